@@ -1,0 +1,38 @@
+# Adjoint: `make demo`, `make test`, `make bench`. Each target installs the Debian packages it needs
+# first, so the commands work on a fresh clone (CI has nothing installed by hand).
+SHELL := /bin/bash
+DEB_PACKAGES := liblapacke-dev libopenblas-dev libgmp-dev pkg-config
+SWIFT ?= swift
+# Tests and benchmarks measure single-threaded BLAS unless told otherwise; results must not depend
+# on how many cores the machine has.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+demo: deps
+	$(SWIFT) build --product AdjointDemo
+	$(SWIFT) run --skip-build AdjointDemo
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release --product AdjointBench
+	$(SWIFT) build -c release --product jac
+	$(SWIFT) run -c release --skip-build AdjointBench
+
+clean:
+	rm -rf .build

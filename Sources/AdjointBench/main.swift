@@ -1,0 +1,2 @@
+import Adjoint
+print("{\"benchmark\": \"placeholder\", \"value\": 0, \"unit\": \"none\"}")

@@ -1,0 +1,301 @@
+// The derivative APIs. Each is a thin driver: seed, evaluate through a mode's scalar type, read
+// off the result, and turn reported problems into thrown errors. The maths lives in the registry.
+
+/// Throws the first error reported during an evaluation.
+@usableFromInline
+func throwFirstError(_ d: EvaluationDiagnostics) throws {
+    if let e = d.errors.first { throw e }
+}
+
+@usableFromInline
+func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
+    if expected != got { throw ADError.dimensionMismatch(what: what, expected: expected, got: got) }
+}
+
+// MARK: Plain evaluation
+
+/// Evaluates `f` at `x` with the registry's checks on: domain errors throw, NaN or infinite
+/// outputs throw naming the op that produced them.
+///
+/// ```swift
+/// let y = try value(of: Polar(), at: [2.0, 0.5])
+/// ```
+public func value<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [V] {
+    if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
+    let rec = try record({ f($0) }, at: x)
+    return rec.value
+}
+
+// MARK: Reverse mode
+
+/// A function recorded on a tape at one point: its value, and pullbacks for any cotangent.
+/// Record once, sweep as often as needed (one sweep per Jacobian row).
+///
+/// ```swift
+/// let rec = try record({ x in [x[0] * x[1], x[0] + x[1]] }, at: [2.0, 3.0])
+/// let row0 = try rec.pullback([1, 0])   // [3, 2]
+/// ```
+public final class Recording<V: ADScalar> {
+    public let tape: Tape<V>
+    public let inputs: [Reverse<V>]
+    public let outputs: [Reverse<V>]
+    /// Kinks and other non-fatal reports from the evaluation.
+    public let diagnostics: EvaluationDiagnostics
+
+    init(tape: Tape<V>, inputs: [Reverse<V>], outputs: [Reverse<V>], diagnostics: EvaluationDiagnostics) {
+        self.tape = tape; self.inputs = inputs; self.outputs = outputs; self.diagnostics = diagnostics
+    }
+
+    /// f(x).
+    public var value: [V] { outputs.map(\.value) }
+
+    /// uᵀJ for the cotangent `u` (one entry per output).
+    /// - Parameter checked: when true (the default), a NaN or infinite entry throws
+    ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite.
+    public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
+        try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
+        let g = tape.pullback(from: Array(zip(outputs, cotangent)), to: inputs)
+        if checked, let j = g.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+            let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
+            throw ADError.nonFinite(what: "derivative with respect to input \(j)",
+                                    op: origin?.op.info.name, node: origin?.node)
+        }
+        return g
+    }
+
+    /// The full Jacobian by one sweep per output, reusing this recording.
+    public func jacobian(checked: Bool = true) throws -> [[V]] {
+        let m = outputs.count
+        return try (0..<m).map { i in
+            try pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: checked)
+        }
+    }
+}
+
+/// Records `f` at `x` on a fresh tape. Domain errors and unsupported ops throw; a non-finite
+/// output throws naming the op where it first appeared.
+public func record<V: ADScalar>(
+    _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int = Tape<V>.defaultLimit
+) throws -> Recording<V> {
+    let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
+    let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<V>], [Reverse<V>]) in
+        let inputs = x.map { tape.variable($0) }
+        return (inputs, f(inputs))
+    }
+    try throwFirstError(diag)
+    if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
+        throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
+    }
+    if let j = outputs.firstIndex(where: { !$0.value.approximateDouble.isFinite }) {
+        let origin = tape.firstNonFiniteValue()
+        throw ADError.nonFinite(what: "output \(j)", op: origin?.op.info.name, node: origin?.node)
+    }
+    Instrumentation.record {
+        $0.tapeEntries += tape.count
+        $0.tapeBytes += tape.byteCount
+        $0.functionEvaluations += 1
+    }
+    return Recording(tape: tape, inputs: inputs, outputs: outputs, diagnostics: diag)
+}
+
+/// The gradient ∇f(x) of a scalar function, by reverse mode.
+///
+/// ```swift
+/// func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
+/// try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
+/// ```
+public func gradient<V: ADScalar>(of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]) throws -> [V] {
+    try valueAndGradient(of: f, at: x).gradient
+}
+
+/// f(x) and ∇f(x) from one recording.
+public func valueAndGradient<V: ADScalar>(
+    of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]
+) throws -> (value: V, gradient: [V]) {
+    let rec = try record({ [f($0)] }, at: x)
+    return (rec.value[0], try rec.pullback([1]))
+}
+
+/// The vector–Jacobian product uᵀJ at x, with f(x).
+///
+/// ```swift
+/// try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
+/// ```
+public func vjp<V: ADScalar>(
+    of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], cotangent: [V]
+) throws -> (value: [V], vjp: [V]) {
+    let rec = try record(f, at: x)
+    return (rec.value, try rec.pullback(cotangent))
+}
+
+/// The Jacobian by reverse mode: one recording, one sweep per output.
+public func jacobianReverse<V: ADScalar>(
+    of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
+) throws -> JacobianResult<V> {
+    let rec = try record(f, at: x)
+    return JacobianResult(value: rec.value, jacobian: try rec.jacobian(), mode: .reverse,
+                          passes: rec.outputs.count, diagnostics: rec.diagnostics)
+}
+
+// MARK: Forward mode
+
+/// The Jacobian–vector product J·v at x, with f(x), by one forward pass.
+///
+/// ```swift
+/// try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
+/// ```
+public func jvp<V: ADScalar>(
+    of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V]
+) throws -> (value: [V], jvp: [V]) {
+    try requireCount("direction length (number of inputs)", x.count, v.count)
+    let (y, diag) = Diagnostics.collect { f(zip(x, v).map { Dual($0, tangent: $1) }) }
+    try throwFirstError(diag)
+    try checkFinite(y.map(\.value), what: "output")
+    try checkFinite(y.map(\.tangent), what: "directional derivative")
+    return (y.map(\.value), y.map(\.tangent))
+}
+
+/// The derivative of a scalar function of one variable. Non-throwing so it can be used inside
+/// functions being differentiated (nested derivatives); problems go to ``Diagnostics`` and so
+/// reach the enclosing derivative call.
+///
+/// ```swift
+/// // d/dx [x · d/dy (x + y)] = 1: the inner derivative sees x as a constant.
+/// func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
+/// derivative(of: g, at: 3.0)   // 1
+/// ```
+public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
+    f(Dual(x, tangent: 1)).tangent
+}
+
+@usableFromInline
+func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
+    if let j = values.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+        throw ADError.nonFinite(what: "\(what) \(j)", op: nil, node: nil)
+    }
+}
+
+/// The Jacobian by forward mode with chunks of up to 8 directions per pass: ⌈n/8⌉ passes.
+public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+    of f: ([Dual<V, SIMD8<V>>]) -> [Dual<V, SIMD8<V>>], at x: [V]
+) throws -> JacobianResult<V> {
+    try chunkedJacobian(f, at: x, lanes: 8)
+}
+
+/// Forward Jacobian with tangent chunk type `S` (SIMD2/4/8): ⌈n / S.scalarCount⌉ passes.
+@usableFromInline
+func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & TangentVector>(
+    _ f: ([Dual<V, S>]) -> [Dual<V, S>], at x: [V], lanes: Int
+) throws -> JacobianResult<V> where S.Scalar == V {
+    let n = x.count
+    var columns: [[V]] = []
+    var value: [V] = []
+    var passes = 0
+    var diagnostics = EvaluationDiagnostics()
+    var start = 0
+    repeat {
+        let (y, diag) = Diagnostics.collect { () -> [Dual<V, S>] in
+            let seeded = x.indices.map { j -> Dual<V, S> in
+                var t = S.zero
+                if j >= start && j < start + lanes { t[j - start] = 1 }
+                return Dual(x[j], tangent: t)
+            }
+            return f(seeded)
+        }
+        try throwFirstError(diag)
+        if passes == 0 { value = y.map(\.value); diagnostics = diag }
+        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane] }) }
+        passes += 1
+        start += lanes
+    } while start < n
+    try checkFinite(value, what: "output")
+    let m = value.count
+    let jac = (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
+    try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
+}
+
+// MARK: Any mode, from a generic function
+
+/// The Jacobian of `f` at `x` in the requested mode; `.automatic` picks forward when n ≤ m and
+/// reverse otherwise (the cheaper number of passes).
+///
+/// ```swift
+/// let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
+/// ```
+public func jacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+    of f: some ADFunction, at x: [V], mode: JacobianMode = .automatic
+) throws -> JacobianResult<V> {
+    if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
+    switch mode {
+    case .reverse: return try jacobianReverse(of: { f($0) }, at: x)
+    case .forward: return try forwardJacobian(f, at: x)
+    case .automatic:
+        // m is not known before evaluating; one plain evaluation is cheap next to either Jacobian.
+        let m = f(x).count
+        return x.count <= m ? try forwardJacobian(f, at: x) : try jacobianReverse(of: { f($0) }, at: x)
+    }
+}
+
+/// Forward Jacobian with the chunk width chosen from n: the smallest of 1, 2, 4, 8 lanes that
+/// covers n, else 8. Wider chunks waste lanes on small n; 8 doubles fill one 512-bit vector.
+func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+    _ f: some ADFunction, at x: [V]
+) throws -> JacobianResult<V> {
+    switch x.count {
+    case 0...1:
+        let (y, diag) = Diagnostics.collect { f(x.map { Dual<V, V>($0, tangent: 1) }) }
+        try throwFirstError(diag)
+        try checkFinite(y.map(\.value), what: "output")
+        try checkFinite(y.map(\.tangent), what: "Jacobian entry")
+        return JacobianResult(value: y.map(\.value), jacobian: y.map { x.isEmpty ? [] : [$0.tangent] },
+                              mode: .forward, passes: 1, diagnostics: diag)
+    case 2: return try chunkedJacobian({ (d: [Dual<V, SIMD2<V>>]) in f(d) }, at: x, lanes: 2)
+    case 3...4: return try chunkedJacobian({ (d: [Dual<V, SIMD4<V>>]) in f(d) }, at: x, lanes: 4)
+    default: return try chunkedJacobian({ (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x, lanes: 8)
+    }
+}
+
+// MARK: Second order
+
+/// The scalar type for Hessians: a tape whose values are duals (forward-over-reverse).
+public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
+
+/// The Hessian–vector product H·v of a scalar function, by forward-over-reverse: one recording
+/// in dual arithmetic seeded with v, one reverse sweep; the tangent of the gradient is H·v.
+///
+/// ```swift
+/// func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
+/// try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
+/// ```
+public func hvp<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V]
+) throws -> [V] {
+    try requireCount("direction length (number of inputs)", x.count, v.count)
+    let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
+    let rec = try record({ [f($0)] }, at: seeded)
+    let g = try rec.pullback([Dual(constant: 1)])
+    let hv = g.map(\.tangent)
+    try checkFinite(hv, what: "Hessian-vector product entry")
+    return hv
+}
+
+/// The Hessian of a scalar function: n Hessian–vector products with the unit vectors.
+/// The result is symmetric up to rounding; it is returned as computed, not symmetrised, so a
+/// test can see asymmetry caused by a wrong rule.
+public func hessian<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V]
+) throws -> [[V]] {
+    let n = x.count
+    let columns = try (0..<n).map { j in
+        try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 })
+    }
+    return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
+}
+
+/// The Hessian of output 0 of a generic function.
+public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
+    if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
+    try requireCount("number of outputs of a function whose Hessian is asked", 1, f(x).count)
+    return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)
+}

@@ -1,0 +1,46 @@
+/// Every error Adjoint throws. Each case names what failed and where, so a message can tell the
+/// user what to fix.
+///
+/// ```swift
+/// do { _ = try gradient(of: { log($0[0]) }, at: [-1.0]) }
+/// catch let e as ADError { print(e) }   // "domain error in log at node 1: log of a non-positive number (inputs: -1.0)"
+/// ```
+public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// An op was evaluated outside its domain (log of a negative, division by zero, …).
+    case domain(op: String, node: Int?, inputs: [Double], reason: String)
+    /// The scalar type has no implementation of the op (exp over the rationals, abs in complex-step).
+    case unsupported(op: String, scalarType: String, node: Int?)
+    /// A value or derivative came out NaN or infinite; `op` is the first node that produced it, when known.
+    case nonFinite(what: String, op: String?, node: Int?)
+    /// Two sizes that must match do not.
+    case dimensionMismatch(what: String, expected: Int, got: Int)
+    /// A value did not come from the tape being differentiated (it escaped an earlier call, or
+    /// two tapes were mixed).
+    case foreignVariable(String)
+    /// A configured limit (tape length, bit size, nesting depth) was exceeded.
+    case limitExceeded(what: String, limit: Int)
+    /// An argument is invalid for a reason not covered above.
+    case invalidArgument(String)
+
+    public var description: String {
+        func at(_ node: Int?) -> String { node.map { " at node \($0)" } ?? "" }
+        switch self {
+        case let .domain(op, node, inputs, reason):
+            let ins = inputs.map { "\($0)" }.joined(separator: ", ")
+            return "domain error in \(op)\(at(node)): \(reason) (inputs: \(ins))"
+        case let .unsupported(op, type, node):
+            return "\(op) is not available for scalar type \(type)\(at(node))"
+        case let .nonFinite(what, op, node):
+            if let op { return "non-finite \(what): first produced by \(op)\(at(node))" }
+            return "non-finite \(what)"
+        case let .dimensionMismatch(what, expected, got):
+            return "\(what): expected \(expected), got \(got)"
+        case let .foreignVariable(why):
+            return "variable from another tape: \(why)"
+        case let .limitExceeded(what, limit):
+            return "\(what) exceeds the limit of \(limit)"
+        case let .invalidArgument(why):
+            return "invalid argument: \(why)"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A non-differentiable point touched during evaluation.
+public struct KinkEvent: Sendable, Equatable, CustomStringConvertible {
+    public let op: Op
+    /// Tape node index when the evaluation was recorded; nil in forward or plain mode.
+    public let node: Int?
+    public let inputs: [Double]
+    public var description: String {
+        "\(op.info.name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
+    }
+}
+
+/// What one evaluation reported besides its result.
+public struct EvaluationDiagnostics: Sendable, Equatable {
+    /// Errors in the order they happened (domain errors, unsupported ops, …); at most
+    /// ``Diagnostics/storedEventLimit`` are kept, ``errorCount`` counts all.
+    public var errors: [ADError] = []
+    public var errorCount = 0
+    /// Kinks touched, first ``Diagnostics/storedEventLimit`` kept; ``kinkCount`` counts all.
+    public var kinks: [KinkEvent] = []
+    public var kinkCount = 0
+    public init() {}
+    public var touchedKink: Bool { kinkCount > 0 }
+}
+
+/// Collects domain errors and kink hits from inside an evaluation, per thread.
+///
+/// Ops cannot throw (a user's function is ordinary arithmetic), so a failing op reports here and
+/// returns NaN; the derivative APIs collect around the evaluation and throw the first error. The
+/// report path is taken only when something goes wrong or a kink is hit, so the per-op cost of
+/// the mechanism is one comparison.
+///
+/// ```swift
+/// let (y, diag) = Diagnostics.collect { Dual<Double, Double>.relu(0) }
+/// diag.kinkCount   // 1
+/// ```
+public enum Diagnostics {
+    /// How many errors and kinks one collection keeps verbatim (all are counted).
+    public static let storedEventLimit = 64
+
+    final class Collector {
+        var diagnostics = EvaluationDiagnostics()
+        let parent: UnsafeMutableRawPointer?
+        init(parent: UnsafeMutableRawPointer?) { self.parent = parent }
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static var current: Collector? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        return Unmanaged<Collector>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// Runs `body`, returning its result and everything it reported. Collections nest: an inner
+    /// collection's events are also passed to the enclosing one.
+    public static func collect<R>(_ body: () throws -> R) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
+        let parentRaw = pthread_getspecific(key)
+        let collector = Collector(parent: parentRaw)
+        let raw = Unmanaged.passRetained(collector).toOpaque()
+        pthread_setspecific(key, raw)
+        defer {
+            pthread_setspecific(key, parentRaw)
+            Unmanaged<Collector>.fromOpaque(raw).release()
+            if let parentRaw {
+                let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
+                for e in collector.diagnostics.errors { parent.add(error: e) }
+                for k in collector.diagnostics.kinks { parent.add(kink: k) }
+            }
+        }
+        let result = try body()
+        return (result, collector.diagnostics)
+    }
+
+    /// Reports an error from inside an evaluation. Outside any collection it is dropped: the
+    /// caller evaluated without asking for checks, and the NaN it gets back still shows.
+    public static func report(_ error: ADError) {
+        current?.add(error: error)
+    }
+
+    /// Reports that a non-differentiable point was touched.
+    public static func reportKink(_ op: Op, node: Int?, inputs: [Double]) {
+        current?.add(kink: KinkEvent(op: op, node: node, inputs: inputs))
+    }
+
+    /// Reports a domain violation of `op` at `(x, y)`.
+    @inline(never)
+    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {
+        let inputs = op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble]
+        report(.domain(op: op.info.name, node: node, inputs: inputs, reason: reason))
+    }
+
+    /// Runs the registry's domain and kink predicates for one evaluated op and reports what they find.
+    /// Interpreters call this only when ``Rules/needsChecks(_:)`` says the op can fail or kink.
+    @inlinable
+    public static func check<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, node: Int?) {
+        if let reason = Rules.domainViolation(op, x, y, n) {
+            reportDomain(op, x, y, node: node, reason: reason)
+        } else if Rules.isKink(op, x, y) {
+            reportKinkAt(op, x, y, node: node)
+        }
+    }
+
+    @inline(never) @usableFromInline
+    static func reportKinkAt<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?) {
+        let inputs = op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble]
+        reportKink(op, node: node, inputs: inputs)
+    }
+}
+
+extension Diagnostics.Collector {
+    func add(error: ADError) {
+        diagnostics.errorCount += 1
+        if diagnostics.errors.count < Diagnostics.storedEventLimit { diagnostics.errors.append(error) }
+    }
+    func add(kink: KinkEvent) {
+        diagnostics.kinkCount += 1
+        if diagnostics.kinks.count < Diagnostics.storedEventLimit { diagnostics.kinks.append(kink) }
+    }
+}

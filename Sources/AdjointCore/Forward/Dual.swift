@@ -1,0 +1,75 @@
+/// A dual number v + t·ε with ε² = 0: forward-mode automatic differentiation.
+///
+/// For every registry op, `f(v + tε) = f(v) + f′(v)·t·ε`, so evaluating a function on duals
+/// seeded with tangent `t` yields its value and the Jacobian–vector product `J·t`
+/// (see `proofs/forward-mode.md`).
+///
+/// `Tangent` is either the value type itself (one direction; nest `Dual<Dual<…>>` for higher
+/// derivatives) or a SIMD vector of directions (a *chunk*: one pass pushes forward up to 8
+/// directions, so an n-column Jacobian takes ⌈n/k⌉ passes).
+///
+/// Nesting is perturbation-safe by construction: the inner derivative works on `Dual<T, T>` where
+/// the outer works on `T`, so an outer value can enter an inner computation only as a constant
+/// (``init(constant:)``) and its tangent cannot be mistaken for the inner one.
+///
+/// ```swift
+/// let x = Dual<Double, Double>(3, tangent: 1)
+/// let y = x * x + Dual.sin(x)          // y.value = 9 + sin 3, y.tangent = 6 + cos 3
+/// ```
+@frozen
+public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter where Tangent.Scalar == Value {
+    public typealias Scalar = Dual
+    public typealias IntegerLiteralType = Int
+
+    /// The primal value.
+    public var value: Value
+    /// The directional derivative(s) carried alongside.
+    public var tangent: Tangent
+
+    @inlinable public init(_ value: Value, tangent: Tangent) {
+        self.value = value
+        self.tangent = tangent
+    }
+
+    /// Lifts a value into a dual with zero tangent: a constant for this level of differentiation.
+    @inlinable public init(constant value: Value) { self.init(value, tangent: .zero) }
+    @inlinable public init(_ constant: Double) { self.init(constant: Value(constant)) }
+    @inlinable public init(_ integer: Int) { self.init(constant: Value(integer)) }
+    @inlinable public init(integerLiteral value: Int) { self.init(constant: Value(value)) }
+
+    @inlinable public static var zero: Dual { Dual(constant: 0) }
+    @inlinable public var approximateDouble: Double { value.approximateDouble }
+
+    /// Equality and order look at primal values only: control flow in user code must branch the
+    /// same way it would on plain numbers.
+    @inlinable public static func == (lhs: Dual, rhs: Dual) -> Bool { lhs.value == rhs.value }
+    @inlinable public static func < (lhs: Dual, rhs: Dual) -> Bool { lhs.value < rhs.value }
+
+    // MARK: Interpreting the registry
+
+    /// Applies a unary registry op: primal on the value type, tangent from ``Rules/partials``.
+    @inlinable @inline(__always)
+    public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
+        Instrumentation.count(op)
+        if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
+        let z = Rules.primal(op, x.value, x.value, n)
+        let (dx, _) = Rules.partials(op, x.value, x.value, n, output: z)
+        return Dual(z, tangent: dx * x.tangent)
+    }
+
+    /// Applies a binary registry op.
+    @inlinable @inline(__always)
+    public static func applyBinary(_ op: Op, _ x: Dual, _ y: Dual) -> Dual {
+        Instrumentation.count(op)
+        if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
+        let z = Rules.primal(op, x.value, y.value, 0)
+        let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
+        return Dual(z, tangent: dx * x.tangent + dy * y.tangent)
+    }
+}
+
+extension Dual: Sendable where Value: Sendable, Tangent: Sendable {}
+
+extension Dual: CustomStringConvertible {
+    public var description: String { "\(value) + \(tangent)ε" }
+}

@@ -1,0 +1,166 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Operation counts recorded by ``measure(_:)``.
+///
+/// Scalar ops are counted when a derived scalar (``Dual``, ``Reverse``) applies them: plain
+/// Double arithmetic is the hardware's and is not seen. Matrix ops and tapes add their own figures.
+public struct OperationCounts: Sendable, Equatable {
+    /// Scalar registry ops applied, by op (forward evaluations and reverse-sweep rule
+    /// applications alike).
+    public var byOp: [Op: Int] = [:]
+    /// Named non-scalar operations (matrix ops), by name.
+    public var byName: [String: Int] = [:]
+    /// Floating-point operations: one per scalar op, 2·m·n·k per m×k by k×n matrix product.
+    public var flops = 0
+    public var matmuls = 0
+    /// Entries recorded on reverse-mode tapes and the bytes they occupy.
+    public var tapeEntries = 0
+    public var tapeBytes = 0
+    /// Evaluations of a user function (finite differences count these).
+    public var functionEvaluations = 0
+    public init() {}
+
+    /// Total scalar ops across kinds.
+    public var scalarOps: Int { byOp.values.reduce(0, +) }
+
+    public static func += (lhs: inout OperationCounts, rhs: OperationCounts) {
+        lhs.byOp.merge(rhs.byOp, uniquingKeysWith: +)
+        lhs.byName.merge(rhs.byName, uniquingKeysWith: +)
+        lhs.flops += rhs.flops; lhs.matmuls += rhs.matmuls
+        lhs.tapeEntries += rhs.tapeEntries; lhs.tapeBytes += rhs.tapeBytes
+        lhs.functionEvaluations += rhs.functionEvaluations
+    }
+}
+
+/// Counts the operations done by `body` on this thread. Scopes nest: an inner scope's counts are
+/// also added to the outer one.
+///
+/// ```swift
+/// let (_, counts) = measure { try gradient(of: { $0[0] * $0[1] }, at: [2.0, 3.0]) }
+/// counts.byOp[.mul]   // 1 recorded multiply (plus its reverse-sweep rule)
+/// ```
+public func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+    try Instrumentation.measure(body)
+}
+
+/// The switchboard for observation: counters and planted rule mutations. When nothing is
+/// observing, every hook costs one relaxed atomic load and a predictable branch.
+public enum Instrumentation {
+    @usableFromInline static let flags = Atomic<Int>(0)
+    static let countingBit = 1
+    static let mutationBit = 1 << 20
+
+    /// True while any thread measures or any mutation is planted.
+    @inlinable public static var isActive: Bool {
+        @inline(__always) get { flags.load(ordering: .relaxed) != 0 }
+    }
+
+    final class Scope { var counts = OperationCounts() }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static var stack: [Scope] {
+        get {
+            guard let raw = pthread_getspecific(key) else { return [] }
+            return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes
+        }
+    }
+
+    final class Box { var scopes: [Scope] = [] }
+
+    private static func box() -> Box {
+        if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
+        let b = Box()
+        // Leaked deliberately: one small box per thread that ever measures.
+        pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
+        return b
+    }
+
+    static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+        let b = box()
+        let scope = Scope()
+        b.scopes.append(scope)
+        flags.add(countingBit, ordering: .relaxed)
+        defer {
+            flags.subtract(countingBit, ordering: .relaxed)
+            b.scopes.removeLast()
+            if let parent = b.scopes.last { parent.counts += scope.counts }
+        }
+        let r = try body()
+        return (r, scope.counts)
+    }
+
+    /// Adds to the innermost scope of this thread, if any. For matrix ops and tapes.
+    public static func record(_ update: (inout OperationCounts) -> Void) {
+        guard isActive, let raw = pthread_getspecific(key) else { return }
+        let b = Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue()
+        if let scope = b.scopes.last { update(&scope.counts) }
+    }
+
+    /// Counts one scalar op; the hot path is the inlined `isActive` test at the call site.
+    @inlinable @inline(__always)
+    public static func count(_ op: Op) {
+        if _slowPath(isActive) { countSlow(op) }
+    }
+
+    @usableFromInline @inline(never)
+    static func countSlow(_ op: Op) {
+        record { $0.byOp[op, default: 0] += 1; $0.flops += 1 }
+    }
+
+    static func setMutationBit(_ on: Bool) {
+        if on { flags.add(mutationBit, ordering: .relaxed) } else { flags.subtract(mutationBit, ordering: .relaxed) }
+    }
+}
+
+/// Deliberately wrong derivative rules, planted for testing the testers (mutation testing).
+///
+/// While a mutation is planted, the registry's partial `which` of `op` is multiplied by `factor`
+/// in every interpreter (forward, reverse, exact), so a checker that cannot see the difference is
+/// itself broken.
+///
+/// ```swift
+/// RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
+///     // here d/dx sin x = −cos x
+/// }
+/// ```
+public struct RuleMutation: Sendable, Hashable {
+    public let op: Op
+    /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y.
+    public let input: Int
+    public let factor: Double
+    public init(op: Op, input: Int = 0, factor: Double) {
+        self.op = op; self.input = input; self.factor = factor
+    }
+}
+
+public enum RuleMutations {
+    private static let planted = Mutex<[Op: RuleMutation]>([:])
+
+    /// Runs `body` with `mutation` planted process-wide, then removes it.
+    public static func withMutation<R>(_ mutation: RuleMutation, _ body: () throws -> R) rethrows -> R {
+        planted.withLock { $0[mutation.op] = mutation }
+        Instrumentation.setMutationBit(true)
+        defer {
+            Instrumentation.setMutationBit(false)
+            planted.withLock { $0[mutation.op] = nil }
+        }
+        return try body()
+    }
+
+    @usableFromInline @inline(never)
+    static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
+        guard Instrumentation.flags.load(ordering: .relaxed) >= Instrumentation.mutationBit,
+              let m = planted.withLock({ $0[op] }) else { return p }
+        return m.input == 0 ? (p.0 * T(m.factor), p.1) : (p.0, p.1 * T(m.factor))
+    }
+}

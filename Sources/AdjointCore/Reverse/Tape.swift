@@ -1,0 +1,138 @@
+/// A reverse-mode tape: records the ops of one evaluation, then sweeps cotangents backwards.
+///
+/// Each derivative call makes its own tape, so concurrent computations never share one. Variables
+/// (``Reverse``) made from a tape are valid only while the tape is alive and must not be mixed
+/// with another tape's; the derivative APIs keep both rules for you.
+///
+/// ```swift
+/// let tape = Tape<Double>()
+/// let x = tape.variable(2), y = tape.variable(3)
+/// let z = x * y + Reverse.sin(x)
+/// let g = tape.pullback(from: [(z, 1.0)], to: [x, y])   // [3 + cos 2, 2]
+/// ```
+public final class Tape<V: ADScalar> {
+    /// Default bound on the number of entries: 2³⁰ (about 17 GB for Double), far beyond any graph
+    /// that fits in memory here, but it turns a runaway loop into an error instead of an OOM kill.
+    public static var defaultLimit: Int { 1 << 30 }
+
+    @usableFromInline let storage: UnsafeMutablePointer<TapeStorage<V>>
+
+    /// - Parameters:
+    ///   - capacity: entries to reserve up front.
+    ///   - limit: most entries the tape may hold; past it recording stops with an error.
+    public init(capacity: Int = 1024, limit: Int = Tape.defaultLimit) {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit)))
+    }
+
+    deinit {
+        storage.pointee.deallocate()
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
+
+    /// Number of recorded entries.
+    public var count: Int { storage.pointee.count }
+    /// Memory the recorded entries occupy, in bytes.
+    public var byteCount: Int { count * TapeStorage<V>.bytesPerEntry }
+    /// Bytes per recorded entry.
+    public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
+
+    /// A new independent variable (an input of the function being differentiated).
+    public func variable(_ value: V) -> Reverse<V> {
+        let i = storage.pointee.push(.input, -1, -1, value)
+        return i < 0 ? Reverse(constant: value) : Reverse(value: value, index: i, tape: storage)
+    }
+
+    /// Whether `x` was recorded on this tape (constants belong to every tape).
+    public func owns(_ x: Reverse<V>) -> Bool { x.tape == nil || x.tape == storage }
+
+    /// The op, argument indices and value of entry `i`, for walking the graph (fault localisation,
+    /// kink reports). Arguments are nil for leaves; for `powi` the exponent is in `attribute`.
+    public func entry(_ i: Int) -> TapeEntry<V> {
+        let s = storage.pointee
+        let op = s.ops[i]
+        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        switch op.arity {
+        case 0: return TapeEntry(op: op, inputs: [], attribute: 0, value: s.values[i])
+        case 1: return TapeEntry(op: op, inputs: [a], attribute: op == .powi ? b : 0, value: s.values[i])
+        default: return TapeEntry(op: op, inputs: [a, b], attribute: 0, value: s.values[i])
+        }
+    }
+
+    /// Sweeps the tape backwards from the given output cotangents and returns the adjoints of
+    /// `inputs` (the VJP uᵀJ restricted to those variables). The tape is not changed, so it can be
+    /// swept again with other cotangents (one sweep per Jacobian row).
+    public func pullback(from seeds: [(Reverse<V>, V)], to inputs: [Reverse<V>]) -> [V] {
+        let adjoints = sweep(seeds: seeds.compactMap { $0.0.tape == storage ? (Int($0.0.index), $0.1) : nil })
+        defer { adjoints.deinitialize(count: count); adjoints.deallocate() }
+        return inputs.map { $0.tape == storage ? adjoints[Int($0.index)] : 0 }
+    }
+
+    /// The reverse sweep: one loop over the entries in reverse order, switching on the op.
+    /// Fan-out needs no special case: every use of a node adds its share into the node's adjoint.
+    func sweep(seeds: [(Int, V)]) -> UnsafeMutablePointer<V> {
+        let s = storage.pointee
+        let n = s.count
+        let adj = UnsafeMutablePointer<V>.allocate(capacity: Swift.max(n, 1))
+        adj.initialize(repeating: 0, count: n)
+        for (i, u) in seeds { adj[i] = adj[i] + u }
+        var i = n - 1
+        while i >= 0 {
+            let op = s.ops[i]
+            switch op.arity {
+            case 0: break
+            case 1:
+                let a = Int(s.lhs[i])
+                let x = s.values[a]
+                let (p, _) = Rules.partials(op, x, x, Int(s.rhs[i]), output: s.values[i])
+                Instrumentation.count(op)
+                adj[a] = adj[a] + p * adj[i]
+            default:
+                let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+                let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                Instrumentation.count(op)
+                let g = adj[i]
+                adj[a] = adj[a] + p * g
+                adj[b] = adj[b] + q * g
+            }
+            i -= 1
+        }
+        return adj
+    }
+
+    /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.
+    public func firstNonFiniteValue() -> (node: Int, op: Op)? {
+        let s = storage.pointee
+        for i in 0..<s.count where !s.values[i].approximateDouble.isFinite {
+            return (i, s.ops[i])
+        }
+        return nil
+    }
+
+    /// The first entry whose local partial is NaN or infinite (√ at 0, say): where a non-finite
+    /// derivative was born although every value was finite.
+    public func firstNonFinitePartial() -> (node: Int, op: Op)? {
+        let s = storage.pointee
+        for i in 0..<s.count where s.ops[i].arity > 0 {
+            let op = s.ops[i]
+            let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+            let y = op.arity == 2 ? s.values[b] : s.values[a]
+            let (p, q) = Rules.partials(op, s.values[a], y, op == .powi ? b : 0, output: s.values[i])
+            if !p.approximateDouble.isFinite || (op.arity == 2 && !q.approximateDouble.isFinite) {
+                return (i, op)
+            }
+        }
+        return nil
+    }
+}
+
+/// One recorded node, as seen from outside the tape.
+public struct TapeEntry<V: ADScalar> {
+    public let op: Op
+    /// Indices of the argument nodes.
+    public let inputs: [Int]
+    /// `powi`'s exponent; 0 otherwise.
+    public let attribute: Int
+    public let value: V
+}

@@ -1,0 +1,20 @@
+/// A vector space over a scalar field, used as the tangent of a ``Dual`` number.
+///
+/// A single-direction dual carries one tangent of its own scalar type; a chunked dual carries a
+/// SIMD vector of tangents so that one pass pushes forward several directions at once.
+///
+/// ```swift
+/// let t: SIMD4<Double> = 2.0 * SIMD4(1, 0, 0, 0)   // scaling a chunk of tangents
+/// ```
+public protocol TangentVector {
+    associatedtype Scalar
+    /// The additive identity.
+    static var zero: Self { get }
+    static func + (lhs: Self, rhs: Self) -> Self
+    /// Scales a tangent by a scalar: the only product the chain rule needs.
+    static func * (lhs: Scalar, rhs: Self) -> Self
+}
+
+extension SIMD2: TangentVector where Scalar: BinaryFloatingPoint {}
+extension SIMD4: TangentVector where Scalar: BinaryFloatingPoint {}
+extension SIMD8: TangentVector where Scalar: BinaryFloatingPoint {}

@@ -1,0 +1,2 @@
+import Adjoint
+print("Adjoint demo")
