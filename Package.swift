@@ -3,7 +3,7 @@ import PackageDescription
 
 // Target layout (see README "Architecture"):
 //   AdjointCore        registry, scalar protocol, forward (Dual) and reverse (tape) modes, derivative APIs
-//   AdjointCheck       finite differences, complex-step, the gradient-check report
+//   AdjointCheck       finite differences, complex-step, the gradient-check report (escalates to exact)
 //   AdjointExact       GMP rationals: exact forward/reverse and exact checks
 //   AdjointLinalg      matrix type and matrix-valued ops on CBLAS/LAPACKE, Jacobian analysis
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "AdjointCore",
                 dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
-                dependencies: ["AdjointCore",
+                dependencies: ["AdjointCore", "AdjointExact",
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
@@ -46,7 +46,7 @@ let package = Package(
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
-        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointCore"]),
+        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore"]),
         .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"]),
         .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
