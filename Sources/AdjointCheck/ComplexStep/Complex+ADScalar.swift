@@ -1,0 +1,71 @@
+import AdjointCore
+import ComplexModule
+import RealModule
+
+// Complex numbers as an Adjoint scalar, for complex-step differentiation.
+//
+// Goals, in priority order:
+//   1. Every op that is analytic near the real axis is evaluated by its analytic continuation, so
+//      Im f(x + ih)/h is the derivative up to O(h²) with no subtraction anywhere.
+//   2. Ops that have no analytic continuation (abs, relu, max, …) never return a plausible
+//      number: they report `ADError.unsupported` naming the op and return NaN.
+//   3. Integer powers are computed by multiplication: exp(n·log z) takes the principal log and
+//      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
+
+extension Complex: TangentVector {
+    public typealias Scalar = Complex<RealType>
+}
+
+/// The complex-step scalar. Conformance is for binary floating-point components (Double, Float).
+///
+/// `<` compares real parts only: the complex-step convention, under which a branch taken on the
+/// real primal (`if x < 0 …`) is the branch the analytic continuation follows. It is not a total
+/// order on complex numbers and must not be used as one.
+///
+/// ```swift
+/// let z = Complex<Double>(1.5, 1e-20)
+/// let d = Complex<Double>.sin(z).imaginary / 1e-20   // cos 1.5
+/// ```
+extension Complex: ADScalar where RealType: BinaryFloatingPoint {
+    /// Embeds a real constant on the real axis.
+    public init(_ constant: Double) { self.init(RealType(constant), 0) }
+    /// Embeds an integer on the real axis.
+    public init(_ integer: Int) { self.init(RealType(integer), 0) }
+
+    /// The real part as a Double, or NaN when either part is not finite (so a NaN imaginary part,
+    /// the complex-step derivative, cannot hide behind a finite real part).
+    public var approximateDouble: Double { isFinite ? Double(real) : .nan }
+
+    /// Orders by real part: the complex-step convention (see the type's documentation).
+    public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
+
+    public static func powi(_ x: Complex, _ n: Int) -> Complex { Primals.powiByMultiplication(x, n) }
+    public static func square(_ x: Complex) -> Complex { x * x }
+    public static func expm1(_ x: Complex) -> Complex { expMinusOne(x) }
+    public static func log1p(_ x: Complex) -> Complex { log(onePlus: x) }
+
+    // Composite primitives whose every branch is analytic: the shared primal definitions apply.
+    public static func sigmoid(_ x: Complex) -> Complex { Primals.sigmoid(x) }
+    public static func swish(_ x: Complex) -> Complex { Primals.swish(x) }
+    /// log(1 + eˣ), analytic; split on the real part so e^x never overflows. (The shared primal
+    /// goes through relu, which has no complex extension.)
+    public static func softplus(_ x: Complex) -> Complex {
+        x.real > 0 ? x + log(onePlus: exp(-x)) : log(onePlus: exp(x))
+    }
+
+    // Non-analytic ops: reported, never approximated.
+    public static func erf(_ x: Complex) -> Complex { unsupported(.erf) }
+    public static func gelu(_ x: Complex) -> Complex { unsupported(.gelu) }
+    public static func relu(_ x: Complex) -> Complex { unsupported(.relu) }
+    public static func leakyRelu(_ x: Complex, slope: Complex) -> Complex { unsupported(.leakyRelu) }
+    public static func elu(_ x: Complex, alpha: Complex) -> Complex { unsupported(.elu) }
+    public static func abs(_ x: Complex) -> Complex { unsupported(.abs) }
+    public static func max(_ x: Complex, _ y: Complex) -> Complex { unsupported(.max) }
+    public static func min(_ x: Complex, _ y: Complex) -> Complex { unsupported(.min) }
+    public static func hypot(_ x: Complex, _ y: Complex) -> Complex { unsupported(.hypot) }
+
+    static func unsupported(_ op: Op) -> Complex {
+        Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
+        return Complex(RealType.nan, RealType.nan)
+    }
+}
