@@ -1,0 +1,108 @@
+import AdjointCore
+
+/// The recorded graph read once from a tape, with iterative reachability (no recursion, so deep
+/// graphs cannot overflow the stack).
+struct TapeGraph {
+    let ops: [Op]
+    let args: [[Int]]
+    let attributes: [Int]
+    let values: [Double]
+    let inputNodes: [Int?]
+    let outputNodes: [Int?]
+
+    init<V>(_ rec: Recording<V>) {
+        var ops: [Op] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
+        for k in 0..<rec.tape.count {
+            let e = rec.tape.entry(k)
+            ops.append(e.op); args.append(e.inputs); attrs.append(e.attribute); values.append(e.value.approximateDouble)
+        }
+        self.ops = ops; self.args = args; self.attributes = attrs; self.values = values
+        inputNodes = rec.inputs.map(\.node)
+        outputNodes = rec.outputs.map(\.node)
+    }
+
+    /// Nodes `node` depends on (itself included). Tape order is topological, so one backward pass suffices.
+    func ancestors(of node: Int) -> [Bool] {
+        var mark = [Bool](repeating: false, count: ops.count)
+        guard node >= 0 && node < ops.count else { return mark }
+        mark[node] = true
+        var k = node
+        while k >= 0 {
+            if mark[k] { for a in args[k] where a >= 0 && a < ops.count { mark[a] = true } }
+            k -= 1
+        }
+        return mark
+    }
+
+    /// Nodes that depend on `node` (itself included), by one forward pass.
+    func descendants(of node: Int) -> [Bool] {
+        var mark = [Bool](repeating: false, count: ops.count)
+        guard node >= 0 && node < ops.count else { return mark }
+        mark[node] = true
+        for k in (node + 1)..<Swift.max(node + 1, ops.count) where args[k].contains(where: { $0 >= 0 && $0 < ops.count && mark[$0] }) {
+            mark[k] = true
+        }
+        return mark
+    }
+
+    /// For each entry (i, j), the names of kink ops lying on a path from input j to output i.
+    func kinkOps(_ kinks: [KinkEvent], inputs n: Int, outputs m: Int) -> [[[String]]] {
+        var map = [[[String]]](repeating: [[String]](repeating: [], count: n), count: m)
+        for kink in kinks {
+            guard let node = kink.node else { continue }
+            let up = ancestors(of: node), down = descendants(of: node)
+            let js = (0..<n).filter { j in inputNodes[j].map { up[$0] } ?? false }
+            let is_ = (0..<m).filter { i in outputNodes[i].map { down[$0] } ?? false }
+            for i in is_ { for j in js where !map[i][j].contains(kink.op.info.name) { map[i][j].append(kink.op.info.name) } }
+        }
+        return map
+    }
+
+    /// Nodes on some path from input j to output i.
+    func onPath(output i: Int, input j: Int) -> [Bool] {
+        guard let o = outputNodes[i], let s = inputNodes[j] else { return [Bool](repeating: false, count: ops.count) }
+        let up = ancestors(of: o), down = descendants(of: s)
+        return zip(up, down).map { $0 && $1 }
+    }
+}
+
+extension Checker {
+    /// Walks the tape in recording order and returns the first primitive on a path from input j
+    /// to output i whose registry partial disagrees with a Richardson difference of that primitive
+    /// alone (``Rules/primal(_:_:_:_:)`` only) at its recorded inputs. Kinks and domain edges are
+    /// skipped: a difference there says nothing about the rule.
+    func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int) -> FaultLocation? {
+        let mask = graph.onPath(output: i, input: j)
+        for k in graph.ops.indices where mask[k] && graph.ops[k].arity > 0 {
+            let op = graph.ops[k]
+            let a = graph.values[graph.args[k][0]]
+            let b = op.arity == 2 ? graph.values[graph.args[k][1]] : a
+            let n = graph.attributes[k]
+            if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { continue }
+            let z = Rules.primal(op, a, b, n)
+            let (p, q) = Rules.partials(op, a, b, n, output: z)
+            let point = op.arity == 2 ? [a, b] : [a]
+            for which in 0..<op.arity {
+                // Only partials along an argument that depends on input j can explain the entry.
+                if !mask[graph.args[k][which]] { continue }
+                let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
+                var probe = LineProbe<Double>(eval: { y in [Rules.primal(op, y[0], y.count > 1 ? y[1] : y[0], n)] }, x: point, v: v)
+                // Stay well inside the domain: a step reaching a pole or a branch edge
+                // (log, sqrt, 1/y, log1p) would poison the whole tableau.
+                var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
+                let coordinate = point[which]
+                if coordinate != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(coordinate)) }
+                if op == .log1p { h0 = Swift.min(h0, 0.25 * Swift.abs(a + 1)) }
+                guard let e = probe.richardson(initialStep: h0, outputs: 1).first,
+                      e.value.isFinite, e.warnings.isEmpty else { continue }
+                let got = which == 0 ? p : q
+                let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + 1e-7 * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+                if !(Swift.abs(got - e.value) <= tol) {
+                    return FaultLocation(op: op.info.name, node: k, inputs: point, partial: which,
+                                         expected: e.value, got: got, errorEstimate: e.errorEstimate)
+                }
+            }
+        }
+        return nil
+    }
+}
