@@ -114,7 +114,8 @@ extension LineProbe {
             for i in 0..<m { spread[i] = Swift.max(spread[i], Swift.abs(Double(fk[i]) - Double(base[i]))) }
         }
         let below = stepBelowULP(h)
-        let hd = Double(h)
+        // h^d: the pilot stencils of the adaptive method estimate higher derivatives.
+        let hd = Double.pow(Double(h), Double(stencil.derivative))
         var out = StencilSample(derivative: [], rounding: [], warnings: [])
         for i in 0..<m {
             var warn: [FDWarning] = []
@@ -174,10 +175,13 @@ extension LineProbe {
                     continue
                 }
                 for j in 1..<r.count {
-                    let err = Swift.max(Swift.abs(r[j] - r[j - 1]), Swift.abs(r[j] - previous[i][j - 1]))
+                    let truncation = Swift.max(Swift.abs(r[j] - r[j - 1]), Swift.abs(r[j] - previous[i][j - 1]))
+                    let err = Swift.max(truncation, sample.rounding[i])
                     if err <= best[i].errorEstimate {
-                        best[i] = DifferenceEstimate(value: r[j], errorEstimate: err, step: Double(h),
-                                                     warnings: sample.warnings[i])
+                        // Ridders' estimate sees truncation only; near convergence the rounding
+                        // of this level's differences dominates, so it is a floor.
+                        best[i] = DifferenceEstimate(value: r[j], errorEstimate: err,
+                                                     step: Double(h), warnings: sample.warnings[i])
                     }
                 }
                 let diagonalChange = Swift.abs(r[level] - previous[i][level - 1])
