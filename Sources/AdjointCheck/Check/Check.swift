@@ -204,11 +204,17 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & SIMDSca
             }
             let w = jac[i][j]
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
-            let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0, rowScale)
-            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * scale && w.errorEstimate > floor {
+            // Too large relative to the values compared, unless the values are themselves tiny next
+            // to the row (a zero entry), where the row's scale times ε^{1/3} is the resolution asked.
+            let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
+            let resolution = rowScale * Double.pow(eps, 1.0 / 3.0)
+            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)
+                && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
             }
             if !hard.isEmpty {
+                // Report every known weakness of this estimate, not only the disqualifying one.
+                hard = Array(Set(hard + w.warnings)).sorted()
                 reasons += hard
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "unreliable", warnings: hard))

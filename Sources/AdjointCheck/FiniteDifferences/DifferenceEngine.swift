@@ -51,19 +51,18 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     let eval: ([V]) -> [V]
     let x: [V]
     let v: [V]
-    /// max(1, |x_j|) over the coordinates the direction moves, divided by ‖v‖∞, so h scales with
-    /// the inputs it perturbs.
+    /// min over the moved coordinates of max(1, |x_j|)/|v_j|: the step t·v then stays small
+    /// relative to every input it perturbs (for a unit vector eⱼ this is max(1, |x_j|)).
     let scale: Double
     var evaluations = 0
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
         self.eval = eval; self.x = x; self.v = v
-        var big = 1.0, vmax = 0.0
+        var s = Double.infinity
         for (xj, vj) in zip(x, v) where vj != 0 {
-            big = Swift.max(big, Swift.abs(Double(xj)))
-            vmax = Swift.max(vmax, Swift.abs(Double(vj)))
+            s = Swift.min(s, Swift.max(1, Swift.abs(Double(xj))) / Swift.abs(Double(vj)))
         }
-        scale = vmax > 0 ? big / vmax : 1
+        scale = s.isFinite ? s : 1
     }
 
     mutating func at(_ t: V) -> [V] {
