@@ -79,30 +79,77 @@ extension Checker {
             let b = op.arity == 2 ? graph.values[graph.args[k][1]] : a
             let n = graph.attributes[k]
             if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { continue }
-            let z = Rules.primal(op, a, b, n)
-            let (p, q) = Rules.partials(op, a, b, n, output: z)
-            let point = op.arity == 2 ? [a, b] : [a]
             for which in 0..<op.arity {
                 // Only partials along an argument that depends on input j can explain the entry.
                 if !mask[graph.args[k][which]] { continue }
-                let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
-                var probe = LineProbe<Double>(eval: { y in [Rules.primal(op, y[0], y.count > 1 ? y[1] : y[0], n)] }, x: point, v: v)
-                // Stay well inside the domain: a step reaching a pole or a branch edge
-                // (log, sqrt, 1/y, log1p) would poison the whole tableau.
-                var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
-                let coordinate = point[which]
-                if coordinate != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(coordinate)) }
-                if op == .log1p { h0 = Swift.min(h0, 0.25 * Swift.abs(a + 1)) }
-                guard let e = probe.richardson(initialStep: h0, outputs: 1).first,
-                      e.value.isFinite, e.warnings.isEmpty else { continue }
-                let got = which == 0 ? p : q
-                let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + 1e-7 * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
-                if !(Swift.abs(got - e.value) <= tol) {
-                    return FaultLocation(op: op.info.name, node: k, inputs: point, partial: which,
-                                         expected: e.value, got: got, errorEstimate: e.errorEstimate)
-                }
+                if let fault = RuleCheck.disagreement(op, a, b, n, partial: which, node: k) { return fault }
             }
         }
         return nil
+    }
+}
+
+/// Checks registry rules one primitive at a time: the partial from ``Rules/partials(_:_:_:_:output:)``
+/// against a Richardson difference of ``Rules/primal(_:_:_:_:)`` alone. This is how fault
+/// localisation decides, exposed so the registry itself can be swept.
+///
+/// ```swift
+/// RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
+/// RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
+/// ```
+public enum RuleCheck {
+    /// Relative tolerance on a primitive's partial beyond the difference's own error estimate:
+    /// primitives at sample points are well conditioned, and a wrong rule is off by O(1).
+    public static let relativeTolerance = 1e-7
+
+    /// The disagreement of partial `which` of `op` at (a, b) with a difference of the primal, or
+    /// nil when they agree or the difference cannot be trusted there (kink, domain edge, NaN).
+    public static func disagreement(_ op: Op, _ a: Double, _ b: Double, _ n: Int, partial which: Int,
+                                    node: Int = -1) -> FaultLocation? {
+        guard op.arity > 0, which < op.arity else { return nil }
+        if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { return nil }
+        let z = Rules.primal(op, a, b, n)
+        let (p, q) = Rules.partials(op, a, b, n, output: z)
+        let point = op.arity == 2 ? [a, b] : [a]
+        let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
+        var probe = LineProbe<Double>(eval: { y in [Rules.primal(op, y[0], y.count > 1 ? y[1] : y[0], n)] }, x: point, v: v)
+        // Stay well inside the domain and away from kinks: a step reaching a pole, a branch edge
+        // (log, sqrt, 1/y, log1p) or a tie (max, min) would poison the whole tableau.
+        var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
+        let coordinate = point[which]
+        if coordinate != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(coordinate)) }
+        if op == .log1p { h0 = Swift.min(h0, 0.25 * Swift.abs(a + 1)) }
+        if op == .max || op == .min { h0 = Swift.min(h0, 0.25 * Swift.abs(a - b)) }
+        guard let e = probe.richardson(initialStep: h0, outputs: 1).first,
+              e.value.isFinite, e.warnings.isEmpty else { return nil }
+        let got = which == 0 ? p : q
+        let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
+            + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+        if Swift.abs(got - e.value) <= tol { return nil }
+        return FaultLocation(op: op.info.name, node: node, inputs: point, partial: which,
+                             expected: e.value, got: got, errorEstimate: e.errorEstimate)
+    }
+
+    /// Every partial of every primitive at `samples` points drawn (seeded) from the op's
+    /// ``OpInfo/sampleRanges``; returns the disagreements found. `powi` uses exponents −3 … 4.
+    public static func sweepRegistry(seed: UInt64, samples: Int = 8, ops: [Op] = Op.primitives) -> [FaultLocation] {
+        var rng = SplitMix64(seed: seed)
+        var found: [FaultLocation] = []
+        for op in ops {
+            let ranges = op.info.sampleRanges
+            for s in 0..<samples {
+                let a = draw(ranges.first ?? -3...3, &rng)
+                let b = ranges.count > 1 ? draw(ranges[1], &rng) : a
+                let n = op == .powi ? (s % 8) - 3 : 0
+                for which in 0..<op.arity {
+                    if let f = disagreement(op, a, b, n, partial: which) { found.append(f) }
+                }
+            }
+        }
+        return found
+    }
+
+    static func draw(_ r: ClosedRange<Double>, _ rng: inout SplitMix64) -> Double {
+        r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnit()
     }
 }
