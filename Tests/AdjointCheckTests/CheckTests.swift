@@ -186,3 +186,61 @@ final class CheckTests: XCTestCase {
         }
     }
 }
+
+/// Escalation and the complex-step rung inside the check.
+final class EscalationTests: XCTestCase {
+    struct MaxOf: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.max(x[0], x[1]) * 3] }
+    }
+
+    /// e^{40x}: steep, so the default central step's truncation error is large next to its rounding.
+    struct Steep: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(40 * x[0])] }
+    }
+
+    func testUnsupportedOpInComplexStepIsCaughtAndSkipped() throws {
+        // |x1|·x2 at (−0.5, 2) with a wrong hand gradient: the complex-step rung cannot evaluate
+        // abs, records "unsupported-op", and the other rungs still decide rule-wrong.
+        // True ∇ = (sign(x1)·x2, |x1|) = (−2, 0.5); the hand gradient says (2, 0.5).
+        let hand: ([Double]) -> [Double] = { x in [2, 0.5] }
+        let r = try checkGradient(of: Abs(), at: [-0.5, 2.0], claimedGradient: hand)
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]))
+        let cs = try XCTUnwrap(r.entries[0][0].ladder.first { $0.witness == "complex-step" })
+        XCTAssertEqual(cs.outcome, "unreliable")
+        XCTAssertEqual(cs.warnings, [.nonFinite, .unsupportedOp])
+        XCTAssertEqual(r.entries[0][1].verdict, .agree)
+    }
+
+    func testMaxAtATieIsAKinkWithValidSubgradient() throws {
+        // 3·max(x, y) at x = y = 1: along x the one-sided derivatives are 0 (left) and 3 (right);
+        // the registry's tie convention gives 3/2 to each input, which lies between.
+        let r = try checkJacobian(of: MaxOf(), at: [1.0, 1.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: true))
+        XCTAssertEqual(r.entries[0][1].verdict, .kink(validSubgradient: true))
+        XCTAssertEqual(r.entries[0][0].subjects.first?.value, 1.5)
+    }
+
+    func testCorrectSteepFunctionIsNeverCalledWrong() throws {
+        // d/dx e^{40x} = 40e^{40x}; at x = 0.3 a check of a correct rule must end in agree,
+        // whichever rung it takes to get there.
+        let r = try checkJacobian(of: Steep(), at: [0.3])
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+    }
+
+    func testComplexStepForFloat() throws {
+        // d/dx eˣ sin x at 0.7 = eˣ(sin x + cos x), in Float: within a few Float ulps.
+        let d = try differenceJacobian(of: ExpSin(), at: [Float(0.7)], method: .complexStep)
+        let exact = exp(0.7) * (sin(0.7) + cos(0.7))
+        XCTAssertEqual(d.entries[0][0].step, 1e-8)
+        XCTAssertLessThanOrEqual(abs(Double(d.jacobian[0][0]) - exact) / exact, 8 * Double(Float.ulpOfOne))
+    }
+
+    func testAdaptiveReportsItsEstimateForFloat() throws {
+        let d = try differenceJacobian(of: ExpSin(), at: [Float(0.7)], method: .adaptive)
+        let exact = exp(0.7) * (sin(0.7) + cos(0.7))
+        let e = d.entries[0][0]
+        XCTAssertLessThanOrEqual(abs(e.value - exact), 4 * e.errorEstimate)
+        XCTAssertLessThan(e.errorEstimate / exact, 1e-3)
+        XCTAssertGreaterThan(e.errorEstimate / exact, 1e-7, "a Float estimate cannot be better than Float allows")
+    }
+}
