@@ -17,6 +17,7 @@ public struct CheckReport: Sendable {
     public let epsilon: Double
     /// Names of the witness rungs, in escalation order.
     public let ladder: [String]
+    /// The options the check ran with (tolerance overrides, step, seed).
     public let options: CheckOptions
     /// f(x), when it could be evaluated.
     public internal(set) var value: [Double] = []

@@ -61,6 +61,7 @@ public struct CheckOptions: Sendable {
     public var directionSeed: UInt64? = 0x5EED
     /// Entries listed as "worst" in the table.
     public var worstEntryCount = 8
+    /// The defaults: forward and reverse checked, the default ladder, automatic steps, derived tolerances.
     public init() {}
 
     /// Multiplies a witness's error estimate in the default absolute tolerance: estimates are
@@ -114,12 +115,17 @@ public enum Verdict: Sendable, Equatable {
 
 /// What one rung of the ladder said about one entry.
 public struct RungOutcome: Sendable, Equatable {
+    /// The rung's name.
     public let witness: String
+    /// The rung's estimate of the entry (nil when the rung was not available).
     public let value: Double?
+    /// The rung's error estimate.
     public let errorEstimate: Double?
+    /// The rung's step.
     public let step: Double?
     /// "agree", "disagree", "unreliable" or "not-available".
     public let outcome: String
+    /// The rung's own warnings (cancellation, step below ulp, …).
     public let warnings: [FDWarning]
 }
 
@@ -134,6 +140,7 @@ public struct KinkAnalysis: Sendable, Equatable {
     /// Subject name and whether its value lies in [min(left, right), max(left, right)] (within tolerance).
     public let withinOneSided: [(subject: String, valid: Bool)]
 
+    /// Field-wise equality.
     public static func == (l: KinkAnalysis, r: KinkAnalysis) -> Bool {
         l.ops == r.ops && l.left == r.left && l.right == r.right
             && l.withinOneSided.map(\.subject) == r.withinOneSided.map(\.subject)
@@ -143,25 +150,34 @@ public struct KinkAnalysis: Sendable, Equatable {
 
 /// The check of one Jacobian entry ∂fᵢ/∂xⱼ.
 public struct EntryCheck: Sendable, Equatable {
+    /// Output index i of the entry ∂fᵢ/∂xⱼ.
     public let output: Int
+    /// Input index j of the entry.
     public let input: Int
     /// Each subject's value (forward, reverse, claimed …), in a fixed order.
     public let subjects: [(name: String, value: Double)]
+    /// The graded verdict.
     public let verdict: Verdict
     /// The rung that decided (agreeing or disagreeing), if any.
     public let witness: String?
+    /// The deciding witness's value.
     public let witnessValue: Double?
+    /// The deciding witness's error estimate.
     public let errorEstimate: Double?
+    /// The deciding witness's step.
     public let step: Double?
     /// Largest |subject − witness| and that over |witness|.
     public let absoluteError: Double?
+    /// ``absoluteError`` / |witness value|.
     public let relativeError: Double?
     /// atol + rtol·|witness| used for the decision.
     public let tolerance: Double?
+    /// One-sided analysis when a kink was touched on a path from this input to this output.
     public let kink: KinkAnalysis?
     /// Every rung tried, in order.
     public let ladder: [RungOutcome]
 
+    /// Same entry, subjects, values and verdict.
     public static func == (l: EntryCheck, r: EntryCheck) -> Bool {
         l.output == r.output && l.input == r.input && l.verdict == r.verdict
             && l.subjects.map(\.name) == r.subjects.map(\.name)
@@ -175,7 +191,9 @@ public struct EntryCheck: Sendable, Equatable {
 /// report.fault?.op   // "sin"
 /// ```
 public struct FaultLocation: Sendable, Equatable {
+    /// The primitive's registry name.
     public let op: String
+    /// Its tape node index (−1 when checked outside a tape).
     public let node: Int
     /// The recorded inputs of the node.
     public let inputs: [Double]
@@ -185,15 +203,22 @@ public struct FaultLocation: Sendable, Equatable {
     public let expected: Double
     /// The registry's partial at the recorded inputs.
     public let got: Double
+    /// Error estimate of `expected`.
     public let errorEstimate: Double
 }
 
 /// J·v along a seeded random direction: forward mode against a Richardson difference.
 public struct DirectionalCheck: Sendable, Equatable {
+    /// Seed of the direction's generator (``SplitMix64``).
     public let seed: UInt64
+    /// The direction v, entries uniform in [−1, 1).
     public let direction: [Double]
+    /// J·v by forward mode.
     public let forward: [Double]
+    /// J·v by a Richardson difference along v.
     public let difference: [Double]
+    /// The difference's error estimates.
     public let errorEstimate: [Double]
+    /// Whether every component agrees within tolerance.
     public let agrees: Bool
 }

@@ -15,6 +15,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
+    /// Equal when the rendered text is equal (NaN equals NaN here, as both render "NaN").
     public static func == (l: JSONValue, r: JSONValue) -> Bool { l.rendered() == r.rendered() }
 
     /// JSON text. Non-finite numbers, which JSON cannot carry, become the strings "NaN", "inf"

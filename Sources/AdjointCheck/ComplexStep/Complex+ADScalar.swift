@@ -13,6 +13,7 @@ import RealModule
 //      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
 
 extension Complex: TangentVector {
+    /// Complex numbers scale complex tangents.
     public typealias Scalar = Complex<RealType>
 }
 
@@ -39,13 +40,19 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// Orders by real part: the complex-step convention (see the type's documentation).
     public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
 
+    /// zⁿ by binary powering (see the file comment for why not exp(n·log z)).
     public static func powi(_ x: Complex, _ n: Int) -> Complex { Primals.powiByMultiplication(x, n) }
+    /// z·z.
     public static func square(_ x: Complex) -> Complex { x * x }
+    /// eᶻ − 1, accurate near 0.
     public static func expm1(_ x: Complex) -> Complex { expMinusOne(x) }
+    /// log(1 + z), accurate near 0.
     public static func log1p(_ x: Complex) -> Complex { log(onePlus: x) }
 
     // Composite primitives whose every branch is analytic: the shared primal definitions apply.
+    /// 1/(1 + e⁻ᶻ), branch chosen on the real part.
     public static func sigmoid(_ x: Complex) -> Complex { Primals.sigmoid(x) }
+    /// z·σ(z).
     public static func swish(_ x: Complex) -> Complex { Primals.swish(x) }
     /// log(1 + eˣ), analytic; split on the real part so e^x never overflows. (The shared primal
     /// goes through relu, which has no complex extension.)
@@ -54,14 +61,23 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     }
 
     // Non-analytic ops: reported, never approximated.
+    /// Unsupported: swift-numerics has no complex erf. Reports and returns NaN.
     public static func erf(_ x: Complex) -> Complex { unsupported(.erf) }
+    /// Unsupported (needs erf). Reports and returns NaN.
     public static func gelu(_ x: Complex) -> Complex { unsupported(.gelu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func relu(_ x: Complex) -> Complex { unsupported(.relu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func leakyRelu(_ x: Complex, slope: Complex) -> Complex { unsupported(.leakyRelu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func elu(_ x: Complex, alpha: Complex) -> Complex { unsupported(.elu) }
+    /// Unsupported: |z| is not analytic. Reports and returns NaN.
     public static func abs(_ x: Complex) -> Complex { unsupported(.abs) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func max(_ x: Complex, _ y: Complex) -> Complex { unsupported(.max) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func min(_ x: Complex, _ y: Complex) -> Complex { unsupported(.min) }
+    /// Unsupported: not analytic. Reports and returns NaN.
     public static func hypot(_ x: Complex, _ y: Complex) -> Complex { unsupported(.hypot) }
 
     static func unsupported(_ op: Op) -> Complex {

@@ -22,6 +22,7 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// The function uses an op the method's scalar type cannot evaluate (abs in complex-step).
     case unsupportedOp = "unsupported-op"
 
+    /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
 }
 
@@ -41,6 +42,7 @@ public struct DifferenceEstimate: Sendable, Equatable {
     /// Reasons the estimate is unreliable, empty when none was detected.
     public var warnings: [FDWarning]
 
+    /// An estimate with its error bound, step and warnings.
     public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = []) {
         self.value = value; self.errorEstimate = errorEstimate; self.step = step; self.warnings = warnings
     }

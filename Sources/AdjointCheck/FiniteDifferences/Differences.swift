@@ -42,6 +42,7 @@ public enum DifferenceMethod: String, CaseIterable, Sendable {
 /// d.entries[0][1].errorEstimate
 /// ```
 public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable where V: Sendable {
+    /// The method used.
     public let method: DifferenceMethod
     /// The step option the caller passed.
     public let stepOption: StepSize

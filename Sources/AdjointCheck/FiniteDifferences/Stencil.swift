@@ -61,6 +61,7 @@ public struct Stencil: Sendable, Equatable {
     /// Σ|wₖ|: how much evaluation noise the weighted sum amplifies (rounding error ≈ Σ|wₖ|·δ/hᵈ).
     public let noiseGain: Double
 
+    /// Same offsets, derivative and weights.
     public static func == (l: Stencil, r: Stencil) -> Bool {
         l.offsets == r.offsets && l.derivative == r.derivative && l.weights == r.weights
     }
@@ -141,6 +142,7 @@ public struct Stencil: Sendable, Equatable {
     /// One-sided second-order stencils for the right (offsets 0, 1, 2) and left (0, −1, −2)
     /// derivatives at a kink.
     public static let rightSided = known(derivative: 1, offsets: [0, 1, 2])
+    /// The left-derivative counterpart of ``rightSided``: weights (3/2, −2, 1/2) on offsets 0, −1, −2.
     public static let leftSided = known(derivative: 1, offsets: [0, -1, -2])
 }
 

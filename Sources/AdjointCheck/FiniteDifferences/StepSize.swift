@@ -68,6 +68,7 @@ public enum DifferenceTuning {
         return Double.pow(evaluationNoiseULPs * stencil.noiseGain / (p * c), 1 / (p + 1))
     }
 
+    /// ``stepConstant(for:)-(Stencil)`` of a built-in method's stencil.
     public static func stepConstant(for method: StencilMethod) -> Double { stepConstant(for: method.stencil) }
 
     /// The default step of a stencil at a point of magnitude `scale`, for a type with unit

@@ -19,6 +19,7 @@ public struct SweepSeries: Sendable, Equatable {
     /// The order theory predicts (nil for Richardson, whose order grows with its tableau).
     public let theoreticalOrder: Int?
 
+    /// Same method, slope and points (NaN errors compare equal).
     public static func == (l: SweepSeries, r: SweepSeries) -> Bool {
         l.method == r.method && l.slope == r.slope && l.points.map(\.h) == r.points.map(\.h)
             && l.points.map(\.error).elementsEqual(r.points.map(\.error)) { $0 == $1 || ($0.isNaN && $1.isNaN) }
@@ -34,9 +35,13 @@ public struct SweepSeries: Sendable, Equatable {
 /// let svg = s.renderSVG()    // log–log plot, one line per method
 /// ```
 public struct StepSweep: Sendable {
+    /// Output index i of the swept entry.
     public let output: Int
+    /// Input index j of the swept entry.
     public let input: Int
+    /// The point x.
     public let point: [Double]
+    /// "Double" or "Float".
     public let scalarType: String
     /// The derivative errors are measured against.
     public let reference: Double
