@@ -21,6 +21,15 @@ final class DifferencesTests: XCTestCase {
         // Second derivative, central: (1, −2, 1).
         XCTAssertEqual(Stencil(derivative: 2, offsets: [-1, 0, 1]).map(fractions), ["1/1", "-2/1", "1/1"])
         XCTAssertNil(Stencil(derivative: 1, offsets: [1, 1]))
+        // 9-point central, 8th order: (1/280, −4/105, 1/5, −4/5, 0, 4/5, −1/5, 4/105, −1/280).
+        XCTAssertEqual(Stencil.central(order: 8).exactWeights.map { "\($0.numerator)/\($0.denominator)" },
+                       ["1/280", "-4/105", "1/5", "-4/5", "0/1", "4/5", "-1/5", "4/105", "-1/280"])
+        // Wide, lopsided offsets: either a valid stencil or nil, never an overflow trap.
+        for d in 0...8 {
+            if let s = Stencil(derivative: d, offsets: [-6, -5, -3, -1, 0, 2, 4, 5, 6]) {
+                XCTAssertEqual(s.derivative, d)
+            }
+        }
     }
 
     func testStencilOrdersAndTruncationConstants() {

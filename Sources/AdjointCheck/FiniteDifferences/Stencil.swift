@@ -7,14 +7,19 @@
 // The same solve gives the leading truncation constant, which the default-step and error-estimate
 // formulas need, so no constant is restated by hand.
 
-/// A small exact fraction for the moment system. Offsets are tiny integers (|s| ≤ 4, m ≤ 9), so
-/// numerators stay far below Int's range; every operation reduces by the gcd.
+/// A small exact fraction for the moment system. Offsets are small integers, but elimination
+/// can still grow numerators, so every operation checks for Int overflow and marks the result
+/// instead of trapping; the solver then rejects the stencil.
 struct Fraction: Equatable, Sendable {
     var num: Int
     var den: Int
+    var overflow = false
 
-    init(_ num: Int, _ den: Int = 1) {
-        // den is never 0 here: the moment matrix of distinct offsets is non-singular.
+    init(_ num: Int, _ den: Int = 1, overflow: Bool = false) {
+        if overflow || den == 0 || num == Int.min || den == Int.min {
+            self.num = 0; self.den = 1; self.overflow = true
+            return
+        }
         let g = Fraction.gcd(Swift.abs(num), Swift.abs(den))
         let sign = den < 0 ? -1 : 1
         self.num = g == 0 ? 0 : sign * num / g
@@ -27,11 +32,28 @@ struct Fraction: Equatable, Sendable {
         return a
     }
 
-    static func + (l: Fraction, r: Fraction) -> Fraction { Fraction(l.num * r.den + r.num * l.den, l.den * r.den) }
-    static func - (l: Fraction, r: Fraction) -> Fraction { Fraction(l.num * r.den - r.num * l.den, l.den * r.den) }
-    static func * (l: Fraction, r: Fraction) -> Fraction { Fraction(l.num * r.num, l.den * r.den) }
-    static func / (l: Fraction, r: Fraction) -> Fraction { Fraction(l.num * r.den, l.den * r.num) }
-    var isZero: Bool { num == 0 }
+    /// (a/b) ± (c/d) = (a·d ± c·b)/(b·d), every product and sum overflow-checked.
+    private static func combine(_ a: Int, _ b: Int, _ c: Int, _ d: Int, sign: Int, _ flag: Bool) -> Fraction {
+        let (ad, o1) = a.multipliedReportingOverflow(by: d)
+        let (cb, o2) = c.multipliedReportingOverflow(by: b)
+        let (bd, o3) = b.multipliedReportingOverflow(by: d)
+        let (n, o4) = sign > 0 ? ad.addingReportingOverflow(cb) : ad.subtractingReportingOverflow(cb)
+        return Fraction(n, bd, overflow: flag || o1 || o2 || o3 || o4)
+    }
+
+    static func + (l: Fraction, r: Fraction) -> Fraction { combine(l.num, l.den, r.num, r.den, sign: 1, l.overflow || r.overflow) }
+    static func - (l: Fraction, r: Fraction) -> Fraction { combine(l.num, l.den, r.num, r.den, sign: -1, l.overflow || r.overflow) }
+    static func * (l: Fraction, r: Fraction) -> Fraction {
+        let (n, o1) = l.num.multipliedReportingOverflow(by: r.num)
+        let (d, o2) = l.den.multipliedReportingOverflow(by: r.den)
+        return Fraction(n, d, overflow: l.overflow || r.overflow || o1 || o2)
+    }
+    static func / (l: Fraction, r: Fraction) -> Fraction {
+        let (n, o1) = l.num.multipliedReportingOverflow(by: r.den)
+        let (d, o2) = l.den.multipliedReportingOverflow(by: r.num)
+        return Fraction(n, d, overflow: l.overflow || r.overflow || o1 || o2)
+    }
+    var isZero: Bool { num == 0 && !overflow }
     var double: Double { Double(num) / Double(den) }
 }
 
@@ -92,11 +114,13 @@ public struct Stencil: Sendable, Equatable {
             }
         }
         let w = a.map { $0[m] }
+        if w.contains(where: \.overflow) { return nil }
         // First non-vanishing moment beyond the exact ones gives the order and the error constant.
         var q = m
         var moment = Fraction(0)
         while q < m + 4 {
             moment = zip(w, offsets).reduce(Fraction(0)) { $0 + $1.0 * Fraction(Stencil.power($1.1, q)) }
+            if moment.overflow { return nil }
             if !moment.isZero { break }
             q += 1
         }
@@ -109,6 +133,7 @@ public struct Stencil: Sendable, Equatable {
         self.noiseGain = w.reduce(0) { $0 + Swift.abs($1.double) }
     }
 
+    /// sᵠ; |s| ≤ 6 and q ≤ 12 keep it below 2³².
     static func power(_ s: Int, _ q: Int) -> Int { q == 0 ? 1 : (1...q).reduce(1) { r, _ in r * s } }
     static func factorial(_ q: Int) -> Int { q <= 1 ? 1 : (2...q).reduce(1, *) }
 
