@@ -120,7 +120,8 @@ public struct CheckReport: Sendable {
                 + "∂/∂input \(fault.partial): expected \(fmt(fault.expected)) (± \(fmt(fault.errorEstimate))), got \(fmt(fault.got))")
         }
         if let d = directional {
-            lines.append("random-direction JVP (seed \(d.seed)): \(d.agrees ? "agrees" : "DISAGREES") with Richardson")
+            let word = d.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "inconclusive"
+            lines.append("random-direction JVP (seed \(d.seed)): \(word) with Richardson")
         }
         for r in rungsUsed where r.note != "used" { lines.append("note: \(r.name): \(r.note)") }
         return lines.joined(separator: "\n")
@@ -187,7 +188,7 @@ public struct CheckReport: Sendable {
             fields.append(("directional", .object([
                 ("seed", .string(String(d.seed))), ("direction", .array(d.direction.map { .number($0) })),
                 ("forward", .array(d.forward.map { .number($0) })), ("difference", .array(d.difference.map { .number($0) })),
-                ("errorEstimate", .array(d.errorEstimate.map { .number($0) })), ("agrees", .bool(d.agrees)),
+                ("errorEstimate", .array(d.errorEstimate.map { .number($0) })), ("agrees", d.agrees.map { .bool($0) } ?? .null),
             ])))
         }
         fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") })))

@@ -219,6 +219,7 @@ public struct DirectionalCheck: Sendable, Equatable {
     public let difference: [Double]
     /// The difference's error estimates.
     public let errorEstimate: [Double]
-    /// Whether every component agrees within tolerance.
-    public let agrees: Bool
+    /// Whether every component agrees within tolerance; nil when the difference is too coarse
+    /// to decide. Informational: the per-entry verdicts decide ``CheckReport/passed``.
+    public let agrees: Bool?
 }
