@@ -1,4 +1,5 @@
 import Synchronization
+import CAdjointSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -51,13 +52,12 @@ public func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: O
 /// The switchboard for observation: counters and planted rule mutations. When nothing is
 /// observing, every hook costs one relaxed atomic load and a predictable branch.
 public enum Instrumentation {
-    @usableFromInline static let flags = Atomic<Int>(0)
     static let countingBit = 1
     static let mutationBit = 1 << 20
 
     /// True while any thread measures or any mutation is planted.
     @inlinable public static var isActive: Bool {
-        @inline(__always) get { flags.load(ordering: .relaxed) != 0 }
+        @inline(__always) get { adjoint_flags_load() != 0 }
     }
 
     final class Scope { var counts = OperationCounts() }
@@ -67,13 +67,6 @@ public enum Instrumentation {
         pthread_key_create(&key, nil)
         return key
     }()
-
-    private static var stack: [Scope] {
-        get {
-            guard let raw = pthread_getspecific(key) else { return [] }
-            return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes
-        }
-    }
 
     final class Box { var scopes: [Scope] = [] }
 
@@ -89,9 +82,9 @@ public enum Instrumentation {
         let b = box()
         let scope = Scope()
         b.scopes.append(scope)
-        flags.add(countingBit, ordering: .relaxed)
+        adjoint_flags_add(countingBit)
         defer {
-            flags.subtract(countingBit, ordering: .relaxed)
+            adjoint_flags_add(-countingBit)
             b.scopes.removeLast()
             if let parent = b.scopes.last { parent.counts += scope.counts }
         }
@@ -118,7 +111,7 @@ public enum Instrumentation {
     }
 
     static func setMutationBit(_ on: Bool) {
-        if on { flags.add(mutationBit, ordering: .relaxed) } else { flags.subtract(mutationBit, ordering: .relaxed) }
+        adjoint_flags_add(on ? mutationBit : -mutationBit)
     }
 }
 
@@ -159,7 +152,7 @@ public enum RuleMutations {
 
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
-        guard Instrumentation.flags.load(ordering: .relaxed) >= Instrumentation.mutationBit,
+        guard adjoint_flags_load() >= Instrumentation.mutationBit,
               let m = planted.withLock({ $0[op] }) else { return p }
         return m.input == 0 ? (p.0 * T(m.factor), p.1) : (p.0, p.1 * T(m.factor))
     }
