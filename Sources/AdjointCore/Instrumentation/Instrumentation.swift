@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Operation counts recorded by ``measure(_:)``.
+/// Operation counts recorded by ``measureOperations(_:)``.
 ///
 /// Scalar ops are counted when a derived scalar (``Dual``, ``Reverse``) applies them: plain
 /// Double arithmetic is the hardware's and is not seen. Matrix ops and tapes add their own figures.
@@ -39,13 +39,13 @@ public struct OperationCounts: Sendable, Equatable {
 }
 
 /// Counts the operations done by `body` on this thread. Scopes nest: an inner scope's counts are
-/// also added to the outer one.
+/// also added to the outer one. (Not called `measure`, which XCTest's test cases already own.)
 ///
 /// ```swift
-/// let (_, counts) = measure { try gradient(of: { $0[0] * $0[1] }, at: [2.0, 3.0]) }
-/// counts.byOp[.mul]   // 1 recorded multiply (plus its reverse-sweep rule)
+/// let (_, counts) = try measureOperations { try gradient(of: { $0[0] * $0[1] }, at: [2.0, 3.0]) }
+/// counts.byOp[.mul]   // 2: the recorded multiply and its rule in the reverse sweep
 /// ```
-public func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+public func measureOperations<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
     try Instrumentation.measure(body)
 }
 
@@ -78,7 +78,8 @@ public enum Instrumentation {
         return b
     }
 
-    static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+    /// Same as ``measureOperations(_:)``.
+    public static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
         let b = box()
         let scope = Scope()
         b.scopes.append(scope)
