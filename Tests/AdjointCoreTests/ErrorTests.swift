@@ -89,6 +89,13 @@ final class ErrorTests: XCTestCase {
         var escaped: Reverse<Double>?
         _ = try? gradient(of: { v in escaped = v[0]; return v[0] }, at: [1.0])
         XCTAssertThrowsError(try record({ _ in [escaped ?? 0] }, at: [2.0]))
+        // …and so is one mixed into a new computation, even when the new tape's header happens to
+        // sit at the old address (tapes carry generation numbers).
+        for _ in 0..<3 {
+            XCTAssertThrowsError(try record({ v in [v[0] * (escaped ?? 0)] }, at: [2.0])) { e in
+                guard case ADError.foreignVariable = e else { return XCTFail("\(e)") }
+            }
+        }
     }
 
     func testTapeLimitIsAnErrorNotACrash() {
