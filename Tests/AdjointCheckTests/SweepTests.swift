@@ -72,3 +72,19 @@ final class SweepTests: XCTestCase {
         XCTAssertLessThan(best / abs(s.reference), 1e-4)
     }
 }
+
+/// JSON of a difference Jacobian, as `jac` prints it.
+final class DifferenceJSONTests: XCTestCase {
+    func testDifferenceJacobianJSON() throws {
+        let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .complexStep)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(d.toJSON().utf8)) as? [String: Any])
+        XCTAssertEqual(obj["method"] as? String, "complex-step")
+        let jac = try XCTUnwrap(obj["jacobian"] as? [[Double]])
+        // [[cos θ, −r sin θ], [sin θ, r cos θ]] at (2, 0.5).
+        XCTAssertEqual(jac[0][1], -2 * sin(0.5), accuracy: 1e-15)
+        XCTAssertEqual((obj["steps"] as? [[Double]])?[1][1], 1e-20)
+        let a = try differenceJacobian(of: Abs(), at: [0.5, 2.0], method: .complexStep).toJSON()
+        XCTAssertTrue(a.contains("abs is not available for scalar type Complex<Double>"))
+        XCTAssertTrue(a.contains("\"NaN\""), "non-finite entries stay visible in JSON")
+    }
+}

@@ -205,3 +205,39 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     }
     return (est, 2, unsupported)
 }
+
+extension DifferenceJacobian {
+    /// The Jacobian with its provenance, for `jac` and notebooks: method, step option, f(x),
+    /// entries, per-entry step, error estimate and warnings, evaluations spent.
+    ///
+    /// ```swift
+    /// print(try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson).toJSON())
+    /// ```
+    public var jsonValue: JSONValue {
+        let step: String
+        switch stepOption {
+        case .automatic: step = "automatic"
+        case .absolute(let h): step = "absolute \(h)"
+        case .relative(let h): step = "relative \(h)"
+        }
+        func matrix(_ f: (DifferenceEstimate) -> JSONValue) -> JSONValue {
+            .array(entries.map { .array($0.map(f)) })
+        }
+        var fields: [(String, JSONValue)] = [
+            ("method", .string(method.rawValue)),
+            ("step", .string(step)),
+            ("scalarType", .string("\(V.self)")),
+            ("value", .array(value.map { .number(Double($0)) })),
+            ("jacobian", .array(jacobian.map { .array($0.map { .number(Double($0)) }) })),
+            ("errorEstimate", matrix { .number($0.errorEstimate) }),
+            ("steps", matrix { .number($0.step) }),
+            ("warnings", matrix { .array($0.warnings.map { .string($0.rawValue) }) }),
+            ("evaluations", .integer(evaluations)),
+        ]
+        if let unsupported { fields.append(("unsupported", .string(unsupported.description))) }
+        return .object(fields)
+    }
+
+    /// ``jsonValue`` as text.
+    public func toJSON(pretty: Bool = true) -> String { jsonValue.rendered(indent: pretty ? 2 : nil) }
+}
