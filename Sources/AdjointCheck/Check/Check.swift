@@ -104,7 +104,11 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             var row: [EntryCheck] = []
             for j in 0..<n {
                 let values = subjects.map { ($0.0, $0.1[i][j]) }
-                row.append(checkEntry(i, j, values: values, rowScale: rowScale, kinkOps: kinkMap[i][j]))
+                // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
+                // resolves; it sets the scale for judging an estimate when the row is all zeros.
+                let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
+                row.append(checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                                      kinkOps: kinkMap[i][j]))
             }
             entries.append(row)
         }
@@ -170,7 +174,8 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         }
     }
 
-    mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, kinkOps: [String]) -> EntryCheck {
+    mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, valueScale: Double,
+                             kinkOps: [String]) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
         let floor = adRel * rowScale
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
@@ -205,9 +210,9 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             let w = jac[i][j]
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
             // Too large relative to the values compared, unless the values are themselves tiny next
-            // to the row (a zero entry), where the row's scale times ε^{1/3} is the resolution asked.
+            // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
             let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
-            let resolution = rowScale * Double.pow(eps, 1.0 / 3.0)
+            let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
             if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)
                 && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
