@@ -244,3 +244,34 @@ final class EscalationTests: XCTestCase {
         XCTAssertGreaterThan(e.errorEstimate / exact, 1e-7, "a Float estimate cannot be better than Float allows")
     }
 }
+
+/// Near a kink that the point does not touch, differences straddle it; the check must notice.
+final class NearKinkTests: XCTestCase {
+    /// 3·relu(x1 − x2) + x1.
+    struct ReluGap: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * T.relu(x[0] - x[1]) + x[0]] }
+    }
+
+    func testCorrectRuleNearAKinkAgreesThroughTheNearKinkRung() throws {
+        // At x1 − x2 = 1e-9 > 0 relu is differentiable: ∇ = (3 + 1, −3) = (4, −3). Every
+        // default-step difference straddles the kink and sees about half of that.
+        let x = [0.3 + 1e-9, 0.3]
+        let r = try checkJacobian(of: ReluGap(), at: x)
+        XCTAssertFalse(r.touchedKink)
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "central-near-kink")
+        XCTAssertTrue(r.entries[0][0].ladder.contains { $0.warnings.contains(.crossesKink) })
+    }
+
+    func testWrongRuleNearAKinkIsStillCaught() throws {
+        // With relu′ = −1 planted, the modes give (−3 + 1, 3) = (−2, 3); the near-kink rung sees (4, −3).
+        let x = [0.3 + 1e-9, 0.3]
+        let r = try RuleMutations.withMutation(RuleMutation(op: .relu, input: 0, factor: -1)) {
+            try checkJacobian(of: ReluGap(), at: x)
+        }
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "central-near-kink")
+        XCTAssertEqual(r.fault?.op, "relu")
+    }
+}

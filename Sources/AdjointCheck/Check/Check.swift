@@ -45,6 +45,13 @@ public func checkGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
 }
 
+/// What one witness estimate says about one entry.
+enum CheckJudgement {
+    case agree(Double)
+    case disagree(Double, [String])
+    case unreliable([FDWarning])
+}
+
 struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     let f: F
     let x: [V]
@@ -52,6 +59,10 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
     var eps: Double { Double(V.ulpOfOne) }
     /// Witness Jacobians computed so far, by rung position (computed only when a rung is reached).
     var rungCache: [Int: RungResult] = [:]
+    /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
+    var graph: TapeGraph? = nil
+    /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
+    var tangentCache: [Int: [Double]] = [:]
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -94,6 +105,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         base.subjects = subjects.map(\.0)
 
         let graph = TapeGraph(recording)
+        self.graph = graph
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
 
         var entries: [[EntryCheck]] = []
@@ -201,13 +213,10 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
         var lastDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
-        for k in options.ladder.indices {
-            let name = options.ladder[k].name
-            guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
-                outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
-                continue
-            }
-            let w = jac[i][j]
+        var safeDisplacement: Double? = nil
+
+        /// One witness estimate against every subject: reliability first, then the tolerance.
+        func judge(_ w: DifferenceEstimate, nominal: Double, crossing: (Double) -> Double?) -> CheckJudgement {
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
             // Too large relative to the values compared, unless the values are themselves tiny next
             // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
@@ -217,40 +226,98 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
                 && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
             }
-            if !hard.isEmpty {
-                // Report every known weakness of this estimate, not only the disqualifying one.
-                hard = Array(Set(hard + w.warnings)).sorted()
-                reasons += hard
-                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "unreliable", warnings: hard))
-                continue
-            }
+            // Report every known weakness of an unusable estimate, not only the disqualifying one.
+            if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
-            let rtol = options.rtol ?? (nominalAccuracy(options.ladder[k]) + adRel)
+            let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             let wrong = values.filter { Swift.abs($0.1 - w.value) > tol }.map(\.0)
-            if wrong.isEmpty {
+            if wrong.isEmpty { return .agree(tol) }
+            // A disagreement with a cancelled, sub-ulp or kink-straddling difference proves
+            // nothing: escalate instead.
+            var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            if let safe = crossing(w.reach) {
+                soft.append(.crossesKink)
+                safeDisplacement = Swift.min(safeDisplacement ?? safe, safe)
+            }
+            if !soft.isEmpty { return .unreliable(soft) }
+            return .disagree(tol, wrong)
+        }
+
+        func record(_ name: String, _ w: DifferenceEstimate, _ judgement: CheckJudgement) -> EntryCheck? {
+            switch judgement {
+            case .agree(let tol):
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings))
                 return make(.agree, (name, w, tol), ladder: outcomes)
-            }
-            let soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
-            if !soft.isEmpty {
-                // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
-                reasons += soft
+            case .unreliable(let why):
+                reasons += why
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "unreliable", warnings: soft))
+                                            outcome: "unreliable", warnings: why))
+            case .disagree(let tol, let wrong):
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "disagree", warnings: w.warnings))
+                lastDisagreement = (name, w, tol, wrong)
+            }
+            return nil
+        }
+
+        for k in options.ladder.indices {
+            let name = options.ladder[k].name
+            guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
+                outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }
-            outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                        outcome: "disagree", warnings: w.warnings))
-            lastDisagreement = (name, w, tol, wrong)
+            let w = jac[i][j]
+            let judgement = judge(w, nominal: nominalAccuracy(options.ladder[k])) { reach in
+                self.kinkCrossing(output: i, input: j, reach: reach)
+            }
+            if let done = record(name, w, judgement) { return done }
+        }
+        // Near-kink rung: some difference straddled a kink that the recorded point does not touch
+        // (relu of an argument within a step of 0). A central difference whose samples stay on
+        // the recorded side decides; its small step costs rounding, which its estimate reports.
+        if let safe = safeDisplacement {
+            let name = "central-near-kink"
+            let w = nearKinkEstimate(output: i, input: j, displacement: safe)
+            let judgement = judge(w, nominal: DifferenceMethod.central.nominalRelativeAccuracy(epsilon: eps)) { _ in nil }
+            if let done = record(name, w, judgement) { return done }
         }
         if let (name, w, tol, wrong) = lastDisagreement {
             return make(.ruleWrong(subjects: wrong), (name, w, tol), ladder: outcomes)
         }
         let unique = Array(Set(reasons)).sorted()
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
+    }
+
+    /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
+    /// output i, the largest displacement that stays on the recorded side (else nil). Uses the
+    /// linearisation: the op's argument moves by about |∂arg/∂xⱼ|·t.
+    mutating func kinkCrossing(output i: Int, input j: Int, reach: Double) -> Double? {
+        guard reach > 0, let graph, !graph.kinkCandidates.isEmpty else { return nil }
+        if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
+        guard let t = tangentCache[j] else { return nil }
+        let mask = graph.onPath(output: i, input: j)
+        var safe: Double? = nil
+        for c in graph.kinkCandidates where mask[c.node] {
+            let sensitivity = graph.kinkSensitivity(c.node, tangents: t)
+            guard sensitivity > 0, sensitivity.isFinite else { continue }
+            let room = c.distance / sensitivity
+            if room <= reach { safe = Swift.min(safe ?? room, room) }
+        }
+        return safe
+    }
+
+    /// A central difference along eⱼ whose samples stay within a quarter of the distance to the
+    /// nearest kink-capable op.
+    func nearKinkEstimate(output i: Int, input j: Int, displacement: Double) -> DifferenceEstimate {
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+        // stencilEstimate samples out to 2h (the 2h twin for its truncation estimate).
+        var h = V(0.125 * displacement).nearestPowerOfTwo
+        if Double(h) * 2 > 0.25 * displacement { h = h / 2 }
+        let est = probe.stencilEstimate(Stencil.of(.central), step: h, outputs: i + 1)
+        return est[i]
     }
 
     /// One-sided derivatives along eⱼ (second-order one-sided stencils) and whether each subject

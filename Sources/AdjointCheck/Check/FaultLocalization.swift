@@ -9,6 +9,9 @@ struct TapeGraph {
     let values: [Double]
     let inputNodes: [Int?]
     let outputNodes: [Int?]
+    /// Nodes of ops with a kink (relu, abs, max, …, and √ at 0) and the distance of their
+    /// arguments from it.
+    let kinkCandidates: [(node: Int, distance: Double)]
 
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
@@ -19,6 +22,45 @@ struct TapeGraph {
         self.ops = ops; self.args = args; self.attributes = attrs; self.values = values
         inputNodes = rec.inputs.map(\.node)
         outputNodes = rec.outputs.map(\.node)
+        var candidates: [(node: Int, distance: Double)] = []
+        for k in ops.indices where ops[k].arity > 0 {
+            let a = values[args[k][0]]
+            let b = ops[k].arity == 2 ? values[args[k][1]] : a
+            switch ops[k] {
+            case .relu, .abs, .sqrt: candidates.append((k, Swift.abs(a)))
+            case .leakyRelu, .elu: if b != 1 { candidates.append((k, Swift.abs(a))) }
+            case .max, .min: candidates.append((k, Swift.abs(a - b)))
+            case .hypot: candidates.append((k, (a * a + b * b).squareRoot()))
+            default: break
+            }
+        }
+        kinkCandidates = candidates
+    }
+
+    /// Tangents of every node along input j: a forward sweep over the recorded graph applying the
+    /// registry's partials (``Rules/partials(_:_:_:_:output:)``) at the recorded values.
+    func tangents(input j: Int) -> [Double] {
+        var t = [Double](repeating: 0, count: ops.count)
+        guard j < inputNodes.count, let s = inputNodes[j] else { return t }
+        t[s] = 1
+        for k in ops.indices where ops[k].arity > 0 {
+            let a = args[k][0]
+            let b = ops[k].arity == 2 ? args[k][1] : a
+            if t[a] == 0 && t[b] == 0 { continue }
+            let (p, q) = Rules.partials(ops[k], values[a], values[b], attributes[k], output: values[k])
+            t[k] = ops[k].arity == 2 ? p * t[a] + q * t[b] : p * t[a]
+        }
+        return t
+    }
+
+    /// How fast a kink candidate's distance to its kink changes per unit of the input.
+    func kinkSensitivity(_ k: Int, tangents t: [Double]) -> Double {
+        let a = args[k][0]
+        switch ops[k] {
+        case .max, .min: return Swift.abs(t[a] - t[args[k][1]])
+        case .hypot: let b = args[k][1]; return (t[a] * t[a] + t[b] * t[b]).squareRoot()
+        default: return Swift.abs(t[a])
+        }
     }
 
     /// Nodes `node` depends on (itself included). Tape order is topological, so one backward pass suffices.

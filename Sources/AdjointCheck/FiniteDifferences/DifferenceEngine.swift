@@ -21,6 +21,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     case estimateTooLarge = "estimate-too-large"
     /// The function uses an op the method's scalar type cannot evaluate (abs in complex-step).
     case unsupportedOp = "unsupported-op"
+    /// A sample lies beyond a nearby non-differentiable point (relu, abs, max … whose argument is
+    /// closer to its kink than the step): the difference straddles the kink.
+    case crossesKink = "crosses-kink"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
@@ -41,10 +44,14 @@ public struct DifferenceEstimate: Sendable, Equatable {
     public var step: Double
     /// Reasons the estimate is unreliable, empty when none was detected.
     public var warnings: [FDWarning]
+    /// The largest displacement t of any sample x + t·v the value depends on (0 for complex
+    /// step, which never leaves x on the real axis): a kink closer than this may have been crossed.
+    public var reach: Double
 
     /// An estimate with its error bound, step and warnings.
-    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = []) {
+    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = [], reach: Double = 0) {
         self.value = value; self.errorEstimate = errorEstimate; self.step = step; self.warnings = warnings
+        self.reach = reach
     }
 }
 
@@ -133,6 +140,11 @@ extension LineProbe {
         return out
     }
 
+    /// max|sₖ|·h: how far from x the stencil samples.
+    func reach(_ stencil: Stencil, _ h: V) -> Double {
+        Double(stencil.offsets.map { Swift.abs($0) }.max() ?? 0) * Double(h)
+    }
+
     /// A fixed stencil at step h, with its truncation error estimated from the same stencil at 2h:
     /// D(h) − D(2h) ≈ (1 − 2ᵖ)·C·hᵖ·f⁽ᵖ⁺¹⁾, so |D(h) − D(2h)|/(2ᵖ − 1) estimates the truncation of D(h).
     mutating func stencilEstimate(_ stencil: Stencil, step h: V, outputs m: Int) -> [DifferenceEstimate] {
@@ -143,7 +155,7 @@ extension LineProbe {
             let trunc = Swift.abs(fine.derivative[i] - coarse.derivative[i]) / gain
             let err = trunc + fine.rounding[i]
             return DifferenceEstimate(value: fine.derivative[i], errorEstimate: err.isNaN ? .infinity : err,
-                                      step: Double(h), warnings: fine.warnings[i])
+                                      step: Double(h), warnings: fine.warnings[i], reach: reach(stencil, 2 * h))
         }
     }
 
@@ -194,6 +206,7 @@ extension LineProbe {
         }
         // Rounding is not part of Ridders' estimate when the tableau converged early; add a floor.
         for i in 0..<m {
+            best[i].reach = Double(h0)
             let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best[i].value)
             best[i].errorEstimate = Swift.max(best[i].errorEstimate, floor)
             if !best[i].value.isFinite {
@@ -242,7 +255,7 @@ extension LineProbe {
             var trunc = Swift.abs(stencil.truncationConstant) * higher * Double.pow(Double(h), p)
             if !trunc.isFinite { trunc = .infinity }
             return DifferenceEstimate(value: sample.derivative[i], errorEstimate: trunc + sample.rounding[i],
-                                      step: Double(h), warnings: sample.warnings[i])
+                                      step: Double(h), warnings: sample.warnings[i], reach: reach(stencil, h))
         }
     }
 }
