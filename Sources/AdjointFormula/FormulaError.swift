@@ -67,7 +67,10 @@ public struct FormulaError: Error, Equatable, Sendable, CustomStringConvertible 
         while lineEnd < source.count && source[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
         var lineNumber = 1
         for b in source[..<lineStart] where b == UInt8(ascii: "\n") { lineNumber += 1 }
-        multiline = source.contains(UInt8(ascii: "\n"))
+        // A trailing newline (files usually end with one) does not make a formula multi-line.
+        var contentEnd = source.count
+        while contentEnd > 0, [9, 10, 13, 32].contains(source[contentEnd - 1]) { contentEnd -= 1 }
+        multiline = source[..<contentEnd].contains(UInt8(ascii: "\n"))
         line = lineNumber
         let before = String(decoding: source[lineStart..<offset], as: UTF8.self)
         let after = String(decoding: source[offset..<lineEnd], as: UTF8.self)

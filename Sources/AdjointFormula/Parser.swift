@@ -413,7 +413,7 @@ struct FormulaParser {
         }
         if declared {
             let known = variables.isEmpty ? "none declared" : "variables: " + variables.joined(separator: ", ")
-            throw error(.unknownVariable(s), "unknown variable '\(s)' (\(known))", at: offset)
+            throw error(.unknownVariable(s), "unknown variable '\(s)'", at: offset, note: " (\(known))")
         }
         variableIndex[s] = variables.count
         variables.append(s)
