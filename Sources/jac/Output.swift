@@ -74,7 +74,8 @@ func renderTable(_ rows: [[String]]) -> String {
 
 /// `x1 = 2.0, x2 = 5.0`.
 func describePoint(_ variables: [String], _ point: [Cell]) -> String {
-    zip(variables, point).map { "\($0) = \(format($1))" }.joined(separator: ", ")
+    if variables.isEmpty { return "(no variables)" }
+    return zip(variables, point).map { "\($0) = \(format($1))" }.joined(separator: ", ")
 }
 
 extension String {
