@@ -16,7 +16,7 @@ enum Cell: Equatable {
         case .double(let d): return d
         case .exact(let s):
             let parts = s.split(separator: "/")
-            guard let p = Double(String(parts[0])) else { return .nan }
+            guard let first = parts.first, let p = Double(String(first)) else { return .nan }
             return parts.count == 2 ? p / (Double(String(parts[1])) ?? .nan) : p
         }
     }

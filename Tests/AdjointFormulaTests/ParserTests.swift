@@ -273,3 +273,43 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(r.jacobian, [[Double(terms)]])
     }
 }
+
+/// Seeded random token soup: every input either parses or throws a ``FormulaError``; nothing
+/// traps. The seed is fixed and printed so a failure can be replayed.
+final class ParserRobustnessTests: XCTestCase {
+    struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    func testRandomTokenSoupNeverTraps() {
+        let seed: UInt64 = 20_261_121
+        print("ParserRobustnessTests seed \(seed)")
+        var rng = SplitMix64(state: seed)
+        let pieces = ["x", "y", "2", "0.5", "1e3", "-", "+", "*", "/", "^", "(", ")", ",", ";", "=", "sin", "max",
+                      "leaky_relu", "f", "pi", "e", " ", "1e", ".", "#", "λ", "\n", "2x", "(-2)", "x^-2"]
+        var parsed = 0, rejected = 0
+        for _ in 0..<3000 {
+            let n = Int.random(in: 1...14, using: &rng)
+            let text = (0..<n).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &rng)] }.joined()
+            do {
+                let f = try Formula(parsing: text, maxDepth: 4)
+                _ = f(Array(repeating: 0.7, count: f.variables.count))
+                parsed += 1
+            } catch is FormulaError {
+                rejected += 1
+            } catch {
+                XCTFail("non-FormulaError \(error) for \(text)")
+            }
+        }
+        // Both branches must be exercised for the test to mean anything.
+        XCTAssertGreaterThan(parsed, 100)
+        XCTAssertGreaterThan(rejected, 100)
+    }
+}
