@@ -138,7 +138,7 @@ final class ParserTests: XCTestCase {
     func testSharedNodeIsEvaluatedOnce() throws {
         // Dual arithmetic reports every op it runs to Instrumentation: one sin, one mul, one add.
         let f = try Formula(parsing: "sin(x)*sin(x) + sin(x)")
-        let (_, counts) = AdjointCore.measure { f([Dual<Double, Double>(0.3, tangent: 1)]) }
+        let (_, counts) = measureOperations { f([Dual<Double, Double>(0.3, tangent: 1)]) }
         XCTAssertEqual(counts.byOp[.sin], 1)
         XCTAssertEqual(counts.scalarOps, 3)
     }
