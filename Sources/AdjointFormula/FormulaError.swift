@@ -12,16 +12,28 @@
 /// ```
 public struct FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The class of problem, for callers that branch on it (the CLI maps all of them to status 2).
+    ///
+    /// ```swift
+    /// (try? Formula(parsing: "sinn(x)")) == nil   // kind .unknownFunction("sinn")
+    /// ```
     public enum Kind: Equatable, Sendable {
+        /// Malformed text: a stray character, a missing operator or parenthesis.
         case syntax
+        /// A call to a name that is not a registry function.
         case unknownFunction(String)
+        /// An identifier outside the declared variables (`--vars` or the header).
         case unknownVariable(String)
+        /// A function called with a number of arguments it does not take.
         case wrongArgumentCount(function: String, expected: String, got: Int)
+        /// Parentheses or calls nested deeper than the parser's bound.
         case tooDeep(limit: Int)
+        /// The declared variable list itself is invalid (a duplicate, a function name, …).
         case invalidVariableList
+        /// No expression at all.
         case empty
     }
 
+    /// The class of problem.
     public let kind: Kind
     /// The problem without its position ("unknown function 'sinn'").
     public let message: String

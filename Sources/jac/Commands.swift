@@ -71,7 +71,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         header += f.variables.map { "d\(names[i])/d\($0)" }
         row += r.jacobian[i].map(format)
     }
-    return Report(table: table, json: jsonObject(jsonPairs), csv: csvText, flatHeader: header, flatRow: row)
+    return Report(table: table, json: jsonObject(jsonPairs), csv: csvText, flatHeader: header, flatRow: row,
+                  notes: kinkNotes(r.kinks))
 }
 
 /// `jac eval`: the value only.
@@ -154,5 +155,12 @@ struct HessianCommand: ParsableCommand {
             }
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row)
         }
+    }
+}
+
+/// One note per kink touched: the derivative printed is the registry's convention there.
+func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
+    kinks.map { k in
+        "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Adjoint
 import ArgumentParser
 
@@ -114,10 +119,13 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
         case .json: print(r.json)
         case .csv: print(r.csv)
         }
+        fflush(nil)   // keep stdout before stderr when both go to one terminal
+        for note in r.notes { writeError("note: " + note) }
         if r.status != .success { throw JacFailure(r.status, r.problem ?? "failed") }
         return
     }
     var progress = Progress(total: points.count)
+    var pointsWithNotes = 0
     for (k, point) in points.enumerated() {
         let r: Report
         do {
@@ -134,8 +142,13 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
             worst = r.status
             firstProblem = "at point \(k + 1): " + (r.problem ?? "failed")
         }
+        if !r.notes.isEmpty { pointsWithNotes += 1 }
         progress.update(k + 1)
     }
     progress.finish()
+    if pointsWithNotes > 0 {
+        fflush(nil)
+        writeError("note: \(pointsWithNotes) of \(points.count) points touched a kink; the registry's convention was used there")
+    }
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
 }

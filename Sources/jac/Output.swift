@@ -98,4 +98,6 @@ struct Report {
     var status: ExitStatus = .success
     /// The one-line reason when ``status`` is not success (printed to stderr).
     var problem: String?
+    /// Remarks for stderr that do not change the status (kinks where a convention was used).
+    var notes: [String] = []
 }

@@ -155,6 +155,16 @@ final class GoldenTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("MODES DISAGREE"), table.stdout)
     }
 
+    func testKinksAreNotedOnStandardError() throws {
+        // |x| + relu(y) at (0, 0): both kinks; the registry's conventions give 0 and 0.
+        let r = try JacRunner.run(["jacobian", "abs(x) + relu(y)", "--at", "0,0", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "output,value,d/dx,d/dy\nf,0.0,0.0,0.0\n")
+        let notes = r.stderr.split(separator: "\n")
+        XCTAssertEqual(notes.count, 2)
+        XCTAssertTrue(notes.allSatisfy { $0.hasPrefix("note: kink touched: ") }, r.stderr)
+    }
+
     func testPointsFileCSVAndJSONLines() throws {
         // x·y and x + y: J = [[y, x], [1, 1]]. Header order differs from the variable order.
         let path = try JacRunner.temporaryFile("y,x\n2,1\n3,1/2\n\n4,-1\n", name: "points.csv")
