@@ -49,6 +49,7 @@ public struct FormulaConstant: Sendable, Hashable {
     public let text: String
     /// The nearest Double.
     public let value: Double
+    /// Literal, named constant, or a default argument the parser supplied.
     public let kind: Kind
 
     /// Whether exact rational mode can represent the constant (from ``text``).

@@ -120,9 +120,10 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     }
     var problem: String?
     if let bad = comparisons.first(where: { !$0.agree }) {
-        problem = bad.error.map { "modes disagree: \(bad.mode) failed: \($0)" }
+        var text = bad.error.map { "modes disagree: \(bad.mode) failed: \($0)" }
             ?? "modes disagree: \(bad.mode) differs from \(reference.name) by \(format(bad.maxAbs)) (tolerance \(format(bad.tolerance)) relative to max(1, |reference|))"
-        if !kinks.isEmpty { problem! += "; kink touched: " + kinks.joined(separator: "; ") }
+        if !kinks.isEmpty { text += "; kink touched: " + kinks.joined(separator: "; ") }
+        problem = text
     }
     return Report(table: table, json: jsonText, csv: csvText, flatHeader: header, flatRow: row,
                   status: agree ? .success : .modesDisagree, problem: problem)
