@@ -153,7 +153,8 @@ struct HessianCommand: ParsableCommand {
                     row.append(format(h[i][j]))
                 }
             }
-            return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row)
+            return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
+                          notes: kinkNotes(first.diagnostics.kinks))
         }
     }
 }
