@@ -17,6 +17,7 @@ final class SweepTests: XCTestCase {
                                                 ("complex-step", 2)]
             for (name, p) in expected {
                 let slope = try XCTUnwrap(s.series(named: name)?.slope, "\(name) has no fit")
+                print("measured order \(type(of: f)) \(name): \(slope) (theory \(p))")
                 XCTAssertEqual(slope, p, accuracy: 0.3, "\(type(of: f)) \(name): \(s.series(named: name)?.fitSteps ?? [])")
             }
             // central6 has at most a couple of truncation-dominated points; when fitted it is ≈ 6.
