@@ -17,7 +17,8 @@ extension Rational {
     }
 
     /// Zero test without touching GMP: a zero numerator has size 0.
-    var isZero: Bool {
+    /// Whether the value is exactly 0 (false for NaN).
+    public var isZero: Bool {
         guard let s = storage else { return false }
         return s.with { $0.pointee._mp_num._mp_size == 0 }
     }
