@@ -14,6 +14,7 @@ public enum ExactAvailability: Sendable, Equatable, CustomStringConvertible {
     /// when it acts on constants only (`sin(2)`) or no recording was made.
     case unavailable(op: Op, node: Int?)
 
+    /// Whether exact mode can run (`exactAvailability(ops: [.mul]).isAvailable` is true).
     public var isAvailable: Bool { self == .available }
 
     /// The sentence a CLI prints when exact mode is refused; nil when available.
@@ -22,6 +23,7 @@ public enum ExactAvailability: Sendable, Equatable, CustomStringConvertible {
         return "exact mode is not available: uses \(op.info.name)"
     }
 
+    /// ``message``, or "exact mode is available".
     public var description: String { message ?? "exact mode is available" }
 }
 

@@ -7,7 +7,9 @@ import Darwin
 
 /// The true error of one entry of a floating-point Jacobian, measured against the exact value.
 public struct EntryError: Sendable, Equatable {
+    /// Output index of the entry.
     public let row: Int
+    /// Input index of the entry.
     public let column: Int
     /// The floating-point entry (widened to Double; exact for Float).
     public let approximate: Double
@@ -39,7 +41,9 @@ public struct ExactErrorReport: Sendable, Equatable {
     public let method: String
     /// Floating-point format the ulps refer to ("Double", "Float").
     public let format: String
+    /// Number of outputs (Jacobian rows).
     public let rows: Int
+    /// Number of inputs (Jacobian columns).
     public let columns: Int
     /// Row-major: `entries[i * columns + j]` is entry (i, j).
     public let entries: [EntryError]

@@ -158,7 +158,9 @@ func firstUnsupportedNode<V>(_ tape: Tape<V>, named name: String) -> Int? {
 /// a.agrees        // true
 /// ```
 public struct ExactAgreement: Sendable, Equatable {
+    /// The Jacobian by exact forward mode (one pass per input).
     public let forward: ExactJacobian
+    /// The Jacobian by exact reverse mode (one sweep per output).
     public let reverse: ExactJacobian
     /// Positions (row = output, column = input) where the entries differ; output values that
     /// differ are listed with column −1.
@@ -170,9 +172,13 @@ public struct ExactAgreement: Sendable, Equatable {
 
 /// A (row, column) position in a Jacobian.
 public struct EntryPosition: Sendable, Hashable, CustomStringConvertible {
+    /// Output index.
     public let row: Int
+    /// Input index (−1 marks the output value itself in ``ExactAgreement/mismatches``).
     public let column: Int
+    /// The position (row, column), e.g. `EntryPosition(row: 1, column: 0)`.
     public init(row: Int, column: Int) { self.row = row; self.column = column }
+    /// "(row, column)".
     public var description: String { "(\(row), \(column))" }
 }
 

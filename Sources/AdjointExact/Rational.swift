@@ -7,6 +7,9 @@ import Glibc
 import Darwin
 #endif
 
+// @unchecked: the storage is a ManagedBuffer (not Sendable by declaration) that is never mutated
+// after construction, and GMP reads of one mpq_t from several threads are safe.
+
 /// An exact rational number p/q on GMP, or NaN.
 ///
 /// Arithmetic (+ − × ÷, integer powers, abs, max, min, relu, leaky ReLU) is exact: no rounding,
@@ -34,8 +37,6 @@ import Darwin
 ///
 /// **Value semantics.** The GMP value lives in an immutable heap object freed by `deinit`
 /// (`mpq_clear`); copies share it, operations always produce a new one.
-// @unchecked: the storage is a ManagedBuffer (not Sendable by declaration) that is never mutated
-// after construction, and GMP reads of one mpq_t from several threads are safe.
 public struct Rational: @unchecked Sendable {
     /// nil is NaN.
     let storage: MPQStorage?
@@ -273,6 +274,7 @@ extension Rational: CustomStringConvertible, LosslessStringConvertible {
 }
 
 extension Rational: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    /// An integer literal, exactly: `let x: Rational = 3`.
     public init(integerLiteral value: Int) { self.init(value) }
 
     /// A string literal parsed by ``parse(_:)``; a malformed literal is NaN (and reported).
