@@ -58,6 +58,21 @@ final class ExactDerivativeTests: XCTestCase {
         XCTAssertNotEqual(wrong.jacobian, [["44/21", "5/3"]])
     }
 
+    func testAgreementCheckFlagsAModeThatComputesSomethingElse() throws {
+        // Test of the tester: a function that adds x0·x1 only when run in reverse mode stands in
+        // for a broken mode. Forward ∇ of x0² is (2x0, 0); the "reverse" one is (2x0 + x1, x0);
+        // the values differ by x0·x1. All three positions must be flagged, and nothing else.
+        struct ModeDependent: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                T.self == Reverse<Rational>.self ? [x[0] * x[0] + x[0] * x[1]] : [x[0] * x[0]]
+            }
+        }
+        let a = try exactAgreement(of: ModeDependent(), at: ["1/3", "2/7"])
+        XCTAssertFalse(a.agrees)
+        XCTAssertEqual(Set(a.mismatches), [EntryPosition(row: 0, column: -1), EntryPosition(row: 0, column: 0),
+                                           EntryPosition(row: 0, column: 1)])
+    }
+
     func testForwardEqualsReverseExactlyOn500RandomGraphs() throws {
         let seed: UInt64 = 0xE8AC_7500
         var rng = SplitMix64(seed: seed)
