@@ -86,6 +86,9 @@ func exactForward(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobia
                 throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: nil)
             }
         }
+        if y.count != value.count {
+            throw ADError.dimensionMismatch(what: "outputs in forward pass \(j)", expected: value.count, got: y.count)
+        }
         if n > 0 { columns.append(y.map(\.tangent)) }
     }
     let m = value.count
@@ -186,7 +189,7 @@ public struct EntryPosition: Sendable, Hashable, CustomStringConvertible {
 ///
 /// ```swift
 /// let a = try exactAgreement(of: F(), at: ["1/3", "2/7"])
-/// precondition(a.agrees, "forward \(a.forward.jacobian) ≠ reverse \(a.reverse.jacobian)")
+/// XCTAssertTrue(a.agrees, "forward \(a.forward.jacobian) ≠ reverse \(a.reverse.jacobian)")
 /// ```
 public func exactAgreement(of f: some ADFunction, at x: [Rational]) throws -> ExactAgreement {
     let fwd = try exactJacobian(of: f, at: x, mode: .forward)
