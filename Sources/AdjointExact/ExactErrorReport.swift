@@ -174,14 +174,47 @@ public struct ExactCheckReport: Sendable, Equatable {
     /// The report of the method labelled `method`.
     public func report(for method: String) -> ExactErrorReport? { methods.first { $0.method == method } }
 
-    /// All methods' tables, one after the other.
-    public var table: String { methods.map(\.table).joined(separator: "\n") }
+    /// How much worse each method is than the most accurate one: its median ulp error divided by
+    /// the best median, with 0.5 ulp (a correctly rounded result) as the floor of the divisor so
+    /// an exact method does not make every ratio infinite.
+    ///
+    /// ```swift
+    /// report.factorOverBest["central"]   // ≈ 6·10⁴ when forward/reverse are within 0.5 ulp
+    /// ```
+    public var factorOverBest: [String: Double] {
+        let best = Swift.max(methods.map(\.medianULPs).min() ?? 0, 0.5)
+        return Dictionary(methods.map { ($0.method, Swift.max($0.medianULPs, 0.5) / best) }, uniquingKeysWith: { a, _ in a })
+    }
 
-    /// One JSON object: the point, the exact Jacobian as strings, and each method's report.
+    /// One line per method: max and median ulps, max relative error, factor over the best method.
+    ///
+    /// ```
+    /// method            max ulps  median ulps  max rel. error  vs best
+    /// forward           0.76      0.71         1.6e-16         1×
+    /// central           41000     29000        5.5e-12         41000×
+    /// ```
+    public var summary: String {
+        let factors = factorOverBest
+        var lines = [pad("method", 18) + pad("max ulps", 10) + pad("median ulps", 13) + pad("max rel. error", 16) + "vs best"]
+        for m in methods {
+            lines.append(pad(m.method, 18) + pad(short(m.maxULPs), 10) + pad(short(m.medianULPs), 13)
+                         + pad(short(m.maxRelativeError), 16) + short(factors[m.method] ?? 1) + "×")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The summary, then all methods' tables.
+    public var table: String { ([summary] + methods.map(\.table)).joined(separator: "\n") }
+
+    /// One JSON object: the point, the exact Jacobian as strings, ``factorOverBest``, and each
+    /// method's report.
     public var json: String {
         let jac = exact.jacobian.map { "[" + $0.map { jsonString($0.description) }.joined(separator: ", ") + "]" }
+        let f = factorOverBest
+        let factors = methods.map { "\(jsonString($0.method)): \(jsonNumber(f[$0.method] ?? 1))" }.joined(separator: ", ")
         return "{\"point\": [\(point.map(jsonNumber).joined(separator: ", "))], "
             + "\"point_was_rounded\": \(pointWasRounded), \"exact_jacobian\": [\(jac.joined(separator: ", "))], "
+            + "\"factor_over_best\": {\(factors)}, "
             + "\"methods\": [\(methods.map(\.json).joined(separator: ", "))]}"
     }
 }

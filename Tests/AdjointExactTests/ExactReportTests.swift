@@ -61,7 +61,13 @@ final class ExactReportTests: XCTestCase {
         let methods = try XCTUnwrap(parsed?["methods"] as? [[String: Any]])
         XCTAssertEqual(methods.compactMap { $0["method"] as? String }, ["forward", "reverse", "central"])
         XCTAssertEqual((parsed?["exact_jacobian"] as? [[String]])?.first, ["44/21", "5/3"])
+        XCTAssertEqual((parsed?["factor_over_best"] as? [String: Double])?["reverse"], 1)
         XCTAssertTrue(report.table.contains("44/21"))
+        // The summary says by how much central differences are worse than the best mode.
+        let factor = try XCTUnwrap(report.factorOverBest["central"])
+        XCTAssertGreaterThan(factor, 100)
+        XCTAssertEqual(report.factorOverBest["reverse"], 1)
+        XCTAssertTrue(report.summary.contains("central"))
         print(report.table)
     }
 
