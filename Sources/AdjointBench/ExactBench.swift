@@ -59,5 +59,5 @@ func runExactBenchmarks() {
     }
     times.sort()
     let median = times[times.count / 2]
-    print("{\"benchmark\": \"exact_jacobian_1000_nodes_ms\", \"value\": \(Double(Int(median * 1000)) / 1000), \"unit\": \"ms\"}")
+    emit("exact_jacobian_1000_nodes_ms", median, "ms")
 }
