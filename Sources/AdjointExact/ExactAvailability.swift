@@ -51,7 +51,7 @@ public func exactAvailability(ops: some Sequence<Op>) -> ExactAvailability {
 /// ```
 public func exactAvailability(of f: some ADFunction, at x: [Double]) -> ExactAvailability {
     let tape = Tape<Double>(capacity: Swift.max(1024, 8 * x.count))
-    let (_, counts) = measure {
+    let (_, counts) = measureOperations {
         _ = Diagnostics.collect { f(x.map { tape.variable($0) }) }
     }
     for i in 0..<tape.count {
