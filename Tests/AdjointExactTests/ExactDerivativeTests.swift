@@ -157,6 +157,25 @@ final class ExactDerivativeTests: XCTestCase {
               + "99th percentile \(percentile(all, 0.99)) ulps, max \(all.max() ?? 0)")
     }
 
+    func testConcurrentExactJacobiansShareValuesSafely() async throws {
+        // Rationals are immutable and shared between threads (the inputs below, the cached small
+        // integers); eight tasks computing the same exact Jacobian must all get the hand-derived
+        // one. Run under `swift test --sanitize=thread` to check for races as well.
+        let x: [Rational] = ["1/3", "2/7"]
+        let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for k in 0..<8 {
+                group.addTask {
+                    try exactJacobian(of: Quadratic(), at: x, mode: k % 2 == 0 ? .forward : .reverse).jacobian
+                        == [["44/21", "5/3"]]
+                }
+            }
+            var all: [Bool] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        XCTAssertEqual(ok, Array(repeating: true, count: 8))
+    }
+
     // MARK: Errors come out typed and located
 
     /// f = x0·x1 + sin(x0): tape nodes 0 = x0, 1 = x1, 2 = mul, 3 = sin.
