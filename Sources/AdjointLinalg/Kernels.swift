@@ -188,6 +188,18 @@ extension LinalgScalar {
         for i in 0..<x.count { d[i] = scale * lossTermDerivative(loss, parameter, x[i], t[i]) }
     }
 
+    public static func makeElements(count: Int, repeating value: Self) -> [Self] {
+        [Self](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = value }
+            initialized = count
+        }
+    }
+
+    public static func kernelFirstNonFinite(_ x: UnsafeBufferPointer<Self>) -> Int {
+        for i in 0..<x.count where !x[i].isFinite { return i }
+        return -1
+    }
+
     public static func kernelDot(_ a: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>) -> Self {
         var s: Self = 0
         for i in 0..<a.count { s += a[i] * b[i] }

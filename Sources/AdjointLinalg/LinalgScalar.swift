@@ -59,6 +59,11 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     static func kernelLossDerivative(_ loss: ElementwiseLoss, parameter: Self, scale: Self,
                                      _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>,
                                      into d: UnsafeMutableBufferPointer<Self>)
+    /// `count` copies of `value`, filled by specialised code (a generic `Array(repeating:)` copies
+    /// element by element through value witnesses, which showed up at 10% of a backward pass).
+    static func makeElements(count: Int, repeating value: Self) -> [Self]
+    /// The first index whose element is NaN or infinite, or −1.
+    static func kernelFirstNonFinite(_ x: UnsafeBufferPointer<Self>) -> Int
     /// Σᵢ a[i]·b[i].
     static func kernelDot(_ a: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>) -> Self
 }

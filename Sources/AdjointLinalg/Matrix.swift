@@ -50,13 +50,13 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// let z = try Matrix<Float>.zeros(2, 3)
     /// ```
     public static func zeros(_ rows: Int, _ cols: Int) throws -> Matrix {
-        try Matrix(rows: rows, cols: cols, elements: Array(repeating: 0, count: Swift.max(0, rows) * Swift.max(0, cols)))
+        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(count: Swift.max(0, rows) * Swift.max(0, cols), repeating: 0))
     }
 
     /// Internal constructor for sizes already validated by the caller.
     init(uncheckedRows rows: Int, cols: Int, repeating v: Scalar = 0) {
         self.rows = rows; self.cols = cols
-        self.elements = Array(repeating: v, count: rows * cols)
+        self.elements = Scalar.makeElements(count: rows * cols, repeating: v)
     }
 
     init(uncheckedRows rows: Int, cols: Int, elements: [Scalar]) {
@@ -177,6 +177,12 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     public func adding(_ other: Matrix) throws -> Matrix { try MatrixRules.add(self, other, alpha: 1) }
     /// self − other, same shape.
     public func subtracting(_ other: Matrix) throws -> Matrix { try MatrixRules.add(self, other, alpha: -1) }
+
+    /// The first element that is NaN or infinite, as (row, column).
+    public var firstNonFinite: (row: Int, col: Int)? {
+        let k = elements.withUnsafeBufferPointer { Scalar.kernelFirstNonFinite($0) }
+        return k < 0 ? nil : (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
+    }
 
     /// Runs `body` with read access to the row-major elements.
     public func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {

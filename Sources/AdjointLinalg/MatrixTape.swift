@@ -127,7 +127,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             try requireEqual("elements of the output (a default seed needs a 1×1 output; pass a seed otherwise)", 1, out.count)
             u = Matrix(uncheckedRows: 1, cols: 1, repeating: 1)
         }
-        if let j = out.elements.firstIndex(where: { !$0.isFinite }) {
+        if let j = out.firstNonFinite {
             throw ADError.nonFinite(what: "output element \(j) of the matrix tape", op: ops[output.index].info.name,
                                     node: output.index)
         }
@@ -149,7 +149,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             if ops[i] != .input { adj[i] = nil }
         }
         for k in 0..<adj.count where ops[k] == .input {
-            if let g = adj[k], let j = g.elements.firstIndex(where: { !$0.isFinite }) {
+            if let g = adj[k], let j = g.firstNonFinite {
                 throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
             }
         }

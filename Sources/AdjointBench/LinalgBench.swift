@@ -1,0 +1,124 @@
+import Adjoint
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Benchmarks of the matrix path (issue 5). Each prints JSON lines; run in release with
+// single-threaded BLAS: `swift build -c release --product AdjointBench && OPENBLAS_NUM_THREADS=1 .build/release/AdjointBench`.
+
+/// Median wall time of `body` in milliseconds over `runs` runs, after two warm-up runs.
+private func medianMilliseconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body(); try body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = ContinuousClock.now
+        try body()
+        times.append(milliseconds(ContinuousClock.now - start))
+    }
+    return median(times)
+}
+
+private func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
+}
+
+private func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? .nan : s[s.count / 2]
+}
+
+private func emit(_ name: String, _ value: Double, _ unit: String) {
+    let v = (value * 1000).rounded() / 1000
+    print("{\"benchmark\": \"\(name)\", \"value\": \(v), \"unit\": \"\(unit)\"}")
+}
+
+/// An MLP of `depth` square layers of `width`, tanh hidden layers, linear output, MSE against a
+/// seeded target; returns (gradient ms, forward ms).
+private func timeMLP<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int, runs: Int) throws -> (gradient: Double, forward: Double) {
+    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+    var g = SeededGenerator(seed: 6)
+    let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let loss = MLPLoss<S>.elementwise(.mse, target: y)
+    var sink: S = 0
+    // Forward and gradient runs alternate, so both medians see the same machine load (other
+    // processes share the 2 cores) and their ratio is stable even when absolute times are not.
+    var fwdTimes: [Double] = [], gradTimes: [Double] = []
+    for run in 0..<(runs + 2) {
+        let t0 = ContinuousClock.now
+        sink += try net.loss(input: x, loss: loss)
+        let t1 = ContinuousClock.now
+        sink += try net.lossAndGradient(input: x, loss: loss).loss
+        let t2 = ContinuousClock.now
+        if run >= 2 { fwdTimes.append(milliseconds(t1 - t0)); gradTimes.append(milliseconds(t2 - t1)) }
+    }
+    let fwd = median(fwdTimes), grad = median(gradTimes)
+    if !sink.isFinite { print("# non-finite loss in the benchmark") }
+    return (grad, fwd)
+}
+
+/// The same MLP written elementwise over any scalar, for the scalar tape: parameters are
+/// [W₁ (row-major in×out), b₁, W₂, b₂, …].
+private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batch: Int, width: Int, depth: Int) -> T {
+    var h = x.map { T($0) }
+    var offset = 0
+    for l in 0..<depth {
+        var next = [T](repeating: 0, count: batch * width)
+        let bOffset = offset + width * width
+        for s in 0..<batch {
+            for o in 0..<width {
+                var a = p[bOffset + o]
+                for i in 0..<width { a = a + h[s * width + i] * p[offset + i * width + o] }
+                next[s * width + o] = l == depth - 1 ? a : T.tanh(a)
+            }
+        }
+        h = next
+        offset = bOffset + width
+    }
+    var total: T = 0
+    for k in 0..<h.count {
+        let d = h[k] - T(y[k])
+        total = total + d * d
+    }
+    return total / T(h.count)
+}
+
+func runLinalgBenchmarks() {
+    BLAS.setThreadCount(1)
+    do {
+        let (grad, fwd) = try timeMLP(Double.self, batch: 64, width: 256, depth: 8, runs: 41)
+        emit("mlp_gradient_over_forward", grad / fwd, "ratio")
+        emit("mlp_gradient_ms", grad, "ms")
+        emit("mlp_forward_ms", fwd, "ms")
+        let (grad32, _) = try timeMLP(Float.self, batch: 64, width: 256, depth: 8, runs: 41)
+        emit("mlp_gradient_f32_ms", grad32, "ms")
+        // Linear in depth: doubling the depth should double the time (ratio ≈ 2).
+        let (grad16, _) = try timeMLP(Double.self, batch: 64, width: 256, depth: 16, runs: 21)
+        let (grad4, _) = try timeMLP(Double.self, batch: 64, width: 256, depth: 4, runs: 41)
+        emit("mlp_gradient_ms_depth4", grad4, "ms")
+        emit("mlp_gradient_ms_depth16", grad16, "ms")
+        emit("mlp_gradient_depth16_over_depth8", grad16 / grad, "ratio")
+
+        // Matrix path against the scalar tape on a small MLP.
+        let (batch, width, depth) = (8, 32, 4)
+        let net = try MLP<Double>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+        var g = SeededGenerator(seed: 6)
+        let x = try Matrix<Double>.random(batch, width, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(batch, width, in: -1...1, using: &g)
+        let flat = net.layers.flatMap { $0.weights.elements + $0.bias.elements }
+        let matrixMs = try medianMilliseconds(runs: 101) {
+            _ = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        }
+        let xs = x.elements, ys = y.elements
+        let scalarMs = try medianMilliseconds(runs: 11) {
+            _ = try gradient(of: { (p: [Reverse<Double>]) in
+                scalarMLPLoss(p, x: xs, y: ys, batch: batch, width: width, depth: depth)
+            }, at: flat)
+        }
+        emit("mlp_matrix_over_scalar_tape", scalarMs / matrixMs, "speedup")
+    } catch {
+        print("# linalg benchmark failed: \(error)")
+    }
+}
