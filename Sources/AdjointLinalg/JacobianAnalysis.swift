@@ -36,7 +36,8 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 ///   τ = max(m, n) · ε · σ_max (ε = 2⁻⁵², the convention of MATLAB's and NumPy's `rank`): a
 ///   singular value below τ is indistinguishable from rounding noise of a matrix of that size.
 /// - Condition number: κ₂ = σ_max / σ_min with σ_min the smallest of the min(m, n) singular
-///   values; +∞ when σ_min = 0 (rank-deficient), 0/0 → +∞ for the zero matrix.
+///   values; +∞ when the matrix is numerically rank-deficient (σ_min ≤ τ), since the computed
+///   ratio would then be rounding noise (≈ 1/ε) rather than a property of the Jacobian.
 /// - Determinant: product of U's diagonal from `dgetrf` times the pivot sign; an exactly zero pivot
 ///   gives det = 0 (that is an answer, not an error). log|det| sums log|U_ii| so it neither
 ///   overflows nor underflows where det itself would.
@@ -56,7 +57,7 @@ public struct JacobianAnalysis: Sendable, Equatable {
     public let rank: Int
     /// τ = max(m, n) · ε · σ_max.
     public let rankTolerance: Double
-    /// κ₂ = σ_max / σ_min (+∞ when rank-deficient).
+    /// κ₂ = σ_max / σ_min (+∞ when numerically rank-deficient).
     public let conditionNumber: Double
     /// det J, for square J.
     public let determinant: Double?
@@ -73,7 +74,7 @@ public struct JacobianAnalysis: Sendable, Equatable {
         let tau = JacobianAnalysis.tolerance(singularValues, rows, cols)
         rankTolerance = tau
         rank = singularValues.filter { $0 > tau }.count
-        conditionNumber = JacobianAnalysis.condition(singularValues)
+        conditionNumber = JacobianAnalysis.condition(singularValues, tau)
         if rows == cols {
             let (l, s) = try JacobianAnalysis.luLogDet(a)
             logAbsDeterminant = l; determinantSign = s
@@ -100,9 +101,11 @@ public struct JacobianAnalysis: Sendable, Equatable {
         return s.filter { $0 > tau }.count
     }
 
-    /// κ₂ = σ_max / σ_min; +∞ when the matrix is rank-deficient.
+    /// κ₂ = σ_max / σ_min; +∞ when the matrix is numerically rank-deficient.
     public static func conditionNumber(of matrix: [[Double]]) throws -> Double {
-        condition(try singularValues(checked(matrix)))
+        let a = try checked(matrix)
+        let s = try singularValues(a)
+        return condition(s, tolerance(s, a.rows, a.cols))
     }
 
     /// det of a square matrix via LU (`dgetrf`); 0 for an exactly singular one.
@@ -174,9 +177,10 @@ public struct JacobianAnalysis: Sendable, Equatable {
         if k == 0 { return [] }
         var s = [Double](repeating: 0, count: k)
         var dummyU = [Double](repeating: 0, count: 1), dummyVT = [Double](repeating: 0, count: 1)
-        // jobz 'N': values only, so U and Vᵀ are never referenced (leading dimensions must still be ≥ 1).
+        // jobz 'N': values only, so U and Vᵀ are never referenced; this LAPACKE still checks their
+        // leading dimensions against the full sizes (it rejected ldvt = 1 as argument 11).
         let info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 78 /* 'N' */, Int32(a.rows), Int32(a.cols), &a.elements,
-                                  Int32(a.cols), &s, &dummyU, 1, &dummyVT, 1)
+                                  Int32(a.cols), &s, &dummyU, Int32(a.rows), &dummyVT, Int32(a.cols))
         try check(info, "dgesdd")
         return s
     }
@@ -185,9 +189,9 @@ public struct JacobianAnalysis: Sendable, Equatable {
         Double(Swift.max(m, n)) * Double.ulpOfOne * (s.first ?? 0)
     }
 
-    static func condition(_ s: [Double]) -> Double {
+    static func condition(_ s: [Double], _ tau: Double) -> Double {
         guard let hi = s.first, let lo = s.last else { return 0 }
-        return lo == 0 ? .infinity : hi / lo
+        return lo <= tau ? .infinity : hi / lo
     }
 
     static func luLogDet(_ matrix: Matrix<Double>) throws -> (Double, Double) {
