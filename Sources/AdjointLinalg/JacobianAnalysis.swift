@@ -15,6 +15,7 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
     /// LAPACK rejected argument number `argument` (`info` < 0): a bug on our side, reported rather than hidden.
     case illegalArgument(routine: String, argument: Int)
 
+    /// What failed and what to do about it.
     public var description: String {
         switch self {
         case let .singularMatrix(r, p):
@@ -49,7 +50,9 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 /// a.rank          // 2
 /// ```
 public struct JacobianAnalysis: Sendable, Equatable {
+    /// Number of outputs m.
     public let rows: Int
+    /// Number of inputs n.
     public let cols: Int
     /// In decreasing order, min(m, n) of them.
     public let singularValues: [Double]

@@ -9,7 +9,9 @@ import AdjointCore
 /// ```
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
+    /// A generator whose whole sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -44,8 +46,11 @@ extension Matrix {
 /// let y = try layer.forward(MatrixEvaluator(), x, weights: w, bias: b)
 /// ```
 public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
+    /// W, in×out.
     public var weights: Matrix<Scalar>
+    /// b, 1×out.
     public var bias: Matrix<Scalar>
+    /// σ, or nil for a linear layer.
     public var activation: ElementwiseSpec<Scalar>?
 
     /// Throws when the bias is not 1×(columns of W).
@@ -55,7 +60,9 @@ public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
         self.weights = weights; self.bias = bias; self.activation = activation
     }
 
+    /// Features in (rows of W).
     public var inputWidth: Int { weights.rows }
+    /// Features out (columns of W).
     public var outputWidth: Int { weights.cols }
 
     /// The layer on any interpreter, with its parameters given as that interpreter's values
@@ -70,8 +77,11 @@ public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
 
 /// The gradient (or a direction) for one layer's parameters.
 public struct LayerParameters<Scalar: LinalgScalar>: Sendable, Equatable {
+    /// For W (in×out).
     public var weights: Matrix<Scalar>
+    /// For b (1×out).
     public var bias: Matrix<Scalar>
+    /// Pairs a weight and a bias entry.
     public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>) { self.weights = weights; self.bias = bias }
 }
 
@@ -105,6 +115,7 @@ public enum MLPLoss<Scalar: LinalgScalar>: Sendable {
 /// grads[0].weights   // ∂loss/∂W₁, 4×16
 /// ```
 public struct MLP<Scalar: LinalgScalar>: Sendable {
+    /// The layers, input side first.
     public var layers: [DenseLayer<Scalar>]
 
     /// Wraps given layers; throws when consecutive widths do not match.

@@ -12,7 +12,9 @@ import AdjointCore
 /// a[1, 0]                                          // 3
 /// ```
 public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringConvertible {
+    /// Number of rows (samples, when a matrix holds a batch).
     public let rows: Int
+    /// Number of columns (features).
     public let cols: Int
     /// Row-major elements, `rows * cols` of them.
     public internal(set) var elements: [Scalar]
@@ -87,6 +89,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         return t
     }
 
+    /// The shape and the rows, for printing.
     public var description: String {
         "Matrix<\(Scalar.self)>(\(rows)×\(cols)) " + rowArrays.map { "\($0)" }.joined(separator: "\n")
     }
@@ -184,6 +187,12 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         return k < 0 ? nil : (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
     }
 
+    /// The first negative element, as (row, column).
+    var firstNegative: (Int, Int)? {
+        guard let k = elements.firstIndex(where: { $0 < 0 }) else { return nil }
+        return (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
+    }
+
     /// Runs `body` with read access to the row-major elements.
     public func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
         try elements.withUnsafeBufferPointer(body)
@@ -196,6 +205,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
 /// let spec = try ElementwiseSpec<Double>(op: .leakyRelu, parameter: 0.01)
 /// ```
 public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
+    /// The scalar registry op applied per element.
     public let op: Op
     /// Second input of a binary op used as a parameter (leaky slope, elu alpha); 0 otherwise.
     public let parameter: Scalar

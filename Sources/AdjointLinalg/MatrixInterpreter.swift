@@ -78,9 +78,13 @@ extension MatrixInterpreter {
 /// let y = try e.activation(.tanh, e.matmul(x, w))
 /// ```
 public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
+    /// A stateless evaluator.
     public init() {}
+    /// Data passes through unchanged.
     public func constant(_ m: Matrix<Scalar>) -> Matrix<Scalar> { m }
+    /// A value is its own primal.
     public func primal(_ v: Matrix<Scalar>) -> Matrix<Scalar> { v }
+    /// The op's primal rule only.
     public func apply(_ op: MatrixOp, _ a: Matrix<Scalar>, _ b: Matrix<Scalar>?,
                       _ attributes: MatrixAttributes<Scalar>) throws -> Matrix<Scalar> {
         try MatrixRules.primal(op, a, b, attributes, node: nil).0
@@ -93,6 +97,7 @@ public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
 /// let x = MatrixDual(value: a, tangent: direction)
 /// ```
 public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
+    /// The primal matrix.
     public var value: Matrix<Scalar>
     /// The directional derivative; nil for constants.
     public var tangent: Matrix<Scalar>?
@@ -116,9 +121,13 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
 /// let y = try fwd.activation(.tanh, x)   // y.tangent = (1 − tanh²(a)) ⊙ v
 /// ```
 public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
+    /// A stateless forward-mode interpreter.
     public init() {}
+    /// A dual with zero tangent.
     public func constant(_ m: Matrix<Scalar>) -> MatrixDual<Scalar> { MatrixDual(unchecked: m, tangent: nil) }
+    /// The dual's value.
     public func primal(_ v: MatrixDual<Scalar>) -> Matrix<Scalar> { v.value }
+    /// The op's primal rule, then its JVP rule on the arguments' tangents.
     public func apply(_ op: MatrixOp, _ a: MatrixDual<Scalar>, _ b: MatrixDual<Scalar>?,
                       _ attributes: MatrixAttributes<Scalar>) throws -> MatrixDual<Scalar> {
         let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil)

@@ -60,6 +60,7 @@ public enum MatrixOp: UInt8, CaseIterable, Sendable, Hashable {
 
 /// Registry metadata for one matrix op.
 public struct MatrixOpInfo: Sendable {
+    /// The op this entry describes.
     public let op: MatrixOp
     /// Name in reports and in the counters' `byName`.
     public let name: String
@@ -114,6 +115,7 @@ public struct MatrixAttributes<Scalar: LinalgScalar>: Sendable {
     /// Integer class labels of ``MatrixOp/softmaxCrossEntropy``, one per row.
     public var labels: [Int]
 
+    /// Attributes for one op; leave the ones it does not use at their defaults.
     public init(elementwise: ElementwiseSpec<Scalar>? = nil, reduction: Reduction = .all,
                 lossParameter: Scalar = 1, target: Matrix<Scalar>? = nil, labels: [Int] = []) {
         self.elementwise = elementwise; self.reduction = reduction; self.lossParameter = lossParameter

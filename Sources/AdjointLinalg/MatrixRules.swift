@@ -55,6 +55,9 @@ enum MatrixRules {
         case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
             guard let loss = op.elementwiseLoss else { return (a, nil) }
             let t = try target(attr, a, op)
+            if op == .klDivergence, let (r, c) = t.firstNegative {
+                throw ADError.invalidArgument("kl_divergence: target entry (\(r), \(c)) is negative; targets are probabilities")
+            }
             if op == .huber, !(attr.lossParameter > 0) {
                 throw ADError.invalidArgument("huber needs δ > 0, got \(attr.lossParameter)")
             }
@@ -64,14 +67,18 @@ enum MatrixRules {
                     S.kernelLoss(loss, parameter: attr.lossParameter, pa, pt)
                 }
             }
-            return (Matrix(uncheckedRows: 1, cols: 1, elements: [total * lossScale(op, a)]), nil)
+            let value = total * lossScale(op, a)
+            try checkLoss(value, op, node: node)
+            return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
         case .softmaxCrossEntropy:
             try checkLabels(attr.labels, a)
             let (lse, p) = softmax(a, label: op.info.name)
             MatrixCounters.record(op.info.name, flops: a.rows)
             var total: S = 0
             for r in 0..<a.rows { total += lse.elements[r] - a[r, attr.labels[r]] }
-            return (Matrix(uncheckedRows: 1, cols: 1, elements: [total * lossScale(op, a)]), p)
+            let value = total * lossScale(op, a)
+            try checkLoss(value, op, node: node)
+            return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), p)
         }
     }
 
@@ -216,6 +223,15 @@ enum MatrixRules {
     }
 
     // MARK: Helpers
+
+    /// A loss is one number: if it is NaN or infinite, say which loss (a NaN prediction, a
+    /// log-probability of −∞ in KL, …) instead of handing the NaN on.
+    static func checkLoss<S: LinalgScalar>(_ value: S, _ op: MatrixOp, node: Int?) throws {
+        if !value.isFinite {
+            throw ADError.nonFinite(what: "value of the loss (check the prediction and target for NaN/∞)",
+                                    op: op.info.name, node: node)
+        }
+    }
 
     static func second<S: LinalgScalar>(_ b: Matrix<S>?, _ op: MatrixOp) throws -> Matrix<S> {
         guard let b else { throw ADError.invalidArgument("\(op.info.name) needs two matrix arguments") }

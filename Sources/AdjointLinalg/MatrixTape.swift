@@ -8,7 +8,9 @@ import AdjointCore
 public struct MatrixNode: Hashable, Sendable {
     /// Position on the tape.
     public let index: Int
+    /// Rows of the node's value.
     public let rows: Int
+    /// Columns of the node's value.
     public let cols: Int
     let tape: ObjectIdentifier
 }
@@ -81,6 +83,8 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         return (ops[v.index], args)
     }
 
+    /// Evaluates the op's primal rule and records one entry (op, arguments, attributes, value,
+    /// saved matrix). Throws for shape errors, domain errors and nodes of another tape.
     public func apply(_ op: MatrixOp, _ a: MatrixNode, _ b: MatrixNode?,
                       _ attr: MatrixAttributes<Scalar>) throws -> MatrixNode {
         try own(a)

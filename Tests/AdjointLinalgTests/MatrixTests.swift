@@ -92,6 +92,14 @@ final class MatrixTests: XCTestCase {
             guard case let .domain(op, _, inputs, reason) = e as? ADError else { return XCTFail("\(e)") }
             XCTAssertEqual(op, "log"); XCTAssertEqual(inputs, [-2]); XCTAssertTrue(reason.contains("(0, 1)"), reason)
         }
+        // A NaN reaching a loss is reported with the loss's name, not returned.
+        XCTAssertThrowsError(try tape.mse(tape.constant(Matrix([[1, .nan]])), Matrix([[0, 0]]))) { e in
+            guard case let .nonFinite(_, op, _) = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "mse")
+        }
+        XCTAssertThrowsError(try tape.loss(.klDivergence, x, target: Matrix([[0.5, 0.6, -0.1], [0.2, 0.3, 0.5]])))
+        XCTAssertThrowsError(try tape.loss(.huber, x, target: Matrix([[1, 2, 3], [4, 5, 6]]), parameter: 0))
+        XCTAssertThrowsError(try tape.loss(.softmaxCrossEntropy, x, target: Matrix([[1, 2, 3], [4, 5, 6]])))
         // Nodes from another tape are refused.
         let other = MatrixTape<Double>()
         XCTAssertThrowsError(try other.sum(x)) { e in
