@@ -258,6 +258,20 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
         return z
     }
 
+    /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,
+    /// so the activation's VJP needs no new buffer.
+    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, suffix: String) {
+        MatrixCounters.record(op.info.name + suffix, flops: x.count)
+        x.elements.withUnsafeBufferPointer { px in
+            z.elements.withUnsafeBufferPointer { pz in
+                s.elements.withUnsafeMutableBufferPointer { ps in
+                    Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                                       UnsafeBufferPointer(ps), into: ps)
+                }
+            }
+        }
+    }
+
     /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).
     func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String) -> Matrix<Scalar> {
         var d = Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
