@@ -86,6 +86,8 @@ final class MatrixTests: XCTestCase {
         XCTAssertThrowsError(try tape.activation(.mul, x))
         XCTAssertThrowsError(try Matrix<Double>([[1, 2], [3]]))
         XCTAssertThrowsError(try Matrix<Double>(rows: 2, cols: 2, elements: [1]))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(Int.max, 2))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(-1, 2))
         XCTAssertThrowsError(try tape.softmax(tape.constant(Matrix<Double>.zeros(2, 0))))
         // A domain error names the op and the element.
         XCTAssertThrowsError(try tape.activation(.log, tape.constant(Matrix([[1, -2]])))) { e in
