@@ -29,10 +29,6 @@ private func median(_ xs: [Double]) -> Double {
     return s.isEmpty ? .nan : s[s.count / 2]
 }
 
-private func emit(_ name: String, _ value: Double, _ unit: String) {
-    let v = (value * 1000).rounded() / 1000
-    print("{\"benchmark\": \"\(name)\", \"value\": \(v), \"unit\": \"\(unit)\"}")
-}
 
 /// Runs `a` and `b` alternately and returns their median times and the median of the per-pair
 /// ratios b/a. Adjacent runs see the same machine load (other processes share the 2 cores), so
