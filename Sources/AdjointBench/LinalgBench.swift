@@ -122,6 +122,8 @@ func runLinalgBenchmarks() {
             }, at: flat)
         }
         emit("mlp_matrix_over_scalar_tape", scalarMs / matrixMs, "speedup")
+        emit("mlp_small_matrix_gradient_ms", matrixMs, "ms")
+        emit("mlp_small_scalar_tape_gradient_ms", scalarMs, "ms")
     } catch {
         print("# linalg benchmark failed: \(error)")
     }
