@@ -137,6 +137,37 @@ final class MatrixTests: XCTestCase {
         assertClose(gm, gs, 1e-14, "X·X gradient")
     }
 
+    func testRecycledBuffersNeverChangeValuesTheCallerKept() throws {
+        // Tapes hand their buffers to the next tape on the thread; a value kept from the first
+        // must survive the second one's writes (copy-on-write), and results must repeat exactly.
+        var g = SeededGenerator(seed: Self.seed)
+        let net = try MLP<Double>(layerSizes: [5, 7, 7, 3], activation: .tanh, seed: 12)
+        let x = try Matrix<Double>.random(4, 5, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(4, 3, in: -1...1, using: &g)
+        var kept: Matrix<Double>
+        do {
+            let tape = MatrixTape<Double>()
+            let h = try tape.activation(.tanh, tape.matmul(tape.constant(x), tape.variable(net.layers[0].weights)))
+            kept = try tape.primal(h)
+        }
+        let snapshot = kept.elements
+        let first = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        let second = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        XCTAssertEqual(first.loss, second.loss)
+        XCTAssertEqual(first.gradients, second.gradients)
+        XCTAssertEqual(kept.elements, snapshot)
+        kept[0, 0] += 1   // writing the kept value must not disturb later tapes either
+        XCTAssertEqual(try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y)).gradients, first.gradients)
+        // A tape reset and reused gives the same gradient again.
+        let tape = MatrixTape<Double>()
+        for _ in 0..<3 {
+            tape.reset()
+            let w = tape.variable(net.layers[0].weights)
+            let l = try tape.sum(tape.activation(.tanh, tape.matmul(tape.constant(x), w)))
+            XCTAssertEqual(try tape.gradients(of: l)[w].elements.count, 35)
+        }
+    }
+
     func testRegistryTableOrderMatchesCases() {
         for op in MatrixOp.allCases { XCTAssertEqual(op.info.op, op) }
         XCTAssertEqual(MatrixOpInfo.table.count, MatrixOp.allCases.count)
