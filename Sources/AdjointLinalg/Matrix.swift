@@ -241,12 +241,12 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// op applied to every element; the index of the first non-finite output, if any, is
     /// returned so callers can name the op and the input that caused it.
-    func apply(_ x: Matrix<Scalar>, pool: MatrixBufferPool<Scalar>? = nil) -> (value: Matrix<Scalar>, firstNonFinite: Int?) {
+    func apply(_ x: Matrix<Scalar>, node: Int? = nil, pool: MatrixBufferPool<Scalar>? = nil) -> (value: Matrix<Scalar>, firstNonFinite: Int?) {
         var z = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
         MatrixCounters.record(op.info.name, flops: x.count)
         let bad = x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeMutableBufferPointer { pz in
-                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, px, into: pz)
+                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, node: node, px, into: pz)
             }
         }
         return (z, bad < 0 ? nil : bad)
@@ -255,7 +255,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     /// Applies the op and turns a non-finite result into a typed error naming the op, the
     /// element and, when the registry knows one, the domain violation.
     func applyChecked(_ x: Matrix<Scalar>, node: Int?, pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix<Scalar> {
-        let (z, bad) = apply(x, pool: pool)
+        let (z, bad) = apply(x, node: node, pool: pool)
         if let i = bad {
             let xi = x.elements[i]
             let at = "element (\(i / Swift.max(1, x.cols)), \(i % Swift.max(1, x.cols)))"

@@ -111,6 +111,18 @@ final class MatrixTests: XCTestCase {
         XCTAssertThrowsError(try tape.gradients(of: x))
     }
 
+    func testKinksAreReportedLikeTheScalarModes() throws {
+        // relu at exactly 0 is a kink (relu′(0) = 0 by convention): reported with the tape node.
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[0, 1], [-1, 0]]))
+        let (_, diag) = try Diagnostics.collect { try tape.activation(.relu, x) }
+        XCTAssertEqual(diag.kinkCount, 2)
+        XCTAssertEqual(diag.kinks.first?.op, .relu)
+        XCTAssertEqual(diag.kinks.first?.node, 1)
+        let (_, smooth) = try Diagnostics.collect { try tape.activation(.tanh, x) }
+        XCTAssertEqual(smooth.kinkCount, 0)
+    }
+
     func testLogSumExpIsStableForLargeLogits() throws {
         // lse(1000, 1000) = 1000 + log 2; without subtracting the max, e^1000 overflows to +∞.
         let e = MatrixEvaluator<Double>()
