@@ -3,4 +3,5 @@
 
 
 runCoreBenchmarks()
+runJacBenchmarks()
 runLinalgBenchmarks()

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Adjoint
+import ComplexModule
+
+typealias ComplexDouble = Complex<Double>
+
+/// One number of a result: a Double (floating modes) or an exact rational written `p` or `p/q`.
+enum Cell: Equatable {
+    case double(Double)
+    case exact(String)
+
+    /// A Double for comparisons across modes (exact cells are converted approximately).
+    var approximate: Double {
+        switch self {
+        case .double(let d): return d
+        case .exact(let s):
+            let parts = s.split(separator: "/")
+            guard let first = parts.first, let p = Double(String(first)) else { return .nan }
+            return parts.count == 2 ? p / (Double(String(parts[1])) ?? .nan) : p
+        }
+    }
+}
+
+/// What a mode computes for one formula at one point.
+struct ModeResult {
+    /// The point as the mode used it (exact modes echo the rationals).
+    var point: [Cell]
+    var value: [Cell]
+    /// Rows are outputs, columns are variables.
+    var jacobian: [[Cell]]
+    /// Non-differentiable points touched, reported so `check` can explain a disagreement.
+    var kinks: [KinkEvent] = []
+}
+
+/// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
+/// is adding an engine there, nothing else in the CLI changes.
+protocol ModeEngine: Sendable {
+    /// The `--mode` name.
+    var name: String { get }
+    /// One line for `--help`.
+    var summary: String { get }
+    /// Why this engine cannot run `formula` (status 2), or nil when it can.
+    func unavailability(for formula: Formula) -> String?
+    /// The value and Jacobian at `point`; throws ADError on evaluation failure.
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult
+    /// How far this mode may sit from the reference in `check`: |a − r| ≤ tolerance · max(1, |r|).
+    var checkTolerance: Double { get }
+}
+
+/// Forward or reverse mode from AdjointCore.
+struct CoreEngine: ModeEngine {
+    let mode: JacobianMode
+    var name: String { mode.rawValue }
+    var summary: String {
+        mode == .forward ? "forward mode (dual numbers, up to 8 directions per pass)"
+                         : "reverse mode (one tape, one sweep per output)"
+    }
+    func unavailability(for formula: Formula) -> String? { nil }
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        let r = try Adjoint.jacobian(of: formula, at: point.doubles, mode: mode)
+        return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
+                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
+    }
+    // Forward and reverse apply the same registry rules and differ only in the order partial
+    // products are summed, so they agree to rounding; 1e-10 leaves room for cancellation.
+    var checkTolerance: Double { 1e-10 }
+}
+
+/// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is
+/// the witness that can catch a wrong derivative rule.
+struct DifferenceEngine: ModeEngine {
+    let method: DifferenceMethod
+    let summary: String
+    /// How far this mode may sit from the reference in `check`, relative to max(1, |r|). Central
+    /// differences at their balanced step are good to about ε^(2/3) ≈ 4e-11 on tame functions;
+    /// Richardson to about 1e-12; complex step to a few ε. The margins (×25 000, ×1000, ×500)
+    /// absorb curvature and cancellation in formulas we cannot see in advance.
+    let checkTolerance: Double
+    var name: String { method.rawValue }
+
+    func unavailability(for formula: Formula) -> String? {
+        guard method == .complexStep else { return nil }
+        // Ask the complex scalar itself which ops it cannot extend analytically, instead of
+        // keeping a second list here.
+        let probe = ComplexDouble(0.5, 0)
+        for op in formula.usedOps {
+            let (_, d) = Diagnostics.collect { Rules.primal(op, probe, probe, 2) }
+            if d.errors.contains(where: { if case .unsupported = $0 { return true }; return false }) {
+                return "complex-step mode is not available: uses \(op.info.name), which has no analytic extension"
+            }
+        }
+        return nil
+    }
+
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        let d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        if let u = d.unsupported { throw u }
+        if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
+            throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
+        }
+        return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
+                          jacobian: d.jacobian.map { $0.map(Cell.double) })
+    }
+}
+
+/// A mode whose module is not merged yet; it exits with status 2 until wired.
+struct PendingEngine: ModeEngine {
+    let name: String
+    let summary: String
+    /// Formula-dependent reasons known already (exact mode needs a rational formula).
+    var formulaObstacle: @Sendable (Formula) -> String? = { _ in nil }
+    func unavailability(for formula: Formula) -> String? {
+        formulaObstacle(formula) ?? "mode '\(name)' is not available in this build yet"
+    }
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        throw JacFailure.notAvailable("mode '\(name)'")
+    }
+    var checkTolerance: Double { 0 }
+}
+
+/// The modes of `jac`, in the order `check` runs them.
+enum ModeTable {
+    // WIRING POINT for the lead: replace each PendingEngine with the real engine once its module
+    // is merged (central / richardson / complex-step from AdjointCheck, exact from AdjointExact).
+    // Keep `exactObstacle` first in the exact engine's `unavailability` so a non-rational formula
+    // still exits 2 with "exact mode is not available: uses sin".
+    static let engines: [any ModeEngine] = [
+        CoreEngine(mode: .reverse),
+        CoreEngine(mode: .forward),
+        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step",
+                         checkTolerance: 1e-6),
+        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences",
+                         checkTolerance: 1e-9),
+        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h",
+                         checkTolerance: 1e-12),
+        PendingEngine(name: "exact", summary: "exact rational arithmetic (rational formulas only)",
+                      formulaObstacle: { f in f.exactObstacle.map { "exact mode is not available: \($0)" } }),
+    ]
+
+    static var names: [String] { engines.map(\.name) }
+
+    static func engine(named name: String) -> (any ModeEngine)? {
+        engines.first { $0.name == name }
+    }
+
+    /// The reference of `check`: exact when it can run the formula, else reverse.
+    static func reference(for formula: Formula) -> any ModeEngine {
+        if let exact = engine(named: "exact"), exact.unavailability(for: formula) == nil { return exact }
+        return CoreEngine(mode: .reverse)
+    }
+}
+
+/// Singular values, rank, condition number and determinant of a Jacobian (`--analyze`).
+struct JacobianAnalysis {
+    var singularValues: [Double]
+    var rank: Int
+    var conditionNumber: Double
+    /// Only for square Jacobians.
+    var determinant: Double?
+}
+
+/// WIRING POINT for the lead: set to AdjointLinalg's analysis once merged, e.g.
+/// `{ j in let a = try analyze(Matrix(rows: j)); return JacobianAnalysis(...) }`.
+/// While nil, `--analyze` exits 2 with "--analyze is not available in this build yet".
+let jacobianAnalyzer: (@Sendable ([[Double]]) throws -> JacobianAnalysis)? = nil
