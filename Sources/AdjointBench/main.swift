@@ -3,3 +3,4 @@
 runCoreBenchmarks()
 runExactBenchmarks()
 runJacBenchmarks()
+runLinalgBenchmarks()

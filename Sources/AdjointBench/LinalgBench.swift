@@ -1,0 +1,132 @@
+import Adjoint
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Benchmarks of the matrix path (issue 5). Each prints JSON lines; run in release with
+// single-threaded BLAS: `swift build -c release --product AdjointBench && OPENBLAS_NUM_THREADS=1 .build/release/AdjointBench`.
+
+/// Median wall time of `body` in milliseconds over `runs` runs, after two warm-up runs.
+private func medianMilliseconds(runs: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body(); try body()
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let start = ContinuousClock.now
+        try body()
+        times.append(milliseconds(ContinuousClock.now - start))
+    }
+    return median(times)
+}
+
+private func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1e3 + Double(d.components.attoseconds) * 1e-15
+}
+
+private func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? .nan : s[s.count / 2]
+}
+
+
+/// Runs `a` and `b` alternately and returns their median times and the median of the per-pair
+/// ratios b/a. Adjacent runs see the same machine load (other processes share the 2 cores), so
+/// the paired ratio is stable even when absolute times drift.
+private func paired(runs: Int, _ a: () throws -> Void, _ b: () throws -> Void) rethrows -> (a: Double, b: Double, ratio: Double) {
+    try a(); try b()
+    var ta: [Double] = [], tb: [Double] = [], r: [Double] = []
+    for _ in 0..<runs {
+        let t0 = ContinuousClock.now
+        try a()
+        let t1 = ContinuousClock.now
+        try b()
+        let t2 = ContinuousClock.now
+        let (x, y) = (milliseconds(t1 - t0), milliseconds(t2 - t1))
+        ta.append(x); tb.append(y); r.append(y / x)
+    }
+    return (median(ta), median(tb), median(r))
+}
+
+/// An MLP of `depth` square layers of `width`, tanh hidden layers, linear output, MSE against a
+/// seeded target: its forward loss and its loss-and-gradient as closures.
+private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int) throws -> (forward: () throws -> Void, gradient: () throws -> Void) {
+    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+    var g = SeededGenerator(seed: 6)
+    let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let loss = MLPLoss<S>.elementwise(.mse, target: y)
+    return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss) })
+}
+
+/// The same MLP written elementwise over any scalar, for the scalar tape: parameters are
+/// [W₁ (row-major in×out), b₁, W₂, b₂, …].
+private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batch: Int, width: Int, depth: Int) -> T {
+    var h = x.map { T($0) }
+    var offset = 0
+    for l in 0..<depth {
+        var next = [T](repeating: 0, count: batch * width)
+        let bOffset = offset + width * width
+        for s in 0..<batch {
+            for o in 0..<width {
+                var a = p[bOffset + o]
+                for i in 0..<width { a = a + h[s * width + i] * p[offset + i * width + o] }
+                next[s * width + o] = l == depth - 1 ? a : T.tanh(a)
+            }
+        }
+        h = next
+        offset = bOffset + width
+    }
+    var total: T = 0
+    for k in 0..<h.count {
+        let d = h[k] - T(y[k])
+        total = total + d * d
+    }
+    return total / T(h.count)
+}
+
+func runLinalgBenchmarks() {
+    BLAS.setThreadCount(1)
+    do {
+        let d8 = try mlpTask(Double.self, batch: 64, width: 256, depth: 8)
+        let (fwd, grad, ratio) = try paired(runs: 41, d8.forward, d8.gradient)
+        emit("mlp_gradient_over_forward", ratio, "ratio")
+        emit("mlp_gradient_ms", grad, "ms")
+        emit("mlp_forward_ms", fwd, "ms")
+        let f8 = try mlpTask(Float.self, batch: 64, width: 256, depth: 8)
+        emit("mlp_gradient_f32_ms", try paired(runs: 41, f8.forward, f8.gradient).b, "ms")
+        // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
+        let d4 = try mlpTask(Double.self, batch: 64, width: 256, depth: 4)
+        let d16 = try mlpTask(Double.self, batch: 64, width: 256, depth: 16)
+        let (t4, _, r8over4) = try paired(runs: 31, d4.gradient, d8.gradient)
+        let (_, t16, r16over8) = try paired(runs: 21, d8.gradient, d16.gradient)
+        emit("mlp_gradient_ms_depth4", t4, "ms")
+        emit("mlp_gradient_ms_depth16", t16, "ms")
+        emit("mlp_gradient_depth8_over_depth4", r8over4, "ratio")
+        emit("mlp_gradient_depth16_over_depth8", r16over8, "ratio")
+        let d32 = try mlpTask(Double.self, batch: 64, width: 256, depth: 32)
+        emit("mlp_gradient_depth32_over_depth16", try paired(runs: 15, d16.gradient, d32.gradient).ratio, "ratio")
+
+        // Matrix path against the scalar tape on a small MLP.
+        let (batch, width, depth) = (8, 32, 4)
+        let net = try MLP<Double>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+        var g = SeededGenerator(seed: 6)
+        let x = try Matrix<Double>.random(batch, width, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(batch, width, in: -1...1, using: &g)
+        let flat = net.layers.flatMap { $0.weights.elements + $0.bias.elements }
+        let matrixMs = try medianMilliseconds(runs: 101) {
+            _ = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        }
+        let xs = x.elements, ys = y.elements
+        let scalarMs = try medianMilliseconds(runs: 11) {
+            _ = try gradient(of: { (p: [Reverse<Double>]) in
+                scalarMLPLoss(p, x: xs, y: ys, batch: batch, width: width, depth: depth)
+            }, at: flat)
+        }
+        emit("mlp_matrix_over_scalar_tape", scalarMs / matrixMs, "speedup")
+        emit("mlp_small_matrix_gradient_ms", matrixMs, "ms")
+        emit("mlp_small_scalar_tape_gradient_ms", scalarMs, "ms")
+    } catch {
+        print("# linalg benchmark failed: \(error)")
+    }
+}

@@ -1,0 +1,255 @@
+import AdjointCore
+
+/// How a sum or mean reduces a rows×cols matrix.
+///
+/// ```swift
+/// try tape.sum(x, .perColumn)   // 1×cols: one sum per column (over the rows, e.g. over a batch)
+/// ```
+public enum Reduction: Sendable, Hashable {
+    /// Everything to a 1×1 matrix.
+    case all
+    /// One value per column: a 1×cols row (reduces over the rows).
+    case perColumn
+    /// One value per row: a rows×1 column (reduces over the columns).
+    case perRow
+}
+
+/// The row-wise products of the softmax family, with p the row softmax and s the incoming
+/// tangent or cotangent (⟨a, b⟩_r is the dot product of row r of a and b).
+///
+/// ```swift
+/// // d = p ⊙ (s − ⟨p, s⟩_r): both the JVP and the VJP of softmax (its Jacobian is symmetric).
+/// RowChain.softmax
+/// ```
+public enum RowChain: Sendable {
+    /// d = p ⊙ (s − ⟨p, s⟩_r); s and d rows×cols.
+    case softmax
+    /// d = s − ⟨p, s⟩_r (JVP of log-softmax); s and d rows×cols.
+    case logSoftmax
+    /// d = s − p · Σ_c s[r, c] (VJP of log-softmax); s and d rows×cols.
+    case logSoftmaxTranspose
+    /// d[r] = ⟨p, s⟩_r (JVP of log-sum-exp); s rows×cols, d rows×1.
+    case logSumExp
+    /// d[r, c] = p[r, c] · s[r] (VJP of log-sum-exp); s rows×1, d rows×cols.
+    case logSumExpTranspose
+}
+
+/// The losses that are a sum of one term per element, ℓ(x, t), with x the prediction and t the target.
+///
+/// ```swift
+/// ElementwiseLoss.mse   // ℓ = (x − t)²
+/// ```
+public enum ElementwiseLoss: Sendable, Hashable {
+    /// ℓ = (x − t)².
+    case mse
+    /// ℓ = |x − t| (registry `abs`, so ∂ℓ/∂x at x = t follows abs′(0) = 0).
+    case mae
+    /// ℓ = ½d² for |d| ≤ δ, δ(|d| − ½δ) beyond, d = x − t; δ is the parameter.
+    case huber
+    /// ℓ = log cosh(x − t), evaluated as softplus(2d) − d − log 2 so cosh never overflows.
+    case logCosh
+    /// ℓ = t(log t − x) with x = log q a log-probability and t a probability (0 when t = 0).
+    case klDivergence
+    /// ℓ = softplus(x) − x·t: binary cross-entropy of the logit x against the label t ∈ [0, 1],
+    /// without forming σ(x), so no log of 0.
+    case binaryCrossEntropyWithLogits
+}
+
+// One implementation per kernel, specialised for Double and Float by their conformances.
+// Every scalar derivative used here comes from `Rules.partials`; the only formulas written here
+// are the matrix-level chain rules (sums, broadcasts, softmax rows) and the losses.
+extension LinalgScalar {
+    public static func kernelMap(_ op: Op, exponent: Int, parameter: Self, node: Int?,
+                                 _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int {
+        var firstBad = -1
+        if Rules.needsChecks(op) {
+            // A separate pass, so the common smooth ops (tanh, sigmoid, …) keep a check-free loop.
+            for i in 0..<x.count where Rules.isKink(op, x[i], parameter) {
+                Diagnostics.reportKink(op, node: node, inputs: [x[i].approximateDouble])
+            }
+        }
+        for i in 0..<x.count {
+            let v = Rules.primal(op, x[i], parameter, exponent)
+            z[i] = v
+            // A finite input mapped to NaN/inf is a domain error or overflow; a non-finite input
+            // is passed through (it was reported where it was made).
+            if _slowPath(!v.isFinite) && firstBad < 0 && x[i].isFinite { firstBad = i }
+        }
+        return firstBad
+    }
+
+    public static func kernelChain(_ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
+                                   z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+                                   into d: UnsafeMutableBufferPointer<Self>) {
+        for i in 0..<x.count {
+            let (p, _) = Rules.partials(op, x[i], parameter, exponent, output: z[i])
+            d[i] = p * s[i]
+        }
+    }
+
+    public static func kernelAxpy(_ a: UnsafeBufferPointer<Self>, _ alpha: Self, _ b: UnsafeBufferPointer<Self>,
+                                  into z: UnsafeMutableBufferPointer<Self>) {
+        for i in 0..<a.count { z[i] = a[i] + alpha * b[i] }
+    }
+
+    public static func kernelAddRow(_ x: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>, cols: Int,
+                                    into z: UnsafeMutableBufferPointer<Self>) {
+        guard cols > 0 else { return }
+        var base = 0
+        while base < x.count {
+            for c in 0..<cols { z[base + c] = x[base + c] + b[c] }
+            base += cols
+        }
+    }
+
+    public static func kernelReduce(_ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
+                                    scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
+        switch how {
+        case .all:
+            var s: Self = 0
+            for i in 0..<x.count { s += x[i] }
+            z[0] = s * scale
+        case .perColumn:
+            for c in 0..<cols { z[c] = 0 }
+            for r in 0..<rows { for c in 0..<cols { z[c] += x[r * cols + c] } }
+            for c in 0..<cols { z[c] *= scale }
+        case .perRow:
+            for r in 0..<rows {
+                var s: Self = 0
+                for c in 0..<cols { s += x[r * cols + c] }
+                z[r] = s * scale
+            }
+        }
+    }
+
+    public static func kernelBroadcast(_ g: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
+                                       scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
+        for r in 0..<rows {
+            for c in 0..<cols {
+                let v: Self
+                switch how {
+                case .all: v = g[0]
+                case .perColumn: v = g[c]
+                case .perRow: v = g[r]
+                }
+                z[r * cols + c] = v * scale
+            }
+        }
+    }
+
+    public static func kernelSoftmax(_ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int,
+                                     lse: UnsafeMutableBufferPointer<Self>, p: UnsafeMutableBufferPointer<Self>) {
+        for r in 0..<rows {
+            let row = r * cols
+            // Subtracting the row maximum keeps every exponent ≤ 0: no overflow, and the largest
+            // term is exactly 1, so the log of the sum cannot underflow to −∞.
+            var m = x[row]
+            for c in 1..<Swift.max(cols, 1) where x[row + c] > m { m = x[row + c] }
+            var s: Self = 0
+            for c in 0..<cols {
+                let e = Self.exp(x[row + c] - m)
+                p[row + c] = e
+                s += e
+            }
+            let inv = 1 / s
+            for c in 0..<cols { p[row + c] *= inv }
+            lse[r] = m + Self.log(s)
+        }
+    }
+
+    public static func kernelRowChain(_ form: RowChain, p: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+                                      rows: Int, cols: Int, into d: UnsafeMutableBufferPointer<Self>) {
+        for r in 0..<rows {
+            let row = r * cols
+            switch form {
+            case .softmax, .logSoftmax, .logSumExp:
+                var dot: Self = 0
+                for c in 0..<cols { dot += p[row + c] * s[row + c] }
+                if form == .logSumExp { d[r] = dot; continue }
+                if form == .softmax {
+                    for c in 0..<cols { d[row + c] = p[row + c] * (s[row + c] - dot) }
+                } else {
+                    for c in 0..<cols { d[row + c] = s[row + c] - dot }
+                }
+            case .logSoftmaxTranspose:
+                var total: Self = 0
+                for c in 0..<cols { total += s[row + c] }
+                for c in 0..<cols { d[row + c] = s[row + c] - p[row + c] * total }
+            case .logSumExpTranspose:
+                for c in 0..<cols { d[row + c] = p[row + c] * s[r] }
+            }
+        }
+    }
+
+    public static func kernelLoss(_ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
+                                  _ t: UnsafeBufferPointer<Self>) -> Self {
+        var total: Self = 0
+        for i in 0..<x.count { total += lossTerm(loss, parameter, x[i], t[i]) }
+        return total
+    }
+
+    public static func kernelLossDerivative(_ loss: ElementwiseLoss, parameter: Self, scale: Self,
+                                            _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>,
+                                            into d: UnsafeMutableBufferPointer<Self>) {
+        for i in 0..<x.count { d[i] = scale * lossTermDerivative(loss, parameter, x[i], t[i]) }
+    }
+
+    public static func makeElements(count: Int, repeating value: Self) -> [Self] {
+        [Self](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in 0..<count { buffer[i] = value }
+            initialized = count
+        }
+    }
+
+    public static func kernelFirstNonFinite(_ x: UnsafeBufferPointer<Self>) -> Int {
+        for i in 0..<x.count where !x[i].isFinite { return i }
+        return -1
+    }
+
+    public static func kernelDot(_ a: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>) -> Self {
+        var s: Self = 0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    @inline(__always)
+    static func lossTerm(_ loss: ElementwiseLoss, _ delta: Self, _ x: Self, _ t: Self) -> Self {
+        let d = x - t
+        switch loss {
+        case .mse: return d * d
+        case .mae: return Rules.primal(.abs, d, d, 0)
+        case .huber:
+            let a = Rules.primal(.abs, d, d, 0)
+            return a <= delta ? d * d / 2 : delta * (a - delta / 2)
+        case .logCosh:
+            // log cosh d = log((e^d + e^−d)/2) = softplus(2d) − d − log 2.
+            return Rules.primal(.softplus, 2 * d, d, 0) - d - Self(0.6931471805599453)
+        case .klDivergence:
+            return t == 0 ? 0 : t * (Self.log(t) - x)
+        case .binaryCrossEntropyWithLogits:
+            // −[t log σ(x) + (1 − t) log(1 − σ(x))] = softplus(x) − t·x.
+            return Rules.primal(.softplus, x, x, 0) - t * x
+        }
+    }
+
+    @inline(__always)
+    static func lossTermDerivative(_ loss: ElementwiseLoss, _ delta: Self, _ x: Self, _ t: Self) -> Self {
+        let d = x - t
+        switch loss {
+        case .mse: return 2 * d
+        case .mae:
+            return Rules.partials(.abs, d, d, 0, output: Rules.primal(.abs, d, d, 0)).0
+        case .huber:
+            let a = Rules.primal(.abs, d, d, 0)
+            return a <= delta ? d : delta * Rules.partials(.abs, d, d, 0, output: a).0
+        case .logCosh:
+            // d/dd [softplus(2d) − d] = 2·softplus′(2d) − 1 (= tanh d).
+            let u = 2 * d
+            return 2 * Rules.partials(.softplus, u, u, 0, output: Rules.primal(.softplus, u, u, 0)).0 - 1
+        case .klDivergence:
+            return -t
+        case .binaryCrossEntropyWithLogits:
+            return Rules.partials(.softplus, x, x, 0, output: Rules.primal(.softplus, x, x, 0)).0 - t
+        }
+    }
+}

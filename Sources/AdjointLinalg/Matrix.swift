@@ -1,0 +1,308 @@
+import AdjointCore
+
+/// A dense matrix of Double or Float, stored **row-major**: element (i, j) is `elements[i * cols + j]`.
+///
+/// Row-major matches how `[[Double]]` Jacobians and batches of samples (one sample per row) are
+/// written, and CBLAS/LAPACKE take it directly (`CblasRowMajor`, `LAPACK_ROW_MAJOR`), so no
+/// conversion copies are made. A value type: copies share storage until written.
+///
+/// ```swift
+/// let a = try Matrix<Double>([[1, 2], [3, 4]])
+/// let b = try a.matmul(a, transposeOther: true)   // A·Aᵀ = [[5, 11], [11, 25]], no copy of Aᵀ
+/// a[1, 0]                                          // 3
+/// ```
+public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringConvertible {
+    /// Number of rows (samples, when a matrix holds a batch).
+    public let rows: Int
+    /// Number of columns (features).
+    public let cols: Int
+    /// Row-major elements, `rows * cols` of them.
+    public internal(set) var elements: [Scalar]
+
+    /// Wraps row-major elements; throws when their count is not rows·cols or a size is negative.
+    ///
+    /// ```swift
+    /// let m = try Matrix<Double>(rows: 2, cols: 3, elements: [1, 2, 3, 4, 5, 6])
+    /// ```
+    public init(rows: Int, cols: Int, elements: [Scalar]) throws {
+        let n = try Matrix.elementCount(rows, cols)
+        try requireEqual("element count of a \(rows)×\(cols) matrix", n, elements.count)
+        self.rows = rows; self.cols = cols; self.elements = elements
+    }
+
+    /// Builds a matrix from its rows; throws when the rows have different lengths.
+    ///
+    /// ```swift
+    /// let m = try Matrix<Double>([[1, 2], [3, 4]])
+    /// ```
+    public init(_ rowArrays: [[Scalar]]) throws {
+        let c = rowArrays.first?.count ?? 0
+        for (i, r) in rowArrays.enumerated() where r.count != c {
+            throw ADError.dimensionMismatch(what: "length of row \(i)", expected: c, got: r.count)
+        }
+        self.rows = rowArrays.count; self.cols = c
+        self.elements = rowArrays.flatMap { $0 }
+    }
+
+    /// A rows×cols matrix of zeros; throws on a negative size.
+    ///
+    /// ```swift
+    /// let z = try Matrix<Float>.zeros(2, 3)
+    /// ```
+    public static func zeros(_ rows: Int, _ cols: Int) throws -> Matrix {
+        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(count: elementCount(rows, cols), repeating: 0))
+    }
+
+    /// rows·cols, or a typed error for a negative size or one whose element count overflows.
+    static func elementCount(_ rows: Int, _ cols: Int) throws -> Int {
+        guard rows >= 0, cols >= 0 else {
+            throw ADError.invalidArgument("matrix size \(rows)×\(cols) has a negative dimension")
+        }
+        let (n, overflow) = rows.multipliedReportingOverflow(by: cols)
+        guard !overflow, n <= Int(Int32.max) else {
+            throw ADError.limitExceeded(what: "element count of a \(rows)×\(cols) matrix", limit: Int(Int32.max))
+        }
+        return n
+    }
+
+    /// Internal constructor for sizes already validated by the caller.
+    init(uncheckedRows rows: Int, cols: Int, repeating v: Scalar = 0) {
+        self.rows = rows; self.cols = cols
+        self.elements = Scalar.makeElements(count: rows * cols, repeating: v)
+    }
+
+    init(uncheckedRows rows: Int, cols: Int, elements: [Scalar]) {
+        self.rows = rows; self.cols = cols; self.elements = elements
+    }
+
+    /// The number of elements.
+    public var count: Int { rows * cols }
+    /// Whether the shape equals `other`'s.
+    public func hasShape(of other: Matrix) -> Bool { rows == other.rows && cols == other.cols }
+
+    /// Element (i, j). Indices out of range trap, as `Array`'s subscript does.
+    public subscript(i: Int, j: Int) -> Scalar {
+        get { elements[i * cols + j] }
+        set { elements[i * cols + j] = newValue }
+    }
+
+    /// The rows as nested arrays (the shape of ``JacobianResult/jacobian``).
+    public var rowArrays: [[Scalar]] {
+        (0..<rows).map { Array(elements[($0 * cols)..<(($0 + 1) * cols)]) }
+    }
+
+    /// A materialised transpose. Products never need it: pass `transposeSelf`/`transposeOther`
+    /// to ``matmul(_:transposeSelf:transposeOther:)`` and BLAS reads the matrix transposed in place.
+    public func transposed() -> Matrix {
+        var t = Matrix(uncheckedRows: cols, cols: rows)
+        for i in 0..<rows { for j in 0..<cols { t.elements[j * rows + i] = elements[i * cols + j] } }
+        return t
+    }
+
+    /// The shape and the rows, for printing.
+    public var description: String {
+        "Matrix<\(Scalar.self)>(\(rows)×\(cols)) " + rowArrays.map { "\($0)" }.joined(separator: "\n")
+    }
+
+    // MARK: Products
+
+    /// op(self)·op(other) by one `dgemm`/`sgemm`; the transposes are BLAS flags, not copies.
+    /// Counted as 2·m·n·k flops and one matmul. Throws when the inner sizes differ.
+    ///
+    /// ```swift
+    /// let a = try Matrix<Double>([[1, 2], [3, 4]])
+    /// try a.matmul(a, transposeSelf: true)   // AᵀA = [[10, 14], [14, 20]]
+    /// ```
+    public func matmul(_ other: Matrix, transposeSelf: Bool = false, transposeOther: Bool = false) throws -> Matrix {
+        try Matrix.product(self, transposeSelf, other, transposeOther)
+    }
+
+    /// op(A)·op(B) with the shape check; internal entry used by the tape and the dual as well.
+    static func product(_ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool,
+                        pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix {
+        let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
+        let (k2, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
+        try requireEqual("inner dimension of a matrix product (\(m)×\(k) · \(k2)×\(n))", k, k2)
+        _ = try elementCount(m, n)
+        var c = pool?.matrix(m, n) ?? Matrix(uncheckedRows: m, cols: n)
+        gemm(into: &c, a, ta, b, tb, beta: 0)
+        return c
+    }
+
+    /// c ← op(a)·op(b) + β·c, shapes already checked. The one place a product is counted.
+    static func gemm(into c: inout Matrix, _ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool, beta: Scalar) {
+        let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
+        MatrixCounters.matmul(m: m, n: n, k: k)
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
+            return
+        }
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    guard let ap = pa.baseAddress, let bp = pb.baseAddress, let cp = pc.baseAddress else { return }
+                    Scalar.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
+                                a: ap, lda: Swift.max(1, a.cols), b: bp, ldb: Swift.max(1, b.cols),
+                                beta: beta, c: cp, ldc: Swift.max(1, n))
+                }
+            }
+        }
+    }
+
+    /// op(self)·x by one `dgemv`/`sgemv`. Counted as 2·m·n flops.
+    ///
+    /// ```swift
+    /// try Matrix<Double>([[1, 2], [3, 4]]).multiply(vector: [1, 1])                   // [3, 7]
+    /// try Matrix<Double>([[1, 2], [3, 4]]).multiply(vector: [1, 1], transposed: true) // [4, 6]
+    /// ```
+    public func multiply(vector x: [Scalar], transposed: Bool = false) throws -> [Scalar] {
+        let (outCount, inCount) = transposed ? (cols, rows) : (rows, cols)
+        try requireEqual("vector length in a matrix–vector product", inCount, x.count)
+        var y = [Scalar](repeating: 0, count: outCount)
+        MatrixCounters.record("matvec", flops: 2 * rows * cols)
+        guard rows > 0, cols > 0 else { return y }
+        elements.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    guard let ap = pa.baseAddress, let xp = px.baseAddress, let yp = py.baseAddress else { return }
+                    Scalar.gemv(transpose: transposed, m: rows, n: cols, alpha: 1, a: ap, lda: cols,
+                                x: xp, beta: 0, y: yp)
+                }
+            }
+        }
+        return y
+    }
+
+    // MARK: Elementwise through the registry
+
+    /// Applies a scalar registry op to every element, with the registry's own primal
+    /// (`Rules.primal`). Binary ops whose second input is a parameter (`leaky_relu`'s slope,
+    /// `elu`'s alpha) take it from `parameter`; `powi` takes `exponent`.
+    ///
+    /// ```swift
+    /// let t = try Matrix<Double>([[0, 1]]).map(.tanh)   // [[0, tanh 1]]
+    /// ```
+    public func map(_ op: Op, parameter: Scalar = 0, exponent: Int = 0) throws -> Matrix {
+        let a = try ElementwiseSpec(op: op, parameter: parameter, exponent: exponent)
+        return try a.applyChecked(self, node: nil)
+    }
+
+    /// self + other, same shape.
+    public func adding(_ other: Matrix) throws -> Matrix { try MatrixRules.add(self, other, alpha: 1) }
+    /// self − other, same shape.
+    public func subtracting(_ other: Matrix) throws -> Matrix { try MatrixRules.add(self, other, alpha: -1) }
+
+    /// The first element that is NaN or infinite, as (row, column).
+    public var firstNonFinite: (row: Int, col: Int)? {
+        let k = elements.withUnsafeBufferPointer { Scalar.kernelFirstNonFinite($0) }
+        return k < 0 ? nil : (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
+    }
+
+    /// The first negative element, as (row, column).
+    var firstNegative: (Int, Int)? {
+        guard let k = elements.firstIndex(where: { $0 < 0 }) else { return nil }
+        return (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
+    }
+
+    /// Runs `body` with read access to the row-major elements.
+    public func withUnsafeElements<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try elements.withUnsafeBufferPointer(body)
+    }
+}
+
+/// A validated elementwise activation: a scalar registry op plus its constant parameter.
+///
+/// ```swift
+/// let spec = try ElementwiseSpec<Double>(op: .leakyRelu, parameter: 0.01)
+/// ```
+public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
+    /// The scalar registry op applied per element.
+    public let op: Op
+    /// Second input of a binary op used as a parameter (leaky slope, elu alpha); 0 otherwise.
+    public let parameter: Scalar
+    /// `powi`'s exponent; 0 otherwise.
+    public let exponent: Int
+
+    /// Throws for ops that are not functions of one matrix element: leaves, and binary ops whose
+    /// second input is not a parameter (`add`, `mul`, `max`, …).
+    public init(op: Op, parameter: Scalar = 0, exponent: Int = 0) throws {
+        guard ElementwiseSpec.isElementwise(op) else {
+            throw ADError.invalidArgument("\(op.info.name) is not an elementwise (unary) op; use leaky_relu/elu with a parameter or a unary op")
+        }
+        self.op = op; self.parameter = parameter; self.exponent = exponent
+    }
+
+    /// Whether `op` can be applied per element: every unary registry op, plus the binary ones whose
+    /// second input is a constant parameter.
+    public static func isElementwise(_ op: Op) -> Bool {
+        op.arity == 1 || op == .leakyRelu || op == .elu
+    }
+
+    /// op applied to every element; the index of the first non-finite output, if any, is
+    /// returned so callers can name the op and the input that caused it.
+    func apply(_ x: Matrix<Scalar>, node: Int? = nil, pool: MatrixBufferPool<Scalar>? = nil) -> (value: Matrix<Scalar>, firstNonFinite: Int?) {
+        var z = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
+        MatrixCounters.record(op.info.name, flops: x.count)
+        let bad = x.elements.withUnsafeBufferPointer { px in
+            z.elements.withUnsafeMutableBufferPointer { pz in
+                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, node: node, px, into: pz)
+            }
+        }
+        return (z, bad < 0 ? nil : bad)
+    }
+
+    /// Applies the op and turns a non-finite result into a typed error naming the op, the
+    /// element and, when the registry knows one, the domain violation.
+    func applyChecked(_ x: Matrix<Scalar>, node: Int?, pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix<Scalar> {
+        let (z, bad) = apply(x, node: node, pool: pool)
+        if let i = bad {
+            let xi = x.elements[i]
+            let at = "element (\(i / Swift.max(1, x.cols)), \(i % Swift.max(1, x.cols)))"
+            if let reason = Rules.domainViolation(op, xi, parameter, exponent) {
+                throw ADError.domain(op: op.info.name, node: node, inputs: [xi.approximateDouble],
+                                     reason: reason + " at " + at)
+            }
+            if xi.isFinite {
+                throw ADError.nonFinite(what: "value of \(op.info.name) at \(at)", op: op.info.name, node: node)
+            }
+        }
+        return z
+    }
+
+    /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,
+    /// so the activation's VJP needs no new buffer.
+    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, suffix: String) {
+        MatrixCounters.record(op.info.name + suffix, flops: x.count)
+        x.elements.withUnsafeBufferPointer { px in
+            z.elements.withUnsafeBufferPointer { pz in
+                s.elements.withUnsafeMutableBufferPointer { ps in
+                    Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                                       UnsafeBufferPointer(ps), into: ps)
+                }
+            }
+        }
+    }
+
+    /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).
+    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String,
+               pool: MatrixBufferPool<Scalar>? = nil) -> Matrix<Scalar> {
+        var d = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
+        MatrixCounters.record(op.info.name + suffix, flops: x.count)
+        x.elements.withUnsafeBufferPointer { px in
+            z.elements.withUnsafeBufferPointer { pz in
+                s.elements.withUnsafeBufferPointer { ps in
+                    d.elements.withUnsafeMutableBufferPointer { pd in
+                        Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
+                    }
+                }
+            }
+        }
+        return d
+    }
+}
+
+@inline(__always)
+func requireEqual(_ what: String, _ expected: Int, _ got: Int) throws {
+    if expected != got { throw ADError.dimensionMismatch(what: what, expected: expected, got: got) }
+}

@@ -1,0 +1,137 @@
+import AdjointCore
+
+/// Something that runs matrix ops: plain evaluation (``MatrixEvaluator``), forward mode
+/// (``MatrixForward``, values carry tangents) or reverse mode (``MatrixTape``, values are nodes).
+///
+/// Write a model once against this protocol and it runs in all three modes; the named ops below
+/// are defined once here, each a call to ``apply(_:_:_:_:)`` with the op's registry code.
+///
+/// ```swift
+/// func layer<I: MatrixInterpreter>(_ m: I, x: I.Value, w: I.Value, b: I.Value) throws -> I.Value {
+///     try m.activation(.tanh, m.addBias(m.matmul(x, w), b))
+/// }
+/// ```
+public protocol MatrixInterpreter {
+    associatedtype Scalar: LinalgScalar
+    /// What flows between ops: a matrix, a matrix with a tangent, or a tape node.
+    associatedtype Value
+    /// Wraps data that is not differentiated (inputs of a batch, constants).
+    func constant(_ m: Matrix<Scalar>) throws -> Value
+    /// The primal matrix of a value.
+    func primal(_ v: Value) throws -> Matrix<Scalar>
+    /// Runs one registry op: `b` is the second matrix argument of binary ops, nil otherwise.
+    func apply(_ op: MatrixOp, _ a: Value, _ b: Value?, _ attributes: MatrixAttributes<Scalar>) throws -> Value
+}
+
+extension MatrixInterpreter {
+    /// A·B (one gemm).
+    public func matmul(_ a: Value, _ b: Value) throws -> Value { try apply(.matmul, a, b, MatrixAttributes()) }
+    /// A + B, same shape.
+    public func add(_ a: Value, _ b: Value) throws -> Value { try apply(.add, a, b, MatrixAttributes()) }
+    /// X + b with the 1×n bias b added to every row.
+    public func addBias(_ x: Value, _ bias: Value) throws -> Value { try apply(.addBias, x, bias, MatrixAttributes()) }
+    /// A scalar registry op per element (`.tanh`, `.relu`, `.leakyRelu` with `parameter` as slope, …).
+    public func activation(_ op: Op, _ x: Value, parameter: Scalar = 0, exponent: Int = 0) throws -> Value {
+        let spec = try ElementwiseSpec(op: op, parameter: parameter, exponent: exponent)
+        return try apply(.elementwise, x, nil, MatrixAttributes(elementwise: spec))
+    }
+    /// An elementwise activation given as a spec.
+    public func activation(_ spec: ElementwiseSpec<Scalar>, _ x: Value) throws -> Value {
+        try apply(.elementwise, x, nil, MatrixAttributes(elementwise: spec))
+    }
+    /// Sum over everything (1×1), per column (1×n) or per row (m×1).
+    public func sum(_ x: Value, _ reduction: Reduction = .all) throws -> Value {
+        try apply(.sum, x, nil, MatrixAttributes(reduction: reduction))
+    }
+    /// Mean over everything (1×1), per column (1×n) or per row (m×1).
+    public func mean(_ x: Value, _ reduction: Reduction = .all) throws -> Value {
+        try apply(.mean, x, nil, MatrixAttributes(reduction: reduction))
+    }
+    /// Softmax of each row.
+    public func softmax(_ x: Value) throws -> Value { try apply(.softmax, x, nil, MatrixAttributes()) }
+    /// Log-softmax of each row, x − lse(x), without forming the softmax's logarithm.
+    public func logSoftmax(_ x: Value) throws -> Value { try apply(.logSoftmax, x, nil, MatrixAttributes()) }
+    /// log Σ exp of each row (m×1), with the row maximum subtracted first.
+    public func logSumExp(_ x: Value) throws -> Value { try apply(.logSumExp, x, nil, MatrixAttributes()) }
+    /// A loss of `prediction` against a constant `target` of the same shape (1×1).
+    /// `op` is one of `.mse`, `.mae`, `.huber` (δ = `parameter`), `.logCosh`, `.klDivergence`
+    /// (prediction = log-probabilities, target = probabilities), `.binaryCrossEntropyWithLogits`.
+    public func loss(_ op: MatrixOp, _ prediction: Value, target: Matrix<Scalar>, parameter: Scalar = 1) throws -> Value {
+        guard op.elementwiseLoss != nil else {
+            throw ADError.invalidArgument("\(op.info.name) is not a loss against a target matrix")
+        }
+        return try apply(op, prediction, nil, MatrixAttributes(lossParameter: parameter, target: target))
+    }
+    /// Mean squared error against `target`.
+    public func mse(_ prediction: Value, _ target: Matrix<Scalar>) throws -> Value { try loss(.mse, prediction, target: target) }
+    /// Softmax cross-entropy of logits (one row per sample) against integer class labels,
+    /// averaged over the rows. Throws for a wrong label count or a label outside 0..<columns.
+    public func softmaxCrossEntropy(_ logits: Value, labels: [Int]) throws -> Value {
+        try apply(.softmaxCrossEntropy, logits, nil, MatrixAttributes(labels: labels))
+    }
+}
+
+/// Plain evaluation: values are matrices, nothing is recorded. The cost baseline of a forward pass.
+///
+/// ```swift
+/// let e = MatrixEvaluator<Double>()
+/// let y = try e.activation(.tanh, e.matmul(x, w))
+/// ```
+public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
+    /// A stateless evaluator.
+    public init() {}
+    /// Data passes through unchanged.
+    public func constant(_ m: Matrix<Scalar>) -> Matrix<Scalar> { m }
+    /// A value is its own primal.
+    public func primal(_ v: Matrix<Scalar>) -> Matrix<Scalar> { v }
+    /// The op's primal rule only.
+    public func apply(_ op: MatrixOp, _ a: Matrix<Scalar>, _ b: Matrix<Scalar>?,
+                      _ attributes: MatrixAttributes<Scalar>) throws -> Matrix<Scalar> {
+        try MatrixRules.primal(op, a, b, attributes, node: nil).0
+    }
+}
+
+/// A matrix with its tangent (forward mode); a nil tangent means zero (a constant).
+///
+/// ```swift
+/// let x = MatrixDual(value: a, tangent: direction)
+/// ```
+public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
+    /// The primal matrix.
+    public var value: Matrix<Scalar>
+    /// The directional derivative; nil for constants.
+    public var tangent: Matrix<Scalar>?
+    /// Pairs a value with its tangent; throws when their shapes differ.
+    public init(value: Matrix<Scalar>, tangent: Matrix<Scalar>?) throws {
+        if let t = tangent {
+            try requireEqual("tangent rows", value.rows, t.rows)
+            try requireEqual("tangent columns", value.cols, t.cols)
+        }
+        self.value = value; self.tangent = tangent
+    }
+    init(unchecked value: Matrix<Scalar>, tangent: Matrix<Scalar>?) { self.value = value; self.tangent = tangent }
+}
+
+/// Forward mode for matrix programs: each op pushes the tangents through its JVP rule, so one
+/// pass gives f(X) and J·V for the direction V seeded on the inputs.
+///
+/// ```swift
+/// let fwd = MatrixForward<Double>()
+/// let x = try MatrixDual(value: a, tangent: v)
+/// let y = try fwd.activation(.tanh, x)   // y.tangent = (1 − tanh²(a)) ⊙ v
+/// ```
+public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
+    /// A stateless forward-mode interpreter.
+    public init() {}
+    /// A dual with zero tangent.
+    public func constant(_ m: Matrix<Scalar>) -> MatrixDual<Scalar> { MatrixDual(unchecked: m, tangent: nil) }
+    /// The dual's value.
+    public func primal(_ v: MatrixDual<Scalar>) -> Matrix<Scalar> { v.value }
+    /// The op's primal rule, then its JVP rule on the arguments' tangents.
+    public func apply(_ op: MatrixOp, _ a: MatrixDual<Scalar>, _ b: MatrixDual<Scalar>?,
+                      _ attributes: MatrixAttributes<Scalar>) throws -> MatrixDual<Scalar> {
+        let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil)
+        let t = MatrixRules.jvp(op, a.value, b?.value, a.tangent, b?.tangent, attributes, value: z, saved: saved)
+        return MatrixDual(unchecked: z, tangent: t)
+    }
+}

@@ -1,0 +1,365 @@
+import AdjointCore
+
+/// The rules of the matrix registry: primal, JVP and VJP of every ``MatrixOp``, one `switch` each.
+/// Forward mode, the tape and plain evaluation call these; none restates a rule. Scalar
+/// derivatives inside (activations, the loss terms' abs/softplus) come from `Rules.partials`.
+///
+/// No VJP or JVP forms a Jacobian: products are one gemm each (transposes as BLAS flags),
+/// everything else is a single pass over the elements.
+enum MatrixRules {
+    // MARK: Primal
+
+    /// The op's value and what its derivative rules need saved besides inputs and value
+    /// (the row softmax for the log-softmax family and cross-entropy).
+    static func primal<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?,
+                                        _ attr: MatrixAttributes<S>, node: Int?,
+                                        pool: MatrixBufferPool<S>? = nil) throws -> (Matrix<S>, Matrix<S>?) {
+        switch op {
+        case .input, .constant:
+            return (a, nil)
+        case .matmul:
+            return (try Matrix.product(a, false, try second(b, op), false, pool: pool), nil)
+        case .add:
+            return (try add(a, try second(b, op), alpha: 1, pool: pool), nil)
+        case .addBias:
+            let bias = try second(b, op)
+            try requireEqual("bias rows (a bias is 1×n)", 1, bias.rows)
+            try requireEqual("bias columns (must equal the matrix's columns)", a.cols, bias.cols)
+            var z = output(a.rows, a.cols, pool)
+            MatrixCounters.record("add_bias", flops: a.count)
+            withBuffers(a, bias, &z) { pa, pb, pz in S.kernelAddRow(pa, pb, cols: a.cols, into: pz) }
+            return (z, nil)
+        case .elementwise:
+            guard let spec = attr.elementwise else {
+                throw ADError.invalidArgument("elementwise matrix op recorded without its scalar op")
+            }
+            return (try spec.applyChecked(a, node: node, pool: pool), nil)
+        case .sum, .mean:
+            return (reduce(a, attr.reduction, mean: op == .mean, label: op.info.name, pool: pool), nil)
+        case .softmax, .logSoftmax, .logSumExp:
+            guard a.cols > 0 else {
+                throw ADError.invalidArgument("\(op.info.name) of a matrix with no columns (each row needs at least one entry)")
+            }
+            let (lse, p) = softmax(a, label: op.info.name, pool: pool)
+            switch op {
+            case .softmax: return (p, nil)
+            case .logSumExp: return (lse, p)
+            default:
+                var z = output(a.rows, a.cols, pool)
+                // log pᵢ = xᵢ − lse: exact where log(softmax) would lose the small probabilities.
+                withBuffers(a, lse, &z) { pa, pl, pz in
+                    S.kernelBroadcast(pl, rows: a.rows, cols: a.cols, .perRow, scale: -1, into: pz)
+                    S.kernelAxpy(pa, 1, UnsafeBufferPointer(pz), into: pz)
+                }
+                return (z, p)
+            }
+        case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
+            guard let loss = op.elementwiseLoss else { return (a, nil) }
+            let t = try target(attr, a, op)
+            if op == .klDivergence, let (r, c) = t.firstNegative {
+                throw ADError.invalidArgument("kl_divergence: target entry (\(r), \(c)) is negative; targets are probabilities")
+            }
+            if op == .huber, !(attr.lossParameter > 0) {
+                throw ADError.invalidArgument("huber needs δ > 0, got \(attr.lossParameter)")
+            }
+            MatrixCounters.record(op.info.name, flops: a.count)
+            let total = a.elements.withUnsafeBufferPointer { pa in
+                t.elements.withUnsafeBufferPointer { pt in
+                    S.kernelLoss(loss, parameter: attr.lossParameter, pa, pt)
+                }
+            }
+            let value = total * lossScale(op, a)
+            try checkLoss(value, op, node: node)
+            return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
+        case .softmaxCrossEntropy:
+            try checkLabels(attr.labels, a)
+            let (lse, p) = softmax(a, label: op.info.name, pool: pool)
+            MatrixCounters.record(op.info.name, flops: a.rows)
+            var total: S = 0
+            for r in 0..<a.rows { total += lse.elements[r] - a[r, attr.labels[r]] }
+            let value = total * lossScale(op, a)
+            try checkLoss(value, op, node: node)
+            return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), p)
+        }
+    }
+
+    // MARK: JVP
+
+    /// The tangent of the output given the inputs' tangents (nil = zero, a constant input).
+    static func jvp<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?, _ ta: Matrix<S>?, _ tb: Matrix<S>?,
+                                     _ attr: MatrixAttributes<S>, value z: Matrix<S>, saved: Matrix<S>?,
+                                     pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
+        if ta == nil && tb == nil { return nil }
+        let suffix = "_jvp"
+        switch op {
+        case .input, .constant:
+            return ta
+        case .matmul:
+            // d(AB) = dA·B + A·dB: one gemm per non-constant factor, the second accumulating (β = 1).
+            guard let b else { return nil }
+            var t = output(z.rows, z.cols, pool)
+            var beta: S = 0
+            if let ta { Matrix.gemm(into: &t, ta, false, b, false, beta: 0); beta = 1 }
+            if let tb { Matrix.gemm(into: &t, a, false, tb, false, beta: beta) }
+            return t
+        case .add:
+            switch (ta, tb) {
+            case let (x?, y?): return try? add(x, y, alpha: 1, pool: pool)
+            default: return ta ?? tb
+            }
+        case .addBias:
+            var t = ta ?? Matrix<S>(uncheckedRows: z.rows, cols: z.cols)   // must start at zero: not pooled
+            if let tb {
+                MatrixCounters.record("add_bias" + suffix, flops: z.count)
+                tb.elements.withUnsafeBufferPointer { pb in
+                    t.elements.withUnsafeMutableBufferPointer { pz in
+                        S.kernelAddRow(UnsafeBufferPointer(pz), pb, cols: z.cols, into: pz)
+                    }
+                }
+            }
+            return t
+        case .elementwise:
+            guard let spec = attr.elementwise, let ta else { return nil }
+            return spec.chain(x: a, z: z, ta, suffix: suffix, pool: pool)
+        case .sum, .mean:
+            guard let ta else { return nil }
+            return reduce(ta, attr.reduction, mean: op == .mean, label: op.info.name + suffix, pool: pool)
+        case .softmax:
+            guard let ta else { return nil }
+            return rowChain(.softmax, p: z, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix, pool: pool)
+        case .logSoftmax:
+            guard let ta, let p = saved else { return nil }
+            return rowChain(.logSoftmax, p: p, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix, pool: pool)
+        case .logSumExp:
+            guard let ta, let p = saved else { return nil }
+            return rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
+        case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
+            guard let ta, let d = lossGradient(op, a, attr, upstream: 1, pool: pool) else { return nil }
+            MatrixCounters.record(op.info.name + suffix, flops: a.count)
+            let dot = d.elements.withUnsafeBufferPointer { pd in
+                ta.elements.withUnsafeBufferPointer { pt in S.kernelDot(pd, pt) }
+            }
+            pool?.recycle(d)
+            return Matrix(uncheckedRows: 1, cols: 1, elements: [dot])
+        case .softmaxCrossEntropy:
+            // dL = (1/m) Σ_r (⟨p_r, v_r⟩ − v[r, label_r]).
+            guard let ta, let p = saved else { return nil }
+            let rowDots = rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
+            var total: S = 0
+            for r in 0..<a.rows { total += rowDots.elements[r] - ta[r, attr.labels[r]] }
+            return Matrix(uncheckedRows: 1, cols: 1, elements: [total * lossScale(op, a)])
+        }
+    }
+
+    // MARK: VJP
+
+    /// The cotangents of the inputs given the output's cotangent g; an input whose `need` flag is
+    /// false (a constant) gets nil and costs nothing.
+    static func vjp<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?, _ attr: MatrixAttributes<S>,
+                                     value z: Matrix<S>, saved: Matrix<S>?, upstream g: Matrix<S>,
+                                     needA: Bool, needB: Bool, pool: MatrixBufferPool<S>? = nil) -> (Matrix<S>?, Matrix<S>?) {
+        let suffix = "_vjp"
+        switch op {
+        case .input, .constant:
+            return (nil, nil)
+        case .matmul:
+            // Z = AB: Ā = Ḡ·Bᵀ, B̄ = Aᵀ·Ḡ, each one gemm with BLAS reading the transpose in place.
+            guard let b else { return (nil, nil) }
+            var ga: Matrix<S>?, gb: Matrix<S>?
+            if needA {
+                var t = output(a.rows, a.cols, pool)
+                Matrix.gemm(into: &t, g, false, b, true, beta: 0)
+                ga = t
+            }
+            if needB {
+                var t = output(b.rows, b.cols, pool)
+                Matrix.gemm(into: &t, a, true, g, false, beta: 0)
+                gb = t
+            }
+            return (ga, gb)
+        case .add:
+            return (needA ? g : nil, needB ? g : nil)
+        case .addBias:
+            // The bias was broadcast over the rows, so its cotangent sums the rows.
+            return (needA ? g : nil,
+                    needB ? reduce(g, .perColumn, mean: false, label: "add_bias" + suffix, pool: pool) : nil)
+        case .elementwise:
+            guard needA, let spec = attr.elementwise else { return (nil, nil) }
+            return (spec.chain(x: a, z: z, g, suffix: suffix, pool: pool), nil)
+        case .sum, .mean:
+            guard needA else { return (nil, nil) }
+            let n = reducedCount(a, attr.reduction)
+            let scale: S = op == .mean ? 1 / S(Swift.max(n, 1)) : 1
+            var d = output(a.rows, a.cols, pool)
+            MatrixCounters.record(op.info.name + suffix, flops: a.count)
+            g.elements.withUnsafeBufferPointer { pg in
+                d.elements.withUnsafeMutableBufferPointer { pd in
+                    S.kernelBroadcast(pg, rows: a.rows, cols: a.cols, attr.reduction, scale: scale, into: pd)
+                }
+            }
+            return (d, nil)
+        case .softmax:
+            // The softmax Jacobian diag(p) − ppᵀ is symmetric, so its VJP is its JVP.
+            guard needA else { return (nil, nil) }
+            return (rowChain(.softmax, p: z, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
+        case .logSoftmax:
+            guard needA, let p = saved else { return (nil, nil) }
+            return (rowChain(.logSoftmaxTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
+        case .logSumExp:
+            guard needA, let p = saved else { return (nil, nil) }
+            return (rowChain(.logSumExpTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
+        case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
+            guard needA else { return (nil, nil) }
+            MatrixCounters.record(op.info.name + suffix, flops: a.count)
+            return (lossGradient(op, a, attr, upstream: g.elements.first ?? 0, pool: pool), nil)
+        case .softmaxCrossEntropy:
+            // ∂/∂z [lse(z) − z_label] = softmax(z) − onehot(label), times the 1/m average.
+            guard needA, var d = saved else { return (nil, nil) }
+            MatrixCounters.record(op.info.name + suffix, flops: a.count)
+            let scale = (g.elements.first ?? 0) * lossScale(op, a)
+            for r in 0..<a.rows { d[r, attr.labels[r]] -= 1 }
+            d.elements.withUnsafeMutableBufferPointer { pd in
+                S.kernelAxpy(UnsafeBufferPointer(pd), scale - 1, UnsafeBufferPointer(pd), into: pd)
+            }
+            return (d, nil)
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A loss is one number: if it is NaN or infinite, say which loss (a NaN prediction, a
+    /// log-probability of −∞ in KL, …) instead of handing the NaN on.
+    static func checkLoss<S: LinalgScalar>(_ value: S, _ op: MatrixOp, node: Int?) throws {
+        if !value.isFinite {
+            throw ADError.nonFinite(what: "value of the loss (check the prediction and target for NaN/∞)",
+                                    op: op.info.name, node: node)
+        }
+    }
+
+    static func second<S: LinalgScalar>(_ b: Matrix<S>?, _ op: MatrixOp) throws -> Matrix<S> {
+        guard let b else { throw ADError.invalidArgument("\(op.info.name) needs two matrix arguments") }
+        return b
+    }
+
+    static func add<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, alpha: S, pool: MatrixBufferPool<S>? = nil) throws -> Matrix<S> {
+        try requireEqual("rows of a matrix sum", a.rows, b.rows)
+        try requireEqual("columns of a matrix sum", a.cols, b.cols)
+        var z = output(a.rows, a.cols, pool)
+        MatrixCounters.record("add", flops: a.count)
+        withBuffers(a, b, &z) { pa, pb, pz in S.kernelAxpy(pa, alpha, pb, into: pz) }
+        return z
+    }
+
+    /// Sums in place: acc += x (used when a node feeds several ops).
+    static func accumulate<S: LinalgScalar>(_ acc: inout Matrix<S>, _ x: Matrix<S>) {
+        MatrixCounters.record("accumulate", flops: x.count)
+        x.elements.withUnsafeBufferPointer { px in
+            acc.elements.withUnsafeMutableBufferPointer { pz in
+                S.kernelAxpy(UnsafeBufferPointer(pz), 1, px, into: pz)
+            }
+        }
+    }
+
+    static func reducedCount<S: LinalgScalar>(_ a: Matrix<S>, _ how: Reduction) -> Int {
+        switch how {
+        case .all: return a.count
+        case .perColumn: return a.rows
+        case .perRow: return a.cols
+        }
+    }
+
+    static func reduce<S: LinalgScalar>(_ a: Matrix<S>, _ how: Reduction, mean: Bool, label: String,
+                                        pool: MatrixBufferPool<S>? = nil) -> Matrix<S> {
+        let (r, c): (Int, Int)
+        switch how {
+        case .all: (r, c) = (1, 1)
+        case .perColumn: (r, c) = (1, a.cols)
+        case .perRow: (r, c) = (a.rows, 1)
+        }
+        let n = reducedCount(a, how)
+        // The mean of nothing is NaN, reported as such rather than hidden as 0.
+        let scale: S = mean ? (n == 0 ? S.nan : 1 / S(n)) : 1
+        var z = output(r, c, pool)
+        MatrixCounters.record(label, flops: a.count)
+        a.elements.withUnsafeBufferPointer { pa in
+            z.elements.withUnsafeMutableBufferPointer { pz in
+                S.kernelReduce(pa, rows: a.rows, cols: a.cols, how, scale: scale, into: pz)
+            }
+        }
+        return z
+    }
+
+    static func softmax<S: LinalgScalar>(_ a: Matrix<S>, label: String, pool: MatrixBufferPool<S>? = nil) -> (lse: Matrix<S>, p: Matrix<S>) {
+        var lse = output(a.rows, 1, pool)
+        var p = output(a.rows, a.cols, pool)
+        MatrixCounters.record(label, flops: a.count)
+        a.elements.withUnsafeBufferPointer { pa in
+            lse.elements.withUnsafeMutableBufferPointer { pl in
+                p.elements.withUnsafeMutableBufferPointer { pp in
+                    S.kernelSoftmax(pa, rows: a.rows, cols: a.cols, lse: pl, p: pp)
+                }
+            }
+        }
+        return (lse, p)
+    }
+
+    static func rowChain<S: LinalgScalar>(_ form: RowChain, p: Matrix<S>, _ s: Matrix<S>, outRows: Int, outCols: Int,
+                                          label: String, pool: MatrixBufferPool<S>? = nil) -> Matrix<S> {
+        var d = output(outRows, outCols, pool)
+        MatrixCounters.record(label, flops: p.count)
+        withBuffers(p, s, &d) { pp, ps, pd in S.kernelRowChain(form, p: pp, ps, rows: p.rows, cols: p.cols, into: pd) }
+        return d
+    }
+
+    /// The averaging factor of a loss: 1/(all elements) for the elementwise ones, 1/rows for
+    /// KL and cross-entropy (a sum over classes, averaged over samples).
+    static func lossScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> S {
+        let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
+        return n == 0 ? S.nan : 1 / S(n)
+    }
+
+    static func target<S: LinalgScalar>(_ attr: MatrixAttributes<S>, _ a: Matrix<S>, _ op: MatrixOp) throws -> Matrix<S> {
+        guard let t = attr.target else { throw ADError.invalidArgument("\(op.info.name) needs a target matrix") }
+        try requireEqual("target rows of \(op.info.name)", a.rows, t.rows)
+        try requireEqual("target columns of \(op.info.name)", a.cols, t.cols)
+        return t
+    }
+
+    static func checkLabels<S: LinalgScalar>(_ labels: [Int], _ a: Matrix<S>) throws {
+        try requireEqual("number of labels of softmax_cross_entropy (one per row of logits)", a.rows, labels.count)
+        for (r, l) in labels.enumerated() where l < 0 || l >= a.cols {
+            throw ADError.invalidArgument("softmax_cross_entropy: label \(l) in row \(r) is outside 0..<\(a.cols) (the number of classes)")
+        }
+    }
+
+    /// upstream · ∂loss/∂prediction for the elementwise losses, as a matrix.
+    static func lossGradient<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ attr: MatrixAttributes<S>,
+                                              upstream: S, pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
+        guard let loss = op.elementwiseLoss, let t = attr.target else { return nil }
+        var d = output(a.rows, a.cols, pool)
+        let scale = upstream * lossScale(op, a)
+        withBuffers(a, t, &d) { pa, pt, pd in
+            S.kernelLossDerivative(loss, parameter: attr.lossParameter, scale: scale, pa, pt, into: pd)
+        }
+        return d
+    }
+
+    /// An output buffer: recycled from the pool when there is one (contents unspecified, so every
+    /// caller overwrites all of it), else fresh.
+    @inline(__always)
+    static func output<S: LinalgScalar>(_ rows: Int, _ cols: Int, _ pool: MatrixBufferPool<S>?) -> Matrix<S> {
+        pool?.matrix(rows, cols) ?? Matrix(uncheckedRows: rows, cols: cols)
+    }
+
+    @inline(__always)
+    static func withBuffers<S: LinalgScalar>(
+        _ a: Matrix<S>, _ b: Matrix<S>, _ z: inout Matrix<S>,
+        _ body: (UnsafeBufferPointer<S>, UnsafeBufferPointer<S>, UnsafeMutableBufferPointer<S>) -> Void
+    ) {
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                z.elements.withUnsafeMutableBufferPointer { pz in body(pa, pb, pz) }
+            }
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import AdjointCore
+
+/// A node on a ``MatrixTape``: its index and shape. Valid only with the tape that made it.
+///
+/// ```swift
+/// let w = tape.variable(weights)   // a MatrixNode
+/// ```
+public struct MatrixNode: Hashable, Sendable {
+    /// Position on the tape.
+    public let index: Int
+    /// Rows of the node's value.
+    public let rows: Int
+    /// Columns of the node's value.
+    public let cols: Int
+    let tape: ObjectIdentifier
+}
+
+/// Reverse mode for matrix programs: a flat list of matrix op entries (op code, argument indices,
+/// attributes, value, one saved matrix), swept backwards in one loop that switches on the op.
+///
+/// No closures and no graph of per-node objects: like the scalar ``Tape``, but each entry is a
+/// whole matrix op, so a dense layer is three entries and its gradient three VJPs (two gemms).
+/// A tape can be swept many times (``gradients(of:seed:)``); ``reset()`` reuses its arrays.
+///
+/// ```swift
+/// let tape = MatrixTape<Double>()
+/// let w = tape.variable(weights), x = tape.constant(batch)
+/// let loss = try tape.mse(tape.activation(.tanh, tape.matmul(x, w)), target)
+/// let g = try tape.gradients(of: loss)
+/// g[w]   // ∂loss/∂W, same shape as W
+/// ```
+public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
+    var ops: [MatrixOp] = []
+    var argA: [Int32] = []
+    var argB: [Int32] = []
+    var attributes: [MatrixAttributes<Scalar>] = []
+    var values: [Matrix<Scalar>] = []
+    var saved: [Matrix<Scalar>?] = []
+    var needsGradient: [Bool] = []
+    /// Buffers of finished matrices for the next ops; borrowed from this thread and given back
+    /// when the tape is released, so the next tape (the next gradient call) starts warm.
+    let pool: MatrixBufferPool<Scalar>
+
+    /// - Parameter capacity: entries to reserve.
+    public init(capacity: Int = 64) {
+        pool = MatrixBufferPool.borrow()
+        reserve(capacity)
+    }
+
+    deinit {
+        recycleValues()
+        MatrixBufferPool.release(pool)
+    }
+
+    /// Hands the computed values (not the caller's inputs) to the pool.
+    private func recycleValues() {
+        for i in 0..<ops.count where ops[i] != .input && ops[i] != .constant {
+            pool.recycle(values[i])
+            if let s = saved[i] { pool.recycle(s) }
+        }
+    }
+
+    private func reserve(_ n: Int) {
+        ops.reserveCapacity(n); argA.reserveCapacity(n); argB.reserveCapacity(n)
+        attributes.reserveCapacity(n); values.reserveCapacity(n); saved.reserveCapacity(n)
+        needsGradient.reserveCapacity(n)
+    }
+
+    /// Number of recorded entries.
+    public var count: Int { ops.count }
+
+    /// Forgets every entry but keeps the arrays' capacity, for the next recording.
+    public func reset() {
+        recycleValues()
+        ops.removeAll(keepingCapacity: true); argA.removeAll(keepingCapacity: true)
+        argB.removeAll(keepingCapacity: true); attributes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true); saved.removeAll(keepingCapacity: true)
+        needsGradient.removeAll(keepingCapacity: true)
+    }
+
+    /// A differentiable input (a parameter, or the point a derivative is taken at).
+    public func variable(_ m: Matrix<Scalar>) -> MatrixNode {
+        push(.input, -1, -1, MatrixAttributes(), m, nil, needs: true)
+    }
+
+    /// A constant: data or targets; no gradient is computed for it or through it.
+    public func constant(_ m: Matrix<Scalar>) -> MatrixNode {
+        push(.constant, -1, -1, MatrixAttributes(), m, nil, needs: false)
+    }
+
+    /// The value of a node.
+    public func primal(_ v: MatrixNode) throws -> Matrix<Scalar> {
+        try own(v)
+        return values[v.index]
+    }
+
+    /// The op recorded at a node, with its argument nodes' indices (for walking the tape).
+    public func entry(_ v: MatrixNode) throws -> (op: MatrixOp, arguments: [Int]) {
+        try own(v)
+        let args = [argA[v.index], argB[v.index]].filter { $0 >= 0 }.map(Int.init)
+        return (ops[v.index], args)
+    }
+
+    /// Evaluates the op's primal rule and records one entry (op, arguments, attributes, value,
+    /// saved matrix). Throws for shape errors, domain errors and nodes of another tape.
+    public func apply(_ op: MatrixOp, _ a: MatrixNode, _ b: MatrixNode?,
+                      _ attr: MatrixAttributes<Scalar>) throws -> MatrixNode {
+        try own(a)
+        if let b { try own(b) }
+        guard op.info.arity == (b == nil ? 1 : 2) else {
+            throw ADError.invalidArgument("\(op.info.name) takes \(op.info.arity) matrix argument(s)")
+        }
+        let (z, s) = try MatrixRules.primal(op, values[a.index], b.map { values[$0.index] }, attr, node: count, pool: pool)
+        let needs = needsGradient[a.index] || (b.map { needsGradient[$0.index] } ?? false)
+        return push(op, Int32(a.index), Int32(b?.index ?? -1), attr, z, s, needs: needs)
+    }
+
+    private func push(_ op: MatrixOp, _ a: Int32, _ b: Int32, _ attr: MatrixAttributes<Scalar>,
+                      _ value: Matrix<Scalar>, _ s: Matrix<Scalar>?, needs: Bool) -> MatrixNode {
+        let i = ops.count
+        ops.append(op); argA.append(a); argB.append(b); attributes.append(attr)
+        values.append(value); saved.append(s); needsGradient.append(needs)
+        MatrixCounters.tapeEntry(bytes: (value.count + (s?.count ?? 0)) * MemoryLayout<Scalar>.stride)
+        return MatrixNode(index: i, rows: value.rows, cols: value.cols, tape: ObjectIdentifier(self))
+    }
+
+    private func own(_ v: MatrixNode) throws {
+        guard v.tape == ObjectIdentifier(self), v.index < ops.count else {
+            throw ADError.foreignVariable("matrix node \(v.index) was not recorded on this tape (or the tape was reset)")
+        }
+    }
+
+    /// The reverse sweep from `output`: cotangents of every node that depends on a variable.
+    ///
+    /// One loop from the last entry down, switching on the op; each VJP is applied once per entry
+    /// (no Jacobian is formed). Nodes used by several ops add up their cotangents.
+    /// - Parameter seed: the output's cotangent; default 1 for a 1×1 output (a loss).
+    /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a seed of the wrong shape,
+    ///   ``ADError/nonFinite(what:op:node:)`` when the output or a variable's cotangent is NaN/infinite.
+    public func gradients(of output: MatrixNode, seed: Matrix<Scalar>? = nil) throws -> MatrixGradients<Scalar> {
+        try own(output)
+        let out = values[output.index]
+        let u: Matrix<Scalar>
+        if let seed {
+            try requireEqual("seed rows", out.rows, seed.rows)
+            try requireEqual("seed columns", out.cols, seed.cols)
+            u = seed
+        } else {
+            try requireEqual("elements of the output (a default seed needs a 1×1 output; pass a seed otherwise)", 1, out.count)
+            u = Matrix(uncheckedRows: 1, cols: 1, repeating: 1)
+        }
+        if let j = out.firstNonFinite {
+            throw ADError.nonFinite(what: "output element \(j) of the matrix tape", op: ops[output.index].info.name,
+                                    node: output.index)
+        }
+        var adj = [Matrix<Scalar>?](repeating: nil, count: output.index + 1)
+        adj[output.index] = u
+        var i = output.index
+        while i >= 0 {
+            defer { i -= 1 }
+            let op = ops[i]
+            guard op.info.arity > 0, needsGradient[i], var g = adj[i] else { continue }
+            let a = Int(argA[i]), b = Int(argB[i])
+            if op == .elementwise, let spec = attributes[i].elementwise {
+                // Moving the cotangent out of the array leaves it uniquely owned, so the chain
+                // rule overwrites it instead of allocating (one buffer fewer per layer).
+                adj[i] = nil
+                if needsGradient[a] {
+                    spec.chainInPlace(x: values[a], z: values[i], &g, suffix: "_vjp")
+                    add(g, to: &adj, at: a)
+                }
+                continue
+            }
+            let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
+                                           value: values[i], saved: saved[i], upstream: g,
+                                           needA: needsGradient[a], needB: b >= 0 && needsGradient[b], pool: pool)
+            if let ga { add(ga, to: &adj, at: a) }
+            if let gb { add(gb, to: &adj, at: b) }
+            // Intermediate cotangents are not returned; dropping them keeps peak memory near one
+            // layer's worth instead of the whole tape's.
+            if ops[i] != .input, let done = adj[i] {
+                adj[i] = nil
+                pool.recycle(done)
+            }
+        }
+        for k in 0..<adj.count where ops[k] == .input {
+            if let g = adj[k], let j = g.firstNonFinite {
+                throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
+            }
+        }
+        return MatrixGradients(adjoints: adj, tape: ObjectIdentifier(self))
+    }
+
+    private func add(_ x: Matrix<Scalar>, to adj: inout [Matrix<Scalar>?], at k: Int) {
+        if var acc = adj[k] {
+            adj[k] = nil   // release the array's reference so the in-place add does not copy
+            MatrixRules.accumulate(&acc, x)
+            adj[k] = acc
+        } else {
+            adj[k] = x
+        }
+    }
+}
+
+/// The cotangents from one reverse sweep, looked up by variable node.
+///
+/// ```swift
+/// let g = try tape.gradients(of: loss)
+/// g[w]   // zeros of W's shape if the loss does not depend on W
+/// ```
+public struct MatrixGradients<Scalar: LinalgScalar> {
+    let adjoints: [Matrix<Scalar>?]
+    let tape: ObjectIdentifier
+
+    /// The cotangent of variable `node` (zeros when the output does not depend on it, or when
+    /// the node is not a variable of this sweep's tape).
+    public subscript(node: MatrixNode) -> Matrix<Scalar> {
+        if node.tape == tape, node.index < adjoints.count, let g = adjoints[node.index] { return g }
+        return Matrix(uncheckedRows: node.rows, cols: node.cols)
+    }
+}

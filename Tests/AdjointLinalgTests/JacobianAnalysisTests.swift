@@ -1,0 +1,82 @@
+import XCTest
+import AdjointCore
+import AdjointLinalg
+
+/// (r, θ) ↦ (r cos θ, r sin θ).
+private struct Polar: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+}
+
+/// (x, y, z) ↦ (x + y, 2x + 2y, z², x + y + z²): the first, second and fourth rows are
+/// combinations of (1, 1, 0) and (0, 0, 2z), so the Jacobian has rank 2 everywhere (z ≠ 0).
+private struct RankTwo: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [x[0] + x[1], 2 * x[0] + 2 * x[1], x[2] * x[2], x[0] + x[1] + x[2] * x[2]]
+    }
+}
+
+final class JacobianAnalysisTests: XCTestCase {
+    func testSingularValuesOfAKnownMatrix() throws {
+        // [3 0; 4 5]: AᵀA = [25 20; 20 25] has eigenvalues 45 and 5, so σ = (3√5, √5).
+        let s = try JacobianAnalysis.singularValues(of: [[3, 0], [4, 5]])
+        assertClose(s, [3 * 5.0.squareRoot(), 5.0.squareRoot()], 1e-12, "σ of [3 0; 4 5]")
+        // κ₂ = 3√5/√5 = 3.
+        XCTAssertEqual(try JacobianAnalysis.conditionNumber(of: [[3, 0], [4, 5]]), 3, accuracy: 1e-12)
+        // A non-square one: [[1, 0, 0], [0, 2, 0]] has σ = (2, 1).
+        assertClose(try JacobianAnalysis.singularValues(of: [[1, 0, 0], [0, 2, 0]]), [2, 1], 1e-14, "3-wide")
+    }
+
+    func testRankOfARankDeficientJacobian() throws {
+        let r = try jacobian(of: RankTwo(), at: [0.3, -1.2, 0.7])
+        let a = try JacobianAnalysis(r.jacobian)
+        XCTAssertEqual(a.rows, 4); XCTAssertEqual(a.cols, 3)
+        XCTAssertEqual(a.rank, 2)
+        XCTAssertEqual(a.conditionNumber, .infinity)
+        XCTAssertNil(a.determinant)
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: r.jacobian), 2)
+        // A tolerance above σ₂ counts only one direction.
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: r.jacobian, tolerance: a.singularValues[1] * 1.01), 1)
+    }
+
+    func testDeterminantOfPolarJacobianIsR() throws {
+        // J = [cos θ, −r sin θ; sin θ, r cos θ], det = r cos²θ + r sin²θ = r.
+        for (radius, theta) in [(2.0, 0.5), (0.3, 2.9), (5.0, -1.0)] {
+            let r = try jacobian(of: Polar(), at: [radius, theta])
+            let a = try JacobianAnalysis(r.jacobian)
+            XCTAssertEqual(try XCTUnwrap(a.determinant), radius, accuracy: 1e-12 * radius)
+            XCTAssertEqual(try XCTUnwrap(a.logAbsDeterminant), Double.log(radius), accuracy: 1e-12)
+            XCTAssertEqual(a.determinantSign, 1)
+            XCTAssertEqual(a.rank, 2)
+        }
+    }
+
+    func testDeterminantSignWithPivoting() throws {
+        // [1 2; 3 4]: det = 4 − 6 = −2 (LU pivots the 3 up, so the row-swap sign matters).
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2, accuracy: 1e-14)
+        // A permutation matrix of one swap has det −1; a singular matrix has det exactly 0.
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[0, 1], [1, 0]]), -1)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [2, 4]]), 0)
+        XCTAssertThrowsError(try JacobianAnalysis.determinant(of: [[1, 2, 3]]))
+    }
+
+    func testNewtonStepSolvesTheLinearisedSystem() throws {
+        // F(x, y) = (x² − 2, y − x): from (1, 1), J = [2 0; −1 1], F = (−1, 0).
+        // J·Δ = −F = (1, 0) → Δx = 1/2, Δy = 1/2.
+        let step = try JacobianAnalysis.newtonStep(jacobian: [[2, 0], [-1, 1]], residual: [-1, 0])
+        assertClose(step, [0.5, 0.5], 1e-15, "Newton step")
+    }
+
+    func testLAPACKFailuresAreTypedErrors() throws {
+        XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1])) { e in
+            guard case .singularMatrix(let routine, let pivot) = e as? LinalgError else { return XCTFail("\(e)") }
+            XCTAssertEqual(routine, "dgesv"); XCTAssertEqual(pivot, 2)
+        }
+        XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 0], [0, 1]], [1])) { e in
+            guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try JacobianAnalysis(([[1, .nan]]))) { e in
+            guard case .nonFinite = e as? ADError else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try JacobianAnalysis([[1, 2], [3]]))
+    }
+}

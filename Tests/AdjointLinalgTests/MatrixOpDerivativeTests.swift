@@ -1,0 +1,155 @@
+import XCTest
+import AdjointCore
+@testable import AdjointLinalg
+
+/// Every matrix op's VJP (tape) and JVP (forward) against three independent oracles:
+/// the scalar tape (`Reverse<Double>`) on the op written elementwise, the scalar forward mode
+/// (`Dual`) on the same, and a plain central difference of the elementwise version.
+final class MatrixOpDerivativeTests: XCTestCase {
+    static let seed: UInt64 = 20_261_121
+
+    func testEveryOpAgreesWithScalarModesAndCentralDifferences() throws {
+        print("MatrixOpDerivativeTests seed: \(Self.seed)")
+        var g = SeededGenerator(seed: Self.seed)
+        var checked = 0
+        for c in OpCase.all {
+            for (sa, sb) in c.shapes {
+                try check(c, sa, sb, using: &g)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
+    private func check(_ c: OpCase, _ sa: Shape, _ sb: Shape?, using g: inout SeededGenerator) throws {
+        let label = "\(c) at \(sa)\(sb.map { ", \($0)" } ?? "")"
+        let aux = c.makeAux(sa, using: &g)
+        let a = try Matrix<Double>.random(sa.rows, sa.cols, in: c.inputRange, using: &g)
+        let b = try sb.map { try Matrix<Double>.random($0.rows, $0.cols, in: -2...2, using: &g) }
+        let bElems = b?.elements ?? []
+        let y0 = c.reference(a.elements, bElems, sa, sb, aux: aux)
+
+        // Matrix reverse mode with a random cotangent u (a unit seed could hide a pullback that
+        // ignores its input).
+        let tape = MatrixTape<Double>()
+        let na = tape.variable(a)
+        let nb = b.map { tape.variable($0) }
+        let out = try c.matrix(tape, na, nb, aux: aux, shape: sa)
+        let outShape = Shape(rows: out.rows, cols: out.cols)
+        XCTAssertEqual(outShape.count, y0.count, "output size of \(label)")
+        let u = try Matrix<Double>.random(out.rows, out.cols, in: -1...1, using: &g)
+        let grads = try tape.gradients(of: out, seed: u)
+        let matrixVJP = grads[na].elements + (nb.map { grads[$0].elements } ?? [])
+
+        // The values agree with the elementwise version.
+        let value = try tape.primal(out).elements
+        for (k, (x, y)) in zip(value, y0).enumerated() {
+            XCTAssertEqual(x, y, accuracy: 1e-12 * Swift.max(1, abs(y)), "value \(k) of \(label)")
+        }
+
+        // Oracle 1: the scalar tape on the elementwise version, same cotangent.
+        let n = a.count
+        let scalarVJP = try gradient(of: { (p: [Reverse<Double>]) -> Reverse<Double> in
+            let y = c.reference(Array(p[0..<n]), Array(p[n...]), sa, sb, aux: aux)
+            var s = Reverse<Double>(0)
+            for k in 0..<y.count { s = s + y[k] * Reverse(u.elements[k]) }
+            return s
+        }, at: a.elements + bElems)
+        assertClose(matrixVJP, scalarVJP, 1e-10, "VJP vs scalar tape, \(label)")
+
+        // Matrix forward mode along a random direction v.
+        let va = try Matrix<Double>.random(sa.rows, sa.cols, in: -1...1, using: &g)
+        let vb = try sb.map { try Matrix<Double>.random($0.rows, $0.cols, in: -1...1, using: &g) }
+        let fwd = MatrixForward<Double>()
+        let da = try MatrixDual(value: a, tangent: va)
+        let db = try b.map { try MatrixDual(value: $0, tangent: vb) }
+        let fout = try c.matrix(fwd, da, db, aux: aux, shape: sa)
+        let jv = fout.tangent?.elements ?? Array(repeating: 0, count: y0.count)
+        let v = va.elements + (vb?.elements ?? [])
+
+        // Oracle 2: the scalar forward mode (Dual) on the elementwise version.
+        let scalarJV = try jvp(of: { (p: [Dual<Double, Double>]) in
+            c.reference(Array(p[0..<n]), Array(p[n...]), sa, sb, aux: aux)
+        }, at: a.elements + bElems, direction: v).jvp
+        assertClose(jv, scalarJV, 1e-10, "JVP vs scalar forward, \(label)")
+
+        // The dot-product test ties the matrix JVP to the scalar tape's VJP: ⟨u, Jv⟩ = ⟨Jᵀu, v⟩.
+        let lhs = zip(u.elements, jv).reduce(0) { $0 + $1.0 * $1.1 }
+        let rhs = zip(scalarVJP, v).reduce(0) { $0 + $1.0 * $1.1 }
+        XCTAssertEqual(lhs, rhs, accuracy: 1e-10 * Swift.max(1, abs(rhs)), "⟨u, Jv⟩ vs ⟨Jᵀu, v⟩, \(label)")
+
+        // Oracle 3: central differences of the elementwise version along v.
+        // h = 1e-5: truncation error O(h²·f‴) ≈ 1e-10, rounding O(ε/h) ≈ 1e-11, so 1e-6 is generous
+        // and still far below any wrong rule (which is off by O(1)).
+        let h = 1e-5
+        let x0 = a.elements + bElems
+        let plus = zip(x0, v).map { $0 + h * $1 }, minus = zip(x0, v).map { $0 - h * $1 }
+        let yp = c.reference(Array(plus[0..<n]), Array(plus[n...]), sa, sb, aux: aux)
+        let ym = c.reference(Array(minus[0..<n]), Array(minus[n...]), sa, sb, aux: aux)
+        let cd = zip(yp, ym).map { ($0 - $1) / (2 * h) }
+        assertClose(jv, cd, 1e-6, "JVP vs central difference, \(label)")
+        let cdDot = zip(u.elements, cd).reduce(0) { $0 + $1.0 * $1.1 }
+        let vjpDot = zip(matrixVJP, v).reduce(0) { $0 + $1.0 * $1.1 }
+        XCTAssertEqual(vjpDot, cdDot, accuracy: 1e-6 * Swift.max(1, abs(cdDot)), "VJP vs central difference, \(label)")
+    }
+
+    /// The Float instantiation runs the same rules: its VJPs and JVPs match Double's to Float precision.
+    func testFloatOpsAgreeWithDouble() throws {
+        var g = SeededGenerator(seed: Self.seed + 1)
+        for c in OpCase.all {
+            for (sa, sb) in c.shapes {
+                let aux = c.makeAux(sa, using: &g)
+                let a = try Matrix<Double>.random(sa.rows, sa.cols, in: c.inputRange, using: &g)
+                let b = try sb.map { try Matrix<Double>.random($0.rows, $0.cols, in: -2...2, using: &g) }
+                func run<S: LinalgScalar>(_: S.Type) throws -> (vjp: [Double], jvp: [Double]) {
+                    func cast(_ m: Matrix<Double>) throws -> Matrix<S> {
+                        try Matrix<S>(rows: m.rows, cols: m.cols, elements: m.elements.map { S($0) })
+                    }
+                    let tape = MatrixTape<S>()
+                    let na = tape.variable(try cast(a)), nb = try b.map { tape.variable(try cast($0)) }
+                    let out = try c.matrix(tape, na, nb, aux: aux, shape: sa)
+                    let u = try Matrix<S>(rows: out.rows, cols: out.cols, elements: (0..<(out.rows * out.cols)).map { S(Double($0 % 3) - 0.5) })
+                    let gr = try tape.gradients(of: out, seed: u)
+                    let vjp = (gr[na].elements + (nb.map { gr[$0].elements } ?? [])).map(\.approximateDouble)
+                    let fwd = MatrixForward<S>()
+                    let da = try MatrixDual(value: try cast(a), tangent: try cast(a))
+                    let db = try b.map { try MatrixDual(value: try cast($0), tangent: try cast($0)) }
+                    let t = try c.matrix(fwd, da, db, aux: aux, shape: sa).tangent
+                    return (vjp, t?.elements.map(\.approximateDouble) ?? [])
+                }
+                let d = try run(Double.self), f = try run(Float.self)
+                // Float's ε ≈ 6e-8; a few operations of magnitude ≲ 10 stay within 1e-4 relative.
+                assertClose(f.vjp, d.vjp, 1e-4, "Float VJP of \(c) at \(sa)")
+                assertClose(f.jvp, d.jvp, 1e-4, "Float JVP of \(c) at \(sa)")
+            }
+        }
+    }
+
+    /// A deliberately wrong scalar rule must make the matrix VJP disagree with central
+    /// differences: the test above can fail, and the matrix path really reads the registry.
+    func testPlantedWrongTanhRuleIsVisibleInMatrixVJP() throws {
+        var g = SeededGenerator(seed: Self.seed)
+        let a = try Matrix<Double>.random(3, 4, in: -1...1, using: &g)
+        func vjpSum() throws -> [Double] {
+            let tape = MatrixTape<Double>()
+            let x = tape.variable(a)
+            let y = try tape.sum(tape.activation(.tanh, x))
+            return try tape.gradients(of: y)[x].elements
+        }
+        let good = try vjpSum()
+        // d/dx Σ tanh(x) = 1 − tanh²(x), computed by hand here.
+        let expected = a.elements.map { 1 - Double.tanh($0) * Double.tanh($0) }
+        assertClose(good, expected, 1e-14, "tanh VJP")
+        let bad = try RuleMutations.withMutation(RuleMutation(op: .tanh, input: 0, factor: 1.5)) { try vjpSum() }
+        XCTAssertNotEqual(bad[0], expected[0], accuracy: 1e-3)
+    }
+}
+
+func assertClose(_ x: [Double], _ y: [Double], _ tol: Double, _ what: String,
+                 file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(x.count, y.count, "length, \(what)", file: file, line: line)
+    for (k, (p, q)) in zip(x, y).enumerated() where !(abs(p - q) <= tol * Swift.max(1, abs(q))) {
+        XCTFail("\(what): entry \(k): \(p) vs \(q)", file: file, line: line)
+        return
+    }
+}

@@ -1,0 +1,211 @@
+import XCTest
+import AdjointCore
+@testable import AdjointLinalg
+
+final class MatrixTests: XCTestCase {
+    static let seed: UInt64 = 77
+
+    /// Naive triple loop: the oracle for BLAS.
+    private func naiveProduct(_ a: Matrix<Double>, _ ta: Bool, _ b: Matrix<Double>, _ tb: Bool) -> [Double] {
+        let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
+        let n = tb ? b.rows : b.cols
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = 0.0
+                for p in 0..<k { s += (ta ? a[p, i] : a[i, p]) * (tb ? b[j, p] : b[p, j]) }
+                c[i * n + j] = s
+            }
+        }
+        return c
+    }
+
+    func testBLASProductsEqualNaiveLoops() throws {
+        print("MatrixTests seed: \(Self.seed)")
+        var g = SeededGenerator(seed: Self.seed)
+        for (m, k, n) in [(1, 7, 3), (5, 1, 4), (6, 5, 1), (13, 9, 11), (32, 17, 8)] {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = try Matrix<Double>.random(ta ? k : m, ta ? m : k, in: -1...1, using: &g)
+                let b = try Matrix<Double>.random(tb ? n : k, tb ? k : n, in: -1...1, using: &g)
+                let c = try a.matmul(b, transposeSelf: ta, transposeOther: tb)
+                XCTAssertEqual(c.rows, m); XCTAssertEqual(c.cols, n)
+                assertClose(c.elements, naiveProduct(a, ta, b, tb), 1e-12, "gemm \(m)×\(k)×\(n) ta=\(ta) tb=\(tb)")
+            }
+            let a = try Matrix<Double>.random(m, k, in: -1...1, using: &g)
+            let x = (0..<k).map { _ in Double.random(in: -1...1, using: &g) }
+            let xt = (0..<m).map { _ in Double.random(in: -1...1, using: &g) }
+            assertClose(try a.multiply(vector: x), naiveProduct(a, false, try Matrix(rows: k, cols: 1, elements: x), false),
+                        1e-12, "gemv \(m)×\(k)")
+            assertClose(try a.multiply(vector: xt, transposed: true),
+                        naiveProduct(a, true, try Matrix(rows: m, cols: 1, elements: xt), false), 1e-12, "gemv transposed")
+        }
+    }
+
+    func testFloatProductMatchesDoubleLoop() throws {
+        var g = SeededGenerator(seed: Self.seed)
+        let a = try Matrix<Double>.random(9, 7, in: -1...1, using: &g)
+        let b = try Matrix<Double>.random(7, 5, in: -1...1, using: &g)
+        let af = try Matrix<Float>(rows: 9, cols: 7, elements: a.elements.map(Float.init))
+        let bf = try Matrix<Float>(rows: 7, cols: 5, elements: b.elements.map(Float.init))
+        let cf = try af.matmul(bf)
+        // Float has ε ≈ 6e-8; 7 products of magnitude ≤ 1 stay well inside 1e-5.
+        assertClose(cf.elements.map(Double.init), naiveProduct(a, false, b, false), 1e-5, "sgemm")
+    }
+
+    func testSoftmaxCrossEntropyGradientIsSoftmaxMinusOneHot() throws {
+        // z = (0.1, −0.8, 1.4, 1.1), label 2. By hand: eᶻ = (1.105171, 0.449329, 4.055200, 3.004166),
+        // Σ = 8.613866, softmax = (0.128301, 0.052163, 0.470776, 0.348759), loss = log Σ − z₂ = 2.153373 − 1.4.
+        let z = [0.1, -0.8, 1.4, 1.1]
+        let e = z.map { Double.exp($0) }
+        let s = e.reduce(0, +)
+        let expected = e.enumerated().map { $0.element / s - ($0.offset == 2 ? 1 : 0) }
+        assertClose(expected, [0.128301, 0.052163, 0.470776 - 1, 0.348759], 1e-5, "hand-computed softmax")
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix(rows: 1, cols: 4, elements: z))
+        let loss = try tape.softmaxCrossEntropy(x, labels: [2])
+        XCTAssertEqual(try tape.primal(loss)[0, 0], 2.153373 - 1.4, accuracy: 1e-6)
+        assertClose(try tape.gradients(of: loss)[x].elements, expected, 1e-14, "softmax CE gradient")
+    }
+
+    func testTypedErrorsForBadInput() throws {
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))
+        XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, 3])) { e in
+            guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertTrue(why.contains("label 3"), why)
+        }
+        XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, -1]))
+        XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0])) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of labels of softmax_cross_entropy (one per row of logits)", expected: 2, got: 1))
+        }
+        XCTAssertThrowsError(try tape.matmul(x, x)) { e in
+            guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try tape.mse(x, Matrix([[1, 2]])))
+        XCTAssertThrowsError(try tape.addBias(x, tape.constant(Matrix([[1, 2]]))))
+        XCTAssertThrowsError(try tape.activation(.mul, x))
+        XCTAssertThrowsError(try Matrix<Double>([[1, 2], [3]]))
+        XCTAssertThrowsError(try Matrix<Double>(rows: 2, cols: 2, elements: [1]))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(Int.max, 2))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(-1, 2))
+        XCTAssertThrowsError(try tape.softmax(tape.constant(Matrix<Double>.zeros(2, 0))))
+        // A domain error names the op and the element.
+        XCTAssertThrowsError(try tape.activation(.log, tape.constant(Matrix([[1, -2]])))) { e in
+            guard case let .domain(op, _, inputs, reason) = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "log"); XCTAssertEqual(inputs, [-2]); XCTAssertTrue(reason.contains("(0, 1)"), reason)
+        }
+        // A NaN reaching a loss is reported with the loss's name, not returned.
+        XCTAssertThrowsError(try tape.mse(tape.constant(Matrix([[1, .nan]])), Matrix([[0, 0]]))) { e in
+            guard case let .nonFinite(_, op, _) = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "mse")
+        }
+        XCTAssertThrowsError(try tape.loss(.klDivergence, x, target: Matrix([[0.5, 0.6, -0.1], [0.2, 0.3, 0.5]])))
+        XCTAssertThrowsError(try tape.loss(.huber, x, target: Matrix([[1, 2, 3], [4, 5, 6]]), parameter: 0))
+        XCTAssertThrowsError(try tape.loss(.softmaxCrossEntropy, x, target: Matrix([[1, 2, 3], [4, 5, 6]])))
+        // Nodes from another tape are refused.
+        let other = MatrixTape<Double>()
+        XCTAssertThrowsError(try other.sum(x)) { e in
+            guard case .foreignVariable = e as? ADError else { return XCTFail("\(e)") }
+        }
+        // The default seed needs a scalar output.
+        XCTAssertThrowsError(try tape.gradients(of: x))
+    }
+
+    func testKinksAreReportedLikeTheScalarModes() throws {
+        // relu at exactly 0 is a kink (relu′(0) = 0 by convention): reported with the tape node.
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[0, 1], [-1, 0]]))
+        let (_, diag) = try Diagnostics.collect { try tape.activation(.relu, x) }
+        XCTAssertEqual(diag.kinkCount, 2)
+        XCTAssertEqual(diag.kinks.first?.op, .relu)
+        XCTAssertEqual(diag.kinks.first?.node, 1)
+        let (_, smooth) = try Diagnostics.collect { try tape.activation(.tanh, x) }
+        XCTAssertEqual(smooth.kinkCount, 0)
+    }
+
+    func testLogSumExpIsStableForLargeLogits() throws {
+        // lse(1000, 1000) = 1000 + log 2; without subtracting the max, e^1000 overflows to +∞.
+        let e = MatrixEvaluator<Double>()
+        let v = try e.logSumExp(Matrix([[1000, 1000]]))
+        XCTAssertEqual(v[0, 0], 1000 + Double.log(2), accuracy: 1e-12)
+        let ls = try e.logSoftmax(Matrix([[0, -1000]]))
+        XCTAssertEqual(ls[0, 1], -1000, accuracy: 1e-12)   // log(softmax) would give −∞
+    }
+
+    func testFanOutAccumulatesCotangents() throws {
+        // f(X) = Σ (X ⊙ … ) written as sum(X + X): ∂/∂X = 2 everywhere.
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[1, 2], [3, 4]]))
+        let y = try tape.sum(tape.add(x, x))
+        XCTAssertEqual(try tape.gradients(of: y)[x].elements, [2, 2, 2, 2])
+        // X·X for square X: d tr(1ᵀ X X 1)… checked against the scalar tape.
+        let z = try tape.sum(tape.matmul(x, x))
+        let gm = try tape.gradients(of: z)[x].elements
+        let gs = try gradient(of: { (p: [Reverse<Double>]) -> Reverse<Double> in
+            var s = Reverse<Double>(0)
+            for i in 0..<2 { for j in 0..<2 { for k in 0..<2 { s = s + p[i * 2 + k] * p[k * 2 + j] } } }
+            return s
+        }, at: [1, 2, 3, 4])
+        assertClose(gm, gs, 1e-14, "X·X gradient")
+    }
+
+    func testRecycledBuffersNeverChangeValuesTheCallerKept() throws {
+        // Tapes hand their buffers to the next tape on the thread; a value kept from the first
+        // must survive the second one's writes (copy-on-write), and results must repeat exactly.
+        var g = SeededGenerator(seed: Self.seed)
+        let net = try MLP<Double>(layerSizes: [5, 7, 7, 3], activation: .tanh, seed: 12)
+        let x = try Matrix<Double>.random(4, 5, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(4, 3, in: -1...1, using: &g)
+        var kept: Matrix<Double>
+        do {
+            let tape = MatrixTape<Double>()
+            let h = try tape.activation(.tanh, tape.matmul(tape.constant(x), tape.variable(net.layers[0].weights)))
+            kept = try tape.primal(h)
+        }
+        let snapshot = kept.elements
+        let first = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        let second = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        XCTAssertEqual(first.loss, second.loss)
+        XCTAssertEqual(first.gradients, second.gradients)
+        XCTAssertEqual(kept.elements, snapshot)
+        kept[0, 0] += 1   // writing the kept value must not disturb later tapes either
+        XCTAssertEqual(try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y)).gradients, first.gradients)
+        // A tape reset and reused gives the same gradient again.
+        let tape = MatrixTape<Double>()
+        for _ in 0..<3 {
+            tape.reset()
+            let w = tape.variable(net.layers[0].weights)
+            let l = try tape.sum(tape.activation(.tanh, tape.matmul(tape.constant(x), w)))
+            XCTAssertEqual(try tape.gradients(of: l)[w].elements.count, 35)
+        }
+    }
+
+    func testRegistryTableOrderMatchesCases() {
+        for op in MatrixOp.allCases { XCTAssertEqual(op.info.op, op) }
+        XCTAssertEqual(MatrixOpInfo.table.count, MatrixOp.allCases.count)
+    }
+
+    func testCountersSeeForwardAndBackwardMatrixWork() throws {
+        // One dense layer, batch 4, 3 → 5: forward product 2·4·5·3 = 120 flops; backward ∂W = Xᵀ·Ḡ
+        // is 2·3·5·4 = 120 more (∂X is skipped: X is a constant). Total 2 matmuls, 240 product flops.
+        var g = SeededGenerator(seed: 3)
+        let xm = try Matrix<Double>.random(4, 3, in: -1...1, using: &g)
+        let wm = try Matrix<Double>.random(3, 5, in: -1...1, using: &g)
+        let (_, forward) = try measureOperations { () throws -> Void in
+            _ = try MatrixEvaluator<Double>().matmul(xm, wm)
+        }
+        XCTAssertEqual(forward.matmuls, 1); XCTAssertEqual(forward.flops, 120)
+        XCTAssertEqual(forward.byName["matmul"], 1)
+        let (_, both) = try measureOperations { () throws -> Void in
+            let tape = MatrixTape<Double>()
+            let w = tape.variable(wm)
+            let y = try tape.sum(tape.matmul(tape.constant(xm), w))
+            _ = try tape.gradients(of: y)
+        }
+        XCTAssertEqual(both.matmuls, 2)
+        // 240 for the products, 20 for the sum forward, 20 for its VJP (1 per element).
+        XCTAssertEqual(both.flops, 280)
+        XCTAssertEqual(both.byName["sum"], 1); XCTAssertEqual(both.byName["sum_vjp"], 1)
+        XCTAssertEqual(both.tapeEntries, 4)
+    }
+}
