@@ -107,6 +107,56 @@ struct DifferenceEngine: ModeEngine {
     }
 }
 
+/// Exact rational arithmetic on GMP: literals and point values are read from their text, so `0.1`
+/// is 1/10, and every derivative is exact. Only for formulas whose ops are closed over ℚ.
+struct ExactEngine: ModeEngine {
+    var name: String { "exact" }
+    var summary: String { "exact rational arithmetic (rational formulas only)" }
+    /// The reference: any difference from it is the other mode's error.
+    var checkTolerance: Double { 0 }
+
+    func unavailability(for formula: Formula) -> String? {
+        formula.exactObstacle.map { "exact mode is not available: \($0)" }
+    }
+
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        let x = try point.values.map { try exactNumber($0.text, what: "point value") }
+        let constants = try formula.constants.map { try exactNumber($0.text, what: "constant") }
+        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: .reverse)
+        func cell(_ q: Rational) -> Cell { .exact(q.description) }
+        return ModeResult(point: x.map(cell), value: r.value.map(cell),
+                          jacobian: r.jacobian.map { $0.map(cell) }, kinks: r.diagnostics.kinks)
+    }
+
+    /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.
+    func exactNumber(_ text: String, what: String) throws -> Rational {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        do {
+            guard parts.count <= 2 else { throw JacFailure.invalid("\(what) '\(text)' has more than one '/'") }
+            let p = try Rational.parse(parts[0].trimmingSpaces())
+            guard parts.count == 2 else { return p }
+            let q = try Rational.parse(parts[1].trimmingSpaces())
+            guard !q.isZero else { throw JacFailure.invalid("\(what) '\(text)' divides by zero") }
+            return p / q
+        } catch let f as JacFailure {
+            throw f
+        } catch {
+            throw JacFailure.invalid("\(what) '\(text)' is not an exact number: \(error)")
+        }
+    }
+}
+
+/// A formula with its literals given as exact rationals, lifted into whatever scalar type the
+/// exact modes run it on (`Dual<Rational, Rational>`, `Reverse<Rational>`).
+struct ExactFormula: ADFunction {
+    let formula: Formula
+    let constants: [Rational]
+    var inputCount: Int? { formula.variables.count }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        formula.evaluate(x, constants: constants.map { $0.lifted() })
+    }
+}
+
 /// A mode whose module is not merged yet; it exits with status 2 until wired.
 struct PendingEngine: ModeEngine {
     let name: String
@@ -137,8 +187,7 @@ enum ModeTable {
                          checkTolerance: 1e-9),
         DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h",
                          checkTolerance: 1e-12),
-        PendingEngine(name: "exact", summary: "exact rational arithmetic (rational formulas only)",
-                      formulaObstacle: { f in f.exactObstacle.map { "exact mode is not available: \($0)" } }),
+        ExactEngine(),
     ]
 
     static var names: [String] { engines.map(\.name) }
@@ -154,16 +203,6 @@ enum ModeTable {
     }
 }
 
-/// Singular values, rank, condition number and determinant of a Jacobian (`--analyze`).
-struct JacobianAnalysis {
-    var singularValues: [Double]
-    var rank: Int
-    var conditionNumber: Double
-    /// Only for square Jacobians.
-    var determinant: Double?
-}
-
-/// WIRING POINT for the lead: set to AdjointLinalg's analysis once merged, e.g.
-/// `{ j in let a = try analyze(Matrix(rows: j)); return JacobianAnalysis(...) }`.
-/// While nil, `--analyze` exits 2 with "--analyze is not available in this build yet".
-let jacobianAnalyzer: (@Sendable ([[Double]]) throws -> JacobianAnalysis)? = nil
+/// Singular values, rank, condition number and determinant of a Jacobian (`--analyze`), from
+/// AdjointLinalg's LAPACKE-backed analysis.
+let jacobianAnalyzer: (@Sendable ([[Double]]) throws -> JacobianAnalysis)? = { try JacobianAnalysis($0) }

@@ -150,15 +150,21 @@ final class CheckTests: XCTestCase {
         XCTAssertEqual(verdict(e, 0, 0), .agree, e.renderTable())
     }
 
-    func testExactRungIsMarkedNotAvailableAndCustomRungIsUsed() throws {
+    func testExactRungDecidesRationalFunctionsAndStepsAsideForOthers() throws {
         var o = CheckOptions()
         // An exact witness supplied by hand: ∇[(x1 + x2)x3 − x4] = (x3, x3, x1 + x2, −1).
         o.ladder = [.exactRationals, .custom(name: "hand-exact", errorEstimate: 0, jacobian: { x in [[x[2], x[2], x[0] + x[1], -1]] })]
         let r = try checkJacobian(of: SumTimesMinus(), at: [5.0, 4, 3, 2], options: o)
         XCTAssertTrue(r.passed)
-        XCTAssertEqual(r.entries[0][0].witness, "hand-exact")
-        XCTAssertEqual(r.entries[0][0].ladder.first?.outcome, "not-available")
-        XCTAssertTrue(r.renderTable().contains("exact-rationals: exact rationals are not wired in yet"))
+        XCTAssertEqual(r.entries[0][0].witness, "exact-rationals", "rational-closed: exact differences decide")
+        // sin is not closed over ℚ: the exact rung says why and the next rung decides.
+        o.ladder = [.exactRationals, .custom(name: "hand", errorEstimate: 0, jacobian: { x in [[cos(x[0])]] })]
+        struct Sine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0])] } }
+        let s = try checkJacobian(of: Sine(), at: [0.4], options: o)
+        XCTAssertTrue(s.passed)
+        XCTAssertEqual(s.entries[0][0].witness, "hand")
+        XCTAssertEqual(s.entries[0][0].ladder.first?.outcome, "not-available")
+        XCTAssertTrue(s.renderTable().contains("exact-rationals: uses sin"), s.renderTable())
     }
 
     func testReportJSONIsValidAndReproducible() throws {
@@ -256,7 +262,11 @@ final class NearKinkTests: XCTestCase {
         // At x1 − x2 = 1e-9 > 0 relu is differentiable: ∇ = (3 + 1, −3) = (4, −3). Every
         // default-step difference straddles the kink and sees about half of that.
         let x = [0.3 + 1e-9, 0.3]
-        let r = try checkJacobian(of: ReluGap(), at: x)
+        // Without the exact rung, so the near-kink rung has to decide.
+        var o = CheckOptions()
+        o.ladder = WitnessRung.defaultLadder.filter { if case .exactRationals = $0 { return false }; return true }
+        let r = try checkJacobian(of: ReluGap(), at: x, options: o)
+        XCTAssertEqual(try checkJacobian(of: ReluGap(), at: x).passed, true, "the default ladder agrees too")
         XCTAssertFalse(r.touchedKink)
         XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
         XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())

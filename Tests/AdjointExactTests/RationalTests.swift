@@ -279,3 +279,20 @@ struct Quadratic: ADFunction {
     var inputCount: Int? { 2 }
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + 5 * x[0] * x[1]] }
 }
+
+final class RationalLiftTests: XCTestCase {
+    func testLiftIsExactForRationalScalarsAndCloseForDoubles() throws {
+        // 1/10 is not a dyadic rational: only an exact lift gives back exactly 1/10.
+        let tenth = try Rational.parse("1/10")
+        let r: Rational = tenth.lifted()
+        XCTAssertEqual(r, tenth)
+        XCTAssertNotEqual(Rational(0.1), tenth, "the Double 0.1 is not 1/10")
+        let d: Dual<Rational, Rational> = tenth.lifted()
+        XCTAssertEqual(d.value, tenth)
+        XCTAssertEqual(d.tangent, 0)
+        // 40 digits over 21 digits: several 18-digit pieces, negative sign.
+        let big = try Rational.parse("-1234567890123456789012345678901234567890/987654321098765432109")
+        XCTAssertEqual(big.lifted(to: Rational.self), big)
+        XCTAssertEqual(big.lifted(to: Double.self), big.doubleValue, accuracy: 1e-15 * abs(big.doubleValue))
+    }
+}

@@ -78,16 +78,59 @@ final class GoldenTests: XCTestCase {
         }
     }
 
-    func testExactModeGivesFractionsOrSaysItIsNotWiredYet() throws {
+    func testExactModeGivesReducedFractions() throws {
+        // ∂/∂x1 = 2·x1 + 5·x2 = 2/3 + 10/7 = 44/21; ∂/∂x2 = 5·x1 = 5/3; value 1/9 + 10/21 = 37/63.
         let r = try JacRunner.run(["jacobian", "x1^2 + 5*x1*x2", "--at", "x1=1/3,x2=2/7", "--mode", "exact",
                                    "--format", "json"])
-        if r.status == 2 {
-            XCTAssertEqual(r.stderr, "error: mode 'exact' is not available in this build yet\n")
-        } else {
-            // Once AdjointExact is wired: the issue's golden value, derived above.
-            XCTAssertEqual(r.status, 0, r.stderr)
-            XCTAssertEqual(try JacRunner.json(r.stdout)["jacobian"] as? [[String]], [["44/21", "5/3"]])
-        }
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, """
+            {"variables": ["x1", "x2"], "point": ["1/3", "2/7"], "value": ["37/63"], "jacobian": [["44/21", "5/3"]], \
+            "mode": "exact"}
+
+            """)
+        // Literals are read exactly: 0.1 is 1/10 (not the Double nearest to it), and a point may be
+        // a fraction of decimals: y = 0.5/3 = 1/6. d/dy (y/3) = 1/3; value 1/10 + 1/18 = 7/45.
+        let lit = try JacRunner.run(["jacobian", "x*0.1 + y/3", "--at", "x=1,y=0.5/3", "--mode", "exact", "--format", "csv"])
+        XCTAssertEqual(lit.status, 0, lit.stderr)
+        XCTAssertTrue(lit.stdout.contains("7/45") && lit.stdout.contains("1/10") && lit.stdout.contains("1/3"), lit.stdout)
+        // Sign on the numerator, integers without a denominator: d/dx (3y − x/2) = −1/2, d/dy = 3.
+        let neg = try JacRunner.run(["jacobian", "3*y - x/2", "--at", "x=1,y=1", "--mode", "exact", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(neg.stdout)["jacobian"] as? [[String]], [["-1/2", "3"]])
+    }
+
+    func testExactModeDivisionByZeroIsAnEvaluationFailure() throws {
+        let r = try JacRunner.run(["jacobian", "x/y", "--at", "1,0", "--mode", "exact"])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertTrue(r.stderr.contains("division by zero"), r.stderr)
+    }
+
+    func testCheckUsesExactAsReferenceForRationalFormulas() throws {
+        let r = try JacRunner.run(["check", "x1^2 + 5*x1*x2", "--at", "x1=1/3,x2=2/7", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["reference"] as? String, "exact")
+        XCTAssertEqual(object["jacobian"] as? [[String]], [["44/21", "5/3"]])
+    }
+
+    func testAnalyzeGivesSingularValuesRankConditionAndDeterminant() throws {
+        // Polar coordinates: J = [[cos t, −r sin t], [sin t, r cos t]] = R(t)·diag(1, r), so the
+        // singular values are r and 1, det = r, κ = r for r ≥ 1. At r = 2: σ = (2, 1), det 2, κ 2.
+        let r = try JacRunner.run(["jacobian", "f(r, t) = r*cos(t); r*sin(t)", "--at", "2,0.5", "--analyze",
+                                   "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let a = try JacRunner.json(r.stdout)["analysis"] as? [String: Any]
+        let sv = a?["singular_values"] as? [Double] ?? []
+        XCTAssertEqual(sv.count, 2)
+        XCTAssertEqual(sv.first ?? 0, 2, accuracy: 1e-14)
+        XCTAssertEqual(sv.last ?? 0, 1, accuracy: 1e-14)
+        XCTAssertEqual(a?["rank"] as? Int, 2)
+        XCTAssertEqual(a?["condition_number"] as? Double ?? 0, 2, accuracy: 1e-13)
+        XCTAssertEqual(a?["determinant"] as? Double ?? 0, 2, accuracy: 1e-14)
+        // Not square: no determinant.
+        let wide = try JacRunner.run(["jacobian", "x*y + z", "--at", "1,2,3", "--analyze", "--format", "json"])
+        let w = try JacRunner.json(wide.stdout)["analysis"] as? [String: Any]
+        XCTAssertNil(w?["determinant"])
+        XCTAssertEqual(w?["rank"] as? Int, 1)
     }
 
     func testFiniteDifferenceModesMatchTheHandDerivation() throws {

@@ -1,4 +1,5 @@
 import AdjointCore
+import AdjointExact
 import RealModule
 
 /// Checks the Jacobian of `f` at `x` computed by forward mode, reverse mode and, optionally, a
@@ -167,7 +168,23 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
                 result = .notAvailable("evaluation failed")
             }
         case .exactRationals:
-            result = .notAvailable("exact rationals are not wired in yet (AdjointExact pending)")
+            // The last rung before a rule is called wrong: differences computed in exact
+            // arithmetic (no rounding, Richardson-extrapolated truncation) from primal evaluations
+            // only. Not exact forward/reverse mode: those apply the same registry rules as the
+            // modes under test and would agree with a wrong rule.
+            let xd = x.map { Double($0) }
+            if case let .unavailable(op, _) = exactAvailability(of: f, at: xd) {
+                result = .notAvailable("uses \(op.info.name), which is not closed over the rationals")
+            } else if let d = try? exactDifferenceJacobian(of: f, at: xd.map { Rational($0) }) {
+                result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
+                    zip(row, est).enumerated().map { j, pair in
+                        DifferenceEstimate(value: pair.0.doubleValue, errorEstimate: pair.1.doubleValue,
+                                           step: d.steps[j].doubleValue)
+                    }
+                })
+            } else {
+                result = .notAvailable("exact evaluation failed")
+            }
         case .custom(_, let err, let jac):
             if let j = try? jac(x.map { Double($0) }) {
                 result = .available(j.map { $0.map { DifferenceEstimate(value: $0, errorEstimate: err, step: 0) } })

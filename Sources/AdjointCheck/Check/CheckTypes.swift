@@ -10,9 +10,9 @@ import AdjointCore
 public enum WitnessRung: Sendable {
     /// A derivative-free method of this module.
     case differences(DifferenceMethod)
-    /// EXACT-RATIONALS RUNG (placeholder): exact Jacobians from AdjointExact once that module
-    /// lands. Until then it is reported as "not available" and skipped. The lead can implement
-    /// it here, or pass `.custom(name: "exact", …)` with AdjointExact's Jacobian.
+    /// Central differences evaluated exactly in ℚ with Richardson extrapolation (AdjointExact's
+    /// `exactDifferenceJacobian`): no rounding at all, and, unlike exact forward/reverse mode, no
+    /// derivative rule either, so it can vindicate or convict a rule. Rational-closed functions only.
     case exactRationals
     /// Any other witness: a function from the point to a Jacobian, trusted with the given
     /// absolute error (0 for exact methods).

@@ -1,0 +1,43 @@
+import XCTest
+import AdjointCore
+import AdjointCheck
+
+/// The exact-rationals rung of the escalation ladder, on its own so it must decide by itself.
+final class ExactRungTests: XCTestCase {
+    /// f(x, y) = x²y + x/y: rational. ∇f = (2xy + 1/y, x² − x/y²) by hand.
+    struct Rational2: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1] + x[0] / x[1]] }
+    }
+    struct Trig: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0])] }
+    }
+
+    func exactOnly() -> CheckOptions {
+        var o = CheckOptions()
+        o.ladder = [.exactRationals]
+        return o
+    }
+
+    func testExactRungDecidesOnRationalFunctions() throws {
+        let x = [1.5, 0.75]
+        let right = { (x: [Double]) in [2 * x[0] * x[1] + 1 / x[1], x[0] * x[0] - x[0] / (x[1] * x[1])] }
+        let good = try checkGradient(of: Rational2(), at: x, claimedGradient: right, options: exactOnly())
+        XCTAssertTrue(good.passed, good.renderTable())
+        XCTAssertEqual(good.entries[0][0].witness, "exact-rationals")
+
+        // Sign error in ∂/∂y (x² + x/y² instead of x² − x/y²).
+        let wrong = { (x: [Double]) in [2 * x[0] * x[1] + 1 / x[1], x[0] * x[0] + x[0] / (x[1] * x[1])] }
+        let bad = try checkGradient(of: Rational2(), at: x, claimedGradient: wrong, options: exactOnly())
+        XCTAssertFalse(bad.passed)
+        XCTAssertEqual(bad.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]))
+        XCTAssertEqual(bad.entries[0][0].verdict, .agree)
+    }
+
+    func testExactRungSaysWhyItCannotRun() throws {
+        let r = try checkGradient(of: Trig(), at: [0.3], options: exactOnly())
+        let outcome = r.entries[0][0].ladder.first
+        XCTAssertEqual(outcome?.witness, "exact-rationals")
+        XCTAssertNil(outcome?.value)
+        XCTAssertTrue(r.toJSON().contains("sin"), "the reason names the op: \(r.toJSON())")
+    }
+}
