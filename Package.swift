@@ -24,8 +24,10 @@ let package = Package(
         .systemLibrary(name: "CLapack", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
 
+        // One C global: the observation switch read on every op (see its header for why C).
+        .target(name: "CAdjointSupport"),
         .target(name: "AdjointCore",
-                dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
+                dependencies: ["CAdjointSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
                 dependencies: ["AdjointCore", "AdjointExact",
                                .product(name: "ComplexModule", package: "swift-numerics"),

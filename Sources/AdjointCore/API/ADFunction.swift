@@ -43,4 +43,9 @@ public struct JacobianResult<V: ADScalar> {
     public let passes: Int
     /// Kinks touched during the evaluation.
     public let diagnostics: EvaluationDiagnostics
+
+    public init(value: [V], jacobian: [[V]], mode: JacobianMode, passes: Int, diagnostics: EvaluationDiagnostics) {
+        self.value = value; self.jacobian = jacobian; self.mode = mode
+        self.passes = passes; self.diagnostics = diagnostics
+    }
 }

@@ -20,7 +20,7 @@ func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
 /// ```swift
 /// let y = try value(of: Polar(), at: [2.0, 0.5])
 /// ```
-public func value<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [V] {
+@inlinable public func value<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [V] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     let rec = try record({ f($0) }, at: x)
     return rec.value
@@ -42,17 +42,17 @@ public final class Recording<V: ADScalar> {
     /// Kinks and other non-fatal reports from the evaluation.
     public let diagnostics: EvaluationDiagnostics
 
-    init(tape: Tape<V>, inputs: [Reverse<V>], outputs: [Reverse<V>], diagnostics: EvaluationDiagnostics) {
+    @usableFromInline init(tape: Tape<V>, inputs: [Reverse<V>], outputs: [Reverse<V>], diagnostics: EvaluationDiagnostics) {
         self.tape = tape; self.inputs = inputs; self.outputs = outputs; self.diagnostics = diagnostics
     }
 
     /// f(x).
-    public var value: [V] { outputs.map(\.value) }
+    @inlinable public var value: [V] { outputs.map(\.value) }
 
     /// uᵀJ for the cotangent `u` (one entry per output).
     /// - Parameter checked: when true (the default), a NaN or infinite entry throws
     ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite.
-    public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
+    @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
         let g = tape.pullback(from: Array(zip(outputs, cotangent)), to: inputs)
         if checked, let j = g.firstIndex(where: { !$0.approximateDouble.isFinite }) {
@@ -64,7 +64,7 @@ public final class Recording<V: ADScalar> {
     }
 
     /// The full Jacobian by one sweep per output, reusing this recording.
-    public func jacobian(checked: Bool = true) throws -> [[V]] {
+    @inlinable public func jacobian(checked: Bool = true) throws -> [[V]] {
         let m = outputs.count
         return try (0..<m).map { i in
             try pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: checked)
@@ -74,7 +74,7 @@ public final class Recording<V: ADScalar> {
 
 /// Records `f` at `x` on a fresh tape. Domain errors and unsupported ops throw; a non-finite
 /// output throws naming the op where it first appeared.
-public func record<V: ADScalar>(
+@inlinable public func record<V: ADScalar>(
     _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int = Tape<V>.defaultLimit
 ) throws -> Recording<V> {
     let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
@@ -104,12 +104,12 @@ public func record<V: ADScalar>(
 /// func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
 /// try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
 /// ```
-public func gradient<V: ADScalar>(of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]) throws -> [V] {
+@inlinable public func gradient<V: ADScalar>(of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]) throws -> [V] {
     try valueAndGradient(of: f, at: x).gradient
 }
 
 /// f(x) and ∇f(x) from one recording.
-public func valueAndGradient<V: ADScalar>(
+@inlinable public func valueAndGradient<V: ADScalar>(
     of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]
 ) throws -> (value: V, gradient: [V]) {
     let rec = try record({ [f($0)] }, at: x)
@@ -121,7 +121,7 @@ public func valueAndGradient<V: ADScalar>(
 /// ```swift
 /// try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
 /// ```
-public func vjp<V: ADScalar>(
+@inlinable public func vjp<V: ADScalar>(
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], cotangent: [V]
 ) throws -> (value: [V], vjp: [V]) {
     let rec = try record(f, at: x)
@@ -129,7 +129,7 @@ public func vjp<V: ADScalar>(
 }
 
 /// The Jacobian by reverse mode: one recording, one sweep per output.
-public func jacobianReverse<V: ADScalar>(
+@inlinable public func jacobianReverse<V: ADScalar>(
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
 ) throws -> JacobianResult<V> {
     let rec = try record(f, at: x)
@@ -144,7 +144,7 @@ public func jacobianReverse<V: ADScalar>(
 /// ```swift
 /// try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
 /// ```
-public func jvp<V: ADScalar>(
+@inlinable public func jvp<V: ADScalar>(
     of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V]
 ) throws -> (value: [V], jvp: [V]) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
@@ -164,7 +164,7 @@ public func jvp<V: ADScalar>(
 /// func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
-public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
+@inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
     f(Dual(x, tangent: 1)).tangent
 }
 
@@ -176,14 +176,14 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
 }
 
 /// The Jacobian by forward mode with chunks of up to 8 directions per pass: ⌈n/8⌉ passes.
-public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+@inlinable public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: ([Dual<V, SIMD8<V>>]) -> [Dual<V, SIMD8<V>>], at x: [V]
 ) throws -> JacobianResult<V> {
     try chunkedJacobian(f, at: x, lanes: 8)
 }
 
 /// Forward Jacobian with tangent chunk type `S` (SIMD2/4/8): ⌈n / S.scalarCount⌉ passes.
-@usableFromInline
+@inlinable @usableFromInline
 func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & TangentVector>(
     _ f: ([Dual<V, S>]) -> [Dual<V, S>], at x: [V], lanes: Int
 ) throws -> JacobianResult<V> where S.Scalar == V {
@@ -223,7 +223,7 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
 /// ```swift
 /// let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
 /// ```
-public func jacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+@inlinable public func jacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: some ADFunction, at x: [V], mode: JacobianMode = .automatic
 ) throws -> JacobianResult<V> {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
@@ -239,7 +239,7 @@ public func jacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
 
 /// Forward Jacobian with the chunk width chosen from n: the smallest of 1, 2, 4, 8 lanes that
 /// covers n, else 8. Wider chunks waste lanes on small n; 8 doubles fill one 512-bit vector.
-func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+@inlinable @usableFromInline func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     _ f: some ADFunction, at x: [V]
 ) throws -> JacobianResult<V> {
     switch x.count {
@@ -268,7 +268,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
 /// try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
 /// ```
-public func hvp<V: ADScalar>(
+@inlinable public func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V]
 ) throws -> [V] {
     try requireCount("direction length (number of inputs)", x.count, v.count)
@@ -283,7 +283,7 @@ public func hvp<V: ADScalar>(
 /// The Hessian of a scalar function: n Hessian–vector products with the unit vectors.
 /// The result is symmetric up to rounding; it is returned as computed, not symmetrised, so a
 /// test can see asymmetry caused by a wrong rule.
-public func hessian<V: ADScalar>(
+@inlinable public func hessian<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V]
 ) throws -> [[V]] {
     let n = x.count
@@ -294,7 +294,7 @@ public func hessian<V: ADScalar>(
 }
 
 /// The Hessian of output 0 of a generic function.
-public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
+@inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     try requireCount("number of outputs of a function whose Hessian is asked", 1, f(x).count)
     return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)

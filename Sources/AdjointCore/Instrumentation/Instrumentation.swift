@@ -1,11 +1,12 @@
 import Synchronization
+import CAdjointSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Operation counts recorded by ``measure(_:)``.
+/// Operation counts recorded by ``measureOperations(_:)``.
 ///
 /// Scalar ops are counted when a derived scalar (``Dual``, ``Reverse``) applies them: plain
 /// Double arithmetic is the hardware's and is not seen. Matrix ops and tapes add their own figures.
@@ -38,26 +39,25 @@ public struct OperationCounts: Sendable, Equatable {
 }
 
 /// Counts the operations done by `body` on this thread. Scopes nest: an inner scope's counts are
-/// also added to the outer one.
+/// also added to the outer one. (Not called `measure`, which XCTest's test cases already own.)
 ///
 /// ```swift
-/// let (_, counts) = measure { try gradient(of: { $0[0] * $0[1] }, at: [2.0, 3.0]) }
-/// counts.byOp[.mul]   // 1 recorded multiply (plus its reverse-sweep rule)
+/// let (_, counts) = try measureOperations { try gradient(of: { $0[0] * $0[1] }, at: [2.0, 3.0]) }
+/// counts.byOp[.mul]   // 2: the recorded multiply and its rule in the reverse sweep
 /// ```
-public func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+public func measureOperations<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
     try Instrumentation.measure(body)
 }
 
 /// The switchboard for observation: counters and planted rule mutations. When nothing is
 /// observing, every hook costs one relaxed atomic load and a predictable branch.
 public enum Instrumentation {
-    @usableFromInline static let flags = Atomic<Int>(0)
     static let countingBit = 1
     static let mutationBit = 1 << 20
 
     /// True while any thread measures or any mutation is planted.
     @inlinable public static var isActive: Bool {
-        @inline(__always) get { flags.load(ordering: .relaxed) != 0 }
+        @inline(__always) get { adjoint_flags_load() != 0 }
     }
 
     final class Scope { var counts = OperationCounts() }
@@ -67,13 +67,6 @@ public enum Instrumentation {
         pthread_key_create(&key, nil)
         return key
     }()
-
-    private static var stack: [Scope] {
-        get {
-            guard let raw = pthread_getspecific(key) else { return [] }
-            return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes
-        }
-    }
 
     final class Box { var scopes: [Scope] = [] }
 
@@ -85,13 +78,14 @@ public enum Instrumentation {
         return b
     }
 
-    static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+    /// Same as ``measureOperations(_:)``.
+    public static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
         let b = box()
         let scope = Scope()
         b.scopes.append(scope)
-        flags.add(countingBit, ordering: .relaxed)
+        adjoint_flags_add(countingBit)
         defer {
-            flags.subtract(countingBit, ordering: .relaxed)
+            adjoint_flags_add(-countingBit)
             b.scopes.removeLast()
             if let parent = b.scopes.last { parent.counts += scope.counts }
         }
@@ -118,7 +112,7 @@ public enum Instrumentation {
     }
 
     static func setMutationBit(_ on: Bool) {
-        if on { flags.add(mutationBit, ordering: .relaxed) } else { flags.subtract(mutationBit, ordering: .relaxed) }
+        adjoint_flags_add(on ? mutationBit : -mutationBit)
     }
 }
 
@@ -159,7 +153,7 @@ public enum RuleMutations {
 
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
-        guard Instrumentation.flags.load(ordering: .relaxed) >= Instrumentation.mutationBit,
+        guard adjoint_flags_load() >= Instrumentation.mutationBit,
               let m = planted.withLock({ $0[op] }) else { return p }
         return m.input == 0 ? (p.0 * T(m.factor), p.1) : (p.0, p.1 * T(m.factor))
     }

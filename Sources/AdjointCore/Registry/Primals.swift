@@ -1,3 +1,5 @@
+import RealModule
+
 /// Primal definitions of the composite primitives, written once over any ``ADScalar``.
 ///
 /// Base scalars (Double, Float, complex, rational) use these as their implementation of the
@@ -36,9 +38,11 @@ public enum Primals {
 
     @inlinable public static func swish<T: ADScalar>(_ x: T) -> T { x * sigmoid(x) }
 
-    /// GELU in its exact erf form: x·Φ(x) = x/2 · (1 + erf(x/√2)). (Not the tanh approximation.)
-    @inlinable public static func gelu<T: ADScalar>(_ x: T) -> T {
-        x * T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
+    /// GELU in its exact form x·Φ(x) (not the tanh approximation), evaluated as x/2 · erfc(−x/√2):
+    /// the textbook x/2 · (1 + erf(x/√2)) cancels for negative x and loses up to half the digits
+    /// by x = −3. Needs erfc, so only real floating-point types have this primal.
+    @inlinable public static func gelu<T: ADScalar & Real>(_ x: T) -> T {
+        x * T(0.5) * T.erfc(-x * T(0.5.squareRoot()))
     }
 
     @inlinable public static func square<T: ADScalar>(_ x: T) -> T { x * x }

@@ -1,3 +1,5 @@
+import CAdjointSupport
+
 /// A reverse-mode variable: a value plus its node on a ``Tape``.
 ///
 /// Evaluating a generic function on `Reverse<V>` records every registry op on the tape; a
@@ -22,16 +24,21 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     /// The primal value.
     public let value: V
     @usableFromInline let index: Int32
+    /// The tape's generation when this variable was made. Fits in the padding after `index`, so
+    /// it costs no memory, and lets every op reject a variable whose tape is gone even when a new
+    /// tape's header reuses the old address.
+    @usableFromInline let generation: UInt32
     @usableFromInline let tape: UnsafeMutablePointer<TapeStorage<V>>?
 
-    @inlinable init(value: V, index: Int32, tape: UnsafeMutablePointer<TapeStorage<V>>?) {
+    @inlinable init(value: V, index: Int32, tape: UnsafeMutablePointer<TapeStorage<V>>?, generation: UInt32) {
         self.value = value
         self.index = index
+        self.generation = generation
         self.tape = index < 0 ? nil : tape
     }
 
     /// A constant: not on any tape, derivative zero.
-    @inlinable public init(constant value: V) { self.init(value: value, index: -1, tape: nil) }
+    @inlinable public init(constant value: V) { self.init(value: value, index: -1, tape: nil, generation: 0) }
     @inlinable public init(_ constant: Double) { self.init(constant: V(constant)) }
     @inlinable public init(_ integer: Int) { self.init(constant: V(integer)) }
     @inlinable public init(integerLiteral value: Int) { self.init(constant: V(value)) }
@@ -52,13 +59,14 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
         Instrumentation.count(op)
         let z = Rules.primal(op, x.value, x.value, n)
-        guard let t = x.tape else {
+        guard let t = x.tape, _fastPath(x.generation == t.pointee.generation) else {
+            if x.tape != nil { reportStale(op) }
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
             return Reverse(constant: z)
         }
         let i = t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)  // rhs holds powi's exponent (0 otherwise)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: Int(i)) }
-        return Reverse(value: z, index: i, tape: t)
+        return Reverse(value: z, index: i, tape: t, generation: x.generation)
     }
 
     @inlinable @inline(__always)
@@ -69,17 +77,25 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
             return Reverse(constant: z)
         }
-        if _slowPath(x.tape != nil && y.tape != nil && x.tape != y.tape) { reportMixedTapes(op) }
-        let a = x.tape == t ? x.index : t.pointee.push(.constant, -1, -1, x.value)
-        let b = y.tape == t ? y.index : t.pointee.push(.constant, -1, -1, y.value)
+        let g = t.pointee.generation
+        let xOn = x.tape == t && x.generation == g
+        let yOn = y.tape == t && y.generation == g
+        if _slowPath((!xOn && x.tape != nil) || (!yOn && y.tape != nil)) { reportMixedTapes(op) }
+        let a = xOn ? x.index : t.pointee.push(.constant, -1, -1, x.value)
+        let b = yOn ? y.index : t.pointee.push(.constant, -1, -1, y.value)
         let i = t.pointee.push(op, a, b, z)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
-        return Reverse(value: z, index: i, tape: t)
+        return Reverse(value: z, index: i, tape: t, generation: g)
     }
 
     @usableFromInline @inline(never)
     static func reportMixedTapes(_ op: Op) {
-        Diagnostics.report(.foreignVariable("\(op.info.name) combined variables of two different tapes"))
+        Diagnostics.report(.foreignVariable("\(op.info.name) combined variables of two different tapes, or of a tape that no longer exists"))
+    }
+
+    @usableFromInline @inline(never)
+    static func reportStale(_ op: Op) {
+        Diagnostics.report(.foreignVariable("\(op.info.name) used a variable whose tape no longer exists (did it escape an earlier call?)"))
     }
 }
 

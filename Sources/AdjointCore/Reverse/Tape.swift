@@ -1,3 +1,5 @@
+import CAdjointSupport
+
 /// A reverse-mode tape: records the ops of one evaluation, then sweeps cotangents backwards.
 ///
 /// Each derivative call makes its own tape, so concurrent computations never share one. Variables
@@ -20,9 +22,10 @@ public final class Tape<V: ADScalar> {
     /// - Parameters:
     ///   - capacity: entries to reserve up front.
     ///   - limit: most entries the tape may hold; past it recording stops with an error.
-    public init(capacity: Int = 1024, limit: Int = Tape.defaultLimit) {
+    @inlinable public init(capacity: Int = 1024, limit: Int = Tape.defaultLimit) {
         storage = .allocate(capacity: 1)
-        storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit)))
+        storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit),
+                                           generation: adjoint_next_tape_generation()))
     }
 
     deinit {
@@ -32,20 +35,26 @@ public final class Tape<V: ADScalar> {
     }
 
     /// Number of recorded entries.
-    public var count: Int { storage.pointee.count }
+    @inlinable public var count: Int { storage.pointee.count }
     /// Memory the recorded entries occupy, in bytes.
-    public var byteCount: Int { count * TapeStorage<V>.bytesPerEntry }
+    @inlinable public var byteCount: Int { count * TapeStorage<V>.bytesPerEntry }
     /// Bytes per recorded entry.
     public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
 
+    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`).
+    public static func releaseCachedMemory() { TapeBufferPool.drain() }
+
     /// A new independent variable (an input of the function being differentiated).
-    public func variable(_ value: V) -> Reverse<V> {
+    @inlinable public func variable(_ value: V) -> Reverse<V> {
         let i = storage.pointee.push(.input, -1, -1, value)
-        return i < 0 ? Reverse(constant: value) : Reverse(value: value, index: i, tape: storage)
+        return i < 0 ? Reverse(constant: value)
+                     : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
     }
 
     /// Whether `x` was recorded on this tape (constants belong to every tape).
-    public func owns(_ x: Reverse<V>) -> Bool { x.tape == nil || x.tape == storage }
+    @inlinable public func owns(_ x: Reverse<V>) -> Bool {
+        x.tape == nil || (x.tape == storage && x.generation == storage.pointee.generation)
+    }
 
     /// The op, argument indices and value of entry `i`, for walking the graph (fault localisation,
     /// kink reports). Arguments are nil for leaves; for `powi` the exponent is in `attribute`.
@@ -63,19 +72,20 @@ public final class Tape<V: ADScalar> {
     /// Sweeps the tape backwards from the given output cotangents and returns the adjoints of
     /// `inputs` (the VJP uᵀJ restricted to those variables). The tape is not changed, so it can be
     /// swept again with other cotangents (one sweep per Jacobian row).
-    public func pullback(from seeds: [(Reverse<V>, V)], to inputs: [Reverse<V>]) -> [V] {
-        let adjoints = sweep(seeds: seeds.compactMap { $0.0.tape == storage ? (Int($0.0.index), $0.1) : nil })
-        defer { adjoints.deinitialize(count: count); adjoints.deallocate() }
-        return inputs.map { $0.tape == storage ? adjoints[Int($0.index)] : 0 }
+    @inlinable public func pullback(from seeds: [(Reverse<V>, V)], to inputs: [Reverse<V>]) -> [V] {
+        let adjoints = sweep(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil })
+        defer { adjoints.deinitialize(count: count) }
+        return inputs.map { owns($0) && $0.isVariable ? adjoints[Int($0.index)] : 0 }
     }
 
     /// The reverse sweep: one loop over the entries in reverse order, switching on the op.
     /// Fan-out needs no special case: every use of a node adds its share into the node's adjoint.
-    func sweep(seeds: [(Int, V)]) -> UnsafeMutablePointer<V> {
-        let s = storage.pointee
-        let n = s.count
-        let adj = UnsafeMutablePointer<V>.allocate(capacity: Swift.max(n, 1))
+    /// Returns the tape's adjoint scratch, initialized for `count` entries; the caller deinitializes.
+    @inlinable @usableFromInline func sweep(seeds: [(Int, V)]) -> UnsafeMutablePointer<V> {
+        let n = storage.pointee.count
+        let adj = storage.pointee.adjointBuffer()
         adj.initialize(repeating: 0, count: n)
+        let s = storage.pointee
         for (i, u) in seeds { adj[i] = adj[i] + u }
         var i = n - 1
         while i >= 0 {

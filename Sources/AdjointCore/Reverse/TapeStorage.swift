@@ -12,32 +12,56 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline var lhs: UnsafeMutablePointer<Int32>
     @usableFromInline var rhs: UnsafeMutablePointer<Int32>
     @usableFromInline var values: UnsafeMutablePointer<V>
+    /// Raw scratch for sweep adjoints (`allocated` entries of V), kept with the tape and pooled
+    /// with it: a fresh multi-megabyte array per sweep cost its page faults every call.
+    @usableFromInline var adjointScratch: UnsafeMutableRawPointer?
     @usableFromInline var count: Int
+    /// Usable entries: never more than `limit`, so the limit check is the growth check.
     @usableFromInline var capacity: Int
+    /// Entries the buffers actually hold (a pooled buffer may be larger than `capacity`).
+    @usableFromInline var allocated: Int
     /// Most entries this tape may hold; past it recording stops and reports ``ADError/limitExceeded(what:limit:)``.
     @usableFromInline let limit: Int
+    /// This tape's number; variables carry it so one from a dead tape is caught (see Reverse).
+    @usableFromInline let generation: UInt32
     /// Set once the limit is hit, so the error is reported once.
     @usableFromInline var isFull = false
 
     /// Bytes one entry occupies while recorded (the reverse sweep adds one `V` per entry for adjoints).
-    static var bytesPerEntry: Int {
+    @usableFromInline static var bytesPerEntry: Int {
         MemoryLayout<Op>.stride + 2 * MemoryLayout<Int32>.stride + MemoryLayout<V>.stride
     }
 
-    init(capacity: Int, limit: Int) {
-        let c = Swift.max(16, Swift.min(capacity, limit))
-        ops = .allocate(capacity: c)
-        lhs = .allocate(capacity: c)
-        rhs = .allocate(capacity: c)
-        values = .allocate(capacity: c)
+    @usableFromInline init(capacity: Int, limit: Int, generation: UInt32) {
+        self.generation = generation
+        let b = TapeBufferPool.take(capacity: Swift.max(16, Swift.min(capacity, limit)),
+                                    valueStride: MemoryLayout<V>.stride)
+        ops = b.ops.bindMemory(to: Op.self, capacity: b.capacity)
+        lhs = b.lhs.bindMemory(to: Int32.self, capacity: b.capacity)
+        rhs = b.rhs.bindMemory(to: Int32.self, capacity: b.capacity)
+        values = b.values.bindMemory(to: V.self, capacity: b.capacity)
+        adjointScratch = b.adjoints
         count = 0
-        self.capacity = c
         self.limit = Swift.min(limit, Int(Int32.max))
+        allocated = b.capacity
+        self.capacity = Swift.min(b.capacity, self.limit)
     }
 
+    /// Deinitializes the values and hands the memory back to this thread's pool.
     func deallocate() {
         values.deinitialize(count: count)
-        ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate()
+        TapeBufferPool.give(.init(ops: UnsafeMutableRawPointer(ops), lhs: UnsafeMutableRawPointer(lhs),
+                                  rhs: UnsafeMutableRawPointer(rhs), values: UnsafeMutableRawPointer(values),
+                                  adjoints: adjointScratch, capacity: allocated, valueStride: MemoryLayout<V>.stride))
+    }
+
+    /// Memory for `count` adjoints, reused across sweeps of this tape and across tapes.
+    @usableFromInline mutating func adjointBuffer() -> UnsafeMutablePointer<V> {
+        if adjointScratch == nil {
+            adjointScratch = .allocate(byteCount: allocated * Swift.max(MemoryLayout<V>.stride, 1),
+                                       alignment: TapeBufferPool.valueAlignment)
+        }
+        return adjointScratch.unsafelyUnwrapped.bindMemory(to: V.self, capacity: allocated)
     }
 
     /// Appends an entry and returns its index, or −1 when the tape is full (the caller's value
@@ -65,14 +89,21 @@ struct TapeStorage<V: ADScalar> {
             return false
         }
         let newCapacity = Swift.min(limit, capacity * 2)
-        func move<T>(_ p: inout UnsafeMutablePointer<T>) {
-            let q = UnsafeMutablePointer<T>.allocate(capacity: newCapacity)
-            q.moveInitialize(from: p, count: count)
-            p.deallocate()
-            p = q
-        }
-        move(&ops); move(&lhs); move(&rhs); move(&values)
-        capacity = newCapacity
+        let b = TapeBufferPool.take(capacity: newCapacity, valueStride: MemoryLayout<V>.stride)
+        let newOps = b.ops.bindMemory(to: Op.self, capacity: b.capacity)
+        let newLhs = b.lhs.bindMemory(to: Int32.self, capacity: b.capacity)
+        let newRhs = b.rhs.bindMemory(to: Int32.self, capacity: b.capacity)
+        let newValues = b.values.bindMemory(to: V.self, capacity: b.capacity)
+        newOps.update(from: ops, count: count)
+        newLhs.update(from: lhs, count: count)
+        newRhs.update(from: rhs, count: count)
+        newValues.moveInitialize(from: values, count: count)
+        ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate()
+        adjointScratch?.deallocate()
+        adjointScratch = b.adjoints
+        ops = newOps; lhs = newLhs; rhs = newRhs; values = newValues
+        allocated = b.capacity
+        capacity = Swift.min(b.capacity, limit)
         return true
     }
 }

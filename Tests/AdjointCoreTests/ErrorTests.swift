@@ -1,0 +1,127 @@
+import XCTest
+import Foundation
+@testable import AdjointCore
+
+/// Domain errors, kinks, non-finite results and misuse: each must be a typed error or report that
+/// names the op, never a crash or a silent NaN.
+final class ErrorTests: XCTestCase {
+    func unary(_ op: Op) -> ([Reverse<Double>]) -> Reverse<Double> {
+        { v in op.arity == 2 ? Reverse.applyBinary(op, v[0], v[1]) : Reverse.applyUnary(op, v[0], op == .powi ? -1 : 0) }
+    }
+
+    /// Hand-listed violations (independent of the registry's predicate): each must throw a domain
+    /// error naming the op, in reverse and in forward mode.
+    func testHandListedDomainErrorsNameTheOp() {
+        let cases: [(Op, [Double])] = [
+            (.log, [-1]), (.log, [0]), (.sqrt, [-4]), (.div, [1, 0]), (.log1p, [-2]),
+            (.powi, [0]), (.pow, [-2, 0.5]), (.pow, [0, -1]),
+        ]
+        for (op, x) in cases {
+            XCTAssertThrowsError(try gradient(of: unary(op), at: x), "\(op) at \(x)") { e in
+                guard case let ADError.domain(name, node, _, _) = e else { return XCTFail("\(op): got \(e)") }
+                XCTAssertEqual(name, op.info.name)
+                XCTAssertEqual(node, x.count, "the op is the node after the \(x.count) inputs")
+            }
+            XCTAssertThrowsError(try jvp(of: { v in [op.arity == 2 ? Dual.applyBinary(op, v[0], v[1]) : Dual.applyUnary(op, v[0], op == .powi ? -1 : 0)] },
+                                         at: x, direction: x.map { _ in 1 })) { e in
+                guard case let ADError.domain(name, _, _, _) = e else { return XCTFail("\(op) forward: got \(e)") }
+                XCTAssertEqual(name, op.info.name)
+            }
+        }
+    }
+
+    /// Generated from the registry: on a grid of probe points, the interpreters throw exactly where
+    /// `Rules.domainViolation` says and nowhere else.
+    func testDomainErrorsRaisedExactlyWhereRegistrySays() throws {
+        let probes: [Double] = [-2, -1, -0.5, 0, 0.5, 1, 2]
+        for op in Op.primitives {
+            for x in probes {
+                for y in (op.arity == 2 ? probes : [x]) {
+                    let n = op == .powi ? -1 : 0
+                    let expected = Rules.domainViolation(op, x, y, n) != nil
+                    let (_, diag) = Diagnostics.collect { _ = Reverse<Double>.applyBinaryOrUnary(op, x, y, n) }
+                    let raised = diag.errors.contains { if case .domain = $0 { return true }; return false }
+                    XCTAssertEqual(raised, expected, "\(op.info.name)(\(x), \(y))")
+                }
+            }
+        }
+    }
+
+    func testKinksAreReportedWithTheirNode() throws {
+        let rec = try record({ v in [relu(v[0]) + Reverse.abs(v[1]) + Reverse.max(v[0], v[1])] }, at: [0.0, 0.0])
+        let kinks = rec.diagnostics.kinks.map(\.op)
+        XCTAssertEqual(kinks, [.relu, .abs, .max])
+        XCTAssertEqual(rec.diagnostics.kinks.first?.node, 2)
+        // Conventions: relu′(0) = 0, abs′(0) = 0, max tie gives ½ each.
+        XCTAssertEqual(try rec.pullback([1]), [0.5, 0.5])
+        // Away from kinks, nothing is reported.
+        let smooth = try record({ v in [relu(v[0])] }, at: [1.0])
+        XCTAssertEqual(smooth.diagnostics.kinkCount, 0)
+        // Forward mode reports the same kinks.
+        let (_, d) = Diagnostics.collect { relu(Dual<Double, Double>(0, tangent: 1)) }
+        XCTAssertEqual(d.kinks.map(\.op), [.relu])
+    }
+
+    func testNonFiniteResultsNameTheOpThatProducedThem() {
+        XCTAssertThrowsError(try gradient(of: { v in exp(v[0]) * 2 }, at: [1000.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "exp", node: 1))
+        }
+        // sqrt(x²) at 0: every value is finite but sqrt′(0) = ∞ and ∞·0 = NaN.
+        XCTAssertThrowsError(try gradient(of: { v in sqrt(v[0] * v[0]) }, at: [0.0])) { e in
+            guard case let ADError.nonFinite(_, op, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "sqrt")
+        }
+        // NaN is not hidden by relu or max.
+        XCTAssertTrue(Double.relu(.nan).isNaN)
+        XCTAssertTrue(Double.max(1, .nan).isNaN)
+        XCTAssertTrue(Double.max(.nan, 1).isNaN)
+    }
+
+    func testMisuseGivesTypedErrors() {
+        XCTAssertThrowsError(try jvp(of: { $0 }, at: [1.0, 2.0], direction: [1])) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "direction length (number of inputs)", expected: 2, got: 1))
+        }
+        XCTAssertThrowsError(try vjp(of: { $0 }, at: [1.0], cotangent: [1, 2]))
+        XCTAssertThrowsError(try jacobian(of: R3toR2(), at: [1.0]))
+        struct Two: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0], x[0]] } }
+        XCTAssertThrowsError(try hessian(of: Two(), at: [1.0]))
+        // A variable escaping one recording and returned from another is caught.
+        var escaped: Reverse<Double>?
+        _ = try? gradient(of: { v in escaped = v[0]; return v[0] }, at: [1.0])
+        XCTAssertThrowsError(try record({ _ in [escaped ?? 0] }, at: [2.0]))
+        // …and so is one mixed into a new computation, even when the new tape's header happens to
+        // sit at the old address (tapes carry generation numbers).
+        for _ in 0..<3 {
+            XCTAssertThrowsError(try record({ v in [v[0] * (escaped ?? 0)] }, at: [2.0])) { e in
+                guard case ADError.foreignVariable = e else { return XCTFail("\(e)") }
+            }
+        }
+    }
+
+    func testTapeLimitIsAnErrorNotACrash() {
+        XCTAssertThrowsError(try record({ v in
+            var s = v[0]
+            for _ in 0..<100 { s = s * v[0] }
+            return [s]
+        }, at: [1.0], tapeLimit: 50)) { e in
+            XCTAssertEqual(e as? ADError, .limitExceeded(what: "tape length", limit: 50))
+        }
+    }
+
+    /// Testing the tester: a planted wrong rule changes what both modes compute.
+    func testPlantedMutationIsSeenByBothModes() throws {
+        let good = try gradient(of: { v in sin(v[0]) }, at: [0.3])[0]
+        RuleMutations.withMutation(RuleMutation(op: .sin, factor: -1)) {
+            XCTAssertEqual(try? gradient(of: { v in sin(v[0]) }, at: [0.3])[0], -good)
+            XCTAssertEqual(derivative(of: { sin($0) }, at: 0.3), -good)
+        }
+        XCTAssertEqual(try gradient(of: { v in sin(v[0]) }, at: [0.3])[0], good, "mutation removed afterwards")
+    }
+}
+
+extension Reverse where V == Double {
+    static func applyBinaryOrUnary(_ op: Op, _ x: Double, _ y: Double, _ n: Int) -> Reverse {
+        op.arity == 2 ? applyBinary(op, Reverse(constant: x), Reverse(constant: y))
+                      : applyUnary(op, Reverse(constant: x), n)
+    }
+}
