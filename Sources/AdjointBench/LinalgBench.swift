@@ -29,34 +29,34 @@ private func median(_ xs: [Double]) -> Double {
     return s.isEmpty ? .nan : s[s.count / 2]
 }
 
-private func emit(_ name: String, _ value: Double, _ unit: String) {
-    let v = (value * 1000).rounded() / 1000
-    print("{\"benchmark\": \"\(name)\", \"value\": \(v), \"unit\": \"\(unit)\"}")
+
+/// Runs `a` and `b` alternately and returns their median times and the median of the per-pair
+/// ratios b/a. Adjacent runs see the same machine load (other processes share the 2 cores), so
+/// the paired ratio is stable even when absolute times drift.
+private func paired(runs: Int, _ a: () throws -> Void, _ b: () throws -> Void) rethrows -> (a: Double, b: Double, ratio: Double) {
+    try a(); try b()
+    var ta: [Double] = [], tb: [Double] = [], r: [Double] = []
+    for _ in 0..<runs {
+        let t0 = ContinuousClock.now
+        try a()
+        let t1 = ContinuousClock.now
+        try b()
+        let t2 = ContinuousClock.now
+        let (x, y) = (milliseconds(t1 - t0), milliseconds(t2 - t1))
+        ta.append(x); tb.append(y); r.append(y / x)
+    }
+    return (median(ta), median(tb), median(r))
 }
 
 /// An MLP of `depth` square layers of `width`, tanh hidden layers, linear output, MSE against a
-/// seeded target; returns (gradient ms, forward ms).
-private func timeMLP<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int, runs: Int) throws -> (gradient: Double, forward: Double) {
+/// seeded target: its forward loss and its loss-and-gradient as closures.
+private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int) throws -> (forward: () throws -> Void, gradient: () throws -> Void) {
     let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
     var g = SeededGenerator(seed: 6)
     let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
     let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
     let loss = MLPLoss<S>.elementwise(.mse, target: y)
-    var sink: S = 0
-    // Forward and gradient runs alternate, so both medians see the same machine load (other
-    // processes share the 2 cores) and their ratio is stable even when absolute times are not.
-    var fwdTimes: [Double] = [], gradTimes: [Double] = []
-    for run in 0..<(runs + 2) {
-        let t0 = ContinuousClock.now
-        sink += try net.loss(input: x, loss: loss)
-        let t1 = ContinuousClock.now
-        sink += try net.lossAndGradient(input: x, loss: loss).loss
-        let t2 = ContinuousClock.now
-        if run >= 2 { fwdTimes.append(milliseconds(t1 - t0)); gradTimes.append(milliseconds(t2 - t1)) }
-    }
-    let fwd = median(fwdTimes), grad = median(gradTimes)
-    if !sink.isFinite { print("# non-finite loss in the benchmark") }
-    return (grad, fwd)
+    return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss) })
 }
 
 /// The same MLP written elementwise over any scalar, for the scalar tape: parameters are
@@ -88,18 +88,22 @@ private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batc
 func runLinalgBenchmarks() {
     BLAS.setThreadCount(1)
     do {
-        let (grad, fwd) = try timeMLP(Double.self, batch: 64, width: 256, depth: 8, runs: 41)
-        emit("mlp_gradient_over_forward", grad / fwd, "ratio")
+        let d8 = try mlpTask(Double.self, batch: 64, width: 256, depth: 8)
+        let (fwd, grad, ratio) = try paired(runs: 41, d8.forward, d8.gradient)
+        emit("mlp_gradient_over_forward", ratio, "ratio")
         emit("mlp_gradient_ms", grad, "ms")
         emit("mlp_forward_ms", fwd, "ms")
-        let (grad32, _) = try timeMLP(Float.self, batch: 64, width: 256, depth: 8, runs: 41)
-        emit("mlp_gradient_f32_ms", grad32, "ms")
-        // Linear in depth: doubling the depth should double the time (ratio ≈ 2).
-        let (grad16, _) = try timeMLP(Double.self, batch: 64, width: 256, depth: 16, runs: 21)
-        let (grad4, _) = try timeMLP(Double.self, batch: 64, width: 256, depth: 4, runs: 41)
-        emit("mlp_gradient_ms_depth4", grad4, "ms")
-        emit("mlp_gradient_ms_depth16", grad16, "ms")
-        emit("mlp_gradient_depth16_over_depth8", grad16 / grad, "ratio")
+        let f8 = try mlpTask(Float.self, batch: 64, width: 256, depth: 8)
+        emit("mlp_gradient_f32_ms", try paired(runs: 41, f8.forward, f8.gradient).b, "ms")
+        // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
+        let d4 = try mlpTask(Double.self, batch: 64, width: 256, depth: 4)
+        let d16 = try mlpTask(Double.self, batch: 64, width: 256, depth: 16)
+        let (t4, _, r8over4) = try paired(runs: 31, d4.gradient, d8.gradient)
+        let (_, t16, r16over8) = try paired(runs: 21, d8.gradient, d16.gradient)
+        emit("mlp_gradient_ms_depth4", t4, "ms")
+        emit("mlp_gradient_ms_depth16", t16, "ms")
+        emit("mlp_gradient_depth8_over_depth4", r8over4, "ratio")
+        emit("mlp_gradient_depth16_over_depth8", r16over8, "ratio")
 
         // Matrix path against the scalar tape on a small MLP.
         let (batch, width, depth) = (8, 32, 4)
@@ -118,6 +122,8 @@ func runLinalgBenchmarks() {
             }, at: flat)
         }
         emit("mlp_matrix_over_scalar_tape", scalarMs / matrixMs, "speedup")
+        emit("mlp_small_matrix_gradient_ms", matrixMs, "ms")
+        emit("mlp_small_scalar_tape_gradient_ms", scalarMs, "ms")
     } catch {
         print("# linalg benchmark failed: \(error)")
     }

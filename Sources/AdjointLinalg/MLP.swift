@@ -30,8 +30,7 @@ extension Matrix {
     /// ```
     public static func random(_ rows: Int, _ cols: Int, in range: ClosedRange<Double>,
                               using generator: inout SeededGenerator) throws -> Matrix {
-        guard rows >= 0, cols >= 0 else { throw ADError.invalidArgument("matrix size \(rows)×\(cols) has a negative dimension") }
-        let e = (0..<(rows * cols)).map { _ in Scalar(Double.random(in: range, using: &generator)) }
+        let e = (0..<(try elementCount(rows, cols))).map { _ in Scalar(Double.random(in: range, using: &generator)) }
         return Matrix(uncheckedRows: rows, cols: cols, elements: e)
     }
 }

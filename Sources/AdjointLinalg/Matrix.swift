@@ -25,10 +25,8 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// let m = try Matrix<Double>(rows: 2, cols: 3, elements: [1, 2, 3, 4, 5, 6])
     /// ```
     public init(rows: Int, cols: Int, elements: [Scalar]) throws {
-        guard rows >= 0, cols >= 0 else {
-            throw ADError.invalidArgument("matrix size \(rows)×\(cols) has a negative dimension")
-        }
-        try requireEqual("element count of a \(rows)×\(cols) matrix", rows * cols, elements.count)
+        let n = try Matrix.elementCount(rows, cols)
+        try requireEqual("element count of a \(rows)×\(cols) matrix", n, elements.count)
         self.rows = rows; self.cols = cols; self.elements = elements
     }
 
@@ -52,7 +50,19 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// let z = try Matrix<Float>.zeros(2, 3)
     /// ```
     public static func zeros(_ rows: Int, _ cols: Int) throws -> Matrix {
-        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(count: Swift.max(0, rows) * Swift.max(0, cols), repeating: 0))
+        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(count: elementCount(rows, cols), repeating: 0))
+    }
+
+    /// rows·cols, or a typed error for a negative size or one whose element count overflows.
+    static func elementCount(_ rows: Int, _ cols: Int) throws -> Int {
+        guard rows >= 0, cols >= 0 else {
+            throw ADError.invalidArgument("matrix size \(rows)×\(cols) has a negative dimension")
+        }
+        let (n, overflow) = rows.multipliedReportingOverflow(by: cols)
+        guard !overflow, n <= Int(Int32.max) else {
+            throw ADError.limitExceeded(what: "element count of a \(rows)×\(cols) matrix", limit: Int(Int32.max))
+        }
+        return n
     }
 
     /// Internal constructor for sizes already validated by the caller.
@@ -112,6 +122,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
         let (k2, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
         try requireEqual("inner dimension of a matrix product (\(m)×\(k) · \(k2)×\(n))", k, k2)
+        _ = try elementCount(m, n)
         var c = Matrix(uncheckedRows: m, cols: n)
         gemm(into: &c, a, ta, b, tb, beta: 0)
         return c
@@ -256,6 +267,20 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
             }
         }
         return z
+    }
+
+    /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,
+    /// so the activation's VJP needs no new buffer.
+    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, suffix: String) {
+        MatrixCounters.record(op.info.name + suffix, flops: x.count)
+        x.elements.withUnsafeBufferPointer { px in
+            z.elements.withUnsafeBufferPointer { pz in
+                s.elements.withUnsafeMutableBufferPointer { ps in
+                    Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                                       UnsafeBufferPointer(ps), into: ps)
+                }
+            }
+        }
     }
 
     /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).

@@ -7,7 +7,7 @@ import AdjointCore
 /// evaluation (``MatrixEvaluator``) all interpret this table. Elementwise activations carry a
 /// scalar ``Op`` and take both its primal and its derivative from the scalar registry.
 ///
-/// Flop counting rule (what ``measure(_:)`` reports for matrix work, forward and backward alike):
+/// Flop counting rule (what ``measureOperations(_:)`` reports for matrix work, forward and backward alike):
 /// - every product op(A)·op(B) with op(A) m×k and op(B) k×n: 2·m·n·k flops, `matmuls += 1`,
 ///   `byName["matmul"] += 1` (a dense layer's VJP is two such products, its JVP two);
 /// - every other kernel: 1 flop per element of the largest matrix it reads or writes, under

@@ -141,8 +141,18 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         while i >= 0 {
             defer { i -= 1 }
             let op = ops[i]
-            guard op.info.arity > 0, needsGradient[i], let g = adj[i] else { continue }
+            guard op.info.arity > 0, needsGradient[i], var g = adj[i] else { continue }
             let a = Int(argA[i]), b = Int(argB[i])
+            if op == .elementwise, let spec = attributes[i].elementwise {
+                // Moving the cotangent out of the array leaves it uniquely owned, so the chain
+                // rule overwrites it instead of allocating (one buffer fewer per layer).
+                adj[i] = nil
+                if needsGradient[a] {
+                    spec.chainInPlace(x: values[a], z: values[i], &g, suffix: "_vjp")
+                    add(g, to: &adj, at: a)
+                }
+                continue
+            }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
                                            value: values[i], saved: saved[i], upstream: g,
                                            needA: needsGradient[a], needB: b >= 0 && needsGradient[b])

@@ -93,6 +93,38 @@ final class MatrixOpDerivativeTests: XCTestCase {
         XCTAssertEqual(vjpDot, cdDot, accuracy: 1e-6 * Swift.max(1, abs(cdDot)), "VJP vs central difference, \(label)")
     }
 
+    /// The Float instantiation runs the same rules: its VJPs and JVPs match Double's to Float precision.
+    func testFloatOpsAgreeWithDouble() throws {
+        var g = SeededGenerator(seed: Self.seed + 1)
+        for c in OpCase.all {
+            for (sa, sb) in c.shapes {
+                let aux = c.makeAux(sa, using: &g)
+                let a = try Matrix<Double>.random(sa.rows, sa.cols, in: c.inputRange, using: &g)
+                let b = try sb.map { try Matrix<Double>.random($0.rows, $0.cols, in: -2...2, using: &g) }
+                func run<S: LinalgScalar>(_: S.Type) throws -> (vjp: [Double], jvp: [Double]) {
+                    func cast(_ m: Matrix<Double>) throws -> Matrix<S> {
+                        try Matrix<S>(rows: m.rows, cols: m.cols, elements: m.elements.map { S($0) })
+                    }
+                    let tape = MatrixTape<S>()
+                    let na = tape.variable(try cast(a)), nb = try b.map { tape.variable(try cast($0)) }
+                    let out = try c.matrix(tape, na, nb, aux: aux, shape: sa)
+                    let u = try Matrix<S>(rows: out.rows, cols: out.cols, elements: (0..<(out.rows * out.cols)).map { S(Double($0 % 3) - 0.5) })
+                    let gr = try tape.gradients(of: out, seed: u)
+                    let vjp = (gr[na].elements + (nb.map { gr[$0].elements } ?? [])).map(\.approximateDouble)
+                    let fwd = MatrixForward<S>()
+                    let da = try MatrixDual(value: try cast(a), tangent: try cast(a))
+                    let db = try b.map { try MatrixDual(value: try cast($0), tangent: try cast($0)) }
+                    let t = try c.matrix(fwd, da, db, aux: aux, shape: sa).tangent
+                    return (vjp, t?.elements.map(\.approximateDouble) ?? [])
+                }
+                let d = try run(Double.self), f = try run(Float.self)
+                // Float's ε ≈ 6e-8; a few operations of magnitude ≲ 10 stay within 1e-4 relative.
+                assertClose(f.vjp, d.vjp, 1e-4, "Float VJP of \(c) at \(sa)")
+                assertClose(f.jvp, d.jvp, 1e-4, "Float JVP of \(c) at \(sa)")
+            }
+        }
+    }
+
     /// A deliberately wrong scalar rule must make the matrix VJP disagree with central
     /// differences: the test above can fail, and the matrix path really reads the registry.
     func testPlantedWrongTanhRuleIsVisibleInMatrixVJP() throws {

@@ -86,6 +86,8 @@ final class MatrixTests: XCTestCase {
         XCTAssertThrowsError(try tape.activation(.mul, x))
         XCTAssertThrowsError(try Matrix<Double>([[1, 2], [3]]))
         XCTAssertThrowsError(try Matrix<Double>(rows: 2, cols: 2, elements: [1]))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(Int.max, 2))
+        XCTAssertThrowsError(try Matrix<Double>.zeros(-1, 2))
         XCTAssertThrowsError(try tape.softmax(tape.constant(Matrix<Double>.zeros(2, 0))))
         // A domain error names the op and the element.
         XCTAssertThrowsError(try tape.activation(.log, tape.constant(Matrix([[1, -2]])))) { e in
@@ -146,12 +148,12 @@ final class MatrixTests: XCTestCase {
         var g = SeededGenerator(seed: 3)
         let xm = try Matrix<Double>.random(4, 3, in: -1...1, using: &g)
         let wm = try Matrix<Double>.random(3, 5, in: -1...1, using: &g)
-        let (_, forward) = try AdjointCore.measure { () throws -> Void in
+        let (_, forward) = try measureOperations { () throws -> Void in
             _ = try MatrixEvaluator<Double>().matmul(xm, wm)
         }
         XCTAssertEqual(forward.matmuls, 1); XCTAssertEqual(forward.flops, 120)
         XCTAssertEqual(forward.byName["matmul"], 1)
-        let (_, both) = try AdjointCore.measure { () throws -> Void in
+        let (_, both) = try measureOperations { () throws -> Void in
             let tape = MatrixTape<Double>()
             let w = tape.variable(wm)
             let y = try tape.sum(tape.matmul(tape.constant(xm), w))

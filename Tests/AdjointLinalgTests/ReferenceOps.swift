@@ -89,20 +89,20 @@ enum OpCase: CustomStringConvertible {
     }
 
     /// The op through a matrix interpreter.
-    func matrix<I: MatrixInterpreter>(_ m: I, _ a: I.Value, _ b: I.Value?, aux: Aux, shape: Shape) throws -> I.Value
-    where I.Scalar == Double {
+    func matrix<I: MatrixInterpreter>(_ m: I, _ a: I.Value, _ b: I.Value?, aux: Aux, shape: Shape) throws -> I.Value {
         switch self {
         case .matmul: return try m.matmul(a, second(b))
         case .add: return try m.add(a, second(b))
         case .addBias: return try m.addBias(a, second(b))
-        case let .elementwise(op, p, n): return try m.activation(op, a, parameter: p, exponent: n)
+        case let .elementwise(op, p, n): return try m.activation(op, a, parameter: I.Scalar(p), exponent: n)
         case let .sum(r): return try m.sum(a, r)
         case let .mean(r): return try m.mean(a, r)
         case .softmax: return try m.softmax(a)
         case .logSoftmax: return try m.logSoftmax(a)
         case .logSumExp: return try m.logSumExp(a)
         case let .loss(op, p):
-            return try m.loss(op, a, target: Matrix(rows: shape.rows, cols: shape.cols, elements: aux.target), parameter: p)
+            return try m.loss(op, a, target: Matrix(rows: shape.rows, cols: shape.cols, elements: aux.target.map { I.Scalar($0) }),
+                              parameter: I.Scalar(p))
         case .softmaxCrossEntropy: return try m.softmaxCrossEntropy(a, labels: aux.labels)
         }
     }
