@@ -30,6 +30,10 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: deps
+	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body
+	@# after the body (or a class layout it touches) changed, which crashed or mis-measured the
+	@# benchmark. Touching our sources makes every module of ours recompile; dependencies stay cached.
+	find Sources -name '*.swift' -exec touch {} +
 	$(SWIFT) build -c release --product AdjointBench
 	$(SWIFT) build -c release --product jac
 	$(SWIFT) run -c release --skip-build AdjointBench

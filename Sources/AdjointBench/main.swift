@@ -2,3 +2,4 @@
 // ratios or medians measured in this one process, never compared against fixed times in tests.
 runCoreBenchmarks()
 runLinalgBenchmarks()
+runJacBenchmarks()

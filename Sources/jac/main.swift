@@ -1,1 +1,44 @@
-print("jac 0.1.0")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Adjoint
+import ArgumentParser
+
+// A custom entry point instead of `Jac.main()`: swift-argument-parser exits 64 on usage errors
+// and 0 when run without arguments, but our contract says 2 for every kind of invalid input.
+
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.isEmpty {
+    writeError("""
+        error: no command given
+        Usage: jac <subcommand> FORMULA --at POINT [options]
+          subcommands: jacobian, eval, hessian, check, sweep, complexity
+          See 'jac --help' for examples.
+        """)
+    exit(ExitStatus.invalidInput.rawValue)
+}
+
+do {
+    var command = try Jac.parseAsRoot(arguments)
+    try command.run()
+    fflush(nil)
+    exit(ExitStatus.success.rawValue)
+} catch let error as JacFailure {
+    fflush(nil)
+    writeError("error: " + error.message)
+    exit(error.status.rawValue)
+} catch {
+    if Jac.exitCode(for: error) == .success {
+        Jac.exit(withError: error)   // --help, --version: printed to stdout, status 0
+    }
+    if error is FormulaError || error is ADError {
+        let failure = JacFailure(classifying: error)
+        writeError("error: " + failure.message)
+        exit(failure.status.rawValue)
+    }
+    writeError(Jac.fullMessage(for: error))
+    exit(ExitStatus.invalidInput.rawValue)
+}

@@ -62,6 +62,15 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(d.kinks.map(\.op), [.relu])
     }
 
+    func testNestedCollectionsCountEveryEvent() {
+        let n = Diagnostics.storedEventLimit + 36
+        let (_, outer) = Diagnostics.collect {
+            _ = Diagnostics.collect { for _ in 0..<n { _ = relu(Dual<Double, Double>(0, tangent: 1)) } }
+        }
+        XCTAssertEqual(outer.kinkCount, n)
+        XCTAssertEqual(outer.kinks.count, Diagnostics.storedEventLimit)
+    }
+
     func testNonFiniteResultsNameTheOpThatProducedThem() {
         XCTAssertThrowsError(try gradient(of: { v in exp(v[0]) * 2 }, at: [1000.0])) { e in
             XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "exp", node: 1))

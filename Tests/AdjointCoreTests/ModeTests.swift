@@ -127,6 +127,29 @@ final class ModeTests: XCTestCase {
         XCTAssertEqual(try gradient(of: { x in x[0] * x[0] + x[0] }, at: [4.0]), [9])
     }
 
+    /// Tapes reuse pooled memory and keep their adjoint scratch zeroed between sweeps; no result
+    /// may depend on what an earlier tape or sweep left behind. Sizes and types alternate so a
+    /// large tape's buffers are reused by smaller ones and vice versa.
+    func testPooledTapeMemoryNeverLeaksEarlierAdjoints() throws {
+        func sumSquares<T: ADScalar>(_ x: [T]) -> T { x.reduce(0) { $0 + $1 * $1 } }   // ∇ = 2x
+        for (k, n) in [3, 500, 2, 5000, 1, 40].enumerated() {
+            let x = (0..<n).map { Double($0 % 7) - 3 + 0.25 * Double(k) }
+            XCTAssertEqual(try gradient(of: sumSquares, at: x), x.map { 2 * $0 })
+            let xf = x.prefix(3).map { Float($0) }
+            XCTAssertEqual(try gradient(of: sumSquares, at: Array(xf)), xf.map { 2 * $0 })
+            let rec = try record({ v in [v[0] * v[v.count - 1], v[0]] }, at: x)
+            for _ in 0..<2 {   // repeated sweeps of one tape
+                let last = x.count - 1
+                var expected = [Double](repeating: 0, count: x.count)
+                expected[0] += last == 0 ? 2 * x[0] : x[last]
+                if last > 0 { expected[last] += x[0] }
+                XCTAssertEqual(try rec.pullback([1, 0]), expected)
+                var e1 = [Double](repeating: 0, count: x.count); e1[0] = 1
+                XCTAssertEqual(try rec.pullback([0, 1]), e1)
+            }
+        }
+    }
+
     func testFloatRunsTheSameGenericCode() throws {
         func f<T: ADScalar>(_ x: [T]) -> T { log(x[0]) + x[0] * x[1] - sin(x[1]) }
         let g = try gradient(of: f, at: [Float(2), Float(5)])

@@ -72,8 +72,12 @@ public enum Diagnostics {
             Unmanaged<Collector>.fromOpaque(raw).release()
             if let parentRaw {
                 let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
-                for e in collector.diagnostics.errors { parent.add(error: e) }
-                for k in collector.diagnostics.kinks { parent.add(kink: k) }
+                let inner = collector.diagnostics
+                for e in inner.errors { parent.add(error: e) }
+                for k in inner.kinks { parent.add(kink: k) }
+                // Events past the inner store limit were counted but not kept; count them too.
+                parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
+                parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
             }
         }
         let result = try body()

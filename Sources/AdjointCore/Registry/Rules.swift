@@ -63,8 +63,10 @@ public enum Rules {
         return p
     }
 
+    /// ``partials(_:_:_:_:output:)`` without the mutation hook, for interpreters that test
+    /// ``Instrumentation/isActive`` once per sweep instead of once per op.
     @inlinable @inline(__always)
-    static func unmutatedPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+    public static func unmutatedPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
         switch op {
         case .input, .constant: return (0, 0)
         case .add: return (1, 1)

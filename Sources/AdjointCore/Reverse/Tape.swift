@@ -18,6 +18,8 @@ public final class Tape<V: ADScalar> {
     public static var defaultLimit: Int { 1 << 30 }
 
     @usableFromInline let storage: UnsafeMutablePointer<TapeStorage<V>>
+    /// Entries made by `variable(_:)`: the leaves whose adjoints a pullback reads and then clears.
+    @usableFromInline var inputIndices: [Int32] = []
 
     /// - Parameters:
     ///   - capacity: entries to reserve up front.
@@ -47,6 +49,7 @@ public final class Tape<V: ADScalar> {
     /// A new independent variable (an input of the function being differentiated).
     @inlinable public func variable(_ value: V) -> Reverse<V> {
         let i = storage.pointee.push(.input, -1, -1, value)
+        if i >= 0 { inputIndices.append(i) }
         return i < 0 ? Reverse(constant: value)
                      : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
     }
@@ -74,8 +77,15 @@ public final class Tape<V: ADScalar> {
     /// swept again with other cotangents (one sweep per Jacobian row).
     @inlinable public func pullback(from seeds: [(Reverse<V>, V)], to inputs: [Reverse<V>]) -> [V] {
         let adjoints = sweep(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil })
-        defer { adjoints.deinitialize(count: count) }
-        return inputs.map { owns($0) && $0.isVariable ? adjoints[Int($0.index)] : 0 }
+        let result = inputs.map { owns($0) && $0.isVariable ? adjoints[Int($0.index)] : 0 }
+        if TapeStorage<V>.hasZeroBitPattern {
+            // The sweep zeroed every adjoint it consumed; only the leaves' adjoints remain.
+            for i in inputIndices { adjoints[Int(i)] = 0 }
+            storage.pointee.adjointsZeroed = true
+        } else {
+            adjoints.deinitialize(count: count)
+        }
+        return result
     }
 
     /// The reverse sweep: one loop over the entries in reverse order, switching on the op.
@@ -84,31 +94,50 @@ public final class Tape<V: ADScalar> {
     @inlinable @usableFromInline func sweep(seeds: [(Int, V)]) -> UnsafeMutablePointer<V> {
         let n = storage.pointee.count
         let adj = storage.pointee.adjointBuffer()
-        adj.initialize(repeating: 0, count: n)
+        if TapeStorage<V>.hasZeroBitPattern {
+            if !storage.pointee.adjointsZeroed {
+                // Clear the whole buffer once; from then on the sweep keeps it clear.
+                adj.initialize(repeating: 0, count: storage.pointee.allocated)
+                storage.pointee.adjointsZeroed = true
+            }
+        } else {
+            adj.initialize(repeating: 0, count: n)
+        }
+        storage.pointee.adjointsZeroed = false  // until pullback has cleared the leaves again
         let s = storage.pointee
         for (i, u) in seeds { adj[i] = adj[i] + u }
+        // Decided once per sweep, not per entry; both bodies are specialised by inlining.
+        if Instrumentation.isActive { sweepEntries(s, adj, n, observed: true) } else { sweepEntries(s, adj, n, observed: false) }
+        return adj
+    }
+
+    @inlinable @inline(__always)
+    func sweepEntries(_ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _ n: Int, observed: Bool) {
         var i = n - 1
         while i >= 0 {
             let op = s.ops[i]
             switch op.arity {
-            case 0: break
+            case 0:
+                if op == .constant { adj[i] = 0 }  // inputs keep theirs until pullback reads them
             case 1:
                 let a = Int(s.lhs[i])
                 let x = s.values[a]
-                let (p, _) = Rules.partials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                Instrumentation.count(op)
-                adj[a] = adj[a] + p * adj[i]
+                var (p, _) = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
+                if observed { Instrumentation.countSlow(op); p = RuleMutations.apply(op, (p, 0)).0 }
+                let g = adj[i]
+                adj[i] = 0
+                adj[a] = adj[a] + p * g
             default:
                 let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
-                Instrumentation.count(op)
+                var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                if observed { Instrumentation.countSlow(op); (p, q) = RuleMutations.apply(op, (p, q)) }
                 let g = adj[i]
+                adj[i] = 0
                 adj[a] = adj[a] + p * g
                 adj[b] = adj[b] + q * g
             }
             i -= 1
         }
-        return adj
     }
 
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.

@@ -20,6 +20,8 @@ final class TapeBufferPool {
         var values: UnsafeMutableRawPointer
         /// Scratch for the reverse sweep's adjoints, same size as `values`; allocated on first sweep.
         var adjoints: UnsafeMutableRawPointer?
+        /// Whether every byte of `adjoints` is zero (see `TapeStorage.adjointsZeroed`).
+        var adjointsZeroed = false
         var capacity: Int
         var valueStride: Int
         func free() {

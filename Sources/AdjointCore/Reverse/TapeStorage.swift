@@ -15,6 +15,13 @@ struct TapeStorage<V: ADScalar> {
     /// Raw scratch for sweep adjoints (`allocated` entries of V), kept with the tape and pooled
     /// with it: a fresh multi-megabyte array per sweep cost its page faults every call.
     @usableFromInline var adjointScratch: UnsafeMutableRawPointer?
+    /// For Double and Float tapes: the whole adjoint scratch is zero bits. The sweep zeroes each
+    /// adjoint as it consumes it, so the next sweep (or the next tape reusing the buffer) can skip
+    /// clearing megabytes it would otherwise `memset` every call.
+    @usableFromInline var adjointsZeroed: Bool
+    /// Whether V's zero is all-zero bits and needs no deinitialization, so the zeroed-scratch
+    /// invariant can be kept (decided at compile time after specialization).
+    @usableFromInline static var hasZeroBitPattern: Bool { V.self == Double.self || V.self == Float.self }
     @usableFromInline var count: Int
     /// Usable entries: never more than `limit`, so the limit check is the growth check.
     @usableFromInline var capacity: Int
@@ -41,6 +48,7 @@ struct TapeStorage<V: ADScalar> {
         rhs = b.rhs.bindMemory(to: Int32.self, capacity: b.capacity)
         values = b.values.bindMemory(to: V.self, capacity: b.capacity)
         adjointScratch = b.adjoints
+        adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
         count = 0
         self.limit = Swift.min(limit, Int(Int32.max))
         allocated = b.capacity
@@ -52,7 +60,8 @@ struct TapeStorage<V: ADScalar> {
         values.deinitialize(count: count)
         TapeBufferPool.give(.init(ops: UnsafeMutableRawPointer(ops), lhs: UnsafeMutableRawPointer(lhs),
                                   rhs: UnsafeMutableRawPointer(rhs), values: UnsafeMutableRawPointer(values),
-                                  adjoints: adjointScratch, capacity: allocated, valueStride: MemoryLayout<V>.stride))
+                                  adjoints: adjointScratch, adjointsZeroed: adjointsZeroed && Self.hasZeroBitPattern,
+                                  capacity: allocated, valueStride: MemoryLayout<V>.stride))
     }
 
     /// Memory for `count` adjoints, reused across sweeps of this tape and across tapes.
@@ -60,6 +69,7 @@ struct TapeStorage<V: ADScalar> {
         if adjointScratch == nil {
             adjointScratch = .allocate(byteCount: allocated * Swift.max(MemoryLayout<V>.stride, 1),
                                        alignment: TapeBufferPool.valueAlignment)
+            adjointsZeroed = false
         }
         return adjointScratch.unsafelyUnwrapped.bindMemory(to: V.self, capacity: allocated)
     }
@@ -101,6 +111,7 @@ struct TapeStorage<V: ADScalar> {
         ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate()
         adjointScratch?.deallocate()
         adjointScratch = b.adjoints
+        adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
         ops = newOps; lhs = newLhs; rhs = newRhs; values = newValues
         allocated = b.capacity
         capacity = Swift.min(b.capacity, limit)

@@ -1,0 +1,87 @@
+// The lexer works on UTF-8 bytes: formulas are ASCII apart from stray characters, which are
+// reported, and byte offsets make a 1 MB formula cheap to scan.
+
+enum TokenKind: Equatable {
+    case number, identifier
+    case plus, minus, star, slash, caret
+    case leftParen, rightParen, comma, semicolon, equals
+    case end
+}
+
+struct Token {
+    let kind: TokenKind
+    /// Byte range in the source.
+    let start: Int
+    let end: Int
+}
+
+enum Lexer {
+    /// Splits `source` into tokens, ending with one `.end` token at `source.count`.
+    static func tokenize(_ source: [UInt8]) throws -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(source.count / 2 + 1)
+        var i = 0
+        let n = source.count
+        func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        func isIdentStart(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 }
+        while i < n {
+            let b = source[i]
+            switch b {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                i += 1
+                continue
+            default: break
+            }
+            let single: TokenKind?
+            switch b {
+            case UInt8(ascii: "+"): single = .plus
+            case UInt8(ascii: "-"): single = .minus
+            case UInt8(ascii: "*"): single = .star
+            case UInt8(ascii: "/"): single = .slash
+            case UInt8(ascii: "^"): single = .caret
+            case UInt8(ascii: "("): single = .leftParen
+            case UInt8(ascii: ")"): single = .rightParen
+            case UInt8(ascii: ","): single = .comma
+            case UInt8(ascii: ";"): single = .semicolon
+            case UInt8(ascii: "="): single = .equals
+            default: single = nil
+            }
+            if let single {
+                tokens.append(Token(kind: single, start: i, end: i + 1))
+                i += 1
+            } else if isDigit(b) || (b == UInt8(ascii: ".") && i + 1 < n && isDigit(source[i + 1])) {
+                let start = i
+                while i < n && isDigit(source[i]) { i += 1 }
+                if i < n && source[i] == UInt8(ascii: ".") {
+                    i += 1
+                    while i < n && isDigit(source[i]) { i += 1 }
+                }
+                if i < n && (source[i] == UInt8(ascii: "e") || source[i] == UInt8(ascii: "E")) {
+                    var j = i + 1
+                    if j < n && (source[j] == UInt8(ascii: "+") || source[j] == UInt8(ascii: "-")) { j += 1 }
+                    guard j < n && isDigit(source[j]) else {
+                        throw FormulaError(.syntax, "malformed number (exponent without digits)", at: start, in: source)
+                    }
+                    i = j
+                    while i < n && isDigit(source[i]) { i += 1 }
+                }
+                if i < n && (isIdentStart(source[i]) || source[i] == UInt8(ascii: ".")) {
+                    throw FormulaError(.syntax, "malformed number", at: start, in: source)
+                }
+                tokens.append(Token(kind: .number, start: start, end: i))
+            } else if isIdentStart(b) {
+                let start = i
+                while i < n && (isIdentStart(source[i]) || isDigit(source[i])) { i += 1 }
+                tokens.append(Token(kind: .identifier, start: start, end: i))
+            } else {
+                // Show the whole character, not one byte of its UTF-8 encoding.
+                var j = i + 1
+                while j < n && source[j] & 0xC0 == 0x80 { j += 1 }
+                let ch = String(decoding: source[i..<j], as: UTF8.self)
+                throw FormulaError(.syntax, "unexpected character '\(ch)'", at: i, in: source)
+            }
+        }
+        tokens.append(Token(kind: .end, start: n, end: n))
+        return tokens
+    }
+}

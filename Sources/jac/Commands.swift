@@ -1,0 +1,167 @@
+import Adjoint
+import ArgumentParser
+
+/// `jac jacobian`: value and Jacobian in one mode.
+struct JacobianCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jacobian",
+        abstract: "Value and Jacobian of a formula at a point.",
+        discussion: """
+        Rows of the Jacobian are outputs, columns are variables.
+
+        EXAMPLES
+          jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
+          jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
+              {"variables": ["r", "t"], "point": [2.0, 0.5], "value": [...], "jacobian": [[...], [...]], "mode": "reverse"}
+          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward --format csv
+          jac jacobian "x*y; x+y" --points grid.csv --format json     (JSON lines)
+        """)
+
+    @OptionGroup var options: FormulaOptions
+
+    @Option(help: ArgumentHelp("Mode: \(ModeTable.names.joined(separator: ", ")).", valueName: "mode"))
+    var mode = "reverse"
+
+    @Flag(help: "Add singular values, rank, condition number and (square) determinant.")
+    var analyze = false
+
+    func validate() throws {
+        guard ModeTable.engine(named: mode) != nil else {
+            throw ValidationError("unknown mode '\(mode)' (modes: \(ModeTable.names.joined(separator: ", ")))")
+        }
+    }
+
+    func run() throws {
+        let formula = try options.loadFormula()
+        guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
+        if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
+        if analyze && jacobianAnalyzer == nil { throw JacFailure.notAvailable("--analyze") }
+        try runPoints(options, formula) { point in
+            let r = try engine.jacobian(of: formula, at: point)
+            let analysis = analyze ? try jacobianAnalyzer?(r.jacobian.map { $0.map(\.approximate) }) : nil
+            return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+        }
+    }
+}
+
+func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: JacobianAnalysis?) -> Report {
+    let names = f.outputNames
+    let columns = f.variables.map { "d/d\($0)" }
+    var jsonPairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(r.point)),
+                     ("value", jsonArray(r.value)), ("jacobian", jsonMatrix(r.jacobian)), ("mode", json(mode))]
+    var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
+    table += renderTable([["output", "value"] + columns]
+                         + names.indices.map { i in [names[i], format(r.value[i])] + r.jacobian[i].map(format) })
+    if let a = analysis {
+        var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
+                     ("condition_number", format(a.conditionNumber))]
+        if let d = a.determinant { pairs.append(("determinant", format(d))) }
+        jsonPairs.append(("analysis", jsonObject(pairs)))
+        table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ")
+        table += "\nrank              \(a.rank)"
+        table += "\ncondition number  " + format(a.conditionNumber)
+        if let d = a.determinant { table += "\ndeterminant       " + format(d) }
+    }
+    let csvText = ([["output", "value"] + columns] + names.indices.map { i in
+        [names[i], format(r.value[i])] + r.jacobian[i].map(format)
+    }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+    var header = f.variables + names
+    var row = r.point.map(format) + r.value.map(format)
+    for i in names.indices {
+        header += f.variables.map { "d\(names[i])/d\($0)" }
+        row += r.jacobian[i].map(format)
+    }
+    return Report(table: table, json: jsonObject(jsonPairs), csv: csvText, flatHeader: header, flatRow: row,
+                  notes: kinkNotes(r.kinks))
+}
+
+/// `jac eval`: the value only.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Value of a formula at a point (with the registry's domain checks).",
+        discussion: """
+        EXAMPLES
+          jac eval "sqrt(x^2 + y^2)" --at x=3,y=4          (5.0)
+          jac eval "f(a, b) = a/b; a*b" --at 1,4 --format json
+          jac eval "log(x)" --at x=-1                       (status 3: domain error in log)
+        """)
+
+    @OptionGroup var options: FormulaOptions
+
+    func run() throws {
+        let formula = try options.loadFormula()
+        try runPoints(options, formula) { point in
+            let v = try value(of: formula, at: point.doubles)
+            let names = formula.outputNames
+            let pointCells = point.doubles.map(Cell.double)
+            let json = jsonObject([("variables", jsonArray(formula.variables.map(json))),
+                                   ("point", jsonArray(pointCells)), ("value", jsonArray(v))])
+            let table = "at \(describePoint(formula.variables, pointCells))\n"
+                + renderTable([["output", "value"]] + names.indices.map { [names[$0], format(v[$0])] })
+            let csvText = (["output,value"] + names.indices.map { csv(names[$0]) + "," + format(v[$0]) })
+                .joined(separator: "\n")
+            return Report(table: table, json: json, csv: csvText, flatHeader: formula.variables + names,
+                          flatRow: point.doubles.map(format) + v.map(format))
+        }
+    }
+}
+
+/// `jac hessian`: value, gradient and Hessian of a scalar formula.
+struct HessianCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hessian",
+        abstract: "Value, gradient and Hessian of a scalar formula (forward-over-reverse).",
+        discussion: """
+        EXAMPLES
+          jac hessian "x^2*y + exp(y)" --at x=1,y=0
+              gradient [0.0, 2.0]; Hessian [[0.0, 2.0], [2.0, 1.0]]
+          jac hessian "f(x, y) = x*y^3" --at 2,1 --format json
+        """)
+
+    @OptionGroup var options: FormulaOptions
+
+    func run() throws {
+        let formula = try options.loadFormula()
+        guard formula.outputs.count == 1 else {
+            throw JacFailure.invalid("hessian needs a scalar formula (1 output), this one has \(formula.outputs.count)")
+        }
+        try runPoints(options, formula) { point in
+            let x = point.doubles
+            let first = try jacobian(of: formula, at: x, mode: .reverse)
+            let h = try hessian(of: formula, at: x)
+            let name = formula.outputNames[0]
+            let v = first.value[0], g = first.jacobian[0]
+            let columns = formula.variables.map { "d/d\($0)" }
+            let pointCells = x.map(Cell.double)
+            let json = jsonObject([("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
+                                   ("value", format(v)), ("gradient", jsonArray(g)),
+                                   ("hessian", jsonArray(h.map { jsonArray($0) }))])
+            var table = "at \(describePoint(formula.variables, pointCells))\n"
+            table += "value  " + format(v) + "\n\n"
+            // Row i, column j of the matrix part is ∂²f/∂xᵢ∂xⱼ; the gradient column is ∂f/∂xᵢ.
+            let rows = [["", "gradient"] + columns] + formula.variables.indices.map { i in
+                [columns[i], format(g[i])] + h[i].map(format)
+            }
+            table += renderTable(rows)
+            let csvText = rows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+            var header = formula.variables + [name] + formula.variables.map { "d\(name)/d\($0)" }
+            var row = x.map(format) + [format(v)] + g.map(format)
+            for i in formula.variables.indices {
+                for j in formula.variables.indices {
+                    header.append("d2\(name)/d\(formula.variables[i])d\(formula.variables[j])")
+                    row.append(format(h[i][j]))
+                }
+            }
+            return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
+                          notes: kinkNotes(first.diagnostics.kinks))
+        }
+    }
+}
+
+/// One note per kink touched: the derivative printed is the registry's convention there.
+func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
+    kinks.map { k in
+        "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+    }
+}

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Adjoint
+
+/// Writes to file descriptor 2 directly: Swift 6 rejects the C global `stderr` as shared
+/// mutable state, and an unbuffered write keeps messages ordered with the progress bar.
+func writeError(_ text: String, newline: Bool = true) {
+    var bytes = Array(text.utf8)
+    if newline && bytes.last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        if n <= 0 { break }
+        offset += n
+    }
+}
+
+/// The exit statuses of `jac`, a contract scripts depend on.
+enum ExitStatus: Int32 {
+    case success = 0
+    /// `check`: some mode disagrees with the reference beyond its tolerance.
+    case modesDisagree = 1
+    /// Usage, syntax, unknown function or variable, bad point, a mode that cannot run the formula.
+    case invalidInput = 2
+    /// Domain error, division by zero, non-finite result.
+    case evaluationFailure = 3
+}
+
+/// An error `jac` reports itself: one readable message (possibly a short block) and a status.
+struct JacFailure: Error {
+    let status: ExitStatus
+    let message: String
+
+    init(_ status: ExitStatus, _ message: String) {
+        self.status = status; self.message = message
+    }
+
+    static func invalid(_ message: String) -> JacFailure { JacFailure(.invalidInput, message) }
+
+    /// A mode or feature whose module has not been wired into this build.
+    static func notAvailable(_ what: String) -> JacFailure {
+        JacFailure(.invalidInput, "\(what) is not available in this build yet")
+    }
+
+    /// Classifies any error thrown while running a command.
+    init(classifying error: Error) {
+        switch error {
+        case let f as JacFailure:
+            self = f
+        case let f as FormulaError:
+            self.init(.invalidInput, f.rendered)
+        case let e as ADError:
+            switch e {
+            case .domain, .nonFinite, .unsupported, .limitExceeded, .foreignVariable:
+                self.init(.evaluationFailure, "evaluation failed: \(e)")
+            case .dimensionMismatch, .invalidArgument:
+                self.init(.invalidInput, "\(e)")
+            }
+        default:
+            self.init(.evaluationFailure, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Adjoint
+
+/// One coordinate of a point: the Double every floating mode uses, and the text as written
+/// (`"1/3"`, `"0.1"`) so exact mode can build the rational the user meant.
+struct PointValue: Equatable {
+    let double: Double
+    let text: String
+
+    /// Parses `3`, `-2.5`, `1e-3`, or a fraction `p/q` of two such numbers.
+    static func parse(_ raw: String) -> PointValue? {
+        let s = raw.trimmingSpaces()
+        guard !s.isEmpty else { return nil }
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1:
+            guard let v = number(String(parts[0])) else { return nil }
+            return PointValue(double: v, text: s)
+        case 2:
+            guard let p = number(String(parts[0]).trimmingSpaces()),
+                  let q = number(String(parts[1]).trimmingSpaces()), q != 0 else { return nil }
+            let v = p / q
+            guard v.isFinite else { return nil }
+            return PointValue(double: v, text: s.filter { $0 != " " })
+        default:
+            return nil
+        }
+    }
+
+    /// A finite decimal number; rejects Swift's extras like "nan", "inf" and hexadecimal.
+    private static func number(_ s: String) -> Double? {
+        guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 101 || $0 == 69 }),
+              let v = Double(s.hasPrefix(".") ? "0" + s : s), v.isFinite else { return nil }
+        return v
+    }
+}
+
+/// A point in the formula's variable order.
+struct Point {
+    let values: [PointValue]
+    var doubles: [Double] { values.map(\.double) }
+
+    /// Parses `--at`: `x=1,y=2` (any order, every variable once) or `1,2` (variable order).
+    static func parse(_ spec: String, variables: [String], option: String = "--at") throws -> Point {
+        let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        let named = items.filter { $0.contains("=") }
+        if items == [""] && variables.isEmpty { return Point(values: []) }
+        if named.isEmpty {
+            guard items.count == variables.count else {
+                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has \(variables.count) variable\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
+            }
+            return Point(values: try zip(items, variables).map { item, name in
+                guard let v = PointValue.parse(item) else {
+                    throw JacFailure.invalid("malformed value '\(item)' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)")
+                }
+                return v
+            })
+        }
+        guard named.count == items.count else {
+            throw JacFailure.invalid("\(option) mixes name=value and bare values: write all as name=value, or all bare in variable order")
+        }
+        var found: [String: PointValue] = [:]
+        for item in items {
+            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = String(pair[0]).trimmingSpaces()
+            let raw = pair.count > 1 ? String(pair[1]) : ""
+            guard variables.contains(name) else {
+                throw JacFailure.invalid("\(option) names '\(name)', which is not a variable (variables: \(variables.joined(separator: ", ")))")
+            }
+            guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
+            guard let v = PointValue.parse(raw) else {
+                throw JacFailure.invalid("malformed value '\(raw.trimmingSpaces())' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)")
+            }
+            found[name] = v
+        }
+        return Point(values: try variables.map { name in
+            guard let v = found[name] else { throw JacFailure.invalid("missing value for \(name) in \(option)") }
+            return v
+        })
+    }
+}
+
+/// Reads points from a CSV file whose header row names the variables (any order).
+func readPoints(path: String, variables: [String]) throws -> [Point] {
+    let text = try readText(path: path, what: "points file")
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    while let last = lines.last, last.isEmpty { lines.removeLast() }
+    guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
+    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    for name in header where !variables.contains(name) {
+        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (variables: \(variables.joined(separator: ", ")))")
+    }
+    for v in variables where !header.contains(v) {
+        throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")
+    }
+    var points: [Point] = []
+    for (k, line) in lines.enumerated().dropFirst() where !line.isEmpty {
+        let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard cells.count == header.count else {
+            throw JacFailure.invalid("points file '\(path)' line \(k + 1): \(cells.count) values for \(header.count) columns")
+        }
+        let spec = zip(header, cells).map { "\($0)=\($1)" }.joined(separator: ",")
+        points.append(try Point.parse(spec, variables: variables, option: "points file '\(path)' line \(k + 1)"))
+    }
+    return points
+}
+
+/// Reads a whole file, or standard input for "-", without Foundation (start-up time matters).
+func readText(path: String, what: String) throws -> String {
+    let file: UnsafeMutablePointer<FILE>?
+    if path == "-" {
+        file = fdopen(0, "rb")
+    } else {
+        file = fopen(path, "rb")
+    }
+    guard let file else {
+        throw JacFailure.invalid("cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+        if n < buffer.count { break }
+    }
+    if ferror(file) != 0 {
+        throw JacFailure.invalid("cannot read \(what) '\(path)': read error")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Adjoint
+import ArgumentParser
+
+/// The root command: only a dispatcher with the overview and examples.
+struct Jac: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jac",
+        abstract: "Values, Jacobians and Hessians of formulas, computed and cross-checked several ways.",
+        discussion: """
+        EXAMPLES
+          jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
+              value 11.652071455223084, Jacobian row [5.5, 1.7163378145367738]
+          jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
+          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward --format csv
+          jac eval "sqrt(x^2 + y^2)" --at x=3,y=4
+          jac hessian "x^2*y + exp(y)" --at x=1,y=0
+          jac check "relu(x) + x^2" --at x=0.5
+          jac jacobian "x*y" --points grid.csv --format csv
+          echo "sin(x)*y" | jac eval - --at 1,2
+          jac eval --at x=2 -- "-x^2"        (a formula starting with '-' goes after --)
+
+        FORMULA LANGUAGE
+          + - * / ^ with the usual precedence; ^ is right-associative; unary minus binds
+          looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer literal n
+          (x^3, x^-2, x^(-2)) is the registry's integer power; any other exponent is pow.
+          Functions: exp log sqrt sin cos tan atan sinh cosh tanh erf expm1 log1p square
+          sigmoid softplus relu leaky_relu elu swish gelu abs max min pow hypot;
+          leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a
+          variable declared with that name wins). Numbers: 2, 0.5, .5, 1e-3.
+          Several outputs are separated by ';'. A header f(x, y) = ... fixes the variable
+          order; else --vars, else order of first appearance.
+
+        EXIT STATUS
+          0 success, 1 modes disagree (check), 2 invalid input (usage, syntax, unknown
+          function or variable, bad point, mode not applicable), 3 evaluation failure
+          (domain error, division by zero, non-finite result).
+        """,
+        version: "0.1.0",
+        subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,
+                      SweepCommand.self, ComplexityCommand.self]
+    )
+}
+
+/// Options every formula command shares: where the formula and the point come from, and the format.
+struct FormulaOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("The formula, or '-' to read it from standard input.",
+                                 valueName: "formula"))
+    var formula: String?
+
+    @Option(help: ArgumentHelp("Read the formula from a file ('-' for standard input).", valueName: "file"))
+    var file: String?
+
+    @Option(help: ArgumentHelp("Variable order, comma-separated (overrides the header).", valueName: "x,y,..."))
+    var vars: String?
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The point: x=1,y=2 or 1,2 in variable order; values may be fractions like 1/3.",
+                               valueName: "point"))
+    var at: String?
+
+    @Option(help: ArgumentHelp("CSV file of points, header row = variable names; one output row per point.",
+                               valueName: "file.csv"))
+    var points: String?
+
+    @Option(help: "Output format: table, json or csv (with --points: csv or JSON lines).")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if formula != nil && file != nil {
+            throw ValidationError("give the formula either as an argument or with --file, not both")
+        }
+        if formula == nil && file == nil {
+            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
+        }
+        if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
+        if at == nil && points == nil { throw ValidationError("missing point: give --at x=1,y=2 (or --points FILE.csv)") }
+    }
+
+    /// Reads and parses the formula (status 2 with a caret message on any problem).
+    func loadFormula() throws -> Formula {
+        let source: String
+        if let file {
+            source = try readText(path: file, what: "formula file")
+        } else if formula == "-" {
+            source = try readText(path: "-", what: "formula from standard input")
+        } else {
+            source = formula ?? ""
+        }
+        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+        do {
+            return try Formula(parsing: source, variables: declared)
+        } catch let e as FormulaError {
+            throw JacFailure.invalid(e.rendered)
+        }
+    }
+
+    /// The point of `--at`, or the points of `--points`.
+    func loadPoints(for formula: Formula) throws -> [Point] {
+        if let points { return try readPoints(path: points, variables: formula.variables) }
+        return [try Point.parse(at ?? "", variables: formula.variables)]
+    }
+}
+
+/// Runs `body` at each point and prints the reports: one report in the chosen format for `--at`,
+/// one CSV row or JSON line per point for `--points`. The exit status is the worst point's.
+func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) throws -> Report) throws {
+    let points = try options.loadPoints(for: formula)
+    var worst = ExitStatus.success
+    var firstProblem: String?
+    if options.points == nil, let point = points.first {
+        let r = try body(point)
+        switch options.format {
+        case .table: print(r.table)
+        case .json: print(r.json)
+        case .csv: print(r.csv)
+        }
+        fflush(nil)   // keep stdout before stderr when both go to one terminal
+        for note in r.notes { writeError("note: " + note) }
+        if r.status != .success { throw JacFailure(r.status, r.problem ?? "failed") }
+        return
+    }
+    var progress = Progress(total: points.count)
+    var pointsWithNotes = 0
+    for (k, point) in points.enumerated() {
+        let r: Report
+        do {
+            r = try body(point)
+        } catch {
+            progress.finish()
+            let f = JacFailure(classifying: error)
+            let at = describePoint(formula.variables, point.values.map { .exact($0.text) })
+            throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
+        }
+        if k == 0 && options.format != .json { print(r.flatHeader.map(csv).joined(separator: ",")) }
+        print(options.format == .json ? r.json : r.flatRow.map(csv).joined(separator: ","))
+        if r.status.rawValue > worst.rawValue {
+            worst = r.status
+            firstProblem = "at point \(k + 1): " + (r.problem ?? "failed")
+        }
+        if !r.notes.isEmpty { pointsWithNotes += 1 }
+        progress.update(k + 1)
+    }
+    progress.finish()
+    if pointsWithNotes > 0 {
+        fflush(nil)
+        writeError("note: \(pointsWithNotes) of \(points.count) points touched a kink; the registry's convention was used there")
+    }
+    if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
+}

@@ -1,0 +1,103 @@
+import Adjoint
+import ArgumentParser
+
+/// `--format`.
+enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
+    case table, json, csv
+}
+
+/// Doubles print with Swift's shortest round-tripping form (1.716337814536774), valid in JSON
+/// because non-finite results are errors before anything is printed.
+func format(_ d: Double) -> String { "\(d)" }
+
+func format(_ c: Cell) -> String {
+    switch c {
+    case .double(let d): return format(d)
+    case .exact(let s): return s
+    }
+}
+
+func json(_ c: Cell) -> String {
+    switch c {
+    case .double(let d): return format(d)
+    case .exact(let s): return json(s)
+    }
+}
+
+func json(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let hex = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+func jsonArray(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
+func jsonArray(_ cells: [Cell]) -> String { jsonArray(cells.map(json)) }
+func jsonArray(_ ds: [Double]) -> String { jsonArray(ds.map(format)) }
+func jsonMatrix(_ m: [[Cell]]) -> String { jsonArray(m.map(jsonArray)) }
+
+/// A JSON object with keys in the order given (scripts and golden tests see a stable text).
+func jsonObject(_ pairs: [(String, String)]) -> String {
+    "{" + pairs.map { json($0.0) + ": " + $0.1 }.joined(separator: ", ") + "}"
+}
+
+/// CSV field: quoted only when needed.
+func csv(_ s: String) -> String {
+    s.contains(",") || s.contains("\"") ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
+}
+
+/// Left-aligned columns separated by two spaces.
+func renderTable(_ rows: [[String]]) -> String {
+    guard let width = rows.map(\.count).max() else { return "" }
+    var widths = [Int](repeating: 0, count: width)
+    for r in rows { for (k, c) in r.enumerated() { widths[k] = Swift.max(widths[k], c.count) } }
+    return rows.map { r in
+        r.enumerated().map { k, c in
+            k == r.count - 1 ? c : c + String(repeating: " ", count: widths[k] - c.count)
+        }.joined(separator: "  ")
+    }.joined(separator: "\n")
+}
+
+/// `x1 = 2.0, x2 = 5.0`.
+func describePoint(_ variables: [String], _ point: [Cell]) -> String {
+    if variables.isEmpty { return "(no variables)" }
+    return zip(variables, point).map { "\($0) = \(format($1))" }.joined(separator: ", ")
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}
+
+/// What one command produced at one point, in every format. With `--points`, CSV uses the flat
+/// header/row (one row per point) and JSON prints ``json`` once per line.
+struct Report {
+    var table: String
+    var json: String
+    var csv: String
+    var flatHeader: [String]
+    var flatRow: [String]
+    /// Exit status of this point (check: 1 when modes disagree).
+    var status: ExitStatus = .success
+    /// The one-line reason when ``status`` is not success (printed to stderr).
+    var problem: String?
+    /// Remarks for stderr that do not change the status (kinks where a convention was used).
+    var notes: [String] = []
+}

@@ -1,0 +1,118 @@
+import Foundation
+import XCTest
+
+/// The exit-status contract: 0 success, 1 modes disagree, 2 invalid input, 3 evaluation failure,
+/// each with its message on stderr and nothing on stdout.
+final class ExitStatusTests: XCTestCase {
+    func assertStatus(_ args: [String], _ status: Int32, stderr expected: String,
+                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try JacRunner.run(args, file: file, line: line)
+        XCTAssertEqual(r.status, status, "jac \(args): \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stderr, expected, file: file, line: line)
+        XCTAssertEqual(r.stdout, "", file: file, line: line)
+    }
+
+    func assertStatus(_ args: [String], _ status: Int32, stderrContains expected: String,
+                      file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try JacRunner.run(args, file: file, line: line)
+        XCTAssertEqual(r.status, status, "jac \(args): \(r.stderr)", file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(expected), "stderr was: \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stdout, "", file: file, line: line)
+    }
+
+    // MARK: 0
+
+    func testHelpAndVersionSucceed() throws {
+        let help = try JacRunner.run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("EXAMPLES"))
+        XCTAssertTrue(help.stdout.contains("jac jacobian \"log(x1) + x1*x2 - sin(x2)\" --at x1=2,x2=5"))
+        for sub in ["jacobian", "eval", "hessian", "check", "sweep", "complexity"] {
+            let r = try JacRunner.run([sub, "--help"])
+            XCTAssertEqual(r.status, 0, sub)
+            XCTAssertTrue(r.stdout.contains("EXAMPLES"), "\(sub) --help has no worked examples")
+        }
+        let version = try JacRunner.run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, "0.1.0\n")
+    }
+
+    // MARK: 2, usage
+
+    func testNoArgumentsIsStatusTwo() throws {
+        try assertStatus([], 2, stderrContains: "error: no command given")
+    }
+
+    func testUnknownOptionAndSubcommandAreStatusTwo() throws {
+        try assertStatus(["--bogus"], 2, stderrContains: "Unknown option '--bogus'")
+        try assertStatus(["frobnicate"], 2, stderrContains: "frobnicate")
+        try assertStatus(["jacobian", "x", "--at", "1", "--bogus"], 2, stderrContains: "Unknown option '--bogus'")
+        try assertStatus(["jacobian", "x", "--at", "1", "--mode", "sideways"], 2,
+                         stderrContains: "unknown mode 'sideways' (modes: reverse, forward, central, richardson, complex-step, exact)")
+        try assertStatus(["jacobian", "x"], 2, stderrContains: "missing point: give --at x=1,y=2")
+        try assertStatus(["jacobian", "--at", "1"], 2, stderrContains: "missing formula")
+    }
+
+    // MARK: 2, formula
+
+    func testSyntaxErrorShowsCaret() throws {
+        try assertStatus(["eval", "sin(x + y*2", "--at", "1,2"], 2, stderr: """
+            error: expected ')' at column 12 (to close the '(' at column 4)
+              sin(x + y*2
+                         ^
+
+            """)
+    }
+
+    func testUnknownFunction() throws {
+        try assertStatus(["jacobian", "x + sinn(x)", "--at", "1"], 2, stderr: """
+            error: unknown function 'sinn' at column 5
+              x + sinn(x)
+                  ^
+
+            """)
+    }
+
+    func testUnknownVariable() throws {
+        try assertStatus(["jacobian", "x*y", "--vars", "x", "--at", "1"], 2,
+                         stderrContains: "error: unknown variable 'y' at column 3 (variables: x)")
+    }
+
+    func testExactForANonRationalFormula() throws {
+        try assertStatus(["jacobian", "sin(x) + x^2", "--at", "1", "--mode", "exact"], 2,
+                         stderr: "error: exact mode is not available: uses sin\n")
+    }
+
+    // MARK: 2, point
+
+    func testMalformedAndMissingPointValues() throws {
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=abc"], 2, stderr:
+            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)\n")
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=1/0"], 2, stderrContains: "malformed value '1/0' for y")
+        try assertStatus(["eval", "x*y", "--at", "x=1"], 2, stderr: "error: missing value for y in --at\n")
+        try assertStatus(["eval", "x*y", "--at", "1"], 2,
+                         stderr: "error: --at has 1 value but the formula has 2 variables (x, y)\n")
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=2,z=3"], 2,
+                         stderr: "error: --at names 'z', which is not a variable (variables: x, y)\n")
+        try assertStatus(["eval", "x", "--at", "nan"], 2, stderrContains: "malformed value 'nan' for x")
+    }
+
+    func testMissingFormulaFile() throws {
+        try assertStatus(["eval", "--file", "/nonexistent/formula.txt", "--at", "1"], 2,
+                         stderr: "error: cannot read formula file '/nonexistent/formula.txt': No such file or directory\n")
+    }
+
+    // MARK: 3
+
+    func testDomainErrorsNameTheOp() throws {
+        try assertStatus(["eval", "log(x)", "--at", "x=-1"], 3, stderrContains: "error: evaluation failed: domain error in log")
+        try assertStatus(["jacobian", "sqrt(x)", "--at", "x=-4", "--mode", "forward"], 3,
+                         stderrContains: "domain error in sqrt")
+        try assertStatus(["jacobian", "1/x", "--at", "x=0"], 3, stderrContains: "division by zero")
+    }
+
+    func testNonFiniteResult() throws {
+        // e^1000 overflows Double (max ≈ 1.8e308 < e^710).
+        try assertStatus(["jacobian", "exp(x)", "--at", "1000"], 3, stderrContains: "error: evaluation failed: non-finite")
+    }
+}
