@@ -3,3 +3,4 @@
 runCoreBenchmarks()
 runLinalgBenchmarks()
 runJacBenchmarks()
+runComplexityBenchmarks()
