@@ -191,8 +191,9 @@ extension ComplexitySweepResult {
         }
         // Legend, with each method's fitted exponent.
         let lx = left + plotW + 20
-        s += "<g id=\"legend\">\n<rect x=\"\(n(lx - 8))\" y=\"\(n(top))\" width=\"\(n(right - 20))\" height=\"\(n(Double(series.count) * 22 + 34))\" fill=\"white\" stroke=\"#999999\"/>\n"
-        s += "<text x=\"\(n(lx))\" y=\"\(n(top + 18))\" font-weight=\"bold\">method (exponent)</text>\n"
+        s += "<g id=\"legend\">\n<rect x=\"\(n(lx - 8))\" y=\"\(n(top))\" width=\"\(n(right - 20))\" height=\"\(n(Double(series.count) * 22 + 56))\" fill=\"white\" stroke=\"#999999\"/>\n"
+        let sizeSymbol = kind == .depth ? "L" : "m"
+        s += "<text x=\"\(n(lx))\" y=\"\(n(top + 18))\" font-weight=\"bold\">method (slope, \(sizeSymbol) ≥ \(fitFrom.map(String.init) ?? "?"))</text>\n"
         let e = exponents
         for (i, (m, _)) in series.enumerated() {
             let y = top + 38 + Double(i) * 22
@@ -201,6 +202,8 @@ extension ComplexitySweepResult {
             s += style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
             s += "/>\n<text x=\"\(n(lx + 34))\" y=\"\(n(y))\">\(m.label) (\(e[m].map { fixedDigits($0, 2) } ?? "-"))</text>\n"
         }
+        let fdLine = "finite diff. vs |W|: " + (finiteDifferencesExponentVsParameters.map { fixedDigits($0, 2) } ?? "-")
+        s += "<text x=\"\(n(lx))\" y=\"\(n(top + 38 + Double(series.count) * 22))\" font-size=\"11\">\(fdLine)</text>\n"
         s += "</g>\n</svg>\n"
         return s
     }
@@ -211,6 +214,38 @@ extension ComplexitySweepResult {
         case .backprop: return ("#1f77b4", nil)
         case .naive: return ("#ff7f0e", nil)
         case .finiteDifferences: return ("#d62728", nil)
+        }
+    }
+}
+
+/// The output formats of a sweep, by the names the CLI's `--format` takes.
+///
+/// ```swift
+/// let text = result.render(ComplexityOutputFormat(rawValue: "json") ?? .table)
+/// ```
+public enum ComplexityOutputFormat: String, Sendable, CaseIterable {
+    /// ``ComplexitySweepResult/toTable()``.
+    case table
+    /// ``ComplexitySweepResult/toJSON()``.
+    case json
+    /// ``ComplexitySweepResult/toCSV()``.
+    case csv
+    /// ``ComplexitySweepResult/toSVG()``.
+    case svg
+}
+
+extension ComplexitySweepResult {
+    /// The sweep in `format`.
+    ///
+    /// ```swift
+    /// print(try ComplexitySweep.run(kind: .depth).render(.json))
+    /// ```
+    public func render(_ format: ComplexityOutputFormat) -> String {
+        switch format {
+        case .table: return toTable()
+        case .json: return toJSON()
+        case .csv: return toCSV()
+        case .svg: return toSVG()
         }
     }
 }
