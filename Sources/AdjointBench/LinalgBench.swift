@@ -104,6 +104,8 @@ func runLinalgBenchmarks() {
         emit("mlp_gradient_ms_depth16", t16, "ms")
         emit("mlp_gradient_depth8_over_depth4", r8over4, "ratio")
         emit("mlp_gradient_depth16_over_depth8", r16over8, "ratio")
+        let d32 = try mlpTask(Double.self, batch: 64, width: 256, depth: 32)
+        emit("mlp_gradient_depth32_over_depth16", try paired(runs: 15, d16.gradient, d32.gradient).ratio, "ratio")
 
         // Matrix path against the scalar tape on a small MLP.
         let (batch, width, depth) = (8, 32, 4)

@@ -59,9 +59,15 @@ public enum ElementwiseLoss: Sendable, Hashable {
 // Every scalar derivative used here comes from `Rules.partials`; the only formulas written here
 // are the matrix-level chain rules (sums, broadcasts, softmax rows) and the losses.
 extension LinalgScalar {
-    public static func kernelMap(_ op: Op, exponent: Int, parameter: Self,
+    public static func kernelMap(_ op: Op, exponent: Int, parameter: Self, node: Int?,
                                  _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int {
         var firstBad = -1
+        if Rules.needsChecks(op) {
+            // A separate pass, so the common smooth ops (tanh, sigmoid, …) keep a check-free loop.
+            for i in 0..<x.count where Rules.isKink(op, x[i], parameter) {
+                Diagnostics.reportKink(op, node: node, inputs: [x[i].approximateDouble])
+            }
+        }
         for i in 0..<x.count {
             let v = Rules.primal(op, x[i], parameter, exponent)
             z[i] = v

@@ -25,8 +25,9 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     // Kernels: see Kernels.swift for the single implementation of each.
 
     /// z[i] = op(x[i]) through `Rules.primal`; returns the first i whose z[i] is NaN or
-    /// infinite, or −1.
-    static func kernelMap(_ op: Op, exponent: Int, parameter: Self,
+    /// infinite, or −1. Elements at a kink of op (relu at 0, …) are reported to ``Diagnostics``
+    /// with `node`, as the scalar modes report theirs.
+    static func kernelMap(_ op: Op, exponent: Int, parameter: Self, node: Int?,
                           _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int
     /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z.
     static func kernelChain(_ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,

@@ -118,12 +118,13 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     }
 
     /// op(A)·op(B) with the shape check; internal entry used by the tape and the dual as well.
-    static func product(_ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool) throws -> Matrix {
+    static func product(_ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool,
+                        pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix {
         let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
         let (k2, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
         try requireEqual("inner dimension of a matrix product (\(m)×\(k) · \(k2)×\(n))", k, k2)
         _ = try elementCount(m, n)
-        var c = Matrix(uncheckedRows: m, cols: n)
+        var c = pool?.matrix(m, n) ?? Matrix(uncheckedRows: m, cols: n)
         gemm(into: &c, a, ta, b, tb, beta: 0)
         return c
     }
@@ -240,12 +241,12 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// op applied to every element; the index of the first non-finite output, if any, is
     /// returned so callers can name the op and the input that caused it.
-    func apply(_ x: Matrix<Scalar>) -> (value: Matrix<Scalar>, firstNonFinite: Int?) {
-        var z = Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
+    func apply(_ x: Matrix<Scalar>, node: Int? = nil, pool: MatrixBufferPool<Scalar>? = nil) -> (value: Matrix<Scalar>, firstNonFinite: Int?) {
+        var z = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
         MatrixCounters.record(op.info.name, flops: x.count)
         let bad = x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeMutableBufferPointer { pz in
-                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, px, into: pz)
+                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, node: node, px, into: pz)
             }
         }
         return (z, bad < 0 ? nil : bad)
@@ -253,8 +254,8 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// Applies the op and turns a non-finite result into a typed error naming the op, the
     /// element and, when the registry knows one, the domain violation.
-    func applyChecked(_ x: Matrix<Scalar>, node: Int?) throws -> Matrix<Scalar> {
-        let (z, bad) = apply(x)
+    func applyChecked(_ x: Matrix<Scalar>, node: Int?, pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix<Scalar> {
+        let (z, bad) = apply(x, node: node, pool: pool)
         if let i = bad {
             let xi = x.elements[i]
             let at = "element (\(i / Swift.max(1, x.cols)), \(i % Swift.max(1, x.cols)))"
@@ -284,8 +285,9 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     }
 
     /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).
-    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String) -> Matrix<Scalar> {
-        var d = Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
+    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String,
+               pool: MatrixBufferPool<Scalar>? = nil) -> Matrix<Scalar> {
+        var d = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
         MatrixCounters.record(op.info.name + suffix, flops: x.count)
         x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeBufferPointer { pz in

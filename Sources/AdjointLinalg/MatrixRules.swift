@@ -12,19 +12,20 @@ enum MatrixRules {
     /// The op's value and what its derivative rules need saved besides inputs and value
     /// (the row softmax for the log-softmax family and cross-entropy).
     static func primal<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?,
-                                        _ attr: MatrixAttributes<S>, node: Int?) throws -> (Matrix<S>, Matrix<S>?) {
+                                        _ attr: MatrixAttributes<S>, node: Int?,
+                                        pool: MatrixBufferPool<S>? = nil) throws -> (Matrix<S>, Matrix<S>?) {
         switch op {
         case .input, .constant:
             return (a, nil)
         case .matmul:
-            return (try Matrix.product(a, false, try second(b, op), false), nil)
+            return (try Matrix.product(a, false, try second(b, op), false, pool: pool), nil)
         case .add:
-            return (try add(a, try second(b, op), alpha: 1), nil)
+            return (try add(a, try second(b, op), alpha: 1, pool: pool), nil)
         case .addBias:
             let bias = try second(b, op)
             try requireEqual("bias rows (a bias is 1×n)", 1, bias.rows)
             try requireEqual("bias columns (must equal the matrix's columns)", a.cols, bias.cols)
-            var z = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+            var z = output(a.rows, a.cols, pool)
             MatrixCounters.record("add_bias", flops: a.count)
             withBuffers(a, bias, &z) { pa, pb, pz in S.kernelAddRow(pa, pb, cols: a.cols, into: pz) }
             return (z, nil)
@@ -32,19 +33,19 @@ enum MatrixRules {
             guard let spec = attr.elementwise else {
                 throw ADError.invalidArgument("elementwise matrix op recorded without its scalar op")
             }
-            return (try spec.applyChecked(a, node: node), nil)
+            return (try spec.applyChecked(a, node: node, pool: pool), nil)
         case .sum, .mean:
-            return (reduce(a, attr.reduction, mean: op == .mean, label: op.info.name), nil)
+            return (reduce(a, attr.reduction, mean: op == .mean, label: op.info.name, pool: pool), nil)
         case .softmax, .logSoftmax, .logSumExp:
             guard a.cols > 0 else {
                 throw ADError.invalidArgument("\(op.info.name) of a matrix with no columns (each row needs at least one entry)")
             }
-            let (lse, p) = softmax(a, label: op.info.name)
+            let (lse, p) = softmax(a, label: op.info.name, pool: pool)
             switch op {
             case .softmax: return (p, nil)
             case .logSumExp: return (lse, p)
             default:
-                var z = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+                var z = output(a.rows, a.cols, pool)
                 // log pᵢ = xᵢ − lse: exact where log(softmax) would lose the small probabilities.
                 withBuffers(a, lse, &z) { pa, pl, pz in
                     S.kernelBroadcast(pl, rows: a.rows, cols: a.cols, .perRow, scale: -1, into: pz)
@@ -72,7 +73,7 @@ enum MatrixRules {
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
         case .softmaxCrossEntropy:
             try checkLabels(attr.labels, a)
-            let (lse, p) = softmax(a, label: op.info.name)
+            let (lse, p) = softmax(a, label: op.info.name, pool: pool)
             MatrixCounters.record(op.info.name, flops: a.rows)
             var total: S = 0
             for r in 0..<a.rows { total += lse.elements[r] - a[r, attr.labels[r]] }
@@ -86,7 +87,8 @@ enum MatrixRules {
 
     /// The tangent of the output given the inputs' tangents (nil = zero, a constant input).
     static func jvp<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?, _ ta: Matrix<S>?, _ tb: Matrix<S>?,
-                                     _ attr: MatrixAttributes<S>, value z: Matrix<S>, saved: Matrix<S>?) -> Matrix<S>? {
+                                     _ attr: MatrixAttributes<S>, value z: Matrix<S>, saved: Matrix<S>?,
+                                     pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
         if ta == nil && tb == nil { return nil }
         let suffix = "_jvp"
         switch op {
@@ -95,18 +97,18 @@ enum MatrixRules {
         case .matmul:
             // d(AB) = dA·B + A·dB: one gemm per non-constant factor, the second accumulating (β = 1).
             guard let b else { return nil }
-            var t = Matrix<S>(uncheckedRows: z.rows, cols: z.cols)
+            var t = output(z.rows, z.cols, pool)
             var beta: S = 0
             if let ta { Matrix.gemm(into: &t, ta, false, b, false, beta: 0); beta = 1 }
             if let tb { Matrix.gemm(into: &t, a, false, tb, false, beta: beta) }
             return t
         case .add:
             switch (ta, tb) {
-            case let (x?, y?): return try? add(x, y, alpha: 1)
+            case let (x?, y?): return try? add(x, y, alpha: 1, pool: pool)
             default: return ta ?? tb
             }
         case .addBias:
-            var t = ta ?? Matrix<S>(uncheckedRows: z.rows, cols: z.cols)
+            var t = ta ?? Matrix<S>(uncheckedRows: z.rows, cols: z.cols)   // must start at zero: not pooled
             if let tb {
                 MatrixCounters.record("add_bias" + suffix, flops: z.count)
                 tb.elements.withUnsafeBufferPointer { pb in
@@ -118,30 +120,31 @@ enum MatrixRules {
             return t
         case .elementwise:
             guard let spec = attr.elementwise, let ta else { return nil }
-            return spec.chain(x: a, z: z, ta, suffix: suffix)
+            return spec.chain(x: a, z: z, ta, suffix: suffix, pool: pool)
         case .sum, .mean:
             guard let ta else { return nil }
-            return reduce(ta, attr.reduction, mean: op == .mean, label: op.info.name + suffix)
+            return reduce(ta, attr.reduction, mean: op == .mean, label: op.info.name + suffix, pool: pool)
         case .softmax:
             guard let ta else { return nil }
-            return rowChain(.softmax, p: z, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix)
+            return rowChain(.softmax, p: z, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix, pool: pool)
         case .logSoftmax:
             guard let ta, let p = saved else { return nil }
-            return rowChain(.logSoftmax, p: p, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix)
+            return rowChain(.logSoftmax, p: p, ta, outRows: z.rows, outCols: z.cols, label: op.info.name + suffix, pool: pool)
         case .logSumExp:
             guard let ta, let p = saved else { return nil }
-            return rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix)
+            return rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
         case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
-            guard let ta, let d = lossGradient(op, a, attr, upstream: 1) else { return nil }
+            guard let ta, let d = lossGradient(op, a, attr, upstream: 1, pool: pool) else { return nil }
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
             let dot = d.elements.withUnsafeBufferPointer { pd in
                 ta.elements.withUnsafeBufferPointer { pt in S.kernelDot(pd, pt) }
             }
+            pool?.recycle(d)
             return Matrix(uncheckedRows: 1, cols: 1, elements: [dot])
         case .softmaxCrossEntropy:
             // dL = (1/m) Σ_r (⟨p_r, v_r⟩ − v[r, label_r]).
             guard let ta, let p = saved else { return nil }
-            let rowDots = rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix)
+            let rowDots = rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
             var total: S = 0
             for r in 0..<a.rows { total += rowDots.elements[r] - ta[r, attr.labels[r]] }
             return Matrix(uncheckedRows: 1, cols: 1, elements: [total * lossScale(op, a)])
@@ -154,7 +157,7 @@ enum MatrixRules {
     /// false (a constant) gets nil and costs nothing.
     static func vjp<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?, _ attr: MatrixAttributes<S>,
                                      value z: Matrix<S>, saved: Matrix<S>?, upstream g: Matrix<S>,
-                                     needA: Bool, needB: Bool) -> (Matrix<S>?, Matrix<S>?) {
+                                     needA: Bool, needB: Bool, pool: MatrixBufferPool<S>? = nil) -> (Matrix<S>?, Matrix<S>?) {
         let suffix = "_vjp"
         switch op {
         case .input, .constant:
@@ -164,12 +167,12 @@ enum MatrixRules {
             guard let b else { return (nil, nil) }
             var ga: Matrix<S>?, gb: Matrix<S>?
             if needA {
-                var t = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+                var t = output(a.rows, a.cols, pool)
                 Matrix.gemm(into: &t, g, false, b, true, beta: 0)
                 ga = t
             }
             if needB {
-                var t = Matrix<S>(uncheckedRows: b.rows, cols: b.cols)
+                var t = output(b.rows, b.cols, pool)
                 Matrix.gemm(into: &t, a, true, g, false, beta: 0)
                 gb = t
             }
@@ -179,15 +182,15 @@ enum MatrixRules {
         case .addBias:
             // The bias was broadcast over the rows, so its cotangent sums the rows.
             return (needA ? g : nil,
-                    needB ? reduce(g, .perColumn, mean: false, label: "add_bias" + suffix) : nil)
+                    needB ? reduce(g, .perColumn, mean: false, label: "add_bias" + suffix, pool: pool) : nil)
         case .elementwise:
             guard needA, let spec = attr.elementwise else { return (nil, nil) }
-            return (spec.chain(x: a, z: z, g, suffix: suffix), nil)
+            return (spec.chain(x: a, z: z, g, suffix: suffix, pool: pool), nil)
         case .sum, .mean:
             guard needA else { return (nil, nil) }
             let n = reducedCount(a, attr.reduction)
             let scale: S = op == .mean ? 1 / S(Swift.max(n, 1)) : 1
-            var d = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+            var d = output(a.rows, a.cols, pool)
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
             g.elements.withUnsafeBufferPointer { pg in
                 d.elements.withUnsafeMutableBufferPointer { pd in
@@ -198,17 +201,17 @@ enum MatrixRules {
         case .softmax:
             // The softmax Jacobian diag(p) − ppᵀ is symmetric, so its VJP is its JVP.
             guard needA else { return (nil, nil) }
-            return (rowChain(.softmax, p: z, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix), nil)
+            return (rowChain(.softmax, p: z, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
         case .logSoftmax:
             guard needA, let p = saved else { return (nil, nil) }
-            return (rowChain(.logSoftmaxTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix), nil)
+            return (rowChain(.logSoftmaxTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
         case .logSumExp:
             guard needA, let p = saved else { return (nil, nil) }
-            return (rowChain(.logSumExpTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix), nil)
+            return (rowChain(.logSumExpTranspose, p: p, g, outRows: a.rows, outCols: a.cols, label: op.info.name + suffix, pool: pool), nil)
         case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
             guard needA else { return (nil, nil) }
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
-            return (lossGradient(op, a, attr, upstream: g.elements.first ?? 0), nil)
+            return (lossGradient(op, a, attr, upstream: g.elements.first ?? 0, pool: pool), nil)
         case .softmaxCrossEntropy:
             // ∂/∂z [lse(z) − z_label] = softmax(z) − onehot(label), times the 1/m average.
             guard needA, var d = saved else { return (nil, nil) }
@@ -238,10 +241,10 @@ enum MatrixRules {
         return b
     }
 
-    static func add<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, alpha: S) throws -> Matrix<S> {
+    static func add<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, alpha: S, pool: MatrixBufferPool<S>? = nil) throws -> Matrix<S> {
         try requireEqual("rows of a matrix sum", a.rows, b.rows)
         try requireEqual("columns of a matrix sum", a.cols, b.cols)
-        var z = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+        var z = output(a.rows, a.cols, pool)
         MatrixCounters.record("add", flops: a.count)
         withBuffers(a, b, &z) { pa, pb, pz in S.kernelAxpy(pa, alpha, pb, into: pz) }
         return z
@@ -265,7 +268,8 @@ enum MatrixRules {
         }
     }
 
-    static func reduce<S: LinalgScalar>(_ a: Matrix<S>, _ how: Reduction, mean: Bool, label: String) -> Matrix<S> {
+    static func reduce<S: LinalgScalar>(_ a: Matrix<S>, _ how: Reduction, mean: Bool, label: String,
+                                        pool: MatrixBufferPool<S>? = nil) -> Matrix<S> {
         let (r, c): (Int, Int)
         switch how {
         case .all: (r, c) = (1, 1)
@@ -275,7 +279,7 @@ enum MatrixRules {
         let n = reducedCount(a, how)
         // The mean of nothing is NaN, reported as such rather than hidden as 0.
         let scale: S = mean ? (n == 0 ? S.nan : 1 / S(n)) : 1
-        var z = Matrix<S>(uncheckedRows: r, cols: c)
+        var z = output(r, c, pool)
         MatrixCounters.record(label, flops: a.count)
         a.elements.withUnsafeBufferPointer { pa in
             z.elements.withUnsafeMutableBufferPointer { pz in
@@ -285,9 +289,9 @@ enum MatrixRules {
         return z
     }
 
-    static func softmax<S: LinalgScalar>(_ a: Matrix<S>, label: String) -> (lse: Matrix<S>, p: Matrix<S>) {
-        var lse = Matrix<S>(uncheckedRows: a.rows, cols: 1)
-        var p = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+    static func softmax<S: LinalgScalar>(_ a: Matrix<S>, label: String, pool: MatrixBufferPool<S>? = nil) -> (lse: Matrix<S>, p: Matrix<S>) {
+        var lse = output(a.rows, 1, pool)
+        var p = output(a.rows, a.cols, pool)
         MatrixCounters.record(label, flops: a.count)
         a.elements.withUnsafeBufferPointer { pa in
             lse.elements.withUnsafeMutableBufferPointer { pl in
@@ -300,8 +304,8 @@ enum MatrixRules {
     }
 
     static func rowChain<S: LinalgScalar>(_ form: RowChain, p: Matrix<S>, _ s: Matrix<S>, outRows: Int, outCols: Int,
-                                          label: String) -> Matrix<S> {
-        var d = Matrix<S>(uncheckedRows: outRows, cols: outCols)
+                                          label: String, pool: MatrixBufferPool<S>? = nil) -> Matrix<S> {
+        var d = output(outRows, outCols, pool)
         MatrixCounters.record(label, flops: p.count)
         withBuffers(p, s, &d) { pp, ps, pd in S.kernelRowChain(form, p: pp, ps, rows: p.rows, cols: p.cols, into: pd) }
         return d
@@ -330,14 +334,21 @@ enum MatrixRules {
 
     /// upstream · ∂loss/∂prediction for the elementwise losses, as a matrix.
     static func lossGradient<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ attr: MatrixAttributes<S>,
-                                              upstream: S) -> Matrix<S>? {
+                                              upstream: S, pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
         guard let loss = op.elementwiseLoss, let t = attr.target else { return nil }
-        var d = Matrix<S>(uncheckedRows: a.rows, cols: a.cols)
+        var d = output(a.rows, a.cols, pool)
         let scale = upstream * lossScale(op, a)
         withBuffers(a, t, &d) { pa, pt, pd in
             S.kernelLossDerivative(loss, parameter: attr.lossParameter, scale: scale, pa, pt, into: pd)
         }
         return d
+    }
+
+    /// An output buffer: recycled from the pool when there is one (contents unspecified, so every
+    /// caller overwrites all of it), else fresh.
+    @inline(__always)
+    static func output<S: LinalgScalar>(_ rows: Int, _ cols: Int, _ pool: MatrixBufferPool<S>?) -> Matrix<S> {
+        pool?.matrix(rows, cols) ?? Matrix(uncheckedRows: rows, cols: cols)
     }
 
     @inline(__always)

@@ -37,10 +37,27 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     var values: [Matrix<Scalar>] = []
     var saved: [Matrix<Scalar>?] = []
     var needsGradient: [Bool] = []
+    /// Buffers of finished matrices for the next ops; borrowed from this thread and given back
+    /// when the tape is released, so the next tape (the next gradient call) starts warm.
+    let pool: MatrixBufferPool<Scalar>
 
     /// - Parameter capacity: entries to reserve.
     public init(capacity: Int = 64) {
+        pool = MatrixBufferPool.borrow()
         reserve(capacity)
+    }
+
+    deinit {
+        recycleValues()
+        MatrixBufferPool.release(pool)
+    }
+
+    /// Hands the computed values (not the caller's inputs) to the pool.
+    private func recycleValues() {
+        for i in 0..<ops.count where ops[i] != .input && ops[i] != .constant {
+            pool.recycle(values[i])
+            if let s = saved[i] { pool.recycle(s) }
+        }
     }
 
     private func reserve(_ n: Int) {
@@ -54,6 +71,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
 
     /// Forgets every entry but keeps the arrays' capacity, for the next recording.
     public func reset() {
+        recycleValues()
         ops.removeAll(keepingCapacity: true); argA.removeAll(keepingCapacity: true)
         argB.removeAll(keepingCapacity: true); attributes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true); saved.removeAll(keepingCapacity: true)
@@ -92,7 +110,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         guard op.info.arity == (b == nil ? 1 : 2) else {
             throw ADError.invalidArgument("\(op.info.name) takes \(op.info.arity) matrix argument(s)")
         }
-        let (z, s) = try MatrixRules.primal(op, values[a.index], b.map { values[$0.index] }, attr, node: count)
+        let (z, s) = try MatrixRules.primal(op, values[a.index], b.map { values[$0.index] }, attr, node: count, pool: pool)
         let needs = needsGradient[a.index] || (b.map { needsGradient[$0.index] } ?? false)
         return push(op, Int32(a.index), Int32(b?.index ?? -1), attr, z, s, needs: needs)
     }
@@ -155,12 +173,15 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
                                            value: values[i], saved: saved[i], upstream: g,
-                                           needA: needsGradient[a], needB: b >= 0 && needsGradient[b])
+                                           needA: needsGradient[a], needB: b >= 0 && needsGradient[b], pool: pool)
             if let ga { add(ga, to: &adj, at: a) }
             if let gb { add(gb, to: &adj, at: b) }
             // Intermediate cotangents are not returned; dropping them keeps peak memory near one
             // layer's worth instead of the whole tape's.
-            if ops[i] != .input { adj[i] = nil }
+            if ops[i] != .input, let done = adj[i] {
+                adj[i] = nil
+                pool.recycle(done)
+            }
         }
         for k in 0..<adj.count where ops[k] == .input {
             if let g = adj[k], let j = g.firstNonFinite {

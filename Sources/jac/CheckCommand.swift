@@ -1,4 +1,5 @@
 import Adjoint
+import Foundation
 import ArgumentParser
 
 /// `jac check`: every applicable mode against the most trusted one.
@@ -33,7 +34,6 @@ struct ModeComparison {
     var tolerance = 0.0
     var agree = true
     var error: String?
-    var temporary = false
     /// Largest |a − r| / max(1, |r|) seen, to name the worst entry in messages.
     var worstScaled = 0.0
 }
@@ -46,14 +46,9 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     for e in ModeTable.engines where e.name != reference.name {
         if let why = e.unavailability(for: formula) { skipped.append((e.name, why)) } else { engines.append(e) }
     }
-    // Until AdjointCheck's central engine is wired, compare with the temporary witness so
-    // `check` always has a mode that is not automatic differentiation.
-    if !engines.contains(where: { $0.name == "central" }) {
-        engines.append(TemporaryCentralWitness())
-    }
     var comparisons: [ModeComparison] = []
     for e in engines {
-        var c = ModeComparison(mode: e.name, tolerance: e.checkTolerance, temporary: e is TemporaryCentralWitness)
+        var c = ModeComparison(mode: e.name, tolerance: e.checkTolerance)
         do {
             let r = try e.jacobian(of: formula, at: point)
             for (rowA, rowR) in zip(r.jacobian, ref.jacobian) {
@@ -80,7 +75,6 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     func number(_ d: Double) -> String { d.isFinite ? format(d) : "null" }
     let modesJSON = comparisons.map { c -> String in
         var pairs = [("mode", json(c.mode))]
-        if c.temporary { pairs.append(("temporary", "true")) }
         if let err = c.error {
             pairs.append(("error", json(err)))
         } else {
@@ -100,7 +94,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
 
     var table = "reference \(reference.name) at \(describePoint(formula.variables, ref.point))\n"
     table += renderTable([["mode", "max abs", "max rel", "tolerance", "agree"]] + comparisons.map { c in
-        let name = c.temporary ? c.mode + " (temporary)" : c.mode
+        let name = c.mode
         if let err = c.error { return [name, "error: " + err, "", format(c.tolerance), "NO"] }
         return [name, format(c.maxAbs), format(c.maxRel), format(c.tolerance), c.agree ? "yes" : "NO"]
     })
@@ -146,10 +140,22 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the V-curve as an SVG plot.", valueName: "file.svg")) var plot: String?
 
     func run() throws {
-        // WIRING POINT for the lead: call AdjointCheck's step sweep here (validate output/input
-        // against formula.outputs.count / variables.count first, status 2 when out of range).
-        _ = try options.loadFormula()
-        throw JacFailure.notAvailable("sweep")
+        let formula = try options.loadFormula()
+        guard (1...formula.outputs.count).contains(output) else {
+            throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
+        }
+        guard (1...formula.variables.count).contains(input) else {
+            throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
+        }
+        guard let point = try options.loadPoints(for: formula).first else {
+            throw JacFailure.invalid("sweep needs a point: --at x=…")
+        }
+        let sweep = try stepSweep(of: formula, at: point.doubles, output: output - 1, input: input - 1)
+        if let plot {
+            do { try sweep.renderSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
+            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+        }
+        print(sweep.toJSON())
     }
 }
 

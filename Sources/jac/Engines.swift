@@ -4,6 +4,9 @@ import Glibc
 import Darwin
 #endif
 import Adjoint
+import ComplexModule
+
+typealias ComplexDouble = Complex<Double>
 
 /// One number of a result: a Double (floating modes) or an exact rational written `p` or `p/q`.
 enum Cell: Equatable {
@@ -67,7 +70,44 @@ struct CoreEngine: ModeEngine {
     var checkTolerance: Double { 1e-10 }
 }
 
-/// A mode whose module is being written in parallel; it exits with status 2 until wired.
+/// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is
+/// the witness that can catch a wrong derivative rule.
+struct DifferenceEngine: ModeEngine {
+    let method: DifferenceMethod
+    let summary: String
+    /// How far this mode may sit from the reference in `check`, relative to max(1, |r|). Central
+    /// differences at their balanced step are good to about ε^(2/3) ≈ 4e-11 on tame functions;
+    /// Richardson to about 1e-12; complex step to a few ε. The margins (×25 000, ×1000, ×500)
+    /// absorb curvature and cancellation in formulas we cannot see in advance.
+    let checkTolerance: Double
+    var name: String { method.rawValue }
+
+    func unavailability(for formula: Formula) -> String? {
+        guard method == .complexStep else { return nil }
+        // Ask the complex scalar itself which ops it cannot extend analytically, instead of
+        // keeping a second list here.
+        let probe = ComplexDouble(0.5, 0)
+        for op in formula.usedOps {
+            let (_, d) = Diagnostics.collect { Rules.primal(op, probe, probe, 2) }
+            if d.errors.contains(where: { if case .unsupported = $0 { return true }; return false }) {
+                return "complex-step mode is not available: uses \(op.info.name), which has no analytic extension"
+            }
+        }
+        return nil
+    }
+
+    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        let d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        if let u = d.unsupported { throw u }
+        if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
+            throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
+        }
+        return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
+                          jacobian: d.jacobian.map { $0.map(Cell.double) })
+    }
+}
+
+/// A mode whose module is not merged yet; it exits with status 2 until wired.
 struct PendingEngine: ModeEngine {
     let name: String
     let summary: String
@@ -91,9 +131,12 @@ enum ModeTable {
     static let engines: [any ModeEngine] = [
         CoreEngine(mode: .reverse),
         CoreEngine(mode: .forward),
-        PendingEngine(name: "central", summary: "central finite differences with a balanced step"),
-        PendingEngine(name: "richardson", summary: "Richardson-extrapolated finite differences"),
-        PendingEngine(name: "complex-step", summary: "complex-step differentiation"),
+        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step",
+                         checkTolerance: 1e-6),
+        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences",
+                         checkTolerance: 1e-9),
+        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h",
+                         checkTolerance: 1e-12),
         PendingEngine(name: "exact", summary: "exact rational arithmetic (rational formulas only)",
                       formulaObstacle: { f in f.exactObstacle.map { "exact mode is not available: \($0)" } }),
     ]
@@ -109,32 +152,6 @@ enum ModeTable {
         if let exact = engine(named: "exact"), exact.unavailability(for: formula) == nil { return exact }
         return CoreEngine(mode: .reverse)
     }
-}
-
-/// TEMPORARY WITNESS, to be removed when AdjointCheck's `central` engine is wired: a plain
-/// central difference so `check` has an independent (non-AD) mode to compare today. Not a
-/// `--mode` value. Step h = ∛ε · max(1, |x|) balances truncation error (∝ h²) against rounding
-/// (∝ ε/h); the result is accurate to about ε^(2/3) ≈ 4e-11 relative for tame functions.
-struct TemporaryCentralWitness: ModeEngine {
-    var name: String { "central-witness" }
-    var summary: String { "TEMPORARY plain central difference (until AdjointCheck is wired)" }
-    func unavailability(for formula: Formula) -> String? { nil }
-    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        let x = point.doubles
-        let f0 = try value(of: formula, at: x)
-        var columns: [[Double]] = []
-        for j in x.indices {
-            let h = cbrt(Double.ulpOfOne) * Swift.max(1, Swift.abs(x[j]))
-            var xp = x, xm = x
-            xp[j] += h; xm[j] -= h
-            let fp = try value(of: formula, at: xp), fm = try value(of: formula, at: xm)
-            // Divide by the step actually taken (x + h may round).
-            columns.append(zip(fp, fm).map { ($0 - $1) / (xp[j] - xm[j]) })
-        }
-        let jac = f0.indices.map { i in x.indices.map { j in Cell.double(columns[j][i]) } }
-        return ModeResult(point: x.map(Cell.double), value: f0.map(Cell.double), jacobian: jac)
-    }
-    var checkTolerance: Double { 1e-6 }
 }
 
 /// Singular values, rank, condition number and determinant of a Jacobian (`--analyze`).

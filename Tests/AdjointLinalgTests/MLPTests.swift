@@ -57,6 +57,25 @@ final class MLPTests: XCTestCase {
         XCTAssertEqual(dd, zip(scalarGrad, v).reduce(0) { $0 + $1.0 * $1.1 }, accuracy: 1e-12)
     }
 
+    func testCountsOfATwoLayerWidthThreeNetworkMatchHandCount() throws {
+        // Sizes [3, 3, 3], batch B = 2, tanh hidden, linear output, MSE. By the counting rule on
+        // MatrixOp (product 2·m·n·k, other kernels 1 per element):
+        // forward  = layer 1: 2·B·3·3 + 3B + 3B, layer 2: 2·B·3·3 + 3B, mse 3B  = 48B = 96
+        // backward = mse_vjp 3B; layer 2: db 3B, dW 18B, dH 18B; tanh_vjp 3B; layer 1: db 3B, dW 18B
+        //            (dX skipped: the batch is a constant)                       = 66B = 132
+        let net = try MLP<Double>(layerSizes: [3, 3, 3], activation: .tanh, seed: 1)
+        var g = SeededGenerator(seed: 2)
+        let x = try Matrix<Double>.random(2, 3, in: -1...1, using: &g)
+        let loss = MLPLoss<Double>.elementwise(.mse, target: try Matrix<Double>.zeros(2, 3))
+        let (_, forward) = try measureOperations { try net.loss(input: x, loss: loss) }
+        XCTAssertEqual(forward.flops, 96); XCTAssertEqual(forward.matmuls, 2)
+        let (_, both) = try measureOperations { try net.lossAndGradient(input: x, loss: loss) }
+        XCTAssertEqual(both.flops, 96 + 132); XCTAssertEqual(both.matmuls, 5)
+        // Tape: 4 parameter variables + 1 constant + 6 ops.
+        XCTAssertEqual(both.tapeEntries, 11)
+        XCTAssertEqual(both.byName["tanh_vjp"], 1); XCTAssertEqual(both.byName["add_bias_vjp"], 2)
+    }
+
     func testSameSeedSameNetwork() throws {
         let a = try MLP<Double>(layerSizes: [4, 3, 2], activation: .relu, seed: 1)
         let b = try MLP<Double>(layerSizes: [4, 3, 2], activation: .relu, seed: 1)

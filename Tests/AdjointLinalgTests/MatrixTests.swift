@@ -111,6 +111,18 @@ final class MatrixTests: XCTestCase {
         XCTAssertThrowsError(try tape.gradients(of: x))
     }
 
+    func testKinksAreReportedLikeTheScalarModes() throws {
+        // relu at exactly 0 is a kink (relu′(0) = 0 by convention): reported with the tape node.
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[0, 1], [-1, 0]]))
+        let (_, diag) = try Diagnostics.collect { try tape.activation(.relu, x) }
+        XCTAssertEqual(diag.kinkCount, 2)
+        XCTAssertEqual(diag.kinks.first?.op, .relu)
+        XCTAssertEqual(diag.kinks.first?.node, 1)
+        let (_, smooth) = try Diagnostics.collect { try tape.activation(.tanh, x) }
+        XCTAssertEqual(smooth.kinkCount, 0)
+    }
+
     func testLogSumExpIsStableForLargeLogits() throws {
         // lse(1000, 1000) = 1000 + log 2; without subtracting the max, e^1000 overflows to +∞.
         let e = MatrixEvaluator<Double>()
@@ -135,6 +147,37 @@ final class MatrixTests: XCTestCase {
             return s
         }, at: [1, 2, 3, 4])
         assertClose(gm, gs, 1e-14, "X·X gradient")
+    }
+
+    func testRecycledBuffersNeverChangeValuesTheCallerKept() throws {
+        // Tapes hand their buffers to the next tape on the thread; a value kept from the first
+        // must survive the second one's writes (copy-on-write), and results must repeat exactly.
+        var g = SeededGenerator(seed: Self.seed)
+        let net = try MLP<Double>(layerSizes: [5, 7, 7, 3], activation: .tanh, seed: 12)
+        let x = try Matrix<Double>.random(4, 5, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(4, 3, in: -1...1, using: &g)
+        var kept: Matrix<Double>
+        do {
+            let tape = MatrixTape<Double>()
+            let h = try tape.activation(.tanh, tape.matmul(tape.constant(x), tape.variable(net.layers[0].weights)))
+            kept = try tape.primal(h)
+        }
+        let snapshot = kept.elements
+        let first = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        let second = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+        XCTAssertEqual(first.loss, second.loss)
+        XCTAssertEqual(first.gradients, second.gradients)
+        XCTAssertEqual(kept.elements, snapshot)
+        kept[0, 0] += 1   // writing the kept value must not disturb later tapes either
+        XCTAssertEqual(try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y)).gradients, first.gradients)
+        // A tape reset and reused gives the same gradient again.
+        let tape = MatrixTape<Double>()
+        for _ in 0..<3 {
+            tape.reset()
+            let w = tape.variable(net.layers[0].weights)
+            let l = try tape.sum(tape.activation(.tanh, tape.matmul(tape.constant(x), w)))
+            XCTAssertEqual(try tape.gradients(of: l)[w].elements.count, 35)
+        }
     }
 
     func testRegistryTableOrderMatchesCases() {

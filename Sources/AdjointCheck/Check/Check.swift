@@ -1,0 +1,388 @@
+import AdjointCore
+import RealModule
+
+/// Checks the Jacobian of `f` at `x` computed by forward mode, reverse mode and, optionally, a
+/// claimed (hand-written) Jacobian, against derivative-free witnesses.
+///
+/// Per entry the verdict is graded: `agree`, `rule-wrong` (only after escalating through
+/// ``CheckOptions/ladder``), `fd-inconclusive` (with reasons), `kink` (with one-sided
+/// derivatives) or `non-finite`. The tolerance is |a − b| ≤ atol + rtol·|b| with b the witness;
+/// by default atol = 4·(witness error estimate) + 64ε·(row scale) and rtol = the witness's
+/// nominal accuracy + 64ε.
+///
+/// ```swift
+/// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+/// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+/// print(report.renderTable())
+/// report.verdict          // .agree
+/// ```
+/// - Parameter claimed: a Jacobian to check besides the modes (rows = outputs), computed from x.
+/// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` or the claimed Jacobian has
+///   the wrong shape. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   are reported in ``CheckReport/problem``.
+public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
+    claimedName: String = "claimed", options: CheckOptions = CheckOptions()
+) throws -> CheckReport {
+    if let n = f.inputCount, n != x.count {
+        throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
+    }
+    var checker = Checker(f: f, x: x, options: options)
+    return try checker.run(claimed: claimed, claimedName: claimedName)
+}
+
+/// Checks a gradient: like ``checkJacobian(of:at:claimed:claimedName:options:)`` for output 0, with
+/// a claimed gradient closure (for example a hand-written one).
+///
+/// ```swift
+/// let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
+/// ```
+public func checkGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction, at x: [V], claimedGradient: (([V]) throws -> [V])? = nil,
+    claimedName: String = "claimed", options: CheckOptions = CheckOptions()
+) throws -> CheckReport {
+    let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in [try g(x)] } }
+    return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+}
+
+/// What one witness estimate says about one entry.
+enum CheckJudgement {
+    case agree(Double)
+    case disagree(Double, [String])
+    case unreliable([FDWarning])
+}
+
+struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
+    let f: F
+    let x: [V]
+    let options: CheckOptions
+    var eps: Double { Double(V.ulpOfOne) }
+    /// Witness Jacobians computed so far, by rung position (computed only when a rung is reached).
+    var rungCache: [Int: RungResult] = [:]
+    /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
+    var graph: TapeGraph? = nil
+    /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
+    var tangentCache: [Int: [Double]] = [:]
+
+    enum RungResult {
+        case available([[DifferenceEstimate]])
+        case notAvailable(String)
+    }
+
+    init(f: F, x: [V], options: CheckOptions) { self.f = f; self.x = x; self.options = options }
+
+    mutating func run(claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
+        let n = x.count
+        var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
+                               ladder: options.ladder.map(\.name), options: options)
+        // Reverse mode records the tape that kink mapping and fault localisation walk.
+        let recording: Recording<V>
+        do {
+            recording = try record({ f($0) }, at: x)
+        } catch let e as ADError {
+            base.problem = e
+            return base
+        }
+        let value = recording.value
+        let m = value.count
+        base.value = value.map { Double($0) }
+        base.kinks = recording.diagnostics.kinks
+
+        var subjects: [(String, [[Double]])] = []
+        if options.checkForward { subjects.append(("forward", forwardJacobian(outputs: m))) }
+        if options.checkReverse {
+            let rows = (try? recording.jacobian(checked: false)) ?? []
+            subjects.append(("reverse", rows.map { $0.map { Double($0) } }))
+        }
+        if let claimed {
+            let c = try claimed(x)
+            if c.count != m { throw ADError.dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: m, got: c.count) }
+            if let bad = c.first(where: { $0.count != n }) {
+                throw ADError.dimensionMismatch(what: "columns of the claimed Jacobian (inputs)", expected: n, got: bad.count)
+            }
+            subjects.append((claimedName, c.map { $0.map { Double($0) } }))
+        }
+        base.subjects = subjects.map(\.0)
+
+        let graph = TapeGraph(recording)
+        self.graph = graph
+        let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
+
+        var entries: [[EntryCheck]] = []
+        for i in 0..<m {
+            // Row scale: AD rounding errors are relative to the largest terms of the row.
+            var rowScale = 0.0
+            for (_, jac) in subjects { for v in jac[i] where v.isFinite { rowScale = Swift.max(rowScale, Swift.abs(v)) } }
+            var row: [EntryCheck] = []
+            for j in 0..<n {
+                let values = subjects.map { ($0.0, $0.1[i][j]) }
+                // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
+                // resolves; it sets the scale for judging an estimate when the row is all zeros.
+                let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
+                row.append(checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                                      kinkOps: kinkMap[i][j]))
+            }
+            entries.append(row)
+        }
+        base.entries = entries
+        base.rungsUsed = options.ladder.indices.compactMap { k in
+            guard let r = rungCache[k] else { return nil }
+            if case .notAvailable(let why) = r { return (options.ladder[k].name, why) }
+            return (options.ladder[k].name, "used")
+        }
+
+        // Fault localisation: only a wrong AD entry can be blamed on a registry rule.
+        if options.localizeFaults,
+           let bad = entries.joined().first(where: { e in
+               if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
+               return false
+           }) {
+            base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input)
+        }
+        if let seed = options.directionSeed, n > 0, m > 0 {
+            base.directional = directionalCheck(seed: seed, outputs: m)
+        }
+        return base
+    }
+
+    /// Forward-mode Jacobian, one Dual pass per input, without the API's finiteness checks so a
+    /// NaN entry stays in its place (the check reports it per entry).
+    func forwardJacobian(outputs m: Int) -> [[Double]] {
+        var columns: [[Double]] = []
+        for j in x.indices {
+            let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? 1 : 0) }) }
+            columns.append((0..<m).map { $0 < y.count ? Double(y[$0].tangent) : .nan })
+        }
+        return (0..<m).map { i in x.indices.map { j in columns[j][i] } }
+    }
+
+    mutating func rung(_ k: Int) -> RungResult {
+        if let r = rungCache[k] { return r }
+        let result: RungResult
+        switch options.ladder[k] {
+        case .differences(let method):
+            if let d = try? differenceJacobian(of: f, at: x, method: method, step: method == .complexStep ? .automatic : options.step) {
+                result = .available(d.entries)
+            } else {
+                result = .notAvailable("evaluation failed")
+            }
+        case .exactRationals:
+            result = .notAvailable("exact rationals are not wired in yet (AdjointExact pending)")
+        case .custom(_, let err, let jac):
+            if let j = try? jac(x.map { Double($0) }) {
+                result = .available(j.map { $0.map { DifferenceEstimate(value: $0, errorEstimate: err, step: 0) } })
+            } else {
+                result = .notAvailable("custom witness threw")
+            }
+        }
+        rungCache[k] = result
+        return result
+    }
+
+    func nominalAccuracy(_ rung: WitnessRung) -> Double {
+        switch rung {
+        case .differences(let m): return m.nominalRelativeAccuracy(epsilon: eps)
+        case .exactRationals, .custom: return 0
+        }
+    }
+
+    mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, valueScale: Double,
+                             kinkOps: [String]) -> EntryCheck {
+        let adRel = CheckOptions.adAccuracyULPs * eps
+        let floor = adRel * rowScale
+        func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
+                  kink: KinkAnalysis? = nil) -> EntryCheck {
+            var absErr: Double? = nil, relErr: Double? = nil
+            if let (_, w, _) = decided {
+                absErr = values.map { Swift.abs($0.1 - w.value) }.max()
+                relErr = absErr.map { w.value == 0 ? ($0 == 0 ? 0 : .infinity) : $0 / Swift.abs(w.value) }
+            }
+            return EntryCheck(output: i, input: j, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
+                              witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
+                              step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
+                              tolerance: decided?.2, kink: kink, ladder: ladder)
+        }
+
+        if !kinkOps.isEmpty {
+            return make(.kink(validSubgradient: nil), nil, ladder: [], kink: nil)
+                .withKink(kinkAnalysis(i, j, values: values, ops: kinkOps))
+        }
+        let nonFinite = values.filter { !$0.1.isFinite }.map(\.0)
+        if !nonFinite.isEmpty { return make(.nonFinite(subjects: nonFinite), nil, ladder: []) }
+
+        var outcomes: [RungOutcome] = []
+        var reasons: [FDWarning] = []
+        var lastDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
+        var safeDisplacement: Double? = nil
+
+        /// One witness estimate against every subject: reliability first, then the tolerance.
+        func judge(_ w: DifferenceEstimate, nominal: Double, crossing: (Double) -> Double?) -> CheckJudgement {
+            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
+            // Too large relative to the values compared, unless the values are themselves tiny next
+            // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
+            let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
+            let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
+            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)
+                && w.errorEstimate > floor {
+                hard.append(.estimateTooLarge)
+            }
+            // Report every known weakness of an unusable estimate, not only the disqualifying one.
+            if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let rtol = options.rtol ?? (nominal + adRel)
+            let tol = atol + rtol * Swift.abs(w.value)
+            let wrong = values.filter { Swift.abs($0.1 - w.value) > tol }.map(\.0)
+            if wrong.isEmpty { return .agree(tol) }
+            // A disagreement with a cancelled, sub-ulp or kink-straddling difference proves
+            // nothing: escalate instead.
+            var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            if let safe = crossing(w.reach) {
+                soft.append(.crossesKink)
+                safeDisplacement = Swift.min(safeDisplacement ?? safe, safe)
+            }
+            if !soft.isEmpty { return .unreliable(soft) }
+            return .disagree(tol, wrong)
+        }
+
+        func record(_ name: String, _ w: DifferenceEstimate, _ judgement: CheckJudgement) -> EntryCheck? {
+            switch judgement {
+            case .agree(let tol):
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "agree", warnings: w.warnings))
+                return make(.agree, (name, w, tol), ladder: outcomes)
+            case .unreliable(let why):
+                reasons += why
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "unreliable", warnings: why))
+            case .disagree(let tol, let wrong):
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "disagree", warnings: w.warnings))
+                lastDisagreement = (name, w, tol, wrong)
+            }
+            return nil
+        }
+
+        for k in options.ladder.indices {
+            let name = options.ladder[k].name
+            guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
+                outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
+                continue
+            }
+            let w = jac[i][j]
+            let judgement = judge(w, nominal: nominalAccuracy(options.ladder[k])) { reach in
+                self.kinkCrossing(output: i, input: j, reach: reach)
+            }
+            if let done = record(name, w, judgement) { return done }
+        }
+        // Near-kink rung: some difference straddled a kink that the recorded point does not touch
+        // (relu of an argument within a step of 0). A central difference whose samples stay on
+        // the recorded side decides; its small step costs rounding, which its estimate reports.
+        if let safe = safeDisplacement {
+            let name = "central-near-kink"
+            let w = nearKinkEstimate(output: i, input: j, displacement: safe)
+            let judgement = judge(w, nominal: DifferenceMethod.central.nominalRelativeAccuracy(epsilon: eps)) { _ in nil }
+            if let done = record(name, w, judgement) { return done }
+        }
+        if let (name, w, tol, wrong) = lastDisagreement {
+            return make(.ruleWrong(subjects: wrong), (name, w, tol), ladder: outcomes)
+        }
+        let unique = Array(Set(reasons)).sorted()
+        return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
+    }
+
+    /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
+    /// output i, the largest displacement that stays on the recorded side (else nil). Uses the
+    /// linearisation: the op's argument moves by about |∂arg/∂xⱼ|·t.
+    mutating func kinkCrossing(output i: Int, input j: Int, reach: Double) -> Double? {
+        guard reach > 0, let graph, !graph.kinkCandidates.isEmpty else { return nil }
+        if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
+        guard let t = tangentCache[j] else { return nil }
+        let mask = graph.onPath(output: i, input: j)
+        var safe: Double? = nil
+        for c in graph.kinkCandidates where mask[c.node] {
+            let sensitivity = graph.kinkSensitivity(c.node, tangents: t)
+            guard sensitivity > 0, sensitivity.isFinite else { continue }
+            let room = c.distance / sensitivity
+            if room <= reach { safe = Swift.min(safe ?? room, room) }
+        }
+        return safe
+    }
+
+    /// A central difference along eⱼ whose samples stay within a quarter of the distance to the
+    /// nearest kink-capable op.
+    func nearKinkEstimate(output i: Int, input j: Int, displacement: Double) -> DifferenceEstimate {
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+        // stencilEstimate samples out to 2h (the 2h twin for its truncation estimate).
+        var h = V(0.125 * displacement).nearestPowerOfTwo
+        if Double(h) * 2 > 0.25 * displacement { h = h / 2 }
+        let est = probe.stencilEstimate(Stencil.of(.central), step: h, outputs: i + 1)
+        return est[i]
+    }
+
+    /// One-sided derivatives along eⱼ (second-order one-sided stencils) and whether each subject
+    /// lies between them.
+    func kinkAnalysis(_ i: Int, _ j: Int, values: [(String, Double)], ops: [String]) -> KinkAnalysis {
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+        let stencil = Stencil.rightSided
+        let h = V(DifferenceTuning.defaultStep(for: stencil, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
+        let m = i + 1
+        let right = probe.apply(stencil, step: h, outputs: m)
+        let left = probe.apply(Stencil.leftSided, step: h, outputs: m)
+        let r = right.derivative[i], l = left.derivative[i]
+        let lo = Swift.min(l, r), hi = Swift.max(l, r)
+        let tol = 4 * Swift.max(right.rounding[i], left.rounding[i])
+            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(lo), Swift.abs(hi), 1)
+        let within = values.map { (subject: $0.0, valid: $0.1.isFinite && $0.1 >= lo - tol && $0.1 <= hi + tol) }
+        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within)
+    }
+
+    /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.
+    func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
+        var rng = SplitMix64(seed: seed)
+        let v = x.map { _ in V(rng.nextUnit() * 2 - 1) }
+        let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
+        guard y.count == m, let d = try? differenceJVP(of: f, at: x, direction: v, method: .richardson) else { return nil }
+        let fwd = y.map { Double($0.tangent) }
+        let adRel = CheckOptions.adAccuracyULPs * eps
+        // An estimate too coarse to decide makes the whole directional check inconclusive (nil).
+        let coarse = zip(fwd, d).contains { a, e in
+            !e.value.isFinite || e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
+                && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1)
+        }
+        let agrees = coarse ? nil : zip(fwd, d).allSatisfy { a, e in
+            Swift.abs(a - e.value) <= CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
+                + nominalAccuracy(.differences(.richardson)) * Swift.abs(e.value)
+        }
+        return DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
+                                errorEstimate: d.map(\.errorEstimate), agrees: agrees)
+    }
+}
+
+extension EntryCheck {
+    func withKink(_ k: KinkAnalysis) -> EntryCheck {
+        let valid = k.withinOneSided.allSatisfy(\.valid)
+        return EntryCheck(output: output, input: input, subjects: subjects, verdict: .kink(validSubgradient: valid),
+                          witness: "one-sided", witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
+                          relativeError: nil, tolerance: nil, kink: k, ladder: ladder)
+    }
+}
+
+/// A small seeded generator (SplitMix64) so random directions are reproducible from the seed
+/// printed in the report, on every platform.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    /// A generator whose whole sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1) with 53 random bits.
+    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}

@@ -1,0 +1,250 @@
+import AdjointCore
+
+/// The result of a gradient/Jacobian check: per-entry verdicts, worst entries, kinks, the first
+/// wrong primitive, and everything needed to reproduce it. Renders as a table and as JSON.
+///
+/// ```swift
+/// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+/// print(report.renderTable())
+/// let json = report.toJSON()
+/// ```
+public struct CheckReport: Sendable {
+    /// The point x.
+    public let point: [Double]
+    /// "Double" or "Float": the type f was evaluated at.
+    public let scalarType: String
+    /// That type's unit roundoff ε, which every default step and tolerance uses.
+    public let epsilon: Double
+    /// Names of the witness rungs, in escalation order.
+    public let ladder: [String]
+    /// The options the check ran with (tolerance overrides, step, seed).
+    public let options: CheckOptions
+    /// f(x), when it could be evaluated.
+    public internal(set) var value: [Double] = []
+    /// Names of the checked Jacobians ("forward", "reverse", the claimed one).
+    public internal(set) var subjects: [String] = []
+    /// Rows are outputs, columns are inputs.
+    public internal(set) var entries: [[EntryCheck]] = []
+    /// Non-differentiable points touched while recording.
+    public internal(set) var kinks: [KinkEvent] = []
+    /// Why nothing could be checked: a domain error or a non-finite output (named by op and node).
+    public internal(set) var problem: ADError? = nil
+    /// The first registry primitive whose rule disagrees with a difference of it alone.
+    public internal(set) var fault: FaultLocation? = nil
+    /// The random-direction JVP check (its seed is in the JSON).
+    public internal(set) var directional: DirectionalCheck? = nil
+    /// Rungs that were evaluated or found unavailable, with a note.
+    public internal(set) var rungsUsed: [(name: String, note: String)] = []
+
+    init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
+        self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
+        self.options = options
+    }
+
+    /// Whether a non-differentiable point was touched.
+    public var touchedKink: Bool { !kinks.isEmpty }
+
+    /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated.
+    public var verdict: Verdict {
+        if problem != nil { return .nonFinite(subjects: ["value"]) }
+        return entries.joined().map(\.verdict).max { $0.severity < $1.severity } ?? .agree
+    }
+
+    /// True when every entry agrees (kinks with a valid subgradient count as passing).
+    public var passed: Bool {
+        problem == nil && entries.joined().allSatisfy { e in
+            if case .agree = e.verdict { return true }
+            if case .kink(let ok) = e.verdict { return ok == true }
+            return false
+        }
+    }
+
+    /// Entries with a given verdict name ("rule-wrong", "kink", …).
+    public func entries(withVerdict name: String) -> [EntryCheck] {
+        entries.joined().filter { $0.verdict.name == name }
+    }
+
+    /// The `limit` worst entries: by verdict severity, then by relative error.
+    public func worstEntries(limit: Int? = nil) -> [EntryCheck] {
+        let all = Array(entries.joined())
+        let sorted = all.sorted { a, b in
+            if a.verdict.severity != b.verdict.severity { return a.verdict.severity > b.verdict.severity }
+            let ra = a.relativeError ?? 0, rb = b.relativeError ?? 0
+            if ra != rb { return ra.isNaN ? false : (rb.isNaN ? true : ra > rb) }
+            return (a.output, a.input) < (b.output, b.input)
+        }
+        return Array(sorted.prefix(limit ?? options.worstEntryCount))
+    }
+
+    // MARK: Table
+
+    /// A readable table: summary, the worst entries (output, input, each method's value, witness,
+    /// abs and rel error, FD estimate, verdict), kinks, and the localised fault.
+    public func renderTable() -> String {
+        var lines: [String] = []
+        lines.append("Jacobian check at x = [\(point.map(fmt).joined(separator: ", "))] (\(scalarType), ε = \(fmt(epsilon)))")
+        if let problem {
+            lines.append("verdict: non-finite: nothing to compare")
+            lines.append("problem: \(problem)")
+            return lines.joined(separator: "\n")
+        }
+        let counts = Dictionary(grouping: entries.joined(), by: { $0.verdict.name }).mapValues(\.count)
+        let order = ["agree", "kink", "fd-inconclusive", "non-finite", "rule-wrong"]
+        let summary = order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
+        lines.append("verdict: \(verdict.name)  (\(summary.isEmpty ? "no entries" : summary)); ladder: \(ladder.joined(separator: " → "))")
+        let worst = worstEntries()
+        if !worst.isEmpty {
+            let header = ["out", "in"] + subjects + ["witness", "value", "abs err", "rel err", "FD est", "verdict"]
+            var rows: [[String]] = []
+            for e in worst {
+                var r = ["\(e.output)", "\(e.input)"]
+                r += e.subjects.map { fmt($0.value) }
+                r += [e.witness ?? "-", e.witnessValue.map(fmt) ?? "-", e.absoluteError.map(fmt) ?? "-",
+                      e.relativeError.map(fmt) ?? "-", e.errorEstimate.map(fmt) ?? "-", describe(e)]
+                rows.append(r)
+            }
+            let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { c, s in s + String(repeating: " ", count: Swift.max(0, widths[c] - s.count)) }
+                    .joined(separator: "  ")
+            }
+            lines.append(line(header))
+            lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+            rows.forEach { lines.append(line($0)) }
+        }
+        if touchedKink {
+            lines.append("kinks touched: " + kinks.map(\.description).joined(separator: "; "))
+        }
+        if let fault {
+            lines.append("first wrong rule: \(fault.op) at node \(fault.node), inputs (\(fault.inputs.map(fmt).joined(separator: ", "))), "
+                + "∂/∂input \(fault.partial): expected \(fmt(fault.expected)) (± \(fmt(fault.errorEstimate))), got \(fmt(fault.got))")
+        }
+        if let d = directional {
+            let word = d.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "inconclusive"
+            lines.append("random-direction JVP (seed \(d.seed)): \(word) with Richardson")
+        }
+        for r in rungsUsed where r.note != "used" { lines.append("note: \(r.name): \(r.note)") }
+        return lines.joined(separator: "\n")
+    }
+
+    func describe(_ e: EntryCheck) -> String {
+        switch e.verdict {
+        case .agree: return "agree"
+        case .ruleWrong(let s): return "rule-wrong (\(s.joined(separator: ", ")))"
+        case .fdInconclusive(let r): return "fd-inconclusive (\(r.map(\.rawValue).joined(separator: ", ")))"
+        case .nonFinite(let s): return "non-finite (\(s.joined(separator: ", ")))"
+        case .kink(let ok):
+            let k = e.kink
+            let range = k.map { "one-sided [\(fmt(Swift.min($0.left, $0.right))), \(fmt(Swift.max($0.left, $0.right)))]" } ?? ""
+            let ops = k?.ops.joined(separator: ", ") ?? ""
+            let sub = ok == true ? "valid subgradient" : (ok == false ? "NOT between one-sided derivatives" : "")
+            return "kink at \(ops): \(range) \(sub)"
+        }
+    }
+
+    // MARK: JSON
+
+    /// The report as JSON, reproducible: point, type, ε, ladder, tolerances, every entry with each
+    /// method's value, witness, step, error estimate and verdict, kinks, fault, and the seed of
+    /// the random direction.
+    public func toJSON(pretty: Bool = true) -> String {
+        jsonValue.rendered(indent: pretty ? 2 : nil)
+    }
+
+    /// The JSON tree behind ``toJSON(pretty:)``.
+    public var jsonValue: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("verdict", .string(verdict.name)),
+            ("passed", .bool(passed)),
+            ("scalarType", .string(scalarType)),
+            ("epsilon", .number(epsilon)),
+            ("point", .array(point.map { .number($0) })),
+            ("value", .array(value.map { .number($0) })),
+            ("subjects", .array(subjects.map { .string($0) })),
+            ("ladder", .array(ladder.map { .string($0) })),
+            ("step", .string(stepDescription)),
+            ("rtol", .number(options.rtol)),
+            ("atol", .number(options.atol)),
+            ("seed", options.directionSeed.map { .string(String($0)) } ?? .null),
+        ]
+        if let problem { fields.append(("problem", .string(problem.description))) }
+        fields.append(("touchedKink", .bool(touchedKink)))
+        fields.append(("kinks", .array(kinks.map { k in
+            .object([("op", .string(k.op.info.name)), ("node", k.node.map { .integer($0) } ?? .null),
+                     ("inputs", .array(k.inputs.map { .number($0) }))])
+        })))
+        fields.append(("worst", .array(worstEntries().map(entryJSON))))
+        fields.append(("entries", .array(entries.joined().map(entryJSON))))
+        if let f = fault {
+            fields.append(("fault", .object([
+                ("op", .string(f.op)), ("node", .integer(f.node)), ("inputs", .array(f.inputs.map { .number($0) })),
+                ("partial", .integer(f.partial)), ("expected", .number(f.expected)), ("got", .number(f.got)),
+                ("errorEstimate", .number(f.errorEstimate)),
+            ])))
+        } else {
+            fields.append(("fault", .null))
+        }
+        if let d = directional {
+            fields.append(("directional", .object([
+                ("seed", .string(String(d.seed))), ("direction", .array(d.direction.map { .number($0) })),
+                ("forward", .array(d.forward.map { .number($0) })), ("difference", .array(d.difference.map { .number($0) })),
+                ("errorEstimate", .array(d.errorEstimate.map { .number($0) })), ("agrees", d.agrees.map { .bool($0) } ?? .null),
+            ])))
+        }
+        fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") })))
+        return .object(fields)
+    }
+
+    var stepDescription: String {
+        switch options.step {
+        case .automatic: return "automatic"
+        case .absolute(let h): return "absolute \(h)"
+        case .relative(let h): return "relative \(h)"
+        }
+    }
+
+    func entryJSON(_ e: EntryCheck) -> JSONValue {
+        var f: [(String, JSONValue)] = [
+            ("output", .integer(e.output)), ("input", .integer(e.input)),
+            ("verdict", .string(e.verdict.name)),
+            ("values", .object(e.subjects.map { ($0.name, .number($0.value)) })),
+            ("witness", e.witness.map { .string($0) } ?? .null),
+            ("witnessValue", .number(e.witnessValue)),
+            ("step", .number(e.step)),
+            ("errorEstimate", .number(e.errorEstimate)),
+            ("absError", .number(e.absoluteError)),
+            ("relError", .number(e.relativeError)),
+            ("tolerance", .number(e.tolerance)),
+        ]
+        switch e.verdict {
+        case .ruleWrong(let s): f.append(("wrong", .array(s.map { .string($0) })))
+        case .fdInconclusive(let r): f.append(("reasons", .array(r.map { .string($0.rawValue) })))
+        case .nonFinite(let s): f.append(("nonFinite", .array(s.map { .string($0) })))
+        case .kink(let ok): f.append(("validSubgradient", ok.map { .bool($0) } ?? .null))
+        case .agree: break
+        }
+        f.append(("kink", e.kink.map { k in
+            .object([("ops", .array(k.ops.map { .string($0) })), ("left", .number(k.left)), ("right", .number(k.right)),
+                     ("within", .object(k.withinOneSided.map { ($0.subject, .bool($0.valid)) }))])
+        } ?? .null))
+        f.append(("ladder", .array(e.ladder.map { r in
+            .object([("witness", .string(r.witness)), ("outcome", .string(r.outcome)), ("value", .number(r.value)),
+                     ("step", .number(r.step)), ("errorEstimate", .number(r.errorEstimate)),
+                     ("warnings", .array(r.warnings.map { .string($0.rawValue) }))])
+        })))
+        return .object(f)
+    }
+}
+
+/// Compact number formatting for tables: shortest round-trip text, trimmed to 10 significant
+/// characters where that loses nothing the eye needs.
+func fmt(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    let s = "\(x)"
+    if s.count <= 12 { return s }
+    // Keep mantissa digits to 7 significant figures, keep any exponent.
+    let parts = s.split(separator: "e", maxSplits: 1)
+    let mantissa = String(parts[0].prefix(x < 0 ? 9 : 8))
+    return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
+}

@@ -1,0 +1,225 @@
+import AdjointCore
+
+/// One independent estimate of the Jacobian used to judge the subjects, tried in order (the
+/// escalation ladder).
+///
+/// ```swift
+/// var o = CheckOptions()
+/// o.ladder = [.differences(.central), .differences(.richardson), .differences(.complexStep)]
+/// ```
+public enum WitnessRung: Sendable {
+    /// A derivative-free method of this module.
+    case differences(DifferenceMethod)
+    /// EXACT-RATIONALS RUNG (placeholder): exact Jacobians from AdjointExact once that module
+    /// lands. Until then it is reported as "not available" and skipped. The lead can implement
+    /// it here, or pass `.custom(name: "exact", …)` with AdjointExact's Jacobian.
+    case exactRationals
+    /// Any other witness: a function from the point to a Jacobian, trusted with the given
+    /// absolute error (0 for exact methods).
+    case custom(name: String, errorEstimate: Double, jacobian: @Sendable ([Double]) throws -> [[Double]])
+
+    /// The name used in reports and JSON.
+    public var name: String {
+        switch self {
+        case .differences(let m): return m.rawValue
+        case .exactRationals: return "exact-rationals"
+        case .custom(let name, _, _): return name
+        }
+    }
+
+    /// The default ladder: cheap central difference, a higher-order stencil, Richardson,
+    /// complex-step, then exact rationals.
+    public static let defaultLadder: [WitnessRung] = [
+        .differences(.central), .differences(.central6), .differences(.richardson),
+        .differences(.complexStep), .exactRationals,
+    ]
+}
+
+/// Settings of ``checkJacobian(of:at:claimed:options:)``.
+///
+/// ```swift
+/// var o = CheckOptions()
+/// o.rtol = 1e-6          // override the derived relative tolerance
+/// o.directionSeed = 42   // random-direction JVP check, reproducible
+/// ```
+public struct CheckOptions: Sendable {
+    /// Check forward mode.
+    public var checkForward = true
+    /// Check reverse mode.
+    public var checkReverse = true
+    /// Witnesses, tried in order until one is reliable and agrees, or all have been tried.
+    public var ladder: [WitnessRung] = WitnessRung.defaultLadder
+    /// Step option for the stencil rungs.
+    public var step: StepSize = .automatic
+    /// Relative tolerance; nil derives it from the witness's nominal accuracy.
+    public var rtol: Double? = nil
+    /// Absolute tolerance; nil derives it from the witness's error estimate.
+    public var atol: Double? = nil
+    /// Walk the tape to name the first wrong primitive when an AD entry is rule-wrong.
+    public var localizeFaults = true
+    /// Seed of the random direction for the extra JVP check; nil skips that check.
+    public var directionSeed: UInt64? = 0x5EED
+    /// Entries listed as "worst" in the table.
+    public var worstEntryCount = 8
+    /// The defaults: forward and reverse checked, the default ladder, automatic steps, derived tolerances.
+    public init() {}
+
+    /// Multiplies a witness's error estimate in the default absolute tolerance: estimates are
+    /// order-of-magnitude, and a checker must not call a correct rule wrong.
+    public static let errorEstimateSafety = 4.0
+    /// Relative accuracy granted to an AD result, in ε: sums of many rounded products can lose a
+    /// few dozen ulps; a wrong rule is off by far more.
+    public static let adAccuracyULPs = 64.0
+}
+
+/// The verdict on one Jacobian entry.
+///
+/// ```swift
+/// report.entries[0][1].verdict == .agree
+/// ```
+public enum Verdict: Sendable, Equatable {
+    /// Every subject agrees with a reliable witness.
+    case agree
+    /// A reliable witness (after escalation) disagrees with these subjects.
+    case ruleWrong(subjects: [String])
+    /// No witness was reliable here; the reasons collected on the ladder.
+    case fdInconclusive(reasons: [FDWarning])
+    /// A non-differentiable point was touched; `validSubgradient` says whether every subject's
+    /// value lies between the one-sided derivatives (nil when they could not be estimated).
+    case kink(validSubgradient: Bool?)
+    /// A subject's value is NaN or infinite (identical NaNs are reported here, not as mismatches).
+    case nonFinite(subjects: [String])
+
+    /// "agree", "rule-wrong", "fd-inconclusive", "kink" or "non-finite".
+    public var name: String {
+        switch self {
+        case .agree: return "agree"
+        case .ruleWrong: return "rule-wrong"
+        case .fdInconclusive: return "fd-inconclusive"
+        case .kink: return "kink"
+        case .nonFinite: return "non-finite"
+        }
+    }
+
+    /// Severity for sorting and the overall verdict: rule-wrong worst.
+    var severity: Int {
+        switch self {
+        case .agree: return 0
+        case .kink(let ok): return ok == false ? 2 : 1
+        case .fdInconclusive: return 2
+        case .nonFinite: return 3
+        case .ruleWrong: return 4
+        }
+    }
+}
+
+/// What one rung of the ladder said about one entry.
+public struct RungOutcome: Sendable, Equatable {
+    /// The rung's name.
+    public let witness: String
+    /// The rung's estimate of the entry (nil when the rung was not available).
+    public let value: Double?
+    /// The rung's error estimate.
+    public let errorEstimate: Double?
+    /// The rung's step.
+    public let step: Double?
+    /// "agree", "disagree", "unreliable" or "not-available".
+    public let outcome: String
+    /// The rung's own warnings (cancellation, step below ulp, …).
+    public let warnings: [FDWarning]
+}
+
+/// One-sided derivatives at a kink and whether each subject's value lies between them.
+public struct KinkAnalysis: Sendable, Equatable {
+    /// Ops whose non-differentiable point was touched on a path from this input to this output.
+    public let ops: [String]
+    /// Derivative from the left (second-order one-sided difference).
+    public let left: Double
+    /// Derivative from the right.
+    public let right: Double
+    /// Subject name and whether its value lies in [min(left, right), max(left, right)] (within tolerance).
+    public let withinOneSided: [(subject: String, valid: Bool)]
+
+    /// Field-wise equality.
+    public static func == (l: KinkAnalysis, r: KinkAnalysis) -> Bool {
+        l.ops == r.ops && l.left == r.left && l.right == r.right
+            && l.withinOneSided.map(\.subject) == r.withinOneSided.map(\.subject)
+            && l.withinOneSided.map(\.valid) == r.withinOneSided.map(\.valid)
+    }
+}
+
+/// The check of one Jacobian entry ∂fᵢ/∂xⱼ.
+public struct EntryCheck: Sendable, Equatable {
+    /// Output index i of the entry ∂fᵢ/∂xⱼ.
+    public let output: Int
+    /// Input index j of the entry.
+    public let input: Int
+    /// Each subject's value (forward, reverse, claimed …), in a fixed order.
+    public let subjects: [(name: String, value: Double)]
+    /// The graded verdict.
+    public let verdict: Verdict
+    /// The rung that decided (agreeing or disagreeing), if any.
+    public let witness: String?
+    /// The deciding witness's value.
+    public let witnessValue: Double?
+    /// The deciding witness's error estimate.
+    public let errorEstimate: Double?
+    /// The deciding witness's step.
+    public let step: Double?
+    /// Largest |subject − witness| and that over |witness|.
+    public let absoluteError: Double?
+    /// ``absoluteError`` / |witness value|.
+    public let relativeError: Double?
+    /// atol + rtol·|witness| used for the decision.
+    public let tolerance: Double?
+    /// One-sided analysis when a kink was touched on a path from this input to this output.
+    public let kink: KinkAnalysis?
+    /// Every rung tried, in order.
+    public let ladder: [RungOutcome]
+
+    /// Same entry, subjects, values and verdict.
+    public static func == (l: EntryCheck, r: EntryCheck) -> Bool {
+        l.output == r.output && l.input == r.input && l.verdict == r.verdict
+            && l.subjects.map(\.name) == r.subjects.map(\.name)
+            && l.subjects.map(\.value).elementsEqual(r.subjects.map(\.value)) { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+}
+
+/// The first primitive whose local derivative disagrees with a difference of that primitive alone.
+///
+/// ```swift
+/// report.fault?.op   // "sin"
+/// ```
+public struct FaultLocation: Sendable, Equatable {
+    /// The primitive's registry name.
+    public let op: String
+    /// Its tape node index (−1 when checked outside a tape).
+    public let node: Int
+    /// The recorded inputs of the node.
+    public let inputs: [Double]
+    /// Which partial (0 for ∂/∂x, 1 for ∂/∂y).
+    public let partial: Int
+    /// The difference quotient of the primitive alone (Richardson).
+    public let expected: Double
+    /// The registry's partial at the recorded inputs.
+    public let got: Double
+    /// Error estimate of `expected`.
+    public let errorEstimate: Double
+}
+
+/// J·v along a seeded random direction: forward mode against a Richardson difference.
+public struct DirectionalCheck: Sendable, Equatable {
+    /// Seed of the direction's generator (``SplitMix64``).
+    public let seed: UInt64
+    /// The direction v, entries uniform in [−1, 1).
+    public let direction: [Double]
+    /// J·v by forward mode.
+    public let forward: [Double]
+    /// J·v by a Richardson difference along v.
+    public let difference: [Double]
+    /// The difference's error estimates.
+    public let errorEstimate: [Double]
+    /// Whether every component agrees within tolerance; nil when the difference is too coarse
+    /// to decide. Informational: the per-entry verdicts decide ``CheckReport/passed``.
+    public let agrees: Bool?
+}

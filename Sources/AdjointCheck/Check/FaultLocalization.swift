@@ -1,0 +1,197 @@
+import AdjointCore
+
+/// The recorded graph read once from a tape, with iterative reachability (no recursion, so deep
+/// graphs cannot overflow the stack).
+struct TapeGraph {
+    let ops: [Op]
+    let args: [[Int]]
+    let attributes: [Int]
+    let values: [Double]
+    let inputNodes: [Int?]
+    let outputNodes: [Int?]
+    /// Nodes of ops with a kink (relu, abs, max, …, and √ at 0) and the distance of their
+    /// arguments from it.
+    let kinkCandidates: [(node: Int, distance: Double)]
+
+    init<V>(_ rec: Recording<V>) {
+        var ops: [Op] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
+        for k in 0..<rec.tape.count {
+            let e = rec.tape.entry(k)
+            ops.append(e.op); args.append(e.inputs); attrs.append(e.attribute); values.append(e.value.approximateDouble)
+        }
+        self.ops = ops; self.args = args; self.attributes = attrs; self.values = values
+        inputNodes = rec.inputs.map(\.node)
+        outputNodes = rec.outputs.map(\.node)
+        var candidates: [(node: Int, distance: Double)] = []
+        for k in ops.indices where ops[k].arity > 0 {
+            let a = values[args[k][0]]
+            let b = ops[k].arity == 2 ? values[args[k][1]] : a
+            switch ops[k] {
+            case .relu, .abs, .sqrt: candidates.append((k, Swift.abs(a)))
+            case .leakyRelu, .elu: if b != 1 { candidates.append((k, Swift.abs(a))) }
+            case .max, .min: candidates.append((k, Swift.abs(a - b)))
+            case .hypot: candidates.append((k, (a * a + b * b).squareRoot()))
+            default: break
+            }
+        }
+        kinkCandidates = candidates
+    }
+
+    /// Tangents of every node along input j: a forward sweep over the recorded graph applying the
+    /// registry's partials (``Rules/partials(_:_:_:_:output:)``) at the recorded values.
+    func tangents(input j: Int) -> [Double] {
+        var t = [Double](repeating: 0, count: ops.count)
+        guard j < inputNodes.count, let s = inputNodes[j] else { return t }
+        t[s] = 1
+        for k in ops.indices where ops[k].arity > 0 {
+            let a = args[k][0]
+            let b = ops[k].arity == 2 ? args[k][1] : a
+            if t[a] == 0 && t[b] == 0 { continue }
+            let (p, q) = Rules.partials(ops[k], values[a], values[b], attributes[k], output: values[k])
+            t[k] = ops[k].arity == 2 ? p * t[a] + q * t[b] : p * t[a]
+        }
+        return t
+    }
+
+    /// How fast a kink candidate's distance to its kink changes per unit of the input.
+    func kinkSensitivity(_ k: Int, tangents t: [Double]) -> Double {
+        let a = args[k][0]
+        switch ops[k] {
+        case .max, .min: return Swift.abs(t[a] - t[args[k][1]])
+        case .hypot: let b = args[k][1]; return (t[a] * t[a] + t[b] * t[b]).squareRoot()
+        default: return Swift.abs(t[a])
+        }
+    }
+
+    /// Nodes `node` depends on (itself included). Tape order is topological, so one backward pass suffices.
+    func ancestors(of node: Int) -> [Bool] {
+        var mark = [Bool](repeating: false, count: ops.count)
+        guard node >= 0 && node < ops.count else { return mark }
+        mark[node] = true
+        var k = node
+        while k >= 0 {
+            if mark[k] { for a in args[k] where a >= 0 && a < ops.count { mark[a] = true } }
+            k -= 1
+        }
+        return mark
+    }
+
+    /// Nodes that depend on `node` (itself included), by one forward pass.
+    func descendants(of node: Int) -> [Bool] {
+        var mark = [Bool](repeating: false, count: ops.count)
+        guard node >= 0 && node < ops.count else { return mark }
+        mark[node] = true
+        for k in (node + 1)..<Swift.max(node + 1, ops.count) where args[k].contains(where: { $0 >= 0 && $0 < ops.count && mark[$0] }) {
+            mark[k] = true
+        }
+        return mark
+    }
+
+    /// For each entry (i, j), the names of kink ops lying on a path from input j to output i.
+    func kinkOps(_ kinks: [KinkEvent], inputs n: Int, outputs m: Int) -> [[[String]]] {
+        var map = [[[String]]](repeating: [[String]](repeating: [], count: n), count: m)
+        for kink in kinks {
+            guard let node = kink.node else { continue }
+            let up = ancestors(of: node), down = descendants(of: node)
+            let js = (0..<n).filter { j in inputNodes[j].map { up[$0] } ?? false }
+            let is_ = (0..<m).filter { i in outputNodes[i].map { down[$0] } ?? false }
+            for i in is_ { for j in js where !map[i][j].contains(kink.op.info.name) { map[i][j].append(kink.op.info.name) } }
+        }
+        return map
+    }
+
+    /// Nodes on some path from input j to output i.
+    func onPath(output i: Int, input j: Int) -> [Bool] {
+        guard let o = outputNodes[i], let s = inputNodes[j] else { return [Bool](repeating: false, count: ops.count) }
+        let up = ancestors(of: o), down = descendants(of: s)
+        return zip(up, down).map { $0 && $1 }
+    }
+}
+
+extension Checker {
+    /// Walks the tape in recording order and returns the first primitive on a path from input j
+    /// to output i whose registry partial disagrees with a Richardson difference of that primitive
+    /// alone (``Rules/primal(_:_:_:_:)`` only) at its recorded inputs. Kinks and domain edges are
+    /// skipped: a difference there says nothing about the rule.
+    func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int) -> FaultLocation? {
+        let mask = graph.onPath(output: i, input: j)
+        for k in graph.ops.indices where mask[k] && graph.ops[k].arity > 0 {
+            let op = graph.ops[k]
+            let a = graph.values[graph.args[k][0]]
+            let b = op.arity == 2 ? graph.values[graph.args[k][1]] : a
+            let n = graph.attributes[k]
+            if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { continue }
+            for which in 0..<op.arity {
+                // Only partials along an argument that depends on input j can explain the entry.
+                if !mask[graph.args[k][which]] { continue }
+                if let fault = RuleCheck.disagreement(op, a, b, n, partial: which, node: k) { return fault }
+            }
+        }
+        return nil
+    }
+}
+
+/// Checks registry rules one primitive at a time: the partial from ``Rules/partials(_:_:_:_:output:)``
+/// against a Richardson difference of ``Rules/primal(_:_:_:_:)`` alone. This is how fault
+/// localisation decides, exposed so the registry itself can be swept.
+///
+/// ```swift
+/// RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
+/// RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
+/// ```
+public enum RuleCheck {
+    /// Relative tolerance on a primitive's partial beyond the difference's own error estimate:
+    /// primitives at sample points are well conditioned, and a wrong rule is off by O(1).
+    public static let relativeTolerance = 1e-7
+
+    /// The disagreement of partial `which` of `op` at (a, b) with a difference of the primal, or
+    /// nil when they agree or the difference cannot be trusted there (kink, domain edge, NaN).
+    public static func disagreement(_ op: Op, _ a: Double, _ b: Double, _ n: Int, partial which: Int,
+                                    node: Int = -1) -> FaultLocation? {
+        guard op.arity > 0, which < op.arity else { return nil }
+        if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { return nil }
+        let z = Rules.primal(op, a, b, n)
+        let (p, q) = Rules.partials(op, a, b, n, output: z)
+        let point = op.arity == 2 ? [a, b] : [a]
+        let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
+        var probe = LineProbe<Double>(eval: { y in [Rules.primal(op, y[0], y.count > 1 ? y[1] : y[0], n)] }, x: point, v: v)
+        // Stay well inside the domain and away from kinks: a step reaching a pole, a branch edge
+        // (log, sqrt, 1/y, log1p) or a tie (max, min) would poison the whole tableau.
+        var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
+        let coordinate = point[which]
+        if coordinate != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(coordinate)) }
+        if op == .log1p { h0 = Swift.min(h0, 0.25 * Swift.abs(a + 1)) }
+        if op == .max || op == .min { h0 = Swift.min(h0, 0.25 * Swift.abs(a - b)) }
+        guard let e = probe.richardson(initialStep: h0, outputs: 1).first,
+              e.value.isFinite, e.warnings.isEmpty else { return nil }
+        let got = which == 0 ? p : q
+        let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
+            + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+        if Swift.abs(got - e.value) <= tol { return nil }
+        return FaultLocation(op: op.info.name, node: node, inputs: point, partial: which,
+                             expected: e.value, got: got, errorEstimate: e.errorEstimate)
+    }
+
+    /// Every partial of every primitive at `samples` points drawn (seeded) from the op's
+    /// ``OpInfo/sampleRanges``; returns the disagreements found. `powi` uses exponents −3 … 4.
+    public static func sweepRegistry(seed: UInt64, samples: Int = 8, ops: [Op] = Op.primitives) -> [FaultLocation] {
+        var rng = SplitMix64(seed: seed)
+        var found: [FaultLocation] = []
+        for op in ops {
+            let ranges = op.info.sampleRanges
+            for s in 0..<samples {
+                let a = draw(ranges.first ?? -3...3, &rng)
+                let b = ranges.count > 1 ? draw(ranges[1], &rng) : a
+                let n = op == .powi ? (s % 8) - 3 : 0
+                for which in 0..<op.arity {
+                    if let f = disagreement(op, a, b, n, partial: which) { found.append(f) }
+                }
+            }
+        }
+        return found
+    }
+
+    static func draw(_ r: ClosedRange<Double>, _ rng: inout SplitMix64) -> Double {
+        r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnit()
+    }
+}

@@ -1,0 +1,87 @@
+import AdjointCore
+import ComplexModule
+import RealModule
+
+// Complex numbers as an Adjoint scalar, for complex-step differentiation.
+//
+// Goals, in priority order:
+//   1. Every op that is analytic near the real axis is evaluated by its analytic continuation, so
+//      Im f(x + ih)/h is the derivative up to O(h²) with no subtraction anywhere.
+//   2. Ops that have no analytic continuation (abs, relu, max, …) never return a plausible
+//      number: they report `ADError.unsupported` naming the op and return NaN.
+//   3. Integer powers are computed by multiplication: exp(n·log z) takes the principal log and
+//      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
+
+extension Complex: TangentVector {
+    /// Complex numbers scale complex tangents.
+    public typealias Scalar = Complex<RealType>
+}
+
+/// The complex-step scalar. Conformance is for binary floating-point components (Double, Float).
+///
+/// `<` compares real parts only: the complex-step convention, under which a branch taken on the
+/// real primal (`if x < 0 …`) is the branch the analytic continuation follows. It is not a total
+/// order on complex numbers and must not be used as one.
+///
+/// ```swift
+/// let z = Complex<Double>(1.5, 1e-20)
+/// let d = Complex<Double>.sin(z).imaginary / 1e-20   // cos 1.5
+/// ```
+extension Complex: ADScalar where RealType: BinaryFloatingPoint {
+    /// Embeds a real constant on the real axis.
+    public init(_ constant: Double) { self.init(RealType(constant), 0) }
+    /// Embeds an integer on the real axis.
+    public init(_ integer: Int) { self.init(RealType(integer), 0) }
+
+    /// The real part as a Double, or NaN when either part is not finite (so a NaN imaginary part,
+    /// the complex-step derivative, cannot hide behind a finite real part).
+    public var approximateDouble: Double { isFinite ? Double(real) : .nan }
+
+    /// Orders by real part: the complex-step convention (see the type's documentation).
+    public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
+
+    /// zⁿ by binary powering (see the file comment for why not exp(n·log z)).
+    public static func powi(_ x: Complex, _ n: Int) -> Complex { Primals.powiByMultiplication(x, n) }
+    /// z·z.
+    public static func square(_ x: Complex) -> Complex { x * x }
+    /// eᶻ − 1, accurate near 0.
+    public static func expm1(_ x: Complex) -> Complex { expMinusOne(x) }
+    /// log(1 + z), accurate near 0.
+    public static func log1p(_ x: Complex) -> Complex { log(onePlus: x) }
+
+    // Composite primitives whose every branch is analytic: the shared primal definitions apply.
+    /// 1/(1 + e⁻ᶻ), branch chosen on the real part.
+    public static func sigmoid(_ x: Complex) -> Complex { Primals.sigmoid(x) }
+    /// z·σ(z).
+    public static func swish(_ x: Complex) -> Complex { Primals.swish(x) }
+    /// log(1 + eˣ), analytic; split on the real part so e^x never overflows. (The shared primal
+    /// goes through relu, which has no complex extension.)
+    public static func softplus(_ x: Complex) -> Complex {
+        x.real > 0 ? x + log(onePlus: exp(-x)) : log(onePlus: exp(x))
+    }
+
+    // Non-analytic ops: reported, never approximated.
+    /// Unsupported: swift-numerics has no complex erf. Reports and returns NaN.
+    public static func erf(_ x: Complex) -> Complex { unsupported(.erf) }
+    /// Unsupported (needs erf). Reports and returns NaN.
+    public static func gelu(_ x: Complex) -> Complex { unsupported(.gelu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func relu(_ x: Complex) -> Complex { unsupported(.relu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func leakyRelu(_ x: Complex, slope: Complex) -> Complex { unsupported(.leakyRelu) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func elu(_ x: Complex, alpha: Complex) -> Complex { unsupported(.elu) }
+    /// Unsupported: |z| is not analytic. Reports and returns NaN.
+    public static func abs(_ x: Complex) -> Complex { unsupported(.abs) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func max(_ x: Complex, _ y: Complex) -> Complex { unsupported(.max) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func min(_ x: Complex, _ y: Complex) -> Complex { unsupported(.min) }
+    /// Unsupported: not analytic. Reports and returns NaN.
+    public static func hypot(_ x: Complex, _ y: Complex) -> Complex { unsupported(.hypot) }
+
+    static func unsupported(_ op: Op) -> Complex {
+        Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
+        return Complex(RealType.nan, RealType.nan)
+    }
+}

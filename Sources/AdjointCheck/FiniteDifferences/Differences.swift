@@ -1,0 +1,243 @@
+import AdjointCore
+import ComplexModule
+import RealModule
+
+/// The derivative-free methods: fixed stencils, Richardson, adaptive step, complex step.
+///
+/// ```swift
+/// DifferenceMethod(rawValue: "complex-step")   // .complexStep
+/// ```
+public enum DifferenceMethod: String, CaseIterable, Sendable {
+    case forward, backward, central, central4, central6
+    /// Richardson extrapolation of central differences (Ridders' tableau), with error estimate.
+    case richardson
+    /// Central difference with the step chosen from estimated truncation and rounding errors.
+    case adaptive
+    /// Im f(x + ih·v)/h: no subtraction, so no cancellation; needs analytic ops only.
+    case complexStep = "complex-step"
+
+    /// The fixed stencil behind the method, if it is one.
+    public var stencilMethod: StencilMethod? { StencilMethod(rawValue: rawValue) }
+
+    /// Nominal relative accuracy at the default step for a type with unit roundoff ε: about
+    /// ε^{p/(p+1)} for a stencil of order p, and a few ε for complex-step and converged Richardson.
+    public func nominalRelativeAccuracy(epsilon: Double) -> Double {
+        if let s = stencilMethod {
+            let p = Double(s.stencil.order)
+            return Double.pow(epsilon, p / (p + 1))
+        }
+        switch self {
+        case .complexStep: return 4 * epsilon
+        case .adaptive: return Double.pow(epsilon, 2.0 / 3.0)
+        default: return 64 * epsilon
+        }
+    }
+}
+
+/// A Jacobian estimated by differences, entry by entry, with steps and error estimates.
+///
+/// ```swift
+/// let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson)
+/// d.jacobian[0][1]        // ≈ −2 sin 0.5
+/// d.entries[0][1].errorEstimate
+/// ```
+public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable where V: Sendable {
+    /// The method used.
+    public let method: DifferenceMethod
+    /// The step option the caller passed.
+    public let stepOption: StepSize
+    /// f(x).
+    public let value: [V]
+    /// `jacobian[i][j] ≈ ∂fᵢ/∂xⱼ`.
+    public let jacobian: [[V]]
+    /// Per entry: value, error estimate, step and warnings.
+    public let entries: [[DifferenceEstimate]]
+    /// Evaluations of f spent.
+    public let evaluations: Int
+    /// An op the method could not evaluate (complex-step only), when one was met.
+    public let unsupported: ADError?
+}
+
+/// The Jacobian of `f` at `x` by differences, using only primal evaluations of `f` (no derivative
+/// rule), one direction eⱼ per input. Float functions are differenced with Float's ε.
+///
+/// ```swift
+/// let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
+/// ```
+/// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has the wrong length,
+///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step. Non-finite values
+///   are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
+public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+) throws -> DifferenceJacobian<V> {
+    if let n = f.inputCount, n != x.count {
+        throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
+    }
+    try validate(step)
+    let value = f(x)
+    let m = value.count
+    var columns: [[DifferenceEstimate]] = []
+    var evaluations = 1
+    var unsupported: ADError? = nil
+    for j in x.indices {
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        let (col, evals, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: step)
+        columns.append(col)
+        evaluations += evals
+        unsupported = unsupported ?? unsup
+    }
+    let entries = (0..<m).map { i in x.indices.map { j in columns[j][i] } }
+    return DifferenceJacobian(method: method, stepOption: step, value: value,
+                              jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
+                              evaluations: evaluations, unsupported: unsupported)
+}
+
+/// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:)``.
+///
+/// ```swift
+/// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)   // ≈ [5.5, 2 − cos 5]
+/// ```
+public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+) throws -> [DifferenceEstimate] {
+    let d = try differenceJacobian(of: f, at: x, method: method, step: step)
+    guard let row = d.entries.first else {
+        throw ADError.dimensionMismatch(what: "number of outputs of a function whose gradient is asked", expected: 1, got: 0)
+    }
+    return row
+}
+
+/// The directional derivative J·v (a JVP) by differences along v: one line search of cost
+/// independent of n.
+///
+/// ```swift
+/// let jv = try differenceJVP(of: Polar(), at: [2.0, 0.5], direction: [1, 1], method: .central4)
+/// ```
+public func differenceJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction, at x: [V], direction v: [V], method: DifferenceMethod = .central,
+    step: StepSize = .automatic
+) throws -> [DifferenceEstimate] {
+    if v.count != x.count {
+        throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
+    }
+    try validate(step)
+    let m = f(x).count
+    return directional(f, at: x, direction: v, outputs: m, method: method, step: step).0
+}
+
+func validate(_ step: StepSize) throws {
+    switch step {
+    case .automatic: return
+    case .absolute(let h), .relative(let h):
+        if !(h.isFinite && h > 0) { throw ADError.invalidArgument("finite-difference step must be finite and positive, got \(h)") }
+    }
+}
+
+/// One directional derivative of every output, by the requested method.
+func directional<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, method: DifferenceMethod, step: StepSize
+) -> ([DifferenceEstimate], Int, ADError?) {
+    if method == .complexStep { return complexStepDirectional(f, at: x, direction: v, outputs: m, step: step) }
+    var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+    let result: [DifferenceEstimate]
+    switch method {
+    case .richardson:
+        let h0 = resolve(step, default: DifferenceTuning.richardsonInitialStep * probe.scale, scale: probe.scale)
+        result = probe.richardson(initialStep: V(h0), outputs: m)
+    case .adaptive:
+        if case .automatic = step {
+            result = probe.adaptive(Stencil.of(.central), outputs: m)
+        } else {
+            let h = resolve(step, default: 0, scale: probe.scale)
+            result = probe.stencilEstimate(Stencil.of(.central), step: V(h), outputs: m)
+        }
+    default:
+        let stencil = (method.stencilMethod ?? .central).stencil
+        let dflt = DifferenceTuning.defaultStep(for: stencil, scale: probe.scale, epsilon: Double(V.ulpOfOne))
+        let h = resolve(step, default: dflt, scale: probe.scale)
+        result = probe.stencilEstimate(stencil, step: V(h), outputs: m)
+    }
+    return (result, probe.evaluations, nil)
+}
+
+/// The step a ``StepSize`` asks for; automatic and relative steps are rounded to powers of two.
+func resolve(_ step: StepSize, default dflt: Double, scale: Double) -> Double {
+    switch step {
+    case .automatic: return dflt.nearestPowerOfTwo
+    case .absolute(let h): return h
+    case .relative(let h): return (h * Swift.max(1, scale)).nearestPowerOfTwo
+    }
+}
+
+/// Complex step along v: Im f(x + ih·v)/h. The estimate at 2h gives the truncation part
+/// (error ∝ h², so |D(h) − D(2h)|/3); the rounding part is a few ε of |D| since nothing cancels.
+func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize
+) -> ([DifferenceEstimate], Int, ADError?) {
+    let dflt = V.ulpOfOne < 1e-10 ? DifferenceTuning.complexStepDouble : DifferenceTuning.complexStepFloat
+    let h: Double
+    switch step {
+    case .automatic: h = dflt
+    case .absolute(let a): h = a
+    case .relative(let r): h = r
+    }
+    func run(_ h: Double) -> ([Complex<V>], EvaluationDiagnostics) {
+        Diagnostics.collect {
+            f(zip(x, v).map { Complex<V>($0, V(h) * $1) })
+        }
+    }
+    let (fine, diag) = run(h)
+    let (coarse, _) = run(2 * h)
+    let unsupported = diag.errors.first { if case .unsupported = $0 { return true } else { return false } }
+    let eps = Double(V.ulpOfOne)
+    let est = (0..<m).map { i -> DifferenceEstimate in
+        guard i < fine.count, i < coarse.count else {
+            return DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: h, warnings: [.nonFinite])
+        }
+        let d = Double(fine[i].imaginary) / h
+        let d2 = Double(coarse[i].imaginary) / (2 * h)
+        var warn: [FDWarning] = []
+        if unsupported != nil { warn.append(.unsupportedOp) }
+        if !fine[i].isFinite || !d.isFinite { warn.append(.nonFinite) }
+        let err = Swift.abs(d - d2) / 3 + DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(d)
+        let ok = warn.isEmpty
+        return DifferenceEstimate(value: ok ? d : .nan, errorEstimate: ok ? err : .infinity, step: h, warnings: warn)
+    }
+    return (est, 2, unsupported)
+}
+
+extension DifferenceJacobian {
+    /// The Jacobian with its provenance, for `jac` and notebooks: method, step option, f(x),
+    /// entries, per-entry step, error estimate and warnings, evaluations spent.
+    ///
+    /// ```swift
+    /// print(try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson).toJSON())
+    /// ```
+    public var jsonValue: JSONValue {
+        let step: String
+        switch stepOption {
+        case .automatic: step = "automatic"
+        case .absolute(let h): step = "absolute \(h)"
+        case .relative(let h): step = "relative \(h)"
+        }
+        func matrix(_ f: (DifferenceEstimate) -> JSONValue) -> JSONValue {
+            .array(entries.map { .array($0.map(f)) })
+        }
+        var fields: [(String, JSONValue)] = [
+            ("method", .string(method.rawValue)),
+            ("step", .string(step)),
+            ("scalarType", .string("\(V.self)")),
+            ("value", .array(value.map { .number(Double($0)) })),
+            ("jacobian", .array(jacobian.map { .array($0.map { .number(Double($0)) }) })),
+            ("errorEstimate", matrix { .number($0.errorEstimate) }),
+            ("steps", matrix { .number($0.step) }),
+            ("warnings", matrix { .array($0.warnings.map { .string($0.rawValue) }) }),
+            ("evaluations", .integer(evaluations)),
+        ]
+        if let unsupported { fields.append(("unsupported", .string(unsupported.description))) }
+        return .object(fields)
+    }
+
+    /// ``jsonValue`` as text.
+    public func toJSON(pretty: Bool = true) -> String { jsonValue.rendered(indent: pretty ? 2 : nil) }
+}

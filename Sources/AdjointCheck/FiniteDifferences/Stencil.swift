@@ -1,0 +1,202 @@
+// Finite-difference stencils with coefficients computed exactly.
+//
+// The weights are not typed in from a table: they are the solution of the moment (Vandermonde)
+// system Σₖ wₖ sₖ^q = q!·δ(q, d), q = 0 … m−1, solved in exact rational arithmetic. This is the
+// classical construction (Fornberg, "Generation of finite difference formulas on arbitrarily
+// spaced grids", Math. Comp. 51, 1988); the tests compare the result with the textbook weights.
+// The same solve gives the leading truncation constant, which the default-step and error-estimate
+// formulas need, so no constant is restated by hand.
+
+/// A small exact fraction for the moment system. Offsets are small integers, but elimination
+/// can still grow numerators, so every operation checks for Int overflow and marks the result
+/// instead of trapping; the solver then rejects the stencil.
+struct Fraction: Equatable, Sendable {
+    var num: Int
+    var den: Int
+    var overflow = false
+
+    init(_ num: Int, _ den: Int = 1, overflow: Bool = false) {
+        if overflow || den == 0 || num == Int.min || den == Int.min {
+            self.num = 0; self.den = 1; self.overflow = true
+            return
+        }
+        let g = Fraction.gcd(Swift.abs(num), Swift.abs(den))
+        let sign = den < 0 ? -1 : 1
+        self.num = g == 0 ? 0 : sign * num / g
+        self.den = g == 0 ? 1 : sign * den / g
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+
+    /// (a/b) ± (c/d) = (a·d ± c·b)/(b·d), every product and sum overflow-checked.
+    private static func combine(_ a: Int, _ b: Int, _ c: Int, _ d: Int, sign: Int, _ flag: Bool) -> Fraction {
+        let (ad, o1) = a.multipliedReportingOverflow(by: d)
+        let (cb, o2) = c.multipliedReportingOverflow(by: b)
+        let (bd, o3) = b.multipliedReportingOverflow(by: d)
+        let (n, o4) = sign > 0 ? ad.addingReportingOverflow(cb) : ad.subtractingReportingOverflow(cb)
+        return Fraction(n, bd, overflow: flag || o1 || o2 || o3 || o4)
+    }
+
+    static func + (l: Fraction, r: Fraction) -> Fraction { combine(l.num, l.den, r.num, r.den, sign: 1, l.overflow || r.overflow) }
+    static func - (l: Fraction, r: Fraction) -> Fraction { combine(l.num, l.den, r.num, r.den, sign: -1, l.overflow || r.overflow) }
+    static func * (l: Fraction, r: Fraction) -> Fraction {
+        let (n, o1) = l.num.multipliedReportingOverflow(by: r.num)
+        let (d, o2) = l.den.multipliedReportingOverflow(by: r.den)
+        return Fraction(n, d, overflow: l.overflow || r.overflow || o1 || o2)
+    }
+    static func / (l: Fraction, r: Fraction) -> Fraction {
+        let (n, o1) = l.num.multipliedReportingOverflow(by: r.den)
+        let (d, o2) = l.den.multipliedReportingOverflow(by: r.num)
+        return Fraction(n, d, overflow: l.overflow || r.overflow || o1 || o2)
+    }
+    var isZero: Bool { num == 0 && !overflow }
+    var double: Double { Double(num) / Double(den) }
+}
+
+/// A finite-difference formula for the d-th derivative: f⁽ᵈ⁾(x) ≈ h⁻ᵈ · Σₖ wₖ f(x + sₖh).
+///
+/// Weights are exact rationals; ``order`` p and ``truncationConstant`` C describe the leading
+/// error term C · f⁽ᵈ⁺ᵖ⁾(x) · hᵖ.
+///
+/// ```swift
+/// let s = Stencil.central(order: 4)          // offsets −2 … 2
+/// s.weights                                   // [1/12, −2/3, 0, 2/3, −1/12]
+/// s.order                                     // 4
+/// ```
+public struct Stencil: Sendable, Equatable {
+    /// Integer offsets sₖ, in units of the step h.
+    public let offsets: [Int]
+    /// Weights wₖ as exact fractions (numerator, denominator).
+    public let exactWeights: [(numerator: Int, denominator: Int)]
+    /// Weights wₖ rounded to Double.
+    public let weights: [Double]
+    /// Which derivative the stencil approximates.
+    public let derivative: Int
+    /// Order of accuracy p: the error is O(hᵖ).
+    public let order: Int
+    /// C in the leading error term C · f⁽ᵈ⁺ᵖ⁾(x) · hᵖ.
+    public let truncationConstant: Double
+    /// Σ|wₖ|: how much evaluation noise the weighted sum amplifies (rounding error ≈ Σ|wₖ|·δ/hᵈ).
+    public let noiseGain: Double
+
+    /// Same offsets, derivative and weights.
+    public static func == (l: Stencil, r: Stencil) -> Bool {
+        l.offsets == r.offsets && l.derivative == r.derivative && l.weights == r.weights
+    }
+
+    /// Solves the moment system exactly for the given distinct offsets. Returns nil when the
+    /// offsets repeat or are too few for the derivative.
+    ///
+    /// ```swift
+    /// Stencil(derivative: 1, offsets: [0, 1, 2])   // one-sided, second order: (−3/2, 2, −1/2)
+    /// ```
+    public init?(derivative d: Int, offsets: [Int]) {
+        let m = offsets.count
+        guard d >= 0, m > d, Set(offsets).count == m, m <= 9,
+              offsets.allSatisfy({ Swift.abs($0) <= 6 }) else { return nil }
+        // Augmented moment matrix: row q is (s₀^q … s_{m−1}^q | q!·δ(q, d)).
+        var a: [[Fraction]] = (0..<m).map { q in
+            offsets.map { Fraction(Stencil.power($0, q)) } + [Fraction(q == d ? Stencil.factorial(q) : 0)]
+        }
+        // Gauss–Jordan elimination in exact arithmetic (the matrix is Vandermonde, non-singular).
+        for col in 0..<m {
+            guard let pivot = (col..<m).first(where: { !a[$0][col].isZero }) else { return nil }
+            a.swapAt(col, pivot)
+            let p = a[col][col]
+            a[col] = a[col].map { $0 / p }
+            for row in 0..<m where row != col && !a[row][col].isZero {
+                let factor = a[row][col]
+                a[row] = zip(a[row], a[col]).map { $0 - factor * $1 }
+            }
+        }
+        let w = a.map { $0[m] }
+        if w.contains(where: \.overflow) { return nil }
+        // First non-vanishing moment beyond the exact ones gives the order and the error constant.
+        var q = m
+        var moment = Fraction(0)
+        while q < m + 4 {
+            moment = zip(w, offsets).reduce(Fraction(0)) { $0 + $1.0 * Fraction(Stencil.power($1.1, q)) }
+            if moment.overflow { return nil }
+            if !moment.isZero { break }
+            q += 1
+        }
+        self.offsets = offsets
+        self.exactWeights = w.map { ($0.num, $0.den) }
+        self.weights = w.map(\.double)
+        self.derivative = d
+        self.order = q - d
+        self.truncationConstant = moment.double / Double(Stencil.factorial(q))
+        self.noiseGain = w.reduce(0) { $0 + Swift.abs($1.double) }
+    }
+
+    /// sᵠ; |s| ≤ 6 and q ≤ 12 keep it below 2³².
+    static func power(_ s: Int, _ q: Int) -> Int { q == 0 ? 1 : (1...q).reduce(1) { r, _ in r * s } }
+    static func factorial(_ q: Int) -> Int { q <= 1 ? 1 : (2...q).reduce(1, *) }
+
+    /// The central first-derivative stencil of even order p (2, 4, 6, 8) on offsets −p/2 … p/2.
+    ///
+    /// ```swift
+    /// Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]
+    /// ```
+    public static func central(order p: Int) -> Stencil {
+        let k = Swift.max(1, Swift.min(4, p / 2))
+        return known(derivative: 1, offsets: Array(-k...k))
+    }
+
+    /// The stencil of each built-in method (forward, backward, central, central4, central6).
+    public static func of(_ method: StencilMethod) -> Stencil {
+        switch method {
+        case .forward: return known(derivative: 1, offsets: [0, 1])
+        case .backward: return known(derivative: 1, offsets: [-1, 0])
+        case .central: return central(order: 2)
+        case .central4: return central(order: 4)
+        case .central6: return central(order: 6)
+        }
+    }
+
+    /// Offsets fixed in this file are always valid; the fallback keeps the path total.
+    static func known(derivative: Int, offsets: [Int]) -> Stencil {
+        Stencil(derivative: derivative, offsets: offsets)
+            ?? Stencil(uncheckedCentral: ())
+    }
+
+    /// One-sided second-order stencils for the right (offsets 0, 1, 2) and left (0, −1, −2)
+    /// derivatives at a kink.
+    public static let rightSided = known(derivative: 1, offsets: [0, 1, 2])
+    /// The left-derivative counterpart of ``rightSided``: weights (3/2, −2, 1/2) on offsets 0, −1, −2.
+    public static let leftSided = known(derivative: 1, offsets: [0, -1, -2])
+}
+
+extension Stencil {
+    /// Only reached if the exact solver rejected offsets written in this file, which its tests
+    /// rule out; the plain central difference keeps the path total instead of trapping.
+    fileprivate init(uncheckedCentral: Void) {
+        offsets = [-1, 1]; exactWeights = [(-1, 2), (1, 2)]; weights = [-0.5, 0.5]
+        derivative = 1; order = 2; truncationConstant = 1.0 / 6.0; noiseGain = 1
+    }
+}
+
+/// The fixed-stencil finite-difference methods.
+///
+/// ```swift
+/// StencilMethod.central4.stencil.order   // 4
+/// ```
+public enum StencilMethod: String, CaseIterable, Sendable {
+    /// (f(x + h) − f(x))/h, order 1.
+    case forward
+    /// (f(x) − f(x − h))/h, order 1.
+    case backward
+    /// (f(x + h) − f(x − h))/(2h), order 2.
+    case central
+    /// Five-point central stencil, order 4.
+    case central4
+    /// Seven-point central stencil, order 6.
+    case central6
+
+    /// The stencil, with its exact weights.
+    public var stencil: Stencil { Stencil.of(self) }
+}

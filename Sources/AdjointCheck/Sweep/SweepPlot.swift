@@ -1,0 +1,90 @@
+import RealModule
+
+extension StepSweep {
+    /// The sweep as a standalone SVG: log–log axes (step h against absolute error), one polyline
+    /// per method with its fitted slope in the legend, labelled axes and decade ticks. Written by
+    /// hand so `jac sweep --plot` needs no external tool. Zero or non-finite errors are left out
+    /// of the lines (they have no logarithm).
+    ///
+    /// ```swift
+    /// try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", …)
+    /// ```
+    public func renderSVG(width: Int = 720, height: Int = 460) -> String {
+        let w = Double(width), h = Double(height)
+        let left = 78.0, right = 190.0, top = 40.0, bottom = 58.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let usable = series.flatMap { s in s.points.filter { $0.error.isFinite && $0.error > 0 && $0.h > 0 } }
+        let hs = usable.map { Double.log10($0.h) }, es = usable.map { Double.log10($0.error) }
+        let xMin = (hs.min() ?? -16).rounded(.down)
+        let xMax = Swift.max((hs.max() ?? -1).rounded(.up), xMin + 1)
+        var yMin = (es.min() ?? -16).rounded(.down), yMax = (es.max() ?? 0).rounded(.up)
+        if yMax <= yMin { yMax = yMin + 1 }
+        yMin = Swift.max(yMin, -40)
+        func px(_ lh: Double) -> Double { left + (lh - xMin) / Swift.max(xMax - xMin, 1) * plotW }
+        func py(_ le: Double) -> Double { top + (yMax - le) / Swift.max(yMax - yMin, 1) * plotH }
+        func f(_ v: Double) -> String {
+            let r = (v * 10).rounded() / 10
+            return "\(r)"
+        }
+        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+        var out: [String] = []
+        out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">")
+        out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
+        let title = "Finite-difference error for ∂f\(output)/∂x\(input) (reference: \(referenceSource), \(scalarType))"
+        out.append("<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(xmlEscape(title))</text>")
+        // Grid and decade ticks.
+        var k = xMin
+        let xStep = Swift.max(1, ((xMax - xMin) / 15).rounded(.up))
+        while k <= xMax {
+            let x = px(k)
+            out.append("<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>")
+            out.append("<text x=\"\(f(x))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\" font-size=\"10\">1e\(Int(k))</text>")
+            k += xStep
+        }
+        let yStep = Swift.max(1, ((yMax - yMin) / 12).rounded(.up))
+        k = yMin
+        while k <= yMax {
+            let y = py(k)
+            out.append("<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>")
+            out.append("<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\" font-size=\"10\">1e\(Int(k))</text>")
+            k += yStep
+        }
+        out.append("<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>")
+        out.append("<text x=\"\(f(left + plotW / 2))\" y=\"\(f(h - 16))\" text-anchor=\"middle\">step h (log scale)</text>")
+        out.append("<text transform=\"translate(18 \(f(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">absolute error (log scale)</text>")
+        // One line per method, markers at each point, legend with the fitted slope.
+        for (idx, s) in series.enumerated() {
+            let color = colors[idx % colors.count]
+            let pts = s.points.filter { $0.error.isFinite && $0.error > 0 && $0.h > 0 }
+                .map { "\(f(px(Double.log10($0.h)))),\(f(py(Swift.max(Double.log10($0.error), yMin))))" }
+            if pts.count >= 2 {
+                out.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(pts.joined(separator: " "))\"/>")
+            }
+            for p in pts {
+                let c = p.split(separator: ",")
+                out.append("<circle cx=\"\(c[0])\" cy=\"\(c[1])\" r=\"2.2\" fill=\"\(color)\"/>")
+            }
+            let ly = top + 14 + Double(idx) * 20
+            let lx = left + plotW + 14
+            out.append("<line x1=\"\(f(lx))\" y1=\"\(f(ly - 4))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
+            let slope = s.slope.map { "slope \((($0 * 100).rounded() / 100))" } ?? "no fit"
+            out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly))\">\(xmlEscape(s.method)) (\(slope))</text>")
+        }
+        out.append("</svg>")
+        return out.joined(separator: "\n")
+    }
+}
+
+func xmlEscape(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

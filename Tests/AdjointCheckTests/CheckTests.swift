@@ -1,0 +1,277 @@
+import XCTest
+import Foundation
+import AdjointCore
+@testable import AdjointCheck
+
+/// The check: verdicts, escalation, kinks, traps, fault localisation, report rendering.
+final class CheckTests: XCTestCase {
+    func verdict(_ r: CheckReport, _ i: Int, _ j: Int) -> Verdict? {
+        i < r.entries.count && j < r.entries[i].count ? r.entries[i][j].verdict : nil
+    }
+
+    func testCorrectFunctionsAgreeEverywhere() throws {
+        for (f, x) in [(Polar() as any ADFunction, [2.0, 0.5]), (LogProductSin(), [2.0, 5.0]),
+                       (SinPoly(), [-1.7, 0.4]), (Layered(), [0.3, -1.2, 0.8])] {
+            let r = try checkJacobian(of: f, at: x)
+            XCTAssertTrue(r.passed, "\(type(of: f)):\n\(r.renderTable())")
+            XCTAssertEqual(r.verdict, .agree)
+            XCTAssertEqual(r.directional?.agrees, true)
+            XCTAssertNil(r.fault)
+        }
+    }
+
+    func testWrongHandGradientIsRuleWrongAtTheRightEntry() throws {
+        // ∇[ln x1 + x1x2 − sin x2] = (1/x1 + x2, x1 − cos x2). The hand gradient flips the sign of
+        // entry 1 and is otherwise right.
+        let hand: ([Double]) -> [Double] = { x in [1 / x[0] + x[1], -(x[0] - cos(x[1]))] }
+        let r = try checkGradient(of: LogProductSin(), at: [2.0, 5.0], claimedGradient: hand, claimedName: "hand")
+        XCTAssertEqual(verdict(r, 0, 0), .agree)
+        XCTAssertEqual(verdict(r, 0, 1), .ruleWrong(subjects: ["hand"]))
+        XCTAssertEqual(r.worstEntries(limit: 1).first?.input, 1)
+        // Escalation ran the whole ladder before calling it wrong.
+        XCTAssertEqual(r.entries[0][1].ladder.filter { $0.outcome == "disagree" }.count, 4)
+        XCTAssertNil(r.fault, "a hand-written gradient is not a registry rule")
+
+        // Off by a factor 2 in entry 0 of (x1 + x2)x3 − x4: hand ∂/∂x1 = 2x3 instead of x3.
+        let hand2: ([Double]) -> [Double] = { x in [2 * x[2], x[2], x[0] + x[1], -1] }
+        let r2 = try checkGradient(of: SumTimesMinus(), at: [5.0, 4, 3, 2], claimedGradient: hand2)
+        XCTAssertEqual(r2.entries[0].map(\.verdict), [.ruleWrong(subjects: ["claimed"]), .agree, .agree, .agree])
+    }
+
+    func testPlantedWrongSinRuleIsLocalisedToTheSinNode() throws {
+        // With sin′ = −cos planted, the entries through sin(x1·x2) are wrong in both modes and the
+        // first wrong primitive is that sin, at input x1·x2 = 0.3·(−1.2) = −0.36, where the
+        // difference of sin alone gives cos(−0.36) and the rule gives −cos(−0.36).
+        let x = [0.3, -1.2, 0.8]
+        let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
+            try checkJacobian(of: Layered(), at: x)
+        }
+        XCTAssertEqual(verdict(r, 0, 0), .ruleWrong(subjects: ["forward", "reverse"]))
+        XCTAssertEqual(verdict(r, 0, 2), .agree, "x3 enters through tanh only")
+        let fault = try XCTUnwrap(r.fault)
+        XCTAssertEqual(fault.op, "sin")
+        XCTAssertEqual(fault.inputs[0], -0.36, accuracy: 1e-15)
+        XCTAssertEqual(fault.expected, cos(-0.36), accuracy: 1e-9)
+        XCTAssertEqual(fault.got, -cos(-0.36), accuracy: 1e-15)
+        XCTAssertTrue(r.renderTable().contains("first wrong rule: sin"))
+        // Without the mutation the same check passes: the test can tell the difference.
+        XCTAssertTrue(try checkJacobian(of: Layered(), at: x).passed)
+    }
+
+    func testReluAndAbsAtZeroAreKinksNotRuleErrors() throws {
+        // relu(x1) + x2 at (0, 1): one-sided ∂/∂x1 are 0 (left) and 1 (right); relu′(0) = 0 lies between.
+        let r = try checkJacobian(of: Relu(), at: [0.0, 1.0])
+        XCTAssertEqual(verdict(r, 0, 0), .kink(validSubgradient: true))
+        XCTAssertEqual(verdict(r, 0, 1), .agree)
+        XCTAssertTrue(r.touchedKink)
+        XCTAssertEqual(r.entries[0][0].kink?.left ?? .nan, 0, accuracy: 1e-9)
+        XCTAssertEqual(r.entries[0][0].kink?.right ?? .nan, 1, accuracy: 1e-9)
+        // |x1|·x2 at (0, 2): one-sided ∂/∂x1 = ∓2, abs′(0)·x2 = 0 is a valid subgradient;
+        // ∂/∂x2 = |0| = 0 does not pass through the kink's derivative.
+        let a = try checkJacobian(of: Abs(), at: [0.0, 2.0])
+        XCTAssertEqual(verdict(a, 0, 0), .kink(validSubgradient: true))
+        XCTAssertEqual(a.entries[0][0].kink?.ops, ["abs"])
+        XCTAssertEqual(verdict(a, 0, 1), .agree)
+        XCTAssertTrue(a.passed)
+    }
+
+    func testSqrtOfSquareAtZeroIsAKinkWithNonFiniteDerivative() throws {
+        // √(x²) = |x|: one-sided derivatives −1 and +1; the modes give 2x·1/(2·0) = 0·∞ = NaN.
+        let r = try checkJacobian(of: SqrtOfSquare(), at: [0.0])
+        XCTAssertEqual(verdict(r, 0, 0), .kink(validSubgradient: false))
+        XCTAssertEqual(r.entries[0][0].kink?.left ?? .nan, -1, accuracy: 1e-9)
+        XCTAssertEqual(r.entries[0][0].kink?.right ?? .nan, 1, accuracy: 1e-9)
+        XCTAssertFalse(r.passed)
+        XCTAssertNotEqual(r.verdict.name, "rule-wrong")
+    }
+
+    func testNormOfZeroVectorIsAKink() throws {
+        // ‖x‖ at 0 has directional derivative ±1 along each axis; the modes give NaN (√′(0)·0).
+        let r = try checkJacobian(of: Norm(), at: [0.0, 0.0, 0.0])
+        XCTAssertTrue(r.touchedKink)
+        for j in 0..<3 { XCTAssertEqual(r.entries[0][j].verdict.name, "kink") }
+        XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty)
+        // Away from zero the norm checks cleanly: ∇‖x‖ = x/‖x‖.
+        XCTAssertTrue(try checkJacobian(of: Norm(), at: [3.0, 4.0, 0.0]).passed)
+    }
+
+    func testIdenticalNonFiniteJacobiansAreNonFiniteNotMismatch() throws {
+        // d/dx x^0.5 at 0 = 0.5·0^(−0.5) = +∞ in both modes: identical, and not a mismatch.
+        let r = try checkJacobian(of: PowHalf(), at: [0.0])
+        XCTAssertEqual(verdict(r, 0, 0), .nonFinite(subjects: ["forward", "reverse"]))
+        XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty)
+        XCTAssertTrue(r.renderTable().contains("non-finite"))
+    }
+
+    func testOverflowAndDivisionByZeroGiveAClearReport() throws {
+        let r = try checkJacobian(of: ExpOnly(), at: [1000.0])
+        XCTAssertEqual(r.problem, .nonFinite(what: "output 0", op: "exp", node: 1))
+        XCTAssertTrue(r.entries.isEmpty, "no NaN rows")
+        XCTAssertEqual(r.verdict.name, "non-finite")
+        XCTAssertTrue(r.renderTable().contains("exp"))
+        let d = try checkJacobian(of: Reciprocal(), at: [0.0])
+        guard case .domain(let op, _, _, _)? = d.problem else { return XCTFail("\(String(describing: d.problem))") }
+        XCTAssertEqual(op, "div")
+        XCTAssertTrue(d.toJSON().contains("division by zero"))
+    }
+
+    func testEmptyInputVector() throws {
+        let r = try checkJacobian(of: NoInputs(), at: [Double]())
+        XCTAssertEqual(r.entries.count, 1)
+        XCTAssertEqual(r.entries[0].count, 0)
+        XCTAssertTrue(r.passed)
+        XCTAssertNil(r.directional)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(r.toJSON().utf8)))
+    }
+
+    func testFloatFunctionsAreCheckedWithFloatTolerances() throws {
+        let r = try checkJacobian(of: Polar(), at: [Float(2), Float(0.5)])
+        XCTAssertEqual(r.epsilon, Double(Float.ulpOfOne))
+        XCTAssertTrue(r.passed, r.renderTable())
+        // A Float hand gradient off by 1% is caught despite Float's coarser tolerances.
+        let hand: ([Float]) -> [Float] = { x in [1.01 / x[0] + x[1], x[0] - Float(cos(Double(x[1])))] }
+        let w = try checkGradient(of: LogProductSin(), at: [Float(2), Float(5)], claimedGradient: hand)
+        XCTAssertEqual(verdict(w, 0, 0), .ruleWrong(subjects: ["claimed"]))
+        XCTAssertEqual(verdict(w, 0, 1), .agree)
+    }
+
+    func testFloatStepBelowULPIsInconclusiveThenRescuedByEscalation() throws {
+        // At x = 1000 in Float, ulp = 2⁻¹³ ≈ 6.1e-5: a 1e-5 step leaves x unchanged, the
+        // difference is 0, and with only that rung the verdict must be inconclusive, not wrong.
+        var o = CheckOptions()
+        o.step = .absolute(1e-5)
+        o.ladder = [.differences(.central)]
+        let r = try checkJacobian(of: Polar(), at: [Float(1000), Float(0.5)], options: o)
+        guard case .fdInconclusive(let why)? = verdict(r, 0, 0) else { return XCTFail(r.renderTable()) }
+        XCTAssertTrue(why.contains(.stepBelowULP))
+        // The default ladder escalates to Richardson / complex step and agrees.
+        o.ladder = WitnessRung.defaultLadder
+        let e = try checkJacobian(of: Polar(), at: [Float(1000), Float(0.5)], options: o)
+        XCTAssertEqual(verdict(e, 0, 0), .agree, e.renderTable())
+    }
+
+    func testExactRungIsMarkedNotAvailableAndCustomRungIsUsed() throws {
+        var o = CheckOptions()
+        // An exact witness supplied by hand: ∇[(x1 + x2)x3 − x4] = (x3, x3, x1 + x2, −1).
+        o.ladder = [.exactRationals, .custom(name: "hand-exact", errorEstimate: 0, jacobian: { x in [[x[2], x[2], x[0] + x[1], -1]] })]
+        let r = try checkJacobian(of: SumTimesMinus(), at: [5.0, 4, 3, 2], options: o)
+        XCTAssertTrue(r.passed)
+        XCTAssertEqual(r.entries[0][0].witness, "hand-exact")
+        XCTAssertEqual(r.entries[0][0].ladder.first?.outcome, "not-available")
+        XCTAssertTrue(r.renderTable().contains("exact-rationals: exact rationals are not wired in yet"))
+    }
+
+    func testReportJSONIsValidAndReproducible() throws {
+        let hand: ([Double]) -> [Double] = { x in [1 / x[0] + x[1], -(x[0] - cos(x[1]))] }
+        var o = CheckOptions()
+        o.directionSeed = 42
+        let r1 = try checkGradient(of: LogProductSin(), at: [2.0, 5.0], claimedGradient: hand, options: o)
+        let r2 = try checkGradient(of: LogProductSin(), at: [2.0, 5.0], claimedGradient: hand, options: o)
+        XCTAssertEqual(r1.toJSON(), r2.toJSON())
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r1.toJSON().utf8)) as? [String: Any])
+        XCTAssertEqual(obj["verdict"] as? String, "rule-wrong")
+        XCTAssertEqual(obj["seed"] as? String, "42")
+        let worst = try XCTUnwrap(obj["worst"] as? [[String: Any]])
+        XCTAssertEqual(worst.first?["input"] as? Int, 1)
+        XCTAssertEqual(worst.first?["verdict"] as? String, "rule-wrong")
+        XCTAssertNotNil((worst.first?["values"] as? [String: Any])?["claimed"])
+        XCTAssertNotNil(worst.first?["errorEstimate"] as? Double)
+        let table = r1.renderTable()
+        XCTAssertTrue(table.contains("rule-wrong (claimed)"), table)
+    }
+
+    func testClaimedJacobianOfWrongShapeIsATypedError() {
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], claimed: { _ in [[1, 2]] })) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: 2, got: 1))
+        }
+    }
+}
+
+/// Escalation and the complex-step rung inside the check.
+final class EscalationTests: XCTestCase {
+    struct MaxOf: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.max(x[0], x[1]) * 3] }
+    }
+
+    /// e^{40x}: steep, so the default central step's truncation error is large next to its rounding.
+    struct Steep: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(40 * x[0])] }
+    }
+
+    func testUnsupportedOpInComplexStepIsCaughtAndSkipped() throws {
+        // |x1|·x2 at (−0.5, 2) with a wrong hand gradient: the complex-step rung cannot evaluate
+        // abs, records "unsupported-op", and the other rungs still decide rule-wrong.
+        // True ∇ = (sign(x1)·x2, |x1|) = (−2, 0.5); the hand gradient says (2, 0.5).
+        let hand: ([Double]) -> [Double] = { x in [2, 0.5] }
+        let r = try checkGradient(of: Abs(), at: [-0.5, 2.0], claimedGradient: hand)
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]))
+        let cs = try XCTUnwrap(r.entries[0][0].ladder.first { $0.witness == "complex-step" })
+        XCTAssertEqual(cs.outcome, "unreliable")
+        XCTAssertEqual(cs.warnings, [.nonFinite, .unsupportedOp])
+        XCTAssertEqual(r.entries[0][1].verdict, .agree)
+    }
+
+    func testMaxAtATieIsAKinkWithValidSubgradient() throws {
+        // 3·max(x, y) at x = y = 1: along x the one-sided derivatives are 0 (left) and 3 (right);
+        // the registry's tie convention gives 3/2 to each input, which lies between.
+        let r = try checkJacobian(of: MaxOf(), at: [1.0, 1.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: true))
+        XCTAssertEqual(r.entries[0][1].verdict, .kink(validSubgradient: true))
+        XCTAssertEqual(r.entries[0][0].subjects.first?.value, 1.5)
+    }
+
+    func testCorrectSteepFunctionIsNeverCalledWrong() throws {
+        // d/dx e^{40x} = 40e^{40x}; at x = 0.3 a check of a correct rule must end in agree,
+        // whichever rung it takes to get there.
+        let r = try checkJacobian(of: Steep(), at: [0.3])
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+    }
+
+    func testComplexStepForFloat() throws {
+        // d/dx eˣ sin x at 0.7 = eˣ(sin x + cos x), in Float: within a few Float ulps.
+        let d = try differenceJacobian(of: ExpSin(), at: [Float(0.7)], method: .complexStep)
+        let exact = exp(0.7) * (sin(0.7) + cos(0.7))
+        XCTAssertEqual(d.entries[0][0].step, 1e-8)
+        XCTAssertLessThanOrEqual(abs(Double(d.jacobian[0][0]) - exact) / exact, 8 * Double(Float.ulpOfOne))
+    }
+
+    func testAdaptiveReportsItsEstimateForFloat() throws {
+        let d = try differenceJacobian(of: ExpSin(), at: [Float(0.7)], method: .adaptive)
+        let exact = exp(0.7) * (sin(0.7) + cos(0.7))
+        let e = d.entries[0][0]
+        XCTAssertLessThanOrEqual(abs(e.value - exact), 4 * e.errorEstimate)
+        XCTAssertLessThan(e.errorEstimate / exact, 1e-3)
+        XCTAssertGreaterThan(e.errorEstimate / exact, 1e-7, "a Float estimate cannot be better than Float allows")
+    }
+}
+
+/// Near a kink that the point does not touch, differences straddle it; the check must notice.
+final class NearKinkTests: XCTestCase {
+    /// 3·relu(x1 − x2) + x1.
+    struct ReluGap: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * T.relu(x[0] - x[1]) + x[0]] }
+    }
+
+    func testCorrectRuleNearAKinkAgreesThroughTheNearKinkRung() throws {
+        // At x1 − x2 = 1e-9 > 0 relu is differentiable: ∇ = (3 + 1, −3) = (4, −3). Every
+        // default-step difference straddles the kink and sees about half of that.
+        let x = [0.3 + 1e-9, 0.3]
+        let r = try checkJacobian(of: ReluGap(), at: x)
+        XCTAssertFalse(r.touchedKink)
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "central-near-kink")
+        XCTAssertTrue(r.entries[0][0].ladder.contains { $0.warnings.contains(.crossesKink) })
+    }
+
+    func testWrongRuleNearAKinkIsStillCaught() throws {
+        // With relu′ = −1 planted, the modes give (−3 + 1, 3) = (−2, 3); the near-kink rung sees (4, −3).
+        let x = [0.3 + 1e-9, 0.3]
+        let r = try RuleMutations.withMutation(RuleMutation(op: .relu, input: 0, factor: -1)) {
+            try checkJacobian(of: ReluGap(), at: x)
+        }
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "central-near-kink")
+        XCTAssertEqual(r.fault?.op, "relu")
+    }
+}
