@@ -96,7 +96,7 @@ private struct HandwrittenMLP {
             if l < L - 1 {
                 var h = Double.makeElements(count: a.count, repeating: 0)
                 H.op(flops: a.count)
-                _ = a.withUnsafeBufferPointer { pa in h.withUnsafeMutableBufferPointer { ph in Double.kernelMap(.tanh, exponent: 0, parameter: 0, pa, into: ph) } }
+                _ = a.withUnsafeBufferPointer { pa in h.withUnsafeMutableBufferPointer { ph in Double.kernelMap(.tanh, exponent: 0, parameter: 0, node: nil, pa, into: ph) } }
                 H.tapeEntry(bytes: h.count * 8)
                 outs.append(h); hs.append(h)
             } else {
