@@ -41,6 +41,20 @@ final class HandCountTests: XCTestCase {
         XCTAssertEqual(c.functionEvaluations, 1)
     }
 
+    func testForwardModeDirectionalDerivativeCount() throws {
+        // Matrix forward mode counts too: one pass of primal and JVP rules along a direction
+        // for every parameter. JVPs, from the bottom (x is a constant, so no x-tangent product):
+        //   x·dW₁ 36 | bias 6 | tanh 6 | dh₁·W₂ 36 and h₁·dW₂ 36 (accumulated) | bias 6 | mse 6
+        //   → 132 flops and 3 products, the same as the reverse sweep; plus the 96 of the primal.
+        let p = try small()
+        let direction = p.network.parameters
+        let (_, c) = try measureOperations {
+            try p.network.lossAndDirectionalDerivative(input: p.input, loss: p.loss, direction: direction)
+        }
+        XCTAssertEqual(c.flops, 96 + 132)
+        XCTAssertEqual(c.matmuls, 2 + 3)
+    }
+
     func testNaiveChainCount() throws {
         let p = try small()
         let (_, c) = try measureOperations { try p.naiveChain() }
