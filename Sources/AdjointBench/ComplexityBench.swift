@@ -64,9 +64,9 @@ private struct HandwrittenMLP {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
+                    guard let ap = pa.baseAddress, let bp = pb.baseAddress, let cp = pc.baseAddress else { return }
                     Double.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
-                                a: pa.baseAddress!, lda: ta ? m : k, b: pb.baseAddress!, ldb: tb ? k : n,
-                                beta: 0, c: pc.baseAddress!, ldc: n)
+                                a: ap, lda: ta ? m : k, b: bp, ldb: tb ? k : n, beta: 0, c: cp, ldc: n)
                 }
             }
         }
