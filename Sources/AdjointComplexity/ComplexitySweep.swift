@@ -108,7 +108,7 @@ public struct ComplexityPoint: Sendable {
 /// print(r.toTable())
 /// r.exponents[.backprop]   // ≈ 1
 /// r.exponents[.naive]      // ≈ 2
-/// try r.toJSON()           // {"sweep": "depth", "width": 16, "points": [...], "exponents": {...}}
+/// r.toJSON()               // {"sweep": "depth", "width": 16, "points": [...], "exponents": {...}}
 /// ```
 public enum ComplexitySweep {
     /// Which size the sweep varies.
