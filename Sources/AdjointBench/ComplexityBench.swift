@@ -14,6 +14,10 @@ import Foundation
 // no tape bookkeeping mixed in. It is measured on a small network (batch 1, width 16, depth 8)
 // where per-op overhead is most visible; at the issue-5 size (batch 64, width 256) the gemms hide it.
 //
+// `counters_off_overhead_scalar` repeats the experiment on the scalar path, where the hook sits in
+// every scalar op of `Dual`/`Reverse`: a dual written like the toolkit's, compiled with and without
+// `Instrumentation.count`, differentiating the core benchmark's function along one direction.
+//
 // `mlp_library_over_handwritten_small` then compares the real library path (MatrixTape, counters
 // off) with the hook-free hand-written gradient: an upper bound on the hooks' cost that also
 // includes the tape's bookkeeping and its error checks.
@@ -23,11 +27,13 @@ import Foundation
 private protocol HookPolicy {
     static func op(flops: Int)
     static func tapeEntry(bytes: Int)
+    static func scalarOp(_ op: Op)
 }
 
 private enum NoHooks: HookPolicy {
     @inline(__always) static func op(flops: Int) {}
     @inline(__always) static func tapeEntry(bytes: Int) {}
+    @inline(__always) static func scalarOp(_ op: Op) {}
 }
 
 /// The toolkit's hook, exactly as the matrix path calls it: one inlined flag test, then a
@@ -41,6 +47,47 @@ private enum CounterHooks: HookPolicy {
         guard Instrumentation.isActive else { return }
         Instrumentation.record { $0.tapeEntries += 1; $0.tapeBytes += bytes }
     }
+    /// The scalar modes' hook, the very function `Dual` and `Reverse` call per op.
+    @inline(__always) static func scalarOp(_ op: Op) { Instrumentation.count(op) }
+}
+
+/// The scalar path's version of the same experiment: a forward-mode dual written like the
+/// toolkit's `Dual` (primal and partials from the registry), compiled with and without the
+/// per-op hook. (Domain checks are left out of both: they are not part of the hook's cost.)
+private struct HookedDual<H: HookPolicy>: RegistryInterpreter {
+    typealias Scalar = HookedDual
+    var value: Double, tangent: Double
+    @inline(__always) init(_ v: Double, _ t: Double) { value = v; tangent = t }
+    init(_ constant: Double) { self.init(constant, 0) }
+    init(_ integer: Int) { self.init(Double(integer), 0) }
+    init(integerLiteral value: Int) { self.init(Double(value), 0) }
+    static var zero: HookedDual { HookedDual(0, 0) }
+    var approximateDouble: Double { value }
+    static func == (a: HookedDual, b: HookedDual) -> Bool { a.value == b.value }
+    static func < (a: HookedDual, b: HookedDual) -> Bool { a.value < b.value }
+
+    @inline(__always) static func applyUnary(_ op: Op, _ x: HookedDual, _ n: Int) -> HookedDual {
+        H.scalarOp(op)
+        let z = Rules.primal(op, x.value, x.value, n)
+        let (dx, _) = Rules.partials(op, x.value, x.value, n, output: z)
+        return HookedDual(z, dx * x.tangent)
+    }
+
+    @inline(__always) static func applyBinary(_ op: Op, _ x: HookedDual, _ y: HookedDual) -> HookedDual {
+        H.scalarOp(op)
+        let z = Rules.primal(op, x.value, y.value, 0)
+        let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
+        return HookedDual(z, dx * x.tangent + dy * y.tangent)
+    }
+}
+
+/// f(x) = Σ [sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²)] (the core benchmark's function) on hooked duals.
+@inline(never)
+private func scalarDirectional<H: HookPolicy>(_: H.Type, _ x: [Double], _ v: [Double]) -> Double {
+    let d = zip(x, v).map { HookedDual<H>($0, $1) }
+    var s: HookedDual<H> = 0
+    for i in 0..<(d.count - 1) { s = s + HookedDual.sin(d[i]) * d[i + 1] + HookedDual.log(1 + d[i] * d[i]) }
+    return s.tangent
 }
 
 /// A square tanh MLP with a linear output and MSE loss, and its gradient written by hand.
@@ -179,6 +226,16 @@ func runComplexityBenchmarks() {
                                                 { blackHole(hand.lossAndGradient(CounterHooks.self)) },
                                                 { blackHole(hand.lossAndGradient(NoHooks.self)) })
         emit("counters_off_overhead", ratio, "ratio")
+        // Scalar path: one hook per scalar op, where an op is only a few nanoseconds.
+        let xs = (0..<10_000).map { 0.5 + 0.001 * Double($0 % 1000) }
+        let vs = (0..<10_000).map { Double($0 % 3) - 1 }
+        if scalarDirectional(CounterHooks.self, xs, vs) != scalarDirectional(NoHooks.self, xs, vs) {
+            print("# complexity benchmark: hooked and hook-free duals disagree")
+        }
+        let (scalarRatio, _, _) = pairedRatio(runs: 41, inner: 20,
+                                              { blackHole(scalarDirectional(CounterHooks.self, xs, vs)) },
+                                              { blackHole(scalarDirectional(NoHooks.self, xs, vs)) })
+        emit("counters_off_overhead_scalar", scalarRatio, "ratio")
         emit("handwritten_mlp_gradient_us_hooks_off", hooked * 1e6, "us")
         emit("handwritten_mlp_gradient_us_no_hooks", bare * 1e6, "us")
 
