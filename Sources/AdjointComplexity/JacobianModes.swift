@@ -111,6 +111,24 @@ public struct JacobianModeComparison: Sendable {
             maxDifference: diff)
     }
 
+    /// The comparison as one JSON object:
+    /// `{"inputs": n, "outputs": m, "evaluation_ops": E, "forward_unchunked": {"passes": …, "scalar_ops": …},
+    /// "forward": {…}, "reverse": {…}, "automatic": {"mode": "reverse", "passes": …, "scalar_ops": …},
+    /// "cheaper_mode": "reverse", "max_difference": …}`.
+    ///
+    /// ```swift
+    /// print(try JacobianModeComparison.run(inputs: 64, outputs: 2).toJSON())
+    /// ```
+    public func toJSON() -> String {
+        func cost(_ c: Cost, mode: Bool = false) -> String {
+            (mode ? "{\"mode\": \"\(c.mode.rawValue)\", " : "{") + "\"passes\": \(c.passes), \"scalar_ops\": \(c.scalarOps)}"
+        }
+        return "{\"inputs\": \(inputs), \"outputs\": \(outputs), \"evaluation_ops\": \(evaluationOps), "
+            + "\"forward_unchunked\": \(cost(forwardUnchunked)), \"forward\": \(cost(forward)), \"reverse\": \(cost(reverse)), "
+            + "\"automatic\": \(cost(automatic, mode: true)), \"cheaper_mode\": \"\(cheaperMode.rawValue)\", "
+            + "\"max_difference\": \(jsonNumber(maxDifference, digits: nil))}"
+    }
+
     /// One line per way, for printing.
     ///
     /// ```swift

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import AdjointCore
 @testable import AdjointComplexity
 
@@ -27,6 +28,9 @@ final class JacobianModeTests: XCTestCase {
         XCTAssertEqual(c.cheaperMode, .forward)
         XCTAssertEqual(c.automatic.mode, .forward)
         XCTAssertEqual(c.automatic.scalarOps, c.forward.scalarOps)
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(c.toJSON().utf8)) as? [String: Any])
+        XCTAssertEqual((obj["automatic"] as? [String: Any])?["mode"] as? String, "forward")
+        XCTAssertEqual((obj["reverse"] as? [String: Any])?["passes"] as? Int, 64)
     }
 
     func testManyInputsFewOutputsPicksReverse() throws {
