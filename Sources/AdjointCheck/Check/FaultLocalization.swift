@@ -16,7 +16,7 @@ struct TapeGraph {
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
         for k in 0..<rec.tape.count {
-            let e = rec.tape.entry(k)
+            guard let e = rec.tape.entry(k) else { continue }
             ops.append(e.op); args.append(e.inputs); attrs.append(e.attribute); values.append(e.value.approximateDouble)
         }
         self.ops = ops; self.args = args; self.attributes = attrs; self.values = values

@@ -60,8 +60,10 @@ public final class Tape<V: ADScalar> {
     }
 
     /// The op, argument indices and value of entry `i`, for walking the graph (fault localisation,
-    /// kink reports). Arguments are nil for leaves; for `powi` the exponent is in `attribute`.
-    public func entry(_ i: Int) -> TapeEntry<V> {
+    /// kink reports), or nil when `i` is not in `0..<count`. Leaves have no arguments; for `powi`
+    /// the exponent is in `attribute`.
+    public func entry(_ i: Int) -> TapeEntry<V>? {
+        guard i >= 0 && i < count else { return nil }
         let s = storage.pointee
         let op = s.ops[i]
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])

@@ -1,0 +1,209 @@
+import AdjointCore
+
+/// An exact Jacobian over ℚ, with the value it was computed at and how.
+///
+/// ```swift
+/// let r = try exactJacobian(of: F(), at: ["1/3", "2/7"], mode: .reverse)
+/// r.jacobian[0].map(\.description)   // ["44/21", "5/3"]
+/// ```
+public struct ExactJacobian: Sendable, Equatable {
+    /// f(x), exactly.
+    public let value: [Rational]
+    /// Rows are outputs, columns inputs: `jacobian[i][j] = ∂fᵢ/∂xⱼ`, exactly.
+    public let jacobian: [[Rational]]
+    /// `.forward` or `.reverse` (never `.automatic`).
+    public let mode: JacobianMode
+    /// Forward passes (one per input) or reverse sweeps (one per output) taken.
+    public let passes: Int
+    /// Kinks touched (relu at 0, max at a tie, …); the registry's conventions were used there.
+    public let diagnostics: EvaluationDiagnostics
+}
+
+/// The exact Jacobian of a rational-closed function at a rational point, by exact forward mode
+/// (`Dual<Rational, Rational>`, one pass per input) or exact reverse mode (`Tape<Rational>`, one
+/// recording and one sweep per output). Both interpret the same registry rules as the
+/// floating-point modes; over ℚ nothing is rounded, so the two modes give identical results
+/// (`proofs/exactness.md`).
+///
+/// ```swift
+/// struct F: ADFunction {
+///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + 5 * x[0] * x[1]] }
+/// }
+/// try exactJacobian(of: F(), at: ["1/3", "2/7"]).jacobian   // [[44/21, 5/3]]
+/// ```
+///
+/// - Parameter mode: `.automatic` picks forward when there are no more inputs than outputs.
+/// - Throws: ``ADError/unsupported(op:scalarType:node:)`` naming the first op that is not
+///   rational-closed (and its tape node when it depends on the inputs);
+///   ``ADError/domain(op:node:inputs:reason:)`` for division by zero;
+///   ``ADError/limitExceeded(what:limit:)`` when a number outgrows ``Rational/bitSizeLimit``;
+///   ``ADError/invalidArgument(_:)`` for a NaN input; ``ADError/dimensionMismatch(what:expected:got:)``
+///   when `f.inputCount` disagrees with `x`.
+public func exactJacobian(of f: some ADFunction, at x: [Rational],
+                          mode: JacobianMode = .automatic) throws -> ExactJacobian {
+    if let n = f.inputCount, n != x.count {
+        throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
+    }
+    if let j = x.firstIndex(where: \.isNaN) {
+        throw ADError.invalidArgument("input \(j) is NaN; exact mode needs rational inputs")
+    }
+    switch mode {
+    case .forward: return try exactForward(f, at: x)
+    case .reverse: return try exactReverse(f, at: x)
+    case .automatic:
+        // m is not known before evaluating; a Double evaluation is cheap next to exact arithmetic.
+        let m = f(x.map(\.doubleValue)).count
+        return x.count <= m ? try exactForward(f, at: x) : try exactReverse(f, at: x)
+    }
+}
+
+/// The exact Jacobian at a point given as Doubles, each converted exactly (every finite double is
+/// a rational). The natural reference for a floating-point Jacobian computed at the same doubles.
+public func exactJacobian(of f: some ADFunction, at x: [Double],
+                          mode: JacobianMode = .automatic) throws -> ExactJacobian {
+    guard let j = x.firstIndex(where: { !$0.isFinite }) else {
+        return try exactJacobian(of: f, at: x.map { Rational($0) }, mode: mode)
+    }
+    throw ADError.invalidArgument("input \(j) is \(x[j]); exact mode needs finite inputs")
+}
+
+/// Exact forward mode: one pass of `Dual<Rational, Rational>` per input, seeded with eⱼ.
+func exactForward(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobian {
+    let n = x.count
+    var columns: [[Rational]] = []
+    var value: [Rational] = []
+    var diagnostics = EvaluationDiagnostics()
+    // n = 0 still takes one pass, for the value.
+    for j in 0..<Swift.max(n, 1) {
+        let (y, diag) = Diagnostics.collect { () -> [Dual<Rational, Rational>] in
+            f(x.indices.map { Dual(x[$0], tangent: $0 == j ? 1 : 0) })
+        }
+        try throwLocated(diag, f, x)
+        if j == 0 {
+            value = y.map(\.value)
+            diagnostics = diag
+            if let i = value.firstIndex(where: \.isNaN) {
+                throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: nil)
+            }
+        }
+        if y.count != value.count {
+            throw ADError.dimensionMismatch(what: "outputs in forward pass \(j)", expected: value.count, got: y.count)
+        }
+        if n > 0 { columns.append(y.map(\.tangent)) }
+    }
+    let m = value.count
+    let jac = (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
+    return ExactJacobian(value: value, jacobian: jac, mode: .forward, passes: Swift.max(n, 1),
+                         diagnostics: diagnostics)
+}
+
+/// Exact reverse mode: one recording on a `Tape<Rational>`, one sweep per output.
+///
+/// Drives the tape directly rather than through `record(_:at:)`: that API rejects outputs whose
+/// `approximateDouble` is infinite, but a huge rational (2^2000, say) is a perfectly good exact
+/// value. Here only NaN means failure.
+func exactReverse(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobian {
+    let tape = Tape<Rational>(capacity: Swift.max(1024, 8 * x.count))
+    let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<Rational>], [Reverse<Rational>]) in
+        let inputs = x.map { tape.variable($0) }
+        return (inputs, f(inputs))
+    }
+    try throwLocated(diag, f, x, tape: tape)
+    if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
+        throw ADError.foreignVariable("output \(stray) was recorded on another tape")
+    }
+    if let i = outputs.firstIndex(where: \.value.isNaN) {
+        throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: outputs[i].node)
+    }
+    let m = outputs.count
+    // The sweep applies rules too (exact products can still outgrow the bit-size limit).
+    let (rows, sweepDiag) = Diagnostics.collect {
+        (0..<m).map { i in tape.pullback(from: [(outputs[i], 1)], to: inputs) }
+    }
+    try throwLocated(sweepDiag, f, x, tape: tape)
+    if let i = rows.firstIndex(where: { $0.contains(where: \.isNaN) }) {
+        throw ADError.nonFinite(what: "exact Jacobian row \(i) (NaN)", op: nil, node: nil)
+    }
+    return ExactJacobian(value: outputs.map(\.value), jacobian: rows, mode: .reverse, passes: m,
+                         diagnostics: diag)
+}
+
+/// Throws the first reported error. An op the rationals cannot evaluate is reported by
+/// `Rational` without a node (the scalar does not know where it is); name the node here: from
+/// the exact tape when there is one, else from a Double recording of the same function.
+func throwLocated(_ d: EvaluationDiagnostics, _ f: some ADFunction, _ x: [Rational],
+                  tape: Tape<Rational>? = nil) throws {
+    guard let first = d.errors.first else { return }
+    if case let .unsupported(op, type, nil) = first {
+        if let tape, let node = firstUnsupportedNode(tape, named: op) {
+            throw ADError.unsupported(op: op, scalarType: type, node: node)
+        }
+        if case let .unavailable(found, node?) = exactAvailability(of: f, at: x.map(\.doubleValue)),
+           found.info.name == op {
+            throw ADError.unsupported(op: op, scalarType: type, node: node)
+        }
+    }
+    throw first
+}
+
+func firstUnsupportedNode<V>(_ tape: Tape<V>, named name: String) -> Int? {
+    (0..<tape.count).first { tape.entry($0)?.op.info.name == name }
+}
+
+// MARK: Forward against reverse
+
+/// Exact forward and exact reverse Jacobians of one function at one point, and where they differ.
+///
+/// Over ℚ they must be *identical*: any mismatch is a bug in a mode or a rule, not rounding.
+///
+/// ```swift
+/// let a = try exactAgreement(of: F(), at: ["1/3", "2/7"])
+/// a.agrees        // true
+/// ```
+public struct ExactAgreement: Sendable, Equatable {
+    /// The Jacobian by exact forward mode (one pass per input).
+    public let forward: ExactJacobian
+    /// The Jacobian by exact reverse mode (one sweep per output).
+    public let reverse: ExactJacobian
+    /// Positions (row = output, column = input) where the entries differ; output values that
+    /// differ are listed with column −1.
+    public let mismatches: [EntryPosition]
+
+    /// True when every value and every Jacobian entry is identical.
+    public var agrees: Bool { mismatches.isEmpty }
+}
+
+/// A (row, column) position in a Jacobian.
+public struct EntryPosition: Sendable, Hashable, CustomStringConvertible {
+    /// Output index.
+    public let row: Int
+    /// Input index (−1 marks the output value itself in ``ExactAgreement/mismatches``).
+    public let column: Int
+    /// The position (row, column), e.g. `EntryPosition(row: 1, column: 0)`.
+    public init(row: Int, column: Int) { self.row = row; self.column = column }
+    /// "(row, column)".
+    public var description: String { "(\(row), \(column))" }
+}
+
+/// Computes the exact Jacobian by forward and by reverse mode and compares them entry by entry.
+///
+/// ```swift
+/// let a = try exactAgreement(of: F(), at: ["1/3", "2/7"])
+/// XCTAssertTrue(a.agrees, "forward \(a.forward.jacobian) ≠ reverse \(a.reverse.jacobian)")
+/// ```
+public func exactAgreement(of f: some ADFunction, at x: [Rational]) throws -> ExactAgreement {
+    let fwd = try exactJacobian(of: f, at: x, mode: .forward)
+    let rev = try exactJacobian(of: f, at: x, mode: .reverse)
+    var mismatches: [EntryPosition] = []
+    if fwd.value.count != rev.value.count {
+        throw ADError.dimensionMismatch(what: "outputs of forward vs reverse evaluation",
+                                        expected: fwd.value.count, got: rev.value.count)
+    }
+    for i in fwd.value.indices {
+        if fwd.value[i] != rev.value[i] { mismatches.append(EntryPosition(row: i, column: -1)) }
+        for j in x.indices where fwd.jacobian[i][j] != rev.jacobian[i][j] {
+            mismatches.append(EntryPosition(row: i, column: j))
+        }
+    }
+    return ExactAgreement(forward: fwd, reverse: rev, mismatches: mismatches)
+}
