@@ -94,7 +94,7 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(lit.status, 0, lit.stderr)
         XCTAssertTrue(lit.stdout.contains("7/45") && lit.stdout.contains("1/10") && lit.stdout.contains("1/3"), lit.stdout)
         // Sign on the numerator, integers without a denominator: d/dx (3y − x/2) = −1/2, d/dy = 3.
-        let neg = try JacRunner.run(["jacobian", "3*y - x/2", "--at", "x=1,y=1", "--mode", "exact", "--format", "json"])
+        let neg = try JacRunner.run(["jacobian", "3*y - x/2", "--vars", "x,y", "--at", "x=1,y=1", "--mode", "exact", "--format", "json"])
         XCTAssertEqual(try JacRunner.json(neg.stdout)["jacobian"] as? [[String]], [["-1/2", "3"]])
     }
 
