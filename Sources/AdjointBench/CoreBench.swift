@@ -56,12 +56,14 @@ func runCoreBenchmarks() {
         return
     }
 
-    let plain = medianSeconds { blackHole(benchF(x)) }
-    let reverse = medianSeconds { blackHole(try? gradient(of: benchF, at: x)) }
-    let forward = medianSeconds { blackHole(try? jvp(of: { [benchF($0)] }, at: x, direction: direction)) }
-    let hand = medianSeconds { blackHole(handAdjoint(x)) }
+    let t = interleavedMedianSeconds([
+        { blackHole(benchF(x)) },
+        { blackHole(try? gradient(of: benchF, at: x)) },
+        { blackHole(try? jvp(of: { [benchF($0)] }, at: x, direction: direction)) },
+        { blackHole(handAdjoint(x)) },
+    ])
+    let (plain, reverse, forward, hand) = (t[0], t[1], t[2], t[3])
     let native = medianSeconds(runs: 3) { blackHole(nativeGradient(x)) }
-
     emit("plain_evaluation_ms", plain * 1e3, "ms")
     emit("reverse_gradient_over_plain", reverse / plain, "ratio")
     emit("forward_direction_over_plain", forward / plain, "ratio")

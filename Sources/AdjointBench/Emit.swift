@@ -22,3 +22,19 @@ func medianSeconds(runs: Int = 7, _ body: () -> Void) -> Double {
 
 /// Keeps the optimizer from deleting work whose result is unused.
 @inline(never) func blackHole<T>(_ x: T) { withExtendedLifetime(x) {} }
+
+/// Median seconds of each body, timed in interleaved rounds (body 0, body 1, …, then again) so
+/// that drift in machine speed, from other load or frequency scaling, hits every body alike and
+/// cancels in their ratios.
+func interleavedMedianSeconds(rounds: Int = 15, _ bodies: [() -> Void]) -> [Double] {
+    for body in bodies { body() }  // warm-up: caches, pools, page faults
+    var times = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<rounds {
+        for (k, body) in bodies.enumerated() {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            body()
+            times[k].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+    }
+    return times.map { $0.sorted()[$0.count / 2] }
+}

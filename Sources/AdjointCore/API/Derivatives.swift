@@ -54,7 +54,9 @@ public final class Recording<V: ADScalar> {
     ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite.
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
-        let g = tape.pullback(from: Array(zip(outputs, cotangent)), to: inputs)
+        // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
+        // per-ordinal adjoints are the answer as they stand.
+        let g = tape.pullbackToAllInputs(from: Array(zip(outputs, cotangent)))
         if checked, let j = g.firstIndex(where: { !$0.approximateDouble.isFinite }) {
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",

@@ -59,33 +59,72 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
         Instrumentation.count(op)
         let z = Rules.primal(op, x.value, x.value, n)
-        guard let t = x.tape, _fastPath(x.generation == t.pointee.generation) else {
-            if x.tape != nil { reportStale(op) }
-            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
-            return Reverse(constant: z)
+        // Fast path, small enough to inline into user code: a variable on a live tape.
+        if let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
+            let i = t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)  // rhs: powi's exponent
+            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: Int(i)) }
+            return Reverse(value: z, index: i, tape: t, generation: x.generation)
         }
-        let i = t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)  // rhs holds powi's exponent (0 otherwise)
-        if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: Int(i)) }
-        return Reverse(value: z, index: i, tape: t, generation: x.generation)
+        return unaryOffTape(op, x, n, z)
+    }
+
+    /// A constant operand, or a variable whose tape is gone: nothing to record.
+    @inlinable @inline(never)
+    static func unaryOffTape(_ op: Op, _ x: Reverse, _ n: Int, _ z: V) -> Reverse {
+        if x.tape != nil { reportStale(op) }
+        if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
+        return Reverse(constant: z)
     }
 
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(op)
         let z = Rules.primal(op, x.value, y.value, 0)
-        guard let t = x.tape ?? y.tape else {
+        // Fast path: both operands variables of the same live tape.
+        if let t = x.tape, t == y.tape, x.generation == y.generation,
+           _fastPath(x.generation == t.pointee.generation) {
+            let i = t.pointee.push(op, x.index, y.index, z)
+            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
+            return Reverse(value: z, index: i, tape: t, generation: x.generation)
+        }
+        // Second fast path, as common in formulas (1 + x², 2·x): a literal and a live variable.
+        // The constant is written once so the sweep can read its value.
+        if x.tape == nil, let t = y.tape, _fastPath(y.generation == t.pointee.generation) {
+            let a = t.pointee.push(.constant, -1, -1, x.value)
+            let i = t.pointee.push(op, a, y.index, z)
+            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
+            return Reverse(value: z, index: i, tape: t, generation: y.generation)
+        }
+        if y.tape == nil, let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
+            let b = t.pointee.push(.constant, -1, -1, y.value)
+            let i = t.pointee.push(op, x.index, b, z)
+            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
+            return Reverse(value: z, index: i, tape: t, generation: x.generation)
+        }
+        return binaryMixed(op, x, y, z)
+    }
+
+    /// At least one operand is a constant (written to the tape once so the sweep can read it), or
+    /// comes from another or a dead tape (reported, then treated as a constant).
+    @inlinable @inline(never)
+    static func binaryMixed(_ op: Op, _ x: Reverse, _ y: Reverse, _ z: V) -> Reverse {
+        let live: (Reverse) -> Bool = { v in
+            guard let t = v.tape else { return false }
+            return v.generation == t.pointee.generation
+        }
+        let t = live(x) ? x.tape : (live(y) ? y.tape : nil)
+        if (x.tape != nil && (x.tape != t || !live(x))) || (y.tape != nil && (y.tape != t || !live(y))) {
+            reportMixedTapes(op)
+        }
+        guard let t else {
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
             return Reverse(constant: z)
         }
-        let g = t.pointee.generation
-        let xOn = x.tape == t && x.generation == g
-        let yOn = y.tape == t && y.generation == g
-        if _slowPath((!xOn && x.tape != nil) || (!yOn && y.tape != nil)) { reportMixedTapes(op) }
-        let a = xOn ? x.index : t.pointee.push(.constant, -1, -1, x.value)
-        let b = yOn ? y.index : t.pointee.push(.constant, -1, -1, y.value)
+        let a = x.tape == t && live(x) ? x.index : t.pointee.push(.constant, -1, -1, x.value)
+        let b = y.tape == t && live(y) ? y.index : t.pointee.push(.constant, -1, -1, y.value)
         let i = t.pointee.push(op, a, b, z)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
-        return Reverse(value: z, index: i, tape: t, generation: g)
+        return Reverse(value: z, index: i, tape: t, generation: t.pointee.generation)
     }
 
     @usableFromInline @inline(never)

@@ -18,8 +18,6 @@ public final class Tape<V: ADScalar> {
     public static var defaultLimit: Int { 1 << 30 }
 
     @usableFromInline let storage: UnsafeMutablePointer<TapeStorage<V>>
-    /// Entries made by `variable(_:)`: the leaves whose adjoints a pullback reads and then clears.
-    @usableFromInline var inputIndices: [Int32] = []
 
     /// - Parameters:
     ///   - capacity: entries to reserve up front.
@@ -48,8 +46,9 @@ public final class Tape<V: ADScalar> {
 
     /// A new independent variable (an input of the function being differentiated).
     @inlinable public func variable(_ value: V) -> Reverse<V> {
-        let i = storage.pointee.push(.input, -1, -1, value)
-        if i >= 0 { inputIndices.append(i) }
+        let ordinal = storage.pointee.inputCount
+        let i = storage.pointee.push(.input, Int32(truncatingIfNeeded: ordinal), -1, value)
+        if i >= 0 { storage.pointee.inputCount = ordinal + 1 }
         return i < 0 ? Reverse(constant: value)
                      : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
     }
@@ -78,22 +77,33 @@ public final class Tape<V: ADScalar> {
     /// `inputs` (the VJP uᵀJ restricted to those variables). The tape is not changed, so it can be
     /// swept again with other cotangents (one sweep per Jacobian row).
     @inlinable public func pullback(from seeds: [(Reverse<V>, V)], to inputs: [Reverse<V>]) -> [V] {
-        let adjoints = sweep(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil })
-        let result = inputs.map { owns($0) && $0.isVariable ? adjoints[Int($0.index)] : 0 }
-        if TapeStorage<V>.hasZeroBitPattern {
-            // The sweep zeroed every adjoint it consumed; only the leaves' adjoints remain.
-            for i in inputIndices { adjoints[Int(i)] = 0 }
-            storage.pointee.adjointsZeroed = true
-        } else {
-            adjoints.deinitialize(count: count)
+        let inputAdjoints = pullbackToAllInputs(from: seeds)
+        let lhs = storage.pointee.lhs
+        return inputs.map { owns($0) && $0.isVariable ? inputAdjoints[Int(lhs[Int($0.index)])] : 0 }
+    }
+
+    /// The adjoints of every variable of this tape, in the order they were made (their ordinals):
+    /// what ``pullback(from:to:)`` returns when `to` lists all variables in order, without the
+    /// per-input lookup.
+    @inlinable public func pullbackToAllInputs(from seeds: [(Reverse<V>, V)]) -> [V] {
+        var inputAdjoints = [V](repeating: 0, count: storage.pointee.inputCount)
+        inputAdjoints.withUnsafeMutableBufferPointer { out in
+            let adjoints = sweep(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
+                                 inputAdjoints: out)
+            if TapeStorage<V>.hasZeroBitPattern {
+                storage.pointee.adjointsZeroed = true  // the sweep cleared every entry it passed
+            } else {
+                adjoints.deinitialize(count: count)
+            }
         }
-        return result
+        return inputAdjoints
     }
 
     /// The reverse sweep: one loop over the entries in reverse order, switching on the op.
     /// Fan-out needs no special case: every use of a node adds its share into the node's adjoint.
     /// Returns the tape's adjoint scratch, initialized for `count` entries; the caller deinitializes.
-    @inlinable @usableFromInline func sweep(seeds: [(Int, V)]) -> UnsafeMutablePointer<V> {
+    @inlinable @usableFromInline
+    func sweep(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>) -> UnsafeMutablePointer<V> {
         let n = storage.pointee.count
         let adj = storage.pointee.adjointBuffer()
         if TapeStorage<V>.hasZeroBitPattern {
@@ -108,31 +118,29 @@ public final class Tape<V: ADScalar> {
         storage.pointee.adjointsZeroed = false  // until pullback has cleared the leaves again
         let s = storage.pointee
         for (i, u) in seeds { adj[i] = adj[i] + u }
-        // Decided once per sweep, not per entry; both bodies are specialised by inlining.
-        if Instrumentation.isActive { sweepEntries(s, adj, n, observed: true) } else { sweepEntries(s, adj, n, observed: false) }
-        return adj
-    }
-
-    @inlinable @inline(__always)
-    func sweepEntries(_ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _ n: Int, observed: Bool) {
+        // One loop whose rule switch inlines: a per-entry test of the observation flag costs a
+        // load, while duplicating this loop for observed/unobserved sweeps (tried) stopped the
+        // compiler from inlining the rules and cost a call per entry.
         var i = n - 1
         while i >= 0 {
             let op = s.ops[i]
             switch op.arity {
             case 0:
-                if op == .constant { adj[i] = 0 }  // inputs keep theirs until pullback reads them
+                // A leaf's adjoint is final when the sweep reaches it: hand inputs' out by ordinal.
+                if op == .input { out[Int(s.lhs[i])] = adj[i] }
+                adj[i] = 0
             case 1:
                 let a = Int(s.lhs[i])
                 let x = s.values[a]
-                var (p, _) = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                if observed { Instrumentation.countSlow(op); p = RuleMutations.apply(op, (p, 0)).0 }
+                let (p, _) = Rules.partials(op, x, x, Int(s.rhs[i]), output: s.values[i])
+                Instrumentation.count(op)
                 let g = adj[i]
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
             default:
                 let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
-                if observed { Instrumentation.countSlow(op); (p, q) = RuleMutations.apply(op, (p, q)) }
+                let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                Instrumentation.count(op)
                 let g = adj[i]
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
@@ -140,6 +148,7 @@ public final class Tape<V: ADScalar> {
             }
             i -= 1
         }
+        return adj
     }
 
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.

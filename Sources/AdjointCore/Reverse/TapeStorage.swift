@@ -23,6 +23,9 @@ struct TapeStorage<V: ADScalar> {
     /// invariant can be kept (decided at compile time after specialization).
     @usableFromInline static var hasZeroBitPattern: Bool { V.self == Double.self || V.self == Float.self }
     @usableFromInline var count: Int
+    /// Number of `.input` entries; each stores its ordinal (0, 1, …) in `lhs`, which a leaf does
+    /// not otherwise use, so the sweep can hand input adjoints out without a side table.
+    @usableFromInline var inputCount = 0
     /// Usable entries: never more than `limit`, so the limit check is the growth check.
     @usableFromInline var capacity: Int
     /// Entries the buffers actually hold (a pooled buffer may be larger than `capacity`).
