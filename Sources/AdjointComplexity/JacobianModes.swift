@@ -8,7 +8,7 @@ import AdjointLinalg
 ///
 /// ```swift
 /// let f = try DenseTanhMap(inputs: 3, outputs: 2, seed: 1)
-/// let r = try jacobian(of: f, at: [0.1, 0.2, 0.3])   // 2×3; automatic picks reverse (n = 3 > m = 2)
+/// let r = try jacobian(of: f, at: [0.1, 0.2, 0.3])   // 2×3; automatic picks forward (1 chunked pass ≤ 2 sweeps)
 /// ```
 public struct DenseTanhMap: ADFunction, Sendable {
     /// n.

@@ -159,21 +159,76 @@ struct SweepCommand: ParsableCommand {
     }
 }
 
-/// `jac complexity`: the operation counters' demonstration.
+/// `jac complexity`: the operation counters' demonstration on multilayer perceptrons.
 struct ComplexityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complexity",
-        abstract: "Operation counts of reverse, forward and finite-difference Jacobians of a formula.",
+        abstract: "Count the work of backprop, the naive chain of Jacobians and finite differences.",
         discussion: """
+        Builds tanh MLPs of growing depth (or width), computes the gradient of an MSE loss three
+        ways (memoized backprop, the naive chain of layer Jacobians recomputed from the top for
+        every layer, central differences over every weight), checks that they agree, and prints
+        the operation counts each did with the fitted exponent of log(count) against log(size).
+        Counts are measured by the toolkit's counters, not computed from formulas.
+
         EXAMPLES
-          jac complexity "x1*x2 + sin(x3)" --at 1,2,3
+          jac complexity --sweep depth --depths 1,2,4,8,16,32,64 --width 16 --format json
+          jac complexity --sweep width --widths 2,4,8,16,32 --depth 4 --format csv
+          jac complexity --sweep depth --depths 1,2,4,8 --width 8 --plot complexity.svg
+          jac complexity --jacobian-modes 64,2      (forward vs reverse Jacobian of R^64 -> R^2)
         """)
 
-    @OptionGroup var options: FormulaOptions
+    @Option(help: "What to sweep: depth (width fixed) or width (depth fixed).")
+    var sweep: String = "depth"
+    @Option(help: ArgumentHelp("Depths to sweep (with --sweep depth).", valueName: "L1,L2,..."))
+    var depths: String?
+    @Option(help: ArgumentHelp("Widths to sweep (with --sweep width).", valueName: "m1,m2,..."))
+    var widths: String?
+    @Option(help: "Fixed width for a depth sweep (default 16).") var width: Int?
+    @Option(help: "Fixed depth for a width sweep (default 4).") var depth: Int?
+    @Option(help: "Samples per batch.") var batch: Int = 1
+    @Option(help: "Output format: table, json, csv or svg.") var format: String = "table"
+    @Option(help: ArgumentHelp("Also write the log-log plot as SVG.", valueName: "file.svg")) var plot: String?
+    @Option(help: ArgumentHelp("Instead of a sweep: count forward against reverse Jacobians of a map R^n -> R^m.",
+                               valueName: "n,m"))
+    var jacobianModes: String?
 
     func run() throws {
-        // WIRING POINT for the lead: call AdjointComplexity's demonstration here.
-        _ = try options.loadFormula()
-        throw JacFailure.notAvailable("complexity")
+        guard let outputFormat = ComplexityOutputFormat(rawValue: format) else {
+            throw JacFailure.invalid("--format must be one of table, json, csv, svg (got '\(format)')")
+        }
+        if let spec = jacobianModes {
+            let nm = try sizes(spec, option: "--jacobian-modes")
+            guard nm.count == 2 else { throw JacFailure.invalid("--jacobian-modes takes n,m (got '\(spec)')") }
+            let r = try JacobianModeComparison.run(inputs: nm[0], outputs: nm[1])
+            print(outputFormat == .json ? r.toJSON() : r.summary)
+            return
+        }
+        guard let kind = ComplexitySweep.Kind(rawValue: sweep) else {
+            throw JacFailure.invalid("--sweep must be depth or width (got '\(sweep)')")
+        }
+        let list = kind == .depth ? depths : widths
+        if kind == .depth && widths != nil { throw JacFailure.invalid("--widths belongs to --sweep width") }
+        if kind == .width && depths != nil { throw JacFailure.invalid("--depths belongs to --sweep depth") }
+        guard batch >= 1 && batch <= 4096 else { throw JacFailure.invalid("--batch must be between 1 and 4096") }
+        var options = ComplexitySweep.Options()
+        options.batch = batch
+        let result = try ComplexitySweep.run(kind: kind, sizes: try list.map { try sizes($0, option: kind == .depth ? "--depths" : "--widths") },
+                                             fixed: kind == .depth ? width : depth, options: options)
+        if let plot {
+            do { try result.toSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
+            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+        }
+        print(result.render(outputFormat))
+    }
+
+    func sizes(_ spec: String, option: String) throws -> [Int] {
+        let parts = spec.split(separator: ",", omittingEmptySubsequences: false)
+        return try parts.map { part in
+            guard let v = Int(part.trimmingCharacters(in: .whitespaces)), v >= 1 else {
+                throw JacFailure.invalid("\(option): '\(part)' is not a positive integer")
+            }
+            return v
+        }
     }
 }

@@ -51,8 +51,13 @@ final class ModeTests: XCTestCase {
         XCTAssertEqual(fwd.passes, 2, "⌈12/8⌉ passes")
         XCTAssertEqual(rev.passes, 1)
         assertClose(fwd.jacobian, rev.jacobian, 1e-14)
-        XCTAssertEqual(try jacobian(of: Wide(), at: x).mode, .reverse, "n = 12 > m = 1 picks reverse")
-        XCTAssertEqual(try jacobian(of: R3toR2(), at: [1, 2, 3]).mode, .reverse, "n = 3 > m = 2 picks reverse")
+        XCTAssertEqual(try jacobian(of: Wide(), at: x).mode, .reverse, "⌈12/8⌉ = 2 passes > 1 sweep picks reverse")
+        XCTAssertEqual(try jacobian(of: R3toR2(), at: [1, 2, 3]).mode, .forward, "one 4-lane pass ≤ 2 sweeps picks forward")
+        struct R8toR2: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(0, +), x.reduce(1, *)] } }
+        XCTAssertEqual(try jacobian(of: R8toR2(), at: (1...8).map(Double.init)).mode, .forward, "1 pass of 8 lanes ≤ 2 sweeps")
+        XCTAssertEqual(try jacobian(of: R8toR2(), at: (1...9).map(Double.init)).mode, .forward, "2 passes ≤ 2 sweeps")
+        XCTAssertEqual(try jacobian(of: R8toR2(), at: (1...17).map(Double.init)).mode, .reverse, "3 passes > 2 sweeps")
+        XCTAssertEqual([1, 2, 3, 4, 5, 8, 9, 16, 17].map { forwardPasses(inputs: $0) }, [1, 1, 1, 1, 1, 1, 2, 2, 3])
         struct Lift: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0], x[0] * x[0], sin(x[0])] } }
         XCTAssertEqual(try jacobian(of: Lift(), at: [0.5]).mode, .forward, "n = 1 < m = 3 picks forward")
     }

@@ -292,3 +292,52 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(r.stdout, "output,value,d/dx\nf,250001.0,250001.0\n")
     }
 }
+
+/// `jac complexity`: the keys scripts depend on, and the counts behind them.
+final class ComplexityCommandTests: XCTestCase {
+    func testDepthSweepJSONHasTheDocumentedShape() throws {
+        let r = try JacRunner.run(["complexity", "--sweep", "depth", "--depths", "1,2,4", "--width", "4", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try JacRunner.json(r.stdout)
+        XCTAssertEqual(o["sweep"] as? String, "depth")
+        XCTAssertEqual(o["width"] as? Int, 4)
+        let points = o["points"] as? [[String: Any]] ?? []
+        XCTAssertEqual(points.compactMap { $0["depth"] as? Int }, [1, 2, 4])
+        for p in points {
+            for method in ["forward", "backprop", "naive", "finite_differences"] {
+                XCTAssertNotNil((p[method] as? [String: Any])?["flops"] as? Int, "\(method) flops")
+                XCTAssertNotNil((p[method] as? [String: Any])?["matmuls"] as? Int, "\(method) matmuls")
+            }
+        }
+        let exponents = o["exponents"] as? [String: Any]
+        XCTAssertEqual(Set(exponents?.keys.map { $0 } ?? []).isSuperset(of: ["backprop", "naive", "finite_differences"]), true)
+        // A depth-L network does L matrix products in its forward pass (exact counts are checked
+        // against hand counts in AdjointComplexityTests).
+        XCTAssertEqual(points.compactMap { ($0["forward"] as? [String: Any])?["matmuls"] as? Int }, [1, 2, 4])
+    }
+
+    func testWidthSweepAndErrors() throws {
+        let r = try JacRunner.run(["complexity", "--sweep", "width", "--widths", "2,4", "--depth", "2", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try JacRunner.json(r.stdout)
+        XCTAssertEqual(o["sweep"] as? String, "width")
+        XCTAssertEqual(o["depth"] as? Int, 2)
+        XCTAssertEqual((o["points"] as? [[String: Any]])?.compactMap { $0["width"] as? Int }, [2, 4])
+        let bad = try JacRunner.run(["complexity", "--sweep", "height"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "error: --sweep must be depth or width (got 'height')\n")
+        let zero = try JacRunner.run(["complexity", "--depths", "1,0"])
+        XCTAssertEqual(zero.status, 2)
+    }
+
+    func testPlotAndJacobianModes() throws {
+        let svg = try JacRunner.temporaryFile("", name: "complexity.svg")
+        let r = try JacRunner.run(["complexity", "--depths", "1,2", "--width", "2", "--plot", svg])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(try String(contentsOfFile: svg, encoding: .utf8).contains("<polyline"))
+        // R^8 → R^2: one chunked forward pass against two reverse sweeps; automatic picks forward.
+        let m = try JacRunner.run(["complexity", "--jacobian-modes", "8,2", "--format", "json"])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertEqual((try JacRunner.json(m.stdout)["automatic"] as? [String: Any])?["mode"] as? String, "forward")
+    }
+}

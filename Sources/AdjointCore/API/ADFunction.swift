@@ -27,7 +27,7 @@ public enum JacobianMode: String, Sendable, CaseIterable {
     case forward
     /// One recording and m reverse sweeps (best when m < n).
     case reverse
-    /// Forward when n ≤ m, else reverse.
+    /// Forward when its ⌈n/k⌉ chunked passes are no more than the m reverse sweeps, else reverse.
     case automatic
 }
 

@@ -219,8 +219,8 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
 
 // MARK: Any mode, from a generic function
 
-/// The Jacobian of `f` at `x` in the requested mode; `.automatic` picks forward when n ≤ m and
-/// reverse otherwise (the cheaper number of passes).
+/// The Jacobian of `f` at `x` in the requested mode; `.automatic` picks forward when its ⌈n/k⌉
+/// chunked passes are no more than the m reverse sweeps (see ``forwardPasses(inputs:)``).
 ///
 /// ```swift
 /// let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
@@ -235,8 +235,18 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
     case .automatic:
         // m is not known before evaluating; one plain evaluation is cheap next to either Jacobian.
         let m = f(x).count
-        return x.count <= m ? try forwardJacobian(f, at: x) : try jacobianReverse(of: { f($0) }, at: x)
+        return forwardPasses(inputs: x.count) <= m ? try forwardJacobian(f, at: x)
+                                                   : try jacobianReverse(of: { f($0) }, at: x)
     }
+}
+
+/// Forward passes a Jacobian with n inputs takes: ⌈n/k⌉ with the chunk width k that
+/// ``jacobian(of:at:mode:)`` picks (1, 2, 4 or 8 lanes). Automatic mode compares this with the m
+/// reverse sweeps: a chunked pass costs about one evaluation, like a sweep, so "n ≤ m" would
+/// wrongly send an R⁸→R² Jacobian to two sweeps instead of one pass.
+@inlinable public func forwardPasses(inputs n: Int) -> Int {
+    let lanes = n <= 1 ? 1 : (n == 2 ? 2 : (n <= 4 ? 4 : 8))
+    return Swift.max(1, (n + lanes - 1) / lanes)
 }
 
 /// Forward Jacobian with the chunk width chosen from n: the smallest of 1, 2, 4, 8 lanes that
