@@ -1,0 +1,50 @@
+import XCTest
+import AdjointCore
+import AdjointExact
+
+/// Exact differences: primal evaluations in ℚ only, so they are independent of the derivative rules.
+final class ExactDifferenceTests: XCTestCase {
+    /// f(x, y) = (x³ − y)/(1 + x²y): rational, with curvature in every direction.
+    struct RationalMap: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            [(x[0] * x[0] * x[0] - x[1]) / (1 + x[0] * x[0] * x[1]), x[0] * x[1]]
+        }
+    }
+
+    func testMatchesExactJacobianToFarBelowDoublePrecision() throws {
+        let x = [Rational(numerator: 3, denominator: 7), Rational(numerator: -5, denominator: 4)]
+        let exact = try exactJacobian(of: RationalMap(), at: x, mode: .reverse).jacobian
+        let d = try exactDifferenceJacobian(of: RationalMap(), at: x)
+        let tiny = Rational(numerator: 1, denominator: 1 << 62) * Rational(numerator: 1, denominator: 1 << 38)  // 2⁻¹⁰⁰
+        for i in 0..<2 {
+            for j in 0..<2 {
+                XCTAssertTrue(Rational.abs(d.jacobian[i][j] - exact[i][j]) < tiny, "(\(i), \(j))")
+                XCTAssertTrue(d.errorEstimate[i][j] < tiny)
+            }
+        }
+        // x·y is bilinear: its central differences are exact, with zero estimated error.
+        XCTAssertEqual(d.jacobian[1], [x[1], x[0]])
+        XCTAssertEqual(d.errorEstimate[1], [0, 0])
+    }
+
+    /// The reason this witness exists: a planted wrong rule changes exact AD, not exact differences.
+    func testIndependentOfThePlantedRule() throws {
+        let x = [Rational(2), Rational(3)]
+        let before = try exactDifferenceJacobian(of: RationalMap(), at: x).jacobian
+        let goodAD = try exactJacobian(of: RationalMap(), at: x, mode: .reverse).jacobian
+        try RuleMutations.withMutation(RuleMutation(op: .mul, input: 0, factor: 2)) {
+            XCTAssertNotEqual(try exactJacobian(of: RationalMap(), at: x, mode: .reverse).jacobian, goodAD,
+                              "exact AD follows the planted rule")
+            XCTAssertEqual(try exactDifferenceJacobian(of: RationalMap(), at: x).jacobian, before,
+                           "exact differences never read a rule")
+        }
+    }
+
+    func testNonRationalOpIsATypedError() {
+        struct Sine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0])] } }
+        XCTAssertThrowsError(try exactDifferenceJacobian(of: Sine(), at: [Rational(1)])) { e in
+            guard case ADError.unsupported(let op, _, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "sin")
+        }
+    }
+}
