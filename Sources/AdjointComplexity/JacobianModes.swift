@@ -136,10 +136,12 @@ public struct JacobianModeComparison: Sendable {
     /// ```
     public var summary: String {
         var s = "Jacobian of f: R^\(inputs) -> R^\(outputs) (one evaluation = \(evaluationOps) scalar ops)\n"
-        s += "  forward, 1 tangent per pass: \(forwardUnchunked.passes) passes, \(forwardUnchunked.scalarOps) ops\n"
-        s += "  forward, chunked:            \(forward.passes) passes, \(forward.scalarOps) ops\n"
-        s += "  reverse:                     \(reverse.passes) sweeps + 1 recording, \(reverse.scalarOps) ops\n"
-        s += "  automatic chose \(automatic.mode.rawValue): \(automatic.passes) passes, \(automatic.scalarOps) ops\n"
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : (noun.hasSuffix("s") ? "es" : "s"))" }
+        let autoNoun = automatic.mode == .reverse ? "sweep" : "pass"
+        s += "  forward, 1 tangent per pass: \(count(forwardUnchunked.passes, "pass")), \(forwardUnchunked.scalarOps) ops\n"
+        s += "  forward, chunked:            \(count(forward.passes, "pass")), \(forward.scalarOps) ops\n"
+        s += "  reverse:                     \(count(reverse.passes, "sweep")) + 1 recording, \(reverse.scalarOps) ops\n"
+        s += "  automatic chose \(automatic.mode.rawValue): \(count(automatic.passes, autoNoun)), \(automatic.scalarOps) ops\n"
         return s
     }
 }

@@ -57,7 +57,8 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
                     let diff = Swift.abs(av - bv)
                     guard diff.isFinite else { c.agree = false; c.maxAbs = .infinity; continue }
                     c.maxAbs = Swift.max(c.maxAbs, diff)
-                    if bv != 0 { c.maxRel = Swift.max(c.maxRel, diff / Swift.abs(bv)) }
+                    // Relative to a zero reference, any difference is infinitely large.
+                    c.maxRel = Swift.max(c.maxRel, bv != 0 ? diff / Swift.abs(bv) : (diff == 0 ? 0 : .infinity))
                     let scaled = diff / Swift.max(1, Swift.abs(bv))
                     c.worstScaled = Swift.max(c.worstScaled, scaled)
                     if scaled > e.checkTolerance { c.agree = false }
@@ -99,7 +100,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         return [name, format(c.maxAbs), format(c.maxRel), format(c.tolerance), c.agree ? "yes" : "NO"]
     })
     for (name, why) in skipped { table += "\nskipped \(name): \(why)" }
-    for k in kinks { table += "\nkink: \(k) (the registry's convention applies there; finite differences see the jump)" }
+    for k in kinks { table += "\nkink: \(k) (the registry's convention applies there; finite differences may disagree)" }
     table += agree ? "\nall modes agree" : "\nMODES DISAGREE"
 
     let csvText = ([["mode", "max_abs_discrepancy", "max_rel_discrepancy", "tolerance", "agree", "error"]]
@@ -135,7 +136,8 @@ struct SweepCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: FormulaOptions
-    @Option(help: "Output (1-based) whose derivative is swept.") var output = 1
+    @Option(help: "Output (1-based) whose derivative is swept. JSON reports indices 0-based, as the library does.")
+    var output = 1
     @Option(help: "Input (1-based) the derivative is taken with respect to.") var input = 1
     @Option(help: ArgumentHelp("Also write the V-curve as an SVG plot.", valueName: "file.svg")) var plot: String?
 
@@ -155,7 +157,27 @@ struct SweepCommand: ParsableCommand {
             do { try sweep.renderSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
             catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
         }
-        print(sweep.toJSON())
+        switch options.format {
+        case .json: print(sweep.toJSON())
+        case .csv:
+            var lines = ["method,h,error"]
+            for series in sweep.series {
+                for p in series.points { lines.append("\(series.method),\(format(p.h)),\(format(p.error))") }
+            }
+            print(lines.joined(separator: "\n"))
+        case .table:
+            // One line per method: the fitted order against theory, and the bottom of its V.
+            var rows = [["method", "slope", "order", "best h", "smallest error"]]
+            for series in sweep.series {
+                let best = series.points.filter { $0.error.isFinite }.min { $0.error < $1.error }
+                rows.append([series.method, series.slope.map { String(format: "%.2f", $0) } ?? "-",
+                             series.theoreticalOrder.map(String.init) ?? "-",
+                             best.map { format($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
+            }
+            print("d f\(output)/d \(formula.variables[input - 1]) at \(describePoint(formula.variables, point.doubles.map(Cell.double)))"
+                  + ", reference \(format(sweep.reference)) (\(sweep.referenceSource))")
+            print(renderTable(rows))
+        }
     }
 }
 

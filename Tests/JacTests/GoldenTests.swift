@@ -154,7 +154,7 @@ final class GoldenTests: XCTestCase {
 
     func testSweepPrintsTheVCurveAndWritesThePlot() throws {
         let svg = try JacRunner.temporaryFile("", name: "vcurve.svg")
-        let r = try JacRunner.run(["sweep", "exp(x)*sin(y)", "--at", "x=1,y=2", "--input", "2", "--plot", svg])
+        let r = try JacRunner.run(["sweep", "exp(x)*sin(y)", "--at", "x=1,y=2", "--input", "2", "--plot", svg, "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let methods = try JacRunner.json(r.stdout)["methods"] as? [String: Any]
         XCTAssertEqual(Set(methods?.keys.map { $0 } ?? []),
