@@ -237,6 +237,10 @@ struct FormulaParser {
                     guard let v = parseDouble(s), v.isFinite else {
                         throw error(.syntax, "number '\(s)' is out of range", at: t.start)
                     }
+                    // A nonzero literal that rounds to 0 (1e-400) would silently change the formula.
+                    if v == 0 && literalHasNonzeroDigit(s) {
+                        throw error(.syntax, "number '\(s)' underflows to 0 in double precision", at: t.start)
+                    }
                     operands.append(.literal(text: s, value: v))
                     expectOperand = false
                 case .identifier:
@@ -435,6 +439,16 @@ struct FormulaParser {
     private func found(_ t: Token) -> String {
         t.kind == .end ? "but the formula ends" : "but found '\(text(t))'"
     }
+}
+
+/// Whether a decimal literal's mantissa (the part before any exponent) has a nonzero digit.
+///
+/// ```swift
+/// literalHasNonzeroDigit("1e-400")   // true: nonzero, though it rounds to 0
+/// literalHasNonzeroDigit("0.000")    // false
+/// ```
+public func literalHasNonzeroDigit(_ s: String) -> Bool {
+    s.prefix { $0 != "e" && $0 != "E" }.contains { ("1"..."9").contains($0) }
 }
 
 /// Parses a decimal literal as lexed (`.5` and `5.` included).

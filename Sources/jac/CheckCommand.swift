@@ -32,15 +32,32 @@ struct ModeComparison {
     var maxAbs = 0.0
     var maxRel = 0.0
     var tolerance = 0.0
+    /// Within tolerance everywhere.
     var agree = true
+    /// A finite-difference mode that could not judge: it failed to evaluate (its stencil left the
+    /// domain, say) or its own error estimate is as large as the discrepancy. Neither agreement
+    /// nor disagreement; `check` lists why and does not exit 1 for it.
+    var inconclusive: String?
     var error: String?
     /// Largest |a − r| / max(1, |r|) seen, to name the worst entry in messages.
     var worstScaled = 0.0
+    /// Disagrees: a conclusive mode outside its tolerance.
+    var disagrees: Bool { !agree && inconclusive == nil }
+    var verdict: String { agree ? "agree" : (inconclusive != nil ? "inconclusive" : "disagree") }
 }
 
 func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
-    let reference = ModeTable.reference(for: formula)
-    let ref = try reference.jacobian(of: formula, at: point)
+    var reference = ModeTable.reference(for: formula)
+    var referenceNote: String?
+    let ref: ModeResult
+    do {
+        ref = try reference.jacobian(of: formula, at: point)
+    } catch ADError.limitExceeded(let what, let limit) where reference.name == "exact" {
+        // Exact arithmetic can outgrow its bit budget (x^200000); reverse mode still runs.
+        referenceNote = "exact mode skipped: \(what) exceeds the limit of \(limit); reverse mode is the reference"
+        reference = CoreEngine(mode: .reverse)
+        ref = try reference.jacobian(of: formula, at: point)
+    }
     var engines: [any ModeEngine] = []
     var skipped: [(String, String)] = []
     for e in ModeTable.engines where e.name != reference.name {
@@ -51,26 +68,41 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         var c = ModeComparison(mode: e.name, tolerance: e.checkTolerance)
         do {
             let r = try e.jacobian(of: formula, at: point)
-            for (rowA, rowR) in zip(r.jacobian, ref.jacobian) {
-                for (a, b) in zip(rowA, rowR) {
+            for (i, (rowA, rowR)) in zip(r.jacobian, ref.jacobian).enumerated() {
+                for (j, (a, b)) in zip(rowA, rowR).enumerated() {
                     let av = a.approximate, bv = b.approximate
                     let diff = Swift.abs(av - bv)
-                    guard diff.isFinite else { c.agree = false; c.maxAbs = .infinity; continue }
+                    guard diff.isFinite else {
+                        c.agree = false; c.maxAbs = .infinity; c.maxRel = .infinity
+                        if e is DifferenceEngine { c.inconclusive = c.inconclusive ?? "non-finite difference" }
+                        continue
+                    }
                     c.maxAbs = Swift.max(c.maxAbs, diff)
                     // Relative to a zero reference, any difference is infinitely large.
                     c.maxRel = Swift.max(c.maxRel, bv != 0 ? diff / Swift.abs(bv) : (diff == 0 ? 0 : .infinity))
                     let scaled = diff / Swift.max(1, Swift.abs(bv))
                     c.worstScaled = Swift.max(c.worstScaled, scaled)
-                    if scaled > e.checkTolerance { c.agree = false }
+                    guard diff > e.checkTolerance * Swift.max(1, Swift.abs(bv)) else { continue }
+                    c.agree = false
+                    // Outside tolerance. If the method's own error estimate covers the gap, it was
+                    // unreliable here (huge derivatives, cancellation) rather than in disagreement.
+                    // The factor 4 allows for estimates that are themselves rough (two steps compared).
+                    let estimate = r.errorEstimates?[i][j] ?? 0
+                    if estimate.isFinite && diff <= 4 * estimate {
+                        c.inconclusive = c.inconclusive
+                            ?? "its error estimate (\(format(estimate))) is as large as the discrepancy"
+                    }
                 }
             }
         } catch {
             c.agree = false
             c.error = JacFailure(classifying: error).message
+            // A difference stencil that leaves the domain (log near 0) or overflows cannot judge.
+            if e is DifferenceEngine { c.inconclusive = "could not be evaluated here" }
         }
         comparisons.append(c)
     }
-    let agree = comparisons.allSatisfy(\.agree)
+    let agree = !comparisons.contains(where: \.disagrees)
     let kinks = ref.kinks.map(\.description)
 
     func number(_ d: Double) -> String { d.isFinite ? format(d) : "null" }
@@ -81,7 +113,9 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         } else {
             pairs += [("max_abs_discrepancy", number(c.maxAbs)), ("max_rel_discrepancy", number(c.maxRel))]
         }
-        pairs += [("tolerance", format(c.tolerance)), ("agree", c.agree ? "true" : "false")]
+        pairs += [("tolerance", format(c.tolerance)), ("agree", c.agree ? "true" : "false"),
+                  ("verdict", json(c.verdict))]
+        if let why = c.inconclusive { pairs.append(("inconclusive", json(why))) }
         return jsonObject(pairs)
     }
     let skippedJSON = skipped.map { jsonObject([("mode", json($0.0)), ("reason", json($0.1))]) }
@@ -89,19 +123,22 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         ("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(ref.point)),
         ("reference", json(reference.name)), ("agree", agree ? "true" : "false"),
         ("value", jsonArray(ref.value)), ("jacobian", jsonMatrix(ref.jacobian)),
-        ("modes", jsonArray(modesJSON)), ("skipped", jsonArray(skippedJSON)),
+        ("modes", jsonArray(modesJSON)), ("skipped", jsonArray(skippedJSON + (referenceNote.map {
+            [jsonObject([("mode", json("exact")), ("reason", json($0))])] } ?? []))),
         ("kinks", jsonArray(kinks.map(json))),
     ])
 
     var table = "reference \(reference.name) at \(describePoint(formula.variables, ref.point))\n"
     table += renderTable([["mode", "max abs", "max rel", "tolerance", "agree"]] + comparisons.map { c in
         let name = c.mode
-        if let err = c.error { return [name, "error: " + err, "", format(c.tolerance), "NO"] }
-        return [name, format(c.maxAbs), format(c.maxRel), format(c.tolerance), c.agree ? "yes" : "NO"]
+        let verdict = c.agree ? "yes" : (c.inconclusive != nil ? "inconclusive" : "NO")
+        if let err = c.error { return [name, "error: " + err, "", format(c.tolerance), verdict] }
+        return [name, format(c.maxAbs), format(c.maxRel), format(c.tolerance), verdict]
     })
     for (name, why) in skipped { table += "\nskipped \(name): \(why)" }
+    if let note = referenceNote { table += "\n" + note }
     for k in kinks { table += "\nkink: \(k) (the registry's convention applies there; finite differences may disagree)" }
-    table += agree ? "\nall modes agree" : "\nMODES DISAGREE"
+
 
     let csvText = ([["mode", "max_abs_discrepancy", "max_rel_discrepancy", "tolerance", "agree", "error"]]
         + comparisons.map { c in [c.mode, number(c.maxAbs), number(c.maxRel), format(c.tolerance),
@@ -114,7 +151,11 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         row += [number(c.maxAbs), c.agree ? "true" : "false"]
     }
     var problem: String?
-    if let bad = comparisons.first(where: { !$0.agree }) {
+    for c in comparisons { if let why = c.inconclusive { table += "\ninconclusive \(c.mode): \(why)" } }
+    let inconclusiveCount = comparisons.filter { $0.inconclusive != nil }.count
+    table += !agree ? "\nMODES DISAGREE"
+        : (inconclusiveCount == 0 ? "\nall modes agree" : "\nno mode disagrees (\(inconclusiveCount) inconclusive)")
+    if let bad = comparisons.first(where: \.disagrees) {
         var text = bad.error.map { "modes disagree: \(bad.mode) failed: \($0)" }
             ?? "modes disagree: \(bad.mode) differs from \(reference.name) by \(format(bad.maxAbs)) (tolerance \(format(bad.tolerance)) relative to max(1, |reference|))"
         if !kinks.isEmpty { text += "; kink touched: " + kinks.joined(separator: "; ") }
@@ -143,12 +184,14 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         let formula = try options.loadFormula()
-        guard (1...formula.outputs.count).contains(output) else {
+        // Plain comparisons, not ranges: a formula with no variables would make 1...0 trap.
+        guard output >= 1 && output <= formula.outputs.count else {
             throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
         }
-        guard (1...formula.variables.count).contains(input) else {
+        guard input >= 1 && input <= formula.variables.count else {
             throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
         }
+        if options.points != nil { throw JacFailure.invalid("sweep takes one point (--at), not --points") }
         guard let point = try options.loadPoints(for: formula).first else {
             throw JacFailure.invalid("sweep needs a point: --at x=…")
         }

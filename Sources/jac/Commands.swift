@@ -54,8 +54,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
                          + names.indices.map { i in [names[i], format(r.value[i])] + r.jacobian[i].map(format) })
     if let a = analysis {
         var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
-                     ("condition_number", format(a.conditionNumber))]
-        if let d = a.determinant { pairs.append(("determinant", format(d))) }
+                     ("condition_number", jsonNumber(a.conditionNumber))]
+        if let d = a.determinant { pairs.append(("determinant", jsonNumber(d))) }
         jsonPairs.append(("analysis", jsonObject(pairs)))
         table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ")
         table += "\nrank              \(a.rank)"
@@ -71,7 +71,17 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         header += f.variables.map { "d\(names[i])/d\($0)" }
         row += r.jacobian[i].map(format)
     }
-    return Report(table: table, json: jsonObject(jsonPairs), csv: csvText, flatHeader: header, flatRow: row,
+    if let a = analysis {
+        // --analyze in CSV and --points rows: the analysis as extra columns.
+        header += a.singularValues.indices.map { "sigma\($0 + 1)" } + ["rank", "condition_number"]
+            + (a.determinant == nil ? [] : ["determinant"])
+        row += a.singularValues.map(format) + ["\(a.rank)", format(a.conditionNumber)]
+            + (a.determinant.map { [format($0)] } ?? [])
+    }
+    // With --analyze the CSV is the one-row form (the analysis does not fit an outputs×inputs grid).
+    let csvOut = analysis == nil ? csvText
+        : header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
+    return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut, flatHeader: header, flatRow: row,
                   notes: kinkNotes(r.kinks))
 }
 

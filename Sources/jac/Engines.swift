@@ -8,19 +8,20 @@ import ComplexModule
 
 typealias ComplexDouble = Complex<Double>
 
-/// One number of a result: a Double (floating modes) or an exact rational written `p` or `p/q`.
+/// One number of a result: a Double (floating modes) or an exact rational written `p` or `p/q`
+/// together with its correctly rounded Double (parsing p and q separately would overflow for
+/// large exact values like (3/2)^900).
 enum Cell: Equatable {
     case double(Double)
-    case exact(String)
+    case exact(String, Double)
 
-    /// A Double for comparisons across modes (exact cells are converted approximately).
+    init(_ q: Rational) { self = .exact(q.description, q.doubleValue) }
+
+    /// A Double for comparisons across modes and for analysis.
     var approximate: Double {
         switch self {
         case .double(let d): return d
-        case .exact(let s):
-            let parts = s.split(separator: "/")
-            guard let first = parts.first, let p = Double(String(first)) else { return .nan }
-            return parts.count == 2 ? p / (Double(String(parts[1])) ?? .nan) : p
+        case .exact(_, let d): return d
         }
     }
 }
@@ -34,6 +35,9 @@ struct ModeResult {
     var jacobian: [[Cell]]
     /// Non-differentiable points touched, reported so `check` can explain a disagreement.
     var kinks: [KinkEvent] = []
+    /// Per entry, the method's own estimate of its error (finite differences), used by `check`
+    /// so that a difference known to be inaccurate is not called a disagreement.
+    var errorEstimates: [[Double]]? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -102,8 +106,16 @@ struct DifferenceEngine: ModeEngine {
         if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
         }
+        // A difference quotient can overflow or cancel to NaN where the function itself is finite
+        // (log near 0): that is an evaluation failure to report, not a number to print.
+        for (i, row) in d.jacobian.enumerated() {
+            if let j = row.firstIndex(where: { !$0.isFinite }) {
+                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)", op: nil, node: nil)
+            }
+        }
         return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
-                          jacobian: d.jacobian.map { $0.map(Cell.double) })
+                          jacobian: d.jacobian.map { $0.map(Cell.double) },
+                          errorEstimates: d.entries.map { $0.map(\.errorEstimate) })
     }
 }
 
@@ -123,9 +135,8 @@ struct ExactEngine: ModeEngine {
         let x = try point.values.map { try exactNumber($0.text, what: "point value") }
         let constants = try formula.constants.map { try exactNumber($0.text, what: "constant") }
         let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: .reverse)
-        func cell(_ q: Rational) -> Cell { .exact(q.description) }
-        return ModeResult(point: x.map(cell), value: r.value.map(cell),
-                          jacobian: r.jacobian.map { $0.map(cell) }, kinks: r.diagnostics.kinks)
+        return ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
+                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks)
     }
 
     /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.

@@ -59,8 +59,13 @@ struct JacFailure: Error {
             case .dimensionMismatch, .invalidArgument:
                 self.init(.invalidInput, "\(e)")
             }
+        case let e as LinalgError:
+            // LAPACK could not analyse the Jacobian (non-convergence, singular solve).
+            self.init(.evaluationFailure, "analysis failed: \(e)")
         default:
-            self.init(.evaluationFailure, "\(error)")
+            // Anything else comes from reading input (files, arguments): invalid input, the same
+            // status the top level gives it, whether the point came from --at or --points.
+            self.init(.invalidInput, "\(error)")
         }
     }
 }

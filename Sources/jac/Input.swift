@@ -35,6 +35,8 @@ struct PointValue: Equatable {
     private static func number(_ s: String) -> Double? {
         guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 101 || $0 == 69 }),
               let v = Double(s.hasPrefix(".") ? "0" + s : s), v.isFinite else { return nil }
+        // A nonzero value that rounds to 0 (1e-400) is rejected rather than silently changed.
+        if v == 0 && literalHasNonzeroDigit(s) { return nil }
         return v
     }
 }
@@ -106,6 +108,8 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
         let spec = zip(header, cells).map { "\($0)=\($1)" }.joined(separator: ",")
         points.append(try Point.parse(spec, variables: variables, option: "points file '\(path)' line \(k + 1)"))
     }
+    // A header and nothing else would otherwise print nothing and exit 0, which looks like success.
+    if points.isEmpty { throw JacFailure.invalid("points file '\(path)' has a header but no points") }
     return points
 }
 

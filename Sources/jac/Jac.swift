@@ -133,7 +133,7 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
         } catch {
             progress.finish()
             let f = JacFailure(classifying: error)
-            let at = describePoint(formula.variables, point.values.map { .exact($0.text) })
+            let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
         }
         if k == 0 && options.format != .json { print(r.flatHeader.map(csv).joined(separator: ",")) }

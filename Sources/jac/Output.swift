@@ -6,21 +6,25 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case table, json, csv
 }
 
-/// Doubles print with Swift's shortest round-tripping form (1.716337814536774), valid in JSON
-/// because non-finite results are errors before anything is printed.
+/// Doubles print with Swift's shortest round-tripping form (1.716337814536774); in tables and
+/// CSV a non-finite value prints as Swift spells it (inf, nan).
 func format(_ d: Double) -> String { "\(d)" }
+
+/// A number for JSON: JSON has no inf or nan, so those print as null (an analysis can
+/// legitimately produce κ = ∞ for a singular Jacobian).
+func jsonNumber(_ d: Double) -> String { d.isFinite ? "\(d)" : "null" }
 
 func format(_ c: Cell) -> String {
     switch c {
     case .double(let d): return format(d)
-    case .exact(let s): return s
+    case .exact(let s, _): return s
     }
 }
 
 func json(_ c: Cell) -> String {
     switch c {
-    case .double(let d): return format(d)
-    case .exact(let s): return json(s)
+    case .double(let d): return jsonNumber(d)
+    case .exact(let s, _): return json(s)
     }
 }
 
@@ -47,7 +51,7 @@ func json(_ s: String) -> String {
 
 func jsonArray(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 func jsonArray(_ cells: [Cell]) -> String { jsonArray(cells.map(json)) }
-func jsonArray(_ ds: [Double]) -> String { jsonArray(ds.map(format)) }
+func jsonArray(_ ds: [Double]) -> String { jsonArray(ds.map(jsonNumber)) }
 func jsonMatrix(_ m: [[Cell]]) -> String { jsonArray(m.map(jsonArray)) }
 
 /// A JSON object with keys in the order given (scripts and golden tests see a stable text).

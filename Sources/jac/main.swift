@@ -34,7 +34,7 @@ do {
     if Jac.exitCode(for: error) == .success {
         Jac.exit(withError: error)   // --help, --version: printed to stdout, status 0
     }
-    if error is FormulaError || error is ADError {
+    if error is FormulaError || error is ADError || error is LinalgError {
         let failure = JacFailure(classifying: error)
         writeError("error: " + failure.message)
         exit(failure.status.rawValue)

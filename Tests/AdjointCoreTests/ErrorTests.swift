@@ -134,3 +134,28 @@ extension Reverse where V == Double {
                       : applyUnary(op, Reverse(constant: x), n)
     }
 }
+
+/// Limits found by review: each was a silent truncation, an overflow or an unbounded allocation.
+final class LimitTests: XCTestCase {
+    func testPowiExponentBeyondInt32IsReportedOnATape() {
+        // (−1)^4294967299 = −1 and its derivative is 4294967299·(−1)^4294967298 = 4294967299;
+        // truncated to 32 bits the exponent would be 3. The tape cannot hold it: a typed error.
+        XCTAssertThrowsError(try gradient(of: { v in Reverse.powi(v[0], 4_294_967_299) }, at: [-1.0])) { e in
+            guard case ADError.limitExceeded = e else { return XCTFail("\(e)") }
+        }
+        // Forward mode keeps the full exponent.
+        XCTAssertEqual(derivative(of: { Dual.powi($0, 4_294_967_299) }, at: -1.0), 4_294_967_299)
+    }
+
+    func testHessianDimensionIsBounded() {
+        XCTAssertThrowsError(try hessian(of: { v in v[0] * v[1] }, at: [1.0, 2.0, 3.0], maximumDimension: 2)) { e in
+            XCTAssertEqual(e as? ADError, .limitExceeded(what: "Hessian dimension 3", limit: 2))
+        }
+    }
+
+    func testHugeCapacityAndLimitDoNotOverflow() throws {
+        let tape = Tape<Double>(capacity: .max, limit: .max)
+        let x = tape.variable(2)
+        XCTAssertEqual(tape.pullback(from: [(x * x, 1)], to: [x]), [4])
+    }
+}

@@ -116,3 +116,65 @@ final class ExitStatusTests: XCTestCase {
         try assertStatus(["jacobian", "exp(x)", "--at", "1000"], 3, stderrContains: "error: evaluation failed: non-finite")
     }
 }
+
+/// Findings of the code review, each a test that failed (or crashed) before its fix.
+final class ReviewRegressionTests: XCTestCase {
+    func testSweepOfAConstantFormulaIsAUsageErrorNotACrash() throws {
+        let r = try JacRunner.run(["sweep", "2+3", "--at", ""])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: --input 1 is out of range: the formula has 0 variable(s)\n")
+    }
+
+    func testNonFiniteDifferenceIsAnEvaluationFailureNotNaNInJSON() throws {
+        // h ≈ 6e-6 > x = 1e-10, so the stencil evaluates log at a negative point.
+        let r = try JacRunner.run(["jacobian", "log(x)", "--at", "x=1e-10", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(r.status, 3)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.contains("non-finite central difference"), r.stderr)
+    }
+
+    func testCheckCallsUnreliableDifferencesInconclusiveNotDisagreeing() throws {
+        let r = try JacRunner.run(["check", "log(x)", "--at", "x=1e-10", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let modes = (try JacRunner.json(r.stdout)["modes"] as? [[String: Any]]) ?? []
+        let verdicts = Dictionary(uniqueKeysWithValues: modes.map { ($0["mode"] as? String ?? "", $0["verdict"] as? String ?? "") })
+        XCTAssertEqual(verdicts["central"], "inconclusive")
+        XCTAssertEqual(verdicts["forward"], "agree")
+        XCTAssertEqual(verdicts["complex-step"], "agree")
+        // (3/2)^900: huge derivatives make differences useless, and their own estimates say so;
+        // they must not be counted as agreeing either.
+        let big = try JacRunner.run(["check", "x^900", "--at", "x=3/2", "--format", "json"])
+        XCTAssertEqual(big.status, 0, big.stderr)
+        let o = try JacRunner.json(big.stdout)
+        XCTAssertEqual(o["reference"] as? String, "exact")
+        let bm = (o["modes"] as? [[String: Any]]) ?? []
+        XCTAssertEqual(bm.first { $0["mode"] as? String == "richardson" }?["verdict"] as? String, "inconclusive")
+        XCTAssertEqual(bm.first { $0["mode"] as? String == "reverse" }?["verdict"] as? String, "agree",
+                       "exact values beyond 2^1024 compare through their correctly rounded Doubles")
+    }
+
+    func testInfiniteConditionNumberIsNullInJSONAndAnalysisAppearsInCSV() throws {
+        let r = try JacRunner.run(["jacobian", "x*y", "--at", "x=0,y=0", "--analyze", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"condition_number\": null"), r.stdout)
+        XCTAssertNoThrow(try JacRunner.json(r.stdout), "valid JSON")
+        let c = try JacRunner.run(["jacobian", "x*y", "--at", "x=1,y=2", "--analyze", "--format", "csv"])
+        // J = (2, 1): one singular value √5, rank 1, κ = σmax/σmin over the nonzero ones = 1.
+        XCTAssertEqual(c.stdout, "x,y,f,df/dx,df/dy,sigma1,rank,condition_number\n1.0,2.0,2.0,2.0,1.0,2.23606797749979,1,1.0\n")
+    }
+
+    func testValuesThatUnderflowAreRejected() throws {
+        let p = try JacRunner.run(["eval", "1/x", "--at", "x=1e-400"])
+        XCTAssertEqual(p.status, 2, p.stderr)
+        let f = try JacRunner.run(["eval", "x + 1e-400", "--at", "x=1"])
+        XCTAssertEqual(f.status, 2)
+        XCTAssertTrue(f.stderr.contains("underflows to 0"), f.stderr)
+    }
+
+    func testPointsFileWithOnlyAHeaderIsAnError() throws {
+        let path = try JacRunner.temporaryFile("x,y\n", name: "empty-points.csv")
+        let r = try JacRunner.run(["jacobian", "x*y", "--points", path])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("has a header but no points"), r.stderr)
+    }
+}

@@ -296,9 +296,14 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// The result is symmetric up to rounding; it is returned as computed, not symmetrised, so a
 /// test can see asymmetry caused by a wrong rule.
 @inlinable public func hessian<V: ADScalar>(
-    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V]
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], maximumDimension: Int = 4096
 ) throws -> [[V]] {
     let n = x.count
+    // n² entries and n recordings: 4096 variables is already 16 M entries; beyond a bound, a
+    // clear error instead of an allocation that takes the machine down.
+    if n > maximumDimension {
+        throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
+    }
     let columns = try (0..<n).map { j in
         try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 })
     }

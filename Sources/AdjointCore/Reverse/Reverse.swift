@@ -59,6 +59,8 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
         Instrumentation.count(op)
         let z = Rules.primal(op, x.value, x.value, n)
+        // The tape keeps powi's exponent in 32 bits; a larger one would be silently truncated.
+        if op == .powi && _slowPath(n != Int(Int32(truncatingIfNeeded: n))) { reportExponentTooLarge(n) }
         // Fast path, small enough to inline into user code: a variable on a live tape.
         if let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
             let i = t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)  // rhs: powi's exponent
@@ -130,6 +132,12 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @usableFromInline @inline(never)
     static func reportMixedTapes(_ op: Op) {
         Diagnostics.report(.foreignVariable("\(op.info.name) combined variables of two different tapes, or of a tape that no longer exists"))
+    }
+
+    @usableFromInline @inline(never)
+    static func reportExponentTooLarge(_ n: Int) {
+        Diagnostics.report(.limitExceeded(what: "integer exponent \(n) on a tape (use pow for exponents this large)",
+                                          limit: Int(Int32.max)))
     }
 
     @usableFromInline @inline(never)

@@ -34,6 +34,9 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline let limit: Int
     /// This tape's number; variables carry it so one from a dead tape is caught (see Reverse).
     @usableFromInline let generation: UInt32
+    /// Most entries reserved before any are recorded; beyond it the tape grows by doubling, so an
+    /// over-generous capacity hint cannot allocate gigabytes up front.
+    @usableFromInline static var largestInitialCapacity: Int { 1 << 24 }
     /// Set once the limit is hit, so the error is reported once.
     @usableFromInline var isFull = false
 
@@ -44,7 +47,9 @@ struct TapeStorage<V: ADScalar> {
 
     @usableFromInline init(capacity: Int, limit: Int, generation: UInt32) {
         self.generation = generation
-        let b = TapeBufferPool.take(capacity: Swift.max(16, Swift.min(capacity, limit)),
+        // Clamp the limit first: a caller's Int.max would overflow the byte counts below.
+        let clampedLimit = Swift.min(Swift.max(1, limit), Int(Int32.max))
+        let b = TapeBufferPool.take(capacity: Swift.max(16, Swift.min(capacity, clampedLimit, TapeStorage.largestInitialCapacity)),
                                     valueStride: MemoryLayout<V>.stride)
         ops = b.ops.bindMemory(to: Op.self, capacity: b.capacity)
         lhs = b.lhs.bindMemory(to: Int32.self, capacity: b.capacity)
@@ -53,7 +58,7 @@ struct TapeStorage<V: ADScalar> {
         adjointScratch = b.adjoints
         adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
         count = 0
-        self.limit = Swift.min(limit, Int(Int32.max))
+        self.limit = clampedLimit
         allocated = b.capacity
         self.capacity = Swift.min(b.capacity, self.limit)
     }
