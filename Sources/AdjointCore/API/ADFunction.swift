@@ -18,6 +18,7 @@ public protocol ADFunction {
 }
 
 extension ADFunction {
+    /// By default the number of inputs is not fixed (any length is passed through).
     public var inputCount: Int? { nil }
 }
 
@@ -44,6 +45,7 @@ public struct JacobianResult<V: ADScalar> {
     /// Kinks touched during the evaluation.
     public let diagnostics: EvaluationDiagnostics
 
+    /// Packages a Jacobian computed by any mode (also used by the exact and finite-difference modules).
     public init(value: [V], jacobian: [[V]], mode: JacobianMode, passes: Int, diagnostics: EvaluationDiagnostics) {
         self.value = value; self.jacobian = jacobian; self.mode = mode
         self.passes = passes; self.diagnostics = diagnostics

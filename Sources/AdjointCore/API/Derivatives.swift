@@ -36,8 +36,11 @@ func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
 /// let row0 = try rec.pullback([1, 0])   // [3, 2]
 /// ```
 public final class Recording<V: ADScalar> {
+    /// The tape the function was recorded on; walk it with ``Tape/entry(_:)``.
     public let tape: Tape<V>
+    /// The variables made for the inputs, in order.
     public let inputs: [Reverse<V>]
+    /// The function's outputs as recorded values.
     public let outputs: [Reverse<V>]
     /// Kinks and other non-fatal reports from the evaluation.
     public let diagnostics: EvaluationDiagnostics

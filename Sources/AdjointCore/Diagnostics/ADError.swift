@@ -22,6 +22,7 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An argument is invalid for a reason not covered above.
     case invalidArgument(String)
 
+    /// One line naming what failed, where, and with which inputs.
     public var description: String {
         func at(_ node: Int?) -> String { node.map { " at node \($0)" } ?? "" }
         switch self {

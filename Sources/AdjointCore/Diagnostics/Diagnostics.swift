@@ -6,10 +6,13 @@ import Darwin
 
 /// A non-differentiable point touched during evaluation.
 public struct KinkEvent: Sendable, Equatable, CustomStringConvertible {
+    /// The op whose non-differentiable point was touched.
     public let op: Op
     /// Tape node index when the evaluation was recorded; nil in forward or plain mode.
     public let node: Int?
+    /// The op's inputs there (as Doubles, for reports).
     public let inputs: [Double]
+    /// `relu (node 2) at 0.0`.
     public var description: String {
         "\(op.info.name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
     }
@@ -20,11 +23,15 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     /// Errors in the order they happened (domain errors, unsupported ops, …); at most
     /// ``Diagnostics/storedEventLimit`` are kept, ``errorCount`` counts all.
     public var errors: [ADError] = []
+    /// All errors reported, kept or not.
     public var errorCount = 0
     /// Kinks touched, first ``Diagnostics/storedEventLimit`` kept; ``kinkCount`` counts all.
     public var kinks: [KinkEvent] = []
+    /// All kinks touched, kept or not.
     public var kinkCount = 0
+    /// Nothing reported yet.
     public init() {}
+    /// Whether any non-differentiable point was touched (finite differences may disagree).
     public var touchedKink: Bool { kinkCount > 0 }
 }
 

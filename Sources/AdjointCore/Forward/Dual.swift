@@ -26,6 +26,7 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     /// The directional derivative(s) carried alongside.
     public var tangent: Tangent
 
+    /// A dual with the given primal and tangent: `Dual(x, tangent: 1)` seeds d/dx.
     @inlinable public init(_ value: Value, tangent: Tangent) {
         self.value = value
         self.tangent = tangent
@@ -37,7 +38,9 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     @inlinable public init(_ integer: Int) { self.init(constant: Value(integer)) }
     @inlinable public init(integerLiteral value: Int) { self.init(constant: Value(value)) }
 
+    /// The constant 0.
     @inlinable public static var zero: Dual { Dual(constant: 0) }
+    /// The primal value as a Double (for reports).
     @inlinable public var approximateDouble: Double { value.approximateDouble }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
@@ -71,5 +74,6 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
 extension Dual: Sendable where Value: Sendable, Tangent: Sendable {}
 
 extension Dual: CustomStringConvertible {
+    /// `v + tε`.
     public var description: String { "\(value) + \(tangent)ε" }
 }

@@ -18,17 +18,21 @@ public struct OperationCounts: Sendable, Equatable {
     public var byName: [String: Int] = [:]
     /// Floating-point operations: one per scalar op, 2·m·n·k per m×k by k×n matrix product.
     public var flops = 0
+    /// Matrix products (each also counted in ``flops``).
     public var matmuls = 0
     /// Entries recorded on reverse-mode tapes and the bytes they occupy.
     public var tapeEntries = 0
+    /// Bytes of those tape entries.
     public var tapeBytes = 0
     /// Evaluations of a user function (finite differences count these).
     public var functionEvaluations = 0
+    /// All counts zero.
     public init() {}
 
     /// Total scalar ops across kinds.
     public var scalarOps: Int { byOp.values.reduce(0, +) }
 
+    /// Adds every count of `rhs` to `lhs` (how a finished inner scope reaches its parent).
     public static func += (lhs: inout OperationCounts, rhs: OperationCounts) {
         lhs.byOp.merge(rhs.byOp, uniquingKeysWith: +)
         lhs.byName.merge(rhs.byName, uniquingKeysWith: +)
@@ -128,15 +132,19 @@ public enum Instrumentation {
 /// }
 /// ```
 public struct RuleMutation: Sendable, Hashable {
+    /// The registry op whose rule is made wrong.
     public let op: Op
     /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y.
     public let input: Int
+    /// What the partial is multiplied by (−1 flips its sign).
     public let factor: Double
+    /// A mutation of `op`'s partial `input` by `factor`.
     public init(op: Op, input: Int = 0, factor: Double) {
         self.op = op; self.input = input; self.factor = factor
     }
 }
 
+/// The process-wide table of planted mutations; see ``RuleMutation``.
 public enum RuleMutations {
     private static let planted = Mutex<[Op: RuleMutation]>([:])
 

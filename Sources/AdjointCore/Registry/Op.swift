@@ -58,11 +58,13 @@ public enum Smoothness: Sendable, Equatable {
 
 /// Registry metadata for one primitive. The rule itself lives in ``Rules``.
 public struct OpInfo: Sendable {
+    /// The op this entry describes.
     public let op: Op
     /// Name in the formula language and in reports.
     public let name: String
     /// Valid inputs, as text for messages; ``Rules/domainViolation(_:_:_:_:)`` is the predicate.
     public let domain: String
+    /// Where the op is differentiable (kinks and singular points are reported when touched).
     public let smoothness: Smoothness
     /// The value the rule returns where the op is not differentiable.
     public let convention: String?

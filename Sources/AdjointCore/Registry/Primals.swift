@@ -27,6 +27,7 @@ public enum Primals {
         return x.isNotNaN ? 0 : x
     }
 
+    /// x for x > 0, slope·x otherwise.
     @inlinable public static func leakyRelu<T: ADScalar>(_ x: T, slope: T) -> T {
         x > 0 ? x : slope * x
     }
@@ -36,6 +37,7 @@ public enum Primals {
         x > 0 ? x : alpha * T.expm1(x)
     }
 
+    /// x·σ(x) (SiLU).
     @inlinable public static func swish<T: ADScalar>(_ x: T) -> T { x * sigmoid(x) }
 
     /// GELU in its exact form x·Φ(x) (not the tanh approximation), evaluated as x/2 · erfc(−x/√2):
@@ -45,8 +47,10 @@ public enum Primals {
         x * T(0.5) * T.erfc(-x * T(0.5.squareRoot()))
     }
 
+    /// x·x, exact over the rationals.
     @inlinable public static func square<T: ADScalar>(_ x: T) -> T { x * x }
 
+    /// |x|; a NaN stays NaN.
     @inlinable public static func abs<T: ADScalar>(_ x: T) -> T { x < 0 ? -x : x }
 
     /// Larger input; a NaN in either wins so it cannot be hidden by the comparison.
@@ -55,6 +59,7 @@ public enum Primals {
         return y > x ? y : x
     }
 
+    /// Smaller input; a NaN in either wins, as for ``max(_:_:)``.
     @inlinable public static func min<T: ADScalar>(_ x: T, _ y: T) -> T {
         if !y.isNotNaN { return y }
         return y < x ? y : x

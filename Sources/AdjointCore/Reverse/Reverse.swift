@@ -43,7 +43,9 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @inlinable public init(_ integer: Int) { self.init(constant: V(integer)) }
     @inlinable public init(integerLiteral value: Int) { self.init(constant: V(value)) }
 
+    /// The constant 0.
     @inlinable public static var zero: Reverse { Reverse(constant: 0) }
+    /// The primal value as a Double (for reports).
     @inlinable public var approximateDouble: Double { value.approximateDouble }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
@@ -55,6 +57,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
 
     // MARK: Interpreting the registry
 
+    /// Records a unary registry op (see ``RegistryInterpreter``); constants are not recorded.
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
         Instrumentation.count(op)
@@ -78,6 +81,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
         return Reverse(constant: z)
     }
 
+    /// Records a binary registry op; a constant operand is written to the tape once.
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(op)
@@ -147,5 +151,6 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
 }
 
 extension Reverse: CustomStringConvertible {
+    /// The value, with `@node` for a recorded variable.
     public var description: String { tape == nil ? "\(value)" : "\(value) @\(index)" }
 }

@@ -179,10 +179,12 @@ public final class Tape<V: ADScalar> {
 
 /// One recorded node, as seen from outside the tape.
 public struct TapeEntry<V: ADScalar> {
+    /// The entry's op (`.input` and `.constant` for leaves).
     public let op: Op
     /// Indices of the argument nodes.
     public let inputs: [Int]
     /// `powi`'s exponent; 0 otherwise.
     public let attribute: Int
+    /// The value recorded for the entry.
     public let value: V
 }

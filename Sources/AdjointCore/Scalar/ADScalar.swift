@@ -37,6 +37,9 @@ public protocol ADScalar: TangentVector, Equatable, ExpressibleByIntegerLiteral 
     /// Strict order on primal values; complex scalars compare real parts.
     static func < (lhs: Self, rhs: Self) -> Bool
 
+    // The requirements below are the registry's primitives, one each; ``Op`` documents each op's
+    // domain, smoothness and derivative convention.
+
     /// x raised to an integer power, by repeated multiplication where exactness matters.
     static func powi(_ x: Self, _ n: Int) -> Self
     /// Real power x^y, defined for x > 0 (and x = 0 with y > 0).
@@ -68,6 +71,8 @@ public protocol ADScalar: TangentVector, Equatable, ExpressibleByIntegerLiteral 
     static func hypot(_ x: Self, _ y: Self) -> Self
 }
 
+/// Comparisons and compound assignment derived from the requirements, so every scalar type
+/// reads like ordinary numeric code: `if x > 0 { s += x }`.
 extension ADScalar {
     @inlinable public static func > (lhs: Self, rhs: Self) -> Bool { rhs < lhs }
     @inlinable public static func <= (lhs: Self, rhs: Self) -> Bool { !(rhs < lhs) }
