@@ -191,6 +191,42 @@ final class CheckTests: XCTestCase {
             XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: 2, got: 1))
         }
     }
+
+    func testNonFiniteOrNegativeTolerancesAreRejected() throws {
+        // A NaN tolerance makes every comparison |a − b| > tol false, so every entry "agreed", even
+        // for a hand gradient whose entry 1 has the wrong sign (testWrongHandGradientIsRuleWrongAtTheRightEntry).
+        let hand: ([Double]) -> [Double] = { x in [1 / x[0] + x[1], -(x[0] - cos(x[1]))] }
+        for bad in [Double.nan, -1e-6, .infinity, -.infinity] {
+            for which in ["rtol", "atol"] {
+                var o = CheckOptions()
+                if which == "rtol" { o.rtol = bad } else { o.atol = bad }
+                XCTAssertThrowsError(try checkGradient(of: LogProductSin(), at: [2.0, 5.0], claimedGradient: hand, options: o),
+                                     "\(which) = \(bad)") { error in
+                    guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                    XCTAssertTrue(why.contains(which), why)
+                }
+                XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o), "\(which) = \(bad)")
+            }
+        }
+        // Zero tolerances are legitimate (exact comparison), and are still applied.
+        var zero = CheckOptions()
+        zero.rtol = 0
+        zero.atol = 0
+        XCTAssertNoThrow(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: zero))
+    }
+
+    func testNegativeWorstEntryCountIsRejectedAndNeverTraps() throws {
+        var o = CheckOptions()
+        o.worstEntryCount = -1
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o)) { error in
+            guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.contains("worstEntryCount"), why)
+        }
+        // A negative explicit limit lists nothing instead of trapping in prefix(_:).
+        let r = try checkJacobian(of: Polar(), at: [2.0, 0.5])
+        XCTAssertEqual(r.worstEntries(limit: -3).count, 0)
+        XCTAssertEqual(r.worstEntries(limit: 3).count, 3)
+    }
 }
 
 /// Escalation and the complex-step rung inside the check.

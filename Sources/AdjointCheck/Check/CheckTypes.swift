@@ -209,7 +209,7 @@ public struct FaultLocation: Sendable, Equatable {
 
 /// J·v along a seeded random direction: forward mode against a Richardson difference.
 public struct DirectionalCheck: Sendable, Equatable {
-    /// Seed of the direction's generator (``SplitMix64``).
+    /// Seed of the generator (SplitMix64) that drew the direction.
     public let seed: UInt64
     /// The direction v, entries uniform in [−1, 1).
     public let direction: [Double]
