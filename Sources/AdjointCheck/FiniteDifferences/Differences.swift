@@ -8,6 +8,8 @@ import RealModule
 /// DifferenceMethod(rawValue: "complex-step")   // .complexStep
 /// ```
 public enum DifferenceMethod: String, CaseIterable, Sendable {
+    /// The fixed stencil of the same name (``StencilMethod``): one-sided of order 1 (`forward`,
+    /// `backward`), central of order 2, 4 and 6 (`central`, `central4`, `central6`).
     case forward, backward, central, central4, central6
     /// Richardson extrapolation of central differences (Ridders' tableau), with error estimate.
     case richardson
