@@ -191,6 +191,42 @@ final class CheckTests: XCTestCase {
             XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: 2, got: 1))
         }
     }
+
+    func testNonFiniteOrNegativeTolerancesAreRejected() throws {
+        // A NaN tolerance makes every comparison |a − b| > tol false, so every entry "agreed", even
+        // for a hand gradient whose entry 1 has the wrong sign (testWrongHandGradientIsRuleWrongAtTheRightEntry).
+        let hand: ([Double]) -> [Double] = { x in [1 / x[0] + x[1], -(x[0] - cos(x[1]))] }
+        for bad in [Double.nan, -1e-6, .infinity, -.infinity] {
+            for which in ["rtol", "atol"] {
+                var o = CheckOptions()
+                if which == "rtol" { o.rtol = bad } else { o.atol = bad }
+                XCTAssertThrowsError(try checkGradient(of: LogProductSin(), at: [2.0, 5.0], claimedGradient: hand, options: o),
+                                     "\(which) = \(bad)") { error in
+                    guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                    XCTAssertTrue(why.contains(which), why)
+                }
+                XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o), "\(which) = \(bad)")
+            }
+        }
+        // Zero tolerances are legitimate (exact comparison), and are still applied.
+        var zero = CheckOptions()
+        zero.rtol = 0
+        zero.atol = 0
+        XCTAssertNoThrow(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: zero))
+    }
+
+    func testNegativeWorstEntryCountIsRejectedAndNeverTraps() throws {
+        var o = CheckOptions()
+        o.worstEntryCount = -1
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o)) { error in
+            guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.contains("worstEntryCount"), why)
+        }
+        // A negative explicit limit lists nothing instead of trapping in prefix(_:).
+        let r = try checkJacobian(of: Polar(), at: [2.0, 0.5])
+        XCTAssertEqual(r.worstEntries(limit: -3).count, 0)
+        XCTAssertEqual(r.worstEntries(limit: 3).count, 3)
+    }
 }
 
 /// Escalation and the complex-step rung inside the check.
@@ -237,7 +273,8 @@ final class EscalationTests: XCTestCase {
         // d/dx eˣ sin x at 0.7 = eˣ(sin x + cos x), in Float: within a few Float ulps.
         let d = try differenceJacobian(of: ExpSin(), at: [Float(0.7)], method: .complexStep)
         let exact = exp(0.7) * (sin(0.7) + cos(0.7))
-        XCTAssertEqual(d.entries[0][0].step, 1e-8)
+        // Float's relative complex step: 1e-8·|x| as a power of two, within a factor √2 of 7e-9.
+        XCTAssertLessThanOrEqual(abs(log2(d.entries[0][0].step / (1e-8 * 0.7))), 0.5)
         XCTAssertLessThanOrEqual(abs(Double(d.jacobian[0][0]) - exact) / exact, 8 * Double(Float.ulpOfOne))
     }
 

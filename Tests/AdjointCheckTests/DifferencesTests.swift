@@ -82,8 +82,58 @@ final class DifferencesTests: XCTestCase {
         let x = 1.3
         let exact = exp(x) * (sin(x) + cos(x))
         let d = try differenceJacobian(of: ExpSin(), at: [x], method: .complexStep)
-        XCTAssertEqual(d.entries[0][0].step, 1e-20)
+        // The step is 1e-20·|x| rounded to a power of two: within a factor √2 of 1.3e-20.
+        let h = d.entries[0][0].step
+        XCTAssertEqual(h, h.nearestPowerOfTwo)
+        XCTAssertLessThanOrEqual(abs(log2(h / (1e-20 * x))), 0.5)
         XCTAssertLessThanOrEqual(abs(d.jacobian[0][0] - exact) / abs(exact), 1e-14)
+    }
+
+    func testComplexStepScalesWithTinyX() throws {
+        // d/dx √x = 1/(2√x): 5e149 at x = 1e-300. An absolute h = 1e-20 ≫ x differences across the
+        // branch point and returned ≈ 1/√(2h) = 7.07e9.
+        let x = 1e-300
+        let exact = 0.5 / x.squareRoot()
+        for step in [StepSize.automatic, .relative(1e-20)] {
+            let e = try differenceJacobian(of: SqrtOnly(), at: [x], method: .complexStep, step: step).entries[0][0]
+            XCTAssertEqual(e.warnings, [], "\(step)")
+            XCTAssertLessThanOrEqual(abs(e.value - exact) / exact, 1e-14, "\(step): \(e.value)")
+            XCTAssertLessThanOrEqual(e.step / x, 1e-10, "\(step): h = \(e.step) is not small next to x")
+            XCTAssertLessThanOrEqual(e.errorEstimate, 1e-14 * exact, "\(step)")
+        }
+        // Float: d/dx √x at 1e-30 is 5e14; an absolute h = 1e-8 would again be ≫ x.
+        let xf = Float(1e-30)
+        let exactF = 0.5 / Double(xf).squareRoot()
+        let f = try differenceJacobian(of: SqrtOnly(), at: [xf], method: .complexStep).entries[0][0]
+        XCTAssertLessThanOrEqual(abs(f.value - exactF) / exactF, 1e-6, "\(f.value)")
+    }
+
+    func testComplexStepScalesWithHugeX() throws {
+        // d/dx ln x = 1/x = 1e-300 at x = 1e300: with h = 1e-20, Im ln(x + ih) = atan2(h, x) = 1e-320
+        // is subnormal (a few bits) or 0. d/dx √x = 1/(2√x) = 5e-151 at the same x.
+        let x = 1e300
+        let log = try differenceJacobian(of: LogOnly(), at: [x], method: .complexStep).entries[0][0]
+        XCTAssertLessThanOrEqual(abs(log.value - 1 / x) / (1 / x), 1e-14, "\(log.value)")
+        XCTAssertLessThanOrEqual(log.errorEstimate, 1e-14 / x)
+        let sq = try differenceJacobian(of: SqrtOnly(), at: [x], method: .complexStep).entries[0][0]
+        let exact = 0.5 / x.squareRoot()
+        XCTAssertLessThanOrEqual(abs(sq.value - exact) / exact, 1e-14, "\(sq.value)")
+    }
+
+    func testComplexStepErrorEstimateTracksRelativeTruncation() throws {
+        // Im √(x + ih)/h = √x·Im √(1 + it)/h with t = h/x, and Im √(1 + it) = t/2 + t³/16 + O(t⁵), so
+        // D(h) = f′·(1 + t²/8 + O(t⁴)): a relative step t = 1e-3 (power-of-two rounded) costs about
+        // t²/8 ≈ 1.25e-7, and D(h) − D(2h) = −3t²/8·f′ gives an estimate t²/8·f′ of that size.
+        let x = 1e-300
+        let exact = 0.5 / x.squareRoot()
+        let e = try differenceJacobian(of: SqrtOnly(), at: [x], method: .complexStep, step: .relative(1e-3)).entries[0][0]
+        let t = e.step / x
+        XCTAssertLessThanOrEqual(abs(log2(t / 1e-3)), 0.5, "h = \(e.step) is not 1e-3·x")
+        let actual = abs(e.value - exact)
+        XCTAssertEqual(actual / exact, t * t / 8, accuracy: 0.01 * t * t, "\(e.value)")
+        // The next terms (7t⁴/128 in D(h)) make the estimate short of the error by O(t²) relative.
+        XCTAssertGreaterThanOrEqual(e.errorEstimate, 0.9 * actual)
+        XCTAssertLessThanOrEqual(e.errorEstimate, 2 * actual)
     }
 
     func testComplexStepNegativeBasePowiAndFullJacobian() throws {

@@ -72,3 +72,13 @@ struct NoInputs: ADFunction {
 struct Layered: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0] * x[1]) + T.tanh(x[1] - x[2])] }
 }
+
+/// √x, one input: derivative 1/(2√x), relative scale 1/|x| at every magnitude.
+struct SqrtOnly: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0])] }
+}
+
+/// ln x, one input: derivative 1/x, which underflows against an absolute complex step at huge x.
+struct LogOnly: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.log(x[0])] }
+}

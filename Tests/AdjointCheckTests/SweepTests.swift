@@ -83,7 +83,9 @@ final class DifferenceJSONTests: XCTestCase {
         let jac = try XCTUnwrap(obj["jacobian"] as? [[Double]])
         // [[cos θ, −r sin θ], [sin θ, r cos θ]] at (2, 0.5).
         XCTAssertEqual(jac[0][1], -2 * sin(0.5), accuracy: 1e-15)
-        XCTAssertEqual((obj["steps"] as? [[Double]])?[1][1], 1e-20)
+        // The complex step is relative: 1e-20·θ = 5e-21, whose nearest power of two is 2⁻⁶⁸
+        // (5e-21/2⁻⁶⁸ ≈ 1.48 < 1.5).
+        XCTAssertEqual((obj["steps"] as? [[Double]])?[1][1], 0x1p-68)
         let a = try differenceJacobian(of: Abs(), at: [0.5, 2.0], method: .complexStep).toJSON()
         XCTAssertTrue(a.contains("abs is not available for scalar type Complex<Double>"))
         XCTAssertTrue(a.contains("\"NaN\""), "non-finite entries stay visible in JSON")

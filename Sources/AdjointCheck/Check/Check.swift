@@ -19,7 +19,9 @@ import RealModule
 /// ```
 /// - Parameter claimed: a Jacobian to check besides the modes (rows = outputs), computed from x.
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` or the claimed Jacobian has
-///   the wrong shape. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   the wrong shape; ``ADError/invalidArgument(_:)`` when ``CheckOptions/rtol`` or
+///   ``CheckOptions/atol`` is NaN, infinite or negative, or ``CheckOptions/worstEntryCount`` is
+///   negative. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
@@ -28,6 +30,7 @@ public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
+    try options.validate()
     var checker = Checker(f: f, x: x, options: options)
     return try checker.run(claimed: claimed, claimedName: claimedName)
 }
@@ -44,6 +47,22 @@ public func checkGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
 ) throws -> CheckReport {
     let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in [try g(x)] } }
     return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+}
+
+extension CheckOptions {
+    /// Rejects settings that would silently change every verdict: a NaN tolerance makes every
+    /// comparison |a − b| > tol false (everything "agrees"), a negative one makes a correct rule
+    /// "wrong", an infinite one accepts anything.
+    func validate() throws {
+        for (name, value) in [("rtol", rtol), ("atol", atol)] {
+            if let t = value, !(t.isFinite && t >= 0) {
+                throw ADError.invalidArgument("CheckOptions.\(name) must be finite and ≥ 0, got \(t); leave it nil to derive it from the witness")
+            }
+        }
+        if worstEntryCount < 0 {
+            throw ADError.invalidArgument("CheckOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)")
+        }
+    }
 }
 
 /// What one witness estimate says about one entry.
@@ -388,12 +407,12 @@ extension EntryCheck {
 
 /// A small seeded generator (SplitMix64) so random directions are reproducible from the seed
 /// printed in the report, on every platform.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
     /// A generator whose whole sequence is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { state = seed }
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -401,5 +420,5 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
     /// Uniform in [0, 1) with 53 random bits.
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

@@ -64,7 +64,12 @@ public struct CheckReport: Sendable {
         entries.joined().filter { $0.verdict.name == name }
     }
 
-    /// The `limit` worst entries: by verdict severity, then by relative error.
+    /// The `limit` worst entries (``CheckOptions/worstEntryCount`` by default; a negative limit
+    /// lists none): by verdict severity, then by relative error.
+    ///
+    /// ```swift
+    /// report.worstEntries(limit: 1).first?.input   // the input of the worst entry
+    /// ```
     public func worstEntries(limit: Int? = nil) -> [EntryCheck] {
         let all = Array(entries.joined())
         let sorted = all.sorted { a, b in
@@ -73,7 +78,7 @@ public struct CheckReport: Sendable {
             if ra != rb { return ra.isNaN ? false : (rb.isNaN ? true : ra > rb) }
             return (a.output, a.input) < (b.output, b.input)
         }
-        return Array(sorted.prefix(limit ?? options.worstEntryCount))
+        return Array(sorted.prefix(Swift.max(0, limit ?? options.worstEntryCount)))
     }
 
     // MARK: Table

@@ -114,6 +114,10 @@ public enum Verdict: Sendable, Equatable {
 }
 
 /// What one rung of the ladder said about one entry.
+///
+/// ```swift
+/// report.entries[0][1].ladder.map(\.outcome)   // ["disagree", "disagree", "disagree", "disagree"]
+/// ```
 public struct RungOutcome: Sendable, Equatable {
     /// The rung's name.
     public let witness: String
@@ -130,6 +134,11 @@ public struct RungOutcome: Sendable, Equatable {
 }
 
 /// One-sided derivatives at a kink and whether each subject's value lies between them.
+///
+/// ```swift
+/// let k = try checkJacobian(of: Relu(), at: [0.0, 1.0]).entries[0][0].kink   // relu(x₀) + x₁
+/// (k?.left, k?.right)   // (0, 1): any subgradient in [0, 1] is valid
+/// ```
 public struct KinkAnalysis: Sendable, Equatable {
     /// Ops whose non-differentiable point was touched on a path from this input to this output.
     public let ops: [String]
@@ -149,6 +158,11 @@ public struct KinkAnalysis: Sendable, Equatable {
 }
 
 /// The check of one Jacobian entry ∂fᵢ/∂xⱼ.
+///
+/// ```swift
+/// let e = try checkJacobian(of: F(), at: [0.5, 2.0]).entries[0][1]
+/// print(e.verdict, e.witness ?? "-", e.relativeError ?? .nan)
+/// ```
 public struct EntryCheck: Sendable, Equatable {
     /// Output index i of the entry ∂fᵢ/∂xⱼ.
     public let output: Int
@@ -208,8 +222,13 @@ public struct FaultLocation: Sendable, Equatable {
 }
 
 /// J·v along a seeded random direction: forward mode against a Richardson difference.
+///
+/// ```swift
+/// let d = try checkJacobian(of: F(), at: [0.5, 2.0]).directional   // CheckOptions.directionSeed
+/// d?.agrees   // true
+/// ```
 public struct DirectionalCheck: Sendable, Equatable {
-    /// Seed of the direction's generator (``SplitMix64``).
+    /// Seed of the generator (SplitMix64) that drew the direction.
     public let seed: UInt64
     /// The direction v, entries uniform in [−1, 1).
     public let direction: [Double]

@@ -7,12 +7,20 @@
 /// JSONValue.object([("slope", .number(2.0))]).rendered()   // {"slope": 2.0}
 /// ```
 public indirect enum JSONValue: Sendable, Equatable {
+    /// A number, rendered with Swift's shortest round-tripping form (`2.0`, `1e-20`); NaN and
+    /// infinities render as the strings "NaN", "inf", "-inf".
     case number(Double)
+    /// An integer, rendered without a decimal point: `.integer(3)` → `3`.
     case integer(Int)
+    /// A string, escaped: `.string("a\"b")` → `"a\"b"`.
     case string(String)
+    /// `true` or `false`.
     case bool(Bool)
+    /// `null`.
     case null
+    /// An array in the given order: `.array([.integer(1), .null])` → `[1, null]`.
     case array([JSONValue])
+    /// An object whose keys keep the given order (not sorted, not hashed), so output is reproducible.
     case object([(String, JSONValue)])
 
     /// Equal when the rendered text is equal (NaN equals NaN here, as both render "NaN").

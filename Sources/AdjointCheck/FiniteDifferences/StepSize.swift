@@ -11,7 +11,8 @@ public enum StepSize: Sendable, Equatable {
     case automatic
     /// Exactly this h (not rounded), for step sweeps and user control.
     case absolute(Double)
-    /// h · max(1, |x|), rounded to a power of two.
+    /// h · max(1, |x|), rounded to a power of two. For the complex step, h · |x| (h when x = 0):
+    /// its truncation error is relative to |x|, and it has no rounding floor to stay above.
     case relative(Double)
 }
 
@@ -47,11 +48,13 @@ public enum DifferenceTuning {
     /// higher derivative vanishes (polynomials of low degree) and rounding alone sets h.
     public static let adaptiveMaxStep = 0.125
 
-    /// Default complex step for Double, as in the literature (any h far below √ε works; the
-    /// truncation error h²|f‴|/6 is below ε·|f′| for h ≤ 1e-8 already).
+    /// Default complex step for Double, relative to |x| (h = 1e-20·|x|, or 1e-20 at x = 0), as in
+    /// the literature: any h/|x| far below √ε works, since the truncation error h²|f‴|/6 is of
+    /// relative size (h/|x|)² for sqrt, log and powers. Relative, so that neither a tiny |x|
+    /// (h ≫ |x| would difference across the singularity) nor a huge one (h·|f′| underflows) breaks it.
     public static let complexStepDouble = 1e-20
-    /// Default complex step for Float: h² stays far below Float's ε and h·|f′| far above Float's
-    /// least normal magnitude (1.2e-38).
+    /// Default complex step for Float, relative to |x| like ``complexStepDouble``: (h/|x|)² stays
+    /// far below Float's ε.
     public static let complexStepFloat = 1e-8
 
     /// c_p in h = c_p · ε^{1/(p+1)} · max(1, |x|): the minimiser of truncation |C|·M·hᵖ plus

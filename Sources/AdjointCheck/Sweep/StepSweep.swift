@@ -78,6 +78,10 @@ public struct StepSweep: Sendable {
 }
 
 /// The methods of a sweep, in JSON order.
+///
+/// ```swift
+/// sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
+/// ```
 public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .central4, .central6, .richardson, .complexStep]
 
 /// Sweeps h = 10^−k for k in `exponents` for entry ∂fᵢ/∂xⱼ, measuring each method's error against
