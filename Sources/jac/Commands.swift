@@ -49,6 +49,11 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     let columns = f.variables.map { "d/d\($0)" }
     var jsonPairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(r.point)),
                      ("value", jsonArray(r.value)), ("jacobian", jsonMatrix(r.jacobian)), ("mode", json(mode))]
+    if let est = r.errorEstimates {
+        // Difference modes publish their own error bound per entry, so a result is reproducible
+        // together with how far it can be trusted.
+        jsonPairs.append(("error_estimate", jsonArray(est.map(jsonArray))))
+    }
     var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
     table += renderTable([["output", "value"] + columns]
                          + names.indices.map { i in [names[i], format(r.value[i])] + r.jacobian[i].map(format) })
@@ -82,7 +87,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     let csvOut = analysis == nil ? csvText
         : header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut, flatHeader: header, flatRow: row,
-                  notes: kinkNotes(r.kinks))
+                  notes: kinkNotes(r.kinks) + unreliableEntryNotes(r, names: names, variables: f.variables))
 }
 
 /// `jac eval`: the value only.
@@ -170,6 +175,22 @@ struct HessianCommand: ParsableCommand {
 }
 
 /// One note per kink touched: the derivative printed is the registry's convention there.
+/// Entries whose own error estimate exceeds 1e-6 of their size: printed, but with a warning, since
+/// a difference at a singular point (√x at 0) can look like an ordinary number.
+func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
+    guard let est = r.errorEstimates else { return [] }
+    var notes: [String] = []
+    for (i, row) in est.enumerated() {
+        for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
+            let v = r.jacobian[i][j].approximate
+            if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) {
+                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))")
+            }
+        }
+    }
+    return notes
+}
+
 func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
     kinks.map { k in
         "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")

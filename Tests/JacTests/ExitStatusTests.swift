@@ -178,3 +178,18 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("has a header but no points"), r.stderr)
     }
 }
+
+final class UnreliableEntryTests: XCTestCase {
+    func testDifferenceModesPublishErrorEstimatesAndWarnAtSingularPoints() throws {
+        let r = try JacRunner.run(["jacobian", "x^2", "--at", "x=3", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let est = try JacRunner.json(r.stdout)["error_estimate"] as? [[Double]]
+        // Central differences of x² are exact up to rounding: the estimate is tiny.
+        XCTAssertLessThan(est?.first?.first ?? 1, 1e-9)
+        XCTAssertEqual(r.stderr, "")
+        // √x at 0: the derivative is unbounded; complex step returns a finite number, flagged.
+        let s = try JacRunner.run(["jacobian", "sqrt(x)", "--at", "x=0", "--mode", "complex-step"])
+        XCTAssertEqual(s.status, 0)
+        XCTAssertTrue(s.stderr.contains("is unreliable: its error estimate is"), s.stderr)
+    }
+}
