@@ -162,7 +162,8 @@ public enum ComplexitySweep {
     ///
     /// Counts are taken with ``measureOperations(_:)`` around each method alone; the agreement
     /// checks run outside the measured blocks.
-    /// - Throws: ``ADError/invalidArgument(_:)`` for empty or out-of-range sizes.
+    /// - Throws: ``ADError/invalidArgument(_:)`` for empty or out-of-range sizes, or a point whose
+    ///   estimated memory or work exceeds ``ComplexityLimits``.
     public static func run(kind: Kind, sizes: [Int]? = nil, fixed: Int? = nil,
                            options: Options = Options()) throws -> ComplexitySweepResult {
         let sizes = sizes ?? kind.defaultSizes
@@ -173,6 +174,12 @@ public enum ComplexitySweep {
         }
         guard options.batch >= 1, options.batch <= 4096 else {
             throw ADError.invalidArgument("complexity sweep batch must be in 1...4096, got \(options.batch)")
+        }
+        // Every point is checked before the first is measured, so a too-large last size fails at
+        // once instead of after minutes of work on the smaller ones.
+        for s in sizes {
+            let (depth, width) = kind == .depth ? (s, fixed) : (fixed, s)
+            try ComplexityLimits.checkSweepPoint(depth: depth, width: width, options: options)
         }
         var points: [ComplexityPoint] = []
         for s in sizes {
