@@ -24,10 +24,16 @@ public struct ExactDifferenceJacobian: Sendable {
 /// let d = try exactDifferenceJacobian(of: Quadratic(), at: [Rational(1), Rational(2)])
 /// d.jacobian[0][0]   // within 1e-30 of the exact derivative
 /// ```
-/// - Throws: the first ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero).
+/// - Throws: ``ADError/invalidArgument(_:)`` unless `relativeStep` > 0; otherwise the first
+///   ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero).
 public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
                                     relativeStep: Rational = ExactDifferenceDefaults.relativeStep)
     throws -> ExactDifferenceJacobian {
+    // A zero step divides by zero (NaN entries), a negative one flips nothing but is surely a
+    // mistake, and NaN poisons every entry: refuse all three before evaluating f.
+    guard !relativeStep.isNaN, relativeStep > 0 else {
+        throw ADError.invalidArgument("exactDifferenceJacobian needs relativeStep > 0, got \(relativeStep)")
+    }
     func eval(_ p: [Rational]) throws -> [Rational] {
         let (y, diag) = Diagnostics.collect { f(p) }
         if let e = diag.errors.first { throw e }
