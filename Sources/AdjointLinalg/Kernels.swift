@@ -236,12 +236,15 @@ extension LinalgScalar {
     static func lossTermDerivative(_ loss: ElementwiseLoss, _ delta: Self, _ x: Self, _ t: Self) -> Self {
         let d = x - t
         switch loss {
-        case .mse: return 2 * d
+        // MSE's and Huber's quadratic part are the registry's square op, so their slope is the
+        // square rule's partial (the loss term above is d·d, the square primal), not a restatement.
+        case .mse: return Rules.partials(.square, d, d, 0, output: d * d).0
         case .mae:
             return Rules.partials(.abs, d, d, 0, output: Rules.primal(.abs, d, d, 0)).0
         case .huber:
             let a = Rules.primal(.abs, d, d, 0)
-            return a <= delta ? d : delta * Rules.partials(.abs, d, d, 0, output: a).0
+            return a <= delta ? Rules.partials(.square, d, d, 0, output: d * d).0 / 2
+                              : delta * Rules.partials(.abs, d, d, 0, output: a).0
         case .logCosh:
             // d/dd [softplus(2d) − d] = 2·softplus′(2d) − 1 (= tanh d).
             let u = 2 * d
