@@ -59,6 +59,11 @@ public struct MethodCost: Sendable, Equatable {
 
 /// One network size of a sweep: what each method cost there, and how far its gradient was from
 /// backprop's.
+///
+/// ```swift
+/// let p = try ComplexitySweep.depth([4], width: 8).points[0]
+/// p.ratioToForward(.backprop)   // ≤ 3.5: the cheap-gradient bound
+/// ```
 public struct ComplexityPoint: Sendable {
     /// Depth L (number of layers).
     public let depth: Int
@@ -269,6 +274,11 @@ public enum PowerLawFit {
 
 /// The outcome of a ``ComplexitySweep``: the points, the fitted exponents, and the output
 /// formats (table, JSON, CSV, SVG).
+///
+/// ```swift
+/// let r = try ComplexitySweep.depth([8, 16, 32], width: 8)
+/// r.exponents[.naive]   // ≈ 2
+/// ```
 public struct ComplexitySweepResult: Sendable {
     /// Which size varied.
     public let kind: ComplexitySweep.Kind

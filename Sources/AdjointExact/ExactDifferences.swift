@@ -1,6 +1,11 @@
 import AdjointCore
 
 /// A Jacobian by finite differences evaluated exactly in ℚ, with its error bound.
+///
+/// ```swift
+/// let d = try exactDifferenceJacobian(of: f, at: [Rational(1)])
+/// d.errorEstimate[0][0] < Rational(numerator: 1, denominator: 1 << 62)   // true for smooth f
+/// ```
 public struct ExactDifferenceJacobian: Sendable {
     /// Richardson-extrapolated central differences, one per entry.
     public let jacobian: [[Rational]]
@@ -67,6 +72,10 @@ public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
 }
 
 /// Tuning of ``exactDifferenceJacobian(of:at:relativeStep:)``.
+///
+/// ```swift
+/// let h = ExactDifferenceDefaults.relativeStep / 4   // a finer step than the default
+/// ```
 public enum ExactDifferenceDefaults {
     /// 2⁻³⁰: small enough that O(h⁴) truncation is far below Double's resolution, large enough
     /// that numerators and denominators stay a few hundred bits for typical formulas.
