@@ -19,13 +19,14 @@ public enum ComplexityLimits {
     public static let maximumStoredScalars: Double = 33_554_432
 
     /// Most estimated flops of one method at one sweep point. 2·10¹⁰ is seconds to a minute of
-    /// BLAS on two cores; the default depth sweep's largest point needs ~10⁷.
+    /// BLAS on two cores (depth 128, width 128, batch 64, ~1.7·10¹⁰, took 12 s in a debug build);
+    /// the default depth sweep's largest point needs ~10⁷.
     public static let maximumEstimatedFlops: Double = 2e10
 
     /// Most scalar ops a ``JacobianModeComparison`` may apply in all: its unchunked forward mode
-    /// alone is n passes of m·2n ops and reverse mode m sweeps of the same tape. 2²⁸ keeps the
-    /// counted (uninlined) scalar path to about a minute in a debug build.
-    public static let maximumJacobianScalarOps: Double = 268_435_456
+    /// alone is n passes of m·2n ops and reverse mode m sweeps of the same tape. 2²⁶ admits
+    /// 256 → 256, which took 43 s in a debug build (`jac complexity --jacobian-modes 256,256`).
+    public static let maximumJacobianScalarOps: Double = 67_108_864
 
     /// Scalars a depth-L, width-m problem with batch b stores: parameters plus ~3 activations per layer.
     public static func storedScalars(depth: Int, width: Int, batch: Int) -> Double {

@@ -46,9 +46,12 @@ final class LimitTests: XCTestCase {
     }
 
     func testJacobianModesOfLargeSquareMapAreRefused() {
-        // 2·n·m·(n + m) = 2·4096²·8192 ≈ 2.7e11 and, at 512, 2·512²·1024 ≈ 5.4e8: both over 2²⁸.
+        // 2·n·m·(n + m) = 2·4096²·8192 ≈ 2.7e11 and, at 512, 2·512²·1024 ≈ 5.4e8: both over 2²⁶;
+        // 300 → 200 is 2·300·200·500 = 6e7, under it, but 2·300·230·530 ≈ 7.3e7 is not.
         assertRefused(["R^4096 -> R^4096", "limit"]) { _ = try JacobianModeComparison.run(inputs: 4096, outputs: 4096) }
         assertRefused(["R^512 -> R^512"]) { _ = try JacobianModeComparison.run(inputs: 512, outputs: 512) }
+        assertRefused(["R^300 -> R^230"]) { _ = try JacobianModeComparison.run(inputs: 300, outputs: 230) }
+        XCTAssertNoThrow(try ComplexityLimits.checkJacobianModes(inputs: 300, outputs: 200))
     }
 
     func testNaNGradientDifferenceIsNaNNotZero() throws {
