@@ -106,13 +106,13 @@ private struct HandwrittenMLP {
     /// C (m×n) = op(A)·op(B).
     @inline(__always)
     func gemm<H: HookPolicy>(_: H.Type, _ a: [Double], _ ta: Bool, _ b: [Double], _ tb: Bool, m: Int, n: Int, k: Int) -> [Double] {
-        var c = Double.makeElements(count: m * n, repeating: 0)
+        var c = Double.makeElements(.inPackage, count: m * n, repeating: 0)
         H.op(flops: 2 * m * n * k)
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
                     guard let ap = pa.baseAddress, let bp = pb.baseAddress, let cp = pc.baseAddress else { return }
-                    Double.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
+                    Double.gemm(.inPackage, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
                                 a: ap, lda: ta ? m : k, b: bp, ldb: tb ? k : n, beta: 0, c: cp, ldc: n)
                 }
             }
@@ -130,20 +130,20 @@ private struct HandwrittenMLP {
         var pre: [[Double]] = []
         for l in 0..<L {
             var a = gemm(H.self, hs[l], false, weights[l], false, m: b, n: m, k: m)
-            var z = Double.makeElements(count: a.count, repeating: 0)
+            var z = Double.makeElements(.inPackage, count: a.count, repeating: 0)
             H.op(flops: a.count)
             a.withUnsafeMutableBufferPointer { pa in
                 biases[l].withUnsafeBufferPointer { pb in
-                    z.withUnsafeMutableBufferPointer { pz in Double.kernelAddRow(UnsafeBufferPointer(pa), pb, cols: m, into: pz) }
+                    z.withUnsafeMutableBufferPointer { pz in Double.kernelAddRow(.inPackage, UnsafeBufferPointer(pa), pb, cols: m, into: pz) }
                 }
             }
             H.tapeEntry(bytes: z.count * 8)
             a = z
             pre.append(a)
             if l < L - 1 {
-                var h = Double.makeElements(count: a.count, repeating: 0)
+                var h = Double.makeElements(.inPackage, count: a.count, repeating: 0)
                 H.op(flops: a.count)
-                _ = a.withUnsafeBufferPointer { pa in h.withUnsafeMutableBufferPointer { ph in Double.kernelMap(.tanh, exponent: 0, parameter: 0, node: nil, pa, into: ph) } }
+                _ = a.withUnsafeBufferPointer { pa in h.withUnsafeMutableBufferPointer { ph in Double.kernelMap(.inPackage, .tanh, exponent: 0, parameter: 0, node: nil, pa, into: ph) } }
                 H.tapeEntry(bytes: h.count * 8)
                 outs.append(h); hs.append(h)
             } else {
@@ -152,30 +152,30 @@ private struct HandwrittenMLP {
         }
         let y = outs[L - 1]
         H.op(flops: y.count)
-        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.mse, parameter: 1, py, pt) } } / Double(y.count)
+        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.inPackage, .mse, parameter: 1, py, pt) } } / Double(y.count)
         H.tapeEntry(bytes: 8)
-        var d = Double.makeElements(count: y.count, repeating: 0)
+        var d = Double.makeElements(.inPackage, count: y.count, repeating: 0)
         H.op(flops: y.count)
         y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in d.withUnsafeMutableBufferPointer { pd in
-            Double.kernelLossDerivative(.mse, parameter: 1, scale: 1 / Double(y.count), py, pt, into: pd)
+            Double.kernelLossDerivative(.inPackage, .mse, parameter: 1, scale: 1 / Double(y.count), py, pt, into: pd)
         } } }
         var grads = [[Double]](repeating: [], count: 2 * L)
         var l = L - 1
         while l >= 0 {
-            var gb = Double.makeElements(count: m, repeating: 0)
+            var gb = Double.makeElements(.inPackage, count: m, repeating: 0)
             H.op(flops: d.count)
             d.withUnsafeBufferPointer { pd in gb.withUnsafeMutableBufferPointer { pg in
-                Double.kernelReduce(pd, rows: b, cols: m, .perColumn, scale: 1, into: pg)
+                Double.kernelReduce(.inPackage, pd, rows: b, cols: m, .perColumn, scale: 1, into: pg)
             } }
             grads[2 * l + 1] = gb
             grads[2 * l] = gemm(H.self, hs[l], true, d, false, m: m, n: m, k: b)
             if l > 0 {
                 let g = gemm(H.self, d, false, weights[l], true, m: b, n: m, k: m)
-                var nd = Double.makeElements(count: g.count, repeating: 0)
+                var nd = Double.makeElements(.inPackage, count: g.count, repeating: 0)
                 H.op(flops: g.count)
                 pre[l - 1].withUnsafeBufferPointer { pa in outs[l - 1].withUnsafeBufferPointer { pz in
                     g.withUnsafeBufferPointer { pg in nd.withUnsafeMutableBufferPointer { pn in
-                        Double.kernelChain(.tanh, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
+                        Double.kernelChain(.inPackage, .tanh, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
                     } }
                 } }
                 d = nd

@@ -59,6 +59,11 @@ public struct MethodCost: Sendable, Equatable {
 
 /// One network size of a sweep: what each method cost there, and how far its gradient was from
 /// backprop's.
+///
+/// ```swift
+/// let p = try ComplexitySweep.depth([4], width: 8).points[0]
+/// p.ratioToForward(.backprop)   // ≤ 3.5: the cheap-gradient bound
+/// ```
 public struct ComplexityPoint: Sendable {
     /// Depth L (number of layers).
     public let depth: Int
@@ -162,7 +167,8 @@ public enum ComplexitySweep {
     ///
     /// Counts are taken with ``measureOperations(_:)`` around each method alone; the agreement
     /// checks run outside the measured blocks.
-    /// - Throws: ``ADError/invalidArgument(_:)`` for empty or out-of-range sizes.
+    /// - Throws: ``ADError/invalidArgument(_:)`` for empty or out-of-range sizes, or a point whose
+    ///   estimated memory or work exceeds ``ComplexityLimits``.
     public static func run(kind: Kind, sizes: [Int]? = nil, fixed: Int? = nil,
                            options: Options = Options()) throws -> ComplexitySweepResult {
         let sizes = sizes ?? kind.defaultSizes
@@ -173,6 +179,12 @@ public enum ComplexitySweep {
         }
         guard options.batch >= 1, options.batch <= 4096 else {
             throw ADError.invalidArgument("complexity sweep batch must be in 1...4096, got \(options.batch)")
+        }
+        // Every point is checked before the first is measured, so a too-large last size fails at
+        // once instead of after minutes of work on the smaller ones.
+        for s in sizes {
+            let (depth, width) = kind == .depth ? (s, fixed) : (fixed, s)
+            try ComplexityLimits.checkSweepPoint(depth: depth, width: width, options: options)
         }
         var points: [ComplexityPoint] = []
         for s in sizes {
@@ -262,6 +274,11 @@ public enum PowerLawFit {
 
 /// The outcome of a ``ComplexitySweep``: the points, the fitted exponents, and the output
 /// formats (table, JSON, CSV, SVG).
+///
+/// ```swift
+/// let r = try ComplexitySweep.depth([8, 16, 32], width: 8)
+/// r.exponents[.naive]   // ≈ 2
+/// ```
 public struct ComplexitySweepResult: Sendable {
     /// Which size varied.
     public let kind: ComplexitySweep.Kind

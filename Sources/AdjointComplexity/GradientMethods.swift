@@ -38,11 +38,15 @@ public struct MLPGradientProblem<Scalar: LinalgScalar>: Sendable {
     /// ```swift
     /// let p = try MLPGradientProblem<Double>.seeded(depth: 2, width: 3, batch: 2)
     /// ```
+    /// - Throws: ``ADError/invalidArgument(_:)`` for a size below 1 or a problem larger than
+    ///   ``ComplexityLimits/maximumStoredScalars``.
     public static func seeded(depth: Int, width: Int, batch: Int = 1, activation: Op = .tanh,
                               seed: UInt64 = 1) throws -> MLPGradientProblem {
         guard depth >= 1, width >= 1, batch >= 1 else {
             throw ADError.invalidArgument("depth, width and batch must be at least 1 (got depth \(depth), width \(width), batch \(batch))")
         }
+        // Bounded before `depth + 1` or any allocation, so Int.max or a huge product is an error, not a trap.
+        try ComplexityLimits.checkStorage(depth: depth, width: width, batch: batch)
         let net = try MLP<Scalar>(layerSizes: Array(repeating: width, count: depth + 1), activation: activation, seed: seed)
         var g = SeededGenerator(seed: seed &+ 0x5EED)
         let x = try Matrix<Scalar>.random(batch, width, in: -1...1, using: &g)
@@ -244,7 +248,8 @@ public struct MLPGradient<Scalar: LinalgScalar>: Sendable {
         layers.flatMap { $0.weights.withUnsafeElements { Array($0) } + $0.bias.withUnsafeElements { Array($0) } }
     }
 
-    /// max |self − other| over all entries; infinity when the shapes differ (never a silent 0).
+    /// max |self − other| over all entries; infinity when the shapes differ and NaN when any
+    /// difference is NaN (never a silent 0).
     ///
     /// ```swift
     /// try problem.backprop().maxAbsDifference(to: try problem.naiveChain())   // 0: the same products in the same order
@@ -252,11 +257,11 @@ public struct MLPGradient<Scalar: LinalgScalar>: Sendable {
     public func maxAbsDifference(to other: MLPGradient) -> Double {
         let a = flattened, b = other.flattened
         guard a.count == b.count else { return .infinity }
-        return zip(a, b).reduce(0.0) { Swift.max($0, Double(Swift.abs($1.0 - $1.1))) }
+        return nanPropagatingMaxAbs(zip(a, b).lazy.map { Double($0.0 - $0.1) })
     }
 
-    /// max |entry|, the scale a difference is judged against.
-    public var maxAbs: Double { flattened.reduce(0.0) { Swift.max($0, Double(Swift.abs($1))) } }
+    /// max |entry|, the scale a difference is judged against; NaN when any entry is NaN.
+    public var maxAbs: Double { nanPropagatingMaxAbs(flattened.lazy.map { Double($0) }) }
 }
 
 /// Counted helpers for work the matrix registry has no op for.
@@ -280,4 +285,15 @@ public enum CountedKernels {
     public static func functionEvaluation() {
         Instrumentation.record { $0.functionEvaluations += 1 }
     }
+}
+
+/// max |xᵢ| over `values`, or NaN as soon as one is NaN. `Swift.max(acc, .nan)` returns `acc`, so a
+/// plain max would report a NaN gradient entry as agreement.
+func nanPropagatingMaxAbs<S: Sequence<Double>>(_ values: S) -> Double {
+    var m = 0.0
+    for v in values {
+        if v.isNaN { return .nan }
+        m = Swift.max(m, Swift.abs(v))
+    }
+    return m
 }

@@ -79,14 +79,17 @@ public struct JacobianModeComparison: Sendable {
     public let reverse: Cost
     /// What `jacobian(of:at:mode: .automatic)` did.
     public let automatic: Cost
-    /// max |J_forward − J_reverse| over all entries (the modes must agree to rounding).
+    /// max |J_forward − J_reverse| over all entries (the modes must agree to rounding); NaN if any entry differs by NaN.
     public let maxDifference: Double
 
     /// The cheaper of the toolkit's forward and reverse modes by counted scalar ops.
     public var cheaperMode: JacobianMode { forward.scalarOps <= reverse.scalarOps ? .forward : .reverse }
 
     /// Measures every mode on a seeded ``DenseTanhMap`` with `inputs` → `outputs` at a seeded point.
+    /// - Throws: ``ADError/invalidArgument(_:)`` for sizes outside 1...4096 or a comparison above
+    ///   ``ComplexityLimits/maximumJacobianScalarOps``.
     public static func run(inputs: Int, outputs: Int, seed: UInt64 = 3) throws -> JacobianModeComparison {
+        try ComplexityLimits.checkJacobianModes(inputs: inputs, outputs: outputs)
         let f = try DenseTanhMap(inputs: inputs, outputs: outputs, seed: seed)
         var g = SeededGenerator(seed: seed &+ 1)
         let x = (0..<inputs).map { _ in Double.random(in: -0.5...0.5, using: &g) }
@@ -100,8 +103,7 @@ public struct JacobianModeComparison: Sendable {
         let (fw, fwc) = try measureOperations { try jacobian(of: f, at: x, mode: .forward) }
         let (rv, rvc) = try measureOperations { try jacobian(of: f, at: x, mode: .reverse) }
         let (au, auc) = try measureOperations { try jacobian(of: f, at: x, mode: .automatic) }
-        var diff = 0.0
-        for (a, b) in zip(fw.jacobian, rv.jacobian) { for (u, v) in zip(a, b) { diff = Swift.max(diff, Swift.abs(u - v)) } }
+        let diff = nanPropagatingMaxAbs(zip(fw.jacobian, rv.jacobian).lazy.flatMap { zip($0, $1).lazy.map { $0 - $1 } })
         return JacobianModeComparison(
             inputs: inputs, outputs: outputs, evaluationOps: ev.scalarOps,
             forwardUnchunked: Cost(passes: inputs, scalarOps: unchunked.scalarOps, mode: .forward),

@@ -1,6 +1,11 @@
 import AdjointCore
 
 /// A Jacobian by finite differences evaluated exactly in ℚ, with its error bound.
+///
+/// ```swift
+/// let d = try exactDifferenceJacobian(of: f, at: [Rational(1)])
+/// d.errorEstimate[0][0] < Rational(numerator: 1, denominator: 1 << 62)   // true for smooth f
+/// ```
 public struct ExactDifferenceJacobian: Sendable {
     /// Richardson-extrapolated central differences, one per entry.
     public let jacobian: [[Rational]]
@@ -24,10 +29,16 @@ public struct ExactDifferenceJacobian: Sendable {
 /// let d = try exactDifferenceJacobian(of: Quadratic(), at: [Rational(1), Rational(2)])
 /// d.jacobian[0][0]   // within 1e-30 of the exact derivative
 /// ```
-/// - Throws: the first ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero).
+/// - Throws: ``ADError/invalidArgument(_:)`` unless `relativeStep` > 0; otherwise the first
+///   ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero).
 public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
                                     relativeStep: Rational = ExactDifferenceDefaults.relativeStep)
     throws -> ExactDifferenceJacobian {
+    // A zero step divides by zero (NaN entries), a negative one flips nothing but is surely a
+    // mistake, and NaN poisons every entry: refuse all three before evaluating f.
+    guard !relativeStep.isNaN, relativeStep > 0 else {
+        throw ADError.invalidArgument("exactDifferenceJacobian needs relativeStep > 0, got \(relativeStep)")
+    }
     func eval(_ p: [Rational]) throws -> [Rational] {
         let (y, diag) = Diagnostics.collect { f(p) }
         if let e = diag.errors.first { throw e }
@@ -61,6 +72,10 @@ public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
 }
 
 /// Tuning of ``exactDifferenceJacobian(of:at:relativeStep:)``.
+///
+/// ```swift
+/// let h = ExactDifferenceDefaults.relativeStep / 4   // a finer step than the default
+/// ```
 public enum ExactDifferenceDefaults {
     /// 2⁻³⁰: small enough that O(h⁴) truncation is far below Double's resolution, large enough
     /// that numerators and denominators stay a few hundred bits for typical formulas.

@@ -6,6 +6,10 @@ import Darwin
 #endif
 
 /// The true error of one entry of a floating-point Jacobian, measured against the exact value.
+///
+/// ```swift
+/// let worst = try exactCheck(of: F(), at: [0.5]).report(for: "reverse")?.entries.map(\.ulps).max()
+/// ```
 public struct EntryError: Sendable, Equatable {
     /// Output index of the entry.
     public let row: Int
@@ -160,6 +164,11 @@ public func exactErrorReport<F: BinaryFloatingPoint>(
 // MARK: The whole check: exact against Double forward and reverse (and any other method)
 
 /// Exact Jacobian plus the true error of each floating-point method at one point.
+///
+/// ```swift
+/// let r = try exactCheck(of: F(), at: [0.5, 0.25])
+/// r.report(for: "forward")?.maxULPs   // typically ≤ 1
+/// ```
 public struct ExactCheckReport: Sendable, Equatable {
     /// The exact Jacobian (at the rational point given, or at the doubles given, exactly).
     public let exact: ExactJacobian
@@ -243,6 +252,11 @@ public func exactCheck(of f: some ADFunction, at x: [Double],
 /// itself, the floating-point modes at `x` rounded to the nearest doubles, so their reported
 /// errors include the rounding of the inputs (``ExactCheckReport/pointWasRounded`` says whether
 /// any input was rounded).
+///
+/// ```swift
+/// let r = try exactCheck(of: F(), at: [Rational(numerator: 1, denominator: 3)])
+/// r.pointWasRounded   // true: 1/3 is not a double
+/// ```
 public func exactCheck(of f: some ADFunction, at x: [Rational],
                        additional: [(method: String, jacobian: [[Double]])] = []) throws -> ExactCheckReport {
     let exact = try exactJacobian(of: f, at: x, mode: .reverse)

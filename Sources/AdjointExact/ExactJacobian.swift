@@ -59,6 +59,10 @@ public func exactJacobian(of f: some ADFunction, at x: [Rational],
 
 /// The exact Jacobian at a point given as Doubles, each converted exactly (every finite double is
 /// a rational). The natural reference for a floating-point Jacobian computed at the same doubles.
+///
+/// ```swift
+/// let e = try exactJacobian(of: F(), at: [0.1])   // at 0.1's double, 3602879701896397/2⁵⁵, exactly
+/// ```
 public func exactJacobian(of f: some ADFunction, at x: [Double],
                           mode: JacobianMode = .automatic) throws -> ExactJacobian {
     guard let j = x.firstIndex(where: { !$0.isFinite }) else {
@@ -174,6 +178,10 @@ public struct ExactAgreement: Sendable, Equatable {
 }
 
 /// A (row, column) position in a Jacobian.
+///
+/// ```swift
+/// try exactAgreement(of: F(), at: [Rational(1)]).mismatches   // [] when forward and reverse agree
+/// ```
 public struct EntryPosition: Sendable, Hashable, CustomStringConvertible {
     /// Output index.
     public let row: Int

@@ -64,8 +64,12 @@ extension Rational {
                 expNegative = bytes[i] == UInt8(ascii: "-")
                 i += 1
             }
-            let e = digits()
-            if e.isEmpty { throw fail("missing exponent digits") }
+            let written = digits()
+            if written.isEmpty { throw fail("missing exponent digits") }
+            // Leading zeros add no magnitude, so they must not count toward the digit limit below
+            // ("1e0000000000000000001" is 10); an all-zero exponent keeps one "0".
+            let significant = written.drop { $0 == UInt8(ascii: "0") }
+            let e = significant.isEmpty ? [UInt8(ascii: "0")] : Array(significant)
             // Any exponent with more than 18 digits is far past the bit-size limit anyway.
             guard e.count <= 18, let v = Int(String(decoding: e, as: UTF8.self)) else {
                 throw ADError.limitExceeded(what: "decimal exponent of \"\(text)\"", limit: 999_999_999_999_999_999)

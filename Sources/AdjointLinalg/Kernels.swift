@@ -59,7 +59,8 @@ public enum ElementwiseLoss: Sendable, Hashable {
 // Every scalar derivative used here comes from `Rules.partials`; the only formulas written here
 // are the matrix-level chain rules (sums, broadcasts, softmax rows) and the losses.
 extension LinalgScalar {
-    public static func kernelMap(_ op: Op, exponent: Int, parameter: Self, node: Int?,
+    /// The single implementation of ``LinalgScalar/kernelMap``, specialised per conforming type.
+    public static func kernelMap(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, node: Int?,
                                  _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int {
         var firstBad = -1
         if Rules.needsChecks(op) {
@@ -78,7 +79,8 @@ extension LinalgScalar {
         return firstBad
     }
 
-    public static func kernelChain(_ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
+    /// The single implementation of ``LinalgScalar/kernelChain``, specialised per conforming type.
+    public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
                                    z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
         for i in 0..<x.count {
@@ -87,12 +89,14 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelAxpy(_ a: UnsafeBufferPointer<Self>, _ alpha: Self, _ b: UnsafeBufferPointer<Self>,
+    /// The single implementation of ``LinalgScalar/kernelAxpy``, specialised per conforming type.
+    public static func kernelAxpy(_ access: LinalgKernelAccess, _ a: UnsafeBufferPointer<Self>, _ alpha: Self, _ b: UnsafeBufferPointer<Self>,
                                   into z: UnsafeMutableBufferPointer<Self>) {
         for i in 0..<a.count { z[i] = a[i] + alpha * b[i] }
     }
 
-    public static func kernelAddRow(_ x: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>, cols: Int,
+    /// The single implementation of ``LinalgScalar/kernelAddRow``, specialised per conforming type.
+    public static func kernelAddRow(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>, cols: Int,
                                     into z: UnsafeMutableBufferPointer<Self>) {
         guard cols > 0 else { return }
         var base = 0
@@ -102,7 +106,8 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelReduce(_ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
+    /// The single implementation of ``LinalgScalar/kernelReduce``, specialised per conforming type.
+    public static func kernelReduce(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
                                     scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
         switch how {
         case .all:
@@ -122,7 +127,8 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelBroadcast(_ g: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
+    /// The single implementation of ``LinalgScalar/kernelBroadcast``, specialised per conforming type.
+    public static func kernelBroadcast(_ access: LinalgKernelAccess, _ g: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
                                        scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
         for r in 0..<rows {
             for c in 0..<cols {
@@ -137,7 +143,8 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelSoftmax(_ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int,
+    /// The single implementation of ``LinalgScalar/kernelSoftmax``, specialised per conforming type.
+    public static func kernelSoftmax(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int,
                                      lse: UnsafeMutableBufferPointer<Self>, p: UnsafeMutableBufferPointer<Self>) {
         for r in 0..<rows {
             let row = r * cols
@@ -157,7 +164,8 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelRowChain(_ form: RowChain, p: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+    /// The single implementation of ``LinalgScalar/kernelRowChain``, specialised per conforming type.
+    public static func kernelRowChain(_ access: LinalgKernelAccess, _ form: RowChain, p: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                       rows: Int, cols: Int, into d: UnsafeMutableBufferPointer<Self>) {
         for r in 0..<rows {
             let row = r * cols
@@ -181,32 +189,37 @@ extension LinalgScalar {
         }
     }
 
-    public static func kernelLoss(_ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
+    /// The single implementation of ``LinalgScalar/kernelLoss``, specialised per conforming type.
+    public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
                                   _ t: UnsafeBufferPointer<Self>) -> Self {
         var total: Self = 0
         for i in 0..<x.count { total += lossTerm(loss, parameter, x[i], t[i]) }
         return total
     }
 
-    public static func kernelLossDerivative(_ loss: ElementwiseLoss, parameter: Self, scale: Self,
+    /// The single implementation of ``LinalgScalar/kernelLossDerivative``, specialised per conforming type.
+    public static func kernelLossDerivative(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, scale: Self,
                                             _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>,
                                             into d: UnsafeMutableBufferPointer<Self>) {
         for i in 0..<x.count { d[i] = scale * lossTermDerivative(loss, parameter, x[i], t[i]) }
     }
 
-    public static func makeElements(count: Int, repeating value: Self) -> [Self] {
+    /// The single implementation of ``LinalgScalar/makeElements``, specialised per conforming type.
+    public static func makeElements(_ access: LinalgKernelAccess, count: Int, repeating value: Self) -> [Self] {
         [Self](unsafeUninitializedCapacity: count) { buffer, initialized in
             for i in 0..<count { buffer[i] = value }
             initialized = count
         }
     }
 
-    public static func kernelFirstNonFinite(_ x: UnsafeBufferPointer<Self>) -> Int {
+    /// The single implementation of ``LinalgScalar/kernelFirstNonFinite``, specialised per conforming type.
+    public static func kernelFirstNonFinite(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>) -> Int {
         for i in 0..<x.count where !x[i].isFinite { return i }
         return -1
     }
 
-    public static func kernelDot(_ a: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>) -> Self {
+    /// The single implementation of ``LinalgScalar/kernelDot``, specialised per conforming type.
+    public static func kernelDot(_ access: LinalgKernelAccess, _ a: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>) -> Self {
         var s: Self = 0
         for i in 0..<a.count { s += a[i] * b[i] }
         return s
@@ -236,12 +249,15 @@ extension LinalgScalar {
     static func lossTermDerivative(_ loss: ElementwiseLoss, _ delta: Self, _ x: Self, _ t: Self) -> Self {
         let d = x - t
         switch loss {
-        case .mse: return 2 * d
+        // MSE's and Huber's quadratic part are the registry's square op, so their slope is the
+        // square rule's partial (the loss term above is d·d, the square primal), not a restatement.
+        case .mse: return Rules.partials(.square, d, d, 0, output: d * d).0
         case .mae:
             return Rules.partials(.abs, d, d, 0, output: Rules.primal(.abs, d, d, 0)).0
         case .huber:
             let a = Rules.primal(.abs, d, d, 0)
-            return a <= delta ? d : delta * Rules.partials(.abs, d, d, 0, output: a).0
+            return a <= delta ? Rules.partials(.square, d, d, 0, output: d * d).0 / 2
+                              : delta * Rules.partials(.abs, d, d, 0, output: a).0
         case .logCosh:
             // d/dd [softplus(2d) − d] = 2·softplus′(2d) − 1 (= tanh d).
             let u = 2 * d

@@ -75,6 +75,11 @@ public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
 }
 
 /// The gradient (or a direction) for one layer's parameters.
+///
+/// ```swift
+/// let (_, grads) = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+/// grads[0].weights   // ∂ℓ/∂W₀, the shape of W₀
+/// ```
 public struct LayerParameters<Scalar: LinalgScalar>: Sendable, Equatable {
     /// For W (in×out).
     public var weights: Matrix<Scalar>
@@ -235,6 +240,11 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
 /// For sample s, layer l maps h = `inputs[l]` row s to `outputs[l]` row s with the Jacobian
 /// ∂h_out/∂h_in = diag(`activationDerivatives[l]` row s) · Wₗᵀ (out×in), see ``layerJacobian(layer:sample:)``.
 /// The weight Jacobian is ∂h_out[j]/∂W[i, j] = d_j · h_in[i] (other entries 0), ∂h_out[j]/∂b[j] = d_j.
+///
+/// ```swift
+/// let t = try net.trace(input: x)
+/// let j = try t.layerJacobian(layer: 0, sample: 0)   // out×in
+/// ```
 public struct MLPTrace<Scalar: LinalgScalar>: Sendable {
     /// Each layer's input h_{l−1} (batch×in).
     public let inputs: [Matrix<Scalar>]

@@ -50,7 +50,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// let z = try Matrix<Float>.zeros(2, 3)
     /// ```
     public static func zeros(_ rows: Int, _ cols: Int) throws -> Matrix {
-        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(count: elementCount(rows, cols), repeating: 0))
+        try Matrix(rows: rows, cols: cols, elements: Scalar.makeElements(.inPackage, count: elementCount(rows, cols), repeating: 0))
     }
 
     /// rows·cols, or a typed error for a negative size or one whose element count overflows.
@@ -68,7 +68,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// Internal constructor for sizes already validated by the caller.
     init(uncheckedRows rows: Int, cols: Int, repeating v: Scalar = 0) {
         self.rows = rows; self.cols = cols
-        self.elements = Scalar.makeElements(count: rows * cols, repeating: v)
+        self.elements = Scalar.makeElements(.inPackage, count: rows * cols, repeating: v)
     }
 
     init(uncheckedRows rows: Int, cols: Int, elements: [Scalar]) {
@@ -142,7 +142,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
                     guard let ap = pa.baseAddress, let bp = pb.baseAddress, let cp = pc.baseAddress else { return }
-                    Scalar.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
+                    Scalar.gemm(.inPackage, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1,
                                 a: ap, lda: Swift.max(1, a.cols), b: bp, ldb: Swift.max(1, b.cols),
                                 beta: beta, c: cp, ldc: Swift.max(1, n))
                 }
@@ -166,7 +166,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
                     guard let ap = pa.baseAddress, let xp = px.baseAddress, let yp = py.baseAddress else { return }
-                    Scalar.gemv(transpose: transposed, m: rows, n: cols, alpha: 1, a: ap, lda: cols,
+                    Scalar.gemv(.inPackage, transpose: transposed, m: rows, n: cols, alpha: 1, a: ap, lda: cols,
                                 x: xp, beta: 0, y: yp)
                 }
             }
@@ -195,7 +195,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
 
     /// The first element that is NaN or infinite, as (row, column).
     public var firstNonFinite: (row: Int, col: Int)? {
-        let k = elements.withUnsafeBufferPointer { Scalar.kernelFirstNonFinite($0) }
+        let k = elements.withUnsafeBufferPointer { Scalar.kernelFirstNonFinite(.inPackage, $0) }
         return k < 0 ? nil : (k / Swift.max(cols, 1), k % Swift.max(cols, 1))
     }
 
@@ -246,7 +246,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
         MatrixCounters.record(op.info.name, flops: x.count)
         let bad = x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeMutableBufferPointer { pz in
-                Scalar.kernelMap(op, exponent: exponent, parameter: parameter, node: node, px, into: pz)
+                Scalar.kernelMap(.inPackage, op, exponent: exponent, parameter: parameter, node: node, px, into: pz)
             }
         }
         return (z, bad < 0 ? nil : bad)
@@ -277,7 +277,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
         x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeMutableBufferPointer { ps in
-                    Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                    Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz,
                                        UnsafeBufferPointer(ps), into: ps)
                 }
             }
@@ -293,7 +293,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeBufferPointer { ps in
                     d.elements.withUnsafeMutableBufferPointer { pd in
-                        Scalar.kernelChain(op, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
+                        Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
                     }
                 }
             }

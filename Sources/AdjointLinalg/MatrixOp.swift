@@ -59,6 +59,11 @@ public enum MatrixOp: UInt8, CaseIterable, Sendable, Hashable {
 }
 
 /// Registry metadata for one matrix op.
+///
+/// ```swift
+/// MatrixOp.matmul.info.name    // "matmul"
+/// MatrixOp.matmul.info.arity   // 2
+/// ```
 public struct MatrixOpInfo: Sendable {
     /// The op this entry describes.
     public let op: MatrixOp

@@ -27,7 +27,7 @@ enum MatrixRules {
             try requireEqual("bias columns (must equal the matrix's columns)", a.cols, bias.cols)
             var z = output(a.rows, a.cols, pool)
             MatrixCounters.record("add_bias", flops: a.count)
-            withBuffers(a, bias, &z) { pa, pb, pz in S.kernelAddRow(pa, pb, cols: a.cols, into: pz) }
+            withBuffers(a, bias, &z) { pa, pb, pz in S.kernelAddRow(.inPackage, pa, pb, cols: a.cols, into: pz) }
             return (z, nil)
         case .elementwise:
             guard let spec = attr.elementwise else {
@@ -48,8 +48,8 @@ enum MatrixRules {
                 var z = output(a.rows, a.cols, pool)
                 // log pᵢ = xᵢ − lse: exact where log(softmax) would lose the small probabilities.
                 withBuffers(a, lse, &z) { pa, pl, pz in
-                    S.kernelBroadcast(pl, rows: a.rows, cols: a.cols, .perRow, scale: -1, into: pz)
-                    S.kernelAxpy(pa, 1, UnsafeBufferPointer(pz), into: pz)
+                    S.kernelBroadcast(.inPackage, pl, rows: a.rows, cols: a.cols, .perRow, scale: -1, into: pz)
+                    S.kernelAxpy(.inPackage, pa, 1, UnsafeBufferPointer(pz), into: pz)
                 }
                 return (z, p)
             }
@@ -65,7 +65,7 @@ enum MatrixRules {
             MatrixCounters.record(op.info.name, flops: a.count)
             let total = a.elements.withUnsafeBufferPointer { pa in
                 t.elements.withUnsafeBufferPointer { pt in
-                    S.kernelLoss(loss, parameter: attr.lossParameter, pa, pt)
+                    S.kernelLoss(.inPackage, loss, parameter: attr.lossParameter, pa, pt)
                 }
             }
             let value = total * lossScale(op, a)
@@ -113,7 +113,7 @@ enum MatrixRules {
                 MatrixCounters.record("add_bias" + suffix, flops: z.count)
                 tb.elements.withUnsafeBufferPointer { pb in
                     t.elements.withUnsafeMutableBufferPointer { pz in
-                        S.kernelAddRow(UnsafeBufferPointer(pz), pb, cols: z.cols, into: pz)
+                        S.kernelAddRow(.inPackage, UnsafeBufferPointer(pz), pb, cols: z.cols, into: pz)
                     }
                 }
             }
@@ -137,7 +137,7 @@ enum MatrixRules {
             guard let ta, let d = lossGradient(op, a, attr, upstream: 1, pool: pool) else { return nil }
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
             let dot = d.elements.withUnsafeBufferPointer { pd in
-                ta.elements.withUnsafeBufferPointer { pt in S.kernelDot(pd, pt) }
+                ta.elements.withUnsafeBufferPointer { pt in S.kernelDot(.inPackage, pd, pt) }
             }
             pool?.recycle(d)
             return Matrix(uncheckedRows: 1, cols: 1, elements: [dot])
@@ -194,7 +194,7 @@ enum MatrixRules {
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
             g.elements.withUnsafeBufferPointer { pg in
                 d.elements.withUnsafeMutableBufferPointer { pd in
-                    S.kernelBroadcast(pg, rows: a.rows, cols: a.cols, attr.reduction, scale: scale, into: pd)
+                    S.kernelBroadcast(.inPackage, pg, rows: a.rows, cols: a.cols, attr.reduction, scale: scale, into: pd)
                 }
             }
             return (d, nil)
@@ -219,7 +219,7 @@ enum MatrixRules {
             let scale = (g.elements.first ?? 0) * lossScale(op, a)
             for r in 0..<a.rows { d[r, attr.labels[r]] -= 1 }
             d.elements.withUnsafeMutableBufferPointer { pd in
-                S.kernelAxpy(UnsafeBufferPointer(pd), scale - 1, UnsafeBufferPointer(pd), into: pd)
+                S.kernelAxpy(.inPackage, UnsafeBufferPointer(pd), scale - 1, UnsafeBufferPointer(pd), into: pd)
             }
             return (d, nil)
         }
@@ -246,7 +246,7 @@ enum MatrixRules {
         try requireEqual("columns of a matrix sum", a.cols, b.cols)
         var z = output(a.rows, a.cols, pool)
         MatrixCounters.record("add", flops: a.count)
-        withBuffers(a, b, &z) { pa, pb, pz in S.kernelAxpy(pa, alpha, pb, into: pz) }
+        withBuffers(a, b, &z) { pa, pb, pz in S.kernelAxpy(.inPackage, pa, alpha, pb, into: pz) }
         return z
     }
 
@@ -255,7 +255,7 @@ enum MatrixRules {
         MatrixCounters.record("accumulate", flops: x.count)
         x.elements.withUnsafeBufferPointer { px in
             acc.elements.withUnsafeMutableBufferPointer { pz in
-                S.kernelAxpy(UnsafeBufferPointer(pz), 1, px, into: pz)
+                S.kernelAxpy(.inPackage, UnsafeBufferPointer(pz), 1, px, into: pz)
             }
         }
     }
@@ -283,7 +283,7 @@ enum MatrixRules {
         MatrixCounters.record(label, flops: a.count)
         a.elements.withUnsafeBufferPointer { pa in
             z.elements.withUnsafeMutableBufferPointer { pz in
-                S.kernelReduce(pa, rows: a.rows, cols: a.cols, how, scale: scale, into: pz)
+                S.kernelReduce(.inPackage, pa, rows: a.rows, cols: a.cols, how, scale: scale, into: pz)
             }
         }
         return z
@@ -296,7 +296,7 @@ enum MatrixRules {
         a.elements.withUnsafeBufferPointer { pa in
             lse.elements.withUnsafeMutableBufferPointer { pl in
                 p.elements.withUnsafeMutableBufferPointer { pp in
-                    S.kernelSoftmax(pa, rows: a.rows, cols: a.cols, lse: pl, p: pp)
+                    S.kernelSoftmax(.inPackage, pa, rows: a.rows, cols: a.cols, lse: pl, p: pp)
                 }
             }
         }
@@ -307,7 +307,7 @@ enum MatrixRules {
                                           label: String, pool: MatrixBufferPool<S>? = nil) -> Matrix<S> {
         var d = output(outRows, outCols, pool)
         MatrixCounters.record(label, flops: p.count)
-        withBuffers(p, s, &d) { pp, ps, pd in S.kernelRowChain(form, p: pp, ps, rows: p.rows, cols: p.cols, into: pd) }
+        withBuffers(p, s, &d) { pp, ps, pd in S.kernelRowChain(.inPackage, form, p: pp, ps, rows: p.rows, cols: p.cols, into: pd) }
         return d
     }
 
@@ -339,7 +339,7 @@ enum MatrixRules {
         var d = output(a.rows, a.cols, pool)
         let scale = upstream * lossScale(op, a)
         withBuffers(a, t, &d) { pa, pt, pd in
-            S.kernelLossDerivative(loss, parameter: attr.lossParameter, scale: scale, pa, pt, into: pd)
+            S.kernelLossDerivative(.inPackage, loss, parameter: attr.lossParameter, scale: scale, pa, pt, into: pd)
         }
         return d
     }

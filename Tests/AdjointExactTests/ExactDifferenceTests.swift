@@ -48,3 +48,22 @@ final class ExactDifferenceTests: XCTestCase {
         }
     }
 }
+
+/// A step that is zero, negative or NaN is a typed error, not a Jacobian of NaNs.
+final class ExactDifferenceStepTests: XCTestCase {
+    struct Square: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] }
+    }
+
+    func testNonPositiveOrNaNRelativeStepIsRefused() {
+        for step in [Rational(0), Rational(-1), Rational.nan] {
+            XCTAssertThrowsError(try exactDifferenceJacobian(of: Square(), at: [Rational(3)], relativeStep: step)) { error in
+                guard case let .invalidArgument(message)? = error as? ADError else { return XCTFail("\(step): \(error)") }
+                XCTAssertTrue(message.contains("relativeStep"), message)
+            }
+        }
+        // A positive step still works: d/dx x² = 2x = 6 at 3, and x² has no third derivative, so
+        // the central difference is exact at any step.
+        XCTAssertEqual(try exactDifferenceJacobian(of: Square(), at: [Rational(3)], relativeStep: Rational(1)).jacobian, [[6]])
+    }
+}

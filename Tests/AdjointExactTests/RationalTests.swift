@@ -48,6 +48,17 @@ final class RationalTests: XCTestCase {
         }
     }
 
+    func testLeadingZerosOfExponentDoNotCountTowardItsDigitLimit() throws {
+        // 10^1 and 10^−1 and 10^0 by hand, whatever the number of leading zeros.
+        XCTAssertEqual(try Rational.parse("1e0000000000000000001"), Rational(10))
+        XCTAssertEqual(try Rational.parse("25e-00000000000000000000000002"), Rational(numerator: 1, denominator: 4))
+        XCTAssertEqual(try Rational.parse("7e000000000000000000000"), Rational(7))
+        // Zeros do not hide a genuinely long exponent.
+        XCTAssertThrowsError(try Rational.parse("1e0001234567890123456789012")) { error in
+            guard case .limitExceeded? = error as? ADError else { return XCTFail("\(error)") }
+        }
+    }
+
     func testDescriptionRoundTripsThroughParse() throws {
         let seed: UInt64 = 0x5EED_0001
         var rng = SplitMix64(seed: seed)

@@ -117,6 +117,7 @@ final class MLPTests: XCTestCase {
         let xf = try Matrix<Float>(rows: 5, cols: 3, elements: x.elements.map(Float.init))
         let gf = try nf.lossAndGradient(input: xf, loss: .softmaxCrossEntropy(labels: labels)).gradients
         // Float rounding (ε ≈ 6e-8) through two layers stays far below 1e-5.
-        assertClose(gf.flatMap { $0.weights.elements.map(Double.init) }, gd.flatMap { $0.weights.elements }, 1e-5, "Float vs Double")
+        assertClose(gf.flatMap { $0.weights.elements.map(Double.init) }, gd.flatMap { $0.weights.elements }, 1e-5, "Float vs Double weights")
+        assertClose(gf.flatMap { $0.bias.elements.map(Double.init) }, gd.flatMap { $0.bias.elements }, 1e-5, "Float vs Double biases")
     }
 }

@@ -9,7 +9,7 @@ import AdjointLinalg
 @testable import AdjointComplexity
 
 /// The demonstration's claims, asserted on counts (never on time).
-final class SweepTests: XCTestCase {
+final class ComplexitySweepTests: XCTestCase {
     /// Depth 1…64 at width 8, batch 1; finite differences only where |W| ≤ 600 (depth ≤ 8) so
     /// the debug-build test stays fast; their |W|² growth is tested on the width sweep below.
     func depthSweep() throws -> ComplexitySweepResult {
