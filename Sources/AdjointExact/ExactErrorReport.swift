@@ -56,9 +56,16 @@ public struct ExactErrorReport: Sendable, Equatable {
     public func entry(row: Int, column: Int) -> EntryError { entries[row * columns + column] }
 
     /// Largest ulp error (∞ if any entry is not finite); 0 for an empty Jacobian.
-    public var maxULPs: Double { entries.map(\.ulps).max() ?? 0 }
+    /// `max()` on Doubles ignores a NaN in some positions; an error report must not, so a NaN
+    /// entry makes the maximum NaN.
+    public var maxULPs: Double { Self.worst(entries.map(\.ulps)) }
     /// Largest relative error.
-    public var maxRelativeError: Double { entries.map(\.relativeError).max() ?? 0 }
+    public var maxRelativeError: Double { Self.worst(entries.map(\.relativeError)) }
+
+    static func worst(_ xs: [Double]) -> Double {
+        if xs.contains(where: \.isNaN) { return .nan }
+        return xs.max() ?? 0
+    }
     /// Median ulp error: typical accuracy, less sensitive than the max to one cancelling entry.
     public var medianULPs: Double {
         let s = entries.map(\.ulps).sorted()
@@ -305,20 +312,6 @@ func short(_ x: Double) -> String {
     }
 }
 
-func jsonNumber(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+func jsonNumber(_ x: Double) -> String { JSONText.number(x) }
 
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
-                                + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
+func jsonString(_ s: String) -> String { JSONText.quoted(s) }

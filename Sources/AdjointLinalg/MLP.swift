@@ -1,26 +1,5 @@
 import AdjointCore
 
-/// A small, fast, seeded random number generator (SplitMix64), so initialisations and random
-/// tests are reproducible from one printed seed.
-///
-/// ```swift
-/// var g = SeededGenerator(seed: 42)
-/// let u = Double.random(in: -1...1, using: &g)
-/// ```
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// A generator whose whole sequence is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension Matrix {
     /// A rows×cols matrix with entries uniform in `range`, reproducible from `generator`'s seed.
     ///

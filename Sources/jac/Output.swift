@@ -1,4 +1,5 @@
 import Adjoint
+import AdjointCore
 import ArgumentParser
 
 /// `--format`.
@@ -12,7 +13,7 @@ func format(_ d: Double) -> String { "\(d)" }
 
 /// A number for JSON: JSON has no inf or nan, so those print as null (an analysis can
 /// legitimately produce κ = ∞ for a singular Jacobian).
-func jsonNumber(_ d: Double) -> String { d.isFinite ? "\(d)" : "null" }
+func jsonNumber(_ d: Double) -> String { JSONText.number(d) }
 
 func format(_ c: Cell) -> String {
     switch c {
@@ -28,26 +29,7 @@ func json(_ c: Cell) -> String {
     }
 }
 
-func json(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
+func json(_ s: String) -> String { JSONText.quoted(s) }
 
 func jsonArray(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
 func jsonArray(_ cells: [Cell]) -> String { jsonArray(cells.map(json)) }

@@ -20,7 +20,7 @@ final class CorpusTests: XCTestCase {
 
     func testCorrectRulesPassEverywhereOnTheSampleRanges() throws {
         print("CorpusTests seed \(Self.seed)")
-        var rng = SplitMix64(seed: Self.seed)
+        var rng = SeededGenerator(seed: Self.seed)
         for precision in ["Double", "Float"] {
             for op in Op.primitives {
                 let ranges = op.info.sampleRanges
@@ -46,7 +46,7 @@ final class CorpusTests: XCTestCase {
         // name that primitive.
         for op in Op.primitives {
             for which in 0..<op.arity {
-                var rng = SplitMix64(seed: Self.seed ^ UInt64(op.rawValue))
+                var rng = SeededGenerator(seed: Self.seed ^ UInt64(op.rawValue))
                 var caught = false
                 for s in 0..<6 where !caught {
                     let ranges = op.info.sampleRanges

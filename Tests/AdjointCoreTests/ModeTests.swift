@@ -44,7 +44,7 @@ final class ModeTests: XCTestCase {
     }
 
     func testChunkedForwardPassesAndAutomaticChoice() throws {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         let x = (0..<12).map { _ in Double.random(in: -1...1, using: &rng) }
         let fwd = try jacobian(of: Wide(), at: x, mode: .forward)
         let rev = try jacobian(of: Wide(), at: x, mode: .reverse)
@@ -65,7 +65,7 @@ final class ModeTests: XCTestCase {
     /// The dot-product test: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ with random u and v (never unit seeds, which
     /// cannot see a pullback that ignores its incoming cotangent).
     func testDotProductJVPvsVJP() throws {
-        var rng = SplitMix64(seed: 99)
+        var rng = SeededGenerator(seed: 99)
         for _ in 0..<20 {
             let x = [Double.random(in: 0.5...2, using: &rng), Double.random(in: -2...2, using: &rng), Double.random(in: 0.5...3, using: &rng)]
             let v = (0..<3).map { _ in Double.random(in: -1...1, using: &rng) }

@@ -91,7 +91,7 @@ final class RuleTests: XCTestCase {
     }
 
     func testEveryOpForwardReverseAndHandDerivationAgree() throws {
-        var rng = SplitMix64(seed: Self.seed)
+        var rng = SeededGenerator(seed: Self.seed)
         var checked = 0
         for op in Op.primitives {
             for _ in 0..<Self.samplesPerOp {
@@ -170,15 +170,3 @@ final class RuleTests: XCTestCase {
     }
 }
 
-/// A small seeded generator so every random test is reproducible from its printed seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

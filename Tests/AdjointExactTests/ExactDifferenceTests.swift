@@ -67,3 +67,17 @@ final class ExactDifferenceStepTests: XCTestCase {
         XCTAssertEqual(try exactDifferenceJacobian(of: Square(), at: [Rational(3)], relativeStep: Rational(1)).jacobian, [[6]])
     }
 }
+
+final class ExactReportNaNTests: XCTestCase {
+    /// A NaN entry must dominate the summary, wherever it sits among finite entries.
+    func testNaNEntryIsNotHiddenByTheMaximum() throws {
+        for approximate in [[[0.5, Double.nan, 0.25]], [[Double.nan, 0.5, 0.25]], [[0.5, 0.25, Double.nan]]] {
+            let r = try exactErrorReport(of: approximate, exact: [[Rational(numerator: 1, denominator: 2),
+                                                                  Rational(numerator: 1, denominator: 2),
+                                                                  Rational(numerator: 1, denominator: 4)]],
+                                         method: "test")
+            XCTAssertFalse(r.maxULPs.isFinite, "\(approximate)")
+            XCTAssertFalse(r.maxRelativeError.isFinite, "\(approximate)")
+        }
+    }
+}

@@ -1,18 +1,5 @@
 import AdjointCore
 
-/// SplitMix64: a tiny, seedable generator so every random test can print and replay its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A random DAG of rational-closed registry ops, interpreted generically so that one graph runs
 /// as plain Double, Dual, Reverse and Rational. Nodes only refer to earlier nodes, so evaluation
 /// is one loop in index order (no recursion).
@@ -76,10 +63,10 @@ struct RandomRationalGraph: ADFunction, CustomStringConvertible {
     /// its value in the inputs, and an op that would push it past `maxDegree` is replaced by an
     /// addition. (Without this, a chain of squarings doubles the bit size at every node.)
     static func random(inputs: Int, size: Int, outputs: Int, family: Family, maxDegree: Int = 8,
-                       using rng: inout SplitMix64) -> RandomRationalGraph {
+                       using rng: inout SeededGenerator) -> RandomRationalGraph {
         var nodes: [Node] = (0..<inputs).map { .input($0) }
         var degree = Array(repeating: 1, count: inputs)
-        func pick(_ rng: inout SplitMix64) -> Int {
+        func pick(_ rng: inout SeededGenerator) -> Int {
             // Favour recent nodes so the graph has depth, not just breadth.
             let n = nodes.count
             return Bool.random(using: &rng) ? Int.random(in: Swift.max(0, n - 4)..<n, using: &rng)

@@ -277,21 +277,10 @@ final class ParserTests: XCTestCase {
 /// Seeded random token soup: every input either parses or throws a ``FormulaError``; nothing
 /// traps. The seed is fixed and printed so a failure can be replayed.
 final class ParserRobustnessTests: XCTestCase {
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     func testRandomTokenSoupNeverTraps() {
         let seed: UInt64 = 20_261_121
         print("ParserRobustnessTests seed \(seed)")
-        var rng = SplitMix64(state: seed)
+        var rng = SeededGenerator(seed: seed)
         let pieces = ["x", "y", "2", "0.5", "1e3", "-", "+", "*", "/", "^", "(", ")", ",", ";", "=", "sin", "max",
                       "leaky_relu", "f", "pi", "e", " ", "1e", ".", "#", "λ", "\n", "2x", "(-2)", "x^-2"]
         var parsed = 0, rejected = 0

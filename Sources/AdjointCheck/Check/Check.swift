@@ -376,7 +376,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.
     func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let v = x.map { _ in V(rng.nextUnit() * 2 - 1) }
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
         guard y.count == m, let d = try? differenceJVP(of: f, at: x, direction: v, method: .richardson) else { return nil }
@@ -405,20 +405,3 @@ extension EntryCheck {
     }
 }
 
-/// A small seeded generator (SplitMix64) so random directions are reproducible from the seed
-/// printed in the report, on every platform.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// A generator whose whole sequence is fixed by `seed`.
-    init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1) with 53 random bits.
-    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}

@@ -228,7 +228,7 @@ public struct FaultLocation: Sendable, Equatable {
 /// d?.agrees   // true
 /// ```
 public struct DirectionalCheck: Sendable, Equatable {
-    /// Seed of the generator (SplitMix64) that drew the direction.
+    /// Seed of the generator (SeededGenerator) that drew the direction.
     public let seed: UInt64
     /// The direction v, entries uniform in [−1, 1).
     public let direction: [Double]

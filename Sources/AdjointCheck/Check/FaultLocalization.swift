@@ -175,7 +175,7 @@ public enum RuleCheck {
     /// Every partial of every primitive at `samples` points drawn (seeded) from the op's
     /// ``OpInfo/sampleRanges``; returns the disagreements found. `powi` uses exponents −3 … 4.
     public static func sweepRegistry(seed: UInt64, samples: Int = 8, ops: [Op] = Op.primitives) -> [FaultLocation] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         var found: [FaultLocation] = []
         for op in ops {
             let ranges = op.info.sampleRanges
@@ -191,7 +191,7 @@ public enum RuleCheck {
         return found
     }
 
-    static func draw(_ r: ClosedRange<Double>, _ rng: inout SplitMix64) -> Double {
+    static func draw(_ r: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {
         r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnit()
     }
 }
