@@ -84,7 +84,7 @@ public final class Recording<V: ADScalar> {
 ) throws -> Recording<V> {
     let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
     let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<V>], [Reverse<V>]) in
-        let inputs = x.map { tape.variable($0) }
+        let inputs = tape.variables(x)
         return (inputs, f(inputs))
     }
     try throwFirstError(diag)

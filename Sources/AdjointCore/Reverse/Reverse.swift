@@ -96,13 +96,13 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
         // Second fast path, as common in formulas (1 + x², 2·x): a literal and a live variable.
         // The constant is written once so the sweep can read its value.
         if x.tape == nil, let t = y.tape, _fastPath(y.generation == t.pointee.generation) {
-            let a = t.pointee.push(.constant, -1, -1, x.value)
+            let a = t.pointee.pushConstant(x.value)
             let i = t.pointee.push(op, a, y.index, z)
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
             return Reverse(value: z, index: i, tape: t, generation: y.generation)
         }
         if y.tape == nil, let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
-            let b = t.pointee.push(.constant, -1, -1, y.value)
+            let b = t.pointee.pushConstant(y.value)
             let i = t.pointee.push(op, x.index, b, z)
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
             return Reverse(value: z, index: i, tape: t, generation: x.generation)
@@ -126,8 +126,8 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
             return Reverse(constant: z)
         }
-        let a = x.tape == t && live(x) ? x.index : t.pointee.push(.constant, -1, -1, x.value)
-        let b = y.tape == t && live(y) ? y.index : t.pointee.push(.constant, -1, -1, y.value)
+        let a = x.tape == t && live(x) ? x.index : t.pointee.pushConstant(x.value)
+        let b = y.tape == t && live(y) ? y.index : t.pointee.pushConstant(y.value)
         let i = t.pointee.push(op, a, b, z)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
         return Reverse(value: z, index: i, tape: t, generation: t.pointee.generation)

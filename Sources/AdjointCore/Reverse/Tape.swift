@@ -53,6 +53,19 @@ public final class Tape<V: ADScalar> {
                      : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
     }
 
+    /// One new variable per value of `x`, in order: the same variables as `x.map { variable($0) }`,
+    /// written to the tape in bulk (what `record` uses for a function's inputs).
+    @inlinable func variables(_ x: [V]) -> [Reverse<V>] {
+        let s = storage
+        guard let start = x.withUnsafeBufferPointer({ s.pointee.pushInputs($0) }) else {
+            return x.map { variable($0) }
+        }
+        let generation = s.pointee.generation
+        return (0..<x.count).map {
+            Reverse(value: x[$0], index: Int32(truncatingIfNeeded: start + $0), tape: s, generation: generation)
+        }
+    }
+
     /// Whether `x` was recorded on this tape (constants belong to every tape).
     @inlinable public func owns(_ x: Reverse<V>) -> Bool {
         x.tape == nil || (x.tape == storage && x.generation == storage.pointee.generation)

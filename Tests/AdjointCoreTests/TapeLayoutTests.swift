@@ -1,0 +1,65 @@
+import XCTest
+@testable import AdjointCore
+
+/// How the tape stores leaves: inputs written in bulk by `record`, and a literal repeated in a
+/// loop kept as one shared `.constant` entry. Both change only the layout, never a derivative.
+final class TapeLayoutTests: XCTestCase {
+    /// f(x₀, x₁) = (1 + x₀²)(1 + x₁²). By hand: ∂f/∂x₀ = 2x₀(1 + x₁²), ∂f/∂x₁ = 2x₁(1 + x₀²);
+    /// at (2, 3): 4·10 = 40 and 6·5 = 30.
+    func product<T: ADScalar>(_ x: [T]) -> T { (1 + x[0] * x[0]) * (1 + x[1] * x[1]) }
+
+    func testRepeatedLiteralIsOneEntryAndGradientIsUnchanged() throws {
+        let rec = try record({ [product($0)] }, at: [2.0, 3.0])
+        // By hand: inputs x₀, x₁; x₀·x₀, the constant 1, add; x₁·x₁, add (reusing the 1); the
+        // product: 8 entries, of which exactly one is a constant.
+        XCTAssertEqual(rec.tape.count, 8)
+        let constants = (0..<rec.tape.count).filter { rec.tape.entry($0)?.op == .constant }
+        XCTAssertEqual(constants.count, 1)
+        XCTAssertEqual(try rec.pullback([1]), [40, 30])
+        // The shared constant collects adjoint from both adds; the sweep must still leave the
+        // scratch cleared, so a second sweep (scaled cotangent) gives exactly twice the first.
+        XCTAssertEqual(try rec.pullback([2]), [80, 60])
+    }
+
+    func testDifferentLiteralsAreNotShared() throws {
+        // f(x) = (2 + x)(3 + x); by hand f' = (3 + x) + (2 + x) = 2x + 5, which is 7 at x = 1.
+        let rec = try record({ x in [(2 + x[0]) * (3 + x[0])] }, at: [1.0])
+        let constants = (0..<rec.tape.count).compactMap { i -> Double? in
+            guard let e = rec.tape.entry(i), e.op == .constant else { return nil }
+            return e.value
+        }
+        XCTAssertEqual(constants, [2, 3])
+        XCTAssertEqual(try rec.pullback([1]), [7])
+    }
+
+    func testFloatTapeSharesLiteralsToo() throws {
+        // Same product as above in Float: 40 and 30 are exact in Float.
+        let rec = try record({ [product($0)] }, at: [Float(2), Float(3)])
+        XCTAssertEqual(rec.tape.count, 8)
+        XCTAssertEqual(try rec.pullback([1]), [40, 30])
+    }
+
+    func testBulkInputsKeepOrdinalsAndOrder() throws {
+        // f(x) = Σ (k+1)·x_k has gradient [1, 2, …, n] (read off the definition).
+        let n = 1000
+        let x = (0..<n).map { Double($0) * 0.5 }
+        let g = try gradient(of: { v in
+            var s: Reverse<Double> = 0
+            for k in 0..<v.count { s = s + Reverse(Double(k + 1)) * v[k] }
+            return s
+        }, at: x)
+        XCTAssertEqual(g, (1...n).map(Double.init))
+        let rec = try record({ v in [v[0] * v[n - 1]] }, at: x)
+        for k in 0..<n {
+            XCTAssertEqual(rec.tape.entry(k)?.op, .input)
+            XCTAssertEqual(rec.tape.entry(k)?.value, x[k])
+        }
+    }
+
+    func testInputsBeyondTheTapeLimitStillThrowLimitExceeded() {
+        // 100 inputs cannot fit a 50-entry tape: the bulk path must fall back and report it.
+        XCTAssertThrowsError(try record({ v in [v[0]] }, at: [Double](repeating: 1, count: 100), tapeLimit: 50)) { e in
+            guard case ADError.limitExceeded = e else { return XCTFail("expected limitExceeded, got \(e)") }
+        }
+    }
+}
