@@ -25,9 +25,14 @@ demo: deps
 	$(SWIFT) build --product AdjointDemo
 	$(SWIFT) run --skip-build AdjointDemo
 
+# Every test is XCTest, so the (empty) swift-testing pass is disabled: its "0 tests" closing line
+# would read as a run that tested nothing. The last line is the plain "N passed, N failed" summary.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log
+	@grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.log | tail -1 \
+	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' \
+	  | awk '{ print ($$1 - $$2) " passed, " $$2 " failed" }'
 
 bench: deps
 	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body
