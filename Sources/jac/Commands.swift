@@ -35,10 +35,10 @@ struct JacobianCommand: ParsableCommand {
         let formula = try options.loadFormula()
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
-        if analyze && jacobianAnalyzer == nil { throw JacFailure.notAvailable("--analyze") }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)
-            let analysis = analyze ? try jacobianAnalyzer?(r.jacobian.map { $0.map(\.approximate) }) : nil
+            // Singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis.
+            let analysis = analyze ? try JacobianAnalysis(r.jacobian.map { $0.map(\.approximate) }) : nil
             return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
         }
     }

@@ -168,27 +168,10 @@ struct ExactFormula: ADFunction {
     }
 }
 
-/// A mode whose module is not merged yet; it exits with status 2 until wired.
-struct PendingEngine: ModeEngine {
-    let name: String
-    let summary: String
-    /// Formula-dependent reasons known already (exact mode needs a rational formula).
-    var formulaObstacle: @Sendable (Formula) -> String? = { _ in nil }
-    func unavailability(for formula: Formula) -> String? {
-        formulaObstacle(formula) ?? "mode '\(name)' is not available in this build yet"
-    }
-    func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        throw JacFailure.notAvailable("mode '\(name)'")
-    }
-    var checkTolerance: Double { 0 }
-}
-
 /// The modes of `jac`, in the order `check` runs them.
 enum ModeTable {
-    // WIRING POINT for the lead: replace each PendingEngine with the real engine once its module
-    // is merged (central / richardson / complex-step from AdjointCheck, exact from AdjointExact).
-    // Keep `exactObstacle` first in the exact engine's `unavailability` so a non-rational formula
-    // still exits 2 with "exact mode is not available: uses sin".
+    // A non-rational formula must reach ExactEngine.unavailability before any evaluation, so
+    // `--mode exact` on sin(x) exits 2 with "exact mode is not available: uses sin".
     static let engines: [any ModeEngine] = [
         CoreEngine(mode: .reverse),
         CoreEngine(mode: .forward),
@@ -214,6 +197,4 @@ enum ModeTable {
     }
 }
 
-/// Singular values, rank, condition number and determinant of a Jacobian (`--analyze`), from
-/// AdjointLinalg's LAPACKE-backed analysis.
-let jacobianAnalyzer: (@Sendable ([[Double]]) throws -> JacobianAnalysis)? = { try JacobianAnalysis($0) }
+

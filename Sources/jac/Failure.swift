@@ -40,10 +40,6 @@ struct JacFailure: Error {
 
     static func invalid(_ message: String) -> JacFailure { JacFailure(.invalidInput, message) }
 
-    /// A mode or feature whose module has not been wired into this build.
-    static func notAvailable(_ what: String) -> JacFailure {
-        JacFailure(.invalidInput, "\(what) is not available in this build yet")
-    }
 
     /// Classifies any error thrown while running a command.
     init(classifying error: Error) {
