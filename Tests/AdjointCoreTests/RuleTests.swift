@@ -56,7 +56,7 @@ final class RuleTests: XCTestCase {
         case .max: return x > y ? (1, 0) : (0, 1)
         case .min: return x < y ? (1, 0) : (0, 1)
         case .hypot: let h = (x * x + y * y).squareRoot(); return (x / h, y / h)
-        case .input, .constant: return (0, 0)
+        case .input, .constant, .custom: return (0, 0)
         }
     }
 

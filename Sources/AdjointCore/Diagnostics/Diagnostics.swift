@@ -6,15 +6,17 @@ import Darwin
 
 /// A non-differentiable point touched during evaluation.
 public struct KinkEvent: Sendable, Equatable, CustomStringConvertible {
-    /// The op whose non-differentiable point was touched.
+    /// The op whose non-differentiable point was touched (``Op/custom`` for a user primitive).
     public let op: Op
+    /// The op's or user primitive's name.
+    public let name: String
     /// Tape node index when the evaluation was recorded; nil in forward or plain mode.
     public let node: Int?
     /// The op's inputs there (as Doubles, for reports).
     public let inputs: [Double]
     /// `relu (node 2) at 0.0`.
     public var description: String {
-        "\(op.info.name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
+        "\(name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
     }
 }
 
@@ -99,7 +101,18 @@ public enum Diagnostics {
 
     /// Reports that a non-differentiable point was touched.
     public static func reportKink(_ op: Op, node: Int?, inputs: [Double]) {
-        current?.add(kink: KinkEvent(op: op, node: node, inputs: inputs))
+        current?.add(kink: KinkEvent(op: op, name: op.info.name, node: node, inputs: inputs))
+    }
+
+    /// Runs a user primitive's declared domain and kink predicates and reports what they find.
+    public static func check<P: ScalarPrimitive, T: ADScalar>(_ primitive: P.Type, _ x: T, _ y: T, node: Int?) {
+        let a = x.approximateDouble, b = y.approximateDouble
+        let inputs = P.arity == 2 ? [a, b] : [a]
+        if let reason = P.domainViolation(a, b) {
+            report(.domain(op: P.name, node: node, inputs: inputs, reason: reason))
+        } else if P.kinkDistance(a, b) == 0 {
+            current?.add(kink: KinkEvent(op: .custom, name: P.name, node: node, inputs: inputs))
+        }
     }
 
     /// Reports a domain violation of `op` at `(x, y)`.
