@@ -46,7 +46,13 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
 
     /// The real part as a Double, or NaN when either part is not finite (so a NaN imaginary part,
     /// the complex-step derivative, cannot hide behind a finite real part).
-    public var approximateDouble: Double { isFinite ? Double(real) : .nan }
+    public var approximateDouble: Double {
+        // Off the real axis this drops the complex-step perturbation: an escape.
+        if imaginary != 0 { Diagnostics.noteEscape() }
+        return isFinite ? Double(real) : .nan
+    }
+    /// Whether both parts are finite.
+    public var isFiniteValue: Bool { isFinite }
 
     /// Orders by real part: the complex-step convention (see the type's documentation).
     public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }

@@ -41,8 +41,18 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
 
     /// The constant 0.
     @inlinable public static var zero: Dual { Dual(constant: 0) }
-    /// The primal value as a Double (for reports).
-    @inlinable public var approximateDouble: Double { value.approximateDouble }
+    /// The primal value as a Double. Reading it drops the tangent, so when the tangent is nonzero
+    /// the evaluation notes an escape (``EvaluationDiagnostics/escapes``): a function that computes
+    /// with it has left forward mode.
+    @inlinable public var approximateDouble: Double {
+        for lane in 0..<Tangent.laneCount where tangent[lane: lane] != 0 {
+            Diagnostics.noteEscape()
+            break
+        }
+        return value.approximateDouble
+    }
+    /// Whether the primal value is finite.
+    @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.

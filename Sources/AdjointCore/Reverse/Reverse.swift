@@ -46,8 +46,14 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
 
     /// The constant 0.
     @inlinable public static var zero: Reverse { Reverse(constant: 0) }
-    /// The primal value as a Double (for reports).
-    @inlinable public var approximateDouble: Double { value.approximateDouble }
+    /// The primal value as a Double. On a tape variable this leaves reverse mode (the tape cannot
+    /// see what is computed from the Double), so the evaluation notes an escape.
+    @inlinable public var approximateDouble: Double {
+        if tape != nil { Diagnostics.noteEscape() }
+        return value.approximateDouble
+    }
+    /// Whether the primal value is finite.
+    @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
     /// The node index on the tape, or nil for a constant.

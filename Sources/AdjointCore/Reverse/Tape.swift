@@ -247,6 +247,41 @@ public final class Tape<V: ADScalar> {
         }
     }
 
+    /// Entry `i`'s distance from its non-differentiable point (0 at it), from the registry's or the
+    /// user's declaration; nil when the primitive has none (and for leaves and vector primitives).
+    public func localKinkDistance(_ i: Int) -> Double? {
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        if let custom { return custom.kinkDistance(x.approximateDouble, y.approximateDouble) }
+        return Rules.kinkDistance(op, x, y)?.approximateDouble
+    }
+
+    /// Why entry `i`'s recorded arguments are outside its domain, or nil.
+    public func localDomainViolation(_ i: Int) -> String? {
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        if let custom { return custom.domainViolation(x.approximateDouble, y.approximateDouble) }
+        return Rules.domainViolation(op, x, y, op == .powi ? Int(storage.pointee.rhs[i]) : 0)
+    }
+
+    /// The recorded arguments of a scalar entry (the second repeats the first for unary ops), its
+    /// op and, for a user scalar primitive, its declaration.
+    func arguments(_ i: Int) -> (V, V, Op, (any ScalarPrimitive.Type)?)? {
+        guard i >= 0 && i < count else { return nil }
+        let s = storage.pointee
+        let op = s.ops[i]
+        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        switch op.arity {
+        case 0: return nil
+        case 1: return (s.values[a], s.values[a], op, nil)
+        default:
+            if op == .custom {
+                let c = s.customs[b]
+                guard let p = c.scalar else { return nil }
+                return (s.values[a], s.values[c.second >= 0 ? Int(c.second) : a], op, p)
+            }
+            return (s.values[a], s.values[b], op, nil)
+        }
+    }
+
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.
     public func firstNonFiniteValue() -> (node: Int, op: Op)? {
         let s = storage.pointee
