@@ -99,7 +99,7 @@ extension Dual {
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Dual]) -> [Dual] {
         Instrumentation.count(primitive: P.name)
         guard Value.self == Double.self || Value.self == Float.self else {
-            return [unsupported("\(P.name) (a Double-valued vector primitive)")]
+            return unsupportedVector(P.self, x)
         }
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)

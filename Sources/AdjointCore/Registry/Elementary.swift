@@ -67,7 +67,7 @@ extension Builtin {
     }
 
     public enum Tan: OpDeclaration {
-        public static let info = OpInfo(.tan, "tan", domain: "cos x ≠ 0", analytic: true, sample: [-1.4...1.4], summary: "tangent")
+        public static let info = OpInfo(.tan, "tan", domain: "all reals (its poles, odd multiples of π/2, are not representable)", analytic: true, sample: [-1.4...1.4], summary: "tangent")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.tan, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 + z * z, 0) }
     }

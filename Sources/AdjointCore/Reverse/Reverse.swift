@@ -196,7 +196,7 @@ extension Reverse {
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Reverse]) -> [Reverse] {
         Instrumentation.count(primitive: P.name)
         guard V.self == Double.self || V.self == Float.self else {
-            return [unsupported("\(P.name) (a Double-valued vector primitive)")]
+            return unsupportedVector(P.self, x)
         }
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)

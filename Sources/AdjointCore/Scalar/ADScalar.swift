@@ -73,7 +73,7 @@ extension ADScalar {
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)
         guard Self.self == Double.self || Self.self == Float.self else {
-            return [unsupported("\(P.name) (a Double-valued vector primitive)")]
+            return unsupportedVector(P.self, x)
         }
         return P.primal(x.map(\.approximateDouble)).map { Self($0) }
     }
@@ -86,6 +86,14 @@ extension ADScalar {
     public static func unsupported(_ what: String) -> Self {
         Diagnostics.report(.unsupported(op: what, scalarType: "\(Self.self)", node: nil))
         return Self(Double.nan)
+    }
+
+    /// A vector primitive this type cannot carry through (a dual of duals, a rational, a complex
+    /// step): reported once, with NaN outputs of the right count so the caller's indexing holds.
+    static func unsupportedVector<P: VectorPrimitive>(_: P.Type, _ x: [Self]) -> [Self] {
+        let m = Diagnostics.quietly { P.primal(x.map(\.approximateDouble)).count }
+        let nan = unsupported("\(P.name) (a Double-valued vector primitive)")
+        return Array(repeating: nan, count: m)
     }
 
     /// x^n by repeated squaring: exact for rationals, and the same rounding as repeated products.
