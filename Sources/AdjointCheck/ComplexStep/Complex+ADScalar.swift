@@ -94,6 +94,7 @@ enum ComplexElementary {
         case .sinh: return C.sinh(x)
         case .cosh: return C.cosh(x)
         case .tanh: return C.tanh(x)
+        case .asinh: return C.asinh(x)
         case .pow: return C.pow(x, y)
         default: return nil
         }

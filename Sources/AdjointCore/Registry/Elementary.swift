@@ -101,6 +101,14 @@ extension Builtin {
         }
     }
 
+    public enum Asinh: OpDeclaration {
+        public static let info = OpInfo(.asinh, "asinh", analytic: true, sample: [-5...5], summary: "inverse hyperbolic sine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.asinh, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (1 / T.hypot(1, x), 0)  // 1/√(1 + x²), without overflow of x² for |x| > 1e154
+        }
+    }
+
     public enum Erf: OpDeclaration {
         public static let info = OpInfo(.erf, "erf", summary: "error function")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.erf, x, x, 0) }

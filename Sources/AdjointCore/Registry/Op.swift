@@ -14,7 +14,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     // Leaves of a recorded graph, and the marker of a user primitive's node.
     case input, constant, custom
     case add, sub, mul, div, neg, powi, pow, square
-    case sqrt, exp, expm1, log, log1p, sin, cos, tan, atan, sinh, cosh, tanh, erf
+    case sqrt, exp, expm1, log, log1p, sin, cos, tan, atan, sinh, cosh, tanh, asinh, erf
     case sigmoid, softplus, relu, leakyRelu, elu, swish, gelu
     case abs, max, min, hypot
 
@@ -47,6 +47,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         case .sinh: return Builtin.Sinh.self
         case .cosh: return Builtin.Cosh.self
         case .tanh: return Builtin.Tanh.self
+        case .asinh: return Builtin.Asinh.self
         case .erf: return Builtin.Erf.self
         case .sigmoid: return Builtin.Sigmoid.self
         case .softplus: return Builtin.Softplus.self

@@ -143,6 +143,7 @@ extension ADScalar {
     @inlinable @inline(__always) public static func sinh(_ x: Self) -> Self { apply(.sinh, x, x, 0) }
     @inlinable @inline(__always) public static func cosh(_ x: Self) -> Self { apply(.cosh, x, x, 0) }
     @inlinable @inline(__always) public static func tanh(_ x: Self) -> Self { apply(.tanh, x, x, 0) }
+    @inlinable @inline(__always) public static func asinh(_ x: Self) -> Self { apply(.asinh, x, x, 0) }
     @inlinable @inline(__always) public static func erf(_ x: Self) -> Self { apply(.erf, x, x, 0) }
     @inlinable @inline(__always) public static func sigmoid(_ x: Self) -> Self { apply(.sigmoid, x, x, 0) }
     @inlinable @inline(__always) public static func softplus(_ x: Self) -> Self { apply(.softplus, x, x, 0) }

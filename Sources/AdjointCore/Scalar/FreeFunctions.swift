@@ -20,6 +20,8 @@
 @inlinable @inline(__always) public func sinh<T: ADScalar>(_ x: T) -> T { T.sinh(x) }
 @inlinable @inline(__always) public func cosh<T: ADScalar>(_ x: T) -> T { T.cosh(x) }
 @inlinable @inline(__always) public func tanh<T: ADScalar>(_ x: T) -> T { T.tanh(x) }
+/// Inverse hyperbolic sine. See ``Builtin/Asinh``.
+@inlinable @inline(__always) public func asinh<T: ADScalar>(_ x: T) -> T { T.asinh(x) }
 @inlinable @inline(__always) public func erf<T: ADScalar>(_ x: T) -> T { T.erf(x) }
 /// The logistic function 1/(1 + e^−x). See ``Builtin/Sigmoid``.
 @inlinable @inline(__always) public func sigmoid<T: ADScalar>(_ x: T) -> T { T.sigmoid(x) }

@@ -30,6 +30,7 @@ extension ADScalar where Self: Real & BinaryFloatingPoint {
         case .sinh: return R.sinh(x)
         case .cosh: return R.cosh(x)
         case .tanh: return R.tanh(x)
+        case .asinh: return R.asinh(x)
         case .erf: return R.erf(x)
         case .pow: return R.pow(x, y)
         case .powi: return R.pow(x, n)
