@@ -184,15 +184,14 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
     /// Forward-mode Jacobian, one Dual pass per input, without the API's finiteness checks so a
     /// NaN entry stays in its place (the check reports it per entry).
     func forwardJacobian(outputs m: Int) -> (jacobian: [[Double]], escapes: Int) {
-        var columns: [[Double]] = []
-        var escapes = 0
-        for j in x.indices {
-            let (y, d) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? 1 : 0) }) }
-            escapes += d.escapes
-            columns.append((0..<m).map { $0 < y.count ? Double(y[$0].tangent) : .nan })
+        // The one forward driver, unchecked: a NaN entry stays in its place for the per-entry verdict.
+        guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false) else {
+            return (Array(repeating: Array(repeating: .nan, count: x.count), count: m), 0)
         }
-        return ((0..<m).map { i in x.indices.map { j in columns[j][i] } }, escapes)
+        let rows = (0..<m).map { i in x.indices.map { j in i < r.jacobian.count ? Double(r.jacobian[i][j]) : .nan } }
+        return (rows, r.diagnostics.escapes)
     }
+
 
     mutating func rung(_ k: Int) -> RungResult {
         if let r = rungCache[k] { return r }

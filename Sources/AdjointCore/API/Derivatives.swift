@@ -184,39 +184,55 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
 @inlinable public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: ([Dual<V, SIMD8<V>>]) -> [Dual<V, SIMD8<V>>], at x: [V]
 ) throws -> JacobianResult<V> {
-    try chunkedJacobian(f, at: x, lanes: 8)
+    try forwardJacobian(of: f, at: x)
 }
 
-/// Forward Jacobian with tangent chunk type `S` (SIMD2/4/8): ⌈n / S.scalarCount⌉ passes.
-@inlinable
-func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & TangentVector>(
-    _ f: ([Dual<V, S>]) -> [Dual<V, S>], at x: [V], lanes: Int
-) throws -> JacobianResult<V> where S.Scalar == V {
+/// The forward-mode Jacobian driver every forward caller uses (the chunked API, the check's
+/// subjects, exact forward mode): seed `T.laneCount` unit directions per pass, evaluate, collect
+/// diagnostics, read the columns, assemble rows, and check finiteness once. `T` is the scalar
+/// itself (one direction per pass, any scalar type) or a SIMD chunk.
+///
+/// - Parameter checked: when true, reported errors and non-finite outputs or entries throw; when
+///   false a NaN stays in its place (the checker grades entries one by one).
+///
+/// ```swift
+/// let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
+/// r.jacobian   // [[3, 2]], one pass
+/// ```
+@inlinable public func forwardJacobian<V: ADScalar, T: TangentVector>(
+    of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], checked: Bool = true
+) throws -> JacobianResult<V> where T.Scalar == V {
     let n = x.count
+    let lanes = T.laneCount
     var columns: [[V]] = []
+    columns.reserveCapacity(n)
     var value: [V] = []
     var passes = 0
     var diagnostics = EvaluationDiagnostics()
     var start = 0
     repeat {
-        let (y, diag) = Diagnostics.collect { () -> [Dual<V, S>] in
-            let seeded = x.indices.map { j -> Dual<V, S> in
-                var t = S.zero
-                if j >= start && j < start + lanes { t[j - start] = 1 }
+        let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+            let seeded = x.indices.map { j -> Dual<V, T> in
+                var t = T.zero
+                if j >= start && j < start + lanes { t[lane: j - start] = 1 }
                 return Dual(x[j], tangent: t)
             }
             return f(seeded)
         }
-        try throwFirstError(diag)
-        if passes == 0 { value = y.map(\.value); diagnostics = diag }
-        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane] }) }
+        if checked { try throwFirstError(diag) }
+        if passes == 0 { value = y.map(\.value); diagnostics = diag } else { diagnostics.escapes += diag.escapes }
+        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane: lane] }) }
         passes += 1
         start += lanes
     } while start < n
-    try checkFinite(value, what: "output")
     let m = value.count
-    let jac = (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
-    try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+    let jac = (0..<m).map { i in
+        (0..<n).map { j in i < columns[j].count ? columns[j][i] : V(Double.nan) }
+    }
+    if checked {
+        try checkFinite(value, what: "output")
+        try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+    }
     return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
 }
 
@@ -270,16 +286,10 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
     _ f: some ADFunction, at x: [V]
 ) throws -> JacobianResult<V> {
     switch x.count {
-    case 0...1:
-        let (y, diag) = Diagnostics.collect { f(x.map { Dual<V, V>($0, tangent: 1) }) }
-        try throwFirstError(diag)
-        try checkFinite(y.map(\.value), what: "output")
-        try checkFinite(y.map(\.tangent), what: "Jacobian entry")
-        return JacobianResult(value: y.map(\.value), jacobian: y.map { x.isEmpty ? [] : [$0.tangent] },
-                              mode: .forward, passes: 1, diagnostics: diag)
-    case 2: return try chunkedJacobian({ (d: [Dual<V, SIMD2<V>>]) in f(d) }, at: x, lanes: 2)
-    case 3...4: return try chunkedJacobian({ (d: [Dual<V, SIMD4<V>>]) in f(d) }, at: x, lanes: 4)
-    default: return try chunkedJacobian({ (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x, lanes: 8)
+    case 0...1: return try forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x)
+    case 2: return try forwardJacobian(of: { (d: [Dual<V, SIMD2<V>>]) in f(d) }, at: x)
+    case 3...4: return try forwardJacobian(of: { (d: [Dual<V, SIMD4<V>>]) in f(d) }, at: x)
+    default: return try forwardJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x)
     }
 }
 
