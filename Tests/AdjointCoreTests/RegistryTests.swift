@@ -82,3 +82,18 @@ final class RegistryTests: XCTestCase {
         }
     }
 }
+
+/// Composite primals differentiated as expressions (what the complex step and a Hessian's inner
+/// level do) must agree with the rule at the branch points too.
+final class CompositePrimalTests: XCTestCase {
+    func testCompositePrimalsDifferentiateToTheirRulesAtZero() {
+        for op in [Op.softplus, .sigmoid, .swish] {
+            for x in [0.0, -0.0, 1e-300, -1e-300] {
+                let viaPrimal = Rules.primal(op, Dual<Double, Double>(x, tangent: 1), Dual(x, tangent: 1), 0).tangent
+                let z = Rules.primal(op, x, x, 0)
+                let rule = Rules.partials(op, x, x, 0, output: z).0
+                XCTAssertEqual(viaPrimal, rule, accuracy: 1e-15, "\(op.info.name) at \(x)")
+            }
+        }
+    }
+}

@@ -21,7 +21,10 @@ extension Builtin {
     public enum Softplus: OpDeclaration {
         public static let info = OpInfo(.softplus, "softplus", analytic: true, sample: [-8...8], summary: "log(1 + eˣ)")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
-            let a = x < 0 ? -x : x
+            // |x| with the same branch at 0 as relu (the "x ≤ 0" side): with x < 0 here instead,
+            // at exactly 0 relu is a constant and |x| = x, so a scalar that differentiates this
+            // primal (the complex step, a Hessian's inner level) got −½ for softplus′(0) = ½.
+            let a = x > 0 ? x : -x
             return Relu.primal(x, x, 0) + T.log1p(T.exp(-a))
         }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.sigmoid(x), 0) }
@@ -82,7 +85,7 @@ extension Builtin {
 
     public enum Gelu: OpDeclaration {
         public static let info = OpInfo(.gelu, "gelu", summary: "x·Φ(x), the exact (erf) form")
-        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.gelu, x, x, 0) }
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.gelu, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             // z′ = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π). For x < 0, Φ = z/x: the erf form
             // ½(1 + erf) cancels there, the primal (through erfc) does not.

@@ -23,7 +23,7 @@ extension Builtin {
     /// A user primitive (``ScalarPrimitive``) on a tape: its declaration is the user's type, found
     /// through the tape's side table, so this entry only marks the node.
     public enum Custom: OpDeclaration {
-        public static let info = OpInfo(.custom, "custom", arity: 2, summary: "a user-defined primitive")
+        public static let info = OpInfo(.custom, "custom", arity: 0, summary: "a user-defined primitive")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (0, 0) }
     }
@@ -70,7 +70,7 @@ extension Builtin {
     public enum Powi: OpDeclaration {
         public static let info = OpInfo(.powi, "powi", domain: "x ≠ 0 when n < 0", rational: true, analytic: true,
                                          sample: [0.25...3], attribute: "n", summary: "x^n, n an integer constant")
-        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.powi, x, x, n) }
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.powi, x, x, n) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             if n == 0 { return (0, 0) }
             return (T(n) * T.powi(x, n - 1), 0)
@@ -85,7 +85,7 @@ extension Builtin {
     public enum Pow: OpDeclaration {
         public static let info = OpInfo(.pow, "pow", arity: 2, domain: "x > 0, or x = 0 with y > 0", analytic: true,
                                         sample: [0.2...3, -2...2], summary: "x^y for real y (x > 0)")
-        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.pow, x, y, 0) }
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.pow, x, y, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             // ∂y = z·log x; at x = 0 (allowed for y > 0) z = 0 and the limit is 0, not 0·(−∞).
             let dy = x == 0 ? 0 : z * T.log(x)

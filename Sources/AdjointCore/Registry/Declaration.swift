@@ -13,7 +13,7 @@
 /// ```swift
 /// enum Exp: OpDeclaration {
 ///     static let info = OpInfo(.exp, "exp", analytic: true, sample: [-5...5])
-///     static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.exp, x, x, 0) }
+///     static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.exp, x, x, 0) }
 ///     static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (z, 0) }
 /// }
 /// ```

@@ -19,7 +19,7 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     case abs, max, min, hypot
 
     /// The registry's built-in primitives: every case except the graph leaves and the user marker.
-    public static let primitives: [Op] = allCases.filter { $0.info.arity > 0 && $0 != .custom }
+    public static let primitives: [Op] = allCases.filter { $0.info.arity > 0 }
 
     /// The declaration that defines this op.
     public var declaration: any OpDeclaration.Type {
@@ -66,12 +66,14 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
     /// The op's metadata, read from its declaration once.
     @inlinable public var info: OpInfo { OpInfo.table[Int(rawValue)] }
 
-    /// Number of scalar inputs (0 for leaves; `powi` has 1, its exponent is an attribute). A
-    /// switch rather than a table read, so it folds in the interpreters' hot paths.
+    /// Number of scalar inputs read from the entry's two index columns: 0 for leaves and for user
+    /// primitives (whose arguments are in the tape's side table, so the reverse sweep meets them
+    /// in its rare leaf branch, not in the binary ops' hot one); `powi` has 1, its exponent is an
+    /// attribute. A switch rather than a table read, so it folds in the interpreters' hot paths.
     @inlinable public var arity: Int {
         switch self {
-        case .input, .constant: return 0
-        case .add, .sub, .mul, .div, .pow, .leakyRelu, .elu, .max, .min, .hypot, .custom: return 2
+        case .input, .constant, .custom: return 0
+        case .add, .sub, .mul, .div, .pow, .leakyRelu, .elu, .max, .min, .hypot: return 2
         default: return 1
         }
     }

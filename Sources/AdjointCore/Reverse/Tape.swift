@@ -80,16 +80,15 @@ public final class Tape<V: ADScalar> {
         let op = s.ops[i]
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
         let name = op.info.name
+        if op == .custom {
+            let c = s.customs[b]
+            let inputs = c.scalar != nil ? (c.second >= 0 ? [a, Int(c.second)] : [a]) : c.inputs.map { Int($0) }
+            return TapeEntry(op: op, name: c.name, inputs: inputs, attribute: 0, value: s.values[i])
+        }
         switch op.arity {
         case 0: return TapeEntry(op: op, name: name, inputs: [], attribute: 0, value: s.values[i])
         case 1: return TapeEntry(op: op, name: name, inputs: [a], attribute: op == .powi ? b : 0, value: s.values[i])
-        default:
-            if op == .custom {
-                let c = s.customs[b]
-                let inputs = c.scalar != nil ? (c.second >= 0 ? [a, Int(c.second)] : [a]) : c.inputs.map { Int($0) }
-                return TapeEntry(op: op, name: c.name, inputs: inputs, attribute: 0, value: s.values[i])
-            }
-            return TapeEntry(op: op, name: name, inputs: [a, b], attribute: 0, value: s.values[i])
+        default: return TapeEntry(op: op, name: name, inputs: [a, b], attribute: 0, value: s.values[i])
         }
     }
 
@@ -147,7 +146,7 @@ public final class Tape<V: ADScalar> {
             switch op.arity {
             case 0:
                 // A leaf's adjoint is final when the sweep reaches it: hand inputs' out by ordinal.
-                if op == .input { out[Int(s.lhs[i])] = adj[i] }
+                if op == .input { out[Int(s.lhs[i])] = adj[i] } else if op == .custom { sweepCustom(s, i, adj) }
                 adj[i] = 0
             case 1:
                 let a = Int(s.lhs[i])
@@ -158,11 +157,6 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
             default:
-                if _slowPath(op == .custom) {
-                    sweepCustom(s, i, adj)
-                    i -= 1
-                    continue
-                }
                 let a = Int(s.lhs[i]), b = Int(s.rhs[i])
                 let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
                 Instrumentation.count(op)
@@ -212,17 +206,17 @@ public final class Tape<V: ADScalar> {
         let s = storage.pointee
         let op = s.ops[i]
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        if op == .custom {
+            let c = s.customs[b]
+            guard let p = c.scalar else { return nil }
+            let second = c.second >= 0 ? Int(c.second) : a
+            let (dx, dy) = customPartials(p, s.values[a], s.values[second], s.values[i])
+            return c.second >= 0 ? [dx, dy] : [dx]
+        }
         switch op.arity {
         case 0: return nil
         case 1: return [Rules.partials(op, s.values[a], s.values[a], b, output: s.values[i]).0]
         default:
-            if op == .custom {
-                let c = s.customs[b]
-                guard let p = c.scalar else { return nil }
-                let second = c.second >= 0 ? Int(c.second) : a
-                let (dx, dy) = customPartials(p, s.values[a], s.values[second], s.values[i])
-                return c.second >= 0 ? [dx, dy] : [dx]
-            }
             let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
             return [p, q]
         }
@@ -235,15 +229,14 @@ public final class Tape<V: ADScalar> {
         let s = storage.pointee
         let op = s.ops[i]
         let y = arguments.count > 1 ? arguments[1] : x
+        if op == .custom {
+            guard let p = s.customs[Int(s.rhs[i])].scalar else { return nil }
+            return customPrimal(p, x, y)
+        }
         switch op.arity {
         case 0: return nil
         case 1: return Rules.primal(op, x, x, Int(s.rhs[i]))
-        default:
-            if op == .custom {
-                guard let p = s.customs[Int(s.rhs[i])].scalar else { return nil }
-                return customPrimal(p, x, y)
-            }
-            return Rules.primal(op, x, y, 0)
+        default: return Rules.primal(op, x, y, 0)
         }
     }
 
@@ -269,16 +262,15 @@ public final class Tape<V: ADScalar> {
         let s = storage.pointee
         let op = s.ops[i]
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        if op == .custom {
+            let c = s.customs[b]
+            guard let p = c.scalar else { return nil }
+            return (s.values[a], s.values[c.second >= 0 ? Int(c.second) : a], op, p)
+        }
         switch op.arity {
         case 0: return nil
         case 1: return (s.values[a], s.values[a], op, nil)
-        default:
-            if op == .custom {
-                let c = s.customs[b]
-                guard let p = c.scalar else { return nil }
-                return (s.values[a], s.values[c.second >= 0 ? Int(c.second) : a], op, p)
-            }
-            return (s.values[a], s.values[b], op, nil)
+        default: return (s.values[a], s.values[b], op, nil)
         }
     }
 
