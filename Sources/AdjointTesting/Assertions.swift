@@ -1,0 +1,230 @@
+import AdjointCheck
+import AdjointCore
+import Testing
+import XCTest
+
+// The assertions: build a property, run it over its trials, and record a test failure (never a
+// thrown error) with the property's message in whichever framework is running the test: Swift
+// Testing when a test of it is current, XCTest otherwise. This file is the only one that knows
+// either framework; everything else returns a `PropertyResult` a caller can inspect.
+//
+// `assertPrimitive` (running `validate` on a user primitive) plugs in here once user primitives
+// exist: it will be one more `DerivativeProperty` constructor whose point check runs `validate` at
+// each drawn input, recorded by `assertProperty` like the others.
+
+/// Where an assertion was written, for either framework's failure report.
+public struct AssertionLocation: Sendable {
+    let fileID: String
+    let filePath: StaticString
+    let line: UInt
+    let column: Int
+}
+
+/// Records a failed property in the running framework; does nothing when it passed.
+///
+/// Inside a Swift Testing test the message becomes an `Issue`; otherwise it goes to `XCTFail`.
+func recordFailure(_ r: PropertyResult, at loc: AssertionLocation) {
+    guard !r.passed else { return }
+    if Test.current != nil {
+        Issue.record(Comment(rawValue: r.message),
+                     sourceLocation: SourceLocation(fileID: loc.fileID, filePath: "\(loc.filePath)", line: Int(loc.line), column: loc.column))
+    } else {
+        XCTFail(r.message, file: loc.filePath, line: loc.line)
+    }
+}
+
+/// Runs any property and records its failure: the general form of every assertion below.
+///
+/// ```swift
+/// assertProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(2, .uniform(-3...3))))
+/// ```
+@discardableResult
+public func assertProperty(_ p: DerivativeProperty, options: AdjointTestOptions = AdjointTestOptions(),
+                           fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column)
+-> PropertyResult {
+    let r = checkProperty(p, options: options)
+    recordFailure(r, at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+    return r
+}
+
+/// Asserts that a hand-written gradient of a generic function is right at `options.trials`
+/// random inputs. Forward and reverse mode run beside it; a failure names the entry, the
+/// claimed and reference values, the verdict, the seed, the shrunk input and a replay line.
+///
+/// ```swift
+/// func testLogisticGradient() {
+///     assertGradient(of: LogisticLoss(), claimed: logisticGradient, inputs: .vector(5, .uniform(-2...2)))
+/// }
+/// ```
+@discardableResult
+public func assertGradient<F: ADFunction & Sendable, V: PropertyScalar>(
+    of f: F, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.gradient(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written gradient of a black-box scalar function (`([Double]) -> Double` or the
+/// Float equivalent), by differences only.
+///
+/// ```swift
+/// assertGradient(of: { x in simulate(x) }, claimed: { x in adjointOfSimulate(x) },
+///                inputs: .arguments([.positive, .uniform(-1...1)]))
+/// ```
+@discardableResult
+public func assertGradient<V: PropertyScalar>(
+    of f: @escaping @Sendable ([V]) -> V, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts the matrix tape's gradient of a matrix program (an MLP and its loss, say) against
+/// differences of its plain evaluation over the flattened parameters.
+///
+/// ```swift
+/// let program = MLPProgram(net, input: x, loss: .softmaxCrossEntropy(labels: labels))
+/// assertGradient(of: program, inputs: program.around(spread: 0.5))
+/// ```
+@discardableResult
+public func assertGradient<P: MatrixProgram>(
+    of program: P, inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.matrixGradient(of: program, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written Jacobian (rows are outputs) of a generic function.
+@discardableResult
+public func assertJacobian<F: ADFunction & Sendable, V: PropertyScalar>(
+    of f: F, claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.jacobian(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written Jacobian of a black-box function, by differences only.
+///
+/// ```swift
+/// assertJacobian(of: { x in [x[0] * x[1], sin(x[0])] }, claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] },
+///                inputs: .vector(2, .uniform(-2...2)))
+/// ```
+@discardableResult
+public func assertJacobian<V: PropertyScalar>(
+    of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxJacobian(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written JVP (x, v) ↦ J·v of a generic function; v is drawn per trial.
+@discardableResult
+public func assertJVP<F: ADFunction & Sendable>(
+    of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.jvp(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written JVP of a black-box function, by a difference along v.
+///
+/// ```swift
+/// assertJVP(of: { x in [x[0] * x[1]] }, claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] },
+///           inputs: .vector(2, .uniform(-2...2)))
+/// ```
+@discardableResult
+public func assertJVP<V: PropertyScalar>(
+    of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxJVP(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written VJP (x, u) ↦ uᵀJ of a generic function with `outputs` outputs.
+@discardableResult
+public func assertVJP<F: ADFunction & Sendable>(
+    of f: F, outputs: Int, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.vjp(of: f, outputs: outputs, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written VJP of a black-box function with `outputs` outputs.
+///
+/// ```swift
+/// assertVJP(of: { x in [x[0] * x[1], x[0]] }, outputs: 2, claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] },
+///           inputs: .vector(2, .uniform(-2...2)))
+/// ```
+@discardableResult
+public func assertVJP<V: PropertyScalar>(
+    of f: @escaping @Sendable ([V]) -> [V], outputs: Int, claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxVJP(of: f, outputs: outputs, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts second derivatives of a generic scalar function: the AD Hessian against differences of
+/// the gradient, its symmetry, forward-over-reverse against reverse-over-forward, and a claimed
+/// Hessian when given. Catches rules that are right once and wrong when differentiated again.
+///
+/// ```swift
+/// assertHessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
+/// ```
+@discardableResult
+public func assertHessian<F: ADFunction & Sendable>(
+    of f: F, claimed: (@Sendable ([Double]) -> [[Double]])? = nil, inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.hessian(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written gradient and Hessian of a black-box scalar function.
+@discardableResult
+public func assertHessian(
+    of f: @escaping @Sendable ([Double]) -> Double, gradient: @escaping @Sendable ([Double]) -> [Double],
+    claimed: @escaping @Sendable ([Double]) -> [[Double]], inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxHessian(of: f, gradient: gradient, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written Hessian–vector product of a generic scalar function.
+@discardableResult
+public func assertHVP<F: ADFunction & Sendable>(
+    of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.hvp(of: f, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts a hand-written gradient and Hessian–vector product of a black-box scalar function.
+@discardableResult
+public func assertHVP(
+    of f: @escaping @Sendable ([Double]) -> Double, gradient: @escaping @Sendable ([Double]) -> [Double],
+    claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
+    options: AdjointTestOptions = AdjointTestOptions(),
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PropertyResult {
+    assertProperty(.blackBoxHVP(of: f, gradient: gradient, claimed: claimed, inputs: inputs), options: options,
+                   fileID: fileID, filePath: filePath, line: line, column: column)
+}
