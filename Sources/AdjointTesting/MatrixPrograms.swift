@@ -9,6 +9,7 @@ import RealModule
 ///
 /// ```swift
 /// struct Ridge: MatrixProgram {
+///     typealias Scalar = Double
 ///     let x: Matrix<Double>, y: Matrix<Double>
 ///     var parameterShapes: [(rows: Int, cols: Int)] { [(3, 1)] }
 ///     func loss<I: MatrixInterpreter>(_ m: I, parameters p: [I.Value]) throws -> I.Value where I.Scalar == Double {

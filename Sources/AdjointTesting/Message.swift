@@ -11,7 +11,7 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     let where_ = f.verdict == .inconclusive
         ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(trialsRun) points (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
         : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
-    lines.append("\(p.assertion) failed: \(p.claim) is \(where_) (seed \(hex(options.seed)))")
+    lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")
     let s = f.shrink
     if s.steps > 0 {
         lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")

@@ -74,28 +74,32 @@ struct Shrinker {
     }
 
     /// Smaller magnitudes: round numbers closer to the target first (1, 2, 5 times a power of
-    /// ten), then PropertyBased's halving sequence towards the target.
+    /// ten, down to 10⁻³), then PropertyBased's halving sequence towards the target, never closer
+    /// to it than 10⁻³ (below that, smaller only means less readable).
     mutating func magnitudePhase(_ x: inout [Double]) {
+        let smallest = 1e-3
         for i in x.indices {
             let target = space.domains[i].simplest
+            var rejected = Set<Double>()
             var progress = true
             while progress && evaluations < budget {
                 progress = false
                 let distance = Swift.abs(x[i] - target)
-                guard distance > 0 else { break }
+                guard distance > smallest else { break }
                 var round: [Double] = []
                 for k in -3...6 { for m in [1.0, 2.0, 5.0] {
                     let step = m * pow(10, Double(k))
                     if step < distance { round.append(target + (x[i] > target ? step : -step)) }
                 } }
                 round.sort { Swift.abs($0 - target) < Swift.abs($1 - target) }
-                let halving = Array(x[i].shrink(towards: target).dropFirst().prefix(16))
-                for v in round + halving {
+                let halving = x[i].shrink(towards: target).dropFirst().prefix(16).filter { Swift.abs($0 - target) >= smallest }
+                for v in round + halving where !rejected.contains(v) {
                     // Moves far below the entry's own scale only chase the boundary to the last
                     // bits; the digit phase does better with what is left.
                     if Swift.abs(v - x[i]) < 1e-6 * Swift.max(1, Swift.abs(x[i])) { continue }
                     let c = setting(x, i, v)
                     if accept(c, over: x) { x = c; progress = true; break }
+                    rejected.insert(v)
                 }
             }
         }

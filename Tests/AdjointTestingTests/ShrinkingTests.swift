@@ -1,0 +1,55 @@
+import AdjointCheck
+import XCTest
+@testable import AdjointTesting
+
+/// Shrinking: a failing input moves toward fewer nonzeros, smaller magnitudes and simpler numbers
+/// while it still fails the same way.
+final class ShrinkingTests: XCTestCase {
+    func testAGradientWrongOnlyInOneQuadrantShrinksToTheBoundary() throws {
+        // f = x₀² + 3x₁ + x₂³, gradient (2x₀, 3, 3x₂²), claimed wrong (by +1 in entry 0) only
+        // when x₀ > 10 and x₁ < 0.
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * x[0] + 3 * x[1] + x[2] * x[2] * x[2] }
+        let claimed: @Sendable ([Double]) -> [Double] = { x in
+            [2 * x[0] + (x[0] > 10 && x[1] < 0 ? 1 : 0), 3, 3 * x[2] * x[2]]
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .vector(3, .uniform(-20...20))))
+        let failure = try XCTUnwrap(r.failure, r.message)
+        let s = failure.shrink
+        XCTAssertTrue(s.original[0] > 10 && s.original[1] < 0)
+        XCTAssertGreaterThan(s.steps, 0)
+        let x = s.shrunk
+        // Still in the failing region, next to its boundary, with small simple values.
+        XCTAssertGreaterThan(x[0], 10, "\(x)")
+        XCTAssertLessThanOrEqual(x[0], 11, "\(x)")
+        XCTAssertLessThan(x[1], 0, "\(x)")
+        XCTAssertGreaterThanOrEqual(x[1], -1, "\(x)")
+        XCTAssertEqual(x[2], 0, "\(x)")
+        XCTAssertLessThanOrEqual(significantDigits(x[0]), 3, "\(x)")
+        XCTAssertLessThanOrEqual(significantDigits(x[1]), 2, "\(x)")
+        // The shrunk input still fails, and the message reports it with where it came from.
+        XCTAssertEqual(failure.outcome.input, x)
+        XCTAssertEqual(failure.outcome.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("input: \(x)  (shrunk from \(s.original)"), r.message)
+    }
+
+    func testShrinkingStaysInTheDomain() throws {
+        // Wrong everywhere: shrinking would go to 0, but the domain is positive and away from 2.
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * x[0] }
+        let claimed: @Sendable ([Double]) -> [Double] = { x in [3 * x[0]] }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed,
+                                                inputs: .arguments([InputDomain.logUniform(0.5...50).awayFrom([1], margin: 0.25)])))
+        let x = try XCTUnwrap(r.failure).shrink.shrunk
+        XCTAssertTrue(x[0] >= 0.5 && abs(x[0] - 1) >= 0.25, "\(x)")
+    }
+
+    func testDigitsAndRounding() {
+        XCTAssertEqual(significantDigits(1.25), 3)
+        XCTAssertEqual(significantDigits(-0.001), 1)
+        XCTAssertEqual(significantDigits(1e-300), 1)
+        XCTAssertEqual(significantDigits(10.0), 1)
+        XCTAssertEqual(significantDigits(0), 0)
+        XCTAssertEqual(rounded(12.345, digits: 2), [12, 13])
+        XCTAssertEqual(rounded(-0.3456, digits: 1), [-0.3, -0.4])
+        XCTAssertEqual(rounded(0.30000000000000004, digits: 1), [0.3, 0.4])
+    }
+}
