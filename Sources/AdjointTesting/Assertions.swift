@@ -1,5 +1,6 @@
 import AdjointCheck
 import AdjointCore
+import Foundation
 import Testing
 import XCTest
 
@@ -20,16 +21,24 @@ public struct AssertionLocation: Sendable {
     let column: Int
 }
 
-/// Records a failed property in the running framework; does nothing when it passed.
+/// Records a failed property in the running framework (and writes the JSON report when asked);
+/// does nothing else when it passed.
 ///
 /// Inside a Swift Testing test the message becomes an `Issue`; otherwise it goes to `XCTFail`.
-func recordFailure(_ r: PropertyResult, at loc: AssertionLocation) {
-    guard !r.passed else { return }
+func recordFailure(_ r: PropertyResult, options: AdjointTestOptions, at loc: AssertionLocation) {
+    if let path = options.jsonReportPath {
+        do { try r.jsonValue.rendered(indent: 2).write(toFile: path, atomically: true, encoding: .utf8) }
+        catch { record("\(r.assertion): could not write the JSON report to \(path): \(error)", at: loc) }
+    }
+    if !r.passed { record(r.message, at: loc) }
+}
+
+func record(_ message: String, at loc: AssertionLocation) {
     if Test.current != nil {
-        Issue.record(Comment(rawValue: r.message),
+        Issue.record(Comment(rawValue: message),
                      sourceLocation: SourceLocation(fileID: loc.fileID, filePath: "\(loc.filePath)", line: Int(loc.line), column: loc.column))
     } else {
-        XCTFail(r.message, file: loc.filePath, line: loc.line)
+        XCTFail(message, file: loc.filePath, line: loc.line)
     }
 }
 
@@ -43,7 +52,27 @@ public func assertProperty(_ p: DerivativeProperty, options: AdjointTestOptions 
                            fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column)
 -> PropertyResult {
     let r = checkProperty(p, options: options)
-    recordFailure(r, at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+    recordFailure(r, options: options, at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+    return r
+}
+
+/// Runs every trial of a property over the cores (``checkPropertyConcurrently(_:options:)``) and
+/// records a failure: for many points at once, with the verdict counts of all of them.
+///
+/// ```swift
+/// @Test func gradientOverManyPoints() async {
+///     var o = AdjointTestOptions()
+///     o.trials = 10_000
+///     o.jsonReportPath = "derivatives.json"
+///     await assertPropertyConcurrently(.blackBoxGradient(of: f, claimed: g, inputs: space), options: o)
+/// }
+/// ```
+@discardableResult
+public func assertPropertyConcurrently(_ p: DerivativeProperty, options: AdjointTestOptions = AdjointTestOptions(),
+                                       fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line,
+                                       column: Int = #column) async -> PropertyResult {
+    let r = await checkPropertyConcurrently(p, options: options)
+    recordFailure(r, options: options, at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
     return r
 }
 

@@ -29,8 +29,11 @@ public struct AdjointTestOptions: Sendable {
     public var maximumInconclusiveFraction = 0.1
     /// Entries listed per part in a failure message.
     public var worstEntryCount = 3
-    /// Parallel workers for ``checkProperty(_:options:)`` in batch mode; nil uses every core.
+    /// Parallel workers for ``checkPropertyConcurrently(_:options:)``; nil uses every core.
     public var concurrency: Int? = nil
+    /// When set, the assertions write the result's JSON here (a CI artifact); a write that fails
+    /// is recorded as a test failure.
+    public var jsonReportPath: String? = nil
     /// The defaults above.
     public init() {}
 

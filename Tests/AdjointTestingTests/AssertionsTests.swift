@@ -167,3 +167,31 @@ final class AssertionsTests: XCTestCase {
         XCTAssertTrue(r.message.contains("the check threw"), r.message)
     }
 }
+
+extension AssertionsTests {
+    func testInconclusivePointsFailOnlyAboveTheAllowedFraction() throws {
+        // f = 1 + 10⁻¹⁷·x: its slope is far below what a difference of Doubles near 1 resolves, so
+        // a claim of slope 1 can be neither confirmed nor refuted (every sample rounds to 1).
+        let f: @Sendable ([Double]) -> Double = { x in 1 + 1e-17 * x[0] }
+        let claim: @Sendable ([Double]) -> [Double] = { _ in [1] }
+        var o = AdjointTestOptions()
+        o.trials = 20
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o)
+        XCTAssertEqual(r.counts[.inconclusive], 20, r.message)
+        XCTAssertEqual(r.failure?.verdict, .inconclusive)
+        XCTAssertTrue(r.message.contains("inconclusive at 20 of 20 points"), r.message)
+        XCTAssertTrue(r.message.contains("cancellation"), r.message)
+        o.maximumInconclusiveFraction = 1
+        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o).passed)
+    }
+
+    func testGenericFunctionWithAFloatClaim() {
+        let g: @Sendable ([Float]) -> [Float] = { w in logisticGradient()(w.map(Double.init)).map(Float.init) }
+        let r = checkProperty(.gradient(of: LogisticLoss(), claimed: g, inputs: .vector(5, .uniform(-2...2))), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        let bad: @Sendable ([Float]) -> [Float] = { w in logisticGradient(flippedRow: 3)(w.map(Double.init)).map(Float.init) }
+        let b = checkProperty(.gradient(of: LogisticLoss(), claimed: bad, inputs: .vector(5, .uniform(-2...2))), options: quick)
+        XCTAssertEqual(b.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(b.message.contains("Float, ε = 1.19e-07"), b.message)
+    }
+}

@@ -43,3 +43,19 @@ final class BatchTests: XCTestCase {
         XCTAssertTrue(json.contains("\"shrunk\""), json)
     }
 }
+
+extension BatchTests {
+    func testAssertionWritesTheJSONReport() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("adjoint-testing-\(UInt32.random(in: 0...UInt32.max)).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var o = AdjointTestOptions()
+        o.trials = 50
+        o.jsonReportPath = path
+        let r = await assertPropertyConcurrently(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient,
+                                                                  inputs: .vector(3, .uniform(-2...2))), options: o)
+        XCTAssertTrue(r.passed, r.message)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text, r.jsonValue.rendered(indent: 2))
+        XCTAssertTrue(text.contains("\"agree\": 50"), text)
+    }
+}
