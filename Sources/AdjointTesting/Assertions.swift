@@ -14,7 +14,7 @@ import XCTest
 // each drawn input, recorded by `assertProperty` like the others.
 
 /// Where an assertion was written, for either framework's failure report.
-public struct AssertionLocation: Sendable {
+struct AssertionLocation: Sendable {
     let fileID: String
     let filePath: StaticString
     let line: UInt

@@ -186,7 +186,9 @@ public struct InputSpace: Sendable {
         let n = Swift.max(0, n)
         var mirror: [Int: Int] = [:]
         for i in 0..<n { for j in 0..<n where i != j { mirror[i * n + j] = j * n + i } }
-        let domains = Array(repeating: InputDomain.uniform(-Double(n) - 1...Double(n) + 1), count: n * n)
+        // |A[i][j]| ≤ 1 + δ: a bound the shrinker's per-entry check can use (A itself is checked by Cholesky).
+        let bound = 1 + Swift.max(0, delta)
+        let domains = Array(repeating: InputDomain.uniform(-bound...bound), count: n * n)
         let entry = Gen.double(in: -1...1)
         return InputSpace(count: n * n, domains: domains, draw: { rng in
             let b = (0..<(n * n)).map { _ in entry.run(using: &rng) }

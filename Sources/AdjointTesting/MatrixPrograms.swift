@@ -29,6 +29,7 @@ public protocol MatrixProgram: Sendable {
 }
 
 extension MatrixProgram {
+    /// P0, P1, …
     public var parameterNames: [String] { parameterShapes.indices.map { "P\($0)" } }
     /// Number of scalar parameters.
     public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.rows * $1.cols } }
@@ -95,11 +96,14 @@ public struct MLPProgram<Scalar: LinalgScalar & Real>: MatrixProgram {
         self.net = net; self.input = input; self.lossKind = loss
     }
 
+    /// W0, b0, W1, b1, … with W in×out and b 1×out.
     public var parameterShapes: [(rows: Int, cols: Int)] {
         net.layers.flatMap { [($0.weights.rows, $0.weights.cols), ($0.bias.rows, $0.bias.cols)] }
     }
+    /// "W0", "b0", "W1", "b1", …
     public var parameterNames: [String] { net.layers.indices.flatMap { ["W\($0)", "b\($0)"] } }
 
+    /// The network's loss on the batch with the given parameters (pairs W, b per layer).
     public func loss<I: MatrixInterpreter>(_ m: I, parameters p: [I.Value]) throws -> I.Value where I.Scalar == Scalar {
         let pairs = stride(from: 0, to: p.count - 1, by: 2).map { (weights: p[$0], bias: p[$0 + 1]) }
         let y = try net.forward(m, input: m.constant(input), parameters: pairs)
@@ -126,7 +130,11 @@ extension DerivativeProperty {
     public static func matrixGradient<P: MatrixProgram>(of program: P, inputs: InputSpace) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the matrix tape's gradient", space: inputs) { x, o in
             do {
-                let r = try checkBlackBoxGradient(of: { program.plainLoss($0) }, at: x.map { P.Scalar($0) },
+                // An evaluation error (a label out of range, shapes that do not chain) is reported
+                // as itself; the differences below would only see its NaN.
+                let xs = x.map { P.Scalar($0) }
+                _ = try program.loss(MatrixEvaluator<P.Scalar>(), parameters: program.matrices(xs))
+                let r = try checkBlackBoxGradient(of: { program.plainLoss($0) }, at: xs,
                                                   claimedGradient: { try program.tapeGradient($0) }, claimedName: "matrix tape",
                                                   options: o.checkOptions(.blackBox))
                 return PointOutcome(input: x, parts: [PointPart(label: "gradient of the loss", report: r,

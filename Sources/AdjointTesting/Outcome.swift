@@ -39,6 +39,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     /// fail only above ``AdjointTestOptions/maximumInconclusiveFraction``).
     public var isFailure: Bool { self >= .kink }
 
+    /// Ordered by severity, as declared.
     public static func < (l: TestVerdict, r: TestVerdict) -> Bool { l.rawValue < r.rawValue }
 
     /// The verdict of one report entry, with black-box jumps told apart from kinks.

@@ -279,10 +279,8 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
         if o.verdict == verdict { final = o; return true }
         return false
     }
+    // `final` changes only when a candidate is accepted, so it is the check at the shrunk input.
     let shrink = shrinker.shrink(outcome.input)
-    // The last accepted candidate's outcome is the shrunk input's; recheck when nothing was accepted
-    // after a rejected candidate overwrote nothing (final only changes on acceptance).
-    if final.input != shrink.shrunk { final = p.check(shrink.shrunk, options) }
     let replay = "replay: inputs: .point(\(shrink.shrunk))"
     let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay)
     let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun)

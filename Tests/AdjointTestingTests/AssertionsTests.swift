@@ -195,3 +195,24 @@ extension AssertionsTests {
         XCTAssertTrue(b.message.contains("Float, ε = 1.19e-07"), b.message)
     }
 }
+
+/// f(x) = sin(x₀·x₁) + x₂²: its gradient by hand.
+struct SinProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0] * x[1]) + x[2] * x[2]] }
+}
+
+extension AssertionsTests {
+    func testAWrongLibraryRuleIsLocalisedToItsOp() throws {
+        // The user's gradient is right; the library's sin rule is planted wrong (sin′ = −cos).
+        // Forward and reverse mode are then rule-wrong, and the message names the op.
+        let hand: @Sendable ([Double]) -> [Double] = { x in [cos(x[0] * x[1]) * x[1], cos(x[0] * x[1]) * x[0], 2 * x[2]] }
+        let r = RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
+            checkProperty(.gradient(of: SinProduct(), claimed: hand, inputs: .vector(3, .uniform(-1...1))), options: quick)
+        }
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("rule-wrong (forward, reverse)"), r.message)
+        XCTAssertTrue(r.message.contains("localised: the rule of sin at node"), r.message)
+        // Without the planted mutation the same property passes.
+        XCTAssertTrue(checkProperty(.gradient(of: SinProduct(), claimed: hand, inputs: .vector(3, .uniform(-1...1))), options: quick).passed)
+    }
+}

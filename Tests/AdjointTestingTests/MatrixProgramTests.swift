@@ -46,3 +46,16 @@ final class MatrixProgramTests: XCTestCase {
         XCTAssertTrue(r.message.contains("matrix tape"), r.message)
     }
 }
+
+extension MatrixProgramTests {
+    func testAnEvaluationErrorIsReportedAsItself() throws {
+        let net = try MLP<Double>(layerSizes: [4, 3], activation: .tanh, seed: 2)
+        let program = MLPProgram(net, input: try batch(), loss: .softmaxCrossEntropy(labels: [0, 7, 1, 1, 0]))
+        var o = AdjointTestOptions()
+        o.trials = 1
+        let r = checkProperty(.matrixGradient(of: program, inputs: .point(program.flatParameters)), options: o)
+        XCTAssertEqual(r.failure?.verdict, .nonFinite)
+        XCTAssertTrue(r.message.contains("the check threw"), r.message)
+        XCTAssertTrue(r.message.contains("7"), r.message)
+    }
+}
