@@ -53,3 +53,33 @@ final class ShrinkingTests: XCTestCase {
         XCTAssertEqual(rounded(0.30000000000000004, digits: 1), [0.3, 0.4])
     }
 }
+
+extension ShrinkingTests {
+    func testSymmetricPositiveDefiniteInputsShrinkInsideTheirSpace() throws {
+        // f(A) = Σ Aᵢⱼ², gradient 2A, claimed wrong (entry A[0][1]) whenever A[0][1] > 0.1.
+        let f: @Sendable ([Double]) -> Double = { a in a.reduce(0) { $0 + $1 * $1 } }
+        let claimed: @Sendable ([Double]) -> [Double] = { a in
+            var g = a.map { 2 * $0 }
+            if a[1] > 0.1 { g[1] += 1 }
+            return g
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .symmetricPositiveDefinite(3)))
+        let s = try XCTUnwrap(r.failure, r.message).shrink
+        XCTAssertTrue(isSymmetricPositiveDefinite(s.original, n: 3))
+        XCTAssertTrue(isSymmetricPositiveDefinite(s.shrunk, n: 3), "\(s.shrunk)")
+        XCTAssertGreaterThan(s.shrunk[1], 0.1, "\(s.shrunk)")
+        XCTAssertLessThanOrEqual(s.shrunk[1], 0.2, "\(s.shrunk)")
+        // The other off-diagonal pairs went to 0 together.
+        XCTAssertEqual([s.shrunk[2], s.shrunk[5], s.shrunk[6], s.shrunk[7]], [0, 0, 0, 0], "\(s.shrunk)")
+        XCTAssertLessThan(s.shrunk.map { significantDigits($0) }.reduce(0, +), s.original.map { significantDigits($0) }.reduce(0, +))
+    }
+
+    func testKinkMarginKeepsAReluLikeBlackBoxDecidable() {
+        let f: @Sendable ([Double]) -> Double = { x in Swift.max(x[0], 0) * x[1] }
+        let g: @Sendable ([Double]) -> [Double] = { x in [x[0] > 0 ? x[1] : 0, Swift.max(x[0], 0)] }
+        let space = InputSpace.arguments([InputDomain.uniform(-1...1).awayFrom([0], margin: 1e-3), .uniform(-2...2)])
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: space))
+        XCTAssertTrue(r.passed, r.message)
+        XCTAssertEqual(r.counts[.agree], 100, r.message)
+    }
+}

@@ -35,4 +35,15 @@ import Testing
         let r = assertGradient(of: LogisticLoss(), claimed: logisticGradient(), inputs: .vector(5, .uniform(-2...2)), options: o)
         #expect(r.passed)
     }
+
+    @Test func manyPointsAcrossTheCores() async {
+        var o = AdjointTestOptions()
+        o.trials = 400
+        o.concurrency = 2
+        let r = await assertPropertyConcurrently(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient,
+                                                                  inputs: .vector(3, .uniform(-2...2))), options: o)
+        #expect(r.passed)
+        #expect(r.trialsRun == 400)
+        #expect((r.counts[.agree] ?? 0) + (r.counts[.inconclusive] ?? 0) == 400)
+    }
 }
