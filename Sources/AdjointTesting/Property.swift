@@ -39,10 +39,23 @@ public struct AdjointTestOptions: Sendable {
 
     /// The seed used when none is given: fixed, so a test suite is deterministic.
     public static let defaultSeed: UInt64 = 0xAD70_1A7E
-    /// `ADJOINT_TEST_SEED` parsed as decimal or 0x-hex, if set.
+    /// `ADJOINT_TEST_SEED` parsed as decimal or 0x-hex, if set (an unparsable value fails every
+    /// property with a message naming it, rather than silently using the default).
     public static var environmentSeed: UInt64? {
-        guard let s = ProcessInfo.processInfo.environment["ADJOINT_TEST_SEED"] else { return nil }
-        return s.hasPrefix("0x") ? UInt64(s.dropFirst(2), radix: 16) : UInt64(s)
+        guard let s = environmentSeedText else { return nil }
+        return parseSeed(s)
+    }
+
+    /// The variable's text; empty counts as unset (`ADJOINT_TEST_SEED= make test`).
+    static var environmentSeedText: String? {
+        guard let s = ProcessInfo.processInfo.environment["ADJOINT_TEST_SEED"],
+              !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return s
+    }
+
+    static func parseSeed(_ s: String) -> UInt64? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return t.lowercased().hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t)
     }
 
     /// The library's check options with this property's tolerance overrides.
@@ -243,7 +256,11 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
     var why: String? = nil
     do { try options.validate() } catch { why = "\(error)" }
     if why == nil, let d = p.space.problem { why = "invalid input domain: \(d)" }
+    if why == nil, let env = AdjointTestOptions.environmentSeedText, AdjointTestOptions.parseSeed(env) == nil {
+        why = "ADJOINT_TEST_SEED=\(env) is not a decimal or 0x-hex 64-bit seed"
+    }
     guard let why else { return nil }
+    // Nothing was checked: reported as a failure (never a pass) whose message is the reason.
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: 0, trialsAsked: options.trials,
                           counts: [:], worstAgreeing: nil,
                           failure: PropertyFailure(trial: 0, verdict: .nonFinite,

@@ -17,7 +17,7 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(batch.worstAgreeing?.trial, sequential.worstAgreeing?.trial)
         let json = batch.jsonValue.rendered(indent: 2)
         XCTAssertTrue(json.contains("\"trialsRun\": 200"), json)
-        XCTAssertTrue(json.contains("\"seed\": \"0xAD701A7E\""), json)
+        XCTAssertTrue(json.contains("\"seed\": \"\(hex(o.seed))\""), json)
         XCTAssertTrue(json.contains("\"failure\": null"), json)
     }
 

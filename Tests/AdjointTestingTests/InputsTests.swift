@@ -61,3 +61,13 @@ final class InputsTests: XCTestCase {
         XCTAssertThrowsError(try draw(space, seed: 1, trial: 0))
     }
 }
+
+extension InputsTests {
+    func testSeedParsing() {
+        XCTAssertEqual(AdjointTestOptions.parseSeed("0xAD701A7E"), 0xAD70_1A7E)
+        XCTAssertEqual(AdjointTestOptions.parseSeed("0Xff"), 255)
+        XCTAssertEqual(AdjointTestOptions.parseSeed("12345"), 12345)
+        XCTAssertNil(AdjointTestOptions.parseSeed("seed"))
+        XCTAssertNil(AdjointTestOptions.parseSeed("-1"))
+    }
+}

@@ -15,6 +15,7 @@ final class ShrinkingTests: XCTestCase {
         let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .vector(3, .uniform(-20...20))))
         let failure = try XCTUnwrap(r.failure, r.message)
         let s = failure.shrink
+        guard s.original.count == 3, s.shrunk.count == 3 else { return XCTFail(r.message) }
         XCTAssertTrue(s.original[0] > 10 && s.original[1] < 0)
         XCTAssertGreaterThan(s.steps, 0)
         let x = s.shrunk
@@ -39,6 +40,7 @@ final class ShrinkingTests: XCTestCase {
         let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed,
                                                 inputs: .arguments([InputDomain.logUniform(0.5...50).awayFrom([1], margin: 0.25)])))
         let x = try XCTUnwrap(r.failure).shrink.shrunk
+        guard x.count == 1 else { return XCTFail(r.message) }
         XCTAssertTrue(x[0] >= 0.5 && abs(x[0] - 1) >= 0.25, "\(x)")
     }
 
@@ -65,6 +67,7 @@ extension ShrinkingTests {
         }
         let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .symmetricPositiveDefinite(3)))
         let s = try XCTUnwrap(r.failure, r.message).shrink
+        guard s.shrunk.count == 9 else { return XCTFail(r.message) }
         XCTAssertTrue(isSymmetricPositiveDefinite(s.original, n: 3))
         XCTAssertTrue(isSymmetricPositiveDefinite(s.shrunk, n: 3), "\(s.shrunk)")
         XCTAssertGreaterThan(s.shrunk[1], 0.1, "\(s.shrunk)")
