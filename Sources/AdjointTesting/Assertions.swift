@@ -95,11 +95,11 @@ public func assertGradient<F: ADFunction & Sendable, V: PropertyScalar>(
 }
 
 /// Asserts a hand-written gradient of a black-box scalar function (`([Double]) -> Double` or the
-/// Float equivalent), by differences only.
+/// Float equivalent), by differences only. Pass named functions, or annotate a closure literal's
+/// parameter (`{ (x: [Double]) in … }`): the element type cannot be inferred from the body.
 ///
 /// ```swift
-/// assertGradient(of: { x in simulate(x) }, claimed: { x in adjointOfSimulate(x) },
-///                inputs: .arguments([.positive, .uniform(-1...1)]))
+/// assertGradient(of: simulate, claimed: adjointOfSimulate, inputs: .arguments([.positive, .uniform(-1...1)]))
 /// ```
 @discardableResult
 public func assertGradient<V: PropertyScalar>(
