@@ -140,7 +140,7 @@ public func assertJacobian<F: ADFunction & Sendable, V: PropertyScalar>(
 /// Asserts a hand-written Jacobian of a black-box function, by differences only.
 ///
 /// ```swift
-/// assertJacobian(of: { x in [x[0] * x[1], sin(x[0])] }, claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] },
+/// assertJacobian(of: { (x: [Double]) in [x[0] * x[1], sin(x[0])] }, claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] },
 ///                inputs: .vector(2, .uniform(-2...2)))
 /// ```
 @discardableResult
@@ -167,7 +167,7 @@ public func assertJVP<F: ADFunction & Sendable>(
 /// Asserts a hand-written JVP of a black-box function, by a difference along v.
 ///
 /// ```swift
-/// assertJVP(of: { x in [x[0] * x[1]] }, claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] },
+/// assertJVP(of: { (x: [Double]) in [x[0] * x[1]] }, claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] },
 ///           inputs: .vector(2, .uniform(-2...2)))
 /// ```
 @discardableResult
@@ -194,7 +194,7 @@ public func assertVJP<F: ADFunction & Sendable>(
 /// Asserts a hand-written VJP of a black-box function with `outputs` outputs.
 ///
 /// ```swift
-/// assertVJP(of: { x in [x[0] * x[1], x[0]] }, outputs: 2, claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] },
+/// assertVJP(of: { (x: [Double]) in [x[0] * x[1], x[0]] }, outputs: 2, claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] },
 ///           inputs: .vector(2, .uniform(-2...2)))
 /// ```
 @discardableResult

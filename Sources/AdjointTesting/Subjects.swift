@@ -48,7 +48,7 @@ extension DerivativeProperty {
     /// A claimed gradient of a black-box scalar function, by differences only.
     ///
     /// ```swift
-    /// let p = DerivativeProperty.blackBoxGradient(of: { x in x[0] * exp(x[1]) },
+    /// let p = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
     ///                                             claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
     ///                                             inputs: .vector(2, .uniform(-2...2)))
     /// ```

@@ -216,3 +216,18 @@ extension AssertionsTests {
         XCTAssertTrue(checkProperty(.gradient(of: SinProduct(), claimed: hand, inputs: .vector(3, .uniform(-1...1))), options: quick).passed)
     }
 }
+
+extension AssertionsTests {
+    func testAnnotatedClosureLiteralsCompileAndRun() {
+        // The form the doc comments show: the argument's element type annotated once.
+        let g = assertGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, claimed: { x in [2 * x[0] * x[1], x[0] * x[0]] },
+                               inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(g.passed, g.message)
+        let j = assertJacobian(of: { (x: [Double]) in [x[0] * x[1], sin(x[0])] }, claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] },
+                               inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(j.passed, j.message)
+        let v = assertJVP(of: { (x: [Double]) in [x[0] * x[1]] }, claimed: { x, d in [x[1] * d[0] + x[0] * d[1]] },
+                          inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(v.passed, v.message)
+    }
+}
