@@ -9,7 +9,7 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
                    counts: [TestVerdict: Int], trialsRun: Int) -> String {
     var lines: [String] = []
     let where_ = f.verdict == .inconclusive
-        ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(trialsRun) points (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
+        ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
         : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
     lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")
     let s = f.shrink
@@ -21,11 +21,14 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     for part in f.outcome.parts where part.verdict != .agree {
         lines += renderPart(part, options: options)
     }
-    lines.append("verdicts over \(trialsRun) points: \(countsText(counts))")
+    lines.append("verdicts over \(points(trialsRun)): \(countsText(counts))")
     lines.append(f.replayLine + "   // in place of this assertion's inputs")
     lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")
     return lines.joined(separator: "\n")
 }
+
+/// "1 point", "30 points".
+func points(_ n: Int) -> String { n == 1 ? "1 point" : "\(n) points" }
 
 func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
     guard let r = part.report else {

@@ -284,7 +284,7 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
             worst: (trial: Int, part: String, entry: String, relativeError: Double)?,
             failing: (Int, PointOutcome)?) -> PropertyResult {
     guard let (trial, outcome) = failing else {
-        let summary = "\(p.assertion): \(p.claim) passed at \(trialsRun) points (\(countsText(counts))), seed \(hex(options.seed))"
+        let summary = "\(p.assertion): \(p.claim) passed at \(points(trialsRun)) (\(countsText(counts))), seed \(hex(options.seed))"
             + (worst.map { "; largest agreeing relative error \(fmtNumber($0.relativeError)) at \($0.entry) (\($0.part), trial \($0.trial))" } ?? "")
         return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
                               counts: counts, worstAgreeing: worst, failure: nil, message: summary, inputs: p.space.summary)
