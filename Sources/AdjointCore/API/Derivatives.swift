@@ -60,7 +60,7 @@ public final class Recording<V: ADScalar> {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
         let g = tape.pullbackToAllInputs(from: Array(zip(outputs, cotangent)))
-        if checked, let j = g.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+        if checked, let j = g.firstIndex(where: { !$0.isFiniteValue }) {
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin?.op.info.name, node: origin?.node)
@@ -91,7 +91,7 @@ public final class Recording<V: ADScalar> {
     if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
         throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
     }
-    if let j = outputs.firstIndex(where: { !$0.value.approximateDouble.isFinite }) {
+    if let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
         let origin = tape.firstNonFiniteValue()
         throw ADError.nonFinite(what: "output \(j)", op: origin?.op.info.name, node: origin?.node)
     }
@@ -175,7 +175,7 @@ public final class Recording<V: ADScalar> {
 
 @usableFromInline
 func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
-    if let j = values.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+    if let j = values.firstIndex(where: { !$0.isFiniteValue }) {
         throw ADError.nonFinite(what: "\(what) \(j)", op: nil, node: nil)
     }
 }
@@ -184,39 +184,55 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
 @inlinable public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: ([Dual<V, SIMD8<V>>]) -> [Dual<V, SIMD8<V>>], at x: [V]
 ) throws -> JacobianResult<V> {
-    try chunkedJacobian(f, at: x, lanes: 8)
+    try forwardJacobian(of: f, at: x)
 }
 
-/// Forward Jacobian with tangent chunk type `S` (SIMD2/4/8): ⌈n / S.scalarCount⌉ passes.
-@inlinable @usableFromInline
-func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & TangentVector>(
-    _ f: ([Dual<V, S>]) -> [Dual<V, S>], at x: [V], lanes: Int
-) throws -> JacobianResult<V> where S.Scalar == V {
+/// The forward-mode Jacobian driver every forward caller uses (the chunked API, the check's
+/// subjects, exact forward mode): seed `T.laneCount` unit directions per pass, evaluate, collect
+/// diagnostics, read the columns, assemble rows, and check finiteness once. `T` is the scalar
+/// itself (one direction per pass, any scalar type) or a SIMD chunk.
+///
+/// - Parameter checked: when true, reported errors and non-finite outputs or entries throw; when
+///   false a NaN stays in its place (the checker grades entries one by one).
+///
+/// ```swift
+/// let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
+/// r.jacobian   // [[3, 2]], one pass
+/// ```
+@inlinable public func forwardJacobian<V: ADScalar, T: TangentVector>(
+    of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], checked: Bool = true
+) throws -> JacobianResult<V> where T.Scalar == V {
     let n = x.count
+    let lanes = T.laneCount
     var columns: [[V]] = []
+    columns.reserveCapacity(n)
     var value: [V] = []
     var passes = 0
     var diagnostics = EvaluationDiagnostics()
     var start = 0
     repeat {
-        let (y, diag) = Diagnostics.collect { () -> [Dual<V, S>] in
-            let seeded = x.indices.map { j -> Dual<V, S> in
-                var t = S.zero
-                if j >= start && j < start + lanes { t[j - start] = 1 }
+        let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+            let seeded = x.indices.map { j -> Dual<V, T> in
+                var t = T.zero
+                if j >= start && j < start + lanes { t[lane: j - start] = 1 }
                 return Dual(x[j], tangent: t)
             }
             return f(seeded)
         }
-        try throwFirstError(diag)
-        if passes == 0 { value = y.map(\.value); diagnostics = diag }
-        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane] }) }
+        if checked { try throwFirstError(diag) }
+        if passes == 0 { value = y.map(\.value); diagnostics = diag } else { diagnostics.escapes += diag.escapes }
+        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane: lane] }) }
         passes += 1
         start += lanes
     } while start < n
-    try checkFinite(value, what: "output")
     let m = value.count
-    let jac = (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
-    try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+    let jac = (0..<m).map { i in
+        (0..<n).map { j in i < columns[j].count ? columns[j][i] : V(Double.nan) }
+    }
+    if checked {
+        try checkFinite(value, what: "output")
+        try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+    }
     return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
 }
 
@@ -243,6 +259,18 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
     }
 }
 
+/// The Jacobian of a closure over reverse-mode variables (one recording, one sweep per output):
+/// what a closure can be, since a closure cannot be generic. Use an ``ADFunction`` for forward mode.
+///
+/// ```swift
+/// let r = try jacobian(of: { x in [x[0] * x[1], sin(x[0])] }, at: [2.0, 3.0])
+/// ```
+@inlinable public func jacobian<V: ADScalar>(
+    of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
+) throws -> JacobianResult<V> {
+    try jacobianReverse(of: f, at: x)
+}
+
 /// Forward passes a Jacobian with n inputs takes: ⌈n/k⌉ with the chunk width k that
 /// ``jacobian(of:at:mode:)`` picks (1, 2, 4 or 8 lanes). Automatic mode compares this with the m
 /// reverse sweeps: a chunked pass costs about one evaluation, like a sweep, so "n ≤ m" would
@@ -254,20 +282,14 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
 
 /// Forward Jacobian with the chunk width chosen from n: the smallest of 1, 2, 4, 8 lanes that
 /// covers n, else 8. Wider chunks waste lanes on small n; 8 doubles fill one 512-bit vector.
-@inlinable @usableFromInline func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+@inlinable func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     _ f: some ADFunction, at x: [V]
 ) throws -> JacobianResult<V> {
     switch x.count {
-    case 0...1:
-        let (y, diag) = Diagnostics.collect { f(x.map { Dual<V, V>($0, tangent: 1) }) }
-        try throwFirstError(diag)
-        try checkFinite(y.map(\.value), what: "output")
-        try checkFinite(y.map(\.tangent), what: "Jacobian entry")
-        return JacobianResult(value: y.map(\.value), jacobian: y.map { x.isEmpty ? [] : [$0.tangent] },
-                              mode: .forward, passes: 1, diagnostics: diag)
-    case 2: return try chunkedJacobian({ (d: [Dual<V, SIMD2<V>>]) in f(d) }, at: x, lanes: 2)
-    case 3...4: return try chunkedJacobian({ (d: [Dual<V, SIMD4<V>>]) in f(d) }, at: x, lanes: 4)
-    default: return try chunkedJacobian({ (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x, lanes: 8)
+    case 0...1: return try forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x)
+    case 2: return try forwardJacobian(of: { (d: [Dual<V, SIMD2<V>>]) in f(d) }, at: x)
+    case 3...4: return try forwardJacobian(of: { (d: [Dual<V, SIMD4<V>>]) in f(d) }, at: x)
+    default: return try forwardJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x)
     }
 }
 
@@ -313,9 +335,23 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
 }
 
-/// The Hessian of output 0 of a generic function.
+/// The Hessian of a generic function with one output.
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    try requireCount("number of outputs of a function whose Hessian is asked", 1, f(x).count)
+    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, f(x).count)
     return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)
+}
+
+/// The Hessian of one output of a vector-valued function.
+///
+/// ```swift
+/// let h = try hessian(of: Polar(), at: [2.0, 0.5], output: 1)   // ∇²(r sin t)
+/// ```
+@inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V], output i: Int) throws -> [[V]] {
+    if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
+    let m = f(x).count
+    guard i >= 0 && i < m else {
+        throw ADError.invalidArgument("output \(i) does not exist: the function has \(m) outputs (0..<\(m))")
+    }
+    return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[i] }, at: x)
 }
