@@ -70,6 +70,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
     case .ruleWrong(let wrong): s += " — rule-wrong (\(wrong.joined(separator: ", ")))"
     case .fdInconclusive(let why): s += " — inconclusive (\(why.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let which): s += " — non-finite (\(which.joined(separator: ", ")))"
+    case .discontinuity(let jump): s += " — discontinuity: f jumps by about \(fmtNumber(jump)) across the point"
     case .kink:
         let k = e.kink
         let name = TestVerdict(e).name

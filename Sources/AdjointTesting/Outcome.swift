@@ -42,16 +42,15 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     /// Ordered by severity, as declared.
     public static func < (l: TestVerdict, r: TestVerdict) -> Bool { l.rawValue < r.rawValue }
 
-    /// The verdict of one report entry, with black-box jumps told apart from kinks.
+    /// The verdict of one report entry.
     init(_ e: EntryCheck) {
         switch e.verdict {
         case .agree: self = .agree
         case .ruleWrong: self = .ruleWrong
         case .fdInconclusive: self = .inconclusive
         case .nonFinite: self = .nonFinite
-        case .kink(let ok):
-            if e.kink?.ops.contains(blackBoxDiscontinuityTag) == true { self = .discontinuity }
-            else { self = ok == false ? .kink : .validKink }
+        case .discontinuity: self = .discontinuity
+        case .kink(let ok): self = ok == false ? .kink : .validKink
         }
     }
 }

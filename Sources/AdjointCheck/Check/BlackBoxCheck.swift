@@ -37,10 +37,8 @@ extension CheckOptions {
     }
 }
 
-/// Marks the ``KinkAnalysis/ops`` of a black-box entry whose function jumps at the point: the
-/// difference across the point does not shrink with the step.
-public let blackBoxDiscontinuityTag = "discontinuity"
-/// Marks the ``KinkAnalysis/ops`` of a black-box entry whose one-sided derivatives differ.
+/// The ``KinkAnalysis/ops`` of a black-box entry whose one-sided derivatives differ: a black box
+/// has no tape to name the op.
 public let blackBoxKinkTag = "one-sided derivatives differ"
 
 /// Checks a claimed Jacobian of a black-box function against differences of the function.
@@ -49,9 +47,10 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// ``WitnessRung/blackBoxLadder`` (central → central6 → Richardson) with the tolerance
 /// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(row scale),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
-/// override either. When no rung agrees, one-sided differences decide between a wrong rule, a
-/// kink (verdict `kink`, valid when the claimed value lies between the one-sided derivatives) and
-/// a jump (a `kink` entry whose ops are [``blackBoxDiscontinuityTag``], never valid).
+/// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
+/// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
+/// point at shrinking steps and one-sided differences decide between a jump (`discontinuity`), a
+/// kink (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
 ///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
@@ -302,6 +301,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
         var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
+        var disagreements = 0
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             guard let w = estimate(rung: k, direction: d, row: r) else {
@@ -329,6 +329,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if Swift.abs(claimed.1 - w.value) <= tol {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings))
+                // A rung reached only after others failed may agree with one branch of a jump.
+                if outcomes.count > 1, let jump = jumpAcross(r, d) {
+                    return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                }
+                if disagreements >= 2 {
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                }
                 return make(.agree, (name, w, tol), ladder: outcomes)
             }
             // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
@@ -342,8 +349,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                         outcome: "disagree", warnings: w.warnings))
             lastDisagreement = (name, w, tol)
+            disagreements += 1
         }
-        // No rung agreed: a black box may hide a kink or a jump that a recorded tape would show.
+        // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
+        if let jump = jumpAcross(r, d) {
+            return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        }
         if let k = oneSided(r, d, claimed: claimed) {
             return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
                         lastDisagreement, ladder: outcomes, kink: k)
@@ -354,9 +365,30 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
     }
 
+    /// The jump of functional r across x along direction d, or nil when it looks continuous: the
+    /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
+    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
+    func jumpAcross(_ r: Int, _ d: Int) -> Double? {
+        let line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        var deltas: [Double] = []
+        for k in [10, 20, 30] {
+            let h = V(line.scale * Double.pow(2, -Double(k)))
+            let plus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 + h * $1 }
+            let minus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 - h * $1 }
+            let (yp, ym) = (f(plus), f(minus))
+            guard yp.count == value.count, ym.count == value.count else { return nil }
+            let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+            guard delta.isFinite else { return nil }
+            deltas.append(delta)
+        }
+        let noise = 64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1)
+        guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
+        return Swift.abs(last) > 0.25 * Swift.abs(first) ? last : nil
+    }
+
     /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
-    /// truncation estimate from its 2h twin) and the jump test. Returns nil when the function looks
-    /// smooth here (the one-sided derivatives agree within their errors), so the ladder's verdict stands.
+    /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
+    /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
     func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> KinkAnalysis? {
         let m = value.count
         var line = LineProbe<V>(eval: f, x: x, v: directions[d])
@@ -369,15 +401,6 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
         guard right.value.isFinite, left.value.isFinite else { return nil }
-        let noise = DifferenceTuning.evaluationNoiseULPs * eps * Swift.max(combineAbs(r, value.map { Double($0) }), Double.leastNormalMagnitude)
-        // A jump J at the point: f(x + t) − f(x − t) → J as t → 0, where a smooth f gives 2t·f′.
-        // Eight times smaller a step leaves more than half the difference: no derivative explains that.
-        let wide = combine(r, line.at(h).map { Double($0) }) - combine(r, line.at(-h).map { Double($0) })
-        let narrow = combine(r, line.at(h / 8).map { Double($0) }) - combine(r, line.at(-h / 8).map { Double($0) })
-        if Swift.abs(narrow) > 0.5 * Swift.abs(wide) && Swift.abs(narrow) > 1e3 * noise {
-            return KinkAnalysis(ops: [blackBoxDiscontinuityTag], left: left.value, right: right.value,
-                                withinOneSided: [(subject: claimed.0, valid: false)])
-        }
         let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
             + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
         guard Swift.abs(right.value - left.value) > tol else { return nil }
