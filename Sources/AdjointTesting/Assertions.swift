@@ -8,10 +8,7 @@ import XCTest
 // thrown error) with the property's message in whichever framework is running the test: Swift
 // Testing when a test of it is current, XCTest otherwise. This file is the only one that knows
 // either framework; everything else returns a `PropertyResult` a caller can inspect.
-//
-// `assertPrimitive` (running `validate` on a user primitive) plugs in here once user primitives
-// exist: it will be one more `DerivativeProperty` constructor whose point check runs `validate` at
-// each drawn input, recorded by `assertProperty` like the others.
+
 
 /// Where an assertion was written, for either framework's failure report.
 struct AssertionLocation: Sendable {
@@ -256,4 +253,55 @@ public func assertHVP(
 ) -> PropertyResult {
     assertProperty(.blackBoxHVP(of: f, gradient: gradient, claimed: claimed, inputs: inputs), options: options,
                    fileID: fileID, filePath: filePath, line: line, column: column)
+}
+
+/// Asserts that a user scalar primitive's rule can be trusted: runs `validate` (primal finite on
+/// samples from its declared ranges, partials against differences of the primal, second
+/// derivatives against differences of the partials) and records a failure naming each failed
+/// check, the seed and the call that replays it.
+///
+/// ```swift
+/// enum Cube: UnaryPrimitive {
+///     static let name = "cube"
+///     static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+/// }
+/// func testCubeRule() { assertPrimitive(Cube.self) }
+/// ```
+@discardableResult
+public func assertPrimitive<P: ScalarPrimitive>(
+    _ primitive: P.Type, samples: Int = 16, seed: UInt64 = AdjointTestOptions().seed,
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PrimitiveValidation {
+    let v = validate(primitive, samples: samples, seed: seed)
+    recordValidation(v, replay: "validate(\(P.self).self, samples: \(samples), seed: \(hex(seed)))",
+                     at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+    return v
+}
+
+/// Asserts that a user vector primitive's JVP and VJP can be trusted: `validate` with `inputs`
+/// inputs (JVP against differences, VJP against the JVP by ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ with random u, v).
+///
+/// ```swift
+/// func testSolveRules() { assertPrimitive(LinearSolve.self, inputs: 6) }
+/// ```
+@discardableResult
+public func assertPrimitive<P: VectorPrimitive>(
+    _ primitive: P.Type, inputs: Int, samples: Int = 8, seed: UInt64 = AdjointTestOptions().seed,
+    fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
+) -> PrimitiveValidation {
+    let v = validate(primitive, inputs: inputs, samples: samples, seed: seed)
+    recordValidation(v, replay: "validate(\(P.self).self, inputs: \(inputs), samples: \(samples), seed: \(hex(seed)))",
+                     at: AssertionLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+    return v
+}
+
+/// The failure message of a validation: its own description (one line per check) and the replay.
+func validationMessage(_ v: PrimitiveValidation, replay: String) -> String {
+    "assertPrimitive failed: \(v.failedChecks.isEmpty ? "no check passed" : "failed " + v.failedChecks.joined(separator: ", "))\n"
+        + v.description + "\nreplay: " + replay
+}
+
+func recordValidation(_ v: PrimitiveValidation, replay: String, at loc: AssertionLocation) {
+    if !v.passed { record(validationMessage(v, replay: replay), at: loc) }
 }
