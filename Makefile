@@ -25,14 +25,22 @@ demo: deps
 	$(SWIFT) build --product AdjointDemo
 	$(SWIFT) run --skip-build AdjointDemo
 
-# Every test is XCTest, so the (empty) swift-testing pass is disabled: its "0 tests" closing line
-# would read as a run that tested nothing. The last line is the plain "N passed, N failed" summary.
+# Two passes: XCTest (the swift-testing pass disabled, so its closing line cannot be mistaken for
+# the whole run), then Swift Testing alone (AdjointTesting's @Test suites). Either pass failing
+# fails the target. The last line is the plain "N passed, N failed" summary of both: XCTest's
+# executed/failures plus Swift Testing's tests/failed tests.
 test: deps
 	$(SWIFT) build --build-tests
-	@set -o pipefail; $(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log
-	@grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.log | tail -1 \
-	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/' \
-	  | awk '{ print ($$1 - $$2) " passed, " $$2 " failed" }'
+	@set -o pipefail; status=0; \
+	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log || status=1; \
+	$(SWIFT) test --skip-build --disable-xctest 2>&1 | tee .build/test-output-swift-testing.log || status=1; \
+	xc=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.log | tail -1 \
+	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'); \
+	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
+	  | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
+	stf=$$(grep -E "Test .+ failed after" .build/test-output-swift-testing.log | grep -vc "Test run with"); \
+	echo "$${xc:-0 0} $${st:-0} $${stf:-0}" | awk '{ print ($$1 - $$2 + $$3 - $$4) " passed, " ($$2 + $$4) " failed" }'; \
+	exit $$status
 
 bench: deps
 	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body

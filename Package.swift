@@ -9,15 +9,18 @@ import PackageDescription
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
 //   AdjointFormula     the formula language parsed into a registry graph
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
+//   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
     name: "Adjoint",
     products: [
         .library(name: "Adjoint", targets: ["Adjoint"]),
         .executable(name: "jac", targets: ["jac"]),
+        .library(name: "AdjointTesting", targets: ["AdjointTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(name: "CGMP", pkgConfig: "gmp", providers: [.apt(["libgmp-dev"])]),
@@ -40,6 +43,12 @@ let package = Package(
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
                                "AdjointComplexity", "AdjointFormula"]),
 
+        // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
+        .target(name: "AdjointTesting",
+                dependencies: ["AdjointCore", "AdjointCheck", "AdjointLinalg",
+                               .product(name: "RealModule", package: "swift-numerics"),
+                               .product(name: "PropertyBased", package: "swift-property-based")]),
+
         .executableTarget(name: "jac",
                           dependencies: ["Adjoint",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -54,5 +63,8 @@ let package = Package(
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "AdjointTestingTests",
+                    dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
     ]
 )

@@ -1,0 +1,411 @@
+import AdjointCore
+import RealModule
+
+// Checks of hand-written derivatives of functions Adjoint cannot look inside: simulation code, C
+// calls, anything that is only a `([Double]) -> [Double]`. No AD runs and no complex step (the
+// function is not generic), so the witnesses are the difference ladder alone, judged with the same
+// tolerances and verdicts as `checkJacobian`, and the report is the same `CheckReport`.
+//
+// One core serves the Jacobian, gradient, JVP and VJP checks: an entry is a linear functional
+// r of the outputs (a row of the identity, or a cotangent u) differentiated along a direction d (a
+// unit vector, or a tangent v). A difference along d gives every output at once, so a column
+// costs one line probe however many functionals are read from it.
+
+extension WitnessRung {
+    /// The witnesses a black-box function allows: central, 6th-order central, Richardson. The
+    /// complex step and exact rationals need a function generic over ``ADScalar``.
+    public static let blackBoxLadder: [WitnessRung] = [
+        .differences(.central), .differences(.central6), .differences(.richardson),
+    ]
+}
+
+extension CheckOptions {
+    /// The defaults for a black-box check: the difference-only ladder, derived tolerances, no
+    /// forward/reverse subjects and no random-direction JVP (there is no forward mode to run).
+    ///
+    /// ```swift
+    /// var o = CheckOptions.blackBox
+    /// o.rtol = 1e-6
+    /// ```
+    public static var blackBox: CheckOptions {
+        var o = CheckOptions()
+        o.ladder = WitnessRung.blackBoxLadder
+        o.checkForward = false
+        o.checkReverse = false
+        o.directionSeed = nil
+        return o
+    }
+}
+
+/// The ``KinkAnalysis/ops`` of a black-box entry whose one-sided derivatives differ: a black box
+/// has no tape to name the op.
+public let blackBoxKinkTag = "one-sided derivatives differ"
+
+/// Checks a claimed Jacobian of a black-box function against differences of the function.
+///
+/// The function is only evaluated, never differentiated. Each entry climbs
+/// ``WitnessRung/blackBoxLadder`` (central → central6 → Richardson) with the tolerance
+/// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(row scale),
+/// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
+/// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
+/// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
+/// point at shrinking steps and one-sided differences decide between a jump (`discontinuity`), a
+/// kink (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+///
+/// ```swift
+/// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
+/// let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],
+///                                   claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] })
+/// r.passed   // true
+/// ```
+/// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a claimed Jacobian of the wrong
+///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances. A non-finite f(x) is reported in
+///   ``CheckReport/problem``, not thrown.
+public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: @escaping ([V]) -> [V], at x: [V], claimed: ([V]) throws -> [[V]],
+    claimedName: String = "claimed", options: CheckOptions = .blackBox
+) throws -> CheckReport {
+    try options.validate()
+    let n = x.count
+    let directions = (0..<n).map { j in (0..<n).map { $0 == j ? V(1) : V(0) } }
+    var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: nil, options: options)
+    guard let value = check.evaluate() else { return check.report }
+    let c = try claimed(x)
+    try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian")
+    return check.run(claimed: c.map { $0.map { Double($0) } }, claimedName: claimedName)
+}
+
+/// Checks a claimed gradient of a black-box scalar function (``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``
+/// with one output).
+///
+/// ```swift
+/// let r = try checkBlackBoxGradient(of: { x in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
+///                                   claimedGradient: { x in [2 * x[0] * x[1], x[0] * x[0]] })
+/// ```
+public func checkBlackBoxGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: @escaping ([V]) -> V, at x: [V], claimedGradient: ([V]) throws -> [V],
+    claimedName: String = "claimed", options: CheckOptions = .blackBox
+) throws -> CheckReport {
+    try checkBlackBoxJacobian(of: { [f($0)] }, at: x, claimed: { [try claimedGradient($0)] },
+                              claimedName: claimedName, options: options)
+}
+
+/// Checks a claimed Jacobian–vector product J·v of a black-box function against a difference
+/// along v (one line probe, whatever n is). The report has one column: entry (i, 0) is (J·v)ᵢ.
+///
+/// ```swift
+/// let r = try checkBlackBoxJVP(of: { x in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
+///                              claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
+/// ```
+public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: @escaping ([V]) -> [V], at x: [V], direction v: [V], claimed: ([V], [V]) throws -> [V],
+    claimedName: String = "claimed", options: CheckOptions = .blackBox
+) throws -> CheckReport {
+    try options.validate()
+    if v.count != x.count {
+        throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
+    }
+    var check = BlackBoxChecker(f: f, x: x, directions: [v], functionals: nil, options: options)
+    guard let value = check.evaluate() else { return check.report }
+    let jv = try claimed(x, v)
+    try requireShape([jv], rows: 1, cols: value.count, what: "claimed JVP (one entry per output)")
+    return check.run(claimed: jv.map { [Double($0)] }, claimedName: claimedName)
+}
+
+/// Checks a claimed vector–Jacobian product uᵀJ of a black-box function. The reference is
+/// uᵀ(difference Jacobian) with error Σᵢ|uᵢ|·errᵢⱼ: each column's difference gives all outputs at
+/// once, so this costs what a Jacobian check costs. The report has one row: entry (0, j) is (uᵀJ)ⱼ.
+///
+/// ```swift
+/// let r = try checkBlackBoxVJP(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
+///                              claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+/// ```
+public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: @escaping ([V]) -> [V], at x: [V], cotangent u: [V], claimed: ([V], [V]) throws -> [V],
+    claimedName: String = "claimed", options: CheckOptions = .blackBox
+) throws -> CheckReport {
+    try options.validate()
+    let n = x.count
+    let directions = (0..<n).map { j in (0..<n).map { $0 == j ? V(1) : V(0) } }
+    var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: [u.map { Double($0) }], options: options)
+    guard let value = check.evaluate() else { return check.report }
+    if u.count != value.count {
+        throw ADError.dimensionMismatch(what: "cotangent length (number of outputs)", expected: value.count, got: u.count)
+    }
+    let uj = try claimed(x, u)
+    try requireShape([uj], rows: 1, cols: n, what: "claimed VJP (one entry per input)")
+    return check.run(claimed: [uj.map { Double($0) }], claimedName: claimedName)
+}
+
+func requireShape<T>(_ rows: [[T]], rows m: Int, cols n: Int, what: String) throws {
+    if rows.count != m { throw ADError.dimensionMismatch(what: "rows of the \(what)", expected: m, got: rows.count) }
+    if let bad = rows.first(where: { $0.count != n }) {
+        throw ADError.dimensionMismatch(what: "columns of the \(what)", expected: n, got: bad.count)
+    }
+}
+
+/// The state of one black-box check: the function, the point, the directions and functionals,
+/// and the witness estimates computed so far (a rung is evaluated only when an entry reaches it).
+struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
+    let f: ([V]) -> [V]
+    let x: [V]
+    let directions: [[V]]
+    /// Rows of weights over the outputs; nil means the outputs themselves.
+    let functionals: [[Double]]?
+    let options: CheckOptions
+    var report: CheckReport
+    var value: [V] = []
+    /// Estimates per (rung, direction), one per raw output; nil when the rung cannot run here.
+    var cache: [Key: [DifferenceEstimate]?] = [:]
+    struct Key: Hashable { let rung: Int; let direction: Int }
+    var eps: Double { Double(V.ulpOfOne) }
+
+    init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
+        self.f = f; self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
+        report = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: Double(V.ulpOfOne),
+                             ladder: options.ladder.map(\.name), options: options)
+    }
+
+    /// f(x), or nil with ``CheckReport/problem`` set when it is not finite.
+    mutating func evaluate() -> [V]? {
+        let y = f(x)
+        report.value = y.map { Double($0) }
+        if let i = y.firstIndex(where: { !$0.isFinite }) {
+            report.problem = .nonFinite(what: "output \(i) of the black-box function at the point", op: nil, node: nil)
+            return nil
+        }
+        value = y
+        return y
+    }
+
+    var rowCount: Int { functionals?.count ?? value.count }
+
+    /// Σᵢ wᵢ·(per-output quantity), or the output itself for the identity functional.
+    func combine(_ r: Int, _ perOutput: [Double]) -> Double {
+        guard let w = functionals?[r] else { return perOutput[r] }
+        var s = 0.0
+        for (wi, q) in zip(w, perOutput) where wi != 0 { s += wi * q }
+        return s
+    }
+
+    func combineAbs(_ r: Int, _ perOutput: [Double]) -> Double {
+        guard let w = functionals?[r] else { return Swift.abs(perOutput[r]) }
+        var s = 0.0
+        for (wi, q) in zip(w, perOutput) where wi != 0 { s += Swift.abs(wi) * Swift.abs(q) }
+        return s
+    }
+
+    /// One rung's estimate of functional r along direction d (nil: the rung cannot run here).
+    mutating func estimate(rung k: Int, direction d: Int, row r: Int) -> DifferenceEstimate? {
+        let key = Key(rung: k, direction: d)
+        if cache[key] == nil { cache[key] = .some(probe(rung: k, direction: d)) }
+        guard let perOutput = cache[key] ?? nil else { return nil }
+        if functionals == nil { return perOutput[r] }
+        let w = functionals?[r] ?? []
+        var warnings = Set<FDWarning>()
+        for (wi, e) in zip(w, perOutput) where wi != 0 { warnings.formUnion(e.warnings) }
+        return DifferenceEstimate(value: combine(r, perOutput.map(\.value)),
+                                  errorEstimate: combineAbs(r, perOutput.map(\.errorEstimate)),
+                                  step: perOutput.first?.step ?? 0, warnings: warnings.sorted(),
+                                  reach: perOutput.map(\.reach).max() ?? 0)
+    }
+
+    /// The difference estimates of every output along direction d, by rung k's method. The same
+    /// dispatch as the generic difference API, on a closure instead of an ``ADFunction``.
+    func probe(rung k: Int, direction d: Int) -> [DifferenceEstimate]? {
+        let m = value.count
+        let v = directions[d]
+        switch options.ladder[k] {
+        case .differences(let method):
+            var line = LineProbe<V>(eval: f, x: x, v: v)
+            switch method {
+            case .complexStep:
+                return nil
+            case .richardson:
+                let h0 = resolve(options.step, default: DifferenceTuning.richardsonInitialStep * line.scale, scale: line.scale)
+                return line.richardson(initialStep: V(h0), outputs: m)
+            case .adaptive:
+                if case .automatic = options.step { return line.adaptive(Stencil.of(.central), outputs: m) }
+                let h = resolve(options.step, default: 0, scale: line.scale)
+                return line.stencilEstimate(Stencil.of(.central), step: V(h), outputs: m)
+            default:
+                let stencil = (method.stencilMethod ?? .central).stencil
+                let dflt = DifferenceTuning.defaultStep(for: stencil, scale: line.scale, epsilon: eps)
+                let h = resolve(options.step, default: dflt, scale: line.scale)
+                return line.stencilEstimate(stencil, step: V(h), outputs: m)
+            }
+        case .exactRationals:
+            return nil
+        case .custom(_, let err, let jac):
+            // A custom witness gives a whole Jacobian; read it along the direction.
+            guard let j = try? jac(x.map { Double($0) }), j.count == m else { return nil }
+            return j.map { row in
+                let jv = zip(row, v).reduce(0.0) { $0 + $1.0 * Double($1.1) }
+                return DifferenceEstimate(value: jv, errorEstimate: err, step: 0)
+            }
+        }
+    }
+
+    func unavailableNote(_ rung: WitnessRung) -> String {
+        switch rung {
+        case .differences(.complexStep), .exactRationals: return "needs a function generic over ADScalar; not run on a black box"
+        default: return "evaluation failed"
+        }
+    }
+
+    mutating func run(claimed: [[Double]], claimedName: String) -> CheckReport {
+        report.subjects = [claimedName]
+        var entries: [[EntryCheck]] = []
+        for r in 0..<rowCount {
+            let rowScale = claimed[r].filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0
+            let fr = combineAbs(r, value.map { Double($0) })
+            var row: [EntryCheck] = []
+            for d in directions.indices {
+                let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
+                let xScale = zip(x, directions[d]).filter { $0.1 != 0 }.map { Swift.abs(Double($0.0)) }.max() ?? 0
+                let valueScale = fr * vmax / Swift.max(1, xScale)
+                row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale))
+            }
+            entries.append(row)
+        }
+        report.entries = entries
+        report.rungsUsed = options.ladder.indices.compactMap { k in
+            let tried = cache.filter { $0.key.rung == k }
+            if tried.isEmpty { return nil }
+            let available = tried.values.contains { $0 != nil }
+            return (options.ladder[k].name, available ? "used" : unavailableNote(options.ladder[k]))
+        }
+        return report
+    }
+
+    /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the
+    /// tolerance), then the one-sided analysis when no rung agreed.
+    mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double) -> EntryCheck {
+        let adRel = CheckOptions.adAccuracyULPs * eps
+        let floor = adRel * rowScale
+        let values = [claimed]
+        func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
+                  kink: KinkAnalysis? = nil) -> EntryCheck {
+            var absErr: Double? = nil, relErr: Double? = nil
+            if let (_, w, _) = decided {
+                absErr = Swift.abs(claimed.1 - w.value)
+                relErr = absErr.map { w.value == 0 ? ($0 == 0 ? 0 : .infinity) : $0 / Swift.abs(w.value) }
+            }
+            return EntryCheck(output: r, input: d, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
+                              witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
+                              step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
+                              tolerance: decided?.2, kink: kink, ladder: ladder)
+        }
+        if !claimed.1.isFinite { return make(.nonFinite(subjects: [claimed.0]), nil, ladder: []) }
+
+        var outcomes: [RungOutcome] = []
+        var reasons: [FDWarning] = []
+        var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
+        var disagreements = 0
+        for k in options.ladder.indices {
+            let name = options.ladder[k].name
+            guard let w = estimate(rung: k, direction: d, row: r) else {
+                outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
+                continue
+            }
+            let nominal: Double
+            if case .differences(let m) = options.ladder[k] { nominal = m.nominalRelativeAccuracy(epsilon: eps) } else { nominal = 0 }
+            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
+            let scale = Swift.max(Swift.abs(w.value), Swift.abs(claimed.1))
+            let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
+            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution) && w.errorEstimate > floor {
+                hard.append(.estimateTooLarge)
+            }
+            if !hard.isEmpty {
+                let why = Array(Set(hard + w.warnings)).sorted()
+                reasons += why
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "unreliable", warnings: why))
+                continue
+            }
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let rtol = options.rtol ?? (nominal + adRel)
+            let tol = atol + rtol * Swift.abs(w.value)
+            if Swift.abs(claimed.1 - w.value) <= tol {
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "agree", warnings: w.warnings))
+                // A rung reached only after others failed may agree with one branch of a jump.
+                if outcomes.count > 1, let jump = jumpAcross(r, d) {
+                    return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                }
+                if disagreements >= 2 {
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                }
+                return make(.agree, (name, w, tol), ladder: outcomes)
+            }
+            // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
+            let soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            if !soft.isEmpty {
+                reasons += soft
+                outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "unreliable", warnings: soft))
+                continue
+            }
+            outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                        outcome: "disagree", warnings: w.warnings))
+            lastDisagreement = (name, w, tol)
+            disagreements += 1
+        }
+        // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
+        if let jump = jumpAcross(r, d) {
+            return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        }
+        if let k = oneSided(r, d, claimed: claimed) {
+            return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
+                        lastDisagreement, ladder: outcomes, kink: k)
+        }
+        if let (name, w, tol) = lastDisagreement {
+            return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes)
+        }
+        return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+    }
+
+    /// The jump of functional r across x along direction d, or nil when it looks continuous: the
+    /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
+    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
+    func jumpAcross(_ r: Int, _ d: Int) -> Double? {
+        let line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        var deltas: [Double] = []
+        for k in [10, 20, 30] {
+            let h = V(line.scale * Double.pow(2, -Double(k)))
+            let plus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 + h * $1 }
+            let minus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 - h * $1 }
+            let (yp, ym) = (f(plus), f(minus))
+            guard yp.count == value.count, ym.count == value.count else { return nil }
+            let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+            guard delta.isFinite else { return nil }
+            deltas.append(delta)
+        }
+        let noise = 64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1)
+        guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
+        return Swift.abs(last) > 0.25 * Swift.abs(first) ? last : nil
+    }
+
+    /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
+    /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
+    /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
+    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> KinkAnalysis? {
+        let m = value.count
+        var line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
+        func side(_ s: Stencil) -> (value: Double, error: Double) {
+            let fine = line.apply(s, step: h, outputs: m)
+            let coarse = line.apply(s, step: 2 * h, outputs: m)
+            let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
+            return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+        }
+        let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
+        guard right.value.isFinite, left.value.isFinite else { return nil }
+        let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
+            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
+        guard Swift.abs(right.value - left.value) > tol else { return nil }
+        let lo = Swift.min(left.value, right.value) - tol, hi = Swift.max(left.value, right.value) + tol
+        return KinkAnalysis(ops: [blackBoxKinkTag], left: left.value, right: right.value,
+                            withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)])
+    }
+}

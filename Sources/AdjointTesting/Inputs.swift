@@ -1,0 +1,280 @@
+import Foundation
+import PropertyBased
+
+// Where the random inputs of a derivative property come from. Values are drawn by PropertyBased's
+// generators (`Gen.double`, `Gen.int`, `map`, `filter`) from a Xoshiro generator seeded per trial,
+// so a (seed, trial) pair fixes an input on every machine. Each domain also knows which values it
+// contains and what its simplest value is, which the shrinker needs to stay inside it.
+
+/// The values one argument may take in a property check.
+///
+/// ```swift
+/// let x: InputDomain = .uniform(-3...3)
+/// let rate: InputDomain = .logUniform(1e-4...10)          // spread over decades
+/// let p: InputDomain = .unitInterval                      // (0, 1), endpoints excluded
+/// let z: InputDomain = InputDomain.uniform(-2...2).awayFrom([0], margin: 1e-3)   // relu's kink
+/// ```
+public struct InputDomain: Sendable, CustomStringConvertible {
+    enum Kind: Sendable {
+        case uniform(ClosedRange<Double>)
+        case logUniform(ClosedRange<Double>)
+        case integers(ClosedRange<Int>)
+        case fixed(Double)
+        case openUnit
+    }
+    let kind: Kind
+    /// Points (kinks) the values keep at least `margin` away from.
+    var avoid: [Double] = []
+    var margin: Double = 0
+
+    /// Uniform in `range` (finite bounds).
+    public static func uniform(_ range: ClosedRange<Double>) -> InputDomain { InputDomain(kind: .uniform(range)) }
+    /// log-uniform in `range` (0 < lower bound): every decade is as likely as every other.
+    public static func logUniform(_ range: ClosedRange<Double>) -> InputDomain { InputDomain(kind: .logUniform(range)) }
+    /// Positive values, log-uniform over 10⁻³ … 10³.
+    public static let positive = logUniform(1e-3...1e3)
+    /// The open unit interval (0, 1): probabilities, for functions with log(p) or log(1 − p).
+    public static let unitInterval = InputDomain(kind: .openUnit)
+    /// Integers in `range`, as Doubles (counts, exponents, indices fed to a smooth formula).
+    public static func integers(_ range: ClosedRange<Int>) -> InputDomain { InputDomain(kind: .integers(range)) }
+    /// Always `value`: a parameter held fixed while the others vary.
+    public static func fixed(_ value: Double) -> InputDomain { InputDomain(kind: .fixed(value)) }
+
+    /// The same domain without the values closer than `margin` to any of `kinks` (a declared
+    /// non-differentiable point: relu at 0, abs at 0, a threshold in simulation code).
+    public func awayFrom(_ kinks: [Double], margin: Double) -> InputDomain {
+        var d = self
+        d.avoid += kinks
+        d.margin = Swift.max(d.margin, margin)
+        return d
+    }
+
+    /// Whether `v` belongs to the domain (the shrinker never leaves it).
+    public func contains(_ v: Double) -> Bool {
+        guard v.isFinite else { return false }
+        for k in avoid where Swift.abs(v - k) < margin { return false }
+        switch kind {
+        case .uniform(let r): return r.contains(v)
+        case .logUniform(let r): return r.contains(v)
+        case .integers(let r): return v.rounded() == v && Double(r.lowerBound) <= v && v <= Double(r.upperBound)
+        case .fixed(let c): return v == c
+        case .openUnit: return v > 0 && v < 1
+        }
+    }
+
+    /// The value shrinking moves towards: 0 when allowed, else the allowed value nearest 0 that
+    /// is simple (1 for positive ranges that contain it).
+    var simplest: Double {
+        let candidates: [Double]
+        switch kind {
+        case .uniform(let r): candidates = [0, Swift.min(Swift.max(0, r.lowerBound), r.upperBound), 1, -1, r.lowerBound, r.upperBound]
+        case .logUniform(let r): candidates = [1, r.lowerBound]
+        case .integers(let r): candidates = [0, Double(Swift.min(Swift.max(0, r.lowerBound), r.upperBound))]
+        case .fixed(let c): candidates = [c]
+        case .openUnit: candidates = [0.5]
+        }
+        let allowed = candidates.filter(contains)
+        return allowed.first ?? candidates[candidates.count - 1]
+    }
+
+    /// The PropertyBased generator for the domain.
+    var generator: Generator<Double, AnySequence<Any>> {
+        let base: Generator<Double, AnySequence<Any>>
+        switch kind {
+        case .uniform(let r): base = Gen.double(in: r).eraseToAny()
+        case .logUniform(let r):
+            let lo = Foundation.log(r.lowerBound), hi = Foundation.log(r.upperBound)
+            base = Gen.double(in: lo...hi).map { Swift.min(Swift.max(Foundation.exp($0), r.lowerBound), r.upperBound) }.eraseToAny()
+        case .integers(let r): base = Gen.int(in: r).map { Double($0) }.eraseToAny()
+        case .fixed(let c): base = Gen.always(c).eraseToAny()
+        case .openUnit: base = Gen.double(in: 0...1).filter { $0 > 0 && $0 < 1 }.eraseToAny()
+        }
+        if avoid.isEmpty { return base }
+        let (kinks, margin) = (avoid, margin)
+        return base.filter { v in kinks.allSatisfy { Swift.abs(v - $0) >= margin } }.eraseToAny()
+    }
+
+    /// Whether the domain is valid: finite, ordered bounds, a positive lower bound for log-uniform.
+    var problem: String? {
+        switch kind {
+        case .uniform(let r) where !(r.lowerBound.isFinite && r.upperBound.isFinite):
+            return "uniform range \(r) must be finite"
+        case .logUniform(let r) where !(r.lowerBound > 0 && r.upperBound.isFinite):
+            return "log-uniform range \(r) needs 0 < lower bound and a finite upper bound"
+        case .fixed(let c) where !c.isFinite:
+            return "fixed value \(c) must be finite"
+        default:
+            if !(margin.isFinite && margin >= 0) { return "margin \(margin) must be finite and ≥ 0" }
+            return nil
+        }
+    }
+
+    /// A short description for messages and JSON.
+    public var description: String {
+        var s: String
+        switch kind {
+        case .uniform(let r): s = "uniform \(r.lowerBound)…\(r.upperBound)"
+        case .logUniform(let r): s = "log-uniform \(r.lowerBound)…\(r.upperBound)"
+        case .integers(let r): s = "integers \(r.lowerBound)…\(r.upperBound)"
+        case .fixed(let c): s = "fixed \(c)"
+        case .openUnit: s = "(0, 1)"
+        }
+        if !avoid.isEmpty { s += " at least \(margin) from \(avoid)" }
+        return s
+    }
+}
+
+/// All the inputs of a property: one ``InputDomain`` per argument, matrices (flattened row by
+/// row), symmetric positive definite matrices, concatenations of these, a user generator, or one
+/// fixed point (to replay a failure).
+///
+/// ```swift
+/// let space: InputSpace = .vector(5, .uniform(-2...2))
+/// let mixed: InputSpace = .arguments([.positive, .unitInterval, .integers(1...4)])
+/// let spd: InputSpace = .symmetricPositiveDefinite(3)              // 9 numbers, row by row
+/// let both: InputSpace = .concatenated([.vector(3, .uniform(-1...1)), .symmetricPositiveDefinite(3)])
+/// let replay: InputSpace = .point([11.0, -0.5])
+/// ```
+public struct InputSpace: Sendable {
+    /// Number of scalars an input has.
+    public let count: Int
+    /// One domain per scalar, when the space is a product of domains (used by the shrinker).
+    let domains: [InputDomain]
+    /// Draws an input; throws when a filtered generator cannot find a value.
+    let draw: @Sendable (inout Xoshiro) throws -> [Double]
+    /// Extra validity beyond the per-scalar domains (symmetric positive definite blocks, a user
+    /// predicate); the shrinker keeps it true.
+    let accepts: @Sendable ([Double]) -> Bool
+    /// Pairs of indices that must move together (the two halves of a symmetric matrix).
+    let mirror: [Int: Int]
+    /// False for user generators without a validity predicate: shrinking could leave their domain.
+    let shrinkable: Bool
+    /// A fixed point: every trial uses it (replay).
+    let fixedPoint: [Double]?
+    /// What the space is, for messages.
+    public let summary: String
+
+    /// n arguments from one domain.
+    public static func vector(_ n: Int, _ domain: InputDomain) -> InputSpace {
+        arguments(Array(repeating: domain, count: Swift.max(0, n)), summary: "\(n) × \(domain)")
+    }
+
+    /// One domain per argument, in order.
+    public static func arguments(_ domains: [InputDomain]) -> InputSpace {
+        arguments(domains, summary: domains.map(\.description).joined(separator: ", "))
+    }
+
+    static func arguments(_ domains: [InputDomain], summary: String) -> InputSpace {
+        let gens = domains.map(\.generator)
+        return InputSpace(count: domains.count, domains: domains, draw: { rng in
+            try gens.map { try $0.run(using: &rng, limit: 10_000) }
+        }, accepts: { _ in true }, mirror: [:], shrinkable: true, fixedPoint: nil, summary: summary)
+    }
+
+    /// A rows×cols matrix, flattened row by row, every entry from `domain`.
+    public static func matrix(rows: Int, cols: Int, _ domain: InputDomain) -> InputSpace {
+        var s = vector(rows * cols, domain)
+        s = InputSpace(count: s.count, domains: s.domains, draw: s.draw, accepts: s.accepts, mirror: [:],
+                       shrinkable: true, fixedPoint: nil, summary: "\(rows)×\(cols) matrix of \(domain)")
+        return s
+    }
+
+    /// An n×n symmetric positive definite matrix, flattened row by row: A = B·Bᵀ/n + δ·I with B
+    /// uniform in [−1, 1] and δ = `minimumEigenvalue`, so every eigenvalue is at least δ.
+    /// Shrinking moves A[i][j] and A[j][i] together and keeps A positive definite.
+    public static func symmetricPositiveDefinite(_ n: Int, minimumEigenvalue delta: Double = 0.1) -> InputSpace {
+        let n = Swift.max(0, n)
+        var mirror: [Int: Int] = [:]
+        for i in 0..<n { for j in 0..<n where i != j { mirror[i * n + j] = j * n + i } }
+        // |A[i][j]| ≤ 1 + δ: a bound the shrinker's per-entry check can use (A itself is checked by Cholesky).
+        let bound = 1 + Swift.max(0, delta)
+        let domains = Array(repeating: InputDomain.uniform(-bound...bound), count: n * n)
+        let entry = Gen.double(in: -1...1)
+        return InputSpace(count: n * n, domains: domains, draw: { rng in
+            let b = (0..<(n * n)).map { _ in entry.run(using: &rng) }
+            var a = [Double](repeating: 0, count: n * n)
+            for i in 0..<n { for j in 0..<n {
+                var s = 0.0
+                for k in 0..<n { s += b[i * n + k] * b[j * n + k] }
+                a[i * n + j] = s / Double(n) + (i == j ? delta : 0)
+            } }
+            return a
+        }, accepts: { a in isSymmetricPositiveDefinite(a, n: n) }, mirror: mirror, shrinkable: true, fixedPoint: nil,
+        summary: "\(n)×\(n) symmetric positive definite (λ ≥ \(delta))")
+    }
+
+    /// The inputs of several spaces side by side (arguments of different kinds).
+    public static func concatenated(_ parts: [InputSpace]) -> InputSpace {
+        var starts: [Int] = [], total = 0
+        for p in parts { starts.append(total); total += p.count }
+        let offsets = starts
+        var mirror: [Int: Int] = [:]
+        for (p, o) in zip(parts, offsets) { for (a, b) in p.mirror { mirror[a + o] = b + o } }
+        return InputSpace(count: total, domains: parts.flatMap(\.domains), draw: { rng in
+            try parts.flatMap { try $0.draw(&rng) }
+        }, accepts: { x in
+            zip(parts, offsets).allSatisfy { p, o in p.accepts(Array(x[o..<(o + p.count)])) }
+        }, mirror: mirror, shrinkable: parts.allSatisfy(\.shrinkable), fixedPoint: nil,
+        summary: parts.map(\.summary).joined(separator: " ++ "))
+    }
+
+    /// Inputs from a user's PropertyBased generator. Shrinking needs to know which inputs are
+    /// valid: pass `accepts` to enable it (the shrinker then moves entries toward 0 while it holds).
+    ///
+    /// ```swift
+    /// let g = Gen.double(in: 0...1).array(of: 4).map { p in p.map { $0 / p.reduce(0, +) } }
+    /// let simplex = InputSpace.generator(g, count: 4)
+    /// ```
+    public static func generator<S>(_ g: Generator<[Double], S>, count: Int,
+                                    accepts: (@Sendable ([Double]) -> Bool)? = nil) -> InputSpace {
+        InputSpace(count: count, domains: Array(repeating: .uniform(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude), count: count),
+                   draw: { rng in try g.run(using: &rng, limit: 10_000) }, accepts: accepts ?? { _ in true },
+                   mirror: [:], shrinkable: accepts != nil, fixedPoint: nil, summary: "user generator")
+    }
+
+    /// One point, used by every trial: the replay of a reported failure.
+    public static func point(_ x: [Double]) -> InputSpace {
+        InputSpace(count: x.count, domains: x.map { .fixed($0) }, draw: { _ in x }, accepts: { _ in true },
+                   mirror: [:], shrinkable: false, fixedPoint: x, summary: "the point \(x)")
+    }
+
+    /// Whether x lies in the space.
+    func contains(_ x: [Double]) -> Bool {
+        x.count == count && zip(domains, x).allSatisfy { $0.contains($1) } && accepts(x)
+    }
+
+    var problem: String? { domains.lazy.compactMap(\.problem).first }
+}
+
+/// Cholesky without pivoting: succeeds exactly when the symmetric matrix is positive definite.
+func isSymmetricPositiveDefinite(_ a: [Double], n: Int) -> Bool {
+    guard a.count == n * n else { return false }
+    for i in 0..<n { for j in 0..<i where a[i * n + j] != a[j * n + i] { return false } }
+    var l = [Double](repeating: 0, count: n * n)
+    for j in 0..<n {
+        var d = a[j * n + j]
+        for k in 0..<j { d -= l[j * n + k] * l[j * n + k] }
+        guard d > 0, d.isFinite else { return false }
+        l[j * n + j] = d.squareRoot()
+        for i in (j + 1)..<Swift.max(j + 1, n) {
+            var s = a[i * n + j]
+            for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+            l[i * n + j] = s / l[j * n + j]
+        }
+    }
+    return true
+}
+
+/// The generator of trial `t` under `seed`: SplitMix64 expands (seed, t) into Xoshiro's four
+/// words, so trials are independent of each other and of how they are spread over threads.
+func trialGenerator(seed: UInt64, trial: Int) -> Xoshiro {
+    var s = seed ^ (UInt64(truncatingIfNeeded: trial) &* 0xD1B5_4A32_D192_ED03)
+    func next() -> UInt64 {
+        s &+= 0x9E37_79B9_7F4A_7C15
+        var z = s
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    return Xoshiro(seed: (next(), next(), next(), next()))
+}

@@ -1,0 +1,134 @@
+import AdjointCheck
+import AdjointCore
+
+// The failure message: what failed and where (worst entries with claimed and reference values,
+// both errors, the verdict), which tolerance applied and where it came from, the localised op,
+// the seed, the shrunk input, and the replay line.
+
+func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failure f: PropertyFailure,
+                   counts: [TestVerdict: Int], trialsRun: Int) -> String {
+    var lines: [String] = []
+    let where_ = f.verdict == .inconclusive
+        ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
+        : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
+    lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")
+    let s = f.shrink
+    if s.steps > 0 {
+        lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")
+    } else {
+        lines.append("input: \(s.original)")
+    }
+    for part in f.outcome.parts where part.verdict != .agree {
+        lines += renderPart(part, options: options)
+    }
+    lines.append("verdicts over \(points(trialsRun)): \(countsText(counts))")
+    lines.append(f.replayLine + "   // in place of this assertion's inputs")
+    lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")
+    return lines.joined(separator: "\n")
+}
+
+/// "1 point", "30 points".
+func points(_ n: Int) -> String { n == 1 ? "1 point" : "\(n) points" }
+
+func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
+    guard let r = part.report else {
+        return ["\(part.label): \(part.verdict.name): \(part.detail ?? "")"]
+    }
+    var lines = ["\(part.label): \(part.verdict.name)"]
+    if let problem = r.problem {
+        lines.append("  cannot evaluate: \(problem)")
+        return lines
+    }
+    for e in r.worstEntries(limit: options.worstEntryCount) where TestVerdict(e) != .agree {
+        lines.append("  " + renderEntry(e, name: part.entryName(e.output, e.input)))
+        if let tol = e.tolerance {
+            lines.append("    tolerance \(fmtNumber(tol)): \(toleranceSource(r, witness: e.witness))")
+        }
+    }
+    if let fault = r.fault {
+        lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber))), "
+            + "∂/∂input \(fault.partial): difference \(fmtNumber(fault.expected)) ± \(fmtNumber(fault.errorEstimate)), rule \(fmtNumber(fault.got))")
+    }
+    if !r.kinks.isEmpty {
+        lines.append("  kinks touched: " + r.kinks.map(\.description).joined(separator: "; "))
+    }
+    return lines
+}
+
+/// "∂f/∂x[1]: claimed −2.0, reference 2.0 (central6 ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
+func renderEntry(_ e: EntryCheck, name: String) -> String {
+    let subjects = e.subjects.map { "\($0.name) \(fmtNumber($0.value))" }.joined(separator: ", ")
+    var s = "\(name): \(subjects)"
+    if let w = e.witnessValue {
+        s += "; reference \(fmtNumber(w)) (\(e.witness ?? "?")"
+        if let est = e.errorEstimate { s += " ± \(fmtNumber(est))" }
+        s += ")"
+    }
+    if let a = e.absoluteError { s += "; abs err \(fmtNumber(a))" }
+    if let r = e.relativeError { s += ", rel err \(fmtNumber(r))" }
+    switch e.verdict {
+    case .ruleWrong(let wrong): s += " — rule-wrong (\(wrong.joined(separator: ", ")))"
+    case .fdInconclusive(let why): s += " — inconclusive (\(why.map(\.rawValue).joined(separator: ", ")))"
+    case .nonFinite(let which): s += " — non-finite (\(which.joined(separator: ", ")))"
+    case .discontinuity(let jump): s += " — discontinuity: f jumps by about \(fmtNumber(jump)) across the point"
+    case .kink:
+        let k = e.kink
+        let name = TestVerdict(e).name
+        s += " — \(name)" + (k.map { ": one-sided derivatives \(fmtNumber($0.left)) (left), \(fmtNumber($0.right)) (right)" } ?? "")
+    case .agree: s += " — agree"
+    }
+    return s
+}
+
+/// Which tolerance decided and where it came from: a user override or the witness-derived default.
+func toleranceSource(_ r: CheckReport, witness: String?) -> String {
+    let eps = fmtNumber(r.epsilon)
+    let atol = r.options.atol.map { "atol = \(fmtNumber($0)) (user override)" }
+        ?? "atol = 4·(witness error estimate) + 64ε·(row scale) (derived)"
+    let rtol = r.options.rtol.map { "rtol = \(fmtNumber($0)) (user override)" }
+        ?? "rtol = nominal accuracy of \(witness ?? "the witness") + 64ε (derived)"
+    return "atol + rtol·|reference| with \(atol), \(rtol); \(r.scalarType), ε = \(eps)"
+}
+
+extension PropertyResult {
+    /// The result as JSON for CI artifacts: seed, trials, verdict counts, the worst agreeing
+    /// entry, and the failure (trial, original and shrunk input, replay line, message).
+    ///
+    /// ```swift
+    /// print(checkProperty(property).jsonValue.rendered(indent: 2))
+    /// ```
+    public var jsonValue: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("assertion", .string(assertion)),
+            ("claim", .string(claim)),
+            ("passed", .bool(passed)),
+            ("seed", .string(hex(seed))),
+            ("inputs", .string(inputs)),
+            ("trialsAsked", .integer(trialsAsked)),
+            ("trialsRun", .integer(trialsRun)),
+            ("counts", .object(TestVerdict.allCases.map { ($0.name, .integer(counts[$0] ?? 0)) })),
+        ]
+        if let w = worstAgreeing {
+            fields.append(("worstAgreeing", .object([("trial", .integer(w.trial)), ("part", .string(w.part)),
+                                                     ("entry", .string(w.entry)), ("relativeError", .number(w.relativeError))])))
+        } else {
+            fields.append(("worstAgreeing", .null))
+        }
+        if let f = failure {
+            fields.append(("failure", .object([
+                ("trial", .integer(f.trial)), ("verdict", .string(f.verdict.name)),
+                ("original", .array(f.shrink.original.map { .number($0) })),
+                ("shrunk", .array(f.shrink.shrunk.map { .number($0) })),
+                ("shrinkSteps", .integer(f.shrink.steps)),
+                ("replay", .string(f.replayLine)),
+                ("reports", .array(f.outcome.parts.compactMap { part in
+                    part.report.map { .object([("label", .string(part.label)), ("report", $0.jsonValue)]) }
+                })),
+                ("message", .string(message)),
+            ])))
+        } else {
+            fields.append(("failure", .null))
+        }
+        return .object(fields)
+    }
+}

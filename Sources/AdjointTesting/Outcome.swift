@@ -1,0 +1,98 @@
+import AdjointCheck
+import AdjointCore
+
+/// The graded verdict of one point (or one entry) of a derivative property, worst last.
+///
+/// ```swift
+/// TestVerdict.ruleWrong.name   // "rule-wrong"
+/// ```
+public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
+    /// Every checked entry agrees with a reliable witness.
+    case agree
+    /// A non-differentiable point where the claimed value lies between the one-sided derivatives.
+    case validKink
+    /// No witness could decide (cancellation, an estimate too coarse); reasons are listed.
+    case inconclusive
+    /// A non-differentiable point where the claimed value is NOT between the one-sided derivatives.
+    case kink
+    /// The function jumps at the point: no derivative exists.
+    case discontinuity
+    /// A claimed value, or the function itself, is NaN or infinite.
+    case nonFinite
+    /// A reliable witness disagrees after escalation: the derivative rule is wrong here.
+    case ruleWrong
+
+    /// The name used in messages and JSON.
+    public var name: String {
+        switch self {
+        case .agree: return "agree"
+        case .validKink: return "kink (valid subgradient)"
+        case .inconclusive: return "inconclusive"
+        case .kink: return "kink"
+        case .discontinuity: return "discontinuity"
+        case .nonFinite: return "non-finite"
+        case .ruleWrong: return "rule-wrong"
+        }
+    }
+
+    /// Whether a point with this verdict fails the property (inconclusive points are counted and
+    /// fail only above ``AdjointTestOptions/maximumInconclusiveFraction``).
+    public var isFailure: Bool { self >= .kink }
+
+    /// Ordered by severity, as declared.
+    public static func < (l: TestVerdict, r: TestVerdict) -> Bool { l.rawValue < r.rawValue }
+
+    /// The verdict of one report entry.
+    init(_ e: EntryCheck) {
+        switch e.verdict {
+        case .agree: self = .agree
+        case .ruleWrong: self = .ruleWrong
+        case .fdInconclusive: self = .inconclusive
+        case .nonFinite: self = .nonFinite
+        case .discontinuity: self = .discontinuity
+        case .kink(let ok): self = ok == false ? .kink : .validKink
+        }
+    }
+}
+
+/// One part of a point's check: a `CheckReport` (a Jacobian against its witnesses) or a
+/// comparison that is not one (Hessian symmetry, forward-over-reverse against reverse-over-forward).
+public struct PointPart: Sendable {
+    /// What was checked ("gradient", "Hessian vs differences of the gradient", "symmetry", …).
+    public let label: String
+    /// The report, for parts that are Jacobian checks.
+    public let report: CheckReport?
+    /// For parts without a report: the verdict and what was compared.
+    public let verdict: TestVerdict
+    /// For parts without a report: a readable line (entry, both values, tolerance).
+    public let detail: String?
+    /// How to name entry (row, column) of this part in messages.
+    let entryName: @Sendable (Int, Int) -> String
+
+    init(label: String, report: CheckReport, entryName: @escaping @Sendable (Int, Int) -> String) {
+        self.label = label; self.report = report; self.detail = nil; self.entryName = entryName
+        if report.problem != nil { verdict = .nonFinite }
+        else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .agree }
+    }
+
+    init(label: String, verdict: TestVerdict, detail: String) {
+        self.label = label; self.report = nil; self.verdict = verdict; self.detail = detail
+        self.entryName = { "[\($0)][\($1)]" }
+    }
+}
+
+/// Everything checked at one input.
+public struct PointOutcome: Sendable {
+    /// The input.
+    public let input: [Double]
+    /// The parts checked there.
+    public let parts: [PointPart]
+    /// The worst verdict over the parts.
+    public var verdict: TestVerdict { parts.map(\.verdict).max() ?? .agree }
+
+    /// An outcome for an input whose check threw (a shape mismatch, an invalid option): reported
+    /// as non-finite with the error, never silently passed.
+    static func thrown(_ x: [Double], _ error: Error) -> PointOutcome {
+        PointOutcome(input: x, parts: [PointPart(label: "evaluation", verdict: .nonFinite, detail: "the check threw: \(error)")])
+    }
+}

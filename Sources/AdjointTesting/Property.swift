@@ -1,0 +1,320 @@
+import AdjointCheck
+import AdjointCore
+import Foundation
+
+/// Settings of a derivative property: how many trials, the seed, shrinking, tolerance overrides.
+///
+/// ```swift
+/// var o = AdjointTestOptions()
+/// o.trials = 200
+/// o.seed = 0x1234            // or set ADJOINT_TEST_SEED=0x1234 in the environment
+/// o.rtol = 1e-6              // override the derived relative tolerance
+/// ```
+public struct AdjointTestOptions: Sendable {
+    /// Random inputs checked (each a full check with escalation).
+    public var trials: Int = 100
+    /// Seed of every trial's generator. Defaults to ``defaultSeed``, or `ADJOINT_TEST_SEED`
+    /// (decimal or 0x-hex) when that is set, so CI can vary it and a failure can be replayed.
+    public var seed: UInt64 = AdjointTestOptions.environmentSeed ?? AdjointTestOptions.defaultSeed
+    /// Shrink a failing input before reporting it.
+    public var shrink = true
+    /// Checks the shrinker may spend.
+    public var shrinkBudget = 300
+    /// Relative tolerance; nil derives it from the witness (see the message for what applied).
+    public var rtol: Double? = nil
+    /// Absolute tolerance; nil derives it from the witness's error estimate and the row's scale.
+    public var atol: Double? = nil
+    /// Inconclusive points (no witness could decide) fail the property only above this fraction
+    /// of the trials: a few points of heavy cancellation are not evidence against a rule.
+    public var maximumInconclusiveFraction = 0.1
+    /// Entries listed per part in a failure message.
+    public var worstEntryCount = 3
+    /// Parallel workers for ``checkPropertyConcurrently(_:options:)``; nil uses every core.
+    public var concurrency: Int? = nil
+    /// When set, the assertions write the result's JSON here (a CI artifact); a write that fails
+    /// is recorded as a test failure.
+    public var jsonReportPath: String? = nil
+    /// The defaults above.
+    public init() {}
+
+    /// The seed used when none is given: fixed, so a test suite is deterministic.
+    public static let defaultSeed: UInt64 = 0xAD70_1A7E
+    /// `ADJOINT_TEST_SEED` parsed as decimal or 0x-hex, if set (an unparsable value fails every
+    /// property with a message naming it, rather than silently using the default).
+    public static var environmentSeed: UInt64? {
+        guard let s = environmentSeedText else { return nil }
+        return parseSeed(s)
+    }
+
+    /// The variable's text; empty counts as unset (`ADJOINT_TEST_SEED= make test`).
+    static var environmentSeedText: String? {
+        guard let s = ProcessInfo.processInfo.environment["ADJOINT_TEST_SEED"],
+              !s.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return s
+    }
+
+    static func parseSeed(_ s: String) -> UInt64? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        return t.lowercased().hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t)
+    }
+
+    /// The library's check options with this property's tolerance overrides.
+    func checkOptions(_ base: CheckOptions) -> CheckOptions {
+        var o = base
+        o.rtol = rtol ?? base.rtol
+        o.atol = atol ?? base.atol
+        o.directionSeed = nil
+        return o
+    }
+
+    func validate() throws {
+        if trials < 1 { throw ADError.invalidArgument("AdjointTestOptions.trials must be ≥ 1, got \(trials)") }
+        if shrinkBudget < 0 { throw ADError.invalidArgument("AdjointTestOptions.shrinkBudget must be ≥ 0, got \(shrinkBudget)") }
+        for (name, t) in [("rtol", rtol), ("atol", atol)] {
+            if let t, !(t.isFinite && t >= 0) { throw ADError.invalidArgument("AdjointTestOptions.\(name) must be finite and ≥ 0, got \(t)") }
+        }
+        if !(maximumInconclusiveFraction >= 0 && maximumInconclusiveFraction <= 1) {
+            throw ADError.invalidArgument("AdjointTestOptions.maximumInconclusiveFraction must be in [0, 1], got \(maximumInconclusiveFraction)")
+        }
+    }
+}
+
+/// A derivative property: what is asserted, over which inputs, and the check run at each input.
+/// Built by the `assert…` functions (and by `DerivativeProperty.gradient(…)` etc. to run without
+/// a test framework); run with ``checkProperty(_:options:)``.
+public struct DerivativeProperty: Sendable {
+    /// The assertion's name ("assertGradient").
+    public let assertion: String
+    /// What is claimed ("the claimed gradient").
+    public let claim: String
+    /// Where inputs come from.
+    public let space: InputSpace
+    /// The check at one input, with the run's options (tolerance overrides). Throws nothing:
+    /// problems become non-finite outcomes.
+    let check: @Sendable ([Double], AdjointTestOptions) -> PointOutcome
+
+    /// A property from a point check: for subjects the built-in constructors do not cover.
+    public init(assertion: String, claim: String, space: InputSpace,
+                check: @escaping @Sendable ([Double], AdjointTestOptions) -> PointOutcome) {
+        self.assertion = assertion; self.claim = claim; self.space = space; self.check = check
+    }
+}
+
+/// The first failing input, shrunk, with the message a test failure shows.
+public struct PropertyFailure: Sendable {
+    /// The trial whose input failed first (0-based).
+    public let trial: Int
+    /// The verdict that failed.
+    public let verdict: TestVerdict
+    /// Shrinking's record: original and shrunk input.
+    public let shrink: ShrinkResult
+    /// The check at the shrunk input.
+    public let outcome: PointOutcome
+    /// One line that replays exactly the reported case.
+    public let replayLine: String
+}
+
+/// The result of running a property over its trials.
+///
+/// ```swift
+/// let r = checkProperty(.gradient(of: f, claimed: g, inputs: .vector(3, .uniform(-2...2))))
+/// r.passed, r.counts[.agree], r.failure?.shrink.shrunk
+/// print(r.message)
+/// ```
+public struct PropertyResult: Sendable {
+    /// The property.
+    public let assertion: String
+    /// What was claimed.
+    public let claim: String
+    /// The seed the trials used.
+    public let seed: UInt64
+    /// Trials run (fewer than asked when a failure stopped a sequential run).
+    public let trialsRun: Int
+    /// Trials asked for.
+    public let trialsAsked: Int
+    /// Points per verdict.
+    public let counts: [TestVerdict: Int]
+    /// The entry with the largest relative error among agreeing points (the margin to failure).
+    public let worstAgreeing: (trial: Int, part: String, entry: String, relativeError: Double)?
+    /// The failure, if the property failed.
+    public let failure: PropertyFailure?
+    /// The message of a failure, or a one-line summary when the property passed.
+    public let message: String
+    /// Input description.
+    public let inputs: String
+
+    /// True when no point failed and inconclusive points stayed below the allowed fraction.
+    public var passed: Bool { failure == nil }
+}
+
+/// Runs a property sequentially: trials in order, stopping at the first failure, which is then
+/// shrunk. Use ``checkPropertyConcurrently(_:options:)`` to spread many trials over the cores.
+///
+/// ```swift
+/// let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(2, .uniform(-3...3))))
+/// if !r.passed { print(r.message) }
+/// ```
+public func checkProperty(_ p: DerivativeProperty, options: AdjointTestOptions = AdjointTestOptions()) -> PropertyResult {
+    if let bad = invalid(p, options) { return bad }
+    var counts: [TestVerdict: Int] = [:]
+    var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
+    var firstInconclusive: (Int, PointOutcome)? = nil
+    let trials = p.space.fixedPoint == nil ? options.trials : 1
+    for t in 0..<trials {
+        let outcome: PointOutcome
+        do { outcome = p.check(try draw(p.space, seed: options.seed, trial: t), options) }
+        catch { return generationFailure(p, options, trial: t, error: error) }
+        counts[outcome.verdict, default: 0] += 1
+        if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) {
+            worst = (t, w.0.part, w.0.entry, w.1)
+        }
+        if outcome.verdict.isFailure {
+            return finish(p, options, counts: counts, trialsRun: t + 1, worst: worst, failing: (t, outcome))
+        }
+        if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
+    }
+    let failing = tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil
+    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing)
+}
+
+/// Runs every trial, spread over the cores with a task group, and reports them all (verdict
+/// counts, the worst agreeing entry, the first failure, shrunk). Trial t always gets the same
+/// input whatever the number of workers, so the result does not depend on scheduling.
+///
+/// ```swift
+/// let r = await checkPropertyConcurrently(property, options: o)
+/// try r.jsonValue.rendered(indent: 2).write(toFile: "derivatives.json", atomically: true, encoding: .utf8)
+/// ```
+public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointTestOptions = AdjointTestOptions()) async -> PropertyResult {
+    if let bad = invalid(p, options) { return bad }
+    let trials = p.space.fixedPoint == nil ? options.trials : 1
+    let workers = Swift.max(1, Swift.min(trials, options.concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
+    let seed = options.seed
+    // Each worker takes trials w, w + workers, …: contiguous memory per worker, no shared state.
+    let results = await withTaskGroup(of: [(Int, Result<PointOutcome, GenerationError>)].self) { group in
+        for w in 0..<workers {
+            group.addTask {
+                var out: [(Int, Result<PointOutcome, GenerationError>)] = []
+                for t in stride(from: w, to: trials, by: workers) {
+                    do { out.append((t, .success(p.check(try draw(p.space, seed: seed, trial: t), options)))) }
+                    catch { out.append((t, .failure(GenerationError(description: "\(error)")))) }
+                }
+                return out
+            }
+        }
+        var all: [(Int, Result<PointOutcome, GenerationError>)] = []
+        for await part in group { all += part }
+        return all.sorted { $0.0 < $1.0 }
+    }
+    var counts: [TestVerdict: Int] = [:]
+    var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
+    var firstFailure: (Int, PointOutcome)? = nil, firstInconclusive: (Int, PointOutcome)? = nil
+    for (t, r) in results {
+        switch r {
+        case .failure(let e): return generationFailure(p, options, trial: t, error: e)
+        case .success(let outcome):
+            counts[outcome.verdict, default: 0] += 1
+            if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) { worst = (t, w.0.part, w.0.entry, w.1) }
+            if outcome.verdict.isFailure && firstFailure == nil { firstFailure = (t, outcome) }
+            if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
+        }
+    }
+    let failing = firstFailure ?? (tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil)
+    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing)
+}
+
+struct GenerationError: Error, CustomStringConvertible { let description: String }
+
+func draw(_ space: InputSpace, seed: UInt64, trial: Int) throws -> [Double] {
+    var rng = trialGenerator(seed: seed, trial: trial)
+    let x = try space.draw(&rng)
+    if x.count != space.count {
+        throw ADError.dimensionMismatch(what: "length of a generated input", expected: space.count, got: x.count)
+    }
+    return x
+}
+
+func tooManyInconclusive(_ counts: [TestVerdict: Int], trials: Int, options: AdjointTestOptions) -> Bool {
+    Double(counts[.inconclusive] ?? 0) > options.maximumInconclusiveFraction * Double(trials)
+}
+
+/// The agreeing entry with the largest relative error at one point.
+func worstAgreeingEntry(_ o: PointOutcome) -> ((part: String, entry: String), Double)? {
+    var best: ((part: String, entry: String), Double)? = nil
+    for part in o.parts {
+        guard let r = part.report else { continue }
+        for e in r.entries.joined() where e.verdict == .agree {
+            if let rel = e.relativeError, rel.isFinite, rel > (best?.1 ?? -1) {
+                best = ((part.label, part.entryName(e.output, e.input)), rel)
+            }
+        }
+    }
+    return best
+}
+
+func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> PropertyResult? {
+    var why: String? = nil
+    do { try options.validate() } catch { why = "\(error)" }
+    if why == nil, let d = p.space.problem { why = "invalid input domain: \(d)" }
+    if why == nil, let env = AdjointTestOptions.environmentSeedText, AdjointTestOptions.parseSeed(env) == nil {
+        why = "ADJOINT_TEST_SEED=\(env) is not a decimal or 0x-hex 64-bit seed"
+    }
+    guard let why else { return nil }
+    // Nothing was checked: reported as a failure (never a pass) whose message is the reason.
+    return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: 0, trialsAsked: options.trials,
+                          counts: [:], worstAgreeing: nil,
+                          failure: PropertyFailure(trial: 0, verdict: .nonFinite,
+                                                   shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
+                                                   outcome: PointOutcome(input: [], parts: []), replayLine: ""),
+                          message: "\(p.assertion): \(why)", inputs: p.space.summary)
+}
+
+func generationFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, trial: Int, error: Error) -> PropertyResult {
+    PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trial, trialsAsked: options.trials,
+                   counts: [:], worstAgreeing: nil,
+                   failure: PropertyFailure(trial: trial, verdict: .nonFinite,
+                                            shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
+                                            outcome: PointOutcome(input: [], parts: []), replayLine: ""),
+                   message: "\(p.assertion): could not draw input \(trial) from \(p.space.summary) (seed \(hex(options.seed))): \(error)",
+                   inputs: p.space.summary)
+}
+
+/// Shrinks the failing input (keeping the same verdict) and renders the result.
+func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [TestVerdict: Int], trialsRun: Int,
+            worst: (trial: Int, part: String, entry: String, relativeError: Double)?,
+            failing: (Int, PointOutcome)?) -> PropertyResult {
+    guard let (trial, outcome) = failing else {
+        let summary = "\(p.assertion): \(p.claim) passed at \(points(trialsRun)) (\(countsText(counts))), seed \(hex(options.seed))"
+            + (worst.map { "; largest agreeing relative error \(fmtNumber($0.relativeError)) at \($0.entry) (\($0.part), trial \($0.trial))" } ?? "")
+        return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
+                              counts: counts, worstAgreeing: worst, failure: nil, message: summary, inputs: p.space.summary)
+    }
+    let verdict = outcome.verdict
+    var final = outcome
+    var shrinker = Shrinker(space: p.space, budget: options.shrink ? options.shrinkBudget : 0) { x in
+        let o = p.check(x, options)
+        if o.verdict == verdict { final = o; return true }
+        return false
+    }
+    // `final` changes only when a candidate is accepted, so it is the check at the shrunk input.
+    let shrink = shrinker.shrink(outcome.input)
+    let replay = "replay: inputs: .point(\(shrink.shrunk))"
+    let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay)
+    let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun)
+    return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
+                          counts: counts, worstAgreeing: worst, failure: failure, message: message, inputs: p.space.summary)
+}
+
+func countsText(_ counts: [TestVerdict: Int]) -> String {
+    TestVerdict.allCases.compactMap { v in counts[v].map { "\($0) \(v.name)" } }.joined(separator: ", ")
+}
+
+func hex(_ s: UInt64) -> String { "0x" + String(s, radix: 16, uppercase: true) }
+
+func fmtNumber(_ x: Double) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    if x != 0 && (Swift.abs(x) < 1e-3 || Swift.abs(x) >= 1e6) { return String(format: "%.3g", x) }
+    let s = "\(x)"
+    return s.count <= 10 ? s : String(format: "%.6g", x)
+}

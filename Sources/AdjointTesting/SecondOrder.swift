@@ -1,0 +1,188 @@
+import AdjointCheck
+import AdjointCore
+import Foundation
+
+// Second-order checks: the bug they exist for is a rule that is right once and wrong when
+// differentiated again (a derivative written with constants where it should be written with the
+// scalar type). First-order checks pass such a rule; here the Hessian is compared with differences
+// of the gradient, which need only first derivatives to be right.
+
+func hessianName(_ i: Int, _ j: Int) -> String { "∂²f/∂x[\(i)]∂x[\(j)]" }
+
+/// The gradient of output 0 by reverse mode as a plain function (NaN where it cannot be
+/// evaluated, which the check reports as non-finite rather than hiding).
+func reverseGradient<F: ADFunction & Sendable>(_ f: F) -> @Sendable ([Double]) -> [Double] {
+    { x in (try? gradient(of: { (z: [Reverse<Double>]) in f(z)[0] }, at: x)) ?? Array(repeating: .nan, count: x.count) }
+}
+
+/// H·v by reverse-over-forward: a tape of duals' tangents. The directional derivative ∇f·v is
+/// computed in forward mode on taped values, and one reverse sweep of it gives ∇(∇f·v) = H·v.
+/// Independent in the order of the two modes from `hvp` (forward-over-reverse).
+func hvpReverseOverForward<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) throws -> [Double] {
+    let rec = try record({ (z: [Reverse<Double>]) -> [Reverse<Double>] in
+        let duals = zip(z, v).map { Dual<Reverse<Double>, Reverse<Double>>($0, tangent: Reverse(constant: $1)) }
+        return [f(duals)[0].tangent]
+    }, at: x)
+    return try rec.pullback([1])
+}
+
+/// A direction fixed by the point (so a replayed point gets the same one): entries in [−1, 1).
+func directionFor(_ x: [Double]) -> [Double] {
+    var seed: UInt64 = 0x5EED_20D0
+    for v in x { seed = (seed ^ v.bitPattern) &* 0x100_0000_01B3 }
+    var g = SeededGenerator(seed: seed)
+    return x.map { _ in g.nextUnit() * 2 - 1 }
+}
+
+/// Symmetry of a Hessian: the largest |Hᵢⱼ − Hⱼᵢ| against 64ε·max|H| (both triangles come from
+/// the same rules evaluated in different orders, so only rounding separates them).
+func symmetryPart(_ h: [[Double]], label: String) -> PointPart {
+    let n = h.count
+    var worst = (0, 0, 0.0), scale = 0.0
+    for i in 0..<n { for j in 0..<n where h[i].count == n {
+        scale = Swift.max(scale, Swift.abs(h[i][j]))
+        if j > i {
+            let d = Swift.abs(h[i][j] - h[j][i])
+            if !(d <= worst.2) { worst = (i, j, d) }
+        }
+    } }
+    let tol = CheckOptions.adAccuracyULPs * Double.ulpOfOne * Swift.max(scale, Double.leastNormalMagnitude)
+    let (i, j, d) = worst
+    guard n > 1 else { return PointPart(label: label, verdict: .agree, detail: "1×1") }
+    let values = "H[\(i)][\(j)] = \(fmtNumber(h[i][j])), H[\(j)][\(i)] = \(fmtNumber(h[j][i]))"
+    if !d.isFinite { return PointPart(label: label, verdict: .nonFinite, detail: values) }
+    let verdict: TestVerdict = d <= tol ? .agree : .ruleWrong
+    return PointPart(label: label, verdict: verdict,
+                     detail: "\(values): |difference| \(fmtNumber(d)), tolerance 64ε·max|H| = \(fmtNumber(tol)) (derived)")
+}
+
+/// Forward-over-reverse against reverse-over-forward H·v along a point-fixed direction.
+func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
+    let label = "H·v: forward-over-reverse vs reverse-over-forward"
+    let v = directionFor(x)
+    do {
+        let a = try hvp(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x, direction: v)
+        let b = try hvpReverseOverForward(f, at: x, direction: v)
+        let vnorm = v.reduce(0) { $0 + Swift.abs($1) }
+        let tol = CheckOptions.adAccuracyULPs * Double.ulpOfOne * Swift.max(hessianScale * vnorm, Double.leastNormalMagnitude)
+        var worst = (0, 0.0)
+        for k in a.indices { let d = Swift.abs(a[k] - b[k]); if !(d <= worst.1) { worst = (k, d) } }
+        let k = worst.0
+        let detail = "(H·v)[\(k)]: forward-over-reverse \(fmtNumber(a[k])), reverse-over-forward \(fmtNumber(b[k])), "
+            + "|difference| \(fmtNumber(worst.1)), tolerance 64ε·max|H|·‖v‖₁ = \(fmtNumber(tol)) (derived)"
+        if !worst.1.isFinite { return PointPart(label: label, verdict: .nonFinite, detail: detail) }
+        return PointPart(label: label, verdict: worst.1 <= tol ? .agree : .ruleWrong, detail: detail)
+    } catch {
+        return PointPart(label: label, verdict: .nonFinite, detail: "could not evaluate: \(error)")
+    }
+}
+
+extension DerivativeProperty {
+    /// Second derivatives of a generic scalar function (output 0): the forward-over-reverse
+    /// Hessian against central/Richardson differences of the reverse-mode gradient, its symmetry,
+    /// forward-over-reverse against reverse-over-forward H·v, and a claimed Hessian when given.
+    ///
+    /// ```swift
+    /// let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
+    /// ```
+    public static func hessian<F: ADFunction & Sendable>(
+        of f: F, claimed: (@Sendable ([Double]) -> [[Double]])? = nil, inputs: InputSpace
+    ) -> DerivativeProperty {
+        let grad = reverseGradient(f)
+        return DerivativeProperty(assertion: "assertHessian", claim: claimed == nil ? "the Hessian by AD" : "the claimed Hessian",
+                                  space: inputs) { x, o in
+            do {
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x)
+                let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
+                var parts = [
+                    PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
+                              report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
+                                                                claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
+                              entryName: hessianName),
+                    symmetryPart(h, label: "symmetry of the forward-over-reverse Hessian"),
+                    modesPart(f, at: x, hessianScale: scale),
+                ]
+                if let claimed {
+                    parts.append(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
+                                           report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
+                                                                             options: o.checkOptions(.blackBox)),
+                                           entryName: hessianName))
+                }
+                return PointOutcome(input: x, parts: parts)
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed Hessian–vector product of a generic scalar function against directional
+    /// differences of the reverse-mode gradient (AD H·v as a last witness), plus
+    /// forward-over-reverse against reverse-over-forward. The property's input is x followed by v.
+    public static func hvp<F: ADFunction & Sendable>(
+        of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
+    ) -> DerivativeProperty {
+        let n = inputs.count
+        let grad = reverseGradient(f)
+        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
+        return DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product", space: space) { xv, o in
+            let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
+            do {
+                var base = CheckOptions.blackBox
+                base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: 0, jacobian: { z in
+                    try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in f(w)[0] }, at: z)
+                }))
+                let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x)
+                let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
+                return PointOutcome(input: xv, parts: [
+                    PointPart(label: "H·v vs differences of the gradient along v = x[\(n)…]", report: r,
+                              entryName: { i, _ in "(H·v)[\(i)]" }),
+                    modesPart(f, at: x, hessianScale: scale),
+                ])
+            } catch { return .thrown(xv, error) }
+        }
+    }
+
+    /// Second derivatives of a black-box scalar function: the claimed gradient against
+    /// differences of f, the claimed Hessian against differences of the claimed gradient, and the
+    /// claimed Hessian's symmetry.
+    public static func blackBoxHessian(
+        of f: @escaping @Sendable ([Double]) -> Double, gradient: @escaping @Sendable ([Double]) -> [Double],
+        claimed: @escaping @Sendable ([Double]) -> [[Double]], inputs: InputSpace
+    ) -> DerivativeProperty {
+        DerivativeProperty(assertion: "assertHessian", claim: "the claimed Hessian (black box)", space: inputs) { x, o in
+            do {
+                let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
+                                                  options: o.checkOptions(.blackBox))
+                let h = try checkBlackBoxJacobian(of: gradient, at: x, claimed: claimed, claimedName: "claimed Hessian",
+                                                  options: o.checkOptions(.blackBox))
+                return PointOutcome(input: x, parts: [
+                    PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName),
+                    PointPart(label: "Hessian vs differences of the claimed gradient", report: h, entryName: hessianName),
+                    symmetryPart(claimed(x), label: "symmetry of the claimed Hessian"),
+                ])
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed H·v of a black-box scalar function against directional differences of the
+    /// claimed gradient (itself checked against differences of f). Input: x followed by v.
+    public static func blackBoxHVP(
+        of f: @escaping @Sendable ([Double]) -> Double, gradient: @escaping @Sendable ([Double]) -> [Double],
+        claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
+    ) -> DerivativeProperty {
+        let n = inputs.count
+        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
+        return DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product (black box)", space: space) { xv, o in
+            let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
+            do {
+                let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
+                                                  options: o.checkOptions(.blackBox))
+                let r = try checkBlackBoxJVP(of: gradient, at: x, direction: v, claimed: claimed, options: o.checkOptions(.blackBox))
+                return PointOutcome(input: xv, parts: [
+                    PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName),
+                    PointPart(label: "H·v vs differences of the claimed gradient along v = x[\(n)…]", report: r,
+                              entryName: { i, _ in "(H·v)[\(i)]" }),
+                ])
+            } catch { return .thrown(xv, error) }
+        }
+    }
+}

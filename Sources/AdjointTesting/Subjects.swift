@@ -1,0 +1,143 @@
+import AdjointCheck
+import AdjointCore
+import RealModule
+
+// The point checks behind each assertion, one constructor per kind of subject:
+// - generic functions (an `ADFunction`): the library's `checkGradient`/`checkJacobian`, where forward
+//   and reverse mode run beside the claimed derivative and a wrong rule is localised to its op;
+// - black boxes (`([Double]) -> [Double]`, `([Float]) -> [Float]`): the difference ladder only;
+// - matrix programs: see MatrixPrograms.swift; second order: SecondOrder.swift.
+
+/// The scalar types a property can evaluate in.
+public typealias PropertyScalar = ADScalar & BinaryFloatingPoint & Real & Sendable
+
+func gradientName(_: Int, _ j: Int) -> String { "∂f/∂x[\(j)]" }
+func jacobianName(_ i: Int, _ j: Int) -> String { "∂f[\(i)]/∂x[\(j)]" }
+
+extension DerivativeProperty {
+    /// A claimed gradient of a generic function: forward mode, reverse mode and the claim are
+    /// judged by the difference ladder (up to complex step and exact rationals); a wrong AD rule
+    /// is localised to its op.
+    ///
+    /// ```swift
+    /// let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
+    /// ```
+    public static func gradient<F: ADFunction & Sendable, V: PropertyScalar>(
+        of f: F, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace, base: CheckOptions = CheckOptions()
+    ) -> DerivativeProperty {
+        DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient", space: inputs) { x, o in
+            do {
+                let r = try checkGradient(of: f, at: x.map { V($0) }, claimedGradient: { claimed($0) }, options: o.checkOptions(base))
+                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed Jacobian of a generic function (rows are outputs).
+    public static func jacobian<F: ADFunction & Sendable, V: PropertyScalar>(
+        of f: F, claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace, base: CheckOptions = CheckOptions()
+    ) -> DerivativeProperty {
+        DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian", space: inputs) { x, o in
+            do {
+                let r = try checkJacobian(of: f, at: x.map { V($0) }, claimed: { claimed($0) }, options: o.checkOptions(base))
+                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed gradient of a black-box scalar function, by differences only.
+    ///
+    /// ```swift
+    /// let p = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
+    ///                                             claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
+    ///                                             inputs: .vector(2, .uniform(-2...2)))
+    /// ```
+    public static func blackBoxGradient<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> V, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace,
+        base: CheckOptions = .blackBox
+    ) -> DerivativeProperty {
+        DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient (black box)", space: inputs) { x, o in
+            do {
+                let r = try checkBlackBoxGradient(of: f, at: x.map { V($0) }, claimedGradient: claimed, options: o.checkOptions(base))
+                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed Jacobian of a black-box function, by differences only.
+    public static func blackBoxJacobian<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace,
+        base: CheckOptions = .blackBox
+    ) -> DerivativeProperty {
+        DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian (black box)", space: inputs) { x, o in
+            do {
+                let r = try checkBlackBoxJacobian(of: f, at: x.map { V($0) }, claimed: claimed, options: o.checkOptions(base))
+                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
+            } catch { return .thrown(x, error) }
+        }
+    }
+
+    /// A claimed JVP (x, v) ↦ J(x)·v of a black-box function. Each trial draws x from `inputs`
+    /// and v uniform in [−1, 1]ⁿ; the property's input (and the replay point) is x followed by v.
+    public static func blackBoxJVP<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
+        base: CheckOptions = .blackBox
+    ) -> DerivativeProperty {
+        let n = inputs.count
+        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
+        return DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP (black box)", space: space) { xv, o in
+            let x = xv.prefix(n).map { V($0) }, v = xv.dropFirst(n).map { V($0) }
+            do {
+                let r = try checkBlackBoxJVP(of: f, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
+                return PointOutcome(input: xv, parts: [PointPart(label: "JVP along v = x[\(n)…]", report: r,
+                                                                entryName: { i, _ in "(J·v)[\(i)]" })])
+            } catch { return .thrown(xv, error) }
+        }
+    }
+
+    /// A claimed VJP (x, u) ↦ uᵀJ(x) of a black-box function with `outputs` outputs. Each trial
+    /// draws x from `inputs` and u uniform in [−1, 1]ᵐ; the property's input is x followed by u.
+    public static func blackBoxVJP<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> [V], outputs m: Int, claimed: @escaping @Sendable ([V], [V]) -> [V],
+        inputs: InputSpace, base: CheckOptions = .blackBox
+    ) -> DerivativeProperty {
+        let n = inputs.count
+        let space = InputSpace.concatenated([inputs, .vector(m, .uniform(-1...1))])
+        return DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP (black box)", space: space) { xu, o in
+            let x = xu.prefix(n).map { V($0) }, u = xu.dropFirst(n).map { V($0) }
+            do {
+                let r = try checkBlackBoxVJP(of: f, at: x, cotangent: u, claimed: claimed, options: o.checkOptions(base))
+                return PointOutcome(input: xu, parts: [PointPart(label: "VJP with u = x[\(n)…]", report: r,
+                                                                entryName: { _, j in "(uᵀJ)[\(j)]" })])
+            } catch { return .thrown(xu, error) }
+        }
+    }
+
+    /// A claimed JVP of a generic function: differences along v first, then forward-mode AD as a
+    /// last witness (it does not use the claim, so it can decide where differences cannot).
+    public static func jvp<F: ADFunction & Sendable>(
+        of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
+    ) -> DerivativeProperty {
+        var base = CheckOptions.blackBox
+        base.ladder.append(adWitness(f))
+        var p = blackBoxJVP(of: { (x: [Double]) in f(x) }, claimed: claimed, inputs: inputs, base: base)
+        p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP", space: p.space, check: p.check)
+        return p
+    }
+
+    /// A claimed VJP of a generic function with `outputs` outputs (see ``jvp(of:claimed:inputs:)``).
+    public static func vjp<F: ADFunction & Sendable>(
+        of f: F, outputs m: Int, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
+    ) -> DerivativeProperty {
+        var base = CheckOptions.blackBox
+        base.ladder.append(adWitness(f))
+        let p = blackBoxVJP(of: { (x: [Double]) in f(x) }, outputs: m, claimed: claimed, inputs: inputs, base: base)
+        return DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP", space: p.space, check: p.check)
+    }
+}
+
+/// Forward/reverse AD of a generic function as a witness rung: trusted to AD's rounding
+/// (``CheckOptions/adAccuracyULPs``), which the derived tolerance adds.
+func adWitness<F: ADFunction & Sendable>(_ f: F) -> WitnessRung {
+    .custom(name: "AD", errorEstimate: 0, jacobian: { x in try jacobian(of: f, at: x).jacobian })
+}

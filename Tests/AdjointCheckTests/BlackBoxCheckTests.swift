@@ -1,0 +1,92 @@
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// The black-box check: differences only, the same verdicts and report as checkJacobian, and the
+/// one-sided analysis that tells a wrong rule from a kink or a jump.
+final class BlackBoxCheckTests: XCTestCase {
+    let polar: ([Double]) -> [Double] = { x in [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+
+    func testCorrectJacobianAgreesWithoutComplexStepOrExact() throws {
+        let r = try checkBlackBoxJacobian(of: polar, at: [2.0, 0.5], claimed: { x in
+            [[cos(x[1]), -x[0] * sin(x[1])], [sin(x[1]), x[0] * cos(x[1])]]
+        })
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(r.subjects, ["claimed"])
+        XCTAssertEqual(r.ladder, ["central", "central6", "richardson"])
+        XCTAssertTrue(r.entries.joined().allSatisfy { $0.witness == "central" }, r.renderTable())
+    }
+
+    func testWrongEntryIsRuleWrongAfterTheWholeLadder() throws {
+        let r = try checkBlackBoxJacobian(of: polar, at: [2.0, 0.5], claimed: { x in
+            [[cos(x[1]), x[0] * sin(x[1])], [sin(x[1]), x[0] * cos(x[1])]]
+        })
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]))
+        XCTAssertEqual(r.entries[0][1].ladder.map(\.outcome), ["disagree", "disagree", "disagree"])
+        XCTAssertEqual(r.entries[0][1].witnessValue ?? 0, -2 * sin(0.5), accuracy: 1e-9)
+        XCTAssertEqual(r.entries[1][1].verdict, .agree)
+    }
+
+    func testJVPAndVJPAgainstHandProducts() throws {
+        // J·v and uᵀJ of the polar map at (2, 0.5), by hand from the Jacobian.
+        let x = [2.0, 0.5], v = [0.3, -1.0], u = [1.0, 10.0]
+        let j = [[cos(0.5), -2 * sin(0.5)], [sin(0.5), 2 * cos(0.5)]]
+        let jv = [j[0][0] * v[0] + j[0][1] * v[1], j[1][0] * v[0] + j[1][1] * v[1]]
+        let uj = [u[0] * j[0][0] + u[1] * j[1][0], u[0] * j[0][1] + u[1] * j[1][1]]
+        XCTAssertTrue(try checkBlackBoxJVP(of: polar, at: x, direction: v, claimed: { _, _ in jv }).passed)
+        XCTAssertTrue(try checkBlackBoxVJP(of: polar, at: x, cotangent: u, claimed: { _, _ in uj }).passed)
+        let badJ = try checkBlackBoxJVP(of: polar, at: x, direction: v, claimed: { _, _ in [jv[0], jv[1] + 1e-3] })
+        XCTAssertEqual(badJ.entries[1][0].verdict, .ruleWrong(subjects: ["claimed"]))
+        let badU = try checkBlackBoxVJP(of: polar, at: x, cotangent: u, claimed: { _, _ in [uj[0] * 1.001, uj[1]] })
+        XCTAssertEqual(badU.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]))
+    }
+
+    func testKinkAndJumpAreToldApartFromAWrongRule() throws {
+        let abs: ([Double]) -> Double = { x in Swift.abs(x[0]) }
+        let valid = try checkBlackBoxGradient(of: abs, at: [0.0], claimedGradient: { _ in [0.25] })
+        XCTAssertEqual(valid.entries[0][0].verdict, .kink(validSubgradient: true))
+        XCTAssertEqual(valid.entries[0][0].kink?.left ?? 0, -1, accuracy: 1e-6)
+        XCTAssertEqual(valid.entries[0][0].kink?.right ?? 0, 1, accuracy: 1e-6)
+        XCTAssertTrue(valid.passed)
+        let invalid = try checkBlackBoxGradient(of: abs, at: [0.0], claimedGradient: { _ in [2] })
+        XCTAssertEqual(invalid.entries[0][0].verdict, .kink(validSubgradient: false))
+        let step: ([Double]) -> Double = { x in x[0] > 0 ? x[0] + 1 : x[0] }
+        let jump = try checkBlackBoxGradient(of: step, at: [0.0], claimedGradient: { _ in [1] })
+        guard case .discontinuity(let size) = jump.entries[0][0].verdict else {
+            return XCTFail("expected a discontinuity: \(jump.renderTable())")
+        }
+        XCTAssertEqual(size, 1, accuracy: 1e-6)
+        XCTAssertFalse(jump.passed)
+        // Away from the kink, a wrong rule stays rule-wrong.
+        let wrong = try checkBlackBoxGradient(of: abs, at: [0.7], claimedGradient: { _ in [-1] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]))
+    }
+
+    func testFloatUsesFloatEpsilon() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Float]) in x[0] * x[0] * x[0] }, at: [Float(1.5)],
+                                          claimedGradient: { x in [3 * x[0] * x[0]] })
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(r.scalarType, "Float")
+        XCTAssertEqual(r.epsilon, Double(Float.ulpOfOne))
+    }
+
+    func testBadInputIsReportedNotCrashed() throws {
+        XCTAssertThrowsError(try checkBlackBoxJacobian(of: polar, at: [2.0, 0.5], claimed: { _ in [[1, 2]] }))
+        XCTAssertThrowsError(try checkBlackBoxJVP(of: polar, at: [2.0, 0.5], direction: [1], claimed: { _, _ in [0, 0] }))
+        let nan = try checkBlackBoxGradient(of: { x in log(x[0]) }, at: [-1.0], claimedGradient: { x in [1 / x[0]] })
+        XCTAssertNotNil(nan.problem)
+        XCTAssertFalse(nan.passed)
+        var o = CheckOptions.blackBox
+        o.rtol = -1
+        XCTAssertThrowsError(try checkBlackBoxGradient(of: { x in x[0] }, at: [1.0], claimedGradient: { _ in [1] }, options: o))
+        // Complex step cannot run on a black box: reported as a note, never silently used.
+        o = .blackBox
+        o.ladder = [.differences(.complexStep), .differences(.central)]
+        let r = try checkBlackBoxGradient(of: { x in x[0] * x[0] }, at: [1.0], claimedGradient: { x in [2 * x[0]] }, options: o)
+        XCTAssertTrue(r.passed)
+        XCTAssertEqual(r.entries[0][0].ladder.first?.outcome, "not-available")
+        XCTAssertTrue(r.rungsUsed.contains { $0.name == "complex-step" && $0.note.contains("generic") }, "\(r.rungsUsed)")
+    }
+}

@@ -1,0 +1,233 @@
+import AdjointCheck
+import AdjointCore
+import XCTest
+@testable import AdjointTesting
+
+/// The assertions as a user writes them in XCTest, and the message a failure shows.
+final class AssertionsTests: XCTestCase {
+    /// Failures the XCTest adapter recorded while `capturing` was set, instead of failing the test.
+    var captured: [String] = []
+    var capturing = false
+
+    override func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool) {
+        if capturing { captured.append(description); return }
+        super.recordFailure(withDescription: description, inFile: filePath, atLine: lineNumber, expected: expected)
+    }
+
+    var quick: AdjointTestOptions {
+        var o = AdjointTestOptions()
+        o.trials = 30
+        return o
+    }
+
+    func testLogisticRegressionGradientPasses() {
+        // One line in a user's suite.
+        let r = assertGradient(of: LogisticLoss(), claimed: logisticGradient(), inputs: .vector(5, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        XCTAssertEqual(r.trialsRun, 30)
+        XCTAssertEqual(r.counts[.agree], 30, r.message)
+        XCTAssertTrue(r.message.contains("passed at 30 points"), r.message)
+    }
+
+    func testLogisticRegressionWithOneSignFlippedFailsWithAReadableMessage() throws {
+        let r = checkProperty(.gradient(of: LogisticLoss(), claimed: logisticGradient(flippedRow: 2),
+                                        inputs: .vector(5, .uniform(-2...2))), options: quick)
+        XCTAssertFalse(r.passed)
+        let failure = try XCTUnwrap(r.failure)
+        XCTAssertEqual(failure.verdict, .ruleWrong)
+        // Flipping row 2's term changes every entry by −2(σ(z₂) − y₂)·X₂ⱼ; all five entries are wrong.
+        let m = r.message
+        XCTAssertTrue(m.hasPrefix("assertGradient failed: the claimed gradient: rule-wrong at trial 0 of 30"), m)
+        XCTAssertTrue(m.contains("(seed \(hex(quick.seed)))"), m)
+        XCTAssertTrue(m.contains("∂f/∂x["), m)
+        XCTAssertTrue(m.contains("claimed "), m)
+        XCTAssertTrue(m.contains("forward "), m)
+        XCTAssertTrue(m.contains("reference "), m)
+        XCTAssertTrue(m.contains("abs err"), m)
+        XCTAssertTrue(m.contains("rule-wrong (claimed)"), m)
+        XCTAssertTrue(m.contains("tolerance "), m)
+        XCTAssertTrue(m.contains("(derived)"), m)
+        XCTAssertTrue(m.contains("replay: inputs: .point(\(failure.shrink.shrunk))"), m)
+        XCTAssertTrue(m.contains("ADJOINT_TEST_SEED=\(hex(quick.seed))"), m)
+        // The named entry really is wrong at the reported input, by the independent formula.
+        let x = failure.shrink.shrunk
+        let right = logisticGradient()(x), wrong = logisticGradient(flippedRow: 2)(x)
+        let worst = try XCTUnwrap(failure.outcome.parts.first?.report?.worstEntries(limit: 1).first)
+        XCTAssertGreaterThan(abs(right[worst.input] - wrong[worst.input]), 1e-6)
+        XCTAssertTrue(m.contains("∂f/∂x[\(worst.input)]"), m)
+        // The replay line reproduces the failure on its own.
+        let replay = checkProperty(.gradient(of: LogisticLoss(), claimed: logisticGradient(flippedRow: 2), inputs: .point(x)))
+        XCTAssertEqual(replay.failure?.verdict, .ruleWrong)
+        XCTAssertEqual(replay.trialsRun, 1)
+    }
+
+    func testXCTestAdapterRecordsTheFailure() {
+        capturing = true
+        let r = assertGradient(of: LogisticLoss(), claimed: logisticGradient(flippedRow: 0), inputs: .vector(5, .uniform(-2...2)), options: quick)
+        capturing = false
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(captured.count, 1)
+        XCTAssertTrue(captured.first?.contains("seed \(hex(quick.seed))") == true, captured.first ?? "")
+        XCTAssertTrue(captured.first?.contains("replay: inputs: .point(") == true, captured.first ?? "")
+    }
+
+    func testBlackBoxCorrectGradientPassesAtAHundredAndTwentyPoints() {
+        var o = AdjointTestOptions()
+        o.trials = 120
+        let r = assertGradient(of: { simulation($0) }, claimed: simulationGradient, inputs: .vector(3, .uniform(-2...2)), options: o)
+        XCTAssertTrue(r.passed, r.message)
+        XCTAssertEqual(r.trialsRun, 120)
+        XCTAssertEqual((r.counts[.agree] ?? 0) + (r.counts[.inconclusive] ?? 0), 120)
+    }
+
+    func testBlackBoxWrongGradientIsCaught() throws {
+        var o = AdjointTestOptions()
+        o.trials = 120
+        let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradientWrong,
+                                                inputs: .vector(3, .uniform(-2...2))), options: o)
+        let f = try XCTUnwrap(r.failure)
+        XCTAssertEqual(f.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("∂f/∂x[2]"), r.message)
+        // Only entry 2 is wrong; x₀ = 0 makes it right, so shrinking keeps x₀ ≠ 0.
+        XCTAssertNotEqual(f.shrink.shrunk.first, 0)
+        let entries = try XCTUnwrap(f.outcome.parts.first?.report?.entries.first)
+        XCTAssertEqual(entries.map(\.verdict.name), ["agree", "agree", "rule-wrong"])
+    }
+
+    func testFloatBlackBoxUsesFloatTolerances() {
+        let f: @Sendable ([Float]) -> Float = { x in x[0] * x[0] * sin(x[1]) }
+        let g: @Sendable ([Float]) -> [Float] = { x in [2 * x[0] * sin(x[1]), x[0] * x[0] * cos(x[1])] }
+        let gWrong: @Sendable ([Float]) -> [Float] = { x in [2 * x[0] * sin(x[1]), x[0] * cos(x[1])] }
+        var o = AdjointTestOptions()
+        o.trials = 40
+        let ok = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(2, .uniform(-2...2))), options: o)
+        XCTAssertTrue(ok.passed, ok.message)
+        let bad = checkProperty(.blackBoxGradient(of: f, claimed: gWrong, inputs: .vector(2, .uniform(-2...2))), options: o)
+        XCTAssertEqual(bad.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(bad.message.contains("Float, ε = 1.19e-07"), bad.message)
+    }
+
+    func testUserToleranceOverrideIsNamedInTheMessage() throws {
+        var o = quick
+        o.rtol = 1e-9
+        o.atol = 1e-12
+        let r = checkProperty(.gradient(of: LogisticLoss(), claimed: logisticGradient(flippedRow: 1),
+                                        inputs: .vector(5, .uniform(-2...2))), options: o)
+        XCTAssertTrue(r.message.contains("atol = 1e-12 (user override)"), r.message)
+        XCTAssertTrue(r.message.contains("rtol = 1e-09 (user override)"), r.message)
+    }
+
+    func testJacobianJVPAndVJPOfABlackBox() {
+        let f: @Sendable ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0]) + x[1] * x[1]] }
+        let jac: @Sendable ([Double]) -> [[Double]] = { x in [[x[1], x[0]], [cos(x[0]), 2 * x[1]]] }
+        let jvpOK: @Sendable ([Double], [Double]) -> [Double] = { x, v in [x[1] * v[0] + x[0] * v[1], cos(x[0]) * v[0] + 2 * x[1] * v[1]] }
+        let jvpBad: @Sendable ([Double], [Double]) -> [Double] = { x, v in [x[1] * v[0] + x[0] * v[1], cos(x[0]) * v[0] + x[1] * v[1]] }
+        let vjpOK: @Sendable ([Double], [Double]) -> [Double] = { x, u in [u[0] * x[1] + u[1] * cos(x[0]), u[0] * x[0] + 2 * u[1] * x[1]] }
+        let vjpBad: @Sendable ([Double], [Double]) -> [Double] = { x, u in [u[0] * x[1] - u[1] * cos(x[0]), u[0] * x[0] + 2 * u[1] * x[1]] }
+        let space = InputSpace.vector(2, .uniform(-2...2))
+        XCTAssertTrue(checkProperty(.blackBoxJacobian(of: f, claimed: jac, inputs: space), options: quick).passed)
+        XCTAssertTrue(checkProperty(.blackBoxJVP(of: f, claimed: jvpOK, inputs: space), options: quick).passed)
+        XCTAssertTrue(checkProperty(.blackBoxVJP(of: f, outputs: 2, claimed: vjpOK, inputs: space), options: quick).passed)
+        let jb = checkProperty(.blackBoxJVP(of: f, claimed: jvpBad, inputs: space), options: quick)
+        XCTAssertEqual(jb.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(jb.message.contains("(J·v)[1]"), jb.message)
+        let vb = checkProperty(.blackBoxVJP(of: f, outputs: 2, claimed: vjpBad, inputs: space), options: quick)
+        XCTAssertEqual(vb.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(vb.message.contains("(uᵀJ)[0]"), vb.message)
+    }
+
+    func testGenericJVPAndVJPUseADAsAWitness() {
+        let jvpOK: @Sendable ([Double], [Double]) -> [Double] = { x, v in
+            [(sigma(x[0]) * x[1] + x[1] * x[1]) * v[0] + (log1p(exp(x[0])) + 2 * x[0] * x[1]) * v[1]]
+        }
+        let vjpBad: @Sendable ([Double], [Double]) -> [Double] = { x, u in
+            [u[0] * (sigma(x[0]) * x[1]), u[0] * (log1p(exp(x[0])) + 2 * x[0] * x[1])]
+        }
+        let space = InputSpace.vector(2, .uniform(-2...2))
+        let ok = checkProperty(.jvp(of: Energy(), claimed: jvpOK, inputs: space), options: quick)
+        XCTAssertTrue(ok.passed, ok.message)
+        let bad = checkProperty(.vjp(of: Energy(), outputs: 1, claimed: vjpBad, inputs: space), options: quick)
+        XCTAssertEqual(bad.failure?.verdict, .ruleWrong, bad.message)
+    }
+
+    func testInvalidOptionsFailWithAClearMessage() {
+        var o = quick
+        o.trials = 0
+        let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient, inputs: .vector(3, .uniform(-1...1))), options: o)
+        XCTAssertFalse(r.passed)
+        XCTAssertTrue(r.message.contains("trials must be ≥ 1"), r.message)
+        let bad = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient,
+                                                  inputs: .vector(3, .logUniform(0...1))), options: quick)
+        XCTAssertTrue(bad.message.contains("log-uniform range"), bad.message)
+    }
+
+    func testAClaimOfTheWrongShapeIsReportedNotCrashed() {
+        let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: { _ in [1.0] }, inputs: .vector(3, .uniform(-1...1))), options: quick)
+        XCTAssertEqual(r.failure?.verdict, .nonFinite)
+        XCTAssertTrue(r.message.contains("the check threw"), r.message)
+    }
+}
+
+extension AssertionsTests {
+    func testInconclusivePointsFailOnlyAboveTheAllowedFraction() throws {
+        // f = 1 + 10⁻¹⁷·x: its slope is far below what a difference of Doubles near 1 resolves, so
+        // a claim of slope 1 can be neither confirmed nor refuted (every sample rounds to 1).
+        let f: @Sendable ([Double]) -> Double = { x in 1 + 1e-17 * x[0] }
+        let claim: @Sendable ([Double]) -> [Double] = { _ in [1] }
+        var o = AdjointTestOptions()
+        o.trials = 20
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o)
+        XCTAssertEqual(r.counts[.inconclusive], 20, r.message)
+        XCTAssertEqual(r.failure?.verdict, .inconclusive)
+        XCTAssertTrue(r.message.contains("inconclusive at 20 of 20 points"), r.message)
+        XCTAssertTrue(r.message.contains("cancellation"), r.message)
+        o.maximumInconclusiveFraction = 1
+        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o).passed)
+    }
+
+    func testGenericFunctionWithAFloatClaim() {
+        let g: @Sendable ([Float]) -> [Float] = { w in logisticGradient()(w.map(Double.init)).map(Float.init) }
+        let r = checkProperty(.gradient(of: LogisticLoss(), claimed: g, inputs: .vector(5, .uniform(-2...2))), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        let bad: @Sendable ([Float]) -> [Float] = { w in logisticGradient(flippedRow: 3)(w.map(Double.init)).map(Float.init) }
+        let b = checkProperty(.gradient(of: LogisticLoss(), claimed: bad, inputs: .vector(5, .uniform(-2...2))), options: quick)
+        XCTAssertEqual(b.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(b.message.contains("Float, ε = 1.19e-07"), b.message)
+    }
+}
+
+/// f(x) = sin(x₀·x₁) + x₂²: its gradient by hand.
+struct SinProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0] * x[1]) + x[2] * x[2]] }
+}
+
+extension AssertionsTests {
+    func testAWrongLibraryRuleIsLocalisedToItsOp() throws {
+        // The user's gradient is right; the library's sin rule is planted wrong (sin′ = −cos).
+        // Forward and reverse mode are then rule-wrong, and the message names the op.
+        let hand: @Sendable ([Double]) -> [Double] = { x in [cos(x[0] * x[1]) * x[1], cos(x[0] * x[1]) * x[0], 2 * x[2]] }
+        let r = RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
+            checkProperty(.gradient(of: SinProduct(), claimed: hand, inputs: .vector(3, .uniform(-1...1))), options: quick)
+        }
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("rule-wrong (forward, reverse)"), r.message)
+        XCTAssertTrue(r.message.contains("localised: the rule of sin at node"), r.message)
+        // Without the planted mutation the same property passes.
+        XCTAssertTrue(checkProperty(.gradient(of: SinProduct(), claimed: hand, inputs: .vector(3, .uniform(-1...1))), options: quick).passed)
+    }
+}
+
+extension AssertionsTests {
+    func testAnnotatedClosureLiteralsCompileAndRun() {
+        // The form the doc comments show: the argument's element type annotated once.
+        let g = assertGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, claimed: { x in [2 * x[0] * x[1], x[0] * x[0]] },
+                               inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(g.passed, g.message)
+        let j = assertJacobian(of: { (x: [Double]) in [x[0] * x[1], sin(x[0])] }, claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] },
+                               inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(j.passed, j.message)
+        let v = assertJVP(of: { (x: [Double]) in [x[0] * x[1]] }, claimed: { x, d in [x[1] * d[0] + x[0] * d[1]] },
+                          inputs: .vector(2, .uniform(-2...2)), options: quick)
+        XCTAssertTrue(v.passed, v.message)
+    }
+}

@@ -1,0 +1,73 @@
+import PropertyBased
+import XCTest
+@testable import AdjointTesting
+
+/// Input spaces: draws stay in their domains and are reproducible from (seed, trial).
+final class InputsTests: XCTestCase {
+    func testDrawsStayInTheirDomains() throws {
+        let domains: [InputDomain] = [.uniform(-3...3), .logUniform(1e-4...1e2), .positive, .unitInterval, .integers(-2...5),
+                                      .fixed(0.25), InputDomain.uniform(-1...1).awayFrom([0], margin: 0.1)]
+        let space = InputSpace.arguments(domains)
+        var decadesBelowOne = 0
+        for t in 0..<300 {
+            let x = try draw(space, seed: 9, trial: t)
+            for (d, v) in zip(domains, x) { XCTAssertTrue(d.contains(v), "\(d) does not contain \(v)") }
+            XCTAssertEqual(x[4], x[4].rounded())
+            XCTAssertEqual(x[5], 0.25)
+            XCTAssertGreaterThanOrEqual(abs(x[6]), 0.1)
+            if x[1] < 1e-2 { decadesBelowOne += 1 }
+        }
+        // log-uniform over 6 decades puts a third of the draws below 1e-2; uniform would put 0.01%.
+        XCTAssertGreaterThan(decadesBelowOne, 60)
+        XCTAssertLessThan(decadesBelowOne, 140)
+    }
+
+    func testSymmetricPositiveDefiniteMatrices() throws {
+        let space = InputSpace.symmetricPositiveDefinite(4, minimumEigenvalue: 0.05)
+        for t in 0..<50 {
+            let a = try draw(space, seed: 3, trial: t)
+            XCTAssertEqual(a.count, 16)
+            XCTAssertTrue(isSymmetricPositiveDefinite(a, n: 4))
+            XCTAssertTrue(space.contains(a))
+        }
+        // Not positive definite: eigenvalues 3 and −1.
+        XCTAssertFalse(isSymmetricPositiveDefinite([1, 2, 2, 1], n: 2))
+        XCTAssertFalse(isSymmetricPositiveDefinite([2, 1, 0, 2], n: 2))   // not symmetric
+    }
+
+    func testSeedsAreReproducibleAndTrialsIndependent() throws {
+        let space = InputSpace.vector(4, .uniform(-1...1))
+        XCTAssertEqual(try draw(space, seed: 42, trial: 7), try draw(space, seed: 42, trial: 7))
+        XCTAssertNotEqual(try draw(space, seed: 42, trial: 7), try draw(space, seed: 42, trial: 8))
+        XCTAssertNotEqual(try draw(space, seed: 42, trial: 7), try draw(space, seed: 43, trial: 7))
+    }
+
+    func testUserGeneratorsAndConcatenation() throws {
+        // Points on the probability simplex from a PropertyBased generator.
+        let g = Gen.double(in: 0.01...1).array(of: 3).map { p in p.map { $0 / p.reduce(0, +) } }
+        let space = InputSpace.concatenated([.generator(g, count: 3, accepts: { p in abs(p.reduce(0, +) - 1) < 1e-12 }),
+                                             .matrix(rows: 2, cols: 2, .integers(0...3))])
+        XCTAssertEqual(space.count, 7)
+        for t in 0..<20 {
+            let x = try draw(space, seed: 1, trial: t)
+            XCTAssertEqual(x.prefix(3).reduce(0, +), 1, accuracy: 1e-12)
+            XCTAssertTrue(x.suffix(4).allSatisfy { $0 == $0.rounded() && $0 >= 0 && $0 <= 3 })
+            XCTAssertTrue(space.contains(x))
+        }
+    }
+
+    func testAnImpossibleDomainIsAnErrorNotAHang() {
+        let space = InputSpace.arguments([InputDomain.uniform(-1...1).awayFrom([0], margin: 5)])
+        XCTAssertThrowsError(try draw(space, seed: 1, trial: 0))
+    }
+}
+
+extension InputsTests {
+    func testSeedParsing() {
+        XCTAssertEqual(AdjointTestOptions.parseSeed("0xAD701A7E"), 0xAD70_1A7E)
+        XCTAssertEqual(AdjointTestOptions.parseSeed("0Xff"), 255)
+        XCTAssertEqual(AdjointTestOptions.parseSeed("12345"), 12345)
+        XCTAssertNil(AdjointTestOptions.parseSeed("seed"))
+        XCTAssertNil(AdjointTestOptions.parseSeed("-1"))
+    }
+}

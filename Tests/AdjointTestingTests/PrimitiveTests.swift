@@ -1,0 +1,107 @@
+import AdjointCheck
+import AdjointCore
+import Foundation
+import Testing
+import XCTest
+@testable import AdjointTesting
+
+/// x³ with its rule written generically: right at every order.
+enum Cube: UnaryPrimitive {
+    static let name = "cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+}
+
+/// x³ with the derivative's factor 3 dropped: wrong at first order.
+enum CubeWrong: UnaryPrimitive {
+    static let name = "cube_wrong"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x * x }
+}
+
+/// x³ with the derivative computed in Doubles: right once, and constant when differentiated
+/// again, so its second derivative is 0 instead of 6x.
+enum CubeInDoubles: UnaryPrimitive {
+    static let name = "cube_doubles"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
+        let a = x.approximateDouble
+        return T(3 * a * a)
+    }
+}
+
+/// y = 2x with a VJP that ignores its cotangent (returns 2 per entry).
+enum ScaleBadVJP: VectorPrimitive {
+    static let name = "scale2_bad_vjp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { _ in 2 } }
+}
+
+enum Scale2: VectorPrimitive {
+    static let name = "scale2"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+/// f(x) = cube(x₀)·x₁ through the Doubles-only rule: its gradient is right, its Hessian is not.
+struct CubeEnergy: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [CubeInDoubles.apply(x[0]) * x[1]] }
+}
+
+final class PrimitiveTests: XCTestCase {
+    var captured: [String] = []
+    var capturing = false
+    override func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool) {
+        if capturing { captured.append(description); return }
+        super.recordFailure(withDescription: description, inFile: filePath, atLine: lineNumber, expected: expected)
+    }
+
+    func testACorrectPrimitivePasses() {
+        let v = assertPrimitive(Cube.self)
+        XCTAssertTrue(v.passed, v.description)
+        XCTAssertEqual(v.check(named: "partials")?.outcome, .passed)
+        XCTAssertEqual(v.check(named: "second-derivatives")?.outcome, .passed)
+        XCTAssertTrue(assertPrimitive(Scale2.self, inputs: 4).passed)
+    }
+
+    func testWrongRulesAreRecordedNamingTheCheck() {
+        capturing = true
+        let first = assertPrimitive(CubeWrong.self)
+        let second = assertPrimitive(CubeInDoubles.self)
+        let vector = assertPrimitive(ScaleBadVJP.self, inputs: 3)
+        capturing = false
+        XCTAssertEqual(first.check(named: "partials")?.outcome, .failed)
+        XCTAssertEqual(second.check(named: "partials")?.outcome, .passed)
+        XCTAssertEqual(second.check(named: "second-derivatives")?.outcome, .failed)
+        XCTAssertEqual(vector.check(named: "vjp")?.outcome, .failed)
+        XCTAssertEqual(captured.count, 3)
+        XCTAssertTrue(captured[0].contains("assertPrimitive failed: failed partials"), captured[0])
+        XCTAssertTrue(captured[1].contains("assertPrimitive failed: failed second-derivatives"), captured[1])
+        XCTAssertTrue(captured[1].contains("replay: validate(CubeInDoubles.self, samples: 16, seed: \(hex(AdjointTestOptions().seed)))"), captured[1])
+        XCTAssertTrue(captured[2].contains("failed vjp"), captured[2])
+    }
+
+    func testTheDoublesOnlyRuleIsCaughtBySecondOrderInAFunction() throws {
+        var o = AdjointTestOptions()
+        o.trials = 10
+        let space = InputSpace.vector(2, .uniform(-2...2))
+        let g: @Sendable ([Double]) -> [Double] = { x in [3 * x[0] * x[0] * x[1], x[0] * x[0] * x[0]] }
+        XCTAssertTrue(checkProperty(.gradient(of: CubeEnergy(), claimed: g, inputs: space), options: o).passed)
+        let r = checkProperty(.hessian(of: CubeEnergy(), inputs: space), options: o)
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
+        // H[0][0] = 6x₀x₁ is lost (the rule's derivative is a constant to the outer level).
+        XCTAssertTrue(r.message.contains("∂²f/∂x[0]∂x[0]"), r.message)
+    }
+}
+
+@Suite struct PrimitiveAssertionsInSwiftTesting {
+    @Test func wrongPrimitiveIsAnIssue() {
+        withKnownIssue {
+            assertPrimitive(CubeWrong.self)
+        } matching: { issue in
+            issue.comments.map(\.rawValue).joined().contains("failed partials")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import AdjointCheck
+import AdjointCore
+import XCTest
+@testable import AdjointTesting
+
+/// Second order: a rule right once and wrong when differentiated again is caught here, after
+/// first-order checks passed it.
+final class SecondOrderTests: XCTestCase {
+    var quick: AdjointTestOptions {
+        var o = AdjointTestOptions()
+        o.trials = 20
+        return o
+    }
+    let space = InputSpace.vector(2, .uniform(-2...2))
+
+    /// ∇f of f = softplus(x₀)·x₁ + x₀x₁², by hand: (σ(x₀)x₁ + x₁², softplus(x₀) + 2x₀x₁).
+    let handGradient: @Sendable ([Double]) -> [Double] = { x in
+        [sigma(x[0]) * x[1] + x[1] * x[1], log1p(exp(x[0])) + 2 * x[0] * x[1]]
+    }
+    /// Its Hessian by hand: [[σ′(x₀)x₁, σ(x₀) + 2x₁], [σ(x₀) + 2x₁, 2x₀]], σ′ = σ(1 − σ).
+    let handHessian: @Sendable ([Double]) -> [[Double]] = { x in
+        let s = sigma(x[0])
+        return [[s * (1 - s) * x[1], s + 2 * x[1]], [s + 2 * x[1], 2 * x[0]]]
+    }
+
+    func testTheLinearisedRulePassesFirstOrder() {
+        // The trap: first derivatives are right, so a gradient check passes.
+        let r = checkProperty(.gradient(of: LinearisedEnergy(), claimed: handGradient, inputs: space), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+    }
+
+    func testTheLinearisedRuleIsCaughtBySecondOrder() throws {
+        let r = checkProperty(.hessian(of: LinearisedEnergy(), inputs: space), options: quick)
+        let f = try XCTUnwrap(r.failure, r.message)
+        XCTAssertEqual(f.verdict, .ruleWrong)
+        // The lost term is softplus″(x₀)·x₁ in H[0][0]: the entry the message names.
+        let part = try XCTUnwrap(f.outcome.parts.first { $0.label.hasPrefix("Hessian (forward-over-reverse)") })
+        XCTAssertEqual(part.verdict, .ruleWrong)
+        let wrong = try XCTUnwrap(part.report?.entries(withVerdict: "rule-wrong"))
+        XCTAssertEqual(wrong.map { [$0.output, $0.input] }, [[0, 0]])
+        XCTAssertTrue(r.message.contains("∂²f/∂x[0]∂x[0]"), r.message)
+        // The reference is the hand-derived Hessian entry, not the AD one.
+        let x = f.shrink.shrunk
+        XCTAssertEqual(try XCTUnwrap(wrong.first?.witnessValue), handHessian(x)[0][0], accuracy: 1e-6)
+    }
+
+    func testACorrectFunctionPassesEverySecondOrderCheck() throws {
+        let r = checkProperty(.hessian(of: Energy(), claimed: handHessian, inputs: space), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        // Forward-over-reverse and reverse-over-forward were both run and agree.
+        let x = try draw(space, seed: quick.seed, trial: 0)
+        let outcome = DerivativeProperty.hessian(of: Energy(), inputs: space).check(x, quick)
+        XCTAssertEqual(outcome.parts.map(\.label).count, 3)
+        XCTAssertTrue(outcome.parts.allSatisfy { $0.verdict == .agree }, "\(outcome.parts.map { ($0.label, $0.detail ?? "") })")
+        let v = directionFor(x)
+        let rof = try hvpReverseOverForward(Energy(), at: x, direction: v)
+        let h = handHessian(x)
+        for i in 0..<2 { XCTAssertEqual(rof[i], h[i][0] * v[0] + h[i][1] * v[1], accuracy: 1e-12) }
+    }
+
+    func testAWrongClaimedHessianIsCaught() throws {
+        let wrongHessian: @Sendable ([Double]) -> [[Double]] = { x in
+            let s = sigma(x[0])
+            return [[s * (1 - s) * x[1], s + 2 * x[1]], [s + 2 * x[1], x[0]]]
+        }
+        let r = checkProperty(.hessian(of: Energy(), claimed: wrongHessian, inputs: space), options: quick)
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("claimed Hessian vs differences"), r.message)
+        XCTAssertTrue(r.message.contains("∂²f/∂x[1]∂x[1]"), r.message)
+    }
+
+    func testBlackBoxHessianAndHVP() {
+        let f: @Sendable ([Double]) -> Double = { x in log1p(exp(x[0])) * x[1] + x[0] * x[1] * x[1] }
+        XCTAssertTrue(checkProperty(.blackBoxHessian(of: f, gradient: handGradient, claimed: handHessian, inputs: space), options: quick).passed)
+        let asymmetric: @Sendable ([Double]) -> [[Double]] = { x in
+            let s = sigma(x[0])
+            return [[s * (1 - s) * x[1], s + 2 * x[1]], [s, 2 * x[0]]]
+        }
+        let bad = checkProperty(.blackBoxHessian(of: f, gradient: handGradient, claimed: asymmetric, inputs: space), options: quick)
+        XCTAssertEqual(bad.failure?.verdict, .ruleWrong)
+        XCTAssertTrue(bad.message.contains("symmetry of the claimed Hessian: rule-wrong"), bad.message)
+        let hvpOK: @Sendable ([Double], [Double]) -> [Double] = { [handHessian] x, v in
+            let h = handHessian(x)
+            return [h[0][0] * v[0] + h[0][1] * v[1], h[1][0] * v[0] + h[1][1] * v[1]]
+        }
+        let hvpBad: @Sendable ([Double], [Double]) -> [Double] = { [handHessian] x, v in
+            let h = handHessian(x)
+            return [h[0][1] * v[1], h[1][0] * v[0] + h[1][1] * v[1]]
+        }
+        XCTAssertTrue(checkProperty(.blackBoxHVP(of: f, gradient: handGradient, claimed: hvpOK, inputs: space), options: quick).passed)
+        XCTAssertEqual(checkProperty(.blackBoxHVP(of: f, gradient: handGradient, claimed: hvpBad, inputs: space), options: quick).failure?.verdict, .ruleWrong)
+        XCTAssertTrue(checkProperty(.hvp(of: Energy(), claimed: hvpOK, inputs: space), options: quick).passed)
+        let trap = checkProperty(.hvp(of: LinearisedEnergy(), claimed: hvpOK, inputs: space), options: quick)
+        XCTAssertTrue(trap.passed, "a right claimed HVP passes whatever AD does: \(trap.message)")
+    }
+}

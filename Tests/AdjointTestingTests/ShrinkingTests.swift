@@ -1,0 +1,88 @@
+import AdjointCheck
+import XCTest
+@testable import AdjointTesting
+
+/// Shrinking: a failing input moves toward fewer nonzeros, smaller magnitudes and simpler numbers
+/// while it still fails the same way.
+final class ShrinkingTests: XCTestCase {
+    func testAGradientWrongOnlyInOneQuadrantShrinksToTheBoundary() throws {
+        // f = x₀² + 3x₁ + x₂³, gradient (2x₀, 3, 3x₂²), claimed wrong (by +1 in entry 0) only
+        // when x₀ > 10 and x₁ < 0.
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * x[0] + 3 * x[1] + x[2] * x[2] * x[2] }
+        let claimed: @Sendable ([Double]) -> [Double] = { x in
+            [2 * x[0] + (x[0] > 10 && x[1] < 0 ? 1 : 0), 3, 3 * x[2] * x[2]]
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .vector(3, .uniform(-20...20))))
+        let failure = try XCTUnwrap(r.failure, r.message)
+        let s = failure.shrink
+        guard s.original.count == 3, s.shrunk.count == 3 else { return XCTFail(r.message) }
+        XCTAssertTrue(s.original[0] > 10 && s.original[1] < 0)
+        XCTAssertGreaterThan(s.steps, 0)
+        let x = s.shrunk
+        // Still in the failing region, next to its boundary, with small simple values.
+        XCTAssertGreaterThan(x[0], 10, "\(x)")
+        XCTAssertLessThanOrEqual(x[0], 11, "\(x)")
+        XCTAssertLessThan(x[1], 0, "\(x)")
+        XCTAssertGreaterThanOrEqual(x[1], -1, "\(x)")
+        XCTAssertEqual(x[2], 0, "\(x)")
+        XCTAssertLessThanOrEqual(significantDigits(x[0]), 3, "\(x)")
+        XCTAssertLessThanOrEqual(significantDigits(x[1]), 2, "\(x)")
+        // The shrunk input still fails, and the message reports it with where it came from.
+        XCTAssertEqual(failure.outcome.input, x)
+        XCTAssertEqual(failure.outcome.verdict, .ruleWrong)
+        XCTAssertTrue(r.message.contains("input: \(x)  (shrunk from \(s.original)"), r.message)
+    }
+
+    func testShrinkingStaysInTheDomain() throws {
+        // Wrong everywhere: shrinking would go to 0, but the domain is positive and away from 2.
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * x[0] }
+        let claimed: @Sendable ([Double]) -> [Double] = { x in [3 * x[0]] }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed,
+                                                inputs: .arguments([InputDomain.logUniform(0.5...50).awayFrom([1], margin: 0.25)])))
+        let x = try XCTUnwrap(r.failure).shrink.shrunk
+        guard x.count == 1 else { return XCTFail(r.message) }
+        XCTAssertTrue(x[0] >= 0.5 && abs(x[0] - 1) >= 0.25, "\(x)")
+    }
+
+    func testDigitsAndRounding() {
+        XCTAssertEqual(significantDigits(1.25), 3)
+        XCTAssertEqual(significantDigits(-0.001), 1)
+        XCTAssertEqual(significantDigits(1e-300), 1)
+        XCTAssertEqual(significantDigits(10.0), 1)
+        XCTAssertEqual(significantDigits(0), 0)
+        XCTAssertEqual(rounded(12.345, digits: 2), [12, 13])
+        XCTAssertEqual(rounded(-0.3456, digits: 1), [-0.3, -0.4])
+        XCTAssertEqual(rounded(0.30000000000000004, digits: 1), [0.3, 0.4])
+    }
+}
+
+extension ShrinkingTests {
+    func testSymmetricPositiveDefiniteInputsShrinkInsideTheirSpace() throws {
+        // f(A) = Σ Aᵢⱼ², gradient 2A, claimed wrong (entry A[0][1]) whenever A[0][1] > 0.1.
+        let f: @Sendable ([Double]) -> Double = { a in a.reduce(0) { $0 + $1 * $1 } }
+        let claimed: @Sendable ([Double]) -> [Double] = { a in
+            var g = a.map { 2 * $0 }
+            if a[1] > 0.1 { g[1] += 1 }
+            return g
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: .symmetricPositiveDefinite(3)))
+        let s = try XCTUnwrap(r.failure, r.message).shrink
+        guard s.shrunk.count == 9 else { return XCTFail(r.message) }
+        XCTAssertTrue(isSymmetricPositiveDefinite(s.original, n: 3))
+        XCTAssertTrue(isSymmetricPositiveDefinite(s.shrunk, n: 3), "\(s.shrunk)")
+        XCTAssertGreaterThan(s.shrunk[1], 0.1, "\(s.shrunk)")
+        XCTAssertLessThanOrEqual(s.shrunk[1], 0.2, "\(s.shrunk)")
+        // The other off-diagonal pairs went to 0 together.
+        XCTAssertEqual([s.shrunk[2], s.shrunk[5], s.shrunk[6], s.shrunk[7]], [0, 0, 0, 0], "\(s.shrunk)")
+        XCTAssertLessThan(s.shrunk.map { significantDigits($0) }.reduce(0, +), s.original.map { significantDigits($0) }.reduce(0, +))
+    }
+
+    func testKinkMarginKeepsAReluLikeBlackBoxDecidable() {
+        let f: @Sendable ([Double]) -> Double = { x in Swift.max(x[0], 0) * x[1] }
+        let g: @Sendable ([Double]) -> [Double] = { x in [x[0] > 0 ? x[1] : 0, Swift.max(x[0], 0)] }
+        let space = InputSpace.arguments([InputDomain.uniform(-1...1).awayFrom([0], margin: 1e-3), .uniform(-2...2)])
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: space))
+        XCTAssertTrue(r.passed, r.message)
+        XCTAssertEqual(r.counts[.agree], 100, r.message)
+    }
+}
