@@ -89,8 +89,10 @@ extension Dual {
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(primitive: P.name)
         Diagnostics.check(P.self, x.value, y.value, node: nil)
-        let z = P.primal(x.value, y.value)
-        var (dx, dy) = P.partials(x.value, y.value, output: z)
+        // A primitive may read its inputs as Doubles (a solver's start); that is its own business,
+        // checked by `validate`, not an escape of the function being differentiated.
+        let z = Diagnostics.quietly { P.primal(x.value, y.value) }
+        var (dx, dy) = Diagnostics.quietly { P.partials(x.value, y.value, output: z) }
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         return Dual(z, tangent: P.arity == 2 ? dx * x.tangent + dy * y.tangent : dx * x.tangent)
     }

@@ -67,7 +67,7 @@ extension ADScalar {
 
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self {
         Instrumentation.count(primitive: P.name)
-        return P.primal(x, y)
+        return Diagnostics.quietly { P.primal(x, y) }
     }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
