@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import AdjointCore
 
 /// The registry is complete: every op's declaration has every piece, and the interpreters' fast
@@ -95,5 +96,28 @@ final class CompositePrimalTests: XCTestCase {
                 XCTAssertEqual(viaPrimal, rule, accuracy: 1e-15, "\(op.info.name) at \(x)")
             }
         }
+    }
+}
+
+/// A planted rule mutation is scoped to the thread that planted it: a gradient computed on another
+/// thread at the same time keeps the true rule.
+final class MutationScopeTests: XCTestCase {
+    func testAMutationDoesNotLeakToOtherThreads() throws {
+        final class Box: @unchecked Sendable { var value: [Double] = [] }   // written before `checked` signals
+        let planted = DispatchSemaphore(value: 0), checked = DispatchSemaphore(value: 0)
+        let other = Box()
+        let thread = Thread {
+            planted.wait()
+            other.value = (try? gradient(of: { x in sin(x[0]) }, at: [0.5])) ?? []
+            checked.signal()
+        }
+        thread.start()
+        let here = try RuleMutations.withMutation(RuleMutation(op: .sin, factor: -1)) { () -> [Double] in
+            planted.signal()
+            checked.wait()
+            return try gradient(of: { x in sin(x[0]) }, at: [0.5])
+        }
+        XCTAssertEqual(here, [-Foundation.cos(0.5)], "the planting thread sees the mutation")
+        XCTAssertEqual(other.value, [Foundation.cos(0.5)], "another thread keeps the true rule")
     }
 }
