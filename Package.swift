@@ -26,6 +26,10 @@ let package = Package(
 
         // One C global: the observation switch read on every op (see its header for why C).
         .target(name: "CAdjointSupport"),
+        // OpenBLAS core selection from CPUID (README "BLAS kernels"): the decision and the switch,
+        // and a constructor that only the toolkit's own executables link (the library never switches).
+        .target(name: "CAdjointBLAS"),
+        .target(name: "CAdjointBLASEntry", dependencies: ["CAdjointBLAS"]),
         .target(name: "AdjointCore",
                 dependencies: ["CAdjointSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
@@ -33,7 +37,7 @@ let package = Package(
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
-        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CLapack"]),
+        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CLapack", "CAdjointBLAS"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "Adjoint",
@@ -41,16 +45,16 @@ let package = Package(
                                "AdjointComplexity", "AdjointFormula"]),
 
         .executableTarget(name: "jac",
-                          dependencies: ["Adjoint",
+                          dependencies: ["Adjoint", "CAdjointBLASEntry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint"]),
-        .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint"]),
+        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"]),
+        .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
         .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore"]),
         .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"]),
-        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore"]),
+        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore", "CAdjointBLAS"]),
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),

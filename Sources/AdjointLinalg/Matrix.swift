@@ -133,6 +133,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     static func gemm(into c: inout Matrix, _ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool, beta: Scalar) {
         let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
         MatrixCounters.matmul(m: m, n: n, k: k)
+        BLAS.noteCoreOnce()
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
