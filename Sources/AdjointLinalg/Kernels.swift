@@ -69,6 +69,13 @@ extension LinalgScalar {
                 Diagnostics.reportKink(op, node: node, inputs: [x[i].approximateDouble])
             }
         }
+        if VectorKernels.enabled(op) {
+            vectorMap(op, parameter: parameter, x, into: z)
+            // tanh, sigmoid and relu map finite inputs to finite outputs; a leaky slope can overflow.
+            guard op == .leakyRelu else { return -1 }
+            for i in 0..<x.count where !z[i].isFinite && x[i].isFinite { return i }
+            return -1
+        }
         for i in 0..<x.count {
             let v = Rules.primal(op, x[i], parameter, exponent)
             z[i] = v
@@ -83,6 +90,10 @@ extension LinalgScalar {
     public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
                                    z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
+        if VectorKernels.enabled(op) {
+            vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)
+            return
+        }
         for i in 0..<x.count {
             let (p, _) = Rules.partials(op, x[i], parameter, exponent, output: z[i])
             d[i] = p * s[i]
