@@ -70,16 +70,19 @@ const char *adjoint_blas_core_before_switch(void) { return core_before_switch; }
 
 // OpenBLAS's own selection, re-run: `quit` clears its kernel table pointer, `init` reads
 // OPENBLAS_CORETYPE (or detects) and fills the block sizes for the chosen core. Both are exported
-// by DYNAMIC_ARCH builds only. The variable is set just for the call and removed afterwards, so
+// by DYNAMIC_ARCH builds only. The variable is set just for the call and restored afterwards, so
 // the environment a user gave (and child processes inherit) is unchanged.
 static bool reselect(const char *name) {
     void (*quit)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit");
     void (*init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init");
     if (!quit || !init) return false;
+    const char *given = getenv("OPENBLAS_CORETYPE");
+    char *saved = given ? strdup(given) : NULL;
     if (name) setenv("OPENBLAS_CORETYPE", name, 1);
     quit();
     init();
-    if (name) unsetenv("OPENBLAS_CORETYPE");
+    if (saved) { setenv("OPENBLAS_CORETYPE", saved, 1); free(saved); }
+    else if (name) unsetenv("OPENBLAS_CORETYPE");
     const char *now = adjoint_blas_current_core();
     return now && (!name || !strcasecmp(now, name));
 }
