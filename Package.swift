@@ -37,7 +37,7 @@ let package = Package(
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
-        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CLapack", "CAdjointBLAS"]),
+        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "Adjoint",

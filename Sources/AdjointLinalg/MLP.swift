@@ -169,7 +169,7 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
         let params = layers.map { (weights: tape.variable($0.weights), bias: tape.variable($0.bias)) }
         let out = try loss.apply(tape, forward(tape, input: tape.constant(x), parameters: params))
         let g = try tape.gradients(of: out)
-        return (try tape.primal(out)[0, 0], params.map { LayerParameters(weights: g[$0.weights], bias: g[$0.bias]) })
+        return (try tape.primal(out)[0, 0], try params.map { LayerParameters(weights: try g[$0.weights], bias: try g[$0.bias]) })
     }
 
     /// The loss and its directional derivative along `direction` (one tangent per parameter), by
