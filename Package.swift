@@ -47,7 +47,8 @@ let package = Package(
         .executableTarget(name: "jac",
                           dependencies: ["Adjoint", "CAdjointBLASEntry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"]),
+        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
+                          exclude: ["peers"]),   // the Python side of `make bench-peers`
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
