@@ -69,19 +69,15 @@ extension LinalgScalar {
                 Diagnostics.reportKink(op, node: node, inputs: [x[i].approximateDouble])
             }
         }
-        if VectorKernels.enabled(op) {
-            vectorMap(op, parameter: parameter, x, into: z)
-            // tanh, sigmoid and relu map finite inputs to finite outputs; a leaky slope can overflow.
-            guard op == .leakyRelu else { return -1 }
-            for i in 0..<x.count where !z[i].isFinite && x[i].isFinite { return i }
-            return -1
-        }
+        if VectorKernels.enabled(op) { return vectorMap(op, parameter: parameter, x, into: z) }
         for i in 0..<x.count {
-            let v = Rules.primal(op, x[i], parameter, exponent)
+            // Read before writing: z may be x's own memory (the fused bias + activation).
+            let xi = x[i]
+            let v = Rules.primal(op, xi, parameter, exponent)
             z[i] = v
             // A finite input mapped to NaN/inf is a domain error or overflow; a non-finite input
             // is passed through (it was reported where it was made).
-            if _slowPath(!v.isFinite) && firstBad < 0 && x[i].isFinite { firstBad = i }
+            if _slowPath(!v.isFinite) && firstBad < 0 && xi.isFinite { firstBad = i }
         }
         return firstBad
     }

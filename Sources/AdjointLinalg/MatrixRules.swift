@@ -108,12 +108,17 @@ enum MatrixRules {
             default: return ta ?? tb
             }
         case .addBias:
-            var t = ta ?? Matrix<S>(uncheckedRows: z.rows, cols: z.cols)   // must start at zero: not pooled
-            if let tb {
-                MatrixCounters.record("add_bias" + suffix, flops: z.count)
-                tb.elements.withUnsafeBufferPointer { pb in
-                    t.elements.withUnsafeMutableBufferPointer { pz in
-                        S.kernelAddRow(.inPackage, UnsafeBufferPointer(pz), pb, cols: z.cols, into: pz)
+            // d(X + 1b) = dX + 1·db. Into a new buffer: writing into ta's would copy it on write
+            // (the argument's dual still holds it), outside the pool.
+            guard let tb else { return ta }
+            var t = output(z.rows, z.cols, pool)
+            MatrixCounters.record("add_bias" + suffix, flops: z.count)
+            tb.elements.withUnsafeBufferPointer { pb in
+                t.elements.withUnsafeMutableBufferPointer { pt in
+                    if let ta {
+                        ta.elements.withUnsafeBufferPointer { pa in S.kernelAddRow(.inPackage, pa, pb, cols: z.cols, into: pt) }
+                    } else {
+                        S.kernelBroadcast(.inPackage, pb, rows: z.rows, cols: z.cols, .perColumn, scale: 1, into: pt)
                     }
                 }
             }

@@ -126,6 +126,18 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         return push(op, Int32(a.index), Int32(b?.index ?? -1), attr, z, s, needs: needs)
     }
 
+    /// σ(x + b) recorded as the two entries it is (add_bias, then the activation), computed in
+    /// one pass over the rows.
+    public func addBiasActivation(_ x: MatrixNode, _ bias: MatrixNode, _ activation: ElementwiseSpec<Scalar>) throws -> MatrixNode {
+        try own(x)
+        try own(bias)
+        let (z, pre) = try activation.applyWithBias(values[x.index], values[bias.index], node: count + 1,
+                                                    keepPreactivation: true, pool: pool)
+        let needs = needsGradient[x.index] || needsGradient[bias.index]
+        let p = push(.addBias, Int32(x.index), Int32(bias.index), MatrixAttributes(), pre ?? z, nil, needs: needs)
+        return push(.elementwise, Int32(p.index), -1, MatrixAttributes(elementwise: activation), z, nil, needs: needs)
+    }
+
     private func push(_ op: MatrixOp, _ a: Int32, _ b: Int32, _ attr: MatrixAttributes<Scalar>,
                       _ value: Matrix<Scalar>, _ s: Matrix<Scalar>?, needs: Bool) -> MatrixNode {
         let i = ops.count

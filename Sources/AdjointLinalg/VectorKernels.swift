@@ -118,46 +118,59 @@ package enum VectorKernels {
 }
 
 extension LinalgScalar {
-    /// z = op(x) for an op ``VectorKernels`` supports. Blocks of 8 with a NaN, ∞ or |x| beyond
-    /// ``VectorMath/fastLimit`` and the last partial block go through `Rules.primal`.
+    /// z = op(x) for an op ``VectorKernels`` supports; returns the first index whose output is
+    /// NaN/∞ for a finite input, or −1. `z` may be `x`'s own memory (each output reads only its
+    /// own input, before writing).
+    ///
+    /// Every element's value depends on its input alone, never on its position: a partial last
+    /// block is padded and computed in lanes like the others, and a lane whose input is NaN, ∞ or
+    /// beyond ``VectorMath/fastLimit`` is recomputed by `Rules.primal` without touching its neighbours.
     static func vectorMap(_ op: Op, parameter: Self, _ x: UnsafeBufferPointer<Self>,
-                          into z: UnsafeMutableBufferPointer<Self>) {
+                          into z: UnsafeMutableBufferPointer<Self>) -> Int {
         let n = x.count
-        var i = 0
         switch op {
         case .tanh, .sigmoid:
-            while i + 8 <= n {
-                var v = Lanes()
-                for j in 0..<8 { v[j] = Double(x[i + j]) }
-                // Also false for NaN lanes, so a block with a NaN takes the scalar rule.
-                if Self.magnitudeBelowFastLimit(v) {
-                    let r = op == .tanh ? VectorMath.tanh(v) : VectorMath.sigmoid(v)
-                    for j in 0..<8 { z[i + j] = Self(r[j]) }
-                } else {
-                    for j in i..<(i + 8) { z[j] = Rules.primal(op, x[j], parameter, 0) }
-                }
-                i += 8
-            }
-        case .relu:
-            // x > 0 ? x : 0 is the registry's relu except for NaN, which it passes through:
-            // the select below keeps x when x is NaN too (x ≤ 0 is false for NaN).
+            var i = 0
             while i < n {
+                let width = Swift.min(8, n - i)
+                var v = Lanes()
+                for j in 0..<width { v[j] = Double(x[i + j]) }
+                let r = op == .tanh ? VectorMath.tanh(v) : VectorMath.sigmoid(v)
+                // NaN lanes fail the comparison too, so they are recomputed.
+                let fast = VectorMath.magnitude(v) .<= VectorMath.fastLimit
+                for j in 0..<width {
+                    z[i + j] = fast[j] ? Self(r[j]) : Rules.primal(op, x[i + j], parameter, 0)
+                }
+                i += width
+            }
+            return -1   // finite inputs give outputs in [−1, 1]
+        case .relu:
+            // x ≤ 0 ? 0 : x is the registry's relu, NaN included (x ≤ 0 is false for NaN, so NaN
+            // passes through) and −0 included (mapped to +0).
+            for i in 0..<n {
                 let v = x[i]
                 z[i] = v <= 0 ? 0 : v
-                i += 1
             }
+            return -1
         case .leakyRelu:
-            while i < n {
+            var firstBad = -1
+            for i in 0..<n {
                 let v = x[i]
-                z[i] = v > 0 ? v : parameter * v
-                i += 1
+                let r = v > 0 ? v : parameter * v
+                z[i] = r
+                // A huge slope can overflow a finite input.
+                if _slowPath(!r.isFinite) && firstBad < 0 && v.isFinite { firstBad = i }
             }
+            return firstBad
         default:
-            break
-        }
-        while i < n {
-            z[i] = Rules.primal(op, x[i], parameter, 0)
-            i += 1
+            var firstBad = -1
+            for i in 0..<n {
+                let v = x[i]
+                let r = Rules.primal(op, v, parameter, 0)
+                z[i] = r
+                if _slowPath(!r.isFinite) && firstBad < 0 && v.isFinite { firstBad = i }
+            }
+            return firstBad
         }
     }
 
