@@ -30,6 +30,8 @@ let package = Package(
         // and a constructor that only the toolkit's own executables link (the library never switches).
         .target(name: "CAdjointBLAS"),
         .target(name: "CAdjointBLASEntry", dependencies: ["CAdjointBLAS"]),
+        // tanh and sigmoid loops compiled per ISA (AVX-512, AVX2, baseline), chosen at load time.
+        .target(name: "CAdjointVectorMath"),
         .target(name: "AdjointCore",
                 dependencies: ["CAdjointSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
@@ -37,7 +39,7 @@ let package = Package(
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
-        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS"]),
+        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS", "CAdjointVectorMath"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "Adjoint",
