@@ -141,24 +141,24 @@ func runLinalgBenchmarks() {
     compareBLASCores()
 }
 
-/// The vectorised elementwise kernels against the scalar registry path they replaced, timed in
-/// one run, interleaved (A, B, A, B, …) so machine load hits both alike: `_scalar_elementwise`
-/// figures are the "before".
+/// The matrix path's fast paths (vectorised elementwise kernels, fused bias + activation, buffer
+/// reuse in plain evaluation) against the path they replaced, timed in one run, interleaved
+/// (A, B, A, B, …) so machine load hits both alike: `_fast_paths_off` figures are the "before".
 private func elementwiseBeforeAfter(d8: (forward: () throws -> Void, gradient: () throws -> Void),
                                     f8: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
-    func scalarPath(_ body: @escaping () throws -> Void) -> () throws -> Void {
-        { VectorKernels.isOn = false; defer { VectorKernels.isOn = true }; try body() }
+    func fastPathsOff(_ body: @escaping () throws -> Void) -> () throws -> Void {
+        { MatrixFastPaths.isOn = false; defer { MatrixFastPaths.isOn = true }; try body() }
     }
-    let f32 = try paired(runs: 31, f8.gradient, scalarPath(f8.gradient))
-    emit("mlp_gradient_f32_ms_vector_elementwise", f32.a, "ms")
-    emit("mlp_gradient_f32_ms_scalar_elementwise", f32.b, "ms")
-    emit("mlp_gradient_f32_scalar_over_vector_elementwise", f32.ratio, "ratio")
-    let f64 = try paired(runs: 31, d8.gradient, scalarPath(d8.gradient))
-    emit("mlp_gradient_ms_vector_elementwise", f64.a, "ms")
-    emit("mlp_gradient_ms_scalar_elementwise", f64.b, "ms")
-    let forward = try paired(runs: 31, d8.forward, scalarPath(d8.forward))
-    emit("mlp_forward_ms_scalar_elementwise", forward.b, "ms")
-    emit("mlp_gradient_over_forward_scalar_elementwise", f64.b / forward.b, "ratio")
+    let f32 = try paired(runs: 31, f8.gradient, fastPathsOff(f8.gradient))
+    emit("mlp_gradient_f32_ms_fast_paths_on", f32.a, "ms")
+    emit("mlp_gradient_f32_ms_fast_paths_off", f32.b, "ms")
+    emit("mlp_gradient_f32_off_over_on", f32.ratio, "ratio")
+    let f64 = try paired(runs: 31, d8.gradient, fastPathsOff(d8.gradient))
+    emit("mlp_gradient_ms_fast_paths_on", f64.a, "ms")
+    emit("mlp_gradient_ms_fast_paths_off", f64.b, "ms")
+    let forward = try paired(runs: 31, d8.forward, fastPathsOff(d8.forward))
+    emit("mlp_forward_ms_fast_paths_off", forward.b, "ms")
+    emit("mlp_gradient_over_forward_fast_paths_off", f64.b / forward.b, "ratio")
 }
 
 /// Prints which OpenBLAS core runs and why, as one JSON line with string fields.

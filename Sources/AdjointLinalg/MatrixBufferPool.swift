@@ -112,5 +112,7 @@ final class MatrixPoolLease<Scalar: LinalgScalar> {
     deinit { MatrixBufferPool.release(pool) }
 
     /// The pool when called on the borrowing thread, else nil.
-    var onThisThread: MatrixBufferPool<Scalar>? { pthread_equal(owner, pthread_self()) != 0 ? pool : nil }
+    var onThisThread: MatrixBufferPool<Scalar>? {
+        MatrixFastPaths.isOn && pthread_equal(owner, pthread_self()) != 0 ? pool : nil
+    }
 }

@@ -114,7 +114,8 @@ public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
     /// One pass, in one buffer: z is computed where x + b was written.
     public func addBiasActivation(_ x: Matrix<Scalar>, _ bias: Matrix<Scalar>,
                                   _ activation: ElementwiseSpec<Scalar>) throws -> Matrix<Scalar> {
-        try activation.applyWithBias(x, bias, node: nil, keepPreactivation: false, pool: buffers.onThisThread).z
+        guard MatrixFastPaths.isOn else { return try self.activation(activation, addBias(x, bias)) }
+        return try activation.applyWithBias(x, bias, node: nil, keepPreactivation: false, pool: buffers.onThisThread).z
     }
     /// Hands `v`'s buffer to later ops.
     public func recycle(_ v: Matrix<Scalar>) { buffers.onThisThread?.recycle(v) }

@@ -129,6 +129,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     /// σ(x + b) recorded as the two entries it is (add_bias, then the activation), computed in
     /// one pass over the rows.
     public func addBiasActivation(_ x: MatrixNode, _ bias: MatrixNode, _ activation: ElementwiseSpec<Scalar>) throws -> MatrixNode {
+        guard MatrixFastPaths.isOn else { return try self.activation(activation, addBias(x, bias)) }
         try own(x)
         try own(bias)
         let (z, pre) = try activation.applyWithBias(values[x.index], values[bias.index], node: count + 1,

@@ -99,16 +99,16 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
-    /// With the vectorised path off, results come from the scalar rules; both paths must agree on
-    /// a whole MLP gradient (to rounding of the primal), so the switch the benchmark flips is safe.
+    /// With the fast paths off, results come from the scalar rules in separate passes; both must
+    /// agree on a whole MLP gradient (to rounding of the primal), so the benchmark's switch is safe.
     func testMLPGradientSameOnBothPaths() throws {
         let net = try MLP<Double>(layerSizes: [16, 32, 32, 4], activation: .tanh, outputActivation: .sigmoid, seed: 3)
         var g = SeededGenerator(seed: 4)
         let x = try Matrix<Double>.random(9, 16, in: -2...2, using: &g)
         let y = try Matrix<Double>.random(9, 4, in: 0...1, using: &g)
         let fast = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
-        VectorKernels.isOn = false
-        defer { VectorKernels.isOn = true }
+        MatrixFastPaths.isOn = false
+        defer { MatrixFastPaths.isOn = true }
         let slow = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
         XCTAssertEqual(fast.loss, slow.loss, accuracy: 1e-14 * Swift.abs(slow.loss))
         for (a, b) in zip(fast.gradients, slow.gradients) {
