@@ -104,6 +104,7 @@ func runLinalgBenchmarks() {
         emit("mlp_forward_f32_ms", f32Forward, "ms")
         emit("mlp_gradient_over_forward_f32", f32Ratio, "ratio")
         try elementwiseBeforeAfter(d8: d8, f8: f8)
+        try compareBLASCores(d8: d8, f8: f8)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
         let d4 = try mlpTask(Double.self, batch: 64, width: 256, depth: 4)
         let d16 = try mlpTask(Double.self, batch: 64, width: 256, depth: 16)
@@ -138,7 +139,6 @@ func runLinalgBenchmarks() {
     } catch {
         print("# linalg benchmark failed: \(error)")
     }
-    compareBLASCores()
 }
 
 /// The matrix path's fast paths (vectorised elementwise kernels, fused bias + activation, buffer
@@ -195,10 +195,11 @@ private func referenceGemmGFLOPs() -> Double {
     return 2.0 * Double(m * n * k) / (best * 1e-3) / 1e9
 }
 
-/// The reference dgemm on every core this CPU supports (switching OpenBLAS's core for the
-/// measurement only, then restoring it): `blas_dgemm_gflops_over_best` is the core in use against
-/// the fastest one, the "≥ 80% of the best core" figure.
-private func compareBLASCores() {
+/// The reference dgemm and the depth-8 MLP on every core this CPU supports (switching OpenBLAS's
+/// core for the measurement only, then restoring it): `blas_dgemm_gflops_over_best` is the core
+/// in use against the fastest one, the "≥ 80% of the best core" figure.
+private func compareBLASCores(d8: (forward: () throws -> Void, gradient: () throws -> Void),
+                              f8: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
     guard let inUse = BLAS.coreName else { return }
     let inUseGFLOPs = referenceGemmGFLOPs()
     var best = inUseGFLOPs
@@ -206,6 +207,8 @@ private func compareBLASCores() {
         let gflops = referenceGemmGFLOPs()
         emit("blas_dgemm_gflops_core_\(core)", gflops, "GFLOP/s")
         best = Swift.max(best, gflops)
+        emit("mlp_gradient_f32_ms_core_\(core)", try paired(runs: 21, f8.forward, f8.gradient).b, "ms")
+        emit("mlp_gradient_over_forward_core_\(core)", try paired(runs: 21, d8.forward, d8.gradient).ratio, "ratio")
     }
     _ = adjoint_blas_force_core(inUse)
     emit("blas_dgemm_gflops_over_best", inUseGFLOPs / best, "ratio")
