@@ -61,6 +61,7 @@ private struct HookedDual<H: HookPolicy>: RegistryInterpreter {
     init(_ constant: Double) { self.init(constant, 0) }
     init(_ integer: Int) { self.init(Double(integer), 0) }
     init(integerLiteral value: Int) { self.init(Double(value), 0) }
+    init(floatLiteral value: Double) { self.init(value, 0) }
     static var zero: HookedDual { HookedDual(0, 0) }
     var approximateDouble: Double { value }
     static func == (a: HookedDual, b: HookedDual) -> Bool { a.value == b.value }

@@ -127,7 +127,7 @@ public struct Formula: ADFunction, Sendable {
             switch node.op {
             case .input: v.append(x[node.n])
             case .constant: v.append(c[node.n])
-            default: v.append(Rules.primal(node.op, v[node.a], v[node.b], node.n))
+            default: v.append(T.apply(node.op, v[node.a], v[node.b], node.n))
             }
         }
         return outputs.map { v[$0] }

@@ -92,7 +92,7 @@ struct DifferenceEngine: ModeEngine {
         // keeping a second list here.
         let probe = ComplexDouble(0.5, 0)
         for op in formula.usedOps {
-            let (_, d) = Diagnostics.collect { Rules.primal(op, probe, probe, 2) }
+            let (_, d) = Diagnostics.collect { ComplexDouble.apply(op, probe, probe, 2) }
             if d.errors.contains(where: { if case .unsupported = $0 { return true }; return false }) {
                 return "complex-step mode is not available: uses \(op.info.name), which has no analytic extension"
             }

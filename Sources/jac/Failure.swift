@@ -52,7 +52,7 @@ struct JacFailure: Error {
             switch e {
             case .domain, .nonFinite, .unsupported, .limitExceeded, .foreignVariable:
                 self.init(.evaluationFailure, "evaluation failed: \(e)")
-            case .dimensionMismatch, .invalidArgument:
+            case .dimensionMismatch, .invalidArgument, .missingRule:
                 self.init(.invalidInput, "\(e)")
             }
         case let e as LinalgError:

@@ -13,7 +13,7 @@ final class CorpusTests: XCTestCase {
         let op: Op
         let n: Int
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
-            let z = Rules.primal(op, x[0], op.arity == 2 ? x[1] : x[0], n)
+            let z = T.apply(op, x[0], op.arity == 2 ? x[1] : x[0], n)
             return [z, T.sin(z) * x[0] + T.exp(T(0.25) * z)]
         }
     }

@@ -40,9 +40,9 @@ struct RandomRationalGraph: ADFunction, CustomStringConvertible {
             switch node {
             case let .input(i): v.append(x[i])
             case let .constant(p, k): v.append(T(Double(p) / Double(1 << k)))
-            case let .unary(op, a): v.append(Rules.primal(op, v[a], v[a], 0))
+            case let .unary(op, a): v.append(T.apply(op, v[a], v[a], 0))
             case let .powi(a, n): v.append(T.powi(v[a], n))
-            case let .binary(op, a, b): v.append(Rules.primal(op, v[a], v[b], 0))
+            case let .binary(op, a, b): v.append(T.apply(op, v[a], v[b], 0))
             case let .leakyRelu(a, s): v.append(T.leakyRelu(v[a], slope: T(Double(s) / 8)))
             case let .safeDiv(a, b): v.append(v[a] / (T.square(v[b]) + 1))
             }

@@ -226,10 +226,10 @@ final class RationalTests: XCTestCase {
         // `unsupported` naming itself and return NaN.
         let x = Rational(numerator: 3, denominator: 4), y = Rational(numerator: 1, denominator: 2)
         for op in Op.primitives {
-            let (z, d) = Diagnostics.collect { Rules.primal(op, x, y, 3) }
+            let (z, d) = Diagnostics.collect { Rational.apply(op, x, y, 3) }
             if op.info.isRationalClosed {
                 XCTAssertTrue(d.errors.isEmpty, "\(op.info.name): \(d.errors)")
-                XCTAssertEqual(z, Rational(Rules.primal(op, 0.75, 0.5, 3)), op.info.name)
+                XCTAssertEqual(z, Rational(Double.apply(op, 0.75, 0.5, 3)), op.info.name)
             } else {
                 XCTAssertTrue(z.isNaN, op.info.name)
                 XCTAssertEqual(d.errors.first, .unsupported(op: op.info.name, scalarType: "Rational", node: nil))

@@ -119,7 +119,7 @@ enum OpCase: CustomStringConvertible {
             return z
         case .add: return zip(a, b).map { $0 + $1 }
         case .addBias: return (0..<(m * n)).map { a[$0] + b[$0 % n] }
-        case let .elementwise(op, p, e): return a.map { Rules.primal(op, $0, T(p), e) }
+        case let .elementwise(op, p, e): return a.map { T.apply(op, $0, T(p), e) }
         case let .sum(r), let .mean(r):
             var isMean = false
             if case .mean = self { isMean = true }

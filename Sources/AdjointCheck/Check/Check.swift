@@ -83,6 +83,10 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
     var graph: TapeGraph? = nil
     /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
     var tangentCache: [Int: [Double]] = [:]
+    /// Escapes (a variable converted to Double) seen while AD evaluated the function.
+    var adEscapes = 0
+    /// f(x), for the noise floor of the jump test.
+    var value: [V] = []
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -104,12 +108,19 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             return base
         }
         let value = recording.value
+        self.value = value
         let m = value.count
         base.value = value.map { Double($0) }
         base.kinks = recording.diagnostics.kinks
 
         var subjects: [(String, [[Double]])] = []
-        if options.checkForward { subjects.append(("forward", forwardJacobian(outputs: m))) }
+        adEscapes = recording.diagnostics.escapes
+        if options.checkForward {
+            let (jac, escapes) = forwardJacobian(outputs: m)
+            subjects.append(("forward", jac))
+            adEscapes += escapes
+        }
+        base.escapes = adEscapes
         if options.checkReverse {
             let rows = (try? recording.jacobian(checked: false)) ?? []
             subjects.append(("reverse", rows.map { $0.map { Double($0) } }))
@@ -159,7 +170,12 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
            }) {
             base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input)
         }
-        if let seed = options.directionSeed, n > 0, m > 0 {
+        // AD exactly zero everywhere while differences see slopes: the function left the AD types.
+        let adNames = Set(["forward", "reverse"])
+        let adValues = entries.joined().flatMap { $0.subjects.filter { adNames.contains($0.name) }.map(\.value) }
+        base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
+            && entries.joined().contains { ($0.witnessValue ?? 0) != 0 || $0.ladder.contains { ($0.value ?? 0) != 0 && $0.outcome != "unreliable" } }
+        if options.checkForward, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
         return base
@@ -167,13 +183,15 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
 
     /// Forward-mode Jacobian, one Dual pass per input, without the API's finiteness checks so a
     /// NaN entry stays in its place (the check reports it per entry).
-    func forwardJacobian(outputs m: Int) -> [[Double]] {
+    func forwardJacobian(outputs m: Int) -> (jacobian: [[Double]], escapes: Int) {
         var columns: [[Double]] = []
+        var escapes = 0
         for j in x.indices {
-            let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? 1 : 0) }) }
+            let (y, d) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? 1 : 0) }) }
+            escapes += d.escapes
             columns.append((0..<m).map { $0 < y.count ? Double(y[$0].tangent) : .nan })
         }
-        return (0..<m).map { i in x.indices.map { j in columns[j][i] } }
+        return ((0..<m).map { i in x.indices.map { j in columns[j][i] } }, escapes)
     }
 
     mutating func rung(_ k: Int) -> RungResult {
@@ -181,8 +199,22 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         let result: RungResult
         switch options.ladder[k] {
         case .differences(let method):
-            if let d = try? differenceJacobian(of: f, at: x, method: method, step: method == .complexStep ? .automatic : options.step) {
-                result = .available(d.entries)
+            let (d, diag) = Diagnostics.collect {
+                try? differenceJacobian(of: f, at: x, method: method, step: method == .complexStep ? .automatic : options.step)
+            }
+            if let d {
+                var entries = d.entries
+                // The complex step is independent of AD only if the function stays analytic in
+                // the complex scalar: a Double conversion drops the perturbation exactly where AD
+                // drops its tangent, so both would agree on the same wrong number.
+                if method == .complexStep && (diag.escapes > 0 || adEscapes > 0) {
+                    entries = entries.map { $0.map { e in
+                        var e = e
+                        if !e.warnings.contains(.notIndependent) { e.warnings.append(.notIndependent) }
+                        return e
+                    } }
+                }
+                result = .available(entries)
             } else {
                 result = .notAvailable("evaluation failed")
             }
@@ -249,11 +281,12 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
         var lastDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
+        var disagreements = 0
         var safeDisplacement: Double? = nil
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, crossing: (Double) -> Double?) -> CheckJudgement {
-            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
+            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .notIndependent }
             // Too large relative to the values compared, unless the values are themselves tiny next
             // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
             let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
@@ -285,6 +318,15 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             case .agree(let tol):
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings))
+                // A witness reached only after others failed may be agreeing with a jump's
+                // one-sided branch (the complex step follows the real part's branch).
+                if outcomes.count > 1, let jump = jumpAcross(output: i, input: j) {
+                    return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                }
+                // One agreeing witness does not overrule two reliable ones that disagree.
+                if disagreements >= 2 {
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                }
                 return make(.agree, (name, w, tol), ladder: outcomes)
             case .unreliable(let why):
                 reasons += why
@@ -294,6 +336,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "disagree", warnings: w.warnings))
                 lastDisagreement = (name, w, tol, wrong)
+                disagreements += 1
             }
             return nil
         }
@@ -319,11 +362,37 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             let judgement = judge(w, nominal: DifferenceMethod.central.nominalRelativeAccuracy(epsilon: eps)) { _ in nil }
             if let done = record(name, w, judgement) { return done }
         }
+        if let jump = jumpAcross(output: i, input: j) {
+            return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        }
         if let (name, w, tol, wrong) = lastDisagreement {
             return make(.ruleWrong(subjects: wrong), (name, w, tol), ladder: outcomes)
         }
         let unique = Array(Set(reasons)).sorted()
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
+    }
+
+    /// The size of a jump of fᵢ at x along eⱼ, or nil when fᵢ looks continuous there: for a
+    /// continuous function f(x + h) − f(x − h) shrinks with h (linearly where differentiable, like
+    /// √h at a singular point), for a jump it tends to the jump. Three steps 2¹⁰ apart decide.
+    func jumpAcross(output i: Int, input j: Int) -> Double? {
+        let scale = Swift.max(1, Swift.abs(Double(x[j])))
+        var deltas: [Double] = []
+        for k in [10, 20, 30] {
+            let h = V(scale * Double.pow(2, -Double(k)))
+            var plus = x, minus = x
+            plus[j] += h; minus[j] -= h
+            let (yp, _) = Diagnostics.collect { f(plus) }
+            let (ym, _) = Diagnostics.collect { f(minus) }
+            guard i < yp.count, i < ym.count else { return nil }
+            let d = Double(yp[i]) - Double(ym[i])
+            guard d.isFinite else { return nil }
+            deltas.append(d)
+        }
+        let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
+        let noise = 64 * eps * Swift.max(fi, 1)
+        guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
+        return Swift.abs(last) > 0.25 * Swift.abs(first) ? last : nil
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
@@ -342,6 +411,22 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             if room <= reach { safe = Swift.min(safe ?? room, room) }
         }
         return safe
+    }
+
+    /// Whether a difference reaching `reach` along direction `v` may straddle a kink-capable op
+    /// (the node's argument moves by about |Σⱼ vⱼ ∂arg/∂xⱼ|·t).
+    mutating func crossesKink(along v: [Double], reach: Double) -> Bool {
+        guard reach > 0, let graph, !graph.kinkCandidates.isEmpty else { return false }
+        var t = [Double](repeating: 0, count: graph.ops.count)
+        for j in v.indices where v[j] != 0 {
+            if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
+            guard let tj = tangentCache[j] else { continue }
+            for k in t.indices { t[k] += v[j] * tj[k] }
+        }
+        return graph.kinkCandidates.contains { c in
+            let s = graph.kinkSensitivity(c.node, tangents: t)
+            return s > 0 && s.isFinite && c.distance / s <= reach
+        }
     }
 
     /// A central difference along eⱼ whose samples stay within a quarter of the distance to the
@@ -375,11 +460,13 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
     }
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.
-    func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
+    mutating func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
         var rng = SeededGenerator(seed: seed)
         let v = x.map { _ in V(rng.nextUnit() * 2 - 1) }
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
         guard y.count == m, let d = try? differenceJVP(of: f, at: x, direction: v, method: .richardson) else { return nil }
+        // A difference along v that straddles a kink says nothing; the check stays inconclusive.
+        let straddles = d.contains { e in crossesKink(along: v.map { Double($0) }, reach: e.reach) }
         let fwd = y.map { Double($0.tangent) }
         let adRel = CheckOptions.adAccuracyULPs * eps
         // An estimate too coarse to decide makes the whole directional check inconclusive (nil).
@@ -387,7 +474,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             !e.value.isFinite || e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
                 && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1)
         }
-        let agrees = coarse ? nil : zip(fwd, d).allSatisfy { a, e in
+        let agrees = coarse || straddles ? nil : zip(fwd, d).allSatisfy { a, e in
             Swift.abs(a - e.value) <= CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
                 + nominalAccuracy(.differences(.richardson)) * Swift.abs(e.value)
         }

@@ -33,6 +33,13 @@ public struct CheckReport: Sendable {
     public internal(set) var fault: FaultLocation? = nil
     /// The random-direction JVP check (its seed is in the JSON).
     public internal(set) var directional: DirectionalCheck? = nil
+    /// Times the function converted a derivative-carrying value to Double while AD or the complex
+    /// step evaluated it (see ``EvaluationDiagnostics/escapes``); above 0, derivatives through those
+    /// paths are lost and the complex step is not an independent witness.
+    public internal(set) var escapes = 0
+    /// AD returned exactly 0 for every entry while some difference did not: the function most
+    /// likely leaves the AD types.
+    public internal(set) var adAllZero = false
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -52,7 +59,7 @@ public struct CheckReport: Sendable {
 
     /// True when every entry agrees (kinks with a valid subgradient count as passing).
     public var passed: Bool {
-        problem == nil && entries.joined().allSatisfy { e in
+        problem == nil && directional?.agrees != false && entries.joined().allSatisfy { e in
             if case .agree = e.verdict { return true }
             if case .kink(let ok) = e.verdict { return ok == true }
             return false
@@ -94,7 +101,7 @@ public struct CheckReport: Sendable {
             return lines.joined(separator: "\n")
         }
         let counts = Dictionary(grouping: entries.joined(), by: { $0.verdict.name }).mapValues(\.count)
-        let order = ["agree", "kink", "fd-inconclusive", "non-finite", "rule-wrong"]
+        let order = ["agree", "kink", "fd-inconclusive", "discontinuity", "non-finite", "rule-wrong"]
         let summary = order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
         lines.append("verdict: \(verdict.name)  (\(summary.isEmpty ? "no entries" : summary)); ladder: \(ladder.joined(separator: " → "))")
         let worst = worstEntries()
@@ -129,11 +136,26 @@ public struct CheckReport: Sendable {
             lines.append("random-direction JVP (seed \(d.seed)): \(word) with Richardson")
         }
         for r in rungsUsed where r.note != "used" { lines.append("note: \(r.name): \(r.note)") }
+        for n in notes { lines.append("note: \(n)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Warnings about the function itself, in words (also in the JSON's `notes`).
+    public var notes: [String] {
+        var n: [String] = []
+        if escapes > 0 {
+            n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
+                + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")
+        }
+        if adAllZero {
+            n.append("AD returned exactly 0 for every entry while differences did not: the function likely leaves the AD types")
+        }
+        return n
     }
 
     func describe(_ e: EntryCheck) -> String {
         switch e.verdict {
+        case .discontinuity(let jump): return "discontinuity (jump ≈ \(fmt(jump)))"
         case .agree: return "agree"
         case .ruleWrong(let s): return "rule-wrong (\(s.joined(separator: ", ")))"
         case .fdInconclusive(let r): return "fd-inconclusive (\(r.map(\.rawValue).joined(separator: ", ")))"
@@ -196,7 +218,9 @@ public struct CheckReport: Sendable {
                 ("errorEstimate", .array(d.errorEstimate.map { .number($0) })), ("agrees", d.agrees.map { .bool($0) } ?? .null),
             ])))
         }
-        fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") })))
+        fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") }
+            + notes.map { .string($0) })))
+        fields.append(("escapes", .integer(escapes)))
         return .object(fields)
     }
 
@@ -226,6 +250,7 @@ public struct CheckReport: Sendable {
         case .fdInconclusive(let r): f.append(("reasons", .array(r.map { .string($0.rawValue) })))
         case .nonFinite(let s): f.append(("nonFinite", .array(s.map { .string($0) })))
         case .kink(let ok): f.append(("validSubgradient", ok.map { .bool($0) } ?? .null))
+        case .discontinuity(let jump): f.append(("jump", .number(jump)))
         case .agree: break
         }
         f.append(("kink", e.kink.map { k in

@@ -89,6 +89,9 @@ public enum Verdict: Sendable, Equatable {
     case kink(validSubgradient: Bool?)
     /// A subject's value is NaN or infinite (identical NaNs are reported here, not as mismatches).
     case nonFinite(subjects: [String])
+    /// The function jumps at the point along this input: f(x + h) − f(x − h) does not shrink as
+    /// h → 0 (it tends to `jump`), so no derivative exists and no value can agree.
+    case discontinuity(jump: Double)
 
     /// "agree", "rule-wrong", "fd-inconclusive", "kink" or "non-finite".
     public var name: String {
@@ -98,6 +101,7 @@ public enum Verdict: Sendable, Equatable {
         case .fdInconclusive: return "fd-inconclusive"
         case .kink: return "kink"
         case .nonFinite: return "non-finite"
+        case .discontinuity: return "discontinuity"
         }
     }
 
@@ -107,7 +111,7 @@ public enum Verdict: Sendable, Equatable {
         case .agree: return 0
         case .kink(let ok): return ok == false ? 2 : 1
         case .fdInconclusive: return 2
-        case .nonFinite: return 3
+        case .nonFinite, .discontinuity: return 3
         case .ruleWrong: return 4
         }
     }

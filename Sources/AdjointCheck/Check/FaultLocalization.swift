@@ -4,6 +4,15 @@ import AdjointCore
 /// graphs cannot overflow the stack).
 struct TapeGraph {
     let ops: [Op]
+    /// Op names, with user primitives under their own names.
+    let names: [String]
+    /// Local partials per node from the registry or the user's rule (nil for leaves and vector
+    /// primitives, whose tangents are then taken as 0).
+    let partials: [[Double]?]
+    /// Each node's primal at other argument values, for differencing one primitive alone.
+    let localPrimal: (Int, [Double]) -> Double?
+    /// Each node's domain verdict at its recorded arguments.
+    let domainViolations: [String?]
     let args: [[Int]]
     let attributes: [Int]
     let values: [Double]
@@ -14,26 +23,24 @@ struct TapeGraph {
     let kinkCandidates: [(node: Int, distance: Double)]
 
     init<V>(_ rec: Recording<V>) {
-        var ops: [Op] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
-        for k in 0..<rec.tape.count {
-            guard let e = rec.tape.entry(k) else { continue }
-            ops.append(e.op); args.append(e.inputs); attrs.append(e.attribute); values.append(e.value.approximateDouble)
+        var ops: [Op] = [], names: [String] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
+        var partials: [[Double]?] = [], domain: [String?] = []
+        var candidates: [(node: Int, distance: Double)] = []
+        let tape = rec.tape
+        for k in 0..<tape.count {
+            guard let e = tape.entry(k) else { continue }
+            ops.append(e.op); names.append(e.name); args.append(e.inputs); attrs.append(e.attribute)
+            values.append(e.value.approximateDouble)
+            partials.append(tape.localPartials(k)?.map(\.approximateDouble))
+            domain.append(tape.localDomainViolation(k))
+            // The declarations' kink distance: one function for reports, this test and localisation.
+            if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
         }
-        self.ops = ops; self.args = args; self.attributes = attrs; self.values = values
+        self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
+        self.partials = partials; self.domainViolations = domain
+        self.localPrimal = { k, x in tape.localPrimal(k, at: x.map { V($0) })?.approximateDouble }
         inputNodes = rec.inputs.map(\.node)
         outputNodes = rec.outputs.map(\.node)
-        var candidates: [(node: Int, distance: Double)] = []
-        for k in ops.indices where ops[k].arity > 0 {
-            let a = values[args[k][0]]
-            let b = ops[k].arity == 2 ? values[args[k][1]] : a
-            switch ops[k] {
-            case .relu, .abs, .sqrt: candidates.append((k, Swift.abs(a)))
-            case .leakyRelu, .elu: if b != 1 { candidates.append((k, Swift.abs(a))) }
-            case .max, .min: candidates.append((k, Swift.abs(a - b)))
-            case .hypot: candidates.append((k, (a * a + b * b).squareRoot()))
-            default: break
-            }
-        }
         kinkCandidates = candidates
     }
 
@@ -43,12 +50,11 @@ struct TapeGraph {
         var t = [Double](repeating: 0, count: ops.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
-        for k in ops.indices where ops[k].arity > 0 {
-            let a = args[k][0]
-            let b = ops[k].arity == 2 ? args[k][1] : a
-            if t[a] == 0 && t[b] == 0 { continue }
-            let (p, q) = Rules.partials(ops[k], values[a], values[b], attributes[k], output: values[k])
-            t[k] = ops[k].arity == 2 ? p * t[a] + q * t[b] : p * t[a]
+        for k in ops.indices {
+            guard let p = partials[k] else { continue }
+            var s = 0.0
+            for (a, d) in zip(args[k], p) where t[a] != 0 { s += d * t[a] }
+            t[k] = s
         }
         return t
     }
@@ -58,8 +64,8 @@ struct TapeGraph {
         let a = args[k][0]
         switch ops[k] {
         case .max, .min: return Swift.abs(t[a] - t[args[k][1]])
-        case .hypot: let b = args[k][1]; return (t[a] * t[a] + t[b] * t[b]).squareRoot()
-        default: return Swift.abs(t[a])
+        case .hypot: let b = args[k][1]; return Swift.max(Swift.abs(t[a]), Swift.abs(t[b]))
+        default: return args[k].reduce(0) { $0 + Swift.abs(t[$1]) }
         }
     }
 
@@ -95,7 +101,7 @@ struct TapeGraph {
             let up = ancestors(of: node), down = descendants(of: node)
             let js = (0..<n).filter { j in inputNodes[j].map { up[$0] } ?? false }
             let is_ = (0..<m).filter { i in outputNodes[i].map { down[$0] } ?? false }
-            for i in is_ { for j in js where !map[i][j].contains(kink.op.info.name) { map[i][j].append(kink.op.info.name) } }
+            for i in is_ { for j in js where !map[i][j].contains(kink.name) { map[i][j].append(kink.name) } }
         }
         return map
     }
@@ -115,16 +121,24 @@ extension Checker {
     /// skipped: a difference there says nothing about the rule.
     func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int) -> FaultLocation? {
         let mask = graph.onPath(output: i, input: j)
-        for k in graph.ops.indices where mask[k] && graph.ops[k].arity > 0 {
-            let op = graph.ops[k]
-            let a = graph.values[graph.args[k][0]]
-            let b = op.arity == 2 ? graph.values[graph.args[k][1]] : a
-            let n = graph.attributes[k]
-            if Rules.isKink(op, a, b) || Rules.domainViolation(op, a, b, n) != nil { continue }
-            for which in 0..<op.arity {
+        for k in graph.ops.indices where mask[k] {
+            guard let partials = graph.partials[k] else { continue }
+            if graph.domainViolations[k] != nil { continue }
+            if let d = graph.kinkCandidates.first(where: { $0.node == k })?.distance, d == 0 { continue }
+            let point = graph.args[k].map { graph.values[$0] }
+            for which in partials.indices {
                 // Only partials along an argument that depends on input j can explain the entry.
                 if !mask[graph.args[k][which]] { continue }
-                if let fault = RuleCheck.disagreement(op, a, b, n, partial: which, node: k) { return fault }
+                let op = graph.ops[k]
+                if op != .custom {
+                    let b = point.count > 1 ? point[1] : point[0]
+                    if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
+                } else if let fault = RuleCheck.disagreement(
+                    name: graph.names[k], point: point, partial: which, claimed: partials[which], node: k,
+                    stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
+                    primal: { graph.localPrimal(k, $0) ?? .nan }) {
+                    return fault
+                }
             }
         }
         return nil
@@ -162,13 +176,31 @@ public enum RuleCheck {
         if coordinate != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(coordinate)) }
         if op == .log1p { h0 = Swift.min(h0, 0.25 * Swift.abs(a + 1)) }
         if op == .max || op == .min { h0 = Swift.min(h0, 0.25 * Swift.abs(a - b)) }
+        return compare(name: op.info.name, point: point, partial: which, claimed: which == 0 ? p : q,
+                       node: node, probe: &probe, initialStep: h0)
+    }
+
+    /// The disagreement of a user primitive's partial `which` at `point` with a difference of its
+    /// primal alone; steps stay below `stepLimit` (a quarter of the distance to a declared kink).
+    static func disagreement(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
+                             stepLimit: Double, primal: @escaping ([Double]) -> Double) -> FaultLocation? {
+        guard which < point.count else { return nil }
+        let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
+        var probe = LineProbe<Double>(eval: { [primal($0)] }, x: point, v: v)
+        var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
+        if point[which] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(point[which])) }
+        if stepLimit > 0 { h0 = Swift.min(h0, stepLimit) }
+        return compare(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0)
+    }
+
+    static func compare(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
+                        probe: inout LineProbe<Double>, initialStep h0: Double) -> FaultLocation? {
         guard let e = probe.richardson(initialStep: h0, outputs: 1).first,
               e.value.isFinite, e.warnings.isEmpty else { return nil }
-        let got = which == 0 ? p : q
         let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
             + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
         if Swift.abs(got - e.value) <= tol { return nil }
-        return FaultLocation(op: op.info.name, node: node, inputs: point, partial: which,
+        return FaultLocation(op: name, node: node, inputs: point, partial: which,
                              expected: e.value, got: got, errorEstimate: e.errorEstimate)
     }
 

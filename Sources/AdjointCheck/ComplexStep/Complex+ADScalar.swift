@@ -15,6 +15,17 @@ import RealModule
 extension Complex: TangentVector {
     /// Complex numbers scale complex tangents.
     public typealias Scalar = Complex<RealType>
+    /// One direction per complex tangent.
+    public static var laneCount: Int { 1 }
+    public subscript(lane lane: Int) -> Complex<RealType> {
+        get { self }
+        set { self = newValue }
+    }
+}
+
+/// Float literals on the real axis, so generic code with `0.5 * x` runs in complex-step mode.
+extension Complex: @retroactive ExpressibleByFloatLiteral where RealType: BinaryFloatingPoint {
+    public init(floatLiteral value: Double) { self.init(RealType(value), 0) }
 }
 
 /// The complex-step scalar. Conformance is for binary floating-point components (Double, Float).
@@ -35,53 +46,57 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
 
     /// The real part as a Double, or NaN when either part is not finite (so a NaN imaginary part,
     /// the complex-step derivative, cannot hide behind a finite real part).
-    public var approximateDouble: Double { isFinite ? Double(real) : .nan }
+    public var approximateDouble: Double {
+        // Off the real axis this drops the complex-step perturbation: an escape.
+        if imaginary != 0 { Diagnostics.noteEscape() }
+        return isFinite ? Double(real) : .nan
+    }
+    /// Whether both parts are finite.
+    public var isFiniteValue: Bool { isFinite }
 
     /// Orders by real part: the complex-step convention (see the type's documentation).
     public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
 
-    /// zⁿ by binary powering (see the file comment for why not exp(n·log z)).
-    public static func powi(_ x: Complex, _ n: Int) -> Complex { Primals.powiByMultiplication(x, n) }
-    /// z·z.
-    public static func square(_ x: Complex) -> Complex { x * x }
-    /// eᶻ − 1, accurate near 0.
-    public static func expm1(_ x: Complex) -> Complex { expMinusOne(x) }
-    /// log(1 + z), accurate near 0.
-    public static func log1p(_ x: Complex) -> Complex { log(onePlus: x) }
-
-    // Composite primitives whose every branch is analytic: the shared primal definitions apply.
-    /// 1/(1 + e⁻ᶻ), branch chosen on the real part.
-    public static func sigmoid(_ x: Complex) -> Complex { Primals.sigmoid(x) }
-    /// z·σ(z).
-    public static func swish(_ x: Complex) -> Complex { Primals.swish(x) }
-    /// log(1 + eˣ), analytic; split on the real part so e^x never overflows. (The shared primal
-    /// goes through relu, which has no complex extension.)
-    public static func softplus(_ x: Complex) -> Complex {
-        x.real > 0 ? x + log(onePlus: exp(-x)) : log(onePlus: exp(x))
+    /// The registry's analytic flag is checked once here: an op without an analytic extension
+    /// (abs, relu, max, …) is reported under its own name; every other op runs its declared
+    /// primal, whose branches are chosen on the real part.
+    public static func apply(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
+        guard op.info.isAnalytic else { return unsupported(op) }
+        return Rules.primal(op, x, y, n)
     }
 
-    // Non-analytic ops: reported, never approximated.
-    /// Unsupported: swift-numerics has no complex erf. Reports and returns NaN.
-    public static func erf(_ x: Complex) -> Complex { unsupported(.erf) }
-    /// Unsupported (needs erf). Reports and returns NaN.
-    public static func gelu(_ x: Complex) -> Complex { unsupported(.gelu) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func relu(_ x: Complex) -> Complex { unsupported(.relu) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func leakyRelu(_ x: Complex, slope: Complex) -> Complex { unsupported(.leakyRelu) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func elu(_ x: Complex, alpha: Complex) -> Complex { unsupported(.elu) }
-    /// Unsupported: |z| is not analytic. Reports and returns NaN.
-    public static func abs(_ x: Complex) -> Complex { unsupported(.abs) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func max(_ x: Complex, _ y: Complex) -> Complex { unsupported(.max) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func min(_ x: Complex, _ y: Complex) -> Complex { unsupported(.min) }
-    /// Unsupported: not analytic. Reports and returns NaN.
-    public static func hypot(_ x: Complex, _ y: Complex) -> Complex { unsupported(.hypot) }
+    /// The analytic continuations from swift-numerics; integer powers by binary powering (see the
+    /// file comment for why not exp(n·log z)).
+    public static func native(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
+        if op == .powi { return powiByMultiplication(x, n) }
+        return ComplexElementary.evaluate(op, x, y) ?? unsupported(op)
+    }
 
     static func unsupported(_ op: Op) -> Complex {
         Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
         return Complex(RealType.nan, RealType.nan)
+    }
+}
+
+/// swift-numerics' complex functions, in a context where only `ElementaryFunctions` is known.
+enum ComplexElementary {
+    static func evaluate<C: ElementaryFunctions>(_ op: Op, _ x: C, _ y: C) -> C? {
+        switch op {
+        case .sqrt: return C.sqrt(x)
+        case .exp: return C.exp(x)
+        case .expm1: return C.expMinusOne(x)
+        case .log: return C.log(x)
+        case .log1p: return C.log(onePlus: x)
+        case .sin: return C.sin(x)
+        case .cos: return C.cos(x)
+        case .tan: return C.tan(x)
+        case .atan: return C.atan(x)
+        case .sinh: return C.sinh(x)
+        case .cosh: return C.cosh(x)
+        case .tanh: return C.tanh(x)
+        case .asinh: return C.asinh(x)
+        case .pow: return C.pow(x, y)
+        default: return nil
+        }
     }
 }

@@ -24,6 +24,12 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// A sample lies beyond a nearby non-differentiable point (relu, abs, max … whose argument is
     /// closer to its kink than the step): the difference straddles the kink.
     case crossesKink = "crosses-kink"
+    /// The witness follows the same code path as the AD modes under test (the function converted a
+    /// complex-step value to Double, so the complex step loses what AD loses): it proves nothing.
+    case notIndependent = "not-independent"
+    /// Reliable witnesses contradict each other beyond their error estimates (two or more disagree
+    /// with the subjects, another agrees): no verdict can be trusted.
+    case witnessesConflict = "witnesses-conflict"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

@@ -51,3 +51,13 @@ public struct JacobianResult<V: ADScalar> {
         self.passes = passes; self.diagnostics = diagnostics
     }
 }
+
+extension JacobianResult: CustomStringConvertible {
+    /// The value and Jacobian rows, with the mode and pass count:
+    /// `f = [6.0]; J = [[3.0, 2.0]] (reverse, 1 pass)`.
+    public var description: String {
+        let rows = jacobian.map { "[" + $0.map { "\($0)" }.joined(separator: ", ") + "]" }.joined(separator: ", ")
+        let kinks = diagnostics.kinkCount > 0 ? "; touched \(diagnostics.kinkCount) kink(s)" : ""
+        return "f = \(value); J = [\(rows)] (\(mode.rawValue), \(passes) pass\(passes == 1 ? "" : "es")\(kinks))"
+    }
+}

@@ -60,7 +60,7 @@ public final class Recording<V: ADScalar> {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
         let g = tape.pullbackToAllInputs(from: Array(zip(outputs, cotangent)))
-        if checked, let j = g.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+        if checked, let j = g.firstIndex(where: { !$0.isFiniteValue }) {
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin?.op.info.name, node: origin?.node)
@@ -91,7 +91,7 @@ public final class Recording<V: ADScalar> {
     if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
         throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
     }
-    if let j = outputs.firstIndex(where: { !$0.value.approximateDouble.isFinite }) {
+    if let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
         let origin = tape.firstNonFiniteValue()
         throw ADError.nonFinite(what: "output \(j)", op: origin?.op.info.name, node: origin?.node)
     }
@@ -175,7 +175,7 @@ public final class Recording<V: ADScalar> {
 
 @usableFromInline
 func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
-    if let j = values.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+    if let j = values.firstIndex(where: { !$0.isFiniteValue }) {
         throw ADError.nonFinite(what: "\(what) \(j)", op: nil, node: nil)
     }
 }
@@ -188,7 +188,7 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
 }
 
 /// Forward Jacobian with tangent chunk type `S` (SIMD2/4/8): ⌈n / S.scalarCount⌉ passes.
-@inlinable @usableFromInline
+@inlinable
 func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & TangentVector>(
     _ f: ([Dual<V, S>]) -> [Dual<V, S>], at x: [V], lanes: Int
 ) throws -> JacobianResult<V> where S.Scalar == V {
@@ -243,6 +243,18 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
     }
 }
 
+/// The Jacobian of a closure over reverse-mode variables (one recording, one sweep per output):
+/// what a closure can be, since a closure cannot be generic. Use an ``ADFunction`` for forward mode.
+///
+/// ```swift
+/// let r = try jacobian(of: { x in [x[0] * x[1], sin(x[0])] }, at: [2.0, 3.0])
+/// ```
+@inlinable public func jacobian<V: ADScalar>(
+    of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
+) throws -> JacobianResult<V> {
+    try jacobianReverse(of: f, at: x)
+}
+
 /// Forward passes a Jacobian with n inputs takes: ⌈n/k⌉ with the chunk width k that
 /// ``jacobian(of:at:mode:)`` picks (1, 2, 4 or 8 lanes). Automatic mode compares this with the m
 /// reverse sweeps: a chunked pass costs about one evaluation, like a sweep, so "n ≤ m" would
@@ -254,7 +266,7 @@ func chunkedJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar, S: SIMD & T
 
 /// Forward Jacobian with the chunk width chosen from n: the smallest of 1, 2, 4, 8 lanes that
 /// covers n, else 8. Wider chunks waste lanes on small n; 8 doubles fill one 512-bit vector.
-@inlinable @usableFromInline func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
+@inlinable func forwardJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     _ f: some ADFunction, at x: [V]
 ) throws -> JacobianResult<V> {
     switch x.count {
@@ -313,9 +325,23 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
 }
 
-/// The Hessian of output 0 of a generic function.
+/// The Hessian of a generic function with one output.
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    try requireCount("number of outputs of a function whose Hessian is asked", 1, f(x).count)
+    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, f(x).count)
     return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)
+}
+
+/// The Hessian of one output of a vector-valued function.
+///
+/// ```swift
+/// let h = try hessian(of: Polar(), at: [2.0, 0.5], output: 1)   // ∇²(r sin t)
+/// ```
+@inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V], output i: Int) throws -> [[V]] {
+    if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
+    let m = f(x).count
+    guard i >= 0 && i < m else {
+        throw ADError.invalidArgument("output \(i) does not exist: the function has \(m) outputs (0..<\(m))")
+    }
+    return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[i] }, at: x)
 }

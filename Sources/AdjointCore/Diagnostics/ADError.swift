@@ -21,6 +21,9 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     case limitExceeded(what: String, limit: Int)
     /// An argument is invalid for a reason not covered above.
     case invalidArgument(String)
+    /// A user primitive lacks the rule a mode needs (a vector primitive with a JVP only, used in
+    /// reverse mode, needs a VJP).
+    case missingRule(primitive: String, mode: String, needs: String)
 
     /// One line naming what failed, where, and with which inputs.
     public var description: String {
@@ -42,6 +45,8 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(what) exceeds the limit of \(limit)"
         case let .invalidArgument(why):
             return "invalid argument: \(why)"
+        case let .missingRule(primitive, mode, needs):
+            return "\(primitive) has no \(needs), which \(mode) needs: declare it, or use the other mode"
         }
     }
 }

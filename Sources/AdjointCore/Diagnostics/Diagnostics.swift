@@ -6,15 +6,17 @@ import Darwin
 
 /// A non-differentiable point touched during evaluation.
 public struct KinkEvent: Sendable, Equatable, CustomStringConvertible {
-    /// The op whose non-differentiable point was touched.
+    /// The op whose non-differentiable point was touched (``Op/custom`` for a user primitive).
     public let op: Op
+    /// The op's or user primitive's name.
+    public let name: String
     /// Tape node index when the evaluation was recorded; nil in forward or plain mode.
     public let node: Int?
     /// The op's inputs there (as Doubles, for reports).
     public let inputs: [Double]
     /// `relu (node 2) at 0.0`.
     public var description: String {
-        "\(op.info.name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
+        "\(name)\(node.map { " (node \($0))" } ?? "") at \(inputs.map { "\($0)" }.joined(separator: ", "))"
     }
 }
 
@@ -33,6 +35,11 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     public init() {}
     /// Whether any non-differentiable point was touched (finite differences may disagree).
     public var touchedKink: Bool { kinkCount > 0 }
+    /// Times the evaluated function converted a variable carrying a derivative to a Double
+    /// (`approximateDouble` on a dual with a nonzero tangent, a tape variable, or a complex-step
+    /// value off the real axis): derivatives through those paths are lost, and AD and the complex
+    /// step then follow the same broken path, so they are not independent of each other.
+    public var escapes = 0
 }
 
 /// Collects domain errors and kink hits from inside an evaluation, per thread.
@@ -52,6 +59,8 @@ public enum Diagnostics {
 
     final class Collector {
         var diagnostics = EvaluationDiagnostics()
+        /// Above 0 while the library itself reads values for a report (not an escape).
+        var quiet = 0
         let parent: UnsafeMutableRawPointer?
         init(parent: UnsafeMutableRawPointer?) { self.parent = parent }
     }
@@ -85,6 +94,7 @@ public enum Diagnostics {
                 // Events past the inner store limit were counted but not kept; count them too.
                 parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
                 parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
+                parent.diagnostics.escapes += inner.escapes
             }
         }
         let result = try body()
@@ -97,15 +107,41 @@ public enum Diagnostics {
         current?.add(error: error)
     }
 
+    /// Notes that a derivative-carrying value was converted to a Double by the function under
+    /// evaluation (see ``EvaluationDiagnostics/escapes``).
+    public static func noteEscape() {
+        guard let c = current, c.quiet == 0 else { return }
+        c.diagnostics.escapes += 1
+    }
+
+    /// Runs `body` (the library reading values for a report) without counting escapes.
+    public static func quietly<R>(_ body: () -> R) -> R {
+        guard let c = current else { return body() }
+        c.quiet += 1
+        defer { c.quiet -= 1 }
+        return body()
+    }
+
     /// Reports that a non-differentiable point was touched.
     public static func reportKink(_ op: Op, node: Int?, inputs: [Double]) {
-        current?.add(kink: KinkEvent(op: op, node: node, inputs: inputs))
+        current?.add(kink: KinkEvent(op: op, name: op.info.name, node: node, inputs: inputs))
+    }
+
+    /// Runs a user primitive's declared domain and kink predicates and reports what they find.
+    public static func check<P: ScalarPrimitive, T: ADScalar>(_ primitive: P.Type, _ x: T, _ y: T, node: Int?) {
+        let (a, b) = quietly { (x.approximateDouble, y.approximateDouble) }
+        let inputs = P.arity == 2 ? [a, b] : [a]
+        if let reason = P.domainViolation(a, b) {
+            report(.domain(op: P.name, node: node, inputs: inputs, reason: reason))
+        } else if P.kinkDistance(a, b) == 0 {
+            current?.add(kink: KinkEvent(op: .custom, name: P.name, node: node, inputs: inputs))
+        }
     }
 
     /// Reports a domain violation of `op` at `(x, y)`.
     @inline(never)
     public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {
-        let inputs = op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble]
+        let inputs = quietly { op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble] }
         report(.domain(op: op.info.name, node: node, inputs: inputs, reason: reason))
     }
 
@@ -122,7 +158,7 @@ public enum Diagnostics {
 
     @inline(never) @usableFromInline
     static func reportKinkAt<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?) {
-        let inputs = op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble]
+        let inputs = quietly { op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble] }
         reportKink(op, node: node, inputs: inputs)
     }
 }

@@ -37,11 +37,22 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     @inlinable public init(_ constant: Double) { self.init(constant: Value(constant)) }
     @inlinable public init(_ integer: Int) { self.init(constant: Value(integer)) }
     @inlinable public init(integerLiteral value: Int) { self.init(constant: Value(value)) }
+    @inlinable public init(floatLiteral value: Double) { self.init(constant: Value(value)) }
 
     /// The constant 0.
     @inlinable public static var zero: Dual { Dual(constant: 0) }
-    /// The primal value as a Double (for reports).
-    @inlinable public var approximateDouble: Double { value.approximateDouble }
+    /// The primal value as a Double. Reading it drops the tangent, so when the tangent is nonzero
+    /// the evaluation notes an escape (``EvaluationDiagnostics/escapes``): a function that computes
+    /// with it has left forward mode.
+    @inlinable public var approximateDouble: Double {
+        for lane in 0..<Tangent.laneCount where tangent[lane: lane] != 0 {
+            Diagnostics.noteEscape()
+            break
+        }
+        return value.approximateDouble
+    }
+    /// Whether the primal value is finite.
+    @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.
@@ -68,6 +79,45 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
         let z = Rules.primal(op, x.value, y.value, 0)
         let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
         return Dual(z, tangent: dx * x.tangent + dy * y.tangent)
+    }
+}
+
+// MARK: User primitives
+
+extension Dual {
+    /// A user scalar primitive: primal on the value type, tangent from the user's partials.
+    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
+        Instrumentation.count(primitive: P.name)
+        Diagnostics.check(P.self, x.value, y.value, node: nil)
+        let z = P.primal(x.value, y.value)
+        var (dx, dy) = P.partials(x.value, y.value, output: z)
+        if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
+        return Dual(z, tangent: P.arity == 2 ? dx * x.tangent + dy * y.tangent : dx * x.tangent)
+    }
+
+    /// A user vector primitive: one JVP per direction carried (zero directions skipped).
+    public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Dual]) -> [Dual] {
+        Instrumentation.count(primitive: P.name)
+        guard Value.self == Double.self || Value.self == Float.self else {
+            return unsupportedVector(P.self, x)
+        }
+        let xv = x.map { $0.value.approximateDouble }
+        let y = P.primal(xv)
+        var tangents = [Tangent](repeating: .zero, count: y.count)
+        for lane in 0..<Tangent.laneCount {
+            let v = x.map { $0.tangent[lane: lane].approximateDouble }
+            if v.allSatisfy({ $0 == 0 }) { continue }
+            guard let jv = P.jvp(at: xv, direction: v) else {
+                Diagnostics.report(.missingRule(primitive: P.name, mode: "forward mode", needs: "JVP"))
+                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+            }
+            guard jv.count == y.count else {
+                Diagnostics.report(.dimensionMismatch(what: "\(P.name) JVP length (outputs)", expected: y.count, got: jv.count))
+                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+            }
+            for i in y.indices { tangents[i][lane: lane] = Value(jv[i]) }
+        }
+        return y.indices.map { Dual(Value(y[$0]), tangent: tangents[$0]) }
     }
 }
 

@@ -110,6 +110,12 @@ public enum Instrumentation {
         if _slowPath(isActive) { countSlow(op) }
     }
 
+    /// Counts one application of a user primitive, by name (also in ``OperationCounts/byName``).
+    @inlinable @inline(__always)
+    public static func count(primitive name: String) {
+        if _slowPath(isActive) { record { $0.byName[name, default: 0] += 1; $0.flops += 1 } }
+    }
+
     @usableFromInline @inline(never)
     static func countSlow(_ op: Op) {
         record { $0.byOp[op, default: 0] += 1; $0.flops += 1 }
@@ -122,47 +128,104 @@ public enum Instrumentation {
 
 /// Deliberately wrong derivative rules, planted for testing the testers (mutation testing).
 ///
-/// While a mutation is planted, the registry's partial `which` of `op` is multiplied by `factor`
-/// in every interpreter (forward, reverse, exact), so a checker that cannot see the difference is
-/// itself broken.
+/// While a mutation is planted, the registry's partial `input` of the target (a built-in op or a
+/// user primitive, by name) is changed in every interpreter (forward, reverse, exact) on the
+/// planting thread, so a checker that cannot see the difference is itself broken. Other threads
+/// keep the true rules.
 ///
 /// ```swift
 /// RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
-///     // here d/dx sin x = −cos x
+///     // here, on this thread, d/dx sin x = −cos x
 /// }
 /// ```
-public struct RuleMutation: Sendable, Hashable {
-    /// The registry op whose rule is made wrong.
-    public let op: Op
-    /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y.
+public struct RuleMutation: Sendable, Hashable, CustomStringConvertible {
+    /// How the partial is made wrong.
+    public enum Kind: Sendable, Hashable {
+        /// Multiplied by a factor: −1 flips the sign, 2 doubles it, 0 drops the term,
+        /// 1 + 1e-6 is a small relative error.
+        case scale(Double)
+        /// The two partials exchanged (∂/∂x given for ∂/∂y): the partial of the wrong input.
+        case swapped
+    }
+    /// The registry op or user primitive name whose rule is made wrong.
+    public let target: String
+    /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y (ignored by ``Kind/swapped``).
     public let input: Int
-    /// What the partial is multiplied by (−1 flips its sign).
-    public let factor: Double
+    /// The change.
+    public let kind: Kind
+
     /// A mutation of `op`'s partial `input` by `factor`.
     public init(op: Op, input: Int = 0, factor: Double) {
-        self.op = op; self.input = input; self.factor = factor
+        self.init(target: op.info.name, input: input, kind: .scale(factor))
+    }
+    /// A mutation of the named op or user primitive.
+    public init(target: String, input: Int = 0, kind: Kind) {
+        self.target = target; self.input = input; self.kind = kind
+    }
+
+    /// The op this mutation targets, when it is a built-in.
+    public var op: Op? { Op(name: target) }
+    /// The factor of a ``Kind/scale(_:)`` mutation, 1 otherwise.
+    public var factor: Double { if case .scale(let f) = kind { return f }; return 1 }
+
+    /// `sin ∂x × -1.0`, `hypot partials swapped`.
+    public var description: String {
+        switch kind {
+        case .scale(let f): return "\(target) ∂\(input == 0 ? "x" : "y") × \(f)"
+        case .swapped: return "\(target) partials swapped"
+        }
+    }
+
+    @inlinable func applied<T: ADScalar>(to p: (T, T)) -> (T, T) {
+        switch kind {
+        case .scale(let f): return input == 0 ? (p.0 * T(f), p.1) : (p.0, p.1 * T(f))
+        case .swapped: return (p.1, p.0)
+        }
     }
 }
 
-/// The process-wide table of planted mutations; see ``RuleMutation``.
+/// The planted mutations, per thread; see ``RuleMutation``.
 public enum RuleMutations {
-    private static let planted = Mutex<[Op: RuleMutation]>([:])
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
-    /// Runs `body` with `mutation` planted process-wide, then removes it.
+    final class Box { var planted: [String: RuleMutation] = [:] }
+
+    private static func box(create: Bool) -> Box? {
+        if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
+        guard create else { return nil }
+        let b = Box()
+        // Leaked deliberately: one small box per thread that ever plants a mutation.
+        pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
+        return b
+    }
+
+    /// Runs `body` with `mutation` planted on this thread, then removes it.
     public static func withMutation<R>(_ mutation: RuleMutation, _ body: () throws -> R) rethrows -> R {
-        planted.withLock { $0[mutation.op] = mutation }
+        let b = box(create: true)
+        let previous = b?.planted[mutation.target]
+        b?.planted[mutation.target] = mutation
         Instrumentation.setMutationBit(true)
         defer {
             Instrumentation.setMutationBit(false)
-            planted.withLock { $0[mutation.op] = nil }
+            b?.planted[mutation.target] = previous
         }
         return try body()
     }
 
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
+        apply(name: op.info.name, p)
+    }
+
+    /// The partials of the op or user primitive `name`, mutated if a mutation of it is planted here.
+    @usableFromInline @inline(never)
+    static func apply<T: ADScalar>(name: String, _ p: (T, T)) -> (T, T) {
         guard adjoint_flags_load() >= Instrumentation.mutationBit,
-              let m = planted.withLock({ $0[op] }) else { return p }
-        return m.input == 0 ? (p.0 * T(m.factor), p.1) : (p.0, p.1 * T(m.factor))
+              let m = box(create: false)?.planted[name] else { return p }
+        return m.applied(to: p)
     }
 }

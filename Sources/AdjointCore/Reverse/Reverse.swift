@@ -42,11 +42,18 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @inlinable public init(_ constant: Double) { self.init(constant: V(constant)) }
     @inlinable public init(_ integer: Int) { self.init(constant: V(integer)) }
     @inlinable public init(integerLiteral value: Int) { self.init(constant: V(value)) }
+    @inlinable public init(floatLiteral value: Double) { self.init(constant: V(value)) }
 
     /// The constant 0.
     @inlinable public static var zero: Reverse { Reverse(constant: 0) }
-    /// The primal value as a Double (for reports).
-    @inlinable public var approximateDouble: Double { value.approximateDouble }
+    /// The primal value as a Double. On a tape variable this leaves reverse mode (the tape cannot
+    /// see what is computed from the Double), so the evaluation notes an escape.
+    @inlinable public var approximateDouble: Double {
+        if tape != nil { Diagnostics.noteEscape() }
+        return value.approximateDouble
+    }
+    /// Whether the primal value is finite.
+    @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
     /// The node index on the tape, or nil for a constant.
@@ -147,6 +154,70 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @usableFromInline @inline(never)
     static func reportStale(_ op: Op) {
         Diagnostics.report(.foreignVariable("\(op.info.name) used a variable whose tape no longer exists (did it escape an earlier call?)"))
+    }
+}
+
+// MARK: User primitives
+
+extension Reverse {
+    /// The live tape among the operands, if any; reports a stale or foreign operand.
+    static func commonTape(_ xs: [Reverse], _ what: String) -> UnsafeMutablePointer<TapeStorage<V>>? {
+        var tape: UnsafeMutablePointer<TapeStorage<V>>? = nil
+        for v in xs {
+            guard let t = v.tape else { continue }
+            if v.generation != t.pointee.generation || (tape != nil && tape != t) {
+                Diagnostics.report(.foreignVariable("\(what) combined variables of two different tapes, or of a tape that no longer exists"))
+                return nil
+            }
+            tape = t
+        }
+        return tape
+    }
+
+    /// A user scalar primitive: one tape entry; its partials are taken from the user's rule in the sweep.
+    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
+        Instrumentation.count(primitive: P.name)
+        let z = P.primal(x.value, y.value)
+        guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
+            Diagnostics.check(P.self, x.value, y.value, node: nil)
+            return Reverse(constant: z)
+        }
+        let a = x.tape == t ? x.index : t.pointee.pushConstant(x.value)
+        let b: Int32 = P.arity == 2 ? (y.tape == t ? y.index : t.pointee.pushConstant(y.value)) : -1
+        let node = CustomNode(scalar: P.self, vector: nil, second: b, inputs: [], inputValues: [],
+                              firstOutput: -1, outputCount: 0)
+        let i = t.pointee.pushCustom(node, a, z)
+        Diagnostics.check(P.self, x.value, y.value, node: Int(i))
+        return i < 0 ? Reverse(constant: z) : Reverse(value: z, index: i, tape: t, generation: t.pointee.generation)
+    }
+
+    /// A user vector primitive: its m outputs are m consecutive tape entries; the sweep calls the
+    /// VJP once, when it reaches the last of them.
+    public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Reverse]) -> [Reverse] {
+        Instrumentation.count(primitive: P.name)
+        guard V.self == Double.self || V.self == Float.self else {
+            return unsupportedVector(P.self, x)
+        }
+        let xv = x.map { $0.value.approximateDouble }
+        let y = P.primal(xv)
+        guard let t = commonTape(x, P.name) else { return y.map { Reverse(constant: V($0)) } }
+        // Checked when recording, not in the sweep: the sweep cannot report an error.
+        if P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) == nil {
+            Diagnostics.report(.missingRule(primitive: P.name, mode: "reverse mode", needs: "VJP"))
+            return y.map { _ in Reverse(constant: V(Double.nan)) }
+        }
+        let inputs = x.map { $0.tape == t ? $0.index : t.pointee.pushConstant($0.value) }
+        let first = Int32(truncatingIfNeeded: t.pointee.count)
+        let node = CustomNode(scalar: nil, vector: P.self, second: -1, inputs: inputs, inputValues: xv,
+                              firstOutput: first, outputCount: Int32(y.count))
+        var out: [Reverse] = []
+        out.reserveCapacity(y.count)
+        for value in y {
+            let i = t.pointee.pushCustom(node, -1, V(value))
+            if i < 0 { return y.map { Reverse(constant: V($0)) } }
+            out.append(Reverse(value: V(value), index: i, tape: t, generation: t.pointee.generation))
+        }
+        return out
     }
 }
 

@@ -79,10 +79,17 @@ public final class Tape<V: ADScalar> {
         let s = storage.pointee
         let op = s.ops[i]
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        let name = op.info.name
         switch op.arity {
-        case 0: return TapeEntry(op: op, inputs: [], attribute: 0, value: s.values[i])
-        case 1: return TapeEntry(op: op, inputs: [a], attribute: op == .powi ? b : 0, value: s.values[i])
-        default: return TapeEntry(op: op, inputs: [a, b], attribute: 0, value: s.values[i])
+        case 0: return TapeEntry(op: op, name: name, inputs: [], attribute: 0, value: s.values[i])
+        case 1: return TapeEntry(op: op, name: name, inputs: [a], attribute: op == .powi ? b : 0, value: s.values[i])
+        default:
+            if op == .custom {
+                let c = s.customs[b]
+                let inputs = c.scalar != nil ? (c.second >= 0 ? [a, Int(c.second)] : [a]) : c.inputs.map { Int($0) }
+                return TapeEntry(op: op, name: c.name, inputs: inputs, attribute: 0, value: s.values[i])
+            }
+            return TapeEntry(op: op, name: name, inputs: [a, b], attribute: 0, value: s.values[i])
         }
     }
 
@@ -115,7 +122,7 @@ public final class Tape<V: ADScalar> {
     /// The reverse sweep: one loop over the entries in reverse order, switching on the op.
     /// Fan-out needs no special case: every use of a node adds its share into the node's adjoint.
     /// Returns the tape's adjoint scratch, initialized for `count` entries; the caller deinitializes.
-    @inlinable @usableFromInline
+    @inlinable
     func sweep(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>) -> UnsafeMutablePointer<V> {
         let n = storage.pointee.count
         let adj = storage.pointee.adjointBuffer()
@@ -151,6 +158,11 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
             default:
+                if _slowPath(op == .custom) {
+                    sweepCustom(s, i, adj)
+                    i -= 1
+                    continue
+                }
                 let a = Int(s.lhs[i]), b = Int(s.rhs[i])
                 let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
                 Instrumentation.count(op)
@@ -164,10 +176,116 @@ public final class Tape<V: ADScalar> {
         return adj
     }
 
+    /// A user primitive's node: its partials from the user's rule, or (for a vector primitive, at
+    /// its last output) one VJP with the cotangents of all its outputs.
+    @usableFromInline @inline(never)
+    func sweepCustom(_ s: TapeStorage<V>, _ i: Int, _ adj: UnsafeMutablePointer<V>) {
+        let c = s.customs[Int(s.rhs[i])]
+        if let p = c.scalar {
+            let a = Int(s.lhs[i])
+            let b = c.second >= 0 ? Int(c.second) : a
+            let (dx, dy) = customPartials(p, s.values[a], s.values[b], s.values[i])
+            let g = adj[i]
+            adj[i] = 0
+            adj[a] = adj[a] + dx * g
+            if c.second >= 0 { adj[b] = adj[b] + dy * g }
+            return
+        }
+        guard let p = c.vector, i == Int(c.firstOutput + c.outputCount) - 1 else { return }
+        let first = Int(c.firstOutput)
+        let u = (first...i).map { k -> Double in
+            let g = adj[k].approximateDouble
+            adj[k] = 0
+            return g
+        }
+        // The rule was checked present when recording; a wrong length is ignored entry by entry.
+        guard let g = p.vjp(at: c.inputValues, cotangent: u) else { return }
+        for (k, node) in c.inputs.enumerated() where k < g.count {
+            adj[Int(node)] = adj[Int(node)] + V(g[k])
+        }
+    }
+
+    /// The local partials of entry `i` with respect to its arguments (``entry(_:)``'s `inputs`), from
+    /// the registry or the user's rule; nil for leaves and vector primitives.
+    public func localPartials(_ i: Int) -> [V]? {
+        guard i >= 0 && i < count else { return nil }
+        let s = storage.pointee
+        let op = s.ops[i]
+        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        switch op.arity {
+        case 0: return nil
+        case 1: return [Rules.partials(op, s.values[a], s.values[a], b, output: s.values[i]).0]
+        default:
+            if op == .custom {
+                let c = s.customs[b]
+                guard let p = c.scalar else { return nil }
+                let second = c.second >= 0 ? Int(c.second) : a
+                let (dx, dy) = customPartials(p, s.values[a], s.values[second], s.values[i])
+                return c.second >= 0 ? [dx, dy] : [dx]
+            }
+            let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
+            return [p, q]
+        }
+    }
+
+    /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);
+    /// nil for leaves and vector primitives.
+    public func localPrimal(_ i: Int, at arguments: [V]) -> V? {
+        guard i >= 0 && i < count, let x = arguments.first else { return nil }
+        let s = storage.pointee
+        let op = s.ops[i]
+        let y = arguments.count > 1 ? arguments[1] : x
+        switch op.arity {
+        case 0: return nil
+        case 1: return Rules.primal(op, x, x, Int(s.rhs[i]))
+        default:
+            if op == .custom {
+                guard let p = s.customs[Int(s.rhs[i])].scalar else { return nil }
+                return customPrimal(p, x, y)
+            }
+            return Rules.primal(op, x, y, 0)
+        }
+    }
+
+    /// Entry `i`'s distance from its non-differentiable point (0 at it), from the registry's or the
+    /// user's declaration; nil when the primitive has none (and for leaves and vector primitives).
+    public func localKinkDistance(_ i: Int) -> Double? {
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        if let custom { return custom.kinkDistance(x.approximateDouble, y.approximateDouble) }
+        return Rules.kinkDistance(op, x, y)?.approximateDouble
+    }
+
+    /// Why entry `i`'s recorded arguments are outside its domain, or nil.
+    public func localDomainViolation(_ i: Int) -> String? {
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        if let custom { return custom.domainViolation(x.approximateDouble, y.approximateDouble) }
+        return Rules.domainViolation(op, x, y, op == .powi ? Int(storage.pointee.rhs[i]) : 0)
+    }
+
+    /// The recorded arguments of a scalar entry (the second repeats the first for unary ops), its
+    /// op and, for a user scalar primitive, its declaration.
+    func arguments(_ i: Int) -> (V, V, Op, (any ScalarPrimitive.Type)?)? {
+        guard i >= 0 && i < count else { return nil }
+        let s = storage.pointee
+        let op = s.ops[i]
+        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        switch op.arity {
+        case 0: return nil
+        case 1: return (s.values[a], s.values[a], op, nil)
+        default:
+            if op == .custom {
+                let c = s.customs[b]
+                guard let p = c.scalar else { return nil }
+                return (s.values[a], s.values[c.second >= 0 ? Int(c.second) : a], op, p)
+            }
+            return (s.values[a], s.values[b], op, nil)
+        }
+    }
+
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.
     public func firstNonFiniteValue() -> (node: Int, op: Op)? {
         let s = storage.pointee
-        for i in 0..<s.count where !s.values[i].approximateDouble.isFinite {
+        for i in 0..<s.count where !s.values[i].isFiniteValue {
             return (i, s.ops[i])
         }
         return nil
@@ -176,24 +294,22 @@ public final class Tape<V: ADScalar> {
     /// The first entry whose local partial is NaN or infinite (√ at 0, say): where a non-finite
     /// derivative was born although every value was finite.
     public func firstNonFinitePartial() -> (node: Int, op: Op)? {
-        let s = storage.pointee
-        for i in 0..<s.count where s.ops[i].arity > 0 {
-            let op = s.ops[i]
-            let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-            let y = op.arity == 2 ? s.values[b] : s.values[a]
-            let (p, q) = Rules.partials(op, s.values[a], y, op == .powi ? b : 0, output: s.values[i])
-            if !p.approximateDouble.isFinite || (op.arity == 2 && !q.approximateDouble.isFinite) {
-                return (i, op)
+        for i in 0..<count {
+            if let p = localPartials(i), p.contains(where: { !$0.isFiniteValue }) {
+                return (i, storage.pointee.ops[i])
             }
         }
         return nil
     }
+
 }
 
 /// One recorded node, as seen from outside the tape.
 public struct TapeEntry<V: ADScalar> {
-    /// The entry's op (`.input` and `.constant` for leaves).
+    /// The entry's op (`.input` and `.constant` for leaves, `.custom` for a user primitive).
     public let op: Op
+    /// The op's name, or the user primitive's.
+    public let name: String
     /// Indices of the argument nodes.
     public let inputs: [Int]
     /// `powi`'s exponent; 0 otherwise.

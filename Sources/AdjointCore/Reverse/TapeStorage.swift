@@ -41,6 +41,9 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline var lastConstant: Int32 = -1
     /// Set once the limit is hit, so the error is reported once.
     @usableFromInline var isFull = false
+    /// Side table of user-primitive nodes: a `.custom` entry's `rhs` indexes it. Built-in ops never
+    /// touch it, so they keep their 17 bytes per entry.
+    @usableFromInline var customs: [CustomNode] = []
 
     /// Bytes one entry occupies while recorded (the reverse sweep adds one `V` per entry for adjoints).
     @usableFromInline static var bytesPerEntry: Int {
@@ -104,6 +107,14 @@ struct TapeStorage<V: ADScalar> {
     /// the limit (the caller then pushes one by one so the limit error lands where it is hit).
     /// Why: `record` made its n inputs one `push` at a time (capacity check and bookkeeping per
     /// input, ~5% of the benchmark gradient's profile); one bulk write brought that to ~4%.
+    /// Records a user-primitive node whose first argument is `a`.
+    @usableFromInline
+    mutating func pushCustom(_ node: CustomNode, _ a: Int32, _ value: V) -> Int32 {
+        let i = push(.custom, a, Int32(truncatingIfNeeded: customs.count), value)
+        if i >= 0 { customs.append(node) }
+        return i
+    }
+
     @inlinable
     mutating func pushInputs(_ x: UnsafeBufferPointer<V>) -> Int? {
         let n = x.count
@@ -172,4 +183,48 @@ struct TapeStorage<V: ADScalar> {
         capacity = Swift.min(b.capacity, limit)
         return true
     }
+}
+
+/// A user primitive's node on a tape: which primitive, and the arguments that do not fit the
+/// entry's two index columns.
+@usableFromInline
+struct CustomNode {
+    /// The scalar primitive (nil for a vector primitive's output).
+    @usableFromInline let scalar: (any ScalarPrimitive.Type)?
+    /// The vector primitive (nil for a scalar primitive).
+    @usableFromInline let vector: (any VectorPrimitive.Type)?
+    /// A scalar primitive's second argument node, or −1.
+    @usableFromInline let second: Int32
+    /// A vector primitive's argument nodes and their values.
+    @usableFromInline let inputs: [Int32]
+    @usableFromInline let inputValues: [Double]
+    /// A vector primitive's outputs are the consecutive entries first ..< first + outputCount.
+    @usableFromInline let firstOutput: Int32
+    @usableFromInline let outputCount: Int32
+
+    @usableFromInline var name: String { scalar?.name ?? vector?.name ?? "custom" }
+
+    @usableFromInline init(scalar: (any ScalarPrimitive.Type)?, vector: (any VectorPrimitive.Type)?, second: Int32,
+                           inputs: [Int32], inputValues: [Double], firstOutput: Int32, outputCount: Int32) {
+        self.scalar = scalar; self.vector = vector; self.second = second; self.inputs = inputs
+        self.inputValues = inputValues; self.firstOutput = firstOutput; self.outputCount = outputCount
+    }
+}
+
+/// The user's partials at recorded values, with a planted mutation applied (opens the existential
+/// once per custom node; built-ins never come here).
+@usableFromInline
+func customPartials<V: ADScalar>(_ p: any ScalarPrimitive.Type, _ x: V, _ y: V, _ z: V) -> (V, V) {
+    func open<P: ScalarPrimitive>(_: P.Type) -> (V, V) {
+        let r = P.partials(x, y, output: z)
+        return Instrumentation.isActive ? RuleMutations.apply(name: P.name, r) : r
+    }
+    return open(p)
+}
+
+/// The user's primal at given values (fault localisation differences a primitive alone).
+@usableFromInline
+func customPrimal<V: ADScalar>(_ p: any ScalarPrimitive.Type, _ x: V, _ y: V) -> V {
+    func open<P: ScalarPrimitive>(_: P.Type) -> V { P.primal(x, y) }
+    return open(p)
 }

@@ -2,32 +2,38 @@
 ///
 /// Write a function once, generically over `ADScalar`, and it runs on `Double` and `Float`
 /// (plain evaluation), ``Dual`` (forward mode), ``Reverse`` (reverse mode on a tape), and the
-/// rational and complex scalars of the checking modules:
+/// rational, complex and symbolic scalars of the other modules:
 ///
 /// ```swift
 /// func f<T: ADScalar>(_ x: [T]) -> [T] {
-///     [x[0] * x[1] + T.sin(x[0]), T.exp(x[1]) / x[0]]
+///     [x[0] * x[1] + sin(x[0]), 0.5 * exp(x[1]) / x[0]]
 /// }
-/// let y = f([1.0, 2.0])                          // plain Double
+/// let y = f([1.0, 2.0])                                    // plain Double
 /// let g = try gradient(of: { f($0)[0] }, at: [1.0, 2.0])   // reverse mode
 /// ```
 ///
-/// Each requirement is one primitive of the operation registry (``Op``). Base scalars (Double,
-/// Float, complex, rational) implement the primal; derived scalars (``Dual``, ``Reverse``)
-/// implement every requirement by interpreting the registry's rule for that op, so no derivative
-/// is written twice. A scalar type that cannot compute an op (a rational cannot take `exp`)
-/// reports ``ADError/unsupported(op:scalarType:)`` through ``Diagnostics`` and returns a NaN-like
-/// value; the derivative APIs turn that report into a thrown error.
+/// What a scalar type must provide is small: arithmetic, an order, constants, and two hooks.
+/// ``apply(_:_:_:_:)`` applies a registry op: base scalars (Double, rational, complex) evaluate the
+/// op's declared primal, derived scalars (``Dual``, ``Reverse``) interpret its rule
+/// (``RegistryInterpreter``). ``native(_:_:_:_:)`` is the type's own implementation of an
+/// elementary function (libm's `sin` for Double); a type without one (a rational has no `exp`)
+/// keeps the default, which reports ``ADError/unsupported(op:scalarType:node:)`` once, naming the
+/// op, and returns NaN. The named operations (`T.sin`, `T.relu`, …) are extensions that call
+/// `apply`, so no list of ops is repeated per type.
 ///
 /// Comparisons are required without `Comparable` because complex scalars (for complex-step
 /// differentiation) order by their real part only, which is not a total order.
-public protocol ADScalar: TangentVector, Equatable, ExpressibleByIntegerLiteral where Scalar == Self {
+public protocol ADScalar: TangentVector, Equatable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral
+where Scalar == Self {
     /// Embeds a real constant. Exact for rational scalars (every finite Double is a dyadic rational).
     init(_ constant: Double)
     /// Embeds an integer exactly where the type can.
     init(_ integer: Int)
     /// A Double close to the primal value, for reports and error messages (not for arithmetic).
     var approximateDouble: Double { get }
+    /// Whether the primal value is finite (not NaN or infinite). The type answers, so an exact
+    /// rational too large for a Double still counts as finite.
+    var isFiniteValue: Bool { get }
 
     static func + (lhs: Self, rhs: Self) -> Self
     static func - (lhs: Self, rhs: Self) -> Self
@@ -37,38 +43,71 @@ public protocol ADScalar: TangentVector, Equatable, ExpressibleByIntegerLiteral 
     /// Strict order on primal values; complex scalars compare real parts.
     static func < (lhs: Self, rhs: Self) -> Bool
 
-    // The requirements below are the registry's primitives, one each; ``Op`` documents each op's
-    // domain, smoothness and derivative convention.
+    /// Applies the registry op `op` to `x` (and `y` for binary ops; `n` is `powi`'s exponent).
+    static func apply(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self
+    /// The type's own implementation of an elementary op (called by the declarations of `sqrt`,
+    /// `exp`, `sin`, …, `pow`, `powi`, `gelu`). The default reports the op as unsupported.
+    static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self
+    /// Applies a user primitive (see ``ScalarPrimitive``).
+    static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self
+    /// Applies a user vector primitive (see ``VectorPrimitive``).
+    static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self]
+}
 
-    /// x raised to an integer power, by repeated multiplication where exactness matters.
-    static func powi(_ x: Self, _ n: Int) -> Self
-    /// Real power x^y, defined for x > 0 (and x = 0 with y > 0).
-    static func pow(_ x: Self, _ y: Self) -> Self
-    static func square(_ x: Self) -> Self
-    static func sqrt(_ x: Self) -> Self
-    static func exp(_ x: Self) -> Self
-    static func expm1(_ x: Self) -> Self
-    static func log(_ x: Self) -> Self
-    static func log1p(_ x: Self) -> Self
-    static func sin(_ x: Self) -> Self
-    static func cos(_ x: Self) -> Self
-    static func tan(_ x: Self) -> Self
-    static func atan(_ x: Self) -> Self
-    static func sinh(_ x: Self) -> Self
-    static func cosh(_ x: Self) -> Self
-    static func tanh(_ x: Self) -> Self
-    static func erf(_ x: Self) -> Self
-    static func sigmoid(_ x: Self) -> Self
-    static func softplus(_ x: Self) -> Self
-    static func relu(_ x: Self) -> Self
-    static func leakyRelu(_ x: Self, slope: Self) -> Self
-    static func elu(_ x: Self, alpha: Self) -> Self
-    static func swish(_ x: Self) -> Self
-    static func gelu(_ x: Self) -> Self
-    static func abs(_ x: Self) -> Self
-    static func max(_ x: Self, _ y: Self) -> Self
-    static func min(_ x: Self, _ y: Self) -> Self
-    static func hypot(_ x: Self, _ y: Self) -> Self
+/// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
+extension ADScalar {
+    @inlinable @inline(__always)
+    public static func apply(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self { Rules.primal(op, x, y, n) }
+
+    @inlinable
+    public static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self {
+        if op == .powi { return powiByMultiplication(x, n) }
+        return unsupported(op.info.name)
+    }
+
+    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self {
+        Instrumentation.count(primitive: P.name)
+        return P.primal(x, y)
+    }
+
+    public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
+        Instrumentation.count(primitive: P.name)
+        guard Self.self == Double.self || Self.self == Float.self else {
+            return unsupportedVector(P.self, x)
+        }
+        return P.primal(x.map(\.approximateDouble)).map { Self($0) }
+    }
+
+    /// The default `isFiniteValue`: the Double approximation is finite.
+    @inlinable public var isFiniteValue: Bool { approximateDouble.isFinite }
+
+    /// Reports that this type cannot evaluate `what` and returns NaN.
+    @inline(never)
+    public static func unsupported(_ what: String) -> Self {
+        Diagnostics.report(.unsupported(op: what, scalarType: "\(Self.self)", node: nil))
+        return Self(Double.nan)
+    }
+
+    /// A vector primitive this type cannot carry through (a dual of duals, a rational, a complex
+    /// step): reported once, with NaN outputs of the right count so the caller's indexing holds.
+    static func unsupportedVector<P: VectorPrimitive>(_: P.Type, _ x: [Self]) -> [Self] {
+        let m = Diagnostics.quietly { P.primal(x.map(\.approximateDouble)).count }
+        let nan = unsupported("\(P.name) (a Double-valued vector primitive)")
+        return Array(repeating: nan, count: m)
+    }
+
+    /// x^n by repeated squaring: exact for rationals, and the same rounding as repeated products.
+    @inlinable public static func powiByMultiplication(_ x: Self, _ n: Int) -> Self {
+        var result: Self = 1
+        var base = x
+        var k = n.magnitude
+        while k > 0 {
+            if k & 1 == 1 { result = result * base }
+            k >>= 1
+            if k > 0 { base = base * base }
+        }
+        return n < 0 ? 1 / result : result
+    }
 }
 
 /// Comparisons and compound assignment derived from the requirements, so every scalar type
@@ -83,4 +122,38 @@ extension ADScalar {
     @inlinable public static func /= (lhs: inout Self, rhs: Self) { lhs = lhs / rhs }
     /// True unless the value is a NaN (NaN is the only value unequal to itself).
     @inlinable public var isNotNaN: Bool { self == self }
+}
+
+/// The registry's ops under their names, for every scalar type: `T.sin(x)`, `T.max(x, y)`.
+/// Each is one ``ADScalar/apply(_:_:_:_:)``; always inlined, because leaving the call in user code
+/// cost more than the op on the reverse-mode benchmark.
+extension ADScalar {
+    @inlinable @inline(__always) public static func powi(_ x: Self, _ n: Int) -> Self { apply(.powi, x, x, n) }
+    @inlinable @inline(__always) public static func pow(_ x: Self, _ y: Self) -> Self { apply(.pow, x, y, 0) }
+    @inlinable @inline(__always) public static func square(_ x: Self) -> Self { apply(.square, x, x, 0) }
+    @inlinable @inline(__always) public static func sqrt(_ x: Self) -> Self { apply(.sqrt, x, x, 0) }
+    @inlinable @inline(__always) public static func exp(_ x: Self) -> Self { apply(.exp, x, x, 0) }
+    @inlinable @inline(__always) public static func expm1(_ x: Self) -> Self { apply(.expm1, x, x, 0) }
+    @inlinable @inline(__always) public static func log(_ x: Self) -> Self { apply(.log, x, x, 0) }
+    @inlinable @inline(__always) public static func log1p(_ x: Self) -> Self { apply(.log1p, x, x, 0) }
+    @inlinable @inline(__always) public static func sin(_ x: Self) -> Self { apply(.sin, x, x, 0) }
+    @inlinable @inline(__always) public static func cos(_ x: Self) -> Self { apply(.cos, x, x, 0) }
+    @inlinable @inline(__always) public static func tan(_ x: Self) -> Self { apply(.tan, x, x, 0) }
+    @inlinable @inline(__always) public static func atan(_ x: Self) -> Self { apply(.atan, x, x, 0) }
+    @inlinable @inline(__always) public static func sinh(_ x: Self) -> Self { apply(.sinh, x, x, 0) }
+    @inlinable @inline(__always) public static func cosh(_ x: Self) -> Self { apply(.cosh, x, x, 0) }
+    @inlinable @inline(__always) public static func tanh(_ x: Self) -> Self { apply(.tanh, x, x, 0) }
+    @inlinable @inline(__always) public static func asinh(_ x: Self) -> Self { apply(.asinh, x, x, 0) }
+    @inlinable @inline(__always) public static func erf(_ x: Self) -> Self { apply(.erf, x, x, 0) }
+    @inlinable @inline(__always) public static func sigmoid(_ x: Self) -> Self { apply(.sigmoid, x, x, 0) }
+    @inlinable @inline(__always) public static func softplus(_ x: Self) -> Self { apply(.softplus, x, x, 0) }
+    @inlinable @inline(__always) public static func relu(_ x: Self) -> Self { apply(.relu, x, x, 0) }
+    @inlinable @inline(__always) public static func leakyRelu(_ x: Self, slope: Self) -> Self { apply(.leakyRelu, x, slope, 0) }
+    @inlinable @inline(__always) public static func elu(_ x: Self, alpha: Self) -> Self { apply(.elu, x, alpha, 0) }
+    @inlinable @inline(__always) public static func swish(_ x: Self) -> Self { apply(.swish, x, x, 0) }
+    @inlinable @inline(__always) public static func gelu(_ x: Self) -> Self { apply(.gelu, x, x, 0) }
+    @inlinable @inline(__always) public static func abs(_ x: Self) -> Self { apply(.abs, x, x, 0) }
+    @inlinable @inline(__always) public static func max(_ x: Self, _ y: Self) -> Self { apply(.max, x, y, 0) }
+    @inlinable @inline(__always) public static func min(_ x: Self, _ y: Self) -> Self { apply(.min, x, y, 0) }
+    @inlinable @inline(__always) public static func hypot(_ x: Self, _ y: Self) -> Self { apply(.hypot, x, y, 0) }
 }

@@ -1,23 +1,44 @@
 import RealModule
 
-/// Double and Float take their elementary functions from swift-numerics (`Real`) and the composite
-/// primitives from ``Primals``; one extension serves every binary floating-point type.
+/// Double and Float: elementary ops from swift-numerics (`Real`), everything else from the
+/// declarations' generic primals.
 extension ADScalar where Self: Real & BinaryFloatingPoint {
     @inlinable public var approximateDouble: Double { Double(self) }
-    @inlinable public static func powi(_ x: Self, _ n: Int) -> Self { Self.pow(x, n) }
-    @inlinable public static func square(_ x: Self) -> Self { x * x }
-    @inlinable public static func expm1(_ x: Self) -> Self { Self.expMinusOne(x) }
-    @inlinable public static func log1p(_ x: Self) -> Self { Self.log(onePlus: x) }
-    @inlinable public static func sigmoid(_ x: Self) -> Self { Primals.sigmoid(x) }
-    @inlinable public static func softplus(_ x: Self) -> Self { Primals.softplus(x) }
-    @inlinable public static func relu(_ x: Self) -> Self { Primals.relu(x) }
-    @inlinable public static func leakyRelu(_ x: Self, slope: Self) -> Self { Primals.leakyRelu(x, slope: slope) }
-    @inlinable public static func elu(_ x: Self, alpha: Self) -> Self { Primals.elu(x, alpha: alpha) }
-    @inlinable public static func swish(_ x: Self) -> Self { Primals.swish(x) }
-    @inlinable public static func gelu(_ x: Self) -> Self { Primals.gelu(x) }
-    @inlinable public static func abs(_ x: Self) -> Self { Primals.abs(x) }
-    @inlinable public static func max(_ x: Self, _ y: Self) -> Self { Primals.max(x, y) }
-    @inlinable public static func min(_ x: Self, _ y: Self) -> Self { Primals.min(x, y) }
+    @inlinable public var isFiniteValue: Bool { isFinite }
+
+    @inlinable @inline(__always)
+    public static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self {
+        RealElementary.evaluate(op, x, y, n) ?? unsupported(op.info.name)
+    }
+}
+
+/// libm through swift-numerics, in a context where only `Real` is known, so `R.exp` cannot be
+/// confused with the registry's `ADScalar.exp`.
+@usableFromInline enum RealElementary {
+    @inlinable @inline(__always)
+    static func evaluate<R: Real & BinaryFloatingPoint>(_ op: Op, _ x: R, _ y: R, _ n: Int) -> R? {
+        switch op {
+        case .sqrt: return R.sqrt(x)
+        case .exp: return R.exp(x)
+        case .expm1: return R.expMinusOne(x)
+        case .log: return R.log(x)
+        case .log1p: return R.log(onePlus: x)
+        case .sin: return R.sin(x)
+        case .cos: return R.cos(x)
+        case .tan: return R.tan(x)
+        case .atan: return R.atan(x)
+        case .sinh: return R.sinh(x)
+        case .cosh: return R.cosh(x)
+        case .tanh: return R.tanh(x)
+        case .asinh: return R.asinh(x)
+        case .erf: return R.erf(x)
+        case .pow: return R.pow(x, y)
+        case .powi: return R.pow(x, n)
+        // The exact erf form through erfc: ½x·erfc(−x/√2) does not cancel for negative x.
+        case .gelu: return x * R(0.5) * R.erfc(-x * R(0.5.squareRoot()))
+        default: return nil
+        }
+    }
 }
 
 extension Double: ADScalar {}

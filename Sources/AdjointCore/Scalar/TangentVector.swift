@@ -13,8 +13,29 @@ public protocol TangentVector {
     static func + (lhs: Self, rhs: Self) -> Self
     /// Scales a tangent by a scalar: the only product the chain rule needs.
     static func * (lhs: Scalar, rhs: Self) -> Self
+    /// Directions carried: 1 for a single tangent, the SIMD width for a chunk.
+    static var laneCount: Int { get }
+    /// The tangent of direction `lane`.
+    subscript(lane lane: Int) -> Scalar { get set }
 }
 
-extension SIMD2: TangentVector where Scalar: BinaryFloatingPoint {}
-extension SIMD4: TangentVector where Scalar: BinaryFloatingPoint {}
-extension SIMD8: TangentVector where Scalar: BinaryFloatingPoint {}
+extension ADScalar {
+    @inlinable public static var laneCount: Int { 1 }
+    @inlinable public subscript(lane lane: Int) -> Self {
+        get { self }
+        set { self = newValue }
+    }
+}
+
+extension SIMD2: TangentVector where Scalar: BinaryFloatingPoint {
+    @inlinable public static var laneCount: Int { 2 }
+    @inlinable public subscript(lane lane: Int) -> Scalar { get { self[lane] } set { self[lane] = newValue } }
+}
+extension SIMD4: TangentVector where Scalar: BinaryFloatingPoint {
+    @inlinable public static var laneCount: Int { 4 }
+    @inlinable public subscript(lane lane: Int) -> Scalar { get { self[lane] } set { self[lane] = newValue } }
+}
+extension SIMD8: TangentVector where Scalar: BinaryFloatingPoint {
+    @inlinable public static var laneCount: Int { 8 }
+    @inlinable public subscript(lane lane: Int) -> Scalar { get { self[lane] } set { self[lane] = newValue } }
+}

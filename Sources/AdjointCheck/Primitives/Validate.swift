@@ -1,0 +1,282 @@
+import AdjointCore
+
+/// What ``validate(_:samples:seed:)`` found about a user primitive: one verdict per check.
+///
+/// ```swift
+/// let v = validate(LambertW.self)
+/// v.passed                    // false when a rule is wrong
+/// v.check(named: "partials")  // .failed, with the point, expected and claimed values
+/// print(v)                    // one line per check
+/// ```
+public struct PrimitiveValidation: Sendable, CustomStringConvertible {
+    /// How one check ended.
+    public enum Outcome: String, Sendable {
+        case passed, failed, inconclusive, skipped
+    }
+
+    /// One check: its name, outcome and a readable detail (the first failing point, or why it was
+    /// skipped or inconclusive).
+    public struct Check: Sendable {
+        public let name: String
+        public let outcome: Outcome
+        public let detail: String
+    }
+
+    /// The primitive's name.
+    public let primitive: String
+    /// The seed the sample points were drawn with.
+    public let seed: UInt64
+    /// The checks in the order they ran.
+    public internal(set) var checks: [Check] = []
+
+    /// True when no check failed and at least one passed.
+    public var passed: Bool {
+        !checks.contains { $0.outcome == .failed } && checks.contains { $0.outcome == .passed }
+    }
+
+    /// Names of the failed checks.
+    public var failedChecks: [String] { checks.filter { $0.outcome == .failed }.map(\.name) }
+
+    /// The check called `name`, if it ran.
+    public func check(named name: String) -> Check? { checks.first { $0.name == name } }
+
+    /// `validate lambert_w (seed 24301): FAILED` and one line per check.
+    public var description: String {
+        var lines = ["validate \(primitive) (seed \(seed)): \(passed ? "passed" : "FAILED")"]
+        for c in checks { lines.append("  \(c.name): \(c.outcome.rawValue) — \(c.detail)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Checks a user scalar primitive before it is trusted.
+///
+/// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
+/// the declared domain violations and kinks:
+/// - **primal-finite**: the primal is finite;
+/// - **partials**: each declared partial agrees with a Richardson difference of the primal alone,
+///   within the difference's error estimate (steps stay a quarter of the way to a declared kink);
+/// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
+///   differentiates the rule itself) agrees with differences of the declared partials. A rule
+///   that is right once and wrong when differentiated again (written in Doubles, or with a
+///   derivative term dropped) fails here. Skipped, with the reason, for a Double-only primitive.
+///
+/// ```swift
+/// let report = validate(Cube.self)
+/// XCTAssert(report.passed, report.description)
+/// ```
+public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16, seed: UInt64 = 0x5EED) -> PrimitiveValidation {
+    var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    var rng = SeededGenerator(seed: seed)
+    let ranges = P.sampleRanges
+    guard P.arity == 1 || P.arity == 2, ranges.count >= P.arity else {
+        result.checks.append(.init(name: "declaration", outcome: .failed,
+                                   detail: "arity must be 1 or 2 with one sample range per input (arity \(P.arity), \(ranges.count) ranges)"))
+        return result
+    }
+    var points: [[Double]] = []
+    var attempts = 0
+    while points.count < samples && attempts < 20 * samples {
+        attempts += 1
+        let p = (0..<P.arity).map { k in ranges[k].lowerBound + (ranges[k].upperBound - ranges[k].lowerBound) * rng.nextUnit() }
+        let b = p.count > 1 ? p[1] : p[0]
+        if P.domainViolation(p[0], b) != nil || P.kinkDistance(p[0], b) == 0 { continue }
+        points.append(p)
+    }
+    if points.isEmpty {
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "no sample range point lies inside the declared domain"))
+        return result
+    }
+    func args(_ p: [Double]) -> (Double, Double) { (p[0], p.count > 1 ? p[1] : p[0]) }
+    func show(_ p: [Double]) -> String { "(" + p.map { "\($0)" }.joined(separator: ", ") + ")" }
+
+    // Primal finite.
+    let (values, primalDiag) = Diagnostics.collect { points.map { p in P.primal(args(p).0, args(p).1) } }
+    if let e = primalDiag.errors.first {
+        result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "the primal reported: \(e)"))
+        return result
+    }
+    if let k = values.firstIndex(where: { !$0.isFinite }) {
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "primal at \(show(points[k])) is \(values[k])"))
+        return result
+    }
+    result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(points.count) points"))
+
+    // Partials against differences of the primal alone.
+    var failures: [String] = []
+    var judged = 0
+    for (k, p) in points.enumerated() {
+        let (a, b) = args(p)
+        let (dx, dy) = P.partials(a, b, output: values[k])
+        let claimed = [dx, dy]
+        let limit = 0.25 * (P.kinkDistance(a, b) ?? .infinity)
+        for which in 0..<P.arity {
+            let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
+                                               stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) })
+            if let f = probe {
+                failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
+            }
+            judged += 1
+        }
+    }
+    result.checks.append(failures.isEmpty
+        ? .init(name: "partials", outcome: .passed, detail: "\(judged) partials agree with Richardson differences of the primal")
+        : .init(name: "partials", outcome: .failed, detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])"))
+
+    result.checks.append(secondDerivativeCheck(P.self, points: points))
+    return result
+}
+
+/// The Hessian of the primitive by forward-over-reverse against Richardson differences of its
+/// declared partials (a symmetric second-derivative test that uses the rule, not the primal, as
+/// the differenced function: it isolates "right once, wrong when differentiated again").
+func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check {
+    let name = "second-derivatives"
+    var failures: [String] = []
+    var judged = 0, unreliable = 0
+    for p in points {
+        let n = P.arity
+        let h: [[Double]]
+        do {
+            h = try hessian(of: { (z: [HessianScalar<Double>]) -> HessianScalar<Double> in
+                P.apply(z[0], n > 1 ? z[1] : z[0])
+            }, at: p)
+        } catch let e as ADError {
+            if case .unsupported = e {
+                return .init(name: name, outcome: .skipped,
+                             detail: "the rule runs on Doubles only (\(e)); Hessians and exact mode report unsupported")
+            }
+            failures.append("Hessian at \(p) threw \(e)")
+            continue
+        } catch {
+            failures.append("Hessian at \(p) threw \(error)")
+            continue
+        }
+        let gradient: ([Double]) -> [Double] = { y in
+            let a = y[0], b = y.count > 1 ? y[1] : y[0]
+            let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
+            return n > 1 ? [dx, dy] : [dx]
+        }
+        let limit = 0.25 * (P.kinkDistance(p[0], n > 1 ? p[1] : p[0]) ?? .infinity)
+        for k in 0..<n {
+            let v = (0..<n).map { $0 == k ? 1.0 : 0.0 }
+            var probe = LineProbe<Double>(eval: gradient, x: p, v: v)
+            var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
+            if p[k] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(p[k])) }
+            if limit > 0 { h0 = Swift.min(h0, limit) }
+            let est = probe.richardson(initialStep: h0, outputs: n)
+            for r in 0..<n {
+                judged += 1
+                let e = est[r]
+                guard e.value.isFinite, e.warnings.isEmpty else { unreliable += 1; continue }
+                let got = h[r][k]
+                let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
+                    + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+                if !(Swift.abs(got - e.value) <= tol) {
+                    failures.append("∂²/∂input \(r)∂input \(k) at \(p): differences of the partials give \(e.value) ± \(e.errorEstimate), forward-over-reverse gives \(got)")
+                }
+            }
+        }
+    }
+    if !failures.isEmpty {
+        return .init(name: name, outcome: .failed, detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])")
+    }
+    if judged == unreliable {
+        return .init(name: name, outcome: .inconclusive, detail: "no difference of the partials was reliable")
+    }
+    return .init(name: name, outcome: .passed, detail: "\(judged - unreliable) second derivatives agree with differences of the partials")
+}
+
+/// Checks a user vector primitive ℝⁿ → ℝᵐ before it is trusted, at `samples` points drawn from
+/// its ``VectorPrimitive/sampleRanges(inputs:)``:
+/// - **primal-finite**;
+/// - **jvp**: J·v for random directions v against a Richardson difference of the primal along v;
+/// - **vjp**: the dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ for random u and v, with J·v from the
+///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
+///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails.
+///
+/// ```swift
+/// let report = validate(LinearSolve.self, inputs: 6)
+/// ```
+public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, samples: Int = 8,
+                                         seed: UInt64 = 0x5EED) -> PrimitiveValidation {
+    var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    var rng = SeededGenerator(seed: seed)
+    let ranges = P.sampleRanges(inputs: n)
+    guard n > 0, ranges.count == n else {
+        result.checks.append(.init(name: "declaration", outcome: .failed,
+                                   detail: "sampleRanges(inputs: \(n)) gave \(ranges.count) ranges"))
+        return result
+    }
+    func unit() -> Double { rng.nextUnit() * 2 - 1 }
+    var jvpFailures: [String] = [], vjpFailures: [String] = []
+    var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
+    for _ in 0..<samples {
+        let x = ranges.map { $0.lowerBound + ($0.upperBound - $0.lowerBound) * rng.nextUnit() }
+        let y = P.primal(x)
+        if let k = y.firstIndex(where: { !$0.isFinite }) {
+            result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(y[k])"))
+            return result
+        }
+        let v = (0..<n).map { _ in unit() }
+        let u = y.map { _ in unit() }
+        var probe = LineProbe<Double>(eval: { P.primal($0) }, x: x, v: v)
+        let diff = probe.richardson(initialStep: DifferenceTuning.richardsonInitialStep * probe.scale, outputs: y.count)
+        let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
+        let jv = P.jvp(at: x, direction: v)
+        if let jv {
+            if jv.count != y.count {
+                jvpFailures.append("JVP has \(jv.count) entries for \(y.count) outputs at \(x)")
+            } else if reliable {
+                jvpJudged += 1
+                for r in y.indices {
+                    let e = diff[r]
+                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + 1e-7 * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
+                    if !(Swift.abs(jv[r] - e.value) <= tol) {
+                        jvpFailures.append("output \(r) at \(x) along \(v): difference \(e.value) ± \(e.errorEstimate), JVP \(jv[r])")
+                        break
+                    }
+                }
+            }
+        } else { hasJVP = false }
+        if let ju = P.vjp(at: x, cotangent: u) {
+            if ju.count != n {
+                vjpFailures.append("VJP has \(ju.count) entries for \(n) inputs at \(x)")
+                continue
+            }
+            // ⟨u, J·v⟩ from the JVP, or from the difference with its error estimate.
+            let left: Double, leftError: Double
+            if let jv, jv.count == y.count {
+                left = zip(u, jv).reduce(0) { $0 + $1.0 * $1.1 }
+                leftError = 0
+            } else if reliable {
+                left = zip(u, diff).reduce(0) { $0 + $1.0 * $1.1.value }
+                leftError = zip(u, diff).reduce(0) { $0 + Swift.abs($1.0) * $1.1.errorEstimate }
+            } else { continue }
+            let right = zip(ju, v).reduce(0) { $0 + $1.0 * $1.1 }
+            let magnitude = zip(u, jv ?? diff.map(\.value)).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
+                + zip(ju, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
+            let tol = CheckOptions.errorEstimateSafety * leftError + 1e-10 * Swift.max(magnitude, 1e-300)
+            vjpJudged += 1
+            if !(Swift.abs(left - right) <= tol) {
+                vjpFailures.append("at \(x): ⟨u, J·v⟩ = \(left) but ⟨Jᵀu, v⟩ = \(right)")
+            }
+        } else { hasVJP = false }
+    }
+    result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(samples) points"))
+    func summary(_ name: String, _ declared: Bool, _ failures: [String], _ judged: Int, _ what: String) {
+        if !declared {
+            result.checks.append(.init(name: name, outcome: .skipped, detail: "no \(name.uppercased()) declared; that mode reports missingRule"))
+        } else if !failures.isEmpty {
+            result.checks.append(.init(name: name, outcome: .failed, detail: "\(failures.count) failed; first: \(failures[0])"))
+        } else if judged == 0 {
+            result.checks.append(.init(name: name, outcome: .inconclusive, detail: "no difference along a random direction was reliable"))
+        } else {
+            result.checks.append(.init(name: name, outcome: .passed, detail: "\(judged) \(what)"))
+        }
+    }
+    summary("jvp", hasJVP, jvpFailures, jvpJudged, "random directions agree with Richardson differences of the primal")
+    summary("vjp", hasVJP, vjpFailures, vjpJudged, "dot-product identities ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ hold")
+    return result
+}

@@ -1,0 +1,94 @@
+// Activation functions. Primals are written with other registry ops so every scalar type runs them;
+// the stable forms matter: sigmoid never takes e^|x|, softplus is relu(x) + log1p(e^−|x|), ELU uses
+// expm1, GELU is the exact erf form evaluated through erfc so negative x does not cancel.
+
+extension Builtin {
+    public enum Sigmoid: OpDeclaration {
+        public static let info = OpInfo(.sigmoid, "sigmoid", analytic: true, sample: [-5...5], summary: "1/(1 + e⁻ˣ)")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            if x >= 0 { return 1 / (1 + T.exp(-x)) }
+            let e = T.exp(x)
+            return e / (1 + e)
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            // σ′ = σ(x)·σ(−x). For x < 0, 1 − z has no cancellation; for x ≥ 0 it would lose the
+            // tail (1 − σ(40) is 0 in Double while σ(−40) is 4.2e-18).
+            if x < 0 { return (z * (1 - z), 0) }
+            return (z * primal(-x, -x, 0), 0)
+        }
+    }
+
+    public enum Softplus: OpDeclaration {
+        public static let info = OpInfo(.softplus, "softplus", analytic: true, sample: [-8...8], summary: "log(1 + eˣ)")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            let a = x < 0 ? -x : x
+            return Relu.primal(x, x, 0) + T.log1p(T.exp(-a))
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.sigmoid(x), 0) }
+    }
+
+    public enum Relu: OpDeclaration {
+        public static let info = OpInfo(.relu, "relu", smoothness: .kinks(at: "x = 0"), convention: "relu′(0) = 0",
+                                        rational: true, summary: "max(x, 0)")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            if x > 0 { return x }
+            return x.isNotNaN ? 0 : x
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (x > 0 ? 1 : 0, 0) }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { x < 0 ? -x : x }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    /// max(x, slope·x) with the slope as the second input.
+    public enum LeakyRelu: OpDeclaration {
+        public static let info = OpInfo(.leakyRelu, "leaky_relu", arity: 2, smoothness: .kinks(at: "x = 0 (unless slope = 1)"),
+                                        convention: "∂x at 0 = slope; ∂slope = x for x ≤ 0", rational: true,
+                                        sample: [-3...3, 0.01...0.3], summary: "x for x > 0, slope·x otherwise")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x > 0 ? x : y * x }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            x > 0 ? (1, 0) : (y, x)
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? {
+            y == 1 ? nil : (x < 0 ? -x : x)
+        }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    /// x for x > 0, α(eˣ − 1) otherwise, with α as the second input.
+    public enum Elu: OpDeclaration {
+        public static let info = OpInfo(.elu, "elu", arity: 2, smoothness: .kinks(at: "x = 0 (unless alpha = 1)"),
+                                        convention: "∂x at 0 = alpha", sample: [-3...3, 0.5...2],
+                                        summary: "x for x > 0, alpha·(eˣ − 1) otherwise")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x > 0 ? x : y * T.expm1(x) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            // For x ≤ 0: ∂x = αeˣ (not z + α, which cancels for x ≪ 0) and ∂α = eˣ − 1 = z/α.
+            x > 0 ? (1, 0) : (y * T.exp(x), T.expm1(x))
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? {
+            y == 1 ? nil : (x < 0 ? -x : x)
+        }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Swish: OpDeclaration {
+        public static let info = OpInfo(.swish, "swish", analytic: true, summary: "x·σ(x)")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x * T.sigmoid(x) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            // z′ = σ + x·σ(x)·σ(−x) = σ + z·σ(−x); σ(−x) rather than 1 − σ keeps x ≫ 0 accurate.
+            let s = T.sigmoid(x)
+            return (s + z * (x < 0 ? 1 - s : T.sigmoid(-x)), 0)
+        }
+    }
+
+    public enum Gelu: OpDeclaration {
+        public static let info = OpInfo(.gelu, "gelu", summary: "x·Φ(x), the exact (erf) form")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.gelu, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            // z′ = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π). For x < 0, Φ = z/x: the erf form
+            // ½(1 + erf) cancels there, the primal (through erfc) does not.
+            let cdf = x < 0 ? z / x : T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
+            let pdf = T(0.3989422804014327) * T.exp(-(x * x) * T(0.5))
+            return (cdf + x * pdf, 0)
+        }
+    }
+}

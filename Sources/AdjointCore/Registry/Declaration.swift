@@ -1,0 +1,98 @@
+/// Everything about one built-in primitive, in one place: its metadata (``OpInfo``), primal,
+/// local partials, domain predicate and distance to its non-differentiable points.
+///
+/// Each built-in op is one enum conforming to this protocol, grouped by family in the files
+/// `Arithmetic.swift`, `Elementary.swift`, `Activations.swift` and `Piecewise.swift`. ``Rules`` and
+/// ``Op/info`` only delegate to these declarations through one `switch` each, kept because a switch
+/// over a constant op folds away in the interpreters' hot paths, where an existential would not.
+///
+/// A test enumerates ``Op/primitives`` and checks that every declaration is complete (a name, sample
+/// ranges of the right arity, a kink distance for every op that declares kinks, a domain predicate
+/// for every op with a restricted domain).
+///
+/// ```swift
+/// enum Exp: OpDeclaration {
+///     static let info = OpInfo(.exp, "exp", analytic: true, sample: [-5...5])
+///     static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.exp, x, x, 0) }
+///     static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (z, 0) }
+/// }
+/// ```
+public protocol OpDeclaration {
+    /// Name, arity, domain text, smoothness, convention, closure flags and sample ranges.
+    static var info: OpInfo { get }
+    /// The op's value; `y` is ignored by unary ops and `n` by every op but `powi`.
+    static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T
+    /// The local partials (∂z/∂x, ∂z/∂y) given the inputs and the already computed output `z`;
+    /// the second is 0 for unary ops. Written with the scalar operations themselves so the same rule
+    /// runs for Double, nested duals (higher order), rationals (exact) and tape variables.
+    static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T)
+    /// Why `(x, y)` lies outside the domain, or nil inside it.
+    static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String?
+    /// How far `(x, y)` is from a non-differentiable point, in the inputs' own units (0 at the
+    /// point), or nil for an op that has none. One function serves kink reports (distance 0), the
+    /// checker's "a difference step may cross a kink" test and fault localisation.
+    static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T?
+    /// Whether the op can fail its domain or touch a kink: lets interpreters skip both predicates
+    /// for smooth total ops. Derived from the declaration by default; a test checks it agrees.
+    static var needsChecks: Bool { get }
+}
+
+extension OpDeclaration {
+    @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? { nil }
+    @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { nil }
+    @inlinable public static var needsChecks: Bool { false }
+}
+
+/// Where an op is differentiable.
+public enum Smoothness: Sendable, Equatable {
+    /// Infinitely differentiable on its whole domain.
+    case smooth
+    /// Continuous, with points where the derivative jumps; the registry's convention picks one value.
+    case kinks(at: String)
+    /// Continuous, with points where the derivative is unbounded (√x at 0).
+    case singular(at: String)
+}
+
+/// Registry metadata for one primitive; the rule itself is the declaration's
+/// ``OpDeclaration/partials(_:_:_:output:)``.
+///
+/// ```swift
+/// Op.tanh.info.name            // "tanh"
+/// Op.relu.info.smoothness      // .kinks(at: "x = 0")
+/// Op.mul.info.isRationalClosed // true
+/// ```
+public struct OpInfo: Sendable {
+    /// The op this entry describes.
+    public let op: Op
+    /// Name in the formula language and in reports.
+    public let name: String
+    /// Number of scalar inputs (0 for the graph leaves; `powi`'s exponent is an attribute).
+    public let arity: Int
+    /// Valid inputs, as text for messages; the declaration's `domainViolation` is the predicate.
+    public let domain: String
+    /// Where the op is differentiable (kinks and singular points are reported when touched).
+    public let smoothness: Smoothness
+    /// The value the rule returns where the op is not differentiable.
+    public let convention: String?
+    /// Whether rationals in give rationals out, so exact mode can evaluate it.
+    public let isRationalClosed: Bool
+    /// Whether the op extends analytically to complex arguments, so the complex step can run it.
+    public let isAnalytic: Bool
+    /// Intervals, one per input, from which tests draw valid inputs.
+    public let sampleRanges: [ClosedRange<Double>]
+    /// Extra attribute of the node (`powi`'s exponent), if any.
+    public let attribute: String?
+    /// A one-line description for help texts (`jac --help` lists functions from these).
+    public let summary: String
+
+    public init(_ op: Op, _ name: String, arity: Int = 1, domain: String = "all reals",
+                smoothness: Smoothness = .smooth, convention: String? = nil, rational: Bool = false,
+                analytic: Bool = false, sample: [ClosedRange<Double>]? = nil, attribute: String? = nil,
+                summary: String = "") {
+        self.op = op; self.name = name; self.arity = arity; self.domain = domain
+        self.smoothness = smoothness; self.convention = convention; self.isRationalClosed = rational
+        self.isAnalytic = analytic
+        self.sampleRanges = sample ?? Array(repeating: -3.0...3.0, count: arity)
+        self.attribute = attribute; self.summary = summary
+    }
+}

@@ -1,0 +1,119 @@
+// Elementary functions. Their primals are the scalar type's own (`ADScalar.native`: libm for
+// Double and Float, swift-numerics for complex); rules are written once here.
+//
+// Rules use the stored output where that is cheaper and as accurate (exp′ = z, tan′ = 1 + z²,
+// √′ = 1/(2z)), and the input where the output form cancels: expm1′ = z + 1 loses every digit for
+// x ≪ −1 (e^x is tiny next to 1), tanh′ = 1 − z² for |x| ≳ 1 (z² is next to 1).
+
+extension Builtin {
+    public enum Sqrt: OpDeclaration {
+        public static let info = OpInfo(.sqrt, "sqrt", domain: "x ≥ 0", smoothness: .singular(at: "x = 0"),
+                                        convention: "sqrt′(0) = +∞ (reported as a singular point)", analytic: true,
+                                        sample: [0.1...5], summary: "√x")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.sqrt, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / (2 * z), 0) }
+        @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
+            x >= 0 ? nil : "sqrt of a negative number"
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { x < 0 ? -x : x }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Exp: OpDeclaration {
+        public static let info = OpInfo(.exp, "exp", analytic: true, sample: [-5...5], summary: "eˣ")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.exp, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (z, 0) }
+    }
+
+    public enum Expm1: OpDeclaration {
+        public static let info = OpInfo(.expm1, "expm1", analytic: true, sample: [-5...5], summary: "eˣ − 1, accurate near 0")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.expm1, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (x < -1 ? T.exp(x) : z + 1, 0)
+        }
+    }
+
+    public enum Log: OpDeclaration {
+        public static let info = OpInfo(.log, "log", domain: "x > 0", analytic: true, sample: [0.1...10], summary: "natural logarithm")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.log, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / x, 0) }
+        @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
+            x > 0 ? nil : "log of a non-positive number"
+        }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Log1p: OpDeclaration {
+        public static let info = OpInfo(.log1p, "log1p", domain: "x > −1", analytic: true, sample: [-0.9...5],
+                                        summary: "log(1 + x), accurate near 0")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.log1p, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / (1 + x), 0) }
+        @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
+            x > -1 ? nil : "log1p of a number ≤ −1"
+        }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Sin: OpDeclaration {
+        public static let info = OpInfo(.sin, "sin", analytic: true, summary: "sine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.sin, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.cos(x), 0) }
+    }
+
+    public enum Cos: OpDeclaration {
+        public static let info = OpInfo(.cos, "cos", analytic: true, summary: "cosine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.cos, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (-T.sin(x), 0) }
+    }
+
+    public enum Tan: OpDeclaration {
+        public static let info = OpInfo(.tan, "tan", domain: "all reals (its poles, odd multiples of π/2, are not representable)", analytic: true, sample: [-1.4...1.4], summary: "tangent")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.tan, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 + z * z, 0) }
+    }
+
+    public enum Atan: OpDeclaration {
+        public static let info = OpInfo(.atan, "atan", analytic: true, summary: "arctangent")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.atan, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / (1 + x * x), 0) }
+    }
+
+    public enum Sinh: OpDeclaration {
+        public static let info = OpInfo(.sinh, "sinh", analytic: true, summary: "hyperbolic sine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.sinh, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.cosh(x), 0) }
+    }
+
+    public enum Cosh: OpDeclaration {
+        public static let info = OpInfo(.cosh, "cosh", analytic: true, summary: "hyperbolic cosine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.cosh, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.sinh(x), 0) }
+    }
+
+    public enum Tanh: OpDeclaration {
+        public static let info = OpInfo(.tanh, "tanh", analytic: true, summary: "hyperbolic tangent")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.tanh, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            // Below |x| = 1, 1 − z² ≥ 0.42 has no cancellation; above, 1/cosh² keeps the tail's digits.
+            if x < 1 && x > -1 { return (1 - z * z, 0) }
+            let c = T.cosh(x)
+            return (1 / (c * c), 0)
+        }
+    }
+
+    public enum Asinh: OpDeclaration {
+        public static let info = OpInfo(.asinh, "asinh", analytic: true, sample: [-5...5], summary: "inverse hyperbolic sine")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.asinh, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (1 / T.hypot(1, x), 0)  // 1/√(1 + x²), without overflow of x² for |x| > 1e154
+        }
+    }
+
+    public enum Erf: OpDeclaration {
+        public static let info = OpInfo(.erf, "erf", summary: "error function")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { T.native(.erf, x, x, 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (T(1.1283791670955126) * T.exp(-(x * x)), 0)  // 2/√π · e^(−x²)
+        }
+    }
+}

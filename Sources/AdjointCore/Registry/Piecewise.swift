@@ -1,0 +1,68 @@
+// Piecewise primitives: abs, max, min and hypot, with their conventions at the non-differentiable
+// points. NaN passes through max and min (a NaN input is never silently dropped).
+
+extension Builtin {
+    public enum Abs: OpDeclaration {
+        public static let info = OpInfo(.abs, "abs", smoothness: .kinks(at: "x = 0"), convention: "abs′(0) = 0",
+                                        rational: true, summary: "|x|")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x < 0 ? -x : x }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (x > 0 ? 1 : (x < 0 ? -1 : 0), 0)
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { x < 0 ? -x : x }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Max: OpDeclaration {
+        public static let info = OpInfo(.max, "max", arity: 2, smoothness: .kinks(at: "x = y"),
+                                        convention: "at a tie each input gets 1/2", rational: true, summary: "the larger of x and y")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            if !y.isNotNaN { return y }
+            return y > x ? y : x
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            if x > y { return (1, 0) }
+            if y > x { return (0, 1) }
+            return (T(0.5), T(0.5))
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { x < y ? y - x : x - y }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Min: OpDeclaration {
+        public static let info = OpInfo(.min, "min", arity: 2, smoothness: .kinks(at: "x = y"),
+                                        convention: "at a tie each input gets 1/2", rational: true, summary: "the smaller of x and y")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            if !y.isNotNaN { return y }
+            return y < x ? y : x
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            if x < y { return (1, 0) }
+            if y < x { return (0, 1) }
+            return (T(0.5), T(0.5))
+        }
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { x < y ? y - x : x - y }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+
+    public enum Hypot: OpDeclaration {
+        public static let info = OpInfo(.hypot, "hypot", arity: 2, smoothness: .kinks(at: "x = y = 0"),
+                                        convention: "∇hypot(0, 0) = (0, 0)", summary: "√(x² + y²) without overflow")
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
+            let a = Abs.primal(x, x, 0), b = Abs.primal(y, y, 0)
+            let big = Max.primal(a, b, 0), small = Min.primal(a, b, 0)
+            if big == 0 { return big }
+            let r = small / big
+            return big * T.sqrt(1 + r * r)
+        }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            if z == 0 { return (0, 0) }
+            return (x / z, y / z)
+        }
+        /// The ∞-norm distance to the origin: rational-closed, so exact mode can ask it too.
+        @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? {
+            Max.primal(Abs.primal(x, x, 0), Abs.primal(y, y, 0), 0)
+        }
+        @inlinable public static var needsChecks: Bool { true }
+    }
+}

@@ -1,0 +1,183 @@
+import Synchronization
+
+/// A primitive you declare yourself: a special function, an implicit solve, a call into C — any
+/// scalar function of one or two inputs whose derivative you know.
+///
+/// Declared once, it runs in every mode: plain Double and Float, forward (``Dual``, also nested),
+/// reverse (one tape entry, like a built-in), Hessians, and exact rationals when the rule is
+/// written generically and the primal is rational-closed. It is counted by ``measureOperations(_:)``,
+/// reported in kink and domain diagnostics when you declare them, localised by the checker, and
+/// `validate` (in AdjointCheck) checks your rule before you trust it.
+///
+/// Write `partials` with the scalar operations (generic over ``ADScalar``) so second derivatives
+/// come out right: a rule written in Doubles only is first-order. For a primal that can only run on
+/// Doubles (a C routine), use ``BlackBoxPrimitive`` instead.
+///
+/// ```swift
+/// enum Cube: UnaryPrimitive {
+///     static let name = "cube"
+///     static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+/// }
+/// func f<T: ADScalar>(_ x: [T]) -> T { Cube.apply(x[0]) + x[1] }
+/// try gradient(of: f, at: [2.0, 1.0])   // [12, 1]
+/// ```
+public protocol ScalarPrimitive {
+    /// The name used in reports, counts and diagnostics.
+    static var name: String { get }
+    /// 1 or 2 inputs.
+    static var arity: Int { get }
+    /// The value; `y` is ignored when ``arity`` is 1.
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T
+    /// The local partials (∂z/∂x, ∂z/∂y) given the inputs and the output `z`.
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T)
+    /// Valid inputs, as text for messages.
+    static var domain: String { get }
+    /// Why `(x, y)` is outside the domain, or nil inside it.
+    static func domainViolation(_ x: Double, _ y: Double) -> String?
+    /// Distance of `(x, y)` from a non-differentiable point (0 at it), or nil if there is none.
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double?
+    /// Intervals, one per input, that `validate` and property tests draw inputs from.
+    static var sampleRanges: [ClosedRange<Double>] { get }
+}
+
+extension ScalarPrimitive {
+    public static var arity: Int { 1 }
+    public static var domain: String { "all reals" }
+    public static func domainViolation(_ x: Double, _ y: Double) -> String? { nil }
+    public static func kinkDistance(_ x: Double, _ y: Double) -> Double? { nil }
+    public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
+
+    /// Applies the primitive to one input, in whatever mode `T` is.
+    @inlinable public static func apply<T: ADScalar>(_ x: T) -> T { T.apply(Self.self, x, x) }
+    /// Applies the primitive to two inputs.
+    @inlinable public static func apply<T: ADScalar>(_ x: T, _ y: T) -> T { T.apply(Self.self, x, y) }
+
+    /// Whether `(x, y)` is a declared kink (distance 0).
+    static func isKink(_ x: Double, _ y: Double) -> Bool { kinkDistance(x, y) == 0 }
+}
+
+/// A one-input ``ScalarPrimitive`` written as a primal and its derivative.
+///
+/// ```swift
+/// enum Softsign: UnaryPrimitive {
+///     static let name = "softsign"
+///     static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
+///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { let d = 1 + T.abs(x); return 1 / (d * d) }
+/// }
+/// ```
+public protocol UnaryPrimitive: ScalarPrimitive {
+    static func primal<T: ADScalar>(_ x: T) -> T
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T
+}
+
+extension UnaryPrimitive {
+    public static var arity: Int { 1 }
+    public static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { primal(x) }
+    public static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (derivative(x, output: z), 0) }
+}
+
+/// A ``ScalarPrimitive`` whose primal and partials run on Doubles only (a C routine, an iterative
+/// solver written for Double). First derivatives work in forward and reverse mode; a Hessian or
+/// exact mode report ``ADError/unsupported(op:scalarType:node:)`` naming the primitive, rather
+/// than a wrong number. Float inputs are widened to Double and the result rounded back.
+///
+/// ```swift
+/// enum LambertW: BlackBoxPrimitive {
+///     static let name = "lambert_w"
+///     static func evaluate(_ x: Double, _ y: Double) -> Double { /* Halley's method */ }
+///     static func derivatives(_ x: Double, _ y: Double, output w: Double) -> (Double, Double) { (w / (x * (1 + w)), 0) }
+/// }
+/// ```
+public protocol BlackBoxPrimitive: ScalarPrimitive {
+    static func evaluate(_ x: Double, _ y: Double) -> Double
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double)
+}
+
+extension BlackBoxPrimitive {
+    public static func primal<T: ADScalar>(_ x: T, _ y: T) -> T {
+        guard let (a, b) = doubles(x, y) else { return unsupported(T.self) }
+        return T(evaluate(a, b))
+    }
+
+    public static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) {
+        guard let (a, b) = doubles(x, y), let c = doubles(z, z)?.0 else {
+            let u: T = unsupported(T.self)
+            return (u, u)
+        }
+        let (p, q) = derivatives(a, b, output: c)
+        return (T(p), T(q))
+    }
+
+    /// The inputs as Doubles when `T` is a plain floating-point type, else nil: a dual or a rational
+    /// cannot pass through a black box without losing what it carries.
+    static func doubles<T: ADScalar>(_ x: T, _ y: T) -> (Double, Double)? {
+        if T.self == Double.self || T.self == Float.self { return (x.approximateDouble, y.approximateDouble) }
+        return nil
+    }
+
+    static func unsupported<T: ADScalar>(_: T.Type) -> T {
+        Diagnostics.report(.unsupported(op: "\(name) (a Double-only black-box primitive)", scalarType: "\(T.self)", node: nil))
+        return T(Double.nan)
+    }
+}
+
+/// A primitive from ℝⁿ to ℝᵐ with its own JVP and/or VJP: an ODE step, a linear solve, a call into
+/// a library. Forward mode uses the JVP, reverse mode the VJP; a mode whose rule is missing reports
+/// ``ADError/missingRule(primitive:mode:needs:)``. Runs on Double values (first order).
+///
+/// ```swift
+/// enum Scale2: VectorPrimitive {
+///     static let name = "scale2"
+///     static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+///     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+///     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+/// }
+/// let g = try gradient(of: { x in Scale2.apply(x).reduce(0, +) }, at: [1.0, 2.0])   // [2, 2]
+/// ```
+public protocol VectorPrimitive {
+    static var name: String { get }
+    static func primal(_ x: [Double]) -> [Double]
+    /// J·v at x, or nil when not provided.
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]?
+    /// uᵀJ at x, or nil when not provided.
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]?
+    /// Intervals per input for `validate`; nil draws from [−1, 1].
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>]
+}
+
+extension VectorPrimitive {
+    public static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { nil }
+    public static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { nil }
+    public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: n) }
+
+    /// Applies the primitive in whatever mode `T` is.
+    @inlinable public static func apply<T: ADScalar>(_ x: [T]) -> [T] { T.apply(Self.self, x) }
+}
+
+/// The registry's open part: user primitives registered for enumeration (by the self-test and the
+/// fuzzer, say). Applying a primitive does not need registration; listing it does.
+///
+/// ```swift
+/// UserPrimitives.register(Cube.self)
+/// UserPrimitives.scalar.map { $0.name }   // ["cube"]
+/// ```
+public enum UserPrimitives {
+    // Metatypes of a protocol are not Sendable to the checker; every access goes through the lock.
+    private final class Store: @unchecked Sendable {
+        let lock = Mutex(())
+        var list: [any ScalarPrimitive.Type] = []
+    }
+    private static let store = Store()
+
+    /// Adds `p` (once; registering the same name again replaces it).
+    public static func register(_ p: any ScalarPrimitive.Type) {
+        store.lock.withLock { _ in
+            store.list.removeAll { $0.name == p.name }
+            store.list.append(p)
+        }
+    }
+
+    /// The registered scalar primitives, in registration order.
+    public static var scalar: [any ScalarPrimitive.Type] { store.lock.withLock { _ in store.list } }
+}

@@ -1,0 +1,354 @@
+import XCTest
+import Foundation
+@testable import AdjointCheck
+import AdjointCore
+import AdjointLinalg
+
+// User-defined primitives, each with a correct rule and a deliberately wrong one. Expected values
+// come from hand derivations written in other closed forms than the rules (implicit
+// differentiation of W·e^W = x, of E − e·sin E = M), from central differences of the gradient,
+// or from another mode.
+
+/// Lambert W₀ by Halley's method on Doubles (x > −1/e).
+func lambertW(_ x: Double) -> Double {
+    var w = x < 1 ? x * (1 - x) : Foundation.log(x) - Foundation.log(Foundation.log(x) + 1) + 0.5
+    if x < 1 && x > -0.3 { w = x / (1 + x) }
+    for _ in 0..<50 {
+        let e = Foundation.exp(w)
+        let f = w * e - x
+        let next = w - f / (e * (w + 1) - (w + 2) * f / (2 * w + 2))
+        if Swift.abs(next - w) <= 1e-16 * Swift.max(1, Swift.abs(w)) { return next }
+        w = next
+    }
+    return w
+}
+
+/// W as a Double-only black box, with W′ = W/(x(1 + W)).
+enum LambertWBlackBox: BlackBoxPrimitive {
+    static let name = "lambert_w"
+    static let domain = "x > −1/e"
+    static func domainViolation(_ x: Double, _ y: Double) -> String? { x > -1 / M_E ? nil : "lambert_w below −1/e" }
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func evaluate(_ x: Double, _ y: Double) -> Double { lambertW(x) }
+    static func derivatives(_ x: Double, _ y: Double, output w: Double) -> (Double, Double) { (w / (x * (1 + w)), 0) }
+}
+
+/// W with a generic rule. The primal solves on Doubles, then takes one Newton step in T from that
+/// root: the value is unchanged, and on a dual the step carries the implicit-function tangent, so
+/// the rule's own derivative (the Hessian) sees a correct output tangent.
+enum LambertW: UnaryPrimitive {
+    static let name = "lambert_w"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T {
+        let w0 = T(lambertW(Diagnostics.quietly { x.approximateDouble }))
+        let e = exp(w0)
+        return w0 - (w0 * e - x) / (e * (1 + w0))
+    }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+
+/// The trap: correct values and first derivative, but the primal returns a constant in T, so a
+/// dual's output tangent is lost and the rule differentiated again is wrong.
+enum LambertWConstantPrimal: UnaryPrimitive {
+    static let name = "lambert_w_const"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(Diagnostics.quietly { x.approximateDouble })) }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+
+/// A wrong rule: W′ = W/(1 + W) (the 1/x dropped).
+enum LambertWWrong: UnaryPrimitive {
+    static let name = "lambert_w_wrong"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T { LambertW.primal(x) }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (1 + w) }
+}
+
+/// Kepler's equation E − e·sin E = M solved for E(M, e) by Newton's method, with partials from the
+/// implicit function theorem: ∂E/∂M = 1/(1 − e cos E), ∂E/∂e = sin E/(1 − e cos E).
+enum Kepler: ScalarPrimitive {
+    static let name = "kepler"
+    static let arity = 2
+    static var sampleRanges: [ClosedRange<Double>] { [0...6, 0...0.9] }
+    static func solve(_ m: Double, _ e: Double) -> Double {
+        var E = m + e * Foundation.sin(m)
+        for _ in 0..<60 {
+            let step = (E - e * Foundation.sin(E) - m) / (1 - e * Foundation.cos(E))
+            E -= step
+            if Swift.abs(step) <= 1e-17 * Swift.max(1, Swift.abs(E)) { break }
+        }
+        return E
+    }
+    static func primal<T: ADScalar>(_ m: T, _ e: T) -> T {
+        let E0 = T(solve(Diagnostics.quietly { m.approximateDouble }, Diagnostics.quietly { e.approximateDouble }))
+        return E0 - (E0 - e * sin(E0) - m) / (1 - e * cos(E0))
+    }
+    static func partials<T: ADScalar>(_ m: T, _ e: T, output E: T) -> (T, T) {
+        let d = 1 - e * cos(E)
+        return (1 / d, sin(E) / d)
+    }
+}
+
+/// Kepler with ∂E/∂e's sign flipped.
+enum KeplerWrong: ScalarPrimitive {
+    static let name = "kepler_wrong"
+    static let arity = 2
+    static var sampleRanges: [ClosedRange<Double>] { [0...6, 0...0.9] }
+    static func primal<T: ADScalar>(_ m: T, _ e: T) -> T { Kepler.primal(m, e) }
+    static func partials<T: ADScalar>(_ m: T, _ e: T, output E: T) -> (T, T) {
+        let d = 1 - e * cos(E)
+        return (1 / d, -sin(E) / d)
+    }
+}
+
+/// x = A(θ)⁻¹b for θ = (a₁₁, a₁₂, a₂₁, a₂₂, b₁, b₂), solved by LAPACK (dgesv).
+/// JVP: ẋ = A⁻¹(ḃ − Ȧx). VJP: λ = A⁻ᵀu, ∂A = −λxᵀ, ∂b = λ.
+enum LinearSolve: VectorPrimitive {
+    static let name = "linear_solve"
+    static func split(_ t: [Double]) -> ([[Double]], [Double]) { ([[t[0], t[1]], [t[2], t[3]]], [t[4], t[5]]) }
+    static func primal(_ t: [Double]) -> [Double] {
+        let (a, b) = split(t)
+        return (try? JacobianAnalysis.solve(a, b)) ?? [.nan, .nan]
+    }
+    static func jvp(at t: [Double], direction v: [Double]) -> [Double]? {
+        let (a, _) = split(t)
+        let x = primal(t)
+        let rhs = [v[4] - (v[0] * x[0] + v[1] * x[1]), v[5] - (v[2] * x[0] + v[3] * x[1])]
+        return try? JacobianAnalysis.solve(a, rhs)
+    }
+    static func vjp(at t: [Double], cotangent u: [Double]) -> [Double]? {
+        let (a, _) = split(t)
+        let x = primal(t)
+        guard let l = try? JacobianAnalysis.solve([[a[0][0], a[1][0]], [a[0][1], a[1][1]]], u) else { return nil }
+        return [-l[0] * x[0], -l[0] * x[1], -l[1] * x[0], -l[1] * x[1], l[0], l[1]]
+    }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [2...3, -0.5...0.5, -0.5...0.5, 2...3, -1...1, -1...1] }
+}
+
+/// The classic slip: the VJP solves with A instead of Aᵀ.
+enum LinearSolveWrongVJP: VectorPrimitive {
+    static let name = "linear_solve_wrong_vjp"
+    static func primal(_ t: [Double]) -> [Double] { LinearSolve.primal(t) }
+    static func jvp(at t: [Double], direction v: [Double]) -> [Double]? { LinearSolve.jvp(at: t, direction: v) }
+    static func vjp(at t: [Double], cotangent u: [Double]) -> [Double]? {
+        let (a, _) = LinearSolve.split(t)
+        let x = primal(t)
+        guard let l = try? JacobianAnalysis.solve(a, u) else { return nil }
+        return [-l[0] * x[0], -l[0] * x[1], -l[1] * x[0], -l[1] * x[1], l[0], l[1]]
+    }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { LinearSolve.sampleRanges(inputs: n) }
+}
+
+/// A vector primitive with a JVP only.
+enum ScaleJVPOnly: VectorPrimitive {
+    static let name = "scale_jvp_only"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 3 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 3 * $0 } }
+}
+
+/// A kinked primitive: |x| written by the user, declaring its kink.
+enum UserAbs: UnaryPrimitive {
+    static let name = "user_abs"
+    static func primal<T: ADScalar>(_ x: T) -> T { x < 0 ? -x : x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : (x > 0 ? 1 : 0) }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
+}
+
+final class UserPrimitiveTests: XCTestCase {
+    static let omega = 0.5671432904097838   // W(1), the omega constant (textbook value)
+
+    struct UsesW<P: ScalarPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0] * x[1]) + sin(x[0])] }
+    }
+
+    // MARK: Lambert W
+
+    func testLambertWFirstDerivativeInEveryFirstOrderMode() throws {
+        // Implicit differentiation of W·e^W = x: W′ = 1/(e^W(1 + W)), another closed form than the rule's.
+        let hand = 1 / (Foundation.exp(Self.omega) * (1 + Self.omega))
+        XCTAssertEqual(lambertW(1), Self.omega, accuracy: 1e-15)
+        for p in [LambertWBlackBox.self as any ScalarPrimitive.Type, LambertW.self] {
+            func run<P: ScalarPrimitive>(_: P.Type) throws {
+                let g = try gradient(of: { x in P.apply(x[0]) }, at: [1.0])
+                XCTAssertEqual(g[0], hand, accuracy: 1e-15, P.name)
+                let d = derivative(of: { P.apply($0) }, at: 1.0)
+                XCTAssertEqual(d, hand, accuracy: 1e-15, P.name)
+                let f = try jvp(of: { [P.apply($0[0])] }, at: [Float(1)], direction: [1]).jvp[0]
+                XCTAssertEqual(Double(f), hand, accuracy: 1e-6, P.name)
+            }
+            try run(p)
+        }
+    }
+
+    func testBlackBoxHessianIsATypedUnsupportedErrorNamingThePrimitive() {
+        XCTAssertThrowsError(try hessian(of: { x in LambertWBlackBox.apply(x[0]) }, at: [1.0])) { e in
+            guard case let ADError.unsupported(op, _, _) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(op.contains("lambert_w"), op)
+        }
+    }
+
+    func testGenericLambertWHessianMatchesCentralDifferencesOfTheGradient() throws {
+        // g(x, y) = W(x·y) + sin x: its Hessian by forward-over-reverse against central differences
+        // of the reverse-mode gradient.
+        func g<T: ADScalar>(_ x: [T]) -> T { LambertW.apply(x[0] * x[1]) + sin(x[0]) }
+        let p = [1.3, 0.7]
+        let h = try hessian(of: g, at: p)
+        let step = 1e-5
+        for k in 0..<2 {
+            var plus = p, minus = p
+            plus[k] += step; minus[k] -= step
+            let gp = try gradient(of: g, at: plus), gm = try gradient(of: g, at: minus)
+            for r in 0..<2 {
+                XCTAssertEqual(h[r][k], (gp[r] - gm[r]) / (2 * step), accuracy: 1e-8, "H[\(r)][\(k)]")
+            }
+        }
+        XCTAssertEqual(h[0][1], h[1][0], accuracy: 1e-14, "symmetric")
+    }
+
+    func testValidatePassesCorrectRulesAndSkipsSecondOrderForABlackBox() {
+        let generic = validate(LambertW.self)
+        XCTAssertTrue(generic.passed, generic.description)
+        XCTAssertEqual(generic.check(named: "second-derivatives")?.outcome, .passed, generic.description)
+        let box = validate(LambertWBlackBox.self)
+        XCTAssertTrue(box.passed, box.description)
+        XCTAssertEqual(box.check(named: "second-derivatives")?.outcome, .skipped, box.description)
+    }
+
+    func testValidateCatchesAWrongRuleNamingTheCheck() {
+        let v = validate(LambertWWrong.self)
+        XCTAssertFalse(v.passed)
+        XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        XCTAssertTrue(v.description.contains("lambert_w_wrong"))
+    }
+
+    func testValidateCatchesARuleThatIsWrongOnlyWhenDifferentiatedAgain() {
+        let v = validate(LambertWConstantPrimal.self)
+        XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, "first derivatives are right")
+        XCTAssertEqual(v.check(named: "second-derivatives")?.outcome, .failed, v.description)
+        XCTAssertFalse(v.passed)
+    }
+
+    func testCheckJacobianCatchesAndLocalisesAWrongUserRule() throws {
+        let good = try checkJacobian(of: UsesW<LambertW>(), at: [1.1, 0.8])
+        XCTAssertTrue(good.passed, good.renderTable())
+        let bad = try checkJacobian(of: UsesW<LambertWWrong>(), at: [1.1, 0.8])
+        XCTAssertFalse(bad.passed)
+        XCTAssertFalse(bad.entries(withVerdict: "rule-wrong").isEmpty, bad.renderTable())
+        XCTAssertEqual(bad.fault?.op, "lambert_w_wrong", bad.renderTable())
+    }
+
+    // MARK: Kepler
+
+    func testKeplerPartialsFromTheImplicitFunctionTheorem() throws {
+        // At M = 0: E = 0 for every e, so ∂E/∂M = 1/(1 − e) and ∂E/∂e = sin 0/(1 − e) = 0 exactly.
+        let g = try gradient(of: { x in Kepler.apply(x[0], x[1]) }, at: [0.0, 0.5])
+        XCTAssertEqual(g, [2, 0])
+        // Elsewhere: E from the solver, then the partials by hand from E − e sin E = M.
+        let (m, e) = (1.2, 0.3)
+        let E = Kepler.solve(m, e)
+        XCTAssertEqual(E - e * Foundation.sin(E), m, accuracy: 1e-15)
+        let h = try gradient(of: { x in Kepler.apply(x[0], x[1]) }, at: [m, e])
+        XCTAssertEqual(h[0], 1 / (1 - e * Foundation.cos(E)), accuracy: 1e-14)
+        XCTAssertEqual(h[1], Foundation.sin(E) / (1 - e * Foundation.cos(E)), accuracy: 1e-14)
+        let fwd = try jacobian(of: KeplerFunction<Kepler>(), at: [m, e], mode: .forward).jacobian[0]
+        // KeplerFunction is E·e: ∂/∂M = e·∂E/∂M, ∂/∂e = E + e·∂E/∂e.
+        XCTAssertEqual(fwd[0], e * h[0], accuracy: 1e-15)
+        XCTAssertEqual(fwd[1], E + e * h[1], accuracy: 1e-14)
+        XCTAssertTrue(validate(Kepler.self).passed, validate(Kepler.self).description)
+    }
+
+    struct KeplerFunction<P: ScalarPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0], x[1]) * x[1]] }
+    }
+
+    func testWrongKeplerRuleIsCaughtByValidateAndByTheCheck() throws {
+        let v = validate(KeplerWrong.self)
+        XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        let r = try checkJacobian(of: KeplerFunction<KeplerWrong>(), at: [1.2, 0.3])
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.fault?.op, "kepler_wrong", r.renderTable())
+        XCTAssertEqual(r.fault?.partial, 1)
+    }
+
+    // MARK: A vector primitive through LAPACK
+
+    struct SolveLoss<P: VectorPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ t: [T]) -> [T] {
+            let x = P.apply(t)
+            return [x[0] * x[0] + 3 * x[1], x[0] - x[1]]
+        }
+    }
+
+    func testLinearSolveForwardReverseAndHandAgree() throws {
+        let t = [2.0, 0.5, -0.25, 3.0, 1.0, -2.0]
+        let fwd = try jacobian(of: SolveLoss<LinearSolve>(), at: t, mode: .forward)
+        let rev = try jacobian(of: SolveLoss<LinearSolve>(), at: t, mode: .reverse)
+        // By hand: A = [[2, .5], [−.25, 3]], det = 6.125, x = A⁻¹b = [(3·1 − .5·(−2)), (2·(−2) + .25·1)]/6.125.
+        let x0 = 4 / 6.125, x1 = -3.75 / 6.125
+        XCTAssertEqual(fwd.value[0], x0 * x0 + 3 * x1, accuracy: 1e-15)
+        // ∂x/∂b = A⁻¹ = [[3, −.5], [.25, 2]]/det, so ∂(x₀ − x₁)/∂b₁ = (3 − .25)/det.
+        XCTAssertEqual(rev.jacobian[1][4], (3 - 0.25) / 6.125, accuracy: 1e-15)
+        for i in 0..<2 { for j in 0..<6 {
+            XCTAssertEqual(fwd.jacobian[i][j], rev.jacobian[i][j], accuracy: 1e-14, "(\(i), \(j))")
+        } }
+        let check = try checkJacobian(of: SolveLoss<LinearSolve>(), at: t)
+        XCTAssertTrue(check.passed, check.renderTable())
+    }
+
+    func testValidateChecksTheDotProductIdentityAndCatchesAWrongVJP() {
+        let good = validate(LinearSolve.self, inputs: 6)
+        XCTAssertTrue(good.passed, good.description)
+        XCTAssertEqual(good.check(named: "vjp")?.outcome, .passed)
+        let bad = validate(LinearSolveWrongVJP.self, inputs: 6)
+        XCTAssertEqual(bad.failedChecks, ["vjp"], bad.description)
+        let r = try? checkJacobian(of: SolveLoss<LinearSolveWrongVJP>(), at: [2.0, 0.5, -0.25, 3.0, 1.0, -2.0])
+        XCTAssertEqual(r?.passed, false, "reverse mode through the wrong VJP is caught by the check too")
+    }
+
+    func testAMissingRuleIsATypedErrorInThatModeOnly() throws {
+        let y = try jvp(of: { ScaleJVPOnly.apply($0) }, at: [1.0, 2.0], direction: [1, 0])
+        XCTAssertEqual(y.jvp, [3, 0])
+        XCTAssertThrowsError(try gradient(of: { ScaleJVPOnly.apply($0)[0] }, at: [1.0, 2.0])) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "scale_jvp_only", mode: "reverse mode", needs: "VJP"))
+        }
+        XCTAssertEqual(validate(ScaleJVPOnly.self, inputs: 2).check(named: "vjp")?.outcome, .skipped)
+    }
+
+    // MARK: Counts, diagnostics, tape
+
+    func testUserPrimitivesAreCountedAndTakeOneTapeEntry() throws {
+        let (_, counts) = try measureOperations { try gradient(of: { x in LambertW.apply(x[0]) }, at: [1.0]) }
+        XCTAssertEqual(counts.byName["lambert_w"], 1)
+        let rec = try record({ x in [LambertWBlackBox.apply(x[0])] }, at: [1.0])
+        XCTAssertEqual(rec.tape.count, 2, "one input, one entry for the primitive")
+        XCTAssertEqual(rec.tape.entry(1)?.name, "lambert_w")
+        XCTAssertEqual(Tape<Double>.bytesPerEntry, 17, "built-in entries keep their size")
+    }
+
+    func testDeclaredDomainAndKinkAreReported() throws {
+        XCTAssertThrowsError(try gradient(of: { x in LambertWBlackBox.apply(x[0]) }, at: [-1.0])) { e in
+            guard case let ADError.domain(op, node, _, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "lambert_w")
+            XCTAssertEqual(node, 1)
+        }
+        let rec = try record({ x in [UserAbs.apply(x[0]) + x[0]] }, at: [0.0])
+        XCTAssertEqual(rec.diagnostics.kinks.map(\.name), ["user_abs"])
+        let r = try checkJacobian(of: UserAbsFunction(), at: [0.0])
+        XCTAssertEqual(r.entries[0][0].verdict.name, "kink", r.renderTable())
+        XCTAssertTrue(r.passed, "1 lies between the one-sided derivatives 0 and 2")
+    }
+
+    struct UserAbsFunction: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserAbs.apply(x[0]) + x[0]] }
+    }
+
+    func testAPlantedMutationOfAUserRuleIsSeenByEveryMode() throws {
+        let m = RuleMutation(target: "lambert_w", kind: .scale(-1))
+        let (g, d) = try RuleMutations.withMutation(m) {
+            (try gradient(of: { x in LambertW.apply(x[0]) }, at: [1.0]), derivative(of: { LambertW.apply($0) }, at: 1.0))
+        }
+        let hand = 1 / (Foundation.exp(Self.omega) * (1 + Self.omega))
+        XCTAssertEqual(g[0], -hand, accuracy: 1e-15)
+        XCTAssertEqual(d, -hand, accuracy: 1e-15)
+    }
+}

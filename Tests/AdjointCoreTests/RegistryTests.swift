@@ -1,0 +1,84 @@
+import XCTest
+@testable import AdjointCore
+
+/// The registry is complete: every op's declaration has every piece, and the interpreters' fast
+/// dispatch (``Rules``) reaches that declaration for every concern. A new op that misses a piece
+/// or a switch case fails here, named.
+final class RegistryTests: XCTestCase {
+    func testEveryDeclarationIsComplete() {
+        var names = Set<String>()
+        for op in Op.allCases {
+            let info = op.declaration.info
+            XCTAssertEqual(info.op, op, "\(op): declaration describes another op")
+            XCTAssertEqual(OpInfo.table[Int(op.rawValue)].name, info.name, "\(op): table order")
+            XCTAssertEqual(info.arity, op.arity, "\(info.name): arity in the declaration vs the fast index")
+            XCTAssertFalse(info.name.isEmpty, "\(op): no name")
+            XCTAssertTrue(names.insert(info.name).inserted, "\(info.name): name used twice")
+            XCTAssertEqual(info.sampleRanges.count, info.arity, "\(info.name): one sample range per input")
+            XCTAssertFalse(info.summary.isEmpty, "\(info.name): no summary for help texts")
+            if op.info.arity > 0 && op != .custom {
+                XCTAssertEqual(Op(name: info.name), op, "\(info.name): not found by name")
+            }
+        }
+    }
+
+    func testKinkedOpsDeclareAKinkDistanceAndConvention() {
+        for op in Op.primitives {
+            let info = op.info
+            let a = info.sampleRanges[0].lowerBound, b = info.sampleRanges.count > 1 ? info.sampleRanges[1].lowerBound : a
+            let d: Double? = Rules.kinkDistance(op, a, b)
+            switch info.smoothness {
+            case .smooth:
+                XCTAssertNil(d, "\(info.name) is smooth but declares a kink distance")
+            case .kinks, .singular:
+                XCTAssertNotNil(d, "\(info.name) has kinks but no kink distance")
+                XCTAssertNotNil(info.convention, "\(info.name) has kinks but no convention")
+            }
+        }
+    }
+
+    func testRestrictedDomainsHaveAPredicateThatFires() {
+        let probes: [Double] = [-1, 0, -2, -0.5]
+        for op in Op.primitives where op.info.domain != "all reals" && !op.info.domain.hasPrefix("all reals (") {
+            let found = probes.contains { x in probes.contains { y in Rules.domainViolation(op, x, y, -1) != nil } }
+            XCTAssertTrue(found, "\(op.info.name) declares domain \"\(op.info.domain)\" but no predicate fires")
+        }
+    }
+
+    /// The fast switches in Rules against the declarations opened as existentials: a case that
+    /// falls to `default` (a forgotten op) differs here.
+    func testRulesDispatchReachesEveryDeclaration() {
+        var rng = SeededGenerator(seed: 0xD15C)
+        for op in Op.primitives {
+            func open<D: OpDeclaration>(_: D.Type) {
+                XCTAssertEqual(Rules.needsChecks(op), D.needsChecks, "\(op.info.name): needsChecks")
+                let smooth = op.info.smoothness == .smooth
+                let restricted = op.info.domain != "all reals" && !op.info.domain.hasPrefix("all reals (")
+                XCTAssertEqual(D.needsChecks, !smooth || restricted, "\(op.info.name): needsChecks must follow domain and smoothness")
+                for _ in 0..<8 {
+                    let r = op.info.sampleRanges
+                    let a = r[0].lowerBound + (r[0].upperBound - r[0].lowerBound) * rng.nextUnit()
+                    let b = r.count > 1 ? r[1].lowerBound + (r[1].upperBound - r[1].lowerBound) * rng.nextUnit() : a
+                    let n = op == .powi ? 3 : 0
+                    let z = Rules.primal(op, a, b, n)
+                    XCTAssertEqual(z, D.primal(a, b, n), "\(op.info.name): primal dispatch")
+                    let p = Rules.unmutatedPartials(op, a, b, n, output: z), q = D.partials(a, b, n, output: z)
+                    XCTAssertTrue(p == q, "\(op.info.name): partials dispatch")
+                    XCTAssertEqual(Rules.domainViolation(op, a, b, n), D.domainViolation(a, b, n), "\(op.info.name): domain dispatch")
+                    XCTAssertEqual(Rules.kinkDistance(op, a, b), D.kinkDistance(a, b), "\(op.info.name): kink dispatch")
+                }
+            }
+            open(op.declaration)
+        }
+    }
+
+    /// Each scalar type answers "can you run this op" from the declaration's flags, once.
+    func testDoubleRunsEveryPrimitive() {
+        for op in Op.primitives {
+            let r = op.info.sampleRanges
+            let (z, d) = Diagnostics.collect { Double.apply(op, r[0].upperBound, r.count > 1 ? r[1].upperBound : 0, 2) }
+            XCTAssertTrue(d.errors.isEmpty, "\(op.info.name): \(d.errors)")
+            XCTAssertTrue(z.isFinite, "\(op.info.name)")
+        }
+    }
+}
