@@ -105,17 +105,37 @@ extension LinalgScalar {
         }
     }
 
-    /// d = ∂op/∂x · s for an op ``VectorKernels`` supports, the partial written exactly as
-    /// `Rules.partials` writes it (VectorKernelTests compares the two bit for bit), in a loop
-    /// without calls or switches, which the compiler vectorises.
+    /// d = ∂op/∂x · s for an op ``VectorKernels`` supports, with the partial in the registry's
+    /// form (``VectorRules``); `d` may be `s`'s own memory. The elementary functions inside
+    /// (1/cosh², σ(−x)) come from the vectorised C kernels, a chunk at a time into a stack buffer.
     static func vectorChain(_ op: Op, parameter: Self, x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>,
                             _ s: UnsafeBufferPointer<Self>, into d: UnsafeMutableBufferPointer<Self>) {
         let n = x.count
         switch op {
-        case .tanh:
-            for i in 0..<n { d[i] = VectorRules.tanhPartial(z[i]) * s[i] }
-        case .sigmoid:
-            for i in 0..<n { d[i] = VectorRules.sigmoidPartial(z[i]) * s[i] }
+        case .tanh, .sigmoid:
+            let chunk = 256
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: chunk) { tmp in
+                var base = 0
+                while base < n {
+                    let m = Swift.min(chunk, n - base)
+                    let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
+                    if op == .tanh {
+                        elementary(.tanh, xs, into: tmp)
+                        for j in 0..<m {
+                            let i = base + j
+                            d[i] = VectorRules.tanhPartial(x: x[i], z: z[i], sech2: tmp[j]) * s[i]
+                        }
+                    } else {
+                        for j in 0..<m { tmp[j] = -xs[j] }
+                        elementary(.sigmoid, UnsafeBufferPointer(tmp), into: tmp)
+                        for j in 0..<m {
+                            let i = base + j
+                            d[i] = VectorRules.sigmoidPartial(x: x[i], z: z[i], sigmoidOfMinusX: tmp[j]) * s[i]
+                        }
+                    }
+                    base += m
+                }
+            }
         case .relu:
             for i in 0..<n { d[i] = VectorRules.reluPartial(x[i]) * s[i] }
         case .leakyRelu:
@@ -124,16 +144,44 @@ extension LinalgScalar {
             for i in 0..<n { d[i] = Rules.partials(op, x[i], parameter, 0, output: z[i]).0 * s[i] }
         }
     }
+
+    /// 1/cosh² (for `.tanh`) or σ (for `.sigmoid`) of every x by the C kernels; lanes outside
+    /// their range get an unspecified finite value, which ``VectorRules`` never uses.
+    private static func elementary(_ f: Op, _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) {
+        guard let xr = UnsafeRawPointer(x.baseAddress), let zr = UnsafeMutableRawPointer(z.baseAddress) else { return }
+        let n = x.count
+        if Self.self == Double.self {
+            let (xp, zp) = (xr.assumingMemoryBound(to: Double.self), zr.assumingMemoryBound(to: Double.self))
+            f == .tanh ? adjoint_sech2_f64(xp, zp, n) : adjoint_sigmoid_f64(xp, zp, n)
+        } else if Self.self == Float.self {
+            let (xp, zp) = (xr.assumingMemoryBound(to: Float.self), zr.assumingMemoryBound(to: Float.self))
+            f == .tanh ? adjoint_sech2_f32(xp, zp, n) : adjoint_sigmoid_f32(xp, zp, n)
+        } else {
+            for i in 0..<n { z[i] = f == .tanh ? 1 / (Self.cosh(x[i]) * Self.cosh(x[i])) : Rules.primal(.sigmoid, x[i], 0, 0) }
+        }
+    }
 }
 
-/// The registry's partials ∂op/∂x for the vectorised ops, restated branch-free so loops over them
-/// vectorise. Each must equal `Rules.partials(op, …).0` bit for bit; VectorKernelTests checks that
-/// on every op's sample range, so a change of a registry rule fails the test until this follows.
+/// The registry's partials ∂op/∂x for the vectorised ops, in the registry's own form: the same
+/// branches, the same formulas, with the elementary function inside (1/cosh², σ(−x)) taken from
+/// the vectorised kernels instead of libm. VectorKernelTests compares each with `Rules.partials`
+/// over the sample range and tails: bit for bit where no elementary function is involved, within
+/// a few ULPs where one is; a change of a registry rule fails that test until this follows.
 enum VectorRules {
-    /// tanh′ = 1 − z².
-    @inline(__always) static func tanhPartial<S: LinalgScalar>(_ z: S) -> S { 1 - z * z }
-    /// σ′ = z(1 − z).
-    @inline(__always) static func sigmoidPartial<S: LinalgScalar>(_ z: S) -> S { z * (1 - z) }
+    /// tanh′ = 1 − z² for |x| < 1, 1/cosh² x beyond (the registry's split: no cancellation in
+    /// 1 − z² near 0, and the tail keeps its digits); |x| > 350 or NaN: the registry's scalar rule.
+    @inline(__always) static func tanhPartial<S: LinalgScalar>(x: S, z: S, sech2: S) -> S {
+        if x < 1 && x > -1 { return 1 - z * z }
+        if Swift.abs(x) <= 350 { return sech2 }
+        return Rules.partials(.tanh, x, x, 0, output: z).0
+    }
+    /// σ′ = z(1 − z) for x < 0, z·σ(−x) for x ≥ 0 (the registry's split); x > 700 or NaN: the
+    /// registry's scalar rule.
+    @inline(__always) static func sigmoidPartial<S: LinalgScalar>(x: S, z: S, sigmoidOfMinusX: S) -> S {
+        if x < 0 { return z * (1 - z) }
+        if x <= 700 { return z * sigmoidOfMinusX }
+        return Rules.partials(.sigmoid, x, x, 0, output: z).0
+    }
     /// relu′ = 1 for x > 0, else 0 (the registry's convention at 0).
     @inline(__always) static func reluPartial<S: LinalgScalar>(_ x: S) -> S { x > 0 ? 1 : 0 }
     /// leaky ReLU′ = 1 for x > 0, else the slope.

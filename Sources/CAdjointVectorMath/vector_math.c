@@ -66,6 +66,16 @@ static inline double sigmoid1(double x) {
     return (v < 0 ? e : 1.0) / (1 + e);
 }
 
+static inline double sech21(double x) {
+    double v = clampFast(x);
+    double a = v < 0 ? -v : v;
+    double s, q;
+    reduce(-2 * (a > 350 ? 350 : a), &s, &q);
+    double e = s + s * q;
+    double d = 1 + e;
+    return 4 * e / (d * d);
+}
+
 // Chunks through a local buffer: the loop then reads memory that cannot alias z, so the compiler
 // vectorises it without a runtime overlap check (which x == z would fail).
 #define CHUNK 64
@@ -83,3 +93,5 @@ KERNEL(adjoint_tanh_f64, double, tanh1)
 KERNEL(adjoint_tanh_f32, float, tanh1)
 KERNEL(adjoint_sigmoid_f64, double, sigmoid1)
 KERNEL(adjoint_sigmoid_f32, float, sigmoid1)
+KERNEL(adjoint_sech2_f64, double, sech21)
+KERNEL(adjoint_sech2_f32, float, sech21)

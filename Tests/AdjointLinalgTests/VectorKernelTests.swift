@@ -75,8 +75,10 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
-    /// The vectorised chain (cotangent times partial) equals the registry's partial times the
-    /// cotangent bit for bit, with random cotangents, for Float and Double.
+    /// The vectorised chain (cotangent times partial) against the registry's partial times the
+    /// cotangent, with random cotangents, for Float and Double: bit for bit where the rule is
+    /// arithmetic, within 8 ULPs where it evaluates cosh or σ (measured maximum, printed: 6 for
+    /// tanh′ and 3 for σ′ in Double; both sides err by a few ULPs against the true value).
     func testDerivativesAreTheRegistryRules() throws {
         try checkChain(Double.self)
         try checkChain(Float.self)
@@ -92,9 +94,24 @@ final class VectorKernelTests: XCTestCase {
             let s = try Matrix<T>.random(1, xs.count, in: -2...2, using: &g)
             XCTAssertTrue(VectorKernels.enabled(op))
             let d = spec.chain(x: x, z: z, s, suffix: "_test")
+            var worst = 0.0
             for i in 0..<xs.count {
                 let p = Rules.partials(op, xs[i], T(0.125), 0, output: z.elements[i]).0
-                XCTAssertEqual(d.elements[i], p * s.elements[i], "\(op.info.name)′ at \(xs[i]) as \(T.self)")
+                let expected = p * s.elements[i]
+                // Exact where the rule is arithmetic only: relu, leaky ReLU, tanh for |x| < 1,
+                // sigmoid for x < 0; elsewhere the elementary function differs from libm's by ULPs.
+                let arithmetic = op == .relu || op == .leakyRelu || (op == .tanh && Swift.abs(xs[i]) < 1)
+                    || (op == .sigmoid && xs[i] < 0)
+                if arithmetic {
+                    XCTAssertEqual(d.elements[i], expected, "\(op.info.name)′ at \(xs[i]) as \(T.self)")
+                } else {
+                    let e = ulps(d.elements[i], expected)
+                    worst = Swift.max(worst, e)
+                    XCTAssertLessThanOrEqual(e, 8, "\(op.info.name)′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
+                }
+            }
+            if op == .tanh || op == .sigmoid {
+                print("vector \(op.info.name)′ as \(T.self): max \(worst) ULP from the registry's rule where it calls libm")
             }
         }
     }

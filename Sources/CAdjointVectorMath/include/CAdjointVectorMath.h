@@ -22,4 +22,9 @@ void adjoint_tanh_f32(const float *x, float *z, long n);
 void adjoint_sigmoid_f64(const double *x, double *z, long n);
 /// The logistic sigmoid over n Floats, computed in Double and rounded once.
 void adjoint_sigmoid_f32(const float *x, float *z, long n);
+/// sech^2 x = 1/cosh^2 x = 4e/(1 + e)^2 with e = exp(-2|x|), over n Doubles; valid for |x| <= 350
+/// (beyond, e leaves the normal range and the caller uses the scalar rule).
+void adjoint_sech2_f64(const double *x, double *z, long n);
+/// sech^2 over n Floats, computed in Double and rounded once.
+void adjoint_sech2_f32(const float *x, float *z, long n);
 #endif
