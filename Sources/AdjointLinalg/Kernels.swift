@@ -221,7 +221,20 @@ extension LinalgScalar {
 
     /// The single implementation of ``LinalgScalar/kernelFirstNonFinite``, specialised per conforming type.
     public static func kernelFirstNonFinite(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>) -> Int {
-        for i in 0..<x.count where !x[i].isFinite { return i }
+        // A branch-free OR over a block vectorises (an early-exit loop does not); the exact index
+        // is searched only in a block that has a NaN or ∞. The sweep checks every variable's
+        // cotangent this way, so this runs over all parameters once per gradient.
+        let block = 1024
+        var base = 0
+        while base < x.count {
+            let end = Swift.min(base + block, x.count)
+            var any: UInt8 = 0
+            for i in base..<end { any |= x[i].isFinite ? 0 : 1 }
+            if any != 0 {
+                for i in base..<end where !x[i].isFinite { return i }
+            }
+            base = end
+        }
         return -1
     }
 
