@@ -192,15 +192,15 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                 cotangents[i] = nil
                 if needsGradient[a] {
                     spec.chainInPlace(x: values[a], z: values[i], &g, suffix: "_vjp")
-                    add(g, to: &cotangents, at: a)
+                    try add(g, to: &cotangents, at: a)
                 }
                 continue
             }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
                                            value: values[i], saved: saved[i], cotangent: g,
                                            needA: needsGradient[a], needB: b >= 0 && needsGradient[b], pool: pool)
-            if let ga { add(ga, to: &cotangents, at: a) }
-            if let gb { add(gb, to: &cotangents, at: b) }
+            if let ga { try add(ga, to: &cotangents, at: a) }
+            if let gb { try add(gb, to: &cotangents, at: b) }
             // Intermediate cotangents are not returned; dropping them keeps peak memory near one
             // layer's worth instead of the whole tape's.
             if ops[i] != .input, let done = cotangents[i] {
@@ -208,21 +208,23 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                 pool.recycle(done)
             }
         }
-        for k in 0..<cotangents.count where ops[k] == .input {
-            if let g = cotangents[k], let j = g.firstNonFinite {
-                throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
-            }
-        }
         return MatrixGradients(cotangents: cotangents, generation: generation)
     }
 
-    private func add(_ x: Matrix<Scalar>, to cotangents: inout [Matrix<Scalar>?], at k: Int) {
+    /// Adds a contribution to node k's cotangent. A variable's cotangent is checked for NaN/∞
+    /// as each contribution lands, while it is still in cache (checking all of them after the
+    /// sweep re-read every parameter's cotangent from memory): NaN and ∞ survive later additions
+    /// (∞ − ∞ is NaN), and an overflow shows at the addition that made it.
+    private func add(_ x: Matrix<Scalar>, to cotangents: inout [Matrix<Scalar>?], at k: Int) throws {
         if var acc = cotangents[k] {
             cotangents[k] = nil   // release the array's reference so the in-place add does not copy
             MatrixRules.accumulate(&acc, x)
             cotangents[k] = acc
         } else {
             cotangents[k] = x
+        }
+        if ops[k] == .input, let j = cotangents[k]?.firstNonFinite {
+            throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
         }
     }
 }

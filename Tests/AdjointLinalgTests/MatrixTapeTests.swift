@@ -61,4 +61,20 @@ final class MatrixTapeTests: XCTestCase {
             for (a, b) in zip(r.elements, expected) { XCTAssertEqual(a, b, accuracy: 4e-16) }
         }
     }
+
+    /// A variable's cotangent that is NaN/∞ (√ at 0 has slope +∞) is a typed error naming the
+    /// variable and the element, whether it gets one contribution or several.
+    func testNonFiniteCotangentOfAVariableIsReported() throws {
+        for fanOut in [false, true] {
+            let tape = MatrixTape<Double>()
+            let x = tape.variable(try Matrix([[4, 0]]))
+            let r = try tape.activation(.sqrt, x)
+            let y = fanOut ? try tape.add(r, x) : r
+            XCTAssertThrowsError(try tape.gradients(of: tape.sum(y))) { e in
+                guard case let .nonFinite(what, _, node) = e as? ADError else { return XCTFail("\(e)") }
+                XCTAssertEqual(node, x.index)
+                XCTAssertTrue(what.contains("(row: 0, col: 1)"), what)
+            }
+        }
+    }
 }
