@@ -61,11 +61,19 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
                      ("condition_number", jsonNumber(a.conditionNumber))]
         if let d = a.determinant { pairs.append(("determinant", jsonNumber(d))) }
+        // |det| beyond Double's range: the library gives it as sign and log|det| instead.
+        let overflowingDeterminant = a.determinant == nil ? a.logAbsDeterminant.flatMap { l in a.determinantSign.map { (l, $0) } } : nil
+        if let (l, s) = overflowingDeterminant {
+            pairs += [("determinant_sign", jsonNumber(s)), ("log_abs_determinant", jsonNumber(l))]
+        }
         jsonPairs.append(("analysis", jsonObject(pairs)))
         table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ")
         table += "\nrank              \(a.rank)"
         table += "\ncondition number  " + format(a.conditionNumber)
         if let d = a.determinant { table += "\ndeterminant       " + format(d) }
+        if let (l, s) = overflowingDeterminant {
+            table += "\ndeterminant       " + (s < 0 ? "-" : "") + "exp(" + format(l) + ") (outside Double's range)"
+        }
     }
     let csvText = ([["output", "value"] + columns] + names.indices.map { i in
         [names[i], format(r.value[i])] + r.jacobian[i].map(format)
