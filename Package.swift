@@ -48,7 +48,7 @@ let package = Package(
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
-        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore"]),
+        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore", "AdjointFormula"]),
         .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"]),
         .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),

@@ -24,6 +24,11 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// A sample lies beyond a nearby non-differentiable point (relu, abs, max … whose argument is
     /// closer to its kink than the step): the difference straddles the kink.
     case crossesKink = "crosses-kink"
+    /// No range of steps was found where successive estimates settle (they keep changing as the
+    /// step shrinks, until rounding takes over): f oscillates or varies faster than any step the
+    /// method can resolve, or its evaluation is too noisy. The value is a guess, its error
+    /// estimate the spread seen.
+    case noConvergence = "no-convergence"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
@@ -47,42 +52,94 @@ public struct DifferenceEstimate: Sendable, Equatable {
     /// The largest displacement t of any sample x + t·v the value depends on (0 for complex
     /// step, which never leaves x on the real axis): a kink closer than this may have been crossed.
     public var reach: Double
+    /// Evaluations of f spent on this estimate's direction (outputs differenced along the same
+    /// direction share them, so the entries of one Jacobian column report the same count; f(x)
+    /// itself, evaluated once per Jacobian, is not included).
+    public var evaluations: Int
 
     /// An estimate with its error bound, step and warnings.
-    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = [], reach: Double = 0) {
+    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = [], reach: Double = 0,
+                evaluations: Int = 0) {
         self.value = value; self.errorEstimate = errorEstimate; self.step = step; self.warnings = warnings
-        self.reach = reach
+        self.reach = reach; self.evaluations = evaluations
     }
 }
 
 /// Evaluates f along one line x + t·v and counts evaluations.
+///
+/// Along a coordinate axis (v = eⱼ, every column of a Jacobian) the probe moves one entry of a
+/// private copy of x in place and restores it, so a sample costs one evaluation of f and O(1)
+/// besides: building a perturbed n-vector per sample made a Jacobian of n inputs cost O(n) extra
+/// work per sample on top of f (issue 14, item 8). f(x) itself, when the caller already has it, is
+/// passed in as `center` and never re-evaluated.
 struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     let eval: ([V]) -> [V]
     let x: [V]
+    /// The direction, or empty along an axis (see ``axis``).
     let v: [V]
+    /// j when the direction is eⱼ.
+    let axis: Int?
+    /// x with entry ``axis`` moved; restored after every sample.
+    private var scratch: [V]
     /// min over the moved coordinates of max(1, |x_j|)/|v_j|: the step t·v then stays small
     /// relative to every input it perturbs (for a unit vector eⱼ this is max(1, |x_j|)).
     let scale: Double
+    /// max over the moved coordinates of |x_j|/|v_j|: how far along the line an ulp-sized
+    /// rounding of the inputs reaches, in units of t (divided by ε).
+    let positionScale: Double
+    /// f(x), once known.
+    private(set) var center: [V]?
+    /// Evaluations of f made by this probe (a caller-supplied center is not counted).
     var evaluations = 0
+    /// Samples already taken, by displacement: stencils applied at one step share their points
+    /// (the adaptive method's value and check stencils), and a shared point costs one evaluation.
+    private var taken: [V: [V]] = [:]
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
-        self.eval = eval; self.x = x; self.v = v
+        self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil
         var s = Double.infinity
         for (xj, vj) in zip(x, v) where vj != 0 {
             s = Swift.min(s, Swift.max(1, Swift.abs(Double(xj))) / Swift.abs(Double(vj)))
         }
         scale = s.isFinite ? s : 1
+        var p = 0.0
+        for (xj, vj) in zip(x, v) where vj != 0 { p = Swift.max(p, Swift.abs(Double(xj)) / Swift.abs(Double(vj))) }
+        positionScale = p.isFinite ? p : 0
+    }
+
+    /// A probe along eⱼ, with f(x) already known (or nil).
+    init(eval: @escaping ([V]) -> [V], x: [V], axis j: Int, center: [V]?) {
+        self.eval = eval; self.x = x; self.v = []; self.axis = j; self.scratch = x; self.center = center
+        scale = Swift.max(1, Swift.abs(Double(x[j])))
+        positionScale = Swift.abs(Double(x[j]))
     }
 
     mutating func at(_ t: V) -> [V] {
+        if t == 0, let center { return center }
+        if let y = taken[t] { return y }
         evaluations += 1
-        if t == 0 { return eval(x) }
-        return eval(zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
+        let y: [V]
+        if t == 0 {
+            y = eval(x)
+            center = y
+        } else if let j = axis {
+            scratch[j] = x[j] + t
+            y = eval(scratch)
+            scratch[j] = x[j]
+        } else {
+            y = eval(zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
+        }
+        taken[t] = y
+        return y
     }
+
+    /// A sample already taken at displacement t (f(x) for t = 0), without evaluating.
+    func taken(at t: V) -> [V]? { t == 0 ? center : taken[t] }
 
     /// Whether the step t·v is below an ulp of some perturbed coordinate.
     func stepBelowULP(_ t: V) -> Bool {
-        zip(x, v).contains { xj, vj in vj != 0 && Swift.abs(t * vj) < xj.ulp }
+        if let j = axis { return Swift.abs(t) < x[j].ulp }
+        return zip(x, v).contains { xj, vj in vj != 0 && Swift.abs(t * vj) < xj.ulp }
     }
 }
 
@@ -101,6 +158,10 @@ extension LineProbe {
     mutating func apply(_ stencil: Stencil, step h: V, outputs m: Int) -> StencilSample {
         var sums = [V](repeating: 0, count: m)
         var fmax = [Double](repeating: 0, count: m)
+        // Largest |f| among the samples the stencil weighs: only their rounding reaches the sum
+        // (a huge f(x) next to small neighbours, as 1/x at 1e-150 with h ≫ x, is not noise in a
+        // central difference, and counting it would make any spread look like rounding).
+        var wmax = [Double](repeating: 0, count: m)
         var spread = [Double](repeating: 0, count: m)
         var finite = [Bool](repeating: true, count: m)
         var center: [V]? = nil
@@ -112,6 +173,7 @@ extension LineProbe {
             for i in 0..<Swift.min(m, fk.count) {
                 if !fk[i].isFinite { finite[i] = false }
                 fmax[i] = Swift.max(fmax[i], Swift.abs(Double(fk[i])))
+                if w != 0 { wmax[i] = Swift.max(wmax[i], Swift.abs(Double(fk[i]))) }
                 if w != 0 { sums[i] += V(w) * fk[i] }
             }
             if fk.count != m { for i in 0..<m { finite[i] = false } }
@@ -134,7 +196,7 @@ extension LineProbe {
             let digits = Double.pow(10, DifferenceTuning.cancellationDigitsRequired)
             if finite[i] && fmax[i] > 0 && spread[i] < digits * noise { warn.append(.cancellation) }
             out.derivative.append(finite[i] ? d : .nan)
-            out.rounding.append(noise * stencil.noiseGain / hd)
+            out.rounding.append(DifferenceTuning.evaluationNoiseULPs * epsilon * wmax[i] * stencil.noiseGain / hd)
             out.warnings.append(warn)
         }
         return out
@@ -215,47 +277,5 @@ extension LineProbe {
             }
         }
         return best
-    }
-
-    /// Adaptive step for a stencil of order p: estimate f⁽ᵖ⁺¹⁾ with a pilot central stencil, take
-    /// the h that minimises truncation |C|·|f⁽ᵖ⁺¹⁾|·hᵖ plus rounding noise·Σ|wₖ|·ε·|f|/h, and report
-    /// that sum as the error estimate.
-    mutating func adaptive(_ stencil: Stencil, outputs m: Int) -> [DifferenceEstimate] {
-        let p = Double(stencil.order)
-        let d = stencil.order + 1
-        let r = (d + 1) / 2
-        let pilotStencil = Stencil.known(derivative: d, offsets: Array(-r...r))
-        // The pilot is a d-th derivative of order 2: its own optimal step scales as ε^{1/(d+2)}.
-        let pilotStep = V(Double.pow(epsilon, 1 / Double(d + 2)) * scale).nearestPowerOfTwo
-        let center = at(0)
-        let pilot = apply(pilotStencil, step: pilotStep, outputs: m)
-        var chosen: [V] = []
-        for i in 0..<m {
-            let f = i < center.count ? Swift.abs(Double(center[i])) : 0
-            let higher = Swift.abs(pilot.derivative[i])
-            let noise = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.max(f, Double.leastNormalMagnitude)
-            let maxStep = DifferenceTuning.adaptiveMaxStep * scale
-            var h: Double
-            if higher.isFinite && higher > 0 {
-                h = Double.pow(noise * stencil.noiseGain / (p * Swift.abs(stencil.truncationConstant) * higher), 1 / (p + 1))
-            } else {
-                h = maxStep
-            }
-            let minStep = Double.pow(epsilon, 1 / (p + 1)) * scale * 1e-2
-            h = Swift.min(maxStep, Swift.max(minStep, h.isFinite ? h : maxStep))
-            chosen.append(V(h).nearestPowerOfTwo)
-        }
-        // Outputs that chose the same step share one application of the stencil.
-        var cache: [V: StencilSample] = [:]
-        return (0..<m).map { i in
-            let h = chosen[i]
-            let sample: StencilSample
-            if let s = cache[h] { sample = s } else { sample = apply(stencil, step: h, outputs: m); cache[h] = sample }
-            let higher = Swift.abs(pilot.derivative[i])
-            var trunc = Swift.abs(stencil.truncationConstant) * higher * Double.pow(Double(h), p)
-            if !trunc.isFinite { trunc = .infinity }
-            return DifferenceEstimate(value: sample.derivative[i], errorEstimate: trunc + sample.rounding[i],
-                                      step: Double(h), warnings: sample.warnings[i], reach: reach(stencil, h))
-        }
     }
 }
