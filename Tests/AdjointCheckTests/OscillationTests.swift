@@ -102,3 +102,15 @@ final class OscillationTests: XCTestCase {
         }
     }
 }
+
+/// The library's checker on the cases: with the new step choice its difference rungs
+/// agree with the (correct) AD modes instead of calling them wrong.
+final class OscillationCheckTests: XCTestCase {
+    func testCheckAgreesWithTheModesOnOscillatingFunctions() throws {
+        for c in OscillationTests.cases {
+            let r = try checkJacobian(of: c.f, at: [c.x])
+            XCTAssertTrue(r.passed, "\(c.name):\n\(r.renderTable())")
+            XCTAssertEqual(r.entries[0][0].verdict, .agree, c.name)
+        }
+    }
+}
