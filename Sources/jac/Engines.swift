@@ -106,7 +106,18 @@ struct DifferenceEngine: ModeEngine {
     }
 
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        let d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        let d: DifferenceJacobian<Double>
+        if method == .complexStep {
+            d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        } else {
+            // A closure written here, where the scalar is Double, runs the formula specialised;
+            // through the generic ADFunction path every op went through witness tables.
+            let constants = formula.constants.map(\.value)
+            guard point.doubles.count == formula.variables.count else {
+                throw ADError.dimensionMismatch(what: "number of inputs", expected: formula.variables.count, got: point.doubles.count)
+            }
+            d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles, method: method)
+        }
         if let u = d.unsupported { throw u }
         if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)

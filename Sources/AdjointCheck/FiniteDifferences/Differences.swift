@@ -79,6 +79,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try validate(step)
+    if method != .complexStep { return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step) }
     let value = f(x)
     let m = value.count
     var columns: [[DifferenceEstimate]] = []
@@ -86,7 +87,8 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     var evaluations = 1
     var unsupported: ADError? = nil
     for j in x.indices {
-        let (col, evals, unsup) = axisDirectional(f, at: x, axis: j, center: value, outputs: m, method: method, step: step)
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: v, outputs: m, step: step)
         columns.append(col)
         evaluations += evals
         unsupported = unsupported ?? unsup
@@ -95,6 +97,42 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
                               evaluations: evaluations, unsupported: unsupported)
+}
+
+/// The Jacobian by real differences of a function given as a closure on arrays of one scalar
+/// type: every method but complex step, which must evaluate f at complex points.
+///
+/// Use it when f is generic code whose specialisation at V the caller can see (a closure written
+/// where V is concrete runs specialised; a generic ``ADFunction`` called inside this module would
+/// not): `jac` passes `{ formula.evaluate($0, constants: c) }` this way. The work beyond
+/// evaluating f is O(1) per sample, so the cost is (evaluations per column)·n + 1 evaluations.
+///
+/// ```swift
+/// let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
+/// d.jacobian   // ≈ [[3, 2]]
+/// ```
+/// - Throws: ``ADError/invalidArgument(_:)`` for complex step or an invalid step.
+public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+) throws -> DifferenceJacobian<V> {
+    if method == .complexStep {
+        throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
+    }
+    try validate(step)
+    let value = f(x)
+    let m = value.count
+    var columns: [[DifferenceEstimate]] = []
+    columns.reserveCapacity(x.count)
+    var evaluations = 1
+    for j in x.indices {
+        var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+        columns.append(probe.estimate(method, step: step, outputs: m))
+        evaluations += probe.evaluations
+    }
+    let entries = (0..<m).map { i in x.indices.map { j in columns[j][i] } }
+    return DifferenceJacobian(method: method, stepOption: step, value: value,
+                              jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
+                              evaluations: evaluations, unsupported: nil)
 }
 
 /// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:)``.
@@ -144,20 +182,6 @@ func directional<V: ADScalar & BinaryFloatingPoint & Real>(
 ) -> ([DifferenceEstimate], Int, ADError?) {
     if method == .complexStep { return complexStepDirectional(f, at: x, direction: v, outputs: m, step: step) }
     var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
-    return (probe.estimate(method, step: step, outputs: m), probe.evaluations, nil)
-}
-
-/// The column ∂f/∂xⱼ: a probe that moves x_j alone, with f(x) already known, so the work beyond
-/// evaluating f is O(1) per sample and the Jacobian costs (evaluations per column)·n + 1
-/// evaluations of f, nothing more.
-func axisDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
-    _ f: some ADFunction, at x: [V], axis j: Int, center: [V], outputs m: Int, method: DifferenceMethod, step: StepSize
-) -> ([DifferenceEstimate], Int, ADError?) {
-    if method == .complexStep {
-        let v = x.indices.map { $0 == j ? V(1) : V(0) }
-        return complexStepDirectional(f, at: x, direction: v, outputs: m, step: step)
-    }
-    var probe = LineProbe<V>(eval: { f($0) }, x: x, axis: j, center: center)
     return (probe.estimate(method, step: step, outputs: m), probe.evaluations, nil)
 }
 
