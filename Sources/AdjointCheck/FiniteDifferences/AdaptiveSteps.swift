@@ -271,7 +271,9 @@ extension LineProbe {
                     needsNoise[i] = true
                     continue
                 }
-                candidate[i] = plausible ? estimate : nil
+                // A plausible estimate waits for confirmation; an implausible round (a larger step
+                // that left the asymptotic range) does not discard one found earlier.
+                if plausible && estimate.errorEstimate <= candidate[i]?.errorEstimate ?? .infinity { candidate[i] = estimate }
                 if noiseBound {
                     // Rounding hides the truncation: confirm at a larger step, where it is smaller.
                     proposals.append(Double(h) * 4)
@@ -284,10 +286,14 @@ extension LineProbe {
                 let target = balanced.isFinite ? balanced : lowest
                 proposals.append(Swift.min(Swift.max(target, lowest), Double(h) / 4))
             }
-            // Outputs that want different steps take turns: the largest step first.
-            guard let next = proposals.filter({ !tried.contains(Double(V($0).nearestPowerOfTwo)) }).max() else { break }
-            let nextStep = V(next).nearestPowerOfTwo
-            if nextStep <= 0 || !nextStep.isFinite || stepBelowULP(nextStep) { break }
+            // Outputs that want different steps take turns: the largest step first. A step already
+            // tried gives way to a quarter of it, so a confirmation round always samples anew.
+            let fresh = proposals.map { p -> V in
+                var q = V(p).nearestPowerOfTwo
+                while q > 0 && tried.contains(Double(q)) { q /= 4 }
+                return q
+            }
+            guard let nextStep = fresh.max(), nextStep > 0, nextStep.isFinite, !stepBelowULP(nextStep) else { break }
             h = nextStep
         }
         return (0..<m).map { i in
