@@ -221,61 +221,49 @@ extension LineProbe {
         }
     }
 
-    /// Richardson extrapolation of the central difference (Ridders' tableau): steps h₀/2ᵏ, each
-    /// column removes the next even power of h, error estimated from neighbouring tableau entries.
+    /// Richardson extrapolation of the central difference (Ridders' tableau) from a given h₀:
+    /// steps h₀/2ᵏ, each column removes the next even power of h, error estimated from
+    /// neighbouring tableau entries. The automatic step uses ``richardsonScanned(outputs:)``,
+    /// which finds h₀ from f; this entry is for a step the caller chose (and fault localisation,
+    /// which bounds h₀ by the distance to a primitive's domain edge).
     mutating func richardson(initialStep h0: V, outputs m: Int) -> [DifferenceEstimate] {
         let central = Stencil.of(.central)
-        var best = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: Double(h0)),
-                                        count: m)
-        var previous: [[Double]] = []   // previous row of the tableau, per output
+        var tableaux = [RiddersTableau](repeating: RiddersTableau(), count: m)
         var stopped = [Bool](repeating: false, count: m)
+        var first: StencilSample? = nil
+        var samples: [StencilSample] = []
+        var steps: [V] = []
         var h = h0
-        for level in 0..<DifferenceTuning.richardsonMaxLevels {
+        for _ in 0..<DifferenceTuning.richardsonMaxLevels {
             let sample = apply(central, step: h, outputs: m)
-            var row: [[Double]] = []
-            for i in 0..<m {
-                var r = [sample.derivative[i]]
-                var factor = 1.0
-                if level >= 1 {
-                    for j in 1...level {
-                        factor *= 4
-                        r.append(r[j - 1] + (r[j - 1] - previous[i][j - 1]) / (factor - 1))
-                    }
-                }
-                row.append(r)
-                if stopped[i] { continue }
-                if level == 0 {
-                    best[i] = DifferenceEstimate(value: r[0], errorEstimate: .infinity, step: Double(h),
-                                                 warnings: sample.warnings[i])
-                    continue
-                }
-                for j in 1..<r.count {
-                    let truncation = Swift.max(Swift.abs(r[j] - r[j - 1]), Swift.abs(r[j] - previous[i][j - 1]))
-                    let err = Swift.max(truncation, sample.rounding[i])
-                    if err <= best[i].errorEstimate {
-                        // Ridders' estimate sees truncation only; near convergence the rounding
-                        // of this level's differences dominates, so it is a floor.
-                        best[i] = DifferenceEstimate(value: r[j], errorEstimate: err,
-                                                     step: Double(h), warnings: sample.warnings[i])
-                    }
-                }
-                let diagonalChange = Swift.abs(r[level] - previous[i][level - 1])
-                if diagonalChange >= DifferenceTuning.richardsonStopFactor * best[i].errorEstimate { stopped[i] = true }
+            first = first ?? sample
+            samples.append(sample)
+            steps.append(h)
+            for i in 0..<m where !stopped[i] {
+                if tableaux[i].add(sample.derivative[i], rounding: sample.rounding[i]) { stopped[i] = true }
             }
-            previous = row
             if stopped.allSatisfy({ $0 }) { break }
             h = h / 2
         }
-        // Rounding is not part of Ridders' estimate when the tableau converged early; add a floor.
-        for i in 0..<m {
-            best[i].reach = Double(h0)
-            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best[i].value)
-            best[i].errorEstimate = Swift.max(best[i].errorEstimate, floor)
-            if !best[i].value.isFinite {
-                best[i].errorEstimate = .infinity
-                if !best[i].warnings.contains(.nonFinite) { best[i].warnings.append(.nonFinite) }
+        return (0..<m).map { i in
+            guard let best = tableaux[i].best else {
+                // One level or no finite entry: the central difference at h₀, unqualified.
+                let d = first?.derivative[i] ?? .nan
+                var warnings = first?.warnings[i] ?? []
+                if !d.isFinite && !warnings.contains(.nonFinite) { warnings.append(.nonFinite) }
+                return DifferenceEstimate(value: d, errorEstimate: .infinity, step: Double(h0), warnings: warnings,
+                                          reach: Double(h0))
             }
+            // Rounding is not part of Ridders' estimate when the tableau converged early; add a floor.
+            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best.value)
+            var e = DifferenceEstimate(value: best.value, errorEstimate: Swift.max(best.error, floor),
+                                       step: Double(steps[best.level]), warnings: samples[best.level].warnings[i],
+                                       reach: Double(h0))
+            if !e.value.isFinite {
+                e.errorEstimate = .infinity
+                if !e.warnings.contains(.nonFinite) { e.warnings.append(.nonFinite) }
+            }
+            return e
         }
-        return best
     }
 }

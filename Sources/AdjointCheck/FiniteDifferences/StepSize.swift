@@ -6,8 +6,10 @@ import RealModule
 /// try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
 /// ```
 public enum StepSize: Sendable, Equatable {
-    /// The principled default h = c_p · ε^{1/(p+1)} · max(1, |x|) for a method of order p (see
-    /// ``DifferenceTuning``), rounded to a power of two.
+    /// For the fixed stencils, the principled default h = c_p · ε^{1/(p+1)} · max(1, |x|) for a
+    /// method of order p (see ``DifferenceTuning``), rounded to a power of two. For Richardson and
+    /// the adaptive method, steps chosen from f itself: a scan for the asymptotic range, and a
+    /// step balanced from the estimated third derivative (see ``DifferenceMethod``).
     case automatic
     /// Exactly this h (not rounded), for step sweeps and user control.
     case absolute(Double)
