@@ -225,24 +225,14 @@ public final class Tape<V: ADScalar> {
     /// The local partials of entry `i` with respect to its arguments (``entry(_:)``'s `inputs`), from
     /// the registry or the user's rule; nil for leaves and vector primitives.
     public func localPartials(_ i: Int) -> [V]? {
-        guard i >= 0 && i < count else { return nil }
-        let s = storage.pointee
-        let op = s.ops[i]
-        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-        if op == .custom {
-            let c = s.customs[b]
-            guard let p = c.scalar else { return nil }
-            let second = c.second >= 0 ? Int(c.second) : a
-            let (dx, dy) = customPartials(p, s.values[a], s.values[second], s.values[i])
-            return c.second >= 0 ? [dx, dy] : [dx]
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        let z = storage.pointee.values[i]
+        if let custom {
+            let (dx, dy) = customPartials(custom, x, y, z)
+            return custom.arity == 2 ? [dx, dy] : [dx]
         }
-        switch op.arity {
-        case 0: return nil
-        case 1: return [Rules.partials(op, s.values[a], s.values[a], b, output: s.values[i]).0]
-        default:
-            let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
-            return [p, q]
-        }
+        let (p, q) = Rules.partials(op, x, y, op == .powi ? Int(storage.pointee.rhs[i]) : 0, output: z)
+        return op.arity == 2 ? [p, q] : [p]
     }
 
     /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);
