@@ -92,6 +92,13 @@ extension Symbolic {
                 if c == 0 { return finite(t1) ? const(0) : raw(.add, Swift.min(x, y), Swift.max(x, y), 0) }
                 return scaled(c, t1)
             }
+            // Like terms one level into a sum: x + (u + v) with x ~ u → (x + u) + v.
+            for (s, other) in [(y, x), (x, y)] {
+                if let (ops, u, v, _) = opNode(s), ops == .add {
+                    if term(u).1 == term(other).1 { return simplified(.add, simplified(.add, other, u, 0), v, 0) }
+                    if term(v).1 == term(other).1 { return simplified(.add, simplified(.add, other, v, 0), u, 0) }
+                }
+            }
             if c2 < 0 { return simplified(.sub, x, scaled(-c2, t2), 0) }
             if c1 < 0 { return simplified(.sub, y, scaled(-c1, t1), 0) }
             if cy != nil { return raw(.add, x, y, 0) }
@@ -119,6 +126,14 @@ extension Symbolic {
                 if cx == -1 { return simplified(.neg, y, -1, 0) }
                 return raw(.mul, x, y, 0)
             }
+            // One quotient: (a/b)·(c/d) → (ac)/(bd), x·(c/d) → (xc)/d; same domain (b, d ≠ 0).
+            if let (opx, a, b, _) = opNode(x), opx == .div {
+                if let (opy, c, d, _) = opNode(y), opy == .div {
+                    return simplified(.div, simplified(.mul, a, c, 0), simplified(.mul, b, d, 0), 0)
+                }
+                return simplified(.div, simplified(.mul, a, y, 0), b, 0)
+            }
+            if let (opy, c, d, _) = opNode(y), opy == .div { return simplified(.div, simplified(.mul, x, c, 0), d, 0) }
             // Hoist coefficients: (a·s)·(b·t) → (ab)·(s·t).
             let (c1, t1) = term(x), (c2, t2) = term(y)
             if c1 != 1 || c2 != 1 { return scaled(c1 * c2, simplified(.mul, t1, t2, 0)) }
@@ -132,6 +147,8 @@ extension Symbolic {
             if cy == 1 { return x }
             if cy == -1 { return simplified(.neg, x, -1, 0) }
             if let (opx, a, _, _) = opNode(x), opx == .neg { return simplified(.neg, simplified(.div, a, y, 0), -1, 0) }
+            // (a/b)/c → a/(bc): both need b ≠ 0 and c ≠ 0.
+            if let (opx, a, b, _) = opNode(x), opx == .div { return simplified(.div, a, simplified(.mul, b, y, 0), 0) }
             return raw(.div, x, y, 0)
         case .neg:
             if let (opx, a, b, _) = opNode(x) {

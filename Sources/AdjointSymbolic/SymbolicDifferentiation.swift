@@ -56,13 +56,16 @@ public enum SymbolicDifferentiation {
                                 at point: [Double]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
         let x = try variables(n, point)
-        let ((outputs, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
+        // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
+        // written with branches runs on the symbols and yields the branch the binding selects.
+        let plain = Diagnostics.quietly { f(x) }
+        let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
             switch mode {
             case .forward: return forward(f, x)
             case .reverse: return try reverse(f, x)
             }
         }
-        return SymbolicJacobian(outputs: outputs, jacobian: jac, boundComparisons: log.bound,
+        return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,
                                 unboundComparisons: log.unbound)
     }
 
