@@ -54,6 +54,9 @@ public final class ExpressionGraph: @unchecked Sendable {
     /// Whether the node is finite for every real value of the variables (see ``isProvablyFinite(_:)``).
     private var finite: [Bool] = []
     private var primitives: [String: any ScalarPrimitive.Type] = [:]
+    /// Height and a structural hash (FNV-1a over the head and the children's hashes): the order
+    /// of commutative operands, so printed text does not depend on what was interned before.
+    private var keys: [(height: Int, hash: UInt64)] = []
 
     /// The node at `i`.
     public func node(_ i: Int) -> ExpressionNode { lock.withLock { _ in nodes[i] } }
@@ -81,8 +84,34 @@ public final class ExpressionGraph: @unchecked Sendable {
             nodes.append(node)
             index[node] = i
             finite.append(Self.finiteness(node, finite))
+            keys.append(Self.key(node, keys))
             return i
         }
+    }
+
+    /// Whether node `i` sorts before node `j` among commutative operands (ties by index).
+    func precedes(_ i: Int, _ j: Int) -> Bool {
+        lock.withLock { _ in
+            let a = keys[i], b = keys[j]
+            if a.height != b.height { return a.height < b.height }
+            if a.hash != b.hash { return a.hash < b.hash }
+            return i < j
+        }
+    }
+
+    private static func key(_ node: ExpressionNode, _ keys: [(height: Int, hash: UInt64)]) -> (height: Int, hash: UInt64) {
+        var h: UInt64 = 0xcbf29ce484222325
+        func mix(_ v: UInt64) { h = (h ^ v) &* 0x100000001b3 }
+        func mix(_ text: String) { for b in text.utf8 { mix(UInt64(b)) } }
+        switch node.head {
+        case .variable(let k): mix("v"); mix(UInt64(k))
+        case .constant(let c): mix("c"); mix(c.description)
+        case .op(let op): mix("o"); mix(UInt64(op.rawValue)); mix(UInt64(bitPattern: Int64(node.n)))
+        case .call(let name): mix("f"); mix(name)
+        }
+        var height = 0
+        for a in node.arguments { mix(keys[a].hash); height = Swift.max(height, keys[a].height + 1) }
+        return (height, h)
     }
 
     private static func finiteness(_ node: ExpressionNode, _ finite: [Bool]) -> Bool {

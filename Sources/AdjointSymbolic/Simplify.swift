@@ -40,6 +40,11 @@ extension Symbolic {
 
     static func const(_ c: Rational) -> Int { graph.intern(ExpressionNode(head: .constant(c), a: -1, b: -1, n: 0)) }
 
+    /// A commutative op with its operands in the graph's structural order.
+    static func ordered(_ op: Op, _ x: Int, _ y: Int) -> Int {
+        graph.precedes(x, y) ? raw(op, x, y, 0) : raw(op, y, x, 0)
+    }
+
     static func raw(_ op: Op, _ a: Int, _ b: Int, _ n: Int) -> Int {
         graph.intern(ExpressionNode(head: .op(op), a: a, b: b, n: n))
     }
@@ -89,20 +94,23 @@ extension Symbolic {
             let (c1, t1) = term(x), (c2, t2) = term(y)
             if t1 == t2 {
                 let c = c1 + c2
-                if c == 0 { return finite(t1) ? const(0) : raw(.add, Swift.min(x, y), Swift.max(x, y), 0) }
+                if c == 0 { return finite(t1) ? const(0) : ordered(.add, x, y) }
                 return scaled(c, t1)
             }
             // Like terms one level into a sum: x + (u + v) with x ~ u → (x + u) + v.
             for (s, other) in [(y, x), (x, y)] {
+                // Only when the pair really merges (each merge removes a term, so this ends).
                 if let (ops, u, v, _) = opNode(s), ops == .add {
-                    if term(u).1 == term(other).1 { return simplified(.add, simplified(.add, other, u, 0), v, 0) }
-                    if term(v).1 == term(other).1 { return simplified(.add, simplified(.add, other, v, 0), u, 0) }
+                    for (same, rest) in [(u, v), (v, u)] where term(same).1 == term(other).1 {
+                        let merged = simplified(.add, other, same, 0)
+                        if opNode(merged)?.0 != .add { return simplified(.add, merged, rest, 0) }
+                    }
                 }
             }
             if c2 < 0 { return simplified(.sub, x, scaled(-c2, t2), 0) }
             if c1 < 0 { return simplified(.sub, y, scaled(-c1, t1), 0) }
             if cy != nil { return raw(.add, x, y, 0) }
-            return raw(.add, Swift.min(x, y), Swift.max(x, y), 0)
+            return ordered(.add, x, y)
         case .sub:
             if cy == 0 { return x }
             if cx == 0 { return simplified(.neg, y, -1, 0) }
@@ -142,7 +150,7 @@ extension Symbolic {
             if b1 == b2 && (k1 > 0) == (k2 > 0) && Swift.abs(k1 + k2) <= maxFoldedExponent {
                 return simplified(.powi, b1, -1, k1 + k2)
             }
-            return raw(.mul, Swift.min(x, y), Swift.max(x, y), 0)
+            return ordered(.mul, x, y)
         case .div:
             if cy == 1 { return x }
             if cy == -1 { return simplified(.neg, x, -1, 0) }
