@@ -135,6 +135,13 @@ public struct ExpressionPrinter: Sendable {
             case .add: return (wrap(a, atLeast: Self.sum) + " + " + wrap(b, atLeast: Self.product), Self.sum)
             case .sub: return (wrap(a, atLeast: Self.sum) + " - " + wrap(b, atLeast: Self.product), Self.sum)
             case .mul:
+                // (−c)·b reads as −(c·b): print the coefficient's magnitude behind one minus.
+                if case .constant(let c)? = constantNode(node.a), c < 0 {
+                    let positive = constantText(-c)
+                    let sep = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
+                    let product = wrap(positive, atLeast: Self.product) + sep + wrap(b, atLeast: Self.powerLevel)
+                    return ("-" + (positive.0 == "1" ? wrap(b, atLeast: Self.product) : wrap((product, Self.product), atLeast: Self.product)), Self.sum)
+                }
                 let sep = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
                 return (wrap(a, atLeast: Self.product) + sep + wrap(b, atLeast: Self.powerLevel), Self.product)
             case .div:
@@ -152,6 +159,10 @@ public struct ExpressionPrinter: Sendable {
                 return call(op.info.name, op.arity == 2 ? [a, b] : [a], op: op)
             }
         }
+    }
+
+    private func constantNode(_ i: Int) -> ExpressionNode.Head? {
+        i < 0 ? nil : ExpressionGraph.shared.node(i).head
     }
 
     private func call(_ name: String, _ args: [(String, Int)], op: Op? = nil) -> (String, Int) {

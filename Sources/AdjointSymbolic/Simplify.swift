@@ -155,6 +155,13 @@ extension Symbolic {
             if cy == 1 { return x }
             if cy == -1 { return simplified(.neg, x, -1, 0) }
             if let (opx, a, _, _) = opNode(x), opx == .neg { return simplified(.neg, simplified(.div, a, y, 0), -1, 0) }
+            // Coefficients out of a quotient: (c₁a)/(c₂b) → (c₁/c₂)·(a/b), c₂ ≠ 0 being a constant.
+            let (c1, t1) = term(x), (c2, t2) = term(y)
+            if c2 != 1 && c2 != 0 && constant(t2) == nil {
+                if let cx { return simplified(.div, const(cx / c2), t2, 0) }
+                return scaled(c1 / c2, simplified(.div, t1, t2, 0))
+            }
+            if c1 != 1 && cx == nil && constant(t1) == nil { return scaled(c1, simplified(.div, t1, y, 0)) }
             // (a/b)/c → a/(bc): both need b ≠ 0 and c ≠ 0.
             if let (opx, a, b, _) = opNode(x), opx == .div { return simplified(.div, a, simplified(.mul, b, y, 0), 0) }
             return raw(.div, x, y, 0)
