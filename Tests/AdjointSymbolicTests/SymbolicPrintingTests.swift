@@ -119,5 +119,15 @@ final class SwellTests: XCTestCase {
         // x1·…·xn: each of the n partials is a product of the n − 1 others: n(n − 2) multiplications.
         let product = try XCTUnwrap(r.rows.first { $0.family == .product })
         XCTAssertEqual(product.points.map(\.treeOps), [4, 8, 16, 32, 64].map { Double($0 * ($0 - 2)) })
+        // sin∘…∘sin (n deep): the derivative is ∏ₖ cos(sinᵏ x), k = 0…n−1. Expanded, factor k has
+        // k + 1 ops and n − 1 products join them: n(n + 1)/2 + n − 1. Shared: n − 1 sines, n
+        // cosines, n − 1 products: 3n − 2.
+        let nested = try XCTUnwrap(r.rows.first { $0.family == .nestedSin })
+        let sizes = [4, 8, 16, 32, 64]
+        let expectedTree: [Double] = sizes.map { n in Double(n * (n + 1) / 2 + n - 1) }
+        XCTAssertEqual(nested.points.map(\.treeOps), expectedTree)
+        XCTAssertEqual(nested.points.map(\.dagOps), [4, 8, 16, 32, 64].map { 3 * $0 - 2 })
+        // The tape of x1·…·xn: n inputs and n − 1 products.
+        XCTAssertEqual(product.points.map(\.tapeEntries), [4, 8, 16, 32, 64].map { 2 * $0 - 1 })
     }
 }
