@@ -24,7 +24,7 @@ import AdjointExact
 /// variables were bound to a point. Without one, a non-constant side is taken as large and
 /// positive (the branch for x → +∞), which puts it inside every registry domain; the decision is
 /// recorded (``BranchLog``) so a caller can say the derivative of a kinked op holds on one side only.
-public struct Symbolic: ADScalar, Hashable, Sendable {
+public struct Symbolic: ADScalar, Sendable {
     public typealias Scalar = Symbolic
     public typealias IntegerLiteralType = Int
     public typealias FloatLiteralType = Double
@@ -77,6 +77,8 @@ public struct Symbolic: ADScalar, Hashable, Sendable {
     public var approximateDouble: Double { binding ?? .nan }
     public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
 
+    /// The same node, or (bound, non-constant) equal values at the binding point, a branch
+    /// decision like `<`. Not Hashable for that reason: compare ``id`` for structural identity.
     public static func == (lhs: Symbolic, rhs: Symbolic) -> Bool {
         if lhs.id == rhs.id { return true }
         if lhs.constantValue != nil && rhs.constantValue != nil { return false }
@@ -86,8 +88,6 @@ public struct Symbolic: ADScalar, Hashable, Sendable {
         }
         return false
     }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 
     public static func < (lhs: Symbolic, rhs: Symbolic) -> Bool {
         if let a = lhs.constantValue, let b = rhs.constantValue { return a < b }

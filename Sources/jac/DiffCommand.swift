@@ -65,6 +65,7 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure.invalid(e.rendered)
         }
         let names = f.variables
+        guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)
         let point = try at.map { try Point.parse($0, variables: names) }
         let d: SymbolicJacobian
