@@ -15,10 +15,11 @@ public enum ExpressionSyntax: String, Sendable, CaseIterable {
 /// one text per root, or (expanded) one self-contained text per root.
 ///
 /// ```swift
-/// let p = ExpressionPrinter(variables: ["x"], syntax: .formula, expand: false)
-/// let out = p.print([e.id])
-/// out.definitions   // [("t1", "sin(x)")], when sin(x) is used twice
-/// out.roots         // ["t1*t1 + t1"]
+/// let x = Symbolic.variable(0), y = Symbolic.variable(1)
+/// let e = sin(x) * sin(x + y) + sin(x + y)
+/// let out = ExpressionPrinter(variables: ["x", "y"], expand: false).print([e.id])
+/// out.definitions   // [("t1", "sin(y + x)")]: used twice, so named
+/// out.roots         // ["t1 + sin(x)*t1"]
 /// ```
 public struct ExpressionPrinter: Sendable {
     public let variables: [String]?

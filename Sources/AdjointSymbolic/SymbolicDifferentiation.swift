@@ -42,7 +42,7 @@ public struct SymbolicJacobian: Sendable {
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
 /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
-/// d.jacobian[0].map { $0.formula(variables: ["x1", "x2"]) }   // ["1/x1 + x2", "x1 - cos(x2)"]
+/// d.jacobian[0].map { $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
 /// ```
 public enum SymbolicDifferentiation {
     /// The function's outputs as expressions of variables 0..<inputs.
