@@ -58,8 +58,9 @@ struct RandomGraph: ADFunction {
 }
 
 /// Agreement to a few units in the last place: rewriting reorders roundings, so bitwise equality
-/// is not expected in Double; 64 ulps of the larger magnitude, with an absolute floor for zeros.
-func closeInULPs(_ a: Double, _ b: Double, ulps: Double = 64) -> Bool {
+/// is not expected in Double. 16 ulps of the larger magnitude (absolute floor for zeros): every
+/// seeded case here agrees within 8, one random graph with cancellation needs more than 4.
+func closeInULPs(_ a: Double, _ b: Double, ulps: Double = 16) -> Bool {
     if a == b { return true }
     let scale = Swift.max(Swift.abs(a), Swift.abs(b), 1e-300)
     return Swift.abs(a - b) <= ulps * scale.ulp + 1e-290
