@@ -8,6 +8,7 @@ import PackageDescription
 //   AdjointLinalg      matrix type and matrix-valued ops on CBLAS/LAPACKE, Jacobian analysis
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
 //   AdjointFormula     the formula language parsed into a registry graph
+//   AdjointSymbolic    symbolic scalar: derivative expressions, simplification, printing, swell
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
@@ -45,9 +46,10 @@ let package = Package(
         .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS", "CAdjointVectorMath"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
+        .target(name: "AdjointSymbolic", dependencies: ["AdjointCore", "AdjointExact"]),
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
-                               "AdjointComplexity", "AdjointFormula"]),
+                               "AdjointComplexity", "AdjointFormula", "AdjointSymbolic"]),
 
         // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
         .target(name: "AdjointTesting",
@@ -69,6 +71,7 @@ let package = Package(
         .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore", "CAdjointBLAS"]),
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
+        .testTarget(name: "AdjointSymbolicTests", dependencies: ["AdjointSymbolic", "AdjointFormula", "AdjointExact", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",

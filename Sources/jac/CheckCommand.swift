@@ -257,8 +257,12 @@ struct ComplexityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Instead of a sweep: count forward against reverse Jacobians of a map R^n -> R^m.",
                                valueName: "n,m"))
     var jacobianModes: String?
+    @Option(help: ArgumentHelp("Instead of a sweep: expression swell of symbolic derivatives at these sizes (see SwellCommand.swift).",
+                               valueName: "n1,n2,..."))
+    var swell: String?
 
     func run() throws {
+        if let swell { return try runSwell(swell, format: format, plot: plot) }
         guard let outputFormat = ComplexityOutputFormat(rawValue: format) else {
             throw JacFailure.invalid("--format must be one of table, json, csv, svg (got '\(format)')")
         }

@@ -1,0 +1,222 @@
+import AdjointCore
+import AdjointExact
+import Synchronization
+
+/// One node of the expression DAG: a head (variable, exact constant, registry op or user
+/// primitive) applied to earlier nodes by index.
+///
+/// Children always have smaller indices than their parent (a node is interned after its
+/// arguments), so every walk is one loop over indices, never a recursion whose depth grows with
+/// the expression.
+public struct ExpressionNode: Hashable, Sendable {
+    /// What the node computes.
+    public enum Head: Hashable, Sendable {
+        /// Input `i` of the function.
+        case variable(Int)
+        /// An exact rational constant.
+        case constant(Rational)
+        /// A registry op (`powi`'s exponent is ``ExpressionNode/n``).
+        case op(Op)
+        /// A user primitive (``ScalarPrimitive``) under its declared name.
+        case call(String)
+    }
+    public let head: Head
+    /// First argument (−1 for leaves).
+    public let a: Int
+    /// Second argument (−1 for leaves and unary heads).
+    public let b: Int
+    /// `powi`'s exponent; 0 otherwise.
+    public let n: Int
+
+    /// Argument indices, in order.
+    public var arguments: [Int] { a < 0 ? [] : (b < 0 ? [a] : [a, b]) }
+}
+
+/// The process-wide interning table of symbolic expressions (hash-consing): building the same
+/// node twice returns the same index, so shared subexpressions are stored once and equality of
+/// expressions that were built the same way is an index comparison.
+///
+/// One table per process, like a symbol table: a ``Symbolic`` is then a plain value (an index)
+/// and constants made from literals need no graph to live in. Sizes are always counted by walking
+/// from given roots, so unrelated expressions in the table never inflate them.
+///
+/// ```swift
+/// let x = Symbolic.variable(0), y = Symbolic.variable(1)
+/// (sin(x) * y).id == (y * sin(x)).id   // true: one node, operands in canonical order
+/// ```
+public final class ExpressionGraph: @unchecked Sendable {
+    /// The table every ``Symbolic`` value refers to.
+    public static let shared = ExpressionGraph()
+
+    private let lock = Mutex(())
+    private var nodes: [ExpressionNode] = []
+    private var index: [ExpressionNode: Int] = [:]
+    /// Whether the node is finite for every real value of the variables (see ``isProvablyFinite(_:)``).
+    private var finite: [Bool] = []
+    private var primitives: [String: any ScalarPrimitive.Type] = [:]
+    /// Height and a structural hash (FNV-1a over the head and the children's hashes): the order
+    /// of commutative operands, so printed text does not depend on what was interned before.
+    private var keys: [(height: Int, hash: UInt64)] = []
+
+    /// The node at `i`.
+    public func node(_ i: Int) -> ExpressionNode { lock.withLock { _ in nodes[i] } }
+
+    /// Every node up to the current end (a snapshot for walks).
+    public func snapshot() -> [ExpressionNode] { lock.withLock { _ in nodes } }
+
+    /// Whether node `i` takes a finite value wherever the variables are finite reals: built only
+    /// from variables, constants and ops that are total and finite on ℝ (+, −, ·, exp, sin, tanh,
+    /// non-negative integer powers, …). Division, log, sqrt, tan, real powers and user
+    /// primitives are not, so `x·0 → 0` is not applied to `(1/y)·0`, which is undefined at y = 0.
+    /// Over the reals, not floating point: `exp(1000)·0` is 0 here but NaN in Double.
+    public func isProvablyFinite(_ i: Int) -> Bool { lock.withLock { _ in finite[i] } }
+
+    /// The user primitive registered under `name` by ``intern(_:)`` of a `.call` node.
+    func primitive(named name: String) -> (any ScalarPrimitive.Type)? { lock.withLock { _ in primitives[name] } }
+
+    func register(_ p: any ScalarPrimitive.Type) { lock.withLock { _ in primitives[p.name] = p } }
+
+    /// Returns the index of `node`, adding it if new. No simplification happens here.
+    func intern(_ node: ExpressionNode) -> Int {
+        lock.withLock { _ in
+            if let i = index[node] { return i }
+            let i = nodes.count
+            nodes.append(node)
+            index[node] = i
+            finite.append(Self.finiteness(node, finite))
+            keys.append(Self.key(node, keys))
+            return i
+        }
+    }
+
+    /// Whether node `i` sorts before node `j` among commutative operands (ties by index).
+    func precedes(_ i: Int, _ j: Int) -> Bool {
+        lock.withLock { _ in
+            let a = keys[i], b = keys[j]
+            if a.height != b.height { return a.height < b.height }
+            if a.hash != b.hash { return a.hash < b.hash }
+            return i < j
+        }
+    }
+
+    private static func key(_ node: ExpressionNode, _ keys: [(height: Int, hash: UInt64)]) -> (height: Int, hash: UInt64) {
+        var h: UInt64 = 0xcbf29ce484222325
+        func mix(_ v: UInt64) { h = (h ^ v) &* 0x100000001b3 }
+        func mix(_ text: String) { for b in text.utf8 { mix(UInt64(b)) } }
+        switch node.head {
+        case .variable(let k): mix("v"); mix(UInt64(k))
+        case .constant(let c): mix("c"); mix(c.description)
+        case .op(let op): mix("o"); mix(UInt64(op.rawValue)); mix(UInt64(bitPattern: Int64(node.n)))
+        case .call(let name): mix("f"); mix(name)
+        }
+        var height = 0
+        for a in node.arguments { mix(keys[a].hash); height = Swift.max(height, keys[a].height + 1) }
+        return (height, h)
+    }
+
+    private static func finiteness(_ node: ExpressionNode, _ finite: [Bool]) -> Bool {
+        switch node.head {
+        case .variable: return true
+        case .constant(let c): return c.isFiniteValue
+        case .call: return false
+        case .op(let op):
+            let args = node.arguments.allSatisfy { finite[$0] }
+            switch op {
+            case .div, .log, .log1p, .sqrt, .tan, .pow, .input, .constant, .custom: return false
+            case .powi: return node.n >= 0 && args
+            default: return args
+            }
+        }
+    }
+}
+
+// MARK: Walks over the DAG from roots
+
+extension ExpressionGraph {
+    /// The nodes reachable from `roots`, in increasing index order (children before parents).
+    public func reachable(from roots: [Int]) -> [Int] {
+        let all = snapshot()
+        var seen = Set<Int>()
+        var stack = roots
+        while let i = stack.popLast() {
+            if !seen.insert(i).inserted { continue }
+            stack.append(contentsOf: all[i].arguments)
+        }
+        return seen.sorted()
+    }
+
+    /// Size measures of the expressions at `roots` taken together.
+    ///
+    /// - `dagNodes`: distinct reachable nodes (leaves included): the cost of the shared form.
+    /// - `dagOps`: distinct reachable op nodes (leaves excluded).
+    /// - `treeNodes`: nodes of the expanded trees, every shared subexpression counted once per
+    ///   use, summed over roots; a Double because swell makes it exceed Int quickly.
+    /// - `treeOps`: the same without leaves: the operation count of the printed expanded formula.
+    public func size(of roots: [Int]) -> ExpressionSize {
+        let order = reachable(from: roots)
+        let all = snapshot()
+        var tree: [Int: Double] = [:]
+        var treeOps: [Int: Double] = [:]
+        var ops = 0
+        for i in order {
+            let args = all[i].arguments
+            let isOp = !args.isEmpty
+            if isOp { ops += 1 }
+            tree[i] = 1 + args.reduce(0) { $0 + (tree[$1] ?? 0) }
+            treeOps[i] = (isOp ? 1 : 0) + args.reduce(0) { $0 + (treeOps[$1] ?? 0) }
+        }
+        return ExpressionSize(dagNodes: order.count, dagOps: ops,
+                              treeNodes: roots.reduce(0) { $0 + (tree[$1] ?? 0) },
+                              treeOps: roots.reduce(0) { $0 + (treeOps[$1] ?? 0) })
+    }
+
+    /// Evaluates the expressions at `roots` with the variables set to `x`, in any scalar type:
+    /// Double, ``Rational`` (constants exactly), or a derived scalar (to differentiate a
+    /// derivative again). One loop in index order.
+    public func evaluate<T: ADScalar>(_ roots: [Int], at x: [T]) -> [T] {
+        let order = reachable(from: roots)
+        let all = snapshot()
+        var v: [Int: T] = [:]
+        v.reserveCapacity(order.count)
+        for i in order {
+            let node = all[i]
+            let value: T
+            switch node.head {
+            case .variable(let k):
+                value = k < x.count ? x[k] : T(Double.nan)
+            case .constant(let c):
+                value = (c as Any) as? T ?? embed(c)
+            case .op(let op):
+                let a = v[node.a] ?? T(Double.nan)
+                value = T.apply(op, a, node.b < 0 ? a : (v[node.b] ?? a), node.n)
+            case .call(let name):
+                let a = v[node.a] ?? T(Double.nan)
+                let b = node.b < 0 ? a : (v[node.b] ?? a)
+                if let p = primitive(named: name) { value = callPrimitive(p, a, b) } else { value = T(Double.nan) }
+            }
+            v[i] = value
+        }
+        return roots.map { v[$0] ?? T(Double.nan) }
+    }
+
+    private func embed<T: ADScalar>(_ c: Rational) -> T {
+        if T.self == Symbolic.self, let s = Symbolic(constant: c) as? T { return s }
+        if c.isInteger, let i = Int(c.description) { return T(i) }
+        // A fraction p/q embedded as T(p)/T(q) keeps it exact in exact types that are not Rational.
+        let parts = c.description.split(separator: "/")
+        if parts.count == 2, let p = Int(parts[0]), let q = Int(parts[1]) { return T(p) / T(q) }
+        return T(c.approximateDouble)
+    }
+}
+
+private func callPrimitive<P: ScalarPrimitive, T: ADScalar>(_ p: P.Type, _ x: T, _ y: T) -> T {
+    T.apply(P.self, x, y)
+}
+
+/// Sizes of an expression (see ``ExpressionGraph/size(of:)``).
+public struct ExpressionSize: Sendable, Equatable {
+    public let dagNodes: Int
+    public let dagOps: Int
+    public let treeNodes: Double
+    public let treeOps: Double
+}

@@ -1,0 +1,187 @@
+import AdjointCore
+import AdjointExact
+
+// Simplification at construction. Every rewrite holds for all real values of the variables:
+// none widens or narrows where an expression is defined (x/x stays x/x, since it is undefined at
+// 0; x − x becomes 0 only for provably finite x, since ∞ − ∞ is undefined). Rewrites only ever
+// produce a node no larger than the input, so construction cannot loop.
+
+/// The largest |exponent| folded into a constant or merged into one power, so exact constants
+/// stay small (a Rational squared 64 times is not).
+let maxFoldedExponent = 64
+
+extension Symbolic {
+    /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
+    static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
+        let value = bindingOf(op, x, y, n)
+        let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
+        return Symbolic(id: id, binding: value)
+    }
+
+    private static func bindingOf(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Double? {
+        guard let a = x.binding else { return nil }
+        if op.arity == 2 {
+            guard let b = y.binding else { return nil }
+            return Diagnostics.quietly { Rules.primal(op, a, b, n) }
+        }
+        return Diagnostics.quietly { Rules.primal(op, a, a, n) }
+    }
+
+    static func constant(_ id: Int) -> Rational? {
+        if case .constant(let c) = graph.node(id).head { return c }
+        return nil
+    }
+
+    static func opNode(_ id: Int) -> (Op, Int, Int, Int)? {
+        let node = graph.node(id)
+        if case .op(let op) = node.head { return (op, node.a, node.b, node.n) }
+        return nil
+    }
+
+    static func const(_ c: Rational) -> Int { graph.intern(ExpressionNode(head: .constant(c), a: -1, b: -1, n: 0)) }
+
+    /// A commutative op with its operands in the graph's structural order.
+    static func ordered(_ op: Op, _ x: Int, _ y: Int) -> Int {
+        graph.precedes(x, y) ? raw(op, x, y, 0) : raw(op, y, x, 0)
+    }
+
+    static func raw(_ op: Op, _ a: Int, _ b: Int, _ n: Int) -> Int {
+        graph.intern(ExpressionNode(head: .op(op), a: a, b: b, n: n))
+    }
+
+    /// A term as coefficient × rest: c·t → (c, t), −t → (−1, t), t → (1, t).
+    static func term(_ id: Int) -> (Rational, Int) {
+        if let (op, a, b, _) = opNode(id) {
+            if op == .mul, let c = constant(a) { return (c, b) }
+            if op == .neg { let (c, t) = term(a); return (-c, t) }
+        }
+        return (1, id)
+    }
+
+    /// A factor as base^exponent: b^k → (b, k), anything else → (itself, 1).
+    static func power(_ id: Int) -> (Int, Int) {
+        if let (op, a, _, n) = opNode(id), op == .powi { return (a, n) }
+        return (id, 1)
+    }
+
+    static func scaled(_ c: Rational, _ t: Int) -> Int {
+        if c == 1 { return t }
+        if c == -1 { return simplified(.neg, t, -1, 0) }
+        return simplified(.mul, const(c), t, 0)
+    }
+
+    /// Folds an op on constants in exact rationals when the op is rational-closed and the
+    /// arguments are in its domain; nil otherwise (sin(2) stays a node).
+    static func fold(_ op: Op, _ a: Rational, _ b: Rational, _ n: Int) -> Rational? {
+        guard op.info.isRationalClosed, op != .powi || Swift.abs(n) <= maxFoldedExponent else { return nil }
+        let (r, diag) = Diagnostics.collect { () -> Rational? in
+            if Rules.domainViolation(op, a, b, n) != nil { return nil }
+            return Rules.primal(op, a, b, n)
+        }
+        guard diag.errors.isEmpty, let r, !r.isNaN else { return nil }
+        return r
+    }
+
+    static func simplified(_ op: Op, _ x: Int, _ y: Int, _ n: Int) -> Int {
+        let cx = constant(x), cy = y < 0 ? nil : constant(y)
+        if let cx, op.arity == 1 || cy != nil, let r = fold(op, cx, cy ?? cx, n) { return const(r) }
+        let finite = graph.isProvablyFinite
+        switch op {
+        case .add:
+            if cx == 0 { return y }
+            if cy == 0 { return x }
+            if cx != nil && cy == nil { return simplified(.add, y, x, 0) }   // constant last
+            let (c1, t1) = term(x), (c2, t2) = term(y)
+            if t1 == t2 {
+                let c = c1 + c2
+                if c == 0 { return finite(t1) ? const(0) : ordered(.add, x, y) }
+                return scaled(c, t1)
+            }
+            // Like terms one level into a sum: x + (u + v) with x ~ u → (x + u) + v.
+            for (s, other) in [(y, x), (x, y)] {
+                // Only when the pair really merges (each merge removes a term, so this ends).
+                if let (ops, u, v, _) = opNode(s), ops == .add {
+                    for (same, rest) in [(u, v), (v, u)] where term(same).1 == term(other).1 {
+                        let merged = simplified(.add, other, same, 0)
+                        if opNode(merged)?.0 != .add { return simplified(.add, merged, rest, 0) }
+                    }
+                }
+            }
+            if c2 < 0 { return simplified(.sub, x, scaled(-c2, t2), 0) }
+            if c1 < 0 { return simplified(.sub, y, scaled(-c1, t1), 0) }
+            if cy != nil { return raw(.add, x, y, 0) }
+            return ordered(.add, x, y)
+        case .sub:
+            if cy == 0 { return x }
+            if cx == 0 { return simplified(.neg, y, -1, 0) }
+            let (c1, t1) = term(x), (c2, t2) = term(y)
+            if t1 == t2 && cx == nil {
+                let c = c1 - c2
+                if c == 0 { return finite(t1) ? const(0) : raw(.sub, x, y, 0) }
+                return scaled(c, t1)
+            }
+            if c2 < 0 { return simplified(.add, x, scaled(-c2, t2), 0) }
+            return raw(.sub, x, y, 0)
+        case .mul:
+            if cy != nil && cx == nil { return simplified(.mul, y, x, 0) }   // constant first
+            if let cx {
+                if cx == 1 { return y }
+                if cx == 0 { return finite(y) ? const(0) : raw(.mul, x, y, 0) }
+                let (c, t) = term(y)
+                if c != 1 {   // c·(d·t) → (cd)·t, c·(−t) → (−c)·t
+                    if let (_, _, _, _) = opNode(y) { return scaled(cx * c, t) }
+                }
+                if cx == -1 { return simplified(.neg, y, -1, 0) }
+                return raw(.mul, x, y, 0)
+            }
+            // One quotient: (a/b)·(c/d) → (ac)/(bd), x·(c/d) → (xc)/d; same domain (b, d ≠ 0).
+            if let (opx, a, b, _) = opNode(x), opx == .div {
+                if let (opy, c, d, _) = opNode(y), opy == .div {
+                    return simplified(.div, simplified(.mul, a, c, 0), simplified(.mul, b, d, 0), 0)
+                }
+                return simplified(.div, simplified(.mul, a, y, 0), b, 0)
+            }
+            if let (opy, c, d, _) = opNode(y), opy == .div { return simplified(.div, simplified(.mul, x, c, 0), d, 0) }
+            // Hoist coefficients: (a·s)·(b·t) → (ab)·(s·t).
+            let (c1, t1) = term(x), (c2, t2) = term(y)
+            if c1 != 1 || c2 != 1 { return scaled(c1 * c2, simplified(.mul, t1, t2, 0)) }
+            let (b1, k1) = power(x), (b2, k2) = power(y)
+            // Exponents of one sign only: x⁻¹·x² is undefined at 0 where x is not.
+            if b1 == b2 && (k1 > 0) == (k2 > 0) && Swift.abs(k1 + k2) <= maxFoldedExponent {
+                return simplified(.powi, b1, -1, k1 + k2)
+            }
+            return ordered(.mul, x, y)
+        case .div:
+            if cy == 1 { return x }
+            if cy == -1 { return simplified(.neg, x, -1, 0) }
+            if let (opx, a, _, _) = opNode(x), opx == .neg { return simplified(.neg, simplified(.div, a, y, 0), -1, 0) }
+            // Coefficients out of a quotient: (c₁a)/(c₂b) → (c₁/c₂)·(a/b), c₂ ≠ 0 being a constant.
+            let (c1, t1) = term(x), (c2, t2) = term(y)
+            if c2 != 1 && c2 != 0 && constant(t2) == nil {
+                if let cx { return simplified(.div, const(cx / c2), t2, 0) }
+                return scaled(c1 / c2, simplified(.div, t1, t2, 0))
+            }
+            if c1 != 1 && cx == nil && constant(t1) == nil { return scaled(c1, simplified(.div, t1, y, 0)) }
+            // (a/b)/c → a/(bc): both need b ≠ 0 and c ≠ 0.
+            if let (opx, a, b, _) = opNode(x), opx == .div { return simplified(.div, a, simplified(.mul, b, y, 0), 0) }
+            return raw(.div, x, y, 0)
+        case .neg:
+            if let (opx, a, b, _) = opNode(x) {
+                if opx == .neg { return a }
+                if opx == .sub { return simplified(.sub, b, a, 0) }
+                if opx == .mul, let c = constant(a) { return scaled(-c, b) }
+            }
+            return raw(.neg, x, -1, 0)
+        case .powi:
+            if n == 1 { return x }
+            if n == 0 { return const(1) }   // the registry's powi(x, 0) is 1 everywhere, 0 included
+            let (b, k) = power(x)
+            if k != 1 && k > 0 && n > 0 && Swift.abs(k * n) <= maxFoldedExponent { return simplified(.powi, b, -1, k * n) }
+            return raw(.powi, x, -1, n)
+        case .square:
+            return simplified(.powi, x, -1, 2)
+        default:
+            return raw(op, x, op.arity == 2 ? y : -1, op.arity == 2 ? 0 : n)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import AdjointCore
+import AdjointExact
+
+/// A symbolic scalar: evaluating a generic function on it builds the function's expression DAG
+/// in ``ExpressionGraph/shared``, one node per registry op. It is one more interpreter of the
+/// registry, so derivatives come from the existing modes with no rule written again:
+/// `Dual<Symbolic, Symbolic>` pushes the declared partials forward as expressions, and a
+/// `Reverse<Symbolic>` tape's pullback accumulates them backward (see ``SymbolicDifferentiation``).
+///
+/// ```swift
+/// let x = Symbolic.variable(0)
+/// let e = sin(x) * x + 0          // the + 0 is simplified away
+/// e.formula(variables: ["x"])     // "x*sin(x)"
+/// ```
+///
+/// Simplification happens as nodes are built (``Symbolic/make(_:_:_:_:)``), and only with rewrites
+/// that hold for every real value of the variables: exact rational constant folding, x + 0,
+/// x·1, x·0 (only when x is provably finite), −(−x), like terms, powers of one base with exponents
+/// of one sign. x/x, x − x with x possibly infinite, and x⁻¹·x² are left alone, since each
+/// changes where the expression is defined.
+///
+/// Comparisons (the branches inside registry rules, such as tanh's choice of form for |x| < 1, or
+/// relu's `x > 0`) are decided by the optional binding: a Double value carried along when the
+/// variables were bound to a point. Without one, a non-constant side is taken as large and
+/// positive (the branch for x → +∞), which puts it inside every registry domain; the decision is
+/// recorded (``BranchLog``) so a caller can say the derivative of a kinked op holds on one side only.
+public struct Symbolic: ADScalar, Sendable {
+    public typealias Scalar = Symbolic
+    public typealias IntegerLiteralType = Int
+    public typealias FloatLiteralType = Double
+
+    /// Index of the node in ``ExpressionGraph/shared``.
+    public let id: Int
+    /// The value at the binding point, if the variables were bound (constants always have one).
+    public let binding: Double?
+
+    init(id: Int, binding: Double?) { self.id = id; self.binding = binding }
+
+    static var graph: ExpressionGraph { ExpressionGraph.shared }
+
+    /// Variable `index`, optionally bound to a value for branch decisions.
+    public static func variable(_ index: Int, value: Double? = nil) -> Symbolic {
+        Symbolic(id: graph.intern(ExpressionNode(head: .variable(index), a: -1, b: -1, n: 0)), binding: value)
+    }
+
+    /// The exact constant `c`.
+    public init(constant c: Rational) {
+        self.init(id: Self.graph.intern(ExpressionNode(head: .constant(c), a: -1, b: -1, n: 0)),
+                  binding: c.approximateDouble)
+    }
+
+    /// A Double constant, read as the shortest decimal that rounds to it: `0.1` is 1/10, so a
+    /// literal means what its text says in exact evaluation, and converting back to Double gives
+    /// the same Double. Non-finite values become a NaN constant.
+    public init(_ constant: Double) {
+        guard constant.isFinite, let r = Rational("\(constant)") else {
+            self.init(constant: Rational.nan)
+            return
+        }
+        self.init(constant: r)
+    }
+    public init(_ integer: Int) { self.init(constant: Rational(integer)) }
+    public init(integerLiteral value: Int) { self.init(value) }
+    public init(floatLiteral value: Double) { self.init(value) }
+
+    public static var zero: Symbolic { Symbolic(0) }
+
+    /// The node this value refers to.
+    public var node: ExpressionNode { Self.graph.node(id) }
+
+    /// The exact value when the expression is a constant.
+    public var constantValue: Rational? {
+        if case .constant(let c) = node.head { return c }
+        return nil
+    }
+
+    public var approximateDouble: Double { binding ?? .nan }
+    public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
+
+    /// The same node, or (bound, non-constant) equal values at the binding point, a branch
+    /// decision like `<`. Not Hashable for that reason: compare ``id`` for structural identity.
+    public static func == (lhs: Symbolic, rhs: Symbolic) -> Bool {
+        if lhs.id == rhs.id { return true }
+        if lhs.constantValue != nil && rhs.constantValue != nil { return false }
+        if let a = lhs.binding, let b = rhs.binding {
+            BranchLog.note(lhs, "==", rhs, decided: a == b, bound: true)
+            return a == b
+        }
+        return false
+    }
+
+    public static func < (lhs: Symbolic, rhs: Symbolic) -> Bool {
+        if let a = lhs.constantValue, let b = rhs.constantValue { return a < b }
+        if let a = lhs.binding, let b = rhs.binding {
+            BranchLog.note(lhs, "<", rhs, decided: a < b, bound: true)
+            return a < b
+        }
+        // Unbound: a non-constant side counts as large and positive (see the type's doc).
+        let decided = rhs.constantValue != nil ? false : (lhs.constantValue != nil)
+        BranchLog.note(lhs, "<", rhs, decided: decided, bound: false)
+        return decided
+    }
+
+    public static func + (lhs: Symbolic, rhs: Symbolic) -> Symbolic { make(.add, lhs, rhs, 0) }
+    public static func - (lhs: Symbolic, rhs: Symbolic) -> Symbolic { make(.sub, lhs, rhs, 0) }
+    public static func * (lhs: Symbolic, rhs: Symbolic) -> Symbolic { make(.mul, lhs, rhs, 0) }
+    public static func / (lhs: Symbolic, rhs: Symbolic) -> Symbolic { make(.div, lhs, rhs, 0) }
+    public static prefix func - (x: Symbolic) -> Symbolic { make(.neg, x, x, 0) }
+
+    /// Every registry op arrives here and becomes a node (after simplification).
+    public static func apply(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic { make(op, x, y, n) }
+    public static func native(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic { make(op, x, y, n) }
+
+    /// A user primitive becomes a node named after it; its derivative comes from its own
+    /// declared `partials`, applied to symbolic arguments by the mode that differentiates.
+    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Symbolic, _ y: Symbolic) -> Symbolic {
+        graph.register(P.self)
+        let node = ExpressionNode(head: .call(P.name), a: x.id, b: P.arity == 2 ? y.id : -1, n: 0)
+        var value: Double?
+        if let a = x.binding, let b = y.binding { value = Diagnostics.quietly { P.primal(a, b) } }
+        return Symbolic(id: graph.intern(node), binding: value)
+    }
+}
+
+extension Symbolic: CustomStringConvertible {
+    /// The expression in formula syntax with variables named x0, x1, ….
+    public var description: String { formula(variables: nil) }
+}
+
+/// Comparisons made on symbolic values while a derivative is built, for the caller to report.
+///
+/// ```swift
+/// let (d, log) = BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
+/// log.unbound   // comparisons decided without a point
+/// ```
+public final class BranchLog: @unchecked Sendable {
+    @TaskLocal static var current: BranchLog?
+    private var entries: [(text: String, bound: Bool)] = []
+
+    /// Comparisons decided by the binding point.
+    public var bound: [String] { entries.filter(\.bound).map(\.text) }
+    /// Comparisons decided without a point (a non-constant side taken as large and positive).
+    public var unbound: [String] { entries.filter { !$0.bound }.map(\.text) }
+
+    static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool) {
+        guard let log = current, log.entries.count < 1000 else { return }
+        log.entries.append(("\(a.id) \(rel) \(b.id) taken as \(decided)", bound))
+    }
+
+    /// Runs `body` and returns what it compared.
+    public static func recording<R>(_ body: () throws -> R) rethrows -> (R, BranchLog) {
+        let log = BranchLog()
+        let r = try $current.withValue(log) { try body() }
+        return (r, log)
+    }
+}

@@ -1,0 +1,129 @@
+import AdjointCore
+import AdjointExact
+
+/// Which existing mode produces the derivative expressions.
+public enum SymbolicMode: String, Sendable, CaseIterable {
+    /// `Dual<Symbolic, Symbolic>`: one pass per input, tangents are expressions.
+    case forward
+    /// A `Reverse<Symbolic>` tape: one recording, one pullback per output.
+    case reverse
+}
+
+/// Derivative expressions of a function, with what was decided on the way.
+public struct SymbolicJacobian: Sendable {
+    /// The function's outputs as expressions.
+    public let outputs: [Symbolic]
+    /// `jacobian[i][j]` = ∂ outputᵢ / ∂ xⱼ.
+    public let jacobian: [[Symbolic]]
+    /// Comparisons decided by the binding point (their branch holds near it).
+    public let boundComparisons: [String]
+    /// Comparisons decided without a point (a non-constant side taken as large and positive).
+    public let unboundComparisons: [String]
+
+    /// Registry ops with kinks (relu, abs, max, …) in the function: with ``unboundComparisons``,
+    /// their derivative is the one for one side of the kink only.
+    public var kinkedOps: [Op] {
+        let roots = outputs.map(\.id)
+        var ops: [Op] = []
+        for i in ExpressionGraph.shared.reachable(from: roots) {
+            if case .op(let op) = ExpressionGraph.shared.node(i).head, case .kinks = op.info.smoothness, !ops.contains(op) {
+                ops.append(op)
+            }
+        }
+        return ops
+    }
+
+    /// All entries row by row.
+    public var entries: [Symbolic] { jacobian.flatMap { $0 } }
+}
+
+/// Symbolic derivatives from the registry's own modes.
+///
+/// ```swift
+/// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+/// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+/// d.jacobian[0].map { $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
+/// ```
+public enum SymbolicDifferentiation {
+    /// The function's outputs as expressions of variables 0..<inputs.
+    public static func expressions(of f: some ADFunction, inputs n: Int, at point: [Double]? = nil) throws -> [Symbolic] {
+        let x = try variables(n, point)
+        return Diagnostics.quietly { f(x) }
+    }
+
+    /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there.
+    public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
+                                at point: [Double]? = nil) throws -> SymbolicJacobian {
+        if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
+        let x = try variables(n, point)
+        // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
+        // written with branches runs on the symbols and yields the branch the binding selects.
+        let plain = Diagnostics.quietly { f(x) }
+        let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
+            switch mode {
+            case .forward: return forward(f, x)
+            case .reverse: return try reverse(f, x)
+            }
+        }
+        return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,
+                                unboundComparisons: log.unbound)
+    }
+
+    /// Second derivatives of output `output`: the reverse-mode gradient expressions, each
+    /// differentiated again by reverse mode over its own DAG (``ExpressionGraph/evaluate(_:at:)``).
+    public static func hessian(of f: some ADFunction, inputs n: Int, output: Int = 0,
+                               at point: [Double]? = nil) throws -> SymbolicJacobian {
+        let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point)
+        guard output >= 0 && output < first.outputs.count else {
+            throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
+        }
+        let gradient = GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
+        let second = try jacobian(of: gradient, inputs: n, mode: .reverse, at: point)
+        return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
+                                boundComparisons: first.boundComparisons + second.boundComparisons,
+                                unboundComparisons: first.unboundComparisons + second.unboundComparisons)
+    }
+
+    static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {
+        if let point {
+            guard point.count == n else { throw ADError.dimensionMismatch(what: "number of point coordinates", expected: n, got: point.count) }
+            guard point.allSatisfy(\.isFinite) else { throw ADError.invalidArgument("the binding point must be finite") }
+        }
+        return (0..<n).map { Symbolic.variable($0, value: point?[$0]) }
+    }
+
+    static func forward(_ f: some ADFunction, _ x: [Symbolic]) -> ([Symbolic], [[Symbolic]]) {
+        // Diagnostics are quiet: domain and kink predicates asked of symbols are not events.
+        Diagnostics.quietly {
+            var outputs: [Symbolic] = f(x)
+            var columns: [[Symbolic]] = []
+            for j in x.indices {
+                let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
+                outputs = y.map(\.value)
+                columns.append(y.map(\.tangent))
+            }
+            let rows = outputs.indices.map { i in x.indices.map { columns[$0][i] } }
+            return (outputs, rows)
+        }
+    }
+
+    static func reverse(_ f: some ADFunction, _ x: [Symbolic]) throws -> ([Symbolic], [[Symbolic]]) {
+        // `record` collects diagnostics itself; quiet them so symbolic predicates do not throw.
+        let rec = try Diagnostics.collect { try record({ v in Diagnostics.quietly { f(v) } }, at: x) }.result
+        let m = rec.outputs.count
+        let rows = try (0..<m).map { i in
+            try rec.pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: false)
+        }
+        return (rec.value, rows)
+    }
+}
+
+/// Expressions of the shared graph as a function, so they can be evaluated in any mode (and so
+/// differentiated again).
+public struct GraphFunction: ADFunction, Sendable {
+    public let roots: [Int]
+    public let inputs: Int
+    public init(roots: [Int], inputs: Int) { self.roots = roots; self.inputs = inputs }
+    public var inputCount: Int? { inputs }
+    public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ExpressionGraph.shared.evaluate(roots, at: x) }
+}

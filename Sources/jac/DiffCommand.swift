@@ -1,0 +1,158 @@
+import Adjoint
+import ArgumentParser
+
+/// `jac diff`: the derivative itself, as formulas, from the symbolic scalar.
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Print the Jacobian (or Hessian) of a formula as formulas.",
+        discussion: """
+        The derivative comes from the registry's own rules run on a symbolic scalar (reverse mode
+        by default) and is simplified soundly: exact constant folding, x+0, x*1, x*0 for finite x,
+        like terms and powers of one base; x/x is never replaced by 1. Shared subexpressions are
+        printed as intermediates t1 = ... unless --expand is given (JSON is always expanded, each
+        entry a formula jac accepts over the same variables).
+
+        Without --at, rules that branch (relu, abs, max, min, leaky_relu, elu) have no side of
+        their kink to choose: pass --at to choose it by a point. With --at, every entry is also
+        evaluated there.
+
+        EXAMPLES
+          jac diff "log(x1) + x1*x2 - sin(x2)"
+          jac diff "2/sin(exp(-x))" --format latex
+          jac diff "f(r, t) = r*cos(t); r*sin(t)" --format json
+          jac diff "x^2*y + exp(y)" --order 2 --at x=1,y=0
+          jac diff "relu(x)*y" --at x=0.5,y=2 --wrt x
+        """)
+
+    @Argument(help: ArgumentHelp("The formula, or '-' to read it from standard input.", valueName: "formula"))
+    var formula: String
+
+    @Option(help: ArgumentHelp("Variable order, comma-separated (overrides the header).", valueName: "x,y,..."))
+    var vars: String?
+
+    @Option(help: ArgumentHelp("Differentiate only with respect to these variables.", valueName: "x,y,..."))
+    var wrt: String?
+
+    @Option(help: "1 for the Jacobian, 2 for the Hessian (one output only).")
+    var order: Int = 1
+
+    @Option(help: "Output format: text, latex, json or swift.")
+    var format: String = "text"
+
+    @Flag(help: "Print every entry as a full tree instead of naming shared subexpressions.")
+    var expand = false
+
+    @Option(help: "Mode that builds the derivative: reverse or forward.")
+    var mode: String = "reverse"
+
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Also evaluate at this point (x=1,y=2 or 1,2); branches are decided there.", valueName: "point"))
+    var at: String?
+
+    func run() throws {
+        guard order == 1 || order == 2 else { throw JacFailure.invalid("--order must be 1 or 2 (got \(order))") }
+        guard ["text", "latex", "json", "swift"].contains(format) else {
+            throw JacFailure.invalid("--format must be one of text, latex, json, swift (got '\(format)')")
+        }
+        guard let symbolicMode = SymbolicMode(rawValue: mode) else {
+            throw JacFailure.invalid("--mode must be reverse or forward (got '\(mode)')")
+        }
+        let source = formula == "-" ? try readText(path: "-", what: "formula from standard input") : formula
+        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+        let f: Formula
+        do { f = try Formula(parsing: source, variables: declared) } catch let e as FormulaError {
+            throw JacFailure.invalid(e.rendered)
+        }
+        let names = f.variables
+        guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
+        let columns = try selectedColumns(names)
+        let point = try at.map { try Point.parse($0, variables: names) }
+        let d: SymbolicJacobian
+        if order == 2 {
+            guard f.outputs.count == 1 else {
+                throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
+            }
+            d = try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
+        } else {
+            d = try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        }
+        if point == nil, !d.kinkedOps.isEmpty {
+            let ops = d.kinkedOps.map(\.info.name).joined(separator: ", ")
+            throw JacFailure.invalid("the derivative of \(ops) depends on which side of its kink the point lies; pass --at to choose it by a point")
+        }
+        let rows = d.jacobian.map { row in columns.map { row[$0] } }
+        let labels = entryLabels(f, names, columns)
+        let values = try point.map { p in try evaluate(rows, at: p.doubles) }
+        print(render(rows, labels: labels, names: names, columns: columns, values: values))
+        if let p = point, !d.boundComparisons.isEmpty {
+            writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
+        }
+    }
+
+    func selectedColumns(_ names: [String]) throws -> [Int] {
+        guard let wrt else { return Array(names.indices) }
+        return try wrt.split(separator: ",").map { raw in
+            let v = String(raw).trimmingSpaces()
+            guard let j = names.firstIndex(of: v) else {
+                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (variables: \(names.joined(separator: ", ")))")
+            }
+            return j
+        }
+    }
+
+    func entryLabels(_ f: Formula, _ names: [String], _ columns: [Int]) -> [[String]] {
+        if order == 2 {
+            let out = f.outputNames[0]
+            return names.indices.map { i in columns.map { "d2\(out)/d\(names[i])d\(names[$0])" } }
+        }
+        return f.outputNames.map { out in columns.map { "d\(out)/d\(names[$0])" } }
+    }
+
+    func evaluate(_ rows: [[Symbolic]], at x: [Double]) throws -> [[Double]] {
+        let flat = rows.flatMap { $0 }
+        let v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+        var k = 0
+        return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+    }
+
+    func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?) -> String {
+        let flat = rows.flatMap { $0 }.map(\.id)
+        if format == "json" {
+            let printed = ExpressionPrinter(variables: names, syntax: .formula, expand: true).print(flat).roots
+            var k = 0
+            let matrix = rows.map { row in "[" + row.map { _ in defer { k += 1 }; return json(printed[k]) }.joined(separator: ", ") + "]" }
+            var fields = [("variables", "[" + names.map(json).joined(separator: ", ") + "]"),
+                          ("wrt", "[" + columns.map { json(names[$0]) }.joined(separator: ", ") + "]"),
+                          (order == 2 ? "hessian" : "jacobian", "[" + matrix.joined(separator: ", ") + "]")]
+            if let values {
+                fields.append(("values", "[" + values.map { "[" + $0.map { json(Cell.double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"))
+            }
+            return "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        }
+        let syntax: ExpressionSyntax = format == "latex" ? .latex : (format == "swift" ? .swift : .formula)
+        let out = ExpressionPrinter(variables: names, syntax: syntax, expand: expand).print(flat)
+        var lines: [String] = []
+        for (name, text) in out.definitions {
+            switch syntax {
+            case .formula: lines.append("\(name) = \(text)")
+            case .latex: lines.append("\(name) &= \(text) \\\\")
+            case .swift: lines.append("let \(name) = \(text)")
+            }
+        }
+        var k = 0
+        for (i, row) in labels.enumerated() {
+            for (j, label) in row.enumerated() {
+                let text = out.roots[k]
+                k += 1
+                let value = values.map { "    (= \($0[i][j]))" } ?? ""
+                switch syntax {
+                case .formula: lines.append("\(label) = \(text)\(value)")
+                case .latex: lines.append("\\mathrm{\(label)} &= \(text) \\\\")
+                case .swift: lines.append("let \(label.filter { $0.isLetter || $0.isNumber || $0 == "_" }) = \(text)")
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
