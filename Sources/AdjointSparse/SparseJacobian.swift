@@ -43,6 +43,9 @@ public struct SparseJacobianOptions: Sendable {
 /// recording, colour it, evaluate the compressed product in ⌈colours/8⌉ chunked forward passes (or
 /// one reverse sweep per row colour), and read each entry back from the compressed product.
 ///
+/// - Parameter pattern: a pattern to use instead of the detected one (a user's declaration; a
+///   wrong one gives wrong entries, which `checkSparsity` reports).
+///
 /// Every entry equals the dense Jacobian's (a structurally orthogonal group adds only exact zeros
 /// to an entry), for the recorded control-flow path. Check a pattern with `checkSparsity`.
 ///
@@ -57,11 +60,14 @@ public struct SparseJacobianOptions: Sendable {
 /// ```
 public func sparseJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: some ADFunction, at x: [V], mode: SparseJacobianMode = .forward,
-    options: SparseJacobianOptions = SparseJacobianOptions()
+    options: SparseJacobianOptions = SparseJacobianOptions(), pattern declared: SparsityPattern? = nil
 ) throws -> SparseJacobianResult<V> {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     let rec = try record({ f($0) }, at: x)
-    let pattern = jacobianSparsity(of: rec)
+    let pattern = declared ?? jacobianSparsity(of: rec)
+    guard pattern.rows == rec.outputs.count && pattern.columns == x.count else {
+        throw ADError.invalidArgument("pattern is \(pattern.rows) × \(pattern.columns), the Jacobian \(rec.outputs.count) × \(x.count)")
+    }
     switch mode {
     case .reverse: return try reverseCompressed(rec, pattern)
     case .forward: return try forwardCompressed(f, x, rec, pattern, options)
