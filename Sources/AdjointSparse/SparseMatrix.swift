@@ -126,6 +126,6 @@ public struct SparseMatrix<V: ADScalar> {
     }
 }
 
-func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
+@usableFromInline func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
     if expected != got { throw ADError.dimensionMismatch(what: what, expected: expected, got: got) }
 }
