@@ -43,8 +43,11 @@ public struct SparseJacobianOptions: Sendable {
 /// recording, colour it, evaluate the compressed product in ⌈colours/8⌉ chunked forward passes (or
 /// one reverse sweep per row colour), and read each entry back from the compressed product.
 ///
-/// - Parameter pattern: a pattern to use instead of the detected one (a user's declaration; a
-///   wrong one gives wrong entries, which `checkSparsity` reports).
+/// - Parameters:
+///   - pattern: a pattern to use instead of the detected one (a user's declaration; a wrong one
+///     gives wrong entries, which `checkSparsity` reports).
+///   - primitives: vector primitives whose declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)``
+///     replaces the dense default during detection.
 ///
 /// Every entry equals the dense Jacobian's (a structurally orthogonal group adds only exact zeros
 /// to an entry), for the recorded control-flow path. Check a pattern with `checkSparsity`.
@@ -60,13 +63,14 @@ public struct SparseJacobianOptions: Sendable {
 /// ```
 @inlinable public func sparseJacobian<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: some ADFunction, at x: [V], mode: SparseJacobianMode = .forward,
-    options: SparseJacobianOptions = SparseJacobianOptions(), pattern declared: SparsityPattern? = nil
+    options: SparseJacobianOptions = SparseJacobianOptions(), pattern declared: SparsityPattern? = nil,
+    primitives: [any VectorPrimitive.Type] = []
 ) throws -> SparseJacobianResult<V> {
     // Inlinable so that the two evaluations of `f` below are specialized for the caller's function
     // type: unspecialized, every op of f goes through witness tables (measured 3× slower at n = 10⁴).
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     let rec = try record({ f($0) }, at: x)
-    let plan = try SparseJacobianPlan(rec, mode: mode, options: options, pattern: declared ?? jacobianSparsity(of: rec))
+    let plan = try SparseJacobianPlan(rec, mode: mode, options: options, pattern: declared ?? jacobianSparsity(of: rec, primitives: primitives))
     guard mode == .forward else { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
     if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,

@@ -15,16 +15,24 @@ import AdjointCore
     @usableFromInline var ops: [Op]
     @usableFromInline var inputOrdinal: [Int]   // -1 for non-inputs
 
-    @inlinable init<V>(_ rec: Recording<V>) {
+    /// - Parameter primitives: vector primitives whose declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)``
+    ///   replaces the dense default for their outputs.
+    @inlinable init<V>(_ rec: Recording<V>, primitives: [any VectorPrimitive.Type] = []) {
         let t = rec.tape
         let count = t.count
         argStart = [0]; args = []; ops = []
         argStart.reserveCapacity(count + 1); ops.reserveCapacity(count); args.reserveCapacity(2 * count)
+        var declared = DeclaredOutputs(primitives)
         for i in 0..<count {
             // Every index in 0..<count has an entry; a missing one would only mean no arguments.
             if let e = t.entry(i) {
                 ops.append(e.op)
-                args.append(contentsOf: e.inputs)
+                if e.op == .custom && !primitives.isEmpty, let reads = declared.arguments(of: i, e.name, e.inputs) {
+                    args.append(contentsOf: reads)
+                } else {
+                    declared.reset()
+                    args.append(contentsOf: e.inputs)
+                }
             } else {
                 ops.append(.constant)
             }
@@ -35,6 +43,35 @@ import AdjointCore
     }
 
     @usableFromInline var count: Int { ops.count }
+}
+
+/// Which arguments a vector primitive's output entry reads, from its declared pattern. A call's
+/// outputs are consecutive `.custom` entries with the primitive's name and the same argument list;
+/// the k-th of such a run is output k mod m (m = the pattern's rows), so two identical calls in a row
+/// also come out right.
+@usableFromInline struct DeclaredOutputs {
+    let patterns: [String: (Int) -> [[Int]]?]
+    var runName = "", runInputs: [Int] = [], runLength = 0
+
+    @usableFromInline init(_ primitives: [any VectorPrimitive.Type]) {
+        var p: [String: (Int) -> [[Int]]?] = [:]
+        for t in primitives { p[t.name] = { n in t.sparsity(inputs: n) } }
+        patterns = p
+    }
+
+    @usableFromInline mutating func reset() { runLength = 0; runName = "" }
+
+    /// The argument nodes entry `i` reads, or nil to keep all (undeclared, or a pattern that does
+    /// not fit the call: the dense default is the safe one).
+    @usableFromInline mutating func arguments(of i: Int, _ name: String, _ inputs: [Int]) -> [Int]? {
+        guard let declare = patterns[name], let rows = declare(inputs.count), !rows.isEmpty else { reset(); return nil }
+        if runLength > 0 && name == runName && inputs == runInputs { runLength += 1 } else {
+            runName = name; runInputs = inputs; runLength = 1
+        }
+        let reads = rows[(runLength - 1) % rows.count]
+        guard reads.allSatisfy({ $0 >= 0 && $0 < inputs.count }) else { return nil }
+        return reads.map { inputs[$0] }
+    }
 }
 
 /// Walks cones of nodes, collecting the input ordinals they reach.
@@ -65,7 +102,7 @@ struct ConeWalker {
 
 /// The Jacobian sparsity pattern of a recording: entry (i, j) is possibly nonzero when output i's
 /// recorded computation reads input j. A user vector primitive counts as dense (each of its
-/// outputs reads all its inputs).
+/// outputs reads all its inputs) unless it is passed in `primitives` and declares a pattern.
 ///
 /// The pattern is that of the recorded control-flow path: at a point where a branch goes the other
 /// way (a `max`, a `relu`, an `if` on a value) the pattern can differ.
@@ -74,8 +111,12 @@ struct ConeWalker {
 /// let rec = try record({ x in [x[0] * x[1], Reverse.sin(x[2])] }, at: [1.0, 2.0, 3.0])
 /// jacobianSparsity(of: rec).rowColumns   // [[0, 1], [2]]
 /// ```
-@inlinable public func jacobianSparsity<V>(of rec: Recording<V>) -> SparsityPattern {
-    jacobianSparsity(TapeGraph(rec), outputs: rec.outputs.map(\.node), inputs: rec.inputs.count)
+///
+/// - Parameter primitives: vector primitives whose declared pattern
+///   (``AdjointCore/VectorPrimitive/sparsity(inputs:)``) replaces the dense default. A wrong
+///   declaration gives wrong entries; `checkSparsity` finds them.
+@inlinable public func jacobianSparsity<V>(of rec: Recording<V>, primitives: [any VectorPrimitive.Type] = []) -> SparsityPattern {
+    jacobianSparsity(TapeGraph(rec, primitives: primitives), outputs: rec.outputs.map(\.node), inputs: rec.inputs.count)
 }
 
 @usableFromInline func jacobianSparsity(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> SparsityPattern {

@@ -55,7 +55,8 @@ public let sparsityProbeSteps: [Double] = [0x1p-10, 0.37]
 /// Meant for small problems: (2) costs 2·n evaluations and (1) a dense Jacobian.
 ///
 /// The pattern checked is `pattern` when given (say, a user's declaration), else the one detected
-/// from the tape; either holds for the recorded control-flow path only.
+/// from the tape, with the declared patterns of `primitives` (``AdjointCore/VectorPrimitive/sparsity(inputs:)``);
+/// either holds for the recorded control-flow path only.
 ///
 /// ```swift
 /// let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
@@ -65,9 +66,10 @@ public let sparsityProbeSteps: [Double] = [0x1p-10, 0.37]
 /// // entry (0, 1) is declared zero but f0 changed by …
 /// ```
 public func checkSparsity(
-    of f: some ADFunction, at x: [Double], pattern declared: SparsityPattern? = nil
+    of f: some ADFunction, at x: [Double], pattern declared: SparsityPattern? = nil,
+    primitives: [any VectorPrimitive.Type] = []
 ) throws -> SparsityReport<Double> {
-    let sparse = try sparseJacobian(of: f, at: x, pattern: declared)
+    let sparse = try sparseJacobian(of: f, at: x, pattern: declared, primitives: primitives)
     let pattern = sparse.pattern
     let dense = try jacobian(of: f, at: x, mode: .forward).jacobian
     var worst = 0.0
@@ -103,8 +105,9 @@ public func checkSparsity(
 /// ``checkSparsity(of:at:pattern:)`` as a throwing check: a false zero throws
 /// ``SparsityCheckError/falseZeros(_:)`` naming the entries; a compressed entry unequal to the dense
 /// one throws ``SparsityCheckError/compressedDiffers(row:column:compressed:dense:)``.
-public func assertSparsity(of f: some ADFunction, at x: [Double], pattern: SparsityPattern? = nil) throws {
-    let r = try checkSparsity(of: f, at: x, pattern: pattern)
+public func assertSparsity(of f: some ADFunction, at x: [Double], pattern: SparsityPattern? = nil,
+                           primitives: [any VectorPrimitive.Type] = []) throws {
+    let r = try checkSparsity(of: f, at: x, pattern: pattern, primitives: primitives)
     if !r.falseZeros.isEmpty { throw SparsityCheckError.falseZeros(r.falseZeros) }
     if let (i, j) = r.worstEntry {
         let dense = try jacobian(of: f, at: x, mode: .forward).jacobian
