@@ -29,6 +29,11 @@ public struct CheckpointedGradient<V: ADScalar> {
     public let peakTapeBytes: Int
     /// Bytes of the stored snapshots.
     public let storedStateBytes: Int
+
+    @usableFromInline init(value: V, gradient: [V], snapshots: Int, interval: Int, peakTapeBytes: Int, storedStateBytes: Int) {
+        self.value = value; self.gradient = gradient; self.snapshots = snapshots; self.interval = interval
+        self.peakTapeBytes = peakTapeBytes; self.storedStateBytes = storedStateBytes
+    }
 }
 
 /// The gradient of `loss(step^N(x₀))` with respect to x₀ without keeping the N steps on one tape:
@@ -51,7 +56,7 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// - Parameter tapeLimit: the entry bound for each segment's tape (see ``AdjointCore/Tape``).
 /// - Throws: domain and non-finite errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, and
 ///   ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)`` when a step changes the state size.
-public func checkpointedGradient<V: ADScalar>(
+@inlinable public func checkpointedGradient<V: ADScalar>(
     steps: Int, state x0: [V],
     step: ([Reverse<V>]) -> [Reverse<V>], loss: ([Reverse<V>]) -> Reverse<V>,
     tapeLimit: Int = Tape<V>.defaultLimit
@@ -87,9 +92,11 @@ public func checkpointedGradient<V: ADScalar>(
                                 storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride)
 }
 
-/// `count` steps from `x` recorded on a fresh tape. A step returning the wrong number of values
+/// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the
+/// recording and the sweep are specialized for the caller's scalar type: unspecialized, the sweep
+/// ran through witness tables at 8× the plain tape's time). A step returning the wrong number of values
 /// stops the loop (the next step would index out of range) and throws.
-private func recordSegment<V: ADScalar>(
+@inlinable func recordSegment<V: ADScalar>(
     _ step: ([Reverse<V>]) -> [Reverse<V>], from x: [V], steps count: Int, stateSize d: Int, tapeLimit: Int
 ) throws -> Recording<V> {
     var wrongSize: Int?
