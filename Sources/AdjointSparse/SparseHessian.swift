@@ -16,7 +16,10 @@ public struct SparseHessianResult<V: ADScalar> {
 /// directly: H[i][j] is (H·s_c)[i] for c = colour of j when j's colour occurs once among i's
 /// neighbours, else (H·s_c')[j] for c' = colour of i (a star colouring guarantees one of the two).
 ///
-/// For a partially separable f = Σₖ fₖ(x_{k}, x_{k+1}) this takes 3 products instead of n.
+/// For a partially separable f = Σₖ fₖ(x_{k}, x_{k+1}) this takes 3 products instead of n. Each
+/// entry is bit-identical to the dense ``AdjointCore/hessian(of:at:)``'s entry (i, j) or its mirror
+/// (j, i), whichever product it was read from (the dense Hessian itself can be asymmetric in the
+/// last bit). The pattern, and so the result, is for the recorded control-flow path.
 ///
 /// ```swift
 /// struct Chain: ADFunction {
