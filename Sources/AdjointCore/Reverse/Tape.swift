@@ -135,7 +135,16 @@ public final class Tape<V: ADScalar> {
             adj.initialize(repeating: 0, count: n)
         }
         storage.pointee.adjointsZeroed = false  // until pullback has cleared the leaves again
+        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj)
+        return adj
+    }
+
+    /// The loop of the sweep over a zeroed scratch of `count` cotangents, which it leaves zeroed.
+    /// Reads the tape only, so sweeps with separate scratch buffers can run concurrently.
+    @inlinable
+    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>) {
         let s = storage.pointee
+        let n = s.count
         for (i, u) in seeds { adj[i] = adj[i] + u }
         // One loop whose rule switch inlines: a per-entry test of the observation flag costs a
         // load, while duplicating this loop for observed/unobserved sweeps (tried) stopped the
@@ -167,7 +176,18 @@ public final class Tape<V: ADScalar> {
             }
             i -= 1
         }
-        return adj
+    }
+
+    /// ``pullbackToAllInputs(from:)`` on a caller's scratch of at least ``count`` zeroed values,
+    /// which is left zeroed: what concurrent sweeps over one recording use (the tape's own scratch
+    /// serves one sweep at a time).
+    @inlinable func pullbackToAllInputs(from seeds: [(Reverse<V>, V)], scratch: UnsafeMutablePointer<V>) -> [V] {
+        var inputAdjoints = [V](repeating: 0, count: storage.pointee.inputCount)
+        inputAdjoints.withUnsafeMutableBufferPointer { out in
+            sweepLoop(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
+                      inputAdjoints: out, scratch: scratch)
+        }
+        return inputAdjoints
     }
 
     /// A user primitive's node: its partials from the user's rule, or (for a vector primitive, at
