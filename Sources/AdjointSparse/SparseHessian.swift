@@ -8,6 +8,10 @@ public struct SparseHessianResult<V: ADScalar> {
     public let pattern: SparsityPattern
     /// The star colouring; one Hessian–vector product per colour.
     public let coloring: Coloring
+
+    @usableFromInline init(matrix: SparseMatrix<V>, pattern: SparsityPattern, coloring: Coloring) {
+        self.matrix = matrix; self.pattern = pattern; self.coloring = coloring
+    }
 }
 
 /// The Hessian of a scalar function as a sparse matrix: detect the pattern from one recording
@@ -30,7 +34,8 @@ public struct SparseHessianResult<V: ADScalar> {
 /// let h = try sparseHessian(of: Chain(), at: [0.1, 0.2, 0.3, 0.4])
 /// h.coloring.count   // 3
 /// ```
-public func sparseHessian<V: ADScalar>(of f: some ADFunction, at x: [V], output: Int = 0) throws -> SparseHessianResult<V> {
+@inlinable public func sparseHessian<V: ADScalar>(of f: some ADFunction, at x: [V], output: Int = 0) throws -> SparseHessianResult<V> {
+    // Inlinable so that the recording and the products are specialized for the caller's function.
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     let rec = try record({ f($0) }, at: x)
     guard output >= 0 && output < rec.outputs.count else {
@@ -42,6 +47,13 @@ public func sparseHessian<V: ADScalar>(of f: some ADFunction, at x: [V], output:
         try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
                 direction: coloring.colors.map { $0 == c ? 1 : 0 })
     }
+    return try recoverStarColoured(pattern, coloring, products)
+}
+
+/// Reads each entry of a symmetric pattern directly from the products H·s_c (see ``sparseHessian(of:at:output:)``).
+@usableFromInline func recoverStarColoured<V: ADScalar>(
+    _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]]
+) throws -> SparseHessianResult<V> {
     let rows = pattern.rowColumns
     func colourIsUniqueAmongNeighbours(of i: Int, colour: Int) -> Bool {
         rows[i].reduce(0) { $0 + (coloring.colors[$1] == colour ? 1 : 0) } == 1

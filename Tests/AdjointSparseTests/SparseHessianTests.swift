@@ -23,6 +23,17 @@ final class SparseHessianTests: XCTestCase {
         XCTAssertLessThan(h.coloring.count, 30)
     }
 
+    func testRecoveryRefusesAColouringThatIsNotAStarColouring() throws {
+        // Path 0-1-2-3 coloured 0,1,0,1: proper, but entry (1, 2) cannot be read from either
+        // product (colour 0 twice around 1, colour 1 twice around 2): an error, not a wrong entry.
+        let p = SparsityPattern(unchecked: 4, 4, [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]])
+        let products: [[Double]] = [[1, 2, 3, 4], [5, 6, 7, 8]]
+        XCTAssertThrowsError(try recoverStarColoured(p, Coloring(colors: [0, 1, 0, 1], count: 2), products)) { e in
+            XCTAssertTrue("\(e)".contains("entry (1, 2)"), "\(e)")
+        }
+        XCTAssertNoThrow(try recoverStarColoured(p, starColoring(p), [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]))
+    }
+
     func testHessianPatternOfAProductAndASine() throws {
         let rec = try record({ x in [x[0] * x[1] + Reverse.sin(x[2]) + x[3]] }, at: [1.0, 2.0, 3.0, 4.0])
         XCTAssertEqual(hessianSparsity(of: rec).rowColumns, [[0, 1], [0, 1], [2], [3]])
