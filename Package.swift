@@ -9,6 +9,7 @@ import PackageDescription
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
 //   AdjointFormula     the formula language parsed into a registry graph
 //   AdjointSymbolic    symbolic scalar: derivative expressions, simplification, printing, swell
+//   AdjointSparse      sparsity detection, colouring, sparse Jacobians/Hessians, checkpointed gradients
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
@@ -39,7 +40,7 @@ let package = Package(
         .target(name: "AdjointCore",
                 dependencies: ["CAdjointSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
-                dependencies: ["AdjointCore", "AdjointExact",
+                dependencies: ["AdjointCore", "AdjointExact", "AdjointSparse",
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
@@ -47,9 +48,10 @@ let package = Package(
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "AdjointSymbolic", dependencies: ["AdjointCore", "AdjointExact"]),
+        .target(name: "AdjointSparse", dependencies: ["AdjointCore"]),
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
-                               "AdjointComplexity", "AdjointFormula", "AdjointSymbolic"]),
+                               "AdjointComplexity", "AdjointFormula", "AdjointSymbolic", "AdjointSparse"]),
 
         // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
         .target(name: "AdjointTesting",
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "AdjointSymbolicTests", dependencies: ["AdjointSymbolic", "AdjointFormula", "AdjointExact", "AdjointCore"]),
+        .testTarget(name: "AdjointSparseTests", dependencies: ["AdjointSparse", "AdjointCheck", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",

@@ -7,3 +7,4 @@
 @_exported import AdjointComplexity
 @_exported import AdjointFormula
 @_exported import AdjointSymbolic
+@_exported import AdjointSparse

@@ -5,7 +5,7 @@
 let groups: [(String, () -> Void)] = [
     ("core", runCoreBenchmarks), ("exact", runExactBenchmarks), ("jac", runJacBenchmarks),
     ("linalg", runLinalgBenchmarks), ("complexity", runComplexityBenchmarks),
-    ("concurrent", runConcurrentBenchmarks),
+    ("concurrent", runConcurrentBenchmarks), ("sparse", runSparseBenchmarks),
 ]
 // Not part of `make bench`: the Adjoint side of `make bench-peers`.
 if CommandLine.arguments.dropFirst().first == "peers" { runPeerWorkloads() }

@@ -15,6 +15,8 @@ struct JacobianCommand: ParsableCommand {
               {"variables": ["r", "t"], "point": [2.0, 0.5], "value": [...], "jacobian": [[...], [...]], "mode": "reverse"}
           jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward --format csv
           jac jacobian "x*y; x+y" --points grid.csv --format json     (JSON lines)
+          jac jacobian "x1*x2; x2^2; sin(x3)" --at 1,2,3 --sparse --mode forward --format json
+              {"rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], ...]}
         """)
 
     @OptionGroup var options: FormulaOptions
@@ -25,7 +27,13 @@ struct JacobianCommand: ParsableCommand {
     @Flag(help: "Add singular values, rank, condition number and (square) determinant.")
     var analyze = false
 
+    @Flag(help: "Sparse Jacobian by colouring (--mode forward: columns, reverse: rows): the nonzero entries (0-based COO) and the colour count.")
+    var sparse = false
+
     func validate() throws {
+        if sparse && (analyze || SparseJacobianMode(rawValue: mode) == nil) {
+            throw ValidationError("--sparse works with --mode forward or reverse and without --analyze")
+        }
         guard ModeTable.engine(named: mode) != nil else {
             throw ValidationError("unknown mode '\(mode)' (modes: \(ModeTable.names.joined(separator: ", ")))")
         }
@@ -35,6 +43,11 @@ struct JacobianCommand: ParsableCommand {
         let formula = try options.loadFormula()
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
+        if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
+            return try runPoints(options, formula) { point in
+                sparseJacobianReport(formula, point.doubles, try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode))
+            }
+        }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)
             // Singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis.

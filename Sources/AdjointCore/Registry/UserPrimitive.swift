@@ -144,9 +144,13 @@ public protocol VectorPrimitive {
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]?
     /// Intervals per input for `validate`; nil draws from [−1, 1].
     static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>]
+    /// For each output, the inputs it reads, when called with `n` inputs; nil (the default) means
+    /// every output reads every input. Sparse Jacobians use it; `checkSparsity` tests it.
+    static func sparsity(inputs n: Int) -> [[Int]]?
 }
 
 extension VectorPrimitive {
+    public static func sparsity(inputs n: Int) -> [[Int]]? { nil }
     public static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { nil }
     public static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { nil }
     public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: n) }

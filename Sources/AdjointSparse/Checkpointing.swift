@@ -1,0 +1,114 @@
+import AdjointCore
+
+// Checkpointed reverse mode for N repeated steps x_{k+1} = step(x_k), loss L(x_N).
+//
+// Schedule: two levels, √N snapshots (our stated choice, not Revolve's binomial schedule). The
+// forward pass keeps x_k only every s = ⌈√N⌉ steps (each segment is recorded on a tape that is
+// dropped at once, the fast path for recording). The reverse pass takes the segments
+// last to first: record the segment's s steps from its snapshot on a fresh tape, sweep it with the
+// cotangent handed back by the later segment, and drop the tape. Memory: N/s snapshots of d values
+// plus one segment's tape (s steps), i.e. O(√N); work: every step recorded twice plus one sweep. Recording each step on its own tape (tried first) gave
+// the same memory bound but paid the fixed cost of a recording 10⁵ times: 100× the plain tape.
+//
+// Why the result is bit-identical to one tape over the whole loop: a segment's inputs are leaves on
+// its own tape, and the sweep of that tape adds into each entry's adjoint the same products in the
+// same (reverse) order as the long tape's sweep does; the long tape starts every adjoint at 0 and
+// so does the fresh tape, and a segment boundary only hands over the finished sum (0 + u = u).
+
+/// A checkpointed gradient with what it cost.
+public struct CheckpointedGradient<V: ADScalar> {
+    /// L(x_N).
+    public let value: V
+    /// ∇ₓ₀ L(x_N).
+    public let gradient: [V]
+    /// Snapshots kept by the forward pass (states every `interval` steps).
+    public let snapshots: Int
+    /// Steps between snapshots.
+    public let interval: Int
+    /// Largest tape recorded (one segment of `interval` steps, or the loss), in bytes.
+    public let peakTapeBytes: Int
+    /// Bytes of the stored snapshots.
+    public let storedStateBytes: Int
+
+    @usableFromInline init(value: V, gradient: [V], snapshots: Int, interval: Int, peakTapeBytes: Int, storedStateBytes: Int) {
+        self.value = value; self.gradient = gradient; self.snapshots = snapshots; self.interval = interval
+        self.peakTapeBytes = peakTapeBytes; self.storedStateBytes = storedStateBytes
+    }
+}
+
+/// The gradient of `loss(step^N(x₀))` with respect to x₀ without keeping the N steps on one tape:
+/// states are snapshotted every ⌈√N⌉ steps, each segment of ⌈√N⌉ steps is re-recorded from its
+/// snapshot on a fresh tape during the reverse pass, and the vector–Jacobian products are chained. The result is bit-identical
+/// (`==`) to the gradient of the same loop recorded on one tape.
+///
+/// `step` must be a pure function of its argument (it is evaluated twice per step: once forward,
+/// once when its segment is recomputed) and must return as many values as it takes.
+///
+/// ```swift
+/// // 10⁶ explicit Euler steps of a damped oscillator, with O(√N) memory.
+/// let h = 1e-6
+/// let g = try checkpointedGradient(steps: 1_000_000, state: [1.0, 0.0],
+///     step: { s in [s[0] + h * s[1], s[1] - h * (s[0] + 0.1 * s[1])] },
+///     loss: { s in s[0] * s[0] + s[1] * s[1] })
+/// g.gradient   // ∂L/∂x₀
+/// ```
+///
+/// - Parameter tapeLimit: the entry bound for each segment's tape (see ``AdjointCore/Tape``).
+/// - Throws: domain and non-finite errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, and
+///   ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)`` when a step changes the state size.
+@inlinable public func checkpointedGradient<V: ADScalar>(
+    steps: Int, state x0: [V],
+    step: ([Reverse<V>]) -> [Reverse<V>], loss: ([Reverse<V>]) -> Reverse<V>,
+    tapeLimit: Int = Tape<V>.defaultLimit
+) throws -> CheckpointedGradient<V> {
+    guard steps >= 0 else { throw ADError.invalidArgument("steps must be ≥ 0, got \(steps)") }
+    let d = x0.count
+    let interval = max(1, Int(Double(steps).squareRoot().rounded(.up)))
+    // Forward: each segment recorded on a fresh tape that is dropped at once, keeping only the
+    // state at its end. Evaluating on constants instead (tried) records nothing but takes every op
+    // through the slow constant path: the whole gradient cost 8× the plain tape instead of ~3×.
+    var snapshots: [[V]] = []
+    var s = x0
+    var first = 0
+    repeat {
+        snapshots.append(s)
+        let last = min(steps, first + interval)
+        s = try recordSegment(step, from: s, steps: last - first, stateSize: d, tapeLimit: tapeLimit).value
+        first = last
+    } while first < steps
+    let lossRecording = try record({ [loss($0)] }, at: s, tapeLimit: tapeLimit)
+    var cotangent = try lossRecording.pullback([1])
+    var peak = lossRecording.tape.byteCount
+    // Reverse: each segment recorded from its snapshot on a fresh tape, swept once, released.
+    for segment in stride(from: snapshots.count - 1, through: 0, by: -1) {
+        let first = segment * interval
+        let last = min(steps, first + interval)
+        let rec = try recordSegment(step, from: snapshots[segment], steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+        peak = max(peak, rec.tape.byteCount)
+        cotangent = try rec.pullback(cotangent)
+    }
+    return CheckpointedGradient(value: lossRecording.value[0], gradient: cotangent, snapshots: snapshots.count,
+                                interval: interval, peakTapeBytes: peak,
+                                storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride)
+}
+
+/// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the
+/// recording and the sweep are specialized for the caller's scalar type: unspecialized, the sweep
+/// ran through witness tables at 8× the plain tape's time). A step returning the wrong number of values
+/// stops the loop (the next step would index out of range) and throws.
+@inlinable func recordSegment<V: ADScalar>(
+    _ step: ([Reverse<V>]) -> [Reverse<V>], from x: [V], steps count: Int, stateSize d: Int, tapeLimit: Int
+) throws -> Recording<V> {
+    var wrongSize: Int?
+    let rec = try record({ x in
+        var s = x
+        for _ in 0..<count {
+            let next = step(s)
+            if next.count != d { wrongSize = next.count; break }
+            s = next
+        }
+        return s
+    }, at: x, tapeLimit: tapeLimit)
+    if let got = wrongSize { throw ADError.dimensionMismatch(what: "state size returned by step", expected: d, got: got) }
+    return rec
+}

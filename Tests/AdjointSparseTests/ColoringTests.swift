@@ -1,0 +1,69 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSparse
+
+/// Colourings on seeded random patterns, checked by brute force against their definitions.
+final class ColoringTests: XCTestCase {
+    func randomPattern(rows: Int, columns: Int, density: Double, _ g: inout SeededGenerator) -> SparsityPattern {
+        let rowColumns = (0..<rows).map { _ in (0..<columns).filter { _ in Double.random(in: 0..<1, using: &g) < density } }
+        return SparsityPattern(unchecked: rows, columns, rowColumns)
+    }
+
+    func randomSymmetric(_ n: Int, density: Double, _ g: inout SeededGenerator) -> SparsityPattern {
+        var sets = (0..<n).map { Set([$0]) }
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where Double.random(in: 0..<1, using: &g) < density {
+            sets[i].insert(j); sets[j].insert(i)
+        } }
+        return SparsityPattern(unchecked: n, n, sets.map { $0.sorted() })
+    }
+
+    func testColumnAndRowColouringsAreProperAndMeetTheRowCountBound() {
+        var g = SeededGenerator(seed: 18)
+        for trial in 0..<40 {
+            let p = randomPattern(rows: 30, columns: 25, density: 0.12, &g)
+            let c = columnColoring(p)
+            for (i, row) in p.rowColumns.enumerated() {
+                XCTAssertEqual(Set(row.map { c.colors[$0] }).count, row.count, "trial \(trial): row \(i) has a repeated colour")
+            }
+            XCTAssertGreaterThanOrEqual(c.count, p.rowColumns.map(\.count).max() ?? 0)
+            XCTAssertLessThanOrEqual(c.count, max(1, p.columns))
+            let r = rowColoring(p)
+            for (j, col) in p.transposed().rowColumns.enumerated() {
+                XCTAssertEqual(Set(col.map { r.colors[$0] }).count, col.count, "trial \(trial): column \(j) has a repeated row colour")
+            }
+        }
+    }
+
+    func testStarColouringHasNoBicolouredPathOnFourVertices() {
+        var g = SeededGenerator(seed: 1805)
+        for trial in 0..<40 {
+            let p = randomSymmetric(20, density: 0.15, &g)
+            let c = starColoring(p)
+            let adj = p.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+            for v in adj.indices {
+                for w in adj[v] {
+                    XCTAssertNotEqual(c.colors[v], c.colors[w], "trial \(trial): edge \(v)-\(w)")
+                    for x in adj[w] where x != v && c.colors[x] == c.colors[v] {
+                        for y in adj[x] where y != w && y != v && c.colors[y] == c.colors[w] {
+                            XCTFail("trial \(trial): bicoloured path \(v)-\(w)-\(x)-\(y)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testTheStarCheckRejectsADistanceOneColouringOfAPath() {
+        // The path 0-1-2-3 coloured 0,1,0,1 is proper but bicolours the whole path: the brute-force
+        // check used above must see it (a checker that cannot fail proves nothing).
+        let adj = [[1], [0, 2], [1, 3], [2]]
+        let colors = [0, 1, 0, 1]
+        var found = false
+        for v in adj.indices { for w in adj[v] { for x in adj[w] where x != v && colors[x] == colors[v] {
+            for y in adj[x] where y != w && y != v && colors[y] == colors[w] { found = true }
+        } } }
+        XCTAssertTrue(found)
+        let p = SparsityPattern(unchecked: 4, 4, [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]])
+        XCTAssertEqual(starColoring(p).count, 3)
+    }
+}

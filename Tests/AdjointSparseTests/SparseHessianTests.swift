@@ -1,0 +1,74 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSparse
+
+final class SparseHessianTests: XCTestCase {
+    func testPartiallySeparableHessianIsRecoveredExactlyFromAStarColouring() throws {
+        let x = points(40)
+        let h = try sparseHessian(of: ChainEnergy(), at: x)
+        XCTAssertEqual(h.pattern.nonzeroCount, 3 * 40 - 2)
+        // A path needs 3 colours in a star colouring (2 would bicolour a path on 4 vertices).
+        XCTAssertEqual(h.coloring.count, 3)
+        assertRecovered(h.matrix.dense(), from: try hessian(of: ChainEnergy(), at: x))
+        // And against the hand derivative: ∂²/∂x_k∂x_{k+1} exp(x_k x_{k+1}) = (1 + x_k x_{k+1}) e^{x_k x_{k+1}}.
+        let p = x[3] * x[4]
+        XCTAssertEqual(h.matrix[3, 4], (1 + p) * exp(p), accuracy: 1e-13)
+    }
+
+    func testArrowHessianIsRecoveredAndTheColouringIsAStarColouring() throws {
+        let x = points(30)
+        let h = try sparseHessian(of: ArrowEnergy(), at: x)
+        assertRecovered(h.matrix.dense(), from: try hessian(of: ArrowEnergy(), at: x))
+        assertStar(h.pattern, h.coloring)
+        XCTAssertLessThan(h.coloring.count, 30)
+    }
+
+    func testRecoveryRefusesAColouringThatIsNotAStarColouring() throws {
+        // Path 0-1-2-3 coloured 0,1,0,1: proper, but entry (1, 2) cannot be read from either
+        // product (colour 0 twice around 1, colour 1 twice around 2): an error, not a wrong entry.
+        let p = SparsityPattern(unchecked: 4, 4, [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]])
+        let products: [[Double]] = [[1, 2, 3, 4], [5, 6, 7, 8]]
+        XCTAssertThrowsError(try recoverStarColoured(p, Coloring(colors: [0, 1, 0, 1], count: 2), products)) { e in
+            XCTAssertTrue("\(e)".contains("entry (1, 2)"), "\(e)")
+        }
+        XCTAssertNoThrow(try recoverStarColoured(p, starColoring(p), [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]))
+    }
+
+    func testHessianPatternOfAProductAndASine() throws {
+        let rec = try record({ x in [x[0] * x[1] + Reverse.sin(x[2]) + x[3]] }, at: [1.0, 2.0, 3.0, 4.0])
+        XCTAssertEqual(hessianSparsity(of: rec).rowColumns, [[0, 1], [0, 1], [2], [3]])
+    }
+
+    /// Each recovered entry is bit-identical to the dense Hessian's entry at (i, j) or at its mirror
+    /// (j, i). The dense `hessian` is itself asymmetric in the last bit (H·e_j and H·e_i round
+    /// differently), and recovery reads entry (i, j) from the product of either i's or j's colour;
+    /// the compressed product H·s_c equals H·e_k bit for bit in the rows it is read from. Zeros
+    /// outside the pattern must be exact zeros in the dense Hessian.
+    func assertRecovered(_ sparse: [[Double]], from dense: [[Double]], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(sparse.count, dense.count, file: file, line: line)
+        var mismatches = 0
+        for i in sparse.indices {
+            for j in sparse[i].indices where sparse[i][j] != dense[i][j] && sparse[i][j] != dense[j][i] {
+                if mismatches < 5 { XCTFail("(\(i), \(j)): sparse \(sparse[i][j]), dense \(dense[i][j]) / \(dense[j][i])", file: file, line: line) }
+                mismatches += 1
+            }
+        }
+        XCTAssertEqual(mismatches, 0, file: file, line: line)
+    }
+
+    /// Adjacent vertices differ and no path on 4 vertices is bicoloured (checked by brute force).
+    func assertStar(_ p: SparsityPattern, _ c: Coloring, file: StaticString = #filePath, line: UInt = #line) {
+        let adj = p.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+        for (v, ns) in adj.enumerated() {
+            for w in ns {
+                XCTAssertNotEqual(c.colors[v], c.colors[w], file: file, line: line)
+                for x in adj[w] where x != v {
+                    for y in adj[x] where y != w && y != v && c.colors[y] == c.colors[w] && c.colors[x] == c.colors[v] {
+                        XCTFail("bicoloured path \(v)-\(w)-\(x)-\(y)", file: file, line: line)
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
