@@ -9,6 +9,7 @@ import PackageDescription
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
 //   AdjointFormula     the formula language parsed into a registry graph
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
+//   AdjointSelfTest    random-graph fuzzing and mutation testing of the registry (`jac selftest`)
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
     name: "Adjoint",
@@ -42,6 +43,9 @@ let package = Package(
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
                                "AdjointComplexity", "AdjointFormula"]),
+        // Random-graph fuzzing and mutation testing of the registry's own rules (`jac selftest`).
+        .target(name: "AdjointSelfTest",
+                dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointFormula"]),
 
         // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
         .target(name: "AdjointTesting",
@@ -50,7 +54,7 @@ let package = Package(
                                .product(name: "PropertyBased", package: "swift-property-based")]),
 
         .executableTarget(name: "jac",
-                          dependencies: ["Adjoint",
+                          dependencies: ["Adjoint", "AdjointSelfTest",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint"]),
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint"]),
@@ -63,6 +67,8 @@ let package = Package(
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "AdjointSelfTestTests",
+                    dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

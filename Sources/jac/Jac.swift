@@ -42,7 +42,7 @@ struct Jac: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,
-                      SweepCommand.self, ComplexityCommand.self]
+                      SweepCommand.self, ComplexityCommand.self, SelfTestCommand.self]
     )
 }
 
