@@ -49,8 +49,13 @@ public struct GraphGenerator {
     public static let kinkMargin = 0.05
     /// Largest |value| of a node; keeps e^x and powers from overflowing a later op.
     public static let valueBound = 40.0
-    /// Smallest |x ± y| / max(|x|, |y|) placed: below it a sum has lost 10 bits to cancellation.
-    public static let cancellationRatio = 0x1p-10
+    /// Largest relative condition number of a placed node, and largest running rounding bound
+    /// of its value in ε: beyond it the value has lost 10 bits (a cancelling sum, log near 1).
+    public static let conditionBound = 0x1p10
+    /// Largest running rounding bound of a node's value, in ε: half the checker's AD allowance
+    /// (``CheckOptions/adAccuracyULPs``), whose difference witnesses assume f is rounded to a
+    /// few ulps. A graph beyond it has noise no witness accounts for (see ``accept``).
+    public static let roundingBound = 32.0
     /// Largest printed length of one output's formula (shared nodes are written out again).
     public static let formulaLengthBound = 12_000
     /// Probability that an op is the graph's focus op, when it has one.
@@ -77,6 +82,8 @@ public struct GraphGenerator {
         var length: Int
         var bits: Int
         var isConstant: Bool
+        /// First-order running bound on the value's relative rounding error, in units of ε.
+        var rounding: Double
     }
 
     /// The graph of `seed`; with `focus`, that primitive is drawn far more often than the others
@@ -112,12 +119,12 @@ public struct GraphGenerator {
             if Swift.abs(v) < 0.125 { v = 0.75 }
             point.append(v)
             nodes.append(GraphNode(op: .input, a: 0, b: 0, n: j))
-            slots.append(Slot(value: v, depth: 0, length: 3, bits: 8, isConstant: false))
+            slots.append(Slot(value: v, depth: 0, length: 3, bits: 8, isConstant: false, rounding: 1))  // x ± h is rounded
         }
         func addConstant(_ c: Double) -> Int {
             constants.append(c)
             nodes.append(GraphNode(op: .constant, a: 0, b: 0, n: constants.count - 1))
-            slots.append(Slot(value: c, depth: 0, length: RandomGraph.literal(c).count, bits: 8, isConstant: true))
+            slots.append(Slot(value: c, depth: 0, length: RandomGraph.literal(c).count, bits: 8, isConstant: true, rounding: 0))
             return nodes.count - 1
         }
 
@@ -149,7 +156,7 @@ public struct GraphGenerator {
                     b = -1   // a fresh constant, added only if the node is accepted
                     exponent = 0
                     let c = dyadic(ranges.count > 1 ? ranges[1] : -2...2)
-                    if !accept(p, slots[a].value, c, 0) { continue }
+                    if accept(p, slots[a].value, c, 0, rounding: (slots[a].rounding, 0)) == nil { continue }
                     b = addConstant(c)
                 } else {
                     b = uniform(slots.count)
@@ -157,7 +164,8 @@ public struct GraphGenerator {
                 }
             }
             if case .builtin(.powi) = p { exponent = [-3, -2, -1, 2, 3, 4][uniform(6)] }
-            guard accept(p, slots[a].value, slots[b].value, exponent) else { continue }
+            guard let rounding = accept(p, slots[a].value, slots[b].value, exponent,
+                                        rounding: (slots[a].rounding, slots[b].rounding)) else { continue }
             let z = primal(p, slots[a].value, slots[b].value, exponent)
             let length = slots[a].length + (arity == 2 ? slots[b].length : 0) + 12
             guard length <= GraphGenerator.formulaLengthBound else { continue }
@@ -175,7 +183,8 @@ public struct GraphGenerator {
             }
             nodes.append(node)
             slots.append(Slot(value: z, depth: 1 + Swift.max(slots[a].depth, slots[b].depth), length: length,
-                              bits: Swift.min(bits, 1 << 30), isConstant: slots[a].isConstant && slots[b].isConstant))
+                              bits: Swift.min(bits, 1 << 30), isConstant: slots[a].isConstant && slots[b].isConstant,
+                              rounding: rounding))
             ops += 1
         }
 
@@ -202,9 +211,38 @@ public struct GraphGenerator {
         }
     }
 
-    /// Whether `p` may be placed on arguments with these values: inside the domain with a margin,
-    /// away from kinks, with a finite value of moderate size.
-    func accept(_ p: GraphPrimitive, _ x: Double, _ y: Double, _ n: Int) -> Bool {
+    /// The rounding bound of `p` placed on arguments with these values and rounding bounds (in ε),
+    /// or nil when it may not be placed: outside the domain or its margin, near a kink, a value
+    /// too large, or too ill-conditioned.
+    func accept(_ p: GraphPrimitive, _ x: Double, _ y: Double, _ n: Int,
+                rounding r: (Double, Double)) -> Double? {
+        guard admissible(p, x, y, n) else { return nil }
+        let z = primal(p, x, y, n)
+        // Ill-conditioned values are not placed (like kinks). The running bound
+        // r_z = 1 + (|x·∂x|·r_x + |y·∂y|·r_y)/|z| (in ε) follows how inputs' rounding reaches z;
+        // beyond 2¹⁰ the value has lost 10 bits (x − y cancelling, log of tanh(10) or of
+        // erf(6), which round to 1, long chains of amplifying ops). Differences then see the
+        // noise's slope, not the function's, and the checker's error estimates, which assume
+        // ε·|f|, do not notice (FoundIssuesTests), so no witness could decide.
+        let (dx, dy): (Double, Double)
+        let arity: Int
+        switch p {
+        case .builtin(let op):
+            (dx, dy) = Rules.unmutatedPartials(op, x, y, n, output: z); arity = op.info.arity
+        case .user(let k):
+            (dx, dy) = Diagnostics.quietly { userPrimitives[k].partials(x, y, output: z) }; arity = userPrimitives[k].arity
+        }
+        let amplified = Swift.abs(x * dx) * r.0 + (arity == 2 ? Swift.abs(y * dy) * r.1 : 0)
+        let unit = Swift.abs(x * dx) + (arity == 2 ? Swift.abs(y * dy) : 0)
+        guard amplified.isFinite && unit.isFinite else { return nil }
+        if unit > 0 && !(unit <= GraphGenerator.conditionBound * Swift.abs(z)) { return nil }
+        if amplified == 0 { return 1 }
+        guard z != 0 else { return nil }
+        let rounding = 1 + amplified / Swift.abs(z)
+        return rounding <= GraphGenerator.roundingBound ? rounding : nil
+    }
+
+    func admissible(_ p: GraphPrimitive, _ x: Double, _ y: Double, _ n: Int) -> Bool {
         switch p {
         case .builtin(let op):
             switch op {
@@ -224,13 +262,6 @@ public struct GraphGenerator {
             if let d = u.kinkDistance(x, y), d < GraphGenerator.kinkMargin { return false }
         }
         let z = primal(p, x, y, n)
-        guard z.isFinite && Swift.abs(z) <= GraphGenerator.valueBound else { return false }
-        // A sum that cancels to below 2⁻¹⁰ of its terms keeps only rounding noise's slope in
-        // f(x ± h): no difference can witness it, so it is not placed (like a kink).
-        if case .builtin(let op) = p, op == .add || op == .sub,
-           Swift.abs(z) < GraphGenerator.cancellationRatio * Swift.max(Swift.abs(x), Swift.abs(y)) {
-            return false
-        }
-        return true
+        return z.isFinite && Swift.abs(z) <= GraphGenerator.valueBound
     }
 }
