@@ -26,7 +26,8 @@ public struct Disagreement: Sendable, CustomStringConvertible {
     public var description: String {
         let at = entry.map { " entry ∂f\($0.output + 1)/∂x\($0.input + 1)" } ?? ""
         let blame = suspect.map { "; suspect: \($0)" } ?? ""
-        return "graph seed \(graphSeed): \(what)\(at): \(detail)\(blame)\n  jac check \"\(formula)\" --at \(point)"
+        let drawn = focus.map { " (focus \($0))" } ?? ""
+        return "graph seed \(graphSeed)\(drawn): \(what)\(at): \(detail)\(blame)\n  jac check \"\(formula)\" --at \(point)"
     }
 }
 
@@ -46,6 +47,8 @@ public struct FuzzSummary: Sendable {
     public var inconclusiveEntries = 0
     /// Entries checked.
     public var entries = 0
+    /// Entries through a kink placed on purpose whose convention the checker found a valid subgradient.
+    public var kinkEntries = 0
     /// Largest depth seen.
     public var maxDepth = 0
     /// Every disagreement.
@@ -231,7 +234,7 @@ public struct Fuzzer {
                 switch e.verdict {
                 case .agree: break
                 case .fdInconclusive: summary.inconclusiveEntries += 1
-                case .kink(let ok) where ok != false: break
+                case .kink(let ok) where ok != false: summary.kinkEntries += 1
                 default:
                     let values = e.subjects.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
                     report("checker: \(e.verdict.name)", (e.output, e.input),

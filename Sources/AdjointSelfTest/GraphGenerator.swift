@@ -58,6 +58,10 @@ public struct GraphGenerator {
     public static let roundingBound = 32.0
     /// Largest printed length of one output's formula (shared nodes are written out again).
     public static let formulaLengthBound = 12_000
+    /// Share of graphs with one kink-capable op placed exactly at its kink.
+    public static let kinkProbability = 0.1
+    /// The ops that can be placed at a kink on purpose (hypot's kink needs two zero inputs).
+    static let kinkOps: Set<Op> = [.relu, .abs, .leakyRelu, .elu, .max, .min]
     /// Probability that an op is the graph's focus op, when it has one.
     static let focusProbability = 0.35
 
@@ -131,10 +135,37 @@ public struct GraphGenerator {
         let targetDepth = 2 + uniform(maxDepth - 1)
         let targetOps = Swift.max(targetDepth, 4 + uniform(maxOps - 3))
         var ops = 0, attempts = 0
+        // Kinks are approached only on purpose: in some graphs one kink-capable op is placed
+        // exactly at its kink, on an input shifted by its own (dyadic, so exact) value, where the
+        // checker must find the convention a valid subgradient.
+        var kinkOnPurpose = chance(GraphGenerator.kinkProbability)
+        func slot(_ value: Double, from args: [Int], rounding: Double) -> Slot {
+            Slot(value: value, depth: 1 + (args.map { slots[$0].depth }.max() ?? 0),
+                 length: args.map { slots[$0].length }.reduce(12, +), bits: args.map { slots[$0].bits }.reduce(0, +),
+                 isConstant: false, rounding: rounding)
+        }
         while ops < targetOps && attempts < targetOps * 30 {
             attempts += 1
             let p: GraphPrimitive
             if let focus, chance(GraphGenerator.focusProbability) { p = focus } else { p = palette[uniform(palette.count)] }
+            if kinkOnPurpose, case .builtin(let op) = p, GraphGenerator.kinkOps.contains(op) {
+                kinkOnPurpose = false
+                let j = uniform(n)
+                let c = addConstant(point[j])
+                var arg = j, other = c
+                if op != .max && op != .min {
+                    // x_j − c = 0 exactly; the second input (slope, alpha) is a drawn constant.
+                    nodes.append(GraphNode(op: .sub, a: j, b: c, n: 0))
+                    slots.append(slot(0, from: [j, c], rounding: 1))
+                    arg = nodes.count - 1
+                    other = op.info.arity == 2 ? addConstant(dyadic(op.info.sampleRanges[1])) : arg
+                }
+                let z = primal(p, slots[arg].value, slots[other].value, 0)
+                nodes.append(GraphNode(op: op, a: arg, b: other, n: 0))
+                slots.append(slot(z, from: [arg, other], rounding: 1))
+                ops += 1
+                continue
+            }
             let arity: Int
             switch p {
             case .builtin(let op): arity = op.info.arity

@@ -37,11 +37,13 @@ public struct SelfTestReport: Sendable {
             ("mutation_score", m.map { .number($0.score) } ?? .null),
             ("survivors", .array((m?.survivors ?? []).map { .string($0.description) })),
             ("equivalent_mutants", .array((m?.equivalent ?? []).map { .string("\($0.mutation): \($0.reason)") })),
-            ("seed", .integer(Int(truncatingIfNeeded: seed))),
+            // A seed beyond Int.max (JSON readers' integer range) is written as a string.
+            ("seed", seed <= UInt64(Int.max) ? .integer(Int(seed)) : .string(String(seed))),
             ("seconds", .number((seconds * 1000).rounded() / 1000)),
             ("max_depth", .integer(fuzz.maxDepth)),
             ("entries_checked", .integer(fuzz.entries)),
             ("entries_inconclusive", .integer(fuzz.inconclusiveEntries)),
+            ("entries_at_kinks", .integer(fuzz.kinkEntries)),
             ("complex_step_graphs", .integer(fuzz.complexStepGraphs)),
             ("exact_graphs", .integer(fuzz.exactGraphs)),
             ("formula_round_trips", .integer(fuzz.formulaRoundTrips)),
@@ -78,7 +80,7 @@ public struct SelfTestReport: Sendable {
         row("graphs", "\(fuzz.graphs) (max depth \(fuzz.maxDepth))")
         row("ops covered", "\(fuzz.primitivesCovered.count) of \(primitives.count)" + (uncovered.isEmpty ? "" : " (missing: \(uncovered.joined(separator: ", ")))"))
         row("rules checked", "\(fuzz.rulesExercised.count) partials")
-        row("entries checked", "\(fuzz.entries) (\(fuzz.inconclusiveEntries) inconclusive)")
+        row("entries checked", "\(fuzz.entries) (\(fuzz.inconclusiveEntries) inconclusive, \(fuzz.kinkEntries) at kinks placed on purpose)")
         row("witness graphs", "complex step \(fuzz.complexStepGraphs), exact \(fuzz.exactGraphs), formula round trips \(fuzz.formulaRoundTrips)")
         row("disagreements", "\(fuzz.disagreements.count)")
         if let m = mutations {

@@ -62,4 +62,30 @@ final class FoundIssuesTests: XCTestCase {
         XCTAssertEqual(r.entries[0][1].subjects[0].value, reference, accuracy: 1e-13 * reference)
         XCTAssertNotEqual(r.entries[0][1].verdict.name, "rule-wrong")
     }
+
+    /// At a kink on any output but the last, the checker's one-sided derivatives are NaN and the
+    /// convention is called an invalid subgradient: its kink analysis asks the line probe for
+    /// `i + 1` outputs instead of all of them. Found by the fuzzer's kinks placed on purpose
+    /// (`jac selftest --seed 7`; e.g. `f(x1, x2) = relu(abs(…)); square(abs((x1 - 0.5)))` at
+    /// x1 = 0.5). By hand: |x − 0.5| at 0.5 has one-sided derivatives −1 and 1, and the
+    /// convention abs′(0) = 0 lies between them.
+    func testKinkOnTheFirstOfTwoOutputsIsAnalysed() throws {
+        let f = try Formula(parsing: "f(x, y) = abs((x - 0.5)); y")
+        let r = try checkJacobian(of: f, at: [0.5, 1.0])
+        let k = try XCTUnwrap(r.entries[0][0].kink)
+        XCTAssertEqual(k.left, -1, accuracy: 1e-9)
+        XCTAssertEqual(k.right, 1, accuracy: 1e-9)
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: true))
+    }
+
+    /// elu's convention at 0 is α, its left derivative; the checker's one-sided estimate of the
+    /// left derivative carries a truncation error (1.5e-10 here) that its tolerance omits, so
+    /// the convention is called an invalid subgradient. By hand: elu(x − 0.5, 1.875) at 0.5 has
+    /// one-sided derivatives α·e⁰ = 1.875 and 1; the rule's 1.875 is the left one.
+    func testEluConventionAtItsKinkIsAValidSubgradient() throws {
+        let f = try Formula(parsing: "elu((x - 0.5), 1.875)")
+        let r = try checkJacobian(of: f, at: [0.5])
+        XCTAssertEqual(r.entries[0][0].subjects[0].value, 1.875)
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: true))
+    }
 }
