@@ -25,6 +25,8 @@ public struct MutationSummary: Sendable {
     public var caught: Int { outcomes.filter(\.caught).count }
     /// The mutants the checker did not catch: gaps in the tests.
     public var survivors: [RuleMutation] { outcomes.filter { !$0.caught }.map(\.mutation) }
+    /// Caught mutants whose catching report's fault localisation named the mutated primitive.
+    public var localised: Int { outcomes.filter { $0.caught && $0.blamed == $0.mutation.target }.count }
     /// caught / planted (1 when nothing was planted).
     public var score: Double { planted == 0 ? 1 : Double(caught) / Double(planted) }
 }

@@ -35,6 +35,7 @@ public struct SelfTestReport: Sendable {
             ("mutants_planted", .integer(m?.planted ?? 0)),
             ("mutants_caught", .integer(m?.caught ?? 0)),
             ("mutation_score", m.map { .number($0.score) } ?? .null),
+            ("mutants_localised", .integer(m?.localised ?? 0)),
             ("survivors", .array((m?.survivors ?? []).map { .string($0.description) })),
             ("equivalent_mutants", .array((m?.equivalent ?? []).map { .string("\($0.mutation): \($0.reason)") })),
             // A seed beyond Int.max (JSON readers' integer range) is written as a string.
@@ -84,7 +85,7 @@ public struct SelfTestReport: Sendable {
         row("witness graphs", "complex step \(fuzz.complexStepGraphs), exact \(fuzz.exactGraphs), formula round trips \(fuzz.formulaRoundTrips)")
         row("disagreements", "\(fuzz.disagreements.count)")
         if let m = mutations {
-            row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.equivalent.count) equivalent not planted")
+            row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.localised) localised to the mutated primitive, \(m.equivalent.count) equivalent not planted")
             row("survivors", m.survivors.isEmpty ? "none" : m.survivors.map(\.description).joined(separator: "; "))
         }
         row("seconds", SelfTestReport.fixed(seconds, digits: 2))
