@@ -49,6 +49,26 @@ public struct RandomGraph: ADFunction {
 
     public var inputCount: Int? { inputs }
 
+    /// Nodes whose op sits exactly at a kink at ``point`` (placed there on purpose).
+    public var kinkNodes: Set<Int> {
+        var v: [Double] = []
+        var found: Set<Int> = []
+        for (k, node) in nodes.enumerated() {
+            switch node.op {
+            case .input: v.append(point[node.n])
+            case .constant: v.append(constants[node.n])
+            case .custom:
+                let p = userPrimitives[node.n]
+                if p.kinkDistance(v[node.a], v[node.b]) == 0 { found.insert(k) }
+                v.append(Diagnostics.quietly { RandomGraph.applyUser(p, v[node.a], v[node.b]) })
+            default:
+                if Rules.kinkDistance(node.op, v[node.a], v[node.b]) == 0 { found.insert(k) }
+                v.append(Diagnostics.quietly { Rules.primal(node.op, v[node.a], v[node.b], node.n) })
+            }
+        }
+        return found
+    }
+
     public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
         var v: [T] = []
         v.reserveCapacity(nodes.count)
