@@ -48,6 +48,7 @@ public struct SelfTestReport: Sendable {
             ("complex_step_graphs", .integer(fuzz.complexStepGraphs)),
             ("exact_graphs", .integer(fuzz.exactGraphs)),
             ("formula_round_trips", .integer(fuzz.formulaRoundTrips)),
+            ("disagreements_by_kind", .object(disagreementKinds.map { ($0.kind, .integer($0.count)) })),
             ("disagreement_details", .array(fuzz.disagreements.prefix(SelfTestReport.listedDisagreements).map { d in
                 .object([("graph_seed", .string(String(d.graphSeed))), ("what", .string(d.what)),
                          ("output", d.entry.map { .integer($0.output) } ?? .null),
@@ -56,6 +57,14 @@ public struct SelfTestReport: Sendable {
                          ("detail", .string(d.detail)), ("formula", .string(d.formula)), ("at", .string(d.point))])
             })),
         ])
+    }
+
+    /// Disagreements counted by what disagreed ("forward vs complex step", "checker: kink", …),
+    /// most frequent first.
+    public var disagreementKinds: [(kind: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for d in fuzz.disagreements { counts[d.what, default: 0] += 1 }
+        return counts.map { (kind: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.kind < $1.kind }
     }
 
     /// Disagreements listed in full (all are counted).
@@ -83,7 +92,8 @@ public struct SelfTestReport: Sendable {
         row("rules checked", "\(fuzz.rulesExercised.count) partials")
         row("entries checked", "\(fuzz.entries) (\(fuzz.inconclusiveEntries) inconclusive, \(fuzz.kinkEntries) at kinks placed on purpose)")
         row("witness graphs", "complex step \(fuzz.complexStepGraphs), exact \(fuzz.exactGraphs), formula round trips \(fuzz.formulaRoundTrips)")
-        row("disagreements", "\(fuzz.disagreements.count)")
+        row("disagreements", "\(fuzz.disagreements.count)" + (fuzz.disagreements.isEmpty ? "" :
+            " (" + disagreementKinds.map { "\($0.count) \($0.kind)" }.joined(separator: ", ") + ")"))
         if let m = mutations {
             row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.localised) localised to the mutated primitive, \(m.equivalent.count) equivalent not planted")
             row("survivors", m.survivors.isEmpty ? "none" : m.survivors.map(\.description).joined(separator: "; "))
