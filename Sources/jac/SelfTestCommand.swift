@@ -8,15 +8,9 @@ struct SelfTestCommand: ParsableCommand {
         commandName: "selftest",
         abstract: "Fuzz every primitive on random graphs; with --mutations, check that wrong rules are caught.",
         discussion: """
-        Random expression graphs over the registry (fan-out, shared subexpressions, depth up to
-        30, several outputs) run through forward, chunked forward and reverse mode, central
-        differences, Richardson, the complex step (analytic graphs) and exact rationals
-        (rational-closed graphs). Any disagreement beyond the derived tolerance is listed with the
-        graph's seed and a 'jac check' command that reproduces it.
+        Random expression graphs over the registry (fan-out, shared subexpressions, depth up to 30, several outputs) run through forward, chunked forward and reverse mode, central differences, Richardson, the complex step (analytic graphs) and exact rationals (rational-closed graphs). Any disagreement beyond the derived tolerance is listed with the graph's seed and a 'jac check' command that reproduces it.
 
-        With --mutations every rule of every built-in primitive is made wrong in turn (sign
-        flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must
-        call it wrong on one of the graphs. Survivors are listed.
+        With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed.
 
         EXIT STATUS
           0 no disagreement and no surviving mutant, 1 otherwise, 2 invalid options.
