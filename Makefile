@@ -7,7 +7,7 @@ SWIFT ?= swift
 # on how many cores the machine has.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build demo test bench clean leakcheck
+.PHONY: deps build demo test bench bench-peers bench-fd-peers fd-corpus clean leakcheck
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -50,6 +50,42 @@ bench: deps
 	$(SWIFT) build -c release --product AdjointBench
 	$(SWIFT) build -c release --product jac
 	$(SWIFT) run -c release --skip-build AdjointBench
+
+# Adjoint against JAX (jit), PyTorch (eager, CPU build) and numdifftools on the same workloads, in
+# one run: JSON lines `<workload>_adjoint_over_<peer>` (see Sources/AdjointBench/peers/bench_peers.py).
+# Not part of `make test`. The venv comes from PyPI; PyTorch is optional (its CPU wheel is pinned
+# because the plain `torch` wheel is the large CUDA build). Both sides run on one CPU (taskset) with
+# single-threaded BLAS/XLA/PyTorch; PEER_CPU picks the CPU.
+PEERS_VENV ?= .build/peers-venv
+PEER_CPU ?= 1
+bench-peers: deps
+	test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -c "import jax, numpy, numdifftools" 2>/dev/null \
+	  || $(PEERS_VENV)/bin/pip install -q jax jaxlib numpy numdifftools
+	$(PEERS_VENV)/bin/python -c "import torch" 2>/dev/null \
+	  || $(PEERS_VENV)/bin/pip install -q "torch==2.13.0+cpu" \
+	  || echo "PyTorch CPU wheel not available here: the torch column is skipped"
+	find Sources -name '*.swift' -exec touch {} +
+	$(SWIFT) build -c release --product AdjointBench
+	taskset -c $(PEER_CPU) $(PEERS_VENV)/bin/python Sources/AdjointBench/peers/bench_peers.py \
+	  "$$($(SWIFT) build -c release --show-bin-path)/AdjointBench"
+
+# Our finite differences next to numdifftools (a benchmark, not a test): accuracy and evaluation
+# counts for the gradient of the bench f at n = 100 and a few corpus functions. numdifftools comes
+# from PyPI into a venv under .build (left out of git with the rest of .build).
+bench-fd-peers: deps
+	$(SWIFT) build -c release --product jac
+	test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -c "import numdifftools, numpy, mpmath" 2>/dev/null \
+	  || $(PEERS_VENV)/bin/pip install -q numdifftools numpy mpmath
+	$(PEERS_VENV)/bin/python scripts/fd_peers_bench.py --jac "$$($(SWIFT) build -c release --show-bin-path)/jac"
+
+# Regenerates the finite-difference calibration corpus (true derivatives by SymPy/mpmath); the
+# tests read the committed file, so this is needed only when the script changes.
+fd-corpus:
+	@test -x $(PEERS_VENV)/bin/python || python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install -q sympy mpmath numpy
+	$(PEERS_VENV)/bin/python scripts/fd_calibration_corpus.py > Tests/Data/fd-calibration.tsv
 
 # The million-operation GMP rational test under valgrind: any definite or indirect leak fails.
 # The suppressions cover only allocations XCTest itself makes (see the file). Built apart, with C

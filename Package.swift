@@ -30,6 +30,12 @@ let package = Package(
 
         // One C global: the observation switch read on every op (see its header for why C).
         .target(name: "CAdjointSupport"),
+        // OpenBLAS core selection from CPUID (README "BLAS kernels"): the decision and the switch,
+        // and a constructor that only the toolkit's own executables link (the library never switches).
+        .target(name: "CAdjointBLAS"),
+        .target(name: "CAdjointBLASEntry", dependencies: ["CAdjointBLAS"]),
+        // tanh and sigmoid loops compiled per ISA (AVX-512, AVX2, baseline), chosen at load time.
+        .target(name: "CAdjointVectorMath"),
         .target(name: "AdjointCore",
                 dependencies: ["CAdjointSupport", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointCheck",
@@ -37,7 +43,7 @@ let package = Package(
                                .product(name: "ComplexModule", package: "swift-numerics"),
                                .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "AdjointExact", dependencies: ["AdjointCore", "CGMP"]),
-        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CLapack"]),
+        .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS", "CAdjointVectorMath"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "Adjoint",
@@ -54,16 +60,17 @@ let package = Package(
                                .product(name: "PropertyBased", package: "swift-property-based")]),
 
         .executableTarget(name: "jac",
-                          dependencies: ["Adjoint", "AdjointSelfTest",
+                          dependencies: ["Adjoint", "AdjointSelfTest", "CAdjointBLASEntry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint"]),
-        .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint"]),
+        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
+                          exclude: ["peers"]),   // the Python side of `make bench-peers`
+        .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
-        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore", "AdjointLinalg"]),
+        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore", "AdjointLinalg", "AdjointFormula"]),
         .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"]),
-        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore"]),
+        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore", "CAdjointBLAS"]),
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),

@@ -1,4 +1,7 @@
 import Adjoint
+import AdjointLinalg
+import CAdjointBLAS
+import CAdjointBLASEntry
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,6 +90,8 @@ private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batc
 
 func runLinalgBenchmarks() {
     BLAS.setThreadCount(1)
+    reportBLASCore()
+    emit("blas_dgemm_gflops", referenceGemmGFLOPs(), "GFLOP/s")
     do {
         let d8 = try mlpTask(Double.self, batch: 64, width: 256, depth: 8)
         let (fwd, grad, ratio) = try paired(runs: 41, d8.forward, d8.gradient)
@@ -94,7 +99,12 @@ func runLinalgBenchmarks() {
         emit("mlp_gradient_ms", grad, "ms")
         emit("mlp_forward_ms", fwd, "ms")
         let f8 = try mlpTask(Float.self, batch: 64, width: 256, depth: 8)
-        emit("mlp_gradient_f32_ms", try paired(runs: 41, f8.forward, f8.gradient).b, "ms")
+        let (f32Forward, f32Gradient, f32Ratio) = try paired(runs: 41, f8.forward, f8.gradient)
+        emit("mlp_gradient_f32_ms", f32Gradient, "ms")
+        emit("mlp_forward_f32_ms", f32Forward, "ms")
+        emit("mlp_gradient_over_forward_f32", f32Ratio, "ratio")
+        try elementwiseBeforeAfter(d8: d8, f8: f8)
+        try compareBLASCores(d8: d8, f8: f8)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
         let d4 = try mlpTask(Double.self, batch: 64, width: 256, depth: 4)
         let d16 = try mlpTask(Double.self, batch: 64, width: 256, depth: 16)
@@ -129,4 +139,77 @@ func runLinalgBenchmarks() {
     } catch {
         print("# linalg benchmark failed: \(error)")
     }
+}
+
+/// The matrix path's fast paths (vectorised elementwise kernels, fused bias + activation, buffer
+/// reuse in plain evaluation) against the path they replaced, timed in one run, interleaved
+/// (A, B, A, B, …) so machine load hits both alike: `_fast_paths_off` figures are the "before".
+private func elementwiseBeforeAfter(d8: (forward: () throws -> Void, gradient: () throws -> Void),
+                                    f8: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
+    func fastPathsOff(_ body: @escaping () throws -> Void) -> () throws -> Void {
+        { MatrixFastPaths.isOn = false; defer { MatrixFastPaths.isOn = true }; try body() }
+    }
+    let f32 = try paired(runs: 31, f8.gradient, fastPathsOff(f8.gradient))
+    emit("mlp_gradient_f32_ms_fast_paths_on", f32.a, "ms")
+    emit("mlp_gradient_f32_ms_fast_paths_off", f32.b, "ms")
+    emit("mlp_gradient_f32_off_over_on", f32.ratio, "ratio")
+    let f64 = try paired(runs: 31, d8.gradient, fastPathsOff(d8.gradient))
+    emit("mlp_gradient_ms_fast_paths_on", f64.a, "ms")
+    emit("mlp_gradient_ms_fast_paths_off", f64.b, "ms")
+    let forward = try paired(runs: 31, d8.forward, fastPathsOff(d8.forward))
+    emit("mlp_forward_ms_fast_paths_off", forward.b, "ms")
+    emit("mlp_gradient_over_forward_fast_paths_off", f64.b / forward.b, "ratio")
+}
+
+/// Prints which OpenBLAS core runs and why, as one JSON line with string fields.
+private func reportBLASCore() {
+    let core = BLAS.coreName ?? "not OpenBLAS"
+    let reason: String
+    switch adjoint_entry_blas_selection() {
+    case adjoint_blas_kept_environment:
+        reason = "OPENBLAS_CORETYPE=\(String(cString: getenv("OPENBLAS_CORETYPE"))) in the environment (left as set)"
+    case adjoint_blas_switched:
+        reason = "switched before main from \(BLAS.coreBeforeSwitch ?? "?") (CPUID)"
+    case adjoint_blas_kept_best:
+        reason = "OpenBLAS's own detection (already the best core the CPU supports)"
+    default:
+        reason = "no switch possible (not OpenBLAS with DYNAMIC_ARCH, or not x86-64)"
+    }
+    print("{\"benchmark\": \"blas_core\", \"value\": \"\(core)\", \"unit\": \"name\", \"chosen_by\": \"\(reason)\", "
+          + "\"best_core_cpu_supports\": \"\(BLAS.preferredCore ?? "generic")\"}")
+}
+
+/// GFLOP/s of one single-threaded dgemm of the MLP's shape (64×256 · 256×256), best of 30 runs,
+/// with whatever core OpenBLAS runs now.
+private func referenceGemmGFLOPs() -> Double {
+    let (m, n, k) = (64, 256, 256)
+    var g = SeededGenerator(seed: 11)
+    guard let a = try? Matrix<Double>.random(m, k, in: -1...1, using: &g),
+          let b = try? Matrix<Double>.random(k, n, in: -1...1, using: &g) else { return .nan }
+    var best = Double.infinity
+    for _ in 0..<32 {
+        let start = ContinuousClock.now
+        blackHole(try? a.matmul(b))
+        best = Swift.min(best, milliseconds(ContinuousClock.now - start))
+    }
+    return 2.0 * Double(m * n * k) / (best * 1e-3) / 1e9
+}
+
+/// The reference dgemm and the depth-8 MLP on every core this CPU supports (switching OpenBLAS's
+/// core for the measurement only, then restoring it): `blas_dgemm_gflops_over_best` is the core
+/// in use against the fastest one, the issue's "≥ 80% of the best core" figure.
+private func compareBLASCores(d8: (forward: () throws -> Void, gradient: () throws -> Void),
+                              f8: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
+    guard let inUse = BLAS.coreName else { return }
+    let inUseGFLOPs = referenceGemmGFLOPs()
+    var best = inUseGFLOPs
+    for core in ["Prescott", "Haswell", "SkylakeX"] where adjoint_blas_force_core(core) {
+        let gflops = referenceGemmGFLOPs()
+        emit("blas_dgemm_gflops_core_\(core)", gflops, "GFLOP/s")
+        best = Swift.max(best, gflops)
+        emit("mlp_gradient_f32_ms_core_\(core)", try paired(runs: 21, f8.forward, f8.gradient).b, "ms")
+        emit("mlp_gradient_over_forward_core_\(core)", try paired(runs: 21, d8.forward, d8.gradient).ratio, "ratio")
+    }
+    _ = adjoint_blas_force_core(inUse)
+    emit("blas_dgemm_gflops_over_best", inUseGFLOPs / best, "ratio")
 }

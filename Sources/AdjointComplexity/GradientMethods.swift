@@ -166,7 +166,7 @@ public struct MLPGradientProblem<Scalar: LinalgScalar>: Sendable {
         case let .softmaxCrossEntropy(labels): l = try tape.softmaxCrossEntropy(y, labels: labels)
         }
         let g = try tape.gradients(of: l)
-        return (try tape.primal(l)[0, 0], g[y])
+        return (try tape.primal(l)[0, 0], try g[y])
     }
 
     // MARK: Method 3: finite differences

@@ -333,13 +333,21 @@ struct FormulaParser {
                     guard FunctionTable.argumentCounts(op).contains(argc), operands.count == height + argc else {
                         throw arityError(op, got: argc, at: nameAt)
                     }
-                    var args = operands.suffix(argc).map { materialize($0) }
-                    operands.removeLast(argc)
-                    if args.count == 1 && op.arity == 2 {
-                        let d = op == .leakyRelu ? Formula.defaultLeakyReluSlope : Formula.defaultEluAlpha
-                        args.append(constant(d, parseDouble(d) ?? 0, .defaultArgument))
+                    // pow(x, n) with an integer literal n is x^n: the registry's integer power,
+                    // which exact mode can run (real pow is not closed over the rationals).
+                    if op == .pow, argc == 2, case let .literal(text, _)? = operands.last, let n = integerExponent(text) {
+                        operands.removeLast()
+                        guard let base = operands.popLast() else { throw arityError(op, got: argc, at: nameAt) }
+                        operands.append(.node(add(FormulaNode(op: .powi, a: materialize(base), n: n))))
+                    } else {
+                        var args = operands.suffix(argc).map { materialize($0) }
+                        operands.removeLast(argc)
+                        if args.count == 1 && op.arity == 2 {
+                            let d = op == .leakyRelu ? Formula.defaultLeakyReluSlope : Formula.defaultEluAlpha
+                            args.append(constant(d, parseDouble(d) ?? 0, .defaultArgument))
+                        }
+                        operands.append(.node(add(FormulaNode(op: op, a: args[0], b: args.count > 1 ? args[1] : args[0]))))
                     }
-                    operands.append(.node(add(FormulaNode(op: op, a: args[0], b: args.count > 1 ? args[1] : args[0]))))
                 default:
                     break
                 }

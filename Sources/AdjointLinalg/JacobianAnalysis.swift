@@ -33,15 +33,23 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 ///
 /// Takes Jacobians as the toolkit returns them (``JacobianResult/jacobian``: rows are outputs).
 ///
-/// - Numerical rank: the number of singular values above
-///   τ = max(m, n) · ε · σ_max (ε = 2⁻⁵², the convention of MATLAB's and NumPy's `rank`): a
+/// - Scaling: rank and ``scaledConditionNumber`` are computed on the *equilibrated* Jacobian
+///   B = D_r·J·D_c, whose rows and then columns are scaled by powers of two so that each has its
+///   largest magnitude in [½, 1). Power-of-two scaling is exact and does not change the rank, but
+///   it stops one huge entry from hiding the others: diag(10³⁰⁰, 10⁻³⁰⁰) has rank 2 (and
+///   determinant 1), while a tolerance relative to J's largest singular value would call it rank 1.
+/// - Numerical rank: the number of B's singular values above
+///   τ = max(m, n) · ε · σ_max(B) (ε = 2⁻⁵², the convention of MATLAB's and NumPy's `rank`): a
 ///   singular value below τ is indistinguishable from rounding noise of a matrix of that size.
-/// - Condition number: κ₂ = σ_max / σ_min with σ_min the smallest of the min(m, n) singular
-///   values; +∞ when the matrix is numerically rank-deficient (σ_min ≤ τ), since the computed
-///   ratio would then be rounding noise (≈ 1/ε) rather than a property of the Jacobian.
+/// - Condition number: κ₂ = σ_max / σ_min of J itself with σ_min the smallest of the min(m, n)
+///   singular values; +∞ when J is rank-deficient, when σ_min is below J's own noise level
+///   max(m, n)·ε·σ_max (the ratio would be rounding noise, ≈ 1/ε) or when the ratio overflows.
+///   ``scaledConditionNumber`` is κ₂(B), what a solver that equilibrates (as LAPACK's expert
+///   drivers do) actually faces.
 /// - Determinant: product of U's diagonal from `dgetrf` times the pivot sign; an exactly zero pivot
 ///   gives det = 0 (that is an answer, not an error). log|det| sums log|U_ii| so it neither
-///   overflows nor underflows where det itself would.
+///   overflows nor underflows; ``determinant`` is nil when |det| lies outside Double's range, and
+///   the determinant is then ``determinantSign`` · exp(``logAbsDeterminant``).
 ///
 /// ```swift
 /// let r = try jacobian(of: Polar(), at: [2.0, 0.5])
@@ -54,15 +62,19 @@ public struct JacobianAnalysis: Sendable, Equatable {
     public let rows: Int
     /// Number of inputs n.
     public let cols: Int
-    /// In decreasing order, min(m, n) of them.
+    /// J's singular values, in decreasing order, min(m, n) of them: from `dgesdd`, or, when that
+    /// resolves fewer than ``rank`` of them above its noise level ε·σ_max (a badly scaled J such as
+    /// diag(10³⁰⁰, 10⁻³⁰⁰)), from one-sided Jacobi (`dgesvj`), accurate relative to each value.
     public let singularValues: [Double]
-    /// Singular values above ``rankTolerance``.
+    /// Singular values of the equilibrated B (see the type's notes) above ``rankTolerance``.
     public let rank: Int
-    /// τ = max(m, n) · ε · σ_max.
+    /// τ = max(m, n) · ε · σ_max(B), on the equilibrated B's singular values.
     public let rankTolerance: Double
-    /// κ₂ = σ_max / σ_min (+∞ when numerically rank-deficient).
+    /// κ₂(J) = σ_max / σ_min (+∞ when rank-deficient, below J's noise level, or overflowing).
     public let conditionNumber: Double
-    /// det J, for square J.
+    /// κ₂(B) of the equilibrated Jacobian (+∞ when rank-deficient).
+    public let scaledConditionNumber: Double
+    /// det J, for square J whose |det| is a finite, nonzero Double (or exactly 0); nil otherwise.
     public let determinant: Double?
     /// log |det J| (−∞ when singular), for square J.
     public let logAbsDeterminant: Double?
@@ -73,15 +85,26 @@ public struct JacobianAnalysis: Sendable, Equatable {
     public init(_ jacobian: [[Double]]) throws {
         let a = try JacobianAnalysis.checked(jacobian)
         rows = a.rows; cols = a.cols
-        singularValues = try JacobianAnalysis.singularValues(a)
-        let tau = JacobianAnalysis.tolerance(singularValues, rows, cols)
+        let scaled = try JacobianAnalysis.singularValues(JacobianAnalysis.equilibrated(a))
+        let tau = JacobianAnalysis.tolerance(scaled, rows, cols)
         rankTolerance = tau
-        rank = singularValues.filter { $0 > tau }.count
-        conditionNumber = JacobianAnalysis.condition(singularValues, tau)
+        rank = scaled.filter { $0 > tau }.count
+        var sigma = try JacobianAnalysis.singularValues(a)
+        let noise = JacobianAnalysis.tolerance(sigma, a.rows, a.cols)
+        if sigma.filter({ $0 > noise }).count < rank {
+            // J has independent directions below dgesdd's resolution (ε·σ_max): one-sided Jacobi
+            // resolves each singular value to high relative accuracy for graded matrices.
+            sigma = try JacobianAnalysis.jacobiSingularValues(a)
+        }
+        singularValues = sigma
+        let fullRank = rank == Swift.min(rows, cols)
+        scaledConditionNumber = fullRank ? JacobianAnalysis.condition(scaled, tau) : .infinity
+        conditionNumber = fullRank ? JacobianAnalysis.condition(singularValues, JacobianAnalysis.tolerance(singularValues, rows, cols))
+                                   : .infinity
         if rows == cols {
             let (l, s) = try JacobianAnalysis.luLogDet(a)
             logAbsDeterminant = l; determinantSign = s
-            determinant = s == 0 ? 0 : s * Double.exp(l)
+            determinant = JacobianAnalysis.representable(logAbs: l, sign: s)
         } else {
             logAbsDeterminant = nil; determinantSign = nil; determinant = nil
         }
@@ -96,29 +119,34 @@ public struct JacobianAnalysis: Sendable, Equatable {
         try singularValues(checked(matrix))
     }
 
-    /// The numerical rank: singular values above `tolerance` (default max(m, n)·ε·σ_max).
+    /// The numerical rank. Without `tolerance`, as ``rank``: singular values of the equilibrated
+    /// matrix above max(m, n)·ε·σ_max of those; with one, the matrix's own singular values above it.
     public static func numericalRank(of matrix: [[Double]], tolerance: Double? = nil) throws -> Int {
         let a = try checked(matrix)
-        let s = try singularValues(a)
-        let tau = tolerance ?? self.tolerance(s, a.rows, a.cols)
-        return s.filter { $0 > tau }.count
+        if let tolerance { return try singularValues(a).filter { $0 > tolerance }.count }
+        return try JacobianAnalysis(matrix).rank
     }
 
-    /// κ₂ = σ_max / σ_min; +∞ when the matrix is numerically rank-deficient.
+    /// κ₂ = σ_max / σ_min, as ``conditionNumber``: +∞ when the matrix is numerically
+    /// rank-deficient or the ratio overflows.
     public static func conditionNumber(of matrix: [[Double]]) throws -> Double {
-        let a = try checked(matrix)
-        let s = try singularValues(a)
-        return condition(s, tolerance(s, a.rows, a.cols))
+        try JacobianAnalysis(matrix).conditionNumber
     }
 
     /// det of a square matrix via LU (`dgetrf`); 0 for an exactly singular one.
+    /// - Throws: ``ADError/nonFinite(what:op:node:)`` when |det| overflows or underflows Double;
+    ///   ``logAbsDeterminant(of:)`` gives it as sign and log|det| then.
     ///
     /// ```swift
     /// try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]])   // −2
     /// ```
     public static func determinant(of matrix: [[Double]]) throws -> Double {
         let (l, s) = try logAbsDeterminant(of: matrix)
-        return s == 0 ? 0 : s * Double.exp(l)
+        guard let d = representable(logAbs: l, sign: s) else {
+            throw ADError.nonFinite(what: "determinant (|det| = exp(\(l)) is outside Double's range; use logAbsDeterminant(of:))",
+                                    op: "dgetrf", node: nil)
+        }
+        return d
     }
 
     /// (log|det|, sign) of a square matrix via LU; (−∞, 0) when singular.
@@ -188,13 +216,61 @@ public struct JacobianAnalysis: Sendable, Equatable {
         return s
     }
 
+    /// sign · exp(log|det|) when that is a finite Double that did not underflow to 0, else nil.
+    static func representable(logAbs l: Double, sign s: Double) -> Double? {
+        if s == 0 { return 0 }
+        let d = s * Double.exp(l)
+        return d.isFinite && d != 0 ? d : nil
+    }
+
+    /// D_r·A·D_c with powers of two chosen so that every nonzero row, then every nonzero column,
+    /// has its largest magnitude in [½, 1). Exact: only exponents change (entries more than
+    /// ~10³⁰⁸ below their row's largest may underflow, a loss far below any rank tolerance).
+    static func equilibrated(_ matrix: Matrix<Double>) -> Matrix<Double> {
+        var a = matrix
+        let (m, n) = (a.rows, a.cols)
+        for i in 0..<m {
+            var big = 0.0
+            for j in 0..<n { big = Swift.max(big, Swift.abs(a[i, j])) }
+            guard big > 0 else { continue }
+            let scale = Double(sign: .plus, exponent: -(big.exponent + 1), significand: 1)
+            for j in 0..<n { a[i, j] *= scale }
+        }
+        for j in 0..<n {
+            var big = 0.0
+            for i in 0..<m { big = Swift.max(big, Swift.abs(a[i, j])) }
+            guard big > 0 else { continue }
+            let scale = Double(sign: .plus, exponent: -(big.exponent + 1), significand: 1)
+            for i in 0..<m { a[i, j] *= scale }
+        }
+        return a
+    }
+
+    /// Singular values by one-sided Jacobi (`dgesvj`, values only), largest first. It needs
+    /// m ≥ n, so a wide matrix is transposed (the singular values are the same).
+    static func jacobiSingularValues(_ matrix: Matrix<Double>) throws -> [Double] {
+        var a = matrix.rows >= matrix.cols ? matrix : matrix.transposed()
+        let (m, n) = (a.rows, a.cols)
+        if n == 0 { return [] }
+        var s = [Double](repeating: 0, count: n)
+        var v = [Double](repeating: 0, count: 1)
+        var stat = [Double](repeating: 0, count: 6)
+        // joba 'G' general, jobu 'N' (no U), jobv 'N' (no V).
+        let info = LAPACKE_dgesvj(LAPACK_ROW_MAJOR, 71 /* 'G' */, 78 /* 'N' */, 78 /* 'N' */, Int32(m), Int32(n),
+                                  &a.elements, Int32(n), &s, 0, &v, Int32(n), &stat)
+        if info > 0 { throw LinalgError.noConvergence(routine: "dgesvj", info: Int(info)) }
+        try check(info, "dgesvj")
+        // stat[0] is a scale the values must be multiplied by (1 unless they would over/underflow).
+        return s.map { $0 * stat[0] }.sorted(by: >)
+    }
+
     static func tolerance(_ s: [Double], _ m: Int, _ n: Int) -> Double {
         Double(Swift.max(m, n)) * Double.ulpOfOne * (s.first ?? 0)
     }
 
     static func condition(_ s: [Double], _ tau: Double) -> Double {
         guard let hi = s.first, let lo = s.last else { return 0 }
-        return lo <= tau ? .infinity : hi / lo
+        return lo <= tau ? .infinity : hi / lo   // an overflowing ratio is +∞ as well
     }
 
     static func luLogDet(_ matrix: Matrix<Double>) throws -> (Double, Double) {

@@ -69,12 +69,15 @@ extension LinalgScalar {
                 Diagnostics.reportKink(op, node: node, inputs: [x[i].approximateDouble])
             }
         }
+        if VectorKernels.enabled(op) { return vectorMap(op, parameter: parameter, x, into: z) }
         for i in 0..<x.count {
-            let v = Rules.primal(op, x[i], parameter, exponent)
+            // Read before writing: z may be x's own memory (the fused bias + activation).
+            let xi = x[i]
+            let v = Rules.primal(op, xi, parameter, exponent)
             z[i] = v
             // A finite input mapped to NaN/inf is a domain error or overflow; a non-finite input
             // is passed through (it was reported where it was made).
-            if _slowPath(!v.isFinite) && firstBad < 0 && x[i].isFinite { firstBad = i }
+            if _slowPath(!v.isFinite) && firstBad < 0 && xi.isFinite { firstBad = i }
         }
         return firstBad
     }
@@ -83,6 +86,10 @@ extension LinalgScalar {
     public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
                                    z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
+        if VectorKernels.enabled(op) {
+            vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)
+            return
+        }
         for i in 0..<x.count {
             let (p, _) = Rules.partials(op, x[i], parameter, exponent, output: z[i])
             d[i] = p * s[i]
@@ -214,7 +221,20 @@ extension LinalgScalar {
 
     /// The single implementation of ``LinalgScalar/kernelFirstNonFinite``, specialised per conforming type.
     public static func kernelFirstNonFinite(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>) -> Int {
-        for i in 0..<x.count where !x[i].isFinite { return i }
+        // A branch-free OR over a block vectorises (an early-exit loop does not); the exact index
+        // is searched only in a block that has a NaN or ∞. The sweep checks every variable's
+        // cotangent this way, so this runs over all parameters once per gradient.
+        let block = 1024
+        var base = 0
+        while base < x.count {
+            let end = Swift.min(base + block, x.count)
+            var any: UInt8 = 0
+            for i in base..<end { any |= x[i].isFinite ? 0 : 1 }
+            if any != 0 {
+                for i in base..<end where !x[i].isFinite { return i }
+            }
+            base = end
+        }
         return -1
     }
 

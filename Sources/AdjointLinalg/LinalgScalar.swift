@@ -30,7 +30,7 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
 
     /// z[i] = op(x[i]) through `Rules.primal`; returns the first i whose z[i] is NaN or
     /// infinite, or −1. Elements at a kink of op (relu at 0, …) are reported to ``Diagnostics``
-    /// with `node`, as the scalar modes report theirs.
+    /// with `node`, as the scalar modes report theirs. `z` may be `x`'s own memory.
     static func kernelMap(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, node: Int?,
                           _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int
     /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z.

@@ -47,9 +47,10 @@ public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
     /// (tape nodes to differentiate them, duals to push a direction through them).
     public func forward<I: MatrixInterpreter>(_ m: I, _ x: I.Value, weights w: I.Value, bias b: I.Value) throws -> I.Value
     where I.Scalar == Scalar {
-        let a = try m.addBias(m.matmul(x, w), b)
-        guard let activation else { return a }
-        return try m.activation(activation, a)
+        let product = try m.matmul(x, w)
+        defer { m.recycle(product) }
+        guard let activation else { return try m.addBias(product, b) }
+        return try m.addBiasActivation(product, b, activation)
     }
 }
 
@@ -145,7 +146,11 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
     where I.Scalar == Scalar {
         try requireEqual("number of parameter pairs (one per layer)", layers.count, p.count)
         var h = x
-        for (l, layer) in layers.enumerated() { h = try layer.forward(m, h, weights: p[l].weights, bias: p[l].bias) }
+        for (l, layer) in layers.enumerated() {
+            let next = try layer.forward(m, h, weights: p[l].weights, bias: p[l].bias)
+            if l > 0 { m.recycle(h) }   // a hidden layer's output, dead once the next layer has read it
+            h = next
+        }
         return h
     }
 
@@ -156,9 +161,12 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
     }
 
     /// The loss for a batch, by plain evaluation (the baseline a gradient's cost is compared with).
+    /// Repeated calls on one thread reuse their buffers: in steady state no matrix is allocated.
     public func loss(input x: Matrix<Scalar>, loss: MLPLoss<Scalar>) throws -> Scalar {
         let m = MatrixEvaluator<Scalar>()
-        return try loss.apply(m, forward(x))[0, 0]
+        let y = try forward(m, input: x, parameters: layers.map { ($0.weights, $0.bias) })
+        defer { m.recycle(y) }
+        return try loss.apply(m, y)[0, 0]
     }
 
     /// The loss and its gradient with respect to every layer's weights and bias, by one recording
@@ -169,7 +177,7 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
         let params = layers.map { (weights: tape.variable($0.weights), bias: tape.variable($0.bias)) }
         let out = try loss.apply(tape, forward(tape, input: tape.constant(x), parameters: params))
         let g = try tape.gradients(of: out)
-        return (try tape.primal(out)[0, 0], params.map { LayerParameters(weights: g[$0.weights], bias: g[$0.bias]) })
+        return (try tape.primal(out)[0, 0], try params.map { LayerParameters(weights: try g[$0.weights], bias: try g[$0.bias]) })
     }
 
     /// The loss and its directional derivative along `direction` (one tangent per parameter), by
@@ -182,7 +190,9 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
             (weights: try MatrixDual(value: $0.weights, tangent: $1.weights),
              bias: try MatrixDual(value: $0.bias, tangent: $1.bias))
         }
-        let out = try loss.apply(m, forward(m, input: m.constant(x), parameters: params))
+        let y = try forward(m, input: m.constant(x), parameters: params)
+        defer { m.recycle(y) }
+        let out = try loss.apply(m, y)
         return (out.value[0, 0], out.tangent?[0, 0] ?? 0)
     }
 

@@ -133,6 +133,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     static func gemm(into c: inout Matrix, _ a: Matrix, _ ta: Bool, _ b: Matrix, _ tb: Bool, beta: Scalar) {
         let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
         MatrixCounters.matmul(m: m, n: n, k: k)
+        BLAS.noteCoreOnce()
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
@@ -256,18 +257,68 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     /// element and, when the registry knows one, the domain violation.
     func applyChecked(_ x: Matrix<Scalar>, node: Int?, pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix<Scalar> {
         let (z, bad) = apply(x, node: node, pool: pool)
-        if let i = bad {
-            let xi = x.elements[i]
-            let at = "element (\(i / Swift.max(1, x.cols)), \(i % Swift.max(1, x.cols)))"
-            if let reason = Rules.domainViolation(op, xi, parameter, exponent) {
-                throw ADError.domain(op: op.info.name, node: node, inputs: [xi.approximateDouble],
-                                     reason: reason + " at " + at)
-            }
-            if xi.isFinite {
-                throw ADError.nonFinite(what: "value of \(op.info.name) at \(at)", op: op.info.name, node: node)
+        if let i = bad { try fail(input: x.elements[i], at: i, cols: x.cols, node: node) }
+        return z
+    }
+
+    /// The typed error for a non-finite output at element `i` whose input was `xi`: a domain
+    /// error when the registry names one, else a non-finite value (a non-finite input passes).
+    func fail(input xi: Scalar, at i: Int, cols: Int, node: Int?) throws {
+        let at = "element (\(i / Swift.max(1, cols)), \(i % Swift.max(1, cols)))"
+        if let reason = Rules.domainViolation(op, xi, parameter, exponent) {
+            throw ADError.domain(op: op.info.name, node: node, inputs: [xi.approximateDouble],
+                                 reason: reason + " at " + at)
+        }
+        if xi.isFinite {
+            throw ADError.nonFinite(what: "value of \(op.info.name) at \(at)", op: op.info.name, node: node)
+        }
+    }
+
+    /// A dense layer's bias and activation in one pass: pre = x + b (b broadcast over the rows)
+    /// and z = op(pre), row by row, so each row is still in cache when the activation reads it.
+    /// Counted as the two ops it replaces ("add_bias" and the activation's name).
+    ///
+    /// - Parameter keepPreactivation: return `pre` as its own matrix (the tape records it and the
+    ///   derivatives of x-based rules need it); when false, z is computed in pre's place and no
+    ///   second buffer is used.
+    func applyWithBias(_ x: Matrix<Scalar>, _ bias: Matrix<Scalar>, node: Int?, keepPreactivation: Bool,
+                       pool: MatrixBufferPool<Scalar>?) throws -> (z: Matrix<Scalar>, pre: Matrix<Scalar>?) {
+        try requireEqual("bias rows (a bias is 1×n)", 1, bias.rows)
+        try requireEqual("bias columns (must equal the matrix's columns)", x.cols, bias.cols)
+        let (rows, cols) = (x.rows, x.cols)
+        var z = pool?.matrix(rows, cols) ?? Matrix<Scalar>(uncheckedRows: rows, cols: cols)
+        var pre = keepPreactivation ? (pool?.matrix(rows, cols) ?? Matrix<Scalar>(uncheckedRows: rows, cols: cols)) : nil
+        MatrixCounters.record("add_bias", flops: x.count)
+        MatrixCounters.record(op.info.name, flops: x.count)
+        var firstBad = -1
+        x.elements.withUnsafeBufferPointer { px in
+            bias.elements.withUnsafeBufferPointer { pb in
+                z.elements.withUnsafeMutableBufferPointer { pz in
+                    func pass(_ target: UnsafeMutableBufferPointer<Scalar>) {
+                        for r in 0..<rows {
+                            let row = r * cols
+                            let xr = UnsafeBufferPointer(rebasing: px[row..<(row + cols)])
+                            let tr = UnsafeMutableBufferPointer(rebasing: target[row..<(row + cols)])
+                            let zr = UnsafeMutableBufferPointer(rebasing: pz[row..<(row + cols)])
+                            Scalar.kernelAddRow(.inPackage, xr, pb, cols: cols, into: tr)
+                            // Element by element in place when tr is zr: each output reads only its own input.
+                            let bad = Scalar.kernelMap(.inPackage, op, exponent: exponent, parameter: parameter, node: node,
+                                                       UnsafeBufferPointer(tr), into: zr)
+                            if bad >= 0 && firstBad < 0 { firstBad = row + bad }
+                        }
+                    }
+                    if pre == nil {
+                        pass(pz)
+                    } else {
+                        pre?.elements.withUnsafeMutableBufferPointer { pass($0) }
+                    }
+                }
             }
         }
-        return z
+        if firstBad >= 0 {
+            try fail(input: x.elements[firstBad] + bias.elements[firstBad % cols], at: firstBad, cols: cols, node: node)
+        }
+        return (z, pre)
     }
 
     /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,

@@ -25,15 +25,28 @@ final class MatrixBufferPool<Scalar: LinalgScalar> {
     /// saves (measured: +25% on a batch-8, width-32 MLP gradient when everything was pooled).
     static var minimumElements: Int { 1 << 12 }
 
+    /// Requests of a poolable size served from the pool, and those that had to allocate: the
+    /// steady-state test (no allocation per op on repeated calls) reads these.
+    private(set) var hits = 0, misses = 0
+
     /// A rows×cols matrix whose contents are unspecified (recycled or zero).
     func matrix(_ rows: Int, _ cols: Int) -> Matrix<Scalar> {
         let n = rows * cols
+        guard n >= Self.minimumElements else { return Matrix(uncheckedRows: rows, cols: cols) }
         // Pop in place: copying the list out of the dictionary and back would copy it each time.
-        if n >= Self.minimumElements, let e = free[n]?.popLast() {
+        if let e = free[n]?.popLast() {
             pooledElements -= n
+            hits += 1
             return Matrix(uncheckedRows: rows, cols: cols, elements: e)
         }
+        misses += 1
         return Matrix(uncheckedRows: rows, cols: cols)
+    }
+
+    /// Hits and misses of this thread's pool (zeros while a tape or evaluator has it borrowed).
+    package static func statistics() -> (hits: Int, misses: Int) {
+        guard let p = slots().pools[ObjectIdentifier(Scalar.self)] as? MatrixBufferPool else { return (0, 0) }
+        return (p.hits, p.misses)
     }
 
     /// Keeps `m`'s buffer for a later op of the same size.
@@ -79,4 +92,27 @@ private enum MatrixPoolKey {
         }
         return key
     }()
+}
+
+/// This thread's pool, held by a plain evaluator or a forward-mode interpreter for its lifetime
+/// and given back when the last copy of the interpreter is gone.
+///
+/// The pool is not thread-safe, so it serves only the thread that borrowed it: an interpreter
+/// used from another thread (a task that hopped threads, a value shared with a worker) allocates
+/// as if there were no pool, which is slower but never a data race.
+final class MatrixPoolLease<Scalar: LinalgScalar> {
+    private let pool: MatrixBufferPool<Scalar>
+    private let owner: pthread_t
+
+    init() {
+        pool = MatrixBufferPool.borrow()
+        owner = pthread_self()
+    }
+
+    deinit { MatrixBufferPool.release(pool) }
+
+    /// The pool when called on the borrowing thread, else nil.
+    var onThisThread: MatrixBufferPool<Scalar>? {
+        MatrixFastPaths.isOn && pthread_equal(owner, pthread_self()) != 0 ? pool : nil
+    }
 }

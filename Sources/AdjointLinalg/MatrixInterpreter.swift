@@ -21,6 +21,23 @@ public protocol MatrixInterpreter {
     func primal(_ v: Value) throws -> Matrix<Scalar>
     /// Runs one registry op: `b` is the second matrix argument of binary ops, nil otherwise.
     func apply(_ op: MatrixOp, _ a: Value, _ b: Value?, _ attributes: MatrixAttributes<Scalar>) throws -> Value
+    /// σ(x + b) for a 1×n bias b: the same as `activation(σ, addBias(x, b))` (two registry ops,
+    /// counted and recorded as two), computed in one pass where the interpreter can.
+    func addBiasActivation(_ x: Value, _ bias: Value, _ activation: ElementwiseSpec<Scalar>) throws -> Value
+    /// Declares `v` dead: the interpreter may reuse its buffers for later ops. Using `v` after this
+    /// stays correct (a reused buffer still shared is copied on write) but loses the saving.
+    func recycle(_ v: Value)
+}
+
+extension MatrixInterpreter {
+    /// The two ops one after the other; interpreters with a fused kernel override this.
+    public func addBiasActivation(_ x: Value, _ bias: Value, _ activation: ElementwiseSpec<Scalar>) throws -> Value {
+        let preactivation = try addBias(x, bias)
+        defer { recycle(preactivation) }
+        return try self.activation(activation, preactivation)
+    }
+    /// Nothing to reuse by default.
+    public func recycle(_ v: Value) {}
 }
 
 extension MatrixInterpreter {
@@ -78,7 +95,9 @@ extension MatrixInterpreter {
 /// let y = try e.activation(.tanh, e.matmul(x, w))
 /// ```
 public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
-    /// A stateless evaluator.
+    /// Buffers of recycled values, reused by later ops on the thread that made the evaluator.
+    let buffers = MatrixPoolLease<Scalar>()
+    /// An evaluator; it reuses the buffers of values passed to ``recycle(_:)``.
     public init() {}
     /// Data passes through unchanged.
     public func constant(_ m: Matrix<Scalar>) -> Matrix<Scalar> { m }
@@ -87,8 +106,19 @@ public struct MatrixEvaluator<Scalar: LinalgScalar>: MatrixInterpreter {
     /// The op's primal rule only.
     public func apply(_ op: MatrixOp, _ a: Matrix<Scalar>, _ b: Matrix<Scalar>?,
                       _ attributes: MatrixAttributes<Scalar>) throws -> Matrix<Scalar> {
-        try MatrixRules.primal(op, a, b, attributes, node: nil).0
+        let pool = buffers.onThisThread
+        let (z, saved) = try MatrixRules.primal(op, a, b, attributes, node: nil, pool: pool)
+        if let saved { pool?.recycle(saved) }   // kept only for derivative rules
+        return z
     }
+    /// One pass, in one buffer: z is computed where x + b was written.
+    public func addBiasActivation(_ x: Matrix<Scalar>, _ bias: Matrix<Scalar>,
+                                  _ activation: ElementwiseSpec<Scalar>) throws -> Matrix<Scalar> {
+        guard MatrixFastPaths.isOn else { return try self.activation(activation, addBias(x, bias)) }
+        return try activation.applyWithBias(x, bias, node: nil, keepPreactivation: false, pool: buffers.onThisThread).z
+    }
+    /// Hands `v`'s buffer to later ops.
+    public func recycle(_ v: Matrix<Scalar>) { buffers.onThisThread?.recycle(v) }
 }
 
 /// A matrix with its tangent (forward mode); a nil tangent means zero (a constant).
@@ -121,7 +151,9 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
 /// let y = try fwd.activation(.tanh, x)   // y.tangent = (1 − tanh²(a)) ⊙ v
 /// ```
 public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
-    /// A stateless forward-mode interpreter.
+    /// Buffers of recycled values and tangents, reused by later ops on the thread that made it.
+    let buffers = MatrixPoolLease<Scalar>()
+    /// A forward-mode interpreter; it reuses the buffers of duals passed to ``recycle(_:)``.
     public init() {}
     /// A dual with zero tangent.
     public func constant(_ m: Matrix<Scalar>) -> MatrixDual<Scalar> { MatrixDual(unchecked: m, tangent: nil) }
@@ -130,8 +162,16 @@ public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
     /// The op's primal rule, then its JVP rule on the arguments' tangents.
     public func apply(_ op: MatrixOp, _ a: MatrixDual<Scalar>, _ b: MatrixDual<Scalar>?,
                       _ attributes: MatrixAttributes<Scalar>) throws -> MatrixDual<Scalar> {
-        let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil)
-        let t = MatrixRules.jvp(op, a.value, b?.value, a.tangent, b?.tangent, attributes, value: z, saved: saved)
+        let pool = buffers.onThisThread
+        let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil, pool: pool)
+        let t = MatrixRules.jvp(op, a.value, b?.value, a.tangent, b?.tangent, attributes, value: z, saved: saved, pool: pool)
+        if let saved { pool?.recycle(saved) }   // read by the JVP only
         return MatrixDual(unchecked: z, tangent: t)
+    }
+    /// Hands the value's and the tangent's buffers to later ops.
+    public func recycle(_ v: MatrixDual<Scalar>) {
+        guard let pool = buffers.onThisThread else { return }
+        pool.recycle(v.value)
+        if let t = v.tangent { pool.recycle(t) }
     }
 }

@@ -108,12 +108,17 @@ enum MatrixRules {
             default: return ta ?? tb
             }
         case .addBias:
-            var t = ta ?? Matrix<S>(uncheckedRows: z.rows, cols: z.cols)   // must start at zero: not pooled
-            if let tb {
-                MatrixCounters.record("add_bias" + suffix, flops: z.count)
-                tb.elements.withUnsafeBufferPointer { pb in
-                    t.elements.withUnsafeMutableBufferPointer { pz in
-                        S.kernelAddRow(.inPackage, UnsafeBufferPointer(pz), pb, cols: z.cols, into: pz)
+            // d(X + 1b) = dX + 1·db. Into a new buffer: writing into ta's would copy it on write
+            // (the argument's dual still holds it), outside the pool.
+            guard let tb else { return ta }
+            var t = output(z.rows, z.cols, pool)
+            MatrixCounters.record("add_bias" + suffix, flops: z.count)
+            tb.elements.withUnsafeBufferPointer { pb in
+                t.elements.withUnsafeMutableBufferPointer { pt in
+                    if let ta {
+                        ta.elements.withUnsafeBufferPointer { pa in S.kernelAddRow(.inPackage, pa, pb, cols: z.cols, into: pt) }
+                    } else {
+                        S.kernelBroadcast(.inPackage, pb, rows: z.rows, cols: z.cols, .perColumn, scale: 1, into: pt)
                     }
                 }
             }
@@ -134,7 +139,7 @@ enum MatrixRules {
             guard let ta, let p = saved else { return nil }
             return rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
         case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
-            guard let ta, let d = lossGradient(op, a, attr, upstream: 1, pool: pool) else { return nil }
+            guard let ta, let d = lossGradient(op, a, attr, cotangent: 1, pool: pool) else { return nil }
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
             let dot = d.elements.withUnsafeBufferPointer { pd in
                 ta.elements.withUnsafeBufferPointer { pt in S.kernelDot(.inPackage, pd, pt) }
@@ -156,7 +161,7 @@ enum MatrixRules {
     /// The cotangents of the inputs given the output's cotangent g; an input whose `need` flag is
     /// false (a constant) gets nil and costs nothing.
     static func vjp<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?, _ attr: MatrixAttributes<S>,
-                                     value z: Matrix<S>, saved: Matrix<S>?, upstream g: Matrix<S>,
+                                     value z: Matrix<S>, saved: Matrix<S>?, cotangent g: Matrix<S>,
                                      needA: Bool, needB: Bool, pool: MatrixBufferPool<S>? = nil) -> (Matrix<S>?, Matrix<S>?) {
         let suffix = "_vjp"
         switch op {
@@ -211,7 +216,7 @@ enum MatrixRules {
         case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits:
             guard needA else { return (nil, nil) }
             MatrixCounters.record(op.info.name + suffix, flops: a.count)
-            return (lossGradient(op, a, attr, upstream: g.elements.first ?? 0, pool: pool), nil)
+            return (lossGradient(op, a, attr, cotangent: g.elements.first ?? 0, pool: pool), nil)
         case .softmaxCrossEntropy:
             // ∂/∂z [lse(z) − z_label] = softmax(z) − onehot(label), times the 1/m average.
             guard needA, var d = saved else { return (nil, nil) }
@@ -332,12 +337,12 @@ enum MatrixRules {
         }
     }
 
-    /// upstream · ∂loss/∂prediction for the elementwise losses, as a matrix.
+    /// cotangent · ∂loss/∂prediction for the elementwise losses, as a matrix.
     static func lossGradient<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ attr: MatrixAttributes<S>,
-                                              upstream: S, pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
+                                              cotangent: S, pool: MatrixBufferPool<S>? = nil) -> Matrix<S>? {
         guard let loss = op.elementwiseLoss, let t = attr.target else { return nil }
         var d = output(a.rows, a.cols, pool)
-        let scale = upstream * lossScale(op, a)
+        let scale = cotangent * lossScale(op, a)
         withBuffers(a, t, &d) { pa, pt, pd in
             S.kernelLossDerivative(.inPackage, loss, parameter: attr.lossParameter, scale: scale, pa, pt, into: pd)
         }

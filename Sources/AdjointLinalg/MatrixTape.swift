@@ -1,6 +1,8 @@
 import AdjointCore
+import CAdjointSupport
 
-/// A node on a ``MatrixTape``: its index and shape. Valid only with the tape that made it.
+/// A node on a ``MatrixTape``: its index and shape. Valid only with the tape that made it, and
+/// only until that tape's next ``MatrixTape/reset()``.
 ///
 /// ```swift
 /// let w = tape.variable(weights)   // a MatrixNode
@@ -12,7 +14,11 @@ public struct MatrixNode: Hashable, Sendable {
     public let rows: Int
     /// Columns of the node's value.
     public let cols: Int
-    let tape: ObjectIdentifier
+    /// The recording the node belongs to: a process-wide number drawn when a tape is made and
+    /// again at each reset, from the same counter as the scalar tape's. Unlike the tape's
+    /// address, it is never shared by two recordings, so a node kept past `reset()` (or past
+    /// its tape's life) is refused instead of silently naming another entry.
+    let generation: UInt32
 }
 
 /// Reverse mode for matrix programs: a flat list of matrix op entries (op code, argument indices,
@@ -40,10 +46,13 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     /// Buffers of finished matrices for the next ops; borrowed from this thread and given back
     /// when the tape is released, so the next tape (the next gradient call) starts warm.
     let pool: MatrixBufferPool<Scalar>
+    /// This recording's number (see ``MatrixNode``); changes at every ``reset()``.
+    private(set) var generation: UInt32
 
     /// - Parameter capacity: entries to reserve.
     public init(capacity: Int = 64) {
         pool = MatrixBufferPool.borrow()
+        generation = adjoint_next_tape_generation()
         reserve(capacity)
     }
 
@@ -69,9 +78,11 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     /// Number of recorded entries.
     public var count: Int { ops.count }
 
-    /// Forgets every entry but keeps the arrays' capacity, for the next recording.
+    /// Forgets every entry but keeps the arrays' capacity, for the next recording. Nodes made
+    /// before the reset are refused afterwards (``ADError/foreignVariable(_:)``).
     public func reset() {
         recycleValues()
+        generation = adjoint_next_tape_generation()
         ops.removeAll(keepingCapacity: true); argA.removeAll(keepingCapacity: true)
         argB.removeAll(keepingCapacity: true); attributes.removeAll(keepingCapacity: true)
         values.removeAll(keepingCapacity: true); saved.removeAll(keepingCapacity: true)
@@ -115,18 +126,32 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         return push(op, Int32(a.index), Int32(b?.index ?? -1), attr, z, s, needs: needs)
     }
 
+    /// σ(x + b) recorded as the two entries it is (add_bias, then the activation), computed in
+    /// one pass over the rows.
+    public func addBiasActivation(_ x: MatrixNode, _ bias: MatrixNode, _ activation: ElementwiseSpec<Scalar>) throws -> MatrixNode {
+        guard MatrixFastPaths.isOn else { return try self.activation(activation, addBias(x, bias)) }
+        try own(x)
+        try own(bias)
+        let (z, pre) = try activation.applyWithBias(values[x.index], values[bias.index], node: count + 1,
+                                                    keepPreactivation: true, pool: pool)
+        let needs = needsGradient[x.index] || needsGradient[bias.index]
+        let p = push(.addBias, Int32(x.index), Int32(bias.index), MatrixAttributes(), pre ?? z, nil, needs: needs)
+        return push(.elementwise, Int32(p.index), -1, MatrixAttributes(elementwise: activation), z, nil, needs: needs)
+    }
+
     private func push(_ op: MatrixOp, _ a: Int32, _ b: Int32, _ attr: MatrixAttributes<Scalar>,
                       _ value: Matrix<Scalar>, _ s: Matrix<Scalar>?, needs: Bool) -> MatrixNode {
         let i = ops.count
         ops.append(op); argA.append(a); argB.append(b); attributes.append(attr)
         values.append(value); saved.append(s); needsGradient.append(needs)
         MatrixCounters.tapeEntry(bytes: (value.count + (s?.count ?? 0)) * MemoryLayout<Scalar>.stride)
-        return MatrixNode(index: i, rows: value.rows, cols: value.cols, tape: ObjectIdentifier(self))
+        return MatrixNode(index: i, rows: value.rows, cols: value.cols, generation: generation)
     }
 
     private func own(_ v: MatrixNode) throws {
-        guard v.tape == ObjectIdentifier(self), v.index < ops.count else {
-            throw ADError.foreignVariable("matrix node \(v.index) was not recorded on this tape (or the tape was reset)")
+        guard v.generation == generation, v.index < ops.count else {
+            throw ADError.foreignVariable("matrix node \(v.index) is not from this tape's current recording: it was "
+                                          + "recorded on another tape, or on this one before reset(); record it again")
         }
     }
 
@@ -153,51 +178,53 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             throw ADError.nonFinite(what: "output element \(j) of the matrix tape", op: ops[output.index].info.name,
                                     node: output.index)
         }
-        var adj = [Matrix<Scalar>?](repeating: nil, count: output.index + 1)
-        adj[output.index] = u
+        var cotangents = [Matrix<Scalar>?](repeating: nil, count: output.index + 1)
+        cotangents[output.index] = u
         var i = output.index
         while i >= 0 {
             defer { i -= 1 }
             let op = ops[i]
-            guard op.info.arity > 0, needsGradient[i], var g = adj[i] else { continue }
+            guard op.info.arity > 0, needsGradient[i], var g = cotangents[i] else { continue }
             let a = Int(argA[i]), b = Int(argB[i])
             if op == .elementwise, let spec = attributes[i].elementwise {
                 // Moving the cotangent out of the array leaves it uniquely owned, so the chain
                 // rule overwrites it instead of allocating (one buffer fewer per layer).
-                adj[i] = nil
+                cotangents[i] = nil
                 if needsGradient[a] {
                     spec.chainInPlace(x: values[a], z: values[i], &g, suffix: "_vjp")
-                    add(g, to: &adj, at: a)
+                    try add(g, to: &cotangents, at: a)
                 }
                 continue
             }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
-                                           value: values[i], saved: saved[i], upstream: g,
+                                           value: values[i], saved: saved[i], cotangent: g,
                                            needA: needsGradient[a], needB: b >= 0 && needsGradient[b], pool: pool)
-            if let ga { add(ga, to: &adj, at: a) }
-            if let gb { add(gb, to: &adj, at: b) }
+            if let ga { try add(ga, to: &cotangents, at: a) }
+            if let gb { try add(gb, to: &cotangents, at: b) }
             // Intermediate cotangents are not returned; dropping them keeps peak memory near one
             // layer's worth instead of the whole tape's.
-            if ops[i] != .input, let done = adj[i] {
-                adj[i] = nil
+            if ops[i] != .input, let done = cotangents[i] {
+                cotangents[i] = nil
                 pool.recycle(done)
             }
         }
-        for k in 0..<adj.count where ops[k] == .input {
-            if let g = adj[k], let j = g.firstNonFinite {
-                throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
-            }
-        }
-        return MatrixGradients(adjoints: adj, tape: ObjectIdentifier(self))
+        return MatrixGradients(cotangents: cotangents, generation: generation)
     }
 
-    private func add(_ x: Matrix<Scalar>, to adj: inout [Matrix<Scalar>?], at k: Int) {
-        if var acc = adj[k] {
-            adj[k] = nil   // release the array's reference so the in-place add does not copy
+    /// Adds a contribution to node k's cotangent. A variable's cotangent is checked for NaN/∞
+    /// as each contribution lands, while it is still in cache (checking all of them after the
+    /// sweep re-read every parameter's cotangent from memory): NaN and ∞ survive later additions
+    /// (∞ − ∞ is NaN), and an overflow shows at the addition that made it.
+    private func add(_ x: Matrix<Scalar>, to cotangents: inout [Matrix<Scalar>?], at k: Int) throws {
+        if var acc = cotangents[k] {
+            cotangents[k] = nil   // release the array's reference so the in-place add does not copy
             MatrixRules.accumulate(&acc, x)
-            adj[k] = acc
+            cotangents[k] = acc
         } else {
-            adj[k] = x
+            cotangents[k] = x
+        }
+        if ops[k] == .input, let j = cotangents[k]?.firstNonFinite {
+            throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
         }
     }
 }
@@ -206,16 +233,22 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
 ///
 /// ```swift
 /// let g = try tape.gradients(of: loss)
-/// g[w]   // zeros of W's shape if the loss does not depend on W
+/// try g[w]   // zeros of W's shape if the loss does not depend on W
 /// ```
 public struct MatrixGradients<Scalar: LinalgScalar> {
-    let adjoints: [Matrix<Scalar>?]
-    let tape: ObjectIdentifier
+    let cotangents: [Matrix<Scalar>?]
+    let generation: UInt32
 
-    /// The cotangent of variable `node` (zeros when the output does not depend on it, or when
-    /// the node is not a variable of this sweep's tape).
+    /// The cotangent of variable `node`: zeros when the output does not depend on it.
+    /// - Throws: ``ADError/foreignVariable(_:)`` for a node of another recording (another tape,
+    ///   or this tape before a reset), whose index would name an unrelated entry.
     public subscript(node: MatrixNode) -> Matrix<Scalar> {
-        if node.tape == tape, node.index < adjoints.count, let g = adjoints[node.index] { return g }
-        return Matrix(uncheckedRows: node.rows, cols: node.cols)
+        get throws {
+            guard node.generation == generation else {
+                throw ADError.foreignVariable("matrix node \(node.index) is not from the recording these cotangents come from")
+            }
+            if node.index < cotangents.count, let g = cotangents[node.index] { return g }
+            return Matrix(uncheckedRows: node.rows, cols: node.cols)
+        }
     }
 }

@@ -61,7 +61,7 @@ extension MatrixProgram {
             throw ADError.dimensionMismatch(what: "entries of a matrix program's loss (must be 1×1)", expected: 1, got: value.count)
         }
         let g = try tape.gradients(of: out)
-        return vars.flatMap { g[$0].elements }
+        return try vars.flatMap { try g[$0].elements }
     }
 
     /// "∂loss/∂W0[2, 1]" for flattened index j.

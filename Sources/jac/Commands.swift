@@ -54,18 +54,34 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         // together with how far it can be trusted.
         jsonPairs.append(("error_estimate", jsonArray(est.map(jsonArray))))
     }
+    if let w = r.warnings {
+        jsonPairs.append(("warnings", jsonArray(w.map { row in jsonArray(row.map { jsonArray($0.map { json($0.rawValue) }) }) })))
+    }
+    if let e = r.evaluations {
+        jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
+                                                     ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
+    }
     var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
     table += renderTable([["output", "value"] + columns]
                          + names.indices.map { i in [names[i], format(r.value[i])] + r.jacobian[i].map(format) })
+    if let e = r.evaluations { table += "\n\nevaluations of f  \(e.total)" }
     if let a = analysis {
         var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
                      ("condition_number", jsonNumber(a.conditionNumber))]
         if let d = a.determinant { pairs.append(("determinant", jsonNumber(d))) }
+        // |det| beyond Double's range: the library gives it as sign and log|det| instead.
+        let overflowingDeterminant = a.determinant == nil ? a.logAbsDeterminant.flatMap { l in a.determinantSign.map { (l, $0) } } : nil
+        if let (l, s) = overflowingDeterminant {
+            pairs += [("determinant_sign", jsonNumber(s)), ("log_abs_determinant", jsonNumber(l))]
+        }
         jsonPairs.append(("analysis", jsonObject(pairs)))
         table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ")
         table += "\nrank              \(a.rank)"
         table += "\ncondition number  " + format(a.conditionNumber)
         if let d = a.determinant { table += "\ndeterminant       " + format(d) }
+        if let (l, s) = overflowingDeterminant {
+            table += "\ndeterminant       " + (s < 0 ? "-" : "") + "exp(" + format(l) + ") (outside Double's range)"
+        }
     }
     let csvText = ([["output", "value"] + columns] + names.indices.map { i in
         [names[i], format(r.value[i])] + r.jacobian[i].map(format)
@@ -183,12 +199,29 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
     for (i, row) in est.enumerated() {
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate
-            if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) {
-                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))")
+            let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
+            if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) || !why.isEmpty {
+                let reasons = why.isEmpty ? "" : " (" + why.map { describe($0) }.joined(separator: "; ") + ")"
+                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons)
             }
         }
     }
     return notes
+}
+
+/// A difference warning in words, for notes on standard error.
+func describe(_ w: FDWarning) -> String {
+    switch w {
+    case .noConvergence: return "no step range where the differences settle: f oscillates or is too noisy at every step tried"
+    case .cancellation: return "the samples cancel to a few ulps"
+    case .stepBelowULP: return "the step is below an ulp of the input"
+    case .nonFinite: return "a sample is not finite"
+    case .estimateTooLarge: return "the error estimate is large"
+    case .unsupportedOp: return "an op has no analytic extension"
+    case .crossesKink: return "the stencil crosses a kink"
+    case .notIndependent: return "the witness follows the same path as AD (the function converts a variable to Double)"
+    case .witnessesConflict: return "reliable witnesses contradict each other"
+    }
 }
 
 func kinkNotes(_ kinks: [KinkEvent]) -> [String] {

@@ -38,6 +38,11 @@ struct ModeResult {
     /// Per entry, the method's own estimate of its error (finite differences), used by `check`
     /// so that a difference known to be inaccurate is not called a disagreement.
     var errorEstimates: [[Double]]? = nil
+    /// Per entry, why a difference is unreliable (empty when nothing was detected).
+    var warnings: [[[FDWarning]]]? = nil
+    /// Evaluations of f a difference mode spent: in total (f(x) included) and per entry (the
+    /// entry's column; entries of one column share its evaluations).
+    var evaluations: (total: Int, perEntry: [[Int]])? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -101,7 +106,18 @@ struct DifferenceEngine: ModeEngine {
     }
 
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        let d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        let d: DifferenceJacobian<Double>
+        if method == .complexStep {
+            d = try differenceJacobian(of: formula, at: point.doubles, method: method)
+        } else {
+            // A closure written here, where the scalar is Double, runs the formula specialised;
+            // through the generic ADFunction path every op went through witness tables.
+            let constants = formula.constants.map(\.value)
+            guard point.doubles.count == formula.variables.count else {
+                throw ADError.dimensionMismatch(what: "number of inputs", expected: formula.variables.count, got: point.doubles.count)
+            }
+            d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles, method: method)
+        }
         if let u = d.unsupported { throw u }
         if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
@@ -115,7 +131,9 @@ struct DifferenceEngine: ModeEngine {
         }
         return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
                           jacobian: d.jacobian.map { $0.map(Cell.double) },
-                          errorEstimates: d.entries.map { $0.map(\.errorEstimate) })
+                          errorEstimates: d.entries.map { $0.map(\.errorEstimate) },
+                          warnings: d.entries.map { $0.map(\.warnings) },
+                          evaluations: (d.evaluations, d.entries.map { $0.map(\.evaluations) }))
     }
 }
 
@@ -184,10 +202,17 @@ enum ModeTable {
         ExactEngine(),
     ]
 
-    static var names: [String] { engines.map(\.name) }
+    /// Modes offered by `--mode` but not run by `check`: the adaptive difference is a cheaper
+    /// estimate, not another independent witness next to Richardson.
+    static let additional: [any ModeEngine] = [
+        DifferenceEngine(method: .adaptive, summary: "third-order differences, step chosen per input from f",
+                         checkTolerance: 1e-8),
+    ]
+
+    static var names: [String] { (engines + additional).map(\.name) }
 
     static func engine(named name: String) -> (any ModeEngine)? {
-        engines.first { $0.name == name }
+        (engines + additional).first { $0.name == name }
     }
 
     /// The reference of `check`: exact when it can run the formula, else reverse.

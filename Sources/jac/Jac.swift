@@ -27,7 +27,8 @@ struct Jac: ParsableCommand {
         FORMULA LANGUAGE
           + - * / ^ with the usual precedence; ^ is right-associative; unary minus binds
           looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer literal n
-          (x^3, x^-2, x^(-2)) is the registry's integer power; any other exponent is pow.
+          (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any other
+          exponent is pow.
           Functions: exp log sqrt sin cos tan atan sinh cosh tanh erf expm1 log1p square
           sigmoid softplus relu leaky_relu elu swish gelu abs max min pow hypot;
           leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a
@@ -42,7 +43,7 @@ struct Jac: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,
-                      SweepCommand.self, ComplexityCommand.self, SelfTestCommand.self]
+                      StepSweepCommand.self, ComplexityCommand.self, SelfTestCommand.self]
     )
 }
 

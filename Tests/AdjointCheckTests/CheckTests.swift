@@ -299,9 +299,16 @@ final class NearKinkTests: XCTestCase {
         // At x1 − x2 = 1e-9 > 0 relu is differentiable: ∇ = (3 + 1, −3) = (4, −3). Every
         // default-step difference straddles the kink and sees about half of that.
         let x = [0.3 + 1e-9, 0.3]
-        // Without the exact rung, so the near-kink rung has to decide.
+        // Without the exact rung, so the near-kink rung has to decide; without Richardson and the
+        // adaptive stencil too, whose step searches go below the 1e-9 gap and resolve this entry
+        // by themselves.
         var o = CheckOptions()
-        o.ladder = WitnessRung.defaultLadder.filter { if case .exactRationals = $0 { return false }; return true }
+        o.ladder = WitnessRung.defaultLadder.filter {
+            if case .exactRationals = $0 { return false }
+            if case .differences(.richardson) = $0 { return false }
+            if case .differences(.adaptive) = $0 { return false }
+            return true
+        }
         let r = try checkJacobian(of: ReluGap(), at: x, options: o)
         XCTAssertEqual(try checkJacobian(of: ReluGap(), at: x).passed, true, "the default ladder agrees too")
         XCTAssertFalse(r.touchedKink)

@@ -67,9 +67,17 @@ final class ParserTests: XCTestCase {
             XCTAssertEqual(f.nodes.last?.n, n, s)
             XCTAssertTrue(f.constants.isEmpty, "\(s): the exponent is an attribute, not a constant node")
         }
-        for s in ["x^2.5", "x^y", "x^(1+1)", "x^2.0", "pow(x, 2)"] {
+        for s in ["x^2.5", "x^y", "x^(1+1)", "x^2.0", "pow(x, 2.5)", "pow(x, y)"] {
             XCTAssertEqual(try Formula(parsing: s).nodes.last?.op, .pow, s)
         }
+        // pow(x, n) with an integer literal n is x^n (issue 16): rational-closed, so exact mode runs it.
+        for (s, n) in [("pow(x, 3)", 3), ("pow(x, -2)", -2), ("pow(x + 1, 0)", 0)] {
+            let f = try Formula(parsing: s)
+            XCTAssertEqual(f.nodes.last?.op, .powi, s)
+            XCTAssertEqual(f.nodes.last?.n, n, s)
+            XCTAssertNil(f.exactObstacle, s)
+        }
+        XCTAssertEqual(try eval("pow(x, 3)", [-2]), [-8])
         // powi is exact for a negative base where pow is a domain error: (−2)^3 = −8.
         XCTAssertEqual(try eval("x^3", [-2]), [-8])
     }

@@ -80,3 +80,48 @@ final class JacobianAnalysisTests: XCTestCase {
         XCTAssertThrowsError(try JacobianAnalysis([[1, 2], [3]]))
     }
 }
+
+/// Badly scaled Jacobians (issue 14, item 10): rank and determinant from scaled algorithms.
+final class JacobianAnalysisScalingTests: XCTestCase {
+    /// diag(10³⁰⁰, 10⁻³⁰⁰) has full rank and det = 1 (exact: the product of the diagonal). It was
+    /// reported as rank 1 next to determinant 1.0.
+    func testDiagonalAcrossTheExponentRangeHasFullRank() throws {
+        let a = try JacobianAnalysis([[1e300, 0], [0, 1e-300]])
+        XCTAssertEqual(a.rank, 2)
+        // dgesdd resolves σ only down to ≈ ε·σ_max and returns σ₂ = 0 here; Jacobi gets both.
+        XCTAssertEqual(a.singularValues, [1e300, 1e-300])
+        XCTAssertEqual(try JacobianAnalysis([[1e-300, 0, 0], [0, 1e300, 0]]).singularValues, [1e300, 1e-300], "wide")
+        XCTAssertEqual(a.determinant ?? .nan, 1, accuracy: 4e-16)
+        XCTAssertLessThan(a.scaledConditionNumber, 2, "equilibrated by powers of two: a diagonal within a factor 2 of I")
+        XCTAssertEqual(a.conditionNumber, .infinity, "κ₂ = 10⁶⁰⁰ overflows")
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: [[1e300, 0], [0, 1e-300]]), 2)
+    }
+
+    /// Scaling must not invent rank: proportional rows stay rank 1 at any magnitude.
+    func testBadlyScaledRankDeficientStaysDeficient() throws {
+        XCTAssertEqual(try JacobianAnalysis([[1e300, 2e300], [1e-300, 2e-300]]).rank, 1)
+        // det = 10²⁰⁰·10⁻²⁰⁰ − 1·1 = 0 exactly: both rows scale to the same row.
+        let b = try JacobianAnalysis([[1e200, 1], [1, 1e-200]])
+        XCTAssertEqual(b.rank, 1)
+        XCTAssertEqual(b.scaledConditionNumber, .infinity)
+        XCTAssertEqual(try JacobianAnalysis([[1, 2], [2, 4]]).rank, 1)
+    }
+
+    /// |det| beyond Double's range: no determinant number, but sign and log|det| (exact values:
+    /// log(10³⁰⁰·10³⁰⁰) = 600 ln 10).
+    func testOverflowingDeterminantIsReportedAsSignAndLog() throws {
+        let a = try JacobianAnalysis([[-1e300, 0], [0, 1e300]])
+        XCTAssertNil(a.determinant)
+        XCTAssertEqual(a.determinantSign, -1)
+        XCTAssertEqual(a.logAbsDeterminant ?? .nan, 600 * Double.log(10), accuracy: 1e-12)
+        XCTAssertEqual(a.rank, 2)
+        XCTAssertThrowsError(try JacobianAnalysis.determinant(of: [[-1e300, 0], [0, 1e300]])) { e in
+            guard case .nonFinite = e as? ADError else { return XCTFail("\(e)") }
+        }
+        let tiny = try JacobianAnalysis([[1e-200, 0], [0, 1e-200]])
+        XCTAssertNil(tiny.determinant, "10⁻⁴⁰⁰ underflows: not reported as 0")
+        XCTAssertEqual(tiny.determinantSign, 1)
+        XCTAssertEqual(tiny.logAbsDeterminant ?? .nan, -400 * Double.log(10), accuracy: 1e-12)
+        XCTAssertEqual(tiny.rank, 2)
+    }
+}

@@ -39,7 +39,7 @@ final class MatrixOpDerivativeTests: XCTestCase {
         XCTAssertEqual(outShape.count, y0.count, "output size of \(label)")
         let u = try Matrix<Double>.random(out.rows, out.cols, in: -1...1, using: &g)
         let grads = try tape.gradients(of: out, seed: u)
-        let matrixVJP = grads[na].elements + (nb.map { grads[$0].elements } ?? [])
+        let matrixVJP = try grads[na].elements + (nb.map { try grads[$0].elements } ?? [])
 
         // The values agree with the elementwise version.
         let value = try tape.primal(out).elements
@@ -110,7 +110,7 @@ final class MatrixOpDerivativeTests: XCTestCase {
                     let out = try c.matrix(tape, na, nb, aux: aux, shape: sa)
                     let u = try Matrix<S>(rows: out.rows, cols: out.cols, elements: (0..<(out.rows * out.cols)).map { S(Double($0 % 3) - 0.5) })
                     let gr = try tape.gradients(of: out, seed: u)
-                    let vjp = (gr[na].elements + (nb.map { gr[$0].elements } ?? [])).map(\.approximateDouble)
+                    let vjp = (try gr[na].elements + (nb.map { try gr[$0].elements } ?? [])).map(\.approximateDouble)
                     let fwd = MatrixForward<S>()
                     let da = try MatrixDual(value: try cast(a), tangent: try cast(a))
                     let db = try b.map { try MatrixDual(value: try cast($0), tangent: try cast($0)) }

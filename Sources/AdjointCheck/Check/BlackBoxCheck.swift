@@ -217,23 +217,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let v = directions[d]
         switch options.ladder[k] {
         case .differences(let method):
+            // The same per-method estimate as the generic difference path (one implementation).
+            if method == .complexStep { return nil }
             var line = LineProbe<V>(eval: f, x: x, v: v)
-            switch method {
-            case .complexStep:
-                return nil
-            case .richardson:
-                let h0 = resolve(options.step, default: DifferenceTuning.richardsonInitialStep * line.scale, scale: line.scale)
-                return line.richardson(initialStep: V(h0), outputs: m)
-            case .adaptive:
-                if case .automatic = options.step { return line.adaptive(Stencil.of(.central), outputs: m) }
-                let h = resolve(options.step, default: 0, scale: line.scale)
-                return line.stencilEstimate(Stencil.of(.central), step: V(h), outputs: m)
-            default:
-                let stencil = (method.stencilMethod ?? .central).stencil
-                let dflt = DifferenceTuning.defaultStep(for: stencil, scale: line.scale, epsilon: eps)
-                let h = resolve(options.step, default: dflt, scale: line.scale)
-                return line.stencilEstimate(stencil, step: V(h), outputs: m)
-            }
+            return line.estimate(method, step: options.step, outputs: m)
         case .exactRationals:
             return nil
         case .custom(_, let err, let jac):

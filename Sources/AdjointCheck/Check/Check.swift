@@ -285,7 +285,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, crossing: (Double) -> Double?) -> CheckJudgement {
-            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .notIndependent }
+            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .notIndependent || $0 == .noConvergence }
             // Too large relative to the values compared, unless the values are themselves tiny next
             // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
             let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)

@@ -27,10 +27,13 @@ public enum WitnessRung: Sendable {
         }
     }
 
-    /// The default ladder: cheap central difference, a higher-order stencil, Richardson,
-    /// complex-step, then exact rationals.
+    /// The default ladder: cheap central difference, the adaptive embedded stencil (3 evaluations
+    /// per input, error estimate from its embedded lower-order twin), Richardson from a scanned
+    /// step, complex-step, then exact rationals. The fixed sixth-order stencil is not a rung: on the
+    /// calibration corpus its error estimate missed the true error on 40% of entries, adaptive's
+    /// and Richardson's on 0.5% (see `CalibrationTests`).
     public static let defaultLadder: [WitnessRung] = [
-        .differences(.central), .differences(.central6), .differences(.richardson),
+        .differences(.central), .differences(.adaptive), .differences(.richardson),
         .differences(.complexStep), .exactRationals,
     ]
 }

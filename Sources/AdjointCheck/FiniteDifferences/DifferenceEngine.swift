@@ -30,6 +30,11 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Reliable witnesses contradict each other beyond their error estimates (two or more disagree
     /// with the subjects, another agrees): no verdict can be trusted.
     case witnessesConflict = "witnesses-conflict"
+    /// No range of steps was found where successive estimates settle (they keep changing as the
+    /// step shrinks, until rounding takes over): f oscillates or varies faster than any step the
+    /// method can resolve, or its evaluation is too noisy. The value is a guess, its error
+    /// estimate the spread seen.
+    case noConvergence = "no-convergence"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
@@ -53,42 +58,94 @@ public struct DifferenceEstimate: Sendable, Equatable {
     /// The largest displacement t of any sample x + t·v the value depends on (0 for complex
     /// step, which never leaves x on the real axis): a kink closer than this may have been crossed.
     public var reach: Double
+    /// Evaluations of f spent on this estimate's direction (outputs differenced along the same
+    /// direction share them, so the entries of one Jacobian column report the same count; f(x)
+    /// itself, evaluated once per Jacobian, is not included).
+    public var evaluations: Int
 
     /// An estimate with its error bound, step and warnings.
-    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = [], reach: Double = 0) {
+    public init(value: Double, errorEstimate: Double, step: Double, warnings: [FDWarning] = [], reach: Double = 0,
+                evaluations: Int = 0) {
         self.value = value; self.errorEstimate = errorEstimate; self.step = step; self.warnings = warnings
-        self.reach = reach
+        self.reach = reach; self.evaluations = evaluations
     }
 }
 
 /// Evaluates f along one line x + t·v and counts evaluations.
+///
+/// Along a coordinate axis (v = eⱼ, every column of a Jacobian) the probe moves one entry of a
+/// private copy of x in place and restores it, so a sample costs one evaluation of f and O(1)
+/// besides: building a perturbed n-vector per sample made a Jacobian of n inputs cost O(n) extra
+/// work per sample on top of f (issue 14, item 8). f(x) itself, when the caller already has it, is
+/// passed in as `center` and never re-evaluated.
 struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     let eval: ([V]) -> [V]
     let x: [V]
+    /// The direction, or empty along an axis (see ``axis``).
     let v: [V]
+    /// j when the direction is eⱼ.
+    let axis: Int?
+    /// x with entry ``axis`` moved; restored after every sample.
+    private var scratch: [V]
     /// min over the moved coordinates of max(1, |x_j|)/|v_j|: the step t·v then stays small
     /// relative to every input it perturbs (for a unit vector eⱼ this is max(1, |x_j|)).
     let scale: Double
+    /// max over the moved coordinates of |x_j|/|v_j|: how far along the line an ulp-sized
+    /// rounding of the inputs reaches, in units of t (divided by ε).
+    let positionScale: Double
+    /// f(x), once known.
+    private(set) var center: [V]?
+    /// Evaluations of f made by this probe (a caller-supplied center is not counted).
     var evaluations = 0
+    /// Samples already taken, by displacement: stencils applied at one step share their points
+    /// (the adaptive method's value and check stencils), and a shared point costs one evaluation.
+    private var taken: [V: [V]] = [:]
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
-        self.eval = eval; self.x = x; self.v = v
+        self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil
         var s = Double.infinity
         for (xj, vj) in zip(x, v) where vj != 0 {
             s = Swift.min(s, Swift.max(1, Swift.abs(Double(xj))) / Swift.abs(Double(vj)))
         }
         scale = s.isFinite ? s : 1
+        var p = 0.0
+        for (xj, vj) in zip(x, v) where vj != 0 { p = Swift.max(p, Swift.abs(Double(xj)) / Swift.abs(Double(vj))) }
+        positionScale = p.isFinite ? p : 0
+    }
+
+    /// A probe along eⱼ, with f(x) already known (or nil).
+    init(eval: @escaping ([V]) -> [V], x: [V], axis j: Int, center: [V]?) {
+        self.eval = eval; self.x = x; self.v = []; self.axis = j; self.scratch = x; self.center = center
+        scale = Swift.max(1, Swift.abs(Double(x[j])))
+        positionScale = Swift.abs(Double(x[j]))
     }
 
     mutating func at(_ t: V) -> [V] {
+        if t == 0, let center { return center }
+        if let y = taken[t] { return y }
         evaluations += 1
-        if t == 0 { return eval(x) }
-        return eval(zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
+        let y: [V]
+        if t == 0 {
+            y = eval(x)
+            center = y
+        } else if let j = axis {
+            scratch[j] = x[j] + t
+            y = eval(scratch)
+            scratch[j] = x[j]
+        } else {
+            y = eval(zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
+        }
+        taken[t] = y
+        return y
     }
+
+    /// A sample already taken at displacement t (f(x) for t = 0), without evaluating.
+    func taken(at t: V) -> [V]? { t == 0 ? center : taken[t] }
 
     /// Whether the step t·v is below an ulp of some perturbed coordinate.
     func stepBelowULP(_ t: V) -> Bool {
-        zip(x, v).contains { xj, vj in vj != 0 && Swift.abs(t * vj) < xj.ulp }
+        if let j = axis { return Swift.abs(t) < x[j].ulp }
+        return zip(x, v).contains { xj, vj in vj != 0 && Swift.abs(t * vj) < xj.ulp }
     }
 }
 
@@ -107,6 +164,10 @@ extension LineProbe {
     mutating func apply(_ stencil: Stencil, step h: V, outputs m: Int) -> StencilSample {
         var sums = [V](repeating: 0, count: m)
         var fmax = [Double](repeating: 0, count: m)
+        // Largest |f| among the samples the stencil weighs: only their rounding reaches the sum
+        // (a huge f(x) next to small neighbours, as 1/x at 1e-150 with h ≫ x, is not noise in a
+        // central difference, and counting it would make any spread look like rounding).
+        var wmax = [Double](repeating: 0, count: m)
         var spread = [Double](repeating: 0, count: m)
         var finite = [Bool](repeating: true, count: m)
         var center: [V]? = nil
@@ -118,6 +179,7 @@ extension LineProbe {
             for i in 0..<Swift.min(m, fk.count) {
                 if !fk[i].isFinite { finite[i] = false }
                 fmax[i] = Swift.max(fmax[i], Swift.abs(Double(fk[i])))
+                if w != 0 { wmax[i] = Swift.max(wmax[i], Swift.abs(Double(fk[i]))) }
                 if w != 0 { sums[i] += V(w) * fk[i] }
             }
             if fk.count != m { for i in 0..<m { finite[i] = false } }
@@ -140,7 +202,7 @@ extension LineProbe {
             let digits = Double.pow(10, DifferenceTuning.cancellationDigitsRequired)
             if finite[i] && fmax[i] > 0 && spread[i] < digits * noise { warn.append(.cancellation) }
             out.derivative.append(finite[i] ? d : .nan)
-            out.rounding.append(noise * stencil.noiseGain / hd)
+            out.rounding.append(DifferenceTuning.evaluationNoiseULPs * epsilon * wmax[i] * stencil.noiseGain / hd)
             out.warnings.append(warn)
         }
         return out
@@ -165,103 +227,49 @@ extension LineProbe {
         }
     }
 
-    /// Richardson extrapolation of the central difference (Ridders' tableau): steps h₀/2ᵏ, each
-    /// column removes the next even power of h, error estimated from neighbouring tableau entries.
+    /// Richardson extrapolation of the central difference (Ridders' tableau) from a given h₀:
+    /// steps h₀/2ᵏ, each column removes the next even power of h, error estimated from
+    /// neighbouring tableau entries. The automatic step uses ``richardsonScanned(outputs:)``,
+    /// which finds h₀ from f; this entry is for a step the caller chose (and fault localisation,
+    /// which bounds h₀ by the distance to a primitive's domain edge).
     mutating func richardson(initialStep h0: V, outputs m: Int) -> [DifferenceEstimate] {
         let central = Stencil.of(.central)
-        var best = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: Double(h0)),
-                                        count: m)
-        var previous: [[Double]] = []   // previous row of the tableau, per output
+        var tableaux = [RiddersTableau](repeating: RiddersTableau(), count: m)
         var stopped = [Bool](repeating: false, count: m)
+        var first: StencilSample? = nil
+        var samples: [StencilSample] = []
+        var steps: [V] = []
         var h = h0
-        for level in 0..<DifferenceTuning.richardsonMaxLevels {
+        for _ in 0..<DifferenceTuning.richardsonMaxLevels {
             let sample = apply(central, step: h, outputs: m)
-            var row: [[Double]] = []
-            for i in 0..<m {
-                var r = [sample.derivative[i]]
-                var factor = 1.0
-                if level >= 1 {
-                    for j in 1...level {
-                        factor *= 4
-                        r.append(r[j - 1] + (r[j - 1] - previous[i][j - 1]) / (factor - 1))
-                    }
-                }
-                row.append(r)
-                if stopped[i] { continue }
-                if level == 0 {
-                    best[i] = DifferenceEstimate(value: r[0], errorEstimate: .infinity, step: Double(h),
-                                                 warnings: sample.warnings[i])
-                    continue
-                }
-                for j in 1..<r.count {
-                    let truncation = Swift.max(Swift.abs(r[j] - r[j - 1]), Swift.abs(r[j] - previous[i][j - 1]))
-                    let err = Swift.max(truncation, sample.rounding[i])
-                    if err <= best[i].errorEstimate {
-                        // Ridders' estimate sees truncation only; near convergence the rounding
-                        // of this level's differences dominates, so it is a floor.
-                        best[i] = DifferenceEstimate(value: r[j], errorEstimate: err,
-                                                     step: Double(h), warnings: sample.warnings[i])
-                    }
-                }
-                let diagonalChange = Swift.abs(r[level] - previous[i][level - 1])
-                if diagonalChange >= DifferenceTuning.richardsonStopFactor * best[i].errorEstimate { stopped[i] = true }
+            first = first ?? sample
+            samples.append(sample)
+            steps.append(h)
+            for i in 0..<m where !stopped[i] {
+                if tableaux[i].add(sample.derivative[i], rounding: sample.rounding[i]) { stopped[i] = true }
             }
-            previous = row
             if stopped.allSatisfy({ $0 }) { break }
             h = h / 2
         }
-        // Rounding is not part of Ridders' estimate when the tableau converged early; add a floor.
-        for i in 0..<m {
-            best[i].reach = Double(h0)
-            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best[i].value)
-            best[i].errorEstimate = Swift.max(best[i].errorEstimate, floor)
-            if !best[i].value.isFinite {
-                best[i].errorEstimate = .infinity
-                if !best[i].warnings.contains(.nonFinite) { best[i].warnings.append(.nonFinite) }
-            }
-        }
-        return best
-    }
-
-    /// Adaptive step for a stencil of order p: estimate f⁽ᵖ⁺¹⁾ with a pilot central stencil, take
-    /// the h that minimises truncation |C|·|f⁽ᵖ⁺¹⁾|·hᵖ plus rounding noise·Σ|wₖ|·ε·|f|/h, and report
-    /// that sum as the error estimate.
-    mutating func adaptive(_ stencil: Stencil, outputs m: Int) -> [DifferenceEstimate] {
-        let p = Double(stencil.order)
-        let d = stencil.order + 1
-        let r = (d + 1) / 2
-        let pilotStencil = Stencil.known(derivative: d, offsets: Array(-r...r))
-        // The pilot is a d-th derivative of order 2: its own optimal step scales as ε^{1/(d+2)}.
-        let pilotStep = V(Double.pow(epsilon, 1 / Double(d + 2)) * scale).nearestPowerOfTwo
-        let center = at(0)
-        let pilot = apply(pilotStencil, step: pilotStep, outputs: m)
-        var chosen: [V] = []
-        for i in 0..<m {
-            let f = i < center.count ? Swift.abs(Double(center[i])) : 0
-            let higher = Swift.abs(pilot.derivative[i])
-            let noise = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.max(f, Double.leastNormalMagnitude)
-            let maxStep = DifferenceTuning.adaptiveMaxStep * scale
-            var h: Double
-            if higher.isFinite && higher > 0 {
-                h = Double.pow(noise * stencil.noiseGain / (p * Swift.abs(stencil.truncationConstant) * higher), 1 / (p + 1))
-            } else {
-                h = maxStep
-            }
-            let minStep = Double.pow(epsilon, 1 / (p + 1)) * scale * 1e-2
-            h = Swift.min(maxStep, Swift.max(minStep, h.isFinite ? h : maxStep))
-            chosen.append(V(h).nearestPowerOfTwo)
-        }
-        // Outputs that chose the same step share one application of the stencil.
-        var cache: [V: StencilSample] = [:]
         return (0..<m).map { i in
-            let h = chosen[i]
-            let sample: StencilSample
-            if let s = cache[h] { sample = s } else { sample = apply(stencil, step: h, outputs: m); cache[h] = sample }
-            let higher = Swift.abs(pilot.derivative[i])
-            var trunc = Swift.abs(stencil.truncationConstant) * higher * Double.pow(Double(h), p)
-            if !trunc.isFinite { trunc = .infinity }
-            return DifferenceEstimate(value: sample.derivative[i], errorEstimate: trunc + sample.rounding[i],
-                                      step: Double(h), warnings: sample.warnings[i], reach: reach(stencil, h))
+            guard let best = tableaux[i].best else {
+                // One level or no finite entry: the central difference at h₀, unqualified.
+                let d = first?.derivative[i] ?? .nan
+                var warnings = first?.warnings[i] ?? []
+                if !d.isFinite && !warnings.contains(.nonFinite) { warnings.append(.nonFinite) }
+                return DifferenceEstimate(value: d, errorEstimate: .infinity, step: Double(h0), warnings: warnings,
+                                          reach: Double(h0))
+            }
+            // Rounding is not part of Ridders' estimate when the tableau converged early; add a floor.
+            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best.value)
+            var e = DifferenceEstimate(value: best.value, errorEstimate: Swift.max(best.error, floor),
+                                       step: Double(steps[best.level]), warnings: samples[best.level].warnings[i],
+                                       reach: Double(h0))
+            if !e.value.isFinite {
+                e.errorEstimate = .infinity
+                if !e.warnings.contains(.nonFinite) { e.warnings.append(.nonFinite) }
+            }
+            return e
         }
     }
 }

@@ -12,8 +12,11 @@ public enum DifferenceMethod: String, CaseIterable, Sendable {
     /// `backward`), central of order 2, 4 and 6 (`central`, `central4`, `central6`).
     case forward, backward, central, central4, central6
     /// Richardson extrapolation of central differences (Ridders' tableau), with error estimate.
+    /// With the automatic step the tableau starts where a scan of steps finds f's asymptotic
+    /// range, so oscillating and badly scaled f are resolved or reported as not converging.
     case richardson
-    /// Central difference with the step chosen from estimated truncation and rounding errors.
+    /// A third-order stencil whose step is chosen per direction from f, with an embedded
+    /// second-order stencil for the error estimate: 3 evaluations per direction for a tame f.
     case adaptive
     /// Im f(x + ih·v)/h: no subtraction, so no cancellation; needs analytic ops only.
     case complexStep = "complex-step"
@@ -30,7 +33,7 @@ public enum DifferenceMethod: String, CaseIterable, Sendable {
         }
         switch self {
         case .complexStep: return 4 * epsilon
-        case .adaptive: return Double.pow(epsilon, 2.0 / 3.0)
+        case .adaptive: return Double.pow(epsilon, 0.75)
         default: return 64 * epsilon
         }
     }
@@ -76,14 +79,16 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try validate(step)
+    if method != .complexStep { return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step) }
     let value = f(x)
     let m = value.count
     var columns: [[DifferenceEstimate]] = []
+    columns.reserveCapacity(x.count)
     var evaluations = 1
     var unsupported: ADError? = nil
     for j in x.indices {
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
-        let (col, evals, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: step)
+        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: v, outputs: m, step: step)
         columns.append(col)
         evaluations += evals
         unsupported = unsupported ?? unsup
@@ -92,6 +97,42 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
                               evaluations: evaluations, unsupported: unsupported)
+}
+
+/// The Jacobian by real differences of a function given as a closure on arrays of one scalar
+/// type: every method but complex step, which must evaluate f at complex points.
+///
+/// Use it when f is generic code whose specialisation at V the caller can see (a closure written
+/// where V is concrete runs specialised; a generic ``ADFunction`` called inside this module would
+/// not): `jac` passes `{ formula.evaluate($0, constants: c) }` this way. The work beyond
+/// evaluating f is O(1) per sample, so the cost is (evaluations per column)·n + 1 evaluations.
+///
+/// ```swift
+/// let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
+/// d.jacobian   // ≈ [[3, 2]]
+/// ```
+/// - Throws: ``ADError/invalidArgument(_:)`` for complex step or an invalid step.
+public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+) throws -> DifferenceJacobian<V> {
+    if method == .complexStep {
+        throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
+    }
+    try validate(step)
+    let value = f(x)
+    let m = value.count
+    var columns: [[DifferenceEstimate]] = []
+    columns.reserveCapacity(x.count)
+    var evaluations = 1
+    for j in x.indices {
+        var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+        columns.append(probe.estimate(method, step: step, outputs: m))
+        evaluations += probe.evaluations
+    }
+    let entries = (0..<m).map { i in x.indices.map { j in columns[j][i] } }
+    return DifferenceJacobian(method: method, stepOption: step, value: value,
+                              jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
+                              evaluations: evaluations, unsupported: nil)
 }
 
 /// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:)``.
@@ -141,25 +182,38 @@ func directional<V: ADScalar & BinaryFloatingPoint & Real>(
 ) -> ([DifferenceEstimate], Int, ADError?) {
     if method == .complexStep { return complexStepDirectional(f, at: x, direction: v, outputs: m, step: step) }
     var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
-    let result: [DifferenceEstimate]
-    switch method {
-    case .richardson:
-        let h0 = resolve(step, default: DifferenceTuning.richardsonInitialStep * probe.scale, scale: probe.scale)
-        result = probe.richardson(initialStep: V(h0), outputs: m)
-    case .adaptive:
-        if case .automatic = step {
-            result = probe.adaptive(Stencil.of(.central), outputs: m)
-        } else {
-            let h = resolve(step, default: 0, scale: probe.scale)
-            result = probe.stencilEstimate(Stencil.of(.central), step: V(h), outputs: m)
+    return (probe.estimate(method, step: step, outputs: m), probe.evaluations, nil)
+}
+
+extension LineProbe where V: Real {
+    /// The estimate of every output along this probe's line by `method` (not complex step), each
+    /// entry carrying the evaluations this line cost.
+    mutating func estimate(_ method: DifferenceMethod, step: StepSize, outputs m: Int) -> [DifferenceEstimate] {
+        var result: [DifferenceEstimate]
+        switch method {
+        case .richardson:
+            if case .automatic = step {
+                result = richardsonScanned(outputs: m)
+            } else {
+                let h0 = resolve(step, default: DifferenceTuning.richardsonInitialStep * scale, scale: scale)
+                result = richardson(initialStep: V(h0), outputs: m)
+            }
+        case .adaptive:
+            if case .automatic = step {
+                result = adaptiveEmbedded(outputs: m)
+            } else {
+                let h = resolve(step, default: 0, scale: scale)
+                result = stencilEstimate(DifferenceTuning.adaptiveValueStencil, step: V(h), outputs: m)
+            }
+        default:
+            let stencil = (method.stencilMethod ?? .central).stencil
+            let dflt = DifferenceTuning.defaultStep(for: stencil, scale: scale, epsilon: epsilon)
+            let h = resolve(step, default: dflt, scale: scale)
+            result = stencilEstimate(stencil, step: V(h), outputs: m)
         }
-    default:
-        let stencil = (method.stencilMethod ?? .central).stencil
-        let dflt = DifferenceTuning.defaultStep(for: stencil, scale: probe.scale, epsilon: Double(V.ulpOfOne))
-        let h = resolve(step, default: dflt, scale: probe.scale)
-        result = probe.stencilEstimate(stencil, step: V(h), outputs: m)
+        for k in result.indices { result[k].evaluations = evaluations }
+        return result
     }
-    return (result, probe.evaluations, nil)
 }
 
 /// The step a ``StepSize`` asks for; automatic and relative steps are rounded to powers of two.
@@ -171,9 +225,14 @@ func resolve(_ step: StepSize, default dflt: Double, scale: Double) -> Double {
     }
 }
 
-/// Complex step along v: Im f(x + ih·v)/h. The estimate at 2h gives the truncation part
-/// (error ∝ h², so |D(h) − D(2h)|/3); the rounding part is a few ε of |D| since nothing cancels,
-/// plus the quantum of subnormal imaginary parts, which a seed near the underflow threshold meets.
+/// Complex step along v: Im f(x + ih·v)/h. Nothing cancels, so rounding is a few ε of |D|, plus
+/// the quantum of subnormal imaginary parts, which a seed near the underflow threshold meets.
+///
+/// The truncation part: at the automatic step (h/s ≤ 1e-20 for Double, 1e-8 for Float, s the
+/// scale of x) it is f′·O((h/s)²) for any f whose derivatives vary on the scale of x, far below
+/// rounding, so one evaluation per direction suffices and a Jacobian costs n + 1. A step the
+/// caller chose may be large, and at x_j = 0 there is no scale: then the estimate at 2h measures
+/// the truncation (error ∝ h², so |D(h) − D(2h)|/3).
 func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize
 ) -> ([DifferenceEstimate], Int, ADError?) {
@@ -183,27 +242,41 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
             f(zip(x, v).map { Complex<V>($0, V(h) * $1) })
         }
     }
+    // At x_j = 0 no scale is known (s falls back to 1), so the a-priori bound has nothing to
+    // stand on: √x at 0 gives a large finite Im √(ih)/h for an unbounded derivative. There the
+    // estimate at 2h is taken, and it shows the √2 ratio.
+    let scaleKnown = zip(x, v).allSatisfy { xj, vj in vj == 0 || xj != 0 }
+    let single = step == .automatic && scaleKnown
     let (fine, diag) = run(h)
-    let (coarse, _) = run(2 * h)
+    let coarse: [Complex<V>]? = single ? nil : run(2 * h).0
+    let evaluations = single ? 1 : 2
     let unsupported = diag.errors.first { if case .unsupported = $0 { return true } else { return false } }
     let eps = Double(V.ulpOfOne)
+    let relativeStep = h / complexStepScale(at: x, direction: v)
     let est = (0..<m).map { i -> DifferenceEstimate in
-        guard i < fine.count, i < coarse.count else {
-            return DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: h, warnings: [.nonFinite])
+        guard i < fine.count, coarse.map({ i < $0.count }) ?? true else {
+            return DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: h, warnings: [.nonFinite],
+                                      evaluations: evaluations)
         }
         let d = Double(fine[i].imaginary) / h
-        let d2 = Double(coarse[i].imaginary) / (2 * h)
         var warn: [FDWarning] = []
         if unsupported != nil { warn.append(.unsupportedOp) }
         if !fine[i].isFinite || !d.isFinite { warn.append(.nonFinite) }
         // An imaginary part below V's least normal magnitude keeps only an absolute quantum of
         // leastNonzero: divided by h, that is the derivative's absolute rounding error.
         let quantum = Double(V.leastNonzeroMagnitude) / h
-        let err = Swift.abs(d - d2) / 3 + DifferenceTuning.evaluationNoiseULPs * (eps * Swift.abs(d) + quantum)
+        let truncation: Double
+        if let coarse {
+            truncation = Swift.abs(d - Double(coarse[i].imaginary) / (2 * h)) / 3
+        } else {
+            truncation = relativeStep * relativeStep * Swift.abs(d)
+        }
+        let err = truncation + DifferenceTuning.evaluationNoiseULPs * (eps * Swift.abs(d) + quantum)
         let ok = warn.isEmpty
-        return DifferenceEstimate(value: ok ? d : .nan, errorEstimate: ok ? err : .infinity, step: h, warnings: warn)
+        return DifferenceEstimate(value: ok ? d : .nan, errorEstimate: ok ? err : .infinity, step: h, warnings: warn,
+                                  evaluations: evaluations)
     }
-    return (est, 2, unsupported)
+    return (est, evaluations, unsupported)
 }
 
 /// The complex step h for the line x + ih·v, as a Double that V represents exactly (so dividing by
@@ -217,12 +290,7 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
 /// The automatic step is raised towards V's least normal magnitude, never above s·√ε·1e-3 (which
 /// keeps (h/s)² below 1e-6·ε): a subnormal seed carries few significant bits.
 func complexStep<V: BinaryFloatingPoint>(_ step: StepSize, at x: [V], direction v: [V], as _: V.Type) -> Double {
-    var s = Double.infinity
-    for (xj, vj) in zip(x, v) where vj != 0 && vj.isFinite {
-        let a = Swift.abs(Double(xj))
-        s = Swift.min(s, (a.isFinite && a > 0 ? a : 1) / Swift.abs(Double(vj)))
-    }
-    if !(s.isFinite && s > 0) { s = 1 }
+    let s = complexStepScale(at: x, direction: v)
     let eps = Double(V.ulpOfOne)
     let h: Double
     switch step {
@@ -240,6 +308,17 @@ func complexStep<V: BinaryFloatingPoint>(_ step: StepSize, at x: [V], direction 
     let largest = Double(V.greatestFiniteMagnitude) / 4
     let smallest = Double(V.leastNonzeroMagnitude)
     return Double(V(Swift.min(Swift.max(h, smallest), largest)))
+}
+
+/// s = min over moved coordinates of |x_j|/|v_j| (1 for x_j = 0): the scale the complex step is
+/// relative to.
+func complexStepScale<V: BinaryFloatingPoint>(at x: [V], direction v: [V]) -> Double {
+    var s = Double.infinity
+    for (xj, vj) in zip(x, v) where vj != 0 && vj.isFinite {
+        let a = Swift.abs(Double(xj))
+        s = Swift.min(s, (a.isFinite && a > 0 ? a : 1) / Swift.abs(Double(vj)))
+    }
+    return s.isFinite && s > 0 ? s : 1
 }
 
 extension DifferenceJacobian {

@@ -6,8 +6,10 @@ import RealModule
 /// try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
 /// ```
 public enum StepSize: Sendable, Equatable {
-    /// The principled default h = c_p · ε^{1/(p+1)} · max(1, |x|) for a method of order p (see
-    /// ``DifferenceTuning``), rounded to a power of two.
+    /// For the fixed stencils, the principled default h = c_p · ε^{1/(p+1)} · max(1, |x|) for a
+    /// method of order p (see ``DifferenceTuning``), rounded to a power of two. For Richardson and
+    /// the adaptive method, steps chosen from f itself: a scan for the asymptotic range, and a
+    /// step balanced from the estimated third derivative (see ``DifferenceMethod``).
     case automatic
     /// Exactly this h (not rounded), for step sweeps and user control.
     case absolute(Double)
@@ -44,9 +46,56 @@ public enum DifferenceTuning {
     /// rounding has taken over.
     public static let richardsonStopFactor = 2.0
 
-    /// Upper bound on an adaptive step, as a fraction of max(1, |x|), used when the estimated
-    /// higher derivative vanishes (polynomials of low degree) and rounding alone sets h.
-    public static let adaptiveMaxStep = 0.125
+    /// How many halvings of the starting step Richardson's scan may take looking for the
+    /// asymptotic range: 0.125·2⁻⁴⁰ ≈ 1e-13 of the scale, below which a central difference keeps
+    /// fewer than three digits of any f.
+    public static let richardsonScanLevels = 40
+    /// Successive first differences D(h) − D(h/2) of a central difference shrink by 4 per halving
+    /// when the h² term leads, by 16 when f‴ = 0 and the h⁴ term leads, by 64 after that; in the
+    /// oscillating or not-yet-asymptotic range they grow or jump about. Two consecutive ratios
+    /// inside this range (generous about 4, 16 and 64) mark the start of the asymptotic range.
+    public static let asymptoticRatioRange: ClosedRange<Double> = 2.5...100
+    /// How much an entry of Ridders' tableau amplifies the rounding of the differences it is built
+    /// from: column j combines its two parents with weights 4ʲ/(4ʲ − 1) and 1/(4ʲ − 1), so the
+    /// rounding of the finest difference is multiplied by 5/3 in column 1, 1.89 in column 2 and
+    /// less than 1.94 in any column.
+    public static let richardsonRoundingGain = 2.0
+    /// Richardson stops scanning for a better start once its verified estimate is within
+    /// this multiple of ε^{3/4} of the value (1.5e-11 in Double, 5e-5 in Float): about what
+    /// extrapolated central differences reach on a smooth f. Looser estimates (a start near a
+    /// pole) make the scan go on to smaller steps.
+    public static let richardsonGoodEnough = 8.0
+    /// Richardson verifies an extrapolated value V against one central difference at a step whose
+    /// rounding is this fraction of |V|: far below the tableau's steps, so a value that only
+    /// aliasing or a false start produced disagrees with it, and still three digits good.
+    public static let verificationRounding = 1e-3
+    /// Differences within this many times their rounding bounds count as equal ("flat"): f is
+    /// resolved to rounding there (a polynomial of low degree, or the noise floor).
+    public static let flatTolerance = 4.0
+
+    /// The adaptive method's value stencil: offsets (−2, 3, 6), third order with three
+    /// evaluations and none at x, since (−2)·3 + 3·6 + 6·(−2) = 0 removes the h² term.
+    public static let adaptiveValueStencil = Stencil.known(derivative: 1, offsets: [-2, 3, 6])
+    /// The adaptive method's check stencil: second order on (−2, 0, 3), sharing two samples with
+    /// the value stencil and f(x) with the caller, so its gap to the value costs nothing.
+    public static let adaptiveCheckStencil = Stencil.known(derivative: 1, offsets: [-2, 0, 3])
+    /// The second-derivative stencil on the check stencil's offsets (−2, 0, 3): f″ for the
+    /// input-rounding part of the adaptive method's estimate, from samples already taken.
+    public static let adaptiveCurvatureStencil = Stencil.known(derivative: 2, offsets: [-2, 0, 3])
+    /// The adaptive method trusts a step when the value and check stencils agree to this
+    /// fraction of the value (or to rounding): an accidental agreement of two stencils sampled
+    /// across an oscillation is then implausible, and the gap is an h² truncation term.
+    public static let adaptiveAgreement = 1e-3
+    /// Rounds (each 3 evaluations per direction) before the adaptive method gives up.
+    public static let adaptiveMaxRounds = 12
+    /// Step divisor after a non-finite sample (a domain edge or overflow within the stencil).
+    public static let adaptiveShrinkOnFailure = 16.0
+    /// A trusted step is kept unless the balanced step is more than this factor smaller: the
+    /// error then drops by about this factor squared, worth another round.
+    public static let adaptiveRefineRatio = 8.0
+    /// Largest factor the step shrinks by in one round: the third derivative read off a gap
+    /// outside the asymptotic range is only a rough guide.
+    public static let adaptiveMaxShrink = 4096.0
 
     /// Default complex step for Double, relative to |x| (h = 1e-20·|x|, or 1e-20 at x = 0), as in
     /// the literature: any h/|x| far below √ε works, since the truncation error h²|f‴|/6 is of

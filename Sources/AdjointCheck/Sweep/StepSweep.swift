@@ -18,6 +18,12 @@ public struct SweepSeries: Sendable, Equatable {
     public let fitSteps: [Double]
     /// The order theory predicts (nil for Richardson, whose order grows with its tableau).
     public let theoreticalOrder: Int?
+    /// Why the method gave no estimate at all (every error NaN), e.g. complex step on a function
+    /// with an op that has no analytic extension; nil when it ran.
+    public var unavailable: String? = nil
+    /// How many steps gave an error of exactly 0 (complex step often does): log scales cannot
+    /// draw them, so plots list them instead.
+    public var zeroErrorCount: Int { points.filter { $0.error == 0 }.count }
 
     /// Same method, slope and points (NaN errors compare equal).
     public static func == (l: SweepSeries, r: SweepSeries) -> Bool {
@@ -49,6 +55,14 @@ public struct StepSweep: Sendable {
     public let referenceSource: String
     /// Series in the fixed order forward, backward, central, central4, central6, richardson, complex-step.
     public let series: [SweepSeries]
+    /// Non-differentiable points f touched at x (relu at 0, abs at 0 …). There the reference is
+    /// the registry's convention and every difference straddles the kink, so the errors show the
+    /// jump between one-sided derivatives, not truncation against rounding.
+    public let kinks: [KinkEvent]
+    /// The output's name in titles (`f` by default, a formula's output name from `jac`).
+    public var outputName: String
+    /// The input's name in titles (`x0`, `x1` … by default, a formula's variable from `jac`).
+    public var inputName: String
 
     /// The series of one method, by JSON key.
     public func series(named name: String) -> SweepSeries? { series.first { $0.method == name } }
@@ -62,6 +76,7 @@ public struct StepSweep: Sendable {
                     ("theoreticalOrder", s.theoreticalOrder.map { .integer($0) } ?? .null),
                     ("fitSteps", .array(s.fitSteps.map { .number($0) })),
                     ("points", .array(s.points.map { .array([.number($0.h), .number($0.error)]) })),
+                    ("unavailable", s.unavailable.map { .string($0) } ?? .null),
                 ]))
             })),
             ("output", .integer(output)),
@@ -70,6 +85,7 @@ public struct StepSweep: Sendable {
             ("scalarType", .string(scalarType)),
             ("reference", .number(reference)),
             ("referenceSource", .string(referenceSource)),
+            ("kinks", .array(kinks.map { .string($0.description) })),
         ])
     }
 
@@ -121,8 +137,10 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     for method in sweepMethods {
         var points: [(h: Double, error: Double)] = []
         var fit: [(Double, Double)] = []
+        var unsupported: ADError? = nil
         for h in steps {
-            let est = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h)).0
+            let (est, _, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h))
+            unsupported = unsupported ?? unsup
             let value = i < est.count ? est[i].value : .nan
             let err = Swift.abs(value - ref)
             points.append((h, err))
@@ -137,11 +155,20 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
             if err.isFinite && err > 0 && err > 100 * roundingBound { fit.append((h, err)) }
         }
         let order: Int? = method.stencilMethod.map { $0.stencil.order } ?? (method == .complexStep ? 2 : nil)
-        all.append(SweepSeries(method: method.rawValue, points: points, slope: logLogSlope(fit),
-                               fitSteps: fit.map(\.0), theoreticalOrder: order))
+        var series = SweepSeries(method: method.rawValue, points: points, slope: logLogSlope(fit),
+                                 fitSteps: fit.map(\.0), theoreticalOrder: order)
+        if points.allSatisfy({ $0.error.isNaN }) {
+            if case let .unsupported(op, _, _)? = unsupported {
+                series.unavailable = "not available: f uses \(op), which has no analytic extension (complex step needs one)"
+            } else {
+                series.unavailable = "every estimate is NaN: the samples leave f's domain or overflow at every step"
+            }
+        }
+        all.append(series)
     }
     return StepSweep(output: i, input: j, point: x.map { Double($0) }, scalarType: "\(V.self)",
-                     reference: ref, referenceSource: reference == nil ? "reverse" : "given", series: all)
+                     reference: ref, referenceSource: reference == nil ? "reverse" : "given", series: all,
+                     kinks: rec.diagnostics.kinks, outputName: "f\(i)", inputName: "x\(j)")
 }
 
 /// Least-squares slope of log₁₀ y against log₁₀ x; nil for fewer than two points.

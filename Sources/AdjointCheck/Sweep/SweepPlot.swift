@@ -2,16 +2,17 @@ import RealModule
 
 extension StepSweep {
     /// The sweep as a standalone SVG: log–log axes (step h against absolute error), one polyline
-    /// per method with its fitted slope in the legend, labelled axes and decade ticks. Written by
-    /// hand so `jac sweep --plot` needs no external tool. Zero or non-finite errors are left out
-    /// of the lines (they have no logarithm).
+    /// per method with its fitted slope in the legend, labelled axes and decade ticks (labels
+    /// thinned to at most eight per axis). Written by hand so `jac sweep --plot` needs no external
+    /// tool. Zero errors have no logarithm: they are drawn as open markers on the bottom edge and
+    /// counted in the legend; a method that gave no estimate says so in the legend.
     ///
     /// ```swift
     /// try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", …)
     /// ```
-    public func renderSVG(width: Int = 720, height: Int = 460) -> String {
+    public func renderSVG(width: Int = 820, height: Int = 470) -> String {
         let w = Double(width), h = Double(height)
-        let left = 78.0, right = 190.0, top = 40.0, bottom = 58.0
+        let left = 78.0, right = 270.0, top = kinks.isEmpty ? 40.0 : 52.0, bottom = 58.0
         let plotW = w - left - right, plotH = h - top - bottom
         let usable = series.flatMap { s in s.points.filter { $0.error.isFinite && $0.error > 0 && $0.h > 0 } }
         let hs = usable.map { Double.log10($0.h) }, es = usable.map { Double.log10($0.error) }
@@ -30,16 +31,24 @@ extension StepSweep {
         var out: [String] = []
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
-        let title = "Finite-difference error for ∂f\(output)/∂x\(input) (reference: \(referenceSource), \(scalarType))"
+        let title = "Finite-difference error for ∂\(outputName)/∂\(inputName) (reference: \(referenceSource), \(scalarType))"
         out.append("<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(xmlEscape(title))</text>")
-        // Grid and decade ticks.
+        if !kinks.isEmpty {
+            let note = "kink touched (" + kinks.map(\.description).joined(separator: "; ")
+                + "): errors show the jump between one-sided derivatives"
+            out.append("<text x=\"\(f(w / 2))\" y=\"36\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">\(xmlEscape(note))</text>")
+        }
+        // Grid lines at every decade; labels thinned so that "1e-16" never touches its neighbour
+        // (a label is about 30 px wide at this font size).
         var k = xMin
-        let xStep = Swift.max(1, ((xMax - xMin) / 15).rounded(.up))
+        let xStep = Swift.max(1, ((xMax - xMin) / 8).rounded(.up))
         while k <= xMax {
             let x = px(k)
             out.append("<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>")
-            out.append("<text x=\"\(f(x))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\" font-size=\"10\">1e\(Int(k))</text>")
-            k += xStep
+            if Int(k - xMin) % Int(xStep) == 0 {
+                out.append("<text x=\"\(f(x))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\" font-size=\"10\">1e\(Int(k))</text>")
+            }
+            k += 1
         }
         let yStep = Swift.max(1, ((yMax - yMin) / 12).rounded(.up))
         k = yMin
@@ -64,11 +73,19 @@ extension StepSweep {
                 let c = p.split(separator: ",")
                 out.append("<circle cx=\"\(c[0])\" cy=\"\(c[1])\" r=\"2.2\" fill=\"\(color)\"/>")
             }
-            let ly = top + 14 + Double(idx) * 20
+            for p in s.points where p.error == 0 && p.h > 0 {
+                out.append("<circle cx=\"\(f(px(Double.log10(p.h))))\" cy=\"\(f(top + plotH))\" r=\"3\" fill=\"white\" stroke=\"\(color)\"/>")
+            }
+            let ly = top + 14 + Double(idx) * 28
             let lx = left + plotW + 14
             out.append("<line x1=\"\(f(lx))\" y1=\"\(f(ly - 4))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
-            let slope = s.slope.map { "slope \((($0 * 100).rounded() / 100))" } ?? "no fit"
+            // + 0.0 turns a slope of −0.0 (a flat line) into 0.0.
+            let slope = s.unavailable != nil ? "not available" : s.slope.map { "slope \((($0 * 100).rounded() / 100) + 0.0)" } ?? "no fit"
             out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly))\">\(xmlEscape(s.method)) (\(slope))</text>")
+            if s.zeroErrorCount > 0 {
+                let n = s.zeroErrorCount
+                out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly + 12))\" font-size=\"10\" fill=\"#555\">\(n) step\(n == 1 ? "" : "s") with error 0 (on the axis)</text>")
+            }
         }
         out.append("</svg>")
         return out.joined(separator: "\n")

@@ -52,6 +52,8 @@ public struct JacobianResult<V: ADScalar> {
     }
 }
 
+extension JacobianResult: Sendable where V: Sendable {}
+
 extension JacobianResult: CustomStringConvertible {
     /// The value and Jacobian rows, with the mode and pass count:
     /// `f = [6.0]; J = [[3.0, 2.0]] (reverse, 1 pass)`.

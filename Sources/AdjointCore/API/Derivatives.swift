@@ -202,38 +202,51 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
 @inlinable public func forwardJacobian<V: ADScalar, T: TangentVector>(
     of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], checked: Bool = true
 ) throws -> JacobianResult<V> where T.Scalar == V {
-    let n = x.count
-    let lanes = T.laneCount
-    var columns: [[V]] = []
-    columns.reserveCapacity(n)
-    var value: [V] = []
-    var passes = 0
-    var diagnostics = EvaluationDiagnostics()
-    var start = 0
-    repeat {
-        let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
-            let seeded = x.indices.map { j -> Dual<V, T> in
-                var t = T.zero
-                if j >= start && j < start + lanes { t[lane: j - start] = 1 }
-                return Dual(x[j], tangent: t)
-            }
-            return f(seeded)
+    let passes = forwardPassCount(inputs: x.count, lanes: T.laneCount)
+    let results = (0..<passes).map { forwardPass(f, at: x, pass: $0) }
+    return try assembleForward(results, inputs: x.count, checked: checked)
+}
+
+/// Passes of a forward Jacobian with `lanes` directions each (at least one, for n = 0).
+@inlinable func forwardPassCount(inputs n: Int, lanes: Int) -> Int { Swift.max(1, (n + lanes - 1) / lanes) }
+
+/// One forward pass: seeds unit directions `pass·lanes ..< (pass + 1)·lanes`, evaluates, and
+/// returns the outputs' values, the pass's columns and what it reported. The unit of work that
+/// serial and concurrent drivers share, so both give bit-identical results.
+@inlinable func forwardPass<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int
+) -> (value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics) where T.Scalar == V {
+    let lanes = T.laneCount, start = pass * lanes
+    let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+        let seeded = x.indices.map { j -> Dual<V, T> in
+            var t = T.zero
+            if j >= start && j < start + lanes { t[lane: j - start] = 1 }
+            return Dual(x[j], tangent: t)
         }
-        if checked { try throwFirstError(diag) }
-        if passes == 0 { value = y.map(\.value); diagnostics = diag } else { diagnostics.escapes += diag.escapes }
-        for lane in 0..<Swift.min(lanes, n - start) { columns.append(y.map { $0.tangent[lane: lane] }) }
-        passes += 1
-        start += lanes
-    } while start < n
+        return f(seeded)
+    }
+    let columns = (0..<Swift.max(0, Swift.min(lanes, x.count - start))).map { lane in y.map { $0.tangent[lane: lane] } }
+    return (y.map(\.value), columns, diag)
+}
+
+/// Rows from the passes' columns, diagnostics of the first pass (escapes summed), finiteness.
+@inlinable func assembleForward<V: ADScalar>(
+    _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool
+) throws -> JacobianResult<V> {
+    if checked { for p in passes { try throwFirstError(p.diagnostics) } }
+    let value = passes.first?.value ?? []
+    var diagnostics = passes.first?.diagnostics ?? EvaluationDiagnostics()
+    diagnostics.escapes = passes.reduce(0) { $0 + $1.diagnostics.escapes }
+    let columns = passes.flatMap(\.columns)
     let m = value.count
     let jac = (0..<m).map { i in
-        (0..<n).map { j in i < columns[j].count ? columns[j][i] : V(Double.nan) }
+        (0..<n).map { j in j < columns.count && i < columns[j].count ? columns[j][i] : V(Double.nan) }
     }
     if checked {
         try checkFinite(value, what: "output")
         try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
     }
-    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
+    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes.count, diagnostics: diagnostics)
 }
 
 // MARK: Any mode, from a generic function

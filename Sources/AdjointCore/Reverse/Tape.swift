@@ -135,7 +135,16 @@ public final class Tape<V: ADScalar> {
             adj.initialize(repeating: 0, count: n)
         }
         storage.pointee.adjointsZeroed = false  // until pullback has cleared the leaves again
+        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj)
+        return adj
+    }
+
+    /// The loop of the sweep over a zeroed scratch of `count` cotangents, which it leaves zeroed.
+    /// Reads the tape only, so sweeps with separate scratch buffers can run concurrently.
+    @inlinable
+    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>) {
         let s = storage.pointee
+        let n = s.count
         for (i, u) in seeds { adj[i] = adj[i] + u }
         // One loop whose rule switch inlines: a per-entry test of the observation flag costs a
         // load, while duplicating this loop for observed/unobserved sweeps (tried) stopped the
@@ -167,7 +176,18 @@ public final class Tape<V: ADScalar> {
             }
             i -= 1
         }
-        return adj
+    }
+
+    /// ``pullbackToAllInputs(from:)`` on a caller's scratch of at least ``count`` zeroed values,
+    /// which is left zeroed: what concurrent sweeps over one recording use (the tape's own scratch
+    /// serves one sweep at a time).
+    @inlinable func pullbackToAllInputs(from seeds: [(Reverse<V>, V)], scratch: UnsafeMutablePointer<V>) -> [V] {
+        var inputAdjoints = [V](repeating: 0, count: storage.pointee.inputCount)
+        inputAdjoints.withUnsafeMutableBufferPointer { out in
+            sweepLoop(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
+                      inputAdjoints: out, scratch: scratch)
+        }
+        return inputAdjoints
     }
 
     /// A user primitive's node: its partials from the user's rule, or (for a vector primitive, at
@@ -205,24 +225,14 @@ public final class Tape<V: ADScalar> {
     /// The local partials of entry `i` with respect to its arguments (``entry(_:)``'s `inputs`), from
     /// the registry or the user's rule; nil for leaves and vector primitives.
     public func localPartials(_ i: Int) -> [V]? {
-        guard i >= 0 && i < count else { return nil }
-        let s = storage.pointee
-        let op = s.ops[i]
-        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-        if op == .custom {
-            let c = s.customs[b]
-            guard let p = c.scalar else { return nil }
-            let second = c.second >= 0 ? Int(c.second) : a
-            let (dx, dy) = customPartials(p, s.values[a], s.values[second], s.values[i])
-            return c.second >= 0 ? [dx, dy] : [dx]
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        let z = storage.pointee.values[i]
+        if let custom {
+            let (dx, dy) = customPartials(custom, x, y, z)
+            return custom.arity == 2 ? [dx, dy] : [dx]
         }
-        switch op.arity {
-        case 0: return nil
-        case 1: return [Rules.partials(op, s.values[a], s.values[a], b, output: s.values[i]).0]
-        default:
-            let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
-            return [p, q]
-        }
+        let (p, q) = Rules.partials(op, x, y, op == .powi ? Int(storage.pointee.rhs[i]) : 0, output: z)
+        return op.arity == 2 ? [p, q] : [p]
     }
 
     /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);

@@ -1,0 +1,37 @@
+import Adjoint
+import Foundation
+
+/// ℝ²⁰⁰ → ℝ²⁰⁰ where every output reads every input through sin and exp: costly enough per pass
+/// that splitting the 25 forward passes (or 200 sweeps) over cores pays.
+struct CostlyMap: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        (0..<x.count).map { i in
+            var s: T = 0
+            for (j, xj) in x.enumerated() { s = s + sin(xj * T(Double((i * 7 + j) % 13 + 1) * 0.05)) }
+            return s * exp(x[i] * 0.01)
+        }
+    }
+}
+
+/// The result slot of ``blocking(_:)``: written by the task before the semaphore signals, read after.
+final class ResultSlot<R>: @unchecked Sendable { var value: R? = nil }
+
+/// Runs an async body to completion from synchronous benchmark code.
+func blocking<R: Sendable>(_ body: @escaping @Sendable () async -> R) -> R? {
+    let box = ResultSlot<R>(), done = DispatchSemaphore(value: 0)
+    Task { box.value = await body(); done.signal() }
+    done.wait()
+    return box.value
+}
+
+func runConcurrentBenchmarks() {
+    let x = (0..<200).map { 0.1 + 0.003 * Double($0) }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    for mode in [JacobianMode.forward, .reverse] {
+        let serial = medianSeconds(runs: 5) { blackHole(try? jacobian(of: CostlyMap(), at: x, mode: mode)) }
+        let parallel = medianSeconds(runs: 5) {
+            blackHole(blocking { try? await jacobian(of: CostlyMap(), at: x, mode: mode, tasks: cores) })
+        }
+        emit("jacobian_200x200_\(mode.rawValue)_speedup_\(cores)_cores", serial / parallel, "ratio")
+    }
+}

@@ -1,0 +1,58 @@
+import Adjoint
+import Foundation
+
+// The Adjoint side of `make bench-peers` (Sources/AdjointBench/peers/bench_peers.py runs the
+// JAX, PyTorch and numdifftools side of the same workloads and prints the ratios). Each line is
+// {"workload", "seconds"} for one workload, a median of timed runs after a warm-up; the Python
+// side defines the same workloads with the same sizes, data and formulas (see that script).
+
+/// The vector function of the Jacobian workloads, with m outputs of n inputs:
+/// yᵢ = sin(x[i mod n])·x[(i + 1) mod n] + log(1 + x[7i mod n]²).
+struct PeerVectorFunction: ADFunction {
+    let outputs: Int
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let n = x.count
+        return (0..<outputs).map { i in sin(x[i % n]) * x[(i + 1) % n] + log(1 + x[(7 * i) % n] * x[(7 * i) % n]) }
+    }
+}
+
+/// Inputs of every scalar workload: xᵢ = 0.5 + 0.001·(i mod 1000), as `make bench`'s f uses.
+func peerPoint(_ n: Int) -> [Double] { (0..<n).map { 0.5 + 0.001 * Double($0 % 1000) } }
+
+private func emitWorkload(_ name: String, _ seconds: Double) {
+    print("{\"workload\": \"\(name)\", \"seconds\": \(seconds)}")
+    fflush(nil)
+}
+
+/// The MLP workload: batch 64, width 256, `depth` tanh layers but a linear last one, MSE against
+/// a target; inputs and targets uniform in [−1, 1]. Times loss + gradient of every parameter.
+private func mlpGradientSeconds<S: LinalgScalar>(_: S.Type, depth: Int) throws -> Double {
+    let net = try MLP<S>(layerSizes: Array(repeating: 256, count: depth + 1), activation: .tanh, seed: 5)
+    var g = SeededGenerator(seed: 6)
+    let x = try Matrix<S>.random(64, 256, in: -1...1, using: &g)
+    let y = try Matrix<S>.random(64, 256, in: -1...1, using: &g)
+    let runs = depth >= 16 ? 9 : 21
+    return medianSeconds(runs: runs) { blackHole(try? net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))) }
+}
+
+func runPeerWorkloads() {
+    BLAS.setThreadCount(1)
+    let x5 = peerPoint(100_000)
+    emitWorkload("scalar_f_plain_n100000", medianSeconds(runs: 15) { blackHole(benchF(x5)) })
+    emitWorkload("scalar_f_gradient_n100000", medianSeconds(runs: 15) { blackHole(try? gradient(of: benchF, at: x5)) })
+    let x100 = peerPoint(100)
+    emitWorkload("scalar_f_gradient_n100", medianSeconds(runs: 101) { blackHole(try? gradient(of: benchF, at: x100)) })
+    for (m, n) in [(1000, 1), (1, 1000), (100, 100)] {
+        let f = PeerVectorFunction(outputs: m)
+        let x = peerPoint(n)
+        emitWorkload("jacobian_\(m)x\(n)", medianSeconds(runs: 21) { blackHole(try? jacobian(of: f, at: x)) })
+    }
+    do {
+        for depth in [1, 2, 4, 8, 16, 32] {
+            emitWorkload("mlp_gradient_f32_depth\(depth)", try mlpGradientSeconds(Float.self, depth: depth))
+            emitWorkload("mlp_gradient_f64_depth\(depth)", try mlpGradientSeconds(Double.self, depth: depth))
+        }
+    } catch {
+        print("# peer MLP workload failed: \(error)")
+    }
+}

@@ -1,0 +1,323 @@
+import AdjointCore
+import RealModule
+
+// Steps chosen from the function, not from |x| (issue 16).
+//
+// A fixed starting step such as 0.125·max(1, |x|) ignores the scale on which f varies: for
+// sin(1000x) at x = 1 every step of Ridders' tableau from 0.125 down to 0.001 samples f across
+// several periods, the tableau's entries agree by accident, and Richardson returned −2.986 for
+// 562.38 with an error estimate of 1e-3. Both methods below first look for evidence that they are
+// in the asymptotic range — where successive estimates change as the theory of the stencil says
+// they must — and only then extrapolate or accept. Where no such range exists before rounding
+// takes over, they say so (``FDWarning/noConvergence``) instead of returning a confident number.
+
+/// Ridders' tableau fed one central difference at a time, steps halving: column j removes the
+/// h^{2j} term, and each entry's error is estimated from its neighbours.
+struct RiddersTableau {
+    private var previous: [Double] = []
+    /// The entry with the smallest estimated error so far, and the row (level) it is on.
+    private(set) var best: (value: Double, error: Double, level: Int)?
+    private(set) var levels = 0
+
+    /// Adds D(h₀/2ᵏ) for the next k, with that difference's rounding bound; returns true when
+    /// the newest diagonal is worse than the best by ``DifferenceTuning/richardsonStopFactor``
+    /// (rounding has taken over, so further levels only add noise).
+    mutating func add(_ d: Double, rounding: Double) -> Bool {
+        var row = [d]
+        var factor = 1.0
+        for j in stride(from: 1, through: levels, by: 1) {
+            factor *= 4
+            row.append(row[j - 1] + (row[j - 1] - previous[j - 1]) / (factor - 1))
+        }
+        var stop = false
+        if levels >= 1 {
+            for j in 1..<row.count {
+                let truncation = Swift.max(Swift.abs(row[j] - row[j - 1]), Swift.abs(row[j] - previous[j - 1]))
+                // Ridders' estimate sees truncation only; near convergence the rounding of this
+                // level's differences dominates, so it is a floor, amplified by the extrapolation.
+                let err = Swift.max(truncation, DifferenceTuning.richardsonRoundingGain * rounding)
+                if err.isFinite && err <= (best?.error ?? .infinity) { best = (row[j], err, levels) }
+            }
+            if let b = best, Swift.abs(row[levels] - previous[levels - 1]) >= DifferenceTuning.richardsonStopFactor * b.error {
+                stop = true
+            }
+        }
+        previous = row
+        levels += 1
+        return stop
+    }
+}
+
+extension LineProbe {
+    /// Richardson extrapolation whose starting step is found from f.
+    ///
+    /// Central differences D(h_k), h_k = 0.125·scale/2ᵏ, are computed level by level (shared by all
+    /// outputs). For each output the scan looks for four consecutive levels that are either
+    /// asymptotic — the first differences D(h_{k−1}) − D(h_k) shrink by a factor in
+    /// ``DifferenceTuning/asymptoticRatioRange`` at each halving (4 for a smooth f, 16 where
+    /// f‴ = 0) — or flat within their rounding bounds. Ridders' tableau starts at the first such
+    /// level. Where no level qualifies before the step falls below an ulp of x, the estimate is
+    /// flagged ``FDWarning/noConvergence`` with the spread of the last differences as its error.
+    mutating func richardsonScanned(outputs m: Int) -> [DifferenceEstimate] {
+        let central = Stencil.of(.central)
+        let h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
+        var samples: [StencilSample] = []
+        var steps: [V] = []
+        /// Computes levels up to k; false when level k cannot be sampled (step below an ulp of x,
+        /// or past the scan's depth).
+        func ensure(_ k: Int) -> Bool {
+            guard k < DifferenceTuning.richardsonScanLevels else { return false }
+            while samples.count <= k {
+                let h = h0 / V(Double.pow(2, Double(samples.count)))
+                if h == 0 || stepBelowULP(h) { return false }
+                samples.append(apply(central, step: h, outputs: m))
+                steps.append(h)
+            }
+            return true
+        }
+        var result: [DifferenceEstimate] = []
+        for i in 0..<m {
+            var accepted: DifferenceEstimate? = nil
+            var k = 0
+            // A verified start near a singularity can still give a loose estimate (the tableau
+            // converges slowly from steps close to the pole): keep scanning towards smaller steps
+            // while the best verified estimate is loose, and keep the tightest.
+            func goodEnough() -> Bool {
+                guard let a = accepted else { return false }
+                return a.errorEstimate <= DifferenceTuning.richardsonGoodEnough * Double.pow(epsilon, 0.75) * Swift.abs(a.value)
+            }
+            while !goodEnough() && ensure(k + 3) {
+                defer { k += 1 }
+                let d = (k...k + 3).map { samples[$0].derivative[i] }
+                let r = (k...k + 3).map { samples[$0].rounding[i] }
+                guard d.allSatisfy(\.isFinite) else { continue }
+                let diffs = (0..<3).map { d[$0] - d[$0 + 1] }
+                let tol = (0..<3).map { DifferenceTuning.flatTolerance * (r[$0] + r[$0 + 1]) }
+                let flat = (0..<3).allSatisfy { Swift.abs(diffs[$0]) <= tol[$0] }
+                let range = DifferenceTuning.asymptoticRatioRange
+                guard flat || (range.contains(diffs[0] / diffs[1]) && range.contains(diffs[1] / diffs[2])) else { continue }
+                // A candidate start: extrapolate from it, with the model's rounding first.
+                func extrapolate(noise: Double) -> (tableau: RiddersTableau, last: Int) {
+                    var tableau = RiddersTableau()
+                    var level = k
+                    while ensure(level) && level - k < DifferenceTuning.richardsonMaxLevels {
+                        let rounding = Swift.max(samples[level].rounding[i], noise / Double(steps[level]))
+                        level += 1
+                        if tableau.add(samples[level - 1].derivative[i], rounding: rounding) { break }
+                    }
+                    return (tableau, level - 1)
+                }
+                var (tableau, last) = extrapolate(noise: 0)
+                guard tableau.best != nil else { continue }
+                // Verify against differences at a much smaller step. Samples on a lattice near
+                // multiples of f's period look like a smooth function of another frequency
+                // (aliasing: sin(1e5·x) sampled at steps 0.125/2ᵏ converges to a wrong limit for
+                // k ≤ 11); a step below the lattice sees through it. The two smallest steps also
+                // measure f's rounding noise, which the 2-ulp model underrates for compositions
+                // such as sin(1000·x) (the rounding of 1000·x is ulp(1000x)·|f′|/1000, not ε|f|).
+                // The verification step: small enough that its rounding is a fixed small fraction
+                // of |V| (so it sees any f′ the tableau could have missed), but at least 1024 ulps
+                // of x and at least two halvings below the tableau's last step.
+                let vEstimate = Swift.abs(tableau.best?.value ?? 0)
+                let lastStep = Double(steps[last]) / 4
+                // The rounding of a central difference is ρ/h with ρ = (its rounding at the last step)·h_last.
+                let rho = samples[last].rounding[i] * Double(steps[last])
+                let roundingLimited = rho / (DifferenceTuning.verificationRounding * Swift.max(vEstimate, .leastNormalMagnitude))
+                let hvDouble = Swift.min(lastStep, Swift.max(roundingLimited, 1024 * epsilon * scale))
+                let hv = V(hvDouble).nearestPowerOfTwo
+                var noise = 0.0
+                if hv > 0 && !stepBelowULP(hv) {
+                    // Sampled directly (not through the levels in between); the probe's memory
+                    // makes a repeat free.
+                    let verification = apply(central, step: hv, outputs: m)
+                    if let measured = measuredNoise(small: hv, output: i) {
+                        noise = measured
+                        (tableau, last) = extrapolate(noise: noise)
+                    }
+                    guard let best = tableau.best else { continue }
+                    let dv = verification.derivative[i]
+                    if dv.isFinite {
+                        let shrink = Double(hv) / Double(steps[last])
+                        let predicted = Swift.abs(samples[last].derivative[i] - best.value) * shrink * shrink
+                        let rounding = Swift.max(verification.rounding[i], noise / Double(hv))
+                        let tolerance = DifferenceTuning.flatTolerance * (rounding + predicted + best.error)
+                        if !(Swift.abs(dv - best.value) <= tolerance) { continue }
+                    }
+                }
+                guard let best = tableau.best else { continue }
+                let bestLevel = k + best.level
+                let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(best.value)
+                let shift = inputRoundingError(curvatureStep: steps[k], output: i)
+                let found = DifferenceEstimate(value: best.value, errorEstimate: Swift.max(best.error, floor) + shift,
+                                               step: Double(steps[bestLevel]), warnings: samples[bestLevel].warnings[i],
+                                               reach: Double(steps[k]))
+                if found.errorEstimate < accepted?.errorEstimate ?? .infinity { accepted = found }
+            }
+            result.append(accepted ?? unconverged(samples.map { $0.derivative[i] }, steps: steps.map { Double($0) },
+                                                  warnings: samples.last?.warnings[i] ?? []))
+        }
+        return result
+    }
+
+    /// f's rounding noise along the line, measured at a small step h: the second difference
+    /// f(x + h) − 2f(x) + f(x − h) minus the curvature part, a quarter of the same difference at
+    /// 2h (their h⁴ terms differ by h⁴f⁗/4, negligible at a small h). What remains is noise from
+    /// five samples; half of it estimates one sample's. Costs the two samples at ±2h when they
+    /// were not taken yet; nil when a sample is missing or not finite.
+    mutating func measuredNoise(small h: V, output i: Int) -> Double? {
+        let f0 = at(0), fp = at(h), fm = at(-h), fp2 = at(2 * h), fm2 = at(-2 * h)
+        guard i < f0.count, i < fp.count, i < fm.count, i < fp2.count, i < fm2.count else { return nil }
+        let small = Double(fp[i]) - 2 * Double(f0[i]) + Double(fm[i])
+        let large = Double(fp2[i]) - 2 * Double(f0[i]) + Double(fm2[i])
+        let noise = Swift.abs(small - large / 4) / 2
+        return noise.isFinite ? noise : nil
+    }
+
+    /// The error that rounding of x itself, and of intermediate quantities of the size of x
+    /// (1000·x inside sin(1000·x)), puts into any derivative of the computed f: such rounding is
+    /// an offset common to every sample, so f is effectively evaluated at a point a few ulps of x
+    /// away, whose derivative differs by |f″|·(that distance). No difference sees it (complex step
+    /// neither), so it is added to the estimate: noise·ε·|x|·|f″|, with f″ from the second
+    /// difference at `h` (samples already taken; 0 when they are missing).
+    func inputRoundingError(curvatureStep h: V, output i: Int) -> Double {
+        guard let f0 = taken(at: 0), let fp = taken(at: h), let fm = taken(at: -h),
+              i < f0.count, i < fp.count, i < fm.count else { return 0 }
+        let curvature = Swift.abs((Double(fp[i]) - 2 * Double(f0[i]) + Double(fm[i])) / (Double(h) * Double(h)))
+        let shift = DifferenceTuning.evaluationNoiseULPs * epsilon * positionScale * curvature
+        return shift.isFinite ? shift : 0
+    }
+
+    /// The honest answer when no step range converged: the last finite estimate, with the spread
+    /// of the last three as its error (never a small number by construction).
+    func unconverged(_ d: [Double], steps: [Double], warnings: [FDWarning]) -> DifferenceEstimate {
+        let finite = d.indices.filter { d[$0].isFinite }
+        var warn = warnings
+        if !warn.contains(.noConvergence) { warn.append(.noConvergence) }
+        guard let last = finite.last else {
+            if !warn.contains(.nonFinite) { warn.append(.nonFinite) }
+            return DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: steps.last ?? 0, warnings: warn.sorted(),
+                                      reach: steps.first ?? 0)
+        }
+        let tail = finite.suffix(3).map { d[$0] }
+        let spread = (tail.max() ?? 0) - (tail.min() ?? 0)
+        // One finite value, or identical ones that never passed the flat test: no spread to
+        // show, so the magnitude itself is the uncertainty.
+        let err = spread > 0 ? spread : Swift.max(Swift.abs(d[last]), .leastNormalMagnitude)
+        return DifferenceEstimate(value: d[last], errorEstimate: err, step: steps[last], warnings: warn.sorted(),
+                                  reach: steps.first ?? 0)
+    }
+
+    /// The adaptive method: a third-order stencil with its step chosen per direction from f, and
+    /// an embedded second-order stencil on the same samples for the error estimate.
+    ///
+    /// The value is the three-point stencil on offsets (−2, 3, 6), third order without a sample at
+    /// x (offsets whose pairwise products sum to zero cancel the h² term); the check stencil on
+    /// (−2, 0, 3) reuses two of its samples and f(x). Their gap |D₃ − D₂| ≈ |C₂|·h²·|f‴| bounds the
+    /// error of D₃ in the asymptotic range (an over-estimate by about h·|f⁽⁴⁾/f‴|), so the
+    /// estimate holds without a tableau. The step starts at the balanced h = c·ε^{1/4}·scale.
+    ///
+    /// - A gap below √ε·|D₃| at the starting step is accepted at once: two stencils sampled across
+    ///   an oscillation do not agree to half the digits by accident, and an f that is smooth on
+    ///   the scale of x is evaluated to about its ulps there. A tame f stops here: 3 evaluations.
+    /// - A gap below ``DifferenceTuning/adaptiveAgreement``·|D₃| is plausible but must be
+    ///   confirmed by the next round at a smaller step (the two values agree within their
+    ///   estimates), and f's rounding noise is then measured (3 evaluations) rather than assumed.
+    /// - A larger gap means the samples are not in the asymptotic range: the step moves to the one
+    ///   that balances C₂·h²·f‴ against rounding, with f‴ read off the gap.
+    /// What is never confirmed is returned flagged ``FDWarning/noConvergence``.
+    mutating func adaptiveEmbedded(outputs m: Int) -> [DifferenceEstimate] {
+        let valueStencil = DifferenceTuning.adaptiveValueStencil
+        let checkStencil = DifferenceTuning.adaptiveCheckStencil
+        let c2 = Swift.abs(checkStencil.truncationConstant)
+        let reachFactor = Double(valueStencil.offsets.map { Swift.abs($0) }.max() ?? 1)
+        let quickAgreement = epsilon.squareRoot()
+        var h = V(DifferenceTuning.stepConstant(for: valueStencil) * Double.pow(epsilon, 0.25) * scale).nearestPowerOfTwo
+        var accepted = [DifferenceEstimate?](repeating: nil, count: m)
+        var needsNoise = [Bool](repeating: false, count: m)
+        var candidate = [DifferenceEstimate?](repeating: nil, count: m)
+        var last = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: 0), count: m)
+        var tried: Set<Double> = []
+        for round in 0..<DifferenceTuning.adaptiveMaxRounds {
+            let a = apply(valueStencil, step: h, outputs: m)
+            let c = apply(checkStencil, step: h, outputs: m)
+            tried.insert(Double(h))
+            var proposals: [Double] = []
+            for i in 0..<m where accepted[i] == nil {
+                let d3 = a.derivative[i], d2 = c.derivative[i]
+                let warnings = Array(Set(a.warnings[i] + c.warnings[i])).sorted()
+                guard d3.isFinite && d2.isFinite else {
+                    // A sample hit a domain edge or overflowed: the line is shorter than the step.
+                    last[i] = DifferenceEstimate(value: d3, errorEstimate: .infinity, step: Double(h), warnings: warnings,
+                                                 reach: reachFactor * Double(h))
+                    candidate[i] = nil
+                    proposals.append(Double(h) / DifferenceTuning.adaptiveShrinkOnFailure)
+                    continue
+                }
+                let gap = Swift.abs(d3 - d2)
+                let noise = a.rounding[i] + c.rounding[i]
+                let estimate = DifferenceEstimate(value: d3, errorEstimate: gap + a.rounding[i], step: Double(h),
+                                                  warnings: warnings, reach: reachFactor * Double(h))
+                last[i] = estimate
+                if round == 0 && gap <= quickAgreement * Swift.abs(d3) {
+                    accepted[i] = estimate
+                    continue
+                }
+                let noiseBound = gap <= DifferenceTuning.flatTolerance * noise
+                let plausible = noiseBound || gap <= DifferenceTuning.adaptiveAgreement * Swift.abs(d3)
+                if plausible, let previous = candidate[i],
+                   Swift.abs(previous.value - d3) <= previous.errorEstimate + estimate.errorEstimate {
+                    // Two steps agree within their estimates: keep the better, measure the noise.
+                    accepted[i] = previous.errorEstimate <= estimate.errorEstimate ? previous : estimate
+                    needsNoise[i] = true
+                    continue
+                }
+                // A plausible estimate waits for confirmation; an implausible round (a larger step
+                // that left the asymptotic range) does not discard one found earlier.
+                if plausible && estimate.errorEstimate <= candidate[i]?.errorEstimate ?? .infinity { candidate[i] = estimate }
+                if noiseBound {
+                    // Rounding hides the truncation: confirm at a larger step, where it is smaller.
+                    proposals.append(Double(h) * 4)
+                    continue
+                }
+                // Balance C₂·M₃·h² against the rounding ρ/h, with M₃ read off the gap.
+                let m3 = gap / (c2 * Double(h) * Double(h))
+                let balanced = Double.pow(noise * Double(h) / (2 * c2 * m3), 1.0 / 3.0)
+                let lowest = Double(h) / DifferenceTuning.adaptiveMaxShrink
+                let target = balanced.isFinite ? balanced : lowest
+                proposals.append(Swift.min(Swift.max(target, lowest), Double(h) / 4))
+            }
+            // Outputs that want different steps take turns: the largest step first. A step already
+            // tried gives way to a quarter of it, so a confirmation round always samples anew.
+            let fresh = proposals.map { p -> V in
+                var q = V(p).nearestPowerOfTwo
+                while q > 0 && tried.contains(Double(q)) { q /= 4 }
+                return q
+            }
+            guard let nextStep = fresh.max(), nextStep > 0, nextStep.isFinite, !stepBelowULP(nextStep) else { break }
+            h = nextStep
+        }
+        return (0..<m).map { i in
+            if var e = accepted[i] {
+                if needsNoise[i], let noise = measuredNoise(small: V(e.step), output: i) {
+                    // f's own noise, measured: the stencil's weights carry it into D₃.
+                    e.errorEstimate += valueStencil.noiseGain * noise / e.step
+                }
+                e.errorEstimate = Swift.max(e.errorEstimate, DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(e.value))
+                let h = V(e.step)
+                if let curvature = apply(DifferenceTuning.adaptiveCurvatureStencil, step: h, outputs: m).derivative[i] as Double?,
+                   curvature.isFinite {
+                    e.errorEstimate += DifferenceTuning.evaluationNoiseULPs * epsilon * positionScale * Swift.abs(curvature)
+                }
+                return e
+            }
+            // Never confirmed: report the last estimate with its gap, flagged.
+            var e = candidate[i] ?? last[i]
+            if !e.warnings.contains(.noConvergence) { e.warnings = (e.warnings + [.noConvergence]).sorted() }
+            if !e.value.isFinite {
+                e.errorEstimate = .infinity
+                if !e.warnings.contains(.nonFinite) { e.warnings = (e.warnings + [.nonFinite]).sorted() }
+            }
+            return e
+        }
+    }
+}

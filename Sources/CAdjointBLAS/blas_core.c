@@ -1,0 +1,118 @@
+#include "CAdjointBLAS.h"
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+adjoint_cpu_features adjoint_cpu_features_read(void) {
+    adjoint_cpu_features f;
+    memset(&f, 0, sizeof f);
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
+    f.sse3 = c & (1u << 0);
+    f.ssse3 = c & (1u << 9);
+    f.fma = c & (1u << 12);
+    f.sse4_1 = c & (1u << 19);
+    f.sse4_2 = c & (1u << 20);
+    bool osxsave = c & (1u << 27);
+    f.avx = c & (1u << 28);
+    if (osxsave) {
+        unsigned lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        // XCR0 bits 1-2: SSE and YMM state; bits 5-7: opmask, ZMM0-15 upper halves, ZMM16-31.
+        f.os_ymm = (lo & 0x6u) == 0x6u;
+        f.os_zmm = f.os_ymm && (lo & 0xe0u) == 0xe0u;
+    }
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        f.avx2 = b & (1u << 5);
+        f.avx512f = b & (1u << 16);
+        f.avx512dq = b & (1u << 17);
+        f.avx512cd = b & (1u << 28);
+        f.avx512bw = b & (1u << 30);
+        f.avx512vl = b & (1u << 31);
+    }
+#endif
+    return f;
+}
+
+const char *adjoint_blas_preferred_core(adjoint_cpu_features f) {
+    // OpenBLAS's SkylakeX kernels use AVX-512 F, DQ, BW, VL (and CD through the compiler flags
+    // they were built with); Haswell's use AVX2 with FMA3; Sandybridge's AVX.
+    if (f.os_zmm && f.avx512f && f.avx512dq && f.avx512cd && f.avx512bw && f.avx512vl && f.avx2 && f.fma)
+        return "SkylakeX";
+    if (f.os_ymm && f.avx && f.avx2 && f.fma) return "Haswell";
+    if (f.os_ymm && f.avx) return "Sandybridge";
+    return NULL;
+}
+
+int adjoint_blas_core_level(const char *name) {
+    if (!name) return 0;
+    static const char *const avx512[] = {"SkylakeX", "Cooperlake", "SapphireRapids"};
+    static const char *const avx2[] = {"Haswell", "Zen", "Excavator"};
+    static const char *const avx[] = {"Sandybridge", "Bulldozer", "Piledriver", "Steamroller"};
+    for (unsigned i = 0; i < sizeof avx512 / sizeof *avx512; i++) if (!strcasecmp(name, avx512[i])) return 3;
+    for (unsigned i = 0; i < sizeof avx2 / sizeof *avx2; i++) if (!strcasecmp(name, avx2[i])) return 2;
+    for (unsigned i = 0; i < sizeof avx / sizeof *avx; i++) if (!strcasecmp(name, avx[i])) return 1;
+    return 0;
+}
+
+const char *adjoint_blas_current_core(void) {
+    char *(*corename)(void) = (char *(*)(void))dlsym(RTLD_DEFAULT, "openblas_get_corename");
+    return corename ? corename() : NULL;
+}
+
+static const char *core_before_switch = NULL;
+const char *adjoint_blas_core_before_switch(void) { return core_before_switch; }
+
+// OpenBLAS's own selection, re-run: `quit` clears its kernel table pointer, `init` reads
+// OPENBLAS_CORETYPE (or detects) and fills the block sizes for the chosen core. Both are exported
+// by DYNAMIC_ARCH builds only. The variable is set just for the call and restored afterwards, so
+// the environment a user gave (and child processes inherit) is unchanged.
+static bool reselect(const char *name) {
+    void (*quit)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_quit");
+    void (*init)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "gotoblas_dynamic_init");
+    if (!quit || !init) return false;
+    const char *given = getenv("OPENBLAS_CORETYPE");
+    char *saved = given ? strdup(given) : NULL;
+    if (name) setenv("OPENBLAS_CORETYPE", name, 1);
+    quit();
+    init();
+    if (saved) { setenv("OPENBLAS_CORETYPE", saved, 1); free(saved); }
+    else if (name) unsetenv("OPENBLAS_CORETYPE");
+    const char *now = adjoint_blas_current_core();
+    return now && (!name || !strcasecmp(now, name));
+}
+
+static bool restore(const char *previous) {
+    // An unknown name makes OpenBLAS fall back to its own guess; put the previous core back.
+    return reselect(previous);
+}
+
+bool adjoint_blas_force_core(const char *name) {
+    const char *before = adjoint_blas_current_core();
+    if (!before || !name) return false;
+    adjoint_cpu_features f = adjoint_cpu_features_read();
+    if (adjoint_blas_core_level(name) > adjoint_blas_core_level(adjoint_blas_preferred_core(f))) return false;
+    if (reselect(name)) return true;
+    restore(before);
+    return false;
+}
+
+adjoint_blas_selection adjoint_blas_select_preferred_core(void) {
+    const char *env = getenv("OPENBLAS_CORETYPE");
+    if (env && *env) return adjoint_blas_kept_environment;
+    const char *current = adjoint_blas_current_core();
+    const char *preferred = adjoint_blas_preferred_core(adjoint_cpu_features_read());
+    if (!current || !preferred) return adjoint_blas_unsupported;
+    if (adjoint_blas_core_level(current) >= adjoint_blas_core_level(preferred)) return adjoint_blas_kept_best;
+    if (reselect(preferred)) {
+        core_before_switch = current;   // a string literal inside OpenBLAS: stays valid
+        return adjoint_blas_switched;
+    }
+    restore(current);
+    return adjoint_blas_unsupported;
+}

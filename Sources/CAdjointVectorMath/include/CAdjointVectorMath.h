@@ -1,0 +1,30 @@
+#ifndef ADJOINT_VECTOR_MATH_H
+#define ADJOINT_VECTOR_MATH_H
+// Elementwise tanh and sigmoid over arrays, for the matrix path's vectorised kernels
+// (Sources/AdjointLinalg/VectorKernels.swift has the algorithm's derivation; VectorKernelTests
+// measures the error against libm).
+//
+// Why C: the loops are compiled three times (AVX-512, AVX2, baseline SSE2) and the loader picks
+// the widest the CPU runs (GCC/Clang `target_clones`, resolved once through an ifunc). Swift
+// code is compiled for the baseline x86-64 only, where eight Double lanes take four SSE2
+// instructions per operation. Floating-point contraction is off, so every clone performs the same
+// roundings and gives bit-identical results on every CPU.
+//
+// Contract: z[i] is computed from x[i] alone, for |x[i]| <= 700; other elements (NaN, +-inf,
+// larger magnitudes) get an unspecified finite value and the caller recomputes them.
+// x and z may be the same array (not otherwise overlapping).
+
+/// tanh over n Doubles.
+void adjoint_tanh_f64(const double *x, double *z, long n);
+/// tanh over n Floats, computed in Double and rounded once.
+void adjoint_tanh_f32(const float *x, float *z, long n);
+/// The logistic sigmoid over n Doubles.
+void adjoint_sigmoid_f64(const double *x, double *z, long n);
+/// The logistic sigmoid over n Floats, computed in Double and rounded once.
+void adjoint_sigmoid_f32(const float *x, float *z, long n);
+/// sech^2 x = 1/cosh^2 x = 4e/(1 + e)^2 with e = exp(-2|x|), over n Doubles; valid for |x| <= 350
+/// (beyond, e leaves the normal range and the caller uses the scalar rule).
+void adjoint_sech2_f64(const double *x, double *z, long n);
+/// sech^2 over n Floats, computed in Double and rounded once.
+void adjoint_sech2_f32(const float *x, float *z, long n);
+#endif

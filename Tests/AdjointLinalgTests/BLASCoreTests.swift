@@ -1,0 +1,127 @@
+import XCTest
+import CAdjointBLAS
+@testable import AdjointLinalg
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The OpenBLAS core decision (CAdjointBLAS) on recorded feature sets, and the switch itself.
+final class BLASCoreTests: XCTestCase {
+    /// Features as Linux lists them in /proc/cpuinfo's `flags` (the kernel drops avx/avx512 flags
+    /// when the OS does not save their registers, so their presence implies the OS state).
+    private func features(_ flags: String, osSavesZMM: Bool? = nil) -> adjoint_cpu_features {
+        let f = Set(flags.split(separator: " ").map(String.init))
+        var c = adjoint_cpu_features()
+        c.sse3 = f.contains("pni"); c.ssse3 = f.contains("ssse3")
+        c.sse4_1 = f.contains("sse4_1"); c.sse4_2 = f.contains("sse4_2")
+        c.avx = f.contains("avx"); c.avx2 = f.contains("avx2"); c.fma = f.contains("fma")
+        c.avx512f = f.contains("avx512f"); c.avx512dq = f.contains("avx512dq"); c.avx512cd = f.contains("avx512cd")
+        c.avx512bw = f.contains("avx512bw"); c.avx512vl = f.contains("avx512vl")
+        c.os_ymm = c.avx
+        c.os_zmm = osSavesZMM ?? c.avx512f
+        return c
+    }
+
+    private func preferred(_ f: adjoint_cpu_features) -> String? {
+        adjoint_blas_preferred_core(f).map { String(cString: $0) }
+    }
+
+    // Flag lists recorded from /proc/cpuinfo of each kind of CPU (trimmed to the SIMD flags).
+    static let core2 = "sse sse2 pni ssse3"
+    static let nehalem = "sse sse2 pni ssse3 sse4_1 sse4_2 popcnt"
+    static let sandyBridge = "sse sse2 pni ssse3 sse4_1 sse4_2 avx"
+    static let haswell = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2"
+    static let alderLake = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2 avx_vnni"
+    static let skylakeX = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2 avx512f avx512dq avx512cd avx512bw avx512vl"
+    static let knightsLanding = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2 avx512f avx512pf avx512er avx512cd"
+    /// This session's machine ("AMD EPYC", recorded 2026-11-30).
+    static let epycZen = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2 avx512f avx512dq avx512ifma avx512cd avx512bw avx512vl avx512_bf16 avx512vbmi avx512_vbmi2 avx512_vnni avx512_bitalg avx512_vpopcntdq avx512_vp2intersect"
+
+    func testDecisionOnRecordedFeatureSets() {
+        XCTAssertNil(preferred(features(Self.core2)), "SSE only: leave OpenBLAS's generic choice")
+        XCTAssertNil(preferred(features(Self.nehalem)))
+        XCTAssertEqual(preferred(features(Self.sandyBridge)), "Sandybridge")
+        XCTAssertEqual(preferred(features(Self.haswell)), "Haswell")
+        XCTAssertEqual(preferred(features(Self.alderLake)), "Haswell")
+        XCTAssertEqual(preferred(features(Self.skylakeX)), "SkylakeX")
+        XCTAssertEqual(preferred(features(Self.epycZen)), "SkylakeX")
+        // AVX-512F without BW/DQ/VL cannot run the SkylakeX kernels.
+        XCTAssertEqual(preferred(features(Self.knightsLanding)), "Haswell")
+        // CPUID lists AVX-512 but the OS does not save ZMM state (some hypervisors): never AVX-512.
+        XCTAssertEqual(preferred(features(Self.skylakeX, osSavesZMM: false)), "Haswell")
+        // AVX listed without the OS saving YMM state: nothing beyond SSE.
+        var noYMM = features(Self.haswell)
+        noYMM.os_ymm = false
+        XCTAssertNil(preferred(noYMM))
+        // AVX2 without FMA (no OpenBLAS core assumes that): AVX kernels only.
+        XCTAssertEqual(preferred(features("sse sse2 pni ssse3 sse4_1 sse4_2 avx avx2")), "Sandybridge")
+    }
+
+    func testCoreLevels() {
+        XCTAssertEqual(adjoint_blas_core_level("Prescott"), 0)
+        XCTAssertEqual(adjoint_blas_core_level("Core2"), 0)
+        XCTAssertEqual(adjoint_blas_core_level("Sandybridge"), 1)
+        XCTAssertEqual(adjoint_blas_core_level("Haswell"), 2)
+        XCTAssertEqual(adjoint_blas_core_level("Zen"), 2)
+        XCTAssertEqual(adjoint_blas_core_level("SkylakeX"), 3)
+        XCTAssertEqual(adjoint_blas_core_level("cooperlake"), 3, "OpenBLAS names vary in case")
+        XCTAssertEqual(adjoint_blas_core_level(nil), 0)
+    }
+
+    /// The CPUID reader agrees with the kernel's view of this machine's flags.
+    func testCPUIDReaderMatchesProcCpuinfo() throws {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else {
+            throw XCTSkip("no /proc/cpuinfo")
+        }
+        let fromKernel = features(String(line.split(separator: ":", maxSplits: 1)[1]))
+        let fromCPUID = adjoint_cpu_features_read()
+        XCTAssertEqual(fromCPUID.avx, fromKernel.avx)
+        XCTAssertEqual(fromCPUID.avx2, fromKernel.avx2)
+        XCTAssertEqual(fromCPUID.fma, fromKernel.fma)
+        XCTAssertEqual(fromCPUID.avx512f, fromKernel.avx512f)
+        XCTAssertEqual(fromCPUID.avx512bw, fromKernel.avx512bw)
+        XCTAssertEqual(fromCPUID.os_ymm, fromKernel.avx)
+        XCTAssertEqual(preferred(fromCPUID), preferred(fromKernel))
+    }
+
+    /// The switch on the real library: from a forced generic core it selects the CPU's preferred
+    /// one; with OPENBLAS_CORETYPE set it changes nothing; products stay right after each switch.
+    /// Restores the core and the environment it found.
+    func testSwitchSelectsPreferredCoreAndRespectsTheEnvironment() throws {
+        guard let original = BLAS.coreName, let preferredCore = BLAS.preferredCore,
+              adjoint_blas_core_level(preferredCore) > 0 else {
+            throw XCTSkip("not OpenBLAS, or a CPU with no core beyond SSE")
+        }
+        let given = getenv("OPENBLAS_CORETYPE").map { String(cString: $0) }
+        defer {
+            if let given { setenv("OPENBLAS_CORETYPE", given, 1) } else { unsetenv("OPENBLAS_CORETYPE") }
+            _ = adjoint_blas_force_core(original)
+        }
+        guard adjoint_blas_force_core("Prescott") else { throw XCTSkip("OpenBLAS without DYNAMIC_ARCH") }
+        XCTAssertEqual(BLAS.coreName?.lowercased(), "prescott")
+        try checkProduct()
+        XCTAssertNotNil(BLAS.coreNote, "a generic core on a better CPU must produce the note")
+
+        setenv("OPENBLAS_CORETYPE", "Prescott", 1)
+        XCTAssertEqual(adjoint_blas_select_preferred_core(), adjoint_blas_kept_environment)
+        XCTAssertEqual(BLAS.coreName?.lowercased(), "prescott", "the environment's choice is never overridden")
+        XCTAssertEqual(String(cString: getenv("OPENBLAS_CORETYPE")), "Prescott", "the environment is left as given")
+
+        unsetenv("OPENBLAS_CORETYPE")
+        XCTAssertEqual(adjoint_blas_select_preferred_core(), adjoint_blas_switched)
+        XCTAssertEqual(BLAS.coreName?.lowercased(), preferredCore.lowercased())
+        XCTAssertEqual(BLAS.coreBeforeSwitch?.lowercased(), "prescott")
+        XCTAssertNil(getenv("OPENBLAS_CORETYPE"), "the switch leaves no variable behind")
+        XCTAssertNil(BLAS.coreNote)
+        try checkProduct()
+        XCTAssertEqual(adjoint_blas_select_preferred_core(), adjoint_blas_kept_best)
+    }
+
+    /// A 3×2 · 2×3 product of small integers, exact in Double on any kernel.
+    private func checkProduct() throws {
+        let a = try Matrix<Double>([[1, 2], [3, 4], [5, 6]])
+        let b = try Matrix<Double>([[7, 8, 9], [10, 11, 12]])
+        XCTAssertEqual(try a.matmul(b), try Matrix([[27, 30, 33], [61, 68, 75], [95, 106, 117]]))
+    }
+}

@@ -1,0 +1,89 @@
+import XCTest
+import AdjointCore
+@testable import AdjointLinalg
+
+/// Buffer reuse on the matrix path: repeated calls allocate nothing but their results (counted
+/// by the pool's hits and misses), and the fused bias + activation equals the two ops it replaces.
+final class MatrixBufferPoolTests: XCTestCase {
+    /// Width 256, batch 64: every activation (16,384 elements) and weight (65,536) is above the
+    /// pool's 4,096-element threshold; the 1×256 biases are below it.
+    private func network() throws -> (MLP<Double>, Matrix<Double>, MLPLoss<Double>) {
+        let net = try MLP<Double>(layerSizes: [256, 256, 256, 256], activation: .tanh, seed: 8)
+        var g = SeededGenerator(seed: 9)
+        let x = try Matrix<Double>.random(64, 256, in: -1...1, using: &g)
+        let y = try Matrix<Double>.random(64, 256, in: -1...1, using: &g)
+        return (net, x, .elementwise(.mse, target: y))
+    }
+
+    /// Misses (allocations of poolable buffers) during `calls` calls of `body`, after two warm-up calls.
+    private func steadyMisses(calls: Int, _ body: () throws -> Void) rethrows -> (misses: Int, hits: Int) {
+        try body(); try body()
+        let before = MatrixBufferPool<Double>.statistics()
+        for _ in 0..<calls { try body() }
+        let after = MatrixBufferPool<Double>.statistics()
+        return (after.misses - before.misses, after.hits - before.hits)
+    }
+
+    func testPlainEvaluationAllocatesNothingInSteadyState() throws {
+        let (net, x, loss) = try network()
+        let (misses, hits) = try steadyMisses(calls: 3) { _ = try net.loss(input: x, loss: loss) }
+        XCTAssertEqual(misses, 0, "every matrix of a repeated forward pass comes from the pool")
+        XCTAssertGreaterThanOrEqual(hits, 3 * 6, "two poolable outputs per layer (product, activation) per call")
+    }
+
+    func testForwardModeAllocatesNothingInSteadyState() throws {
+        let (net, x, loss) = try network()
+        let direction = net.parameters
+        let (misses, hits) = try steadyMisses(calls: 3) {
+            _ = try net.lossAndDirectionalDerivative(input: x, loss: loss, direction: direction)
+        }
+        XCTAssertEqual(misses, 0, "values and tangents of a repeated forward-mode pass come from the pool")
+        XCTAssertGreaterThan(hits, 0)
+    }
+
+    /// The gradient hands its weight cotangents to the caller, so each call allocates exactly
+    /// those (one 256×256 per layer) and nothing else: every value and intermediate cotangent is
+    /// a recycled buffer.
+    func testGradientAllocatesOnlyTheGradientsItReturns() throws {
+        let (net, x, loss) = try network()
+        let (misses, _) = try steadyMisses(calls: 3) { _ = try net.lossAndGradient(input: x, loss: loss) }
+        XCTAssertEqual(misses, 3 * net.depth)
+    }
+
+    /// σ(x + b) in one pass equals addBias then the activation, bit for bit, on every interpreter,
+    /// for vectorised ops and ops on the scalar path; and its gradient on the tape too.
+    func testFusedBiasActivationEqualsTheTwoOps() throws {
+        var g = SeededGenerator(seed: 12)
+        let x = try Matrix<Double>.random(5, 7, in: -3...3, using: &g)
+        let b = try Matrix<Double>.random(1, 7, in: -1...1, using: &g)
+        for op in [Op.tanh, .sigmoid, .relu, .softplus, .elu, .square] {
+            let spec = try ElementwiseSpec<Double>(op: op, parameter: op == .elu ? 0.7 : 0)
+            let e = MatrixEvaluator<Double>()
+            XCTAssertEqual(try e.addBiasActivation(x, b, spec), try e.activation(spec, e.addBias(x, b)), op.info.name)
+
+            let fused = MatrixTape<Double>(), split = MatrixTape<Double>()
+            let (xf, bf) = (fused.variable(x), fused.variable(b))
+            let (xs, bs) = (split.variable(x), split.variable(b))
+            let lf = try fused.sum(fused.addBiasActivation(xf, bf, spec))
+            let ls = try split.sum(split.activation(spec, split.addBias(xs, bs)))
+            XCTAssertEqual(fused.count, split.count, "recorded as the same two entries")
+            XCTAssertEqual(try fused.primal(lf), try split.primal(ls))
+            let (gf, gs) = (try fused.gradients(of: lf), try split.gradients(of: ls))
+            XCTAssertEqual(try gf[xf], try gs[xs], "∂/∂x through \(op.info.name)")
+            XCTAssertEqual(try gf[bf], try gs[bs], "∂/∂b through \(op.info.name)")
+        }
+    }
+
+    /// A domain error inside the fused pass names the op and the element, as the separate op does.
+    func testFusedPassReportsDomainErrors() throws {
+        let x = try Matrix<Double>([[1, 2], [3, -5]])
+        let b = try Matrix<Double>([[0, 1]])
+        let spec = try ElementwiseSpec<Double>(op: .log)
+        XCTAssertThrowsError(try MatrixEvaluator<Double>().addBiasActivation(x, b, spec)) { e in
+            guard case let .domain(op, _, inputs, reason) = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "log")
+            XCTAssertEqual(inputs, [-4])
+            XCTAssertTrue(reason.contains("element (1, 1)"), reason)
+        }
+    }
+}

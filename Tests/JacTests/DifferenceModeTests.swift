@@ -1,0 +1,51 @@
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `jac`'s difference modes: evaluation counts in JSON, unreliable entries explained, and `check`
+/// agreeing with reverse mode on the oscillating functions of issue 16.
+final class DifferenceModeTests: XCTestCase {
+    func testEvaluationsAreReportedPerEntryAndInTotal() throws {
+        // Central differences: f(x) once, then 4 evaluations per input (steps h and 2h).
+        let r = try JacRunner.run(["jacobian", "x*y + sin(z)", "--at", "1,2,3", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let e = try JacRunner.json(r.stdout)["evaluations"] as? [String: Any]
+        XCTAssertEqual(e?["total"] as? Int, 13)
+        XCTAssertEqual(e?["per_entry"] as? [[Int]], [[4, 4, 4]])
+        // Complex step: one evaluation per input at the automatic step, plus f(x).
+        let c = try JacRunner.run(["jacobian", "x*y + sin(z)", "--at", "1,2,3", "--mode", "complex-step", "--format", "json"])
+        let ce = try JacRunner.json(c.stdout)["evaluations"] as? [String: Any]
+        XCTAssertEqual(ce?["total"] as? Int, 4)
+        XCTAssertEqual(ce?["per_entry"] as? [[Int]], [[1, 1, 1]])
+        // AD modes spend no evaluations of differences and print no such key.
+        let rev = try JacRunner.run(["jacobian", "x*y", "--at", "1,2", "--format", "json"])
+        XCTAssertNil(try JacRunner.json(rev.stdout)["evaluations"])
+        let table = try JacRunner.run(["jacobian", "x*y", "--at", "1,2", "--mode", "adaptive"])
+        XCTAssertTrue(table.stdout.contains("evaluations of f  "), table.stdout)
+    }
+
+    func testCheckAgreesWithReverseOnTheIssueCases() throws {
+        for (formula, point) in [("sin(1000*x)", "x=1"), ("sin(50*x)", "x=1"), ("2/sin(exp(-x))", "x=-4.499")] {
+            let r = try JacRunner.run(["check", formula, "--at", point])
+            XCTAssertEqual(r.status, 0, "\(formula): \(r.stdout)\(r.stderr)")
+            for mode in ["richardson", "adaptive"] {
+                let d = try JacRunner.run(["jacobian", formula, "--at", point, "--mode", mode, "--format", "json"])
+                let rev = try JacRunner.run(["jacobian", formula, "--at", point, "--format", "json"])
+                let a = (try JacRunner.json(d.stdout)["jacobian"] as? [[Double]])?[0][0] ?? .nan
+                let b = (try JacRunner.json(rev.stdout)["jacobian"] as? [[Double]])?[0][0] ?? .nan
+                XCTAssertLessThanOrEqual(abs(a - b) / abs(b), 1e-9, "\(mode) \(formula): \(a) vs \(b)")
+            }
+        }
+    }
+
+    func testAnUnresolvableDerivativeIsExplained() throws {
+        // sin(1e15·x) at 1: a period spans ~28 ulps of x; Richardson cannot settle and says why.
+        let r = try JacRunner.run(["jacobian", "sin(1e15*x)", "--at", "x=1", "--mode", "richardson", "--format", "json"])
+        let w = (try JacRunner.json(r.stdout)["warnings"] as? [[[String]]])?[0][0] ?? []
+        if w.contains("no-convergence") {
+            XCTAssertTrue(r.stderr.contains("no step range where the differences settle"), r.stderr)
+        }
+        XCTAssertFalse(r.stderr.isEmpty && w.isEmpty, "either a warning or an explanation is expected: \(r.stdout)")
+    }
+}
