@@ -11,6 +11,7 @@ import PackageDescription
 //   AdjointSymbolic    symbolic scalar: derivative expressions, simplification, printing, swell
 //   AdjointSparse      sparsity detection, colouring, sparse Jacobians/Hessians, checkpointed gradients
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
+//   AdjointSelfTest    random-graph fuzzing and mutation testing of the registry (`jac selftest`)
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
     name: "Adjoint",
@@ -52,6 +53,9 @@ let package = Package(
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
                                "AdjointComplexity", "AdjointFormula", "AdjointSymbolic", "AdjointSparse"]),
+        // Random-graph fuzzing and mutation testing of the registry's own rules (`jac selftest`).
+        .target(name: "AdjointSelfTest",
+                dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointFormula"]),
 
         // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
         .target(name: "AdjointTesting",
@@ -60,7 +64,7 @@ let package = Package(
                                .product(name: "PropertyBased", package: "swift-property-based")]),
 
         .executableTarget(name: "jac",
-                          dependencies: ["Adjoint", "CAdjointBLASEntry",
+                          dependencies: ["Adjoint", "AdjointSelfTest", "CAdjointBLASEntry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
                           exclude: ["peers"]),   // the Python side of `make bench-peers`
@@ -76,6 +80,8 @@ let package = Package(
         .testTarget(name: "AdjointSymbolicTests", dependencies: ["AdjointSymbolic", "AdjointFormula", "AdjointExact", "AdjointCore"]),
         .testTarget(name: "AdjointSparseTests", dependencies: ["AdjointSparse", "AdjointCheck", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "AdjointSelfTestTests",
+                    dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

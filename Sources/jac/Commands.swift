@@ -234,6 +234,7 @@ func describe(_ w: FDWarning) -> String {
     case .crossesKink: return "the stencil crosses a kink"
     case .notIndependent: return "the witness follows the same path as AD (the function converts a variable to Double)"
     case .witnessesConflict: return "reliable witnesses contradict each other"
+    case .noisyEvaluation: return "f's own rounding noise is large enough to explain the difference"
     }
 }
 

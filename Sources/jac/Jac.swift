@@ -43,7 +43,7 @@ struct Jac: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,
-                      StepSweepCommand.self, ComplexityCommand.self, DiffCommand.self]
+                      StepSweepCommand.self, ComplexityCommand.self, DiffCommand.self, SelfTestCommand.self]
     )
 }
 

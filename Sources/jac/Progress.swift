@@ -12,13 +12,15 @@ struct Progress {
     var lastDraw = 0.0
     var drawn = false
     let isTerminal = isatty(2) != 0
+    /// What is counted, for the label.
+    var unit = "points"
 
     /// Seconds before the bar appears.
     static let delay = 1.0
     /// Seconds between redraws (keeps the terminal cheap for fast loops).
     static let interval = 0.1
 
-    init(total: Int) { self.total = total }
+    init(total: Int, unit: String = "points") { self.total = total; self.unit = unit }
 
     static func now() -> Double {
         var ts = timespec()
@@ -35,7 +37,7 @@ struct Progress {
         let width = 30
         let filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        writeError("\r[\(bar)] \(done)/\(total) points", newline: false)
+        writeError("\r[\(bar)] \(done)/\(total) \(unit)", newline: false)
     }
 
     mutating func finish() {

@@ -30,6 +30,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Reliable witnesses contradict each other beyond their error estimates (two or more disagree
     /// with the subjects, another agrees): no verdict can be trusted.
     case witnessesConflict = "witnesses-conflict"
+    /// f's rounding noise, measured from samples near the step used, is large enough to explain the
+    /// disagreement (a log of a saturated tanh is off by ε absolute, 10⁸ ulps of its value).
+    case noisyEvaluation = "noisy-evaluation"
     /// No range of steps was found where successive estimates settle (they keep changing as the
     /// step shrinks, until rounding takes over): f oscillates or varies faster than any step the
     /// method can resolve, or its evaluation is too noisy. The value is a guess, its error

@@ -142,7 +142,8 @@ public final class Tape<V: ADScalar> {
     /// The loop of the sweep over a zeroed scratch of `count` cotangents, which it leaves zeroed.
     /// Reads the tape only, so sweeps with separate scratch buffers can run concurrently.
     @inlinable
-    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>) {
+    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>,
+                   observe: ((Int, V) -> Void)? = nil) {
         let s = storage.pointee
         let n = s.count
         for (i, u) in seeds { adj[i] = adj[i] + u }
@@ -152,6 +153,7 @@ public final class Tape<V: ADScalar> {
         var i = n - 1
         while i >= 0 {
             let op = s.ops[i]
+            if _slowPath(observe != nil) { observe?(i, adj[i]) }
             switch op.arity {
             case 0:
                 // A leaf's adjoint is final when the sweep reaches it: hand inputs' out by ordinal.
@@ -176,6 +178,23 @@ public final class Tape<V: ADScalar> {
             }
             i -= 1
         }
+    }
+
+    /// The cotangent of every entry (not only the inputs) for the given output cotangents: what
+    /// error analysis needs (Σ|∂f/∂v|·|v| bounds f's rounding error to first order).
+    public func nodeCotangents(from seeds: [(Reverse<V>, V)]) -> [V] {
+        let n = count
+        let scratch = UnsafeMutablePointer<V>.allocate(capacity: Swift.max(1, n))
+        scratch.initialize(repeating: 0, count: Swift.max(1, n))
+        defer { scratch.deinitialize(count: Swift.max(1, n)); scratch.deallocate() }
+        var ignored = [V](repeating: 0, count: storage.pointee.inputCount)
+        // The sweep zeroes each entry's cotangent once passed on; record them on the way instead.
+        var result = [V](repeating: 0, count: n)
+        ignored.withUnsafeMutableBufferPointer { out in
+            sweepLoop(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
+                      inputAdjoints: out, scratch: scratch, observe: { i, g in result[i] = g })
+        }
+        return result
     }
 
     /// ``pullbackToAllInputs(from:)`` on a caller's scratch of at least ``count`` zeroed values,
