@@ -8,6 +8,7 @@ import PackageDescription
 //   AdjointLinalg      matrix type and matrix-valued ops on CBLAS/LAPACKE, Jacobian analysis
 //   AdjointComplexity  operation counters and the backprop / naive-chain / FD demonstration
 //   AdjointFormula     the formula language parsed into a registry graph
+//   AdjointOptim       optimizers: gradient descent, SGD, momentum, Nesterov, Adagrad, RMSProp, Adam
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
 let package = Package(
@@ -45,9 +46,11 @@ let package = Package(
         .target(name: "AdjointLinalg", dependencies: ["AdjointCore", "CAdjointSupport", "CLapack", "CAdjointBLAS", "CAdjointVectorMath"]),
         .target(name: "AdjointComplexity", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
+        // Optimizers: update rules over parameter arrays and matrices (gradient descent … Adam).
+        .target(name: "AdjointOptim", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
-                               "AdjointComplexity", "AdjointFormula"]),
+                               "AdjointComplexity", "AdjointFormula", "AdjointOptim"]),
 
         // The only target that imports XCTest and Swift Testing: it records failures in whichever runs it.
         .target(name: "AdjointTesting",
@@ -61,6 +64,11 @@ let package = Package(
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
                           exclude: ["peers"]),   // the Python side of `make bench-peers`
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
+        // `make notebooks`: runs notebooks-md/ (notebooks-md/README.md). The runner uses Foundation
+        // only; NotebookCells is generated from the notebooks' Swift cells and committed.
+        .executableTarget(name: "NotebookRunner"),
+        .executableTarget(name: "NotebookCells",
+                          dependencies: ["Adjoint", "AdjointOptim", "AdjointTesting", "CAdjointBLASEntry"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
@@ -70,6 +78,8 @@ let package = Package(
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
+        .testTarget(name: "NotebookTests", dependencies: []),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

@@ -6,3 +6,4 @@
 @_exported import AdjointLinalg
 @_exported import AdjointComplexity
 @_exported import AdjointFormula
+@_exported import AdjointOptim
