@@ -55,12 +55,16 @@ notebooks: deps
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
 
 # Regenerates NotebookCells from the notebooks, rebuilds, and rewrites every recorded output and
-# plot. Review the diff: every number the prose quotes must still match.
+# plot; `update` regenerates the sources again (recorded outputs move the cells' line numbers), so
+# the last build and check confirm the result. Review the diff: every number the prose quotes must
+# still match.
 notebooks-update: deps
 	$(SWIFT) build --product NotebookRunner
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" generate
 	$(SWIFT) build
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" update
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
 
 bench: deps
 	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body

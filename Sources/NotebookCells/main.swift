@@ -3,7 +3,7 @@
 import Foundation
 
 let notebooks: [String: () throws -> Void] = [
-    :
+    "05-computation-graph.md": notebook_05_computation_graph,
 ]
 
 guard CommandLine.arguments.count == 2, let run = notebooks[CommandLine.arguments[1]] else {

@@ -68,8 +68,9 @@ do { notebooks = try notebookPaths.map { try Notebook(path: $0) } } catch {
     exit(2)
 }
 
-if options.command == "generate" {
-    // Every notebook of the folder, so a filtered call cannot drop the others from main.swift.
+/// Rewrites the NotebookCells sources from the notebooks (all of the folder, so a filtered call
+/// cannot drop the others from main.swift); unchanged files are not touched, so the build cache stays valid.
+func generate(_ notebooks: [Notebook]) {
     let files = Generator.files(for: notebooks, directoryName: "notebooks-md")
     do {
         try fm.createDirectory(atPath: options.cellsSource, withIntermediateDirectories: true)
@@ -78,7 +79,6 @@ if options.command == "generate" {
         }
         for (name, text) in files.sorted(by: { $0.key < $1.key }) {
             let path = options.cellsSource + "/" + name
-            // Unchanged files are not rewritten, so the build cache stays valid.
             if (try? String(contentsOfFile: path, encoding: .utf8)) != text {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
                 print("wrote \(path)")
@@ -88,6 +88,10 @@ if options.command == "generate" {
         stderrLine("error: \(error)")
         exit(2)
     }
+}
+
+if options.command == "generate" {
+    generate(notebooks)
     exit(0)
 }
 
@@ -193,6 +197,15 @@ for nb in notebooks {
     }
 }
 
-if updating { exit(0) }
+if updating {
+    // Recorded outputs move the Swift cells' line numbers, which the generated sources cite in
+    // `#sourceLocation`: regenerate them (`make notebooks-update` rebuilds afterwards).
+    if options.files.isEmpty {
+        do { generate(try notebookPaths.map { try Notebook(path: $0) }) } catch { stderrLine("error: \(error)"); exit(2) }
+    } else {
+        stderrLine("note: run `NotebookRunner generate` and rebuild: line numbers in the generated sources may have moved")
+    }
+    exit(0)
+}
 print("notebook cells: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)
