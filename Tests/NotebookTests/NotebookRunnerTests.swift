@@ -93,4 +93,30 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertEqual(run.status, 2, run.stdout)
         XCTAssertTrue(run.stdout.contains("output block is not closed"), run.stdout)
     }
+
+    func testAnEditedSwiftOutputFailsNamingTheCell() throws {
+        // Notebook 5's first Swift cell prints the gradient (3, 3, 9, −1); record −2 instead of −1.
+        let recorded = "gradient by the walk:       [3.0, 3.0, 9.0, -1.0]"
+        let dir = try copy("05-computation-graph.md") { text in
+            XCTAssertTrue(text.contains(recorded), "the notebook no longer records the line this test edits")
+            return text.replacingOccurrences(of: recorded, with: "gradient by the walk:       [3.0, 3.0, 9.0, -2.0]")
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runner(["check", "--notebooks", dir.path])
+        XCTAssertEqual(run.status, 1, run.stdout)
+        XCTAssertTrue(run.stdout.contains("FAIL 05-computation-graph.md cell 1 (line "), run.stdout)
+        XCTAssertTrue(run.stdout.contains(", swift)"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("- gradient by the walk:       [3.0, 3.0, 9.0, -2.0]"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("+ gradient by the walk:       [3.0, 3.0, 9.0, -1.0]"), run.stdout)
+        XCTAssertTrue(run.stdout.contains(" passed, 1 failed"), run.stdout)
+    }
+
+    func testEditedSwiftCodeWithoutRegeneratingIsReportedStale() throws {
+        // Changing a cell's code without `make notebooks-update` must not silently run the old program.
+        let dir = try copy("05-computation-graph.md") { $0.replacingOccurrences(of: "tape1.variable(5)", with: "tape1.variable(6)") }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try runner(["check", "--notebooks", dir.path])
+        XCTAssertEqual(run.status, 1, run.stdout)
+        XCTAssertTrue(run.stdout.contains("does not match the notebook's Swift cells: run `make notebooks-update`"), run.stdout)
+    }
 }
