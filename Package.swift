@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
         .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
-        .testTarget(name: "NotebookTests", dependencies: []),
+        .testTarget(name: "DocumentationTests", dependencies: []),   // notebooks, their plots, proof links
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
