@@ -55,6 +55,12 @@ final class NotebookPlotTests: XCTestCase {
         XCTAssertTrue(c.ids.contains("regions"))
     }
 
+    func testActivationPlotsHaveEveryActivation() throws {
+        let names = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu", "softplus", "maxout"]
+        XCTAssertEqual(try parse("07-activations.svg").seriesNames, names)
+        XCTAssertEqual(try parse("07-activation-derivatives.svg").seriesNames, names)
+    }
+
     func testEverySVGNextToTheNotebooksIsWellFormed() throws {
         let dir = NotebookRunnerTests.root.appendingPathComponent("notebooks-md")
         let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }
