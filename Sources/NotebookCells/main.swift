@@ -3,6 +3,7 @@
 import Foundation
 
 let notebooks: [String: () throws -> Void] = [
+    "04-complexity.md": notebook_04_complexity,
     "05-computation-graph.md": notebook_05_computation_graph,
     "06-xor-mlp.md": notebook_06_xor_mlp,
     "07-activations-and-losses.md": notebook_07_activations_and_losses,
