@@ -9,6 +9,7 @@ let notebooks: [String: () throws -> Void] = [
     "07-activations-and-losses.md": notebook_07_activations_and_losses,
     "08-checking-your-gradients.md": notebook_08_checking_your_gradients,
     "09-forward-vs-reverse.md": notebook_09_forward_vs_reverse,
+    "10-exact-rationals.md": notebook_10_exact_rationals,
 ]
 
 guard CommandLine.arguments.count == 2, let run = notebooks[CommandLine.arguments[1]] else {
