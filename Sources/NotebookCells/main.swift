@@ -3,6 +3,7 @@
 import Foundation
 
 let notebooks: [String: () throws -> Void] = [
+    "03-finite-difference-v-curve.md": notebook_03_finite_difference_v_curve,
     "04-complexity.md": notebook_04_complexity,
     "05-computation-graph.md": notebook_05_computation_graph,
     "06-xor-mlp.md": notebook_06_xor_mlp,
