@@ -168,7 +168,7 @@ public struct LinePlot: Sendable {
     }
 
     /// About six round ticks (steps of 1, 2 or 5 times a power of ten) covering [lo, hi].
-    static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
+    package static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
         let raw = (hi - lo) / 6
         let mag = Double.pow(10, Double.log10(raw).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
