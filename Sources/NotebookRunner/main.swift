@@ -106,6 +106,7 @@ var passed = 0, failed = 0
 
 for nb in notebooks {
     var newOutputs: [Int: String] = [:]
+    var programFailed = false
     // Shell cells: each in a fresh empty directory, with the built `jac` first on PATH.
     for cell in nb.cells {
         guard case .shell(let command, let exitMarker) = cell.kind else { continue }
@@ -147,13 +148,13 @@ for nb in notebooks {
         }
         var byCell: [Int: [String]] = [:]
         var current: Int? = nil
-        var stray: [String] = []
         for line in r.stdout.components(separatedBy: "\n") {
             if line.hasPrefix(Generator.markerPrefix), let n = Int(line.dropFirst(Generator.markerPrefix.count)) {
                 current = n; byCell[n] = []
-            } else if let c = current { byCell[c, default: []].append(line) } else if !line.isEmpty { stray.append(line) }
+            } else if let c = current { byCell[c, default: []].append(line) }
         }
         if r.status != 0 {
+            programFailed = true
             fail(nb, "swift cells", "the program exited with status \(r.status); stderr:\n" + trimmingTrailingNewlines(r.stderr))
         }
         for cell in swiftCells {
@@ -187,7 +188,10 @@ for nb in notebooks {
         }
     }
 
-    if updating {
+    if updating && programFailed {
+        // Recording the output of a program that stopped half-way would bless the failure.
+        print("not updated: \(nb.path) (its Swift cells failed)")
+    } else if updating {
         let text = nb.replacingOutputs(newOutputs)
         if (try? String(contentsOfFile: nb.path, encoding: .utf8)) != text {
             do { try text.write(toFile: nb.path, atomically: true, encoding: .utf8); print("updated \(nb.path)") } catch {
@@ -199,13 +203,19 @@ for nb in notebooks {
 
 if updating {
     // Recorded outputs move the Swift cells' line numbers, which the generated sources cite in
-    // `#sourceLocation`: regenerate them (`make notebooks-update` rebuilds afterwards).
-    if options.files.isEmpty {
-        do { generate(try notebookPaths.map { try Notebook(path: $0) }) } catch { stderrLine("error: \(error)"); exit(2) }
-    } else {
-        stderrLine("note: run `NotebookRunner generate` and rebuild: line numbers in the generated sources may have moved")
+    // `#sourceLocation`: rewrite the updated notebooks' generated files (only those: `generate`
+    // alone adds, removes and lists notebooks). `make notebooks-update` rebuilds afterwards.
+    for path in notebookPaths {
+        guard let nb = try? Notebook(path: path),
+              let text = Generator.source(for: nb, relativePath: "notebooks-md/" + nb.name) else { continue }
+        let target = options.cellsSource + "/" + Notebook.identifier(forFileName: nb.name) + ".swift"
+        if (try? String(contentsOfFile: target, encoding: .utf8)) != text {
+            do { try text.write(toFile: target, atomically: true, encoding: .utf8); print("wrote \(target)") } catch {
+                stderrLine("error: cannot write \(target): \(error)"); exit(2)
+            }
+        }
     }
-    exit(0)
+    exit(failed == 0 ? 0 : 1)
 }
 print("notebook cells: \(passed) passed, \(failed) failed")
 exit(failed == 0 ? 0 : 1)

@@ -119,4 +119,18 @@ final class NotebookRunnerTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.stdout)
         XCTAssertTrue(run.stdout.contains("does not match the notebook's Swift cells: run `make notebooks-update`"), run.stdout)
     }
+
+    func testUpdateRewritesADriftedOutputBackToWhatTheCommandPrints() throws {
+        let original = try String(contentsOf: Self.root.appendingPathComponent("notebooks-md/01-jacobians-every-mode.md"), encoding: .utf8)
+        let recorded = "\"jacobian\": [[5.5, 1.7163378145367738]], \"mode\": \"forward\""
+        let dir = try copy("01-jacobians-every-mode.md") {
+            $0.replacingOccurrences(of: recorded, with: "\"jacobian\": [[5.25, 1.7163378145367738]], \"mode\": \"forward\"")
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let update = try runner(["update", "--notebooks", dir.path])
+        XCTAssertEqual(update.status, 0, update.stdout)
+        let updated = try String(contentsOf: dir.appendingPathComponent("01-jacobians-every-mode.md"), encoding: .utf8)
+        XCTAssertEqual(updated, original, "update must restore exactly the committed (correct) output")
+        XCTAssertEqual(try runner(["check", "--notebooks", dir.path]).status, 0)
+    }
 }
