@@ -135,4 +135,18 @@ final class OptimizerTests: XCTestCase {
             XCTAssertEqual(theta[0], mean, accuracy: 1e-12)
         }
     }
+
+    func testTheSameRulesRunInFloat() throws {
+        // The momentum steps of testMomentum (0.8, then 0.42) in Float: the rule is written once,
+        // generic over the scalar type. 0.1 is not exact in Float, hence the tolerance of a few ulps.
+        var opt = try Optimizer<Float>(.momentum(learningRate: 0.1, beta: 0.9))
+        var theta: [Float] = [1]
+        try opt.step(&theta, gradient: [2])
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.42, accuracy: 1e-6)
+        var adam = try Optimizer<Float>(.adam(learningRate: 0.1))
+        var w: [Float] = [1]
+        try adam.step(&w, gradient: [0.5])
+        XCTAssertEqual(w[0], 0.9, accuracy: 1e-6)
+    }
 }
