@@ -1,6 +1,10 @@
 import Foundation
 
-struct ProcessResult { let status: Int32; let stdout: String; let stderr: String }
+struct ProcessResult { let status: Int32; let stdout: String; let stderr: String; let timedOut: Bool }
+
+/// Longest a shell cell or a notebook's Swift program may run: every notebook here finishes in
+/// seconds, so a run this long is a hang, and `make test` must not wait on it forever.
+let processTimeoutSeconds = 300.0
 
 func makeTemporaryDirectory() throws -> String {
     let dir = NSTemporaryDirectory() + "notebook-" + UUID().uuidString
@@ -30,11 +34,19 @@ func runProcess(_ executable: String, _ arguments: [String], directory: String,
     p.standardError = err
     p.standardInput = FileHandle.nullDevice
     try p.run()
+    // A watchdog, not a clock in the result: it only ends a run that would never end.
+    let deadline = Date().addingTimeInterval(processTimeoutSeconds)
+    var timedOut = false
+    while p.isRunning {
+        if Date() > deadline { p.terminate(); timedOut = true; break }
+        usleep(20_000)
+    }
     p.waitUntilExit()
     try out.close(); try err.close()
     let o = String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self)
     let e = String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self)
-    return ProcessResult(status: p.terminationStatus, stdout: o, stderr: e)
+    return ProcessResult(status: p.terminationStatus, stdout: o,
+                         stderr: timedOut ? e + "\n(stopped after \(Int(processTimeoutSeconds)) s)" : e, timedOut: timedOut)
 }
 
 func trimmingTrailingNewlines(_ s: String) -> String {
