@@ -7,7 +7,7 @@ SWIFT ?= swift
 # on how many cores the machine has.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build demo test bench bench-peers bench-fd-peers fd-corpus clean leakcheck
+.PHONY: deps build demo test notebooks notebooks-update bench bench-peers bench-fd-peers fd-corpus clean leakcheck
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -27,8 +27,10 @@ demo: deps
 
 # Two passes: XCTest (the swift-testing pass disabled, so its closing line cannot be mistaken for
 # the whole run), then Swift Testing alone (AdjointTesting's @Test suites). Either pass failing
-# fails the target. The last line is the plain "N passed, N failed" summary of both: XCTest's
-# executed/failures plus Swift Testing's tests/failed tests.
+# fails the target. Then the notebooks (`make notebooks`); a failing cell fails the target too. The
+# last line is the plain "N passed, N failed" summary of all three: XCTest's executed/failures, Swift
+# Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts as one
+# failure).
 test: deps
 	$(SWIFT) build --build-tests
 	@set -o pipefail; status=0; \
@@ -39,8 +41,30 @@ test: deps
 	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
 	  | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
 	stf=$$(grep -E "Test .+ failed after" .build/test-output-swift-testing.log | grep -vc "Test run with"); \
-	echo "$${xc:-0 0} $${st:-0} $${stf:-0}" | awk '{ print ($$1 - $$2 + $$3 - $$4) " passed, " ($$2 + $$4) " failed" }'; \
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
+	nb=$$(grep -E "^notebook cells: [0-9]+ passed, [0-9]+ failed" .build/notebooks-output.log | tail -1 \
+	  | sed -E 's/notebook cells: ([0-9]+) passed, ([0-9]+) failed/\1 \2/'); \
+	echo "$${xc:-0 0} $${st:-0} $${stf:-0} $${nb:-0 1}" \
+	  | awk '{ print ($$1 - $$2 + $$3 - $$4 + $$5) " passed, " ($$2 + $$4 + $$6) " failed" }'; \
 	exit $$status
+
+# Runs every cell of every notebook in notebooks-md/ and fails on drift (notebooks-md/README.md).
+# `swift build` compiles the notebooks' Swift cells too: they are the NotebookCells target.
+notebooks: deps
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
+
+# Regenerates NotebookCells from the notebooks, rebuilds, and rewrites every recorded output and
+# plot; `update` regenerates the sources again (recorded outputs move the cells' line numbers), so
+# the last build and check confirm the result. Review the diff: every number the prose quotes must
+# still match.
+notebooks-update: deps
+	$(SWIFT) build --product NotebookRunner
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" generate
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" update
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
 
 bench: deps
 	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body
