@@ -183,7 +183,11 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
     for (i, row) in est.enumerated() {
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate
-            if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) {
+            let underflow = r.warnings?[i][j].contains(.underflow) == true
+            if underflow {
+                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: complex-step imaginary parts underflowed "
+                             + "(a tiny |x| or derivative); its error estimate is \(format(e))")
+            } else if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) {
                 notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))")
             }
         }

@@ -38,6 +38,8 @@ struct ModeResult {
     /// Per entry, the method's own estimate of its error (finite differences), used by `check`
     /// so that a difference known to be inaccurate is not called a disagreement.
     var errorEstimates: [[Double]]? = nil
+    /// Per entry, the difference method's warnings (complex step underflow, …), for notes.
+    var warnings: [[[FDWarning]]]? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -101,21 +103,42 @@ struct DifferenceEngine: ModeEngine {
     }
 
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        // The point itself goes through the registry's domain checks first, as in every other
+        // mode: a difference stencil or a complex step can produce a plausible number where f is
+        // not even defined (atan(1/x) at 0 in complex step, exp(-1/x^2) at 0 in central).
+        _ = try value(of: formula, at: point.doubles)
         let d = try differenceJacobian(of: formula, at: point.doubles, method: method)
         if let u = d.unsupported { throw u }
         if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
         }
         // A difference quotient can overflow or cancel to NaN where the function itself is finite
-        // (log near 0): that is an evaluation failure to report, not a number to print.
+        // (log near 0): that is an evaluation failure to report, not a number to print. When a
+        // stencil point left the domain, say which: the point itself is fine, the estimate is not.
         for (i, row) in d.jacobian.enumerated() {
             if let j = row.firstIndex(where: { !$0.isFinite }) {
-                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)", op: nil, node: nil)
+                let why = stencilDomainError(formula, at: point.doubles, input: j, reach: d.entries[i][j].reach)
+                    .map { "; the point is in the domain but a stencil point is not, so the estimate is unreliable: \($0)" } ?? ""
+                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)\(why)", op: nil, node: nil)
             }
         }
         return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
                           jacobian: d.jacobian.map { $0.map(Cell.double) },
-                          errorEstimates: d.entries.map { $0.map(\.errorEstimate) })
+                          errorEstimates: d.entries.map { $0.map(\.errorEstimate) },
+                          warnings: d.entries.map { $0.map(\.warnings) })
+    }
+
+    /// The first domain error among the samples x ± t·eⱼ a stencil of this reach may have used.
+    func stencilDomainError(_ formula: Formula, at x: [Double], input j: Int, reach: Double) -> String? {
+        guard reach > 0, reach.isFinite else { return nil }
+        for t in [reach, -reach, reach / 2, -reach / 2, reach / 4, -reach / 4] {
+            var p = x
+            p[j] += t
+            do { _ = try value(of: formula, at: p) } catch let e as ADError {
+                if case .domain = e { return "at \(formula.variables[j]) = \(format(p[j])): \(e)" }
+            } catch { continue }
+        }
+        return nil
     }
 }
 

@@ -87,7 +87,7 @@ final class ExitStatusTests: XCTestCase {
 
     func testMalformedAndMissingPointValues() throws {
         try assertStatus(["eval", "x*y", "--at", "x=1,y=abc"], 2, stderr:
-            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)\n")
+            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)\n")
         try assertStatus(["eval", "x*y", "--at", "x=1,y=1/0"], 2, stderrContains: "malformed value '1/0' for y")
         try assertStatus(["eval", "x*y", "--at", "x=1"], 2, stderr: "error: missing value for y in --at\n")
         try assertStatus(["eval", "x*y", "--at", "1"], 2,

@@ -56,4 +56,47 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("JAC_MAX_POINTS must be a positive integer"), bad.stderr)
     }
+
+    /// Item 1: complex step of atan was exactly 0 (true 0.8 at 0.5), so `check` said "disagree".
+    func testComplexStepOfAtanIsTheDerivative() throws {
+        let r = try JacRunner.run(["jacobian", "atan(x)", "--at", "x=0.5", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // d/dx atan x = 1/(1 + x²) = 0.8 at 1/2.
+        XCTAssertEqual((try JacRunner.json(r.stdout)["jacobian"] as? [[Double]])?.first?.first ?? 0, 0.8, accuracy: 4e-16)
+    }
+
+    /// Item 2: a domain error at the point is exit 3 in every mode, as in eval, reverse and forward.
+    func testDifferenceModesCheckTheDomainAtThePoint() throws {
+        for (formula, mode) in [("atan(1/x)", "complex-step"), ("exp(-1/x^2)", "central"), ("exp(-1/x^2)", "richardson")] {
+            let r = try JacRunner.run(["jacobian", formula, "--at", "x=0", "--mode", mode])
+            XCTAssertEqual(r.status, 3, "\(formula) in \(mode): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("domain error in div"), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        // In the domain, but the stencil is not: the message says so and names the stencil point.
+        let s = try JacRunner.run(["jacobian", "log(x)", "--at", "x=1e-10", "--mode", "central"])
+        XCTAssertEqual(s.status, 3)
+        XCTAssertTrue(s.stderr.contains("the point is in the domain but a stencil point is not, so the estimate is unreliable"), s.stderr)
+        XCTAssertTrue(s.stderr.contains("domain error in log"), s.stderr)
+    }
+
+    /// Item 6: at tiny |x| the relative complex step made every imaginary part underflow: x·x at
+    /// 1e-300 gave 0 and x/3 at 1e-305 was off by 3e-8, without a note.
+    func testComplexStepAtTinyPoints() throws {
+        let third = try JacRunner.run(["jacobian", "x/3", "--at", "x=1e-305", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual((try JacRunner.json(third.stdout)["jacobian"] as? [[Double]])?.first?.first, 1.0 / 3)
+        XCTAssertEqual(third.stderr, "")
+        let cosine = try JacRunner.run(["jacobian", "cos(x)", "--at", "x=1e-200", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual((try JacRunner.json(cosine.stdout)["jacobian"] as? [[Double]])?.first?.first, -1e-200)
+        // 2·10⁻³⁰⁰·h is below the normal range for any step that keeps (h/x)² small: the value is
+        // near 2e-300 and the note says why it cannot be trusted to more digits.
+        let square = try JacRunner.run(["jacobian", "x*x", "--at", "x=1e-300", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual(square.status, 0)
+        let d = (try JacRunner.json(square.stdout)["jacobian"] as? [[Double]])?.first?.first ?? 0
+        XCTAssertEqual(d, 2e-300, accuracy: 1e-302)
+        XCTAssertTrue(square.stderr.contains("complex-step imaginary parts underflowed"), square.stderr)
+        // log at 1e-200 needs the relative step: the step at scale 1 must not be taken there.
+        let log = try JacRunner.run(["jacobian", "log(x)", "--at", "x=1e-200", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual((try JacRunner.json(log.stdout)["jacobian"] as? [[Double]])?.first?.first ?? 0, 1e200, accuracy: 1e186)
+    }
 }

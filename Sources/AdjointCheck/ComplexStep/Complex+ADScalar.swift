@@ -11,6 +11,12 @@ import RealModule
 //      number: they report `ADError.unsupported` naming the op and return NaN.
 //   3. Integer powers are computed by multiplication: exp(n·log z) takes the principal log and
 //      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
+//   4. The imaginary part of f(x + ih) must keep its relative accuracy when h is tiny: no formula
+//      may subtract two O(1) quantities to get an O(h) one. swift-numerics 1.1.1 breaks this for
+//      atan (a difference of two log1p's: the imaginary part came out exactly 0), for tanh (all
+//      digits lost beyond |x| ≈ 18) and has the wrong sign of Im sinh and Im cosh for x ≤ −20;
+//      those three are written below from identities whose parts are each accurate
+//      (ComplexStepTests checks every analytic op against hand derivatives, tails included).
 
 extension Complex: TangentVector {
     /// Complex numbers scale complex tangents.
@@ -48,6 +54,40 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     public static func expm1(_ x: Complex) -> Complex { expMinusOne(x) }
     /// log(1 + z), accurate near 0.
     public static func log1p(_ x: Complex) -> Complex { log(onePlus: x) }
+
+    /// atan z = ½·atan2(2x, 1 − x² − y²) + (i/4)·log1p(4y / (x² + (1 − y)²)) for z = x + iy: the
+    /// imaginary part is a log1p of a small quantity, accurate to a few ulps when y is tiny.
+    public static func atan(_ z: Complex) -> Complex {
+        let x = z.real, y = z.imaginary
+        if y == 0 { return Complex(RealType.atan(x), 0) }
+        let re = RealType.atan2(y: 2 * x, x: (1 - x) * (1 + x) - y * y) / 2
+        let oneMinusY = 1 - y
+        let im = RealType.log(onePlus: 4 * y / (x * x + oneMinusY * oneMinusY)) / 4
+        return Complex(re, im)
+    }
+    /// sinh(x + iy) = sinh x·cos y + i·cosh x·sin y.
+    public static func sinh(_ z: Complex) -> Complex {
+        Complex(RealType.sinh(z.real) * RealType.cos(z.imaginary), RealType.cosh(z.real) * RealType.sin(z.imaginary))
+    }
+    /// cosh(x + iy) = cosh x·cos y + i·sinh x·sin y.
+    public static func cosh(_ z: Complex) -> Complex {
+        Complex(RealType.cosh(z.real) * RealType.cos(z.imaginary), RealType.sinh(z.real) * RealType.sin(z.imaginary))
+    }
+    /// tanh(x + iy) = (sinh 2x + i·sin 2y) / (cosh 2x + cos 2y): the denominator is ≥ 1 near the
+    /// real axis, so nothing cancels. Past |x| = 20, where cosh 2x would overflow before long,
+    /// the real part is ±1 to double precision and the imaginary part is sin 2y·4e^−2|x| /(1 + …).
+    public static func tanh(_ z: Complex) -> Complex {
+        let x = z.real, y = z.imaginary
+        let ax = Swift.abs(x)
+        if ax > 20 {
+            let e = RealType.exp(-2 * ax)
+            let im = RealType.sin(2 * y) * 2 * e / (1 + 2 * e * RealType.cos(2 * y) + e * e)
+            return Complex(x < 0 ? -1 : 1, im)
+        }
+        let d = RealType.cosh(2 * x) + RealType.cos(2 * y)
+        let re = y == 0 ? RealType.tanh(x) : RealType.sinh(2 * x) / d
+        return Complex(re, RealType.sin(2 * y) / d)
+    }
 
     // Composite primitives whose every branch is analytic: the shared primal definitions apply.
     /// 1/(1 + e⁻ᶻ), branch chosen on the real part.

@@ -24,6 +24,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// A sample lies beyond a nearby non-differentiable point (relu, abs, max … whose argument is
     /// closer to its kink than the step): the difference straddles the kink.
     case crossesKink = "crosses-kink"
+    /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
+    /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
+    case underflow
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
