@@ -49,6 +49,9 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     let columns = f.variables.map { "d/d\($0)" }
     var jsonPairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(r.point)),
                      ("value", jsonArray(r.value)), ("jacobian", jsonMatrix(r.jacobian)), ("mode", json(mode))]
+    if let p = r.passes {
+        jsonPairs.append(("passes", jsonObject([("mode", json(p.mode)), ("count", "\(p.count)")])))
+    }
     if let est = r.errorEstimates {
         // Difference modes publish their own error bound per entry, so a result is reproducible
         // together with how far it can be trusted.

@@ -40,6 +40,8 @@ struct ModeResult {
     var errorEstimates: [[Double]]? = nil
     /// Per entry, the difference method's warnings (complex step underflow, …), for notes.
     var warnings: [[[FDWarning]]]? = nil
+    /// Exact mode: the forward passes or reverse sweeps taken (chosen by the Jacobian's shape).
+    var passes: (mode: String, count: Int)? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -157,9 +159,13 @@ struct ExactEngine: ModeEngine {
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
         let x = try point.values.map { try exactNumber($0.text, what: "point value") }
         let constants = try formula.constants.map { try exactNumber($0.text, what: "constant") }
-        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: .reverse)
+        // Forward mode costs one pass per input, reverse one sweep per output: the cheaper by
+        // shape, as the floating-point modes choose (10,000 outputs took 70 s always in reverse).
+        let mode: JacobianMode = formula.variables.count <= formula.outputs.count ? .forward : .reverse
+        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
         return ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
-                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks)
+                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
+                          passes: (r.mode.rawValue, r.passes))
     }
 
     /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.

@@ -204,3 +204,16 @@ struct InputLimits {
         return v
     }
 }
+
+/// Exact mode's limits, from the environment when set: `JAC_EXACT_BIT_LIMIT` (bits of one
+/// numerator or denominator, default ``Rational/defaultBitSizeLimit``) and `JAC_EXACT_WORK_LIMIT`
+/// (limbs written by one exact Jacobian, default ``Rational/defaultWorkLimit``).
+func applyExactLimitsFromEnvironment() throws {
+    for (name, apply) in [("JAC_EXACT_BIT_LIMIT", { Rational.bitSizeLimit = $0 }),
+                          ("JAC_EXACT_WORK_LIMIT", { Rational.workLimit = $0 })] as [(String, (Int) -> Void)] {
+        guard let raw = getenv(name) else { continue }
+        let text = String(cString: raw)
+        guard let v = Int(text), v > 0 else { throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')") }
+        apply(v)
+    }
+}

@@ -22,6 +22,7 @@ if arguments.isEmpty {
 }
 
 do {
+    try applyExactLimitsFromEnvironment()
     var command = try Jac.parseAsRoot(arguments)
     try command.run()
     fflush(nil)

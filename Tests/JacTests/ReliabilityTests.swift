@@ -99,4 +99,22 @@ final class ReliabilityTests: XCTestCase {
         let log = try JacRunner.run(["jacobian", "log(x)", "--at", "x=1e-200", "--mode", "complex-step", "--format", "json"])
         XCTAssertEqual((try JacRunner.json(log.stdout)["jacobian"] as? [[Double]])?.first?.first ?? 0, 1e200, accuracy: 1e186)
     }
+
+    /// Item 8: exact mode chose reverse for every shape (10,000 outputs took 70 s), and a long
+    /// chain of rational factors ran for minutes under the bit limit.
+    func testExactModeChoosesDirectionByShapeAndHasAWorkBudget() throws {
+        let outputs = (1...200).map { "x^\($0)" }.joined(separator: "; ")
+        let r = try JacRunner.run(["jacobian", outputs, "--at", "x=1/2", "--mode", "exact", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let passes = try JacRunner.json(r.stdout)["passes"] as? [String: Any]
+        XCTAssertEqual(passes?["mode"] as? String, "forward")
+        XCTAssertEqual(passes?["count"] as? Int, 1)
+        let chain = (1...400).map { "(x+\($0)/\($0 + 1))" }.joined(separator: "*")
+        let budget = try JacRunner.run(["jacobian", chain, "--at", "x=1/3", "--mode", "exact"],
+                                       environment: ["JAC_EXACT_WORK_LIMIT": "5000"])
+        XCTAssertEqual(budget.status, 3)
+        XCTAssertTrue(budget.stderr.contains("exact work in limbs written"), budget.stderr)
+        XCTAssertTrue(budget.stderr.contains("exceeds the limit of 5000"), budget.stderr)
+        XCTAssertEqual(try JacRunner.run(["jacobian", chain, "--at", "x=1/3", "--mode", "exact"]).status, 0)
+    }
 }
