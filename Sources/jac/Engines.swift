@@ -55,8 +55,6 @@ protocol ModeEngine: Sendable {
     func unavailability(for formula: Formula) -> String?
     /// The value and Jacobian at `point`; throws ADError on evaluation failure.
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult
-    /// How far this mode may sit from the reference in `check`: |a − r| ≤ tolerance · max(1, |r|).
-    var checkTolerance: Double { get }
 }
 
 /// Forward or reverse mode from AdjointCore.
@@ -73,9 +71,6 @@ struct CoreEngine: ModeEngine {
         return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
                           jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
     }
-    // Forward and reverse apply the same registry rules and differ only in the order partial
-    // products are summed, so they agree to rounding; 1e-10 leaves room for cancellation.
-    var checkTolerance: Double { 1e-10 }
 }
 
 /// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is
@@ -83,11 +78,6 @@ struct CoreEngine: ModeEngine {
 struct DifferenceEngine: ModeEngine {
     let method: DifferenceMethod
     let summary: String
-    /// How far this mode may sit from the reference in `check`, relative to max(1, |r|). Central
-    /// differences at their balanced step are good to about ε^(2/3) ≈ 4e-11 on tame functions;
-    /// Richardson to about 1e-12; complex step to a few ε. The margins (×25 000, ×1000, ×500)
-    /// absorb curvature and cancellation in formulas we cannot see in advance.
-    let checkTolerance: Double
     var name: String { method.rawValue }
 
     func unavailability(for formula: Formula) -> String? {
@@ -149,8 +139,6 @@ struct DifferenceEngine: ModeEngine {
 struct ExactEngine: ModeEngine {
     var name: String { "exact" }
     var summary: String { "exact rational arithmetic (rational formulas only)" }
-    /// The reference: any difference from it is the other mode's error.
-    var checkTolerance: Double { 0 }
 
     func unavailability(for formula: Formula) -> String? {
         formula.exactObstacle.map { "exact mode is not available: \($0)" }
@@ -204,12 +192,9 @@ enum ModeTable {
     static let engines: [any ModeEngine] = [
         CoreEngine(mode: .reverse),
         CoreEngine(mode: .forward),
-        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step",
-                         checkTolerance: 1e-6),
-        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences",
-                         checkTolerance: 1e-9),
-        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h",
-                         checkTolerance: 1e-12),
+        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step"),
+        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences"),
+        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h"),
         ExactEngine(),
     ]
 
@@ -218,12 +203,4 @@ enum ModeTable {
     static func engine(named name: String) -> (any ModeEngine)? {
         engines.first { $0.name == name }
     }
-
-    /// The reference of `check`: exact when it can run the formula, else reverse.
-    static func reference(for formula: Formula) -> any ModeEngine {
-        if let exact = engine(named: "exact"), exact.unavailability(for: formula) == nil { return exact }
-        return CoreEngine(mode: .reverse)
-    }
 }
-
-

@@ -36,7 +36,7 @@ struct Jac: ParsableCommand {
           order; else --vars, else order of first appearance.
 
         EXIT STATUS
-          0 success, 1 modes disagree (check), 2 invalid input (usage, syntax, unknown
+          0 success, 1 check failed (check), 2 invalid input (usage, syntax, unknown
           function or variable, bad point, mode not applicable), 3 evaluation failure
           (domain error, division by zero, non-finite result).
         """,
