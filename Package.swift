@@ -54,5 +54,8 @@ let package = Package(
         .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
         .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        // The fuzz harness (shared with the libFuzzer targets in Fuzz/), the corpus replay and the
+        // seeded differential fuzzer.
+        .testTarget(name: "FuzzTests", dependencies: ["Adjoint"]),
     ]
 )
