@@ -78,7 +78,7 @@ final class WorkBudget {
     var reported = false
     init(limit: Int) { self.limit = limit; reportedLimit = limit }
 
-    nonisolated(unsafe) static let key: pthread_key_t = {
+    static let key: pthread_key_t = {
         var key = pthread_key_t()
         pthread_key_create(&key, nil)
         return key

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import AdjointCore
 
@@ -66,5 +67,26 @@ final class TapeLifetimeTests: XCTestCase {
         XCTAssertThrowsError(try record({ v in [(0..<1000).reduce(v[0]) { s, _ in s * v[0] }] }, at: [1.0], tapeLimit: 64)) { e in
             XCTAssertEqual(e as? ADError, .limitExceeded(what: "tape length", limit: 64))
         }
+    }
+}
+
+/// Run under ThreadSanitizer by `make sanitize`: tapes made and freed on several threads at once
+/// share the header pool, and stale variables are still typed errors on every thread.
+final class TapeConcurrencyTests: XCTestCase {
+    func testConcurrentTapesRecycleHeadersSafely() {
+        let failures = Atomic(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            var stale: Reverse<Double>?
+            for k in 0..<200 {
+                let x = Double(t * 1000 + k)
+                guard let g = try? gradient(of: { v in stale = v[0]; return v[0] * v[0] }, at: [x]), g == [2 * x] else {
+                    failures.add(1, ordering: .relaxed); continue
+                }
+                if let s = stale, (try? record({ v in [v[0] + s] }, at: [1.0])) != nil {
+                    failures.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        XCTAssertEqual(failures.load(ordering: .relaxed), 0)
     }
 }

@@ -89,6 +89,20 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
         return Complex(re, RealType.sin(2 * y) / d)
     }
 
+    /// zʷ = exp(w·log z) where the base's real part is positive. At a base x ≤ 0 (0 is a branch
+    /// point, the negative axis the principal log's cut) xʸ has no analytic extension, and
+    /// Im((ih)ʸ)/h = h^(y−1)·sin(πy/2) is a plausible, wrong number (found by `make fuzz`:
+    /// pow(x, y) at (0, 1.03) gave 0.28 where the derivative is 0): reported, never returned.
+    public static func pow(_ z: Complex, _ w: Complex) -> Complex {
+        guard z.real > 0 else {
+            Diagnostics.report(.unsupported(op: Op.pow.info.name,
+                                            scalarType: "Complex<\(RealType.self)> at a base ≤ 0, where x^y has no analytic extension",
+                                            node: nil))
+            return Complex(RealType.nan, RealType.nan)
+        }
+        return exp(w * log(z))
+    }
+
     // Composite primitives whose every branch is analytic: the shared primal definitions apply.
     /// 1/(1 + e⁻ᶻ), branch chosen on the real part.
     public static func sigmoid(_ x: Complex) -> Complex { Primals.sigmoid(x) }
