@@ -68,19 +68,22 @@ FUZZ_BUILD := ADJOINT_FUZZ=1 $(SWIFT) build -c debug --sanitize=fuzzer --sanitiz
 fuzz: deps
 	$(FUZZ_BUILD) --product FuzzFormulaParser
 	$(FUZZ_BUILD) --product FuzzEvaluate
-	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; set -eo pipefail; mkdir -p .build-fuzz/artifacts; \
+	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; set -eo pipefail; rm -rf .build-fuzz/artifacts; mkdir -p .build-fuzz/artifacts; \
 	for t in FuzzFormulaParser:formula FuzzEvaluate:evaluate; do \
 	  target=$${t%%:*}; corpus=Tests/FuzzCorpus/$${t##*:}; new=.build-fuzz/new-$${t##*:}; \
 	  rm -rf $$new; mkdir -p $$new; \
 	  echo "== $$target for $(FUZZ_SECONDS) s (corpus $$corpus: $$(ls $$corpus | wc -l) inputs)"; \
 	  ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$$bin/$$target" $$new $$corpus \
-	    -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
-	    -artifact_prefix=.build-fuzz/artifacts/ > .build-fuzz/$$target.log 2>&1 \
-	    || { tail -40 .build-fuzz/$$target.log; exit 1; }; \
-	  grep -E "^#[0-9]+ +DONE|^stat::(number_of_executed_units|new_units_added|peak_rss_mb)|^Done" .build-fuzz/$$target.log; \
+	    -fork=1 -ignore_crashes=1 -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=.build-fuzz/artifacts/ > .build-fuzz/$$target.log 2>&1 || true; \
+	  grep -E "^#[0-9]+: cov|INFO: fuzzed for|Fatal error|ERROR: " .build-fuzz/$$target.log | tail -4; \
 	  ASAN_OPTIONS=detect_leaks=0 "$$bin/$$target" -merge=1 $$corpus $$new > .build-fuzz/$$target-merge.log 2>&1; \
 	done
 	@echo "corpus now: $$(ls Tests/FuzzCorpus/formula | wc -l) formula, $$(ls Tests/FuzzCorpus/evaluate | wc -l) evaluate inputs"
+	@# -fork/-ignore_crashes keep fuzzing past a failure so one run finds every distinct one;
+	@# any crash artifact fails the target.
+	@if ls .build-fuzz/artifacts/crash-* .build-fuzz/artifacts/timeout-* .build-fuzz/artifacts/oom-* >/dev/null 2>&1; then \
+	  echo "failing inputs (replay: .build-fuzz/debug/FuzzEvaluate FILE):"; ls .build-fuzz/artifacts/; exit 1; fi
 
 # The whole test suite under AddressSanitizer (leak checks on, suppressing only leaks inside the
 # toolchain's own libraries, see .ci/lsan-suppressions.txt), then the concurrency tests under

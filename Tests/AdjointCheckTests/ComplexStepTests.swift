@@ -120,4 +120,17 @@ final class ComplexStepTests: XCTestCase {
             }
         }
     }
+
+    /// Found by `make fuzz`: at a base of 0, Im((ih)^y)/h = h^(y−1)·sin(πy/2) looked like a
+    /// derivative (0.28 for y = 1.03, where ∂/∂x 0^y = 0). The complex step must refuse instead.
+    func testPowAtAZeroBaseIsReportedNotEstimated() throws {
+        let d = try differenceJacobian(of: Binary(op: .pow), at: [0.0, 1.0272729092520443], method: .complexStep)
+        XCTAssertNotNil(d.unsupported)
+        XCTAssertTrue(d.entries[0][0].warnings.contains(.unsupportedOp))
+        XCTAssertTrue(d.entries[0][0].value.isNaN, "no number is offered")
+        // A positive base is unaffected: ∂/∂x x^y = y·x^(y−1), ∂/∂y = x^y·log x.
+        let ok = try differenceJacobian(of: Binary(op: .pow), at: [2.0, 1.5], method: .complexStep)
+        XCTAssertEqual(ok.entries[0][0].value, 1.5 * 2.0.squareRoot(), accuracy: 4 * Double.ulpOfOne * 2.2)
+        XCTAssertEqual(ok.entries[0][1].value, pow(2.0, 1.5) * log(2.0), accuracy: 4 * Double.ulpOfOne * 2)
+    }
 }
