@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Target layout (see README "Architecture"):
 //   AdjointCore        registry, scalar protocol, forward (Dual) and reverse (tape) modes, derivative APIs
@@ -96,5 +97,20 @@ let package = Package(
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
+        // The fuzz harness (shared with the libFuzzer targets in Fuzz/), the corpus replay and the
+        // seeded differential fuzzer.
+        .testTarget(name: "FuzzTests", dependencies: ["Adjoint"]),
     ]
 )
+
+// libFuzzer targets (`make fuzz`), present only when ADJOINT_FUZZ is set: they need
+// -parse-as-library (an unsafe flag, which must not reach packages depending on Adjoint) and link
+// only under --sanitize=fuzzer. Each target's FuzzHarness.swift links to
+// Tests/FuzzTests/FuzzHarness.swift, the code the test suite's corpus replay runs.
+if ProcessInfo.processInfo.environment["ADJOINT_FUZZ"] != nil {
+    for name in ["FuzzFormulaParser", "FuzzEvaluate"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["Adjoint"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
+

@@ -10,7 +10,7 @@ import ArgumentParser
 // and 0 when run without arguments, but our contract says 2 for every kind of invalid input.
 
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = normalizedArguments(Array(CommandLine.arguments.dropFirst()))
 if arguments.isEmpty {
     writeError("""
         error: no command given
@@ -22,6 +22,7 @@ if arguments.isEmpty {
 }
 
 do {
+    try applyExactLimitsFromEnvironment()
     var command = try Jac.parseAsRoot(arguments)
     try command.run()
     fflush(nil)
