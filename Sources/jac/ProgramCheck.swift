@@ -1,0 +1,193 @@
+import Adjoint
+import ArgumentParser
+import Foundation
+
+/// `jac check --program "CMD ARGS" --inputs N`: a program in any language as the function, its own
+/// Jacobian checked against the difference ladder (`checkBlackBoxJacobian`). Reached from
+/// main.swift when `check` is given `--program`, so `jac check FORMULA` keeps its own parser.
+struct ProgramCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check the Jacobian a program computes against differences of the same program.",
+        discussion: """
+        The program is started once (through /bin/sh) and answers one JSON line per request:
+          request  {"x": [1.5, -2]}                       reply {"y": [0.25]}
+          request  {"x": [1.5, -2], "want": "jacobian"}   reply {"y": [0.25], "jacobian": [[0.5, 1]]}
+        It may always include "jacobian"; NaN/Infinity are accepted as numbers. Inputs are named
+        x0, x1, ... The program is a black box: no AD mode can run on it, so the witnesses are
+        central, 6th-order central and Richardson differences of its own outputs.
+
+        Exit status: 0 every entry agrees (or is inconclusive/kink), 1 an entry of the program's
+        Jacobian is rule-wrong or non-finite, 2 usage or protocol error (a line that is not the
+        protocol, wrong lengths), 3 evaluation failure (the program exited, crashed, timed out,
+        spent the budget or returned NaN at the point).
+
+        EXAMPLES
+          jac check --program "python3 model.py" --inputs 3 --at 0.5,-1,2
+          jac check --program "python3 model.py" --inputs 2 --domain x0=positive,x1=[-1,1] --samples 5 --seed 7
+        """)
+
+    @Option(help: ArgumentHelp("The program and its arguments, run with /bin/sh -c.", valueName: "command"))
+    var program: String
+    @Option(help: "Number of inputs n (the length of x).") var inputs: Int
+    @Option(help: "Number of outputs m (default: learnt from the first reply).") var outputs: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: 1,2 or x0=1,x1=2.", valueName: "point"))
+    var at: String?
+    @Option(help: ArgumentHelp("CSV file of points, header x0,x1,...", valueName: "file.csv")) var points: String?
+    @Option(help: ArgumentHelp("Random points: per-input domains positive, negative, real or [a,b]; unnamed inputs are real ([-2, 2]).",
+                               valueName: "x0=positive,x1=[-1,1]"))
+    var domain: String?
+    @Option(help: "Random points drawn with --domain.") var samples = 3
+    @Option(help: "Seed of the random points.") var seed: UInt64 = 1
+    @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
+    @Option(help: "Seconds for the whole check.") var budget = 300.0
+    @Option(help: "Most requests sent to the program in total.") var maxRequests = 100_000
+    @Option(help: "The program's standard error: pass (shown as it runs), capture (quoted when it fails) or discard.")
+    var programStderr: ProgramStderr = .pass
+    @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
+    var outputFormat: OutputFormat = .table
+
+    func validate() throws {
+        guard inputs >= 1 && inputs <= 1_000_000 else { throw ValidationError("--inputs must be between 1 and 1000000") }
+        if let outputs, outputs < 1 { throw ValidationError("--outputs must be at least 1") }
+        guard timeout.isFinite && timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard budget.isFinite && budget > 0 else { throw ValidationError("--budget must be a positive number of seconds") }
+        guard maxRequests >= 1 else { throw ValidationError("--max-requests must be at least 1") }
+        guard samples >= 1 && samples <= 100_000 else { throw ValidationError("--samples must be between 1 and 100000") }
+        let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
+        if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
+        if outputFormat == .csv { throw ValidationError("--format csv is not available with --program (table or json)") }
+    }
+
+    var variables: [String] { (0..<inputs).map { "x\($0)" } }
+
+    func loadPoints() throws -> [[Double]] {
+        if let at { return [try Point.parse(at, variables: variables).doubles] }
+        if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
+        let domains = try parseDomains(domain ?? "", variables: variables)
+        var rng = SeededGenerator(seed: seed)
+        return (0..<samples).map { _ in domains.map { $0.sample(&rng) } }
+    }
+
+    func run() throws {
+        let xs = try loadPoints()
+        var limits = ProgramLimits()
+        limits.timeout = timeout; limits.budget = budget; limits.maxRequests = maxRequests
+        let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
+        defer { session.stop() }
+        var failures: [String] = []
+        var outputsText: [String] = []
+        for (k, x) in xs.enumerated() {
+            let at = xs.count > 1 ? "point \(k + 1) (\(zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", "))): " : ""
+            let before = session.requests
+            let claimed: [[Double]]
+            do {
+                claimed = try session.request(x, wantJacobian: true).jacobian ?? []
+            } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
+            // Attribute each probe to the column it moves: a difference along input j changes x[j] only.
+            var perColumn = [Int](repeating: 0, count: inputs)
+            var other = 0
+            let f: ([Double]) -> [Double] = { probe in
+                let moved = zip(probe, x).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+                if moved.count == 1 { perColumn[moved[0]] += 1 } else { other += 1 }
+                return session.evaluate(probe)
+            }
+            let report: CheckReport
+            do {
+                report = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program")
+            } catch {
+                let failure = JacFailure(classifying: error)
+                throw JacFailure(failure.status, at + failure.message)
+            }
+            if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
+            let cost = session.requests - before
+            let bad = claimedFailures(report, subject: "program")
+            failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
+            let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
+                + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
+                + "; a column's probes serve every output of that column)"
+            let note = "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only"
+            switch outputFormat {
+            case .json:
+                var value = report.jsonValue
+                if case .object(var pairs) = value {
+                    pairs.append(("program", .string(program)))
+                    pairs.append(("requests", .object([("total", .integer(cost)), ("jacobian", .integer(1)),
+                                                       ("at_point", .integer(other)),
+                                                       ("per_input", .array(perColumn.map { .integer($0) }))])))
+                    pairs.append(("black_box", .string(note)))
+                    value = .object(pairs)
+                }
+                outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+            case .table, .csv:
+                outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                                   + report.renderTable() + "\n" + costLine + "\n" + note)
+            }
+        }
+        print(outputsText.joined(separator: outputFormat == .json ? "\n" : "\n\n"))
+        if outputFormat != .json { print("total requests: \(session.requests)") }
+        fflush(nil)
+        if !failures.isEmpty {
+            throw JacFailure(.modesDisagree, "the program's Jacobian is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
+                             + failures.prefix(20).joined(separator: "\n  "))
+        }
+    }
+}
+
+/// Where a random input is drawn from.
+enum InputDomain: Equatable {
+    /// exp(U(−1, 1)): positive values around 1 (for logs, square roots, scales).
+    case positive
+    /// −exp(U(−1, 1)).
+    case negative
+    /// U(−2, 2).
+    case real
+    /// U(a, b), a < b.
+    case interval(Double, Double)
+
+    func sample(_ rng: inout SeededGenerator) -> Double {
+        let u = Double(rng.next() >> 11) * 0x1p-53
+        switch self {
+        case .positive: return Foundation.exp(2 * u - 1)
+        case .negative: return -Foundation.exp(2 * u - 1)
+        case .real: return 4 * u - 2
+        case .interval(let a, let b): return a + (b - a) * u
+        }
+    }
+}
+
+/// Parses `x0=positive,x1=[-1,1]` (commas inside brackets belong to the interval).
+func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
+    var items: [String] = []
+    var current = ""
+    var depth = 0
+    for c in spec {
+        if c == "[" { depth += 1 }
+        if c == "]" { depth -= 1 }
+        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
+    }
+    items.append(current)
+    var domains = [InputDomain](repeating: .real, count: variables.count)
+    var seen = Set<String>()
+    for item in items.map({ $0.trimmingSpaces() }) where !item.isEmpty {
+        let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+        guard pair.count == 2, let index = variables.firstIndex(of: pair[0]) else {
+            throw JacFailure.invalid("--domain: '\(item)' is not NAME=DOMAIN with NAME one of \(variables.prefix(5).joined(separator: ", "))\(variables.count > 5 ? ", ..." : "")")
+        }
+        guard seen.insert(pair[0]).inserted else { throw JacFailure.invalid("--domain gives \(pair[0]) twice") }
+        switch pair[1] {
+        case "positive": domains[index] = .positive
+        case "negative": domains[index] = .negative
+        case "real": domains[index] = .real
+        default:
+            let body = pair[1]
+            let bounds = body.dropFirst().dropLast().split(separator: ",").map { Double(String($0).trimmingSpaces()) }
+            guard body.hasPrefix("["), body.hasSuffix("]"), bounds.count == 2, let a = bounds[0], let b = bounds[1],
+                  a.isFinite, b.isFinite, a < b else {
+                throw JacFailure.invalid("--domain: '\(body)' for \(pair[0]) is not positive, negative, real or [a,b] with a < b")
+            }
+            domains[index] = .interval(a, b)
+        }
+    }
+    return domains
+}
