@@ -7,7 +7,7 @@ import Foundation
 /// main.swift when `check` is given `--program`, so `jac check FORMULA` keeps its own parser.
 struct ProgramCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check",
+        commandName: "jac check",
         abstract: "Check the Jacobian a program computes against differences of the same program.",
         discussion: """
         The program is started once (through /bin/sh) and answers one JSON line per request:
