@@ -7,7 +7,7 @@ SWIFT ?= swift
 # on how many cores the machine has.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build demo test bench bench-peers bench-fd-peers fd-corpus clean leakcheck
+.PHONY: deps build demo test notebooks notebooks-update bench bench-peers bench-fd-peers fd-corpus clean leakcheck fuzz sanitize
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -27,8 +27,10 @@ demo: deps
 
 # Two passes: XCTest (the swift-testing pass disabled, so its closing line cannot be mistaken for
 # the whole run), then Swift Testing alone (AdjointTesting's @Test suites). Either pass failing
-# fails the target. The last line is the plain "N passed, N failed" summary of both: XCTest's
-# executed/failures plus Swift Testing's tests/failed tests.
+# fails the target. Then the notebooks (`make notebooks`); a failing cell fails the target too. The
+# last line is the plain "N passed, N failed" summary of all three: XCTest's executed/failures, Swift
+# Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts as one
+# failure).
 test: deps
 	$(SWIFT) build --build-tests
 	@set -o pipefail; status=0; \
@@ -39,8 +41,30 @@ test: deps
 	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
 	  | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
 	stf=$$(grep -E "Test .+ failed after" .build/test-output-swift-testing.log | grep -vc "Test run with"); \
-	echo "$${xc:-0 0} $${st:-0} $${stf:-0}" | awk '{ print ($$1 - $$2 + $$3 - $$4) " passed, " ($$2 + $$4) " failed" }'; \
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
+	nb=$$(grep -E "^notebook cells: [0-9]+ passed, [0-9]+ failed" .build/notebooks-output.log | tail -1 \
+	  | sed -E 's/notebook cells: ([0-9]+) passed, ([0-9]+) failed/\1 \2/'); \
+	echo "$${xc:-0 0} $${st:-0} $${stf:-0} $${nb:-0 1}" \
+	  | awk '{ print ($$1 - $$2 + $$3 - $$4 + $$5) " passed, " ($$2 + $$4 + $$6) " failed" }'; \
 	exit $$status
+
+# Runs every cell of every notebook in notebooks-md/ and fails on drift (notebooks-md/README.md).
+# `swift build` compiles the notebooks' Swift cells too: they are the NotebookCells target.
+notebooks: deps
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
+
+# Regenerates NotebookCells from the notebooks, rebuilds, and rewrites every recorded output and
+# plot; `update` regenerates the sources again (recorded outputs move the cells' line numbers), so
+# the last build and check confirm the result. Review the diff: every number the prose quotes must
+# still match.
+notebooks-update: deps
+	$(SWIFT) build --product NotebookRunner
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" generate
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" update
+	$(SWIFT) build
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check
 
 bench: deps
 	@# Incremental release builds have been seen to keep a client's copy of an @inlinable body
@@ -100,5 +124,46 @@ leakcheck: deps
 	  "$$($(LEAKCHECK_BUILD) --show-bin-path)/AdjointPackageTests.xctest" \
 	  AdjointExactTests.RationalTests/testNoLiveGMPValuesAfterAMillionOperations
 
+# libFuzzer on the formula parser and on the evaluator/differentiator (every mode against the
+# others), FUZZ_SECONDS each (default 300), starting from and adding to the committed corpus in
+# Tests/FuzzCorpus, which `make test` replays. The targets (Fuzz/) exist only with ADJOINT_FUZZ
+# set (see Package.swift) and are built apart in .build-fuzz, in debug: a release (whole-module)
+# build came out with coverage counters for the entry function only (5 instead of ~17,000), which
+# leaves libFuzzer blind. AddressSanitizer is on, since libFuzzer without it dies with SIGILL
+# here. New inputs are merged (minimised) into the corpus.
+FUZZ_SECONDS ?= 300
+FUZZ_BUILD := ADJOINT_FUZZ=1 $(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address --build-path .build-fuzz
+fuzz: deps
+	$(FUZZ_BUILD) --product FuzzFormulaParser
+	$(FUZZ_BUILD) --product FuzzEvaluate
+	@bin="$$($(FUZZ_BUILD) --show-bin-path)"; set -eo pipefail; rm -rf .build-fuzz/artifacts; mkdir -p .build-fuzz/artifacts; \
+	for t in FuzzFormulaParser:formula FuzzEvaluate:evaluate; do \
+	  target=$${t%%:*}; corpus=Tests/FuzzCorpus/$${t##*:}; new=.build-fuzz/new-$${t##*:}; \
+	  rm -rf $$new; mkdir -p $$new; \
+	  echo "== $$target for $(FUZZ_SECONDS) s (corpus $$corpus: $$(ls $$corpus | wc -l) inputs)"; \
+	  ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no "$$bin/$$target" $$new $$corpus \
+	    -fork=1 -ignore_crashes=1 -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=.build-fuzz/artifacts/ > .build-fuzz/$$target.log 2>&1 || true; \
+	  grep -E "^#[0-9]+: cov|INFO: fuzzed for|Fatal error|ERROR: " .build-fuzz/$$target.log | tail -4; \
+	  ASAN_OPTIONS=detect_leaks=0 "$$bin/$$target" -merge=1 $$corpus $$new > .build-fuzz/$$target-merge.log 2>&1; \
+	done
+	@echo "corpus now: $$(ls Tests/FuzzCorpus/formula | wc -l) formula, $$(ls Tests/FuzzCorpus/evaluate | wc -l) evaluate inputs"
+	@# -fork/-ignore_crashes keep fuzzing past a failure so one run finds every distinct one;
+	@# any crash artifact fails the target.
+	@if [ -n "$$(ls .build-fuzz/artifacts)" ]; then \
+	  echo "failing inputs (replay: .build-fuzz/debug/FuzzEvaluate FILE):"; ls .build-fuzz/artifacts/; exit 1; fi
+
+# The whole test suite under AddressSanitizer (leak checks on, suppressing only leaks inside the
+# toolchain's own libraries, see .ci/lsan-suppressions.txt), then the concurrency tests under
+# ThreadSanitizer. Separate build paths keep the normal .build untouched.
+TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-suppressions.txt:print_suppressions=1 \
+	  $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --disable-swift-testing
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --disable-swift-testing \
+	  --filter "$(TSAN_TESTS)"
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 // Target layout (see README "Architecture"):
 //   AdjointCore        registry, scalar protocol, forward (Dual) and reverse (tape) modes, derivative APIs
@@ -10,6 +11,7 @@ import PackageDescription
 //   AdjointFormula     the formula language parsed into a registry graph
 //   AdjointSymbolic    symbolic scalar: derivative expressions, simplification, printing, swell
 //   AdjointSparse      sparsity detection, colouring, sparse Jacobians/Hessians, checkpointed gradients
+//   AdjointOptim       optimizers: gradient descent, SGD, momentum, Nesterov, Adagrad, RMSProp, Adam
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointSelfTest    random-graph fuzzing and mutation testing of the registry (`jac selftest`)
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
@@ -50,9 +52,12 @@ let package = Package(
         .target(name: "AdjointFormula", dependencies: ["AdjointCore"]),
         .target(name: "AdjointSymbolic", dependencies: ["AdjointCore", "AdjointExact"]),
         .target(name: "AdjointSparse", dependencies: ["AdjointCore"]),
+        // Optimizers: update rules over parameter arrays and matrices (gradient descent … Adam).
+        .target(name: "AdjointOptim", dependencies: ["AdjointCore", "AdjointLinalg"]),
         .target(name: "Adjoint",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointLinalg",
-                               "AdjointComplexity", "AdjointFormula", "AdjointSymbolic", "AdjointSparse"]),
+                               "AdjointComplexity", "AdjointFormula", "AdjointSymbolic", "AdjointSparse",
+                               "AdjointOptim"]),
         // Random-graph fuzzing and mutation testing of the registry's own rules (`jac selftest`).
         .target(name: "AdjointSelfTest",
                 dependencies: ["AdjointCore", "AdjointCheck", "AdjointExact", "AdjointFormula"]),
@@ -69,6 +74,11 @@ let package = Package(
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
                           exclude: ["peers"]),   // the Python side of `make bench-peers`
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
+        // `make notebooks`: runs notebooks-md/ (notebooks-md/README.md). The runner uses Foundation
+        // only; NotebookCells is generated from the notebooks' Swift cells and committed.
+        .executableTarget(name: "NotebookRunner"),
+        .executableTarget(name: "NotebookCells",
+                          dependencies: ["Adjoint", "AdjointOptim", "AdjointTesting", "CAdjointBLASEntry"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
         .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
@@ -82,8 +92,25 @@ let package = Package(
         .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
         .testTarget(name: "AdjointSelfTestTests",
                     dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
+        .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
+        .testTarget(name: "DocumentationTests", dependencies: []),   // notebooks, their plots, proof links
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
+        // The fuzz harness (shared with the libFuzzer targets in Fuzz/), the corpus replay and the
+        // seeded differential fuzzer.
+        .testTarget(name: "FuzzTests", dependencies: ["Adjoint"]),
     ]
 )
+
+// libFuzzer targets (`make fuzz`), present only when ADJOINT_FUZZ is set: they need
+// -parse-as-library (an unsafe flag, which must not reach packages depending on Adjoint) and link
+// only under --sanitize=fuzzer. Each target's FuzzHarness.swift links to
+// Tests/FuzzTests/FuzzHarness.swift, the code the test suite's corpus replay runs.
+if ProcessInfo.processInfo.environment["ADJOINT_FUZZ"] != nil {
+    for name in ["FuzzFormulaParser", "FuzzEvaluate"] {
+        package.targets.append(.executableTarget(name: name, dependencies: ["Adjoint"], path: "Fuzz/\(name)",
+                                                 swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
+

@@ -8,3 +8,4 @@
 @_exported import AdjointFormula
 @_exported import AdjointSymbolic
 @_exported import AdjointSparse
+@_exported import AdjointOptim

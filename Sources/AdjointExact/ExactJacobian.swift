@@ -36,7 +36,8 @@ public struct ExactJacobian: Sendable, Equatable {
 /// - Throws: ``ADError/unsupported(op:scalarType:node:)`` naming the first op that is not
 ///   rational-closed (and its tape node when it depends on the inputs);
 ///   ``ADError/domain(op:node:inputs:reason:)`` for division by zero;
-///   ``ADError/limitExceeded(what:limit:)`` when a number outgrows ``Rational/bitSizeLimit``;
+///   ``ADError/limitExceeded(what:limit:)`` when a number outgrows ``Rational/bitSizeLimit`` or
+///   the computation writes more than ``Rational/workLimit`` limbs;
 ///   ``ADError/invalidArgument(_:)`` for a NaN input; ``ADError/dimensionMismatch(what:expected:got:)``
 ///   when `f.inputCount` disagrees with `x`.
 public func exactJacobian(of f: some ADFunction, at x: [Rational],
@@ -47,13 +48,17 @@ public func exactJacobian(of f: some ADFunction, at x: [Rational],
     if let j = x.firstIndex(where: \.isNaN) {
         throw ADError.invalidArgument("input \(j) is NaN; exact mode needs rational inputs")
     }
-    switch mode {
-    case .forward: return try exactForward(f, at: x)
-    case .reverse: return try exactReverse(f, at: x)
-    case .automatic:
-        // m is not known before evaluating; a Double evaluation is cheap next to exact arithmetic.
-        let m = f(x.map(\.doubleValue)).count
-        return x.count <= m ? try exactForward(f, at: x) : try exactReverse(f, at: x)
+    // One work budget for the whole Jacobian (Rational.workLimit), so a long chain of exact
+    // products ends in a typed error rather than minutes of GMP.
+    return try Rational.withWorkLimit {
+        switch mode {
+        case .forward: return try exactForward(f, at: x)
+        case .reverse: return try exactReverse(f, at: x)
+        case .automatic:
+            // m is not known before evaluating; a Double evaluation is cheap next to exact arithmetic.
+            let m = f(x.map(\.doubleValue)).count
+            return x.count <= m ? try exactForward(f, at: x) : try exactReverse(f, at: x)
+        }
     }
 }
 

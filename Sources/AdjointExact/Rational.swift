@@ -207,8 +207,10 @@ public struct Rational: @unchecked Sendable {
     static func checked(_ s: MPQStorage, _ op: String) -> Rational {
         let limit = bitSizeLimit
         let limbBits = MemoryLayout<mp_limb_t>.size * 8
+        var written = 0
         let over: Bool = s.with { q in
             let limbs = Swift.max(Int(q.pointee._mp_num._mp_size.magnitude), Int(q.pointee._mp_den._mp_size))
+            written = 2 * limbs
             if limbs * limbBits <= limit { return false }
             return Int(__gmpz_sizeinbase(numRef(q), 2)) > limit
                 || Int(__gmpz_sizeinbase(denRef(q), 2)) > limit
@@ -218,6 +220,7 @@ public struct Rational: @unchecked Sendable {
                                               limit: limit))
             return .nan
         }
+        if chargeWork(written, op) { return .nan }
         return Rational(storage: s)
     }
 

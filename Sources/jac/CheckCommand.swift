@@ -2,20 +2,33 @@ import Adjoint
 import Foundation
 import ArgumentParser
 
-/// `jac check`: every applicable mode against the most trusted one.
+/// `jac check`: the library's ``checkJacobian(of:at:claimed:claimedName:options:)`` on the formula,
+/// rendered; its verdicts decide the exit status, so the CLI and the library cannot disagree.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Run every applicable mode and compare each with the most trusted reference.",
+        abstract: "Check forward and reverse mode (and exact mode) against derivative-free witnesses.",
         discussion: """
-        The reference is exact rational arithmetic when the formula is rational and the exact
-        mode is available, else reverse mode. Each mode must satisfy |a - r| <= tol * max(1, |r|)
-        on every Jacobian entry, with its own tolerance. Exit status 1 when any mode disagrees;
-        kinks touched (relu at 0, max at a tie, ...) are listed, since modes legitimately differ there.
+        Runs the library's Jacobian check: forward and reverse mode, and exact rational mode when
+        the formula is rational, are the subjects; each Jacobian entry is judged against a ladder
+        of derivative-free witnesses (central, central6, Richardson, complex step, central
+        differences evaluated exactly in Q), escalating until one is reliable. Tolerances are
+        derived from each witness's own error estimate. Per entry the verdict is agree,
+        rule-wrong, fd-inconclusive, kink (with the one-sided derivatives) or non-finite.
+
+        Every mode is evaluated at the same point: the nearest Double to each value as written
+        (exact mode converts that Double exactly), and the output says when that differs from
+        the text.
+
+        Status 0 when the check passes (every entry agrees, or sits at a kink with a value
+        between the one-sided derivatives), 1 when it does not (rule-wrong, fd-inconclusive, a
+        kink value outside the one-sided derivatives), 3 when f or a derivative is not finite
+        or the point is outside the domain.
 
         EXAMPLES
           jac check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5            (status 0)
-          jac check "relu(x)" --at x=0 --format json                      (status 1: kink at 0)
+          jac check "relu(x) + x^2" --at x=0 --format json                (status 0: kink, valid subgradient)
+          jac check "relu(x) - relu(-x)" --at x=0                         (status 1: 0 is not between 1 and 1)
         """)
 
     @OptionGroup var options: FormulaOptions
@@ -28,201 +41,169 @@ struct CheckCommand: ParsableCommand {
     }
 }
 
-/// One mode's comparison with the reference.
-struct ModeComparison {
-    let mode: String
-    var maxAbs = 0.0
-    var maxRel = 0.0
-    var tolerance = 0.0
-    /// Within tolerance everywhere.
-    var agree = true
-    /// A finite-difference mode that could not judge: it failed to evaluate (its stencil left the
-    /// domain, say) or its own error estimate is as large as the discrepancy. Neither agreement
-    /// nor disagreement; `check` lists why and does not exit 1 for it.
-    var inconclusive: String?
-    var error: String?
-    /// Largest |a − r| / max(1, |r|) seen, to name the worst entry in messages.
-    var worstScaled = 0.0
-    /// Disagrees: a conclusive mode outside its tolerance.
-    var disagrees: Bool { !agree && inconclusive == nil }
-    var verdict: String { agree ? "agree" : (inconclusive != nil ? "inconclusive" : "disagree") }
+/// Exact mode as an extra subject of the check: the same registry rules in ℚ at the same Doubles,
+/// so it separates rounding from rule errors. Not a witness (it applies the rules under test);
+/// the ladder's exact rung is the independent exact witness.
+struct ExactSubject {
+    var jacobian: [[Rational]]? = nil
+    var skipped: String? = nil
+
+    init(_ formula: Formula, at x: [Double]) {
+        let engine = ExactEngine()
+        if let why = engine.unavailability(for: formula) { skipped = why; return }
+        do {
+            // The literals' Doubles, not their decimal text: the subject must be the function the
+            // floating-point modes differentiate (0.1 is 0.1000000000000000055…), at the same point.
+            let constants = formula.constants.map { Rational($0.value) }
+            let n = formula.variables.count, m = formula.outputs.count
+            let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants),
+                                      at: x.map { Rational($0) }, mode: n <= m ? .forward : .reverse)
+            jacobian = r.jacobian
+        } catch {
+            // A mode that could not run (its bit or work limit, say) is not a disagreement.
+            skipped = "exact mode could not run: " + JacFailure(classifying: error).message
+        }
+    }
+}
+
+/// The text of each coordinate that is not exactly the Double every mode used.
+func inexactCoordinates(_ formula: Formula, _ point: Point) -> [String] {
+    let engine = ExactEngine()
+    return zip(formula.variables, point.values).compactMap { name, v in
+        guard let written = try? engine.exactNumber(v.text, what: "point value"), written != Rational(v.double) else { return nil }
+        return "\(name) = \(v.text) is not a Double; every mode used \(format(v.double)) (exactly \(Rational(v.double)))"
+    }
 }
 
 func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
-    var reference = ModeTable.reference(for: formula)
-    var referenceNote: String?
-    let ref: ModeResult
-    do {
-        ref = try reference.jacobian(of: formula, at: point)
-    } catch ADError.limitExceeded(let what, let limit) where reference.name == "exact" {
-        // Exact arithmetic can outgrow its bit budget (x^200000); reverse mode still runs.
-        referenceNote = "exact mode skipped: \(what) exceeds the limit of \(limit); reverse mode is the reference"
-        reference = CoreEngine(mode: .reverse)
-        ref = try reference.jacobian(of: formula, at: point)
-    }
-    var engines: [any ModeEngine] = []
-    var skipped: [(String, String)] = []
-    for e in ModeTable.engines where e.name != reference.name {
-        if let why = e.unavailability(for: formula) { skipped.append((e.name, why)) } else { engines.append(e) }
-    }
-    var comparisons: [ModeComparison] = []
-    for e in engines {
-        var c = ModeComparison(mode: e.name, tolerance: e.checkTolerance)
-        do {
-            let r = try e.jacobian(of: formula, at: point)
-            for (i, (rowA, rowR)) in zip(r.jacobian, ref.jacobian).enumerated() {
-                for (j, (a, b)) in zip(rowA, rowR).enumerated() {
-                    let av = a.approximate, bv = b.approximate
-                    let diff = Swift.abs(av - bv)
-                    guard diff.isFinite else {
-                        c.agree = false; c.maxAbs = .infinity; c.maxRel = .infinity
-                        if e is DifferenceEngine { c.inconclusive = c.inconclusive ?? "non-finite difference" }
-                        continue
-                    }
-                    c.maxAbs = Swift.max(c.maxAbs, diff)
-                    // Relative to a zero reference, any difference is infinitely large.
-                    c.maxRel = Swift.max(c.maxRel, bv != 0 ? diff / Swift.abs(bv) : (diff == 0 ? 0 : .infinity))
-                    let scaled = diff / Swift.max(1, Swift.abs(bv))
-                    c.worstScaled = Swift.max(c.worstScaled, scaled)
-                    guard diff > e.checkTolerance * Swift.max(1, Swift.abs(bv)) else { continue }
-                    c.agree = false
-                    // Outside tolerance. If the method's own error estimate covers the gap, it was
-                    // unreliable here (huge derivatives, cancellation) rather than in disagreement.
-                    // The factor 4 allows for estimates that are themselves rough (two steps compared).
-                    let estimate = r.errorEstimates?[i][j] ?? 0
-                    if estimate.isFinite && diff <= 4 * estimate {
-                        c.inconclusive = c.inconclusive
-                            ?? "its error estimate (\(format(estimate))) is as large as the discrepancy"
-                    }
-                }
-            }
-        } catch {
-            c.agree = false
-            c.error = JacFailure(classifying: error).message
-            // A difference stencil that leaves the domain (log near 0) or overflows cannot judge.
-            if e is DifferenceEngine { c.inconclusive = "could not be evaluated here" }
-        }
-        comparisons.append(c)
-    }
-    let agree = !comparisons.contains(where: \.disagrees)
-    let kinks = ref.kinks.map(\.description)
+    let x = point.doubles
+    // The point goes through the registry's domain checks as in every command: outside the
+    // domain, or a non-finite value (x^2000 at 2), is an evaluation failure (3), not a verdict.
+    _ = try value(of: formula, at: x)
+    let exact = ExactSubject(formula, at: x)
+    let exactRows = exact.jacobian.map { $0.map { $0.map(\.doubleValue) } }
+    let report = try checkJacobian(of: formula, at: x, claimed: exactRows.map { rows in { _ in rows } },
+                                   claimedName: "exact")
+    if let problem = report.problem { throw problem }
+    let entries = Array(report.entries.joined())
+    // A derivative that is not finite (√x at 0) is an evaluation failure, whatever verdict the
+    // entry got (the library calls √x at 0 a kink).
+    let nonFinite = entries.filter { e in e.subjects.contains { !$0.value.isFinite } }
+    let passed = report.passed
+    let names = formula.outputNames
+    func entryName(_ e: EntryCheck) -> String { "d\(names[e.output])/d\(formula.variables[e.input])" }
 
-    func number(_ d: Double) -> String { d.isFinite ? format(d) : "null" }
-    let modesJSON = comparisons.map { c -> String in
-        var pairs = [("mode", json(c.mode))]
-        if let err = c.error {
-            pairs.append(("error", json(err)))
-        } else {
-            pairs += [("max_abs_discrepancy", number(c.maxAbs)), ("max_rel_discrepancy", number(c.maxRel))]
+    var notes = inexactCoordinates(formula, point)
+    if let why = exact.skipped { notes.append(why) }
+
+    // Per subject: its worst verdict over the entries and its largest distance from the witness.
+    var modes: [String] = []
+    for (k, subject) in report.subjects.enumerated() {
+        var worst: Verdict = .agree
+        var maxAbs = 0.0
+        for e in entries {
+            if subjectVerdictSeverity(e.verdict, subject) > subjectVerdictSeverity(worst, subject) { worst = e.verdict }
+            if let w = e.witnessValue, k < e.subjects.count { maxAbs = Swift.max(maxAbs, Swift.abs(e.subjects[k].value - w)) }
         }
-        pairs += [("tolerance", format(c.tolerance)), ("agree", c.agree ? "true" : "false"),
-                  ("verdict", json(c.verdict))]
-        if let why = c.inconclusive { pairs.append(("inconclusive", json(why))) }
+        modes.append(jsonObject([("mode", json(subject)), ("verdict", json(worst.name)),
+                                 ("max_abs_discrepancy", jsonNumber(maxAbs))]))
+    }
+    let entriesJSON = entries.map { e -> String in
+        var pairs: [(String, String)] = [
+            ("output", "\(e.output)"), ("input", "\(e.input)"), ("verdict", json(e.verdict.name)),
+            ("values", jsonObject(e.subjects.map { ($0.name, jsonNumber($0.value)) })),
+            ("witness", e.witness.map(json) ?? "null"),
+            ("witness_value", e.witnessValue.map(jsonNumber) ?? "null"),
+            ("error_estimate", e.errorEstimate.map(jsonNumber) ?? "null"),
+            ("abs_error", e.absoluteError.map(jsonNumber) ?? "null"),
+            ("tolerance", e.tolerance.map(jsonNumber) ?? "null"),
+        ]
+        switch e.verdict {
+        case .ruleWrong(let s): pairs.append(("wrong", jsonArray(s.map(json))))
+        case .fdInconclusive(let r): pairs.append(("reasons", jsonArray(r.map { json($0.rawValue) })))
+        case .nonFinite(let s): pairs.append(("non_finite", jsonArray(s.map(json))))
+        case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
+        case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
+        case .agree: break
+        }
+        if let k = e.kink {
+            pairs.append(("kink", jsonObject([("ops", jsonArray(k.ops.map(json))), ("left", jsonNumber(k.left)),
+                                              ("right", jsonNumber(k.right))])))
+        }
         return jsonObject(pairs)
     }
-    let skippedJSON = skipped.map { jsonObject([("mode", json($0.0)), ("reason", json($0.1))]) }
+    let exactJSON = exact.jacobian.map { rows in jsonArray(rows.map { jsonArray($0.map { json($0.description) }) }) } ?? "null"
     let jsonText = jsonObject([
-        ("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(ref.point)),
-        ("reference", json(reference.name)), ("agree", agree ? "true" : "false"),
-        ("value", jsonArray(ref.value)), ("jacobian", jsonMatrix(ref.jacobian)),
-        ("modes", jsonArray(modesJSON)), ("skipped", jsonArray(skippedJSON + (referenceNote.map {
-            [jsonObject([("mode", json("exact")), ("reason", json($0))])] } ?? []))),
-        ("kinks", jsonArray(kinks.map(json))),
+        ("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(x)),
+        ("agree", passed ? "true" : "false"), ("verdict", json(report.verdict.name)),
+        ("value", jsonArray(report.value)),
+        ("jacobian", jsonArray(entriesMatrix(report, subject: "reverse").map { jsonArray($0) })),
+        ("exact_jacobian", exactJSON),
+        ("subjects", jsonArray(report.subjects.map(json))), ("ladder", jsonArray(report.ladder.map(json))),
+        ("modes", jsonArray(modes)), ("entries", jsonArray(entriesJSON)),
+        ("kinks", jsonArray(report.kinks.map { json($0.description) })),
+        ("notes", jsonArray(notes.map(json))),
+        ("library_report", report.toJSON(pretty: false)),
     ])
 
-    var table = "reference \(reference.name) at \(describePoint(formula.variables, ref.point))\n"
-    table += renderTable([["mode", "max abs", "max rel", "tolerance", "agree"]] + comparisons.map { c in
-        let name = c.mode
-        let verdict = c.agree ? "yes" : (c.inconclusive != nil ? "inconclusive" : "NO")
-        if let err = c.error { return [name, "error: " + err, "", format(c.tolerance), verdict] }
-        return [name, format(c.maxAbs), format(c.maxRel), format(c.tolerance), verdict]
-    })
-    for (name, why) in skipped { table += "\nskipped \(name): \(why)" }
-    if let note = referenceNote { table += "\n" + note }
-    for k in kinks { table += "\nkink: \(k) (the registry's convention applies there; finite differences may disagree)" }
+    var table = "every mode at \(describePoint(formula.variables, x.map(Cell.double)))\n" + report.renderTable()
+    for note in notes { table += "\nnote: " + note }
+    table += passed ? "\ncheck passed" : "\nCHECK FAILED"
 
+    let csvText = ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
+        + entries.map { e in
+            ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
+                + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
+                   e.tolerance.map(format) ?? ""]
+        }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+    let header = formula.variables + ["agree", "verdict"]
+    let row = x.map(format) + [passed ? "true" : "false", report.verdict.name]
 
-    let csvText = ([["mode", "max_abs_discrepancy", "max_rel_discrepancy", "tolerance", "agree", "error"]]
-        + comparisons.map { c in [c.mode, number(c.maxAbs), number(c.maxRel), format(c.tolerance),
-                                  c.agree ? "true" : "false", c.error ?? ""] })
-        .map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
-    var header = formula.variables + ["agree"]
-    var row = ref.point.map(format) + [agree ? "true" : "false"]
-    for c in comparisons {
-        header += ["\(c.mode)_max_abs", "\(c.mode)_agree"]
-        row += [number(c.maxAbs), c.agree ? "true" : "false"]
-    }
+    var status = ExitStatus.success
     var problem: String?
-    for c in comparisons { if let why = c.inconclusive { table += "\ninconclusive \(c.mode): \(why)" } }
-    let inconclusiveCount = comparisons.filter { $0.inconclusive != nil }.count
-    table += !agree ? "\nMODES DISAGREE"
-        : (inconclusiveCount == 0 ? "\nall modes agree" : "\nno mode disagrees (\(inconclusiveCount) inconclusive)")
-    if let bad = comparisons.first(where: \.disagrees) {
-        var text = bad.error.map { "modes disagree: \(bad.mode) failed: \($0)" }
-            ?? "modes disagree: \(bad.mode) differs from \(reference.name) by \(format(bad.maxAbs)) (tolerance \(format(bad.tolerance)) relative to max(1, |reference|))"
-        if !kinks.isEmpty { text += "; kink touched: " + kinks.joined(separator: "; ") }
-        problem = text
+    if let bad = nonFinite.first {
+        status = .evaluationFailure
+        problem = "evaluation failed: \(entryName(bad)) is not finite in \(bad.subjects.filter { !$0.value.isFinite }.map(\.name).joined(separator: ", "))"
+    } else if !passed, let bad = report.worstEntries(limit: 1).first {
+        status = .modesDisagree
+        problem = "check failed: \(entryName(bad)): " + describeVerdict(bad)
     }
     return Report(table: table, json: jsonText, csv: csvText, flatHeader: header, flatRow: row,
-                  status: agree ? .success : .modesDisagree, problem: problem)
+                  status: status, problem: problem)
 }
 
-/// `jac sweep`: the finite-difference V-curve (error against step size per method).
-struct SweepCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sweep",
-        abstract: "Finite-difference error against step size for each method (the V-curve).",
-        discussion: """
-        EXAMPLES
-          jac sweep "exp(x)*sin(y)" --at x=1,y=2 --output 1 --input 2
-          jac sweep "exp(x)" --at x=1 --plot vcurve.svg
-        """)
+/// How bad a verdict is for one subject: a rule-wrong entry that does not name it is not its fault.
+func subjectVerdictSeverity(_ v: Verdict, _ subject: String) -> Int {
+    switch v {
+    case .agree: return 0
+    case .kink(let ok): return ok == false ? 2 : 1
+    case .fdInconclusive: return 2
+    case .nonFinite(let s): return s.contains(subject) ? 3 : 0
+    case .discontinuity: return 3
+    case .ruleWrong(let s): return s.contains(subject) ? 4 : 0
+    }
+}
 
-    @OptionGroup var options: FormulaOptions
-    @Option(help: "Output (1-based) whose derivative is swept. JSON reports indices 0-based, as the library does.")
-    var output = 1
-    @Option(help: "Input (1-based) the derivative is taken with respect to.") var input = 1
-    @Option(help: ArgumentHelp("Also write the V-curve as an SVG plot.", valueName: "file.svg")) var plot: String?
+/// One subject's Jacobian from the report's entries (rows = outputs).
+func entriesMatrix(_ r: CheckReport, subject: String) -> [[Double]] {
+    r.entries.map { row in row.map { e in e.subjects.first { $0.name == subject }?.value ?? .nan } }
+}
 
-    func run() throws {
-        let formula = try options.loadFormula()
-        // Plain comparisons, not ranges: a formula with no variables would make 1...0 trap.
-        guard output >= 1 && output <= formula.outputs.count else {
-            throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
-        }
-        guard input >= 1 && input <= formula.variables.count else {
-            throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
-        }
-        if options.points != nil { throw JacFailure.invalid("sweep takes one point (--at), not --points") }
-        guard let point = try options.loadPoints(for: formula).first else {
-            throw JacFailure.invalid("sweep needs a point: --at x=…")
-        }
-        let sweep = try stepSweep(of: formula, at: point.doubles, output: output - 1, input: input - 1)
-        if let plot {
-            do { try sweep.renderSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
-            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
-        }
-        switch options.format {
-        case .json: print(sweep.toJSON())
-        case .csv:
-            var lines = ["method,h,error"]
-            for series in sweep.series {
-                for p in series.points { lines.append("\(series.method),\(format(p.h)),\(format(p.error))") }
-            }
-            print(lines.joined(separator: "\n"))
-        case .table:
-            // One line per method: the fitted order against theory, and the bottom of its V.
-            var rows = [["method", "slope", "order", "best h", "smallest error"]]
-            for series in sweep.series {
-                let best = series.points.filter { $0.error.isFinite }.min { $0.error < $1.error }
-                rows.append([series.method, series.slope.map { String(format: "%.2f", $0) } ?? "-",
-                             series.theoreticalOrder.map(String.init) ?? "-",
-                             best.map { format($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
-            }
-            print("d f\(output)/d \(formula.variables[input - 1]) at \(describePoint(formula.variables, point.doubles.map(Cell.double)))"
-                  + ", reference \(format(sweep.reference)) (\(sweep.referenceSource))")
-            print(renderTable(rows))
-        }
+func describeVerdict(_ e: EntryCheck) -> String {
+    switch e.verdict {
+    case .agree: return "agree"
+    case .ruleWrong(let s):
+        return "rule-wrong: \(s.joined(separator: ", ")) differ from \(e.witness ?? "the witness") (\(e.witnessValue.map(format) ?? "?")) "
+            + "by \(e.absoluteError.map(format) ?? "?"), tolerance \(e.tolerance.map(format) ?? "?")"
+    case .fdInconclusive(let r):
+        return "fd-inconclusive: no witness was reliable (\(r.map(\.rawValue).joined(separator: ", ")))"
+    case .nonFinite(let s): return "non-finite in \(s.joined(separator: ", "))"
+    case .discontinuity(let jump): return "discontinuity: f jumps by about \(format(jump)) across the point, so no derivative exists"
+    case .kink(let ok):
+        let range = e.kink.map { "[\(format(Swift.min($0.left, $0.right))), \(format(Swift.max($0.left, $0.right)))]" } ?? "unknown"
+        let ops = e.kink?.ops.joined(separator: ", ") ?? "?"
+        return ok == false ? "kink at \(ops): a value is not between the one-sided derivatives \(range)"
+                           : "kink at \(ops): one-sided derivatives could not be estimated"
     }
 }
 

@@ -62,6 +62,9 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     let columns = f.variables.map { "d/d\($0)" }
     var jsonPairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(r.point)),
                      ("value", jsonArray(r.value)), ("jacobian", jsonMatrix(r.jacobian)), ("mode", json(mode))]
+    if let p = r.passes {
+        jsonPairs.append(("passes", jsonObject([("mode", json(p.mode)), ("count", "\(p.count)")])))
+    }
     if let est = r.errorEstimates {
         // Difference modes publish their own error bound per entry, so a result is reproducible
         // together with how far it can be trusted.
@@ -235,6 +238,7 @@ func describe(_ w: FDWarning) -> String {
     case .notIndependent: return "the witness follows the same path as AD (the function converts a variable to Double)"
     case .witnessesConflict: return "reliable witnesses contradict each other"
     case .noisyEvaluation: return "f's own rounding noise is large enough to explain the difference"
+    case .underflow: return "complex-step imaginary parts underflowed (a tiny |x| or derivative)"
     }
 }
 

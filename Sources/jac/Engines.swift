@@ -43,6 +43,8 @@ struct ModeResult {
     /// Evaluations of f a difference mode spent: in total (f(x) included) and per entry (the
     /// entry's column; entries of one column share its evaluations).
     var evaluations: (total: Int, perEntry: [[Int]])? = nil
+    /// Exact mode: the forward passes or reverse sweeps taken (chosen by the Jacobian's shape).
+    var passes: (mode: String, count: Int)? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -56,8 +58,6 @@ protocol ModeEngine: Sendable {
     func unavailability(for formula: Formula) -> String?
     /// The value and Jacobian at `point`; throws ADError on evaluation failure.
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult
-    /// How far this mode may sit from the reference in `check`: |a − r| ≤ tolerance · max(1, |r|).
-    var checkTolerance: Double { get }
 }
 
 /// Forward or reverse mode from AdjointCore.
@@ -74,9 +74,6 @@ struct CoreEngine: ModeEngine {
         return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
                           jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
     }
-    // Forward and reverse apply the same registry rules and differ only in the order partial
-    // products are summed, so they agree to rounding; 1e-10 leaves room for cancellation.
-    var checkTolerance: Double { 1e-10 }
 }
 
 /// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is
@@ -84,11 +81,6 @@ struct CoreEngine: ModeEngine {
 struct DifferenceEngine: ModeEngine {
     let method: DifferenceMethod
     let summary: String
-    /// How far this mode may sit from the reference in `check`, relative to max(1, |r|). Central
-    /// differences at their balanced step are good to about ε^(2/3) ≈ 4e-11 on tame functions;
-    /// Richardson to about 1e-12; complex step to a few ε. The margins (×25 000, ×1000, ×500)
-    /// absorb curvature and cancellation in formulas we cannot see in advance.
-    let checkTolerance: Double
     var name: String { method.rawValue }
 
     func unavailability(for formula: Formula) -> String? {
@@ -106,6 +98,10 @@ struct DifferenceEngine: ModeEngine {
     }
 
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
+        // The point itself goes through the registry's domain checks first, as in every other
+        // mode: a difference stencil or a complex step can produce a plausible number where f is
+        // not even defined (atan(1/x) at 0 in complex step, exp(-1/x^2) at 0 in central).
+        _ = try value(of: formula, at: point.doubles)
         let d: DifferenceJacobian<Double>
         if method == .complexStep {
             d = try differenceJacobian(of: formula, at: point.doubles, method: method)
@@ -123,10 +119,13 @@ struct DifferenceEngine: ModeEngine {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
         }
         // A difference quotient can overflow or cancel to NaN where the function itself is finite
-        // (log near 0): that is an evaluation failure to report, not a number to print.
+        // (log near 0): that is an evaluation failure to report, not a number to print. When a
+        // stencil point left the domain, say which: the point itself is fine, the estimate is not.
         for (i, row) in d.jacobian.enumerated() {
             if let j = row.firstIndex(where: { !$0.isFinite }) {
-                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)", op: nil, node: nil)
+                let why = stencilDomainError(formula, at: point.doubles, input: j, reach: d.entries[i][j].reach)
+                    .map { "; the point is in the domain but a stencil point is not, so the estimate is unreliable: \($0)" } ?? ""
+                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)\(why)", op: nil, node: nil)
             }
         }
         return ModeResult(point: point.doubles.map(Cell.double), value: d.value.map(Cell.double),
@@ -135,6 +134,19 @@ struct DifferenceEngine: ModeEngine {
                           warnings: d.entries.map { $0.map(\.warnings) },
                           evaluations: (d.evaluations, d.entries.map { $0.map(\.evaluations) }))
     }
+
+    /// The first domain error among the samples x ± t·eⱼ a stencil of this reach may have used.
+    func stencilDomainError(_ formula: Formula, at x: [Double], input j: Int, reach: Double) -> String? {
+        guard reach > 0, reach.isFinite else { return nil }
+        for t in [reach, -reach, reach / 2, -reach / 2, reach / 4, -reach / 4] {
+            var p = x
+            p[j] += t
+            do { _ = try value(of: formula, at: p) } catch let e as ADError {
+                if case .domain = e { return "at \(formula.variables[j]) = \(format(p[j])): \(e)" }
+            } catch { continue }
+        }
+        return nil
+    }
 }
 
 /// Exact rational arithmetic on GMP: literals and point values are read from their text, so `0.1`
@@ -142,8 +154,6 @@ struct DifferenceEngine: ModeEngine {
 struct ExactEngine: ModeEngine {
     var name: String { "exact" }
     var summary: String { "exact rational arithmetic (rational formulas only)" }
-    /// The reference: any difference from it is the other mode's error.
-    var checkTolerance: Double { 0 }
 
     func unavailability(for formula: Formula) -> String? {
         formula.exactObstacle.map { "exact mode is not available: \($0)" }
@@ -152,9 +162,13 @@ struct ExactEngine: ModeEngine {
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
         let x = try point.values.map { try exactNumber($0.text, what: "point value") }
         let constants = try formula.constants.map { try exactNumber($0.text, what: "constant") }
-        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: .reverse)
+        // Forward mode costs one pass per input, reverse one sweep per output: the cheaper by
+        // shape, as the floating-point modes choose (10,000 outputs took 70 s always in reverse).
+        let mode: JacobianMode = formula.variables.count <= formula.outputs.count ? .forward : .reverse
+        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
         return ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
-                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks)
+                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
+                          passes: (r.mode.rawValue, r.passes))
     }
 
     /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.
@@ -193,20 +207,16 @@ enum ModeTable {
     static let engines: [any ModeEngine] = [
         CoreEngine(mode: .reverse),
         CoreEngine(mode: .forward),
-        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step",
-                         checkTolerance: 1e-6),
-        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences",
-                         checkTolerance: 1e-9),
-        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h",
-                         checkTolerance: 1e-12),
+        DifferenceEngine(method: .central, summary: "central finite differences with a balanced step"),
+        DifferenceEngine(method: .richardson, summary: "Richardson-extrapolated central differences"),
+        DifferenceEngine(method: .complexStep, summary: "complex-step differentiation, Im f(x + ih)/h"),
         ExactEngine(),
     ]
 
     /// Modes offered by `--mode` but not run by `check`: the adaptive difference is a cheaper
     /// estimate, not another independent witness next to Richardson.
     static let additional: [any ModeEngine] = [
-        DifferenceEngine(method: .adaptive, summary: "third-order differences, step chosen per input from f",
-                         checkTolerance: 1e-8),
+        DifferenceEngine(method: .adaptive, summary: "third-order differences, step chosen per input from f"),
     ]
 
     static var names: [String] { (engines + additional).map(\.name) }
@@ -214,12 +224,4 @@ enum ModeTable {
     static func engine(named name: String) -> (any ModeEngine)? {
         (engines + additional).first { $0.name == name }
     }
-
-    /// The reference of `check`: exact when it can run the formula, else reverse.
-    static func reference(for formula: Formula) -> any ModeEngine {
-        if let exact = engine(named: "exact"), exact.unavailability(for: formula) == nil { return exact }
-        return CoreEngine(mode: .reverse)
-    }
 }
-
-

@@ -21,7 +21,8 @@ func writeError(_ text: String, newline: Bool = true) {
 /// The exit statuses of `jac`, a contract scripts depend on.
 enum ExitStatus: Int32 {
     case success = 0
-    /// `check`: some mode disagrees with the reference beyond its tolerance.
+    /// `check`: the library's check did not pass (rule-wrong, fd-inconclusive, or a kink value
+    /// outside the one-sided derivatives).
     case modesDisagree = 1
     /// Usage, syntax, unknown function or variable, bad point, a mode that cannot run the formula.
     case invalidInput = 2

@@ -24,7 +24,9 @@ struct PointValue: Equatable {
             guard let p = number(String(parts[0]).trimmingSpaces()),
                   let q = number(String(parts[1]).trimmingSpaces()), q != 0 else { return nil }
             let v = p / q
-            guard v.isFinite else { return nil }
+            // Same rule as a single literal: a nonzero quotient that overflows or rounds to 0
+            // (1e-200/1e200) is rejected, never silently replaced by inf or 0.
+            guard v.isFinite, v != 0 || p == 0 else { return nil }
             return PointValue(double: v, text: s.filter { $0 != " " })
         default:
             return nil
@@ -57,7 +59,7 @@ struct Point {
             }
             return Point(values: try zip(items, variables).map { item, name in
                 guard let v = PointValue.parse(item) else {
-                    throw JacFailure.invalid("malformed value '\(item)' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)")
+                    throw JacFailure.invalid("malformed value '\(item)' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
                 }
                 return v
             })
@@ -75,7 +77,7 @@ struct Point {
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
             guard let v = PointValue.parse(raw) else {
-                throw JacFailure.invalid("malformed value '\(raw.trimmingSpaces())' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)")
+                throw JacFailure.invalid("malformed value '\(raw.trimmingSpaces())' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
             }
             found[name] = v
         }
@@ -89,6 +91,14 @@ struct Point {
 /// Reads points from a CSV file whose header row names the variables (any order).
 func readPoints(path: String, variables: [String]) throws -> [Point] {
     let text = try readText(path: path, what: "points file")
+    let limits = try InputLimits.current
+    var lineCount = 0
+    for byte in text.utf8 where byte == UInt8(ascii: "\n") {
+        lineCount += 1
+        if lineCount > limits.lines {
+            throw JacFailure.invalid("points file '\(path)' has more than \(limits.lines) lines (\(InputLimits.linesVariable) raises the limit)")
+        }
+    }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
     while let last = lines.last, last.isEmpty { lines.removeLast() }
     guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
@@ -107,6 +117,9 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
         }
         let spec = zip(header, cells).map { "\($0)=\($1)" }.joined(separator: ",")
         points.append(try Point.parse(spec, variables: variables, option: "points file '\(path)' line \(k + 1)"))
+        if points.count > limits.points {
+            throw JacFailure.invalid("points file '\(path)' has more than \(limits.points) points (\(InputLimits.pointsVariable) raises the limit)")
+        }
     }
     // A header and nothing else would otherwise print nothing and exit 0, which looks like success.
     if points.isEmpty { throw JacFailure.invalid("points file '\(path)' has a header but no points") }
@@ -127,9 +140,14 @@ func readText(path: String, what: String) throws -> String {
     defer { fclose(file) }
     var bytes: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    let limit = try InputLimits.current.bytes
     while true {
         let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
         if n > 0 { bytes.append(contentsOf: buffer[0..<n]) }
+        // Stop at the limit rather than after it: /dev/zero or a pipe never ends.
+        if bytes.count > limit {
+            throw JacFailure.invalid("\(what) '\(path)' is larger than \(limit) bytes (\(InputLimits.bytesVariable) raises the limit)")
+        }
         if n < buffer.count { break }
     }
     if ferror(file) != 0 {
@@ -143,5 +161,59 @@ extension String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[start...end])
+    }
+}
+
+/// Bounds on what `jac` reads, so a wrong path (`/dev/zero`, `/dev/urandom`, a log file) ends in a
+/// clear error instead of exhausting memory or running for hours. Each default can be raised (or
+/// lowered) through an environment variable holding a positive integer.
+///
+/// ```sh
+/// JAC_MAX_POINTS=5000000 jac jacobian "x*y" --points big.csv
+/// ```
+struct InputLimits {
+    /// Most bytes read from one formula file, points file or standard input: 16 MiB.
+    var bytes = 16 << 20
+    /// Most lines in a points file (blank lines included): 1,000,000.
+    var lines = 1_000_000
+    /// Most points in a points file: 100,000.
+    var points = 100_000
+
+    static let bytesVariable = "JAC_MAX_INPUT_BYTES"
+    static let linesVariable = "JAC_MAX_LINES"
+    static let pointsVariable = "JAC_MAX_POINTS"
+
+    /// The defaults, overridden by the environment; a malformed override is an input error rather
+    /// than silently ignored, so a typo cannot leave a limit other than the one asked for.
+    static var current: InputLimits {
+        get throws {
+            var l = InputLimits()
+            l.bytes = try value(bytesVariable) ?? l.bytes
+            l.lines = try value(linesVariable) ?? l.lines
+            l.points = try value(pointsVariable) ?? l.points
+            return l
+        }
+    }
+
+    private static func value(_ name: String) throws -> Int? {
+        guard let raw = getenv(name) else { return nil }
+        let text = String(cString: raw)
+        guard let v = Int(text), v > 0 else {
+            throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')")
+        }
+        return v
+    }
+}
+
+/// Exact mode's limits, from the environment when set: `JAC_EXACT_BIT_LIMIT` (bits of one
+/// numerator or denominator, default ``Rational/defaultBitSizeLimit``) and `JAC_EXACT_WORK_LIMIT`
+/// (limbs written by one exact Jacobian, default ``Rational/defaultWorkLimit``).
+func applyExactLimitsFromEnvironment() throws {
+    for (name, apply) in [("JAC_EXACT_BIT_LIMIT", { Rational.bitSizeLimit = $0 }),
+                          ("JAC_EXACT_WORK_LIMIT", { Rational.workLimit = $0 })] as [(String, (Int) -> Void)] {
+        guard let raw = getenv(name) else { continue }
+        let text = String(cString: raw)
+        guard let v = Int(text), v > 0 else { throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')") }
+        apply(v)
     }
 }

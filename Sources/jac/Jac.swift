@@ -37,9 +37,16 @@ struct Jac: ParsableCommand {
           order; else --vars, else order of first appearance.
 
         EXIT STATUS
-          0 success, 1 modes disagree (check), 2 invalid input (usage, syntax, unknown
+          0 success, 1 check failed (check), 2 invalid input (usage, syntax, unknown
           function or variable, bad point, mode not applicable), 3 evaluation failure
           (domain error, division by zero, non-finite result).
+
+        LIMITS (environment variables holding positive integers; default in brackets)
+          JAC_MAX_INPUT_BYTES   bytes read from a formula file, points file or stdin [16777216]
+          JAC_MAX_LINES         lines of a points file [1000000]
+          JAC_MAX_POINTS        points of a points file [100000]
+          JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator [1048576]
+          JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,

@@ -80,7 +80,7 @@ struct Report {
     var csv: String
     var flatHeader: [String]
     var flatRow: [String]
-    /// Exit status of this point (check: 1 when modes disagree).
+    /// Exit status of this point (check: 1 when the check fails).
     var status: ExitStatus = .success
     /// The one-line reason when ``status`` is not success (printed to stderr).
     var problem: String?

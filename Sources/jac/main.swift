@@ -10,7 +10,7 @@ import ArgumentParser
 // and 0 when run without arguments, but our contract says 2 for every kind of invalid input.
 
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = normalizedArguments(Array(CommandLine.arguments.dropFirst()))
 if arguments.isEmpty {
     writeError("""
         error: no command given
@@ -26,6 +26,7 @@ let root: ParsableCommand.Type = arguments.first == "check" && arguments.contain
     ? ProgramCheckCommand.self : Jac.self
 
 do {
+    try applyExactLimitsFromEnvironment()
     var command = try root == Jac.self ? Jac.parseAsRoot(arguments) : root.parseAsRoot(Array(arguments.dropFirst()))
     try command.run()
     fflush(nil)

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Adjoint
 
 /// The exit-status contract: 0 success, 1 modes disagree, 2 invalid input, 3 evaluation failure,
 /// each with its message on stderr and nothing on stdout.
@@ -87,7 +88,7 @@ final class ExitStatusTests: XCTestCase {
 
     func testMalformedAndMissingPointValues() throws {
         try assertStatus(["eval", "x*y", "--at", "x=1,y=abc"], 2, stderr:
-            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)\n")
+            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)\n")
         try assertStatus(["eval", "x*y", "--at", "x=1,y=1/0"], 2, stderrContains: "malformed value '1/0' for y")
         try assertStatus(["eval", "x*y", "--at", "x=1"], 2, stderr: "error: missing value for y in --at\n")
         try assertStatus(["eval", "x*y", "--at", "1"], 2,
@@ -133,25 +134,51 @@ final class ReviewRegressionTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("non-finite central difference"), r.stderr)
     }
 
-    func testCheckCallsUnreliableDifferencesInconclusiveNotDisagreeing() throws {
+    func testCheckEscalatesPastUnreliableDifferences() throws {
+        // At 1e-10 a central step leaves log's domain: the ladder escalates to a witness that is
+        // reliable there and the check passes.
         let r = try JacRunner.run(["check", "log(x)", "--at", "x=1e-10", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let modes = (try JacRunner.json(r.stdout)["modes"] as? [[String: Any]]) ?? []
-        let verdicts = Dictionary(uniqueKeysWithValues: modes.map { ($0["mode"] as? String ?? "", $0["verdict"] as? String ?? "") })
-        XCTAssertEqual(verdicts["central"], "inconclusive")
-        XCTAssertEqual(verdicts["forward"], "agree")
-        XCTAssertEqual(verdicts["complex-step"], "agree")
-        // (3/2)^900: a huge derivative. Richardson's step scan resolves it (900·(3/2)^899 to 2e-15
-        // relative, estimate 2e-12), so it agrees; before the scan its own estimate said it was
-        // useless, and it must never be counted as disagreeing.
+        let entry = (try JacRunner.json(r.stdout)["entries"] as? [[String: Any]])?.first
+        XCTAssertEqual(entry?["verdict"] as? String, "agree")
+        XCTAssertNotEqual(entry?["witness"] as? String, "central")
+        // (3/2)^900: huge derivatives; exact mode takes part and every subject agrees.
         let big = try JacRunner.run(["check", "x^900", "--at", "x=3/2", "--format", "json"])
         XCTAssertEqual(big.status, 0, big.stderr)
         let o = try JacRunner.json(big.stdout)
-        XCTAssertEqual(o["reference"] as? String, "exact")
-        let bm = (o["modes"] as? [[String: Any]]) ?? []
-        XCTAssertEqual(bm.first { $0["mode"] as? String == "richardson" }?["verdict"] as? String, "agree")
-        XCTAssertEqual(bm.first { $0["mode"] as? String == "reverse" }?["verdict"] as? String, "agree",
-                       "exact values beyond 2^1024 compare through their correctly rounded Doubles")
+        XCTAssertEqual(o["subjects"] as? [String], ["forward", "reverse", "exact"])
+        XCTAssertEqual((o["modes"] as? [[String: Any]])?.compactMap { $0["verdict"] as? String }, ["agree", "agree", "agree"])
+    }
+
+    /// Issue 14 item 5: a mode that fails is not a disagreeing mode, and overflow is status 3.
+    func testCheckTreatsModeFailuresAsFailuresNotDisagreement() throws {
+        let exact = try JacRunner.run(["check", "x^1000000", "--at", "x=3/7", "--format", "json"])
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        let notes = try JacRunner.json(exact.stdout)["notes"] as? [String] ?? []
+        XCTAssertTrue(notes.contains { $0.hasPrefix("exact mode could not run: ") && $0.contains("bit size") }, "\(notes)")
+        let overflow = try JacRunner.run(["check", "x^2000", "--at", "x=2"])
+        XCTAssertEqual(overflow.status, 3, overflow.stderr)
+        XCTAssertTrue(overflow.stderr.contains("non-finite"), overflow.stderr)
+        let infinite = try JacRunner.run(["check", "sqrt(x)", "--at", "x=0"])
+        XCTAssertEqual(infinite.status, 3, infinite.stderr)
+        XCTAssertTrue(infinite.stderr.contains("is not finite"), infinite.stderr)
+        // Outside the domain at the point: 3, as in every other command.
+        XCTAssertEqual(try JacRunner.run(["check", "log(x)", "--at", "x=-1"]).status, 3)
+    }
+
+    /// Issue 14 item 5: exact mode read the decimal text, float modes its Double, and so compared
+    /// two different points. Now every mode uses the Double and the output says which it was.
+    func testCheckComparesEveryModeAtTheSamePoint() throws {
+        let r = try JacRunner.run(["check", "x^3 - x", "--at", "x=0.1000000000000001", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try JacRunner.json(r.stdout)
+        // (Compared as text: Foundation's JSON reader does not round decimal numbers correctly.)
+        XCTAssertTrue(r.stdout.hasPrefix("{\"variables\": [\"x\"], \"point\": [0.1000000000000001], "), r.stdout)
+        let x = Rational(0.1000000000000001)
+        XCTAssertEqual((o["exact_jacobian"] as? [[String]])?.first?.first, (3 * x * x - 1).description)
+        XCTAssertTrue((o["notes"] as? [String] ?? []).contains {
+            $0 == "x = 0.1000000000000001 is not a Double; every mode used 0.1000000000000001 (exactly 7205759403792801/72057594037927936)"
+        }, "\(o["notes"] ?? "")")
     }
 
     func testInfiniteConditionNumberIsNullInJSONAndAnalysisAppearsInCSV() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Adjoint
 
 /// Golden tests of `jac` output. Expected numbers come from hand derivations evaluated with libm
 /// in the test (comments show the derivation), never from the code under test.
@@ -85,7 +86,7 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, """
             {"variables": ["x1", "x2"], "point": ["1/3", "2/7"], "value": ["37/63"], "jacobian": [["44/21", "5/3"]], \
-            "mode": "exact"}
+            "mode": "exact", "passes": {"mode": "reverse", "count": 1}}
 
             """)
         // Literals are read exactly: 0.1 is 1/10 (not the Double nearest to it), and a point may be
@@ -104,12 +105,19 @@ final class GoldenTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("division by zero"), r.stderr)
     }
 
-    func testCheckUsesExactAsReferenceForRationalFormulas() throws {
+    func testCheckRunsExactModeAtTheSameDoublesAndSaysSo() throws {
         let r = try JacRunner.run(["check", "x1^2 + 5*x1*x2", "--at", "x1=1/3,x2=2/7", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try JacRunner.json(r.stdout)
-        XCTAssertEqual(object["reference"] as? String, "exact")
-        XCTAssertEqual(object["jacobian"] as? [[String]], [["44/21", "5/3"]])
+        XCTAssertEqual(object["subjects"] as? [String], ["forward", "reverse", "exact"])
+        // ∂/∂x1 = 2·x1 + 5·x2, ∂/∂x2 = 5·x1, at the Doubles nearest 1/3 and 2/7 (exactly, in ℚ).
+        let x1 = Rational(1.0 / 3), x2 = Rational(2.0 / 7)
+        XCTAssertEqual(object["exact_jacobian"] as? [[String]], [[(2 * x1 + 5 * x2).description, (5 * x1).description]])
+        let jac = object["jacobian"] as? [[Double]] ?? []
+        XCTAssertEqual(jac.first?.first ?? 0, 44.0 / 21, accuracy: 1e-15)
+        XCTAssertEqual(jac.first?.last ?? 0, 5.0 / 3, accuracy: 1e-15)
+        let notes = object["notes"] as? [String] ?? []
+        XCTAssertTrue(notes.contains { $0.hasPrefix("x1 = 1/3 is not a Double; every mode used 0.3333333333333333") }, "\(notes)")
     }
 
     func testAnalyzeGivesSingularValuesRankConditionAndDeterminant() throws {
@@ -197,27 +205,55 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try JacRunner.json(r.stdout)
         XCTAssertEqual(object["agree"] as? Bool, true)
-        XCTAssertEqual(object["reference"] as? String, "reverse")
+        XCTAssertEqual(object["verdict"] as? String, "agree")
+        // Exact mode is skipped (log and sin are not rational), and says so.
+        XCTAssertEqual(object["subjects"] as? [String], ["forward", "reverse"])
+        XCTAssertEqual(object["notes"] as? [String], ["exact mode is not available: uses log, sin"])
         let modes = object["modes"] as? [[String: Any]] ?? []
-        XCTAssertTrue(modes.contains { $0["mode"] as? String == "forward" && $0["agree"] as? Bool == true })
-        // Every independent witness took part (exact is skipped: the formula uses log and sin).
-        XCTAssertEqual(Set(modes.compactMap { $0["mode"] as? String }), ["forward", "central", "richardson", "complex-step"])
-        XCTAssertTrue(modes.allSatisfy { $0["agree"] as? Bool == true })
-        XCTAssertTrue(modes.allSatisfy { $0["max_abs_discrepancy"] is Double })
+        XCTAssertEqual(modes.compactMap { $0["verdict"] as? String }, ["agree", "agree"])
+        let entries = object["entries"] as? [[String: Any]] ?? []
+        XCTAssertEqual(entries.count, 2)
+        XCTAssertTrue(entries.allSatisfy { $0["verdict"] as? String == "agree" && $0["witness"] is String })
+        // The library's own report travels with the rendering.
+        XCTAssertEqual((object["library_report"] as? [String: Any])?["passed"] as? Bool, true)
     }
 
-    func testCheckDisagreesAtAKinkAndExitsOne() throws {
-        // relu′(0) is 0 by the registry's convention; a central difference sees (h − 0)/(2h) = 1/2.
-        let r = try JacRunner.run(["check", "relu(x)", "--at", "x=0", "--format", "json"])
+    /// Issue 10 item 4: `jac check` and `checkJacobian` gave opposite verdicts on relu(x) + x² at 0
+    /// (kink with a valid subgradient, passes; jac said "modes disagree", status 1).
+    func testCheckAndTheLibraryAgreeOnTheVerdict() throws {
+        for (formula, point, status) in [("relu(x) + x^2", [0.0], Int32(0)), ("relu(x) - relu(-x)", [0.0], 1),
+                                         ("x*y + sin(x)", [0.5, 2.0], 0), ("abs(x)*x", [0.0], 0)] {
+            let f = try Formula(parsing: formula)
+            let library = try checkJacobian(of: f, at: point)
+            let at = zip(f.variables, point).map { "\($0)=\($1)" }.joined(separator: ",")
+            let r = try JacRunner.run(["check", formula, "--at", at, "--format", "json"])
+            let object = try JacRunner.json(r.stdout)
+            XCTAssertEqual(object["verdict"] as? String, library.verdict.name, formula)
+            XCTAssertEqual(object["agree"] as? Bool, library.passed, formula)
+            XCTAssertEqual(r.status, library.passed ? 0 : 1, formula)
+            XCTAssertEqual(r.status, status, "\(formula): \(r.stderr)")
+            let entries = object["entries"] as? [[String: Any]] ?? []
+            XCTAssertEqual(entries.compactMap { $0["verdict"] as? String }, library.entries.joined().map(\.verdict.name), formula)
+        }
+        // The kink's one-sided derivatives are shown: relu(x) + x² at 0 has 0 from the left and 1 from the right.
+        let r = try JacRunner.run(["check", "relu(x) + x^2", "--at", "x=0", "--format", "json"])
+        let kink = ((try JacRunner.json(r.stdout)["entries"] as? [[String: Any]])?.first?["kink"]) as? [String: Any]
+        XCTAssertEqual(kink?["left"] as? Double ?? -1, 0, accuracy: 1e-6)
+        XCTAssertEqual(kink?["right"] as? Double ?? -1, 1, accuracy: 1e-6)
+    }
+
+    func testCheckFailsWhenTheConventionIsNotASubgradient() throws {
+        // relu(x) − relu(−x) = x, but relu′(0) = 0 by convention gives 0 where both one-sided
+        // derivatives are 1: the check must fail with status 1 and say why.
+        let r = try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0", "--format", "json"])
         XCTAssertEqual(r.status, 1, r.stderr)
         let object = try JacRunner.json(r.stdout)
         XCTAssertEqual(object["agree"] as? Bool, false)
         XCTAssertEqual((object["kinks"] as? [String])?.first?.hasPrefix("relu"), true)
-        XCTAssertTrue(r.stderr.hasPrefix("error: modes disagree: "), r.stderr)
-        XCTAssertTrue(r.stderr.contains("kink touched: relu"), r.stderr)
-        let table = try JacRunner.run(["check", "relu(x)", "--at", "x=0"])
+        XCTAssertTrue(r.stderr.hasPrefix("error: check failed: df/dx: kink at relu: a value is not between the one-sided derivatives [1.0, 1.0]"), r.stderr)
+        let table = try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0"])
         XCTAssertEqual(table.status, 1)
-        XCTAssertTrue(table.stdout.contains("MODES DISAGREE"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("CHECK FAILED"), table.stdout)
     }
 
     func testKinksAreNotedOnStandardError() throws {

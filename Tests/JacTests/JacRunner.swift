@@ -29,7 +29,7 @@ enum JacRunner {
     }()
 
     /// Runs `jac` with `arguments`, feeding `stdin` when given. Fails the test when the binary is missing.
-    static func run(_ arguments: [String], stdin: String? = nil,
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> Output {
         guard let binary else {
             XCTFail("jac binary not found: run `swift build --build-tests` first (it builds jac)", file: file, line: line)
@@ -38,6 +38,9 @@ enum JacRunner {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         // Output goes to files, not pipes, so a large output can never block the child.
         let outPath = try temporaryFile("", name: "stdout-\(UUID().uuidString)")
         let errPath = try temporaryFile("", name: "stderr-\(UUID().uuidString)")

@@ -11,6 +11,12 @@ import RealModule
 //      number: they report `ADError.unsupported` naming the op and return NaN.
 //   3. Integer powers are computed by multiplication: exp(n·log z) takes the principal log and
 //      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
+//   4. The imaginary part of f(x + ih) must keep its relative accuracy when h is tiny: no formula
+//      may subtract two O(1) quantities to get an O(h) one. swift-numerics 1.1.1 breaks this for
+//      atan (a difference of two log1p's: the imaginary part came out exactly 0), for tanh (all
+//      digits lost beyond |x| ≈ 18) and has the wrong sign of Im sinh and Im cosh for x ≤ −20;
+//      those three are written below from identities whose parts are each accurate
+//      (ComplexStepTests checks every analytic op against hand derivatives, tails included).
 
 extension Complex: TangentVector {
     /// Complex numbers scale complex tangents.
@@ -68,13 +74,85 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// The analytic continuations from swift-numerics; integer powers by binary powering (see the
     /// file comment for why not exp(n·log z)).
     public static func native(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
-        if op == .powi { return powiByMultiplication(x, n) }
-        return ComplexElementary.evaluate(op, x, y) ?? unsupported(op)
+        switch op {
+        case .powi: return ComplexStepFunctions.powi(x, n)
+        case .atan: return ComplexStepFunctions.atan(x)
+        case .sinh: return ComplexStepFunctions.sinh(x)
+        case .cosh: return ComplexStepFunctions.cosh(x)
+        case .tanh: return ComplexStepFunctions.tanh(x)
+        case .pow: return ComplexStepFunctions.pow(x, y)
+        default: return ComplexElementary.evaluate(op, x, y) ?? unsupported(op)
+        }
     }
 
     static func unsupported(_ op: Op) -> Complex {
         Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
         return Complex(RealType.nan, RealType.nan)
+    }
+}
+
+/// Complex functions written for the complex step, where swift-numerics' versions lose the tiny
+/// imaginary part (its atan is a difference of two log1p that cancels it; its tanh loses every digit
+/// past |x| ≈ 18; its sinh/cosh get the imaginary part's sign wrong for x ≤ −20; found by fuzzing).
+enum ComplexStepFunctions {
+    /// zⁿ by binary powering (see the file comment for why not exp(n·log z)). For n < 0 and
+    /// |z| < 1 the product is formed from 1/z, so the intermediate z^|n| cannot underflow into
+    /// subnormals when the result is near overflow (`make fuzz`: x^-707 at 0.37 lost three digits
+    /// of its imaginary part, far beyond its error estimate).
+    static func powi<R: Real & BinaryFloatingPoint>(_ x: Complex<R>, _ n: Int) -> Complex<R> {
+        if n < 0 && x.lengthSquared < 1 && n != Int.min { return Complex<R>.powiByMultiplication(1 / x, -n) }
+        return Complex<R>.powiByMultiplication(x, n)
+    }
+
+    /// atan z = ½·atan2(2x, 1 − x² − y²) + (i/4)·log1p(4y / (x² + (1 − y)²)) for z = x + iy: the
+    /// imaginary part is a log1p of a small quantity, accurate to a few ulps when y is tiny.
+    static func atan<R: Real & BinaryFloatingPoint>(_ z: Complex<R>) -> Complex<R> {
+        let x = z.real, y = z.imaginary
+        if y == 0 { return Complex(R.atan(x), 0) }
+        let re = R.atan2(y: 2 * x, x: (1 - x) * (1 + x) - y * y) / 2
+        let oneMinusY = 1 - y
+        let im = R.log(onePlus: 4 * y / (x * x + oneMinusY * oneMinusY)) / 4
+        return Complex(re, im)
+    }
+
+    /// sinh(x + iy) = sinh x·cos y + i·cosh x·sin y.
+    static func sinh<R: Real & BinaryFloatingPoint>(_ z: Complex<R>) -> Complex<R> {
+        Complex(R.sinh(z.real) * R.cos(z.imaginary), R.cosh(z.real) * R.sin(z.imaginary))
+    }
+
+    /// cosh(x + iy) = cosh x·cos y + i·sinh x·sin y.
+    static func cosh<R: Real & BinaryFloatingPoint>(_ z: Complex<R>) -> Complex<R> {
+        Complex(R.cosh(z.real) * R.cos(z.imaginary), R.sinh(z.real) * R.sin(z.imaginary))
+    }
+
+    /// tanh(x + iy) = (sinh 2x + i·sin 2y) / (cosh 2x + cos 2y): the denominator is ≥ 1 near the
+    /// real axis, so nothing cancels. Past |x| = 20, where cosh 2x would overflow before long, the
+    /// real part is ±1 to double precision and the imaginary part is sin 2y·4e^−2|x| /(1 + …).
+    static func tanh<R: Real & BinaryFloatingPoint>(_ z: Complex<R>) -> Complex<R> {
+        let x = z.real, y = z.imaginary
+        let ax = Swift.abs(x)
+        if ax > 20 {
+            let e = R.exp(-2 * ax)
+            let im = R.sin(2 * y) * 2 * e / (1 + 2 * e * R.cos(2 * y) + e * e)
+            return Complex(x < 0 ? -1 : 1, im)
+        }
+        let d = R.cosh(2 * x) + R.cos(2 * y)
+        let re = y == 0 ? R.tanh(x) : R.sinh(2 * x) / d
+        return Complex(re, R.sin(2 * y) / d)
+    }
+
+    /// zʷ = exp(w·log z) where the base's real part is positive. At a base x ≤ 0 (0 is a branch
+    /// point, the negative axis the principal log's cut) xʸ has no analytic extension, and
+    /// Im((ih)ʸ)/h = h^(y−1)·sin(πy/2) is a plausible, wrong number (`make fuzz`: pow(x, y) at
+    /// (0, 1.03) gave 0.28 where the derivative is 0): reported, never returned.
+    static func pow<R: Real & BinaryFloatingPoint>(_ z: Complex<R>, _ w: Complex<R>) -> Complex<R> {
+        guard z.real > 0 else {
+            Diagnostics.report(.unsupported(op: Op.pow.info.name,
+                                            scalarType: "Complex<\(R.self)> at a base ≤ 0, where x^y has no analytic extension",
+                                            node: nil))
+            return Complex(R.nan, R.nan)
+        }
+        return Complex<R>.exp(w * Complex<R>.log(z))
     }
 }
 

@@ -30,14 +30,18 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Reliable witnesses contradict each other beyond their error estimates (two or more disagree
     /// with the subjects, another agrees): no verdict can be trusted.
     case witnessesConflict = "witnesses-conflict"
-    /// f's rounding noise, measured from samples near the step used, is large enough to explain the
-    /// disagreement (a log of a saturated tanh is off by ε absolute, 10⁸ ulps of its value).
+    /// f's rounding error (first order: ε·Σ|∂f/∂v|·|v| over the recorded nodes), divided by the
+    /// step, is large enough to explain the disagreement (a log of a saturated tanh is off by ε
+    /// absolute, 10⁸ ulps of its value).
     case noisyEvaluation = "noisy-evaluation"
     /// No range of steps was found where successive estimates settle (they keep changing as the
     /// step shrinks, until rounding takes over): f oscillates or varies faster than any step the
     /// method can resolve, or its evaluation is too noisy. The value is a guess, its error
     /// estimate the spread seen.
     case noConvergence = "no-convergence"
+    /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
+    /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
+    case underflow
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

@@ -78,6 +78,12 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
         let z = Rules.primal(op, x.value, y.value, 0)
         let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
+        if op == .pow && _slowPath(x.value == 0) {
+            // At a zero base ∂x is +∞ for y < 1, and a constant base has tangent 0: it does not
+            // move, so it must add 0, not ∞·0 = NaN (found by `make fuzz`: forward mode failed
+            // on 0^y where reverse mode gave the derivative).
+            return Dual(z, tangent: (dx * x.tangent).zeroingNaNLanes() + dy * y.tangent)
+        }
         return Dual(z, tangent: dx * x.tangent + dy * y.tangent)
     }
 }

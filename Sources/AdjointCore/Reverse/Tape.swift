@@ -13,9 +13,19 @@ import CAdjointSupport
 /// let g = tape.pullback(from: [(z, 1.0)], to: [x, y])   // [3 + cos 2, 2]
 /// ```
 public final class Tape<V: ADScalar> {
-    /// Default bound on the number of entries: 2³⁰ (about 17 GB for Double), far beyond any graph
-    /// that fits in memory here, but it turns a runaway loop into an error instead of an OOM kill.
-    public static var defaultLimit: Int { 1 << 30 }
+    /// Default bound on the number of entries: as many as fit in a quarter of physical memory,
+    /// counting the recorded entry, its adjoint in the sweep and the copy made while the tape
+    /// doubles (so the tape at its limit needs about half of memory, which a fixed 2³⁰ did not
+    /// allow on a 24 GB machine: a runaway loop died in the allocator instead of getting
+    /// ``ADError/limitExceeded(what:limit:)``). Pass `limit:` to choose another bound.
+    ///
+    /// ```swift
+    /// Tape<Double>.defaultLimit   // ≈ 2.4·10⁸ on a 24 GiB machine
+    /// ```
+    public static var defaultLimit: Int {
+        let perEntry = TapeStorage<V>.bytesPerEntry + MemoryLayout<V>.stride
+        return Swift.max(1 << 16, Swift.min(Int(Int32.max), physicalMemoryBytes / 4 / perEntry))
+    }
 
     @usableFromInline let storage: UnsafeMutablePointer<TapeStorage<V>>
 
@@ -23,15 +33,21 @@ public final class Tape<V: ADScalar> {
     ///   - capacity: entries to reserve up front.
     ///   - limit: most entries the tape may hold; past it recording stops with an error.
     @inlinable public init(capacity: Int = 1024, limit: Int = Tape.defaultLimit) {
-        storage = .allocate(capacity: 1)
+        // A recycled, never-freed header (see CAdjointSupport.h): a variable that outlives this
+        // tape can still read the header's generation safely and find it dead.
+        assert(MemoryLayout<TapeStorage<V>>.size <= Int(ADJOINT_TAPE_HEADER_BYTES)
+               && MemoryLayout<TapeStorage<V>>.offset(of: \.generation) ?? 0 >= MemoryLayout<UnsafeRawPointer>.size)
+        storage = adjoint_tape_header_acquire().bindMemory(to: TapeStorage<V>.self, capacity: 1)
         storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit),
                                            generation: adjoint_next_tape_generation()))
     }
 
     deinit {
         storage.pointee.deallocate()
-        storage.deinitialize(count: 1)
-        storage.deallocate()
+        // Every field of the header is trivial, so it stays initialised with a dead generation
+        // that no live tape has; the block goes back to the pool instead of to malloc.
+        storage.pointee.generation = 0
+        adjoint_tape_header_release(storage)
     }
 
     /// Number of recorded entries.

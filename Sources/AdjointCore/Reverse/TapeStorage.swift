@@ -33,7 +33,8 @@ struct TapeStorage<V: ADScalar> {
     /// Most entries this tape may hold; past it recording stops and reports ``ADError/limitExceeded(what:limit:)``.
     @usableFromInline let limit: Int
     /// This tape's number; variables carry it so one from a dead tape is caught (see Reverse).
-    @usableFromInline let generation: UInt32
+    /// Set to 0 when the tape dies: the header memory is recycled, never freed (see `Tape.deinit`).
+    @usableFromInline var generation: UInt32
     /// Most entries reserved before any are recorded; beyond it the tape grows by doubling, so an
     /// over-generous capacity hint cannot allocate gigabytes up front.
     @usableFromInline static var largestInitialCapacity: Int { 1 << 24 }

@@ -17,6 +17,24 @@ public protocol TangentVector {
     static var laneCount: Int { get }
     /// The tangent of direction `lane`.
     subscript(lane lane: Int) -> Scalar { get set }
+    /// Lanes that are NaN replaced by 0; other types return themselves. For forward mode's one
+    /// product that may be ∞·0 (pow at a zero base, see `Dual.applyBinary`).
+    func zeroingNaNLanes() -> Self
+}
+
+extension TangentVector {
+    /// No lanes to inspect: unchanged.
+    @inlinable public func zeroingNaNLanes() -> Self { self }
+}
+
+extension TangentVector where Self: BinaryFloatingPoint {
+    /// 0 for NaN, else unchanged: `Double.nan.zeroingNaNLanes() == 0`.
+    @inlinable public func zeroingNaNLanes() -> Self { isNaN ? 0 : self }
+}
+
+extension SIMD where Self: TangentVector, Scalar: BinaryFloatingPoint {
+    /// Each NaN lane replaced by 0: `SIMD2(.nan, 1).zeroingNaNLanes() == SIMD2(0, 1)`.
+    @inlinable public func zeroingNaNLanes() -> Self { replacing(with: 0, where: self .!= self) }
 }
 
 extension ADScalar {

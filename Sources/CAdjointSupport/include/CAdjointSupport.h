@@ -15,7 +15,20 @@ static inline void adjoint_flags_add(long delta) {
 // Distinct numbers for tapes, so a variable that outlives its tape is recognised even when a new
 // tape's header lands at the same address.
 extern unsigned int adjoint_tape_generation;
+// 0 marks a dead tape's header (see below), so it is never issued, not even after wrapping.
 static inline unsigned int adjoint_next_tape_generation(void) {
-    return __atomic_add_fetch(&adjoint_tape_generation, 1u, __ATOMIC_RELAXED);
+    unsigned int g;
+    do { g = __atomic_add_fetch(&adjoint_tape_generation, 1u, __ATOMIC_RELAXED); } while (g == 0);
+    return g;
 }
+
+// Tape headers are never returned to malloc: a variable that escaped its gradient call keeps a
+// pointer to its tape's header and reads the generation there to find out that the tape is gone.
+// Freed memory would make that read undefined (ASan: heap-use-after-free); a recycled header
+// holds either a dead generation (0) or a new tape's, and both differ from the variable's.
+// Every header block is ADJOINT_TAPE_HEADER_BYTES long and 16-byte aligned, whatever the tape's
+// scalar type (the header holds only pointers and counters).
+#define ADJOINT_TAPE_HEADER_BYTES 256
+void *adjoint_tape_header_acquire(void);
+void adjoint_tape_header_release(void *header);
 #endif

@@ -1,0 +1,207 @@
+import RealModule
+
+/// A small standalone SVG chart: line and marker series over linear or log₁₀ axes, optional
+/// shaded rectangles underneath (a classifier's decision regions, say), labelled axes with
+/// "nice" ticks, and the legend to the right of the plot area so it never covers a line. Points
+/// that a log axis cannot show (≤ 0, NaN, ±∞) are left off and counted in a note under the title.
+///
+/// The complexity sweep (`ComplexitySweep.toSVG`) and the step sweep (`StepSweep.renderSVG`) draw
+/// their own specialised figures; this is the general chart the notebooks use (loss curves,
+/// activation derivatives, decision boundaries), written once here.
+///
+/// ```swift
+/// var plot = LinePlot(title: "Training loss", xLabel: "epoch t", yLabel: "loss L(t)", yLog: true)
+/// plot.add(LinePlot.Series(name: "adam", points: losses.enumerated().map { (Double($0), $1) }))
+/// try plot.svg().write(toFile: "loss.svg", atomically: true, encoding: .utf8)
+/// ```
+public struct LinePlot: Sendable {
+    /// One series: a polyline, markers, or both.
+    public struct Series: Sendable {
+        public var name: String
+        public var points: [(x: Double, y: Double)]
+        /// CSS colour; nil takes the next of the palette.
+        public var color: String?
+        public var line: Bool
+        public var markers: Bool
+        public var dash: String?
+        public init(name: String, points: [(x: Double, y: Double)], color: String? = nil,
+                    line: Bool = true, markers: Bool = false, dash: String? = nil) {
+            self.name = name; self.points = points; self.color = color
+            self.line = line; self.markers = markers; self.dash = dash
+        }
+    }
+
+    /// A filled axis-aligned rectangle in data coordinates, drawn under the series.
+    public struct Region: Sendable {
+        public var x0: Double, y0: Double, x1: Double, y1: Double
+        public var color: String
+        public init(x0: Double, y0: Double, x1: Double, y1: Double, color: String) {
+            self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1; self.color = color
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var yLog: Bool
+    public var series: [Series] = []
+    public var regions: [Region] = []
+    /// Legend entries for the regions (name, colour), listed after the series.
+    public var regionLegend: [(name: String, color: String)] = []
+    /// Fixed axis ranges; nil fits the data.
+    public var xRange: ClosedRange<Double>? = nil
+    public var yRange: ClosedRange<Double>? = nil
+    public var width = 760.0, height = 470.0
+
+    public init(title: String, xLabel: String, yLabel: String, yLog: Bool = false) {
+        self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.yLog = yLog
+    }
+
+    public mutating func add(_ s: Series) { series.append(s) }
+
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+
+    /// The chart as an SVG 1.1 document. Every series is a `<g class="series" data-name="…">`, so
+    /// a test can find them by name.
+    public func svg() -> String {
+        let left = 80.0, right = 190.0, top = 52.0, bottom = 58.0
+        let plotW = width - left - right, plotH = height - top - bottom
+        func ty(_ y: Double) -> Double? { yLog ? (y > 0 && y.isFinite ? Double.log10(y) : nil) : (y.isFinite ? y : nil) }
+        var dropped = 0
+        let shown: [[(Double, Double)]] = series.map { s in
+            s.points.compactMap { p in
+                guard p.x.isFinite, let y = ty(p.y) else { dropped += 1; return nil }
+                return (p.x, y)
+            }
+        }
+        let all = shown.flatMap { $0 }
+        var xs = xRange.map { [$0.lowerBound, $0.upperBound] } ?? all.map(\.0)
+        if xRange == nil { xs += regions.flatMap { [$0.x0, $0.x1] } }
+        var ys = yRange.flatMap { r in [ty(r.lowerBound), ty(r.upperBound)].compactMap { $0 } } ?? all.map(\.1)
+        if yRange == nil && !yLog { ys += regions.flatMap { [$0.y0, $0.y1] } }
+        var x0 = xs.min() ?? 0, x1 = xs.max() ?? 1
+        var y0 = ys.min() ?? 0, y1 = ys.max() ?? 1
+        if x1 <= x0 { x1 = x0 + 1 }
+        if yLog { y0 = y0.rounded(.down); y1 = y1.rounded(.up) }
+        if y1 <= y0 { y1 = y0 + 1 }
+        let xTicks = Self.niceTicks(x0, x1)
+        let yTicks = yLog ? Array(stride(from: y0, through: y1, by: Swift.max(1, ((y1 - y0) / 8).rounded(.up)))) : Self.niceTicks(y0, y1)
+        if xRange == nil, let a = xTicks.first, let b = xTicks.last { x0 = Swift.min(x0, a); x1 = Swift.max(x1, b) }
+        if !yLog, yRange == nil, let a = yTicks.first, let b = yTicks.last { y0 = Swift.min(y0, a); y1 = Swift.max(y1, b) }
+        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
+        func py(_ y: Double) -> Double { top + plotH - (y - y0) / (y1 - y0) * plotH }
+
+        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        s += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(n(width))\" height=\"\(n(height))\" "
+        s += "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        s += "<title>\(xmlEscape(title))</title>\n"
+        s += "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(xmlEscape(title))</text>\n"
+        if dropped > 0 {
+            s += "<text id=\"dropped-note\" x=\"\(n(left + plotW / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">"
+            s += "\(dropped) point\(dropped == 1 ? "" : "s") not shown (zero, negative or not finite on a log axis)</text>\n"
+        }
+        s += "<g id=\"regions\" stroke=\"none\" shape-rendering=\"crispEdges\">\n"
+        for r in regions {
+            let a = px(Swift.max(r.x0, x0)), b = px(Swift.min(r.x1, x1))
+            let c = py(Swift.min(r.y1, y1)), d = py(Swift.max(r.y0, y0))
+            guard b > a, d > c else { continue }
+            s += "<rect x=\"\(n(a))\" y=\"\(n(c))\" width=\"\(n(b - a))\" height=\"\(n(d - c))\" fill=\"\(r.color)\"/>\n"
+        }
+        s += "</g>\n<g id=\"grid\" stroke=\"#e0e0e0\" stroke-width=\"1\">\n"
+        for t in xTicks where t >= x0 && t <= x1 { s += "<line x1=\"\(n(px(t)))\" y1=\"\(n(top))\" x2=\"\(n(px(t)))\" y2=\"\(n(top + plotH))\"/>\n" }
+        for t in yTicks where t >= y0 && t <= y1 { s += "<line x1=\"\(n(left))\" y1=\"\(n(py(t)))\" x2=\"\(n(left + plotW))\" y2=\"\(n(py(t)))\"/>\n" }
+        s += "</g>\n<g id=\"axes\" stroke=\"black\" stroke-width=\"1.2\" fill=\"none\">\n"
+        s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\"/>\n</g>\n"
+        s += "<g id=\"x-ticks\" text-anchor=\"middle\">\n"
+        for t in xTicks where t >= x0 && t <= x1 { s += "<text x=\"\(n(px(t)))\" y=\"\(n(top + plotH + 17))\">\(Self.label(t))</text>\n" }
+        s += "</g>\n<g id=\"y-ticks\" text-anchor=\"end\">\n"
+        for t in yTicks where t >= y0 && t <= y1 {
+            if yLog {
+                s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\">10<tspan dy=\"-6\" font-size=\"9\">\(Int(t))</tspan></text>\n"
+            } else {
+                s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\">\(Self.label(t))</text>\n"
+            }
+        }
+        s += "</g>\n"
+        s += "<text id=\"x-label\" x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 16))\" text-anchor=\"middle\">\(xmlEscape(xLabel))</text>\n"
+        s += "<text id=\"y-label\" transform=\"translate(20 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
+        s += "\(xmlEscape(yLabel + (yLog ? " (log scale)" : "")))</text>\n"
+        s += "<svg x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\" viewBox=\"\(n(left)) \(n(top)) \(n(plotW)) \(n(plotH))\" overflow=\"hidden\">\n"
+        var colors: [String] = []
+        for (i, se) in series.enumerated() {
+            let color = se.color ?? Self.palette[i % Self.palette.count]
+            colors.append(color)
+            s += "<g class=\"series\" data-name=\"\(xmlEscape(se.name))\">\n"
+            let pts = shown[i]
+            if se.line && pts.count > 1 {
+                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
+                s += se.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+                s += " points=\"" + pts.map { "\(n(px($0.0))),\(n(py($0.1)))" }.joined(separator: " ") + "\"/>\n"
+            }
+            if se.markers {
+                for p in pts { s += "<circle cx=\"\(n(px(p.0)))\" cy=\"\(n(py(p.1)))\" r=\"5\" fill=\"\(color)\" stroke=\"black\" stroke-width=\"1\"/>\n" }
+            }
+            s += "</g>\n"
+        }
+        s += "</svg>\n"
+        let lx = left + plotW + 16
+        let entries = series.count + regionLegend.count
+        s += "<g id=\"legend\">\n<rect x=\"\(n(lx - 6))\" y=\"\(n(top))\" width=\"\(n(right - 22))\" height=\"\(n(Double(entries) * 20 + 12))\" fill=\"white\" stroke=\"#999999\"/>\n"
+        for (i, se) in series.enumerated() {
+            let y = top + 20 + Double(i) * 20
+            if se.line {
+                s += "<line x1=\"\(n(lx))\" y1=\"\(n(y - 4))\" x2=\"\(n(lx + 24))\" y2=\"\(n(y - 4))\" stroke=\"\(colors[i])\" stroke-width=\"2\""
+                s += se.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+                s += "/>\n"
+            }
+            if se.markers { s += "<circle cx=\"\(n(lx + 12))\" cy=\"\(n(y - 4))\" r=\"5\" fill=\"\(colors[i])\" stroke=\"black\" stroke-width=\"1\"/>\n" }
+            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(xmlEscape(se.name))</text>\n"
+        }
+        for (k, r) in regionLegend.enumerated() {
+            let y = top + 20 + Double(series.count + k) * 20
+            s += "<rect x=\"\(n(lx))\" y=\"\(n(y - 11))\" width=\"24\" height=\"12\" fill=\"\(r.color)\" stroke=\"#999999\"/>\n"
+            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(xmlEscape(r.name))</text>\n"
+        }
+        s += "</g>\n</svg>\n"
+        return s
+    }
+
+    /// About six round ticks (steps of 1, 2 or 5 times a power of ten) covering [lo, hi].
+    package static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let raw = (hi - lo) / 6
+        let mag = Double.pow(10, Double.log10(raw).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
+        let first = (lo / step).rounded(.down) * step
+        var ticks: [Double] = []
+        var t = first
+        while t <= hi + step * 1e-9 && ticks.count < 50 { ticks.append((t / step).rounded() * step); t += step }
+        if let last = ticks.last, last < hi - step * 1e-9 { ticks.append(last + step) }
+        return ticks
+    }
+
+    static func label(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
+        let r = (v * 1e6).rounded() / 1e6
+        return "\(r)"
+    }
+
+    private func n(_ v: Double) -> String {
+        let r = (v * 10).rounded() / 10
+        return r == r.rounded() ? String(Int(r)) : "\(r)"
+    }
+}
+
+private func xmlEscape(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

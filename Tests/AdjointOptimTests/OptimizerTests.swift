@@ -1,0 +1,152 @@
+import AdjointCore
+import AdjointLinalg
+import AdjointOptim
+import XCTest
+
+/// Each rule against steps worked by hand from its update formula (UpdateRule's doc comment).
+/// Where a square root is irrational the digits come from a calculator, to 1e-9.
+final class OptimizerTests: XCTestCase {
+    func testGradientDescent() throws {
+        // θ − η·g with η = 0.1: 1 − 0.05 = 0.95, −2 + 0.05 = −1.95.
+        var opt = try Optimizer<Double>(.gradientDescent(learningRate: 0.1))
+        var theta = [1.0, -2.0]
+        try opt.step(&theta, gradient: [0.5, -0.5])
+        XCTAssertEqual(theta[0], 0.95, accuracy: 1e-15)
+        XCTAssertEqual(theta[1], -1.95, accuracy: 1e-15)
+        XCTAssertEqual(opt.steps, 1)
+    }
+
+    func testMomentum() throws {
+        // η = 0.1, β = 0.9, g = 2 twice: v₁ = 2, θ₁ = 1 − 0.2 = 0.8; v₂ = 0.9·2 + 2 = 3.8, θ₂ = 0.8 − 0.38 = 0.42.
+        var opt = try Optimizer<Double>(.momentum(learningRate: 0.1, beta: 0.9))
+        var theta = [1.0]
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.8, accuracy: 1e-15)
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.42, accuracy: 1e-15)
+    }
+
+    func testNesterov() throws {
+        // η = 0.1, β = 0.9, g = 2 twice: v₁ = 2, θ₁ = 1 − 0.1·(2 + 0.9·2) = 0.62;
+        // v₂ = 3.8, θ₂ = 0.62 − 0.1·(2 + 0.9·3.8) = 0.62 − 0.542 = 0.078.
+        var opt = try Optimizer<Double>(.nesterov(learningRate: 0.1, beta: 0.9))
+        var theta = [1.0]
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.62, accuracy: 1e-15)
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.078, accuracy: 1e-15)
+    }
+
+    func testAdagrad() throws {
+        // η = 0.5, g = 3 then 4: s₁ = 9, θ₁ = 1 − 0.5·3/3 = 0.5; s₂ = 25, θ₂ = 0.5 − 0.5·4/5 = 0.1
+        // (ε = 1e-8 moves each step by under 1e-8).
+        var opt = try Optimizer<Double>(.adagrad(learningRate: 0.5))
+        var theta = [1.0]
+        try opt.step(&theta, gradient: [3])
+        XCTAssertEqual(theta[0], 0.5, accuracy: 1e-8)
+        try opt.step(&theta, gradient: [4])
+        XCTAssertEqual(theta[0], 0.1, accuracy: 1e-8)
+    }
+
+    func testRMSProp() throws {
+        // η = 0.1, ρ = 0.9, g = 2 twice: s₁ = 0.1·4 = 0.4, θ₁ = 1 − 0.2/√0.4 = 1 − 0.316227766 = 0.683772234;
+        // s₂ = 0.9·0.4 + 0.4 = 0.76, θ₂ = θ₁ − 0.2/√0.76 = 0.683772234 − 0.229415734 = 0.454356500.
+        // ε = 1e-8 in √s + ε shrinks each step by about η·g·ε/s = 0.2·1e-8/0.4 = 5e-9: hence 2e-8.
+        var opt = try Optimizer<Double>(.rmsprop(learningRate: 0.1, decay: 0.9))
+        var theta = [1.0]
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.683772234, accuracy: 2e-8)
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.454356500, accuracy: 2e-8)
+    }
+
+    func testAdam() throws {
+        // η = 0.1, β₁ = 0.9, β₂ = 0.999. Step 1, g = 0.5: m = 0.05, v = 0.00025, m̂ = 0.05/0.1 = 0.5,
+        // v̂ = 0.00025/0.001 = 0.25, θ₁ = 1 − 0.1·0.5/0.5 = 0.9 (Adam's first step is ±η).
+        // Step 2, g = −1: m = 0.045 − 0.1 = −0.055, v = 0.00024975 + 0.001 = 0.00124975,
+        // m̂ = −0.055/0.19 = −0.289473684, v̂ = 0.00124975/0.001999 = 0.625187594, √v̂ = 0.790688049,
+        // θ₂ = 0.9 + 0.1·0.289473684/0.790688049 = 0.9 + 0.036610354 = 0.936610354.
+        var opt = try Optimizer<Double>(.adam(learningRate: 0.1))
+        var theta = [1.0]
+        try opt.step(&theta, gradient: [0.5])
+        XCTAssertEqual(theta[0], 0.9, accuracy: 1e-8)
+        try opt.step(&theta, gradient: [-1])
+        XCTAssertEqual(theta[0], 0.936610354, accuracy: 1e-8)
+    }
+
+    func testMatricesStepLikeTheirElements() throws {
+        // Momentum on a 2×2 weight and a 1×2 bias: each element follows the scalar rule
+        // (θ − 0.1·g on the first step, since v₁ = g).
+        var opt = try Optimizer<Double>(.momentum(learningRate: 0.1))
+        var params = [try Matrix([[1.0, 2.0], [3.0, 4.0]]), try Matrix([[0.5, -0.5]])]
+        let grads = [try Matrix([[10.0, 0.0], [-10.0, 1.0]]), try Matrix([[1.0, 1.0]])]
+        try opt.step(&params, gradients: grads)
+        XCTAssertEqual(params[0], try Matrix([[0.0, 2.0], [4.0, 3.9]]))
+        XCTAssertEqual(params[1].elements[0], 0.4, accuracy: 1e-15)
+        XCTAssertEqual(params[1].elements[1], -0.6, accuracy: 1e-15)
+        XCTAssertThrowsError(try opt.step(&params, gradients: [grads[0]]))
+    }
+
+    func testBadInputIsATypedErrorAndLeavesParametersAlone() throws {
+        XCTAssertThrowsError(try Optimizer<Double>(.gradientDescent(learningRate: 0))) {
+            XCTAssertEqual($0 as? OptimizerError, .invalidHyperparameter("learning rate must be finite and > 0, got 0.0"))
+        }
+        XCTAssertThrowsError(try Optimizer<Double>(.adam(learningRate: 0.1, beta1: 1)))
+        XCTAssertThrowsError(try Optimizer<Double>(.rmsprop(learningRate: 0.1, decay: -0.1)))
+        var opt = try Optimizer<Double>(.adam(learningRate: 0.1))
+        var theta = [1.0, 2.0]
+        XCTAssertThrowsError(try opt.step(&theta, gradient: [0, .nan])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteGradient(block: 0, index: 1))
+        }
+        XCTAssertThrowsError(try opt.step(&theta, gradient: [.infinity, 0]))
+        XCTAssertThrowsError(try opt.step(&theta, gradient: [1])) {
+            guard case .shapeMismatch = $0 as? OptimizerError else { return XCTFail("\($0)") }
+        }
+        XCTAssertEqual(theta, [1, 2])
+        XCTAssertEqual(opt.steps, 0)
+    }
+
+    func testMinibatchesCoverEveryIndexOncePerEpochAndReplayFromTheSeed() throws {
+        var a = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)
+        var b = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)
+        var epochs: [[[Int]]] = []
+        for _ in 0..<5 {
+            let e = a.nextEpoch()
+            XCTAssertEqual(e.map(\.count), [4, 2])
+            XCTAssertEqual(e.flatMap { $0 }.sorted(), Array(0..<6))
+            XCTAssertEqual(e, b.nextEpoch())
+            epochs.append(e)
+        }
+        // 5 epochs drawn from 720 orders all equal would mean the shuffle does nothing.
+        XCTAssertGreaterThan(Set(epochs.map { "\($0)" }).count, 1)
+        XCTAssertThrowsError(try MinibatchSampler(count: 0, batchSize: 1, seed: 1))
+    }
+
+    func testSGDStepOnABatchIsGradientDescentOnThatBatch() throws {
+        // Loss on a batch B: (1/2|B|)·Σ_{i∈B} (θ − yᵢ)², gradient θ − mean(y_B). With η = 1 one step
+        // lands exactly on the batch mean, whatever θ was: the batches decide every iterate.
+        let y = [1.0, 2.0, 3.0, 4.0, 5.0, 9.0]
+        var sampler = try MinibatchSampler(count: y.count, batchSize: 2, seed: 11)
+        var opt = try Optimizer<Double>(.gradientDescent(learningRate: 1))
+        var theta = [100.0]
+        for batch in sampler.nextEpoch() + sampler.nextEpoch() {
+            let mean = batch.map { y[$0] }.reduce(0, +) / Double(batch.count)
+            try opt.step(&theta, gradient: [theta[0] - mean])
+            XCTAssertEqual(theta[0], mean, accuracy: 1e-12)
+        }
+    }
+
+    func testTheSameRulesRunInFloat() throws {
+        // The momentum steps of testMomentum (0.8, then 0.42) in Float: the rule is written once,
+        // generic over the scalar type. 0.1 is not exact in Float, hence the tolerance of a few ulps.
+        var opt = try Optimizer<Float>(.momentum(learningRate: 0.1, beta: 0.9))
+        var theta: [Float] = [1]
+        try opt.step(&theta, gradient: [2])
+        try opt.step(&theta, gradient: [2])
+        XCTAssertEqual(theta[0], 0.42, accuracy: 1e-6)
+        var adam = try Optimizer<Float>(.adam(learningRate: 0.1))
+        var w: [Float] = [1]
+        try adam.step(&w, gradient: [0.5])
+        XCTAssertEqual(w[0], 0.9, accuracy: 1e-6)
+    }
+}
