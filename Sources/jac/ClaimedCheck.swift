@@ -7,7 +7,8 @@ struct CrossValidationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("""
         A claimed Jacobian to grade entry by entry: JSON rows [[...], ...] (or a list of them, one \
         per --points point), CSV (one row per output; a blank line or '# point k' separates points) \
-        or NumPy .npy (little-endian float64/float32, shape (m, n) or (points, m, n)).
+        or NumPy .npy (little-endian float64/float32, shape (m, n) or (points, m, n)). \
+        To check a program's own Jacobian instead: jac check --program CMD --inputs N --help.
         """, valueName: "file"))
     var claimed: String?
 }
