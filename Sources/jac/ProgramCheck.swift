@@ -48,7 +48,8 @@ struct ProgramCheckCommand: ParsableCommand {
     var outputFormat: OutputFormat = .table
 
     func validate() throws {
-        guard inputs >= 1 && inputs <= 1_000_000 else { throw ValidationError("--inputs must be between 1 and 1000000") }
+        // The check holds n unit directions of length n: 2000² doubles is 32 MB.
+        guard inputs >= 1 && inputs <= 2000 else { throw ValidationError("--inputs must be between 1 and 2000") }
         if let outputs, outputs < 1 { throw ValidationError("--outputs must be at least 1") }
         guard timeout.isFinite && timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         guard budget.isFinite && budget > 0 else { throw ValidationError("--budget must be a positive number of seconds") }

@@ -139,10 +139,21 @@ final class ProgramSession {
     private func send(_ line: String) throws {
         let bytes = Array(line.utf8)
         let fd = stdinPipe.fileHandleForWriting.fileDescriptor
+        // Non-blocking with poll: a program that stops reading while a long request fills the
+        // pipe (about 64 KiB) must meet the timeout, not block jac forever in write().
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        let deadline = Date().addingTimeInterval(min(limits.timeout, max(0, limits.budget - Date().timeIntervalSince(started))))
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                let remaining = deadline.timeIntervalSinceNow
+                guard remaining > 0 else { throw timedOut() }
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&pfd, 1, Int32(min(remaining * 1000, 1_000_000)) + 1)
+                continue
+            }
             if n <= 0 { throw exited(during: "sending request \(requests)") }
             offset += n
         }
