@@ -42,6 +42,8 @@ struct ProgramCheckCommand: ParsableCommand {
     @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
     @Option(help: "Seconds for the whole check.") var budget = 300.0
     @Option(help: "Most requests sent to the program in total.") var maxRequests = 100_000
+    @Flag(help: "Check J·v along one random direction first (a few requests whatever n is) and entry by entry only when that fails.")
+    var directionalFirst = false
     @Option(help: "The program's standard error: pass (shown as it runs), capture (quoted when it fails) or discard.")
     var programStderr: ProgramStderr = .pass
     @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
@@ -85,6 +87,44 @@ struct ProgramCheckCommand: ParsableCommand {
             do {
                 claimed = try session.request(x, wantJacobian: true).jacobian ?? []
             } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
+            var directionalNote: String?
+            if directionalFirst {
+                var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
+                let v = (0..<inputs).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 }
+                let jv = claimed.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * $1.1 } }
+                let startDirectional = session.requests
+                let directional: CheckReport
+                do {
+                    directional = try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: v,
+                                                       claimed: { _, _ in jv }, claimedName: "program")
+                } catch {
+                    let failure = JacFailure(classifying: error)
+                    throw JacFailure(failure.status, at + failure.message)
+                }
+                if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
+                let spent = session.requests - startDirectional
+                if directional.passed {
+                    let line = "requests: \(session.requests - before) for this point (1 for the program's Jacobian, \(spent) for J·v along a random direction, seed \(seed)); "
+                        + "J·v agrees with the difference along v, so entries were not checked one by one (rerun without --directional-first to grade each)"
+                    switch outputFormat {
+                    case .json:
+                        var value = directional.jsonValue
+                        if case .object(var pairs) = value {
+                            pairs += [("program", .string(program)), ("directional_first", .bool(true)),
+                                      ("direction", .array(v.map { .number($0) })),
+                                      ("requests", .object([("total", .integer(session.requests - before)),
+                                                            ("jacobian", .integer(1)), ("directional", .integer(spent))]))]
+                            value = .object(pairs)
+                        }
+                        outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                    case .table, .csv:
+                        outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                                           + "directional check (entry (i, 0) is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
+                    }
+                    continue
+                }
+                directionalNote = "J·v along a random direction disagreed or was inconclusive (\(spent) requests); every entry checked"
+            }
             // Attribute each probe to the column it moves: a difference along input j changes x[j] only.
             var perColumn = [Int](repeating: 0, count: inputs)
             var other = 0
@@ -107,6 +147,7 @@ struct ProgramCheckCommand: ParsableCommand {
             let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
                 + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
                 + "; a column's probes serve every output of that column)"
+                + (directionalNote.map { "\n" + $0 } ?? "")
             let note = "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only"
             switch outputFormat {
             case .json:

@@ -146,6 +146,26 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("requests: "), r.stdout)
     }
 
+    func testDirectionalFirstSkipsEntriesOnlyWhenJvAgrees() throws {
+        let args = ["--inputs", "3", "--at", "0.1,-0.5,0.3"]
+        let full = try runProgram("logistic.py", args)
+        let quick = try runProgram("logistic.py", args + ["--directional-first"])
+        XCTAssertEqual(quick.status, 0, quick.stderr)
+        XCTAssertTrue(quick.stdout.contains("entries were not checked one by one"), quick.stdout)
+        // One line probe instead of one per column: fewer requests than the entrywise check.
+        XCTAssertLessThan(try totalRequests(quick.stdout), try totalRequests(full.stdout))
+        // A wrong entry makes J·v disagree, and the entrywise check then names it.
+        let wrong = try runProgram("logistic.py --sign-error", args + ["--directional-first"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stdout.contains("every entry checked"), wrong.stdout)
+        XCTAssertTrue(wrong.stderr.contains("∂f1/∂x2 (entry (0, 2)"), wrong.stderr)
+    }
+
+    func totalRequests(_ stdout: String) throws -> Int {
+        let line = try XCTUnwrap(stdout.split(separator: "\n").last { $0.hasPrefix("total requests: ") })
+        return try XCTUnwrap(Int(line.dropFirst("total requests: ".count)))
+    }
+
     func testProgramThatExits() throws {
         let r = try runProgram("misbehave.py exit", ["--inputs", "2", "--at", "1.5,2", "--program-stderr", "capture"])
         XCTAssertEqual(r.status, 3, r.stderr)
