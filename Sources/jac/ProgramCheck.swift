@@ -13,6 +13,8 @@ struct ProgramCheckCommand: ParsableCommand {
         The program is started once (through /bin/sh) and answers one JSON line per request:
           request  {"x": [1.5, -2]}                       reply {"y": [0.25]}
           request  {"x": [1.5, -2], "want": "jacobian"}   reply {"y": [0.25], "jacobian": [[0.5, 1]]}
+        With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, one per
+        output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn from --seed.
         It may always include "jacobian"; NaN/Infinity are accepted as numbers. Inputs are named
         x0, x1, ... The program is a black box: no AD mode can run on it, so the witnesses are
         central, 6th-order central and Richardson differences of its own outputs.
@@ -42,6 +44,8 @@ struct ProgramCheckCommand: ParsableCommand {
     @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
     @Option(help: "Seconds for the whole check.") var budget = 300.0
     @Option(help: "Most requests sent to the program in total.") var maxRequests = 100_000
+    @Option(help: "What the program is asked for: jacobian (the full matrix), jvp (J·v for a random v) or vjp (uᵀJ for a random u).")
+    var derivative: ProgramDerivative = .jacobian
     @Flag(help: "Check J·v along one random direction first (a few requests whatever n is) and entry by entry only when that fails.")
     var directionalFirst = false
     @Option(help: "The program's standard error: pass (shown as it runs), capture (quoted when it fails) or discard.")
@@ -59,6 +63,7 @@ struct ProgramCheckCommand: ParsableCommand {
         guard samples >= 1 && samples <= 100_000 else { throw ValidationError("--samples must be between 1 and 100000") }
         let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
+        if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
         if outputFormat == .csv { throw ValidationError("--format csv is not available with --program (table or json)") }
     }
 
@@ -83,6 +88,34 @@ struct ProgramCheckCommand: ParsableCommand {
         for (k, x) in xs.enumerated() {
             let at = xs.count > 1 ? "point \(k + 1) (\(zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", "))): " : ""
             let before = session.requests
+            if derivative != .jacobian {
+                let (report, direction) = try checkProduct(session, x: x, point: k, prefix: at)
+                let cost = session.requests - before
+                let kind = derivative == .jvp ? "J·v" : "uᵀJ"
+                failures += claimedFailures(report, subject: "program").map { e in
+                    let index = derivative == .jvp ? e.output : e.input
+                    return at + "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                        + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
+                }
+                let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
+                switch outputFormat {
+                case .json:
+                    var value = report.jsonValue
+                    if case .object(var pairs) = value {
+                        pairs += [("program", .string(program)), ("derivative", .string(derivative.rawValue)),
+                                  (derivative == .jvp ? "direction" : "cotangent", .array(direction.map { .number($0) })),
+                                  ("requests", .object([("total", .integer(cost))]))]
+                        value = .object(pairs)
+                    }
+                    outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                case .table, .csv:
+                    outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                        + "\(kind) with \(vector) (entry \(derivative == .jvp ? "(i, 0) is (J·v)ᵢ" : "(0, j) is (uᵀJ)ⱼ"))\n"
+                        + report.renderTable() + "\nrequests: \(cost) for this point\n"
+                        + "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only")
+                }
+                continue
+            }
             let claimed: [[Double]]
             do {
                 claimed = try session.request(x, wantJacobian: true).jacobian ?? []
@@ -170,8 +203,42 @@ struct ProgramCheckCommand: ParsableCommand {
         if outputFormat != .json { print("total requests: \(session.requests)") }
         fflush(nil)
         if !failures.isEmpty {
-            throw JacFailure(.modesDisagree, "the program's Jacobian is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
+            let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
+            throw JacFailure(.modesDisagree, "the program's \(what) is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
                              + failures.prefix(20).joined(separator: "\n  "))
+        }
+    }
+}
+
+/// What `--program` is asked to differentiate.
+enum ProgramDerivative: String, ExpressibleByArgument, CaseIterable {
+    case jacobian, jvp, vjp
+}
+
+extension ProgramCheckCommand {
+    /// The JVP or VJP check of one point: a seeded random tangent or cotangent with entries in
+    /// [−1, 1), the program's product for it, and the library's black-box JVP/VJP check.
+    func checkProduct(_ session: ProgramSession, x: [Double], point k: Int, prefix at: String) throws -> (CheckReport, [Double]) {
+        var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
+        func draw(_ count: Int) -> [Double] { (0..<count).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 } }
+        do {
+            if derivative == .vjp && session.outputs == nil { _ = try session.request(x, want: .value) }
+            let direction = derivative == .jvp ? draw(inputs) : draw(session.outputs ?? 1)
+            let reply = try session.request(x, want: derivative == .jvp ? .jvp(direction) : .vjp(direction))
+            let product = reply.product ?? []
+            if let bad = reply.y.firstIndex(where: { !$0.isFinite }) {
+                throw JacFailure(.evaluationFailure, "--program returned a non-finite y[\(bad)] = \(format(reply.y[bad])) at the point")
+            }
+            let report = derivative == .jvp
+                ? try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: direction,
+                                       claimed: { _, _ in product }, claimedName: "program")
+                : try checkBlackBoxVJP(of: { session.evaluate($0) }, at: x, cotangent: direction,
+                                       claimed: { _, _ in product }, claimedName: "program")
+            if let failure = session.failure { throw failure }
+            return (report, direction)
+        } catch {
+            let failure = JacFailure(classifying: error)
+            throw JacFailure(failure.status, at + failure.message)
         }
     }
 }

@@ -42,10 +42,22 @@ struct ProgramLimits {
     var maxRequests = 100_000
 }
 
+/// What a request asks for besides y.
+enum ProgramWant {
+    case value
+    case jacobian
+    /// J·v for this tangent v (length n).
+    case jvp([Double])
+    /// uᵀJ for this cotangent u (length m).
+    case vjp([Double])
+}
+
 /// One reply of the program.
 struct ProgramReply {
     let y: [Double]
     let jacobian: [[Double]]?
+    /// The "jvp" or "vjp" vector when one was asked for.
+    var product: [Double]? = nil
 }
 
 /// A running program and its request counter.
@@ -104,9 +116,14 @@ final class ProgramSession {
 
     /// Asks for y (and the program's Jacobian when `wantJacobian`). Throws the failure.
     func request(_ x: [Double], wantJacobian: Bool) throws -> ProgramReply {
+        try request(x, want: wantJacobian ? .jacobian : .value)
+    }
+
+    /// Asks for y and what `want` names. Throws the failure.
+    func request(_ x: [Double], want: ProgramWant) throws -> ProgramReply {
         if let failure { throw failure }
         do {
-            return try exchange(x, wantJacobian: wantJacobian)
+            return try exchange(x, want: want)
         } catch let f as JacFailure {
             failure = f
             stop()
@@ -121,7 +138,7 @@ final class ProgramSession {
         return [Double](repeating: .nan, count: outputs ?? 1)
     }
 
-    private func exchange(_ x: [Double], wantJacobian: Bool) throws -> ProgramReply {
+    private func exchange(_ x: [Double], want: ProgramWant) throws -> ProgramReply {
         guard requests < limits.maxRequests else {
             throw JacFailure(.evaluationFailure, "--max-requests \(limits.maxRequests) reached: the check needs more requests than allowed (raise --max-requests)")
         }
@@ -129,11 +146,17 @@ final class ProgramSession {
             throw JacFailure(.evaluationFailure, "--budget of \(format(limits.budget)) s spent after \(requests) requests (raise --budget)")
         }
         requests += 1
-        let line = "{\"x\": [" + x.map { JSONText.number($0) }.joined(separator: ", ") + "]"
-            + (wantJacobian ? ", \"want\": \"jacobian\"" : "") + "}\n"
-        try send(line)
+        func array(_ v: [Double]) -> String { "[" + v.map { JSONText.number($0) }.joined(separator: ", ") + "]" }
+        var line = "{\"x\": " + array(x)
+        switch want {
+        case .value: break
+        case .jacobian: line += ", \"want\": \"jacobian\""
+        case .jvp(let v): line += ", \"jvp\": " + array(v)
+        case .vjp(let u): line += ", \"vjp\": " + array(u)
+        }
+        try send(line + "}\n")
         let reply = try receiveLine()
-        return try decode(reply, x: x, wantJacobian: wantJacobian)
+        return try decode(reply, x: x, want: want)
     }
 
     private func send(_ line: String) throws {
@@ -188,7 +211,15 @@ final class ProgramSession {
         }
     }
 
-    private func decode(_ line: String, x: [Double], wantJacobian: Bool) throws -> ProgramReply {
+    private func decode(_ line: String, x: [Double], want: ProgramWant) throws -> ProgramReply {
+        var wantJacobian = false
+        var productKey: String?
+        switch want {
+        case .value: break
+        case .jacobian: wantJacobian = true
+        case .jvp: productKey = "jvp"
+        case .vjp: productKey = "vjp"
+        }
         let protocolHint = "expected one JSON line {\"y\": [...]} (see `jac check --help`)"
         let value: MiniJSON
         do { value = try MiniJSON.parse(line) } catch {
@@ -228,8 +259,21 @@ final class ProgramSession {
                 throw JacFailure(.invalidInput, "--program reply: \"jacobian\" has \(rows.count) rows for \(y.count) outputs: \(quote(line))")
             }
         }
-        if wantJacobian {
-            guard jacobian != nil else {
+        var product: [Double]?
+        if let key = productKey {
+            let expected = key == "jvp" ? y.count : inputs
+            guard case .array(let cells)? = value[key], cells.count == expected else {
+                throw JacFailure(.invalidInput, "--program reply: \"\(key)\" must be an array of \(expected) numbers (one per \(key == "jvp" ? "output" : "input")) when asked ({\"x\": ..., \"\(key)\": [...]}): \(quote(line))")
+            }
+            product = try cells.map { c in
+                guard let d = c.numberValue else {
+                    throw JacFailure(.invalidInput, "--program reply: \"\(key)\" holds a non-number: \(quote(line))")
+                }
+                return d
+            }
+        }
+        if wantJacobian || productKey != nil {
+            guard !wantJacobian || jacobian != nil else {
                 throw JacFailure(.invalidInput, "--program did not return \"jacobian\" when asked ({\"x\": ..., \"want\": \"jacobian\"}): \(quote(line))")
             }
             // At the point itself NaN is an evaluation failure; at difference probes it is left to
@@ -238,7 +282,7 @@ final class ProgramSession {
                 throw JacFailure(.evaluationFailure, "--program returned a non-finite y[\(bad)] = \(format(y[bad])) at x = [\(x.map(format).joined(separator: ", "))]: \(quote(line))")
             }
         }
-        return ProgramReply(y: y, jacobian: jacobian)
+        return ProgramReply(y: y, jacobian: jacobian, product: product)
     }
 
     private func timedOut() -> JacFailure {

@@ -161,6 +161,23 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(wrong.stderr.contains("∂f1/∂x2 (entry (0, 2)"), wrong.stderr)
     }
 
+    func testJVPAndVJPRequests() throws {
+        for d in ["jvp", "vjp"] {
+            let ok = try runProgram("misbehave.py ok", ["--inputs", "2", "--at", "1.5,2", "--derivative", d])
+            XCTAssertEqual(ok.status, 0, "\(d): \(ok.stderr)")
+            XCTAssertTrue(ok.stdout.contains("verdict: agree  (2 agree)"), ok.stdout)
+        }
+        // The planted bug drops u1 from (uᵀJ)₀ only.
+        let wrong = try runProgram("misbehave.py wrongvjp", ["--inputs", "2", "--at", "1.5,2", "--derivative", "vjp"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("uᵀJ is wrong at 1 entry"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("(uᵀJ)[0]: rule-wrong"), wrong.stderr)
+        // A program that does not answer "jvp" is a protocol error.
+        let none = try runProgram("logistic.py", ["--inputs", "3", "--at", "1,2,3", "--derivative", "jvp"])
+        XCTAssertEqual(none.status, 2, none.stderr)
+        XCTAssertTrue(none.stderr.contains("\"jvp\" must be an array of 1 numbers"), none.stderr)
+    }
+
     func totalRequests(_ stdout: String) throws -> Int {
         let line = try XCTUnwrap(stdout.split(separator: "\n").last { $0.hasPrefix("total requests: ") })
         return try XCTUnwrap(Int(line.dropFirst("total requests: ".count)))
