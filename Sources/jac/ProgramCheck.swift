@@ -85,6 +85,7 @@ struct ProgramCheckCommand: ParsableCommand {
         defer { session.stop() }
         var failures: [String] = []
         var outputsText: [String] = []
+        var firstFailing: [Double]?
         for (k, x) in xs.enumerated() {
             let at = xs.count > 1 ? "point \(k + 1) (\(zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", "))): " : ""
             let before = session.requests
@@ -177,6 +178,7 @@ struct ProgramCheckCommand: ParsableCommand {
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
             failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
+            if !bad.isEmpty && firstFailing == nil { firstFailing = x }
             let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
                 + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
                 + "; a column's probes serve every output of that column)"
@@ -203,10 +205,52 @@ struct ProgramCheckCommand: ParsableCommand {
         if outputFormat != .json { print("total requests: \(session.requests)") }
         fflush(nil)
         if !failures.isEmpty {
+            let wrongCount = failures.count
+            // A random point is hard to reproduce by hand: shrink the first failing one.
+            if let x = firstFailing, let domain, inputs <= ProgramCheckCommand.maxShrinkInputs {
+                let domains = try parseDomains(domain, variables: variables)
+                let before = session.requests
+                if let (small, entries) = shrink(x, domains: domains, session: session) {
+                    failures.append("shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
+                                    + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", "))
+                }
+            }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
-            throw JacFailure(.modesDisagree, "the program's \(what) is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
+            throw JacFailure(.modesDisagree, "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
                              + failures.prefix(20).joined(separator: "\n  "))
         }
+    }
+}
+
+extension ProgramCheckCommand {
+    /// Shrinking checks the point again once per candidate value, so it is limited to small n.
+    static let maxShrinkInputs = 12
+
+    /// Greedy, one pass: each coordinate in turn becomes the first of 0, 1, −1, one decimal, two
+    /// decimals that lies in its domain and keeps some entry wrong. Nil when the program fails
+    /// (it is not asked again) or nothing simpler fails.
+    func shrink(_ x: [Double], domains: [InputDomain], session: ProgramSession) -> ([Double], [EntryCheck])? {
+        func failing(_ p: [Double]) -> [EntryCheck]? {
+            guard session.failure == nil,
+                  let j = try? session.request(p, wantJacobian: true).jacobian,
+                  let r = try? checkBlackBoxJacobian(of: { session.evaluate($0) }, at: p, claimed: { _ in j },
+                                                     claimedName: "program"),
+                  session.failure == nil else { return nil }
+            let bad = claimedFailures(r, subject: "program")
+            return bad.isEmpty ? nil : bad
+        }
+        var current = x
+        var entries: [EntryCheck]?
+        for i in x.indices {
+            let candidates = [0, 1, -1, (x[i] * 10).rounded() / 10, (x[i] * 100).rounded() / 100]
+            for c in candidates where c != current[i] && domains[i].contains(c) {
+                var trial = current
+                trial[i] = c
+                if let bad = failing(trial) { current = trial; entries = bad; break }
+                if session.failure != nil { return nil }
+            }
+        }
+        return entries.map { (current, $0) }
     }
 }
 
@@ -253,6 +297,16 @@ enum InputDomain: Equatable {
     case real
     /// U(a, b), a < b.
     case interval(Double, Double)
+
+    /// Whether a shrunk value may replace a drawn one (open intervals: the ends may be poles).
+    func contains(_ v: Double) -> Bool {
+        switch self {
+        case .positive: return v > 0
+        case .negative: return v < 0
+        case .real: return v >= -2 && v <= 2
+        case .interval(let a, let b): return v > a && v < b
+        }
+    }
 
     func sample(_ rng: inout SeededGenerator) -> Double {
         let u = Double(rng.next() >> 11) * 0x1p-53

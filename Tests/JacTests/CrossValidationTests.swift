@@ -178,6 +178,15 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("\"jvp\" must be an array of 1 numbers"), none.stderr)
     }
 
+    func testFailingRandomPointIsShrunk() throws {
+        // The planted error (+1 on ∂f1/∂x1) holds everywhere, so the greedy pass takes the first
+        // candidate in each domain: x0 positive → 1 (0 is excluded), x1 real → 0.
+        let r = try runProgram("misbehave.py wrongjac", ["--inputs", "2", "--domain", "x0=positive", "--samples", "2", "--seed", "3"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrong at 2 entries"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("x0 = 1.0, x1 = 0.0 still fails at ∂f1/∂x1"), r.stderr)
+    }
+
     func totalRequests(_ stdout: String) throws -> Int {
         let line = try XCTUnwrap(stdout.split(separator: "\n").last { $0.hasPrefix("total requests: ") })
         return try XCTUnwrap(Int(line.dropFirst("total requests: ".count)))
