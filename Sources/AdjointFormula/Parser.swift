@@ -45,6 +45,18 @@ extension Formula {
     }
 }
 
+extension Formula {
+    /// The function names the formula language accepts, read from the registry (every primitive
+    /// without syntax of its own), in registry order: what `jac --help` lists.
+    ///
+    /// ```swift
+    /// Formula.functionNames.contains("asinh")   // true
+    /// ```
+    public static var functionNames: [String] {
+        Op.primitives.filter { FunctionTable.lookup($0.info.name) != nil }.map(\.info.name)
+    }
+}
+
 /// The names the formula language accepts as function calls, with their arities. Operators'
 /// ops (add, mul, powi, …) are not callable: they have syntax of their own.
 enum FunctionTable {

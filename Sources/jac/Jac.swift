@@ -29,8 +29,7 @@ struct Jac: ParsableCommand {
           looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer literal n
           (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any other
           exponent is pow.
-          Functions: exp log sqrt sin cos tan atan sinh cosh tanh erf expm1 log1p square
-          sigmoid softplus relu leaky_relu elu swish gelu abs max min pow hypot;
+          Functions (from the registry): \(Formula.functionNames.joined(separator: " "));
           leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a
           variable declared with that name wins). Numbers: 2, 0.5, .5, 1e-3.
           Several outputs are separated by ';'. A header f(x, y) = ... fixes the variable

@@ -377,3 +377,17 @@ final class ComplexityCommandTests: XCTestCase {
         XCTAssertEqual((try JacRunner.json(m.stdout)["automatic"] as? [String: Any])?["mode"] as? String, "forward")
     }
 }
+
+/// `jac --help` lists the formula functions from the registry, so a new primitive (asinh) appears
+/// there with no edit to the help text.
+final class HelpFromRegistryTests: XCTestCase {
+    func testHelpListsEveryCallableRegistryFunction() throws {
+        let r = try JacRunner.run(["--help"])
+        let text = (r.stdout + r.stderr).replacingOccurrences(of: "\n", with: " ")
+        XCTAssertTrue(Formula.functionNames.contains("asinh"))
+        for name in Formula.functionNames {
+            XCTAssertTrue(text.contains(" \(name) ") || text.contains(" \(name);"), "jac --help does not list \(name)")
+        }
+        XCTAssertFalse(Formula.functionNames.contains("add"), "operators have syntax, not function names")
+    }
+}
