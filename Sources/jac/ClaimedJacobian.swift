@@ -124,7 +124,8 @@ enum ClaimedJacobian {
     /// NumPy `.npy`: versions 1–3, little-endian float64 or float32, C order, shape (m, n),
     /// (points, m, n), or (n,) for a single gradient.
     static func parseNPY(_ bytes: [UInt8]) throws -> [[[Double]]] {
-        guard bytes.count >= 10, bytes.starts(with: npyMagic) else { throw Failure.badMagic }
+        guard bytes.starts(with: npyMagic) else { throw Failure.badMagic }
+        guard bytes.count >= 10 else { throw Failure.malformed(".npy header is cut short") }
         let major = Int(bytes[6])
         let headerLength: Int, headerStart: Int
         switch major {
