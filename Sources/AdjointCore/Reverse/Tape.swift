@@ -158,8 +158,16 @@ public final class Tape<V: ADScalar> {
     /// The loop of the sweep over a zeroed scratch of `count` cotangents, which it leaves zeroed.
     /// Reads the tape only, so sweeps with separate scratch buffers can run concurrently.
     @inlinable
-    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>,
-                   observe: ((Int, V) -> Void)? = nil) {
+    func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>) {
+        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: NoSweepObserver())
+    }
+
+    /// The sweep with a hook that sees each entry's final cotangent before it is passed on. Generic
+    /// rather than an optional closure: the plain sweep specialises on the empty observer and
+    /// keeps no test in its loop (an optional closure there cost 12% of reverse_gradient_over_plain).
+    @inlinable
+    func sweepLoop<O: SweepObserver>(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>,
+                                     scratch adj: UnsafeMutablePointer<V>, observer: O) where O.V == V {
         let s = storage.pointee
         let n = s.count
         for (i, u) in seeds { adj[i] = adj[i] + u }
@@ -169,7 +177,7 @@ public final class Tape<V: ADScalar> {
         var i = n - 1
         while i >= 0 {
             let op = s.ops[i]
-            if _slowPath(observe != nil) { observe?(i, adj[i]) }
+            observer.see(i, adj[i])
             switch op.arity {
             case 0:
                 // A leaf's adjoint is final when the sweep reaches it: hand inputs' out by ordinal.
@@ -206,9 +214,11 @@ public final class Tape<V: ADScalar> {
         var ignored = [V](repeating: 0, count: storage.pointee.inputCount)
         // The sweep zeroes each entry's cotangent once passed on; record them on the way instead.
         var result = [V](repeating: 0, count: n)
-        ignored.withUnsafeMutableBufferPointer { out in
-            sweepLoop(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
-                      inputAdjoints: out, scratch: scratch, observe: { i, g in result[i] = g })
+        result.withUnsafeMutableBufferPointer { r in
+            ignored.withUnsafeMutableBufferPointer { out in
+                sweepLoop(seeds: seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil },
+                          inputAdjoints: out, scratch: scratch, observer: RecordingSweepObserver(into: r.baseAddress))
+            }
         }
         return result
     }
@@ -356,4 +366,23 @@ public struct TapeEntry<V: ADScalar> {
     public let attribute: Int
     /// The value recorded for the entry.
     public let value: V
+}
+
+/// What the sweep shows an observer: each entry's cotangent as the sweep reaches it.
+public protocol SweepObserver {
+    associatedtype V
+    func see(_ entry: Int, _ cotangent: V)
+}
+
+/// The plain sweep's observer: nothing.
+@usableFromInline struct NoSweepObserver<V>: SweepObserver {
+    @inlinable init() {}
+    @inlinable @inline(__always) func see(_ entry: Int, _ cotangent: V) {}
+}
+
+/// Writes every entry's cotangent into a buffer (``Tape/nodeCotangents(from:)``).
+@usableFromInline struct RecordingSweepObserver<V>: SweepObserver {
+    @usableFromInline let into: UnsafeMutablePointer<V>?
+    @inlinable init(into: UnsafeMutablePointer<V>?) { self.into = into }
+    @inlinable @inline(__always) func see(_ entry: Int, _ cotangent: V) { into?[entry] = cotangent }
 }
