@@ -32,9 +32,11 @@ struct CheckCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: FormulaOptions
+    @OptionGroup var cross: CrossValidationOptions
 
     func run() throws {
         let formula = try options.loadFormula()
+        if let claimed = cross.claimed { return try runClaimedCheck(options, formula, claimedPath: claimed) }
         try runPoints(options, formula) { point in try checkReport(formula, point) }
     }
 }

@@ -21,9 +21,13 @@ if arguments.isEmpty {
     exit(ExitStatus.invalidInput.rawValue)
 }
 
+// `check --program` has its own parser (no formula argument): see ProgramCheck.swift.
+let root: ParsableCommand.Type = arguments.first == "check" && arguments.contains(where: { $0 == "--program" || $0.hasPrefix("--program=") })
+    ? ProgramCheckCommand.self : Jac.self
+
 do {
     try applyExactLimitsFromEnvironment()
-    var command = try Jac.parseAsRoot(arguments)
+    var command = try root == Jac.self ? Jac.parseAsRoot(arguments) : root.parseAsRoot(Array(arguments.dropFirst()))
     try command.run()
     fflush(nil)
     exit(ExitStatus.success.rawValue)
@@ -32,14 +36,14 @@ do {
     writeError("error: " + error.message)
     exit(error.status.rawValue)
 } catch {
-    if Jac.exitCode(for: error) == .success {
-        Jac.exit(withError: error)   // --help, --version: printed to stdout, status 0
+    if root.exitCode(for: error) == .success {
+        root.exit(withError: error)   // --help, --version: printed to stdout, status 0
     }
     if error is FormulaError || error is ADError || error is LinalgError {
         let failure = JacFailure(classifying: error)
         writeError("error: " + failure.message)
         exit(failure.status.rawValue)
     }
-    writeError(Jac.fullMessage(for: error))
+    writeError(root.fullMessage(for: error))
     exit(ExitStatus.invalidInput.rawValue)
 }

@@ -1,0 +1,81 @@
+import Adjoint
+import ArgumentParser
+import Foundation
+
+/// The options of `jac check` that bring a derivative from elsewhere.
+struct CrossValidationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        A claimed Jacobian to grade entry by entry: JSON rows [[...], ...] (or a list of them, one \
+        per --points point), CSV (one row per output; a blank line or '# point k' separates points) \
+        or NumPy .npy (little-endian float64/float32, shape (m, n) or (points, m, n)). \
+        To check a program's own Jacobian instead: jac check --program CMD --inputs N --help.
+        """, valueName: "file"))
+    var claimed: String?
+}
+
+/// The verdicts on one point's claimed entries that make `check --claimed` exit 1.
+func claimedFailures(_ report: CheckReport, subject: String = "claimed") -> [EntryCheck] {
+    report.entries.flatMap { $0 }.filter { e in
+        switch e.verdict {
+        case .ruleWrong(let subjects), .nonFinite(let subjects): return subjects.contains(subject)
+        default: return false
+        }
+    }
+}
+
+/// "∂f2/∂y: claimed -3 but central gives 3 (tolerance 1e-9)": names the entry, the claim and the witness.
+func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "claimed") -> String {
+    let name = "∂f\(e.output + 1)/∂\(e.input < variables.count ? variables[e.input] : "x\(e.input)")"
+    let claimedValue = e.subjects.first { $0.name == subject }?.value
+    var text = "\(name) (entry (\(e.output), \(e.input)), 0-based as in the table): \(e.verdict.name)"
+    if let c = claimedValue { text += ", \(subject) \(format(c))" }
+    if let w = e.witnessValue, let name = e.witness { text += ", \(name) gives \(format(w))" }
+    if let t = e.tolerance { text += " (tolerance \(format(t)))" }
+    return text
+}
+
+/// `jac check FORMULA --claimed FILE`: the library's `checkJacobian` with the file's Jacobian as
+/// the claimed subject, so every claimed entry gets the modes', the ladder's and the kink
+/// analysis's verdict.
+func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath: String) throws {
+    let matrices: [[[Double]]]
+    do { matrices = try ClaimedJacobian.load(path: claimedPath) }
+    catch let f as ClaimedJacobian.Failure { throw JacFailure.invalid("claimed Jacobian '\(claimedPath)': \(f)") }
+    let points = try options.loadPoints(for: formula)
+    guard matrices.count == points.count else {
+        throw JacFailure.invalid("claimed Jacobian '\(claimedPath)' has \(matrices.count) Jacobian\(matrices.count == 1 ? "" : "s") for \(points.count) point\(points.count == 1 ? "" : "s") (one per point, in order)")
+    }
+    var failures: [String] = []
+    var jsonLines: [String] = []
+    var tables: [String] = []
+    for (k, (point, claimed)) in zip(points, matrices).enumerated() {
+        let report: CheckReport
+        do {
+            report = try checkJacobian(of: formula, at: point.doubles, claimed: { _ in claimed }, claimedName: "claimed")
+        } catch let e as ADError {
+            if case .dimensionMismatch(let what, let expected, let got) = e {
+                throw JacFailure.invalid("claimed Jacobian for point \(k + 1): \(what) should be \(expected), got \(got) (rows = \(formula.outputs.count) outputs, columns = \(formula.variables.count) inputs: \(formula.variables.joined(separator: ", ")))")
+            }
+            throw e
+        }
+        let at = points.count > 1 ? "point \(k + 1): " : ""
+        for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
+        // The modes themselves can be wrong (a registry rule): that is exit 1 as well.
+        for e in report.entries.flatMap({ $0 }) {
+            if case .ruleWrong(let s) = e.verdict, s.contains(where: { $0 != "claimed" }) {
+                failures.append(at + describeEntry(e, variables: formula.variables) + " (\(s.joined(separator: ", ")))")
+            }
+        }
+        tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
+        jsonLines.append(report.toJSON(pretty: points.count == 1))
+    }
+    switch options.format {
+    case .json: print(jsonLines.joined(separator: "\n"))
+    case .table, .csv: print(tables.joined(separator: "\n\n"))
+    }
+    fflush(nil)
+    if !failures.isEmpty {
+        throw JacFailure(.modesDisagree, "claimed Jacobian is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
+                         + failures.prefix(20).joined(separator: "\n  "))
+    }
+}

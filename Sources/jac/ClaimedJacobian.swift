@@ -1,0 +1,219 @@
+import Foundation
+
+/// Reading a claimed Jacobian (a derivative computed elsewhere: PyTorch, JAX, Fortran, a paper)
+/// from JSON, CSV or NumPy `.npy`, for `jac check FORMULA --claimed FILE`.
+///
+/// Every reader returns one matrix per point (rows = outputs, columns = inputs), in file order.
+/// NaN and infinite entries are kept: they are claims to be graded (`non-finite`), not hidden.
+///
+/// ```swift
+/// let js = try ClaimedJacobian.parseJSON("[[1, 2], [3, NaN]]")       // one point, 2×2
+/// let cs = try ClaimedJacobian.parseCSV("1,2\n3,4\n\n5,6\n7,8\n")     // two points
+/// ```
+enum ClaimedJacobian {
+    /// What is wrong with a claimed-Jacobian file.
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        case malformed(String)
+        case badMagic
+        case unsupportedVersion(major: Int)
+        case unsupportedDtype(String)
+        case fortranOrder
+        case badShape(String)
+        case truncated(expectedBytes: Int, gotBytes: Int)
+        case raggedRows(point: Int, row: Int, expected: Int, got: Int)
+
+        var description: String {
+            switch self {
+            case .malformed(let why): return why
+            case .badMagic: return "not a NumPy .npy file (the first 6 bytes are not \\x93NUMPY)"
+            case .unsupportedVersion(let m): return ".npy format version \(m) is not supported (1, 2 and 3 are)"
+            case .unsupportedDtype(let d): return ".npy dtype '\(d)' is not supported (little-endian float64 '<f8' or float32 '<f4')"
+            case .fortranOrder: return ".npy array is in Fortran order; save it in C order (np.ascontiguousarray)"
+            case .badShape(let s): return ".npy shape \(s) is not (m, n) or (points, m, n)"
+            case .truncated(let e, let g): return ".npy data is \(g) bytes, the header's shape needs \(e)"
+            case .raggedRows(let p, let r, let e, let g):
+                return "point \(p + 1), row \(r + 1) has \(g) entries, row 1 has \(e)"
+            }
+        }
+    }
+
+    /// Reads a file, choosing the reader by extension (`.npy`, `.csv`, otherwise JSON), or by the
+    /// `.npy` magic bytes whatever the extension.
+    static func load(path: String) throws -> [[[Double]]] {
+        let bytes = try readBytes(path: path)
+        if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) { return try parseNPY(bytes) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
+        return try parseJSON(text)
+    }
+
+    /// `[[...], [...]]` is one point's Jacobian; `[[[...]]], ...]` one per point.
+    static func parseJSON(_ text: String) throws -> [[[Double]]] {
+        let value: MiniJSON
+        do { value = try MiniJSON.parse(text) } catch { throw Failure.malformed("invalid JSON: \(error)") }
+        guard case .array(let outer) = value, !outer.isEmpty else {
+            throw Failure.malformed("expected a JSON array of rows [[...], ...] or of Jacobians [[[...]], ...]")
+        }
+        if case .array(let first) = outer[0], let f = first.first, case .array = f {
+            return try outer.enumerated().map { k, m in try matrix(m, point: k) }
+        }
+        return [try matrix(value, point: 0)]
+    }
+
+    private static func matrix(_ value: MiniJSON, point: Int) throws -> [[Double]] {
+        guard case .array(let rows) = value, !rows.isEmpty else {
+            throw Failure.malformed("point \(point + 1): expected a non-empty array of rows")
+        }
+        let m: [[Double]] = try rows.enumerated().map { i, row in
+            guard case .array(let cells) = row else {
+                throw Failure.malformed("point \(point + 1), row \(i + 1): expected an array of numbers")
+            }
+            return try cells.enumerated().map { j, c in
+                guard let d = c.numberValue else {
+                    throw Failure.malformed("point \(point + 1), entry (\(i + 1), \(j + 1)): expected a number (NaN, Infinity and null are read as non-finite)")
+                }
+                return d
+            }
+        }
+        try requireRectangular(m, point: point)
+        return m
+    }
+
+    /// One row per output, comma-separated; a blank line or a `# point k` line starts the next
+    /// point; other `#` lines are comments. `nan`, `inf`, `-inf` are accepted in any case.
+    static func parseCSV(_ text: String) throws -> [[[Double]]] {
+        var points: [[[Double]]] = []
+        var current: [[Double]] = []
+        func close() throws {
+            if !current.isEmpty { try requireRectangular(current, point: points.count); points.append(current) }
+            current = []
+        }
+        for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).trimmingSpaces()
+            if line.isEmpty { try close(); continue }
+            if line.hasPrefix("#") {
+                if line.dropFirst().trimmingCharacters().lowercased().hasPrefix("point") { try close() }
+                continue
+            }
+            current.append(try line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { j, cell in
+                let s = String(cell).trimmingSpaces()
+                guard let d = csvNumber(s) else {
+                    throw Failure.malformed("line \(k + 1), column \(j + 1): '\(s)' is not a number")
+                }
+                return d
+            })
+        }
+        try close()
+        if points.isEmpty { throw Failure.malformed("the CSV file has no rows") }
+        return points
+    }
+
+    private static func csvNumber(_ s: String) -> Double? {
+        switch s.lowercased() {
+        case "nan": return .nan
+        case "inf", "+inf", "infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default:
+            guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || [0x2B, 0x2D, 0x2E, 0x65, 0x45].contains($0) }) else { return nil }
+            return Double(s)
+        }
+    }
+
+    static let npyMagic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+
+    /// NumPy `.npy`: versions 1–3, little-endian float64 or float32, C order, shape (m, n),
+    /// (points, m, n), or (n,) for a single gradient.
+    static func parseNPY(_ bytes: [UInt8]) throws -> [[[Double]]] {
+        guard bytes.starts(with: npyMagic) else { throw Failure.badMagic }
+        guard bytes.count >= 10 else { throw Failure.malformed(".npy header is cut short") }
+        let major = Int(bytes[6])
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard bytes.count >= 12 else { throw Failure.malformed(".npy header is cut short") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        default:
+            throw Failure.unsupportedVersion(major: major)
+        }
+        guard headerStart + headerLength <= bytes.count else { throw Failure.malformed(".npy header is cut short") }
+        let header = String(decoding: bytes[headerStart..<headerStart + headerLength], as: UTF8.self)
+        guard let descr = dictValue(header, key: "descr"), let fortran = dictValue(header, key: "fortran_order"),
+              let shapeText = dictValue(header, key: "shape") else {
+            throw Failure.malformed(".npy header lacks descr, fortran_order or shape: \(header.trimmingSpaces())")
+        }
+        let dtype = descr.filter { $0 != "'" && $0 != "\"" }
+        let width: Int
+        switch dtype {
+        case "<f8": width = 8
+        case "<f4": width = 4
+        default: throw Failure.unsupportedDtype(dtype)
+        }
+        if fortran.hasPrefix("True") { throw Failure.fortranOrder }
+        let dims = shapeText.filter { $0 != "(" && $0 != ")" && $0 != " " }.split(separator: ",").map { Int($0) }
+        guard !dims.contains(where: { $0 == nil }), let shape = Optional(dims.compactMap { $0 }),
+              (1...3).contains(shape.count), shape.allSatisfy({ $0 > 0 }) else {
+            throw Failure.badShape(shapeText)
+        }
+        let (p, m, n) = shape.count == 3 ? (shape[0], shape[1], shape[2])
+            : shape.count == 2 ? (1, shape[0], shape[1]) : (1, 1, shape[0])
+        let (count, overflow) = p.multipliedReportingOverflow(by: m * n)
+        guard !overflow, count <= (1 << 28) else { throw Failure.badShape(shapeText) }
+        let dataStart = headerStart + headerLength
+        let needed = count * width
+        guard bytes.count - dataStart == needed else {
+            throw Failure.truncated(expectedBytes: needed, gotBytes: bytes.count - dataStart)
+        }
+        var values = [Double](repeating: 0, count: count)
+        for k in 0..<count {
+            var bits: UInt64 = 0
+            for b in 0..<width { bits |= UInt64(bytes[dataStart + k * width + b]) << (8 * UInt64(b)) }
+            values[k] = width == 8 ? Double(bitPattern: bits) : Double(Float(bitPattern: UInt32(truncatingIfNeeded: bits)))
+        }
+        return (0..<p).map { q in (0..<m).map { i in Array(values[(q * m + i) * n..<(q * m + i + 1) * n]) } }
+    }
+
+    /// The text after `'key':` up to the next top-level comma or closing brace (tuples kept whole).
+    private static func dictValue(_ header: String, key: String) -> String? {
+        let chars = Array(header)
+        let pattern = Array("'\(key)':")
+        guard chars.count >= pattern.count,
+              let start = (0...(chars.count - pattern.count)).first(where: { Array(chars[$0..<$0 + pattern.count]) == pattern })
+        else { return nil }
+        var i = start + pattern.count
+        var out = ""
+        var depth = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "(" { depth += 1 }
+            if c == ")" { depth -= 1 }
+            if depth == 0 && (c == "," || c == "}") { break }
+            out.append(c)
+            i += 1
+        }
+        return out.trimmingSpaces()
+    }
+
+    private static func requireRectangular(_ m: [[Double]], point: Int) throws {
+        guard let width = m.first?.count else { return }
+        for (i, row) in m.enumerated() where row.count != width {
+            throw Failure.raggedRows(point: point, row: i, expected: width, got: row.count)
+        }
+    }
+
+    private static func readBytes(path: String) throws -> [UInt8] {
+        // Raw bytes: a .npy payload is not UTF-8, and decoding it as text would replace bytes.
+        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JacFailure.invalid("cannot read claimed Jacobian file '\(path)'")
+        }
+        return Array(data)
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters() -> String { String(self).trimmingSpaces() }
+}

@@ -1,0 +1,356 @@
+import Adjoint
+import ArgumentParser
+import Foundation
+
+/// `jac check --program "CMD ARGS" --inputs N`: a program in any language as the function, its own
+/// Jacobian checked against the difference ladder (`checkBlackBoxJacobian`). Reached from
+/// main.swift when `check` is given `--program`, so `jac check FORMULA` keeps its own parser.
+struct ProgramCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jac check",
+        abstract: "Check the Jacobian a program computes against differences of the same program.",
+        discussion: """
+        The program is started once (through /bin/sh) and answers one JSON line per request:
+          request  {"x": [1.5, -2]}                       reply {"y": [0.25]}
+          request  {"x": [1.5, -2], "want": "jacobian"}   reply {"y": [0.25], "jacobian": [[0.5, 1]]}
+        With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, one per
+        output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn from --seed.
+        It may always include "jacobian"; NaN/Infinity are accepted as numbers. Inputs are named
+        x0, x1, ... The program is a black box: no AD mode can run on it, so the witnesses are
+        central, 6th-order central and Richardson differences of its own outputs.
+
+        Exit status: 0 every entry agrees (or is inconclusive/kink), 1 an entry of the program's
+        Jacobian is rule-wrong or non-finite, 2 usage or protocol error (a line that is not the
+        protocol, wrong lengths), 3 evaluation failure (the program exited, crashed, timed out,
+        spent the budget or returned NaN at the point).
+
+        EXAMPLES
+          jac check --program "python3 model.py" --inputs 3 --at 0.5,-1,2
+          jac check --program "python3 model.py" --inputs 2 --domain x0=positive,x1=[-1,1] --samples 5 --seed 7
+        """)
+
+    @Option(help: ArgumentHelp("The program and its arguments, run with /bin/sh -c.", valueName: "command"))
+    var program: String
+    @Option(help: "Number of inputs n (the length of x).") var inputs: Int
+    @Option(help: "Number of outputs m (default: learnt from the first reply).") var outputs: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point: 1,2 or x0=1,x1=2.", valueName: "point"))
+    var at: String?
+    @Option(help: ArgumentHelp("CSV file of points, header x0,x1,...", valueName: "file.csv")) var points: String?
+    @Option(help: ArgumentHelp("Random points: per-input domains positive, negative, real or [a,b]; unnamed inputs are real ([-2, 2]).",
+                               valueName: "x0=positive,x1=[-1,1]"))
+    var domain: String?
+    @Option(help: "Random points drawn with --domain.") var samples = 3
+    @Option(help: "Seed of the random points.") var seed: UInt64 = 1
+    @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
+    @Option(help: "Seconds for the whole check.") var budget = 300.0
+    @Option(help: "Most requests sent to the program in total.") var maxRequests = 100_000
+    @Option(help: "What the program is asked for: jacobian (the full matrix), jvp (J·v for a random v) or vjp (uᵀJ for a random u).")
+    var derivative: ProgramDerivative = .jacobian
+    @Flag(help: "Check J·v along one random direction first (a few requests whatever n is) and entry by entry only when that fails.")
+    var directionalFirst = false
+    @Option(help: "The program's standard error: pass (shown as it runs), capture (quoted when it fails) or discard.")
+    var programStderr: ProgramStderr = .pass
+    @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
+    var outputFormat: OutputFormat = .table
+
+    func validate() throws {
+        // The check holds n unit directions of length n: 2000² doubles is 32 MB.
+        guard inputs >= 1 && inputs <= 2000 else { throw ValidationError("--inputs must be between 1 and 2000") }
+        if let outputs, outputs < 1 { throw ValidationError("--outputs must be at least 1") }
+        guard timeout.isFinite && timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard budget.isFinite && budget > 0 else { throw ValidationError("--budget must be a positive number of seconds") }
+        guard maxRequests >= 1 else { throw ValidationError("--max-requests must be at least 1") }
+        guard samples >= 1 && samples <= 100_000 else { throw ValidationError("--samples must be between 1 and 100000") }
+        let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
+        if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
+        if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
+        if outputFormat == .csv { throw ValidationError("--format csv is not available with --program (table or json)") }
+    }
+
+    var variables: [String] { (0..<inputs).map { "x\($0)" } }
+
+    func loadPoints() throws -> [[Double]] {
+        if let at { return [try Point.parse(at, variables: variables).doubles] }
+        if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
+        let domains = try parseDomains(domain ?? "", variables: variables)
+        var rng = SeededGenerator(seed: seed)
+        return (0..<samples).map { _ in domains.map { $0.sample(&rng) } }
+    }
+
+    func run() throws {
+        let xs = try loadPoints()
+        var limits = ProgramLimits()
+        limits.timeout = timeout; limits.budget = budget; limits.maxRequests = maxRequests
+        let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
+        defer { session.stop() }
+        var failures: [String] = []
+        var outputsText: [String] = []
+        var firstFailing: [Double]?
+        for (k, x) in xs.enumerated() {
+            let at = xs.count > 1 ? "point \(k + 1) (\(zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", "))): " : ""
+            let before = session.requests
+            if derivative != .jacobian {
+                let (report, direction) = try checkProduct(session, x: x, point: k, prefix: at)
+                let cost = session.requests - before
+                let kind = derivative == .jvp ? "J·v" : "uᵀJ"
+                failures += claimedFailures(report, subject: "program").map { e in
+                    let index = derivative == .jvp ? e.output : e.input
+                    return at + "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                        + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
+                }
+                let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
+                switch outputFormat {
+                case .json:
+                    var value = report.jsonValue
+                    if case .object(var pairs) = value {
+                        pairs += [("program", .string(program)), ("derivative", .string(derivative.rawValue)),
+                                  (derivative == .jvp ? "direction" : "cotangent", .array(direction.map { .number($0) })),
+                                  ("requests", .object([("total", .integer(cost))]))]
+                        value = .object(pairs)
+                    }
+                    outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                case .table, .csv:
+                    outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                        + "\(kind) with \(vector) (entry \(derivative == .jvp ? "(i, 0) is (J·v)ᵢ" : "(0, j) is (uᵀJ)ⱼ"))\n"
+                        + report.renderTable() + "\nrequests: \(cost) for this point\n"
+                        + "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only")
+                }
+                continue
+            }
+            let claimed: [[Double]]
+            do {
+                claimed = try session.request(x, wantJacobian: true).jacobian ?? []
+            } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
+            var directionalNote: String?
+            if directionalFirst {
+                var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
+                let v = (0..<inputs).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 }
+                let jv = claimed.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * $1.1 } }
+                let startDirectional = session.requests
+                let directional: CheckReport
+                do {
+                    directional = try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: v,
+                                                       claimed: { _, _ in jv }, claimedName: "program")
+                } catch {
+                    let failure = JacFailure(classifying: error)
+                    throw JacFailure(failure.status, at + failure.message)
+                }
+                if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
+                let spent = session.requests - startDirectional
+                if directional.passed {
+                    let line = "requests: \(session.requests - before) for this point (1 for the program's Jacobian, \(spent) for J·v along a random direction, seed \(seed)); "
+                        + "J·v agrees with the difference along v, so entries were not checked one by one (rerun without --directional-first to grade each)"
+                    switch outputFormat {
+                    case .json:
+                        var value = directional.jsonValue
+                        if case .object(var pairs) = value {
+                            pairs += [("program", .string(program)), ("directional_first", .bool(true)),
+                                      ("direction", .array(v.map { .number($0) })),
+                                      ("requests", .object([("total", .integer(session.requests - before)),
+                                                            ("jacobian", .integer(1)), ("directional", .integer(spent))]))]
+                            value = .object(pairs)
+                        }
+                        outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                    case .table, .csv:
+                        outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                                           + "directional check (entry (i, 0) is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
+                    }
+                    continue
+                }
+                directionalNote = "J·v along a random direction disagreed or was inconclusive (\(spent) requests); every entry checked"
+            }
+            // Attribute each probe to the column it moves: a difference along input j changes x[j] only.
+            var perColumn = [Int](repeating: 0, count: inputs)
+            var other = 0
+            let f: ([Double]) -> [Double] = { probe in
+                let moved = zip(probe, x).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+                if moved.count == 1 { perColumn[moved[0]] += 1 } else { other += 1 }
+                return session.evaluate(probe)
+            }
+            let report: CheckReport
+            do {
+                report = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program")
+            } catch {
+                let failure = JacFailure(classifying: error)
+                throw JacFailure(failure.status, at + failure.message)
+            }
+            if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
+            let cost = session.requests - before
+            let bad = claimedFailures(report, subject: "program")
+            failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
+            if !bad.isEmpty && firstFailing == nil { firstFailing = x }
+            let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
+                + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
+                + "; a column's probes serve every output of that column)"
+                + (directionalNote.map { "\n" + $0 } ?? "")
+            let note = "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only"
+            switch outputFormat {
+            case .json:
+                var value = report.jsonValue
+                if case .object(var pairs) = value {
+                    pairs.append(("program", .string(program)))
+                    pairs.append(("requests", .object([("total", .integer(cost)), ("jacobian", .integer(1)),
+                                                       ("at_point", .integer(other)),
+                                                       ("per_input", .array(perColumn.map { .integer($0) }))])))
+                    pairs.append(("black_box", .string(note)))
+                    value = .object(pairs)
+                }
+                outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+            case .table, .csv:
+                outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
+                                   + report.renderTable() + "\n" + costLine + "\n" + note)
+            }
+        }
+        print(outputsText.joined(separator: outputFormat == .json ? "\n" : "\n\n"))
+        if outputFormat != .json { print("total requests: \(session.requests)") }
+        fflush(nil)
+        if !failures.isEmpty {
+            let wrongCount = failures.count
+            // A random point is hard to reproduce by hand: shrink the first failing one.
+            if let x = firstFailing, let domain, inputs <= ProgramCheckCommand.maxShrinkInputs {
+                let domains = try parseDomains(domain, variables: variables)
+                let before = session.requests
+                if let (small, entries) = shrink(x, domains: domains, session: session) {
+                    failures.append("shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
+                                    + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", "))
+                }
+            }
+            let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
+            throw JacFailure(.modesDisagree, "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
+                             + failures.prefix(20).joined(separator: "\n  "))
+        }
+    }
+}
+
+extension ProgramCheckCommand {
+    /// Shrinking checks the point again once per candidate value, so it is limited to small n.
+    static let maxShrinkInputs = 12
+
+    /// Greedy, one pass: each coordinate in turn becomes the first of 0, 1, −1, one decimal, two
+    /// decimals that lies in its domain and keeps some entry wrong. Nil when the program fails
+    /// (it is not asked again) or nothing simpler fails.
+    func shrink(_ x: [Double], domains: [InputDomain], session: ProgramSession) -> ([Double], [EntryCheck])? {
+        func failing(_ p: [Double]) -> [EntryCheck]? {
+            guard session.failure == nil,
+                  let j = try? session.request(p, wantJacobian: true).jacobian,
+                  let r = try? checkBlackBoxJacobian(of: { session.evaluate($0) }, at: p, claimed: { _ in j },
+                                                     claimedName: "program"),
+                  session.failure == nil else { return nil }
+            let bad = claimedFailures(r, subject: "program")
+            return bad.isEmpty ? nil : bad
+        }
+        var current = x
+        var entries: [EntryCheck]?
+        for i in x.indices {
+            let candidates = [0, 1, -1, (x[i] * 10).rounded() / 10, (x[i] * 100).rounded() / 100]
+            for c in candidates where c != current[i] && domains[i].contains(c) {
+                var trial = current
+                trial[i] = c
+                if let bad = failing(trial) { current = trial; entries = bad; break }
+                if session.failure != nil { return nil }
+            }
+        }
+        return entries.map { (current, $0) }
+    }
+}
+
+/// What `--program` is asked to differentiate.
+enum ProgramDerivative: String, ExpressibleByArgument, CaseIterable {
+    case jacobian, jvp, vjp
+}
+
+extension ProgramCheckCommand {
+    /// The JVP or VJP check of one point: a seeded random tangent or cotangent with entries in
+    /// [−1, 1), the program's product for it, and the library's black-box JVP/VJP check.
+    func checkProduct(_ session: ProgramSession, x: [Double], point k: Int, prefix at: String) throws -> (CheckReport, [Double]) {
+        var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
+        func draw(_ count: Int) -> [Double] { (0..<count).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 } }
+        do {
+            if derivative == .vjp && session.outputs == nil { _ = try session.request(x, want: .value) }
+            let direction = derivative == .jvp ? draw(inputs) : draw(session.outputs ?? 1)
+            let reply = try session.request(x, want: derivative == .jvp ? .jvp(direction) : .vjp(direction))
+            let product = reply.product ?? []
+            if let bad = reply.y.firstIndex(where: { !$0.isFinite }) {
+                throw JacFailure(.evaluationFailure, "--program returned a non-finite y[\(bad)] = \(format(reply.y[bad])) at the point")
+            }
+            let report = derivative == .jvp
+                ? try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: direction,
+                                       claimed: { _, _ in product }, claimedName: "program")
+                : try checkBlackBoxVJP(of: { session.evaluate($0) }, at: x, cotangent: direction,
+                                       claimed: { _, _ in product }, claimedName: "program")
+            if let failure = session.failure { throw failure }
+            return (report, direction)
+        } catch {
+            let failure = JacFailure(classifying: error)
+            throw JacFailure(failure.status, at + failure.message)
+        }
+    }
+}
+
+/// Where a random input is drawn from.
+enum InputDomain: Equatable {
+    /// exp(U(−1, 1)): positive values around 1 (for logs, square roots, scales).
+    case positive
+    /// −exp(U(−1, 1)).
+    case negative
+    /// U(−2, 2).
+    case real
+    /// U(a, b), a < b.
+    case interval(Double, Double)
+
+    /// Whether a shrunk value may replace a drawn one (open intervals: the ends may be poles).
+    func contains(_ v: Double) -> Bool {
+        switch self {
+        case .positive: return v > 0
+        case .negative: return v < 0
+        case .real: return v >= -2 && v <= 2
+        case .interval(let a, let b): return v > a && v < b
+        }
+    }
+
+    func sample(_ rng: inout SeededGenerator) -> Double {
+        let u = Double(rng.next() >> 11) * 0x1p-53
+        switch self {
+        case .positive: return Foundation.exp(2 * u - 1)
+        case .negative: return -Foundation.exp(2 * u - 1)
+        case .real: return 4 * u - 2
+        case .interval(let a, let b): return a + (b - a) * u
+        }
+    }
+}
+
+/// Parses `x0=positive,x1=[-1,1]` (commas inside brackets belong to the interval).
+func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
+    var items: [String] = []
+    var current = ""
+    var depth = 0
+    for c in spec {
+        if c == "[" { depth += 1 }
+        if c == "]" { depth -= 1 }
+        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
+    }
+    items.append(current)
+    var domains = [InputDomain](repeating: .real, count: variables.count)
+    var seen = Set<String>()
+    for item in items.map({ $0.trimmingSpaces() }) where !item.isEmpty {
+        let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmingSpaces() }
+        guard pair.count == 2, let index = variables.firstIndex(of: pair[0]) else {
+            throw JacFailure.invalid("--domain: '\(item)' is not NAME=DOMAIN with NAME one of \(variables.prefix(5).joined(separator: ", "))\(variables.count > 5 ? ", ..." : "")")
+        }
+        guard seen.insert(pair[0]).inserted else { throw JacFailure.invalid("--domain gives \(pair[0]) twice") }
+        switch pair[1] {
+        case "positive": domains[index] = .positive
+        case "negative": domains[index] = .negative
+        case "real": domains[index] = .real
+        default:
+            let body = pair[1]
+            let bounds = body.dropFirst().dropLast().split(separator: ",").map { Double(String($0).trimmingSpaces()) }
+            guard body.hasPrefix("["), body.hasSuffix("]"), bounds.count == 2, let a = bounds[0], let b = bounds[1],
+                  a.isFinite, b.isFinite, a < b else {
+                throw JacFailure.invalid("--domain: '\(body)' for \(pair[0]) is not positive, negative, real or [a,b] with a < b")
+            }
+            domains[index] = .interval(a, b)
+        }
+    }
+    return domains
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""A program that breaks jac's --program protocol in the way named by argv[1], for the tests.
+
+f(x) = (x0 * x1, x0 + x1) with a correct Jacobian, except:
+  exit       exits with status 7 after the first reply
+  hang       never replies to the second request
+  garbage    prints a line that is not JSON
+  nan        returns NaN for y at the point
+  wronglen   returns three outputs where the first reply had two
+  nojac      never sends a Jacobian
+  wrongjac   a wrong entry: d f1/d x1 reported as x0 + 1 (true: x0)
+  wrongvjp   u^T J with the u1 term of the first component dropped
+Requests carrying "jvp": v or "vjp": u are answered with J v = (x1 v0 + x0 v1, v0 + v1) or
+u^T J = (u0 x1 + u1, u0 x0 + u1).
+"""
+import json
+import sys
+import time
+
+mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
+count = 0
+for line in sys.stdin:
+    count += 1
+    request = json.loads(line)
+    x = request["x"]
+    y = [x[0] * x[1], x[0] + x[1]]
+    jac = [[x[1], x[0]], [1.0, 1.0]]
+    if mode == "exit" and count == 2:
+        print("about to fail", file=sys.stderr, flush=True)
+        sys.exit(7)
+    if mode == "hang" and count == 2:
+        time.sleep(3600)
+    if mode == "garbage":
+        print("Loading model weights...", flush=True)
+        continue
+    if mode == "nan":
+        y[0] = float("nan")
+    if mode == "wronglen" and count >= 2:
+        y.append(0.0)
+    if mode == "wrongjac":
+        jac[0][1] = x[0] + 1
+    reply = {"y": y}
+    if mode != "nojac":
+        reply["jacobian"] = jac
+    if "jvp" in request:
+        v = request["jvp"]
+        reply["jvp"] = [x[1] * v[0] + x[0] * v[1], v[0] + v[1]]
+    if "vjp" in request:
+        u = request["vjp"]
+        reply["vjp"] = [u[0] * x[1] + (0.0 if mode == "wrongvjp" else u[1]), u[0] * x[0] + u[1]]
+    print(json.dumps(reply), flush=True)

@@ -1,0 +1,335 @@
+import Foundation
+import XCTest
+
+/// `jac check --claimed FILE` and `jac check --program CMD`: derivatives from elsewhere graded by
+/// the library's checks. Expected Jacobians are derived by hand in each test; wrong entries are
+/// planted at a known place and must be reported there and nowhere else.
+final class CrossValidationTests: XCTestCase {
+    // f(x, y) = (x·y, x + y²): J = [[y, x], [1, 2y]], at (2, 1) [[1, 2], [1, 2]].
+    let formula = "x*y; x + y^2"
+    let point = "x=2,y=1"
+
+    static let programs: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Data/programs").path
+
+    // MARK: claimed Jacobian files
+
+    func testJSONClaimCorrectPasses() throws {
+        let path = try JacRunner.temporaryFile("[[1, 2], [1, 2]]", name: "good.json")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("verdict: agree"), r.stdout)
+    }
+
+    func testJSONClaimWithOneWrongEntryNamesIt() throws {
+        // ∂f2/∂x is 1; the file claims 3.
+        let path = try JacRunner.temporaryFile("[[1, 2], [3, 2]]", name: "wrong.json")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrong at 1 entry"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f2/∂x (entry (1, 0)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("claimed 3.0"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f1/"), r.stderr)
+    }
+
+    func testCSVClaimPerPointNamesThePointAndEntry() throws {
+        // Points (2, 1) and (1, 3): J = [[1, 2], [1, 2]] and [[3, 1], [1, 6]]; the second point's
+        // ∂f2/∂y is claimed as -6 (a sign error).
+        let points = try JacRunner.temporaryFile("x,y\n2,1\n1,3\n", name: "points.csv")
+        let claims = try JacRunner.temporaryFile("# point 1\n1,2\n1,2\n# point 2\n3,1\n1,-6\n", name: "claims.csv")
+        let r = try JacRunner.run(["check", formula, "--points", points, "--claimed", claims])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("point 2: ∂f2/∂y (entry (1, 1)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("point 1:"), r.stderr)
+
+        let blankSeparated = try JacRunner.temporaryFile("1,2\n1,2\n\n3,1\n1,6\n", name: "claims-ok.csv")
+        let ok = try JacRunner.run(["check", formula, "--points", points, "--claimed", blankSeparated])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+    }
+
+    func testNPYFloat64ClaimWithOneWrongEntry() throws {
+        // ∂f1/∂y is 2 (= x); claimed 2.5.
+        let path = try writeNPY(dtype: "<f8", shape: "(2, 2)", values: [1, 2.5, 1, 2], name: "wrong.npy")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂y (entry (0, 1)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("claimed 2.5"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f2/"), r.stderr)
+    }
+
+    func testNPYFloat32AndThreeDimensionalShapes() throws {
+        // float32 holds 1 and 2 exactly, so the claim is exactly right.
+        let f32 = try writeNPY(dtype: "<f4", shape: "(2, 2)", values: [1, 2, 1, 2], name: "good32.npy")
+        XCTAssertEqual(try JacRunner.run(["check", formula, "--at", point, "--claimed", f32]).status, 0)
+        // (points, m, n) with two points; the second point (1, 3) has J = [[3, 1], [1, 6]].
+        let points = try JacRunner.temporaryFile("x,y\n2,1\n1,3\n", name: "points-npy.csv")
+        let stack = try writeNPY(dtype: "<f8", shape: "(2, 2, 2)", values: [1, 2, 1, 2, 3, 1, 1, 6], name: "stack.npy",
+                                 version: 2)
+        let r = try JacRunner.run(["check", formula, "--points", points, "--claimed", stack])
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func testMalformedClaimFilesGiveTypedErrors() throws {
+        var bytes = Array("NOTNPY".utf8) + [1, 0, 0, 0]
+        let badMagic = try writeBytes(bytes, name: "bad-magic.npy")
+        let r1 = try JacRunner.run(["check", formula, "--at", point, "--claimed", badMagic])
+        XCTAssertEqual(r1.status, 2)
+        XCTAssertTrue(r1.stderr.contains("not a NumPy .npy file"), r1.stderr)
+
+        let bigEndian = try writeNPY(dtype: ">f8", shape: "(2, 2)", values: [1, 2, 1, 2], name: "be.npy")
+        let r2 = try JacRunner.run(["check", formula, "--at", point, "--claimed", bigEndian])
+        XCTAssertEqual(r2.status, 2)
+        XCTAssertTrue(r2.stderr.contains("dtype '>f8' is not supported"), r2.stderr)
+
+        let fortran = try writeNPY(dtype: "<f8", shape: "(2, 2)", values: [1, 2, 1, 2], name: "f.npy", fortran: true)
+        XCTAssertTrue(try JacRunner.run(["check", formula, "--at", point, "--claimed", fortran]).stderr.contains("Fortran order"))
+
+        bytes = Array(try Data(contentsOf: URL(fileURLWithPath: try writeNPY(dtype: "<f8", shape: "(2, 2)", values: [1, 2, 1, 2], name: "t.npy"))))
+        let truncated = try writeBytes(Array(bytes.dropLast(3)), name: "truncated.npy")
+        let r3 = try JacRunner.run(["check", formula, "--at", point, "--claimed", truncated])
+        XCTAssertEqual(r3.status, 2)
+        XCTAssertTrue(r3.stderr.contains("data is 29 bytes, the header's shape needs 32"), r3.stderr)
+
+        let shape = try writeNPY(dtype: "<f8", shape: "(2, 3)", values: [1, 2, 3, 1, 2, 3], name: "shape.npy")
+        let r4 = try JacRunner.run(["check", formula, "--at", point, "--claimed", shape])
+        XCTAssertEqual(r4.status, 2)
+        XCTAssertTrue(r4.stderr.contains("columns = 2 inputs"), r4.stderr)
+
+        let ragged = try JacRunner.temporaryFile("[[1, 2], [1]]", name: "ragged.json")
+        let r5 = try JacRunner.run(["check", formula, "--at", point, "--claimed", ragged])
+        XCTAssertEqual(r5.status, 2)
+        XCTAssertTrue(r5.stderr.contains("row 2 has 1 entries, row 1 has 2"), r5.stderr)
+
+        let text = try JacRunner.temporaryFile("1,2\n1,two\n", name: "bad.csv")
+        let r6 = try JacRunner.run(["check", formula, "--at", point, "--claimed", text])
+        XCTAssertEqual(r6.status, 2)
+        XCTAssertTrue(r6.stderr.contains("line 2, column 2: 'two' is not a number"), r6.stderr)
+
+        let count = try JacRunner.temporaryFile("[[[1, 2], [1, 2]], [[1, 2], [1, 2]]]", name: "two.json")
+        let r7 = try JacRunner.run(["check", formula, "--at", point, "--claimed", count])
+        XCTAssertEqual(r7.status, 2)
+        XCTAssertTrue(r7.stderr.contains("2 Jacobians for 1 point"), r7.stderr)
+    }
+
+    func testNaNClaimIsReportedNotHidden() throws {
+        let path = try JacRunner.temporaryFile("[[1, NaN], [1, 2]]", name: "nan.json")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂y (entry (0, 1), 0-based as in the table): non-finite"), r.stderr)
+    }
+
+    // MARK: a program as the function
+
+    func testLogisticRegressionHandGradientIsCorrect() throws {
+        let r = try runProgram("logistic.py", ["--inputs", "3", "--at", "0.1,-0.5,0.3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("verdict: agree  (3 agree)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("no AD mode can run on a program"), r.stdout)
+    }
+
+    func testLogisticRegressionSignErrorIsCaughtAtW2() throws {
+        // The planted bug flips the sign of dL/dw2 only, at every point.
+        let r = try runProgram("logistic.py --sign-error",
+                               ["--inputs", "3", "--domain", "x0=[-1,1],x1=[-1,1],x2=[-1,1]", "--samples", "2", "--seed", "3"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrong at 2 entries"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x2 (entry (0, 2)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f1/∂x0"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f1/∂x1"), r.stderr)
+    }
+
+    func testWrongJacobianEntryOfAProgram() throws {
+        let r = try runProgram("misbehave.py wrongjac", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        // Planted: ∂f1/∂x1 reported as x0 + 1 = 2.5, true value x0 = 1.5.
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x1 (entry (0, 1), 0-based as in the table): rule-wrong, program 2.5"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("requests: "), r.stdout)
+    }
+
+    func testDirectionalFirstSkipsEntriesOnlyWhenJvAgrees() throws {
+        let args = ["--inputs", "3", "--at", "0.1,-0.5,0.3"]
+        let full = try runProgram("logistic.py", args)
+        let quick = try runProgram("logistic.py", args + ["--directional-first"])
+        XCTAssertEqual(quick.status, 0, quick.stderr)
+        XCTAssertTrue(quick.stdout.contains("entries were not checked one by one"), quick.stdout)
+        // One line probe instead of one per column: fewer requests than the entrywise check.
+        XCTAssertLessThan(try totalRequests(quick.stdout), try totalRequests(full.stdout))
+        // A wrong entry makes J·v disagree, and the entrywise check then names it.
+        let wrong = try runProgram("logistic.py --sign-error", args + ["--directional-first"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stdout.contains("every entry checked"), wrong.stdout)
+        XCTAssertTrue(wrong.stderr.contains("∂f1/∂x2 (entry (0, 2)"), wrong.stderr)
+    }
+
+    func testJVPAndVJPRequests() throws {
+        for d in ["jvp", "vjp"] {
+            let ok = try runProgram("misbehave.py ok", ["--inputs", "2", "--at", "1.5,2", "--derivative", d])
+            XCTAssertEqual(ok.status, 0, "\(d): \(ok.stderr)")
+            XCTAssertTrue(ok.stdout.contains("verdict: agree  (2 agree)"), ok.stdout)
+        }
+        // The planted bug drops u1 from (uᵀJ)₀ only.
+        let wrong = try runProgram("misbehave.py wrongvjp", ["--inputs", "2", "--at", "1.5,2", "--derivative", "vjp"])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("uᵀJ is wrong at 1 entry"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("(uᵀJ)[0]: rule-wrong"), wrong.stderr)
+        // A program that does not answer "jvp" is a protocol error.
+        let none = try runProgram("logistic.py", ["--inputs", "3", "--at", "1,2,3", "--derivative", "jvp"])
+        XCTAssertEqual(none.status, 2, none.stderr)
+        XCTAssertTrue(none.stderr.contains("\"jvp\" must be an array of 1 numbers"), none.stderr)
+    }
+
+    func testFailingRandomPointIsShrunk() throws {
+        // The planted error (+1 on ∂f1/∂x1) holds everywhere, so the greedy pass takes the first
+        // candidate in each domain: x0 positive → 1 (0 is excluded), x1 real → 0.
+        let r = try runProgram("misbehave.py wrongjac", ["--inputs", "2", "--domain", "x0=positive", "--samples", "2", "--seed", "3"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrong at 2 entries"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("x0 = 1.0, x1 = 0.0 still fails at ∂f1/∂x1"), r.stderr)
+    }
+
+    func totalRequests(_ stdout: String) throws -> Int {
+        let line = try XCTUnwrap(stdout.split(separator: "\n").last { $0.hasPrefix("total requests: ") })
+        return try XCTUnwrap(Int(line.dropFirst("total requests: ".count)))
+    }
+
+    func testProgramThatExits() throws {
+        let r = try runProgram("misbehave.py exit", ["--inputs", "2", "--at", "1.5,2", "--program-stderr", "capture"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("exited with status 7 while waiting for the reply to request 2"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("about to fail"), r.stderr)   // its captured stderr is quoted
+    }
+
+    func testProgramThatHangsIsKilledAtTheTimeout() throws {
+        let r = try runProgram("misbehave.py hang", ["--inputs", "2", "--at", "1.5,2", "--timeout", "1"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("no reply to request 2 within 1.0 s"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("it was killed"), r.stderr)
+    }
+
+    func testProgramThatPrintsGarbage() throws {
+        let r = try runProgram("misbehave.py garbage", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("not the protocol"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\"Loading model weights...\""), r.stderr)
+    }
+
+    func testProgramThatReturnsNaN() throws {
+        let r = try runProgram("misbehave.py nan", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("non-finite y[0] = nan at x = [1.5, 2.0]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("[NaN, 3.5]"), r.stderr)
+    }
+
+    func testProgramWithWrongLengthOrNoJacobian() throws {
+        let r = try runProgram("misbehave.py wronglen", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("returned 3 values in \"y\" but 2 are expected"), r.stderr)
+        let declared = try runProgram("misbehave.py ok", ["--inputs", "2", "--outputs", "3", "--at", "1.5,2"])
+        XCTAssertEqual(declared.status, 2, declared.stderr)
+        XCTAssertTrue(declared.stderr.contains("returned 2 values in \"y\" but 3 are expected"), declared.stderr)
+        let noJac = try runProgram("misbehave.py nojac", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(noJac.status, 2, noJac.stderr)
+        XCTAssertTrue(noJac.stderr.contains("did not return \"jacobian\""), noJac.stderr)
+    }
+
+    func testRequestCapAndMissingProgram() throws {
+        let capped = try runProgram("misbehave.py ok", ["--inputs", "2", "--at", "1.5,2", "--max-requests", "3"])
+        XCTAssertEqual(capped.status, 3, capped.stderr)
+        XCTAssertTrue(capped.stderr.contains("--max-requests 3 reached"), capped.stderr)
+        let missing = try runBounded(["check", "--program", "no-such-program-jac-test", "--inputs", "1", "--at", "1",
+                                      "--program-stderr", "capture"])
+        XCTAssertEqual(missing.status, 3, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("exited with status 127"), missing.stderr)
+    }
+
+    func testJSONReportCountsRequestsPerInput() throws {
+        let r = try runProgram("misbehave.py ok", ["--inputs", "2", "--at", "1.5,2", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["verdict"] as? String, "agree")
+        let requests = try XCTUnwrap(object["requests"] as? [String: Any])
+        let perInput = try XCTUnwrap(requests["per_input"] as? [Int])
+        XCTAssertEqual(perInput.count, 2)
+        // Every column needs at least the two points of a central difference.
+        XCTAssertTrue(perInput.allSatisfy { $0 >= 2 }, "\(perInput)")
+        let total = try XCTUnwrap(requests["total"] as? Int)
+        XCTAssertEqual(total, perInput.reduce(0, +) + 1 + (requests["at_point"] as? Int ?? -1000))
+    }
+
+    // MARK: helpers
+
+    func runProgram(_ script: String, _ arguments: [String]) throws -> JacRunner.Output {
+        try requirePython()
+        return try runBounded(["check", "--program", "python3 \(Self.programs)/\(script)"] + arguments)
+    }
+
+    func requirePython() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "command -v python3 >/dev/null"]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw XCTSkip("python3 is not on PATH: the --program tests need it (standard library only)") }
+    }
+
+    /// Runs jac with a hard bound, so a timeout that does not fire fails the test instead of hanging it.
+    func runBounded(_ arguments: [String], bound: TimeInterval = 60) throws -> JacRunner.Output {
+        guard let binary = JacRunner.binary else {
+            XCTFail("jac binary not found: run `swift build --build-tests` first")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let outPath = try JacRunner.temporaryFile("", name: "out-\(UUID().uuidString)")
+        let errPath = try JacRunner.temporaryFile("", name: "err-\(UUID().uuidString)")
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(bound)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            XCTFail("jac \(arguments.joined(separator: " ")) did not finish within \(bound) s")
+        }
+        process.waitUntilExit()
+        try out.close(); try err.close()
+        return JacRunner.Output(status: process.terminationStatus,
+                                stdout: try String(contentsOfFile: outPath, encoding: .utf8),
+                                stderr: try String(contentsOfFile: errPath, encoding: .utf8))
+    }
+
+    /// A .npy file built byte by byte from the format's specification (no NumPy needed).
+    func writeNPY(dtype: String, shape: String, values: [Double], name: String, version: UInt8 = 1,
+                  fortran: Bool = false) throws -> String {
+        var header = "{'descr': '\(dtype)', 'fortran_order': \(fortran ? "True" : "False"), 'shape': \(shape), }"
+        let prefix = version == 1 ? 10 : 12
+        while (prefix + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        let length = header.utf8.count
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [version, 0]
+        bytes += version == 1 ? [UInt8(length & 0xFF), UInt8(length >> 8)]
+            : [UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), 0, 0]
+        bytes += Array(header.utf8)
+        for v in values {
+            if dtype.hasSuffix("f4") {
+                withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { bytes += $0 }
+            } else if dtype.hasPrefix(">") {
+                withUnsafeBytes(of: v.bitPattern.bigEndian) { bytes += $0 }
+            } else {
+                withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 }
+            }
+        }
+        return try writeBytes(bytes, name: name)
+    }
+
+    func writeBytes(_ bytes: [UInt8], name: String) throws -> String {
+        let path = try JacRunner.temporaryFile("", name: name)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
