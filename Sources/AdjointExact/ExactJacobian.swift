@@ -76,65 +76,50 @@ public func exactJacobian(of f: some ADFunction, at x: [Double],
     throw ADError.invalidArgument("input \(j) is \(x[j]); exact mode needs finite inputs")
 }
 
-/// Exact forward mode: one pass of `Dual<Rational, Rational>` per input, seeded with eⱼ.
+/// Exact forward mode: one pass of `Dual<Rational, Rational>` per input, seeded with eⱼ, through
+/// the core's forward driver (`forwardPass`, `assembleForward`); each pass's report is checked here
+/// so a failure names its node.
 func exactForward(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobian {
-    let n = x.count
-    var columns: [[Rational]] = []
-    var value: [Rational] = []
-    var diagnostics = EvaluationDiagnostics()
-    // n = 0 still takes one pass, for the value.
-    for j in 0..<Swift.max(n, 1) {
-        let (y, diag) = Diagnostics.collect { () -> [Dual<Rational, Rational>] in
-            f(x.indices.map { Dual(x[$0], tangent: $0 == j ? 1 : 0) })
+    var passes: [(value: [Rational], columns: [[Rational]], diagnostics: EvaluationDiagnostics)] = []
+    for j in 0..<forwardPassCount(inputs: x.count, lanes: 1) {
+        let p = forwardPass({ (d: [Dual<Rational, Rational>]) in f(d) }, at: x, pass: j)
+        try throwLocated(p.diagnostics, f, x)
+        if let i = p.value.firstIndex(where: \.isNaN) {
+            throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: nil)
         }
-        try throwLocated(diag, f, x)
-        if j == 0 {
-            value = y.map(\.value)
-            diagnostics = diag
-            if let i = value.firstIndex(where: \.isNaN) {
-                throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: nil)
-            }
+        if let first = passes.first, p.value.count != first.value.count {
+            throw ADError.dimensionMismatch(what: "outputs in forward pass \(j)", expected: first.value.count, got: p.value.count)
         }
-        if y.count != value.count {
-            throw ADError.dimensionMismatch(what: "outputs in forward pass \(j)", expected: value.count, got: y.count)
-        }
-        if n > 0 { columns.append(y.map(\.tangent)) }
+        passes.append(p)
     }
-    let m = value.count
-    let jac = (0..<m).map { i in (0..<n).map { j in columns[j][i] } }
-    return ExactJacobian(value: value, jacobian: jac, mode: .forward, passes: Swift.max(n, 1),
-                         diagnostics: diagnostics)
+    // Finiteness is the scalar's own question (a rational beyond Double's range is finite).
+    let r = try assembleForward(passes, inputs: x.count, checked: true)
+    return ExactJacobian(value: r.value, jacobian: r.jacobian, mode: .forward, passes: r.passes,
+                         diagnostics: r.diagnostics)
 }
 
-/// Exact reverse mode: one recording on a `Tape<Rational>`, one sweep per output.
-///
-/// Drives the tape directly rather than through `record(_:at:)`: that API rejects outputs whose
-/// `approximateDouble` is infinite, but a huge rational (2^2000, say) is a perfectly good exact
-/// value. Here only NaN means failure.
+/// Exact reverse mode: one recording on a `Tape<Rational>` (the core's `record`, which asks the
+/// scalar whether a value is finite, so 2^2000 records), one sweep per output.
 func exactReverse(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobian {
-    let tape = Tape<Rational>(capacity: Swift.max(1024, 8 * x.count))
-    let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<Rational>], [Reverse<Rational>]) in
-        let inputs = x.map { tape.variable($0) }
-        return (inputs, f(inputs))
+    let rec: Recording<Rational>
+    do {
+        rec = try record({ f($0) }, at: x)
+    } catch let e as ADError {
+        var d = EvaluationDiagnostics()
+        d.errors = [e]
+        try throwLocated(d, f, x)
+        throw e
     }
-    try throwLocated(diag, f, x, tape: tape)
-    if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
-        throw ADError.foreignVariable("output \(stray) was recorded on another tape")
-    }
-    if let i = outputs.firstIndex(where: \.value.isNaN) {
-        throw ADError.nonFinite(what: "exact output \(i) (NaN)", op: nil, node: outputs[i].node)
-    }
-    let m = outputs.count
+    let m = rec.outputs.count
     // The sweep applies rules too (exact products can still outgrow the bit-size limit).
     let (rows, sweepDiag) = Diagnostics.collect {
-        (0..<m).map { i in tape.pullback(from: [(outputs[i], 1)], to: inputs) }
+        (0..<m).map { i in (try? rec.pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: false)) ?? [] }
     }
-    try throwLocated(sweepDiag, f, x, tape: tape)
-    if let i = rows.firstIndex(where: { $0.contains(where: \.isNaN) }) {
+    try throwLocated(sweepDiag, f, x, tape: rec.tape)
+    if let i = rows.firstIndex(where: { $0.count != x.count || $0.contains(where: \.isNaN) }) {
         throw ADError.nonFinite(what: "exact Jacobian row \(i) (NaN)", op: nil, node: nil)
     }
-    return ExactJacobian(value: outputs.map(\.value), jacobian: rows, mode: .reverse, passes: m,
-                         diagnostics: diag)
+    return ExactJacobian(value: rec.value, jacobian: rows, mode: .reverse, passes: m, diagnostics: rec.diagnostics)
 }
 
 /// Throws the first reported error. An op the rationals cannot evaluate is reported by
