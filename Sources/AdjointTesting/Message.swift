@@ -55,7 +55,7 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
     return lines
 }
 
-/// "∂f/∂x[1]: claimed −2.0, reference 2.0 (central6 ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
+/// "∂f/∂x[1]: claimed −2.0, reference 2.0 (adaptive ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
 func renderEntry(_ e: EntryCheck, name: String) -> String {
     let subjects = e.subjects.map { "\($0.name) \(fmtNumber($0.value))" }.joined(separator: ", ")
     var s = "\(name): \(subjects)"

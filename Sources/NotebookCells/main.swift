@@ -11,6 +11,7 @@ let notebooks: [String: () throws -> Void] = [
     "08-checking-your-gradients.md": notebook_08_checking_your_gradients,
     "09-forward-vs-reverse.md": notebook_09_forward_vs_reverse,
     "10-exact-rationals.md": notebook_10_exact_rationals,
+    "12-cross-validation.md": notebook_12_cross_validation,
 ]
 
 guard CommandLine.arguments.count == 2, let run = notebooks[CommandLine.arguments[1]] else {

@@ -14,7 +14,7 @@ final class BlackBoxCheckTests: XCTestCase {
         })
         XCTAssertTrue(r.passed, r.renderTable())
         XCTAssertEqual(r.subjects, ["claimed"])
-        XCTAssertEqual(r.ladder, ["central", "central6", "richardson"])
+        XCTAssertEqual(r.ladder, ["central", "adaptive", "richardson"])
         XCTAssertTrue(r.entries.joined().allSatisfy { $0.witness == "central" }, r.renderTable())
     }
 

@@ -12,10 +12,10 @@ import RealModule
 // costs one line probe however many functionals are read from it.
 
 extension WitnessRung {
-    /// The witnesses a black-box function allows: central, 6th-order central, Richardson. The
+    /// The witnesses a black-box function allows: central, the adaptive stencil, Richardson. The
     /// complex step and exact rationals need a function generic over ``ADScalar``.
     public static let blackBoxLadder: [WitnessRung] = [
-        .differences(.central), .differences(.central6), .differences(.richardson),
+        .differences(.central), .differences(.adaptive), .differences(.richardson),
     ]
 }
 
@@ -44,7 +44,7 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// Checks a claimed Jacobian of a black-box function against differences of the function.
 ///
 /// The function is only evaluated, never differentiated. Each entry climbs
-/// ``WitnessRung/blackBoxLadder`` (central → central6 → Richardson) with the tolerance
+/// ``WitnessRung/blackBoxLadder`` (central → adaptive → Richardson) with the tolerance
 /// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(row scale),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
