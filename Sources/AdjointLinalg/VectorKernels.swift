@@ -162,28 +162,22 @@ extension LinalgScalar {
     }
 }
 
-/// The registry's partials ∂op/∂x for the vectorised ops, in the registry's own form: the same
-/// branches, the same formulas, with the elementary function inside (1/cosh², σ(−x)) taken from
-/// the vectorised kernels instead of libm. VectorKernelTests compares each with `Rules.partials`
-/// over the sample range and tails: bit for bit where no elementary function is involved, within
-/// a few ULPs where one is; a change of a registry rule fails that test until this follows.
+/// The registry's partials ∂op/∂x for the vectorised ops, taken from the declarations themselves
+/// (`Builtin.Tanh.partial`, `Builtin.Sigmoid.partial`, `Rules.partials`): the matrix path only
+/// supplies the elementary value inside (sech² x, σ(−x)) from the vectorised kernels instead of
+/// libm. Beyond the kernels' range (|x| > 350 for sech², x > 700 for σ) or at NaN, the scalar rule
+/// runs whole. VectorKernelTests compares each with `Rules.partials` over the sample range and tails.
 enum VectorRules {
-    /// tanh′ = 1 − z² for |x| < 1, 1/cosh² x beyond (the registry's split: no cancellation in
-    /// 1 − z² near 0, and the tail keeps its digits); |x| > 350 or NaN: the registry's scalar rule.
     @inline(__always) static func tanhPartial<S: LinalgScalar>(x: S, z: S, sech2: S) -> S {
-        if x < 1 && x > -1 { return 1 - z * z }
-        if Swift.abs(x) <= 350 { return sech2 }
+        if Swift.abs(x) <= 350 { return Builtin.Tanh.partial(x, output: z, sech2: sech2) }
         return Rules.partials(.tanh, x, x, 0, output: z).0
     }
-    /// σ′ = z(1 − z) for x < 0, z·σ(−x) for x ≥ 0 (the registry's split); x > 700 or NaN: the
-    /// registry's scalar rule.
     @inline(__always) static func sigmoidPartial<S: LinalgScalar>(x: S, z: S, sigmoidOfMinusX: S) -> S {
-        if x < 0 { return z * (1 - z) }
-        if x <= 700 { return z * sigmoidOfMinusX }
+        if x <= 700 { return Builtin.Sigmoid.partial(x, output: z, sigmoidOfMinusX: sigmoidOfMinusX) }
         return Rules.partials(.sigmoid, x, x, 0, output: z).0
     }
-    /// relu′ = 1 for x > 0, else 0 (the registry's convention at 0).
-    @inline(__always) static func reluPartial<S: LinalgScalar>(_ x: S) -> S { x > 0 ? 1 : 0 }
-    /// leaky ReLU′ = 1 for x > 0, else the slope.
-    @inline(__always) static func leakyReluPartial<S: LinalgScalar>(_ x: S, slope: S) -> S { x > 0 ? 1 : slope }
+    @inline(__always) static func reluPartial<S: LinalgScalar>(_ x: S) -> S { Rules.partials(.relu, x, x, 0, output: x).0 }
+    @inline(__always) static func leakyReluPartial<S: LinalgScalar>(_ x: S, slope: S) -> S {
+        Rules.partials(.leakyRelu, x, slope, 0, output: x).0
+    }
 }

@@ -11,10 +11,15 @@ extension Builtin {
             return e / (1 + e)
         }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            // σ′ = σ(x)·σ(−x). For x < 0, 1 − z has no cancellation; for x ≥ 0 it would lose the
-            // tail (1 − σ(40) is 0 in Double while σ(−40) is 4.2e-18).
-            if x < 0 { return (z * (1 - z), 0) }
-            return (z * primal(-x, -x, 0), 0)
+            (partial(x, output: z, sigmoidOfMinusX: primal(-x, -x, 0)), 0)
+        }
+        /// σ′ = σ(x)·σ(−x) with σ(−x) supplied by the caller (this primal here, a vectorised kernel
+        /// on the matrix path). For x < 0, 1 − z has no cancellation and σ(−x) is not needed; for
+        /// x ≥ 0, 1 − z would lose the tail (1 − σ(40) is 0 in Double, σ(−40) is 4.2e-18).
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(_ x: T, output z: T, sigmoidOfMinusX: @autoclosure () -> T) -> T {
+            if x < 0 { return z * (1 - z) }
+            return z * sigmoidOfMinusX()
         }
     }
 

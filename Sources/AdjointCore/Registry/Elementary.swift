@@ -94,10 +94,15 @@ extension Builtin {
         public static let info = OpInfo(.tanh, "tanh", analytic: true, summary: "hyperbolic tangent")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.tanh, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            // Below |x| = 1, 1 − z² ≥ 0.42 has no cancellation; above, 1/cosh² keeps the tail's digits.
-            if x < 1 && x > -1 { return (1 - z * z, 0) }
-            let c = T.cosh(x)
-            return (1 / (c * c), 0)
+            (partial(x, output: z, sech2: { let c = T.cosh(x); return 1 / (c * c) }()), 0)
+        }
+        /// tanh′ with sech² x supplied by the caller (libm here, a vectorised kernel on the matrix
+        /// path): below |x| = 1, 1 − z² ≥ 0.42 has no cancellation; above, sech² keeps the tail's
+        /// digits. The one place the split is written.
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(_ x: T, output z: T, sech2: @autoclosure () -> T) -> T {
+            if x < 1 && x > -1 { return 1 - z * z }
+            return sech2()
         }
     }
 
