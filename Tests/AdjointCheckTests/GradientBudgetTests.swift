@@ -57,16 +57,45 @@ final class GradientBudgetTests: XCTestCase {
         }
     }
 
-    func testComplexStepGradientIsExactWithTwoEvaluationsPerInput() throws {
-        // Two evaluations per input (h and 2h) plus f(x): the second measures the truncation, which
-        // an a-priori bound from |x| got wrong by 10⁷ near tan's pole (see complexStepDirectional).
+    func testComplexStepGradientIsExactWithOneEvaluationPerInput() throws {
+        // numdifftools' complex-step gradient of this f at n = 100: 101 evaluations (issue 16).
+        // f(x) plus one complex evaluation per input, each vouching for its own truncation.
         let d = try differenceJacobian(of: BenchSum(), at: x, method: .complexStep)
         let err = relativeError(d.jacobian[0], BenchSum.gradient(x))
         print("complex-step gradient n = \(n): relative error \(err), \(d.evaluations) evaluations")
         XCTAssertLessThanOrEqual(err, 1e-15)
-        XCTAssertEqual(d.evaluations, 2 * n + 1)
+        XCTAssertEqual(d.evaluations, n + 1)
         for (j, e) in d.entries[0].enumerated() {
             XCTAssertLessThanOrEqual(abs(e.value - BenchSum.gradient(x)[j]), e.errorEstimate, "entry \(j)")
+        }
+    }
+
+    struct Tan: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.tan(x[0])] } }
+    struct FastSine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(1000 * x[0])] } }
+    struct HighPower: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], 50)] } }
+    struct Exponential: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(x[0])] } }
+
+    func testOneComplexStepIsTrustedOnlyWhereItsTruncationIsInvisible() throws {
+        // Double(π/2) lies 6.1e-17 below tan's pole: h = 1e-20·|x| is 2.6e-4 of the distance, so
+        // one step is 7e-8 wrong — the case an a-priori bound from |x| got wrong. The single step's
+        // tripwires must send it (and the zero of sin(1000x) at 0) to a second step, which sees
+        // the truncation and shrinks the step; x⁵⁰ at 3 varies on a scale of 3/50 ≫ h = 3e-20
+        // and one step is right.
+        let pole = Double.pi / 2
+        let t = tan(pole)
+        let cases: [(String, any ADFunction, Double, Double, Int)] = [
+            ("tan at Double(π/2)", Tan(), pole, 1 + t * t, 5),
+            ("sin(1000x) at 0", FastSine(), 0, 1000, 3),
+            ("x^50 at 3", HighPower(), 3, 50 * pow(3, 49), 2),
+            ("exp at 1", Exponential(), 1, exp(1), 2),
+        ]
+        for (name, f, point, truth, evaluations) in cases {
+            let d = try differenceJacobian(of: f, at: [point], method: .complexStep)
+            let e = d.entries[0][0]
+            XCTAssertEqual(d.evaluations, evaluations, name)
+            XCTAssertLessThanOrEqual(abs(e.value - truth), e.errorEstimate, name)
+            // Accurate, not merely honest: a few ulps of f′ (libm's tan and pow are within an ulp).
+            XCTAssertLessThanOrEqual(abs(e.value - truth), 1e-14 * abs(truth), name)
         }
     }
 

@@ -5,11 +5,12 @@ import RealModule
 /// Complex step along v: Im f(x + ih·v)/h. Nothing cancels, so rounding is a few ε of |D|, plus
 /// the quantum of subnormal imaginary parts, which a seed near the underflow threshold meets.
 ///
-/// The truncation part is measured, from the estimate at 2h (error ∝ h², so |D(h) − D(2h)|/3):
-/// an a-priori bound f′·O((h/s)²) from the scale s of x (one evaluation per direction, n + 1 for
-/// a Jacobian) fails where f varies on a much smaller scale than x — tan(x) 6e-17 from its pole
-/// came out 5e-8 wrong while claiming 1e-15 (found by the fuzz corpus) — so every direction costs
-/// two evaluations.
+/// One evaluation per direction when f(x) is known (`value`, n + 1 for a Jacobian), two
+/// otherwise or when the single step cannot vouch for itself. The truncation h²f‴/6 is not
+/// measured by one step, so ``complexStepSingle`` accepts it only where two tripwires, both read
+/// off that one evaluation and f(x), say it is far below rounding; anywhere else the truncation is
+/// measured from a second step 2h (|D(h) − D(2h)|/3). An a-priori bound from the scale of x alone
+/// failed: tan(x) 6e-17 from its pole came out 5e-8 wrong while claiming 1e-15 (fuzz corpus).
 ///
 /// A second, wider step is tried when an imaginary part underflowed, came out exactly 0 or the
 /// estimate is not finite, and the relative step is below the step at scale 1: near x = 0 a step proportional to
@@ -18,12 +19,33 @@ import RealModule
 /// and the two results agree within their estimates, since a step far beyond |x| can be
 /// consistently wrong (log at 1e-200).
 func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
-    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize
+    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize, value: [V]? = nil
 ) -> ([DifferenceEstimate], Int, ADError?) {
     let h = complexStep(step, at: x, direction: v, as: V.self)
     var automatic = false
     if case .automatic = step { automatic = true }
-    var (estimates, unsupported, evaluations) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: h)
+    let fine = complexStepEvaluation(f, at: x, direction: v, step: h)
+    var estimates: [DifferenceEstimate], unsupported: ADError?, evaluations: Int
+    if let value, let single = complexStepSingle(fine, value: value, direction: v, outputs: m, step: h) {
+        (estimates, unsupported, evaluations) = (single, nil, 1)
+    } else {
+        (estimates, unsupported, evaluations) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: h, fine: fine)
+    }
+    // A truncation the second step made visible is cut by a smaller step (nothing cancels in a
+    // complex step, so shrinking costs no digits until the imaginary parts underflow, which the
+    // estimates flag). Near tan's pole, 6e-17 away, h = 1.6e-20 is 7e-8 wrong and h/64 is exact.
+    let floor = estimates.map { DifferenceTuning.evaluationNoiseULPs * Double(V.ulpOfOne) * Swift.abs($0.value) }
+    let visible = zip(estimates, floor).map { $0.errorEstimate / Swift.max($1, .leastNormalMagnitude) }.max() ?? 0
+    if automatic, unsupported == nil, evaluations > 1, visible > 8, visible.isFinite {
+        let shrink = Swift.max(0x1p-20, (1 / visible).squareRoot() / 4).nearestPowerOfTwo
+        let (small, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: Double(V(h * shrink)))
+        evaluations += extra
+        for i in estimates.indices where small[i].warnings.isEmpty {
+            let a = estimates[i], b = small[i]
+            let consistent = Swift.abs(a.value - b.value) <= 2 * (a.errorEstimate + b.errorEstimate)
+            if consistent && b.errorEstimate < a.errorEstimate { estimates[i] = b }
+        }
+    }
     let unit = complexStep(step, at: x.map { _ in V(1) }, direction: v, as: V.self)
     if automatic, unit > h, unsupported == nil,
        estimates.contains(where: { $0.warnings.contains(.underflow) || !$0.value.isFinite || $0.value == 0 }) {
@@ -39,17 +61,60 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     return (estimates, evaluations, unsupported)
 }
 
-/// Im f(x + ih·v)/h and its error estimate at one step h (two evaluations: h and 2h).
-func complexStepEstimates<V: ADScalar & BinaryFloatingPoint & Real>(
-    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step h: Double
-) -> ([DifferenceEstimate], ADError?, Int) {
-    func run(_ h: Double) -> ([Complex<V>], EvaluationDiagnostics) {
-        Diagnostics.collect {
-            f(zip(x, v).map { Complex<V>($0, V(h) * $1) })
-        }
+/// f(x + ih·v) and what went wrong evaluating it.
+func complexStepEvaluation<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ f: some ADFunction, at x: [V], direction v: [V], step h: Double
+) -> ([Complex<V>], EvaluationDiagnostics) {
+    Diagnostics.collect {
+        f(zip(x, v).map { Complex<V>($0, V(h) * $1) })
     }
-    let (fine, diag) = run(h)
-    let (coarse, _) = run(2 * h)
+}
+
+/// The estimate from the one evaluation F = f(x + ih·v) and f(x), or nil when that evaluation
+/// cannot vouch for its own truncation error (the caller then measures it with a second step).
+///
+/// Two tripwires, each costing nothing beyond F and f(x):
+/// - **curvature**: Re F = f(x) − h²f″/2 + …; a gap |Re F − f(x)| above a few ulps of f means
+///   the step's h² terms are visible, and so may be its truncation h²f‴/6;
+/// - **scale**: f varies on a scale r ≈ |f/f′| (exact for a pole, where f″/f′ = 2/r and
+///   f‴/f′ = 6/r²), so the truncation is modelled as h²|f′|³/f², and accepted only when that is
+///   below 10⁻⁶·ε·|f′|: the model may underrate the truncation by a factor 10⁶ and the estimate
+///   still holds. f(x) = 0, where r says nothing, always takes the second step.
+/// What neither sees is a point where f″ = 0 while |f‴/f′| exceeds 10⁶·(f′/f)² (an inflection of
+/// a fast oscillation riding on a large, slowly varying f). Near tan's pole both trip, at the zero
+/// of sin(1000x) f(x) = 0 sends it on; x⁵⁰ at 3 (scale 3/50, h = 3e-20) passes, rightly.
+func complexStepSingle<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ evaluation: ([Complex<V>], EvaluationDiagnostics), value: [V], direction v: [V], outputs m: Int, step h: Double
+) -> [DifferenceEstimate]? {
+    let (fine, diag) = evaluation
+    guard diag.errors.isEmpty, fine.count >= m, value.count >= m else { return nil }
+    let eps = Double(V.ulpOfOne)
+    let leastNormal = Double(V.leastNormalMagnitude)
+    if v.contains(where: { $0 != 0 && Swift.abs(Double(V(h) * $0)) < leastNormal }) { return nil }
+    var estimates: [DifferenceEstimate] = []
+    for i in 0..<m {
+        let f0 = Double(value[i]), re = Double(fine[i].real), im = Double(fine[i].imaginary)
+        let d = im / h
+        guard f0 != 0, f0.isFinite, fine[i].isFinite, d.isFinite, Swift.abs(im) >= leastNormal else { return nil }
+        let curvature = Swift.abs(re - f0)
+        if curvature > DifferenceTuning.complexStepCurvatureULPs * eps * Swift.max(Swift.abs(f0), Swift.abs(re)) { return nil }
+        let modelled = h * h * Swift.abs(d) * (d / f0) * (d / f0)
+        let margin = DifferenceTuning.complexStepModelMargin
+        guard modelled.isFinite, margin * modelled <= eps * Swift.abs(d) else { return nil }
+        let err = margin * modelled + DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(d)
+        estimates.append(DifferenceEstimate(value: d, errorEstimate: err, step: h, warnings: []))
+    }
+    return estimates
+}
+
+/// Im f(x + ih·v)/h and its error estimate at one step h from two evaluations (h and 2h); `fine`
+/// is the evaluation at h when it was made already (it then costs one more).
+func complexStepEstimates<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step h: Double,
+    fine evaluated: ([Complex<V>], EvaluationDiagnostics)? = nil
+) -> ([DifferenceEstimate], ADError?, Int) {
+    let (fine, diag) = evaluated ?? complexStepEvaluation(f, at: x, direction: v, step: h)
+    let (coarse, _) = complexStepEvaluation(f, at: x, direction: v, step: 2 * h)
     let unsupported = diag.errors.first { if case .unsupported = $0 { return true } else { return false } }
     let eps = Double(V.ulpOfOne)
     let leastNormal = Double(V.leastNormalMagnitude)
@@ -68,7 +133,9 @@ func complexStepEstimates<V: ADScalar & BinaryFloatingPoint & Real>(
         // leastNonzero: divided by h, that is the derivative's absolute rounding error. Each of
         // the operations that produced it may have rounded to that quantum, hence the factor.
         let quantum = Double(V.leastNonzeroMagnitude) / h
-        let truncation = Swift.abs(d - Double(coarse[i].imaginary) / (2 * h)) / 3
+        // |D(h) − D(2h)|/3 is h²|f‴|/6 up to the h⁴ terms, relative size (h/r)² for a singularity
+        // r away: at the poles the fuzz corpus found it fell short by that much, hence the margin.
+        let truncation = 1.25 * Swift.abs(d - Double(coarse[i].imaginary) / (2 * h)) / 3
         var err = truncation + DifferenceTuning.evaluationNoiseULPs * (eps * Swift.abs(d) + quantum)
         // Subnormal, or zero from a subnormal seed: the true derivative may be anything below
         // leastNormal/h, and the estimate must say so.

@@ -88,7 +88,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     var unsupported: ADError? = nil
     for j in x.indices {
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
-        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: v, outputs: m, step: step)
+        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: v, outputs: m, step: step, value: value)
         columns.append(col)
         evaluations += evals
         unsupported = unsupported ?? unsup
@@ -164,8 +164,11 @@ public func differenceJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
     }
     try validate(step)
-    let m = f(x).count
-    return directional(f, at: x, direction: v, outputs: m, method: method, step: step).0
+    let value = f(x)
+    if method == .complexStep {
+        return complexStepDirectional(f, at: x, direction: v, outputs: value.count, step: step, value: value).0
+    }
+    return directional(f, at: x, direction: v, outputs: value.count, method: method, step: step).0
 }
 
 func validate(_ step: StepSize) throws {

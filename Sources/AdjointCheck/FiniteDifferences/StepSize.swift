@@ -105,6 +105,13 @@ public enum DifferenceTuning {
     /// Default complex step for Float, relative to |x| like ``complexStepDouble``: (h/|x|)² stays
     /// far below Float's ε.
     public static let complexStepFloat = 1e-8
+    /// A single complex step is trusted only when Re f(x + ih) agrees with f(x) to this many ulps
+    /// of f: a larger gap shows the step's h² terms (see `complexStepSingle`).
+    public static let complexStepCurvatureULPs = 16.0
+    /// How far the single complex step's truncation model h²|f′|³/f² may underrate the truncation
+    /// and the estimate still hold: the step is accepted only when margin·model ≤ ε·|f′|, and its
+    /// error estimate includes margin·model.
+    public static let complexStepModelMargin = 1e6
 
     /// c_p in h = c_p · ε^{1/(p+1)} · max(1, |x|): the minimiser of truncation |C|·M·hᵖ plus
     /// rounding noise·Σ|wₖ|·ε·|f|/h under the model M = |f⁽ᵖ⁺¹⁾| ≈ |f|:
