@@ -71,6 +71,17 @@ func runCoreBenchmarks() {
         emit("tape_bytes_per_op", Double(rec.tape.byteCount) / Double(rec.tape.count), "bytes")
         emit("tape_ops_per_term", Double(rec.tape.count) / Double(n - 1), "ops")
     }
+    // Where the gradient's time goes: recording (the evaluation on the tape) and one sweep of
+    // an existing recording, each over plain evaluation, in one interleaved run.
+    if let rec = try? record({ [benchF($0)] }, at: x) {
+        let parts = interleavedMedianSeconds([
+            { blackHole(benchF(x)) },
+            { blackHole(try? record({ [benchF($0)] }, at: x)) },
+            { blackHole(try? rec.pullback([1])) },
+        ])
+        emit("reverse_record_over_plain", parts[1] / parts[0], "ratio")
+        emit("reverse_sweep_over_plain", parts[2] / parts[0], "ratio")
+    }
     emit("hand_adjoint_over_plain", hand / plain, "ratio")
     emit("native_gradient_over_plain", native / plain, "ratio")
 }

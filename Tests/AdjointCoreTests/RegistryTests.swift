@@ -120,4 +120,30 @@ final class MutationScopeTests: XCTestCase {
         XCTAssertEqual(here, [-Foundation.cos(0.5)], "the planting thread sees the mutation")
         XCTAssertEqual(other.value, [Foundation.cos(0.5)], "another thread keeps the true rule")
     }
+
+    /// Value and partials computed together (one sincos for sin and cos) are the bits of the
+    /// primal and the partials computed apart, for Double and Float over each op's sample range;
+    /// and the tape's "keeps its partial" switch agrees with the declarations.
+    func testPrimalAndPartialsTogetherAreTheBitsOfEachApart() {
+        for op in Op.primitives {
+            XCTAssertEqual(Rules.keepsPartial(op), op.declaration.keepsPartial, "\(op.info.name): keepsPartial")
+            let r = op.info.sampleRanges
+            let exponent = op == .powi ? 3 : 0
+            for k in 0..<257 {
+                let t = Double(k) / 256
+                let a = r[0].lowerBound + t * (r[0].upperBound - r[0].lowerBound)
+                let b = r.count > 1 ? r[1].lowerBound + (1 - t) * (r[1].upperBound - r[1].lowerBound) : a
+                func same<T: ADScalar & BinaryFloatingPoint>(_ x: T, _ y: T) {
+                    let (z, p, q) = Rules.primalAndPartials(op, x, y, exponent)
+                    let z2 = Rules.primal(op, x, y, exponent)
+                    let (p2, q2) = Rules.partials(op, x, y, exponent, output: z2)
+                    // Compared as bits (NaN partials at kinks compare equal to themselves this way).
+                    XCTAssertEqual([z, p, q].map { Double($0).bitPattern }, [z2, p2, q2].map { Double($0).bitPattern },
+                                   "\(op.info.name) at \(x), \(y) in \(T.self)")
+                }
+                same(a, b)
+                same(Float(a), Float(b))
+            }
+        }
+    }
 }

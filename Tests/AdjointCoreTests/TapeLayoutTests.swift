@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import AdjointCore
 
 /// How the tape stores leaves: inputs written in bulk by `record`, and a literal repeated in a
@@ -61,5 +62,40 @@ final class TapeLayoutTests: XCTestCase {
         XCTAssertThrowsError(try record({ v in [v[0]] }, at: [Double](repeating: 1, count: 100), tapeLimit: 50)) { e in
             guard case ADError.limitExceeded = e else { return XCTFail("expected limitExceeded, got \(e)") }
         }
+    }
+
+    // MARK: Partials kept from recording (sin, cos)
+
+    /// f(x) = Σₖ [sin(xₖ) − cos(2xₖ)] recorded on a tape that starts small, so it grows while
+    /// partials are kept. By hand: ∂f/∂xₖ = cos(xₖ) + 2·sin(2xₖ).
+    func testKeptPartialsSurviveGrowthAndEverySweep() throws {
+        let n = 700
+        let x = (0..<n).map { -3 + 6 * Double($0) / Double(n) }
+        let tape = Tape<Double>(capacity: 16)
+        let v = x.map { tape.variable($0) }
+        var s: Reverse<Double> = 0
+        for k in 0..<n { s = s + Reverse.sin(v[k]) - Reverse.cos(2 * v[k]) }
+        let byHand = x.map { Foundation.cos($0) + 2 * Foundation.sin(2 * $0) }
+        for scale in [1.0, -3.0] {
+            let g = tape.pullback(from: [(s, scale)], to: v)
+            for k in 0..<n { XCTAssertEqual(g[k], scale * byHand[k], accuracy: 1e-15 * (1 + abs(byHand[k])), "x[\(k)]") }
+        }
+        // The kept partials are in the byte count: one Double per sin and per cos.
+        XCTAssertEqual(tape.byteCount, tape.count * Tape<Double>.bytesPerEntry + 2 * n * MemoryLayout<Double>.size)
+        // And the partial the tape reports for an entry is the registry's, recomputed.
+        let sinEntry = (0..<tape.count).first { tape.entry($0)?.op == .sin }!
+        XCTAssertEqual(tape.localPartials(sinEntry), [Foundation.cos(x[0])])
+    }
+
+    /// Second order through kept partials: the tape of Dual values keeps the dual partial
+    /// cos(x) + ε·(−sin x), so forward-over-reverse gives f″ = −sin x for f = sin.
+    func testKeptPartialOfANestedDualCarriesItsTangent() throws {
+        let x = 0.7
+        let tape = Tape<Dual<Double, Double>>()
+        let v = tape.variable(Dual(x, tangent: 1))
+        let z = Reverse.sin(v)
+        let g = tape.pullback(from: [(z, Dual(1, tangent: 0))], to: [v])[0]
+        XCTAssertEqual(g.value, Foundation.cos(x), accuracy: 1e-16)
+        XCTAssertEqual(g.tangent, -Foundation.sin(x), accuracy: 1e-16)
     }
 }

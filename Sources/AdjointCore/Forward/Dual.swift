@@ -61,13 +61,13 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
 
     // MARK: Interpreting the registry
 
-    /// Applies a unary registry op: primal on the value type, tangent from ``Rules/partials``.
+    /// Applies a unary registry op: value and partial from ``Rules/primalAndPartials(_:_:_:_:)``
+    /// (one sincos for sin and cos), the tangent by the chain rule.
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
         Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
-        let z = Rules.primal(op, x.value, x.value, n)
-        let (dx, _) = Rules.partials(op, x.value, x.value, n, output: z)
+        let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
         return Dual(z, tangent: dx * x.tangent)
     }
 

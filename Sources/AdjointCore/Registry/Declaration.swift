@@ -35,12 +35,28 @@ public protocol OpDeclaration {
     /// Whether the op can fail its domain or touch a kink: lets interpreters skip both predicates
     /// for smooth total ops. Derived from the declaration by default; a test checks it agrees.
     static var needsChecks: Bool { get }
+    /// The value and the partials at once, for interpreters that need both where the value is
+    /// made (forward mode, and a tape keeping the partial). By default the primal, then the
+    /// partials; an op whose value and partial share work (sin and cos: one sincos) computes them
+    /// together, and must return the bits of the two separately (RegistryTests checks it).
+    static func primalAndPartials<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> (T, T, T)
+    /// Whether a tape keeps this op's partial from recording instead of recomputing it in the
+    /// sweep: for unary ops whose partial costs a call of its own that `primalAndPartials` shares
+    /// with the value (8 bytes per such entry buy a libm call per sweep).
+    static var keepsPartial: Bool { get }
 }
 
 extension OpDeclaration {
     @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? { nil }
     @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? { nil }
     @inlinable public static var needsChecks: Bool { false }
+    @inlinable @inline(__always)
+    public static func primalAndPartials<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> (T, T, T) {
+        let z = primal(x, y, n)
+        let (p, q) = partials(x, y, n, output: z)
+        return (z, p, q)
+    }
+    @inlinable public static var keepsPartial: Bool { false }
 }
 
 /// Where an op is differentiable.

@@ -58,12 +58,26 @@ extension Builtin {
         public static let info = OpInfo(.sin, "sin", analytic: true, summary: "sine")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.sin, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.cos(x), 0) }
+        @inlinable @inline(__always)
+        public static func primalAndPartials<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> (T, T, T) {
+            if let (s, c) = Rules.nativeSinCos(x) { return (s, c, 0) }
+            let z = primal(x, y, n)
+            return (z, partials(x, y, n, output: z).0, 0)
+        }
+        public static let keepsPartial = true
     }
 
     public enum Cos: OpDeclaration {
         public static let info = OpInfo(.cos, "cos", analytic: true, summary: "cosine")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.cos, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (-T.sin(x), 0) }
+        @inlinable @inline(__always)
+        public static func primalAndPartials<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> (T, T, T) {
+            if let (s, c) = Rules.nativeSinCos(x) { return (c, -s, 0) }
+            let z = primal(x, y, n)
+            return (z, partials(x, y, n, output: z).0, 0)
+        }
+        public static let keepsPartial = true
     }
 
     public enum Tan: OpDeclaration {

@@ -58,6 +58,38 @@ public enum Rules {
         return p
     }
 
+    /// The value and the partials of `z = op(x, y)` together (``OpDeclaration/primalAndPartials(_:_:_:)``),
+    /// with any planted ``RuleMutation`` applied to the partials: forward mode and the tape's
+    /// recording use it where they need both. Only sin and cos compute them together; every other
+    /// op is its primal followed by its partials.
+    @inlinable @inline(__always)
+    public static func primalAndPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int) -> (T, T, T) {
+        let r: (T, T, T)
+        switch op {
+        case .sin: r = Builtin.Sin.primalAndPartials(x, y, n)
+        case .cos: r = Builtin.Cos.primalAndPartials(x, y, n)
+        default:
+            let z = primal(op, x, y, n)
+            let (p, q) = unmutatedPartials(op, x, y, n, output: z)
+            r = (z, p, q)
+        }
+        if _slowPath(Instrumentation.isActive) {
+            let (p, q) = RuleMutations.apply(op, (r.1, r.2))
+            return (r.0, p, q)
+        }
+        return r
+    }
+
+    /// Whether a tape keeps `op`'s partial from recording (``OpDeclaration/keepsPartial``).
+    @inlinable @inline(__always)
+    public static func keepsPartial(_ op: Op) -> Bool {
+        switch op {
+        case .sin: return Builtin.Sin.keepsPartial
+        case .cos: return Builtin.Cos.keepsPartial
+        default: return false
+        }
+    }
+
     /// ``partials(_:_:_:_:output:)`` without the mutation hook.
     @inlinable @inline(__always)
     public static func unmutatedPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {

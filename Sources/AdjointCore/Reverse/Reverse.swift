@@ -68,6 +68,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
         Instrumentation.count(op)
+        if Rules.keepsPartial(op) { return applyKeepingPartial(op, x) }
         let z = Rules.primal(op, x.value, x.value, n)
         // The tape keeps powi's exponent in 32 bits; a larger one would be silently truncated.
         if op == .powi && _slowPath(n != Int(Int32(truncatingIfNeeded: n))) { reportExponentTooLarge(n) }
@@ -78,6 +79,18 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
             return Reverse(value: z, index: i, tape: t, generation: x.generation)
         }
         return unaryOffTape(op, x, n, z)
+    }
+
+    /// A unary op whose partial the tape keeps (sin, cos): value and partial from one call.
+    @inlinable @inline(__always)
+    static func applyKeepingPartial(_ op: Op, _ x: Reverse) -> Reverse {
+        let (z, p, _) = Rules.primalAndPartials(op, x.value, x.value, 0)
+        if let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
+            let i = t.pointee.push(op, x.index, 0, z, partial: p)
+            if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, 0, node: Int(i)) }
+            return Reverse(value: z, index: i, tape: t, generation: x.generation)
+        }
+        return unaryOffTape(op, x, 0, z)
     }
 
     /// A constant operand, or a variable whose tape is gone: nothing to record.

@@ -52,9 +52,12 @@ public final class Tape<V: ADScalar> {
 
     /// Number of recorded entries.
     @inlinable public var count: Int { storage.pointee.count }
-    /// Memory the recorded entries occupy, in bytes.
-    @inlinable public var byteCount: Int { count * TapeStorage<V>.bytesPerEntry }
-    /// Bytes per recorded entry.
+    /// Memory the recorded entries occupy, in bytes: the entries and the partials kept for sin
+    /// and cos (see ``bytesPerEntry``).
+    @inlinable public var byteCount: Int {
+        count * TapeStorage<V>.bytesPerEntry + storage.pointee.partialCount * MemoryLayout<V>.stride
+    }
+    /// Bytes per recorded entry, not counting the partial an entry of sin or cos keeps (one more V).
     public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
 
     /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`).
@@ -168,9 +171,26 @@ public final class Tape<V: ADScalar> {
     @inlinable
     func sweepLoop<O: SweepObserver>(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>,
                                      scratch adj: UnsafeMutablePointer<V>, observer: O) where O.V == V {
+        // Counting and planted mutations are decided once per sweep, not per entry: the flag is an
+        // atomic load the compiler may not hoist, and two of them per entry (count, mutation
+        // hook) cost about 8% of the sweep. A sweep runs on one thread, whose scope cannot change
+        // while it runs.
+        if _slowPath(Instrumentation.isActive) {
+            sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: observer, instrumented: InstrumentedSweep.self)
+        } else {
+            sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: observer, instrumented: PlainSweep.self)
+        }
+    }
+
+    @inlinable
+    func sweepLoop<O: SweepObserver, I: SweepInstrumentation>(
+        seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>,
+        observer: O, instrumented _: I.Type
+    ) where O.V == V {
         let s = storage.pointee
         let n = s.count
         for (i, u) in seeds { adj[i] = adj[i] + u }
+        var k = s.partialCount
         // One loop whose rule switch inlines: a per-entry test of the observation flag costs a
         // load, while duplicating this loop for observed/unobserved sweeps (tried) stopped the
         // compiler from inlining the rules and cost a call per entry.
@@ -185,16 +205,27 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
             case 1:
                 let a = Int(s.lhs[i])
-                let x = s.values[a]
-                let (p, _) = Rules.partials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                Instrumentation.count(op)
+                let p: V
+                if Rules.keepsPartial(op) {
+                    // Kept when recorded (mutations included), in recording order.
+                    k -= 1
+                    p = s.partials[k]
+                } else {
+                    let x = s.values[a]
+                    let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
+                    p = I.isActive ? RuleMutations.apply(op, r).0 : r.0
+                }
+                if I.isActive { Instrumentation.count(op) }
                 let g = adj[i]
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
             default:
                 let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                let (p, q) = Rules.partials(op, s.values[a], s.values[b], 0, output: s.values[i])
-                Instrumentation.count(op)
+                var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                if I.isActive {
+                    (p, q) = RuleMutations.apply(op, (p, q))
+                    Instrumentation.count(op)
+                }
                 let g = adj[i]
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
@@ -373,6 +404,13 @@ public protocol SweepObserver {
     associatedtype V
     func see(_ entry: Int, _ cotangent: V)
 }
+
+/// Whether a sweep counts ops and applies planted rule mutations, fixed for the whole sweep.
+@usableFromInline protocol SweepInstrumentation { static var isActive: Bool { get } }
+/// The sweep of an uninstrumented thread: the tests fold away.
+@usableFromInline enum PlainSweep: SweepInstrumentation { @inlinable static var isActive: Bool { false } }
+/// The sweep while a counting scope or a mutation is active on this thread.
+@usableFromInline enum InstrumentedSweep: SweepInstrumentation { @inlinable static var isActive: Bool { true } }
 
 /// The plain sweep's observer: nothing.
 @usableFromInline struct NoSweepObserver<V>: SweepObserver {

@@ -18,6 +18,9 @@ final class TapeBufferPool {
         var lhs: UnsafeMutableRawPointer
         var rhs: UnsafeMutableRawPointer
         var values: UnsafeMutableRawPointer
+        /// Partials kept from recording (see `TapeStorage.partials`), same size as `values`: only
+        /// the pages written are ever touched.
+        var partials: UnsafeMutableRawPointer
         /// Scratch for the reverse sweep's adjoints, same size as `values`; allocated on first sweep.
         var adjoints: UnsafeMutableRawPointer?
         /// Whether every byte of `adjoints` is zero (see `TapeStorage.adjointsZeroed`).
@@ -25,7 +28,7 @@ final class TapeBufferPool {
         var capacity: Int
         var valueStride: Int
         func free() {
-            ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); adjoints?.deallocate()
+            ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); partials.deallocate(); adjoints?.deallocate()
         }
     }
 
@@ -63,6 +66,7 @@ final class TapeBufferPool {
                        lhs: .allocate(byteCount: capacity * 4, alignment: 16),
                        rhs: .allocate(byteCount: capacity * 4, alignment: 16),
                        values: .allocate(byteCount: capacity * Swift.max(valueStride, 1), alignment: valueAlignment),
+                       partials: .allocate(byteCount: capacity * Swift.max(valueStride, 1), alignment: valueAlignment),
                        adjoints: nil, capacity: capacity, valueStride: valueStride)
     }
 

@@ -12,6 +12,12 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline var lhs: UnsafeMutablePointer<Int32>
     @usableFromInline var rhs: UnsafeMutablePointer<Int32>
     @usableFromInline var values: UnsafeMutablePointer<V>
+    /// The partials of the entries whose op keeps it (``Rules/keepsPartial(_:)``: sin, cos), in
+    /// recording order, `partialCount` of them: the sweep meets those entries in reverse order and
+    /// takes them from the end, so no index is stored. Why: computing cos x while sin x is made
+    /// (one sincos) instead of in the sweep removed a libm call per sin from every gradient.
+    @usableFromInline var partials: UnsafeMutablePointer<V>
+    @usableFromInline var partialCount = 0
     /// Raw scratch for sweep adjoints (`allocated` entries of V), kept with the tape and pooled
     /// with it: a fresh multi-megabyte array per sweep cost its page faults every call.
     @usableFromInline var adjointScratch: UnsafeMutableRawPointer?
@@ -61,6 +67,7 @@ struct TapeStorage<V: ADScalar> {
         lhs = b.lhs.bindMemory(to: Int32.self, capacity: b.capacity)
         rhs = b.rhs.bindMemory(to: Int32.self, capacity: b.capacity)
         values = b.values.bindMemory(to: V.self, capacity: b.capacity)
+        partials = b.partials.bindMemory(to: V.self, capacity: b.capacity)
         adjointScratch = b.adjoints
         adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
         count = 0
@@ -72,8 +79,10 @@ struct TapeStorage<V: ADScalar> {
     /// Deinitializes the values and hands the memory back to this thread's pool.
     func deallocate() {
         values.deinitialize(count: count)
+        partials.deinitialize(count: partialCount)
         TapeBufferPool.give(.init(ops: UnsafeMutableRawPointer(ops), lhs: UnsafeMutableRawPointer(lhs),
                                   rhs: UnsafeMutableRawPointer(rhs), values: UnsafeMutableRawPointer(values),
+                                  partials: UnsafeMutableRawPointer(partials),
                                   adjoints: adjointScratch, adjointsZeroed: adjointsZeroed && Self.hasZeroBitPattern,
                                   capacity: allocated, valueStride: MemoryLayout<V>.stride))
     }
@@ -101,6 +110,18 @@ struct TapeStorage<V: ADScalar> {
         (values + count).initialize(to: value)
         count += 1
         return Int32(truncatingIfNeeded: count - 1)
+    }
+
+    /// Appends an entry whose op keeps its partial (``Rules/keepsPartial(_:)``), and the partial.
+    @inlinable @inline(__always)
+    mutating func push(_ op: Op, _ a: Int32, _ b: Int32, _ value: V, partial: V) -> Int32 {
+        let i = push(op, a, b, value)
+        // At most one partial per entry, so the entries' capacity bounds them too.
+        if i >= 0 {
+            (partials + partialCount).initialize(to: partial)
+            partialCount += 1
+        }
+        return i
     }
 
     /// Appends one `.input` entry per value of `x` (ordinals continuing from `inputCount`) and
@@ -171,15 +192,17 @@ struct TapeStorage<V: ADScalar> {
         let newLhs = b.lhs.bindMemory(to: Int32.self, capacity: b.capacity)
         let newRhs = b.rhs.bindMemory(to: Int32.self, capacity: b.capacity)
         let newValues = b.values.bindMemory(to: V.self, capacity: b.capacity)
+        let newPartials = b.partials.bindMemory(to: V.self, capacity: b.capacity)
+        newPartials.moveInitialize(from: partials, count: partialCount)
         newOps.update(from: ops, count: count)
         newLhs.update(from: lhs, count: count)
         newRhs.update(from: rhs, count: count)
         newValues.moveInitialize(from: values, count: count)
-        ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate()
+        ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); partials.deallocate()
         adjointScratch?.deallocate()
         adjointScratch = b.adjoints
         adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
-        ops = newOps; lhs = newLhs; rhs = newRhs; values = newValues
+        ops = newOps; lhs = newLhs; rhs = newRhs; values = newValues; partials = newPartials
         allocated = b.capacity
         capacity = Swift.min(b.capacity, limit)
         return true

@@ -1,3 +1,4 @@
+import CAdjointSupport
 import RealModule
 
 /// Double and Float: elementary ops from swift-numerics (`Real`), everything else from the
@@ -73,5 +74,22 @@ extension Rules {
             }
         }
         return T.native(op, x, y, n)
+    }
+
+    /// (sin x, cos x) from one libm call for Double and Float; nil for other scalar types, whose
+    /// declarations then evaluate the two apart.
+    @inlinable @inline(__always)
+    public static func nativeSinCos<T: ADScalar>(_ x: T) -> (T, T)? {
+        if T.self == Double.self {
+            var s = 0.0, c = 0.0
+            adjoint_sincos(unsafeBitCast(x, to: Double.self), &s, &c)
+            return (unsafeBitCast(s, to: T.self), unsafeBitCast(c, to: T.self))
+        }
+        if T.self == Float.self {
+            var s: Float = 0, c: Float = 0
+            adjoint_sincosf(unsafeBitCast(x, to: Float.self), &s, &c)
+            return (unsafeBitCast(s, to: T.self), unsafeBitCast(c, to: T.self))
+        }
+        return nil
     }
 }
