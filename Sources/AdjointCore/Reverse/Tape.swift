@@ -220,19 +220,46 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
                 adj[a] = adj[a] + p * g
             default:
-                let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
-                if I.isActive {
-                    (p, q) = RuleMutations.apply(op, (p, q))
-                    Instrumentation.count(op)
+                // The commonest binary ops get a case each, running their declaration's rule with
+                // the op known: add's and sub's constant partials then fold into the update
+                // (adj[a] += g, no multiply on the adjoint chain, no load of unused values). The
+                // rule is still the declaration's; only its dispatch is unrolled.
+                switch op {
+                case .add: accumulateBinary(Builtin.Add.self, op, i, s, adj, I.self)
+                case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self)
+                case .mul: accumulateBinary(Builtin.Mul.self, op, i, s, adj, I.self)
+                default:
+                    let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+                    var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                    if I.isActive {
+                        (p, q) = RuleMutations.apply(op, (p, q))
+                        Instrumentation.count(op)
+                    }
+                    let g = adj[i]
+                    adj[i] = 0
+                    adj[a] = adj[a] + p * g
+                    adj[b] = adj[b] + q * g
                 }
-                let g = adj[i]
-                adj[i] = 0
-                adj[a] = adj[a] + p * g
-                adj[b] = adj[b] + q * g
             }
             i -= 1
         }
+    }
+
+    /// One binary entry of the sweep with its declaration known statically (see the sweep).
+    @inlinable @inline(__always)
+    func accumulateBinary<D: OpDeclaration, I: SweepInstrumentation>(
+        _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type
+    ) {
+        let a = Int(s.lhs[i]), b = Int(s.rhs[i])
+        var (p, q) = D.partials(s.values[a], s.values[b], 0, output: s.values[i])
+        if I.isActive {
+            (p, q) = RuleMutations.apply(op, (p, q))
+            Instrumentation.count(op)
+        }
+        let g = adj[i]
+        adj[i] = 0
+        adj[a] = adj[a] + p * g
+        adj[b] = adj[b] + q * g
     }
 
     /// The cotangent of every entry (not only the inputs) for the given output cotangents: what
