@@ -1,3 +1,4 @@
+import CAdjointVectorMath
 import AdjointCore
 
 /// How a sum or mean reduces a rows×cols matrix.
@@ -221,9 +222,14 @@ extension LinalgScalar {
 
     /// The single implementation of ``LinalgScalar/kernelFirstNonFinite``, specialised per conforming type.
     public static func kernelFirstNonFinite(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>) -> Int {
-        // A branch-free OR over a block vectorises (an early-exit loop does not); the exact index
-        // is searched only in a block that has a NaN or ∞. The sweep checks every variable's
-        // cotangent this way, so this runs over all parameters once per gradient.
+        // The sweep checks every variable's cotangent this way, so this runs over all parameters
+        // once per gradient: Double and Float take the vectorised C scan.
+        if let base = UnsafeRawPointer(x.baseAddress) {
+            if Self.self == Double.self { return adjoint_first_nonfinite_f64(base.assumingMemoryBound(to: Double.self), x.count) }
+            if Self.self == Float.self { return adjoint_first_nonfinite_f32(base.assumingMemoryBound(to: Float.self), x.count) }
+        }
+        // A branch-free OR over a block; the exact index is searched only in a block that has a
+        // NaN or ∞.
         let block = 1024
         var base = 0
         while base < x.count {

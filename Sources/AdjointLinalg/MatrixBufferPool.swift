@@ -40,7 +40,13 @@ final class MatrixBufferPool<Scalar: LinalgScalar> {
             return Matrix(uncheckedRows: rows, cols: cols, elements: e)
         }
         misses += 1
-        return Matrix(uncheckedRows: rows, cols: cols)
+        // Not zero-filled: every op that takes a pooled buffer overwrites all of it (see above),
+        // and filling 512 KiB that gemm then overwrites cost 2% of an MLP gradient, whose
+        // returned parameter gradients leave the pool every call. The scalars are trivial
+        // (Float, Double), so unwritten elements are plain bits, never references.
+        return Matrix(uncheckedRows: rows, cols: cols, elements: [Scalar](unsafeUninitializedCapacity: n) { _, initialized in
+            initialized = n
+        })
     }
 
     /// Hits and misses of this thread's pool (zeros while a tape or evaluator has it borrowed).

@@ -95,3 +95,45 @@ KERNEL(adjoint_sigmoid_f64, double, sigmoid1)
 KERNEL(adjoint_sigmoid_f32, float, sigmoid1)
 KERNEL(adjoint_sech2_f64, double, sech21)
 KERNEL(adjoint_sech2_f32, float, sech21)
+
+// Non-finite means all exponent bits set. Swift's loop over `isFinite` with a UInt8 OR stayed
+// scalar and took 3.6% of an MLP gradient (it scans every parameter's cotangent once).
+CLONES long adjoint_first_nonfinite_f64(const double *x, long n) {
+    for (long base = 0; base < n; base += 1024) {
+        long end = base + 1024 < n ? base + 1024 : n;
+        uint64_t any = 0;
+        for (long i = base; i < end; i++) {
+            uint64_t b;
+            memcpy(&b, &x[i], sizeof b);
+            any |= (b & 0x7FF0000000000000ull) == 0x7FF0000000000000ull;
+        }
+        if (any) {
+            for (long i = base; i < end; i++) {
+                uint64_t b;
+                memcpy(&b, &x[i], sizeof b);
+                if ((b & 0x7FF0000000000000ull) == 0x7FF0000000000000ull) return i;
+            }
+        }
+    }
+    return -1;
+}
+
+CLONES long adjoint_first_nonfinite_f32(const float *x, long n) {
+    for (long base = 0; base < n; base += 2048) {
+        long end = base + 2048 < n ? base + 2048 : n;
+        uint32_t any = 0;
+        for (long i = base; i < end; i++) {
+            uint32_t b;
+            memcpy(&b, &x[i], sizeof b);
+            any |= (b & 0x7F800000u) == 0x7F800000u;
+        }
+        if (any) {
+            for (long i = base; i < end; i++) {
+                uint32_t b;
+                memcpy(&b, &x[i], sizeof b);
+                if ((b & 0x7F800000u) == 0x7F800000u) return i;
+            }
+        }
+    }
+    return -1;
+}

@@ -27,4 +27,9 @@ void adjoint_sigmoid_f32(const float *x, float *z, long n);
 void adjoint_sech2_f64(const double *x, double *z, long n);
 /// sech^2 over n Floats, computed in Double and rounded once.
 void adjoint_sech2_f32(const float *x, float *z, long n);
+/// Index of the first NaN or +-inf among n Doubles, or -1. A branch-free OR per block of 1024
+/// (vectorised in every clone); only a block that has one is searched element by element.
+long adjoint_first_nonfinite_f64(const double *x, long n);
+/// The same over n Floats.
+long adjoint_first_nonfinite_f32(const float *x, long n);
 #endif
