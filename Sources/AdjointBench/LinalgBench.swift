@@ -62,6 +62,18 @@ private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: 
     return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss) })
 }
 
+/// The same MLP's forward loss and one training-loop gradient step: the gradient written into
+/// the previous step's arrays (``MLP/lossAndGradient(input:loss:into:)``).
+private func mlpTrainingTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int) throws -> (forward: () throws -> Void, gradient: () throws -> Void) {
+    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+    var g = SeededGenerator(seed: 6)
+    let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
+    let loss = MLPLoss<S>.elementwise(.mse, target: y)
+    var gradients: [LayerParameters<S>] = []
+    return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss, into: &gradients) })
+}
+
 /// The same MLP written elementwise over any scalar, for the scalar tape: parameters are
 /// [W₁ (row-major in×out), b₁, W₂, b₂, …].
 private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batch: Int, width: Int, depth: Int) -> T {
@@ -103,6 +115,15 @@ func runLinalgBenchmarks() {
         emit("mlp_gradient_f32_ms", f32Gradient, "ms")
         emit("mlp_forward_f32_ms", f32Forward, "ms")
         emit("mlp_gradient_over_forward_f32", f32Ratio, "ratio")
+        // A training loop's step: the gradient into last step's arrays, whose pages are mapped.
+        let t8 = try mlpTrainingTask(Double.self, batch: 64, width: 256, depth: 8)
+        let (_, stepMs, stepRatio) = try paired(runs: 41, t8.forward, t8.gradient)
+        emit("mlp_gradient_into_ms", stepMs, "ms")
+        emit("mlp_gradient_into_over_forward", stepRatio, "ratio")
+        let t8f = try mlpTrainingTask(Float.self, batch: 64, width: 256, depth: 8)
+        let (_, stepF32Ms, stepF32Ratio) = try paired(runs: 41, t8f.forward, t8f.gradient)
+        emit("mlp_gradient_into_f32_ms", stepF32Ms, "ms")
+        emit("mlp_gradient_into_over_forward_f32", stepF32Ratio, "ratio")
         try elementwiseBeforeAfter(d8: d8, f8: f8)
         try compareBLASCores(d8: d8, f8: f8)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).

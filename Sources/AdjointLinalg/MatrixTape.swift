@@ -89,6 +89,23 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         needsGradient.removeAll(keepingCapacity: true)
     }
 
+    /// Gives the buffers of matrices the caller is done with (the last step's gradients, say) to
+    /// this tape: ops of the same size write into them instead of fresh memory.
+    ///
+    /// Why: gradients returned to the caller leave the tape's pool, so each call of a training
+    /// loop had the BLAS page-fault a fresh 512 KiB per weight matrix (see
+    /// ``MLP/lossAndGradient(input:loss:into:)``). A matrix the caller still uses stays intact:
+    /// its buffer is then shared, and the first write into it copies (copy-on-write), so drop
+    /// your references for the memory to be reused.
+    ///
+    /// ```swift
+    /// let tape = MatrixTape<Double>()
+    /// tape.recycle(previous.map(\.weights))
+    /// ```
+    public func recycle(_ matrices: [Matrix<Scalar>]) {
+        for m in matrices { pool.recycle(m) }
+    }
+
     /// A differentiable input (a parameter, or the point a derivative is taken at).
     public func variable(_ m: Matrix<Scalar>) -> MatrixNode {
         push(.input, -1, -1, MatrixAttributes(), m, nil, needs: true)

@@ -50,6 +50,41 @@ final class MatrixBufferPoolTests: XCTestCase {
         XCTAssertEqual(misses, 3 * net.depth)
     }
 
+    /// A training loop's step writes the gradient into the previous step's arrays: no poolable
+    /// buffer is allocated, the weight gradients land in the very memory of the last ones, and
+    /// the values are those of the allocating call, bit for bit.
+    func testGradientIntoReusesTheLastGradientsMemory() throws {
+        let (net, x, loss) = try network()
+        var g: [LayerParameters<Double>] = []
+        func addresses(_ g: [LayerParameters<Double>]) -> Set<UInt> {
+            Set(g.map { p in p.weights.withUnsafeElements { UInt(bitPattern: $0.baseAddress) } })
+        }
+        var value = 0.0
+        let (misses, _) = try steadyMisses(calls: 3) { value = try net.lossAndGradient(input: x, loss: loss, into: &g) }
+        XCTAssertEqual(misses, 0, "the weight gradients reuse the last step's buffers")
+        let before = addresses(g)
+        _ = try net.lossAndGradient(input: x, loss: loss, into: &g)
+        XCTAssertEqual(addresses(g), before, "written into the same memory")
+        let fresh = try net.lossAndGradient(input: x, loss: loss)
+        XCTAssertEqual(value, fresh.loss)
+        XCTAssertEqual(g, fresh.gradients)
+    }
+
+    /// A gradient the caller keeps is never overwritten by the next step: its buffer is shared, so
+    /// the step copies instead (checked with a second input, whose gradient differs).
+    func testGradientIntoLeavesAKeptGradientIntact() throws {
+        let (net, x, loss) = try network()
+        var other = SeededGenerator(seed: 10)
+        let x2 = try Matrix<Double>.random(64, 256, in: -1...1, using: &other)
+        var g: [LayerParameters<Double>] = []
+        _ = try net.lossAndGradient(input: x, loss: loss, into: &g)
+        let kept = g
+        _ = try net.lossAndGradient(input: x2, loss: loss, into: &g)
+        XCTAssertEqual(kept, try net.lossAndGradient(input: x, loss: loss).gradients)
+        XCTAssertEqual(g, try net.lossAndGradient(input: x2, loss: loss).gradients)
+        XCTAssertNotEqual(kept, g)
+    }
+
     /// σ(x + b) in one pass equals addBias then the activation, bit for bit, on every interpreter,
     /// for vectorised ops and ops on the scalar path; and its gradient on the tape too.
     func testFusedBiasActivationEqualsTheTwoOps() throws {
