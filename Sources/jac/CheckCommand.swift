@@ -9,26 +9,36 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Check forward and reverse mode (and exact mode) against derivative-free witnesses.",
         discussion: """
-        Runs the library's Jacobian check: forward and reverse mode, and exact rational mode when
-        the formula is rational, are the subjects; each Jacobian entry is judged against a ladder
-        of derivative-free witnesses (central, central6, Richardson, complex step, central
-        differences evaluated exactly in Q), escalating until one is reliable. Tolerances are
-        derived from each witness's own error estimate. Per entry the verdict is agree,
-        rule-wrong, fd-inconclusive, kink (with the one-sided derivatives) or non-finite.
+        Runs the library's Jacobian check: forward and reverse mode, and exact rational mode \
+        when the formula is rational, are the subjects; each Jacobian entry is judged against a \
+        ladder of derivative-free witnesses (central differences, the adaptive embedded \
+        stencil, Richardson, complex step, central differences evaluated exactly in Q), \
+        escalating until one is reliable. Tolerances are derived from each witness's own error \
+        estimate. Per entry the verdict is agree, rule-wrong, fd-inconclusive, kink (with the \
+        one-sided derivatives) or non-finite.
 
-        Every mode is evaluated at the same point: the nearest Double to each value as written
-        (exact mode converts that Double exactly), and the output says when that differs from
+        Every mode is evaluated at the same point: the nearest Double to each value as written \
+        (exact mode converts that Double exactly), and the output says when that differs from \
         the text.
 
-        Status 0 when the check passes (every entry agrees, or sits at a kink with a value
-        between the one-sided derivatives), 1 when it does not (rule-wrong, fd-inconclusive, a
-        kink value outside the one-sided derivatives), 3 when f or a derivative is not finite
+        Status 0 when the check passes (every entry agrees, or sits at a kink with a value \
+        between the one-sided derivatives), 1 when it does not (rule-wrong, fd-inconclusive, a \
+        kink value outside the one-sided derivatives), 3 when f or a derivative is not finite \
         or the point is outside the domain.
 
+        Your own derivatives: --claimed FILE grades a Jacobian you computed (JSON, CSV or .npy) \
+        at the same point; to check a program in any language as a black box, see \
+        jac check --program "CMD ARGS" --inputs N --help.
+
         EXAMPLES
-          jac check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5            (status 0)
-          jac check "relu(x) + x^2" --at x=0 --format json                (status 0: kink, valid subgradient)
-          jac check "relu(x) - relu(-x)" --at x=0                         (status 1: 0 is not between 1 and 1)
+          jac check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
+              status 0
+          jac check "relu(x) + x^2" --at x=0 --format json
+              status 0: a kink, and the value is a valid subgradient
+          jac check "relu(x) - relu(-x)" --at x=0
+              status 1: 0 is not between the one-sided derivatives 1 and 1
+          jac check "x1*x2" --at 2,3 --claimed mine.json
+              grades the Jacobian in mine.json, e.g. [[3, 2]]
         """)
 
     @OptionGroup var options: FormulaOptions

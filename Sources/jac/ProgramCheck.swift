@@ -17,7 +17,8 @@ struct ProgramCheckCommand: ParsableCommand {
         output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn from --seed.
         It may always include "jacobian"; NaN/Infinity are accepted as numbers. Inputs are named
         x0, x1, ... The program is a black box: no AD mode can run on it, so the witnesses are
-        central, 6th-order central and Richardson differences of its own outputs.
+        central differences, the adaptive embedded stencil and Richardson extrapolation of its own
+        outputs.
 
         Exit status: 0 every entry agrees (or is inconclusive/kink), 1 an entry of the program's
         Jacobian is rule-wrong or non-finite, 2 usage or protocol error (a line that is not the

@@ -15,7 +15,7 @@ if arguments.isEmpty {
     writeError("""
         error: no command given
         Usage: jac <subcommand> FORMULA --at POINT [options]
-          subcommands: jacobian, eval, hessian, check, sweep, complexity, diff
+          subcommands: jacobian, eval, hessian, check, sweep, complexity, diff, selftest
           See 'jac --help' for examples.
         """)
     exit(ExitStatus.invalidInput.rawValue)
