@@ -55,6 +55,13 @@ final class MatrixBufferPool<Scalar: LinalgScalar> {
         return (p.hits, p.misses)
     }
 
+    /// The base addresses of the buffers this thread's pool holds (for tests: a buffer listed
+    /// twice would be handed to two ops, and the second would copy it).
+    package static func pooledAddresses() -> [UInt] {
+        guard let p = slots().pools[ObjectIdentifier(Scalar.self)] as? MatrixBufferPool else { return [] }
+        return p.free.values.flatMap { $0.map { $0.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } } }
+    }
+
     /// Keeps `m`'s buffer for a later op of the same size.
     func recycle(_ m: Matrix<Scalar>) {
         let n = m.count

@@ -216,16 +216,25 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
                                            value: values[i], saved: saved[i], cotangent: g,
                                            needA: needsGradient[a], needB: b >= 0 && needsGradient[b], pool: pool)
+            // A VJP may pass the cotangent on unchanged (add_bias to its input): then that buffer
+            // lives on in its argument's cotangent and must not go back to the pool, where the
+            // next op would find it shared and copy it (a fresh, page-faulting 64 KiB per layer).
+            let passedOn = [ga, gb].contains { $0.map { sameStorage($0, g) } ?? false }
             if let ga { try add(ga, to: &cotangents, at: a) }
             if let gb { try add(gb, to: &cotangents, at: b) }
             // Intermediate cotangents are not returned; dropping them keeps peak memory near one
             // layer's worth instead of the whole tape's.
             if ops[i] != .input, let done = cotangents[i] {
                 cotangents[i] = nil
-                pool.recycle(done)
+                if !passedOn { pool.recycle(done) }
             }
         }
         return MatrixGradients(cotangents: cotangents, generation: generation)
+    }
+
+    /// Whether two matrices share one element buffer.
+    private func sameStorage(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> Bool {
+        x.withUnsafeElements { px in y.withUnsafeElements { py in px.baseAddress == py.baseAddress && px.count > 0 } }
     }
 
     /// Adds a contribution to node k's cotangent. A variable's cotangent is checked for NaN/∞

@@ -70,6 +70,27 @@ final class MatrixBufferPoolTests: XCTestCase {
         XCTAssertEqual(g, fresh.gradients)
     }
 
+    /// The sweep gives each buffer back to the pool once: add_bias passes its cotangent on to its
+    /// input unchanged, and recycling it there as well listed one buffer twice, so the next op
+    /// that took the second copy found it shared and copied it (a fresh 64–128 KiB per layer and
+    /// step, page faults included).
+    func testTheSweepRecyclesEveryBufferOnce() throws {
+        let (net, x, loss) = try network()
+        var g: [LayerParameters<Double>] = []
+        var sizes: [Int] = []
+        for _ in 0..<3 {
+            _ = try net.lossAndGradient(input: x, loss: loss, into: &g)
+            let pooled = MatrixBufferPool<Double>.pooledAddresses()
+            sizes.append(pooled.count)
+            XCTAssertFalse(pooled.isEmpty)
+            XCTAssertEqual(Set(pooled).count, pooled.count, "a buffer is in the pool twice")
+            let returned = Set(g.map { p in p.weights.withUnsafeElements { UInt(bitPattern: $0.baseAddress) } })
+            XCTAssertTrue(returned.isDisjoint(with: pooled), "a returned gradient is also in the pool")
+        }
+        // Steady state: the pool neither grows nor shrinks from step to step.
+        XCTAssertEqual(Set(sizes).count, 1, "pool sizes \(sizes)")
+    }
+
     /// A gradient the caller keeps is never overwritten by the next step: its buffer is shared, so
     /// the step copies instead (checked with a second input, whose gradient differs).
     func testGradientIntoLeavesAKeptGradientIntact() throws {
