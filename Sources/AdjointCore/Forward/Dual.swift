@@ -53,6 +53,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     }
     /// Whether the primal value is finite.
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
+    /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
+    @inlinable public var isNormalValue: Bool { value.isNormalValue }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.
