@@ -229,16 +229,19 @@ public final class Tape<V: ADScalar> {
                 case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self)
                 case .mul: accumulateBinary(Builtin.Mul.self, op, i, s, adj, I.self)
                 default:
+                    // The declaration's products with the cotangent, not its partials times it:
+                    // division's ∂z/∂y underflows where the product does not (OpDeclaration.vjp).
                     let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                    var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
-                    if I.isActive {
-                        (p, q) = RuleMutations.apply(op, (p, q))
-                        Instrumentation.count(op)
-                    }
                     let g = adj[i]
                     adj[i] = 0
-                    adj[a] = adj[a] + p * g
-                    adj[b] = adj[b] + q * g
+                    var (pg, qg) = Rules.unmutatedVJP(op, s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
+                    if I.isActive {
+                        // A mutated partial times g is the mutated product (RuleMutation).
+                        (pg, qg) = RuleMutations.apply(op, (pg, qg))
+                        Instrumentation.count(op)
+                    }
+                    adj[a] = adj[a] + pg
+                    adj[b] = adj[b] + qg
                 }
             }
             i -= 1
@@ -251,15 +254,15 @@ public final class Tape<V: ADScalar> {
         _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type
     ) {
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-        var (p, q) = D.partials(s.values[a], s.values[b], 0, output: s.values[i])
-        if I.isActive {
-            (p, q) = RuleMutations.apply(op, (p, q))
-            Instrumentation.count(op)
-        }
         let g = adj[i]
         adj[i] = 0
-        adj[a] = adj[a] + p * g
-        adj[b] = adj[b] + q * g
+        var (pg, qg) = D.vjp(s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
+        if I.isActive {
+            (pg, qg) = RuleMutations.apply(op, (pg, qg))
+            Instrumentation.count(op)
+        }
+        adj[a] = adj[a] + pg
+        adj[b] = adj[b] + qg
     }
 
     /// The cotangent of every entry (not only the inputs) for the given output cotangents: what
