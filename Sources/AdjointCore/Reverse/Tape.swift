@@ -233,13 +233,15 @@ public final class Tape<V: ADScalar> {
                     // division's ∂z/∂y underflows where the product does not (OpDeclaration.vjp).
                     let a = Int(s.lhs[i]), b = Int(s.rhs[i])
                     let g = adj[i]
-                    adj[i] = 0
                     var (pg, qg) = Rules.unmutatedVJP(op, s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
                     if I.isActive {
                         // A mutated partial times g is the mutated product (RuleMutation).
                         (pg, qg) = RuleMutations.apply(op, (pg, qg))
                         Instrumentation.count(op)
                     }
+                    // Cleared after the values are read: a store before them (the buffers may
+                    // alias, as far as the compiler knows) would order every load behind it.
+                    adj[i] = 0
                     adj[a] = adj[a] + pg
                     adj[b] = adj[b] + qg
                 }
@@ -255,12 +257,12 @@ public final class Tape<V: ADScalar> {
     ) {
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
         let g = adj[i]
-        adj[i] = 0
         var (pg, qg) = D.vjp(s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
         if I.isActive {
             (pg, qg) = RuleMutations.apply(op, (pg, qg))
             Instrumentation.count(op)
         }
+        adj[i] = 0   // after the values are read (see the default branch)
         adj[a] = adj[a] + pg
         adj[b] = adj[b] + qg
     }
