@@ -78,8 +78,8 @@ extension Builtin {
         /// a·v/y for scalars a, y and a (co)tangent v, in an order whose intermediate neither
         /// underflows nor overflows when the result is representable.
         ///
-        /// The plain order (a/y)·v rounds twice and is exact in range whenever a/y is a normal
-        /// number. When a/y is not (it underflowed, |a| ≪ |y|, or overflowed, |a| ≫ |y|), v must
+        /// The plain order (a/y)·v rounds twice and loses nothing to the range whenever a/y is a
+        /// normal number. When a/y is not (it underflowed, |a| ≪ |y|, or overflowed, |a| ≫ |y|), v must
         /// be far from 1 for the result to be representable, and one of the factors a and 1/y
         /// is applied to v first: after an underflow the smaller one, which the large v can
         /// absorb, after an overflow the larger one, which the small v can absorb. The other
