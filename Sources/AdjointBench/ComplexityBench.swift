@@ -52,7 +52,7 @@ private enum CounterHooks: HookPolicy {
 }
 
 /// The scalar path's version of the same experiment: a forward-mode dual written like the
-/// toolkit's `Dual` (primal and partials from the registry), compiled with and without the
+/// toolkit's `Dual` (primal, partials and products from the registry), compiled with and without the
 /// per-op hook. (Domain checks are left out of both: they are not part of the hook's cost.)
 private struct HookedDual<H: HookPolicy>: RegistryInterpreter {
     typealias Scalar = HookedDual
@@ -77,8 +77,7 @@ private struct HookedDual<H: HookPolicy>: RegistryInterpreter {
     @inline(__always) static func applyBinary(_ op: Op, _ x: HookedDual, _ y: HookedDual) -> HookedDual {
         H.scalarOp(op)
         let z = Rules.primal(op, x.value, y.value, 0)
-        let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
-        return HookedDual(z, dx * x.tangent + dy * y.tangent)
+        return HookedDual(z, Rules.jvp(op, x.value, y.value, 0, output: z, tangents: x.tangent, y.tangent))
     }
 }
 

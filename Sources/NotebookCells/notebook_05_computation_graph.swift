@@ -67,7 +67,7 @@ func notebook_05_computation_graph() throws {
     print("relative gap, reverse vs hand:", abs(reverseSlope - handSlope) / abs(handSlope) < 1e-14)
 #sourceLocation()
     print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/05-computation-graph.md", line: 218)
+#sourceLocation(file: "notebooks-md/05-computation-graph.md", line: 219)
     final class Value {
         var data: Double, grad = 0.0
         let parents: [Value]

@@ -84,4 +84,18 @@ final class CheckLogicTests: XCTestCase {
                                             errorEstimate: [1e-12], agrees: false)
         XCTAssertFalse(base.passed, "a disagreeing directional check fails the report")
     }
+
+    /// The check's own forward sweep over a recording (how far a difference step moves each kink)
+    /// takes division's products as forward mode does, so a partial that underflows does not
+    /// zero the sensitivity. f = x/(1e280·t) at (x, t) = (3e-200, 2e-193), where the divisor is
+    /// 2e87 and carries the tangent 1e280; by hand ∂f/∂x = 1/(1e280·t) = 5e-88 and
+    /// ∂f/∂t = −x/(1e280·t²) = −3e-200/4e-106 = −7.5e-95, while ∂(x/y)/∂y = −7.5e-375 is 0 in Double.
+    func testTheKinkSensitivitySweepKeepsDivisionProductsThatItsPartialLoses() throws {
+        let rec = try record({ [$0[0] / (1e280 * $0[1])] }, at: [3e-200, 2e-193])
+        let graph = TapeGraph(rec)
+        guard let out = rec.outputs[0].node else { return XCTFail("the output is not on the tape") }
+        let (dx, dt) = (graph.tangents(input: 0)[out], graph.tangents(input: 1)[out])
+        XCTAssertEqual(dx, 5e-88, accuracy: 4 * Double.ulpOfOne * 5e-88)
+        XCTAssertEqual(dt, -7.5e-95, accuracy: 4 * Double.ulpOfOne * 7.5e-95)
+    }
 }

@@ -73,6 +73,51 @@ final class RegistryTests: XCTestCase {
         }
     }
 
+    /// The declarations' chain-rule products (vjp, jvp) against their partials times the
+    /// (co)tangents, over each op's sample range with random cotangents and tangents: the same
+    /// bits for every op that keeps the default products (so its interpreters run as before),
+    /// within rounding for division, which orders its own; the fast dispatch in Rules reaches
+    /// each declaration's products; a chunk of tangents gets each lane's single-direction bits.
+    func testProductsAreThePartialsTimesTheCotangents() {
+        /// Ops whose declaration writes its products itself.
+        let ownProducts: Set<Op> = [.div]
+        var rng = SeededGenerator(seed: 0x7AC7)
+        func draw(_ r: ClosedRange<Double>) -> Double { r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnit() }
+        for op in Op.primitives {
+            func open<D: OpDeclaration>(_: D.Type) {
+                for _ in 0..<64 {
+                    let r = op.info.sampleRanges
+                    let a = draw(r[0]), b = r.count > 1 ? draw(r[1]) : a
+                    let n = op == .powi ? 3 : 0
+                    let g = draw(-4...4), dx = draw(-4...4), dy = op.arity == 2 ? draw(-4...4) : 0
+                    let z = D.primal(a, b, n)
+                    let (p, q) = D.partials(a, b, n, output: z)
+                    let (pg, qg) = D.vjp(a, b, n, output: z, cotangent: g)
+                    let t: Double = D.jvp(a, b, n, output: z, tangents: dx, dy)
+                    let what = "\(op.info.name) at (\(a), \(b)), g \(g), tangents (\(dx), \(dy))"
+                    if ownProducts.contains(op) {
+                        // Each product and its reference round a few times from the same exact value.
+                        func near(_ u: Double, _ v: Double) -> Bool { abs(u - v) <= 8 * Double.ulpOfOne * abs(v) }
+                        XCTAssert(near(pg, p * g) && near(qg, q * g), "\(what): vjp \((pg, qg)) vs \((p * g, q * g))")
+                        XCTAssert(abs(t - (p * dx + q * dy)) <= 8 * Double.ulpOfOne * (abs(p * dx) + abs(q * dy)),
+                                  "\(what): jvp \(t) vs \(p * dx + q * dy)")
+                    } else {
+                        XCTAssertEqual([pg, qg].map(\.bitPattern), [p * g, q * g].map(\.bitPattern), "\(what): vjp")
+                        XCTAssertEqual(t.bitPattern, (p * dx + q * dy).bitPattern, "\(what): jvp")
+                    }
+                    let (rpg, rqg) = Rules.unmutatedVJP(op, a, b, n, output: z, cotangent: g)
+                    XCTAssertEqual([rpg, rqg].map(\.bitPattern), [pg, qg].map(\.bitPattern), "\(what): vjp dispatch")
+                    let rt: Double = Rules.unmutatedJVP(op, a, b, n, output: z, tangents: dx, dy)
+                    XCTAssertEqual(rt.bitPattern, t.bitPattern, "\(what): jvp dispatch")
+                    let lanes: SIMD2<Double> = D.jvp(a, b, n, output: z, tangents: SIMD2(dx, 1), SIMD2(dy, 1))
+                    let unit: Double = D.jvp(a, b, n, output: z, tangents: 1, 1)
+                    XCTAssertEqual([lanes[0], lanes[1]].map(\.bitPattern), [t, unit].map(\.bitPattern), "\(what): chunk")
+                }
+            }
+            open(op.declaration)
+        }
+    }
+
     /// Each scalar type answers "can you run this op" from the declaration's flags, once.
     func testDoubleRunsEveryPrimitive() {
         for op in Op.primitives {
@@ -119,6 +164,48 @@ final class MutationScopeTests: XCTestCase {
         }
         XCTAssertEqual(here, [-Foundation.cos(0.5)], "the planting thread sees the mutation")
         XCTAssertEqual(other.value, [Foundation.cos(0.5)], "another thread keeps the true rule")
+    }
+
+    /// Every wrong variant of division's rule that MutationTesting plants changes both modes'
+    /// results as the mutated partials would, although the modes now take division's products
+    /// (vjp, jvp) rather than its partials: the mutation is applied to the products in reverse
+    /// mode and to the tangents in forward mode. The true products u·∂/∂x = u/y and
+    /// u·∂/∂y = −u·x/y², by hand: 0.7/2 = 0.35 and −0.7·3/4 = −0.525 at (3, 2) with u = 0.7;
+    /// 1e280/2e87 = 5e192 and −1e280·3e-200/4e174 = −7.5e-95 at (3e-200, 2e87) with u = 1e280,
+    /// where the partial alone underflows, so mutations act on the reordered products too.
+    func testPlantedDivisionMutationsChangeBothModes() throws {
+        let kinds: [RuleMutation.Kind] = [.scale(-1), .scale(2), .scale(0), .scale(1 + 1e-6), .swapped]
+        let points: [(x: Double, y: Double, u: Double, products: (Double, Double))] = [
+            (3, 2, 0.7, (0.35, -0.525)),
+            (3e-200, 2e87, 1e280, (5e192, -7.5e-95)),
+        ]
+        func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 8 * Double.ulpOfOne * abs(b) }
+        for point in points {
+            // A mutation scales or swaps the partials, so it scales or swaps these products.
+            let (p, q) = point.products
+            for input in 0..<2 {
+                for kind in kinds where !(kind == .swapped && input == 1) {
+                    let m = RuleMutation(target: "div", input: input, kind: kind)
+                    let expected: (Double, Double)
+                    switch kind {
+                    case .scale(let f): expected = input == 0 ? (p * f, q) : (p, q * f)
+                    case .swapped: expected = (q, p)
+                    }
+                    let (r, fx, fy) = try RuleMutations.withMutation(m) {
+                        let f: ([Reverse<Double>]) -> [Reverse<Double>] = { [$0[0] / $0[1]] }
+                        let g: ([Dual<Double, Double>]) -> [Dual<Double, Double>] = { [$0[0] / $0[1]] }
+                        return (try vjp(of: f, at: [point.x, point.y], cotangent: [point.u]).vjp,
+                                try jvp(of: g, at: [point.x, point.y], direction: [point.u, 0]).jvp[0],
+                                try jvp(of: g, at: [point.x, point.y], direction: [0, point.u]).jvp[0])
+                    }
+                    let want = [expected.0, expected.1]
+                    for (mode, got) in [("reverse", r), ("forward", [fx, fy])] {
+                        XCTAssert(zip(got, want).allSatisfy { near($0, $1) },
+                                  "\(m) at (\(point.x), \(point.y)), \(mode): \(got), expected \(want)")
+                    }
+                }
+            }
+        }
     }
 
     /// Value and partials computed together (one sincos for sin and cos) are the bits of the

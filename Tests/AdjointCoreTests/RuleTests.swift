@@ -178,6 +178,50 @@ final class RuleTests: XCTestCase {
         }
     }
 
+    /// Division where its partial ∂z/∂y = −x/y² (or the quotient u/y of the cotangent) leaves the
+    /// range but the product with the (co)tangent u does not (the fuzz finding's shape: a tiny
+    /// quotient of a huge divisor, then a huge multiplier). Expected values by hand, u/y and −u·x/y²:
+    ///   (3e-200, 2e87),  u = 1e280:   5e192,         −1e280·3e-200/4e174 = −7.5e-95  (partial −7.5e-375: 0);
+    ///   (3e200, 2e-87),  u = 1e-280:  5e-194,        −1e-280·3e200/4e-174 = −7.5e93  (partial −7.5e373: −∞);
+    ///   (3, 2e200),      u = 1e250:   5e49,          −1e250·3/4e400 = −7.5e-151      (partial −7.5e-400: 0);
+    ///   (4e300, 2e200),  u = 1e-150:  5e-351 (0),    −1e-150·4e300/4e400 = −1e-250   (u/y underflows).
+    /// Between them they take each order the rule can choose, in both modes.
+    func testDivisionProductsSurviveWherePartialsUnderflowOrOverflow() throws {
+        let cases: [(x: Double, y: Double, u: Double, dx: Double, dy: Double, partial: Double?)] = [
+            (3e-200, 2e87, 1e280, 5e192, -7.5e-95, 0),
+            (3e200, 2e-87, 1e-280, 5e-194, -7.5e93, -.infinity),
+            (3, 2e200, 1e250, 5e49, -7.5e-151, 0),
+            (4e300, 2e200, 1e-150, 0, -1e-250, nil),
+        ]
+        func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 4 * Double.ulpOfOne * abs(b) }
+        for c in cases {
+            let z = c.x / c.y
+            if let partial = c.partial {
+                XCTAssertEqual(Rules.partials(.div, c.x, c.y, 0, output: z).1, partial,
+                               "the partial alone leaves the range at \(c.x)/\(c.y)")
+            }
+            let r = try vjp(of: { [$0[0] / $0[1]] }, at: [c.x, c.y], cotangent: [c.u]).vjp
+            XCTAssert(near(r[0], c.dx) && near(r[1], c.dy), "reverse at \(c.x)/\(c.y): \(r), expected [\(c.dx), \(c.dy)]")
+            // Forward mode: the same products pushed along directions of the cotangent's size.
+            let fy = try jvp(of: { [$0[0] / $0[1]] }, at: [c.x, c.y], direction: [0, c.u]).jvp[0]
+            XCTAssert(near(fy, c.dy), "forward ∂/∂y at \(c.x)/\(c.y): \(fy), expected \(c.dy)")
+            let fx = try jvp(of: { [$0[0] / $0[1]] }, at: [c.x, c.y], direction: [c.u, 0]).jvp[0]
+            XCTAssert(near(fx, c.dx), "forward ∂/∂x at \(c.x)/\(c.y): \(fx), expected \(c.dx)")
+            // A chunk of directions of different sizes, ordered by one comparison of scalars: the
+            // lane of size u gets the product, the unit lane the partial itself (out of range).
+            let chunk = Dual<Double, SIMD2<Double>>(c.x, tangent: .zero) / Dual(c.y, tangent: SIMD2(c.u, 1))
+            XCTAssert(near(chunk.tangent[0], c.dy) && (c.partial.map { chunk.tangent[1] == $0 } ?? true),
+                      "chunked forward at \(c.x)/\(c.y): \(chunk.tangent)")
+        }
+        // Float has its own normal range: 3e-20/2e15 with a tangent 1e30 on y needs −x/y² =
+        // −7.5e-51, which Float flushes to 0; the product −3e-20·1e30/4e30 = −7.5e-21 is fine.
+        let t = (Dual<Float, Float>(3e-20, tangent: 0) / Dual(2e15, tangent: 1e30)).tangent
+        XCTAssertEqual(t, -7.5e-21, accuracy: 4 * Float.ulpOfOne * 7.5e-21)
+        // The reverse sweep of a gradient, where the cotangent 1e280 comes from the graph: f = 1e280·(x/y).
+        let g = try gradient(of: { v in 1e280 * (v[0] / v[1]) }, at: [3e-200, 2e87])
+        XCTAssert(near(g[0], 5e192) && near(g[1], -7.5e-95), "gradient of 1e280·x/y: \(g)")
+    }
+
     func applyDual(_ op: Op, _ x: Dual<Double, Double>, _ y: Dual<Double, Double>, _ n: Int) -> Dual<Double, Double> {
         op.arity == 2 ? Dual.applyBinary(op, x, y) : Dual.applyUnary(op, x, n)
     }

@@ -191,6 +191,27 @@ final class ExactDerivativeTests: XCTestCase {
         }
     }
 
+    /// Division's chain-rule products, which it orders itself to survive Double's range, are its
+    /// partials times the (co)tangents exactly in rational arithmetic, and both are the hand
+    /// forms u/y and −u·x/y². At x = 3/7, y = −5/11, u = 13/17: u/y = −143/85 and
+    /// −u·x/y² = −(13/17)(3/7)(121/25) = −4719/2975. Tangents dx = 2/3, dy = −7/5 give
+    /// dx/y − x·dy/y² = −22/15 + (3/7)(7/5)(121/25) = −22/15 + 363/125 = 539/375.
+    func testDivisionProductsAreItsPartialsTimesTheCotangentsExactly() {
+        let x: Rational = "3/7", y: Rational = "-5/11", u: Rational = "13/17"
+        let dx: Rational = "2/3", dy: Rational = "-7/5"
+        let z = Builtin.Div.primal(x, y, 0)
+        let (p, q) = Builtin.Div.partials(x, y, 0, output: z)
+        let (pu, qu) = Builtin.Div.vjp(x, y, 0, output: z, cotangent: u)
+        XCTAssertEqual([pu, qu], [p * u, q * u])
+        XCTAssertEqual([pu, qu], ["-143/85", "-4719/2975"])
+        let t: Rational = Builtin.Div.jvp(x, y, 0, output: z, tangents: dx, dy)
+        XCTAssertEqual(t, p * dx + q * dy)
+        XCTAssertEqual(t, "539/375")
+        // Exact scalars never lose range, so the products take no magnitude branch.
+        let tiny: Rational = "1/1000000000000000000000000000000000000000000000000000000000000000000000000000000"
+        XCTAssertTrue((tiny * tiny * tiny * tiny).isNormalValue, "1e-316: subnormal as a Double, exact as a rational")
+    }
+
     func testDivisionByZeroInsideAGraphIsADomainError() {
         struct DivByDifference: ADFunction {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] / (x[1] - x[1])] }

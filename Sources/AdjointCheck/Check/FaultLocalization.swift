@@ -45,13 +45,22 @@ struct TapeGraph {
     }
 
     /// Tangents of every node along input j: a forward sweep over the recorded graph applying the
-    /// registry's partials (``Rules/partials(_:_:_:_:output:)``) at the recorded values.
+    /// registry's partials (``Rules/partials(_:_:_:_:output:)``) at the recorded values, and for
+    /// a built-in binary op its products (``Rules/jvp(_:_:_:_:output:tangents:_:)``), as forward
+    /// mode does: division's partial underflows where its product does not.
     func tangents(input j: Int) -> [Double] {
         var t = [Double](repeating: 0, count: ops.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
         for k in ops.indices {
             guard let p = partials[k] else { continue }
+            // Only with finite partials: an infinite one (pow at a zero base) against a zero
+            // tangent must add nothing, which the sum below skips and a product would not.
+            if ops[k] != .custom && args[k].count == 2 && p.allSatisfy(\.isFinite) {
+                let (a, b) = (args[k][0], args[k][1])
+                t[k] = Rules.jvp(ops[k], values[a], values[b], 0, output: values[k], tangents: t[a], t[b])
+                continue
+            }
             var s = 0.0
             for (a, d) in zip(args[k], p) where t[a] != 0 { s += d * t[a] }
             t[k] = s

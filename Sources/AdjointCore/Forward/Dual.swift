@@ -53,6 +53,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     }
     /// Whether the primal value is finite.
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
+    /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
+    @inlinable public var isNormalValue: Bool { value.isNormalValue }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.
@@ -71,20 +73,22 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
         return Dual(z, tangent: dx * x.tangent)
     }
 
-    /// Applies a binary registry op.
+    /// Applies a binary registry op: the value from the declaration's primal, the tangent from
+    /// its chain-rule product (``Rules/jvp(_:_:_:_:output:tangents:_:)``), which for division
+    /// keeps products whose partial alone would underflow.
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
         let z = Rules.primal(op, x.value, y.value, 0)
-        let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
         if op == .pow && _slowPath(x.value == 0) {
             // At a zero base ∂x is +∞ for y < 1, and a constant base has tangent 0: it does not
             // move, so it must add 0, not ∞·0 = NaN (found by `make fuzz`: forward mode failed
             // on 0^y where reverse mode gave the derivative).
+            let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
             return Dual(z, tangent: (dx * x.tangent).zeroingNaNLanes() + dy * y.tangent)
         }
-        return Dual(z, tangent: dx * x.tangent + dy * y.tangent)
+        return Dual(z, tangent: Rules.jvp(op, x.value, y.value, 0, output: z, tangents: x.tangent, y.tangent))
     }
 }
 

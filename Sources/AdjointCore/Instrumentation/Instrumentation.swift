@@ -186,6 +186,16 @@ public struct RuleMutation: Sendable, Hashable, CustomStringConvertible {
         case .swapped: return (p.1, p.0)
         }
     }
+
+    /// The tangents as this mutation's partials meet them in forward mode: a partial scaled by f
+    /// times its tangent is the partial times the tangent scaled by f, and swapped partials
+    /// against (dx, dy) are the true partials against (dy, dx).
+    @inlinable func applied<V: TangentVector>(toTangents t: (V, V)) -> (V, V) where V.Scalar: ADScalar {
+        switch kind {
+        case .scale(let f): return input == 0 ? (V.Scalar(f) * t.0, t.1) : (t.0, V.Scalar(f) * t.1)
+        case .swapped: return (t.1, t.0)
+        }
+    }
 }
 
 /// The planted mutations, per thread; see ``RuleMutation``.
@@ -223,6 +233,15 @@ public enum RuleMutations {
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
         apply(name: op.info.name, p)
+    }
+
+    /// The tangents `op`'s partials multiply in forward mode, changed as a mutation of `op`
+    /// planted here would change the partials (see ``Rules/jvp(_:_:_:_:output:tangents:_:)``).
+    @usableFromInline @inline(never)
+    static func apply<V: TangentVector>(_ op: Op, tangents t: (V, V)) -> (V, V) where V.Scalar: ADScalar {
+        guard adjoint_flags_load() >= Instrumentation.mutationBit,
+              let m = box(create: false)?.planted[op.info.name] else { return t }
+        return m.applied(toTangents: t)
     }
 
     /// The partials of the op or user primitive `name`, mutated if a mutation of it is planted here.

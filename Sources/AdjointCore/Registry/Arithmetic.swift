@@ -46,6 +46,10 @@ extension Builtin {
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (y, x) }
     }
 
+    /// x / y. Its chain-rule products are written out (``OpDeclaration/vjp(_:_:_:output:cotangent:)``)
+    /// because ∂z/∂y = −z/y underflows where the product with a (co)tangent does not: a tiny
+    /// quotient of a huge divisor feeding a huge multiplier (found by `make fuzz`: ∂f/∂y came
+    /// out 0 in both modes where the complex step gave 1.7e87).
     public enum Div: OpDeclaration {
         public static let info = OpInfo(.div, "div", arity: 2, domain: "y ≠ 0", rational: true, analytic: true,
                                         sample: [-3...3, 0.5...3], summary: "x / y")
@@ -53,6 +57,66 @@ extension Builtin {
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             let r = 1 / y
             return (r, -z * r)
+        }
+        /// (g/y, −g·z/y): the partials times g, each divided by y directly (1/y overflows for a
+        /// subnormal y) and the second ordered by ``scaled(_:by:over:)`` so that it is not lost
+        /// while −z/y alone underflows.
+        @inlinable @inline(__always)
+        public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
+            // g/y is both the first product and, when normal, the factor of the second: the
+            // common case costs one division and one multiplication.
+            let q = g / y
+            return (q, -scaled(z, by: g, over: y, quotient: q))
+        }
+        /// dx/y − z·dy/y, the second term ordered by ``scaled(_:by:over:)``.
+        @inlinable @inline(__always)
+        public static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,
+                                                             tangents dx: V, _ dy: V) -> V where V.Scalar == T {
+            dx / y + scaled(dy, by: -z, over: y)
+        }
+
+        /// a·v/y for scalars a, y and a (co)tangent v, in an order whose intermediate neither
+        /// underflows nor overflows when the result is representable.
+        ///
+        /// The plain order (a/y)·v rounds twice and loses nothing to the range whenever a/y is a
+        /// normal number. When a/y is not (it underflowed, |a| ≪ |y|, or overflowed, |a| ≫ |y|), v must
+        /// be far from 1 for the result to be representable, and one of the factors a and 1/y
+        /// is applied to v first: after an underflow the smaller one, which the large v can
+        /// absorb, after an overflow the larger one, which the small v can absorb. The other
+        /// factor then brings the intermediate to the result, so neither step leaves the range
+        /// (up to subnormal a or y, where no order keeps all bits). |a| against |1/y| is read
+        /// from a·y against ±1, since 1/y itself overflows for a subnormal y; a·y may round to 0
+        /// or ∞ and still compares the right way. Exact scalars (``ADScalar/isNormalValue`` is
+        /// always true for them) take the plain order and never branch on magnitudes.
+        ///
+        /// ```swift
+        /// Builtin.Div.scaled(1e200, by: -1e-199, over: 1e197)   // −1e-196 (−1e-199/1e197 is 0)
+        /// ```
+        @inlinable @inline(__always)
+        public static func scaled<T: ADScalar, V: TangentVector>(_ v: V, by a: T, over y: T) -> V where V.Scalar == T {
+            scaled(v, by: a, over: y, quotient: a / y)
+        }
+
+        /// ``scaled(_:by:over:)`` with a/y already computed as `c`.
+        @inlinable @inline(__always)
+        static func scaled<T: ADScalar, V: TangentVector>(_ v: V, by a: T, over y: T, quotient c: T) -> V where V.Scalar == T {
+            // a = 0 (x = 0 or a zero cotangent) gives an exact 0 quotient: nothing was lost.
+            if _fastPath(c.isNormalValue || a == 0) { return c * v }
+            return scaledOutOfRange(v, by: a, over: y, quotient: c)
+        }
+
+        /// ``scaled(_:by:over:)`` after a/y left the normal range; out of line, so the common
+        /// case stays small where it is inlined.
+        @inlinable @inline(never)
+        static func scaledOutOfRange<T: ADScalar, V: TangentVector>(_ v: V, by a: T, over y: T,
+                                                                   quotient c: T) -> V where V.Scalar == T {
+            // y = 0 is a domain error (reported where the op is applied) and a non-finite a or y
+            // has no order to fix: the plain product, as before.
+            guard y != 0, a.isFiniteValue, y.isFiniteValue else { return c * v }
+            let ay = a * y
+            let aIsSmaller = ay > -1 && ay < 1                 // |a| < |1/y|
+            let aFirst = c.isFiniteValue ? aIsSmaller : !aIsSmaller
+            return aFirst ? (a * v) / y : a * (v / y)
         }
         @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
             y == 0 ? "division by zero" : nil

@@ -44,6 +44,31 @@ public protocol OpDeclaration {
     /// sweep: for unary ops whose partial costs a call of its own that `primalAndPartials` shares
     /// with the value (8 bytes per such entry buy a libm call per sweep).
     static var keepsPartial: Bool { get }
+    /// A binary op's chain-rule products in reverse mode, (g·∂z/∂x, g·∂z/∂y) for the output
+    /// cotangent g. The default multiplies the declared ``partials(_:_:_:output:)`` by g, so the
+    /// rule is still written once. An op whose partial can underflow or overflow where its
+    /// product with g is an ordinary number computes the products in an order that keeps them:
+    /// division's ∂z/∂y = −z/y is −10⁻³⁹⁶ (0 in Double) for z ≈ 10⁻¹⁹⁹, y ≈ 10¹⁹⁷, while
+    /// g·∂z/∂y ≈ −10⁻¹¹⁴ for g ≈ 10²⁸² (``Builtin/Div``). Such an override must equal the partials
+    /// times g up to rounding; RegistryTests checks every op's products against its partials.
+    ///
+    /// Binary ops only: interpreters multiply a unary op's partial by the (co)tangent themselves,
+    /// since the tape keeps sin's and cos's partials and forward mode shares them with the value.
+    ///
+    /// ```swift
+    /// Builtin.Div.vjp(1e-2, 1e197, 0, output: 1e-199, cotangent: 2.4e282)   // (2.4e85, −2.4e-114)
+    /// ```
+    static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T)
+    /// A binary op's chain-rule product in forward mode, ∂z/∂x·dx + ∂z/∂y·dy for the input
+    /// tangents dx, dy (one direction, or a chunk of several). The default multiplies the
+    /// declared partials by the tangents; an override obeys the rules of
+    /// ``vjp(_:_:_:output:cotangent:)``.
+    ///
+    /// ```swift
+    /// Builtin.Div.jvp(1e-2, 1e197, 0, output: 1e-199, tangents: 0.0, 1e200)   // −1e-196
+    /// ```
+    static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,
+                                                  tangents dx: V, _ dy: V) -> V where V.Scalar == T
 }
 
 extension OpDeclaration {
@@ -57,6 +82,20 @@ extension OpDeclaration {
         return (z, p, q)
     }
     @inlinable public static var keepsPartial: Bool { false }
+    // The defaults are the partials times the (co)tangents, in the order the interpreters
+    // multiplied them before these hooks existed, so an op without an override runs the same
+    // instructions in every mode (the sweep's benchmark holds them to it).
+    @inlinable @inline(__always)
+    public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
+        let (p, q) = partials(x, y, n, output: z)
+        return (p * g, q * g)
+    }
+    @inlinable @inline(__always)
+    public static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,
+                                                         tangents dx: V, _ dy: V) -> V where V.Scalar == T {
+        let (p, q) = partials(x, y, n, output: z)
+        return p * dx + q * dy
+    }
 }
 
 /// Where an op is differentiable.

@@ -131,6 +131,123 @@ public enum Rules {
         }
     }
 
+    /// The chain-rule products (g·∂z/∂x, g·∂z/∂y) of the binary op `op` for the output cotangent
+    /// `g` (``OpDeclaration/vjp(_:_:_:output:cotangent:)``), with any planted ``RuleMutation``
+    /// applied: a scaled partial times g is the scaled product, and swapped partials give the
+    /// swapped products. What the reverse sweep accumulates for a binary entry.
+    ///
+    /// ```swift
+    /// Rules.vjp(.div, 1e-2, 1e197, 0, output: 1e-199, cotangent: 2.4e282)   // (2.4e85, −2.4e-114)
+    /// ```
+    @inlinable @inline(__always)
+    public static func vjp<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
+        let r = unmutatedVJP(op, x, y, n, output: z, cotangent: g)
+        if _slowPath(Instrumentation.isActive) { return RuleMutations.apply(op, r) }
+        return r
+    }
+
+    /// The chain-rule product ∂z/∂x·dx + ∂z/∂y·dy of the binary op `op` for input tangents `dx`,
+    /// `dy` (``OpDeclaration/jvp(_:_:_:output:tangents:_:)``), with any planted ``RuleMutation``
+    /// applied. A partial scaled by f meets its tangent as the tangent scaled by f, and swapped
+    /// partials as swapped tangents, so the mutation is applied to the tangents and the
+    /// declaration's own product runs unchanged. What forward mode propagates.
+    ///
+    /// ```swift
+    /// Rules.jvp(.mul, 2.0, 3.0, 0, output: 6, tangents: 1.0, 0)   // 3
+    /// ```
+    @inlinable @inline(__always)
+    public static func jvp<T: ADScalar, V: TangentVector>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T,
+                                                         tangents dx: V, _ dy: V) -> V where V.Scalar == T {
+        if _slowPath(Instrumentation.isActive) {
+            let (mx, my) = RuleMutations.apply(op, tangents: (dx, dy))
+            return unmutatedJVP(op, x, y, n, output: z, tangents: mx, my)
+        }
+        return unmutatedJVP(op, x, y, n, output: z, tangents: dx, dy)
+    }
+
+    /// ``vjp(_:_:_:_:output:cotangent:)`` without the mutation hook.
+    @inlinable @inline(__always)
+    public static func unmutatedVJP<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
+        switch op {
+        case .input, .constant, .custom: return (0, 0)
+        case .add: return Builtin.Add.vjp(x, y, n, output: z, cotangent: g)
+        case .sub: return Builtin.Sub.vjp(x, y, n, output: z, cotangent: g)
+        case .mul: return Builtin.Mul.vjp(x, y, n, output: z, cotangent: g)
+        case .div: return Builtin.Div.vjp(x, y, n, output: z, cotangent: g)
+        case .neg: return Builtin.Neg.vjp(x, y, n, output: z, cotangent: g)
+        case .powi: return Builtin.Powi.vjp(x, y, n, output: z, cotangent: g)
+        case .pow: return Builtin.Pow.vjp(x, y, n, output: z, cotangent: g)
+        case .square: return Builtin.Square.vjp(x, y, n, output: z, cotangent: g)
+        case .sqrt: return Builtin.Sqrt.vjp(x, y, n, output: z, cotangent: g)
+        case .exp: return Builtin.Exp.vjp(x, y, n, output: z, cotangent: g)
+        case .expm1: return Builtin.Expm1.vjp(x, y, n, output: z, cotangent: g)
+        case .log: return Builtin.Log.vjp(x, y, n, output: z, cotangent: g)
+        case .log1p: return Builtin.Log1p.vjp(x, y, n, output: z, cotangent: g)
+        case .sin: return Builtin.Sin.vjp(x, y, n, output: z, cotangent: g)
+        case .cos: return Builtin.Cos.vjp(x, y, n, output: z, cotangent: g)
+        case .tan: return Builtin.Tan.vjp(x, y, n, output: z, cotangent: g)
+        case .atan: return Builtin.Atan.vjp(x, y, n, output: z, cotangent: g)
+        case .sinh: return Builtin.Sinh.vjp(x, y, n, output: z, cotangent: g)
+        case .cosh: return Builtin.Cosh.vjp(x, y, n, output: z, cotangent: g)
+        case .tanh: return Builtin.Tanh.vjp(x, y, n, output: z, cotangent: g)
+        case .asinh: return Builtin.Asinh.vjp(x, y, n, output: z, cotangent: g)
+        case .erf: return Builtin.Erf.vjp(x, y, n, output: z, cotangent: g)
+        case .sigmoid: return Builtin.Sigmoid.vjp(x, y, n, output: z, cotangent: g)
+        case .softplus: return Builtin.Softplus.vjp(x, y, n, output: z, cotangent: g)
+        case .relu: return Builtin.Relu.vjp(x, y, n, output: z, cotangent: g)
+        case .leakyRelu: return Builtin.LeakyRelu.vjp(x, y, n, output: z, cotangent: g)
+        case .elu: return Builtin.Elu.vjp(x, y, n, output: z, cotangent: g)
+        case .swish: return Builtin.Swish.vjp(x, y, n, output: z, cotangent: g)
+        case .gelu: return Builtin.Gelu.vjp(x, y, n, output: z, cotangent: g)
+        case .abs: return Builtin.Abs.vjp(x, y, n, output: z, cotangent: g)
+        case .max: return Builtin.Max.vjp(x, y, n, output: z, cotangent: g)
+        case .min: return Builtin.Min.vjp(x, y, n, output: z, cotangent: g)
+        case .hypot: return Builtin.Hypot.vjp(x, y, n, output: z, cotangent: g)
+        }
+    }
+
+    /// ``jvp(_:_:_:_:output:tangents:_:)`` without the mutation hook.
+    @inlinable @inline(__always)
+    public static func unmutatedJVP<T: ADScalar, V: TangentVector>(_ op: Op, _ x: T, _ y: T, _ n: Int, output z: T,
+                                                                  tangents dx: V, _ dy: V) -> V where V.Scalar == T {
+        switch op {
+        case .input, .constant, .custom: return .zero
+        case .add: return Builtin.Add.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .sub: return Builtin.Sub.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .mul: return Builtin.Mul.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .div: return Builtin.Div.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .neg: return Builtin.Neg.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .powi: return Builtin.Powi.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .pow: return Builtin.Pow.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .square: return Builtin.Square.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .sqrt: return Builtin.Sqrt.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .exp: return Builtin.Exp.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .expm1: return Builtin.Expm1.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .log: return Builtin.Log.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .log1p: return Builtin.Log1p.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .sin: return Builtin.Sin.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .cos: return Builtin.Cos.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .tan: return Builtin.Tan.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .atan: return Builtin.Atan.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .sinh: return Builtin.Sinh.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .cosh: return Builtin.Cosh.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .tanh: return Builtin.Tanh.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .asinh: return Builtin.Asinh.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .erf: return Builtin.Erf.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .sigmoid: return Builtin.Sigmoid.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .softplus: return Builtin.Softplus.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .relu: return Builtin.Relu.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .leakyRelu: return Builtin.LeakyRelu.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .elu: return Builtin.Elu.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .swish: return Builtin.Swish.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .gelu: return Builtin.Gelu.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .abs: return Builtin.Abs.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .max: return Builtin.Max.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .min: return Builtin.Min.jvp(x, y, n, output: z, tangents: dx, dy)
+        case .hypot: return Builtin.Hypot.jvp(x, y, n, output: z, tangents: dx, dy)
+        }
+    }
+
     /// Why `(x, y)` is outside `op`'s domain, or nil when it is inside.
     @inlinable @inline(__always)
     public static func domainViolation<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int) -> String? {

@@ -54,6 +54,8 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     }
     /// Whether the primal value is finite.
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
+    /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
+    @inlinable public var isNormalValue: Bool { value.isNormalValue }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
     /// The node index on the tape, or nil for a constant.

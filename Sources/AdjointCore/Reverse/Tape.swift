@@ -229,16 +229,21 @@ public final class Tape<V: ADScalar> {
                 case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self)
                 case .mul: accumulateBinary(Builtin.Mul.self, op, i, s, adj, I.self)
                 default:
+                    // The declaration's products with the cotangent, not its partials times it:
+                    // division's ∂z/∂y underflows where the product does not (OpDeclaration.vjp).
                     let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                    var (p, q) = Rules.unmutatedPartials(op, s.values[a], s.values[b], 0, output: s.values[i])
+                    let g = adj[i]
+                    var (pg, qg) = Rules.unmutatedVJP(op, s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
                     if I.isActive {
-                        (p, q) = RuleMutations.apply(op, (p, q))
+                        // A mutated partial times g is the mutated product (RuleMutation).
+                        (pg, qg) = RuleMutations.apply(op, (pg, qg))
                         Instrumentation.count(op)
                     }
-                    let g = adj[i]
+                    // Cleared after the values are read: a store before them (the buffers may
+                    // alias, as far as the compiler knows) would order every load behind it.
                     adj[i] = 0
-                    adj[a] = adj[a] + p * g
-                    adj[b] = adj[b] + q * g
+                    adj[a] = adj[a] + pg
+                    adj[b] = adj[b] + qg
                 }
             }
             i -= 1
@@ -251,15 +256,15 @@ public final class Tape<V: ADScalar> {
         _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type
     ) {
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-        var (p, q) = D.partials(s.values[a], s.values[b], 0, output: s.values[i])
+        let g = adj[i]
+        var (pg, qg) = D.vjp(s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
         if I.isActive {
-            (p, q) = RuleMutations.apply(op, (p, q))
+            (pg, qg) = RuleMutations.apply(op, (pg, qg))
             Instrumentation.count(op)
         }
-        let g = adj[i]
-        adj[i] = 0
-        adj[a] = adj[a] + p * g
-        adj[b] = adj[b] + q * g
+        adj[i] = 0   // after the values are read (see the default branch)
+        adj[a] = adj[a] + pg
+        adj[b] = adj[b] + qg
     }
 
     /// The cotangent of every entry (not only the inputs) for the given output cotangents: what

@@ -34,6 +34,20 @@ where Scalar == Self {
     /// Whether the primal value is finite (not NaN or infinite). The type answers, so an exact
     /// rational too large for a Double still counts as finite.
     var isFiniteValue: Bool { get }
+    /// Whether the primal value is a normal floating-point number: nonzero, finite and not
+    /// subnormal, so a product with it rounds once and has lost no range. A rule that multiplies
+    /// three factors (division's chain-rule products, ``Builtin/Div``) uses the plain order when
+    /// the first product is normal and looks for an order that cannot underflow or overflow only
+    /// when it is not. Exact scalars (rationals, symbolic expressions) never underflow or
+    /// overflow, so the default is true: they never branch on magnitudes, and a symbolic
+    /// derivative records no magnitude comparison.
+    ///
+    /// ```swift
+    /// (1e-300).isNormalValue            // true
+    /// (1e-310).isNormalValue            // false: subnormal
+    /// (0.0).isNormalValue               // false
+    /// ```
+    var isNormalValue: Bool { get }
 
     static func + (lhs: Self, rhs: Self) -> Self
     static func - (lhs: Self, rhs: Self) -> Self
@@ -80,6 +94,10 @@ extension ADScalar {
 
     /// The default `isFiniteValue`: the Double approximation is finite.
     @inlinable public var isFiniteValue: Bool { approximateDouble.isFinite }
+
+    /// The default `isNormalValue`: true, as for an exact scalar, which loses no range (a type
+    /// that rounds says otherwise, as Double, Float and the derived scalars do).
+    @inlinable public var isNormalValue: Bool { true }
 
     /// Reports that this type cannot evaluate `what` and returns NaN.
     @inline(never)

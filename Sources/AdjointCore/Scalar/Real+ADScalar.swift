@@ -6,6 +6,7 @@ import RealModule
 extension ADScalar where Self: Real & BinaryFloatingPoint {
     @inlinable public var approximateDouble: Double { Double(self) }
     @inlinable public var isFiniteValue: Bool { isFinite }
+    @inlinable public var isNormalValue: Bool { isNormal }
 
 }
 

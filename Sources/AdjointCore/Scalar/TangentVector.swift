@@ -11,8 +11,12 @@ public protocol TangentVector {
     /// The additive identity.
     static var zero: Self { get }
     static func + (lhs: Self, rhs: Self) -> Self
-    /// Scales a tangent by a scalar: the only product the chain rule needs.
+    /// Scales a tangent by a scalar: the product the chain rule needs.
     static func * (lhs: Scalar, rhs: Self) -> Self
+    /// Divides a tangent by a scalar, rounding once: what division's rule needs to apply 1/y
+    /// without forming 1/y, which overflows for a subnormal y (see ``Builtin/Div``). Every scalar
+    /// type and SIMD vector has it already: `SIMD2(2.0, 4.0) / 2.0 == SIMD2(1, 2)`.
+    static func / (lhs: Self, rhs: Scalar) -> Self
     /// Directions carried: 1 for a single tangent, the SIMD width for a chunk.
     static var laneCount: Int { get }
     /// The tangent of direction `lane`.
