@@ -28,10 +28,19 @@ func runConcurrentBenchmarks() {
     let x = (0..<200).map { 0.1 + 0.003 * Double($0) }
     let cores = ProcessInfo.processInfo.activeProcessorCount
     for mode in [JacobianMode.forward, .reverse] {
-        let serial = medianSeconds(runs: 5) { blackHole(try? jacobian(of: CostlyMap(), at: x, mode: mode)) }
-        let parallel = medianSeconds(runs: 5) {
+        let serial = medianSeconds(runs: 11) { blackHole(try? jacobian(of: CostlyMap(), at: x, mode: mode)) }
+        let parallel = medianSeconds(runs: 11) {
             blackHole(blocking { try? await jacobian(of: CostlyMap(), at: x, mode: mode, tasks: cores) })
         }
+        emit("jacobian_200x200_\(mode.rawValue)_serial_ms", serial * 1e3, "ms")
+        emit("jacobian_200x200_\(mode.rawValue)_\(cores)_tasks_ms", parallel * 1e3, "ms")
         emit("jacobian_200x200_\(mode.rawValue)_speedup_\(cores)_cores", serial / parallel, "ratio")
+        if mode == .reverse {
+            // The recording is one evaluation and stays serial: with it, the sweeps' speedup is
+            // bounded by Amdahl's law, which this figure states for the run.
+            let rec = medianSeconds(runs: 11) { blackHole(try? record({ CostlyMap()($0) }, at: x)) }
+            emit("jacobian_200x200_reverse_record_ms", rec * 1e3, "ms")
+            emit("jacobian_200x200_reverse_amdahl_bound_\(cores)_cores", serial / (rec + (serial - rec) / Double(cores)), "ratio")
+        }
     }
 }

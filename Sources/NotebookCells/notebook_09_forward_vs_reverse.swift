@@ -17,7 +17,7 @@ func notebook_09_forward_vs_reverse() throws {
           " ⟨uᵀJ, v⟩ =", String(format: "%.6f", zip(uj, v).map(*).reduce(0, +)))
 #sourceLocation()
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/09-forward-vs-reverse.md", line: 56)
+#sourceLocation(file: "notebooks-md/09-forward-vs-reverse.md", line: 59)
     for (n, m) in [(64, 2), (2, 64), (8, 8)] {
         let c = try JacobianModeComparison.run(inputs: n, outputs: m)
         print(c.summary, terminator: "")

@@ -15,9 +15,11 @@ final class JacobianModeTests: XCTestCase {
         XCTAssertEqual(c.forwardUnchunked.scalarOps, n * e)
         XCTAssertEqual(c.forward.passes, (n + k - 1) / k)
         XCTAssertEqual(c.forward.scalarOps, (n + k - 1) / k * e)
-        // One recording plus m sweeps, each applying every recorded op's rule once.
+        // One recording plus m sweeps, row i from its own output down: the outputs are recorded
+        // one after another (e/m ops each), so row i applies (i + 1)·e/m rules, all rows
+        // e·(m + 1)/2 = n·m·(m + 1).
         XCTAssertEqual(c.reverse.passes, m)
-        XCTAssertEqual(c.reverse.scalarOps, (1 + m) * e)
+        XCTAssertEqual(c.reverse.scalarOps, e + n * m * (m + 1))
         XCTAssertLessThanOrEqual(c.maxDifference, 1e-13, "forward and reverse Jacobians agree to rounding")
         return c
     }

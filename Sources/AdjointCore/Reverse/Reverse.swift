@@ -88,7 +88,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     static func applyKeepingPartial(_ op: Op, _ x: Reverse) -> Reverse {
         let (z, p, _) = Rules.primalAndPartials(op, x.value, x.value, 0)
         if let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
-            let i = t.pointee.push(op, x.index, 0, z, partial: p)
+            let i = t.pointee.push(op, x.index, z, partial: p)
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, 0, node: Int(i)) }
             return Reverse(value: z, index: i, tape: t, generation: x.generation)
         }

@@ -189,12 +189,25 @@ public final class Tape<V: ADScalar> {
     ) where O.V == V {
         let s = storage.pointee
         let n = s.count
-        for (i, u) in seeds { adj[i] = adj[i] + u }
-        var k = s.partialCount
+        var last = -1
+        for (i, u) in seeds {
+            // A zero Double or Float seed adds nothing (a Jacobian's row seeds the other outputs
+            // with 0); other scalar types compare values only (a dual's == ignores its tangent),
+            // so their seeds always count.
+            if TapeStorage<V>.hasZeroBitPattern && u == 0 { continue }
+            adj[i] = adj[i] + u
+            last = Swift.max(last, i)
+        }
         // One loop whose rule switch inlines: a per-entry test of the observation flag costs a
         // load, while duplicating this loop for observed/unobserved sweeps (tried) stopped the
         // compiler from inlining the rules and cost a call per entry.
-        var i = n - 1
+        // It starts at the last seeded entry: every later one has a zero cotangent and cannot
+        // reach the inputs. A Jacobian's row i then sweeps only the tape up to output i (half the
+        // tape on average when outputs are recorded one after another), and an infinite partial
+        // recorded after the output no longer turns 0·∞ into NaN in its gradient. Not on a tape
+        // with user primitives: a vector primitive's VJP runs at its last output entry, which may
+        // lie beyond a seed on one of its earlier outputs.
+        var i = s.customs.isEmpty ? Swift.min(n - 1, last) : n - 1
         while i >= 0 {
             let op = s.ops[i]
             observer.see(i, adj[i])
@@ -207,9 +220,8 @@ public final class Tape<V: ADScalar> {
                 let a = Int(s.lhs[i])
                 let p: V
                 if Rules.keepsPartial(op) {
-                    // Kept when recorded (mutations included), in recording order.
-                    k -= 1
-                    p = s.partials[k]
+                    // Kept when recorded (mutations included); rhs is its index.
+                    p = s.partials[Int(s.rhs[i])]
                 } else {
                     let x = s.values[a]
                     let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])

@@ -13,8 +13,8 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline var rhs: UnsafeMutablePointer<Int32>
     @usableFromInline var values: UnsafeMutablePointer<V>
     /// The partials of the entries whose op keeps it (``Rules/keepsPartial(_:)``: sin, cos), in
-    /// recording order, `partialCount` of them: the sweep meets those entries in reverse order and
-    /// takes them from the end, so no index is stored. Why: computing cos x while sin x is made
+    /// recording order, `partialCount` of them; such an entry's `rhs` (unused by unary ops) holds
+    /// its partial's index, so a sweep may start anywhere. Why: computing cos x while sin x is made
     /// (one sincos) instead of in the sweep removed a libm call per sin from every gradient.
     @usableFromInline var partials: UnsafeMutablePointer<V>
     @usableFromInline var partialCount = 0
@@ -114,8 +114,8 @@ struct TapeStorage<V: ADScalar> {
 
     /// Appends an entry whose op keeps its partial (``Rules/keepsPartial(_:)``), and the partial.
     @inlinable @inline(__always)
-    mutating func push(_ op: Op, _ a: Int32, _ b: Int32, _ value: V, partial: V) -> Int32 {
-        let i = push(op, a, b, value)
+    mutating func push(_ op: Op, _ a: Int32, _ value: V, partial: V) -> Int32 {
+        let i = push(op, a, Int32(truncatingIfNeeded: partialCount), value)
         // At most one partial per entry, so the entries' capacity bounds them too.
         if i >= 0 {
             (partials + partialCount).initialize(to: partial)
