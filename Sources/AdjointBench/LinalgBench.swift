@@ -52,26 +52,25 @@ private func paired(runs: Int, _ a: () throws -> Void, _ b: () throws -> Void) r
 }
 
 /// An MLP of `depth` square layers of `width`, tanh hidden layers, linear output, MSE against a
-/// seeded target: its forward loss and its loss-and-gradient as closures.
-private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int) throws -> (forward: () throws -> Void, gradient: () throws -> Void) {
-    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
-    var g = SeededGenerator(seed: 6)
-    let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
-    let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
-    let loss = MLPLoss<S>.elementwise(.mse, target: y)
-    return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss) })
-}
-
-/// The same MLP's forward loss and one training-loop gradient step: the gradient written into
-/// the previous step's arrays (``MLP/lossAndGradient(input:loss:into:)``).
-private func mlpTrainingTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int) throws -> (forward: () throws -> Void, gradient: () throws -> Void) {
+/// seeded target: its forward loss and its loss-and-gradient as closures. `training`: each
+/// gradient is written into the previous step's arrays (``MLP/lossAndGradient(input:loss:into:)``),
+/// as a training loop does; otherwise the allocating call returns fresh arrays.
+private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int, training: Bool = false) throws
+-> (forward: () throws -> Void, gradient: () throws -> Void) {
     let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
     var g = SeededGenerator(seed: 6)
     let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
     let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
     let loss = MLPLoss<S>.elementwise(.mse, target: y)
     var gradients: [LayerParameters<S>] = []
-    return ({ _ = try net.loss(input: x, loss: loss) }, { _ = try net.lossAndGradient(input: x, loss: loss, into: &gradients) })
+    let forward = { _ = try net.loss(input: x, loss: loss) }
+    if training { return (forward, { _ = try net.lossAndGradient(input: x, loss: loss, into: &gradients) }) }
+    return (forward, { _ = try net.lossAndGradient(input: x, loss: loss) })
+}
+
+private func mlpTrainingTask<S: LinalgScalar>(_ s: S.Type, batch: Int, width: Int, depth: Int) throws
+-> (forward: () throws -> Void, gradient: () throws -> Void) {
+    try mlpTask(s, batch: batch, width: width, depth: depth, training: true)
 }
 
 /// The same MLP written elementwise over any scalar, for the scalar tape: parameters are
@@ -100,34 +99,34 @@ private func scalarMLPLoss<T: ADScalar>(_ p: [T], x: [Double], y: [Double], batc
     return total / T(h.count)
 }
 
+typealias MLPTask = (forward: () throws -> Void, gradient: () throws -> Void)
+
+/// The depth-8 MLP's figures in Double and Float under `name` (`<name>_ms`,
+/// `<name>_over_forward`, `<name>_f32_ms`, …); returns the two tasks.
+private func depth8Figures(name: String, training: Bool) throws -> (MLPTask, MLPTask) {
+    let d8 = try mlpTask(Double.self, batch: 64, width: 256, depth: 8, training: training)
+    let f8 = try mlpTask(Float.self, batch: 64, width: 256, depth: 8, training: training)
+    for (task, suffix) in [(d8, ""), (f8, "_f32")] {
+        let (forward, gradient, ratio) = try paired(runs: 41, task.forward, task.gradient)
+        emit("\(name)_over_forward\(suffix)", ratio, "ratio")
+        emit("\(name)\(suffix)_ms", gradient, "ms")
+        if training { emit("mlp_forward\(suffix)_ms", forward, "ms") }
+    }
+    return (d8, f8)
+}
+
 func runLinalgBenchmarks() {
     BLAS.setThreadCount(1)
     reportBLASCore()
     emit("blas_dgemm_gflops", referenceGemmGFLOPs(), "GFLOP/s")
     do {
         // The gradient as a training loop takes it, every step into the last step's arrays
-        // (MLP.lossAndGradient(input:loss:into:)): the figures the goals are about.
-        let t8 = try mlpTrainingTask(Double.self, batch: 64, width: 256, depth: 8)
-        let (fwd, grad, ratio) = try paired(runs: 41, t8.forward, t8.gradient)
-        emit("mlp_gradient_over_forward", ratio, "ratio")
-        emit("mlp_gradient_ms", grad, "ms")
-        emit("mlp_forward_ms", fwd, "ms")
-        let t8f = try mlpTrainingTask(Float.self, batch: 64, width: 256, depth: 8)
-        let (f32Forward, f32Gradient, f32Ratio) = try paired(runs: 41, t8f.forward, t8f.gradient)
-        emit("mlp_gradient_f32_ms", f32Gradient, "ms")
-        emit("mlp_forward_f32_ms", f32Forward, "ms")
-        emit("mlp_gradient_over_forward_f32", f32Ratio, "ratio")
-        // The allocating call, whose returned gradients are fresh memory every time: glibc gives
-        // freed large blocks back to the OS, so the BLAS page-faults them in again (how many
-        // depends on the heap's history; JAX shows the same two speeds when its outputs fault).
-        let d8 = try mlpTask(Double.self, batch: 64, width: 256, depth: 8)
-        let (_, freshMs, freshRatio) = try paired(runs: 41, d8.forward, d8.gradient)
-        emit("mlp_gradient_fresh_arrays_ms", freshMs, "ms")
-        emit("mlp_gradient_fresh_arrays_over_forward", freshRatio, "ratio")
-        let f8 = try mlpTask(Float.self, batch: 64, width: 256, depth: 8)
-        let (_, freshF32Ms, freshF32Ratio) = try paired(runs: 41, f8.forward, f8.gradient)
-        emit("mlp_gradient_fresh_arrays_f32_ms", freshF32Ms, "ms")
-        emit("mlp_gradient_fresh_arrays_over_forward_f32", freshF32Ratio, "ratio")
+        // (MLP.lossAndGradient(input:loss:into:)): the figures the goals are about. Then the
+        // allocating call, whose returned gradients are fresh memory every time: glibc gives freed
+        // large blocks back to the OS, so the BLAS page-faults them in again (how many depends on
+        // the heap's history; JAX shows the same two speeds when its outputs fault).
+        let (t8, t8f) = try depth8Figures(name: "mlp_gradient", training: true)
+        _ = try depth8Figures(name: "mlp_gradient_fresh_arrays", training: false)
         try elementwiseBeforeAfter(d8: t8, f8: t8f)
         try compareBLASCores(d8: t8, f8: t8f)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
