@@ -81,10 +81,11 @@ final class SweepScratch<V: ADScalar> {
 @usableFromInline
 enum SweepScratchCache {
     final class Block {
-        var pointer: UnsafeMutableRawPointer
-        var bytes: Int
+        /// nil once handed out: the memory then belongs to the taker.
+        var pointer: UnsafeMutableRawPointer?
+        let bytes: Int
         init(_ p: UnsafeMutableRawPointer, _ b: Int) { pointer = p; bytes = b }
-        deinit { pointer.deallocate() }
+        deinit { pointer?.deallocate() }
     }
     static let limit = 1 << 28
     private static let key: pthread_key_t = {
@@ -99,12 +100,9 @@ enum SweepScratchCache {
     static func take(bytes: Int) -> UnsafeMutableRawPointer? {
         guard let raw = pthread_getspecific(key) else { return nil }
         let block = Unmanaged<Block>.fromOpaque(raw).takeUnretainedValue()
-        guard block.bytes >= bytes else { return nil }
+        guard block.bytes >= bytes, let p = block.pointer else { return nil }
         pthread_setspecific(key, nil)
-        let p = block.pointer
-        // The block's memory now belongs to the caller: keep the Block from freeing it.
-        block.pointer = .allocate(byteCount: 1, alignment: 16)
-        block.bytes = 0
+        block.pointer = nil
         Unmanaged<Block>.fromOpaque(raw).release()
         return p
     }
