@@ -59,7 +59,7 @@ final class GradientBudgetTests: XCTestCase {
 
     func testComplexStepGradientIsExactWithOneEvaluationPerInput() throws {
         // numdifftools' complex-step gradient of this f at n = 100: 101 evaluations (issue 16).
-        // f(x) plus one complex evaluation per input, each vouching for its own truncation.
+        // One complex evaluation per input and one check along all inputs at once.
         let d = try differenceJacobian(of: BenchSum(), at: x, method: .complexStep)
         let err = relativeError(d.jacobian[0], BenchSum.gradient(x))
         print("complex-step gradient n = \(n): relative error \(err), \(d.evaluations) evaluations")
@@ -71,21 +71,24 @@ final class GradientBudgetTests: XCTestCase {
     }
 
     struct Tan: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.tan(x[0])] } }
+    struct OffsetTan: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.tan(x[0]) + 1e30] } }
     struct FastSine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(1000 * x[0])] } }
     struct HighPower: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], 50)] } }
     struct Exponential: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(x[0])] } }
 
     func testOneComplexStepIsTrustedOnlyWhereItsTruncationIsInvisible() throws {
         // Double(π/2) lies 6.1e-17 below tan's pole: h = 1e-20·|x| is 2.6e-4 of the distance, so
-        // one step is 7e-8 wrong — the case an a-priori bound from |x| got wrong. The single step's
-        // tripwires must send it (and the zero of sin(1000x) at 0) to a second step, which sees
-        // the truncation and shrinks the step; x⁵⁰ at 3 varies on a scale of 3/50 ≫ h = 3e-20
-        // and one step is right.
+        // one step is 7e-8 wrong — the case an a-priori bound from |x| got wrong. The check at
+        // 1024 h sees it; the second step measures the truncation and a smaller step removes it
+        // (1 + 1 + 1 + 2 evaluations). Adding 1e30 changes nothing for the check (it fooled a
+        // tripwire built on |f/f′|, found in review). sin(1000x) at 0, x⁵⁰ at 3 and eˣ at 1 vary
+        // on scales far above h: one step and the check.
         let pole = Double.pi / 2
         let t = tan(pole)
         let cases: [(String, any ADFunction, Double, Double, Int)] = [
             ("tan at Double(π/2)", Tan(), pole, 1 + t * t, 5),
-            ("sin(1000x) at 0", FastSine(), 0, 1000, 3),
+            ("tan + 1e30 at Double(π/2)", OffsetTan(), pole, 1 + t * t, 5),
+            ("sin(1000x) at 0", FastSine(), 0, 1000, 2),
             ("x^50 at 3", HighPower(), 3, 50 * pow(3, 49), 2),
             ("exp at 1", Exponential(), 1, exp(1), 2),
         ]
@@ -96,6 +99,27 @@ final class GradientBudgetTests: XCTestCase {
             XCTAssertLessThanOrEqual(abs(e.value - truth), e.errorEstimate, name)
             // Accurate, not merely honest: a few ulps of f′ (libm's tan and pow are within an ulp).
             XCTAssertLessThanOrEqual(abs(e.value - truth), 1e-14 * abs(truth), name)
+        }
+    }
+
+    /// Outputs that do not depend on an input give an exact 0 in that column, which needs no
+    /// second step: a sparse Jacobian costs n + 1 evaluations like a dense one.
+    struct Sparse: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1], T.sin(x[2]), x[3] * x[3]] }
+    }
+
+    func testZeroEntriesCostNoExtraEvaluations() throws {
+        let x = [1.5, -2.0, 0.7, 3.0]
+        let d = try differenceJacobian(of: Sparse(), at: x, method: .complexStep)
+        XCTAssertEqual(d.evaluations, x.count + 1)
+        // By hand: rows (x₁, x₀, 0, 0), (0, 0, cos x₂, 0), (0, 0, 0, 2x₃).
+        let truth: [[Double]] = [[-2, 1.5, 0, 0], [0, 0, cos(0.7), 0], [0, 0, 0, 6]]
+        for i in 0..<3 {
+            for j in 0..<4 {
+                let e = d.entries[i][j]
+                XCTAssertLessThanOrEqual(abs(e.value - truth[i][j]), max(e.errorEstimate, 0), "(\(i), \(j))")
+                XCTAssertLessThanOrEqual(abs(e.value - truth[i][j]), 1e-15 * max(1, abs(truth[i][j])), "(\(i), \(j))")
+            }
         }
     }
 

@@ -5,12 +5,10 @@ import RealModule
 /// Complex step along v: Im f(x + ih·v)/h. Nothing cancels, so rounding is a few ε of |D|, plus
 /// the quantum of subnormal imaginary parts, which a seed near the underflow threshold meets.
 ///
-/// One evaluation per direction when f(x) is known (`value`, n + 1 for a Jacobian), two
-/// otherwise or when the single step cannot vouch for itself. The truncation h²f‴/6 is not
-/// measured by one step, so ``complexStepSingle`` accepts it only where two tripwires, both read
-/// off that one evaluation and f(x), say it is far below rounding; anywhere else the truncation is
-/// measured from a second step 2h (|D(h) − D(2h)|/3). An a-priori bound from the scale of x alone
-/// failed: tan(x) 6e-17 from its pole came out 5e-8 wrong while claiming 1e-15 (fuzz corpus).
+/// The truncation h²f‴/6 is measured from a second step 2h (|D(h) − D(2h)|/3), and a visible
+/// truncation is cut by a smaller step. `fine` is the evaluation at h when the caller made it
+/// (``complexStepColumns`` does, and counts it here). An a-priori bound from the scale of x
+/// alone failed: tan(x) 6e-17 from its pole came out 5e-8 wrong while claiming 1e-15.
 ///
 /// A second, wider step is tried when an imaginary part underflowed, came out exactly 0 or the
 /// estimate is not finite, and the relative step is below the step at scale 1: near x = 0 a step proportional to
@@ -19,25 +17,24 @@ import RealModule
 /// and the two results agree within their estimates, since a step far beyond |x| can be
 /// consistently wrong (log at 1e-200).
 func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
-    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize, value: [V]? = nil
+    _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize,
+    fine: ([Complex<V>], EvaluationDiagnostics)? = nil
 ) -> ([DifferenceEstimate], Int, ADError?) {
     let h = complexStep(step, at: x, direction: v, as: V.self)
     var automatic = false
     if case .automatic = step { automatic = true }
-    let fine = complexStepEvaluation(f, at: x, direction: v, step: h)
-    var estimates: [DifferenceEstimate], unsupported: ADError?, evaluations: Int
-    if let value, let single = complexStepSingle(fine, value: value, direction: v, outputs: m, step: h) {
-        (estimates, unsupported, evaluations) = (single, nil, 1)
-    } else {
-        (estimates, unsupported, evaluations) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: h, fine: fine)
-    }
+    var (estimates, unsupported, evaluations) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: h, fine: fine)
     // A truncation the second step made visible is cut by a smaller step (nothing cancels in a
     // complex step, so shrinking costs no digits until the imaginary parts underflow, which the
     // estimates flag). Near tan's pole, 6e-17 away, h = 1.6e-20 is 7e-8 wrong and h/64 is exact.
-    let floor = estimates.map { DifferenceTuning.evaluationNoiseULPs * Double(V.ulpOfOne) * Swift.abs($0.value) }
-    let visible = zip(estimates, floor).map { $0.errorEstimate / Swift.max($1, .leastNormalMagnitude) }.max() ?? 0
-    if automatic, unsupported == nil, evaluations > 1, visible > 8, visible.isFinite {
-        let shrink = Swift.max(0x1p-20, (1 / visible).squareRoot() / 4).nearestPowerOfTwo
+    // Only clean nonzero entries count: a zero's estimate is the underflow quantum, which a
+    // smaller step makes larger, not smaller.
+    let eps = Double(V.ulpOfOne)
+    let visible = estimates.filter { $0.warnings.isEmpty && $0.value != 0 && $0.value.isFinite }
+        .map { $0.errorEstimate / (DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs($0.value)) }.max() ?? 0
+    if automatic, unsupported == nil, visible > DifferenceTuning.complexStepVisibleTruncation, visible.isFinite {
+        // (h/4)/√visible brings a truncation of `visible` times rounding down to about 1/16 of it.
+        let shrink = Swift.max(DifferenceTuning.complexStepLargestShrink, (1 / visible).squareRoot() / 4).nearestPowerOfTwo
         let (small, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: Double(V(h * shrink)))
         evaluations += extra
         for i in estimates.indices where small[i].warnings.isEmpty {
@@ -70,41 +67,103 @@ func complexStepEvaluation<V: ADScalar & BinaryFloatingPoint & Real>(
     }
 }
 
-/// The estimate from the one evaluation F = f(x + ih·v) and f(x), or nil when that evaluation
-/// cannot vouch for its own truncation error (the caller then measures it with a second step).
+/// Every column of the Jacobian by the complex step in n + 1 evaluations where it can vouch for
+/// itself: one step h per input, and one check along a direction that moves every input at once,
+/// each by 1024 times its own step with a fixed pseudo-random weight c_j.
 ///
-/// Two tripwires, each costing nothing beyond F and f(x):
-/// - **curvature**: Re F = f(x) − h²f″/2 + …; a gap |Re F − f(x)| above a few ulps of f means
-///   the step's h² terms are visible, and so may be its truncation h²f‴/6;
-/// - **scale**: f varies on a scale r ≈ |f/f′| (exact for a pole, where f″/f′ = 2/r and
-///   f‴/f′ = 6/r²), so the truncation is modelled as h²|f′|³/f², and accepted only when that is
-///   below 10⁻⁶·ε·|f′|: the model may underrate the truncation by a factor 10⁶ and the estimate
-///   still holds. f(x) = 0, where r says nothing, always takes the second step.
-/// What neither sees is a point where f″ = 0 while |f‴/f′| exceeds 10⁶·(f′/f)² (an inflection of
-/// a fast oscillation riding on a large, slowly varying f). Near tan's pole both trip, at the zero
-/// of sin(1000x) f(x) = 0 sends it on; x⁵⁰ at 3 (scale 3/50, h = 3e-20) passes, rightly.
-func complexStepSingle<V: ADScalar & BinaryFloatingPoint & Real>(
-    _ evaluation: ([Complex<V>], EvaluationDiagnostics), value: [V], direction v: [V], outputs m: Int, step h: Double
-) -> [DifferenceEstimate]? {
-    let (fine, diag) = evaluation
-    guard diag.errors.isEmpty, fine.count >= m, value.count >= m else { return nil }
+/// Why the check: one step cannot measure its own truncation h²f‴/6, and no tripwire read off a
+/// single step and f(x) is safe (a pole model r = |f/f′| is fooled by adding a constant: tan x +
+/// 1e30 at 6e-17 from the pole passed it 10⁸ wrong, found in review). Along the combined direction
+/// Im f(x + i·c) = Σⱼ cⱼ·∂ⱼf − f‴[c, c, c]/6 + …, so it agrees with Σⱼ cⱼ·Dⱼ to rounding only when
+/// the truncation at 1024 times the steps is below rounding: then at the steps themselves it is
+/// 1024² = 10⁶ times smaller. Each entry's estimate carries that bound, divided among the columns
+/// as if their truncations did not cancel in the sum (the weights are irregular so that they do
+/// not by accident). Where the check fails, every column is measured with a second step
+/// (``complexStepDirectional``), reusing its first evaluation. For one input this is the
+/// two-step method with steps h and 1024h.
+///
+/// f(x) itself is not evaluated: the value reported is Re f(x + ih·e₀), which differs from it by
+/// h²|f″|/2, below rounding wherever the check passes.
+func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
+    _ f: some ADFunction, at x: [V], step: StepSize
+) -> (columns: [[DifferenceEstimate]], evaluations: Int, unsupported: ADError?, value: [V]) {
+    let n = x.count
     let eps = Double(V.ulpOfOne)
     let leastNormal = Double(V.leastNormalMagnitude)
-    if v.contains(where: { $0 != 0 && Swift.abs(Double(V(h) * $0)) < leastNormal }) { return nil }
-    var estimates: [DifferenceEstimate] = []
-    for i in 0..<m {
-        let f0 = Double(value[i]), re = Double(fine[i].real), im = Double(fine[i].imaginary)
-        let d = im / h
-        guard f0 != 0, f0.isFinite, fine[i].isFinite, d.isFinite, Swift.abs(im) >= leastNormal else { return nil }
-        let curvature = Swift.abs(re - f0)
-        if curvature > DifferenceTuning.complexStepCurvatureULPs * eps * Swift.max(Swift.abs(f0), Swift.abs(re)) { return nil }
-        let modelled = h * h * Swift.abs(d) * (d / f0) * (d / f0)
-        let margin = DifferenceTuning.complexStepModelMargin
-        guard modelled.isFinite, margin * modelled <= eps * Swift.abs(d) else { return nil }
-        let err = margin * modelled + DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(d)
-        estimates.append(DifferenceEstimate(value: d, errorEstimate: err, step: h, warnings: []))
+    let directions = (0..<n).map { j in x.indices.map { $0 == j ? V(1) : V(0) } }
+    let steps = directions.map { complexStep(step, at: x, direction: $0, as: V.self) }
+    let fine = (0..<n).map { complexStepEvaluation(f, at: x, direction: directions[$0], step: steps[$0]) }
+    // The number of outputs and the value come from the first column's evaluation.
+    let m = fine.first?.0.count ?? 0
+    let value = fine.first.map { $0.0.map { $0.real } } ?? []
+    // The check's direction: weights of magnitude 1…2 and mixed signs from a fixed low-discrepancy
+    // sequence, so the run is reproducible.
+    let weights = (0..<n).map { j -> Double in
+        let u = (Double(j) * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
+        return (j % 3 == 1 ? -1 : 1) * (1 + u)
     }
-    return estimates
+    let c = (0..<n).map { Double(V(DifferenceTuning.complexStepCheckRatio * steps[$0] * weights[$0])) }
+    let check = Diagnostics.collect { f((0..<n).map { Complex<V>(x[$0], V(c[$0])) }) }
+    var single: [[DifferenceEstimate]]? = []
+    for j in 0..<n {
+        let (values, diag) = fine[j]
+        let seedNormal = Double(V(steps[j])) >= leastNormal
+        guard diag.errors.isEmpty, values.count >= m, seedNormal else { single = nil; break }
+        var column: [DifferenceEstimate] = []
+        // An exact 0 hides any derivative below leastNormal/h: accepted where the step is not far
+        // below the step at scale 1, else the wider step of complexStepDirectional must look (x·x
+        // at 1e-200 gives Im = 0 at h = 1e-220 and 2e-220 at h = 1e-20).
+        let unit = complexStep(step, at: x.map { _ in V(1) }, direction: directions[j], as: V.self)
+        let zeroIsExact = steps[j] >= unit * DifferenceTuning.complexStepExactZeroRange
+        for i in 0..<m {
+            let im = Double(values[i].imaginary), d = im / steps[j]
+            guard values[i].isFinite, d.isFinite, (im == 0 && zeroIsExact) || Swift.abs(im) >= leastNormal else { single = nil; break }
+            column.append(DifferenceEstimate(value: d, errorEstimate: 0, step: steps[j], warnings: [], evaluations: 1))
+        }
+        guard single != nil else { break }
+        single?.append(column)
+    }
+    if var columns = single, check.1.errors.isEmpty, check.0.count >= m {
+        var passed = true
+        var bounds = [Double](repeating: 0, count: m)
+        for i in 0..<m {
+            let im = Double(check.0[i].imaginary)
+            var sum = 0.0, size = 0.0
+            for j in 0..<n {
+                sum += c[j] * columns[j][i].value
+                size += Swift.abs(c[j] * columns[j][i].value)
+            }
+            let tolerance = DifferenceTuning.complexStepCheckULPs * eps * (size + Swift.abs(im))
+                + DifferenceTuning.complexStepCheckULPs * Double(V.leastNonzeroMagnitude)
+            let gap = Swift.abs(im - sum)
+            guard check.0[i].isFinite, gap.isFinite, gap <= tolerance else { passed = false; break }
+            bounds[i] = gap + tolerance
+        }
+        if passed {
+            let shrink = 1 / (DifferenceTuning.complexStepCheckRatio * DifferenceTuning.complexStepCheckRatio)
+            for j in 0..<n {
+                for i in 0..<m {
+                    let d = columns[j][i].value
+                    let truncation = 4 * bounds[i] / Swift.abs(c[j]) * shrink
+                    var err = truncation + DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(d)
+                    if d == 0 { err = Swift.max(err, leastNormal / steps[j]) }
+                    columns[j][i].errorEstimate = err
+                }
+            }
+            return (columns, n + 1, nil, value)
+        }
+    }
+    // The check failed or a column could not vouch for itself: measure every column's truncation.
+    var columns: [[DifferenceEstimate]] = []
+    var evaluations = 1
+    var unsupported: ADError? = nil
+    for j in 0..<n {
+        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: directions[j], outputs: m, step: step, fine: fine[j])
+        columns.append(col)
+        evaluations += evals
+        unsupported = unsupported ?? unsup
+    }
+    return (columns, evaluations, unsupported, value)
 }
 
 /// Im f(x + ih·v)/h and its error estimate at one step h from two evaluations (h and 2h); `fine`

@@ -80,19 +80,14 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     }
     try validate(step)
     if method != .complexStep { return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step) }
-    let value = f(x)
-    let m = value.count
-    var columns: [[DifferenceEstimate]] = []
-    columns.reserveCapacity(x.count)
-    var evaluations = 1
-    var unsupported: ADError? = nil
-    for j in x.indices {
-        let v = x.indices.map { $0 == j ? V(1) : V(0) }
-        let (col, evals, unsup) = complexStepDirectional(f, at: x, direction: v, outputs: m, step: step, value: value)
-        columns.append(col)
-        evaluations += evals
-        unsupported = unsupported ?? unsup
+    // f(x) itself is not evaluated when there is an input to step (see complexStepColumns).
+    if x.isEmpty {
+        let value = f(x)
+        return DifferenceJacobian(method: method, stepOption: step, value: value, jacobian: value.map { _ in [] },
+                                  entries: value.map { _ in [] }, evaluations: 1, unsupported: nil)
     }
+    let (columns, evaluations, unsupported, value) = complexStepColumns(f, at: x, step: step)
+    let m = value.count
     let entries = (0..<m).map { i in x.indices.map { j in columns[j][i] } }
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
@@ -164,11 +159,8 @@ public func differenceJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
     }
     try validate(step)
-    let value = f(x)
-    if method == .complexStep {
-        return complexStepDirectional(f, at: x, direction: v, outputs: value.count, step: step, value: value).0
-    }
-    return directional(f, at: x, direction: v, outputs: value.count, method: method, step: step).0
+    let m = f(x).count
+    return directional(f, at: x, direction: v, outputs: m, method: method, step: step).0
 }
 
 func validate(_ step: StepSize) throws {

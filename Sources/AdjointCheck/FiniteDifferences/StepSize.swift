@@ -105,13 +105,22 @@ public enum DifferenceTuning {
     /// Default complex step for Float, relative to |x| like ``complexStepDouble``: (h/|x|)² stays
     /// far below Float's ε.
     public static let complexStepFloat = 1e-8
-    /// A single complex step is trusted only when Re f(x + ih) agrees with f(x) to this many ulps
-    /// of f: a larger gap shows the step's h² terms (see `complexStepSingle`).
-    public static let complexStepCurvatureULPs = 16.0
-    /// How far the single complex step's truncation model h²|f′|³/f² may underrate the truncation
-    /// and the estimate still hold: the step is accepted only when margin·model ≤ ε·|f′|, and its
-    /// error estimate includes margin·model.
-    public static let complexStepModelMargin = 1e6
+    /// The complex step's check direction moves each input by this many times its own step: a
+    /// truncation below rounding there is 1024² ≈ 10⁶ times smaller at the steps themselves.
+    public static let complexStepCheckRatio = 1024.0
+    /// The check passes when Im f(x + i·c) matches Σⱼ cⱼ·Dⱼ within this many ulps of the terms'
+    /// magnitudes (f's own rounding in the imaginary parts, a sum over the inputs).
+    public static let complexStepCheckULPs = 16.0
+    /// A truncation estimate this many times the rounding floor means the step is too large for
+    /// f near x, and a smaller step is tried.
+    public static let complexStepVisibleTruncation = 8.0
+    /// The smallest factor a too-large complex step is cut by in one go (2⁻²⁰: beyond it the
+    /// imaginary parts approach the underflow range for ordinary steps).
+    public static let complexStepLargestShrink = 0x1p-20
+    /// A complex step's exact-zero imaginary part is taken as a zero derivative (±leastNormal/h)
+    /// only while the step is at least this fraction of the step at scale 1; below, a derivative
+    /// of the size of x may have underflowed, and the wider step looks.
+    public static let complexStepExactZeroRange = 0x1p-10
 
     /// c_p in h = c_p · ε^{1/(p+1)} · max(1, |x|): the minimiser of truncation |C|·M·hᵖ plus
     /// rounding noise·Σ|wₖ|·ε·|f|/h under the model M = |f⁽ᵖ⁺¹⁾| ≈ |f|:
