@@ -184,10 +184,13 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
     /// `exc_page_fault` under `dgemm_nt`). Handing last step's arrays back lets the sweep write
     /// into pages already mapped, as PyTorch accumulates into existing `.grad` tensors.
     ///
+    /// When it throws, `gradients` is left empty: its memory already belongs to the next step.
+    ///
     /// ```swift
     /// var g: [LayerParameters<Double>] = []
     /// for _ in 0..<100 {
-    ///     let l = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y), into: &g)
+    ///     let loss = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y), into: &g)
+    ///     print(loss)
     /// }
     /// ```
     public func lossAndGradient(input x: Matrix<Scalar>, loss: MLPLoss<Scalar>,

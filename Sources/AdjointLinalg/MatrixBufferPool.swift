@@ -29,7 +29,8 @@ final class MatrixBufferPool<Scalar: LinalgScalar> {
     /// steady-state test (no allocation per op on repeated calls) reads these.
     private(set) var hits = 0, misses = 0
 
-    /// A rows×cols matrix whose contents are unspecified (recycled or zero).
+    /// A rows×cols matrix whose contents are unspecified (recycled, or fresh and uninitialized):
+    /// the op that takes it writes every element.
     func matrix(_ rows: Int, _ cols: Int) -> Matrix<Scalar> {
         let n = rows * cols
         guard n >= Self.minimumElements else { return Matrix(uncheckedRows: rows, cols: cols) }

@@ -53,12 +53,13 @@ func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping 
 final class SweepScratch<V: ADScalar> {
     @usableFromInline let pointer: UnsafeMutablePointer<V>
     @usableFromInline let count: Int
-    let byteCount: Int
+    var byteCount: Int
     @usableFromInline init(count n: Int) {
         count = Swift.max(1, n)
         byteCount = count * MemoryLayout<V>.stride
-        if TapeStorage<V>.hasZeroBitPattern, let raw = SweepScratchCache.take(bytes: byteCount) {
+        if TapeStorage<V>.hasZeroBitPattern, let (raw, bytes) = SweepScratchCache.take(bytes: byteCount) {
             pointer = raw.bindMemory(to: V.self, capacity: count)
+            byteCount = bytes   // the whole block, zeroed, goes back
         } else {
             pointer = .allocate(capacity: count)
             pointer.initialize(repeating: 0, count: count)
@@ -96,15 +97,23 @@ enum SweepScratchCache {
         return key
     }()
 
-    /// A zeroed block of at least `bytes`, or nil (the caller allocates).
-    static func take(bytes: Int) -> UnsafeMutableRawPointer? {
+    /// A zeroed block of at least `bytes` and its size, or nil (the caller allocates).
+    static func take(bytes: Int) -> (UnsafeMutableRawPointer, Int)? {
         guard let raw = pthread_getspecific(key) else { return nil }
         let block = Unmanaged<Block>.fromOpaque(raw).takeUnretainedValue()
         guard block.bytes >= bytes, let p = block.pointer else { return nil }
+        let size = block.bytes
         pthread_setspecific(key, nil)
         block.pointer = nil
         Unmanaged<Block>.fromOpaque(raw).release()
-        return p
+        return (p, size)
+    }
+
+    /// Frees this thread's block (``Tape/releaseCachedMemory()``).
+    static func drain() {
+        guard let raw = pthread_getspecific(key) else { return }
+        pthread_setspecific(key, nil)
+        Unmanaged<Block>.fromOpaque(raw).release()
     }
 
     /// Keeps a zeroed block for this thread (the larger of it and any kept), or frees it.

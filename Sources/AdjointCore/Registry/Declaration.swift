@@ -42,7 +42,8 @@ public protocol OpDeclaration {
     static func primalAndPartials<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> (T, T, T)
     /// Whether a tape keeps this op's partial from recording instead of recomputing it in the
     /// sweep: for unary ops whose partial costs a call of its own that `primalAndPartials` shares
-    /// with the value (8 bytes per such entry buy a libm call per sweep).
+    /// with the value (8 bytes per such entry buy a libm call per sweep). A planted rule mutation
+    /// reaches such a partial when the tape is recorded, every other partial when it is swept.
     static var keepsPartial: Bool { get }
     /// A binary op's chain-rule products in reverse mode, (g·∂z/∂x, g·∂z/∂y) for the output
     /// cotangent g. The default multiplies the declared ``partials(_:_:_:output:)`` by g, so the

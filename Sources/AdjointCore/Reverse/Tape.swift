@@ -60,8 +60,12 @@ public final class Tape<V: ADScalar> {
     /// Bytes per recorded entry, not counting the partial an entry of sin or cos keeps (one more V).
     public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
 
-    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`).
-    public static func releaseCachedMemory() { TapeBufferPool.drain() }
+    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`),
+    /// and its scratch for concurrent sweeps (the tasks' threads keep theirs until they exit).
+    public static func releaseCachedMemory() {
+        TapeBufferPool.drain()
+        SweepScratchCache.drain()
+    }
 
     /// A new independent variable (an input of the function being differentiated).
     @inlinable public func variable(_ value: V) -> Reverse<V> {

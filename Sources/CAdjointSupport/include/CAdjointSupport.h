@@ -13,7 +13,7 @@ static inline void adjoint_flags_add(long delta) {
 }
 
 // sin and cos of one argument in one libm call (glibc's sincos shares the range reduction and
-// returns the same bits as sin and cos apart; RuleTests checks that): the dual's sin and the
+// returns the same bits as sin and cos apart; RegistryTests checks that): the dual's sin and the
 // tape's recorded sin need both, and a second call cost ~15% of a gradient.
 static inline void adjoint_sincos(double x, double *s, double *c) { __builtin_sincos(x, s, c); }
 static inline void adjoint_sincosf(float x, float *s, float *c) { __builtin_sincosf(x, s, c); }
