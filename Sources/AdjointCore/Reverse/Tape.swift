@@ -44,8 +44,12 @@ public final class Tape<V: ADScalar> {
 
     deinit {
         storage.pointee.deallocate()
-        // Every field of the header is trivial, so it stays initialised with a dead generation
-        // that no live tape has; the block goes back to the pool instead of to malloc.
+        // The side table of user primitives is the header's one non-trivial field: release it
+        // here, since the next tape initialises this header over it without a deinit (LeakSanitizer
+        // found one array per tape that recorded a user primitive).
+        storage.pointee.customs = []
+        // Every other field of the header is trivial, so it stays initialised with a dead
+        // generation that no live tape has; the block goes back to the pool instead of to malloc.
         storage.pointee.generation = 0
         adjoint_tape_header_release(storage)
     }
