@@ -222,6 +222,25 @@ final class RuleTests: XCTestCase {
         XCTAssert(near(g[0], 5e192) && near(g[1], -7.5e-95), "gradient of 1e280·x/y: \(g)")
     }
 
+    /// powi's n·x^(n−1) leaves the range where its product with the (co)tangent does not. By hand:
+    ///   1e300·x³ at x = 1e-200: ∂ = 3e300·x² = 3e-100, while 3x² = 3e-400 is 0 in Double;
+    ///   x⁻³ at x = 1e-100 with cotangent 1e-300: −3e-300·x⁻⁴ = −3e100, while −3x⁻⁴ = −3e400 is −∞.
+    func testPowiProductsSurviveWherePartialsLeaveTheRange() throws {
+        func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 8 * Double.ulpOfOne * abs(b) }
+        let g1 = try gradient(of: { v in 1e300 * Reverse.powi(v[0], 3) }, at: [1e-200])[0]
+        XCTAssertEqual(Rules.partials(.powi, 1e-200, 1e-200, 3, output: 0).0, 0, "the partial alone underflows")
+        XCTAssert(near(g1, 3e-100), "reverse: \(g1)")
+        XCTAssertEqual(Rules.partials(.powi, 1e-100, 1e-100, -3, output: 0).0, -.infinity, "the partial alone overflows")
+        let r3 = try vjp(of: { [Reverse.powi($0[0], -3)] }, at: [1e-100], cotangent: [1e-300]).vjp[0]
+        XCTAssert(near(r3, -3e100), "reverse with a small cotangent: \(r3)")
+        // Forward mode along a direction of the cotangent's size: the same folded product.
+        let f3 = try jvp(of: { [Dual.powi($0[0], -3)] }, at: [1e-100], direction: [1e-300]).jvp[0]
+        XCTAssert(near(f3, -3e100), "forward: \(f3)")
+        // In range, the product is the partial times the cotangent, bit for bit.
+        let plain = try gradient(of: { v in Reverse.powi(v[0], 5) }, at: [1.3])[0]
+        XCTAssertEqual(plain, Rules.partials(.powi, 1.3, 1.3, 5, output: 0).0)
+    }
+
     func applyDual(_ op: Op, _ x: Dual<Double, Double>, _ y: Dual<Double, Double>, _ n: Int) -> Dual<Double, Double> {
         op.arity == 2 ? Dual.applyBinary(op, x, y) : Dual.applyUnary(op, x, n)
     }

@@ -69,6 +69,11 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
         Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
+        if op == .powi {
+            // The product with the tangent, folded where n·x^(n−1) leaves the range (Builtin.Powi.jvp).
+            let z = Rules.primal(op, x.value, x.value, n)
+            return Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
+        }
         let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
         return Dual(z, tangent: dx * x.tangent)
     }

@@ -226,19 +226,25 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
             case 1:
                 let a = Int(s.lhs[i])
-                let p: V
+                let g = adj[i]
+                let pg: V
                 if Rules.keepsPartial(op) {
                     // Kept when recorded (mutations included); rhs is its index.
-                    p = s.partials[Int(s.rhs[i])]
+                    pg = s.partials[Int(s.rhs[i])] * g
+                } else if op == .powi {
+                    // powi's product with g, not its partial times g: n·x^(n−1) leaves the range
+                    // where the product does not (Builtin.Powi.vjp).
+                    let x = s.values[a]
+                    let r = Builtin.Powi.vjp(x, x, Int(s.rhs[i]), output: s.values[i], cotangent: g)
+                    pg = I.isActive ? RuleMutations.apply(op, r).0 : r.0
                 } else {
                     let x = s.values[a]
                     let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                    p = I.isActive ? RuleMutations.apply(op, r).0 : r.0
+                    pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
                 }
                 if I.isActive { Instrumentation.count(op) }
-                let g = adj[i]
                 adj[i] = 0
-                adj[a] = adj[a] + p * g
+                adj[a] = adj[a] + pg
             default:
                 // The commonest binary ops get a case each, running their declaration's rule with
                 // the op known: add's and sub's constant partials then fold into the update
