@@ -167,15 +167,26 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     }
     let rec = try record({ f($0) }, at: x)
     let m = rec.outputs.count
-    let shared = ReadOnlyShared(rec)
+    let tape = rec.tape
+    // Each row seeds its own output node: what the serial rows seed once their zero seeds are
+    // skipped, so the rows are bit-identical. The nodes are resolved once here rather than
+    // checked for every output in every row (m² lookups of the tape and m seed arrays).
+    let nodes: [Int?] = rec.outputs.map { tape.owns($0) && $0.isVariable ? Int($0.index) : nil }
+    let inputs = tape.storage.pointee.inputCount
+    let entries = tape.count
+    let shared = ReadOnlyShared(tape)
     // One scratch per task, not per row: the sweep leaves it zeroed, and a fresh tape-sized buffer
     // per row (page faults and a memset of the whole tape, 1.3 MB for the 200×200 benchmark)
     // cost more than the row's sweep itself.
-    let rows = await concurrentMap(count: m, tasks: tasks, state: { () -> SweepScratch<V> in
-        SweepScratch(count: shared.value.tape.count)
-    }) { scratch, i -> [V] in
-        let seeds = shared.value.outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) }
-        return shared.value.tape.pullbackToAllInputs(from: seeds, scratch: scratch.pointer)
+    let rows = await concurrentMap(count: m, tasks: tasks, state: { () -> (SweepScratch<V>, Tape<V>) in
+        (SweepScratch(count: entries), shared.value)
+    }) { state, i -> [V] in
+        var row = [V](repeating: 0, count: inputs)
+        let seeds = nodes[i].map { [($0, V(1))] } ?? []
+        row.withUnsafeMutableBufferPointer { out in
+            state.1.sweepLoop(seeds: seeds, inputAdjoints: out, scratch: state.0.pointer)
+        }
+        return row
     }
     if rows.joined().contains(where: { !$0.isFiniteValue }) {
         // The serial path throws naming the op where the non-finite value was born.
