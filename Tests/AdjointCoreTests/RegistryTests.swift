@@ -214,6 +214,7 @@ final class MutationScopeTests: XCTestCase {
     func testPrimalAndPartialsTogetherAreTheBitsOfEachApart() {
         for op in Op.primitives {
             XCTAssertEqual(Rules.keepsPartial(op), op.declaration.keepsPartial, "\(op.info.name): keepsPartial")
+            XCTAssertEqual(Rules.ordersProducts(op), op.declaration.ordersProducts, "\(op.info.name): ordersProducts")
             let r = op.info.sampleRanges
             let exponent = op == .powi ? 3 : 0
             for k in 0..<257 {

@@ -69,8 +69,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
         Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
-        if op == .powi {
-            // The product with the tangent, folded where n·x^(n−1) leaves the range (Builtin.Powi.jvp).
+        if Rules.ordersProducts(op) {
+            // The declaration's product with the tangent (powi folds it where n·x^(n−1) leaves the range).
             let z = Rules.primal(op, x.value, x.value, n)
             return Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
         }

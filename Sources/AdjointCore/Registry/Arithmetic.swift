@@ -54,6 +54,7 @@ extension Builtin {
         public static let info = OpInfo(.div, "div", arity: 2, domain: "y ≠ 0", rational: true, analytic: true,
                                         sample: [-3...3, 0.5...3], summary: "x / y")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x / y }
+        public static let ordersProducts = true
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             let r = 1 / y
             return (r, -z * r)
@@ -146,6 +147,7 @@ extension Builtin {
         /// ```swift
         /// Builtin.Powi.vjp(1e-200, 1e-200, 3, output: 0, cotangent: 1e300).0   // 3e-100
         /// ```
+        public static let ordersProducts = true
         @inlinable public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
             // 0·g, not 0: the same bits as the partials' product (−0 for a negative g).
             (times(x, n, g), 0 * g)

@@ -45,6 +45,10 @@ public protocol OpDeclaration {
     /// with the value (8 bytes per such entry buy a libm call per sweep). A planted rule mutation
     /// reaches such a partial when the tape is recorded, every other partial when it is swept.
     static var keepsPartial: Bool { get }
+    /// Whether the op declares its own chain-rule products (`vjp`, `jvp`) instead of the default
+    /// partials × (co)tangent: interpreters call those products for it, and keep the cheaper
+    /// multiplication for every other op.
+    static var ordersProducts: Bool { get }
     /// A binary op's chain-rule products in reverse mode, (g·∂z/∂x, g·∂z/∂y) for the output
     /// cotangent g. The default multiplies the declared ``partials(_:_:_:output:)`` by g, so the
     /// rule is still written once. An op whose partial can underflow or overflow where its
@@ -83,6 +87,7 @@ extension OpDeclaration {
         return (z, p, q)
     }
     @inlinable public static var keepsPartial: Bool { false }
+    @inlinable public static var ordersProducts: Bool { false }
     // The defaults are the partials times the (co)tangents, in the order the interpreters
     // multiplied them before these hooks existed, so an op without an override runs the same
     // instructions in every mode (the sweep's benchmark holds them to it).

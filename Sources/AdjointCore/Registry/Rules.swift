@@ -80,6 +80,16 @@ public enum Rules {
         return r
     }
 
+    /// Whether `op` declares its own chain-rule products (``OpDeclaration/ordersProducts``).
+    @inlinable @inline(__always)
+    public static func ordersProducts(_ op: Op) -> Bool {
+        switch op {
+        case .div: return Builtin.Div.ordersProducts
+        case .powi: return Builtin.Powi.ordersProducts
+        default: return false
+        }
+    }
+
     /// Whether a tape keeps `op`'s partial from recording (``OpDeclaration/keepsPartial``).
     @inlinable @inline(__always)
     public static func keepsPartial(_ op: Op) -> Bool {

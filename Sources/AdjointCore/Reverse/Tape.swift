@@ -64,12 +64,8 @@ public final class Tape<V: ADScalar> {
     /// Bytes per recorded entry, not counting the partial an entry of sin or cos keeps (one more V).
     public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
 
-    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`),
-    /// and its scratch for concurrent sweeps (the tasks' threads keep theirs until they exit).
-    public static func releaseCachedMemory() {
-        TapeBufferPool.drain()
-        SweepScratchCache.drain()
-    }
+    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`).
+    public static func releaseCachedMemory() { TapeBufferPool.drain() }
 
     /// A new independent variable (an input of the function being differentiated).
     @inlinable public func variable(_ value: V) -> Reverse<V> {
@@ -231,11 +227,11 @@ public final class Tape<V: ADScalar> {
                 if Rules.keepsPartial(op) {
                     // Kept when recorded (mutations included); rhs is its index.
                     pg = s.partials[Int(s.rhs[i])] * g
-                } else if op == .powi {
-                    // powi's product with g, not its partial times g: n·x^(n−1) leaves the range
-                    // where the product does not (Builtin.Powi.vjp).
+                } else if Rules.ordersProducts(op) {
+                    // The declaration's product with g, not its partial times g (powi's n·x^(n−1)
+                    // leaves the range where the product does not).
                     let x = s.values[a]
-                    let r = Builtin.Powi.vjp(x, x, Int(s.rhs[i]), output: s.values[i], cotangent: g)
+                    let r = Rules.unmutatedVJP(op, x, x, Int(s.rhs[i]), output: s.values[i], cotangent: g)
                     pg = I.isActive ? RuleMutations.apply(op, r).0 : r.0
                 } else {
                     let x = s.values[a]
