@@ -29,10 +29,9 @@ final class ConcurrentJacobianTests: XCTestCase {
     }
 
 
-    /// Each task's scratch comes from a per-thread cache that must hand out only zeroed memory:
-    /// tapes that grow, shrink and grow again give the same Jacobians as the serial driver, and
-    /// reverse mode's entries equal a finite-difference-free hand check on one row (∂/∂x of
-    /// Mix's last output, by forward mode with a unit direction).
+    /// Each task sweeps all its rows with one scratch buffer, which every sweep must leave zeroed:
+    /// recordings that grow, shrink and grow again give the same Jacobians as the serial driver,
+    /// and every entry agrees with forward mode.
     func testRepeatedReverseJacobiansOfChangingSizeStayBitIdentical() async throws {
         for (n, m) in [(30, 12), (5, 3), (60, 20), (8, 8), (60, 20)] {
             let x = (0..<n).map { 0.2 + 0.03 * Double($0) }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 // Jacobians on all cores. Forward passes (one per chunk of columns) and reverse sweeps (one per
 // row, over one recording) are independent, so they run as child tasks; each is the same unit of
 // work the serial drivers run, in the same arithmetic order, so the results are bit-identical to
@@ -13,17 +7,7 @@ import Darwin
 /// Runs `count` independent jobs on at most `tasks` child tasks; results in index order.
 @inlinable
 func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
-    let workers = Swift.max(1, Swift.min(tasks, count))
-    return await withTaskGroup(of: [(Int, R)].self) { group in
-        for w in 0..<workers {
-            group.addTask {
-                stride(from: w, to: count, by: workers).map { ($0, job($0)) }
-            }
-        }
-        var slots = [R?](repeating: nil, count: count)
-        for await part in group { for (k, r) in part { slots[k] = r } }
-        return slots.compactMap { $0 }
-    }
+    await concurrentMap(count: count, tasks: tasks, state: { () }) { _, i in job(i) }
 }
 
 /// ``concurrentMap(count:tasks:_:)`` with one `state` per task, made in the task and passed to
@@ -45,89 +29,20 @@ func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping 
     }
 }
 
-/// A zeroed buffer of `count` cotangents owned by one task. For Double and Float the memory comes
-/// from, and goes back to, a per-thread cache (``SweepScratchCache``): every sweep leaves its
-/// scratch zeroed, so the next Jacobian's task reuses it without a memset or page faults (a fresh
-/// tape-sized buffer per task cost 0.65 s of system time over 300 Jacobians of the benchmark).
+/// A zeroed buffer of `count` cotangents owned by one task for all its rows (the sweep leaves it
+/// zeroed), freed with it.
 @usableFromInline
 final class SweepScratch<V: ADScalar> {
     @usableFromInline let pointer: UnsafeMutablePointer<V>
     @usableFromInline let count: Int
-    var byteCount: Int
     @usableFromInline init(count n: Int) {
         count = Swift.max(1, n)
-        byteCount = count * MemoryLayout<V>.stride
-        if TapeStorage<V>.hasZeroBitPattern, let (raw, bytes) = SweepScratchCache.take(bytes: byteCount) {
-            pointer = raw.bindMemory(to: V.self, capacity: count)
-            byteCount = bytes   // the whole block, zeroed, goes back
-        } else {
-            pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: 0, count: count)
-        }
+        pointer = .allocate(capacity: count)
+        pointer.initialize(repeating: 0, count: count)
     }
     deinit {
-        if TapeStorage<V>.hasZeroBitPattern {
-            // Still all zero bits: the sweeps cleared every cotangent they touched.
-            SweepScratchCache.give(UnsafeMutableRawPointer(pointer), bytes: byteCount)
-        } else {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
-        }
-    }
-}
-
-/// One zeroed scratch block per thread, kept between concurrent Jacobians (the largest seen, up to
-/// 256 MiB). Only zero-filled memory goes in, so what comes out is a valid zeroed Double or Float
-/// buffer of at least the requested size.
-@usableFromInline
-enum SweepScratchCache {
-    final class Block {
-        /// nil once handed out: the memory then belongs to the taker.
-        var pointer: UnsafeMutableRawPointer?
-        let bytes: Int
-        init(_ p: UnsafeMutableRawPointer, _ b: Int) { pointer = p; bytes = b }
-        deinit { pointer?.deallocate() }
-    }
-    static let limit = 1 << 28
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        pthread_key_create(&key) { raw in
-            if let raw { Unmanaged<Block>.fromOpaque(raw).release() }
-        }
-        return key
-    }()
-
-    /// A zeroed block of at least `bytes` and its size, or nil (the caller allocates).
-    static func take(bytes: Int) -> (UnsafeMutableRawPointer, Int)? {
-        guard let raw = pthread_getspecific(key) else { return nil }
-        let block = Unmanaged<Block>.fromOpaque(raw).takeUnretainedValue()
-        guard block.bytes >= bytes, let p = block.pointer else { return nil }
-        let size = block.bytes
-        pthread_setspecific(key, nil)
-        block.pointer = nil
-        Unmanaged<Block>.fromOpaque(raw).release()
-        return (p, size)
-    }
-
-    /// Frees this thread's block (``Tape/releaseCachedMemory()``).
-    static func drain() {
-        guard let raw = pthread_getspecific(key) else { return }
-        pthread_setspecific(key, nil)
-        Unmanaged<Block>.fromOpaque(raw).release()
-    }
-
-    /// Keeps a zeroed block for this thread (the larger of it and any kept), or frees it.
-    static func give(_ p: UnsafeMutableRawPointer, bytes: Int) {
-        if bytes <= limit {
-            if let raw = pthread_getspecific(key) {
-                let old = Unmanaged<Block>.fromOpaque(raw).takeUnretainedValue()
-                if old.bytes >= bytes { p.deallocate(); return }
-                Unmanaged<Block>.fromOpaque(raw).release()
-            }
-            pthread_setspecific(key, Unmanaged.passRetained(Block(p, bytes)).toOpaque())
-            return
-        }
-        p.deallocate()
+        pointer.deinitialize(count: count)
+        pointer.deallocate()
     }
 }
 
