@@ -1,3 +1,4 @@
+import AdjointCore
 import RealModule
 
 /// A small standalone SVG chart: line and marker series over linear or log₁₀ axes, optional
@@ -94,9 +95,9 @@ public struct LinePlot: Sendable {
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(n(width))\" height=\"\(n(height))\" "
         s += "viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        s += "<title>\(xmlEscape(title))</title>\n"
+        s += "<title>\(SVGText.escaped(title))</title>\n"
         s += "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
-        s += "<text x=\"\(n(left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(xmlEscape(title))</text>\n"
+        s += "<text x=\"\(n(left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(SVGText.escaped(title))</text>\n"
         if dropped > 0 {
             s += "<text id=\"dropped-note\" x=\"\(n(left + plotW / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">"
             s += "\(dropped) point\(dropped == 1 ? "" : "s") not shown (zero, negative or not finite on a log axis)</text>\n"
@@ -124,15 +125,15 @@ public struct LinePlot: Sendable {
             }
         }
         s += "</g>\n"
-        s += "<text id=\"x-label\" x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 16))\" text-anchor=\"middle\">\(xmlEscape(xLabel))</text>\n"
+        s += "<text id=\"x-label\" x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 16))\" text-anchor=\"middle\">\(SVGText.escaped(xLabel))</text>\n"
         s += "<text id=\"y-label\" transform=\"translate(20 \(n(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
-        s += "\(xmlEscape(yLabel + (yLog ? " (log scale)" : "")))</text>\n"
+        s += "\(SVGText.escaped(yLabel + (yLog ? " (log scale)" : "")))</text>\n"
         s += "<svg x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\" viewBox=\"\(n(left)) \(n(top)) \(n(plotW)) \(n(plotH))\" overflow=\"hidden\">\n"
         var colors: [String] = []
         for (i, se) in series.enumerated() {
             let color = se.color ?? Self.palette[i % Self.palette.count]
             colors.append(color)
-            s += "<g class=\"series\" data-name=\"\(xmlEscape(se.name))\">\n"
+            s += "<g class=\"series\" data-name=\"\(SVGText.escaped(se.name))\">\n"
             let pts = shown[i]
             if se.line && pts.count > 1 {
                 s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
@@ -156,12 +157,12 @@ public struct LinePlot: Sendable {
                 s += "/>\n"
             }
             if se.markers { s += "<circle cx=\"\(n(lx + 12))\" cy=\"\(n(y - 4))\" r=\"5\" fill=\"\(colors[i])\" stroke=\"black\" stroke-width=\"1\"/>\n" }
-            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(xmlEscape(se.name))</text>\n"
+            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(SVGText.escaped(se.name))</text>\n"
         }
         for (k, r) in regionLegend.enumerated() {
             let y = top + 20 + Double(series.count + k) * 20
             s += "<rect x=\"\(n(lx))\" y=\"\(n(y - 11))\" width=\"24\" height=\"12\" fill=\"\(r.color)\" stroke=\"#999999\"/>\n"
-            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(xmlEscape(r.name))</text>\n"
+            s += "<text x=\"\(n(lx + 32))\" y=\"\(n(y))\">\(SVGText.escaped(r.name))</text>\n"
         }
         s += "</g>\n</svg>\n"
         return s
@@ -190,18 +191,4 @@ public struct LinePlot: Sendable {
         let r = (v * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : "\(r)"
     }
-}
-
-private func xmlEscape(_ s: String) -> String {
-    var out = ""
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-    }
-    return out
 }

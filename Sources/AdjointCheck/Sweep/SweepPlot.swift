@@ -1,3 +1,4 @@
+import AdjointCore
 import RealModule
 
 extension StepSweep {
@@ -32,11 +33,11 @@ extension StepSweep {
         out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">")
         out.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>")
         let title = "Finite-difference error for ∂\(outputName)/∂\(inputName) (reference: \(referenceSource), \(scalarType))"
-        out.append("<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(xmlEscape(title))</text>")
+        out.append("<text x=\"\(f(w / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(SVGText.escaped(title))</text>")
         if !kinks.isEmpty {
             let note = "kink touched (" + kinks.map(\.description).joined(separator: "; ")
                 + "): errors show the jump between one-sided derivatives"
-            out.append("<text x=\"\(f(w / 2))\" y=\"36\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">\(xmlEscape(note))</text>")
+            out.append("<text x=\"\(f(w / 2))\" y=\"36\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">\(SVGText.escaped(note))</text>")
         }
         // Grid lines at every decade; labels thinned so that "1e-16" never touches its neighbour
         // (a label is about 30 px wide at this font size).
@@ -81,7 +82,7 @@ extension StepSweep {
             out.append("<line x1=\"\(f(lx))\" y1=\"\(f(ly - 4))\" x2=\"\(f(lx + 22))\" y2=\"\(f(ly - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>")
             // + 0.0 turns a slope of −0.0 (a flat line) into 0.0.
             let slope = s.unavailable != nil ? "not available" : s.slope.map { "slope \((($0 * 100).rounded() / 100) + 0.0)" } ?? "no fit"
-            out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly))\">\(xmlEscape(s.method)) (\(slope))</text>")
+            out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly))\">\(SVGText.escaped(s.method)) (\(slope))</text>")
             if s.zeroErrorCount > 0 {
                 let n = s.zeroErrorCount
                 out.append("<text x=\"\(f(lx + 28))\" y=\"\(f(ly + 12))\" font-size=\"10\" fill=\"#555\">\(n) step\(n == 1 ? "" : "s") with error 0 (on the axis)</text>")
@@ -90,18 +91,4 @@ extension StepSweep {
         out.append("</svg>")
         return out.joined(separator: "\n")
     }
-}
-
-func xmlEscape(_ s: String) -> String {
-    var out = ""
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        default: out.append(c)
-        }
-    }
-    return out
 }
