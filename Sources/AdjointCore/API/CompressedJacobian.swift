@@ -57,7 +57,7 @@
     } while start < groupCount
     if checked {
         try checkFinite(value, what: "output")
-        try checkFinite(compressed.flatMap { $0 }, what: "compressed Jacobian entry")
+        try checkFinite(rows: compressed, what: "compressed Jacobian entry")
     }
     return (value, compressed, passes, diagnostics)
 }

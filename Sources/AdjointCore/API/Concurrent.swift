@@ -30,19 +30,32 @@ func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping 
 }
 
 /// A zeroed buffer of `count` cotangents owned by one task for all its rows (the sweep leaves it
-/// zeroed), freed with it.
+/// zeroed). For Double and Float it comes from, and goes back to, a process-wide shelf of zeroed
+/// memory, so repeated Jacobians neither fault its pages in nor clear it again.
 @usableFromInline
 final class SweepScratch<V: ADScalar> {
     @usableFromInline let pointer: UnsafeMutablePointer<V>
     @usableFromInline let count: Int
+    let shelved: TapeBufferPool.ZeroedBuffer?
     @usableFromInline init(count n: Int) {
         count = Swift.max(1, n)
-        pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: 0, count: count)
+        if TapeStorage<V>.hasZeroBitPattern {
+            let b = TapeBufferPool.takeZeroed(byteCount: count * MemoryLayout<V>.stride)
+            shelved = b
+            pointer = b.pointer.bindMemory(to: V.self, capacity: count)
+        } else {
+            shelved = nil
+            pointer = .allocate(capacity: count)
+            pointer.initialize(repeating: 0, count: count)
+        }
     }
     deinit {
-        pointer.deinitialize(count: count)
-        pointer.deallocate()
+        if let shelved {
+            TapeBufferPool.giveZeroed(shelved)
+        } else {
+            pointer.deinitialize(count: count)
+            pointer.deallocate()
+        }
     }
 }
 

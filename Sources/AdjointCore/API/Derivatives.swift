@@ -180,6 +180,21 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
     }
 }
 
+/// ``checkFinite(_:what:)`` over rows, naming the entry by its row-major index as the flattened
+/// array would. Why not flatten: a copy of the whole Jacobian per call (320 KB for 200×200, with
+/// its growth copies) was most of a forward Jacobian's page faults, and those faults serialise
+/// concurrent passes on the process's memory map.
+@usableFromInline
+func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
+    var offset = 0
+    for row in rows {
+        if let j = row.firstIndex(where: { !$0.isFiniteValue }) {
+            throw ADError.nonFinite(what: "\(what) \(offset + j)", op: nil, node: nil)
+        }
+        offset += row.count
+    }
+}
+
 /// The Jacobian by forward mode with chunks of up to 8 directions per pass: ⌈n/8⌉ passes.
 @inlinable public func jacobianForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar>(
     of f: ([Dual<V, SIMD8<V>>]) -> [Dual<V, SIMD8<V>>], at x: [V]
@@ -250,7 +265,7 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
     }
     if checked {
         try checkFinite(value, what: "output")
-        try checkFinite(jac.flatMap { $0 }, what: "Jacobian entry")
+        try checkFinite(rows: jac, what: "Jacobian entry")
     }
     return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes.count, diagnostics: diagnostics)
 }

@@ -64,7 +64,8 @@ public final class Tape<V: ADScalar> {
     /// Bytes per recorded entry, not counting the partial an entry of sin or cos keeps (one more V).
     public static var bytesPerEntry: Int { TapeStorage<V>.bytesPerEntry }
 
-    /// Frees the tape memory this thread keeps for reuse between recordings (see `TapeBufferPool`).
+    /// Frees the tape memory kept for reuse between recordings: this thread's, and the small
+    /// process-wide shelf that serves recordings on other threads (see `TapeBufferPool`).
     public static func releaseCachedMemory() { TapeBufferPool.drain() }
 
     /// A new independent variable (an input of the function being differentiated).

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Raw memory of one tape's arrays, kept per thread between recordings.
 ///
@@ -11,9 +12,15 @@ import Darwin
 /// plain evaluation by itself (perf: exc_page_fault, memmove, brk). Handing the last tape's
 /// buffers to the next recording on the same thread removes both after the first call, as the
 /// caching allocators of array frameworks do.
+///
+/// Behind the per-thread slot is a small process-wide shelf. Async code hops threads: a
+/// concurrent Jacobian records on one pool thread and its tape dies on another, so a per-thread
+/// slot alone missed on most calls, and the 200×200 benchmark took 1,240 page faults per call
+/// (perf: the recording's writes and growth copies), a fifth of its 2-task time.
 @usableFromInline
 final class TapeBufferPool {
-    struct Buffers {
+    /// Raw memory with one owner at a time, handed between threads through the shelf.
+    struct Buffers: @unchecked Sendable {
         var ops: UnsafeMutableRawPointer
         var lhs: UnsafeMutableRawPointer
         var rhs: UnsafeMutableRawPointer
@@ -30,7 +37,15 @@ final class TapeBufferPool {
         func free() {
             ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); partials.deallocate(); adjoints?.deallocate()
         }
+        func fits(capacity: Int, valueStride: Int) -> Bool { self.valueStride == valueStride && self.capacity >= capacity }
     }
+
+    /// Buffers handed back while their thread's slot was taken, for a recording on another thread.
+    /// Bounded in count and in entries, so an idle process keeps little more than before.
+    private static let shelf = Mutex<[Buffers]>([])
+    static let shelfLimit = 4
+    /// Buffer sets and zeroed scratches allocated fresh rather than reused (tests read it).
+    static let freshAllocations = Atomic<Int>(0)
 
     /// Largest tape kept per thread, in entries (≈ 1.1 GB of Double tape): bigger ones are freed.
     static let maximumPooledEntries = 1 << 26
@@ -58,10 +73,18 @@ final class TapeBufferPool {
     /// Buffers for at least `capacity` entries whose values have stride `valueStride`.
     static func take(capacity: Int, valueStride: Int) -> Buffers {
         let pool = current
-        if let b = pool.cached, b.valueStride == valueStride, b.capacity >= capacity {
+        if let b = pool.cached, b.fits(capacity: capacity, valueStride: valueStride) {
             pool.cached = nil
             return b
         }
+        // The smallest shelved buffer that fits, so a large one stays for a large tape.
+        let shelved = shelf.withLock { list -> Buffers? in
+            let fitting = list.indices.filter { list[$0].fits(capacity: capacity, valueStride: valueStride) }
+            guard let k = fitting.min(by: { list[$0].capacity < list[$1].capacity }) else { return nil }
+            return list.remove(at: k)
+        }
+        if let shelved { return shelved }
+        freshAllocations.add(1, ordering: .relaxed)
         return Buffers(ops: .allocate(byteCount: capacity * MemoryLayout<Op>.stride, alignment: 16),
                        lhs: .allocate(byteCount: capacity * 4, alignment: 16),
                        rhs: .allocate(byteCount: capacity * 4, alignment: 16),
@@ -74,16 +97,74 @@ final class TapeBufferPool {
     static func give(_ b: Buffers) {
         let pool = current
         guard b.capacity <= maximumPooledEntries else { return b.free() }
+        var spare = b
         if let old = pool.cached {
-            if old.capacity >= b.capacity && old.valueStride == b.valueStride { return b.free() }
-            old.free()
+            // The thread keeps the larger; the other goes to the shelf.
+            if old.capacity >= b.capacity && old.valueStride == b.valueStride {
+                spare = b
+            } else {
+                spare = old
+                pool.cached = b
+            }
+        } else {
+            pool.cached = b
+            return
         }
-        pool.cached = b
+        let evicted = shelf.withLock { list -> [Buffers] in
+            list.append(spare)
+            // Over the bounds, the smallest go first: they are the cheapest to make again.
+            list.sort { $0.capacity > $1.capacity }
+            var out: [Buffers] = []
+            while list.count > shelfLimit || list.reduce(0, { $0 + $1.capacity }) > maximumPooledEntries,
+                  let last = list.popLast() {
+                out.append(last)
+            }
+            return out
+        }
+        for e in evicted { e.free() }
     }
 
-    /// Frees this thread's cached tape memory.
+    /// Frees this thread's cached tape memory and the process-wide shelves.
     static func drain() {
         current.cached?.free()
         current.cached = nil
+        for b in shelf.withLock({ list -> [Buffers] in defer { list = [] }; return list }) { b.free() }
+        for b in zeroedShelf.withLock({ list -> [ZeroedBuffer] in defer { list = [] }; return list }) { b.pointer.deallocate() }
+    }
+
+    /// Zeroed scratch memory for concurrent sweeps (see `SweepScratch`), kept between calls for
+    /// the same reason as the tapes: a fresh 1.3 MB buffer per task per call cost its page faults
+    /// and a memset. Every buffer here is all zero bits (the sweeps leave it so).
+    private static let zeroedShelf = Mutex<[ZeroedBuffer]>([])
+
+    struct ZeroedBuffer: @unchecked Sendable {
+        let pointer: UnsafeMutableRawPointer
+        let byteCount: Int
+    }
+
+    /// At least `byteCount` bytes of zero bits.
+    static func takeZeroed(byteCount: Int) -> ZeroedBuffer {
+        let shelved = zeroedShelf.withLock { list -> ZeroedBuffer? in
+            let fitting = list.indices.filter { list[$0].byteCount >= byteCount }
+            guard let k = fitting.min(by: { list[$0].byteCount < list[$1].byteCount }) else { return nil }
+            return list.remove(at: k)
+        }
+        if let shelved { return shelved }
+        freshAllocations.add(1, ordering: .relaxed)
+        let p = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, byteCount), alignment: valueAlignment)
+        memset(p, 0, Swift.max(1, byteCount))
+        return ZeroedBuffer(pointer: p, byteCount: Swift.max(1, byteCount))
+    }
+
+    /// Returns a buffer that is all zero bits again.
+    static func giveZeroed(_ b: ZeroedBuffer) {
+        let evicted = zeroedShelf.withLock { list -> [ZeroedBuffer] in
+            list.append(b)
+            list.sort { $0.byteCount > $1.byteCount }
+            var out: [ZeroedBuffer] = []
+            while list.count > shelfLimit, let last = list.popLast() { out.append(last) }
+            return out
+        }
+        for e in evicted { e.pointer.deallocate() }
     }
 }
