@@ -17,14 +17,52 @@ final class ConcurrentJacobianTests: XCTestCase {
     }
 
     func testForwardAndReverseAreBitIdenticalToSerial() async throws {
-        let x = (0..<37).map { 0.3 + 0.05 * Double($0) }
-        for (m, mode) in [(41, JacobianMode.forward), (5, .reverse), (9, .automatic)] {
-            let serial = try jacobian(of: Mix(m: m), at: x, mode: mode)
-            let parallel = try await jacobian(of: Mix(m: m), at: x, mode: mode, tasks: 4)
-            XCTAssertEqual(parallel.mode, serial.mode)
-            XCTAssertEqual(parallel.passes, serial.passes)
-            XCTAssertEqual(parallel.value, serial.value)
-            XCTAssertEqual(parallel.jacobian, serial.jacobian, "\(mode): entries must be bit-identical")
+        // 37 inputs: five passes of 8, the last with 5 columns, over 4 tasks; 5 and 9 inputs:
+        // fewer passes than tasks; 16: whole passes only.
+        for n in [37, 5, 9, 16] {
+            let x = (0..<n).map { 0.3 + 0.05 * Double($0) }
+            for (m, mode) in [(41, JacobianMode.forward), (5, .reverse), (9, .automatic)] {
+                let serial = try jacobian(of: Mix(m: m), at: x, mode: mode)
+                let parallel = try await jacobian(of: Mix(m: m), at: x, mode: mode, tasks: 4)
+                XCTAssertEqual(parallel.mode, serial.mode)
+                XCTAssertEqual(parallel.passes, serial.passes)
+                XCTAssertEqual(parallel.value, serial.value)
+                XCTAssertEqual(parallel.diagnostics, serial.diagnostics)
+                XCTAssertEqual(parallel.jacobian, serial.jacobian, "n = \(n), \(mode): entries must be bit-identical")
+            }
+        }
+    }
+
+    /// An escape is noted where a value with a nonzero tangent is read as a Double: reading every
+    /// input escapes once per seeded input, 20 over the three passes (8 + 8 + 4). The concurrent
+    /// forward driver sums them over its tasks as the serial one does over its passes.
+    func testForwardEscapesAreCountedOverAllPasses() async throws {
+        struct Escaping: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                let peek = x.reduce(0.0) { $0 + $1.approximateDouble }   // leaves the mode
+                return x.map { $0 * T(peek) }
+            }
+        }
+        let x = (0..<20).map { 1 + Double($0) }
+        let serial = try jacobian(of: Escaping(), at: x, mode: .forward)
+        let parallel = try await jacobian(of: Escaping(), at: x, mode: .forward, tasks: 2)
+        XCTAssertEqual(serial.diagnostics.escapes, 20, "one escape per seeded input")
+        XCTAssertEqual(parallel.diagnostics.escapes, serial.diagnostics.escapes)
+        XCTAssertEqual(parallel.jacobian, serial.jacobian)
+    }
+
+    /// A forward pass that reports an error throws it from the concurrent driver too.
+    func testForwardErrorsThrowFromTheConcurrentDriver() async throws {
+        struct LogOfNegative: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x.map { T.log($0 - 5) } }
+        }
+        let x = (0..<12).map { Double($0) }
+        XCTAssertThrowsError(try jacobian(of: LogOfNegative(), at: x, mode: .forward))
+        do {
+            _ = try await jacobian(of: LogOfNegative(), at: x, mode: .forward, tasks: 2)
+            XCTFail("log of a negative number must throw")
+        } catch let e as ADError {
+            XCTAssertTrue("\(e)".contains("log"), "\(e)")
         }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // Jacobians on all cores. Forward passes (one per chunk of columns) and reverse sweeps (one per
 // row, over one recording) are independent, so they run as child tasks; each is the same unit of
 // work the serial drivers run, in the same arithmetic order, so the results are bit-identical to
@@ -126,9 +132,119 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
 @inlinable func concurrentForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar & Sendable, S: SIMD & TangentVector & SendableMetatype>(
     _ f: some ADFunction & Sendable, _ x: [V], _: S.Type, tasks: Int
 ) async throws -> JacobianResult<V> where S.Scalar == V {
-    let passes = forwardPassCount(inputs: x.count, lanes: S.laneCount)
-    let results = await concurrentMap(count: passes, tasks: tasks) { p in
-        forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p)
+    let lanes = S.laneCount
+    let passes = forwardPassCount(inputs: x.count, lanes: lanes)
+    let workers = Swift.max(1, Swift.min(tasks, passes))
+    // Each task writes its passes' columns into one flat buffer kept between calls, not into
+    // eight arrays per pass: those (190 KB per task for the 200×200 benchmark) were freed by the
+    // caller's thread after every call, the task's allocator gave the pages back, and the next
+    // call faulted them in again, which made the 2-task time swing by a third between runs.
+    let sinks = ReadOnlyShared((0..<workers).map { _ in ColumnSink<V>() })
+    let perTask = await withTaskGroup(of: [ForwardPassOutcome<V>].self) { group in
+        for w in 0..<workers {
+            group.addTask {
+                let mine = Array(stride(from: w, to: passes, by: workers))
+                return mine.enumerated().map { k, p in
+                    forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p, slot: k, of: mine.count, into: sinks.value[w])
+                }
+            }
+        }
+        var all: [[ForwardPassOutcome<V>]] = []
+        for await part in group { all.append(part) }
+        return all
     }
-    return try assembleForward(results, inputs: x.count, checked: true)
+    var outcomes = [ForwardPassOutcome<V>?](repeating: nil, count: passes)
+    for part in perTask { for o in part { outcomes[o.pass] = o } }
+    let ordered = outcomes.compactMap { $0 }
+    guard ordered.count == passes, let first = ordered.first,
+          ordered.allSatisfy({ $0.outputs == first.outputs && $0.written }) else {
+        // A function whose output count changed between passes: the serial driver reports it.
+        return try forwardJacobian(f, at: x)
+    }
+    for o in ordered { try throwFirstError(o.diagnostics) }
+    let value = first.value ?? []
+    var diagnostics = first.diagnostics
+    diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
+    let m = first.outputs, n = x.count
+    let jac = (0..<m).map { i in
+        [V](unsafeUninitializedCapacity: n) { row, count in
+            for j in 0..<n {
+                let p = j / lanes, w = p % workers, k = p / workers
+                // Every pass wrote (checked above), so every sink has its buffer.
+                row[j] = sinks.value[w].pointer?[(k * lanes + j % lanes) * m + i] ?? V(Double.nan)
+            }
+            count = n
+        }
+    }
+    try checkFinite(value, what: "output")
+    try checkFinite(rows: jac, what: "Jacobian entry")
+    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
+}
+
+/// What one forward pass of a concurrent Jacobian hands back besides the columns it wrote.
+@usableFromInline
+struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
+    @usableFromInline let pass: Int
+    /// The outputs' values, kept from pass 0 only (every pass computes the same).
+    @usableFromInline let value: [V]?
+    @usableFromInline let outputs: Int
+    @usableFromInline let written: Bool
+    @usableFromInline let diagnostics: EvaluationDiagnostics
+    @inlinable init(pass: Int, value: [V]?, outputs: Int, written: Bool, diagnostics: EvaluationDiagnostics) {
+        self.pass = pass; self.value = value; self.outputs = outputs; self.written = written; self.diagnostics = diagnostics
+    }
+}
+
+/// ``forwardPass(_:at:pass:)`` writing its columns into `sink` at slot `k` of the task's `slots`
+/// passes (column after column, one value per output), the same numbers in the same order.
+@inlinable func forwardPass<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int, slot k: Int, of slots: Int, into sink: ColumnSink<V>
+) -> ForwardPassOutcome<V> where T.Scalar == V {
+    let lanes = T.laneCount, start = pass * lanes
+    let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+        let seeded = x.indices.map { j -> Dual<V, T> in
+            var t = T.zero
+            if j >= start && j < start + lanes { t[lane: j - start] = 1 }
+            return Dual(x[j], tangent: t)
+        }
+        return f(seeded)
+    }
+    let m = y.count
+    guard let base = sink.columns(outputs: m, count: slots * lanes * m) else {
+        return ForwardPassOutcome(pass: pass, value: nil, outputs: m, written: false, diagnostics: diag)
+    }
+    for lane in 0..<Swift.max(0, Swift.min(lanes, x.count - start)) {
+        let column = base + (k * lanes + lane) * m
+        for i in 0..<m { column[i] = y[i].tangent[lane: lane] }
+    }
+    return ForwardPassOutcome(pass: pass, value: pass == 0 ? y.map(\.value) : nil, outputs: m, written: true, diagnostics: diag)
+}
+
+/// One task's flat column buffer, from the shelf of zeroed scratch (cleared again when handed
+/// back), sized on the task's first pass, when the number of outputs is known.
+@usableFromInline
+final class ColumnSink<V: ADScalar>: @unchecked Sendable {
+    @usableFromInline var pointer: UnsafeMutablePointer<V>?
+    var buffer: TapeBufferPool.ZeroedBuffer?
+    var outputs = -1
+    @usableFromInline init() {}
+
+    /// The buffer for `count` values, allocated on the first call; nil when a later pass has
+    /// another number of outputs than the first.
+    @usableFromInline func columns(outputs m: Int, count: Int) -> UnsafeMutablePointer<V>? {
+        if buffer == nil {
+            let b = TapeBufferPool.takeZeroed(byteCount: Swift.max(1, count) * MemoryLayout<V>.stride)
+            buffer = b
+            outputs = m
+            pointer = b.pointer.bindMemory(to: V.self, capacity: Swift.max(1, count))
+        }
+        return m == outputs ? pointer : nil
+    }
+
+    deinit {
+        if let b = buffer {
+            memset(b.pointer, 0, b.byteCount)
+            TapeBufferPool.giveZeroed(b)
+        }
+    }
 }

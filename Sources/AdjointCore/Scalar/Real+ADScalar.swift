@@ -80,7 +80,7 @@ extension Rules {
     /// (sin x, cos x) from one libm call for Double and Float; nil for other scalar types, whose
     /// declarations then evaluate the two apart.
     @inlinable @inline(__always)
-    @usableFromInline static func nativeSinCos<T: ADScalar>(_ x: T) -> (T, T)? {
+    static func nativeSinCos<T: ADScalar>(_ x: T) -> (T, T)? {
         if T.self == Double.self {
             var s = 0.0, c = 0.0
             adjoint_sincos(unsafeBitCast(x, to: Double.self), &s, &c)
