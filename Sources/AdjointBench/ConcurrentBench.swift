@@ -27,6 +27,16 @@ func blocking<R: Sendable>(_ body: @escaping @Sendable () async -> R) -> R? {
 func runConcurrentBenchmarks() {
     let x = (0..<200).map { 0.1 + 0.003 * Double($0) }
     let cores = ProcessInfo.processInfo.activeProcessorCount
+    // A whole check: forward Jacobian and the first witness on child tasks while the recording,
+    // reverse rows and rounding scales are made on the calling task (same report as serial).
+    let xc = Array(x.prefix(60))
+    let checkSerial = medianSeconds(runs: 5) { blackHole(try? checkJacobian(of: CostlyMap(), at: xc)) }
+    let checkParallel = medianSeconds(runs: 5) {
+        blackHole(blocking { try? await checkJacobian(of: CostlyMap(), at: xc, tasks: cores) })
+    }
+    emit("check_60x60_serial_ms", checkSerial * 1e3, "ms")
+    emit("check_60x60_\(cores)_tasks_ms", checkParallel * 1e3, "ms")
+    emit("check_60x60_speedup_\(cores)_cores", checkSerial / checkParallel, "ratio")
     for mode in [JacobianMode.forward, .reverse] {
         let serial = medianSeconds(runs: 11) { blackHole(try? jacobian(of: CostlyMap(), at: x, mode: mode)) }
         let parallel = medianSeconds(runs: 11) {

@@ -23,9 +23,20 @@ import RealModule
 ///   ``CheckOptions/atol`` is NaN, infinite or negative, or ``CheckOptions/worstEntryCount`` is
 ///   negative. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
-public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+///
+/// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
+@inlinable public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
+) throws -> CheckReport {
+    try checkJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, claimed: claimed, claimedName: claimedName,
+                                   options: options)
+}
+
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func checkJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String, options: CheckOptions
 ) throws -> CheckReport {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
@@ -41,7 +52,7 @@ public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
 /// ```swift
 /// let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
 /// ```
-public func checkGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+@inlinable public func checkGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], claimedGradient: (([V]) throws -> [V])? = nil,
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
@@ -72,13 +83,16 @@ enum CheckJudgement {
     case unreliable([FDWarning])
 }
 
-struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
-    let f: F
+struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
+    let f: SpecialisedFunction<V>
     let x: [V]
     let options: CheckOptions
     var eps: Double { Double(V.ulpOfOne) }
     /// Witness Jacobians computed so far, by rung position (computed only when a rung is reached).
     var rungCache: [Int: RungResult] = [:]
+    /// Witnesses the concurrent check computed before they were asked for: not in `rungCache`
+    /// until reached, so the report lists the same rungs as the serial check's.
+    var precomputedRungs: [Int: RungResult] = [:]
     /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
     var graph: TapeGraph? = nil
     /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
@@ -96,9 +110,34 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         case notAvailable(String)
     }
 
-    init(f: F, x: [V], options: CheckOptions) { self.f = f; self.x = x; self.options = options }
+    init(f: SpecialisedFunction<V>, x: [V], options: CheckOptions) { self.f = f; self.x = x; self.options = options }
 
     mutating func run(claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
+        switch prepare() {
+        case .failed(let report): return report
+        case .ready(let prepared):
+            let forward = options.checkForward ? Self.forwardRows(f, at: x) : nil
+            return try finish(prepared, forward: forward, claimed: claimed, claimedName: claimedName)
+        }
+    }
+
+    /// What the check computes from the recording before it judges any entry; the concurrent
+    /// check runs this while the forward Jacobian and the first witness are computed elsewhere.
+    struct Prepared {
+        var base: CheckReport
+        let recording: Recording<V>
+        let reverseRows: [[Double]]?
+        let graph: TapeGraph
+        let kinkMap: [[[String]]]
+    }
+
+    enum Preparation {
+        case ready(Prepared)
+        /// The recording failed: the report that says why.
+        case failed(CheckReport)
+    }
+
+    mutating func prepare() -> Preparation {
         let n = x.count
         var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
                                ladder: options.ladder.map(\.name), options: options)
@@ -108,26 +147,66 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             recording = try record({ f($0) }, at: x)
         } catch let e as ADError {
             base.problem = e
-            return base
+            return .failed(base)
+        } catch {
+            base.problem = .invalidArgument("\(error)")
+            return .failed(base)
         }
         let value = recording.value
         self.value = value
         let m = value.count
         base.value = value.map { Double($0) }
         base.kinks = recording.diagnostics.kinks
-
-        var subjects: [(String, [[Double]])] = []
         adEscapes = recording.diagnostics.escapes
+        let reverseRows: [[Double]]? = options.checkReverse
+            ? ((try? recording.jacobian(checked: false)) ?? []).map { $0.map { Double($0) } } : nil
+
+        // |v| of every recorded node but the inputs, read once: reading each entry once per output
+        // (an m × tape walk through `entry`) was 36% of a 60×60 check.
+        let magnitudes: [Double] = (0..<recording.tape.count).map { k in
+            guard let e = recording.tape.entry(k), e.op != .input else { return 0 }
+            return Swift.abs(Double(e.value))
+        }
+        roundingScale = (0..<m).map { i in
+            let cot = recording.tape.nodeCotangents(from: recording.outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) })
+            var sum = 0.0
+            for (k, magnitude) in magnitudes.enumerated() where magnitude != 0 {
+                let t = Swift.abs(Double(cot[k])) * magnitude
+                if t.isFinite { sum += t }
+            }
+            return sum
+        }
+        let graph = TapeGraph(recording)
+        self.graph = graph
+        let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
+        return .ready(Prepared(base: base, recording: recording, reverseRows: reverseRows, graph: graph, kinkMap: kinkMap))
+    }
+
+    /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on
+    /// its own task): the one forward driver, unchecked, so a NaN entry stays in its place.
+    static func forwardRows(_ f: SpecialisedFunction<V>, at x: [V]) -> (jacobian: [[V]], escapes: Int)? {
+        guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false) else { return nil }
+        return (r.jacobian, r.diagnostics.escapes)
+    }
+
+    /// Judges every entry against the subjects (forward as given, reverse and claimed) and the
+    /// ladder's witnesses; then fault localisation and the directional check.
+    mutating func finish(_ prepared: Prepared, forward: (jacobian: [[V]], escapes: Int)?,
+                         claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
+        var base = prepared.base
+        let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
+        let n = x.count, m = value.count
+        var subjects: [(String, [[Double]])] = []
         if options.checkForward {
-            let (jac, escapes) = forwardJacobian(outputs: m)
-            subjects.append(("forward", jac))
-            adEscapes += escapes
+            // Rows shaped to m, NaN where the pass failed.
+            let jac = forward?.jacobian ?? []
+            subjects.append(("forward", (0..<m).map { i in
+                x.indices.map { j in i < jac.count && j < jac[i].count ? Double(jac[i][j]) : .nan }
+            }))
+            adEscapes += forward?.escapes ?? 0
         }
         base.escapes = adEscapes
-        if options.checkReverse {
-            let rows = (try? recording.jacobian(checked: false)) ?? []
-            subjects.append(("reverse", rows.map { $0.map { Double($0) } }))
-        }
+        if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }
         if let claimed {
             let c = try claimed(x)
             if c.count != m { throw ADError.dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: m, got: c.count) }
@@ -137,20 +216,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
-
-        roundingScale = (0..<m).map { i in
-            let cot = recording.tape.nodeCotangents(from: recording.outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) })
-            var sum = 0.0
-            for k in 0..<recording.tape.count {
-                guard let e = recording.tape.entry(k), e.op != .input else { continue }
-                let t = Swift.abs(Double(cot[k])) * Swift.abs(Double(e.value))
-                if t.isFinite { sum += t }
-            }
-            return sum
-        }
-        let graph = TapeGraph(recording)
-        self.graph = graph
-        let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
+        let value = self.value
 
         var entries: [[EntryCheck]] = []
         for i in 0..<m {
@@ -194,25 +260,18 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         return base
     }
 
-    /// Forward-mode Jacobian, one Dual pass per input, without the API's finiteness checks so a
-    /// NaN entry stays in its place (the check reports it per entry).
-    func forwardJacobian(outputs m: Int) -> (jacobian: [[Double]], escapes: Int) {
-        // The one forward driver, unchecked: a NaN entry stays in its place for the per-entry verdict.
-        guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false) else {
-            return (Array(repeating: Array(repeating: .nan, count: x.count), count: m), 0)
-        }
-        let rows = (0..<m).map { i in x.indices.map { j in i < r.jacobian.count ? Double(r.jacobian[i][j]) : .nan } }
-        return (rows, r.diagnostics.escapes)
-    }
-
-
     mutating func rung(_ k: Int) -> RungResult {
         if let r = rungCache[k] { return r }
+        if let r = precomputedRungs.removeValue(forKey: k) {
+            // Computed ahead by the concurrent check; used (and listed) only once reached.
+            rungCache[k] = r
+            return r
+        }
         let result: RungResult
         switch options.ladder[k] {
         case .differences(let method):
             let (d, diag) = Diagnostics.collect {
-                try? differenceJacobian(of: f, at: x, method: method, step: method == .complexStep ? .automatic : options.step)
+                try? differenceJacobianOfSpecialised(f, at: x, method: method, step: method == .complexStep ? .automatic : options.step)
             }
             if let d {
                 var entries = d.entries
@@ -496,7 +555,7 @@ struct Checker<F: ADFunction, V: ADScalar & BinaryFloatingPoint & Real & Sendabl
         var rng = SeededGenerator(seed: seed)
         let v = x.map { _ in V(rng.nextUnit() * 2 - 1) }
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
-        guard y.count == m, let d = try? differenceJVP(of: f, at: x, direction: v, method: .richardson) else { return nil }
+        guard y.count == m, let d = try? differenceJVPOfSpecialised(f, at: x, direction: v, method: .richardson, step: .automatic) else { return nil }
         // A difference along v that straddles a kink says nothing; the check stays inconclusive.
         let straddles = d.contains { e in crossesKink(along: v.map { Double($0) }, reach: e.reach) }
         let fwd = y.map { Double($0.tangent) }

@@ -72,8 +72,18 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has the wrong length,
 ///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step. Non-finite values
 ///   are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
-public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+///
+/// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
+@inlinable public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+) throws -> DifferenceJacobian<V> {
+    try differenceJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, method: method, step: step)
+}
+
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize
 ) throws -> DifferenceJacobian<V> {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
@@ -135,7 +145,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// ```swift
 /// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)   // ≈ [5.5, 2 − cos 5]
 /// ```
-public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+@inlinable public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
 ) throws -> [DifferenceEstimate] {
     let d = try differenceJacobian(of: f, at: x, method: method, step: step)
@@ -151,9 +161,17 @@ public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// ```swift
 /// let jv = try differenceJVP(of: Polar(), at: [2.0, 0.5], direction: [1, 1], method: .central4)
 /// ```
-public func differenceJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+@inlinable public func differenceJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], direction v: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic
+) throws -> [DifferenceEstimate] {
+    try differenceJVPOfSpecialised(SpecialisedFunction(f, V.self), at: x, direction: v, method: method, step: step)
+}
+
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func differenceJVPOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], direction v: [V], method: DifferenceMethod, step: StepSize
 ) throws -> [DifferenceEstimate] {
     if v.count != x.count {
         throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)

@@ -166,13 +166,15 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     var diagnostics = first.diagnostics
     diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
     let m = first.outputs, n = x.count
+    // Where column j lives, found once: integer divisions per entry cost more than the copy.
+    // Every pass wrote (checked above), so every sink has its buffer.
+    let columns: [UnsafeMutablePointer<V>?] = (0..<n).map { j in
+        let p = j / lanes, w = p % workers, k = p / workers
+        return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
+    }
     let jac = (0..<m).map { i in
         [V](unsafeUninitializedCapacity: n) { row, count in
-            for j in 0..<n {
-                let p = j / lanes, w = p % workers, k = p / workers
-                // Every pass wrote (checked above), so every sink has its buffer.
-                row[j] = sinks.value[w].pointer?[(k * lanes + j % lanes) * m + i] ?? V(Double.nan)
-            }
+            for j in 0..<n { row[j] = columns[j]?[i] ?? V(Double.nan) }
             count = n
         }
     }

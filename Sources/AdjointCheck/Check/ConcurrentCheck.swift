@@ -1,0 +1,147 @@
+import AdjointCore
+import RealModule
+
+// Checks and difference Jacobians on several cores (issue 15, "all cores"). Every part runs the
+// same code as the serial call, on its own inputs, and is put together in the serial order, so the
+// results are bit-identical to the serial ones: a report's JSON is the same text.
+//
+// Operation counts and planted rule mutations belong to the thread that set them, and a child
+// task runs on another thread: while either is active anywhere in the process these calls run
+// serially, so a planted mutation is never silently missed by half of a check.
+
+/// ``differenceJacobian(of:at:method:step:)`` with its columns spread over `tasks` child tasks.
+///
+/// Each column (one input's line of samples) is independent once f(x) is known; the complex step
+/// checks all its columns together along one combined direction, so it runs as one job.
+///
+/// ```swift
+/// let d = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson, tasks: 2)
+/// ```
+@inlinable public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction & Sendable, at x: [V], method: DifferenceMethod = .central,
+    step: StepSize = .automatic, tasks: Int
+) async throws -> DifferenceJacobian<V> {
+    try await differenceJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, method: method, step: step, tasks: tasks)
+}
+
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, tasks: Int
+) async throws -> DifferenceJacobian<V> {
+    if tasks <= 1 || method == .complexStep || Instrumentation.isActive {
+        return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step)
+    }
+    if let n = f.inputCount, n != x.count {
+        throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
+    }
+    return try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step, tasks: tasks)
+}
+
+/// ``differenceJacobian(evaluating:at:method:step:)`` with its columns spread over `tasks` child
+/// tasks; f must be safe to call from several threads at once.
+///
+/// ```swift
+/// let d = try await differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive, tasks: 2)
+/// ```
+public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod = .central,
+    step: StepSize = .automatic, tasks: Int
+) async throws -> DifferenceJacobian<V> {
+    if tasks <= 1 || Instrumentation.isActive {
+        return try differenceJacobian(evaluating: f, at: x, method: method, step: step)
+    }
+    if method == .complexStep {
+        throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
+    }
+    try validate(step)
+    let value = f(x)
+    let m = value.count
+    let columns = await spread(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
+        var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+        let column = probe.estimate(method, step: step, outputs: m)
+        return (column, probe.evaluations)
+    }
+    let entries = (0..<m).map { i in x.indices.map { j in columns[j].0[i] } }
+    return DifferenceJacobian(method: method, stepOption: step, value: value,
+                              jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
+                              evaluations: columns.reduce(1) { $0 + $1.1 }, unsupported: nil)
+}
+
+/// ``checkJacobian(of:at:claimed:claimedName:options:)`` with its independent parts on several
+/// cores: the forward-mode Jacobian and the first witness of the ladder (its columns over `tasks`)
+/// run as child tasks while this task records the function and computes the reverse-mode rows,
+/// the rounding scales and the tape graph. Later witnesses are computed only if the ladder
+/// escalates to them, as in the serial check. The report is identical to the serial one.
+///
+/// The claimed Jacobian is computed on this task, so it need not be `Sendable`.
+///
+/// ```swift
+/// let report = try await checkJacobian(of: F(), at: [0.5, 2.0], tasks: 2)
+/// report.verdict   // .agree, as from the serial check
+/// ```
+@inlinable public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction & Sendable, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
+    claimedName: String = "claimed", options: CheckOptions = CheckOptions(), tasks: Int
+) async throws -> CheckReport {
+    try await checkJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, claimed: claimed, claimedName: claimedName,
+                                         options: options, tasks: tasks)
+}
+
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func checkJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String,
+    options: CheckOptions, tasks: Int
+) async throws -> CheckReport {
+    if tasks <= 1 || Instrumentation.isActive {
+        return try checkJacobianOfSpecialised(f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+    }
+    if let n = f.inputCount, n != x.count {
+        throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
+    }
+    try options.validate()
+    // The first rung is reached by every entry the subjects give a finite value for; a complex
+    // step there depends on the escapes AD saw, so it is left to the serial path.
+    let firstMethod: DifferenceMethod? = {
+        guard case .differences(let method)? = options.ladder.first, method != .complexStep else { return nil }
+        return method
+    }()
+    let step = options.step
+    async let forward = options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil
+    async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: Swift.max(1, tasks - 1))
+    var checker = Checker(f: f, x: x, options: options)
+    let prepared = checker.prepare()
+    let forwardRows = await forward
+    if let w = await witness {
+        // What the serial rung computes from the same call (nil: "evaluation failed").
+        checker.precomputedRungs[0] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
+    }
+    switch prepared {
+    case .failed(let report): return report
+    case .ready(let p): return try checker.finish(p, forward: forwardRows, claimed: claimed, claimedName: claimedName)
+    }
+}
+
+/// The first rung's difference Jacobian: nil when it is not computed ahead, `.some(nil)` when
+/// the evaluation failed (the serial rung's "evaluation failed").
+private func firstWitness<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod?, step: StepSize, tasks: Int
+) async -> DifferenceJacobian<V>?? {
+    guard let method else { return nil }
+    return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks))
+}
+
+/// Runs `count` independent jobs on at most `tasks` child tasks (job k on task k mod tasks);
+/// results in index order.
+func spread<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
+    let workers = Swift.max(1, Swift.min(tasks, count))
+    return await withTaskGroup(of: [(Int, R)].self) { group in
+        for w in 0..<workers {
+            group.addTask { stride(from: w, to: count, by: workers).map { ($0, job($0)) } }
+        }
+        var slots = [R?](repeating: nil, count: count)
+        for await part in group { for (k, r) in part { slots[k] = r } }
+        return slots.compactMap { $0 }
+    }
+}

@@ -1,0 +1,94 @@
+import XCTest
+import AdjointCore
+@testable import AdjointCheck
+
+/// The check's parts and the difference columns on several tasks (issue 15, "all cores"): the
+/// report is the serial report, to the text of its JSON, whatever the verdicts.
+final class ConcurrentCheckTests: XCTestCase {
+    /// ℝ⁶ → ℝ⁴, every output reading every input: enough columns to spread.
+    struct Wide: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            (0..<4).map { i in
+                var s: T = 0
+                for (j, xj) in x.enumerated() { s = s + T.sin(xj * T(Double(i + j + 1) * 0.3)) * xj }
+                return s + T.exp(x[i] * 0.1)
+            }
+        }
+    }
+
+    func assertSameReport(_ serial: CheckReport, _ parallel: CheckReport, _ what: String,
+                          file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(parallel.toJSON(), serial.toJSON(), what, file: file, line: line)
+        XCTAssertEqual(parallel.renderTable(), serial.renderTable(), what, file: file, line: line)
+        XCTAssertEqual(parallel.entries, serial.entries, what, file: file, line: line)
+    }
+
+    func testReportsAreTheSerialReports() async throws {
+        let cases: [(String, any ADFunction & Sendable, [Double])] = [
+            ("agree", Wide(), [0.3, -0.7, 1.1, 0.2, 0.9, -1.4]),
+            ("kink", Abs(), [0.0, 2.0]),
+            ("relu kink", Relu(), [0.0, 1.0]),
+            ("non-finite", SqrtOnly(), [0.0]),
+            ("domain error", LogOnly(), [-1.0]),
+            ("two outputs", Polar(), [2.0, 0.5]),
+            ("no inputs", NoInputs(), []),
+        ]
+        for (name, f, x) in cases {
+            func both<F: ADFunction & Sendable>(_ f: F) async throws -> (CheckReport, CheckReport) {
+                (try checkJacobian(of: f, at: x), try await checkJacobian(of: f, at: x, tasks: 3))
+            }
+            let (serial, parallel) = try await both(f)
+            assertSameReport(serial, parallel, name)
+        }
+    }
+
+    func testAWrongClaimEscalatesAsInTheSerialCheck() async throws {
+        // A claimed gradient with a wrong sign on ∂/∂x₁: rule-wrong only after the ladder
+        // escalated, so later rungs are computed on demand after the first came from a task.
+        let x = [0.4, 1.3]
+        let claimed: ([Double]) -> [[Double]] = { x in
+            [[Foundation.cos(x[0]) * x[1] + 3 * x[0] * x[0], -Foundation.sin(x[0])], [-Foundation.exp(x[1]) / (x[0] * x[0]), Foundation.exp(x[1]) / x[0]]]
+        }
+        let serial = try checkJacobian(of: SinPoly(), at: x, claimed: claimed, claimedName: "hand")
+        let parallel = try await checkJacobian(of: SinPoly(), at: x, claimed: claimed, claimedName: "hand", tasks: 2)
+        XCTAssertFalse(serial.passed, "the claim is wrong, so the test can see a difference")
+        XCTAssertGreaterThan(serial.rungsUsed.count, 1, "the wrong entry escalated")
+        assertSameReport(serial, parallel, "wrong claim")
+        XCTAssertEqual(parallel.rungsUsed.map(\.0), serial.rungsUsed.map(\.0))
+    }
+
+    func testALadderThatStartsWithTheComplexStepOrExactRungIsTheSerialOne() async throws {
+        let x = [0.3, -0.7, 1.1, 0.2, 0.9, -1.4]
+        for first in [WitnessRung.differences(.complexStep), .exactRationals, .differences(.richardson)] {
+            var o = CheckOptions()
+            o.ladder = [first, .differences(.central)]
+            let serial = try checkJacobian(of: Wide(), at: x, options: o)
+            let parallel = try await checkJacobian(of: Wide(), at: x, options: o, tasks: 2)
+            assertSameReport(serial, parallel, first.name)
+        }
+    }
+
+    func testARungNeverReachedIsNotListedAsUsed() async throws {
+        // Every entry is non-finite, so the serial check reaches no witness; the concurrent one
+        // computed the first witness ahead, and must still not list it.
+        let serial = try checkJacobian(of: SqrtOnly(), at: [0.0])
+        let parallel = try await checkJacobian(of: SqrtOnly(), at: [0.0], tasks: 2)
+        XCTAssertEqual(parallel.rungsUsed.map(\.0), serial.rungsUsed.map(\.0))
+    }
+
+    func testDifferenceColumnsOnTasksAreTheSerialColumns() async throws {
+        let x = [0.3, -0.7, 1.1, 0.2, 0.9, -1.4]
+        for method in DifferenceMethod.allCases {
+            let serial = try differenceJacobian(of: Wide(), at: x, method: method)
+            let parallel = try await differenceJacobian(of: Wide(), at: x, method: method, tasks: 4)
+            XCTAssertEqual(parallel.entries, serial.entries, method.rawValue)
+            XCTAssertEqual(parallel.evaluations, serial.evaluations, method.rawValue)
+            XCTAssertEqual(parallel.value, serial.value, method.rawValue)
+        }
+        // The closure form refuses the complex step as the serial one does.
+        do {
+            _ = try await differenceJacobian(evaluating: { $0 }, at: [1.0], method: .complexStep, tasks: 2)
+            XCTFail("complex step needs an ADFunction")
+        } catch ADError.invalidArgument {}
+    }
+}
