@@ -93,6 +93,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Witnesses the concurrent check computed before they were asked for: not in `rungCache`
     /// until reached, so the report lists the same rungs as the serial check's.
     var precomputedRungs: [Int: RungResult] = [:]
+    /// The directional check's evaluations, when the concurrent check made them ahead.
+    var precomputedDirectional: DirectionalSamples? = nil
     /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
     var graph: TapeGraph? = nil
     /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
@@ -551,11 +553,27 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.
-    mutating func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
+    /// The evaluations of the directional check: the random direction, f's forward tangent along
+    /// it and the Richardson difference along it. They read nothing of the checker, so the
+    /// concurrent check computes them on a child task.
+    struct DirectionalSamples: @unchecked Sendable {
+        let v: [V]
+        let y: [Dual<V, V>]
+        let d: [DifferenceEstimate]?
+    }
+
+    static func directionalSamples(_ f: SpecialisedFunction<V>, at x: [V], seed: UInt64) -> DirectionalSamples {
         var rng = SeededGenerator(seed: seed)
         let v = x.map { _ in V(rng.nextUnit() * 2 - 1) }
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
-        guard y.count == m, let d = try? differenceJVPOfSpecialised(f, at: x, direction: v, method: .richardson, step: .automatic) else { return nil }
+        let d = try? differenceJVPOfSpecialised(f, at: x, direction: v, method: .richardson, step: .automatic)
+        return DirectionalSamples(v: v, y: y, d: d)
+    }
+
+    mutating func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
+        let samples = precomputedDirectional ?? Self.directionalSamples(f, at: x, seed: seed)
+        let v = samples.v, y = samples.y
+        guard y.count == m, let d = samples.d else { return nil }
         // A difference along v that straddles a kink says nothing; the check stays inconclusive.
         let straddles = d.contains { e in crossesKink(along: v.map { Double($0) }, reach: e.reach) }
         let fwd = y.map { Double($0.tangent) }

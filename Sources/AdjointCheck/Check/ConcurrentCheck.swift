@@ -69,9 +69,9 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 }
 
 /// ``checkJacobian(of:at:claimed:claimedName:options:)`` with its independent parts on several
-/// cores: the forward-mode Jacobian and the first witness of the ladder (its columns over `tasks`)
-/// run as child tasks while this task records the function and computes the reverse-mode rows,
-/// the rounding scales and the tape graph. Later witnesses are computed only if the ladder
+/// cores: the forward-mode Jacobian, the first witness of the ladder (its columns over `tasks`)
+/// and the evaluations of the random-direction check run as child tasks while this task records
+/// the function and computes the reverse-mode rows, the rounding scales and the tape graph. Later witnesses are computed only if the ladder
 /// escalates to them, as in the serial check. The report is identical to the serial one.
 ///
 /// The claimed Jacobian is computed on this task, so it need not be `Sendable`.
@@ -109,9 +109,12 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     }()
     let step = options.step
     async let forward = options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil
-    async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: Swift.max(1, tasks - 1))
+    async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: tasks)
+    let seed = options.checkForward && !x.isEmpty ? options.directionSeed : nil
+    async let directional = seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) }
     var checker = Checker(f: f, x: x, options: options)
     let prepared = checker.prepare()
+    checker.precomputedDirectional = await directional
     let forwardRows = await forward
     if let w = await witness {
         // What the serial rung computes from the same call (nil: "evaluation failed").

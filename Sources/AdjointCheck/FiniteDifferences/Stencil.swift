@@ -149,6 +149,15 @@ public struct Stencil: Sendable, Equatable {
 
     /// The stencil of each built-in method (forward, backward, central, central4, central6).
     public static func of(_ method: StencilMethod) -> Stencil {
+        // Solved once per method: solving the weights on every call (the checker asks per entry
+        // for a rung's nominal accuracy) was a tenth of a 60×60 check.
+        cachedStencils[method] ?? solved(method)
+    }
+
+    private static let cachedStencils: [StencilMethod: Stencil] =
+        Dictionary(uniqueKeysWithValues: StencilMethod.allCases.map { ($0, solved($0)) })
+
+    private static func solved(_ method: StencilMethod) -> Stencil {
         switch method {
         case .forward: return known(derivative: 1, offsets: [0, 1])
         case .backward: return known(derivative: 1, offsets: [-1, 0])

@@ -98,7 +98,7 @@ public final class Tape<V: ADScalar> {
     /// The op, argument indices and value of entry `i`, for walking the graph (fault localisation,
     /// kink reports), or nil when `i` is not in `0..<count`. Leaves have no arguments; for `powi`
     /// the exponent is in `attribute`.
-    public func entry(_ i: Int) -> TapeEntry<V>? {
+    @inlinable public func entry(_ i: Int) -> TapeEntry<V>? {
         guard i >= 0 && i < count else { return nil }
         let s = storage.pointee
         let op = s.ops[i]
@@ -292,7 +292,7 @@ public final class Tape<V: ADScalar> {
 
     /// The cotangent of every entry (not only the inputs) for the given output cotangents: what
     /// error analysis needs (Σ|∂f/∂v|·|v| bounds f's rounding error to first order).
-    public func nodeCotangents(from seeds: [(Reverse<V>, V)]) -> [V] {
+    @inlinable public func nodeCotangents(from seeds: [(Reverse<V>, V)]) -> [V] {
         let n = count
         let scratch = UnsafeMutablePointer<V>.allocate(capacity: Swift.max(1, n))
         scratch.initialize(repeating: 0, count: Swift.max(1, n))
@@ -355,7 +355,7 @@ public final class Tape<V: ADScalar> {
 
     /// The local partials of entry `i` with respect to its arguments (``entry(_:)``'s `inputs`), from
     /// the registry or the user's rule; nil for leaves and vector primitives.
-    public func localPartials(_ i: Int) -> [V]? {
+    @inlinable public func localPartials(_ i: Int) -> [V]? {
         guard let (x, y, op, custom) = arguments(i) else { return nil }
         let z = storage.pointee.values[i]
         if let custom {
@@ -386,7 +386,7 @@ public final class Tape<V: ADScalar> {
 
     /// Entry `i`'s distance from its non-differentiable point (0 at it), from the registry's or the
     /// user's declaration; nil when the primitive has none (and for leaves and vector primitives).
-    public func localKinkDistance(_ i: Int) -> Double? {
+    @inlinable public func localKinkDistance(_ i: Int) -> Double? {
         guard let (x, y, op, custom) = arguments(i) else { return nil }
         if let custom { return custom.kinkDistance(x.approximateDouble, y.approximateDouble) }
         return Rules.kinkDistance(op, x, y)?.approximateDouble
@@ -401,7 +401,7 @@ public final class Tape<V: ADScalar> {
 
     /// The recorded arguments of a scalar entry (the second repeats the first for unary ops), its
     /// op and, for a user scalar primitive, its declaration.
-    func arguments(_ i: Int) -> (V, V, Op, (any ScalarPrimitive.Type)?)? {
+    @usableFromInline func arguments(_ i: Int) -> (V, V, Op, (any ScalarPrimitive.Type)?)? {
         guard i >= 0 && i < count else { return nil }
         let s = storage.pointee
         let op = s.ops[i]
@@ -452,6 +452,10 @@ public struct TapeEntry<V: ADScalar> {
     public let attribute: Int
     /// The value recorded for the entry.
     public let value: V
+
+    @usableFromInline init(op: Op, name: String, inputs: [Int], attribute: Int, value: V) {
+        self.op = op; self.name = name; self.inputs = inputs; self.attribute = attribute; self.value = value
+    }
 }
 
 /// What the sweep shows an observer: each entry's cotangent as the sweep reaches it.
