@@ -69,7 +69,7 @@ public struct PointPart: Sendable {
     /// How to name entry (row, column) of this part in messages.
     let entryName: @Sendable (Int, Int) -> String
 
-    init(label: String, report: CheckReport, entryName: @escaping @Sendable (Int, Int) -> String) {
+    @usableFromInline init(label: String, report: CheckReport, entryName: @escaping @Sendable (Int, Int) -> String) {
         self.label = label; self.report = report; self.detail = nil; self.entryName = entryName
         if report.problem != nil { verdict = .nonFinite }
         else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .agree }
@@ -90,9 +90,11 @@ public struct PointOutcome: Sendable {
     /// The worst verdict over the parts.
     public var verdict: TestVerdict { parts.map(\.verdict).max() ?? .agree }
 
+    @usableFromInline init(input: [Double], parts: [PointPart]) { self.input = input; self.parts = parts }
+
     /// An outcome for an input whose check threw (a shape mismatch, an invalid option): reported
     /// as non-finite with the error, never silently passed.
-    static func thrown(_ x: [Double], _ error: Error) -> PointOutcome {
+    @usableFromInline static func thrown(_ x: [Double], _ error: Error) -> PointOutcome {
         PointOutcome(input: x, parts: [PointPart(label: "evaluation", verdict: .nonFinite, detail: "the check threw: \(error)")])
     }
 }

@@ -59,7 +59,7 @@ public struct AdjointTestOptions: Sendable {
     }
 
     /// The library's check options with this property's tolerance overrides.
-    func checkOptions(_ base: CheckOptions) -> CheckOptions {
+    @usableFromInline func checkOptions(_ base: CheckOptions) -> CheckOptions {
         var o = base
         o.rtol = rtol ?? base.rtol
         o.atol = atol ?? base.atol

@@ -11,8 +11,8 @@ import RealModule
 /// The scalar types a property can evaluate in.
 public typealias PropertyScalar = ADScalar & BinaryFloatingPoint & Real & Sendable
 
-func gradientName(_: Int, _ j: Int) -> String { "∂f/∂x[\(j)]" }
-func jacobianName(_ i: Int, _ j: Int) -> String { "∂f[\(i)]/∂x[\(j)]" }
+@usableFromInline func gradientName(_: Int, _ j: Int) -> String { "∂f/∂x[\(j)]" }
+@usableFromInline func jacobianName(_ i: Int, _ j: Int) -> String { "∂f[\(i)]/∂x[\(j)]" }
 
 extension DerivativeProperty {
     /// A claimed gradient of a generic function: forward mode, reverse mode and the claim are
@@ -22,7 +22,9 @@ extension DerivativeProperty {
     /// ```swift
     /// let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
     /// ```
-    public static func gradient<F: ADFunction & Sendable, V: PropertyScalar>(
+    ///
+    /// Inlinable so that the check runs `f` specialised for its type (see `checkJacobian`).
+    @inlinable public static func gradient<F: ADFunction & Sendable, V: PropertyScalar>(
         of f: F, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace, base: CheckOptions = CheckOptions()
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient", space: inputs) { x, o in
@@ -34,7 +36,7 @@ extension DerivativeProperty {
     }
 
     /// A claimed Jacobian of a generic function (rows are outputs).
-    public static func jacobian<F: ADFunction & Sendable, V: PropertyScalar>(
+    @inlinable public static func jacobian<F: ADFunction & Sendable, V: PropertyScalar>(
         of f: F, claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace, base: CheckOptions = CheckOptions()
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian", space: inputs) { x, o in
