@@ -203,14 +203,7 @@ struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
     _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int, slot k: Int, of slots: Int, into sink: ColumnSink<V>
 ) -> ForwardPassOutcome<V> where T.Scalar == V {
     let lanes = T.laneCount, start = pass * lanes
-    let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
-        let seeded = x.indices.map { j -> Dual<V, T> in
-            var t = T.zero
-            if j >= start && j < start + lanes { t[lane: j - start] = 1 }
-            return Dual(x[j], tangent: t)
-        }
-        return f(seeded)
-    }
+    let (y, diag) = seededEvaluation(f, at: x, pass: pass)
     let m = y.count
     guard let base = sink.columns(outputs: m, count: slots * lanes * m) else {
         return ForwardPassOutcome(pass: pass, value: nil, outputs: m, written: false, diagnostics: diag)

@@ -238,7 +238,18 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int
 ) -> (value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics) where T.Scalar == V {
     let lanes = T.laneCount, start = pass * lanes
-    let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+    let (y, diag) = seededEvaluation(f, at: x, pass: pass)
+    let columns = (0..<Swift.max(0, Swift.min(lanes, x.count - start))).map { lane in y.map { $0.tangent[lane: lane] } }
+    return (y.map(\.value), columns, diag)
+}
+
+/// f at x with unit directions `pass·lanes ..< (pass + 1)·lanes` seeded, and what it reported:
+/// the evaluation every forward pass makes, however it stores its columns.
+@inlinable func seededEvaluation<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int
+) -> (result: [Dual<V, T>], diagnostics: EvaluationDiagnostics) where T.Scalar == V {
+    let lanes = T.laneCount, start = pass * lanes
+    return Diagnostics.collect { () -> [Dual<V, T>] in
         let seeded = x.indices.map { j -> Dual<V, T> in
             var t = T.zero
             if j >= start && j < start + lanes { t[lane: j - start] = 1 }
@@ -246,8 +257,6 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
         }
         return f(seeded)
     }
-    let columns = (0..<Swift.max(0, Swift.min(lanes, x.count - start))).map { lane in y.map { $0.tangent[lane: lane] } }
-    return (y.map(\.value), columns, diag)
 }
 
 /// Rows from the passes' columns, diagnostics of the first pass (escapes summed), finiteness.
