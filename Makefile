@@ -27,15 +27,25 @@ demo: deps
 
 # Two passes: XCTest (the swift-testing pass disabled, so its closing line cannot be mistaken for
 # the whole run), then Swift Testing alone (AdjointTesting's @Test suites). Either pass failing
-# fails the target. Then the notebooks (`make notebooks`); a failing cell fails the target too. The
-# last line is the plain "N passed, N failed" summary of all three: XCTest's executed/failures, Swift
-# Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts as one
-# failure).
+# fails the target. Then the concurrency tests again, built optimised: the optimiser may end an
+# object's lifetime at its last named use, which a debug build never does, and a concurrent driver
+# reading raw memory after that passed every debug test while returning zeros (RELEASE_TESTS).
+# Then the notebooks (`make notebooks`); a failing cell fails the target too. The last line is the
+# plain "N passed, N failed" summary of all four: XCTest's executed/failures (debug and optimised),
+# Swift Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts
+# as one failure).
+RELEASE_TESTS = ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheckTests
+RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing --build-path .build/release-tests
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(RELEASE_TEST_FLAGS)
 	@set -o pipefail; status=0; \
 	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log || status=1; \
 	$(SWIFT) test --skip-build --disable-xctest 2>&1 | tee .build/test-output-swift-testing.log || status=1; \
+	$(SWIFT) test --skip-build --disable-swift-testing $(RELEASE_TEST_FLAGS) --filter '$(RELEASE_TESTS)' 2>&1 \
+	  | tee .build/test-output-release.log || status=1; \
+	xr=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output-release.log | tail -1 \
+	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'); \
 	xc=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.log | tail -1 \
 	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'); \
 	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
@@ -44,8 +54,8 @@ test: deps
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
 	nb=$$(grep -E "^notebook cells: [0-9]+ passed, [0-9]+ failed" .build/notebooks-output.log | tail -1 \
 	  | sed -E 's/notebook cells: ([0-9]+) passed, ([0-9]+) failed/\1 \2/'); \
-	echo "$${xc:-0 0} $${st:-0} $${stf:-0} $${nb:-0 1}" \
-	  | awk '{ print ($$1 - $$2 + $$3 - $$4 + $$5) " passed, " ($$2 + $$4 + $$6) " failed" }'; \
+	echo "$${xc:-0 0} $${st:-0} $${stf:-0} $${nb:-0 1} $${xr:-0 1}" \
+	  | awk '{ print ($$1 - $$2 + $$3 - $$4 + $$5 + $$7 - $$8) " passed, " ($$2 + $$4 + $$6 + $$8) " failed" }'; \
 	exit $$status
 
 # Runs every cell of every notebook in notebooks-md/ and fails on drift (notebooks-md/README.md).

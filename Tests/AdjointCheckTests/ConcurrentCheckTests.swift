@@ -73,6 +73,7 @@ final class ConcurrentCheckTests: XCTestCase {
         // computed the first witness ahead, and must still not list it.
         let serial = try checkJacobian(of: SqrtOnly(), at: [0.0])
         let parallel = try await checkJacobian(of: SqrtOnly(), at: [0.0], tasks: 2)
+        XCTAssertTrue(serial.rungsUsed.isEmpty, "the premise: no witness was reached")
         XCTAssertEqual(parallel.rungsUsed.map(\.0), serial.rungsUsed.map(\.0))
     }
 
@@ -90,5 +91,51 @@ final class ConcurrentCheckTests: XCTestCase {
             _ = try await differenceJacobian(evaluating: { $0 }, at: [1.0], method: .complexStep, tasks: 2)
             XCTFail("complex step needs an ADFunction")
         } catch ADError.invalidArgument {}
+    }
+
+    func testOptionsTypesAndFailuresAreTheSerialOnes() async throws {
+        let x = [0.3, -0.7, 1.1, 0.2, 0.9, -1.4]
+        var noForward = CheckOptions(); noForward.checkForward = false
+        var noDirection = CheckOptions(); noDirection.directionSeed = nil
+        for (name, o) in [("no forward", noForward), ("no direction", noDirection)] {
+            assertSameReport(try checkJacobian(of: Wide(), at: x, options: o),
+                             try await checkJacobian(of: Wide(), at: x, options: o, tasks: 2), name)
+        }
+        let xf = x.map { Float($0) }
+        assertSameReport(try checkJacobian(of: Wide(), at: xf), try await checkJacobian(of: Wide(), at: xf, tasks: 2), "Float")
+        // An invalid step and a claim that throws fail as the serial check does.
+        var badStep = CheckOptions(); badStep.step = .absolute(-1)
+        struct Refused: Error {}
+        do {
+            _ = try await checkJacobian(of: Wide(), at: x, options: badStep, tasks: 2)
+            // The step is validated when a stencil rung runs; the report must match the serial one.
+            assertSameReport(try checkJacobian(of: Wide(), at: x, options: badStep),
+                             try await checkJacobian(of: Wide(), at: x, options: badStep, tasks: 2), "bad step")
+        } catch {
+            XCTAssertThrowsError(try checkJacobian(of: Wide(), at: x, options: badStep))
+        }
+        do {
+            _ = try await checkJacobian(of: Wide(), at: x, claimed: { _ in throw Refused() }, tasks: 2)
+            XCTFail("a throwing claim must throw")
+        } catch is Refused {}
+    }
+
+    /// The wrapper that specialises f keeps its declared number of inputs: a wrong x is refused
+    /// before anything is evaluated, by both entry points.
+    func testDeclaredInputCountIsCheckedThroughTheWrapper() async throws {
+        struct Three: ADFunction {
+            var inputCount: Int? { 3 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(0, +)] }
+        }
+        XCTAssertThrowsError(try checkJacobian(of: Three(), at: [1.0, 2.0])) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of inputs", expected: 3, got: 2))
+        }
+        do {
+            _ = try await checkJacobian(of: Three(), at: [1.0, 2.0], tasks: 2)
+            XCTFail("two inputs for three must throw")
+        } catch let e as ADError {
+            XCTAssertEqual(e, .dimensionMismatch(what: "number of inputs", expected: 3, got: 2))
+        }
+        XCTAssertThrowsError(try differenceJacobian(of: Three(), at: [1.0, 2.0]))
     }
 }

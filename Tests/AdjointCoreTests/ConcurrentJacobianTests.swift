@@ -57,12 +57,49 @@ final class ConcurrentJacobianTests: XCTestCase {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x.map { T.log($0 - 5) } }
         }
         let x = (0..<12).map { Double($0) }
-        XCTAssertThrowsError(try jacobian(of: LogOfNegative(), at: x, mode: .forward))
+        var serialError: ADError? = nil
+        XCTAssertThrowsError(try jacobian(of: LogOfNegative(), at: x, mode: .forward)) { serialError = $0 as? ADError }
         do {
             _ = try await jacobian(of: LogOfNegative(), at: x, mode: .forward, tasks: 2)
             XCTFail("log of a negative number must throw")
         } catch let e as ADError {
             XCTAssertTrue("\(e)".contains("log"), "\(e)")
+            XCTAssertEqual("\(e)", serialError.map { "\($0)" }, "the first pass's first error, as the serial driver throws")
+        }
+    }
+
+    /// Shapes and types at the edges: no outputs, two inputs (SIMD2 chunks), Float, more tasks
+    /// than passes, and a NaN entry, whose error names the same entry as the serial driver's.
+    func testForwardEdgeShapesAndTypesAreTheSerialOnes() async throws {
+        struct NoOutputs: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [] } }
+        let empty = try await jacobian(of: NoOutputs(), at: [1.0, 2.0, 3.0], mode: .forward, tasks: 4)
+        XCTAssertEqual(empty.jacobian, try jacobian(of: NoOutputs(), at: [1.0, 2.0, 3.0], mode: .forward).jacobian)
+        XCTAssertEqual(empty.jacobian.count, 0)
+        for n in [2, 3, 37] {
+            let xd = (0..<n).map { 0.4 + 0.1 * Double($0) }
+            for tasks in [2, 8] {
+                let p = try await jacobian(of: Mix(m: 7), at: xd, mode: .forward, tasks: tasks)
+                XCTAssertEqual(p.jacobian, try jacobian(of: Mix(m: 7), at: xd, mode: .forward).jacobian, "n = \(n), tasks = \(tasks)")
+                let xf = xd.map { Float($0) }
+                let pf = try await jacobian(of: Mix(m: 7), at: xf, mode: .forward, tasks: tasks)
+                XCTAssertEqual(pf.jacobian, try jacobian(of: Mix(m: 7), at: xf, mode: .forward).jacobian, "Float n = \(n)")
+            }
+        }
+        // √ at 0 in output 2: ∂/∂x₅ is infinite, and the pass seeding x₀…x₇ multiplies that
+        // infinite partial by the zero tangents of the other lanes (0·∞ = NaN), so row 2's
+        // entries 0…7 are non-finite; the first in row-major order is 2·9 + 0 = 18.
+        struct SqrtAtZero: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0], x[1] * x[2], T.sqrt(x[5])] }
+        }
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 0.0, 7.0, 8.0, 9.0]
+        var serialMessage = ""
+        XCTAssertThrowsError(try jacobian(of: SqrtAtZero(), at: x, mode: .forward)) { serialMessage = "\($0)" }
+        XCTAssertTrue(serialMessage.contains("entry 18"), serialMessage)
+        do {
+            _ = try await jacobian(of: SqrtAtZero(), at: x, mode: .forward, tasks: 2)
+            XCTFail("an infinite entry must throw")
+        } catch {
+            XCTAssertEqual("\(error)", serialMessage)
         }
     }
 

@@ -140,20 +140,37 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     mutating func prepare() -> Preparation {
-        let n = x.count
+        switch recordFunction() {
+        case .failed(let report): return .failed(report)
+        case .recorded(let base, let recording): return .ready(prepare(base, recording))
+        }
+    }
+
+    enum RecordingOutcome {
+        case recorded(CheckReport, Recording<V>)
+        case failed(CheckReport)
+    }
+
+    /// The first evaluation of every check: reverse mode records the tape that kink mapping and
+    /// fault localisation walk. When it fails nothing else is evaluated.
+    func recordFunction() -> RecordingOutcome {
         var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
                                ladder: options.ladder.map(\.name), options: options)
-        // Reverse mode records the tape that kink mapping and fault localisation walk.
-        let recording: Recording<V>
         do {
-            recording = try record({ f($0) }, at: x)
+            return .recorded(base, try record({ f($0) }, at: x))
         } catch let e as ADError {
             base.problem = e
-            return .failed(base)
         } catch {
             base.problem = .invalidArgument("\(error)")
-            return .failed(base)
         }
+        return .failed(base)
+    }
+
+    /// Everything the recording gives before entries are judged: reverse rows, rounding scales,
+    /// the tape graph and where the kinks are.
+    mutating func prepare(_ base: CheckReport, _ recording: Recording<V>) -> Prepared {
+        var base = base
+        let n = x.count
         let value = recording.value
         self.value = value
         let m = value.count
@@ -181,7 +198,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let graph = TapeGraph(recording)
         self.graph = graph
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
-        return .ready(Prepared(base: base, recording: recording, reverseRows: reverseRows, graph: graph, kinkMap: kinkMap))
+        return Prepared(base: base, recording: recording, reverseRows: reverseRows, graph: graph, kinkMap: kinkMap)
     }
 
     /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on

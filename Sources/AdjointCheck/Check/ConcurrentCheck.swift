@@ -69,9 +69,11 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 }
 
 /// ``checkJacobian(of:at:claimed:claimedName:options:)`` with its independent parts on several
-/// cores: the forward-mode Jacobian, the first witness of the ladder (its columns over `tasks`)
-/// and the evaluations of the random-direction check run as child tasks while this task records
-/// the function and computes the reverse-mode rows, the rounding scales and the tape graph. Later witnesses are computed only if the ladder
+/// cores: once f is recorded at x, the forward-mode Jacobian, the first witness of the ladder (its
+/// columns over `tasks`) and the evaluations of the random-direction check run as child tasks
+/// while this task computes the reverse-mode rows, the rounding scales and the tape graph.
+/// The first witness is computed ahead even where the serial check would not need it (every
+/// entry non-finite), so f may be evaluated at x ± h where the serial check does not. Later witnesses are computed only if the ladder
 /// escalates to them, as in the serial check. The report is identical to the serial one.
 ///
 /// The claimed Jacobian is computed on this task, so it need not be `Sendable`.
@@ -108,22 +110,25 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         return method
     }()
     let step = options.step
+    var checker = Checker(f: f, x: x, options: options)
+    // Recorded first, as the serial check does: when f fails at x nothing else is evaluated.
+    let base: CheckReport, recording: Recording<V>
+    switch checker.recordFunction() {
+    case .failed(let report): return report
+    case .recorded(let b, let r): (base, recording) = (b, r)
+    }
     async let forward = options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil
     async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: tasks)
     let seed = options.checkForward && !x.isEmpty ? options.directionSeed : nil
     async let directional = seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) }
-    var checker = Checker(f: f, x: x, options: options)
-    let prepared = checker.prepare()
+    let prepared = checker.prepare(base, recording)
     checker.precomputedDirectional = await directional
     let forwardRows = await forward
     if let w = await witness {
         // What the serial rung computes from the same call (nil: "evaluation failed").
         checker.precomputedRungs[0] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
-    switch prepared {
-    case .failed(let report): return report
-    case .ready(let p): return try checker.finish(p, forward: forwardRows, claimed: claimed, claimedName: claimedName)
-    }
+    return try checker.finish(prepared, forward: forwardRows, claimed: claimed, claimedName: claimedName)
 }
 
 /// The first rung's difference Jacobian: nil when it is not computed ahead, `.some(nil)` when

@@ -132,10 +132,13 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
 @inlinable func concurrentForward<V: ADScalar & BinaryFloatingPoint & SIMDScalar & Sendable, S: SIMD & TangentVector & SendableMetatype>(
     _ f: some ADFunction & Sendable, _ x: [V], _: S.Type, tasks: Int
 ) async throws -> JacobianResult<V> where S.Scalar == V {
+    // The sinks are raw memory cleared with memset: only for trivially copyable scalars (every
+    // standard floating-point type); anything else takes the serial driver.
+    guard _isPOD(V.self) else { return try forwardJacobian(f, at: x) }
     let lanes = S.laneCount
     let passes = forwardPassCount(inputs: x.count, lanes: lanes)
     let workers = Swift.max(1, Swift.min(tasks, passes))
-    // Each task writes its passes' columns into one flat buffer kept between calls, not into
+    // Each task writes its passes' columns into one flat buffer from the shelf, not into
     // eight arrays per pass: those (190 KB per task for the 200×200 benchmark) were freed by the
     // caller's thread after every call, the task's allocator gave the pages back, and the next
     // call faulted them in again, which made the 2-task time swing by a third between runs.
@@ -166,16 +169,21 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     var diagnostics = first.diagnostics
     diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
     let m = first.outputs, n = x.count
-    // Where column j lives, found once: integer divisions per entry cost more than the copy.
-    // Every pass wrote (checked above), so every sink has its buffer.
-    let columns: [UnsafeMutablePointer<V>?] = (0..<n).map { j in
-        let p = j / lanes, w = p % workers, k = p / workers
-        return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
-    }
-    let jac = (0..<m).map { i in
-        [V](unsafeUninitializedCapacity: n) { row, count in
-            for j in 0..<n { row[j] = columns[j]?[i] ?? V(Double.nan) }
-            count = n
+    // The sinks must outlive every read through the raw pointers below: the optimiser may
+    // otherwise release them after their last named use, and a sink's deinit clears its buffer
+    // and hands it to the shelf (in release builds this returned an all-zero Jacobian).
+    let jac = withExtendedLifetime(sinks) { () -> [[V]] in
+        // Where column j lives, found once: integer divisions per entry cost more than the copy.
+        // Every pass wrote (checked above), so every sink has its buffer.
+        let columns: [UnsafeMutablePointer<V>?] = (0..<n).map { j in
+            let p = j / lanes, w = p % workers, k = p / workers
+            return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
+        }
+        return (0..<m).map { i in
+            [V](unsafeUninitializedCapacity: n) { row, count in
+                for j in 0..<n { row.initializeElement(at: j, to: columns[j]?[i] ?? V(Double.nan)) }
+                count = n
+            }
         }
     }
     try checkFinite(value, what: "output")
@@ -210,7 +218,7 @@ struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
     }
     for lane in 0..<Swift.max(0, Swift.min(lanes, x.count - start)) {
         let column = base + (k * lanes + lane) * m
-        for i in 0..<m { column[i] = y[i].tangent[lane: lane] }
+        for i in 0..<m { (column + i).initialize(to: y[i].tangent[lane: lane]) }
     }
     return ForwardPassOutcome(pass: pass, value: pass == 0 ? y.map(\.value) : nil, outputs: m, written: true, diagnostics: diag)
 }
@@ -221,6 +229,9 @@ struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
 final class ColumnSink<V: ADScalar>: @unchecked Sendable {
     @usableFromInline var pointer: UnsafeMutablePointer<V>?
     var buffer: TapeBufferPool.ZeroedBuffer?
+    /// Bytes this task may have written: all that needs clearing before the buffer goes back
+    /// (a shelved buffer can be much larger than one call's columns).
+    var written = 0
     var outputs = -1
     @usableFromInline init() {}
 
@@ -230,6 +241,7 @@ final class ColumnSink<V: ADScalar>: @unchecked Sendable {
         if buffer == nil {
             let b = TapeBufferPool.takeZeroed(byteCount: Swift.max(1, count) * MemoryLayout<V>.stride)
             buffer = b
+            written = Swift.max(1, count) * MemoryLayout<V>.stride
             outputs = m
             pointer = b.pointer.bindMemory(to: V.self, capacity: Swift.max(1, count))
         }
@@ -238,7 +250,7 @@ final class ColumnSink<V: ADScalar>: @unchecked Sendable {
 
     deinit {
         if let b = buffer {
-            memset(b.pointer, 0, b.byteCount)
+            memset(b.pointer, 0, Swift.min(written, b.byteCount))
             TapeBufferPool.giveZeroed(b)
         }
     }

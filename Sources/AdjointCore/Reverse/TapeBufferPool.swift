@@ -38,14 +38,36 @@ final class TapeBufferPool {
             ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); partials.deallocate(); adjoints?.deallocate()
         }
         func fits(capacity: Int, valueStride: Int) -> Bool { self.valueStride == valueStride && self.capacity >= capacity }
+        var byteCount: Int {
+            capacity * (MemoryLayout<Op>.stride + 8 + 2 * Swift.max(valueStride, 1))
+                + (adjoints == nil ? 0 : capacity * Swift.max(valueStride, 1))
+        }
     }
 
     /// Buffers handed back while their thread's slot was taken, for a recording on another thread.
-    /// Bounded in count and in entries, so an idle process keeps little more than before.
     private static let shelf = Mutex<[Buffers]>([])
-    static let shelfLimit = 4
-    /// Buffer sets and zeroed scratches allocated fresh rather than reused (tests read it).
-    static let freshAllocations = Atomic<Int>(0)
+    /// Most buffers a shelf keeps: one per core, and at least 4 (a task per core each hands one back).
+    static let shelfLimit = Swift.max(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Most bytes a shelf keeps: 1 GiB or an eighth of memory, whichever is less. Past it the
+    /// smallest buffers go first (the cheapest to make again), and one larger than the bound is
+    /// freed at once: an idle process should not hold gigabytes for a call that may not come.
+    static let shelfByteLimit = Swift.min(1 << 30, physicalMemoryBytes / 8)
+    /// Tape buffer sets allocated fresh rather than reused (tests read it).
+    static let freshTapeAllocations = Atomic<Int>(0)
+    /// Zeroed scratches allocated fresh rather than reused (tests read it).
+    static let freshScratchAllocations = Atomic<Int>(0)
+
+    /// Puts `item` on a shelf and returns what no longer fits the bounds, to be freed outside the lock.
+    static func shelve<T>(_ item: T, on list: inout [T], bytes: (T) -> Int,
+                          limit: Int = shelfLimit, byteLimit: Int = shelfByteLimit) -> [T] {
+        list.append(item)
+        list.sort { bytes($0) > bytes($1) }
+        var out: [T] = []
+        while list.count > limit || list.reduce(0, { $0 + bytes($1) }) > byteLimit, let last = list.popLast() {
+            out.append(last)
+        }
+        return out
+    }
 
     /// Largest tape kept per thread, in entries (≈ 1.1 GB of Double tape): bigger ones are freed.
     static let maximumPooledEntries = 1 << 26
@@ -84,7 +106,7 @@ final class TapeBufferPool {
             return list.remove(at: k)
         }
         if let shelved { return shelved }
-        freshAllocations.add(1, ordering: .relaxed)
+        freshTapeAllocations.add(1, ordering: .relaxed)
         return Buffers(ops: .allocate(byteCount: capacity * MemoryLayout<Op>.stride, alignment: 16),
                        lhs: .allocate(byteCount: capacity * 4, alignment: 16),
                        rhs: .allocate(byteCount: capacity * 4, alignment: 16),
@@ -110,17 +132,7 @@ final class TapeBufferPool {
             pool.cached = b
             return
         }
-        let evicted = shelf.withLock { list -> [Buffers] in
-            list.append(spare)
-            // Over the bounds, the smallest go first: they are the cheapest to make again.
-            list.sort { $0.capacity > $1.capacity }
-            var out: [Buffers] = []
-            while list.count > shelfLimit || list.reduce(0, { $0 + $1.capacity }) > maximumPooledEntries,
-                  let last = list.popLast() {
-                out.append(last)
-            }
-            return out
-        }
+        let evicted = shelf.withLock { shelve(spare, on: &$0, bytes: \.byteCount) }
         for e in evicted { e.free() }
     }
 
@@ -150,7 +162,7 @@ final class TapeBufferPool {
             return list.remove(at: k)
         }
         if let shelved { return shelved }
-        freshAllocations.add(1, ordering: .relaxed)
+        freshScratchAllocations.add(1, ordering: .relaxed)
         let p = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, byteCount), alignment: valueAlignment)
         memset(p, 0, Swift.max(1, byteCount))
         return ZeroedBuffer(pointer: p, byteCount: Swift.max(1, byteCount))
@@ -158,13 +170,7 @@ final class TapeBufferPool {
 
     /// Returns a buffer that is all zero bits again.
     static func giveZeroed(_ b: ZeroedBuffer) {
-        let evicted = zeroedShelf.withLock { list -> [ZeroedBuffer] in
-            list.append(b)
-            list.sort { $0.byteCount > $1.byteCount }
-            var out: [ZeroedBuffer] = []
-            while list.count > shelfLimit, let last = list.popLast() { out.append(last) }
-            return out
-        }
+        let evicted = zeroedShelf.withLock { shelve(b, on: &$0, bytes: \.byteCount) }
         for e in evicted { e.pointer.deallocate() }
     }
 }
