@@ -30,6 +30,23 @@ func runConcurrentBenchmarks() {
     // A whole check: forward Jacobian and the first witness on child tasks while the recording,
     // reverse rows and rounding scales are made on the calling task (same report as serial).
     let xc = Array(x.prefix(60))
+    // Sanity first: a concurrent driver that returns wrong numbers must not be timed (an
+    // optimised build once returned an all-zero forward Jacobian that no debug test saw).
+    let same: Bool = {
+        let serialCheck = (try? checkJacobian(of: CostlyMap(), at: xc))?.toJSON()
+        let parallelCheck = blocking { (try? await checkJacobian(of: CostlyMap(), at: xc, tasks: cores))?.toJSON() } ?? nil
+        guard serialCheck != nil, serialCheck == parallelCheck else { return false }
+        for mode in [JacobianMode.forward, .reverse] {
+            let serial = try? jacobian(of: CostlyMap(), at: x, mode: mode).jacobian
+            let parallel = blocking { try? await jacobian(of: CostlyMap(), at: x, mode: mode, tasks: cores).jacobian } ?? nil
+            guard serial != nil, serial == parallel else { return false }
+        }
+        return true
+    }()
+    guard same else {
+        print("{\"benchmark\": \"concurrent_sanity\", \"value\": null, \"unit\": \"concurrent results differ from serial\"}")
+        return
+    }
     let checkSerial = medianSeconds(runs: 5) { blackHole(try? checkJacobian(of: CostlyMap(), at: xc)) }
     let checkParallel = medianSeconds(runs: 5) {
         blackHole(blocking { try? await checkJacobian(of: CostlyMap(), at: xc, tasks: cores) })
