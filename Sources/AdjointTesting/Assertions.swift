@@ -82,8 +82,10 @@ public func assertPropertyConcurrently(_ p: DerivativeProperty, options: Adjoint
 ///     assertGradient(of: LogisticLoss(), claimed: logisticGradient, inputs: .vector(5, .uniform(-2...2)))
 /// }
 /// ```
+///
+/// Inlinable, like the property it builds, so each trial's check runs `f` specialised.
 @discardableResult
-public func assertGradient<F: ADFunction & Sendable, V: PropertyScalar>(
+@inlinable public func assertGradient<F: ADFunction & Sendable, V: PropertyScalar>(
     of f: F, claimed: @escaping @Sendable ([V]) -> [V], inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
 ) -> PropertyResult {
@@ -126,7 +128,7 @@ public func assertGradient<P: MatrixProgram>(
 
 /// Asserts a hand-written Jacobian (rows are outputs) of a generic function.
 @discardableResult
-public func assertJacobian<F: ADFunction & Sendable, V: PropertyScalar>(
+@inlinable public func assertJacobian<F: ADFunction & Sendable, V: PropertyScalar>(
     of f: F, claimed: @escaping @Sendable ([V]) -> [[V]], inputs: InputSpace, options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
 ) -> PropertyResult {
