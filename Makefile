@@ -166,7 +166,7 @@ fuzz: deps
 # The whole test suite under AddressSanitizer (leak checks on, suppressing only leaks inside the
 # toolchain's own libraries, see .ci/lsan-suppressions.txt), then the concurrency tests under
 # ThreadSanitizer. Separate build paths keep the normal .build untouched.
-TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests
+TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheckTests
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-suppressions.txt:print_suppressions=1 \

@@ -45,7 +45,7 @@ final class TapeBufferPool {
     }
 
     /// Buffers handed back while their thread's slot was taken, for a recording on another thread.
-    private static let shelf = Mutex<[Buffers]>([])
+    private static let shelf = PthreadLocked<[Buffers]>([])
     /// Most buffers a shelf keeps: one per core, and at least 4 (a task per core each hands one back).
     static let shelfLimit = Swift.max(4, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     /// Most bytes a shelf keeps: 1 GiB or an eighth of memory, whichever is less. Past it the
@@ -147,7 +147,7 @@ final class TapeBufferPool {
     /// Zeroed scratch memory for concurrent sweeps (see `SweepScratch`), kept between calls for
     /// the same reason as the tapes: a fresh 1.3 MB buffer per task per call cost its page faults
     /// and a memset. Every buffer here is all zero bits (the sweeps leave it so).
-    private static let zeroedShelf = Mutex<[ZeroedBuffer]>([])
+    private static let zeroedShelf = PthreadLocked<[ZeroedBuffer]>([])
 
     struct ZeroedBuffer: @unchecked Sendable {
         let pointer: UnsafeMutableRawPointer
