@@ -214,7 +214,7 @@ public func assertVJP<V: PropertyScalar>(
 /// assertHessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
 /// ```
 @discardableResult
-public func assertHessian<F: ADFunction & Sendable>(
+@inlinable public func assertHessian<F: ADFunction & Sendable>(
     of f: F, claimed: (@Sendable ([Double]) -> [[Double]])? = nil, inputs: InputSpace,
     options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column

@@ -75,7 +75,7 @@ public struct PointPart: Sendable {
         else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .agree }
     }
 
-    init(label: String, verdict: TestVerdict, detail: String) {
+    @usableFromInline init(label: String, verdict: TestVerdict, detail: String) {
         self.label = label; self.report = nil; self.verdict = verdict; self.detail = detail
         self.entryName = { "[\($0)][\($1)]" }
     }

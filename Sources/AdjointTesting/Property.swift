@@ -311,7 +311,7 @@ func countsText(_ counts: [TestVerdict: Int]) -> String {
 
 func hex(_ s: UInt64) -> String { "0x" + String(s, radix: 16, uppercase: true) }
 
-func fmtNumber(_ x: Double) -> String {
+@usableFromInline func fmtNumber(_ x: Double) -> String {
     if x.isNaN { return "NaN" }
     if x.isInfinite { return x > 0 ? "inf" : "-inf" }
     if x != 0 && (Swift.abs(x) < 1e-3 || Swift.abs(x) >= 1e6) { return String(format: "%.3g", x) }

@@ -7,18 +7,18 @@ import Foundation
 // scalar type). First-order checks pass such a rule; here the Hessian is compared with differences
 // of the gradient, which need only first derivatives to be right.
 
-func hessianName(_ i: Int, _ j: Int) -> String { "∂²f/∂x[\(i)]∂x[\(j)]" }
+@usableFromInline func hessianName(_ i: Int, _ j: Int) -> String { "∂²f/∂x[\(i)]∂x[\(j)]" }
 
 /// The gradient of output 0 by reverse mode as a plain function (NaN where it cannot be
 /// evaluated, which the check reports as non-finite rather than hiding).
-func reverseGradient<F: ADFunction & Sendable>(_ f: F) -> @Sendable ([Double]) -> [Double] {
+@inlinable func reverseGradient<F: ADFunction & Sendable>(_ f: F) -> @Sendable ([Double]) -> [Double] {
     { x in (try? gradient(of: { (z: [Reverse<Double>]) in f(z)[0] }, at: x)) ?? Array(repeating: .nan, count: x.count) }
 }
 
 /// H·v by reverse-over-forward: a tape of duals' tangents. The directional derivative ∇f·v is
 /// computed in forward mode on taped values, and one reverse sweep of it gives ∇(∇f·v) = H·v.
 /// Independent in the order of the two modes from `hvp` (forward-over-reverse).
-func hvpReverseOverForward<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) throws -> [Double] {
+@inlinable func hvpReverseOverForward<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) throws -> [Double] {
     let rec = try record({ (z: [Reverse<Double>]) -> [Reverse<Double>] in
         let duals = zip(z, v).map { Dual<Reverse<Double>, Reverse<Double>>($0, tangent: Reverse(constant: $1)) }
         return [f(duals)[0].tangent]
@@ -27,7 +27,7 @@ func hvpReverseOverForward<F: ADFunction>(_ f: F, at x: [Double], direction v: [
 }
 
 /// A direction fixed by the point (so a replayed point gets the same one): entries in [−1, 1).
-func directionFor(_ x: [Double]) -> [Double] {
+@usableFromInline func directionFor(_ x: [Double]) -> [Double] {
     var seed: UInt64 = 0x5EED_20D0
     for v in x { seed = (seed ^ v.bitPattern) &* 0x100_0000_01B3 }
     var g = SeededGenerator(seed: seed)
@@ -36,7 +36,7 @@ func directionFor(_ x: [Double]) -> [Double] {
 
 /// Symmetry of a Hessian: the largest |Hᵢⱼ − Hⱼᵢ| against 64ε·max|H| (both triangles come from
 /// the same rules evaluated in different orders, so only rounding separates them).
-func symmetryPart(_ h: [[Double]], label: String) -> PointPart {
+@usableFromInline func symmetryPart(_ h: [[Double]], label: String) -> PointPart {
     let n = h.count
     var worst = (0, 0, 0.0), scale = 0.0
     for i in 0..<n { for j in 0..<n where h[i].count == n {
@@ -56,13 +56,22 @@ func symmetryPart(_ h: [[Double]], label: String) -> PointPart {
                      detail: "\(values): |difference| \(fmtNumber(d)), tolerance 64ε·max|H| = \(fmtNumber(tol)) (derived)")
 }
 
-/// Forward-over-reverse against reverse-over-forward H·v along a point-fixed direction.
-func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
-    let label = "H·v: forward-over-reverse vs reverse-over-forward"
+/// Forward-over-reverse against reverse-over-forward H·v along a point-fixed direction. The two
+/// products are computed here, inlined where f's type is known; the comparison is not generic.
+@inlinable func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
     let v = directionFor(x)
+    let products = Result {
+        (try hvp(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x, direction: v),
+         try hvpReverseOverForward(f, at: x, direction: v))
+    }
+    return modesComparison(products, direction: v, hessianScale: hessianScale)
+}
+
+@usableFromInline func modesComparison(_ products: Result<([Double], [Double]), Error>, direction v: [Double],
+                                       hessianScale: Double) -> PointPart {
+    let label = "H·v: forward-over-reverse vs reverse-over-forward"
     do {
-        let a = try hvp(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x, direction: v)
-        let b = try hvpReverseOverForward(f, at: x, direction: v)
+        let (a, b) = try products.get()
         let vnorm = v.reduce(0) { $0 + Swift.abs($1) }
         let tol = CheckOptions.adAccuracyULPs * Double.ulpOfOne * Swift.max(hessianScale * vnorm, Double.leastNormalMagnitude)
         var worst = (0, 0.0)
@@ -77,6 +86,28 @@ func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> P
     }
 }
 
+/// The parts of a Hessian property at x once the generic work (the AD Hessian, the modes
+/// comparison) is done: the Hessian and a claim against differences of the gradient, symmetry.
+@usableFromInline func hessianOutcome(at x: [Double], hessian h: [[Double]], gradient grad: @escaping @Sendable ([Double]) -> [Double],
+                                      modes: PointPart, claimed: (@Sendable ([Double]) -> [[Double]])?,
+                                      options o: AdjointTestOptions) throws -> PointOutcome {
+    var parts = [
+        PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
+                  report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
+                                                    claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
+                  entryName: hessianName),
+        symmetryPart(h, label: "symmetry of the forward-over-reverse Hessian"),
+        modes,
+    ]
+    if let claimed {
+        parts.append(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
+                               report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
+                                                                 options: o.checkOptions(.blackBox)),
+                               entryName: hessianName))
+    }
+    return PointOutcome(input: x, parts: parts)
+}
+
 extension DerivativeProperty {
     /// Second derivatives of a generic scalar function (output 0): the forward-over-reverse
     /// Hessian against central/Richardson differences of the reverse-mode gradient, its symmetry,
@@ -85,7 +116,9 @@ extension DerivativeProperty {
     /// ```swift
     /// let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
     /// ```
-    public static func hessian<F: ADFunction & Sendable>(
+    ///
+    /// Inlinable, so each trial evaluates f specialised for its type.
+    @inlinable public static func hessian<F: ADFunction & Sendable>(
         of f: F, claimed: (@Sendable ([Double]) -> [[Double]])? = nil, inputs: InputSpace
     ) -> DerivativeProperty {
         let grad = reverseGradient(f)
@@ -94,21 +127,8 @@ extension DerivativeProperty {
             do {
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
-                var parts = [
-                    PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
-                              report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
-                                                                claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
-                              entryName: hessianName),
-                    symmetryPart(h, label: "symmetry of the forward-over-reverse Hessian"),
-                    modesPart(f, at: x, hessianScale: scale),
-                ]
-                if let claimed {
-                    parts.append(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
-                                           report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
-                                                                             options: o.checkOptions(.blackBox)),
-                                           entryName: hessianName))
-                }
-                return PointOutcome(input: x, parts: parts)
+                return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
+                                          claimed: claimed, options: o)
             } catch { return .thrown(x, error) }
         }
     }
