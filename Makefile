@@ -82,8 +82,10 @@ bench: deps
 	@# benchmark. Touching our sources makes every module of ours recompile; dependencies stay cached.
 	find Sources -name '*.swift' -exec touch {} +
 	$(SWIFT) build -c release --product AdjointBench
+	$(SWIFT) build -c release --product AdjointHarnessBench
 	$(SWIFT) build -c release --product jac
 	$(SWIFT) run -c release --skip-build AdjointBench
+	$(SWIFT) run -c release --skip-build AdjointHarnessBench
 
 # Adjoint against JAX (jit), PyTorch (eager, CPU build) and numdifftools on the same workloads, in
 # one run: JSON lines `<workload>_adjoint_over_<peer>` (see Sources/AdjointBench/peers/bench_peers.py).

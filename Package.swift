@@ -74,6 +74,8 @@ let package = Package(
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
                           exclude: ["peers"]),   // the Python side of `make bench-peers`
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
+        // `make bench`'s harness figures: apart from AdjointBench, since AdjointTesting links the test libraries.
+        .executableTarget(name: "AdjointHarnessBench", dependencies: ["Adjoint", "AdjointTesting", "CAdjointBLASEntry"]),
         // `make notebooks`: runs notebooks-md/ (notebooks-md/README.md). The runner uses Foundation
         // only; NotebookCells is generated from the notebooks' Swift cells and committed.
         .executableTarget(name: "NotebookRunner"),
