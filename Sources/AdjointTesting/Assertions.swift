@@ -154,7 +154,7 @@ public func assertJacobian<V: PropertyScalar>(
 
 /// Asserts a hand-written JVP (x, v) ↦ J·v of a generic function; v is drawn per trial.
 @discardableResult
-public func assertJVP<F: ADFunction & Sendable>(
+@inlinable public func assertJVP<F: ADFunction & Sendable>(
     of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
     options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
@@ -181,7 +181,7 @@ public func assertJVP<V: PropertyScalar>(
 
 /// Asserts a hand-written VJP (x, u) ↦ uᵀJ of a generic function with `outputs` outputs.
 @discardableResult
-public func assertVJP<F: ADFunction & Sendable>(
+@inlinable public func assertVJP<F: ADFunction & Sendable>(
     of f: F, outputs: Int, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
     options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column
@@ -236,7 +236,7 @@ public func assertHessian(
 
 /// Asserts a hand-written Hessian–vector product of a generic scalar function.
 @discardableResult
-public func assertHVP<F: ADFunction & Sendable>(
+@inlinable public func assertHVP<F: ADFunction & Sendable>(
     of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,
     options: AdjointTestOptions = AdjointTestOptions(),
     fileID: String = #fileID, filePath: StaticString = #filePath, line: UInt = #line, column: Int = #column

@@ -91,7 +91,7 @@ public struct DerivativeProperty: Sendable {
     public let space: InputSpace
     /// The check at one input, with the run's options (tolerance overrides). Throws nothing:
     /// problems become non-finite outcomes.
-    let check: @Sendable ([Double], AdjointTestOptions) -> PointOutcome
+    @usableFromInline let check: @Sendable ([Double], AdjointTestOptions) -> PointOutcome
 
     /// A property from a point check: for subjects the built-in constructors do not cover.
     public init(assertion: String, claim: String, space: InputSpace,

@@ -1,6 +1,7 @@
 import AdjointCheck
 import AdjointCore
 import Foundation
+import RealModule
 
 // Second-order checks: the bug they exist for is a rule that is right once and wrong when
 // differentiated again (a derivative written with constants where it should be written with the
@@ -136,7 +137,7 @@ extension DerivativeProperty {
     /// A claimed Hessian–vector product of a generic scalar function against directional
     /// differences of the reverse-mode gradient (AD H·v as a last witness), plus
     /// forward-over-reverse against reverse-over-forward. The property's input is x followed by v.
-    public static func hvp<F: ADFunction & Sendable>(
+    @inlinable public static func hvp<F: ADFunction & Sendable>(
         of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
         let n = inputs.count

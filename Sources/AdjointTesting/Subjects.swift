@@ -117,7 +117,7 @@ extension DerivativeProperty {
 
     /// A claimed JVP of a generic function: differences along v first, then forward-mode AD as a
     /// last witness (it does not use the claim, so it can decide where differences cannot).
-    public static func jvp<F: ADFunction & Sendable>(
+    @inlinable public static func jvp<F: ADFunction & Sendable>(
         of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
         var base = CheckOptions.blackBox
@@ -128,7 +128,7 @@ extension DerivativeProperty {
     }
 
     /// A claimed VJP of a generic function with `outputs` outputs (see ``jvp(of:claimed:inputs:)``).
-    public static func vjp<F: ADFunction & Sendable>(
+    @inlinable public static func vjp<F: ADFunction & Sendable>(
         of f: F, outputs m: Int, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
         var base = CheckOptions.blackBox
@@ -140,6 +140,6 @@ extension DerivativeProperty {
 
 /// Forward/reverse AD of a generic function as a witness rung: trusted to AD's rounding
 /// (``CheckOptions/adAccuracyULPs``), which the derived tolerance adds.
-func adWitness<F: ADFunction & Sendable>(_ f: F) -> WitnessRung {
+@inlinable func adWitness<F: ADFunction & Sendable>(_ f: F) -> WitnessRung {
     .custom(name: "AD", errorEstimate: 0, jacobian: { x in try jacobian(of: f, at: x).jacobian })
 }
