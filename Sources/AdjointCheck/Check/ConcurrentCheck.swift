@@ -44,6 +44,8 @@ import RealModule
 /// ```swift
 /// let d = try await differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive, tasks: 2)
 /// ```
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic, tasks: Int

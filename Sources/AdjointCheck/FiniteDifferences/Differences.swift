@@ -117,6 +117,8 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// d.jacobian   // ≈ [[3, 2]]
 /// ```
 /// - Throws: ``ADError/invalidArgument(_:)`` for complex step or an invalid step.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
 ) throws -> DifferenceJacobian<V> {
