@@ -57,6 +57,12 @@ final class TapeBufferPool {
     /// Zeroed scratches allocated fresh rather than reused (tests read it).
     static let freshScratchAllocations = Atomic<Int>(0)
 
+    /// Takes the smallest shelved item that fits, so a large one stays for a large request.
+    static func unshelve<T>(from list: inout [T], bytes: (T) -> Int, fits: (T) -> Bool) -> T? {
+        guard let k = list.indices.filter({ fits(list[$0]) }).min(by: { bytes(list[$0]) < bytes(list[$1]) }) else { return nil }
+        return list.remove(at: k)
+    }
+
     /// Puts `item` on a shelf and returns what no longer fits the bounds, to be freed outside the lock.
     static func shelve<T>(_ item: T, on list: inout [T], bytes: (T) -> Int,
                           limit: Int = shelfLimit, byteLimit: Int = shelfByteLimit) -> [T] {
@@ -99,11 +105,8 @@ final class TapeBufferPool {
             pool.cached = nil
             return b
         }
-        // The smallest shelved buffer that fits, so a large one stays for a large tape.
-        let shelved = shelf.withLock { list -> Buffers? in
-            let fitting = list.indices.filter { list[$0].fits(capacity: capacity, valueStride: valueStride) }
-            guard let k = fitting.min(by: { list[$0].capacity < list[$1].capacity }) else { return nil }
-            return list.remove(at: k)
+        let shelved = shelf.withLock {
+            unshelve(from: &$0, bytes: \.byteCount) { $0.fits(capacity: capacity, valueStride: valueStride) }
         }
         if let shelved { return shelved }
         freshTapeAllocations.add(1, ordering: .relaxed)
@@ -156,11 +159,7 @@ final class TapeBufferPool {
 
     /// At least `byteCount` bytes of zero bits.
     static func takeZeroed(byteCount: Int) -> ZeroedBuffer {
-        let shelved = zeroedShelf.withLock { list -> ZeroedBuffer? in
-            let fitting = list.indices.filter { list[$0].byteCount >= byteCount }
-            guard let k = fitting.min(by: { list[$0].byteCount < list[$1].byteCount }) else { return nil }
-            return list.remove(at: k)
-        }
+        let shelved = zeroedShelf.withLock { unshelve(from: &$0, bytes: \.byteCount) { $0.byteCount >= byteCount } }
         if let shelved { return shelved }
         freshScratchAllocations.add(1, ordering: .relaxed)
         let p = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, byteCount), alignment: valueAlignment)
