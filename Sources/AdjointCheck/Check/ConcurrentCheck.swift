@@ -5,9 +5,9 @@ import RealModule
 // same code as the serial call, on its own inputs, and is put together in the serial order, so the
 // results are bit-identical to the serial ones: a report's JSON is the same text.
 //
-// Operation counts and planted rule mutations belong to the thread that set them, and a child
-// task runs on another thread: while either is active anywhere in the process these calls run
-// serially, so a planted mutation is never silently missed by half of a check.
+// Operation counts and planted rule mutations belong to the thread that set them, and async code
+// runs on the concurrency runtime's threads, never on the one that planted them: count or mutate
+// around the synchronous calls, as for `jacobian(of:at:mode:tasks:)`.
 
 /// ``differenceJacobian(of:at:method:step:)`` with its columns spread over `tasks` child tasks.
 ///
@@ -29,7 +29,7 @@ import RealModule
 @usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
-    if tasks <= 1 || method == .complexStep || Instrumentation.isActive {
+    if tasks <= 1 || method == .complexStep {
         return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step)
     }
     if let n = f.inputCount, n != x.count {
@@ -50,7 +50,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
-    if tasks <= 1 || Instrumentation.isActive {
+    if tasks <= 1 {
         return try differenceJacobian(evaluating: f, at: x, method: method, step: step)
     }
     if method == .complexStep {
@@ -59,7 +59,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     try validate(step)
     let value = f(x)
     let m = value.count
-    let columns = await spread(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
+    let columns = await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
@@ -98,7 +98,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String,
     options: CheckOptions, tasks: Int
 ) async throws -> CheckReport {
-    if tasks <= 1 || Instrumentation.isActive {
+    if tasks <= 1 {
         return try checkJacobianOfSpecialised(f, at: x, claimed: claimed, claimedName: claimedName, options: options)
     }
     if let n = f.inputCount, n != x.count {
@@ -140,18 +140,4 @@ private func firstWitness<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
 ) async -> DifferenceJacobian<V>?? {
     guard let method else { return nil }
     return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks))
-}
-
-/// Runs `count` independent jobs on at most `tasks` child tasks (job k on task k mod tasks);
-/// results in index order.
-func spread<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
-    let workers = Swift.max(1, Swift.min(tasks, count))
-    return await withTaskGroup(of: [(Int, R)].self) { group in
-        for w in 0..<workers {
-            group.addTask { stride(from: w, to: count, by: workers).map { ($0, job($0)) } }
-        }
-        var slots = [R?](repeating: nil, count: count)
-        for await part in group { for (k, r) in part { slots[k] = r } }
-        return slots.compactMap { $0 }
-    }
 }

@@ -10,16 +10,17 @@ import Darwin
 // serial. Operation counts and planted rule mutations are per thread, so they do not reach the
 // child tasks: measure or mutate around the serial `jacobian(of:at:mode:)`.
 
-/// Runs `count` independent jobs on at most `tasks` child tasks; results in index order.
+/// Runs `count` independent jobs on at most `tasks` child tasks; results in index order. Package
+/// access: the checker spreads a witness's columns with it too.
 @inlinable
-func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
+package func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
     await concurrentMap(count: count, tasks: tasks, state: { () }) { _, i in job(i) }
 }
 
 /// ``concurrentMap(count:tasks:_:)`` with one `state` per task, made in the task and passed to
 /// each of its jobs (a sweep's scratch buffer).
 @inlinable
-func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping @Sendable () -> State,
+package func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping @Sendable () -> State,
                                        _ job: @escaping @Sendable (State, Int) -> R) async -> [R] {
     let workers = Swift.max(1, Swift.min(tasks, count))
     return await withTaskGroup(of: [(Int, R)].self) { group in
