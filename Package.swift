@@ -71,7 +71,9 @@ let package = Package(
         .executableTarget(name: "jac",
                           dependencies: ["Adjoint", "AdjointSelfTest", "CAdjointBLASEntry",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry"],
+        // `make bench`'s floor: the same tape design in plain C, without the library's checks.
+        .target(name: "CTapeFloor", path: "Sources/CTapeFloor"),
+        .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry", "CTapeFloor"],
                           exclude: ["peers"]),   // the Python side of `make bench-peers`
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
         // `make bench`'s harness figures: apart from AdjointBench, since AdjointTesting links the test libraries.

@@ -1,0 +1,82 @@
+#define _GNU_SOURCE
+#include "CTapeFloor.h"
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FLOOR_INPUT, FLOOR_CONSTANT, FLOOR_ADD, FLOOR_MUL, FLOOR_KEPT, FLOOR_LOG };
+
+// Buffers kept between calls, as the library keeps its tape buffers (no page faults per call).
+typedef struct {
+    uint8_t *op; int32_t *lhs, *rhs; double *value, *partial, *adjoint;
+    long count, partials, capacity;
+} FloorTape;
+
+typedef struct { double value; int32_t index; } FloorVar;
+
+static FloorTape tape;
+
+static int reserve(long entries) {
+    if (entries <= tape.capacity) return 0;
+    free(tape.op); free(tape.lhs); free(tape.rhs); free(tape.value); free(tape.partial); free(tape.adjoint);
+    tape.op = malloc(entries); tape.lhs = malloc(4 * entries); tape.rhs = malloc(4 * entries);
+    tape.value = malloc(8 * entries); tape.partial = malloc(8 * entries); tape.adjoint = calloc(entries, 8);
+    if (!tape.op || !tape.lhs || !tape.rhs || !tape.value || !tape.partial || !tape.adjoint) { tape.capacity = 0; return -1; }
+    tape.capacity = entries;
+    return 0;
+}
+
+static inline int32_t push(int op, int32_t a, int32_t b, double v) {
+    long c = tape.count;
+    tape.op[c] = (uint8_t)op; tape.lhs[c] = a; tape.rhs[c] = b; tape.value[c] = v;
+    tape.count = c + 1;
+    return (int32_t)c;
+}
+
+static inline FloorVar add(FloorVar a, FloorVar b) { double z = a.value + b.value; return (FloorVar){z, push(FLOOR_ADD, a.index, b.index, z)}; }
+static inline FloorVar mul(FloorVar a, FloorVar b) { double z = a.value * b.value; return (FloorVar){z, push(FLOOR_MUL, a.index, b.index, z)}; }
+static inline FloorVar kept(FloorVar a, double z, double partial) {
+    int32_t i = push(FLOOR_KEPT, a.index, (int32_t)tape.partials, z);
+    tape.partial[tape.partials++] = partial;
+    return (FloorVar){z, i};
+}
+static inline FloorVar floor_sin(FloorVar a) { double s, c; sincos(a.value, &s, &c); return kept(a, s, c); }
+static inline FloorVar floor_log(FloorVar a) { double z = log(a.value); return (FloorVar){z, push(FLOOR_LOG, a.index, a.index, z)}; }
+static inline FloorVar floor_log_one_plus(FloorVar u) { double w = 1 + u.value; return kept(u, log(w), 1 / w); }
+
+double adjoint_floor_plain(const double *x, long n) {
+    double s = 0;
+    for (long i = 0; i + 1 < n; i++) s = s + sin(x[i]) * x[i + 1] + log(1 + x[i] * x[i]);
+    return s;
+}
+
+int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
+    if (n < 2) { for (long i = 0; i < n; i++) g[i] = 0; return 0; }
+    if (reserve(8 * n + 2) != 0) return -1;
+    tape.count = 0; tape.partials = 0;
+    for (long i = 0; i < n; i++) push(FLOOR_INPUT, (int32_t)i, -1, x[i]);
+    FloorVar one = {1, push(FLOOR_CONSTANT, -1, -1, 1)};
+    FloorVar s = {0, push(FLOOR_CONSTANT, -1, -1, 0)};
+    for (long i = 0; i + 1 < n; i++) {
+        FloorVar xi = {x[i], (int32_t)i}, xj = {x[i + 1], (int32_t)(i + 1)};
+        FloorVar l = fused ? floor_log_one_plus(mul(xi, xi)) : floor_log(add(one, mul(xi, xi)));
+        s = add(add(s, mul(floor_sin(xi), xj)), l);
+    }
+    double *adj = tape.adjoint;
+    adj[s.index] = 1;
+    for (long i = tape.count - 1; i >= 0; i--) {
+        double u = adj[i];
+        int32_t a = tape.lhs[i], b = tape.rhs[i];
+        adj[i] = 0;
+        switch (tape.op[i]) {
+        case FLOOR_INPUT: g[a] = u; break;
+        case FLOOR_CONSTANT: break;
+        case FLOOR_ADD: adj[a] += u; adj[b] += u; break;
+        case FLOOR_MUL: { double pa = u * tape.value[b], pb = u * tape.value[a]; adj[a] += pa; adj[b] += pb; break; }
+        case FLOOR_KEPT: adj[a] += u * tape.partial[b]; break;
+        case FLOOR_LOG: adj[a] += u / tape.value[a]; break;
+        }
+    }
+    return 0;
+}

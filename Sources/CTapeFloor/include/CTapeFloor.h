@@ -1,0 +1,21 @@
+// A reference tape in plain C for `make bench` (not part of the library).
+//
+// It records and sweeps the benchmark function f(x) = Σ sin(xᵢ)·xᵢ₊₁ + log(1 + xᵢ²) with the same
+// design as Adjoint's tape — a struct of arrays (op byte, two int32 arguments, value), cos kept at
+// record time through one sincos, one shared entry for the constant 1, a switch per entry in the
+// sweep — but with none of the library's checks (stale variables, instrumentation, domain and
+// kink diagnostics, tape limits). Its gradient/plain ratio, measured in the same run as ours, is
+// what this design costs on the machine: the floor our own figure is compared against.
+#ifndef CTAPEFLOOR_H
+#define CTAPEFLOOR_H
+
+/// f(x) in plain C, the floor's denominator.
+double adjoint_floor_plain(const double *x, long n);
+
+/// The gradient of f by recording and sweeping the C tape; writes n values to g. With `fused`
+/// nonzero, `1 + u` is not recorded: log keeps its partial 1/(1 + u) and points at u directly
+/// (7 entries per term instead of 8), the variant a tape would need to reach fewer entries.
+/// Returns 0, or -1 when memory runs out.
+int adjoint_floor_gradient(const double *x, long n, double *g, int fused);
+
+#endif
