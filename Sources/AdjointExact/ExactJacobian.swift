@@ -40,8 +40,22 @@ public struct ExactJacobian: Sendable, Equatable {
 ///   the computation writes more than ``Rational/workLimit`` limbs;
 ///   ``ADError/invalidArgument(_:)`` for a NaN input; ``ADError/dimensionMismatch(what:expected:got:)``
 ///   when `f.inputCount` disagrees with `x`.
+///
+/// Inlinable so that `f` is wrapped where its type is known (`SpecialisedADFunction`): each pass
+/// then runs `f` compiled for the rationals instead of through witness tables.
+@inlinable
 public func exactJacobian(of f: some ADFunction, at x: [Rational],
                           mode: JacobianMode = .automatic) throws -> ExactJacobian {
+    try exactJacobianOfSpecialised(ExactFunction(f), at: x, mode: mode)
+}
+
+/// The scalar types exact mode evaluates a function at: the rationals, their dual and tape
+/// variable, and Double (to count the outputs).
+@usableFromInline
+typealias ExactFunction = SpecialisedADFunction<Rational, Dual<Rational, Rational>, Reverse<Rational>, Double>
+
+@usableFromInline
+func exactJacobianOfSpecialised(_ f: ExactFunction, at x: [Rational], mode: JacobianMode) throws -> ExactJacobian {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
@@ -68,10 +82,11 @@ public func exactJacobian(of f: some ADFunction, at x: [Rational],
 /// ```swift
 /// let e = try exactJacobian(of: F(), at: [0.1])   // at 0.1's double, 3602879701896397/2⁵⁵, exactly
 /// ```
+@inlinable
 public func exactJacobian(of f: some ADFunction, at x: [Double],
                           mode: JacobianMode = .automatic) throws -> ExactJacobian {
     guard let j = x.firstIndex(where: { !$0.isFinite }) else {
-        return try exactJacobian(of: f, at: x.map { Rational($0) }, mode: mode)
+        return try exactJacobianOfSpecialised(ExactFunction(f), at: x.map { Rational($0) }, mode: mode)
     }
     throw ADError.invalidArgument("input \(j) is \(x[j]); exact mode needs finite inputs")
 }
@@ -189,9 +204,15 @@ public struct EntryPosition: Sendable, Hashable, CustomStringConvertible {
 /// let a = try exactAgreement(of: F(), at: ["1/3", "2/7"])
 /// XCTAssertTrue(a.agrees, "forward \(a.forward.jacobian) ≠ reverse \(a.reverse.jacobian)")
 /// ```
+@inlinable
 public func exactAgreement(of f: some ADFunction, at x: [Rational]) throws -> ExactAgreement {
-    let fwd = try exactJacobian(of: f, at: x, mode: .forward)
-    let rev = try exactJacobian(of: f, at: x, mode: .reverse)
+    try exactAgreementOfSpecialised(ExactFunction(f), at: x)
+}
+
+@usableFromInline
+func exactAgreementOfSpecialised(_ f: ExactFunction, at x: [Rational]) throws -> ExactAgreement {
+    let fwd = try exactJacobianOfSpecialised(f, at: x, mode: .forward)
+    let rev = try exactJacobianOfSpecialised(f, at: x, mode: .reverse)
     var mismatches: [EntryPosition] = []
     if fwd.value.count != rev.value.count {
         throw ADError.dimensionMismatch(what: "outputs of forward vs reverse evaluation",

@@ -29,7 +29,7 @@ import RealModule
     of f: some ADFunction, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
-    try checkJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, claimed: claimed, claimedName: claimedName,
+    try checkJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, claimed: claimed, claimedName: claimedName,
                                    options: options)
 }
 

@@ -21,7 +21,7 @@ import RealModule
     of f: some ADFunction & Sendable, at x: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
-    try await differenceJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, method: method, step: step, tasks: tasks)
+    try await differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step, tasks: tasks)
 }
 
 @_specialize(where V == Double)
@@ -88,7 +88,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     of f: some ADFunction & Sendable, at x: [V], claimed: (([V]) throws -> [[V]])? = nil,
     claimedName: String = "claimed", options: CheckOptions = CheckOptions(), tasks: Int
 ) async throws -> CheckReport {
-    try await checkJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, claimed: claimed, claimedName: claimedName,
+    try await checkJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, claimed: claimed, claimedName: claimedName,
                                          options: options, tasks: tasks)
 }
 

@@ -77,7 +77,7 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 @inlinable public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
 ) throws -> DifferenceJacobian<V> {
-    try differenceJacobianOfSpecialised(SpecialisedFunction(f, V.self), at: x, method: method, step: step)
+    try differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step)
 }
 
 @_specialize(where V == Double)
@@ -167,7 +167,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     of f: some ADFunction, at x: [V], direction v: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic
 ) throws -> [DifferenceEstimate] {
-    try differenceJVPOfSpecialised(SpecialisedFunction(f, V.self), at: x, direction: v, method: method, step: step)
+    try differenceJVPOfSpecialised(SpecialisedFunction<V>(f), at: x, direction: v, method: method, step: step)
 }
 
 @_specialize(where V == Double)
