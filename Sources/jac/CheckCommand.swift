@@ -174,6 +174,13 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     if let bad = nonFinite.first {
         status = .evaluationFailure
         problem = "evaluation failed: \(entryName(bad)) is not finite in \(bad.subjects.filter { !$0.value.isFinite }.map(\.name).joined(separator: ", "))"
+    } else if !passed, let d = report.directional, d.agrees == false,
+              report.worstEntries(limit: 1).allSatisfy({ $0.verdict.name == "agree" }) {
+        // Every entry passed; the random-direction check is what failed, so name it, not an entry.
+        status = .modesDisagree
+        let worst = (0..<d.forward.count).max { abs(d.forward[$0] - d.difference[$0]) < abs(d.forward[$1] - d.difference[$1]) } ?? 0
+        problem = "check failed: the random-direction JVP (seed \(d.seed)) disagrees with Richardson at output \(worst): "
+            + "forward mode gives \(d.forward[worst]), the difference \(d.difference[worst]) ± \(d.errorEstimate[worst])"
     } else if !passed, let bad = report.worstEntries(limit: 1).first {
         status = .modesDisagree
         problem = "check failed: \(entryName(bad)): " + describeVerdict(bad)

@@ -85,6 +85,89 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertFalse(base.passed, "a disagreeing directional check fails the report")
     }
 
+    struct SinThousand: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(1000 * x[0])] }
+    }
+    struct SquareAndLog: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0], T.log(x[0])] }
+    }
+
+    /// Found by a user trial: central's estimate at sin(1000x) is 5e-3, so it "agreed" with a claim
+    /// 3e-5 relative off; the ladder now goes on while the agreement is looser than ε^{1/3} (6e-6)
+    /// of the entry.
+    func testALooseAgreementDoesNotStopTheLadder() throws {
+        let truth = 1000 * cos(1000.0)   // d/dx sin(1000x) at 1, by hand
+        let wrong = try checkJacobian(of: SinThousand(), at: [1.0], claimed: { _ in [[562.39]] })
+        let e = wrong.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        XCTAssertEqual(e.ladder.first?.witness, "central")
+        XCTAssertEqual(e.ladder.first?.outcome, "agree", "the premise: central alone agrees")
+        XCTAssertFalse(wrong.passed)
+        // The true value agrees, decided by a witness sharper than ε^{1/3} relative.
+        let right = try checkJacobian(of: SinThousand(), at: [1.0], claimed: { _ in [[truth]] })
+        let r = right.entries[0][0]
+        XCTAssertEqual(r.verdict, .agree, right.renderTable())
+        XCTAssertLessThanOrEqual(r.tolerance ?? .infinity, 6.06e-6 * abs(truth), right.renderTable())
+        // x² and log x at 1e-3: central resolves d log/dx = 1000 only to ~1e-5; a claim 1.5e-5 off fails.
+        let x = 0.001
+        let logWrong = try checkJacobian(of: SquareAndLog(), at: [x], claimed: { _ in [[2 * x], [1 / x * (1 + 1.5e-5)]] })
+        XCTAssertEqual(logWrong.entries[1][0].verdict, .ruleWrong(subjects: ["claimed"]), logWrong.renderTable())
+        XCTAssertEqual(logWrong.entries[0][0].verdict, .agree, logWrong.renderTable())
+        XCTAssertTrue(try checkJacobian(of: SquareAndLog(), at: [x], claimed: { _ in [[2 * x], [1 / x]] }).passed)
+    }
+
+    /// With nothing sharper on the ladder, a loose agreement stands; a looser disagreement after it
+    /// is a conflict between witnesses, not a verdict.
+    func testALooseAgreementStandsUnlessASharperWitnessDisagrees() throws {
+        func witness(_ name: String, _ value: Double, _ err: Double) -> WitnessRung {
+            .custom(name: name, errorEstimate: err, jacobian: { _ in [[value]] })
+        }
+        var o = CheckOptions()
+        o.directionSeed = nil
+        // d/dx x² at 3 is 6: a loose witness at 6 (± 1e-3), nothing else.
+        o.ladder = [witness("loose", 6, 1e-3)]
+        let alone = try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0]
+        XCTAssertEqual(alone.verdict, .agree)
+        XCTAssertEqual(alone.witness, "loose")
+        // A sharp witness at 6.01 disagrees with the modes' 6: it decides.
+        o.ladder = [witness("loose", 6, 1e-2), witness("sharp", 6.01, 1e-12)]
+        XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].verdict.name, "rule-wrong")
+        // A looser witness that disagrees contradicts the loose agreement: inconclusive.
+        o.ladder = [witness("loose", 6, 1e-3), witness("looser", 7, 1e-1)]
+        XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].verdict,
+                       .fdInconclusive(reasons: [.witnessesConflict]))
+        // A sharp agreement after a loose one is taken as the deciding witness.
+        o.ladder = [witness("loose", 6, 1e-3), witness("sharp", 6, 1e-13)]
+        XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].witness, "sharp")
+    }
+
+    struct Exp: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(x[0])] }
+    }
+
+    /// Found by a user trial: at exp(709) the random direction's difference never converged (its
+    /// sample points x + t·v rounded), its spread was small by chance, and the check failed a
+    /// correct forward mode. Now an unconverged difference decides nothing, and the direction's
+    /// entries are odd sixteenths, so its samples are exact and the difference converges.
+    func testTheDirectionalCheckAtTheEdgeOfOverflowPasses() throws {
+        let r = try checkJacobian(of: Exp(), at: [709.0])
+        XCTAssertTrue(r.passed, r.renderTable())
+        let d = try XCTUnwrap(r.directional)
+        XCTAssertEqual(d.agrees, true, r.renderTable())
+        // The difference is within its estimate of J·v = e^709·v (libm's exp, not the code under test).
+        XCTAssertLessThanOrEqual(abs(d.difference[0] - exp(709.0) * d.direction[0]), d.errorEstimate[0])
+        for seed: UInt64 in [1, 2, 3, 24301] {
+            var o = CheckOptions()
+            o.directionSeed = seed
+            let v = try XCTUnwrap(checkJacobian(of: Exp(), at: [709.0, 1], options: o).directional).direction
+            for vj in v {
+                let sixteenths = abs(vj) * 16
+                XCTAssertEqual(sixteenths, sixteenths.rounded(), "\(vj) is not a multiple of 1/16")
+                XCTAssertEqual(Int(sixteenths) % 2, 1, "\(vj) is not an odd sixteenth")
+            }
+        }
+    }
+
     /// The check's own forward sweep over a recording (how far a difference step moves each kink)
     /// takes division's products as forward mode does, so a partial that underflows does not
     /// zero the sensitivity. f = x/(1e280·t) at (x, t) = (3e-200, 2e-193), where the divisor is

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,6 +39,25 @@ final class DifferenceModeTests: XCTestCase {
                 XCTAssertLessThanOrEqual(abs(a - b) / abs(b), 1e-9, "\(mode) \(formula): \(a) vs \(b)")
             }
         }
+    }
+
+    /// Two verdicts a user trial found wrong: a correct exp at the edge of overflow failed on the
+    /// random-direction check, and a claim 3e-5 off at sin(1000x) passed on central's loose estimate.
+    func testCheckVerdictsAtOverflowAndOnALooseFirstWitness() throws {
+        let e = try JacRunner.run(["check", "exp(x)", "--at", "x=709"])
+        XCTAssertEqual(e.status, 0, e.stdout + e.stderr)
+        XCTAssertTrue(e.stdout.contains("random-direction JVP (seed 24301): agrees"), e.stdout)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jac-loose-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let claim = dir.appendingPathComponent("c.json")
+        try "[[562.39]]".write(to: claim, atomically: true, encoding: .utf8)   // 1000·cos(1000) = 562.379076…
+        let wrong = try JacRunner.run(["check", "sin(1000*x)", "--at", "x=1", "--claimed", claim.path])
+        XCTAssertEqual(wrong.status, 1, wrong.stdout + wrong.stderr)
+        XCTAssertTrue(wrong.stdout.contains("rule-wrong (claimed)"), wrong.stdout)
+        try "[[\(1000 * cos(1000.0))]]".write(to: claim, atomically: true, encoding: .utf8)
+        let right = try JacRunner.run(["check", "sin(1000*x)", "--at", "x=1", "--claimed", claim.path])
+        XCTAssertEqual(right.status, 0, right.stdout + right.stderr)
     }
 
     func testAnUnresolvableDerivativeIsExplained() throws {

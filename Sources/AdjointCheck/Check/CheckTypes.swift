@@ -237,7 +237,8 @@ public struct FaultLocation: Sendable, Equatable {
 public struct DirectionalCheck: Sendable, Equatable {
     /// Seed of the generator (SeededGenerator) that drew the direction.
     public let seed: UInt64
-    /// The direction v, entries uniform in [−1, 1).
+    /// The direction v: entries are odd multiples of 1/16 in (−1, 1) with random signs, so the
+    /// difference's sample points x + t·v are exact (a rounded point shifts the chord).
     public let direction: [Double]
     /// J·v by forward mode.
     public let forward: [Double]
@@ -246,6 +247,7 @@ public struct DirectionalCheck: Sendable, Equatable {
     /// The difference's error estimates.
     public let errorEstimate: [Double]
     /// Whether every component agrees within tolerance; nil when the difference is too coarse
-    /// to decide. Informational: the per-entry verdicts decide ``CheckReport/passed``.
+    /// to decide, never converged, or straddles a kink. A disagreement fails the check
+    /// (``CheckReport/passed`` is false) even when every entry agrees.
     public let agrees: Bool?
 }
