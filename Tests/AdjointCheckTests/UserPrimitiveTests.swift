@@ -221,6 +221,35 @@ final class UserPrimitiveTests: XCTestCase {
         XCTAssertTrue(v.description.contains("lambert_w_wrong"))
     }
 
+    /// x³ whose derivative is off by a relative `slip` (a mistyped constant, say).
+    enum SlippedCube<Slip: SlipSize>: ScalarPrimitive {
+        static var name: String { "slipped_cube" }
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * x * x }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (3 * x * x * T(1 + Slip.value), 0) }
+    }
+    protocol SlipSize { static var value: Double { get } }
+    enum NoSlip: SlipSize { static var value: Double { 0 } }
+    enum SlipOneE7: SlipSize { static var value: Double { 1e-7 } }
+    enum SlipOneE9: SlipSize { static var value: Double { 1e-9 } }
+
+    /// Found by a user trial: validate passed a cube rule off by 1e-7 (Richardson's results were
+    /// allowed 1e-7 relative slack). Where the primal is analytic the complex step decides, to
+    /// rounding: 1e-7 and 1e-9 slips fail, the exact rule passes.
+    func testValidateCatchesARuleOffBySmallRelativeAmounts() {
+        XCTAssertTrue(validate(SlippedCube<NoSlip>.self).passed, validate(SlippedCube<NoSlip>.self).description)
+        for v in [validate(SlippedCube<SlipOneE7>.self), validate(SlippedCube<SlipOneE9>.self)] {
+            XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        }
+        // The same slip inside a function is localised by the check.
+        let r = try? checkJacobian(of: UsesCube<SlippedCube<SlipOneE7>>(), at: [1.3])
+        XCTAssertEqual(r?.passed, false, r?.renderTable() ?? "")
+        XCTAssertEqual(r?.fault?.op, "slipped_cube", r?.renderTable() ?? "")
+    }
+
+    struct UsesCube<P: ScalarPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(P.apply(x[0]))] }
+    }
+
     func testValidateCatchesARuleThatIsWrongOnlyWhenDifferentiatedAgain() {
         let v = validate(LambertWConstantPrimal.self)
         XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, "first derivatives are right")

@@ -53,8 +53,11 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 /// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
 /// the declared domain violations and kinks:
 /// - **primal-finite**: the primal is finite;
-/// - **partials**: each declared partial agrees with a Richardson difference of the primal alone,
-///   within the difference's error estimate (steps stay a quarter of the way to a declared kink);
+/// - **partials**: each declared partial agrees with a difference of the primal alone: the complex
+///   step where the primal is analytic (within its estimate plus 1e-11 relative for the rule's
+///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
+///   ``RuleCheck/relativeTolerance``, 1e-7 relative; steps stay a quarter of the way to a declared
+///   kink);
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
 ///   differentiates the rule itself) agrees with differences of the declared partials. A rule
 ///   that is right once and wrong when differentiated again (written in Doubles, or with a
@@ -113,7 +116,8 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         let limit = 0.25 * (P.kinkDistance(a, b) ?? .infinity)
         for which in 0..<P.arity {
             let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
-                                               stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) })
+                                               stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
+                                               analytic: UserPrimal<P>())
             if let f = probe {
                 failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
             }
@@ -121,7 +125,8 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         }
     }
     result.checks.append(failures.isEmpty
-        ? .init(name: "partials", outcome: .passed, detail: "\(judged) partials agree with Richardson differences of the primal")
+        ? .init(name: "partials", outcome: .passed,
+                detail: "\(judged) partials agree with complex-step or Richardson differences of the primal")
         : .init(name: "partials", outcome: .failed, detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])"))
 
     result.checks.append(secondDerivativeCheck(P.self, points: points))
@@ -232,7 +237,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 jvpJudged += 1
                 for r in y.indices {
                     let e = diff[r]
-                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + 1e-7 * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
+                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
                     if !(Swift.abs(jv[r] - e.value) <= tol) {
                         jvpFailures.append("output \(r) at \(x) along \(v): difference \(e.value) ± \(e.errorEstimate), JVP \(jv[r])")
                         break
@@ -279,4 +284,10 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     summary("jvp", hasJVP, jvpFailures, jvpJudged, "random directions agree with Richardson differences of the primal")
     summary("vjp", hasVJP, vjpFailures, vjpJudged, "dot-product identities ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ hold")
     return result
+}
+
+/// A user scalar primitive's primal alone, as a function of its arguments (for the complex step;
+/// a primal that calls a non-analytic op reports it, and Richardson decides instead).
+struct UserPrimal<P: ScalarPrimitive>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.primal(x[0], x.count > 1 ? x[1] : x[0])] }
 }

@@ -366,6 +366,18 @@ public final class Tape<V: ADScalar> {
         return op.arity == 2 ? [p, q] : [p]
     }
 
+    /// The user scalar primitive recorded at entry `i`, or nil for built-in ops, leaves and vector
+    /// primitives: what a check needs to evaluate that primitive alone at other scalar types
+    /// (a complex step of its primal).
+    ///
+    /// ```swift
+    /// tape.scalarPrimitive(3).map { $0.name }   // "lambert_w" when entry 3 is a LambertW
+    /// ```
+    public func scalarPrimitive(_ i: Int) -> (any ScalarPrimitive.Type)? {
+        guard i >= 0 && i < count, storage.pointee.ops[i] == .custom else { return nil }
+        return storage.pointee.customs[Int(storage.pointee.rhs[i])].scalar
+    }
+
     /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);
     /// nil for leaves and vector primitives.
     public func localPrimal(_ i: Int, at arguments: [V]) -> V? {
