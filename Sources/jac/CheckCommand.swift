@@ -174,6 +174,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     if let bad = nonFinite.first {
         status = .evaluationFailure
         problem = "evaluation failed: \(entryName(bad)) is not finite in \(bad.subjects.filter { !$0.value.isFinite }.map(\.name).joined(separator: ", "))"
+            + (bad.kink.map { " (singular at \($0.ops.joined(separator: ", ")))" } ?? "")
     } else if !passed, let d = report.directional, d.agrees == false,
               report.worstEntries(limit: 1).allSatisfy({ $0.verdict.name == "agree" }) {
         // Every entry passed; the random-direction check is what failed, so name it, not an entry.
@@ -219,7 +220,9 @@ func describeVerdict(_ e: EntryCheck) -> String {
     case .kink(let ok):
         let range = e.kink.map { "[\(format(Swift.min($0.left, $0.right))), \(format(Swift.max($0.left, $0.right)))]" } ?? "unknown"
         let ops = e.kink?.ops.joined(separator: ", ") ?? "?"
-        return ok == false ? "kink at \(ops): a value is not between the one-sided derivatives \(range)"
+        let outside = e.kink?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
+        let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(format($0.value))" }.joined(separator: ", ")
+        return ok == false ? "kink at \(ops): \(shown) not between the one-sided derivatives \(range)"
                            : "kink at \(ops): one-sided derivatives could not be estimated"
     }
 }

@@ -162,6 +162,11 @@ final class ReviewRegressionTests: XCTestCase {
         let infinite = try JacRunner.run(["check", "sqrt(x)", "--at", "x=0"])
         XCTAssertEqual(infinite.status, 3, infinite.stderr)
         XCTAssertTrue(infinite.stderr.contains("is not finite"), infinite.stderr)
+        // √ at 0 is a singularity, said so, not a kink with NaN one-sided derivatives.
+        XCTAssertTrue(infinite.stderr.contains("(singular at sqrt)"), infinite.stderr)
+        let sqrtTable = try JacRunner.run(["check", "sqrt(x)", "--at", "x=0"]).stdout
+        XCTAssertTrue(sqrtTable.contains("non-finite (forward, reverse): singular at sqrt"), sqrtTable)
+        XCTAssertFalse(sqrtTable.contains("NaN"), sqrtTable)
         // Outside the domain at the point: 3, as in every other command.
         XCTAssertEqual(try JacRunner.run(["check", "log(x)", "--at", "x=-1"]).status, 3)
     }

@@ -361,11 +361,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                               tolerance: decided?.2, kink: kink, ladder: ladder)
         }
 
-        if !kinkOps.isEmpty {
-            return make(.kink(validSubgradient: nil), nil, ladder: [], kink: nil)
-                .withKink(kinkAnalysis(i, j, values: values, ops: kinkOps))
-        }
         let nonFinite = values.filter { !$0.1.isFinite }.map(\.0)
+        if !kinkOps.isEmpty {
+            let analysis = kinkAnalysis(i, j, values: values, ops: kinkOps)
+            // A non-finite derivative whose one-sided derivatives are not finite either (√ at 0)
+            // is a singularity, not a kink they could bracket; √(x²) at 0 keeps its kink (±1).
+            if !nonFinite.isEmpty && !(analysis.left.isFinite && analysis.right.isFinite) {
+                return make(.nonFinite(subjects: nonFinite), nil, ladder: [], kink: analysis)
+            }
+            return make(.kink(validSubgradient: nil), nil, ladder: [], kink: nil).withKink(analysis)
+        }
         if !nonFinite.isEmpty { return make(.nonFinite(subjects: nonFinite), nil, ladder: []) }
 
         var outcomes: [RungOutcome] = []

@@ -159,13 +159,22 @@ public struct CheckReport: Sendable {
         case .agree: return "agree"
         case .ruleWrong(let s): return "rule-wrong (\(s.joined(separator: ", ")))"
         case .fdInconclusive(let r): return "fd-inconclusive (\(r.map(\.rawValue).joined(separator: ", ")))"
-        case .nonFinite(let s): return "non-finite (\(s.joined(separator: ", ")))"
+        case .nonFinite(let s):
+            // At a kink candidate (√ at 0) an infinite derivative is the function's singularity.
+            let at = e.kink.map { ": singular at \($0.ops.joined(separator: ", "))" } ?? ""
+            return "non-finite (\(s.joined(separator: ", ")))\(at)"
         case .kink(let ok):
             let k = e.kink
-            let range = k.map { "one-sided [\(fmt(Swift.min($0.left, $0.right))), \(fmt(Swift.max($0.left, $0.right)))]" } ?? ""
+            let range = k.map { "[\(fmt(Swift.min($0.left, $0.right))), \(fmt(Swift.max($0.left, $0.right)))]" } ?? "unknown"
             let ops = k?.ops.joined(separator: ", ") ?? ""
-            let sub = ok == true ? "valid subgradient" : (ok == false ? "NOT between one-sided derivatives" : "")
-            return "kink at \(ops): \(range) \(sub)"
+            switch ok {
+            case true?: return "kink at \(ops): valid subgradient, one-sided derivatives \(range)"
+            case false?:
+                let outside = k?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
+                let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(fmt($0.value))" }
+                return "kink at \(ops): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
+            case nil: return "kink at \(ops): one-sided derivatives could not be estimated"
+            }
         }
     }
 
