@@ -39,11 +39,24 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         lines.append("  cannot evaluate: \(problem)")
         return lines
     }
-    for e in r.worstEntries(limit: options.worstEntryCount) where TestVerdict(e) != .agree {
+    let shown = r.worstEntries(limit: options.worstEntryCount).filter { TestVerdict($0) != .agree }
+    for e in shown {
         lines.append("  " + renderEntry(e, name: part.entryName(e.output, e.input)))
         if let tol = e.tolerance {
             lines.append("    tolerance \(fmtNumber(tol)): \(toleranceSource(r, witness: e.witness))")
         }
+    }
+    // Entries past the limit are counted, never dropped silently: the ones left out can have the
+    // largest absolute errors (the list is ordered by verdict, then relative error).
+    let failing = r.entries.joined().filter { TestVerdict($0) != .agree }
+    if failing.count > shown.count {
+        let rest = failing.filter { e in !shown.contains { $0.output == e.output && $0.input == e.input } }
+        let largest = rest.max { ($0.absoluteError ?? 0) < ($1.absoluteError ?? 0) }
+        var more = "  … and \(rest.count) more (AdjointTestOptions.worstEntryCount = \(options.worstEntryCount))"
+        if let l = largest, let a = l.absoluteError {
+            more += "; the largest absolute error among them: \(part.entryName(l.output, l.input)), abs err \(fmtNumber(a))"
+        }
+        lines.append(more)
     }
     if let fault = r.fault {
         lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber))), "

@@ -45,6 +45,9 @@ final class AssertionsTests: XCTestCase {
         XCTAssertTrue(m.contains("reference "), m)
         XCTAssertTrue(m.contains("abs err"), m)
         XCTAssertTrue(m.contains("rule-wrong (claimed)"), m)
+        // Three entries are shown and the other two counted, never dropped silently.
+        XCTAssertEqual(m.components(separatedBy: "— rule-wrong (claimed)").count - 1, 3, m)
+        XCTAssertTrue(m.contains("… and 2 more (AdjointTestOptions.worstEntryCount = 3); the largest absolute error among them: ∂f/∂x["), m)
         XCTAssertTrue(m.contains("tolerance "), m)
         XCTAssertTrue(m.contains("(derived)"), m)
         XCTAssertTrue(m.contains("replay: inputs: .point(\(failure.shrink.shrunk))"), m)

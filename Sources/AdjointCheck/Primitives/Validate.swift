@@ -42,7 +42,8 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 
     /// `validate lambert_w (seed 24301): FAILED` and one line per check.
     public var description: String {
-        var lines = ["validate \(primitive) (seed \(seed)): \(passed ? "passed" : "FAILED")"]
+        // The seed in hex, as every replay line and ADJOINT_TEST_SEED write it.
+        var lines = ["validate \(primitive) (seed 0x\(String(seed, radix: 16, uppercase: true))): \(passed ? "passed" : "FAILED")"]
         for c in checks { lines.append("  \(c.name): \(c.outcome.rawValue) — \(c.detail)") }
         return lines.joined(separator: "\n")
     }
