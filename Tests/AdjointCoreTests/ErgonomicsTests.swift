@@ -44,5 +44,11 @@ final class ErgonomicsTests: XCTestCase {
         XCTAssertEqual(r.jacobian[1][0], Foundation.cos(2), accuracy: 1e-15)
         XCTAssertEqual(r.description, "f = [6.0, \(Foundation.sin(2.0))]; J = [[3.0, 2.0], [\(Foundation.cos(2.0)), 0.0]] (reverse, 2 passes)")
         XCTAssertEqual(Dual<Double, Double>(3, tangent: 1).description, "3.0 + 1.0ε")
+        // x₀·x₁ records two inputs and the product: 3 entries.
+        XCTAssertEqual(String(describing: try record({ x in [x[0] * x[1]] }, at: [2.0, 3.0])),
+                       "Recording<Double>: 2 inputs, 1 output, 3 tape entries; value [6.0]")
+        let kinked = try record({ x in [relu(x[0])] }, at: [0.0])
+        XCTAssertTrue(kinked.description.hasPrefix("Recording<Double>: 1 input, 1 output, 2 tape entries; value [0.0]; kinks: relu"),
+                      kinked.description)
     }
 }

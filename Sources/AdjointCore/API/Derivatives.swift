@@ -77,6 +77,22 @@ public final class Recording<V: ADScalar> {
     }
 }
 
+extension Recording: CustomStringConvertible {
+    /// What was recorded, for `print(rec)`: sizes, the value and any kinks.
+    ///
+    /// ```swift
+    /// print(try record({ x in [x[0] * x[1]] }, at: [2.0, 3.0]))
+    /// // Recording<Double>: 2 inputs, 1 output, 3 tape entries; value [6.0]
+    /// ```
+    public var description: String {
+        let plural = { (n: Int, one: String, many: String) in "\(n) \(n == 1 ? one : many)" }
+        var s = "Recording<\(V.self)>: \(plural(inputs.count, "input", "inputs")), \(plural(outputs.count, "output", "outputs")), "
+            + "\(plural(tape.count, "tape entry", "tape entries")); value \(value)"
+        if !diagnostics.kinks.isEmpty { s += "; kinks: " + diagnostics.kinks.map(\.description).joined(separator: "; ") }
+        return s
+    }
+}
+
 /// Records `f` at `x` on a fresh tape. Domain errors and unsupported ops throw; a non-finite
 /// output throws naming the op where it first appeared.
 @inlinable public func record<V: ADScalar>(
