@@ -11,16 +11,23 @@ public enum ExactAvailability: Sendable, Equatable, CustomStringConvertible {
     /// Every op the function uses is closed over ℚ.
     case available
     /// `op` is not rational-closed; `node` is its index on a tape recorded from the inputs, nil
-    /// when it acts on constants only (`sin(2)`) or no recording was made.
-    case unavailable(op: Op, node: Int?)
+    /// when it acts on constants only (`sin(2)`) or no recording was made; `primitive` is a user
+    /// primitive's name (`op` is then `.custom`).
+    case unavailable(op: Op, node: Int?, primitive: String? = nil)
 
     /// Whether exact mode can run (`exactAvailability(ops: [.mul]).isAvailable` is true).
     public var isAvailable: Bool { self == .available }
 
     /// The sentence a CLI prints when exact mode is refused; nil when available.
     public var message: String? {
-        guard case let .unavailable(op, _) = self else { return nil }
-        return "exact mode is not available: uses \(op.info.name)"
+        guard let name = offendingName else { return nil }
+        return "exact mode is not available: uses \(name)"
+    }
+
+    /// The name of the op in the way (a user primitive's own name), or nil when available.
+    public var offendingName: String? {
+        guard case let .unavailable(op, _, primitive) = self else { return nil }
+        return primitive ?? op.info.name
     }
 
     /// ``message``, or "exact mode is available".
@@ -55,8 +62,8 @@ public func exactAvailability(of f: some ADFunction, at x: [Double]) -> ExactAva
         _ = Diagnostics.collect { f(x.map { tape.variable($0) }) }
     }
     for i in 0..<tape.count {
-        guard let op = tape.entry(i)?.op else { continue }
-        if !op.info.isRationalClosed { return .unavailable(op: op, node: i) }
+        guard let e = tape.entry(i) else { continue }
+        if !e.op.info.isRationalClosed { return .unavailable(op: e.op, node: i, primitive: e.op == .custom ? e.name : nil) }
     }
     for op in Op.primitives where !op.info.isRationalClosed && counts.byOp[op, default: 0] > 0 {
         return .unavailable(op: op, node: nil)

@@ -147,7 +147,7 @@ func throwLocated(_ d: EvaluationDiagnostics, _ f: some ADFunction, _ x: [Ration
         if let tape, let node = firstUnsupportedNode(tape, named: op) {
             throw ADError.unsupported(op: op, scalarType: type, node: node)
         }
-        if case let .unavailable(found, node?) = exactAvailability(of: f, at: x.map(\.doubleValue)),
+        if case let .unavailable(found, node?, _) = exactAvailability(of: f, at: x.map(\.doubleValue)),
            found.info.name == op {
             throw ADError.unsupported(op: op, scalarType: type, node: node)
         }

@@ -3,6 +3,7 @@ import Foundation
 @testable import AdjointCheck
 import AdjointCore
 import AdjointLinalg
+import AdjointExact
 
 // User-defined primitives, each with a correct rule and a deliberately wrong one. Expected values
 // come from hand derivations written in other closed forms than the rules (implicit
@@ -244,6 +245,15 @@ final class UserPrimitiveTests: XCTestCase {
         let r = try? checkJacobian(of: UsesCube<SlippedCube<SlipOneE7>>(), at: [1.3])
         XCTAssertEqual(r?.passed, false, r?.renderTable() ?? "")
         XCTAssertEqual(r?.fault?.op, "slipped_cube", r?.renderTable() ?? "")
+    }
+
+    /// A user trial saw "uses custom": exact mode names the user primitive in its way.
+    func testExactModeNamesTheUserPrimitiveInItsWay() {
+        let a = exactAvailability(of: UsesCube<SlippedCube<NoSlip>>(), at: [1.3])
+        XCTAssertEqual(a.offendingName, "slipped_cube")
+        XCTAssertEqual(a.message, "exact mode is not available: uses slipped_cube")
+        // Another user primitive, by its own name too.
+        XCTAssertEqual(exactAvailability(of: UsesW<LambertW>(), at: [1.1, 0.8]).offendingName, "lambert_w")
     }
 
     struct UsesCube<P: ScalarPrimitive>: ADFunction {

@@ -314,8 +314,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // only. Not exact forward/reverse mode: those apply the same registry rules as the
             // modes under test and would agree with a wrong rule.
             let xd = x.map { Double($0) }
-            if case let .unavailable(op, _) = exactAvailability(of: f, at: xd) {
-                result = .notAvailable("uses \(op.info.name), which is not closed over the rationals")
+            if let name = exactAvailability(of: f, at: xd).offendingName {
+                result = .notAvailable("uses \(name), which is not closed over the rationals")
             } else if let d = try? exactDifferenceJacobian(of: f, at: xd.map { Rational($0) }) {
                 result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
                     zip(row, est).enumerated().map { j, pair in
