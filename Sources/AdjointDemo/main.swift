@@ -84,6 +84,16 @@ do {
     section("Complexity: memoized backprop against the naive chain, by counted flops")
     let sweep = try ComplexitySweep.run(kind: .depth, sizes: [1, 2, 4, 8], fixed: 4)
     print(sweep.toTable().split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
+    // The naive chain is quadratic with a large linear part, which bends a log-log slope over
+    // small L below 2: fit a·L² + b·L to the counted flops (least squares) and show the residual.
+    let ls = sweep.points.map { Double($0.depth) }, ns = sweep.points.map { Double($0.naive.flops) }
+    let (s4, s3, s2) = (ls.map { $0 * $0 * $0 * $0 }.reduce(0, +), ls.map { $0 * $0 * $0 }.reduce(0, +), ls.map { $0 * $0 }.reduce(0, +))
+    let (t2, t1) = (zip(ls, ns).map { $0 * $0 * $1 }.reduce(0, +), zip(ls, ns).map { $0 * $1 }.reduce(0, +))
+    let det = s4 * s2 - s3 * s3
+    let a = (t2 * s2 - s3 * t1) / det, b = (s4 * t1 - s3 * t2) / det
+    let residual = zip(ls, ns).map { abs(a * $0 * $0 + b * $0 - $1) }.max() ?? 0
+    show("naive chain flops, fitted", "\(Int(a.rounded()))·L² + \(Int(b.rounded()))·L (largest residual \(Int(residual.rounded())) flops)",
+         expected: "a quadratic term: the slope over L = 4…8 is below 2 only because b·L still weighs")
 } catch {
     print("demo failed: \(error)")
     exit(1)
