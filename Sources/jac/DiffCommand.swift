@@ -85,6 +85,11 @@ struct DiffCommand: ParsableCommand {
         let labels = entryLabels(f, names, columns)
         let values = try point.map { p in try evaluate(rows, at: p.doubles) }
         print(render(rows, labels: labels, names: names, columns: columns, values: values))
+        // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
+        // not a derivative: say so as `jacobian` and `check` do.
+        if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
+            for note in kinkNotes(rec.diagnostics.kinks) { writeError("note: " + note) }
+        }
         if let p = point, !d.boundComparisons.isEmpty {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
         }

@@ -40,6 +40,17 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(order.status, 2)
     }
 
+    /// Found by a user trial: at a tie `jac diff "max(x,y)"` printed 0.5 as if it were a
+    /// derivative. The convention is named, as `jacobian` and `check` name it; off the tie, no note.
+    func testAtAKinkTheConventionIsNamed() throws {
+        let tie = try JacRunner.run(["diff", "max(x,y)", "--at", "x=1,y=1"])
+        XCTAssertEqual(tie.status, 0, tie.stderr)
+        XCTAssertTrue(tie.stderr.contains("note: kink touched: max"), tie.stderr)
+        XCTAssertTrue(tie.stderr.contains("1/2"), tie.stderr)
+        let apart = try JacRunner.run(["diff", "max(x,y)", "--at", "x=1,y=2"])
+        XCTAssertFalse(apart.stderr.contains("kink touched"), apart.stderr)
+    }
+
     func testSwellJSONHasAFamilyPerRow() throws {
         let r = try JacRunner.run(["complexity", "--swell", "4,8,16", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
