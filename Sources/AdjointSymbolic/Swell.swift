@@ -128,7 +128,9 @@ public struct SwellMeasurement: Sendable {
 
     /// A plain-text table.
     public var table: String {
-        var s = "family       n      tree ops         DAG ops   tape entries\n"
+        // The header is padded as the rows are, so each title sits over its column.
+        var s = "family".padding(12) + " " + "n".leftPad(5) + " " + "tree ops".leftPad(14) + " "
+            + "DAG ops".leftPad(14) + " " + "tape entries".leftPad(14) + "\n"
         for r in rows {
             for p in r.points {
                 s += r.family.rawValue.padding(12) + " " + String(p.n).leftPad(5) + " "
@@ -155,13 +157,15 @@ public struct SwellMeasurement: Sendable {
     public var svg: String {
         let panelW = 300.0, panelH = 260.0, margin = 50.0
         let width = margin + Double(rows.count) * (panelW + margin)
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(panelH + 2 * margin + 30))\" font-family=\"sans-serif\" font-size=\"11\">\n"
+        let top = 30.0   // room for the figure's title above the panels
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(top + panelH + 2 * margin + 45))\" font-family=\"sans-serif\" font-size=\"11\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        s += "<text x=\"\(width / 2)\" y=\"22\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"bold\">Expression swell: operations in symbolic gradients against the reverse tape</text>\n"
         let series: [(String, String, (SwellPoint) -> Double)] = [
             ("expanded tree", "#d62728", { $0.treeOps }), ("shared DAG", "#1f77b4", { Double($0.dagOps) }),
             ("reverse tape", "#2ca02c", { Double($0.tapeEntries) })]
         for (k, r) in rows.enumerated() {
-            let x0 = margin + Double(k) * (panelW + margin), y0 = margin
+            let x0 = margin + Double(k) * (panelW + margin), y0 = top + margin
             let xs = r.points.map { log10(Double($0.n)) }
             let ys = r.points.flatMap { p in series.map { log10(Swift.max(1, $0.2(p))) } }
             let (xmin, xmax) = (xs.min() ?? 0, Swift.max((xs.max() ?? 1), (xs.min() ?? 0) + 1e-9))
@@ -170,21 +174,36 @@ public struct SwellMeasurement: Sendable {
             func py(_ v: Double) -> Double { y0 + panelH - (v - ymin) / (ymax - ymin) * panelH }
             s += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(panelW)\" height=\"\(panelH)\" fill=\"none\" stroke=\"#444\"/>\n"
             s += "<text x=\"\(x0 + panelW / 2)\" y=\"\(y0 - 10)\" text-anchor=\"middle\" font-weight=\"bold\">\(r.family.rawValue)</text>\n"
-            s += "<text x=\"\(x0 + panelW / 2)\" y=\"\(y0 + panelH + 30)\" text-anchor=\"middle\">size n (log scale, \(Int(pow(10, xmin)))–\(Int(pow(10, xmax).rounded())))</text>\n"
+            s += "<text x=\"\(x0 + panelW / 2)\" y=\"\(y0 + panelH + 32)\" text-anchor=\"middle\">size n (log scale)</text>\n"
+            for p in r.points {
+                let x = px(log10(Double(p.n)))
+                s += "<line x1=\"\(x)\" x2=\"\(x)\" y1=\"\(y0 + panelH)\" y2=\"\(y0 + panelH + 4)\" stroke=\"#444\"/>\n"
+                s += "<text x=\"\(x)\" y=\"\(y0 + panelH + 16)\" text-anchor=\"middle\">\(p.n)</text>\n"
+            }
+            if k == 0 {
+                s += "<text transform=\"translate(\(x0 - 38),\(y0 + panelH / 2)) rotate(-90)\" text-anchor=\"middle\">operations (log scale)</text>\n"
+            }
             var decade = ymin.rounded(.up)
             while decade <= ymax {
                 s += "<line x1=\"\(x0)\" x2=\"\(x0 + panelW)\" y1=\"\(py(decade))\" y2=\"\(py(decade))\" stroke=\"#ddd\"/>\n"
                 s += "<text x=\"\(x0 - 4)\" y=\"\(py(decade) + 4)\" text-anchor=\"end\">1e\(Int(decade))</text>\n"
                 decade += 1
             }
+            var zeros: [String] = []
             for (j, (name, color, value)) in series.enumerated() {
-                let pts = r.points.map { "\(px(log10(Double($0.n)))),\(py(log10(Swift.max(1, value($0)))))" }.joined(separator: " ")
+                // A count of 0 has no place on a log scale: left out of the line and listed below.
+                let drawn = r.points.filter { value($0) > 0 }
+                zeros += r.points.filter { value($0) <= 0 }.map { "\(name) 0 at n = \($0.n)" }
+                let pts = drawn.map { "\(px(log10(Double($0.n)))),\(py(log10(value($0))))" }.joined(separator: " ")
                 s += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
                 let e = [r.exponents.tree, r.exponents.dag, r.exponents.tape][j]
                 s += "<text x=\"\(x0 + 8)\" y=\"\(y0 + 16 + 14 * Double(j))\" fill=\"\(color)\">\(name): slope \(Self.fmt(e))</text>\n"
             }
+            if !zeros.isEmpty {
+                s += "<text x=\"\(x0)\" y=\"\(y0 + panelH + 48)\" fill=\"#555\">not drawn (log scale): \(zeros.joined(separator: "; "))</text>\n"
+            }
         }
-        s += "<text x=\"\(margin)\" y=\"\(panelH + 2 * margin + 20)\">operations in the gradient of each family against size, log-log; slopes fitted over the upper half of n</text>\n"
+        s += "<text x=\"\(margin)\" y=\"\(top + panelH + 2 * margin + 35)\">operations in the gradient of each family against size, log-log; slopes fitted over the upper half of n</text>\n"
         return s + "</svg>\n"
     }
 }

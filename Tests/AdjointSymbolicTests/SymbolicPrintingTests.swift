@@ -130,4 +130,26 @@ final class SwellTests: XCTestCase {
         // The tape of x1·…·xn: n inputs and n − 1 products.
         XCTAssertEqual(product.points.map(\.tapeEntries), [4, 8, 16, 32, 64].map { 2 * $0 - 1 })
     }
+
+    /// What a user trial saw: the table's titles off their columns, a 0 drawn at 1 on a log scale,
+    /// no tick labels. x1·x2 has partials x2 and x1: 0 tree ops at n = 2 (n(n − 2) above).
+    func testTableAndPlotShowWhatTheyMeasure() throws {
+        let r = try SwellMeasurement.run(sizes: [2, 4, 8])
+        let lines = r.table.split(separator: "\n").map(String.init)
+        // Each title ends where its column's numbers end.
+        let header = lines[0], row = lines[1]
+        for title in ["n", "tree ops", "DAG ops", "tape entries"] {
+            let end = try XCTUnwrap(header.range(of: title)).upperBound
+            let column = header.distance(from: header.startIndex, to: end)
+            XCTAssertNotEqual(row[row.index(row.startIndex, offsetBy: column - 1)], " ", "\(title)\n\(header)\n\(row)")
+            if column < row.count { XCTAssertEqual(row[row.index(row.startIndex, offsetBy: column)], " ", "\(title)\n\(header)\n\(row)") }
+        }
+        let svg = r.svg
+        for n in [2, 4, 8] { XCTAssertTrue(svg.contains(">\(n)</text>"), "tick label \(n)") }
+        XCTAssertTrue(svg.contains("operations (log scale)"))
+        XCTAssertTrue(svg.contains("not drawn (log scale): expanded tree 0 at n = 2"), svg)
+        // The product's tree line starts at n = 4: its polyline has 2 points, not 3.
+        let polylines = svg.components(separatedBy: "<polyline points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        XCTAssertEqual(polylines.first?.split(separator: " ").count, 2, svg)
+    }
 }
