@@ -116,6 +116,18 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertTrue(try checkJacobian(of: SquareAndLog(), at: [x], claimed: { _ in [[2 * x], [1 / x]] }).passed)
     }
 
+    /// Each rung the ladder used says how many evaluations of f it spent on the entry, in the
+    /// report and its JSON, as the difference Jacobians do (issue 16).
+    func testTheLadderCountsEvaluationsPerEntry() throws {
+        let r = try checkJacobian(of: SinThousand(), at: [1.0], claimed: { _ in [[562.39]] })
+        let used = r.entries[0][0].ladder.filter { $0.outcome != "not-available" }
+        XCTAssertGreaterThan(used.count, 1, "the premise: the ladder escalated")
+        let central = try differenceJacobian(of: SinThousand(), at: [1.0], method: .central)
+        XCTAssertEqual(used.first?.evaluations, central.entries[0][0].evaluations)
+        XCTAssertTrue(used.allSatisfy { ($0.evaluations ?? 0) > 0 }, "\(used)")
+        XCTAssertTrue(r.toJSON().contains("\"evaluations\": \(used[0].evaluations ?? -1)"), r.toJSON())
+    }
+
     /// With nothing sharper on the ladder, a loose agreement stands; a looser disagreement after it
     /// is a conflict between witnesses, not a verdict.
     func testALooseAgreementStandsUnlessASharperWitnessDisagrees() throws {

@@ -307,7 +307,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let why = Array(Set(hard + w.warnings)).sorted()
                 reasons += why
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "unreliable", warnings: why))
+                                            outcome: "unreliable", warnings: why, evaluations: w.evaluations))
                 continue
             }
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
@@ -315,7 +315,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "agree", warnings: w.warnings))
+                                            outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
                 if outcomes.count > 1, let jump = jumpAcross(r, d) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
@@ -330,11 +330,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if !soft.isEmpty {
                 reasons += soft
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "unreliable", warnings: soft))
+                                            outcome: "unreliable", warnings: soft, evaluations: w.evaluations))
                 continue
             }
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                        outcome: "disagree", warnings: w.warnings))
+                                        outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
             lastDisagreement = (name, w, tol)
             disagreements += 1
         }

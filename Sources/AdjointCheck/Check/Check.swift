@@ -432,7 +432,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             switch judgement {
             case .agree(let tol):
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "agree", warnings: w.warnings))
+                                            outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A witness reached only after others failed may be agreeing with a jump's
                 // one-sided branch (the complex step follows the real part's branch).
                 if outcomes.count > 1, let jump = jumpAcross(output: i, input: j) {
@@ -450,10 +450,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             case .unreliable(let why):
                 reasons += why
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "unreliable", warnings: why))
+                                            outcome: "unreliable", warnings: why, evaluations: w.evaluations))
             case .disagree(let tol, let wrong):
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                            outcome: "disagree", warnings: w.warnings))
+                                            outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
                 disagreements += 1
             }

@@ -269,6 +269,7 @@ public struct CheckReport: Sendable {
         f.append(("ladder", .array(e.ladder.map { r in
             .object([("witness", .string(r.witness)), ("outcome", .string(r.outcome)), ("value", .number(r.value)),
                      ("step", .number(r.step)), ("errorEstimate", .number(r.errorEstimate)),
+                     ("evaluations", r.evaluations.map { .integer($0) } ?? .null),
                      ("warnings", .array(r.warnings.map { .string($0.rawValue) }))])
         })))
         return .object(f)

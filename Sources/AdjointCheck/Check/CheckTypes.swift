@@ -138,6 +138,9 @@ public struct RungOutcome: Sendable, Equatable {
     public let outcome: String
     /// The rung's own warnings (cancellation, step below ulp, …).
     public let warnings: [FDWarning]
+    /// Evaluations of f the rung spent on this entry's column (issue 16: counted everywhere);
+    /// nil when the rung was not available.
+    public var evaluations: Int? = nil
 }
 
 /// One-sided derivatives at a kink and whether each subject's value lies between them.
