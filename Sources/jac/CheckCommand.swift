@@ -278,8 +278,7 @@ struct ComplexityCommand: ParsableCommand {
         let result = try ComplexitySweep.run(kind: kind, sizes: try list.map { try sizes($0, option: kind == .depth ? "--depths" : "--widths") },
                                              fixed: kind == .depth ? width : depth, options: options)
         if let plot {
-            do { try result.toSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
-            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+            try writeText(result.toSVG(), path: plot, what: "--plot file")
         }
         print(result.render(outputFormat))
     }

@@ -95,7 +95,7 @@ struct DiffCommand: ParsableCommand {
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = names.firstIndex(of: v) else {
-                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (variables: \(names.joined(separator: ", ")))")
+                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (\(listVariables(names)))")
             }
             return j
         }

@@ -85,7 +85,8 @@ struct FormulaOptions: ParsableArguments {
             throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
         }
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
-        if at == nil && points == nil { throw ValidationError("missing point: give --at x=1,y=2 (or --points FILE.csv)") }
+        // A missing point is checked in loadPoints, once the formula is read: a formula without
+        // variables (jac eval "pi*e") needs none.
     }
 
     /// Reads and parses the formula (status 2 with a caret message on any problem).
@@ -109,7 +110,12 @@ struct FormulaOptions: ParsableArguments {
     /// The point of `--at`, or the points of `--points`.
     func loadPoints(for formula: Formula) throws -> [Point] {
         if let points { return try readPoints(path: points, variables: formula.variables) }
-        return [try Point.parse(at ?? "", variables: formula.variables)]
+        guard let at else {
+            if formula.variables.isEmpty { return [Point(values: [])] }
+            let example = formula.variables.prefix(3).enumerated().map { "\($1)=\($0 + 1)" }.joined(separator: ",")
+            throw JacFailure.invalid("missing point: give --at \(example)\(formula.variables.count > 3 ? ",…" : "") (or --points FILE.csv)")
+        }
+        return [try Point.parse(at, variables: formula.variables)]
     }
 }
 

@@ -69,6 +69,7 @@ final class ProgramSession {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private var stderrPath: String?
+    private var relay: StderrRelay?
     private var buffer: [UInt8] = []
     private let started = Date()
     /// Requests sent so far.
@@ -96,7 +97,12 @@ final class ProgramSession {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         switch stderr {
-        case .pass: process.standardError = FileHandle.standardError
+        case .pass:
+            // Relayed rather than inherited, so a failure can say whether the program printed
+            // anything (an inherited descriptor cannot tell).
+            let r = StderrRelay()
+            relay = r
+            process.standardError = r.pipe
         case .discard: process.standardError = FileHandle.nullDevice
         case .capture:
             let path = NSTemporaryDirectory() + "jac-program-stderr-\(getpid())-\(UUID().uuidString)"
@@ -110,6 +116,7 @@ final class ProgramSession {
         do { try process.run() } catch {
             throw JacFailure.invalid("cannot start --program '\(command)': \(error)")
         }
+        relay?.start()
     }
 
     let inputs: Int
@@ -309,8 +316,9 @@ final class ProgramSession {
     }
 
     private func capturedStderr() -> String {
+        if let relay { return relay.finish() ? " (its standard error is above)" : "" }
         guard let path = stderrPath, let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            return stderrMode == .pass ? " (its standard error is above)" : ""
+            return ""
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(5)
         return "; its standard error ends:\n    " + lines.joined(separator: "\n    ")
@@ -325,11 +333,46 @@ final class ProgramSession {
             kill(process.processIdentifier, SIGKILL)
         }
         process.waitUntilExit()
+        // Everything the program wrote to its standard error reaches jac's before jac exits.
+        _ = relay?.finish()
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         if let stderrPath { try? FileManager.default.removeItem(atPath: stderrPath) }
+    }
+}
+
+/// Copies the program's standard error to jac's as it arrives and remembers whether any came.
+final class StderrRelay: @unchecked Sendable {
+    let pipe = Pipe()
+    private let lock = NSLock()
+    private var printed = false
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts relaying; call after the program has started (its copy of the write end is open).
+    func start() {
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        DispatchQueue.global().async { [self] in
+            var bytes = [UInt8](repeating: 0, count: 1 << 14)
+            while true {
+                let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                writeError(String(decoding: bytes[0..<n], as: UTF8.self), newline: false)
+                lock.lock(); printed = true; lock.unlock()
+            }
+            done.signal()
+        }
+    }
+
+    /// Whether the program printed anything, once what it wrote before exiting has been relayed
+    /// (the pipe reaches end of file when it exits; a child it left holding the pipe open gets
+    /// half a second).
+    func finish() -> Bool {
+        _ = done.wait(timeout: .now() + 0.5)
+        lock.lock(); defer { lock.unlock() }
+        return printed
     }
 }
 

@@ -34,6 +34,9 @@ struct StepSweepCommand: ParsableCommand {
         guard output >= 1 && output <= formula.outputs.count else {
             throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
         }
+        if formula.variables.isEmpty {
+            throw JacFailure.invalid("the formula has no variables, so there is no derivative to sweep")
+        }
         guard input >= 1 && input <= formula.variables.count else {
             throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
         }
@@ -46,8 +49,7 @@ struct StepSweepCommand: ParsableCommand {
         sweep.outputName = outputName
         sweep.inputName = inputName
         if let plot {
-            do { try sweep.renderSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
-            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+            try writeText(sweep.renderSVG(), path: plot, what: "--plot file")
         }
         switch options.format {
         case .json: print(sweep.toJSON())
