@@ -113,7 +113,7 @@ private func noRangeReason(_ points: [(h: Double, error: Double)], candidate: [B
 /// ```swift
 /// stepLabel(0.031622776601683794)   // "0.032"
 /// ```
-public func stepLabel(_ h: Double) -> String {
+package func stepLabel(_ h: Double) -> String {
     guard h.isFinite && h > 0 else { return "\(h)" }
     let e = Int(Double.log10(h).rounded(.down))
     let mantissa = (h / Double.pow(10, Double(e)) * 10).rounded() / 10

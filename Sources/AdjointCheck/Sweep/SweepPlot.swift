@@ -146,17 +146,16 @@ extension StepSweep {
             let color = colors[idx % colors.count]
             let shown = s.points.filter { $0.error.isFinite && $0.error > 0 && $0.h > 0 }
             let pts = shown.map { p in
-                (x: f(px(Double.log10(p.h))), y: f(yOf(p.error)), clipped: axes.clip.map { Double.log10(p.error) > $0 } ?? false)
+                (x: px(Double.log10(p.h)), y: yOf(p.error), clipped: axes.clip.map { Double.log10(p.error) > $0 } ?? false)
             }
             if pts.count >= 2 {
-                out.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(pts.map { "\($0.x),\($0.y)" }.joined(separator: " "))\"/>")
+                out.append("<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.6\" points=\"\(pts.map { "\(f($0.x)),\(f($0.y))" }.joined(separator: " "))\"/>")
             }
             for p in pts {
                 if p.clipped {
-                    let x = Double(p.x) ?? 0, y = Double(p.y) ?? 0
-                    out.append("<path class=\"clipped\" d=\"M\(f(x)) \(f(y - 4.5)) L\(f(x + 4)) \(f(y + 2.5)) L\(f(x - 4)) \(f(y + 2.5)) Z\" fill=\"\(color)\"/>")
+                    out.append("<path class=\"clipped\" d=\"M\(f(p.x)) \(f(p.y - 4.5)) L\(f(p.x + 4)) \(f(p.y + 2.5)) L\(f(p.x - 4)) \(f(p.y + 2.5)) Z\" fill=\"\(color)\"/>")
                 } else {
-                    out.append("<circle cx=\"\(p.x)\" cy=\"\(p.y)\" r=\"2.2\" fill=\"\(color)\"/>")
+                    out.append("<circle cx=\"\(f(p.x))\" cy=\"\(f(p.y))\" r=\"2.2\" fill=\"\(color)\"/>")
                 }
             }
             for p in s.points where p.error == 0 && p.h > 0 {
