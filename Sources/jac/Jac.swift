@@ -31,7 +31,7 @@ struct Jac: ParsableCommand {
         literal n (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any \
         other exponent is pow.
 
-        Functions (from the registry): \(Formula.functionNames.joined(separator: " ")). \
+        Functions (from the registry): \(Formula.functionNames.joined(separator: " ")); \
         leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a \
         variable declared with that name wins). Numbers: 2, 0.5, .5, 1e-3.
 

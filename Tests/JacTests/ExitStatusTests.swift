@@ -123,7 +123,7 @@ final class ReviewRegressionTests: XCTestCase {
     func testSweepOfAConstantFormulaIsAUsageErrorNotACrash() throws {
         let r = try JacRunner.run(["sweep", "2+3", "--at", ""])
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "error: --input 1 is out of range: the formula has 0 variable(s)\n")
+        XCTAssertEqual(r.stderr, "error: the formula has no variables, so there is no derivative to sweep\n")
     }
 
     func testNonFiniteDifferenceIsAnEvaluationFailureNotNaNInJSON() throws {

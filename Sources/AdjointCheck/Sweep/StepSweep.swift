@@ -151,10 +151,9 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     let fx = Swift.abs(Double(rec.value[i]))
     let eps = Double(V.ulpOfOne)
     let perDecade = SweepFitTuning.stepsPerDecade
-    // Whole decades computed as 10^−k exactly as before (0.01, not 10^(−4/2) with a rounding of
-    // its own), so the decades of the JSON stay the round numbers a reader looks for.
+    // −k/perDecade is an exact integer at whole decades, so those steps are the round 0.01, 0.001 …
     let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
-        k % perDecade == 0 ? Double.pow(10, -Double(k / perDecade)) : Double.pow(10, -Double(k) / Double(perDecade))
+        Double.pow(10, -Double(k) / Double(perDecade))
     }
     let v = x.indices.map { $0 == j ? V(1) : V(0) }
     let m = rec.outputs.count
