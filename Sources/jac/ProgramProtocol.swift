@@ -348,14 +348,26 @@ final class StderrRelay: @unchecked Sendable {
     let pipe = Pipe()
     private let lock = NSLock()
     private var printed = false
+    private var stopping = false
     private let done = DispatchSemaphore(value: 0)
+    /// How often the relay looks for a stop request while the pipe is quiet. End of file alone
+    /// cannot end it: on this platform a read of the pipe was seen to stay blocked after the
+    /// program had exited.
+    static let pollMilliseconds: Int32 = 20
 
-    /// Starts relaying; call after the program has started (its copy of the write end is open).
+    /// Starts relaying; call after the program has started.
     func start() {
         let fd = pipe.fileHandleForReading.fileDescriptor
         DispatchQueue.global().async { [self] in
             var bytes = [UInt8](repeating: 0, count: 1 << 14)
             while true {
+                var watch = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&watch, 1, Self.pollMilliseconds)
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 {
+                    lock.lock(); let stop = stopping; lock.unlock()
+                    if stop { break } else { continue }
+                }
                 let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
@@ -366,11 +378,12 @@ final class StderrRelay: @unchecked Sendable {
         }
     }
 
-    /// Whether the program printed anything, once what it wrote before exiting has been relayed
-    /// (the pipe reaches end of file when it exits; a child it left holding the pipe open gets
-    /// half a second).
+    /// Whether the program printed anything. Call once it has exited: what it wrote is relayed
+    /// first (the relay stops at the first quiet poll after the request), so it comes before
+    /// jac's own message.
     func finish() -> Bool {
-        _ = done.wait(timeout: .now() + 0.5)
+        lock.lock(); let first = !stopping; stopping = true; lock.unlock()
+        if first { done.wait() }
         lock.lock(); defer { lock.unlock() }
         return printed
     }
