@@ -65,7 +65,16 @@ enum Lexer {
                     i = j
                     while i < n && isDigit(source[i]) { i += 1 }
                 }
-                if i < n && (isIdentStart(source[i]) || source[i] == UInt8(ascii: ".")) {
+                if i < n && isIdentStart(source[i]) {
+                    // "2x" is a product written without its operator, like "x y": say so the same way.
+                    var j = i
+                    while j < n && (isIdentStart(source[j]) || isDigit(source[j])) { j += 1 }
+                    let number = String(decoding: source[start..<i], as: UTF8.self)
+                    let name = String(decoding: source[i..<j], as: UTF8.self)
+                    throw FormulaError(.syntax, "expected an operator but found '\(name)' (write \(number)*\(name), not \(number)\(name))",
+                                       at: i, in: source)
+                }
+                if i < n && source[i] == UInt8(ascii: ".") {
                     throw FormulaError(.syntax, "malformed number", at: start, in: source)
                 }
                 tokens.append(Token(kind: .number, start: start, end: i))

@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 106)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 129)
 
 
 

@@ -21,14 +21,21 @@ struct CheckCommand: ParsableCommand {
         (exact mode converts that Double exactly), and the output says when that differs from \
         the text.
 
-        Status 0 when the check passes (every entry agrees, or sits at a kink with a value \
-        between the one-sided derivatives), 1 when it does not (rule-wrong, fd-inconclusive, a \
-        kink value outside the one-sided derivatives), 3 when f or a derivative is not finite \
-        or the point is outside the domain.
+        Your own derivatives: --claimed FILE grades a Jacobian you computed (JSON, CSV \
+        or .npy) at the same point; to check a program in any language as a black box, \
+        see jac check --program "CMD ARGS" --inputs N --help.
 
-        Your own derivatives: --claimed FILE grades a Jacobian you computed (JSON, CSV or .npy) \
-        at the same point; to check a program in any language as a black box, see \
-        jac check --program "CMD ARGS" --inputs N --help.
+        EXIT STATUS
+        0 the check passes: every entry agrees, or sits at a kink with a value shown \
+        to lie between the one-sided derivatives. 1 it does not: an entry is \
+        rule-wrong, fd-inconclusive (no witness could decide), discontinuous or at a \
+        kink with a value not shown to lie between the one-sided derivatives, or J·v \
+        along a random direction disagrees. 2 invalid input. 3 f or a derivative is \
+        not finite, or the point is outside the domain.
+
+        With --claimed, 1 means an entry of the claimed Jacobian is rule-wrong or \
+        non-finite (or a mode's own rule is wrong); fd-inconclusive entries and kinks \
+        are shown in the table but leave the status 0.
 
         EXAMPLES
           jac check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
@@ -233,17 +240,21 @@ struct ComplexityCommand: ParsableCommand {
         commandName: "complexity",
         abstract: "Count the work of backprop, the naive chain of Jacobians and finite differences.",
         discussion: """
-        Builds tanh MLPs of growing depth (or width), computes the gradient of an MSE loss three
-        ways (memoized backprop, the naive chain of layer Jacobians recomputed from the top for
-        every layer, central differences over every weight), checks that they agree, and prints
-        the operation counts each did with the fitted exponent of log(count) against log(size).
-        Counts are measured by the toolkit's counters, not computed from formulas.
+        Builds tanh MLPs of growing depth (or width), computes the gradient of an MSE \
+        loss three ways (memoized backprop, the naive chain of layer Jacobians \
+        recomputed from the top for every layer, central differences over every \
+        weight), checks that they agree, and prints the operation counts each did with \
+        the fitted exponent of log(count) against log(size). Counts are measured by \
+        the toolkit's counters, not computed from formulas.
 
         EXAMPLES
-          jac complexity --sweep depth --depths 1,2,4,8,16,32,64 --width 16 --format json
+          jac complexity --sweep depth --depths 1,2,4,8,16,32,64 --width 16
           jac complexity --sweep width --widths 2,4,8,16,32 --depth 4 --format csv
-          jac complexity --sweep depth --depths 1,2,4,8 --width 8 --plot complexity.svg
-          jac complexity --jacobian-modes 64,2      (forward vs reverse Jacobian of R^64 -> R^2)
+          jac complexity --sweep depth --depths 1,2,4,8 --plot complexity.svg
+          jac complexity --jacobian-modes 64,2
+              (forward against reverse Jacobian of a map R^64 -> R^2)
+          jac complexity --swell 2,4,8,16
+              (symbolic derivatives: expanded tree, shared DAG and tape sizes)
         """)
 
     @Option(help: "What to sweep: depth (width fixed) or width (depth fixed).")
@@ -260,7 +271,7 @@ struct ComplexityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Instead of a sweep: count forward against reverse Jacobians of a map R^n -> R^m.",
                                valueName: "n,m"))
     var jacobianModes: String?
-    @Option(help: ArgumentHelp("Instead of a sweep: expression swell of symbolic derivatives at these sizes (see SwellCommand.swift).",
+    @Option(help: ArgumentHelp("Instead of a sweep: sizes of symbolic derivatives (expanded tree, shared DAG) against the reverse-mode tape at these problem sizes.",
                                valueName: "n1,n2,..."))
     var swell: String?
 
@@ -288,8 +299,7 @@ struct ComplexityCommand: ParsableCommand {
         let result = try ComplexitySweep.run(kind: kind, sizes: try list.map { try sizes($0, option: kind == .depth ? "--depths" : "--widths") },
                                              fixed: kind == .depth ? width : depth, options: options)
         if let plot {
-            do { try result.toSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
-            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+            try writeText(result.toSVG(), path: plot, what: "--plot file")
         }
         print(result.render(outputFormat))
     }

@@ -32,7 +32,7 @@ enum ClaimedJacobian {
             case .badShape(let s): return ".npy shape \(s) is not (m, n) or (points, m, n)"
             case .truncated(let e, let g): return ".npy data is \(g) bytes, the header's shape needs \(e)"
             case .raggedRows(let p, let r, let e, let g):
-                return "point \(p + 1), row \(r + 1) has \(g) entries, row 1 has \(e)"
+                return "point \(p + 1), row \(r) has \(g) entries, row 0 has \(e) (rows count from 0, as in the table)"
             }
         }
     }
@@ -66,11 +66,11 @@ enum ClaimedJacobian {
         }
         let m: [[Double]] = try rows.enumerated().map { i, row in
             guard case .array(let cells) = row else {
-                throw Failure.malformed("point \(point + 1), row \(i + 1): expected an array of numbers")
+                throw Failure.malformed("point \(point + 1), row \(i) (0-based, as in the table): expected an array of numbers")
             }
             return try cells.enumerated().map { j, c in
                 guard let d = c.numberValue else {
-                    throw Failure.malformed("point \(point + 1), entry (\(i + 1), \(j + 1)): expected a number (NaN, Infinity and null are read as non-finite)")
+                    throw Failure.malformed("point \(point + 1), entry (\(i), \(j)), 0-based as in the table: expected a number (NaN, Infinity and null are read as non-finite)")
                 }
                 return d
             }
@@ -98,7 +98,8 @@ enum ClaimedJacobian {
             current.append(try line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { j, cell in
                 let s = String(cell).trimmingSpaces()
                 guard let d = csvNumber(s) else {
-                    throw Failure.malformed("line \(k + 1), column \(j + 1): '\(s)' is not a number")
+                    // Lines count from 1 as editors show them; the entry from 0 as the table does.
+                    throw Failure.malformed("line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table: '\(s)' is not a number")
                 }
                 return d
             })

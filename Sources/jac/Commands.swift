@@ -12,10 +12,12 @@ struct JacobianCommand: ParsableCommand {
         EXAMPLES
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
           jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
-              {"variables": ["r", "t"], "point": [2.0, 0.5], "value": [...], "jacobian": [[...], [...]], "mode": "reverse"}
-          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward --format csv
-          jac jacobian "x*y; x+y" --points grid.csv --format json     (JSON lines)
-          jac jacobian "x1*x2; x2^2; sin(x3)" --at 1,2,3 --sparse --mode forward --format json
+              {"variables": ["r", "t"], "point": [2.0, 0.5], "value": [...],
+               "jacobian": [[...], [...]], "mode": "reverse"}
+          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward
+          jac jacobian "x*y; x+y" --points grid.csv --format json
+              (JSON lines, one per point)
+          jac jacobian "x1*x2; x2^2; sin(x3)" --at 1,2,3 --sparse --mode forward
               {"rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], ...]}
         """)
 
@@ -129,9 +131,10 @@ struct EvalCommand: ParsableCommand {
         abstract: "Value of a formula at a point (with the registry's domain checks).",
         discussion: """
         EXAMPLES
-          jac eval "sqrt(x^2 + y^2)" --at x=3,y=4          (5.0)
+          jac eval "sqrt(x^2 + y^2)" --at x=3,y=4      (5.0)
           jac eval "f(a, b) = a/b; a*b" --at 1,4 --format json
-          jac eval "log(x)" --at x=-1                       (status 3: domain error in log)
+          jac eval "log(x)" --at x=-1                   (status 3: domain error)
+          jac eval "pi*e"                               (no variables, no --at)
         """)
 
     @OptionGroup var options: FormulaOptions

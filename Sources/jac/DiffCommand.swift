@@ -7,15 +7,16 @@ struct DiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Print the Jacobian (or Hessian) of a formula as formulas.",
         discussion: """
-        The derivative comes from the registry's own rules run on a symbolic scalar (reverse mode
-        by default) and is simplified soundly: exact constant folding, x+0, x*1, x*0 for finite x,
-        like terms and powers of one base; x/x is never replaced by 1. Shared subexpressions are
-        printed as intermediates t1 = ... unless --expand is given (JSON is always expanded, each
-        entry a formula jac accepts over the same variables).
+        The derivative comes from the registry's own rules run on a symbolic scalar \
+        (reverse mode by default) and is simplified soundly: exact constant folding, \
+        x+0, x*1, x*0 for finite x, like terms and powers of one base; x/x is never \
+        replaced by 1. Shared subexpressions are printed as intermediates t1 = ... \
+        unless --expand is given (JSON is always expanded, each entry a formula jac \
+        accepts over the same variables).
 
-        Without --at, rules that branch (relu, abs, max, min, leaky_relu, elu) have no side of
-        their kink to choose: pass --at to choose it by a point. With --at, every entry is also
-        evaluated there.
+        Without --at, rules that branch (relu, abs, max, min, leaky_relu, elu) have no \
+        side of their kink to choose: pass --at to choose it by a point. With --at, \
+        every entry is also evaluated there.
 
         EXAMPLES
           jac diff "log(x1) + x1*x2 - sin(x2)"
@@ -100,7 +101,7 @@ struct DiffCommand: ParsableCommand {
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = names.firstIndex(of: v) else {
-                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (variables: \(names.joined(separator: ", ")))")
+                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (\(listVariables(names)))")
             }
             return j
         }

@@ -51,7 +51,12 @@ struct JacFailure: Error {
             self.init(.invalidInput, f.rendered)
         case let e as ADError:
             switch e {
-            case .domain, .nonFinite, .unsupported, .limitExceeded, .foreignVariable:
+            case .limitExceeded(let what, _):
+                // Exact mode's limits are ours to raise: name the variable, as the input limits do.
+                let variable = what.contains("Rational.workLimit") ? "JAC_EXACT_WORK_LIMIT"
+                    : what.hasPrefix("bit size of a") && what.contains("rational") ? "JAC_EXACT_BIT_LIMIT" : nil
+                self.init(.evaluationFailure, "evaluation failed: \(e)" + (variable.map { " (\($0) raises the limit)" } ?? ""))
+            case .domain, .nonFinite, .unsupported, .foreignVariable:
                 self.init(.evaluationFailure, "evaluation failed: \(e)")
             case .dimensionMismatch, .invalidArgument, .missingRule:
                 self.init(.invalidInput, "\(e)")

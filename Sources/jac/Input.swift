@@ -43,6 +43,11 @@ struct PointValue: Equatable {
     }
 }
 
+/// "variables: x, y", or "the formula has no variables" rather than an empty list.
+func listVariables(_ variables: [String]) -> String {
+    variables.isEmpty ? "the formula has no variables" : "variables: " + variables.joined(separator: ", ")
+}
+
 /// A point in the formula's variable order.
 struct Point {
     let values: [PointValue]
@@ -55,6 +60,9 @@ struct Point {
         if items == [""] && variables.isEmpty { return Point(values: []) }
         if named.isEmpty {
             guard items.count == variables.count else {
+                if variables.isEmpty {
+                    throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has no variables (leave \(option) out, or give \(option) \"\")")
+                }
                 throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has \(variables.count) variable\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
             }
             return Point(values: try zip(items, variables).map { item, name in
@@ -73,7 +81,7 @@ struct Point {
             let name = String(pair[0]).trimmingSpaces()
             let raw = pair.count > 1 ? String(pair[1]) : ""
             guard variables.contains(name) else {
-                throw JacFailure.invalid("\(option) names '\(name)', which is not a variable (variables: \(variables.joined(separator: ", ")))")
+                throw JacFailure.invalid("\(option) names '\(name)', which is not a variable (\(listVariables(variables)))")
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
             guard let v = PointValue.parse(raw) else {
@@ -104,7 +112,7 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
     guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
     let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
     for name in header where !variables.contains(name) {
-        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (variables: \(variables.joined(separator: ", ")))")
+        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))")
     }
     for v in variables where !header.contains(v) {
         throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")
@@ -154,6 +162,29 @@ func readText(path: String, what: String) throws -> String {
         throw JacFailure.invalid("cannot read \(what) '\(path)': read error")
     }
     return String(decoding: bytes, as: UTF8.self)
+}
+
+/// Writes `text` to `path` (a `--plot` file, say), failing with one line that names the path and
+/// the system's reason: Foundation's own error is a multi-line NSCocoaErrorDomain dump.
+func writeText(_ text: String, path: String, what: String) throws {
+    guard let file = fopen(path, "wb") else {
+        let code = errno
+        var reason = String(cString: strerror(code))
+        // The file itself is being created, so ENOENT usually means a missing directory on the
+        // way; say which, unless the directory is there (/proc refuses new files with ENOENT too).
+        let cut = path.lastIndex(of: "/")
+        let parent = cut.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        if code == ENOENT && access(parent, F_OK) != 0 {
+            reason = "the directory '\(parent)' does not exist"
+        }
+        throw JacFailure.invalid("cannot write \(what) '\(path)': \(reason)")
+    }
+    let bytes = Array(text.utf8)
+    let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+    let closed = fclose(file)
+    if written != bytes.count || closed != 0 {
+        throw JacFailure.invalid("cannot write \(what) '\(path)': \(String(cString: strerror(errno)))")
+    }
 }
 
 extension String {

@@ -16,35 +16,42 @@ struct Jac: ParsableCommand {
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
               value 11.652071455223084, Jacobian row [5.5, 1.7163378145367738]
           jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
-          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward --format csv
+          jac jacobian "x1^2 + 5*x1*x2" --at x1=1/3,x2=2/7 --mode forward
           jac eval "sqrt(x^2 + y^2)" --at x=3,y=4
           jac hessian "x^2*y + exp(y)" --at x=1,y=0
           jac check "relu(x) + x^2" --at x=0.5
           jac jacobian "x*y" --points grid.csv --format csv
           echo "sin(x)*y" | jac eval - --at 1,2
-          jac eval --at x=2 -- "-x^2"        (a formula starting with '-' goes after --)
+          jac eval --at x=2 -- "-x^2"
+              (a formula that starts with '-' goes after --)
 
         FORMULA LANGUAGE
-          + - * / ^ with the usual precedence; ^ is right-associative; unary minus binds
-          looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer literal n
-          (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any other
-          exponent is pow.
-          Functions (from the registry): \(Formula.functionNames.joined(separator: " "));
-          leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a
-          variable declared with that name wins). Numbers: 2, 0.5, .5, 1e-3.
-          Several outputs are separated by ';'. A header f(x, y) = ... fixes the variable
-          order; else --vars, else order of first appearance.
+        + - * / ^ with the usual precedence; ^ is right-associative; unary minus \
+        binds looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer \
+        literal n (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any \
+        other exponent is pow.
+
+        Functions (from the registry): \(Formula.functionNames.joined(separator: " ")); \
+        leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a \
+        variable declared with that name wins). Numbers: 2, 0.5, .5, 1e-3.
+
+        Several outputs are separated by ';'. A header f(x, y) = ... fixes the \
+        variable order; else --vars, else order of first appearance. A formula \
+        without variables ("pi*e") needs no --at.
 
         EXIT STATUS
-          0 success, 1 check failed (check), 2 invalid input (usage, syntax, unknown
-          function or variable, bad point, mode not applicable), 3 evaluation failure
-          (domain error, division by zero, non-finite result).
+        0 success, 1 check failed (check), 2 invalid input (usage, syntax, unknown \
+        function or variable, bad point, mode not applicable), 3 evaluation failure \
+        (domain error, division by zero, non-finite result).
 
-        LIMITS (environment variables holding positive integers; default in brackets)
-          JAC_MAX_INPUT_BYTES   bytes read from a formula file, points file or stdin [16777216]
+        LIMITS
+        Environment variables holding positive integers (default in brackets):
+          JAC_MAX_INPUT_BYTES   bytes of a formula file, points file or stdin
+                                [16777216]
           JAC_MAX_LINES         lines of a points file [1000000]
           JAC_MAX_POINTS        points of a points file [100000]
-          JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator [1048576]
+          JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator
+                                [1048576]
           JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
         """,
         version: "0.1.0",
@@ -85,7 +92,8 @@ struct FormulaOptions: ParsableArguments {
             throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
         }
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
-        if at == nil && points == nil { throw ValidationError("missing point: give --at x=1,y=2 (or --points FILE.csv)") }
+        // A missing point is checked in loadPoints, once the formula is read: a formula without
+        // variables (jac eval "pi*e") needs none.
     }
 
     /// Reads and parses the formula (status 2 with a caret message on any problem).
@@ -109,7 +117,12 @@ struct FormulaOptions: ParsableArguments {
     /// The point of `--at`, or the points of `--points`.
     func loadPoints(for formula: Formula) throws -> [Point] {
         if let points { return try readPoints(path: points, variables: formula.variables) }
-        return [try Point.parse(at ?? "", variables: formula.variables)]
+        guard let at else {
+            if formula.variables.isEmpty { return [Point(values: [])] }
+            let example = formula.variables.prefix(3).enumerated().map { "\($1)=\($0 + 1)" }.joined(separator: ",")
+            throw JacFailure.invalid("missing point: give --at \(example)\(formula.variables.count > 3 ? ",…" : "") (or --points FILE.csv)")
+        }
+        return [try Point.parse(at, variables: formula.variables)]
     }
 }
 

@@ -2,6 +2,12 @@ import Adjoint
 import ArgumentParser
 import Foundation
 
+/// The formats a program check prints: no CSV, whose one row per entry would need a table of
+/// its own per point.
+enum ProgramOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
 /// `jac check --program "CMD ARGS" --inputs N`: a program in any language as the function, its own
 /// Jacobian checked against the difference ladder (`checkBlackBoxJacobian`). Reached from
 /// main.swift when `check` is given `--program`, so `jac check FORMULA` keeps its own parser.
@@ -10,24 +16,32 @@ struct ProgramCheckCommand: ParsableCommand {
         commandName: "jac check",
         abstract: "Check the Jacobian a program computes against differences of the same program.",
         discussion: """
-        The program is started once (through /bin/sh) and answers one JSON line per request:
-          request  {"x": [1.5, -2]}                       reply {"y": [0.25]}
-          request  {"x": [1.5, -2], "want": "jacobian"}   reply {"y": [0.25], "jacobian": [[0.5, 1]]}
-        With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, one per
-        output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn from --seed.
-        It may always include "jacobian"; NaN/Infinity are accepted as numbers. Inputs are named
-        x0, x1, ... The program is a black box: no AD mode can run on it, so the witnesses are
-        central differences, the adaptive embedded stencil and Richardson extrapolation of its own
-        outputs.
+        The program is started once (through /bin/sh) and answers one JSON line per \
+        request:
+          request  {"x": [1.5, -2]}
+          reply    {"y": [0.25]}
+          request  {"x": [1.5, -2], "want": "jacobian"}
+          reply    {"y": [0.25], "jacobian": [[0.5, 1]]}
 
-        Exit status: 0 every entry agrees (or is inconclusive/kink), 1 an entry of the program's
-        Jacobian is rule-wrong or non-finite, 2 usage or protocol error (a line that is not the
-        protocol, wrong lengths), 3 evaluation failure (the program exited, crashed, timed out,
-        spent the budget or returned NaN at the point).
+        With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, \
+        one per output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn \
+        from --seed. A reply may always include "jacobian"; NaN/Infinity are accepted \
+        as numbers. Inputs are named x0, x1, ... The program is a black box: no AD \
+        mode can run on it, so the witnesses are central differences, the adaptive \
+        embedded stencil and Richardson extrapolation of its own outputs.
+
+        EXIT STATUS
+        0 no entry of the program's Jacobian (or J·v, uᵀJ) is wrong: entries that \
+        agree, are fd-inconclusive (no witness could decide) or sit at a kink all \
+        leave it 0, and the table shows which. 1 an entry is rule-wrong or \
+        non-finite. 2 usage or protocol error (a line that is not the protocol, wrong \
+        lengths). 3 evaluation failure (the program exited, crashed, timed out, spent \
+        the budget or returned NaN at the point).
 
         EXAMPLES
           jac check --program "python3 model.py" --inputs 3 --at 0.5,-1,2
-          jac check --program "python3 model.py" --inputs 2 --domain x0=positive,x1=[-1,1] --samples 5 --seed 7
+          jac check --program "python3 model.py" --inputs 2 --samples 5 --seed 7 \\
+              --domain x0=positive,x1=[-1,1]
         """)
 
     @Option(help: ArgumentHelp("The program and its arguments, run with /bin/sh -c.", valueName: "command"))
@@ -52,7 +66,7 @@ struct ProgramCheckCommand: ParsableCommand {
     @Option(help: "The program's standard error: pass (shown as it runs), capture (quoted when it fails) or discard.")
     var programStderr: ProgramStderr = .pass
     @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
-    var outputFormat: OutputFormat = .table
+    var outputFormat: ProgramOutputFormat = .table
 
     func validate() throws {
         // The check holds n unit directions of length n: 2000² doubles is 32 MB.
@@ -65,7 +79,6 @@ struct ProgramCheckCommand: ParsableCommand {
         let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
         if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
-        if outputFormat == .csv { throw ValidationError("--format csv is not available with --program (table or json)") }
     }
 
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
@@ -110,7 +123,7 @@ struct ProgramCheckCommand: ParsableCommand {
                         value = .object(pairs)
                     }
                     outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
-                case .table, .csv:
+                case .table:
                     outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                         + "\(kind) with \(vector) (entry \(derivative == .jvp ? "(i, 0) is (J·v)ᵢ" : "(0, j) is (uᵀJ)ⱼ"))\n"
                         + report.renderTable() + "\nrequests: \(cost) for this point\n"
@@ -152,7 +165,7 @@ struct ProgramCheckCommand: ParsableCommand {
                             value = .object(pairs)
                         }
                         outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
-                    case .table, .csv:
+                    case .table:
                         outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                                            + "directional check (entry (i, 0) is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
                     }
@@ -197,7 +210,7 @@ struct ProgramCheckCommand: ParsableCommand {
                     value = .object(pairs)
                 }
                 outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
-            case .table, .csv:
+            case .table:
                 outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                                    + report.renderTable() + "\n" + costLine + "\n" + note)
             }

@@ -69,6 +69,7 @@ final class ProgramSession {
     private let stdinPipe = Pipe()
     private let stdoutPipe = Pipe()
     private var stderrPath: String?
+    private var relay: StderrRelay?
     private var buffer: [UInt8] = []
     private let started = Date()
     /// Requests sent so far.
@@ -96,7 +97,12 @@ final class ProgramSession {
         process.standardInput = stdinPipe
         process.standardOutput = stdoutPipe
         switch stderr {
-        case .pass: process.standardError = FileHandle.standardError
+        case .pass:
+            // Relayed rather than inherited, so a failure can say whether the program printed
+            // anything (an inherited descriptor cannot tell).
+            let r = StderrRelay()
+            relay = r
+            process.standardError = r.pipe
         case .discard: process.standardError = FileHandle.nullDevice
         case .capture:
             let path = NSTemporaryDirectory() + "jac-program-stderr-\(getpid())-\(UUID().uuidString)"
@@ -110,6 +116,7 @@ final class ProgramSession {
         do { try process.run() } catch {
             throw JacFailure.invalid("cannot start --program '\(command)': \(error)")
         }
+        relay?.start()
     }
 
     let inputs: Int
@@ -309,8 +316,9 @@ final class ProgramSession {
     }
 
     private func capturedStderr() -> String {
+        if let relay { return relay.finish() ? " (its standard error is above)" : "" }
         guard let path = stderrPath, let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            return stderrMode == .pass ? " (its standard error is above)" : ""
+            return ""
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(5)
         return "; its standard error ends:\n    " + lines.joined(separator: "\n    ")
@@ -325,11 +333,59 @@ final class ProgramSession {
             kill(process.processIdentifier, SIGKILL)
         }
         process.waitUntilExit()
+        // Everything the program wrote to its standard error reaches jac's before jac exits.
+        _ = relay?.finish()
     }
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         if let stderrPath { try? FileManager.default.removeItem(atPath: stderrPath) }
+    }
+}
+
+/// Copies the program's standard error to jac's as it arrives and remembers whether any came.
+final class StderrRelay: @unchecked Sendable {
+    let pipe = Pipe()
+    private let lock = NSLock()
+    private var printed = false
+    private var stopping = false
+    private let done = DispatchSemaphore(value: 0)
+    /// How often the relay looks for a stop request while the pipe is quiet. End of file alone
+    /// cannot end it: on this platform a read of the pipe was seen to stay blocked after the
+    /// program had exited.
+    static let pollMilliseconds: Int32 = 20
+
+    /// Starts relaying; call after the program has started.
+    func start() {
+        let fd = pipe.fileHandleForReading.fileDescriptor
+        DispatchQueue.global().async { [self] in
+            var bytes = [UInt8](repeating: 0, count: 1 << 14)
+            while true {
+                var watch = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&watch, 1, Self.pollMilliseconds)
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 {
+                    lock.lock(); let stop = stopping; lock.unlock()
+                    if stop { break } else { continue }
+                }
+                let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                writeError(String(decoding: bytes[0..<n], as: UTF8.self), newline: false)
+                lock.lock(); printed = true; lock.unlock()
+            }
+            done.signal()
+        }
+    }
+
+    /// Whether the program printed anything. Call once it has exited: what it wrote is relayed
+    /// first (the relay stops at the first quiet poll after the request), so it comes before
+    /// jac's own message.
+    func finish() -> Bool {
+        lock.lock(); let first = !stopping; stopping = true; lock.unlock()
+        if first { done.wait() }
+        lock.lock(); defer { lock.unlock() }
+        return printed
     }
 }
 

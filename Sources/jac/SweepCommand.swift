@@ -17,6 +17,15 @@ struct StepSweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Finite-difference error against step size for each method (the V-curve).",
         discussion: """
+        Steps h = 10^-1, 10^-1.5, ..., 10^-16 (two per decade). A method's slope, its \
+        measured order, is fitted only over its asymptotic range, found from the data: \
+        the longest run of at least 3 consecutive steps whose error is well above \
+        rounding and whose local slopes agree within 0.3. The table names that range; \
+        a method without one gets "none" and the reason under the table. Steps where \
+        the error is NaN or infinite (a sample outside f's domain, overflow) are left \
+        out and listed in a note. The plot clips errors far above the useful level \
+        and marks them.
+
         EXAMPLES
           jac sweep "exp(x)*sin(y)" --at x=1,y=2 --output 1 --input 2
           jac sweep "exp(x)" --at x=1 --plot vcurve.svg
@@ -34,6 +43,9 @@ struct StepSweepCommand: ParsableCommand {
         guard output >= 1 && output <= formula.outputs.count else {
             throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
         }
+        if formula.variables.isEmpty {
+            throw JacFailure.invalid("the formula has no variables, so there is no derivative to sweep")
+        }
         guard input >= 1 && input <= formula.variables.count else {
             throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
         }
@@ -46,8 +58,7 @@ struct StepSweepCommand: ParsableCommand {
         sweep.outputName = outputName
         sweep.inputName = inputName
         if let plot {
-            do { try sweep.renderSVG().write(toFile: plot, atomically: true, encoding: .utf8) }
-            catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+            try writeText(sweep.renderSVG(), path: plot, what: "--plot file")
         }
         switch options.format {
         case .json: print(sweep.toJSON())
@@ -58,21 +69,41 @@ struct StepSweepCommand: ParsableCommand {
             }
             print(lines.joined(separator: "\n"))
         case .table:
-            // One line per method: the fitted order against theory, and the bottom of its V.
-            var rows = [["method", "slope", "order", "best h", "smallest error"]]
+            // One line per method: the fitted order against theory, the steps it was fitted over,
+            // and the bottom of its V. A missing slope says why under the table, never a bare "-".
+            var rows = [["method", "slope", "order", "fitted over h", "best h", "smallest error"]]
+            var reasons: [String] = []
             for series in sweep.series {
                 let best = series.points.filter { $0.error.isFinite }.min { $0.error < $1.error }
-                rows.append([series.method, series.slope.map { String(format: "%.2f", $0) } ?? "-",
-                             series.theoreticalOrder.map(String.init) ?? "-",
-                             best.map { format($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
+                let slope: String, range: String
+                if let s = series.slope, let first = series.fitSteps.first, let last = series.fitSteps.last {
+                    slope = String(format: "%.2f", s)
+                    range = "\(stepLabel(first)) … \(stepLabel(last)) (\(series.fitSteps.count) steps)"
+                } else if series.unavailable != nil {
+                    (slope, range) = ("none", "not available")
+                } else {
+                    (slope, range) = ("none", "no asymptotic range")
+                    if let why = series.noSlopeReason { reasons.append("\(series.method): \(why)") }
+                }
+                rows.append([series.method, slope, series.theoreticalOrder.map(String.init) ?? "-", range,
+                             best.map { stepLabel($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
             }
             print("d\(outputName)/d\(inputName) at \(describePoint(formula.variables, point.doubles.map(Cell.double)))"
                   + ", reference \(format(sweep.reference)) (\(sweep.referenceSource))")
             print(renderTable(rows))
+            if !reasons.isEmpty { print("\nno slope:\n" + reasons.map { "  " + $0 }.joined(separator: "\n")) }
+            print("\nevaluations of f  \(sweep.evaluations)")
         }
         fflush(nil)
         for series in sweep.series {
-            if let why = series.unavailable { writeError("note: \(series.method): \(why)") }
+            if let why = series.unavailable { writeError("note: \(series.method): \(why)"); continue }
+            let dropped = series.nonFiniteSteps
+            if let first = dropped.first, let last = dropped.last {
+                let steps = dropped.count == 1 ? "h = \(stepLabel(first))"
+                    : "\(dropped.count) steps, h = \(stepLabel(first)) … \(stepLabel(last))"
+                writeError("note: \(series.method): the error is NaN or infinite at \(steps) (a sample left f's domain"
+                           + " or overflowed); left out of the fit\(plot == nil ? "" : " and the plot")")
+            }
         }
         if !sweep.kinks.isEmpty {
             writeError("note: kink touched: " + sweep.kinks.map(\.description).joined(separator: "; ")

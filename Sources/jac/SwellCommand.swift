@@ -15,8 +15,7 @@ func runSwell(_ spec: String, format: String, plot: String?) throws {
     }
     let r = try SwellMeasurement.run(sizes: sizes)
     if let plot {
-        do { try r.svg.write(toFile: plot, atomically: true, encoding: .utf8) }
-        catch { throw JacFailure.invalid("cannot write --plot file '\(plot)': \(error)") }
+        try writeText(r.svg, path: plot, what: "--plot file")
     }
     switch format {
     case "json": print(r.json)

@@ -19,6 +19,7 @@ final class SweepTests: XCTestCase {
                 let slope = try XCTUnwrap(s.series(named: name)?.slope, "\(name) has no fit")
                 print("measured order \(type(of: f)) \(name): \(slope) (theory \(p))")
                 XCTAssertEqual(slope, p, accuracy: 0.3, "\(type(of: f)) \(name): \(s.series(named: name)?.fitSteps ?? [])")
+                XCTAssertGreaterThanOrEqual(s.series(named: name)?.fitSteps.count ?? 0, 3, name)
             }
             // central6 has at most a couple of truncation-dominated points; when fitted it is ≈ 6.
             if let s6 = s.series(named: "central6")?.slope { XCTAssertEqual(s6, 6, accuracy: 0.5) }
@@ -38,9 +39,17 @@ final class SweepTests: XCTestCase {
         let central = try XCTUnwrap(methods["central"] as? [String: Any])
         XCTAssertNotNil(central["slope"] as? Double)
         let points = try XCTUnwrap(central["points"] as? [[Double]])
-        XCTAssertEqual(points.count, 16)
+        // Two steps per decade from 10⁻¹ to 10⁻¹⁶; the decades are the round numbers.
+        XCTAssertEqual(points.count, 31)
         XCTAssertEqual(points[0][0], 0.1)
-        XCTAssertEqual(points[15][0], 1e-16)
+        XCTAssertEqual(points[2][0], 0.01)
+        XCTAssertEqual(points[30][0], 1e-16)
+        XCTAssertEqual(central["evaluations"] as? Int, s.series(named: "central")?.evaluations)
+        XCTAssertEqual(obj["evaluations"] as? Int, s.evaluations)
+        XCTAssertTrue(central["noSlopeReason"] is NSNull)
+        let richardson = try XCTUnwrap(methods["richardson"] as? [String: Any])
+        XCTAssertTrue(richardson["slope"] is NSNull)
+        XCTAssertTrue((richardson["noSlopeReason"] as? String ?? "").hasPrefix("no asymptotic range"), "\(richardson)")
         XCTAssertEqual(obj["referenceSource"] as? String, "reverse")
         // Fixed key order: the JSON text is reproducible.
         XCTAssertEqual(s.toJSON(), try stepSweep(of: ExpSin(), at: [0.7]).toJSON())
@@ -51,12 +60,41 @@ final class SweepTests: XCTestCase {
         let svg = try stepSweep(of: ExpSin(), at: [0.7]).renderSVG()
         XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         XCTAssertTrue(svg.hasSuffix("</svg>"))
-        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 7)
+        XCTAssertEqual(svg.components(separatedBy: "<polyline fill").count - 1, 7)
+        // Behind them, one pale band per fitted range (every method but central6 and Richardson,
+        // whose errors here are at the rounding floor from h = 0.03 on).
+        XCTAssertEqual(svg.components(separatedBy: "<polyline class=\"fit\"").count - 1, 5)
+        XCTAssertTrue(svg.contains("fitted over h = 0.1 … "))
         for label in ["step h (log scale)", "absolute error (log scale)", "central4 (slope", "complex-step (slope", "1e-16"] {
             XCTAssertTrue(svg.contains(label), label)
         }
         // Well-formed XML.
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+    }
+
+    func testOutliersAreClippedAndNoLineRunsAlongTheFrame() throws {
+        // sin(1000x) at 1: complex step at h = 0.1 evaluates sin(1000 + 100i) ≈ e¹⁰⁰/2 ≈ 1e43.
+        // The useful level is |f′| = 562 (10^2.75): errors above 10^(2.75 + 3), rounded up to
+        // 1e6, are clipped, and the plot marks them.
+        struct FastSine: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(1000 * x[0])] }
+        }
+        let fast = try stepSweep(of: FastSine(), at: [1.0])
+        XCTAssertEqual(fast.plotAxes.clip, 6)
+        XCTAssertEqual(fast.plotAxes.yMax, 6)
+        let svg = fast.renderSVG()
+        XCTAssertGreaterThanOrEqual(svg.components(separatedBy: "class=\"clipped\"").count - 1, 1)
+        XCTAssertTrue(svg.contains("drawn as ▲ above the dashed line"))
+        XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse())
+        // abs at its kink: forward's error is the jump, 1 at every step. It used to sit on the top
+        // border (yMax = log₁₀ 1 = 0); now at least SweepPlotTuning.margin below it.
+        let kink = try stepSweep(of: Abs(), at: [0.0, 1.0])
+        let highest = kink.series.flatMap(\.points).map(\.error).filter { $0.isFinite && $0 > 0 }.max() ?? 0
+        XCTAssertEqual(highest, 1)
+        XCTAssertNil(kink.plotAxes.clip)
+        XCTAssertGreaterThanOrEqual(kink.plotAxes.yMax, 0 + SweepPlotTuning.margin)
+        XCTAssertLessThanOrEqual(kink.plotAxes.xMin, -16 - SweepPlotTuning.margin)
+        XCTAssertGreaterThanOrEqual(kink.plotAxes.xMax, -1 + SweepPlotTuning.margin)
     }
 
     func testSweepIndicesAreValidated() {

@@ -210,7 +210,11 @@ final class ParserTests: XCTestCase {
     }
 
     func testSyntaxErrors() {
-        XCTAssertEqual(parseError("2x")?.description, "malformed number at column 1")
+        // A number running into a name is a missing operator, hinted as for "x y".
+        XCTAssertEqual(parseError("2x")?.description, "expected an operator but found 'x' (write 2*x, not 2x) at column 2")
+        XCTAssertEqual(parseError("0.5sin(x)")?.description,
+                       "expected an operator but found 'sin' (write 0.5*sin, not 0.5sin) at column 4")
+        XCTAssertEqual(parseError("1.5.3")?.description, "malformed number at column 1")
         XCTAssertEqual(parseError("x y")?.description, "expected an operator but found 'y' (write 2*x, not 2x) at column 3")
         XCTAssertEqual(parseError("x +")?.column, 4)
         XCTAssertEqual(parseError("x)")?.description, "unmatched ')' at column 2")

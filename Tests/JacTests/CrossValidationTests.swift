@@ -98,12 +98,17 @@ final class CrossValidationTests: XCTestCase {
         let ragged = try JacRunner.temporaryFile("[[1, 2], [1]]", name: "ragged.json")
         let r5 = try JacRunner.run(["check", formula, "--at", point, "--claimed", ragged])
         XCTAssertEqual(r5.status, 2)
-        XCTAssertTrue(r5.stderr.contains("row 2 has 1 entries, row 1 has 2"), r5.stderr)
+        // Rows and entries count from 0 in parse errors too, as in the verdicts and the table.
+        XCTAssertTrue(r5.stderr.contains("row 1 has 1 entries, row 0 has 2 (rows count from 0, as in the table)"), r5.stderr)
+        let word = try JacRunner.temporaryFile("[[1, \"a\"], [1, 2]]", name: "word.json")
+        let r5b = try JacRunner.run(["check", formula, "--at", point, "--claimed", word])
+        XCTAssertEqual(r5b.status, 2)
+        XCTAssertTrue(r5b.stderr.contains("point 1, entry (0, 1), 0-based as in the table: expected a number"), r5b.stderr)
 
         let text = try JacRunner.temporaryFile("1,2\n1,two\n", name: "bad.csv")
         let r6 = try JacRunner.run(["check", formula, "--at", point, "--claimed", text])
         XCTAssertEqual(r6.status, 2)
-        XCTAssertTrue(r6.stderr.contains("line 2, column 2: 'two' is not a number"), r6.stderr)
+        XCTAssertTrue(r6.stderr.contains("line 2: entry (1, 1) of point 1, 0-based as in the table: 'two' is not a number"), r6.stderr)
 
         let count = try JacRunner.temporaryFile("[[[1, 2], [1, 2]], [[1, 2], [1, 2]]]", name: "two.json")
         let r7 = try JacRunner.run(["check", formula, "--at", point, "--claimed", count])

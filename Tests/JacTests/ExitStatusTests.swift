@@ -50,7 +50,7 @@ final class ExitStatusTests: XCTestCase {
         try assertStatus(["jacobian", "x", "--at", "1", "--bogus"], 2, stderrContains: "Unknown option '--bogus'")
         try assertStatus(["jacobian", "x", "--at", "1", "--mode", "sideways"], 2,
                          stderrContains: "unknown mode 'sideways' (modes: reverse, forward, central, richardson, complex-step, exact, adaptive)")
-        try assertStatus(["jacobian", "x"], 2, stderrContains: "missing point: give --at x=1,y=2")
+        try assertStatus(["jacobian", "x"], 2, stderrContains: "missing point: give --at x=1 (or --points FILE.csv)")
         try assertStatus(["jacobian", "--at", "1"], 2, stderrContains: "missing formula")
     }
 
@@ -123,7 +123,7 @@ final class ReviewRegressionTests: XCTestCase {
     func testSweepOfAConstantFormulaIsAUsageErrorNotACrash() throws {
         let r = try JacRunner.run(["sweep", "2+3", "--at", ""])
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "error: --input 1 is out of range: the formula has 0 variable(s)\n")
+        XCTAssertEqual(r.stderr, "error: the formula has no variables, so there is no derivative to sweep\n")
     }
 
     func testNonFiniteDifferenceIsAnEvaluationFailureNotNaNInJSON() throws {

@@ -34,4 +34,54 @@ final class SweepCommandTests: XCTestCase {
         let methods = try JacRunner.json(smooth.stdout)["methods"] as? [String: [String: Any]] ?? [:]
         XCTAssertTrue(methods.values.allSatisfy { $0["unavailable"] is NSNull }, "\(methods)")
     }
+
+    func testASlopeComesWithItsRangeOrWithAReason() throws {
+        // sin(1000x) at 1: the old fixed fit range 0.1 … 1e-6 printed forward 0.24, central 0.16,
+        // richardson -0.27 as if they were orders. Now a slope names the steps it was fitted over
+        // (all at most 1e-3, the function's scale), and a missing slope says why below the table.
+        let r = try JacRunner.run(["sweep", "sin(1000*x)", "--at", "x=1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertTrue(lines[1].hasPrefix("method        slope  order  fitted over h"), r.stdout)
+        for line in lines[2..<9] {
+            let cells = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if let slope = Double(cells[1]) {
+                // Richardson has no theoretical order ("-"): its slope is only measured.
+                if let order = Double(cells[2]) { XCTAssertEqual(slope, order, accuracy: 0.1, line) }
+                // "0.001 … 1e-09 (13 steps)": the largest fitted step is at most 1e-3.
+                XCTAssertLessThanOrEqual(try XCTUnwrap(Double(cells[3]), line), 1e-3, line)
+                XCTAssertTrue(line.contains(" steps)"), line)
+            } else {
+                XCTAssertEqual(cells[1], "none", line)
+                XCTAssertTrue(r.stdout.contains("  \(cells[0]): no asymptotic range: "), "no reason for \(cells[0]): \(r.stdout)")
+            }
+        }
+        XCTAssertTrue(r.stdout.contains("\nno slope:\n  richardson: no asymptotic range: "), r.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("evaluations of f  ") }, r.stdout)
+    }
+
+    func testJSONHasEvaluationsReasonsAndNoTwoPointFits() throws {
+        // √x at 1e-6 (Richardson used to report -3.73 from fitSteps [1e-05, 1e-06]).
+        let r = try JacRunner.run(["sweep", "sqrt(x)", "--at", "x=1e-6", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try JacRunner.json(r.stdout)
+        let methods = try XCTUnwrap(o["methods"] as? [String: [String: Any]])
+        var sum = 0
+        for (name, m) in methods {
+            let steps = try XCTUnwrap(m["fitSteps"] as? [Double], name)
+            if m["slope"] is NSNull {
+                XCTAssertEqual(steps, [], name)
+                XCTAssertTrue((m["noSlopeReason"] as? String ?? "").hasPrefix("no asymptotic range: "), "\(name): \(m)")
+            } else {
+                XCTAssertGreaterThanOrEqual(steps.count, 3, name)
+                XCTAssertTrue(m["noSlopeReason"] is NSNull, name)
+            }
+            sum += try XCTUnwrap(m["evaluations"] as? Int, name)
+        }
+        XCTAssertEqual(o["evaluations"] as? Int, sum)
+        // Central samples x − h < 0 for the ten steps h = 0.1 … 10^-5.5 > x: NaN, listed.
+        XCTAssertEqual((methods["central"]?["nonFiniteSteps"] as? [Double])?.count, 10)
+        XCTAssertTrue(r.stderr.contains("note: central: the error is NaN or infinite at 10 steps, h = 0.1 … 3.2e-06"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("note: forward:"), "forward samples only x + h: \(r.stderr)")
+    }
 }

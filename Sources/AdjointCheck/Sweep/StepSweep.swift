@@ -11,16 +11,25 @@ public struct SweepSeries: Sendable, Equatable {
     public let method: String
     /// (h, |estimate − reference|) for every swept h, largest h first.
     public let points: [(h: Double, error: Double)]
-    /// Least-squares slope of log₁₀ error against log₁₀ h over the truncation-dominated points;
-    /// nil when fewer than two points qualify.
+    /// Least-squares slope of log₁₀ error against log₁₀ h over the asymptotic range `fitSteps`
+    /// (see ``SweepFitTuning``); nil when no range of at least three consecutive steps follows one
+    /// power law, with the reason in ``noSlopeReason``.
     public let slope: Double?
-    /// The steps used for the fit.
+    /// The consecutive steps the slope was fitted over, largest first; empty without a slope.
     public let fitSteps: [Double]
     /// The order theory predicts (nil for Richardson, whose order grows with its tableau).
     public let theoreticalOrder: Int?
+    /// Why there is no slope ("no asymptotic range: error does not shrink with h over …"); nil
+    /// when there is one.
+    public var noSlopeReason: String? = nil
     /// Why the method gave no estimate at all (every error NaN), e.g. complex step on a function
     /// with an op that has no analytic extension; nil when it ran.
     public var unavailable: String? = nil
+    /// Evaluations of f this method spent over all steps (complex evaluations for complex step).
+    public var evaluations: Int = 0
+    /// Steps whose error is NaN or infinite (samples outside f's domain, overflow): tables and
+    /// plots leave them out and say so.
+    public var nonFiniteSteps: [Double] { points.filter { !$0.error.isFinite }.map(\.h) }
     /// How many steps gave an error of exactly 0 (complex step often does): log scales cannot
     /// draw them, so plots list them instead.
     public var zeroErrorCount: Int { points.filter { $0.error == 0 }.count }
@@ -32,8 +41,9 @@ public struct SweepSeries: Sendable, Equatable {
     }
 }
 
-/// Errors of every difference method for one Jacobian entry across steps h = 10⁻¹ … 10⁻¹⁶: the
-/// classic V-curve (truncation falls as hᵖ, rounding grows as 1/h), with fitted slopes.
+/// Errors of every difference method for one Jacobian entry across steps h = 10⁻¹, 10⁻¹·⁵ … 10⁻¹⁶:
+/// the classic V-curve (truncation falls as hᵖ, rounding grows as 1/h), with slopes fitted where
+/// the data follow a power law.
 ///
 /// ```swift
 /// let s = try stepSweep(of: ExpSin(), at: [0.7])
@@ -53,6 +63,9 @@ public struct StepSweep: Sendable {
     public let reference: Double
     /// Where the reference came from ("reverse", or "given" for a caller-supplied exact value).
     public let referenceSource: String
+    /// Evaluations of f by all methods together; the reference costs one more recorded
+    /// evaluation and a pullback when it comes from reverse mode.
+    public var evaluations: Int { series.reduce(0) { $0 + $1.evaluations } }
     /// Series in the fixed order forward, backward, central, central4, central6, richardson, complex-step.
     public let series: [SweepSeries]
     /// Non-differentiable points f touched at x (relu at 0, abs at 0 …). There the reference is
@@ -75,6 +88,9 @@ public struct StepSweep: Sendable {
                     ("slope", .number(s.slope)),
                     ("theoreticalOrder", s.theoreticalOrder.map { .integer($0) } ?? .null),
                     ("fitSteps", .array(s.fitSteps.map { .number($0) })),
+                    ("noSlopeReason", s.noSlopeReason.map { .string($0) } ?? .null),
+                    ("evaluations", .integer(s.evaluations)),
+                    ("nonFiniteSteps", .array(s.nonFiniteSteps.map { .number($0) })),
                     ("points", .array(s.points.map { .array([.number($0.h), .number($0.error)]) })),
                     ("unavailable", s.unavailable.map { .string($0) } ?? .null),
                 ]))
@@ -86,6 +102,7 @@ public struct StepSweep: Sendable {
             ("reference", .number(reference)),
             ("referenceSource", .string(referenceSource)),
             ("kinks", .array(kinks.map { .string($0.description) })),
+            ("evaluations", .integer(evaluations)),
         ])
     }
 
@@ -100,12 +117,15 @@ public struct StepSweep: Sendable {
 /// ```
 public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .central4, .central6, .richardson, .complexStep]
 
-/// Sweeps h = 10^−k for k in `exponents` for entry ∂fᵢ/∂xⱼ, measuring each method's error against
-/// reverse mode (or against `reference` when an exact value is known).
+/// Sweeps h = 10^−k for k in `exponents`, in ``SweepFitTuning/stepsPerDecade`` steps per decade,
+/// for entry ∂fᵢ/∂xⱼ, measuring each method's error against reverse mode (or against `reference`
+/// when an exact value is known).
 ///
-/// A point enters the slope fit when its error exceeds 100× the method's rounding bound
+/// A step is a fit candidate when its error exceeds 100× the method's rounding bound
 /// noise·Σ|wₖ|·ε·|f|/h (for complex step, 100·noise·ε·|f′|): there truncation dominates and
-/// log error ≈ log C + p·log h.
+/// log error ≈ log C + p·log h. The slope is fitted only over the longest run of consecutive
+/// candidates whose local slopes agree (see ``SweepFitTuning``), so steps wider than f's scale
+/// of variation, which follow no power law, never enter it.
 ///
 /// ```swift
 /// let s = try stepSweep(of: Polar(), at: [2.0, 0.5], output: 1, input: 1)
@@ -130,17 +150,23 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     }
     let fx = Swift.abs(Double(rec.value[i]))
     let eps = Double(V.ulpOfOne)
-    let steps = exponents.map { Double.pow(10, -Double($0)) }
+    let perDecade = SweepFitTuning.stepsPerDecade
+    // −k/perDecade is an exact integer at whole decades, so those steps are the round 0.01, 0.001 …
+    let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
+        Double.pow(10, -Double(k) / Double(perDecade))
+    }
     let v = x.indices.map { $0 == j ? V(1) : V(0) }
     let m = rec.outputs.count
     var all: [SweepSeries] = []
     for method in sweepMethods {
         var points: [(h: Double, error: Double)] = []
-        var fit: [(Double, Double)] = []
+        var candidate: [Bool] = []
         var unsupported: ADError? = nil
+        var evaluations = 0
         for h in steps {
-            let (est, _, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h))
+            let (est, used, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h))
             unsupported = unsupported ?? unsup
+            evaluations += used
             let value = i < est.count ? est[i].value : .nan
             let err = Swift.abs(value - ref)
             points.append((h, err))
@@ -152,11 +178,13 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
             } else {
                 roundingBound = DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(ref)
             }
-            if err.isFinite && err > 0 && err > 100 * roundingBound { fit.append((h, err)) }
+            candidate.append(err.isFinite && err > 0 && err > SweepFitTuning.roundingMargin * roundingBound)
         }
         let order: Int? = method.stencilMethod.map { $0.stencil.order } ?? (method == .complexStep ? 2 : nil)
-        var series = SweepSeries(method: method.rawValue, points: points, slope: logLogSlope(fit),
-                                 fitSteps: fit.map(\.0), theoreticalOrder: order)
+        let fit = asymptoticFit(points, candidate: candidate)
+        var series = SweepSeries(method: method.rawValue, points: points, slope: fit.slope,
+                                 fitSteps: fit.steps, theoreticalOrder: order)
+        series.evaluations = evaluations
         if points.allSatisfy({ $0.error.isNaN }) {
             if case let .unsupported(op, _, _)? = unsupported {
                 series.unavailable = "not available: f uses \(op), which has no analytic extension (complex step needs one)"
@@ -164,20 +192,11 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
                 series.unavailable = "every estimate is NaN: the samples leave f's domain or overflow at every step"
             }
         }
+        // An unavailable method needs no second reason for having no slope.
+        series.noSlopeReason = series.unavailable == nil ? fit.reason : nil
         all.append(series)
     }
     return StepSweep(output: i, input: j, point: x.map { Double($0) }, scalarType: "\(V.self)",
                      reference: ref, referenceSource: reference == nil ? "reverse" : "given", series: all,
                      kinks: rec.diagnostics.kinks, outputName: "f\(i)", inputName: "x\(j)")
-}
-
-/// Least-squares slope of log₁₀ y against log₁₀ x; nil for fewer than two points.
-func logLogSlope(_ pts: [(Double, Double)]) -> Double? {
-    guard pts.count >= 2 else { return nil }
-    let xs = pts.map { Double.log10($0.0) }, ys = pts.map { Double.log10($0.1) }
-    let n = Double(pts.count)
-    let mx = xs.reduce(0, +) / n, my = ys.reduce(0, +) / n
-    var sxy = 0.0, sxx = 0.0
-    for (a, b) in zip(xs, ys) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx) }
-    return sxx > 0 ? sxy / sxx : nil
 }

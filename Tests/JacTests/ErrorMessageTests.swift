@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+/// Error messages a user trial found unclear: each names what went wrong and how to fix it.
+final class ErrorMessageTests: XCTestCase {
+    func testAnUnwritablePlotIsOneLineNamingThePathAndTheReason() throws {
+        let r = try JacRunner.run(["sweep", "exp(x)", "--at", "x=1", "--plot", "/nonexistent/dir/v.svg"])
+        XCTAssertEqual(r.status, 2)
+        // Not Foundation's "Error Domain=NSCocoaErrorDomain Code=4 … NSUserStringVariant=…" dump.
+        XCTAssertEqual(r.stderr, "error: cannot write --plot file '/nonexistent/dir/v.svg': the directory '/nonexistent/dir' does not exist\n")
+        let dir = try JacRunner.run(["sweep", "exp(x)", "--at", "x=1", "--plot", NSTemporaryDirectory()])
+        XCTAssertEqual(dir.status, 2)
+        XCTAssertTrue(dir.stderr.hasSuffix("': Is a directory\n"), dir.stderr)
+        XCTAssertFalse(dir.stderr.contains("NSCocoaErrorDomain"))
+    }
+
+    func testTheExactBitLimitNamesItsVariable() throws {
+        // (3/7)^100 has numerator 3^100 ≈ 2^158.5: over a 100-bit limit.
+        let r = try JacRunner.run(["jacobian", "x^100", "--at", "x=3/7", "--mode", "exact"],
+                                  environment: ["JAC_EXACT_BIT_LIMIT": "100"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("exceeds the limit of 100 (JAC_EXACT_BIT_LIMIT raises the limit)"), r.stderr)
+        let raised = try JacRunner.run(["jacobian", "x^100", "--at", "x=3/7", "--mode", "exact", "--format", "json"],
+                                       environment: ["JAC_EXACT_BIT_LIMIT": "1000"])
+        XCTAssertEqual(raised.status, 0, raised.stderr)
+    }
+
+    func testANumberRunningIntoANameGetsTheOperatorHint() throws {
+        let r = try JacRunner.run(["eval", "2x", "--at", "x=1"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: expected an operator but found 'x' (write 2*x, not 2x) at column 2\n  2x\n   ^\n")
+    }
+
+    func testAFormulaWithoutVariablesNeedsNoPoint() throws {
+        let r = try JacRunner.run(["eval", "pi*e"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "at (no variables)\noutput  value\nf       \(Double.pi * exp(1.0))\n")
+        let quoted = try JacRunner.run(["eval", "pi*e", "--at", ""])
+        XCTAssertEqual(quoted.stdout, r.stdout)
+        let named = try JacRunner.run(["jacobian", "2", "--at", "x=1"])
+        XCTAssertEqual(named.status, 2)
+        XCTAssertEqual(named.stderr, "error: --at names 'x', which is not a variable (the formula has no variables)\n")
+        let bare = try JacRunner.run(["jacobian", "2", "--at", "1"])
+        XCTAssertTrue(bare.stderr.contains("but the formula has no variables (leave --at out"), bare.stderr)
+        // With variables the point is still required, and the hint uses the formula's names.
+        let missing = try JacRunner.run(["jacobian", "a*b"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertEqual(missing.stderr, "error: missing point: give --at a=1,b=2 (or --points FILE.csv)\n")
+    }
+
+    func testAProgramFailureMentionsItsStandardErrorOnlyWhenItPrintedSome() throws {
+        let silent = try JacRunner.run(["check", "--program", "false", "--inputs", "1", "--at", "1"])
+        XCTAssertEqual(silent.status, 3)
+        // Whether the exit is seen while sending the request or while waiting for the reply is a race.
+        XCTAssertTrue(silent.stderr.hasPrefix("error: --program exited with status 1 while "), silent.stderr)
+        XCTAssertTrue(silent.stderr.hasSuffix(" request 1\n"), silent.stderr)
+        XCTAssertFalse(silent.stderr.contains("standard error"), silent.stderr)
+        let noisy = try JacRunner.run(["check", "--program", "sh -c 'echo oops >&2; exit 3'", "--inputs", "1", "--at", "1"])
+        XCTAssertEqual(noisy.status, 3)
+        // The program's own line comes first: the message is composed after it has been relayed.
+        XCTAssertTrue(noisy.stderr.hasPrefix("oops\nerror: --program exited with status 3 while "), noisy.stderr)
+        XCTAssertTrue(noisy.stderr.hasSuffix(" request 1 (its standard error is above)\n"), noisy.stderr)
+    }
+}
