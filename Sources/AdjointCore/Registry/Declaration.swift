@@ -90,17 +90,19 @@ extension OpDeclaration {
     @inlinable public static var ordersProducts: Bool { false }
     // The defaults are the partials times the (co)tangents, in the order the interpreters
     // multiplied them before these hooks existed, so an op without an override runs the same
-    // instructions in every mode (the sweep's benchmark holds them to it).
+    // instructions in every mode (the sweep's benchmark holds them to it). Each product is a
+    // chain product: a zero (co)tangent adds 0 at an infinite partial, not ∞·0 = NaN; the test
+    // of the partial's finiteness folds away for constant partials (add, sub).
     @inlinable @inline(__always)
     public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
         let (p, q) = partials(x, y, n, output: z)
-        return (p * g, q * g)
+        return (T.chainProduct(p, g), T.chainProduct(q, g))
     }
     @inlinable @inline(__always)
     public static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,
                                                          tangents dx: V, _ dy: V) -> V where V.Scalar == T {
         let (p, q) = partials(x, y, n, output: z)
-        return p * dx + q * dy
+        return V.chainProduct(p, dx) + V.chainProduct(q, dy)
     }
 }
 
