@@ -65,7 +65,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
 
     /// Applies a unary registry op: value and partial from ``Rules/primalAndPartials(_:_:_:_:)``
     /// (one sincos for sin and cos), the tangent by the chain rule, where a zero tangent adds 0
-    /// even at an infinite partial (``TangentVector/chainProduct(_:_:)``).
+    /// even at an infinite partial (``Rules/product(_:_:_:)``: √′(0) = +∞ meets the zero tangent
+    /// of every direction that does not move √'s argument).
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
         Instrumentation.count(op)
@@ -76,7 +77,7 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
             return Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
         }
         let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
-        return Dual(z, tangent: Tangent.chainProduct(dx, x.tangent))
+        return Dual(z, tangent: Rules.product(op, dx, x.tangent))
     }
 
     /// Applies a binary registry op: the value from the declaration's primal, the tangent from

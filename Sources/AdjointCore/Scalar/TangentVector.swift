@@ -37,7 +37,9 @@ public protocol TangentVector {
     /// Double, Float and their SIMD chunks test the partial's finiteness first, so the mask costs
     /// one predictable branch and runs only for a non-finite partial; a chunk masks lane by lane.
     /// Duals mask each product of their Leibniz rule. Other types (rationals, complex and
-    /// symbolic scalars, whose partials do not overflow) keep the plain product.
+    /// symbolic scalars, whose partials do not overflow) keep the plain product. The interpreters
+    /// call it only for ops whose partials can be infinite at a finite point
+    /// (``OpDeclaration/partialsCanBeInfinite``) and for partials that are not plain floats.
     ///
     /// ```swift
     /// Double.chainProduct(.infinity, 0)                    // 0 (∞ · 0 would be NaN)
