@@ -53,6 +53,7 @@ final class RegistryTests: XCTestCase {
         for op in Op.primitives {
             func open<D: OpDeclaration>(_: D.Type) {
                 XCTAssertEqual(Rules.needsChecks(op), D.needsChecks, "\(op.info.name): needsChecks")
+                XCTAssertEqual(Rules.partialsCanBeInfinite(op), D.partialsCanBeInfinite, "\(op.info.name): partialsCanBeInfinite")
                 let smooth = op.info.smoothness == .smooth
                 let restricted = op.info.domain != "all reals" && !op.info.domain.hasPrefix("all reals (")
                 XCTAssertEqual(D.needsChecks, !smooth || restricted, "\(op.info.name): needsChecks must follow domain and smoothness")
@@ -115,6 +116,50 @@ final class RegistryTests: XCTestCase {
                 }
             }
             open(op.declaration)
+        }
+    }
+
+    /// `partialsCanBeInfinite` is what lets the interpreters skip the zero-tangent mask: at finite
+    /// points inside the domain with a finite output (zeros, subnormals, the edges of exp's and
+    /// the squares' range), every op without the flag has finite partials, or orders its own
+    /// products (division, powi) and keeps a zero (co)tangent's product 0; every op with the flag
+    /// has a point where a partial is infinite, and there its zero (co)tangents still add 0.
+    func testOnlyFlaggedOpsHaveInfinitePartialsAtFinitePoints() {
+        let magnitudes: [Double] = [0, .leastNonzeroMagnitude, 1e-310, .leastNormalMagnitude, 1e-300, 1e-200, 1e-10,
+                                    0.25, 0.5, 1, 2, 100, 700, 710, 1e10, 1e154, 1e200, 1e300, .greatestFiniteMagnitude]
+        let probes = magnitudes + magnitudes.filter { $0 != 0 }.map { -$0 }
+        for op in Op.primitives {
+            var infiniteSomewhere = false
+            for a in probes {
+                for b in (op.arity == 2 ? probes : [a]) {
+                    for n in (op == .powi ? [-3, -1, 0, 1, 2, 3] : [0]) {
+                        guard Rules.domainViolation(op, a, b, n) == nil else { continue }
+                        let z = Rules.primal(op, a, b, n)
+                        guard z.isFinite else { continue }
+                        let (p, q) = Rules.unmutatedPartials(op, a, b, n, output: z)
+                        let at = "\(op.info.name)(\(a), \(b)), n = \(n)"
+                        if !p.isFinite || !q.isFinite {
+                            infiniteSomewhere = true
+                            XCTAssertTrue(Rules.partialsCanBeInfinite(op) || Rules.ordersProducts(op),
+                                          "\(at): partials (\(p), \(q)) but partialsCanBeInfinite is false")
+                        }
+                        // Through the interpreters: a zero tangent, and a zero cotangent, add 0.
+                        let dual = Diagnostics.collect {
+                            op.arity == 2 ? Dual<Double, Double>.applyBinary(op, Dual(a, tangent: 0), Dual(b, tangent: 0))
+                                          : Dual<Double, Double>.applyUnary(op, Dual(a, tangent: 0), n)
+                        }.result
+                        XCTAssertEqual(dual.tangent, 0, "\(at): tangent")
+                        // As the sweep forms them: a binary op's and powi's products from the
+                        // declaration, another unary op's partial times the cotangent.
+                        let (pg, qg) = op.arity == 2 || Rules.ordersProducts(op)
+                            ? Rules.vjp(op, a, b, n, output: z, cotangent: 0) : (Rules.product(op, p, 0.0), 0)
+                        XCTAssertEqual([pg, qg], [0, 0], "\(at): cotangent products")
+                    }
+                }
+            }
+            if Rules.partialsCanBeInfinite(op) {
+                XCTAssertTrue(infiniteSomewhere, "\(op.info.name) is flagged but no probe has an infinite partial")
+            }
         }
     }
 

@@ -116,6 +116,15 @@ final class ExitStatusTests: XCTestCase {
         // e^1000 overflows Double (max ≈ 1.8e308 < e^710).
         try assertStatus(["jacobian", "exp(x)", "--at", "1000"], 3, stderrContains: "error: evaluation failed: non-finite")
     }
+
+    /// ∂(x² + √y)/∂x = 2x is finite at y = 0; only ∂/∂y = 1/(2√y) is infinite, and the error names
+    /// that entry (forward mode used to name entry 0: its pass met √′(0) = ∞ with x's zero tangent).
+    func testNonFiniteEntryIsTheInfiniteOne() throws {
+        try assertStatus(["jacobian", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--mode", "forward"], 3,
+                         stderr: "error: evaluation failed: non-finite Jacobian entry 1\n")
+        try assertStatus(["jacobian", "sqrt(y) + x^2", "--vars", "x,y", "--at", "x=1,y=0", "--mode", "forward"], 3,
+                         stderr: "error: evaluation failed: non-finite Jacobian entry 1\n")
+    }
 }
 
 /// Findings of the code review, each a test that failed (or crashed) before its fix.

@@ -64,7 +64,9 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     // MARK: Interpreting the registry
 
     /// Applies a unary registry op: value and partial from ``Rules/primalAndPartials(_:_:_:_:)``
-    /// (one sincos for sin and cos), the tangent by the chain rule.
+    /// (one sincos for sin and cos), the tangent by the chain rule, where a zero tangent adds 0
+    /// even at an infinite partial (``Rules/product(_:_:_:)``: √′(0) = +∞ meets the zero tangent
+    /// of every direction that does not move √'s argument).
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
         Instrumentation.count(op)
@@ -75,24 +77,18 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
             return Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
         }
         let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
-        return Dual(z, tangent: dx * x.tangent)
+        return Dual(z, tangent: Rules.product(op, dx, x.tangent))
     }
 
     /// Applies a binary registry op: the value from the declaration's primal, the tangent from
     /// its chain-rule product (``Rules/jvp(_:_:_:_:output:tangents:_:)``), which for division
-    /// keeps products whose partial alone would underflow.
+    /// keeps products whose partial alone would underflow, and in which an argument with a zero
+    /// tangent adds 0 even at an infinite partial (pow's ∂x at a zero base, say).
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
         let z = Rules.primal(op, x.value, y.value, 0)
-        if op == .pow && _slowPath(x.value == 0) {
-            // At a zero base ∂x is +∞ for y < 1, and a constant base has tangent 0: it does not
-            // move, so it must add 0, not ∞·0 = NaN (found by `make fuzz`: forward mode failed
-            // on 0^y where reverse mode gave the derivative).
-            let (dx, dy) = Rules.partials(op, x.value, y.value, 0, output: z)
-            return Dual(z, tangent: (dx * x.tangent).zeroingNaNLanes() + dy * y.tangent)
-        }
         return Dual(z, tangent: Rules.jvp(op, x.value, y.value, 0, output: z, tangents: x.tangent, y.tangent))
     }
 }
@@ -109,7 +105,8 @@ extension Dual {
         let z = Diagnostics.quietly { P.primal(x.value, y.value) }
         var (dx, dy) = Diagnostics.quietly { P.partials(x.value, y.value, output: z) }
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
-        return Dual(z, tangent: P.arity == 2 ? dx * x.tangent + dy * y.tangent : dx * x.tangent)
+        let tx = Tangent.chainProduct(dx, x.tangent)
+        return Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
     }
 
     /// A user vector primitive: one JVP per direction carried (zero directions skipped).
@@ -135,6 +132,30 @@ extension Dual {
             for i in y.indices { tangents[i][lane: lane] = Value(jv[i]) }
         }
         return y.indices.map { Dual(Value(y[$0]), tangent: tangents[$0]) }
+    }
+}
+
+extension Dual {
+    /// A dual as a (co)tangent (nested forward mode, a Hessian's sweep): the plain product while
+    /// the partial is finite in every component, else each product of the Leibniz rule
+    /// (p + p′ε)(t + t′ε) = pt + (pt′ + p′t)ε masked on its own, so a zero component of the
+    /// tangent adds 0 and a tangent that is 0 in every component gives exactly 0. In a Hessian's
+    /// sweep an entry that cannot reach the seeded output has the cotangent 0 + 0ε, and √′(0) = ∞
+    /// must not turn it into NaN in the gradient or the Hessian–vector product.
+    ///
+    /// ```swift
+    /// Dual<Double, Double>.chainProduct(Dual(.infinity, tangent: 1), Dual(0, tangent: 0))   // 0 + 0ε
+    /// ```
+    @inlinable
+    public static func chainProduct(_ partial: Dual, _ tangent: Dual) -> Dual {
+        var finite = partial.value.isFiniteValue
+        for lane in 0..<Tangent.laneCount where !partial.tangent[lane: lane].isFiniteValue { finite = false }
+        if _fastPath(finite) { return partial * tangent }
+        var t = Tangent.chainProduct(partial.value, tangent.tangent)
+        for lane in 0..<Tangent.laneCount {
+            t[lane: lane] = t[lane: lane] + Value.chainProduct(partial.tangent[lane: lane], tangent.value)
+        }
+        return Dual(Value.chainProduct(partial.value, tangent.value), tangent: t)
     }
 }
 

@@ -180,6 +180,8 @@ extension Builtin {
             let dy = x == 0 ? 0 : z * T.log(x)
             return (y * T.pow(x, y - 1), dy)
         }
+        /// ∂x = y·x^(y−1) is +∞ at a zero base for 0 < y < 1, and overflows near it.
+        @inlinable public static var partialsCanBeInfinite: Bool { true }
         @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
             if x > 0 || (x == 0 && y > 0) { return nil }
             return x == 0 ? "zero raised to a non-positive real power"

@@ -45,6 +45,14 @@ public protocol OpDeclaration {
     /// with the value (8 bytes per such entry buy a libm call per sweep). A planted rule mutation
     /// reaches such a partial when the tape is recorded, every other partial when it is swept.
     static var keepsPartial: Bool { get }
+    /// Whether a partial can be ±∞ or NaN where the inputs and the output are finite: √′(0) = +∞,
+    /// log′ at a subnormal (1/x overflows), pow's ∂x at a zero base. Interpreters form such an
+    /// op's products with ``TangentVector/chainProduct(_:_:)`` (a zero (co)tangent adds 0, not
+    /// ∞·0 = NaN) and every other op's with the plain multiplication, so the mask costs nothing
+    /// where it cannot fire. False by default; RegistryTests checks that every op without it has
+    /// finite partials at finite points (ops that order their own products, division and powi,
+    /// keep a zero (co)tangent's product 0 themselves) and that every op with it needs it.
+    static var partialsCanBeInfinite: Bool { get }
     /// Whether the op declares its own chain-rule products (`vjp`, `jvp`) instead of the default
     /// partials × (co)tangent: interpreters call those products for it, and keep the cheaper
     /// multiplication for every other op.
@@ -88,19 +96,31 @@ extension OpDeclaration {
     }
     @inlinable public static var keepsPartial: Bool { false }
     @inlinable public static var ordersProducts: Bool { false }
+    @inlinable public static var partialsCanBeInfinite: Bool { false }
+    /// One chain-rule product `partial · tangent` of this op, as the interpreters form it: the
+    /// masked ``TangentVector/chainProduct(_:_:)`` where a partial can be infinite (or is not a
+    /// plain float, whose components may be), else the plain multiplication.
+    @inlinable @inline(__always)
+    public static func product<T: ADScalar, V: TangentVector>(_ partial: T, _ tangent: V) -> V where V.Scalar == T {
+        if partialsCanBeInfinite || !(T.self == Double.self || T.self == Float.self) {
+            return V.chainProduct(partial, tangent)
+        }
+        return partial * tangent
+    }
     // The defaults are the partials times the (co)tangents, in the order the interpreters
     // multiplied them before these hooks existed, so an op without an override runs the same
-    // instructions in every mode (the sweep's benchmark holds them to it).
+    // instructions in every mode (the sweep's benchmark holds them to it). An op whose partial
+    // can be infinite masks zero (co)tangents (``product(_:_:)``).
     @inlinable @inline(__always)
     public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
         let (p, q) = partials(x, y, n, output: z)
-        return (p * g, q * g)
+        return (product(p, g), product(q, g))
     }
     @inlinable @inline(__always)
     public static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,
                                                          tangents dx: V, _ dy: V) -> V where V.Scalar == T {
         let (p, q) = partials(x, y, n, output: z)
-        return p * dx + q * dy
+        return product(p, dx) + product(q, dy)
     }
 }
 

@@ -12,6 +12,8 @@ extension Builtin {
                                         sample: [0.1...5], summary: "√x")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.sqrt, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / (2 * z), 0) }
+        /// +∞ at 0.
+        @inlinable public static var partialsCanBeInfinite: Bool { true }
         @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
             x >= 0 ? nil : "sqrt of a negative number"
         }
@@ -37,6 +39,8 @@ extension Builtin {
         public static let info = OpInfo(.log, "log", domain: "x > 0", analytic: true, sample: [0.1...10], summary: "natural logarithm")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.log, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1 / x, 0) }
+        /// 1/x overflows for x below 2⁻¹⁰²⁴ (subnormal), where log x ≈ −709 is finite.
+        @inlinable public static var partialsCanBeInfinite: Bool { true }
         @inlinable public static func domainViolation<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> String? {
             x > 0 ? nil : "log of a non-positive number"
         }

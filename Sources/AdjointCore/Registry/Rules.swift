@@ -90,6 +90,31 @@ public enum Rules {
         }
     }
 
+    /// Whether `op`'s partial can be infinite at a finite point (``OpDeclaration/partialsCanBeInfinite``).
+    @inlinable @inline(__always)
+    public static func partialsCanBeInfinite(_ op: Op) -> Bool {
+        switch op {
+        case .sqrt: return Builtin.Sqrt.partialsCanBeInfinite
+        case .log: return Builtin.Log.partialsCanBeInfinite
+        case .pow: return Builtin.Pow.partialsCanBeInfinite
+        default: return false
+        }
+    }
+
+    /// One chain-rule product `partial · tangent` of the unary op `op`, as the interpreters form
+    /// it (``OpDeclaration/product(_:_:)``): a zero (co)tangent adds 0 even at an infinite partial.
+    ///
+    /// ```swift
+    /// Rules.product(.sqrt, Double.infinity, 0.0)   // 0, not ∞·0 = NaN
+    /// ```
+    @inlinable @inline(__always)
+    public static func product<T: ADScalar, V: TangentVector>(_ op: Op, _ partial: T, _ tangent: V) -> V where V.Scalar == T {
+        if partialsCanBeInfinite(op) || !(T.self == Double.self || T.self == Float.self) {
+            return V.chainProduct(partial, tangent)
+        }
+        return partial * tangent
+    }
+
     /// Whether a tape keeps `op`'s partial from recording (``OpDeclaration/keepsPartial``).
     @inlinable @inline(__always)
     public static func keepsPartial(_ op: Op) -> Bool {

@@ -227,7 +227,7 @@ public final class Tape<V: ADScalar> {
                 let pg: V
                 if Rules.keepsPartial(op) {
                     // Kept when recorded (mutations included); rhs is its index.
-                    pg = s.partials[Int(s.rhs[i])] * g
+                    pg = Rules.product(op, s.partials[Int(s.rhs[i])], g)
                 } else if Rules.ordersProducts(op) {
                     // The declaration's product with g, not its partial times g (powi's n·x^(n−1)
                     // leaves the range where the product does not).
@@ -237,7 +237,9 @@ public final class Tape<V: ADScalar> {
                 } else {
                     let x = s.values[a]
                     let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                    pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
+                    // An entry the seeded outputs do not reach has cotangent 0, which must add 0
+                    // at an infinite partial (√ at 0), not ∞·0 = NaN (Rules.product).
+                    pg = Rules.product(op, I.isActive ? RuleMutations.apply(op, r).0 : r.0, g)
                 }
                 if I.isActive { Instrumentation.count(op) }
                 adj[i] = 0
@@ -335,8 +337,8 @@ public final class Tape<V: ADScalar> {
             let (dx, dy) = customPartials(p, s.values[a], s.values[b], s.values[i])
             let g = adj[i]
             adj[i] = 0
-            adj[a] = adj[a] + dx * g
-            if c.second >= 0 { adj[b] = adj[b] + dy * g }
+            adj[a] = adj[a] + V.chainProduct(dx, g)
+            if c.second >= 0 { adj[b] = adj[b] + V.chainProduct(dy, g) }
             return
         }
         guard let p = c.vector, i == Int(c.firstOutput + c.outputCount) - 1 else { return }

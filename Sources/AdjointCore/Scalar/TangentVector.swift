@@ -21,24 +21,56 @@ public protocol TangentVector {
     static var laneCount: Int { get }
     /// The tangent of direction `lane`.
     subscript(lane lane: Int) -> Scalar { get set }
-    /// Lanes that are NaN replaced by 0; other types return themselves. For forward mode's one
-    /// product that may be ∞·0 (pow at a zero base, see `Dual.applyBinary`).
-    func zeroingNaNLanes() -> Self
+    /// The chain rule's product `partial · tangent` (in reverse mode, partial · cotangent), in
+    /// which a lane whose tangent is exactly 0 gives exactly 0 whatever the partial, ±∞ or NaN
+    /// included.
+    ///
+    /// A direction that does not move an argument has a derivative that does not involve the
+    /// argument's partial. Multiplied out, √′(0) = +∞ meets the zero tangent of every direction
+    /// but y's in ∂(x² + √y) as ∞·0 = NaN, which hides the finite ∂/∂x = 2x and, in a chunked
+    /// pass, every other lane. Where the tangent is nonzero the product is the plain one, so a
+    /// truly infinite derivative stays infinite and is reported.
+    ///
+    ///     chainProduct(p, t) = 0      where t = 0 (exactly)
+    ///                        = p · t  elsewhere
+    ///
+    /// Double, Float and their SIMD chunks test the partial's finiteness first, so the mask costs
+    /// one predictable branch and runs only for a non-finite partial; a chunk masks lane by lane.
+    /// Duals mask each product of their Leibniz rule. Other types (rationals, complex and
+    /// symbolic scalars, whose partials do not overflow) keep the plain product. The interpreters
+    /// call it only for ops whose partials can be infinite at a finite point
+    /// (``OpDeclaration/partialsCanBeInfinite``) and for partials that are not plain floats.
+    ///
+    /// ```swift
+    /// Double.chainProduct(.infinity, 0)                    // 0 (∞ · 0 would be NaN)
+    /// Double.chainProduct(.infinity, -2)                   // −∞
+    /// SIMD2<Double>.chainProduct(.infinity, SIMD2(0, 1))   // SIMD2(0, ∞)
+    /// ```
+    static func chainProduct(_ partial: Scalar, _ tangent: Self) -> Self
 }
 
 extension TangentVector {
-    /// No lanes to inspect: unchanged.
-    @inlinable public func zeroingNaNLanes() -> Self { self }
+    /// The plain product, for types without lanes to inspect.
+    @inlinable @inline(__always)
+    public static func chainProduct(_ partial: Scalar, _ tangent: Self) -> Self { partial * tangent }
 }
 
-extension TangentVector where Self: BinaryFloatingPoint {
-    /// 0 for NaN, else unchanged: `Double.nan.zeroingNaNLanes() == 0`.
-    @inlinable public func zeroingNaNLanes() -> Self { isNaN ? 0 : self }
+extension ADScalar where Self: BinaryFloatingPoint {
+    /// Double and Float: the plain product unless the partial is ±∞ or NaN and the tangent is 0.
+    @inlinable @inline(__always)
+    public static func chainProduct(_ partial: Self, _ tangent: Self) -> Self {
+        if _fastPath(partial.isFinite) { return partial * tangent }
+        return tangent == 0 ? 0 : partial * tangent
+    }
 }
 
 extension SIMD where Self: TangentVector, Scalar: BinaryFloatingPoint {
-    /// Each NaN lane replaced by 0: `SIMD2(.nan, 1).zeroingNaNLanes() == SIMD2(0, 1)`.
-    @inlinable public func zeroingNaNLanes() -> Self { replacing(with: 0, where: self .!= self) }
+    /// A chunk: lanes whose tangent is 0 masked, only when the partial is ±∞ or NaN.
+    @inlinable @inline(__always)
+    public static func chainProduct(_ partial: Scalar, _ tangent: Self) -> Self {
+        if _fastPath(partial.isFinite) { return partial * tangent }
+        return (partial * tangent).replacing(with: 0, where: tangent .== 0)
+    }
 }
 
 extension ADScalar {
