@@ -148,9 +148,39 @@ final class CheckLogicTests: XCTestCase {
         o.ladder = [witness("loose", 6, 1e-3), witness("looser", 7, 1e-1)]
         XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].verdict,
                        .fdInconclusive(reasons: [.witnessesConflict]))
+        // Found in review: the sharpest disagreement decides, not the last one.
+        o.ladder = [witness("loose", 6, 1e-3), witness("sharp", 6.01, 1e-12), witness("looser", 7, 1e-1)]
+        XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].verdict.name, "rule-wrong")
         // A sharp agreement after a loose one is taken as the deciding witness.
         o.ladder = [witness("loose", 6, 1e-3), witness("sharp", 6, 1e-13)]
         XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].witness, "sharp")
+    }
+
+    struct SquareAndOne: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0], T(1)] }
+    }
+
+    /// Found in review: one output whose difference never converged made the whole directional
+    /// check inconclusive, hiding another output's disagreement. Each output now counts alone.
+    func testTheDirectionalCheckJudgesEachOutputOnItsOwn() {
+        var checker = Checker(f: SpecialisedFunction<Double>(SquareAndOne()), x: [3.0], options: CheckOptions())
+        // Forward along v = 1/2 gives (3, 0) by hand; the difference claims 5 (± 1e-12) for the
+        // first output and an unconverged 0 for the second.
+        let forward = [Dual<Double, Double>(9, tangent: 3), Dual<Double, Double>(1, tangent: 0)]
+        checker.precomputedDirectional = .init(v: [0.5], y: forward, d: [
+            DifferenceEstimate(value: 5, errorEstimate: 1e-12, step: 0.01),
+            DifferenceEstimate(value: 0, errorEstimate: 1e-14, step: 0.01, warnings: [.noConvergence])])
+        XCTAssertEqual(checker.directionalCheck(seed: 1, outputs: 2)?.agrees, false)
+        // With the first output agreeing, the unconverged second decides nothing: agree.
+        checker.precomputedDirectional = .init(v: [0.5], y: forward, d: [
+            DifferenceEstimate(value: 3, errorEstimate: 1e-12, step: 0.01),
+            DifferenceEstimate(value: 0, errorEstimate: 1e-14, step: 0.01, warnings: [.noConvergence])])
+        XCTAssertEqual(checker.directionalCheck(seed: 1, outputs: 2)?.agrees, true)
+        // Nothing usable: inconclusive.
+        checker.precomputedDirectional = .init(v: [0.5], y: forward, d: [
+            DifferenceEstimate(value: 5, errorEstimate: 1e-12, step: 0.01, warnings: [.noConvergence]),
+            DifferenceEstimate(value: 0, errorEstimate: 1e-14, step: 0.01, warnings: [.noConvergence])])
+        XCTAssertNil(checker.directionalCheck(seed: 1, outputs: 2)?.agrees)
     }
 
     struct Exp: ADFunction {

@@ -256,6 +256,21 @@ final class UserPrimitiveTests: XCTestCase {
         XCTAssertEqual(exactAvailability(of: UsesW<LambertW>(), at: [1.1, 0.8]).offendingName, "lambert_w")
     }
 
+    /// x·eˣ whose primal reads eˣ through a Double, with the rule that code suggests (eˣ, the
+    /// true one being (1 + x)eˣ). Found in review: the complex step ran through the same Double,
+    /// agreed with the wrong rule, and validate passed it.
+    enum EscapingWrong: UnaryPrimitive {
+        static let name = "escaping_wrong"
+        static var sampleRanges: [ClosedRange<Double>] { [0.1...2] }
+        static func primal<T: ADScalar>(_ x: T) -> T { x * T(Foundation.exp(x.approximateDouble)) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(Foundation.exp(x.approximateDouble)) }
+    }
+
+    func testAPrimalThatReadsADoubleIsJudgedByRichardson() {
+        let v = validate(EscapingWrong.self)
+        XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+    }
+
     struct UsesCube<P: ScalarPrimitive>: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(P.apply(x[0]))] }
     }

@@ -149,11 +149,13 @@ final class RegistryTests: XCTestCase {
                                           : Dual<Double, Double>.applyUnary(op, Dual(a, tangent: 0), n)
                         }.result
                         XCTAssertEqual(dual.tangent, 0, "\(at): tangent")
-                        // As the sweep forms them: a binary op's and powi's products from the
-                        // declaration, another unary op's partial times the cotangent.
-                        let (pg, qg) = op.arity == 2 || Rules.ordersProducts(op)
-                            ? Rules.vjp(op, a, b, n, output: z, cotangent: 0) : (Rules.product(op, p, 0.0), 0)
-                        XCTAssertEqual([pg, qg], [0, 0], "\(at): cotangent products")
+                        // The reverse sweep masks a zero cotangent only where no seed reaches the
+                        // entry, which it alone can tell (ZeroTangentTests); division's and powi's
+                        // own ordered products add 0 for a zero cotangent everywhere.
+                        if Rules.ordersProducts(op) {
+                            let (pg, qg) = Rules.vjp(op, a, b, n, output: z, cotangent: 0)
+                            XCTAssertEqual([pg, qg], [0, 0], "\(at): cotangent products")
+                        }
                     }
                 }
             }

@@ -108,6 +108,20 @@ final class ZeroTangentTests: XCTestCase {
         XCTAssertEqual(try recf.pullback([0, 1]), [3, 0], "Float")
     }
 
+    /// Found in review: masking every cotangent that computed to 0 made √v·√v at 0 return 0,
+    /// while its derivative is 1 (v itself). A reached entry keeps 0·∞ = NaN there and the
+    /// gradient throws, naming √; a factor that is the constant 0 still cuts the dependence.
+    func testAComputedZeroCotangentIsNotMasked() throws {
+        XCTAssertThrowsError(try gradient(of: { v in sqrt(v[0]) * sqrt(v[0]) }, at: [0.0])) { e in
+            guard case let ADError.nonFinite(_, op, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "sqrt")
+        }
+        // Away from 0 it is v's derivative, 1.
+        XCTAssertEqual(try gradient(of: { v in sqrt(v[0]) * sqrt(v[0]) }, at: [1e-300])[0], 1, accuracy: 1e-12)
+        // sin(√y)² at 0: the same indeterminate form through sin and a square.
+        XCTAssertThrowsError(try record({ v in [sin(sqrt(v[0])) * sin(sqrt(v[0]))] }, at: [0.0]).jacobian())
+    }
+
     /// Nested forward mode: the inner dual's tangent is itself a dual, 0 + 0ε for the constant y.
     /// d²/dx² (x³ + √y) at y = 0 is 6x; √′ at the constant 0 must not turn it into NaN.
     func testNestedDerivativeBesideAConstantRootAtZero() {
@@ -125,9 +139,11 @@ final class ZeroTangentTests: XCTestCase {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[1]), x[0] * x[0]] }
         }
         XCTAssertEqual(try hessian(of: RootThenSquare(), at: [1.5, 0.0], output: 1), [[2, 0], [0, 0]])
+        // Beside it on the tape, not multiplied into it: the constant-0 cut is for Double and
+        // Float tapes (a dual's == ignores its tangent), so 0·√y would make this throw.
         let hv = try hvp(of: { (v: [HessianScalar<Double>]) in
             let root = sqrt(v[1])
-            return v[0] * v[0] * v[0] + 0 * root
+            return [v[0] * v[0] * v[0], root][0]
         }, at: [1.5, 0.0], direction: [1, 0])
         XCTAssertEqual(hv, [9, 0], "∂²(x³)/∂x² = 6x")
     }

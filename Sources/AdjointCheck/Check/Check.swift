@@ -376,6 +376,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
         var lastDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
+        // The sharpest disagreement, which is what overrules a loose agreement.
+        var sharpestDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
         var disagreements = 0
         var safeDisplacement: Double? = nil
         // An agreement within a tolerance looser than ε^{1/3} of the entry's scale is kept while
@@ -455,6 +457,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
+                if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
                 disagreements += 1
             }
             return nil
@@ -488,7 +491,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
-            if let (dName, dw, dTol, wrong) = lastDisagreement {
+            if let (dName, dw, dTol, wrong) = sharpestDisagreement {
                 return dTol < tol ? make(.ruleWrong(subjects: wrong), (dName, dw, dTol), ladder: outcomes)
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
@@ -623,20 +626,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let samples = precomputedDirectional ?? Self.directionalSamples(f, at: x, seed: seed)
         let v = samples.v, y = samples.y
         guard y.count == m, let d = samples.d else { return nil }
-        // A difference that never converged, or that could not be trusted for another reason the
-        // per-entry judgement also refuses, decides nothing: its spread can be small by chance.
-        let refused: Set<FDWarning> = [.noConvergence, .nonFinite, .notIndependent, .unsupportedOp]
-        if d.contains(where: { !refused.isDisjoint(with: $0.warnings) }) { return inconclusive(samples, d, seed: seed) }
         // A difference along v that straddles a kink says nothing; the check stays inconclusive.
         let straddles = d.contains { e in crossesKink(along: v.map { Double($0) }, reach: e.reach) }
         let fwd = y.map { Double($0.tangent) }
         let adRel = CheckOptions.adAccuracyULPs * eps
-        // An estimate too coarse to decide makes the whole directional check inconclusive (nil).
-        let coarse = zip(fwd, d).contains { a, e in
-            !e.value.isFinite || e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
-                && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1)
+        // Each output on its own: one whose difference never converged (its spread can be small
+        // by chance), or that the per-entry judgement would refuse for another reason, or whose
+        // estimate is too coarse, decides nothing; the others must agree. None usable: inconclusive.
+        let refused: Set<FDWarning> = [.noConvergence, .nonFinite, .notIndependent, .unsupportedOp]
+        let usable = zip(fwd, d).filter { a, e in
+            e.value.isFinite && refused.isDisjoint(with: e.warnings)
+                && !(e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
+                     && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1))
         }
-        let agrees = coarse || straddles ? nil : zip(fwd, d).allSatisfy { a, e in
+        let agrees = straddles || usable.isEmpty ? nil : usable.allSatisfy { a, e in
             Swift.abs(a - e.value) <= CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
                 + nominalAccuracy(.differences(.richardson)) * Swift.abs(e.value)
         }
@@ -644,10 +647,6 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                 errorEstimate: d.map(\.errorEstimate), agrees: agrees)
     }
 
-    func inconclusive(_ samples: DirectionalSamples, _ d: [DifferenceEstimate], seed: UInt64) -> DirectionalCheck {
-        DirectionalCheck(seed: seed, direction: samples.v.map { Double($0) }, forward: samples.y.map { Double($0.tangent) },
-                         difference: d.map(\.value), errorEstimate: d.map(\.errorEstimate), agrees: nil)
-    }
 }
 
 extension EntryCheck {

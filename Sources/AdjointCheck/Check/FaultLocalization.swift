@@ -204,8 +204,12 @@ public enum RuleCheck {
 
     /// The complex-step derivative of a primal alone along input `which`, or nil where the primal
     /// is not analytic (an op the complex numbers cannot evaluate) or the step is not trusted.
+    /// A primal that reads a Double (`approximateDouble`) drops the imaginary part exactly where
+    /// a rule written from that code would drop its term, so the step would agree with the wrong
+    /// rule: an escape refuses the complex step, and Richardson decides.
     static func complexStepPartial(_ primal: some ADFunction, at point: [Double], partial which: Int) -> DifferenceEstimate? {
-        guard let d = try? differenceJacobian(of: primal, at: point, method: .complexStep), d.unsupported == nil,
+        let (d, diagnostics) = Diagnostics.collect { try? differenceJacobian(of: primal, at: point, method: .complexStep) }
+        guard diagnostics.escapes == 0, let d, d.unsupported == nil,
               let e = d.entries.first, which < e.count, e[which].value.isFinite, e[which].warnings.isEmpty else { return nil }
         return e[which]
     }

@@ -109,12 +109,15 @@ extension OpDeclaration {
     }
     // The defaults are the partials times the (co)tangents, in the order the interpreters
     // multiplied them before these hooks existed, so an op without an override runs the same
-    // instructions in every mode (the sweep's benchmark holds them to it). An op whose partial
-    // can be infinite masks zero (co)tangents (``product(_:_:)``).
+    // instructions in every mode (the sweep's benchmark holds them to it). In forward mode an op
+    // whose partial can be infinite masks zero tangents (``product(_:_:)``); the reverse sweep
+    // masks only entries no seed reaches, which it alone can tell.
     @inlinable @inline(__always)
     public static func vjp<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T, cotangent g: T) -> (T, T) {
+        // Plain products: whether a zero cotangent may mask an infinite partial depends on
+        // whether the entry is reached at all, which only the sweep knows (Tape.sweepLoop).
         let (p, q) = partials(x, y, n, output: z)
-        return (product(p, g), product(q, g))
+        return (p * g, q * g)
     }
     @inlinable @inline(__always)
     public static func jvp<T: ADScalar, V: TangentVector>(_ x: T, _ y: T, _ n: Int, output z: T,

@@ -213,6 +213,16 @@ public final class Tape<V: ADScalar> {
         // with user primitives: a vector primitive's VJP runs at its last output entry, which may
         // lie beyond a seed on one of its earlier outputs.
         var i = s.customs.isEmpty ? Swift.min(n - 1, last) : n - 1
+        // Which entries the seeds reach, worked out only when a zero cotangent meets an infinite
+        // partial (√ at 0). An entry no seeded output depends on adds exactly 0 (a Jacobian row
+        // for an output that does not use √y must not turn 0·∞ into NaN); a reached entry whose
+        // cotangent merely computed to 0 keeps 0·∞ = NaN, since there the derivative is an
+        // indeterminate form: √v·√v at 0 has derivative 1, and masking its 0 gave 0.
+        var reached: [Bool]? = nil
+        func unreached(_ k: Int) -> Bool {
+            if reached == nil { reached = entriesReached(from: seeds) }
+            return !(reached.unsafelyUnwrapped[k])
+        }
         while i >= 0 {
             let op = s.ops[i]
             observer.see(i, adj[i])
@@ -224,10 +234,10 @@ public final class Tape<V: ADScalar> {
             case 1:
                 let a = Int(s.lhs[i])
                 let g = adj[i]
-                let pg: V
+                var pg: V
                 if Rules.keepsPartial(op) {
                     // Kept when recorded (mutations included); rhs is its index.
-                    pg = Rules.product(op, s.partials[Int(s.rhs[i])], g)
+                    pg = s.partials[Int(s.rhs[i])] * g
                 } else if Rules.ordersProducts(op) {
                     // The declaration's product with g, not its partial times g (powi's n·x^(n−1)
                     // leaves the range where the product does not).
@@ -237,10 +247,9 @@ public final class Tape<V: ADScalar> {
                 } else {
                     let x = s.values[a]
                     let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                    // An entry the seeded outputs do not reach has cotangent 0, which must add 0
-                    // at an infinite partial (√ at 0), not ∞·0 = NaN (Rules.product).
-                    pg = Rules.product(op, I.isActive ? RuleMutations.apply(op, r).0 : r.0, g)
+                    pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
                 }
+                if Rules.partialsCanBeInfinite(op), _slowPath(!pg.isFiniteValue), g == 0, unreached(i) { pg = 0 }
                 if I.isActive { Instrumentation.count(op) }
                 adj[i] = 0
                 adj[a] = adj[a] + pg
@@ -264,6 +273,9 @@ public final class Tape<V: ADScalar> {
                         (pg, qg) = RuleMutations.apply(op, (pg, qg))
                         Instrumentation.count(op)
                     }
+                    if Rules.partialsCanBeInfinite(op), _slowPath(!(pg.isFiniteValue && qg.isFiniteValue)), g == 0, unreached(i) {
+                        (pg, qg) = (0, 0)
+                    }
                     // Cleared after the values are read: a store before them (the buffers may
                     // alias, as far as the compiler knows) would order every load behind it.
                     adj[i] = 0
@@ -273,6 +285,42 @@ public final class Tape<V: ADScalar> {
             }
             i -= 1
         }
+    }
+
+    /// Which entries a sweep from `seeds` reaches: a seed with a cotangent that counts, or an
+    /// argument of a reached entry (a user vector primitive's inputs when any of its outputs is),
+    /// except through a product with the constant 0.
+    /// One backward pass, run only on the sweep's rare path (see `unreached` in the sweep).
+    @usableFromInline @inline(never)
+    func entriesReached(from seeds: [(Int, V)]) -> [Bool] {
+        let s = storage.pointee
+        var reached = [Bool](repeating: false, count: s.count)
+        for (i, u) in seeds where i >= 0 && i < s.count && !(TapeStorage<V>.hasZeroBitPattern && u == 0) {
+            reached[i] = true
+        }
+        var k = s.count - 1
+        while k >= 0 {
+            defer { k -= 1 }
+            guard reached[k] else { continue }
+            let op = s.ops[k]
+            var arguments: [Int32] = []
+            if op == .custom {
+                let c = s.customs[Int(s.rhs[k])]
+                arguments = c.scalar != nil ? [s.lhs[k], c.second] : c.inputs
+            } else if op.arity == 1 {
+                arguments = [s.lhs[k]]
+            } else if op == .mul && TapeStorage<V>.hasZeroBitPattern {
+                // A factor that is the constant 0 cuts the other's dependence structurally
+                // (0·√y is 0 for every y); a variable that happens to be 0 does not (√v·√v).
+                let (a, b) = (Int(s.lhs[k]), Int(s.rhs[k]))
+                if !(s.ops[b] == .constant && s.values[b] == 0) { arguments.append(s.lhs[k]) }
+                if !(s.ops[a] == .constant && s.values[a] == 0) { arguments.append(s.rhs[k]) }
+            } else if op.arity == 2 {
+                arguments = [s.lhs[k], s.rhs[k]]
+            }
+            for a in arguments where a >= 0 && Int(a) < s.count { reached[Int(a)] = true }
+        }
+        return reached
     }
 
     /// One binary entry of the sweep with its declaration known statically (see the sweep).
@@ -337,8 +385,8 @@ public final class Tape<V: ADScalar> {
             let (dx, dy) = customPartials(p, s.values[a], s.values[b], s.values[i])
             let g = adj[i]
             adj[i] = 0
-            adj[a] = adj[a] + V.chainProduct(dx, g)
-            if c.second >= 0 { adj[b] = adj[b] + V.chainProduct(dy, g) }
+            adj[a] = adj[a] + dx * g
+            if c.second >= 0 { adj[b] = adj[b] + dy * g }
             return
         }
         guard let p = c.vector, i == Int(c.firstOutput + c.outputCount) - 1 else { return }

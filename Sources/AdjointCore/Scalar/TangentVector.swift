@@ -21,9 +21,10 @@ public protocol TangentVector {
     static var laneCount: Int { get }
     /// The tangent of direction `lane`.
     subscript(lane lane: Int) -> Scalar { get set }
-    /// The chain rule's product `partial · tangent` (in reverse mode, partial · cotangent), in
-    /// which a lane whose tangent is exactly 0 gives exactly 0 whatever the partial, ±∞ or NaN
-    /// included.
+    /// Forward mode's chain-rule product `partial · tangent`, in which a lane whose tangent is
+    /// exactly 0 gives exactly 0 whatever the partial, ±∞ or NaN included. (The reverse sweep does
+    /// not use it: a cotangent can compute to 0 on a path that exists, and there 0·∞ is an
+    /// indeterminate form; it masks only entries no seed reaches, see `Tape.sweepLoop`.)
     ///
     /// A direction that does not move an argument has a derivative that does not involve the
     /// argument's partial. Multiplied out, √′(0) = +∞ meets the zero tangent of every direction
