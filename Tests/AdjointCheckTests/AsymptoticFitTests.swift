@@ -44,6 +44,17 @@ final class AsymptoticFitTests: XCTestCase {
         XCTAssertTrue(reason.contains("a slope needs 3 consecutive steps"), reason)
     }
 
+    /// Found in review: three candidates with none next to another have no local slope at all,
+    /// and were described as "error does not shrink with h".
+    func testScatteredCandidatesAreSaidToBeNonConsecutive() throws {
+        let pts = grid(5).map { (h: $0, error: $0 * $0) }
+        let fit = asymptoticFit(pts, candidate: [true, false, true, false, true])
+        XCTAssertNil(fit.slope)
+        let reason = try XCTUnwrap(fit.reason)
+        XCTAssertTrue(reason.contains("are not consecutive"), reason)
+        XCTAssertFalse(reason.contains("does not shrink"), reason)
+    }
+
     func testAFlatErrorHasNoSlope() throws {
         // A kink's jump: the error is 1 at every step.
         let pts = grid(8).map { (h: $0, error: 1.0) }

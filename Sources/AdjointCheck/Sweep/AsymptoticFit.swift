@@ -99,6 +99,12 @@ private func noRangeReason(_ points: [(h: Double, error: Double)], candidate: [B
             + "\(SweepFitTuning.minimumPoints) consecutive steps"
     }
     let known = slopes.compactMap { $0 }
+    // Enough steps, but no two of them next to each other: there is no local slope to judge.
+    if known.isEmpty {
+        return "no asymptotic range: the steps with error above \(margin)× the rounding bound "
+            + "(h = \(kept.map(stepLabel).joined(separator: ", "))) are not consecutive; a slope needs "
+            + "\(SweepFitTuning.minimumPoints) consecutive steps"
+    }
     if known.allSatisfy({ $0 < SweepFitTuning.minimumLocalSlope }) {
         return "no asymptotic range: error does not shrink with h over h = \(stepLabel(first)) … \(stepLabel(last))"
     }
