@@ -266,9 +266,18 @@ final class UserPrimitiveTests: XCTestCase {
         static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(Foundation.exp(x.approximateDouble)) }
     }
 
-    func testAPrimalThatReadsADoubleIsJudgedByRichardson() {
+    func testAPrimalThatReadsADoubleIsJudgedByRichardson() throws {
         let v = validate(EscapingWrong.self)
         XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        // Inside a function: the check's complex step through that primal is not trusted (it
+        // would agree with the wrong rule), the differences call the rule wrong, and localisation
+        // names the primitive.
+        let r = try checkJacobian(of: UsesCube<EscapingWrong>(), at: [0.7])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict.name, "rule-wrong", r.renderTable())
+        let cs = e.ladder.first { $0.witness == "complex-step" }
+        XCTAssertNotEqual(cs?.outcome, "agree", r.renderTable())
+        XCTAssertEqual(r.fault?.op, "escaping_wrong", r.renderTable())
     }
 
     struct UsesCube<P: ScalarPrimitive>: ADFunction {

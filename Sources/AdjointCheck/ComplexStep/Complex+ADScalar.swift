@@ -85,6 +85,15 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
         }
     }
 
+    /// A user scalar primitive on a complex point: its generic primal, like the default, but with
+    /// its escapes counted. Reading a Double inside a primitive is no escape for AD (the rule, not
+    /// the primal, gives the derivative), but here it drops the imaginary part the complex step
+    /// measures, so the check must see it and stop trusting this witness.
+    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Complex, _ y: Complex) -> Complex {
+        Instrumentation.count(primitive: P.name)
+        return P.primal(x, y)
+    }
+
     static func unsupported(_ op: Op) -> Complex {
         Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
         return Complex(RealType.nan, RealType.nan)
