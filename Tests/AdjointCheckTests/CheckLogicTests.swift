@@ -156,6 +156,21 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(try checkJacobian(of: Square(), at: [3.0], options: o).entries[0][0].witness, "sharp")
     }
 
+    struct ThreeByFour: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[2] * x[3], x[0] + x[3], x[1] * x[2]] }
+    }
+
+    /// Found by a user trial: the table shows the worst entries first, at most worstEntryCount
+    /// (8) of them, without saying so. It says so now, and how many there are.
+    func testTheTableSaysWhichEntriesItShows() throws {
+        let partial = try checkJacobian(of: ThreeByFour(), at: [1, 2, 3, 4]).renderTable()
+        XCTAssertTrue(partial.contains("(worst 8 of 12 entries, worst first; the JSON has them all)"), partial)
+        var o = CheckOptions()
+        o.worstEntryCount = 12
+        let whole = try checkJacobian(of: ThreeByFour(), at: [1, 2, 3, 4], options: o).renderTable()
+        XCTAssertTrue(whole.contains("(all 12 entries, worst first)"), whole)
+    }
+
     struct SquareAndOne: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0], T(1)] }
     }

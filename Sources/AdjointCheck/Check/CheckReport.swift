@@ -123,6 +123,14 @@ public struct CheckReport: Sendable {
             lines.append(line(header))
             lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
             rows.forEach { lines.append(line($0)) }
+            // The rows are the worst first and at most worstEntryCount of them: say so, and how
+            // many are left out, so a reader never takes the table for the whole Jacobian.
+            let total = entries.joined().count
+            if total > worst.count {
+                lines.append("(worst \(worst.count) of \(total) entries, worst first; the JSON has them all)")
+            } else if total > 1 {
+                lines.append("(all \(total) entries, worst first)")
+            }
         }
         if touchedKink {
             lines.append("kinks touched: " + kinks.map(\.description).joined(separator: "; "))
