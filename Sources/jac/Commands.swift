@@ -75,6 +75,13 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     if let w = r.warnings {
         jsonPairs.append(("warnings", jsonArray(w.map { row in jsonArray(row.map { jsonArray($0.map { json($0.rawValue) }) }) })))
     }
+    if r.errorEstimates != nil {
+        // The same judgement as the "is unreliable" notes on standard error, so a script reading
+        // the JSON sees it too (a user trial found an empty warnings list beside such a note).
+        jsonPairs.append(("unreliable", jsonArray(r.jacobian.indices.map { i in
+            jsonArray(r.jacobian[i].indices.map { j in isUnreliable(r, i, j) ? "true" : "false" })
+        })))
+    }
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
@@ -212,6 +219,16 @@ struct HessianCommand: ParsableCommand {
 /// One note per kink touched: the derivative printed is the registry's convention there.
 /// Entries whose own error estimate exceeds 1e-6 of their size: printed, but with a warning, since
 /// a difference at a singular point (√x at 0) can look like an ordinary number.
+/// Whether a difference mode's entry (i, j) is too uncertain to use: a warning, or an error
+/// estimate that is not finite or above 1e-6 of the value.
+func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
+    guard let est = r.errorEstimates, i < est.count, j < est[i].count,
+          i < r.jacobian.count, j < r.jacobian[i].count else { return false }
+    let e = est[i][j], v = r.jacobian[i][j].approximate
+    let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
+    return !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) || !why.isEmpty
+}
+
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     guard let est = r.errorEstimates else { return [] }
     var notes: [String] = []
@@ -219,7 +236,7 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate
             let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
-            if !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) || !why.isEmpty {
+            if isUnreliable(r, i, j) {
                 let reasons = why.isEmpty ? "" : " (" + why.map { describe($0) }.joined(separator: "; ") + ")"
                 notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons)
             }

@@ -171,6 +171,40 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertTrue(whole.contains("(all 12 entries, worst first)"), whole)
     }
 
+    /// Found by a user trial: the table cut −999999999999.9883 to "-99999999". Numbers printed
+    /// without an exponent keep their magnitude (by hand: 7 significant figures).
+    func testTableNumbersKeepTheirMagnitude() {
+        XCTAssertEqual(fmt(-999999999999.9883), "-1.000000e+12")
+        XCTAssertEqual(fmt(1234567890.5), "1234567890.5")   // short enough to print whole
+        XCTAssertEqual(fmt(12345678901.25), "1.234568e+10")
+        XCTAssertEqual(fmt(0.000987654321), "9.876543e-04")
+        XCTAssertEqual(fmt(562.3790762907031), "562.3790")
+        XCTAssertEqual(fmt(8.218407461554968e+307), "8.218407e+307")
+        XCTAssertEqual(fmt(-2.5), "-2.5")
+    }
+
+    /// Found by a user trial: 1/x at 1e-6 was a "discontinuity" (the jump test's first step crossed
+    /// the pole and its last difference was still 2h·10¹²), and |x| at 1e-12 too (every difference
+    /// 2|x| once the steps pass the kink); so correct derivatives failed and wrong claims passed.
+    func testSteepFunctionsNearAPoleOrKinkAreNotJumps() throws {
+        struct Reciprocal: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1 / x[0]] } }
+        struct Abs: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.abs(x[0])] } }
+        XCTAssertTrue(try checkJacobian(of: Reciprocal(), at: [1e-6]).passed)
+        // A claim 1e-6 relative off −1/x² is caught, not passed as a discontinuity.
+        let claim: ([Double]) -> [[Double]] = { x in
+            let slope = -1 / (x[0] * x[0])
+            return [[slope * (1 + 1e-6)]]
+        }
+        let wrong = try checkJacobian(of: Reciprocal(), at: [1e-6], claimed: claim)
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        XCTAssertTrue(try checkJacobian(of: Abs(), at: [1e-12]).passed)
+        // The jump decision itself: a difference that keeps 2|x| is a jump only beside a slope that
+        // could not give it; a jump of 1 stays one.
+        XCTAssertNil(jumpFromDifferences([2e-12, 2e-12, 2e-12], smallestStep: 0x1p-30, slope: 1, noise: 1e-14))
+        XCTAssertEqual(jumpFromDifferences([1, 1, 1], smallestStep: 0x1p-30, slope: 1, noise: 1e-14), 1)
+        XCTAssertEqual(jumpFromDifferences([2e-12, 2e-12, 2e-12], smallestStep: 0x1p-30, slope: 0, noise: 1e-14), 2e-12)
+    }
+
     struct SquareAndOne: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0], T(1)] }
     }

@@ -122,6 +122,29 @@ final class ZeroTangentTests: XCTestCase {
         XCTAssertThrowsError(try record({ v in [sin(sqrt(v[0])) * sin(sqrt(v[0]))] }, at: [0.0]).jacobian())
     }
 
+    /// Found in review: forward mode's masked 0 at pow's zero base can stand for an infinite slope
+    /// ((x²)^¼ = |x|^½ at 0); it used to pass with no word. A zero base below exponent 1 is now
+    /// reported as a singular point, as √ at 0 is, and reverse mode (structural masking) throws.
+    func testPowAtAZeroBaseIsReportedAsSingular() throws {
+        let f: ([Reverse<Double>]) -> [Reverse<Double>] = { v in [pow(v[0] * v[0], 0.25)] }
+        XCTAssertThrowsError(try record(f, at: [0.0]).jacobian())
+        let (d, diagnostics) = Diagnostics.collect {
+            jvpValue(of: { (v: [Dual<Double, Double>]) in [pow(v[0] * v[0], 0.25)] }, at: [0.0], direction: [1])
+        }
+        XCTAssertEqual(d, [0], "the masked product, which the report qualifies")
+        XCTAssertEqual(diagnostics.kinks.map { $0.op }, [.pow])
+        // Away from 0, or with an exponent of 1 or more, no report.
+        XCTAssertTrue(Diagnostics.collect { jvpValue(of: { (v: [Dual<Double, Double>]) in [pow(v[0] * v[0], 0.25)] },
+                                                      at: [0.5], direction: [1]) }.diagnostics.kinks.isEmpty)
+        XCTAssertTrue(Diagnostics.collect { jvpValue(of: { (v: [Dual<Double, Double>]) in [pow(v[0] * v[0], 1.5)] },
+                                                      at: [0.0], direction: [1]) }.diagnostics.kinks.isEmpty)
+    }
+
+    /// One forward pass by hand: the tangents of f along `direction`.
+    func jvpValue(of f: ([Dual<Double, Double>]) -> [Dual<Double, Double>], at x: [Double], direction: [Double]) -> [Double] {
+        f(zip(x, direction).map { Dual($0, tangent: $1) }).map(\.tangent)
+    }
+
     /// Nested forward mode: the inner dual's tangent is itself a dual, 0 + 0ε for the constant y.
     /// d²/dx² (x³ + √y) at y = 0 is 6x; √′ at the constant 0 must not turn it into NaN.
     func testNestedDerivativeBesideAConstantRootAtZero() {

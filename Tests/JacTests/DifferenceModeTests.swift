@@ -60,6 +60,16 @@ final class DifferenceModeTests: XCTestCase {
         XCTAssertEqual(right.status, 0, right.stdout + right.stderr)
     }
 
+    /// Found by a user trial: central at 1/x near its pole printed "is unreliable" on stderr while
+    /// the JSON's warnings were empty. The JSON now carries the same judgement.
+    func testTheJSONSaysWhichEntriesAreUnreliable() throws {
+        let bad = try JacRunner.run(["jacobian", "1/x", "--at", "x=1e-6", "--mode", "central", "--format", "json"])
+        XCTAssertTrue(bad.stderr.contains("is unreliable"), bad.stderr)
+        XCTAssertEqual(try JacRunner.json(bad.stdout)["unreliable"] as? [[Bool]], [[true]])
+        let good = try JacRunner.run(["jacobian", "x*y", "--at", "x=1,y=2", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(good.stdout)["unreliable"] as? [[Bool]], [[false, false]])
+    }
+
     func testAnUnresolvableDerivativeIsExplained() throws {
         // sin(1e15·x) at 1: a period spans ~28 ulps of x; Richardson cannot settle and says why.
         let r = try JacRunner.run(["jacobian", "sin(1e15*x)", "--at", "x=1", "--mode", "richardson", "--format", "json"])

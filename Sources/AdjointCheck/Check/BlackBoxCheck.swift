@@ -317,7 +317,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
-                if outcomes.count > 1, let jump = jumpAcross(r, d) {
+                if outcomes.count > 1, let jump = jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
                 }
                 if disagreements >= 2 {
@@ -339,7 +339,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             disagreements += 1
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
-        if let jump = jumpAcross(r, d) {
+        if let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
         }
         if let k = oneSided(r, d, claimed: claimed) {
@@ -355,7 +355,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
     /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
     /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
-    func jumpAcross(_ r: Int, _ d: Int) -> Double? {
+    func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
         let line = LineProbe<V>(eval: f, x: x, v: directions[d])
         var deltas: [Double] = []
         for k in [10, 20, 30] {
@@ -369,8 +369,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             deltas.append(delta)
         }
         let noise = 64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1)
-        guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
-        return Swift.abs(last) > 0.25 * Swift.abs(first) ? last : nil
+        return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
     }
 
     /// Left and right derivatives along direction d (second-order one-sided stencils, each with a

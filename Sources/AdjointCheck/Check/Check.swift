@@ -430,6 +430,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return .disagree(tol, wrong)
         }
 
+        /// The largest finite slope the entry is claimed to have, by the subjects and the witness:
+        /// what a continuous f's differences may show (see `jumpFromDifferences`).
+        func slope(_ w: DifferenceEstimate?) -> Double {
+            (values.map { Swift.abs($0.1) } + [Swift.abs(w?.value ?? 0)]).filter(\.isFinite).max() ?? 0
+        }
+
         func record(_ name: String, _ w: DifferenceEstimate, _ judgement: CheckJudgement) -> EntryCheck? {
             switch judgement {
             case .agree(let tol):
@@ -437,7 +443,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A witness reached only after others failed may be agreeing with a jump's
                 // one-sided branch (the complex step follows the real part's branch).
-                if outcomes.count > 1, let jump = jumpAcross(output: i, input: j) {
+                if outcomes.count > 1, let jump = jumpAcross(output: i, input: j, slope: slope(w)) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
                 }
                 // One agreeing witness does not overrule two reliable ones that disagree.
@@ -486,7 +492,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let judgement = judge(w, nominal: DifferenceMethod.central.nominalRelativeAccuracy(epsilon: eps)) { _ in nil }
             if let done = record(name, w, judgement) { return done }
         }
-        if let jump = jumpAcross(output: i, input: j) {
+        if let jump = jumpAcross(output: i, input: j, slope: slope(nil)) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
@@ -507,7 +513,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// The size of a jump of fᵢ at x along eⱼ, or nil when fᵢ looks continuous there: for a
     /// continuous function f(x + h) − f(x − h) shrinks with h (linearly where differentiable, like
     /// √h at a singular point), for a jump it tends to the jump. Three steps 2¹⁰ apart decide.
-    func jumpAcross(output i: Int, input j: Int) -> Double? {
+    func jumpAcross(output i: Int, input j: Int, slope: Double) -> Double? {
         let scale = Swift.max(1, Swift.abs(Double(x[j])))
         var deltas: [Double] = []
         for k in [10, 20, 30] {
@@ -522,9 +528,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             deltas.append(d)
         }
         let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
-        let noise = 64 * eps * Swift.max(fi, 1)
-        guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
-        return Swift.abs(last) > 0.25 * Swift.abs(first) ? last : nil
+        return jumpFromDifferences(deltas, smallestStep: scale * Double.pow(2, -30), slope: slope,
+                                   noise: 64 * eps * Swift.max(fi, 1))
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
@@ -658,3 +663,15 @@ extension EntryCheck {
     }
 }
 
+/// The jump shown by symmetric differences f(x + h) − f(x − h) at steps h₀ > h₁ > h₂ (2¹⁰ apart),
+/// or nil when f looks continuous there: for a continuous f they shrink with h (like 2h·|f′|), for
+/// a jump they tend to it. A jump's last difference stays above f's noise and above a quarter of
+/// the first, and is more than 4 × 2h₂·`slope`, what a slope the modes claim could give at that
+/// step. Without that bound a function steep on a scale below h₀ read as a jump: 1/x at 1e-6,
+/// whose first step crosses the pole and whose last difference is still 2h·10¹², and |x| at 1e-12,
+/// whose differences all equal 2|x| once the steps pass the kink (found by a user trial).
+func jumpFromDifferences(_ deltas: [Double], smallestStep h: Double, slope: Double, noise: Double) -> Double? {
+    guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
+    guard Swift.abs(last) > 0.25 * Swift.abs(first) else { return nil }
+    return Swift.abs(last) > 4 * 2 * h * slope ? last : nil
+}

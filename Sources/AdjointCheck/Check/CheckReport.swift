@@ -293,6 +293,18 @@ func fmt(_ x: Double) -> String {
     if s.count <= 12 { return s }
     // Keep mantissa digits to 7 significant figures, keep any exponent.
     let parts = s.split(separator: "e", maxSplits: 1)
+    let a = Swift.abs(x)
+    if parts.count == 1 && (a >= 1e8 || a < 1e-3) {
+        // Printed without an exponent, cutting the text would drop integer digits (−1e12 showed as
+        // "-99999999", found by a user trial) or keep too few: write 7 significant figures.
+        var e = Int(Double.log10(a).rounded(.down))
+        var digits = Int((a / Double.pow(10, Double(e)) * 1e6).rounded())
+        if digits >= 10_000_000 { digits /= 10; e += 1 }
+        if digits < 1_000_000 { digits *= 10; e -= 1 }
+        let d = String(digits)
+        let exponent = (e < 0 ? "-" : "+") + (Swift.abs(e) < 10 ? "0" : "") + String(Swift.abs(e))
+        return (x < 0 ? "-" : "") + String(d.prefix(1)) + "." + String(d.dropFirst()) + "e" + exponent
+    }
     let mantissa = String(parts[0].prefix(x < 0 ? 9 : 8))
     return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
 }

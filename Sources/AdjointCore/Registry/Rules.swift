@@ -310,6 +310,7 @@ public enum Rules {
         case .max: return Builtin.Max.kinkDistance(x, y)
         case .min: return Builtin.Min.kinkDistance(x, y)
         case .hypot: return Builtin.Hypot.kinkDistance(x, y)
+        case .pow: return Builtin.Pow.kinkDistance(x, y)
         default: return nil
         }
     }
