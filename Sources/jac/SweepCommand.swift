@@ -17,7 +17,8 @@ struct StepSweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Finite-difference error against step size for each method (the V-curve).",
         discussion: """
-        Steps h = 10^-1, 10^-1.5, ..., 10^-16 (two per decade). A method's slope, its \
+        Steps h = 10^-1, 10^-1.5, ..., 10^-16 (two per decade), times the decade of |x| \
+        when |x| is 10 or more (from 1e7 down at x = 1e8). A method's slope, its \
         measured order, is fitted only over its asymptotic range, found from the data: \
         the longest run of at least 3 consecutive steps whose error is well above \
         rounding and whose local slopes agree within 0.3. The table names that range; \

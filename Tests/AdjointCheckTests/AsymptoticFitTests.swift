@@ -135,6 +135,18 @@ final class AsymptoticFitTests: XCTestCase {
         }
     }
 
+    struct CubeOnly: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[0]] } }
+
+    /// Found by a user trial: at x = 1e8 the fixed grid 0.1 … 1e-16 lay below every method's
+    /// rounding. The grid now starts a tenth of x's decade down, so central's order 2 shows
+    /// (x³: truncation h²·f‴/6 = h², above the rounding ε·|f|/h from h ≈ 1e3 up).
+    func testStepsFollowTheInputsDecade() throws {
+        let s = try stepSweep(of: CubeOnly(), at: [1e8])
+        let central = try XCTUnwrap(s.series.first { $0.method == "central" })
+        XCTAssertEqual(central.points.first?.h ?? 0, 1e7, accuracy: 1e-3)
+        XCTAssertEqual(central.slope ?? .nan, 2, accuracy: 0.1, "\(central.noSlopeReason ?? "")")
+    }
+
     func testEvaluationsAreCounted() throws {
         // Forward needs f(x) and f(x + h) for each of the 31 steps: at least 32 evaluations.
         let s = try stepSweep(of: ExpOnly(), at: [0.3])

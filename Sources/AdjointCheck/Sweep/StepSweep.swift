@@ -117,7 +117,8 @@ public struct StepSweep: Sendable {
 /// ```
 public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .central4, .central6, .richardson, .complexStep]
 
-/// Sweeps h = 10^−k for k in `exponents`, in ``SweepFitTuning/stepsPerDecade`` steps per decade,
+/// Sweeps h = 10^−k·D for k in `exponents`, in ``SweepFitTuning/stepsPerDecade`` steps per decade,
+/// D the decade of |xⱼ| (10^⌊log₁₀ |xⱼ|⌋, and 1 for |xⱼ| < 10),
 /// for entry ∂fᵢ/∂xⱼ, measuring each method's error against reverse mode (or against `reference`
 /// when an exact value is known).
 ///
@@ -152,8 +153,11 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     let eps = Double(V.ulpOfOne)
     let perDecade = SweepFitTuning.stepsPerDecade
     // −k/perDecade is an exact integer at whole decades, so those steps are the round 0.01, 0.001 …
+    // They are taken on xⱼ's own decade D (1 for |xⱼ| < 10): at x = 1e8 the grid 0.1 … 1e-16 lies
+    // below every method's rounding (an ulp of x is 1.5e-8), and each said "rounding decides".
+    let decade = Double.pow(10, Double.log10(Swift.max(1, Swift.abs(Double(x[j])))).rounded(.down))
     let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
-        Double.pow(10, -Double(k) / Double(perDecade))
+        Double.pow(10, -Double(k) / Double(perDecade)) * decade
     }
     let v = x.indices.map { $0 == j ? V(1) : V(0) }
     let m = rec.outputs.count
