@@ -247,6 +247,27 @@ final class UserPrimitiveTests: XCTestCase {
         XCTAssertEqual(r?.fault?.op, "slipped_cube", r?.renderTable() ?? "")
     }
 
+    /// The cube again, its primal computed from Doubles, so the complex step is refused and
+    /// Richardson alone decides. With Ridders' tableau from a fixed step it was allowed 1e-7
+    /// relative slack, and a rule off by 1e-9 passed; the scanned tableau needs none.
+    enum DoubleSlippedCube<Slip: SlipSize>: ScalarPrimitive {
+        static var name: String { "double_slipped_cube" }
+        static var sampleRanges: [ClosedRange<Double>] { [0.5...2] }
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T {
+            let d = x.approximateDouble
+            return T(d * d * d)
+        }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (3 * x * x * T(1 + Slip.value), 0) }
+    }
+
+    func testRichardsonAloneCatchesARuleOffByOnePartInABillion() {
+        let right = validate(DoubleSlippedCube<NoSlip>.self)
+        XCTAssertEqual(right.check(named: "partials")?.outcome, .passed, right.description)
+        for v in [validate(DoubleSlippedCube<SlipOneE7>.self), validate(DoubleSlippedCube<SlipOneE9>.self)] {
+            XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        }
+    }
+
     /// A user trial saw "uses custom": exact mode names the user primitive in its way.
     func testExactModeNamesTheUserPrimitiveInItsWay() {
         let a = exactAvailability(of: UsesCube<SlippedCube<NoSlip>>(), at: [1.3])

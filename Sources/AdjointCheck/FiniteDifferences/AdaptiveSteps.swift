@@ -58,9 +58,14 @@ extension LineProbe {
     /// f‴ = 0) — or flat within their rounding bounds. Ridders' tableau starts at the first such
     /// level. Where no level qualifies before the step falls below an ulp of x, the estimate is
     /// flagged ``FDWarning/noConvergence`` with the spread of the last differences as its error.
-    mutating func richardsonScanned(outputs m: Int) -> [DifferenceEstimate] {
+    /// `maximumStep` bounds h₀ (fault localisation keeps the steps inside a primitive's domain and
+    /// short of its kinks).
+    mutating func richardsonScanned(outputs m: Int, maximumStep: V = .infinity) -> [DifferenceEstimate] {
         let central = Stencil.of(.central)
-        let h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
+        var h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
+        // A caller's bound (a primitive's domain edge or kink) is kept strictly: halving keeps the
+        // levels on powers of two.
+        while h0 > maximumStep && h0 > 0 { h0 /= 2 }
         var samples: [StencilSample] = []
         var steps: [V] = []
         /// Computes levels up to k; false when level k cannot be sampled (step below an ulp of x,

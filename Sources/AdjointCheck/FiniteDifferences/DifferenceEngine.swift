@@ -237,8 +237,7 @@ extension LineProbe {
     /// Richardson extrapolation of the central difference (Ridders' tableau) from a given h₀:
     /// steps h₀/2ᵏ, each column removes the next even power of h, error estimated from
     /// neighbouring tableau entries. The automatic step uses ``richardsonScanned(outputs:)``,
-    /// which finds h₀ from f; this entry is for a step the caller chose (and fault localisation,
-    /// which bounds h₀ by the distance to a primitive's domain edge).
+    /// which finds h₀ from f; this entry is for a step the caller chose.
     mutating func richardson(initialStep h0: V, outputs m: Int) -> [DifferenceEstimate] {
         let central = Stencil.of(.central)
         var tableaux = [RiddersTableau](repeating: RiddersTableau(), count: m)

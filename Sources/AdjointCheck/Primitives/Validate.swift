@@ -57,7 +57,7 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 /// - **partials**: each declared partial agrees with a difference of the primal alone: the complex
 ///   step where the primal is analytic (within its estimate plus 1e-11 relative for the rule's
 ///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
-///   ``RuleCheck/relativeTolerance``, 1e-7 relative; steps stay a quarter of the way to a declared
+///   ``RuleCheck/relativeTolerance``, 1e-11 relative; steps stay a quarter of the way to a declared
 ///   kink);
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
 ///   differentiates the rule itself) agrees with differences of the declared partials. A rule
@@ -171,7 +171,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
             var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
             if p[k] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(p[k])) }
             if limit > 0 { h0 = Swift.min(h0, limit) }
-            let est = probe.richardson(initialStep: h0, outputs: n)
+            let est = probe.richardsonScanned(outputs: n, maximumStep: h0)
             for r in 0..<n {
                 judged += 1
                 let e = est[r]
@@ -228,7 +228,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let v = (0..<n).map { _ in unit() }
         let u = y.map { _ in unit() }
         var probe = LineProbe<Double>(eval: { P.primal($0) }, x: x, v: v)
-        let diff = probe.richardson(initialStep: DifferenceTuning.richardsonInitialStep * probe.scale, outputs: y.count)
+        let diff = probe.richardsonScanned(outputs: y.count)
         let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
         let jv = P.jvp(at: x, direction: v)
         if let jv {
