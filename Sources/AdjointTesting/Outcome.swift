@@ -50,7 +50,9 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .fdInconclusive: self = .inconclusive
         case .nonFinite: self = .nonFinite
         case .discontinuity: self = .discontinuity
-        case .kink(let ok): self = ok == false ? .kink : .validKink
+        // A kink whose one-sided derivatives could not be resolved (another kink closer than a
+        // step) shows nothing either way: inconclusive, not a valid subgradient.
+        case .kink(let ok): self = ok.map { $0 ? .validKink : .kink } ?? .inconclusive
         }
     }
 }

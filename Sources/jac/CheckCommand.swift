@@ -33,9 +33,11 @@ struct CheckCommand: ParsableCommand {
         along a random direction disagrees. 2 invalid input. 3 f or a derivative is \
         not finite, or the point is outside the domain.
 
-        With --claimed, 1 means an entry of the claimed Jacobian is rule-wrong or \
-        non-finite (or a mode's own rule is wrong); fd-inconclusive entries and kinks \
-        are shown in the table but leave the status 0.
+        With --claimed the same rule grades the claimed Jacobian: 1 when an entry of it \
+        is rule-wrong, non-finite or outside the one-sided derivatives at a kink \
+        ("wrong"), and also when an entry cannot be confirmed (fd-inconclusive, a \
+        kink's one-sided derivatives unresolved, a mode's own rule wrong: "not \
+        confirmed").
 
         EXAMPLES
           jac check "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
@@ -230,7 +232,7 @@ func describeVerdict(_ e: EntryCheck) -> String {
         let outside = e.kink?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
         let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(format($0.value))" }.joined(separator: ", ")
         return ok == false ? "kink at \(ops): \(shown) not between the one-sided derivatives \(range)"
-                           : "kink at \(ops): one-sided derivatives could not be estimated"
+                           : "kink at \(ops): one-sided derivatives could not be estimated" + (e.kink?.unresolved.map { " (\($0))" } ?? "")
     }
 }
 

@@ -13,14 +13,18 @@ struct CrossValidationOptions: ParsableArguments {
     var claimed: String?
 }
 
-/// The verdicts on one point's claimed entries that make `check --claimed` exit 1.
+/// The entries that show the claimed subject wrong: contradicted by a reliable witness, not
+/// finite, or outside the one-sided derivatives at a kink (relu(x) − relu(−x) claimed 0 at 0,
+/// where the slope is 1 on both sides, used to leave the status 0).
 func claimedFailures(_ report: CheckReport, subject: String = "claimed") -> [EntryCheck] {
-    report.entries.flatMap { $0 }.filter { e in
-        switch e.verdict {
-        case .ruleWrong(let subjects), .nonFinite(let subjects): return subjects.contains(subject)
-        default: return false
-        }
-    }
+    report.entries.flatMap { $0 }.filter { $0.wrongSubjects.contains(subject) }
+}
+
+/// The entries that keep the check from passing without showing the claim wrong: no witness could
+/// decide, a kink's one-sided derivatives were unresolved, or a mode is what is wrong. The library's
+/// `passed` is false for them, so the status is 1 as well; the message says "not confirmed".
+func unconfirmedEntries(_ report: CheckReport, subject: String = "claimed") -> [EntryCheck] {
+    report.entries.flatMap { $0 }.filter { !$0.passes && !$0.wrongSubjects.contains(subject) }
 }
 
 /// "∂f2/∂y: claimed -3 but central gives 3 (tolerance 1e-9)": names the entry, the claim and the witness.
@@ -31,6 +35,18 @@ func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "clai
     if let c = claimedValue { text += ", \(subject) \(format(c))" }
     if let w = e.witnessValue, let name = e.witness { text += ", \(name) gives \(format(w))" }
     if let t = e.tolerance { text += " (tolerance \(format(t)))" }
+    switch e.verdict {
+    case .kink:
+        if let k = e.kink {
+            if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
+            else { text += " (one-sided derivatives [\(format(Swift.min(k.left, k.right))), \(format(Swift.max(k.left, k.right)))])" }
+        }
+    case .fdInconclusive(let reasons):
+        text += " (no witness could decide: \(reasons.map(\.rawValue).joined(separator: ", ")))"
+    default: break
+    }
+    let others = e.wrongSubjects.filter { $0 != subject }
+    if !others.isEmpty { text += " (\(others.joined(separator: ", ")) wrong)" }
     return text
 }
 
@@ -45,7 +61,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     guard matrices.count == points.count else {
         throw JacFailure.invalid("claimed Jacobian '\(claimedPath)' has \(matrices.count) Jacobian\(matrices.count == 1 ? "" : "s") for \(points.count) point\(points.count == 1 ? "" : "s") (one per point, in order)")
     }
-    var failures: [String] = []
+    var failures: [String] = [], unconfirmed: [String] = []
     var jsonLines: [String] = []
     var tables: [String] = []
     for (k, (point, claimed)) in zip(points, matrices).enumerated() {
@@ -60,11 +76,11 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         }
         let at = points.count > 1 ? "point \(k + 1): " : ""
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
-        // The modes themselves can be wrong (a registry rule): that is exit 1 as well.
-        for e in report.entries.flatMap({ $0 }) {
-            if case .ruleWrong(let s) = e.verdict, s.contains(where: { $0 != "claimed" }) {
-                failures.append(at + describeEntry(e, variables: formula.variables) + " (\(s.joined(separator: ", ")))")
-            }
+        // The library's verdict decides the status, as for a formula without --claimed: what it
+        // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
+        for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, variables: formula.variables)) }
+        if let d = report.directional, d.agrees == false {
+            unconfirmed.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")
         }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
         jsonLines.append(report.toJSON(pretty: points.count == 1))
@@ -74,8 +90,17 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     case .table, .csv: print(tables.joined(separator: "\n\n"))
     }
     fflush(nil)
+    func entries(_ n: Int) -> String { "\(n) entr\(n == 1 ? "y" : "ies")" }
     if !failures.isEmpty {
-        throw JacFailure(.modesDisagree, "claimed Jacobian is wrong at \(failures.count) entr\(failures.count == 1 ? "y" : "ies"):\n  "
-                         + failures.prefix(20).joined(separator: "\n  "))
+        var text = "claimed Jacobian is wrong at \(entries(failures.count)):\n  " + failures.prefix(20).joined(separator: "\n  ")
+        if !unconfirmed.isEmpty {
+            text += "\nand not confirmed at \(entries(unconfirmed.count)):\n  " + unconfirmed.prefix(20).joined(separator: "\n  ")
+        }
+        throw JacFailure(.modesDisagree, text)
+    }
+    if !unconfirmed.isEmpty {
+        throw JacFailure(.modesDisagree, "claimed Jacobian not confirmed at \(entries(unconfirmed.count)) "
+                         + "(the check does not pass there, though nothing shows the claim wrong):\n  "
+                         + unconfirmed.prefix(20).joined(separator: "\n  "))
     }
 }

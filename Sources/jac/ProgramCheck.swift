@@ -32,9 +32,10 @@ struct ProgramCheckCommand: ParsableCommand {
 
         EXIT STATUS
         0 no entry of the program's Jacobian (or J·v, uᵀJ) is wrong: entries that \
-        agree, are fd-inconclusive (no witness could decide) or sit at a kink all \
-        leave it 0, and the table shows which. 1 an entry is rule-wrong or \
-        non-finite. 2 usage or protocol error (a line that is not the protocol, wrong \
+        agree, are fd-inconclusive (no witness could decide) or sit at a kink with a \
+        value between the one-sided derivatives leave it 0, and the table shows \
+        which. 1 an entry is rule-wrong, non-finite, or outside the one-sided \
+        derivatives at a kink. 2 usage or protocol error (a line that is not the protocol, wrong \
         lengths). 3 evaluation failure (the program exited, crashed, timed out, spent \
         the budget or returned NaN at the point).
 

@@ -272,4 +272,44 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(dx, 5e-88, accuracy: 4 * Double.ulpOfOne * 5e-88)
         XCTAssertEqual(dt, -7.5e-95, accuracy: 4 * Double.ulpOfOne * 7.5e-95)
     }
+
+    /// |x + y| − |y|: at y = 0 the kink of |y| is touched, and the kink of |x + y| lies x away
+    /// along y. By hand, for 0 < t < x: f(x, t) = (x + t) − t = x, slope 0 from the right;
+    /// f(x, −t) = (x − t) − t = x − 2t, slope 2 from the left. The one-sided derivatives are
+    /// [0, 2], and AD's 1 (with |·|′(0) = 0) lies between them.
+    struct TwoKinks: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [abs(x[0] + x[1]) - abs(x[1])] }
+    }
+
+    /// Found by a user trial's follow-up: the one-sided samples at a fixed step passed the other
+    /// kink, gave [0, 0.002] at x = 1e-8 and failed the correct 1.
+    func testOneSidedDerivativesStayShortOfAnotherKink() throws {
+        for x0 in [1e-3, 1e-8, 1e-12, 1e-100, 1e-300] {
+            let r = try checkJacobian(of: TwoKinks(), at: [x0, 0])
+            let e = r.entries[0][1]
+            XCTAssertEqual(e.verdict, .kink(validSubgradient: true), "x = \(x0)\n" + r.renderTable())
+            let k = try XCTUnwrap(e.kink)
+            XCTAssertEqual(Swift.min(k.left, k.right), 0, accuracy: 1e-12, "x = \(x0)")
+            XCTAssertEqual(Swift.max(k.left, k.right), 2, accuracy: 1e-12, "x = \(x0)")
+            XCTAssertTrue(r.passed, r.renderTable())
+        }
+    }
+
+    /// At x = 5e-324 no step fits between the point and the other kink: the kink's one-sided
+    /// derivatives are unresolved (neither valid nor invalid), and the exact-rationals rung,
+    /// whose samples reach x ± h, is known to cross the kink of |x + y| instead of calling the
+    /// right ∂f/∂x = 1 wrong (it gave 2.5e-314 and "rule-wrong").
+    func testNoVerdictWhereNoStepFitsBetweenTwoKinks() throws {
+        let r = try checkJacobian(of: TwoKinks(), at: [5e-324, 0])
+        XCTAssertEqual(r.entries[0][1].verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertNotNil(r.entries[0][1].kink?.unresolved)
+        XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", r.renderTable())
+        XCTAssertFalse(r.passed)
+        let single = try checkJacobian(of: Abs(), at: [5e-324])
+        XCTAssertEqual(single.entries[0][0].verdict.name, "fd-inconclusive", single.renderTable())
+    }
+
+    struct Abs: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [abs(x[0])] }
+    }
 }

@@ -143,6 +143,18 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("∂f1/∂x1"), r.stderr)
     }
 
+    /// f0 = |x0|·x1 at (0, 2): one-sided slopes along x0 are −2 and 2 (by hand). A program
+    /// reporting 0.5·2 = 1 there gives a subgradient; one reporting 5·2 = 10 is wrong, and its
+    /// status used to be 0 because only rule-wrong and non-finite entries counted.
+    func testAProgramsValueAtAKinkMustLieBetweenTheOneSidedDerivatives() throws {
+        let inside = try runProgram("misbehave.py kink", ["--inputs", "2", "--at", "0,2"])
+        XCTAssertEqual(inside.status, 0, inside.stderr)
+        let outside = try runProgram("misbehave.py wrongkink", ["--inputs", "2", "--at", "0,2"])
+        XCTAssertEqual(outside.status, 1, outside.stderr)
+        XCTAssertTrue(outside.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): kink, program 10.0"), outside.stderr)
+        XCTAssertTrue(outside.stderr.contains("(one-sided derivatives [-2.0, 2.0])"), outside.stderr)
+    }
+
     func testWrongJacobianEntryOfAProgram() throws {
         let r = try runProgram("misbehave.py wrongjac", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 1, r.stderr)

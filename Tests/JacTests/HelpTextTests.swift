@@ -47,17 +47,36 @@ final class HelpTextTests: XCTestCase {
     }
 
     func testExitStatusHelpSaysWhatEachCheckDoesWithInconclusiveEntries() throws {
-        // --program fails only on rule-wrong or non-finite entries (claimedFailures); the formula
-        // check fails whenever the library's check does not pass, fd-inconclusive included.
+        // --program fails on entries shown wrong (claimedFailures: rule-wrong, non-finite, outside
+        // a kink's one-sided derivatives); the formula check, with or without --claimed, fails
+        // whenever the library's check does not pass, fd-inconclusive included.
         let program = try help(["check", "--program", "X", "--inputs", "1", "--help"])
-        XCTAssertTrue(program.contains("are fd-inconclusive (no witness could decide) or sit at a kink all leave\nit 0"), program)
+        XCTAssertTrue(program.contains("agree, are fd-inconclusive (no witness could decide) or sit at a kink with a\nvalue between the one-sided derivatives leave it 0"), program)
         let formula = try help(["check", "--help"])
         XCTAssertTrue(formula.contains("1 it does not: an entry is rule-wrong,\nfd-inconclusive"), formula)
-        XCTAssertTrue(formula.contains("With --claimed, 1 means an entry of the claimed Jacobian is rule-wrong"), formula)
-        // The claims hold: a kink value outside the one-sided derivatives fails the formula check
-        // (1) but not a --claimed check, which grades only the claimed entries.
+        XCTAssertTrue(formula.contains("With --claimed the same rule grades the claimed Jacobian"), formula)
+        // The claims hold. relu(x) − relu(−x) is x, slope 1 on both sides of 0; the modes give
+        // 0 there (relu′(0) = 0). The formula check fails (1), and so does --claimed, as the
+        // library's `passed` does: a claim of 0 is wrong (it used to leave the status 0), and
+        // the right claim 1 is not confirmed while the modes are wrong.
         XCTAssertEqual(try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0"]).status, 1)
-        let claim = try JacRunner.temporaryFile("[[0]]", name: "kink-claim.json")
-        XCTAssertEqual(try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0", "--claimed", claim]).status, 0)
+        let zero = try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0",
+                                      "--claimed", try JacRunner.temporaryFile("[[0]]", name: "kink-claim.json")])
+        XCTAssertEqual(zero.status, 1)
+        XCTAssertTrue(zero.stderr.contains("claimed Jacobian is wrong at 1 entry"), zero.stderr)
+        XCTAssertTrue(zero.stderr.contains("claimed 0.0 (one-sided derivatives [1.0, 1.0])"), zero.stderr)
+        let one = try JacRunner.run(["check", "relu(x) - relu(-x)", "--at", "x=0",
+                                     "--claimed", try JacRunner.temporaryFile("[[1]]", name: "kink-claim-1.json")])
+        XCTAssertEqual(one.status, 1)
+        XCTAssertTrue(one.stderr.contains("claimed Jacobian not confirmed at 1 entry"), one.stderr)
+        XCTAssertTrue(one.stderr.contains("(forward, reverse wrong)"), one.stderr)
+        // |x| at 0: one-sided derivatives −1 and 1. A claim between them passes, 5 is wrong.
+        let inside = try JacRunner.run(["check", "abs(x)", "--at", "x=0",
+                                        "--claimed", try JacRunner.temporaryFile("[[0.5]]", name: "abs-half.json")])
+        XCTAssertEqual(inside.status, 0, inside.stderr)
+        let outside = try JacRunner.run(["check", "abs(x)", "--at", "x=0",
+                                         "--claimed", try JacRunner.temporaryFile("[[5]]", name: "abs-five.json")])
+        XCTAssertEqual(outside.status, 1)
+        XCTAssertTrue(outside.stderr.contains("kink, claimed 5.0 (one-sided derivatives [-1.0, 1.0])"), outside.stderr)
     }
 }

@@ -319,8 +319,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             } else if let d = try? exactDifferenceJacobian(of: f, at: xd.map { Rational($0) }) {
                 result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
                     zip(row, est).enumerated().map { j, pair in
+                        // Its samples reach x ± h: a kink that close is crossed as by any difference
+                        // (without the reach, |x + y| at x = 5e-324 made this rung call a right 1 wrong).
                         DifferenceEstimate(value: pair.0.doubleValue, errorEstimate: pair.1.doubleValue,
-                                           step: d.steps[j].doubleValue)
+                                           step: d.steps[j].doubleValue, reach: d.steps[j].doubleValue)
                     }
                 })
             } else {
@@ -536,18 +538,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// output i, the largest displacement that stays on the recorded side (else nil). Uses the
     /// linearisation: the op's argument moves by about |∂arg/∂xⱼ|·t.
     mutating func kinkCrossing(output i: Int, input j: Int, reach: Double) -> Double? {
-        guard reach > 0, let graph, !graph.kinkCandidates.isEmpty else { return nil }
+        guard reach > 0 else { return nil }
+        return kinkRooms(output: i, input: j).filter { $0.room <= reach }.map(\.room).min()
+    }
+
+    /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,
+    /// the displacement that brings its argument to its kink (linearised: distance / |∂arg/∂xⱼ|).
+    mutating func kinkRooms(output i: Int, input j: Int) -> [(node: Int, room: Double)] {
+        guard let graph, !graph.kinkCandidates.isEmpty else { return [] }
         if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
-        guard let t = tangentCache[j] else { return nil }
+        guard let t = tangentCache[j] else { return [] }
         let mask = graph.onPath(output: i, input: j)
-        var safe: Double? = nil
-        for c in graph.kinkCandidates where mask[c.node] {
+        return graph.kinkCandidates.compactMap { c in
+            guard mask[c.node] else { return nil }
             let sensitivity = graph.kinkSensitivity(c.node, tangents: t)
-            guard sensitivity > 0, sensitivity.isFinite else { continue }
-            let room = c.distance / sensitivity
-            if room <= reach { safe = Swift.min(safe ?? room, room) }
+            guard sensitivity > 0, sensitivity.isFinite else { return nil }
+            return (c.node, c.distance / sensitivity)
         }
-        return safe
     }
 
     /// Whether a difference reaching `reach` along direction `v` may straddle a kink-capable op
@@ -580,11 +587,27 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// One-sided derivatives along eⱼ (second-order one-sided stencils) and whether each subject
     /// lies between them.
-    func kinkAnalysis(_ i: Int, _ j: Int, values: [(String, Double)], ops: [String]) -> KinkAnalysis {
+    mutating func kinkAnalysis(_ i: Int, _ j: Int, values: [(String, Double)], ops: [String]) -> KinkAnalysis {
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        let f = self.f
         var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
         let stencil = Stencil.rightSided
-        let h = V(DifferenceTuning.defaultStep(for: stencil, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
+        var h = V(DifferenceTuning.defaultStep(for: stencil, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
+        // The one-sided slopes are those of the pieces meeting at this point only while the
+        // samples stay short of any other kink: at y = 0 of |x + y| − |y| with x = 1e-8, the
+        // left samples passed the kink of |x + y| at y = −x, and the slopes [0, 2] came out
+        // as [0, 0.002], "accusing" a correct 1. The samples reach 4h (the 2h stencils); keep
+        // them a quarter of the way to the nearest kink not at the point.
+        let others = kinkRooms(output: i, input: j).filter { $0.room > 0 }
+        var unresolved: String? = nil
+        if let nearest = others.min(by: { $0.room < $1.room }) {
+            while h > 0 && 16 * Double(h) > nearest.room { h = h / 2 }
+            if h == 0 || probe.stepBelowULP(h / 16) {
+                let name = graph.map { $0.names[nearest.node] } ?? "a kink"
+                unresolved = "another kink (\(name), node \(nearest.node)) lies \(nearest.room) away along this input, "
+                    + "closer than a one-sided step rounding allows"
+            }
+        }
         // The probe compares every output of f, so it is asked for all of them (asking for i + 1
         // made every output but the last NaN).
         let m = value.count
@@ -601,7 +624,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let tol = 4 * Swift.max(right.rounding[i], left.rounding[i]) + CheckOptions.errorEstimateSafety * truncation
             + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(lo), Swift.abs(hi), 1)
         let within = values.map { (subject: $0.0, valid: $0.1.isFinite && $0.1 >= lo - tol && $0.1 <= hi + tol) }
-        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within)
+        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved)
     }
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.
@@ -656,7 +679,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
 extension EntryCheck {
     func withKink(_ k: KinkAnalysis) -> EntryCheck {
-        let valid = k.withinOneSided.allSatisfy(\.valid)
+        let valid = k.unresolved == nil ? k.withinOneSided.allSatisfy(\.valid) : nil
         return EntryCheck(output: output, input: input, subjects: subjects, verdict: .kink(validSubgradient: valid),
                           witness: "one-sided", witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
                           relativeError: nil, tolerance: nil, kink: k, ladder: ladder)

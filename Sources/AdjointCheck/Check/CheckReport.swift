@@ -59,11 +59,7 @@ public struct CheckReport: Sendable {
 
     /// True when every entry agrees (kinks with a valid subgradient count as passing).
     public var passed: Bool {
-        problem == nil && directional?.agrees != false && entries.joined().allSatisfy { e in
-            if case .agree = e.verdict { return true }
-            if case .kink(let ok) = e.verdict { return ok == true }
-            return false
-        }
+        problem == nil && directional?.agrees != false && entries.joined().allSatisfy(\.passes)
     }
 
     /// Entries with a given verdict name ("rule-wrong", "kink", …).
@@ -181,7 +177,7 @@ public struct CheckReport: Sendable {
                 let outside = k?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
                 let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(fmt($0.value))" }
                 return "kink at \(ops): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
-            case nil: return "kink at \(ops): one-sided derivatives could not be estimated"
+            case nil: return "kink at \(ops): one-sided derivatives could not be estimated" + (k?.unresolved.map { " (\($0))" } ?? "")
             }
         }
     }
@@ -272,7 +268,8 @@ public struct CheckReport: Sendable {
         }
         f.append(("kink", e.kink.map { k in
             .object([("ops", .array(k.ops.map { .string($0) })), ("left", .number(k.left)), ("right", .number(k.right)),
-                     ("within", .object(k.withinOneSided.map { ($0.subject, .bool($0.valid)) }))])
+                     ("within", .object(k.withinOneSided.map { ($0.subject, .bool($0.valid)) })),
+                     ("unresolved", k.unresolved.map { .string($0) } ?? .null)])
         } ?? .null))
         f.append(("ladder", .array(e.ladder.map { r in
             .object([("witness", .string(r.witness)), ("outcome", .string(r.outcome)), ("value", .number(r.value)),

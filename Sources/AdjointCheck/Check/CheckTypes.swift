@@ -158,10 +158,20 @@ public struct KinkAnalysis: Sendable, Equatable {
     public let right: Double
     /// Subject name and whether its value lies in [min(left, right), max(left, right)] (within tolerance).
     public let withinOneSided: [(subject: String, valid: Bool)]
+    /// Why the one-sided derivatives could not be resolved (another kink closer along this input
+    /// than a step rounding allows), or nil when they were. Unresolved, the verdict's
+    /// `validSubgradient` is nil: neither a pass nor an accusation.
+    public let unresolved: String?
+
+    init(ops: [String], left: Double, right: Double, withinOneSided: [(subject: String, valid: Bool)],
+         unresolved: String? = nil) {
+        self.ops = ops; self.left = left; self.right = right; self.withinOneSided = withinOneSided
+        self.unresolved = unresolved
+    }
 
     /// Field-wise equality.
     public static func == (l: KinkAnalysis, r: KinkAnalysis) -> Bool {
-        l.ops == r.ops && l.left == r.left && l.right == r.right
+        l.ops == r.ops && l.left == r.left && l.right == r.right && l.unresolved == r.unresolved
             && l.withinOneSided.map(\.subject) == r.withinOneSided.map(\.subject)
             && l.withinOneSided.map(\.valid) == r.withinOneSided.map(\.valid)
     }
@@ -200,6 +210,36 @@ public struct EntryCheck: Sendable, Equatable {
     public let kink: KinkAnalysis?
     /// Every rung tried, in order.
     public let ladder: [RungOutcome]
+
+    /// Whether this entry lets the check pass: it agrees, or sits at a kink with every subject
+    /// shown to lie between the one-sided derivatives. What ``CheckReport/passed`` asks of
+    /// every entry, and what `jac check` exits on.
+    ///
+    /// ```swift
+    /// report.entries.joined().filter { !$0.passes }   // what kept the check from passing
+    /// ```
+    public var passes: Bool {
+        switch verdict {
+        case .agree: return true
+        case .kink(let valid): return valid == true
+        default: return false
+        }
+    }
+
+    /// The subjects (modes, the claimed Jacobian …) this entry shows wrong: those a reliable
+    /// witness contradicts, those not finite, and at a kink those outside the one-sided
+    /// derivatives. Empty for an entry that passes and for one no witness could decide.
+    ///
+    /// ```swift
+    /// report.entries[0][0].wrongSubjects   // ["claimed"] when only the claim is off
+    /// ```
+    public var wrongSubjects: [String] {
+        switch verdict {
+        case .ruleWrong(let s), .nonFinite(let s): return s
+        case .kink(let valid?) where !valid: return kink?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
+        default: return []
+        }
+    }
 
     /// Same entry, subjects, values and verdict.
     public static func == (l: EntryCheck, r: EntryCheck) -> Bool {
