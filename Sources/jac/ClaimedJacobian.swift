@@ -161,8 +161,10 @@ enum ClaimedJacobian {
         }
         let (p, m, n) = shape.count == 3 ? (shape[0], shape[1], shape[2])
             : shape.count == 2 ? (1, shape[0], shape[1]) : (1, 1, shape[0])
-        let (count, overflow) = p.multipliedReportingOverflow(by: m * n)
-        guard !overflow, count <= (1 << 28) else { throw Failure.badShape(shapeText) }
+        // Both products checked: a header's (2³², 2³²) overflowed m·n itself and trapped.
+        let (cells, overflowCells) = m.multipliedReportingOverflow(by: n)
+        let (count, overflow) = p.multipliedReportingOverflow(by: cells)
+        guard !overflowCells, !overflow, count <= (1 << 28) else { throw Failure.badShape(shapeText) }
         let dataStart = headerStart + headerLength
         let needed = count * width
         guard bytes.count - dataStart == needed else {
@@ -207,11 +209,9 @@ enum ClaimedJacobian {
 
     private static func readBytes(path: String) throws -> [UInt8] {
         // Raw bytes: a .npy payload is not UTF-8, and decoding it as text would replace bytes.
-        if path == "-" { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw JacFailure.invalid("cannot read claimed Jacobian file '\(path)'")
-        }
-        return Array(data)
+        // Bounded like every input: Foundation's read of standard input trapped on a directory
+        // (`--claimed - < /`) and read /dev/zero until memory ran out.
+        try readBoundedBytes(path: path, what: "claimed Jacobian file")
     }
 }
 

@@ -136,6 +136,13 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
 
 /// Reads a whole file, or standard input for "-", without Foundation (start-up time matters).
 func readText(path: String, what: String) throws -> String {
+    String(decoding: try readBoundedBytes(path: path, what: what), as: UTF8.self)
+}
+
+/// The bytes of `path` (`-` for standard input), at most `JAC_MAX_INPUT_BYTES` of them: every
+/// file `jac` reads comes through here, so a directory, /dev/zero or an endless pipe is one line
+/// of error instead of a crash or a machine out of memory.
+func readBoundedBytes(path: String, what: String) throws -> [UInt8] {
     let file: UnsafeMutablePointer<FILE>?
     if path == "-" {
         file = fdopen(0, "rb")
@@ -159,9 +166,9 @@ func readText(path: String, what: String) throws -> String {
         if n < buffer.count { break }
     }
     if ferror(file) != 0 {
-        throw JacFailure.invalid("cannot read \(what) '\(path)': read error")
+        throw JacFailure.invalid("cannot read \(what) '\(path)': \(String(cString: strerror(errno)))")
     }
-    return String(decoding: bytes, as: UTF8.self)
+    return bytes
 }
 
 /// Writes `text` to `path` (a `--plot` file, say), failing with one line that names the path and

@@ -329,7 +329,8 @@ enum InputDomain: Equatable {
         case .positive: return Foundation.exp(2 * u - 1)
         case .negative: return -Foundation.exp(2 * u - 1)
         case .real: return 4 * u - 2
-        case .interval(let a, let b): return a + (b - a) * u
+        // Not a + (b − a)·u: b − a overflows for [−1e308, 1e308] and sent the program infinity.
+        case .interval(let a, let b): return Swift.min(b, Swift.max(a, a * (1 - u) + b * u))
         }
     }
 }

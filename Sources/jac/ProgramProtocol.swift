@@ -317,9 +317,12 @@ final class ProgramSession {
 
     private func capturedStderr() -> String {
         if let relay { return relay.finish() ? " (its standard error is above)" : "" }
-        guard let path = stderrPath, let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            return ""
-        }
+        // Only the end is quoted, so only the end is read: a chatty program's log can be large.
+        guard let path = stderrPath, let handle = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: size > 65_536 ? size - 65_536 : 0)
+        guard let data = try? handle.readToEnd(), !data.isEmpty else { return "" }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(5)
         return "; its standard error ends:\n    " + lines.joined(separator: "\n    ")
     }

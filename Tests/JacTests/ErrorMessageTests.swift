@@ -61,4 +61,29 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(noisy.stderr.hasPrefix("oops\nerror: --program exited with status 3 while "), noisy.stderr)
         XCTAssertTrue(noisy.stderr.hasSuffix(" request 1 (its standard error is above)\n"), noisy.stderr)
     }
+
+    /// Found by a code audit: a claimed Jacobian read from a directory trapped inside Foundation,
+    /// an endless input was read until memory ran out, and a .npy header whose m·n overflows
+    /// trapped. Each is now one line and status 2.
+    func testClaimedJacobianFilesThatCannotBeReadAreOneLineErrors() throws {
+        let directory = try JacRunner.run(["check", "x", "--at", "x=1", "--claimed", "/"])
+        XCTAssertEqual(directory.status, 2)
+        XCTAssertEqual(directory.stderr, "error: cannot read claimed Jacobian file '/': Is a directory\n")
+        let endless = try JacRunner.run(["check", "x", "--at", "x=1", "--claimed", "/dev/zero"],
+                                        environment: ["JAC_MAX_INPUT_BYTES": "100000"])
+        XCTAssertEqual(endless.status, 2)
+        XCTAssertEqual(endless.stderr, "error: claimed Jacobian file '/dev/zero' is larger than 100000 bytes (JAC_MAX_INPUT_BYTES raises the limit)\n")
+        // A version-1 .npy header claiming shape (2³², 2³²): 2⁶⁴ cells overflow Int.
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        bytes += [UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)] + Array(header.utf8)
+        let path = NSTemporaryDirectory() + "jac-overflow-\(getpid()).npy"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let overflow = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", path])
+        XCTAssertEqual(overflow.status, 2, overflow.stderr)
+        XCTAssertTrue(overflow.stderr.contains("shape (4294967296, 4294967296) is not (m, n)"), overflow.stderr)
+    }
 }
