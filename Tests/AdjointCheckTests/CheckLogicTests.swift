@@ -312,4 +312,52 @@ final class CheckLogicTests: XCTestCase {
     struct Abs: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [abs(x[0])] }
     }
+
+    struct Sine: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0])] }
+    }
+    struct Exponential: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] }
+    }
+
+    /// Found by a user trial: at x = 1e25 sin turns over between adjacent Doubles (2³¹ apart).
+    /// Central's fixed step aliased and "disagreed" with the right cos x (mpmath: cos of that
+    /// Double is 0.95226975…), the verified rungs found no convergence, and the check said
+    /// rule-wrong and blamed sin. A fixed stencil's disagreement alone now convicts nothing then.
+    func testAFixedStencilAloneDoesNotConvictWhereTheVerifiedRungsCannotConverge() throws {
+        for x0 in [1e25, 1e300] {
+            let r = try checkJacobian(of: Sine(), at: [x0])
+            XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", "x = \(x0)\n" + r.renderTable())
+            XCTAssertNil(r.fault, r.renderTable())
+        }
+        XCTAssertEqual(Foundation.cos(1e25), 0.95226974931300889, accuracy: 1e-15)   // mpmath, 30 digits
+    }
+
+    /// Found by a user trial: where the derivative is subnormal, every mode's value (5e-324 for
+    /// e^−745, whose true 2.8e-324 rounds there) was rule-wrong with a tolerance of 0. A
+    /// tolerance now includes the subnormal spacing; values from mpmath agree with the modes.
+    func testSubnormalDerivativesAreJudgedOnTheSubnormalSpacing() throws {
+        for (x0, reference) in [(-745.0, 5e-324), (-740.0, 4.1995579896506e-322), (-720.0, 2.0322308024242931e-313)] {
+            let r = try checkJacobian(of: Exponential(), at: [x0])
+            XCTAssertEqual(r.entries[0][0].verdict, .agree, "x = \(x0)\n" + r.renderTable())
+            let forward = try XCTUnwrap(r.entries[0][0].subjects.first { $0.name == "forward" }?.value)
+            XCTAssertEqual(forward, reference, accuracy: 1e-14 * reference + 1e-323, "x = \(x0)")
+        }
+    }
+
+    struct FlatInY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) + 1e-17 * x[1]] }
+    }
+
+    /// Samples that are all equal (f = sin x + 1e-17·y moves by nothing along y) are not
+    /// cancellation: the difference is 0 with its rounding bound as the error, so a claimed
+    /// ∂f/∂y of 0.5 is refuted instead of left inconclusive (a user trial's program passed so).
+    func testADifferenceOfIdenticalSamplesRefutesAClaimedSlope() throws {
+        let d = try differenceJacobian(of: FlatInY(), at: [0.5, 1], method: .central)
+        XCTAssertEqual(d.entries[0][1].value, 0)
+        XCTAssertEqual(d.entries[0][1].warnings, [])
+        XCTAssertGreaterThan(d.entries[0][1].errorEstimate, 0)
+        let r = try checkJacobian(of: FlatInY(), at: [0.5, 1], claimed: { _ in [[Foundation.cos(0.5), 0.5]] })
+        XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+    }
 }

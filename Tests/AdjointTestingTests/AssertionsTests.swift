@@ -173,19 +173,40 @@ final class AssertionsTests: XCTestCase {
 
 extension AssertionsTests {
     func testInconclusivePointsFailOnlyAboveTheAllowedFraction() throws {
-        // f = 1 + 10⁻¹⁷·x: its slope is far below what a difference of Doubles near 1 resolves, so
-        // a claim of slope 1 can be neither confirmed nor refuted (every sample rounds to 1).
-        let f: @Sendable ([Double]) -> Double = { x in 1 + 1e-17 * x[0] }
-        let claim: @Sendable ([Double]) -> [Double] = { _ in [1] }
+        // sin at |x| ≈ 10²⁵: between adjacent Doubles (2³¹ apart) it turns over many times, so
+        // even its true derivative cos x can be neither confirmed nor refuted. Central's fixed
+        // step aliases (its disagreement alone used to convict); the verified rungs find no
+        // range where the differences settle.
+        let f: @Sendable ([Double]) -> Double = { x in Foundation.sin(x[0]) }
+        let claim: @Sendable ([Double]) -> [Double] = { x in [Foundation.cos(x[0])] }
         var o = AdjointTestOptions()
         o.trials = 20
-        let r = checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o)
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(1e25...2e25))), options: o)
         XCTAssertEqual(r.counts[.inconclusive], 20, r.message)
         XCTAssertEqual(r.failure?.verdict, .inconclusive)
         XCTAssertTrue(r.message.contains("inconclusive at 20 of 20 points"), r.message)
-        XCTAssertTrue(r.message.contains("cancellation"), r.message)
+        XCTAssertTrue(r.message.contains("no-convergence"), r.message)
         o.maximumInconclusiveFraction = 1
-        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(-1...1))), options: o).passed)
+        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: claim, inputs: .vector(1, .uniform(1e25...2e25))), options: o).passed)
+    }
+
+    /// f = 1 + 10⁻¹⁷·x rounds to 1 at every sample, so its differences are exactly 0. That is
+    /// not "cancellation": a slope of 1 would have moved f by 2h, far above its rounding, so a
+    /// claim of 1 is refuted (it used to be inconclusive, and a claim that was wrong only on a
+    /// small region where f ignores an input passed under the inconclusive allowance).
+    func testAClaimedSlopeWhereFDoesNotMoveAtAllIsRefuted() throws {
+        let f: @Sendable ([Double]) -> Double = { x in 1 + 1e-17 * x[0] }
+        var o = AdjointTestOptions()
+        o.trials = 20
+        let wrong = checkProperty(.blackBoxGradient(of: f, claimed: { _ in [1] }, inputs: .vector(1, .uniform(-1...1))), options: o)
+        XCTAssertEqual(wrong.failure?.verdict, .ruleWrong, wrong.message)
+        let right = checkProperty(.blackBoxGradient(of: f, claimed: { _ in [1e-17] }, inputs: .vector(1, .uniform(-1...1))), options: o)
+        XCTAssertTrue(right.passed, right.message)
+        // The trial's case: ∂f/∂x₁ claimed 0.5 only where x₁ ≤ 0, and f ignores x₁.
+        let g: @Sendable ([Double]) -> Double = { x in Foundation.sin(x[0]) }
+        let regional: @Sendable ([Double]) -> [Double] = { x in [Foundation.cos(x[0]), x[1] <= 0 ? 0.5 : 0] }
+        let r = checkProperty(.blackBoxGradient(of: g, claimed: regional, inputs: .vector(2, .uniform(-0.1...5))))
+        XCTAssertFalse(r.passed, r.message)
     }
 
     func testGenericFunctionWithAFloatClaim() {

@@ -269,7 +269,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// tolerance), then the one-sided analysis when no rung agreed.
     mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let floor = adRel * rowScale
+        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double.leastNonzeroMagnitude   // see checkJacobian
         let values = [claimed]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
@@ -289,6 +289,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var reasons: [FDWarning] = []
         var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
         var disagreements = 0
+        var disagreedOnlyByFixedStencils = true
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             guard let w = estimate(rung: k, direction: d, row: r) else {
@@ -297,7 +298,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             let nominal: Double
             if case .differences(let m) = options.ladder[k] { nominal = m.nominalRelativeAccuracy(epsilon: eps) } else { nominal = 0 }
-            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp }
+            // A difference that never converged is a guess (its spread can be small by chance):
+            // it decides nothing here either, as in checkJacobian.
+            var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .noConvergence }
             let scale = Swift.max(Swift.abs(w.value), Swift.abs(claimed.1))
             let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
             if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution) && w.errorEstimate > floor {
@@ -336,6 +339,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                         outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
             lastDisagreement = (name, w, tol)
+            if !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             disagreements += 1
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
@@ -347,6 +351,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                         lastDisagreement, ladder: outcomes, kink: k)
         }
         if let (name, w, tol) = lastDisagreement {
+            // As in checkJacobian: a fixed stencil's disagreement convicts nothing when the
+            // verified rungs found no range where the differences settle (sin at 1e25).
+            if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
+                return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+            }
             return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes)
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)

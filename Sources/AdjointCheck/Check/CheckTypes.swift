@@ -18,6 +18,16 @@ public enum WitnessRung: Sendable {
     /// absolute error (0 for exact methods).
     case custom(name: String, errorEstimate: Double, jacobian: @Sendable ([Double]) throws -> [[Double]])
 
+    /// Whether the rung's error estimate rests on a fixed stencil at a step chosen from |x| alone
+    /// (central, forward, central4 …), not on steps it verified against f. Such an estimate can be
+    /// fooled (sin at 1e25 varies on a scale 10²⁰ times finer than central's step, and its h/2h
+    /// estimate was 1e-24), so its disagreement alone convicts nothing when the verified rungs
+    /// found no range where differences settle.
+    var fixedStencil: Bool {
+        if case .differences(let m) = self { return m != .richardson && m != .adaptive && m != .complexStep }
+        return false
+    }
+
     /// The name used in reports and JSON.
     public var name: String {
         switch self {

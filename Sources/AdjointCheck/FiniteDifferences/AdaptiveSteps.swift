@@ -137,6 +137,12 @@ extension LineProbe {
                     let verification = apply(central, step: hv, outputs: m)
                     if let measured = measuredNoise(small: hv, output: i) {
                         noise = measured
+                        // Noise that is a sizeable part of what f does along the line means f is not a smooth
+                        // function at any step the method can take: sin at 1e25 turns over
+                        // between adjacent Doubles (2³¹ apart), its samples are noise of
+                        // amplitude 1, and the tableau "converged" to 6.5e-24 ± 5.7e-24 where
+                        // cos x = 0.13. No candidate start is trusted then (no-convergence).
+                        if noise > DifferenceTuning.verificationRounding * sampledMagnitude(output: i) { continue }
                         (tableau, last) = extrapolate(noise: noise)
                     }
                     guard let best = tableau.best else { continue }

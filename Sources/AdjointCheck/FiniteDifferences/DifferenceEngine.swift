@@ -12,6 +12,8 @@ import RealModule
 /// ```
 public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// The samples differ by only a few ulps of f: most digits cancelled in the subtraction.
+    /// Samples that are all equal are not flagged: f did not move, which bounds the slope by the
+    /// rounding the estimate already carries.
     case cancellation
     /// x + h rounds to x (or nearly): the step is below the input's unit in the last place.
     case stepBelowULP = "step-below-ulp"
@@ -149,6 +151,14 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// A sample already taken at displacement t (f(x) for t = 0), without evaluating.
     func taken(at t: V) -> [V]? { t == 0 ? center : taken[t] }
 
+    /// The largest |fᵢ| among the samples taken so far (f(x) included): the size of what f does
+    /// along the line, against which its noise is judged.
+    func sampledMagnitude(output i: Int) -> Double {
+        var m = center.map { i < $0.count ? Swift.abs(Double($0[i])) : 0 } ?? 0
+        for y in taken.values where i < y.count && y[i].isFinite { m = Swift.max(m, Swift.abs(Double(y[i]))) }
+        return m
+    }
+
     /// Whether the step t·v is below an ulp of some perturbed coordinate.
     func stepBelowULP(_ t: V) -> Bool {
         if let j = axis { return Swift.abs(t) < x[j].ulp }
@@ -166,6 +176,8 @@ struct StencilSample {
 
 extension LineProbe {
     var epsilon: Double { Double(V.ulpOfOne) }
+    /// The spacing of V's subnormals: the absolute rounding of any value below the normal range.
+    var quantum: Double { Double(V.leastNonzeroMagnitude) }
 
     /// Applies `stencil` with step `h` to every output at once.
     mutating func apply(_ stencil: Stencil, step h: V, outputs m: Int) -> StencilSample {
@@ -203,13 +215,19 @@ extension LineProbe {
         for i in 0..<m {
             var warn: [FDWarning] = []
             let d = Double(sums[i]) / hd
-            let noise = DifferenceTuning.evaluationNoiseULPs * epsilon * fmax[i]
+            // A sample's rounding: relative in the normal range, at least the least subnormal's
+            // below it (exp at −720 is 2e-313, and 2 ulps of it would be 1e-328, below any Double).
+            let noise = DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * fmax[i], quantum)
             if !finite[i] || !d.isFinite { warn.append(.nonFinite) }
             if below { warn.append(.stepBelowULP) }
             let digits = Double.pow(10, DifferenceTuning.cancellationDigitsRequired)
-            if finite[i] && fmax[i] > 0 && spread[i] < digits * noise { warn.append(.cancellation) }
+            // Samples that are all equal are not cancellation: f did not move at all, so a slope
+            // c would have had to stay below the rounding, |c|·h < noise, which is the estimate's
+            // rounding part. Calling it unreliable let a claimed 0.5 pass where f ignores the input.
+            if finite[i] && fmax[i] > 0 && spread[i] > 0 && spread[i] < digits * noise { warn.append(.cancellation) }
             out.derivative.append(finite[i] ? d : .nan)
-            out.rounding.append(DifferenceTuning.evaluationNoiseULPs * epsilon * wmax[i] * stencil.noiseGain / hd)
+            out.rounding.append(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
+                                * stencil.noiseGain / hd)
             out.warnings.append(warn)
         }
         return out
