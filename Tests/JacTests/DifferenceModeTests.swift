@@ -79,4 +79,16 @@ final class DifferenceModeTests: XCTestCase {
         }
         XCTAssertFalse(r.stderr.isEmpty && w.isEmpty, "either a warning or an explanation is expected: \(r.stdout)")
     }
+
+    /// The complex step's value column is f(x) evaluated in real arithmetic: Re f(x + ih) was
+    /// printed before, 0.9995 for (x^2147483647)^2147483647 at 1. Its derivative there is n²
+    /// with n = 2147483647, 4611686014132420609 (exact integer arithmetic).
+    func testComplexStepPrintsTheRealValue() throws {
+        let r = try JacRunner.run(["jacobian", "(x^2147483647)^2147483647", "--at", "x=1", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["value"] as? [Double], [1.0])
+        let j = try XCTUnwrap((object["jacobian"] as? [[Double]])?.first?.first)
+        XCTAssertEqual(j, 4611686014132420609.0, accuracy: 4 * 4611686014132420609.0.ulp)
+    }
 }

@@ -9,8 +9,9 @@ import RealModule
 //      Im f(x + ih)/h is the derivative up to O(h²) with no subtraction anywhere.
 //   2. Ops that have no analytic continuation (abs, relu, max, …) never return a plausible
 //      number: they report `ADError.unsupported` naming the op and return NaN.
-//   3. Integer powers are computed by multiplication: exp(n·log z) takes the principal log and
-//      is wrong for negative real parts (its imaginary part jumps by 2πn·h).
+//   3. Integer powers are computed by multiplication, or in polar form about the positive real
+//      axis for |n| > 32 (see powiPolar): exp(n·log z) takes the principal log and is wrong for
+//      negative real parts (its imaginary part jumps by 2πn·h).
 //   4. The imaginary part of f(x + ih) must keep its relative accuracy when h is tiny: no formula
 //      may subtract two O(1) quantities to get an O(h) one. swift-numerics 1.1.1 breaks this for
 //      atan (a difference of two log1p's: the imaginary part came out exactly 0), for tanh (all
@@ -109,8 +110,28 @@ enum ComplexStepFunctions {
     /// subnormals when the result is near overflow (`make fuzz`: x^-707 at 0.37 lost three digits
     /// of its imaginary part, far beyond its error estimate).
     static func powi<R: Real & BinaryFloatingPoint>(_ x: Complex<R>, _ n: Int) -> Complex<R> {
+        if n.magnitude > 32, let z = powiPolar(x, n) { return z }
         if n < 0 && x.lengthSquared < 1 && n != Int.min { return Complex<R>.powiByMultiplication(1 / x, -n) }
         return Complex<R>.powiByMultiplication(x, n)
+    }
+
+    /// zⁿ for large |n| about the real axis, in Double: with z = a(1 + it), a = Re z > 0 (a
+    /// negative real part is flipped, (−z)ⁿ·(−1)ⁿ, so no principal log meets its cut),
+    /// zⁿ = aⁿ·(1 + t²)^(n/2)·e^(i·n·atan t). Each factor is accurate to a few ulps whatever n is;
+    /// binary powering doubles the relative error at each squaring, n·ε in all: x^100000 at 1.001
+    /// was off by 2.7e-12 relative in its derivative, 6000 times the estimate it reported.
+    /// Nil off the axis's neighbourhood (|Im z| > |Re z|) or at Re z = 0, where powering is used.
+    static func powiPolar<R: Real & BinaryFloatingPoint>(_ x: Complex<R>, _ n: Int) -> Complex<R>? {
+        let re = Double(x.real), im = Double(x.imaginary)
+        guard re != 0, re.isFinite, im.isFinite, Swift.abs(im) <= Swift.abs(re) else { return nil }
+        let flip = re < 0
+        let a = flip ? -re : re
+        let t = (flip ? -im : im) / a
+        let m = Double(n)
+        let magnitude = Double.pow(a, m) * Double.exp(m / 2 * Double.log(onePlus: t * t))
+        let angle = m * Double.atan(t)
+        let sign: Double = flip && n & 1 != 0 ? -1 : 1
+        return Complex(R(sign * magnitude * Double.cos(angle)), R(sign * magnitude * Double.sin(angle)))
     }
 
     /// atan z = ½·atan2(2x, 1 − x² − y²) + (i/4)·log1p(4y / (x² + (1 − y)²)) for z = x + iy: the
