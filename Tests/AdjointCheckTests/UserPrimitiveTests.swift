@@ -147,6 +147,14 @@ enum ScaleJVPOnly: VectorPrimitive {
     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 3 * $0 } }
 }
 
+/// A vector primitive whose JVP answers with one entry too many (and a right VJP).
+enum ScaleLongJVP: VectorPrimitive {
+    static let name = "scale_long_jvp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 3 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 3 * $0 } + [0] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 3 * $0 } }
+}
+
 /// A kinked primitive: |x| written by the user, declaring its kink.
 enum UserAbs: UnaryPrimitive {
     static let name = "user_abs"
@@ -361,6 +369,24 @@ final class UserPrimitiveTests: XCTestCase {
             let x = P.apply(t)
             return [x[0] * x[0] + 3 * x[1], x[0] - x[1]]
         }
+    }
+
+    struct ScaledSum<P: VectorPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ t: [T]) -> [T] { let y = P.apply(t); return [y[0] + y[1]] }
+    }
+
+    /// Found by a user trial: a forward mode that failed (the JVP's length) was shown as a column
+    /// of zeros graded "rule-wrong (forward)", its error nowhere. Now the column is NaN and the
+    /// report names the failure; reverse (3, 3 by hand) still agrees.
+    func testAFailedForwardModeIsReportedNotShownAsZeros() throws {
+        let r = try checkJacobian(of: ScaledSum<ScaleLongJVP>(), at: [1, 2])
+        XCTAssertTrue(r.notes.contains { $0.hasPrefix("forward mode failed:") && $0.contains("JVP") }, r.renderTable())
+        for e in r.entries[0] {
+            XCTAssertTrue(try XCTUnwrap(e.subjects.first { $0.name == "forward" }?.value).isNaN, r.renderTable())
+            XCTAssertEqual(try XCTUnwrap(e.subjects.first { $0.name == "reverse" }?.value), 3)
+            XCTAssertEqual(e.verdict, .nonFinite(subjects: ["forward"]), r.renderTable())
+        }
+        XCTAssertFalse(r.passed)
     }
 
     func testLinearSolveForwardReverseAndHandAgree() throws {

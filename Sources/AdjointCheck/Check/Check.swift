@@ -203,14 +203,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on
     /// its own task): the one forward driver, unchecked, so a NaN entry stays in its place.
-    static func forwardRows(_ f: SpecialisedFunction<V>, at x: [V]) -> (jacobian: [[V]], escapes: Int)? {
+    static func forwardRows(_ f: SpecialisedFunction<V>, at x: [V]) -> (jacobian: [[V]], escapes: Int, failure: ADError?)? {
         guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false) else { return nil }
-        return (r.jacobian, r.diagnostics.escapes)
+        // An error of the mode itself (a user primitive's JVP of the wrong length, a missing
+        // rule) leaves its tangents meaningless: the column is NaN and the report says why,
+        // where it used to show zeros graded "rule-wrong (forward)". Domain errors are the
+        // function's, reported by the recording.
+        let failure = r.diagnostics.errors.first { e in
+            if case .domain = e { return false }
+            if case .nonFinite = e { return false }
+            return true
+        }
+        return (r.jacobian, r.diagnostics.escapes, failure)
     }
 
     /// Judges every entry against the subjects (forward as given, reverse and claimed) and the
     /// ladder's witnesses; then fault localisation and the directional check.
-    mutating func finish(_ prepared: Prepared, forward: (jacobian: [[V]], escapes: Int)?,
+    mutating func finish(_ prepared: Prepared, forward: (jacobian: [[V]], escapes: Int, failure: ADError?)?,
                          claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
         var base = prepared.base
         let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
@@ -218,11 +227,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var subjects: [(String, [[Double]])] = []
         if options.checkForward {
             // Rows shaped to m, NaN where the pass failed.
-            let jac = forward?.jacobian ?? []
+            let jac = forward?.failure == nil ? forward?.jacobian ?? [] : []
             subjects.append(("forward", (0..<m).map { i in
                 x.indices.map { j in i < jac.count && j < jac[i].count ? Double(jac[i][j]) : .nan }
             }))
             adEscapes += forward?.escapes ?? 0
+            if let failure = forward?.failure { base.modeFailures.append("forward mode failed: \(failure)") }
         }
         base.escapes = adEscapes
         if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }

@@ -29,6 +29,9 @@ public struct CheckReport: Sendable {
     public internal(set) var kinks: [KinkEvent] = []
     /// Why nothing could be checked: a domain error or a non-finite output (named by op and node).
     public internal(set) var problem: ADError? = nil
+    /// Modes that failed on their own (a user primitive's rule of the wrong shape): their entries
+    /// are NaN, and these say why (also among the ``notes``).
+    public internal(set) var modeFailures: [String] = []
     /// The first registry primitive whose rule disagrees with a difference of it alone.
     public internal(set) var fault: FaultLocation? = nil
     /// The random-direction JVP check (its seed is in the JSON).
@@ -146,7 +149,7 @@ public struct CheckReport: Sendable {
 
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
-        var n: [String] = []
+        var n: [String] = modeFailures
         if escapes > 0 {
             n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")
