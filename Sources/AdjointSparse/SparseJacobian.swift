@@ -39,8 +39,9 @@ public struct SparseJacobianOptions: Sendable {
     /// Whether a declared `pattern` is compared with the one detected from the recording, and
     /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on. On by
     /// default: an entry outside the declaration would be dropped, a silently wrong Jacobian.
-    /// Turn it off only where the result is checked another way (`checkSparsity` probes every
-    /// declared zero itself and reports it as a false zero).
+    /// The comparison costs one detection pass, so a checked declaration is no faster than
+    /// passing no pattern. Turn it off only where the result is checked another way
+    /// (`checkSparsity` probes every declared zero itself and reports it as a false zero).
     public var verifiesDeclaredPattern: Bool
 
     /// Options with the given dense-row threshold (nil: automatic) and declared-pattern check.
@@ -99,9 +100,11 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 }
 
 /// The pattern to colour: the detected one, or the declaration after checking that it covers the
-/// detected one. The check walks the recording once more (no evaluation of f), a small cost next
-/// to the evaluations the colouring saves, and the only way a wrong declaration is caught before
-/// it becomes a wrong Jacobian.
+/// detected one. The check is a detection pass over the recording (no evaluation of f), so a
+/// checked declaration costs what passing no pattern costs: for the n = 10⁴ tridiagonal, 2.7× a
+/// trusted declaration's time, where detection dominates (release build, 2026-12-01). We pay it
+/// by default because it is the only way a wrong declaration is caught before it becomes a
+/// silently wrong Jacobian; ``SparseJacobianOptions/verifiesDeclaredPattern`` turns it off.
 @usableFromInline func patternToUse<V>(_ rec: Recording<V>, declared: SparsityPattern?, options: SparseJacobianOptions,
                                        primitives: [any VectorPrimitive.Type]) throws -> SparsityPattern {
     guard let declared else { return jacobianSparsity(of: rec, primitives: primitives) }
