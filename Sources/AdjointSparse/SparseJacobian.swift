@@ -15,7 +15,8 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let value: [V]
     /// The Jacobian: every entry of `pattern`, zeros included; entries outside it are zero.
     public let matrix: SparseMatrix<V>
-    /// The detected pattern (for the recorded control-flow path).
+    /// The pattern used: the detected one (for the recorded control-flow path), or the declared
+    /// one, which covers it.
     public let pattern: SparsityPattern
     /// The colouring used (of columns for `.forward`, of rows for `.reverse`).
     public let coloring: Coloring
