@@ -43,8 +43,9 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         return lines
     }
     if part.verdict == .nothingChecked {
-        lines.append("  nothing was checked: the derivative is \(r.entries.count)×\(r.entries.first?.count ?? 0) (outputs × inputs), "
-            + "so it cannot count as agreement; give the property at least one input and one output")
+        let empty = r.entries.isEmpty ? "f has no outputs here" : "f has no inputs here"
+        lines.append("  nothing was checked: \(empty), so the derivative has no entry to compare and cannot count as agreement; "
+            + "give the property at least one input and one output")
         return lines
     }
     let shown = r.worstEntries(limit: options.worstEntryCount).filter { TestVerdict($0) != .agree }

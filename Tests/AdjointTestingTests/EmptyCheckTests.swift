@@ -47,9 +47,13 @@ final class EmptyCheckTests: XCTestCase {
         XCTAssertFalse(r.passed, r.message)
         XCTAssertEqual(r.failure?.verdict, .nothingChecked)
         XCTAssertTrue(r.message.contains("nothing checked at trial 0"), r.message)
-        XCTAssertTrue(r.message.contains("nothing was checked: the derivative is 1×0"), r.message)
+        XCTAssertTrue(r.message.contains("nothing was checked: f has no inputs here"), r.message)
         let c = await checkPropertyConcurrently(p)
         XCTAssertEqual(c.failure?.verdict, .nothingChecked, c.message)
+        // A function with no outputs compares nothing either.
+        let noOutputs = checkProperty(.blackBoxJacobian(of: { (x: [Double]) in [Double]() }, claimed: { _ in [] },
+                                                        inputs: .vector(2, .uniform(-1...1))))
+        XCTAssertTrue(noOutputs.message.contains("nothing was checked: f has no outputs here"), noOutputs.message)
         // The replay of an empty point is no way around it.
         XCTAssertFalse(checkProperty(.blackBoxGradient(of: sum, claimed: wrongGradient, inputs: .point([]))).passed)
     }
