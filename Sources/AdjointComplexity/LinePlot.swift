@@ -5,6 +5,9 @@ import RealModule
 /// shaded rectangles underneath (a classifier's decision regions, say), labelled axes with
 /// "nice" ticks, and the legend to the right of the plot area so it never covers a line. Points
 /// that a log axis cannot show (≤ 0, NaN, ±∞) are left off and counted in a note under the title.
+/// Points outside fixed axis ranges are not drawn and are counted in the same note; a line to
+/// such a point is cut at the frame, so its visible part keeps its true slope (as the step-sweep
+/// plot counts its clipped errors rather than drawing them to scale).
 ///
 /// The complexity sweep (`ComplexitySweep.toSVG`) and the step sweep (`StepSweep.renderSVG`) draw
 /// their own specialised figures; this is the general chart the notebooks use (loss curves,
@@ -18,13 +21,23 @@ import RealModule
 public struct LinePlot: Sendable {
     /// One series: a polyline, markers, or both.
     public struct Series: Sendable {
+        /// The legend's text (and the `data-name` of the series' group).
         public var name: String
+        /// The points in data coordinates, drawn in order.
         public var points: [(x: Double, y: Double)]
         /// CSS colour; nil takes the next of the palette.
         public var color: String?
+        /// Join the points with a line.
         public var line: Bool
+        /// Draw a circle at each point.
         public var markers: Bool
+        /// An SVG `stroke-dasharray` for the line ("6 3"); nil for a solid line.
         public var dash: String?
+        /// A series; by default a solid line without markers in the palette's next colour.
+        ///
+        /// ```swift
+        /// let s = LinePlot.Series(name: "sgd", points: [(0, 1.0), (1, 0.5), (2, 0.3)], markers: true, dash: "6 3")
+        /// ```
         public init(name: String, points: [(x: Double, y: Double)], color: String? = nil,
                     line: Bool = true, markers: Bool = false, dash: String? = nil) {
             self.name = name; self.points = points; self.color = color
@@ -34,30 +47,55 @@ public struct LinePlot: Sendable {
 
     /// A filled axis-aligned rectangle in data coordinates, drawn under the series.
     public struct Region: Sendable {
+        /// Corners in data coordinates (x0 ≤ x1, y0 ≤ y1); parts outside the axes are cut off.
         public var x0: Double, y0: Double, x1: Double, y1: Double
+        /// CSS fill colour, usually translucent.
         public var color: String
+        /// A rectangle from (x0, y0) to (x1, y1).
+        ///
+        /// ```swift
+        /// plot.regions.append(LinePlot.Region(x0: 0, y0: 0, x1: 0.5, y1: 1, color: "#1f77b422"))
+        /// ```
         public init(x0: Double, y0: Double, x1: Double, y1: Double, color: String) {
             self.x0 = x0; self.y0 = y0; self.x1 = x1; self.y1 = y1; self.color = color
         }
     }
 
+    /// Text above the plot (and the SVG's `<title>`).
     public var title: String
+    /// Text under the x axis.
     public var xLabel: String
+    /// Text beside the y axis.
     public var yLabel: String
+    /// A log₁₀ y axis.
     public var yLog: Bool
+    /// The series, drawn in order.
     public var series: [Series] = []
+    /// Shaded rectangles drawn under the series.
     public var regions: [Region] = []
     /// Legend entries for the regions (name, colour), listed after the series.
     public var regionLegend: [(name: String, color: String)] = []
     /// Fixed axis ranges; nil fits the data.
     public var xRange: ClosedRange<Double>? = nil
     public var yRange: ClosedRange<Double>? = nil
+    /// Size of the SVG in pixels.
     public var width = 760.0, height = 470.0
 
+    /// An empty chart; add series with ``add(_:)``.
+    ///
+    /// ```swift
+    /// var plot = LinePlot(title: "f and f′", xLabel: "x", yLabel: "value")
+    /// plot.xRange = -3...3            // fixed axes; points outside are counted, not drawn
+    /// ```
     public init(title: String, xLabel: String, yLabel: String, yLog: Bool = false) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.yLog = yLog
     }
 
+    /// Appends a series (drawn after, so above, the earlier ones).
+    ///
+    /// ```swift
+    /// plot.add(LinePlot.Series(name: "sin", points: stride(from: -3.0, through: 3, by: 0.1).map { ($0, sin($0)) }))
+    /// ```
     public mutating func add(_ s: Series) { series.append(s) }
 
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
@@ -89,8 +127,14 @@ public struct LinePlot: Sendable {
         let yTicks = yLog ? Array(stride(from: y0, through: y1, by: Swift.max(1, ((y1 - y0) / 8).rounded(.up)))) : Self.niceTicks(y0, y1)
         if xRange == nil, let a = xTicks.first, let b = xTicks.last { x0 = Swift.min(x0, a); x1 = Swift.max(x1, b) }
         if !yLog, yRange == nil, let a = yTicks.first, let b = yTicks.last { y0 = Swift.min(y0, a); y1 = Swift.max(y1, b) }
-        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * plotW }
-        func py(_ y: Double) -> Double { top + plotH - (y - y0) / (y1 - y0) * plotH }
+        // Halves first: x − x0 overflows for data spanning ±1e308, halving is exact.
+        func px(_ x: Double) -> Double { left + (x / 2 - x0 / 2) / (x1 / 2 - x0 / 2) * plotW }
+        func py(_ y: Double) -> Double { top + plotH - (y / 2 - y0 / 2) / (y1 / 2 - y0 / 2) * plotH }
+        // Points are drawn inside the frame plus a marker's radius; the rest are counted, and a
+        // line to one is cut where it leaves (not clamped, which would bend it).
+        let frame = ClipFrame(x0: left - 6, y0: top - 6, x1: left + plotW + 6, y1: top + plotH + 6)
+        let pixels: [[(Double, Double)]] = shown.map { $0.map { (px($0.0), py($0.1)) } }
+        let outside = pixels.joined().filter { !frame.contains($0) }.count
 
         var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         s += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(n(width))\" height=\"\(n(height))\" "
@@ -98,9 +142,12 @@ public struct LinePlot: Sendable {
         s += "<title>\(SVGText.escaped(title))</title>\n"
         s += "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"white\"/>\n"
         s += "<text x=\"\(n(left + plotW / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\">\(SVGText.escaped(title))</text>\n"
-        if dropped > 0 {
+        if dropped > 0 || outside > 0 {
+            var notes: [String] = []
+            if dropped > 0 { notes.append("\(dropped) point\(dropped == 1 ? "" : "s") not shown (\(yLog ? "zero, negative or not finite on a log axis" : "not finite"))") }
+            if outside > 0 { notes.append("\(outside) point\(outside == 1 ? "" : "s") outside the axis range not shown (lines cut at the frame)") }
             s += "<text id=\"dropped-note\" x=\"\(n(left + plotW / 2))\" y=\"40\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b00\">"
-            s += "\(dropped) point\(dropped == 1 ? "" : "s") not shown (zero, negative or not finite on a log axis)</text>\n"
+            s += notes.joined(separator: "; ") + "</text>\n"
         }
         s += "<g id=\"regions\" stroke=\"none\" shape-rendering=\"crispEdges\">\n"
         for r in regions {
@@ -134,14 +181,18 @@ public struct LinePlot: Sendable {
             let color = se.color ?? Self.palette[i % Self.palette.count]
             colors.append(color)
             s += "<g class=\"series\" data-name=\"\(SVGText.escaped(se.name))\">\n"
-            let pts = shown[i]
+            let pts = pixels[i]
             if se.line && pts.count > 1 {
-                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
-                s += se.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-                s += " points=\"" + pts.map { "\(n(px($0.0))),\(n(py($0.1)))" }.joined(separator: " ") + "\"/>\n"
+                for run in frame.clippedRuns(pts) {
+                    s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\""
+                    s += se.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+                    s += " points=\"" + run.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ") + "\"/>\n"
+                }
             }
             if se.markers {
-                for p in pts { s += "<circle cx=\"\(n(px(p.0)))\" cy=\"\(n(py(p.1)))\" r=\"5\" fill=\"\(color)\" stroke=\"black\" stroke-width=\"1\"/>\n" }
+                for p in pts where frame.contains(p) {
+                    s += "<circle cx=\"\(n(p.0))\" cy=\"\(n(p.1))\" r=\"5\" fill=\"\(color)\" stroke=\"black\" stroke-width=\"1\"/>\n"
+                }
             }
             s += "</g>\n"
         }
@@ -187,8 +238,56 @@ public struct LinePlot: Sendable {
         return "\(r)"
     }
 
+    /// A pixel coordinate with one decimal. Drawn coordinates lie within the clip frame; the
+    /// guard keeps a coordinate that does not (a tick of a degenerate range) from trapping Int(_:).
     private func n(_ v: Double) -> String {
-        let r = (v * 10).rounded() / 10
+        guard v.isFinite else { return "0" }
+        let r = (Swift.min(Swift.max(v, -1e9), 1e9) * 10).rounded() / 10
         return r == r.rounded() ? String(Int(r)) : "\(r)"
+    }
+}
+
+/// The pixel rectangle lines are cut to (Liang–Barsky segment clipping).
+struct ClipFrame {
+    let x0: Double, y0: Double, x1: Double, y1: Double
+
+    func contains(_ p: (Double, Double)) -> Bool { p.0 >= x0 && p.0 <= x1 && p.1 >= y0 && p.1 <= y1 }
+
+    /// The part of segment a→b inside the frame, or nil when none is (or a coordinate is not finite).
+    func clip(_ a: (Double, Double), _ b: (Double, Double)) -> ((Double, Double), (Double, Double))? {
+        guard a.0.isFinite, a.1.isFinite, b.0.isFinite, b.1.isFinite else { return nil }
+        let dx = b.0 - a.0, dy = b.1 - a.1
+        var t0 = 0.0, t1 = 1.0
+        for (p, q) in [(-dx, a.0 - x0), (dx, x1 - a.0), (-dy, a.1 - y0), (dy, y1 - a.1)] {
+            if p == 0 {
+                if q < 0 { return nil }
+            } else {
+                let r = q / p
+                if p < 0 { if r > t1 { return nil }; t0 = Swift.max(t0, r) } else { if r < t0 { return nil }; t1 = Swift.min(t1, r) }
+            }
+        }
+        // Endpoints inside are kept exactly, so consecutive pieces join without a gap.
+        let start = t0 == 0 ? a : (a.0 + t0 * dx, a.1 + t0 * dy)
+        let end = t1 == 1 ? b : (a.0 + t1 * dx, a.1 + t1 * dy)
+        return (start, end)
+    }
+
+    /// The polyline through `points` cut to the frame: one run per stretch that stays inside.
+    func clippedRuns(_ points: [(Double, Double)]) -> [[(Double, Double)]] {
+        var runs: [[(Double, Double)]] = []
+        var current: [(Double, Double)] = []
+        for k in 1..<Swift.max(1, points.count) {
+            guard let (a, b) = clip(points[k - 1], points[k]) else {
+                if current.count > 1 { runs.append(current) }
+                current = []
+                continue
+            }
+            if let last = current.last, last == a { current.append(b) } else {
+                if current.count > 1 { runs.append(current) }
+                current = [a, b]
+            }
+        }
+        if current.count > 1 { runs.append(current) }
+        return runs
     }
 }

@@ -74,7 +74,7 @@ public struct FuzzSummary: Sendable {
 ///
 /// ```swift
 /// var fuzzer = Fuzzer(seed: 7)
-/// let summary = fuzzer.run(graphs: 500)
+/// let summary = try fuzzer.run(graphs: 500)
 /// summary.disagreements.isEmpty
 /// ```
 public struct Fuzzer {
@@ -85,30 +85,47 @@ public struct Fuzzer {
     /// Largest exact bit size attempted (beyond it exact mode is skipped for that graph).
     public static let exactBitsBound = 4_096
 
+    /// A fuzzer whose graph k is drawn from `generator` with seed ``graphSeed(_:)``: the same
+    /// seed and generator give the same graphs on every machine.
+    ///
+    /// ```swift
+    /// let fuzzer = Fuzzer(seed: 7)
+    /// let first = try fuzzer.graph(0)            // what run(graphs:) checks first
+    /// let summary = try fuzzer.run(graphs: 100)
+    /// ```
     public init(seed: UInt64, generator: GraphGenerator = GraphGenerator()) {
         self.seed = seed; self.generator = generator
     }
 
     /// The seed of graph `k` of this run.
     public func graphSeed(_ k: Int) -> UInt64 {
-        var g = SeededGenerator(seed: seed ^ (UInt64(k) &* 0x9E37_79B9_7F4A_7C15))
+        var g = SeededGenerator(seed: seed ^ (UInt64(bitPattern: Int64(k)) &* 0x9E37_79B9_7F4A_7C15))
         return g.next()
     }
 
     /// The focus of graph `k`: the primitives in turn, so every one is drawn on purpose.
     public func focus(_ k: Int) -> GraphPrimitive? {
         let all = generator.primitives
-        return all.isEmpty ? nil : all[k % all.count]
+        guard !all.isEmpty else { return nil }
+        let r = k % all.count
+        return all[r < 0 ? r + all.count : r]
     }
 
-    /// Graph `k` of this run.
-    public func graph(_ k: Int) -> RandomGraph { generator.graph(seed: graphSeed(k), focus: focus(k)) }
+    /// Graph `k` (k ≥ 0) of this run. Throws `ADError.invalidArgument` for a negative k or a
+    /// generator that cannot draw (see ``GraphGenerator/problem(focus:)``).
+    public func graph(_ k: Int) throws -> RandomGraph {
+        guard k >= 0 else { throw ADError.invalidArgument("graph index must be ≥ 0, got \(k)") }
+        return try generator.graph(seed: graphSeed(k), focus: focus(k))
+    }
 
-    /// Runs graphs 0..<count; `progress` is called after each.
-    public func run(graphs count: Int, progress: ((Int) -> Void)? = nil) -> FuzzSummary {
+    /// Runs graphs 0..<count (count ≥ 0, else `ADError.invalidArgument`); `progress` is called
+    /// after each.
+    public func run(graphs count: Int, progress: ((Int) -> Void)? = nil) throws -> FuzzSummary {
+        guard count >= 0 else { throw ADError.invalidArgument("the number of graphs must be ≥ 0, got \(count)") }
+        if let why = generator.problem() { throw ADError.invalidArgument(why) }
         var summary = FuzzSummary()
         for k in 0..<count {
-            let g = graph(k)
+            let g = try graph(k)
             fuzz(g, focus: focus(k), into: &summary)
             progress?(k + 1)
         }

@@ -28,7 +28,7 @@ public enum GraphPrimitive: Sendable, Hashable, CustomStringConvertible {
 ///
 /// ```swift
 /// let gen = GraphGenerator()
-/// let g = gen.graph(seed: 42, focus: .builtin(.elu))   // elu appears, most likely several times
+/// let g = try gen.graph(seed: 42, focus: .builtin(.elu))   // elu appears, most likely several times
 /// g.formula
 /// ```
 public struct GraphGenerator {
@@ -65,7 +65,38 @@ public struct GraphGenerator {
     /// Probability that an op is the graph's focus op, when it has one.
     static let focusProbability = 0.35
 
+    /// A generator over every built-in primitive and every registered user primitive, with the
+    /// default size bounds; change the stored properties to narrow it.
+    ///
+    /// ```swift
+    /// var gen = GraphGenerator()
+    /// gen.builtins = [.sin, .mul, .exp]      // only these built-ins
+    /// gen.maxDepth = 8
+    /// let g = try gen.graph(seed: 1)
+    /// ```
     public init() {}
+
+    /// Why graphs cannot be drawn with these settings and this focus (nil when they can): every
+    /// graph needs a primitive to place and sizes of at least 1, and a focus must be one of the
+    /// generator's primitives.
+    public func problem(focus: GraphPrimitive? = nil) -> String? {
+        if primitives.isEmpty {
+            return "GraphGenerator has no primitive to place: builtins and userPrimitives are both empty"
+        }
+        if let op = builtins.first(where: { !Op.primitives.contains($0) }) {
+            return "GraphGenerator.builtins contains '\(op.info.name)', which is not a primitive (use ops from Op.primitives)"
+        }
+        for (name, v) in [("maxDepth", maxDepth), ("maxOps", maxOps), ("maxInputs", maxInputs), ("maxOutputs", maxOutputs)] where v < 1 {
+            return "GraphGenerator.\(name) must be ≥ 1, got \(v)"
+        }
+        switch focus {
+        case .user(let k) where !userPrimitives.indices.contains(k):
+            return "focus .user(\(k)) is out of range: the generator has \(userPrimitives.count) user primitive(s)"
+        case .builtin(let op) where !Op.primitives.contains(op):
+            return "focus .builtin(.\(op)) is not a primitive (use ops from Op.primitives)"
+        default: return nil
+        }
+    }
 
     /// Every primitive this generator can place: the built-ins, then the user primitives.
     public var primitives: [GraphPrimitive] {
@@ -76,7 +107,7 @@ public struct GraphGenerator {
     public func name(of p: GraphPrimitive) -> String {
         switch p {
         case .builtin(let op): return op.info.name
-        case .user(let k): return userPrimitives[k].name
+        case .user(let k): return userPrimitives.indices.contains(k) ? userPrimitives[k].name : p.description
         }
     }
 
@@ -91,8 +122,10 @@ public struct GraphGenerator {
     }
 
     /// The graph of `seed`; with `focus`, that primitive is drawn far more often than the others
-    /// (and its palette always admits it).
-    public func graph(seed: UInt64, focus: GraphPrimitive? = nil) -> RandomGraph {
+    /// (and its palette always admits it). Throws `ADError.invalidArgument` with ``problem(focus:)``'s
+    /// text when the settings or the focus do not allow a graph.
+    public func graph(seed: UInt64, focus: GraphPrimitive? = nil) throws -> RandomGraph {
+        if let why = problem(focus: focus) { throw ADError.invalidArgument(why) }
         var rng = SeededGenerator(seed: seed)
         func uniform(_ k: Int) -> Int { Int(rng.next() % UInt64(Swift.max(k, 1))) }
         func chance(_ p: Double) -> Bool { rng.nextUnit() < p }
@@ -111,6 +144,9 @@ public struct GraphGenerator {
         }
         var paletteKind = kind
         if let focus, !admitted(focus, kind) { paletteKind = 2 }
+        // A narrowed generator (only non-analytic built-ins, only user primitives) can leave a
+        // restricted palette empty: draw from all of them instead.
+        if !palette.contains(where: { admitted($0, paletteKind) }) { paletteKind = 2 }
         palette = palette.filter { admitted($0, paletteKind) }
 
         let n = 1 + uniform(maxInputs)

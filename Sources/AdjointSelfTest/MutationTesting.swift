@@ -100,11 +100,13 @@ public enum MutationTesting {
     }
 
     /// Plants every mutant of every op in `ops` and checks it against the fuzzer's graphs
-    /// 0..<graphs (those focused on the op first). `progress` gets (done, total).
+    /// 0..<graphs (those focused on the op first). `progress` gets (done, total). Throws
+    /// `ADError.invalidArgument` for a negative count or a generator that cannot draw.
     public static func run(fuzzer: Fuzzer, graphs count: Int, ops: [Op] = Op.primitives,
-                           progress: ((Int, Int) -> Void)? = nil) -> MutationSummary {
+                           progress: ((Int, Int) -> Void)? = nil) throws -> MutationSummary {
+        guard count >= 0 else { throw ADError.invalidArgument("the number of graphs must be ≥ 0, got \(count)") }
         var summary = MutationSummary()
-        let pool = (0..<count).map { (fuzzer.graph($0), fuzzer.focus($0)) }
+        let pool = try (0..<count).map { (try fuzzer.graph($0), fuzzer.focus($0)) }
         var planned: [RuleMutation] = []
         for op in ops {
             for m in mutants(of: op) {

@@ -14,9 +14,15 @@ public struct SelfTestReport: Sendable {
     public let primitives: [String]
     /// Wall-clock seconds.
     public let seconds: Double
+    /// Why the self-test checked nothing (fewer than one graph, a generator that cannot draw);
+    /// nil when it ran.
+    public let problem: String?
 
-    /// No disagreement and no surviving mutant.
-    public var passed: Bool { fuzz.disagreements.isEmpty && (mutations?.survivors.isEmpty ?? true) }
+    /// At least one graph checked, no disagreement and no surviving mutant. A run that checked
+    /// nothing never passes: a self-test that looked at no graph shows nothing about the rules.
+    public var passed: Bool {
+        problem == nil && fuzz.graphs > 0 && fuzz.disagreements.isEmpty && (mutations?.survivors.isEmpty ?? true)
+    }
 
     /// Primitives no graph used.
     public var uncovered: [String] { primitives.filter { !fuzz.primitivesCovered.contains($0) } }
@@ -25,7 +31,7 @@ public struct SelfTestReport: Sendable {
     /// "mutants_caught": …, "survivors": […], "seed": …, "seconds": …}` and details.
     public var jsonValue: JSONValue {
         let m = mutations
-        return .object([
+        let fields: [(String, JSONValue)] = [
             ("rules_checked", .integer(fuzz.rulesExercised.count)),
             ("graphs", .integer(fuzz.graphs)),
             ("ops_covered", .integer(fuzz.primitivesCovered.count)),
@@ -56,7 +62,10 @@ public struct SelfTestReport: Sendable {
                          ("suspect", d.suspect.map { .string($0) } ?? .null),
                          ("detail", .string(d.detail)), ("formula", .string(d.formula)), ("at", .string(d.point))])
             })),
-        ])
+        ]
+        // "problem" appears only when the run checked nothing, so a normal report keeps its keys.
+        guard let problem else { return .object(fields) }
+        return .object([("problem", .string(problem))] + fields)
     }
 
     /// Disagreements counted by what disagreed ("forward vs complex step", "checker: kink", …),
@@ -86,6 +95,7 @@ public struct SelfTestReport: Sendable {
     public func renderTable() -> String {
         var lines: [String] = []
         func row(_ k: String, _ v: String) { lines.append(k + String(repeating: " ", count: Swift.max(1, 18 - k.count)) + v) }
+        if let problem { row("problem", problem) }
         row("seed", "\(seed)")
         row("graphs", "\(fuzz.graphs) (max depth \(fuzz.maxDepth))")
         row("ops covered", "\(fuzz.primitivesCovered.count) of \(primitives.count)" + (uncovered.isEmpty ? "" : " (missing: \(uncovered.joined(separator: ", ")))"))
@@ -121,17 +131,50 @@ public enum SelfTest {
     /// Phases reported to `progress`.
     public enum Phase: String, Sendable { case fuzz = "graphs", mutations = "mutants" }
 
+    /// Runs `graphs` random graphs (≥ 1) through every mode and witness, then, with `mutations`,
+    /// plants every wrong variant of every built-in rule and checks each is caught on them.
+    ///
+    /// Invalid settings (fewer than one graph, a generator with nothing to place) do not trap and
+    /// do not pass: the report's ``SelfTestReport/problem`` says why and `passed` is false.
+    ///
+    /// ```swift
+    /// let report = SelfTest.run(graphs: 200, mutations: false, seed: 7) { phase, done, total in
+    ///     print(phase.rawValue, done, "of", total)
+    /// }
+    /// report.passed                 // false also when nothing was checked
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - graphs: how many random graphs (graph k has seed ``Fuzzer/graphSeed(_:)``).
+    ///   - mutations: also run mutation testing on the same graphs.
+    ///   - seed: master seed: the same seed gives the same graphs.
+    ///   - generator: what the graphs are drawn from (user primitives included).
+    ///   - progress: called with (phase, done, total) after each graph or mutant.
     public static func run(graphs: Int, mutations: Bool, seed: UInt64,
                            generator: GraphGenerator = GraphGenerator(),
                            progress: ((Phase, Int, Int) -> Void)? = nil) -> SelfTestReport {
         let clock = ContinuousClock()
         let start = clock.now
         let fuzzer = Fuzzer(seed: seed, generator: generator)
-        let summary = fuzzer.run(graphs: graphs) { progress?(.fuzz, $0, graphs) }
-        let m = mutations ? MutationTesting.run(fuzzer: fuzzer, graphs: graphs) { progress?(.mutations, $0, $1) } : nil
+        var summary = FuzzSummary()
+        var m: MutationSummary? = nil
+        var problem: String? = nil
+        if graphs < 1 {
+            problem = "nothing was checked: the number of graphs must be ≥ 1, got \(graphs)"
+        } else {
+            do {
+                summary = try fuzzer.run(graphs: graphs) { progress?(.fuzz, $0, graphs) }
+                m = mutations ? try MutationTesting.run(fuzzer: fuzzer, graphs: graphs) { progress?(.mutations, $0, $1) } : nil
+            } catch ADError.invalidArgument(let why) {
+                problem = "nothing was checked: \(why)"
+            } catch {
+                problem = "nothing was checked: \(error)"
+            }
+        }
         let d = clock.now - start
         let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
         return SelfTestReport(seed: seed, fuzz: summary, mutations: m,
-                              primitives: generator.primitives.map { generator.name(of: $0) }, seconds: seconds)
+                              primitives: generator.primitives.map { generator.name(of: $0) }, seconds: seconds,
+                              problem: problem)
     }
 }

@@ -1,3 +1,5 @@
+import AdjointCore
+
 // Greedy colourings for compressed derivative evaluation (Gebremedhin, Manne & Pothen, "What color
 // is your Jacobian?", SIAM Review 2005, give the graph formulations used here; the code is ours).
 //
@@ -75,7 +77,18 @@ public func rowColoring(_ pattern: SparsityPattern) -> Coloring {
 /// uncoloured w, the colours of w's other neighbours; for a coloured w, the colour of any neighbour x
 /// of w that already has a neighbour y ≠ w coloured like w (which would close a bicoloured P₄).
 /// Work is O(n·d³) for maximum degree d: meant for partially separable (bounded-degree) problems.
-public func starColoring(_ pattern: SparsityPattern) -> Coloring {
+///
+/// ```swift
+/// let p = try SparsityPattern(rows: 3, columns: 3, rowColumns: [[0, 1], [0, 1, 2], [1, 2]])
+/// try starColoring(p).count   // 2: the path 0 – 1 – 2 has no P₄
+/// ```
+/// - Throws: ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)`` when the pattern is not
+///   square (a Hessian pattern is n × n; a Jacobian's is coloured with ``columnColoring(_:)``).
+public func starColoring(_ pattern: SparsityPattern) throws -> Coloring {
+    guard pattern.rows == pattern.columns else {
+        throw ADError.dimensionMismatch(what: "columns of a square (Hessian) pattern for a star colouring",
+                                        expected: pattern.rows, got: pattern.columns)
+    }
     let n = pattern.rows
     let adj = pattern.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
     var colors = Array(repeating: -1, count: n)

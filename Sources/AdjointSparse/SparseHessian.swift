@@ -42,7 +42,7 @@ public struct SparseHessianResult<V: ADScalar> {
         throw ADError.invalidArgument("output \(output) does not exist: the function has \(rec.outputs.count) outputs")
     }
     let pattern = hessianSparsity(of: rec, output: output)
-    let coloring = starColoring(pattern)
+    let coloring = try starColoring(pattern)
     let products = try (0..<coloring.count).map { c in
         try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
                 direction: coloring.colors.map { $0 == c ? 1 : 0 })

@@ -6,7 +6,7 @@ import AdjointCore
 /// taken differently at another point can add or remove entries.
 ///
 /// ```swift
-/// let p = SparsityPattern(rows: 2, columns: 3, rowColumns: [[0, 1], [2]])
+/// let p = try SparsityPattern(rows: 2, columns: 3, rowColumns: [[0, 1], [2]])
 /// p.contains(row: 0, column: 1)   // true
 /// p.nonzeroCount                  // 3
 /// ```
@@ -19,9 +19,11 @@ public struct SparsityPattern: Equatable, Sendable {
     public let rowColumns: [[Int]]
 
     /// A pattern from per-row column lists (sorted and deduplicated here).
-    /// - Throws: ``AdjointCore/ADError/invalidArgument(_:)`` when a column is outside `0..<columns`
-    ///   or the number of lists is not `rows`.
+    /// - Throws: ``AdjointCore/ADError/invalidArgument(_:)`` when `rows` or `columns` is negative
+    ///   or a column is outside `0..<columns`; ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)``
+    ///   when the number of lists is not `rows`.
     public init(rows: Int, columns: Int, rowColumns: [[Int]]) throws {
+        try requireDimensions(rows: rows, columns: columns)
         guard rowColumns.count == rows else {
             throw ADError.dimensionMismatch(what: "rows of a sparsity pattern", expected: rows, got: rowColumns.count)
         }
@@ -38,8 +40,18 @@ public struct SparsityPattern: Equatable, Sendable {
     }
 
     /// The dense pattern (every entry possibly nonzero).
-    public static func dense(rows: Int, columns: Int) -> SparsityPattern {
-        SparsityPattern(unchecked: rows, columns, Array(repeating: Array(0..<columns), count: rows))
+    ///
+    /// ```swift
+    /// try SparsityPattern.dense(rows: 2, columns: 3).nonzeroCount   // 6
+    /// ```
+    /// - Throws: ``AdjointCore/ADError/invalidArgument(_:)`` for a negative size or when
+    ///   rows × columns overflows Int.
+    public static func dense(rows: Int, columns: Int) throws -> SparsityPattern {
+        try requireDimensions(rows: rows, columns: columns)
+        if rows.multipliedReportingOverflow(by: columns).overflow {
+            throw ADError.invalidArgument("a dense \(rows) × \(columns) pattern has more entries than Int can count")
+        }
+        return SparsityPattern(unchecked: rows, columns, Array(repeating: Array(0..<columns), count: rows))
     }
 
     /// Number of possibly nonzero entries.
@@ -56,6 +68,14 @@ public struct SparsityPattern: Equatable, Sendable {
         var cols = Array(repeating: [Int](), count: columns)
         for (i, row) in rowColumns.enumerated() { for j in row { cols[j].append(i) } }
         return SparsityPattern(unchecked: columns, rows, cols)
+    }
+}
+
+/// Sizes of a pattern are counts: a negative one would pass the per-row checks (no column can be
+/// in `0..<-3`) and trap later, in a colouring or a transpose.
+func requireDimensions(rows: Int, columns: Int) throws {
+    guard rows >= 0 && columns >= 0 else {
+        throw ADError.invalidArgument("a sparsity pattern's size must be ≥ 0, got \(rows) × \(columns)")
     }
 }
 

@@ -153,10 +153,21 @@ public struct InputSpace: Sendable {
     let fixedPoint: [Double]?
     /// What the space is, for messages.
     public let summary: String
+    /// Why the space cannot be drawn from (a negative or overflowing size). The constructors do
+    /// not throw, so a bad size is carried here and fails the property with this text, rather
+    /// than being clamped to an empty space that would check nothing and pass.
+    var sizeProblem: String? = nil
 
-    /// n arguments from one domain.
+    /// n arguments from one domain (n ≥ 0; a negative n fails the property with a message).
     public static func vector(_ n: Int, _ domain: InputDomain) -> InputSpace {
-        arguments(Array(repeating: domain, count: Swift.max(0, n)), summary: "\(n) × \(domain)")
+        guard n >= 0 else { return invalidSize("vector(\(n), …): the size must be ≥ 0, got \(n)") }
+        return arguments(Array(repeating: domain, count: n), summary: "\(n) × \(domain)")
+    }
+
+    /// A space with no inputs that fails every property using it with `why`.
+    static func invalidSize(_ why: String) -> InputSpace {
+        InputSpace(count: 0, domains: [], draw: { _ in [] }, accepts: { _ in false }, mirror: [:], shrinkable: false,
+                   fixedPoint: nil, summary: why, sizeProblem: why)
     }
 
     /// One domain per argument, in order.
@@ -173,7 +184,12 @@ public struct InputSpace: Sendable {
 
     /// A rows×cols matrix, flattened row by row, every entry from `domain`.
     public static func matrix(rows: Int, cols: Int, _ domain: InputDomain) -> InputSpace {
-        var s = vector(rows * cols, domain)
+        guard rows >= 0, cols >= 0 else {
+            return invalidSize("matrix(rows: \(rows), cols: \(cols), …): sizes must be ≥ 0")
+        }
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        if overflow { return invalidSize("matrix(rows: \(rows), cols: \(cols), …): rows × cols overflows Int") }
+        var s = vector(count, domain)
         s = InputSpace(count: s.count, domains: s.domains, draw: s.draw, accepts: s.accepts, mirror: [:],
                        shrinkable: true, fixedPoint: nil, summary: "\(rows)×\(cols) matrix of \(domain)")
         return s
@@ -183,7 +199,10 @@ public struct InputSpace: Sendable {
     /// uniform in [−1, 1] and δ = `minimumEigenvalue`, so every eigenvalue is at least δ.
     /// Shrinking moves A[i][j] and A[j][i] together and keeps A positive definite.
     public static func symmetricPositiveDefinite(_ n: Int, minimumEigenvalue delta: Double = 0.1) -> InputSpace {
-        let n = Swift.max(0, n)
+        guard n >= 0 else { return invalidSize("symmetricPositiveDefinite(\(n)): the size must be ≥ 0, got \(n)") }
+        if n.multipliedReportingOverflow(by: n).overflow {
+            return invalidSize("symmetricPositiveDefinite(\(n)): n × n overflows Int")
+        }
         var mirror: [Int: Int] = [:]
         for i in 0..<n { for j in 0..<n where i != j { mirror[i * n + j] = j * n + i } }
         // |A[i][j]| ≤ 1 + δ: a bound the shrinker's per-entry check can use (A itself is checked by Cholesky).
@@ -205,8 +224,14 @@ public struct InputSpace: Sendable {
 
     /// The inputs of several spaces side by side (arguments of different kinds).
     public static func concatenated(_ parts: [InputSpace]) -> InputSpace {
+        if let bad = parts.lazy.compactMap(\.sizeProblem).first { return invalidSize(bad) }
         var starts: [Int] = [], total = 0
-        for p in parts { starts.append(total); total += p.count }
+        for p in parts {
+            starts.append(total)
+            let (sum, overflow) = total.addingReportingOverflow(p.count)
+            if overflow { return invalidSize("concatenated: the total size overflows Int") }
+            total = sum
+        }
         let offsets = starts
         var mirror: [Int: Int] = [:]
         for (p, o) in zip(parts, offsets) { for (a, b) in p.mirror { mirror[a + o] = b + o } }
@@ -227,7 +252,8 @@ public struct InputSpace: Sendable {
     /// ```
     public static func generator<S>(_ g: Generator<[Double], S>, count: Int,
                                     accepts: (@Sendable ([Double]) -> Bool)? = nil) -> InputSpace {
-        InputSpace(count: count, domains: Array(repeating: .uniform(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude), count: count),
+        guard count >= 0 else { return invalidSize("generator(_, count: \(count)): the count must be ≥ 0, got \(count)") }
+        return InputSpace(count: count, domains: Array(repeating: .uniform(-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude), count: count),
                    draw: { rng in try g.run(using: &rng, limit: 10_000) }, accepts: accepts ?? { _ in true },
                    mirror: [:], shrinkable: accepts != nil, fixedPoint: nil, summary: "user generator")
     }
@@ -243,7 +269,7 @@ public struct InputSpace: Sendable {
         x.count == count && zip(domains, x).allSatisfy { $0.contains($1) } && accepts(x)
     }
 
-    var problem: String? { domains.lazy.compactMap(\.problem).first }
+    var problem: String? { sizeProblem ?? domains.lazy.compactMap(\.problem).first }
 }
 
 /// Cholesky without pivoting: succeeds exactly when the symmetric matrix is positive definite.

@@ -21,6 +21,9 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     for part in f.outcome.parts where part.verdict != .agree {
         lines += renderPart(part, options: options)
     }
+    if f.outcome.parts.isEmpty && f.verdict == .nothingChecked {
+        lines.append("nothing was checked: the point check returned no parts, so it cannot count as agreement")
+    }
     lines.append("verdicts over \(points(trialsRun)): \(countsText(counts))")
     lines.append(f.replayLine + "   // in place of this assertion's inputs")
     lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")
@@ -37,6 +40,12 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
     var lines = ["\(part.label): \(part.verdict.name)"]
     if let problem = r.problem {
         lines.append("  cannot evaluate: \(problem)")
+        return lines
+    }
+    if part.verdict == .nothingChecked {
+        let empty = r.entries.isEmpty ? "f has no outputs here" : "f has no inputs here"
+        lines.append("  nothing was checked: \(empty), so the derivative has no entry to compare and cannot count as agreement; "
+            + "give the property at least one input and one output")
         return lines
     }
     let shown = r.worstEntries(limit: options.worstEntryCount).filter { TestVerdict($0) != .agree }

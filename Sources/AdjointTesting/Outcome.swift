@@ -13,6 +13,9 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     case validKink
     /// No witness could decide (cancellation, an estimate too coarse); reasons are listed.
     case inconclusive
+    /// The check had nothing to compare (no inputs, no outputs, or no parts): never a pass, since
+    /// a property that checked nothing says nothing about the claim.
+    case nothingChecked
     /// A non-differentiable point where the claimed value is NOT between the one-sided derivatives.
     case kink
     /// The function jumps at the point: no derivative exists.
@@ -28,6 +31,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .agree: return "agree"
         case .validKink: return "kink (valid subgradient)"
         case .inconclusive: return "inconclusive"
+        case .nothingChecked: return "nothing checked"
         case .kink: return "kink"
         case .discontinuity: return "discontinuity"
         case .nonFinite: return "non-finite"
@@ -37,7 +41,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
 
     /// Whether a point with this verdict fails the property (inconclusive points are counted and
     /// fail only above ``AdjointTestOptions/maximumInconclusiveFraction``).
-    public var isFailure: Bool { self >= .kink }
+    public var isFailure: Bool { self >= .nothingChecked }
 
     /// Ordered by severity, as declared.
     public static func < (l: TestVerdict, r: TestVerdict) -> Bool { l.rawValue < r.rawValue }
@@ -74,7 +78,7 @@ public struct PointPart: Sendable {
     @usableFromInline init(label: String, report: CheckReport, entryName: @escaping @Sendable (Int, Int) -> String) {
         self.label = label; self.report = report; self.detail = nil; self.entryName = entryName
         if report.problem != nil { verdict = .nonFinite }
-        else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .agree }
+        else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .nothingChecked }
     }
 
     @usableFromInline init(label: String, verdict: TestVerdict, detail: String) {
@@ -89,8 +93,8 @@ public struct PointOutcome: Sendable {
     public let input: [Double]
     /// The parts checked there.
     public let parts: [PointPart]
-    /// The worst verdict over the parts.
-    public var verdict: TestVerdict { parts.map(\.verdict).max() ?? .agree }
+    /// The worst verdict over the parts; ``TestVerdict/nothingChecked`` when there are none.
+    public var verdict: TestVerdict { parts.map(\.verdict).max() ?? .nothingChecked }
 
     @usableFromInline init(input: [Double], parts: [PointPart]) { self.input = input; self.parts = parts }
 

@@ -255,6 +255,7 @@ func worstAgreeingEntry(_ o: PointOutcome) -> ((part: String, entry: String), Do
 func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> PropertyResult? {
     var why: String? = nil
     do { try options.validate() } catch { why = "\(error)" }
+    if why == nil, let d = p.space.sizeProblem { why = "invalid input space: \(d)" }
     if why == nil, let d = p.space.problem { why = "invalid input domain: \(d)" }
     if why == nil, let env = AdjointTestOptions.environmentSeedText, AdjointTestOptions.parseSeed(env) == nil {
         why = "ADJOINT_TEST_SEED=\(env) is not a decimal or 0x-hex 64-bit seed"

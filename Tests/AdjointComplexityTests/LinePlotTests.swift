@@ -32,4 +32,41 @@ final class LinePlotTests: XCTestCase {
         XCTAssertEqual(LinePlot.niceTicks(-0.5, 1.5), [-0.5, 0, 0.5, 1, 1.5])
         XCTAssertEqual(LinePlot.niceTicks(-4, 4), [-4, -2, 0, 2, 4])
     }
+
+    /// Audit C12: a point far outside a fixed range (x = 1e30 on 0…1) trapped converting its pixel
+    /// coordinate to Int. It is now counted in the note and the line to it is cut at the frame.
+    func testAPointFarOutsideTheRangeIsCountedAndItsLineCut() {
+        var plot = LinePlot(title: "zoom", xLabel: "x", yLabel: "y")
+        plot.add(LinePlot.Series(name: "s", points: [(x: 0.5, y: 1), (x: 1e30, y: 2)], markers: true))
+        plot.xRange = 0...1
+        plot.yRange = 0...2
+        let svg = plot.svg()
+        XCTAssertTrue(svg.contains("1 point outside the axis range not shown (lines cut at the frame)"), svg)
+        // Plot area: x 80…570, y 52…412 (760 × 470 less the margins); the frame is 6 px wider.
+        // (0.5, 1) is at (325, 232); the line to x = 1e30 rises 1 in 1e30, so it leaves the
+        // frame at x = 576 still at y = 232.
+        XCTAssertTrue(svg.contains("points=\"325,232 576,232\""), svg)
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 2, "one marker in the plot, one in the legend")
+    }
+
+    /// A line cut at the frame keeps its slope: (0, 0) → (2, 2) over 0…1 × 0…1 maps to pixels
+    /// (80, 412) → (1060, −308); the frame's right edge x = 576 is 496/980 of the way, where
+    /// y = 412 − 720·496/980 = 47.59…, before the top edge (y = 46) is reached.
+    func testACutLineKeepsItsSlope() {
+        var plot = LinePlot(title: "cut", xLabel: "x", yLabel: "y")
+        plot.add(LinePlot.Series(name: "d", points: [(x: 0, y: 0), (x: 2, y: 2)]))
+        plot.xRange = 0...1
+        plot.yRange = 0...1
+        let svg = plot.svg()
+        XCTAssertTrue(svg.contains("points=\"80,412 576,47.6\""), svg)
+        XCTAssertTrue(svg.contains("1 point outside the axis range"), svg)
+    }
+
+    func testDataSpanningTheWholeDoubleRangeIsDrawn() {
+        var plot = LinePlot(title: "wide", xLabel: "x", yLabel: "y")
+        plot.add(LinePlot.Series(name: "s", points: [(x: -1e308, y: -1e308), (x: 1e308, y: 1e308)]))
+        let svg = plot.svg()
+        XCTAssertFalse(svg.contains("nan") || svg.contains("inf"), svg)
+        XCTAssertFalse(svg.contains("dropped-note"), svg)
+    }
 }

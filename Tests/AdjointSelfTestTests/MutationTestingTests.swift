@@ -4,8 +4,8 @@ import AdjointCore
 
 final class MutationTestingTests: XCTestCase {
     /// Every wrong variant of every built-in rule is caught by the checker on the fuzzer's graphs.
-    func testEveryMutantOfEveryRuleIsCaught() {
-        let summary = MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
+    func testEveryMutantOfEveryRuleIsCaught() throws {
+        let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
         XCTAssertEqual(summary.score, 1, "survivors: \(summary.survivors.map(\.description))")
         XCTAssertTrue(summary.survivors.isEmpty)
         for op in Op.primitives {

@@ -15,7 +15,7 @@ final class RandomGraphTests: XCTestCase {
     func testFormulaParsesBackToTheSameValues() throws {
         let fuzzer = Fuzzer(seed: 3)
         for k in 0..<300 {
-            let g = fuzzer.graph(k)
+            let g = try fuzzer.graph(k)
             let f = try Formula(parsing: g.formula)
             XCTAssertEqual(f.variables, g.variables)
             XCTAssertEqual(f(g.point).map(\.bitPattern), g(g.point).map(\.bitPattern), g.formula)
@@ -46,7 +46,7 @@ final class RandomGraphTests: XCTestCase {
         var gen = GraphGenerator()
         gen.userPrimitives = [SelfTestCube.self]
         let k = try XCTUnwrap(gen.primitives.firstIndex(of: .user(0)))
-        let g = gen.graph(seed: 5, focus: gen.primitives[k])
+        let g = try gen.graph(seed: 5, focus: gen.primitives[k])
         XCTAssertTrue(g.primitiveNames.contains("selftest_cube"))
         XCTAssertTrue(g.formula.contains("selftest_cube("))
         XCTAssertFalse(g.isBuiltinOnly)

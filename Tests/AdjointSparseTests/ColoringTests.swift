@@ -34,11 +34,11 @@ final class ColoringTests: XCTestCase {
         }
     }
 
-    func testStarColouringHasNoBicolouredPathOnFourVertices() {
+    func testStarColouringHasNoBicolouredPathOnFourVertices() throws {
         var g = SeededGenerator(seed: 1805)
         for trial in 0..<40 {
             let p = randomSymmetric(20, density: 0.15, &g)
-            let c = starColoring(p)
+            let c = try starColoring(p)
             let adj = p.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
             for v in adj.indices {
                 for w in adj[v] {
@@ -53,7 +53,7 @@ final class ColoringTests: XCTestCase {
         }
     }
 
-    func testTheStarCheckRejectsADistanceOneColouringOfAPath() {
+    func testTheStarCheckRejectsADistanceOneColouringOfAPath() throws {
         // The path 0-1-2-3 coloured 0,1,0,1 is proper but bicolours the whole path: the brute-force
         // check used above must see it (a checker that cannot fail proves nothing).
         let adj = [[1], [0, 2], [1, 3], [2]]
@@ -64,6 +64,19 @@ final class ColoringTests: XCTestCase {
         } } }
         XCTAssertTrue(found)
         let p = SparsityPattern(unchecked: 4, 4, [[0, 1], [0, 1, 2], [1, 2, 3], [2, 3]])
-        XCTAssertEqual(starColoring(p).count, 3)
+        XCTAssertEqual(try starColoring(p).count, 3)
+    }
+
+    /// A star colouring is of a Hessian's (square) pattern; a 1 × 2 one used to index past the
+    /// adjacency lists (audit C7).
+    func testStarColouringOfANonSquarePatternIsATypedError() throws {
+        let p = try SparsityPattern(rows: 1, columns: 2, rowColumns: [[0, 1]])
+        XCTAssertThrowsError(try starColoring(p)) { e in
+            guard case ADError.dimensionMismatch(_, let expected, let got) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual([expected, got], [1, 2])
+        }
+        // The path 0 – 1 – 2: no path on four vertices, so two colours (the middle, and both ends).
+        let path = try SparsityPattern(rows: 3, columns: 3, rowColumns: [[0, 1], [0, 1, 2], [1, 2]])
+        XCTAssertEqual(try starColoring(path).colors, [1, 0, 1])
     }
 }

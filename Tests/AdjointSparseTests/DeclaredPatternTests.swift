@@ -29,6 +29,17 @@ struct TwoCalls<P: VectorPrimitive>: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { P.apply(x) + P.apply(x) }
 }
 
+/// f = x0 + x1: J = [[1, 1]] by hand.
+struct PairSum: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + x[1]] }
+}
+
+/// Row i reads x_i and x_{i+1} (a bidiagonal Jacobian), so a diagonal declaration misses the
+/// superdiagonal.
+struct NextNeighbour: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { (0..<(x.count - 1)).map { x[$0] * x[$0 + 1] } }
+}
+
 final class DeclaredPatternTests: XCTestCase {
     let x = [1.5, 2.0, -0.5, 3.0]
 
@@ -49,5 +60,39 @@ final class DeclaredPatternTests: XCTestCase {
         XCTAssertThrowsError(try assertSparsity(of: TwoCalls<PairProductsWrong>(), at: x, primitives: [PairProductsWrong.self])) { e in
             XCTAssertTrue("\(e)".contains("entry (0, 1) is declared zero"), "\(e)")
         }
+    }
+
+    /// Audit W5: f = x0 + x1 declared [[0]] returned [[2, 0]] (the two columns shared a colour).
+    /// The recording shows (0, 1) is read: the declaration is refused, naming the entry.
+    func testADeclarationMissingADetectedEntryIsATypedErrorNamingIt() throws {
+        let declared = try SparsityPattern(rows: 1, columns: 2, rowColumns: [[0]])
+        for mode in SparseJacobianMode.allCases {
+            XCTAssertThrowsError(try sparseJacobian(of: PairSum(), at: [1.0, 2.0], mode: mode, pattern: declared)) { e in
+                XCTAssertEqual((e as? DeclaredPatternError)?.missing, [PatternEntry(row: 0, column: 1)], "\(e)")
+                XCTAssertTrue("\(e)".contains("leaves out 1 entry f depends on (output, input) at this point: (0, 1)"), "\(e)")
+            }
+        }
+        // A declaration that covers the detected pattern, and more (another path's entries), is used.
+        let wider = try SparsityPattern(rows: 1, columns: 2, rowColumns: [[0, 1]])
+        XCTAssertEqual(try sparseJacobian(of: PairSum(), at: [1.0, 2.0], pattern: wider).matrix.dense(), [[1, 1]])
+        let n = 5
+        let superset = try SparsityPattern(rows: n - 1, columns: n, rowColumns: (0..<(n - 1)).map { [$0, $0 + 1, n - 1] })
+        let x = [1.0, 2.0, 3.0, 4.0, 5.0]
+        // ∂(x_i x_{i+1})/∂x_i = x_{i+1}, ∂/∂x_{i+1} = x_i, by hand.
+        let expected: [[Double]] = [[2, 1, 0, 0, 0], [0, 3, 2, 0, 0], [0, 0, 4, 3, 0], [0, 0, 0, 5, 4]]
+        XCTAssertEqual(try sparseJacobian(of: NextNeighbour(), at: x, pattern: superset).matrix.dense(), expected)
+    }
+
+    func testEveryMissingEntryIsListed() throws {
+        let n = 14
+        let diagonal = try SparsityPattern(rows: n - 1, columns: n, rowColumns: (0..<(n - 1)).map { [$0] })
+        XCTAssertThrowsError(try sparseJacobian(of: NextNeighbour(), at: (0..<n).map { Double($0) + 1 }, pattern: diagonal)) { e in
+            let missing = (e as? DeclaredPatternError)?.missing ?? []
+            XCTAssertEqual(missing, (0..<(n - 1)).map { PatternEntry(row: $0, column: $0 + 1) })
+            XCTAssertTrue("\(e)".contains("leaves out 13 entries") && "\(e)".contains("(9, 10) and 3 more"), "\(e)")
+        }
+        // Turned off, the declaration is trusted (for a caller that probes the zeros itself).
+        XCTAssertNoThrow(try sparseJacobian(of: NextNeighbour(), at: (0..<n).map { Double($0) + 1 },
+                                            options: SparseJacobianOptions(verifiesDeclaredPattern: false), pattern: diagonal))
     }
 }

@@ -1,0 +1,71 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSelfTest
+
+/// A self-test that checked nothing never passes (audit T2), and bad settings are typed errors,
+/// not traps (audit C9).
+final class SelfTestTests: XCTestCase {
+    func testZeroGraphsDoNotPass() {
+        for graphs in [0, -5] {
+            let r = SelfTest.run(graphs: graphs, mutations: true, seed: 1)
+            XCTAssertFalse(r.passed)
+            XCTAssertEqual(r.problem, "nothing was checked: the number of graphs must be ≥ 1, got \(graphs)")
+            XCTAssertTrue(r.renderTable().hasSuffix("FAIL"))
+            guard case .object(let fields) = r.jsonValue else { return XCTFail("not an object") }
+            XCTAssertEqual(fields.first?.0, "problem")
+        }
+        // The control: the same call with graphs checks them and passes, without a "problem" key.
+        let ok = SelfTest.run(graphs: 3, mutations: false, seed: 1)
+        XCTAssertTrue(ok.passed, ok.renderTable())
+        XCTAssertEqual(ok.fuzz.graphs, 3)
+        guard case .object(let fields) = ok.jsonValue else { return XCTFail("not an object") }
+        XCTAssertFalse(fields.contains { $0.0 == "problem" })
+    }
+
+    func testAGeneratorWithNothingToPlaceDoesNotPass() {
+        var gen = GraphGenerator()
+        gen.builtins = []; gen.userPrimitives = []
+        let r = SelfTest.run(graphs: 5, mutations: false, seed: 1, generator: gen)
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.problem, "nothing was checked: GraphGenerator has no primitive to place: builtins and userPrimitives are both empty")
+    }
+
+    func testNegativeCountsAndIndicesAreTypedErrors() {
+        func message(_ body: () throws -> Any) -> String? {
+            do { _ = try body(); return nil } catch ADError.invalidArgument(let m) { return m } catch { return "other: \(error)" }
+        }
+        XCTAssertEqual(message { try Fuzzer(seed: 1).run(graphs: -1) }, "the number of graphs must be ≥ 0, got -1")
+        XCTAssertEqual(message { try Fuzzer(seed: 1).graph(-1) }, "graph index must be ≥ 0, got -1")
+        XCTAssertEqual(message { try MutationTesting.run(fuzzer: Fuzzer(seed: 1), graphs: -1) }, "the number of graphs must be ≥ 0, got -1")
+        let fuzzer = Fuzzer(seed: 1)
+        XCTAssertEqual(fuzzer.focus(-1), fuzzer.focus(fuzzer.generator.primitives.count - 1), "focus wraps, never traps")
+    }
+
+    func testGeneratorSettingsAndFocusAreTypedErrors() {
+        func message(_ gen: GraphGenerator, focus: GraphPrimitive? = nil) -> String? {
+            do { _ = try gen.graph(seed: 3, focus: focus); return nil } catch ADError.invalidArgument(let m) { return m } catch { return "other: \(error)" }
+        }
+        var empty = GraphGenerator(); empty.builtins = []; empty.userPrimitives = []
+        XCTAssertEqual(message(empty), "GraphGenerator has no primitive to place: builtins and userPrimitives are both empty")
+        XCTAssertEqual(message(GraphGenerator(), focus: .user(5)), "focus .user(5) is out of range: the generator has \(UserPrimitives.scalar.count) user primitive(s)")
+        XCTAssertEqual(message(GraphGenerator(), focus: .builtin(.input)), "focus .builtin(.input) is not a primitive (use ops from Op.primitives)")
+        var leaf = GraphGenerator(); leaf.builtins = [.constant]
+        XCTAssertEqual(message(leaf), "GraphGenerator.builtins contains 'constant', which is not a primitive (use ops from Op.primitives)")
+        var shallow = GraphGenerator(); shallow.maxOutputs = 0
+        XCTAssertEqual(message(shallow), "GraphGenerator.maxOutputs must be ≥ 1, got 0")
+        XCTAssertEqual(GraphGenerator().name(of: .user(99)), "user #99")
+    }
+
+    /// relu is neither rational-closed nor analytic, so two of the three palettes used to be empty
+    /// (an index trap); they now fall back to every primitive the generator has.
+    func testANarrowedGeneratorDrawsOnlyItsPrimitives() throws {
+        var gen = GraphGenerator()
+        gen.builtins = [.relu]; gen.userPrimitives = []
+        for seed in 0..<30 as Range<UInt64> {
+            let g = try gen.graph(seed: seed)
+            // relu, and the subtraction that places a kink on purpose (x_j − c).
+            XCTAssertTrue(g.builtinOps.isSubset(of: [.relu, .sub]), "\(g.builtinOps)")
+            XCTAssertTrue(g.builtinOps.contains(.relu), g.formula)
+        }
+    }
+}

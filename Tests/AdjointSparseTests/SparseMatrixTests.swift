@@ -1,0 +1,30 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSparse
+
+/// Sizes of a pattern are validated where it is made (audit C8): a negative size used to be
+/// accepted and trap later in a colouring, and `.dense` trapped building its range.
+final class SparseMatrixTests: XCTestCase {
+    func testNegativeSizesAreTypedErrors() {
+        for (rows, columns, lists) in [(1, -3, [[Int]()]), (-1, 3, [])] {
+            XCTAssertThrowsError(try SparsityPattern(rows: rows, columns: columns, rowColumns: lists)) { e in
+                XCTAssertEqual("\(e)", "invalid argument: a sparsity pattern's size must be ≥ 0, got \(rows) × \(columns)")
+            }
+        }
+        XCTAssertThrowsError(try SparsityPattern.dense(rows: 1, columns: -1)) { e in
+            XCTAssertEqual("\(e)", "invalid argument: a sparsity pattern's size must be ≥ 0, got 1 × -1")
+        }
+        XCTAssertThrowsError(try SparsityPattern.dense(rows: Int.max, columns: 2)) { e in
+            guard case ADError.invalidArgument = e else { return XCTFail("\(e)") }
+        }
+    }
+
+    func testDenseAndEmptyPatterns() throws {
+        let d = try SparsityPattern.dense(rows: 2, columns: 3)
+        XCTAssertEqual(d.rowColumns, [[0, 1, 2], [0, 1, 2]])
+        XCTAssertEqual(d.nonzeroCount, 6)
+        let empty = try SparsityPattern(rows: 0, columns: 0, rowColumns: [])
+        XCTAssertEqual(columnColoring(empty).count, 0)
+        XCTAssertEqual(try starColoring(empty).count, 0)
+    }
+}
