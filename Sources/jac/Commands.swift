@@ -211,16 +211,36 @@ struct HessianCommand: ParsableCommand {
                 }
             }
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
-                          notes: kinkNotes(first.diagnostics.kinks))
+                          notes: kinkNotes(first.diagnostics.kinks)
+                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty))
         }
     }
 }
 
-/// One note per kink touched: the derivative printed is the registry's convention there.
-/// Entries whose own error estimate exceeds 1e-6 of their size: printed, but with a warning, since
-/// a difference at a singular point (√x at 0) can look like an ordinary number.
+/// A note when the printed second derivatives are not symmetric. At a kink no Hessian exists and
+/// the first- and second-order conventions need not agree (max(x, y)² at a tie printed
+/// [[1, 0], [1, 0]] with only the ½-each note); elsewhere asymmetry means a second-order rule
+/// is suspect.
+func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool) -> [String] {
+    var worst = (gap: 0.0, i: 0, j: 0)
+    let scale = Swift.max(1, h.joined().map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0)
+    for i in h.indices {
+        for j in h.indices where j > i && j < h[i].count && i < h[j].count {
+            let gap = Swift.abs(h[i][j] - h[j][i])
+            if gap > worst.gap { worst = (gap, i, j) }
+        }
+    }
+    guard worst.gap > 1e-10 * scale else { return [] }
+    let at = "d²/d\(variables[worst.i])d\(variables[worst.j]) is \(format(h[worst.i][worst.j])) but "
+        + "d²/d\(variables[worst.j])d\(variables[worst.i]) is \(format(h[worst.j][worst.i]))"
+    return [atKink
+        ? "the matrix is not symmetric (\(at)): no Hessian exists at a kink, and the conventions of first and second derivatives there need not agree"
+        : "the matrix is not symmetric (\(at)) although no kink was touched: a rule's second derivative is suspect (jac check, or validate on a user primitive)"]
+}
+
 /// Whether a difference mode's entry (i, j) is too uncertain to use: a warning, or an error
-/// estimate that is not finite or above 1e-6 of the value.
+/// estimate that is not finite or above 1e-6 of the value. Such entries are printed, with a
+/// warning, since a difference at a singular point (√x at 0) can look like an ordinary number.
 func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
     guard let est = r.errorEstimates, i < est.count, j < est[i].count,
           i < r.jacobian.count, j < r.jacobian[i].count else { return false }
@@ -262,6 +282,7 @@ func describe(_ w: FDWarning) -> String {
     }
 }
 
+/// One note per kink touched: the derivative printed is the registry's convention there.
 func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
     kinks.map { k in
         "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
