@@ -155,6 +155,29 @@ enum ScaleLongJVP: VectorPrimitive {
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 3 * $0 } }
 }
 
+/// |x| with no kink declared, and |x − 1| declaring its kink at 0 (the wrong place).
+enum UndeclaredAbs: UnaryPrimitive {
+    static let name = "undeclared_abs"
+    static func primal<T: ADScalar>(_ x: T) -> T { x < 0 ? -x : x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : (x > 0 ? 1 : 0) }
+}
+enum MisplacedKink: UnaryPrimitive {
+    static let name = "misplaced_kink"
+    static func primal<T: ADScalar>(_ x: T) -> T { x < 1 ? 1 - x : x - 1 }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 1 ? -1 : (x > 1 ? 1 : 0) }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
+}
+/// Smooth but steep: tanh(50x), whose partial changes by 50 within a grid step.
+enum SteepTanh: UnaryPrimitive {
+    static let name = "steep_tanh"
+    static func primal<T: ADScalar>(_ x: T) -> T { tanh(50 * x) }
+    // 50·sech²(50x) from exponentials: 50·(1 − z²) cancels where z is near ±1.
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
+        let e = exp(-100 * abs(x))
+        return 200 * e / ((1 + e) * (1 + e))
+    }
+}
+
 /// A kinked primitive: |x| written by the user, declaring its kink.
 enum UserAbs: UnaryPrimitive {
     static let name = "user_abs"
@@ -378,6 +401,26 @@ final class UserPrimitiveTests: XCTestCase {
     /// Found by a user trial: a forward mode that failed (the JVP's length) was shown as a column
     /// of zeros graded "rule-wrong (forward)", its error nowhere. Now the column is NaN and the
     /// report names the failure; reverse (3, 3 by hand) still agrees.
+    /// Found by a user trial: validate never exercised the kink declaration, so |x| with none
+    /// declared passed. Its partial jumps from −1 to 1 at 0 (by hand); |x − 1| declaring its kink
+    /// at 0 jumps at 1, where its declared distance is 1. A declared kink and a steep smooth
+    /// partial (tanh(50x), 50·sech² changes by up to 50 between grid points) pass.
+    func testValidateFindsUndeclaredAndMisplacedKinks() throws {
+        let undeclared = validate(UndeclaredAbs.self)
+        XCTAssertEqual(undeclared.check(named: "kinks")?.outcome, .failed, undeclared.description)
+        XCTAssertTrue(undeclared.check(named: "kinks")?.detail.contains("jumps from -1.0 to 1.0") ?? false, undeclared.description)
+        XCTAssertTrue(undeclared.check(named: "kinks")?.detail.contains("no kink is declared") ?? false, undeclared.description)
+        let misplaced = validate(MisplacedKink.self)
+        XCTAssertEqual(misplaced.check(named: "kinks")?.outcome, .failed, misplaced.description)
+        XCTAssertTrue(misplaced.check(named: "kinks")?.detail.contains("declared kink distance is 1.0") ?? false, misplaced.description)
+        let declared = validate(UserAbs.self)
+        XCTAssertEqual(declared.check(named: "kinks")?.outcome, .passed, declared.description)
+        XCTAssertTrue(declared.check(named: "kinks")?.detail.contains("1 jump(s)") ?? false, declared.description)
+        let steep = validate(SteepTanh.self)
+        XCTAssertEqual(steep.check(named: "kinks")?.outcome, .passed, steep.description)
+        XCTAssertTrue(steep.passed, steep.description)
+    }
+
     func testAFailedForwardModeIsReportedNotShownAsZeros() throws {
         let r = try checkJacobian(of: ScaledSum<ScaleLongJVP>(), at: [1, 2])
         XCTAssertTrue(r.notes.contains { $0.hasPrefix("forward mode failed:") && $0.contains("JVP") }, r.renderTable())

@@ -59,6 +59,8 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 ///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
 ///   ``RuleCheck/relativeTolerance``, 1e-11 relative; steps stay a quarter of the way to a declared
 ///   kink);
+/// - **kinks**: where a partial jumps along an input's sample range (found on a grid, bisected to
+///   a few ulps), a kink must be declared (`kinkDistance` 0 there);
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
 ///   differentiates the rule itself) agrees with differences of the declared partials. A rule
 ///   that is right once and wrong when differentiated again (written in Doubles, or with a
@@ -131,7 +133,79 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         : .init(name: "partials", outcome: .failed, detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])"))
 
     result.checks.append(secondDerivativeCheck(P.self, points: points))
+    result.checks.append(kinkDeclarationCheck(P.self))
     return result
+}
+
+/// Finds where the rule's partials jump along each input's sample range and asks whether a kink
+/// is declared there. A grid of 64 points flags the steepest changes; each is bisected down to a
+/// few ulps: a smooth partial's change shrinks with the interval (sin(100x), tanh(50x)), a jump
+/// stays (|x| at 0). The jump's place must have declared kink distance 0 (or lie outside the
+/// domain). A user trial found |x| with no kink declared passing validate; the check and the
+/// harness then difference straight across its kink without knowing it is there.
+func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.Check {
+    let name = "kinks"
+    let ranges = P.sampleRanges
+    var found: [String] = []
+    var jumpsSeen = 0
+    for k in 0..<P.arity {
+        let others = (0..<P.arity).map { 0.5 * (ranges[$0].lowerBound + ranges[$0].upperBound) }
+        func point(_ t: Double) -> (Double, Double) {
+            var p = others
+            p[k] = t
+            return (p[0], p.count > 1 ? p[1] : p[0])
+        }
+        /// The partial along input k at t, or nil outside the domain or where it is not finite.
+        func partial(_ t: Double) -> Double? {
+            let (a, b) = point(t)
+            if P.domainViolation(a, b) != nil { return nil }
+            let (v, _) = Diagnostics.collect { () -> Double? in
+                let z = P.primal(a, b)
+                let (dx, dy) = P.partials(a, b, output: z)
+                let d = k == 0 ? dx : dy
+                return z.isFinite && d.isFinite ? d : nil
+            }
+            return v
+        }
+        let lo = ranges[k].lowerBound, hi = ranges[k].upperBound
+        // Offset by an irrational fraction of a cell: a grid point on a kink (0 of −3…3) is where
+        // the rule gives its convention, and one jump would be reported as two half-jumps.
+        let grid = (0...64).map { lo + (hi - lo) * (Double($0) + 0.381966) / 65 }
+        let values = grid.map(partial)
+        let scale = values.compactMap { $0 }.map { Swift.abs($0) }.max() ?? 0
+        guard scale > 0 else { continue }
+        // The eight largest changes between neighbours, each bisected.
+        let candidates = (0..<64).compactMap { i -> (Int, Double)? in
+            guard let u = values[i], let w = values[i + 1] else { return nil }
+            let change = Swift.abs(w - u)
+            return change > 1e-3 * scale ? (i, change) : nil
+        }.sorted { $0.1 > $1.1 }.prefix(8)
+        for (i, initial) in candidates {
+            var a = grid[i], b = grid[i + 1]
+            guard var pa = values[i], var pb = values[i + 1] else { continue }
+            var interrupted = false
+            while b - a > 4 * Swift.max(a.ulp, b.ulp) {
+                let c = 0.5 * (a + b)
+                guard let pc = partial(c) else { interrupted = true; break }
+                if Swift.abs(pc - pa) >= Swift.abs(pb - pc) { b = c; pb = pc } else { a = c; pa = pc }
+            }
+            let jump = Swift.abs(pb - pa)
+            guard !interrupted, jump >= 0.25 * initial, jump > 1e-8 * scale else { continue }
+            jumpsSeen += 1
+            let c = 0.5 * (a + b)
+            let (x, y) = point(c)
+            let declared = P.kinkDistance(x, y)
+            // Declared there: its distance vanishes at the jump (up to the bisection's last step).
+            if let d = declared, d <= 64 * Swift.max(c.ulp, (b - a), Double.leastNormalMagnitude) * Swift.max(1, Swift.abs(c)) { continue }
+            found.append("the partial along input \(k) jumps from \(pa) to \(pb) at \(c)"
+                         + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
+        }
+    }
+    if let first = found.first {
+        return .init(name: name, outcome: .failed, detail: "\(found.count) undeclared kink(s); first: \(first)")
+    }
+    return .init(name: name, outcome: .passed,
+                 detail: jumpsSeen == 0 ? "no jump in the partials along the sample ranges" : "\(jumpsSeen) jump(s) in the partials, each at a declared kink")
 }
 
 /// The Hessian of the primitive by forward-over-reverse against Richardson differences of its
