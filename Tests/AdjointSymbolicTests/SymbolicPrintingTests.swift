@@ -15,7 +15,7 @@ final class SymbolicPrintingTests: XCTestCase {
     func derivative(_ source: String, expand: Bool = true, syntax: ExpressionSyntax = .formula) throws -> [String] {
         let f = try Formula(parsing: source)
         let d = try SymbolicDifferentiation.jacobian(of: f, inputs: f.variables.count)
-        let p = ExpressionPrinter(variables: f.variables, syntax: syntax, expand: expand).print(d.entries.map(\.id))
+        let p = try ExpressionPrinter(variables: f.variables, syntax: syntax, expand: expand).print(d.entries.map(\.id))
         return p.definitions.map { "\($0.name) = \($0.text)" } + p.roots
     }
 
@@ -48,13 +48,13 @@ final class SymbolicPrintingTests: XCTestCase {
 
     func testUserPrimitiveIsANamedNodeWithItsDeclaredPartials() throws {
         let x = Symbolic.variable(0)
-        XCTAssertEqual((Cube.apply(x) + x).formula(variables: ["x"]), "x + cube(x)")
+        XCTAssertEqual(try (Cube.apply(x) + x).formula(variables: ["x"]), "x + cube(x)")
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Cube.apply(T.sin(x[0]))] } }
         for mode in SymbolicMode.allCases {
             let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1, mode: mode)
             // 3 sin²x · cos x, from Cube's declared derivative 3x².
-            XCTAssertEqual(d.jacobian[0][0].formula(variables: ["x"]), "3*(cos(x)*sin(x)^2)", "\(mode)")
-            let v = ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [0.7])[0]
+            XCTAssertEqual(try d.jacobian[0][0].formula(variables: ["x"]), "3*(cos(x)*sin(x)^2)", "\(mode)")
+            let v = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [0.7])[0]
             XCTAssertEqual(v, 3 * Foundation.sin(0.7) * Foundation.sin(0.7) * Foundation.cos(0.7), accuracy: 1e-14)
         }
     }
@@ -63,14 +63,14 @@ final class SymbolicPrintingTests: XCTestCase {
         // f = x²y + e^y: f_xx = 2y, f_xy = 2x, f_yy = e^y.
         let f = try Formula(parsing: "x^2*y + exp(y)")
         let h = try SymbolicDifferentiation.hessian(of: f, inputs: 2)
-        XCTAssertEqual(h.entries.map { $0.formula(variables: f.variables) }, ["2*y", "2*x", "2*x", "exp(y)"])
+        XCTAssertEqual(try h.entries.map { try $0.formula(variables: f.variables) }, ["2*y", "2*x", "2*x", "exp(y)"])
     }
 }
 
 /// Every rewrite holds for all reals; the ones that would not are refused.
 final class SimplificationTests: XCTestCase {
     let x = Symbolic.variable(0), y = Symbolic.variable(1)
-    func text(_ e: Symbolic) -> String { e.formula(variables: ["x", "y"]) }
+    func text(_ e: Symbolic) -> String { (try? e.formula(variables: ["x", "y"])) ?? "<not printed>" }
 
     func testIdentitiesThatHoldEverywhere() {
         XCTAssertEqual(text(x + 0), "x")
@@ -92,11 +92,11 @@ final class SimplificationTests: XCTestCase {
         XCTAssertEqual(text(log(x) * 0), "0*log(x)")
     }
 
-    func testSharedSubexpressionsAreOneNode() {
+    func testSharedSubexpressionsAreOneNode() throws {
         let e = sin(x) * y
         XCTAssertEqual(e.id, (y * sin(x)).id)
         let twice = sin(x) * sin(x + y) + sin(x + y)
-        let p = ExpressionPrinter(variables: ["x", "y"], expand: false).print([twice.id])
+        let p = try ExpressionPrinter(variables: ["x", "y"], expand: false).print([twice.id])
         XCTAssertEqual(p.definitions.map(\.text), ["sin(y + x)"])
         XCTAssertEqual(p.roots, ["t1 + sin(x)*t1"])
     }
