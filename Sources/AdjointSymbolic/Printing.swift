@@ -151,8 +151,7 @@ public struct ExpressionPrinter: Sendable {
                 case .text(let t):
                     written += t.utf8.count
                     if written > limit {
-                        throw ADError.limitExceeded(what: "printed size of the expressions in bytes (more than \(written))",
-                                                    limit: limit)
+                        throw ADError.limitExceeded(what: "printed text of the expressions (bytes)", limit: limit)
                     }
                     out += t
                 case .node(let i, let level):

@@ -95,8 +95,8 @@ struct DiffCommand: ParsableCommand {
         let text: String
         do {
             text = try render(rows, labels: labels, names: names, columns: columns, values: values, limit: limit)
-        } catch ADError.limitExceeded(let what, let limit) {
-            throw JacFailure(.evaluationFailure, "the derivative is too large to print: \(what) exceeds the limit of \(limit) (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
+        } catch ADError.limitExceeded(_, let limit) {
+            throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
         }
         print(text)
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,

@@ -64,7 +64,7 @@ final class DiffCommandTests: XCTestCase {
         let limited = try JacRunner.run(["diff", "-", "--format", "json"], stdin: long,
                                         environment: ["JAC_MAX_OUTPUT_BYTES": "1000"])
         XCTAssertEqual(limited.status, 3)
-        XCTAssertTrue(limited.stderr.contains("exceeds the limit of 1000 (JAC_MAX_OUTPUT_BYTES raises the limit"), limited.stderr)
+        XCTAssertTrue(limited.stderr.contains("the printed derivative exceeds the limit of 1000 bytes (JAC_MAX_OUTPUT_BYTES raises the limit"), limited.stderr)
         XCTAssertEqual(limited.stdout, "")
         let malformed = try JacRunner.run(["diff", "x*y"], environment: ["JAC_MAX_OUTPUT_BYTES": "lots"])
         XCTAssertEqual(malformed.status, 2)
