@@ -322,7 +322,7 @@ extension Symbolic {
     ///
     /// ```swift
     /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
-    /// try (x * y + 1).formula(variables: ["x", "y"])   // "x*y + 1"
+    /// try (x * y + 1).formula(variables: ["x", "y"])   // "y*x + 1": operands of · in structural order
     /// ```
     public func formula(variables: [String]?, maxOutputBytes: Int = ExpressionPrinter.defaultMaxOutputBytes) throws -> String {
         try ExpressionPrinter(variables: variables, syntax: .formula, expand: true, maxOutputBytes: maxOutputBytes)
