@@ -27,7 +27,9 @@ public enum ExpressionSyntax: String, Sendable, CaseIterable {
 /// out.roots         // ["t1 + sin(x)*t1"]
 /// ```
 public struct ExpressionPrinter: Sendable {
+    /// Name of variable k; nil, or k past the end, gives x0, x1, ….
     public let variables: [String]?
+    /// Formula, LaTeX or Swift.
     public let syntax: ExpressionSyntax
     /// Print every root as a full tree (shared subexpressions repeated) instead of naming them.
     public let expand: Bool
@@ -64,7 +66,10 @@ public struct ExpressionPrinter: Sendable {
 
     /// The printed intermediates (in definition order) and roots.
     public struct Output: Sendable, Equatable {
+        /// Named shared subexpressions, each using only variables and earlier names (empty
+        /// when expanded). The name is plain (`t1`) in every syntax.
         public var definitions: [(name: String, text: String)]
+        /// One text per root, in the order given.
         public var roots: [String]
         public static func == (a: Output, b: Output) -> Bool {
             a.roots == b.roots && a.definitions.map(\.name) == b.definitions.map(\.name)
