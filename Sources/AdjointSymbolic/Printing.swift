@@ -33,9 +33,10 @@ public struct ExpressionPrinter: Sendable {
     public let syntax: ExpressionSyntax
     /// Print every root as a full tree (shared subexpressions repeated) instead of naming them.
     public let expand: Bool
-    /// Prefix of intermediate names (`t` gives t1, t2, …). When a variable of the printed
-    /// expressions is itself named prefix + digits, `_` is appended until none is, so an
-    /// intermediate never shadows a variable (`t1` a variable gives intermediates t_1, t_2, …).
+    /// Prefix of intermediate names (`t` gives t1, t2, …). When a name in ``variables`` (or a
+    /// default name x0, x1, … printed) is prefix + digits, `_` is appended until none is, so an
+    /// intermediate never shadows a variable, even one the printed expressions do not use
+    /// (`t1` a variable gives intermediates t_1, t_2, …).
     public let intermediatePrefix: String
     /// Most UTF-8 bytes one ``print(_:)`` call may produce, definitions and roots together.
     public let maxOutputBytes: Int
@@ -109,10 +110,10 @@ public struct ExpressionPrinter: Sendable {
         return Output(definitions: definitions, roots: texts)
     }
 
-    /// The intermediate prefix, extended by `_` until no variable in `order` is named
-    /// prefix + digits.
+    /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named
+    /// prefix + digits. Listed but unused ones count too: Swift output is pasted where they exist.
     private func unusedPrefix(_ order: [Int], _ all: [ExpressionNode]) -> String {
-        var taken = Set<String>()
+        var taken = Set(variables ?? [])
         for i in order { if case .variable(let k) = all[i].head { taken.insert(plainVariableName(k)) } }
         var prefix = intermediatePrefix
         func collides(_ name: String) -> Bool {

@@ -257,6 +257,10 @@ final class PrintingScaleTests: XCTestCase {
         let y = (Symbolic.variable(0) * Symbolic.variable(1))
         let shared = try ExpressionPrinter(variables: names, expand: false).print([sin(y).id, cos(y).id])
         XCTAssertEqual(shared.definitions.map(\.name), ["t__1"])
+        // A listed variable the expressions do not use is still taken: Swift output is pasted
+        // where every variable is declared.
+        let unused = try ExpressionPrinter(variables: ["a", "b", "t1"], expand: false).print([sin(y).id, cos(y).id])
+        XCTAssertEqual(unused.definitions.map(\.name), ["t_1"])
     }
 }
 
