@@ -20,7 +20,7 @@ struct DiffCommand: ParsableCommand {
 
         Intermediates never take a variable's name: with a variable t1 they are \
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
-        hessian does. The printed text is at most JAC_MAX_OUTPUT_BYTES bytes \
+        hessian does. The printed expressions total at most JAC_MAX_OUTPUT_BYTES bytes \
         (default 67108864; expanded trees can be exponentially larger than the \
         shared form): past it, an error naming the limit instead of the text.
 
