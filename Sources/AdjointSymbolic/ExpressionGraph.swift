@@ -58,8 +58,32 @@ public final class ExpressionGraph: @unchecked Sendable {
     /// of commutative operands, so printed text does not depend on what was interned before.
     private var keys: [(height: Int, hash: UInt64)] = []
 
-    /// The node at `i`.
-    public func node(_ i: Int) -> ExpressionNode { lock.withLock { _ in nodes[i] } }
+    /// The node at `i`, or nil when the table has no node `i` (an id from nowhere: every
+    /// ``Symbolic`` holds a valid one).
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0)
+    /// ExpressionGraph.shared.node(x.id)?.head   // .variable(0)
+    /// ExpressionGraph.shared.node(-1)           // nil
+    /// ```
+    public func node(_ i: Int) -> ExpressionNode? {
+        lock.withLock { _ in nodes.indices.contains(i) ? nodes[i] : nil }
+    }
+
+    /// The node at `i`, for ids this module made itself (a ``Symbolic``'s, or a child of a node).
+    func existing(_ i: Int) -> ExpressionNode { lock.withLock { _ in nodes[i] } }
+
+    /// Number of nodes in the table.
+    public var count: Int { lock.withLock { _ in nodes.count } }
+
+    /// Throws unless every id in `roots` names a node: public walks take raw ids, and an id from
+    /// nowhere must be an error, not an index out of range.
+    func validate(_ roots: [Int]) throws {
+        let n = count
+        if let bad = roots.first(where: { $0 < 0 || $0 >= n }) {
+            throw ADError.invalidArgument("expression id \(bad) is not in the expression graph (it has \(n) nodes, ids 0..<\(n))")
+        }
+    }
 
     /// Every node up to the current end (a snapshot for walks).
     public func snapshot() -> [ExpressionNode] { lock.withLock { _ in nodes } }
@@ -69,7 +93,8 @@ public final class ExpressionGraph: @unchecked Sendable {
     /// non-negative integer powers, …). Division, log, sqrt, tan, real powers and user
     /// primitives are not, so `x·0 → 0` is not applied to `(1/y)·0`, which is undefined at y = 0.
     /// Over the reals, not floating point: `exp(1000)·0` is 0 here but NaN in Double.
-    public func isProvablyFinite(_ i: Int) -> Bool { lock.withLock { _ in finite[i] } }
+    /// An id with no node is not provably finite.
+    public func isProvablyFinite(_ i: Int) -> Bool { lock.withLock { _ in finite.indices.contains(i) && finite[i] } }
 
     /// The user primitive registered under `name` by ``intern(_:)`` of a `.call` node.
     func primitive(named name: String) -> (any ScalarPrimitive.Type)? { lock.withLock { _ in primitives[name] } }
@@ -134,7 +159,19 @@ public final class ExpressionGraph: @unchecked Sendable {
 
 extension ExpressionGraph {
     /// The nodes reachable from `roots`, in increasing index order (children before parents).
-    public func reachable(from roots: [Int]) -> [Int] {
+    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node.
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0)
+    /// try ExpressionGraph.shared.reachable(from: [sin(x).id])   // [x.id, sin(x).id]
+    /// ```
+    public func reachable(from roots: [Int]) throws -> [Int] {
+        try validate(roots)
+        return reachableUnchecked(from: roots)
+    }
+
+    /// ``reachable(from:)`` for ids known to be valid.
+    func reachableUnchecked(from roots: [Int]) -> [Int] {
         let all = snapshot()
         var seen = Set<Int>()
         var stack = roots
@@ -152,8 +189,22 @@ extension ExpressionGraph {
     /// - `treeNodes`: nodes of the expanded trees, every shared subexpression counted once per
     ///   use, summed over roots; a Double because swell makes it exceed Int quickly.
     /// - `treeOps`: the same without leaves: the operation count of the printed expanded formula.
-    public func size(of roots: [Int]) -> ExpressionSize {
-        let order = reachable(from: roots)
+    ///
+    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node.
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0)
+    /// let s = sin(x) * sin(x)                            // sin(x)^2: one power of one sine
+    /// try ExpressionGraph.shared.size(of: [s.id]).dagOps // 2
+    /// ```
+    public func size(of roots: [Int]) throws -> ExpressionSize {
+        try validate(roots)
+        return sizeUnchecked(of: roots)
+    }
+
+    /// ``size(of:)`` for ids known to be valid.
+    func sizeUnchecked(of roots: [Int]) -> ExpressionSize {
+        let order = reachableUnchecked(from: roots)
         let all = snapshot()
         var tree: [Int: Double] = [:]
         var treeOps: [Int: Double] = [:]
@@ -173,8 +224,39 @@ extension ExpressionGraph {
     /// Evaluates the expressions at `roots` with the variables set to `x`, in any scalar type:
     /// Double, ``Rational`` (constants exactly), or a derived scalar (to differentiate a
     /// derivative again). One loop in index order.
-    public func evaluate<T: ADScalar>(_ roots: [Int], at x: [T]) -> [T] {
-        let order = reachable(from: roots)
+    ///
+    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node, and
+    /// ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has no value for a variable
+    /// the expressions use (a missing variable is an error, not a NaN).
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
+    /// try ExpressionGraph.shared.evaluate([(x * y).id], at: [2.0, 3.0])   // [6.0]
+    /// try ExpressionGraph.shared.evaluate([(x * y).id], at: [2.0])        // throws: 2 variables needed
+    /// ```
+    public func evaluate<T: ADScalar>(_ roots: [Int], at x: [T]) throws -> [T] {
+        try validate(roots)
+        let needed = variablesNeeded(by: roots)
+        if needed > x.count {
+            throw ADError.dimensionMismatch(what: "variables of the expressions (highest variable index + 1)",
+                                            expected: needed, got: x.count)
+        }
+        return evaluateUnchecked(roots, at: x)
+    }
+
+    /// One more than the highest variable index reachable from `roots` (0 without variables).
+    func variablesNeeded(by roots: [Int]) -> Int {
+        let all = snapshot()
+        var needed = 0
+        for i in reachableUnchecked(from: roots) {
+            if case .variable(let k) = all[i].head { needed = Swift.max(needed, k + 1) }
+        }
+        return needed
+    }
+
+    /// ``evaluate(_:at:)`` for valid ids and enough variables (checked by the caller).
+    func evaluateUnchecked<T: ADScalar>(_ roots: [Int], at x: [T]) -> [T] {
+        let order = reachableUnchecked(from: roots)
         let all = snapshot()
         var v: [Int: T] = [:]
         v.reserveCapacity(order.count)
@@ -214,6 +296,13 @@ private func callPrimitive<P: ScalarPrimitive, T: ADScalar>(_ p: P.Type, _ x: T,
 }
 
 /// Sizes of an expression (see ``ExpressionGraph/size(of:)``).
+///
+/// ```swift
+/// let x = Symbolic.variable(0)
+/// let e = sin(x) + x * sin(x)
+/// e.size.dagOps    // 3: sin, ·, + (sin(x) stored once)
+/// e.size.treeOps   // 4: sin counted at each of its two uses
+/// ```
 public struct ExpressionSize: Sendable, Equatable {
     public let dagNodes: Int
     public let dagOps: Int

@@ -14,30 +14,63 @@ public enum ExpressionSyntax: String, Sendable, CaseIterable {
 /// Expressions printed together: named intermediates for shared subexpressions (`t1 = …`) and
 /// one text per root, or (expanded) one self-contained text per root.
 ///
+/// Printing walks each printed tree with an explicit stack and appends to one text per root, so
+/// memory and time are linear in the printed size, whatever the depth. Expanded trees can be
+/// exponentially larger than the DAG (expression swell), so the printed bytes are bounded by
+/// ``maxOutputBytes``: past it ``print(_:)`` throws instead of exhausting memory.
+///
 /// ```swift
 /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
 /// let e = sin(x) * sin(x + y) + sin(x + y)
-/// let out = ExpressionPrinter(variables: ["x", "y"], expand: false).print([e.id])
+/// let out = try ExpressionPrinter(variables: ["x", "y"], expand: false).print([e.id])
 /// out.definitions   // [("t1", "sin(y + x)")]: used twice, so named
 /// out.roots         // ["t1 + sin(x)*t1"]
 /// ```
 public struct ExpressionPrinter: Sendable {
+    /// Name of variable k; nil, or k past the end, gives x0, x1, ….
     public let variables: [String]?
+    /// Formula, LaTeX or Swift.
     public let syntax: ExpressionSyntax
     /// Print every root as a full tree (shared subexpressions repeated) instead of naming them.
     public let expand: Bool
-    /// Prefix of intermediate names (`t` gives t1, t2, …).
+    /// Prefix of intermediate names (`t` gives t1, t2, …). When a name in ``variables`` (or a
+    /// default name x0, x1, … printed) is prefix + digits, `_` is appended until none is, so an
+    /// intermediate never shadows a variable, even one the printed expressions do not use
+    /// (`t1` a variable gives intermediates t_1, t_2, …).
     public let intermediatePrefix: String
+    /// Most UTF-8 bytes one ``print(_:)`` call may produce, definitions and roots together.
+    public let maxOutputBytes: Int
 
+    /// 64 MiB: far above any derivative a reader can use, far below what exhausts memory.
+    public static let defaultMaxOutputBytes = 64 << 20
+
+    /// A printer for `syntax`, naming variable k `variables[k]` (or x0, x1, … past the end / when nil).
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0)
+    /// let p = ExpressionPrinter(variables: ["x"], syntax: .latex)
+    /// try p.print([(x / 2).id]).roots   // ["\\frac{x}{2}"]
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - variables: Names of the variables by index.
+    ///   - syntax: Formula (parseable by `jac`), LaTeX or Swift.
+    ///   - expand: Print full trees instead of naming shared subexpressions.
+    ///   - intermediatePrefix: Prefix of the intermediate names (see ``intermediatePrefix``).
+    ///   - maxOutputBytes: Bound on the printed bytes (see ``maxOutputBytes``).
     public init(variables: [String]?, syntax: ExpressionSyntax = .formula, expand: Bool = true,
-                intermediatePrefix: String = "t") {
+                intermediatePrefix: String = "t", maxOutputBytes: Int = ExpressionPrinter.defaultMaxOutputBytes) {
         self.variables = variables; self.syntax = syntax; self.expand = expand
         self.intermediatePrefix = intermediatePrefix
+        self.maxOutputBytes = maxOutputBytes
     }
 
     /// The printed intermediates (in definition order) and roots.
     public struct Output: Sendable, Equatable {
+        /// Named shared subexpressions, each using only variables and earlier names (empty
+        /// when expanded). The name is plain (`t1`) in every syntax.
         public var definitions: [(name: String, text: String)]
+        /// One text per root, in the order given.
         public var roots: [String]
         public static func == (a: Output, b: Output) -> Bool {
             a.roots == b.roots && a.definitions.map(\.name) == b.definitions.map(\.name)
@@ -50,26 +83,159 @@ public struct ExpressionPrinter: Sendable {
     private static let sum = 1, product = 2, powerLevel = 4, atom = 5
 
     /// Prints the expressions at `roots` (indices into ``ExpressionGraph/shared``).
-    public func print(_ roots: [Int]) -> Output {
+    ///
+    /// Throws ``ADError/limitExceeded(what:limit:)`` when the text would exceed
+    /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
+    /// for an id with no node.
+    public func print(_ roots: [Int]) throws -> Output {
         let graph = ExpressionGraph.shared
-        let order = graph.reachable(from: roots)
+        try graph.validate(roots)
+        let order = graph.reachableUnchecked(from: roots)
         let all = graph.snapshot()
-        var uses: [Int: Int] = [:]
-        for i in order { for a in all[i].arguments { uses[a, default: 0] += 1 } }
-        for r in roots { uses[r, default: 0] += 1 }
-        var text: [Int: (String, Int)] = [:]
+        var writer = Writer(printer: self, all: all, limit: maxOutputBytes)
         var definitions: [(String, String)] = []
-        for i in order {
-            let node = all[i]
-            var printed = render(node, text)
-            if !expand, !node.arguments.isEmpty, (uses[i] ?? 0) > 1, !isTrivial(node, all) {
-                let name = intermediatePrefix + "\(definitions.count + 1)"
-                definitions.append((name, printed.0))
-                printed = (syntax == .latex ? latexName(name) : name, Self.atom)
+        if !expand {
+            var uses: [Int: Int] = [:]
+            for i in order { for a in all[i].arguments { uses[a, default: 0] += 1 } }
+            for r in roots { uses[r, default: 0] += 1 }
+            let prefix = unusedPrefix(order, all)
+            // Children come first in `order`, so a definition only refers to earlier names.
+            for i in order where !all[i].arguments.isEmpty && (uses[i] ?? 0) > 1 && !isTrivial(all[i], all) {
+                let name = prefix + "\(definitions.count + 1)"
+                definitions.append((name, try writer.text(of: i, defining: true)))
+                writer.names[i] = syntax == .latex ? latexName(name) : name
             }
-            text[i] = printed
         }
-        return Output(definitions: definitions, roots: roots.map { text[$0]?.0 ?? "?" })
+        let texts = try roots.map { try writer.text(of: $0, defining: false) }
+        return Output(definitions: definitions, roots: texts)
+    }
+
+    /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named
+    /// prefix + digits. Listed but unused ones count too: Swift output is pasted where they exist.
+    private func unusedPrefix(_ order: [Int], _ all: [ExpressionNode]) -> String {
+        var taken = Set(variables ?? [])
+        for i in order { if case .variable(let k) = all[i].head { taken.insert(plainVariableName(k)) } }
+        var prefix = intermediatePrefix
+        func collides(_ name: String) -> Bool {
+            guard name.hasPrefix(prefix) else { return false }
+            let rest = name.dropFirst(prefix.count)
+            return !rest.isEmpty && rest.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        while taken.contains(where: collides) { prefix += "_" }
+        return prefix
+    }
+
+    /// One piece of printed text still to write: literal text, or a node printed at a
+    /// precedence of at least `level` (parenthesised when it binds more loosely).
+    private enum Piece { case text(String), node(Int, level: Int) }
+
+    /// Writes trees into text with an explicit stack of pieces, counting bytes against the limit.
+    private struct Writer {
+        let printer: ExpressionPrinter
+        let all: [ExpressionNode]
+        let limit: Int
+        /// Names of the intermediates defined so far, by node.
+        var names: [Int: String] = [:]
+        /// Bytes written so far, over every text of this print.
+        var written = 0
+
+        init(printer: ExpressionPrinter, all: [ExpressionNode], limit: Int) {
+            self.printer = printer; self.all = all; self.limit = limit
+        }
+
+        /// The text of node `top`: its name if it has one, unless `defining` it.
+        mutating func text(of top: Int, defining: Bool) throws -> String {
+            var out = ""
+            var stack: [Piece] = []
+            if defining {
+                stack.append(contentsOf: printer.pieces(top, all).reversed())
+            } else {
+                stack.append(.node(top, level: 0))
+            }
+            while let piece = stack.popLast() {
+                switch piece {
+                case .text(let t):
+                    written += t.utf8.count
+                    if written > limit {
+                        throw ADError.limitExceeded(what: "printed text of the expressions (bytes)", limit: limit)
+                    }
+                    out += t
+                case .node(let i, let level):
+                    if let name = names[i] {
+                        stack.append(.text(name))
+                    } else if printer.level(i, all) < level {
+                        let latex = printer.syntax == .latex
+                        stack.append(.text(latex ? "\\right)" : ")"))
+                        stack.append(contentsOf: printer.pieces(i, all).reversed())
+                        stack.append(.text(latex ? "\\left(" : "("))
+                    } else {
+                        stack.append(contentsOf: printer.pieces(i, all).reversed())
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The precedence of node `i` printed in full.
+    private func level(_ i: Int, _ all: [ExpressionNode]) -> Int {
+        let node = all[i]
+        switch node.head {
+        case .variable, .call: return Self.atom
+        case .constant(let c): return constantText(c).1
+        case .op(let op):
+            switch op {
+            case .add, .sub, .neg: return Self.sum
+            case .mul: return negativeCoefficient(node, all) != nil ? Self.sum : Self.product
+            case .div: return syntax == .latex ? Self.atom : Self.product
+            case .powi: return syntax == .swift ? Self.atom : Self.powerLevel
+            default: return Self.atom
+            }
+        }
+    }
+
+    /// c when node is c·b with a constant c < 0.
+    private func negativeCoefficient(_ node: ExpressionNode, _ all: [ExpressionNode]) -> Rational? {
+        guard node.a >= 0, case .constant(let c) = all[node.a].head, c < 0 else { return nil }
+        return c
+    }
+
+    /// Node `i` printed one level deep: its own text around its arguments.
+    private func pieces(_ i: Int, _ all: [ExpressionNode]) -> [Piece] {
+        let node = all[i]
+        let a = node.a, b = node.b >= 0 ? node.b : node.a
+        switch node.head {
+        case .variable(let k): return [.text(variableName(k))]
+        case .constant(let c): return [.text(constantText(c).0)]
+        case .call(let name): return call(name, node.b >= 0 ? [a, b] : [a])
+        case .op(let op):
+            let latex = syntax == .latex
+            let times = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
+            switch op {
+            case .add: return [.node(a, level: Self.sum), .text(" + "), .node(b, level: Self.product)]
+            case .sub: return [.node(a, level: Self.sum), .text(" - "), .node(b, level: Self.product)]
+            case .mul:
+                // (−c)·b reads as −(c·b): print the coefficient's magnitude behind one minus.
+                if let c = negativeCoefficient(node, all) {
+                    let positive = constantText(-c)
+                    if positive.0 == "1" { return [.text("-"), .node(b, level: Self.product)] }
+                    return [.text("-" + wrap(positive, atLeast: Self.product) + times), .node(b, level: Self.powerLevel)]
+                }
+                return [.node(a, level: Self.product), .text(times), .node(b, level: Self.powerLevel)]
+            case .div:
+                if latex { return [.text("\\frac{"), .node(a, level: 0), .text("}{"), .node(b, level: 0), .text("}")] }
+                return [.node(a, level: Self.product), .text(syntax == .swift ? " / " : "/"), .node(b, level: Self.powerLevel)]
+            case .neg: return [.text("-"), .node(a, level: Self.product)]
+            case .powi:
+                switch syntax {
+                case .formula: return [.node(a, level: Self.atom), .text("^" + (node.n < 0 ? "(\(node.n))" : "\(node.n)"))]
+                case .latex: return [.node(a, level: Self.atom), .text("^{\(node.n)}")]
+                case .swift: return [.text("pow("), .node(a, level: 0), .text(", \(node.n))")]
+                }
+            default:
+                return call(op.info.name, op.arity == 2 ? [a, b] : [a], op: op)
+            }
+        }
     }
 
     /// A negated leaf is cheaper to repeat than to name.
@@ -78,8 +244,12 @@ public struct ExpressionPrinter: Sendable {
         return false
     }
 
+    private func plainVariableName(_ k: Int) -> String {
+        variables.flatMap { k < $0.count ? $0[k] : nil } ?? "x\(k)"
+    }
+
     private func variableName(_ k: Int) -> String {
-        let name = variables.flatMap { k < $0.count ? $0[k] : nil } ?? "x\(k)"
+        let name = plainVariableName(k)
         return syntax == .latex ? latexName(name) : name
     }
 
@@ -123,75 +293,48 @@ public struct ExpressionPrinter: Sendable {
         return syntax == .latex ? "\\left(\(t.0)\\right)" : "(\(t.0))"
     }
 
-    private func render(_ node: ExpressionNode, _ text: [Int: (String, Int)]) -> (String, Int) {
-        let a = node.a >= 0 ? text[node.a] ?? ("?", Self.atom) : ("?", Self.atom)
-        let b = node.b >= 0 ? text[node.b] ?? ("?", Self.atom) : a
-        switch node.head {
-        case .variable(let k): return (variableName(k), Self.atom)
-        case .constant(let c): return constantText(c)
-        case .call(let name): return call(name, node.b >= 0 ? [a, b] : [a])
-        case .op(let op):
-            let latex = syntax == .latex
-            switch op {
-            case .add: return (wrap(a, atLeast: Self.sum) + " + " + wrap(b, atLeast: Self.product), Self.sum)
-            case .sub: return (wrap(a, atLeast: Self.sum) + " - " + wrap(b, atLeast: Self.product), Self.sum)
-            case .mul:
-                // (−c)·b reads as −(c·b): print the coefficient's magnitude behind one minus.
-                if case .constant(let c)? = constantNode(node.a), c < 0 {
-                    let positive = constantText(-c)
-                    let sep = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
-                    let product = wrap(positive, atLeast: Self.product) + sep + wrap(b, atLeast: Self.powerLevel)
-                    return ("-" + (positive.0 == "1" ? wrap(b, atLeast: Self.product) : wrap((product, Self.product), atLeast: Self.product)), Self.sum)
-                }
-                let sep = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
-                return (wrap(a, atLeast: Self.product) + sep + wrap(b, atLeast: Self.powerLevel), Self.product)
-            case .div:
-                if latex { return ("\\frac{\(a.0)}{\(b.0)}", Self.atom) }
-                let sep = syntax == .swift ? " / " : "/"
-                return (wrap(a, atLeast: Self.product) + sep + wrap(b, atLeast: Self.powerLevel), Self.product)
-            case .neg: return ("-" + wrap(a, atLeast: Self.product), Self.sum)
-            case .powi:
-                switch syntax {
-                case .formula: return (wrap(a, atLeast: Self.atom) + "^" + (node.n < 0 ? "(\(node.n))" : "\(node.n)"), Self.powerLevel)
-                case .latex: return (wrap(a, atLeast: Self.atom) + "^{\(node.n)}", Self.powerLevel)
-                case .swift: return ("pow(\(a.0), \(node.n))", Self.atom)
-                }
-            default:
-                return call(op.info.name, op.arity == 2 ? [a, b] : [a], op: op)
+    /// A call of `name` on the nodes `args`.
+    private func call(_ name: String, _ args: [Int], op: Op? = nil) -> [Piece] {
+        func around(_ head: String, _ labels: [String], _ tail: String) -> [Piece] {
+            var p: [Piece] = [.text(head)]
+            for (k, arg) in args.enumerated() {
+                if k > 0 { p.append(.text(k < labels.count ? labels[k] : ", ")) }
+                p.append(.node(arg, level: 0))
             }
+            return p + [.text(tail)]
         }
-    }
-
-    private func constantNode(_ i: Int) -> ExpressionNode.Head? {
-        i < 0 ? nil : ExpressionGraph.shared.node(i).head
-    }
-
-    private func call(_ name: String, _ args: [(String, Int)], op: Op? = nil) -> (String, Int) {
         switch syntax {
         case .formula:
-            return ("\(name)(" + args.map(\.0).joined(separator: ", ") + ")", Self.atom)
+            return around("\(name)(", [], ")")
         case .swift:
             switch op {
-            case .leakyRelu?: return ("leakyRelu(\(args[0].0), slope: \(args[1].0))", Self.atom)
-            case .elu?: return ("elu(\(args[0].0), alpha: \(args[1].0))", Self.atom)
-            default: return ("\(name)(" + args.map(\.0).joined(separator: ", ") + ")", Self.atom)
+            case .leakyRelu?: return around("leakyRelu(", ["", ", slope: "], ")")
+            case .elu?: return around("elu(", ["", ", alpha: "], ")")
+            default: return around("\(name)(", [], ")")
             }
         case .latex:
-            if op == .sqrt { return ("\\sqrt{\(args[0].0)}", Self.atom) }
-            if op == .abs { return ("\\left|\(args[0].0)\\right|", Self.atom) }
+            if op == .sqrt { return around("\\sqrt{", [], "}") }
+            if op == .abs { return around("\\left|", [], "\\right|") }
             let known: Set<String> = ["exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "max", "min"]
             let head = known.contains(name) ? "\\\(name)" : (op == .atan ? "\\arctan" : "\\operatorname{\(name.split(separator: "_", omittingEmptySubsequences: false).joined(separator: "\\_"))}")
-            return (head + "\\left(" + args.map(\.0).joined(separator: ", ") + "\\right)", Self.atom)
+            return around(head + "\\left(", [], "\\right)")
         }
     }
 }
 
 extension Symbolic {
     /// The expression as a `jac` formula (expanded), variables named by `variables` or x0, x1, ….
-    public func formula(variables: [String]?) -> String {
-        ExpressionPrinter(variables: variables, syntax: .formula, expand: true).print([id]).roots[0]
+    /// Throws ``ADError/limitExceeded(what:limit:)`` past `maxOutputBytes`.
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
+    /// try (x * y + 1).formula(variables: ["x", "y"])   // "y*x + 1": operands of · in structural order
+    /// ```
+    public func formula(variables: [String]?, maxOutputBytes: Int = ExpressionPrinter.defaultMaxOutputBytes) throws -> String {
+        try ExpressionPrinter(variables: variables, syntax: .formula, expand: true, maxOutputBytes: maxOutputBytes)
+            .print([id]).roots[0]
     }
 
     /// Sizes of this expression (see ``ExpressionGraph/size(of:)``).
-    public var size: ExpressionSize { ExpressionGraph.shared.size(of: [id]) }
+    public var size: ExpressionSize { ExpressionGraph.shared.sizeUnchecked(of: [id]) }
 }

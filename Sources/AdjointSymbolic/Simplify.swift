@@ -28,12 +28,12 @@ extension Symbolic {
     }
 
     static func constant(_ id: Int) -> Rational? {
-        if case .constant(let c) = graph.node(id).head { return c }
+        if case .constant(let c) = graph.existing(id).head { return c }
         return nil
     }
 
     static func opNode(_ id: Int) -> (Op, Int, Int, Int)? {
-        let node = graph.node(id)
+        let node = graph.existing(id)
         if case .op(let op) = node.head { return (op, node.a, node.b, node.n) }
         return nil
     }
@@ -73,7 +73,8 @@ extension Symbolic {
     /// Folds an op on constants in exact rationals when the op is rational-closed and the
     /// arguments are in its domain; nil otherwise (sin(2) stays a node).
     static func fold(_ op: Op, _ a: Rational, _ b: Rational, _ n: Int) -> Rational? {
-        guard op.info.isRationalClosed, op != .powi || Swift.abs(n) <= maxFoldedExponent else { return nil }
+        // n.magnitude, not abs(n): abs(Int.min) traps.
+        guard op.info.isRationalClosed, op != .powi || n.magnitude <= maxFoldedExponent.magnitude else { return nil }
         let (r, diag) = Diagnostics.collect { () -> Rational? in
             if Rules.domainViolation(op, a, b, n) != nil { return nil }
             return Rules.primal(op, a, b, n)
@@ -147,8 +148,10 @@ extension Symbolic {
             if c1 != 1 || c2 != 1 { return scaled(c1 * c2, simplified(.mul, t1, t2, 0)) }
             let (b1, k1) = power(x), (b2, k2) = power(y)
             // Exponents of one sign only: x⁻¹·x² is undefined at 0 where x is not.
-            if b1 == b2 && (k1 > 0) == (k2 > 0) && Swift.abs(k1 + k2) <= maxFoldedExponent {
-                return simplified(.powi, b1, -1, k1 + k2)
+            // Exponents near Int.max/Int.min would overflow their sum: left unmerged.
+            let (k, overflow) = k1.addingReportingOverflow(k2)
+            if b1 == b2 && (k1 > 0) == (k2 > 0) && !overflow && k.magnitude <= maxFoldedExponent.magnitude {
+                return simplified(.powi, b1, -1, k)
             }
             return ordered(.mul, x, y)
         case .div:
@@ -176,7 +179,8 @@ extension Symbolic {
             if n == 1 { return x }
             if n == 0 { return const(1) }   // the registry's powi(x, 0) is 1 everywhere, 0 included
             let (b, k) = power(x)
-            if k != 1 && k > 0 && n > 0 && Swift.abs(k * n) <= maxFoldedExponent { return simplified(.powi, b, -1, k * n) }
+            let (kn, overflow) = k.multipliedReportingOverflow(by: n)
+            if k != 1 && k > 0 && n > 0 && !overflow && kn <= maxFoldedExponent { return simplified(.powi, b, -1, kn) }
             return raw(.powi, x, -1, n)
         case .square:
             return simplified(.powi, x, -1, 2)

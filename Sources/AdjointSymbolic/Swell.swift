@@ -31,8 +31,20 @@ public enum SwellFamily: String, Sendable, CaseIterable {
         }
     }
 
-    /// The function at size `n`.
-    public func function(_ n: Int) -> SwellFunction { SwellFunction(family: self, n: n) }
+    /// The function at size `n`, between 1 and ``SwellMeasurement/maxSize``; any other size
+    /// throws ``ADError/invalidArgument(_:)`` (size 0 has no input to read, and a size past the
+    /// bound would overflow the input count).
+    ///
+    /// ```swift
+    /// let f = try SwellFamily.product.function(3)        // x1·x2·x3
+    /// try jacobian(of: f, at: [1.0, 2.0, 3.0])            // [[6.0, 3.0, 2.0]]
+    /// ```
+    public func function(_ n: Int) throws -> SwellFunction {
+        guard n >= 1 && n <= SwellMeasurement.maxSize else {
+            throw ADError.invalidArgument("\(rawValue) size \(n) must be between 1 and \(SwellMeasurement.maxSize)")
+        }
+        return SwellFunction(family: self, n: n)
+    }
 }
 
 /// A member of a ``SwellFamily`` as an ``ADFunction``, so every mode runs the same code.
@@ -41,6 +53,9 @@ public struct SwellFunction: ADFunction, Sendable {
     public let n: Int
     public var inputCount: Int? { family.inputs(n) }
     public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        // The drivers check x.count against inputCount; a direct call that is short gets NaN,
+        // not a read past the end.
+        guard x.count >= family.inputs(n) else { return [T(Double.nan)] }
         switch family {
         case .product:
             return [x.dropFirst().reduce(x[0], *)]
@@ -76,6 +91,14 @@ public struct SwellRow: Sendable {
     public let exponents: (tree: Double?, dag: Double?, tape: Double?)
 }
 
+/// Expression swell of every ``SwellFamily`` at several sizes: the rows behind
+/// `jac complexity --swell`, as a table, JSON or an SVG plot.
+///
+/// ```swift
+/// let r = try SwellMeasurement.run(sizes: [4, 8, 16], families: [.nestedSin])
+/// r.rows[0].points.map(\.dagOps)   // [10, 22, 46]: 3n − 2 shared operations
+/// print(r.table)
+/// ```
 public struct SwellMeasurement: Sendable {
     public let rows: [SwellRow]
 
@@ -93,10 +116,10 @@ public struct SwellMeasurement: Sendable {
         for family in families {
             var points: [SwellPoint] = []
             for n in sorted {
-                let f = family.function(n)
+                let f = try family.function(n)
                 let m = family.inputs(n)
                 let d = try SymbolicDifferentiation.jacobian(of: f, inputs: m, mode: .reverse)
-                let size = ExpressionGraph.shared.size(of: d.entries.map(\.id))
+                let size = ExpressionGraph.shared.sizeUnchecked(of: d.entries.map(\.id))
                 // A point inside every family's domain; the tape length does not depend on it.
                 let x = (0..<m).map { 0.5 + 0.01 * Double($0) }
                 let rec = try record({ f($0) }, at: x)

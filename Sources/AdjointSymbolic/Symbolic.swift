@@ -51,9 +51,20 @@ public struct Symbolic: ADScalar, Sendable {
 
     /// A Double constant, read as the shortest decimal that rounds to it: `0.1` is 1/10, so a
     /// literal means what its text says in exact evaluation, and converting back to Double gives
-    /// the same Double. Non-finite values become a NaN constant.
+    /// the same Double.
+    ///
+    /// Exact constants are rationals, which hold no ±∞ or NaN: a non-finite value becomes a NaN
+    /// constant (printed `nan`) and is reported as ``ADError/nonFinite(what:op:node:)`` to the
+    /// enclosing ``Diagnostics/collect(_:)``, so it is never silently a number.
+    ///
+    /// ```swift
+    /// Symbolic(0.1).constantValue                                   // 1/10
+    /// Diagnostics.collect { Symbolic(.infinity) }.diagnostics.errors // [nonFinite("symbolic constant inf …")]
+    /// ```
     public init(_ constant: Double) {
         guard constant.isFinite, let r = Rational("\(constant)") else {
+            Diagnostics.report(.nonFinite(what: "symbolic constant \(constant) (exact constants are finite rationals; it becomes nan)",
+                                          op: nil, node: nil))
             self.init(constant: Rational.nan)
             return
         }
@@ -66,7 +77,7 @@ public struct Symbolic: ADScalar, Sendable {
     public static var zero: Symbolic { Symbolic(0) }
 
     /// The node this value refers to.
-    public var node: ExpressionNode { Self.graph.node(id) }
+    public var node: ExpressionNode { Self.graph.existing(id) }
 
     /// The exact value when the expression is a constant.
     public var constantValue: Rational? {
@@ -123,8 +134,13 @@ public struct Symbolic: ADScalar, Sendable {
 }
 
 extension Symbolic: CustomStringConvertible {
-    /// The expression in formula syntax with variables named x0, x1, ….
-    public var description: String { formula(variables: nil) }
+    /// The expression in formula syntax with variables named x0, x1, …; past
+    /// ``ExpressionPrinter/defaultMaxOutputBytes`` a note saying so instead of the text.
+    public var description: String {
+        do { return try formula(variables: nil) } catch {
+            return "<expression \(id): \(error)>"
+        }
+    }
 }
 
 /// Comparisons made on symbolic values while a derivative is built, for the caller to report.

@@ -25,8 +25,8 @@ public struct SymbolicJacobian: Sendable {
     public var kinkedOps: [Op] {
         let roots = outputs.map(\.id)
         var ops: [Op] = []
-        for i in ExpressionGraph.shared.reachable(from: roots) {
-            if case .op(let op) = ExpressionGraph.shared.node(i).head, case .kinks = op.info.smoothness, !ops.contains(op) {
+        for i in ExpressionGraph.shared.reachableUnchecked(from: roots) {
+            if case .op(let op) = ExpressionGraph.shared.existing(i).head, case .kinks = op.info.smoothness, !ops.contains(op) {
                 ops.append(op)
             }
         }
@@ -71,13 +71,26 @@ public enum SymbolicDifferentiation {
 
     /// Second derivatives of output `output`: the reverse-mode gradient expressions, each
     /// differentiated again by reverse mode over its own DAG (``ExpressionGraph/evaluate(_:at:)``).
+    ///
+    /// More than `maximumDimension` inputs throws ``ADError/limitExceeded(what:limit:)`` before
+    /// any work: n² entries and n pullbacks, the same bound as the numeric
+    /// `hessian(of:at:maximumDimension:)`.
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1]] } }
+    /// let h = try SymbolicDifferentiation.hessian(of: F(), inputs: 2)
+    /// h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
+    /// ```
     public static func hessian(of f: some ADFunction, inputs n: Int, output: Int = 0,
-                               at point: [Double]? = nil) throws -> SymbolicJacobian {
+                               at point: [Double]? = nil, maximumDimension: Int = 4096) throws -> SymbolicJacobian {
+        if n > maximumDimension {
+            throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
+        }
         let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point)
         guard output >= 0 && output < first.outputs.count else {
             throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
         }
-        let gradient = GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
+        let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
         let second = try jacobian(of: gradient, inputs: n, mode: .reverse, at: point)
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
@@ -120,10 +133,35 @@ public enum SymbolicDifferentiation {
 
 /// Expressions of the shared graph as a function, so they can be evaluated in any mode (and so
 /// differentiated again).
+///
+/// ```swift
+/// let x = Symbolic.variable(0), y = Symbolic.variable(1)
+/// let g = try GraphFunction(roots: [(x * y).id], inputs: 2)
+/// try jacobian(of: g, at: [2.0, 3.0])   // [[3.0, 2.0]]
+/// ```
 public struct GraphFunction: ADFunction, Sendable {
     public let roots: [Int]
     public let inputs: Int
-    public init(roots: [Int], inputs: Int) { self.roots = roots; self.inputs = inputs }
+
+    /// Throws ``ADError/invalidArgument(_:)`` for a root with no node, and
+    /// ``ADError/dimensionMismatch(what:expected:got:)`` when the expressions use a variable
+    /// index of `inputs` or more (it would have no value).
+    public init(roots: [Int], inputs: Int) throws {
+        try ExpressionGraph.shared.validate(roots)
+        let needed = ExpressionGraph.shared.variablesNeeded(by: roots)
+        guard inputs >= needed else {
+            throw ADError.dimensionMismatch(what: "inputs of a graph function (highest variable index + 1)",
+                                            expected: needed, got: inputs)
+        }
+        self.roots = roots; self.inputs = inputs
+    }
+
     public var inputCount: Int? { inputs }
-    public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ExpressionGraph.shared.evaluate(roots, at: x) }
+
+    /// The drivers check `x.count` against ``inputCount``; a shorter `x` (a direct call) gives
+    /// NaN for every output rather than reading past its end.
+    public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        guard x.count >= inputs else { return roots.map { _ in T(Double.nan) } }
+        return ExpressionGraph.shared.evaluateUnchecked(roots, at: x)
+    }
 }

@@ -18,6 +18,12 @@ struct DiffCommand: ParsableCommand {
         side of their kink to choose: pass --at to choose it by a point. With --at, \
         every entry is also evaluated there.
 
+        Intermediates never take a variable's name: with a variable t1 they are \
+        t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
+        hessian does. The printed expressions total at most JAC_MAX_OUTPUT_BYTES bytes \
+        (default 67108864; expanded trees can be exponentially larger than the \
+        shared form): past it, an error naming the limit instead of the text.
+
         EXAMPLES
           jac diff "log(x1) + x1*x2 - sin(x2)"
           jac diff "2/sin(exp(-x))" --format latex
@@ -85,7 +91,14 @@ struct DiffCommand: ParsableCommand {
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
         let values = try point.map { p in try evaluate(rows, at: p.doubles) }
-        print(render(rows, labels: labels, names: names, columns: columns, values: values))
+        let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
+        let text: String
+        do {
+            text = try render(rows, labels: labels, names: names, columns: columns, values: values, limit: limit)
+        } catch ADError.limitExceeded(_, let limit) {
+            throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
+        }
+        print(text)
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
@@ -95,6 +108,9 @@ struct DiffCommand: ParsableCommand {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
         }
     }
+
+    /// Bounds the printed derivative's bytes (default ``ExpressionPrinter/defaultMaxOutputBytes``).
+    static let outputBytesVariable = "JAC_MAX_OUTPUT_BYTES"
 
     func selectedColumns(_ names: [String]) throws -> [Int] {
         guard let wrt else { return Array(names.indices) }
@@ -122,10 +138,11 @@ struct DiffCommand: ParsableCommand {
         return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
     }
 
-    func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?) -> String {
+    func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?,
+                limit: Int) throws -> String {
         let flat = rows.flatMap { $0 }.map(\.id)
         if format == "json" {
-            let printed = ExpressionPrinter(variables: names, syntax: .formula, expand: true).print(flat).roots
+            let printed = try ExpressionPrinter(variables: names, syntax: .formula, expand: true, maxOutputBytes: limit).print(flat).roots
             var k = 0
             let matrix = rows.map { row in "[" + row.map { _ in defer { k += 1 }; return json(printed[k]) }.joined(separator: ", ") + "]" }
             var fields = [("variables", "[" + names.map(json).joined(separator: ", ") + "]"),
@@ -137,7 +154,7 @@ struct DiffCommand: ParsableCommand {
             return "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
         let syntax: ExpressionSyntax = format == "latex" ? .latex : (format == "swift" ? .swift : .formula)
-        let out = ExpressionPrinter(variables: names, syntax: syntax, expand: expand).print(flat)
+        let out = try ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit).print(flat)
         var lines: [String] = []
         for (name, text) in out.definitions {
             switch syntax {

@@ -233,7 +233,7 @@ struct InputLimits {
         }
     }
 
-    private static func value(_ name: String) throws -> Int? {
+    static func value(_ name: String) throws -> Int? {
         guard let raw = getenv(name) else { return nil }
         let text = String(cString: raw)
         guard let v = Int(text), v > 0 else {

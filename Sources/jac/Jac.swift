@@ -53,6 +53,8 @@ struct Jac: ParsableCommand {
           JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator
                                 [1048576]
           JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
+          JAC_MAX_OUTPUT_BYTES  bytes of the expressions jac diff prints
+                                [67108864]
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,

@@ -72,15 +72,15 @@ final class SymbolicDerivativeTests: XCTestCase {
     }
 
     /// Evaluates derivative expressions at x in Double.
-    func evaluate(_ d: SymbolicJacobian, at x: [Double]) -> [[Double]] {
-        d.jacobian.map { row in ExpressionGraph.shared.evaluate(row.map(\.id), at: x) }
+    func evaluate(_ d: SymbolicJacobian, at x: [Double]) throws -> [[Double]] {
+        try d.jacobian.map { row in try ExpressionGraph.shared.evaluate(row.map(\.id), at: x) }
     }
 
     func assertAgrees(_ f: some ADFunction, at x: [Double], _ what: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let reference = try jacobianReverse(of: { f($0) }, at: x).jacobian
         for mode in SymbolicMode.allCases {
             let d = try SymbolicDifferentiation.jacobian(of: f, inputs: x.count, mode: mode, at: x)
-            let got = evaluate(d, at: x)
+            let got = try evaluate(d, at: x)
             for i in reference.indices {
                 for j in reference[i].indices where !closeInULPs(got[i][j], reference[i][j]) {
                     XCTFail("\(what) \(mode) d\(i)/dx\(j) at \(x): symbolic \(got[i][j]) (\(d.jacobian[i][j])), reverse \(reference[i][j])",
@@ -91,7 +91,7 @@ final class SymbolicDerivativeTests: XCTestCase {
             let names = (0..<x.count).map { "x\($0)" }
             for i in reference.indices {
                 for j in reference[i].indices {
-                    let text = d.jacobian[i][j].formula(variables: names)
+                    let text = try d.jacobian[i][j].formula(variables: names)
                     let parsed = try Formula(parsing: text, variables: names)
                     let v = try value(of: parsed, at: x)[0]
                     if !closeInULPs(v, reference[i][j]) {
@@ -133,7 +133,7 @@ final class SymbolicDerivativeTests: XCTestCase {
                 let exact = try exactJacobian(of: f, at: x, mode: .reverse).jacobian
                 for mode in SymbolicMode.allCases {
                     let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 3, mode: mode, at: x.map(\.approximateDouble))
-                    let got = d.jacobian.map { row in ExpressionGraph.shared.evaluate(row.map(\.id), at: x) }
+                    let got = try d.jacobian.map { row in try ExpressionGraph.shared.evaluate(row.map(\.id), at: x) }
                     XCTAssertEqual(got, exact, "graph \(1000 + seed) \(mode) at \(x)")
                 }
             }
@@ -147,7 +147,7 @@ final class SymbolicDerivativeTests: XCTestCase {
         let x: [Rational] = ["2/5", "-3/7"]
         let exact = try exactJacobian(of: f, at: x).jacobian[0]
         for j in 0..<2 {
-            let parsed = try Formula(parsing: d.jacobian[0][j].formula(variables: f.variables), variables: f.variables)
+            let parsed = try Formula(parsing: try d.jacobian[0][j].formula(variables: f.variables), variables: f.variables)
             let constants = try parsed.constants.map { try Rational.parse($0.text) }
             XCTAssertEqual(parsed.evaluate(x, constants: constants)[0], exact[j])
         }

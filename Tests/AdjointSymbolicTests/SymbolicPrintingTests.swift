@@ -15,7 +15,7 @@ final class SymbolicPrintingTests: XCTestCase {
     func derivative(_ source: String, expand: Bool = true, syntax: ExpressionSyntax = .formula) throws -> [String] {
         let f = try Formula(parsing: source)
         let d = try SymbolicDifferentiation.jacobian(of: f, inputs: f.variables.count)
-        let p = ExpressionPrinter(variables: f.variables, syntax: syntax, expand: expand).print(d.entries.map(\.id))
+        let p = try ExpressionPrinter(variables: f.variables, syntax: syntax, expand: expand).print(d.entries.map(\.id))
         return p.definitions.map { "\($0.name) = \($0.text)" } + p.roots
     }
 
@@ -48,13 +48,13 @@ final class SymbolicPrintingTests: XCTestCase {
 
     func testUserPrimitiveIsANamedNodeWithItsDeclaredPartials() throws {
         let x = Symbolic.variable(0)
-        XCTAssertEqual((Cube.apply(x) + x).formula(variables: ["x"]), "x + cube(x)")
+        XCTAssertEqual(try (Cube.apply(x) + x).formula(variables: ["x"]), "x + cube(x)")
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Cube.apply(T.sin(x[0]))] } }
         for mode in SymbolicMode.allCases {
             let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1, mode: mode)
             // 3 sin²x · cos x, from Cube's declared derivative 3x².
-            XCTAssertEqual(d.jacobian[0][0].formula(variables: ["x"]), "3*(cos(x)*sin(x)^2)", "\(mode)")
-            let v = ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [0.7])[0]
+            XCTAssertEqual(try d.jacobian[0][0].formula(variables: ["x"]), "3*(cos(x)*sin(x)^2)", "\(mode)")
+            let v = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [0.7])[0]
             XCTAssertEqual(v, 3 * Foundation.sin(0.7) * Foundation.sin(0.7) * Foundation.cos(0.7), accuracy: 1e-14)
         }
     }
@@ -63,14 +63,14 @@ final class SymbolicPrintingTests: XCTestCase {
         // f = x²y + e^y: f_xx = 2y, f_xy = 2x, f_yy = e^y.
         let f = try Formula(parsing: "x^2*y + exp(y)")
         let h = try SymbolicDifferentiation.hessian(of: f, inputs: 2)
-        XCTAssertEqual(h.entries.map { $0.formula(variables: f.variables) }, ["2*y", "2*x", "2*x", "exp(y)"])
+        XCTAssertEqual(try h.entries.map { try $0.formula(variables: f.variables) }, ["2*y", "2*x", "2*x", "exp(y)"])
     }
 }
 
 /// Every rewrite holds for all reals; the ones that would not are refused.
 final class SimplificationTests: XCTestCase {
     let x = Symbolic.variable(0), y = Symbolic.variable(1)
-    func text(_ e: Symbolic) -> String { e.formula(variables: ["x", "y"]) }
+    func text(_ e: Symbolic) -> String { (try? e.formula(variables: ["x", "y"])) ?? "<not printed>" }
 
     func testIdentitiesThatHoldEverywhere() {
         XCTAssertEqual(text(x + 0), "x")
@@ -92,13 +92,24 @@ final class SimplificationTests: XCTestCase {
         XCTAssertEqual(text(log(x) * 0), "0*log(x)")
     }
 
-    func testSharedSubexpressionsAreOneNode() {
+    func testSharedSubexpressionsAreOneNode() throws {
         let e = sin(x) * y
         XCTAssertEqual(e.id, (y * sin(x)).id)
         let twice = sin(x) * sin(x + y) + sin(x + y)
-        let p = ExpressionPrinter(variables: ["x", "y"], expand: false).print([twice.id])
+        let p = try ExpressionPrinter(variables: ["x", "y"], expand: false).print([twice.id])
         XCTAssertEqual(p.definitions.map(\.text), ["sin(y + x)"])
         XCTAssertEqual(p.roots, ["t1 + sin(x)*t1"])
+    }
+
+    /// Audit C6: abs(Int.min), k1 + k2 and k·n trapped on exponents near the integer limits.
+    func testExponentsNearTheIntegerLimitsAreLeftUnmergedNotTrapped() {
+        XCTAssertEqual(text(T.powi(T(2), Int.min)), "2^(-9223372036854775808)")
+        XCTAssertEqual(text(T.powi(T.powi(x, 3), Int.max / 2)), "(x^3)^4611686018427387903")
+        XCTAssertEqual(text(T.powi(x, Int.max) * x), "x*x^9223372036854775807")
+        XCTAssertEqual(text(T.powi(x, Int.min) * T.powi(x, -1)), "x^(-1)*x^(-9223372036854775808)")
+        // Where the result fits, powers still merge: (x³)⁵ = x¹⁵, x³·x⁴ = x⁷.
+        XCTAssertEqual(text(T.powi(T.powi(x, 3), 5)), "x^15")
+        XCTAssertEqual(text(T.powi(x, 3) * T.powi(x, 4)), "x^7")
     }
 
     typealias T = Symbolic
@@ -131,6 +142,20 @@ final class SwellTests: XCTestCase {
         XCTAssertEqual(product.points.map(\.tapeEntries), [4, 8, 16, 32, 64].map { 2 * $0 - 1 })
     }
 
+    /// Audit C10: size 0 read x[0] of no input; a negative size built an invalid range.
+    func testFunctionSizesOutsideTheBoundsThrow() throws {
+        for family in SwellFamily.allCases {
+            for n in [0, -1, Int.min, SwellMeasurement.maxSize + 1, Int.max] {
+                XCTAssertThrowsError(try family.function(n), "\(family) \(n)") { error in
+                    guard case .invalidArgument? = error as? ADError else { return XCTFail("\(error)") }
+                }
+            }
+        }
+        // x1·x2·x3 at (1, 2, 3): partials 6, 3, 2 by hand.
+        XCTAssertEqual(try jacobian(of: try SwellFamily.product.function(3), at: [1.0, 2.0, 3.0]).jacobian, [[6, 3, 2]])
+        XCTAssertEqual(try SwellFamily.nestedSin.function(1)([0.5])[0], Foundation.sin(0.5))
+    }
+
     /// What a user trial saw: the table's titles off their columns, a 0 drawn at 1 on a log scale,
     /// no tick labels. x1·x2 has partials x2 and x1: 0 tree ops at n = 2 (n(n − 2) above).
     func testTableAndPlotShowWhatTheyMeasure() throws {
@@ -152,4 +177,102 @@ final class SwellTests: XCTestCase {
         let polylines = svg.components(separatedBy: "<polyline points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         XCTAssertEqual(polylines.first?.split(separator: " ").count, 2, svg)
     }
+}
+
+/// Deep and large expressions (audit C3): printed exactly, with no recursion and no per-node
+/// copy of a subtree's text, and refused with a typed error past the stated size.
+final class PrintingScaleTests: XCTestCase {
+    func nestedSin(_ n: Int) -> Symbolic {
+        var h = Symbolic.variable(0)
+        for _ in 0..<n { h = sin(h) }
+        return h
+    }
+
+    func testADeepExpressionPrintsExactly() throws {
+        // The text of sin∘…∘sin (n deep) is known without the printer. The old printer kept
+        // every subtree's text (O(n²) bytes); counts, not times, are what a test can assert.
+        let n = 5_000
+        let expected = String(repeating: "sin(", count: n) + "x" + String(repeating: ")", count: n)
+        XCTAssertEqual(try nestedSin(n).formula(variables: ["x"]), expected)
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x"], syntax: .latex).print([nestedSin(n).id]).roots,
+                       [String(repeating: "\\sin\\left(", count: n) + "x" + String(repeating: "\\right)", count: n)])
+    }
+
+    /// (d/dx) sin∘…∘sin (n deep) = ∏ₖ cos(sinᵏ x), k = 0…n−1, computed here in Double without
+    /// any symbolic code; the printed derivative, parsed back, must give it in both forms.
+    func testADeepDerivativePrintedExpandedAndSharedEvaluatesToTheChainRuleProduct() throws {
+        let n = 300, x = 0.7
+        var h = x, product = 1.0
+        for _ in 0..<n { product *= Foundation.cos(h); h = Foundation.sin(h) }
+        let d = try SymbolicDifferentiation.jacobian(of: SwellFamily.nestedSin.function(n), inputs: 1)
+        for expand in [true, false] {
+            let out = try ExpressionPrinter(variables: ["x"], expand: expand).print([d.jacobian[0][0].id])
+            XCTAssertEqual(out.definitions.isEmpty, expand)
+            let v = try evaluatePrinted(out, variables: ["x"], at: [x])[0]
+            // n sines, n cosines and n − 1 products, each rounded once (≤ 2⁻⁵³ relative): about
+            // 3n·2⁻⁵³ ≈ 1e-13 to first order (an error in sinᵏx shrinks through each later sine,
+            // |cos| < 1). 1e-12 is ten times that.
+            XCTAssertEqual(v, product, accuracy: 1e-12 * Swift.abs(product), "expand: \(expand)")
+        }
+    }
+
+    func testOutputPastTheLimitIsATypedErrorAndTheLimitItselfFits() throws {
+        // sin∘…∘sin 10 deep over x is 4·10 + 1 + 10 = 51 bytes.
+        let e = nestedSin(10)
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x"], maxOutputBytes: 51).print([e.id]).roots[0].utf8.count, 51)
+        XCTAssertThrowsError(try ExpressionPrinter(variables: ["x"], maxOutputBytes: 50).print([e.id])) { error in
+            guard case .limitExceeded(_, let limit)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(limit, 50)
+        }
+        // Expression swell: the expanded derivative of a 2,000-deep chain is about n²/2·5 ≈ 10 MB;
+        // the limit stops it at 1 MB, whatever the total would be.
+        let d = try SymbolicDifferentiation.jacobian(of: SwellFamily.nestedSin.function(2_000), inputs: 1)
+        XCTAssertThrowsError(try ExpressionPrinter(variables: ["x"], expand: true, maxOutputBytes: 1 << 20)
+            .print([d.jacobian[0][0].id])) { error in
+            guard case .limitExceeded(_, let limit)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(limit, 1 << 20)
+        }
+        // Shared, the same derivative is small (3n − 2 operations) and prints.
+        XCTAssertNoThrow(try ExpressionPrinter(variables: ["x"], expand: false, maxOutputBytes: 1 << 20).print([d.jacobian[0][0].id]))
+    }
+
+    /// Audit W3: `t1` as a variable made the printer define `t1 = x*t1`.
+    func testIntermediatesNeverTakeAVariablesName() throws {
+        let f = try Formula(parsing: "sin(t1*x)*sin(t1*x) + t1*exp(t1*x)")
+        XCTAssertEqual(f.variables, ["t1", "x"])
+        let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 2)
+        for syntax in ExpressionSyntax.allCases {
+            let out = try ExpressionPrinter(variables: f.variables, syntax: syntax, expand: false).print(d.entries.map(\.id))
+            XCTAssertFalse(out.definitions.isEmpty, "\(syntax)")
+            XCTAssertTrue(Set(out.definitions.map(\.name)).isDisjoint(with: f.variables), "\(syntax): \(out.definitions.map(\.name))")
+        }
+        // Read back in order, the definitions and roots give the reverse-mode Jacobian.
+        let out = try ExpressionPrinter(variables: f.variables, expand: false).print(d.entries.map(\.id))
+        let x = [0.3, 1.1]
+        let reference = try jacobianReverse(of: { f($0) }, at: x).jacobian[0]
+        let got = try evaluatePrinted(out, variables: f.variables, at: x)
+        for (g, r) in zip(got, reference) { XCTAssertEqual(g, r, accuracy: 1e-14 * Swift.abs(r)) }
+        // A variable named like the fallback prefix too: the prefix grows until it is free.
+        let names = ["t1", "t_2"]
+        let y = (Symbolic.variable(0) * Symbolic.variable(1))
+        let shared = try ExpressionPrinter(variables: names, expand: false).print([sin(y).id, cos(y).id])
+        XCTAssertEqual(shared.definitions.map(\.name), ["t__1"])
+        // A listed variable the expressions do not use is still taken: Swift output is pasted
+        // where every variable is declared.
+        let unused = try ExpressionPrinter(variables: ["a", "b", "t1"], expand: false).print([sin(y).id, cos(y).id])
+        XCTAssertEqual(unused.definitions.map(\.name), ["t_1"])
+    }
+}
+
+/// Evaluates printed output in Double: each definition parsed as a formula over the variables
+/// and the earlier definitions, then each root.
+func evaluatePrinted(_ out: ExpressionPrinter.Output, variables: [String], at x: [Double]) throws -> [Double] {
+    var names = variables, values = x
+    for (name, text) in out.definitions {
+        XCTAssertFalse(names.contains(name), "\(name) defined twice")
+        let f = try Formula(parsing: text, variables: names)
+        values.append(try value(of: f, at: values)[0])
+        names.append(name)
+    }
+    return try out.roots.map { try value(of: try Formula(parsing: $0, variables: names), at: values)[0] }
 }

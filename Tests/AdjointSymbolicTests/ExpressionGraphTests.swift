@@ -1,0 +1,64 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSymbolic
+
+/// Ids from nowhere and missing variables are typed errors (audit C11, W9); a non-finite
+/// constant is reported (W8).
+final class ExpressionGraphTests: XCTestCase {
+    let graph = ExpressionGraph.shared
+    let x = Symbolic.variable(0), y = Symbolic.variable(1)
+
+    func assertInvalidArgument(_ body: @autoclosure () throws -> Any, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), line: line) { error in
+            guard case .invalidArgument(let why)? = error as? ADError else { return XCTFail("\(error)", line: line) }
+            XCTAssertTrue(why.contains("1000000000"), why, line: line)
+        }
+    }
+
+    func testAnIdWithNoNodeIsNilOrAnError() throws {
+        let bad = 1_000_000_000
+        XCTAssertNil(graph.node(bad))
+        XCTAssertNil(graph.node(-1))
+        XCTAssertEqual(graph.node(x.id)?.head, .variable(0))
+        XCTAssertFalse(graph.isProvablyFinite(bad))
+        assertInvalidArgument(try self.graph.reachable(from: [bad]))
+        assertInvalidArgument(try self.graph.size(of: [self.x.id, bad]))
+        assertInvalidArgument(try self.graph.evaluate([bad], at: [1.0]))
+        assertInvalidArgument(try ExpressionPrinter(variables: nil).print([bad]))
+        assertInvalidArgument(try GraphFunction(roots: [bad], inputs: 1))
+    }
+
+    func testAMissingVariableIsADimensionMismatchNotNaN() throws {
+        let e = (x * y).id
+        XCTAssertEqual(try graph.evaluate([e], at: [2.0, 3.0]), [6.0])
+        XCTAssertThrowsError(try graph.evaluate([e], at: [2.0])) { error in
+            guard case .dimensionMismatch(_, let expected, let got)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual([expected, got], [2, 1])
+        }
+        XCTAssertThrowsError(try GraphFunction(roots: [e], inputs: 1))
+        // A function of x alone needs one value, even with y in the graph.
+        XCTAssertEqual(try graph.evaluate([sin(x).id], at: [0.0]), [0.0])
+        XCTAssertEqual(try jacobian(of: try GraphFunction(roots: [e], inputs: 2), at: [2.0, 3.0]).jacobian, [[3.0, 2.0]])
+    }
+
+    func testNonFiniteConstantsAreReported() {
+        for c in [Double.infinity, -.infinity, .nan] {
+            let (e, d) = Diagnostics.collect { x * Symbolic(c) }
+            XCTAssertEqual(d.errors.count, 1, "\(c)")
+            guard case .nonFinite(let what, _, _)? = d.errors.first else { return XCTFail("\(c): \(d.errors)") }
+            XCTAssertTrue(what.contains("\(c)"), what)
+            XCTAssertEqual(try e.formula(variables: ["x"]), "nan*x")
+        }
+        XCTAssertEqual(Diagnostics.collect { Symbolic(0.25) }.diagnostics.errors, [])
+    }
+
+    func testSymbolicHessianHasTheNumericDimensionLimit() throws {
+        struct Sum: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.dropFirst().reduce(x[0], +)] } }
+        XCTAssertThrowsError(try SymbolicDifferentiation.hessian(of: Sum(), inputs: 4097)) { error in
+            XCTAssertEqual(error as? ADError, .limitExceeded(what: "Hessian dimension 4097", limit: 4096))
+        }
+        XCTAssertThrowsError(try SymbolicDifferentiation.hessian(of: Sum(), inputs: 3, maximumDimension: 2))
+        // Σ xᵢ is linear: every second derivative is 0.
+        XCTAssertEqual(try SymbolicDifferentiation.hessian(of: Sum(), inputs: 3, maximumDimension: 3).entries.map(\.constantValue), Array(repeating: 0, count: 9))
+    }
+}
