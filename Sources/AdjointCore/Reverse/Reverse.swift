@@ -192,6 +192,7 @@ extension Reverse {
     /// A user scalar primitive: one tape entry; its partials are taken from the user's rule in the sweep.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
+        guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
         let z = Diagnostics.quietly { P.primal(x.value, y.value) }   // see Dual's apply
         guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)
