@@ -141,10 +141,12 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
             let c1 = 1 - powers.0, c2 = 1 - powers.1
             let m = b1 * state[0][b][i] + (1 - b1) * g
             let v = b2 * state[1][b][i] + (1 - b2) * g * g
-            // √v̂ as √v / √(1 − β₂ᵗ), as PyTorch computes it: v / (1 − β₂ᵗ) overflows where v does
-            // not (Float, g = 1e20: v ≈ 1e37 is finite, v̂ ≈ 1e40 is not), and the step then came
-            // out as m̂/∞ = 0 every time, freezing the parameter with no error.
-            let root = v.squareRoot() / c2.squareRoot()
+            // v̂ = v / (1 − β₂ᵗ) overflows where v does not (Float, g = 1e20: v ≈ 1e37 is finite,
+            // v̂ ≈ 1e40 is not), and the step then came out as m̂/∞ = 0 every time, freezing the
+            // parameter with no error. There √v̂ is taken as √v / √(1 − β₂ᵗ) (PyTorch's form);
+            // elsewhere as √v̂, whose last bits the recorded notebook outputs hold.
+            let vHat = v / c2
+            let root = vHat.isFinite ? vHat.squareRoot() : v.squareRoot() / c2.squareRoot()
             return (p - lr * (m / c1) / (root + eps), (m, v))
         }
     }
