@@ -54,7 +54,9 @@ public final class Recording<V: ADScalar> {
 
     /// uᵀJ for the cotangent `u` (one entry per output).
     /// - Parameter checked: when true (the default), a NaN or infinite entry throws
-    ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite.
+    ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite,
+    ///   and a user vector primitive whose VJP fails in the sweep (nil, or the wrong length for
+    ///   this cotangent) throws the error naming it; when false its inputs' adjoints are NaN.
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
