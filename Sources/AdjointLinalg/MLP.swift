@@ -7,8 +7,16 @@ extension Matrix {
     /// var g = SeededGenerator(seed: 7)
     /// let w = try Matrix<Double>.random(3, 4, in: -1...1, using: &g)
     /// ```
+    ///
+    /// Throws ``ADError/invalidArgument(_:)`` when a bound is not finite, the width of the range
+    /// overflows, or a bound is outside the scalar type's range (±1e300 for Float): there is no
+    /// uniform distribution on an infinite range, and the standard library traps on one.
     public static func random(_ rows: Int, _ cols: Int, in range: ClosedRange<Double>,
                               using generator: inout SeededGenerator) throws -> Matrix {
+        let (a, b) = (range.lowerBound, range.upperBound)
+        guard a.isFinite, b.isFinite, (b - a).isFinite, Scalar(a).isFinite, Scalar(b).isFinite else {
+            throw ADError.invalidArgument("random matrix entries need a finite range of finite \(Scalar.self) values, got \(a)...\(b)")
+        }
         let e = (0..<(try elementCount(rows, cols))).map { _ in Scalar(Double.random(in: range, using: &generator)) }
         return Matrix(uncheckedRows: rows, cols: cols, elements: e)
     }
@@ -120,6 +128,10 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
         guard layerSizes.count >= 2, layerSizes.allSatisfy({ $0 > 0 }) else {
             throw ADError.invalidArgument("an MLP needs at least two positive layer sizes (input and output), got \(layerSizes)")
         }
+        // Every weight matrix's size is checked before anything is allocated and before i + o
+        // below, which overflowed for a size of Int.max: once i·o fits the element limit
+        // (2³¹ − 1), so does i + o.
+        for l in 0..<(layerSizes.count - 1) { _ = try Matrix<Scalar>.elementCount(layerSizes[l], layerSizes[l + 1]) }
         var g = SeededGenerator(seed: seed)
         let hidden = try ElementwiseSpec<Scalar>(op: activation)
         let out = try outputActivation.map { try ElementwiseSpec<Scalar>(op: $0) }

@@ -80,10 +80,47 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// Whether the shape equals `other`'s.
     public func hasShape(of other: Matrix) -> Bool { rows == other.rows && cols == other.cols }
 
-    /// Element (i, j). Indices out of range trap, as `Array`'s subscript does.
+    /// Element (i, j). A row or column out of range traps, as `Array`'s subscript does: indices
+    /// here are the program's own (loop bounds, shapes it built). For indices read from input,
+    /// use ``element(_:_:)``, which throws instead.
+    ///
+    /// Why a trap and not a thrown error: a subscript with a setter cannot throw, and the element
+    /// accessor of a value type is the place Swift's collections trap on a programming error. What
+    /// it must not do is what it did: check only the flat index, so on a 2×3 matrix `m[0, 5]`
+    /// read element (1, 2) and `m[1, -1]` element (0, 2) with no error. Each index is checked on
+    /// its own.
+    ///
+    /// ```swift
+    /// let m = try Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+    /// m[1, 2]   // 6
+    /// ```
     public subscript(i: Int, j: Int) -> Scalar {
-        get { elements[i * cols + j] }
-        set { elements[i * cols + j] = newValue }
+        get {
+            precondition(i >= 0 && i < rows && j >= 0 && j < cols, "index (\(i), \(j)) outside a \(rows)×\(cols) matrix")
+            return elements[i * cols + j]
+        }
+        set {
+            precondition(i >= 0 && i < rows && j >= 0 && j < cols, "index (\(i), \(j)) outside a \(rows)×\(cols) matrix")
+            elements[i * cols + j] = newValue
+        }
+    }
+
+    /// Element (i, j), or ``ADError/invalidArgument(_:)`` naming the index and the shape when the
+    /// row or the column is out of range: the accessor for indices that come from input.
+    ///
+    /// ```swift
+    /// let m = try Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+    /// try m.element(1, 2)   // 6
+    /// try m.element(0, 5)   // throws: column 5 is outside 0..<3
+    /// ```
+    public func element(_ i: Int, _ j: Int) throws -> Scalar {
+        guard i >= 0 && i < rows else {
+            throw ADError.invalidArgument("row \(i) is outside 0..<\(rows) of a \(rows)×\(cols) matrix")
+        }
+        guard j >= 0 && j < cols else {
+            throw ADError.invalidArgument("column \(j) is outside 0..<\(cols) of a \(rows)×\(cols) matrix")
+        }
+        return elements[i * cols + j]
     }
 
     /// The rows as nested arrays (the shape of ``JacobianResult/jacobian``).

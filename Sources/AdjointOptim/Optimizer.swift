@@ -39,11 +39,33 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     }
 
     /// One step on several parameter arrays (one per layer, say) with their gradients.
+    ///
+    /// Throws ``OptimizerError/nonFiniteUpdate(block:index:what:)`` and changes nothing when the
+    /// step would leave a parameter or the rule's state NaN or infinite (a velocity or a sum of
+    /// squared gradients that overflows): committed, such a value froze the parameter or made it
+    /// infinite with no error.
     public mutating func step(_ parameters: inout [[Scalar]], gradients: [[Scalar]]) throws {
         try validate(parameters.map(\.count), gradients.map(\.count), gradients)
-        begin()
+        let powers = nextBetaPowers()
+        // Two passes over the same element rule: the first only checks, so a refused step leaves
+        // parameters, state and the step count as they were; the second writes. The rule is a
+        // few flops per element, cheap next to the gradient that fed it.
         for b in parameters.indices {
-            parameters[b].withUnsafeMutableBufferPointer { p in update(block: b, p, gradients[b]) }
+            for i in parameters[b].indices {
+                let u = updated(parameters[b][i], gradients[b][i], block: b, index: i, powers: powers)
+                if let what = nonFinitePart(u) { throw OptimizerError.nonFiniteUpdate(block: b, index: i, what: what) }
+            }
+        }
+        steps += 1
+        (beta1Power, beta2Power) = powers
+        let slots = rule.stateSlots
+        for b in parameters.indices {
+            for i in parameters[b].indices {
+                let u = updated(parameters[b][i], gradients[b][i], block: b, index: i, powers: powers)
+                parameters[b][i] = u.parameter
+                if slots > 0 { state[0][b][i] = u.state.0 }
+                if slots > 1 { state[1][b][i] = u.state.1 }
+            }
         }
     }
 
@@ -75,49 +97,57 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         }
     }
 
-    private mutating func begin() {
-        steps += 1
-        if case .adam(_, let b1, let b2, _) = rule { beta1Power *= b1; beta2Power *= b2 }
+    /// β₁ᵗ and β₂ᵗ after this step (Adam's bias correction); unchanged for other rules.
+    private func nextBetaPowers() -> (Scalar, Scalar) {
+        if case .adam(_, let b1, let b2, _) = rule { return (beta1Power * b1, beta2Power * b2) }
+        return (beta1Power, beta2Power)
     }
 
-    /// The rule, element by element: the only place each update is written.
-    private mutating func update(block b: Int, _ p: UnsafeMutableBufferPointer<Scalar>, _ g: [Scalar]) {
+    /// Which part of an element's update is NaN or infinite, named with its value, or nil.
+    private func nonFinitePart(_ u: (parameter: Scalar, state: (Scalar, Scalar))) -> String? {
+        let names: [String]
+        switch rule {
+        case .gradientDescent: names = []
+        case .momentum, .nesterov: names = ["velocity"]
+        case .adagrad: names = ["sum of squared gradients"]
+        case .rmsprop: names = ["mean squared gradient"]
+        case .adam: names = ["first moment", "second moment"]
+        }
+        let values = [u.state.0, u.state.1]
+        for (k, name) in names.enumerated() where !values[k].isFinite { return "\(name) \(values[k])" }
+        return u.parameter.isFinite ? nil : "parameter \(u.parameter)"
+    }
+
+    /// The rule, element by element: the only place each update is written. Returns the new
+    /// parameter and state (slots the rule does not use are 0); `powers` are β₁ᵗ and β₂ᵗ.
+    private func updated(_ p: Scalar, _ g: Scalar, block b: Int, index i: Int,
+                         powers: (Scalar, Scalar)) -> (parameter: Scalar, state: (Scalar, Scalar)) {
         switch rule {
         case .gradientDescent(let lr):
-            for i in p.indices { p[i] -= lr * g[i] }
+            return (p - lr * g, (0, 0))
         case .momentum(let lr, let beta):
-            for i in p.indices {
-                let v = beta * state[0][b][i] + g[i]
-                state[0][b][i] = v
-                p[i] -= lr * v
-            }
+            let v = beta * state[0][b][i] + g
+            return (p - lr * v, (v, 0))
         case .nesterov(let lr, let beta):
-            for i in p.indices {
-                let v = beta * state[0][b][i] + g[i]
-                state[0][b][i] = v
-                p[i] -= lr * (g[i] + beta * v)
-            }
+            let v = beta * state[0][b][i] + g
+            return (p - lr * (g + beta * v), (v, 0))
         case .adagrad(let lr, let eps):
-            for i in p.indices {
-                let s = state[0][b][i] + g[i] * g[i]
-                state[0][b][i] = s
-                p[i] -= lr * g[i] / (s.squareRoot() + eps)
-            }
+            let s = state[0][b][i] + g * g
+            return (p - lr * g / (s.squareRoot() + eps), (s, 0))
         case .rmsprop(let lr, let rho, let eps):
-            for i in p.indices {
-                let s = rho * state[0][b][i] + (1 - rho) * g[i] * g[i]
-                state[0][b][i] = s
-                p[i] -= lr * g[i] / (s.squareRoot() + eps)
-            }
+            let s = rho * state[0][b][i] + (1 - rho) * g * g
+            return (p - lr * g / (s.squareRoot() + eps), (s, 0))
         case .adam(let lr, let b1, let b2, let eps):
-            let c1 = 1 - beta1Power, c2 = 1 - beta2Power
-            for i in p.indices {
-                let m = b1 * state[0][b][i] + (1 - b1) * g[i]
-                let v = b2 * state[1][b][i] + (1 - b2) * g[i] * g[i]
-                state[0][b][i] = m
-                state[1][b][i] = v
-                p[i] -= lr * (m / c1) / ((v / c2).squareRoot() + eps)
-            }
+            let c1 = 1 - powers.0, c2 = 1 - powers.1
+            let m = b1 * state[0][b][i] + (1 - b1) * g
+            let v = b2 * state[1][b][i] + (1 - b2) * g * g
+            // v̂ = v / (1 − β₂ᵗ) overflows where v does not (Float, g = 1e20: v ≈ 1e37 is finite,
+            // v̂ ≈ 1e40 is not), and the step then came out as m̂/∞ = 0 every time, freezing the
+            // parameter with no error. There √v̂ is taken as √v / √(1 − β₂ᵗ) (PyTorch's form);
+            // elsewhere as √v̂, whose last bits the recorded notebook outputs hold.
+            let vHat = v / c2
+            let root = vHat.isFinite ? vHat.squareRoot() : v.squareRoot() / c2.squareRoot()
+            return (p - lr * (m / c1) / (root + eps), (m, v))
         }
     }
 }

@@ -86,6 +86,10 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(String)
     /// The gradient holds NaN or ±infinity at (block, index): stepping would poison every parameter.
     case nonFiniteGradient(block: Int, index: Int)
+    /// The step would make the parameter or the rule's state at (block, index) NaN or infinite
+    /// (`what` names which, with its value): the gradient is finite but too large for the scalar
+    /// type once squared or accumulated.
+    case nonFiniteUpdate(block: Int, index: Int, what: String)
 
     public var description: String {
         switch self {
@@ -93,6 +97,8 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .nonFiniteGradient(let b, let i):
             return "gradient is not finite at block \(b), index \(i): fix the loss (or clip) before stepping"
+        case .nonFiniteUpdate(let b, let i, let what):
+            return "the step would make the \(what) at block \(b), index \(i): scale the loss down or clip the gradient"
         }
     }
 }

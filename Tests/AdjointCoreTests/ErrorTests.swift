@@ -147,6 +147,29 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(derivative(of: { Dual.powi($0, 4_294_967_299) }, at: -1.0), 4_294_967_299)
     }
 
+    func testPowiExponentIntMinIsALimitInEveryMode() {
+        // n·x^(n−1) has no n − 1 in Int for n = Int.min: forward and Hessian modes trapped there.
+        // Every mode reports the exponent as out of range instead (reverse mode already did: the
+        // tape keeps 32 bits of exponent).
+        func assertLimit(_ what: String, _ body: () throws -> Any) {
+            XCTAssertThrowsError(try body(), what) { e in
+                guard case ADError.limitExceeded = e else { return XCTFail("\(what): \(e)") }
+            }
+        }
+        assertLimit("forward, chunked") { try jacobianForward(of: { x in [pow(x[0], Int.min)] }, at: [1.0]).jacobian }
+        assertLimit("forward, one direction") { try jvp(of: { x in [Dual.powi(x[0], .min)] }, at: [2.0], direction: [1]).jvp }
+        assertLimit("forward, Float") { try jvp(of: { x in [Dual.powi(x[0], .min)] }, at: [Float(1)], direction: [1]).jvp }
+        assertLimit("reverse") { try gradient(of: { x in pow(x[0], Int.min) }, at: [1.0]) }
+        assertLimit("hessian") { try hessian(of: { x in pow(x[0], Int.min) }, at: [1.0]) }
+        // The rule on its own: a NaN partial and the report, no trap.
+        let (p, d) = Diagnostics.collect { Builtin.Powi.partials(2.0, 2.0, .min, output: 0) }
+        XCTAssertTrue(p.0.isNaN)
+        guard case .limitExceeded? = d.errors.first else { return XCTFail("\(d.errors)") }
+        // One past it is an ordinary exponent: (−1)^(Int.min + 1) = −1 (odd), derivative
+        // (Int.min + 1)·(−1)^Int.min = Int.min + 1.
+        XCTAssertEqual(derivative(of: { Dual.powi($0, .min + 1) }, at: -1.0), Double(Int.min + 1))
+    }
+
     func testHessianDimensionIsBounded() {
         XCTAssertThrowsError(try hessian(of: { v in v[0] * v[1] }, at: [1.0, 2.0, 3.0], maximumDimension: 2)) { e in
             XCTAssertEqual(e as? ADError, .limitExceeded(what: "Hessian dimension 3", limit: 2))

@@ -86,6 +86,16 @@ final class MLPTests: XCTestCase {
         XCTAssertThrowsError(try MLP<Double>(layerSizes: [4, 2], activation: .add, seed: 1))
     }
 
+    func testHugeLayerSizesAreALimitNotATrap() {
+        // Int.max + 1 (the Glorot bound's in + out) trapped; a weight matrix that large is past
+        // the element limit (2³¹ − 1) anyway, and is refused before anything is allocated.
+        for sizes in [[Int.max, 1], [1, Int.max], [2, 3, Int.max / 2], [65_536, 65_536]] {
+            XCTAssertThrowsError(try MLP<Double>(layerSizes: sizes, activation: .tanh, seed: 1), "\(sizes)") { e in
+                guard case .limitExceeded = e as? ADError else { return XCTFail("\(sizes): \(e)") }
+            }
+        }
+    }
+
     func testLayerJacobianMatchesScalarJacobianOfOneLayer() throws {
         let net = try MLP<Double>(layerSizes: [3, 4, 2], activation: .tanh, seed: 4)
         var g = SeededGenerator(seed: 5)

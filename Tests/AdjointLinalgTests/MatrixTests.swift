@@ -67,6 +67,38 @@ final class MatrixTests: XCTestCase {
         assertClose(try tape.gradients(of: loss)[x].elements, expected, 1e-14, "softmax CE gradient")
     }
 
+    func testElementChecksRowAndColumnEachOnItsOwn() throws {
+        // On a 2×3 matrix the flat index i·3 + j of (0, 5) is 5, element (1, 2), and of (1, −1) is
+        // 2, element (0, 2): checking only the flat index read those with no error. Each index is
+        // checked against its own dimension.
+        let m = try Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(try m.element(1, 2), 6)
+        XCTAssertEqual(try m.element(0, 0), 1)
+        XCTAssertEqual(m[1, 0], 4)
+        for (i, j, message) in [(0, 5, "column 5 is outside 0..<3 of a 2×3 matrix"), (1, -1, "column -1 is outside 0..<3 of a 2×3 matrix"),
+                                (2, 0, "row 2 is outside 0..<2 of a 2×3 matrix"), (-1, 2, "row -1 is outside 0..<2 of a 2×3 matrix")] {
+            XCTAssertThrowsError(try m.element(i, j)) { e in
+                XCTAssertEqual(e as? ADError, .invalidArgument(message))
+            }
+        }
+    }
+
+    func testRandomNeedsAFiniteRangeOfTheScalarType() throws {
+        var g = SeededGenerator(seed: 1)
+        // The standard library traps on these ranges ("no uniform distribution on an infinite
+        // range"); 1e300 is finite in Double but not in Float.
+        for range in [-Double.infinity...1, 1...Double.infinity, -1.7e308...1.7e308] {
+            XCTAssertThrowsError(try Matrix<Double>.random(2, 2, in: range, using: &g), "\(range)") { e in
+                guard case .invalidArgument = e as? ADError else { return XCTFail("\(e)") }
+            }
+        }
+        XCTAssertThrowsError(try Matrix<Float>.random(2, 2, in: -1e300...1e300, using: &g)) { e in
+            guard case .invalidArgument = e as? ADError else { return XCTFail("\(e)") }
+        }
+        let m = try Matrix<Float>.random(2, 2, in: -1e30...1e30, using: &g)
+        XCTAssertTrue(m.elements.allSatisfy { $0.isFinite && abs($0) <= 1e30 })
+    }
+
     func testTypedErrorsForBadInput() throws {
         let tape = MatrixTape<Double>()
         let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))

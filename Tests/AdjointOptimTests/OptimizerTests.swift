@@ -106,6 +106,76 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(opt.steps, 0)
     }
 
+    /// A finite gradient whose square or running sum overflows: the step is refused with a typed
+    /// error and nothing changes (not a parameter frozen by an infinite accumulator, nor −∞).
+    func testOverflowingUpdateIsRefusedAndLeavesEverythingAlone() throws {
+        // Adagrad, g = 1e160: s = g² = 1e320 is past Double's 1.8e308. Committed, θ − η·g/√∞ kept
+        // θ = 1 on this step and every later one. After the refusal the state is still s = 0, so
+        // g = 3 gives s = 9, θ = 1 − 0.1·3/3 = 0.9.
+        var adagrad = try Optimizer<Double>(.adagrad(learningRate: 0.1))
+        var theta = [1.0]
+        XCTAssertThrowsError(try adagrad.step(&theta, gradient: [1e160])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 0, index: 0, what: "sum of squared gradients inf"))
+        }
+        XCTAssertEqual(theta, [1])
+        XCTAssertEqual(adagrad.steps, 0)
+        try adagrad.step(&theta, gradient: [3])
+        XCTAssertEqual(theta[0], 0.9, accuracy: 1e-8)
+
+        // Momentum, g = 1.7e308 twice: v₁ = g, θ₁ = 1 − 0.1·1.7e308 = −1.7e307; v₂ = 0.9·g + g =
+        // 3.23e308 overflows, and θ₂ was −∞ with no error.
+        var momentum = try Optimizer<Double>(.momentum(learningRate: 0.1, beta: 0.9))
+        theta = [1]
+        try momentum.step(&theta, gradient: [1.7e308])
+        XCTAssertEqual(theta[0], -1.7e307, accuracy: 1.7e307 * 1e-15)
+        XCTAssertThrowsError(try momentum.step(&theta, gradient: [1.7e308])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 0, index: 0, what: "velocity inf"))
+        }
+        XCTAssertEqual(theta[0], -1.7e307, accuracy: 1.7e307 * 1e-15)
+        XCTAssertEqual(momentum.steps, 1)
+
+        // Nesterov overflows one step earlier: v₁ = g is finite, but g + β·v₁ = 1.9·1.7e308 is
+        // not, so θ₁ would be −∞. RMSProp's 0.1·g² and Adam's 0.001·g² overflow at g = 1e160.
+        var nesterov = try Optimizer<Double>(.nesterov(learningRate: 0.1, beta: 0.9))
+        theta = [1]
+        XCTAssertThrowsError(try nesterov.step(&theta, gradient: [1.7e308])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 0, index: 0, what: "parameter -inf"))
+        }
+        XCTAssertEqual(theta, [1])
+        var rmsprop = try Optimizer<Double>(.rmsprop(learningRate: 0.1))
+        XCTAssertThrowsError(try rmsprop.step(&theta, gradient: [1e160])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 0, index: 0, what: "mean squared gradient inf"))
+        }
+        var adam = try Optimizer<Double>(.adam(learningRate: 0.1))
+        XCTAssertThrowsError(try adam.step(&theta, gradient: [1e160])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 0, index: 0, what: "second moment inf"))
+        }
+
+        // Gradient descent has no state: θ − η·g = −1.7e308 − 1e308 leaves the range. The first
+        // block is fine, the second is not, and neither is written.
+        var gd = try Optimizer<Double>(.gradientDescent(learningRate: 1))
+        var blocks = [[1.0], [-1.7e308]]
+        XCTAssertThrowsError(try gd.step(&blocks, gradients: [[1], [1e308]])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteUpdate(block: 1, index: 0, what: "parameter -inf"))
+        }
+        XCTAssertEqual(blocks, [[1.0], [-1.7e308]])
+    }
+
+    func testFloatAdamTakesItsFirstStepOfEtaForAHugeGradient() throws {
+        // Adam's first step is η·g/(|g| + ε) = ±η whatever the size of g (m̂ = g, √v̂ = |g|): with
+        // g = 1e20, θ₁ = 1 − 0.1 = 0.9. In Float v = 0.001·g² ≈ 1e37 fits but v̂ = v/0.001 ≈ 1e40
+        // does not; computed as √(v/c₂) the step was m̂/∞ = 0 and θ stayed 1 for good.
+        // Step 2, g = 1: m = 0.9·1e19 + 0.1 = 9e18, v = 0.999·1e37 + 0.001 = 9.99e36,
+        // m̂ = 9e18/0.19 = 4.7368421e19, √v̂ = √(9.99e36/0.001999) = √(4.9974987e39) = 7.0692989e19,
+        // θ₂ = 0.9 − 0.1·0.6700583 = 0.8329942 (a calculator); Float rounds each moment to 6e-8 relative.
+        var opt = try Optimizer<Float>(.adam(learningRate: 0.1))
+        var theta: [Float] = [1]
+        try opt.step(&theta, gradient: [1e20])
+        XCTAssertEqual(theta[0], 0.9, accuracy: 1e-6)
+        try opt.step(&theta, gradient: [1])
+        XCTAssertEqual(theta[0], 0.8329942, accuracy: 1e-5)
+    }
+
     func testMinibatchesCoverEveryIndexOncePerEpochAndReplayFromTheSeed() throws {
         var a = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)
         var b = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)

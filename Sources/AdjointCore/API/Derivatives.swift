@@ -54,16 +54,29 @@ public final class Recording<V: ADScalar> {
 
     /// uᵀJ for the cotangent `u` (one entry per output).
     /// - Parameter checked: when true (the default), a NaN or infinite entry throws
-    ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite.
+    ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite,
+    ///   and a user vector primitive whose VJP fails in the sweep (nil, or the wrong length for
+    ///   this cotangent) throws the error naming it; when false its inputs' adjoints are NaN.
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
-        let g = tape.pullbackToAllInputs(from: Array(zip(outputs, cotangent)))
+        let seeds = Array(zip(outputs, cotangent))
+        let g: [V]
+        if _slowPath(tape.hasUserPrimitives) {
+            // A user vector primitive's VJP runs inside the sweep, which cannot throw: a VJP that
+            // fails there reports (and leaves NaN). Collected only on tapes with user primitives,
+            // so the plain sweep pays nothing for it.
+            let (r, diagnostics) = Diagnostics.collect { tape.pullbackToAllInputs(from: seeds) }
+            if checked { try throwFirstError(diagnostics) }
+            g = r
+        } else {
+            g = tape.pullbackToAllInputs(from: seeds)
+        }
         if checked, let j = g.firstIndex(where: { !$0.isFiniteValue }) {
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
-                                    op: origin?.op.info.name, node: origin?.node)
+                                    op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
         }
         return g
     }
@@ -109,7 +122,7 @@ extension Recording: CustomStringConvertible {
     }
     if let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
         let origin = tape.firstNonFiniteValue()
-        throw ADError.nonFinite(what: "output \(j)", op: origin?.op.info.name, node: origin?.node)
+        throw ADError.nonFinite(what: "output \(j)", op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
     }
     Instrumentation.record {
         $0.tapeEntries += tape.count

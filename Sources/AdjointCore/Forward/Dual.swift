@@ -99,6 +99,7 @@ extension Dual {
     /// A user scalar primitive: primal on the value type, tangent from the user's partials.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(primitive: P.name)
+        guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
         Diagnostics.check(P.self, x.value, y.value, node: nil)
         // A primitive may read its inputs as Doubles (a solver's start); that is its own business,
         // checked by `validate`, not an escape of the function being differentiated.

@@ -138,7 +138,17 @@ extension Builtin {
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.powi, x, x, n) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             if n == 0 { return (0, 0) }
+            // n − 1 does not exist in Int for n = Int.min (it trapped forward, exact and Hessian
+            // modes); report the exponent as out of range, as a tape does for one past 32 bits.
+            if _slowPath(n == .min) { return (exponentOutOfRange(n), 0) }
             return (T(n) * T.powi(x, n - 1), 0)
+        }
+        /// Reports an exponent whose n − 1 overflows Int and returns NaN for the partial.
+        @usableFromInline @inline(never)
+        static func exponentOutOfRange<T: ADScalar>(_ n: Int) -> T {
+            Diagnostics.report(.limitExceeded(what: "integer exponent \(n) in the derivative of x^n (n − 1 must be an Int; use pow)",
+                                              limit: Int.max))
+            return T(Double.nan)
         }
         /// n·x^(n−1)·g. The partial alone leaves the range where its product with a cotangent
         /// does not: 1e300·x³ at x = 1e-200 has ∂ = 3e-100, but 3x² = 3e-400 is 0 in Double. Where
@@ -160,7 +170,8 @@ extension Builtin {
         }
         @inlinable static func times<T: ADScalar, V: TangentVector>(_ x: T, _ n: Int, _ g: V) -> V where V.Scalar == T {
             let p = partials(x, x, n, output: x).0
-            if _fastPath(p.isNormalValue) || n == 0 || x == 0 { return p * g }
+            // n = Int.min has a NaN partial, already reported; k = n − 1 below would trap.
+            if _fastPath(p.isNormalValue) || n == 0 || x == 0 || n == .min { return p * g }
             let k = n - 1, half = k / 2
             return T(n) * (T.powi(x, k - half) * (T.powi(x, half) * g))
         }

@@ -49,12 +49,40 @@ extension ScalarPrimitive {
     public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
-    @inlinable public static func apply<T: ADScalar>(_ x: T) -> T { T.apply(Self.self, x, x) }
+    @inlinable public static func apply<T: ADScalar>(_ x: T) -> T {
+        guard hasValidArity() else { return T(Double.nan) }
+        return T.apply(Self.self, x, x)
+    }
     /// Applies the primitive to two inputs.
-    @inlinable public static func apply<T: ADScalar>(_ x: T, _ y: T) -> T { T.apply(Self.self, x, y) }
+    @inlinable public static func apply<T: ADScalar>(_ x: T, _ y: T) -> T {
+        guard hasValidArity() else { return T(Double.nan) }
+        return T.apply(Self.self, x, y)
+    }
+
+    /// Whether ``arity`` is 1 or 2, the only arities the interpreters implement; otherwise reports
+    /// ``ADError/invalidArgument(_:)`` naming the primitive. Checked where a primitive is applied
+    /// (here, and in each interpreter's `apply` for direct calls), since the protocol cannot
+    /// constrain a static property: an arity of 3 or 0 was read as 1, which dropped the second
+    /// input's partial and gave a wrong gradient with no error.
+    ///
+    /// ```swift
+    /// enum Tri: ScalarPrimitive { static var arity: Int { 3 } … }
+    /// try gradient(of: { Tri.apply($0[0], $0[1]) }, at: [2.0, 3.0])   // throws invalidArgument naming "tri"
+    /// ```
+    @inlinable public static func hasValidArity() -> Bool {
+        if _fastPath(arity == 1 || arity == 2) { return true }
+        reportInvalidArity(name, arity)
+        return false
+    }
 
     /// Whether `(x, y)` is a declared kink (distance 0).
     static func isKink(_ x: Double, _ y: Double) -> Bool { kinkDistance(x, y) == 0 }
+}
+
+/// Out of line: the message is built only for a primitive that declares an arity other than 1 or 2.
+@usableFromInline @inline(never)
+func reportInvalidArity(_ name: String, _ arity: Int) {
+    Diagnostics.report(.invalidArgument("\(name) declares arity \(arity), but a scalar primitive takes 1 or 2 inputs (declare a VectorPrimitive for more)"))
 }
 
 /// A one-input ``ScalarPrimitive`` written as a primal and its derivative.

@@ -192,6 +192,7 @@ extension Reverse {
     /// A user scalar primitive: one tape entry; its partials are taken from the user's rule in the sweep.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
+        guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
         let z = Diagnostics.quietly { P.primal(x.value, y.value) }   // see Dual's apply
         guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)
@@ -216,9 +217,14 @@ extension Reverse {
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)
         guard let t = commonTape(x, P.name) else { return y.map { Reverse(constant: V($0)) } }
-        // Checked when recording, not in the sweep: the sweep cannot report an error.
-        if P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) == nil {
+        // Checked when recording, where the error reaches the caller before any sweep; a rule
+        // whose presence or length depends on the cotangent is caught again in the sweep.
+        guard let probe = P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) else {
             Diagnostics.report(.missingRule(primitive: P.name, mode: "reverse mode", needs: "VJP"))
+            return y.map { _ in Reverse(constant: V(Double.nan)) }
+        }
+        guard probe.count == x.count else {
+            Diagnostics.report(.dimensionMismatch(what: "\(P.name) VJP length (inputs)", expected: x.count, got: probe.count))
             return y.map { _ in Reverse(constant: V(Double.nan)) }
         }
         let inputs = x.map { $0.tape == t ? $0.index : t.pointee.pushConstant($0.value) }

@@ -396,12 +396,35 @@ public final class Tape<V: ADScalar> {
             adj[k] = 0
             return g
         }
-        // The rule was checked present when recording; a wrong length is ignored entry by entry.
-        guard let g = p.vjp(at: c.inputValues, cotangent: u) else { return }
-        for (k, node) in c.inputs.enumerated() where k < g.count {
+        // Recording checked the rule with a zero cotangent; one whose presence or length depends on
+        // the cotangent is caught here. The sweep cannot throw, so it reports (a pullback collects
+        // around sweeps of tapes with user primitives and throws the report) and gives every input
+        // a NaN adjoint: a caller that does not collect still gets no plausible wrong number (the
+        // VJP's entries, ignored one by one, used to give a wrong gradient and no error).
+        let result = p.vjp(at: c.inputValues, cotangent: u)
+        guard let g = result, g.count == c.inputs.count else {
+            Tape.reportBadVJP(p.name, length: result?.count, inputs: c.inputs.count)
+            for node in c.inputs { adj[Int(node)] = adj[Int(node)] + V(Double.nan) }
+            return
+        }
+        for (k, node) in c.inputs.enumerated() {
             adj[Int(node)] = adj[Int(node)] + V(g[k])
         }
     }
+
+    /// Reports a vector primitive's VJP that returned nil, or `length` values for `inputs` inputs:
+    /// the same errors recording reports when the zero cotangent already shows it.
+    static func reportBadVJP(_ name: String, length: Int?, inputs: Int) {
+        if let length {
+            Diagnostics.report(.dimensionMismatch(what: "\(name) VJP length (inputs)", expected: inputs, got: length))
+        } else {
+            Diagnostics.report(.missingRule(primitive: name, mode: "reverse mode", needs: "VJP at this cotangent (it returned nil in the sweep)"))
+        }
+    }
+
+    /// Whether the tape holds a user primitive, whose rule runs inside the sweep and may report
+    /// there (see `sweepCustom`): the pullback then collects diagnostics around the sweep.
+    @inlinable var hasUserPrimitives: Bool { !storage.pointee.customs.isEmpty }
 
     /// The local partials of entry `i` with respect to its arguments (``entry(_:)``'s `inputs`), from
     /// the registry or the user's rule; nil for leaves and vector primitives.
@@ -478,6 +501,16 @@ public final class Tape<V: ADScalar> {
         case 1: return (s.values[a], s.values[a], op, nil)
         default: return (s.values[a], s.values[b], op, nil)
         }
+    }
+
+    /// The name reports give entry `i`: its op's, or a user primitive's own name (an error that
+    /// said "custom" did not tell which of the user's rules to fix).
+    ///
+    /// ```swift
+    /// tape.name(ofEntry: 1)   // "nanrule" when entry 1 is that user primitive, "mul" for a product
+    /// ```
+    public func name(ofEntry i: Int) -> String {
+        entry(i)?.name ?? "entry \(i)"
     }
 
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.

@@ -81,6 +81,7 @@ extension ADScalar {
 
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self {
         Instrumentation.count(primitive: P.name)
+        guard P.hasValidArity() else { return Self(Double.nan) }
         return Diagnostics.quietly { P.primal(x, y) }
     }
 

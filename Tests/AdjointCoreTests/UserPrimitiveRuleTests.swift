@@ -1,0 +1,164 @@
+import XCTest
+@testable import AdjointCore
+
+// User primitives whose declaration is wrong (a VJP of the wrong length, an arity the interpreters
+// do not implement, a rule that gives NaN): each must be a typed error naming the primitive, in
+// every mode, never a plausible wrong number.
+
+/// f(x₀, x₁) = (2x₀, x₁), so J = [[2, 0], [0, 1]] by hand. Its VJP returns one value for two inputs.
+private enum ShortVJP: VectorPrimitive {
+    static let name = "shortvjp"
+    static func primal(_ x: [Double]) -> [Double] { [2 * x[0], x[1]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [2 * v[0], v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [2 * u[0]] }
+}
+
+/// The same map, with a VJP of the right length for the zero cotangent recording probes with and
+/// one value short for any other: only the sweep can see it.
+private enum ShortWhenSwept: VectorPrimitive {
+    static let name = "shortwhenswept"
+    static func primal(_ x: [Double]) -> [Double] { [2 * x[0], x[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        u.allSatisfy { $0 == 0 } ? [0, 0] : [2 * u[0]]
+    }
+}
+
+/// The same map, with a VJP present for the zero cotangent only.
+private enum NilWhenSwept: VectorPrimitive {
+    static let name = "nilwhenswept"
+    static func primal(_ x: [Double]) -> [Double] { [2 * x[0], x[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        u.allSatisfy { $0 == 0 } ? [0, 0] : nil
+    }
+}
+
+/// The same map with a correct VJP, uᵀJ = (2u₀, u₁): the control.
+private enum GoodVJP: VectorPrimitive {
+    static let name = "goodvjp"
+    static func primal(_ x: [Double]) -> [Double] { [2 * x[0], x[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [2 * u[0], u[1]] }
+}
+
+/// x·y declared with arity 3 (and 0 below): the interpreters used to read any arity but 2 as 1,
+/// dropping ∂/∂y: the gradient at (2, 3) came out [2, 0] where it is [3, 2].
+private enum Tri: ScalarPrimitive {
+    static let name = "tri"
+    static var arity: Int { 3 }
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+}
+
+private enum Nullary: ScalarPrimitive {
+    static let name = "nullary"
+    static var arity: Int { 0 }
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+}
+
+/// x² whose declared derivative is NaN.
+private enum NaNRule: UnaryPrimitive {
+    static let name = "nanrule"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+    static func derivative<T: ADScalar>(_ x: T, output y: T) -> T { T(Double.nan) }
+}
+
+/// A primitive whose value is infinite everywhere.
+private enum InfPrimal: UnaryPrimitive {
+    static let name = "infprimal"
+    static func primal<T: ADScalar>(_ x: T) -> T { T(Double.infinity) }
+    static func derivative<T: ADScalar>(_ x: T, output y: T) -> T { 1 }
+}
+
+/// A function with the primitive in it, for the concurrent reverse driver.
+private struct ThroughShortWhenSwept: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortWhenSwept.apply(x) }
+}
+
+final class UserPrimitiveRuleTests: XCTestCase {
+    private func assertVJPLengthError(_ name: String, _ body: () throws -> Any, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "\(name) VJP length (inputs)", expected: 2, got: 1),
+                           file: file, line: line)
+        }
+    }
+
+    func testVJPOfWrongLengthIsATypedErrorInEveryReverseAPI() {
+        for name in ["shortvjp", "shortwhenswept"] {
+            let f: ([Reverse<Double>]) -> [Reverse<Double>] = name == "shortvjp" ? { ShortVJP.apply($0) } : { ShortWhenSwept.apply($0) }
+            assertVJPLengthError(name) { try jacobianReverse(of: f, at: [1.0, 2.0]).jacobian }
+            assertVJPLengthError(name) { try jacobian(of: f, at: [1.0, 2.0]).jacobian }
+            assertVJPLengthError(name) { try vjp(of: f, at: [1.0, 2.0], cotangent: [1, 1]).vjp }
+            assertVJPLengthError(name) { try gradient(of: { f($0)[1] }, at: [1.0, 2.0]) }
+        }
+        // The control: the same map with a VJP of the right length gives the hand Jacobian.
+        XCTAssertEqual(try jacobianReverse(of: { GoodVJP.apply($0) }, at: [1.0, 2.0]).jacobian, [[2, 0], [0, 1]])
+    }
+
+    func testVJPOfWrongLengthFoundInTheSweepLeavesNoPlausibleNumber() throws {
+        // Unchecked, the row that needs the missing entry is NaN, not the [0, 0] of old (which
+        // made the Jacobian [[2, 0], [0, 0]] against the true [[2, 0], [0, 1]]).
+        let rec = try record({ ShortWhenSwept.apply($0) }, at: [1.0, 2.0])
+        let row1 = try rec.pullback([0, 1], checked: false)
+        XCTAssertTrue(row1.allSatisfy(\.isNaN), "\(row1)")
+        // The tape's own pullback, outside any collection, gives NaN too.
+        let g = rec.tape.pullback(from: [(rec.outputs[1], 1)], to: rec.inputs)
+        XCTAssertTrue(g.allSatisfy(\.isNaN), "\(g)")
+    }
+
+    func testVJPMissingOnlyInTheSweepIsAMissingRule() {
+        XCTAssertThrowsError(try jacobianReverse(of: { NilWhenSwept.apply($0) }, at: [1.0, 2.0])) { e in
+            guard case let ADError.missingRule(primitive, mode, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(primitive, "nilwhenswept")
+            XCTAssertEqual(mode, "reverse mode")
+        }
+    }
+
+    func testConcurrentReverseJacobianReportsTheVJPLength() async {
+        do {
+            _ = try await jacobian(of: ThroughShortWhenSwept(), at: [1.0, 2.0], mode: .reverse, tasks: 2)
+            XCTFail("no error")
+        } catch {
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "shortwhenswept VJP length (inputs)", expected: 2, got: 1))
+        }
+    }
+
+    func testArityOtherThanOneOrTwoIsAnInvalidArgumentInEveryMode() throws {
+        func assertNamed(_ name: String, _ arity: Int, _ what: String, _ body: () throws -> Any) {
+            XCTAssertThrowsError(try body(), what) { e in
+                guard case let ADError.invalidArgument(why) = e else { return XCTFail("\(what): \(e)") }
+                XCTAssertTrue(why.hasPrefix("\(name) declares arity \(arity)"), "\(what): \(why)")
+            }
+        }
+        let cases: [(String, Int, (Reverse<Double>, Reverse<Double>) -> Reverse<Double>, (Dual<Double, Double>, Dual<Double, Double>) -> Dual<Double, Double>, (HessianScalar<Double>, HessianScalar<Double>) -> HessianScalar<Double>, (Double, Double) -> Double)] = [
+            ("tri", 3, { Tri.apply($0, $1) }, { Tri.apply($0, $1) }, { Tri.apply($0, $1) }, { Tri.apply($0, $1) }),
+            ("nullary", 0, { Nullary.apply($0, $1) }, { Nullary.apply($0, $1) }, { Nullary.apply($0, $1) }, { Nullary.apply($0, $1) }),
+        ]
+        for (name, arity, rev, fwd, hes, plain) in cases {
+            assertNamed(name, arity, "reverse") { try gradient(of: { rev($0[0], $0[1]) }, at: [2.0, 3.0]) }
+            assertNamed(name, arity, "forward") { try jvp(of: { [fwd($0[0], $0[1])] }, at: [2.0, 3.0], direction: [1, 0]).jvp }
+            assertNamed(name, arity, "hessian") { try hessian(of: { hes($0[0], $0[1]) }, at: [2.0, 3.0]) }
+            let (y, d) = Diagnostics.collect { plain(2, 3) }
+            XCTAssertTrue(y.isNaN, "plain \(name)")
+            XCTAssertEqual(d.errors.count, 1, "plain \(name)")
+        }
+        // A direct call of an interpreter's apply, past the primitive's own entry point.
+        let (_, d) = Diagnostics.collect { Dual<Double, Double>.apply(Tri.self, Dual(2, tangent: 1), Dual(3, tangent: 0)) }
+        guard case .invalidArgument? = d.errors.first else { return XCTFail("\(d.errors)") }
+        let (_, r) = Diagnostics.collect { Reverse<Double>.apply(Tri.self, Reverse(2.0), Reverse(3.0)) }
+        guard case .invalidArgument? = r.errors.first else { return XCTFail("\(r.errors)") }
+    }
+
+    func testNonFiniteRuleIsReportedByThePrimitivesName() {
+        // x² recorded at node 1 (after the input at node 0); its declared derivative is NaN.
+        XCTAssertThrowsError(try gradient(of: { NaNRule.apply($0[0]) }, at: [2.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "derivative with respect to input 0", op: "nanrule", node: 1))
+        }
+        XCTAssertThrowsError(try hessian(of: { NaNRule.apply($0[0]) }, at: [2.0])) { e in
+            guard case let ADError.nonFinite(_, op, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "nanrule")
+        }
+        XCTAssertThrowsError(try gradient(of: { InfPrimal.apply($0[0]) }, at: [2.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "infprimal", node: 1))
+        }
+    }
+}
