@@ -125,6 +125,9 @@ public struct Symbolic: ADScalar, Sendable {
     /// A user primitive becomes a node named after it; its derivative comes from its own
     /// declared `partials`, applied to symbolic arguments by the mode that differentiates.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Symbolic, _ y: Symbolic) -> Symbolic {
+        // An arity outside 1…2 is reported (as in every mode), and the node is NaN, not a call
+        // whose second argument is silently dropped.
+        guard P.hasValidArity() else { return Symbolic(Double.nan) }
         graph.register(P.self)
         let node = ExpressionNode(head: .call(P.name), a: x.id, b: P.arity == 2 ? y.id : -1, n: 0)
         var value: Double?

@@ -421,6 +421,24 @@ final class UserPrimitiveTests: XCTestCase {
         XCTAssertTrue(steep.passed, steep.description)
     }
 
+    enum TriArity: ScalarPrimitive {
+        static let name = "tri_arity"
+        static var arity: Int { 3 }
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+    }
+    struct CallsTri: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.apply(TriArity.self, x[0], x[1])] }
+    }
+
+    /// A declared arity outside 1…2 is reported by the complex step too, when the interpreter is
+    /// called directly (found by the core fixes' review: only P.apply checked it there).
+    func testAnInvalidArityIsReportedByTheComplexStep() {
+        let (d, diagnostics) = Diagnostics.collect { try? differenceJacobian(of: CallsTri(), at: [2.0, 3.0], method: .complexStep) }
+        XCTAssertTrue(diagnostics.errors.contains { "\($0)".contains("tri_arity declares arity 3") }, "\(diagnostics.errors)")
+        XCTAssertTrue(d?.jacobian.joined().allSatisfy { !$0.isFinite } ?? true, "\(String(describing: d?.jacobian))")
+    }
+
     func testAFailedForwardModeIsReportedNotShownAsZeros() throws {
         let r = try checkJacobian(of: ScaledSum<ScaleLongJVP>(), at: [1, 2])
         XCTAssertTrue(r.notes.contains { $0.hasPrefix("forward mode failed:") && $0.contains("JVP") }, r.renderTable())

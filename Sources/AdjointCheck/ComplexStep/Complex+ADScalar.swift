@@ -92,6 +92,7 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// measures, so the check must see it and stop trusting this witness.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Complex, _ y: Complex) -> Complex {
         Instrumentation.count(primitive: P.name)
+        guard P.hasValidArity() else { return Complex(RealType.nan, RealType.nan) }   // reported, as in every mode
         return P.primal(x, y)
     }
 
