@@ -67,7 +67,7 @@ public struct FormulaConstant: Sendable, Hashable {
 /// let f = try Formula(parsing: "f(x1, x2) = log(x1) + x1*x2 - sin(x2)")
 /// f.variables                                   // ["x1", "x2"]
 /// let r = try jacobian(of: f, at: [2.0, 5.0], mode: .reverse)
-/// r.jacobian[0]                                 // [5.5, 1.716337814536774]
+/// r.jacobian[0]                                 // [5.5, 1.7163378145367738]
 /// ```
 public struct Formula: ADFunction, Sendable {
     /// The text the formula was parsed from.

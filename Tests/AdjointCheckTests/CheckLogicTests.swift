@@ -337,7 +337,7 @@ final class CheckLogicTests: XCTestCase {
     /// e^−745, whose true 2.8e-324 rounds there) was rule-wrong with a tolerance of 0. A
     /// tolerance now includes the subnormal spacing; values from mpmath agree with the modes.
     func testSubnormalDerivativesAreJudgedOnTheSubnormalSpacing() throws {
-        for (x0, reference) in [(-745.0, 5e-324), (-740.0, 4.1995579896506e-322), (-720.0, 2.0322308024242931e-313)] {
+        for (x0, reference) in [(-745.0, Double.leastNonzeroMagnitude), (-740.0, 4.1995579896506e-322), (-720.0, 2.0322308024242931e-313)] {
             let r = try checkJacobian(of: Exponential(), at: [x0])
             XCTAssertEqual(r.entries[0][0].verdict, .agree, "x = \(x0)\n" + r.renderTable())
             let forward = try XCTUnwrap(r.entries[0][0].subjects.first { $0.name == "forward" }?.value)
