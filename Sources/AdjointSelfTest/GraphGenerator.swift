@@ -83,6 +83,11 @@ public struct GraphGenerator {
         if primitives.isEmpty {
             return "GraphGenerator has no primitive to place: builtins and userPrimitives are both empty"
         }
+        // A primitive whose every application is an error cannot be placed, and silently leaving
+        // it out passed a self-test that never exercised it.
+        if let p = userPrimitives.first(where: { $0.arity != 1 && $0.arity != 2 }) {
+            return "user primitive '\(p.name)' declares arity \(p.arity); a scalar primitive takes 1 or 2 inputs"
+        }
         if let op = builtins.first(where: { !Op.primitives.contains($0) }) {
             return "GraphGenerator.builtins contains '\(op.info.name)', which is not a primitive (use ops from Op.primitives)"
         }

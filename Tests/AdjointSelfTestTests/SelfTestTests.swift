@@ -30,6 +30,23 @@ final class SelfTestTests: XCTestCase {
         XCTAssertEqual(r.problem, "nothing was checked: GraphGenerator has no primitive to place: builtins and userPrimitives are both empty")
     }
 
+    /// x·y declared with arity 3: every application is an error, so graphs could never place it,
+    /// and a self-test that registered it passed without exercising it (the core fixes' report).
+    enum TriArity: ScalarPrimitive {
+        static let name = "tri_arity"
+        static var arity: Int { 3 }
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+    }
+
+    func testAPrimitiveWithAnInvalidArityIsAProblemNotSkipped() {
+        var gen = GraphGenerator()
+        gen.userPrimitives = [TriArity.self]
+        let r = SelfTest.run(graphs: 5, mutations: false, seed: 1, generator: gen)
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.problem, "nothing was checked: user primitive 'tri_arity' declares arity 3; a scalar primitive takes 1 or 2 inputs")
+    }
+
     func testNegativeCountsAndIndicesAreTypedErrors() {
         func message(_ body: () throws -> Any) -> String? {
             do { _ = try body(); return nil } catch ADError.invalidArgument(let m) { return m } catch { return "other: \(error)" }
