@@ -360,4 +360,16 @@ final class CheckLogicTests: XCTestCase {
         let r = try checkJacobian(of: FlatInY(), at: [0.5, 1], claimed: { _ in [[Foundation.cos(0.5), 0.5]] })
         XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
     }
+
+    /// sin(10¹⁷·x) near 1 turns over faster than Doubles are spaced there (period 6e-17, ulp
+    /// 1.1e-16), so no difference can see its derivative. The black-box check said rule-wrong
+    /// (an aliased Richardson) or "kink, not between the one-sided derivatives" (one-sided
+    /// stencils on noise) for its true derivative 10¹⁷·cos(10¹⁷·x); it is inconclusive now.
+    func testABlackBoxVaryingBelowTheSpacingOfDoublesIsInconclusive() throws {
+        for x0 in [0.5, 0.7, 0.9] {
+            let r = try checkBlackBoxGradient(of: { (x: [Double]) in Foundation.sin(1e17 * x[0]) }, at: [x0],
+                                              claimedGradient: { x in [1e17 * Foundation.cos(1e17 * x[0])] })
+            XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", "x = \(x0)\n" + r.renderTable())
+        }
+    }
 }
