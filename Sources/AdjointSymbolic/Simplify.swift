@@ -13,9 +13,23 @@ let maxFoldedExponent = 64
 extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
     static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
+        if x.isStructuralZero || (op.arity == 2 && y.isStructuralZero), let r = structural(op, x, y) { return r }
         let value = bindingOf(op, x, y, n)
         let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
         return Symbolic(id: id, binding: value)
+    }
+
+    /// Arithmetic with a structural zero (``isStructuralZero``): products and quotients with it
+    /// vanish whatever the other factor is, sums skip it. Nil where it acts as a plain 0 (y/0,
+    /// sin(0)).
+    private static func structural(_ op: Op, _ x: Symbolic, _ y: Symbolic) -> Symbolic? {
+        switch op {
+        case .mul, .neg: return structuralZero
+        case .div: return x.isStructuralZero ? structuralZero : nil
+        case .add: return x.isStructuralZero ? y : x
+        case .sub: return y.isStructuralZero ? x : make(.neg, y, y, 0)
+        default: return nil
+        }
     }
 
     private static func bindingOf(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Double? {

@@ -59,10 +59,14 @@ public enum SymbolicDifferentiation {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
         // written with branches runs on the symbols and yields the branch the binding selects.
         let plain = Diagnostics.quietly { f(x) }
+        // Zeros the modes write for "no contribution" are structural here (Symbolic.isStructuralZero):
+        // the row of output 1 must not carry output 2's 0·(1/x), undefined at x = 0.
         let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
-            switch mode {
-            case .forward: return forward(f, x)
-            case .reverse: return try reverse(f, x)
+            try Symbolic.$differentiating.withValue(true) {
+                switch mode {
+                case .forward: return forward(f, x)
+                case .reverse: return try reverse(f, x)
+                }
             }
         }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,
