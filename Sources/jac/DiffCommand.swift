@@ -75,14 +75,17 @@ struct DiffCommand: ParsableCommand {
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)
         let point = try at.map { try Point.parse($0, variables: names) }
+        if order == 2 && f.outputs.count != 1 {
+            throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
+        }
         let d: SymbolicJacobian
-        if order == 2 {
-            guard f.outputs.count == 1 else {
-                throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
-            }
-            d = try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
-        } else {
-            d = try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        do {
+            d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
+                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        } catch let e as ADError {
+            // Bound to a point, building the second derivative evaluates the first there.
+            guard let p = point else { throw e }
+            throw undefinedDerivative(e, f, at: p.doubles)
         }
         if point == nil, !d.kinkedOps.isEmpty {
             let ops = d.kinkedOps.map(\.info.name).joined(separator: ", ")
@@ -90,7 +93,7 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = try point.map { p in try evaluate(rows, at: p.doubles) }
+        let values = try point.map { p in try evaluate(rows, at: p.doubles, of: f) }
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -131,11 +134,31 @@ struct DiffCommand: ParsableCommand {
         return f.outputNames.map { out in columns.map { "d\(out)/d\(names[$0])" } }
     }
 
-    func evaluate(_ rows: [[Symbolic]], at x: [Double]) throws -> [[Double]] {
+    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]] {
         let flat = rows.flatMap { $0 }
-        let v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+        let v: [Double]
+        do {
+            v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+        } catch let e as ADError {
+            throw undefinedDerivative(e, f, at: x)
+        }
         var k = 0
         return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+    }
+
+    /// A domain or non-finite error met while evaluating the derivative's expressions at `x`.
+    /// The failing node is one of the derivative's own (the division in sqrt's 0.5/sqrt(x)),
+    /// unknown to the user: the numeric mode on the formula names the user's op instead.
+    func undefinedDerivative(_ e: ADError, _ f: Formula, at x: [Double]) -> Error {
+        switch e {
+        case .domain, .nonFinite: break
+        default: return e
+        }
+        var reason = "\(e)"
+        do {
+            if order == 2 { _ = try hessian(of: f, at: x) } else { _ = try jacobian(of: f, at: x, mode: .reverse) }
+        } catch { reason = "\(error)" }
+        return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }
 
     func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?,
