@@ -192,6 +192,15 @@ extension Symbolic {
         case .powi:
             if n == 1 { return x }
             if n == 0 { return const(1) }   // the registry's powi(x, 0) is 1 everywhere, 0 included
+            if Int32(exactly: n) == nil {
+                // A tape keeps the exponent in 32 bits, and x^Int32.min's derivative needs
+                // x^(Int32.min − 1): split off the largest exponent of the same sign, which keeps
+                // the domain (x ≠ 0 for both factors when n < 0) and leaves a small remainder.
+                let edge = n < 0 ? Int(Int32.min) : Int(Int32.max)
+                let rest = n - edge
+                guard Int32(exactly: rest) != nil else { return raw(.powi, x, -1, n) }
+                return simplified(.mul, raw(.powi, x, -1, edge), simplified(.powi, x, -1, rest), 0)
+            }
             let (b, k) = power(x)
             let (kn, overflow) = k.multipliedReportingOverflow(by: n)
             if k != 1 && k > 0 && n > 0 && !overflow && kn <= maxFoldedExponent { return simplified(.powi, b, -1, kn) }
