@@ -10,6 +10,11 @@ import AdjointExact
 /// stay small (a Rational squared 64 times is not).
 let maxFoldedExponent = 64
 
+/// The Double nearest e (2.718281828459045), exactly: the formula language's `e` (and exp(1)) is this value, and it
+/// stands for e, so e^x is exp(x) and log(e) is 1. The same holds for the literal
+/// 2.718281828459045, which no one writes meaning anything else.
+let nearestToE = Rational(2_718281828459045) / Rational(1_000000000000000)
+
 extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
     static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
@@ -124,6 +129,7 @@ extension Symbolic {
             }
             if c2 < 0 { return simplified(.sub, x, scaled(-c2, t2), 0) }
             if c1 < 0 { return simplified(.sub, y, scaled(-c1, t1), 0) }
+            if let cy, cy < 0 { return simplified(.sub, x, const(-cy), 0) }   // x + (−3) → x − 3
             if cy != nil { return raw(.add, x, y, 0) }
             return ordered(.add, x, y)
         case .sub:
@@ -207,6 +213,10 @@ extension Symbolic {
             return raw(.powi, x, -1, n)
         case .square:
             return simplified(.powi, x, -1, 2)
+        case .pow where cx == nearestToE:
+            return simplified(.exp, y, -1, 0)
+        case .log where cx == nearestToE:
+            return const(1)
         default:
             return raw(op, x, op.arity == 2 ? y : -1, op.arity == 2 ? 0 : n)
         }
