@@ -14,7 +14,7 @@ struct DiffCommand: ParsableCommand {
         unless --expand is given (JSON is always expanded, each entry a formula jac \
         accepts over the same variables).
 
-        Without --at, rules that branch (relu, abs, max, min, leaky_relu, elu) have no \
+        Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \
         every entry is also evaluated there.
 
@@ -112,11 +112,20 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
+    /// The registry's ops with kinks: what makes `jac diff` ask for --at.
+    static let kinkedOpNames = Op.allCases.filter {
+        if case .kinks = $0.info.smoothness { return true }
+        return false
+    }.map(\.info.name).joined(separator: ", ")
+
     /// Bounds the printed derivative's bytes (default ``ExpressionPrinter/defaultMaxOutputBytes``).
     static let outputBytesVariable = "JAC_MAX_OUTPUT_BYTES"
 
     func selectedColumns(_ names: [String]) throws -> [Int] {
         guard let wrt else { return Array(names.indices) }
+        guard wrt.contains(where: { $0 != "," && $0 != " " }) else {
+            throw JacFailure.invalid("--wrt names no variable (\(listVariables(names)))")
+        }
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = names.firstIndex(of: v) else {
