@@ -48,7 +48,21 @@ public enum SymbolicDifferentiation {
     /// The function's outputs as expressions of variables 0..<inputs.
     public static func expressions(of f: some ADFunction, inputs n: Int, at point: [Double]? = nil) throws -> [Symbolic] {
         let x = try variables(n, point)
-        return Diagnostics.quietly { f(x) }
+        return try withinNodeLimit { Diagnostics.quietly { f(x) } }
+    }
+
+    /// Runs `body` and throws ``ADError/limitExceeded(what:limit:)`` if the expression graph
+    /// refused a node meanwhile (``ExpressionGraph/maximumNodeCount``): its results would hold
+    /// NaN in place of the refused expressions.
+    static func withinNodeLimit<R>(_ body: () throws -> R) throws -> R {
+        let graph = ExpressionGraph.shared
+        let before = graph.refusals
+        // A NaN in place of a refused node can make the body fail another way: the limit is the cause.
+        let r = Result { try body() }
+        if graph.refusals > before {
+            throw ADError.limitExceeded(what: "nodes in the symbolic expression graph", limit: graph.maximumNodeCount)
+        }
+        return try r.get()
     }
 
     /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there.
@@ -56,6 +70,10 @@ public enum SymbolicDifferentiation {
                                 at point: [Double]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
         let x = try variables(n, point)
+        return try withinNodeLimit { try jacobian(of: f, x, mode: mode) }
+    }
+
+    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode) throws -> SymbolicJacobian {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
         // written with branches runs on the symbols and yields the branch the binding selects.
         let plain = Diagnostics.quietly { f(x) }

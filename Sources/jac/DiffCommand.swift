@@ -22,7 +22,9 @@ struct DiffCommand: ParsableCommand {
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
         hessian does. The printed expressions total at most JAC_MAX_OUTPUT_BYTES bytes \
         (default 67108864; expanded trees can be exponentially larger than the \
-        shared form): past it, an error naming the limit instead of the text.
+        shared form): past it, an error naming the limit instead of the text. \
+        The expressions are built from at most JAC_MAX_EXPRESSION_NODES distinct \
+        nodes (default \(ExpressionGraph.defaultMaximumNodeCount), a few hundred bytes each).
 
         EXAMPLES
           jac diff "log(x1) + x1*x2 - sin(x2)"
@@ -78,10 +80,13 @@ struct DiffCommand: ParsableCommand {
         if order == 2 && f.outputs.count != 1 {
             throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
         }
+        ExpressionGraph.shared.maximumNodeCount = try InputLimits.value(Self.graphNodesVariable) ?? ExpressionGraph.defaultMaximumNodeCount
         let d: SymbolicJacobian
         do {
             d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
                 : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
+            throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
             guard let p = point else { throw e }
@@ -111,6 +116,9 @@ struct DiffCommand: ParsableCommand {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
         }
     }
+
+    /// Bounds the nodes of the expression graph (default ``ExpressionGraph/defaultMaximumNodeCount``).
+    static let graphNodesVariable = "JAC_MAX_EXPRESSION_NODES"
 
     /// The registry's ops with kinks: what makes `jac diff` ask for --at.
     static let kinkedOpNames = Op.allCases.filter {

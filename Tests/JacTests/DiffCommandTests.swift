@@ -204,6 +204,22 @@ final class DiffUserTrialTests: XCTestCase {
         }
     }
 
+    /// The Hessian of x₁·…·x₃₀₀₀ ran out of memory; the graph's node count has a named limit.
+    func testTheExpressionGraphHasANamedLimit() throws {
+        let product = (1...10).map { "x\($0)" }.joined(separator: "*")
+        let small = try JacRunner.run(["diff", product, "--order", "2"], environment: ["JAC_MAX_EXPRESSION_NODES": "50"])
+        XCTAssertEqual(small.status, 3, small.stderr)
+        XCTAssertTrue(small.stderr.contains("more than 50 expression nodes"), small.stderr)
+        XCTAssertTrue(small.stderr.contains("JAC_MAX_EXPRESSION_NODES raises the limit"), small.stderr)
+        XCTAssertEqual(small.stdout, "")
+        // The 10-product's Hessian fits in a few hundred nodes: its entry ∂²/∂x9∂x10 is x1·…·x8.
+        let enough = try JacRunner.run(["diff", product, "--order", "2", "--at", "1,2,1,1,1,1,1,3,1,1"], environment: ["JAC_MAX_EXPRESSION_NODES": "400"])
+        XCTAssertEqual(enough.status, 0, enough.stderr)
+        XCTAssertTrue(enough.stdout.contains("d2f/dx9dx10 = t7    (= 6.0)"), enough.stdout)
+        let bad = try JacRunner.run(["diff", "x*y"], environment: ["JAC_MAX_EXPRESSION_NODES": "0"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+    }
+
     func testCosmeticsOfPrintedDerivatives() throws {
         func text(_ formula: String) throws -> String {
             try JacRunner.run(["diff", formula]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
