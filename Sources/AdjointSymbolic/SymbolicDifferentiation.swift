@@ -39,6 +39,12 @@ public struct SymbolicJacobian: Sendable {
 
 /// Symbolic derivatives from the registry's own modes.
 ///
+/// A row of the Jacobian holds no term of another output: the zeros a mode writes for "no
+/// contribution" (the cotangent seeding another output, a constant's tangent, a rule's zero
+/// partial) are structural, and a product with one vanishes even where its other factor is
+/// undefined, as the numeric sweep cuts a product with the constant 0. So f = (x², log x) has
+/// ∂f₁/∂x = 2x, not 2x + 0·(1/x), which is undefined at 0. The function's own 0·(1/y) stays.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
 /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
