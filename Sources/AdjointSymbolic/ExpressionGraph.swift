@@ -57,6 +57,34 @@ public final class ExpressionGraph: @unchecked Sendable {
     /// Height and a structural hash (FNV-1a over the head and the children's hashes): the order
     /// of commutative operands, so printed text does not depend on what was interned before.
     private var keys: [(height: Int, hash: UInt64)] = []
+    /// See ``maximumNodeCount``.
+    private var maximumNodes = ExpressionGraph.defaultMaximumNodeCount
+    /// New nodes refused at the cap since the table was made (see ``refusals``).
+    private var refused = 0
+    /// The NaN constant, interned first, which stands for every node refused at the cap.
+    private var nanNode = -1
+
+    /// The default of ``maximumNodeCount``: about 1 GB of table (230 bytes a node measured)
+    /// (the Hessian of x₁·…·x₃₀₀₀ needs ~9 million and ran the machine out of memory).
+    public static let defaultMaximumNodeCount = 1 << 22
+
+    init() { nanNode = intern(ExpressionNode(head: .constant(Rational.nan), a: -1, b: -1, n: 0)) }
+
+    /// The most nodes the table holds. Past it, building a new node reports
+    /// ``ADError/limitExceeded(what:limit:)`` to the enclosing ``Diagnostics/collect(_:)`` and
+    /// yields the NaN constant instead, so the work ends cheaply; ``SymbolicDifferentiation``
+    /// throws that error when anything was refused while it ran.
+    ///
+    /// ```swift
+    /// ExpressionGraph.shared.maximumNodeCount = 1 << 20
+    /// ```
+    public var maximumNodeCount: Int {
+        get { lock.withLock { _ in maximumNodes } }
+        set { lock.withLock { _ in maximumNodes = newValue } }
+    }
+
+    /// How many new nodes the cap has refused since the table was made.
+    public var refusals: Int { lock.withLock { _ in refused } }
 
     /// The node at `i`, or nil when the table has no node `i` (an id from nowhere: every
     /// ``Symbolic`` holds a valid one).
@@ -103,15 +131,28 @@ public final class ExpressionGraph: @unchecked Sendable {
 
     /// Returns the index of `node`, adding it if new. No simplification happens here.
     func intern(_ node: ExpressionNode) -> Int {
-        lock.withLock { _ in
-            if let i = index[node] { return i }
-            let i = nodes.count
-            nodes.append(node)
-            index[node] = i
-            finite.append(Self.finiteness(node, finite))
-            keys.append(Self.key(node, keys))
-            return i
+        let (i, limit) = lock.withLock { _ -> (Int, Int?) in
+            if let i = index[node] { return (i, nil) }
+            if nodes.count >= maximumNodes && nanNode >= 0 {
+                refused += 1
+                return (nanNode, maximumNodes)
+            }
+            return (add(node), nil)
         }
+        if let limit {
+            Diagnostics.report(.limitExceeded(what: "nodes in the symbolic expression graph", limit: limit))
+        }
+        return i
+    }
+
+    /// Appends a node known to be new; the lock is held.
+    private func add(_ node: ExpressionNode) -> Int {
+        let i = nodes.count
+        nodes.append(node)
+        index[node] = i
+        finite.append(Self.finiteness(node, finite))
+        keys.append(Self.key(node, keys))
+        return i
     }
 
     /// Whether node `i` sorts before node `j` among commutative operands (ties by index).

@@ -233,6 +233,11 @@ public struct ExpressionPrinter: Sendable {
                 case .swift: return [.text("pow("), .node(a, level: 0), .text(", \(node.n))")]
                 }
             default:
+                // pow(x, 1) would re-parse as the integer power x^1, defined for x < 0 where real
+                // pow is not: an integer exponent of pow prints as a decimal (pow(x, 1.0)).
+                if op == .pow, syntax == .formula, case .constant(let c) = all[b].head, c.isInteger {
+                    return [.text("pow("), .node(a, level: 0), .text(", \(c.description).0)")]
+                }
                 return call(op.info.name, op.arity == 2 ? [a, b] : [a], op: op)
             }
         }

@@ -10,12 +10,31 @@ import AdjointExact
 /// stay small (a Rational squared 64 times is not).
 let maxFoldedExponent = 64
 
+/// The Double nearest e (2.718281828459045), exactly: the formula language's `e` (and exp(1)) is this value, and it
+/// stands for e, so e^x is exp(x) and log(e) is 1. The same holds for the literal
+/// 2.718281828459045, which no one writes meaning anything else.
+let nearestToE = Rational(2_718281828459045) / Rational(1_000000000000000)
+
 extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
     static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
+        if x.isStructuralZero || (op.arity == 2 && y.isStructuralZero), let r = structural(op, x, y) { return r }
         let value = bindingOf(op, x, y, n)
         let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
         return Symbolic(id: id, binding: value)
+    }
+
+    /// Arithmetic with a structural zero (``isStructuralZero``): products and quotients with it
+    /// vanish whatever the other factor is, sums skip it. Nil where it acts as a plain 0 (y/0,
+    /// sin(0)).
+    private static func structural(_ op: Op, _ x: Symbolic, _ y: Symbolic) -> Symbolic? {
+        switch op {
+        case .mul, .neg: return structuralZero
+        case .div: return x.isStructuralZero ? structuralZero : nil
+        case .add: return x.isStructuralZero ? y : x
+        case .sub: return y.isStructuralZero ? x : make(.neg, y, y, 0)
+        default: return nil
+        }
     }
 
     private static func bindingOf(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Double? {
@@ -110,6 +129,7 @@ extension Symbolic {
             }
             if c2 < 0 { return simplified(.sub, x, scaled(-c2, t2), 0) }
             if c1 < 0 { return simplified(.sub, y, scaled(-c1, t1), 0) }
+            if let cy, cy < 0 { return simplified(.sub, x, const(-cy), 0) }   // x + (−3) → x − 3
             if cy != nil { return raw(.add, x, y, 0) }
             return ordered(.add, x, y)
         case .sub:
@@ -178,12 +198,25 @@ extension Symbolic {
         case .powi:
             if n == 1 { return x }
             if n == 0 { return const(1) }   // the registry's powi(x, 0) is 1 everywhere, 0 included
+            if Int32(exactly: n) == nil {
+                // A tape keeps the exponent in 32 bits, and x^Int32.min's derivative needs
+                // x^(Int32.min − 1): split off the largest exponent of the same sign, which keeps
+                // the domain (x ≠ 0 for both factors when n < 0) and leaves a small remainder.
+                let edge = n < 0 ? Int(Int32.min) : Int(Int32.max)
+                let rest = n - edge
+                guard Int32(exactly: rest) != nil else { return raw(.powi, x, -1, n) }
+                return simplified(.mul, raw(.powi, x, -1, edge), simplified(.powi, x, -1, rest), 0)
+            }
             let (b, k) = power(x)
             let (kn, overflow) = k.multipliedReportingOverflow(by: n)
             if k != 1 && k > 0 && n > 0 && !overflow && kn <= maxFoldedExponent { return simplified(.powi, b, -1, kn) }
             return raw(.powi, x, -1, n)
         case .square:
             return simplified(.powi, x, -1, 2)
+        case .pow where cx == nearestToE:
+            return simplified(.exp, y, -1, 0)
+        case .log where cx == nearestToE:
+            return const(1)
         default:
             return raw(op, x, op.arity == 2 ? y : -1, op.arity == 2 ? 0 : n)
         }

@@ -33,8 +33,24 @@ public struct Symbolic: ADScalar, Sendable {
     public let id: Int
     /// The value at the binding point, if the variables were bound (constants always have one).
     public let binding: Double?
+    /// A zero made by differentiation itself (an unseeded output's cotangent, a constant's
+    /// tangent, a rule's zero partial), not by the function: a product with it is a path the
+    /// derivative does not take, so it adds nothing even where its other factor is undefined, as
+    /// the numeric sweep cuts a product with the constant 0. The function's own `0·(1/y)` is a
+    /// plain constant 0 and stays (see ``SymbolicDifferentiation``, which alone makes these).
+    let isStructuralZero: Bool
 
-    init(id: Int, binding: Double?) { self.id = id; self.binding = binding }
+    init(id: Int, binding: Double?, isStructuralZero: Bool = false) {
+        self.id = id; self.binding = binding; self.isStructuralZero = isStructuralZero
+    }
+
+    /// Set while a mode differentiates: the generic code of Dual and the tape writes "no
+    /// contribution" as the literal `0` (or `.zero`), which then becomes a structural zero.
+    @TaskLocal static var differentiating = false
+
+    static var structuralZero: Symbolic {
+        Symbolic(id: Symbolic(constant: 0).id, binding: 0, isStructuralZero: true)
+    }
 
     static var graph: ExpressionGraph { ExpressionGraph.shared }
 
@@ -71,10 +87,12 @@ public struct Symbolic: ADScalar, Sendable {
         self.init(constant: r)
     }
     public init(_ integer: Int) { self.init(constant: Rational(integer)) }
-    public init(integerLiteral value: Int) { self.init(value) }
+    public init(integerLiteral value: Int) {
+        if value == 0 && Self.differentiating { self = Self.structuralZero } else { self.init(value) }
+    }
     public init(floatLiteral value: Double) { self.init(value) }
 
-    public static var zero: Symbolic { Symbolic(0) }
+    public static var zero: Symbolic { differentiating ? structuralZero : Symbolic(0) }
 
     /// The node this value refers to.
     public var node: ExpressionNode { Self.graph.existing(id) }

@@ -39,6 +39,12 @@ public struct SymbolicJacobian: Sendable {
 
 /// Symbolic derivatives from the registry's own modes.
 ///
+/// A row of the Jacobian holds no term of another output: the zeros a mode writes for "no
+/// contribution" (the cotangent seeding another output, a constant's tangent, a rule's zero
+/// partial) are structural, and a product with one vanishes even where its other factor is
+/// undefined, as the numeric sweep cuts a product with the constant 0. So f = (x², log x) has
+/// ∂f₁/∂x = 2x, not 2x + 0·(1/x), which is undefined at 0. The function's own 0·(1/y) stays.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
 /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
@@ -48,7 +54,21 @@ public enum SymbolicDifferentiation {
     /// The function's outputs as expressions of variables 0..<inputs.
     public static func expressions(of f: some ADFunction, inputs n: Int, at point: [Double]? = nil) throws -> [Symbolic] {
         let x = try variables(n, point)
-        return Diagnostics.quietly { f(x) }
+        return try withinNodeLimit { Diagnostics.quietly { f(x) } }
+    }
+
+    /// Runs `body` and throws ``ADError/limitExceeded(what:limit:)`` if the expression graph
+    /// refused a node meanwhile (``ExpressionGraph/maximumNodeCount``): its results would hold
+    /// NaN in place of the refused expressions.
+    static func withinNodeLimit<R>(_ body: () throws -> R) throws -> R {
+        let graph = ExpressionGraph.shared
+        let before = graph.refusals
+        // A NaN in place of a refused node can make the body fail another way: the limit is the cause.
+        let r = Result { try body() }
+        if graph.refusals > before {
+            throw ADError.limitExceeded(what: "nodes in the symbolic expression graph", limit: graph.maximumNodeCount)
+        }
+        return try r.get()
     }
 
     /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there.
@@ -56,13 +76,21 @@ public enum SymbolicDifferentiation {
                                 at point: [Double]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
         let x = try variables(n, point)
+        return try withinNodeLimit { try jacobian(of: f, x, mode: mode) }
+    }
+
+    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode) throws -> SymbolicJacobian {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
         // written with branches runs on the symbols and yields the branch the binding selects.
         let plain = Diagnostics.quietly { f(x) }
+        // Zeros the modes write for "no contribution" are structural here (Symbolic.isStructuralZero):
+        // the row of output 1 must not carry output 2's 0·(1/x), undefined at x = 0.
         let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
-            switch mode {
-            case .forward: return forward(f, x)
-            case .reverse: return try reverse(f, x)
+            try Symbolic.$differentiating.withValue(true) {
+                switch mode {
+                case .forward: return forward(f, x)
+                case .reverse: return try reverse(f, x)
+                }
             }
         }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,

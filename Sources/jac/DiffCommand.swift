@@ -9,12 +9,13 @@ struct DiffCommand: ParsableCommand {
         discussion: """
         The derivative comes from the registry's own rules run on a symbolic scalar \
         (reverse mode by default) and is simplified soundly: exact constant folding, \
-        x+0, x*1, x*0 for finite x, like terms and powers of one base; x/x is never \
-        replaced by 1. Shared subexpressions are printed as intermediates t1 = ... \
+        x+0, x*1, x*0 for finite x, like terms and powers of one base, e^x as exp(x); \
+        x/x is never replaced by 1. An entry holds no term of another output: as in \
+        the numeric modes, a zero cotangent adds nothing. Shared subexpressions are printed as intermediates t1 = ... \
         unless --expand is given (JSON is always expanded, each entry a formula jac \
         accepts over the same variables).
 
-        Without --at, rules that branch (relu, abs, max, min, leaky_relu, elu) have no \
+        Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \
         every entry is also evaluated there.
 
@@ -22,7 +23,9 @@ struct DiffCommand: ParsableCommand {
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
         hessian does. The printed expressions total at most JAC_MAX_OUTPUT_BYTES bytes \
         (default 67108864; expanded trees can be exponentially larger than the \
-        shared form): past it, an error naming the limit instead of the text.
+        shared form): past it, an error naming the limit instead of the text. \
+        The expressions are built from at most JAC_MAX_EXPRESSION_NODES distinct \
+        nodes (default \(ExpressionGraph.defaultMaximumNodeCount), a few hundred bytes each).
 
         EXAMPLES
           jac diff "log(x1) + x1*x2 - sin(x2)"
@@ -75,14 +78,20 @@ struct DiffCommand: ParsableCommand {
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)
         let point = try at.map { try Point.parse($0, variables: names) }
+        if order == 2 && f.outputs.count != 1 {
+            throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
+        }
+        ExpressionGraph.shared.maximumNodeCount = try InputLimits.value(Self.graphNodesVariable) ?? ExpressionGraph.defaultMaximumNodeCount
         let d: SymbolicJacobian
-        if order == 2 {
-            guard f.outputs.count == 1 else {
-                throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
-            }
-            d = try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
-        } else {
-            d = try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        do {
+            d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
+                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+        } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
+            throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
+        } catch let e as ADError {
+            // Bound to a point, building the second derivative evaluates the first there.
+            guard let p = point else { throw e }
+            throw undefinedDerivative(e, f, at: p.doubles)
         }
         if point == nil, !d.kinkedOps.isEmpty {
             let ops = d.kinkedOps.map(\.info.name).joined(separator: ", ")
@@ -90,7 +99,7 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = try point.map { p in try evaluate(rows, at: p.doubles) }
+        let values = try point.map { p in try evaluate(rows, at: p.doubles, of: f) }
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -109,11 +118,23 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
+    /// Bounds the nodes of the expression graph (default ``ExpressionGraph/defaultMaximumNodeCount``).
+    static let graphNodesVariable = "JAC_MAX_EXPRESSION_NODES"
+
+    /// The registry's ops with kinks: what makes `jac diff` ask for --at.
+    static let kinkedOpNames = Op.allCases.filter {
+        if case .kinks = $0.info.smoothness { return true }
+        return false
+    }.map(\.info.name).joined(separator: ", ")
+
     /// Bounds the printed derivative's bytes (default ``ExpressionPrinter/defaultMaxOutputBytes``).
     static let outputBytesVariable = "JAC_MAX_OUTPUT_BYTES"
 
     func selectedColumns(_ names: [String]) throws -> [Int] {
         guard let wrt else { return Array(names.indices) }
+        guard wrt.contains(where: { $0 != "," && $0 != " " }) else {
+            throw JacFailure.invalid("--wrt names no variable (\(listVariables(names)))")
+        }
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = names.firstIndex(of: v) else {
@@ -131,11 +152,31 @@ struct DiffCommand: ParsableCommand {
         return f.outputNames.map { out in columns.map { "d\(out)/d\(names[$0])" } }
     }
 
-    func evaluate(_ rows: [[Symbolic]], at x: [Double]) throws -> [[Double]] {
+    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]] {
         let flat = rows.flatMap { $0 }
-        let v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+        let v: [Double]
+        do {
+            v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+        } catch let e as ADError {
+            throw undefinedDerivative(e, f, at: x)
+        }
         var k = 0
         return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+    }
+
+    /// A domain or non-finite error met while evaluating the derivative's expressions at `x`.
+    /// The failing node is one of the derivative's own (the division in sqrt's 0.5/sqrt(x)),
+    /// unknown to the user: the numeric mode on the formula names the user's op instead.
+    func undefinedDerivative(_ e: ADError, _ f: Formula, at x: [Double]) -> Error {
+        switch e {
+        case .domain, .nonFinite: break
+        default: return e
+        }
+        var reason = "\(e)"
+        do {
+            if order == 2 { _ = try hessian(of: f, at: x) } else { _ = try jacobian(of: f, at: x, mode: .reverse) }
+        } catch { reason = "\(error)" }
+        return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }
 
     func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?,

@@ -61,4 +61,31 @@ final class ExpressionGraphTests: XCTestCase {
         // Σ xᵢ is linear: every second derivative is 0.
         XCTAssertEqual(try SymbolicDifferentiation.hessian(of: Sum(), inputs: 3, maximumDimension: 3).entries.map(\.constantValue), Array(repeating: 0, count: 9))
     }
+
+    /// A user trial: `jac diff --order 2` on x₁·…·x₃₀₀₀ ran out of memory building ~9 million
+    /// nodes. Past the cap the graph refuses new nodes and the differentiation throws the typed
+    /// limit instead of returning NaN in their place.
+    func testTheGraphsNodeCountHasALimit() throws {
+        struct Product: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.dropFirst().reduce(x[0], *)] }
+        }
+        let graph = ExpressionGraph.shared
+        let saved = graph.maximumNodeCount
+        defer { graph.maximumNodeCount = saved }
+        // Variables never used elsewhere in this process, so their products are new nodes.
+        let vars = (7000..<7012).map { Symbolic.variable($0) }
+        // The Hessian of a 12-product has 12·11 nonzero entries, each a new product: more than 20.
+        graph.maximumNodeCount = graph.count + 20
+        XCTAssertThrowsError(try SymbolicDifferentiation.hessian(of: GraphFunction(roots: [vars.dropFirst().reduce(vars[0], *).id], inputs: 7012), inputs: 7012, maximumDimension: 8000)) { error in
+            XCTAssertEqual(error as? ADError, .limitExceeded(what: "nodes in the symbolic expression graph", limit: graph.maximumNodeCount))
+        }
+        let refused = graph.refusals
+        XCTAssertGreaterThan(refused, 0)
+        // Under the cap nothing is refused, and old nodes are still found past it.
+        graph.maximumNodeCount = saved
+        let d = try SymbolicDifferentiation.jacobian(of: Product(), inputs: 3)
+        // ∂(abc) at (2, 3, 5) by hand: bc, ac, ab.
+        XCTAssertEqual(try graph.evaluate(d.entries.map(\.id), at: [2.0, 3.0, 5.0]), [15, 10, 6])
+        XCTAssertEqual(graph.refusals, refused)
+    }
 }

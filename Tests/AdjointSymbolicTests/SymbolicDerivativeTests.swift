@@ -153,3 +153,68 @@ final class SymbolicDerivativeTests: XCTestCase {
         }
     }
 }
+
+/// Findings of a user trial of `jac diff`: what differentiation itself must not add, and the
+/// exponent a tape cannot hold.
+final class StructuralZeroTests: XCTestCase {
+    func entries(_ text: String, _ mode: SymbolicMode) throws -> (Formula, [String], SymbolicJacobian) {
+        let f = try Formula(parsing: text)
+        let d = try SymbolicDifferentiation.jacobian(of: f, inputs: f.variables.count, mode: mode)
+        return (f, try d.entries.map { try $0.formula(variables: f.variables) }, d)
+    }
+
+    /// Output 2's partials reached output 1's row as 0·(1/x), 0/b, 0·(0.5/√y): undefined at x = 0,
+    /// b = 0, y = 0 where the derivatives 2x, b, 0 (by hand) are defined.
+    func testOtherOutputsAddNothingToARow() throws {
+        let cases: [(String, [String], [Double], [Double])] = [
+            // formula, Jacobian by hand (row by row), a point where output 2 is undefined, row 1 there
+            ("f(x) = x^2; log(x)", ["2*x", "1/x"], [0], [0]),
+            ("f(a, b) = a*b; a/b", ["b", "a", "1/b", "-a/b^2"], [3, 0], [0, 3]),
+            ("f(x, y) = x; sqrt(y)", ["1", "0", "0", "0.5/sqrt(y)"], [2, 0], [1, 0]),
+        ]
+        for (text, expected, point, row) in cases {
+            for mode in SymbolicMode.allCases {
+                let (f, printed, d) = try entries(text, mode)
+                XCTAssertEqual(printed, expected, "\(text) \(mode)")
+                // Row 1 evaluates where output 2 is undefined (on a tape, so any 0·∞ would be NaN).
+                let rowOne = try GraphFunction(roots: d.jacobian[0].map(\.id), inputs: f.variables.count)
+                XCTAssertEqual(try value(of: rowOne, at: point), row, "\(text) \(mode)")
+                // And every entry matches the numeric reverse mode where the whole formula is defined.
+                let x = point.map { $0 + 0.75 }
+                let all = try GraphFunction(roots: d.entries.map(\.id), inputs: f.variables.count)
+                let numeric = try jacobian(of: f, at: x, mode: .reverse).jacobian.flatMap { $0 }
+                for (s, r) in zip(try value(of: all, at: x), numeric) {
+                    XCTAssertEqual(s, r, accuracy: 4 * r.magnitude.ulp, "\(text) \(mode)")
+                }
+            }
+        }
+    }
+
+    /// Only zeros of the differentiation are structural: the user's own 0·(1/y) is kept, in the
+    /// function and in its derivative, since it is undefined at y = 0.
+    func testTheFunctionsOwnZeroProductIsKept() throws {
+        let (_, printed, d) = try entries("x*(0*(1/y))", .reverse)
+        XCTAssertEqual(printed[0], "0*(1/y)")
+        // The output stays a product with 0 that is undefined at y = 0 (not the constant 0).
+        XCTAssertNotEqual(try d.outputs[0].formula(variables: ["x", "y"]), "0")
+        XCTAssertThrowsError(try value(of: GraphFunction(roots: [d.outputs[0].id], inputs: 2), at: [1.0, 0.0]))
+        XCTAssertThrowsError(try value(of: GraphFunction(roots: [d.entries[0].id], inputs: 2), at: [1.0, 0.0]))
+    }
+
+    /// d/dx x^(−2³¹) = −2³¹·x^(−2³¹−1), whose exponent a tape cannot hold in 32 bits; the
+    /// derivative was printed but evaluating it (--at, --order 2) failed where numeric modes work.
+    func testTheDerivativeOfTheMostNegativeIntegerPowerEvaluates() throws {
+        for text in ["x^-2147483648", "pow(x, -2147483648)"] {
+            let f = try Formula(parsing: text)
+            let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 1)
+            let g = try GraphFunction(roots: [d.entries[0].id], inputs: 1)
+            // n·x^(n−1) by hand: −2³¹ at 1; at −1, (−1)^(n−1) = −1 (n − 1 odd) gives +2³¹.
+            XCTAssertEqual(try value(of: g, at: [1.0]), [-2147483648])
+            XCTAssertEqual(try value(of: g, at: [-1.0]), [2147483648])
+            // n(n − 1) = 2⁶² + 2³¹ at 1, from the Hessian (which records the gradient on a tape).
+            let h = try SymbolicDifferentiation.hessian(of: f, inputs: 1)
+            let hv = try value(of: GraphFunction(roots: [h.entries[0].id], inputs: 1), at: [1.0])
+            XCTAssertEqual(hv, [4611686020574871552])
+        }
+    }
+}

@@ -92,6 +92,36 @@ final class SimplificationTests: XCTestCase {
         XCTAssertEqual(text(log(x) * 0), "0*log(x)")
     }
 
+    /// A user trial read `1/t1^2 + (-3) - 2*t2`.
+    func testANegativeConstantIsSubtracted() {
+        XCTAssertEqual(text(x + Symbolic(-3)), "x - 3")
+        XCTAssertEqual(text(Symbolic(-3) + x), "x - 3")
+        XCTAssertEqual(text(x + Symbolic(-1) / 2), "x - 0.5")
+    }
+
+    /// The formula language's e is the constant e (exp(1) in Double): `jac diff "e^x"` printed
+    /// pow(2.718281828459045, x)*log(2.718281828459045).
+    func testEToAPowerIsExp() throws {
+        let f = try Formula(parsing: "e^x + log(e)*x")
+        let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 1)
+        XCTAssertEqual(try d.outputs[0].formula(variables: ["x"]), "x + exp(x)")
+        XCTAssertEqual(try d.entries[0].formula(variables: ["x"]), "exp(x) + 1")
+        XCTAssertEqual(Foundation.exp(1.0), 2.718281828459045)
+    }
+
+    /// `jac diff "x^2.0"` printed 2*pow(x, 1), which re-parses as the integer power x^1: defined
+    /// at x = −1 where the real pow of the formula is not.
+    func testARealPowerWithAnIntegerExponentReparsesAsARealPower() throws {
+        let f = try Formula(parsing: "x^2.0")
+        let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 1)
+        let printed = try d.entries[0].formula(variables: ["x"])
+        XCTAssertEqual(printed, "2*pow(x, 1.0)")
+        let back = try Formula(parsing: printed, variables: ["x"])
+        XCTAssertTrue(back.usedOps.contains(.pow), "\(back.usedOps)")
+        XCTAssertFalse(back.usedOps.contains(.powi), "\(back.usedOps)")
+        XCTAssertEqual(try value(of: back, at: [3.0]), [6])
+    }
+
     func testSharedSubexpressionsAreOneNode() throws {
         let e = sin(x) * y
         XCTAssertEqual(e.id, (y * sin(x)).id)
@@ -140,6 +170,25 @@ final class SwellTests: XCTestCase {
         XCTAssertEqual(nested.points.map(\.dagOps), [4, 8, 16, 32, 64].map { 3 * $0 - 2 })
         // The tape of x1·…·xn: n inputs and n − 1 products.
         XCTAssertEqual(product.points.map(\.tapeEntries), [4, 8, 16, 32, 64].map { 2 * $0 - 1 })
+    }
+
+    /// A user trial: `jac complexity --swell 800` failed with a non-finite output, since the
+    /// product was recorded at xᵢ = 0.5 + 0.01i and overflows from n ≈ 700; help accepts 4096.
+    /// The counts are the hand derivations above, at the largest size.
+    func testEveryFamilyMeasuresAtTheLargestSize() throws {
+        let n = SwellMeasurement.maxSize
+        XCTAssertEqual(n, 4096)
+        let r = try SwellMeasurement.run(sizes: [n])
+        let product = try XCTUnwrap(r.rows.first { $0.family == .product }?.points.first)
+        XCTAssertEqual(product.treeOps, Double(n * (n - 2)))
+        XCTAssertEqual(product.tapeEntries, 2 * n - 1)
+        let nested = try XCTUnwrap(r.rows.first { $0.family == .nestedSin }?.points.first)
+        XCTAssertEqual(nested.treeOps, Double(n * (n + 1) / 2 + n - 1))
+        XCTAssertEqual(nested.dagOps, 3 * n - 2)
+        XCTAssertEqual(nested.tapeEntries, n + 1)   // x and n sines
+        // L layers: x and 2L parameters, then ·, +, tanh per layer.
+        let network = try XCTUnwrap(r.rows.first { $0.family == .network }?.points.first)
+        XCTAssertEqual(network.tapeEntries, (2 * n + 1) + 3 * n)
     }
 
     /// Audit C10: size 0 read x[0] of no input; a negative size built an invalid range.

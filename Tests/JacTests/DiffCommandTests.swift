@@ -132,3 +132,100 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(product.compactMap { $0["tree_ops"] as? Int }, [8, 48, 224])
     }
 }
+
+/// Findings of a fresh-eyes user trial of `jac diff`.
+final class DiffUserTrialTests: XCTestCase {
+    /// Other outputs' partials leaked into a row as products with 0: `2*x + 0*t1` with t1 = 1/x.
+    /// Each JSON entry is the hand derivative, and `jac eval` gives it where output 2 is undefined.
+    func testAnEntryHoldsNoTermOfAnotherOutput() throws {
+        let cases: [(String, [[String]], String, [Double])] = [
+            ("f(x) = x^2; log(x)", [["2*x"], ["1/x"]], "x=0", [0]),
+            ("f(a,b) = a*b; a/b", [["b", "a"], ["1/b", "-a/b^2"]], "a=3,b=0", [0, 3]),
+            ("f(x,y) = x; sqrt(y)", [["1", "0"], ["0", "0.5/sqrt(y)"]], "x=2,y=0", [1, 0]),
+        ]
+        for (formula, expected, point, rowOne) in cases {
+            for mode in ["reverse", "forward"] {
+                let r = try JacRunner.run(["diff", formula, "--format", "json", "--mode", mode])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                let d = try JacRunner.json(r.stdout)
+                XCTAssertEqual(d["jacobian"] as? [[String]], expected, "\(formula) \(mode)")
+                let vars = (d["variables"] as? [String] ?? []).joined(separator: ",")
+                for (entry, want) in zip(expected[0], rowOne) {
+                    let e = try JacRunner.run(["eval", entry, "--vars", vars, "--at", point, "--format", "json"])
+                    XCTAssertEqual(e.status, 0, "\(entry): \(e.stderr)")
+                    XCTAssertEqual((try JacRunner.json(e.stdout)["value"] as? [Double])?.first, want, entry)
+                }
+            }
+        }
+    }
+
+    /// `jac diff "sqrt(x)" --at x=0` blamed `div at node 3`, a node of the derivative's own
+    /// expression; the user wrote sqrt.
+    func testAnUndefinedDerivativeNamesTheUsersOp() throws {
+        for arguments in [["diff", "sqrt(x)", "--at", "x=0"], ["diff", "x*sqrt(y)", "--at", "x=1,y=0", "--order", "2"]] {
+            let r = try JacRunner.run(arguments)
+            XCTAssertEqual(r.status, 3, r.stderr)
+            XCTAssertTrue(r.stderr.contains("sqrt"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("not defined at"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("div"), r.stderr)
+        }
+    }
+
+    /// Every numeric mode handles x^(−2³¹); the derivative's −2³¹·x^(−2³¹−1) failed on a tape.
+    func testTheMostNegativeIntegerExponentDifferentiates() throws {
+        for formula in ["x^-2147483648", "pow(x,-2147483648)"] {
+            let r = try JacRunner.run(["diff", formula, "--at", "x=-1", "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            // n·x^(n−1) at −1 by hand: (−2³¹)·(−1) = 2³¹.
+            XCTAssertEqual((try JacRunner.json(r.stdout)["values"] as? [[Double]]), [[2147483648]])
+            let entry = try XCTUnwrap((try JacRunner.json(r.stdout)["jacobian"] as? [[String]])?.first?.first)
+            let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", "x=1", "--format", "json"])
+            XCTAssertEqual(e.status, 0, e.stderr)
+            XCTAssertEqual((try JacRunner.json(e.stdout)["value"] as? [Double])?.first, -2147483648)
+        }
+    }
+
+    func testAnEmptyWrtIsAUsageError() throws {
+        for wrt in ["", ",", " "] {
+            let r = try JacRunner.run(["diff", "x*y*z", "--wrt", wrt])
+            XCTAssertEqual(r.status, 2, "'\(wrt)': \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("--wrt names no variable"), r.stderr)
+        }
+    }
+
+    /// Help listed relu, abs, max, min, leaky_relu, elu, but hypot also needs --at.
+    func testHelpNamesEveryOpThatNeedsAPoint() throws {
+        let help = try JacRunner.run(["diff", "--help"], environment: ["COLUMNS": "200"]).stdout
+        let needsAt = try JacRunner.run(["diff", "hypot(x, y)"])
+        XCTAssertEqual(needsAt.status, 2)
+        XCTAssertTrue(needsAt.stderr.contains("pass --at"), needsAt.stderr)
+        for op in ["relu", "abs", "max", "min", "leaky_relu", "elu", "hypot"] {
+            XCTAssertTrue(help.contains(op + ",") || help.contains(op + ")"), op)
+        }
+    }
+
+    /// The Hessian of x₁·…·x₃₀₀₀ ran out of memory; the graph's node count has a named limit.
+    func testTheExpressionGraphHasANamedLimit() throws {
+        let product = (1...10).map { "x\($0)" }.joined(separator: "*")
+        let small = try JacRunner.run(["diff", product, "--order", "2"], environment: ["JAC_MAX_EXPRESSION_NODES": "50"])
+        XCTAssertEqual(small.status, 3, small.stderr)
+        XCTAssertTrue(small.stderr.contains("more than 50 expression nodes"), small.stderr)
+        XCTAssertTrue(small.stderr.contains("JAC_MAX_EXPRESSION_NODES raises the limit"), small.stderr)
+        XCTAssertEqual(small.stdout, "")
+        // The 10-product's Hessian fits in a few hundred nodes: its entry ∂²/∂x9∂x10 is x1·…·x8.
+        let enough = try JacRunner.run(["diff", product, "--order", "2", "--at", "1,2,1,1,1,1,1,3,1,1"], environment: ["JAC_MAX_EXPRESSION_NODES": "400"])
+        XCTAssertEqual(enough.status, 0, enough.stderr)
+        XCTAssertTrue(enough.stdout.contains("d2f/dx9dx10 = t7    (= 6.0)"), enough.stdout)
+        let bad = try JacRunner.run(["diff", "x*y"], environment: ["JAC_MAX_EXPRESSION_NODES": "0"])
+        XCTAssertEqual(bad.status, 2, bad.stderr)
+    }
+
+    func testCosmeticsOfPrintedDerivatives() throws {
+        func text(_ formula: String) throws -> String {
+            try JacRunner.run(["diff", formula]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        XCTAssertEqual(try text("x^2.0"), "df/dx = 2*pow(x, 1.0)")
+        XCTAssertEqual(try text("e^x"), "df/dx = exp(x)")
+        XCTAssertTrue(try text("x/(x+y)^2 - 3*x").contains("1/t1^2 - 3 - 2*t2"))
+    }
+}
