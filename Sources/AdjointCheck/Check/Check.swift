@@ -680,7 +680,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Each output on its own: one whose difference never converged (its spread can be small
         // by chance), or that the per-entry judgement would refuse for another reason, or whose
         // estimate is too coarse, decides nothing; the others must agree. None usable: inconclusive.
-        let refused: Set<FDWarning> = [.noConvergence, .nonFinite, .notIndependent, .unsupportedOp]
+        // Cancelled and sub-ulp differences too: the per-entry check escalates past them, and the
+        // direction has no sharper witness (x − sin x at 1e-5 failed on a difference of 0 ± 5e-21).
+        let refused: Set<FDWarning> = [.noConvergence, .nonFinite, .notIndependent, .unsupportedOp,
+                                       .cancellation, .stepBelowULP]
         let usable = zip(fwd, d).filter { a, e in
             e.value.isFinite && refused.isDisjoint(with: e.warnings)
                 && !(e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))

@@ -11,9 +11,8 @@ import RealModule
 /// FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
 /// ```
 public enum FDWarning: String, Sendable, CaseIterable, Comparable {
-    /// The samples differ by only a few ulps of f: most digits cancelled in the subtraction.
-    /// Samples that are all equal are not flagged: f did not move, which bounds the slope by the
-    /// rounding the estimate already carries.
+    /// The samples differ by only a few ulps of f (or not at all, or are all 0): most digits
+    /// cancelled in the subtraction, and f's own rounding may be far coarser than ulps of f.
     case cancellation
     /// x + h rounds to x (or nearly): the step is below the input's unit in the last place.
     case stepBelowULP = "step-below-ulp"
@@ -221,10 +220,14 @@ extension LineProbe {
             if !finite[i] || !d.isFinite { warn.append(.nonFinite) }
             if below { warn.append(.stepBelowULP) }
             let digits = Double.pow(10, DifferenceTuning.cancellationDigitsRequired)
-            // Samples that are all equal are not cancellation: f did not move at all, so a slope
-            // c would have had to stay below the rounding, |c|·h < noise, which is the estimate's
-            // rounding part. Calling it unreliable let a claimed 0.5 pass where f ignores the input.
-            if finite[i] && fmax[i] > 0 && spread[i] > 0 && spread[i] < digits * noise { warn.append(.cancellation) }
+            // Samples that are all equal are cancellation too, and so are samples that are all 0:
+            // the rounding model (a few ulps of |f|) does not bound what an f computed by
+            // cancelling larger terms can hide. x − sin x at 1e-5 is quantised to ulps of x, not
+            // of f, so its samples at steps below 1e-11 are equal, and treating that as a slope
+            // of 0 ± 1e-20 (tried) called its right 5e-11 wrong; (x + 1e13) − 1e13 and
+            // √(x² + 1e26) − 1e13 (all samples 0) likewise. A disagreement with such a difference
+            // escalates; an agreement stands.
+            if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
             out.derivative.append(finite[i] ? d : .nan)
             out.rounding.append(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
                                 * stencil.noiseGain / hd)
