@@ -385,4 +385,24 @@ final class CheckLogicTests: XCTestCase {
             XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", "x = \(x0)\n" + r.renderTable())
         }
     }
+
+    struct ReluDifference: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0]) - relu(-x[0])] }
+    }
+
+    /// A review of this session: at (0, 0) of |x + y| − |y| the one-sided slopes along y are
+    /// [0, 0], yet (1, 2) is the gradient at every (t, −t/2), t > 0 (by hand: f = x + 2y there),
+    /// so a claim of 2 is a valid generalised gradient entry and must not be called wrong. The
+    /// kink of |x + y| moves with x, so the interval along y proves nothing: unresolved. With
+    /// one input the interval is the whole story: relu(x) − relu(−x) = x claimed 0 stays wrong.
+    func testAKinkAcrossInputsDoesNotConvictByOneCoordinate() throws {
+        let r = try checkJacobian(of: TwoKinks(), at: [0, 0], claimed: { _ in [[1, 2]] })
+        let e = r.entries[0][1]
+        XCTAssertEqual(e.verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertTrue(e.kink?.unresolved?.contains("also moves with input 0") ?? false, r.renderTable())
+        XCTAssertFalse(e.wrongSubjects.contains("claimed"))
+        let single = try checkJacobian(of: ReluDifference(), at: [0], claimed: { _ in [[0]] })
+        XCTAssertEqual(single.entries[0][0].verdict, .kink(validSubgradient: false), single.renderTable())
+        XCTAssertTrue(single.entries[0][0].wrongSubjects.contains("claimed"))
+    }
 }

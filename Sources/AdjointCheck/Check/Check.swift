@@ -561,6 +561,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return kinkRooms(output: i, input: j).filter { $0.room <= reach }.map(\.room).min()
     }
 
+    /// A kink touched at the point (distance 0) on a path from input j to output i whose argument
+    /// also moves with another input, and that input; nil when every touched kink's surface is
+    /// xⱼ = const. Worked out only when a subject lies outside the one-sided derivatives.
+    mutating func touchedKinkAcrossInputs(output i: Int, input j: Int) -> (node: Int, other: Int)? {
+        guard let graph else { return nil }
+        let mask = graph.onPath(output: i, input: j)
+        for c in graph.kinkCandidates where c.distance == 0 && mask[c.node] {
+            for k in x.indices where k != j {
+                if tangentCache[k] == nil { tangentCache[k] = graph.tangents(input: k) }
+                guard let t = tangentCache[k] else { continue }
+                let s = graph.kinkSensitivity(c.node, tangents: t)
+                if s > 0 || s.isNaN { return (c.node, k) }
+            }
+        }
+        return nil
+    }
+
     /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,
     /// the displacement that brings its argument to its kink (linearised: distance / |∂arg/∂xⱼ|).
     mutating func kinkRooms(output i: Int, input j: Int) -> [(node: Int, room: Double)] {
@@ -643,6 +660,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let tol = 4 * Swift.max(right.rounding[i], left.rounding[i]) + CheckOptions.errorEstimateSafety * truncation
             + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(lo), Swift.abs(hi), 1)
         let within = values.map { (subject: $0.0, valid: $0.1.isFinite && $0.1 >= lo - tol && $0.1 <= hi + tol) }
+        // The interval along eⱼ bounds ∂f/∂xⱼ of a generalised gradient only when the kink's
+        // surface is xⱼ = const. When the touched kink's argument moves with another input too,
+        // a limit of gradients can lie outside it: |x + y| − |y| at (0, 0) has one-sided slopes
+        // [0, 0] along y, and (1, 2) is its gradient at (t, −t/2). Such a value is not shown wrong.
+        if unresolved == nil, within.contains(where: { !$0.valid }), let (node, other) = touchedKinkAcrossInputs(output: i, input: j) {
+            let name = graph.map { $0.names[node] } ?? "a kink"
+            unresolved = "the kink at \(name) (node \(node)) also moves with input \(other), so one-sided derivatives "
+                + "along this input alone do not bound a generalised gradient"
+        }
         return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved)
     }
 
