@@ -405,4 +405,21 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(single.entries[0][0].verdict, .kink(validSubgradient: false), single.renderTable())
         XCTAssertTrue(single.entries[0][0].wrongSubjects.contains("claimed"))
     }
+
+    struct FlatKinkNearby: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0]) + relu(x[0] * x[0] - 1e-12)] }
+    }
+
+    /// A review of this session: relu(x² − 1e-12) has a kink at x = ±1e-6, but its argument is flat
+    /// at 0 (linear sensitivity 0), so the one-sided samples at h ≈ 6e-6 crossed it and gave
+    /// [9.8e-8, 0.9999999] where, by hand, relu(x² − 1e-12) = 0 for |x| < 1e-6 and the slopes
+    /// are [0, 1]: every mode's 0 was "not between" them. A second look 64 times closer decides.
+    func testOneSidedDerivativesLookCloserWhenTheStepChangesThem() throws {
+        let r = try checkJacobian(of: FlatKinkNearby(), at: [0])
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: true), r.renderTable())
+        let k = try XCTUnwrap(r.entries[0][0].kink)
+        XCTAssertEqual(Swift.min(k.left, k.right), 0, accuracy: 1e-9)
+        XCTAssertEqual(Swift.max(k.left, k.right), 1, accuracy: 1e-9)
+        XCTAssertTrue(r.passed, r.renderTable())
+    }
 }

@@ -647,18 +647,32 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The probe compares every output of f, so it is asked for all of them (asking for i + 1
         // made every output but the last NaN).
         let m = value.count
-        let right = probe.apply(stencil, step: h, outputs: m)
-        let left = probe.apply(Stencil.leftSided, step: h, outputs: m)
-        // The same stencils at 2h: the one-sided stencils are second order, so D(h) − D* ≈
-        // (D(2h) − D(h))/3 estimates each one's truncation error (ELU's left slope α was called
-        // invalid when only rounding was allowed for).
-        let right2 = probe.apply(stencil, step: 2 * h, outputs: m)
-        let left2 = probe.apply(Stencil.leftSided, step: 2 * h, outputs: m)
-        let r = right.derivative[i], l = left.derivative[i]
-        let truncation = Swift.max(Swift.abs(right2.derivative[i] - r), Swift.abs(left2.derivative[i] - l)) / 3
+        /// Both one-sided derivatives at step h, with their tolerance. The same stencils at 2h:
+        /// the one-sided stencils are second order, so D(h) − D* ≈ (D(2h) − D(h))/3 estimates
+        /// each one's truncation error (ELU's left slope α was called invalid when only rounding
+        /// was allowed for).
+        func sides(_ h: V) -> (l: Double, r: Double, tol: Double) {
+            let right = probe.apply(stencil, step: h, outputs: m)
+            let left = probe.apply(Stencil.leftSided, step: h, outputs: m)
+            let right2 = probe.apply(stencil, step: 2 * h, outputs: m)
+            let left2 = probe.apply(Stencil.leftSided, step: 2 * h, outputs: m)
+            let r = right.derivative[i], l = left.derivative[i]
+            let truncation = Swift.max(Swift.abs(right2.derivative[i] - r), Swift.abs(left2.derivative[i] - l)) / 3
+            let tol = 4 * Swift.max(right.rounding[i], left.rounding[i]) + CheckOptions.errorEstimateSafety * truncation
+                + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(l), Swift.abs(r), 1)
+            return (l, r, tol)
+        }
+        var (l, r, tol) = sides(h)
+        // A second look 64 times closer: a kink whose argument is flat at the point (relu of
+        // x² − 1e-12 at x = 0, linear sensitivity 0) is not kept at a distance above, and the
+        // samples at h crossed it (±0.9999999 for slopes ±1, "accusing" a right 1). When the
+        // two disagree beyond their tolerances, the closer one, which crossed less, is used.
+        let close = h / 64
+        if unresolved == nil, close > 0, !probe.stepBelowULP(close / 16) {
+            let near = sides(close)
+            if Swift.abs(near.l - l) > tol + near.tol || Swift.abs(near.r - r) > tol + near.tol { (l, r, tol) = near }
+        }
         let lo = Swift.min(l, r), hi = Swift.max(l, r)
-        let tol = 4 * Swift.max(right.rounding[i], left.rounding[i]) + CheckOptions.errorEstimateSafety * truncation
-            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(lo), Swift.abs(hi), 1)
         let within = values.map { (subject: $0.0, valid: $0.1.isFinite && $0.1 >= lo - tol && $0.1 <= hi + tol) }
         // The interval along eⱼ bounds ∂f/∂xⱼ of a generalised gradient only when the kink's
         // surface is xⱼ = const. When the touched kink's argument moves with another input too,
