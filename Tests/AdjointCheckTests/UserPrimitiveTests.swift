@@ -167,6 +167,13 @@ enum MisplacedKink: UnaryPrimitive {
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 1 ? -1 : (x > 1 ? 1 : 0) }
     static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
 }
+/// exp(2x) + |x| with no kink declared: its smooth part's partial changes by more per grid cell
+/// near 3 than the jump of 2 at 0 (a review found the check bisecting only the largest changes).
+enum ExpPlusUndeclaredAbs: UnaryPrimitive {
+    static let name = "exp_plus_abs"
+    static func primal<T: ADScalar>(_ x: T) -> T { exp(2 * x) + (x < 0 ? -x : x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * exp(2 * x) + (x < 0 ? -1 : (x > 0 ? 1 : 0)) }
+}
 /// Smooth but steep: tanh(50x), whose partial changes by 50 within a grid step.
 enum SteepTanh: UnaryPrimitive {
     static let name = "steep_tanh"
@@ -416,6 +423,8 @@ final class UserPrimitiveTests: XCTestCase {
         let declared = validate(UserAbs.self)
         XCTAssertEqual(declared.check(named: "kinks")?.outcome, .passed, declared.description)
         XCTAssertTrue(declared.check(named: "kinks")?.detail.contains("1 jump(s)") ?? false, declared.description)
+        let hidden = validate(ExpPlusUndeclaredAbs.self)
+        XCTAssertEqual(hidden.check(named: "kinks")?.outcome, .failed, hidden.description)
         let steep = validate(SteepTanh.self)
         XCTAssertEqual(steep.check(named: "kinks")?.outcome, .passed, steep.description)
         XCTAssertTrue(steep.passed, steep.description)
