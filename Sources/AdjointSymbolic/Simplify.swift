@@ -10,10 +10,6 @@ import AdjointExact
 /// stay small (a Rational squared 64 times is not).
 let maxFoldedExponent = 64
 
-/// The Double nearest e (2.718281828459045), exactly: the formula language's `e` (and exp(1)) is this value, and it
-/// stands for e, so e^x is exp(x) and log(e) is 1. The same holds for the literal
-/// 2.718281828459045, which no one writes meaning anything else.
-let nearestToE = Rational(2_718281828459045) / Rational(1_000000000000000)
 
 extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
@@ -213,10 +209,6 @@ extension Symbolic {
             return raw(.powi, x, -1, n)
         case .square:
             return simplified(.powi, x, -1, 2)
-        case .pow where cx == nearestToE:
-            return simplified(.exp, y, -1, 0)
-        case .log where cx == nearestToE:
-            return const(1)
         default:
             return raw(op, x, op.arity == 2 ? y : -1, op.arity == 2 ? 0 : n)
         }

@@ -9,7 +9,7 @@ struct DiffCommand: ParsableCommand {
         discussion: """
         The derivative comes from the registry's own rules run on a symbolic scalar \
         (reverse mode by default) and is simplified soundly: exact constant folding, \
-        x+0, x*1, x*0 for finite x, like terms and powers of one base, e^x as exp(x); \
+        x+0, x*1, x*0 for finite x, like terms and powers of one base; \
         x/x is never replaced by 1. An entry holds no term of another output: as in \
         the numeric modes, a zero cotangent adds nothing. Shared subexpressions are printed as intermediates t1 = ... \
         unless --expand is given (JSON is always expanded, each entry a formula jac \

@@ -225,7 +225,7 @@ final class DiffUserTrialTests: XCTestCase {
             try JacRunner.run(["diff", formula]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         XCTAssertEqual(try text("x^2.0"), "df/dx = 2*pow(x, 1.0)")
-        XCTAssertEqual(try text("e^x"), "df/dx = exp(x)")
+        XCTAssertEqual(try text("e^x"), "df/dx = pow(2.718281828459045, x)*log(2.718281828459045)")
         XCTAssertTrue(try text("x/(x+y)^2 - 3*x").contains("1/t1^2 - 3 - 2*t2"))
     }
 }
