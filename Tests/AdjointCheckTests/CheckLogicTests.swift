@@ -422,4 +422,23 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(Swift.max(k.left, k.right), 1, accuracy: 1e-9)
         XCTAssertTrue(r.passed, r.renderTable())
     }
+
+    struct SmoothedAbs: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0] * x[0] + 1e-42)] }
+    }
+
+    /// A review of this session: √(x² + 1e-42) at 0 has derivative 0 (by hand, x/√(x² + c)), but
+    /// its branch points lie 1e-21 off the real axis, inside the complex step's step: Im f/h was
+    /// 0.99 at h and 2h alike, and the check called every mode wrong. A complex step that changes
+    /// when its step shrinks 2²⁰-fold decides nothing now. Just off the kink-like region
+    /// (x = 1e-22: 0.0995037, by hand 1e-22/√(1.01e-42)) the modes still agree.
+    func testAComplexStepThatDependsOnItsStepDecidesNothing() throws {
+        let r = try checkJacobian(of: SmoothedAbs(), at: [0])
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
+        XCTAssertTrue(r.entries[0][0].ladder.contains { $0.witness == "complex-step" && $0.outcome == "unreliable" }, r.renderTable())
+        let off = try checkJacobian(of: SmoothedAbs(), at: [1e-22])
+        XCTAssertEqual(off.entries[0][0].verdict, .agree, off.renderTable())
+        let reverse = try XCTUnwrap(off.entries[0][0].subjects.first { $0.name == "reverse" }?.value)
+        XCTAssertEqual(reverse, 1e-22 / (1.01e-42).squareRoot(), accuracy: 1e-15)
+    }
 }

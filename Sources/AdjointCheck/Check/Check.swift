@@ -495,8 +495,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let w = jac[i][j]
             let subtracts: Bool
             if case .differences(let m) = options.ladder[k] { subtracts = m != .complexStep } else { subtracts = false }
-            let judgement = judge(w, nominal: nominalAccuracy(options.ladder[k]), subtracts: subtracts) { reach in
+            var judgement = judge(w, nominal: nominalAccuracy(options.ladder[k]), subtracts: subtracts) { reach in
                 self.kinkCrossing(output: i, input: j, reach: reach)
+            }
+            if case .disagree = judgement, case .differences(.complexStep) = options.ladder[k],
+               complexStepChangesWithItsStep(w, output: i, input: j) {
+                judgement = .unreliable([.noConvergence])
             }
             if case .disagree = judgement, !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             if let done = record(name, w, judgement) { return done }
@@ -529,6 +533,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         let unique = Array(Set(reasons)).sorted()
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
+    }
+
+    /// Whether a complex-step estimate that disagrees changes when its step shrinks 2²⁰-fold. Its
+    /// truncation estimate compares h with 2h, which cannot see a step beyond f's own scale:
+    /// √(x² + 1e-42) at 0, whose branch points lie 1e-21 off the axis, gave 0.99 at both (the
+    /// derivative is 0) and accused every mode. A much smaller step that is clean and disagrees
+    /// means the estimate depends on its step: no verdict from it.
+    func complexStepChangesWithItsStep(_ w: DifferenceEstimate, output i: Int, input j: Int) -> Bool {
+        guard w.step > 0 else { return false }
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        let (small, _, _) = complexStepDirectional(f, at: x, direction: v, outputs: value.count,
+                                                   step: .absolute(w.step * 0x1p-20))
+        guard i < small.count, small[i].warnings.isEmpty, small[i].value.isFinite else { return false }
+        return Swift.abs(small[i].value - w.value) > CheckOptions.errorEstimateSafety * (small[i].errorEstimate + w.errorEstimate)
     }
 
     /// The size of a jump of fᵢ at x along eⱼ, or nil when fᵢ looks continuous there: for a
