@@ -498,9 +498,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             var judgement = judge(w, nominal: nominalAccuracy(options.ladder[k]), subtracts: subtracts) { reach in
                 self.kinkCrossing(output: i, input: j, reach: reach)
             }
-            if case .disagree = judgement, case .differences(.complexStep) = options.ladder[k],
-               complexStepChangesWithItsStep(w, output: i, input: j) {
-                judgement = .unreliable([.noConvergence])
+            if case .disagree = judgement, case .differences(.complexStep) = options.ladder[k] {
+                if complexStepChangesWithItsStep(w, output: i, input: j) {
+                    judgement = .unreliable([.noConvergence])
+                } else if complexStepWithinItsRounding(w, values: values, output: i, input: j) {
+                    judgement = .unreliable([.noisyEvaluation])
+                }
             }
             if case .disagree = judgement, !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             if let done = record(name, w, judgement) { return done }
@@ -547,6 +550,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                                    step: .absolute(w.step * 0x1p-20))
         guard i < small.count, small[i].warnings.isEmpty, small[i].value.isFinite else { return false }
         return Swift.abs(small[i].value - w.value) > CheckOptions.errorEstimateSafety * (small[i].errorEstimate + w.errorEstimate)
+    }
+
+    /// Whether every subject lies within the rounding the complex step's imaginary part can carry
+    /// where f's tangent is a sum that cancels: 4·64·ε times the sum of the path magnitudes
+    /// (``TapeGraph/tangentMagnitudes(input:)``). The estimate's 4ε of |D| assumes no cancellation.
+    func complexStepWithinItsRounding(_ w: DifferenceEstimate, values: [(String, Double)], output i: Int, input j: Int) -> Bool {
+        guard let graph, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return false }
+        let magnitude = graph.tangentMagnitudes(input: j)[node]
+        let bound = CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * eps * magnitude
+        return bound.isFinite && values.allSatisfy { Swift.abs($0.1 - w.value) <= bound }
     }
 
     /// The size of a jump of fᵢ at x along eⱼ, or nil when fᵢ looks continuous there: for a
