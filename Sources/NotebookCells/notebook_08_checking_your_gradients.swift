@@ -69,7 +69,7 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 134)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 137)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
