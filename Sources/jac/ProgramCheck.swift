@@ -31,11 +31,11 @@ struct ProgramCheckCommand: ParsableCommand {
         embedded stencil and Richardson extrapolation of its own outputs.
 
         EXIT STATUS
-        0 no entry of the program's Jacobian (or J·v, uᵀJ) is wrong: entries that \
-        agree, are fd-inconclusive (no witness could decide) or sit at a kink with a \
-        value between the one-sided derivatives leave it 0, and the table shows \
-        which. 1 an entry is rule-wrong, non-finite, or outside the one-sided \
-        derivatives at a kink. 2 usage or protocol error (a line that is not the protocol, wrong \
+        0 every entry of the program's Jacobian (or J·v, uᵀJ) agrees, or sits at a \
+        kink with a value between the one-sided derivatives. 1 an entry is \
+        rule-wrong, non-finite or outside the one-sided derivatives at a kink \
+        ("wrong"), or cannot be confirmed (fd-inconclusive, a kink unresolved: "not \
+        confirmed"), as for a formula. 2 usage or protocol error (a line that is not the protocol, wrong \
         lengths). 3 evaluation failure (the program exited, crashed, timed out, spent \
         the budget or returned NaN at the point).
 
@@ -99,6 +99,9 @@ struct ProgramCheckCommand: ParsableCommand {
         let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
         defer { session.stop() }
         var failures: [String] = []
+        // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for
+        // a formula with or without --claimed, but not what shrinking looks for.
+        var unconfirmed: [String] = []
         var outputsText: [String] = []
         var firstFailing: [Double]?
         for (k, x) in xs.enumerated() {
@@ -108,11 +111,13 @@ struct ProgramCheckCommand: ParsableCommand {
                 let (report, direction) = try checkProduct(session, x: x, point: k, prefix: at)
                 let cost = session.requests - before
                 let kind = derivative == .jvp ? "J·v" : "uᵀJ"
-                failures += claimedFailures(report, subject: "program").map { e in
+                func describeComponent(_ e: EntryCheck) -> String {
                     let index = derivative == .jvp ? e.output : e.input
                     return at + "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
                         + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
                 }
+                failures += claimedFailures(report, subject: "program").map(describeComponent)
+                unconfirmed += unconfirmedEntries(report, subject: "program").map(describeComponent)
                 let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
                 switch outputFormat {
                 case .json:
@@ -193,6 +198,7 @@ struct ProgramCheckCommand: ParsableCommand {
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
             failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
+            unconfirmed += unconfirmedEntries(report, subject: "program").map { at + describeEntry($0, variables: variables, subject: "program") }
             if !bad.isEmpty && firstFailing == nil { firstFailing = x }
             let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
                 + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
@@ -231,8 +237,19 @@ struct ProgramCheckCommand: ParsableCommand {
                 }
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
-            throw JacFailure(.modesDisagree, "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
-                             + failures.prefix(20).joined(separator: "\n  "))
+            var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
+                + failures.prefix(20).joined(separator: "\n  ")
+            if !unconfirmed.isEmpty {
+                text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n  "
+                    + unconfirmed.prefix(20).joined(separator: "\n  ")
+            }
+            throw JacFailure(.modesDisagree, text)
+        }
+        if !unconfirmed.isEmpty {
+            let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
+            throw JacFailure(.modesDisagree, "the program's \(what) is not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies") "
+                             + "(the check does not pass there, though nothing shows it wrong):\n  "
+                             + unconfirmed.prefix(20).joined(separator: "\n  "))
         }
     }
 }

@@ -155,6 +155,17 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(outside.stderr.contains("(one-sided derivatives [-2.0, 2.0])"), outside.stderr)
     }
 
+    /// f0 = x0 ignores x1, so its differences along x1 are equal samples, which cannot tell the
+    /// claimed 0.5 from rounding: fd-inconclusive. That used to leave the status 0 (a pass);
+    /// now every jac check path fails what the library does not pass, saying "not confirmed".
+    func testAnEntryNoWitnessCanDecideIsNotConfirmedStatusOne() throws {
+        let r = try runProgram("misbehave.py flat", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("the program's Jacobian is not confirmed at 1 entry"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x1 (entry (0, 1), 0-based as in the table): fd-inconclusive, program 0.5"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
+    }
+
     func testWrongJacobianEntryOfAProgram() throws {
         let r = try runProgram("misbehave.py wrongjac", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 1, r.stderr)

@@ -47,11 +47,10 @@ final class HelpTextTests: XCTestCase {
     }
 
     func testExitStatusHelpSaysWhatEachCheckDoesWithInconclusiveEntries() throws {
-        // --program fails on entries shown wrong (claimedFailures: rule-wrong, non-finite, outside
-        // a kink's one-sided derivatives); the formula check, with or without --claimed, fails
-        // whenever the library's check does not pass, fd-inconclusive included.
+        // Every path fails whenever the library's check does not pass, fd-inconclusive included:
+        // the formula check, --claimed and --program.
         let program = try help(["check", "--program", "X", "--inputs", "1", "--help"])
-        XCTAssertTrue(program.contains("agree, are fd-inconclusive (no witness could decide) or sit at a kink with a\nvalue between the one-sided derivatives leave it 0"), program)
+        XCTAssertTrue(program.contains("be confirmed (fd-inconclusive, a kink unresolved: \"not confirmed\"), as for a\nformula"), program)
         let formula = try help(["check", "--help"])
         XCTAssertTrue(formula.contains("1 it does not: an entry is rule-wrong,\nfd-inconclusive"), formula)
         XCTAssertTrue(formula.contains("With --claimed the same rule grades the claimed Jacobian"), formula)

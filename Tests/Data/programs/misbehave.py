@@ -12,6 +12,7 @@ f(x) = (x0 * x1, x0 + x1) with a correct Jacobian, except:
   wrongvjp   u^T J with the u1 term of the first component dropped
   kink       f0 = |x0| * x1 instead, with d f0/d x0 reported as 0.5 * x1 at x0 = 0 (a subgradient)
   wrongkink  the same with 5 * x1 at x0 = 0 (outside the one-sided derivatives -x1 and x1)
+  flat       f0 = x0 instead, with d f0/d x1 reported as 0.5 (f0 ignores x1: equal samples)
 Requests carrying "jvp": v or "vjp": u are answered with J v = (x1 v0 + x0 v1, v0 + v1) or
 u^T J = (u0 x1 + u1, u0 x0 + u1).
 """
@@ -41,6 +42,9 @@ for line in sys.stdin:
         y.append(0.0)
     if mode == "wrongjac":
         jac[0][1] = x[0] + 1
+    if mode == "flat":
+        y[0] = x[0]
+        jac[0] = [1.0, 0.5]
     if mode in ("kink", "wrongkink"):
         y[0] = abs(x[0]) * x[1]
         slope = (x[0] > 0) - (x[0] < 0) if x[0] != 0 else (0.5 if mode == "kink" else 5.0)
