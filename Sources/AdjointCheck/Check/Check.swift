@@ -566,13 +566,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// The rounding the complex step's imaginary part can carry where f's tangent is a sum that
-    /// cancels: 4·64·ε times the sum of the path magnitudes (``TapeGraph/tangentMagnitudes(input:)``);
+    /// cancels: 4·64·ε times the sum of the path magnitudes (``TapeGraph/tangents(input:magnitudes:)``);
     /// the estimate's 4ε of |D| assumes no cancellation. (eˣ − e⁻ˣ)/2 − x at 0.01 in Float sums
     /// terms near 1 into 5e-5, and its complex step was off in the third digit. Subjects within
     /// it are not convicted; those beyond it still are.
     func complexStepRoundingBound(output i: Int, input j: Int) -> Double {
         guard let graph, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return 0 }
-        let bound = CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * eps * graph.tangentMagnitudes(input: j)[node]
+        let bound = CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * eps * graph.tangents(input: j, magnitudes: true)[node]
         return bound.isFinite ? bound : 0
     }
 

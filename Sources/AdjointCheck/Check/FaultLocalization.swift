@@ -55,7 +55,12 @@ struct TapeGraph {
     /// registry's partials (``Rules/partials(_:_:_:_:output:)``) at the recorded values, and for
     /// a built-in binary op its products (``Rules/jvp(_:_:_:_:output:tangents:_:)``), as forward
     /// mode does: division's partial underflows where its product does not.
-    func tangents(input j: Int) -> [Double] {
+    ///
+    /// With `magnitudes`, the same sweep sums |partial|·|tangent| instead: per node, what a tangent
+    /// along eⱼ is a sum of before cancellation. ε times it bounds the rounding a tangent collects
+    /// (forward mode's, or the complex step's imaginary part): (eˣ − e⁻ˣ)/2 − x at 0.01 in Float
+    /// sums terms near 1 into 5e-5, and its complex step is off in the third digit.
+    func tangents(input j: Int, magnitudes: Bool = false) -> [Double] {
         var t = [Double](repeating: 0, count: ops.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
@@ -63,32 +68,19 @@ struct TapeGraph {
             guard let p = partials[k] else { continue }
             // Only with finite partials: an infinite one (pow at a zero base) against a zero
             // tangent must add nothing, which the sum below skips and a product would not.
-            if ops[k] != .custom && args[k].count == 2 && p.allSatisfy(\.isFinite) {
+            if !magnitudes && ops[k] != .custom && args[k].count == 2 && p.allSatisfy(\.isFinite) {
                 let (a, b) = (args[k][0], args[k][1])
                 t[k] = Rules.jvp(ops[k], values[a], values[b], 0, output: values[k], tangents: t[a], t[b])
                 continue
             }
-            var s = 0.0
-            for (a, d) in zip(args[k], p) where t[a] != 0 { s += d * t[a] }
-            t[k] = s
-        }
-        return t
-    }
-
-    /// Σ over chain-rule paths of |partial| products along input j, per node: what a tangent along
-    /// eⱼ is a sum of before cancellation. ε times it bounds the rounding a tangent collects (forward
-    /// mode's, or the complex step's imaginary part): (eˣ − e⁻ˣ)/2 − x at 0.01 in Float sums
-    /// terms near 1 into 5e-5, and its complex step is off in the third digit.
-    func tangentMagnitudes(input j: Int) -> [Double] {
-        var t = [Double](repeating: 0, count: ops.count)
-        guard j < inputNodes.count, let s = inputNodes[j] else { return t }
-        t[s] = 1
-        for k in ops.indices {
-            guard let p = partials[k] else { continue }
             var sum = 0.0
             for (a, d) in zip(args[k], p) where t[a] != 0 {
-                let term = Swift.abs(d) * t[a]
-                if term.isFinite { sum += term }
+                if magnitudes {
+                    let term = Swift.abs(d) * t[a]
+                    if term.isFinite { sum += term }
+                } else {
+                    sum += d * t[a]
+                }
             }
             t[k] = sum
         }
