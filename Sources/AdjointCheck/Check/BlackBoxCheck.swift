@@ -269,7 +269,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// tolerance), then the one-sided analysis when no rung agreed.
     mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double.leastNonzeroMagnitude   // see checkJacobian
+        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)   // see checkJacobian
         let values = [claimed]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
