@@ -70,9 +70,7 @@ public final class Tape<V: ADScalar> {
 
     /// A new independent variable (an input of the function being differentiated).
     @inlinable public func variable(_ value: V) -> Reverse<V> {
-        let ordinal = storage.pointee.inputCount
-        let i = storage.pointee.push(.input, Int32(truncatingIfNeeded: ordinal), -1, value)
-        if i >= 0 { storage.pointee.inputCount = ordinal + 1 }
+        let i = storage.pointee.pushInput(value)
         return i < 0 ? Reverse(constant: value)
                      : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
     }
@@ -223,67 +221,65 @@ public final class Tape<V: ADScalar> {
             if reached == nil { reached = entriesReached(from: seeds) }
             return !(reached.unsafelyUnwrapped[k])
         }
-        while i >= 0 {
+        while i >= s.leadingInputs {
             let op = s.ops[i]
             observer.see(i, adj[i])
-            switch op.arity {
-            case 0:
-                // A leaf's adjoint is final when the sweep reaches it: hand inputs' out by ordinal.
-                if op == .input { out[Int(s.lhs[i])] = adj[i] } else if _slowPath(op == .custom) { sweepCustom(i, adj) }
+            // One switch over the op, each case running its own declaration's rule with the op
+            // known statically (the rules are the registry's; only their dispatch is unrolled).
+            // Why: dispatching on the arity and then again inside the rule table cost two
+            // indirect jumps per entry and spilled the hot pointers out of registers.
+            switch op {
+            case .input:
+                // A leaf's adjoint is final when the sweep reaches it: hand it out by ordinal.
+                out[Int(s.lhs[i])] = adj[i]
                 adj[i] = 0
-            case 1:
-                let a = Int(s.lhs[i])
-                let g = adj[i]
-                var pg: V
-                if Rules.keepsPartial(op) {
-                    // Kept when recorded (mutations included); rhs is its index.
-                    pg = s.partials[Int(s.rhs[i])] * g
-                } else if Rules.ordersProducts(op) {
-                    // The declaration's product with g, not its partial times g (powi's n·x^(n−1)
-                    // leaves the range where the product does not).
-                    let x = s.values[a]
-                    let r = Rules.unmutatedVJP(op, x, x, Int(s.rhs[i]), output: s.values[i], cotangent: g)
-                    pg = I.isActive ? RuleMutations.apply(op, r).0 : r.0
-                } else {
-                    let x = s.values[a]
-                    let r = Rules.unmutatedPartials(op, x, x, Int(s.rhs[i]), output: s.values[i])
-                    pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
-                }
-                if Rules.partialsCanBeInfinite(op), _slowPath(!pg.isFiniteValue), g == 0, unreached(i) { pg = 0 }
-                if I.isActive { Instrumentation.count(op) }
+            case .constant: adj[i] = 0
+            case .custom:
+                sweepCustom(i, adj)
                 adj[i] = 0
-                adj[a] = adj[a] + pg
-            default:
-                // The commonest binary ops get a case each, running their declaration's rule with
-                // the op known: add's and sub's constant partials then fold into the update
-                // (adj[a] += g, no multiply on the adjoint chain, no load of unused values). The
-                // rule is still the declaration's; only its dispatch is unrolled.
-                switch op {
-                case .add: accumulateBinary(Builtin.Add.self, op, i, s, adj, I.self)
-                case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self)
-                case .mul: accumulateBinary(Builtin.Mul.self, op, i, s, adj, I.self)
-                default:
-                    // The declaration's products with the cotangent, not its partials times it:
-                    // division's ∂z/∂y underflows where the product does not (OpDeclaration.vjp).
-                    let a = Int(s.lhs[i]), b = Int(s.rhs[i])
-                    let g = adj[i]
-                    var (pg, qg) = Rules.unmutatedVJP(op, s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
-                    if I.isActive {
-                        // A mutated partial times g is the mutated product (RuleMutation).
-                        (pg, qg) = RuleMutations.apply(op, (pg, qg))
-                        Instrumentation.count(op)
-                    }
-                    if Rules.partialsCanBeInfinite(op), _slowPath(!(pg.isFiniteValue && qg.isFiniteValue)), g == 0, unreached(i) {
-                        (pg, qg) = (0, 0)
-                    }
-                    // Cleared after the values are read: a store before them (the buffers may
-                    // alias, as far as the compiler knows) would order every load behind it.
-                    adj[i] = 0
-                    adj[a] = adj[a] + pg
-                    adj[b] = adj[b] + qg
-                }
+            case .add: accumulateBinary(Builtin.Add.self, op, i, s, adj, I.self, unreached)
+            case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self, unreached)
+            case .mul: accumulateBinary(Builtin.Mul.self, op, i, s, adj, I.self, unreached)
+            case .div: accumulateBinary(Builtin.Div.self, op, i, s, adj, I.self, unreached)
+            case .pow: accumulateBinary(Builtin.Pow.self, op, i, s, adj, I.self, unreached)
+            case .max: accumulateBinary(Builtin.Max.self, op, i, s, adj, I.self, unreached)
+            case .min: accumulateBinary(Builtin.Min.self, op, i, s, adj, I.self, unreached)
+            case .hypot: accumulateBinary(Builtin.Hypot.self, op, i, s, adj, I.self, unreached)
+            case .leakyRelu: accumulateBinary(Builtin.LeakyRelu.self, op, i, s, adj, I.self, unreached)
+            case .elu: accumulateBinary(Builtin.Elu.self, op, i, s, adj, I.self, unreached)
+            case .neg: accumulateUnary(Builtin.Neg.self, op, i, s, adj, I.self, unreached)
+            case .powi: accumulateUnary(Builtin.Powi.self, op, i, s, adj, I.self, unreached)
+            case .square: accumulateUnary(Builtin.Square.self, op, i, s, adj, I.self, unreached)
+            case .sqrt: accumulateUnary(Builtin.Sqrt.self, op, i, s, adj, I.self, unreached)
+            case .exp: accumulateUnary(Builtin.Exp.self, op, i, s, adj, I.self, unreached)
+            case .expm1: accumulateUnary(Builtin.Expm1.self, op, i, s, adj, I.self, unreached)
+            case .log: accumulateUnary(Builtin.Log.self, op, i, s, adj, I.self, unreached)
+            case .log1p: accumulateUnary(Builtin.Log1p.self, op, i, s, adj, I.self, unreached)
+            case .sin: accumulateUnary(Builtin.Sin.self, op, i, s, adj, I.self, unreached)
+            case .cos: accumulateUnary(Builtin.Cos.self, op, i, s, adj, I.self, unreached)
+            case .tan: accumulateUnary(Builtin.Tan.self, op, i, s, adj, I.self, unreached)
+            case .atan: accumulateUnary(Builtin.Atan.self, op, i, s, adj, I.self, unreached)
+            case .sinh: accumulateUnary(Builtin.Sinh.self, op, i, s, adj, I.self, unreached)
+            case .cosh: accumulateUnary(Builtin.Cosh.self, op, i, s, adj, I.self, unreached)
+            case .tanh: accumulateUnary(Builtin.Tanh.self, op, i, s, adj, I.self, unreached)
+            case .asinh: accumulateUnary(Builtin.Asinh.self, op, i, s, adj, I.self, unreached)
+            case .erf: accumulateUnary(Builtin.Erf.self, op, i, s, adj, I.self, unreached)
+            case .sigmoid: accumulateUnary(Builtin.Sigmoid.self, op, i, s, adj, I.self, unreached)
+            case .softplus: accumulateUnary(Builtin.Softplus.self, op, i, s, adj, I.self, unreached)
+            case .relu: accumulateUnary(Builtin.Relu.self, op, i, s, adj, I.self, unreached)
+            case .swish: accumulateUnary(Builtin.Swish.self, op, i, s, adj, I.self, unreached)
+            case .gelu: accumulateUnary(Builtin.Gelu.self, op, i, s, adj, I.self, unreached)
+            case .abs: accumulateUnary(Builtin.Abs.self, op, i, s, adj, I.self, unreached)
             }
             i -= 1
+        }
+        // The leading inputs: entry k is the input of ordinal k, and its adjoint is final.
+        if i >= 0 {
+            for k in 0...i {
+                observer.see(k, adj[k])
+                out[k] = adj[k]
+                adj[k] = 0
+            }
         }
     }
 
@@ -323,21 +319,62 @@ public final class Tape<V: ADScalar> {
         return reached
     }
 
-    /// One binary entry of the sweep with its declaration known statically (see the sweep).
+    /// One binary entry of the sweep with its declaration known statically (see the sweep): the
+    /// declaration's products with the cotangent, not its partials times it (division's ∂z/∂y
+    /// underflows where the product does not; add's and sub's constant partials fold into the
+    /// update, with no multiply on the adjoint chain and no load of unused values).
     @inlinable @inline(__always)
     func accumulateBinary<D: OpDeclaration, I: SweepInstrumentation>(
-        _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type
+        _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type,
+        _ unreached: (Int) -> Bool
     ) {
+        assert(D.info.arity == 2)
         let a = Int(s.lhs[i]), b = Int(s.rhs[i])
         let g = adj[i]
         var (pg, qg) = D.vjp(s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
         if I.isActive {
+            // A mutated partial times g is the mutated product (RuleMutation).
             (pg, qg) = RuleMutations.apply(op, (pg, qg))
             Instrumentation.count(op)
         }
-        adj[i] = 0   // after the values are read (see the default branch)
+        if D.partialsCanBeInfinite, _slowPath(!(pg.isFiniteValue && qg.isFiniteValue)), g == 0, unreached(i) {
+            (pg, qg) = (0, 0)
+        }
+        // Cleared after the values are read: a store before them (the buffers may alias, as far
+        // as the compiler knows) would order every load behind it.
+        adj[i] = 0
         adj[a] = adj[a] + pg
         adj[b] = adj[b] + qg
+    }
+
+    /// One unary entry of the sweep with its declaration known statically (see the sweep).
+    @inlinable @inline(__always)
+    func accumulateUnary<D: OpDeclaration, I: SweepInstrumentation>(
+        _: D.Type, _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type,
+        _ unreached: (Int) -> Bool
+    ) {
+        assert(D.info.arity == 1)
+        let a = Int(s.lhs[i])
+        let g = adj[i]
+        var pg: V
+        if D.keepsPartial {
+            // Kept when recorded (mutations included); rhs is its index.
+            pg = s.partials[Int(s.rhs[i])] * g
+        } else if D.ordersProducts {
+            // The declaration's product with g, not its partial times g (powi's n·x^(n−1) leaves
+            // the range where the product does not). rhs holds powi's exponent.
+            let x = s.values[a]
+            let r = D.vjp(x, x, Int(s.rhs[i]), output: s.values[i], cotangent: g)
+            pg = I.isActive ? RuleMutations.apply(op, r).0 : r.0
+        } else {
+            let x = s.values[a]
+            let r = D.partials(x, x, Int(s.rhs[i]), output: s.values[i])
+            pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
+        }
+        if D.partialsCanBeInfinite, _slowPath(!pg.isFiniteValue), g == 0, unreached(i) { pg = 0 }
+        if I.isActive { Instrumentation.count(op) }
+        adj[i] = 0
+        adj[a] = adj[a] + pg
     }
 
     /// The cotangent of every entry (not only the inputs) for the given output cotangents: what

@@ -32,6 +32,10 @@ struct TapeStorage<V: ADScalar> {
     /// Number of `.input` entries; each stores its ordinal (0, 1, …) in `lhs`, which a leaf does
     /// not otherwise use, so the sweep can hand input adjoints out without a side table.
     @usableFromInline var inputCount = 0
+    /// How many entries at the start of the tape are inputs (entry k is the input of ordinal k):
+    /// the sweep hands their adjoints out in one plain loop instead of one dispatch per input
+    /// (a gradient of n inputs recorded them first, one entry in eight of the benchmark's tape).
+    @usableFromInline var leadingInputs = 0
     /// Usable entries: never more than `limit`, so the limit check is the growth check.
     @usableFromInline var capacity: Int
     /// Entries the buffers actually hold (a pooled buffer may be larger than `capacity`).
@@ -99,6 +103,12 @@ struct TapeStorage<V: ADScalar> {
 
     /// Appends an entry and returns its index, or −1 when the tape is full (the caller's value
     /// then becomes a constant and the limit error is already reported).
+    ///
+    /// The header's fields are read once into locals before any entry is written and written
+    /// back once after: the column stores could alias the header as far as the compiler knows,
+    /// so reading a field after one of them would reload it (every push reloaded the count and
+    /// the column pointers). The count cannot overflow (it stays below `limit` ≤ Int32.max), so
+    /// its increment is unchecked.
     @inlinable @inline(__always)
     mutating func push(_ op: Op, _ a: Int32, _ b: Int32, _ value: V) -> Int32 {
         if _slowPath(count == capacity) {
@@ -108,8 +118,9 @@ struct TapeStorage<V: ADScalar> {
         lhs[count] = a
         rhs[count] = b
         (values + count).initialize(to: value)
-        count += 1
-        return Int32(truncatingIfNeeded: count - 1)
+        // Unchecked: the count stays below `limit` ≤ Int32.max.
+        count &+= 1
+        return Int32(truncatingIfNeeded: count &- 1)
     }
 
     /// Appends an entry whose op keeps its partial (``Rules/keepsPartial(_:)``), and the partial.
@@ -119,16 +130,22 @@ struct TapeStorage<V: ADScalar> {
         // At most one partial per entry, so the entries' capacity bounds them too.
         if i >= 0 {
             (partials + partialCount).initialize(to: partial)
-            partialCount += 1
+            partialCount &+= 1
         }
         return i
     }
 
-    /// Appends one `.input` entry per value of `x` (ordinals continuing from `inputCount`) and
-    /// returns the first one's index; nil, with nothing written, when they do not all fit under
-    /// the limit (the caller then pushes one by one so the limit error lands where it is hit).
-    /// Why: `record` made its n inputs one `push` at a time (capacity check and bookkeeping per
-    /// input, ~5% of the benchmark gradient's profile); one bulk write brought that to ~4%.
+    /// Appends one `.input` entry (the next ordinal); −1 when the tape is full.
+    @inlinable
+    mutating func pushInput(_ value: V) -> Int32 {
+        let i = push(.input, Int32(truncatingIfNeeded: inputCount), -1, value)
+        if i >= 0 {
+            inputCount += 1
+            if count == inputCount { leadingInputs = count }
+        }
+        return i
+    }
+
     /// Records a user-primitive node whose first argument is `a`.
     @usableFromInline
     mutating func pushCustom(_ node: CustomNode, _ a: Int32, _ value: V) -> Int32 {
@@ -137,6 +154,11 @@ struct TapeStorage<V: ADScalar> {
         return i
     }
 
+    /// Appends one `.input` entry per value of `x` (ordinals continuing from `inputCount`) and
+    /// returns the first one's index; nil, with nothing written, when they do not all fit under
+    /// the limit (the caller then pushes one by one so the limit error lands where it is hit).
+    /// Why: `record` made its n inputs one `push` at a time (capacity check and bookkeeping per
+    /// input, ~5% of the benchmark gradient's profile); one bulk write brought that to ~4%.
     @inlinable
     mutating func pushInputs(_ x: UnsafeBufferPointer<V>) -> Int? {
         let n = x.count
@@ -153,6 +175,7 @@ struct TapeStorage<V: ADScalar> {
         (values + start).initialize(from: source, count: n)
         count += n
         inputCount += n
+        if count == inputCount { leadingInputs = count }
         return start
     }
 
