@@ -109,7 +109,12 @@ func runTapeFloor(_ x: [Double], reference: [Double]) {
         { blackHole(adjoint_floor_plain(x, n)) },
         { blackHole(adjoint_floor_gradient(x, n, out, 0)) },
         { blackHole(adjoint_floor_gradient(x, n, out, 1)) },
+        { blackHole(adjoint_floor_record(x, n)) },
     ])
     emit("floor_c_tape_gradient_over_plain", t[1] / t[0], "ratio")
     emit("floor_c_fused_tape_gradient_over_plain", t[2] / t[0], "ratio")
+    // The floor split as ours is (reverse_record_over_plain, reverse_sweep_over_plain): which
+    // half of our gradient sits above the design's cost.
+    emit("floor_c_record_over_plain", t[3] / t[0], "ratio")
+    emit("floor_c_sweep_over_plain", (t[1] - t[3]) / t[0], "ratio")
 }

@@ -51,8 +51,8 @@ double adjoint_floor_plain(const double *x, long n) {
     return s;
 }
 
-int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
-    if (n < 2) { for (long i = 0; i < n; i++) g[i] = 0; return 0; }
+// Records f on the tape; returns the index of f's entry, or -1 when memory runs out.
+static long record(const double *x, long n, int fused) {
     if (reserve(8 * n + 2) != 0) return -1;
     tape.count = 0; tape.partials = 0;
     for (long i = 0; i < n; i++) push(FLOOR_INPUT, (int32_t)i, -1, x[i]);
@@ -63,8 +63,19 @@ int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
         FloorVar l = fused ? floor_log_one_plus(mul(xi, xi)) : floor_log(add(one, mul(xi, xi)));
         s = add(add(s, mul(floor_sin(xi), xj)), l);
     }
+    return s.index;
+}
+
+int adjoint_floor_record(const double *x, long n) {
+    return n < 2 || record(x, n, 0) >= 0 ? 0 : -1;
+}
+
+int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
+    if (n < 2) { for (long i = 0; i < n; i++) g[i] = 0; return 0; }
+    long out = record(x, n, fused);
+    if (out < 0) return -1;
     double *adj = tape.adjoint;
-    adj[s.index] = 1;
+    adj[out] = 1;
     for (long i = tape.count - 1; i >= 0; i--) {
         double u = adj[i];
         int32_t a = tape.lhs[i], b = tape.rhs[i];

@@ -18,4 +18,9 @@ double adjoint_floor_plain(const double *x, long n);
 /// Returns 0, or -1 when memory runs out.
 int adjoint_floor_gradient(const double *x, long n, double *g, int fused);
 
+/// Only the recording half of `adjoint_floor_gradient` (fused = 0): the tape is written, not swept.
+/// Timed next to the gradient, it splits the floor into recording and sweep as the library's
+/// `reverse_record_over_plain` and `reverse_sweep_over_plain` split ours.
+int adjoint_floor_record(const double *x, long n);
+
 #endif
