@@ -161,7 +161,7 @@ extension Checker {
                 if op != .custom {
                     let b = point.count > 1 ? point[1] : point[0]
                     if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
-                } else if let fault = RuleCheck.disagreement(
+                } else if case .disagree(let fault) = RuleCheck.disagreement(
                     name: graph.names[k], point: point, partial: which, claimed: partials[which], node: k,
                     stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
                     primal: { graph.localPrimal(k, $0) ?? .nan }, analytic: graph.analyticPrimals[k]) {
@@ -232,23 +232,41 @@ public enum RuleCheck {
     /// primal alone; steps stay below `stepLimit` (a quarter of the distance to a declared kink).
     static func disagreement(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
                              stepLimit: Double, primal: @escaping ([Double]) -> Double,
-                             analytic: (any ADFunction)? = nil) -> FaultLocation? {
-        guard which < point.count else { return nil }
+                             analytic: (any ADFunction)? = nil) -> PartialComparison {
+        guard which < point.count else { return .undecided }
         let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
         var probe = LineProbe<Double>(eval: { [primal($0)] }, x: point, v: v)
         var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
         if point[which] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(point[which])) }
         if stepLimit > 0 { h0 = Swift.min(h0, stepLimit) }
-        return compare(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
-                       complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+        return comparison(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
+                          complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+    }
+
+    /// How a rule's partial compared with the differences of its primal: `undecided` when no
+    /// witness could judge it (no complex step, and Richardson never settled) or the two witnesses
+    /// conflict. Fault localisation reads only `disagree`; `validate` must not count `undecided`
+    /// as agreement (a rule it could not check was reported as agreeing).
+    enum PartialComparison {
+        case agree
+        case disagree(FaultLocation)
+        case undecided
+    }
+
+    static func compare(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
+                        probe: inout LineProbe<Double>, initialStep h0: Double,
+                        complexStep cs: DifferenceEstimate?) -> FaultLocation? {
+        if case .disagree(let f) = comparison(name: name, point: point, partial: which, claimed: got, node: node,
+                                               probe: &probe, initialStep: h0, complexStep: cs) { return f }
+        return nil
     }
 
     /// Decides with the complex step where there is one (its error is rounding only), else with
     /// Richardson and ``relativeTolerance``. A complex step that accuses the rule while Richardson
     /// agrees with the rule within its own estimate is a conflict between witnesses, not a fault.
-    static func compare(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
-                        probe: inout LineProbe<Double>, initialStep h0: Double,
-                        complexStep cs: DifferenceEstimate?) -> FaultLocation? {
+    static func comparison(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
+                           probe: inout LineProbe<Double>, initialStep h0: Double,
+                           complexStep cs: DifferenceEstimate?) -> PartialComparison {
         // The scanned tableau (its start found from f, confirmed at a much smaller step), bounded
         // by the caller's step: the fixed-start tableau's estimate fell short 5 times in 103,200
         // registry partials (12× at gelu(−2.0025)), the scanned one in none.
@@ -258,17 +276,17 @@ public enum RuleCheck {
         if let cs {
             let tol = CheckOptions.errorEstimateSafety * cs.errorEstimate
                 + complexStepRelativeTolerance * Swift.max(Swift.abs(cs.value), Swift.abs(got)) + .leastNormalMagnitude
-            if Swift.abs(got - cs.value) <= tol { return nil }
-            if let r = richardson, Swift.abs(got - r.value) <= CheckOptions.errorEstimateSafety * r.errorEstimate { return nil }
-            return FaultLocation(op: name, node: node, inputs: point, partial: which,
-                                 expected: cs.value, got: got, errorEstimate: cs.errorEstimate)
+            if Swift.abs(got - cs.value) <= tol { return .agree }
+            if let r = richardson, Swift.abs(got - r.value) <= CheckOptions.errorEstimateSafety * r.errorEstimate { return .undecided }
+            return .disagree(FaultLocation(op: name, node: node, inputs: point, partial: which,
+                                           expected: cs.value, got: got, errorEstimate: cs.errorEstimate))
         }
-        guard let e = richardson else { return nil }
+        guard let e = richardson else { return .undecided }
         let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
             + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
-        if Swift.abs(got - e.value) <= tol { return nil }
-        return FaultLocation(op: name, node: node, inputs: point, partial: which,
-                             expected: e.value, got: got, errorEstimate: e.errorEstimate)
+        if Swift.abs(got - e.value) <= tol { return .agree }
+        return .disagree(FaultLocation(op: name, node: node, inputs: point, partial: which,
+                                       expected: e.value, got: got, errorEstimate: e.errorEstimate))
     }
 
     /// A registry op's primal alone, as a function of its arguments (for the complex step).
