@@ -354,8 +354,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
         // it. A kink's differences settle (on the mean slope), so none is claimed otherwise.
         if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, d, claimed: claimed) {
-            return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
-                        lastDisagreement, ladder: outcomes, kink: k)
+            switch k {
+            case .kink(let k):
+                return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
+                            lastDisagreement, ladder: outcomes, kink: k)
+            case .smoothCloser(agreesWithClaim: true):
+                // The closer one-sided pair agrees with the claim where the ladder did not: two
+                // witnesses conflict, and a right value is never convicted on the weaker one.
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            case .smoothCloser(agreesWithClaim: false):
+                break   // no kink at the point: the ladder's verdict stands
+            }
         }
         if let (name, w, tol) = lastDisagreement {
             // As in checkJacobian: a fixed stencil's disagreement convicts nothing when the
@@ -388,26 +397,61 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
     }
 
+    /// What the one-sided differences say when no rung agreed.
+    enum OneSidedFinding {
+        /// The one-sided derivatives differ at every step tried: a kink at the point.
+        case kink(KinkAnalysis)
+        /// They differ at the first step but meet at a closer one: a kink near the point, not at
+        /// it, and whether the claim agrees with the closer pair.
+        case smoothCloser(agreesWithClaim: Bool)
+    }
+
     /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
     /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
-    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> KinkAnalysis? {
+    ///
+    /// A pair that differs at the default step is looked at again 2⁸, 2¹⁶, … times closer: at a
+    /// kink *at* the point the two stay apart at every step, at one a distance δ away they meet
+    /// once the samples stop reaching it. Without that second look |x| at 10⁻⁷ (slope 1) read as a
+    /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
+    /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
+    /// at a tiny step never makes a true kink look smooth.
+    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
         var line = LineProbe<V>(eval: f, x: x, v: directions[d])
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
-        func side(_ s: Stencil) -> (value: Double, error: Double) {
-            let fine = line.apply(s, step: h, outputs: m)
-            let coarse = line.apply(s, step: 2 * h, outputs: m)
-            let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
-            return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+        func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
+            func side(_ s: Stencil) -> (value: Double, error: Double) {
+                let fine = line.apply(s, step: h, outputs: m)
+                let coarse = line.apply(s, step: 2 * h, outputs: m)
+                let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
+                return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+            }
+            let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
+            let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
+                + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
+            return (left.value, right.value, tol)
         }
-        let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
-        guard right.value.isFinite, left.value.isFinite else { return nil }
-        let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
-            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
-        guard Swift.abs(right.value - left.value) > tol else { return nil }
-        let lo = Swift.min(left.value, right.value) - tol, hi = Swift.max(left.value, right.value) + tol
-        return KinkAnalysis(ops: [blackBoxKinkTag], left: left.value, right: right.value,
-                            withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)])
+        let (left, right, tol) = sides(h)
+        guard right.isFinite, left.isFinite else { return nil }
+        let gap = Swift.abs(right - left)
+        guard gap > tol else { return nil }
+        var closer = h
+        for _ in 0..<8 {
+            closer = closer / 256
+            guard closer > 0, !line.stepBelowULP(closer) else { break }
+            let near = sides(closer)
+            guard near.left.isFinite, near.right.isFinite else { break }
+            // A step whose samples still reach the nearby kink has a large truncation estimate
+            // (its 2h twin reaches further): look closer still.
+            guard near.tol < 0.1 * gap else { continue }
+            if Swift.abs(near.right - near.left) <= near.tol {
+                let slope = 0.5 * (near.left + near.right)
+                return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
+            }
+        }
+        let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
+        return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
+                                  withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
     }
 }
