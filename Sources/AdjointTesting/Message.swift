@@ -106,7 +106,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
 func toleranceSource(_ r: CheckReport, witness: String?) -> String {
     let eps = fmtNumber(r.epsilon)
     let atol = r.options.atol.map { "atol = \(fmtNumber($0)) (user override)" }
-        ?? "atol = 4·(witness error estimate) + 64ε·(row scale) (derived)"
+        ?? "atol = 4·(witness error estimate) + 64ε·(entry scale) (derived)"
     let rtol = r.options.rtol.map { "rtol = \(fmtNumber($0)) (user override)" }
         ?? "rtol = nominal accuracy of \(witness ?? "the witness") + 64ε (derived)"
     return "atol + rtol·|reference| with \(atol), \(rtol); \(r.scalarType), ε = \(eps)"

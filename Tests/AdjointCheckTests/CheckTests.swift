@@ -329,3 +329,45 @@ final class NearKinkTests: XCTestCase {
         XCTAssertEqual(r.fault?.op, "relu")
     }
 }
+
+/// x₀·x₁²: at (10⁸, 10⁻⁸) the gradient is (10⁻¹⁶, 2), entries 16 decades apart.
+struct BadlyScaledProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[1]] }
+}
+
+/// A tiny entry is judged on its own scale, not its row's (user trial: a claim 50% off passed,
+/// judged within 64ε × 2, the other entry).
+final class EntryScaleTests: XCTestCase {
+    let x = [1e8, 1e-8]
+
+    func testAClaimFiftyPercentOffOnATinyEntryIsConvicted() throws {
+        // ∂f/∂x₀ = x₁² = 10⁻¹⁶, ∂f/∂x₁ = 2x₀x₁ = 2 (by hand).
+        let wrong = try checkGradient(of: BadlyScaledProduct(), at: x, claimedGradient: { (x: [Double]) in [1.5 * x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        XCTAssertEqual(wrong.entries[0][1].verdict, .agree)
+        let right = try checkGradient(of: BadlyScaledProduct(), at: x, claimedGradient: { (x: [Double]) in [x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertLessThan(right.entries[0][0].tolerance ?? 1, 1e-25, right.renderTable())
+    }
+
+    func testTheBlackBoxCheckScalesTheRowByTheInputs() throws {
+        let f: ([Double]) -> Double = { x in x[0] * x[1] * x[1] }
+        let wrong = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [1.5 * x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        let right = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+
+    func testAnEntryThatCancelsKeepsItsPathScale() throws {
+        // (x₀ + x₁)² − x₀² − 2x₀x₁ = x₁²: ∂/∂x₀ = 2(x₀ + x₁) − 2x₀ − 2x₁ = 0 exactly, computed as a
+        // difference of terms near 2·10⁸; AD's rounding there is relative to those terms.
+        struct Cancelling: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(x[0] + x[1]) * (x[0] + x[1]) - x[0] * x[0] - 2 * x[0] * x[1]] }
+        }
+        let r = try checkGradient(of: Cancelling(), at: [1e8, 0.3], claimedGradient: { (x: [Double]) in [0, 2 * x[1]] })
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
+        // f itself is rounding noise of a few units there (its terms are 10¹⁶): no jump can show.
+        XCTAssertNotEqual(r.entries[0][1].verdict.name, "discontinuity", r.renderTable())
+        XCTAssertNotEqual(r.entries[0][1].verdict.name, "rule-wrong", r.renderTable())
+    }
+}

@@ -45,7 +45,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 ///
 /// The function is only evaluated, never differentiated. Each entry climbs
 /// ``WitnessRung/blackBoxLadder`` (central → adaptive → Richardson) with the tolerance
-/// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(row scale),
+/// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(entry scale: the
+/// row's largest entry, or less for an entry far below it with the inputs' scales applied),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
 /// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
@@ -251,7 +252,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
                 let xScale = zip(x, directions[d]).filter { $0.1 != 0 }.map { Swift.abs(Double($0.0)) }.max() ?? 0
                 let valueScale = fr * vmax / Swift.max(1, xScale)
-                row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale))
+                row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
+                                      entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
             entries.append(row)
         }
@@ -267,9 +269,32 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the
     /// tolerance), then the one-sided analysis when no rung agreed.
-    mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double) -> EntryCheck {
+    /// The magnitude the claim's rounding in entry (r, d) is taken relative to: the row's largest
+    /// entry, or, along a coordinate xⱼ ≠ 0, 4·maxₖ |cₖ|·|xₖ| / |xⱼ| where smaller (the row in
+    /// units of f's change per relative move of each input). A black box has no tape to give the
+    /// entry's own path scale (as `checkJacobian` uses); without this, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at
+    /// (10⁸, 10⁻⁸) was judged within 64ε·2 and a claim 50% off passed (a user trial).
+    func entryRoundingScale(_ row: [Double], direction d: Int, rowScale: Double) -> Double {
+        let v = directions[d]
+        guard functionals == nil, let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
+              v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
+        let xj = Swift.abs(Double(x[j]))
+        guard xj > 0, xj.isFinite else { return rowScale }
+        var scaled = 0.0
+        for (k, c) in row.enumerated() where k < x.count {
+            let t = Swift.abs(c) * Swift.abs(Double(x[k]))
+            guard t.isFinite else { return rowScale }
+            scaled = Swift.max(scaled, t)
+        }
+        return Swift.min(rowScale, CheckOptions.errorEstimateSafety * Swift.max(scaled / xj, Swift.abs(row[j])))
+    }
+
+    mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double,
+                             entryScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)   // see checkJacobian
+        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let floor = adRel * rowScale + subnormal   // see checkJacobian
+        let roundingFloor = adRel * entryScale + subnormal
         let values = [claimed]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
@@ -317,7 +342,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 continue
             }
             if !options.ladder[k].fixedStencil { aVerifiedRungSettled = true }
-            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {

@@ -8,8 +8,9 @@ import RealModule
 /// Per entry the verdict is graded: `agree`, `rule-wrong` (only after escalating through
 /// ``CheckOptions/ladder``), `fd-inconclusive` (with reasons), `kink` (with one-sided
 /// derivatives) or `non-finite`. The tolerance is |a − b| ≤ atol + rtol·|b| with b the witness;
-/// by default atol = 4·(witness error estimate) + 64ε·(row scale) and rtol = the witness's
-/// nominal accuracy + 64ε.
+/// by default atol = 4·(witness error estimate) + 64ε·(entry scale) and rtol = the witness's
+/// nominal accuracy + 64ε. The entry scale is the row's largest entry, or, for an entry far below
+/// it, 4 × its own path magnitude on the tape (so a tiny entry is not judged on its row's scale).
 ///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
@@ -99,6 +100,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var graph: TapeGraph? = nil
     /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
     var tangentCache: [Int: [Double]] = [:]
+    /// Path magnitudes of every tape node along eⱼ, by input j (for entries far below their row).
+    var pathMagnitudeCache: [Int: [Double]] = [:]
     /// Escapes (a variable converted to Double) seen while AD evaluated the function.
     var adEscapes = 0
     /// f(x), for the noise floor of the jump test.
@@ -259,6 +262,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
                 row.append(checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                                      entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
                                       kinkOps: kinkMap[i][j]))
             }
             entries.append(row)
@@ -356,12 +360,41 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
     }
 
+    /// The magnitude the subjects' rounding in entry (i, j) is relative to: the row's largest
+    /// entry, or, for an entry far below it, 4 × the larger of its own values and the sum of the
+    /// path magnitudes from input j to output i (``TapeGraph/tangents(input:magnitudes:)``), which
+    /// bounds what forward or reverse accumulation of that entry can lose. Never above the row
+    /// scale. With the row's scale alone, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at (10⁸, 10⁻⁸) was judged within
+    /// 64ε·2 (the other entry is 2): a claim 50% off passed (a user trial).
+    mutating func entryRoundingScale(output i: Int, input j: Int, values: [(String, Double)], rowScale: Double) -> Double {
+        let own = values.map { Swift.abs($0.1) }.filter(\.isFinite).max() ?? 0
+        // Only an entry under a quarter of the row scale can get a smaller one: skip the sweep.
+        guard own < 0.25 * rowScale, let graph, i < graph.outputNodes.count else { return rowScale }
+        guard graph.outputNodes[i] != nil else { return Swift.min(rowScale, CheckOptions.errorEstimateSafety * own) }
+        let path = pathMagnitude(output: i, input: j)
+        guard path.isFinite else { return rowScale }
+        return Swift.min(rowScale, CheckOptions.errorEstimateSafety * Swift.max(path, own))
+    }
+
+    /// Σ over tape paths from input j to output i of the product of |local partials| (0 when
+    /// output i is not recorded, infinite when unknown): what AD's rounding of entry (i, j) is
+    /// relative to.
+    mutating func pathMagnitude(output i: Int, input j: Int) -> Double {
+        guard let graph else { return .infinity }
+        guard i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return 0 }
+        if pathMagnitudeCache[j] == nil { pathMagnitudeCache[j] = graph.tangents(input: j, magnitudes: true) }
+        return pathMagnitudeCache[j]?[node] ?? .infinity
+    }
+
     mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, valueScale: Double,
-                             kinkOps: [String]) -> EntryCheck {
+                             entryScale: Double, kinkOps: [String]) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
         // Below the normal range a value's rounding is absolute (half the least subnormal), not
         // relative: exp at −745 is 5e-324 in every mode, and a tolerance of 0 called it wrong.
-        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let floor = adRel * rowScale + subnormal
+        // What the tolerance allows for the subjects' own rounding: the entry's scale, not the row's.
+        let roundingFloor = adRel * entryScale + subnormal
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
             var absErr: Double? = nil, relErr: Double? = nil
@@ -422,11 +455,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             // Report every known weakness of an unusable estimate, not only the disqualifying one.
             if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }
-            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             let wrong = values.filter { Swift.abs($0.1 - w.value) > tol }.map(\.0)
             if wrong.isEmpty { return .agree(tol) }
+            // An entry that AD computes by cancellation (2(x₀ + x₁) − 2x₀ − 2x₁ at x₀ = 10⁸) carries
+            // rounding relative to its path magnitudes, not to its row: forward mode's −6e-9 for
+            // an exact 0 was convicted. Within that bound nothing is shown wrong.
+            if options.atol == nil {
+                let path = pathMagnitude(output: i, input: j)
+                let widened = tol + CheckOptions.errorEstimateSafety * adRel * path
+                if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= widened }) {
+                    return .agree(widened)
+                }
+            }
             // A disagreement with a cancelled, sub-ulp or kink-straddling difference proves
             // nothing: escalate instead.
             var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
@@ -594,8 +637,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             deltas.append(d)
         }
         let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
+        // f's own rounding (ε·Σ|∂fᵢ/∂v|·|v| over the tape) too: x₁² computed as (x₀ + x₁)² − x₀² − 2x₀x₁
+        // at x₀ = 10⁸ is noise of a few units, and that noise read as a jump of −0.37.
+        let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
         return jumpFromDifferences(deltas, smallestStep: scale * Double.pow(2, -30), slope: slope,
-                                   noise: 64 * eps * Swift.max(fi, 1))
+                                   noise: 64 * eps * Swift.max(fi, 1, rounding))
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
