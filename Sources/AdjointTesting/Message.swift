@@ -12,6 +12,14 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
         ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
         : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
     lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")
+    // The headline names the claim; when only AD modes are shown wrong the claim is not the
+    // culprit, and a reader of "the claimed gradient: rule-wrong" went looking in the wrong place.
+    let wrong = Set(f.outcome.parts.compactMap(\.report).flatMap { $0.entries.joined().flatMap(\.wrongSubjects) })
+    let adModes: Set<String> = ["forward", "reverse"]
+    if !wrong.isEmpty && wrong.isSubset(of: adModes) {
+        lines.append("shown wrong: \(wrong.sorted().joined(separator: " and ")) mode only, not the claim: a rule f uses "
+            + "(a primitive of yours, or a value leaving the AD types) is wrong where the claim is right")
+    }
     let s = f.shrink
     if s.steps > 0 {
         lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")
