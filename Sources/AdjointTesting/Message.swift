@@ -105,6 +105,8 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
         let k = e.kink
         let name = TestVerdict(e).name
         s += " — \(name)" + (k.map { ": one-sided derivatives \(fmtNumber($0.left)) (left), \(fmtNumber($0.right)) (right)" } ?? "")
+        // Between the one-sided derivatives and still wrong: say why, or the line reads as a pass.
+        if let why = k?.notInGeneralizedGradient { s += "; " + why }
     case .agree: s += " — agree"
     }
     return s

@@ -267,6 +267,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             entries.append(row)
         }
+        // Kink entries were judged one component at a time; with one kink touched the row must
+        // also be a single convex combination of the two pieces' gradients.
+        for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
         base.entries = entries
         base.rungsUsed = options.ladder.indices.compactMap { k in
             guard let r = rungCache[k] else { return nil }
@@ -805,7 +808,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             unresolved = "the kink at \(name) (node \(node)) also moves with input \(other), so one-sided derivatives "
                 + "along this input alone do not bound a generalised gradient"
         }
-        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved)
+        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved, tolerance: tol)
     }
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.

@@ -178,6 +178,7 @@ public struct CheckReport: Sendable {
             switch ok {
             case true?: return "\(at): valid subgradient, one-sided derivatives \(range)"
             case false?:
+                if let why = k?.notInGeneralizedGradient { return "\(at): \(why)" }
                 let outside = k?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
                 let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(fmt($0.value))" }
                 return "\(at): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
@@ -273,7 +274,8 @@ public struct CheckReport: Sendable {
         f.append(("kink", e.kink.map { k in
             .object([("ops", .array(k.ops.map { .string($0) })), ("left", .number(k.left)), ("right", .number(k.right)),
                      ("within", .object(k.withinOneSided.map { ($0.subject, .bool($0.valid)) })),
-                     ("unresolved", k.unresolved.map { .string($0) } ?? .null)])
+                     ("unresolved", k.unresolved.map { .string($0) } ?? .null),
+                     ("notInGeneralizedGradient", k.notInGeneralizedGradient.map { .string($0) } ?? .null)])
         } ?? .null))
         f.append(("ladder", .array(e.ladder.map { r in
             .object([("witness", .string(r.witness)), ("outcome", .string(r.outcome)), ("value", .number(r.value)),
