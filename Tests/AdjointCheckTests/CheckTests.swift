@@ -371,3 +371,45 @@ final class EntryScaleTests: XCTestCase {
         XCTAssertNotEqual(r.entries[0][1].verdict.name, "rule-wrong", r.renderTable())
     }
 }
+
+/// Options and black-box arguments that would silently change every verdict are rejected with a
+/// message naming them (user trial).
+final class CheckOptionRejectionTests: XCTestCase {
+    func testABadStepIsRejectedNotSkippedRungByRung() {
+        for step in [StepSize.absolute(0), .absolute(-1e-3), .absolute(.nan), .relative(.infinity)] {
+            var o = CheckOptions()
+            o.step = step
+            XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o), "\(step)") { error in
+                guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(why.contains("CheckOptions.step") && why.contains(".automatic"), why)
+            }
+            var b = CheckOptions.blackBox
+            b.step = step
+            XCTAssertThrowsError(try checkBlackBoxGradient(of: { x in x[0] * x[1] }, at: [2.0, 0.5],
+                                                           claimedGradient: { x in [x[1], x[0]] }, options: b), "\(step)")
+        }
+    }
+
+    func testACustomWitnessWithANaNOrNegativeEstimateIsRejected() {
+        // ∇(ln x₀ + x₀x₁ − sin x₁) = (1/x₀ + x₁, x₀ − cos x₁); the witness says ∂/∂x₁ = 0 and the
+        // claim 5: with a NaN estimate every tolerance was NaN, and everything "agreed".
+        for estimate in [Double.nan, -1, .infinity] {
+            var o = CheckOptions()
+            o.ladder = [.custom(name: "mine", errorEstimate: estimate, jacobian: { x in [[1 / x[0] + x[1], 0]] })]
+            XCTAssertThrowsError(try checkGradient(of: LogProductSin(), at: [0.7, 1.3], claimedGradient: { (x: [Double]) in [1 / x[0] + x[1], 5] },
+                                                   options: o), "\(estimate)") { error in
+                guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(why.contains("custom witness \"mine\""), why)
+            }
+        }
+    }
+
+    func testANonFiniteDirectionOrCotangentIsRejected() {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1]] }
+        XCTAssertThrowsError(try checkBlackBoxVJP(of: f, at: [1, 2], cotangent: [.nan], claimed: { _, _ in [5, 5] })) { error in
+            guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.contains("cotangent"), why)
+        }
+        XCTAssertThrowsError(try checkBlackBoxJVP(of: f, at: [1, 2], direction: [.infinity, 0], claimed: { _, _ in [0] }))
+    }
+}

@@ -60,7 +60,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// r.passed   // true
 /// ```
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a claimed Jacobian of the wrong
-///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances. A non-finite f(x) is reported in
+///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances, steps or custom witnesses (and,
+///   in the JVP and VJP checks, a non-finite direction or cotangent). A non-finite f(x) is reported in
 ///   ``CheckReport/problem``, not thrown.
 public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: @escaping ([V]) -> [V], at x: [V], claimed: ([V]) throws -> [[V]],
@@ -106,6 +107,9 @@ public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     if v.count != x.count {
         throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
     }
+    if let k = v.firstIndex(where: { !$0.isFinite }) {
+        throw ADError.invalidArgument("direction entry \(k) is \(v[k]); a JVP direction must be finite")
+    }
     var check = BlackBoxChecker(f: f, x: x, directions: [v], functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
     let jv = try claimed(x, v)
@@ -132,6 +136,10 @@ public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     guard let value = check.evaluate() else { return check.report }
     if u.count != value.count {
         throw ADError.dimensionMismatch(what: "cotangent length (number of outputs)", expected: value.count, got: u.count)
+    }
+    // A NaN weight made every reference NaN and the claim "rule-wrong" against it.
+    if let k = u.firstIndex(where: { !$0.isFinite }) {
+        throw ADError.invalidArgument("cotangent entry \(k) is \(u[k]); a VJP cotangent must be finite")
     }
     let uj = try claimed(x, u)
     try requireShape([uj], rows: 1, cols: n, what: "claimed VJP (one entry per input)")

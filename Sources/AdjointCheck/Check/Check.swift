@@ -21,8 +21,9 @@ import RealModule
 /// - Parameter claimed: a Jacobian to check besides the modes (rows = outputs), computed from x.
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` or the claimed Jacobian has
 ///   the wrong shape; ``ADError/invalidArgument(_:)`` when ``CheckOptions/rtol`` or
-///   ``CheckOptions/atol`` is NaN, infinite or negative, or ``CheckOptions/worstEntryCount`` is
-///   negative. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
+///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
+///   estimate is not finite and ≥ 0. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -73,6 +74,18 @@ extension CheckOptions {
         }
         if worstEntryCount < 0 {
             throw ADError.invalidArgument("CheckOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)")
+        }
+        // A bad step made every stencil rung fail silently ("evaluation failed") and the rest of
+        // the ladder decide, or left a black-box check with nothing but "fd-inconclusive".
+        do { try AdjointCheck.validate(step) } catch {
+            throw ADError.invalidArgument("CheckOptions.step: \(error); use .automatic to let each rung choose")
+        }
+        for rung in ladder {
+            // A NaN estimate makes every tolerance NaN, so every comparison "agrees" (a claim of 5
+            // where the witness said 0 passed); a negative one convicts exact agreement.
+            if case .custom(let name, let estimate, _) = rung, !(estimate.isFinite && estimate >= 0) {
+                throw ADError.invalidArgument("the error estimate of the custom witness \"\(name)\" must be finite and ≥ 0, got \(estimate)")
+            }
         }
     }
 }
