@@ -581,6 +581,21 @@ final class ValidateDecidesOrSaysSoTests: XCTestCase {
         XCTAssertFalse(v.passed, v.description)
     }
 
+    func testANonFinitePrimalInsideTheDeclaredDomainSaysWhatToChange() {
+        // log declared valid on x > −1: at x ≤ 0 in its sample range the primal is NaN.
+        enum LogWideDomain: UnaryPrimitive {
+            static let name = "log_wide_domain"
+            static var sampleRanges: [ClosedRange<Double>] { [-0.5...3] }
+            static func domainViolation(_ x: Double, _ y: Double) -> String? { x > -1 ? nil : "x must be > -1" }
+            static func primal<T: ADScalar>(_ x: T) -> T { T.log(x) }
+            static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / x }
+        }
+        let v = validate(LogWideDomain.self)
+        XCTAssertFalse(v.passed)
+        let detail = v.check(named: "primal-finite")?.detail ?? ""
+        XCTAssertTrue(detail.contains("inside the declared domain") && detail.contains("domainViolation"), detail)
+    }
+
     func testZeroSamplesIsADeclarationErrorNotAPass() {
         for v in [validate(Scale2Checked.self, inputs: 2, samples: 0), validate(SlippedSquare.self, samples: 0)] {
             XCTAssertFalse(v.passed, v.description)

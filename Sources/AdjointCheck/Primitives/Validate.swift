@@ -114,8 +114,12 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         return result
     }
     if let k = values.firstIndex(where: { !$0.isFinite }) {
+        // Say what to change: the point passed the declared domain, so either the declaration or
+        // the sample ranges are wrong (a log declared on x > −1 failed with only "is -nan").
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
-                                   detail: "primal at \(show(points[k])) is \(values[k])"))
+                                   detail: "primal at \(show(points[k])) is \(values[k]), inside the declared domain (\(P.domain)) "
+                                       + "and the sample ranges \(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")): "
+                                       + "exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(points.count) points"))
