@@ -618,3 +618,23 @@ enum Scale2Checked: VectorPrimitive {
     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
 }
+
+/// Fault localisation judges a user rule in Double whatever type f was recorded in (user trial: a
+/// Float check found the wrong rule's entries but named no rule; a Double one named it).
+final class FloatLocalisationTests: XCTestCase {
+    struct ThroughSlippedSquare: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(SlippedSquare.apply(T.sin(x[0]) * x[1])) + x[1]] }
+    }
+
+    func testAWrongUserRuleIsNamedInAFloatRecording() throws {
+        for r in [try checkGradient(of: ThroughSlippedSquare(), at: [Float(0.4), 0.9]),
+                  try checkGradient(of: ThroughSlippedSquare(), at: [0.4, 0.9])] {
+            XCTAssertFalse(r.passed, r.renderTable())
+            XCTAssertEqual(r.fault?.op, "slipped_square", r.renderTable())
+            // At u = sin(0.4)·0.9 the rule says 3u where x²'s slope is 2u (by hand).
+            let u = Double(r.fault?.inputs.first ?? .nan)
+            XCTAssertEqual(r.fault?.got ?? .nan, 3 * u, accuracy: 1e-12 * Swift.max(1, Swift.abs(u)))
+            XCTAssertEqual(r.fault?.expected ?? .nan, 2 * u, accuracy: 1e-9)
+        }
+    }
+}

@@ -14,6 +14,10 @@ struct TapeGraph {
     /// A user scalar primitive's primal as a function at every scalar type, by node: its complex
     /// step decides where its primal is analytic.
     let analyticPrimals: [Int: any ADFunction]
+    /// A user scalar primitive's primal and partials evaluated in Double, by node: fault
+    /// localisation judges the rule there whatever type f was recorded in (a Float recording's
+    /// partials, rounded to Float, were compared with Double differences and never decided).
+    let doublePrimitives: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])]
     /// Each node's domain verdict at its recorded arguments.
     let domainViolations: [String?]
     let args: [[Int]]
@@ -30,7 +34,17 @@ struct TapeGraph {
         var partials: [[Double]?] = [], domain: [String?] = []
         var candidates: [(node: Int, distance: Double)] = []
         var analytic: [Int: any ADFunction] = [:]
+        var doubles: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])] = [:]
         func primal<P: ScalarPrimitive>(_: P.Type) -> any ADFunction { UserPrimal<P>() }
+        func inDouble<P: ScalarPrimitive>(_: P.Type) -> (primal: ([Double]) -> Double, partials: ([Double]) -> [Double]) {
+            func args(_ y: [Double]) -> (Double, Double) { (y[0], y.count > 1 ? y[1] : y[0]) }
+            return (primal: { y in let (a, b) = args(y); return P.primal(a, b) },
+                    partials: { y in
+                        let (a, b) = args(y)
+                        let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
+                        return P.arity == 2 ? [dx, dy] : [dx]
+                    })
+        }
         let tape = rec.tape
         for k in 0..<tape.count {
             guard let e = tape.entry(k) else { continue }
@@ -40,9 +54,10 @@ struct TapeGraph {
             domain.append(tape.localDomainViolation(k))
             // The declarations' kink distance: one function for reports, this test and localisation.
             if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
-            if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p) }
+            if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
         }
         analyticPrimals = analytic
+        doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
         self.partials = partials; self.domainViolations = domain
         self.localPrimal = { k, x in tape.localPrimal(k, at: x.map { V($0) })?.approximateDouble }
@@ -161,11 +176,18 @@ extension Checker {
                 if op != .custom {
                     let b = point.count > 1 ? point[1] : point[0]
                     if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
-                } else if case .disagree(let fault) = RuleCheck.disagreement(
-                    name: graph.names[k], point: point, partial: which, claimed: partials[which], node: k,
-                    stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
-                    primal: { graph.localPrimal(k, $0) ?? .nan }, analytic: graph.analyticPrimals[k]) {
-                    return fault
+                } else {
+                    // A scalar user primitive is judged in Double, as a built-in is (its rule and
+                    // primal re-evaluated at the recorded point); a vector one at the recorded type.
+                    let inDouble = graph.doublePrimitives[k]
+                    let claimed = inDouble.map { $0.partials(point) }.flatMap { which < $0.count ? $0[which] : nil } ?? partials[which]
+                    let primal: ([Double]) -> Double = inDouble?.primal ?? { graph.localPrimal(k, $0) ?? .nan }
+                    if case .disagree(let fault) = RuleCheck.disagreement(
+                        name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
+                        stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
+                        primal: primal, analytic: graph.analyticPrimals[k]) {
+                        return fault
+                    }
                 }
             }
         }
