@@ -413,3 +413,15 @@ final class CheckOptionRejectionTests: XCTestCase {
         XCTAssertThrowsError(try checkBlackBoxJVP(of: f, at: [1, 2], direction: [.infinity, 0], claimed: { _, _ in [0] }))
     }
 }
+
+/// A non-finite point is named as such, not as a non-finite output of f (user trial).
+final class NonFinitePointTests: XCTestCase {
+    func testANaNOrInfinitePointIsNamed() throws {
+        let generic = try checkGradient(of: LogProductSin(), at: [.nan, 1.0])
+        XCTAssertEqual(generic.problem?.description, "non-finite input x[0] = nan: the point must be finite")
+        XCTAssertFalse(generic.passed)
+        let box = try checkBlackBoxGradient(of: { x in x[0] * x[1] }, at: [1.0, -.infinity], claimedGradient: { x in [x[1], x[0]] })
+        XCTAssertEqual(box.problem?.description, "non-finite input x[1] = -inf: the point must be finite")
+        XCTAssertFalse(box.passed)
+    }
+}

@@ -177,6 +177,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// f(x), or nil with ``CheckReport/problem`` set when it is not finite.
     mutating func evaluate() -> [V]? {
+        if let k = x.firstIndex(where: { !$0.isFinite }) {
+            report.problem = .nonFinite(what: "input x[\(k)] = \(x[k]): the point must be finite", op: nil, node: nil)
+            return nil
+        }
         let y = f(x)
         report.value = y.map { Double($0) }
         if let i = y.firstIndex(where: { !$0.isFinite }) {

@@ -172,6 +172,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func recordFunction() -> RecordingOutcome {
         var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
                                ladder: options.ladder.map(\.name), options: options)
+        // Named as the input it is: a NaN point read "non-finite output 0: first produced by
+        // input at node 0", which sent the reader looking for a bug in f.
+        if let k = x.firstIndex(where: { !$0.isFinite }) {
+            base.problem = .nonFinite(what: "input x[\(k)] = \(x[k]): the point must be finite", op: nil, node: nil)
+            return .failed(base)
+        }
         do {
             return .recorded(base, try record({ f($0) }, at: x))
         } catch let e as ADError {
