@@ -65,7 +65,9 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 ///   step where the primal is analytic (within its estimate plus 1e-11 relative for the rule's
 ///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
 ///   ``RuleCheck/relativeTolerance``, 1e-11 relative; steps stay a quarter of the way to a declared
-///   kink);
+///   kink). A partial neither can judge (no complex step, Richardson never settled) is undecided,
+///   never counted as agreeing; with every partial undecided the check is inconclusive, and the
+///   validation does not pass (``PrimitiveValidation/passed`` needs a check of the rule to pass);
 /// - **kinks**: where a partial jumps along an input's sample range (found on a grid, bisected to
 ///   a few ulps), a kink must be declared (`kinkDistance` 0 there);
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
@@ -304,7 +306,9 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 /// - **jvp**: J·v for random directions v against a Richardson difference of the primal along v;
 /// - **vjp**: the dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ for random u and v, with J·v from the
 ///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
-///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails.
+///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails. A VJP
+///   that matches a JVP no difference confirmed is only consistent with it: that sample does not
+///   count as a pass (a mismatch still fails).
 ///
 /// ```swift
 /// let report = validate(LinearSolve.self, inputs: 6)
