@@ -425,3 +425,27 @@ final class NonFinitePointTests: XCTestCase {
         XCTAssertFalse(box.passed)
     }
 }
+
+/// A claimed Jacobian written column by column says so in the shape error (user trial).
+final class TransposedShapeTests: XCTestCase {
+    /// (x₀x₁, x₀ + x₂): 2 outputs, 3 inputs; its Jacobian by hand is [[x₁, x₀, 0], [1, 0, 1]].
+    struct TwoByThree: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1], x[0] + x[2]] }
+    }
+
+    func testATransposedClaimIsNamedTransposed() {
+        let transposed: ([Double]) -> [[Double]] = { x in [[x[1], 1], [x[0], 0], [0, 1]] }
+        XCTAssertThrowsError(try checkJacobian(of: TwoByThree(), at: [1.0, 2.0, 3.0], claimed: transposed)) { e in
+            XCTAssertEqual("\(e)", "rows of the claimed Jacobian (outputs); it has the transposed shape 3×2: rows must be outputs, "
+                + "columns inputs: expected 2, got 3")
+        }
+        XCTAssertThrowsError(try checkBlackBoxJacobian(of: { x in [x[0] * x[1], x[0] + x[2]] }, at: [1.0, 2.0, 3.0], claimed: transposed)) { e in
+            XCTAssertTrue("\(e)".contains("transposed shape 3×2"), "\(e)")
+        }
+        // A merely wrong shape gets no such hint.
+        XCTAssertThrowsError(try checkJacobian(of: TwoByThree(), at: [1.0, 2.0, 3.0], claimed: { _ in [[1, 2, 3]] })) { e in
+            XCTAssertFalse("\(e)".contains("transposed"), "\(e)")
+        }
+    }
+}
+

@@ -73,7 +73,7 @@ public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sen
     var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
     let c = try claimed(x)
-    try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian")
+    try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian", jacobian: true)
     return check.run(claimed: c.map { $0.map { Double($0) } }, claimedName: claimedName)
 }
 
@@ -146,10 +146,15 @@ public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     return check.run(claimed: [uj.map { Double($0) }], claimedName: claimedName)
 }
 
-func requireShape<T>(_ rows: [[T]], rows m: Int, cols n: Int, what: String) throws {
-    if rows.count != m { throw ADError.dimensionMismatch(what: "rows of the \(what)", expected: m, got: rows.count) }
+/// Rows are outputs, columns inputs; a claim with the transposed shape says so (the usual mistake
+/// behind a shape error: a Jacobian written column by column).
+func requireShape<T>(_ rows: [[T]], rows m: Int, cols n: Int, what: String, jacobian: Bool = false) throws {
+    let transposed = jacobian && m != n && rows.count == n && rows.allSatisfy { $0.count == m }
+    let hint = transposed ? "; it has the transposed shape \(n)×\(m): rows must be outputs, columns inputs" : ""
+    let (r, c) = jacobian ? (" (outputs)", " (inputs)") : ("", "")
+    if rows.count != m { throw ADError.dimensionMismatch(what: "rows of the \(what)\(r)\(hint)", expected: m, got: rows.count) }
     if let bad = rows.first(where: { $0.count != n }) {
-        throw ADError.dimensionMismatch(what: "columns of the \(what)", expected: n, got: bad.count)
+        throw ADError.dimensionMismatch(what: "columns of the \(what)\(c)\(hint)", expected: n, got: bad.count)
     }
 }
 

@@ -260,10 +260,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }
         if let claimed {
             let c = try claimed(x)
-            if c.count != m { throw ADError.dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: m, got: c.count) }
-            if let bad = c.first(where: { $0.count != n }) {
-                throw ADError.dimensionMismatch(what: "columns of the claimed Jacobian (inputs)", expected: n, got: bad.count)
-            }
+            try requireShape(c, rows: m, cols: n, what: "claimed Jacobian", jacobian: true)
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
