@@ -510,6 +510,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // over the recorded nodes, divided by the witness's step, is what the difference can
             // resolve; a disagreement inside that proves nothing.
             // (Only for witnesses that subtract samples: the complex step divides no noise by h.)
+            // Within the row's floor but beyond the entry's, a difference of samples may be showing
+            // f's rounding on the row's scale (Richardson's estimate can miss it): only a witness
+            // that subtracts no samples (complex step, exact rationals) convicts there.
+            if subtracts, options.atol == nil,
+               values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + adRel * Swift.max(0, rowScale - entryScale) }) {
+                soft.append(.noisyEvaluation)
+            }
             if subtracts, w.step > 0, i < roundingScale.count,
                values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * eps * roundingScale[i] / w.step }) {
                 soft.append(.noisyEvaluation)
