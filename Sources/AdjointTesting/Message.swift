@@ -12,6 +12,14 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
         ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
         : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
     lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")
+    // The headline names the claim; when only AD modes are shown wrong the claim is not the
+    // culprit, and a reader of "the claimed gradient: rule-wrong" went looking in the wrong place.
+    let wrong = Set(f.outcome.parts.compactMap(\.report).flatMap { $0.entries.joined().flatMap(\.wrongSubjects) })
+    let adModes: Set<String> = ["forward", "reverse"]
+    if !wrong.isEmpty && wrong.isSubset(of: adModes) {
+        lines.append("shown wrong: \(wrong.sorted().joined(separator: " and ")) mode only, not the claim: a rule f uses "
+            + "(a primitive of yours, or a value leaving the AD types) is wrong where the claim is right")
+    }
     let s = f.shrink
     if s.steps > 0 {
         lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")
@@ -97,6 +105,8 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
         let k = e.kink
         let name = TestVerdict(e).name
         s += " — \(name)" + (k.map { ": one-sided derivatives \(fmtNumber($0.left)) (left), \(fmtNumber($0.right)) (right)" } ?? "")
+        // Between the one-sided derivatives and still wrong: say why, or the line reads as a pass.
+        if let why = k?.notInGeneralizedGradient { s += "; " + why }
     case .agree: s += " — agree"
     }
     return s
@@ -106,7 +116,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
 func toleranceSource(_ r: CheckReport, witness: String?) -> String {
     let eps = fmtNumber(r.epsilon)
     let atol = r.options.atol.map { "atol = \(fmtNumber($0)) (user override)" }
-        ?? "atol = 4·(witness error estimate) + 64ε·(row scale) (derived)"
+        ?? "atol = 4·(witness error estimate) + 64ε·(entry scale) (derived)"
     let rtol = r.options.rtol.map { "rtol = \(fmtNumber($0)) (user override)" }
         ?? "rtol = nominal accuracy of \(witness ?? "the witness") + 64ε (derived)"
     return "atol + rtol·|reference| with \(atol), \(rtol); \(r.scalarType), ε = \(eps)"

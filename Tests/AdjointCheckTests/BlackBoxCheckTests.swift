@@ -90,3 +90,41 @@ final class BlackBoxCheckTests: XCTestCase {
         XCTAssertTrue(r.rungsUsed.contains { $0.name == "complex-step" && $0.note.contains("generic") }, "\(r.rungsUsed)")
     }
 }
+
+/// A kink near the point is not a kink at it (user trial): the one-sided differences at the default
+/// step reach past a kink δ away and differ, but closer ones meet on the slope at the point.
+final class BlackBoxNearKinkTests: XCTestCase {
+    let abs: ([Double]) -> Double = { x in Swift.abs(x[0]) }
+
+    func testAWrongClaimNextToAKinkIsConvictedNotPassedAsASubgradient() throws {
+        // d|x|/dx = 1 for x > 0; 0 lay inside the straddled pair [−0.98, 1] and passed.
+        for (x, wrong) in [(1e-7, 0.0), (1e-9, -1.0), (3e-6, 0.5)] {
+            let r = try checkBlackBoxGradient(of: abs, at: [x], claimedGradient: { _ in [wrong] })
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "x = \(x)\n" + r.renderTable())
+            XCTAssertFalse(r.passed)
+        }
+    }
+
+    func testTheRightValueNextToAKinkStillPassesAndAKinkAtThePointStaysAKink() throws {
+        for x in [1e-7, 1e-9, 3e-6, -1e-7] {
+            let r = try checkBlackBoxGradient(of: abs, at: [x], claimedGradient: { x in [x[0] > 0 ? 1 : -1] })
+            XCTAssertTrue(r.passed, "x = \(x)\n" + r.renderTable())
+        }
+        // At the kink itself the sides stay ±1 at every step: a subgradient passes, 2 does not.
+        let at = try checkBlackBoxGradient(of: abs, at: [0.0], claimedGradient: { _ in [0.5] })
+        XCTAssertEqual(at.entries[0][0].verdict, .kink(validSubgradient: true), at.renderTable())
+        XCTAssertTrue(at.renderTable().contains("kink: valid subgradient, one-sided derivatives [-1.0, 1.0]"), at.renderTable())
+        let shifted = try checkBlackBoxGradient(of: { x in Swift.abs(x[0] - 3) + 1e3 }, at: [3.0], claimedGradient: { _ in [1] })
+        XCTAssertEqual(shifted.entries[0][0].verdict, .kink(validSubgradient: true), shifted.renderTable())
+        let outside = try checkBlackBoxGradient(of: abs, at: [0.0], claimedGradient: { _ in [2] })
+        XCTAssertEqual(outside.entries[0][0].verdict, .kink(validSubgradient: false), outside.renderTable())
+    }
+
+    func testFloatNextToAKink() throws {
+        let f: ([Float]) -> Float = { x in Swift.abs(x[0]) }
+        let wrong = try checkBlackBoxGradient(of: f, at: [Float(1e-4)], claimedGradient: { _ in [0] })
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        let right = try checkBlackBoxGradient(of: f, at: [Float(1e-4)], claimedGradient: { _ in [1] })
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+}

@@ -492,3 +492,20 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(single.entries[0][0].wrongSubjects, ["claimed"])
     }
 }
+
+/// x < 0 ? x² : x³: both pieces have slope 0 at 0, so AD's exact 0 there is right.
+struct SquareOrCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] < 0 ? x[0] * x[0] : x[0] * x[0] * x[0]] }
+}
+
+/// The "AD returned exactly 0 … leaves the AD types" note needs a witness that sees a slope beyond
+/// its own error estimate (user trial: it accused a right AD whose derivative is 0).
+final class AllZeroNoteTests: XCTestCase {
+    func testAZeroDerivativeWithinTheWitnessesEstimatesIsNotAnEscape() throws {
+        let r = try checkGradient(of: SquareOrCube(), at: [0.0], claimedGradient: { (x: [Double]) in [1] })
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+        XCTAssertFalse(r.adAllZero, r.renderTable())
+        XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") || $0.contains("leave the AD types") }, r.renderTable())
+    }
+}
+

@@ -329,3 +329,141 @@ final class NearKinkTests: XCTestCase {
         XCTAssertEqual(r.fault?.op, "relu")
     }
 }
+
+/// x₀·x₁²: at (10⁸, 10⁻⁸) the gradient is (10⁻¹⁶, 2), entries 16 decades apart.
+struct BadlyScaledProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[1]] }
+}
+
+/// A tiny entry is judged on its own scale, not its row's (user trial: a claim 50% off passed,
+/// judged within 64ε × 2, the other entry).
+final class EntryScaleTests: XCTestCase {
+    let x = [1e8, 1e-8]
+
+    func testAClaimFiftyPercentOffOnATinyEntryIsConvicted() throws {
+        // ∂f/∂x₀ = x₁² = 10⁻¹⁶, ∂f/∂x₁ = 2x₀x₁ = 2 (by hand).
+        let wrong = try checkGradient(of: BadlyScaledProduct(), at: x, claimedGradient: { (x: [Double]) in [1.5 * x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        XCTAssertEqual(wrong.entries[0][1].verdict, .agree)
+        let right = try checkGradient(of: BadlyScaledProduct(), at: x, claimedGradient: { (x: [Double]) in [x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertLessThan(right.entries[0][0].tolerance ?? 1, 1e-25, right.renderTable())
+    }
+
+    func testTheBlackBoxCheckScalesTheRowByTheInputs() throws {
+        // Without a tape the black box cannot tell f's rounding on the row's scale from a wrong
+        // claim: the claim is not passed, and not convicted either.
+        let f: ([Double]) -> Double = { x in x[0] * x[1] * x[1] }
+        let wrong = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [1.5 * x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .fdInconclusive(reasons: [.noisyEvaluation]), wrong.renderTable())
+        XCTAssertFalse(wrong.passed)
+        // Far beyond the row's floor it is convicted.
+        let far = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [1e-6, 2 * x[0] * x[1]] })
+        XCTAssertEqual(far.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), far.renderTable())
+        let right = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [x[1] * x[1], 2 * x[0] * x[1]] })
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+
+    func testAnEntryThatCancelsKeepsItsPathScale() throws {
+        // (x₀ + x₁)² − x₀² − 2x₀x₁ = x₁²: ∂/∂x₀ = 2(x₀ + x₁) − 2x₀ − 2x₁ = 0 exactly, computed as a
+        // difference of terms near 2·10⁸; AD's rounding there is relative to those terms.
+        struct Cancelling: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(x[0] + x[1]) * (x[0] + x[1]) - x[0] * x[0] - 2 * x[0] * x[1]] }
+        }
+        let r = try checkGradient(of: Cancelling(), at: [1e8, 0.3], claimedGradient: { (x: [Double]) in [0, 2 * x[1]] })
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
+        // f itself is rounding noise of a few units there (its terms are 10¹⁶): no jump can show.
+        XCTAssertNotEqual(r.entries[0][1].verdict.name, "discontinuity", r.renderTable())
+        XCTAssertNotEqual(r.entries[0][1].verdict.name, "rule-wrong", r.renderTable())
+    }
+}
+
+/// Options and black-box arguments that would silently change every verdict are rejected with a
+/// message naming them (user trial).
+final class CheckOptionRejectionTests: XCTestCase {
+    func testABadStepIsRejectedNotSkippedRungByRung() {
+        for step in [StepSize.absolute(0), .absolute(-1e-3), .absolute(.nan), .relative(.infinity)] {
+            var o = CheckOptions()
+            o.step = step
+            XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o), "\(step)") { error in
+                guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(why.contains("CheckOptions.step") && why.contains(".automatic"), why)
+            }
+            var b = CheckOptions.blackBox
+            b.step = step
+            XCTAssertThrowsError(try checkBlackBoxGradient(of: { x in x[0] * x[1] }, at: [2.0, 0.5],
+                                                           claimedGradient: { x in [x[1], x[0]] }, options: b), "\(step)")
+        }
+    }
+
+    func testACustomWitnessWithANaNOrNegativeEstimateIsRejected() {
+        // ∇(ln x₀ + x₀x₁ − sin x₁) = (1/x₀ + x₁, x₀ − cos x₁); the witness says ∂/∂x₁ = 0 and the
+        // claim 5: with a NaN estimate every tolerance was NaN, and everything "agreed".
+        for estimate in [Double.nan, -1, .infinity] {
+            var o = CheckOptions()
+            o.ladder = [.custom(name: "mine", errorEstimate: estimate, jacobian: { x in [[1 / x[0] + x[1], 0]] })]
+            XCTAssertThrowsError(try checkGradient(of: LogProductSin(), at: [0.7, 1.3], claimedGradient: { (x: [Double]) in [1 / x[0] + x[1], 5] },
+                                                   options: o), "\(estimate)") { error in
+                guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+                XCTAssertTrue(why.contains("custom witness \"mine\""), why)
+            }
+        }
+    }
+
+    func testANonFiniteDirectionOrCotangentIsRejected() {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1]] }
+        XCTAssertThrowsError(try checkBlackBoxVJP(of: f, at: [1, 2], cotangent: [.nan], claimed: { _, _ in [5, 5] })) { error in
+            guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.contains("cotangent"), why)
+        }
+        XCTAssertThrowsError(try checkBlackBoxJVP(of: f, at: [1, 2], direction: [.infinity, 0], claimed: { _, _ in [0] }))
+    }
+}
+
+/// A non-finite point is named as such, not as a non-finite output of f (user trial).
+final class NonFinitePointTests: XCTestCase {
+    func testANaNOrInfinitePointIsNamed() throws {
+        let generic = try checkGradient(of: LogProductSin(), at: [.nan, 1.0])
+        XCTAssertEqual(generic.problem?.description, "non-finite input x[0] = nan: the point must be finite")
+        XCTAssertFalse(generic.passed)
+        let box = try checkBlackBoxGradient(of: { x in x[0] * x[1] }, at: [1.0, -.infinity], claimedGradient: { x in [x[1], x[0]] })
+        XCTAssertEqual(box.problem?.description, "non-finite input x[1] = -inf: the point must be finite")
+        XCTAssertFalse(box.passed)
+    }
+}
+
+/// A claimed Jacobian written column by column says so in the shape error (user trial).
+final class TransposedShapeTests: XCTestCase {
+    /// (x₀x₁, x₀ + x₂): 2 outputs, 3 inputs; its Jacobian by hand is [[x₁, x₀, 0], [1, 0, 1]].
+    struct TwoByThree: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1], x[0] + x[2]] }
+    }
+
+    func testATransposedClaimIsNamedTransposed() {
+        let transposed: ([Double]) -> [[Double]] = { x in [[x[1], 1], [x[0], 0], [0, 1]] }
+        XCTAssertThrowsError(try checkJacobian(of: TwoByThree(), at: [1.0, 2.0, 3.0], claimed: transposed)) { e in
+            XCTAssertEqual("\(e)", "rows of the claimed Jacobian (outputs); it has the transposed shape 3×2: rows must be outputs, "
+                + "columns inputs: expected 2, got 3")
+        }
+        XCTAssertThrowsError(try checkBlackBoxJacobian(of: { x in [x[0] * x[1], x[0] + x[2]] }, at: [1.0, 2.0, 3.0], claimed: transposed)) { e in
+            XCTAssertTrue("\(e)".contains("transposed shape 3×2"), "\(e)")
+        }
+        // A merely wrong shape gets no such hint.
+        XCTAssertThrowsError(try checkJacobian(of: TwoByThree(), at: [1.0, 2.0, 3.0], claimed: { _ in [[1, 2, 3]] })) { e in
+            XCTAssertFalse("\(e)".contains("transposed"), "\(e)")
+        }
+    }
+}
+
+/// x₀x₁² + sin(x₂)·x₀ + x₁·x₂ at a point where f ≈ −2·10¹² (a sweep of right gradients over
+/// badly scaled points): its right ∂/∂x₂ = cos(x₂)·x₀ + x₁ (by hand) differs from Richardson by
+/// 10⁻⁴, rounding and truncation of the oscillating term that the estimate missed. The black box
+/// has no tape to see it; within the row's floor (64ε·1.2·10¹¹) the claim is not convicted.
+final class BlackBoxRowFloorTests: XCTestCase {
+    func testARightClaimBeyondTheEntryFloorButWithinTheRowsIsNotConvicted() throws {
+        let x = [0.0005316229631314427, -352455.2022133165, 6193642.245092235]
+        let r = try checkBlackBoxGradient(of: { x in x[0] * x[1] * x[1] + sin(x[2]) * x[0] + x[1] * x[2] }, at: x,
+                                          claimedGradient: { x in [x[1] * x[1] + sin(x[2]), 2 * x[0] * x[1] + x[2], cos(x[2]) * x[0] + x[1]] })
+        XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
+    }
+}

@@ -542,3 +542,106 @@ final class UserPrimitiveEscapeTests: XCTestCase {
         XCTAssertTrue(r.passed)
     }
 }
+
+/// x² read through a sawtooth of height 10⁻⁴ and period 10⁻⁹ (an iterative solve stopped at a
+/// loose tolerance): no difference of it settles, and the complex step cannot run on a Double-only
+/// primal, so nothing can judge its rule. The rule here is wrong (3x; the smooth part's slope is 2x).
+enum NoisySquare: BlackBoxPrimitive {
+    static let name = "noisy_square"
+    static var sampleRanges: [ClosedRange<Double>] { [0.5...2] }
+    static func evaluate(_ x: Double, _ y: Double) -> Double { x * x + 1e-4 * (x * 1e9).truncatingRemainder(dividingBy: 1) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) { (3 * x, 0) }
+}
+
+/// The same sawtooth per entry as a vector primitive, with a JVP and a VJP both wrong by the same
+/// factor (3x for 2x): each is the other's transpose, and neither is the primal's derivative.
+enum NoisySquares: VectorPrimitive {
+    static let name = "noisy_squares"
+    static func primal(_ x: [Double]) -> [Double] { x.map { $0 * $0 + 1e-4 * ($0 * 1e9).truncatingRemainder(dividingBy: 1) } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { zip(x, v).map { 3 * $0 * $1 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { zip(x, u).map { 3 * $0 * $1 } }
+}
+
+/// `validate` passes a rule only when a difference of the primal has judged it (a user trial found
+/// three ways to pass having checked nothing).
+final class ValidateDecidesOrSaysSoTests: XCTestCase {
+    func testPartialsNoDifferenceCouldJudgeAreInconclusiveNotAgreeing() {
+        let v = validate(NoisySquare.self)
+        XCTAssertEqual(v.check(named: "partials")?.outcome, .inconclusive, v.description)
+        XCTAssertFalse(v.passed, v.description)
+        XCTAssertTrue(v.description.contains("NOT CONFIRMED"), v.description)
+        // The same rule on the smooth primal is judged, and convicted (3x against 2x).
+        XCTAssertEqual(validate(SlippedSquare.self).check(named: "partials")?.outcome, .failed)
+    }
+
+    func testAVJPMatchingAnUnconfirmedJVPConfirmsNothing() {
+        let v = validate(NoisySquares.self, inputs: 2)
+        XCTAssertEqual(v.check(named: "jvp")?.outcome, .inconclusive, v.description)
+        XCTAssertEqual(v.check(named: "vjp")?.outcome, .inconclusive, v.description)
+        XCTAssertFalse(v.passed, v.description)
+    }
+
+    func testANonFinitePrimalInsideTheDeclaredDomainSaysWhatToChange() {
+        // log declared valid on x > −1: at x ≤ 0 in its sample range the primal is NaN.
+        enum LogWideDomain: UnaryPrimitive {
+            static let name = "log_wide_domain"
+            static var sampleRanges: [ClosedRange<Double>] { [-0.5...3] }
+            static func domainViolation(_ x: Double, _ y: Double) -> String? { x > -1 ? nil : "x must be > -1" }
+            static func primal<T: ADScalar>(_ x: T) -> T { T.log(x) }
+            static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / x }
+        }
+        let v = validate(LogWideDomain.self)
+        XCTAssertFalse(v.passed)
+        let detail = v.check(named: "primal-finite")?.detail ?? ""
+        XCTAssertTrue(detail.contains("inside the declared domain") && detail.contains("domainViolation"), detail)
+    }
+
+    func testZeroSamplesIsADeclarationErrorNotAPass() {
+        for v in [validate(Scale2Checked.self, inputs: 2, samples: 0), validate(SlippedSquare.self, samples: 0)] {
+            XCTAssertFalse(v.passed, v.description)
+            XCTAssertEqual(v.check(named: "declaration")?.detail, "samples must be ≥ 1, got 0")
+        }
+    }
+}
+
+/// x² with the rule 3x: wrong, on a smooth primal.
+enum SlippedSquare: UnaryPrimitive {
+    static let name = "slipped_square"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x }
+}
+
+/// y = 2x with a right JVP and VJP.
+enum Scale2Checked: VectorPrimitive {
+    static let name = "scale2_checked"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+/// Fault localisation judges a user rule in Double whatever type f was recorded in (user trial: a
+/// Float check found the wrong rule's entries but named no rule; a Double one named it).
+final class FloatLocalisationTests: XCTestCase {
+    /// softsign u/(1 + |u|) with the derivative 1/(1 + |u|) (the square dropped): abs keeps the
+    /// complex step out, so Richardson on the primal decides, and on Float samples it never settled.
+    enum SlippedSoftsign: UnaryPrimitive {
+        static let name = "slipped_softsign"
+        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / (1 + T.abs(x)) }
+    }
+    struct ThroughSlippedSoftsign: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(SlippedSoftsign.apply(T.sin(x[0]) * x[1])) + x[1]] }
+    }
+
+    func testAWrongUserRuleIsNamedInAFloatRecording() throws {
+        for r in [try checkGradient(of: ThroughSlippedSoftsign(), at: [Float(0.4), 0.9]),
+                  try checkGradient(of: ThroughSlippedSoftsign(), at: [0.4, 0.9])] {
+            XCTAssertFalse(r.passed, r.renderTable())
+            XCTAssertEqual(r.fault?.op, "slipped_softsign", r.renderTable())
+            // At u = sin(0.4)·0.9 > 0 the rule says 1/(1 + u) where the slope is 1/(1 + u)² (by hand).
+            let u = r.fault?.inputs.first ?? .nan
+            XCTAssertEqual(r.fault?.got ?? .nan, 1 / (1 + u), accuracy: 1e-12)
+            XCTAssertEqual(r.fault?.expected ?? .nan, 1 / ((1 + u) * (1 + u)), accuracy: 1e-9)
+        }
+    }
+}

@@ -56,6 +56,20 @@ final class InputsTests: XCTestCase {
         }
     }
 
+    /// A log-uniform range through or below 0 is the user's mistake: the property fails naming the
+    /// range (it used to trap while the space was built, taking the whole test process down).
+    func testANonPositiveLogUniformRangeFailsThePropertyInsteadOfTrapping() {
+        for range in [-1.0...1.0, -3.0...(-1.0), 0.0...1.0] {
+            let space = InputSpace.vector(2, .logUniform(range))
+            XCTAssertEqual(space.problem, "log-uniform range \(range) needs 0 < lower bound and a finite upper bound")
+            let r = checkProperty(.blackBoxGradient(of: { (x: [Double]) in x[0] * x[1] }, claimed: { x in [x[1], x[0]] },
+                                                    inputs: space))
+            XCTAssertFalse(r.passed)
+            XCTAssertEqual(r.trialsRun, 0)
+            XCTAssertTrue(r.message.contains("invalid input domain: log-uniform range"), r.message)
+        }
+    }
+
     func testAnImpossibleDomainIsAnErrorNotAHang() {
         let space = InputSpace.arguments([InputDomain.uniform(-1...1).awayFrom([0], margin: 5)])
         XCTAssertThrowsError(try draw(space, seed: 1, trial: 0))

@@ -94,6 +94,26 @@ final class PrimitiveTests: XCTestCase {
         // H[0][0] = 6x₀x₁ is lost (the rule's derivative is a constant to the outer level).
         XCTAssertTrue(r.message.contains("∂²f/∂x[0]∂x[0]"), r.message)
     }
+
+    /// A right hand gradient of a function built on a wrong primitive: the property fails (AD is
+    /// wrong), and the message says the claim is not what is wrong (user trial: the headline
+    /// "the claimed gradient: rule-wrong" sent the reader to a right claim).
+    func testAWrongPrimitiveUnderARightClaimIsNamedAsTheCulprit() {
+        struct UsesWrongCube: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [CubeWrong.apply(x[0]) + x[1]] }
+        }
+        var o = AdjointTestOptions()
+        o.trials = 5
+        let right: @Sendable ([Double]) -> [Double] = { x in [3 * x[0] * x[0], 1] }   // d(x³ + y) by hand
+        let r = checkProperty(.gradient(of: UsesWrongCube(), claimed: right, inputs: .vector(2, .uniform(0.5...2))), options: o)
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
+        XCTAssertTrue(r.message.contains("shown wrong: forward and reverse mode only, not the claim"), r.message)
+        // A wrong claim over right AD gets no such line.
+        let wrongClaim: @Sendable ([Double]) -> [Double] = { x in [x[0] * x[0], 1] }
+        let c = checkProperty(.gradient(of: CubeEnergy(), claimed: wrongClaim, inputs: .vector(2, .uniform(0.5...2))), options: o)
+        XCTAssertEqual(c.failure?.verdict, .ruleWrong, c.message)
+        XCTAssertFalse(c.message.contains("shown wrong:"), c.message)
+    }
 }
 
 @Suite struct PrimitiveAssertionsInSwiftTesting {

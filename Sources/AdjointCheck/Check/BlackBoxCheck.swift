@@ -45,7 +45,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 ///
 /// The function is only evaluated, never differentiated. Each entry climbs
 /// ``WitnessRung/blackBoxLadder`` (central → adaptive → Richardson) with the tolerance
-/// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(row scale),
+/// |claimed − witness| ≤ atol + rtol·|witness|, atol = 4·(error estimate) + 64ε·(entry scale: the
+/// row's largest entry, or less for an entry far below it with the inputs' scales applied),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
 /// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
@@ -59,7 +60,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// r.passed   // true
 /// ```
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a claimed Jacobian of the wrong
-///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances. A non-finite f(x) is reported in
+///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances, steps or custom witnesses (and,
+///   in the JVP and VJP checks, a non-finite direction or cotangent). A non-finite f(x) is reported in
 ///   ``CheckReport/problem``, not thrown.
 public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: @escaping ([V]) -> [V], at x: [V], claimed: ([V]) throws -> [[V]],
@@ -71,7 +73,7 @@ public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sen
     var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
     let c = try claimed(x)
-    try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian")
+    try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian", jacobian: true)
     return check.run(claimed: c.map { $0.map { Double($0) } }, claimedName: claimedName)
 }
 
@@ -105,6 +107,9 @@ public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     if v.count != x.count {
         throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
     }
+    if let k = v.firstIndex(where: { !$0.isFinite }) {
+        throw ADError.invalidArgument("direction entry \(k) is \(v[k]); a JVP direction must be finite")
+    }
     var check = BlackBoxChecker(f: f, x: x, directions: [v], functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
     let jv = try claimed(x, v)
@@ -132,15 +137,24 @@ public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     if u.count != value.count {
         throw ADError.dimensionMismatch(what: "cotangent length (number of outputs)", expected: value.count, got: u.count)
     }
+    // A NaN weight made every reference NaN and the claim "rule-wrong" against it.
+    if let k = u.firstIndex(where: { !$0.isFinite }) {
+        throw ADError.invalidArgument("cotangent entry \(k) is \(u[k]); a VJP cotangent must be finite")
+    }
     let uj = try claimed(x, u)
     try requireShape([uj], rows: 1, cols: n, what: "claimed VJP (one entry per input)")
     return check.run(claimed: [uj.map { Double($0) }], claimedName: claimedName)
 }
 
-func requireShape<T>(_ rows: [[T]], rows m: Int, cols n: Int, what: String) throws {
-    if rows.count != m { throw ADError.dimensionMismatch(what: "rows of the \(what)", expected: m, got: rows.count) }
+/// Rows are outputs, columns inputs; a claim with the transposed shape says so (the usual mistake
+/// behind a shape error: a Jacobian written column by column).
+func requireShape<T>(_ rows: [[T]], rows m: Int, cols n: Int, what: String, jacobian: Bool = false) throws {
+    let transposed = jacobian && m != n && rows.count == n && rows.allSatisfy { $0.count == m }
+    let hint = transposed ? "; it has the transposed shape \(n)×\(m): rows must be outputs, columns inputs" : ""
+    let (r, c) = jacobian ? (" (outputs)", " (inputs)") : ("", "")
+    if rows.count != m { throw ADError.dimensionMismatch(what: "rows of the \(what)\(r)\(hint)", expected: m, got: rows.count) }
     if let bad = rows.first(where: { $0.count != n }) {
-        throw ADError.dimensionMismatch(what: "columns of the \(what)", expected: n, got: bad.count)
+        throw ADError.dimensionMismatch(what: "columns of the \(what)\(c)\(hint)", expected: n, got: bad.count)
     }
 }
 
@@ -168,6 +182,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// f(x), or nil with ``CheckReport/problem`` set when it is not finite.
     mutating func evaluate() -> [V]? {
+        if let k = x.firstIndex(where: { !$0.isFinite }) {
+            report.problem = .nonFinite(what: "input x[\(k)] = \(x[k]): the point must be finite", op: nil, node: nil)
+            return nil
+        }
         let y = f(x)
         report.value = y.map { Double($0) }
         if let i = y.firstIndex(where: { !$0.isFinite }) {
@@ -251,7 +269,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
                 let xScale = zip(x, directions[d]).filter { $0.1 != 0 }.map { Swift.abs(Double($0.0)) }.max() ?? 0
                 let valueScale = fr * vmax / Swift.max(1, xScale)
-                row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale))
+                row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
+                                      entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
             entries.append(row)
         }
@@ -267,9 +286,32 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the
     /// tolerance), then the one-sided analysis when no rung agreed.
-    mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double) -> EntryCheck {
+    /// The magnitude the claim's rounding in entry (r, d) is taken relative to: the row's largest
+    /// entry, or, along a coordinate xⱼ ≠ 0, 4·maxₖ |cₖ|·|xₖ| / |xⱼ| where smaller (the row in
+    /// units of f's change per relative move of each input). A black box has no tape to give the
+    /// entry's own path scale (as `checkJacobian` uses); without this, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at
+    /// (10⁸, 10⁻⁸) was judged within 64ε·2 and a claim 50% off passed (a user trial).
+    func entryRoundingScale(_ row: [Double], direction d: Int, rowScale: Double) -> Double {
+        let v = directions[d]
+        guard functionals == nil, let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
+              v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
+        let xj = Swift.abs(Double(x[j]))
+        guard xj > 0, xj.isFinite else { return rowScale }
+        var scaled = 0.0
+        for (k, c) in row.enumerated() where k < x.count {
+            let t = Swift.abs(c) * Swift.abs(Double(x[k]))
+            guard t.isFinite else { return rowScale }
+            scaled = Swift.max(scaled, t)
+        }
+        return Swift.min(rowScale, CheckOptions.errorEstimateSafety * Swift.max(scaled / xj, Swift.abs(row[j])))
+    }
+
+    mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double,
+                             entryScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)   // see checkJacobian
+        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let floor = adRel * rowScale + subnormal   // see checkJacobian
+        let roundingFloor = adRel * entryScale + subnormal
         let values = [claimed]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
@@ -317,7 +359,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 continue
             }
             if !options.ladder[k].fixedStencil { aVerifiedRungSettled = true }
-            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
@@ -333,7 +375,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return make(.agree, (name, w, tol), ladder: outcomes)
             }
             // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
-            let soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            // Within the row's rounding floor but beyond the entry's: a black box shows no tape to
+            // tell f's own rounding from a wrong claim (x₀·x₁² at (10⁸, 10⁻⁸) off by half, or a
+            // right ∂/∂x₂ of sin(x₂)x₀ + x₁x₂ at x₂ = 6·10⁶ beyond a Richardson estimate that
+            // missed f's rounding of 10⁻³): neither passed nor convicted.
+            if options.atol == nil, Swift.abs(claimed.1 - w.value) <= tol + adRel * Swift.max(0, rowScale - entryScale) {
+                soft.append(.noisyEvaluation)
+            }
             if !soft.isEmpty {
                 reasons += soft
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
@@ -354,8 +403,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
         // it. A kink's differences settle (on the mean slope), so none is claimed otherwise.
         if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, d, claimed: claimed) {
-            return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
-                        lastDisagreement, ladder: outcomes, kink: k)
+            switch k {
+            case .kink(let k):
+                return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
+                            lastDisagreement, ladder: outcomes, kink: k)
+            case .smoothCloser(agreesWithClaim: true):
+                // The closer one-sided pair agrees with the claim where the ladder did not: two
+                // witnesses conflict, and a right value is never convicted on the weaker one.
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            case .smoothCloser(agreesWithClaim: false):
+                break   // no kink at the point: the ladder's verdict stands
+            }
         }
         if let (name, w, tol) = lastDisagreement {
             // As in checkJacobian: a fixed stencil's disagreement convicts nothing when the
@@ -388,26 +446,61 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
     }
 
+    /// What the one-sided differences say when no rung agreed.
+    enum OneSidedFinding {
+        /// The one-sided derivatives differ at every step tried: a kink at the point.
+        case kink(KinkAnalysis)
+        /// They differ at the first step but meet at a closer one: a kink near the point, not at
+        /// it, and whether the claim agrees with the closer pair.
+        case smoothCloser(agreesWithClaim: Bool)
+    }
+
     /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
     /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
-    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> KinkAnalysis? {
+    ///
+    /// A pair that differs at the default step is looked at again 2⁸, 2¹⁶, … times closer: at a
+    /// kink *at* the point the two stay apart at every step, at one a distance δ away they meet
+    /// once the samples stop reaching it. Without that second look |x| at 10⁻⁷ (slope 1) read as a
+    /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
+    /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
+    /// at a tiny step never makes a true kink look smooth.
+    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
         var line = LineProbe<V>(eval: f, x: x, v: directions[d])
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
-        func side(_ s: Stencil) -> (value: Double, error: Double) {
-            let fine = line.apply(s, step: h, outputs: m)
-            let coarse = line.apply(s, step: 2 * h, outputs: m)
-            let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
-            return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+        func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
+            func side(_ s: Stencil) -> (value: Double, error: Double) {
+                let fine = line.apply(s, step: h, outputs: m)
+                let coarse = line.apply(s, step: 2 * h, outputs: m)
+                let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
+                return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+            }
+            let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
+            let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
+                + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
+            return (left.value, right.value, tol)
         }
-        let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
-        guard right.value.isFinite, left.value.isFinite else { return nil }
-        let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
-            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
-        guard Swift.abs(right.value - left.value) > tol else { return nil }
-        let lo = Swift.min(left.value, right.value) - tol, hi = Swift.max(left.value, right.value) + tol
-        return KinkAnalysis(ops: [blackBoxKinkTag], left: left.value, right: right.value,
-                            withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)])
+        let (left, right, tol) = sides(h)
+        guard right.isFinite, left.isFinite else { return nil }
+        let gap = Swift.abs(right - left)
+        guard gap > tol else { return nil }
+        var closer = h
+        for _ in 0..<8 {
+            closer = closer / 256
+            guard closer > 0, !line.stepBelowULP(closer) else { break }
+            let near = sides(closer)
+            guard near.left.isFinite, near.right.isFinite else { break }
+            // A step whose samples still reach the nearby kink has a large truncation estimate
+            // (its 2h twin reaches further): look closer still.
+            guard near.tol < 0.1 * gap else { continue }
+            if Swift.abs(near.right - near.left) <= near.tol {
+                let slope = 0.5 * (near.left + near.right)
+                return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
+            }
+        }
+        let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
+        return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
+                                  withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
     }
 }

@@ -8,8 +8,9 @@ import RealModule
 /// Per entry the verdict is graded: `agree`, `rule-wrong` (only after escalating through
 /// ``CheckOptions/ladder``), `fd-inconclusive` (with reasons), `kink` (with one-sided
 /// derivatives) or `non-finite`. The tolerance is |a − b| ≤ atol + rtol·|b| with b the witness;
-/// by default atol = 4·(witness error estimate) + 64ε·(row scale) and rtol = the witness's
-/// nominal accuracy + 64ε.
+/// by default atol = 4·(witness error estimate) + 64ε·(entry scale) and rtol = the witness's
+/// nominal accuracy + 64ε. The entry scale is the row's largest entry, or, for an entry far below
+/// it, 4 × its own path magnitude on the tape (so a tiny entry is not judged on its row's scale).
 ///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
@@ -20,8 +21,9 @@ import RealModule
 /// - Parameter claimed: a Jacobian to check besides the modes (rows = outputs), computed from x.
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` or the claimed Jacobian has
 ///   the wrong shape; ``ADError/invalidArgument(_:)`` when ``CheckOptions/rtol`` or
-///   ``CheckOptions/atol`` is NaN, infinite or negative, or ``CheckOptions/worstEntryCount`` is
-///   negative. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
+///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
+///   estimate is not finite and ≥ 0. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -73,6 +75,18 @@ extension CheckOptions {
         if worstEntryCount < 0 {
             throw ADError.invalidArgument("CheckOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)")
         }
+        // A bad step made every stencil rung fail silently ("evaluation failed") and the rest of
+        // the ladder decide, or left a black-box check with nothing but "fd-inconclusive".
+        do { try AdjointCheck.validate(step) } catch {
+            throw ADError.invalidArgument("CheckOptions.step: \(error); use .automatic to let each rung choose")
+        }
+        for rung in ladder {
+            // A NaN estimate makes every tolerance NaN, so every comparison "agrees" (a claim of 5
+            // where the witness said 0 passed); a negative one convicts exact agreement.
+            if case .custom(let name, let estimate, _) = rung, !(estimate.isFinite && estimate >= 0) {
+                throw ADError.invalidArgument("the error estimate of the custom witness \"\(name)\" must be finite and ≥ 0, got \(estimate)")
+            }
+        }
     }
 }
 
@@ -99,6 +113,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var graph: TapeGraph? = nil
     /// Tangents of every tape node along eⱼ, by input j (computed when a kink might be crossed).
     var tangentCache: [Int: [Double]] = [:]
+    /// Path magnitudes of every tape node along eⱼ, by input j (for entries far below their row).
+    var pathMagnitudeCache: [Int: [Double]] = [:]
     /// Escapes (a variable converted to Double) seen while AD evaluated the function.
     var adEscapes = 0
     /// f(x), for the noise floor of the jump test.
@@ -156,6 +172,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func recordFunction() -> RecordingOutcome {
         var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
                                ladder: options.ladder.map(\.name), options: options)
+        // Named as the input it is: a NaN point read "non-finite output 0: first produced by
+        // input at node 0", which sent the reader looking for a bug in f.
+        if let k = x.firstIndex(where: { !$0.isFinite }) {
+            base.problem = .nonFinite(what: "input x[\(k)] = \(x[k]): the point must be finite", op: nil, node: nil)
+            return .failed(base)
+        }
         do {
             return .recorded(base, try record({ f($0) }, at: x))
         } catch let e as ADError {
@@ -238,10 +260,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }
         if let claimed {
             let c = try claimed(x)
-            if c.count != m { throw ADError.dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: m, got: c.count) }
-            if let bad = c.first(where: { $0.count != n }) {
-                throw ADError.dimensionMismatch(what: "columns of the claimed Jacobian (inputs)", expected: n, got: bad.count)
-            }
+            try requireShape(c, rows: m, cols: n, what: "claimed Jacobian", jacobian: true)
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
@@ -259,10 +278,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
                 row.append(checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                                      entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
                                       kinkOps: kinkMap[i][j]))
             }
             entries.append(row)
         }
+        // Kink entries were judged one component at a time; with one kink touched the row must
+        // also be a single convex combination of the two pieces' gradients.
+        for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
         base.entries = entries
         base.rungsUsed = options.ladder.indices.compactMap { k in
             guard let r = rungCache[k] else { return nil }
@@ -281,8 +304,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // AD exactly zero everywhere while differences see slopes: the function left the AD types.
         let adNames = Set(["forward", "reverse"])
         let adValues = entries.joined().flatMap { $0.subjects.filter { adNames.contains($0.name) }.map(\.value) }
+        // "Sees slopes" means a value beyond its own error estimate: at 0 of x < 0 ? x² : x³ the
+        // derivative is 0, exact rationals gave −7.8e-11 ± 7.8e-11, and the note accused a right AD.
+        func significant(_ v: Double?, _ estimate: Double?) -> Bool {
+            guard let v, v != 0, v.isFinite else { return false }
+            return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
+        }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
-            && entries.joined().contains { ($0.witnessValue ?? 0) != 0 || $0.ladder.contains { ($0.value ?? 0) != 0 && $0.outcome != "unreliable" } }
+            && entries.joined().contains { e in
+                significant(e.witnessValue, e.errorEstimate)
+                    || e.ladder.contains { $0.outcome != "unreliable" && significant($0.value, $0.errorEstimate) }
+            }
         if options.checkForward, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
@@ -356,12 +388,41 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
     }
 
+    /// The magnitude the subjects' rounding in entry (i, j) is relative to: the row's largest
+    /// entry, or, for an entry far below it, 4 × the larger of its own values and the sum of the
+    /// path magnitudes from input j to output i (``TapeGraph/tangents(input:magnitudes:)``), which
+    /// bounds what forward or reverse accumulation of that entry can lose. Never above the row
+    /// scale. With the row's scale alone, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at (10⁸, 10⁻⁸) was judged within
+    /// 64ε·2 (the other entry is 2): a claim 50% off passed (a user trial).
+    mutating func entryRoundingScale(output i: Int, input j: Int, values: [(String, Double)], rowScale: Double) -> Double {
+        let own = values.map { Swift.abs($0.1) }.filter(\.isFinite).max() ?? 0
+        // Only an entry under a quarter of the row scale can get a smaller one: skip the sweep.
+        guard own < 0.25 * rowScale, let graph, i < graph.outputNodes.count else { return rowScale }
+        guard graph.outputNodes[i] != nil else { return Swift.min(rowScale, CheckOptions.errorEstimateSafety * own) }
+        let path = pathMagnitude(output: i, input: j)
+        guard path.isFinite else { return rowScale }
+        return Swift.min(rowScale, CheckOptions.errorEstimateSafety * Swift.max(path, own))
+    }
+
+    /// Σ over tape paths from input j to output i of the product of |local partials| (0 when
+    /// output i is not recorded, infinite when unknown): what AD's rounding of entry (i, j) is
+    /// relative to.
+    mutating func pathMagnitude(output i: Int, input j: Int) -> Double {
+        guard let graph else { return .infinity }
+        guard i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return 0 }
+        if pathMagnitudeCache[j] == nil { pathMagnitudeCache[j] = graph.tangents(input: j, magnitudes: true) }
+        return pathMagnitudeCache[j]?[node] ?? .infinity
+    }
+
     mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, valueScale: Double,
-                             kinkOps: [String]) -> EntryCheck {
+                             entryScale: Double, kinkOps: [String]) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
         // Below the normal range a value's rounding is absolute (half the least subnormal), not
         // relative: exp at −745 is 5e-324 in every mode, and a tolerance of 0 called it wrong.
-        let floor = adRel * rowScale + CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let floor = adRel * rowScale + subnormal
+        // What the tolerance allows for the subjects' own rounding: the entry's scale, not the row's.
+        let roundingFloor = adRel * entryScale + subnormal
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
             var absErr: Double? = nil, relErr: Double? = nil
@@ -422,11 +483,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             // Report every known weakness of an unusable estimate, not only the disqualifying one.
             if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }
-            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + floor)
+            let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             let wrong = values.filter { Swift.abs($0.1 - w.value) > tol }.map(\.0)
             if wrong.isEmpty { return .agree(tol) }
+            // An entry that AD computes by cancellation (2(x₀ + x₁) − 2x₀ − 2x₁ at x₀ = 10⁸) carries
+            // rounding relative to its path magnitudes, not to its row: forward mode's −6e-9 for
+            // an exact 0 was convicted. Within that bound nothing is shown wrong.
+            if options.atol == nil {
+                let path = pathMagnitude(output: i, input: j)
+                let widened = tol + CheckOptions.errorEstimateSafety * adRel * path
+                if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= widened }) {
+                    return .agree(widened)
+                }
+            }
             // A disagreement with a cancelled, sub-ulp or kink-straddling difference proves
             // nothing: escalate instead.
             var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
@@ -439,6 +510,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // over the recorded nodes, divided by the witness's step, is what the difference can
             // resolve; a disagreement inside that proves nothing.
             // (Only for witnesses that subtract samples: the complex step divides no noise by h.)
+            // Within the row's floor but beyond the entry's, a difference of samples may be showing
+            // f's rounding on the row's scale (Richardson's estimate can miss it): only a witness
+            // that subtracts no samples (complex step, exact rationals) convicts there.
+            if subtracts, options.atol == nil,
+               values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + adRel * Swift.max(0, rowScale - entryScale) }) {
+                soft.append(.noisyEvaluation)
+            }
             if subtracts, w.step > 0, i < roundingScale.count,
                values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * eps * roundingScale[i] / w.step }) {
                 soft.append(.noisyEvaluation)
@@ -594,8 +672,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             deltas.append(d)
         }
         let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
+        // f's own rounding (ε·Σ|∂fᵢ/∂v|·|v| over the tape) too: x₁² computed as (x₀ + x₁)² − x₀² − 2x₀x₁
+        // at x₀ = 10⁸ is noise of a few units, and that noise read as a jump of −0.37.
+        let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
         return jumpFromDifferences(deltas, smallestStep: scale * Double.pow(2, -30), slope: slope,
-                                   noise: 64 * eps * Swift.max(fi, 1))
+                                   noise: 64 * eps * Swift.max(fi, 1, rounding))
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
@@ -750,7 +831,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             unresolved = "the kink at \(name) (node \(node)) also moves with input \(other), so one-sided derivatives "
                 + "along this input alone do not bound a generalised gradient"
         }
-        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved)
+        return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved, tolerance: tol)
     }
 
     /// J·v along a seeded random direction: forward mode (one Dual pass) against Richardson.

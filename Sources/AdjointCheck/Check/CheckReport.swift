@@ -173,14 +173,16 @@ public struct CheckReport: Sendable {
         case .kink(let ok):
             let k = e.kink
             let range = k.map { "[\(fmt(Swift.min($0.left, $0.right))), \(fmt(Swift.max($0.left, $0.right)))]" } ?? "unknown"
-            let ops = k?.ops.joined(separator: ", ") ?? ""
+            // A black box names no op: "kink at one-sided derivatives differ" read as nonsense.
+            let at = k?.ops == [blackBoxKinkTag] ? "kink" : "kink at \(k?.ops.joined(separator: ", ") ?? "")"
             switch ok {
-            case true?: return "kink at \(ops): valid subgradient, one-sided derivatives \(range)"
+            case true?: return "\(at): valid subgradient, one-sided derivatives \(range)"
             case false?:
+                if let why = k?.notInGeneralizedGradient { return "\(at): \(why)" }
                 let outside = k?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
                 let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(fmt($0.value))" }
-                return "kink at \(ops): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
-            case nil: return "kink at \(ops): one-sided derivatives could not be estimated" + (k?.unresolved.map { " (\($0))" } ?? "")
+                return "\(at): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
+            case nil: return "\(at): one-sided derivatives could not be estimated" + (k?.unresolved.map { " (\($0))" } ?? "")
             }
         }
     }
@@ -272,7 +274,8 @@ public struct CheckReport: Sendable {
         f.append(("kink", e.kink.map { k in
             .object([("ops", .array(k.ops.map { .string($0) })), ("left", .number(k.left)), ("right", .number(k.right)),
                      ("within", .object(k.withinOneSided.map { ($0.subject, .bool($0.valid)) })),
-                     ("unresolved", k.unresolved.map { .string($0) } ?? .null)])
+                     ("unresolved", k.unresolved.map { .string($0) } ?? .null),
+                     ("notInGeneralizedGradient", k.notInGeneralizedGradient.map { .string($0) } ?? .null)])
         } ?? .null))
         f.append(("ladder", .array(e.ladder.map { r in
             .object([("witness", .string(r.witness)), ("outcome", .string(r.outcome)), ("value", .number(r.value)),

@@ -166,22 +166,31 @@ public struct KinkAnalysis: Sendable, Equatable {
     public let left: Double
     /// Derivative from the right.
     public let right: Double
-    /// Subject name and whether its value lies in [min(left, right), max(left, right)] (within tolerance).
-    public let withinOneSided: [(subject: String, valid: Bool)]
+    /// Subject name and whether its value lies in [min(left, right), max(left, right)] (within
+    /// tolerance) and, with one kink touched, in the generalized gradient with the other entries.
+    public internal(set) var withinOneSided: [(subject: String, valid: Bool)]
     /// Why the one-sided derivatives could not be resolved (another kink closer along this input
     /// than a step rounding allows), or nil when they were. Unresolved, the verdict's
     /// `validSubgradient` is nil: neither a pass nor an accusation.
     public let unresolved: String?
+    /// Why a subject whose value here lies between the one-sided derivatives is still not in the
+    /// generalized gradient: with one kink touched, the row of its values must be λ·g₊ + (1 − λ)·g₋
+    /// for a single λ ∈ [0, 1] (g± the gradients of the two pieces meeting there), and it is not.
+    /// Nil when no such joint judgement was made or it passed.
+    public internal(set) var notInGeneralizedGradient: String? = nil
+    /// Tolerance of the one-sided interval (rounding and truncation of the one-sided differences).
+    let tolerance: Double
 
     init(ops: [String], left: Double, right: Double, withinOneSided: [(subject: String, valid: Bool)],
-         unresolved: String? = nil) {
+         unresolved: String? = nil, tolerance: Double = 0) {
         self.ops = ops; self.left = left; self.right = right; self.withinOneSided = withinOneSided
-        self.unresolved = unresolved
+        self.unresolved = unresolved; self.tolerance = tolerance
     }
 
     /// Field-wise equality.
     public static func == (l: KinkAnalysis, r: KinkAnalysis) -> Bool {
         l.ops == r.ops && l.left == r.left && l.right == r.right && l.unresolved == r.unresolved
+            && l.notInGeneralizedGradient == r.notInGeneralizedGradient
             && l.withinOneSided.map(\.subject) == r.withinOneSided.map(\.subject)
             && l.withinOneSided.map(\.valid) == r.withinOneSided.map(\.valid)
     }

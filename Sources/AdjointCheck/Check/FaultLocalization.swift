@@ -14,6 +14,10 @@ struct TapeGraph {
     /// A user scalar primitive's primal as a function at every scalar type, by node: its complex
     /// step decides where its primal is analytic.
     let analyticPrimals: [Int: any ADFunction]
+    /// A user scalar primitive's primal and partials evaluated in Double, by node: fault
+    /// localisation judges the rule there whatever type f was recorded in (a Float recording's
+    /// partials, rounded to Float, were compared with Double differences and never decided).
+    let doublePrimitives: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])]
     /// Each node's domain verdict at its recorded arguments.
     let domainViolations: [String?]
     let args: [[Int]]
@@ -30,7 +34,17 @@ struct TapeGraph {
         var partials: [[Double]?] = [], domain: [String?] = []
         var candidates: [(node: Int, distance: Double)] = []
         var analytic: [Int: any ADFunction] = [:]
+        var doubles: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])] = [:]
         func primal<P: ScalarPrimitive>(_: P.Type) -> any ADFunction { UserPrimal<P>() }
+        func inDouble<P: ScalarPrimitive>(_: P.Type) -> (primal: ([Double]) -> Double, partials: ([Double]) -> [Double]) {
+            func args(_ y: [Double]) -> (Double, Double) { (y[0], y.count > 1 ? y[1] : y[0]) }
+            return (primal: { y in let (a, b) = args(y); return P.primal(a, b) },
+                    partials: { y in
+                        let (a, b) = args(y)
+                        let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
+                        return P.arity == 2 ? [dx, dy] : [dx]
+                    })
+        }
         let tape = rec.tape
         for k in 0..<tape.count {
             guard let e = tape.entry(k) else { continue }
@@ -40,9 +54,10 @@ struct TapeGraph {
             domain.append(tape.localDomainViolation(k))
             // The declarations' kink distance: one function for reports, this test and localisation.
             if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
-            if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p) }
+            if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
         }
         analyticPrimals = analytic
+        doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
         self.partials = partials; self.domainViolations = domain
         self.localPrimal = { k, x in tape.localPrimal(k, at: x.map { V($0) })?.approximateDouble }
@@ -161,11 +176,18 @@ extension Checker {
                 if op != .custom {
                     let b = point.count > 1 ? point[1] : point[0]
                     if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
-                } else if let fault = RuleCheck.disagreement(
-                    name: graph.names[k], point: point, partial: which, claimed: partials[which], node: k,
-                    stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
-                    primal: { graph.localPrimal(k, $0) ?? .nan }, analytic: graph.analyticPrimals[k]) {
-                    return fault
+                } else {
+                    // A scalar user primitive is judged in Double, as a built-in is (its rule and
+                    // primal re-evaluated at the recorded point); a vector one at the recorded type.
+                    let inDouble = graph.doublePrimitives[k]
+                    let claimed = inDouble.map { $0.partials(point) }.flatMap { which < $0.count ? $0[which] : nil } ?? partials[which]
+                    let primal: ([Double]) -> Double = inDouble?.primal ?? { graph.localPrimal(k, $0) ?? .nan }
+                    if case .disagree(let fault) = RuleCheck.disagreement(
+                        name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
+                        stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
+                        primal: primal, analytic: graph.analyticPrimals[k]) {
+                        return fault
+                    }
                 }
             }
         }
@@ -232,23 +254,41 @@ public enum RuleCheck {
     /// primal alone; steps stay below `stepLimit` (a quarter of the distance to a declared kink).
     static func disagreement(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
                              stepLimit: Double, primal: @escaping ([Double]) -> Double,
-                             analytic: (any ADFunction)? = nil) -> FaultLocation? {
-        guard which < point.count else { return nil }
+                             analytic: (any ADFunction)? = nil) -> PartialComparison {
+        guard which < point.count else { return .undecided }
         let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
         var probe = LineProbe<Double>(eval: { [primal($0)] }, x: point, v: v)
         var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
         if point[which] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(point[which])) }
         if stepLimit > 0 { h0 = Swift.min(h0, stepLimit) }
-        return compare(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
-                       complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+        return comparison(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
+                          complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+    }
+
+    /// How a rule's partial compared with the differences of its primal: `undecided` when no
+    /// witness could judge it (no complex step, and Richardson never settled) or the two witnesses
+    /// conflict. Fault localisation reads only `disagree`; `validate` must not count `undecided`
+    /// as agreement (a rule it could not check was reported as agreeing).
+    enum PartialComparison {
+        case agree
+        case disagree(FaultLocation)
+        case undecided
+    }
+
+    static func compare(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
+                        probe: inout LineProbe<Double>, initialStep h0: Double,
+                        complexStep cs: DifferenceEstimate?) -> FaultLocation? {
+        if case .disagree(let f) = comparison(name: name, point: point, partial: which, claimed: got, node: node,
+                                               probe: &probe, initialStep: h0, complexStep: cs) { return f }
+        return nil
     }
 
     /// Decides with the complex step where there is one (its error is rounding only), else with
     /// Richardson and ``relativeTolerance``. A complex step that accuses the rule while Richardson
     /// agrees with the rule within its own estimate is a conflict between witnesses, not a fault.
-    static func compare(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
-                        probe: inout LineProbe<Double>, initialStep h0: Double,
-                        complexStep cs: DifferenceEstimate?) -> FaultLocation? {
+    static func comparison(name: String, point: [Double], partial which: Int, claimed got: Double, node: Int,
+                           probe: inout LineProbe<Double>, initialStep h0: Double,
+                           complexStep cs: DifferenceEstimate?) -> PartialComparison {
         // The scanned tableau (its start found from f, confirmed at a much smaller step), bounded
         // by the caller's step: the fixed-start tableau's estimate fell short 5 times in 103,200
         // registry partials (12× at gelu(−2.0025)), the scanned one in none.
@@ -258,17 +298,17 @@ public enum RuleCheck {
         if let cs {
             let tol = CheckOptions.errorEstimateSafety * cs.errorEstimate
                 + complexStepRelativeTolerance * Swift.max(Swift.abs(cs.value), Swift.abs(got)) + .leastNormalMagnitude
-            if Swift.abs(got - cs.value) <= tol { return nil }
-            if let r = richardson, Swift.abs(got - r.value) <= CheckOptions.errorEstimateSafety * r.errorEstimate { return nil }
-            return FaultLocation(op: name, node: node, inputs: point, partial: which,
-                                 expected: cs.value, got: got, errorEstimate: cs.errorEstimate)
+            if Swift.abs(got - cs.value) <= tol { return .agree }
+            if let r = richardson, Swift.abs(got - r.value) <= CheckOptions.errorEstimateSafety * r.errorEstimate { return .undecided }
+            return .disagree(FaultLocation(op: name, node: node, inputs: point, partial: which,
+                                           expected: cs.value, got: got, errorEstimate: cs.errorEstimate))
         }
-        guard let e = richardson else { return nil }
+        guard let e = richardson else { return .undecided }
         let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
             + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
-        if Swift.abs(got - e.value) <= tol { return nil }
-        return FaultLocation(op: name, node: node, inputs: point, partial: which,
-                             expected: e.value, got: got, errorEstimate: e.errorEstimate)
+        if Swift.abs(got - e.value) <= tol { return .agree }
+        return .disagree(FaultLocation(op: name, node: node, inputs: point, partial: which,
+                                       expected: e.value, got: got, errorEstimate: e.errorEstimate))
     }
 
     /// A registry op's primal alone, as a function of its arguments (for the complex step).

@@ -29,10 +29,16 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
     /// The checks in the order they ran.
     public internal(set) var checks: [Check] = []
 
-    /// True when no check failed and at least one passed.
+    /// True when no check failed and at least one check of the derivatives themselves (partials,
+    /// second-derivatives, jvp, vjp) passed. A finite primal and declared kinks alone check no
+    /// rule: a vector primitive whose JVP and VJP were both inconclusive used to pass.
     public var passed: Bool {
-        !checks.contains { $0.outcome == .failed } && checks.contains { $0.outcome == .passed }
+        !checks.contains { $0.outcome == .failed }
+            && checks.contains { $0.outcome == .passed && Self.derivativeChecks.contains($0.name) }
     }
+
+    /// The checks that compare a rule with differences of the primal.
+    static let derivativeChecks: Set<String> = ["partials", "second-derivatives", "jvp", "vjp"]
 
     /// Names of the failed checks.
     public var failedChecks: [String] { checks.filter { $0.outcome == .failed }.map(\.name) }
@@ -43,7 +49,8 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
     /// `validate lambert_w (seed 24301): FAILED` and one line per check.
     public var description: String {
         // The seed in hex, as every replay line and ADJOINT_TEST_SEED write it.
-        var lines = ["validate \(primitive) (seed 0x\(String(seed, radix: 16, uppercase: true))): \(passed ? "passed" : "FAILED")"]
+        let verdict = passed ? "passed" : failedChecks.isEmpty ? "NOT CONFIRMED (no check of the rule could decide)" : "FAILED"
+        var lines = ["validate \(primitive) (seed 0x\(String(seed, radix: 16, uppercase: true))): \(verdict)"]
         for c in checks { lines.append("  \(c.name): \(c.outcome.rawValue) — \(c.detail)") }
         return lines.joined(separator: "\n")
     }
@@ -58,7 +65,9 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 ///   step where the primal is analytic (within its estimate plus 1e-11 relative for the rule's
 ///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
 ///   ``RuleCheck/relativeTolerance``, 1e-11 relative; steps stay a quarter of the way to a declared
-///   kink);
+///   kink). A partial neither can judge (no complex step, Richardson never settled) is undecided,
+///   never counted as agreeing; with every partial undecided the check is inconclusive, and the
+///   validation does not pass (``PrimitiveValidation/passed`` needs a check of the rule to pass);
 /// - **kinks**: where a partial jumps along an input's sample range (found on a grid, bisected to
 ///   a few ulps), a kink must be declared (`kinkDistance` 0 there);
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
@@ -72,6 +81,10 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 /// ```
 public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16, seed: UInt64 = 0x5EED) -> PrimitiveValidation {
     var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    guard samples >= 1 else {
+        result.checks.append(.init(name: "declaration", outcome: .failed, detail: "samples must be ≥ 1, got \(samples)"))
+        return result
+    }
     var rng = SeededGenerator(seed: seed)
     let ranges = P.sampleRanges
     guard P.arity == 1 || P.arity == 2, ranges.count >= P.arity else {
@@ -103,15 +116,19 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         return result
     }
     if let k = values.firstIndex(where: { !$0.isFinite }) {
+        // Say what to change: the point passed the declared domain, so either the declaration or
+        // the sample ranges are wrong (a log declared on x > −1 failed with only "is -nan").
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
-                                   detail: "primal at \(show(points[k])) is \(values[k])"))
+                                   detail: "primal at \(show(points[k])) is \(values[k]), inside the declared domain (\(P.domain)) "
+                                       + "and the sample ranges \(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")): "
+                                       + "exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(points.count) points"))
 
     // Partials against differences of the primal alone.
     var failures: [String] = []
-    var judged = 0
+    var judged = 0, undecided = 0
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
         let (dx, dy) = P.partials(a, b, output: values[k])
@@ -121,16 +138,29 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
                                                stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
                                                analytic: UserPrimal<P>())
-            if let f = probe {
+            switch probe {
+            case .disagree(let f):
                 failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
+            case .undecided: undecided += 1
+            case .agree: break
             }
             judged += 1
         }
     }
-    result.checks.append(failures.isEmpty
-        ? .init(name: "partials", outcome: .passed,
-                detail: "\(judged) partials agree with complex-step or Richardson differences of the primal")
-        : .init(name: "partials", outcome: .failed, detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])"))
+    // A partial no difference could judge is not an agreement: a rule on a noisy primal (an
+    // iterative solve stopped early) was reported as "16 partials agree" having checked none.
+    let undecidedNote = undecided == 0 ? "" : "; \(undecided) could not be judged (no complex step, and Richardson never settled)"
+    if !failures.isEmpty {
+        result.checks.append(.init(name: "partials", outcome: .failed,
+                                   detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])\(undecidedNote)"))
+    } else if undecided == judged {
+        result.checks.append(.init(name: "partials", outcome: .inconclusive,
+                                   detail: "none of \(judged) partials could be judged: no complex step (the primal is not analytic "
+                                       + "or runs on Doubles only) and Richardson differences of the primal never settled"))
+    } else {
+        result.checks.append(.init(name: "partials", outcome: .passed,
+                                   detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
+    }
 
     result.checks.append(secondDerivativeCheck(P.self, points: points))
     result.checks.append(kinkDeclarationCheck(P.self))
@@ -276,7 +306,9 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 /// - **jvp**: J·v for random directions v against a Richardson difference of the primal along v;
 /// - **vjp**: the dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ for random u and v, with J·v from the
 ///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
-///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails.
+///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails. A VJP
+///   that matches a JVP no difference confirmed is only consistent with it: that sample does not
+///   count as a pass (a mismatch still fails).
 ///
 /// ```swift
 /// let report = validate(LinearSolve.self, inputs: 6)
@@ -284,6 +316,10 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, samples: Int = 8,
                                          seed: UInt64 = 0x5EED) -> PrimitiveValidation {
     var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    guard samples >= 1 else {
+        result.checks.append(.init(name: "declaration", outcome: .failed, detail: "samples must be ≥ 1, got \(samples)"))
+        return result
+    }
     var rng = SeededGenerator(seed: seed)
     let ranges = P.sampleRanges(inputs: n)
     guard n > 0, ranges.count == n else {
@@ -307,16 +343,21 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let diff = probe.richardsonScanned(outputs: y.count)
         let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
         let jv = P.jvp(at: x, direction: v)
+        // Whether this sample's JVP was confirmed by the difference: only then does a VJP that
+        // matches it (by the dot-product identity) confirm the VJP too.
+        var jvpConfirmed = false
         if let jv {
             if jv.count != y.count {
                 jvpFailures.append("JVP has \(jv.count) entries for \(y.count) outputs at \(x)")
             } else if reliable {
                 jvpJudged += 1
+                jvpConfirmed = true
                 for r in y.indices {
                     let e = diff[r]
                     let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
                     if !(Swift.abs(jv[r] - e.value) <= tol) {
                         jvpFailures.append("output \(r) at \(x) along \(v): difference \(e.value) ± \(e.errorEstimate), JVP \(jv[r])")
+                        jvpConfirmed = false
                         break
                     }
                 }
@@ -340,7 +381,11 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             let magnitude = zip(u, jv ?? diff.map(\.value)).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
                 + zip(ju, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
             let tol = CheckOptions.errorEstimateSafety * leftError + 1e-10 * Swift.max(magnitude, 1e-300)
-            vjpJudged += 1
+            // Against an unconfirmed JVP the identity shows only that the two rules are each
+            // other's transpose (a mismatch still fails: they cannot both be right); a JVP and
+            // VJP wrong by the same factor on a primal no difference could settle passed as "8
+            // dot-product identities hold".
+            if jv == nil || jvpConfirmed { vjpJudged += 1 }
             if !(Swift.abs(left - right) <= tol) {
                 vjpFailures.append("at \(x): ⟨u, J·v⟩ = \(left) but ⟨Jᵀu, v⟩ = \(right)")
             }
