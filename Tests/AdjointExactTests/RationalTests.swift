@@ -306,4 +306,20 @@ final class RationalLiftTests: XCTestCase {
         XCTAssertEqual(big.lifted(to: Rational.self), big)
         XCTAssertEqual(big.lifted(to: Double.self), big.doubleValue, accuracy: 1e-15 * abs(big.doubleValue))
     }
+
+    /// 1 + 10⁻⁴⁰⁰ (a 401-digit literal) lifted to Double was NaN: its numerator and denominator
+    /// were built in Double, both overflowed to ∞, and ∞/∞ = NaN. The nearest double is 1 (by
+    /// hand: 10⁻⁴⁰⁰ is far below half an ulp of 1); for a dual over Double the value is 1 with
+    /// tangent 0. Floats get their own correctly rounded value: 1/3 → 0x3EAAAAAB.
+    func testLiftOfALongLiteralToDoubleIsTheNearestDoubleNotNaN() throws {
+        let nearlyOne = try Rational.parse("1." + String(repeating: "0", count: 399) + "1")
+        XCTAssertEqual(nearlyOne.lifted(to: Double.self), 1)
+        let dual: Dual<Double, Double> = nearlyOne.lifted()
+        XCTAssertEqual(dual.value, 1)
+        XCTAssertEqual(dual.tangent, 0)
+        let huge = try Rational.parse("3e400")
+        XCTAssertEqual(huge.lifted(to: Double.self), .infinity, "beyond Double's range rounds to ∞, as doubleValue does")
+        XCTAssertEqual(try Rational.parse("1/3").lifted(to: Float.self).bitPattern, 0x3EAA_AAAB)
+        XCTAssertEqual(nearlyOne.lifted(to: Rational.self), nearlyOne, "exact scalars stay exact")
+    }
 }
