@@ -40,6 +40,20 @@ final class RationalTests: XCTestCase {
         }
     }
 
+    /// "inf" was refused with "no digits" (true, but no help), and zero with a long exponent
+    /// ("0e999999999", which is 0) as a number past the bit-size limit.
+    func testInfinityIsNamedAndZeroWithAnyExponentIsZero() throws {
+        for text in ["inf", "-inf", "+Infinity", " INF "] {
+            XCTAssertThrowsError(try Rational.parse(text), text) { e in
+                XCTAssertTrue("\(e)".contains("infinity has no rational value"), "\(text): \(e)")
+            }
+        }
+        for text in ["0e999999999", "-0.000e-999999999", "00e123456789012"] {
+            XCTAssertEqual(try Rational.parse(text), Rational(0), text)
+        }
+        XCTAssertThrowsError(try Rational.parse("1e999999999"), "a nonzero mantissa still meets the limit")
+    }
+
     func testHugeExponentFailsFastWithLimitError() {
         for text in ["1e99999999", "1e-99999999", "1e1234567890123456789012"] {
             XCTAssertThrowsError(try Rational.parse(text)) { error in
