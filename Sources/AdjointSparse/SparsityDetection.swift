@@ -27,7 +27,9 @@ import AdjointCore
             // Every index in 0..<count has an entry; a missing one would only mean no arguments.
             if let e = t.entry(i) {
                 ops.append(e.op)
-                if e.op == .custom && !primitives.isEmpty, let reads = declared.arguments(of: i, e.name, e.inputs) {
+                if e.op == .custom && !primitives.isEmpty,
+                   let reads = declared.arguments(of: i, e.name, e.inputs,
+                                                  values: { e.inputs.map { t.entry($0)?.value.approximateDouble ?? .nan } }) {
                     args.append(contentsOf: reads)
                 } else {
                     declared.reset()
@@ -51,26 +53,44 @@ import AdjointCore
 /// also come out right.
 @usableFromInline struct DeclaredOutputs {
     let patterns: [String: (Int) -> [[Int]]?]
+    let outputCounts: [String: ([Double]) -> Int]
     var runName = "", runInputs: [Int] = [], runLength = 0
+    /// The declared rows for the current run, or nil when they do not fit the call.
+    var runRows: [[Int]]?
 
     @usableFromInline init(_ primitives: [any VectorPrimitive.Type]) {
-        var p: [String: (Int) -> [[Int]]?] = [:]
-        for t in primitives { p[t.name] = { n in t.sparsity(inputs: n) } }
-        patterns = p
+        var p: [String: (Int) -> [[Int]]?] = [:], m: [String: ([Double]) -> Int] = [:]
+        for t in primitives {
+            p[t.name] = { n in t.sparsity(inputs: n) }
+            m[t.name] = { x in t.primal(x).count }
+        }
+        patterns = p; outputCounts = m
     }
 
-    @usableFromInline mutating func reset() { runLength = 0; runName = "" }
+    @usableFromInline mutating func reset() { runLength = 0; runName = ""; runRows = nil }
 
     /// The argument nodes entry `i` reads, or nil to keep all (undeclared, or a pattern that does
     /// not fit the call: the dense default is the safe one).
-    @usableFromInline mutating func arguments(of i: Int, _ name: String, _ inputs: [Int]) -> [Int]? {
-        guard let declare = patterns[name], let rows = declare(inputs.count), !rows.isEmpty else { reset(); return nil }
+    ///
+    /// A pattern fits when it has one row per output and every column is an argument. The row
+    /// count is checked against the primal's output count, once per run: a pattern of 2 rows for
+    /// 3 outputs paired output 2 with row 0 (k mod 2) and dropped the entries output 2 reads, a
+    /// sparse Jacobian silently zero there.
+    @usableFromInline mutating func arguments(of i: Int, _ name: String, _ inputs: [Int],
+                                              values: () -> [Double]) -> [Int]? {
+        guard let declare = patterns[name] else { reset(); return nil }
         if runLength > 0 && name == runName && inputs == runInputs { runLength += 1 } else {
             runName = name; runInputs = inputs; runLength = 1
+            if let rows = declare(inputs.count), !rows.isEmpty,
+               rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0 < inputs.count } }),
+               rows.count == outputCounts[name]?(values()) {
+                runRows = rows
+            } else {
+                runRows = nil
+            }
         }
-        let reads = rows[(runLength - 1) % rows.count]
-        guard reads.allSatisfy({ $0 >= 0 && $0 < inputs.count }) else { return nil }
-        return reads.map { inputs[$0] }
+        guard let rows = runRows else { return nil }
+        return rows[(runLength - 1) % rows.count].map { inputs[$0] }
     }
 }
 
