@@ -140,6 +140,12 @@ func exactReverse(_ f: some ADFunction, at x: [Rational]) throws -> ExactJacobia
 /// Throws the first reported error. An op the rationals cannot evaluate is reported by
 /// `Rational` without a node (the scalar does not know where it is); name the node here: from
 /// the exact tape when there is one, else from a Double recording of the same function.
+///
+/// The reported op can be one the user never wrote: `Dual` and `Reverse` evaluate a composite
+/// op's primal with the registry's generic code, so `sigmoid` reaches `Rational` as the `exp`
+/// inside it, and the error said "exp is not available" with no node. When the reported name is
+/// on neither recording, the first built-in op that is not closed over ℚ (in evaluation order,
+/// where the rationals stopped) is named instead.
 func throwLocated(_ d: EvaluationDiagnostics, _ f: some ADFunction, _ x: [Rational],
                   tape: Tape<Rational>? = nil) throws {
     guard let first = d.errors.first else { return }
@@ -147,12 +153,24 @@ func throwLocated(_ d: EvaluationDiagnostics, _ f: some ADFunction, _ x: [Ration
         if let tape, let node = firstUnsupportedNode(tape, named: op) {
             throw ADError.unsupported(op: op, scalarType: type, node: node)
         }
-        if case let .unavailable(found, node?, _) = exactAvailability(of: f, at: x.map(\.doubleValue)),
-           found.info.name == op {
+        let availability = exactAvailability(of: f, at: x.map(\.doubleValue))
+        if case let .unavailable(found, node?, _) = availability, found.info.name == op {
             throw ADError.unsupported(op: op, scalarType: type, node: node)
+        }
+        if let tape, let node = firstNotRationalClosedBuiltin(tape), let entry = tape.entry(node) {
+            throw ADError.unsupported(op: entry.name, scalarType: type, node: node)
+        }
+        if case let .unavailable(found, node, nil) = availability, found != .custom {
+            throw ADError.unsupported(op: found.info.name, scalarType: type, node: node)
         }
     }
     throw first
+}
+
+/// The first entry of `tape` whose built-in op is not closed over ℚ (user primitives excluded:
+/// whether one evaluates over ℚ is its own affair).
+func firstNotRationalClosedBuiltin<V>(_ tape: Tape<V>) -> Int? {
+    (0..<tape.count).first { i in tape.entry(i).map { $0.op != .custom && !$0.op.info.isRationalClosed } ?? false }
 }
 
 func firstUnsupportedNode<V>(_ tape: Tape<V>, named name: String) -> Int? {

@@ -13,8 +13,16 @@ extension Rational {
     /// ```
     public func lifted<T: ADScalar>(to type: T.Type = T.self) -> T {
         if isNaN { return T(Double.nan) }
+        // A binary floating-point type gets the correctly rounded value: the pieces below round
+        // at every step, and overflow when a numerator and denominator exceed its range.
+        if T.self == Float.self { return T(Double(floatValue)) }
+        if T.self is any BinaryFloatingPoint.Type { return T(doubleValue) }
         let (n, d) = decimalParts
-        return Rational.integer(n) / Rational.integer(d)
+        let q: T = Rational.integer(n) / Rational.integer(d)
+        // Past Double's range the pieces are ∞ and the quotient ∞/∞ = NaN, for a value as tame as
+        // 1 + 10⁻⁴⁰⁰ (a formula literal with 400 digits): take the rounded double there. Exact
+        // scalars never get here (their pieces are finite).
+        return q.isFiniteValue ? q : T(doubleValue)
     }
 
     /// A base-10 integer string as a T, 18 digits at a time (each piece fits an Int exactly).

@@ -21,9 +21,14 @@ extension Rational {
     public static func parse(_ text: String) throws -> Rational {
         let bytes = Array(text.utf8.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
         if bytes.isEmpty { throw ADError.invalidArgument("empty string is not a rational number") }
-        if String(decoding: bytes, as: UTF8.self).lowercased() == "nan" { return .nan }
+        let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+        if lowered == "nan" { return .nan }
         func fail(_ why: String) -> ADError {
             .invalidArgument("\"\(text)\" is not a rational number: \(why)")
+        }
+        // "inf" used to get "no digits", true but no help: say what is wrong with it.
+        if ["inf", "infinity"].contains(lowered.drop { $0 == "+" || $0 == "-" }) {
+            throw fail("infinity has no rational value (exact mode needs finite inputs)")
         }
 
         var i = 0
@@ -80,6 +85,8 @@ extension Rational {
 
         // value = (whole.fraction) · 10^exponent = mantissa · 10^(exponent − fraction digits)
         let mantissa = whole + fraction
+        // Zero is zero whatever its exponent: "0e999999999" was refused as a number too large.
+        if mantissa.allSatisfy({ $0 == UInt8(ascii: "0") }) { return Rational(0) }
         let scale = exponent - fraction.count
         try checkDigitCount(mantissa.count + Swift.abs(scale))
         return fromParts(negative: negative, numerator: mantissa, denominator: [UInt8(ascii: "1")], scale: scale)

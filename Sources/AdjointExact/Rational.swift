@@ -22,7 +22,7 @@ import Darwin
 /// let b: Rational = "2/7"
 /// (a + b).description          // "13/21"
 /// Rational(0.1).description    // "3602879701896397/36028797018963968" (0.1 is a dyadic double)
-/// Rational("0.1")?.description // "1/10"
+/// Rational("0.1").description  // "1/10" (a literal argument is the string-literal initializer)
 /// Rational(numerator: 1, denominator: 10).doubleValue   // 0.1, correctly rounded
 /// ```
 ///
@@ -270,6 +270,15 @@ extension Rational: CustomStringConvertible, LosslessStringConvertible {
 
     /// Parses "-7/12", "3", "0.125", "-2.5e-3", ".5", "1E6" or "nan" exactly; nil when malformed.
     /// Use ``parse(_:)`` for an error that says why.
+    ///
+    /// With a string *literal* as argument, Swift calls ``init(stringLiteral:)`` instead (literal
+    /// coercion), which is not optional: `Rational("0.1")` is 1/10 and `Rational("x")` is NaN,
+    /// reported. Text read at run time comes here:
+    ///
+    /// ```swift
+    /// let text = "0.1"
+    /// Rational(text)?.description   // "1/10"
+    /// ```
     public init?(_ description: String) {
         guard let r = try? Rational.parse(description) else { return nil }
         self = r

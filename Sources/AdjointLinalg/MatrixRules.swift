@@ -62,6 +62,7 @@ enum MatrixRules {
             if op == .huber, !(attr.lossParameter > 0) {
                 throw ADError.invalidArgument("huber needs δ > 0, got \(attr.lossParameter)")
             }
+            try requireSamples(op, a)
             MatrixCounters.record(op.info.name, flops: a.count)
             let total = a.elements.withUnsafeBufferPointer { pa in
                 t.elements.withUnsafeBufferPointer { pt in
@@ -73,6 +74,7 @@ enum MatrixRules {
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
         case .softmaxCrossEntropy:
             try checkLabels(attr.labels, a)
+            try requireSamples(op, a)
             let (lse, p) = softmax(a, label: op.info.name, pool: pool)
             MatrixCounters.record(op.info.name, flops: a.rows)
             var total: S = 0
@@ -318,6 +320,17 @@ enum MatrixRules {
 
     /// The averaging factor of a loss: 1/(all elements) for the elementwise ones, 1/rows for
     /// KL and cross-entropy (a sum over classes, averaged over samples).
+    /// A loss is a mean: over an empty prediction (a batch of no samples) it has no value. Said
+    /// here, before the 0/0 that was reported as "non-finite value of the loss (check the
+    /// prediction and target for NaN/∞)", pointing at data that held no NaN.
+    static func requireSamples<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) throws {
+        let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
+        if n == 0 {
+            throw ADError.invalidArgument("\(op.info.name) of an empty \(a.rows)×\(a.cols) prediction: a mean over no "
+                                          + "samples has no value; pass a batch of at least one row")
+        }
+    }
+
     static func lossScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> S {
         let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
         return n == 0 ? S.nan : 1 / S(n)

@@ -40,12 +40,20 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
 
     /// One step on several parameter arrays (one per layer, say) with their gradients.
     ///
-    /// Throws ``OptimizerError/nonFiniteUpdate(block:index:what:)`` and changes nothing when the
+    /// Throws ``OptimizerError/nonFiniteParameter(block:index:value:)`` for a parameter that is
+    /// NaN or infinite already, and ``OptimizerError/nonFiniteUpdate(block:index:what:)`` and changes nothing when the
     /// step would leave a parameter or the rule's state NaN or infinite (a velocity or a sum of
     /// squared gradients that overflows): committed, such a value froze the parameter or made it
     /// infinite with no error.
     public mutating func step(_ parameters: inout [[Scalar]], gradients: [[Scalar]]) throws {
         try validate(parameters.map(\.count), gradients.map(\.count), gradients)
+        // Checked apart from the update: a NaN parameter was reported as "the step would make the
+        // parameter nan … scale the loss down or clip the gradient", advice that cannot help.
+        for (b, block) in parameters.enumerated() {
+            if let i = block.firstIndex(where: { !$0.isFinite }) {
+                throw OptimizerError.nonFiniteParameter(block: b, index: i, value: "\(block[i])")
+            }
+        }
         let powers = nextBetaPowers()
         // Two passes over the same element rule: the first only checks, so a refused step leaves
         // parameters, state and the step count as they were; the second writes. The rule is a

@@ -86,6 +86,10 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     case shapeMismatch(String)
     /// The gradient holds NaN or ±infinity at (block, index): stepping would poison every parameter.
     case nonFiniteGradient(block: Int, index: Int)
+    /// The parameter at (block, index) is NaN or infinite before the step (`value` names which).
+    /// A step never writes one (it throws ``nonFiniteUpdate(block:index:what:)`` instead), so it
+    /// came in that way: from initialisation, or written by the caller.
+    case nonFiniteParameter(block: Int, index: Int, value: String)
     /// The step would make the parameter or the rule's state at (block, index) NaN or infinite
     /// (`what` names which, with its value): the gradient is finite but too large for the scalar
     /// type once squared or accumulated.
@@ -97,6 +101,9 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
         case .shapeMismatch(let s): return "shape mismatch: \(s)"
         case .nonFiniteGradient(let b, let i):
             return "gradient is not finite at block \(b), index \(i): fix the loss (or clip) before stepping"
+        case .nonFiniteParameter(let b, let i, let value):
+            return "parameter at block \(b), index \(i) is \(value) before the step: a step never writes a non-finite "
+                + "parameter, so check how it was initialised or set"
         case .nonFiniteUpdate(let b, let i, let what):
             return "the step would make the \(what) at block \(b), index \(i): scale the loss down or clip the gradient"
         }

@@ -46,12 +46,16 @@ public struct CheckpointedGradient<V: ADScalar> {
 ///
 /// ```swift
 /// // 10⁶ explicit Euler steps of a damped oscillator, with O(√N) memory.
-/// let h = 1e-6
+/// let h: Reverse<Double> = 1e-6   // the step's scalar type: Double · Reverse<Double> has no operator
 /// let g = try checkpointedGradient(steps: 1_000_000, state: [1.0, 0.0],
-///     step: { s in [s[0] + h * s[1], s[1] - h * (s[0] + 0.1 * s[1])] },
+///     step: { (s: [Reverse<Double>]) -> [Reverse<Double>] in [s[0] + h * s[1], s[1] - h * (s[0] + 0.1 * s[1])] },
 ///     loss: { s in s[0] * s[0] + s[1] * s[1] })
-/// g.gradient   // ∂L/∂x₀
+/// g.gradient   // ∂L/∂x₀ ≈ [1.8985630977157434, 0.1282530950660820]
 /// ```
+///
+/// Write the step closure's type out: with `let h = 1e-6` and an untyped closure (as this
+/// example once read) the compiler gives up ("unable to type-check this expression in
+/// reasonable time").
 ///
 /// - Parameter tapeLimit: the entry bound for each segment's tape (see ``AdjointCore/Tape``).
 /// - Throws: domain and non-finite errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, and

@@ -55,9 +55,14 @@ public struct SparseHessianResult<V: ADScalar> {
     _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]]
 ) throws -> SparseHessianResult<V> {
     let rows = pattern.rowColumns
-    func colourIsUniqueAmongNeighbours(of i: Int, colour: Int) -> Bool {
-        rows[i].reduce(0) { $0 + (coloring.colors[$1] == colour ? 1 : 0) } == 1
+    // How often each colour occurs in each row, counted once: scanning the row for every entry
+    // was quadratic in a dense row (an arrow's hub row of n entries took n² steps).
+    let colourCounts = rows.map { r -> [Int: Int] in
+        var counts: [Int: Int] = [:]
+        for j in r { counts[coloring.colors[j], default: 0] += 1 }
+        return counts
     }
+    func colourIsUniqueAmongNeighbours(of i: Int, colour: Int) -> Bool { colourCounts[i][colour] == 1 }
     var values: [V] = []
     values.reserveCapacity(pattern.nonzeroCount)
     for (i, cols) in rows.enumerated() {

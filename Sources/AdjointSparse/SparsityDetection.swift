@@ -27,7 +27,9 @@ import AdjointCore
             // Every index in 0..<count has an entry; a missing one would only mean no arguments.
             if let e = t.entry(i) {
                 ops.append(e.op)
-                if e.op == .custom && !primitives.isEmpty, let reads = declared.arguments(of: i, e.name, e.inputs) {
+                if e.op == .custom && !primitives.isEmpty,
+                   let reads = declared.arguments(of: i, e.name, e.inputs,
+                                                  values: { e.inputs.map { t.entry($0)?.value.approximateDouble ?? .nan } }) {
                     args.append(contentsOf: reads)
                 } else {
                     declared.reset()
@@ -51,26 +53,44 @@ import AdjointCore
 /// also come out right.
 @usableFromInline struct DeclaredOutputs {
     let patterns: [String: (Int) -> [[Int]]?]
+    let outputCounts: [String: ([Double]) -> Int]
     var runName = "", runInputs: [Int] = [], runLength = 0
+    /// The declared rows for the current run, or nil when they do not fit the call.
+    var runRows: [[Int]]?
 
     @usableFromInline init(_ primitives: [any VectorPrimitive.Type]) {
-        var p: [String: (Int) -> [[Int]]?] = [:]
-        for t in primitives { p[t.name] = { n in t.sparsity(inputs: n) } }
-        patterns = p
+        var p: [String: (Int) -> [[Int]]?] = [:], m: [String: ([Double]) -> Int] = [:]
+        for t in primitives {
+            p[t.name] = { n in t.sparsity(inputs: n) }
+            m[t.name] = { x in t.primal(x).count }
+        }
+        patterns = p; outputCounts = m
     }
 
-    @usableFromInline mutating func reset() { runLength = 0; runName = "" }
+    @usableFromInline mutating func reset() { runLength = 0; runName = ""; runRows = nil }
 
     /// The argument nodes entry `i` reads, or nil to keep all (undeclared, or a pattern that does
     /// not fit the call: the dense default is the safe one).
-    @usableFromInline mutating func arguments(of i: Int, _ name: String, _ inputs: [Int]) -> [Int]? {
-        guard let declare = patterns[name], let rows = declare(inputs.count), !rows.isEmpty else { reset(); return nil }
+    ///
+    /// A pattern fits when it has one row per output and every column is an argument. The row
+    /// count is checked against the primal's output count, once per run: a pattern of 2 rows for
+    /// 3 outputs paired output 2 with row 0 (k mod 2) and dropped the entries output 2 reads, a
+    /// sparse Jacobian silently zero there.
+    @usableFromInline mutating func arguments(of i: Int, _ name: String, _ inputs: [Int],
+                                              values: () -> [Double]) -> [Int]? {
+        guard let declare = patterns[name] else { reset(); return nil }
         if runLength > 0 && name == runName && inputs == runInputs { runLength += 1 } else {
             runName = name; runInputs = inputs; runLength = 1
+            if let rows = declare(inputs.count), !rows.isEmpty,
+               rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0 < inputs.count } }),
+               rows.count == outputCounts[name]?(values()) {
+                runRows = rows
+            } else {
+                runRows = nil
+            }
         }
-        let reads = rows[(runLength - 1) % rows.count]
-        guard reads.allSatisfy({ $0 >= 0 && $0 < inputs.count }) else { return nil }
-        return reads.map { inputs[$0] }
+        guard let rows = runRows else { return nil }
+        return rows[(runLength - 1) % rows.count].map { inputs[$0] }
     }
 }
 
@@ -80,6 +100,8 @@ struct ConeWalker {
     var stamp: [Int32]
     var current: Int32 = 0
     var stack: [Int] = []
+    /// Nodes visited over all walks: the work of a detection, for tests that bound it.
+    var visits = 0
 
     init(_ graph: TapeGraph) { self.graph = graph; stamp = Array(repeating: 0, count: graph.count) }
 
@@ -90,6 +112,7 @@ struct ConeWalker {
         stack.removeAll(keepingCapacity: true)
         for r in roots where r >= 0 && r < graph.count && stamp[r] != current { stamp[r] = current; stack.append(r) }
         while let v = stack.popLast() {
+            visits += 1
             if graph.inputOrdinal[v] >= 0 { found.append(graph.inputOrdinal[v]) }
             for k in graph.argStart[v]..<graph.argStart[v + 1] {
                 let a = graph.args[k]
@@ -138,7 +161,8 @@ struct ConeWalker {
 /// The Hessian sparsity pattern of output `output` of a recording, conservatively: each nonlinear
 /// node that the output reads adds the pairs of inputs its second derivative can couple. Linear
 /// ops (`add`, `sub`, `neg`) add nothing; `mul` couples its two arguments' input sets with each
-/// other; `div` couples numerator with denominator and the denominator with itself; every other op
+/// other, and nothing when one side is a constant (c·u is linear in u); `div` couples numerator
+/// with denominator and the denominator with itself, and nothing for a constant denominator; every other op
 /// (user primitives included) couples all inputs its arguments read. The pattern is symmetric and
 /// always includes the diagonal of every input the output reads.
 ///
@@ -147,11 +171,28 @@ struct ConeWalker {
 /// hessianSparsity(of: rec).rowColumns   // [[0, 1], [0, 1], [2]]
 /// ```
 public func hessianSparsity<V>(of rec: Recording<V>, output: Int = 0) -> SparsityPattern {
+    hessianSparsityCountingVisits(of: rec, output: output).pattern
+}
+
+/// ``hessianSparsity(of:output:)`` with the number of tape nodes its cone walks visited.
+func hessianSparsityCountingVisits<V>(of rec: Recording<V>, output: Int = 0) -> (pattern: SparsityPattern, visits: Int) {
     let n = rec.inputs.count
     let graph = TapeGraph(rec)
     var rows = Array(repeating: Set<Int>(), count: n)
     guard output >= 0 && output < rec.outputs.count, let root = rec.outputs[output].node else {
-        return SparsityPattern(unchecked: n, n, Array(repeating: [], count: n))
+        return (SparsityPattern(unchecked: n, n, Array(repeating: [], count: n)), 0)
+    }
+    // Whether each node depends on an input at all (the tape is in evaluation order, so one pass).
+    // A product or quotient with a side that does not is linear in the other side and adds no
+    // curvature; skipping it without walking the other side's cone is what keeps `c · (long
+    // linear chain)` linear: a running average y ← ½·(y + x_k) walked its O(k) cone at every
+    // step, O(n²) in all (n = 4000 took 8 s; n = 10⁵ would take hours).
+    var dependsOnInput = Array(repeating: false, count: graph.count)
+    for v in 0..<graph.count {
+        if graph.inputOrdinal[v] >= 0 { dependsOnInput[v] = true; continue }
+        for k in graph.argStart[v]..<graph.argStart[v + 1] where dependsOnInput[graph.args[k]] {
+            dependsOnInput[v] = true; break
+        }
     }
     // Nodes the output reads: only their curvature reaches the output's Hessian.
     var walker = ConeWalker(graph)
@@ -166,22 +207,24 @@ public func hessianSparsity<V>(of rec: Recording<V>, output: Int = 0) -> Sparsit
     func couple(_ a: [Int], _ b: [Int]) {
         for p in a { for q in b { rows[p].insert(q); rows[q].insert(p) } }
     }
-    for v in 0..<graph.count where live[v] {
+    for v in 0..<graph.count where live[v] && dependsOnInput[v] {
         let args = Array(graph.args[graph.argStart[v]..<graph.argStart[v + 1]])
         if args.isEmpty { continue }
         switch graph.ops[v] {
         case .add, .sub, .neg: continue
         case .mul where args.count == 2:
+            if !dependsOnInput[args[0]] || !dependsOnInput[args[1]] { continue }   // c·u: linear in u
             couple(walker.inputs(reachedFrom: [args[0]]), walker.inputs(reachedFrom: [args[1]]))
         case .div where args.count == 2:
+            if !dependsOnInput[args[1]] { continue }   // u / c: linear in u
             let num = walker.inputs(reachedFrom: [args[0]]), den = walker.inputs(reachedFrom: [args[1]])
             couple(num, den); couple(den, den)
         default:
-            let all = walker.inputs(reachedFrom: args)
+            let all = walker.inputs(reachedFrom: args.filter { dependsOnInput[$0] })
             couple(all, all)
         }
     }
     // Diagonal entries of inputs the output reads, so recovery has a place for each (often 0).
     for j in walker.inputs(reachedFrom: [root]) { rows[j].insert(j) }
-    return SparsityPattern(unchecked: n, n, rows.map { $0.sorted() })
+    return (SparsityPattern(unchecked: n, n, rows.map { $0.sorted() }), walker.visits)
 }

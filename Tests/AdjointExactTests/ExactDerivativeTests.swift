@@ -191,6 +191,26 @@ final class ExactDerivativeTests: XCTestCase {
         }
     }
 
+    /// f = x0·x1 + sigmoid(x0), and the same with softplus and swish: tape nodes 0 = x0, 1 = x1,
+    /// 2 = mul, 3 = the composite op.
+    struct UsesComposite: ADFunction {
+        let op: Op
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] + T.apply(op, x[0], x[0], 0)] }
+    }
+
+    /// A composite op reaches the rationals as the `exp` inside it (Dual and Reverse evaluate its
+    /// primal with the registry's generic code), and the error used to say "exp is not available"
+    /// with no node, naming an op the function does not use. It names the op the user wrote.
+    func testUnsupportedCompositeOpIsNamedAsWrittenNotByTheExpInsideIt() {
+        for op in [Op.sigmoid, .softplus, .swish] {
+            for mode in [JacobianMode.forward, .reverse] {
+                XCTAssertThrowsError(try exactJacobian(of: UsesComposite(op: op), at: ["1/2", "1/3"] as [Rational], mode: mode)) {
+                    XCTAssertEqual($0 as? ADError, .unsupported(op: op.info.name, scalarType: "Rational", node: 3), "\(op) \(mode)")
+                }
+            }
+        }
+    }
+
     /// Division's chain-rule products, which it orders itself to survive Double's range, are its
     /// partials times the (co)tangents exactly in rational arithmetic, and both are the hand
     /// forms u/y and −u·x/y². At x = 3/7, y = −5/11, u = 13/17: u/y = −143/85 and

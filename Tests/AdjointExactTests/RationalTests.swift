@@ -40,6 +40,20 @@ final class RationalTests: XCTestCase {
         }
     }
 
+    /// "inf" was refused with "no digits" (true, but no help), and zero with a long exponent
+    /// ("0e999999999", which is 0) as a number past the bit-size limit.
+    func testInfinityIsNamedAndZeroWithAnyExponentIsZero() throws {
+        for text in ["inf", "-inf", "+Infinity", " INF "] {
+            XCTAssertThrowsError(try Rational.parse(text), text) { e in
+                XCTAssertTrue("\(e)".contains("infinity has no rational value"), "\(text): \(e)")
+            }
+        }
+        for text in ["0e999999999", "-0.000e-999999999", "00e123456789012"] {
+            XCTAssertEqual(try Rational.parse(text), Rational(0), text)
+        }
+        XCTAssertThrowsError(try Rational.parse("1e999999999"), "a nonzero mantissa still meets the limit")
+    }
+
     func testHugeExponentFailsFastWithLimitError() {
         for text in ["1e99999999", "1e-99999999", "1e1234567890123456789012"] {
             XCTAssertThrowsError(try Rational.parse(text)) { error in
@@ -305,5 +319,21 @@ final class RationalLiftTests: XCTestCase {
         let big = try Rational.parse("-1234567890123456789012345678901234567890/987654321098765432109")
         XCTAssertEqual(big.lifted(to: Rational.self), big)
         XCTAssertEqual(big.lifted(to: Double.self), big.doubleValue, accuracy: 1e-15 * abs(big.doubleValue))
+    }
+
+    /// 1 + 10⁻⁴⁰⁰ (a 401-digit literal) lifted to Double was NaN: its numerator and denominator
+    /// were built in Double, both overflowed to ∞, and ∞/∞ = NaN. The nearest double is 1 (by
+    /// hand: 10⁻⁴⁰⁰ is far below half an ulp of 1); for a dual over Double the value is 1 with
+    /// tangent 0. Floats get their own correctly rounded value: 1/3 → 0x3EAAAAAB.
+    func testLiftOfALongLiteralToDoubleIsTheNearestDoubleNotNaN() throws {
+        let nearlyOne = try Rational.parse("1." + String(repeating: "0", count: 399) + "1")
+        XCTAssertEqual(nearlyOne.lifted(to: Double.self), 1)
+        let dual: Dual<Double, Double> = nearlyOne.lifted()
+        XCTAssertEqual(dual.value, 1)
+        XCTAssertEqual(dual.tangent, 0)
+        let huge = try Rational.parse("3e400")
+        XCTAssertEqual(huge.lifted(to: Double.self), .infinity, "beyond Double's range rounds to ∞, as doubleValue does")
+        XCTAssertEqual(try Rational.parse("1/3").lifted(to: Float.self).bitPattern, 0x3EAA_AAAB)
+        XCTAssertEqual(nearlyOne.lifted(to: Rational.self), nearlyOne, "exact scalars stay exact")
     }
 }

@@ -52,11 +52,31 @@ final class JacobianAnalysisTests: XCTestCase {
 
     func testDeterminantSignWithPivoting() throws {
         // [1 2; 3 4]: det = 4 − 6 = −2 (LU pivots the 3 up, so the row-swap sign matters).
-        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2, accuracy: 1e-14)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2)
         // A permutation matrix of one swap has det −1; a singular matrix has det exactly 0.
         XCTAssertEqual(try JacobianAnalysis.determinant(of: [[0, 1], [1, 0]]), -1)
         XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [2, 4]]), 0)
         XCTAssertThrowsError(try JacobianAnalysis.determinant(of: [[1, 2, 3]]))
+    }
+
+    /// The determinant is U's diagonal multiplied out, rounded once per factor; it was
+    /// sign·exp(Σ log|Uᵢᵢ|), which added exp's and log's error: det [[10]] came out
+    /// 10.000000000000002 and the documented det [[1, 2], [3, 4]] = −2 as −2.0000000000000004.
+    /// Expected values by hand: a 1×1 determinant is its entry; for [[1, 2], [3, 4]], LU pivots
+    /// the 3 up, U₂₂ = 2 − fl(1/3)·4 = 2 − (4/3 − 4/3·2⁻⁵⁴) is exact (Sterbenz), and
+    /// 3·U₂₂ = 2 + 2⁻⁵² lies halfway between 2 and its successor, so it rounds to even: −2.
+    func testDeterminantIsTheRoundedProductNotExpOfLog() throws {
+        for v in [3.0, 10, -7, 0.1, 1e-300, 1e300] {
+            XCTAssertEqual(try JacobianAnalysis.determinant(of: [[v]]), v, "det [[\(v)]]")
+            XCTAssertEqual(try JacobianAnalysis([[v]]).determinant, v, "JacobianAnalysis det [[\(v)]]")
+        }
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2)
+        XCTAssertEqual(try JacobianAnalysis([[1, 2], [3, 4]]).determinant, -2)
+        // Diagonal: the product of powers of two and small integers is exact, 2·3·5·1024 = 30720.
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[2, 0, 0, 0], [0, 3, 0, 0], [0, 0, 5, 0], [0, 0, 0, 1024]]), 30720)
+        // Intermediate products outside Double's range that end inside it: 10³⁰⁰·10³⁰⁰·10⁻³⁰⁰·10⁻³⁰⁰.
+        let wide = try JacobianAnalysis.determinant(of: [[1e300, 0, 0, 0], [0, 1e300, 0, 0], [0, 0, 1e-300, 0], [0, 0, 0, 1e-300]])
+        XCTAssertEqual(wide, 1, accuracy: 4 * Double.ulpOfOne)
     }
 
     func testNewtonStepSolvesTheLinearisedSystem() throws {

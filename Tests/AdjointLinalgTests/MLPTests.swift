@@ -96,6 +96,26 @@ final class MLPTests: XCTestCase {
         }
     }
 
+    /// A batch of no samples: the mean loss is 0/0. It was reported as "non-finite value of the
+    /// loss (check the prediction and target for NaN/∞)", sending the user to look for a NaN that
+    /// the (empty) data does not hold; each entry point now says the batch is empty.
+    func testAnEmptyBatchIsNamedAsEmptyNotAsANaNInTheData() throws {
+        let net = try MLP<Double>(layerSizes: [2, 3, 1], activation: .tanh, seed: 1)
+        let x = try Matrix<Double>.zeros(0, 2)
+        let losses: [MLPLoss<Double>] = [.elementwise(.mse, target: try .zeros(0, 1)), .softmaxCrossEntropy(labels: [])]
+        for loss in losses {
+            for (name, call) in [("loss", { _ = try net.loss(input: x, loss: loss) }),
+                                 ("lossAndGradient", { _ = try net.lossAndGradient(input: x, loss: loss) }),
+                                 ("lossAndDirectionalDerivative", {
+                                     _ = try net.lossAndDirectionalDerivative(input: x, loss: loss, direction: net.parameters) })] {
+                XCTAssertThrowsError(try call(), name) { e in
+                    guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(name): \(e)") }
+                    XCTAssertTrue(why.contains("empty 0×1 prediction"), "\(name): \(why)")
+                }
+            }
+        }
+    }
+
     func testLayerJacobianMatchesScalarJacobianOfOneLayer() throws {
         let net = try MLP<Double>(layerSizes: [3, 4, 2], activation: .tanh, seed: 4)
         var g = SeededGenerator(seed: 5)

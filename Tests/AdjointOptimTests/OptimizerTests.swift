@@ -106,6 +106,25 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(opt.steps, 0)
     }
 
+    /// A parameter that is NaN or infinite before the step is named as such. It was reported as
+    /// `nonFiniteUpdate(… "parameter nan")`, "the step would make the parameter nan … scale the
+    /// loss down or clip the gradient": advice that cannot help, for a value the step did not make.
+    func testANonFiniteParameterIsReportedAsTheParameterNotAsTheStep() throws {
+        var opt = try Optimizer<Double>(.adam(learningRate: 0.1))
+        var blocks: [[Double]] = [[1, 2], [3, .nan]]
+        XCTAssertThrowsError(try opt.step(&blocks, gradients: [[1, 1], [1, 1]])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteParameter(block: 1, index: 1, value: "nan"))
+            XCTAssertTrue("\($0)".contains("before the step"), "\($0)")
+        }
+        XCTAssertEqual(blocks[0], [1, 2])
+        XCTAssertEqual(opt.steps, 0)
+        var gd = try Optimizer<Float>(.gradientDescent(learningRate: 1))
+        var w: [Float] = [-.infinity]
+        XCTAssertThrowsError(try gd.step(&w, gradient: [0])) {
+            XCTAssertEqual($0 as? OptimizerError, .nonFiniteParameter(block: 0, index: 0, value: "-inf"))
+        }
+    }
+
     /// A finite gradient whose square or running sum overflows: the step is refused with a typed
     /// error and nothing changes (not a parameter frozen by an infinite accumulator, nor −∞).
     func testOverflowingUpdateIsRefusedAndLeavesEverythingAlone() throws {

@@ -25,6 +25,19 @@ enum PairProductsWrong: VectorPrimitive {
     static func sparsity(inputs n: Int) -> [[Int]]? { [[0], [2, 3]] }
 }
 
+/// x ↦ (x0, x1, x1·x2), declaring two rows for its three outputs: a malformed declaration.
+enum ThreeOutputsTwoRows: VectorPrimitive {
+    static let name = "threeOutputsTwoRows"
+    static func primal(_ x: [Double]) -> [Double] { [x[0], x[1], x[1] * x[2]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [v[0], v[1], x[2] * v[1] + x[1] * v[2]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [u[0], u[1] + x[2] * u[2], x[1] * u[2]] }
+    static func sparsity(inputs n: Int) -> [[Int]]? { [[0], [1]] }
+}
+
+struct OneCall<P: VectorPrimitive>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { P.apply(x) }
+}
+
 struct TwoCalls<P: VectorPrimitive>: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { P.apply(x) + P.apply(x) }
 }
@@ -52,6 +65,18 @@ final class DeclaredPatternTests: XCTestCase {
         XCTAssertEqual(declared.coloring.count, 2)
         XCTAssertEqual(declared.matrix.dense(), [[2, 1.5, 0, 0], [0, 0, 3, -0.5], [2, 1.5, 0, 0], [0, 0, 3, -0.5]])
         XCTAssertTrue(try checkSparsity(of: TwoCalls<PairProducts>(), at: x, primitives: [PairProducts.self]).passed)
+    }
+
+    /// A declaration with fewer rows than the primitive has outputs paired output 2 with row 0
+    /// (output k took row k mod 2), so the detected pattern said output 2 reads x0 only and the
+    /// sparse Jacobian had its entries for x1 and x2 silently 0. Such a declaration does not fit
+    /// the call and the dense default is used. By hand at (1.5, 2, −0.5): J = [[1, 0, 0],
+    /// [0, 1, 0], [0, x2, x1]] = [[1, 0, 0], [0, 1, 0], [0, −0.5, 2]].
+    func testADeclarationWithTheWrongNumberOfRowsIsNotUsed() throws {
+        let x = [1.5, 2.0, -0.5]
+        let j = try sparseJacobian(of: OneCall<ThreeOutputsTwoRows>(), at: x, primitives: [ThreeOutputsTwoRows.self])
+        XCTAssertEqual(j.pattern.rowColumns, Array(repeating: [0, 1, 2], count: 3))
+        XCTAssertEqual(j.matrix.dense(), [[1, 0, 0], [0, 1, 0], [0, -0.5, 2]])
     }
 
     func testAWrongDeclarationIsReportedAsAFalseZero() throws {
