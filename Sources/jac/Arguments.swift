@@ -7,10 +7,12 @@
 /// normalizedArguments(["eval", "-sinh(x)", "--at", "x=1"])   // ["eval", "--at", "x=1", "--", "-sinh(x)"]
 /// ```
 func normalizedArguments(_ arguments: [String]) -> [String] {
-    let formulaCommands: Set<String> = ["jacobian", "eval", "hessian", "check", "sweep"]
+    let formulaCommands: Set<String> = ["jacobian", "eval", "hessian", "check", "sweep", "diff"]
     guard let command = arguments.first, formulaCommands.contains(command) else { return arguments }
-    // Options that take no value; every other `--name` without `=` consumes the next token.
-    let flags: Set<String> = ["--analyze", "--help", "--version", "-h"]
+    // Options that take no value (every @Flag of the formula commands); every other `--name`
+    // without `=` consumes the next token. A flag missing here swallowed the formula after it:
+    // `jacobian --sparse "-x*y"` lost its formula, as `diff --expand "-x^2"` did.
+    let flags: Set<String> = ["--analyze", "--sparse", "--expand", "--help", "--version", "-h"]
     var kept: [String] = [command]
     var formulas: [String] = []
     var positional = 0

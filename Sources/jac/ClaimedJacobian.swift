@@ -42,7 +42,8 @@ enum ClaimedJacobian {
     static func load(path: String) throws -> [[[Double]]] {
         let bytes = try readBytes(path: path)
         if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) { return try parseNPY(bytes) }
-        let text = String(decoding: bytes, as: UTF8.self)
+        let text = String(decoding: bytes.starts(with: utf8ByteOrderMark) ? bytes.dropFirst(utf8ByteOrderMark.count) : bytes[...],
+                          as: UTF8.self)
         if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
         return try parseJSON(text)
     }
@@ -88,8 +89,8 @@ enum ClaimedJacobian {
             if !current.isEmpty { try requireRectangular(current, point: points.count); points.append(current) }
             current = []
         }
-        for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw).trimmingSpaces()
+        for (k, raw) in textLines(text).enumerated() {
+            let line = raw.trimmingSpaces()
             if line.isEmpty { try close(); continue }
             if line.hasPrefix("#") {
                 if line.dropFirst().trimmingCharacters().lowercased().hasPrefix("point") { try close() }

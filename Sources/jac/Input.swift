@@ -107,7 +107,7 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
             throw JacFailure.invalid("points file '\(path)' has more than \(limits.lines) lines (\(InputLimits.linesVariable) raises the limit)")
         }
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    var lines = textLines(text).map { $0.trimmingSpaces() }
     while let last = lines.last, last.isEmpty { lines.removeLast() }
     guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
     let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
@@ -135,8 +135,23 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
 }
 
 /// Reads a whole file, or standard input for "-", without Foundation (start-up time matters).
+/// A leading UTF-8 byte-order mark is dropped: Excel's "CSV UTF-8" writes one, and kept it made
+/// the first header name 'x' with an invisible character in front, which matched no variable.
 func readText(path: String, what: String) throws -> String {
-    String(decoding: try readBoundedBytes(path: path, what: what), as: UTF8.self)
+    var bytes = try readBoundedBytes(path: path, what: what)
+    if bytes.starts(with: utf8ByteOrderMark) { bytes.removeFirst(utf8ByteOrderMark.count) }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+/// The lines of `text`, split at LF with a CR before it dropped. Swift's `split(separator: "\n")`
+/// does not split Windows line ends at all: "\r\n" is one Character, unequal to "\n", so a CSV file
+/// saved on Windows was read as a single line.
+func textLines(_ text: String) -> [String] {
+    text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+        String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
+    }
 }
 
 /// The bytes of `path` (`-` for standard input), at most `JAC_MAX_INPUT_BYTES` of them: every

@@ -1,0 +1,56 @@
+import Foundation
+import XCTest
+
+/// Defects a fresh-eyes user trial of `jac` found (session 7, trial B). Each test fails on the code
+/// before its fix; expected values are hand derivations unless a comment names another source.
+final class UserTrialFindingsTests: XCTestCase {
+    /// A CSV saved on Windows (CRLF line ends) was read as one line: Swift's split at "\n" does not
+    /// split "\r\n", which is a single Character. The points file then said "column 'y\r\n1' is not a
+    /// variable"; a claimed Jacobian said "'2\r\n1' is not a number".
+    func testWindowsLineEndsInPointsAndClaimedFiles() throws {
+        let points = try JacRunner.temporaryFile("x,y\r\n1,2\r\n3,4\r\n", name: "crlf-points.csv")
+        let r = try JacRunner.run(["eval", "x-y", "--points", points])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "x,y,f\n1.0,2.0,-1.0\n3.0,4.0,-1.0\n")
+
+        // d(xy)/d(x, y) = (y, x) = (3, 2) and d(x + y) = (1, 1) at (2, 3).
+        let claimed = try JacRunner.temporaryFile("3,2\r\n1,1\r\n", name: "crlf-claimed.csv")
+        let c = try JacRunner.run(["check", "x*y; x+y", "--at", "2,3", "--claimed", claimed, "--format", "json"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let wrong = try JacRunner.temporaryFile("3,2\r\n1,7\r\n", name: "crlf-claimed-wrong.csv")
+        let w = try JacRunner.run(["check", "x*y; x+y", "--at", "2,3", "--claimed", wrong, "--format", "json"])
+        XCTAssertEqual(w.status, 1, w.stderr)
+        XCTAssertTrue(w.stderr.contains("entry (1, 1)"), w.stderr)
+    }
+
+    /// Excel's "CSV UTF-8" starts the file with a byte-order mark, which became part of the first
+    /// header name: "column '\u{FEFF}x' is not a variable", the mark invisible in a terminal.
+    func testAByteOrderMarkIsNotPartOfTheFirstName() throws {
+        let points = try JacRunner.temporaryFile("\u{FEFF}x,y\n1,2\n", name: "bom-points.csv")
+        let r = try JacRunner.run(["eval", "x-y", "--points", points])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "x,y,f\n1.0,2.0,-1.0\n")
+        let claimed = try JacRunner.temporaryFile("\u{FEFF}[[3, 2]]", name: "bom-claimed.json")
+        let c = try JacRunner.run(["check", "x*y", "--at", "2,3", "--claimed", claimed, "--format", "json"])
+        XCTAssertEqual(c.status, 0, c.stderr)
+    }
+
+    /// A formula starting with '-' is moved behind `--` for the formula commands, but `diff` was not
+    /// one of them: `jac diff "-sinh(x)"` printed diff's help with status 0 (read as -s -i -n -h) and
+    /// `jac diff "-x^2"` said "Missing expected argument". The flags --sparse and --expand were
+    /// taken to consume the next token, so a formula after them was lost the same way.
+    func testFormulasStartingWithMinusAfterEveryCommandAndFlag() throws {
+        // d(-sinh x)/dx = -cosh x; d(-x^2)/dx = -2x.
+        let sinh = try JacRunner.run(["diff", "-sinh(x)"])
+        XCTAssertEqual(sinh.status, 0, sinh.stderr)
+        XCTAssertEqual(sinh.stdout, "df/dx = -cosh(x)\n")
+        let square = try JacRunner.run(["diff", "--expand", "-x^2", "--at", "x=3"])
+        XCTAssertEqual(square.status, 0, square.stderr)
+        XCTAssertEqual(square.stdout, "df/dx = -2*x    (= -6.0)\n")
+        // ∂(-xy)/∂(x, y) = (-y, -x) = (-2, -1) at (1, 2).
+        let sparse = try JacRunner.run(["jacobian", "--sparse", "-x*y", "--at", "1,2", "--format", "json"])
+        XCTAssertEqual(sparse.status, 0, sparse.stderr)
+        let entries = try JacRunner.json(sparse.stdout)["entries"] as? [[Double]]
+        XCTAssertEqual(entries, [[0, 0, -2], [0, 1, -1]])
+    }
+}
