@@ -53,4 +53,27 @@ final class UserTrialFindingsTests: XCTestCase {
         let entries = try JacRunner.json(sparse.stdout)["entries"] as? [[Double]]
         XCTAssertEqual(entries, [[0, 0, -2], [0, 1, -1]])
     }
+
+    /// A difference entry below 1e-6 in size was never called unreliable, whatever its estimate:
+    /// the threshold was 1e-6·max(1, |value|). Central differences of x³ at 1e-7 give 3x² + h²,
+    /// 5.8e-11 against the true 3x² = 3e-14, with an estimate as large as the value, and printed
+    /// it with status 0 and no note.
+    func testASmallDerivativeWithALargeEstimateIsUnreliable() throws {
+        let r = try JacRunner.run(["jacobian", "x^3", "--at", "x=1e-7", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JacRunner.json(r.stdout)
+        let value = try XCTUnwrap((json["jacobian"] as? [[Double]])?.first?.first)
+        XCTAssertGreaterThan(abs(value - 3e-14), 1e3 * 3e-14, "the premise: central is far off here")
+        XCTAssertEqual(json["unreliable"] as? [[Bool]], [[true]])
+        XCTAssertTrue(r.stderr.contains("df/dx = \(value) is unreliable"), r.stderr)
+        // Richardson gets 3e-14 to ~1e-11 relative here, and stays unflagged: the threshold is relative.
+        let good = try JacRunner.run(["jacobian", "x^3", "--at", "x=1e-7", "--mode", "richardson", "--format", "json"])
+        let goodValue = try XCTUnwrap((try JacRunner.json(good.stdout)["jacobian"] as? [[Double]])?.first?.first)
+        XCTAssertEqual(goodValue, 3e-14, accuracy: 1e-24)
+        XCTAssertEqual(try JacRunner.json(good.stdout)["unreliable"] as? [[Bool]], [[false]])
+        // An entry that is zero beside a larger one is judged on its row's scale: ∂(x + y²)/∂y at
+        // y = 0 is 0 next to ∂/∂x = 1.
+        let row = try JacRunner.run(["jacobian", "x + y^2", "--at", "x=1,y=0", "--mode", "richardson", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(row.stdout)["unreliable"] as? [[Bool]], [[false, false]], row.stderr)
+    }
 }
