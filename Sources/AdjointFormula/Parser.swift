@@ -67,6 +67,56 @@ enum FunctionTable {
         return op
     }
 
+    /// What to write instead of an unknown function name: the right case of a known one, the
+    /// language's name for a common alias (ln, arctan), a rewrite for a missing function (log10),
+    /// or where the list is.
+    ///
+    /// ```swift
+    /// FunctionTable.hint(forUnknown: "ln")   // " (did you mean log, the natural logarithm?)"
+    /// ```
+    static func hint(forUnknown name: String) -> String {
+        let lower = name.lowercased()
+        if lower != name, lookup(lower) != nil { return " (did you mean \(lower)? names are case-sensitive)" }
+        let aliases: [String: String] = [
+            "ln": "log, the natural logarithm", "arctan": "atan", "arcsinh": "asinh",
+            "sqr": "square", "logistic": "sigmoid", "silu": "swish", "leakyrelu": "leaky_relu",
+            "leaky": "leaky_relu", "fabs": "abs", "exp1m": "expm1", "lnp1": "log1p", "ln1p": "log1p",
+            "power": "pow",
+        ]
+        if let alias = aliases[lower] { return " (did you mean \(alias)?)" }
+        switch lower {
+        case "log10": return " (write log(x)/log(10))"
+        case "log2": return " (write log(x)/log(2))"
+        case "exp2": return " (write 2^x)"
+        case "cbrt": return " (write x^(1/3) for x > 0)"
+        case "logsumexp": return " (write log(exp(x) + exp(y)), or softplus(x) for log(1 + exp(x)))"
+        default:
+            let names = Formula.functionNames
+            // One letter before '(' is a variable times a bracket far more often than a typo.
+            if name.count == 1 { return " (write \(name)*(…) for a product)" }
+            // A typo changes about one letter in four: 'foo' is not 'pow'.
+            let near = names.map { ($0, editDistance(lower, $0)) }.filter { $0.1 <= max(1, $0.0.count / 4) }
+                .min { $0.1 < $1.1 }
+            if let near { return " (did you mean \(near.0)?)" }
+            return " (functions: " + names.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// Levenshtein distance between two short names (the function names are at most 10 letters,
+    /// and a typo is compared against about 30 of them once, when parsing has already failed).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
     /// Accepted argument counts: the op's arity, or 1...2 where a default second argument exists.
     static func argumentCounts(_ op: Op) -> ClosedRange<Int> {
         switch op {
@@ -259,7 +309,7 @@ struct FormulaParser {
                     let s = text(t)
                     if tokens[position + 1].kind == .leftParen {
                         guard let op = FunctionTable.lookup(s) else {
-                            throw error(.unknownFunction(s), "unknown function '\(s)'", at: t.start)
+                            throw error(.unknownFunction(s), "unknown function '\(s)'" + FunctionTable.hint(forUnknown: s), at: t.start)
                         }
                         let paren = tokens[position + 1]
                         depth += 1
@@ -282,7 +332,11 @@ struct FormulaParser {
                 case .plus:
                     break   // unary plus changes nothing
                 default:
-                    throw error(.syntax, "expected a number, variable, function call or '(' \(found(t))", at: t.start)
+                    // x**2 is the power in Python and Fortran; here it is two operators in a row.
+                    let power = t.kind == .star && position > 0 && tokens[position - 1].kind == .star
+                        && tokens[position - 1].end == t.start
+                    throw error(.syntax, "expected a number, variable, function call or '(' \(found(t))"
+                                + (power ? " (write powers with '^', as x^2, not x**2)" : ""), at: t.start)
                 }
                 position += 1
                 continue
