@@ -47,7 +47,11 @@ struct JacobianCommand: ParsableCommand {
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
-                sparseJacobianReport(formula, point.doubles, try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode))
+                // Collected so a kink touched is noted, as for the dense Jacobian (it was silent).
+                let (r, diagnostics) = try Diagnostics.collect {
+                    try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode)
+                }
+                return sparseJacobianReport(formula, point.doubles, r, kinks: diagnostics.kinks)
             }
         }
         try runPoints(options, formula) { point in

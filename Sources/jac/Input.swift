@@ -54,7 +54,10 @@ struct Point {
     var doubles: [Double] { values.map(\.double) }
 
     /// Parses `--at`: `x=1,y=2` (any order, every variable once) or `1,2` (variable order).
-    static func parse(_ spec: String, variables: [String], option: String = "--at") throws -> Point {
+    /// `owner` names what has the variables in a count mismatch: a `--program` has inputs, not a
+    /// formula's variables.
+    static func parse(_ spec: String, variables: [String], option: String = "--at",
+                      owner: String = "the formula has", noun: String = "variable") throws -> Point {
         let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let named = items.filter { $0.contains("=") }
         if items == [""] && variables.isEmpty { return Point(values: []) }
@@ -63,7 +66,7 @@ struct Point {
                 if variables.isEmpty {
                     throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has no variables (leave \(option) out, or give \(option) \"\")")
                 }
-                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has \(variables.count) variable\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
+                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
             }
             return Point(values: try zip(items, variables).map { item, name in
                 guard let v = PointValue.parse(item) else {

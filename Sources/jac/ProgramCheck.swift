@@ -85,7 +85,7 @@ struct ProgramCheckCommand: ParsableCommand {
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
 
     func loadPoints() throws -> [[Double]] {
-        if let at { return [try Point.parse(at, variables: variables).doubles] }
+        if let at { return [try Point.parse(at, variables: variables, owner: "--inputs gives", noun: "input").doubles] }
         if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
         let domains = try parseDomains(domain ?? "", variables: variables)
         var rng = SeededGenerator(seed: seed)

@@ -76,4 +76,24 @@ final class UserTrialFindingsTests: XCTestCase {
         let row = try JacRunner.run(["jacobian", "x + y^2", "--at", "x=1,y=0", "--mode", "richardson", "--format", "json"])
         XCTAssertEqual(try JacRunner.json(row.stdout)["unreliable"] as? [[Bool]], [[false, false]], row.stderr)
     }
+
+    /// `check --program` has no formula, yet a short --at said "the formula has 2 variables".
+    func testAProgramPointOfTheWrongLengthNamesInputsNotAFormula() throws {
+        let r = try JacRunner.run(["check", "--program", "cat", "--inputs", "2", "--at", "0.5"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: --at has 1 value but --inputs gives 2 inputs (x0, x1)\n")
+    }
+
+    /// The dense Jacobian notes a kink it touched (the printed derivative is a convention there);
+    /// --sparse printed the same entries with no note.
+    func testTheSparseJacobianNotesAKinkItTouched() throws {
+        for mode in ["forward", "reverse"] {
+            let r = try JacRunner.run(["jacobian", "relu(x)*y; y", "--at", "0,2", "--sparse", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertTrue(r.stderr.contains("kink touched: relu"), mode + ": " + r.stderr)
+            XCTAssertTrue(r.stderr.contains("the derivative uses the convention 'relu′(0) = 0'"), r.stderr)
+            let smooth = try JacRunner.run(["jacobian", "relu(x)*y; y", "--at", "1,2", "--sparse", "--mode", mode])
+            XCTAssertEqual(smooth.stderr, "")
+        }
+    }
 }
