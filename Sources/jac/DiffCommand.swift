@@ -70,10 +70,7 @@ struct DiffCommand: ParsableCommand {
         }
         let source = formula == "-" ? try readText(path: "-", what: "formula from standard input") : formula
         let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        let f: Formula
-        do { f = try Formula(parsing: source, variables: declared) } catch let e as FormulaError {
-            throw JacFailure.invalid(e.rendered)
-        }
+        let f = try parseFormula(source, variables: declared)
         let names = f.variables
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)

@@ -234,10 +234,13 @@ struct InputLimits {
     var lines = 1_000_000
     /// Most points in a points file: 100,000.
     var points = 100_000
+    /// Deepest nesting of parentheses and calls in a formula: 10,000 (`Formula.defaultMaxDepth`).
+    var nesting = Formula.defaultMaxDepth
 
     static let bytesVariable = "JAC_MAX_INPUT_BYTES"
     static let linesVariable = "JAC_MAX_LINES"
     static let pointsVariable = "JAC_MAX_POINTS"
+    static let nestingVariable = "JAC_MAX_NESTING"
 
     /// The defaults, overridden by the environment; a malformed override is an input error rather
     /// than silently ignored, so a typo cannot leave a limit other than the one asked for.
@@ -247,6 +250,7 @@ struct InputLimits {
             l.bytes = try value(bytesVariable) ?? l.bytes
             l.lines = try value(linesVariable) ?? l.lines
             l.points = try value(pointsVariable) ?? l.points
+            l.nesting = try value(nestingVariable) ?? l.nesting
             return l
         }
     }

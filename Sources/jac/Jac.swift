@@ -50,6 +50,7 @@ struct Jac: ParsableCommand {
                                 [16777216]
           JAC_MAX_LINES         lines of a points file [1000000]
           JAC_MAX_POINTS        points of a points file [100000]
+          JAC_MAX_NESTING       parentheses and calls nested in a formula [10000]
           JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator
                                 [1048576]
           JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
@@ -109,11 +110,7 @@ struct FormulaOptions: ParsableArguments {
             source = formula ?? ""
         }
         let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        do {
-            return try Formula(parsing: source, variables: declared)
-        } catch let e as FormulaError {
-            throw JacFailure.invalid(e.rendered)
-        }
+        return try parseFormula(source, variables: declared)
     }
 
     /// The point of `--at`, or the points of `--points`.
@@ -173,4 +170,19 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
         writeError("note: \(pointsWithNotes) of \(points.count) points touched a kink; the registry's convention was used there")
     }
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
+}
+
+/// Parses a formula for any subcommand: status 2 with the caret message on a problem, and the
+/// nesting bound from `JAC_MAX_NESTING` (the parser and every later pass are loops, not recursion,
+/// so the bound is there to fail clearly, and a user with a deeper generated formula can raise it).
+func parseFormula(_ source: String, variables declared: [String]?) throws -> Formula {
+    let maxDepth = try InputLimits.current.nesting
+    do {
+        return try Formula(parsing: source, variables: declared, maxDepth: maxDepth)
+    } catch let e as FormulaError {
+        if case .tooDeep = e.kind {
+            throw JacFailure.invalid(e.rendered + "\n(\(InputLimits.nestingVariable) raises the limit)")
+        }
+        throw JacFailure.invalid(e.rendered)
+    }
 }

@@ -96,4 +96,23 @@ final class UserTrialFindingsTests: XCTestCase {
             XCTAssertEqual(smooth.stderr, "")
         }
     }
+
+    /// Nesting past 10,000 said "nesting deeper than 10000 parentheses or calls" with no way out,
+    /// although the parser and every later pass are loops: JAC_MAX_NESTING now raises the bound,
+    /// and the error names it. ((…(x)…)) is x, whatever the depth: value 0.5, derivative 1.
+    func testNestingBeyondTheDefaultCanBeRaised() throws {
+        let depth = 20_000
+        let formula = String(repeating: "(", count: depth) + "x" + String(repeating: ")", count: depth)
+        let path = try JacRunner.temporaryFile(formula, name: "deep-\(depth).txt")
+        let refused = try JacRunner.run(["jacobian", "--file", path, "--at", "x=0.5"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.hasPrefix("error: nesting deeper than 10000 parentheses or calls at column 10001\n"), refused.stderr)
+        XCTAssertTrue(refused.stderr.hasSuffix("\n(JAC_MAX_NESTING raises the limit)\n"), refused.stderr)
+        let raised = try JacRunner.run(["jacobian", "--file", path, "--at", "x=0.5", "--format", "json"],
+                                       environment: ["JAC_MAX_NESTING": "\(depth)"])
+        XCTAssertEqual(raised.status, 0, raised.stderr)
+        XCTAssertEqual(try JacRunner.json(raised.stdout)["jacobian"] as? [[Double]], [[1]])
+        let diff = try JacRunner.run(["diff", "-"], stdin: formula, environment: ["JAC_MAX_NESTING": "\(depth)"])
+        XCTAssertEqual(diff.stdout, "df/dx = 1\n", diff.stderr)
+    }
 }
