@@ -40,8 +40,27 @@ enum ClaimedJacobian {
     /// Reads a file, choosing the reader by extension (`.npy`, `.csv`, otherwise JSON), or by the
     /// `.npy` magic bytes whatever the extension.
     static func load(path: String) throws -> [[[Double]]] {
+        try loadWithPrecision(path: path).matrices
+    }
+
+    /// As ``load(path:)``, and whether the file holds float32 values (a `.npy` of dtype `<f4`):
+    /// such a claim can be no closer to the derivative than half a Float ulp, so it is graded in
+    /// Float, not against Double tolerances it cannot meet.
+    static func loadWithPrecision(path: String) throws -> (matrices: [[[Double]]], isFloat32: Bool) {
         let bytes = try readBytes(path: path)
-        if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) { return try parseNPY(bytes) }
+        if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) {
+            return (try parseNPY(bytes), npyIsFloat32(bytes))
+        }
+        return (try loadText(path: path, bytes: bytes), false)
+    }
+
+    /// Whether a `.npy` header (already parsed without error) declares float32.
+    static func npyIsFloat32(_ bytes: [UInt8]) -> Bool {
+        let prefix = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        return prefix.contains("'<f4'") || prefix.contains("\"<f4\"")
+    }
+
+    private static func loadText(path: String, bytes: [UInt8]) throws -> [[[Double]]] {
         let text = String(decoding: bytes.starts(with: utf8ByteOrderMark) ? bytes.dropFirst(utf8ByteOrderMark.count) : bytes[...],
                           as: UTF8.self)
         if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
