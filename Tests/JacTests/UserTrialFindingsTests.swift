@@ -115,4 +115,20 @@ final class UserTrialFindingsTests: XCTestCase {
         let diff = try JacRunner.run(["diff", "-"], stdin: formula, environment: ["JAC_MAX_NESTING": "\(depth)"])
         XCTAssertEqual(diff.stdout, "df/dx = 1\n", diff.stderr)
     }
+
+    /// Every formula command reads --file except diff, which said "Unknown option '--file'".
+    func testDiffReadsAFormulaFile() throws {
+        let path = try JacRunner.temporaryFile("f(r, t) = r*cos(t); r*sin(t)\n", name: "polar.txt")
+        let r = try JacRunner.run(["diff", "--file", path, "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // [[cos t, −r sin t], [sin t, r cos t]], by hand.
+        XCTAssertEqual(try JacRunner.json(r.stdout)["jacobian"] as? [[String]],
+                       [["cos(t)", "-r*sin(t)"], ["sin(t)", "r*cos(t)"]])
+        let both = try JacRunner.run(["diff", "x", "--file", path])
+        XCTAssertEqual(both.status, 2)
+        XCTAssertTrue(both.stderr.contains("give the formula either as an argument or with --file, not both"), both.stderr)
+        let neither = try JacRunner.run(["diff", "--format", "json"])
+        XCTAssertEqual(neither.status, 2)
+        XCTAssertTrue(neither.stderr.contains("missing formula: give it as an argument, '-' for standard input, or --file F"), neither.stderr)
+    }
 }
