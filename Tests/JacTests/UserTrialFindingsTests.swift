@@ -131,4 +131,18 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(neither.status, 2)
         XCTAssertTrue(neither.stderr.contains("missing formula: give it as an argument, '-' for standard input, or --file F"), neither.stderr)
     }
+
+    /// A negative value after an option read as another option: "Missing value for '--graphs <n>'"
+    /// when -1 was given. It now reaches the option's own check, which says what is allowed.
+    func testANegativeOptionValueIsJudgedNotMissing() throws {
+        let graphs = try JacRunner.run(["selftest", "--graphs", "-1"])
+        XCTAssertEqual(graphs.status, 2)
+        XCTAssertTrue(graphs.stderr.hasPrefix("Error: --graphs must be between 1 and 1000000, got -1"), graphs.stderr)
+        let output = try JacRunner.run(["sweep", "x", "--at", "1", "--output", "-1"])
+        XCTAssertEqual(output.status, 2)
+        XCTAssertEqual(output.stderr, "error: --output -1 is out of range: the formula has 1 output(s)\n")
+        // Negative point values and formulas starting with '-' are unaffected.
+        let point = try JacRunner.run(["jacobian", "--at", "-1,-2", "-x*y", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(point.stdout)["jacobian"] as? [[Double]], [[2, 1]], point.stderr)
+    }
 }
