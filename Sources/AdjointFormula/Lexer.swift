@@ -87,12 +87,31 @@ enum Lexer {
                 var j = i + 1
                 while j < n && source[j] & 0xC0 == 0x80 { j += 1 }
                 let ch = String(decoding: source[i..<j], as: UTF8.self)
-                throw FormulaError(.syntax, "unexpected character '\(ch)'" + lookalikeHint(ch), at: i, in: source)
+                throw FormulaError(.syntax, "unexpected character " + visible(ch, bytes: source[i..<j]) + lookalikeHint(ch),
+                                   at: i, in: source)
             }
         }
         tokens.append(Token(kind: .end, start: n, end: n))
         return tokens
     }
+}
+
+/// A character as an error message can show it: quoted when printable, else its code point
+/// (a NUL or an escape printed raw is invisible) or, for bytes that are not UTF-8, the byte.
+///
+/// ```swift
+/// visible("\u{0}", bytes: [0][...])   // "U+0000 (a control character)"
+/// ```
+func visible(_ ch: String, bytes: ArraySlice<UInt8>) -> String {
+    let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    if ch == "\u{FFFD}" && !bytes.elementsEqual(replacement) {
+        return "byte 0x" + String(bytes[bytes.startIndex], radix: 16, uppercase: true) + " (the text is not UTF-8)"
+    }
+    if let scalar = ch.unicodeScalars.first, scalar.properties.generalCategory == .control {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + " (a control character)"
+    }
+    return "'\(ch)'"
 }
 
 /// What to type instead of a character that is not part of the language but looks like a piece

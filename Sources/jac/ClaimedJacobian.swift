@@ -61,8 +61,7 @@ enum ClaimedJacobian {
     }
 
     private static func loadText(path: String, bytes: [UInt8]) throws -> [[[Double]]] {
-        let text = String(decoding: bytes.starts(with: utf8ByteOrderMark) ? bytes.dropFirst(utf8ByteOrderMark.count) : bytes[...],
-                          as: UTF8.self)
+        let text = try utf8Text(bytes, what: "claimed Jacobian file '\(path)'")
         if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
         return try parseJSON(text)
     }

@@ -141,9 +141,22 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
 /// A leading UTF-8 byte-order mark is dropped: Excel's "CSV UTF-8" writes one, and kept it made
 /// the first header name 'x' with an invisible character in front, which matched no variable.
 func readText(path: String, what: String) throws -> String {
-    var bytes = try readBoundedBytes(path: path, what: what)
-    if bytes.starts(with: utf8ByteOrderMark) { bytes.removeFirst(utf8ByteOrderMark.count) }
-    return String(decoding: bytes, as: UTF8.self)
+    try utf8Text(try readBoundedBytes(path: path, what: what), what: path == "-" ? what : "\(what) '\(path)'")
+}
+
+/// `bytes` as text without a leading byte-order mark, or an error naming the first byte that is
+/// not UTF-8. Decoding alone replaces such a byte by U+FFFD, which then read as the character '�'
+/// in an error; a binary or Latin-1 file is better named for what it is. The decoded text
+/// re-encodes to the bytes exactly up to the first bad byte.
+func utf8Text(_ bytes: [UInt8], what: String) throws -> String {
+    let body = bytes.starts(with: utf8ByteOrderMark) ? Array(bytes.dropFirst(utf8ByteOrderMark.count)) : bytes
+    let text = String(decoding: body, as: UTF8.self)
+    let reencoded = Array(text.utf8)
+    if reencoded != body {
+        let offset = body.indices.first { $0 >= reencoded.count || body[$0] != reencoded[$0] } ?? body.count - 1
+        throw JacFailure.invalid("\(what) is not UTF-8 text: byte 0x\(String(body[offset], radix: 16, uppercase: true)) at offset \(offset) (save it as UTF-8; formulas and CSV files are ASCII text)")
+    }
+    return text
 }
 
 let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]

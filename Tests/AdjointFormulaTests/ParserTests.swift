@@ -249,6 +249,8 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("x\u{2212}1")?.description, "unexpected character '\u{2212}' (write '-', the ASCII minus) at column 2")
         XCTAssertEqual(parseError("2\u{00D7}x")?.description, "unexpected character '\u{00D7}' (write '*' for a product) at column 2")
         XCTAssertEqual(parseError("x\u{00B2}")?.description, "unexpected character '\u{00B2}' (write powers with '^', as x^2) at column 2")
+        // A control character printed raw is invisible: its code point is named instead.
+        XCTAssertEqual(parseError("x\u{0}+1")?.description, "unexpected character U+0000 (a control character) at column 2")
         XCTAssertEqual(parseError("x\u{00A0}+ 1")?.description,
                        "unexpected character '\u{00A0}' (an invisible Unicode space, often pasted from a document: retype it as a plain space) at column 2")
     }

@@ -145,4 +145,18 @@ final class UserTrialFindingsTests: XCTestCase {
         let point = try JacRunner.run(["jacobian", "--at", "-1,-2", "-x*y", "--format", "json"])
         XCTAssertEqual(try JacRunner.json(point.stdout)["jacobian"] as? [[Double]], [[2, 1]], point.stderr)
     }
+
+    /// A byte that is not UTF-8 (a Latin-1 'é', a binary file) was decoded to U+FFFD and reported
+    /// as "unexpected character '�'" or "malformed value '�2'"; the file is now named as not UTF-8,
+    /// with the byte and its offset.
+    func testTextThatIsNotUTF8IsNamedAsSuch() throws {
+        let r = try JacRunner.run(["eval", "-", "--at", "1"], stdin: String(decoding: [0x78, 0x2B, 0x31], as: UTF8.self))
+        XCTAssertEqual(r.status, 0, r.stderr)   // the premise: x+1 as bytes is fine
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(getpid()).csv").path
+        try Data([0x78, 0x2C, 0x79, 0x0A, 0x31, 0x2C, 0xE9, 0x32, 0x0A]).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let latin = try JacRunner.run(["eval", "x+y", "--points", path])
+        XCTAssertEqual(latin.status, 2)
+        XCTAssertEqual(latin.stderr, "error: points file '\(path)' is not UTF-8 text: byte 0xE9 at offset 6 (save it as UTF-8; formulas and CSV files are ASCII text)\n")
+    }
 }
