@@ -159,4 +159,14 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(latin.status, 2)
         XCTAssertEqual(latin.stderr, "error: points file '\(path)' is not UTF-8 text: byte 0xE9 at offset 6 (save it as UTF-8; formulas and CSV files are ASCII text)\n")
     }
+
+    /// "complexity sweep sizes must be in 1...512, got 100000" did not say which option was out of
+    /// range; the message now names it.
+    func testComplexitySizesAreCheckedUnderTheirOptionsName() throws {
+        let width = try JacRunner.run(["complexity", "--depths", "1,2", "--width", "100000"])
+        XCTAssertEqual(width.status, 2)
+        XCTAssertEqual(width.stderr, "error: --width must be between 1 and 512 (got 100000)\n")
+        let depths = try JacRunner.run(["complexity", "--depths", "1,1000"])
+        XCTAssertEqual(depths.stderr, "error: --depths: 1000 is above the largest size, 512\n")
+    }
 }
