@@ -114,8 +114,7 @@ enum ClaimedJacobian {
                 if line.dropFirst().trimmingCharacters().lowercased().hasPrefix("point") { try close() }
                 continue
             }
-            current.append(try line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { j, cell in
-                let s = String(cell).trimmingSpaces()
+            current.append(try csvCells(line).enumerated().map { j, s in
                 guard let d = csvNumber(s) else {
                     // Lines count from 1 as editors show them; the entry from 0 as the table does.
                     throw Failure.malformed("line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table: '\(s)' is not a number")

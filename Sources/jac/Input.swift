@@ -113,16 +113,19 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
     var lines = textLines(text).map { $0.trimmingSpaces() }
     while let last = lines.last, last.isEmpty { lines.removeLast() }
     guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
-    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    let header = csvCells(headerLine)
     for name in header where !variables.contains(name) {
-        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))")
+        // A header of one cell holding ';' or a tab is a file with another separator.
+        let separator = header.count == 1 ? (name.contains(";") ? "semicolons" : name.contains("\t") ? "tabs" : nil) : nil
+        let hint = separator.map { "; the columns seem separated by \($0), but a points file is comma-separated" } ?? ""
+        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))\(hint)")
     }
     for v in variables where !header.contains(v) {
         throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")
     }
     var points: [Point] = []
     for (k, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-        let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let cells = csvCells(line)
         guard cells.count == header.count else {
             throw JacFailure.invalid("points file '\(path)' line \(k + 1): \(cells.count) values for \(header.count) columns")
         }
@@ -135,6 +138,21 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
     // A header and nothing else would otherwise print nothing and exit 0, which looks like success.
     if points.isEmpty { throw JacFailure.invalid("points file '\(path)' has a header but no points") }
     return points
+}
+
+/// The comma-separated cells of a CSV line, trimmed, each without one pair of surrounding double
+/// quotes: R's write.csv and spreadsheets quote the header ("x","y"), which read as the column
+/// '"x"', no variable. (Quoted cells holding commas are not needed: names and numbers have none.)
+///
+/// ```swift
+/// csvCells("\"x\", y")   // ["x", "y"]
+/// ```
+func csvCells(_ line: String) -> [String] {
+    line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
+        let t = String(cell).trimmingSpaces()
+        guard t.count >= 2, t.hasPrefix("\""), t.hasSuffix("\"") else { return t }
+        return String(t.dropFirst().dropLast()).trimmingSpaces()
+    }
 }
 
 /// Reads a whole file, or standard input for "-", without Foundation (start-up time matters).

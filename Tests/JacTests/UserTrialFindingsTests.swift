@@ -169,4 +169,17 @@ final class UserTrialFindingsTests: XCTestCase {
         let depths = try JacRunner.run(["complexity", "--depths", "1,1000"])
         XCTAssertEqual(depths.stderr, "error: --depths: 1000 is above the largest size, 512\n")
     }
+
+    /// R's write.csv quotes the header ("x","y"), which read as the column '"x"'; a file separated
+    /// by semicolons (a European spreadsheet's CSV) or tabs said only that 'x;y' is not a variable.
+    func testQuotedAndOtherwiseSeparatedPointsFiles() throws {
+        let quoted = try JacRunner.temporaryFile("\"x\",\"y\"\n1,2\n\"3\",\"4\"\n", name: "quoted.csv")
+        let r = try JacRunner.run(["eval", "x+y", "--points", quoted])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "x,y,f\n1.0,2.0,3.0\n3.0,4.0,7.0\n")
+        let semicolons = try JacRunner.temporaryFile("x;y\n1;2\n", name: "semicolons.csv")
+        let s = try JacRunner.run(["eval", "x+y", "--points", semicolons])
+        XCTAssertEqual(s.status, 2)
+        XCTAssertTrue(s.stderr.hasSuffix("; the columns seem separated by semicolons, but a points file is comma-separated\n"), s.stderr)
+    }
 }
