@@ -25,6 +25,13 @@ if arguments.isEmpty {
 let root: ParsableCommand.Type = arguments.first == "check" && arguments.contains(where: { $0 == "--program" || $0.hasPrefix("--program=") })
     ? ProgramCheckCommand.self : Jac.self
 
+// `jac check --program --help` asks for the program check's help, but the parser took --help as
+// the program's missing value ("Missing value for '--program <command>'").
+if root == ProgramCheckCommand.self && arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(ProgramCheckCommand.helpMessage(columns: nil))
+    exit(ExitStatus.success.rawValue)
+}
+
 do {
     try applyExactLimitsFromEnvironment()
     var command = try root == Jac.self ? Jac.parseAsRoot(arguments) : root.parseAsRoot(Array(arguments.dropFirst()))

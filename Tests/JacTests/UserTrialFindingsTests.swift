@@ -182,4 +182,14 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(s.status, 2)
         XCTAssertTrue(s.stderr.hasSuffix("; the columns seem separated by semicolons, but a points file is comma-separated\n"), s.stderr)
     }
+
+    /// `jac check --program --help` said "Missing value for '--program <command>'": the parser took
+    /// --help for the program. It prints the program check's help, as the long form does.
+    func testProgramCheckHelpNeedsNoProgram() throws {
+        let short = try JacRunner.run(["check", "--program", "--help"])
+        XCTAssertEqual(short.status, 0, short.stderr)
+        XCTAssertTrue(short.stdout.hasPrefix("OVERVIEW: Check the Jacobian a program computes"), short.stdout)
+        let long = try JacRunner.run(["check", "--program", "python3 m.py", "--inputs", "2", "--help"])
+        XCTAssertEqual(short.stdout, long.stdout)
+    }
 }
