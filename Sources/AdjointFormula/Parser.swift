@@ -212,19 +212,34 @@ struct FormulaParser {
     /// Recognises a header `name(a, b, …) =` at the start and consumes it.
     mutating func parseHeader() throws {
         guard tokens.count > 2, tokens[0].kind == .identifier, tokens[1].kind == .leftParen else { return }
+        // An '=' in the first output after "name(" that is no function means a header was meant:
+        // a malformed one is reported as such, not as "unknown function 'f'".
+        let meantHeader = FunctionTable.lookup(text(tokens[0])) == nil
+            && tokens.prefix { $0.kind != .semicolon }.contains { $0.kind == .equals }
+        func malformed(at t: Token) -> FormulaError {
+            let what = t.kind == .end ? "the formula ends" : "found '\(text(t))'"
+            return error(.syntax, "malformed header: \(what) where variable names, commas and ') =' belong (write f(x, y) = ...)",
+                         at: t.start)
+        }
         var i = 2
         var names: [String] = []
         var offsets: [Int] = []
         if tokens[i].kind == .identifier {
             while true {
-                guard tokens[i].kind == .identifier else { return }
+                guard tokens[i].kind == .identifier else {
+                    if meantHeader { throw malformed(at: tokens[i]) }
+                    return
+                }
                 names.append(text(tokens[i])); offsets.append(tokens[i].start)
                 i += 1
                 if tokens[i].kind == .comma { i += 1; continue }
                 break
             }
         }
-        guard tokens[i].kind == .rightParen, tokens[i + 1].kind == .equals else { return }
+        guard tokens[i].kind == .rightParen, tokens[i + 1].kind == .equals else {
+            if meantHeader { throw malformed(at: tokens[i].kind == .rightParen ? tokens[i + 1] : tokens[i]) }
+            return
+        }
         name = text(tokens[0])
         // Variables given by the caller win over the header (documented on init(parsing:)).
         if !declared { try declare(names, offsets: offsets) }

@@ -233,6 +233,17 @@ final class ParserTests: XCTestCase {
     /// A user trial: errors named the problem but not the fix for what people actually type —
     /// ln, log10, Sin, x**2, and characters pasted from a document (a Unicode minus, ×, ², a
     /// non-breaking space), which looked identical to the ASCII the language wants.
+    /// A header with a typo (a missing comma) fell through to the expression parser, which said
+    /// "unknown function 'f'": the formula's own name, not the problem.
+    func testAMalformedHeaderIsReportedAsAHeader() {
+        XCTAssertEqual(parseError("f(x y) = x*y")?.description,
+                       "malformed header: found 'y' where variable names, commas and ') =' belong (write f(x, y) = ...) at column 5")
+        XCTAssertEqual(parseError("f(x, 2) = x")?.column, 6)
+        // Without '=', f(…) is a call, and an unknown function is what it is.
+        XCTAssertEqual(parseError("f(x)")?.kind, .unknownFunction("f"))
+        XCTAssertNotNil(try? Formula(parsing: "f(x, y) = x*y"))
+    }
+
     func testErrorsSayWhatToWriteInstead() {
         XCTAssertEqual(parseError("ln(x)")?.description, "unknown function 'ln' (did you mean log, the natural logarithm?) at column 1")
         XCTAssertEqual(parseError("log10(x)")?.description, "unknown function 'log10' (write log(x)/log(10)) at column 1")
