@@ -249,6 +249,29 @@ final class SwellTests: XCTestCase {
     }
 }
 
+extension SymbolicPrintingTests {
+    /// A user trial: `jac complexity --swell 5 --plot` drew three empty panels (a polyline through
+    /// one point draws nothing, and the point sat on the left frame). Each point is a marker now,
+    /// a single size centred in its panel.
+    func testASingleSizeSwellPlotShowsItsPoints() throws {
+        let svg = try SwellMeasurement.run(sizes: [5]).svg
+        let circles = svg.components(separatedBy: "<circle cx=\"").dropFirst().map { Double($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(circles.count, 9, svg)   // three families × tree, DAG, tape
+        // Each panel's frame: <rect x="x0" … width="w" …>; its markers sit at x0 + w/2.
+        let frames = svg.components(separatedBy: "<rect x=\"").dropFirst().compactMap { chunk -> (Double, Double)? in
+            guard let x = Double(chunk.prefix { $0 != "\"" }),
+                  let w = chunk.components(separatedBy: "width=\"").dropFirst().first.flatMap({ Double($0.prefix { $0 != "\"" }) })
+            else { return nil }
+            return (x, w)
+        }
+        XCTAssertEqual(frames.count, 3, svg)
+        for (k, c) in circles.enumerated() {
+            let (x0, w) = frames[k / 3]
+            XCTAssertEqual(try XCTUnwrap(c), x0 + w / 2, accuracy: 1e-6, svg)
+        }
+    }
+}
+
 /// Deep and large expressions (audit C3): printed exactly, with no recursion and no per-node
 /// copy of a subtree's text, and refused with a typed error past the stated size.
 final class PrintingScaleTests: XCTestCase {
