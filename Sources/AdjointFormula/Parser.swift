@@ -447,7 +447,13 @@ struct FormulaParser {
                 }
                 return materialize(result)
             case .number, .identifier, .leftParen:
-                throw error(.syntax, "expected an operator \(found(t)) (write 2*x, not 2x)", at: t.start)
+                // Juxtaposition is a product in mathematics: show the '*' where it goes, with the
+                // two operands as written (a bracket shown as (…)), not a generic "2*x".
+                let previous = tokens[position - 1]
+                let left = previous.kind == .rightParen ? "(…)" : text(previous)
+                let right = t.kind == .leftParen ? "(…)" : text(t)
+                let gap = t.start > previous.end ? " " : ""
+                throw error(.syntax, "expected an operator \(found(t)) (write \(left)*\(right), not \(left)\(gap)\(right))", at: t.start)
             case .equals:
                 throw error(.syntax, "unexpected '=' (only a header 'f(x, y) = ' may use it, at the start)", at: t.start)
             }

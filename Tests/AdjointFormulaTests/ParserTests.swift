@@ -215,7 +215,11 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("0.5sin(x)")?.description,
                        "expected an operator but found 'sin' (write 0.5*sin, not 0.5sin) at column 4")
         XCTAssertEqual(parseError("1.5.3")?.description, "malformed number at column 1")
-        XCTAssertEqual(parseError("x y")?.description, "expected an operator but found 'y' (write 2*x, not 2x) at column 3")
+        // The hint shows the operands as written (a user trial: "2(x+1)" was told "write 2*x").
+        XCTAssertEqual(parseError("x y")?.description, "expected an operator but found 'y' (write x*y, not x y) at column 3")
+        XCTAssertEqual(parseError("2(x+1)")?.description, "expected an operator but found '(' (write 2*(…), not 2(…)) at column 2")
+        XCTAssertEqual(parseError("(x+1)(x-1)")?.description,
+                       "expected an operator but found '(' (write (…)*(…), not (…)(…)) at column 6")
         XCTAssertEqual(parseError("x +")?.column, 4)
         XCTAssertEqual(parseError("x)")?.description, "unmatched ')' at column 2")
         XCTAssertEqual(parseError("x # y")?.description, "unexpected character '#' at column 3")
