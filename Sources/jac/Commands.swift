@@ -257,7 +257,11 @@ func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
     let e = est[i][j], v = r.jacobian[i][j].approximate
     let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
     let rowScale = r.jacobian[i].map { Swift.abs($0.approximate) }.filter(\.isFinite).max() ?? 0
-    return !e.isFinite || e > relativeReliability * Swift.max(Swift.abs(v), rowScale) || !why.isEmpty
+    // Samples that agree exactly give 0 and the cancellation warning: for an output that does not
+    // depend on the input (∂x/∂y of "x; y") that is the answer, and the note called every such
+    // structural zero unreliable. Such a 0 is judged by its estimate alone, against the row.
+    let warnings = v == 0 ? why.filter { $0 != .cancellation } : why
+    return !e.isFinite || e > relativeReliability * Swift.max(Swift.abs(v), rowScale) || !warnings.isEmpty
 }
 
 /// An entry whose error estimate is within this fraction of its scale is printed without a warning.

@@ -192,4 +192,18 @@ final class UserTrialFindingsTests: XCTestCase {
         let long = try JacRunner.run(["check", "--program", "python3 m.py", "--inputs", "2", "--help"])
         XCTAssertEqual(short.stdout, long.stdout)
     }
+
+    /// Every structural zero of a difference Jacobian was "unreliable": ∂x/∂y of "x; y" is an exact
+    /// 0 (the samples agree), which carries the cancellation warning. A 0 is now judged by its
+    /// estimate against its row; a 0 alone in its row (1e-20·x + 1, whose true slope 1e-20 is
+    /// lost in the samples' rounding) stays flagged.
+    func testAStructuralZeroIsNotUnreliable() throws {
+        let r = try JacRunner.run(["jacobian", "x; y", "--at", "1,2", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(try JacRunner.json(r.stdout)["unreliable"] as? [[Bool]], [[false, false], [false, false]])
+        XCTAssertEqual(r.stderr, "")
+        let lost = try JacRunner.run(["jacobian", "1e-20*x + 1", "--at", "1", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(lost.stdout)["unreliable"] as? [[Bool]], [[true]])
+        XCTAssertTrue(lost.stderr.contains("is unreliable"), lost.stderr)
+    }
 }
