@@ -144,7 +144,11 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
         return
     }
     var progress = Progress(total: points.count)
-    var pointsWithNotes = 0
+    // Per-point notes are summarised, one line per kind, with the first instance: with --points a
+    // note per point would bury the output, and every note used to be counted as "touched a kink"
+    // (an unreliable difference entry too).
+    var pointsWithKinks = 0
+    var otherNotes: [(kind: String, count: Int, first: String)] = []
     for (k, point) in points.enumerated() {
         let r: Report
         do {
@@ -161,13 +165,27 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
             worst = r.status
             firstProblem = "at point \(k + 1): " + (r.problem ?? "failed")
         }
-        if !r.notes.isEmpty { pointsWithNotes += 1 }
+        if r.notes.contains(where: { $0.hasPrefix("kink touched") }) { pointsWithKinks += 1 }
+        var kindsHere = Set<String>()
+        for note in r.notes where !note.hasPrefix("kink touched") {
+            let kind = note.contains(" is unreliable") ? "an unreliable entry" : note.prefix { $0 != ":" && $0 != "(" }.description
+            guard kindsHere.insert(kind).inserted else { continue }
+            if let i = otherNotes.firstIndex(where: { $0.kind == kind }) {
+                otherNotes[i].count += 1
+            } else {
+                otherNotes.append((kind, 1, "at point \(k + 1): \(note)"))
+            }
+        }
         progress.update(k + 1)
     }
     progress.finish()
-    if pointsWithNotes > 0 {
-        fflush(nil)
-        writeError("note: \(pointsWithNotes) of \(points.count) points touched a kink; the registry's convention was used there")
+    fflush(nil)
+    if pointsWithKinks > 0 {
+        writeError("note: \(pointsWithKinks) of \(points.count) points touched a kink; the registry's convention was used there")
+    }
+    for n in otherNotes {
+        let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
+        writeError("note: \(n.count) of \(points.count) points with \(what) (the first shown; --at that point for every note): \(n.first)")
     }
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
 }

@@ -206,4 +206,16 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertEqual(try JacRunner.json(lost.stdout)["unreliable"] as? [[Bool]], [[true]])
         XCTAssertTrue(lost.stderr.contains("is unreliable"), lost.stderr)
     }
+
+    /// With --points every per-point note was counted as "touched a kink": a difference entry
+    /// flagged unreliable at two smooth points said "2 of 2 points touched a kink".
+    func testPointsNotesAreSummarisedByKind() throws {
+        let points = try JacRunner.temporaryFile("x\n1\n2\n", name: "two-points.csv")
+        let r = try JacRunner.run(["jacobian", "1e-20*x + 1", "--points", points, "--mode", "central"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("kink"), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("note: 2 of 2 points with an unreliable entry (the first shown; --at that point for every note): at point 1: df/dx = 0.0 is unreliable"), r.stderr)
+        let kink = try JacRunner.run(["jacobian", "relu(x - 1)", "--points", points])
+        XCTAssertEqual(kink.stderr, "note: 1 of 2 points touched a kink; the registry's convention was used there\n")
+    }
 }
