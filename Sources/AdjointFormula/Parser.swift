@@ -95,9 +95,7 @@ enum FunctionTable {
             // One letter before '(' is a variable times a bracket far more often than a typo.
             if name.count == 1 { return " (write \(name)*(…) for a product)" }
             // A typo changes about one letter in four: 'foo' is not 'pow'.
-            let near = names.map { ($0, editDistance(lower, $0)) }.filter { $0.1 <= max(1, $0.0.count / 4) }
-                .min { $0.1 < $1.1 }
-            if let near { return " (did you mean \(near.0)?)" }
+            if let near = closestName(to: lower, in: names) { return " (did you mean \(near)?)" }
             return " (functions: " + names.joined(separator: ", ") + ")"
         }
     }
@@ -554,4 +552,18 @@ func parseDouble(_ s: String) -> Double? {
         t.insert("0", at: t.index(after: dot))
     }
     return Double(t)
+}
+
+/// The name in `names` a typo of `name` most likely meant: the closest by edit distance, within
+/// one edit per four letters (at least one), or nil. Case-insensitive.
+///
+/// ```swift
+/// closestName(to: "sigmoud", in: ["sigmoid", "softplus"])   // "sigmoid"
+/// closestName(to: "foo", in: ["pow"])                       // nil: 'foo' is not a typo of 'pow'
+/// ```
+public func closestName(to name: String, in names: [String]) -> String? {
+    let lower = name.lowercased()
+    return names.map { ($0, FunctionTable.editDistance(lower, $0.lowercased())) }
+        .filter { $0.1 <= max(1, $0.0.count / 4) }
+        .min { $0.1 < $1.1 }?.0
 }

@@ -218,4 +218,16 @@ final class UserTrialFindingsTests: XCTestCase {
         let kink = try JacRunner.run(["jacobian", "relu(x - 1)", "--points", points])
         XCTAssertEqual(kink.stderr, "note: 1 of 2 points touched a kink; the registry's convention was used there\n")
     }
+
+    /// A misspelt subcommand said "Unknown option '--at'", naming the first option the root parser
+    /// did not know instead of the word that was wrong.
+    func testAMisspeltSubcommandIsNamed() throws {
+        let r = try JacRunner.run(["jacobain", "x", "--at", "1"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: unknown subcommand 'jacobain' (did you mean jacobian?)\n"), r.stderr)
+        let formula = try JacRunner.run(["x*y", "--at", "1,2"])
+        XCTAssertTrue(formula.stderr.hasPrefix("error: unknown subcommand 'x*y' (a formula goes after a subcommand: jac jacobian \"x*y\" --at ...)"),
+                      formula.stderr)
+        XCTAssertEqual(try JacRunner.run(["help", "eval"]).status, 0)
+    }
 }
