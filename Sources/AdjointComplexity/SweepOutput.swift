@@ -139,8 +139,9 @@ extension ComplexitySweepResult {
             (m, zip(xs, points).compactMap { x, p in p.cost(m).map { (x, Double(Swift.max($0.flops, 1))) } })
         }
         let allY = series.flatMap { $0.1.map(\.1) }
-        let lx0 = Double.log2(xs.min() ?? 1), lx1v = Double.log2(xs.max() ?? 2)
-        let lx1 = lx1v > lx0 ? lx1v : lx0 + 1
+        // One size (--depths 3) is centred one octave either side, not drawn on the y axis.
+        let lxMin = Double.log2(xs.min() ?? 1), lxMax = Double.log2(xs.max() ?? 2)
+        let (lx0, lx1) = lxMax > lxMin ? (lxMin, lxMax) : (lxMin - 1, lxMin + 1)
         let ly0 = Double.log10(allY.min() ?? 1).rounded(.down)
         let ly1v = Double.log10(allY.max() ?? 10).rounded(.up)
         let ly1 = ly1v > ly0 ? ly1v : ly0 + 1

@@ -87,10 +87,62 @@ enum Lexer {
                 var j = i + 1
                 while j < n && source[j] & 0xC0 == 0x80 { j += 1 }
                 let ch = String(decoding: source[i..<j], as: UTF8.self)
-                throw FormulaError(.syntax, "unexpected character '\(ch)'", at: i, in: source)
+                throw FormulaError(.syntax, "unexpected character " + visible(ch, bytes: source[i..<j]) + lookalikeHint(ch),
+                                   at: i, in: source)
             }
         }
         tokens.append(Token(kind: .end, start: n, end: n))
         return tokens
+    }
+}
+
+/// A character as an error message can show it: quoted when printable, else its code point
+/// (a NUL or an escape printed raw is invisible) or, for bytes that are not UTF-8, the byte.
+///
+/// ```swift
+/// visible("\u{0}", bytes: [0][...])   // "U+0000 (a control character)"
+/// ```
+func visible(_ ch: String, bytes: ArraySlice<UInt8>) -> String {
+    let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+    if ch == "\u{FFFD}" && !bytes.elementsEqual(replacement) {
+        return "byte 0x" + String(bytes[bytes.startIndex], radix: 16, uppercase: true) + " (the text is not UTF-8)"
+    }
+    if let scalar = ch.unicodeScalars.first, scalar.properties.generalCategory == .control {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + " (a control character)"
+    }
+    return "'\(ch)'"
+}
+
+/// What to type instead of a character that is not part of the language but looks like a piece
+/// of it: formulas pasted from a paper, a web page or a word processor carry a Unicode minus, a
+/// multiplication sign, superscripts or a non-breaking space, and "unexpected character '−'"
+/// alone does not say that the ASCII '-' was meant.
+///
+/// ```swift
+/// lookalikeHint("−")   // " (write '-', the ASCII minus)"
+/// ```
+func lookalikeHint(_ ch: String) -> String {
+    switch ch {
+    case "\u{2212}", "\u{2013}", "\u{2014}", "\u{2010}", "\u{2011}", "\u{FE63}", "\u{FF0D}":
+        return " (write '-', the ASCII minus)"
+    case "\u{00D7}", "\u{00B7}", "\u{22C5}", "\u{2217}", "\u{2219}", "\u{2022}":
+        return " (write '*' for a product)"
+    case "\u{00F7}", "\u{2215}", "\u{2044}":
+        return " (write '/' for a quotient)"
+    case "\u{00B2}", "\u{00B3}", "\u{00B9}", "\u{2070}", "\u{2074}", "\u{2075}", "\u{2076}", "\u{2077}", "\u{2078}", "\u{2079}", "\u{207B}":
+        return " (write powers with '^', as x^2)"
+    case "\u{221A}":
+        return " (write sqrt(x))"
+    case "\u{03C0}":
+        return " (write pi)"
+    case "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2002}", "\u{2003}", "\u{200B}", "\u{FEFF}":
+        return " (an invisible Unicode space, often pasted from a document: retype it as a plain space)"
+    default:
+        // Names are ASCII: a Greek or accented letter would otherwise read as a typo.
+        if let scalar = ch.unicodeScalars.first, scalar.properties.isAlphabetic {
+            return " (variable and function names use ASCII letters, digits and '_', e.g. theta for \u{03B8})"
+        }
+        return ""
     }
 }

@@ -67,6 +67,54 @@ enum FunctionTable {
         return op
     }
 
+    /// What to write instead of an unknown function name: the right case of a known one, the
+    /// language's name for a common alias (ln, arctan), a rewrite for a missing function (log10),
+    /// or where the list is.
+    ///
+    /// ```swift
+    /// FunctionTable.hint(forUnknown: "ln")   // " (did you mean log, the natural logarithm?)"
+    /// ```
+    static func hint(forUnknown name: String) -> String {
+        let lower = name.lowercased()
+        if lower != name, lookup(lower) != nil { return " (did you mean \(lower)? names are case-sensitive)" }
+        let aliases: [String: String] = [
+            "ln": "log, the natural logarithm", "arctan": "atan", "arcsinh": "asinh",
+            "sqr": "square", "logistic": "sigmoid", "silu": "swish", "leakyrelu": "leaky_relu",
+            "leaky": "leaky_relu", "fabs": "abs", "exp1m": "expm1", "lnp1": "log1p", "ln1p": "log1p",
+            "power": "pow",
+        ]
+        if let alias = aliases[lower] { return " (did you mean \(alias)?)" }
+        switch lower {
+        case "log10": return " (write log(x)/log(10))"
+        case "log2": return " (write log(x)/log(2))"
+        case "exp2": return " (write 2^x)"
+        case "cbrt": return " (write x^(1/3) for x > 0)"
+        case "logsumexp": return " (write log(exp(x) + exp(y)), or softplus(x) for log(1 + exp(x)))"
+        default:
+            let names = Formula.functionNames
+            // One letter before '(' is a variable times a bracket far more often than a typo.
+            if name.count == 1 { return " (write \(name)*(…) for a product)" }
+            // A typo changes about one letter in four: 'foo' is not 'pow'.
+            if let near = closestName(to: lower, in: names) { return " (did you mean \(near)?)" }
+            return " (functions: " + names.joined(separator: ", ") + ")"
+        }
+    }
+
+    /// Levenshtein distance between two short names (the function names are at most 10 letters,
+    /// and a typo is compared against about 30 of them once, when parsing has already failed).
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
+    }
+
     /// Accepted argument counts: the op's arity, or 1...2 where a default second argument exists.
     static func argumentCounts(_ op: Op) -> ClosedRange<Int> {
         switch op {
@@ -162,19 +210,34 @@ struct FormulaParser {
     /// Recognises a header `name(a, b, …) =` at the start and consumes it.
     mutating func parseHeader() throws {
         guard tokens.count > 2, tokens[0].kind == .identifier, tokens[1].kind == .leftParen else { return }
+        // An '=' in the first output after "name(" that is no function means a header was meant:
+        // a malformed one is reported as such, not as "unknown function 'f'".
+        let meantHeader = FunctionTable.lookup(text(tokens[0])) == nil
+            && tokens.prefix { $0.kind != .semicolon }.contains { $0.kind == .equals }
+        func malformed(at t: Token) -> FormulaError {
+            let what = t.kind == .end ? "the formula ends" : "found '\(text(t))'"
+            return error(.syntax, "malformed header: \(what) where variable names, commas and ') =' belong (write f(x, y) = ...)",
+                         at: t.start)
+        }
         var i = 2
         var names: [String] = []
         var offsets: [Int] = []
         if tokens[i].kind == .identifier {
             while true {
-                guard tokens[i].kind == .identifier else { return }
+                guard tokens[i].kind == .identifier else {
+                    if meantHeader { throw malformed(at: tokens[i]) }
+                    return
+                }
                 names.append(text(tokens[i])); offsets.append(tokens[i].start)
                 i += 1
                 if tokens[i].kind == .comma { i += 1; continue }
                 break
             }
         }
-        guard tokens[i].kind == .rightParen, tokens[i + 1].kind == .equals else { return }
+        guard tokens[i].kind == .rightParen, tokens[i + 1].kind == .equals else {
+            if meantHeader { throw malformed(at: tokens[i].kind == .rightParen ? tokens[i + 1] : tokens[i]) }
+            return
+        }
         name = text(tokens[0])
         // Variables given by the caller win over the header (documented on init(parsing:)).
         if !declared { try declare(names, offsets: offsets) }
@@ -259,7 +322,7 @@ struct FormulaParser {
                     let s = text(t)
                     if tokens[position + 1].kind == .leftParen {
                         guard let op = FunctionTable.lookup(s) else {
-                            throw error(.unknownFunction(s), "unknown function '\(s)'", at: t.start)
+                            throw error(.unknownFunction(s), "unknown function '\(s)'" + FunctionTable.hint(forUnknown: s), at: t.start)
                         }
                         let paren = tokens[position + 1]
                         depth += 1
@@ -282,7 +345,11 @@ struct FormulaParser {
                 case .plus:
                     break   // unary plus changes nothing
                 default:
-                    throw error(.syntax, "expected a number, variable, function call or '(' \(found(t))", at: t.start)
+                    // x**2 is the power in Python and Fortran; here it is two operators in a row.
+                    let power = t.kind == .star && position > 0 && tokens[position - 1].kind == .star
+                        && tokens[position - 1].end == t.start
+                    throw error(.syntax, "expected a number, variable, function call or '(' \(found(t))"
+                                + (power ? " (write powers with '^', as x^2, not x**2)" : ""), at: t.start)
                 }
                 position += 1
                 continue
@@ -378,7 +445,13 @@ struct FormulaParser {
                 }
                 return materialize(result)
             case .number, .identifier, .leftParen:
-                throw error(.syntax, "expected an operator \(found(t)) (write 2*x, not 2x)", at: t.start)
+                // Juxtaposition is a product in mathematics: show the '*' where it goes, with the
+                // two operands as written (a bracket shown as (…)), not a generic "2*x".
+                let previous = tokens[position - 1]
+                let left = previous.kind == .rightParen ? "(…)" : text(previous)
+                let right = t.kind == .leftParen ? "(…)" : text(t)
+                let gap = t.start > previous.end ? " " : ""
+                throw error(.syntax, "expected an operator \(found(t)) (write \(left)*\(right), not \(left)\(gap)\(right))", at: t.start)
             case .equals:
                 throw error(.syntax, "unexpected '=' (only a header 'f(x, y) = ' may use it, at the start)", at: t.start)
             }
@@ -479,4 +552,18 @@ func parseDouble(_ s: String) -> Double? {
         t.insert("0", at: t.index(after: dot))
     }
     return Double(t)
+}
+
+/// The name in `names` a typo of `name` most likely meant: the closest by edit distance, within
+/// one edit per four letters (at least one), or nil. Case-insensitive.
+///
+/// ```swift
+/// closestName(to: "sigmoud", in: ["sigmoid", "softplus"])   // "sigmoid"
+/// closestName(to: "foo", in: ["pow"])                       // nil: 'foo' is not a typo of 'pow'
+/// ```
+public func closestName(to name: String, in names: [String]) -> String? {
+    let lower = name.lowercased()
+    return names.map { ($0, FunctionTable.editDistance(lower, $0.lowercased())) }
+        .filter { $0.1 <= max(1, $0.0.count / 4) }
+        .min { $0.1 < $1.1 }?.0
 }

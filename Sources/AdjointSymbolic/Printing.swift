@@ -189,6 +189,7 @@ public struct ExpressionPrinter: Sendable {
             case .mul: return negativeCoefficient(node, all) != nil ? Self.sum : Self.product
             case .div: return syntax == .latex ? Self.atom : Self.product
             case .powi: return syntax == .swift ? Self.atom : Self.powerLevel
+            case .pow: return syntax == .latex ? Self.powerLevel : Self.atom
             default: return Self.atom
             }
         }
@@ -212,7 +213,11 @@ public struct ExpressionPrinter: Sendable {
             let latex = syntax == .latex
             let times = latex ? " \\cdot " : (syntax == .swift ? " * " : "*")
             switch op {
-            case .add: return [.node(a, level: Self.sum), .text(" + "), .node(b, level: Self.product)]
+            case .add:
+                // LaTeX is read, not re-parsed: a + (b + c) needs no parentheses there. The text and
+                // Swift forms keep them, so a printed formula evaluates in the same order.
+                let rightSum = latex && all[b].head == .op(.add)
+                return [.node(a, level: Self.sum), .text(" + "), .node(b, level: rightSum ? Self.sum : Self.product)]
             case .sub: return [.node(a, level: Self.sum), .text(" - "), .node(b, level: Self.product)]
             case .mul:
                 // (−c)·b reads as −(c·b): print the coefficient's magnitude behind one minus.
@@ -221,7 +226,8 @@ public struct ExpressionPrinter: Sendable {
                     if positive.0 == "1" { return [.text("-"), .node(b, level: Self.product)] }
                     return [.text("-" + wrap(positive, atLeast: Self.product) + times), .node(b, level: Self.powerLevel)]
                 }
-                return [.node(a, level: Self.product), .text(times), .node(b, level: Self.powerLevel)]
+                let rightProduct = latex && all[b].head == .op(.mul) && negativeCoefficient(all[b], all) == nil
+                return [.node(a, level: Self.product), .text(times), .node(b, level: rightProduct ? Self.product : Self.powerLevel)]
             case .div:
                 if latex { return [.text("\\frac{"), .node(a, level: 0), .text("}{"), .node(b, level: 0), .text("}")] }
                 return [.node(a, level: Self.product), .text(syntax == .swift ? " / " : "/"), .node(b, level: Self.powerLevel)]
@@ -232,6 +238,9 @@ public struct ExpressionPrinter: Sendable {
                 case .latex: return [.node(a, level: Self.atom), .text("^{\(node.n)}")]
                 case .swift: return [.text("pow("), .node(a, level: 0), .text(", \(node.n))")]
                 }
+            case .pow where latex:
+                // Typeset as a power, as x^n is: \operatorname{pow}(x, -\frac{2}{3}) read as code.
+                return [.node(a, level: Self.atom), .text("^{"), .node(b, level: 0), .text("}")]
             default:
                 // pow(x, 1) would re-parse as the integer power x^1, defined for x < 0 where real
                 // pow is not: an integer exponent of pow prints as a decimal (pow(x, 1.0)).

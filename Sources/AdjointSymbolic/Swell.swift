@@ -197,8 +197,12 @@ public struct SwellMeasurement: Sendable {
             let x0 = margin + Double(k) * (panelW + margin), y0 = top + margin
             let xs = r.points.map { log10(Double($0.n)) }
             let ys = r.points.flatMap { p in series.map { log10(Swift.max(1, $0.2(p))) } }
-            let (xmin, xmax) = (xs.min() ?? 0, Swift.max((xs.max() ?? 1), (xs.min() ?? 0) + 1e-9))
-            let (ymin, ymax) = (Swift.min(0, ys.min() ?? 0), Swift.max(ys.max() ?? 1, 1))
+            // One size (--swell 5) is a single column of points: centred in half a decade either
+            // side, not drawn on the left frame.
+            let lo = xs.min() ?? 0, hi = xs.max() ?? 1
+            let (xmin, xmax) = hi - lo > 1e-9 ? (lo, hi) : (lo - 0.5, lo + 0.5)
+            // A little headroom: the largest count sat on the frame, under the legend text.
+            let (ymin, ymax) = (Swift.min(0, ys.min() ?? 0), Swift.max((ys.max() ?? 1) + 0.15, 1))
             func px(_ v: Double) -> Double { x0 + (v - xmin) / (xmax - xmin) * panelW }
             func py(_ v: Double) -> Double { y0 + panelH - (v - ymin) / (ymax - ymin) * panelH }
             s += "<rect x=\"\(x0)\" y=\"\(y0)\" width=\"\(panelW)\" height=\"\(panelH)\" fill=\"none\" stroke=\"#444\"/>\n"
@@ -225,6 +229,10 @@ public struct SwellMeasurement: Sendable {
                 zeros += r.points.filter { value($0) <= 0 }.map { "\(name) 0 at n = \($0.n)" }
                 let pts = drawn.map { "\(px(log10(Double($0.n)))),\(py(log10(value($0))))" }.joined(separator: " ")
                 s += "<polyline points=\"\(pts)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+                // Markers too: a line through one point draws nothing.
+                for p in drawn {
+                    s += "<circle cx=\"\(px(log10(Double(p.n))))\" cy=\"\(py(log10(value(p))))\" r=\"3\" fill=\"\(color)\"/>\n"
+                }
                 let e = [r.exponents.tree, r.exponents.dag, r.exponents.tape][j]
                 s += "<text x=\"\(x0 + 8)\" y=\"\(y0 + 16 + 14 * Double(j))\" fill=\"\(color)\">\(name): slope \(Self.fmt(e))</text>\n"
             }

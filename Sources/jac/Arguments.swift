@@ -7,10 +7,52 @@
 /// normalizedArguments(["eval", "-sinh(x)", "--at", "x=1"])   // ["eval", "--at", "x=1", "--", "-sinh(x)"]
 /// ```
 func normalizedArguments(_ arguments: [String]) -> [String] {
-    let formulaCommands: Set<String> = ["jacobian", "eval", "hessian", "check", "sweep"]
+    movingFormulas(joiningNegativeValues(arguments))
+}
+
+/// Options that take no value (every @Flag of every subcommand); every other `--name` without `=`
+/// consumes the next token.
+let valuelessOptions: Set<String> = ["--analyze", "--sparse", "--expand", "--mutations", "--directional-first",
+                                     "--help", "--version", "-h"]
+
+/// `--output -1` becomes `--output=-1`: the argument parser reads a token starting with '-' as an
+/// option, so a negative value said "Missing value for '--output <output>'" although one was
+/// given; joined, the value reaches the option's own check ("--output -1 is out of range").
+///
+/// ```swift
+/// joiningNegativeValues(["selftest", "--graphs", "-1"])   // ["selftest", "--graphs=-1"]
+/// ```
+func joiningNegativeValues(_ arguments: [String]) -> [String] {
+    func isNegativeNumber(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "-"),
+              (bytes[1] >= 48 && bytes[1] <= 57) || bytes[1] == UInt8(ascii: ".") else { return false }
+        return bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || Array("-+.eE,/".utf8).contains($0) }
+    }
+    var out: [String] = []
+    var k = 0
+    while k < arguments.count {
+        let a = arguments[k]
+        if a == "--" { return out + arguments[k...] }
+        if a.hasPrefix("--"), !a.contains("="), !valuelessOptions.contains(a), k + 1 < arguments.count,
+           isNegativeNumber(arguments[k + 1]) {
+            out.append(a + "=" + arguments[k + 1])
+            k += 2
+            continue
+        }
+        out.append(a)
+        k += 1
+    }
+    return out
+}
+
+/// Moves a formula that starts with '-' behind `--` (see ``normalizedArguments(_:)``).
+func movingFormulas(_ arguments: [String]) -> [String] {
+    let formulaCommands: Set<String> = ["jacobian", "eval", "hessian", "check", "sweep", "diff"]
     guard let command = arguments.first, formulaCommands.contains(command) else { return arguments }
-    // Options that take no value; every other `--name` without `=` consumes the next token.
-    let flags: Set<String> = ["--analyze", "--help", "--version", "-h"]
+    // A flag missing from `valuelessOptions` swallowed the formula after it: `jacobian --sparse
+    // "-x*y"` lost its formula, as `diff --expand "-x^2"` did.
+    let flags = valuelessOptions
     var kept: [String] = [command]
     var formulas: [String] = []
     var positional = 0

@@ -298,8 +298,19 @@ struct ComplexityCommand: ParsableCommand {
         guard batch >= 1 && batch <= 4096 else { throw JacFailure.invalid("--batch must be between 1 and 4096") }
         var options = ComplexitySweep.Options()
         options.batch = batch
-        let result = try ComplexitySweep.run(kind: kind, sizes: try list.map { try sizes($0, option: kind == .depth ? "--depths" : "--widths") },
-                                             fixed: kind == .depth ? width : depth, options: options)
+        // Each size is checked here, under the option's name: the library's "complexity sweep sizes
+        // must be in 1...512, got 100000" did not say that --width was the one out of range.
+        let listOption = kind == .depth ? "--depths" : "--widths"
+        let chosen = try list.map { try sizes($0, option: listOption) }
+        let limit = ComplexitySweep.maximumSize
+        for s in chosen ?? [] where s > limit {
+            throw JacFailure.invalid("\(listOption): \(s) is above the largest size, \(limit)")
+        }
+        let fixedOption = kind == .depth ? "--width" : "--depth"
+        if let f = kind == .depth ? width : depth, !(1...limit).contains(f) {
+            throw JacFailure.invalid("\(fixedOption) must be between 1 and \(limit) (got \(f))")
+        }
+        let result = try ComplexitySweep.run(kind: kind, sizes: chosen, fixed: kind == .depth ? width : depth, options: options)
         if let plot {
             try writeText(result.toSVG(), path: plot, what: "--plot file")
         }

@@ -7,7 +7,8 @@ struct CrossValidationOptions: ParsableArguments {
     @Option(help: ArgumentHelp("""
         A claimed Jacobian to grade entry by entry: JSON rows [[...], ...] (or a list of them, one \
         per --points point), CSV (one row per output; a blank line or '# point k' separates points) \
-        or NumPy .npy (little-endian float64/float32, shape (m, n) or (points, m, n)). \
+        or NumPy .npy (little-endian float64/float32, shape (m, n) or (points, m, n); float32 is \
+        graded to one Float ulp). \
         To check a program's own Jacobian instead: jac check --program CMD --inputs N --help.
         """, valueName: "file"))
     var claimed: String?
@@ -55,7 +56,8 @@ func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "clai
 /// analysis's verdict.
 func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath: String) throws {
     let matrices: [[[Double]]]
-    do { matrices = try ClaimedJacobian.load(path: claimedPath) }
+    let inFloat: Bool
+    do { (matrices, inFloat) = try ClaimedJacobian.loadWithPrecision(path: claimedPath) }
     catch let f as ClaimedJacobian.Failure { throw JacFailure.invalid("claimed Jacobian '\(claimedPath)': \(f)") }
     let points = try options.loadPoints(for: formula)
     guard matrices.count == points.count else {
@@ -67,7 +69,18 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     for (k, (point, claimed)) in zip(points, matrices).enumerated() {
         let report: CheckReport
         do {
-            report = try checkJacobian(of: formula, at: point.doubles, claimed: { _ in claimed }, claimedName: "claimed")
+            var checkOptions = CheckOptions()
+            if inFloat {
+                // A float32 Jacobian (PyTorch's and JAX's default) is at best the derivative rounded
+                // to Float, up to half a Float ulp away: graded against Double tolerances alone, the
+                // correctly rounded cos(1) was "rule-wrong" (off by 2.9e-8, tolerance 3e-14) while
+                // the entry beside it agreed by luck of its witness. One Float ulp, relative, is
+                // added room; it exceeds every witness's nominal accuracy in Double (central's
+                // ε^(2/3) ≈ 4e-11 is the largest), so no entry's tolerance shrinks.
+                checkOptions.rtol = Double(Float.ulpOfOne)
+            }
+            report = try checkJacobian(of: formula, at: point.doubles, claimed: { _ in claimed }, claimedName: "claimed",
+                                       options: checkOptions)
         } catch let e as ADError {
             if case .dimensionMismatch(let what, let expected, let got) = e {
                 throw JacFailure.invalid("claimed Jacobian for point \(k + 1): \(what) should be \(expected), got \(got) (rows = \(formula.outputs.count) outputs, columns = \(formula.variables.count) inputs: \(formula.variables.joined(separator: ", ")))")
@@ -84,6 +97,10 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
         jsonLines.append(report.toJSON(pretty: points.count == 1))
+    }
+    if inFloat {
+        writeError("note: the claimed Jacobian is float32 (.npy '<f4'): every entry, of the claim and of forward and "
+                   + "reverse mode, is allowed one Float ulp (\(Float.ulpOfOne), relative) besides the witness's own tolerance")
     }
     switch options.format {
     case .json: print(jsonLines.joined(separator: "\n"))
@@ -104,3 +121,4 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
                          + unconfirmed.prefix(20).joined(separator: "\n  "))
     }
 }
+

@@ -40,9 +40,28 @@ enum ClaimedJacobian {
     /// Reads a file, choosing the reader by extension (`.npy`, `.csv`, otherwise JSON), or by the
     /// `.npy` magic bytes whatever the extension.
     static func load(path: String) throws -> [[[Double]]] {
+        try loadWithPrecision(path: path).matrices
+    }
+
+    /// As ``load(path:)``, and whether the file holds float32 values (a `.npy` of dtype `<f4`):
+    /// such a claim can be no closer to the derivative than half a Float ulp, so it is graded in
+    /// Float, not against Double tolerances it cannot meet.
+    static func loadWithPrecision(path: String) throws -> (matrices: [[[Double]]], isFloat32: Bool) {
         let bytes = try readBytes(path: path)
-        if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) { return try parseNPY(bytes) }
-        let text = String(decoding: bytes, as: UTF8.self)
+        if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) {
+            return (try parseNPY(bytes), npyIsFloat32(bytes))
+        }
+        return (try loadText(path: path, bytes: bytes), false)
+    }
+
+    /// Whether a `.npy` header (already parsed without error) declares float32.
+    static func npyIsFloat32(_ bytes: [UInt8]) -> Bool {
+        let prefix = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        return prefix.contains("'<f4'") || prefix.contains("\"<f4\"")
+    }
+
+    private static func loadText(path: String, bytes: [UInt8]) throws -> [[[Double]]] {
+        let text = try utf8Text(bytes, what: "claimed Jacobian file '\(path)'")
         if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
         return try parseJSON(text)
     }
@@ -88,15 +107,14 @@ enum ClaimedJacobian {
             if !current.isEmpty { try requireRectangular(current, point: points.count); points.append(current) }
             current = []
         }
-        for (k, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw).trimmingSpaces()
+        for (k, raw) in textLines(text).enumerated() {
+            let line = raw.trimmingSpaces()
             if line.isEmpty { try close(); continue }
             if line.hasPrefix("#") {
                 if line.dropFirst().trimmingCharacters().lowercased().hasPrefix("point") { try close() }
                 continue
             }
-            current.append(try line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { j, cell in
-                let s = String(cell).trimmingSpaces()
+            current.append(try csvCells(line).enumerated().map { j, s in
                 guard let d = csvNumber(s) else {
                     // Lines count from 1 as editors show them; the entry from 0 as the table does.
                     throw Failure.malformed("line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table: '\(s)' is not a number")

@@ -47,7 +47,11 @@ struct JacobianCommand: ParsableCommand {
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
-                sparseJacobianReport(formula, point.doubles, try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode))
+                // Collected so a kink touched is noted, as for the dense Jacobian (it was silent).
+                let (r, diagnostics) = try Diagnostics.collect {
+                    try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode)
+                }
+                return sparseJacobianReport(formula, point.doubles, r, kinks: diagnostics.kinks)
             }
         }
         try runPoints(options, formula) { point in
@@ -239,15 +243,29 @@ func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool) -> [Stri
 }
 
 /// Whether a difference mode's entry (i, j) is too uncertain to use: a warning, or an error
-/// estimate that is not finite or above 1e-6 of the value. Such entries are printed, with a
-/// warning, since a difference at a singular point (√x at 0) can look like an ordinary number.
+/// estimate that is not finite or above 1e-6 of the entry's size, measured as the larger of |value|
+/// and the largest |entry| of its row (so an entry that is zero beside larger ones is judged on the
+/// row's scale). Such entries are printed, with a warning, since a difference at a singular point
+/// (√x at 0) can look like an ordinary number.
+///
+/// The scale is the row's, not 1: with max(1, |value|) every entry below 1e-6 passed whatever its
+/// estimate, and central differences of x³ at 1e-7 printed 5.8e-11 (the true 3e-14 plus h²) with an
+/// estimate as large as the value and no warning (a user trial).
 func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
     guard let est = r.errorEstimates, i < est.count, j < est[i].count,
           i < r.jacobian.count, j < r.jacobian[i].count else { return false }
     let e = est[i][j], v = r.jacobian[i][j].approximate
     let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
-    return !e.isFinite || e > 1e-6 * Swift.max(1, Swift.abs(v)) || !why.isEmpty
+    let rowScale = r.jacobian[i].map { Swift.abs($0.approximate) }.filter(\.isFinite).max() ?? 0
+    // Samples that agree exactly give 0 and the cancellation warning: for an output that does not
+    // depend on the input (∂x/∂y of "x; y") that is the answer, and the note called every such
+    // structural zero unreliable. Such a 0 is judged by its estimate alone, against the row.
+    let warnings = v == 0 ? why.filter { $0 != .cancellation } : why
+    return !e.isFinite || e > relativeReliability * Swift.max(Swift.abs(v), rowScale) || !warnings.isEmpty
 }
+
+/// An entry whose error estimate is within this fraction of its scale is printed without a warning.
+let relativeReliability = 1e-6
 
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     guard let est = r.errorEstimates else { return [] }

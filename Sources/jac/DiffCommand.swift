@@ -36,7 +36,11 @@ struct DiffCommand: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("The formula, or '-' to read it from standard input.", valueName: "formula"))
-    var formula: String
+    var formula: String?
+
+    // As every other formula command has (diff alone lacked it: "Unknown option '--file'").
+    @Option(help: ArgumentHelp("Read the formula from a file ('-' for standard input).", valueName: "file"))
+    var file: String?
 
     @Option(help: ArgumentHelp("Variable order, comma-separated (overrides the header).", valueName: "x,y,..."))
     var vars: String?
@@ -60,6 +64,15 @@ struct DiffCommand: ParsableCommand {
             help: ArgumentHelp("Also evaluate at this point (x=1,y=2 or 1,2); branches are decided there.", valueName: "point"))
     var at: String?
 
+    func validate() throws {
+        if formula != nil && file != nil {
+            throw ValidationError("give the formula either as an argument or with --file, not both")
+        }
+        if formula == nil && file == nil {
+            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
+        }
+    }
+
     func run() throws {
         guard order == 1 || order == 2 else { throw JacFailure.invalid("--order must be 1 or 2 (got \(order))") }
         guard ["text", "latex", "json", "swift"].contains(format) else {
@@ -68,12 +81,16 @@ struct DiffCommand: ParsableCommand {
         guard let symbolicMode = SymbolicMode(rawValue: mode) else {
             throw JacFailure.invalid("--mode must be reverse or forward (got '\(mode)')")
         }
-        let source = formula == "-" ? try readText(path: "-", what: "formula from standard input") : formula
-        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        let f: Formula
-        do { f = try Formula(parsing: source, variables: declared) } catch let e as FormulaError {
-            throw JacFailure.invalid(e.rendered)
+        let source: String
+        if let file {
+            source = try readText(path: file, what: "formula file")
+        } else if formula == "-" {
+            source = try readText(path: "-", what: "formula from standard input")
+        } else {
+            source = formula ?? ""
         }
+        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+        let f = try parseFormula(source, variables: declared)
         let names = f.variables
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)

@@ -54,7 +54,10 @@ struct Point {
     var doubles: [Double] { values.map(\.double) }
 
     /// Parses `--at`: `x=1,y=2` (any order, every variable once) or `1,2` (variable order).
-    static func parse(_ spec: String, variables: [String], option: String = "--at") throws -> Point {
+    /// `owner` names what has the variables in a count mismatch: a `--program` has inputs, not a
+    /// formula's variables.
+    static func parse(_ spec: String, variables: [String], option: String = "--at",
+                      owner: String = "the formula has", noun: String = "variable") throws -> Point {
         let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let named = items.filter { $0.contains("=") }
         if items == [""] && variables.isEmpty { return Point(values: []) }
@@ -63,7 +66,7 @@ struct Point {
                 if variables.isEmpty {
                     throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has no variables (leave \(option) out, or give \(option) \"\")")
                 }
-                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has \(variables.count) variable\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
+                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
             }
             return Point(values: try zip(items, variables).map { item, name in
                 guard let v = PointValue.parse(item) else {
@@ -107,19 +110,22 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
             throw JacFailure.invalid("points file '\(path)' has more than \(limits.lines) lines (\(InputLimits.linesVariable) raises the limit)")
         }
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    var lines = textLines(text).map { $0.trimmingSpaces() }
     while let last = lines.last, last.isEmpty { lines.removeLast() }
     guard let headerLine = lines.first else { throw JacFailure.invalid("points file '\(path)' is empty (expected a header row of variable names)") }
-    let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    let header = csvCells(headerLine)
     for name in header where !variables.contains(name) {
-        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))")
+        // A header of one cell holding ';' or a tab is a file with another separator.
+        let separator = header.count == 1 ? (name.contains(";") ? "semicolons" : name.contains("\t") ? "tabs" : nil) : nil
+        let hint = separator.map { "; the columns seem separated by \($0), but a points file is comma-separated" } ?? ""
+        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))\(hint)")
     }
     for v in variables where !header.contains(v) {
         throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")
     }
     var points: [Point] = []
     for (k, line) in lines.enumerated().dropFirst() where !line.isEmpty {
-        let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let cells = csvCells(line)
         guard cells.count == header.count else {
             throw JacFailure.invalid("points file '\(path)' line \(k + 1): \(cells.count) values for \(header.count) columns")
         }
@@ -134,9 +140,52 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
     return points
 }
 
+/// The comma-separated cells of a CSV line, trimmed, each without one pair of surrounding double
+/// quotes: R's write.csv and spreadsheets quote the header ("x","y"), which read as the column
+/// '"x"', no variable. (Quoted cells holding commas are not needed: names and numbers have none.)
+///
+/// ```swift
+/// csvCells("\"x\", y")   // ["x", "y"]
+/// ```
+func csvCells(_ line: String) -> [String] {
+    line.split(separator: ",", omittingEmptySubsequences: false).map { cell in
+        let t = String(cell).trimmingSpaces()
+        guard t.count >= 2, t.hasPrefix("\""), t.hasSuffix("\"") else { return t }
+        return String(t.dropFirst().dropLast()).trimmingSpaces()
+    }
+}
+
 /// Reads a whole file, or standard input for "-", without Foundation (start-up time matters).
+/// A leading UTF-8 byte-order mark is dropped: Excel's "CSV UTF-8" writes one, and kept it made
+/// the first header name 'x' with an invisible character in front, which matched no variable.
 func readText(path: String, what: String) throws -> String {
-    String(decoding: try readBoundedBytes(path: path, what: what), as: UTF8.self)
+    try utf8Text(try readBoundedBytes(path: path, what: what), what: path == "-" ? what : "\(what) '\(path)'")
+}
+
+/// `bytes` as text without a leading byte-order mark, or an error naming the first byte that is
+/// not UTF-8. Decoding alone replaces such a byte by U+FFFD, which then read as the character '�'
+/// in an error; a binary or Latin-1 file is better named for what it is. The decoded text
+/// re-encodes to the bytes exactly up to the first bad byte.
+func utf8Text(_ bytes: [UInt8], what: String) throws -> String {
+    let body = bytes.starts(with: utf8ByteOrderMark) ? Array(bytes.dropFirst(utf8ByteOrderMark.count)) : bytes
+    let text = String(decoding: body, as: UTF8.self)
+    let reencoded = Array(text.utf8)
+    if reencoded != body {
+        let offset = body.indices.first { $0 >= reencoded.count || body[$0] != reencoded[$0] } ?? body.count - 1
+        throw JacFailure.invalid("\(what) is not UTF-8 text: byte 0x\(String(body[offset], radix: 16, uppercase: true)) at offset \(offset) (save it as UTF-8; formulas and CSV files are ASCII text)")
+    }
+    return text
+}
+
+let utf8ByteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+/// The lines of `text`, split at LF with a CR before it dropped. Swift's `split(separator: "\n")`
+/// does not split Windows line ends at all: "\r\n" is one Character, unequal to "\n", so a CSV file
+/// saved on Windows was read as a single line.
+func textLines(_ text: String) -> [String] {
+    text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+        String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...], as: UTF8.self)
+    }
 }
 
 /// The bytes of `path` (`-` for standard input), at most `JAC_MAX_INPUT_BYTES` of them: every
@@ -216,10 +265,13 @@ struct InputLimits {
     var lines = 1_000_000
     /// Most points in a points file: 100,000.
     var points = 100_000
+    /// Deepest nesting of parentheses and calls in a formula: 10,000 (`Formula.defaultMaxDepth`).
+    var nesting = Formula.defaultMaxDepth
 
     static let bytesVariable = "JAC_MAX_INPUT_BYTES"
     static let linesVariable = "JAC_MAX_LINES"
     static let pointsVariable = "JAC_MAX_POINTS"
+    static let nestingVariable = "JAC_MAX_NESTING"
 
     /// The defaults, overridden by the environment; a malformed override is an input error rather
     /// than silently ignored, so a typo cannot leave a limit other than the one asked for.
@@ -229,6 +281,7 @@ struct InputLimits {
             l.bytes = try value(bytesVariable) ?? l.bytes
             l.lines = try value(linesVariable) ?? l.lines
             l.points = try value(pointsVariable) ?? l.points
+            l.nesting = try value(nestingVariable) ?? l.nesting
             return l
         }
     }

@@ -50,6 +50,7 @@ struct Jac: ParsableCommand {
                                 [16777216]
           JAC_MAX_LINES         lines of a points file [1000000]
           JAC_MAX_POINTS        points of a points file [100000]
+          JAC_MAX_NESTING       parentheses and calls nested in a formula [10000]
           JAC_EXACT_BIT_LIMIT   bits of one exact numerator or denominator
                                 [1048576]
           JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
@@ -109,11 +110,7 @@ struct FormulaOptions: ParsableArguments {
             source = formula ?? ""
         }
         let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        do {
-            return try Formula(parsing: source, variables: declared)
-        } catch let e as FormulaError {
-            throw JacFailure.invalid(e.rendered)
-        }
+        return try parseFormula(source, variables: declared)
     }
 
     /// The point of `--at`, or the points of `--points`.
@@ -147,7 +144,11 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
         return
     }
     var progress = Progress(total: points.count)
-    var pointsWithNotes = 0
+    // Per-point notes are summarised, one line per kind, with the first instance: with --points a
+    // note per point would bury the output, and every note used to be counted as "touched a kink"
+    // (an unreliable difference entry too).
+    var pointsWithKinks = 0
+    var otherNotes: [(kind: String, count: Int, first: String)] = []
     for (k, point) in points.enumerated() {
         let r: Report
         do {
@@ -164,13 +165,42 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
             worst = r.status
             firstProblem = "at point \(k + 1): " + (r.problem ?? "failed")
         }
-        if !r.notes.isEmpty { pointsWithNotes += 1 }
+        if r.notes.contains(where: { $0.hasPrefix("kink touched") }) { pointsWithKinks += 1 }
+        var kindsHere = Set<String>()
+        for note in r.notes where !note.hasPrefix("kink touched") {
+            let kind = note.contains(" is unreliable") ? "an unreliable entry" : note.prefix { $0 != ":" && $0 != "(" }.description
+            guard kindsHere.insert(kind).inserted else { continue }
+            if let i = otherNotes.firstIndex(where: { $0.kind == kind }) {
+                otherNotes[i].count += 1
+            } else {
+                otherNotes.append((kind, 1, "at point \(k + 1): \(note)"))
+            }
+        }
         progress.update(k + 1)
     }
     progress.finish()
-    if pointsWithNotes > 0 {
-        fflush(nil)
-        writeError("note: \(pointsWithNotes) of \(points.count) points touched a kink; the registry's convention was used there")
+    fflush(nil)
+    if pointsWithKinks > 0 {
+        writeError("note: \(pointsWithKinks) of \(points.count) points touched a kink; the registry's convention was used there")
+    }
+    for n in otherNotes {
+        let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
+        writeError("note: \(n.count) of \(points.count) points with \(what) (the first shown; --at that point for every note): \(n.first)")
     }
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
+}
+
+/// Parses a formula for any subcommand: status 2 with the caret message on a problem, and the
+/// nesting bound from `JAC_MAX_NESTING` (the parser and every later pass are loops, not recursion,
+/// so the bound is there to fail clearly, and a user with a deeper generated formula can raise it).
+func parseFormula(_ source: String, variables declared: [String]?) throws -> Formula {
+    let maxDepth = try InputLimits.current.nesting
+    do {
+        return try Formula(parsing: source, variables: declared, maxDepth: maxDepth)
+    } catch let e as FormulaError {
+        if case .tooDeep = e.kind {
+            throw JacFailure.invalid(e.rendered + "\n(\(InputLimits.nestingVariable) raises the limit)")
+        }
+        throw JacFailure.invalid(e.rendered)
+    }
 }

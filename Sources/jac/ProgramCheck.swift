@@ -68,6 +68,8 @@ struct ProgramCheckCommand: ParsableCommand {
     var programStderr: ProgramStderr = .pass
     @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
     var outputFormat: ProgramOutputFormat = .table
+    @Option(help: "The program's arithmetic: float64, or float32 (a float32 model, PyTorch's and JAX's default), whose outputs carry Float rounding that differences must allow for.")
+    var precision: ProgramPrecision = .float64
 
     func validate() throws {
         // The check holds n unit directions of length n: 2000² doubles is 32 MB.
@@ -85,7 +87,23 @@ struct ProgramCheckCommand: ParsableCommand {
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
 
     func loadPoints() throws -> [[Double]] {
-        if let at { return [try Point.parse(at, variables: variables).doubles] }
+        let points = try loadPointsAsGiven()
+        guard precision == .float32 else { return points }
+        // A float32 program sees Float inputs: the check runs at the Float point, said when it moves.
+        return try points.map { x in
+            try zip(variables, x).map { name, v in
+                let f = Float(v)
+                guard f.isFinite, f != 0 || v == 0 else {
+                    throw JacFailure.invalid("\(name) = \(format(v)) has no Float value (--precision float32; Float's range is about 1.2e-38 to 3.4e38)")
+                }
+                if Double(f) != v { writeError("note: \(name) = \(format(v)) is not a Float; --precision float32 checks at \(format(Double(f))) (the nearest Float)") }
+                return Double(f)
+            }
+        }
+    }
+
+    func loadPointsAsGiven() throws -> [[Double]] {
+        if let at { return [try Point.parse(at, variables: variables, owner: "--inputs gives", noun: "input").doubles] }
         if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
         let domains = try parseDomains(domain ?? "", variables: variables)
         var rng = SeededGenerator(seed: seed)
@@ -104,6 +122,8 @@ struct ProgramCheckCommand: ParsableCommand {
         var unconfirmed: [String] = []
         var outputsText: [String] = []
         var firstFailing: [Double]?
+        // The program's values and Jacobians as replied, for the float32 hint when the check fails.
+        var replied: [Double] = []
         for (k, x) in xs.enumerated() {
             let at = xs.count > 1 ? "point \(k + 1) (\(zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", "))): " : ""
             let before = session.requests
@@ -139,18 +159,19 @@ struct ProgramCheckCommand: ParsableCommand {
             }
             let claimed: [[Double]]
             do {
-                claimed = try session.request(x, wantJacobian: true).jacobian ?? []
+                let reply = try session.request(x, wantJacobian: true)
+                claimed = reply.jacobian ?? []
+                replied += reply.y + claimed.joined()
             } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
             var directionalNote: String?
             if directionalFirst {
                 var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
-                let v = (0..<inputs).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 }
+                let v = (0..<inputs).map { _ in inPrecision(2 * (Double(rng.next() >> 11) * 0x1p-53) - 1) }
                 let jv = claimed.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * $1.1 } }
                 let startDirectional = session.requests
                 let directional: CheckReport
                 do {
-                    directional = try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: v,
-                                                       claimed: { _, _ in jv }, claimedName: "program")
+                    directional = try blackBoxProduct(of: { session.evaluate($0) }, at: x, vector: v, product: jv, jvp: true)
                 } catch {
                     let failure = JacFailure(classifying: error)
                     throw JacFailure(failure.status, at + failure.message)
@@ -189,7 +210,7 @@ struct ProgramCheckCommand: ParsableCommand {
             }
             let report: CheckReport
             do {
-                report = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program")
+                report = try blackBoxJacobian(of: f, at: x, claimed: claimed)
             } catch {
                 let failure = JacFailure(classifying: error)
                 throw JacFailure(failure.status, at + failure.message)
@@ -243,13 +264,15 @@ struct ProgramCheckCommand: ParsableCommand {
                 text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n  "
                     + unconfirmed.prefix(20).joined(separator: "\n  ")
             }
+            if let hint = float32Hint(replied) { text += "\n(" + hint + ")" }
             throw JacFailure(.modesDisagree, text)
         }
         if !unconfirmed.isEmpty {
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             throw JacFailure(.modesDisagree, "the program's \(what) is not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies") "
                              + "(the check does not pass there, though nothing shows it wrong):\n  "
-                             + unconfirmed.prefix(20).joined(separator: "\n  "))
+                             + unconfirmed.prefix(20).joined(separator: "\n  ")
+                             + (float32Hint(replied).map { "\n(" + $0 + ")" } ?? ""))
         }
     }
 }
@@ -265,8 +288,7 @@ extension ProgramCheckCommand {
         func failing(_ p: [Double]) -> [EntryCheck]? {
             guard session.failure == nil,
                   let j = try? session.request(p, wantJacobian: true).jacobian,
-                  let r = try? checkBlackBoxJacobian(of: { session.evaluate($0) }, at: p, claimed: { _ in j },
-                                                     claimedName: "program"),
+                  let r = try? blackBoxJacobian(of: { session.evaluate($0) }, at: p, claimed: j),
                   session.failure == nil else { return nil }
             let bad = claimedFailures(r, subject: "program")
             return bad.isEmpty ? nil : bad
@@ -296,7 +318,9 @@ extension ProgramCheckCommand {
     /// [−1, 1), the program's product for it, and the library's black-box JVP/VJP check.
     func checkProduct(_ session: ProgramSession, x: [Double], point k: Int, prefix at: String) throws -> (CheckReport, [Double]) {
         var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
-        func draw(_ count: Int) -> [Double] { (0..<count).map { _ in 2 * (Double(rng.next() >> 11) * 0x1p-53) - 1 } }
+        func draw(_ count: Int) -> [Double] {
+            (0..<count).map { _ in inPrecision(2 * (Double(rng.next() >> 11) * 0x1p-53) - 1) }
+        }
         do {
             if derivative == .vjp && session.outputs == nil { _ = try session.request(x, want: .value) }
             let direction = derivative == .jvp ? draw(inputs) : draw(session.outputs ?? 1)
@@ -305,11 +329,8 @@ extension ProgramCheckCommand {
             if let bad = reply.y.firstIndex(where: { !$0.isFinite }) {
                 throw JacFailure(.evaluationFailure, "--program returned a non-finite y[\(bad)] = \(format(reply.y[bad])) at the point")
             }
-            let report = derivative == .jvp
-                ? try checkBlackBoxJVP(of: { session.evaluate($0) }, at: x, direction: direction,
-                                       claimed: { _, _ in product }, claimedName: "program")
-                : try checkBlackBoxVJP(of: { session.evaluate($0) }, at: x, cotangent: direction,
-                                       claimed: { _, _ in product }, claimedName: "program")
+            let report = try blackBoxProduct(of: { session.evaluate($0) }, at: x, vector: direction, product: product,
+                                             jvp: derivative == .jvp)
             if let failure = session.failure { throw failure }
             return (report, direction)
         } catch {
@@ -386,4 +407,60 @@ func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
         }
     }
     return domains
+}
+
+/// The arithmetic of a `--program`.
+enum ProgramPrecision: String, ExpressibleByArgument, CaseIterable {
+    case float64, float32
+}
+
+extension ProgramCheckCommand {
+    /// `v` as the program's arithmetic holds it (rounded to Float for float32).
+    func inPrecision(_ v: Double) -> Double { precision == .float32 ? Double(Float(v)) : v }
+
+    /// The library's black-box Jacobian check in the program's precision. In Double a float32
+    /// program's outputs looked exact to 64 ulps of Double: central differences of its quantised
+    /// outputs came with error estimates of 1e-10 while off by 1e-3, and a correct Jacobian was
+    /// "rule-wrong" (a user trial). Checked in Float, the differences' noise and tolerances use
+    /// Float's ε.
+    func blackBoxJacobian(of f: @escaping ([Double]) -> [Double], at x: [Double], claimed: [[Double]]) throws -> CheckReport {
+        switch precision {
+        case .float64:
+            return try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program")
+        case .float32:
+            return try checkBlackBoxJacobian(of: Self.inFloat(f), at: x.map { Float($0) },
+                                             claimed: { _ in claimed.map { $0.map { Float($0) } } }, claimedName: "program")
+        }
+    }
+
+    /// The black-box J·v (`jvp`) or uᵀJ check in the program's precision.
+    func blackBoxProduct(of f: @escaping ([Double]) -> [Double], at x: [Double], vector: [Double], product: [Double],
+                         jvp: Bool) throws -> CheckReport {
+        switch precision {
+        case .float64:
+            return jvp
+                ? try checkBlackBoxJVP(of: f, at: x, direction: vector, claimed: { _, _ in product }, claimedName: "program")
+                : try checkBlackBoxVJP(of: f, at: x, cotangent: vector, claimed: { _, _ in product }, claimedName: "program")
+        case .float32:
+            let g = Self.inFloat(f), xf = x.map { Float($0) }, vf = vector.map { Float($0) }
+            let pf = product.map { Float($0) }
+            return jvp
+                ? try checkBlackBoxJVP(of: g, at: xf, direction: vf, claimed: { _, _ in pf }, claimedName: "program")
+                : try checkBlackBoxVJP(of: g, at: xf, cotangent: vf, claimed: { _, _ in pf }, claimedName: "program")
+        }
+    }
+
+    /// The program as a Float function: its replies are float32 values, so the conversion is exact.
+    static func inFloat(_ f: @escaping ([Double]) -> [Double]) -> ([Float]) -> [Float] {
+        { p in f(p.map { Double($0) }).map { Float($0) } }
+    }
+
+    /// A hint for a failing float64 check whose replies were all float32 values: such a program
+    /// most likely computes in float32, and its rounding is what the Double differences saw.
+    func float32Hint(_ values: [Double]) -> String? {
+        guard precision == .float64, !values.isEmpty,
+              values.allSatisfy({ !$0.isFinite || Double(Float($0)) == $0 }),
+              values.contains(where: { $0.isFinite && $0 * 4096 != ($0 * 4096).rounded() }) else { return nil }
+        return "every number the program replied with is a float32 value: if it computes in float32, rerun with --precision float32"
+    }
 }

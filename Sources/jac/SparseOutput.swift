@@ -2,7 +2,7 @@ import Adjoint
 
 /// `jac jacobian --sparse`: the entries of the detected pattern as 0-based (row, column, value)
 /// triples with the colour count. JSON is `{"rows": m, "columns": n, "colors": k, "entries": [[i, j, v], ...]}`.
-func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>) -> Report {
+func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>, kinks: [KinkEvent]) -> Report {
     let names = f.outputNames
     let entries = r.matrix.entries
     let how = r.mode == .forward ? "column colouring, \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")"
@@ -19,5 +19,5 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     // --points: one row per point; the columns are the pattern's entries at that point.
     let header = f.variables + ["colors"] + entries.map { "d\(names[$0.row])/d\(f.variables[$0.column])" }
     let row = point.map(format) + ["\(r.coloring.count)"] + entries.map { format($0.value) }
-    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row)
+    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks))
 }

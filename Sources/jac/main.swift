@@ -21,9 +21,32 @@ if arguments.isEmpty {
     exit(ExitStatus.invalidInput.rawValue)
 }
 
+// A misspelt subcommand (jac jacobain "x" --at 1) reached the root parser, which named the first
+// option it did not know ("Unknown option '--at'"), not the word that was wrong.
+let subcommands = Jac.configuration.subcommands.map { $0.configuration.commandName ?? "" } + ["help"]
+if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(first) {
+    let looksLikeFormula = first.contains { "()*+-/^,;= 0123456789".contains($0) }
+    let hint = closestName(to: first, in: subcommands).map { " (did you mean \($0)?)" }
+        ?? (looksLikeFormula ? " (a formula goes after a subcommand: jac jacobian \"\(first)\" --at ...)" : "")
+    writeError("""
+        error: unknown subcommand '\(first)'\(hint)
+        Usage: jac <subcommand> FORMULA --at POINT [options]
+          subcommands: \(subcommands.dropLast().joined(separator: ", "))
+          See 'jac --help' for examples.
+        """)
+    exit(ExitStatus.invalidInput.rawValue)
+}
+
 // `check --program` has its own parser (no formula argument): see ProgramCheck.swift.
 let root: ParsableCommand.Type = arguments.first == "check" && arguments.contains(where: { $0 == "--program" || $0.hasPrefix("--program=") })
     ? ProgramCheckCommand.self : Jac.self
+
+// `jac check --program --help` asks for the program check's help, but the parser took --help as
+// the program's missing value ("Missing value for '--program <command>'").
+if root == ProgramCheckCommand.self && arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+    print(ProgramCheckCommand.helpMessage(columns: nil))
+    exit(ExitStatus.success.rawValue)
+}
 
 do {
     try applyExactLimitsFromEnvironment()

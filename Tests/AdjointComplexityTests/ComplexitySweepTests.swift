@@ -133,6 +133,17 @@ final class ComplexitySweepTests: XCTestCase {
         #endif
     }
 
+    /// A user trial: `jac complexity --depths 3 --plot` drew its only column of points on the
+    /// y axis. A single size is centred: left = 90 and plot width 760 − 90 − 210 = 460, so x = 320.
+    func testASingleSizeIsCentredOnTheXAxis() throws {
+        var o = ComplexitySweep.Options()
+        o.finiteDifferencesParameterLimit = 200
+        let svg = try ComplexitySweep.depth([3], width: 4, options: o).toSVG()
+        let xs = svg.components(separatedBy: "<circle cx=\"").dropFirst().map { Double($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(xs.count, 4, svg)
+        for x in xs { XCTAssertEqual(try XCTUnwrap(x), 320, accuracy: 0.05) }
+    }
+
     func testPowerLawFitRecoversKnownExponents() {
         // y = 3·x² exactly: slope 2; fewer than two distinct x: no exponent.
         XCTAssertEqual(PowerLawFit.exponent(x: [1, 2, 4, 8], y: [3, 12, 48, 192]) ?? .nan, 2, accuracy: 1e-12)

@@ -190,8 +190,8 @@ final class ParserTests: XCTestCase {
 
     func testUnknownFunction() {
         let e = parseError("x + sinn(x)")
-        XCTAssertEqual(e?.description, "unknown function 'sinn' at column 5")
-        XCTAssertEqual(e?.rendered, "unknown function 'sinn' at column 5\n  x + sinn(x)\n      ^")
+        XCTAssertEqual(e?.description, "unknown function 'sinn' (did you mean sin?) at column 5")
+        XCTAssertEqual(e?.rendered, "unknown function 'sinn' (did you mean sin?) at column 5\n  x + sinn(x)\n      ^")
         XCTAssertEqual(e?.kind, .unknownFunction("sinn"))
     }
 
@@ -215,7 +215,11 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("0.5sin(x)")?.description,
                        "expected an operator but found 'sin' (write 0.5*sin, not 0.5sin) at column 4")
         XCTAssertEqual(parseError("1.5.3")?.description, "malformed number at column 1")
-        XCTAssertEqual(parseError("x y")?.description, "expected an operator but found 'y' (write 2*x, not 2x) at column 3")
+        // The hint shows the operands as written (a user trial: "2(x+1)" was told "write 2*x").
+        XCTAssertEqual(parseError("x y")?.description, "expected an operator but found 'y' (write x*y, not x y) at column 3")
+        XCTAssertEqual(parseError("2(x+1)")?.description, "expected an operator but found '(' (write 2*(…), not 2(…)) at column 2")
+        XCTAssertEqual(parseError("(x+1)(x-1)")?.description,
+                       "expected an operator but found '(' (write (…)*(…), not (…)(…)) at column 6")
         XCTAssertEqual(parseError("x +")?.column, 4)
         XCTAssertEqual(parseError("x)")?.description, "unmatched ')' at column 2")
         XCTAssertEqual(parseError("x # y")?.description, "unexpected character '#' at column 3")
@@ -226,7 +230,44 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("(x, y)")?.column, 3)
         XCTAssertEqual(parseError("x = 2")?.column, 3)
         // Columns count characters, not UTF-8 bytes.
-        XCTAssertEqual(parseError("x + λ")?.description, "unexpected character 'λ' at column 5")
+        XCTAssertEqual(parseError("x + λ")?.description,
+                       "unexpected character 'λ' (variable and function names use ASCII letters, digits and '_', e.g. theta for θ) at column 5")
+    }
+
+    /// A user trial: errors named the problem but not the fix for what people actually type —
+    /// ln, log10, Sin, x**2, and characters pasted from a document (a Unicode minus, ×, ², a
+    /// non-breaking space), which looked identical to the ASCII the language wants.
+    /// A header with a typo (a missing comma) fell through to the expression parser, which said
+    /// "unknown function 'f'": the formula's own name, not the problem.
+    func testAMalformedHeaderIsReportedAsAHeader() {
+        XCTAssertEqual(parseError("f(x y) = x*y")?.description,
+                       "malformed header: found 'y' where variable names, commas and ') =' belong (write f(x, y) = ...) at column 5")
+        XCTAssertEqual(parseError("f(x, 2) = x")?.column, 6)
+        // Without '=', f(…) is a call, and an unknown function is what it is.
+        XCTAssertEqual(parseError("f(x)")?.kind, .unknownFunction("f"))
+        XCTAssertNotNil(try? Formula(parsing: "f(x, y) = x*y"))
+    }
+
+    func testErrorsSayWhatToWriteInstead() {
+        XCTAssertEqual(parseError("ln(x)")?.description, "unknown function 'ln' (did you mean log, the natural logarithm?) at column 1")
+        XCTAssertEqual(parseError("log10(x)")?.description, "unknown function 'log10' (write log(x)/log(10)) at column 1")
+        XCTAssertEqual(parseError("Sin(x)")?.description, "unknown function 'Sin' (did you mean sin? names are case-sensitive) at column 1")
+        XCTAssertEqual(parseError("sigmoud(x)")?.description, "unknown function 'sigmoud' (did you mean sigmoid?) at column 1")
+        XCTAssertEqual(parseError("x(y + 1)")?.description, "unknown function 'x' (write x*(…) for a product) at column 1")
+        // Nothing close: the list of functions, read from the registry.
+        let far = parseError("foo(x)")?.description ?? ""
+        XCTAssertTrue(far.hasPrefix("unknown function 'foo' (functions: pow, square, sqrt, exp,"), far)
+        XCTAssertTrue(far.contains(" hypot) at column 1"), far)
+        XCTAssertEqual(parseError("x**2")?.description,
+                       "expected a number, variable, function call or '(' but found '*' (write powers with '^', as x^2, not x**2) at column 3")
+        XCTAssertEqual(parseError("x * *2")?.description, "expected a number, variable, function call or '(' but found '*' at column 5")
+        XCTAssertEqual(parseError("x\u{2212}1")?.description, "unexpected character '\u{2212}' (write '-', the ASCII minus) at column 2")
+        XCTAssertEqual(parseError("2\u{00D7}x")?.description, "unexpected character '\u{00D7}' (write '*' for a product) at column 2")
+        XCTAssertEqual(parseError("x\u{00B2}")?.description, "unexpected character '\u{00B2}' (write powers with '^', as x^2) at column 2")
+        // A control character printed raw is invisible: its code point is named instead.
+        XCTAssertEqual(parseError("x\u{0}+1")?.description, "unexpected character U+0000 (a control character) at column 2")
+        XCTAssertEqual(parseError("x\u{00A0}+ 1")?.description,
+                       "unexpected character '\u{00A0}' (an invisible Unicode space, often pasted from a document: retype it as a plain space) at column 2")
     }
 
     func testArgumentCounts() {

@@ -35,6 +35,24 @@ final class SymbolicPrintingTests: XCTestCase {
                        ["2.0 * (exp(-x) * cos(exp(-x)) / pow(sin(exp(-x)), 2))"])
     }
 
+    /// A user trial: LaTeX printed real powers as code, \operatorname{pow}\left(x, -\frac{2}{3}\right),
+    /// and every product or sum nested to the right in parentheses, 2·(cos x·(t₂·(y·…))), which
+    /// only the re-parsed text forms need (their evaluation order must survive).
+    func testLatexTypesetsPowersAndDropsAssociativeParentheses() throws {
+        // d/dx x^(1/3) = (1/3)·x^(−2/3); d/dx 2^x = log 2 · 2^x.
+        XCTAssertEqual(try derivative("x^(1/3) + 2^x", syntax: .latex),
+                       ["\\frac{1}{3} \\cdot x^{-\\frac{2}{3}} + \\log\\left(2\\right) \\cdot 2^{x}"])
+        // ∂(x + 1)^y/∂y = (x + 1)^y · log(x + 1): the sum base is bracketed.
+        XCTAssertEqual(try derivative("(x + 1)^y", syntax: .latex)[1],
+                       "\\left(x + 1\\right)^{y} \\cdot \\log\\left(x + 1\\right)")
+        // d/dx (x^y)^2 = 2·x^y·(y·x^(y−1)): one flat product in LaTeX, nested in the text form.
+        XCTAssertEqual(try derivative("pow(x, y)^2", syntax: .latex)[0],
+                       "2 \\cdot x^{y} \\cdot y \\cdot x^{y - 1}")
+        XCTAssertEqual(try derivative("pow(x, y)^2")[0], "2*(pow(x, y)*(y*pow(x, y - 1)))")
+        // A difference keeps its brackets: ∂(w·(y − z)·x)/∂x = w·(y − z).
+        XCTAssertEqual(try derivative("w*(y - z)*x", syntax: .latex)[3], "w \\cdot \\left(y - z\\right)")
+    }
+
     func testPolarMap() throws {
         // (r cos t, r sin t): [[cos t, −r sin t], [sin t, r cos t]].
         XCTAssertEqual(try derivative("f(r, t) = r*cos(t); r*sin(t)"), ["cos(t)", "-r*sin(t)", "sin(t)", "r*cos(t)"])
@@ -228,6 +246,29 @@ final class SwellTests: XCTestCase {
         // The product's tree line starts at n = 4: its polyline has 2 points, not 3.
         let polylines = svg.components(separatedBy: "<polyline points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
         XCTAssertEqual(polylines.first?.split(separator: " ").count, 2, svg)
+    }
+}
+
+extension SymbolicPrintingTests {
+    /// A user trial: `jac complexity --swell 5 --plot` drew three empty panels (a polyline through
+    /// one point draws nothing, and the point sat on the left frame). Each point is a marker now,
+    /// a single size centred in its panel.
+    func testASingleSizeSwellPlotShowsItsPoints() throws {
+        let svg = try SwellMeasurement.run(sizes: [5]).svg
+        let circles = svg.components(separatedBy: "<circle cx=\"").dropFirst().map { Double($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(circles.count, 9, svg)   // three families × tree, DAG, tape
+        // Each panel's frame: <rect x="x0" … width="w" …>; its markers sit at x0 + w/2.
+        let frames = svg.components(separatedBy: "<rect x=\"").dropFirst().compactMap { chunk -> (Double, Double)? in
+            guard let x = Double(chunk.prefix { $0 != "\"" }),
+                  let w = chunk.components(separatedBy: "width=\"").dropFirst().first.flatMap({ Double($0.prefix { $0 != "\"" }) })
+            else { return nil }
+            return (x, w)
+        }
+        XCTAssertEqual(frames.count, 3, svg)
+        for (k, c) in circles.enumerated() {
+            let (x0, w) = frames[k / 3]
+            XCTAssertEqual(try XCTUnwrap(c), x0 + w / 2, accuracy: 1e-6, svg)
+        }
     }
 }
 

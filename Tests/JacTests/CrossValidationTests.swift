@@ -69,6 +69,48 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
     }
 
+    /// Found by a user trial: a float32 .npy holding the derivative correctly rounded to Float was
+    /// graded against Double tolerances. ∂(sin x + cos y) = (cos 1, −sin 2) at (1, 2) as float32 is
+    /// 2.9e-8 from cos 1, and the entry was "rule-wrong" (tolerance 3e-14), while −sin 2 beside it
+    /// agreed only because its witness happened to be a looser one. A claim one Float ulp wrong,
+    /// or 1e-6 relative, must still fail.
+    func testNPYFloat32ClaimIsGradedAtFloatPrecision() throws {
+        let rounded = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [cos(1.0), -sin(2.0)], name: "rounded32.npy")
+        let r = try JacRunner.run(["check", "sin(x) + cos(y)", "--at", "1,2", "--claimed", rounded])
+        XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("the claimed Jacobian is float32"), r.stderr)
+        let off = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [cos(1.0) * (1 + 1e-6), -sin(2.0)], name: "off32.npy")
+        let w = try JacRunner.run(["check", "sin(x) + cos(y)", "--at", "1,2", "--claimed", off])
+        XCTAssertEqual(w.status, 1, w.stdout + w.stderr)
+        XCTAssertTrue(w.stderr.contains("∂f1/∂x (entry (0, 0)"), w.stderr)
+        // float64 claims keep Double tolerances: the same float32-rounded values written as <f8 are wrong.
+        let asDouble = try writeNPY(dtype: "<f8", shape: "(1, 2)", values: [Double(Float(cos(1.0))), Double(Float(-sin(2.0)))],
+                                    name: "rounded64.npy")
+        XCTAssertEqual(try JacRunner.run(["check", "sin(x) + cos(y)", "--at", "1,2", "--claimed", asDouble]).status, 1)
+    }
+
+    /// Found by a user trial: a float32 program with a correct Jacobian was "rule-wrong" at two
+    /// entries, since central differences of its float32-rounded outputs came with Double-sized error
+    /// estimates (1e-10) while 3e-3 off. --precision float32 checks in Float; failing without it, the
+    /// error says that every value replied was a float32 one. A sign slip is still caught in Float.
+    func testAFloat32ProgramIsCheckedInFloat() throws {
+        let args = ["--inputs", "2", "--at", "0.5,1.5"]
+        let double = try runProgram("float32.py", args)
+        XCTAssertEqual(double.status, 1, double.stderr)
+        XCTAssertTrue(double.stderr.contains("if it computes in float32, rerun with --precision float32"), double.stderr)
+        let float = try runProgram("float32.py", args + ["--precision", "float32"])
+        XCTAssertEqual(float.status, 0, float.stdout + float.stderr)
+        XCTAssertTrue(float.stdout.contains("(Float, ε = 1.192092e-07)"), float.stdout)
+        let wrong = try runProgram("float32.py --sign-error", args + ["--precision", "float32"])
+        XCTAssertEqual(wrong.status, 1, wrong.stdout + wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("∂f1/∂x1 (entry (0, 1)"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains("--precision float32"), wrong.stderr)
+        // A Double program is not told to use float32 when it fails.
+        let doubleWrong = try runProgram("logistic.py --sign-error", ["--inputs", "3", "--at", "0.1,-0.5,0.3"])
+        XCTAssertEqual(doubleWrong.status, 1)
+        XCTAssertFalse(doubleWrong.stderr.contains("float32"), doubleWrong.stderr)
+    }
+
     func testMalformedClaimFilesGiveTypedErrors() throws {
         var bytes = Array("NOTNPY".utf8) + [1, 0, 0, 0]
         let badMagic = try writeBytes(bytes, name: "bad-magic.npy")

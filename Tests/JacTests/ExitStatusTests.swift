@@ -67,7 +67,7 @@ final class ExitStatusTests: XCTestCase {
 
     func testUnknownFunction() throws {
         try assertStatus(["jacobian", "x + sinn(x)", "--at", "1"], 2, stderr: """
-            error: unknown function 'sinn' at column 5
+            error: unknown function 'sinn' (did you mean sin?) at column 5
               x + sinn(x)
                   ^
 
