@@ -138,6 +138,9 @@ public struct Symbolic: ADScalar, Sendable {
 
     /// Every registry op arrives here and becomes a node (after simplification).
     public static func apply(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic { make(op, x, y, n) }
+    /// Every op is a node, a piecewise one included: run on a bound symbol, abs's primal branch
+    /// would record `x` for |x| at 0 and its derivative 1 (see ``ADScalar/interpretsRegistryOps``).
+    public static var interpretsRegistryOps: Bool { true }
     public static func native(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic { make(op, x, y, n) }
 
     /// A user primitive becomes a node named after it; its derivative comes from its own

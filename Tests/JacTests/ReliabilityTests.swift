@@ -118,14 +118,18 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["jacobian", chain, "--at", "x=1/3", "--mode", "exact"]).status, 0)
     }
 
-    /// Found by a user trial: at the tie of max(x, y)² the printed second derivatives are
-    /// [[1, 0], [1, 0]], not symmetric, with only the ½-each note. No Hessian exists there; the
-    /// note now says the matrix is not symmetric and why. A smooth x²y (H = [[2y, 2x], [2x, 0]]
-    /// by hand) gets no such note.
-    func testAnAsymmetricHessianAtAKinkIsSaidToBeOne() throws {
+    /// Found by a user trial: at the tie of max(x, y)² the printed second derivatives were
+    /// [[1, 0], [1, 0]], not symmetric: the inner level took max's primal branch (x at a tie)
+    /// while the outer applied ½ each. Both levels now apply the convention, so by hand with
+    /// ∂m/∂x = ∂m/∂y = ½: every entry is 2·½·½ = ½, and the matrix is symmetric. A smooth x²y
+    /// (H = [[2y, 2x], [2x, 0]] by hand) gets no note either.
+    func testTheHessianAtATieAppliesTheConventionAtBothLevels() throws {
         let r = try JacRunner.run(["hessian", "max(x,y)^2", "--at", "x=1,y=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("the matrix is not symmetric (d²/dxdy is 0.0 but d²/dydx is 1.0): no Hessian exists at a kink"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("d/dx  1.0       0.5   0.5"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("d/dy  1.0       0.5   0.5"), r.stdout)
+        XCTAssertFalse(r.stderr.contains("not symmetric"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("at a tie each input gets 1/2"), r.stderr)
         let smooth = try JacRunner.run(["hessian", "x^2*y", "--at", "x=1,y=2"])
         XCTAssertTrue(smooth.stdout.contains("d/dx  4.0       4.0   2.0"), smooth.stdout)
         XCTAssertFalse(smooth.stderr.contains("not symmetric"), smooth.stderr)

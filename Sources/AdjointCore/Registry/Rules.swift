@@ -11,6 +11,10 @@ public enum Rules {
     /// Evaluates `op` with the declaration's primal. `y` is ignored by unary ops, `n` by all but `powi`.
     @inlinable @inline(__always)
     public static func primal<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int) -> T {
+        // On a derived scalar (inside a nested derivative) the op is interpreted, so its value
+        // carries the declared rule's derivative, not one of its primal's branches. Folds away for
+        // base scalars.
+        if T.interpretsRegistryOps && op.arity > 0 { return T.apply(op, x, y, n) }
         switch op {
         case .input, .constant, .custom: return x
         case .add: return Builtin.Add.primal(x, y, n)

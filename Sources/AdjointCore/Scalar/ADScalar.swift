@@ -62,6 +62,13 @@ where Scalar == Self {
     /// The type's own implementation of an elementary op (called by the declarations of `sqrt`,
     /// `exp`, `sin`, …, `pow`, `powi`, `gelu`). The default reports the op as unsupported.
     static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self
+    /// Whether the type interprets registry ops itself (``Dual``, ``Reverse``, a symbolic
+    /// expression): ``Rules/primal(_:_:_:_:)`` then hands an op to the type's `apply` instead of
+    /// running the declaration's primal body on it. Why: a piecewise primal run on a derived scalar
+    /// differentiates its own branch (`x < 0 ? -x : x` keeps x's tangent at 0, `max` picks one
+    /// side at a tie), an implicit second rule that disagreed with the declared convention inside
+    /// nested derivatives (the Hessian of x·|x| at 0 was 1, of max(x, y)² at a tie asymmetric).
+    static var interpretsRegistryOps: Bool { get }
     /// Applies a user primitive (see ``ScalarPrimitive``).
     static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self
     /// Applies a user vector primitive (see ``VectorPrimitive``).
@@ -72,6 +79,9 @@ where Scalar == Self {
 extension ADScalar {
     @inlinable @inline(__always)
     public static func apply(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self { Rules.primal(op, x, y, n) }
+
+    /// A base scalar runs the declarations' primals (see ``ADScalar/interpretsRegistryOps``).
+    @inlinable public static var interpretsRegistryOps: Bool { false }
 
     @inlinable
     public static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self {

@@ -32,6 +32,10 @@ extension RegistryInterpreter {
         op.arity == 2 ? applyBinary(op, x, y) : applyUnary(op, x, n)
     }
 
+    /// A derived scalar interprets every op, the piecewise ones included (see
+    /// ``ADScalar/interpretsRegistryOps``).
+    @inlinable public static var interpretsRegistryOps: Bool { true }
+
     /// A derived scalar's "native" sin is the interpreted one: a declaration's primal evaluated on
     /// a nested dual must record its inner tangent.
     @inlinable @inline(__always)
