@@ -231,8 +231,14 @@ func describeVerdict(_ e: EntryCheck) -> String {
         let ops = e.kink?.ops.joined(separator: ", ") ?? "?"
         let outside = e.kink?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
         let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(format($0.value))" }.joined(separator: ", ")
-        return ok == false ? "kink at \(ops): \(shown) not between the one-sided derivatives \(range)"
-                           : "kink at \(ops): one-sided derivatives could not be estimated" + (e.kink?.unresolved.map { " (\($0))" } ?? "")
+        switch ok {
+        case false?:
+            // Within each component's interval but not one point of the generalized gradient.
+            if shown.isEmpty, let joint = e.kink?.notInGeneralizedGradient { return "kink at \(ops): \(joint)" }
+            return "kink at \(ops): \(shown) not between the one-sided derivatives \(range)"
+        case true?: return "kink at \(ops): valid subgradient, one-sided derivatives \(range)"
+        case nil: return "kink at \(ops): one-sided derivatives could not be estimated" + (e.kink?.unresolved.map { " (\($0))" } ?? "")
+        }
     }
 }
 

@@ -41,6 +41,8 @@ func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "clai
         if let k = e.kink {
             if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
             else { text += " (one-sided derivatives [\(format(Swift.min(k.left, k.right))), \(format(Swift.max(k.left, k.right)))])" }
+            // Inside its own interval, yet the row is not one point of the generalized gradient.
+            if let joint = k.notInGeneralizedGradient { text += "; the row: \(joint)" }
         }
     case .fdInconclusive(let reasons):
         text += " (no witness could decide: \(reasons.map(\.rawValue).joined(separator: ", ")))"

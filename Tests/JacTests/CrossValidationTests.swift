@@ -32,6 +32,18 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("∂f1/"), r.stderr)
     }
 
+    /// |x − y| at (0, 0): by hand its generalized gradient is {t·(1, −1) : t ∈ [−1, 1]}, so the
+    /// claim (1, 1) is wrong although each component lies in [−1, 1]; the error must say why (it
+    /// printed only "one-sided derivatives [-1.0, 1.0]", which reads as a pass). (0.5, −0.5) passes.
+    func testAClaimEachOfWhoseComponentsFitsButNotTogetherIsExplained() throws {
+        let wrong = try JacRunner.temporaryFile("[[1, 1]]", name: "clarke-wrong.json")
+        let r = try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", wrong])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("the row: claimed (1.0, 1.0) is not λ·g₊ + (1 − λ)·g₋ for one λ in [0, 1]"), r.stderr)
+        let right = try JacRunner.temporaryFile("[[0.5, -0.5]]", name: "clarke-right.json")
+        XCTAssertEqual(try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", right]).status, 0)
+    }
+
     func testCSVClaimPerPointNamesThePointAndEntry() throws {
         // Points (2, 1) and (1, 3): J = [[1, 2], [1, 2]] and [[3, 1], [1, 6]]; the second point's
         // ∂f2/∂y is claimed as -6 (a sign error).
