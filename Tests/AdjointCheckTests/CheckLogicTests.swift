@@ -333,6 +333,38 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(Foundation.cos(1e25), 0.95226974931300889, accuracy: 1e-15)   // mpmath, 30 digits
     }
 
+    struct OneMinusCosOverSquare: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(1 - cos(x[0])) / (x[0] * x[0])] }
+    }
+
+    /// Found by the jac user trial: (1 − cos x)/x² at 1e-3. Forward mode's J·v is built by
+    /// cancellation (sin x/x² − 2(1 − cos x)/x³, two terms near 1000), and cos x is the same Double
+    /// for every point within 10⁸ ulps, so the exact derivative of the computed formula is 1.9e-4
+    /// off the true −x/12 + x³/180 = −8.33333e-5 (by hand from the series; the modes give
+    /// −8.331766e-5). The random-direction JVP "DISAGREED" with Richardson and the check failed
+    /// with every rule right. The gap is within forward mode's first-order rounding now and decides
+    /// nothing; a wrong rule (cos′ with its sign flipped) still fails the same check.
+    func testARandomDirectionGapWithinForwardModesOwnRoundingDecidesNothing() throws {
+        let r = try checkJacobian(of: OneMinusCosOverSquare(), at: [1e-3])
+        XCTAssertTrue(r.passed, r.renderTable())
+        let d = try XCTUnwrap(r.directional)
+        XCTAssertNil(d.agrees, r.renderTable())
+        let bound = try XCTUnwrap(d.forwardRounding?.first)
+        XCTAssertGreaterThan(bound, Swift.abs(d.forward[0] - d.difference[0]) / 4)
+        // Sized by the cancellation: cos x's own rounding alone reaches J·v through ∂(J·v)/∂cos =
+        // 2v/x³ (by hand), ε·|v|·2/x³·|cos x| ≈ 2.8e-8 here; the other nodes add the same order.
+        let cosTerm = Double.ulpOfOne * Swift.abs(d.direction[0]) * 2 / 1e-9
+        XCTAssertGreaterThan(bound, 0.5 * cosTerm)
+        XCTAssertLessThan(bound, 10 * cosTerm)
+        let wrong = try RuleMutations.withMutation(RuleMutation(op: .cos, input: 0, factor: -1)) {
+            try checkJacobian(of: OneMinusCosOverSquare(), at: [1e-3])
+        }
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        // Where nothing cancels the bound is a few ulps of J·v and excuses nothing.
+        let smooth = try checkJacobian(of: OneMinusCosOverSquare(), at: [0.7])
+        XCTAssertEqual(smooth.directional?.agrees, true, smooth.renderTable())
+    }
+
     /// Found by a user trial: where the derivative is subnormal, every mode's value (5e-324 for
     /// e^−745, whose true 2.8e-324 rounds there) was rule-wrong with a tolerance of 0. A
     /// tolerance now includes the subnormal spacing; values from mpmath agree with the modes.

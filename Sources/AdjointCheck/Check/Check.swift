@@ -877,12 +877,56 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 && !(e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
                      && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1))
         }
-        let agrees = straddles || usable.isEmpty ? nil : usable.allSatisfy { a, e in
-            Swift.abs(a - e.value) <= CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
+        func tolerance(_ a: Double, _ e: DifferenceEstimate) -> Double {
+            CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
                 + nominalAccuracy(.differences(.richardson)) * Swift.abs(e.value)
         }
+        var decided = usable
+        var noise: [Double]? = nil
+        if !straddles, decided.contains(where: { a, e in Swift.abs(a - e.value) > tolerance(a, e) }) {
+            // Before a disagreement convicts: forward mode's own rounding. A tangent computed by
+            // cancellation ((1 − cos x)/x² at 1e-3 subtracts two terms near 1000 into 8e-5)
+            // carries the rounding of the primal values it is built from: cos x is the same
+            // Double for every point within 10⁸ ulps of x, so its rounding is an offset that puts
+            // 2e-4 relative error into the exact derivative of the computed formula. Its first-
+            // order size is ε·Σₖ |∂(J·v)/∂vₖ|·|vₖ| over the nodes (plus the tangents' own rounding),
+            // read off one sweep of a tape of duals (``forwardRoundingBound(direction:outputs:)``).
+            let bound = forwardRoundingBound(direction: v, outputs: m)
+            noise = bound
+            decided = zip(fwd, d).enumerated().compactMap { k, pair in
+                let (a, e) = pair
+                guard usable.contains(where: { $0.0 == a && $0.1.value == e.value }) else { return nil }
+                if Swift.abs(a - e.value) > tolerance(a, e), k < bound.count,
+                   Swift.abs(a - e.value) <= tolerance(a, e) + CheckOptions.forwardRoundingSafety * bound[k] { return nil }
+                return pair
+            }
+        }
+        let agrees = straddles || decided.isEmpty ? nil : decided.allSatisfy { a, e in Swift.abs(a - e.value) <= tolerance(a, e) }
         return DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
-                                errorEstimate: d.map(\.errorEstimate), agrees: agrees)
+                                errorEstimate: d.map(\.errorEstimate), agrees: agrees, forwardRounding: noise)
+    }
+
+    /// First-order bound on the rounding in forward mode's J·v, per output: with the evaluation
+    /// recorded on a tape of duals (value xⱼ, tangent vⱼ), one sweep from output i gives each
+    /// node's cotangent, whose value part is ∂fᵢ/∂vₖ and whose tangent part is ∂(J·v)ᵢ/∂vₖ (mixed
+    /// partials commute); each node's value and tangent are rounded by at most ε of themselves.
+    /// Infinite where the tape cannot be made or a term is not finite (nothing is excused then).
+    func forwardRoundingBound(direction v: [V], outputs m: Int) -> [Double] {
+        let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
+        guard let rec = try? record({ (z: [Reverse<Dual<V, V>>]) in f(z) }, at: seeded), rec.outputs.count == m else {
+            return [Double](repeating: .infinity, count: m)
+        }
+        let tape = rec.tape
+        let values = (0..<tape.count).map { tape.entry($0)?.value ?? Dual(V(Double.nan), tangent: V(Double.nan)) }
+        return (0..<m).map { i in
+            let cotangents = tape.nodeCotangents(from: [(rec.outputs[i], Dual(1, tangent: 0))])
+            var sum = 0.0
+            for (c, z) in zip(cotangents, values) {
+                sum += Swift.abs(Double(c.tangent)) * Swift.abs(Double(z.value)) + Swift.abs(Double(c.value)) * Swift.abs(Double(z.tangent))
+            }
+            let bound = eps * sum
+            return bound.isNaN ? .infinity : bound
+        }
     }
 
 }

@@ -83,6 +83,9 @@ public struct CheckOptions: Sendable {
     /// Relative accuracy granted to an AD result, in ε: sums of many rounded products can lose a
     /// few dozen ulps; a wrong rule is off by far more.
     public static let adAccuracyULPs = 64.0
+    /// Multiplies the bound on forward mode's own rounding (``DirectionalCheck/forwardRounding``): a
+    /// gap between J·v and its difference within it is that rounding, not a wrong rule.
+    public static let forwardRoundingSafety = 4.0
 }
 
 /// The verdict on one Jacobian entry.
@@ -312,4 +315,8 @@ public struct DirectionalCheck: Sendable, Equatable {
     /// to decide, never converged, or straddles a kink. A disagreement fails the check
     /// (``CheckReport/passed`` is false) even when every entry agrees.
     public let agrees: Bool?
+    /// Set when forward mode and the difference first disagreed: a first-order bound on the
+    /// rounding in forward mode's J·v, per output (its primal and tangent values' rounding carried
+    /// to J·v). A gap within ``CheckOptions/forwardRoundingSafety`` of it decides nothing.
+    public var forwardRounding: [Double]? = nil
 }
