@@ -365,6 +365,14 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(smooth.directional?.agrees, true, smooth.renderTable())
     }
 
+    /// Found by the jac user trial: every table row ended in blanks (the last column was padded).
+    func testTheTableHasNoTrailingBlanks() throws {
+        let r = try checkJacobian(of: OneMinusCosOverSquare(), at: [0.7])
+        let table = r.renderTable()
+        XCTAssertTrue(table.contains("agree"), table)
+        for line in table.split(separator: "\n") { XCTAssertFalse(line.hasSuffix(" "), "'\(line)'") }
+    }
+
     /// Found by a user trial: where the derivative is subnormal, every mode's value (5e-324 for
     /// e^−745, whose true 2.8e-324 rounds there) was rule-wrong with a tolerance of 0. A
     /// tolerance now includes the subnormal spacing; values from mpmath agree with the modes.

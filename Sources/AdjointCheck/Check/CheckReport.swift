@@ -116,7 +116,8 @@ public struct CheckReport: Sendable {
             }
             let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
             func line(_ cells: [String]) -> String {
-                cells.enumerated().map { c, s in s + String(repeating: " ", count: Swift.max(0, widths[c] - s.count)) }
+                // The last column is not padded: trailing blanks on every row (a user trial).
+                cells.enumerated().map { c, s in c == cells.count - 1 ? s : s + String(repeating: " ", count: Swift.max(0, widths[c] - s.count)) }
                     .joined(separator: "  ")
             }
             lines.append(line(header))
