@@ -81,16 +81,7 @@ struct DiffCommand: ParsableCommand {
         guard let symbolicMode = SymbolicMode(rawValue: mode) else {
             throw JacFailure.invalid("--mode must be reverse or forward (got '\(mode)')")
         }
-        let source: String
-        if let file {
-            source = try readText(path: file, what: "formula file")
-        } else if formula == "-" {
-            source = try readText(path: "-", what: "formula from standard input")
-        } else {
-            source = formula ?? ""
-        }
-        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        let f = try parseFormula(source, variables: declared)
+        let f = try loadFormula(file: file, formula: formula, vars: vars)
         let names = f.variables
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)

@@ -100,18 +100,7 @@ struct FormulaOptions: ParsableArguments {
     }
 
     /// Reads and parses the formula (status 2 with a caret message on any problem).
-    func loadFormula() throws -> Formula {
-        let source: String
-        if let file {
-            source = try readText(path: file, what: "formula file")
-        } else if formula == "-" {
-            source = try readText(path: "-", what: "formula from standard input")
-        } else {
-            source = formula ?? ""
-        }
-        let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
-        return try parseFormula(source, variables: declared)
-    }
+    func loadFormula() throws -> Formula { try jac.loadFormula(file: file, formula: formula, vars: vars) }
 
     /// The point of `--at`, or the points of `--points`.
     func loadPoints(for formula: Formula) throws -> [Point] {
@@ -203,4 +192,20 @@ func parseFormula(_ source: String, variables declared: [String]?) throws -> For
         }
         throw JacFailure.invalid(e.rendered)
     }
+}
+
+/// The formula from `--file`, from standard input (the argument "-") or the argument itself,
+/// parsed with the variables `--vars` declares (status 2 with a caret message on any problem).
+/// Shared by every formula command and `jac diff`.
+func loadFormula(file: String?, formula: String?, vars: String?) throws -> Formula {
+    let source: String
+    if let file {
+        source = try readText(path: file, what: "formula file")
+    } else if formula == "-" {
+        source = try readText(path: "-", what: "formula from standard input")
+    } else {
+        source = formula ?? ""
+    }
+    let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+    return try parseFormula(source, variables: declared)
 }
