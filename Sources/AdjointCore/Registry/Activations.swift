@@ -92,9 +92,11 @@ extension Builtin {
         public static let info = OpInfo(.gelu, "gelu", summary: "x·Φ(x), the exact (erf) form")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.gelu, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            // z′ = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π). For x < 0, Φ = z/x: the erf form
-            // ½(1 + erf) cancels there, the primal (through erfc) does not.
-            let cdf = x < 0 ? z / x : T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
+            // z′ = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π). For x < −1, Φ = z/x: the erf form
+            // ½(1 + erf) cancels there, the primal (through erfc) does not. Not on (−1, 0): on a
+            // nested dual z/x's derivative (z′ − z/x)/x cancels as x → 0⁻ (gelu″(−1e-8) was
+            // 5e-9 off, gelu″(−1e-170) half of 2φ(0)), while ½(1 + erf) loses under 2 bits there.
+            let cdf = x < -1 ? z / x : T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
             let pdf = T(0.3989422804014327) * T.exp(-(x * x) * T(0.5))
             return (cdf + x * pdf, 0)
         }
