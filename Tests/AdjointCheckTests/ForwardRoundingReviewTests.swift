@@ -34,3 +34,31 @@ final class ForwardRoundingReviewTests: XCTestCase {
         XCTAssertFalse(scaled.passed, scaled.renderTable())
     }
 }
+
+/// y = 2x as a user vector primitive: forward and reverse take its JVP and VJP, but a tape of
+/// duals cannot run it (vector primitives work on Doubles), so the rounding bound is infinite.
+private enum Doubled: VectorPrimitive {
+    static let name = "doubled"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+extension ForwardRoundingReviewTests {
+    struct UsesDoubled: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) + T.apply(Doubled.self, x)[0]] }
+    }
+
+    /// Where the bound cannot be computed (infinite) nothing is excused, as its doc says: the
+    /// check compared the gap with tolerance + 4·∞ and called every disagreement inconclusive.
+    /// f = sin x + 2x at 0.7, f′ = cos 0.7 + 2 by hand; sin's rule × 1.001 is off by 7.6e-4.
+    func testAnInfiniteBoundExcusesNothing() throws {
+        let right = try checkJacobian(of: UsesDoubled(), at: [0.7])
+        XCTAssertEqual(right.directional?.agrees, true, right.renderTable())
+        let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: 1.001)) {
+            try checkJacobian(of: UsesDoubled(), at: [0.7])
+        }
+        XCTAssertEqual(r.directional?.agrees, false, r.renderTable())
+        XCTAssertFalse(r.passed)
+    }
+}

@@ -896,7 +896,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             decided = zip(fwd, d).enumerated().compactMap { k, pair in
                 let (a, e) = pair
                 guard usable.contains(where: { $0.0 == a && $0.1.value == e.value }) else { return nil }
-                if Swift.abs(a - e.value) > tolerance(a, e), k < bound.count,
+                // An infinite bound (no tape of duals, a term not finite) excuses nothing: the gap
+                // was compared with ∞ and every disagreement became inconclusive.
+                if Swift.abs(a - e.value) > tolerance(a, e), k < bound.count, bound[k].isFinite,
                    Swift.abs(a - e.value) <= tolerance(a, e) + CheckOptions.forwardRoundingSafety * bound[k] { return nil }
                 return pair
             }
