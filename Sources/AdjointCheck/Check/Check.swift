@@ -872,8 +872,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // direction has no sharper witness (x − sin x at 1e-5 failed on a difference of 0 ± 5e-21).
         let refused: Set<FDWarning> = [.noConvergence, .nonFinite, .notIndependent, .unsupportedOp,
                                        .cancellation, .stepBelowULP]
-        let usable = zip(fwd, d).filter { a, e in
-            e.value.isFinite && refused.isDisjoint(with: e.warnings)
+        let usable = (0..<Swift.min(fwd.count, d.count)).filter { k in
+            let (a, e) = (fwd[k], d[k])
+            return e.value.isFinite && refused.isDisjoint(with: e.warnings)
                 && !(e.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(Swift.abs(a), Swift.abs(e.value))
                      && e.errorEstimate > adRel * Swift.max(Swift.abs(a), 1))
         }
@@ -881,9 +882,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             CheckOptions.errorEstimateSafety * e.errorEstimate + adRel * Swift.max(Swift.abs(a), 1)
                 + nominalAccuracy(.differences(.richardson)) * Swift.abs(e.value)
         }
+        func gap(_ k: Int) -> Double { Swift.abs(fwd[k] - d[k].value) }
         var decided = usable
         var noise: [Double]? = nil
-        if !straddles, decided.contains(where: { a, e in Swift.abs(a - e.value) > tolerance(a, e) }) {
+        if !straddles, decided.contains(where: { gap($0) > tolerance(fwd[$0], d[$0]) }) {
             // Before a disagreement convicts: forward mode's own rounding. A tangent computed by
             // cancellation ((1 − cos x)/x² at 1e-3 subtracts two terms near 1000 into 8e-5)
             // carries the rounding of the primal values it is built from: cos x is the same
@@ -893,17 +895,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // read off one sweep of a tape of duals (``forwardRoundingBound(direction:outputs:)``).
             let bound = forwardRoundingBound(direction: v, outputs: m)
             noise = bound
-            decided = zip(fwd, d).enumerated().compactMap { k, pair in
-                let (a, e) = pair
-                guard usable.contains(where: { $0.0 == a && $0.1.value == e.value }) else { return nil }
+            decided = usable.filter { k in
                 // An infinite bound (no tape of duals, a term not finite) excuses nothing: the gap
                 // was compared with ∞ and every disagreement became inconclusive.
-                if Swift.abs(a - e.value) > tolerance(a, e), k < bound.count, bound[k].isFinite,
-                   Swift.abs(a - e.value) <= tolerance(a, e) + CheckOptions.forwardRoundingSafety * bound[k] { return nil }
-                return pair
+                let tol = tolerance(fwd[k], d[k])
+                return !(gap(k) > tol && k < bound.count && bound[k].isFinite
+                         && gap(k) <= tol + CheckOptions.forwardRoundingSafety * bound[k])
             }
         }
-        let agrees = straddles || decided.isEmpty ? nil : decided.allSatisfy { a, e in Swift.abs(a - e.value) <= tolerance(a, e) }
+        let agrees = straddles || decided.isEmpty ? nil : decided.allSatisfy { gap($0) <= tolerance(fwd[$0], d[$0]) }
         return DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
                                 errorEstimate: d.map(\.errorEstimate), agrees: agrees, forwardRounding: noise)
     }
@@ -926,7 +926,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let entries = (0..<tape.count).map { tape.entry($0) }
         let values = entries.map { $0?.value ?? Dual(V(Double.nan), tangent: V(Double.nan)) }
         // The class of each node: the first node with the same op, attribute and argument values
-        // and tangents (bit for bit: −0 and 0 round differently through 1/x) (a user primitive's node is its own class: its outputs share arguments).
+        // and tangents, bit for bit (−0 and 0 round differently through 1/x). A user primitive's
+        // node is its own class: a vector primitive's outputs share their arguments.
         var firstOfKind: [[UInt64]: Int] = [:]
         let group: [Int] = entries.indices.map { k in
             guard let e = entries[k], e.op != .custom else { return k }

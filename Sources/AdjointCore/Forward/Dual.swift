@@ -103,26 +103,11 @@ extension Dual {
         Diagnostics.check(P.self, x.value, y.value, node: nil)
         // A primitive may read its inputs as Doubles (a solver's start); that is its own business,
         // checked by `validate`, not an escape of the function being differentiated.
-        let z = Diagnostics.quietly { Self.primitiveValue(P.self, x.value, y.value) }
+        let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
         var (dx, dy) = Diagnostics.quietly { P.partials(x.value, y.value, output: z) }
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         let tx = Tangent.chainProduct(dx, x.tangent)
         return Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
-    }
-
-    /// A user primitive's value on the value type. On a derived value (a Hessian's inner level)
-    /// at a declared kink the primitive is applied, not its primal run: there a piecewise primal
-    /// differentiates its own branch (x < 0 ? -x : x keeps x's tangent at 0) while the partial
-    /// applies the declared convention, and the Hessian of x·userAbs(x) at 0 was 1 (the
-    /// convention gives 0; registry ops apply theirs since d454cc1). Away from kinks the primal
-    /// still runs: differentiating it is how a primal that drops its tangent (a Double solve
-    /// without a Newton step) shows up in `validate`'s second-derivative check.
-    @inlinable
-    static func primitiveValue<P: ScalarPrimitive>(_: P.Type, _ x: Value, _ y: Value) -> Value {
-        if Value.interpretsRegistryOps, P.kinkDistance(x.approximateDouble, y.approximateDouble) == 0 {
-            return Value.apply(P.self, x, y)
-        }
-        return P.primal(x, y)
     }
 
     /// A user vector primitive: one JVP per direction carried (zero directions skipped).

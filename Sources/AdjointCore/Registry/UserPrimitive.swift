@@ -77,6 +77,21 @@ extension ScalarPrimitive {
 
     /// Whether `(x, y)` is a declared kink (distance 0).
     static func isKink(_ x: Double, _ y: Double) -> Bool { kinkDistance(x, y) == 0 }
+
+    /// The primitive's value on the value type `T` of a derived scalar (what `Dual` and `Reverse`
+    /// compute their value with). On a derived `T` (a Hessian's inner level) at a declared kink the
+    /// primitive is applied, not its primal run: there a piecewise primal differentiates its own
+    /// branch (x < 0 ? -x : x keeps x's tangent at 0) while the partial applies the declared
+    /// convention, and the Hessian of x·userAbs(x) at 0 was 1 (the convention gives 0; registry
+    /// ops apply theirs through ``Rules/primal(_:_:_:_:)``). Away from kinks the primal still
+    /// runs: differentiating it is how a primal that drops its tangent (a Double solve without a
+    /// Newton step) shows up in `validate`'s second-derivative check.
+    @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
+        if T.interpretsRegistryOps, kinkDistance(x.approximateDouble, y.approximateDouble) == 0 {
+            return T.apply(Self.self, x, y)
+        }
+        return primal(x, y)
+    }
 }
 
 /// Out of line: the message is built only for a primitive that declares an arity other than 1 or 2.

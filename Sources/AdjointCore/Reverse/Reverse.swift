@@ -193,11 +193,8 @@ extension Reverse {
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
-        // See Dual's apply (the quiet read) and Dual.primitiveValue (a derived value at a kink).
-        let z = Diagnostics.quietly {
-            V.interpretsRegistryOps && P.kinkDistance(x.value.approximateDouble, y.value.approximateDouble) == 0
-                ? V.apply(P.self, x.value, y.value) : P.primal(x.value, y.value)
-        }
+        // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (a derived value at a kink).
+        let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
         guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)
             return Reverse(constant: z)
