@@ -42,6 +42,28 @@ final class ConcurrentCheckTests: XCTestCase {
         }
     }
 
+    func testEntriesFarBelowTheirRowAreJudgedAsInTheSerialCheck() async throws {
+        // f = x₀x₁² + x₂x₁² at (10⁸, 10⁻⁸, 3·10⁸), by hand: ∂f/∂x₀ = ∂f/∂x₂ = x₁² = 10⁻¹⁶ and
+        // ∂f/∂x₁ = 2x₁(x₀ + x₂) = 8. The two tiny entries are judged on their own path magnitudes
+        // (a claim 50% off there is convicted only on that scale), which the concurrent check
+        // sweeps for on child tasks.
+        struct Scaled: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[1] + x[2] * x[1] * x[1]] }
+        }
+        let x = [1e8, 1e-8, 3e8]
+        var checker = Checker(f: SpecialisedFunction<Double>(Scaled()), x: x, options: CheckOptions())
+        guard case .ready(let prepared) = checker.prepare(), let reverse = prepared.reverseRows else {
+            return XCTFail("f records at x")
+        }
+        XCTAssertEqual(checker.inputsNeedingPathMagnitudes(subjects: [reverse]), [0, 2])
+        let claimed: ([Double]) -> [[Double]] = { x in [[1.5 * x[1] * x[1], 2 * x[1] * (x[0] + x[2]), x[1] * x[1]]] }
+        let serial = try checkJacobian(of: Scaled(), at: x, claimed: claimed, claimedName: "hand")
+        let parallel = try await checkJacobian(of: Scaled(), at: x, claimed: claimed, claimedName: "hand", tasks: 2)
+        XCTAssertEqual(serial.entries[0][0].verdict, .ruleWrong(subjects: ["hand"]), serial.renderTable())
+        XCTAssertEqual(serial.entries[0][2].verdict, .agree, serial.renderTable())
+        assertSameReport(serial, parallel, "badly scaled")
+    }
+
     func testAWrongClaimEscalatesAsInTheSerialCheck() async throws {
         // A claimed gradient with a wrong sign on ∂/∂x₁: rule-wrong only after the ladder
         // escalated, so later rungs are computed on demand after the first came from a task.

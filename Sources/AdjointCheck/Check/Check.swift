@@ -396,12 +396,38 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// 64ε·2 (the other entry is 2): a claim 50% off passed (a user trial).
     mutating func entryRoundingScale(output i: Int, input j: Int, values: [(String, Double)], rowScale: Double) -> Double {
         let own = values.map { Swift.abs($0.1) }.filter(\.isFinite).max() ?? 0
-        // Only an entry under a quarter of the row scale can get a smaller one: skip the sweep.
-        guard own < 0.25 * rowScale, let graph, i < graph.outputNodes.count else { return rowScale }
+        guard let graph, mayUseOwnScale(own: own, rowScale: rowScale, output: i) else { return rowScale }
         guard graph.outputNodes[i] != nil else { return Swift.min(rowScale, CheckOptions.errorEstimateSafety * own) }
         let path = pathMagnitude(output: i, input: j)
         guard path.isFinite else { return rowScale }
         return Swift.min(rowScale, CheckOptions.errorEstimateSafety * Swift.max(path, own))
+    }
+
+    /// Whether an entry whose subjects' largest magnitude is `own` can be judged on a scale below
+    /// its row's: only one under a quarter of the row scale can, so the others skip the sweep.
+    func mayUseOwnScale(own: Double, rowScale: Double, output i: Int) -> Bool {
+        guard let graph else { return false }
+        return own < 0.25 * rowScale && i < graph.outputNodes.count
+    }
+
+    /// The inputs whose path magnitudes ``entryRoundingScale(output:input:values:rowScale:)`` will
+    /// sweep for, judged from the subjects known so far (`subjects[s][i][j]`) and not cached yet:
+    /// the concurrent check computes them on child tasks before the serial judging. A subject
+    /// that comes later (a claimed Jacobian) can change the set; what is missed is computed when
+    /// asked for, so the report is the serial one either way.
+    func inputsNeedingPathMagnitudes(subjects: [[[Double]]]) -> [Int] {
+        guard let graph else { return [] }
+        let n = x.count
+        var needed = [Bool](repeating: false, count: n)
+        for i in graph.outputNodes.indices where graph.outputNodes[i] != nil {
+            let rows = subjects.compactMap { i < $0.count ? $0[i] : nil }
+            let rowScale = rows.joined().filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0
+            for j in 0..<n where !needed[j] {
+                let own = rows.compactMap { j < $0.count ? Swift.abs($0[j]) : nil }.filter(\.isFinite).max() ?? 0
+                needed[j] = mayUseOwnScale(own: own, rowScale: rowScale, output: i)
+            }
+        }
+        return (0..<n).filter { needed[$0] && pathMagnitudeCache[$0] == nil }
     }
 
     /// Σ over tape paths from input j to output i of the product of |local partials| (0 when

@@ -76,6 +76,7 @@ struct TapeGraph {
     /// (forward mode's, or the complex step's imaginary part): (eˣ − e⁻ˣ)/2 − x at 0.01 in Float
     /// sums terms near 1 into 5e-5, and its complex step is off in the third digit.
     func tangents(input j: Int, magnitudes: Bool = false) -> [Double] {
+        if magnitudes { return paths.magnitudes(input: j) }
         var t = [Double](repeating: 0, count: ops.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
@@ -83,24 +84,21 @@ struct TapeGraph {
             guard let p = partials[k] else { continue }
             // Only with finite partials: an infinite one (pow at a zero base) against a zero
             // tangent must add nothing, which the sum below skips and a product would not.
-            if !magnitudes && ops[k] != .custom && args[k].count == 2 && p.allSatisfy(\.isFinite) {
+            if ops[k] != .custom && args[k].count == 2 && p.allSatisfy(\.isFinite) {
                 let (a, b) = (args[k][0], args[k][1])
                 t[k] = Rules.jvp(ops[k], values[a], values[b], 0, output: values[k], tangents: t[a], t[b])
                 continue
             }
             var sum = 0.0
-            for (a, d) in zip(args[k], p) where t[a] != 0 {
-                if magnitudes {
-                    let term = Swift.abs(d) * t[a]
-                    if term.isFinite { sum += term }
-                } else {
-                    sum += d * t[a]
-                }
-            }
+            for (a, d) in zip(args[k], p) where t[a] != 0 { sum += d * t[a] }
             t[k] = sum
         }
         return t
     }
+
+    /// The part of the graph that path magnitudes read, without the closures: it can be handed
+    /// to the concurrent check's child tasks.
+    var paths: PathGraph { PathGraph(args: args, partials: partials, inputNodes: inputNodes) }
 
     /// How fast a kink candidate's distance to its kink changes per unit of the input.
     func kinkSensitivity(_ k: Int, tangents t: [Double]) -> Double {
@@ -154,6 +152,32 @@ struct TapeGraph {
         guard let o = outputNodes[i], let s = inputNodes[j] else { return [Bool](repeating: false, count: ops.count) }
         let up = ancestors(of: o), down = descendants(of: s)
         return zip(up, down).map { $0 && $1 }
+    }
+}
+
+/// A recorded graph's arguments and local partials, for path magnitudes (``TapeGraph/paths``).
+struct PathGraph: Sendable {
+    let args: [[Int]]
+    let partials: [[Double]?]
+    let inputNodes: [Int?]
+
+    /// Per node, the sum over graph paths from input j of the product of |local partials|: what a
+    /// tangent along eⱼ is a sum of before cancellation (``TapeGraph/tangents(input:magnitudes:)``).
+    func magnitudes(input j: Int) -> [Double] {
+        var t = [Double](repeating: 0, count: args.count)
+        guard j < inputNodes.count, let s = inputNodes[j] else { return t }
+        t[s] = 1
+        for k in args.indices {
+            guard let p = partials[k] else { continue }
+            var sum = 0.0
+            // An infinite partial against a zero tangent adds nothing.
+            for (a, d) in zip(args[k], p) where t[a] != 0 {
+                let term = Swift.abs(d) * t[a]
+                if term.isFinite { sum += term }
+            }
+            t[k] = sum
+        }
+        return t
     }
 }
 
