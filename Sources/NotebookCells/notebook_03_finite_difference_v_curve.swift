@@ -12,7 +12,10 @@ func notebook_03_finite_difference_v_curve() throws {
         var inputCount: Int? { 2 }
         func callAsFunction<T: ADScalar>(_ v: [T]) -> [T] { [exp(v[0]) * sin(v[1])] }
     }
-    let sweep = try stepSweep(of: ExpSin(), at: [1.0, 2.0], input: 1)
+    var sweep = try stepSweep(of: ExpSin(), at: [1.0, 2.0], input: 1)
+    // A Swift function has no variable names: the sweep calls its entry ∂f0/∂x1 unless told.
+    sweep.outputName = "f"
+    sweep.inputName = "y"
     try sweep.renderSVG().write(toFile: "03-v-curve.svg", atomically: true, encoding: .utf8)
     let central = sweep.series.first { $0.method == "central" }
     print("methods:", sweep.series.map(\.method))
