@@ -77,6 +77,15 @@ final class ConcurrentCheckTests: XCTestCase {
         XCTAssertGreaterThan(serial.rungsUsed.count, 1, "the wrong entry escalated")
         assertSameReport(serial, parallel, "wrong claim")
         XCTAssertEqual(parallel.rungsUsed.map(\.0), serial.rungsUsed.map(\.0))
+        // The later rungs came from child tasks: a judging that defers rungs gives up at the
+        // first one not computed ahead (here the second, after the first was supplied).
+        var checker = Checker(f: SpecialisedFunction<Double>(SinPoly()), x: x, options: CheckOptions())
+        guard case .ready(let prepared) = checker.prepare() else { return XCTFail("f records at x") }
+        checker.defersRungs = true
+        checker.precomputedRungs[0] = try .available(differenceJacobian(of: SinPoly(), at: x, method: .central).entries)
+        _ = try checker.finish(prepared, forward: Checker<Double>.forwardRows(SpecialisedFunction<Double>(SinPoly()), at: x),
+                               claimed: claimed, claimedName: "hand")
+        XCTAssertEqual(checker.missingRung, 1)
     }
 
     func testALadderThatStartsWithTheComplexStepOrExactRungIsTheSerialOne() async throws {

@@ -107,6 +107,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Witnesses the concurrent check computed before they were asked for: not in `rungCache`
     /// until reached, so the report lists the same rungs as the serial check's.
     var precomputedRungs: [Int: RungResult] = [:]
+    /// Set by the concurrent check: a difference rung that is neither cached nor computed ahead is
+    /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
+    /// the concurrent check computes that rung on child tasks and judges again.
+    var defersRungs = false
+    /// The first rung the judging needed and did not have, with ``defersRungs``.
+    var missingRung: Int? = nil
     /// The directional check's evaluations, when the concurrent check made them ahead.
     var precomputedDirectional: DirectionalSamples? = nil
     /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
@@ -283,6 +289,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             entries.append(row)
         }
+        // A rung the concurrent check will compute on child tasks: this judging is given up.
+        if missingRung != nil { return base }
         // Kink entries were judged one component at a time; with one kink touched the row must
         // also be a single convex combination of the two pieces' gradients.
         for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
@@ -327,6 +335,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Computed ahead by the concurrent check; used (and listed) only once reached.
             rungCache[k] = r
             return r
+        }
+        // A judging that will be given up needs nothing more; a complex step depends on the
+        // escapes AD saw, so it stays on this path.
+        if missingRung != nil { return .notAvailable("deferred") }
+        if defersRungs, case .differences(let method) = options.ladder[k], method != .complexStep {
+            missingRung = k
+            return .notAvailable("deferred")
         }
         let result: RungResult
         switch options.ladder[k] {

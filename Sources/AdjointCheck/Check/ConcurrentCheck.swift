@@ -141,7 +141,20 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         // What the serial rung computes from the same call (nil: "evaluation failed").
         checker.precomputedRungs[0] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
-    return try checker.finish(prepared, forward: forwardRows, claimed: claimed, claimedName: claimedName)
+    // Later difference rungs are whole Jacobians too. Judging runs on this task; when it reaches a
+    // rung not computed yet, that judging is given up, the rung is computed on child tasks, and
+    // the entries are judged again from the same state, so the rungs reached (and the report) are
+    // the serial check's. The claimed Jacobian is the user's code: called once.
+    let claimedRows = try claimed.map { c in try c(x) }
+    let claimedOnce = claimedRows.map { rows in { (_: [V]) in rows } }
+    checker.defersRungs = true
+    while true {
+        var attempt = checker
+        let report = try attempt.finish(prepared, forward: forwardRows, claimed: claimedOnce, claimedName: claimedName)
+        guard let k = attempt.missingRung, case .differences(let method) = options.ladder[k] else { return report }
+        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks)
+        checker.precomputedRungs[k] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
+    }
 }
 
 /// The first rung's difference Jacobian: nil when it is not computed ahead, `.some(nil)` when
