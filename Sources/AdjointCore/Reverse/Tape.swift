@@ -83,8 +83,16 @@ public final class Tape<V: ADScalar> {
             return x.map { variable($0) }
         }
         let generation = s.pointee.generation
-        return (0..<x.count).map {
-            Reverse(value: x[$0], index: Int32(truncatingIfNeeded: start + $0), tape: s, generation: generation)
+        // Written in place: a mapped range checked each x[k] and went through the array's
+        // growth path, 5% of recording `make bench`'s f (perf).
+        return x.withUnsafeBufferPointer { xs in
+            [Reverse<V>](unsafeUninitializedCapacity: xs.count) { out, initialized in
+                for k in 0..<xs.count {
+                    (out.baseAddress.unsafelyUnwrapped + k).initialize(
+                        to: Reverse(value: xs[k], index: Int32(truncatingIfNeeded: start + k), tape: s, generation: generation))
+                }
+                initialized = xs.count
+            }
         }
     }
 
