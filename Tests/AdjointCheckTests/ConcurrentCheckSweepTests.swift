@@ -118,7 +118,8 @@ final class ConcurrentCheckSweepTests: XCTestCase {
 
     static func makeCase(seed: UInt64, witnessCounter: Counter) -> Case {
         var r = Rng(state: seed)
-        let n = 1 + r.below(4), m = 1 + r.below(3)
+        let wide = ProcessInfo.processInfo.environment["SWEEP_WIDE"] != nil
+        let n = 1 + r.below(wide ? 8 : 4), m = 1 + r.below(wide ? 5 : 3)
         let f = RandomFunction(outputs: (0..<m).map { _ in expr(&r, inputs: n, depth: 1 + r.below(4)) })
         let x: [Double] = (0..<n).map { _ in
             switch r.below(12) {
@@ -126,7 +127,7 @@ final class ConcurrentCheckSweepTests: XCTestCase {
             case 1: return r.pick([1e8, -1e8, 3e8])
             case 2: return r.pick([1e-8, -1e-8])
             case 3: return -1
-            case 4: return 1
+            case 4: return wide && r.chance(0.05) ? r.pick([.nan, .infinity]) : 1
             default: return (r.unit() * 4 - 2).rounded(toPlaces: 3)
             }
         }
@@ -259,6 +260,43 @@ private extension Double {
     func rounded(toPlaces p: Int) -> Double {
         let s = Foundation.pow(10, Double(p))
         return (self * s).rounded() / s
+    }
+}
+
+/// Shapes the sweep does not draw: an output count that changes near x, no ladder, task counts
+/// that fall back to the serial path or exceed the columns.
+final class ConcurrentCheckEdgeTests: XCTestCase {
+    /// Two outputs below x₀ = 1, one from there on (and the reverse): the differences at x ± h see
+    /// another output count than f(x).
+    struct Ragged: ADFunction, Sendable {
+        let fewerAbove: Bool
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            (x[0] < T(1)) == fewerAbove ? [T.sin(x[0] * x[1]), x[1] * x[1]] : [T.sin(x[0] * x[1])]
+        }
+    }
+
+    func sameReports<F: ADFunction & Sendable>(_ f: F, at x: [Double], options: CheckOptions = CheckOptions(), tasks: Int = 2,
+                                               claimed: (([Double]) throws -> [[Double]])? = nil, _ what: String) async throws {
+        let serial = try checkJacobian(of: f, at: x, claimed: claimed, options: options)
+        let parallel = try await checkJacobian(of: f, at: x, claimed: claimed, options: options, tasks: tasks)
+        XCTAssertEqual(parallel.toJSON(), serial.toJSON(), what)
+        XCTAssertEqual(parallel.renderTable(), serial.renderTable(), what)
+    }
+
+    func testEdgeShapesGiveTheSerialReport() async throws {
+        for fewerAbove in [true, false] {
+            for x in [[1.0, 0.5], [1 - 1e-9, 0.5]] {
+                try await sameReports(Ragged(fewerAbove: fewerAbove), at: x, "output count changing near \(x)")
+            }
+        }
+        let x = [0.3, -0.7, 1.1, 0.2, 0.9, -1.4]
+        var noLadder = CheckOptions()
+        noLadder.ladder = []
+        try await sameReports(ConcurrentCheckTests.Wide(), at: x, options: noLadder, "no ladder")
+        // A claim of x itself in every row: wrong almost everywhere, so the ladder escalates.
+        for tasks in [-1, 0, 1, 64] {
+            try await sameReports(ConcurrentCheckTests.Wide(), at: x, tasks: tasks, claimed: { x in (0..<4).map { _ in x } }, "\(tasks) tasks")
+        }
     }
 }
 
