@@ -282,13 +282,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             for (_, jac) in subjects { for v in jac[i] where v.isFinite { rowScale = Swift.max(rowScale, Swift.abs(v)) } }
             var row: [EntryCheck] = []
             for j in 0..<n {
-                let values = subjects.map { ($0.0, $0.1[i][j]) }
-                // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
-                // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 if i * n + j < judgedEntries.count {
                     row.append(judgedEntries[i * n + j])
                     continue
                 }
+                let values = subjects.map { ($0.0, $0.1[i][j]) }
+                // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
+                // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
                 let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
                                        entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
@@ -409,7 +409,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Takes over what a judging given up at its ``missingRung`` found, which the serial check
     /// has found too by the time it reaches that rung: the rungs reached (a custom witness is
-    /// the user's code, the exact rung costs seconds; neither is computed twice), the entries
+    /// the user's code, the exact rung can cost seconds; neither is computed twice), the entries
     /// judged and the graph sweeps.
     mutating func resume(after attempt: Checker) {
         rungCache = attempt.rungCache
