@@ -300,6 +300,37 @@ final class ConcurrentCheckEdgeTests: XCTestCase {
     }
 }
 
+extension ConcurrentCheckEdgeTests {
+    /// The user primitives of `UserPrimitiveTests` (scalar and vector, right and wrong rules, a
+    /// declared kink, a bad arity, an escape), with and without a wrong claim, on the default
+    /// ladder and on one with the exact rung between difference rungs.
+    func testUserPrimitivesGiveTheSerialReport() async throws {
+        typealias U = UserPrimitiveTests
+        func both<F: ADFunction & Sendable>(_ f: F, _ x: [Double], _ what: String) async throws {
+            let m = f(x).count
+            let wrong: ([Double]) -> [[Double]] = { x in (0..<m).map { i in x.map { $0 * Double(i + 2) } } }
+            var exactBetween = CheckOptions()
+            exactBetween.ladder = [.differences(.central), .exactRationals, .differences(.richardson),
+                                   .differences(.complexStep), .differences(.adaptive)]
+            for options in [CheckOptions(), exactBetween] {
+                for claimed in [nil, wrong] {
+                    try await sameReports(f, at: x, options: options, claimed: claimed, "\(what), \(options.ladder.map(\.name))")
+                }
+            }
+        }
+        try await both(U.UsesW<LambertW>(), [1.1, 0.8], "W")
+        try await both(U.UsesW<LambertWWrong>(), [1.1, 0.8], "W, wrong rule")
+        try await both(U.KeplerFunction<KeplerWrong>(), [1.2, 0.3], "Kepler, wrong rule")
+        try await both(U.ScaledSum<ScaleLongJVP>(), [1, 2], "JVP of the wrong length")
+        try await both(U.ScaledSum<ScaleJVPOnly>(), [1, 2], "JVP only")
+        try await both(U.SolveLoss<LinearSolve>(), [2.0, 0.5, -0.25, 3.0, 1.0, -2.0], "linear solve")
+        try await both(U.SolveLoss<LinearSolveWrongVJP>(), [2.0, 0.5, -0.25, 3.0, 1.0, -2.0], "linear solve, wrong VJP")
+        try await both(U.UserAbsFunction(), [0.0], "user |x| at its kink")
+        try await both(U.CallsTri(), [1.0, 2.0], "arity 3")
+        try await both(U.UsesCube<U.EscapingWrong>(), [0.7], "escaping")
+    }
+}
+
 /// What a judging given up at a missing rung must not repeat: the user's witnesses, f's
 /// evaluations, the exact rung.
 final class ConcurrentCheckRestartTests: XCTestCase {
