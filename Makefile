@@ -34,7 +34,7 @@ demo: deps
 # plain "N passed, N failed" summary of all four: XCTest's executed/failures (debug and optimised),
 # Swift Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts
 # as one failure).
-RELEASE_TESTS = ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheckTests
+RELEASE_TESTS = ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck|TapeInputsTests
 RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing --build-path .build/release-tests
 test: deps
 	$(SWIFT) build --build-tests

@@ -113,6 +113,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var defersRungs = false
     /// The first rung the judging needed and did not have, with ``defersRungs``.
     var missingRung: Int? = nil
+    /// The entries, in row order, that a judging given up at ``missingRung`` had judged: the
+    /// next judging reads them back (see ``resume(after:)``).
+    var judgedEntries: [EntryCheck] = []
     /// The directional check's evaluations, when the concurrent check made them ahead.
     var precomputedDirectional: DirectionalSamples? = nil
     /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
@@ -279,18 +282,28 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             for (_, jac) in subjects { for v in jac[i] where v.isFinite { rowScale = Swift.max(rowScale, Swift.abs(v)) } }
             var row: [EntryCheck] = []
             for j in 0..<n {
+                if i * n + j < judgedEntries.count {
+                    row.append(judgedEntries[i * n + j])
+                    continue
+                }
                 let values = subjects.map { ($0.0, $0.1[i][j]) }
                 // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
                 // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
-                row.append(checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
-                                      entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
-                                      kinkOps: kinkMap[i][j]))
+                let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                                       entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
+                                       kinkOps: kinkMap[i][j])
+                // A rung the concurrent check will compute on child tasks: this judging is given
+                // up here. Judging on without it sent every later entry, short of witnesses, to
+                // the jump test's evaluations, which the next judging repeated.
+                if missingRung != nil {
+                    judgedEntries = entries.flatMap { $0 } + row
+                    return base
+                }
+                row.append(entry)
             }
             entries.append(row)
         }
-        // A rung the concurrent check will compute on child tasks: this judging is given up.
-        if missingRung != nil { return base }
         // Kink entries were judged one component at a time; with one kink touched the row must
         // also be a single convex combination of the two pieces' gradients.
         for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
@@ -336,9 +349,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             rungCache[k] = r
             return r
         }
-        // A judging that will be given up needs nothing more; a complex step depends on the
-        // escapes AD saw, so it stays on this path.
-        if missingRung != nil { return .notAvailable("deferred") }
+        // A complex step depends on the escapes AD saw, so it stays on this path.
         if defersRungs, case .differences(let method) = options.ladder[k], method != .complexStep {
             missingRung = k
             return .notAvailable("deferred")
@@ -394,6 +405,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         rungCache[k] = result
         return result
+    }
+
+    /// Takes over what a judging given up at its ``missingRung`` found, which the serial check
+    /// has found too by the time it reaches that rung: the rungs reached (a custom witness is
+    /// the user's code, the exact rung can cost seconds; neither is computed twice), the entries
+    /// judged and the graph sweeps.
+    mutating func resume(after attempt: Checker) {
+        rungCache = attempt.rungCache
+        judgedEntries = attempt.judgedEntries
+        tangentCache = attempt.tangentCache
+        pathMagnitudeCache = attempt.pathMagnitudeCache
     }
 
     func nominalAccuracy(_ rung: WitnessRung) -> Double {
@@ -608,6 +630,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
+                // Not computed yet (the concurrent check's): the entry is judged again once it is,
+                // and this placeholder is dropped with the judging.
+                if missingRung != nil { return make(.fdInconclusive(reasons: []), nil, ladder: outcomes) }
                 outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }

@@ -143,8 +143,9 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     }
     // Later difference rungs are whole Jacobians too. Judging runs on this task; when it reaches a
     // rung not computed yet, that judging is given up, the rung is computed on child tasks, and
-    // the entries are judged again from the same state, so the rungs reached (and the report) are
-    // the serial check's. The claimed Jacobian is the user's code: called once.
+    // judging resumes at the entry that needed it with what the given-up one had found (the
+    // rungs reached, the entries judged), so the rungs reached (and the report) are the serial
+    // check's. The claimed Jacobian is the user's code: called once.
     let claimedRows = try claimed.map { c in try c(x) }
     let claimedOnce = claimedRows.map { rows in { (_: [V]) in rows } }
     checker.defersRungs = true
@@ -152,6 +153,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         var attempt = checker
         let report = try attempt.finish(prepared, forward: forwardRows, claimed: claimedOnce, claimedName: claimedName)
         guard let k = attempt.missingRung, case .differences(let method) = options.ladder[k] else { return report }
+        checker.resume(after: attempt)
         let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks)
         checker.precomputedRungs[k] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
