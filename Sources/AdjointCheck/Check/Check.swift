@@ -448,9 +448,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// The inputs whose path magnitudes ``entryRoundingScale(output:input:values:rowScale:)`` will
-    /// sweep for, judged from the subjects known so far (`subjects[s][i][j]`) and not cached yet:
-    /// the concurrent check computes them on child tasks before the serial judging. A subject
-    /// that comes later (a claimed Jacobian) can change the set; what is missed is computed when
+    /// sweep for, judged from the subjects (`subjects[s][i][j]`) and not cached yet: the
+    /// concurrent check computes them on child tasks before the serial judging. A subject left
+    /// out (a forward pass that failed) can change the set; what is missed is computed when
     /// asked for, so the report is the serial one either way.
     func inputsNeedingPathMagnitudes(subjects: [[[Double]]]) -> [Int] {
         guard let graph else { return [] }

@@ -126,11 +126,15 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     let prepared = checker.prepare(base, recording)
     checker.precomputedDirectional = await directional
     let forwardRows = await forward
+    // The claimed Jacobian is the user's code: called once, here, where the serial check's
+    // judging would call it.
+    let claimedRows = try claimed.map { c in try c(x) }
+    let claimedOnce = claimedRows.map { rows in { (_: [V]) in rows } }
     // Entries far below their row are judged on their own path magnitudes, one graph sweep per
     // input: serial, they cost the 60×60 check a tenth of its time. Sums over the same graph
     // in the same order, so the report is bit-identical to the serial check's.
     let known = [forwardRows.flatMap { $0.failure == nil ? $0.jacobian.map { $0.map { Double($0) } } : nil },
-                 prepared.reverseRows].compactMap { $0 }
+                 prepared.reverseRows, claimedRows.map { $0.map { $0.map { Double($0) } } }].compactMap { $0 }
     let needed = checker.inputsNeedingPathMagnitudes(subjects: known)
     if needed.count > 1 {
         let paths = prepared.graph.paths
@@ -145,9 +149,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     // rung not computed yet, that judging is given up, the rung is computed on child tasks, and
     // judging resumes at the entry that needed it with what the given-up one had found (the
     // rungs reached, the entries judged), so the rungs reached (and the report) are the serial
-    // check's. The claimed Jacobian is the user's code: called once.
-    let claimedRows = try claimed.map { c in try c(x) }
-    let claimedOnce = claimedRows.map { rows in { (_: [V]) in rows } }
+    // check's.
     checker.defersRungs = true
     while true {
         var attempt = checker
