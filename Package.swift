@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "AdjointSelfTestTests",
                     dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
         .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
-        .testTarget(name: "DocumentationTests", dependencies: []),   // notebooks, their plots, proof links
+        .testTarget(name: "DocumentationTests", dependencies: ["Adjoint", "AdjointTesting"]),   // notebooks, plots, proof links, README examples
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
