@@ -77,6 +77,19 @@ enum ReadmeExamples {
         ]
     }
 
+    /// "Using Adjoint in your package": constants, literals and the functions that work generically.
+    static func genericCode() throws -> [ReadmeClaim] {
+        func g<T: ADScalar>(_ x: [T], scale c: Double) -> T {
+            T(c) * x[0] + 0.5 * pow(x[1], 0.5) + max(abs(x[0]), sqrt(x[1]))
+        }
+        try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁
+
+        return [
+            ReadmeClaim(readmeLine: "try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁",
+                        shown: "[4.0, 0.125]", actual: "\(try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0]))"),
+        ]
+    }
+
     /// "Your own primitives".
     static func ownPrimitive() throws -> [ReadmeClaim] {
         let printed = PrintedLines()
@@ -200,7 +213,7 @@ enum ReadmeExamples {
 
     /// Every example, in README order.
     static var all: [(name: String, run: () throws -> [ReadmeClaim])] { [
-        ("tour", tour), ("ownPrimitive", ownPrimitive), ("checkingAGradient", checkingAGradient),
+        ("tour", tour), ("genericCode", genericCode), ("ownPrimitive", ownPrimitive), ("checkingAGradient", checkingAGradient),
         ("sparse", sparse), ("testingProduct", testingProduct),
     ] }
 }
