@@ -211,6 +211,52 @@ enum ReadmeExamples {
         ]
     }
 
+    /// The API the README's prose names as signatures (`name(label:)`): each is called once here,
+    /// after a `// README:` line quoting the README's spelling, so a rename breaks the build and
+    /// `ReadmeTests` finds every signature quoted.
+    static func proseSignatures() async throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+        }
+        func f<T: ADScalar>(_ x: [T]) -> T { x[0] * x[1] }
+        // README: `ExpressionPrinter(variables:…, maxOutputBytes:)`
+        _ = ExpressionPrinter(variables: nil, maxOutputBytes: 1 << 10)
+        // README: `Formula(parsing:maxDepth:)`
+        _ = try Formula(parsing: "x + 1", maxDepth: 10)
+        // README: `Rational.withWorkLimit(_:_:)`
+        _ = Rational.withWorkLimit(1 << 10, { 1 })
+        // README: `Tape(limit:)` `Tape<V>(limit:)`
+        _ = try Tape<Double>(limit: 100)
+        // README: `record(_:at:tapeLimit:)`
+        _ = try record({ [f($0)] }, at: [2.0, 5.0], tapeLimit: 100)
+        // README: `differenceJacobian(of:at:method:tasks:)` `differenceJacobian(…tasks:)`
+        _ = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central, tasks: 2)
+        // README: `checkJacobian(…tasks:)`
+        _ = try await checkJacobian(of: Polar(), at: [2.0, 0.5], tasks: 2)
+        // README: `forwardJacobian(of:at:checked:)`
+        _ = try forwardJacobian(of: { (x: [Dual<Double, Double>]) in [x[0]] }, at: [1.0], checked: true)
+        // README: `hessian(of:at:maximumDimension:)`
+        _ = try hessian(of: f, at: [2.0, 5.0], maximumDimension: 10)
+        // README: `jacobian(of:at:mode:tasks:)`
+        _ = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
+        // README: `validate(_:inputs:)` `VectorPrimitive.sparsity(inputs:)`
+        enum Scale: VectorPrimitive {
+            static let name = "readme_scale"
+            static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+            static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+            static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+            static func sparsity(inputs n: Int) -> [[Int]]? { (0..<n).map { [$0] } }
+        }
+        _ = validate(Scale.self, inputs: 3)
+        _ = Scale.sparsity(inputs: 3)
+        // README: `lossAndGradient(input:loss:)` `lossAndGradient(into:)`
+        let net = try MLP<Double>(layerSizes: [2, 3, 2], activation: .tanh, seed: 1)
+        let x = try Matrix<Double>(rows: 1, cols: 2, elements: [0.5, -0.5])
+        let loss = MLPLoss<Double>.softmaxCrossEntropy(labels: [0])
+        var g = try net.lossAndGradient(input: x, loss: loss).gradients
+        _ = try net.lossAndGradient(input: x, loss: loss, into: &g)
+    }
+
     /// Every example, in README order.
     static var all: [(name: String, run: () throws -> [ReadmeClaim])] { [
         ("tour", tour), ("genericCode", genericCode), ("ownPrimitive", ownPrimitive), ("checkingAGradient", checkingAGradient),

@@ -154,6 +154,20 @@ final class ReadmeTests: XCTestCase {
         }
     }
 
+    func testEverySignatureTheProseNamesIsCalled() async throws {
+        let readme = try Self.read("README.md")
+        let examples = try Self.read("Tests/DocumentationTests/ReadmeExamples.swift")
+        let quoted = Set(examples.components(separatedBy: "\n").filter { $0.contains("// README: ") }
+            .flatMap { $0.matches(of: /`([^`]+)`/).map { String($0.1) } })
+        let named = Set(readme.matches(of: /`([A-Za-z_][A-Za-z0-9_.<>]*\([A-Za-z_:…, ]*:\))`/).map { String($0.1) })
+        XCTAssertGreaterThanOrEqual(named.count, 10, "README.md's signatures were not found")
+        for signature in named.sorted() {
+            XCTAssertTrue(quoted.contains(signature), "README.md names `\(signature)`, which ReadmeExamples.proseSignatures() does not call "
+                          + "(call it there after a `// README:` line quoting it)")
+        }
+        try await ReadmeExamples.proseSignatures()
+    }
+
     /// The checker itself: a block missing from the examples, a changed value, and an ellipsis.
     func testTheCheckerCatchesDrift() {
         let file = ["    let a = 1", "    let b = a + 1   // 2", "", "    print(b)"]
