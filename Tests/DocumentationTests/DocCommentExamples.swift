@@ -1,0 +1,225 @@
+// Doc-comment examples of the public API, each copied verbatim into a function below, so that
+// `swift build --build-tests` compiles them as a user's code would and `DocCommentTests` runs them.
+// `DocCommentTests` fails when an example in a covered file (`DocCommentTests.coveredFiles`) is not
+// found here line for line. What an example uses but does not define (`Polar`, `F`, `report`) is
+// defined at the top ("context").
+import Adjoint
+import Foundation
+import XCTest
+
+// context: the functions the doc comments refer to
+struct Polar: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+}
+struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+
+enum DocCommentExamples {
+    /// Sources/AdjointCore/API/ADFunction.swift, line 8.
+    static func ADFunction_8() async throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+        }
+        let j = try jacobian(of: Polar(), at: [2.0, 0.5])
+    }
+
+    /// Sources/AdjointCore/API/CompressedJacobian.swift, line 18.
+    static func CompressedJacobian_18() async throws {
+        // f = (x0·x1, x2²): columns 0 and 2 share no row, so 2 groups suffice.
+        let r = try forwardCompressedJacobian(of: { (x: [Dual<Double, SIMD2<Double>>]) in [x[0] * x[1], x[2] * x[2]] },
+                                              at: [1.0, 2.0, 3.0], groups: [0, 1, 0], groupCount: 2)
+        r.compressed   // [[2, 1], [6, 0]]
+    }
+
+    /// Sources/AdjointCore/API/Concurrent.swift, line 79.
+    static func Concurrent_79() async throws {
+        let r = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 20.
+    static func Derivatives_20() async throws {
+        let y = try value(of: Polar(), at: [2.0, 0.5])
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 34.
+    static func Derivatives_34() async throws {
+        let rec = try record({ x in [x[0] * x[1], x[0] + x[1]] }, at: [2.0, 3.0])
+        let row0 = try rec.pullback([1, 0])   // [3, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 96.
+    static func Derivatives_96() async throws {
+        print(try record({ x in [x[0] * x[1]] }, at: [2.0, 3.0]))
+        // Recording<Double>: 2 inputs, 1 output, 3 tape entries; value [6.0]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 137.
+    static func Derivatives_137() async throws {
+        func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
+        try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 155.
+    static func Derivatives_155() async throws {
+        try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 178.
+    static func Derivatives_178() async throws {
+        try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 196.
+    static func Derivatives_196() async throws {
+        // d/dx [x · d/dy (x + y)] = 1: the inner derivative sees x as a constant.
+        func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
+        derivative(of: g, at: 3.0)   // 1
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 242.
+    static func Derivatives_242() async throws {
+        let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
+        r.jacobian   // [[3, 2]], one pass
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 262.
+    static func Derivatives_262() async throws {
+        let p = forwardPass({ (d: [Dual<Double, Double>]) in [d[0] * d[1]] }, at: [2.0, 3.0], pass: 1)
+        p.columns   // [[2]]: ∂(x·y)/∂y
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 316.
+    static func Derivatives_316() async throws {
+        let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 337.
+    static func Derivatives_337() async throws {
+        let r = try jacobian(of: { x in [x[0] * x[1], sin(x[0])] }, at: [2.0, 3.0])
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 376.
+    static func Derivatives_376() async throws {
+        func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
+        try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 419.
+    static func Derivatives_419() async throws {
+        let h = try hessian(of: Polar(), at: [2.0, 0.5], output: 1)   // ∇²(r sin t)
+    }
+
+    /// Sources/AdjointCore/API/SpecialisedADFunction.swift, line 13.
+    static func SpecialisedADFunction_13() async throws {
+        struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
+        let s = SpecialisedADFunction<Double, Dual<Double, Double>, Reverse<Double>, Float>(Square())
+        s([3.0])          // [9.0], through the closure compiled for Double
+        s([Float(2)])     // [4.0]
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 26.
+    static func BlackBoxCheck_26() async throws {
+        var o = CheckOptions.blackBox
+        o.rtol = 1e-6
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 56.
+    static func BlackBoxCheck_56() async throws {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
+        let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],
+                                          claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] })
+        r.passed   // true
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 83.
+    static func BlackBoxCheck_83() async throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
+                                          claimedGradient: { x in [2 * x[0] * x[1], x[0] * x[0]] })
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 101.
+    static func BlackBoxCheck_101() async throws {
+        let r = try checkBlackBoxJVP(of: { (x: [Double]) in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
+                                     claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 127.
+    static func BlackBoxCheck_127() async throws {
+        let r = try checkBlackBoxVJP(of: { (x: [Double]) in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
+                                     claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+    }
+
+    /// Sources/AdjointCheck/Check/Check.swift, line 15.
+    static func Check_15() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+        print(report.renderTable())
+        report.verdict          // .agree
+    }
+
+    /// Sources/AdjointCheck/Check/Check.swift, line 54.
+    static func Check_54() async throws {
+        let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 17.
+    static func ConcurrentCheck_17() async throws {
+        let d = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson, tasks: 2)
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 44.
+    static func ConcurrentCheck_44() async throws {
+        let d = try await differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive, tasks: 2)
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 83.
+    static func ConcurrentCheck_83() async throws {
+        let report = try await checkJacobian(of: F(), at: [0.5, 2.0], tasks: 2)
+        report.verdict   // .agree, as from the serial check
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 6.
+    static func CheckReport_6() async throws {
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+        print(report.renderTable())
+        let json = report.toJSON()
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 76.
+    static func CheckReport_76() async throws {
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])   // context
+        report.worstEntries(limit: 1).first?.input   // the input of the worst entry
+    }
+
+    /// Every example, with where it is documented.
+    static var all: [(location: String, run: () async throws -> Void)] { [
+        ("Sources/AdjointCore/API/ADFunction.swift:8", ADFunction_8),
+        ("Sources/AdjointCore/API/CompressedJacobian.swift:18", CompressedJacobian_18),
+        ("Sources/AdjointCore/API/Concurrent.swift:79", Concurrent_79),
+        ("Sources/AdjointCore/API/Derivatives.swift:20", Derivatives_20),
+        ("Sources/AdjointCore/API/Derivatives.swift:34", Derivatives_34),
+        ("Sources/AdjointCore/API/Derivatives.swift:96", Derivatives_96),
+        ("Sources/AdjointCore/API/Derivatives.swift:137", Derivatives_137),
+        ("Sources/AdjointCore/API/Derivatives.swift:155", Derivatives_155),
+        ("Sources/AdjointCore/API/Derivatives.swift:178", Derivatives_178),
+        ("Sources/AdjointCore/API/Derivatives.swift:196", Derivatives_196),
+        ("Sources/AdjointCore/API/Derivatives.swift:242", Derivatives_242),
+        ("Sources/AdjointCore/API/Derivatives.swift:262", Derivatives_262),
+        ("Sources/AdjointCore/API/Derivatives.swift:316", Derivatives_316),
+        ("Sources/AdjointCore/API/Derivatives.swift:337", Derivatives_337),
+        ("Sources/AdjointCore/API/Derivatives.swift:376", Derivatives_376),
+        ("Sources/AdjointCore/API/Derivatives.swift:419", Derivatives_419),
+        ("Sources/AdjointCore/API/SpecialisedADFunction.swift:13", SpecialisedADFunction_13),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:26", BlackBoxCheck_26),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:56", BlackBoxCheck_56),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:83", BlackBoxCheck_83),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:101", BlackBoxCheck_101),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:127", BlackBoxCheck_127),
+        ("Sources/AdjointCheck/Check/Check.swift:15", Check_15),
+        ("Sources/AdjointCheck/Check/Check.swift:54", Check_54),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:17", ConcurrentCheck_17),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:44", ConcurrentCheck_44),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:83", ConcurrentCheck_83),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
+    ] }
+}
