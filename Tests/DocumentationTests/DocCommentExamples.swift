@@ -2,7 +2,8 @@
 // `swift build --build-tests` compiles them as a user's code would and `DocCommentTests` runs them.
 // `DocCommentTests` fails when an example in a covered file (`DocCommentTests.coveredFiles`) is not
 // found here line for line. What an example uses but does not define (`Polar`, `F`, `report`) is
-// defined at the top ("context").
+// defined at the top or just before it ("context"). Function names carry the line the example had
+// when it was copied; the test finds an example by its text, wherever it moves.
 import Adjoint
 import Foundation
 import XCTest
@@ -12,6 +13,8 @@ struct Polar: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
 }
 struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+struct F2: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+struct ExpOf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] } }
 
 enum DocCommentExamples {
     /// Sources/AdjointCore/API/ADFunction.swift, line 8.
@@ -190,7 +193,96 @@ enum DocCommentExamples {
         report.worstEntries(limit: 1).first?.input   // the input of the worst entry
     }
 
-    /// Every example, with where it is documented.
+    /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
+    static func DifferenceEngine_10() async throws {
+        FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 53.
+    static func DifferenceEngine_53() async throws {
+        let f = ExpOf()   // context
+        let e = try differenceJacobian(of: f, at: [1.0], method: .richardson).entries[0][0]
+        print(e.value, e.errorEstimate, e.step)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 7.
+    static func Differences_7() async throws {
+        DifferenceMethod(rawValue: "complex-step")   // .complexStep
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 44.
+    static func Differences_44() async throws {
+        let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson)
+        d.jacobian[0][1]        // ≈ −2 sin 0.5
+        d.entries[0][1].errorEstimate
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 69.
+    static func Differences_69() async throws {
+        let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 115.
+    static func Differences_115() async throws {
+        let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
+        d.jacobian   // ≈ [[3, 2]]
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
+    static func Differences_147() async throws {
+        let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
+        g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 164.
+    static func Differences_164() async throws {
+        let jv = try differenceJVP(of: Polar(), at: [2.0, 0.5], direction: [1, 1], method: .central4)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 251.
+    static func Differences_251() async throws {
+        print(try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson).toJSON())
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 65.
+    static func Stencil_65() async throws {
+        let s = Stencil.central(order: 4)          // offsets −2 … 2
+        s.weights                                   // [1/12, −2/3, 0, 2/3, −1/12]
+        s.order                                     // 4
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 94.
+    static func Stencil_94() async throws {
+        Stencil(derivative: 1, offsets: [0, 1, 2])   // one-sided, second order: (−3/2, 2, −1/2)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 144.
+    static func Stencil_144() async throws {
+        Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 196.
+    static func Stencil_196() async throws {
+        StencilMethod.central4.stencil.order   // 4
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 5.
+    static func StepSize_5() async throws {
+        let f = Polar(), x = [2.0, 0.5]   // context
+        try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 23.
+    static func StepSize_23() async throws {
+        DifferenceTuning.evaluationNoiseULPs   // 2
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 129.
+    static func StepSize_129() async throws {
+        DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
+    }
+
+    /// Every example, with where it was documented.
     static var all: [(location: String, run: () async throws -> Void)] { [
         ("Sources/AdjointCore/API/ADFunction.swift:8", ADFunction_8),
         ("Sources/AdjointCore/API/CompressedJacobian.swift:18", CompressedJacobian_18),
@@ -221,5 +313,21 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:83", ConcurrentCheck_83),
         ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
         ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
+        ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
+        ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:7", Differences_7),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:251", Differences_251),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:65", Stencil_65),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:94", Stencil_94),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:144", Stencil_144),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:196", Stencil_196),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:5", StepSize_5),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:23", StepSize_23),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:129", StepSize_129),
     ] }
 }

@@ -17,6 +17,10 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointCheck/Check/Check.swift",
         "Sources/AdjointCheck/Check/CheckReport.swift",
         "Sources/AdjointCheck/Check/ConcurrentCheck.swift",
+        "Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift",
+        "Sources/AdjointCheck/FiniteDifferences/Differences.swift",
+        "Sources/AdjointCheck/FiniteDifferences/Stencil.swift",
+        "Sources/AdjointCheck/FiniteDifferences/StepSize.swift",
     ]
 
     /// The ```swift blocks of `source`'s doc comments (`///` stripped), with their first line.
