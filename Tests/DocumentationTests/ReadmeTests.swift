@@ -132,7 +132,7 @@ final class ReadmeTests: XCTestCase {
                 let line = raw.trimmingCharacters(in: .whitespaces)
                 guard let r = line.range(of: "// ") else { continue }
                 let comment = String(line[r.lowerBound...])
-                guard comment.contains(where: \.isASCII) && comment.contains(where: { $0.isASCII && $0.isNumber }) else { continue }
+                guard comment.contains(where: { $0.isASCII && $0.isNumber }) else { continue }
                 XCTAssertTrue(claimed.contains(line) || Self.unclaimedComments[comment] != nil,
                               "README.md: the comment of `\(line)` states a value that ReadmeExamples.swift does not check "
                               + "(add a ReadmeClaim for it, or list the comment in ReadmeTests.unclaimedComments with a reason)")
