@@ -5,7 +5,9 @@
 // defined at the top or just before it ("context"). Function names carry the line the example had
 // when it was copied; the test finds an example by its text, wherever it moves.
 import Adjoint
+import AdjointTesting
 import Foundation
+import PropertyBased
 import XCTest
 
 // context: the functions the doc comments refer to
@@ -15,6 +17,13 @@ struct Polar: ADFunction {
 struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 struct F2: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
 struct ExpOf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] } }
+/// x₀²x₁ + x₂·sin x₂ … : ∇ = (2x₀x₁, x₀² + sin x₂, x₁ cos x₂).
+struct Energy: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1] + sin(x[2]) * x[1]] } }
+@Sendable func energyGradient(_ x: [Double]) -> [Double] { [2 * x[0] * x[1], x[0] * x[0] + sin(x[2]), cos(x[2]) * x[1]] }
+typealias Loss = LogisticLoss   // README's example (ReadmeExamples.swift); its gradient is handGradient
+let blackBoxProperty = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
+                                                           claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
+                                                           inputs: .vector(2, .uniform(-2...2)))
 
 enum DocCommentExamples {
     /// Sources/AdjointCore/API/ADFunction.swift, line 8.
@@ -282,6 +291,129 @@ enum DocCommentExamples {
         DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
     }
 
+    // AdjointTesting (Assertions.swift is not covered: its examples are test methods, one a @Test).
+
+    /// Sources/AdjointTesting/Inputs.swift, line 11.
+    static func Inputs_11() async throws {
+        let x: InputDomain = .uniform(-3...3)
+        let rate: InputDomain = .logUniform(1e-4...10)          // spread over decades
+        let p: InputDomain = .unitInterval                      // (0, 1), endpoints excluded
+        let z: InputDomain = InputDomain.uniform(-2...2).awayFrom([0], margin: 1e-3)   // relu's kink
+        _ = (x, rate, p, z)
+    }
+
+    /// Sources/AdjointTesting/Inputs.swift, line 136.
+    static func Inputs_136() async throws {
+        let space: InputSpace = .vector(5, .uniform(-2...2))
+        let mixed: InputSpace = .arguments([.positive, .unitInterval, .integers(1...4)])
+        let spd: InputSpace = .symmetricPositiveDefinite(3)              // 9 numbers, row by row
+        let both: InputSpace = .concatenated([.vector(3, .uniform(-1...1)), .symmetricPositiveDefinite(3)])
+        let replay: InputSpace = .point([11.0, -0.5])
+        _ = (space, mixed, spd, both, replay)
+    }
+
+    /// Sources/AdjointTesting/Inputs.swift, line 254.
+    static func Inputs_254() async throws {
+        let g = Gen.double(in: 0...1).array(of: 4).map { p in p.map { $0 / p.reduce(0, +) } }
+        let simplex = InputSpace.generator(g, count: 4)
+        _ = simplex
+    }
+
+    /// Sources/AdjointTesting/MatrixPrograms.swift, line 10.
+    static func MatrixPrograms_10() async throws {
+        struct Ridge: MatrixProgram {
+            typealias Scalar = Double
+            let x: Matrix<Double>, y: Matrix<Double>
+            var parameterShapes: [(rows: Int, cols: Int)] { [(3, 1)] }
+            func loss<I: MatrixInterpreter>(_ m: I, parameters p: [I.Value]) throws -> I.Value where I.Scalar == Double {
+                try m.mse(m.matmul(m.constant(x), p[0]), y)
+            }
+        }
+        let ridge = Ridge(x: try Matrix<Double>(rows: 2, cols: 3, elements: [0.5, 1, -1, 2, 0.3, 0.1]),   // context: using it
+                          y: try Matrix<Double>(rows: 2, cols: 1, elements: [1, 2]))
+        var o = AdjointTestOptions()
+        o.trials = 5
+        if !assertGradient(of: ridge, inputs: .vector(3, .uniform(-1...1)), options: o).passed { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointTesting/MatrixPrograms.swift, line 81.
+    static func MatrixPrograms_81() async throws {
+        let x = try Matrix<Double>(rows: 3, cols: 4, elements: (0..<12).map { Double($0) / 10 - 0.5 })   // context
+        var o = AdjointTestOptions()                                                                      // context
+        o.trials = 5                                                                                      // context
+        let net = try MLP<Double>(layerSizes: [4, 8, 3], activation: .tanh, seed: 1)
+        let program = MLPProgram(net, input: x, loss: .softmaxCrossEntropy(labels: [0, 2, 1]))
+        assertGradient(of: program, inputs: program.around(spread: 0.5), options: o)
+    }
+
+    /// Sources/AdjointTesting/Message.swift, line 129.
+    static func Message_129() async throws {
+        let property = blackBoxProperty   // context
+        print(checkProperty(property).jsonValue.rendered(indent: 2))
+    }
+
+    /// Sources/AdjointTesting/Outcome.swift, line 6.
+    static func Outcome_6() async throws {
+        TestVerdict.ruleWrong.name   // "rule-wrong"
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 7.
+    static func Property_7() async throws {
+        var o = AdjointTestOptions()
+        o.trials = 200
+        o.seed = 0x1234            // or set ADJOINT_TEST_SEED=0x1234 in the environment
+        o.rtol = 1e-6              // override the derived relative tolerance
+        _ = o
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 119.
+    static func Property_119() async throws {
+        let f = Energy(), g = energyGradient   // context
+        let r = checkProperty(.gradient(of: f, claimed: g, inputs: .vector(3, .uniform(-2...2))))
+        print(r.passed, r.counts[.agree] ?? 0, r.failure?.shrink.shrunk ?? [])   // true 100 []: every trial agreed
+        print(r.message)
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 153.
+    static func Property_153() async throws {
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * exp(x[1]) }   // context
+        let g: @Sendable ([Double]) -> [Double] = { x in [exp(x[1]), x[0] * exp(x[1])] }   // context
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(2, .uniform(-3...3))))
+        if !r.passed { print(r.message) }
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 184: compiled, not run (it writes a file).
+    static func Property_184() async throws {
+        let property = blackBoxProperty, o = AdjointTestOptions()   // context
+        let r = await checkPropertyConcurrently(property, options: o)
+        try r.jsonValue.rendered(indent: 2).write(toFile: "derivatives.json", atomically: true, encoding: .utf8)
+    }
+
+    /// Sources/AdjointTesting/SecondOrder.swift, line 117.
+    static func SecondOrder_117() async throws {
+        let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointTesting/Subjects.swift, line 22.
+    static func Subjects_22() async throws {
+        let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointTesting/Subjects.swift, line 52.
+    static func Subjects_52() async throws {
+        let p = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
+                                                    claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
+                                                    inputs: .vector(2, .uniform(-2...2)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Examples compiled but not run, with the reason.
+    static let compiledOnly: [String: String] = [
+        "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
+    ]
+
     /// Every example, with where it was documented.
     static var all: [(location: String, run: () async throws -> Void)] { [
         ("Sources/AdjointCore/API/ADFunction.swift:8", ADFunction_8),
@@ -329,5 +461,21 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:5", StepSize_5),
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:23", StepSize_23),
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:129", StepSize_129),
+        ("Sources/AdjointTesting/Inputs.swift:11", Inputs_11),
+        ("Sources/AdjointTesting/Inputs.swift:136", Inputs_136),
+        ("Sources/AdjointTesting/Inputs.swift:254", Inputs_254),
+        ("Sources/AdjointTesting/MatrixPrograms.swift:10", MatrixPrograms_10),
+        ("Sources/AdjointTesting/MatrixPrograms.swift:81", MatrixPrograms_81),
+        ("Sources/AdjointTesting/Message.swift:129", Message_129),
+        ("Sources/AdjointTesting/Outcome.swift:6", Outcome_6),
+        ("Sources/AdjointTesting/Property.swift:7", Property_7),
+        ("Sources/AdjointTesting/Property.swift:119", Property_119),
+        ("Sources/AdjointTesting/Property.swift:153", Property_153),
+        ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
+        ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
+        ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
     ] }
 }
+
+/// A doc example whose result (used only to exercise it) was not the documented one.
+struct DocExampleFailed: Error {}
