@@ -6,6 +6,7 @@
 // when it was copied; the test finds an example by its text, wherever it moves.
 import Adjoint
 import AdjointTesting
+import ComplexModule
 import Foundation
 import PropertyBased
 import XCTest
@@ -20,6 +21,56 @@ struct ExpOf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [
 /// x₀²x₁ + x₂·sin x₂ … : ∇ = (2x₀x₁, x₀² + sin x₂, x₁ cos x₂).
 struct Energy: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1] + sin(x[2]) * x[1]] } }
 @Sendable func energyGradient(_ x: [Double]) -> [Double] { [2 * x[0] * x[1], x[0] * x[0] + sin(x[2]), cos(x[2]) * x[1]] }
+struct Relu: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0]) + x[1]] } }
+struct ExpSin: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0]) * sin(x[0])] } }
+/// fᵢ = xᵢ₋₁ + xᵢ² + xᵢ₊₁: a tridiagonal Jacobian.
+struct Tridiagonal: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        x.indices.map { i in
+            var s = x[i] * x[i]
+            if i > 0 { s = s + x[i - 1] }
+            if i + 1 < x.count { s = s + x[i + 1] }
+            return s
+        }
+    }
+}
+/// W₀ by Newton's method on Doubles, then one Newton step in T (the README's primitive).
+enum LambertW: UnaryPrimitive {
+    static let name = "doc_lambert_w"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T {
+        var w = log(1 + x.approximateDouble)
+        for _ in 0..<40 { let e = exp(w); w -= (w * e - x.approximateDouble) / (e * (1 + w)) }
+        let w0 = T(w), e = exp(w0)
+        return w0 - (w0 * e - x) / (e * (1 + w0))
+    }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+enum Cube: UnaryPrimitive {
+    static let name = "doc_cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+}
+/// y = A⁻¹b for a 2×2 A (inputs a00, a01, a10, a11, b0, b1): JVP by differentiating A·y = b, VJP
+/// by transposing it (λ = A⁻ᵀu, ∂/∂A = −λyᵀ, ∂/∂b = λ).
+enum LinearSolve: VectorPrimitive {
+    static let name = "doc_linear_solve"
+    static func solve(_ a: [Double], _ b: [Double]) -> [Double] {
+        let det = a[0] * a[3] - a[1] * a[2]
+        return [(a[3] * b[0] - a[1] * b[1]) / det, (a[0] * b[1] - a[2] * b[0]) / det]
+    }
+    static func primal(_ x: [Double]) -> [Double] { solve(Array(x[0..<4]), Array(x[4..<6])) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let y = primal(x)
+        let r = [v[4] - v[0] * y[0] - v[1] * y[1], v[5] - v[2] * y[0] - v[3] * y[1]]
+        return solve(Array(x[0..<4]), r)
+    }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        let y = primal(x), l = solve([x[0], x[2], x[1], x[3]], u)
+        return [-l[0] * y[0], -l[0] * y[1], -l[1] * y[0], -l[1] * y[1], l[0], l[1]]
+    }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [2...3, -0.5...0.5, -0.5...0.5, 2...3, -1...1, -1...1] }
+}
 typealias Loss = LogisticLoss   // README's example (ReadmeExamples.swift); its gradient is handGradient
 let blackBoxProperty = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
                                                            claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
@@ -291,6 +342,131 @@ enum DocCommentExamples {
         DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 6.
+    static func CheckTypes_6() async throws {
+        var o = CheckOptions()
+        o.ladder = [.differences(.central), .differences(.richardson), .differences(.complexStep)]
+        _ = try checkJacobian(of: F(), at: [0.5, 2.0], options: o)   // context: using it
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 53.
+    static func CheckTypes_53() async throws {
+        var o = CheckOptions()
+        o.rtol = 1e-6          // override the derived relative tolerance
+        o.directionSeed = 42   // random-direction JVP check, reproducible
+        _ = try checkJacobian(of: F(), at: [0.5, 2.0], options: o)   // context: using it
+    }
+
+    /// CheckTypes.swift, lines 93, 138, 240, 255, 276: one report as context.
+    static func CheckTypes_93() async throws {
+        let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { (x: [Double]) in [cos(x[0]) * x[1], sin(x[0]) + 1] })   // context
+        report.entries[0][1].verdict == .agree
+        report.entries[0][1].ladder.map(\.outcome)   // ["disagree", "disagree", "disagree", "disagree"]
+        report.entries.joined().filter { !$0.passes }   // what kept the check from passing
+        report.entries[0][0].wrongSubjects   // ["claimed"] when only the claim is off
+        report.fault?.op   // "sin"
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 161.
+    static func CheckTypes_161() async throws {
+        let k = try checkJacobian(of: Relu(), at: [0.0, 1.0]).entries[0][0].kink   // relu(x₀) + x₁
+        (k?.left, k?.right)   // (0, 1): any subgradient in [0, 1] is valid
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 204.
+    static func CheckTypes_204() async throws {
+        let e = try checkJacobian(of: F(), at: [0.5, 2.0]).entries[0][1]
+        print(e.verdict, e.witness ?? "-", e.relativeError ?? .nan)
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 298.
+    static func CheckTypes_298() async throws {
+        let d = try checkJacobian(of: F(), at: [0.5, 2.0]).directional   // CheckOptions.directionSeed
+        d?.agrees   // true
+    }
+
+    /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 61.
+    static func SparsityCheck_61() async throws {
+        let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
+        report.passed   // true
+        let wrong = try SparsityPattern(rows: 4, columns: 4, rowColumns: [[0], [1], [2], [3]])
+        try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: wrong).falseZeros.first
+        // entry (0, 1) is declared zero but f0 changed by …
+    }
+
+    /// Sources/AdjointCheck/Check/FaultLocalization.swift, line 202.
+    static func FaultLocalization_202() async throws {
+        RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
+        RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
+    }
+
+    /// Sources/AdjointCheck/Check/JSON.swift, line 7.
+    static func JSON_7() async throws {
+        JSONValue.object([("slope", .number(2.0))]).rendered()   // {"slope": 2.0}
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 6.
+    static func StepSweep_6() async throws {
+        let sweep = try stepSweep(of: ExpSin(), at: [0.7])   // context
+        sweep.series(named: "central")?.slope   // ≈ 2
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 48.
+    static func StepSweep_48() async throws {
+        let s = try stepSweep(of: ExpSin(), at: [0.7])
+        print(s.toJSON())          // {"methods": {"forward": {"slope": 1.0…, "points": [[0.1, …], …]}, …}}
+        let svg = s.renderSVG()    // log–log plot, one line per method
+        _ = svg
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 115.
+    static func StepSweep_115() async throws {
+        sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 131.
+    static func StepSweep_131() async throws {
+        let s = try stepSweep(of: Polar(), at: [2.0, 0.5], output: 1, input: 1)
+        _ = s
+    }
+
+    /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 6.
+    static func SweepPlot_6() async throws {
+        SweepPlotTuning.clipDecades   // 3
+    }
+
+    /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 63: compiled, not run (it writes a file).
+    static func SweepPlot_63() async throws {
+        try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", atomically: true, encoding: .utf8)
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 5.
+    static func Validate_5() async throws {
+        let v = validate(LambertW.self)
+        v.passed                    // false when a rule is wrong
+        v.check(named: "partials")  // .failed, with the point, expected and claimed values
+        print(v)                    // one line per check
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 78.
+    static func Validate_78() async throws {
+        let report = validate(Cube.self)
+        XCTAssert(report.passed, report.description)
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 313.
+    static func Validate_313() async throws {
+        let report = validate(LinearSolve.self, inputs: 6)
+        if !report.passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift, line 47.
+    static func Complex_ADScalar_47() async throws {
+        let z = Complex<Double>(1.5, 1e-20)
+        let d = Complex<Double>.sin(z).imaginary / 1e-20   // cos 1.5
+        _ = d
+    }
+
     // AdjointTesting (Assertions.swift is not covered: its examples are test methods, one a @Test).
 
     /// Sources/AdjointTesting/Inputs.swift, line 11.
@@ -412,6 +588,7 @@ enum DocCommentExamples {
     /// Examples compiled but not run, with the reason.
     static let compiledOnly: [String: String] = [
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
+        "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
     ]
 
     /// Every example, with where it was documented.
@@ -461,6 +638,24 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:5", StepSize_5),
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:23", StepSize_23),
         ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:129", StepSize_129),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:6", CheckTypes_6),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:53", CheckTypes_53),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:93,138,240,255,276", CheckTypes_93),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:161", CheckTypes_161),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:204", CheckTypes_204),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),
+        ("Sources/AdjointCheck/Check/SparsityCheck.swift:61", SparsityCheck_61),
+        ("Sources/AdjointCheck/Check/FaultLocalization.swift:202", FaultLocalization_202),
+        ("Sources/AdjointCheck/Check/JSON.swift:7", JSON_7),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:6", StepSweep_6),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:48", StepSweep_48),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:115", StepSweep_115),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:131", StepSweep_131),
+        ("Sources/AdjointCheck/Sweep/SweepPlot.swift:6", SweepPlot_6),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:5", Validate_5),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:78", Validate_78),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:313", Validate_313),
+        ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
         ("Sources/AdjointTesting/Inputs.swift:11", Inputs_11),
         ("Sources/AdjointTesting/Inputs.swift:136", Inputs_136),
         ("Sources/AdjointTesting/Inputs.swift:254", Inputs_254),
