@@ -97,7 +97,11 @@ let package = Package(
         .testTarget(name: "AdjointSelfTestTests",
                     dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
         .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
-        .testTarget(name: "DocumentationTests", dependencies: []),   // notebooks, their plots, proof links
+        // Notebooks, plots, proof links; README and doc-comment examples, compiled as a user's code is.
+        .testTarget(name: "DocumentationTests",
+                    dependencies: ["Adjoint", "AdjointTesting",
+                                   .product(name: "ComplexModule", package: "swift-numerics"),
+                                   .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
                                    .product(name: "PropertyBased", package: "swift-property-based")]),

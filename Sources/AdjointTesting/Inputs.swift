@@ -252,6 +252,7 @@ public struct InputSpace: Sendable {
     /// valid: pass `accepts` to enable it (the shrinker then moves entries toward 0 while it holds).
     ///
     /// ```swift
+    /// import PropertyBased   // swift-property-based's product, for `Gen`
     /// let g = Gen.double(in: 0...1).array(of: 4).map { p in p.map { $0 / p.reduce(0, +) } }
     /// let simplex = InputSpace.generator(g, count: 4)
     /// ```

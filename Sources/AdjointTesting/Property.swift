@@ -118,7 +118,7 @@ public struct PropertyFailure: Sendable {
 ///
 /// ```swift
 /// let r = checkProperty(.gradient(of: f, claimed: g, inputs: .vector(3, .uniform(-2...2))))
-/// r.passed, r.counts[.agree], r.failure?.shrink.shrunk
+/// print(r.passed, r.counts[.agree] ?? 0, r.failure?.shrink.shrunk ?? [])   // true 100 []: every trial agreed
 /// print(r.message)
 /// ```
 public struct PropertyResult: Sendable {

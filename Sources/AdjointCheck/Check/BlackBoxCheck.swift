@@ -81,9 +81,12 @@ public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sen
 /// with one output).
 ///
 /// ```swift
-/// let r = try checkBlackBoxGradient(of: { x in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
+/// let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
 ///                                   claimedGradient: { x in [2 * x[0] * x[1], x[0] * x[0]] })
 /// ```
+///
+/// Spell out the closure's input type (`(x: [Double])`): left to infer `V` from untyped closures,
+/// the compiler gives up ("unable to type-check this expression in reasonable time").
 public func checkBlackBoxGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: @escaping ([V]) -> V, at x: [V], claimedGradient: ([V]) throws -> [V],
     claimedName: String = "claimed", options: CheckOptions = .blackBox
@@ -96,7 +99,7 @@ public func checkBlackBoxGradient<V: ADScalar & BinaryFloatingPoint & Real & Sen
 /// along v (one line probe, whatever n is). The report has one column: entry (i, 0) is (J·v)ᵢ.
 ///
 /// ```swift
-/// let r = try checkBlackBoxJVP(of: { x in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
+/// let r = try checkBlackBoxJVP(of: { (x: [Double]) in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
 ///                              claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
 /// ```
 public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
@@ -122,7 +125,7 @@ public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
 /// once, so this costs what a Jacobian check costs. The report has one row: entry (0, j) is (uᵀJ)ⱼ.
 ///
 /// ```swift
-/// let r = try checkBlackBoxVJP(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
+/// let r = try checkBlackBoxVJP(of: { (x: [Double]) in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
 ///                              claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
 /// ```
 public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(

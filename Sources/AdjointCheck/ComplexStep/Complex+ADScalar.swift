@@ -41,7 +41,11 @@ extension Complex: @retroactive ExpressibleByFloatLiteral where RealType: Binary
 /// real primal (`if x < 0 …`) is the branch the analytic continuation follows. It is not a total
 /// order on complex numbers and must not be used as one.
 ///
+/// `Complex` is swift-numerics' type, which `import Adjoint` does not re-export: a package using it
+/// directly depends on swift-numerics' `ComplexModule` product and imports it.
+///
 /// ```swift
+/// import ComplexModule
 /// let z = Complex<Double>(1.5, 1e-20)
 /// let d = Complex<Double>.sin(z).imaginary / 1e-20   // cos 1.5
 /// ```

@@ -145,7 +145,8 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:)``.
 ///
 /// ```swift
-/// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)   // ≈ [5.5, 2 − cos 5]
+/// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
+/// g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
 /// ```
 @inlinable public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic

@@ -138,6 +138,8 @@ public struct Stencil: Sendable, Equatable {
     static func factorial(_ q: Int) -> Int { q <= 1 ? 1 : (2...q).reduce(1, *) }
 
     /// The central first-derivative stencil of even order p (2, 4, 6, 8) on offsets −p/2 … p/2.
+    /// Another p is not an error: an odd one rounds down and the result is clamped to 2…8, so
+    /// read the returned stencil's `order` (`central(order: 3).order` is 2).
     ///
     /// ```swift
     /// Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]

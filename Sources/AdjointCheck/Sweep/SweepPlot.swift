@@ -61,7 +61,7 @@ extension StepSweep {
     /// infinite errors are counted in a note; a method without an estimate says so in the legend.
     ///
     /// ```swift
-    /// try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", …)
+    /// try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", atomically: true, encoding: .utf8)
     /// ```
     public func renderSVG(width: Int = 820, height: Int = 470) -> String {
         let w = Double(width), h = Double(height)

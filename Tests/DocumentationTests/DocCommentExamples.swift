@@ -1,0 +1,676 @@
+// Doc-comment examples of the public API, each copied verbatim into a function below, so that
+// `swift build --build-tests` compiles them as a user's code would and `DocCommentTests` runs them.
+// `DocCommentTests` fails when an example in a covered file (`DocCommentTests.coveredFiles`) is not
+// found here line for line. What an example uses but does not define (`Polar`, `F`, `report`) is
+// defined at the top or just before it ("context"). Function names carry the line the example had
+// when it was copied; the test finds an example by its text, wherever it moves.
+import Adjoint
+import AdjointTesting
+import ComplexModule
+import Foundation
+import PropertyBased
+import XCTest
+
+// context: the functions the doc comments refer to
+struct Polar: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+}
+struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+struct F2: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+struct ExpOf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] } }
+/// x₀²x₁ + x₂·sin x₂ … : ∇ = (2x₀x₁, x₀² + sin x₂, x₁ cos x₂).
+struct Energy: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1] + sin(x[2]) * x[1]] } }
+@Sendable func energyGradient(_ x: [Double]) -> [Double] { [2 * x[0] * x[1], x[0] * x[0] + sin(x[2]), cos(x[2]) * x[1]] }
+struct Relu: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0]) + x[1]] } }
+struct ExpSin: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0]) * sin(x[0])] } }
+/// fᵢ = xᵢ₋₁ + xᵢ² + xᵢ₊₁: a tridiagonal Jacobian.
+struct Tridiagonal: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        x.indices.map { i in
+            var s = x[i] * x[i]
+            if i > 0 { s = s + x[i - 1] }
+            if i + 1 < x.count { s = s + x[i + 1] }
+            return s
+        }
+    }
+}
+/// W₀ by Newton's method on Doubles, then one Newton step in T (the README's primitive).
+enum LambertW: UnaryPrimitive {
+    static let name = "doc_lambert_w"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T {
+        var w = log(1 + x.approximateDouble)
+        for _ in 0..<40 { let e = exp(w); w -= (w * e - x.approximateDouble) / (e * (1 + w)) }
+        let w0 = T(w), e = exp(w0)
+        return w0 - (w0 * e - x) / (e * (1 + w0))
+    }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+enum Cube: UnaryPrimitive {
+    static let name = "doc_cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+}
+/// y = A⁻¹b for a 2×2 A (inputs a00, a01, a10, a11, b0, b1): JVP by differentiating A·y = b, VJP
+/// by transposing it (λ = A⁻ᵀu, ∂/∂A = −λyᵀ, ∂/∂b = λ).
+enum LinearSolve: VectorPrimitive {
+    static let name = "doc_linear_solve"
+    static func solve(_ a: [Double], _ b: [Double]) -> [Double] {
+        let det = a[0] * a[3] - a[1] * a[2]
+        return [(a[3] * b[0] - a[1] * b[1]) / det, (a[0] * b[1] - a[2] * b[0]) / det]
+    }
+    static func primal(_ x: [Double]) -> [Double] { solve(Array(x[0..<4]), Array(x[4..<6])) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let y = primal(x)
+        let r = [v[4] - v[0] * y[0] - v[1] * y[1], v[5] - v[2] * y[0] - v[3] * y[1]]
+        return solve(Array(x[0..<4]), r)
+    }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        let y = primal(x), l = solve([x[0], x[2], x[1], x[3]], u)
+        return [-l[0] * y[0], -l[0] * y[1], -l[1] * y[0], -l[1] * y[1], l[0], l[1]]
+    }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [2...3, -0.5...0.5, -0.5...0.5, 2...3, -1...1, -1...1] }
+}
+typealias Loss = LogisticLoss   // README's example (ReadmeExamples.swift); its gradient is handGradient
+let blackBoxProperty = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
+                                                           claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
+                                                           inputs: .vector(2, .uniform(-2...2)))
+
+enum DocCommentExamples {
+    /// Sources/AdjointCore/API/ADFunction.swift, line 8.
+    static func ADFunction_8() async throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+        }
+        let j = try jacobian(of: Polar(), at: [2.0, 0.5])
+    }
+
+    /// Sources/AdjointCore/API/CompressedJacobian.swift, line 18.
+    static func CompressedJacobian_18() async throws {
+        // f = (x0·x1, x2²): columns 0 and 2 share no row, so 2 groups suffice.
+        let r = try forwardCompressedJacobian(of: { (x: [Dual<Double, SIMD2<Double>>]) in [x[0] * x[1], x[2] * x[2]] },
+                                              at: [1.0, 2.0, 3.0], groups: [0, 1, 0], groupCount: 2)
+        r.compressed   // [[2, 1], [6, 0]]
+    }
+
+    /// Sources/AdjointCore/API/Concurrent.swift, line 79.
+    static func Concurrent_79() async throws {
+        let r = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 20.
+    static func Derivatives_20() async throws {
+        let y = try value(of: Polar(), at: [2.0, 0.5])
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 34.
+    static func Derivatives_34() async throws {
+        let rec = try record({ x in [x[0] * x[1], x[0] + x[1]] }, at: [2.0, 3.0])
+        let row0 = try rec.pullback([1, 0])   // [3, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 96.
+    static func Derivatives_96() async throws {
+        print(try record({ x in [x[0] * x[1]] }, at: [2.0, 3.0]))
+        // Recording<Double>: 2 inputs, 1 output, 3 tape entries; value [6.0]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 137.
+    static func Derivatives_137() async throws {
+        func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
+        try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 155.
+    static func Derivatives_155() async throws {
+        try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 178.
+    static func Derivatives_178() async throws {
+        try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 196.
+    static func Derivatives_196() async throws {
+        // d/dx [x · d/dy (x + y)] = 1: the inner derivative sees x as a constant.
+        func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
+        derivative(of: g, at: 3.0)   // 1
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 242.
+    static func Derivatives_242() async throws {
+        let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
+        r.jacobian   // [[3, 2]], one pass
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 262.
+    static func Derivatives_262() async throws {
+        let p = forwardPass({ (d: [Dual<Double, Double>]) in [d[0] * d[1]] }, at: [2.0, 3.0], pass: 1)
+        p.columns   // [[2]]: ∂(x·y)/∂y
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 316.
+    static func Derivatives_316() async throws {
+        let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 337.
+    static func Derivatives_337() async throws {
+        let r = try jacobian(of: { x in [x[0] * x[1], sin(x[0])] }, at: [2.0, 3.0])
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 376.
+    static func Derivatives_376() async throws {
+        func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
+        try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
+    }
+
+    /// Sources/AdjointCore/API/Derivatives.swift, line 419.
+    static func Derivatives_419() async throws {
+        let h = try hessian(of: Polar(), at: [2.0, 0.5], output: 1)   // ∇²(r sin t)
+    }
+
+    /// Sources/AdjointCore/API/SpecialisedADFunction.swift, line 13.
+    static func SpecialisedADFunction_13() async throws {
+        struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
+        let s = SpecialisedADFunction<Double, Dual<Double, Double>, Reverse<Double>, Float>(Square())
+        s([3.0])          // [9.0], through the closure compiled for Double
+        s([Float(2)])     // [4.0]
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 26.
+    static func BlackBoxCheck_26() async throws {
+        var o = CheckOptions.blackBox
+        o.rtol = 1e-6
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 56.
+    static func BlackBoxCheck_56() async throws {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
+        let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],
+                                          claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] })
+        r.passed   // true
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 83.
+    static func BlackBoxCheck_83() async throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
+                                          claimedGradient: { x in [2 * x[0] * x[1], x[0] * x[0]] })
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 101.
+    static func BlackBoxCheck_101() async throws {
+        let r = try checkBlackBoxJVP(of: { (x: [Double]) in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
+                                     claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
+    }
+
+    /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 127.
+    static func BlackBoxCheck_127() async throws {
+        let r = try checkBlackBoxVJP(of: { (x: [Double]) in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
+                                     claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+    }
+
+    /// Sources/AdjointCheck/Check/Check.swift, line 15.
+    static func Check_15() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+        print(report.renderTable())
+        report.verdict          // .agree
+    }
+
+    /// Sources/AdjointCheck/Check/Check.swift, line 54.
+    static func Check_54() async throws {
+        let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 17.
+    static func ConcurrentCheck_17() async throws {
+        let d = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson, tasks: 2)
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 44.
+    static func ConcurrentCheck_44() async throws {
+        let d = try await differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive, tasks: 2)
+    }
+
+    /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 83.
+    static func ConcurrentCheck_83() async throws {
+        let report = try await checkJacobian(of: F(), at: [0.5, 2.0], tasks: 2)
+        report.verdict   // .agree, as from the serial check
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 6.
+    static func CheckReport_6() async throws {
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])
+        print(report.renderTable())
+        let json = report.toJSON()
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 76.
+    static func CheckReport_76() async throws {
+        let report = try checkJacobian(of: F(), at: [0.5, 2.0])   // context
+        report.worstEntries(limit: 1).first?.input   // the input of the worst entry
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
+    static func DifferenceEngine_10() async throws {
+        FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 53.
+    static func DifferenceEngine_53() async throws {
+        let f = ExpOf()   // context
+        let e = try differenceJacobian(of: f, at: [1.0], method: .richardson).entries[0][0]
+        print(e.value, e.errorEstimate, e.step)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 7.
+    static func Differences_7() async throws {
+        DifferenceMethod(rawValue: "complex-step")   // .complexStep
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 44.
+    static func Differences_44() async throws {
+        let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson)
+        d.jacobian[0][1]        // ≈ −2 sin 0.5
+        d.entries[0][1].errorEstimate
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 69.
+    static func Differences_69() async throws {
+        let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 115.
+    static func Differences_115() async throws {
+        let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
+        d.jacobian   // ≈ [[3, 2]]
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
+    static func Differences_147() async throws {
+        let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
+        g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 164.
+    static func Differences_164() async throws {
+        let jv = try differenceJVP(of: Polar(), at: [2.0, 0.5], direction: [1, 1], method: .central4)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 251.
+    static func Differences_251() async throws {
+        print(try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson).toJSON())
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 65.
+    static func Stencil_65() async throws {
+        let s = Stencil.central(order: 4)          // offsets −2 … 2
+        s.weights                                   // [1/12, −2/3, 0, 2/3, −1/12]
+        s.order                                     // 4
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 94.
+    static func Stencil_94() async throws {
+        Stencil(derivative: 1, offsets: [0, 1, 2])   // one-sided, second order: (−3/2, 2, −1/2)
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 144.
+    static func Stencil_144() async throws {
+        Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 196.
+    static func Stencil_196() async throws {
+        StencilMethod.central4.stencil.order   // 4
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 5.
+    static func StepSize_5() async throws {
+        let f = Polar(), x = [2.0, 0.5]   // context
+        try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 23.
+    static func StepSize_23() async throws {
+        DifferenceTuning.evaluationNoiseULPs   // 2
+    }
+
+    /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 129.
+    static func StepSize_129() async throws {
+        DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 6.
+    static func CheckTypes_6() async throws {
+        var o = CheckOptions()
+        o.ladder = [.differences(.central), .differences(.richardson), .differences(.complexStep)]
+        _ = try checkJacobian(of: F(), at: [0.5, 2.0], options: o)   // context: using it
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 53.
+    static func CheckTypes_53() async throws {
+        var o = CheckOptions()
+        o.rtol = 1e-6          // override the derived relative tolerance
+        o.directionSeed = 42   // random-direction JVP check, reproducible
+        _ = try checkJacobian(of: F(), at: [0.5, 2.0], options: o)   // context: using it
+    }
+
+    /// CheckTypes.swift, lines 93, 138, 240, 255, 276: one report as context.
+    static func CheckTypes_93() async throws {
+        let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { (x: [Double]) in [cos(x[0]) * x[1], sin(x[0]) + 1] })   // context
+        report.entries[0][1].verdict == .agree
+        report.entries[0][1].ladder.map(\.outcome)   // ["disagree", "disagree", "disagree", "disagree"]
+        report.entries.joined().filter { !$0.passes }   // what kept the check from passing
+        report.entries[0][0].wrongSubjects   // ["claimed"] when only the claim is off
+        report.fault?.op   // "sin"
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 161.
+    static func CheckTypes_161() async throws {
+        let k = try checkJacobian(of: Relu(), at: [0.0, 1.0]).entries[0][0].kink   // relu(x₀) + x₁
+        (k?.left, k?.right)   // (0, 1): any subgradient in [0, 1] is valid
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 204.
+    static func CheckTypes_204() async throws {
+        let e = try checkJacobian(of: F(), at: [0.5, 2.0]).entries[0][1]
+        print(e.verdict, e.witness ?? "-", e.relativeError ?? .nan)
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 298.
+    static func CheckTypes_298() async throws {
+        let d = try checkJacobian(of: F(), at: [0.5, 2.0]).directional   // CheckOptions.directionSeed
+        d?.agrees   // true
+    }
+
+    /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 61.
+    static func SparsityCheck_61() async throws {
+        let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
+        report.passed   // true
+        let wrong = try SparsityPattern(rows: 4, columns: 4, rowColumns: [[0], [1], [2], [3]])
+        try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: wrong).falseZeros.first
+        // entry (0, 1) is declared zero but f0 changed by …
+    }
+
+    /// Sources/AdjointCheck/Check/FaultLocalization.swift, line 202.
+    static func FaultLocalization_202() async throws {
+        RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
+        RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
+    }
+
+    /// Sources/AdjointCheck/Check/JSON.swift, line 7.
+    static func JSON_7() async throws {
+        JSONValue.object([("slope", .number(2.0))]).rendered()   // {"slope": 2.0}
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 6.
+    static func StepSweep_6() async throws {
+        let sweep = try stepSweep(of: ExpSin(), at: [0.7])   // context
+        sweep.series(named: "central")?.slope   // ≈ 2
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 48.
+    static func StepSweep_48() async throws {
+        let s = try stepSweep(of: ExpSin(), at: [0.7])
+        print(s.toJSON())          // {"methods": {"forward": {"slope": 1.0…, "points": [[0.1, …], …]}, …}}
+        let svg = s.renderSVG()    // log–log plot, one line per method
+        _ = svg
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 115.
+    static func StepSweep_115() async throws {
+        sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
+    }
+
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 131.
+    static func StepSweep_131() async throws {
+        let s = try stepSweep(of: Polar(), at: [2.0, 0.5], output: 1, input: 1)
+        _ = s
+    }
+
+    /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 6.
+    static func SweepPlot_6() async throws {
+        SweepPlotTuning.clipDecades   // 3
+    }
+
+    /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 63: compiled, not run (it writes a file).
+    static func SweepPlot_63() async throws {
+        try stepSweep(of: ExpSin(), at: [0.7]).renderSVG().write(toFile: "sweep.svg", atomically: true, encoding: .utf8)
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 5.
+    static func Validate_5() async throws {
+        let v = validate(LambertW.self)
+        v.passed                    // false when a rule is wrong
+        v.check(named: "partials")  // .failed, with the point, expected and claimed values
+        print(v)                    // one line per check
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 78.
+    static func Validate_78() async throws {
+        let report = validate(Cube.self)
+        XCTAssert(report.passed, report.description)
+    }
+
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 313.
+    static func Validate_313() async throws {
+        let report = validate(LinearSolve.self, inputs: 6)
+        if !report.passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift, line 47.
+    static func Complex_ADScalar_47() async throws {
+        let z = Complex<Double>(1.5, 1e-20)
+        let d = Complex<Double>.sin(z).imaginary / 1e-20   // cos 1.5
+        _ = d
+    }
+
+    // AdjointTesting (Assertions.swift is not covered: its examples are test methods, one a @Test).
+
+    /// Sources/AdjointTesting/Inputs.swift, line 11.
+    static func Inputs_11() async throws {
+        let x: InputDomain = .uniform(-3...3)
+        let rate: InputDomain = .logUniform(1e-4...10)          // spread over decades
+        let p: InputDomain = .unitInterval                      // (0, 1), endpoints excluded
+        let z: InputDomain = InputDomain.uniform(-2...2).awayFrom([0], margin: 1e-3)   // relu's kink
+        _ = (x, rate, p, z)
+    }
+
+    /// Sources/AdjointTesting/Inputs.swift, line 136.
+    static func Inputs_136() async throws {
+        let space: InputSpace = .vector(5, .uniform(-2...2))
+        let mixed: InputSpace = .arguments([.positive, .unitInterval, .integers(1...4)])
+        let spd: InputSpace = .symmetricPositiveDefinite(3)              // 9 numbers, row by row
+        let both: InputSpace = .concatenated([.vector(3, .uniform(-1...1)), .symmetricPositiveDefinite(3)])
+        let replay: InputSpace = .point([11.0, -0.5])
+        _ = (space, mixed, spd, both, replay)
+    }
+
+    /// Sources/AdjointTesting/Inputs.swift, line 254.
+    static func Inputs_254() async throws {
+        let g = Gen.double(in: 0...1).array(of: 4).map { p in p.map { $0 / p.reduce(0, +) } }
+        let simplex = InputSpace.generator(g, count: 4)
+        _ = simplex
+    }
+
+    /// Sources/AdjointTesting/MatrixPrograms.swift, line 10.
+    static func MatrixPrograms_10() async throws {
+        struct Ridge: MatrixProgram {
+            typealias Scalar = Double
+            let x: Matrix<Double>, y: Matrix<Double>
+            var parameterShapes: [(rows: Int, cols: Int)] { [(3, 1)] }
+            func loss<I: MatrixInterpreter>(_ m: I, parameters p: [I.Value]) throws -> I.Value where I.Scalar == Double {
+                try m.mse(m.matmul(m.constant(x), p[0]), y)
+            }
+        }
+        let ridge = Ridge(x: try Matrix<Double>(rows: 2, cols: 3, elements: [0.5, 1, -1, 2, 0.3, 0.1]),   // context: using it
+                          y: try Matrix<Double>(rows: 2, cols: 1, elements: [1, 2]))
+        var o = AdjointTestOptions()
+        o.trials = 5
+        if !assertGradient(of: ridge, inputs: .vector(3, .uniform(-1...1)), options: o).passed { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointTesting/MatrixPrograms.swift, line 81.
+    static func MatrixPrograms_81() async throws {
+        let x = try Matrix<Double>(rows: 3, cols: 4, elements: (0..<12).map { Double($0) / 10 - 0.5 })   // context
+        var o = AdjointTestOptions()                                                                      // context
+        o.trials = 5                                                                                      // context
+        let net = try MLP<Double>(layerSizes: [4, 8, 3], activation: .tanh, seed: 1)
+        let program = MLPProgram(net, input: x, loss: .softmaxCrossEntropy(labels: [0, 2, 1]))
+        assertGradient(of: program, inputs: program.around(spread: 0.5), options: o)
+    }
+
+    /// Sources/AdjointTesting/Message.swift, line 129.
+    static func Message_129() async throws {
+        let property = blackBoxProperty   // context
+        print(checkProperty(property).jsonValue.rendered(indent: 2))
+    }
+
+    /// Sources/AdjointTesting/Outcome.swift, line 6.
+    static func Outcome_6() async throws {
+        TestVerdict.ruleWrong.name   // "rule-wrong"
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 7.
+    static func Property_7() async throws {
+        var o = AdjointTestOptions()
+        o.trials = 200
+        o.seed = 0x1234            // or set ADJOINT_TEST_SEED=0x1234 in the environment
+        o.rtol = 1e-6              // override the derived relative tolerance
+        _ = o
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 119.
+    static func Property_119() async throws {
+        let f = Energy(), g = energyGradient   // context
+        let r = checkProperty(.gradient(of: f, claimed: g, inputs: .vector(3, .uniform(-2...2))))
+        print(r.passed, r.counts[.agree] ?? 0, r.failure?.shrink.shrunk ?? [])   // true 100 []: every trial agreed
+        print(r.message)
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 153.
+    static func Property_153() async throws {
+        let f: @Sendable ([Double]) -> Double = { x in x[0] * exp(x[1]) }   // context
+        let g: @Sendable ([Double]) -> [Double] = { x in [exp(x[1]), x[0] * exp(x[1])] }   // context
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(2, .uniform(-3...3))))
+        if !r.passed { print(r.message) }
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 184: compiled, not run (it writes a file).
+    static func Property_184() async throws {
+        let property = blackBoxProperty, o = AdjointTestOptions()   // context
+        let r = await checkPropertyConcurrently(property, options: o)
+        try r.jsonValue.rendered(indent: 2).write(toFile: "derivatives.json", atomically: true, encoding: .utf8)
+    }
+
+    /// Sources/AdjointTesting/SecondOrder.swift, line 117.
+    static func SecondOrder_117() async throws {
+        let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointTesting/Subjects.swift, line 22.
+    static func Subjects_22() async throws {
+        let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Sources/AdjointTesting/Subjects.swift, line 52.
+    static func Subjects_52() async throws {
+        let p = DerivativeProperty.blackBoxGradient(of: { (x: [Double]) in x[0] * exp(x[1]) },
+                                                    claimed: { x in [exp(x[1]), x[0] * exp(x[1])] },
+                                                    inputs: .vector(2, .uniform(-2...2)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
+    /// Examples compiled but not run, with the reason.
+    static let compiledOnly: [String: String] = [
+        "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
+        "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
+    ]
+
+    /// Every example, with where it was documented.
+    static var all: [(location: String, run: () async throws -> Void)] { [
+        ("Sources/AdjointCore/API/ADFunction.swift:8", ADFunction_8),
+        ("Sources/AdjointCore/API/CompressedJacobian.swift:18", CompressedJacobian_18),
+        ("Sources/AdjointCore/API/Concurrent.swift:79", Concurrent_79),
+        ("Sources/AdjointCore/API/Derivatives.swift:20", Derivatives_20),
+        ("Sources/AdjointCore/API/Derivatives.swift:34", Derivatives_34),
+        ("Sources/AdjointCore/API/Derivatives.swift:96", Derivatives_96),
+        ("Sources/AdjointCore/API/Derivatives.swift:137", Derivatives_137),
+        ("Sources/AdjointCore/API/Derivatives.swift:155", Derivatives_155),
+        ("Sources/AdjointCore/API/Derivatives.swift:178", Derivatives_178),
+        ("Sources/AdjointCore/API/Derivatives.swift:196", Derivatives_196),
+        ("Sources/AdjointCore/API/Derivatives.swift:242", Derivatives_242),
+        ("Sources/AdjointCore/API/Derivatives.swift:262", Derivatives_262),
+        ("Sources/AdjointCore/API/Derivatives.swift:316", Derivatives_316),
+        ("Sources/AdjointCore/API/Derivatives.swift:337", Derivatives_337),
+        ("Sources/AdjointCore/API/Derivatives.swift:376", Derivatives_376),
+        ("Sources/AdjointCore/API/Derivatives.swift:419", Derivatives_419),
+        ("Sources/AdjointCore/API/SpecialisedADFunction.swift:13", SpecialisedADFunction_13),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:26", BlackBoxCheck_26),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:56", BlackBoxCheck_56),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:83", BlackBoxCheck_83),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:101", BlackBoxCheck_101),
+        ("Sources/AdjointCheck/Check/BlackBoxCheck.swift:127", BlackBoxCheck_127),
+        ("Sources/AdjointCheck/Check/Check.swift:15", Check_15),
+        ("Sources/AdjointCheck/Check/Check.swift:54", Check_54),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:17", ConcurrentCheck_17),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:44", ConcurrentCheck_44),
+        ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:83", ConcurrentCheck_83),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
+        ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
+        ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:7", Differences_7),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),
+        ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:251", Differences_251),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:65", Stencil_65),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:94", Stencil_94),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:144", Stencil_144),
+        ("Sources/AdjointCheck/FiniteDifferences/Stencil.swift:196", Stencil_196),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:5", StepSize_5),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:23", StepSize_23),
+        ("Sources/AdjointCheck/FiniteDifferences/StepSize.swift:129", StepSize_129),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:6", CheckTypes_6),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:53", CheckTypes_53),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:93,138,240,255,276", CheckTypes_93),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:161", CheckTypes_161),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:204", CheckTypes_204),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),
+        ("Sources/AdjointCheck/Check/SparsityCheck.swift:61", SparsityCheck_61),
+        ("Sources/AdjointCheck/Check/FaultLocalization.swift:202", FaultLocalization_202),
+        ("Sources/AdjointCheck/Check/JSON.swift:7", JSON_7),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:6", StepSweep_6),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:48", StepSweep_48),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:115", StepSweep_115),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift:131", StepSweep_131),
+        ("Sources/AdjointCheck/Sweep/SweepPlot.swift:6", SweepPlot_6),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:5", Validate_5),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:78", Validate_78),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:313", Validate_313),
+        ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
+        ("Sources/AdjointTesting/Inputs.swift:11", Inputs_11),
+        ("Sources/AdjointTesting/Inputs.swift:136", Inputs_136),
+        ("Sources/AdjointTesting/Inputs.swift:254", Inputs_254),
+        ("Sources/AdjointTesting/MatrixPrograms.swift:10", MatrixPrograms_10),
+        ("Sources/AdjointTesting/MatrixPrograms.swift:81", MatrixPrograms_81),
+        ("Sources/AdjointTesting/Message.swift:129", Message_129),
+        ("Sources/AdjointTesting/Outcome.swift:6", Outcome_6),
+        ("Sources/AdjointTesting/Property.swift:7", Property_7),
+        ("Sources/AdjointTesting/Property.swift:119", Property_119),
+        ("Sources/AdjointTesting/Property.swift:153", Property_153),
+        ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
+        ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
+        ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
+    ] }
+}
+
+/// A doc example whose result (used only to exercise it) was not the documented one.
+struct DocExampleFailed: Error {}

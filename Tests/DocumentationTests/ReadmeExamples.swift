@@ -1,0 +1,295 @@
+// The README's Swift blocks, each copied verbatim into a function below (imports hoisted to the
+// top of this file), so `swift build --build-tests` compiles them against the package exactly as a
+// user's code would. `ReadmeTests` fails when a README block is no longer found here line for line,
+// and checks every value a README comment states against the value computed here. What a block
+// needs but does not show (the reader's own `x`, `MyLoss`, …) is defined before it, marked
+// "context". `print` is shadowed in each function so that what a block prints can be compared.
+//
+// Editing a README block: edit the same lines here, run `swift test --filter ReadmeTests`.
+import Adjoint
+import AdjointTesting
+import Foundation
+import XCTest
+
+/// A value the README states in a comment: `readmeLine` is the whole README line (trimmed) that
+/// states it, `shown` the text in its comment that must describe `actual` ("…" stands for any
+/// digits, as in "3.43…"). A claim that a line runs and passes has an empty `shown`, and
+/// `actual` is empty unless it failed.
+struct ReadmeClaim {
+    let readmeLine: String
+    let shown: String
+    let actual: String
+
+    init(readmeLine: String, shown: String, actual: String) {
+        self.readmeLine = readmeLine; self.shown = shown; self.actual = actual
+    }
+
+    /// The README line runs and passes; `failure` says why not.
+    static func passes(_ readmeLine: String, failure: String?) -> ReadmeClaim {
+        ReadmeClaim(readmeLine: readmeLine, shown: "", actual: failure ?? "")
+    }
+}
+
+/// Collects what a README block prints.
+final class PrintedLines {
+    var lines: [String] = []
+    func append(_ item: Any) { lines.append("\(item)") }
+}
+
+enum ReadmeExamples {
+    /// "A tour of the API".
+    static func tour() throws -> [ReadmeClaim] {
+        let printed = PrintedLines()
+        func print(_ item: Any) { printed.append(item) }
+
+        func f<T: ADScalar>(_ x: [T]) -> T { log(x[0]) + x[0] * x[1] - sin(x[1]) }   // written once
+
+        f([2.0, 5.0])                                         // plain Double (or Float)
+        try gradient(of: f, at: [2.0, 5.0])                    // reverse mode: [5.5, 1.7163378145367738]
+        try jvp(of: { [f($0)] }, at: [2.0, 5.0], direction: [1, 0]).jvp       // forward mode: [5.5]
+        try vjp(of: { [f($0)] }, at: [2.0, 5.0], cotangent: [2]).vjp          // [11.0, 3.43…]
+        try hessian(of: f, at: [2.0, 5.0])                     // forward-over-reverse
+        let rec = try record({ [f($0)] }, at: [2.0, 5.0])      // record once, sweep many cotangents
+
+        struct Polar: ADFunction {                             // generic functions for multi-mode APIs
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+        }
+        try jacobian(of: Polar(), at: [2.0, 0.5])              // mode chosen by shape (n ≤ m: forward)
+
+        let (_, counts) = try measureOperations { try gradient(of: f, at: [2.0, 5.0]) }
+        do { _ = try gradient(of: { x in log(x[0]) }, at: [-1.0]) }
+        catch { print(error) }   // domain error in log at node 1: log of a non-positive number (inputs: -1.0)
+
+        _ = (rec, counts)
+        let polar = try jacobian(of: Polar(), at: [2.0, 0.5])
+        return [
+            ReadmeClaim(readmeLine: "try gradient(of: f, at: [2.0, 5.0])                    // reverse mode: [5.5, 1.7163378145367738]",
+                        shown: "[5.5, 1.7163378145367738]", actual: "\(try gradient(of: f, at: [2.0, 5.0]))"),
+            ReadmeClaim(readmeLine: "try jvp(of: { [f($0)] }, at: [2.0, 5.0], direction: [1, 0]).jvp       // forward mode: [5.5]",
+                        shown: "[5.5]", actual: "\(try jvp(of: { [f($0)] }, at: [2.0, 5.0], direction: [1, 0]).jvp)"),
+            ReadmeClaim(readmeLine: "try vjp(of: { [f($0)] }, at: [2.0, 5.0], cotangent: [2]).vjp          // [11.0, 3.43…]",
+                        shown: "[11.0, 3.43…]", actual: "\(try vjp(of: { [f($0)] }, at: [2.0, 5.0], cotangent: [2]).vjp)"),
+            ReadmeClaim(readmeLine: "try jacobian(of: Polar(), at: [2.0, 0.5])              // mode chosen by shape (n ≤ m: forward)",
+                        shown: "forward", actual: "\(polar.mode)"),
+            ReadmeClaim(readmeLine: "catch { print(error) }   // domain error in log at node 1: log of a non-positive number (inputs: -1.0)",
+                        shown: "domain error in log at node 1: log of a non-positive number (inputs: -1.0)",
+                        actual: printed.lines.joined(separator: "\n")),
+        ]
+    }
+
+    /// "Using Adjoint in your package": constants, literals and the functions that work generically.
+    static func genericCode() throws -> [ReadmeClaim] {
+        func g<T: ADScalar>(_ x: [T], scale c: Double) -> T {
+            T(c) * x[0] + 0.5 * pow(x[1], 0.5) + max(abs(x[0]), sqrt(x[1]))
+        }
+        try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁
+
+        return [
+            ReadmeClaim(readmeLine: "try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁",
+                        shown: "[4.0, 0.125]", actual: "\(try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0]))"),
+        ]
+    }
+
+    /// "Your own primitives".
+    static func ownPrimitive() throws -> [ReadmeClaim] {
+        let printed = PrintedLines()
+        func print(_ item: Any) { printed.append(item) }
+
+        func lambertW(_ x: Double) -> Double {            // W₀ on Doubles: Newton's method on w·eʷ = x
+            var w = log(1 + x)
+            for _ in 0..<40 { let e = exp(w); w -= (w * e - x) / (e * (1 + w)) }
+            return w
+        }
+        enum LambertW: UnaryPrimitive {                   // generic rule: Hessians and exact mode work
+            static let name = "lambert_w"
+            static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+            static func primal<T: ADScalar>(_ x: T) -> T {
+                // Solve on Doubles, then one Newton step in T from that root: the value is unchanged and a
+                // dual gets the implicit-function tangent, so the rule's own derivative is right too.
+                let w0 = T(lambertW(x.approximateDouble)), e = exp(w0)
+                return w0 - (w0 * e - x) / (e * (1 + w0))
+            }
+            static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+        }
+        func f<T: ADScalar>(_ x: [T]) -> T { LambertW.apply(x[0] * x[1]) + sin(x[0]) }
+        try hessian(of: f, at: [1.3, 0.7])
+        print(validate(LambertW.self))     // validate lambert_w (seed 0x5EED): passed, then one line per check
+
+        return [
+            ReadmeClaim(readmeLine: "print(validate(LambertW.self))     // validate lambert_w (seed 0x5EED): passed, then one line per check",
+                        shown: "validate lambert_w (seed 0x5EED): passed",
+                        actual: printed.lines.first?.components(separatedBy: "\n").first ?? "(nothing printed)"),
+        ]
+    }
+
+    /// "Checking a gradient in your own tests".
+    static func checkingAGradient() throws -> [ReadmeClaim] {
+        // context: the reader's function, point and hand-written gradient
+        struct MyLoss: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1]] } }
+        let x = [1.5, -0.5]
+        func myHandWrittenGradient(_ x: [Double]) -> [Double] { [2 * x[0] * x[1], x[0] * x[0]] }
+
+        let report = try checkGradient(of: MyLoss(), at: x, claimedGradient: myHandWrittenGradient)
+        // An inline claim needs its type spelled out (Swift cannot infer a generic closure's scalar type):
+        // claimedGradient: { (x: [Double]) -> [Double] in [2 * x[0] * x[1], x[0] * x[0]] }
+        XCTAssert(report.passed, report.renderTable())   // per entry: agree / rule-wrong / fd-inconclusive / kink
+
+        // The inline claim of the comment above, as the comment spells it.
+        let inline = try checkGradient(of: MyLoss(), at: x,
+                                       claimedGradient: { (x: [Double]) -> [Double] in [2 * x[0] * x[1], x[0] * x[0]] })
+        return [
+            ReadmeClaim(readmeLine: "XCTAssert(report.passed, report.renderTable())   // per entry: agree / rule-wrong / fd-inconclusive / kink",
+                        shown: "agree", actual: "\(report.verdict)"),
+            .passes("// claimedGradient: { (x: [Double]) -> [Double] in [2 * x[0] * x[1], x[0] * x[0]] }",
+                    failure: inline.passed ? nil : inline.renderTable()),
+        ]
+    }
+
+    /// "Sparse Jacobians and Hessians, checkpointed gradients".
+    static func sparse() throws -> [ReadmeClaim] {
+        // context: a tridiagonal system of 10⁴ equations, a chain energy, and an Euler step
+        struct Tridiagonal: ADFunction {                  // fᵢ = xᵢ₋₁ − 2xᵢ + xᵢ₊₁ + xᵢ³
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                x.indices.map { i in
+                    var s = x[i] * x[i] * x[i] - 2 * x[i]
+                    if i > 0 { s = s + x[i - 1] }
+                    if i + 1 < x.count { s = s + x[i + 1] }
+                    return s
+                }
+            }
+        }
+        struct ChainEnergy: ADFunction {                  // Σ (xᵢ₊₁ − xᵢ)⁴
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                var e: T = 0
+                for i in 0..<(x.count - 1) { let d = x[i + 1] - x[i]; e = e + d * d * d * d }
+                return [e]
+            }
+        }
+        let x = (0..<10_000).map { Double($0 % 7) / 7 + 0.5 }
+        let x0 = [1.0, 0.0]                               // a rotation: (p, q) ↦ (p − hq, q + hp)
+        func eulerStep(_ s: [Reverse<Double>]) -> [Reverse<Double>] { [s[0] - 1e-6 * s[1], s[1] + 1e-6 * s[0]] }
+        func energy(_ s: [Reverse<Double>]) -> Reverse<Double> { s[0] * s[0] + s[1] * s[1] }
+
+        let j = try sparseJacobian(of: Tridiagonal(), at: x)      // n = 10⁴: 3 colours, one forward pass
+        j.matrix.entries                                           // COO (row, column, value), 0-based
+        j.matrix.rowPointers; j.matrix.columnIndices; j.matrix.values   // CSR
+        let h = try sparseHessian(of: ChainEnergy(), at: x)        // star colouring, one HVP per colour
+        try assertSparsity(of: Tridiagonal(), at: x.prefix(40).map { $0 })   // compressed == dense, no false zero
+        let g = try checkpointedGradient(steps: 100_000, state: x0, step: eulerStep, loss: energy)
+
+        _ = (h, g)
+        return [
+            ReadmeClaim(readmeLine: "let j = try sparseJacobian(of: Tridiagonal(), at: x)      // n = 10⁴: 3 colours, one forward pass",
+                        shown: "3 colours, one forward pass",
+                        actual: "\(j.coloring.count) colours, \(j.forwardPasses == 1 ? "one" : "\(j.forwardPasses)") forward pass"),
+        ]
+    }
+
+    /// "Testing your own derivatives": the block (at file scope, below), and the failure message
+    /// shown after it.
+    static func testingProduct() throws -> [ReadmeClaim] {
+        testLogisticGradient()
+        let passing = checkProperty(.gradient(of: LogisticLoss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2))))
+        // The README's failing variant: row 2's term negated, 30 trials.
+        @Sendable func flippedGradient(_ w: [Double]) -> [Double] {
+            var g = [Double](repeating: 0, count: w.count)
+            for (k, (row, yk)) in zip(LogisticLoss.X, LogisticLoss.y).enumerated() {
+                let z = zip(row, w).map(*).reduce(0, +)
+                let r = (1 / (1 + exp(-z)) - yk) * (k == 2 ? -1 : 1)
+                for j in g.indices { g[j] += r * row[j] }
+            }
+            return g
+        }
+        var options = AdjointTestOptions()
+        options.trials = 30
+        let failing = checkProperty(.gradient(of: LogisticLoss(), claimed: flippedGradient, inputs: .vector(5, .uniform(-2...2))),
+                                    options: options)
+        return [
+            .passes("assertGradient(of: LogisticLoss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))",
+                    failure: passing.passed ? nil : passing.message),
+            ReadmeClaim(readmeLine: ReadmeTests.failureBlockKey, shown: "", actual: failing.message),
+        ]
+    }
+
+    /// The API the README's prose names as signatures (`name(label:)`): each is called once here,
+    /// after a `// README:` line quoting the README's spelling, so a rename breaks the build and
+    /// `ReadmeTests` finds every signature quoted.
+    static func proseSignatures() async throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+        }
+        func f<T: ADScalar>(_ x: [T]) -> T { x[0] * x[1] }
+        // README: `ExpressionPrinter(variables:…, maxOutputBytes:)`
+        _ = ExpressionPrinter(variables: nil, maxOutputBytes: 1 << 10)
+        // README: `Formula(parsing:maxDepth:)`
+        _ = try Formula(parsing: "x + 1", maxDepth: 10)
+        // README: `Rational.withWorkLimit(_:_:)`
+        _ = Rational.withWorkLimit(1 << 10, { 1 })
+        // README: `Tape(limit:)` `Tape<V>(limit:)`
+        _ = try Tape<Double>(limit: 100)
+        // README: `record(_:at:tapeLimit:)`
+        _ = try record({ [f($0)] }, at: [2.0, 5.0], tapeLimit: 100)
+        // README: `differenceJacobian(of:at:method:tasks:)` `differenceJacobian(…tasks:)`
+        _ = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central, tasks: 2)
+        // README: `checkJacobian(…tasks:)`
+        _ = try await checkJacobian(of: Polar(), at: [2.0, 0.5], tasks: 2)
+        // README: `forwardJacobian(of:at:checked:)`
+        _ = try forwardJacobian(of: { (x: [Dual<Double, Double>]) in [x[0]] }, at: [1.0], checked: true)
+        // README: `hessian(of:at:maximumDimension:)`
+        _ = try hessian(of: f, at: [2.0, 5.0], maximumDimension: 10)
+        // README: `jacobian(of:at:mode:tasks:)`
+        _ = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
+        // README: `validate(_:inputs:)` `VectorPrimitive.sparsity(inputs:)`
+        enum Scale: VectorPrimitive {
+            static let name = "readme_scale"
+            static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+            static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+            static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+            static func sparsity(inputs n: Int) -> [[Int]]? { (0..<n).map { [$0] } }
+        }
+        _ = validate(Scale.self, inputs: 3)
+        _ = Scale.sparsity(inputs: 3)
+        // README: `lossAndGradient(input:loss:)` `lossAndGradient(into:)`
+        let net = try MLP<Double>(layerSizes: [2, 3, 2], activation: .tanh, seed: 1)
+        let x = try Matrix<Double>(rows: 1, cols: 2, elements: [0.5, -0.5])
+        let loss = MLPLoss<Double>.softmaxCrossEntropy(labels: [0])
+        var g = try net.lossAndGradient(input: x, loss: loss).gradients
+        _ = try net.lossAndGradient(input: x, loss: loss, into: &g)
+    }
+
+    /// Every example, in README order.
+    static var all: [(name: String, run: () throws -> [ReadmeClaim])] { [
+        ("tour", tour), ("genericCode", genericCode), ("ownPrimitive", ownPrimitive), ("checkingAGradient", checkingAGradient),
+        ("sparse", sparse), ("testingProduct", testingProduct),
+    ] }
+}
+
+// "Testing your own derivatives" (README), at file scope as a user's test file has it.
+struct LogisticLoss: ADFunction {                       // Σₖ softplus(Xₖ·w) − yₖ·(Xₖ·w)
+    static let X: [[Double]] = [[1.0, 0.5, -1.2, 0.3, 2.0], [-0.7, 1.1, 0.4, -2.0, 0.6],
+                                [0.2, -0.3, 1.5, 0.8, -1.0], [1.3, 0.9, -0.4, 0.1, 0.7]]
+    static let y: [Double] = [1, 0, 1, 0]
+    func callAsFunction<T: ADScalar>(_ w: [T]) -> [T] {
+        var loss: T = 0
+        for (row, yk) in zip(Self.X, Self.y) {
+            var z: T = 0
+            for (xkj, wj) in zip(row, w) { z += T(xkj) * wj }
+            loss += softplus(z) - T(yk) * z
+        }
+        return [loss]
+    }
+}
+
+func handGradient(_ w: [Double]) -> [Double] {          // Σₖ (σ(Xₖ·w) − yₖ)·Xₖ
+    var g = [Double](repeating: 0, count: w.count)
+    for (row, yk) in zip(LogisticLoss.X, LogisticLoss.y) {
+        let z = zip(row, w).map(*).reduce(0, +)
+        let r = 1 / (1 + exp(-z)) - yk
+        for j in g.indices { g[j] += r * row[j] }
+    }
+    return g
+}
+
+func testLogisticGradient() {                           // in an XCTestCase; in Swift Testing the same line in a @Test
+    assertGradient(of: LogisticLoss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
+}
