@@ -83,6 +83,7 @@ enum DocCommentExamples {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
         }
         let j = try jacobian(of: Polar(), at: [2.0, 0.5])
+        _ = j
     }
 
     /// Sources/AdjointCore/API/CompressedJacobian.swift, line 18.
@@ -90,23 +91,26 @@ enum DocCommentExamples {
         // f = (x0·x1, x2²): columns 0 and 2 share no row, so 2 groups suffice.
         let r = try forwardCompressedJacobian(of: { (x: [Dual<Double, SIMD2<Double>>]) in [x[0] * x[1], x[2] * x[2]] },
                                               at: [1.0, 2.0, 3.0], groups: [0, 1, 0], groupCount: 2)
-        r.compressed   // [[2, 1], [6, 0]]
+        _ = r.compressed   // [[2, 1], [6, 0]]
     }
 
     /// Sources/AdjointCore/API/Concurrent.swift, line 79.
     static func Concurrent_79() async throws {
         let r = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
+        _ = r
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 20.
     static func Derivatives_20() async throws {
         let y = try value(of: Polar(), at: [2.0, 0.5])
+        _ = y
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 34.
     static func Derivatives_34() async throws {
         let rec = try record({ x in [x[0] * x[1], x[0] + x[1]] }, at: [2.0, 3.0])
         let row0 = try rec.pullback([1, 0])   // [3, 2]
+        _ = row0
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 96.
@@ -118,65 +122,68 @@ enum DocCommentExamples {
     /// Sources/AdjointCore/API/Derivatives.swift, line 137.
     static func Derivatives_137() async throws {
         func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
-        try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
+        _ = try gradient(of: f, at: [5, 4, 3, 2])   // [3, 3, 9, -1]
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 155.
     static func Derivatives_155() async throws {
-        try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
+        _ = try vjp(of: { x in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10])  // value [6, 2], vjp [13, 2]
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 178.
     static func Derivatives_178() async throws {
-        try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
+        _ = try jvp(of: { x in [x[0] * x[1]] }, at: [2.0, 3.0], direction: [1, 0])  // value [6], jvp [3]
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 196.
     static func Derivatives_196() async throws {
         // d/dx [x · d/dy (x + y)] = 1: the inner derivative sees x as a constant.
         func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
-        derivative(of: g, at: 3.0)   // 1
+        _ = derivative(of: g, at: 3.0)   // 1
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 242.
     static func Derivatives_242() async throws {
         let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
-        r.jacobian   // [[3, 2]], one pass
+        _ = r.jacobian   // [[3, 2]], one pass
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 262.
     static func Derivatives_262() async throws {
         let p = forwardPass({ (d: [Dual<Double, Double>]) in [d[0] * d[1]] }, at: [2.0, 3.0], pass: 1)
-        p.columns   // [[2]]: ∂(x·y)/∂y
+        _ = p.columns   // [[2]]: ∂(x·y)/∂y
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 316.
     static func Derivatives_316() async throws {
         let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
+        _ = r
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 337.
     static func Derivatives_337() async throws {
         let r = try jacobian(of: { x in [x[0] * x[1], sin(x[0])] }, at: [2.0, 3.0])
+        _ = r
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 376.
     static func Derivatives_376() async throws {
         func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
-        try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
+        _ = try hvp(of: q, at: [1.0, 2.0], direction: [1, 0])   // [4, 2]
     }
 
     /// Sources/AdjointCore/API/Derivatives.swift, line 419.
     static func Derivatives_419() async throws {
         let h = try hessian(of: Polar(), at: [2.0, 0.5], output: 1)   // ∇²(r sin t)
+        _ = h
     }
 
     /// Sources/AdjointCore/API/SpecialisedADFunction.swift, line 13.
     static func SpecialisedADFunction_13() async throws {
         struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
         let s = SpecialisedADFunction<Double, Dual<Double, Double>, Reverse<Double>, Float>(Square())
-        s([3.0])          // [9.0], through the closure compiled for Double
-        s([Float(2)])     // [4.0]
+        _ = s([3.0])          // [9.0], through the closure compiled for Double
+        _ = s([Float(2)])     // [4.0]
     }
 
     /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 26.
@@ -190,25 +197,28 @@ enum DocCommentExamples {
         let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
         let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],
                                           claimed: { x in [[x[1], x[0]], [cos(x[0]), 0]] })
-        r.passed   // true
+        _ = r.passed   // true
     }
 
     /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 83.
     static func BlackBoxCheck_83() async throws {
         let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] * x[1] }, at: [1.5, 2.0],
                                           claimedGradient: { x in [2 * x[0] * x[1], x[0] * x[0]] })
+        _ = r
     }
 
     /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 101.
     static func BlackBoxCheck_101() async throws {
         let r = try checkBlackBoxJVP(of: { (x: [Double]) in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
                                      claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
+        _ = r
     }
 
     /// Sources/AdjointCheck/Check/BlackBoxCheck.swift, line 127.
     static func BlackBoxCheck_127() async throws {
         let r = try checkBlackBoxVJP(of: { (x: [Double]) in [x[0] * x[1], x[0]] }, at: [2.0, 3.0], cotangent: [1, 10],
                                      claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+        _ = r
     }
 
     /// Sources/AdjointCheck/Check/Check.swift, line 15.
@@ -216,28 +226,31 @@ enum DocCommentExamples {
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
         let report = try checkJacobian(of: F(), at: [0.5, 2.0])
         print(report.renderTable())
-        report.verdict          // .agree
+        _ = report.verdict          // .agree
     }
 
     /// Sources/AdjointCheck/Check/Check.swift, line 54.
     static func Check_54() async throws {
         let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
+        _ = report
     }
 
     /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 17.
     static func ConcurrentCheck_17() async throws {
         let d = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson, tasks: 2)
+        _ = d
     }
 
     /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 44.
     static func ConcurrentCheck_44() async throws {
         let d = try await differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive, tasks: 2)
+        _ = d
     }
 
     /// Sources/AdjointCheck/Check/ConcurrentCheck.swift, line 83.
     static func ConcurrentCheck_83() async throws {
         let report = try await checkJacobian(of: F(), at: [0.5, 2.0], tasks: 2)
-        report.verdict   // .agree, as from the serial check
+        _ = report.verdict   // .agree, as from the serial check
     }
 
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 6.
@@ -245,17 +258,18 @@ enum DocCommentExamples {
         let report = try checkJacobian(of: F(), at: [0.5, 2.0])
         print(report.renderTable())
         let json = report.toJSON()
+        _ = json
     }
 
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 76.
     static func CheckReport_76() async throws {
         let report = try checkJacobian(of: F(), at: [0.5, 2.0])   // context
-        report.worstEntries(limit: 1).first?.input   // the input of the worst entry
+        _ = report.worstEntries(limit: 1).first?.input   // the input of the worst entry
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
     static func DifferenceEngine_10() async throws {
-        FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
+        _ = FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 53.
@@ -267,36 +281,39 @@ enum DocCommentExamples {
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 7.
     static func Differences_7() async throws {
-        DifferenceMethod(rawValue: "complex-step")   // .complexStep
+        _ = DifferenceMethod(rawValue: "complex-step")   // .complexStep
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 44.
     static func Differences_44() async throws {
         let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .richardson)
-        d.jacobian[0][1]        // ≈ −2 sin 0.5
-        d.entries[0][1].errorEstimate
+        _ = d.jacobian[0][1]        // ≈ −2 sin 0.5
+        _ = d.entries[0][1].errorEstimate
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 69.
     static func Differences_69() async throws {
         let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
+        _ = d
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 115.
     static func Differences_115() async throws {
         let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
-        d.jacobian   // ≈ [[3, 2]]
+        _ = d.jacobian   // ≈ [[3, 2]]
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
     static func Differences_147() async throws {
         let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
-        g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
+        let values = g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
+        _ = values
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 164.
     static func Differences_164() async throws {
         let jv = try differenceJVP(of: Polar(), at: [2.0, 0.5], direction: [1, 1], method: .central4)
+        _ = jv
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 251.
@@ -307,39 +324,39 @@ enum DocCommentExamples {
     /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 65.
     static func Stencil_65() async throws {
         let s = Stencil.central(order: 4)          // offsets −2 … 2
-        s.weights                                   // [1/12, −2/3, 0, 2/3, −1/12]
-        s.order                                     // 4
+        _ = s.weights                                   // [1/12, −2/3, 0, 2/3, −1/12]
+        _ = s.order                                     // 4
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 94.
     static func Stencil_94() async throws {
-        Stencil(derivative: 1, offsets: [0, 1, 2])   // one-sided, second order: (−3/2, 2, −1/2)
+        _ = Stencil(derivative: 1, offsets: [0, 1, 2])   // one-sided, second order: (−3/2, 2, −1/2)
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 144.
     static func Stencil_144() async throws {
-        Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]
+        _ = Stencil.central(order: 2).weights   // [−1/2, 0, 1/2]
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/Stencil.swift, line 196.
     static func Stencil_196() async throws {
-        StencilMethod.central4.stencil.order   // 4
+        _ = StencilMethod.central4.stencil.order   // 4
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 5.
     static func StepSize_5() async throws {
         let f = Polar(), x = [2.0, 0.5]   // context
-        try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
+        _ = try differenceJacobian(of: f, at: x, method: .central, step: .absolute(1e-5))
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 23.
     static func StepSize_23() async throws {
-        DifferenceTuning.evaluationNoiseULPs   // 2
+        _ = DifferenceTuning.evaluationNoiseULPs   // 2
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/StepSize.swift, line 129.
     static func StepSize_129() async throws {
-        DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
+        _ = DifferenceTuning.stepConstant(for: .central)   // (2·1/(2·1/6))^{1/3} = 6^{1/3} ≈ 1.82
     }
 
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 6.
@@ -360,17 +377,17 @@ enum DocCommentExamples {
     /// CheckTypes.swift, lines 93, 138, 240, 255, 276: one report as context.
     static func CheckTypes_93() async throws {
         let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { (x: [Double]) in [cos(x[0]) * x[1], sin(x[0]) + 1] })   // context
-        report.entries[0][1].verdict == .agree
-        report.entries[0][1].ladder.map(\.outcome)   // ["disagree", "disagree", "disagree", "disagree"]
-        report.entries.joined().filter { !$0.passes }   // what kept the check from passing
-        report.entries[0][0].wrongSubjects   // ["claimed"] when only the claim is off
-        report.fault?.op   // "sin"
+        _ = report.entries[0][1].verdict == .agree
+        _ = report.entries[0][1].ladder.map(\.outcome)   // ["disagree", "disagree", "disagree", "disagree"]
+        _ = report.entries.joined().filter { !$0.passes }   // what kept the check from passing
+        _ = report.entries[0][0].wrongSubjects   // ["claimed"] when only the claim is off
+        _ = report.fault?.op   // "sin"
     }
 
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 161.
     static func CheckTypes_161() async throws {
         let k = try checkJacobian(of: Relu(), at: [0.0, 1.0]).entries[0][0].kink   // relu(x₀) + x₁
-        (k?.left, k?.right)   // (0, 1): any subgradient in [0, 1] is valid
+        _ = (k?.left, k?.right)   // (0, 1): any subgradient in [0, 1] is valid
     }
 
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 204.
@@ -382,33 +399,33 @@ enum DocCommentExamples {
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 298.
     static func CheckTypes_298() async throws {
         let d = try checkJacobian(of: F(), at: [0.5, 2.0]).directional   // CheckOptions.directionSeed
-        d?.agrees   // true
+        _ = d?.agrees   // true
     }
 
     /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 61.
     static func SparsityCheck_61() async throws {
         let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
-        report.passed   // true
+        _ = report.passed   // true
         let wrong = try SparsityPattern(rows: 4, columns: 4, rowColumns: [[0], [1], [2], [3]])
-        try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: wrong).falseZeros.first
+        _ = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: wrong).falseZeros.first
         // entry (0, 1) is declared zero but f0 changed by …
     }
 
     /// Sources/AdjointCheck/Check/FaultLocalization.swift, line 202.
     static func FaultLocalization_202() async throws {
-        RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
-        RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
+        _ = RuleCheck.disagreement(.sin, 0.5, 0.5, 0, partial: 0)   // nil: sin′ = cos is right
+        _ = RuleCheck.sweepRegistry(seed: 7).isEmpty                // true unless a rule is wrong
     }
 
     /// Sources/AdjointCheck/Check/JSON.swift, line 7.
     static func JSON_7() async throws {
-        JSONValue.object([("slope", .number(2.0))]).rendered()   // {"slope": 2.0}
+        _ = JSONValue.object([("slope", .number(2.0))]).rendered()   // {"slope": 2.0}
     }
 
     /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 6.
     static func StepSweep_6() async throws {
         let sweep = try stepSweep(of: ExpSin(), at: [0.7])   // context
-        sweep.series(named: "central")?.slope   // ≈ 2
+        _ = sweep.series(named: "central")?.slope   // ≈ 2
     }
 
     /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 48.
@@ -421,7 +438,7 @@ enum DocCommentExamples {
 
     /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 115.
     static func StepSweep_115() async throws {
-        sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
+        _ = sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
     }
 
     /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 131.
@@ -432,7 +449,7 @@ enum DocCommentExamples {
 
     /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 6.
     static func SweepPlot_6() async throws {
-        SweepPlotTuning.clipDecades   // 3
+        _ = SweepPlotTuning.clipDecades   // 3
     }
 
     /// Sources/AdjointCheck/Sweep/SweepPlot.swift, line 63: compiled, not run (it writes a file).
@@ -443,8 +460,8 @@ enum DocCommentExamples {
     /// Sources/AdjointCheck/Primitives/Validate.swift, line 5.
     static func Validate_5() async throws {
         let v = validate(LambertW.self)
-        v.passed                    // false when a rule is wrong
-        v.check(named: "partials")  // .failed, with the point, expected and claimed values
+        _ = v.passed                    // false when a rule is wrong
+        _ = v.check(named: "partials")  // .failed, with the point, expected and claimed values
         print(v)                    // one line per check
     }
 
@@ -530,7 +547,7 @@ enum DocCommentExamples {
 
     /// Sources/AdjointTesting/Outcome.swift, line 6.
     static func Outcome_6() async throws {
-        TestVerdict.ruleWrong.name   // "rule-wrong"
+        _ = TestVerdict.ruleWrong.name   // "rule-wrong"
     }
 
     /// Sources/AdjointTesting/Property.swift, line 7.

@@ -44,17 +44,17 @@ enum ReadmeExamples {
 
         func f<T: ADScalar>(_ x: [T]) -> T { log(x[0]) + x[0] * x[1] - sin(x[1]) }   // written once
 
-        f([2.0, 5.0])                                         // plain Double (or Float)
-        try gradient(of: f, at: [2.0, 5.0])                    // reverse mode: [5.5, 1.7163378145367738]
-        try jvp(of: { [f($0)] }, at: [2.0, 5.0], direction: [1, 0]).jvp       // forward mode: [5.5]
-        try vjp(of: { [f($0)] }, at: [2.0, 5.0], cotangent: [2]).vjp          // [11.0, 3.43…]
-        try hessian(of: f, at: [2.0, 5.0])                     // forward-over-reverse
+        _ = f([2.0, 5.0])                                         // plain Double (or Float)
+        _ = try gradient(of: f, at: [2.0, 5.0])                    // reverse mode: [5.5, 1.7163378145367738]
+        _ = try jvp(of: { [f($0)] }, at: [2.0, 5.0], direction: [1, 0]).jvp       // forward mode: [5.5]
+        _ = try vjp(of: { [f($0)] }, at: [2.0, 5.0], cotangent: [2]).vjp          // [11.0, 3.43…]
+        _ = try hessian(of: f, at: [2.0, 5.0])                     // forward-over-reverse
         let rec = try record({ [f($0)] }, at: [2.0, 5.0])      // record once, sweep many cotangents
 
         struct Polar: ADFunction {                             // generic functions for multi-mode APIs
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
         }
-        try jacobian(of: Polar(), at: [2.0, 0.5])              // mode chosen by shape (n ≤ m: forward)
+        _ = try jacobian(of: Polar(), at: [2.0, 0.5])              // mode chosen by shape (n ≤ m: forward)
 
         let (_, counts) = try measureOperations { try gradient(of: f, at: [2.0, 5.0]) }
         do { _ = try gradient(of: { x in log(x[0]) }, at: [-1.0]) }
@@ -82,7 +82,7 @@ enum ReadmeExamples {
         func g<T: ADScalar>(_ x: [T], scale c: Double) -> T {
             T(c) * x[0] + 0.5 * pow(x[1], 0.5) + max(abs(x[0]), sqrt(x[1]))
         }
-        try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁
+        _ = try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁
 
         return [
             ReadmeClaim(readmeLine: "try gradient(of: { g($0, scale: 3) }, at: [3.0, 4.0])   // [4.0, 0.125]: c + 1 and 0.25/√x₁",
@@ -112,7 +112,7 @@ enum ReadmeExamples {
             static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
         }
         func f<T: ADScalar>(_ x: [T]) -> T { LambertW.apply(x[0] * x[1]) + sin(x[0]) }
-        try hessian(of: f, at: [1.3, 0.7])
+        _ = try hessian(of: f, at: [1.3, 0.7])
         print(validate(LambertW.self))     // validate lambert_w (seed 0x5EED): passed, then one line per check
 
         return [
@@ -171,8 +171,8 @@ enum ReadmeExamples {
         func energy(_ s: [Reverse<Double>]) -> Reverse<Double> { s[0] * s[0] + s[1] * s[1] }
 
         let j = try sparseJacobian(of: Tridiagonal(), at: x)      // n = 10⁴: 3 colours, one forward pass
-        j.matrix.entries                                           // COO (row, column, value), 0-based
-        j.matrix.rowPointers; j.matrix.columnIndices; j.matrix.values   // CSR
+        _ = j.matrix.entries                                           // COO (row, column, value), 0-based
+        _ = j.matrix.rowPointers; j.matrix.columnIndices; j.matrix.values   // CSR
         let h = try sparseHessian(of: ChainEnergy(), at: x)        // star colouring, one HVP per colour
         try assertSparsity(of: Tridiagonal(), at: x.prefix(40).map { $0 })   // compressed == dense, no false zero
         let g = try checkpointedGradient(steps: 100_000, state: x0, step: eulerStep, loss: energy)

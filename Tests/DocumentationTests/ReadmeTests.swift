@@ -54,10 +54,13 @@ final class ReadmeTests: XCTestCase {
         while body.last?.isEmpty == true { body.removeLast() }
         guard let first = body.first else { return nil }
         for (start, line) in file.enumerated() where line.hasSuffix(first) {
-            let indent = String(line.dropLast(first.count))
+            let indent = String(line.dropLast(first.count).replacing("_ = ", with: ""))
             guard indent.allSatisfy({ $0 == " " }), start + body.count <= file.count else { continue }
+            // A statement whose value the example only shows (`d.jacobian   // ≈ …`) is compiled
+            // as `_ = d.jacobian   // ≈ …`, so the examples build without unused-value warnings.
             let matches = body.indices.allSatisfy { i in
-                body[i].isEmpty ? file[start + i].trimmingCharacters(in: .whitespaces).isEmpty : file[start + i] == indent + body[i]
+                body[i].isEmpty ? file[start + i].trimmingCharacters(in: .whitespaces).isEmpty
+                    : file[start + i] == indent + body[i] || file[start + i] == indent + "_ = " + body[i]
             }
             if matches { return start }
         }

@@ -146,7 +146,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 ///
 /// ```swift
 /// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
-/// g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
+/// let values = g.map(\.value)   // ≈ [5.5, 2 − cos 5], each with its `errorEstimate`
 /// ```
 @inlinable public func differenceGradient<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
