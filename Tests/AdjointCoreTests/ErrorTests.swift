@@ -30,6 +30,25 @@ final class ErrorTests: XCTestCase {
         }
     }
 
+    /// A NaN made earlier fails every domain test (NaN > 0 is false): the error says the argument
+    /// was NaN, not that it was "non-positive" (a new user was sent looking for a negative x).
+    func testADomainErrorOnANaNArgumentSaysNaN() {
+        // (√ of NaN raises no domain error: the NaN is reported as non-finite where it was made.)
+        for op in [Op.log, .log1p, .pow] {
+            let (_, diag) = Diagnostics.collect { _ = Reverse<Double>.applyBinaryOrUnary(op, .nan, .nan, 0) }
+            let domain = diag.errors.compactMap { e -> (String, [Double], String)? in
+                if case let .domain(name, _, inputs, reason) = e { return (name, inputs, reason) }
+                return nil
+            }
+            XCTAssertEqual(domain.count, 1, "\(op): \(diag.errors)")
+            guard let (name, inputs, reason) = domain.first else { continue }
+            XCTAssertEqual(name, op.info.name)
+            XCTAssertTrue(inputs.first?.isNaN ?? false)
+            XCTAssertTrue(reason.contains("NaN"), reason)
+            XCTAssertFalse(reason.contains("non-positive") || reason.contains("negative") || reason.contains("≤"), reason)
+        }
+    }
+
     /// Generated from the registry: on a grid of probe points, the interpreters throw exactly where
     /// `Rules.domainViolation` says and nowhere else.
     func testDomainErrorsRaisedExactlyWhereRegistrySays() throws {

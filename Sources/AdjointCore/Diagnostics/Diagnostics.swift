@@ -142,7 +142,10 @@ public enum Diagnostics {
     @inline(never)
     public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {
         let inputs = quietly { op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble] }
-        report(.domain(op: op.info.name, node: node, inputs: inputs, reason: reason))
+        // A NaN argument fails every domain test (NaN > 0 is false), and "log of a non-positive
+        // number (inputs: nan)" sent the reader to the wrong cause: the NaN came from earlier.
+        let why = inputs.contains(where: \.isNaN) ? "\(op.info.name) of NaN (the NaN was made before this op)" : reason
+        report(.domain(op: op.info.name, node: node, inputs: inputs, reason: why))
     }
 
     /// Runs the registry's domain and kink predicates for one evaluated op and reports what they find.
