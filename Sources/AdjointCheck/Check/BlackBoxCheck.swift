@@ -421,9 +421,115 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
-            return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes)
+            // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
+            // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
+            // f whose rounding comes from an intermediate far larger than f, fools them (a sweep of
+            // right gradients at badly scaled points). The conviction stands only when central
+            // differences at the smallest steps that still resolve the gap exclude the claim.
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, witness: w.value)
+            switch scan.finding {
+            case .excludesClaim:
+                return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
+            case .supportsClaim:
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
+            case .unresolved:
+                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes + [scan.outcome])
+            }
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+    }
+
+    /// What central differences at shrinking steps say about a claim the ladder would convict.
+    enum ScanFinding {
+        /// The smallest steps that resolve the gap exclude the claim: the conviction stands.
+        case excludesClaim
+        /// Steps small enough to resolve the gap settle on the claim: a rung was fooled (or the
+        /// scan is), so the witnesses conflict.
+        case supportsClaim
+        /// f's measured noise is too large at every step to tell the claim from the witness.
+        case unresolved
+    }
+
+    /// Central differences Dₖ of functional r along d at hₖ = 0.125·scale/2ᵏ, down to where f's
+    /// noise hides the gap |claim − witness|. Each level's error is eₖ = |Dₖ − Dₖ₋₁|/3 (the
+    /// truncation, as in a stencil's h/2h estimate) plus its rounding, where the rounding is f's
+    /// noise *measured* from the second differences at hₖ and 2hₖ (largest over neighbouring
+    /// levels), not the ulps of f: log(x₀² + 1)·x₁ at x₀ = 2·10⁻⁵, x₁ = 3·10⁶ rounds on the
+    /// scale of x₁, 10⁹ ulps of f. A level resolves the gap when 4eₖ is below half of it.
+    ///
+    /// - Three consecutive resolving levels within 4eₖ of the claim, or the two smallest
+    ///   resolving levels, support it: the ladder's steps were too large to see a term that
+    ///   varies on a short scale (sin(x₂)·x₀ beside x₁x₂ at x₂ = 3·10⁶, where every rung's step
+    ///   spans many periods and sees the linear part alone).
+    /// - Otherwise the smallest resolving level decides: it excludes the claim (a conviction),
+    ///   or no level resolves (f's noise is too large to decide).
+    ///
+    /// Runs only before a conviction; costs two evaluations per level (at most
+    /// ``DifferenceTuning/richardsonScanLevels``·2).
+    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, witness w: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+        let m = value.count
+        var line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        let central = Stencil.of(.central)
+        let gap = Swift.abs(g - w)
+        var levels: [(value: Double, rounding: Double, step: V)] = []
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        while levels.count < 2 * DifferenceTuning.richardsonScanLevels {
+            // Steps off the power-of-two lattice, each level's ratio to the next in (4/3, 3):
+            // on the lattice f's rounding can be coherent (log(x₀² + 1) at x₀ = −0.0258 rounds
+            // x₀² + 1 the same way at every hₖ = 2⁻ᵏ, so its differences settled 1.5·10⁻¹⁰ away from
+            // the true slope and convicted a right claim), and the noise measured there is 0.
+            let k = Double(levels.count)
+            let jitter = 1 + 0.5 * (k * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
+            let h = V(top * Double.pow(2, -k) * jitter)
+            guard h > 0, !line.stepBelowULP(h) else { break }
+            let s = line.apply(central, step: h, outputs: m)
+            let rounding = combineAbs(r, s.rounding)
+            levels.append((combine(r, s.derivative), rounding, h))
+            // f's modelled rounding is a lower bound on its noise: past this, no level resolves.
+            if 4 * rounding >= gap / 2 { break }
+        }
+        // One sample's noise at each level's step (from samples at ±h and ±2h).
+        let noise: [Double] = levels.indices.map { k in
+            guard k > 0 else { return .infinity }
+            var perOutput: [Double] = []
+            for i in 0..<m { perOutput.append(line.measuredNoise(small: levels[k].step, output: i) ?? .infinity) }
+            return combineAbs(r, perOutput)
+        }
+        var resolving: [(k: Int, supports: Bool, value: Double, error: Double)] = []
+        for k in levels.indices.dropFirst() {
+            let window = noise[Swift.max(1, k - 1)...Swift.min(levels.count - 1, k + 1)].max() ?? .infinity
+            let step = Double(levels[k].step)
+            let ratio = Double(levels[k - 1].step) / step
+            let e = Swift.abs(levels[k].value - levels[k - 1].value) / (ratio * ratio - 1)
+                + Swift.max(levels[k].rounding, central.noiseGain * window / step)
+            guard e.isFinite, levels[k].value.isFinite, 4 * e < gap / 2 else { continue }
+            resolving.append((k, Swift.abs(levels[k].value - g) <= 4 * e, levels[k].value, e))
+        }
+        var run = 0, longest = 0
+        for (i, level) in resolving.enumerated() {
+            run = level.supports && (i > 0 && resolving[i - 1].k == level.k - 1 && resolving[i - 1].supports) ? run + 1 : (level.supports ? 1 : 0)
+            longest = Swift.max(longest, run)
+        }
+        let lastTwoSupport = resolving.count >= 2 && resolving.suffix(2).allSatisfy(\.supports)
+        let finding: ScanFinding
+        if longest >= 3 || lastTwoSupport {
+            finding = .supportsClaim
+        } else if let last = resolving.last {
+            finding = last.supports ? .supportsClaim : .excludesClaim
+        } else {
+            finding = .unresolved
+        }
+        let shown = resolving.last
+        let word: String
+        switch finding {
+        case .excludesClaim: word = "disagree"
+        case .supportsClaim: word = "agree"
+        case .unresolved: word = "unreliable"
+        }
+        let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
+                                  step: shown.map { Double(levels[$0.k].step) }, outcome: word,
+                                  warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
+        return (finding, outcome)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the

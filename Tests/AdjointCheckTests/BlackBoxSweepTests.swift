@@ -1,0 +1,165 @@
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// Plain-Double functions with their Jacobians derived by hand, as a researcher's own code would
+/// give them: the black-box check's sweep corpus.
+struct BlackBoxSubject: Sendable {
+    let name: String
+    let f: @Sendable ([Double]) -> [Double]
+    let jacobian: @Sendable ([Double]) -> [[Double]]
+
+    static let gradients: [BlackBoxSubject] = [
+        // The function of the false convictions first reported (f ≈ −2·10¹² beside sin(x₂)·x₀).
+        BlackBoxSubject(name: "x0*x1^2 + sin(x2)*x0 + x1*x2",
+                        f: { x in [x[0] * x[1] * x[1] + sin(x[2]) * x[0] + x[1] * x[2]] },
+                        jacobian: { x in [[x[1] * x[1] + sin(x[2]), 2 * x[0] * x[1] + x[2], cos(x[2]) * x[0] + x[1]]] }),
+        BlackBoxSubject(name: "x0*x1*x2 + x0^2 - x2/x1",
+                        f: { x in [x[0] * x[1] * x[2] + x[0] * x[0] - x[2] / x[1]] },
+                        jacobian: { x in [[x[1] * x[2] + 2 * x[0], x[0] * x[2] + x[2] / (x[1] * x[1]), x[0] * x[1] - 1 / x[1]]] }),
+        BlackBoxSubject(name: "sqrt(x0^2 + x1^2 + x2^2)",
+                        f: { x in [(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).squareRoot()] },
+                        jacobian: { x in
+                            let r = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).squareRoot()
+                            return [[x[0] / r, x[1] / r, x[2] / r]]
+                        }),
+        BlackBoxSubject(name: "log(x0^2 + 1)*x1 + cos(x2)*x2",
+                        f: { x in [log(x[0] * x[0] + 1) * x[1] + cos(x[2]) * x[2]] },
+                        jacobian: { x in [[2 * x[0] * x[1] / (x[0] * x[0] + 1), log(x[0] * x[0] + 1), cos(x[2]) - sin(x[2]) * x[2]]] }),
+        BlackBoxSubject(name: "100(x1 - x0^2)^2 + (1 - x0)^2 + x2^2",
+                        f: { x in
+                            let a = x[1] - x[0] * x[0], b = 1 - x[0]
+                            return [100 * a * a + b * b + x[2] * x[2]]
+                        },
+                        jacobian: { x in
+                            let a = x[1] - x[0] * x[0]
+                            return [[-400 * x[0] * a - 2 * (1 - x[0]), 200 * a, 2 * x[2]]]
+                        }),
+        BlackBoxSubject(name: "tanh(x0)*x1 + atan(x2)*x0*x1",
+                        f: { x in [tanh(x[0]) * x[1] + atan(x[2]) * x[0] * x[1]] },
+                        jacobian: { x in
+                            let t = tanh(x[0])
+                            return [[(1 - t * t) * x[1] + atan(x[2]) * x[1], t + atan(x[2]) * x[0], x[0] * x[1] / (1 + x[2] * x[2])]]
+                        }),
+    ]
+
+    /// A map R³ → R³ whose Jacobian is not symmetric, for the transposed-Jacobian plant.
+    static let map = BlackBoxSubject(name: "(x0*x1, sin(x2)*x0, x1*x2 + x0^2)",
+                                     f: { x in [x[0] * x[1], sin(x[2]) * x[0], x[1] * x[2] + x[0] * x[0]] },
+                                     jacobian: { x in [[x[1], x[0], 0], [sin(x[2]), 0, cos(x[2]) * x[0]], [2 * x[0], x[2], x[1]]] })
+}
+
+/// The sweep: right and planted-wrong claims at badly scaled points (each coordinate ±10ᵘ with
+/// u uniform in [−5, 7], so one point mixes inputs 10¹² apart).
+enum BlackBoxSweep {
+    /// What a claim is changed into before it is checked.
+    enum Plant: String, CaseIterable {
+        case none = "right"
+        case relative1e3 = "one entry ×(1+1e-3)"
+        case relative1e6 = "one entry ×(1+1e-6)"
+        case signFlip = "one entry's sign flipped"
+        case swappedPair = "two entries swapped"
+        case transposed = "Jacobian transposed"
+    }
+
+    /// The outcome of one check, by its report: convicted when some entry is rule-wrong, an invalid
+    /// subgradient or a jump; passed when the report passes; inconclusive otherwise.
+    enum Outcome: String { case convicted, inconclusive, passed }
+
+    struct Case {
+        let subject: String
+        let point: [Double]
+        let plant: Plant
+        let report: CheckReport
+        var outcome: Outcome {
+            if report.entries.joined().contains(where: {
+                if case .ruleWrong = $0.verdict { return true }
+                if case .kink(false) = $0.verdict { return true }
+                if case .discontinuity = $0.verdict { return true }
+                return false
+            }) { return .convicted }
+            return report.passed ? .passed : .inconclusive
+        }
+    }
+
+    static func point(_ rng: inout SeededGenerator) -> [Double] {
+        (0..<3).map { _ in
+            let u = -5 + 12 * rng.nextUnit()
+            return (rng.nextUnit() < 0.5 ? -1 : 1) * Double.pow(10, u)
+        }
+    }
+
+    /// The planted claim, or nil when the plant changes nothing (a sign flip of 0, a swap of equal
+    /// entries).
+    static func plant(_ p: Plant, _ j: [[Double]], _ rng: inout SeededGenerator) -> [[Double]]? {
+        var c = j
+        let n = j[0].count
+        let r = Int(rng.next() % UInt64(j.count))
+        let k = Int(rng.next() % UInt64(n))
+        switch p {
+        case .none: return c
+        case .relative1e3: c[r][k] *= 1 + 1e-3
+        case .relative1e6: c[r][k] *= 1 + 1e-6
+        case .signFlip: c[r][k] = -c[r][k]
+        case .swappedPair: c[r].swapAt(k, (k + 1) % n)
+        case .transposed: c = (0..<n).map { i in j.map { $0[i] } }
+        }
+        return c == j ? nil : c
+    }
+
+    /// `perSubject` points for each gradient subject (and for the map, transposed plants only),
+    /// each checked right and with every plant.
+    static func run(seed: UInt64, perSubject: Int, plants: [Plant] = Plant.allCases) throws -> [Case] {
+        var rng = SeededGenerator(seed: seed)
+        var cases: [Case] = []
+        for s in BlackBoxSubject.gradients + [BlackBoxSubject.map] {
+            let isMap = s.name == BlackBoxSubject.map.name
+            var drawn = 0
+            while drawn < perSubject {
+                let x = point(&rng)
+                let j = s.jacobian(x)
+                guard s.f(x).allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
+                drawn += 1
+                for p in plants where (p == .transposed) == isMap || p == .none {
+                    guard let c = plant(p, j, &rng) else { continue }
+                    let report = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in c })
+                    cases.append(Case(subject: s.name, point: x, plant: p, report: report))
+                }
+            }
+        }
+        return cases
+    }
+
+    static func table(_ cases: [Case]) -> String {
+        var lines = ["plant | checks | convicted | inconclusive | passed"]
+        for p in Plant.allCases {
+            let of = cases.filter { $0.plant == p }
+            if of.isEmpty { continue }
+            let count = { (o: Outcome) in of.filter { $0.outcome == o }.count }
+            lines.append("\(p.rawValue) | \(of.count) | \(count(.convicted)) | \(count(.inconclusive)) | \(count(.passed))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+final class BlackBoxSweepTests: XCTestCase {
+    /// The measurement behind the report (slow; run with BLACKBOX_SWEEP=seed[,perSubject]).
+    func testMeasureTheSweep() throws {
+        guard let spec = ProcessInfo.processInfo.environment["BLACKBOX_SWEEP"] else { throw XCTSkip("set BLACKBOX_SWEEP") }
+        let parts = spec.split(separator: ",").compactMap { UInt64($0) }
+        let cases = try BlackBoxSweep.run(seed: parts.first ?? 1, perSubject: Int(parts.count > 1 ? parts[1] : 200))
+        print(BlackBoxSweep.table(cases))
+        for c in cases where c.plant == .none && c.outcome != .passed {
+            print("RIGHT-\(c.outcome.rawValue.uppercased()) \(c.subject) at \(c.point.map { "\($0)" })")
+            for e in c.report.entries.joined() where !e.passes {
+                print("  entry \(e.input): \(e.verdict) claimed \(e.subjects.first?.value ?? .nan) witness \(e.witness ?? "-") "
+                      + "\(e.witnessValue ?? .nan) err \(e.absoluteError ?? .nan) tol \(e.tolerance ?? .nan) est \(e.errorEstimate ?? .nan)")
+                for o in e.ladder { print("    \(o.witness) \(o.outcome) \(o.value ?? .nan) ± \(o.errorEstimate ?? .nan) \(o.warnings)") }
+            }
+        }
+        for c in cases where c.plant != .none && c.outcome == .passed {
+            print("WRONG-PASSED \(c.plant.rawValue) \(c.subject) at \(c.point.map { "\($0)" })")
+        }
+    }
+}
