@@ -158,6 +158,12 @@ final class BlackBoxSweepTests: XCTestCase {
                 for o in e.ladder { print("    \(o.witness) \(o.outcome) \(o.value ?? .nan) ± \(o.errorEstimate ?? .nan) \(o.warnings)") }
             }
         }
+        for c in cases where c.plant != .none && c.outcome == .inconclusive {
+            for e in c.report.entries.joined() where e.ladder.last?.witness == "central step scan" && e.ladder.last?.outcome != "disagree" {
+                print("WRONG-SCANNED \(c.plant.rawValue) \(c.subject) at \(c.point.map { "\($0)" }) entry \(e.input) claimed \(e.subjects.first?.value ?? .nan)")
+                for o in e.ladder { print("    \(o.witness) \(o.outcome) \(o.value ?? .nan) ± \(o.errorEstimate ?? .nan) \(o.warnings)") }
+            }
+        }
         for c in cases where c.plant != .none && c.outcome == .passed {
             print("WRONG-PASSED \(c.plant.rawValue) \(c.subject) at \(c.point.map { "\($0)" })")
         }

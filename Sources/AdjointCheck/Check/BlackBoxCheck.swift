@@ -1,4 +1,5 @@
 import AdjointCore
+import Foundation
 import RealModule
 
 // Checks of hand-written derivatives of functions Adjoint cannot look inside: simulation code, C
@@ -426,7 +427,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // f whose rounding comes from an intermediate far larger than f, fools them (a sweep of
             // right gradients at badly scaled points). The conviction stands only when central
             // differences at the smallest steps that still resolve the gap exclude the claim.
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, witness: w.value)
+            // The gap to resolve is the smallest any rung disagreed by: a scan that resolves only the
+            // largest (a fooled rung's) would confirm nothing about the others.
+            let gaps = outcomes.filter { $0.outcome == "disagree" }.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value))
             switch scan.finding {
             case .excludesClaim:
                 return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
@@ -457,20 +461,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// levels), not the ulps of f: log(x₀² + 1)·x₁ at x₀ = 2·10⁻⁵, x₁ = 3·10⁶ rounds on the
     /// scale of x₁, 10⁹ ulps of f. A level resolves the gap when 4eₖ is below half of it.
     ///
-    /// - Three consecutive resolving levels within 4eₖ of the claim, or the two smallest
-    ///   resolving levels, support it: the ladder's steps were too large to see a term that
-    ///   varies on a short scale (sin(x₂)·x₀ beside x₁x₂ at x₂ = 3·10⁶, where every rung's step
-    ///   spans many periods and sees the linear part alone).
-    /// - Otherwise the smallest resolving level decides: it excludes the claim (a conviction),
-    ///   or no level resolves (f's noise is too large to decide).
+    /// - Three consecutive resolving levels within 4eₖ of the claim whose differences settle as a
+    ///   smooth f's do support it: the ladder's steps were too large to see a term that varies
+    ///   on a short scale (sin(x₂)·x₀ beside x₁x₂ at x₂ = 3·10⁶, where every rung's step spans
+    ///   many periods and sees the linear part alone).
+    /// - Otherwise three such levels that exclude the claim confirm the conviction. Exclusion
+    ///   needs settling too: at steps spanning many periods of sin(x₂)·x₀ the differences see
+    ///   the linear part alone and exclude a right claim.
+    /// - With neither, the claim cannot be told from the witnesses: f's noise, or a term that
+    ///   varies faster than any step that resolves the gap, hides the difference.
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
-    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, witness w: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
         let m = value.count
         var line = LineProbe<V>(eval: f, x: x, v: directions[d])
         let central = Stencil.of(.central)
-        let gap = Swift.abs(g - w)
         var levels: [(value: Double, rounding: Double, step: V)] = []
         let top = DifferenceTuning.richardsonInitialStep * line.scale
         while levels.count < 2 * DifferenceTuning.richardsonScanLevels {
@@ -488,38 +494,60 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // f's modelled rounding is a lower bound on its noise: past this, no level resolves.
             if 4 * rounding >= gap / 2 { break }
         }
-        // One sample's noise at each level's step (from samples at ±h and ±2h).
-        let noise: [Double] = levels.indices.map { k in
-            guard k > 0 else { return .infinity }
+        // f's noise per sample, measured (second differences at h and 2h) at the three smallest
+        // steps, where the curvature left in that measure is least: at large steps it holds f's
+        // structure (sin(x₂)·x₀'s amplitude at h ≫ 2π), which is no bound on the slope at x.
+        var noise = 0.0
+        for k in levels.indices.suffix(3) where k > 0 {
             var perOutput: [Double] = []
             for i in 0..<m { perOutput.append(line.measuredNoise(small: levels[k].step, output: i) ?? .infinity) }
-            return combineAbs(r, perOutput)
+            noise = Swift.max(noise, combineAbs(r, perOutput))
         }
-        var resolving: [(k: Int, supports: Bool, value: Double, error: Double)] = []
+        // Two columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
+        // Eₖ = (ρ²Dₖ − Dₖ₋₁)/(ρ² − 1), ρ = hₖ₋₁/hₖ, = D − b·hₖ₋₁²hₖ² + …: for a term that varies
+        // on a short scale (cos(x₂)·x₂ at x₂ = 10⁶) Dₖ cannot reach a 10⁻⁶ gap before f's noise
+        // hides it, Eₖ can. Each column's truncation is read off its own differences, as a
+        // stencil's h/2h estimate is: |Vₖ − Vₖ₋₁|·qₖ/|qₖ₋₁ − qₖ| with qₖ its leading power.
+        let steps = levels.map { Double($0.step) }
+        var columns: [ScanColumn] = []
+        var d = ScanColumn(count: levels.count)
+        for k in levels.indices {
+            d.value[k] = levels[k].value
+            d.power[k] = steps[k] * steps[k]
+            d.rounding[k] = Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
+        }
+        columns.append(d)
+        var e = ScanColumn(count: levels.count)
         for k in levels.indices.dropFirst() {
-            let window = noise[Swift.max(1, k - 1)...Swift.min(levels.count - 1, k + 1)].max() ?? .infinity
-            let step = Double(levels[k].step)
-            let ratio = Double(levels[k - 1].step) / step
-            let e = Swift.abs(levels[k].value - levels[k - 1].value) / (ratio * ratio - 1)
-                + Swift.max(levels[k].rounding, central.noiseGain * window / step)
-            guard e.isFinite, levels[k].value.isFinite, 4 * e < gap / 2 else { continue }
-            resolving.append((k, Swift.abs(levels[k].value - g) <= 4 * e, levels[k].value, e))
+            let rho2 = (steps[k - 1] / steps[k]) * (steps[k - 1] / steps[k])
+            e.value[k] = (rho2 * d.value[k] - d.value[k - 1]) / (rho2 - 1)
+            e.power[k] = steps[k - 1] * steps[k - 1] * steps[k] * steps[k]
+            e.rounding[k] = (rho2 * d.rounding[k] + d.rounding[k - 1]) / (rho2 - 1)
         }
-        var run = 0, longest = 0
-        for (i, level) in resolving.enumerated() {
-            run = level.supports && (i > 0 && resolving[i - 1].k == level.k - 1 && resolving[i - 1].supports) ? run + 1 : (level.supports ? 1 : 0)
-            longest = Swift.max(longest, run)
-        }
-        let lastTwoSupport = resolving.count >= 2 && resolving.suffix(2).allSatisfy(\.supports)
+        columns.append(e)
+        let judged = columns.map { $0.judge(claimed: g, gap: gap) }
         let finding: ScanFinding
-        if longest >= 3 || lastTwoSupport {
+        if judged.contains(where: { $0.supportRun != nil }) {
             finding = .supportsClaim
-        } else if let last = resolving.last {
-            finding = last.supports ? .supportsClaim : .excludesClaim
+        } else if judged.contains(where: { $0.excludeRun != nil }) {
+            finding = .excludesClaim
         } else {
             finding = .unresolved
         }
-        let shown = resolving.last
+        if ProcessInfo.processInfo.environment["SCAN_DEBUG"] != nil {
+            print("SCAN gap \(gap) claim \(g) noise \(noise)")
+            for (c, col) in columns.enumerated() {
+                for k in levels.indices { print("  col \(c) \(k) h \(steps[k]) V \(col.value[k]) e \(col.error(k)) r \(col.rounding[k])") }
+            }
+        }
+        // The level shown in the report: the deciding run's last, else the finest resolving one.
+        var shown: (value: Double, error: Double, step: Double)? = nil
+        for (col, j) in zip(columns, judged) {
+            if let k = finding == .supportsClaim ? j.supportRun : (finding == .excludesClaim ? j.excludeRun : j.lastResolving) {
+                shown = (col.value[k], col.error(k), steps[k])
+                break
+            }
+        }
         let word: String
         switch finding {
         case .excludesClaim: word = "disagree"
@@ -527,7 +555,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case .unresolved: word = "unreliable"
         }
         let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
-                                  step: shown.map { Double(levels[$0.k].step) }, outcome: word,
+                                  step: shown?.step, outcome: word,
                                   warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
         return (finding, outcome)
     }
@@ -608,5 +636,51 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
                                   withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
+    }
+}
+
+/// One column of the black-box step scan: values Vₖ = V + c·qₖ + … at shrinking steps, with
+/// each level's rounding bound.
+struct ScanColumn {
+    var value: [Double]
+    var power: [Double]
+    var rounding: [Double]
+
+    init(count: Int) {
+        value = [Double](repeating: .nan, count: count)
+        power = [Double](repeating: .nan, count: count)
+        rounding = [Double](repeating: .infinity, count: count)
+    }
+
+    /// |Vₖ − Vₖ₋₁|·qₖ/|qₖ₋₁ − qₖ| (the truncation left in Vₖ) plus its rounding; infinite where
+    /// a level is missing.
+    func error(_ k: Int) -> Double {
+        guard k > 0, value[k].isFinite, value[k - 1].isFinite, power[k - 1] > power[k] else { return .infinity }
+        let e = Swift.abs(value[k] - value[k - 1]) * power[k] / (power[k - 1] - power[k]) + rounding[k]
+        return e.isFinite ? e : .infinity
+    }
+
+    /// Whether Vₖ − Vₖ₋₁ and Vₖ₊₁ − Vₖ behave as a smooth f's do (their ratio within a factor 2
+    /// of (qₖ₋₁ − qₖ)/(qₖ − qₖ₊₁)) or are flat within rounding: V(h) swinging through the claim,
+    /// as the differences of sin(x₂)·x₀ do at steps near its period, is neither.
+    func settled(_ k: Int) -> Bool {
+        guard k >= 1, k + 1 < value.count, [k - 1, k, k + 1].allSatisfy({ value[$0].isFinite && power[$0].isFinite }) else { return false }
+        let a = value[k] - value[k - 1], b = value[k + 1] - value[k]
+        if Swift.abs(a) + Swift.abs(b) <= DifferenceTuning.flatTolerance * (rounding[k] + rounding[k + 1]) { return true }
+        let predicted = (power[k - 1] - power[k]) / (power[k] - power[k + 1])
+        let observed = a / b
+        return observed >= predicted / 2 && observed <= 2 * predicted
+    }
+
+    /// The last level of a run of three that resolve the gap (4eₖ below half of it), settle, and
+    /// support the claim (within 4eₖ of it), or exclude it; and the finest resolving level.
+    func judge(claimed g: Double, gap: Double) -> (supportRun: Int?, excludeRun: Int?, lastResolving: Int?) {
+        func resolves(_ k: Int) -> Bool { 4 * error(k) < gap / 2 }
+        func supports(_ k: Int) -> Bool { resolves(k) && Swift.abs(value[k] - g) <= 4 * error(k) }
+        func excludes(_ k: Int) -> Bool { resolves(k) && !supports(k) }
+        func run(_ test: (Int) -> Bool) -> Int? {
+            value.indices.last { k in k >= 2 && (k - 2...k).allSatisfy(test) && settled(k - 2) && settled(k - 1) }
+        }
+        return (run(supports), run(excludes), value.indices.last(where: resolves))
     }
 }
