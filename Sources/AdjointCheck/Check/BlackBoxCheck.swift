@@ -1,5 +1,4 @@
 import AdjointCore
-import Foundation
 import RealModule
 
 // Checks of hand-written derivatives of functions Adjoint cannot look inside: simulation code, C
@@ -540,12 +539,6 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             finding = .excludesClaim
         } else {
             finding = .unresolved
-        }
-        if ProcessInfo.processInfo.environment["SCAN_DEBUG"] != nil {
-            print("SCAN gap \(gap) claim \(g) noise \(noise)")
-            for (c, col) in columns.enumerated() {
-                for k in levels.indices { print("  col \(c) \(k) h \(steps[k]) V \(col.value[k]) e \(col.error(k)) r \(col.rounding[k])") }
-            }
         }
         // The level shown in the report: the deciding run's last, else the finest resolving one.
         var shown: (value: Double, error: Double, step: Double)? = nil
