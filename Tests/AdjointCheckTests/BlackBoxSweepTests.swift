@@ -149,6 +149,7 @@ final class BlackBoxSweepTests: XCTestCase {
         guard let spec = ProcessInfo.processInfo.environment["BLACKBOX_SWEEP"] else { throw XCTSkip("set BLACKBOX_SWEEP") }
         let parts = spec.split(separator: ",").compactMap { UInt64($0) }
         let cases = try BlackBoxSweep.run(seed: parts.first ?? 1, perSubject: Int(parts.count > 1 ? parts[1] : 200))
+        print(BlackBoxSweep.table(cases))
         for c in cases where c.plant == .none && c.outcome != .passed {
             print("RIGHT-\(c.outcome.rawValue.uppercased()) \(c.subject) at \(c.point.map { "\($0)" })")
             for e in c.report.entries.joined() where !e.passes {

@@ -332,6 +332,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
         var disagreements = 0
         var disagreedOnlyByFixedStencils = true
+        // As in checkJacobian: an agreement within a tolerance looser than ε^{1/3} of the entry's
+        // scale is kept while the rest of the ladder is tried (central's tolerance at a badly
+        // scaled point passed claims 10⁻³ off that Richardson resolves), and the sharpest
+        // disagreement overrules it.
+        var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
+        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
@@ -372,6 +379,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
+                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) {
+                    if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
+                    continue
+                }
                 return make(.agree, (name, w, tol), ladder: outcomes)
             }
             // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
@@ -392,8 +403,36 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                         outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
             lastDisagreement = (name, w, tol)
+            if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol) }
             if !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             disagreements += 1
+        }
+        /// A conviction by witness w stands only if the step scan confirms it (see below).
+        func convict(_ name: String, _ w: DifferenceEstimate, _ tol: Double) -> EntryCheck {
+            // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
+            // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
+            // f whose rounding comes from an intermediate far larger than f, fools them (a sweep
+            // of right gradients at badly scaled points). The conviction stands only when central
+            // differences at the smallest steps that still resolve the gap exclude the claim.
+            // The gap to resolve is the smallest any rung disagreed by: a scan that resolves only
+            // the largest (a fooled rung's) would confirm nothing about the others.
+            let gaps = outcomes.filter { $0.outcome == "disagree" }.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value))
+            switch scan.finding {
+            case .excludesClaim:
+                return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
+            case .supportsClaim:
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
+            case .unresolved:
+                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes + [scan.outcome])
+            }
+        }
+        if let (name, w, tol) = looseAgreement {
+            // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
+            if let (dName, dw, dTol) = sharpestDisagreement {
+                return dTol < tol ? convict(dName, dw, dTol) : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
+            return make(.agree, (name, w, tol), ladder: outcomes)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
         if let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
@@ -421,23 +460,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
-            // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
-            // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
-            // f whose rounding comes from an intermediate far larger than f, fools them (a sweep of
-            // right gradients at badly scaled points). The conviction stands only when central
-            // differences at the smallest steps that still resolve the gap exclude the claim.
-            // The gap to resolve is the smallest any rung disagreed by: a scan that resolves only the
-            // largest (a fooled rung's) would confirm nothing about the others.
-            let gaps = outcomes.filter { $0.outcome == "disagree" }.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value))
-            switch scan.finding {
-            case .excludesClaim:
-                return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
-            case .supportsClaim:
-                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
-            case .unresolved:
-                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes + [scan.outcome])
-            }
+            return convict(name, w, tol)
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
     }
@@ -453,12 +476,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case unresolved
     }
 
-    /// Central differences Dₖ of functional r along d at hₖ = 0.125·scale/2ᵏ, down to where f's
-    /// noise hides the gap |claim − witness|. Each level's error is eₖ = |Dₖ − Dₖ₋₁|/3 (the
-    /// truncation, as in a stencil's h/2h estimate) plus its rounding, where the rounding is f's
-    /// noise *measured* from the second differences at hₖ and 2hₖ (largest over neighbouring
-    /// levels), not the ulps of f: log(x₀² + 1)·x₁ at x₀ = 2·10⁻⁵, x₁ = 3·10⁶ rounds on the
-    /// scale of x₁, 10⁹ ulps of f. A level resolves the gap when 4eₖ is below half of it.
+    /// Central differences Dₖ of functional r along d at steps from 0.125·scale down, about
+    /// halving (off the power-of-two lattice), until f's modelled rounding alone hides the gap
+    /// (the smallest |claim − witness| of the disagreeing rungs). Each level's error eₖ is its
+    /// truncation, read off its neighbour as a stencil's h/2h estimate is, plus its rounding:
+    /// f's noise *measured* (second differences at hₖ and 2hₖ, at the three smallest steps), not
+    /// the ulps of f: log(x₀² + 1)·x₁ at x₀ = −0.0258, x₁ = 10⁵ rounds on the scale of x₁, 10³
+    /// ulps of f. A level resolves the gap when 4eₖ is below half of it.
     ///
     /// - Three consecutive resolving levels within 4eₖ of the claim whose differences settle as a
     ///   smooth f's do support it: the ladder's steps were too large to see a term that varies
