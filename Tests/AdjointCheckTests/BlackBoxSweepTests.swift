@@ -216,6 +216,10 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         flipped[0][2] = -flipped[0][2]
         let wrong = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in flipped })
         XCTAssertEqual(wrong.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        // The value shown against it is the slope (−231119.0509874607 by mpmath), not Richardson's
+        // aliased −231153.6 "± 4·10⁻⁶".
+        XCTAssertEqual(wrong.entries[0][2].witnessValue ?? 0, -231119.0509874607, accuracy: 1, wrong.renderTable())
+        XCTAssertLessThan(wrong.entries[0][2].tolerance ?? .infinity, 1)
     }
 
     /// log(x₀² + 1)·x₁ at x₀ = −0.0258, x₁ = 10⁵: x₀² + 1 rounds alike at every power-of-two step,

@@ -416,15 +416,35 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // differences at the smallest steps that still resolve the gap exclude the claim.
             // The gap to resolve is the smallest any rung disagreed by: a scan that resolves only
             // the largest (a fooled rung's) would confirm nothing about the others.
-            let gaps = outcomes.filter { $0.outcome == "disagree" }.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value))
+            let disagreeing = outcomes.filter { $0.outcome == "disagree" }
+            let gaps = disagreeing.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
+            let finest = outcomes.compactMap(\.step).filter { $0 > 0 }.min() ?? .infinity
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value), finestRungStep: finest)
             switch scan.finding {
             case .excludesClaim:
+                // The scan's value where the rung's lies beyond both estimates from it: the
+                // conviction is right, but an aliased Richardson's −231153.6 "± 4·10⁻⁶" for a true
+                // −231119.05 is no value to show a user.
+                let o = scan.outcome
+                if let v = o.value, let e = o.errorEstimate,
+                   Swift.abs(v - w.value) > CheckOptions.errorEstimateSafety * (e + w.errorEstimate) {
+                    let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
+                    return make(.ruleWrong(subjects: [claimed.0]), (o.witness, estimate, CheckOptions.errorEstimateSafety * e),
+                                ladder: outcomes + [o])
+                }
                 return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
             case .supportsClaim:
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
             case .unresolved:
-                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes + [scan.outcome])
+                // Rungs that disagree with each other beyond their estimates say so too.
+                let conflict = disagreeing.contains { a in
+                    disagreeing.contains { b in
+                        guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return false }
+                        return Swift.abs(va - vb) > CheckOptions.errorEstimateSafety * (ea + eb)
+                    }
+                }
+                return make(.fdInconclusive(reasons: conflict ? [.noisyEvaluation, .witnessesConflict] : [.noisyEvaluation]), nil,
+                            ladder: outcomes + [scan.outcome])
             }
         }
         if let (name, w, tol) = looseAgreement {
@@ -496,7 +516,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
-    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
         let m = value.count
         var line = LineProbe<V>(eval: f, x: x, v: directions[d])
         let central = Stencil.of(.central)
@@ -557,20 +577,29 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let unit = 1 / (directions[d].map { Swift.abs(Double($0)) }.max() ?? 1)
         let belowNoise = gap <= CheckOptions.errorEstimateSafety * noise / unit
         let finding: ScanFinding
-        if judged.contains(where: { $0.supportRun != nil }) {
+        if judged.contains(where: { !$0.supportRuns.isEmpty }) {
             finding = .supportsClaim
-        } else if !belowNoise, judged.contains(where: { $0.excludeRun != nil }) {
+        } else if !belowNoise, judged.contains(where: { !$0.excludeRuns.isEmpty }) {
             finding = .excludesClaim
         } else {
             finding = .unresolved
         }
-        // The level shown in the report: the deciding run's last, else the finest resolving one.
+        // The level shown in the report: of the deciding runs, the tightest at or below the
+        // smallest step a rung took (larger steps can be aliased: at 10³ the differences of
+        // sin(x₂)·x₀ + x₁x₂ settle on x₁ to 10⁻⁵, 34 from the slope), else the finest; with no
+        // run, the finest resolving level.
         var shown: (value: Double, error: Double, step: Double)? = nil
+        var candidates: [(value: Double, error: Double, step: Double)] = []
         for (col, j) in zip(columns, judged) {
-            if let k = finding == .supportsClaim ? j.supportRun : (finding == .excludesClaim ? j.excludeRun : j.lastResolving) {
-                shown = (col.value[k], col.error(k), steps[k])
-                break
-            }
+            let ends = finding == .supportsClaim ? j.supportRuns : (finding == .excludesClaim ? j.excludeRuns : [])
+            candidates += ends.map { (col.value[$0], col.error($0), steps[$0]) }
+        }
+        if let best = candidates.filter({ $0.step <= finestRungStep }).min(by: { $0.error < $1.error }) {
+            shown = best
+        } else if let finest = candidates.min(by: { $0.step < $1.step }) {
+            shown = finest
+        } else if let k = judged.first?.lastResolving {
+            shown = (plain.value[k], plain.error(k), steps[k])
         }
         let word: String
         switch finding {
@@ -696,15 +725,15 @@ struct ScanColumn {
         return observed >= predicted / 2 && observed <= 2 * predicted
     }
 
-    /// The last level of a run of three that resolve the gap (4eₖ below half of it), settle, and
+    /// The last levels of runs of three that resolve the gap (4eₖ below half of it), settle, and
     /// support the claim (within 4eₖ of it), or exclude it; and the finest resolving level.
-    func judge(claimed g: Double, gap: Double) -> (supportRun: Int?, excludeRun: Int?, lastResolving: Int?) {
+    func judge(claimed g: Double, gap: Double) -> (supportRuns: [Int], excludeRuns: [Int], lastResolving: Int?) {
         func resolves(_ k: Int) -> Bool { 4 * error(k) < gap / 2 }
         func supports(_ k: Int) -> Bool { resolves(k) && Swift.abs(value[k] - g) <= 4 * error(k) }
         func excludes(_ k: Int) -> Bool { resolves(k) && !supports(k) }
-        func run(_ test: (Int) -> Bool) -> Int? {
-            value.indices.last { k in k >= 2 && (k - 2...k).allSatisfy(test) && settled(k - 2) && settled(k - 1) }
+        func runs(_ test: (Int) -> Bool) -> [Int] {
+            value.indices.filter { k in k >= 2 && (k - 2...k).allSatisfy(test) && settled(k - 2) && settled(k - 1) }
         }
-        return (run(supports), run(excludes), value.indices.last(where: resolves))
+        return (runs(supports), runs(excludes), value.indices.last(where: resolves))
     }
 }
