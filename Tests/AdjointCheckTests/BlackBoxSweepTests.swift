@@ -247,3 +247,23 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         XCTAssertEqual(right.entries[0][2].verdict, .fdInconclusive(reasons: [.noisyEvaluation]), right.renderTable())
     }
 }
+
+/// A custom witness in a black-box ladder (AdjointTesting's forward-over-reverse) is trusted with
+/// the error it states: its disagreement convicts without the step scan, which guards
+/// convictions by differences alone.
+final class BlackBoxCustomWitnessTests: XCTestCase {
+    func testACustomWitnessConvictsWhereDifferencesCannotDecide() throws {
+        // At this point the differences cannot see 10⁻⁵ in ∂/∂x₂ (f's noise is about 4·10⁻⁶);
+        // the hand-derived gradient as an exact witness can.
+        let s = BlackBoxSubject.gradients[0]
+        let x = [-1.588079556176056e-05, -3778.088171697194, 4976345.027942374]
+        var off = s.jacobian(x)
+        off[0][2] += 1e-5
+        let differencesOnly = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in off })
+        XCTAssertEqual(differencesOnly.entries[0][2].verdict.name, "fd-inconclusive", differencesOnly.renderTable())
+        var o = CheckOptions.blackBox
+        o.ladder.append(.custom(name: "by hand", errorEstimate: 0, jacobian: { x in s.jacobian(x) }))
+        let withWitness = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in off }, options: o)
+        XCTAssertEqual(withWitness.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), withWitness.renderTable())
+    }
+}

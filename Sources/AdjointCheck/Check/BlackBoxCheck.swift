@@ -337,6 +337,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // scaled point passed claims 10⁻³ off that Richardson resolves), and the sharpest
         // disagreement overrules it.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // A custom witness (forward-over-reverse in AdjointTesting's Hessian checks) is trusted
+        // with the error it states; the step scan guards convictions by differences alone.
+        var disagreedByCustomWitness = false
         var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
         let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
@@ -403,12 +406,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                         outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
             lastDisagreement = (name, w, tol)
+            if case .custom = options.ladder[k] { disagreedByCustomWitness = true }
             if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol) }
             if !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             disagreements += 1
         }
         /// A conviction by witness w stands only if the step scan confirms it (see below).
         func convict(_ name: String, _ w: DifferenceEstimate, _ tol: Double) -> EntryCheck {
+            if disagreedByCustomWitness { return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes) }
             // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
             // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
             // f whose rounding comes from an intermediate far larger than f, fools them (a sweep
