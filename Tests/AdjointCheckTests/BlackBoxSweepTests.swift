@@ -267,3 +267,35 @@ final class BlackBoxCustomWitnessTests: XCTestCase {
         XCTAssertEqual(withWitness.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), withWitness.renderTable())
     }
 }
+
+extension BlackBoxSweepTests {
+    /// Right J·v and uᵀJ at the sweep's points (slow; BLACKBOX_SWEEP_PRODUCTS=seed).
+    func testMeasureProducts() throws {
+        guard let spec = ProcessInfo.processInfo.environment["BLACKBOX_SWEEP_PRODUCTS"], let seed = UInt64(spec) else {
+            throw XCTSkip("set BLACKBOX_SWEEP_PRODUCTS")
+        }
+        var rng = SeededGenerator(seed: seed)
+        var counts = [String: Int]()
+        for s in BlackBoxSubject.gradients + [BlackBoxSubject.map] {
+            var drawn = 0
+            while drawn < 100 {
+                let x = BlackBoxSweep.point(&rng)
+                let j = s.jacobian(x)
+                guard s.f(x).allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
+                drawn += 1
+                let v = (0..<3).map { _ in 2 * rng.nextUnit() - 1 }
+                let u = j.indices.map { _ in 2 * rng.nextUnit() - 1 }
+                let jv = j.map { row in zip(row, v).reduce(0) { $0 + $1.0 * $1.1 } }
+                let uj = (0..<3).map { c in zip(u, j).reduce(0) { $0 + $1.0 * $1.1[c] } }
+                let a = try checkBlackBoxJVP(of: s.f, at: x, direction: v, claimed: { _, _ in jv })
+                let b = try checkBlackBoxVJP(of: s.f, at: x, cotangent: u, claimed: { _, _ in uj })
+                for (kind, r) in [("jvp", a), ("vjp", b)] {
+                    let word = r.passed ? "passed" : (r.entries.joined().contains { $0.verdict.name == "rule-wrong" || $0.verdict.name == "discontinuity" } ? "convicted" : "inconclusive")
+                    counts[kind + " " + word, default: 0] += 1
+                    if word == "convicted" { print("PRODUCT-CONVICTED \(kind) \(s.name) at \(x) v \(v) u \(u)\n\(r.renderTable())") }
+                }
+            }
+        }
+        print(counts.sorted { $0.key < $1.key })
+    }
+}

@@ -49,9 +49,20 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// row's largest entry, or less for an entry far below it with the inputs' scales applied),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
-/// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
-/// point at shrinking steps and one-sided differences decide between a jump (`discontinuity`), a
-/// kink (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+/// that disagree (inconclusive, witnesses-conflict), and an agreement looser than ε^{1/3} of the
+/// entry gives way to a sharper disagreement. When no rung agrees, differences across the point at
+/// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
+/// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+///
+/// A wrong rule is called only when a step scan confirms it: central differences (and their
+/// first extrapolation) at steps off the power-of-two lattice, down to where f's *measured* noise
+/// hides the gap, must settle away from the claim over three steps. Where they settle on the
+/// claim instead (a rung's steps spanned a short-scale term, such as sin(x₂)·x₀ beside x₁x₂ at
+/// x₂ = 10⁶) the entry is inconclusive with witnesses-conflict; where f's noise hides the gap
+/// (f rounding on the scale of an intermediate far larger than itself, or a term below f's noise
+/// per unit of the input) it is inconclusive with noisy-evaluation. The scan's level appears as the
+/// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
+/// without it.
 ///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
