@@ -182,6 +182,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var value: [V] = []
     /// Estimates per (rung, direction), one per raw output; nil when the rung cannot run here.
     var cache: [Key: [DifferenceEstimate]?] = [:]
+    /// The step scan's probe per direction: its samples give every output, so the rows of one
+    /// column share them (a transposed 100×100 claim scans each column once, not 100 times).
+    var scanProbes: [Int: LineProbe<V>] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     var eps: Double { Double(V.ulpOfOne) }
 
@@ -532,9 +535,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
-    func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
         let m = value.count
-        var line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        defer { scanProbes[d] = line }
         let central = Stencil.of(.central)
         var levels: [(value: Double, rounding: Double, step: V)] = []
         let top = DifferenceTuning.richardsonInitialStep * line.scale
