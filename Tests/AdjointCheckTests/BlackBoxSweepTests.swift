@@ -164,6 +164,23 @@ final class BlackBoxSweepTests: XCTestCase {
                 for o in e.ladder { print("    \(o.witness) \(o.outcome) \(o.value ?? .nan) ± \(o.errorEstimate ?? .nan) \(o.warnings)") }
             }
         }
+        // For each passed plant: the planted entry's tolerance over its change (≥ 1: the change is
+        // inside the stated tolerance).
+        var ratios: [BlackBoxSweep.Plant: [Double]] = [:]
+        for c in cases where c.plant != .none && c.outcome == .passed {
+            guard let s = (BlackBoxSubject.gradients + [BlackBoxSubject.map]).first(where: { $0.name == c.subject }) else { continue }
+            let truth = s.jacobian(c.point)
+            for e in c.report.entries.joined() {
+                guard let claim = e.subjects.first?.value, let tol = e.tolerance else { continue }
+                let change = Swift.abs(claim - truth[e.output][e.input])
+                if change > 0 { ratios[c.plant, default: []].append(tol / change) }
+                if change > tol { print("PASSED-BEYOND-TOLERANCE \(c.plant.rawValue) \(c.subject) at \(c.point) true \(truth[e.output][e.input])\n\(c.report.renderTable())") }
+            }
+        }
+        for (p, r) in ratios.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let sorted = r.sorted()
+            print("PASSED-PLANTS \(p.rawValue): \(r.count) entries, tolerance/change min \(sorted.first ?? .nan), below 1: \(r.filter { $0 < 1 }.count)")
+        }
         for c in cases where c.plant != .none && c.outcome == .passed {
             print("WRONG-PASSED \(c.plant.rawValue) \(c.subject) at \(c.point.map { "\($0)" })")
             if ProcessInfo.processInfo.environment["BLACKBOX_SWEEP_PASSED"] != nil { print(c.report.renderTable()) }
@@ -297,5 +314,23 @@ extension BlackBoxSweepTests {
             }
         }
         print(counts.sorted { $0.key < $1.key })
+    }
+}
+
+/// An agreement at a step beyond a unit of the input is checked at a step 2¹⁰ times closer: at
+/// x₂ = 4.3·10⁶ central's step (26) spans four periods of sin(x₂)·x₀, and its value, −1.5078·10⁻⁵
+/// ± 3·10⁻⁸, agreed with a sign-flipped ∂/∂x₂ whose true value is cos(x₂)·x₀ + x₁ = +1.5116·10⁻⁵
+/// (by hand; a sweep of planted errors).
+final class BlackBoxAliasedAgreementTests: XCTestCase {
+    func testASignFlipIsNotPassedByAnAliasedCentralDifference() throws {
+        let s = BlackBoxSubject.gradients[0]
+        let x = [-0.00018444963025226324, -1.560768238020408e-05, 4264465.244877455]
+        var flipped = s.jacobian(x)
+        XCTAssertGreaterThan(flipped[0][2], 1.5e-5)
+        flipped[0][2] = -flipped[0][2]
+        let wrong = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in flipped })
+        XCTAssertEqual(wrong.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        let right = try checkBlackBoxJacobian(of: s.f, at: x, claimed: s.jacobian)
+        XCTAssertNotEqual(right.entries[0][2].verdict.name, "rule-wrong", right.renderTable())
     }
 }

@@ -343,6 +343,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
+        let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
         var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
         var disagreements = 0
         var disagreedOnlyByFixedStencils = true
@@ -387,6 +388,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
+                // A step beyond a unit of the input can average away a term that varies on that
+                // scale: at x₂ = 4·10⁶ central's step 26 spans four periods of sin(x₂)·x₀, and its
+                // value agreed with a sign-flipped ∂/∂x₂ (a planted error passed). The agreement
+                // stands only if a difference 2¹⁰ times closer agrees too; else the ladder goes on.
+                if case .differences = options.ladder[k], w.step * vmax > 1,
+                   !agreesAtSmallerStep(r, d, claimed: claimed.1, step: w.step, tolerance: tol) {
+                    reasons.append(.noConvergence)
+                    outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
+                    continue
+                }
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
@@ -502,6 +514,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return convict(name, w, tol)
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+    }
+
+    /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
+    /// within the agreement's tolerance plus its own rounding. True when it cannot be taken.
+    mutating func agreesAtSmallerStep(_ r: Int, _ d: Int, claimed g: Double, step: Double, tolerance: Double) -> Bool {
+        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        defer { scanProbes[d] = line }
+        let h = V(step / 1024)
+        guard h > 0, !line.stepBelowULP(h) else { return true }
+        let s = line.apply(Stencil.of(.central), step: h, outputs: value.count)
+        let dv = combine(r, s.derivative)
+        guard dv.isFinite else { return true }
+        return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
     }
 
     /// What central differences at shrinking steps say about a claim the ladder would convict.
