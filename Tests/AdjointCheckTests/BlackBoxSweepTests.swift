@@ -1,5 +1,6 @@
 import AdjointCore
 import Foundation
+import RealModule
 import XCTest
 @testable import AdjointCheck
 
@@ -332,5 +333,36 @@ final class BlackBoxAliasedAgreementTests: XCTestCase {
         XCTAssertEqual(wrong.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
         let right = try checkBlackBoxJacobian(of: s.f, at: x, claimed: s.jacobian)
         XCTAssertNotEqual(right.entries[0][2].verdict.name, "rule-wrong", right.renderTable())
+    }
+}
+
+extension BlackBoxSweepTests {
+    /// Float versions of two subjects, right, sign-flipped and 1% off (slow; BLACKBOX_SWEEP_FLOAT=1).
+    func testMeasureFloat() throws {
+        guard ProcessInfo.processInfo.environment["BLACKBOX_SWEEP_FLOAT"] != nil else { throw XCTSkip("set BLACKBOX_SWEEP_FLOAT") }
+        func fA<T: Real>(_ x: [T]) -> [T] { [x[0] * x[1] * x[1] + T.sin(x[2]) * x[0] + x[1] * x[2]] }
+        func jA<T: Real>(_ x: [T]) -> [[T]] { [[x[1] * x[1] + T.sin(x[2]), 2 * x[0] * x[1] + x[2], T.cos(x[2]) * x[0] + x[1]]] }
+        func fD<T: Real>(_ x: [T]) -> [T] { [T.log(x[0] * x[0] + 1) * x[1] + T.cos(x[2]) * x[2]] }
+        func jD<T: Real>(_ x: [T]) -> [[T]] { [[2 * x[0] * x[1] / (x[0] * x[0] + 1), T.log(x[0] * x[0] + 1), T.cos(x[2]) - T.sin(x[2]) * x[2]]] }
+        var rng = SeededGenerator(seed: 9)
+        var counts: [String: Int] = [:]
+        for (name, f, j) in [("A", fA as ([Float]) -> [Float], jA as ([Float]) -> [[Float]]), ("D", fD, jD)] {
+            var drawn = 0
+            while drawn < 300 {
+                let x = (0..<3).map { _ in Float((rng.nextUnit() < 0.5 ? -1 : 1) * Double.pow(10, -3 + 7 * rng.nextUnit())) }
+                let jac = j(x)
+                guard f(x).allSatisfy(\.isFinite), jac.joined().allSatisfy(\.isFinite) else { continue }
+                drawn += 1
+                var flip = jac; let k = Int(rng.next() % 3); flip[0][k] = -flip[0][k]
+                var rel = jac; rel[0][k] *= 1.01
+                for (kind, c) in [("right", jac), ("flip", flip), ("1e-2", rel)] where kind == "right" || c != jac {
+                    let r = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in c })
+                    let word = r.passed ? "passed" : (r.entries.joined().contains { $0.verdict.name == "rule-wrong" || $0.verdict.name == "discontinuity" || $0.verdict == .kink(validSubgradient: false) } ? "convicted" : "inconclusive")
+                    counts["\(name) \(kind) \(word)", default: 0] += 1
+                    if kind == "right" && word == "convicted" { print("FLOAT-RIGHT-CONVICTED \(name) \(x)\n\(r.renderTable())") }
+                }
+            }
+        }
+        print("FLOAT", counts.sorted { $0.key < $1.key })
     }
 }

@@ -613,6 +613,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             e.rounding[k] = (rho2 * plain.rounding[k] + plain.rounding[k - 1]) / (rho2 - 1)
         }
         columns.append(e)
+        // A second extrapolation, Fₖ = (qₖ₋₁Eₖ − qₖEₖ₋₁)/(qₖ₋₁ − qₖ) with qₖ = hₖ₋₁²hₖ² (E's
+        // leading term exactly), for f whose noise is large (Float): its truncation is of order
+        // h⁶, so a step large enough to keep the noise down still resolves the gap.
+        var third = ScanColumn(count: levels.count)
+        for k in levels.indices.dropFirst(2) {
+            let (q0, q1) = (e.power[k - 1], e.power[k])
+            guard q0 > q1 else { continue }
+            third.value[k] = (q0 * e.value[k] - q1 * e.value[k - 1]) / (q0 - q1)
+            third.power[k] = steps[k - 2] * steps[k - 2] * q1
+            third.rounding[k] = (q0 * e.rounding[k] + q1 * e.rounding[k - 1]) / (q0 - q1)
+        }
+        columns.append(third)
         let judged = columns.map { $0.judge(claimed: g, gap: gap) }
         // A term of f whose amplitude is below f's noise is invisible at every step, however
         // settled the differences look; varying on a unit scale of the input it moves the slope
