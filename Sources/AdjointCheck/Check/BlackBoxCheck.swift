@@ -54,8 +54,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
 /// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
 ///
-/// A wrong rule is called only when a step scan confirms it: central differences (and their
-/// first extrapolation) at steps off the power-of-two lattice, down to where f's *measured* noise
+/// A wrong rule is called only when a step scan confirms it: central differences (and two
+/// Richardson extrapolations of them) at steps off the power-of-two lattice, down to where f's *measured* noise
 /// hides the gap, must settle away from the claim over three steps. Where they settle on the
 /// claim instead (a rung's steps spanned a short-scale term, such as sin(x₂)·x₀ beside x₁x₂ at
 /// x₂ = 10⁶) the entry is inconclusive with witnesses-conflict; where f's noise hides the gap
@@ -591,7 +591,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             for i in 0..<m { perOutput.append(line.measuredNoise(small: levels[k].step, output: i) ?? .infinity) }
             noise = Swift.max(noise, combineAbs(r, perOutput))
         }
-        // Two columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
+        // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
         // Eₖ = (ρ²Dₖ − Dₖ₋₁)/(ρ² − 1), ρ = hₖ₋₁/hₖ, = D − b·hₖ₋₁²hₖ² + …: for a term that varies
         // on a short scale (cos(x₂)·x₂ at x₂ = 10⁶) Dₖ cannot reach a 10⁻⁶ gap before f's noise
         // hides it, Eₖ can. Each column's truncation is read off its own differences, as a
