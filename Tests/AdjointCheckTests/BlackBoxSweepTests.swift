@@ -366,3 +366,24 @@ extension BlackBoxSweepTests {
         print("FLOAT", counts.sorted { $0.key < $1.key })
     }
 }
+
+/// Where settled differences at steps below every disagreeing rung's agree with the claim, the
+/// rungs averaged over a term they could not resolve, and the claim passes on the smaller steps.
+/// `jac check --program` on x₀x₁² + sin(x₂)·x₀ + x₁x₂ with its hand gradient at 40 random points
+/// of x₀ ∈ [−10³, 10³], x₁ ∈ [−10⁶, 10⁶], x₂ ∈ [−10⁷, 10⁷] convicted 33 before; all 40 pass now.
+final class BlackBoxSmallerStepsDecideTests: XCTestCase {
+    func testARightClaimPassesOnTheScanAndAFlippedOneIsConvicted() throws {
+        let s = BlackBoxSubject.gradients[0]
+        let x = [-185.91193018986502, 803690.3142338139, -1699371.6639112136]
+        let right = try checkBlackBoxJacobian(of: s.f, at: x, claimed: s.jacobian)
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertEqual(right.entries[0][2].witness, "central step scan", right.renderTable())
+        // Its value is the slope cos(x₂)·x₀ + x₁ (by hand), not the linear part x₁ alone.
+        XCTAssertEqual(right.entries[0][2].witnessValue ?? 0, cos(x[2]) * x[0] + x[1], accuracy: 1)
+        XCTAssertGreaterThan(Swift.abs(cos(x[2]) * x[0]), 100)
+        var flipped = s.jacobian(x)
+        flipped[0][2] = -flipped[0][2]
+        let wrong = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in flipped })
+        XCTAssertEqual(wrong.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+    }
+}

@@ -465,6 +465,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
                 return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
             case .supportsClaim:
+                // Settled differences at steps below every disagreeing rung's agree with the claim:
+                // those rungs averaged over a term their steps could not resolve (sin(x₂)·x₀
+                // beside x₁x₂ at x₂ = 10⁶: Richardson from 0.125·|x₂|), so the smaller steps
+                // decide, within the scan's own tolerance.
+                let o = scan.outcome
+                let disagreeingSteps = disagreeing.compactMap(\.step)
+                if let v = o.value, let e = o.errorEstimate, let h = o.step, !disagreeingSteps.isEmpty,
+                   disagreeingSteps.allSatisfy({ h < $0 }) {
+                    let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: h)
+                    return make(.agree, (o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: outcomes + [o])
+                }
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
             case .unresolved:
                 // Rungs that disagree with each other beyond their estimates say so too.
