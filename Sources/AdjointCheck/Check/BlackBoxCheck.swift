@@ -58,7 +58,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// Richardson extrapolations of them) at steps off the power-of-two lattice, down to where f's *measured* noise
 /// hides the gap, must settle away from the claim over three steps. Where they settle on the
 /// claim instead (a rung's steps spanned a short-scale term, such as sin(x₂)·x₀ beside x₁x₂ at
-/// x₂ = 10⁶) the entry is inconclusive with witnesses-conflict; where f's noise hides the gap
+/// x₂ = 10⁶) the claim passes on the scan when its steps are below every disagreeing rung's, and
+/// is inconclusive with witnesses-conflict otherwise; where f's noise hides the gap
 /// (f rounding on the scale of an intermediate far larger than itself, or a term below f's noise
 /// per unit of the input) it is inconclusive with noisy-evaluation. The scan's level appears as the
 /// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
@@ -544,8 +545,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     enum ScanFinding {
         /// The smallest steps that resolve the gap exclude the claim: the conviction stands.
         case excludesClaim
-        /// Steps small enough to resolve the gap settle on the claim: a rung was fooled (or the
-        /// scan is), so the witnesses conflict.
+        /// Steps small enough to resolve the gap settle on the claim: a rung was fooled (its
+        /// steps were too large), or the scan is.
         case supportsClaim
         /// f's measured noise is too large at every step to tell the claim from the witness.
         case unresolved
