@@ -193,7 +193,7 @@ final class BlackBoxSweepTests: XCTestCase {
 /// check must still convict. Right values are the hand-derived Jacobians of `BlackBoxSubject`
 /// (their true error at these points is below 10⁻¹⁶ relative, by mpmath at 50 digits).
 final class BlackBoxFalseConvictionTests: XCTestCase {
-    /// Seed 5 of the sweep: 1,400 right gradients, 7 of them convicted before the step scan
+    /// Seed 5 of the sweep, right claims only: 1,400 gradients, 5 of them convicted before the step scan
     /// (Richardson's steps spanning many periods of sin(x₂)·x₀, adaptive fooled by log(x₀² + 1)'s
     /// rounding at power-of-two steps).
     func testNoRightGradientIsConvictedOnTheSweep() throws {
