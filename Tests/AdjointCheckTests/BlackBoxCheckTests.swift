@@ -24,7 +24,9 @@ final class BlackBoxCheckTests: XCTestCase {
         })
         XCTAssertFalse(r.passed)
         XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]))
-        XCTAssertEqual(r.entries[0][1].ladder.map(\.outcome), ["disagree", "disagree", "disagree"])
+        // The three rungs, then the step scan that confirms a black-box conviction.
+        XCTAssertEqual(r.entries[0][1].ladder.map(\.outcome), ["disagree", "disagree", "disagree", "disagree"])
+        XCTAssertEqual(r.entries[0][1].ladder.last?.witness, "central step scan")
         XCTAssertEqual(r.entries[0][1].witnessValue ?? 0, -2 * sin(0.5), accuracy: 1e-9)
         XCTAssertEqual(r.entries[1][1].verdict, .agree)
     }

@@ -49,9 +49,21 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// row's largest entry, or less for an entry far below it with the inputs' scales applied),
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
-/// that disagree (inconclusive, witnesses-conflict). When no rung agrees, differences across the
-/// point at shrinking steps and one-sided differences decide between a jump (`discontinuity`), a
-/// kink (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+/// that disagree (inconclusive, witnesses-conflict), and an agreement looser than ε^{1/3} of the
+/// entry gives way to a sharper disagreement. When no rung agrees, differences across the point at
+/// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
+/// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+///
+/// A wrong rule is called only when a step scan confirms it: central differences (and two
+/// Richardson extrapolations of them) at steps off the power-of-two lattice, down to where f's *measured* noise
+/// hides the gap, must settle away from the claim over three steps. Where they settle on the
+/// claim instead (a rung's steps spanned a short-scale term, such as sin(x₂)·x₀ beside x₁x₂ at
+/// x₂ = 10⁶) the claim passes on the scan when its steps are below every disagreeing rung's, and
+/// is inconclusive with witnesses-conflict otherwise; where f's noise hides the gap
+/// (f rounding on the scale of an intermediate far larger than itself, or a term below f's noise
+/// per unit of the input) it is inconclusive with noisy-evaluation. The scan's level appears as the
+/// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
+/// without it.
 ///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
@@ -174,6 +186,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var value: [V] = []
     /// Estimates per (rung, direction), one per raw output; nil when the rung cannot run here.
     var cache: [Key: [DifferenceEstimate]?] = [:]
+    /// The step scan's probe per direction: its samples give every output, so the rows of one
+    /// column share them (a transposed 100×100 claim scans each column once, not 100 times).
+    var scanProbes: [Int: LineProbe<V>] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     var eps: Double { Double(V.ulpOfOne) }
 
@@ -332,9 +347,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
         var outcomes: [RungOutcome] = []
         var reasons: [FDWarning] = []
+        let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
         var lastDisagreement: (String, DifferenceEstimate, Double)? = nil
         var disagreements = 0
         var disagreedOnlyByFixedStencils = true
+        // As in checkJacobian: an agreement within a tolerance looser than ε^{1/3} of the entry's
+        // scale is kept while the rest of the ladder is tried (central's tolerance at a badly
+        // scaled point passed claims 10⁻³ off that Richardson resolves), and the sharpest
+        // disagreement overrules it.
+        var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // A custom witness (forward-over-reverse in AdjointTesting's Hessian checks) is trusted
+        // with the error it states; the step scan guards convictions by differences alone.
+        var disagreedByCustomWitness = false
+        var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
+        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
@@ -366,6 +392,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
+                // A step beyond a unit of the input can average away a term that varies on that
+                // scale: at x₂ = 4·10⁶ central's step 26 spans four periods of sin(x₂)·x₀, and its
+                // value agreed with a sign-flipped ∂/∂x₂ (a planted error passed). The agreement
+                // stands only if a difference 2¹⁰ times closer agrees too; else the ladder goes on.
+                if case .differences = options.ladder[k], w.step * vmax > 1,
+                   !agreesAtSmallerStep(r, d, claimed: claimed.1, step: w.step, tolerance: tol) {
+                    reasons.append(.noConvergence)
+                    outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
+                    continue
+                }
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
@@ -374,6 +411,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                }
+                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) {
+                    if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
+                    continue
                 }
                 return make(.agree, (name, w, tol), ladder: outcomes)
             }
@@ -395,8 +436,69 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                         outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
             lastDisagreement = (name, w, tol)
+            if case .custom = options.ladder[k] { disagreedByCustomWitness = true }
+            if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol) }
             if !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             disagreements += 1
+        }
+        /// A conviction by witness w stands only if the step scan confirms it (see below).
+        func convict(_ name: String, _ w: DifferenceEstimate, _ tol: Double) -> EntryCheck {
+            if disagreedByCustomWitness { return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes) }
+            // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
+            // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
+            // f whose rounding comes from an intermediate far larger than f, fools them (a sweep
+            // of right gradients at badly scaled points). The conviction stands only when central
+            // differences at the smallest steps that still resolve the gap exclude the claim.
+            // The gap to resolve is the smallest any rung disagreed by: a scan that resolves only
+            // the largest (a fooled rung's) would confirm nothing about the others.
+            let disagreeing = outcomes.filter { $0.outcome == "disagree" }
+            let gaps = disagreeing.compactMap { $0.value.map { Swift.abs(claimed.1 - $0) } }
+            let finest = outcomes.compactMap(\.step).filter { $0 > 0 }.min() ?? .infinity
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value), finestRungStep: finest)
+            switch scan.finding {
+            case .excludesClaim:
+                // The scan's value where the rung's lies beyond both estimates from it: the
+                // conviction is right, but an aliased Richardson's −231153.6 "± 4·10⁻⁶" for a true
+                // −231119.05 is no value to show a user.
+                let o = scan.outcome
+                if let v = o.value, let e = o.errorEstimate,
+                   Swift.abs(v - w.value) > CheckOptions.errorEstimateSafety * (e + w.errorEstimate) {
+                    let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
+                    return make(.ruleWrong(subjects: [claimed.0]), (o.witness, estimate, CheckOptions.errorEstimateSafety * e),
+                                ladder: outcomes + [o])
+                }
+                return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
+            case .supportsClaim:
+                // Settled differences at steps below every disagreeing rung's agree with the claim:
+                // those rungs averaged over a term their steps could not resolve (sin(x₂)·x₀
+                // beside x₁x₂ at x₂ = 10⁶: Richardson from 0.125·|x₂|), so the smaller steps
+                // decide, within the scan's own tolerance.
+                let o = scan.outcome
+                let disagreeingSteps = disagreeing.compactMap(\.step)
+                if let v = o.value, let e = o.errorEstimate, let h = o.step, !disagreeingSteps.isEmpty,
+                   disagreeingSteps.allSatisfy({ h < $0 }) {
+                    let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: h)
+                    return make(.agree, (o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: outcomes + [o])
+                }
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
+            case .unresolved:
+                // Rungs that disagree with each other beyond their estimates say so too.
+                let conflict = disagreeing.contains { a in
+                    disagreeing.contains { b in
+                        guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return false }
+                        return Swift.abs(va - vb) > CheckOptions.errorEstimateSafety * (ea + eb)
+                    }
+                }
+                return make(.fdInconclusive(reasons: conflict ? [.noisyEvaluation, .witnessesConflict] : [.noisyEvaluation]), nil,
+                            ladder: outcomes + [scan.outcome])
+            }
+        }
+        if let (name, w, tol) = looseAgreement {
+            // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
+            if let (dName, dw, dTol) = sharpestDisagreement {
+                return dTol < tol ? convict(dName, dw, dTol) : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
+            return make(.agree, (name, w, tol), ladder: outcomes)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
         if let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
@@ -424,9 +526,163 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
-            return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes)
+            return convict(name, w, tol)
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+    }
+
+    /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
+    /// within the agreement's tolerance plus its own rounding. True when it cannot be taken.
+    mutating func agreesAtSmallerStep(_ r: Int, _ d: Int, claimed g: Double, step: Double, tolerance: Double) -> Bool {
+        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        defer { scanProbes[d] = line }
+        let h = V(step / 1024)
+        guard h > 0, !line.stepBelowULP(h) else { return true }
+        let s = line.apply(Stencil.of(.central), step: h, outputs: value.count)
+        let dv = combine(r, s.derivative)
+        guard dv.isFinite else { return true }
+        return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
+    }
+
+    /// What central differences at shrinking steps say about a claim the ladder would convict.
+    enum ScanFinding {
+        /// The smallest steps that resolve the gap exclude the claim: the conviction stands.
+        case excludesClaim
+        /// Steps small enough to resolve the gap settle on the claim: a rung was fooled (its
+        /// steps were too large), or the scan is.
+        case supportsClaim
+        /// f's measured noise is too large at every step to tell the claim from the witness.
+        case unresolved
+    }
+
+    /// Central differences Dₖ of functional r along d at steps from 0.125·scale down, about
+    /// halving (off the power-of-two lattice), until f's modelled rounding alone hides the gap
+    /// (the smallest |claim − witness| of the disagreeing rungs). Each level's error eₖ is its
+    /// truncation, read off its neighbour as a stencil's h/2h estimate is, plus its rounding:
+    /// f's noise *measured* (second differences at hₖ and 2hₖ, at the three smallest steps), not
+    /// the ulps of f: log(x₀² + 1)·x₁ at x₀ = −0.0258, x₁ = 10⁵ rounds on the scale of x₁, 10³
+    /// ulps of f. A level resolves the gap when 4eₖ is below half of it.
+    ///
+    /// - Three consecutive resolving levels within 4eₖ of the claim whose differences settle as a
+    ///   smooth f's do support it: the ladder's steps were too large to see a term that varies
+    ///   on a short scale (sin(x₂)·x₀ beside x₁x₂ at x₂ = 3·10⁶, where every rung's step spans
+    ///   many periods and sees the linear part alone).
+    /// - Otherwise three such levels that exclude the claim confirm the conviction. Exclusion
+    ///   needs settling too: at steps spanning many periods of sin(x₂)·x₀ the differences see
+    ///   the linear part alone and exclude a right claim.
+    /// - With neither, the claim cannot be told from the witnesses: f's noise, or a term that
+    ///   varies faster than any step that resolves the gap, hides the difference.
+    ///
+    /// Runs only before a conviction; costs two evaluations per level (at most
+    /// ``DifferenceTuning/richardsonScanLevels``·2).
+    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+        let m = value.count
+        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        defer { scanProbes[d] = line }
+        let central = Stencil.of(.central)
+        var levels: [(value: Double, rounding: Double, step: V)] = []
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        while levels.count < 2 * DifferenceTuning.richardsonScanLevels {
+            // Steps off the power-of-two lattice, each level's ratio to the next in (4/3, 3):
+            // on the lattice f's rounding can be coherent (log(x₀² + 1) at x₀ = −0.0258 rounds
+            // x₀² + 1 the same way at every hₖ = 2⁻ᵏ, so its differences settled 1.5·10⁻¹⁰ away from
+            // the true slope and convicted a right claim), and the noise measured there is 0.
+            let k = Double(levels.count)
+            let jitter = 1 + 0.5 * (k * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
+            let h = V(top * Double.pow(2, -k) * jitter)
+            guard h > 0, !line.stepBelowULP(h) else { break }
+            let s = line.apply(central, step: h, outputs: m)
+            let rounding = combineAbs(r, s.rounding)
+            levels.append((combine(r, s.derivative), rounding, h))
+            // f's modelled rounding is a lower bound on its noise: past this, no level resolves.
+            if 4 * rounding >= gap / 2 { break }
+        }
+        // f's noise per sample, measured (second differences at h and 2h) at the three smallest
+        // steps, where the curvature left in that measure is least: at large steps it holds f's
+        // structure (sin(x₂)·x₀'s amplitude at h ≫ 2π), which is no bound on the slope at x.
+        var noise = 0.0
+        for k in levels.indices.suffix(3) where k > 0 {
+            var perOutput: [Double] = []
+            for i in 0..<m { perOutput.append(line.measuredNoise(small: levels[k].step, output: i) ?? .infinity) }
+            noise = Swift.max(noise, combineAbs(r, perOutput))
+        }
+        // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
+        // Eₖ = (ρ²Dₖ − Dₖ₋₁)/(ρ² − 1), ρ = hₖ₋₁/hₖ, = D − b·hₖ₋₁²hₖ² + …: for a term that varies
+        // on a short scale (cos(x₂)·x₂ at x₂ = 10⁶) Dₖ cannot reach a 10⁻⁶ gap before f's noise
+        // hides it, Eₖ can. Each column's truncation is read off its own differences, as a
+        // stencil's h/2h estimate is: |Vₖ − Vₖ₋₁|·qₖ/|qₖ₋₁ − qₖ| with qₖ its leading power.
+        let steps = levels.map { Double($0.step) }
+        var columns: [ScanColumn] = []
+        var plain = ScanColumn(count: levels.count)
+        for k in levels.indices {
+            plain.value[k] = levels[k].value
+            plain.power[k] = steps[k] * steps[k]
+            plain.rounding[k] = Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
+        }
+        columns.append(plain)
+        var e = ScanColumn(count: levels.count)
+        for k in levels.indices.dropFirst() {
+            let rho2 = (steps[k - 1] / steps[k]) * (steps[k - 1] / steps[k])
+            e.value[k] = (rho2 * plain.value[k] - plain.value[k - 1]) / (rho2 - 1)
+            e.power[k] = steps[k - 1] * steps[k - 1] * steps[k] * steps[k]
+            e.rounding[k] = (rho2 * plain.rounding[k] + plain.rounding[k - 1]) / (rho2 - 1)
+        }
+        columns.append(e)
+        // A second extrapolation, Fₖ = (qₖ₋₁Eₖ − qₖEₖ₋₁)/(qₖ₋₁ − qₖ) with qₖ = hₖ₋₁²hₖ² (E's
+        // leading term exactly), for f whose noise is large (Float): its truncation is of order
+        // h⁶, so a step large enough to keep the noise down still resolves the gap.
+        var third = ScanColumn(count: levels.count)
+        for k in levels.indices.dropFirst(2) {
+            let (q0, q1) = (e.power[k - 1], e.power[k])
+            guard q0 > q1 else { continue }
+            third.value[k] = (q0 * e.value[k] - q1 * e.value[k - 1]) / (q0 - q1)
+            third.power[k] = steps[k - 2] * steps[k - 2] * q1
+            third.rounding[k] = (q0 * e.rounding[k] + q1 * e.rounding[k - 1]) / (q0 - q1)
+        }
+        columns.append(third)
+        let judged = columns.map { $0.judge(claimed: g, gap: gap) }
+        // A term of f whose amplitude is below f's noise is invisible at every step, however
+        // settled the differences look; varying on a unit scale of the input it moves the slope
+        // by up to that noise. sin(x₂)·x₀ at x₀ = 2·10⁻⁵ beside x₁x₂ ≈ −2·10¹⁰ (noise 4·10⁻⁶)
+        // changes ∂/∂x₂ by 1.3·10⁻⁵, and settled differences at large steps convicted the right
+        // claim that has it. A gap within a few such noises convicts nothing.
+        let unit = 1 / (directions[d].map { Swift.abs(Double($0)) }.max() ?? 1)
+        let belowNoise = gap <= CheckOptions.errorEstimateSafety * noise / unit
+        let finding: ScanFinding
+        if judged.contains(where: { !$0.supportRuns.isEmpty }) {
+            finding = .supportsClaim
+        } else if !belowNoise, judged.contains(where: { !$0.excludeRuns.isEmpty }) {
+            finding = .excludesClaim
+        } else {
+            finding = .unresolved
+        }
+        // The level shown in the report: of the deciding runs, the tightest at or below the
+        // smallest step a rung took (larger steps can be aliased: at 10³ the differences of
+        // sin(x₂)·x₀ + x₁x₂ settle on x₁ to 10⁻⁵, 34 from the slope), else the finest; with no
+        // run, the finest resolving level.
+        var shown: (value: Double, error: Double, step: Double)? = nil
+        var candidates: [(value: Double, error: Double, step: Double)] = []
+        for (col, j) in zip(columns, judged) {
+            let ends = finding == .supportsClaim ? j.supportRuns : (finding == .excludesClaim ? j.excludeRuns : [])
+            candidates += ends.map { (col.value[$0], col.error($0), steps[$0]) }
+        }
+        if let best = candidates.filter({ $0.step <= finestRungStep }).min(by: { $0.error < $1.error }) {
+            shown = best
+        } else if let finest = candidates.min(by: { $0.step < $1.step }) {
+            shown = finest
+        } else if let k = judged.first?.lastResolving {
+            shown = (plain.value[k], plain.error(k), steps[k])
+        }
+        let word: String
+        switch finding {
+        case .excludesClaim: word = "disagree"
+        case .supportsClaim: word = "agree"
+        case .unresolved: word = "unreliable"
+        }
+        let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
+                                  step: shown?.step, outcome: word,
+                                  warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
+        return (finding, outcome)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
@@ -505,5 +761,51 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
                                   withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
+    }
+}
+
+/// One column of the black-box step scan: values Vₖ = V + c·qₖ + … at shrinking steps, with
+/// each level's rounding bound.
+struct ScanColumn {
+    var value: [Double]
+    var power: [Double]
+    var rounding: [Double]
+
+    init(count: Int) {
+        value = [Double](repeating: .nan, count: count)
+        power = [Double](repeating: .nan, count: count)
+        rounding = [Double](repeating: .infinity, count: count)
+    }
+
+    /// |Vₖ − Vₖ₋₁|·qₖ/|qₖ₋₁ − qₖ| (the truncation left in Vₖ) plus its rounding; infinite where
+    /// a level is missing.
+    func error(_ k: Int) -> Double {
+        guard k > 0, value[k].isFinite, value[k - 1].isFinite, power[k - 1] > power[k] else { return .infinity }
+        let e = Swift.abs(value[k] - value[k - 1]) * power[k] / (power[k - 1] - power[k]) + rounding[k]
+        return e.isFinite ? e : .infinity
+    }
+
+    /// Whether Vₖ − Vₖ₋₁ and Vₖ₊₁ − Vₖ behave as a smooth f's do (their ratio within a factor 2
+    /// of (qₖ₋₁ − qₖ)/(qₖ − qₖ₊₁)) or are flat within rounding: V(h) swinging through the claim,
+    /// as the differences of sin(x₂)·x₀ do at steps near its period, is neither.
+    func settled(_ k: Int) -> Bool {
+        guard k >= 1, k + 1 < value.count, [k - 1, k, k + 1].allSatisfy({ value[$0].isFinite && power[$0].isFinite }) else { return false }
+        let a = value[k] - value[k - 1], b = value[k + 1] - value[k]
+        if Swift.abs(a) + Swift.abs(b) <= DifferenceTuning.flatTolerance * (rounding[k] + rounding[k + 1]) { return true }
+        let predicted = (power[k - 1] - power[k]) / (power[k] - power[k + 1])
+        let observed = a / b
+        return observed >= predicted / 2 && observed <= 2 * predicted
+    }
+
+    /// The last levels of runs of three that resolve the gap (4eₖ below half of it), settle, and
+    /// support the claim (within 4eₖ of it), or exclude it; and the finest resolving level.
+    func judge(claimed g: Double, gap: Double) -> (supportRuns: [Int], excludeRuns: [Int], lastResolving: Int?) {
+        func resolves(_ k: Int) -> Bool { 4 * error(k) < gap / 2 }
+        func supports(_ k: Int) -> Bool { resolves(k) && Swift.abs(value[k] - g) <= 4 * error(k) }
+        func excludes(_ k: Int) -> Bool { resolves(k) && !supports(k) }
+        func runs(_ test: (Int) -> Bool) -> [Int] {
+            value.indices.filter { k in k >= 2 && (k - 2...k).allSatisfy(test) && settled(k - 2) && settled(k - 1) }
+        }
+        return (runs(supports), runs(excludes), value.indices.last(where: resolves))
     }
 }

@@ -1,0 +1,36 @@
+import Foundation
+import XCTest
+
+/// `jac check --program` on a right gradient at badly scaled points: x0·x1² + sin(x2)·x0 + x1·x2
+/// with x2 up to 10⁷, where every rung's step spans many periods of the sine. The hand gradient
+/// (in Tests/Data/programs/oscillating.py) was convicted at 33 of 40 such points before the
+/// black-box check confirmed convictions at smaller steps; the flipped one must still be.
+final class ProgramCheckScalingTests: XCTestCase {
+    static let program = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Data/programs/oscillating.py").path
+    let domain = "x0=[-1000,1000],x1=[-1e6,1e6],x2=[-1e7,1e7]"
+
+    func run(_ flags: String) throws -> JacRunner.Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "command -v python3 >/dev/null"]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw XCTSkip("python3 is not on PATH: the --program tests need it (standard library only)") }
+        return try JacRunner.run(["check", "--program", "python3 \(Self.program)\(flags)", "--inputs", "3",
+                                  "--samples", "8", "--seed", "7", "--domain", domain])
+    }
+
+    func testARightGradientAtBadlyScaledPointsIsNotConvicted() throws {
+        let r = try run("")
+        XCTAssertFalse(r.stderr.contains("rule-wrong"), r.stderr)
+        XCTAssertEqual(r.status, 0, r.stderr)
+    }
+
+    func testAFlippedEntryIsConvictedAtEveryPoint() throws {
+        let r = try run(" --sign-error")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("wrong at 8 entries"), r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "∂f1/∂x2 (entry (0, 2)").count - 1, 8, r.stderr)
+    }
+}
