@@ -170,7 +170,7 @@ fuzz: deps
 # ThreadSanitizer. Separate build paths keep the normal .build untouched. The suppression table
 # is not printed: child processes (jac in JacTests) inherit LSAN_OPTIONS, and the table appended
 # to their standard error broke the tests that compare it.
-TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheckTests
+TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-suppressions.txt:print_suppressions=0 \
