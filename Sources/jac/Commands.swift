@@ -189,7 +189,9 @@ struct HessianCommand: ParsableCommand {
         }
         try runPoints(options, formula) { point in
             let x = point.doubles
-            let first = try jacobian(of: formula, at: x, mode: .reverse)
+            let first = try explainingNonFiniteEntries(formula, at: x, mode: .reverse) {
+                try jacobian(of: formula, at: x, mode: .reverse)
+            }
             let h = try hessian(of: formula, at: x)
             let name = formula.outputNames[0]
             let v = first.value[0], g = first.jacobian[0]
@@ -301,8 +303,16 @@ func describe(_ w: FDWarning) -> String {
 }
 
 /// One note per kink touched: the derivative printed is the registry's convention there.
+///
+/// A result is printed only when every entry is finite, so at a singular point (√′(0) = +∞) the
+/// convention's +∞ did not reach it: the tangents (forward) or cotangents (reverse) meeting it
+/// were 0, and 0·∞ was taken as 0. The note says so, since "uses the convention +∞" beside a
+/// printed 0 read as a contradiction, and the other mode can fail at the same point.
 func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
     kinks.map { k in
-        "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+        let singular = k.op.info.convention?.contains("singular point") == true
+        return "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+            + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "
+                + "a convention, not a derivative, and the other mode may report this point as not finite (jac check compares the modes)" : "")
     }
 }
