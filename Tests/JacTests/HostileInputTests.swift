@@ -1,0 +1,28 @@
+import Foundation
+import XCTest
+
+/// Unusual input found by a trial of hostile formulas and points, each with what jac should say.
+final class HostileInputTests: XCTestCase {
+    /// (−1)^2 = 1, but `x^2.0` is the real pow (only an integer literal makes the integer power),
+    /// and the message said "negative base with a real exponent (use an integer power)" beside an
+    /// exponent of 2.0: it now says why 2.0 is not an integer power and what to write.
+    func testAWholeRealExponentOfANegativeBaseSaysHowToWriteTheIntegerPower() throws {
+        for formula in ["x^2.0", "pow(x, 2.0)", "x^(1+1)"] {
+            let r = try JacRunner.run(["eval", formula, "--at", "x=-1"])
+            XCTAssertEqual(r.status, 3, formula)
+            XCTAssertTrue(r.stderr.contains("domain error in pow"), r.stderr)
+            XCTAssertTrue(r.stderr.hasSuffix("; the exponent 2 is a whole number, but only an integer literal makes an integer power: "
+                                             + "write x^2 (x^2.0, x^1e3 and x^(1+1) are the real pow)\n"), r.stderr)
+        }
+        let huge = try JacRunner.run(["jacobian", "x^1e30", "--at", "x=-1"])
+        XCTAssertEqual(huge.status, 3)
+        XCTAssertTrue(huge.stderr.hasSuffix("; the exponent 1e+30 is a whole number, but integer powers take |n| ≤ 2147483647\n"), huge.stderr)
+        // A real exponent that is not whole gets no such hint, and the integer literal works.
+        let half = try JacRunner.run(["eval", "x^0.5", "--at", "x=-1"])
+        XCTAssertEqual(half.status, 3)
+        XCTAssertFalse(half.stderr.contains("whole number"), half.stderr)
+        let literal = try JacRunner.run(["eval", "x^2", "--at", "x=-1", "--format", "json"])
+        XCTAssertEqual(literal.status, 0, literal.stderr)
+        XCTAssertTrue(literal.stdout.contains("\"value\": [1.0]"), literal.stdout)
+    }
+}
