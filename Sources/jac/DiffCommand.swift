@@ -182,7 +182,25 @@ struct DiffCommand: ParsableCommand {
         }
         var reason = "\(e)"
         do {
-            if order == 2 { _ = try hessian(of: f, at: x) } else { _ = try jacobian(of: f, at: x, mode: .reverse) }
+            if order == 2 {
+                _ = try hessian(of: f, at: x)
+            } else {
+                let numeric: JacobianMode = mode == "forward" ? .forward : .reverse
+                let r = try explainingNonFiniteEntries(f, at: x, mode: numeric) { try jacobian(of: f, at: x, mode: numeric) }
+                // The numeric mode prints a Jacobian here: at a singular point only zero tangents
+                // or cotangents reached it (0·∞ taken as 0), but the printed expression still
+                // divides by √0 there (sqrt(x^2 + y^2) at (0, 0) in forward mode). Say both, not
+                // only an error at one of the expression's own nodes.
+                if r.diagnostics.kinks.contains(where: { $0.op.info.convention?.contains("singular point") == true }) {
+                    reason = "\(e) in the printed expression; jac jacobian --mode \(numeric.rawValue) gives "
+                        + jsonMatrix(r.jacobian.map { $0.map(Cell.double) })
+                        + " here because only zero tangents or cotangents reached a singular point (0·∞ taken as 0): a convention, not a derivative"
+                }
+            }
+        } catch let failure as JacFailure {
+            // The entry and singular point, as jac jacobian names them.
+            let prefix = "evaluation failed: "
+            reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }

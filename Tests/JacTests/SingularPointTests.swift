@@ -51,4 +51,21 @@ final class SingularPointTests: XCTestCase {
             XCTAssertFalse(r.stderr.contains("0·∞"), r.stderr)
         }
     }
+
+    /// `jac diff --at` named a node of the derivative's own expression ("domain error in div at
+    /// node 6"), and in forward mode blamed reverse mode; it now says what the numeric mode gives.
+    func testDiffAtASingularPointSaysWhatTheNumericModeGives() throws {
+        let forward = try JacRunner.run(["diff", "sqrt(x^2 + y^2)", "--at", "x=0,y=0", "--mode", "forward"])
+        XCTAssertEqual(forward.status, 3)
+        XCTAssertTrue(forward.stderr.hasPrefix("error: the derivative is not defined at x = 0.0, y = 0.0: domain error in div"), forward.stderr)
+        XCTAssertTrue(forward.stderr.contains("in the printed expression; jac jacobian --mode forward gives [[0.0, 0.0]] here because "
+                                              + "only zero tangents or cotangents reached a singular point"), forward.stderr)
+        let reverse = try JacRunner.run(["diff", "sqrt(x^2 + y^2)", "--at", "x=0,y=0"])
+        XCTAssertEqual(reverse.status, 3)
+        XCTAssertTrue(reverse.stderr.hasPrefix("error: the derivative is not defined at x = 0.0, y = 0.0: df/dx is NaN in reverse mode"),
+                      reverse.stderr)
+        let other = try JacRunner.run(["diff", "sqrt(x)*0 + y", "--at", "x=0,y=1", "--mode", "forward"])
+        XCTAssertEqual(other.status, 3)
+        XCTAssertTrue(other.stderr.contains(": df/dx is NaN in forward mode at a singular point: sqrt at 0.0"), other.stderr)
+    }
 }
