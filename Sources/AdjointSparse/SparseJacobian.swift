@@ -33,6 +33,10 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let forwardPasses: Int
     /// Reverse sweeps taken (one per colour for `.reverse`, one per dense row for `.forward`).
     public let reverseSweeps: Int
+    /// What the recording of f at x reported (kinks touched, escapes): once per op, as for the
+    /// dense Jacobian. Collecting around the call instead counts each kink again for every
+    /// forward pass, which evaluates f at the same point.
+    public let diagnostics: EvaluationDiagnostics
 }
 
 /// Tuning for ``sparseJacobian(of:at:mode:options:pattern:primitives:)``.
@@ -176,8 +180,11 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
     }
     if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
+    // Unchecked: the recording above already threw any domain error or non-finite output at this
+    // point, and `assemble` names a non-finite entry by its row and column (checked, the error
+    // named an index into the compressed product, which the caller never sees).
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
-                                          groups: plan.coloring.colors, groupCount: plan.coloring.count)
+                                          groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false)
     return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
 }
 
@@ -249,7 +256,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
                     }
                     let v = compressed[i][denseColumnGroups[j]]
                     guard v.isFiniteValue else {
-                        throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) of a dense column", op: nil, node: nil)
+                        throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil)
                     }
                     values.append(v)
                 }
@@ -259,13 +266,20 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
             for i in denseRows { denseValues[i] = try rec.pullback((0..<pattern.rows).map { $0 == i ? 1 : 0 }) }
             for (i, cols) in pattern.rowColumns.enumerated() {
                 if !denseValues[i].isEmpty { for j in cols { values.append(denseValues[i][j]) } }
-                else { for j in cols { values.append(compressed[i][colors[j]]) } }
+                else {
+                    for j in cols {
+                        let v = compressed[i][colors[j]]
+                        guard v.isFiniteValue else { throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil) }
+                        values.append(v)
+                    }
+                }
             }
         }
         return SparseJacobianResult(value: rec.value, matrix: try SparseMatrix(pattern: pattern, values: values),
                                     pattern: pattern, coloring: coloring, denseRows: denseRows,
                                     denseColumns: denseColumns, mode: mode,
                                     forwardPasses: forwardPasses,
-                                    reverseSweeps: mode == .reverse ? coloring.count : denseRows.count)
+                                    reverseSweeps: mode == .reverse ? coloring.count : denseRows.count,
+                                    diagnostics: rec.diagnostics)
     }
 }

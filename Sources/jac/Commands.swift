@@ -47,11 +47,12 @@ struct JacobianCommand: ParsableCommand {
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
-                // Collected so a kink touched is noted, as for the dense Jacobian (it was silent).
-                let (r, diagnostics) = try Diagnostics.collect {
+                // The recording's kinks, once each (collected around the call, every forward pass
+                // added each kink again: abs(x)*y at x = 0 printed its note twice).
+                let r = try explainingNonFiniteEntries(formula, at: point.doubles, mode: sparseMode == .forward ? .forward : .reverse) {
                     try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode)
                 }
-                return sparseJacobianReport(formula, point.doubles, r, kinks: diagnostics.kinks)
+                return sparseJacobianReport(formula, point.doubles, r, kinks: r.diagnostics.kinks)
             }
         }
         try runPoints(options, formula) { point in

@@ -258,6 +258,9 @@ func explainingNonFiniteEntries<R>(_ formula: Formula, at x: [Double], mode: Jac
 /// The clearer failure for ``explainingNonFiniteEntries(_:at:mode:_:)``, or nil when the outputs
 /// themselves are not finite or no entry is (then the library's message stands).
 private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [Double], mode: JacobianMode) -> JacFailure? {
+    // The explanation recomputes the dense Jacobian: past this many entries (a sparse Jacobian's
+    // failure at n = 10⁵, say) the library's message, which names the entry's row and column, stands.
+    guard formula.outputs.count * formula.variables.count <= 1 << 22 else { return nil }
     // Unchecked, so the non-finite entries and the kinks touched come back instead of a throw.
     let jacobian: [[Double]]
     let diagnostics: EvaluationDiagnostics

@@ -69,3 +69,22 @@ final class SingularPointTests: XCTestCase {
         XCTAssertTrue(other.stderr.contains(": df/dx is NaN in forward mode at a singular point: sqrt at 0.0"), other.stderr)
     }
 }
+
+/// `jac jacobian --sparse` at kinks and singular points.
+final class SparseSingularPointTests: XCTestCase {
+    /// The note was printed once for the recording and again for each forward pass.
+    func testAKinkNoteIsPrintedOnce() throws {
+        let r = try JacRunner.run(["jacobian", "abs(x)*y", "--at", "x=0,y=1", "--sparse", "--mode", "forward"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "note: kink touched: abs (node 2) at 0.0; the derivative uses the convention 'abs′(0) = 0'\n")
+    }
+
+    /// "non-finite compressed Jacobian entry 1" named neither the output nor the variable.
+    func testANonFiniteEntryIsNamedAsInTheDenseJacobian() throws {
+        for mode in ["forward", "reverse"] {
+            let r = try JacRunner.run(["jacobian", "sqrt(x)*y; y", "--at", "x=0,y=1", "--sparse", "--mode", mode])
+            XCTAssertEqual(r.status, 3)
+            XCTAssertTrue(r.stderr.hasPrefix("error: evaluation failed: df1/dx is +∞ in \(mode) mode at a singular point: sqrt"), r.stderr)
+        }
+    }
+}
