@@ -25,4 +25,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(literal.status, 0, literal.stderr)
         XCTAssertTrue(literal.stdout.contains("\"value\": [1.0]"), literal.stdout)
     }
+
+    /// The check keeps every entry's witness ladder: a 1000 × 1000 Jacobian took 4.3 GB (2000 × 2000
+    /// would need about 17 GB, an out-of-memory kill). Over a bound it is a usage error, named,
+    /// with the variable that raises it; at the bound the check runs.
+    func testACheckOfTooManyEntriesIsAClearErrorNotAnOutOfMemoryKill() throws {
+        let over = try JacRunner.run(["check", "x*y; x+y; x-y", "--at", "x=1,y=2"], environment: ["JAC_MAX_CHECK_ENTRIES": "5"])
+        XCTAssertEqual(over.status, 2)
+        XCTAssertEqual(over.stdout, "")
+        XCTAssertEqual(over.stderr, "error: jac check grades every Jacobian entry, and this one has 3 × 2 = 6 entries, over the "
+                       + "limit of 5 (each takes about 5 KB while the check runs; JAC_MAX_CHECK_ENTRIES raises the limit)\n")
+        let at = try JacRunner.run(["check", "x*y; x+y; x-y", "--at", "x=1,y=2"], environment: ["JAC_MAX_CHECK_ENTRIES": "6"])
+        XCTAssertEqual(at.status, 0, at.stderr)
+        // The default admits a 512 × 512 Jacobian and refuses 513 × 512, before any evaluation.
+        let n = 512
+        let body = (0..<n).map { "x\($0)" }.joined(separator: "+")
+        let wide = (0...n).map { _ in body }.joined(separator: "; ")
+        let refused = try JacRunner.run(["check", "-", "--at", (0..<n).map { _ in "1" }.joined(separator: ",")], stdin: wide)
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.stderr.contains("513 × 512 = 262656 entries, over the limit of 262144"), refused.stderr)
+    }
 }
