@@ -32,6 +32,10 @@ struct JacobianCommand: ParsableCommand {
     @Flag(help: "Sparse Jacobian by colouring (--mode forward: columns, reverse: rows): the nonzero entries (0-based COO) and the colour count.")
     var sparse = false
 
+    /// Most entries of a dense Jacobian: 2²⁴, the size of the largest Hessian jac hessian computes (4096²).
+    static let defaultMaxEntries = 1 << 24
+    static let maxEntriesVariable = "JAC_MAX_JACOBIAN_ENTRIES"
+
     func validate() throws {
         if sparse && (analyze || SparseJacobianMode(rawValue: mode) == nil) {
             throw ValidationError("--sparse works with --mode forward or reverse and without --analyze")
@@ -54,6 +58,16 @@ struct JacobianCommand: ParsableCommand {
                 }
                 return sparseJacobianReport(formula, point.doubles, r, kinks: r.diagnostics.kinks)
             }
+        }
+        // A dense Jacobian is held as numbers and again as text in every output format, about 100
+        // bytes an entry (3000 × 2999 took 0.9 GB): past a bound, a clear error pointing at
+        // --sparse, not an out-of-memory kill at 10⁴ × 10⁴.
+        let entries = formula.outputs.count.multipliedReportingOverflow(by: formula.variables.count)
+        let limit = try InputLimits.value(Self.maxEntriesVariable) ?? Self.defaultMaxEntries
+        if entries.overflow || entries.partialValue > limit {
+            throw JacFailure.invalid("the Jacobian has \(formula.outputs.count) × \(formula.variables.count) = \(entries.partialValue) "
+                + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
+                + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit")
         }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)

@@ -45,4 +45,21 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertTrue(refused.stderr.contains("513 × 512 = 262656 entries, over the limit of 262144"), refused.stderr)
     }
+
+    /// A dense Jacobian is held as numbers and as text in every format, about 100 bytes an entry
+    /// (3000 × 2999 took 0.9 GB): 10⁴ × 10⁴ would be an out-of-memory kill. Over the bound it is a
+    /// usage error that points at --sparse, which is not bound by it.
+    func testADenseJacobianOfTooManyEntriesPointsAtSparse() throws {
+        let environment = ["JAC_MAX_JACOBIAN_ENTRIES": "5"]
+        let over = try JacRunner.run(["jacobian", "x*y; x+y; x-y", "--at", "x=1,y=2"], environment: environment)
+        XCTAssertEqual(over.status, 2)
+        XCTAssertEqual(over.stderr, "error: the Jacobian has 3 × 2 = 6 entries, over the limit of 5 for a dense one (about 100 bytes "
+                       + "each); --sparse prints only the nonzero entries, and JAC_MAX_JACOBIAN_ENTRIES raises the limit\n")
+        let sparse = try JacRunner.run(["jacobian", "x*y; x+y; x-y", "--at", "x=1,y=2", "--sparse", "--mode", "forward",
+                                        "--format", "json"], environment: environment)
+        XCTAssertEqual(sparse.status, 0, sparse.stderr)
+        XCTAssertTrue(sparse.stdout.contains("\"entries\": [[0, 0, 2.0], [0, 1, 1.0]"), sparse.stdout)
+        let at = try JacRunner.run(["jacobian", "x*y; x+y; x-y", "--at", "x=1,y=2"], environment: ["JAC_MAX_JACOBIAN_ENTRIES": "6"])
+        XCTAssertEqual(at.status, 0, at.stderr)
+    }
 }
