@@ -143,9 +143,11 @@ struct DiffCommand: ParsableCommand {
         guard wrt.contains(where: { $0 != "," && $0 != " " }) else {
             throw JacFailure.invalid("--wrt names no variable (\(listVariables(names)))")
         }
+        // A dictionary, not names.firstIndex per name: quadratic in a long --wrt list.
+        let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
-            guard let j = names.firstIndex(of: v) else {
+            guard let j = index[v] else {
                 throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (\(listVariables(names)))")
             }
             return j
