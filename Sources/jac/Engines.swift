@@ -179,16 +179,20 @@ struct ExactEngine: ModeEngine {
     func exactNumber(_ text: String, what: String) throws -> Rational {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         do {
-            guard parts.count <= 2 else { throw JacFailure.invalid("\(what) '\(text)' has more than one '/'") }
+            guard parts.count <= 2 else { throw JacFailure.invalid("\(what) '\(quoted(text))' has more than one '/'") }
             let p = try Rational.parse(parts[0].trimmingSpaces())
             guard parts.count == 2 else { return p }
             let q = try Rational.parse(parts[1].trimmingSpaces())
-            guard !q.isZero else { throw JacFailure.invalid("\(what) '\(text)' divides by zero") }
+            guard !q.isZero else { throw JacFailure.invalid("\(what) '\(quoted(text))' divides by zero") }
             return p / q
         } catch let f as JacFailure {
             throw f
         } catch {
-            throw JacFailure.invalid("\(what) '\(text)' is not an exact number: \(error)")
+            // The bit limit is ours to raise, as for every other exact-mode limit.
+            let hint = if case ADError.limitExceeded(let limited, _) = error, limited.hasPrefix("bit size") {
+                " (JAC_EXACT_BIT_LIMIT raises the limit)"
+            } else { "" }
+            throw JacFailure.invalid("\(what) '\(quoted(text))' is not an exact number: \(error)\(hint)")
         }
     }
 }
@@ -291,3 +295,19 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
     }
     return JacFailure(.evaluationFailure, message)
 }
+
+/// A number or name as an error message quotes it: whole when short, else its first and last
+/// characters and its length. A 300,000-digit constant in exact mode was echoed whole, a
+/// 600 KB error line (the formula's own errors keep a window around the caret the same way).
+///
+/// ```swift
+/// quoted("1." + String(repeating: "3", count: 300_000))   // "1.333333333333333333…3333333333 (300002 characters)"
+/// ```
+func quoted(_ text: String) -> String {
+    let count = text.count
+    guard count > quotedLength else { return text }
+    return String(text.prefix(20)) + "…" + String(text.suffix(10)) + " (\(count) characters)"
+}
+
+/// Longest text an error message quotes whole.
+let quotedLength = 40

@@ -70,7 +70,7 @@ struct Point {
             }
             return Point(values: try zip(items, variables).map { item, name in
                 guard let v = PointValue.parse(item) else {
-                    throw JacFailure.invalid("malformed value '\(item)' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
+                    throw JacFailure.invalid("malformed value '\(quoted(item))' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
                 }
                 return v
             })
@@ -87,11 +87,11 @@ struct Point {
             let name = String(pair[0]).trimmingSpaces()
             let raw = pair.count > 1 ? String(pair[1]) : ""
             guard known.contains(name) else {
-                throw JacFailure.invalid("\(option) names '\(name)', which is not a variable (\(listVariables(variables)))")
+                throw JacFailure.invalid("\(option) names '\(quoted(name))', which is not a variable (\(listVariables(variables)))")
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
             guard let v = PointValue.parse(raw) else {
-                throw JacFailure.invalid("malformed value '\(raw.trimmingSpaces())' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
+                throw JacFailure.invalid("malformed value '\(quoted(raw.trimmingSpaces()))' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
             }
             found[name] = v
         }
@@ -122,7 +122,7 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
         // A header of one cell holding ';' or a tab is a file with another separator.
         let separator = header.count == 1 ? (name.contains(";") ? "semicolons" : name.contains("\t") ? "tabs" : nil) : nil
         let hint = separator.map { "; the columns seem separated by \($0), but a points file is comma-separated" } ?? ""
-        throw JacFailure.invalid("points file '\(path)': column '\(name)' is not a variable (\(listVariables(variables)))\(hint)")
+        throw JacFailure.invalid("points file '\(path)': column '\(quoted(name))' is not a variable (\(listVariables(variables)))\(hint)")
     }
     for v in variables where !columns.contains(v) {
         throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")

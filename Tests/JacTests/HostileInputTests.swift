@@ -64,6 +64,28 @@ final class HostileInputTests: XCTestCase {
     }
 }
 
+/// Errors quote long input by its ends and length: a 300,000-digit constant in exact mode was
+/// echoed whole (a 600 KB error line), as was a malformed 1000-character point value.
+final class LongInputQuotingTests: XCTestCase {
+    func testAnExactConstantOverTheBitLimitIsQuotedShortAndNamesTheVariable() throws {
+        let constant = "1." + String(repeating: "3", count: 300_000)
+        let r = try JacRunner.run(["jacobian", "-", "--at", "x=1", "--mode", "exact"], stdin: "x*" + constant)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertLessThan(r.stderr.count, 400, String(r.stderr.prefix(200)))
+        XCTAssertEqual(r.stderr, "error: constant '1.333333333333333333…3333333333 (300002 characters)' is not an exact number: "
+                       + "bit size of a parsed rational (600001 decimal digits) exceeds the limit of 1048576 "
+                       + "(JAC_EXACT_BIT_LIMIT raises the limit)\n")
+    }
+
+    func testAMalformedLongPointValueIsQuotedShort() throws {
+        let value = String(repeating: "1", count: 1_000) + "x"
+        let r = try JacRunner.run(["eval", "x", "--at", "x=" + value])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: malformed value '11111111111111111111…111111111x (1001 characters)' for x in --at"), r.stderr)
+        XCTAssertLessThan(r.stderr.count, 300)
+    }
+}
+
 /// Points over many variables. The lookups of each name were linear, so reading a points file over
 /// n variables took n² string comparisons (n = 20,000: 19 s of a 19.6 s run in a debug build, now
 /// 0.35 s). Time is not asserted (see the report for the figures); this holds the answer.
