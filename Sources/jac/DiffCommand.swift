@@ -148,7 +148,7 @@ struct DiffCommand: ParsableCommand {
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = index[v] else {
-                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (\(listVariables(names)))")
+                throw JacFailure.invalid("--wrt names '\(quoted(v))', which is not a variable (\(listVariables(names)))")
             }
             return j
         }

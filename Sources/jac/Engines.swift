@@ -296,18 +296,6 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
     return JacFailure(.evaluationFailure, message)
 }
 
-/// A number or name as an error message quotes it: whole when short, else its first and last
-/// characters and its length. A 300,000-digit constant in exact mode was echoed whole, a
-/// 600 KB error line (the formula's own errors keep a window around the caret the same way).
-///
-/// ```swift
-/// quoted("1." + String(repeating: "3", count: 300_000))   // "1.333333333333333333…3333333333 (300002 characters)"
-/// ```
-func quoted(_ text: String) -> String {
-    let count = text.count
-    guard count > quotedLength else { return text }
-    return String(text.prefix(20)) + "…" + String(text.suffix(10)) + " (\(count) characters)"
-}
-
-/// Longest text an error message quotes whole.
-let quotedLength = 40
+/// A number or name as an error message quotes it (see ``quotedForMessage(_:)``): a
+/// 300,000-digit constant in exact mode was echoed whole, a 600 KB error line.
+func quoted(_ text: String) -> String { quotedForMessage(text) }

@@ -45,7 +45,7 @@ struct PointValue: Equatable {
 
 /// "variables: x, y", or "the formula has no variables" rather than an empty list.
 func listVariables(_ variables: [String]) -> String {
-    variables.isEmpty ? "the formula has no variables" : "variables: " + variables.joined(separator: ", ")
+    variables.isEmpty ? "the formula has no variables" : "variables: " + listedForMessage(variables)
 }
 
 /// A point in the formula's variable order.
@@ -66,7 +66,7 @@ struct Point {
                 if variables.isEmpty {
                     throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but the formula has no variables (leave \(option) out, or give \(option) \"\")")
                 }
-                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(variables.joined(separator: ", ")))")
+                throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(listedForMessage(variables)))")
             }
             return Point(values: try zip(items, variables).map { item, name in
                 guard let v = PointValue.parse(item) else {

@@ -77,6 +77,14 @@ final class LongInputQuotingTests: XCTestCase {
                        + "(JAC_EXACT_BIT_LIMIT raises the limit)\n")
     }
 
+    /// A formula over 20,000 variables listed every name in the point's error (150 KB).
+    func testAPointErrorListsManyVariablesByTheirEnds() throws {
+        let formula = (0..<20_000).map { "x\($0)" }.joined(separator: "+")
+        let r = try JacRunner.run(["eval", "-", "--at", "1"], stdin: formula)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: --at has 1 value but the formula has 20000 variables (x0, x1, x2, x3, x4, x5, x6, x7, …, x19999 (20000 in all))\n")
+    }
+
     func testAMalformedLongPointValueIsQuotedShort() throws {
         let value = String(repeating: "1", count: 1_000) + "x"
         let r = try JacRunner.run(["eval", "x", "--at", "x=" + value])
