@@ -105,3 +105,29 @@ extension String {
         String(map { $0 == "\t" ? " " : $0 })
     }
 }
+
+/// Text an error message quotes (a name, a number, a value): whole when short, else its first
+/// 20 and last 10 characters and its length, so a generated 1 MB identifier or a 300,000-digit
+/// literal does not become a 1 MB message.
+///
+/// ```swift
+/// quotedForMessage("x1")                                        // "x1"
+/// quotedForMessage(String(repeating: "b", count: 1_000_000))   // "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)"
+/// ```
+public func quotedForMessage(_ text: String) -> String {
+    let count = text.count
+    guard count > 40 else { return text }
+    return String(text.prefix(20)) + "…" + String(text.suffix(10)) + " (\(count) characters)"
+}
+
+/// Names as an error message lists them: all of them when there are a few, else the first eight,
+/// the last and how many (a formula over 20,000 variables listed every one, 150 KB).
+///
+/// ```swift
+/// listedForMessage(["x", "y"])                       // "x, y"
+/// listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, …, x7, …, x99 (100 in all)"
+/// ```
+public func listedForMessage(_ names: [String]) -> String {
+    let shown = names.count > 12 ? Array(names.prefix(8)) + ["…", names[names.count - 1]] : names
+    return shown.map(quotedForMessage).joined(separator: ", ") + (names.count > 12 ? " (\(names.count) in all)" : "")
+}

@@ -69,8 +69,8 @@ enum Lexer {
                     // "2x" is a product written without its operator, like "x y": say so the same way.
                     var j = i
                     while j < n && (isIdentStart(source[j]) || isDigit(source[j])) { j += 1 }
-                    let number = String(decoding: source[start..<i], as: UTF8.self)
-                    let name = String(decoding: source[i..<j], as: UTF8.self)
+                    let number = quotedForMessage(String(decoding: source[start..<i], as: UTF8.self))
+                    let name = quotedForMessage(String(decoding: source[i..<j], as: UTF8.self))
                     throw FormulaError(.syntax, "expected an operator but found '\(name)' (write \(number)*\(name), not \(number)\(name))",
                                        at: i, in: source)
                 }

@@ -198,9 +198,9 @@ struct FormulaParser {
             }
             let isIdentifier = v.utf8.first.map { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 } ?? false
                 && v.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 95 || ($0 >= 48 && $0 <= 57) }
-            guard isIdentifier else { throw fail("'\(v)' is not a variable name (letters, digits, _; not starting with a digit)") }
-            guard FunctionTable.lookup(v) == nil else { throw fail("'\(v)' is a function name and cannot be a variable") }
-            guard variableIndex[v] == nil else { throw fail("variable '\(v)' is listed twice") }
+            guard isIdentifier else { throw fail("'\(quotedForMessage(v))' is not a variable name (letters, digits, _; not starting with a digit)") }
+            guard FunctionTable.lookup(v) == nil else { throw fail("'\(quotedForMessage(v))' is a function name and cannot be a variable") }
+            guard variableIndex[v] == nil else { throw fail("variable '\(quotedForMessage(v))' is listed twice") }
             variableIndex[v] = variables.count
             variables.append(v)
         }
@@ -310,11 +310,11 @@ struct FormulaParser {
                 case .number:
                     let s = text(t)
                     guard let v = parseDouble(s), v.isFinite else {
-                        throw error(.syntax, "number '\(s)' is out of range", at: t.start)
+                        throw error(.syntax, "number '\(quotedForMessage(s))' is out of range", at: t.start)
                     }
                     // A nonzero literal that rounds to 0 (1e-400) would silently change the formula.
                     if v == 0 && literalHasNonzeroDigit(s) {
-                        throw error(.syntax, "number '\(s)' underflows to 0 in double precision", at: t.start)
+                        throw error(.syntax, "number '\(quotedForMessage(s))' underflows to 0 in double precision", at: t.start)
                     }
                     operands.append(.literal(text: s, value: v))
                     expectOperand = false
@@ -322,7 +322,7 @@ struct FormulaParser {
                     let s = text(t)
                     if tokens[position + 1].kind == .leftParen {
                         guard let op = FunctionTable.lookup(s) else {
-                            throw error(.unknownFunction(s), "unknown function '\(s)'" + FunctionTable.hint(forUnknown: s), at: t.start)
+                            throw error(.unknownFunction(s), "unknown function '\(quotedForMessage(s))'" + FunctionTable.hint(forUnknown: s), at: t.start)
                         }
                         let paren = tokens[position + 1]
                         depth += 1
@@ -448,8 +448,8 @@ struct FormulaParser {
                 // Juxtaposition is a product in mathematics: show the '*' where it goes, with the
                 // two operands as written (a bracket shown as (…)), not a generic "2*x".
                 let previous = tokens[position - 1]
-                let left = previous.kind == .rightParen ? "(…)" : text(previous)
-                let right = t.kind == .leftParen ? "(…)" : text(t)
+                let left = previous.kind == .rightParen ? "(…)" : quotedForMessage(text(previous))
+                let right = t.kind == .leftParen ? "(…)" : quotedForMessage(text(t))
                 let gap = t.start > previous.end ? " " : ""
                 throw error(.syntax, "expected an operator \(found(t)) (write \(left)*\(right), not \(left)\(gap)\(right))", at: t.start)
             case .equals:
@@ -509,8 +509,8 @@ struct FormulaParser {
             throw error(.syntax, "'\(s)' is a function: call it as \(s)(…)", at: offset)
         }
         if declared {
-            let known = variables.isEmpty ? "none declared" : "variables: " + variables.joined(separator: ", ")
-            throw error(.unknownVariable(s), "unknown variable '\(s)'", at: offset, note: " (\(known))")
+            let known = variables.isEmpty ? "none declared" : "variables: " + listedForMessage(variables)
+            throw error(.unknownVariable(s), "unknown variable '\(quotedForMessage(s))'", at: offset, note: " (\(known))")
         }
         variableIndex[s] = variables.count
         variables.append(s)
@@ -530,7 +530,7 @@ struct FormulaParser {
     }
 
     private func found(_ t: Token) -> String {
-        t.kind == .end ? "but the formula ends" : "but found '\(text(t))'"
+        t.kind == .end ? "but the formula ends" : "but found '\(quotedForMessage(text(t)))'"
     }
 }
 
@@ -563,7 +563,14 @@ func parseDouble(_ s: String) -> Double? {
 /// ```
 public func closestName(to name: String, in names: [String]) -> String? {
     let lower = name.lowercased()
-    return names.map { ($0, FunctionTable.editDistance(lower, $0.lowercased())) }
+    // The distance is at least the difference in length, so a name far longer or shorter than
+    // every candidate is compared with none: a 1 MB unknown name took seconds of edit distances.
+    let length = lower.utf8.count
+    let candidates = names.filter { (candidate: String) -> Bool in
+        let gap = candidate.utf8.count - length
+        return gap.magnitude <= max(1, candidate.count / 4)
+    }
+    return candidates.map { ($0, FunctionTable.editDistance(lower, $0.lowercased())) }
         .filter { $0.1 <= max(1, $0.0.count / 4) }
         .min { $0.1 < $1.1 }?.0
 }

@@ -5,7 +5,9 @@ public enum SparseJacobianMode: String, Sendable, CaseIterable {
     /// Column colouring, forward passes of up to 8 groups each; rows with more than
     /// ``SparseJacobianOptions/denseRowThreshold`` nonzeros are split off to one reverse sweep each.
     case forward
-    /// Row colouring, one reverse sweep per colour over a single recording.
+    /// Row colouring, one reverse sweep per colour over a single recording; columns with more
+    /// than ``SparseJacobianOptions/denseColumnThreshold`` nonzeros are split off to chunked
+    /// forward passes (8 columns per pass).
     case reverse
 }
 
@@ -20,14 +22,21 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let pattern: SparsityPattern
     /// The colouring used (of columns for `.forward`, of rows for `.reverse`).
     public let coloring: Coloring
-    /// Rows taken out of the column colouring and computed by one reverse sweep each.
+    /// Rows taken out of the column colouring and computed by one reverse sweep each (`.forward`).
     public let denseRows: [Int]
+    /// Columns taken out of the row colouring and computed by forward passes, 8 per pass (`.reverse`).
+    public let denseColumns: [Int]
     /// The mode used.
     public let mode: SparseJacobianMode
-    /// Forward passes taken (⌈colours/8⌉ for `.forward`).
+    /// Forward passes taken (⌈colours/8⌉ for `.forward`; for `.reverse`, the passes over the dense
+    /// columns, 8 per pass with one lane spare).
     public let forwardPasses: Int
     /// Reverse sweeps taken (one per colour for `.reverse`, one per dense row for `.forward`).
     public let reverseSweeps: Int
+    /// What the recording of f at x reported (kinks touched, escapes): once per op, as for the
+    /// dense Jacobian. Collecting around the call instead counts each kink again for every
+    /// forward pass, which evaluates f at the same point.
+    public let diagnostics: EvaluationDiagnostics
 }
 
 /// Tuning for ``sparseJacobian(of:at:mode:options:pattern:primitives:)``.
@@ -37,6 +46,11 @@ public struct SparseJacobianOptions: Sendable {
     /// colours), while one sweep costs about one evaluation. nil picks max(16, ⌈4√n⌉): a row that
     /// long costs as much in colours as several sweeps would.
     public var denseRowThreshold: Int?
+    /// The same for reverse mode's row colouring: columns with more nonzeros than this are
+    /// computed by forward passes, 8 per pass, instead of being coloured. A dense column puts
+    /// every row it touches in a colour of its own (`y_i = x_0·x_i` needed n − 1 sweeps, O(n²)),
+    /// while a pass costs about one evaluation. nil picks max(16, ⌈4√m⌉) for m outputs.
+    public var denseColumnThreshold: Int?
     /// Whether a declared `pattern` is compared with the one detected from the recording, and
     /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on. On by
     /// default: an entry outside the declaration would be dropped, a silently wrong Jacobian.
@@ -45,7 +59,8 @@ public struct SparseJacobianOptions: Sendable {
     /// (`checkSparsity` probes every declared zero itself and reports it as a false zero).
     public var verifiesDeclaredPattern: Bool
 
-    /// Options with the given dense-row threshold (nil: automatic) and declared-pattern check.
+    /// Options with the given dense-row threshold (nil: automatic) and declared-pattern check;
+    /// ``denseColumnThreshold`` starts automatic.
     ///
     /// ```swift
     /// let o = SparseJacobianOptions(denseRowThreshold: 32)
@@ -153,10 +168,23 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     let rec = try record({ f($0) }, at: x)
     let plan = try SparseJacobianPlan(rec, mode: mode, options: options,
                                       pattern: try patternToUse(rec, declared: declared, options: options, primitives: primitives))
-    guard mode == .forward else { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
+    guard mode == .forward else {
+        if plan.denseColumns.isEmpty { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
+        // Dense column k is seeded alone in lane k; the other columns share the one spare group,
+        // whose lane is never read. Unchecked, because that spare lane may be non-finite where no
+        // entry is (√x·0 along a sparse column): the recording above already threw any domain
+        // error, and `assemble` checks the entries it reads.
+        let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
+                                              groups: plan.denseColumnGroups, groupCount: plan.denseColumns.count + 1,
+                                              checked: false)
+        return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
+    }
     if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
+    // Unchecked: the recording above already threw any domain error or non-finite output at this
+    // point, and `assemble` names a non-finite entry by its row and column (checked, the error
+    // named an index into the compressed product, which the caller never sees).
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
-                                          groups: plan.coloring.colors, groupCount: plan.coloring.count)
+                                          groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false)
     return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
 }
 
@@ -166,6 +194,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     @usableFromInline let pattern: SparsityPattern
     @usableFromInline let coloring: Coloring
     let denseRows: [Int]
+    @usableFromInline let denseColumns: [Int]
+    /// Reverse mode's forward seeding: dense column k in group k, every other column in the spare
+    /// group `denseColumns.count`.
+    @usableFromInline let denseColumnGroups: [Int]
     let mode: SparseJacobianMode
 
     @usableFromInline init<V>(_ rec: Recording<V>, mode: SparseJacobianMode, options: SparseJacobianOptions,
@@ -177,8 +209,19 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         self.mode = mode
         switch mode {
         case .reverse:
-            coloring = rowColoring(pattern)
+            let m = pattern.rows
+            let threshold = options.denseColumnThreshold ?? max(16, Int((4 * Double(m).squareRoot()).rounded(.up)))
+            var count = Array(repeating: 0, count: pattern.columns)
+            for cols in pattern.rowColumns { for j in cols { count[j] += 1 } }
+            let dense = count.indices.filter { count[$0] > threshold }
+            var group = Array(repeating: dense.count, count: pattern.columns)
+            for (k, j) in dense.enumerated() { group[j] = k }
+            let reduced = SparsityPattern(unchecked: m, pattern.columns,
+                                          pattern.rowColumns.map { $0.filter { group[$0] == dense.count } })
+            coloring = rowColoring(reduced)
             denseRows = []
+            denseColumns = dense
+            denseColumnGroups = dense.isEmpty ? [] : group
         case .forward:
             let n = pattern.columns
             let threshold = options.denseRowThreshold ?? max(16, Int((4 * Double(n).squareRoot()).rounded(.up)))
@@ -189,11 +232,14 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
                                           pattern.rowColumns.enumerated().map { isDense[$0] ? [] : $1 })
             coloring = columnColoring(reduced)
             denseRows = dense
+            denseColumns = []
+            denseColumnGroups = []
         }
     }
 
     /// Reads every pattern entry from the compressed forward product (columns grouped by colour),
-    /// from one reverse sweep per dense row, or, in reverse mode, from one sweep per row colour.
+    /// from one reverse sweep per dense row, or, in reverse mode, from one sweep per row colour
+    /// and the forward product of the dense columns (`compressed[i][k]` is entry (i, denseColumns[k])).
     @usableFromInline func assemble<V: ADScalar>(_ rec: Recording<V>, compressed: [[V]], forwardPasses: Int) throws -> SparseJacobianResult<V> {
         var values: [V] = []
         values.reserveCapacity(pattern.nonzeroCount)
@@ -202,18 +248,38 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         case .reverse:
             // R[c] = (indicator of row colour c)ᵀ·J, one sweep each over the same recording.
             let products = try (0..<coloring.count).map { c in try rec.pullback(colors.map { $0 == c ? 1 : 0 }) }
-            for (i, cols) in pattern.rowColumns.enumerated() { for j in cols { values.append(products[colors[i]][j]) } }
+            for (i, cols) in pattern.rowColumns.enumerated() {
+                for j in cols {
+                    if denseColumnGroups.isEmpty || denseColumnGroups[j] == denseColumns.count {
+                        values.append(products[colors[i]][j])
+                        continue
+                    }
+                    let v = compressed[i][denseColumnGroups[j]]
+                    guard v.isFiniteValue else {
+                        throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil)
+                    }
+                    values.append(v)
+                }
+            }
         case .forward:
             var denseValues = Array(repeating: [V](), count: pattern.rows)
             for i in denseRows { denseValues[i] = try rec.pullback((0..<pattern.rows).map { $0 == i ? 1 : 0 }) }
             for (i, cols) in pattern.rowColumns.enumerated() {
                 if !denseValues[i].isEmpty { for j in cols { values.append(denseValues[i][j]) } }
-                else { for j in cols { values.append(compressed[i][colors[j]]) } }
+                else {
+                    for j in cols {
+                        let v = compressed[i][colors[j]]
+                        guard v.isFiniteValue else { throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil) }
+                        values.append(v)
+                    }
+                }
             }
         }
         return SparseJacobianResult(value: rec.value, matrix: try SparseMatrix(pattern: pattern, values: values),
-                                    pattern: pattern, coloring: coloring, denseRows: denseRows, mode: mode,
+                                    pattern: pattern, coloring: coloring, denseRows: denseRows,
+                                    denseColumns: denseColumns, mode: mode,
                                     forwardPasses: forwardPasses,
-                                    reverseSweeps: mode == .reverse ? coloring.count : denseRows.count)
+                                    reverseSweeps: mode == .reverse ? coloring.count : denseRows.count,
+                                    diagnostics: rec.diagnostics)
     }
 }

@@ -32,6 +32,10 @@ struct JacobianCommand: ParsableCommand {
     @Flag(help: "Sparse Jacobian by colouring (--mode forward: columns, reverse: rows): the nonzero entries (0-based COO) and the colour count.")
     var sparse = false
 
+    /// Most entries of a dense Jacobian: 2²⁴, the size of the largest Hessian jac hessian computes (4096²).
+    static let defaultMaxEntries = 1 << 24
+    static let maxEntriesVariable = "JAC_MAX_JACOBIAN_ENTRIES"
+
     func validate() throws {
         if sparse && (analyze || SparseJacobianMode(rawValue: mode) == nil) {
             throw ValidationError("--sparse works with --mode forward or reverse and without --analyze")
@@ -47,12 +51,23 @@ struct JacobianCommand: ParsableCommand {
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
-                // Collected so a kink touched is noted, as for the dense Jacobian (it was silent).
-                let (r, diagnostics) = try Diagnostics.collect {
+                // The recording's kinks, once each (collected around the call, every forward pass
+                // added each kink again: abs(x)*y at x = 0 printed its note twice).
+                let r = try explainingNonFiniteEntries(formula, at: point.doubles, mode: sparseMode == .forward ? .forward : .reverse) {
                     try sparseJacobian(of: formula, at: point.doubles, mode: sparseMode)
                 }
-                return sparseJacobianReport(formula, point.doubles, r, kinks: diagnostics.kinks)
+                return sparseJacobianReport(formula, point.doubles, r, kinks: r.diagnostics.kinks)
             }
+        }
+        // A dense Jacobian is held as numbers and again as text in every output format, about 100
+        // bytes an entry (3000 × 2999 took 0.9 GB): past a bound, a clear error pointing at
+        // --sparse, not an out-of-memory kill at 10⁴ × 10⁴.
+        let entries = formula.outputs.count.multipliedReportingOverflow(by: formula.variables.count)
+        let limit = try InputLimits.value(Self.maxEntriesVariable) ?? Self.defaultMaxEntries
+        if entries.overflow || entries.partialValue > limit {
+            throw JacFailure.invalid("the Jacobian has \(formula.outputs.count) × \(formula.variables.count) = \(entries.partialValue) "
+                + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
+                + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit")
         }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)
@@ -189,7 +204,9 @@ struct HessianCommand: ParsableCommand {
         }
         try runPoints(options, formula) { point in
             let x = point.doubles
-            let first = try jacobian(of: formula, at: x, mode: .reverse)
+            let first = try explainingNonFiniteEntries(formula, at: x, mode: .reverse) {
+                try jacobian(of: formula, at: x, mode: .reverse)
+            }
             let h = try hessian(of: formula, at: x)
             let name = formula.outputNames[0]
             let v = first.value[0], g = first.jacobian[0]
@@ -301,8 +318,16 @@ func describe(_ w: FDWarning) -> String {
 }
 
 /// One note per kink touched: the derivative printed is the registry's convention there.
+///
+/// A result is printed only when every entry is finite, so at a singular point (√′(0) = +∞) the
+/// convention's +∞ did not reach it: the tangents (forward) or cotangents (reverse) meeting it
+/// were 0, and 0·∞ was taken as 0. The note says so, since "uses the convention +∞" beside a
+/// printed 0 read as a contradiction, and the other mode can fail at the same point.
 func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
     kinks.map { k in
-        "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+        let singular = k.op.info.convention?.contains("singular point") == true
+        return "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+            + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "
+                + "a convention, not a derivative, and the other mode may report this point as not finite (jac check compares the modes)" : "")
     }
 }

@@ -143,10 +143,12 @@ struct DiffCommand: ParsableCommand {
         guard wrt.contains(where: { $0 != "," && $0 != " " }) else {
             throw JacFailure.invalid("--wrt names no variable (\(listVariables(names)))")
         }
+        // A dictionary, not names.firstIndex per name: quadratic in a long --wrt list.
+        let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
-            guard let j = names.firstIndex(of: v) else {
-                throw JacFailure.invalid("--wrt names '\(v)', which is not a variable (\(listVariables(names)))")
+            guard let j = index[v] else {
+                throw JacFailure.invalid("--wrt names '\(quoted(v))', which is not a variable (\(listVariables(names)))")
             }
             return j
         }
@@ -182,7 +184,25 @@ struct DiffCommand: ParsableCommand {
         }
         var reason = "\(e)"
         do {
-            if order == 2 { _ = try hessian(of: f, at: x) } else { _ = try jacobian(of: f, at: x, mode: .reverse) }
+            if order == 2 {
+                _ = try hessian(of: f, at: x)
+            } else {
+                let numeric: JacobianMode = mode == "forward" ? .forward : .reverse
+                let r = try explainingNonFiniteEntries(f, at: x, mode: numeric) { try jacobian(of: f, at: x, mode: numeric) }
+                // The numeric mode prints a Jacobian here: at a singular point only zero tangents
+                // or cotangents reached it (0·∞ taken as 0), but the printed expression still
+                // divides by √0 there (sqrt(x^2 + y^2) at (0, 0) in forward mode). Say both, not
+                // only an error at one of the expression's own nodes.
+                if r.diagnostics.kinks.contains(where: { $0.op.info.convention?.contains("singular point") == true }) {
+                    reason = "\(e) in the printed expression; jac jacobian --mode \(numeric.rawValue) gives "
+                        + jsonMatrix(r.jacobian.map { $0.map(Cell.double) })
+                        + " here because only zero tangents or cotangents reached a singular point (0·∞ taken as 0): a convention, not a derivative"
+                }
+            }
+        } catch let failure as JacFailure {
+            // The entry and singular point, as jac jacobian names them.
+            let prefix = "evaluation failed: "
+            reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }

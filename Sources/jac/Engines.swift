@@ -70,7 +70,9 @@ struct CoreEngine: ModeEngine {
     }
     func unavailability(for formula: Formula) -> String? { nil }
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        let r = try Adjoint.jacobian(of: formula, at: point.doubles, mode: mode)
+        let r = try explainingNonFiniteEntries(formula, at: point.doubles, mode: mode) {
+            try Adjoint.jacobian(of: formula, at: point.doubles, mode: mode)
+        }
         return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
                           jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
     }
@@ -177,16 +179,20 @@ struct ExactEngine: ModeEngine {
     func exactNumber(_ text: String, what: String) throws -> Rational {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         do {
-            guard parts.count <= 2 else { throw JacFailure.invalid("\(what) '\(text)' has more than one '/'") }
+            guard parts.count <= 2 else { throw JacFailure.invalid("\(what) '\(quoted(text))' has more than one '/'") }
             let p = try Rational.parse(parts[0].trimmingSpaces())
             guard parts.count == 2 else { return p }
             let q = try Rational.parse(parts[1].trimmingSpaces())
-            guard !q.isZero else { throw JacFailure.invalid("\(what) '\(text)' divides by zero") }
+            guard !q.isZero else { throw JacFailure.invalid("\(what) '\(quoted(text))' divides by zero") }
             return p / q
         } catch let f as JacFailure {
             throw f
         } catch {
-            throw JacFailure.invalid("\(what) '\(text)' is not an exact number: \(error)")
+            // The bit limit is ours to raise, as for every other exact-mode limit.
+            let hint = if case ADError.limitExceeded(let limited, _) = error, limited.hasPrefix("bit size") {
+                " (JAC_EXACT_BIT_LIMIT raises the limit)"
+            } else { "" }
+            throw JacFailure.invalid("\(what) '\(quoted(text))' is not an exact number: \(error)\(hint)")
         }
     }
 }
@@ -227,3 +233,69 @@ enum ModeTable {
         (engines + additional).first { $0.name == name }
     }
 }
+
+/// Runs `body` (a forward or reverse Jacobian of `formula` at `x`) and, when it fails because an
+/// entry is not finite, names the entry as df/dx with its value and the singular point behind it.
+///
+/// The library's message names an entry by index ("non-finite Jacobian entry 0" in forward mode)
+/// or an input and a tape node (reverse), and neither says why the other mode can print a number
+/// at the same point: at √0 (√′ = +∞) a zero tangent or cotangent reaching the singular point
+/// gives 0·∞, which each mode takes as 0 (a zero seed adds nothing), while a zero factor met
+/// after it gives NaN. Forward and reverse meet the zeros in different orders, so
+/// `sqrt(x^2 + y^2)` at (0, 0) is [0, 0] in forward mode and NaN in reverse, and `sqrt(x)*0 + y`
+/// at x = 0 the other way round.
+///
+/// ```swift
+/// try explainingNonFiniteEntries(f, at: [0, 1], mode: .forward) { try jacobian(of: f, at: [0, 1], mode: .forward) }
+/// // throws: evaluation failed: df/dx is NaN in forward mode at a singular point: sqrt at 0.0, …
+/// ```
+func explainingNonFiniteEntries<R>(_ formula: Formula, at x: [Double], mode: JacobianMode,
+                                   _ body: () throws -> R) throws -> R {
+    do {
+        return try body()
+    } catch let error as ADError {
+        guard case .nonFinite = error, let explained = explainNonFiniteEntry(error, formula, at: x, mode: mode) else { throw error }
+        throw explained
+    }
+}
+
+/// The clearer failure for ``explainingNonFiniteEntries(_:at:mode:_:)``, or nil when the outputs
+/// themselves are not finite or no entry is (then the library's message stands).
+private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [Double], mode: JacobianMode) -> JacFailure? {
+    // The explanation recomputes the dense Jacobian: past this many entries (a sparse Jacobian's
+    // failure at n = 10⁵, say) the library's message, which names the entry's row and column, stands.
+    guard formula.outputs.count * formula.variables.count <= 1 << 22 else { return nil }
+    // Unchecked, so the non-finite entries and the kinks touched come back instead of a throw.
+    let jacobian: [[Double]]
+    let diagnostics: EvaluationDiagnostics
+    if mode == .forward {
+        guard let r = try? forwardJacobian(of: { (d: [Dual<Double, SIMD8<Double>>]) in formula(d) }, at: x, checked: false)
+        else { return nil }
+        jacobian = r.jacobian; diagnostics = r.diagnostics
+    } else {
+        guard let rec = try? record({ formula($0) }, at: x), let j = try? rec.jacobian(checked: false) else { return nil }
+        jacobian = j; diagnostics = rec.diagnostics
+    }
+    guard let i = jacobian.firstIndex(where: { $0.contains { !$0.isFinite } }),
+          let j = jacobian[i].firstIndex(where: { !$0.isFinite }) else { return nil }
+    let v = jacobian[i][j]
+    let count = jacobian.joined().filter { !$0.isFinite }.count
+    let entry = "d\(formula.outputNames[i])/d\(formula.variables[j])"
+    var message = "evaluation failed: \(entry) is \(v.isNaN ? "NaN" : v > 0 ? "+∞" : "−∞") in \(mode.rawValue) mode"
+        + (count > 1 ? " (and \(count - 1) more entr\(count == 2 ? "y" : "ies") not finite)" : "")
+    let singular = diagnostics.kinks.filter { $0.op.info.convention?.contains("singular point") == true }
+    if let k = singular.first {
+        message += " at a singular point: \(k)" + (k.op.info.convention.map { " (\($0))" } ?? "")
+        if v.isNaN {
+            message += "; NaN is an undefined form there (0·∞), and the other mode, which meets the zero factors in another "
+                + "order, may print a number: a convention, not a derivative (jac check compares the modes)"
+        }
+    } else if case let .nonFinite(_, op?, _) = error {
+        message += " (first produced by \(op))"
+    }
+    return JacFailure(.evaluationFailure, message)
+}
+
+/// A number or name as an error message quotes it (see ``quotedForMessage(_:)``): a
+/// 300,000-digit constant in exact mode was echoed whole, a 600 KB error line.
+func quoted(_ text: String) -> String { quotedForMessage(text) }

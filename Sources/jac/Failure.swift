@@ -56,6 +56,9 @@ struct JacFailure: Error {
                 let variable = what.contains("Rational.workLimit") ? "JAC_EXACT_WORK_LIMIT"
                     : what.hasPrefix("bit size of a") && what.contains("rational") ? "JAC_EXACT_BIT_LIMIT" : nil
                 self.init(.evaluationFailure, "evaluation failed: \(e)" + (variable.map { " (\($0) raises the limit)" } ?? ""))
+            case let .domain(op, _, inputs, _) where op == "pow" && inputs.count == 2 && inputs[0] < 0
+                    && inputs[1].isFinite && inputs[1] == inputs[1].rounded():
+                self.init(.evaluationFailure, "evaluation failed: \(e)" + wholeExponentHint(inputs[1]))
             case .domain, .nonFinite, .unsupported, .foreignVariable:
                 self.init(.evaluationFailure, "evaluation failed: \(e)")
             case .dimensionMismatch, .invalidArgument, .missingRule:
@@ -70,4 +73,19 @@ struct JacFailure: Error {
             self.init(.invalidInput, "\(error)")
         }
     }
+}
+
+/// Why "a real exponent" when the exponent is 2: `x^2.0`, `x^1e3` and `x^(1+1)` are real pow (only
+/// an integer literal makes the integer power), which is undefined for a negative base even at a
+/// whole exponent; and a literal beyond ±2147483647 (`x^1e30`) cannot be an integer power at all.
+///
+/// ```swift
+/// wholeExponentHint(2)   // "; the exponent 2 is a whole number, but only an integer literal …"
+/// ```
+func wholeExponentHint(_ n: Double) -> String {
+    guard Swift.abs(n) <= Double(Int32.max) else {
+        return "; the exponent \(format(n)) is a whole number, but integer powers take |n| ≤ 2147483647"
+    }
+    return "; the exponent \(Int(n)) is a whole number, but only an integer literal makes an integer power: "
+        + "write x^\(Int(n)) (x^2.0, x^1e3 and x^(1+1) are the real pow)"
 }

@@ -56,6 +56,9 @@ struct Jac: ParsableCommand {
           JAC_EXACT_WORK_LIMIT  limbs written by one exact Jacobian [33554432]
           JAC_MAX_OUTPUT_BYTES  bytes of the expressions jac diff prints
                                 [67108864]
+          JAC_MAX_CHECK_ENTRIES Jacobian entries jac check grades [262144]
+          JAC_MAX_JACOBIAN_ENTRIES
+                                entries of a dense jac jacobian [16777216]
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,

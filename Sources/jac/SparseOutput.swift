@@ -8,7 +8,10 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     let how = r.mode == .forward ? "column colouring, \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")"
                                  : "row colouring, \(r.reverseSweeps) reverse sweep\(r.reverseSweeps == 1 ? "" : "s")"
     let denseRows = r.mode == .forward && r.reverseSweeps > 0 ? " + \(r.reverseSweeps) dense row\(r.reverseSweeps == 1 ? "" : "s") by reverse sweeps" : ""
-    var table = "sparse Jacobian \(r.matrix.rows) × \(r.matrix.columns), \(entries.count) entries, \(r.coloring.count) colours (\(how)\(denseRows))"
+    let denseColumns = r.denseColumns.count
+    let denseColumnsText = r.mode == .reverse && denseColumns > 0
+        ? " + \(denseColumns) dense column\(denseColumns == 1 ? "" : "s") by \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")" : ""
+    var table = "sparse Jacobian \(r.matrix.rows) × \(r.matrix.columns), \(entries.count) entries, \(r.coloring.count) colours (\(how)\(denseRows)\(denseColumnsText))"
     table += " at \(describePoint(f.variables, point.map(Cell.double)))\n"
     table += renderTable([["row", "column", "output", "variable", "value"]] + entries.map { e in
         ["\(e.row)", "\(e.column)", names[e.row], f.variables[e.column], format(e.value)]

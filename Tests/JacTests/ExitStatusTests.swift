@@ -121,9 +121,9 @@ final class ExitStatusTests: XCTestCase {
     /// that entry (forward mode used to name entry 0: its pass met √′(0) = ∞ with x's zero tangent).
     func testNonFiniteEntryIsTheInfiniteOne() throws {
         try assertStatus(["jacobian", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--mode", "forward"], 3,
-                         stderr: "error: evaluation failed: non-finite Jacobian entry 1\n")
+                         stderr: "error: evaluation failed: df/dy is +∞ in forward mode at a singular point: sqrt at 0.0 (sqrt′(0) = +∞ (reported as a singular point))\n")
         try assertStatus(["jacobian", "sqrt(y) + x^2", "--vars", "x,y", "--at", "x=1,y=0", "--mode", "forward"], 3,
-                         stderr: "error: evaluation failed: non-finite Jacobian entry 1\n")
+                         stderr: "error: evaluation failed: df/dy is +∞ in forward mode at a singular point: sqrt at 0.0 (sqrt′(0) = +∞ (reported as a singular point))\n")
     }
 }
 

@@ -59,9 +59,13 @@ public final class Recording<V: ADScalar> {
     ///   this cotangent) throws the error naming it; when false its inputs' adjoints are NaN.
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
+        return try pullback(seeds: Array(zip(outputs, cotangent)), checked: checked)
+    }
+
+    /// ``pullback(_:checked:)`` from (output, cotangent) seeds; outputs left out have cotangent 0.
+    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
-        let seeds = Array(zip(outputs, cotangent))
         let g: [V]
         if _slowPath(tape.hasUserPrimitives) {
             // A user vector primitive's VJP runs inside the sweep, which cannot throw: a VJP that
@@ -83,10 +87,10 @@ public final class Recording<V: ADScalar> {
 
     /// The full Jacobian by one sweep per output, reusing this recording.
     @inlinable public func jacobian(checked: Bool = true) throws -> [[V]] {
-        let m = outputs.count
-        return try (0..<m).map { i in
-            try pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: checked)
-        }
+        // Row i seeds output i alone: a zero seed adds +0 to a cleared cotangent, so the rows are
+        // those of pullback(eᵢ), bit for bit, without m seeds per row (m² in all: 20,000 outputs
+        // of a 15-entry tape took 205 s in a debug jac).
+        try outputs.indices.map { i in try pullback(seeds: [(outputs[i], 1)], checked: checked) }
     }
 }
 
