@@ -35,6 +35,9 @@ demo: deps
 # Swift Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts
 # as one failure).
 RELEASE_TESTS = ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck|TapeInputsTests
+# XCTest's last summary line as "executed failures skipped"; it reads "with N tests skipped and M
+# failures" when a test skipped itself (a missing line counts as a failure below).
+XCTEST_SUMMARY = s/.*Executed ([0-9]+) tests?, with ([0-9]+) tests? skipped and ([0-9]+) failures?.*/\1 \3 \2/; s/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2 0/
 RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing --build-path .build/release-tests
 test: deps
 	$(SWIFT) build --build-tests
@@ -44,18 +47,18 @@ test: deps
 	$(SWIFT) test --skip-build --disable-xctest 2>&1 | tee .build/test-output-swift-testing.log || status=1; \
 	$(SWIFT) test --skip-build --disable-swift-testing $(RELEASE_TEST_FLAGS) --filter '$(RELEASE_TESTS)' 2>&1 \
 	  | tee .build/test-output-release.log || status=1; \
-	xr=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output-release.log | tail -1 \
-	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'); \
-	xc=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-output.log | tail -1 \
-	  | sed -E 's/.*Executed ([0-9]+) tests?, with ([0-9]+) failures?.*/\1 \2/'); \
+	xr=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" \
+	  .build/test-output-release.log | tail -1 | sed -E "$(XCTEST_SUMMARY)"); \
+	xc=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" \
+	  .build/test-output.log | tail -1 | sed -E "$(XCTEST_SUMMARY)"); \
 	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
 	  | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
 	stf=$$(grep -E "Test .+ failed after" .build/test-output-swift-testing.log | grep -vc "Test run with"); \
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
 	nb=$$(grep -E "^notebook cells: [0-9]+ passed, [0-9]+ failed" .build/notebooks-output.log | tail -1 \
 	  | sed -E 's/notebook cells: ([0-9]+) passed, ([0-9]+) failed/\1 \2/'); \
-	echo "$${xc:-0 0} $${st:-0} $${stf:-0} $${nb:-0 1} $${xr:-0 1}" \
-	  | awk '{ print ($$1 - $$2 + $$3 - $$4 + $$5 + $$7 - $$8) " passed, " ($$2 + $$4 + $$6 + $$8) " failed" }'; \
+	echo "$${xc:-0 1 0} $${st:-0} $${stf:-0} $${nb:-0 1} $${xr:-0 1 0}" \
+	  | awk '{ print ($$1 - $$2 - $$3 + $$4 - $$5 + $$6 + $$8 - $$9 - $$10) " passed, " ($$2 + $$5 + $$7 + $$9) " failed, " ($$3 + $$10) " skipped" }'; \
 	exit $$status
 
 # Runs every cell of every notebook in notebooks-md/ and fails on drift (notebooks-md/README.md).
