@@ -102,6 +102,28 @@ final class GradientBudgetTests: XCTestCase {
         }
     }
 
+    struct HugePower: ADFunction {
+        let exponent: Double
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(exponent))] }
+    }
+
+    /// x^(10³⁰) at 1: by hand the derivative is 10³⁰. At the first step 1e-20 the phase 10³⁰·h is
+    /// 10¹⁰ radians and Im/h is noise of size 1/h; the pair h, 2h gave 1.12e20 ± 1.6e19 (trialF).
+    /// Two steps that disagree or get less accurate as the step shrinks confirm nothing, so the
+    /// step keeps shrinking until a pair agrees (three rounds here). x^(10⁴²) needs a step below
+    /// 1e-50 for a phase under 1e-8, past the four rounds (to about 1e-44): its value is 5e-6
+    /// off, and no bound is claimed for it.
+    func testAComplexStepShrinksUntilTwoStepsAgree() throws {
+        let d = try differenceJacobian(of: HugePower(exponent: 1e30), at: [1.0], method: .complexStep)
+        let e = d.entries[0][0]
+        XCTAssertTrue(e.warnings.isEmpty, "\(e.warnings)")
+        XCTAssertLessThanOrEqual(abs(e.value - 1e30), e.errorEstimate)
+        XCTAssertLessThanOrEqual(abs(e.value - 1e30), 1e-14 * 1e30)
+        let far = try differenceJacobian(of: HugePower(exponent: 1e42), at: [1.0], method: .complexStep).entries[0][0]
+        XCTAssertTrue(far.warnings.contains(.noConvergence), "\(far)")
+        XCTAssertEqual(far.errorEstimate, .infinity)
+    }
+
     /// Outputs that do not depend on an input give an exact 0 in that column, which needs no
     /// second step: a sparse Jacobian costs n + 1 evaluations like a dense one.
     struct Sparse: ADFunction {

@@ -29,26 +29,59 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     // estimates flag). Near tan's pole, 6e-17 away, h = 1.6e-20 is 7e-8 wrong and h/64 is exact.
     // Only clean nonzero entries count: a zero's estimate is the underflow quantum, which a
     // smaller step makes larger, not smaller.
+    //
+    // A smaller step must also land inside the larger one's estimate, as it does when the
+    // truncation is h²f‴/6. Where it does not, the larger step was outside that range
+    // (x^1e30 at 1: h = 1e-20 turns the phase 1e30·h = 1e10 radians, Im/h is noise of size 1/h,
+    // and the pair's gap understated the error 10¹⁰-fold): the smaller step is kept unconfirmed
+    // and shrinking goes on. An entry never confirmed says so (noConvergence), with no bound.
     let eps = Double(V.ulpOfOne)
-    let visible = estimates.filter { $0.warnings.isEmpty && $0.value != 0 && $0.value.isFinite }
-        .map { $0.errorEstimate / (DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs($0.value)) }.max() ?? 0
-    if automatic, unsupported == nil, visible > DifferenceTuning.complexStepVisibleTruncation, visible.isFinite {
-        // (h/4)/√visible brings a truncation of `visible` times rounding down to about 1/16 of it.
-        let shrink = Swift.max(DifferenceTuning.complexStepLargestShrink, (1 / visible).squareRoot() / 4).nearestPowerOfTwo
-        let (small, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: Double(V(h * shrink)))
+    var current = h
+    var confirmed = [Bool](repeating: false, count: estimates.count)
+    var unconfirmed = [Bool](repeating: false, count: estimates.count)
+    for _ in 0..<DifferenceTuning.complexStepShrinkRounds where automatic && unsupported == nil {
+        let visible = estimates.filter { $0.warnings.isEmpty && $0.value != 0 && $0.value.isFinite }
+            .map { $0.errorEstimate / (DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs($0.value)) }.max() ?? 0
+        let unsettled = estimates.indices.contains { unconfirmed[$0] && estimates[$0].warnings.isEmpty }
+        guard (visible > DifferenceTuning.complexStepVisibleTruncation || unsettled), visible.isFinite else { break }
+        // (h/4)/√visible brings a truncation of `visible` times rounding down to about 1/16 of it;
+        // an unconfirmed step is cut by the most.
+        let cut = visible > DifferenceTuning.complexStepVisibleTruncation ? (1 / visible).squareRoot() / 4 : 0
+        let shrink = Swift.min(0.25, Swift.max(DifferenceTuning.complexStepLargestShrink, cut)).nearestPowerOfTwo
+        let next = Double(V(current * shrink))
+        guard next > 0 else { break }
+        current = next
+        let (small, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: current)
         evaluations += extra
         for i in estimates.indices where small[i].warnings.isEmpty {
             let a = estimates[i], b = small[i]
-            let consistent = Swift.abs(a.value - b.value) <= 2 * (a.errorEstimate + b.errorEstimate)
-            if consistent && b.errorEstimate < a.errorEstimate { estimates[i] = b }
+            // A smaller step confirms a larger one by landing inside its estimate, if that
+            // estimate says something (below the value's own size; an exact zero matched counts).
+            let meaningful = a.errorEstimate < Swift.abs(a.value) || a.value == 0
+            if Swift.abs(a.value - b.value) <= 2 * a.errorEstimate && meaningful {
+                if b.errorEstimate < a.errorEstimate { estimates[i] = b }
+                confirmed[i] = true
+                unconfirmed[i] = false
+            } else if !confirmed[i] && a.warnings.isEmpty {
+                // The larger step was out of range: the smaller one stands until confirmed.
+                estimates[i] = b
+                unconfirmed[i] = true
+            }
         }
+    }
+    for i in estimates.indices where unconfirmed[i] {
+        // No two steps agreed, so no bound is known: the gap between the last two would be one
+        // only if one of them were right.
+        estimates[i].errorEstimate = .infinity
+        if !estimates[i].warnings.contains(.noConvergence) { estimates[i].warnings = (estimates[i].warnings + [.noConvergence]).sorted() }
     }
     let unit = complexStep(step, at: x.map { _ in V(1) }, direction: v, as: V.self)
     if automatic, unit > h, unsupported == nil,
        estimates.contains(where: { $0.warnings.contains(.underflow) || !$0.value.isFinite || $0.value == 0 }) {
         let (wide, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit)
         evaluations += extra
-        for i in estimates.indices where wide[i].warnings.isEmpty || wide[i].warnings == [.underflow] {
+        // Not for an entry no two steps confirmed: its infinite estimate would take any value.
+        for i in estimates.indices where !unconfirmed[i] && (wide[i].warnings.isEmpty || wide[i].warnings == [.underflow]) {
             let a = estimates[i], b = wide[i]
             let consistent = Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate
             if !a.value.isFinite || (consistent && b.errorEstimate < a.errorEstimate) { estimates[i] = b }

@@ -117,6 +117,10 @@ public enum DifferenceTuning {
     /// The smallest factor a too-large complex step is cut by in one go (2⁻²⁰: beyond it the
     /// imaginary parts approach the underflow range for ordinary steps).
     public static let complexStepLargestShrink = 0x1p-20
+    /// How many smaller complex steps are tried after the first, while a truncation stays visible
+    /// or two steps disagree: 4 rounds of at most 2⁻²⁰ reach 2⁻⁸⁰ of the first step (x^1e30 at 1
+    /// needs three).
+    public static let complexStepShrinkRounds = 4
     /// A complex step's exact-zero imaginary part is taken as a zero derivative (±leastNormal/h)
     /// only while the step is at least this fraction of the step at scale 1; below, a derivative
     /// of the size of x may have underflowed, and the wider step looks.
