@@ -62,12 +62,11 @@ struct CheckCommand: ParsableCommand {
         // Each entry keeps its witness ladder in the library's report: about 4–5 KB and 0.1 ms
         // apiece in a debug build (1000 × 1000 took 4.3 GB and 103 s; 2000 × 2000 would need about
         // 17 GB), so a large Jacobian is a clear error before it is an out-of-memory kill.
-        let entries = formula.outputs.count.multipliedReportingOverflow(by: formula.variables.count)
-        let limit = try InputLimits.value(Self.maxEntriesVariable) ?? Self.defaultMaxEntries
-        if entries.overflow || entries.partialValue > limit {
-            throw JacFailure.invalid("jac check grades every Jacobian entry, and this one has \(formula.outputs.count) × "
-                + "\(formula.variables.count) = \(entries.partialValue) entries, over the limit of \(limit) "
-                + "(each takes about 5 KB while the check runs; \(Self.maxEntriesVariable) raises the limit)")
+        try InputLimits.requireJacobianEntries(outputs: formula.outputs.count, inputs: formula.variables.count,
+                                               variable: Self.maxEntriesVariable, defaultLimit: Self.defaultMaxEntries) { count, limit in
+            "jac check grades every Jacobian entry, and this one has \(formula.outputs.count) × "
+                + "\(formula.variables.count) = \(count) entries, over the limit of \(limit) "
+                + "(each takes about 5 KB while the check runs; \(Self.maxEntriesVariable) raises the limit)"
         }
         if let claimed = cross.claimed { return try runClaimedCheck(options, formula, claimedPath: claimed) }
         try runPoints(options, formula) { point in try checkReport(formula, point) }

@@ -62,12 +62,11 @@ struct JacobianCommand: ParsableCommand {
         // A dense Jacobian is held as numbers and again as text in every output format, about 100
         // bytes an entry (3000 × 2999 took 0.9 GB): past a bound, a clear error pointing at
         // --sparse, not an out-of-memory kill at 10⁴ × 10⁴.
-        let entries = formula.outputs.count.multipliedReportingOverflow(by: formula.variables.count)
-        let limit = try InputLimits.value(Self.maxEntriesVariable) ?? Self.defaultMaxEntries
-        if entries.overflow || entries.partialValue > limit {
-            throw JacFailure.invalid("the Jacobian has \(formula.outputs.count) × \(formula.variables.count) = \(entries.partialValue) "
+        try InputLimits.requireJacobianEntries(outputs: formula.outputs.count, inputs: formula.variables.count,
+                                               variable: Self.maxEntriesVariable, defaultLimit: Self.defaultMaxEntries) { count, limit in
+            "the Jacobian has \(formula.outputs.count) × \(formula.variables.count) = \(count) "
                 + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
-                + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit")
+                + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit"
         }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)

@@ -290,6 +290,18 @@ struct InputLimits {
         }
     }
 
+    /// Throws a usage error when an outputs × inputs Jacobian has more entries than the limit in
+    /// `variable` (or `defaultLimit`): what a command holds per entry makes a large one an
+    /// out-of-memory kill otherwise. `message` gets the entry count and the limit.
+    static func requireJacobianEntries(outputs: Int, inputs: Int, variable: String, defaultLimit: Int,
+                                       message: (Int, Int) -> String) throws {
+        let entries = outputs.multipliedReportingOverflow(by: inputs)
+        let limit = try value(variable) ?? defaultLimit
+        if entries.overflow || entries.partialValue > limit {
+            throw JacFailure.invalid(message(entries.partialValue, limit))
+        }
+    }
+
     static func value(_ name: String) throws -> Int? {
         guard let raw = getenv(name) else { return nil }
         let text = String(cString: raw)
