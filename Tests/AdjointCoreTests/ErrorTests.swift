@@ -33,8 +33,7 @@ final class ErrorTests: XCTestCase {
     /// A NaN made earlier fails every domain test (NaN > 0 is false): the error says the argument
     /// was NaN, not that it was "non-positive" (a new user was sent looking for a negative x).
     func testADomainErrorOnANaNArgumentSaysNaN() {
-        // (√ of NaN raises no domain error: the NaN is reported as non-finite where it was made.)
-        for op in [Op.log, .log1p, .pow] {
+        for op in [Op.log, .log1p, .pow, .sqrt] {
             let (_, diag) = Diagnostics.collect { _ = Reverse<Double>.applyBinaryOrUnary(op, .nan, .nan, 0) }
             let domain = diag.errors.compactMap { e -> (String, [Double], String)? in
                 if case let .domain(name, _, inputs, reason) = e { return (name, inputs, reason) }
@@ -47,6 +46,21 @@ final class ErrorTests: XCTestCase {
             XCTAssertTrue(reason.contains("NaN"), reason)
             XCTAssertFalse(reason.contains("non-positive") || reason.contains("negative") || reason.contains("≤"), reason)
         }
+    }
+
+    /// In generic code `<=` and `>=` are false at a NaN, as they are for Double (they were
+    /// derived as "not greater" and "not less", which a NaN satisfies).
+    func testGenericComparisonsAreFalseAtANaN() {
+        func le<T: ADScalar>(_ a: T, _ b: T) -> Bool { a <= b }
+        func ge<T: ADScalar>(_ a: T, _ b: T) -> Bool { a >= b }
+        for (a, b) in [(Double.nan, 0.0), (0.0, .nan), (.nan, .nan)] {
+            XCTAssertFalse(le(a, b)); XCTAssertFalse(ge(a, b))
+            XCTAssertFalse(le(Float(a), Float(b))); XCTAssertFalse(ge(Float(a), Float(b)))
+            XCTAssertFalse(le(Dual(a, tangent: 1.0), Dual(b, tangent: 1.0)))
+        }
+        // Ordinary values as for Double.
+        XCTAssertTrue(le(1.0, 1.0) && ge(1.0, 1.0) && le(-0.0, 0.0) && ge(0.0, -0.0))
+        XCTAssertTrue(le(1.0, 2.0) && !ge(1.0, 2.0) && ge(2.0, 1.0) && !le(2.0, 1.0))
     }
 
     /// Generated from the registry: on a grid of probe points, the interpreters throw exactly where

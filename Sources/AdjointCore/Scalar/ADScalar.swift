@@ -141,10 +141,14 @@ extension ADScalar {
 
 /// Comparisons and compound assignment derived from the requirements, so every scalar type
 /// reads like ordinary numeric code: `if x > 0 { s += x }`.
+///
+/// `<=` and `>=` are "less (greater) or equal", not "not greater (less)": with a NaN both are
+/// false, as for Double. The negations were true, so in generic code `x >= 0` let a NaN through
+/// where the same code on Double did not (√'s domain test passed NaN).
 extension ADScalar {
     @inlinable public static func > (lhs: Self, rhs: Self) -> Bool { rhs < lhs }
-    @inlinable public static func <= (lhs: Self, rhs: Self) -> Bool { !(rhs < lhs) }
-    @inlinable public static func >= (lhs: Self, rhs: Self) -> Bool { !(lhs < rhs) }
+    @inlinable public static func <= (lhs: Self, rhs: Self) -> Bool { lhs < rhs || lhs == rhs }
+    @inlinable public static func >= (lhs: Self, rhs: Self) -> Bool { rhs < lhs || lhs == rhs }
     @inlinable public static func += (lhs: inout Self, rhs: Self) { lhs = lhs + rhs }
     @inlinable public static func -= (lhs: inout Self, rhs: Self) { lhs = lhs - rhs }
     @inlinable public static func *= (lhs: inout Self, rhs: Self) { lhs = lhs * rhs }
