@@ -171,9 +171,29 @@ public final class Tape<V: ADScalar> {
 
     /// The loop of the sweep over a zeroed scratch of `count` cotangents, which it leaves zeroed.
     /// Reads the tape only, so sweeps with separate scratch buffers can run concurrently.
+    ///
+    /// For Double and Float the loop runs from one copy compiled in this module. Why: when every
+    /// client module inlined its own specialisation, each optimised it differently (inlining
+    /// decisions depend on what else is in the file), the linker kept whichever weak copy came
+    /// first, and the benchmark's sweep moved by 10% when unrelated code joined its binary. The
+    /// type test folds away in a specialised caller; one call per sweep is nothing beside the loop.
     @inlinable
     func sweepLoop(seeds: [(Int, V)], inputAdjoints out: UnsafeMutableBufferPointer<V>, scratch adj: UnsafeMutablePointer<V>) {
-        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: NoSweepObserver())
+        if V.self == Double.self {
+            unsafeDowncast(self, to: Tape<Double>.self).compiledSweepLoop(
+                seeds: unsafeBitCast(seeds, to: [(Int, Double)].self),
+                inputAdjoints: UnsafeMutableBufferPointer(
+                    start: UnsafeMutableRawPointer(out.baseAddress)?.assumingMemoryBound(to: Double.self), count: out.count),
+                scratch: UnsafeMutableRawPointer(adj).assumingMemoryBound(to: Double.self))
+        } else if V.self == Float.self {
+            unsafeDowncast(self, to: Tape<Float>.self).compiledSweepLoop(
+                seeds: unsafeBitCast(seeds, to: [(Int, Float)].self),
+                inputAdjoints: UnsafeMutableBufferPointer(
+                    start: UnsafeMutableRawPointer(out.baseAddress)?.assumingMemoryBound(to: Float.self), count: out.count),
+                scratch: UnsafeMutableRawPointer(adj).assumingMemoryBound(to: Float.self))
+        } else {
+            sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: NoSweepObserver())
+        }
     }
 
     /// The sweep with a hook that sees each entry's final cotangent before it is passed on. Generic
@@ -622,4 +642,22 @@ public protocol SweepObserver {
     @usableFromInline let into: UnsafeMutablePointer<V>?
     @inlinable init(into: UnsafeMutablePointer<V>?) { self.into = into }
     @inlinable @inline(__always) func see(_ entry: Int, _ cotangent: V) { into?[entry] = cotangent }
+}
+
+extension Tape where V == Double {
+    /// The Double sweep's one compiled copy (see ``Tape/sweepLoop(seeds:inputAdjoints:scratch:)``).
+    @usableFromInline @inline(never)
+    func compiledSweepLoop(seeds: [(Int, Double)], inputAdjoints out: UnsafeMutableBufferPointer<Double>,
+                           scratch adj: UnsafeMutablePointer<Double>) {
+        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: NoSweepObserver())
+    }
+}
+
+extension Tape where V == Float {
+    /// The Float sweep's one compiled copy (see ``Tape/sweepLoop(seeds:inputAdjoints:scratch:)``).
+    @usableFromInline @inline(never)
+    func compiledSweepLoop(seeds: [(Int, Float)], inputAdjoints out: UnsafeMutableBufferPointer<Float>,
+                           scratch adj: UnsafeMutablePointer<Float>) {
+        sweepLoop(seeds: seeds, inputAdjoints: out, scratch: adj, observer: NoSweepObserver())
+    }
 }
