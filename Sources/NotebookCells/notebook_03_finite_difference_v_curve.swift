@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 129)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 131)
 
 
 
@@ -22,7 +22,7 @@ func notebook_03_finite_difference_v_curve() throws {
     print("central at h = 1e-3:", central?.points.first { $0.h == 1e-3 }?.error ?? .nan)
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 252)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 254)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
