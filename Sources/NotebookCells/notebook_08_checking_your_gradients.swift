@@ -118,7 +118,22 @@ func notebook_08_checking_your_gradients() throws {
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
 #sourceLocation()
     print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 242)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 236)
+    struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
+    }
+    let convicted = try checkJacobian(of: SoftsignOf<SoftsignNoSquare>(), at: [1.0])
+    let wrongEntry = convicted.entries[0][0]
+    print("verdict:", convicted.verdict.name, " forward and reverse:", wrongEntry.subjects.map(\.value),
+          " witness:", wrongEntry.witness ?? "-", wrongEntry.witnessValue ?? .nan)
+    if let fault = convicted.fault {
+        print("fault localised to \(fault.op) at node \(fault.node): its rule gives \(fault.got),",
+              "a difference of the primitive alone", String(format: "%.12f", fault.expected))
+    }
+#sourceLocation()
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 268)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
@@ -131,10 +146,6 @@ func notebook_08_checking_your_gradients() throws {
     print("in Doubles:", inDoubles.passed ? "passed" : "FAILED", "failed checks:", inDoubles.failedChecks,
           " partials:", inDoubles.check(named: "partials")?.outcome.rawValue ?? "-")
 
-    struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
-        var inputCount: Int? { 1 }
-        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
-    }
     let second = try hessian(of: SoftsignOf<Softsign>(), at: [1.0])[0][0]
     let secondInDoubles = try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [1.0])[0][0]
     print("second derivative at 1: right rule", second, " rule in Doubles", secondInDoubles, " by hand", -2.0 / 8)
