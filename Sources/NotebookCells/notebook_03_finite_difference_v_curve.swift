@@ -28,7 +28,7 @@ func notebook_03_finite_difference_v_curve() throws {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
     }
     let truth = 1000 * Foundation.cos(1000.0)   // f′(1), by hand
-    print("method        estimate of f′(1)   true error  estimate  held  evaluations")
+    print("method        f′(1) estimate        error  estimate held  evals")
     for method in [DifferenceMethod.central, .adaptive, .richardson, .complexStep] {
         let d = try differenceJacobian(of: Sin1000(), at: [1.0], method: method)
         let e = d.entries[0][0], error = abs(e.value - truth)
