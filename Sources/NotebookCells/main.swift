@@ -3,6 +3,7 @@
 import Foundation
 
 let notebooks: [String: () throws -> Void] = [
+    "02-check-and-kinks.md": notebook_02_check_and_kinks,
     "03-finite-difference-v-curve.md": notebook_03_finite_difference_v_curve,
     "04-complexity.md": notebook_04_complexity,
     "05-computation-graph.md": notebook_05_computation_graph,
@@ -11,7 +12,9 @@ let notebooks: [String: () throws -> Void] = [
     "08-checking-your-gradients.md": notebook_08_checking_your_gradients,
     "09-forward-vs-reverse.md": notebook_09_forward_vs_reverse,
     "10-exact-rationals.md": notebook_10_exact_rationals,
+    "11-symbolic-derivatives.md": notebook_11_symbolic_derivatives,
     "12-cross-validation.md": notebook_12_cross_validation,
+    "13-sparse-and-checkpointing.md": notebook_13_sparse_and_checkpointing,
 ]
 
 guard CommandLine.arguments.count == 2, let run = notebooks[CommandLine.arguments[1]] else {

@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 129)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 131)
 
 
 
@@ -20,5 +20,21 @@ func notebook_03_finite_difference_v_curve() throws {
     let central = sweep.series.first { $0.method == "central" }
     print("methods:", sweep.series.map(\.method))
     print("central at h = 1e-3:", central?.points.first { $0.h == 1e-3 }?.error ?? .nan)
+#sourceLocation()
+    print("\u{1E}cell 5")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 254)
+    struct Sin1000: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
+    }
+    let truth = 1000 * Foundation.cos(1000.0)   // f′(1), by hand
+    print("method        f′(1) estimate        error  estimate held  evals")
+    for method in [DifferenceMethod.central, .adaptive, .richardson, .complexStep] {
+        let d = try differenceJacobian(of: Sin1000(), at: [1.0], method: method)
+        let e = d.entries[0][0], error = abs(e.value - truth)
+        print(method.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), String(format: "%.12f", e.value),
+              String(format: "%9.1e", error), String(format: "%9.1e", e.errorEstimate), error <= e.errorEstimate ? "yes " : "NO  ",
+              String(format: "%6d", d.evaluations))
+    }
 #sourceLocation()
 }

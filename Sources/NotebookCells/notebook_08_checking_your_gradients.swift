@@ -69,7 +69,35 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 137)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 143)
+    /// Explicit Euler on Doubles: y ← y − h·k·y, returning y after 100 and after 50 steps.
+    let euler: ([Double]) -> [Double] = { p in
+        var y = p[0], y50 = 0.0
+        for step in 1...100 {
+            y -= 0.01 * p[1] * y
+            if step == 50 { y50 = y }
+        }
+        return [y, y50]
+    }
+    let slipped: ([Double]) -> [[Double]] = { p in
+        let a = 1 - 0.01 * p[1]
+        return [[Foundation.pow(a, 100), -p[0] * 100 * 0.01 * Foundation.pow(a, 99)],
+                [Foundation.pow(a, 50), -p[0] * 100 * 0.01 * Foundation.pow(a, 99)]]   // N left in place of M
+    }
+    let eulerReport = try checkBlackBoxJacobian(of: euler, at: [2.0, 0.5], claimed: slipped)
+    print("passed:", eulerReport.passed)
+    for e in eulerReport.entries.joined() {
+        print("∂y\(e.output == 0 ? "100" : "50 ")/∂\(e.input == 0 ? "y0" : "k "): \(e.verdict.name.padding(toLength: 10, withPad: " ", startingAt: 0))",
+              "claimed", String(format: "%.10f", e.subjects[0].value), " witness", e.witness ?? "-",
+              String(format: "%.10f", e.witnessValue ?? .nan))
+    }
+    // The slipped entry by hand: −y0·M·h·a^(M−1) with M = 50.
+    let byHand = -2 * 50 * 0.01 * Foundation.pow(0.995, 49)
+    print("∂y50/∂k by hand:", String(format: "%.10f", byHand),
+          " witness within 1e-8 of it:", abs((eulerReport.entries[1][1].witnessValue ?? .nan) - byHand) < 1e-8)
+#sourceLocation()
+    print("\u{1E}cell 5")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 194)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
@@ -88,5 +116,49 @@ func notebook_08_checking_your_gradients() throws {
     // The primitive in use: d/dx softsign(x) at x = 1 is 1/(1 + 1)² = 0.25, in both modes.
     print("reverse:", try gradient(of: { x in Softsign.apply(x[0]) }, at: [1.0]),
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
+#sourceLocation()
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 236)
+    struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
+    }
+    let convicted = try checkJacobian(of: SoftsignOf<SoftsignNoSquare>(), at: [1.0])
+    let wrongEntry = convicted.entries[0][0]
+    print("verdict:", convicted.verdict.name, " forward and reverse:", wrongEntry.subjects.map(\.value),
+          " witness:", wrongEntry.witness ?? "-", wrongEntry.witnessValue ?? .nan)
+    if let fault = convicted.fault {
+        print("fault localised to \(fault.op) at node \(fault.node): its rule gives \(fault.got),",
+              "a difference of the primitive alone", String(format: "%.12f", fault.expected))
+    }
+#sourceLocation()
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 268)
+    enum SoftsignInDoubles: UnaryPrimitive {
+        static var name: String { "softsign_in_doubles" }
+        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
+            let d = 1 + Swift.abs(x.approximateDouble)
+            return T(1 / (d * d))   // the right number, as a constant: no derivative of its own
+        }
+    }
+    let inDoubles = validate(SoftsignInDoubles.self, seed: 7)
+    print("in Doubles:", inDoubles.passed ? "passed" : "FAILED", "failed checks:", inDoubles.failedChecks,
+          " partials:", inDoubles.check(named: "partials")?.outcome.rawValue ?? "-")
+
+    let second = try hessian(of: SoftsignOf<Softsign>(), at: [1.0])[0][0]
+    let secondInDoubles = try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [1.0])[0][0]
+    print("second derivative at 1: right rule", second, " rule in Doubles", secondInDoubles, " by hand", -2.0 / 8)
+    let hessianProperty = checkProperty(.hessian(of: SoftsignOf<SoftsignInDoubles>(), inputs: .vector(1, .uniform(0.5...2))),
+                                        options: options)
+    @Sendable func softsignSlope(_ x: [Double]) -> [Double] { let d = 1 + abs(x[0]); return [1 / (d * d)] }
+    let gradientProperty = checkProperty(.gradient(of: SoftsignOf<SoftsignInDoubles>(), claimed: softsignSlope,
+                                                   inputs: .vector(1, .uniform(0.5...2))), options: options)
+    print("gradient property passed:", gradientProperty.passed, " Hessian property passed:", hessianProperty.passed)
+    if let failure = hessianProperty.failure {
+        let t = failure.shrink.shrunk[0], byHand = -2 / ((1 + abs(t)) * (1 + abs(t)) * (1 + abs(t)))
+        print("shrunk to x =", t, " Hessian there by hand:", byHand,
+              " by the rule in Doubles:", try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [t])[0][0])
+    }
 #sourceLocation()
 }

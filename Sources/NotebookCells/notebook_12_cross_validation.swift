@@ -3,7 +3,7 @@ import Foundation
 
 func notebook_12_cross_validation() throws {
     print("\u{1E}cell 1")
-#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 20)
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 22)
 
 
     let script = #"""
@@ -34,7 +34,7 @@ func notebook_12_cross_validation() throws {
     print("wrote logistic.py")
 #sourceLocation()
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 56)
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 58)
     func jac(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -54,9 +54,28 @@ func notebook_12_cross_validation() throws {
     print(correct.output.split(separator: "\n").filter { $0.hasPrefix("verdict") || $0.hasPrefix("black box") || $0.hasPrefix("total requests") }.joined(separator: "\n"))
 #sourceLocation()
     print("\u{1E}cell 3")
-#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 84)
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 86)
     let wrong = try jac(["check", "--program", "python3 logistic.py --sign-error", "--inputs", "3", "--at", "0.1,-0.5,0.3"])
     print("status", wrong.status)
     print(wrong.output.split(separator: "\n").filter { $0.hasPrefix("verdict") || $0.contains("rule-wrong, program") }.joined(separator: "\n"))
+#sourceLocation()
+    print("\u{1E}cell 4")
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 105)
+    let rows: [(a: Double, b: Double, t: Double)] = [(0.5, 1.2, 1), (-1.0, 0.3, 0), (2.0, -0.7, 1), (0.1, 0.1, 0),
+                                                      (-0.4, 2.2, 1), (1.5, -1.5, 0), (-2.0, -0.5, 0), (0.8, 0.9, 1)]
+    let w = [0.1, -0.5, 0.3]
+    let dw2 = rows.map { r in (1 / (1 + Foundation.exp(-(w[0] + w[1] * r.a + w[2] * r.b))) - r.t) * r.b / 8 }.reduce(0, +)
+    /// The number after `word` in the report's line about the wrong entry.
+    func number(after word: String, in text: String) -> Double? {
+        guard let line = text.split(separator: "\n").first(where: { $0.contains("rule-wrong, program") }) else { return nil }
+        let words = line.split(separator: " ").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ",()")) }
+        guard let k = words.firstIndex(of: word), k + 1 < words.count else { return nil }
+        return Double(words[k + 1])
+    }
+    let differenceEstimate = number(after: "gives", in: wrong.output) ?? .nan
+    let programsValue = number(after: "program", in: wrong.output) ?? .nan
+    print("∂L/∂w2 by hand:", dw2)
+    print("Richardson within 1e-12 of it:", abs(differenceEstimate - dw2) < 1e-12,
+          " the program's value is its negative:", abs(programsValue + dw2) < 1e-15)
 #sourceLocation()
 }
