@@ -48,13 +48,25 @@ enum LambertW: UnaryPrimitive {
     static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
 }
 
-/// The trap: correct values and first derivative, but the primal returns a constant in T, so a
-/// dual's output tangent is lost and the rule differentiated again is wrong.
+/// Correct values and first derivative, and a primal that returns a constant in T (no Newton step):
+/// once a trap (a nested derivative differentiated the primal and lost the output's tangent), now
+/// harmless, since every order takes the output's derivative from the rule.
 enum LambertWConstantPrimal: UnaryPrimitive {
     static let name = "lambert_w_const"
     static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
     static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(x.approximateDouble)) }
     static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+
+/// The trap that remains: a rule computed on Doubles is right once and wrong differentiated again.
+enum LambertWDoubleRule: UnaryPrimitive {
+    static let name = "lambert_w_double_rule"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T { LambertW.primal(x) }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T {
+        let (a, b) = (x.approximateDouble, w.approximateDouble)
+        return T(b / (a * (1 + b)))
+    }
 }
 
 /// A wrong rule: W′ = W/(1 + W) (the 1/x dropped).
@@ -344,10 +356,24 @@ final class UserPrimitiveTests: XCTestCase {
     }
 
     func testValidateCatchesARuleThatIsWrongOnlyWhenDifferentiatedAgain() {
-        let v = validate(LambertWConstantPrimal.self)
+        let v = validate(LambertWDoubleRule.self)
         XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, "first derivatives are right")
         XCTAssertEqual(v.check(named: "second-derivatives")?.outcome, .failed, v.description)
         XCTAssertFalse(v.passed)
+    }
+
+    /// A primal computed on Doubles gives the same Hessian as one with a Newton step in T (tested
+    /// against differences above), and validate passes it: the rule alone gives every order.
+    func testAPrimalComputedOnDoublesNeedsNoNewtonStep() throws {
+        func g<P: ScalarPrimitive, T: ADScalar>(_: P.Type, _ x: [T]) -> T { let w = P.apply(x[0] * x[1]); return w * w + sin(x[0]) }
+        let p = [1.3, 0.7]
+        let constant = try hessian(of: { g(LambertWConstantPrimal.self, $0) }, at: p)
+        let stepped = try hessian(of: { g(LambertW.self, $0) }, at: p)
+        for i in 0..<2 { for j in 0..<2 {
+            XCTAssertEqual(constant[i][j], stepped[i][j], accuracy: 1e-14, "H[\(i)][\(j)]: \(constant) vs \(stepped)")
+        } }
+        let v = validate(LambertWConstantPrimal.self)
+        XCTAssertTrue(v.passed, v.description)
     }
 
     func testCheckJacobianCatchesAndLocalisesAWrongUserRule() throws {

@@ -79,18 +79,17 @@ extension ScalarPrimitive {
     static func isKink(_ x: Double, _ y: Double) -> Bool { kinkDistance(x, y) == 0 }
 
     /// The primitive's value on the value type `T` of a derived scalar (what `Dual` and `Reverse`
-    /// compute their value with). On a derived `T` (a Hessian's inner level) at a declared kink the
-    /// primitive is applied, not its primal run: there a piecewise primal differentiates its own
-    /// branch (x < 0 ? -x : x keeps x's tangent at 0) while the partial applies the declared
-    /// convention, and the Hessian of x·userAbs(x) at 0 was 1 (the convention gives 0; registry
-    /// ops apply theirs through ``Rules/primal(_:_:_:_:)``). Away from kinks the primal still
-    /// runs: differentiating it is how a primal that drops its tangent (a Double solve without a
-    /// Newton step) shows up in `validate`'s second-derivative check.
+    /// compute their value with). On a derived `T` (a nested derivative's inner level) the
+    /// primitive is applied, never its primal differentiated, as ``Rules/primal(_:_:_:_:)`` does
+    /// for registry ops: the output's inner tangent then comes from the partials, so the partials
+    /// are the one source of every derivative of every order. Why: the primal is free to compute
+    /// its value on Doubles (libm's erf, a solver), which drops the tangent, and a kinked primal
+    /// differentiates its own branch (x < 0 ? -x : x keeps x's tangent at 0) against the declared
+    /// convention. Differentiating the primal gave the Hessian of erf(x)²·y as
+    /// [[−1.978, 0.883], [0, 0]] (by hand [[−0.987, 0.883], [0.883, 0]]): wrong, asymmetric,
+    /// unreported. Base scalars (Double, Float, rationals, a complex step) run the primal.
     @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
-        if T.interpretsRegistryOps, kinkDistance(x.approximateDouble, y.approximateDouble) == 0 {
-            return T.apply(Self.self, x, y)
-        }
-        return primal(x, y)
+        T.interpretsRegistryOps ? T.apply(Self.self, x, y) : primal(x, y)
     }
 }
 
