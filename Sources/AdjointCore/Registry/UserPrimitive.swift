@@ -39,6 +39,22 @@ public protocol ScalarPrimitive {
     static func kinkDistance(_ x: Double, _ y: Double) -> Double?
     /// Intervals, one per input, that `validate` and property tests draw inputs from.
     static var sampleRanges: [ClosedRange<Double>] { get }
+    /// Whether the primal and partials are computed with + − × ÷, comparisons and rational
+    /// constants only, so exact (rational) mode computes them exactly. False by default, and exact
+    /// mode then refuses the primitive by name: a primal that reads its input as a Double and
+    /// takes a Newton step in T uses only rational operations, yet its value is a rounded root,
+    /// which exact mode would have reported as exact.
+    ///
+    /// ```swift
+    /// enum Parallel: ScalarPrimitive {   // x·y/(x + y)
+    ///     static let name = "parallel"
+    ///     static let arity = 2
+    ///     static let isRationalClosed = true
+    ///     …
+    /// }
+    /// try exactJacobian(of: F(), at: ["1", "3"])   // exact; undeclared, it throws unsupported naming "parallel"
+    /// ```
+    static var isRationalClosed: Bool { get }
 }
 
 extension ScalarPrimitive {
@@ -47,6 +63,7 @@ extension ScalarPrimitive {
     public static func domainViolation(_ x: Double, _ y: Double) -> String? { nil }
     public static func kinkDistance(_ x: Double, _ y: Double) -> Double? { nil }
     public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
+    public static var isRationalClosed: Bool { false }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
     @inlinable public static func apply<T: ADScalar>(_ x: T) -> T {
@@ -88,8 +105,12 @@ extension ScalarPrimitive {
     /// convention. Differentiating the primal gave the Hessian of erf(x)²·y as
     /// [[−1.978, 0.883], [0, 0]] (by hand [[−0.987, 0.883], [0.883, 0]]): wrong, asymmetric,
     /// unreported. Base scalars (Double, Float, rationals, a complex step) run the primal.
+    /// A base scalar may refuse the primitive (``ADScalar/admit(_:)``: a rational refuses one not
+    /// declared ``isRationalClosed``); the refusal is reported and the value is NaN.
     @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
-        T.interpretsRegistryOps ? T.apply(Self.self, x, y) : primal(x, y)
+        if T.interpretsRegistryOps { return T.apply(Self.self, x, y) }
+        guard T.admit(Self.self) else { return T(Double.nan) }
+        return primal(x, y)
     }
 }
 
