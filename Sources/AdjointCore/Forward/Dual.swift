@@ -119,16 +119,23 @@ extension Dual {
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)
         var tangents = [Tangent](repeating: .zero, count: y.count)
+        // A failed rule gives NaN values and tangents: a caller that runs unchecked (a sparse
+        // Jacobian's passes) read zero tangents as a Jacobian of zeros.
+        var failed: [Dual] {
+            var nan = Tangent.zero
+            for lane in 0..<Tangent.laneCount { nan[lane: lane] = Value(Double.nan) }
+            return y.map { _ in Dual(Value(Double.nan), tangent: nan) }
+        }
         for lane in 0..<Tangent.laneCount {
             let v = x.map { $0.tangent[lane: lane].approximateDouble }
             if v.allSatisfy({ $0 == 0 }) { continue }
             guard let jv = P.jvp(at: xv, direction: v) else {
                 Diagnostics.report(.missingRule(primitive: P.name, mode: "forward mode", needs: "JVP"))
-                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+                return failed
             }
             guard jv.count == y.count else {
                 Diagnostics.report(.dimensionMismatch(what: "\(P.name) JVP length (outputs)", expected: y.count, got: jv.count))
-                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+                return failed
             }
             for i in y.indices { tangents[i][lane: lane] = Value(jv[i]) }
         }
