@@ -85,12 +85,20 @@ public enum SymbolicDifferentiation {
         let plain = Diagnostics.quietly { f(x) }
         // Zeros the modes write for "no contribution" are structural here (Symbolic.isStructuralZero):
         // the row of output 1 must not carry output 2's 0·(1/x), undefined at x = 0.
+        // Errors are collected around the whole derivation and the first is thrown: a user
+        // primitive whose rule cannot run on symbols (a Double-only black box, a vector primitive)
+        // reports from inside the forward passes or the reverse sweeps, which let the report go
+        // and left a NaN constant in the derivative with no error.
         let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
             try Symbolic.$differentiating.withValue(true) {
-                switch mode {
-                case .forward: return forward(f, x)
-                case .reverse: return try reverse(f, x)
+                let (result, diagnostics) = try Diagnostics.collect { () throws -> ([Symbolic], [[Symbolic]]) in
+                    switch mode {
+                    case .forward: return forward(f, x)
+                    case .reverse: return try reverse(f, x)
+                    }
                 }
+                if let e = diagnostics.errors.first { throw e }
+                return result
             }
         }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,

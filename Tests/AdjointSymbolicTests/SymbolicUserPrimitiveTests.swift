@@ -48,3 +48,45 @@ final class SymbolicUserPrimitiveTests: XCTestCase {
         }
     }
 }
+
+/// erf as a Double-only black box: no rule that can run on symbols.
+enum BlackBoxErf: BlackBoxPrimitive {
+    static let name = "erf_black_box"
+    static func evaluate(_ x: Double, _ y: Double) -> Double { Foundation.erf(x) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) {
+        (2 / Double.pi.squareRoot() * Foundation.exp(-x * x), 0)
+    }
+}
+
+/// x ↦ 2x on Doubles, with both rules.
+enum Twice: VectorPrimitive {
+    static let name = "twice"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+/// A primitive that cannot be differentiated symbolically is a typed error naming it, in both
+/// modes, with or without a binding point: the derivative held a NaN constant and no error.
+final class SymbolicUnsupportedPrimitiveTests: XCTestCase {
+    struct UsesBlackBox: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let e = BlackBoxErf.apply(x[0]); return [e * x[1]] }
+    }
+    struct UsesTwice: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Twice.apply(x) }
+    }
+
+    func testAPrimitiveWithoutASymbolicRuleIsRefusedByName() {
+        for mode in SymbolicMode.allCases {
+            for point in [[0.8, 1.4], nil] as [[Double]?] {
+                for (name, f) in [("erf_black_box", UsesBlackBox() as any ADFunction), ("twice", UsesTwice())] {
+                    XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: f, inputs: 2, mode: mode, at: point),
+                                         "\(name), \(mode), \(String(describing: point))") { e in
+                        guard case let ADError.unsupported(op, _, _) = e else { return XCTFail("\(name), \(mode): \(e)") }
+                        XCTAssertTrue(op.hasPrefix(name), "\(mode): \(op)")
+                    }
+                }
+            }
+        }
+    }
+}
