@@ -149,7 +149,11 @@ public struct Symbolic: ADScalar, Sendable {
         // An arity outside 1…2 is reported (as in every mode), and the node is NaN, not a call
         // whose second argument is silently dropped.
         guard P.hasValidArity() else { return Symbolic(Double.nan) }
-        graph.register(P.self)
+        guard graph.register(P.self) else {
+            Diagnostics.report(.invalidArgument("two user primitives are named \"\(P.name)\" (\(P.self) and another type): "
+                                                + "an expression calls a primitive by its name, so give each its own"))
+            return Symbolic(Double.nan)
+        }
         let node = ExpressionNode(head: .call(P.name), a: x.id, b: P.arity == 2 ? y.id : -1, n: 0)
         var value: Double?
         if let a = x.binding, let b = y.binding { value = Diagnostics.quietly { P.primal(a, b) } }

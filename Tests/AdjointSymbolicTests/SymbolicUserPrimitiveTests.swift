@@ -90,3 +90,32 @@ final class SymbolicUnsupportedPrimitiveTests: XCTestCase {
         }
     }
 }
+
+/// x² and x³ under one name, as two instances of one generic primitive would be.
+enum SameNameSquare: UnaryPrimitive {
+    static let name = "same_name"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x }
+}
+enum SameNameCube: UnaryPrimitive {
+    static let name = "same_name"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+}
+
+/// An expression calls a user primitive by name: a second type under a taken name is an error
+/// naming it. It was the first type's node, so x³'s derivative at 2 came out 4 (x²'s).
+final class SymbolicPrimitiveNameTests: XCTestCase {
+    struct Uses<P: ScalarPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
+    }
+
+    func testASecondPrimitiveUnderATakenNameIsAnError() throws {
+        let square = try SymbolicDifferentiation.jacobian(of: Uses<SameNameSquare>(), inputs: 1)
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate([square.jacobian[0][0].id], at: [2.0])[0], 4)
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Uses<SameNameCube>(), inputs: 1)) { e in
+            guard case let ADError.invalidArgument(why) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue(why.contains("\"same_name\""), why)
+        }
+    }
+}
