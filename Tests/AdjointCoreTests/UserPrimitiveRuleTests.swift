@@ -190,3 +190,24 @@ final class UserVectorPrimitiveForwardTests: XCTestCase {
         XCTAssertEqual(r.diagnostics.errors.first, .missingRule(primitive: "vjp_only_products", mode: "forward mode", needs: "JVP"))
     }
 }
+
+/// x ↦ 2x whose JVP returns `[Double]`, not `[Double]?`: Swift takes it as another method, and the
+/// protocol's default (no JVP) answers. The error must say how the rule has to read.
+private enum NonOptionalJVP: VectorPrimitive {
+    static let name = "non_optional_jvp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double] { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+final class MislabelledVectorRuleTests: XCTestCase {
+    func testAJVPWithANonOptionalResultIsAMissingRuleThatShowsTheSignature() throws {
+        XCTAssertEqual(try gradient(of: { NonOptionalJVP.apply($0).reduce(0, +) }, at: [1.0, 2.0]), [2, 2])
+        XCTAssertThrowsError(try jvp(of: { (x: [Dual<Double, Double>]) in NonOptionalJVP.apply(x) }, at: [1.0, 2.0], direction: [1, 0])) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "non_optional_jvp", mode: "forward mode", needs: "JVP"))
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("static func jvp(at x: [Double], direction v: [Double]) -> [Double]?"), text)
+            XCTAssertTrue(text.contains("non-optional result"), text)
+        }
+    }
+}
