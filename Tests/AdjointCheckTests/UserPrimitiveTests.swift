@@ -671,3 +671,22 @@ final class FloatLocalisationTests: XCTestCase {
         }
     }
 }
+
+/// x ↦ 2x with its JVP's label mistyped (`tangent:` for `direction:`): Swift takes it as another
+/// method, so the primitive has no JVP; validate says how the rule must read.
+enum MislabelledJVP: VectorPrimitive {
+    static let name = "mislabelled_jvp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], tangent v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+final class MislabelledRuleValidationTests: XCTestCase {
+    func testValidateShowsTheSignatureOfARuleItDidNotFind() {
+        let v = validate(MislabelledJVP.self, inputs: 2)
+        let jvp = v.check(named: "jvp")
+        XCTAssertEqual(jvp?.outcome, .skipped, v.description)
+        XCTAssertTrue(jvp?.detail.contains("static func jvp(at x: [Double], direction v: [Double]) -> [Double]?") ?? false, v.description)
+        XCTAssertEqual(v.check(named: "vjp")?.outcome, .passed, v.description)
+    }
+}
