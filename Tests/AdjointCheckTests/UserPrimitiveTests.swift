@@ -690,3 +690,29 @@ final class MislabelledRuleValidationTests: XCTestCase {
         XCTAssertEqual(v.check(named: "vjp")?.outcome, .passed, v.description)
     }
 }
+
+/// erf from libm: its primal computes on Doubles, so a complex step through it drops the
+/// imaginary part. Its rule is right: erf′ = 2/√π·e^(−x²).
+enum LibmErf: UnaryPrimitive {
+    static let name = "libm_erf"
+    static func primal<T: ADScalar>(_ x: T) -> T { T(Foundation.erf(x.approximateDouble)) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(2 / Double.pi.squareRoot()) * exp(-x * x) }
+}
+
+final class ComplexStepThroughADoublePrimalTests: XCTestCase {
+    struct ErfSquaredTimesY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let e = LibmErf.apply(x[0]); return [e * e * x[1]] }
+    }
+
+    /// The complex step of erf(x)²·y along x is refused with a reason, not 0 ± 5e-20 (by hand
+    /// 2·erf(x)·erf′(x)·y = 1.67 at (0.8, 1.4)); along y it never passes through erf's argument.
+    func testAComplexStepThatLostItsPerturbationIsRefused() throws {
+        let d = try differenceJacobian(of: ErfSquaredTimesY(), at: [0.8, 1.4], method: .complexStep)
+        let alongX = d.entries[0][0]
+        XCTAssertTrue(alongX.value.isNaN, "\(alongX)")
+        XCTAssertTrue(alongX.warnings.contains(.notIndependent), "\(alongX)")
+        let e = Foundation.erf(0.8)
+        XCTAssertEqual(d.entries[0][1].value, e * e, accuracy: 1e-15)
+        XCTAssertTrue(d.entries[0][1].warnings.isEmpty, "\(d.entries[0][1])")
+    }
+}

@@ -76,6 +76,11 @@ where Scalar == Self {
     /// Whether this base type runs user primitive `P`'s primal and partials; a type that refuses
     /// reports why (a rational refuses a primitive not declared
     /// ``ScalarPrimitive/isRationalClosed``). The default admits every primitive.
+    ///
+    /// ```swift
+    /// Double.admit(Cube.self)     // true
+    /// Rational.admit(Cube.self)   // false unless Cube declares isRationalClosed, with unsupported reported
+    /// ```
     static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool
 }
 
