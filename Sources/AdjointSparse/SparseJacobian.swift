@@ -123,6 +123,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 /// silently wrong Jacobian; ``SparseJacobianOptions/verifiesDeclaredPattern`` turns it off.
 @usableFromInline func patternToUse<V>(_ rec: Recording<V>, declared: SparsityPattern?, options: SparseJacobianOptions,
                                        primitives: [any VectorPrimitive.Type]) throws -> SparsityPattern {
+    if let name = DeclaredOutputs.ambiguousNames(primitives).first {
+        throw ADError.invalidArgument("two vector primitives passed are named \"\(name)\": a recorded call is known by its "
+                                      + "primitive's name only, so give each its own")
+    }
     guard let declared else { return jacobianSparsity(of: rec, primitives: primitives) }
     guard options.verifiesDeclaredPattern else { return declared }
     guard declared.rows == rec.outputs.count && declared.columns == rec.inputs.count else {
