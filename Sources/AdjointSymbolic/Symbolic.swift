@@ -103,7 +103,14 @@ public struct Symbolic: ADScalar, Sendable {
         return nil
     }
 
-    public var approximateDouble: Double { binding ?? .nan }
+    /// The value at the binding point (NaN unbound). Read while a derivative is built, a
+    /// non-constant expression's value holds at that point only: arithmetic with it puts the
+    /// value into the derivative as a constant, so the read is noted (an escape, which
+    /// ``SymbolicDifferentiation`` refuses); the library's own reads for reports are quiet.
+    public var approximateDouble: Double {
+        if Self.differentiating, constantValue == nil { Diagnostics.noteEscape() }
+        return binding ?? .nan
+    }
     public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
 
     /// The same node, or (bound, non-constant) equal values at the binding point, a branch

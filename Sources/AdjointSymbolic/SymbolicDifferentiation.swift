@@ -97,6 +97,12 @@ public enum SymbolicDifferentiation {
                     case .reverse: return try reverse(f, x)
                     }
                 }
+                // The read first: the NaN an unbound read gives is its consequence.
+                if diagnostics.escapes > 0 {
+                    throw ADError.invalidArgument("the derivative read a symbolic value as a Double \(diagnostics.escapes) time(s) "
+                        + "(approximateDouble, in the function or in a primitive's partials): the expression would hold that "
+                        + "value, taken at the binding point, as a constant; write the rule with the scalar type's operations")
+                }
                 if let e = diagnostics.errors.first { throw e }
                 return result
             }
@@ -141,24 +147,22 @@ public enum SymbolicDifferentiation {
         return (0..<n).map { Symbolic.variable($0, value: point?[$0]) }
     }
 
+    /// Not quiet (as `reverse`'s recording is not): a read of a symbol's value inside the passes
+    /// is an escape that ``jacobian(of:inputs:mode:at:)`` refuses.
     static func forward(_ f: some ADFunction, _ x: [Symbolic]) -> ([Symbolic], [[Symbolic]]) {
-        // Diagnostics are quiet: domain and kink predicates asked of symbols are not events.
-        Diagnostics.quietly {
-            var outputs: [Symbolic] = f(x)
-            var columns: [[Symbolic]] = []
-            for j in x.indices {
-                let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
-                outputs = y.map(\.value)
-                columns.append(y.map(\.tangent))
-            }
-            let rows = outputs.indices.map { i in x.indices.map { columns[$0][i] } }
-            return (outputs, rows)
+        var outputs: [Symbolic] = f(x)
+        var columns: [[Symbolic]] = []
+        for j in x.indices {
+            let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
+            outputs = y.map(\.value)
+            columns.append(y.map(\.tangent))
         }
+        let rows = outputs.indices.map { i in x.indices.map { columns[$0][i] } }
+        return (outputs, rows)
     }
 
     static func reverse(_ f: some ADFunction, _ x: [Symbolic]) throws -> ([Symbolic], [[Symbolic]]) {
-        // `record` collects diagnostics itself; quiet them so symbolic predicates do not throw.
-        let rec = try Diagnostics.collect { try record({ v in Diagnostics.quietly { f(v) } }, at: x) }.result
+        let rec = try Diagnostics.collect { try record({ v in f(v) }, at: x) }.result
         let m = rec.outputs.count
         let rows = try (0..<m).map { i in
             try rec.pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: false)

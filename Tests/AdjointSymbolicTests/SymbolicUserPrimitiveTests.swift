@@ -119,3 +119,34 @@ final class SymbolicPrimitiveNameTests: XCTestCase {
         }
     }
 }
+
+/// erf with its derivative computed on Doubles: right as a number, but as an expression it is
+/// erf′ at the binding point, a constant.
+enum ErfDoubleRule: UnaryPrimitive {
+    static let name = "erf_double_rule"
+    static func primal<T: ADScalar>(_ x: T) -> T { T(Foundation.erf(x.approximateDouble)) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
+        let a = x.approximateDouble
+        return T(2 / Double.pi.squareRoot() * Foundation.exp(-a * a))
+    }
+}
+
+/// A rule that reads a symbol's value is refused: the derivative of erf(x)² at the binding point
+/// 0.9 was 2·erf(x)·0.503 (erf′(0.9) as a constant), wrong at every other point.
+final class SymbolicDoubleRuleTests: XCTestCase {
+    struct Squared: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let e = ErfDoubleRule.apply(x[0]); return [e * e] }
+    }
+
+    func testARuleReadingASymbolsValueIsRefused() {
+        for mode in SymbolicMode.allCases {
+            for point in [[0.9], nil] as [[Double]?] {
+                XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Squared(), inputs: 1, mode: mode, at: point),
+                                     "\(mode), \(String(describing: point))") { e in
+                    guard case let ADError.invalidArgument(why) = e else { return XCTFail("\(mode): \(e)") }
+                    XCTAssertTrue(why.contains("approximateDouble"), why)
+                }
+            }
+        }
+    }
+}

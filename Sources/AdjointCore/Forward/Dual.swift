@@ -101,10 +101,13 @@ extension Dual {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
         Diagnostics.check(P.self, x.value, y.value, node: nil)
-        // A primitive may read its inputs as Doubles (a solver's start); that is its own business,
-        // checked by `validate`, not an escape of the function being differentiated.
+        // A primal may read its inputs as Doubles (a solver's start); that is its own business,
+        // checked by `validate`, not an escape of the function being differentiated. The rule is
+        // not quiet: one that reads its inputs as Doubles loses their inner tangents in a nested
+        // derivative, or bakes a symbol's value into a symbolic one, and the reverse sweep counts
+        // that read too.
         let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
-        var (dx, dy) = Diagnostics.quietly { P.partials(x.value, y.value, output: z) }
+        var (dx, dy) = P.partials(x.value, y.value, output: z)
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         let tx = Tangent.chainProduct(dx, x.tangent)
         return Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
