@@ -63,7 +63,13 @@ public func exactAvailability(of f: some ADFunction, at x: [Double]) -> ExactAva
     }
     for i in 0..<tape.count {
         guard let e = tape.entry(i) else { continue }
-        if !e.op.info.isRationalClosed { return .unavailable(op: e.op, node: i, primitive: e.op == .custom ? e.name : nil) }
+        // A user scalar primitive says for itself (ScalarPrimitive.isRationalClosed); a vector
+        // primitive runs on Doubles only.
+        if e.op == .custom {
+            if tape.scalarPrimitive(i)?.isRationalClosed == true { continue }
+            return .unavailable(op: e.op, node: i, primitive: e.name)
+        }
+        if !e.op.info.isRationalClosed { return .unavailable(op: e.op, node: i) }
     }
     for op in Op.primitives where !op.info.isRationalClosed && counts.byOp[op, default: 0] > 0 {
         return .unavailable(op: op, node: nil)

@@ -49,4 +49,16 @@ extension Rational: ADScalar {
         }
         return Rules.primal(op, x, y, n)
     }
+
+    /// A user primitive runs exactly only when it declares ``AdjointCore/ScalarPrimitive/isRationalClosed``;
+    /// otherwise it is refused by name (its primal may read a Double and return a rounded value
+    /// that no rational operation after it could make exact).
+    public static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool {
+        // A black box reports for itself that it runs on Doubles only (declaring it closed would not help).
+        if P.isRationalClosed || P.self is any BlackBoxPrimitive.Type { return true }
+        Diagnostics.report(.unsupported(op: "\(P.name) (a user primitive not declared rational-closed: declare "
+                                            + "`static var isRationalClosed: Bool { true }` when its primal and partials "
+                                            + "use only + − × ÷ and comparisons)", scalarType: scalarTypeName, node: nil))
+        return false
+    }
 }

@@ -123,6 +123,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 /// silently wrong Jacobian; ``SparseJacobianOptions/verifiesDeclaredPattern`` turns it off.
 @usableFromInline func patternToUse<V>(_ rec: Recording<V>, declared: SparsityPattern?, options: SparseJacobianOptions,
                                        primitives: [any VectorPrimitive.Type]) throws -> SparsityPattern {
+    if let name = DeclaredOutputs.ambiguousNames(primitives).first {
+        throw ADError.invalidArgument("two vector primitives passed are named \"\(name)\": a recorded call is known by its "
+                                      + "primitive's name only, so give each its own")
+    }
     guard let declared else { return jacobianSparsity(of: rec, primitives: primitives) }
     guard options.verifiesDeclaredPattern else { return declared }
     guard declared.rows == rec.outputs.count && declared.columns == rec.inputs.count else {
@@ -165,7 +169,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     // Inlinable so that the two evaluations of `f` below are specialized for the caller's function
     // type: unspecialized, every op of f goes through witness tables (measured 3× slower at n = 10⁴).
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    let rec = try record({ f($0) }, at: x)
+    let rec = try recordForSparsity(f, at: x)
     let plan = try SparseJacobianPlan(rec, mode: mode, options: options,
                                       pattern: try patternToUse(rec, declared: declared, options: options, primitives: primitives))
     guard mode == .forward else {
@@ -177,7 +181,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
                                               groups: plan.denseColumnGroups, groupCount: plan.denseColumns.count + 1,
                                               checked: false)
-        return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
+        return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
     }
     if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
     // Unchecked: the recording above already threw any domain error or non-finite output at this
@@ -185,7 +189,18 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     // named an index into the compressed product, which the caller never sees).
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
                                           groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false)
-    return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes)
+    return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
+}
+
+/// The one recording a sparse Jacobian starts from (the value, the detected pattern, the reverse
+/// sweeps). A vector primitive without a VJP cannot be recorded, even when the Jacobian is asked
+/// in forward mode; the error says so, rather than name a reverse mode the caller did not ask for.
+@inlinable func recordForSparsity<V: ADScalar>(_ f: some ADFunction, at x: [V]) throws -> Recording<V> {
+    do { return try record({ f($0) }, at: x) } catch let ADError.missingRule(primitive, mode, needs) {
+        throw ADError.missingRule(primitive: primitive,
+                                  mode: "\(mode) (a sparse Jacobian records the function once to find its pattern, in either mode)",
+                                  needs: needs)
+    }
 }
 
 /// Pattern, colouring and dense rows for one sparse Jacobian; the evaluations of f stay in the
@@ -240,7 +255,15 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     /// Reads every pattern entry from the compressed forward product (columns grouped by colour),
     /// from one reverse sweep per dense row, or, in reverse mode, from one sweep per row colour
     /// and the forward product of the dense columns (`compressed[i][k]` is entry (i, denseColumns[k])).
-    @usableFromInline func assemble<V: ADScalar>(_ rec: Recording<V>, compressed: [[V]], forwardPasses: Int) throws -> SparseJacobianResult<V> {
+    ///
+    /// The forward passes run unchecked (for their spare lane), so the first error they reported
+    /// is thrown here: the recording already threw any domain error at x, and what remains is a
+    /// user vector primitive's JVP missing or of the wrong length, whose outputs carry zero
+    /// tangents (a Jacobian of zeros with no error, before).
+    @usableFromInline func assemble<V: ADScalar>(_ rec: Recording<V>, compressed: [[V]], forwardPasses: Int,
+                                                 forwardDiagnostics: EvaluationDiagnostics = EvaluationDiagnostics()) throws -> SparseJacobianResult<V> {
+        if let e = forwardDiagnostics.errors.first { throw e }
+        func nonFinite(_ i: Int, _ j: Int) -> Error { ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil) }
         var values: [V] = []
         values.reserveCapacity(pattern.nonzeroCount)
         let colors = coloring.colors
@@ -255,9 +278,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
                         continue
                     }
                     let v = compressed[i][denseColumnGroups[j]]
-                    guard v.isFiniteValue else {
-                        throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil)
-                    }
+                    guard v.isFiniteValue else { throw nonFinite(i, j) }
                     values.append(v)
                 }
             }
@@ -269,7 +290,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
                 else {
                     for j in cols {
                         let v = compressed[i][colors[j]]
-                        guard v.isFiniteValue else { throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: nil, node: nil) }
+                        guard v.isFiniteValue else { throw nonFinite(i, j) }
                         values.append(v)
                     }
                 }

@@ -58,13 +58,28 @@ import AdjointCore
     /// The declared rows for the current run, or nil when they do not fit the call.
     var runRows: [[Int]]?
 
+    /// A name that two passed types share keeps no declaration (the dense default): the tape
+    /// names a vector primitive's outputs by name only, so one type's pattern would be read for the
+    /// other's calls, a sparse Jacobian silently zero where the other reads. `sparseJacobian`
+    /// refuses such a list.
     @usableFromInline init(_ primitives: [any VectorPrimitive.Type]) {
         var p: [String: (Int) -> [[Int]]?] = [:], m: [String: ([Double]) -> Int] = [:]
-        for t in primitives {
+        let ambiguous = Set(DeclaredOutputs.ambiguousNames(primitives))
+        for t in primitives where !ambiguous.contains(t.name) {
             p[t.name] = { n in t.sparsity(inputs: n) }
             m[t.name] = { x in t.primal(x).count }
         }
         patterns = p; outputCounts = m
+    }
+
+    /// Names held by two different types in `primitives`.
+    @usableFromInline static func ambiguousNames(_ primitives: [any VectorPrimitive.Type]) -> [String] {
+        var owner: [String: ObjectIdentifier] = [:], names: [String] = []
+        for t in primitives {
+            let id = ObjectIdentifier(t)
+            if let o = owner[t.name], o != id { if !names.contains(t.name) { names.append(t.name) } } else { owner[t.name] = id }
+        }
+        return names
     }
 
     @usableFromInline mutating func reset() { runLength = 0; runName = ""; runRows = nil }

@@ -127,7 +127,16 @@ public final class ExpressionGraph: @unchecked Sendable {
     /// The user primitive registered under `name` by ``intern(_:)`` of a `.call` node.
     func primitive(named name: String) -> (any ScalarPrimitive.Type)? { lock.withLock { _ in primitives[name] } }
 
-    func register(_ p: any ScalarPrimitive.Type) { lock.withLock { _ in primitives[p.name] = p } }
+    /// Registers `p` under its name; false (nothing changed) when another type holds the name.
+    /// A call node is its name and arguments, so two primitives of one name would be one node,
+    /// evaluated by whichever registered last.
+    func register(_ p: any ScalarPrimitive.Type) -> Bool {
+        lock.withLock { _ in
+            if let q = primitives[p.name] { return ObjectIdentifier(q) == ObjectIdentifier(p) }
+            primitives[p.name] = p
+            return true
+        }
+    }
 
     /// Returns the index of `node`, adding it if new. No simplification happens here.
     func intern(_ node: ExpressionNode) -> Int {

@@ -103,7 +103,14 @@ public struct Symbolic: ADScalar, Sendable {
         return nil
     }
 
-    public var approximateDouble: Double { binding ?? .nan }
+    /// The value at the binding point (NaN unbound). Read while a derivative is built, a
+    /// non-constant expression's value holds at that point only: arithmetic with it puts the
+    /// value into the derivative as a constant, so the read is noted (an escape, which
+    /// ``SymbolicDifferentiation`` refuses); the library's own reads for reports are quiet.
+    public var approximateDouble: Double {
+        if Self.differentiating, constantValue == nil { Diagnostics.noteEscape() }
+        return binding ?? .nan
+    }
     public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
 
     /// The same node, or (bound, non-constant) equal values at the binding point, a branch
@@ -149,7 +156,11 @@ public struct Symbolic: ADScalar, Sendable {
         // An arity outside 1…2 is reported (as in every mode), and the node is NaN, not a call
         // whose second argument is silently dropped.
         guard P.hasValidArity() else { return Symbolic(Double.nan) }
-        graph.register(P.self)
+        guard graph.register(P.self) else {
+            Diagnostics.report(.invalidArgument("two user primitives are named \"\(P.name)\" (\(P.self) and another type): "
+                                                + "an expression calls a primitive by its name, so give each its own"))
+            return Symbolic(Double.nan)
+        }
         let node = ExpressionNode(head: .call(P.name), a: x.id, b: P.arity == 2 ? y.id : -1, n: 0)
         var value: Double?
         if let a = x.binding, let b = y.binding { value = Diagnostics.quietly { P.primal(a, b) } }

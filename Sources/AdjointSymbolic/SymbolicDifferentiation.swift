@@ -85,12 +85,26 @@ public enum SymbolicDifferentiation {
         let plain = Diagnostics.quietly { f(x) }
         // Zeros the modes write for "no contribution" are structural here (Symbolic.isStructuralZero):
         // the row of output 1 must not carry output 2's 0·(1/x), undefined at x = 0.
+        // Errors are collected around the whole derivation and the first is thrown: a user
+        // primitive whose rule cannot run on symbols (a Double-only black box, a vector primitive)
+        // reports from inside the forward passes or the reverse sweeps, which let the report go
+        // and left a NaN constant in the derivative with no error.
         let ((_, jac), log) = try BranchLog.recording { () throws -> ([Symbolic], [[Symbolic]]) in
             try Symbolic.$differentiating.withValue(true) {
-                switch mode {
-                case .forward: return forward(f, x)
-                case .reverse: return try reverse(f, x)
+                let (result, diagnostics) = try Diagnostics.collect { () throws -> ([Symbolic], [[Symbolic]]) in
+                    switch mode {
+                    case .forward: return forward(f, x)
+                    case .reverse: return try reverse(f, x)
+                    }
                 }
+                // The read first: the NaN an unbound read gives is its consequence.
+                if diagnostics.escapes > 0 {
+                    throw ADError.invalidArgument("the derivative read a symbolic value as a Double \(diagnostics.escapes) time(s) "
+                        + "(approximateDouble, in the function or in a primitive's partials): the expression would hold that "
+                        + "value, taken at the binding point, as a constant; write the rule with the scalar type's operations")
+                }
+                if let e = diagnostics.errors.first { throw e }
+                return result
             }
         }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,
@@ -133,24 +147,22 @@ public enum SymbolicDifferentiation {
         return (0..<n).map { Symbolic.variable($0, value: point?[$0]) }
     }
 
+    /// Not quiet (as `reverse`'s recording is not): a read of a symbol's value inside the passes
+    /// is an escape that ``jacobian(of:inputs:mode:at:)`` refuses.
     static func forward(_ f: some ADFunction, _ x: [Symbolic]) -> ([Symbolic], [[Symbolic]]) {
-        // Diagnostics are quiet: domain and kink predicates asked of symbols are not events.
-        Diagnostics.quietly {
-            var outputs: [Symbolic] = f(x)
-            var columns: [[Symbolic]] = []
-            for j in x.indices {
-                let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
-                outputs = y.map(\.value)
-                columns.append(y.map(\.tangent))
-            }
-            let rows = outputs.indices.map { i in x.indices.map { columns[$0][i] } }
-            return (outputs, rows)
+        var outputs: [Symbolic] = f(x)
+        var columns: [[Symbolic]] = []
+        for j in x.indices {
+            let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
+            outputs = y.map(\.value)
+            columns.append(y.map(\.tangent))
         }
+        let rows = outputs.indices.map { i in x.indices.map { columns[$0][i] } }
+        return (outputs, rows)
     }
 
     static func reverse(_ f: some ADFunction, _ x: [Symbolic]) throws -> ([Symbolic], [[Symbolic]]) {
-        // `record` collects diagnostics itself; quiet them so symbolic predicates do not throw.
-        let rec = try Diagnostics.collect { try record({ v in Diagnostics.quietly { f(v) } }, at: x) }.result
+        let rec = try Diagnostics.collect { try record({ v in f(v) }, at: x) }.result
         let m = rec.outputs.count
         let rows = try (0..<m).map { i in
             try rec.pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: false)

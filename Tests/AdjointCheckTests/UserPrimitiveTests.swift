@@ -48,13 +48,25 @@ enum LambertW: UnaryPrimitive {
     static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
 }
 
-/// The trap: correct values and first derivative, but the primal returns a constant in T, so a
-/// dual's output tangent is lost and the rule differentiated again is wrong.
+/// Correct values and first derivative, and a primal that returns a constant in T (no Newton step):
+/// once a trap (a nested derivative differentiated the primal and lost the output's tangent), now
+/// harmless, since every order takes the output's derivative from the rule.
 enum LambertWConstantPrimal: UnaryPrimitive {
     static let name = "lambert_w_const"
     static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
     static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(x.approximateDouble)) }
     static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+}
+
+/// The trap that remains: a rule computed on Doubles is right once and wrong differentiated again.
+enum LambertWDoubleRule: UnaryPrimitive {
+    static let name = "lambert_w_double_rule"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+    static func primal<T: ADScalar>(_ x: T) -> T { LambertW.primal(x) }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T {
+        let (a, b) = (x.approximateDouble, w.approximateDouble)
+        return T(b / (a * (1 + b)))
+    }
 }
 
 /// A wrong rule: W′ = W/(1 + W) (the 1/x dropped).
@@ -344,10 +356,24 @@ final class UserPrimitiveTests: XCTestCase {
     }
 
     func testValidateCatchesARuleThatIsWrongOnlyWhenDifferentiatedAgain() {
-        let v = validate(LambertWConstantPrimal.self)
+        let v = validate(LambertWDoubleRule.self)
         XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, "first derivatives are right")
         XCTAssertEqual(v.check(named: "second-derivatives")?.outcome, .failed, v.description)
         XCTAssertFalse(v.passed)
+    }
+
+    /// A primal computed on Doubles gives the same Hessian as one with a Newton step in T (tested
+    /// against differences above), and validate passes it: the rule alone gives every order.
+    func testAPrimalComputedOnDoublesNeedsNoNewtonStep() throws {
+        func g<P: ScalarPrimitive, T: ADScalar>(_: P.Type, _ x: [T]) -> T { let w = P.apply(x[0] * x[1]); return w * w + sin(x[0]) }
+        let p = [1.3, 0.7]
+        let constant = try hessian(of: { g(LambertWConstantPrimal.self, $0) }, at: p)
+        let stepped = try hessian(of: { g(LambertW.self, $0) }, at: p)
+        for i in 0..<2 { for j in 0..<2 {
+            XCTAssertEqual(constant[i][j], stepped[i][j], accuracy: 1e-14, "H[\(i)][\(j)]: \(constant) vs \(stepped)")
+        } }
+        let v = validate(LambertWConstantPrimal.self)
+        XCTAssertTrue(v.passed, v.description)
     }
 
     func testCheckJacobianCatchesAndLocalisesAWrongUserRule() throws {
@@ -643,5 +669,50 @@ final class FloatLocalisationTests: XCTestCase {
             XCTAssertEqual(r.fault?.got ?? .nan, 1 / (1 + u), accuracy: 1e-12)
             XCTAssertEqual(r.fault?.expected ?? .nan, 1 / ((1 + u) * (1 + u)), accuracy: 1e-9)
         }
+    }
+}
+
+/// x ↦ 2x with its JVP's label mistyped (`tangent:` for `direction:`): Swift takes it as another
+/// method, so the primitive has no JVP; validate says how the rule must read.
+enum MislabelledJVP: VectorPrimitive {
+    static let name = "mislabelled_jvp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], tangent v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+final class MislabelledRuleValidationTests: XCTestCase {
+    func testValidateShowsTheSignatureOfARuleItDidNotFind() {
+        let v = validate(MislabelledJVP.self, inputs: 2)
+        let jvp = v.check(named: "jvp")
+        XCTAssertEqual(jvp?.outcome, .skipped, v.description)
+        XCTAssertTrue(jvp?.detail.contains("static func jvp(at x: [Double], direction v: [Double]) -> [Double]?") ?? false, v.description)
+        XCTAssertEqual(v.check(named: "vjp")?.outcome, .passed, v.description)
+    }
+}
+
+/// erf from libm: its primal computes on Doubles, so a complex step through it drops the
+/// imaginary part. Its rule is right: erf′ = 2/√π·e^(−x²).
+enum LibmErf: UnaryPrimitive {
+    static let name = "libm_erf"
+    static func primal<T: ADScalar>(_ x: T) -> T { T(Foundation.erf(x.approximateDouble)) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(2 / Double.pi.squareRoot()) * exp(-x * x) }
+}
+
+final class ComplexStepThroughADoublePrimalTests: XCTestCase {
+    struct ErfSquaredTimesY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let e = LibmErf.apply(x[0]); return [e * e * x[1]] }
+    }
+
+    /// The complex step of erf(x)²·y along x is refused with a reason, not 0 ± 5e-20 (by hand
+    /// 2·erf(x)·erf′(x)·y = 1.67 at (0.8, 1.4)); along y it never passes through erf's argument.
+    func testAComplexStepThatLostItsPerturbationIsRefused() throws {
+        let d = try differenceJacobian(of: ErfSquaredTimesY(), at: [0.8, 1.4], method: .complexStep)
+        let alongX = d.entries[0][0]
+        XCTAssertTrue(alongX.value.isNaN, "\(alongX)")
+        XCTAssertTrue(alongX.warnings.contains(.notIndependent), "\(alongX)")
+        let e = Foundation.erf(0.8)
+        XCTAssertEqual(d.entries[0][1].value, e * e, accuracy: 1e-15)
+        XCTAssertTrue(d.entries[0][1].warnings.isEmpty, "\(d.entries[0][1])")
     }
 }

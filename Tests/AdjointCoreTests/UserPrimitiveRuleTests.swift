@@ -162,3 +162,52 @@ final class UserPrimitiveRuleTests: XCTestCase {
         }
     }
 }
+
+/// x ↦ (x0·x1, x1·x2) with a VJP only.
+private enum VJPOnlyProducts: VectorPrimitive {
+    static let name = "vjp_only_products"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [x[1] * u[0], x[0] * u[0] + x[2] * u[1], x[1] * u[1]] }
+}
+
+final class UserVectorPrimitiveForwardTests: XCTestCase {
+    /// Run unchecked (as a sparse Jacobian's passes are), a missing JVP gives NaN tangents with the
+    /// typed error reported, never zeros: a Jacobian of zeros was returned with no error.
+    func testAMissingJVPLeavesNaNTangentsNotZeros() throws {
+        let r = try forwardCompressedJacobian(of: { (d: [Dual<Double, SIMD2<Double>>]) in VJPOnlyProducts.apply(d) },
+                                              at: [1.5, 2.0, -0.5], groups: [0, 1, 0], groupCount: 2, checked: false)
+        XCTAssertEqual(r.diagnostics.errors.first, .missingRule(primitive: "vjp_only_products", mode: "forward mode", needs: "JVP"))
+        XCTAssertTrue(r.compressed.joined().allSatisfy(\.isNaN), "\(r.compressed)")
+    }
+
+    /// The primitive reads inputs 8 and 9 only, so the first pass (columns 0…7) calls no JVP and
+    /// the second one fails: its error was dropped (only the first pass's diagnostics were kept).
+    func testAnErrorInALaterPassIsKept() throws {
+        let r = try forwardCompressedJacobian(of: { (d: [Dual<Double, SIMD8<Double>>]) in
+            VJPOnlyProducts.apply([d[8], d[9], d[9]]) + [d[0]]
+        }, at: (0..<10).map { Double($0) + 0.5 }, groups: Array(0..<10), groupCount: 10, checked: false)
+        XCTAssertEqual(r.passes, 2)
+        XCTAssertEqual(r.diagnostics.errors.first, .missingRule(primitive: "vjp_only_products", mode: "forward mode", needs: "JVP"))
+    }
+}
+
+/// x ↦ 2x whose JVP returns `[Double]`, not `[Double]?`: Swift takes it as another method, and the
+/// protocol's default (no JVP) answers. The error must say how the rule has to read.
+private enum NonOptionalJVP: VectorPrimitive {
+    static let name = "non_optional_jvp"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double] { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+}
+
+final class MislabelledVectorRuleTests: XCTestCase {
+    func testAJVPWithANonOptionalResultIsAMissingRuleThatShowsTheSignature() throws {
+        XCTAssertEqual(try gradient(of: { NonOptionalJVP.apply($0).reduce(0, +) }, at: [1.0, 2.0]), [2, 2])
+        XCTAssertThrowsError(try jvp(of: { (x: [Dual<Double, Double>]) in NonOptionalJVP.apply(x) }, at: [1.0, 2.0], direction: [1, 0])) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "non_optional_jvp", mode: "forward mode", needs: "JVP"))
+            let text = "\(e)"
+            XCTAssertTrue(text.contains("static func jvp(at x: [Double], direction v: [Double]) -> [Double]?"), text)
+            XCTAssertTrue(text.contains("non-optional result"), text)
+        }
+    }
+}

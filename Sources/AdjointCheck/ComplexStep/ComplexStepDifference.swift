@@ -141,7 +141,9 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
     for j in 0..<n {
         let (values, diag) = fine[j]
         let seedNormal = Double(V(steps[j])) >= leastNormal
-        guard diag.errors.isEmpty, values.count >= m, seedNormal else { single = nil; break }
+        // A column that converted its perturbed value to Double cannot vouch for itself (the
+        // combined check loses the same part): its per-column estimate says why it is refused.
+        guard diag.errors.isEmpty, diag.escapes == 0, values.count >= m, seedNormal else { single = nil; break }
         var column: [DifferenceEstimate] = []
         // An exact 0 hides any derivative below leastNormal/h: accepted where the step is not far
         // below the step at scale 1, else the wider step of complexStepDirectional must look (x·x
@@ -220,6 +222,10 @@ func complexStepEstimates<V: ADScalar & BinaryFloatingPoint & Real>(
         let d = im / h
         var warn: [FDWarning] = []
         if unsupported != nil { warn.append(.unsupportedOp) }
+        // f converted a perturbed value to Double (a user primitive's primal computed on
+        // Doubles, libm's erf say): the imaginary part through it is dropped, and erf(x)²·y gave
+        // ∂/∂x = 0 ± 5e-20 where it is 1.67. Refused, as AD's own escape makes the check refuse it.
+        if diag.escapes > 0 { warn.append(.notIndependent) }
         if !fine[i].isFinite || !d.isFinite { warn.append(.nonFinite) }
         // An imaginary part below V's least normal magnitude keeps only an absolute quantum of
         // leastNonzero: divided by h, that is the derivative's absolute rounding error. Each of

@@ -394,7 +394,12 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(samples) points"))
     func summary(_ name: String, _ declared: Bool, _ failures: [String], _ judged: Int, _ what: String) {
         if !declared {
-            result.checks.append(.init(name: name, outcome: .skipped, detail: "no \(name.uppercased()) declared; that mode reports missingRule"))
+            // A rule declared with other labels or a non-optional result is another method, and
+            // the protocol's default (nil) answers: say how it must read.
+            let signature = name == "jvp" ? "jvp(at x: [Double], direction v: [Double]) -> [Double]?"
+                                          : "vjp(at x: [Double], cotangent u: [Double]) -> [Double]?"
+            result.checks.append(.init(name: name, outcome: .skipped,
+                                       detail: "no \(name.uppercased()) declared; that mode reports missingRule (a rule must read `static func \(signature)`: with other labels or a non-optional result it is another method)"))
         } else if !failures.isEmpty {
             result.checks.append(.init(name: name, outcome: .failed, detail: "\(failures.count) failed; first: \(failures[0])"))
         } else if judged == 0 {

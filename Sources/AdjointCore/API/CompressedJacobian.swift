@@ -48,7 +48,13 @@
         if passes == 0 {
             value = y.map(\.value); diagnostics = diag
             compressed = Array(repeating: Array(repeating: V(0), count: groupCount), count: value.count)
-        } else { diagnostics.escapes += diag.escapes }
+        } else {
+            // Errors of every pass (a user primitive's JVP may fail on any lane), for an unchecked
+            // caller that finds a NaN entry and throws the error behind it.
+            diagnostics.escapes += diag.escapes
+            diagnostics.errors += diag.errors.prefix(Swift.max(0, Diagnostics.storedEventLimit - diagnostics.errors.count))
+            diagnostics.errorCount += diag.errorCount
+        }
         for lane in 0..<Swift.max(0, Swift.min(lanes, groupCount - start)) {
             for i in 0..<Swift.min(y.count, compressed.count) { compressed[i][start + lane] = y[i].tangent[lane: lane] }
         }

@@ -46,7 +46,16 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidArgument(why):
             return "invalid argument: \(why)"
         case let .missingRule(primitive, mode, needs):
-            return "\(primitive) has no \(needs), which \(mode) needs: declare it, or use the other mode"
+            // The protocol's default answers "no rule" for a method declared with other labels or
+            // a non-optional result, which Swift takes as another method without a word.
+            let signature: String
+            switch needs {
+            case "JVP": signature = " as `static func jvp(at x: [Double], direction v: [Double]) -> [Double]?`"
+            case "VJP": signature = " as `static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]?`"
+            default: signature = ""
+            }
+            let hint = signature.isEmpty ? "" : " (a method with other labels or a non-optional result is another method, and the protocol's default, no rule, answers)"
+            return "\(primitive) has no \(needs), which \(mode) needs: declare it\(signature), or use the other mode\(hint)"
         }
     }
 }

@@ -101,10 +101,13 @@ extension Dual {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
         Diagnostics.check(P.self, x.value, y.value, node: nil)
-        // A primitive may read its inputs as Doubles (a solver's start); that is its own business,
-        // checked by `validate`, not an escape of the function being differentiated.
+        // A primal may read its inputs as Doubles (a solver's start); that is its own business,
+        // checked by `validate`, not an escape of the function being differentiated. The rule is
+        // not quiet: one that reads its inputs as Doubles loses their inner tangents in a nested
+        // derivative, or bakes a symbol's value into a symbolic one, and the reverse sweep counts
+        // that read too.
         let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
-        var (dx, dy) = Diagnostics.quietly { P.partials(x.value, y.value, output: z) }
+        var (dx, dy) = P.partials(x.value, y.value, output: z)
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         let tx = Tangent.chainProduct(dx, x.tangent)
         return Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
@@ -119,16 +122,23 @@ extension Dual {
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)
         var tangents = [Tangent](repeating: .zero, count: y.count)
+        // A failed rule gives NaN values and tangents: a caller that runs unchecked (a sparse
+        // Jacobian's passes) read zero tangents as a Jacobian of zeros.
+        var failed: [Dual] {
+            var nan = Tangent.zero
+            for lane in 0..<Tangent.laneCount { nan[lane: lane] = Value(Double.nan) }
+            return y.map { _ in Dual(Value(Double.nan), tangent: nan) }
+        }
         for lane in 0..<Tangent.laneCount {
             let v = x.map { $0.tangent[lane: lane].approximateDouble }
             if v.allSatisfy({ $0 == 0 }) { continue }
             guard let jv = P.jvp(at: xv, direction: v) else {
                 Diagnostics.report(.missingRule(primitive: P.name, mode: "forward mode", needs: "JVP"))
-                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+                return failed
             }
             guard jv.count == y.count else {
                 Diagnostics.report(.dimensionMismatch(what: "\(P.name) JVP length (outputs)", expected: y.count, got: jv.count))
-                return y.map { _ in Dual(Value(Double.nan), tangent: .zero) }
+                return failed
             }
             for i in y.indices { tangents[i][lane: lane] = Value(jv[i]) }
         }

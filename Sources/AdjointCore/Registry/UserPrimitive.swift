@@ -39,6 +39,22 @@ public protocol ScalarPrimitive {
     static func kinkDistance(_ x: Double, _ y: Double) -> Double?
     /// Intervals, one per input, that `validate` and property tests draw inputs from.
     static var sampleRanges: [ClosedRange<Double>] { get }
+    /// Whether the primal and partials are computed with + − × ÷, comparisons and rational
+    /// constants only, so exact (rational) mode computes them exactly. False by default, and exact
+    /// mode then refuses the primitive by name: a primal that reads its input as a Double and
+    /// takes a Newton step in T uses only rational operations, yet its value is a rounded root,
+    /// which exact mode would have reported as exact.
+    ///
+    /// ```swift
+    /// enum Parallel: ScalarPrimitive {   // x·y/(x + y)
+    ///     static let name = "parallel"
+    ///     static let arity = 2
+    ///     static let isRationalClosed = true
+    ///     …
+    /// }
+    /// try exactJacobian(of: F(), at: ["1", "3"])   // exact; undeclared, it throws unsupported naming "parallel"
+    /// ```
+    static var isRationalClosed: Bool { get }
 }
 
 extension ScalarPrimitive {
@@ -47,6 +63,7 @@ extension ScalarPrimitive {
     public static func domainViolation(_ x: Double, _ y: Double) -> String? { nil }
     public static func kinkDistance(_ x: Double, _ y: Double) -> Double? { nil }
     public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
+    public static var isRationalClosed: Bool { false }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
     @inlinable public static func apply<T: ADScalar>(_ x: T) -> T {
@@ -79,17 +96,20 @@ extension ScalarPrimitive {
     static func isKink(_ x: Double, _ y: Double) -> Bool { kinkDistance(x, y) == 0 }
 
     /// The primitive's value on the value type `T` of a derived scalar (what `Dual` and `Reverse`
-    /// compute their value with). On a derived `T` (a Hessian's inner level) at a declared kink the
-    /// primitive is applied, not its primal run: there a piecewise primal differentiates its own
-    /// branch (x < 0 ? -x : x keeps x's tangent at 0) while the partial applies the declared
-    /// convention, and the Hessian of x·userAbs(x) at 0 was 1 (the convention gives 0; registry
-    /// ops apply theirs through ``Rules/primal(_:_:_:_:)``). Away from kinks the primal still
-    /// runs: differentiating it is how a primal that drops its tangent (a Double solve without a
-    /// Newton step) shows up in `validate`'s second-derivative check.
+    /// compute their value with). On a derived `T` (a nested derivative's inner level) the
+    /// primitive is applied, never its primal differentiated, as ``Rules/primal(_:_:_:_:)`` does
+    /// for registry ops: the output's inner tangent then comes from the partials, so the partials
+    /// are the one source of every derivative of every order. Why: the primal is free to compute
+    /// its value on Doubles (libm's erf, a solver), which drops the tangent, and a kinked primal
+    /// differentiates its own branch (x < 0 ? -x : x keeps x's tangent at 0) against the declared
+    /// convention. Differentiating the primal gave the Hessian of erf(x)²·y as
+    /// [[−1.978, 0.883], [0, 0]] (by hand [[−0.987, 0.883], [0.883, 0]]): wrong, asymmetric,
+    /// unreported. Base scalars (Double, Float, rationals, a complex step) run the primal.
+    /// A base scalar may refuse the primitive (``ADScalar/admit(_:)``: a rational refuses one not
+    /// declared ``isRationalClosed``); the refusal is reported and the value is NaN.
     @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
-        if T.interpretsRegistryOps, kinkDistance(x.approximateDouble, y.approximateDouble) == 0 {
-            return T.apply(Self.self, x, y)
-        }
+        if T.interpretsRegistryOps { return T.apply(Self.self, x, y) }
+        guard T.admit(Self.self) else { return T(Double.nan) }
         return primal(x, y)
     }
 }

@@ -73,6 +73,15 @@ where Scalar == Self {
     static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self
     /// Applies a user vector primitive (see ``VectorPrimitive``).
     static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self]
+    /// Whether this base type runs user primitive `P`'s primal and partials; a type that refuses
+    /// reports why (a rational refuses a primitive not declared
+    /// ``ScalarPrimitive/isRationalClosed``). The default admits every primitive.
+    ///
+    /// ```swift
+    /// Double.admit(Cube.self)     // true
+    /// Rational.admit(Cube.self)   // false unless Cube declares isRationalClosed, with unsupported reported
+    /// ```
+    static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool
 }
 
 /// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
@@ -91,9 +100,11 @@ extension ADScalar {
 
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self {
         Instrumentation.count(primitive: P.name)
-        guard P.hasValidArity() else { return Self(Double.nan) }
+        guard P.hasValidArity(), admit(P.self) else { return Self(Double.nan) }
         return Diagnostics.quietly { P.primal(x, y) }
     }
+
+    public static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool { true }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)
