@@ -100,15 +100,12 @@ enum ReadmeExamples {
             for _ in 0..<40 { let e = exp(w); w -= (w * e - x) / (e * (1 + w)) }
             return w
         }
-        enum LambertW: UnaryPrimitive {                   // generic rule: Hessians and exact mode work
+        enum LambertW: UnaryPrimitive {                   // generic rule: Hessians work
             static let name = "lambert_w"
             static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
-            static func primal<T: ADScalar>(_ x: T) -> T {
-                // Solve on Doubles, then one Newton step in T from that root: the value is unchanged and a
-                // dual gets the implicit-function tangent, so the rule's own derivative is right too.
-                let w0 = T(lambertW(x.approximateDouble)), e = exp(w0)
-                return w0 - (w0 * e - x) / (e * (1 + w0))
-            }
+            // The value may come from anywhere (here a solve on Doubles): every derivative, of every
+            // order, comes from the rule below, which is generic so that it can be differentiated again.
+            static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(x.approximateDouble)) }
             static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
         }
         func f<T: ADScalar>(_ x: [T]) -> T { LambertW.apply(x[0] * x[1]) + sin(x[0]) }
