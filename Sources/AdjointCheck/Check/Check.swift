@@ -320,7 +320,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
                return false
            }) {
-            base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input)
+            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP).
+            var modes: Set<String> = []
+            if case .ruleWrong(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
+            base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input, modes: modes)
         }
         // AD exactly zero everywhere while differences see slopes: the function left the AD types.
         let adNames = Set(["forward", "reverse"])

@@ -277,7 +277,8 @@ public struct EntryCheck: Sendable, Equatable {
 /// report.fault?.op   // "sin"
 /// ```
 public struct FaultLocation: Sendable, Equatable {
-    /// The primitive's registry name.
+    /// The primitive's registry name; for a user vector primitive, its name and the rule found
+    /// wrong (`cumprod VJP`), with `node` the output's entry and `partial` the input's position.
     public let op: String
     /// Its tape node index (−1 when checked outside a tape).
     public let node: Int

@@ -18,6 +18,9 @@ struct TapeGraph {
     /// localisation judges the rule there whatever type f was recorded in (a Float recording's
     /// partials, rounded to Float, were compared with Double differences and never decided).
     let doublePrimitives: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])]
+    /// User vector primitive calls, by their first output's node: their JVP and VJP are judged
+    /// against differences of their primal at the recorded inputs.
+    let vectorCalls: [Int: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>)]
     /// Each node's domain verdict at its recorded arguments.
     let domainViolations: [String?]
     let args: [[Int]]
@@ -35,6 +38,7 @@ struct TapeGraph {
         var candidates: [(node: Int, distance: Double)] = []
         var analytic: [Int: any ADFunction] = [:]
         var doubles: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])] = [:]
+        var vectors: [Int: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>)] = [:]
         func primal<P: ScalarPrimitive>(_: P.Type) -> any ADFunction { UserPrimal<P>() }
         func inDouble<P: ScalarPrimitive>(_: P.Type) -> (primal: ([Double]) -> Double, partials: ([Double]) -> [Double]) {
             func args(_ y: [Double]) -> (Double, Double) { (y[0], y.count > 1 ? y[1] : y[0]) }
@@ -55,7 +59,9 @@ struct TapeGraph {
             // The declarations' kink distance: one function for reports, this test and localisation.
             if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
             if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
+            if let call = tape.vectorPrimitive(k), call.outputs.lowerBound == k { vectors[k] = call }
         }
+        vectorCalls = vectors
         analyticPrimals = analytic
         doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
@@ -186,9 +192,18 @@ extension Checker {
     /// to output i whose registry partial disagrees with a Richardson difference of that primitive
     /// alone (``Rules/primal(_:_:_:_:)`` only) at its recorded inputs. Kinks and domain edges are
     /// skipped: a difference there says nothing about the rule.
-    func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int) -> FaultLocation? {
+    ///
+    /// A user vector primitive is judged by the rule of the mode found wrong (`modes`: "forward"
+    /// for its JVP, "reverse" for its VJP): each entry of that rule on the path against a
+    /// difference of its primal's output alone.
+    func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int,
+                       modes: Set<String> = ["forward", "reverse"]) -> FaultLocation? {
         let mask = graph.onPath(output: i, input: j)
         for k in graph.ops.indices where mask[k] {
+            if let call = graph.vectorCalls[k] {
+                if let fault = Self.vectorRuleFault(call, onPath: mask, modes: modes) { return fault }
+                continue
+            }
             guard let partials = graph.partials[k] else { continue }
             if graph.domainViolations[k] != nil { continue }
             if let d = graph.kinkCandidates.first(where: { $0.node == k })?.distance, d == 0 { continue }
@@ -210,6 +225,35 @@ extension Checker {
                         name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
                         stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
                         primal: primal, analytic: graph.analyticPrimals[k]) {
+                        return fault
+                    }
+                }
+            }
+        }
+        return nil
+    }
+}
+
+extension Checker {
+    /// The first entry of a vector primitive call's JVP (forward) or VJP (reverse) on the path
+    /// that disagrees with a difference of the primal's output alone along one input, at the
+    /// recorded inputs. Named `<name> JVP` or `<name> VJP`, at the output's node, ∂/∂ the input's
+    /// position in the call.
+    static func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>),
+                                onPath mask: [Bool], modes: Set<String>) -> FaultLocation? {
+        let p = call.primitive, x = call.inputValues
+        let m = call.outputs.count, n = x.count
+        func unit(_ k: Int, _ count: Int) -> [Double] { (0..<count).map { $0 == k ? 1 : 0 } }
+        for (o, node) in call.outputs.enumerated() where node < mask.count && mask[node] {
+            for (q, a) in call.inputs.enumerated() where a >= 0 && a < mask.count && mask[a] {
+                var claims: [(rule: String, value: Double)] = []
+                if modes.contains("reverse"), let u = p.vjp(at: x, cotangent: unit(o, m)), q < u.count { claims.append(("VJP", u[q])) }
+                if modes.contains("forward"), let v = p.jvp(at: x, direction: unit(q, n)), o < v.count { claims.append(("JVP", v[o])) }
+                for claim in claims {
+                    let primal: ([Double]) -> Double = { y in let out = p.primal(y); return o < out.count ? out[o] : .nan }
+                    if case .disagree(let fault) = RuleCheck.disagreement(
+                        name: "\(p.name) \(claim.rule)", point: x, partial: q, claimed: claim.value, node: node,
+                        stepLimit: 0, primal: primal) {
                         return fault
                     }
                 }

@@ -193,7 +193,8 @@ extension Reverse {
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
-        // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (a derived value at a kink).
+        // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (on a derived value
+        // the primitive is applied, so every order's derivative comes from its partials).
         let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
         guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)

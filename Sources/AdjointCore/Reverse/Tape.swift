@@ -516,6 +516,23 @@ public final class Tape<V: ADScalar> {
         return storage.pointee.customs[Int(storage.pointee.rhs[i])].scalar
     }
 
+    /// The user vector primitive call whose outputs include entry `i`: the primitive, its argument
+    /// entries and their recorded values, and its output entries (consecutive). Nil for every
+    /// other entry. What a check needs to judge the call's JVP and VJP alone, against differences
+    /// of its primal at the recorded inputs.
+    ///
+    /// ```swift
+    /// tape.vectorPrimitive(7).map { $0.primitive.name }   // "cumprod" when entry 7 is one of its outputs
+    /// ```
+    public func vectorPrimitive(_ i: Int) -> (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double],
+                                              outputs: Range<Int>)? {
+        guard i >= 0 && i < count, storage.pointee.ops[i] == .custom else { return nil }
+        let c = storage.pointee.customs[Int(storage.pointee.rhs[i])]
+        guard let p = c.vector else { return nil }
+        let first = Int(c.firstOutput)
+        return (p, c.inputs.map { Int($0) }, c.inputValues, first..<(first + Int(c.outputCount)))
+    }
+
     /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);
     /// nil for leaves and vector primitives.
     public func localPrimal(_ i: Int, at arguments: [V]) -> V? {
