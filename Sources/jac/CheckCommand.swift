@@ -127,6 +127,11 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
 
     var notes = inexactCoordinates(formula, point)
     if let why = exact.skipped { notes.append(why) }
+    // When the ladder reached its exact rung, the table above already says why exact arithmetic
+    // cannot run this formula: the text shows that fact once ("exact-rationals: uses sin, …" was
+    // followed by "exact mode is not available: uses sin"). The JSON keeps both fields.
+    let ladderSaidWhy = report.rungsUsed.contains { $0.name == "exact-rationals" && $0.note != "used" }
+    let repeated = ladderSaidWhy && ExactEngine().unavailability(for: formula) != nil ? exact.skipped : nil
 
     // Per subject: its worst verdict over the entries and its largest distance from the witness.
     var modes: [String] = []
@@ -179,7 +184,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     ])
 
     var table = "every mode at \(describePoint(formula.variables, x.map(Cell.double)))\n" + report.renderTable()
-    for note in notes { table += "\nnote: " + note }
+    for note in notes where note != repeated { table += "\nnote: " + note }
     table += passed ? "\ncheck passed" : "\nCHECK FAILED"
 
     let csvText = ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]

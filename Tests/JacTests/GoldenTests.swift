@@ -200,6 +200,20 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(multi.stderr, "error: hessian needs a scalar formula (1 output), this one has 2\n")
     }
 
+    /// Found by a notebook reader: one fact, two notes. When the ladder reaches its exact rung,
+    /// the table says why exact arithmetic cannot run sin; the text does not say it again, and
+    /// the JSON keeps jac's own note.
+    func testTheExactObstacleIsNotedOnceInTheText() throws {
+        let r = try JacRunner.run(["check", "sin(x)", "--at", "x=1e25"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let text = r.stdout + r.stderr
+        let mentions = text.components(separatedBy: "\n").filter { $0.hasPrefix("note:") && $0.contains("uses sin") }
+        XCTAssertEqual(mentions, ["note: exact-rationals: uses sin, which is not closed over the rationals"], text)
+        let json = try JacRunner.run(["check", "sin(x)", "--at", "x=1e25", "--format", "json"])
+        let notes = try JacRunner.json(json.stdout)["notes"] as? [String] ?? []
+        XCTAssertTrue(notes.contains("exact mode is not available: uses sin"), "\(notes)")
+    }
+
     func testCheckAgrees() throws {
         let r = try JacRunner.run(["check", textbook, "--at", "x1=2,x2=5", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
