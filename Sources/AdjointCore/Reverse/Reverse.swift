@@ -214,6 +214,9 @@ extension Reverse {
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Reverse]) -> [Reverse] {
         Instrumentation.count(primitive: P.name)
         guard V.self == Double.self || V.self == Float.self else {
+            // No argument on a tape (a fixed parameter solve inside a Hessian): nothing to record,
+            // and the value type computes the call itself (a Hessian's inner duals through the JVP).
+            if x.allSatisfy({ $0.tape == nil }) { return V.apply(P.self, x.map(\.value)).map { Reverse(constant: $0) } }
             return unsupportedVector(P.self, x)
         }
         let xv = x.map { $0.value.approximateDouble }
