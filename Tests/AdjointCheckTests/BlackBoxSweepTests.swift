@@ -202,7 +202,10 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         let convicted = cases.filter { $0.outcome == .convicted }
         XCTAssertEqual(convicted.count, 0, convicted.map { "\($0.subject) at \($0.point)\n\($0.report.renderTable())" }.joined(separator: "\n"))
         // The check still passes nearly all of them (it does not escape into "inconclusive").
-        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1380)
+        // 1,342 pass: most of the 58 others have an entry no step within the point's scale
+        // resolves (2x₂ = 0.002 beside a Rosenbrock term of 10¹⁵), reported below-resolution, not
+        // passed (1,395 passed before, 45 of them on such entries).
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1330)
     }
 
     /// Planted errors on the same kind of points (360 of each, 60 transposed Jacobians) are
@@ -219,6 +222,11 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rate(.signFlip), 0.90, BlackBoxSweep.table(cases))
         XCTAssertGreaterThanOrEqual(rate(.swappedPair), 0.95, BlackBoxSweep.table(cases))
         XCTAssertEqual(rate(.transposed), 1, BlackBoxSweep.table(cases))
+        // No sign flip or swap passes: an entry whose tolerance reaches past 0 is resolved on
+        // the point's scale or reported below-resolution (before, a sign flip 10⁻⁸ of its row
+        // passed within central's error).
+        let passed = cases.filter { ($0.plant == .signFlip || $0.plant == .swappedPair) && $0.outcome == .passed }
+        XCTAssertEqual(passed.count, 0, passed.map { "\($0.plant.rawValue) \($0.subject) at \($0.point)\n\($0.report.renderTable())" }.joined(separator: "\n"))
     }
 
     /// sin(x₂)·x₀ beside x₁x₂ at x₂ = −3.6·10⁶: every rung's step spans many periods of the sine,

@@ -43,6 +43,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
     /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
     case underflow
+    /// The claimed value lies within the witness's tolerance of 0: the check cannot tell it from
+    /// its negative or from 0 (an entry 10⁻⁸ of its row, below what differences of f resolve).
+    case belowResolution = "below-resolution"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
