@@ -201,12 +201,24 @@ extension LineProbe {
                 if !fk[i].isFinite { finite[i] = false }
                 fmax[i] = Swift.max(fmax[i], Swift.abs(Double(fk[i])))
                 if w != 0 { wmax[i] = Swift.max(wmax[i], Swift.abs(Double(fk[i]))) }
-                if w != 0 { sums[i] += V(w) * fk[i] }
             }
             if fk.count != m { for i in 0..<m { finite[i] = false } }
         }
         // Spread of the samples around the first (or central) one: the digits the subtraction keeps.
         let base = center ?? samples.first ?? []
+        // Σ wₖ·(fₖ − f_base), not Σ wₖ·fₖ: a derivative's weights sum to 0 exactly, but not once
+        // rounded, and equal samples then gave (that rounding)·f/h. exp(x)^1e300 at 0 is exactly
+        // 1 within 10⁻¹⁶ of 0, and the adaptive stencil's (−2, 3, 6) samples at h = 3.5·10⁻¹⁸
+        // gave −2.0 (the true derivative is 10³⁰⁰).
+        let reference = stencil.derivative >= 1 && base.count == m
+        for (fk, w) in zip(samples, stencil.weights) where w != 0 && fk.count == m {
+            for i in 0..<m {
+                // Equal samples contribute exactly 0 (also two equal infinities, whose
+                // difference would be NaN; non-finite samples are flagged below either way).
+                let term = !reference ? fk[i] : (fk[i] == base[i] ? 0 : fk[i] - base[i])
+                sums[i] += V(w) * term
+            }
+        }
         for fk in samples where fk.count == m && base.count == m {
             for i in 0..<m { spread[i] = Swift.max(spread[i], Swift.abs(Double(fk[i]) - Double(base[i]))) }
         }
