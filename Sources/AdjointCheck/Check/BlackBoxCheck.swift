@@ -488,12 +488,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             case .excludesClaim:
                 let o = scan.outcome
                 // An agreement too coarse to resolve the claim's sign, at a step below every step
-                // the scan excluded the claim at, is not overruled: ∂/∂x₁ of x₀x₁x₂ − x₂/x₁ at
+                // the scan excluded the claim at, is not overruled where the scan's finer steps
+                // show structure the excluding ones miss: ∂/∂x₁ of x₀x₁x₂ − x₂/x₁ at
                 // x₁ = −1.3·10⁻⁴ (f ≈ 4·10¹³) is −1554, of which −1418 comes from x₂/x₁, which
                 // varies on the scale of x₁. Richardson's steps (from 0.125) and the scan's
-                // resolving ones see only x₀x₂ = −135.5; only central's 6·10⁻⁶ sees the pole term,
-                // too noisily to resolve it. Such witnesses conflict; neither decides.
-                if let a = agreement, a.step > 0, let h = o.step, h > a.step {
+                // settled ones see only x₀x₂ = −135.5; central's 6·10⁻⁶ sees the pole term, too
+                // noisily to resolve it. Such witnesses conflict; neither decides.
+                if let a = agreement, a.step > 0, let h = o.step, h > a.step, scan.structureBelow {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
                 }
                 // The scan's value where the rung's lies beyond both estimates from it: the
@@ -626,7 +627,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double,
-                                   top: Double? = nil) -> (finding: ScanFinding, outcome: RungOutcome) {
+                                   top: Double? = nil) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
         let m = value.count
         var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
         defer { scanProbes[d] = line }
@@ -733,7 +734,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
                                   step: shown?.step, outcome: word,
                                   warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
-        return (finding, outcome)
+        // Whether the differences at steps below the shown level leave it beyond both errors:
+        // structure on a scale the shown level's steps do not see.
+        // Noise measured far above f's modelled rounding at the finest steps is structure too, or
+        // can hide it (the pole term above made the second differences 200 times f's ulps).
+        let modelledNoise = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        var structureBelow = noise > DifferenceTuning.structureNoiseFactor * modelledNoise
+        if let s = shown {
+            for k in levels.indices where steps[k] < s.step {
+                let e = plain.error(k)
+                if e.isFinite, Swift.abs(plain.value[k] - s.value) > CheckOptions.errorEstimateSafety * (e + s.error) {
+                    structureBelow = true
+                }
+            }
+        }
+        return (finding, outcome, structureBelow)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
