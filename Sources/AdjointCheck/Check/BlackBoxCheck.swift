@@ -65,6 +65,12 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
 /// without it.
 ///
+/// An agreement whose tolerance reaches 0 from the claim (an entry 10⁻⁸ of its row, within
+/// f's rounding over steps scaled to its own input) would pass the claim's negative too. The
+/// step scan from the point's scale, max(1, maxₖ |xₖ|), passes it when its settled levels
+/// resolve and support the claim; otherwise the entry is `fd-inconclusive` with
+/// ``FDWarning/belowResolution`` and the agreeing witness and its tolerance shown, never a pass.
+///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
 /// let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],

@@ -11,6 +11,9 @@ import RealModule
 /// by default atol = 4·(witness error estimate) + 64ε·(entry scale) and rtol = the witness's
 /// nominal accuracy + 64ε. The entry scale is the row's largest entry, or, for an entry far below
 /// it, 4 × its own path magnitude on the tape (so a tiny entry is not judged on its row's scale).
+/// A witness whose error bound (4 × its estimate) reaches 0 from every subject cannot tell a value
+/// from its negative: the ladder goes on, and an entry no rung resolves is `fd-inconclusive`
+/// (``FDWarning/belowResolution``), never a pass, as in ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
 ///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
