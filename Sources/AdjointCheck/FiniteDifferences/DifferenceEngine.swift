@@ -43,8 +43,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
     /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
     case underflow
-    /// The claimed value lies within the witness's tolerance of 0: the check cannot tell it from
-    /// its negative or from 0 (an entry 10⁻⁸ of its row, below what differences of f resolve).
+    /// The subjects' values lie within the witness's error bound (or, for a black box, the claim's
+    /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
+    /// entry 10⁻⁸ of its row, below what differences of f resolve).
     case belowResolution = "below-resolution"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
@@ -201,26 +202,21 @@ extension LineProbe {
                 if !fk[i].isFinite { finite[i] = false }
                 fmax[i] = Swift.max(fmax[i], Swift.abs(Double(fk[i])))
                 if w != 0 { wmax[i] = Swift.max(wmax[i], Swift.abs(Double(fk[i]))) }
+                if w != 0 { sums[i] += V(w) * fk[i] }
             }
             if fk.count != m { for i in 0..<m { finite[i] = false } }
         }
         // Spread of the samples around the first (or central) one: the digits the subtraction keeps.
         let base = center ?? samples.first ?? []
-        // Σ wₖ·(fₖ − f_base), not Σ wₖ·fₖ: a derivative's weights sum to 0 exactly, but not once
-        // rounded, and equal samples then gave (that rounding)·f/h. exp(x)^1e300 at 0 is exactly
-        // 1 within 10⁻¹⁶ of 0, and the adaptive stencil's (−2, 3, 6) samples at h = 3.5·10⁻¹⁸
-        // gave −2.0 (the true derivative is 10³⁰⁰).
-        let reference = stencil.derivative >= 1 && base.count == m
-        for (fk, w) in zip(samples, stencil.weights) where w != 0 && fk.count == m {
-            for i in 0..<m {
-                // Equal samples contribute exactly 0 (also two equal infinities, whose
-                // difference would be NaN; non-finite samples are flagged below either way).
-                let term = !reference ? fk[i] : (fk[i] == base[i] ? 0 : fk[i] - base[i])
-                sums[i] += V(w) * term
-            }
-        }
         for fk in samples where fk.count == m && base.count == m {
             for i in 0..<m { spread[i] = Swift.max(spread[i], Swift.abs(Double(fk[i]) - Double(base[i]))) }
+        }
+        // Equal samples make a derivative's stencil exactly 0 (its weights sum to 0), but the
+        // rounded weights do not: exp(x)^1e300 at 0 is exactly 1 within 10⁻¹⁶ of 0, and the
+        // adaptive stencil's (−2, 3, 6) samples at h = 3.5·10⁻¹⁸ summed to −6.9·10⁻¹⁸, −2.0
+        // over h (the true derivative is 10³⁰⁰). Other sums are left as they were.
+        if stencil.derivative >= 1 {
+            for i in 0..<m where spread[i] == 0 { sums[i] = 0 }
         }
         let below = stepBelowULP(h)
         // h^d: the pilot stencils of the adaptive method estimate higher derivatives.
