@@ -105,8 +105,15 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
     }
     var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
+    // A difference that never settled is a guess, not an estimate (the library flags it
+    // no-convergence): the table says so in its cell, the note says why, and the JSON keeps the
+    // last value tried beside that warning.
     table += renderTable([["output", "value"] + columns]
-                         + names.indices.map { i in [names[i], format(r.value[i])] + r.jacobian[i].map(format) })
+                         + names.indices.map { i in
+                             [names[i], format(r.value[i])] + r.jacobian[i].indices.map { j in
+                                 hasNoEstimate(r, i, j) ? "no estimate" : format(r.jacobian[i][j])
+                             }
+                         })
     if let e = r.evaluations { table += "\n\nevaluations of f  \(e.total)" }
     if let a = analysis {
         var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
@@ -280,6 +287,13 @@ func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
     return !e.isFinite || e > relativeReliability * Swift.max(Swift.abs(v), rowScale) || !warnings.isEmpty
 }
 
+/// Whether entry (i, j) is a difference that never settled (``FDWarning/noConvergence``): its
+/// value is the last one tried and its "error estimate" the spread seen, not a bound.
+func hasNoEstimate(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
+    guard let w = r.warnings, i < w.count, j < w[i].count else { return false }
+    return w[i][j].contains(.noConvergence)
+}
+
 /// An entry whose error estimate is within this fraction of its scale is printed without a warning.
 let relativeReliability = 1e-6
 
@@ -290,7 +304,14 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate
             let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
-            if isUnreliable(r, i, j) {
+            if hasNoEstimate(r, i, j) {
+                // The spread of the last differences tried is no bound: exp(x)^1e300 at 0 printed
+                // −2.0 with an "error estimate" of 70 beside a true 10³⁰⁰.
+                let reasons = why.map { describe($0) }.joined(separator: "; ")
+                notes.append("d\(names[i])/d\(variables[j]) has no estimate and is unreliable: \(reasons); "
+                             + "the last difference tried, \(format(v)), "
+                             + (e.isFinite ? "is not bounded by its spread \(format(e))" : "has no bound"))
+            } else if isUnreliable(r, i, j) {
                 let reasons = why.isEmpty ? "" : " (" + why.map { describe($0) }.joined(separator: "; ") + ")"
                 notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons)
             }
@@ -313,6 +334,7 @@ func describe(_ w: FDWarning) -> String {
     case .witnessesConflict: return "reliable witnesses contradict each other"
     case .noisyEvaluation: return "f's own rounding noise is large enough to explain the difference"
     case .underflow: return "complex-step imaginary parts underflowed (a tiny |x| or derivative)"
+    case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
     }
 }
 

@@ -202,13 +202,16 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         let convicted = cases.filter { $0.outcome == .convicted }
         XCTAssertEqual(convicted.count, 0, convicted.map { "\($0.subject) at \($0.point)\n\($0.report.renderTable())" }.joined(separator: "\n"))
         // The check still passes nearly all of them (it does not escape into "inconclusive").
-        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1380)
+        // 1,342 pass: 53 of the 58 others have an entry no step within the point's scale
+        // resolves (2x₂ = 0.002 beside a Rosenbrock term of 10¹⁵), reported below-resolution
+        // where they passed before (1,396 passed then).
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1330)
     }
 
     /// Planted errors on the same kind of points (360 of each, 60 transposed Jacobians) are
     /// convicted at the rates measured before the step scan, less a margin: before 297, 329, 348
-    /// and 60; after 302, 329, 348 and 60. Most of the rest pass on entries far below their row
-    /// (10⁻⁷ of it), where every rung's difference is cancelled or loose, as before.
+    /// and 60; after 302, 329, 348 and 60. The rest of the 1e-3 plants pass within a stated
+    /// tolerance on entries far below their row (10⁻⁷ of it); no sign flip or swap passes.
     func testPlantedErrorsAreStillConvicted() throws {
         let cases = try BlackBoxSweep.run(seed: 5, perSubject: 60, plants: [.relative1e3, .signFlip, .swappedPair, .transposed])
         func rate(_ p: BlackBoxSweep.Plant) -> Double {
@@ -219,6 +222,11 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rate(.signFlip), 0.90, BlackBoxSweep.table(cases))
         XCTAssertGreaterThanOrEqual(rate(.swappedPair), 0.95, BlackBoxSweep.table(cases))
         XCTAssertEqual(rate(.transposed), 1, BlackBoxSweep.table(cases))
+        // No sign flip or swap passes: an entry whose tolerance reaches past 0 is resolved on
+        // the point's scale or reported below-resolution (before, a sign flip 10⁻⁸ of its row
+        // passed within central's error).
+        let passed = cases.filter { ($0.plant == .signFlip || $0.plant == .swappedPair) && $0.outcome == .passed }
+        XCTAssertEqual(passed.count, 0, passed.map { "\($0.plant.rawValue) \($0.subject) at \($0.point)\n\($0.report.renderTable())" }.joined(separator: "\n"))
     }
 
     /// sin(x₂)·x₀ beside x₁x₂ at x₂ = −3.6·10⁶: every rung's step spans many periods of the sine,

@@ -92,3 +92,34 @@ final class DifferenceModeTests: XCTestCase {
         XCTAssertEqual(j, 4611686014132420609.0, accuracy: 4 * 4611686014132420609.0.ulp)
     }
 }
+
+/// exp(x)^1e300 at 0: d/dx e^{10³⁰⁰x} = 10³⁰⁰ (by hand; forward and reverse give it). In Double,
+/// exp(x) is exactly 1 within 10⁻¹⁶ of 0 and overflows the power beyond, so no difference can
+/// see the slope. The adaptive method printed −2.0 (its stencil's weights, rounded, summed to
+/// −6.9·10⁻¹⁸, over h = 3.5·10⁻¹⁸) with an "error estimate" of 70; it now prints no estimate and
+/// says why, and `jac check` convicts nothing.
+final class NoEstimateTests: XCTestCase {
+    func testADifferenceThatNeverSettlesIsNoEstimate() throws {
+        let r = try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", "adaptive"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("no estimate"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("-2.0"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("df/dx has no estimate and is unreliable"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("a sample is not finite"), r.stderr)
+        let json = try JacRunner.json(try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", "adaptive",
+                                                         "--format", "json"]).stdout)
+        // Equal samples give exactly 0: Σ wₖ(fₖ − f₀), not the rounding of Σ wₖ.
+        XCTAssertEqual(json["jacobian"] as? [[Double]], [[0]])
+        XCTAssertEqual(json["unreliable"] as? [[Bool]], [[true]])
+        XCTAssertTrue(((json["warnings"] as? [[[String]]])?[0][0] ?? []).contains("no-convergence"))
+        for mode in ["forward", "reverse"] {
+            let m = try JacRunner.json(try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", mode,
+                                                          "--format", "json"]).stdout)
+            XCTAssertEqual(m["jacobian"] as? [[Double]], [[1e300]], mode)
+        }
+        let check = try JacRunner.run(["check", "exp(x)^1e300", "--at", "x=0"])
+        XCTAssertEqual(check.status, 1, check.stdout)
+        XCTAssertTrue(check.stdout.contains("fd-inconclusive"), check.stdout)
+        XCTAssertFalse(check.stdout.contains("rule-wrong"), check.stdout)
+    }
+}

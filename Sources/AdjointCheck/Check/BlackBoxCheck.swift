@@ -65,6 +65,12 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
 /// without it.
 ///
+/// An agreement whose tolerance reaches 0 from the claim (an entry 10⁻⁸ of its row, within
+/// f's rounding over steps scaled to its own input) would pass the claim's negative too. The
+/// step scan from the point's scale, max(1, maxₖ |xₖ|), passes it when its settled levels
+/// resolve and support the claim; otherwise the entry is `fd-inconclusive` with
+/// ``FDWarning/belowResolution`` and the agreeing witness and its tolerance shown, never a pass.
+///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
 /// let r = try checkBlackBoxJacobian(of: f, at: [1.0, 2.0],
@@ -364,6 +370,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
+        /// Whether an agreement within `tol` with witness w leaves the claim's sign open (see
+        /// `agreeIfResolved`): w's error bound, or the allowance for the claim's own rounding on
+        /// the row's scale (a black box has no tape to scale it to the entry), reaches 0 from it.
+        func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
+            let c = Swift.abs(claimed.1)
+            return c > subnormal && (CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c)
+        }
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             guard let w = estimate(rung: k, direction: d, row: r) else {
@@ -412,7 +425,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
-                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) {
+                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w, tol) {
                     if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
                     continue
                 }
@@ -441,8 +454,30 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
             disagreements += 1
         }
+        /// An agreement whose tolerance reaches past 0 from the claim passes its negative too:
+        /// 553 of 7,200 sign flips passed on entries 10⁻⁷ of their row, within central's error
+        /// (f's rounding over a step scaled to the entry's own input) or within the allowance for
+        /// the claim's rounding on the row's scale. The step scan from the point's scale (where
+        /// f may vary along xⱼ on the scale of the other inputs) passes the claim when its settled
+        /// levels resolve and support it; anything else is inconclusive
+        /// (``FDWarning/belowResolution``), with the agreeing witness and its tolerance shown.
+        func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome]) -> EntryCheck {
+            guard unresolved(decided.1, decided.2) else { return make(.agree, decided, ladder: ladder) }
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: Swift.abs(claimed.1), finestRungStep: decided.1.step,
+                                        top: pointScale(direction: d))
+            let o = scan.outcome
+            if scan.finding == .supportsClaim, let v = o.value, let e = o.errorEstimate {
+                let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
+                return make(.agree, (o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: ladder + [o])
+            }
+            // An exclusion here convicts nothing: its steps reach far beyond the entry's input,
+            // where an oscillating term averages away (sin(x₂)·x₀ in Float at x₂ = 0.008 and
+            // x₀ = −3316 settled on −652.6 for a right −4325.8), and the only witness at the
+            // entry's own scale agreed.
+            return make(.fdInconclusive(reasons: [.belowResolution]), decided, ladder: ladder + [o])
+        }
         /// A conviction by witness w stands only if the step scan confirms it (see below).
-        func convict(_ name: String, _ w: DifferenceEstimate, _ tol: Double) -> EntryCheck {
+        func convict(_ name: String, _ w: DifferenceEstimate, _ tol: Double, overruling agreement: DifferenceEstimate? = nil) -> EntryCheck {
             if disagreedByCustomWitness { return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes) }
             // Without a tape the rungs' error estimates rest on f's ulps and on steps scaled by
             // |x|: a term that oscillates on a scale far below |x| beside a huge linear one, or an
@@ -457,10 +492,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gaps.min() ?? Swift.abs(claimed.1 - w.value), finestRungStep: finest)
             switch scan.finding {
             case .excludesClaim:
+                let o = scan.outcome
+                // An agreement too coarse to resolve the claim's sign, at a step below every step
+                // the scan excluded the claim at, is not overruled where the scan's finer steps
+                // show structure the excluding ones miss: ∂/∂x₁ of x₀x₁x₂ − x₂/x₁ at
+                // x₁ = −1.3·10⁻⁴ (f ≈ 4·10¹³) is −1554, of which −1418 comes from x₂/x₁, which
+                // varies on the scale of x₁. Richardson's steps (from 0.125) and the scan's
+                // settled ones see only x₀x₂ = −135.5; central's 6·10⁻⁶ sees the pole term, too
+                // noisily to resolve it. Such witnesses conflict; neither decides.
+                if let a = agreement, a.step > 0, let h = o.step, h > a.step, scan.structureBelow {
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
+                }
                 // The scan's value where the rung's lies beyond both estimates from it: the
                 // conviction is right, but an aliased Richardson's −231153.6 "± 4·10⁻⁶" for a true
                 // −231119.05 is no value to show a user.
-                let o = scan.outcome
                 if let v = o.value, let e = o.errorEstimate,
                    Swift.abs(v - w.value) > CheckOptions.errorEstimateSafety * (e + w.errorEstimate) {
                     let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
@@ -478,7 +523,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if let v = o.value, let e = o.errorEstimate, let h = o.step, !disagreeingSteps.isEmpty,
                    disagreeingSteps.allSatisfy({ h < $0 }) {
                     let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: h)
-                    return make(.agree, (o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: outcomes + [o])
+                    return agreeIfResolved((o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: outcomes + [o])
                 }
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
             case .unresolved:
@@ -496,9 +541,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
             if let (dName, dw, dTol) = sharpestDisagreement {
-                return dTol < tol ? convict(dName, dw, dTol) : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                return dTol < tol ? convict(dName, dw, dTol, overruling: unresolved(w, tol) ? w : nil)
+                                  : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
-            return make(.agree, (name, w, tol), ladder: outcomes)
+            return agreeIfResolved((name, w, tol), ladder: outcomes)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
         if let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
@@ -544,6 +590,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
     }
 
+    /// The point's own scale along direction d, max(1, maxₖ |xₖ|)/maxⱼ |vⱼ|: where a steps'
+    /// scale of max(1, |xⱼ|) leaves an entry 10⁻⁸ of its row below f's rounding (∂√(x₀² + x₁² +
+    /// x₂²)/∂x₂ = 1.7·10⁻⁹ at (−9·10⁶, −10⁵, −0.0156), f's noise ~10⁻⁹ over a step of 0.125),
+    /// f may still vary along xⱼ on the scale of the other inputs, and a step that large
+    /// resolves it.
+    func pointScale(direction d: Int) -> Double {
+        let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
+        let xmax = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 1
+        return Swift.max(1, xmax) / (vmax > 0 ? vmax : 1)
+    }
+
     /// What central differences at shrinking steps say about a claim the ladder would convict.
     enum ScanFinding {
         /// The smallest steps that resolve the gap exclude the claim: the conviction stands.
@@ -575,13 +632,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
-    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome) {
+    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double,
+                                   top: Double? = nil) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
         let m = value.count
         var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
         defer { scanProbes[d] = line }
         let central = Stencil.of(.central)
         var levels: [(value: Double, rounding: Double, step: V)] = []
-        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        let top = top ?? DifferenceTuning.richardsonInitialStep * line.scale
         while levels.count < 2 * DifferenceTuning.richardsonScanLevels {
             // Steps off the power-of-two lattice, each level's ratio to the next in (4/3, 3):
             // on the lattice f's rounding can be coherent (log(x₀² + 1) at x₀ = −0.0258 rounds
@@ -682,7 +740,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
                                   step: shown?.step, outcome: word,
                                   warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
-        return (finding, outcome)
+        // Whether the differences at steps below the shown level leave it beyond both errors:
+        // structure on a scale the shown level's steps do not see.
+        // Noise measured far above f's modelled rounding at the finest steps is structure too, or
+        // can hide it (the pole term above made the second differences 200 times f's ulps).
+        let modelledNoise = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        var structureBelow = noise > DifferenceTuning.structureNoiseFactor * modelledNoise
+        if let s = shown {
+            for k in levels.indices where steps[k] < s.step {
+                let e = plain.error(k)
+                if e.isFinite, Swift.abs(plain.value[k] - s.value) > CheckOptions.errorEstimateSafety * (e + s.error) {
+                    structureBelow = true
+                }
+            }
+        }
+        return (finding, outcome, structureBelow)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the

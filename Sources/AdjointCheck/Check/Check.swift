@@ -11,6 +11,9 @@ import RealModule
 /// by default atol = 4·(witness error estimate) + 64ε·(entry scale) and rtol = the witness's
 /// nominal accuracy + 64ε. The entry scale is the row's largest entry, or, for an entry far below
 /// it, 4 × its own path magnitude on the tape (so a tiny entry is not judged on its row's scale).
+/// A witness whose error bound (4 × its estimate) reaches 0 from every subject cannot tell a value
+/// from its negative: the ladder goes on, and an entry no rung resolves is `fd-inconclusive`
+/// (``FDWarning/belowResolution``), never a pass, as in ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
 ///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
@@ -597,6 +600,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             (values.map { Swift.abs($0.1) } + [Swift.abs(w?.value ?? 0)]).filter(\.isFinite).max() ?? 0
         }
 
+        /// Whether witness w cannot resolve the subjects' magnitude: its error bound reaches past
+        /// 0 from every subject, so their negatives would have agreed too (a sign-flipped entry
+        /// 10⁻⁸ of its row passed on central's error, which follows f's rounding on the row's
+        /// scale). The ladder goes on to a sharper witness, as for a loose agreement, and an
+        /// entry none resolves is inconclusive (``FDWarning/belowResolution``), not a pass.
+        /// Entries within the subnormal allowance are judged in absolute quanta, as before.
+        func unresolved(_ w: DifferenceEstimate) -> Bool {
+            let magnitude = values.map { Swift.abs($0.1) }.max() ?? 0
+            return magnitude > subnormal && CheckOptions.errorEstimateSafety * w.errorEstimate >= magnitude
+        }
+
         func record(_ name: String, _ w: DifferenceEstimate, _ judgement: CheckJudgement) -> EntryCheck? {
             switch judgement {
             case .agree(let tol):
@@ -611,7 +625,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
-                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) {
+                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w) {
                     if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
                     return nil
                 }
@@ -679,7 +693,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return dTol < tol ? make(.ruleWrong(subjects: wrong), (dName, dw, dTol), ladder: outcomes)
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
-            return make(.agree, (name, w, tol), ladder: outcomes)
+            return make(unresolved(w) ? .fdInconclusive(reasons: [.belowResolution]) : .agree, (name, w, tol), ladder: outcomes)
         }
         if let (name, w, tol, wrong) = lastDisagreement {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {

@@ -248,6 +248,9 @@ extension LineProbe {
         var candidate = [DifferenceEstimate?](repeating: nil, count: m)
         var last = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: 0), count: m)
         var tried: Set<Double> = []
+        // Whether a larger step's samples were not finite: an estimate never confirmed says so
+        // too (exp(x)^1e300 at 0 overflows beyond 10⁻¹⁶ and is constant below).
+        var sawNonFinite = [Bool](repeating: false, count: m)
         for round in 0..<DifferenceTuning.adaptiveMaxRounds {
             let a = apply(valueStencil, step: h, outputs: m)
             let c = apply(checkStencil, step: h, outputs: m)
@@ -257,6 +260,7 @@ extension LineProbe {
                 let d3 = a.derivative[i], d2 = c.derivative[i]
                 let warnings = Array(Set(a.warnings[i] + c.warnings[i])).sorted()
                 guard d3.isFinite && d2.isFinite else {
+                    sawNonFinite[i] = true
                     // A sample hit a domain edge or overflowed: the line is shorter than the step.
                     last[i] = DifferenceEstimate(value: d3, errorEstimate: .infinity, step: Double(h), warnings: warnings,
                                                  reach: reachFactor * Double(h))
@@ -324,6 +328,7 @@ extension LineProbe {
             // Never confirmed: report the last estimate with its gap, flagged.
             var e = candidate[i] ?? last[i]
             if !e.warnings.contains(.noConvergence) { e.warnings = (e.warnings + [.noConvergence]).sorted() }
+            if sawNonFinite[i] && !e.warnings.contains(.nonFinite) { e.warnings = (e.warnings + [.nonFinite]).sorted() }
             if !e.value.isFinite {
                 e.errorEstimate = .infinity
                 if !e.warnings.contains(.nonFinite) { e.warnings = (e.warnings + [.nonFinite]).sorted() }

@@ -43,6 +43,10 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
     /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
     case underflow
+    /// The subjects' values lie within the witness's error bound (or, for a black box, the claim's
+    /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
+    /// entry 10⁻⁸ of its row, below what differences of f resolve).
+    case belowResolution = "below-resolution"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
@@ -206,6 +210,13 @@ extension LineProbe {
         let base = center ?? samples.first ?? []
         for fk in samples where fk.count == m && base.count == m {
             for i in 0..<m { spread[i] = Swift.max(spread[i], Swift.abs(Double(fk[i]) - Double(base[i]))) }
+        }
+        // Equal samples make a derivative's stencil exactly 0 (its weights sum to 0), but the
+        // rounded weights do not: exp(x)^1e300 at 0 is exactly 1 within 10⁻¹⁶ of 0, and the
+        // adaptive stencil's (−2, 3, 6) samples at h = 3.5·10⁻¹⁸ summed to −6.9·10⁻¹⁸, −2.0
+        // over h (the true derivative is 10³⁰⁰). Other sums are left as they were.
+        if stencil.derivative >= 1 {
+            for i in 0..<m where spread[i] == 0 { sums[i] = 0 }
         }
         let below = stepBelowULP(h)
         // h^d: the pilot stencils of the adaptive method estimate higher derivatives.

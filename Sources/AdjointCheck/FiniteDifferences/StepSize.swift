@@ -50,6 +50,11 @@ public enum DifferenceTuning {
     /// asymptotic range: 0.125·2⁻⁴⁰ ≈ 1e-13 of the scale, below which a central difference keeps
     /// fewer than three digits of any f.
     public static let richardsonScanLevels = 40
+    /// The black-box step scan takes f's measured noise as a sign of structure below its steps
+    /// when it exceeds f's modelled rounding (``evaluationNoiseULPs`` ulps) by this factor: f
+    /// rounding on the scale of a larger intermediate measures 10³ ulps, a pole term on the scale
+    /// of a tiny input 200; a plain rational f measures at most its modelled rounding.
+    public static let structureNoiseFactor = 16.0
     /// Successive first differences D(h) − D(h/2) of a central difference shrink by 4 per halving
     /// when the h² term leads, by 16 when f‴ = 0 and the h⁴ term leads, by 64 after that; in the
     /// oscillating or not-yet-asymptotic range they grow or jump about. Two consecutive ratios

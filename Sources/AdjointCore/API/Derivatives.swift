@@ -386,9 +386,13 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 ) throws -> [V] {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
-    let rec = try record({ [f($0)] }, at: seeded)
-    let g = try rec.pullback([Dual(constant: 1)])
-    let hv = g.map(\.tangent)
+    // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
+    // enclosing collection sees it once.
+    let hv = try Diagnostics.collect({ () throws -> [V] in
+        let rec = try record({ [f($0)] }, at: seeded)
+        let g = try rec.pullback([Dual(constant: 1)])
+        return g.map(\.tangent)
+    }, keeping: { $0.withoutNestedRepeats() })
     try checkFinite(hv, what: "Hessian-vector product entry")
     return hv
 }
@@ -405,8 +409,15 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     if n > maximumDimension {
         throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
     }
+    // Every product evaluates f at x, touching the same kinks: the enclosing collection gets
+    // the first product's (x·|x| at 0 counted 2n kinks for n inputs; it touches one).
     let columns = try (0..<n).map { j in
-        try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 })
+        try Diagnostics.collect({ try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 }) },
+                                keeping: { d in
+                                    var kept = d
+                                    if j > 0 { kept.kinks = []; kept.kinkCount = 0; kept.escapes = 0 }
+                                    return kept
+                                })
     }
     return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
 }

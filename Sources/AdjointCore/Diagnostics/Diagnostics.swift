@@ -29,12 +29,35 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     public var errorCount = 0
     /// Kinks touched, first ``Diagnostics/storedEventLimit`` kept; ``kinkCount`` counts all.
     public var kinks: [KinkEvent] = []
-    /// All kinks touched, kept or not.
+    /// All kinks touched, kept or not. ``hvp(of:at:direction:)`` and ``hessian(of:at:maximumDimension:)``
+    /// count each kink f touches at x once, however many products they take. A user's own nested
+    /// scalars (a dual of duals) report a kink once per nesting level, since each level's
+    /// arithmetic meets it.
     public var kinkCount = 0
     /// Nothing reported yet.
     public init() {}
     /// Whether any non-differentiable point was touched (finite differences may disagree).
     public var touchedKink: Bool { kinkCount > 0 }
+
+    /// The events with each kink of a forward-over-reverse evaluation once: the tape's op reports
+    /// it with its node, and the dual arithmetic computing the op's value reports it again without
+    /// one (x·|x| at 0 counted 2). Each unnumbered event that matches a numbered one (op and
+    /// inputs) is dropped, one for one. Only stored events can be matched (the first
+    /// ``Diagnostics/storedEventLimit``); repeats past them stay counted.
+    @usableFromInline func withoutNestedRepeats() -> EvaluationDiagnostics {
+        var numbered = kinks.filter { $0.node != nil }
+        var out = self
+        out.kinks = []
+        for k in kinks {
+            if k.node == nil, let i = numbered.firstIndex(where: { $0.op == k.op && $0.name == k.name && $0.inputs == k.inputs }) {
+                numbered.remove(at: i)
+                out.kinkCount -= 1
+                continue
+            }
+            out.kinks.append(k)
+        }
+        return out
+    }
     /// Times the evaluated function converted a variable carrying a derivative to a Double
     /// (`approximateDouble` on a dual with a nonzero tangent, a tape variable, or a complex-step
     /// value off the real axis): derivatives through those paths are lost, and AD and the complex
@@ -99,6 +122,33 @@ public enum Diagnostics {
         }
         let result = try body()
         return (result, collector.diagnostics)
+    }
+
+    /// Runs `body` in a collection of its own and passes to the enclosing one only what `keep`
+    /// returns of it (on return or throw). For APIs whose one call evaluates f several times or
+    /// in nested scalars (a Hessian: n recordings, each op reported by the tape and again by the
+    /// dual arithmetic under it), so that a count means kinks touched by f at x. The filter runs
+    /// once per call, never per op.
+    @usableFromInline
+    static func collect<R>(_ body: () throws -> R, keeping keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> R {
+        let parentRaw = pthread_getspecific(key)
+        let collector = Collector(parent: nil)
+        let raw = Unmanaged.passRetained(collector).toOpaque()
+        pthread_setspecific(key, raw)
+        defer {
+            pthread_setspecific(key, parentRaw)
+            Unmanaged<Collector>.fromOpaque(raw).release()
+            if let parentRaw {
+                let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
+                let inner = keep(collector.diagnostics)
+                for e in inner.errors { parent.add(error: e) }
+                for k in inner.kinks { parent.add(kink: k) }
+                parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
+                parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
+                parent.diagnostics.escapes += inner.escapes
+            }
+        }
+        return try body()
     }
 
     /// Reports an error from inside an evaluation. Outside any collection it is dropped: the
