@@ -512,6 +512,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     return make(.ruleWrong(subjects: [claimed.0]), (o.witness, estimate, CheckOptions.errorEstimateSafety * e),
                                 ladder: outcomes + [o])
                 }
+                // Disagreeing rungs that contradict each other beyond their estimates: at least one
+                // estimate fails, so the sharpest is no value to show. (x₀ + 10⁸) − 10⁸ + x₁x₀ at
+                // (0.3, 0.7): below ulp(10⁸) the first term is flat, Richardson settled on 0.7
+                // "± 2·10⁻⁷" while central and adaptive gave the true 1.7; every rung excludes a
+                // claim 10⁻⁵ off, and the report showed 0.7.) The rung most others agree with is
+                // shown, the sharpest among equals; the verdict does not change.
+                if let shown = Self.mostCorroborated(disagreeing), shown.witness != name,
+                   let v = shown.value, let e = shown.errorEstimate {
+                    let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: shown.step ?? 0, evaluations: shown.evaluations ?? 0)
+                    return make(.ruleWrong(subjects: [claimed.0]), (shown.witness, estimate, CheckOptions.errorEstimateSafety * e),
+                                ladder: outcomes + [scan.outcome])
+                }
                 return make(.ruleWrong(subjects: [claimed.0]), (name, w, tol), ladder: outcomes + [scan.outcome])
             case .supportsClaim:
                 // Settled differences at steps below every disagreeing rung's agree with the claim:
@@ -588,6 +600,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let dv = combine(r, s.derivative)
         guard dv.isFinite else { return true }
         return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
+    }
+
+    /// Of rungs that contradict each other beyond their estimates, the one the most others agree
+    /// with (within the sum of their estimates), the smallest estimate among equals; nil when no
+    /// two contradict each other.
+    static func mostCorroborated(_ rungs: [RungOutcome]) -> RungOutcome? {
+        func consistent(_ a: RungOutcome, _ b: RungOutcome) -> Bool? {
+            guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return nil }
+            return Swift.abs(va - vb) <= CheckOptions.errorEstimateSafety * (ea + eb)
+        }
+        let judged = rungs.filter { $0.value != nil && $0.errorEstimate != nil }
+        guard judged.contains(where: { a in judged.contains { b in consistent(a, b) == false } }) else { return nil }
+        func support(_ a: RungOutcome) -> Int { judged.filter { consistent(a, $0) == true }.count }
+        return judged.min { a, b in
+            let (sa, sb) = (support(a), support(b))
+            return sa != sb ? sa > sb : (a.errorEstimate ?? .infinity) < (b.errorEstimate ?? .infinity)
+        }
     }
 
     /// The point's own scale along direction d, max(1, maxₖ |xₖ|)/maxⱼ |vⱼ|: where a steps'
