@@ -109,16 +109,7 @@ public enum Diagnostics {
         defer {
             pthread_setspecific(key, parentRaw)
             Unmanaged<Collector>.fromOpaque(raw).release()
-            if let parentRaw {
-                let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
-                let inner = collector.diagnostics
-                for e in inner.errors { parent.add(error: e) }
-                for k in inner.kinks { parent.add(kink: k) }
-                // Events past the inner store limit were counted but not kept; count them too.
-                parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
-                parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
-                parent.diagnostics.escapes += inner.escapes
-            }
+            if let parentRaw { pass(collector.diagnostics, to: parentRaw) }
         }
         let result = try body()
         return (result, collector.diagnostics)
@@ -138,17 +129,20 @@ public enum Diagnostics {
         defer {
             pthread_setspecific(key, parentRaw)
             Unmanaged<Collector>.fromOpaque(raw).release()
-            if let parentRaw {
-                let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
-                let inner = keep(collector.diagnostics)
-                for e in inner.errors { parent.add(error: e) }
-                for k in inner.kinks { parent.add(kink: k) }
-                parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
-                parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
-                parent.diagnostics.escapes += inner.escapes
-            }
+            if let parentRaw { pass(keep(collector.diagnostics), to: parentRaw) }
         }
         return try body()
+    }
+
+    /// Hands an inner collection's events to the enclosing collector.
+    private static func pass(_ inner: EvaluationDiagnostics, to parentRaw: UnsafeMutableRawPointer) {
+        let parent = Unmanaged<Collector>.fromOpaque(parentRaw).takeUnretainedValue()
+        for e in inner.errors { parent.add(error: e) }
+        for k in inner.kinks { parent.add(kink: k) }
+        // Events past the inner store limit were counted but not kept; count them too.
+        parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
+        parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
+        parent.diagnostics.escapes += inner.escapes
     }
 
     /// Reports an error from inside an evaluation. Outside any collection it is dropped: the
