@@ -38,4 +38,15 @@ final class ComplexStepSmallEntryTests: XCTestCase {
         let parallel = try await checkJacobian(of: Radius(), at: x, tasks: 2)
         XCTAssertEqual(parallel.toJSON(), right.toJSON())
     }
+
+    /// In Float at (2.49·10⁶, 0.0726, −0.00182), ∂r/∂x₁ = 2.9·10⁻⁸ and ∂r/∂x₂ = −7.3·10⁻¹⁰: the
+    /// complex step matched AD to the digit with shared bounds of 3·10⁻⁴ and 0.025, and the
+    /// right gradient was below-resolution.
+    func testTheRightFloatGradientPasses() async throws {
+        let xf: [Float] = [2493545.75, 0.0726356, -0.00182446]
+        let right = try checkJacobian(of: Radius(), at: xf)
+        XCTAssertTrue(right.passed, right.renderTable())
+        let parallel = try await checkJacobian(of: Radius(), at: xf, tasks: 2)
+        XCTAssertEqual(parallel.toJSON(), right.toJSON())
+    }
 }
