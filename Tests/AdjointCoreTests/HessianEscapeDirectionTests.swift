@@ -18,7 +18,7 @@ private enum DoubleRuleErf: UnaryPrimitive {
 /// carried, so an escape through x₁ alone shows in the product along x₁, not the one along x₀.
 final class HessianEscapeDirectionTests: XCTestCase {
     func testAnEscapeSeenOnlyAlongALaterInputIsReported() throws {
-        // f(x₀, x₁) = x₀² + erf(x₁): by hand ∂²f/∂x₁² = −2x₁·2/√π·e^(−x₁²) ≈ −1.2 at x₁ = 0.7,
+        // f(x₀, x₁) = x₀² + erf(x₁): by hand ∂²f/∂x₁² = −2x₁·2/√π·e^(−x₁²) ≈ −0.968 at x₁ = 0.7,
         // which a rule computed on Doubles cannot give; the Hessian's diagnostics must say so.
         let f: ([HessianScalar<Double>]) -> HessianScalar<Double> = { x in x[0] * x[0] + DoubleRuleErf.apply(x[1]) }
         let (h, d) = try Diagnostics.collect { try hessian(of: f, at: [0.3, 0.7]) }

@@ -413,7 +413,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // the first product's (x·|x| at 0 counted 2n kinks for n inputs; it touches one). Escapes
     // differ by direction: a rule that reads a dual as a Double loses a tangent only where the
     // product's direction put one, so x₀² + erf(x₁) with erf′ computed on Doubles escapes along
-    // x₁ alone; taking the first product's count hid the lost ∂²f/∂x₁² (0, by hand −1.2 at
+    // x₁ alone; taking the first product's count hid the lost ∂²f/∂x₁² (0, by hand −0.968 at
     // x₁ = 0.7). The collection gets the most any one product counted.
     var escapesSeen = 0
     let columns = try (0..<n).map { j in
