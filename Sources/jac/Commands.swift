@@ -132,6 +132,14 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         if let (l, s) = overflowingDeterminant {
             table += "\ndeterminant       " + (s < 0 ? "-" : "") + "exp(" + format(l) + ") (outside Double's range)"
         }
+        // The analysis reads the matrix the cells say has no estimate: exp(x)^1e300 at 0 showed
+        // rank 0 and determinant 0.0 under a cell reading "no estimate" (by hand 10³⁰⁰).
+        let guessed = names.indices.flatMap { i in r.jacobian[i].indices.filter { hasNoEstimate(r, i, $0) }.map { "d\(names[i])/d\(f.variables[$0])" } }
+        if !guessed.isEmpty {
+            table += "\n(computed from the last difference tried for " + guessed.joined(separator: ", ")
+                + ", which has no estimate: not a property of the Jacobian)"
+            jsonPairs.append(("analysis_uses_entries_without_estimate", jsonArray(guessed.map(json))))
+        }
     }
     let csvText = ([["output", "value"] + columns] + names.indices.map { i in
         [names[i], format(r.value[i])] + r.jacobian[i].map(format)

@@ -202,10 +202,11 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         let convicted = cases.filter { $0.outcome == .convicted }
         XCTAssertEqual(convicted.count, 0, convicted.map { "\($0.subject) at \($0.point)\n\($0.report.renderTable())" }.joined(separator: "\n"))
         // The check still passes nearly all of them (it does not escape into "inconclusive").
-        // 1,342 pass: 53 of the 58 others have an entry no step within the point's scale
-        // resolves (2x₂ = 0.002 beside a Rosenbrock term of 10¹⁵), reported below-resolution
-        // where they passed before (1,396 passed then).
-        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1330)
+        // 1,253 pass: the others have an entry no step within its own input's scale resolves
+        // (2x₂ = 0.002 beside a Rosenbrock term of 10¹⁵), reported below-resolution where they
+        // passed before (1,396 passed then; 1,342 while steps on the point's scale were taken,
+        // which measure a secant and passed sign flips, see UnresolvedEntryTests).
+        XCTAssertGreaterThanOrEqual(cases.filter { $0.outcome == .passed }.count, 1240)
     }
 
     /// Planted errors on the same kind of points (360 of each, 60 transposed Jacobians) are

@@ -64,6 +64,30 @@ final class VectorFaultLocalizationTests: XCTestCase {
         assertLocalised(report, rule: "linear_solve_wrong_jvp JVP")
     }
 
+    /// f reads the call's second output only: its first output (node 6) is off every path.
+    struct SecondOutputOnly<P: VectorPrimitive>: ADFunction {
+        func callAsFunction<T: ADScalar>(_ t: [T]) -> [T] { [P.apply(t)[1]] }
+    }
+
+    func testAWrongRuleSeenOnlyThroughALaterOutputIsLocalised() throws {
+        let reverse = try checkJacobian(of: SecondOutputOnly<LinearSolveWrongVJP>(), at: theta)
+        assertLocalised(reverse, rule: "linear_solve_wrong_vjp VJP")
+        XCTAssertEqual(reverse.fault?.node, firstOutputNode + 1)
+        let forward = try checkJacobian(of: SecondOutputOnly<LinearSolveWrongJVP>(), at: theta)
+        assertLocalised(forward, rule: "linear_solve_wrong_jvp JVP")
+        XCTAssertEqual(forward.fault?.node, firstOutputNode + 1)
+    }
+
+    func testTheConcurrentCheckLocalisesAsTheSerialOne() async throws {
+        for (f, serial) in [(SecondOutputOnly<LinearSolveWrongVJP>() as any ADFunction & Sendable,
+                             try checkJacobian(of: SecondOutputOnly<LinearSolveWrongVJP>(), at: theta)),
+                            (SolveLoss<LinearSolveWrongJVP>(), try checkJacobian(of: SolveLoss<LinearSolveWrongJVP>(), at: theta))] {
+            let parallel = try await checkJacobian(of: f, at: theta, tasks: 2)
+            XCTAssertNotNil(serial.fault)
+            XCTAssertEqual(parallel.toJSON(), serial.toJSON())
+        }
+    }
+
     func testRightRulesLocaliseNothing() throws {
         let report = try checkJacobian(of: SolveLoss<LinearSolve>(), at: theta)
         XCTAssertTrue(report.passed, report.renderTable())

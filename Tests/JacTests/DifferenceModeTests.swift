@@ -117,6 +117,15 @@ final class NoEstimateTests: XCTestCase {
                                                           "--format", "json"]).stdout)
             XCTAssertEqual(m["jacobian"] as? [[Double]], [[1e300]], mode)
         }
+        // --analyze reads that guess: the analysis says so beside its numbers.
+        let analyzed = try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", "adaptive", "--analyze"])
+        XCTAssertTrue(analyzed.stdout.contains("computed from the last difference tried for df/dx, which has no estimate"), analyzed.stdout)
+        let analyzedJSON = try JacRunner.json(try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", "adaptive",
+                                                                 "--analyze", "--format", "json"]).stdout)
+        XCTAssertEqual(analyzedJSON["analysis_uses_entries_without_estimate"] as? [String], ["df/dx"])
+        let settled = try JacRunner.json(try JacRunner.run(["jacobian", "x^2", "--at", "x=3", "--mode", "adaptive",
+                                                            "--analyze", "--format", "json"]).stdout)
+        XCTAssertNil(settled["analysis_uses_entries_without_estimate"])
         let check = try JacRunner.run(["check", "exp(x)^1e300", "--at", "x=0"])
         XCTAssertEqual(check.status, 1, check.stdout)
         XCTAssertTrue(check.stdout.contains("fd-inconclusive"), check.stdout)

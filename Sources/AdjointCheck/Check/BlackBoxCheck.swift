@@ -67,9 +67,11 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 ///
 /// An agreement whose tolerance reaches 0 from the claim (an entry 10⁻⁸ of its row, within
 /// f's rounding over steps scaled to its own input) would pass the claim's negative too. The
-/// step scan from the point's scale, max(1, maxₖ |xₖ|), passes it when its settled levels
-/// resolve and support the claim; otherwise the entry is `fd-inconclusive` with
-/// ``FDWarning/belowResolution`` and the agreeing witness and its tolerance shown, never a pass.
+/// step scan at the entry's own scale passes it when its settled levels resolve and support the
+/// claim; otherwise the entry is `fd-inconclusive` with ``FDWarning/belowResolution`` and the
+/// agreeing witness and its tolerance shown, never a pass. Steps beyond the entry's own scale
+/// measure a secant, not the derivative: x₀ + 10⁻⁹x₂ + 2·10⁻⁹sin x₂ at (10⁷, π) has
+/// ∂f/∂x₂ = −10⁻⁹, and steps up to 10⁷ settle on the linear term's +10⁻⁹.
 ///
 /// ```swift
 /// let f: ([Double]) -> [Double] = { x in [x[0] * x[1], sin(x[0])] }
@@ -457,23 +459,26 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// An agreement whose tolerance reaches past 0 from the claim passes its negative too:
         /// 553 of 7,200 sign flips passed on entries 10⁻⁷ of their row, within central's error
         /// (f's rounding over a step scaled to the entry's own input) or within the allowance for
-        /// the claim's rounding on the row's scale. The step scan from the point's scale (where
-        /// f may vary along xⱼ on the scale of the other inputs) passes the claim when its settled
-        /// levels resolve and support it; anything else is inconclusive
-        /// (``FDWarning/belowResolution``), with the agreeing witness and its tolerance shown.
+        /// the claim's rounding on the row's scale. The step scan at the entry's own scale passes
+        /// the claim when its settled levels resolve and support it; anything else is
+        /// inconclusive (``FDWarning/belowResolution``), with the agreeing witness and its
+        /// tolerance shown. Not a scan from the point's scale, max(1, maxₖ |xₖ|), as tried: a
+        /// black box need not vary along xⱼ on the scale of the other inputs, and such steps
+        /// passed the sign flip +10⁻⁹ of ∂f/∂x₂ = −10⁻⁹ for x₀ + 10⁻⁹x₂ + 2·10⁻⁹sin x₂ at (10⁷, π),
+        /// where they see only the linear term (89 of the sweep's 1,400 right gradients passed
+        /// on such steps; they are inconclusive now).
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome]) -> EntryCheck {
             guard unresolved(decided.1, decided.2) else { return make(.agree, decided, ladder: ladder) }
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: Swift.abs(claimed.1), finestRungStep: decided.1.step,
-                                        top: pointScale(direction: d))
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: Swift.abs(claimed.1), finestRungStep: decided.1.step)
             let o = scan.outcome
             if scan.finding == .supportsClaim, let v = o.value, let e = o.errorEstimate {
                 let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
                 return make(.agree, (o.witness, estimate, CheckOptions.errorEstimateSafety * e), ladder: ladder + [o])
             }
-            // An exclusion here convicts nothing: its steps reach far beyond the entry's input,
-            // where an oscillating term averages away (sin(x₂)·x₀ in Float at x₂ = 0.008 and
-            // x₀ = −3316 settled on −652.6 for a right −4325.8), and the only witness at the
-            // entry's own scale agreed.
+            // An exclusion here convicts nothing: a witness on the ladder agreed, and the two
+            // conflict (from the point's scale, where an oscillating term averages away, the scan
+            // excluded right claims: sin(x₂)·x₀ in Float at x₂ = 0.008 and x₀ = −3316 settled on
+            // −652.6 for a right −4325.8).
             return make(.fdInconclusive(reasons: [.belowResolution]), decided, ladder: ladder + [o])
         }
         /// A conviction by witness w stands only if the step scan confirms it (see below).
@@ -619,17 +624,6 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
     }
 
-    /// The point's own scale along direction d, max(1, maxₖ |xₖ|)/maxⱼ |vⱼ|: where a steps'
-    /// scale of max(1, |xⱼ|) leaves an entry 10⁻⁸ of its row below f's rounding (∂√(x₀² + x₁² +
-    /// x₂²)/∂x₂ = 1.7·10⁻⁹ at (−9·10⁶, −10⁵, −0.0156), f's noise ~10⁻⁹ over a step of 0.125),
-    /// f may still vary along xⱼ on the scale of the other inputs, and a step that large
-    /// resolves it.
-    func pointScale(direction d: Int) -> Double {
-        let vmax = directions[d].map { Swift.abs(Double($0)) }.max() ?? 1
-        let xmax = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 1
-        return Swift.max(1, xmax) / (vmax > 0 ? vmax : 1)
-    }
-
     /// What central differences at shrinking steps say about a claim the ladder would convict.
     enum ScanFinding {
         /// The smallest steps that resolve the gap exclude the claim: the conviction stands.
@@ -661,14 +655,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
-    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double, finestRungStep: Double,
-                                   top: Double? = nil) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
+    mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
+                                   finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
         let m = value.count
         var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
         defer { scanProbes[d] = line }
         let central = Stencil.of(.central)
         var levels: [(value: Double, rounding: Double, step: V)] = []
-        let top = top ?? DifferenceTuning.richardsonInitialStep * line.scale
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
         while levels.count < 2 * DifferenceTuning.richardsonScanLevels {
             // Steps off the power-of-two lattice, each level's ratio to the next in (4/3, 3):
             // on the lattice f's rounding can be coherent (log(x₀² + 1) at x₀ = −0.0258 rounds

@@ -18,8 +18,10 @@ struct TapeGraph {
     /// localisation judges the rule there whatever type f was recorded in (a Float recording's
     /// partials, rounded to Float, were compared with Double differences and never decided).
     let doublePrimitives: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])]
-    /// User vector primitive calls, by their first output's node: their JVP and VJP are judged
-    /// against differences of their primal at the recorded inputs.
+    /// User vector primitive calls, by each of their outputs' nodes: their JVP and VJP are judged
+    /// against differences of their primal at the recorded inputs. Every output, not the first
+    /// only: a path may pass through a later output alone (f reading x[1] of a solve), and the
+    /// call's wrong VJP was then never judged.
     let vectorCalls: [Int: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>)]
     /// Each node's domain verdict at its recorded arguments.
     let domainViolations: [String?]
@@ -59,7 +61,7 @@ struct TapeGraph {
             // The declarations' kink distance: one function for reports, this test and localisation.
             if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
             if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
-            if let call = tape.vectorPrimitive(k), call.outputs.lowerBound == k { vectors[k] = call }
+            if let call = tape.vectorPrimitive(k) { vectors[k] = call }
         }
         vectorCalls = vectors
         analyticPrimals = analytic
@@ -199,8 +201,10 @@ extension Checker {
     func localizeFault(_ rec: Recording<V>, graph: TapeGraph, output i: Int, input j: Int,
                        modes: Set<String> = ["forward", "reverse"]) -> FaultLocation? {
         let mask = graph.onPath(output: i, input: j)
+        var judgedCalls: Set<Int> = []
         for k in graph.ops.indices where mask[k] {
             if let call = graph.vectorCalls[k] {
+                guard judgedCalls.insert(call.outputs.lowerBound).inserted else { continue }
                 if let fault = Self.vectorRuleFault(call, onPath: mask, modes: modes) { return fault }
                 continue
             }

@@ -185,7 +185,26 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
                     columns[j][i].errorEstimate = err
                 }
             }
-            return (columns, n + 1, nil, value)
+            // The shared bound is the row's rounding: an entry far below its row (∂r/∂x₂ = 10⁻¹⁰
+            // of √(x₀² + x₁² + x₂²) at (10⁴, 10⁻³, 10⁻⁶)) got a bound twice itself, though nothing
+            // cancels in a complex step and the column had it to the last digit; a check cannot
+            // tell such an entry from its negative. Such a column measures its own truncation
+            // with a second step, as where the check fails, and an entry takes that estimate
+            // where it is smaller and consistent with the shared one.
+            var evaluations = n + 1
+            for j in 0..<n where columns[j].contains(where: { $0.value != 0 && CheckOptions.errorEstimateSafety * $0.errorEstimate >= Swift.abs($0.value) }) {
+                let (own, evals, _) = complexStepDirectional(f, at: x, direction: directions[j], outputs: m, step: step, fine: fine[j])
+                evaluations += evals - 1
+                for i in 0..<m {
+                    columns[j][i].evaluations = evals
+                    guard i < own.count, own[i].warnings.isEmpty else { continue }
+                    let a = columns[j][i], b = own[i]
+                    if b.errorEstimate < a.errorEstimate && Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate {
+                        columns[j][i] = b
+                    }
+                }
+            }
+            return (columns, evaluations, nil, value)
         }
     }
     // The check failed or a column could not vouch for itself: measure every column's truncation.

@@ -410,12 +410,19 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
         throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
     }
     // Every product evaluates f at x, touching the same kinks: the enclosing collection gets
-    // the first product's (x·|x| at 0 counted 2n kinks for n inputs; it touches one).
+    // the first product's (x·|x| at 0 counted 2n kinks for n inputs; it touches one). Escapes
+    // differ by direction: a rule that reads a dual as a Double loses a tangent only where the
+    // product's direction put one, so x₀² + erf(x₁) with erf′ computed on Doubles escapes along
+    // x₁ alone; taking the first product's count hid the lost ∂²f/∂x₁² (0, by hand −0.968 at
+    // x₁ = 0.7). The collection gets the most any one product counted.
+    var escapesSeen = 0
     let columns = try (0..<n).map { j in
         try Diagnostics.collect({ try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 }) },
                                 keeping: { d in
                                     var kept = d
-                                    if j > 0 { kept.kinks = []; kept.kinkCount = 0; kept.escapes = 0 }
+                                    if j > 0 { kept.kinks = []; kept.kinkCount = 0 }
+                                    kept.escapes = Swift.max(0, d.escapes - escapesSeen)
+                                    escapesSeen = Swift.max(escapesSeen, d.escapes)
                                     return kept
                                 })
     }

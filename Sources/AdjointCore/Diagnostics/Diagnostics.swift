@@ -62,6 +62,8 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     /// (`approximateDouble` on a dual with a nonzero tangent, a tape variable, or a complex-step
     /// value off the real axis): derivatives through those paths are lost, and AD and the complex
     /// step then follow the same broken path, so they are not independent of each other.
+    /// ``hessian(of:at:maximumDimension:)`` counts the most any one of its products counted: a
+    /// dual read as a Double loses a tangent only in the directions that give it one.
     public var escapes = 0
 }
 
