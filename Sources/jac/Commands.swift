@@ -141,14 +141,18 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             jsonPairs.append(("analysis_uses_entries_without_estimate", jsonArray(guessed.map(json))))
         }
     }
+    // In CSV an entry with no estimate is an empty cell, the format's missing value (pandas and
+    // R read it as NaN): its last difference tried printed as a number (0.0 for exp(x)^1e300 at 0)
+    // read as a result. The note on standard error says why.
+    func cells(_ i: Int) -> [String] { r.jacobian[i].indices.map { j in hasNoEstimate(r, i, j) ? "" : format(r.jacobian[i][j]) } }
     let csvText = ([["output", "value"] + columns] + names.indices.map { i in
-        [names[i], format(r.value[i])] + r.jacobian[i].map(format)
+        [names[i], format(r.value[i])] + cells(i)
     }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
     var header = f.variables + names
     var row = r.point.map(format) + r.value.map(format)
     for i in names.indices {
         header += f.variables.map { "d\(names[i])/d\($0)" }
-        row += r.jacobian[i].map(format)
+        row += cells(i)
     }
     if let a = analysis {
         // --analyze in CSV and --points rows: the analysis as extra columns.

@@ -126,6 +126,11 @@ final class NoEstimateTests: XCTestCase {
         let settled = try JacRunner.json(try JacRunner.run(["jacobian", "x^2", "--at", "x=3", "--mode", "adaptive",
                                                             "--analyze", "--format", "json"]).stdout)
         XCTAssertNil(settled["analysis_uses_entries_without_estimate"])
+        // CSV: the entry is an empty cell (a missing value), not the guess 0.0 (found by review9).
+        let csv = try JacRunner.run(["jacobian", "exp(x)^1e300", "--at", "x=0", "--mode", "adaptive", "--format", "csv"])
+        XCTAssertEqual(csv.stdout.components(separatedBy: "\n").filter { !$0.isEmpty }, ["output,value,d/dx", "f,1.0,"], csv.stdout)
+        let settledCSV = try JacRunner.run(["jacobian", "x^2", "--at", "x=3", "--mode", "adaptive", "--format", "csv"])
+        XCTAssertTrue(settledCSV.stdout.contains("f,9.0,6.0"), settledCSV.stdout)
         let check = try JacRunner.run(["check", "exp(x)^1e300", "--at", "x=0"])
         XCTAssertEqual(check.status, 1, check.stdout)
         XCTAssertTrue(check.stdout.contains("fd-inconclusive"), check.stdout)
