@@ -341,18 +341,10 @@ final class CrossValidationTests: XCTestCase {
     // MARK: helpers
 
     func runProgram(_ script: String, _ arguments: [String]) throws -> JacRunner.Output {
-        try requirePython()
+        try JacRunner.requirePython()
         return try runBounded(["check", "--program", "python3 \(Self.programs)/\(script)"] + arguments)
     }
 
-    func requirePython() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "command -v python3 >/dev/null"]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw XCTSkip("python3 is not on PATH: the --program tests need it (standard library only)") }
-    }
 
     /// Runs jac with a hard bound, so a timeout that does not fire fails the test instead of hanging it.
     func runBounded(_ arguments: [String], bound: TimeInterval = 60) throws -> JacRunner.Output {

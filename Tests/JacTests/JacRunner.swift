@@ -28,6 +28,17 @@ enum JacRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }()
 
+    /// Skips the calling test when python3 is not on PATH: the `--program` tests speak the
+    /// protocol through small standard-library Python programs.
+    static func requirePython() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "command -v python3 >/dev/null"]
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { throw XCTSkip("python3 is not on PATH: the --program tests need it (standard library only)") }
+    }
+
     /// Runs `jac` with `arguments`, feeding `stdin` when given. Fails the test when the binary is missing.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> Output {

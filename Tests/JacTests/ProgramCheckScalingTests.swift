@@ -11,12 +11,7 @@ final class ProgramCheckScalingTests: XCTestCase {
     let domain = "x0=[-1000,1000],x1=[-1e6,1e6],x2=[-1e7,1e7]"
 
     func run(_ flags: String) throws -> JacRunner.Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "command -v python3 >/dev/null"]
-        try p.run()
-        p.waitUntilExit()
-        if p.terminationStatus != 0 { throw XCTSkip("python3 is not on PATH: the --program tests need it (standard library only)") }
+        try JacRunner.requirePython()
         return try JacRunner.run(["check", "--program", "python3 \(Self.program)\(flags)", "--inputs", "3",
                                   "--samples", "8", "--seed", "7", "--domain", domain])
     }

@@ -545,12 +545,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [scan.outcome])
             case .unresolved:
                 // Rungs that disagree with each other beyond their estimates say so too.
-                let conflict = disagreeing.contains { a in
-                    disagreeing.contains { b in
-                        guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return false }
-                        return Swift.abs(va - vb) > CheckOptions.errorEstimateSafety * (ea + eb)
-                    }
-                }
+                let conflict = Self.anyContradict(disagreeing)
                 return make(.fdInconclusive(reasons: conflict ? [.noisyEvaluation, .witnessesConflict] : [.noisyEvaluation]), nil,
                             ladder: outcomes + [scan.outcome])
             }
@@ -607,16 +602,24 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
     }
 
+    /// Whether two rungs' values agree within the sum of their estimates (scaled by the check's
+    /// safety factor); nil when either has no value or estimate.
+    static func consistent(_ a: RungOutcome, _ b: RungOutcome) -> Bool? {
+        guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return nil }
+        return Swift.abs(va - vb) <= CheckOptions.errorEstimateSafety * (ea + eb)
+    }
+
+    /// Whether some two of `rungs` contradict each other beyond their estimates.
+    static func anyContradict(_ rungs: [RungOutcome]) -> Bool {
+        rungs.contains { a in rungs.contains { b in consistent(a, b) == false } }
+    }
+
     /// Of rungs that contradict each other beyond their estimates, the one the most others agree
     /// with (within the sum of their estimates), the smallest estimate among equals; nil when no
     /// two contradict each other.
     static func mostCorroborated(_ rungs: [RungOutcome]) -> RungOutcome? {
-        func consistent(_ a: RungOutcome, _ b: RungOutcome) -> Bool? {
-            guard let va = a.value, let vb = b.value, let ea = a.errorEstimate, let eb = b.errorEstimate else { return nil }
-            return Swift.abs(va - vb) <= CheckOptions.errorEstimateSafety * (ea + eb)
-        }
         let judged = rungs.filter { $0.value != nil && $0.errorEstimate != nil }
-        guard judged.contains(where: { a in judged.contains { b in consistent(a, b) == false } }) else { return nil }
+        guard anyContradict(judged) else { return nil }
         func support(_ a: RungOutcome) -> Int { judged.filter { consistent(a, $0) == true }.count }
         return judged.min { a, b in
             let (sa, sb) = (support(a), support(b))

@@ -86,8 +86,6 @@ public enum Diagnostics {
         var diagnostics = EvaluationDiagnostics()
         /// Above 0 while the library itself reads values for a report (not an escape).
         var quiet = 0
-        let parent: UnsafeMutableRawPointer?
-        init(parent: UnsafeMutableRawPointer?) { self.parent = parent }
     }
 
     private static let key: pthread_key_t = {
@@ -104,17 +102,7 @@ public enum Diagnostics {
     /// Runs `body`, returning its result and everything it reported. Collections nest: an inner
     /// collection's events are also passed to the enclosing one.
     public static func collect<R>(_ body: () throws -> R) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
-        let parentRaw = pthread_getspecific(key)
-        let collector = Collector(parent: parentRaw)
-        let raw = Unmanaged.passRetained(collector).toOpaque()
-        pthread_setspecific(key, raw)
-        defer {
-            pthread_setspecific(key, parentRaw)
-            Unmanaged<Collector>.fromOpaque(raw).release()
-            if let parentRaw { pass(collector.diagnostics, to: parentRaw) }
-        }
-        let result = try body()
-        return (result, collector.diagnostics)
+        try collecting(body, passing: { $0 })
     }
 
     /// Runs `body` in a collection of its own and passes to the enclosing one only what `keep`
@@ -124,8 +112,15 @@ public enum Diagnostics {
     /// once per call, never per op.
     @usableFromInline
     static func collect<R>(_ body: () throws -> R, keeping keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> R {
+        try collecting(body, passing: keep).result
+    }
+
+    /// The one collection mechanism behind both `collect`s: a collector installed for `body`, and
+    /// on return or throw what `keep` makes of its events handed to the enclosing collector.
+    private static func collecting<R>(_ body: () throws -> R,
+                                      passing keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
         let parentRaw = pthread_getspecific(key)
-        let collector = Collector(parent: nil)
+        let collector = Collector()
         let raw = Unmanaged.passRetained(collector).toOpaque()
         pthread_setspecific(key, raw)
         defer {
@@ -133,7 +128,8 @@ public enum Diagnostics {
             Unmanaged<Collector>.fromOpaque(raw).release()
             if let parentRaw { pass(keep(collector.diagnostics), to: parentRaw) }
         }
-        return try body()
+        let result = try body()
+        return (result, collector.diagnostics)
     }
 
     /// Hands an inner collection's events to the enclosing collector.
