@@ -317,14 +317,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return (options.ladder[k].name, "used")
         }
 
-        // Fault localisation: only a wrong AD entry can be blamed on a registry rule.
-        if options.localizeFaults,
-           let bad = entries.joined().first(where: { e in
-               if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
-               return false
-           }) {
-            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP).
-            var modes: Set<String> = []
+        // Fault localisation: only a wrong AD entry can be blamed on a registry rule. An entry
+        // outside the one-sided derivatives at a kink is one too: the rule at fault is elsewhere
+        // on its path (the kinked op itself is passed over), and went unnamed.
+        let wrongAD = entries.joined().first(where: { e in
+            if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
+            return false
+        })
+        let wrongAtKink = entries.joined().first(where: { e in
+            if case .kink(validSubgradient: false) = e.verdict { return true }
+            return false
+        })
+        if options.localizeFaults, let bad = wrongAD ?? wrongAtKink {
+            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP); at a
+            // kink both AD modes stood outside together, so both rules are judged.
+            var modes: Set<String> = ["forward", "reverse"]
             if case .ruleWrong(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
             base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input, modes: modes)
         }

@@ -174,7 +174,6 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
 /// domain). A user trial found |x| with no kink declared passing validate; the check and the
 /// harness then difference straight across its kink without knowing it is there.
 func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.Check {
-    let name = "kinks"
     let ranges = P.sampleRanges
     var found: [String] = []
     var jumpsSeen = 0
@@ -186,7 +185,7 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
             return (p[0], p.count > 1 ? p[1] : p[0])
         }
         /// The partial along input k at t, or nil outside the domain or where it is not finite.
-        func partial(_ t: Double) -> Double? {
+        func partial(_ t: Double) -> [Double]? {
             let (a, b) = point(t)
             if P.domainViolation(a, b) != nil { return nil }
             let (v, _) = Diagnostics.collect { () -> Double? in
@@ -195,49 +194,73 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                 let d = k == 0 ? dx : dy
                 return z.isFinite && d.isFinite ? d : nil
             }
-            return v
+            return v.map { [$0] }
         }
-        let lo = ranges[k].lowerBound, hi = ranges[k].upperBound
-        // Offset by an irrational fraction of a cell: a grid point on a kink (0 of −3…3) is where
-        // the rule gives its convention, and one jump would be reported as two half-jumps.
-        let grid = (0...64).map { lo + (hi - lo) * (Double($0) + 0.381966) / 65 }
-        let values = grid.map(partial)
-        let scale = values.compactMap { $0 }.map { Swift.abs($0) }.max() ?? 0
-        guard scale > 0 else { continue }
-        // Every cell whose partial changes is bisected (about 55 halvings each, cheap next to the
-        // rest of validate): picking the eight largest changes missed the jump of 2 at 0 of
-        // exp(2x) + |x|, whose smooth part changes by more than that per cell near 3 (a review).
-        let candidates = (0..<64).compactMap { i -> (Int, Double)? in
-            guard let u = values[i], let w = values[i + 1] else { return nil }
-            let change = Swift.abs(w - u)
-            return change > 1e-12 * scale ? (i, change) : nil
-        }
-        for (i, initial) in candidates {
-            var a = grid[i], b = grid[i + 1]
-            guard var pa = values[i], var pb = values[i + 1] else { continue }
-            var interrupted = false
-            while b - a > 4 * Swift.max(a.ulp, b.ulp) {
-                let c = 0.5 * (a + b)
-                guard let pc = partial(c) else { interrupted = true; break }
-                if Swift.abs(pc - pa) >= Swift.abs(pb - pc) { b = c; pb = pc } else { a = c; pa = pc }
-            }
-            let jump = Swift.abs(pb - pa)
-            guard !interrupted, jump >= 0.25 * initial, jump > 1e-8 * scale else { continue }
+        for jump in derivativeJumps(from: ranges[k].lowerBound, to: ranges[k].upperBound, partial) {
             jumpsSeen += 1
-            let c = 0.5 * (a + b)
-            let (x, y) = point(c)
+            let (x, y) = point(jump.at)
             let declared = P.kinkDistance(x, y)
-            // Declared there: its distance vanishes at the jump (up to the bisection's last step).
-            if let d = declared, d <= 64 * Swift.max(c.ulp, (b - a), Double.leastNormalMagnitude) * Swift.max(1, Swift.abs(c)) { continue }
-            found.append("the partial along input \(k) jumps from \(pa) to \(pb) at \(c)"
+            if let d = declared, jump.isDeclared(d) { continue }
+            found.append("the partial along input \(k) jumps from \(jump.before[0]) to \(jump.after[0]) at \(jump.at)"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
     }
+    return kinkVerdict(found: found, jumpsSeen: jumpsSeen)
+}
+
+/// The "kinks" check's verdict from the undeclared jumps found and the jumps seen in all.
+func kinkVerdict(found: [String], jumpsSeen: Int) -> PrimitiveValidation.Check {
     if let first = found.first {
-        return .init(name: name, outcome: .failed, detail: "\(found.count) undeclared kink(s); first: \(first)")
+        return .init(name: "kinks", outcome: .failed, detail: "\(found.count) undeclared kink(s); first: \(first)")
     }
-    return .init(name: name, outcome: .passed,
+    return .init(name: "kinks", outcome: .passed,
                  detail: jumpsSeen == 0 ? "no jump in the partials along the sample ranges" : "\(jumpsSeen) jump(s) in the partials, each at a declared kink")
+}
+
+/// A jump of a derivative found along a line: where (bisected to a few ulps), how wide the last
+/// bracket was, and the derivative's values either side.
+struct DerivativeJump {
+    let at: Double
+    let width: Double
+    let before: [Double]
+    let after: [Double]
+
+    /// Whether a declared kink distance `d` at the jump vanishes there (up to the bisection's last step).
+    func isDeclared(_ d: Double) -> Bool {
+        d <= 64 * Swift.max(at.ulp, width, Double.leastNormalMagnitude) * Swift.max(1, Swift.abs(at))
+    }
+}
+
+/// Where `derivative` (one or more components, nil where undefined) jumps on [lo, hi]. Each cell of
+/// a 65-point grid where it changes is bisected down to a few ulps: a smooth derivative's change
+/// shrinks with the interval (sin(100x), tanh(50x)), a jump stays (|x| at 0). Every changing cell
+/// is bisected (about 55 halvings each): picking the eight largest changes missed the jump of 2 at
+/// 0 of exp(2x) + |x|, whose smooth part changes by more than that per cell near 3 (a review).
+func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [Double]?) -> [DerivativeJump] {
+    func change(_ u: [Double], _ w: [Double]) -> Double { zip(u, w).reduce(0) { Swift.max($0, Swift.abs($1.1 - $1.0)) } }
+    // Offset by an irrational fraction of a cell: a grid point on a kink (0 of −3…3) is where
+    // the rule gives its convention, and one jump would be reported as two half-jumps.
+    let grid = (0...64).map { lo + (hi - lo) * (Double($0) + 0.381966) / 65 }
+    let values = grid.map(derivative)
+    let scale = values.compactMap { $0 }.flatMap { $0 }.map { Swift.abs($0) }.max() ?? 0
+    guard scale > 0 else { return [] }
+    var jumps: [DerivativeJump] = []
+    for i in 0..<64 {
+        guard var pa = values[i], var pb = values[i + 1], pa.count == pb.count else { continue }
+        let initial = change(pa, pb)
+        guard initial > 1e-12 * scale else { continue }
+        var a = grid[i], b = grid[i + 1]
+        var interrupted = false
+        while b - a > 4 * Swift.max(a.ulp, b.ulp) {
+            let c = 0.5 * (a + b)
+            guard let pc = derivative(c), pc.count == pa.count else { interrupted = true; break }
+            if change(pa, pc) >= change(pc, pb) { b = c; pb = pc } else { a = c; pa = pc }
+        }
+        let jump = change(pa, pb)
+        guard !interrupted, jump >= 0.25 * initial, jump > 1e-8 * scale else { continue }
+        jumps.append(DerivativeJump(at: 0.5 * (a + b), width: b - a, before: pa, after: pb))
+    }
+    return jumps
 }
 
 /// The Hessian of the primitive by forward-over-reverse against Richardson differences of its
@@ -308,7 +331,12 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 ///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
 ///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails. A VJP
 ///   that matches a JVP no difference confirmed is only consistent with it: that sample does not
-///   count as a pass (a mismatch still fails).
+///   count as a pass (a mismatch still fails);
+/// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range, a kink must be declared
+///   (``VectorPrimitive/kinkDistance(_:)`` 0 there).
+///
+/// Points outside the declared domain or at a declared kink are not drawn; near a kink the
+/// differences stay a quarter of the way to it.
 ///
 /// ```swift
 /// let report = validate(LinearSolve.self, inputs: 6)
@@ -330,9 +358,19 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     func unit() -> Double { rng.nextUnit() * 2 - 1 }
     var jvpFailures: [String] = [], vjpFailures: [String] = []
     var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
-    for _ in 0..<samples {
+    var used = 0, attempts = 0, outputs = 0
+    while used < samples && attempts < 20 * samples {
+        attempts += 1
         let x = ranges.map { $0.lowerBound + ($0.upperBound - $0.lowerBound) * rng.nextUnit() }
+        // Outside the declared domain the rules are not asked; at a declared kink a difference
+        // says nothing about them, and near one it stays a quarter of the way to it (a step along
+        // v, whose entries are at most 1, moves no input further than the step).
+        if P.domainViolation(x) != nil { continue }
+        let distance = P.kinkDistance(x) ?? .infinity
+        if distance == 0 { continue }
+        used += 1
         let y = P.primal(x)
+        outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(y[k])"))
             return result
@@ -340,7 +378,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let v = (0..<n).map { _ in unit() }
         let u = y.map { _ in unit() }
         var probe = LineProbe<Double>(eval: { P.primal($0) }, x: x, v: v)
-        let diff = probe.richardsonScanned(outputs: y.count)
+        let diff = probe.richardsonScanned(outputs: y.count, maximumStep: 0.25 * Swift.abs(distance))
         let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
         let jv = P.jvp(at: x, direction: v)
         // Whether this sample's JVP was confirmed by the difference: only then does a VJP that
@@ -391,7 +429,12 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             }
         } else { hasVJP = false }
     }
-    result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(samples) points"))
+    if used == 0 {
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "no sample range point lies inside the declared domain (\(P.domain)) away from a declared kink"))
+        return result
+    }
+    result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(used) points"))
     func summary(_ name: String, _ declared: Bool, _ failures: [String], _ judged: Int, _ what: String) {
         if !declared {
             // A rule declared with other labels or a non-optional result is another method, and
@@ -410,7 +453,46 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     }
     summary("jvp", hasJVP, jvpFailures, jvpJudged, "random directions agree with Richardson differences of the primal")
     summary("vjp", hasVJP, vjpFailures, vjpJudged, "dot-product identities ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ hold")
+    if hasJVP || hasVJP {
+        result.checks.append(vectorKinkDeclarationCheck(P.self, inputs: n, outputs: outputs, usesJVP: hasJVP,
+                                                        ranges: ranges, rng: &rng))
+    }
     return result
+}
+
+/// The vector primitive's "kinks" check: along each input's sample range through the centre of
+/// the sample box (at most eight inputs, spread over them), J·v for one random v from the JVP
+/// (or uᵀJ for one random u from the VJP) is searched for jumps, and each must lie at a declared
+/// kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
+/// inputs with no kink declared passed validate, and the check then differenced across its tie.
+func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
+                                                    ranges: [ClosedRange<Double>],
+                                                    rng: inout SeededGenerator) -> PrimitiveValidation.Check {
+    let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
+    let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
+    let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
+    let axes = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * n / 8 }
+    var found: [String] = []
+    var jumpsSeen = 0
+    for k in axes {
+        func point(_ t: Double) -> [Double] { var p = centre; p[k] = t; return p }
+        func rule(_ t: Double) -> [Double]? {
+            let p = point(t)
+            if P.domainViolation(p) != nil { return nil }
+            let d = usesJVP ? P.jvp(at: p, direction: v) : P.vjp(at: p, cotangent: u)
+            guard let d, d.allSatisfy(\.isFinite) else { return nil }
+            return d
+        }
+        for jump in derivativeJumps(from: ranges[k].lowerBound, to: ranges[k].upperBound, rule) {
+            jumpsSeen += 1
+            let declared = P.kinkDistance(point(jump.at))
+            if let d = declared, jump.isDeclared(d) { continue }
+            let what = usesJVP ? "J·v" : "uᵀJ"
+            found.append("\(what) jumps along input \(k) at \(point(jump.at))"
+                         + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
+        }
+    }
+    return kinkVerdict(found: found, jumpsSeen: jumpsSeen)
 }
 
 /// A user scalar primitive's primal alone, as a function of its arguments (for the complex step;

@@ -180,6 +180,22 @@ public enum Diagnostics {
         }
     }
 
+    /// Runs a user vector primitive's declared domain and kink predicates at `x` and reports what
+    /// they find; false when `x` is outside the domain (the caller then returns NaN outputs and
+    /// calls no rule).
+    @discardableResult
+    public static func check<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Double], node: Int?) -> Bool {
+        if let reason = P.domainViolation(x) {
+            let why = x.contains(where: \.isNaN) ? "\(P.name) of NaN (the NaN was made before this call)" : reason
+            report(.domain(op: P.name, node: node, inputs: x, reason: why))
+            return false
+        }
+        if P.kinkDistance(x) == 0 {
+            current?.add(kink: KinkEvent(op: .custom, name: P.name, node: node, inputs: x))
+        }
+        return true
+    }
+
     /// Reports a domain violation of `op` at `(x, y)`.
     @inline(never)
     public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {

@@ -129,6 +129,8 @@ extension Dual {
             for lane in 0..<Tangent.laneCount { nan[lane: lane] = Value(Double.nan) }
             return y.map { _ in Dual(Value(Double.nan), tangent: nan) }
         }
+        // Outside the declared domain no rule is asked (the error names the primitive).
+        guard Diagnostics.check(P.self, xv, node: nil) else { return failed }
         for lane in 0..<Tangent.laneCount {
             let v = x.map { $0.tangent[lane: lane].approximateDouble }
             if v.allSatisfy({ $0 == 0 }) { continue }

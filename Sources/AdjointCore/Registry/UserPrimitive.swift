@@ -210,6 +210,32 @@ public protocol VectorPrimitive {
     /// For each output, the inputs it reads, when called with `n` inputs; nil (the default) means
     /// every output reads every input. Sparse Jacobians use it; `checkSparsity` tests it.
     static func sparsity(inputs n: Int) -> [[Int]]?
+    /// Valid inputs, as text for messages.
+    static var domain: String { get }
+    /// Why `x` is outside the domain, or nil inside it (the default: no restriction). Outside it
+    /// every mode reports ``ADError/domain(op:node:inputs:reason:)`` naming the primitive, its
+    /// outputs are NaN, and its JVP and VJP are not called: a rule asked for the derivative of a
+    /// solve with a singular matrix has nothing right to answer.
+    ///
+    /// ```swift
+    /// static func domainViolation(_ x: [Double]) -> String? {
+    ///     x.allSatisfy { $0 == 0 } ? "normalising the zero vector" : nil
+    /// }
+    /// ```
+    static func domainViolation(_ x: [Double]) -> String?
+    /// How far `x` is from the nearest point where the primitive is not differentiable (0 at
+    /// it), as the largest change of any one input that reaches it (the max norm), or nil when
+    /// there is none (the default). A lower bound is fine; 0 is a kink. Every mode reports a
+    /// kink at distance 0, as for built-in ops; the check takes one-sided derivatives there and
+    /// keeps its differences on one side near it; `validate` looks for undeclared kinks.
+    ///
+    /// ```swift
+    /// enum SortPair: VectorPrimitive {   // (min, max): not differentiable where the inputs tie
+    ///     static func kinkDistance(_ x: [Double]) -> Double? { abs(x[0] - x[1]) / 2 }
+    ///     …
+    /// }
+    /// ```
+    static func kinkDistance(_ x: [Double]) -> Double?
 }
 
 extension VectorPrimitive {
@@ -217,6 +243,9 @@ extension VectorPrimitive {
     public static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { nil }
     public static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { nil }
     public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: n) }
+    public static var domain: String { "all inputs" }
+    public static func domainViolation(_ x: [Double]) -> String? { nil }
+    public static func kinkDistance(_ x: [Double]) -> Double? { nil }
 
     /// Applies the primitive in whatever mode `T` is.
     @inlinable public static func apply<T: ADScalar>(_ x: [T]) -> [T] { T.apply(Self.self, x) }

@@ -221,7 +221,15 @@ extension Reverse {
         }
         let xv = x.map { $0.value.approximateDouble }
         let y = P.primal(xv)
-        guard let t = commonTape(x, P.name) else { return y.map { Reverse(constant: V($0)) } }
+        guard let t = commonTape(x, P.name) else {
+            let inDomain = Diagnostics.check(P.self, xv, node: nil)
+            return y.map { Reverse(constant: V(inDomain ? $0 : Double.nan)) }
+        }
+        let inputs = x.map { $0.tape == t ? $0.index : t.pointee.pushConstant($0.value) }
+        let first = Int32(truncatingIfNeeded: t.pointee.count)
+        // Reported at the call's first output, the node its outputs will start at; outside the
+        // declared domain no rule is asked (the error names the primitive).
+        guard Diagnostics.check(P.self, xv, node: Int(first)) else { return y.map { _ in Reverse(constant: V(Double.nan)) } }
         // Checked when recording, where the error reaches the caller before any sweep; a rule
         // whose presence or length depends on the cotangent is caught again in the sweep.
         guard let probe = P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) else {
@@ -232,8 +240,6 @@ extension Reverse {
             Diagnostics.report(.dimensionMismatch(what: "\(P.name) VJP length (inputs)", expected: x.count, got: probe.count))
             return y.map { _ in Reverse(constant: V(Double.nan)) }
         }
-        let inputs = x.map { $0.tape == t ? $0.index : t.pointee.pushConstant($0.value) }
-        let first = Int32(truncatingIfNeeded: t.pointee.count)
         let node = CustomNode(scalar: nil, vector: P.self, second: -1, inputs: inputs, inputValues: xv,
                               firstOutput: first, outputCount: Int32(y.count))
         var out: [Reverse] = []

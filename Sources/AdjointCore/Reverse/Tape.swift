@@ -552,8 +552,10 @@ public final class Tape<V: ADScalar> {
     }
 
     /// Entry `i`'s distance from its non-differentiable point (0 at it), from the registry's or the
-    /// user's declaration; nil when the primitive has none (and for leaves and vector primitives).
+    /// user's declaration; nil when the primitive has none (and for leaves). Each output of a
+    /// vector primitive call gives the call's distance at its recorded inputs.
     @inlinable public func localKinkDistance(_ i: Int) -> Double? {
+        if let call = vectorPrimitive(i) { return call.primitive.kinkDistance(call.inputValues) }
         guard let (x, y, op, custom) = arguments(i) else { return nil }
         if let custom { return custom.kinkDistance(x.approximateDouble, y.approximateDouble) }
         return Rules.kinkDistance(op, x, y)?.approximateDouble
@@ -561,6 +563,7 @@ public final class Tape<V: ADScalar> {
 
     /// Why entry `i`'s recorded arguments are outside its domain, or nil.
     public func localDomainViolation(_ i: Int) -> String? {
+        if let call = vectorPrimitive(i) { return call.primitive.domainViolation(call.inputValues) }
         guard let (x, y, op, custom) = arguments(i) else { return nil }
         if let custom { return custom.domainViolation(x.approximateDouble, y.approximateDouble) }
         return Rules.domainViolation(op, x, y, op == .powi ? Int(storage.pointee.rhs[i]) : 0)

@@ -111,7 +111,10 @@ extension ADScalar {
         guard Self.self == Double.self || Self.self == Float.self else {
             return unsupportedVector(P.self, x)
         }
-        return P.primal(x.map(\.approximateDouble)).map { Self($0) }
+        let xv = x.map(\.approximateDouble)
+        let y = P.primal(xv)
+        guard Diagnostics.check(P.self, xv, node: nil) else { return y.map { _ in Self(Double.nan) } }
+        return y.map { Self($0) }
     }
 
     /// The default `isFiniteValue`: the Double approximation is finite.
