@@ -161,4 +161,32 @@ func notebook_08_checking_your_gradients() throws {
               " by the rule in Doubles:", try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [t])[0][0])
     }
 #sourceLocation()
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 316)
+    enum SortPair: VectorPrimitive {
+        static let name = "sort_pair"
+        static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { x[0] <= x[1] ? [v[0], v[1]] : [v[1], v[0]] }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { x[0] <= x[1] ? [u[0], u[1]] : [u[1], u[0]] }
+        static func kinkDistance(_ x: [Double]) -> Double? { abs(x[0] - x[1]) / 2 }
+    }
+    enum SortPairForgotTheKink: VectorPrimitive {
+        static let name = "sort_pair_no_kink"
+        static func primal(_ x: [Double]) -> [Double] { SortPair.primal(x) }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { SortPair.jvp(at: x, direction: v) }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { SortPair.vjp(at: x, cotangent: u) }
+    }
+    for report in [validate(SortPair.self, inputs: 2), validate(SortPairForgotTheKink.self, inputs: 2)] {
+        print(report.primitive + ":", report.passed ? "passed" : "FAILED", "| kinks:", report.check(named: "kinks")?.detail ?? "-")
+    }
+
+    struct Larger<P: VectorPrimitive>: ADFunction {
+        var inputCount: Int? { 2 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x)[1]] }
+    }
+    for report in [try checkJacobian(of: Larger<SortPair>(), at: [1.0, 1.0]),
+                   try checkJacobian(of: Larger<SortPairForgotTheKink>(), at: [1.0, 1.0])] {
+        print(report.verdict.name, report.entries[0].map(\.verdict.name), "fault:", report.fault?.op ?? "none")
+    }
+#sourceLocation()
 }

@@ -209,12 +209,12 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
 }
 
 /// The "kinks" check's verdict from the undeclared jumps found and the jumps seen in all.
-func kinkVerdict(found: [String], jumpsSeen: Int) -> PrimitiveValidation.Check {
+func kinkVerdict(found: [String], jumpsSeen: Int, of what: String = "the partials") -> PrimitiveValidation.Check {
     if let first = found.first {
         return .init(name: "kinks", outcome: .failed, detail: "\(found.count) undeclared kink(s); first: \(first)")
     }
     return .init(name: "kinks", outcome: .passed,
-                 detail: jumpsSeen == 0 ? "no jump in the partials along the sample ranges" : "\(jumpsSeen) jump(s) in the partials, each at a declared kink")
+                 detail: jumpsSeen == 0 ? "no jump in \(what) along the sample ranges" : "\(jumpsSeen) jump(s) in \(what), each at a declared kink")
 }
 
 /// A jump of a derivative found along a line: where (bisected to a few ulps), how wide the last
@@ -472,6 +472,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
     let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
     let axes = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * n / 8 }
+    let what = usesJVP ? "J·v" : "uᵀJ"
     var found: [String] = []
     var jumpsSeen = 0
     for k in axes {
@@ -487,12 +488,11 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
             jumpsSeen += 1
             let declared = P.kinkDistance(point(jump.at))
             if let d = declared, jump.isDeclared(d) { continue }
-            let what = usesJVP ? "J·v" : "uᵀJ"
             found.append("\(what) jumps along input \(k) at \(point(jump.at))"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
     }
-    return kinkVerdict(found: found, jumpsSeen: jumpsSeen)
+    return kinkVerdict(found: found, jumpsSeen: jumpsSeen, of: what)
 }
 
 /// A user scalar primitive's primal alone, as a function of its arguments (for the complex step;
