@@ -5,11 +5,15 @@ import CLapack
 ///
 /// ```swift
 /// do { _ = try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1]) }
-/// catch let e as LinalgError { print(e) }   // "dgesv: the matrix is singular (U[2,2] = 0) …"
+/// catch let e as LinalgError { print(e) }   // "dgesvx: the matrix is singular (U[2,2] = 0) …"
 /// ```
 public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
     /// LU found an exactly zero pivot (1-based, as LAPACK reports it): no unique solution.
     case singularMatrix(routine: String, pivot: Int)
+    /// The matrix is not exactly singular, but its reciprocal condition number (estimated by LAPACK
+    /// after equilibration) is below the machine precision 2⁻⁵³: LAPACK's "singular to working
+    /// precision". `errorBound` is LAPACK's bound on the solution's relative error (‖Δx‖∞/‖x‖∞).
+    case illConditioned(routine: String, reciprocalCondition: Double, errorBound: Double)
     /// The SVD's iteration did not converge (`info` > 0 from dgesdd).
     case noConvergence(routine: String, info: Int)
     /// LAPACK rejected argument number `argument` (`info` < 0): a bug on our side, reported rather than hidden.
@@ -20,6 +24,10 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .singularMatrix(r, p):
             return "\(r): the matrix is singular (U[\(p),\(p)] = 0); no unique solution — check the rank with JacobianAnalysis"
+        case let .illConditioned(r, rcond, bound):
+            return "\(r): the matrix is singular to working precision (reciprocal condition number \(rcond) after "
+                + "equilibration, below ε = \(Double.ulpOfOne / 2)); the solution's relative error could be as large as "
+                + "\(bound), so none is returned — check the rank with JacobianAnalysis"
         case let .noConvergence(r, info):
             return "\(r): the singular value iteration did not converge (info = \(info))"
         case let .illegalArgument(r, a):
@@ -161,8 +169,10 @@ public struct JacobianAnalysis: Sendable, Equatable {
         return (lu.logAbs, lu.sign)
     }
 
-    /// The solution x of A·x = b (`dgesv`, LU with partial pivoting).
+    /// The solution x of A·x = b (`dgesvx`: equilibration, then LU with partial pivoting).
     /// - Throws: ``LinalgError/singularMatrix(routine:pivot:)`` when A is exactly singular;
+    ///   ``LinalgError/illConditioned(routine:reciprocalCondition:errorBound:)`` when it is singular
+    ///   to working precision (the 12×12 Hilbert matrix: reciprocal condition 6·10⁻¹⁷);
     ///   ``ADError/nonFinite(what:op:node:)`` when the solution overflows.
     ///
     /// ```swift
@@ -177,12 +187,28 @@ public struct JacobianAnalysis: Sendable, Equatable {
         }
         let n = a.rows
         if n == 0 { return [] }
-        var x = b
+        // dgesvx, not dgesv: the same LU with partial pivoting, after equilibrating rows and
+        // columns (so diag(10³⁰⁰, 10⁻³⁰⁰) is still solved exactly), plus LAPACK's estimate of the
+        // reciprocal condition number. dgesv alone returned any finite result: for the 14×14
+        // Hilbert matrix x₁ = 3.92 where the exact solution of the stored matrix (rationals) is 7.78.
+        var rhs = b
+        var x = [Double](repeating: 0, count: n)
+        var factors = [Double](repeating: 0, count: n * n)
         var pivots = [Int32](repeating: 0, count: n)
-        let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), 1, &a.elements, Int32(n), &pivots, &x, 1)
-        try check(info, "dgesv")
+        var rowScale = [Double](repeating: 0, count: n), colScale = [Double](repeating: 0, count: n)
+        var equilibration: CChar = 0
+        var rcond = 0.0, forwardError = [0.0], backwardError = [0.0], growth = 0.0
+        let info = LAPACKE_dgesvx(LAPACK_ROW_MAJOR, 69 /* 'E' equilibrate */, 78 /* 'N' */, Int32(n), 1,
+                                  &a.elements, Int32(n), &factors, Int32(n), &pivots, &equilibration,
+                                  &rowScale, &colScale, &rhs, 1, &x, 1, &rcond, &forwardError, &backwardError, &growth)
+        if info == Int32(n + 1) {
+            // LAPACK's own test: rcond below the machine precision, the matrix is singular to
+            // working precision. A solution was computed, but its error bound says it is noise.
+            throw LinalgError.illConditioned(routine: "dgesvx", reciprocalCondition: rcond, errorBound: forwardError[0])
+        }
+        try check(info, "dgesvx")
         if let j = x.firstIndex(where: { !$0.isFinite }) {
-            throw ADError.nonFinite(what: "solution entry \(j) (the matrix is numerically singular)", op: "dgesv", node: nil)
+            throw ADError.nonFinite(what: "solution entry \(j) (the matrix is numerically singular)", op: "dgesvx", node: nil)
         }
         return x
     }

@@ -86,10 +86,35 @@ final class JacobianAnalysisTests: XCTestCase {
         assertClose(step, [0.5, 0.5], 1e-15, "Newton step")
     }
 
+    /// Hilbert matrices H_ij = 1/(i + j + 1), stored as Doubles. Expected values: the exact
+    /// solutions of H·x = 1 for the *stored* matrices, in rationals (Python `fractions`, Gauss–Jordan
+    /// on the exact binary values): n = 8 gives x₁ = −7.999999949964206, n = 12 x₁ = −11.58061450…,
+    /// n = 14 x₁ = 7.78099190…. LU returned −12.876 and 3.920 for the last two (3.92 against 7.78:
+    /// not one correct digit) without a word; LAPACK's condition estimate (reciprocal 6·10⁻¹⁷ and
+    /// 6·10⁻¹⁸ after equilibration, below ε) says so, and solve now throws it.
+    func testSolveRefusesMatricesSingularToWorkingPrecision() throws {
+        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
+        // κ ≈ 1.5·10¹⁰: solved, to the accuracy κ·ε allows.
+        let x8 = try JacobianAnalysis.solve(hilbert(8), [Double](repeating: 1, count: 8))
+        XCTAssertEqual(x8[0], -7.999999949964206, accuracy: 1e-5)
+        for n in [12, 14] {
+            XCTAssertThrowsError(try JacobianAnalysis.solve(hilbert(n), [Double](repeating: 1, count: n)), "Hilbert \(n)") { e in
+                guard case let .illConditioned(routine, rcond, bound) = e as? LinalgError else { return XCTFail("\(e)") }
+                XCTAssertEqual(routine, "dgesvx")
+                XCTAssertLessThan(rcond, Double.ulpOfOne / 2)
+                XCTAssertGreaterThan(bound, 0.1, "the error bound must admit the 11% (n = 12) and 50% (n = 14) errors")
+                XCTAssertTrue("\(e)".contains("singular to working precision"), "\(e)")
+            }
+        }
+        // Badly scaled but perfectly conditioned after equilibration: solved, and exactly
+        // (1/10⁻³⁰⁰ = 10³⁰⁰ correctly rounded; plain LU gave 9.999999999999999e+299).
+        XCTAssertEqual(try JacobianAnalysis.solve([[1e300, 0], [0, 1e-300]], [1, 1]), [1e-300, 1e300])
+    }
+
     func testLAPACKFailuresAreTypedErrors() throws {
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1])) { e in
             guard case .singularMatrix(let routine, let pivot) = e as? LinalgError else { return XCTFail("\(e)") }
-            XCTAssertEqual(routine, "dgesv"); XCTAssertEqual(pivot, 2)
+            XCTAssertEqual(routine, "dgesvx"); XCTAssertEqual(pivot, 2)
         }
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 0], [0, 1]], [1])) { e in
             guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
