@@ -61,6 +61,27 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// Signed zeros and the smallest magnitudes: tanh is odd and tanh x = x(1 − x²/3 + …), so
+    /// tanh(±0) = ±0 (C's Annex F, and glibc's tanh) and tanh of a subnormal is itself; σ(±0) = ½.
+    /// The vectorised tanh returned +0 for −0 (its sign came from `v < 0`, false for −0), so
+    /// 1/tanh(x) at x = −0 was +∞ on the matrix path and −∞ in every scalar mode. The tests above
+    /// compare with `==`, for which −0 equals +0; this one compares sign bits.
+    func testSignedZerosAndSubnormals() throws {
+        func check<T: LinalgScalar>(_: T.Type) throws {
+            let xs: [T] = [-0.0, 0.0, -T.leastNonzeroMagnitude, T.leastNonzeroMagnitude, -T.leastNormalMagnitude, 1, -0.0]
+            let z = try Matrix<T>(rows: 1, cols: xs.count, elements: xs).map(.tanh)
+            XCTAssertTrue(VectorKernels.enabled(.tanh))
+            for (x, y) in zip(xs, z.elements) where Swift.abs(x) < 1 {
+                XCTAssertEqual(y, x, "tanh(\(x)) as \(T.self)")
+                XCTAssertEqual(y.sign, x.sign, "sign of tanh(\(x)) as \(T.self): \(y)")
+            }
+            let s = try Matrix<T>(rows: 1, cols: 2, elements: [-0.0, 0.0]).map(.sigmoid)
+            XCTAssertEqual(s.elements, [0.5, 0.5])
+        }
+        try check(Double.self)
+        try check(Float.self)
+    }
+
     /// relu and leaky ReLU are selects: the vectorised primal must equal the registry's exactly,
     /// NaN passed through, −0 mapped as the registry maps it.
     func testPiecewisePrimalsEqualTheRegistry() throws {
