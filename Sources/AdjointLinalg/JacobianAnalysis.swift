@@ -152,7 +152,7 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// ```
     public static func determinant(of matrix: [[Double]]) throws -> Double {
         let a = try checked(matrix)
-        try requireEqual("columns of a matrix whose determinant is asked (it must be square)", a.rows, a.cols)
+        try requireEqual("columns of a \(a.shapeText) matrix whose determinant is asked (it must be square)", a.rows, a.cols)
         let lu = try luDeterminant(a)
         guard let d = lu.value else {
             throw ADError.nonFinite(what: "determinant (|det| = exp(\(lu.logAbs)) is outside Double's range; use logAbsDeterminant(of:))",
@@ -164,7 +164,7 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// (log|det|, sign) of a square matrix via LU; (−∞, 0) when singular.
     public static func logAbsDeterminant(of matrix: [[Double]]) throws -> (logAbs: Double, sign: Double) {
         let a = try checked(matrix)
-        try requireEqual("columns of a matrix whose determinant is asked (it must be square)", a.rows, a.cols)
+        try requireEqual("columns of a \(a.shapeText) matrix whose determinant is asked (it must be square)", a.rows, a.cols)
         let lu = try luDeterminant(a)
         return (lu.logAbs, lu.sign)
     }
@@ -180,8 +180,8 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// ```
     public static func solve(_ matrix: [[Double]], _ b: [Double]) throws -> [Double] {
         var a = try checked(matrix)
-        try requireEqual("columns of a linear system's matrix (it must be square)", a.rows, a.cols)
-        try requireEqual("right-hand side length", a.rows, b.count)
+        try requireEqual("columns of a linear system's \(a.shapeText) matrix (it must be square)", a.rows, a.cols)
+        try requireEqual("right-hand side length of a linear system with a \(a.shapeText) matrix", a.rows, b.count)
         if let j = b.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "right-hand side entry \(j)", op: nil, node: nil)
         }

@@ -134,8 +134,9 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
     /// Pairs a value with its tangent; throws when their shapes differ.
     public init(value: Matrix<Scalar>, tangent: Matrix<Scalar>?) throws {
         if let t = tangent {
-            try requireEqual("tangent rows", value.rows, t.rows)
-            try requireEqual("tangent columns", value.cols, t.cols)
+            let shapes = "(value \(value.shapeText), tangent \(t.shapeText))"
+            try requireEqual("tangent rows \(shapes)", value.rows, t.rows)
+            try requireEqual("tangent columns \(shapes)", value.cols, t.cols)
         }
         self.value = value; self.tangent = tangent
     }

@@ -23,8 +23,7 @@ enum MatrixRules {
             return (try add(a, try second(b, op), alpha: 1, pool: pool), nil)
         case .addBias:
             let bias = try second(b, op)
-            try requireEqual("bias rows (a bias is 1×n)", 1, bias.rows)
-            try requireEqual("bias columns (must equal the matrix's columns)", a.cols, bias.cols)
+            try requireBias(a, bias)
             var z = output(a.rows, a.cols, pool)
             MatrixCounters.record("add_bias", flops: a.count)
             withBuffers(a, bias, &z) { pa, pb, pz in S.kernelAddRow(.inPackage, pa, pb, cols: a.cols, into: pz) }
@@ -251,8 +250,9 @@ enum MatrixRules {
     }
 
     static func add<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, alpha: S, pool: MatrixBufferPool<S>? = nil) throws -> Matrix<S> {
-        try requireEqual("rows of a matrix sum", a.rows, b.rows)
-        try requireEqual("columns of a matrix sum", a.cols, b.cols)
+        let shapes = "(\(a.shapeText) \(alpha < 0 ? "−" : "+") \(b.shapeText))"
+        try requireEqual("rows in \(alpha < 0 ? "a matrix difference" : "add") \(shapes)", a.rows, b.rows)
+        try requireEqual("columns in \(alpha < 0 ? "a matrix difference" : "add") \(shapes)", a.cols, b.cols)
         var z = output(a.rows, a.cols, pool)
         MatrixCounters.record("add", flops: a.count)
         withBuffers(a, b, &z) { pa, pb, pz in S.kernelAxpy(.inPackage, pa, alpha, pb, into: pz) }
@@ -340,13 +340,14 @@ enum MatrixRules {
 
     static func target<S: LinalgScalar>(_ attr: MatrixAttributes<S>, _ a: Matrix<S>, _ op: MatrixOp) throws -> Matrix<S> {
         guard let t = attr.target else { throw ADError.invalidArgument("\(op.info.name) needs a target matrix") }
-        try requireEqual("target rows of \(op.info.name)", a.rows, t.rows)
-        try requireEqual("target columns of \(op.info.name)", a.cols, t.cols)
+        let shapes = "(prediction \(a.shapeText), target \(t.shapeText))"
+        try requireEqual("target rows of \(op.info.name) \(shapes)", a.rows, t.rows)
+        try requireEqual("target columns of \(op.info.name) \(shapes)", a.cols, t.cols)
         return t
     }
 
     static func checkLabels<S: LinalgScalar>(_ labels: [Int], _ a: Matrix<S>) throws {
-        try requireEqual("number of labels of softmax_cross_entropy (one per row of logits)", a.rows, labels.count)
+        try requireEqual("number of labels of softmax_cross_entropy (one per row of the \(a.shapeText) logits)", a.rows, labels.count)
         for (r, l) in labels.enumerated() where l < 0 || l >= a.cols {
             throw ADError.invalidArgument("softmax_cross_entropy: label \(l) in row \(r) is outside 0..<\(a.cols) (the number of classes)")
         }

@@ -184,8 +184,9 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         let out = values[output.index]
         let u: Matrix<Scalar>
         if let seed {
-            try requireEqual("seed rows", out.rows, seed.rows)
-            try requireEqual("seed columns", out.cols, seed.cols)
+            let shapes = "(output \(out.shapeText), seed \(seed.shapeText))"
+            try requireEqual("seed rows \(shapes)", out.rows, seed.rows)
+            try requireEqual("seed columns \(shapes)", out.cols, seed.cols)
             u = seed
         } else {
             try requireEqual("elements of the output (a default seed needs a 1×1 output; pass a seed otherwise)", 1, out.count)

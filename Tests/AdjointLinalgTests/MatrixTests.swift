@@ -99,6 +99,41 @@ final class MatrixTests: XCTestCase {
         XCTAssertTrue(m.elements.allSatisfy { $0.isFinite && abs($0) <= 1e30 })
     }
 
+    /// Every shape mismatch is a typed ``ADError/dimensionMismatch(what:expected:got:)`` whose
+    /// message names the op and both shapes (a 2×3 against a 3×2). Most named one count only:
+    /// "rows of a matrix sum: expected 2, got 3" left the reader to find which sum and which shapes.
+    func testShapeMismatchesNameTheOpAndBothShapes() throws {
+        let a = try Matrix<Double>.zeros(2, 3), b = try Matrix<Double>.zeros(3, 2)
+        let cases: [(String, [String], () throws -> Void)] = [
+            ("add", ["add", "2×3", "3×2"], { _ = try a.adding(b) }),
+            ("subtract", ["difference", "2×3", "3×2"], { _ = try a.subtracting(b) }),
+            ("matmul", ["matmul", "2×3", "2×3"], { _ = try a.matmul(a) }),
+            ("tape add", ["add", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.add(t.variable(a), t.variable(b)) }),
+            ("add_bias", ["add_bias", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.addBias(t.variable(a), t.variable(b)) }),
+            ("fused add_bias", ["add_bias", "2×3", "3×2"], {
+                let t = MatrixTape<Double>()
+                _ = try t.addBiasActivation(t.variable(a), t.variable(b), ElementwiseSpec(op: .tanh))
+            }),
+            ("evaluator add_bias", ["add_bias", "2×3", "3×2"], {
+                let e = MatrixEvaluator<Double>()
+                _ = try e.addBiasActivation(a, b, ElementwiseSpec(op: .tanh))
+            }),
+            ("mse", ["mse", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.mse(t.variable(a), b) }),
+            ("seed", ["seed", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.gradients(of: t.variable(a), seed: b) }),
+            ("dual", ["tangent", "2×3", "3×2"], { _ = try MatrixDual(value: a, tangent: b) }),
+            ("matrix-vector", ["matrix–vector", "2×3", "vector of 2"], { _ = try a.multiply(vector: [1, 2]) }),
+            ("dense layer", ["dense layer", "2×3", "3×2"], { _ = try DenseLayer(weights: a, bias: b, activation: nil) }),
+            ("solve", ["linear system", "2×3"], { _ = try JacobianAnalysis.solve(a.rowArrays, [1, 2]) }),
+            ("determinant", ["determinant", "2×3"], { _ = try JacobianAnalysis.determinant(of: a.rowArrays) }),
+        ]
+        for (name, words, body) in cases {
+            XCTAssertThrowsError(try body(), name) { e in
+                guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(name): \(e)") }
+                for w in words { XCTAssertTrue("\(e)".contains(w), "\(name): \"\(e)\" does not name \(w)") }
+            }
+        }
+    }
+
     func testTypedErrorsForBadInput() throws {
         let tape = MatrixTape<Double>()
         let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))
@@ -108,7 +143,7 @@ final class MatrixTests: XCTestCase {
         }
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, -1]))
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0])) { e in
-            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of labels of softmax_cross_entropy (one per row of logits)", expected: 2, got: 1))
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of labels of softmax_cross_entropy (one per row of the 2×3 logits)", expected: 2, got: 1))
         }
         XCTAssertThrowsError(try tape.matmul(x, x)) { e in
             guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
