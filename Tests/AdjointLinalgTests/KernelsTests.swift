@@ -64,4 +64,40 @@ final class KernelsTests: XCTestCase {
         try check(Double.self, tolerance: 16 * 0x1p-53)
         try check(Float.self, tolerance: 16 * 0x1p-24)
     }
+
+    /// Sums of many Floats: the total, per-row and per-column sums, the mean and the MSE of 10⁵
+    /// values in [0, 1], against the same Float values summed in Double (its own error, ≤ n·2⁻⁵³
+    /// relative ≈ 10⁻¹¹, is far below the tolerance). A Float running sum was off by 6.9·10⁻⁷
+    /// (the sum) and 1.4·10⁻⁵ (the MSE), 12 and 240 ULPs; at 10⁶ values 1.1·10⁻⁵ and 3.8·10⁻⁴.
+    /// Now within 4 ULPs.
+    func testFloatSumsOfManyElementsAreAccurate() throws {
+        let (rows, cols) = (250, 400)
+        var g = SeededGenerator(seed: 9)
+        let x = try Matrix<Float>.random(rows, cols, in: 0...1, using: &g)
+        let wide = x.elements.map { Double($0) }
+        func close(_ got: Float, _ expected: Double, _ what: String) {
+            XCTAssertEqual(Double(got), expected, accuracy: 4 * 0x1p-24 * Swift.abs(expected), what)
+        }
+        let e = MatrixEvaluator<Float>()
+        close(try e.sum(x)[0, 0], wide.reduce(0, +), "sum of 10⁵ Floats")
+        close(try e.mean(x)[0, 0], wide.reduce(0, +) / Double(rows * cols), "mean of 10⁵ Floats")
+        close(try e.mse(x, try Matrix<Float>.zeros(rows, cols))[0, 0], wide.reduce(0) { $0 + $1 * $1 } / Double(rows * cols),
+              "MSE of 10⁵ Floats")
+        let perColumn = try e.sum(x, .perColumn), perRow = try e.sum(x, .perRow)
+        for c in [0, 199, 399] { close(perColumn[0, c], (0..<rows).reduce(0) { $0 + wide[$1 * cols + c] }, "column \(c)") }
+        for r in [0, 124, 249] { close(perRow[r, 0], wide[(r * cols)..<((r + 1) * cols)].reduce(0, +), "row \(r)") }
+    }
+
+    /// log Σ exp over a row of −∞ only (every class masked) is log 0 = −∞; it was NaN (the row
+    /// maximum −∞ subtracted from itself). Its softmax is 0/0, NaN; a row with one finite entry
+    /// is unaffected: log-sum-exp 0, softmax (1, 0).
+    func testLogSumExpOfAFullyMaskedRowIsMinusInfinity() throws {
+        let x = try Matrix<Double>([[-.infinity, -.infinity], [0, -.infinity]])
+        let e = MatrixEvaluator<Double>()
+        XCTAssertEqual(try e.logSumExp(x).elements, [-.infinity, 0])
+        let p = try e.softmax(x)
+        XCTAssertTrue(p[0, 0].isNaN && p[0, 1].isNaN, "\(p)")
+        XCTAssertEqual(p[1, 0], 1); XCTAssertEqual(p[1, 1], 0)
+        XCTAssertEqual(try MatrixEvaluator<Float>().logSumExp(try Matrix<Float>([[-.infinity]])).elements, [-.infinity])
+    }
 }
