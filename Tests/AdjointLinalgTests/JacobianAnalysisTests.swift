@@ -111,6 +111,29 @@ final class JacobianAnalysisTests: XCTestCase {
         XCTAssertEqual(try JacobianAnalysis.solve([[1e300, 0], [0, 1e-300]], [1, 1]), [1e-300, 1e300])
     }
 
+    /// The determinant of the stored Hilbert matrices, exact in rationals (Python `fractions`,
+    /// elimination on the exact binary values): n = 8 2.737050121755729e-33, n = 12
+    /// 2.687225581661903e-78, n = 14 −3.799330038664104e-106. LU gave 2.7370500087e-33 (4·10⁻⁸
+    /// off, fine for κ ≈ 10¹⁰), then 2.551e-78 (5% off) and −2.387e-106 (37% off) without a
+    /// word; the last two are singular to working precision and now say so. Exact answers stay:
+    /// a singular matrix's 0, and diag(10³⁰⁰, 10⁻³⁰⁰)'s 1 (badly scaled, perfectly conditioned).
+    func testDeterminantRefusesMatricesSingularToWorkingPrecision() throws {
+        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: hilbert(8)), 2.737050121755729e-33, accuracy: 1e-6 * 2.737e-33)
+        for n in [12, 14] {
+            for body in [{ _ = try JacobianAnalysis.determinant(of: hilbert(n)) }, { _ = try JacobianAnalysis.logAbsDeterminant(of: hilbert(n)) }] {
+                XCTAssertThrowsError(try body(), "Hilbert \(n)") { e in
+                    guard case let .illConditioned(_, rcond, bound) = e as? LinalgError else { return XCTFail("\(e)") }
+                    XCTAssertLessThan(rcond, Double.ulpOfOne / 2)
+                    XCTAssertGreaterThan(bound, 0.37, "the estimate must admit the 37% error of n = 14")
+                }
+            }
+        }
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [2, 4]]), 0)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1e300, 0], [0, 1e-300]]), 1)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2)
+    }
+
     func testLAPACKFailuresAreTypedErrors() throws {
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1])) { e in
             guard case .singularMatrix(let routine, let pivot) = e as? LinalgError else { return XCTFail("\(e)") }
