@@ -134,6 +134,52 @@ final class MatrixTests: XCTestCase {
         }
     }
 
+    /// Empty matrices through every op, on the tape with a seed of the output's shape: a value of
+    /// the right shape and cotangents of the inputs' shapes, or a typed error. By hand: an empty
+    /// sum is 0 (per column: a row of zeros), an empty product with inner size 0 is a matrix of
+    /// zeros, and nothing else has an element to compute.
+    func testEmptyMatricesThroughEveryOp() throws {
+        let e03 = try Matrix<Double>.zeros(0, 3), e30 = try Matrix<Double>.zeros(3, 0), e02 = try Matrix<Double>.zeros(0, 2)
+        func run(_ a: Matrix<Double>, _ b: Matrix<Double>?, _ body: (MatrixTape<Double>, MatrixNode, MatrixNode?) throws -> MatrixNode)
+            throws -> (value: Matrix<Double>, ga: Matrix<Double>, gb: Matrix<Double>?) {
+            let t = MatrixTape<Double>()
+            let x = t.variable(a), y = b.map { t.variable($0) }
+            let out = try body(t, x, y)
+            let v = try t.primal(out)
+            let g = try t.gradients(of: out, seed: Matrix(rows: v.rows, cols: v.cols, elements: [Double](repeating: 1, count: v.count)))
+            return (v, try g[x], try y.map { try g[$0] })
+        }
+        let product = try run(e30, try Matrix.zeros(0, 2)) { t, x, y in try t.matmul(x, y!) }
+        XCTAssertEqual(product.value, try Matrix.zeros(3, 2))
+        XCTAssertEqual(product.ga, e30); XCTAssertEqual(product.gb, e02)
+        let inner = try run(e03, try Matrix.zeros(3, 2)) { t, x, y in try t.matmul(x, y!) }
+        XCTAssertEqual(inner.value, e02); XCTAssertEqual(inner.gb, try Matrix.zeros(3, 2))
+        XCTAssertEqual(try run(e03, e03) { t, x, y in try t.add(x, y!) }.value, e03)
+        XCTAssertEqual(try run(e03, try Matrix.zeros(1, 3)) { t, x, y in try t.addBias(x, y!) }.gb, try Matrix.zeros(1, 3))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.activation(.tanh, x) }.ga, e03)
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x) }.value, try Matrix([[0]]))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x, .perColumn) }.value, try Matrix.zeros(1, 3))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x, .perRow) }.value, try Matrix.zeros(0, 1))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.softmax(x) }.ga, e03)
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.logSumExp(x) }.ga, e03)
+        // The mean of nothing has no value: NaN, refused by the sweep as a non-finite output.
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.mean(x) }) { err in
+            guard case .nonFinite = err as? ADError else { return XCTFail("\(err)") }
+        }
+        for body in [{ (t: MatrixTape<Double>, x: MatrixNode, _: MatrixNode?) in try t.softmax(x) },
+                     { t, x, _ in try t.logSumExp(x) }] {
+            XCTAssertThrowsError(try run(e30, nil, body)) { err in
+                guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+            }
+        }
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.mse(x, e03) }) { err in
+            guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+        }
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.softmaxCrossEntropy(x, labels: []) }) { err in
+            guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+        }
+    }
+
     func testTypedErrorsForBadInput() throws {
         let tape = MatrixTape<Double>()
         let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))
