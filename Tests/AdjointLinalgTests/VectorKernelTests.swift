@@ -1,6 +1,10 @@
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 import AdjointCore
 @testable import AdjointLinalg
+import CAdjointVectorMath
 
 /// The vectorised activations against the registry's scalar rules (libm for the primals).
 final class VectorKernelTests: XCTestCase {
@@ -81,6 +85,69 @@ final class VectorKernelTests: XCTestCase {
         try check(Double.self)
         try check(Float.self)
     }
+
+    #if arch(x86_64) && canImport(Glibc)
+    /// tanh, σ and the sech² inside tanh′ against glibc's 80-bit `tanhl`/`expl`/`coshl` (64-bit
+    /// significand: 11 bits beyond Double, so the reference's own error is below 10⁻³ Double ULP),
+    /// at 200,000 points: a dense grid over [−30, 30], magnitudes from the smallest subnormal to
+    /// 700 in both signs, the kernels' edges (±20, ±350, ±700) and ±0. Double within 4 ULP (the
+    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76), Float correctly rounded
+    /// (computed in Double, rounded once; the probe found no exception).
+    func testAgainstExtendedPrecision() throws {
+        var xs: [Double] = [0, -0.0, 20, -20, 350, -350, 700, -700, 19.999, 349.9, 699.9]
+        for k in 0..<60_000 { xs.append(-30 + 60 * Double(k) / 60_000) }
+        for k in 0..<40_000 {
+            let m = Double.pow(10, -323.5 + 326.5 * Double(k) / 40_000)
+            xs += [m, -m]
+        }
+        var g = SeededGenerator(seed: 15)
+        for _ in 0..<60_000 { xs.append(Double.random(in: -700...700, using: &g)) }
+        func ulps(_ got: Double, _ exact: Float80, _ unitOf: (Double) -> Double) -> Double {
+            let rounded = Double(exact)
+            if got == rounded && got.sign == rounded.sign { return 0 }
+            return Double(Swift.abs(Float80(got) - exact) / Float80(unitOf(rounded)))
+        }
+        let doubleULP: (Double) -> Double = { $0 == 0 || !$0.isNormal ? Double.leastNonzeroMagnitude : $0.ulp }
+        let references: [(String, (Float80) -> Float80)] = [
+            ("tanh", { tanhl($0) }),
+            ("sigmoid", { $0 >= 0 ? 1 / (1 + expl(-$0)) : expl($0) / (1 + expl($0)) }),
+            ("sech2", { let c = coshl($0); return 1 / (c * c) }),
+        ]
+        for (name, reference) in references {
+            // The kernels' contract: |x| ≤ 700 (350 for sech²); the caller takes the scalar rule beyond.
+            let inRange = xs.filter { Swift.abs($0) <= (name == "sech2" ? 350 : 700) }
+            var zd = [Double](repeating: 0, count: inRange.count)
+            var zf = [Float](repeating: 0, count: inRange.count)
+            let xf = inRange.map { Float($0) }
+            inRange.withUnsafeBufferPointer { x in zd.withUnsafeMutableBufferPointer { z in
+                switch name {
+                case "tanh": adjoint_tanh_f64(x.baseAddress!, z.baseAddress!, x.count)
+                case "sigmoid": adjoint_sigmoid_f64(x.baseAddress!, z.baseAddress!, x.count)
+                default: adjoint_sech2_f64(x.baseAddress!, z.baseAddress!, x.count)
+                }
+            } }
+            xf.withUnsafeBufferPointer { x in zf.withUnsafeMutableBufferPointer { z in
+                switch name {
+                case "tanh": adjoint_tanh_f32(x.baseAddress!, z.baseAddress!, x.count)
+                case "sigmoid": adjoint_sigmoid_f32(x.baseAddress!, z.baseAddress!, x.count)
+                default: adjoint_sech2_f32(x.baseAddress!, z.baseAddress!, x.count)
+                }
+            } }
+            var worst = 0.0, floatMisses = 0
+            for i in inRange.indices {
+                let e = ulps(zd[i], reference(Float80(inRange[i])), doubleULP)
+                worst = Swift.max(worst, e)
+                XCTAssertLessThanOrEqual(e, 4, "\(name)(\(inRange[i])) = \(zd[i])")
+                let exact = reference(Float80(xf[i]))
+                if !(zf[i] == Float(exact) && zf[i].sign == Float(exact).sign) {
+                    floatMisses += 1
+                    if floatMisses < 5 { XCTFail("\(name)(\(xf[i]) as Float) = \(zf[i]), correctly rounded \(Float(exact))") }
+                }
+            }
+            print("vector \(name) against 80-bit glibc: max \(worst) ULP in Double; Float not correctly rounded at \(floatMisses) of \(inRange.count)")
+        }
+    }
+    #endif
 
     /// relu and leaky ReLU are selects: the vectorised primal must equal the registry's exactly,
     /// NaN passed through, −0 mapped as the registry maps it.
