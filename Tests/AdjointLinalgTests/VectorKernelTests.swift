@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -148,6 +149,32 @@ final class VectorKernelTests: XCTestCase {
         }
     }
     #endif
+
+    /// Counting and planted mutations are per thread, so the vectorised path may step aside only
+    /// for the thread that observes. It stepped aside whenever *any* thread measured (the global
+    /// `Instrumentation.isActive`): the same tanh on the same input then came from libm on this
+    /// thread, up to 3 ULP away, while another thread ran `measureOperations`.
+    func testAnotherThreadsMeasurementChangesNoBitHere() throws {
+        let xs = (0..<4096).map { -20 + 40 * Double($0) / 4096 }
+        let m = try Matrix<Double>(rows: 1, cols: xs.count, elements: xs)
+        let alone = try m.map(.tanh).elements.map(\.bitPattern)
+        let spec = try ElementwiseSpec<Double>(op: .sigmoid)
+        let ones = try Matrix<Double>(rows: 1, cols: xs.count, elements: [Double](repeating: 1, count: xs.count))
+        func chain() -> [Double] { spec.chain(x: m, z: (try? m.map(.sigmoid)) ?? m, ones, suffix: "").elements }
+        let derivativeAlone = chain().map(\.bitPattern)
+        // The scalar rule's bits differ somewhere, or this test could not fail.
+        XCTAssertNotEqual(alone, xs.map { Rules.primal(.tanh, $0, 0, 0).bitPattern })
+        let entered = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let observer = Thread {
+            _ = measureOperations { entered.signal(); done.wait() }
+        }
+        observer.start()
+        entered.wait()
+        defer { done.signal() }
+        XCTAssertTrue(Instrumentation.isActive, "the other thread measures")
+        XCTAssertEqual(try m.map(.tanh).elements.map(\.bitPattern), alone)
+        XCTAssertEqual(chain().map(\.bitPattern), derivativeAlone)
+    }
 
     /// relu and leaky ReLU are selects: the vectorised primal must equal the registry's exactly,
     /// NaN passed through, −0 mapped as the registry maps it.
