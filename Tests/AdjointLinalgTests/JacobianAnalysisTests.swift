@@ -139,6 +139,12 @@ final class JacobianAnalysisTests: XCTestCase {
             guard case .singularMatrix(let routine, let pivot) = e as? LinalgError else { return XCTFail("\(e)") }
             XCTAssertEqual(routine, "dgesvx"); XCTAssertEqual(pivot, 2)
         }
+        // A zero row or column: equilibration has nothing to scale, the LU still finds the zero pivot.
+        for zero in [[[0.0, 0], [1, 1]], [[0.0, 1], [0, 1]]] {
+            XCTAssertThrowsError(try JacobianAnalysis.solve(zero, [1, 1])) { e in
+                guard case .singularMatrix = e as? LinalgError else { return XCTFail("\(zero): \(e)") }
+            }
+        }
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 0], [0, 1]], [1])) { e in
             guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
         }
