@@ -62,6 +62,7 @@ enum MatrixRules {
                 throw ADError.invalidArgument("huber needs δ > 0, got \(attr.lossParameter)")
             }
             try requireSamples(op, a)
+            if op == .mae { reportAbsKinks(a, t, node: node) }
             MatrixCounters.record(op.info.name, flops: a.count)
             let total = a.elements.withUnsafeBufferPointer { pa in
                 t.elements.withUnsafeBufferPointer { pt in
@@ -241,6 +242,16 @@ enum MatrixRules {
         if !value.isFinite {
             throw ADError.nonFinite(what: "value of the loss (check the prediction and target for NaN/∞)",
                                     op: op.info.name, node: node)
+        }
+    }
+
+    /// MAE is |x − t| per element, the registry's `abs`: a prediction equal to its target sits on
+    /// abs's kink (abs′(0) = 0 by convention), reported with the node as the scalar modes and the
+    /// elementwise ops report theirs. (A ReLU output of exactly 0 against a target of 0 lands there.)
+    static func reportAbsKinks<S: LinalgScalar>(_ a: Matrix<S>, _ t: Matrix<S>, node: Int?) {
+        for i in 0..<a.count {
+            let d = a.elements[i] - t.elements[i]
+            if Rules.isKink(.abs, d, d) { Diagnostics.reportKink(.abs, node: node, inputs: [d.approximateDouble]) }
         }
     }
 

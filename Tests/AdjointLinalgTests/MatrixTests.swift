@@ -234,6 +234,19 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(diag.kinks.first?.node, 1)
         let (_, smooth) = try Diagnostics.collect { try tape.activation(.tanh, x) }
         XCTAssertEqual(smooth.kinkCount, 0)
+        // MAE is abs of the residual: a prediction equal to its target is abs's kink, as
+        // `abs(x − t)` on the scalar tape reports it (it was silent on the matrix path).
+        let target = try Matrix<Double>([[0, 2], [-1, 5]])
+        let (_, mae) = try Diagnostics.collect { try tape.loss(.mae, x, target: target) }
+        let scalar = try Diagnostics.collect {
+            try gradient(of: { (p: [Reverse<Double>]) in abs(p[0] - Reverse(0.0)) }, at: [0.0])
+        }.diagnostics
+        XCTAssertEqual(scalar.kinks.first?.op, .abs, "the scalar tape's report, for comparison")
+        XCTAssertEqual(mae.kinkCount, 2, "elements (0, 0) and (1, 0) equal their targets")
+        XCTAssertEqual(mae.kinks.first?.op, .abs)
+        XCTAssertEqual(mae.kinks.first?.node, tape.count - 1)
+        let (_, huber) = try Diagnostics.collect { try tape.loss(.huber, x, target: target) }
+        XCTAssertEqual(huber.kinkCount, 0, "Huber's slope is continuous at 0: no kink")
     }
 
     func testLogSumExpIsStableForLargeLogits() throws {
