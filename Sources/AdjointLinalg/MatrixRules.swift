@@ -58,6 +58,11 @@ enum MatrixRules {
             if op == .klDivergence, let (r, c) = t.firstNegative {
                 throw ADError.invalidArgument("kl_divergence: target entry (\(r), \(c)) is negative; targets are probabilities")
             }
+            if op == .binaryCrossEntropyWithLogits, let k = t.elements.firstIndex(where: { !(0...1).contains($0) }) {
+                // softplus(x) − t·x is a cross-entropy only for t in [0, 1]; t = 2 gave −10 at x = 10.
+                throw ADError.invalidArgument("binary_cross_entropy_with_logits: target entry (\(k / Swift.max(1, t.cols)), "
+                                              + "\(k % Swift.max(1, t.cols))) is \(t.elements[k]); labels are probabilities in [0, 1]")
+            }
             if op == .huber, !(attr.lossParameter > 0) {
                 throw ADError.invalidArgument("huber needs δ > 0, got \(attr.lossParameter)")
             }

@@ -183,6 +183,15 @@ final class MatrixTests: XCTestCase {
     func testTypedErrorsForBadInput() throws {
         let tape = MatrixTape<Double>()
         let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))
+        // Binary cross-entropy needs labels in [0, 1]: softplus(x) − t·x at t = 2 is not a
+        // cross-entropy (it was −10 at x = 10, a negative "loss"), nor is anything at t = NaN.
+        for (bad, label) in [(2.0, "2.0"), (-0.5, "-0.5"), (.nan, "nan")] {
+            let t = try Matrix<Double>([[0, 1, 0.5], [1, bad, 0]])
+            XCTAssertThrowsError(try tape.loss(.binaryCrossEntropyWithLogits, x, target: t)) { e in
+                guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(e)") }
+                XCTAssertTrue(why.contains("(1, 1)") && why.contains(label), why)
+            }
+        }
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, 3])) { e in
             guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(e)") }
             XCTAssertTrue(why.contains("label 3"), why)
