@@ -5,11 +5,16 @@ import CLapack
 ///
 /// ```swift
 /// do { _ = try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1]) }
-/// catch let e as LinalgError { print(e) }   // "dgesv: the matrix is singular (U[2,2] = 0) …"
+/// catch let e as LinalgError { print(e) }   // "dgesvx: the matrix is singular (U[2,2] = 0) …"
 /// ```
 public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
     /// LU found an exactly zero pivot (1-based, as LAPACK reports it): no unique solution.
     case singularMatrix(routine: String, pivot: Int)
+    /// The matrix is not exactly singular, but its reciprocal condition number (estimated by LAPACK
+    /// after equilibration) is below the machine precision 2⁻⁵³: LAPACK's "singular to working
+    /// precision". `errorBound` is LAPACK's bound on a solution's relative error (‖Δx‖∞/‖x‖∞,
+    /// `dgesvx`) or an estimate n·ε/rcond of a determinant's (`dgecon`).
+    case illConditioned(routine: String, reciprocalCondition: Double, errorBound: Double)
     /// The SVD's iteration did not converge (`info` > 0 from dgesdd).
     case noConvergence(routine: String, info: Int)
     /// LAPACK rejected argument number `argument` (`info` < 0): a bug on our side, reported rather than hidden.
@@ -20,6 +25,10 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case let .singularMatrix(r, p):
             return "\(r): the matrix is singular (U[\(p),\(p)] = 0); no unique solution — check the rank with JacobianAnalysis"
+        case let .illConditioned(r, rcond, bound):
+            return "\(r): the matrix is singular to working precision (reciprocal condition number \(rcond) after "
+                + "equilibration, below ε = \(Double.ulpOfOne / 2)); the result's relative error could be as large as "
+                + "\(bound), so none is returned — check the rank with JacobianAnalysis"
         case let .noConvergence(r, info):
             return "\(r): the singular value iteration did not converge (info = \(info))"
         case let .illegalArgument(r, a):
@@ -138,14 +147,17 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// det of a square matrix via LU (`dgetrf`); 0 for an exactly singular one.
     /// - Throws: ``ADError/nonFinite(what:op:node:)`` when |det| overflows or underflows Double;
     ///   ``logAbsDeterminant(of:)`` gives it as sign and log|det| then.
+    ///   ``LinalgError/illConditioned(routine:reciprocalCondition:errorBound:)`` when the matrix is
+    ///   singular to working precision (see ``requireDeterminantResolved(_:_:)``).
     ///
     /// ```swift
     /// try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]])   // −2
     /// ```
     public static func determinant(of matrix: [[Double]]) throws -> Double {
         let a = try checked(matrix)
-        try requireEqual("columns of a matrix whose determinant is asked (it must be square)", a.rows, a.cols)
+        try requireEqual("columns of a \(a.shapeText) matrix whose determinant is asked (it must be square)", a.rows, a.cols)
         let lu = try luDeterminant(a)
+        try requireDeterminantResolved(a, lu)
         guard let d = lu.value else {
             throw ADError.nonFinite(what: "determinant (|det| = exp(\(lu.logAbs)) is outside Double's range; use logAbsDeterminant(of:))",
                                     op: "dgetrf", node: nil)
@@ -154,15 +166,47 @@ public struct JacobianAnalysis: Sendable, Equatable {
     }
 
     /// (log|det|, sign) of a square matrix via LU; (−∞, 0) when singular.
+    /// - Throws: as ``determinant(of:)``, except that a |det| outside Double's range is an answer here.
     public static func logAbsDeterminant(of matrix: [[Double]]) throws -> (logAbs: Double, sign: Double) {
         let a = try checked(matrix)
-        try requireEqual("columns of a matrix whose determinant is asked (it must be square)", a.rows, a.cols)
+        try requireEqual("columns of a \(a.shapeText) matrix whose determinant is asked (it must be square)", a.rows, a.cols)
         let lu = try luDeterminant(a)
+        try requireDeterminantResolved(a, lu)
         return (lu.logAbs, lu.sign)
     }
 
-    /// The solution x of A·x = b (`dgesv`, LU with partial pivoting).
+    /// Throws ``LinalgError/illConditioned(routine:reciprocalCondition:errorBound:)`` when `a` is
+    /// nonsingular but singular to working precision: reciprocal condition number (1-norm,
+    /// LAPACK's `dgecon` estimate, on the equilibrated matrix) below ε = 2⁻⁵³, as `dgesvx` decides.
+    ///
+    /// Why: LU's det is exact for a backward-perturbed matrix, and a perturbation of relative size
+    /// ε changes det by a relative n·ε·κ or so. For the 14×14 Hilbert matrix LU gave
+    /// −2.387·10⁻¹⁰⁶ where the stored matrix's exact determinant (rationals) is −3.799·10⁻¹⁰⁶.
+    /// Equilibration (powers of two) changes det by an exact factor, so badly scaled but well
+    /// conditioned matrices (diag(10³⁰⁰, 10⁻³⁰⁰)) pass. An exactly zero pivot is an answer, 0.
+    /// `errorBound` is the estimate n·ε/rcond, not a guarantee.
+    static func requireDeterminantResolved(_ a: Matrix<Double>, _ lu: (logAbs: Double, sign: Double, value: Double?)) throws {
+        guard lu.sign != 0, a.rows > 1 else { return }
+        var b = equilibrated(a)
+        let n = b.rows
+        var norm1 = 0.0
+        for j in 0..<n { var s = 0.0; for i in 0..<n { s += Swift.abs(b[i, j]) }; norm1 = Swift.max(norm1, s) }
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &b.elements, Int32(n), &pivots)
+        try check(info < 0 ? info : 0, "dgetrf")
+        var rcond = 0.0
+        if info == 0 { try check(LAPACKE_dgecon(LAPACK_ROW_MAJOR, 49 /* '1' */, Int32(n), &b.elements, Int32(n), norm1, &rcond), "dgecon") }
+        let epsilon = Double.ulpOfOne / 2
+        if rcond < epsilon {
+            throw LinalgError.illConditioned(routine: "dgecon", reciprocalCondition: rcond,
+                                             errorBound: rcond > 0 ? Double(n) * epsilon / rcond : .infinity)
+        }
+    }
+
+    /// The solution x of A·x = b (`dgesvx`: equilibration, then LU with partial pivoting).
     /// - Throws: ``LinalgError/singularMatrix(routine:pivot:)`` when A is exactly singular;
+    ///   ``LinalgError/illConditioned(routine:reciprocalCondition:errorBound:)`` when it is singular
+    ///   to working precision (the 12×12 Hilbert matrix: reciprocal condition 6·10⁻¹⁷);
     ///   ``ADError/nonFinite(what:op:node:)`` when the solution overflows.
     ///
     /// ```swift
@@ -170,19 +214,35 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// ```
     public static func solve(_ matrix: [[Double]], _ b: [Double]) throws -> [Double] {
         var a = try checked(matrix)
-        try requireEqual("columns of a linear system's matrix (it must be square)", a.rows, a.cols)
-        try requireEqual("right-hand side length", a.rows, b.count)
+        try requireEqual("columns of a linear system's \(a.shapeText) matrix (it must be square)", a.rows, a.cols)
+        try requireEqual("right-hand side length of a linear system with a \(a.shapeText) matrix", a.rows, b.count)
         if let j = b.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "right-hand side entry \(j)", op: nil, node: nil)
         }
         let n = a.rows
         if n == 0 { return [] }
-        var x = b
+        // dgesvx, not dgesv: the same LU with partial pivoting, after equilibrating rows and
+        // columns (so diag(10³⁰⁰, 10⁻³⁰⁰) is still solved exactly), plus LAPACK's estimate of the
+        // reciprocal condition number. dgesv alone returned any finite result: for the 14×14
+        // Hilbert matrix x₁ = 3.92 where the exact solution of the stored matrix (rationals) is 7.78.
+        var rhs = b
+        var x = [Double](repeating: 0, count: n)
+        var factors = [Double](repeating: 0, count: n * n)
         var pivots = [Int32](repeating: 0, count: n)
-        let info = LAPACKE_dgesv(LAPACK_ROW_MAJOR, Int32(n), 1, &a.elements, Int32(n), &pivots, &x, 1)
-        try check(info, "dgesv")
+        var rowScale = [Double](repeating: 0, count: n), colScale = [Double](repeating: 0, count: n)
+        var equilibration: CChar = 0
+        var rcond = 0.0, forwardError = [0.0], backwardError = [0.0], growth = 0.0
+        let info = LAPACKE_dgesvx(LAPACK_ROW_MAJOR, 69 /* 'E' equilibrate */, 78 /* 'N' */, Int32(n), 1,
+                                  &a.elements, Int32(n), &factors, Int32(n), &pivots, &equilibration,
+                                  &rowScale, &colScale, &rhs, 1, &x, 1, &rcond, &forwardError, &backwardError, &growth)
+        if info == Int32(n + 1) {
+            // LAPACK's own test: rcond below the machine precision, the matrix is singular to
+            // working precision. A solution was computed, but its error bound says it is noise.
+            throw LinalgError.illConditioned(routine: "dgesvx", reciprocalCondition: rcond, errorBound: forwardError[0])
+        }
+        try check(info, "dgesvx")
         if let j = x.firstIndex(where: { !$0.isFinite }) {
-            throw ADError.nonFinite(what: "solution entry \(j) (the matrix is numerically singular)", op: "dgesv", node: nil)
+            throw ADError.nonFinite(what: "solution entry \(j) (the matrix is numerically singular)", op: "dgesvx", node: nil)
         }
         return x
     }

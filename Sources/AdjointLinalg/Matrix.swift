@@ -77,6 +77,8 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
 
     /// The number of elements.
     public var count: Int { rows * cols }
+    /// "rows×cols", for error messages that name both shapes.
+    var shapeText: String { "\(rows)×\(cols)" }
     /// Whether the shape equals `other`'s.
     public func hasShape(of other: Matrix) -> Bool { rows == other.rows && cols == other.cols }
 
@@ -159,7 +161,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
                         pool: MatrixBufferPool<Scalar>? = nil) throws -> Matrix {
         let (m, k) = ta ? (a.cols, a.rows) : (a.rows, a.cols)
         let (k2, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
-        try requireEqual("inner dimension of a matrix product (\(m)×\(k) · \(k2)×\(n))", k, k2)
+        try requireEqual("inner dimension in matmul (\(m)×\(k) · \(k2)×\(n))", k, k2)
         _ = try elementCount(m, n)
         var c = pool?.matrix(m, n) ?? Matrix(uncheckedRows: m, cols: n)
         gemm(into: &c, a, ta, b, tb, beta: 0)
@@ -196,7 +198,8 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
     /// ```
     public func multiply(vector x: [Scalar], transposed: Bool = false) throws -> [Scalar] {
         let (outCount, inCount) = transposed ? (cols, rows) : (rows, cols)
-        try requireEqual("vector length in a matrix–vector product", inCount, x.count)
+        try requireEqual("vector length in a matrix–vector product (\(transposed ? "transposed " : "")\(shapeText) matrix, "
+                         + "vector of \(x.count))", inCount, x.count)
         var y = [Scalar](repeating: 0, count: outCount)
         MatrixCounters.record("matvec", flops: 2 * rows * cols)
         guard rows > 0, cols > 0 else { return y }
@@ -320,8 +323,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     ///   second buffer is used.
     func applyWithBias(_ x: Matrix<Scalar>, _ bias: Matrix<Scalar>, node: Int?, keepPreactivation: Bool,
                        pool: MatrixBufferPool<Scalar>?) throws -> (z: Matrix<Scalar>, pre: Matrix<Scalar>?) {
-        try requireEqual("bias rows (a bias is 1×n)", 1, bias.rows)
-        try requireEqual("bias columns (must equal the matrix's columns)", x.cols, bias.cols)
+        try requireBias(x, bias)
         let (rows, cols) = (x.rows, x.cols)
         var z = pool?.matrix(rows, cols) ?? Matrix<Scalar>(uncheckedRows: rows, cols: cols)
         var pre = keepPreactivation ? (pool?.matrix(rows, cols) ?? Matrix<Scalar>(uncheckedRows: rows, cols: cols)) : nil
@@ -388,6 +390,13 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
         }
         return d
     }
+}
+
+/// The shape check of add_bias, naming both shapes: the bias must be 1×n for an m×n x.
+func requireBias<S: LinalgScalar>(_ x: Matrix<S>, _ bias: Matrix<S>) throws {
+    let shapes = "(x \(x.shapeText), bias \(bias.shapeText); a bias is 1×n for an m×n x)"
+    try requireEqual("bias rows in add_bias \(shapes)", 1, bias.rows)
+    try requireEqual("bias columns in add_bias \(shapes)", x.cols, bias.cols)
 }
 
 @inline(__always)

@@ -72,7 +72,10 @@ extension MatrixInterpreter {
     public func logSumExp(_ x: Value) throws -> Value { try apply(.logSumExp, x, nil, MatrixAttributes()) }
     /// A loss of `prediction` against a constant `target` of the same shape (1×1).
     /// `op` is one of `.mse`, `.mae`, `.huber` (δ = `parameter`), `.logCosh`, `.klDivergence`
-    /// (prediction = log-probabilities, target = probabilities), `.binaryCrossEntropyWithLogits`.
+    /// (prediction = log-probabilities, target = probabilities), `.binaryCrossEntropyWithLogits`
+    /// (prediction = logits, target = labels in [0, 1]).
+    /// Throws for a target of another shape (naming both), an empty prediction, a negative KL
+    /// target, a label outside [0, 1], δ ≤ 0, or a non-finite loss.
     public func loss(_ op: MatrixOp, _ prediction: Value, target: Matrix<Scalar>, parameter: Scalar = 1) throws -> Value {
         guard op.elementwiseLoss != nil else {
             throw ADError.invalidArgument("\(op.info.name) is not a loss against a target matrix")
@@ -134,8 +137,9 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
     /// Pairs a value with its tangent; throws when their shapes differ.
     public init(value: Matrix<Scalar>, tangent: Matrix<Scalar>?) throws {
         if let t = tangent {
-            try requireEqual("tangent rows", value.rows, t.rows)
-            try requireEqual("tangent columns", value.cols, t.cols)
+            let shapes = "(value \(value.shapeText), tangent \(t.shapeText))"
+            try requireEqual("tangent rows \(shapes)", value.rows, t.rows)
+            try requireEqual("tangent columns \(shapes)", value.cols, t.cols)
         }
         self.value = value; self.tangent = tangent
     }

@@ -184,8 +184,15 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         let out = values[output.index]
         let u: Matrix<Scalar>
         if let seed {
-            try requireEqual("seed rows", out.rows, seed.rows)
-            try requireEqual("seed columns", out.cols, seed.cols)
+            let shapes = "(output \(out.shapeText), seed \(seed.shapeText))"
+            try requireEqual("seed rows \(shapes)", out.rows, seed.rows)
+            try requireEqual("seed columns \(shapes)", out.cols, seed.cols)
+            // Said here: a NaN seed otherwise surfaced as "cotangent element j of variable node k",
+            // blaming the program for the caller's seed.
+            if let (r, c) = seed.firstNonFinite {
+                throw ADError.nonFinite(what: "seed element (\(r), \(c)) (the output's cotangent passed to gradients(of:seed:))",
+                                        op: nil, node: output.index)
+            }
             u = seed
         } else {
             try requireEqual("elements of the output (a default seed needs a 1×1 output; pass a seed otherwise)", 1, out.count)

@@ -32,10 +32,14 @@ package enum VectorKernels {
         }
     }
 
-    /// Whether the vectorised path may run now: not while instrumentation is active, because
-    /// counters and planted rule mutations (the checkers' self-tests) act through the scalar rules.
+    /// Whether the vectorised path may run now: not while this thread measures or has a rule
+    /// mutation planted, because counters and mutations (the checkers' self-tests) act through the
+    /// scalar rules. Another thread's observation does not count: the results here must not
+    /// change with what other threads do.
     @inline(__always)
-    static func enabled(_ op: Op) -> Bool { MatrixFastPaths.isOn && supports(op) && !Instrumentation.isActive }
+    static func enabled(_ op: Op) -> Bool {
+        MatrixFastPaths.isOn && supports(op) && !(Instrumentation.isActive && Instrumentation.observesThisThread)
+    }
 }
 
 /// The matrix path's speed-ups as one switch, for A/B measurements: `make bench` times the

@@ -27,6 +27,7 @@ adjoint_cpu_features adjoint_cpu_features_read(void) {
         f.os_ymm = (lo & 0x6u) == 0x6u;
         f.os_zmm = f.os_ymm && (lo & 0xe0u) == 0xe0u;
     }
+    if (__get_cpuid(0x80000001u, &a, &b, &c, &d)) f.fma4 = f.os_ymm && (c & (1u << 16));
     if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
         f.avx2 = b & (1u << 5);
         f.avx512f = b & (1u << 16);
@@ -58,6 +59,16 @@ int adjoint_blas_core_level(const char *name) {
     for (unsigned i = 0; i < sizeof avx2 / sizeof *avx2; i++) if (!strcasecmp(name, avx2[i])) return 2;
     for (unsigned i = 0; i < sizeof avx / sizeof *avx; i++) if (!strcasecmp(name, avx[i])) return 1;
     return 0;
+}
+
+bool adjoint_blas_core_runs_on(const char *name, adjoint_cpu_features f) {
+    if (!name) return false;
+    // The level alone let an Intel AVX2 CPU "run" Excavator (level 2) and an AVX one Bulldozer
+    // (level 1), whose kernels are FMA4 code: an illegal instruction at the first product.
+    static const char *const fma4[] = {"Bulldozer", "Piledriver", "Steamroller", "Excavator"};
+    for (unsigned i = 0; i < sizeof fma4 / sizeof *fma4; i++)
+        if (!strcasecmp(name, fma4[i]) && !f.fma4) return false;
+    return adjoint_blas_core_level(name) <= adjoint_blas_core_level(adjoint_blas_preferred_core(f));
 }
 
 const char *adjoint_blas_current_core(void) {
@@ -95,8 +106,7 @@ static bool restore(const char *previous) {
 bool adjoint_blas_force_core(const char *name) {
     const char *before = adjoint_blas_current_core();
     if (!before || !name) return false;
-    adjoint_cpu_features f = adjoint_cpu_features_read();
-    if (adjoint_blas_core_level(name) > adjoint_blas_core_level(adjoint_blas_preferred_core(f))) return false;
+    if (!adjoint_blas_core_runs_on(name, adjoint_cpu_features_read())) return false;
     if (reselect(name)) return true;
     restore(before);
     return false;

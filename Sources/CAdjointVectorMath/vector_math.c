@@ -63,7 +63,8 @@ static inline double tanh1(double x) {
     reduce(2 * (a > 20 ? 20 : a), &s, &q);
     double e = s * q + (s - 1);
     double t = e / (e + 2);
-    return v < 0 ? -t : t;
+    // The sign bit, not `v < 0`: tanh(-0) is -0 in libm and in the registry, and -0 < 0 is false.
+    return __builtin_copysign(t, v);
 }
 
 static inline double sigmoid1(double x) {

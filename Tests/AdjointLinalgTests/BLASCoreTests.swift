@@ -16,7 +16,7 @@ final class BLASCoreTests: XCTestCase {
         c.sse4_1 = f.contains("sse4_1"); c.sse4_2 = f.contains("sse4_2")
         c.avx = f.contains("avx"); c.avx2 = f.contains("avx2"); c.fma = f.contains("fma")
         c.avx512f = f.contains("avx512f"); c.avx512dq = f.contains("avx512dq"); c.avx512cd = f.contains("avx512cd")
-        c.avx512bw = f.contains("avx512bw"); c.avx512vl = f.contains("avx512vl")
+        c.avx512bw = f.contains("avx512bw"); c.avx512vl = f.contains("avx512vl"); c.fma4 = f.contains("fma4")
         c.os_ymm = c.avx
         c.os_zmm = osSavesZMM ?? c.avx512f
         return c
@@ -28,6 +28,7 @@ final class BLASCoreTests: XCTestCase {
 
     // Flag lists recorded from /proc/cpuinfo of each kind of CPU (trimmed to the SIMD flags).
     static let core2 = "sse sse2 pni ssse3"
+    static let piledriver = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma fma4"
     static let nehalem = "sse sse2 pni ssse3 sse4_1 sse4_2 popcnt"
     static let sandyBridge = "sse sse2 pni ssse3 sse4_1 sse4_2 avx"
     static let haswell = "sse sse2 pni ssse3 sse4_1 sse4_2 avx fma avx2"
@@ -57,6 +58,25 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertEqual(preferred(features("sse sse2 pni ssse3 sse4_1 sse4_2 avx avx2")), "Sandybridge")
     }
 
+    /// Which named cores a CPU may be switched to (the benchmark's `adjoint_blas_force_core`):
+    /// nothing above its level, and OpenBLAS's AMD FMA4 cores only where CPUID lists FMA4 (their
+    /// kernels use the four-operand `vfmaddpd`, an illegal instruction on every Intel CPU).
+    func testCoresACPUCanRun() {
+        func runs(_ name: String, _ flags: String) -> Bool { adjoint_blas_core_runs_on(name, features(flags)) }
+        XCTAssertTrue(runs("Haswell", Self.haswell))
+        XCTAssertTrue(runs("Sandybridge", Self.haswell))
+        XCTAssertTrue(runs("Zen", Self.haswell), "Zen's kernels are Haswell's: AVX2 and FMA3")
+        XCTAssertFalse(runs("SkylakeX", Self.haswell))
+        XCTAssertFalse(runs("Excavator", Self.haswell), "an AVX2 level, but FMA4 code")
+        XCTAssertFalse(runs("Bulldozer", Self.sandyBridge), "an AVX level, but FMA4 code")
+        XCTAssertFalse(runs("piledriver", Self.epycZen), "Zen lists no FMA4")
+        XCTAssertTrue(runs("Piledriver", Self.piledriver))
+        XCTAssertTrue(runs("Sandybridge", Self.piledriver))
+        XCTAssertFalse(runs("Haswell", Self.piledriver), "no AVX2")
+        XCTAssertTrue(runs("Prescott", Self.core2))
+        XCTAssertFalse(runs("Sandybridge", Self.core2))
+    }
+
     func testCoreLevels() {
         XCTAssertEqual(adjoint_blas_core_level("Prescott"), 0)
         XCTAssertEqual(adjoint_blas_core_level("Core2"), 0)
@@ -82,6 +102,7 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertEqual(fromCPUID.avx512f, fromKernel.avx512f)
         XCTAssertEqual(fromCPUID.avx512bw, fromKernel.avx512bw)
         XCTAssertEqual(fromCPUID.os_ymm, fromKernel.avx)
+        XCTAssertEqual(fromCPUID.fma4, fromKernel.fma4)
         XCTAssertEqual(preferred(fromCPUID), preferred(fromKernel))
     }
 

@@ -86,10 +86,64 @@ final class JacobianAnalysisTests: XCTestCase {
         assertClose(step, [0.5, 0.5], 1e-15, "Newton step")
     }
 
+    /// Hilbert matrices H_ij = 1/(i + j + 1), stored as Doubles. Expected values: the exact
+    /// solutions of H·x = 1 for the *stored* matrices, in rationals (Python `fractions`, Gauss–Jordan
+    /// on the exact binary values): n = 8 gives x₁ = −7.999999949964206, n = 12 x₁ = −11.58061450…,
+    /// n = 14 x₁ = 7.78099190…. LU returned −12.876 and 3.920 for the last two (3.92 against 7.78:
+    /// not one correct digit) without a word; LAPACK's condition estimate (reciprocal 6·10⁻¹⁷ and
+    /// 6·10⁻¹⁸ after equilibration, below ε) says so, and solve now throws it.
+    func testSolveRefusesMatricesSingularToWorkingPrecision() throws {
+        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
+        // κ ≈ 1.5·10¹⁰: solved, to the accuracy κ·ε allows.
+        let x8 = try JacobianAnalysis.solve(hilbert(8), [Double](repeating: 1, count: 8))
+        XCTAssertEqual(x8[0], -7.999999949964206, accuracy: 1e-5)
+        for n in [12, 14] {
+            XCTAssertThrowsError(try JacobianAnalysis.solve(hilbert(n), [Double](repeating: 1, count: n)), "Hilbert \(n)") { e in
+                guard case let .illConditioned(routine, rcond, bound) = e as? LinalgError else { return XCTFail("\(e)") }
+                XCTAssertEqual(routine, "dgesvx")
+                XCTAssertLessThan(rcond, Double.ulpOfOne / 2)
+                XCTAssertGreaterThan(bound, 0.1, "the error bound must admit the 11% (n = 12) and 50% (n = 14) errors")
+                XCTAssertTrue("\(e)".contains("singular to working precision"), "\(e)")
+            }
+        }
+        // Badly scaled but perfectly conditioned after equilibration: solved, and exactly
+        // (1/10⁻³⁰⁰ = 10³⁰⁰ correctly rounded; plain LU gave 9.999999999999999e+299).
+        XCTAssertEqual(try JacobianAnalysis.solve([[1e300, 0], [0, 1e-300]], [1, 1]), [1e-300, 1e300])
+    }
+
+    /// The determinant of the stored Hilbert matrices, exact in rationals (Python `fractions`,
+    /// elimination on the exact binary values): n = 8 2.737050121755729e-33, n = 12
+    /// 2.687225581661903e-78, n = 14 −3.799330038664104e-106. LU gave 2.7370500087e-33 (4·10⁻⁸
+    /// off, fine for κ ≈ 10¹⁰), then 2.551e-78 (5% off) and −2.387e-106 (37% off) without a
+    /// word; the last two are singular to working precision and now say so. Exact answers stay:
+    /// a singular matrix's 0, and diag(10³⁰⁰, 10⁻³⁰⁰)'s 1 (badly scaled, perfectly conditioned).
+    func testDeterminantRefusesMatricesSingularToWorkingPrecision() throws {
+        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: hilbert(8)), 2.737050121755729e-33, accuracy: 1e-6 * 2.737e-33)
+        for n in [12, 14] {
+            for body in [{ _ = try JacobianAnalysis.determinant(of: hilbert(n)) }, { _ = try JacobianAnalysis.logAbsDeterminant(of: hilbert(n)) }] {
+                XCTAssertThrowsError(try body(), "Hilbert \(n)") { e in
+                    guard case let .illConditioned(_, rcond, bound) = e as? LinalgError else { return XCTFail("\(e)") }
+                    XCTAssertLessThan(rcond, Double.ulpOfOne / 2)
+                    XCTAssertGreaterThan(bound, 0.37, "the estimate must admit the 37% error of n = 14")
+                }
+            }
+        }
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [2, 4]]), 0)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1e300, 0], [0, 1e-300]]), 1)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1, 2], [3, 4]]), -2)
+    }
+
     func testLAPACKFailuresAreTypedErrors() throws {
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 2], [2, 4]], [1, 1])) { e in
             guard case .singularMatrix(let routine, let pivot) = e as? LinalgError else { return XCTFail("\(e)") }
-            XCTAssertEqual(routine, "dgesv"); XCTAssertEqual(pivot, 2)
+            XCTAssertEqual(routine, "dgesvx"); XCTAssertEqual(pivot, 2)
+        }
+        // A zero row or column: equilibration has nothing to scale, the LU still finds the zero pivot.
+        for zero in [[[0.0, 0], [1, 1]], [[0.0, 1], [0, 1]]] {
+            XCTAssertThrowsError(try JacobianAnalysis.solve(zero, [1, 1])) { e in
+                guard case .singularMatrix = e as? LinalgError else { return XCTFail("\(zero): \(e)") }
+            }
         }
         XCTAssertThrowsError(try JacobianAnalysis.solve([[1, 0], [0, 1]], [1])) { e in
             guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }

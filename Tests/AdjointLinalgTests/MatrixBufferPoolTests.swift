@@ -1,4 +1,6 @@
 import XCTest
+import Dispatch
+import Foundation
 import AdjointCore
 @testable import AdjointLinalg
 
@@ -140,6 +142,60 @@ final class MatrixBufferPoolTests: XCTestCase {
             XCTAssertEqual(op, "log")
             XCTAssertEqual(inputs, [-4])
             XCTAssertTrue(reason.contains("element (1, 1)"), reason)
+        }
+    }
+
+    /// Pooled buffers are keyed by element count, so a 64×64 and a 32×128 matrix share them, with
+    /// the last call's numbers still inside. A network's gradient, forward pass and directional
+    /// derivative are computed, then those of a network whose matrices have the same counts in
+    /// other shapes (and another activation), three times over, then the first again: bit for bit
+    /// the first results every time. Then eight threads at once (each with its own pool) give the
+    /// serial bits. Double and Float.
+    func testReuseAcrossShapesAndThreadsChangesNoBit() throws {
+        try checkReuse(Double.self)
+        try checkReuse(Float.self)
+    }
+
+    private final class Results<T: LinalgScalar>: @unchecked Sendable {
+        var gradients = [[LayerParameters<T>]](repeating: [], count: 8)
+        let lock = NSLock()
+    }
+
+    private func checkReuse<T: LinalgScalar>(_: T.Type) throws {
+        func bits(_ g: [LayerParameters<T>]) -> [String] {
+            g.flatMap { [$0.weights.elements, $0.bias.elements].joined().map { "\(Double($0).bitPattern)" } }
+        }
+        let a = try MLP<T>(layerSizes: [64, 64, 64], activation: .tanh, seed: 1)
+        let b = try MLP<T>(layerSizes: [128, 32, 128], activation: .sigmoid, seed: 2)
+        var g = SeededGenerator(seed: 3)
+        let xa = try Matrix<T>.random(64, 64, in: -1...1, using: &g), ya = try Matrix<T>.random(64, 64, in: -1...1, using: &g)
+        let xb = try Matrix<T>.random(32, 128, in: -1...1, using: &g), yb = try Matrix<T>.random(32, 128, in: -1...1, using: &g)
+        let (la, lb) = (MLPLoss<T>.elementwise(.mse, target: ya), MLPLoss<T>.elementwise(.mse, target: yb))
+        func runA() throws -> (gradient: [String], forward: [String], derivative: String) {
+            let r = try a.lossAndGradient(input: xa, loss: la)
+            let d = try a.lossAndDirectionalDerivative(input: xa, loss: la, direction: r.gradients)
+            return (bits(r.gradients) + ["\(Double(r.loss).bitPattern)"], try a.forward(xa).elements.map { "\(Double($0).bitPattern)" },
+                    "\(Double(d.derivative).bitPattern)")
+        }
+        let first = try runA()
+        for _ in 0..<3 {
+            let r = try b.lossAndGradient(input: xb, loss: lb)
+            _ = try b.forward(xb)
+            _ = try b.lossAndDirectionalDerivative(input: xb, loss: lb, direction: r.gradients)
+            let again = try runA()
+            XCTAssertEqual(again.gradient, first.gradient, "gradient after other shapes, \(T.self)")
+            XCTAssertEqual(again.forward, first.forward, "forward pass after other shapes, \(T.self)")
+            XCTAssertEqual(again.derivative, first.derivative, "directional derivative after other shapes, \(T.self)")
+        }
+        let serialB = bits(try b.lossAndGradient(input: xb, loss: lb).gradients)
+        let results = Results<T>()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let r = i % 2 == 0 ? try? a.lossAndGradient(input: xa, loss: la) : try? b.lossAndGradient(input: xb, loss: lb)
+            results.lock.lock(); results.gradients[i] = r?.gradients ?? []; results.lock.unlock()
+        }
+        for i in 0..<8 {
+            XCTAssertEqual(bits(results.gradients[i]), i % 2 == 0 ? Array(first.gradient.dropLast()) : serialB,
+                           "thread \(i), \(T.self)")
         }
     }
 }

@@ -125,6 +125,32 @@ final class MatrixOpDerivativeTests: XCTestCase {
         }
     }
 
+    /// Softmax cross-entropy's gradient in Float over many rows: (softmax(z) − onehot)/m entry by
+    /// entry, the expected value computed here in Double from the same Float logits (exp, sum,
+    /// divide). Each row's label is its smallest logit, so p − 1 ≤ −⅔ and nothing cancels: the
+    /// Float result may err by a few ULPs only. It erred by m·ε (2.4·10⁻⁴ at m = 4096), because the
+    /// 1/m average was applied as d + (1/m − 1)·d.
+    func testSoftmaxCrossEntropyGradientInFloatOverManyRows() throws {
+        let (m, c) = (4096, 3)
+        var g = SeededGenerator(seed: Self.seed + 2)
+        let z = try Matrix<Float>.random(m, c, in: -2...2, using: &g)
+        let labels = (0..<m).map { r in (0..<c).min { z[r, $0] < z[r, $1] } ?? 0 }
+        let tape = MatrixTape<Float>()
+        let v = tape.variable(z)
+        let gradient = try tape.gradients(of: tape.softmaxCrossEntropy(v, labels: labels))[v]
+        var worst = 0.0
+        for r in 0..<m {
+            let row = (0..<c).map { Double(z[r, $0]) }
+            let total = row.map { Double.exp($0) }.reduce(0, +)
+            for j in 0..<c {
+                let expected = (Double.exp(row[j]) / total - (j == labels[r] ? 1 : 0)) / Double(m)
+                worst = Swift.max(worst, Swift.abs(Double(gradient[r, j]) - expected) / Swift.abs(expected))
+            }
+        }
+        // 16 Float ULPs (2⁻²⁴ relative each): exp, the sum and two divisions, with room.
+        XCTAssertLessThan(worst, 16 * 0x1p-24, "largest relative error of the Float gradient")
+    }
+
     /// A deliberately wrong scalar rule must make the matrix VJP disagree with central
     /// differences: the test above can fail, and the matrix path really reads the registry.
     func testPlantedWrongTanhRuleIsVisibleInMatrixVJP() throws {

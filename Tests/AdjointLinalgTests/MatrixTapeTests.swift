@@ -77,4 +77,18 @@ final class MatrixTapeTests: XCTestCase {
             }
         }
     }
+
+    /// A seed holding NaN or ∞ is the caller's, and the error says so; it was reported as a
+    /// non-finite cotangent of the first variable, as if the program had made it.
+    func testNonFiniteSeedIsNamedAsTheSeed() throws {
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(try Matrix([[1, 2], [3, 4]]))
+        let y = try tape.activation(.tanh, x)
+        for bad in [Double.nan, .infinity] {
+            XCTAssertThrowsError(try tape.gradients(of: y, seed: try Matrix([[1, 1], [bad, 1]]))) { e in
+                guard case .nonFinite(let what, _, _) = e as? ADError else { return XCTFail("\(e)") }
+                XCTAssertTrue(what.contains("seed element (1, 0)"), what)
+            }
+        }
+    }
 }

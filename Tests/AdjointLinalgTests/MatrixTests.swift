@@ -99,16 +99,106 @@ final class MatrixTests: XCTestCase {
         XCTAssertTrue(m.elements.allSatisfy { $0.isFinite && abs($0) <= 1e30 })
     }
 
+    /// Every shape mismatch is a typed ``ADError/dimensionMismatch(what:expected:got:)`` whose
+    /// message names the op and both shapes (a 2×3 against a 3×2). Most named one count only:
+    /// "rows of a matrix sum: expected 2, got 3" left the reader to find which sum and which shapes.
+    func testShapeMismatchesNameTheOpAndBothShapes() throws {
+        let a = try Matrix<Double>.zeros(2, 3), b = try Matrix<Double>.zeros(3, 2)
+        let cases: [(String, [String], () throws -> Void)] = [
+            ("add", ["add", "2×3", "3×2"], { _ = try a.adding(b) }),
+            ("subtract", ["difference", "2×3", "3×2"], { _ = try a.subtracting(b) }),
+            ("matmul", ["matmul", "2×3", "2×3"], { _ = try a.matmul(a) }),
+            ("tape add", ["add", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.add(t.variable(a), t.variable(b)) }),
+            ("add_bias", ["add_bias", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.addBias(t.variable(a), t.variable(b)) }),
+            ("fused add_bias", ["add_bias", "2×3", "3×2"], {
+                let t = MatrixTape<Double>()
+                _ = try t.addBiasActivation(t.variable(a), t.variable(b), ElementwiseSpec(op: .tanh))
+            }),
+            ("evaluator add_bias", ["add_bias", "2×3", "3×2"], {
+                let e = MatrixEvaluator<Double>()
+                _ = try e.addBiasActivation(a, b, ElementwiseSpec(op: .tanh))
+            }),
+            ("mse", ["mse", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.mse(t.variable(a), b) }),
+            ("seed", ["seed", "2×3", "3×2"], { let t = MatrixTape<Double>(); _ = try t.gradients(of: t.variable(a), seed: b) }),
+            ("dual", ["tangent", "2×3", "3×2"], { _ = try MatrixDual(value: a, tangent: b) }),
+            ("matrix-vector", ["matrix–vector", "2×3", "vector of 2"], { _ = try a.multiply(vector: [1, 2]) }),
+            ("dense layer", ["dense layer", "2×3", "3×2"], { _ = try DenseLayer(weights: a, bias: b, activation: nil) }),
+            ("solve", ["linear system", "2×3"], { _ = try JacobianAnalysis.solve(a.rowArrays, [1, 2]) }),
+            ("determinant", ["determinant", "2×3"], { _ = try JacobianAnalysis.determinant(of: a.rowArrays) }),
+        ]
+        for (name, words, body) in cases {
+            XCTAssertThrowsError(try body(), name) { e in
+                guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(name): \(e)") }
+                for w in words { XCTAssertTrue("\(e)".contains(w), "\(name): \"\(e)\" does not name \(w)") }
+            }
+        }
+    }
+
+    /// Empty matrices through every op, on the tape with a seed of the output's shape: a value of
+    /// the right shape and cotangents of the inputs' shapes, or a typed error. By hand: an empty
+    /// sum is 0 (per column: a row of zeros), an empty product with inner size 0 is a matrix of
+    /// zeros, and nothing else has an element to compute.
+    func testEmptyMatricesThroughEveryOp() throws {
+        let e03 = try Matrix<Double>.zeros(0, 3), e30 = try Matrix<Double>.zeros(3, 0), e02 = try Matrix<Double>.zeros(0, 2)
+        func run(_ a: Matrix<Double>, _ b: Matrix<Double>?, _ body: (MatrixTape<Double>, MatrixNode, MatrixNode?) throws -> MatrixNode)
+            throws -> (value: Matrix<Double>, ga: Matrix<Double>, gb: Matrix<Double>?) {
+            let t = MatrixTape<Double>()
+            let x = t.variable(a), y = b.map { t.variable($0) }
+            let out = try body(t, x, y)
+            let v = try t.primal(out)
+            let g = try t.gradients(of: out, seed: Matrix(rows: v.rows, cols: v.cols, elements: [Double](repeating: 1, count: v.count)))
+            return (v, try g[x], try y.map { try g[$0] })
+        }
+        let product = try run(e30, try Matrix.zeros(0, 2)) { t, x, y in try t.matmul(x, y!) }
+        XCTAssertEqual(product.value, try Matrix.zeros(3, 2))
+        XCTAssertEqual(product.ga, e30); XCTAssertEqual(product.gb, e02)
+        let inner = try run(e03, try Matrix.zeros(3, 2)) { t, x, y in try t.matmul(x, y!) }
+        XCTAssertEqual(inner.value, e02); XCTAssertEqual(inner.gb, try Matrix.zeros(3, 2))
+        XCTAssertEqual(try run(e03, e03) { t, x, y in try t.add(x, y!) }.value, e03)
+        XCTAssertEqual(try run(e03, try Matrix.zeros(1, 3)) { t, x, y in try t.addBias(x, y!) }.gb, try Matrix.zeros(1, 3))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.activation(.tanh, x) }.ga, e03)
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x) }.value, try Matrix([[0]]))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x, .perColumn) }.value, try Matrix.zeros(1, 3))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x, .perRow) }.value, try Matrix.zeros(0, 1))
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.softmax(x) }.ga, e03)
+        XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.logSumExp(x) }.ga, e03)
+        // The mean of nothing has no value: NaN, refused by the sweep as a non-finite output.
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.mean(x) }) { err in
+            guard case .nonFinite = err as? ADError else { return XCTFail("\(err)") }
+        }
+        for body in [{ (t: MatrixTape<Double>, x: MatrixNode, _: MatrixNode?) in try t.softmax(x) },
+                     { t, x, _ in try t.logSumExp(x) }] {
+            XCTAssertThrowsError(try run(e30, nil, body)) { err in
+                guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+            }
+        }
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.mse(x, e03) }) { err in
+            guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+        }
+        XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.softmaxCrossEntropy(x, labels: []) }) { err in
+            guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
+        }
+    }
+
     func testTypedErrorsForBadInput() throws {
         let tape = MatrixTape<Double>()
         let x = tape.variable(try Matrix([[1, 2, 3], [4, 5, 6]]))
+        // Binary cross-entropy needs labels in [0, 1]: softplus(x) − t·x at t = 2 is not a
+        // cross-entropy (it was −10 at x = 10, a negative "loss"), nor is anything at t = NaN.
+        for (bad, label) in [(2.0, "2.0"), (-0.5, "-0.5"), (.nan, "nan")] {
+            let t = try Matrix<Double>([[0, 1, 0.5], [1, bad, 0]])
+            XCTAssertThrowsError(try tape.loss(.binaryCrossEntropyWithLogits, x, target: t)) { e in
+                guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(e)") }
+                XCTAssertTrue(why.contains("(1, 1)") && why.contains(label), why)
+            }
+        }
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, 3])) { e in
             guard case .invalidArgument(let why) = e as? ADError else { return XCTFail("\(e)") }
             XCTAssertTrue(why.contains("label 3"), why)
         }
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0, -1]))
         XCTAssertThrowsError(try tape.softmaxCrossEntropy(x, labels: [0])) { e in
-            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of labels of softmax_cross_entropy (one per row of logits)", expected: 2, got: 1))
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "number of labels of softmax_cross_entropy (one per row of the 2×3 logits)", expected: 2, got: 1))
         }
         XCTAssertThrowsError(try tape.matmul(x, x)) { e in
             guard case .dimensionMismatch = e as? ADError else { return XCTFail("\(e)") }
@@ -153,6 +243,19 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(diag.kinks.first?.node, 1)
         let (_, smooth) = try Diagnostics.collect { try tape.activation(.tanh, x) }
         XCTAssertEqual(smooth.kinkCount, 0)
+        // MAE is abs of the residual: a prediction equal to its target is abs's kink, as
+        // `abs(x − t)` on the scalar tape reports it (it was silent on the matrix path).
+        let target = try Matrix<Double>([[0, 2], [-1, 5]])
+        let (_, mae) = try Diagnostics.collect { try tape.loss(.mae, x, target: target) }
+        let scalar = try Diagnostics.collect {
+            try gradient(of: { (p: [Reverse<Double>]) in abs(p[0] - Reverse(0.0)) }, at: [0.0])
+        }.diagnostics
+        XCTAssertEqual(scalar.kinks.first?.op, .abs, "the scalar tape's report, for comparison")
+        XCTAssertEqual(mae.kinkCount, 2, "elements (0, 0) and (1, 0) equal their targets")
+        XCTAssertEqual(mae.kinks.first?.op, .abs)
+        XCTAssertEqual(mae.kinks.first?.node, tape.count - 1)
+        let (_, huber) = try Diagnostics.collect { try tape.loss(.huber, x, target: target) }
+        XCTAssertEqual(huber.kinkCount, 0, "Huber's slope is continuous at 0: no kink")
     }
 
     func testLogSumExpIsStableForLargeLogits() throws {

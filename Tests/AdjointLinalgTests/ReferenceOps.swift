@@ -43,20 +43,23 @@ enum OpCase: CustomStringConvertible {
         }
     }
 
-    /// Shapes of the arguments: 1×n, n×1 and non-square for every op.
+    /// Shapes of the arguments: 1×1, 1×n, n×1 and non-square for every op.
     var shapes: [(Shape, Shape?)] {
         switch self {
         case .matmul:
-            return [(Shape(rows: 1, cols: 5), Shape(rows: 5, cols: 3)), (Shape(rows: 4, cols: 1), Shape(rows: 1, cols: 3)),
+            return [(Shape(rows: 1, cols: 1), Shape(rows: 1, cols: 1)),
+                    (Shape(rows: 1, cols: 5), Shape(rows: 5, cols: 3)), (Shape(rows: 4, cols: 1), Shape(rows: 1, cols: 3)),
                     (Shape(rows: 3, cols: 4), Shape(rows: 4, cols: 2)), (Shape(rows: 2, cols: 3), Shape(rows: 3, cols: 1))]
         case .add:
-            return [(Shape(rows: 1, cols: 4), Shape(rows: 1, cols: 4)), (Shape(rows: 4, cols: 1), Shape(rows: 4, cols: 1)),
+            return [(Shape(rows: 1, cols: 1), Shape(rows: 1, cols: 1)),
+                    (Shape(rows: 1, cols: 4), Shape(rows: 1, cols: 4)), (Shape(rows: 4, cols: 1), Shape(rows: 4, cols: 1)),
                     (Shape(rows: 2, cols: 3), Shape(rows: 2, cols: 3))]
         case .addBias:
-            return [(Shape(rows: 1, cols: 4), Shape(rows: 1, cols: 4)), (Shape(rows: 4, cols: 1), Shape(rows: 1, cols: 1)),
+            return [(Shape(rows: 1, cols: 1), Shape(rows: 1, cols: 1)),
+                    (Shape(rows: 1, cols: 4), Shape(rows: 1, cols: 4)), (Shape(rows: 4, cols: 1), Shape(rows: 1, cols: 1)),
                     (Shape(rows: 3, cols: 5), Shape(rows: 1, cols: 5))]
         default:
-            return [(Shape(rows: 1, cols: 5), nil), (Shape(rows: 5, cols: 1), nil), (Shape(rows: 3, cols: 4), nil),
+            return [(Shape(rows: 1, cols: 1), nil), (Shape(rows: 1, cols: 5), nil), (Shape(rows: 5, cols: 1), nil), (Shape(rows: 3, cols: 4), nil),
                     (Shape(rows: 4, cols: 3), nil)]
         }
     }

@@ -64,6 +64,23 @@ public enum Instrumentation {
         @inline(__always) get { adjoint_flags_load() != 0 }
     }
 
+    /// Whether *this* thread measures (an open ``measureOperations(_:)``) or has a rule mutation
+    /// planted. ``isActive`` is the cheap global pre-test, true while any thread observes; a fast
+    /// path that bypasses the counted, mutable scalar rules (AdjointLinalg's vectorised kernels)
+    /// must ask this instead, or another thread's measurement changes the bits it computes here.
+    ///
+    /// ```swift
+    /// Instrumentation.observesThisThread                                     // false
+    /// measureOperations { Instrumentation.observesThisThread }.result        // true
+    /// ```
+    public static var observesThisThread: Bool {
+        guard isActive else { return false }
+        if let raw = pthread_getspecific(key), !Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes.isEmpty {
+            return true
+        }
+        return RuleMutations.anyPlantedOnThisThread
+    }
+
     final class Scope { var counts = OperationCounts() }
 
     private static let key: pthread_key_t = {
@@ -216,6 +233,9 @@ public enum RuleMutations {
         pthread_setspecific(key, Unmanaged.passRetained(b).toOpaque())
         return b
     }
+
+    /// Whether a mutation is planted on this thread.
+    static var anyPlantedOnThisThread: Bool { !(box(create: false)?.planted.isEmpty ?? true) }
 
     /// Runs `body` with `mutation` planted on this thread, then removes it.
     public static func withMutation<R>(_ mutation: RuleMutation, _ body: () throws -> R) rethrows -> R {

@@ -18,6 +18,10 @@
 /// which the instructions fault even when CPUID lists them.
 typedef struct {
     bool sse3, ssse3, sse4_1, sse4_2, avx, avx2, fma, avx512f, avx512dq, avx512cd, avx512bw, avx512vl;
+    /// AMD's four-operand FMA (CPUID 0x80000001 ECX bit 16): OpenBLAS's Bulldozer, Piledriver,
+    /// Steamroller and Excavator kernels use it (`vfmaddpd` in daxpy_bulldozer.S and others). No
+    /// Intel CPU has it, and AMD dropped it from Zen on.
+    bool fma4;
     bool os_ymm, os_zmm;
 } adjoint_cpu_features;
 
@@ -33,6 +37,11 @@ const char *adjoint_blas_preferred_core(adjoint_cpu_features f);
 /// The instruction level a core name needs: 3 AVX-512, 2 AVX2+FMA, 1 AVX, 0 SSE-only or unknown.
 /// Case-insensitive; covers every x86-64 core name OpenBLAS 0.3.x reports.
 int adjoint_blas_core_level(const char *name);
+
+/// Whether the CPU with features `f` can run OpenBLAS core `name`: its level is at most that of
+/// the preferred core, and an AMD FMA4 core (Bulldozer, Piledriver, Steamroller, Excavator) also
+/// needs `f.fma4`. Pure: depends on its arguments only.
+bool adjoint_blas_core_runs_on(const char *name, adjoint_cpu_features f);
 
 /// The core OpenBLAS uses now (openblas_get_corename), or NULL when the BLAS is not OpenBLAS.
 const char *adjoint_blas_current_core(void);
@@ -54,7 +63,7 @@ adjoint_blas_selection adjoint_blas_select_preferred_core(void);
 const char *adjoint_blas_core_before_switch(void);
 
 /// Re-selects the core `name` (for the benchmark that compares cores). Refuses (returns false)
-/// a core above the CPU's level, and restores the previous core if OpenBLAS does not know the name.
+/// a core the CPU cannot run (adjoint_blas_core_runs_on), and restores the previous core if OpenBLAS does not know the name.
 /// Same restrictions as adjoint_blas_select_preferred_core: no BLAS call may be running.
 bool adjoint_blas_force_core(const char *name);
 #endif
