@@ -484,37 +484,77 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     return result
 }
 
+/// A line the vector "kinks" check scans: its parameter's range, its points, how far one unit of
+/// the parameter moves an input at most (what a declared max-norm distance is compared in), and
+/// how a jump on it is named.
+struct KinkScanLine {
+    let range: ClosedRange<Double>
+    let point: (Double) -> [Double]
+    let unit: Double
+    let name: (Double) -> String
+}
+
 /// The vector primitive's "kinks" check: along each input's sample range through the centre of
-/// the sample box (at most eight inputs, spread over them), J·v for one random v from the JVP
-/// (or uᵀJ for one random u from the VJP) is searched for jumps, and each must lie at a declared
-/// kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
+/// the sample box (at most eight inputs, spread over them from the first to the last), J·v for
+/// one random v from the JVP (or uᵀJ for one random u from the VJP) is searched for jumps, and
+/// each must lie at a declared kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
 /// inputs with no kink declared passed validate, and the check then differenced across its tie.
+///
+/// With more than eight inputs, two diagonals of the sample box (corner to opposite corner, seeded
+/// directions) move every input as well: an interpolation of nine knot values at a query x₉ passed with its knots' kinks
+/// undeclared, x₉ being on no line scanned (a review). A scan none of whose points lies inside
+/// the declared domain (a 2×2 solve's box centred on the zero matrix) checked nothing, and is
+/// inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
                                                     ranges: [ClosedRange<Double>],
                                                     rng: inout SeededGenerator) -> PrimitiveValidation.Check {
     let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
     let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
-    let axes = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * n / 8 }
     let what = usesJVP ? "J·v" : "uᵀJ"
+    let axes: [Int] = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * (n - 1) / 7 }
+    var lines: [KinkScanLine] = axes.map { k in
+        let point: (Double) -> [Double] = { t in var p = centre; p[k] = t; return p }
+        return KinkScanLine(range: ranges[k], point: point, unit: 1, name: { t in "along input \(k) at \(point(t))" })
+    }
+    if n > 8 {
+        // Diagonals from one corner of the sample box to the opposite one, along which every
+        // input sweeps its whole range (in a seeded random sense each). Not lines through the
+        // centre: there an interpolation's knot values are all equal, its slope in the query is
+        // 0, and no knot's kink shows; chords through random points were too short to cross one.
+        for _ in 0..<2 {
+            let up: [Bool] = ranges.map { _ in rng.nextUnit() < 0.5 }
+            let point: (Double) -> [Double] = { s in
+                zip(ranges, up).map { r, u in u ? r.lowerBound + s * (r.upperBound - r.lowerBound) : r.upperBound - s * (r.upperBound - r.lowerBound) }
+            }
+            let unit = ranges.map { $0.upperBound - $0.lowerBound }.max() ?? 1
+            lines.append(KinkScanLine(range: 0...1, point: point, unit: unit,
+                                      name: { s in "along a diagonal of the sample box, at \(point(s))" }))
+        }
+    }
     var found: [String] = []
-    var jumpsSeen = 0
-    for k in axes {
-        func point(_ t: Double) -> [Double] { var p = centre; p[k] = t; return p }
+    var jumpsSeen = 0, defined = 0
+    for line in lines {
         func rule(_ t: Double) -> [Double]? {
-            let p = point(t)
+            let p = line.point(t)
             if P.domainViolation(p) != nil { return nil }
             let d = usesJVP ? P.jvp(at: p, direction: v) : P.vjp(at: p, cotangent: u)
             guard let d, d.allSatisfy(\.isFinite) else { return nil }
+            defined += 1
             return d
         }
-        for jump in derivativeJumps(from: ranges[k].lowerBound, to: ranges[k].upperBound, rule) {
+        for jump in derivativeJumps(from: line.range.lowerBound, to: line.range.upperBound, rule) {
             jumpsSeen += 1
-            let declared = P.kinkDistance(point(jump.at))
-            if let d = declared, jump.isDeclared(d) { continue }
-            found.append("\(what) jumps along input \(k) at \(point(jump.at))"
+            let declared = P.kinkDistance(line.point(jump.at))
+            if let d = declared, line.unit > 0, jump.isDeclared(d / line.unit) { continue }
+            found.append("\(what) jumps \(line.name(jump.at))"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
+    }
+    if defined == 0 {
+        return .init(name: "kinks", outcome: .inconclusive,
+                     detail: "no point of the lines scanned through the centre of the sample box lies inside the declared domain "
+                         + "(\(P.domain)) with a finite \(what): nothing was scanned")
     }
     return kinkVerdict(found: found, jumpsSeen: jumpsSeen, of: what)
 }
