@@ -89,6 +89,67 @@ final class VectorKinkReviewTests: XCTestCase {
         static func kinkDistance(_ x: [Double]) -> Double? { Sort3.kinkDistance(x) }
     }
 
+    /// Piecewise-linear interpolation of the knot values x₀ … x₈ (at t = 0 … 8) at the query
+    /// t = x₉: by construction not differentiable in t at the knots 1 … 7 inside the query's range.
+    enum Interpolate: VectorPrimitive {
+        static let name = "interpolate"
+        static func cell(_ t: Double) -> Int { Swift.min(7, Swift.max(0, Int(t.rounded(.down)))) }
+        static func primal(_ x: [Double]) -> [Double] { let t = x[9], k = cell(t), w = t - Double(k); return [(1 - w) * x[k] + w * x[k + 1]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+            let t = x[9], k = cell(t), w = t - Double(k)
+            return [(1 - w) * v[k] + w * v[k + 1] + (x[k + 1] - x[k]) * v[9]]
+        }
+        static func kinkDistance(_ x: [Double]) -> Double? { Swift.abs(x[9] - x[9].rounded()) }
+        static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1...1, count: 9) + [0.1...7.9] }
+    }
+    enum InterpolateUndeclared: VectorPrimitive {
+        static let name = "interpolate_undeclared"
+        static func primal(_ x: [Double]) -> [Double] { Interpolate.primal(x) }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { Interpolate.jvp(at: x, direction: v) }
+        static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Interpolate.sampleRanges(inputs: n) }
+    }
+
+    /// A 2×2 solve A⁻¹b of (a₁₁, a₁₂, a₂₁, a₂₂, b₁, b₂), undefined where det A = 0; its default
+    /// sample box is centred on A = 0, and every line through the centre along one input keeps
+    /// det A = 0.
+    enum Solve2: VectorPrimitive {
+        static let name = "solve2"
+        static let domain = "det A ≠ 0"
+        static func det(_ x: [Double]) -> Double { x[0] * x[3] - x[1] * x[2] }
+        static func primal(_ x: [Double]) -> [Double] {
+            let d = det(x)
+            return [(x[3] * x[4] - x[1] * x[5]) / d, (x[0] * x[5] - x[2] * x[4]) / d]
+        }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+            // A·dy = db − dA·y.
+            let y = primal(x), d = det(x)
+            let r0 = v[4] - (v[0] * y[0] + v[1] * y[1]), r1 = v[5] - (v[2] * y[0] + v[3] * y[1])
+            return [(x[3] * r0 - x[1] * r1) / d, (x[0] * r1 - x[2] * r0) / d]
+        }
+        static func domainViolation(_ x: [Double]) -> String? { Swift.abs(det(x)) < 1e-12 ? "A is singular" : nil }
+    }
+
+    /// Ten inputs, the query last: eight lines through the centre left x₉ unscanned (and at the
+    /// centre the knot values are equal, so no knot shows along x₉ either), and the undeclared
+    /// knots passed. The diagonals of the sample box move every input.
+    func testValidateFindsAnUndeclaredKinkInAnInputPastTheEighth() {
+        let undeclared = validate(InterpolateUndeclared.self, inputs: 10)
+        XCTAssertEqual(undeclared.check(named: "kinks")?.outcome, .failed, undeclared.description)
+        XCTAssertTrue(undeclared.check(named: "kinks")?.detail.contains("along a diagonal of the sample box") ?? false, undeclared.description)
+        let declared = validate(Interpolate.self, inputs: 10)
+        XCTAssertEqual(declared.check(named: "kinks")?.outcome, .passed, declared.description)
+        XCTAssertTrue(declared.passed, declared.description)
+    }
+
+    /// No point of the scan lies in the domain: nothing was checked, which is not "no jump".
+    func testAKinkScanOutsideTheDomainIsInconclusive() {
+        let report = validate(Solve2.self, inputs: 6)
+        XCTAssertEqual(report.check(named: "kinks")?.outcome, .inconclusive, report.description)
+        XCTAssertTrue(report.check(named: "kinks")?.detail.contains("nothing was scanned") ?? false, report.description)
+        // The JVP itself was judged at points drawn inside the domain.
+        XCTAssertEqual(report.check(named: "jvp")?.outcome, .passed, report.description)
+    }
+
     struct Median: ADFunction, Sendable {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Sort3.apply(x)[1]] }
     }
