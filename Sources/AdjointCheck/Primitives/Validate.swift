@@ -347,8 +347,10 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 ///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails. A VJP
 ///   that matches a JVP no difference confirmed is only consistent with it: that sample does not
 ///   count as a pass (a mismatch still fails);
-/// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range, a kink must be declared
-///   (``VectorPrimitive/kinkDistance(_:)`` 0 there).
+/// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range (through the centre of the
+///   sample box; beyond eight inputs, eight of them and two diagonals of the box), a kink must be
+///   declared (``VectorPrimitive/kinkDistance(_:)`` 0 there); a pole is not a jump. A kink
+///   distance that is NaN or negative fails; a scan with no point inside the domain is inconclusive.
 ///
 /// Points outside the declared domain or at a declared kink are not drawn; near a kink the
 /// differences stay a quarter of the way to it.
