@@ -502,11 +502,11 @@ struct KinkScanLine {
 /// each must lie at a declared kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
 /// inputs with no kink declared passed validate, and the check then differenced across its tie.
 ///
-/// With more than eight inputs, two diagonals of the sample box (corner to opposite corner, seeded
-/// directions) move every input as well: an interpolation of nine knot values at a query x₉ passed with its knots' kinks
-/// undeclared, x₉ being on no line scanned (a review). A scan none of whose points lies inside
-/// the declared domain (a 2×2 solve's box centred on the zero matrix) checked nothing, and is
-/// inconclusive rather than "no jump".
+/// With more than eight inputs, two diagonals of the sample box (corner to opposite corner, the
+/// corners seeded) move every input as well: an interpolation of nine knot values at a query x₉
+/// passed with its knots' kinks undeclared, x₉ being on no line scanned (a review). A scan none of
+/// whose points lies inside the declared domain (a 2×2 solve's box centred on the zero matrix)
+/// checked nothing, and is inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
                                                     ranges: [ClosedRange<Double>],
                                                     rng: inout SeededGenerator) -> PrimitiveValidation.Check {
@@ -521,9 +521,9 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
     }
     if n > 8 {
         // Diagonals from one corner of the sample box to the opposite one, along which every
-        // input sweeps its whole range (in a seeded random sense each). Not lines through the
-        // centre: there an interpolation's knot values are all equal, its slope in the query is
-        // 0, and no knot's kink shows; chords through random points were too short to cross one.
+        // input sweeps its whole range, up or down as seeded. Not lines through the centre: there
+        // an interpolation's knot values are all equal, its slope in the query is 0, and no
+        // knot's kink shows; chords through random points were too short to cross one.
         for _ in 0..<2 {
             let up: [Bool] = ranges.map { _ in rng.nextUnit() < 0.5 }
             let point: (Double) -> [Double] = { s in
