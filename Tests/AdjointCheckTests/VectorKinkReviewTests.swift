@@ -150,6 +150,41 @@ final class VectorKinkReviewTests: XCTestCase {
         XCTAssertEqual(report.check(named: "jvp")?.outcome, .passed, report.description)
     }
 
+    /// (2x₀ + x₁, x₀x₁), smooth, counting its rule calls.
+    enum CountedLinear: VectorPrimitive {
+        static let name = "counted_linear"
+        nonisolated(unsafe) static var ruleCalls = 0
+        static func primal(_ x: [Double]) -> [Double] { [2 * x[0] + x[1], x[0] * x[1]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+            ruleCalls += 1
+            return [2 * v[0] + v[1], x[1] * v[0] + x[0] * v[1]]
+        }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+            ruleCalls += 1
+            return [2 * u[0] + x[1] * u[1], u[0] + x[0] * u[1]]
+        }
+    }
+    struct AbsPlusLinear: ADFunction, Sendable {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.abs(x[0]) + CountedLinear.apply(x)[0]] }
+    }
+
+    /// |x₀| + 2x₀ + x₁ at (0, 1): one-sided derivatives along x₀ of 1 and 3 (by hand), AD right.
+    /// A claimed ∂/∂x₀ = 7 lies outside them, yet AD is right, so no rule can be at fault: the
+    /// rules on the path are not judged (they were, as if an AD mode had been outside). The rule
+    /// calls of a check with that claim are those of a check with a right claim.
+    func testAClaimedJacobianAloneOutsideTheOneSidedDerivativesJudgesNoRule() throws {
+        CountedLinear.ruleCalls = 0
+        let right = try checkJacobian(of: AbsPlusLinear(), at: [0.0, 1.0], claimed: { _ in [[2.0, 1.0]] })
+        let callsWithRightClaim = CountedLinear.ruleCalls
+        XCTAssertTrue(right.passed, right.renderTable())
+        CountedLinear.ruleCalls = 0
+        let wrong = try checkJacobian(of: AbsPlusLinear(), at: [0.0, 1.0], claimed: { _ in [[7.0, 1.0]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .kink(validSubgradient: false), wrong.renderTable())
+        XCTAssertEqual(wrong.entries[0][0].kink?.withinOneSided.filter { !$0.valid }.map(\.subject), ["claimed"], wrong.renderTable())
+        XCTAssertNil(wrong.fault, wrong.renderTable())
+        XCTAssertEqual(CountedLinear.ruleCalls, callsWithRightClaim, wrong.renderTable())
+    }
+
     struct Median: ADFunction, Sendable {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Sort3.apply(x)[1]] }
     }

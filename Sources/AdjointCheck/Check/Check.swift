@@ -324,14 +324,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
             return false
         })
-        let wrongAtKink = entries.joined().first(where: { e in
-            if case .kink(validSubgradient: false) = e.verdict { return true }
-            return false
-        })
+        // As for a wrong entry, only an AD mode outside the one-sided derivatives implicates a
+        // rule: a claimed Jacobian alone outside them had the rules on its path judged, AD being right.
+        func outsideAtKink(_ e: EntryCheck) -> Set<String> {
+            guard case .kink(validSubgradient: false) = e.verdict, let k = e.kink else { return [] }
+            return Set(k.withinOneSided.filter { !$0.valid }.map(\.subject)).intersection(["forward", "reverse"])
+        }
+        let wrongAtKink = entries.joined().first(where: { !outsideAtKink($0).isEmpty })
         if options.localizeFaults, let bad = wrongAD ?? wrongAtKink {
-            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP); at a
-            // kink both AD modes stood outside together, so both rules are judged.
-            var modes: Set<String> = ["forward", "reverse"]
+            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP).
+            var modes = outsideAtKink(bad)
             if case .ruleWrong(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
             base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input, modes: modes)
         }
