@@ -324,14 +324,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if case .ruleWrong(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
             return false
         })
-        let wrongAtKink = entries.joined().first(where: { e in
-            if case .kink(validSubgradient: false) = e.verdict { return true }
-            return false
-        })
+        // As for a wrong entry, only an AD mode outside the one-sided derivatives implicates a
+        // rule: a claimed Jacobian alone outside them had the rules on its path judged, AD being right.
+        func outsideAtKink(_ e: EntryCheck) -> Set<String> {
+            guard case .kink(validSubgradient: false) = e.verdict, let k = e.kink else { return [] }
+            return Set(k.withinOneSided.filter { !$0.valid }.map(\.subject)).intersection(["forward", "reverse"])
+        }
+        let wrongAtKink = entries.joined().first(where: { !outsideAtKink($0).isEmpty })
         if options.localizeFaults, let bad = wrongAD ?? wrongAtKink {
-            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP); at a
-            // kink both AD modes stood outside together, so both rules are judged.
-            var modes: Set<String> = ["forward", "reverse"]
+            // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP).
+            var modes = outsideAtKink(bad)
             if case .ruleWrong(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
             base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input, modes: modes)
         }
@@ -789,9 +791,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let mask = graph.onPath(output: i, input: j)
         if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
         guard let tj = tangentCache[j] else { return nil }
-        let moving = graph.kinkCandidates.filter { c in
-            c.distance == 0 && mask[c.node] && graph.kinkSensitivity(c.node, tangents: tj) > 0
-        }
+        // A vector call is one kink, however many of its outputs lie on the path: counted per
+        // output, (min, max) of a tie read both ways as two kinks, and a wrong claim was left
+        // unresolved.
+        var calls: Set<Int> = []
+        let moving = zip(graph.kinkCandidates, graph.kinkSensitivities(tangents: tj)).filter { c, s in
+            guard c.distance == 0 && mask[c.node] && s > 0 else { return false }
+            return graph.vectorCalls[c.node].map { calls.insert($0.outputs.lowerBound).inserted } ?? true
+        }.map(\.0)
         guard moving.count >= 2 else { return nil }
         for c in moving {
             for k in x.indices where k != j {
@@ -804,6 +811,61 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return nil
     }
 
+    /// A vector primitive call touched at its declared kink on a path from input j to output i
+    /// whose kink set there is not one hyperplane, by its first output's node; nil otherwise. The
+    /// one-sided interval along eⱼ bounds a generalised gradient's component only where one
+    /// surface is crossed (see ``touchedKinkAcrossInputs(output:input:)``), and a vector primitive
+    /// declares a distance, not how many surfaces meet: at a triple tie of a sort of three the
+    /// median's one-sided derivatives along x₁ are [0, 0], yet (0, 1, 0), the rule's convention,
+    /// is a limit of its gradients, and the right rule was convicted (a review).
+    mutating func touchedVectorKinkOfSeveralSurfaces(output i: Int, input j: Int) -> Int? {
+        guard let graph else { return nil }
+        let mask = graph.onPath(output: i, input: j)
+        var judged: Set<Int> = []
+        for c in graph.kinkCandidates where c.distance == 0 && mask[c.node] {
+            guard let call = graph.vectorCalls[c.node], judged.insert(call.outputs.lowerBound).inserted else { continue }
+            if !Self.kinkIsOneHyperplane(call.primitive, at: call.inputValues) { return call.outputs.lowerBound }
+        }
+        return nil
+    }
+
+    /// Whether a vector primitive's declared kink distance near `y` (where it is 0) is that of one
+    /// hyperplane through `y`: d(y + s·w) = s·|n·w| up to a constant, so for directions a, b the
+    /// values at a + b and a − b are, in some order, g(a) + g(b) and |g(a) − g(b)|. Tried on
+    /// seeded random pairs at s = 2⁻²⁶ of the inputs' scale (a curved surface's own term is of
+    /// that relative size, the tolerance 10⁻⁵). A distance that is 0 along a random direction (a
+    /// line of ties through the point), not finite, or asked outside the domain is not a hyperplane.
+    static func kinkIsOneHyperplane(_ p: any VectorPrimitive.Type, at y: [Double]) -> Bool {
+        let s = 0x1p-26 * Swift.max(1, y.map { Swift.abs($0) }.max() ?? 0)
+        func g(_ w: [Double]) -> Double? {
+            let z = zip(y, w).map { $0 + s * $1 }
+            guard p.domainViolation(z) == nil, let d = p.kinkDistance(z), d.isFinite else { return nil }
+            return Swift.abs(d) / s
+        }
+        var rng = SeededGenerator(seed: 0x4B1E_5EED)
+        // Continuous entries: directions from a few values tie by chance (two equal entries put
+        // a sort pair's tie along w), and y + s·w rounds by ε·|y|/s ≈ 10⁻⁸ of g, inside the tolerance.
+        let directions = (0..<4).map { _ in y.map { _ in 2 * rng.nextUnit() - 1 } }
+        var values: [Double] = []
+        for w in directions {
+            guard let v = g(w), v > 0 else { return false }
+            values.append(v)
+        }
+        for a in 0..<directions.count {
+            for b in (a + 1)..<directions.count {
+                let sum = zip(directions[a], directions[b]).map { $0 + $1 }
+                let difference = zip(directions[a], directions[b]).map { $0 - $1 }
+                guard let plus = g(sum), let minus = g(difference) else { return false }
+                let (ga, gb) = (values[a], values[b])
+                let tol = 1e-5 * (ga + gb)
+                let straight = Swift.abs(plus - (ga + gb)) <= tol && Swift.abs(minus - Swift.abs(ga - gb)) <= tol
+                let crossed = Swift.abs(minus - (ga + gb)) <= tol && Swift.abs(plus - Swift.abs(ga - gb)) <= tol
+                if !straight && !crossed { return false }
+            }
+        }
+        return true
+    }
+
     /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,
     /// the displacement that brings its argument to its kink (linearised: distance / |∂arg/∂xⱼ|).
     mutating func kinkRooms(output i: Int, input j: Int) -> [(node: Int, room: Double)] {
@@ -811,9 +873,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
         guard let t = tangentCache[j] else { return [] }
         let mask = graph.onPath(output: i, input: j)
-        return graph.kinkCandidates.compactMap { c in
+        return zip(graph.kinkCandidates, graph.kinkSensitivities(tangents: t)).compactMap { c, sensitivity in
             guard mask[c.node] else { return nil }
-            let sensitivity = graph.kinkSensitivity(c.node, tangents: t)
             guard sensitivity > 0, sensitivity.isFinite else { return nil }
             return (c.node, c.distance / sensitivity)
         }
@@ -829,9 +890,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let tj = tangentCache[j] else { continue }
             for k in t.indices { t[k] += v[j] * tj[k] }
         }
-        return graph.kinkCandidates.contains { c in
-            let s = graph.kinkSensitivity(c.node, tangents: t)
-            return s > 0 && s.isFinite && c.distance / s <= reach
+        return zip(graph.kinkCandidates, graph.kinkSensitivities(tangents: t)).contains { c, s in
+            s > 0 && s.isFinite && c.distance / s <= reach
         }
     }
 
@@ -920,6 +980,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let name = graph.map { $0.names[node] } ?? "a kink"
             unresolved = "the kink at \(name) (node \(node)) also moves with input \(other), so one-sided derivatives "
                 + "along this input alone do not bound a generalised gradient"
+        }
+        if unresolved == nil, within.contains(where: { !$0.valid }), let node = touchedVectorKinkOfSeveralSurfaces(output: i, input: j) {
+            let name = graph.map { $0.names[node] } ?? "a vector primitive"
+            unresolved = "the kink of \(name) (node \(node)) is not one surface where it is touched (its declared kink "
+                + "distance is not that of one hyperplane), so one-sided derivatives along this input do not bound a "
+                + "generalised gradient"
         }
         return KinkAnalysis(ops: ops, left: l, right: r, withinOneSided: within, unresolved: unresolved, tolerance: tol)
     }

@@ -52,16 +52,30 @@ struct TapeGraph {
                     })
         }
         let tape = rec.tape
+        var callDomain: String? = nil, callDistance: Double? = nil
         for k in 0..<tape.count {
             guard let e = tape.entry(k) else { continue }
             ops.append(e.op); names.append(e.name); args.append(e.inputs); attrs.append(e.attribute)
             values.append(e.value.approximateDouble)
             partials.append(tape.localPartials(k)?.map(\.approximateDouble))
-            domain.append(tape.localDomainViolation(k))
-            // The declarations' kink distance: one function for reports, this test and localisation.
-            if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
+            if let call = tape.vectorPrimitive(k) {
+                vectors[k] = call
+                // One call, one declaration: its outputs share the call's domain verdict and kink
+                // distance, asked once (asked per output, a sort of n made n calls of its
+                // O(n log n) declaration). A negative distance is read by its size, as the
+                // step limits read it.
+                if k == call.outputs.lowerBound {
+                    callDomain = call.primitive.domainViolation(call.inputValues)
+                    callDistance = call.primitive.kinkDistance(call.inputValues).map { Swift.abs($0) }
+                }
+                domain.append(callDomain)
+                if let d = callDistance { candidates.append((k, d)) }
+            } else {
+                domain.append(tape.localDomainViolation(k))
+                // The declarations' kink distance: one function for reports, this test and localisation.
+                if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
+            }
             if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
-            if let call = tape.vectorPrimitive(k) { vectors[k] = call }
         }
         vectorCalls = vectors
         analyticPrimals = analytic
@@ -89,6 +103,13 @@ struct TapeGraph {
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
         for k in ops.indices {
+            if let call = vectorCalls[k] {
+                // A vector call's outputs move by its JVP (or VJP rows) at the recorded inputs:
+                // taken as 0, a kink downstream (relu of a call's output) looked unreachable, and
+                // the one-sided differences at a touched kink straddled it (a review).
+                if k == call.outputs.lowerBound { vectorTangents(call, &t) }
+                continue
+            }
             guard let p = partials[k] else { continue }
             // Only with finite partials: an infinite one (pow at a zero base) against a zero
             // tangent must add nothing, which the sum below skips and a product would not.
@@ -102,6 +123,42 @@ struct TapeGraph {
             t[k] = sum
         }
         return t
+    }
+
+    /// Writes the tangents of a vector call's outputs from its inputs' (`t` at the call's input
+    /// nodes): its JVP, else a VJP per output, at the recorded inputs. Left 0 outside the declared
+    /// domain (no rule is asked there) or when neither rule answers with finite values.
+    func vectorTangents(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>),
+                        _ t: inout [Double]) {
+        let p = call.primitive, x = call.inputValues, m = call.outputs.count
+        let v = call.inputs.map { $0 >= 0 && $0 < t.count ? t[$0] : 0 }
+        guard v.contains(where: { $0 != 0 }), domainViolations[call.outputs.lowerBound] == nil else { return }
+        var out: [Double]? = nil
+        if let jv = p.jvp(at: x, direction: v), jv.count == m {
+            out = jv
+        } else {
+            out = (0..<m).map { o -> Double in
+                guard let g = p.vjp(at: x, cotangent: (0..<m).map { $0 == o ? 1 : 0 }), g.count == v.count else { return .nan }
+                return zip(g, v).reduce(0) { $0 + $1.0 * $1.1 }
+            }
+        }
+        guard let out, out.allSatisfy(\.isFinite) else { return }
+        for (o, node) in call.outputs.enumerated() where node < t.count { t[node] = out[o] }
+    }
+
+    /// ``kinkSensitivity(_:tangents:)`` of every kink candidate, in their order. A vector call's
+    /// outputs are candidates each, with one sensitivity: worked out once per call (per output,
+    /// summing the call's n inputs for each of its n outputs made a check of a sort of 800 spend
+    /// 17 s, cubic in n).
+    func kinkSensitivities(tangents t: [Double]) -> [Double] {
+        var byCall: [Int: Double] = [:]
+        return kinkCandidates.map { c in
+            guard let first = vectorCalls[c.node]?.outputs.lowerBound else { return kinkSensitivity(c.node, tangents: t) }
+            if let known = byCall[first] { return known }
+            let s = kinkSensitivity(c.node, tangents: t)
+            byCall[first] = s
+            return s
+        }
     }
 
     /// The part of the graph that path magnitudes read, without the closures: it can be handed

@@ -127,9 +127,8 @@ extension Checker {
             }
             var probe = LineProbe<V>(eval: { [f] in f($0) }, x: x, v: v.map { V($0) })
             var h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
-            let rooms = graph.kinkCandidates.compactMap { c -> Double? in
+            let rooms = zip(graph.kinkCandidates, graph.kinkSensitivities(tangents: tv)).compactMap { c, s -> Double? in
                 guard c.node != k else { return nil }
-                let s = graph.kinkSensitivity(c.node, tangents: tv)
                 return s > 0 && s.isFinite ? c.distance / s : nil
             }
             if let nearest = rooms.min() {

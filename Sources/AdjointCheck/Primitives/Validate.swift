@@ -236,6 +236,12 @@ struct DerivativeJump {
 /// shrinks with the interval (sin(100x), tanh(50x)), a jump stays (|x| at 0). Every changing cell
 /// is bisected (about 55 halvings each): picking the eight largest changes missed the jump of 2 at
 /// 0 of exp(2x) + |x|, whose smooth part changes by more than that per cell near 3 (a review).
+///
+/// The bisection stops at 2⁻⁶⁰ of the range too: near 0 the ulps shrink through the subnormals, and
+/// a kink at 0 (a sort's tie at the centre of its sample box) took about 1,100 halvings, each a
+/// JVP of the whole primitive. A jump's one-sided values must have settled, as a pole's do not:
+/// log|x − 0.1| outside a domain excluding 0.1 bisects to a bracket of a few ulps with partials
+/// ∓4·10¹⁶ either side, and read as an undeclared kink (a review).
 func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [Double]?) -> [DerivativeJump] {
     func change(_ u: [Double], _ w: [Double]) -> Double { zip(u, w).reduce(0) { Swift.max($0, Swift.abs($1.1 - $1.0)) } }
     // Offset by an irrational fraction of a cell: a grid point on a kink (0 of −3…3) is where
@@ -251,14 +257,23 @@ func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [
         guard initial > 1e-12 * scale else { continue }
         var a = grid[i], b = grid[i + 1]
         var interrupted = false
-        while b - a > 4 * Swift.max(a.ulp, b.ulp) {
+        let finest = Swift.max(0x1p-60 * (hi - lo), Double.leastNormalMagnitude)
+        while b - a > Swift.max(4 * Swift.max(a.ulp, b.ulp), finest) {
             let c = 0.5 * (a + b)
             guard let pc = derivative(c), pc.count == pa.count else { interrupted = true; break }
             if change(pa, pc) >= change(pc, pb) { b = c; pb = pc } else { a = c; pa = pc }
         }
         let jump = change(pa, pb)
         guard !interrupted, jump >= 0.25 * initial, jump > 1e-8 * scale else { continue }
-        jumps.append(DerivativeJump(at: 0.5 * (a + b), width: b - a, before: pa, after: pb))
+        // Settled: 2¹⁰ brackets further out each side's value moved by under a quarter of the jump
+        // (a pole's grows a thousandfold there). Where those points cannot be evaluated, the jump stands.
+        let far = 1024 * (b - a)
+        if let outA = derivative(a - far), let outB = derivative(b + far), outA.count == pa.count, outB.count == pb.count,
+           change(outA, pa) > 0.25 * jump || change(outB, pb) > 0.25 * jump {
+            continue
+        }
+        // A bracket about 0 names 0 (bisected to the ulps, it named 0 before the floor above).
+        jumps.append(DerivativeJump(at: a <= 0 && 0 <= b ? 0 : 0.5 * (a + b), width: b - a, before: pa, after: pb))
     }
     return jumps
 }
@@ -332,8 +347,10 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
 ///   the primal). Random cotangents, never all ones: a VJP that ignores its cotangent fails. A VJP
 ///   that matches a JVP no difference confirmed is only consistent with it: that sample does not
 ///   count as a pass (a mismatch still fails);
-/// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range, a kink must be declared
-///   (``VectorPrimitive/kinkDistance(_:)`` 0 there).
+/// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range (through the centre of the
+///   sample box; beyond eight inputs, eight of them and two diagonals of the box), a kink must be
+///   declared (``VectorPrimitive/kinkDistance(_:)`` 0 there); a pole is not a jump. A kink
+///   distance that is NaN or negative fails; a scan with no point inside the domain is inconclusive.
 ///
 /// Points outside the declared domain or at a declared kink are not drawn; near a kink the
 /// differences stay a quarter of the way to it.
@@ -359,6 +376,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     var jvpFailures: [String] = [], vjpFailures: [String] = []
     var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
     var used = 0, attempts = 0, outputs = 0
+    var badKinkDistance: String? = nil
     while used < samples && attempts < 20 * samples {
         attempts += 1
         let x = ranges.map { $0.lowerBound + ($0.upperBound - $0.lowerBound) * rng.nextUnit() }
@@ -366,7 +384,13 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         // says nothing about them, and near one it stays a quarter of the way to it (a step along
         // v, whose entries are at most 1, moves no input further than the step).
         if P.domainViolation(x) != nil { continue }
-        let distance = P.kinkDistance(x) ?? .infinity
+        let declared = P.kinkDistance(x)
+        // A distance is ≥ 0 or nil: a NaN one is never 0, so no mode reports the kink, and the
+        // check's steps are not bounded by it; a negative one is no kink either (both passed).
+        if let d = declared, d.isNaN || d < 0, badKinkDistance == nil {
+            badKinkDistance = "kinkDistance is \(d) at \(x); it must be nil (no kink) or ≥ 0 (0 at a kink)"
+        }
+        let distance = declared.map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity
         if distance == 0 { continue }
         used += 1
         let y = P.primal(x)
@@ -453,44 +477,86 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     }
     summary("jvp", hasJVP, jvpFailures, jvpJudged, "random directions agree with Richardson differences of the primal")
     summary("vjp", hasVJP, vjpFailures, vjpJudged, "dot-product identities ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ hold")
-    if hasJVP || hasVJP {
+    if let bad = badKinkDistance {
+        result.checks.append(.init(name: "kinks", outcome: .failed, detail: bad))
+    } else if hasJVP || hasVJP {
         result.checks.append(vectorKinkDeclarationCheck(P.self, inputs: n, outputs: outputs, usesJVP: hasJVP,
                                                         ranges: ranges, rng: &rng))
     }
     return result
 }
 
+/// A line the vector "kinks" check scans: its parameter's range, its points, how far one unit of
+/// the parameter moves an input at most (what a declared max-norm distance is compared in), and
+/// how a jump on it is named.
+struct KinkScanLine {
+    let range: ClosedRange<Double>
+    let point: (Double) -> [Double]
+    let unit: Double
+    let name: (Double) -> String
+}
+
 /// The vector primitive's "kinks" check: along each input's sample range through the centre of
-/// the sample box (at most eight inputs, spread over them), J·v for one random v from the JVP
-/// (or uᵀJ for one random u from the VJP) is searched for jumps, and each must lie at a declared
-/// kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
+/// the sample box (at most eight inputs, spread over them from the first to the last), J·v for
+/// one random v from the JVP (or uᵀJ for one random u from the VJP) is searched for jumps, and
+/// each must lie at a declared kink (``VectorPrimitive/kinkDistance(_:)`` 0 there). A sort of two
 /// inputs with no kink declared passed validate, and the check then differenced across its tie.
+///
+/// With more than eight inputs, two diagonals of the sample box (corner to opposite corner, the
+/// corners seeded) move every input as well: an interpolation of nine knot values at a query x₉
+/// passed with its knots' kinks undeclared, x₉ being on no line scanned (a review). A scan none of
+/// whose points lies inside the declared domain (a 2×2 solve's box centred on the zero matrix)
+/// checked nothing, and is inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
                                                     ranges: [ClosedRange<Double>],
                                                     rng: inout SeededGenerator) -> PrimitiveValidation.Check {
     let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
     let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
-    let axes = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * n / 8 }
     let what = usesJVP ? "J·v" : "uᵀJ"
+    let axes: [Int] = n <= 8 ? Array(0..<n) : (0..<8).map { $0 * (n - 1) / 7 }
+    var lines: [KinkScanLine] = axes.map { k in
+        let point: (Double) -> [Double] = { t in var p = centre; p[k] = t; return p }
+        return KinkScanLine(range: ranges[k], point: point, unit: 1, name: { t in "along input \(k) at \(point(t))" })
+    }
+    if n > 8 {
+        // Diagonals from one corner of the sample box to the opposite one, along which every
+        // input sweeps its whole range, up or down as seeded. Not lines through the centre: there
+        // an interpolation's knot values are all equal, its slope in the query is 0, and no
+        // knot's kink shows; chords through random points were too short to cross one.
+        for _ in 0..<2 {
+            let up: [Bool] = ranges.map { _ in rng.nextUnit() < 0.5 }
+            let point: (Double) -> [Double] = { s in
+                zip(ranges, up).map { r, u in u ? r.lowerBound + s * (r.upperBound - r.lowerBound) : r.upperBound - s * (r.upperBound - r.lowerBound) }
+            }
+            let unit = ranges.map { $0.upperBound - $0.lowerBound }.max() ?? 1
+            lines.append(KinkScanLine(range: 0...1, point: point, unit: unit,
+                                      name: { s in "along a diagonal of the sample box, at \(point(s))" }))
+        }
+    }
     var found: [String] = []
-    var jumpsSeen = 0
-    for k in axes {
-        func point(_ t: Double) -> [Double] { var p = centre; p[k] = t; return p }
+    var jumpsSeen = 0, defined = 0
+    for line in lines {
         func rule(_ t: Double) -> [Double]? {
-            let p = point(t)
+            let p = line.point(t)
             if P.domainViolation(p) != nil { return nil }
             let d = usesJVP ? P.jvp(at: p, direction: v) : P.vjp(at: p, cotangent: u)
             guard let d, d.allSatisfy(\.isFinite) else { return nil }
+            defined += 1
             return d
         }
-        for jump in derivativeJumps(from: ranges[k].lowerBound, to: ranges[k].upperBound, rule) {
+        for jump in derivativeJumps(from: line.range.lowerBound, to: line.range.upperBound, rule) {
             jumpsSeen += 1
-            let declared = P.kinkDistance(point(jump.at))
-            if let d = declared, jump.isDeclared(d) { continue }
-            found.append("\(what) jumps along input \(k) at \(point(jump.at))"
+            let declared = P.kinkDistance(line.point(jump.at))
+            if let d = declared, line.unit > 0, jump.isDeclared(d / line.unit) { continue }
+            found.append("\(what) jumps \(line.name(jump.at))"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
+    }
+    if defined == 0 {
+        return .init(name: "kinks", outcome: .inconclusive,
+                     detail: "no point of the lines scanned through the centre of the sample box lies inside the declared domain "
+                         + "(\(P.domain)) with a finite \(what): nothing was scanned")
     }
     return kinkVerdict(found: found, jumpsSeen: jumpsSeen, of: what)
 }
