@@ -126,6 +126,21 @@ final class VectorPrimitiveKinkDomainTests: XCTestCase {
         XCTAssertTrue(away.diagnostics.kinks.isEmpty)
     }
 
+    /// A call refused for its missing VJP writes no entry, so no kink may name its node (the kink
+    /// was reported at node 2, which the tape never held).
+    enum SortPairJVPOnly: VectorPrimitive {
+        static let name = "sort_pair_jvp_only"
+        static func primal(_ x: [Double]) -> [Double] { SortPair.primal(x) }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { SortPair.jvp(at: x, direction: v) }
+        static func kinkDistance(_ x: [Double]) -> Double? { SortPair.kinkDistance(x) }
+    }
+
+    func testARefusedCallReportsNoKinkAtANodeNeverWritten() {
+        let (_, d) = Diagnostics.collect { try? gradient(of: { x in SortPairJVPOnly.apply(x)[1] }, at: [1.0, 1.0]) }
+        XCTAssertTrue(d.errors.contains { if case .missingRule = $0 { return true } else { return false } }, "\(d.errors)")
+        XCTAssertTrue(d.kinks.isEmpty, "\(d.kinks)")
+    }
+
     /// At the tie max(x₀, x₁) has one-sided derivatives along x₀ of 0 (left) and 1 (right), and the
     /// same along x₁; the rule's convention (x₀ ≤ x₁ picks x₁) gives (0, 1), inside both. Without
     /// the declaration a central difference reads ½ along each input and convicts a right rule.

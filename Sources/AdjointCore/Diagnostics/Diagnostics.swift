@@ -183,17 +183,25 @@ public enum Diagnostics {
     /// Runs a user vector primitive's declared domain and kink predicates at `x` and reports what
     /// they find; false when `x` is outside the domain (the caller then returns NaN outputs and
     /// calls no rule).
+    /// With `kinks` false only the domain is checked; the caller reports a kink with
+    /// ``noteKink(_:_:node:)`` once the call is recorded (a call refused later, for a missing VJP,
+    /// left a kink event naming a node never written).
     @discardableResult
-    public static func check<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Double], node: Int?) -> Bool {
+    public static func check<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Double], node: Int?, kinks: Bool = true) -> Bool {
         if let reason = P.domainViolation(x) {
             let why = x.contains(where: \.isNaN) ? "\(P.name) of NaN (the NaN was made before this call)" : reason
             report(.domain(op: P.name, node: node, inputs: x, reason: why))
             return false
         }
+        if kinks { noteKink(P.self, x, node: node) }
+        return true
+    }
+
+    /// Reports a touched kink of a vector primitive (declared distance 0) at `x`.
+    public static func noteKink<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Double], node: Int?) {
         if P.kinkDistance(x) == 0 {
             current?.add(kink: KinkEvent(op: .custom, name: P.name, node: node, inputs: x))
         }
-        return true
     }
 
     /// Reports a domain violation of `op` at `(x, y)`.

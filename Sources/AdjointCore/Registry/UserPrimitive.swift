@@ -215,7 +215,8 @@ public protocol VectorPrimitive {
     /// Why `x` is outside the domain, or nil inside it (the default: no restriction). Outside it
     /// every mode reports ``ADError/domain(op:node:inputs:reason:)`` naming the primitive, its
     /// outputs are NaN, and its JVP and VJP are not called: a rule asked for the derivative of a
-    /// solve with a singular matrix has nothing right to answer.
+    /// solve with a singular matrix has nothing right to answer. The primal is still called (it
+    /// says how many outputs there are), so it must return, not trap, outside the domain.
     ///
     /// ```swift
     /// static func domainViolation(_ x: [Double]) -> String? {

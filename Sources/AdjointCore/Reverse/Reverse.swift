@@ -229,7 +229,7 @@ extension Reverse {
         let first = Int32(truncatingIfNeeded: t.pointee.count)
         // Reported at the call's first output, the node its outputs will start at; outside the
         // declared domain no rule is asked (the error names the primitive).
-        guard Diagnostics.check(P.self, xv, node: Int(first)) else { return y.map { _ in Reverse(constant: V(Double.nan)) } }
+        guard Diagnostics.check(P.self, xv, node: Int(first), kinks: false) else { return y.map { _ in Reverse(constant: V(Double.nan)) } }
         // Checked when recording, where the error reaches the caller before any sweep; a rule
         // whose presence or length depends on the cotangent is caught again in the sweep.
         guard let probe = P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) else {
@@ -249,6 +249,7 @@ extension Reverse {
             if i < 0 { return y.map { Reverse(constant: V($0)) } }
             out.append(Reverse(value: V(value), index: i, tape: t, generation: t.pointee.generation))
         }
+        Diagnostics.noteKink(P.self, xv, node: Int(first))
         return out
     }
 }
