@@ -260,11 +260,19 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
     if why == nil, let env = AdjointTestOptions.environmentSeedText, AdjointTestOptions.parseSeed(env) == nil {
         why = "ADJOINT_TEST_SEED=\(env) is not a decimal or 0x-hex 64-bit seed"
     }
+    // An empty space has no derivative to compare, so f is never called: a user's f that reads
+    // x[0] (or loops to x.count − 1) trapped on the empty point and took the test process with it.
+    var verdict = TestVerdict.nonFinite
+    if why == nil && p.space.count == 0 {
+        why = "nothing checked: the input space (\(p.space.summary)) has no inputs, so f was not evaluated; "
+            + "a derivative needs at least one input"
+        verdict = .nothingChecked
+    }
     guard let why else { return nil }
     // Nothing was checked: reported as a failure (never a pass) whose message is the reason.
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: 0, trialsAsked: options.trials,
                           counts: [:], worstAgreeing: nil,
-                          failure: PropertyFailure(trial: 0, verdict: .nonFinite,
+                          failure: PropertyFailure(trial: 0, verdict: verdict,
                                                    shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
                                                    outcome: PointOutcome(input: [], parts: []), replayLine: ""),
                           message: "\(p.assertion): \(why)", inputs: p.space.summary)
