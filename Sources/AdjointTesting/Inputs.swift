@@ -205,6 +205,11 @@ public struct InputSpace: Sendable {
     /// Shrinking moves A[i][j] and A[j][i] together and keeps A positive definite.
     public static func symmetricPositiveDefinite(_ n: Int, minimumEigenvalue delta: Double = 0.1) -> InputSpace {
         guard n >= 0 else { return invalidSize("symmetricPositiveDefinite(\(n)): the size must be ≥ 0, got \(n)") }
+        // δ is the promised smallest eigenvalue: NaN drew NaN matrices, and δ ≤ 0 matrices that
+        // are not positive definite, both checked as if they were.
+        guard delta.isFinite && delta > 0 else {
+            return invalidSize("symmetricPositiveDefinite(\(n), minimumEigenvalue: \(delta)): the minimum eigenvalue must be finite and > 0")
+        }
         if n.multipliedReportingOverflow(by: n).overflow {
             return invalidSize("symmetricPositiveDefinite(\(n)): n × n overflows Int")
         }

@@ -85,3 +85,22 @@ extension InputsTests {
         XCTAssertNil(AdjointTestOptions.parseSeed("-1"))
     }
 }
+
+extension InputsTests {
+    /// trialJ: δ = NaN drew matrices with NaN diagonals (checked, then reported as NaN input
+    /// without naming δ); δ = −5 drew matrices that are not positive definite.
+    func testTheMinimumEigenvalueMustBePositiveAndFinite() {
+        let f: @Sendable ([Double]) -> Double = { a in a.reduce(0) { $0 + $1 * $1 } }
+        for delta in [Double.nan, -5, 0, .infinity] {
+            let r = checkProperty(.blackBoxGradient(of: f, claimed: { a in a.map { 2 * $0 } },
+                                                    inputs: .symmetricPositiveDefinite(2, minimumEigenvalue: delta)))
+            XCTAssertFalse(r.passed, r.message)
+            XCTAssertEqual(r.trialsRun, 0)
+            XCTAssertTrue(r.message.contains("minimumEigenvalue: \(delta)): the minimum eigenvalue must be finite and > 0"), r.message)
+        }
+        var o = AdjointTestOptions()
+        o.trials = 5
+        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: { a in a.map { 2 * $0 } },
+                                                      inputs: .symmetricPositiveDefinite(2, minimumEigenvalue: 1e-3)), options: o).passed)
+    }
+}
