@@ -134,7 +134,8 @@ public struct PropertyResult: Sendable {
     public let trialsAsked: Int
     /// Points per verdict.
     public let counts: [TestVerdict: Int]
-    /// The entry with the largest relative error among agreeing points (the margin to failure).
+    /// The entry with the largest relative error among agreeing points (the margin to failure),
+    /// of the entries whose reference exceeds their tolerance (relative error means nothing below it).
     public let worstAgreeing: (trial: Int, part: String, entry: String, relativeError: Double)?
     /// The failure, if the property failed.
     public let failure: PropertyFailure?
@@ -238,12 +239,16 @@ func tooManyInconclusive(_ counts: [TestVerdict: Int], trials: Int, options: Adj
     Double(counts[.inconclusive] ?? 0) > options.maximumInconclusiveFraction * Double(trials)
 }
 
-/// The agreeing entry with the largest relative error at one point.
+/// The agreeing entry with the largest relative error at one point, among entries whose
+/// reference is larger than their tolerance. Below it the relative error measures rounding, not
+/// the claim: a right 0 against a reference of 10⁻¹⁴ has relative error 1, and a passing property
+/// over integer points reported "largest agreeing relative error 1.0".
 func worstAgreeingEntry(_ o: PointOutcome) -> ((part: String, entry: String), Double)? {
     var best: ((part: String, entry: String), Double)? = nil
     for part in o.parts {
         guard let r = part.report else { continue }
         for e in r.entries.joined() where e.verdict == .agree {
+            if let w = e.witnessValue, let tol = e.tolerance, !(Swift.abs(w) > tol) { continue }
             if let rel = e.relativeError, rel.isFinite, rel > (best?.1 ?? -1) {
                 best = ((part.label, part.entryName(e.output, e.input)), rel)
             }

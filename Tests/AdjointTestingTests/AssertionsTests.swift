@@ -250,3 +250,33 @@ extension AssertionsTests {
         XCTAssertTrue(v.passed, v.message)
     }
 }
+
+extension AssertionsTests {
+    /// trialJ: a right black-box Rosenbrock gradient over integer points passed with "largest
+    /// agreeing relative error 1.0": entries that are exactly 0 by hand (−400xᵢ(xᵢ₊₁ − xᵢ²) −
+    /// 2(1 − xᵢ) + 200(xᵢ − xᵢ₋₁²) vanishes at (1, 1, 1, 1) and elsewhere on the integers) against
+    /// a difference of 10⁻¹⁴. The margin reported is now among entries their tolerance resolves.
+    func testTheLargestAgreeingErrorIgnoresEntriesBelowTheirTolerance() {
+        let f: @Sendable ([Double]) -> Double = { x in
+            var s = 0.0
+            for i in 0..<3 {
+                let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+                s += 100 * a * a + b * b
+            }
+            return s
+        }
+        let g: @Sendable ([Double]) -> [Double] = { x in
+            var d = [Double](repeating: 0, count: 4)
+            for i in 0..<4 {
+                if i < 3 { d[i] += -400 * x[i] * (x[i + 1] - x[i] * x[i]) - 2 * (1 - x[i]) }
+                if i > 0 { d[i] += 200 * (x[i] - x[i - 1] * x[i - 1]) }
+            }
+            return d
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(4, .integers(-1...1))), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        let worst = try? XCTUnwrap(r.worstAgreeing, r.message)
+        XCTAssertLessThan(worst?.relativeError ?? 1, 1e-6, r.message)
+        XCTAssertFalse(r.message.contains("largest agreeing relative error 1.0"), r.message)
+    }
+}
