@@ -267,7 +267,7 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
     }
     // An empty space has no derivative to compare, so f is never called: a user's f that reads
     // x[0] (or loops to x.count − 1) trapped on the empty point and took the test process with it.
-    var verdict = TestVerdict.nonFinite
+    var verdict = TestVerdict.error
     if why == nil && p.space.count == 0 {
         why = "nothing checked: the input space (\(p.space.summary)) has no inputs, so f was not evaluated; "
             + "a derivative needs at least one input"
@@ -286,7 +286,7 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
 func generationFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, trial: Int, error: Error) -> PropertyResult {
     PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trial, trialsAsked: options.trials,
                    counts: [:], worstAgreeing: nil,
-                   failure: PropertyFailure(trial: trial, verdict: .nonFinite,
+                   failure: PropertyFailure(trial: trial, verdict: .error,
                                             shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
                                             outcome: PointOutcome(input: [], parts: []), replayLine: ""),
                    message: "\(p.assertion): could not draw input \(trial) from \(p.space.summary) (seed \(hex(options.seed))): \(error)",

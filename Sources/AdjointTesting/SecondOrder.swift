@@ -25,7 +25,7 @@ import RealModule
 /// Hessian's closures cannot see), or f has no output 0 to differentiate. Nil when it can.
 @inlinable func scalarFunctionProblem<F: ADFunction>(_ f: F, at x: [Double]) -> PointPart? {
     if let n = f.inputCount, n != x.count {
-        return PointPart(label: "evaluation", verdict: .nonFinite,
+        return PointPart(label: "evaluation", verdict: .error,
                          detail: "the check threw: \(ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count))")
     }
     if f(x).isEmpty {

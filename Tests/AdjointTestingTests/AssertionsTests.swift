@@ -164,10 +164,18 @@ final class AssertionsTests: XCTestCase {
         XCTAssertTrue(bad.message.contains("log-uniform range"), bad.message)
     }
 
+    /// trialJ: a claim of the wrong shape was reported "non-finite at trial 0" with the verdict
+    /// non-finite (and counted so in the JSON), though nothing was NaN: it is an error now.
     func testAClaimOfTheWrongShapeIsReportedNotCrashed() {
         let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: { _ in [1.0] }, inputs: .vector(3, .uniform(-1...1))), options: quick)
-        XCTAssertEqual(r.failure?.verdict, .nonFinite)
-        XCTAssertTrue(r.message.contains("the check threw"), r.message)
+        XCTAssertEqual(r.failure?.verdict, .error)
+        XCTAssertTrue(r.message.hasPrefix("assertGradient failed: the claimed gradient (black box): error at trial 0"), r.message)
+        XCTAssertTrue(r.message.contains("evaluation: error: the check threw: columns of the claimed Jacobian (inputs): expected 3, got 1"), r.message)
+        XCTAssertTrue(r.jsonValue.rendered(indent: 0).contains("\"verdict\": \"error\""), r.jsonValue.rendered(indent: 0))
+        // A NaN met while evaluating stays non-finite: 1/x at 0 by the generic path throws a domain error.
+        let nan = checkProperty(.blackBoxGradient(of: { (x: [Double]) in 1 / x[0] }, claimed: { x in [-1 / (x[0] * x[0])] },
+                                                  inputs: .point([0])), options: quick)
+        XCTAssertEqual(nan.failure?.verdict, .nonFinite, nan.message)
     }
 }
 
