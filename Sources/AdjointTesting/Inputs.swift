@@ -81,6 +81,12 @@ public struct InputDomain: Sendable, CustomStringConvertible {
     var generator: Generator<Double, AnySequence<Any>> {
         let base: Generator<Double, AnySequence<Any>>
         switch kind {
+        case .uniform(let r) where !(r.upperBound - r.lowerBound).isFinite && r.lowerBound.isFinite && r.upperBound.isFinite:
+            // Wider than the largest Double (−10³⁰⁸…10³⁰⁸): the standard library's uniform draw
+            // traps on the overflowing width ("no uniform distribution on an infinite range").
+            // Half the range, doubled, is the same distribution (doubling is exact).
+            base = Gen.double(in: (r.lowerBound / 2)...(r.upperBound / 2))
+                .map { Swift.min(Swift.max($0 * 2, r.lowerBound), r.upperBound) }.eraseToAny()
         case .uniform(let r): base = Gen.double(in: r).eraseToAny()
         case .logUniform(let r) where !(r.lowerBound > 0 && r.upperBound.isFinite):
             // Never drawn from: `problem` fails the property first. Building lo...hi here trapped
