@@ -22,12 +22,30 @@ public struct Disagreement: Sendable, CustomStringConvertible {
     public let suspect: String?
     /// Details: the values and the tolerance.
     public let detail: String
+    /// Whether the formula uses built-ins only, so `jac check` can parse it; a graph with a user
+    /// primitive is replayed in Swift (``replay``).
+    public var jacReplays = true
+
+    /// The line that reproduces the disagreement: `jac check "…" --at …` for a graph of built-ins;
+    /// for a graph with a user primitive (which `jac` cannot parse: it printed a `jac check` line
+    /// that failed with an unknown function) the Swift that regenerates the graph and checks it.
+    public var replay: String {
+        if jacReplays { return "jac check \"\(formula)\" --at \(point)" }
+        let f: String
+        switch focus {
+        case .builtin(let op)?: f = ".builtin(.\(op))"
+        case .user(let k)?: f = ".user(\(k))"
+        case nil: f = "nil"
+        }
+        return "let g = try generator.graph(seed: \(graphSeed), focus: \(f)); print(try checkJacobian(of: g, at: g.point).renderTable())"
+            + "   // Swift, with the generator that drew it: jac cannot parse user primitives"
+    }
 
     public var description: String {
         let at = entry.map { " entry ∂f\($0.output + 1)/∂x\($0.input + 1)" } ?? ""
         let blame = suspect.map { "; suspect: \($0)" } ?? ""
         let drawn = focus.map { " (focus \($0))" } ?? ""
-        return "graph seed \(graphSeed)\(drawn): \(what)\(at): \(detail)\(blame)\n  jac check \"\(formula)\" --at \(point)"
+        return "graph seed \(graphSeed)\(drawn): \(what)\(at): \(detail)\(blame)\n  \(replay)"
     }
 }
 
@@ -213,7 +231,7 @@ public struct Fuzzer {
         func report(_ what: String, _ entry: (Int, Int)?, _ detail: String, suspect: String? = nil) {
             summary.disagreements.append(Disagreement(
                 graphSeed: g.seed, focus: focus, formula: g.formula, point: g.pointArgument, what: what,
-                entry: entry.map { (output: $0.0, input: $0.1) }, suspect: suspect, detail: detail))
+                entry: entry.map { (output: $0.0, input: $0.1) }, suspect: suspect, detail: detail, jacReplays: g.isBuiltinOnly))
         }
         let x = g.point
         let nodeCount = Double(g.nodes.count)

@@ -60,7 +60,8 @@ public struct SelfTestReport: Sendable {
                          ("output", d.entry.map { .integer($0.output) } ?? .null),
                          ("input", d.entry.map { .integer($0.input) } ?? .null),
                          ("suspect", d.suspect.map { .string($0) } ?? .null),
-                         ("detail", .string(d.detail)), ("formula", .string(d.formula)), ("at", .string(d.point))])
+                         ("detail", .string(d.detail)), ("formula", .string(d.formula)), ("at", .string(d.point)),
+                         ("replay", .string(d.replay))])
             })),
         ]
         // "problem" appears only when the run checked nothing, so a normal report keeps its keys.

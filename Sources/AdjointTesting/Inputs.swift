@@ -81,6 +81,12 @@ public struct InputDomain: Sendable, CustomStringConvertible {
     var generator: Generator<Double, AnySequence<Any>> {
         let base: Generator<Double, AnySequence<Any>>
         switch kind {
+        case .uniform(let r) where !(r.upperBound - r.lowerBound).isFinite && r.lowerBound.isFinite && r.upperBound.isFinite:
+            // Wider than the largest Double (−10³⁰⁸…10³⁰⁸): the standard library's uniform draw
+            // traps on the overflowing width ("no uniform distribution on an infinite range").
+            // Half the range, doubled, is the same distribution (doubling is exact).
+            base = Gen.double(in: (r.lowerBound / 2)...(r.upperBound / 2))
+                .map { Swift.min(Swift.max($0 * 2, r.lowerBound), r.upperBound) }.eraseToAny()
         case .uniform(let r): base = Gen.double(in: r).eraseToAny()
         case .logUniform(let r) where !(r.lowerBound > 0 && r.upperBound.isFinite):
             // Never drawn from: `problem` fails the property first. Building lo...hi here trapped
@@ -163,7 +169,8 @@ public struct InputSpace: Sendable {
     /// than being clamped to an empty space that would check nothing and pass.
     var sizeProblem: String? = nil
 
-    /// n arguments from one domain (n ≥ 0; a negative n fails the property with a message).
+    /// n arguments from one domain (a negative n fails the property with a message, and n = 0 fails
+    /// it as nothing checked without calling f: a derivative needs an input).
     public static func vector(_ n: Int, _ domain: InputDomain) -> InputSpace {
         guard n >= 0 else { return invalidSize("vector(\(n), …): the size must be ≥ 0, got \(n)") }
         return arguments(Array(repeating: domain, count: n), summary: "\(n) × \(domain)")
@@ -201,10 +208,15 @@ public struct InputSpace: Sendable {
     }
 
     /// An n×n symmetric positive definite matrix, flattened row by row: A = B·Bᵀ/n + δ·I with B
-    /// uniform in [−1, 1] and δ = `minimumEigenvalue`, so every eigenvalue is at least δ.
-    /// Shrinking moves A[i][j] and A[j][i] together and keeps A positive definite.
+    /// uniform in [−1, 1] and δ = `minimumEigenvalue` (finite and > 0, else the property fails
+    /// naming it), so every eigenvalue is at least δ. Shrinking moves A[i][j] and A[j][i] together and keeps A positive definite.
     public static func symmetricPositiveDefinite(_ n: Int, minimumEigenvalue delta: Double = 0.1) -> InputSpace {
         guard n >= 0 else { return invalidSize("symmetricPositiveDefinite(\(n)): the size must be ≥ 0, got \(n)") }
+        // δ is the promised smallest eigenvalue: NaN drew NaN matrices, and δ ≤ 0 matrices that
+        // are not positive definite, both checked as if they were.
+        guard delta.isFinite && delta > 0 else {
+            return invalidSize("symmetricPositiveDefinite(\(n), minimumEigenvalue: \(delta)): the minimum eigenvalue must be finite and > 0")
+        }
         if n.multipliedReportingOverflow(by: n).overflow {
             return invalidSize("symmetricPositiveDefinite(\(n)): n × n overflows Int")
         }

@@ -35,6 +35,12 @@ extension MatrixProgram {
     public var parameterCount: Int { parameterShapes.reduce(0) { $0 + $1.rows * $1.cols } }
 
     func matrices(_ flat: [Scalar]) throws -> [Matrix<Scalar>] {
+        // An input space of another length (`.vector(3, …)` for four parameters) is the user's
+        // slip; slicing past the end trapped the test process.
+        if flat.count != parameterCount {
+            throw ADError.dimensionMismatch(what: "parameters of the matrix program (Σ rows·cols of parameterShapes)",
+                                            expected: parameterCount, got: flat.count)
+        }
         var out: [Matrix<Scalar>] = [], k = 0
         for (r, c) in parameterShapes {
             out.append(try Matrix(rows: r, cols: c, elements: Array(flat[k..<(k + r * c)])))
@@ -119,8 +125,12 @@ public struct MLPProgram<Scalar: LinalgScalar & Real>: MatrixProgram {
     }
 
     /// Inputs near the network's parameters: each uniform within ±`spread` of its current value.
+    /// A negative or non-finite spread fails the property naming it (building the range trapped).
     public func around(spread: Double) -> InputSpace {
-        .arguments(flatParameters.map { .uniform(($0 - spread)...($0 + spread)) })
+        guard spread.isFinite && spread >= 0 else {
+            return .invalidSize("around(spread: \(spread)): the spread must be finite and ≥ 0")
+        }
+        return .arguments(flatParameters.map { .uniform(($0 - spread)...($0 + spread)) })
     }
 }
 

@@ -1,5 +1,6 @@
 import AdjointCheck
 import AdjointCore
+import Foundation
 
 // The failure message: what failed and where (worst entries with claimed and reference values,
 // both errors, the verdict), which tolerance applied and where it came from, the localised op,
@@ -87,10 +88,13 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
 
 /// "∂f/∂x[1]: claimed −2.0, reference 2.0 (adaptive ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
 func renderEntry(_ e: EntryCheck, name: String) -> String {
-    let subjects = e.subjects.map { "\($0.name) \(fmtNumber($0.value))" }.joined(separator: ", ")
+    let wrong = Set(e.wrongSubjects)
+    let (texts, referenceText) = distinguishable(e.subjects.map(\.value), reference: e.witnessValue,
+                                                 mustDiffer: e.subjects.map { wrong.contains($0.name) })
+    let subjects = zip(e.subjects, texts).map { "\($0.name) \($1)" }.joined(separator: ", ")
     var s = "\(name): \(subjects)"
-    if let w = e.witnessValue {
-        s += "; reference \(fmtNumber(w)) (\(e.witness ?? "?")"
+    if let w = referenceText {
+        s += "; reference \(w) (\(e.witness ?? "?")"
         if let est = e.errorEstimate { s += " ± \(fmtNumber(est))" }
         s += ")"
     }
@@ -110,6 +114,31 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
     case .agree: s += " — agree"
     }
     return s
+}
+
+/// The values and the reference as text, with as many significant digits as it takes for each
+/// value judged wrong (`mustDiffer`; all when nil) to read differently from the reference:
+/// `fmtNumber`'s short form first, then 4, 5, … 17 digits for all of them. A wrong user rule
+/// 10⁻³ relative off printed "forward 0.0005, reverse 0.0005, claimed 0.0005; reference 0.0005
+/// … rule-wrong", and the reader could not see what disagreed. Values that agree keep the short
+/// form even when they differ from the reference in the last bits (rounding, not the verdict).
+func distinguishable(_ values: [Double], reference: Double?, mustDiffer: [Bool]? = nil) -> (values: [String], reference: String?) {
+    guard let reference else { return (values.map(fmtNumber), nil) }
+    let judged = mustDiffer ?? values.map { _ in true }
+    func texts(_ format: (Double) -> String) -> ([String], String) { (values.map(format), format(reference)) }
+    func readsApart(_ t: ([String], String)) -> Bool {
+        zip(zip(values, judged), t.0).allSatisfy { vj, text in
+            let (v, judged) = vj
+            return !judged || v == reference || !(v.isFinite && reference.isFinite) || text != t.1
+        }
+    }
+    let short = texts(fmtNumber)
+    if readsApart(short) { return short }
+    for digits in 4...17 {
+        let t = texts { $0.isFinite ? String(format: "%.\(digits)g", $0) : fmtNumber($0) }
+        if readsApart(t) { return t }
+    }
+    return short
 }
 
 /// Which tolerance decided and where it came from: a user override or the witness-derived default.

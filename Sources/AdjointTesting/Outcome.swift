@@ -16,6 +16,10 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     /// The check had nothing to compare (no inputs, no outputs, or no parts): never a pass, since
     /// a property that checked nothing says nothing about the claim.
     case nothingChecked
+    /// The check could not run at the point: a claim of the wrong shape, an input count f does
+    /// not take, an error thrown by f or a matrix program (the message has the typed error).
+    /// Never a pass. (Reported as non-finite before, which sent readers looking for a NaN.)
+    case error
     /// A non-differentiable point where the claimed value is NOT between the one-sided derivatives.
     case kink
     /// The function jumps at the point: no derivative exists.
@@ -32,6 +36,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .validKink: return "kink (valid subgradient)"
         case .inconclusive: return "inconclusive"
         case .nothingChecked: return "nothing checked"
+        case .error: return "error"
         case .kink: return "kink"
         case .discontinuity: return "discontinuity"
         case .nonFinite: return "non-finite"
@@ -98,9 +103,15 @@ public struct PointOutcome: Sendable {
 
     @usableFromInline init(input: [Double], parts: [PointPart]) { self.input = input; self.parts = parts }
 
-    /// An outcome for an input whose check threw (a shape mismatch, an invalid option): reported
-    /// as non-finite with the error, never silently passed.
+    /// An outcome for an input whose check threw, never silently passed: a domain error or a
+    /// non-finite value met while evaluating is non-finite; anything else (a shape mismatch, an
+    /// invalid option, an error of the user's code) is an error.
     @usableFromInline static func thrown(_ x: [Double], _ error: Error) -> PointOutcome {
-        PointOutcome(input: x, parts: [PointPart(label: "evaluation", verdict: .nonFinite, detail: "the check threw: \(error)")])
+        let verdict: TestVerdict
+        switch error as? ADError {
+        case .domain?, .nonFinite?: verdict = .nonFinite
+        default: verdict = .error
+        }
+        return PointOutcome(input: x, parts: [PointPart(label: "evaluation", verdict: verdict, detail: "the check threw: \(error)")])
     }
 }

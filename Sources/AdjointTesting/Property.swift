@@ -134,7 +134,8 @@ public struct PropertyResult: Sendable {
     public let trialsAsked: Int
     /// Points per verdict.
     public let counts: [TestVerdict: Int]
-    /// The entry with the largest relative error among agreeing points (the margin to failure).
+    /// The entry with the largest relative error among agreeing points (the margin to failure),
+    /// of the entries whose reference exceeds their tolerance (relative error means nothing below it).
     public let worstAgreeing: (trial: Int, part: String, entry: String, relativeError: Double)?
     /// The failure, if the property failed.
     public let failure: PropertyFailure?
@@ -238,12 +239,16 @@ func tooManyInconclusive(_ counts: [TestVerdict: Int], trials: Int, options: Adj
     Double(counts[.inconclusive] ?? 0) > options.maximumInconclusiveFraction * Double(trials)
 }
 
-/// The agreeing entry with the largest relative error at one point.
+/// The agreeing entry with the largest relative error at one point, among entries whose
+/// reference is larger than their tolerance. Below it the relative error measures rounding, not
+/// the claim: a right 0 against a reference of 10⁻¹⁴ has relative error 1, and a passing property
+/// over integer points reported "largest agreeing relative error 1.0".
 func worstAgreeingEntry(_ o: PointOutcome) -> ((part: String, entry: String), Double)? {
     var best: ((part: String, entry: String), Double)? = nil
     for part in o.parts {
         guard let r = part.report else { continue }
         for e in r.entries.joined() where e.verdict == .agree {
+            if let w = e.witnessValue, let tol = e.tolerance, !(Swift.abs(w) > tol) { continue }
             if let rel = e.relativeError, rel.isFinite, rel > (best?.1 ?? -1) {
                 best = ((part.label, part.entryName(e.output, e.input)), rel)
             }
@@ -260,11 +265,19 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
     if why == nil, let env = AdjointTestOptions.environmentSeedText, AdjointTestOptions.parseSeed(env) == nil {
         why = "ADJOINT_TEST_SEED=\(env) is not a decimal or 0x-hex 64-bit seed"
     }
+    // An empty space has no derivative to compare, so f is never called: a user's f that reads
+    // x[0] (or loops to x.count − 1) trapped on the empty point and took the test process with it.
+    var verdict = TestVerdict.error
+    if why == nil && p.space.count == 0 {
+        why = "nothing checked: the input space (\(p.space.summary)) has no inputs, so f was not evaluated; "
+            + "a derivative needs at least one input"
+        verdict = .nothingChecked
+    }
     guard let why else { return nil }
     // Nothing was checked: reported as a failure (never a pass) whose message is the reason.
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: 0, trialsAsked: options.trials,
                           counts: [:], worstAgreeing: nil,
-                          failure: PropertyFailure(trial: 0, verdict: .nonFinite,
+                          failure: PropertyFailure(trial: 0, verdict: verdict,
                                                    shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
                                                    outcome: PointOutcome(input: [], parts: []), replayLine: ""),
                           message: "\(p.assertion): \(why)", inputs: p.space.summary)
@@ -273,7 +286,7 @@ func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> Property
 func generationFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, trial: Int, error: Error) -> PropertyResult {
     PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trial, trialsAsked: options.trials,
                    counts: [:], worstAgreeing: nil,
-                   failure: PropertyFailure(trial: trial, verdict: .nonFinite,
+                   failure: PropertyFailure(trial: trial, verdict: .error,
                                             shrink: ShrinkResult(original: [], shrunk: [], steps: 0, evaluations: 0),
                                             outcome: PointOutcome(input: [], parts: []), replayLine: ""),
                    message: "\(p.assertion): could not draw input \(trial) from \(p.space.summary) (seed \(hex(options.seed))): \(error)",

@@ -13,7 +13,26 @@ import RealModule
 /// The gradient of output 0 by reverse mode as a plain function (NaN where it cannot be
 /// evaluated, which the check reports as non-finite rather than hiding).
 @inlinable func reverseGradient<F: ADFunction & Sendable>(_ f: F) -> @Sendable ([Double]) -> [Double] {
-    { x in (try? gradient(of: { (z: [Reverse<Double>]) in f(z)[0] }, at: x)) ?? Array(repeating: .nan, count: x.count) }
+    { x in (try? gradient(of: { (z: [Reverse<Double>]) in firstOutput(f(z)) }, at: x)) ?? Array(repeating: .nan, count: x.count) }
+}
+
+/// Output 0 of f, or NaN when f returned none. The second-order properties differentiate output
+/// 0; reading `f(z)[0]` of a function with no outputs trapped and took the test process with it.
+@inlinable func firstOutput<T: ADScalar>(_ y: [T]) -> T { y.first ?? T(Double.nan) }
+
+/// Why a second-order property cannot check f at x, as the part that says so: f declares another
+/// number of inputs (``ADFunction/inputCount``, which the first-order checks enforce and the
+/// Hessian's closures cannot see), or f has no output 0 to differentiate. Nil when it can.
+@inlinable func scalarFunctionProblem<F: ADFunction>(_ f: F, at x: [Double]) -> PointPart? {
+    if let n = f.inputCount, n != x.count {
+        return PointPart(label: "evaluation", verdict: .error,
+                         detail: "the check threw: \(ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count))")
+    }
+    if f(x).isEmpty {
+        return PointPart(label: "evaluation", verdict: .nothingChecked,
+                         detail: "f has no outputs here, so there is no second derivative of output 0 to compare")
+    }
+    return nil
 }
 
 /// H·v by reverse-over-forward: a tape of duals' tangents. The directional derivative ∇f·v is
@@ -22,7 +41,7 @@ import RealModule
 @inlinable func hvpReverseOverForward<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) throws -> [Double] {
     let rec = try record({ (z: [Reverse<Double>]) -> [Reverse<Double>] in
         let duals = zip(z, v).map { Dual<Reverse<Double>, Reverse<Double>>($0, tangent: Reverse(constant: $1)) }
-        return [f(duals)[0].tangent]
+        return [firstOutput(f(duals)).tangent]
     }, at: x)
     return try rec.pullback([1])
 }
@@ -62,7 +81,7 @@ import RealModule
 @inlinable func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
     let v = directionFor(x)
     let products = Result {
-        (try hvp(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x, direction: v),
+        (try hvp(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, direction: v),
          try hvpReverseOverForward(f, at: x, direction: v))
     }
     return modesComparison(products, direction: v, hessianScale: hessianScale)
@@ -125,8 +144,9 @@ extension DerivativeProperty {
         let grad = reverseGradient(f)
         return DerivativeProperty(assertion: "assertHessian", claim: claimed == nil ? "the Hessian by AD" : "the claimed Hessian",
                                   space: inputs) { x, o in
+            if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: x, parts: [problem]) }
             do {
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x)
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
                                           claimed: claimed, options: o)
@@ -145,13 +165,14 @@ extension DerivativeProperty {
         let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
         return DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product", space: space) { xv, o in
             let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
+            if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: xv, parts: [problem]) }
             do {
                 var base = CheckOptions.blackBox
                 base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: 0, jacobian: { z in
-                    try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in f(w)[0] }, at: z)
+                    try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z)
                 }))
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in f(z)[0] }, at: x)
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return PointOutcome(input: xv, parts: [
                     PointPart(label: "H·v vs differences of the gradient along v = x[\(n)…]", report: r,

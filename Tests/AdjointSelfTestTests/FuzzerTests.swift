@@ -1,6 +1,7 @@
 import XCTest
 import AdjointCore
 import AdjointCheck
+import AdjointFormula
 @testable import AdjointSelfTest
 
 final class FuzzerTests: XCTestCase {
@@ -54,5 +55,44 @@ final class FuzzerTests: XCTestCase {
             GraphNode(op: .sub, a: 2, b: 3, n: 0),
         ], constants: [], inputs: 2, outputs: [4], point: [2, 3], userPrimitives: [], depth: 2, exactBits: 0)
         XCTAssertEqual(Fuzzer.magnitudeJacobian(g), [[6, 4]])
+    }
+}
+
+/// logaddexp(x, y) = log(eˣ + eʸ) with the copy-paste bug: ∂/∂y written as ∂/∂x = σ(x − y)
+/// (by hand ∂/∂y = σ(y − x)).
+enum CopyPasteLogAddExp: ScalarPrimitive {
+    static let name = "copy_paste_logaddexp"
+    static let arity = 2
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { let m = x < y ? y : x; return m + log(exp(x - m) + exp(y - m)) }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (exp(x - z), exp(x - z)) }
+}
+
+extension FuzzerTests {
+    /// trialJ: a disagreement on a graph with a user primitive printed `jac check "…"`, which jac
+    /// cannot parse ("copy_paste_logaddexp" is no function of its language); the line now is the
+    /// Swift that regenerates the graph, and that Swift reproduces the conviction.
+    func testADisagreementWithAUserPrimitiveIsReplayableAsPrinted() throws {
+        var gen = GraphGenerator()
+        gen.userPrimitives = [CopyPasteLogAddExp.self]
+        gen.builtins = [.add, .mul]
+        let summary = try Fuzzer(seed: 7, generator: gen).run(graphs: 10)
+        let d = try XCTUnwrap(summary.disagreements.first { $0.what.hasPrefix("checker: rule-wrong") }, "\(summary.disagreements)")
+        XCTAssertThrowsError(try Formula(parsing: d.formula), "jac would parse it")
+        XCTAssertFalse(d.jacReplays)
+        XCTAssertFalse(d.description.contains("jac check"), d.description)
+        let focus = try XCTUnwrap(d.focus)
+        let focusText: String
+        switch focus { case .user(let k): focusText = ".user(\(k))"; case .builtin(let op): focusText = ".builtin(.\(op))" }
+        XCTAssertTrue(d.description.contains("let g = try generator.graph(seed: \(d.graphSeed), focus: \(focusText)); "
+                                             + "print(try checkJacobian(of: g, at: g.point).renderTable())"), d.description)
+        // What the line runs: the same graph, the same point, and the rule convicted again.
+        let g = try gen.graph(seed: d.graphSeed, focus: focus)
+        XCTAssertEqual(g.formula, d.formula)
+        let report = try checkJacobian(of: g, at: g.point)
+        XCTAssertTrue(report.entries.joined().contains { $0.verdict.name == "rule-wrong" }, report.renderTable())
+        // A graph of built-ins keeps its jac line.
+        let builtin = Disagreement(graphSeed: 1, focus: nil, formula: "sin(x1)", point: "x1=0.5", what: "w", entry: nil,
+                                   suspect: nil, detail: "d")
+        XCTAssertTrue(builtin.description.hasSuffix("jac check \"sin(x1)\" --at x1=0.5"), builtin.description)
     }
 }

@@ -164,10 +164,18 @@ final class AssertionsTests: XCTestCase {
         XCTAssertTrue(bad.message.contains("log-uniform range"), bad.message)
     }
 
+    /// trialJ: a claim of the wrong shape was reported "non-finite at trial 0" with the verdict
+    /// non-finite (and counted so in the JSON), though nothing was NaN: it is an error now.
     func testAClaimOfTheWrongShapeIsReportedNotCrashed() {
         let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: { _ in [1.0] }, inputs: .vector(3, .uniform(-1...1))), options: quick)
-        XCTAssertEqual(r.failure?.verdict, .nonFinite)
-        XCTAssertTrue(r.message.contains("the check threw"), r.message)
+        XCTAssertEqual(r.failure?.verdict, .error)
+        XCTAssertTrue(r.message.hasPrefix("assertGradient failed: the claimed gradient (black box): error at trial 0"), r.message)
+        XCTAssertTrue(r.message.contains("evaluation: error: the check threw: columns of the claimed Jacobian (inputs): expected 3, got 1"), r.message)
+        XCTAssertTrue(r.jsonValue.rendered(indent: 0).contains("\"verdict\": \"error\""), r.jsonValue.rendered(indent: 0))
+        // A NaN met while evaluating stays non-finite: 1/x at 0 by the generic path throws a domain error.
+        let nan = checkProperty(.blackBoxGradient(of: { (x: [Double]) in 1 / x[0] }, claimed: { x in [-1 / (x[0] * x[0])] },
+                                                  inputs: .point([0])), options: quick)
+        XCTAssertEqual(nan.failure?.verdict, .nonFinite, nan.message)
     }
 }
 
@@ -248,5 +256,35 @@ extension AssertionsTests {
         let v = assertJVP(of: { (x: [Double]) in [x[0] * x[1]] }, claimed: { x, d in [x[1] * d[0] + x[0] * d[1]] },
                           inputs: .vector(2, .uniform(-2...2)), options: quick)
         XCTAssertTrue(v.passed, v.message)
+    }
+}
+
+extension AssertionsTests {
+    /// trialJ: a right black-box Rosenbrock gradient over integer points passed with "largest
+    /// agreeing relative error 1.0": entries that are exactly 0 by hand (−400xᵢ(xᵢ₊₁ − xᵢ²) −
+    /// 2(1 − xᵢ) + 200(xᵢ − xᵢ₋₁²) vanishes at (1, 1, 1, 1) and elsewhere on the integers) against
+    /// a difference of 10⁻¹⁴. The margin reported is now among entries their tolerance resolves.
+    func testTheLargestAgreeingErrorIgnoresEntriesBelowTheirTolerance() {
+        let f: @Sendable ([Double]) -> Double = { x in
+            var s = 0.0
+            for i in 0..<3 {
+                let a = x[i + 1] - x[i] * x[i], b = 1 - x[i]
+                s += 100 * a * a + b * b
+            }
+            return s
+        }
+        let g: @Sendable ([Double]) -> [Double] = { x in
+            var d = [Double](repeating: 0, count: 4)
+            for i in 0..<4 {
+                if i < 3 { d[i] += -400 * x[i] * (x[i + 1] - x[i] * x[i]) - 2 * (1 - x[i]) }
+                if i > 0 { d[i] += 200 * (x[i] - x[i - 1] * x[i - 1]) }
+            }
+            return d
+        }
+        let r = checkProperty(.blackBoxGradient(of: f, claimed: g, inputs: .vector(4, .integers(-1...1))), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        let worst = try? XCTUnwrap(r.worstAgreeing, r.message)
+        XCTAssertLessThan(worst?.relativeError ?? 1, 1e-6, r.message)
+        XCTAssertFalse(r.message.contains("largest agreeing relative error 1.0"), r.message)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import XCTest
 import AdjointCore
@@ -46,8 +47,8 @@ final class EmptyCheckTests: XCTestCase {
         let r = checkProperty(p)
         XCTAssertFalse(r.passed, r.message)
         XCTAssertEqual(r.failure?.verdict, .nothingChecked)
-        XCTAssertTrue(r.message.contains("nothing checked at trial 0"), r.message)
-        XCTAssertTrue(r.message.contains("nothing was checked: f has no inputs here"), r.message)
+        XCTAssertEqual(r.trialsRun, 0)
+        XCTAssertTrue(r.message.contains("nothing checked: the input space (0 × uniform -1.0…1.0) has no inputs, so f was not evaluated"), r.message)
         let c = await checkPropertyConcurrently(p)
         XCTAssertEqual(c.failure?.verdict, .nothingChecked, c.message)
         // A function with no outputs compares nothing either.
@@ -56,6 +57,27 @@ final class EmptyCheckTests: XCTestCase {
         XCTAssertTrue(noOutputs.message.contains("nothing was checked: f has no outputs here"), noOutputs.message)
         // The replay of an empty point is no way around it.
         XCTAssertFalse(checkProperty(.blackBoxGradient(of: sum, claimed: wrongGradient, inputs: .point([]))).passed)
+    }
+
+    /// A user's f that reads x[0] traps on an empty input: the harness must not call it (trialJ:
+    /// `.vector(0, …)` over Rosenbrock killed the test process with "Range requires lowerBound <=
+    /// upperBound" instead of failing the property).
+    func testAnEmptySpaceNeverEvaluatesF() async {
+        let counter = EvaluationCounter()
+        let f: @Sendable ([Double]) -> Double = { x in counter.tick(); return x[0] * x[0] }
+        let claimed: @Sendable ([Double]) -> [Double] = { x in counter.tick(); return [2 * x[0]] }
+        for space in [InputSpace.vector(0, .uniform(-1...1)), .point([]), .matrix(rows: 0, cols: 3, .uniform(-1...1)),
+                      .concatenated([])] {
+            let r = checkProperty(.blackBoxGradient(of: f, claimed: claimed, inputs: space))
+            XCTAssertEqual(r.failure?.verdict, .nothingChecked, r.message)
+            XCTAssertTrue(r.message.contains("has no inputs, so f was not evaluated"), r.message)
+            let c = await checkPropertyConcurrently(.blackBoxGradient(of: f, claimed: claimed, inputs: space))
+            XCTAssertEqual(c.failure?.verdict, .nothingChecked, c.message)
+        }
+        // The JVP's space is x followed by v: empty too when x is.
+        let jvp = checkProperty(.blackBoxJVP(of: { (x: [Double]) in [x[0]] }, claimed: { _, v in [v[0]] }, inputs: .vector(0, .uniform(-1...1))))
+        XCTAssertEqual(jvp.failure?.verdict, .nothingChecked, jvp.message)
+        XCTAssertEqual(counter.count, 0)
     }
 
     func testAPointCheckWithNoPartsFails() {
@@ -68,4 +90,12 @@ final class EmptyCheckTests: XCTestCase {
         XCTAssertTrue(TestVerdict.nothingChecked.isFailure)
         XCTAssertFalse(TestVerdict.inconclusive.isFailure)
     }
+}
+
+/// Counts calls from any thread.
+final class EvaluationCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func tick() { lock.lock(); n += 1; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

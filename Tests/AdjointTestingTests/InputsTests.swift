@@ -85,3 +85,45 @@ extension InputsTests {
         XCTAssertNil(AdjointTestOptions.parseSeed("-1"))
     }
 }
+
+extension InputsTests {
+    /// trialJ: δ = NaN drew matrices with NaN diagonals (checked, then reported as NaN input
+    /// without naming δ); δ = −5 drew matrices that are not positive definite.
+    func testTheMinimumEigenvalueMustBePositiveAndFinite() {
+        let f: @Sendable ([Double]) -> Double = { a in a.reduce(0) { $0 + $1 * $1 } }
+        for delta in [Double.nan, -5, 0, .infinity] {
+            let r = checkProperty(.blackBoxGradient(of: f, claimed: { a in a.map { 2 * $0 } },
+                                                    inputs: .symmetricPositiveDefinite(2, minimumEigenvalue: delta)))
+            XCTAssertFalse(r.passed, r.message)
+            XCTAssertEqual(r.trialsRun, 0)
+            XCTAssertTrue(r.message.contains("minimumEigenvalue: \(delta)): the minimum eigenvalue must be finite and > 0"), r.message)
+        }
+        var o = AdjointTestOptions()
+        o.trials = 5
+        XCTAssertTrue(checkProperty(.blackBoxGradient(of: f, claimed: { a in a.map { 2 * $0 } },
+                                                      inputs: .symmetricPositiveDefinite(2, minimumEigenvalue: 1e-3)), options: o).passed)
+    }
+}
+
+extension InputsTests {
+    /// trialJ: `.uniform(-1e308...1e308)` trapped in the draw ("There is no uniform distribution on
+    /// an infinite range": the width 2·10³⁰⁸ overflows), killing the test process.
+    func testAUniformRangeWiderThanTheLargestDoubleIsDrawnFrom() throws {
+        let widest = Double.greatestFiniteMagnitude
+        for d in [InputDomain.uniform(-1e308...1e308), .uniform(-widest...widest)] {
+            var beyond = 0
+            for t in 0..<200 {
+                let x = try draw(.vector(1, d), seed: 1, trial: t)
+                XCTAssertTrue(x[0].isFinite && d.contains(x[0]), "\(x)")
+                if abs(x[0]) > 1e307 { beyond += 1 }
+            }
+            // Uniform: |x| > 10³⁰⁷ for about 90% (from 1e308) or 94% (from 1.8e308) of the draws.
+            XCTAssertGreaterThan(beyond, 150, "\(d)")
+        }
+        // And a property over it runs: d(x)/dx = 1 everywhere.
+        var o = AdjointTestOptions()
+        o.trials = 20
+        let r = checkProperty(.blackBoxGradient(of: { (x: [Double]) in x[0] }, claimed: { _ in [1] }, inputs: .vector(1, .uniform(-1e308...1e308))), options: o)
+        XCTAssertEqual(r.trialsRun, 20, r.message)
+    }
+}

@@ -54,8 +54,42 @@ extension MatrixProgramTests {
         var o = AdjointTestOptions()
         o.trials = 1
         let r = checkProperty(.matrixGradient(of: program, inputs: .point(program.flatParameters)), options: o)
-        XCTAssertEqual(r.failure?.verdict, .nonFinite)
+        XCTAssertEqual(r.failure?.verdict, .error)
         XCTAssertTrue(r.message.contains("the check threw"), r.message)
         XCTAssertTrue(r.message.contains("7"), r.message)
+    }
+}
+
+extension MatrixProgramTests {
+    /// trialJ: an input space shorter than the program's parameters sliced past the end of the
+    /// flattened input and trapped ("Array index is out of range"); longer ones were not named.
+    func testAnInputOfTheWrongLengthIsATypedError() async throws {
+        let p = Mismatched(x: try batch())   // 4×2 = 8 parameters
+        var o = AdjointTestOptions()
+        o.trials = 2
+        for n in [3, 9] {
+            let property = DerivativeProperty.matrixGradient(of: p, inputs: .vector(n, .uniform(-1...1)))
+            let r = checkProperty(property, options: o)
+            XCTAssertFalse(r.passed, r.message)
+            XCTAssertTrue(r.message.contains("parameters of the matrix program (Σ rows·cols of parameterShapes): expected 8, got \(n)"), r.message)
+            let c = await checkPropertyConcurrently(property, options: o)
+            XCTAssertFalse(c.passed, c.message)
+        }
+    }
+
+    /// trialJ: `around(spread: -1)` built the range p + 1 … p − 1 and trapped; NaN the same.
+    func testABadSpreadFailsThePropertyNamingIt() throws {
+        let net = try MLP<Double>(layerSizes: [4, 3], activation: .tanh, seed: 2)
+        let program = MLPProgram(net, input: try batch(), loss: .softmaxCrossEntropy(labels: [0, 2, 1, 1, 0]))
+        for spread in [-1.0, .nan, .infinity] {
+            let r = checkProperty(.matrixGradient(of: program, inputs: program.around(spread: spread)))
+            XCTAssertFalse(r.passed, r.message)
+            XCTAssertEqual(r.trialsRun, 0)
+            XCTAssertTrue(r.message.contains("around(spread: \(spread)): the spread must be finite and ≥ 0"), r.message)
+        }
+        // Zero spread is the network's own point.
+        var o = AdjointTestOptions()
+        o.trials = 1
+        XCTAssertTrue(checkProperty(.matrixGradient(of: program, inputs: program.around(spread: 0)), options: o).passed)
     }
 }

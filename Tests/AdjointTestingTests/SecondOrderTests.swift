@@ -94,3 +94,42 @@ final class SecondOrderTests: XCTestCase {
         XCTAssertTrue(trap.passed, "a right claimed HVP passes whatever AD does: \(trap.message)")
     }
 }
+
+/// f with no outputs: there is nothing of output 0 to differentiate.
+struct NoOutputFunction: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [] } }
+/// Σ xᵢ, declared to take three inputs.
+struct ThreeInputSum: ADFunction {
+    var inputCount: Int? { 3 }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(0, +)] }
+}
+
+extension SecondOrderTests {
+    /// trialJ: `assertHessian`/`assertHVP` of a function returning no outputs read `f(z)[0]` and
+    /// trapped ("Index out of range"), killing the test process; now the point checked nothing.
+    func testAFunctionWithNoOutputsChecksNothingAndDoesNotTrap() async {
+        let hessian = DerivativeProperty.hessian(of: NoOutputFunction(), inputs: space)
+        let hvp = DerivativeProperty.hvp(of: NoOutputFunction(), claimed: { _, v in v }, inputs: space)
+        for p in [hessian, hvp] {
+            let r = checkProperty(p, options: quick)
+            XCTAssertEqual(r.failure?.verdict, .nothingChecked, r.message)
+            XCTAssertTrue(r.message.contains("f has no outputs here, so there is no second derivative of output 0 to compare"), r.message)
+            let c = await checkPropertyConcurrently(p, options: quick)
+            XCTAssertEqual(c.failure?.verdict, .nothingChecked, c.message)
+        }
+    }
+
+    /// trialJ: a function declaring `inputCount` 3 passed `assertHessian` over `.vector(2, …)`: the
+    /// first-order properties refuse the mismatch, the Hessian's closures never saw the declaration.
+    func testADeclaredInputCountIsEnforcedAtSecondOrder() {
+        let r = checkProperty(.hessian(of: ThreeInputSum(), inputs: space), options: quick)
+        XCTAssertFalse(r.passed, r.message)
+        XCTAssertTrue(r.message.contains("number of inputs: expected 3, got 2"), r.message)
+        // H·v = 0 for a sum; the claim 0 is right, and the mismatch still fails it.
+        let v = checkProperty(.hvp(of: ThreeInputSum(), claimed: { x, _ in x.map { _ in 0 } }, inputs: space), options: quick)
+        XCTAssertFalse(v.passed, v.message)
+        XCTAssertTrue(v.message.contains("number of inputs: expected 3, got 2"), v.message)
+        // Over three inputs the same properties pass: the declaration, not the function, failed them.
+        XCTAssertTrue(checkProperty(.hessian(of: ThreeInputSum(), claimed: { _ in Array(repeating: [0, 0, 0], count: 3) },
+                                             inputs: .vector(3, .uniform(-2...2))), options: quick).passed)
+    }
+}

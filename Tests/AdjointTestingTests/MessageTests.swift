@@ -1,0 +1,53 @@
+import AdjointCheck
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointTesting
+
+/// logaddexp(x, y) = log(eˣ + eʸ) with the copy-paste bug: ∂/∂y written as ∂/∂x = σ(x − y).
+enum LogAddExpCopyPaste: ScalarPrimitive {
+    static let name = "logaddexp_copy_paste"
+    static let arity = 2
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { let m = x < y ? y : x; return m + log(exp(x - m) + exp(y - m)) }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (exp(x - z), exp(x - z)) }
+}
+
+/// f = logaddexp(x₀, x₁)·x₂ through the wrong primitive.
+struct LogAddExpProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [LogAddExpCopyPaste.apply(x[0], x[1]) * x[2]] }
+}
+
+/// The failure message: what the reader needs to see the disagreement.
+final class MessageTests: XCTestCase {
+    /// trialJ: at the shrunk point (0, 0.001, 0.001) the wrong rule gives ∂f/∂x₁ = σ(−0.001)·0.001
+    /// = 4.99750000e-4 and the truth is σ(0.001)·0.001 = 5.00250000e-4 (by hand: σ(±h) = ½ ± h/4
+    /// to O(h³)); both printed as "0.0005", so the line read "forward 0.0005, reverse 0.0005,
+    /// claimed 0.0005; reference 0.0005 … rule-wrong (forward, reverse)".
+    func testValuesThatDisagreeAreNeverPrintedAlike() throws {
+        // The hand gradient: (σ(x₀ − x₁)x₂, σ(x₁ − x₀)x₂, logaddexp(x₀, x₁)).
+        let hand: @Sendable ([Double]) -> [Double] = { x in
+            let m = max(x[0], x[1]), l = m + Foundation.log(Foundation.exp(x[0] - m) + Foundation.exp(x[1] - m))
+            return [sigma(x[0] - x[1]) * x[2], sigma(x[1] - x[0]) * x[2], l]
+        }
+        let r = checkProperty(.gradient(of: LogAddExpProduct(), claimed: hand, inputs: .point([0, 0.001, 0.001])))
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
+        let line = try XCTUnwrap(r.message.split(separator: "\n").first { $0.contains("∂f/∂x[1]:") }, r.message)
+        XCTAssertTrue(line.contains("forward 0.0004998, reverse 0.0004998, claimed 0.0005002; reference 0.0005002"), String(line))
+    }
+
+    func testTheShortFormStaysWhenItAlreadyReadsApart() {
+        // README's example line: −0.15 against 1.35 keeps fmtNumber's form.
+        let (values, reference) = distinguishable([-0.15, -0.15, 1.35], reference: -0.15)
+        XCTAssertEqual(values, ["-0.15", "-0.15", "1.35"])
+        XCTAssertEqual(reference, "-0.15")
+        // A subject that agrees within rounding keeps the short form (README's reverse -0.15000000000000002).
+        XCTAssertEqual(distinguishable([-0.15000000000000002, 1.35], reference: -0.14999999999999997, mustDiffer: [false, true]).values,
+                       ["-0.15", "1.35"])
+        // Equal values may read alike; non-finite ones keep their names.
+        XCTAssertEqual(distinguishable([1, .nan], reference: 1).values, ["1.0", "NaN"])
+        // One ulp apart needs all seventeen digits.
+        let (v, w) = distinguishable([1 + 2 * Double.ulpOfOne], reference: 1 + Double.ulpOfOne)
+        XCTAssertEqual(v, ["1.0000000000000004"])
+        XCTAssertEqual(w, "1.0000000000000002")
+    }
+}
