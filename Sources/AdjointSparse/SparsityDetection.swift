@@ -4,7 +4,9 @@ import AdjointCore
 // reaches. Sets are built per output by walking that output's cone with an explicit stack and a
 // visit stamp, not by forward propagation over every node: a running sum x₀ + … + x_k would hold
 // a set of size k at each of its n nodes (O(n²) memory for an arrow's dense row), while the cones
-// of a banded function's outputs are O(1) each.
+// of a banded function's outputs are O(1) each. A walk stops at a node whose set an earlier walk
+// found (an earlier output, an earlier nonlinear node's argument) and takes that set whole, so a
+// loop whose every step is read (a trajectory, a chain of nonlinear steps) is walked once.
 
 /// The argument lists of a tape, flattened once, and each input leaf's ordinal. Built in inlinable
 /// code so it is specialized for the caller's scalar type: unspecialized, copying each generic
@@ -109,35 +111,6 @@ import AdjointCore
     }
 }
 
-/// Walks cones of nodes, collecting the input ordinals they reach.
-struct ConeWalker {
-    let graph: TapeGraph
-    var stamp: [Int32]
-    var current: Int32 = 0
-    var stack: [Int] = []
-    /// Nodes visited over all walks: the work of a detection, for tests that bound it.
-    var visits = 0
-
-    init(_ graph: TapeGraph) { self.graph = graph; stamp = Array(repeating: 0, count: graph.count) }
-
-    /// The sorted input ordinals that the given nodes depend on.
-    mutating func inputs(reachedFrom roots: [Int]) -> [Int] {
-        current &+= 1
-        var found: [Int] = []
-        stack.removeAll(keepingCapacity: true)
-        for r in roots where r >= 0 && r < graph.count && stamp[r] != current { stamp[r] = current; stack.append(r) }
-        while let v = stack.popLast() {
-            visits += 1
-            if graph.inputOrdinal[v] >= 0 { found.append(graph.inputOrdinal[v]) }
-            for k in graph.argStart[v]..<graph.argStart[v + 1] {
-                let a = graph.args[k]
-                if stamp[a] != current { stamp[a] = current; stack.append(a) }
-            }
-        }
-        return found.sorted()
-    }
-}
-
 /// The Jacobian sparsity pattern of a recording: entry (i, j) is possibly nonzero when output i's
 /// recorded computation reads input j. A user vector primitive counts as dense (each of its
 /// outputs reads all its inputs) unless it is passed in `primitives` and declares a pattern.
@@ -158,14 +131,22 @@ struct ConeWalker {
 }
 
 @usableFromInline func jacobianSparsity(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> SparsityPattern {
-    var walker = ConeWalker(graph)
-    var root = [0]
+    jacobianSparsityCountingVisits(graph, outputs: outputs, inputs: inputs).pattern
+}
+
+/// ``jacobianSparsity(_:outputs:inputs:)`` with the number of tape nodes its walks visited.
+///
+/// Each output's set is remembered, so an output's walk ends at an earlier output it reads: the
+/// states of a trajectory (output k = step k of a loop) walked the whole loop again for each
+/// output, O(N²) (8000 steps of a two-state map took 55 s in a debug build).
+func jacobianSparsityCountingVisits(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> (pattern: SparsityPattern, visits: Int) {
+    var sets = InputSets(graph, inputs: inputs)
     let rows = outputs.map { node -> [Int] in
         guard let node else { return [] }
-        root[0] = node
-        return walker.inputs(reachedFrom: root)
+        let id = sets.set(of: node)
+        return sets.members(id)
     }
-    return SparsityPattern(unchecked: rows.count, inputs, rows)
+    return (SparsityPattern(unchecked: rows.count, inputs, rows), sets.visits)
 }
 
 /// The Jacobian sparsity pattern of `f` at `x`, from one recording (see ``jacobianSparsity(of:)``).
@@ -256,7 +237,8 @@ private struct Pair: Hashable {
     init(_ a: Int, _ b: Int) { self.a = Swift.min(a, b); self.b = Swift.max(a, b) }
 }
 
-/// The inputs each tape node reads, computed when asked and remembered for the nodes asked about.
+/// The inputs each tape node reads, computed when asked and remembered for the nodes asked about
+/// (outputs for a Jacobian pattern; the arguments of nonlinear nodes for a Hessian pattern).
 ///
 /// A walk of a node's cone stops at a node whose set is known and takes that set whole. Walking
 /// every nonlinear node's cone afresh (as before) was quadratic in the depth of a chain: the
@@ -267,7 +249,7 @@ private struct Pair: Hashable {
 /// Sets are interned (equal sets share one id), so memory holds each distinct set once: N nodes
 /// sin(s + c_k) over one sum s of n inputs keep one n-set, not N. Forward propagation to every
 /// node (not done) would hold a set of size k at each node of a running sum x₀ + … + x_k.
-private struct InputSets {
+struct InputSets {
     let graph: TapeGraph
     /// Set id of each node whose set was asked for, −1 otherwise.
     var memo: [Int]

@@ -93,6 +93,12 @@ struct RandomScalarGraph: ADFunction {
     }
     var inputCount: Int? { inputs }
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let v = values(x)
+        return [v[v.count - 1] + v[v.count - 2] + v[v.count - 3]]
+    }
+
+    /// The inputs followed by each step's value.
+    func values<T: ADScalar>(_ x: [T]) -> [T] {
         var v = x
         for step in steps {
             switch step {
@@ -104,6 +110,25 @@ struct RandomScalarGraph: ADFunction {
             case .scale(let a): v.append(3 * v[a])
             }
         }
-        return [v[v.count - 1] + v[v.count - 2] + v[v.count - 3]]
+        return v
     }
+}
+
+/// Output k is the state after step k of (a, b) ← (sin(a)·b + 1, a).
+struct Trajectory: ADFunction {
+    let steps: Int
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        var a = x[0], b = x[1]
+        var states: [T] = []
+        for _ in 0..<steps { let t = T.sin(a) * b + 1; b = a; a = t; states.append(a) }
+        return states
+    }
+}
+
+/// A random graph with every value it computes (not its inputs) as an output.
+struct EveryValue: ADFunction {
+    let graph: RandomScalarGraph
+    init(_ graph: RandomScalarGraph) { self.graph = graph }
+    var inputCount: Int? { graph.inputs }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Array(graph.values(x).dropFirst(graph.inputs)) }
 }
