@@ -140,7 +140,7 @@ import AdjointCore
 /// states of a trajectory (output k = step k of a loop) walked the whole loop again for each
 /// output, O(N²) (8000 steps of a two-state map took 55 s in a debug build).
 func jacobianSparsityCountingVisits(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> (pattern: SparsityPattern, visits: Int) {
-    var sets = InputSets(graph, inputs: inputs)
+    var sets = InputSets(graph, inputs: inputs, sharing: false)
     let rows = outputs.map { node -> [Int] in
         guard let node else { return [] }
         let id = sets.set(of: node)
@@ -246,8 +246,9 @@ private struct Pair: Hashable {
 /// (30 s in a debug build; 10⁵ steps would take hours). Each nonlinear node's arguments are
 /// remembered, so the next step's walk ends one node down.
 ///
-/// Sets are interned (equal sets share one id), so memory holds each distinct set once: N nodes
-/// sin(s + c_k) over one sum s of n inputs keep one n-set, not N. Forward propagation to every
+/// With `sharing`, sets are interned (equal sets share one id), so memory holds each distinct set
+/// once: N nodes sin(s + c_k) over one sum s of n inputs keep one n-set, not N. A Jacobian
+/// pattern keeps one set per output row anyway, and skips the hashing. Forward propagation to every
 /// node (not done) would hold a set of size k at each node of a running sum x₀ + … + x_k.
 struct InputSets {
     let graph: TapeGraph
@@ -261,9 +262,11 @@ struct InputSets {
     var stack: [Int] = []
     /// Nodes visited over all walks: the work, for tests that bound it.
     var visits = 0
+    let sharing: Bool
 
-    init(_ graph: TapeGraph, inputs n: Int) {
+    init(_ graph: TapeGraph, inputs n: Int, sharing: Bool = true) {
         self.graph = graph
+        self.sharing = sharing
         memo = Array(repeating: -1, count: graph.count)
         nodeStamp = Array(repeating: 0, count: graph.count)
         inputStamp = Array(repeating: 0, count: n)
@@ -272,9 +275,9 @@ struct InputSets {
     func members(_ id: Int) -> [Int] { pool[id] }
 
     mutating func intern(_ set: [Int]) -> Int {
-        if let id = poolIndex[set] { return id }
+        if sharing, let id = poolIndex[set] { return id }
         pool.append(set)
-        poolIndex[set] = pool.count - 1
+        if sharing { poolIndex[set] = pool.count - 1 }
         return pool.count - 1
     }
 
