@@ -71,7 +71,15 @@ public enum SymbolicDifferentiation {
         return try r.get()
     }
 
-    /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there.
+    /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there, and the
+    /// point is checked as the numeric modes check it: a domain error, or an output or entry whose
+    /// Double value there is NaN or ±∞, throws (``ADError/nonFinite(what:op:node:)``), in either mode.
+    ///
+    /// ```swift
+    /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
+    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
+    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: entry (0, 0) is inf there
+    /// ```
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
                                 at point: [Double]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
@@ -105,6 +113,24 @@ public enum SymbolicDifferentiation {
                 }
                 if let e = diagnostics.errors.first { throw e }
                 return result
+            }
+        }
+        // At a binding point a non-finite value is an error, as in the numeric modes (which throw
+        // for a non-finite output or Jacobian entry). Unchecked, forward mode returned
+        // exp(x) − exp(x) at x = 1000 as the expression 0 whose value there is NaN (∞ − ∞), with no
+        // error, where reverse mode threw; and both returned sqrt's derivative at 0 as
+        // 0.5/sqrt(x0), ∞ there, with no error. Unbound values carry no Double and pass.
+        if let i = plain.firstIndex(where: { !$0.isFiniteValue }) {
+            throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
+        }
+        for (i, row) in jac.enumerated() {
+            if let j = row.firstIndex(where: { !$0.isFiniteValue }) {
+                // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
+                // 0), as evaluating it there reports; the value otherwise (an overflow).
+                let point = x.compactMap(\.binding)
+                if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }
+                throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) at the binding point (\(row[j].binding ?? .nan) in Double)",
+                                        op: nil, node: nil)
             }
         }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,

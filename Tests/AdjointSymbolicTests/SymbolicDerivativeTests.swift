@@ -217,4 +217,33 @@ final class StructuralZeroTests: XCTestCase {
             XCTAssertEqual(hv, [4611686020574871552])
         }
     }
+
+    /// At a binding point both symbolic modes report what the numeric modes report. By hand:
+    /// exp(1000) overflows a Double, so exp(x) − exp(x) is ∞ − ∞ there (the numeric modes throw a
+    /// non-finite output); d/dx √x = 1/(2√x) is ∞ at 0 (the numeric Jacobian throws a non-finite
+    /// entry; here the expression's division by √0). Forward mode returned the first as the expression 0 (NaN at the point) with no error
+    /// while reverse mode threw, and both returned the second as 0.5/sqrt(x0) with no error.
+    /// Unbound, both are fine expressions: 0, and 0.5/sqrt(x0).
+    func testANonFiniteValueAtTheBindingPointThrowsInEveryModeAsInTheNumericOnes() throws {
+        let cases: [(String, Double)] = [("exp(x) - exp(x)", 1000), ("sqrt(x)", 0), ("log(exp(x))", 1000)]
+        for (text, x) in cases {
+            let f = try Formula(parsing: text, variables: ["x"])
+            XCTAssertThrowsError(try jacobian(of: f, at: [x], mode: .forward), "\(text) numeric forward at \(x)")
+            XCTAssertThrowsError(try jacobian(of: f, at: [x], mode: .reverse), "\(text) numeric reverse at \(x)")
+            for mode in SymbolicMode.allCases {
+                XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: f, inputs: 1, mode: mode, at: [x]), "\(text) \(mode) at \(x)") { error in
+                    // √x's derivative names the expression's own undefined op (0.5/sqrt(x) divides
+                    // by 0), as evaluating it there does; the overflows are non-finite values.
+                    switch (text, error) {
+                    case ("sqrt(x)", ADError.domain(let op, _, _, _)): XCTAssertEqual(op, "div")
+                    case (_, ADError.nonFinite) where text != "sqrt(x)": break
+                    default: XCTFail("\(text) \(mode): \(error)")
+                    }
+                }
+                XCTAssertNoThrow(try SymbolicDifferentiation.jacobian(of: f, inputs: 1, mode: mode), "\(text) \(mode) unbound")
+            }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: try Formula(parsing: "sqrt(x)", variables: ["x"]), inputs: 1, mode: .forward)
+        XCTAssertEqual(try d.entries[0].formula(variables: ["x"]), "0.5/sqrt(x)")
+    }
 }
