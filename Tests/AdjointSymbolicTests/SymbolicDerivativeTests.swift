@@ -246,4 +246,23 @@ final class StructuralZeroTests: XCTestCase {
         let d = try SymbolicDifferentiation.jacobian(of: try Formula(parsing: "sqrt(x)", variables: ["x"]), inputs: 1, mode: .forward)
         XCTAssertEqual(try d.entries[0].formula(variables: ["x"]), "0.5/sqrt(x)")
     }
+
+    /// abs(x) + relu(y) at (0, 0) touches two kinks, once each: numeric forward and reverse mode
+    /// and symbolic reverse mode report 2. Symbolic forward mode evaluates f once per input and
+    /// reported every pass's (4); it keeps the first pass's now. The derivative there is the
+    /// registry's convention, abs′(0) = relu′(0) = 0, in every mode.
+    func testAKinkIsReportedOnceInSymbolicForwardMode() throws {
+        let f = try Formula(parsing: "abs(x) + relu(y)", variables: ["x", "y"])
+        for mode in JacobianMode.allCases where mode != .automatic {
+            let (r, d) = try Diagnostics.collect { try jacobian(of: f, at: [0, 0], mode: mode) }
+            XCTAssertEqual(d.kinkCount, 2, "numeric \(mode)")
+            XCTAssertEqual(r.jacobian, [[0, 0]])
+        }
+        for mode in SymbolicMode.allCases {
+            let (s, d) = try Diagnostics.collect { try SymbolicDifferentiation.jacobian(of: f, inputs: 2, mode: mode, at: [0, 0]) }
+            XCTAssertEqual(d.kinkCount, 2, "symbolic \(mode): \(d.kinks)")
+            XCTAssertEqual(Set(d.kinks.map(\.op)), [.abs, .relu], "symbolic \(mode)")
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(s.entries.map(\.id), at: [0.0, 0.0]), [0, 0])
+        }
+    }
 }
