@@ -132,3 +132,18 @@ struct EveryValue: ADFunction {
     var inputCount: Int? { graph.inputs }
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Array(graph.values(x).dropFirst(graph.inputs)) }
 }
+
+/// y_i = Σ_{j ∈ rows[i]} sin(x_j·(i + 1)/7)·x_{(j+i) mod n}: a Jacobian whose pattern is about
+/// `rows` (each term also reads x_{(j+i) mod n}), with several terms summed into most entries.
+struct PatternFunction: ADFunction {
+    let rows: [[Int]]
+    let inputs: Int
+    var inputCount: Int? { inputs }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        rows.enumerated().map { i, columns in
+            var s = T(0)
+            for j in columns { s = s + T.sin(x[j] * T(Double(i + 1) / 7)) * x[(j + i) % inputs] }
+            return s
+        }
+    }
+}
