@@ -55,8 +55,21 @@ public struct Symbolic: ADScalar, Sendable {
     static var graph: ExpressionGraph { ExpressionGraph.shared }
 
     /// Variable `index`, optionally bound to a value for branch decisions.
+    ///
+    /// A negative index names no input: it is reported as ``ADError/invalidArgument(_:)`` to the
+    /// enclosing ``Diagnostics/collect(_:)`` and gives the NaN constant, as a non-finite constant
+    /// does (it trapped when the node was hashed, and would have read `x[-1]` when evaluated).
+    ///
+    /// ```swift
+    /// Symbolic.variable(1).formula(variables: ["x", "y"])                       // "y"
+    /// Diagnostics.collect { Symbolic.variable(-1) }.diagnostics.errors           // [invalidArgument(…)]
+    /// ```
     public static func variable(_ index: Int, value: Double? = nil) -> Symbolic {
-        Symbolic(id: graph.intern(ExpressionNode(head: .variable(index), a: -1, b: -1, n: 0)), binding: value)
+        guard index >= 0 else {
+            Diagnostics.report(.invalidArgument("variable index \(index) is negative: variables are numbered from 0"))
+            return Symbolic(constant: Rational.nan)
+        }
+        return Symbolic(id: graph.intern(ExpressionNode(head: .variable(index), a: -1, b: -1, n: 0)), binding: value)
     }
 
     /// The exact constant `c`.

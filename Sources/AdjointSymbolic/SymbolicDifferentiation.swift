@@ -166,6 +166,8 @@ public enum SymbolicDifferentiation {
     }
 
     static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {
+        // A negative count trapped in `0..<n` (jacobian(of:inputs: -1) ended the process).
+        guard n >= 0 else { throw ADError.invalidArgument("the number of inputs must be ≥ 0, got \(n)") }
         if let point {
             guard point.count == n else { throw ADError.dimensionMismatch(what: "number of point coordinates", expected: n, got: point.count) }
             guard point.allSatisfy(\.isFinite) else { throw ADError.invalidArgument("the binding point must be finite") }

@@ -330,6 +330,28 @@ final class PrintingScaleTests: XCTestCase {
     }
 
     /// Audit W3: `t1` as a variable made the printer define `t1 = x*t1`.
+    /// Printed text names each variable once. Variables ["x", "x"] printed x₀ + x₁ as "x + x",
+    /// which reads back as 2x (a round trip that changes the value: 2 + 3 = 5 against 2·2 = 4 at
+    /// (2, 3)); ["x1"] named x₀ "x1" beside x₁'s default name "x1"; an empty name printed nothing;
+    /// an empty intermediate prefix named shared subexpressions 1, 2, … like numbers.
+    func testVariablesPrintedAlikeOrUnnamedAreTypedErrors() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let sum = (x + y).id
+        for (names, message) in [(["x", "x"], "variables 0 and 1 would both be printed as \"x\": give each its own name"),
+                                 (["x1"], "variables 0 and 1 would both be printed as \"x1\": give each its own name"),
+                                 (["", "y"], "variable 0 has an empty name")] {
+            XCTAssertThrowsError(try ExpressionPrinter(variables: names).print([sum])) {
+                XCTAssertEqual($0 as? ADError, .invalidArgument(message), "\(names)")
+            }
+            XCTAssertThrowsError(try (x + y).formula(variables: names), "\(names)")
+        }
+        // Unused listed duplicates do not matter, and distinct names print as before.
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x", "y", "y"]).print([sum]).roots, ["y + x"])
+        let shared = Symbolic.sin(x * y)
+        XCTAssertThrowsError(try ExpressionPrinter(variables: ["x", "y"], expand: false, intermediatePrefix: "").print([(shared * shared + shared).id]))
+        XCTAssertNoThrow(try ExpressionPrinter(variables: ["x", "y"], expand: false).print([(shared * shared + shared).id]))
+    }
+
     func testIntermediatesNeverTakeAVariablesName() throws {
         let f = try Formula(parsing: "sin(t1*x)*sin(t1*x) + t1*exp(t1*x)")
         XCTAssertEqual(f.variables, ["t1", "x"])
