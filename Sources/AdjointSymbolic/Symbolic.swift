@@ -15,7 +15,7 @@ import AdjointExact
 ///
 /// Simplification happens as nodes are built (``Symbolic/make(_:_:_:_:)``), and only with rewrites
 /// that hold for every real value of the variables: exact rational constant folding, x + 0,
-/// x·1, x·0 (only when x is provably finite), −(−x), like terms, powers of one base with exponents
+/// x·1, x·0 and x⁰ (only when x is provably finite), −(−x), like terms, powers of one base with exponents
 /// of one sign. x/x, x − x with x possibly infinite, and x⁻¹·x² are left alone, since each
 /// changes where the expression is defined.
 ///

@@ -110,6 +110,32 @@ final class SimplificationTests: XCTestCase {
         XCTAssertEqual(text(log(x) * 0), "0*log(x)")
     }
 
+    /// x⁰ is 1 only where x is defined. (1/y)⁰ + y printed as y + 1: defined at y = 0, where the
+    /// function and every numeric mode are not (division by zero). By hand the function is y + 1
+    /// wherever y ≠ 0, so its value at y = 2 is 3 and its derivative 1; at y = 0 it is undefined.
+    /// (The derivative expression is 1: powi's partial n·x^(n−1) at n = 0 is a rule's zero, a
+    /// path the derivative does not take, as for every structural zero.)
+    func testAZeroPowerOfAnUndefinedExpressionIsKept() throws {
+        XCTAssertEqual(text(T.powi(x, 0)), "1")                         // x is finite everywhere
+        XCTAssertEqual(text(T.powi(1 / y, 0)), "(1/y)^0")
+        XCTAssertEqual(text(T.powi(log(x), 0) * y), "y*log(x)^0")
+        let f = try Formula(parsing: "(1/y)^0 + y", variables: ["y"])
+        let e = try SymbolicDifferentiation.expressions(of: f, inputs: 1)[0]
+        let printed = try Formula(parsing: try e.formula(variables: ["y"]), variables: ["y"])
+        XCTAssertThrowsError(try value(of: f, at: [0.0]))
+        XCTAssertThrowsError(try value(of: printed, at: [0.0]), "the printed function must be undefined where f is")
+        XCTAssertEqual(try value(of: printed, at: [2.0]), [3])
+        let d = try SymbolicDifferentiation.jacobian(of: f, inputs: 1)
+        XCTAssertEqual(try value(of: GraphFunction(roots: [d.entries[0].id], inputs: 1), at: [2.0]), [1])
+        // Bound to y = 0 the derivation reports the function's division by zero, as numeric modes do.
+        for mode in SymbolicMode.allCases {
+            XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: f, inputs: 1, mode: mode, at: [0])) {
+                guard case ADError.domain(let op, _, _, _) = $0 else { return XCTFail("\(mode): \($0)") }
+                XCTAssertEqual(op, "div")
+            }
+        }
+    }
+
     /// A user trial read `1/t1^2 + (-3) - 2*t2`.
     func testANegativeConstantIsSubtracted() {
         XCTAssertEqual(text(x + Symbolic(-3)), "x - 3")
