@@ -204,8 +204,12 @@ func hessianSparsityCountingVisits<V>(of rec: Recording<V>, output: Int = 0) -> 
     // `sin(s + c_k)` for k = 1…N over one sum s of n inputs couples one n-set N times.
     var coupled = Set<Pair>()
     func couple(_ a: Int, _ b: Int) {
-        guard coupled.insert(Pair(a, b)).inserted else { return }
-        for p in sets.members(a) { for q in sets.members(b) { rows[p].insert(q); rows[q].insert(p) } }
+        let left = sets.members(a), right = sets.members(b)
+        // Small pairs are cheaper to couple again than to look up (a band's sets have 1–3 members).
+        if left.count * right.count > InputSets.smallSet * InputSets.smallSet {
+            guard coupled.insert(Pair(a, b)).inserted else { return }
+        }
+        for p in left { for q in right { rows[p].insert(q); rows[q].insert(p) } }
     }
     for v in 0..<graph.count where live[v] && dependsOnInput[v] {
         let args = Array(graph.args[graph.argStart[v]..<graph.argStart[v + 1]])
@@ -246,8 +250,9 @@ private struct Pair: Hashable {
 /// (30 s in a debug build; 10⁵ steps would take hours). Each nonlinear node's arguments are
 /// remembered, so the next step's walk ends one node down.
 ///
-/// With `sharing`, sets are interned (equal sets share one id), so memory holds each distinct set
-/// once: N nodes sin(s + c_k) over one sum s of n inputs keep one n-set, not N. A Jacobian
+/// With `sharing`, sets of more than ``smallSet`` members are interned (equal sets share one id),
+/// so memory holds each distinct set once: N nodes sin(s + c_k) over one sum s of n inputs keep one
+/// n-set, not N. A Jacobian
 /// pattern keeps one set per output row anyway, and skips the hashing. Forward propagation to every
 /// node (not done) would hold a set of size k at each node of a running sum x₀ + … + x_k.
 struct InputSets {
@@ -274,10 +279,14 @@ struct InputSets {
 
     func members(_ id: Int) -> [Int] { pool[id] }
 
+    /// Sets up to this size are stored without interning: hashing them costs more than the copies.
+    static let smallSet = 8
+
     mutating func intern(_ set: [Int]) -> Int {
-        if sharing, let id = poolIndex[set] { return id }
+        let shared = sharing && set.count > Self.smallSet
+        if shared, let id = poolIndex[set] { return id }
         pool.append(set)
-        if sharing { poolIndex[set] = pool.count - 1 }
+        if shared { poolIndex[set] = pool.count - 1 }
         return pool.count - 1
     }
 
