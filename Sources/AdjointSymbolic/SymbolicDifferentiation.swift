@@ -159,7 +159,15 @@ public enum SymbolicDifferentiation {
             throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
         }
         let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
-        let second = try jacobian(of: gradient, inputs: n, mode: .reverse, at: point)
+        // The gradient's expressions run through f's kinked ops at the same point again: the
+        // first derivation's kinks are f's, once, as the numeric `hessian` reports them
+        // (x·|x| at 0 counted 2).
+        let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+                                             keeping: { d in
+                                                 var kept = d
+                                                 kept.kinks = []; kept.kinkCount = 0
+                                                 return kept
+                                             })
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
                                 unboundComparisons: first.unboundComparisons + second.unboundComparisons)

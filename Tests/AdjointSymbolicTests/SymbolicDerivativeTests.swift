@@ -265,4 +265,21 @@ final class StructuralZeroTests: XCTestCase {
             XCTAssertEqual(try ExpressionGraph.shared.evaluate(s.entries.map(\.id), at: [0.0, 0.0]), [0, 0])
         }
     }
+
+    /// The symbolic Hessian differentiates f, then its gradient's expressions, which pass through
+    /// f's kinked ops at the same point again: each kink was reported twice, where the numeric
+    /// `hessian` reports it once. By hand, at (0, 0): ∇²(x|x| + y²) = [[2·sign(0), 0], [0, 2]] =
+    /// [[0, 0], [0, 2]] under abs′(0) = 0; ∇²(relu(x)·y) = [[0, relu′(0)], [relu′(0), 0]] = 0;
+    /// ∇²(max(x, y)·x) = [[2·∂max/∂x, ∂max/∂y], [∂max/∂y, 0]] = [[1, 0.5], [0.5, 0]] with the tie's ½.
+    func testASymbolicHessianReportsAKinkOnceAsTheNumericOneDoes() throws {
+        for (text, byHand) in [("x*abs(x) + y*y", [0.0, 0, 0, 2]), ("relu(x)*y", [0.0, 0, 0, 0]), ("max(x, y)*x", [1, 0.5, 0.5, 0])] {
+            let f = try Formula(parsing: text, variables: ["x", "y"])
+            let (h, numeric) = try Diagnostics.collect { try hessian(of: f, at: [0.0, 0.0]) }
+            let (s, symbolic) = try Diagnostics.collect { try SymbolicDifferentiation.hessian(of: f, inputs: 2, at: [0, 0]) }
+            XCTAssertEqual(h.flatMap { $0 }, byHand, text)
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(s.entries.map(\.id), at: [0.0, 0.0]), byHand, text)
+            XCTAssertEqual(numeric.kinkCount, 1, text)
+            XCTAssertEqual(symbolic.kinkCount, 1, "\(text): \(symbolic.kinks)")
+        }
+    }
 }
