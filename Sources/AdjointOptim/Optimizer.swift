@@ -54,6 +54,16 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
                 throw OptimizerError.nonFiniteParameter(block: b, index: i, value: "\(block[i])")
             }
         }
+        // The first step fixes the shapes and zeroes the state only once it is accepted: a refused
+        // first step (a NaN parameter, an overflowing update) fixed them, so the corrected call
+        // with other block sizes was refused as a shape mismatch by an optimizer that had taken no step.
+        let isFirst = shapes == nil
+        if isFirst {
+            shapes = parameters.map(\.count)
+            state = (0..<rule.stateSlots).map { _ in parameters.map { [Scalar](repeating: 0, count: $0.count) } }
+        }
+        var accepted = false
+        defer { if isFirst && !accepted { shapes = nil; state = [] } }
         let powers = nextBetaPowers()
         // Two passes over the same element rule: the first only checks, so a refused step leaves
         // parameters, state and the step count as they were; the second writes. The rule is a
@@ -64,6 +74,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
                 if let what = nonFinitePart(u) { throw OptimizerError.nonFiniteUpdate(block: b, index: i, what: what) }
             }
         }
+        accepted = true
         steps += 1
         (beta1Power, beta2Power) = powers
         let slots = rule.stateSlots
@@ -91,17 +102,13 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         }
     }
 
-    private mutating func validate(_ p: [Int], _ g: [Int], _ gradients: [[Scalar]]) throws {
+    private func validate(_ p: [Int], _ g: [Int], _ gradients: [[Scalar]]) throws {
         guard p == g else { throw OptimizerError.shapeMismatch("parameter block sizes \(p), gradient block sizes \(g)") }
         if let shapes, shapes != p {
             throw OptimizerError.shapeMismatch("block sizes \(p) differ from the first step's \(shapes)")
         }
         for (b, block) in gradients.enumerated() {
             if let i = block.firstIndex(where: { !$0.isFinite }) { throw OptimizerError.nonFiniteGradient(block: b, index: i) }
-        }
-        if shapes == nil {
-            shapes = p
-            state = (0..<rule.stateSlots).map { _ in p.map { [Scalar](repeating: 0, count: $0) } }
         }
     }
 

@@ -29,10 +29,15 @@ public struct CheckpointedGradient<V: ADScalar> {
     public let peakTapeBytes: Int
     /// Bytes of the stored snapshots.
     public let storedStateBytes: Int
+    /// What the N steps and the loss reported (kinks touched, escapes), each evaluation once, as
+    /// one tape over the loop reports them: the reverse pass evaluates every step again and adds
+    /// nothing here or to an enclosing ``AdjointCore/Diagnostics/collect(_:)``.
+    public let diagnostics: EvaluationDiagnostics
 
-    @usableFromInline init(value: V, gradient: [V], snapshots: Int, interval: Int, peakTapeBytes: Int, storedStateBytes: Int) {
+    @usableFromInline init(value: V, gradient: [V], snapshots: Int, interval: Int, peakTapeBytes: Int, storedStateBytes: Int,
+                           diagnostics: EvaluationDiagnostics = EvaluationDiagnostics()) {
         self.value = value; self.gradient = gradient; self.snapshots = snapshots; self.interval = interval
-        self.peakTapeBytes = peakTapeBytes; self.storedStateBytes = storedStateBytes
+        self.peakTapeBytes = peakTapeBytes; self.storedStateBytes = storedStateBytes; self.diagnostics = diagnostics
     }
 }
 
@@ -74,26 +79,36 @@ public struct CheckpointedGradient<V: ADScalar> {
     var snapshots: [[V]] = []
     var s = x0
     var first = 0
-    repeat {
-        snapshots.append(s)
-        let last = min(steps, first + interval)
-        s = try recordSegment(step, from: s, steps: last - first, stateSize: d, tapeLimit: tapeLimit).value
-        first = last
-    } while first < steps
-    let lossRecording = try record({ [loss($0)] }, at: s, tapeLimit: tapeLimit)
+    let (lossRecording, diagnostics) = try Diagnostics.collect { () throws -> Recording<V> in
+        repeat {
+            snapshots.append(s)
+            let last = min(steps, first + interval)
+            s = try recordSegment(step, from: s, steps: last - first, stateSize: d, tapeLimit: tapeLimit).value
+            first = last
+        } while first < steps
+        return try record({ [loss($0)] }, at: s, tapeLimit: tapeLimit)
+    }
     var cotangent = try lossRecording.pullback([1])
     var peak = lossRecording.tape.byteCount
     // Reverse: each segment recorded from its snapshot on a fresh tape, swept once, released.
-    for segment in stride(from: snapshots.count - 1, through: 0, by: -1) {
-        let first = segment * interval
-        let last = min(steps, first + interval)
-        let rec = try recordSegment(step, from: snapshots[segment], steps: last - first, stateSize: d, tapeLimit: tapeLimit)
-        peak = max(peak, rec.tape.byteCount)
-        cotangent = try rec.pullback(cotangent)
-    }
+    // Its kinks and escapes are the forward pass's again (each step evaluated twice counted every
+    // kink twice where one tape counts it once): only errors go on to an enclosing collection.
+    try Diagnostics.collect({
+        for segment in stride(from: snapshots.count - 1, through: 0, by: -1) {
+            let first = segment * interval
+            let last = min(steps, first + interval)
+            let rec = try recordSegment(step, from: snapshots[segment], steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+            peak = max(peak, rec.tape.byteCount)
+            cotangent = try rec.pullback(cotangent)
+        }
+    }, keeping: { d in
+        var kept = EvaluationDiagnostics()
+        kept.errors = d.errors; kept.errorCount = d.errorCount
+        return kept
+    })
     return CheckpointedGradient(value: lossRecording.value[0], gradient: cotangent, snapshots: snapshots.count,
                                 interval: interval, peakTapeBytes: peak,
-                                storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride)
+                                storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride, diagnostics: diagnostics)
 }
 
 /// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the

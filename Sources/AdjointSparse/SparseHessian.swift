@@ -8,9 +8,14 @@ public struct SparseHessianResult<V: ADScalar> {
     public let pattern: SparsityPattern
     /// The star colouring; one Hessian–vector product per colour.
     public let coloring: Coloring
+    /// What the recording of f at x reported (kinks touched, escapes), once per op, as
+    /// ``SparseJacobianResult/diagnostics`` holds it: the products evaluate f at the same point
+    /// again and add no kink of their own.
+    public let diagnostics: EvaluationDiagnostics
 
-    @usableFromInline init(matrix: SparseMatrix<V>, pattern: SparsityPattern, coloring: Coloring) {
-        self.matrix = matrix; self.pattern = pattern; self.coloring = coloring
+    @usableFromInline init(matrix: SparseMatrix<V>, pattern: SparsityPattern, coloring: Coloring,
+                           diagnostics: EvaluationDiagnostics = EvaluationDiagnostics()) {
+        self.matrix = matrix; self.pattern = pattern; self.coloring = coloring; self.diagnostics = diagnostics
     }
 }
 
@@ -43,11 +48,28 @@ public struct SparseHessianResult<V: ADScalar> {
     }
     let pattern = hessianSparsity(of: rec, output: output)
     let coloring = try starColoring(pattern)
+    // Every product evaluates f at x and touches the same kinks the recording above reported: the
+    // enclosing collection gets those once, as from the dense `hessian` (x·|x| at 0 counted the
+    // recording's kink and again one per colour).
+    // Escapes differ by direction (a rule reading a dual as a Double loses only the tangent its
+    // direction put there): the most any one product counted.
+    var escapesSeen = 0
     let products = try (0..<coloring.count).map { c in
-        try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
-                direction: coloring.colors.map { $0 == c ? 1 : 0 })
+        try Diagnostics.collect({
+            try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
+                    direction: coloring.colors.map { $0 == c ? 1 : 0 })
+        }, keeping: { d in
+            var kept = d
+            kept.kinks = []; kept.kinkCount = 0
+            kept.escapes = Swift.max(0, d.escapes - escapesSeen)
+            escapesSeen = Swift.max(escapesSeen, d.escapes)
+            return kept
+        })
     }
-    return try recoverStarColoured(pattern, coloring, products)
+    let h = try recoverStarColoured(pattern, coloring, products)
+    var diagnostics = rec.diagnostics
+    diagnostics.escapes = Swift.max(diagnostics.escapes, escapesSeen)
+    return SparseHessianResult(matrix: h.matrix, pattern: h.pattern, coloring: h.coloring, diagnostics: diagnostics)
 }
 
 /// Reads each entry of a symmetric pattern directly from the products H·s_c (see ``sparseHessian(of:at:output:)``).

@@ -149,8 +149,12 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 ///   - primitives: vector primitives whose declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)``
 ///     replaces the dense default during detection.
 ///
-/// Every entry equals the dense Jacobian's (a structurally orthogonal group adds only exact zeros
-/// to an entry), for the recorded control-flow path. Check a pattern with `checkSparsity`.
+/// Every entry equals, bit for bit, the dense Jacobian's in the mode that computed it (a
+/// structurally orthogonal group adds only exact zeros to an entry), for the recorded control-flow
+/// path: coloured entries the dense `mode` Jacobian's, and entries of a split-off dense row (in
+/// `.forward`) or dense column (in `.reverse`) the other mode's. Forward and reverse mode sum a
+/// row's terms in different orders, so those two can differ in the last bit. Check a pattern with
+/// `checkSparsity`.
 ///
 /// ```swift
 /// struct Tridiagonal: ADFunction {

@@ -4,7 +4,9 @@ import AdjointCore
 // reaches. Sets are built per output by walking that output's cone with an explicit stack and a
 // visit stamp, not by forward propagation over every node: a running sum x₀ + … + x_k would hold
 // a set of size k at each of its n nodes (O(n²) memory for an arrow's dense row), while the cones
-// of a banded function's outputs are O(1) each.
+// of a banded function's outputs are O(1) each. A walk stops at a node whose set an earlier walk
+// found (an earlier output, an earlier nonlinear node's argument) and takes that set whole, so a
+// loop whose every step is read (a trajectory, a chain of nonlinear steps) is walked once.
 
 /// The argument lists of a tape, flattened once, and each input leaf's ordinal. Built in inlinable
 /// code so it is specialized for the caller's scalar type: unspecialized, copying each generic
@@ -109,35 +111,6 @@ import AdjointCore
     }
 }
 
-/// Walks cones of nodes, collecting the input ordinals they reach.
-struct ConeWalker {
-    let graph: TapeGraph
-    var stamp: [Int32]
-    var current: Int32 = 0
-    var stack: [Int] = []
-    /// Nodes visited over all walks: the work of a detection, for tests that bound it.
-    var visits = 0
-
-    init(_ graph: TapeGraph) { self.graph = graph; stamp = Array(repeating: 0, count: graph.count) }
-
-    /// The sorted input ordinals that the given nodes depend on.
-    mutating func inputs(reachedFrom roots: [Int]) -> [Int] {
-        current &+= 1
-        var found: [Int] = []
-        stack.removeAll(keepingCapacity: true)
-        for r in roots where r >= 0 && r < graph.count && stamp[r] != current { stamp[r] = current; stack.append(r) }
-        while let v = stack.popLast() {
-            visits += 1
-            if graph.inputOrdinal[v] >= 0 { found.append(graph.inputOrdinal[v]) }
-            for k in graph.argStart[v]..<graph.argStart[v + 1] {
-                let a = graph.args[k]
-                if stamp[a] != current { stamp[a] = current; stack.append(a) }
-            }
-        }
-        return found.sorted()
-    }
-}
-
 /// The Jacobian sparsity pattern of a recording: entry (i, j) is possibly nonzero when output i's
 /// recorded computation reads input j. A user vector primitive counts as dense (each of its
 /// outputs reads all its inputs) unless it is passed in `primitives` and declares a pattern.
@@ -158,14 +131,22 @@ struct ConeWalker {
 }
 
 @usableFromInline func jacobianSparsity(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> SparsityPattern {
-    var walker = ConeWalker(graph)
-    var root = [0]
+    jacobianSparsityCountingVisits(graph, outputs: outputs, inputs: inputs).pattern
+}
+
+/// ``jacobianSparsity(_:outputs:inputs:)`` with the number of tape nodes its walks visited.
+///
+/// Each output's set is remembered, so an output's walk ends at an earlier output it reads: the
+/// states of a trajectory (output k = step k of a loop) walked the whole loop again for each
+/// output, O(N²) (8000 steps of a two-state map took 55 s in a debug build).
+func jacobianSparsityCountingVisits(_ graph: TapeGraph, outputs: [Int?], inputs: Int) -> (pattern: SparsityPattern, visits: Int) {
+    var sets = InputSets(graph, inputs: inputs, sharing: false)
     let rows = outputs.map { node -> [Int] in
         guard let node else { return [] }
-        root[0] = node
-        return walker.inputs(reachedFrom: root)
+        let id = sets.set(of: node)
+        return sets.members(id)
     }
-    return SparsityPattern(unchecked: rows.count, inputs, rows)
+    return (SparsityPattern(unchecked: rows.count, inputs, rows), sets.visits)
 }
 
 /// The Jacobian sparsity pattern of `f` at `x`, from one recording (see ``jacobianSparsity(of:)``).
@@ -210,7 +191,6 @@ func hessianSparsityCountingVisits<V>(of rec: Recording<V>, output: Int = 0) -> 
         }
     }
     // Nodes the output reads: only their curvature reaches the output's Hessian.
-    var walker = ConeWalker(graph)
     var live = Array(repeating: false, count: graph.count)
     var stack = [root]
     live[root] = true
@@ -219,8 +199,17 @@ func hessianSparsityCountingVisits<V>(of rec: Recording<V>, output: Int = 0) -> 
             live[graph.args[k]] = true; stack.append(graph.args[k])
         }
     }
-    func couple(_ a: [Int], _ b: [Int]) {
-        for p in a { for q in b { rows[p].insert(q); rows[q].insert(p) } }
+    var sets = InputSets(graph, inputs: n)
+    // A pair of sets (or one set with itself) adds the same entries every time it is coupled:
+    // `sin(s + c_k)` for k = 1…N over one sum s of n inputs couples one n-set N times.
+    var coupled = Set<Pair>()
+    func couple(_ a: Int, _ b: Int) {
+        let left = sets.members(a), right = sets.members(b)
+        // Small pairs are cheaper to couple again than to look up (a band's sets have 1–3 members).
+        if left.count * right.count > InputSets.smallSet * InputSets.smallSet {
+            guard coupled.insert(Pair(a, b)).inserted else { return }
+        }
+        for p in left { for q in right { rows[p].insert(q); rows[q].insert(p) } }
     }
     for v in 0..<graph.count where live[v] && dependsOnInput[v] {
         let args = Array(graph.args[graph.argStart[v]..<graph.argStart[v + 1]])
@@ -229,17 +218,116 @@ func hessianSparsityCountingVisits<V>(of rec: Recording<V>, output: Int = 0) -> 
         case .add, .sub, .neg: continue
         case .mul where args.count == 2:
             if !dependsOnInput[args[0]] || !dependsOnInput[args[1]] { continue }   // c·u: linear in u
-            couple(walker.inputs(reachedFrom: [args[0]]), walker.inputs(reachedFrom: [args[1]]))
+            couple(sets.set(of: args[0]), sets.set(of: args[1]))
         case .div where args.count == 2:
             if !dependsOnInput[args[1]] { continue }   // u / c: linear in u
-            let num = walker.inputs(reachedFrom: [args[0]]), den = walker.inputs(reachedFrom: [args[1]])
+            let num = sets.set(of: args[0]), den = sets.set(of: args[1])
             couple(num, den); couple(den, den)
         default:
-            let all = walker.inputs(reachedFrom: args.filter { dependsOnInput[$0] })
+            let all = sets.union(args.filter { dependsOnInput[$0] }.map { sets.set(of: $0) })
             couple(all, all)
         }
     }
     // Diagonal entries of inputs the output reads, so recovery has a place for each (often 0).
-    for j in walker.inputs(reachedFrom: [root]) { rows[j].insert(j) }
-    return (SparsityPattern(unchecked: n, n, rows.map { $0.sorted() }), walker.visits)
+    // (The id first: `sets.members(sets.set(of:))` reads `sets` before the call that adds the id.)
+    let reached = sets.set(of: root)
+    for j in sets.members(reached) { rows[j].insert(j) }
+    return (SparsityPattern(unchecked: n, n, rows.map { $0.sorted() }), sets.visits)
+}
+
+/// An unordered pair of set ids.
+private struct Pair: Hashable {
+    let a: Int, b: Int
+    init(_ a: Int, _ b: Int) { self.a = Swift.min(a, b); self.b = Swift.max(a, b) }
+}
+
+/// The inputs each tape node reads, computed when asked and remembered for the nodes asked about
+/// (outputs for a Jacobian pattern; the arguments of nonlinear nodes for a Hessian pattern).
+///
+/// A walk of a node's cone stops at a node whose set is known and takes that set whole. Walking
+/// every nonlinear node's cone afresh (as before) was quadratic in the depth of a chain: the
+/// Hessian pattern of 4000 steps of (a, b) ← (sin(a)·b, a), two inputs, visited 48 million nodes
+/// (30 s in a debug build; 10⁵ steps would take hours). Each nonlinear node's arguments are
+/// remembered, so the next step's walk ends one node down.
+///
+/// With `sharing`, sets of more than ``smallSet`` members are interned (equal sets share one id),
+/// so memory holds each distinct set once: N nodes sin(s + c_k) over one sum s of n inputs keep one
+/// n-set, not N. A Jacobian
+/// pattern keeps one set per output row anyway, and skips the hashing. Forward propagation to every
+/// node (not done) would hold a set of size k at each node of a running sum x₀ + … + x_k.
+struct InputSets {
+    let graph: TapeGraph
+    /// Set id of each node whose set was asked for, −1 otherwise.
+    var memo: [Int]
+    var pool: [[Int]] = []
+    var poolIndex: [[Int]: Int] = [:]
+    var nodeStamp: [Int32]
+    var inputStamp: [Int32]
+    var current: Int32 = 0
+    var stack: [Int] = []
+    /// Nodes visited over all walks: the work, for tests that bound it.
+    var visits = 0
+    let sharing: Bool
+
+    init(_ graph: TapeGraph, inputs n: Int, sharing: Bool = true) {
+        self.graph = graph
+        self.sharing = sharing
+        memo = Array(repeating: -1, count: graph.count)
+        nodeStamp = Array(repeating: 0, count: graph.count)
+        inputStamp = Array(repeating: 0, count: n)
+    }
+
+    func members(_ id: Int) -> [Int] { pool[id] }
+
+    /// Sets up to this size are stored without interning: hashing them costs more than the copies.
+    static let smallSet = 8
+
+    mutating func intern(_ set: [Int]) -> Int {
+        let shared = sharing && set.count > Self.smallSet
+        if shared, let id = poolIndex[set] { return id }
+        pool.append(set)
+        if shared { poolIndex[set] = pool.count - 1 }
+        return pool.count - 1
+    }
+
+    /// The sorted inputs node `root` reads, as a set id.
+    mutating func set(of root: Int) -> Int {
+        if memo[root] >= 0 { return memo[root] }
+        current &+= 1
+        var found: [Int] = []
+        // One remembered set reached and nothing else: the same id, no copy.
+        var onlyKnown: Int? = nil, others = false
+        stack.removeAll(keepingCapacity: true)
+        nodeStamp[root] = current
+        stack.append(root)
+        while let v = stack.popLast() {
+            if v != root, memo[v] >= 0 {
+                let id = memo[v]
+                if onlyKnown == nil && !others { onlyKnown = id } else if onlyKnown != id { others = true }
+                for j in pool[id] where inputStamp[j] != current { inputStamp[j] = current; found.append(j) }
+                continue
+            }
+            visits += 1
+            let ordinal = graph.inputOrdinal[v]
+            if ordinal >= 0 {
+                others = true
+                if inputStamp[ordinal] != current { inputStamp[ordinal] = current; found.append(ordinal) }
+            }
+            for k in graph.argStart[v]..<graph.argStart[v + 1] {
+                let a = graph.args[k]
+                if nodeStamp[a] != current { nodeStamp[a] = current; stack.append(a) }
+            }
+        }
+        let id: Int
+        if let known = onlyKnown, !others { id = known } else { id = intern(found.sorted()) }
+        memo[root] = id
+        return id
+    }
+
+    /// The union of sets, as a set id.
+    mutating func union(_ ids: [Int]) -> Int {
+        let distinct = Array(Set(ids))
+        if distinct.count == 1 { return distinct[0] }
+        return intern(Array(Set(distinct.flatMap { pool[$0] })).sorted())
+    }
 }

@@ -86,12 +86,15 @@ public struct ExpressionPrinter: Sendable {
     ///
     /// Throws ``ADError/limitExceeded(what:limit:)`` when the text would exceed
     /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
-    /// for an id with no node.
+    /// for an id with no node, for two variables the text would name alike (a name listed twice,
+    /// or listed as another variable's default `x<k>`), for an empty name, and for an empty
+    /// ``intermediatePrefix`` when shared subexpressions are named.
     public func print(_ roots: [Int]) throws -> Output {
         let graph = ExpressionGraph.shared
         try graph.validate(roots)
         let order = graph.reachableUnchecked(from: roots)
         let all = graph.snapshot()
+        try checkNames(order, all)
         var writer = Writer(printer: self, all: all, limit: maxOutputBytes)
         var definitions: [(String, String)] = []
         if !expand {
@@ -108,6 +111,24 @@ public struct ExpressionPrinter: Sendable {
         }
         let texts = try roots.map { try writer.text(of: $0, defining: false) }
         return Output(definitions: definitions, roots: texts)
+    }
+
+    /// Printed text must name each variable it uses once: variables ["x", "x"] printed x₀ + x₁
+    /// as "x + x", which reads back as 2x, and ["x1"] named x₀ "x1" beside x₁'s default "x1".
+    private func checkNames(_ order: [Int], _ all: [ExpressionNode]) throws {
+        var owner: [String: Int] = [:]
+        for i in order {
+            guard case .variable(let k) = all[i].head else { continue }
+            let name = plainVariableName(k)
+            if name.isEmpty { throw ADError.invalidArgument("variable \(k) has an empty name") }
+            if let other = owner[name], other != k {
+                throw ADError.invalidArgument("variables \(Swift.min(k, other)) and \(Swift.max(k, other)) would both be printed as \"\(name)\": give each its own name")
+            }
+            owner[name] = k
+        }
+        if !expand && intermediatePrefix.isEmpty {
+            throw ADError.invalidArgument("the intermediate prefix is empty: shared subexpressions would be named 1, 2, … like numbers")
+        }
     }
 
     /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named

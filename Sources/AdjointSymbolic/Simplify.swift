@@ -3,7 +3,8 @@ import AdjointExact
 
 // Simplification at construction. Every rewrite holds for all real values of the variables:
 // none widens or narrows where an expression is defined (x/x stays x/x, since it is undefined at
-// 0; x − x becomes 0 only for provably finite x, since ∞ − ∞ is undefined). Rewrites only ever
+// 0; x − x, x·0 and x⁰ become constants only for provably finite x, since ∞ − ∞ is undefined and
+// (1/y)⁰ is undefined at y = 0). Rewrites only ever
 // produce a node no larger than the input, so construction cannot loop.
 
 /// The largest |exponent| folded into a constant or merged into one power, so exact constants
@@ -193,7 +194,10 @@ extension Symbolic {
             return raw(.neg, x, -1, 0)
         case .powi:
             if n == 1 { return x }
-            if n == 0 { return const(1) }   // the registry's powi(x, 0) is 1 everywhere, 0 included
+            // The registry's powi(x, 0) is 1 for every real x, 0 included; but only where x is
+            // defined: (1/y)^0 became 1, so (1/y)^0 + y printed as y + 1, defined at y = 0 where the
+            // function is not (every numeric mode throws there).
+            if n == 0 { return finite(x) ? const(1) : raw(.powi, x, -1, 0) }
             if Int32(exactly: n) == nil {
                 // A tape keeps the exponent in 32 bits, and x^Int32.min's derivative needs
                 // x^(Int32.min − 1): split off the largest exponent of the same sign, which keeps

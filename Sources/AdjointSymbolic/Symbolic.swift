@@ -15,7 +15,7 @@ import AdjointExact
 ///
 /// Simplification happens as nodes are built (``Symbolic/make(_:_:_:_:)``), and only with rewrites
 /// that hold for every real value of the variables: exact rational constant folding, x + 0,
-/// x·1, x·0 (only when x is provably finite), −(−x), like terms, powers of one base with exponents
+/// x·1, x·0 and x⁰ (only when x is provably finite), −(−x), like terms, powers of one base with exponents
 /// of one sign. x/x, x − x with x possibly infinite, and x⁻¹·x² are left alone, since each
 /// changes where the expression is defined.
 ///
@@ -55,8 +55,21 @@ public struct Symbolic: ADScalar, Sendable {
     static var graph: ExpressionGraph { ExpressionGraph.shared }
 
     /// Variable `index`, optionally bound to a value for branch decisions.
+    ///
+    /// A negative index names no input: it is reported as ``ADError/invalidArgument(_:)`` to the
+    /// enclosing ``Diagnostics/collect(_:)`` and gives the NaN constant, as a non-finite constant
+    /// does (it trapped when the node was hashed, and would have read `x[-1]` when evaluated).
+    ///
+    /// ```swift
+    /// Symbolic.variable(1).formula(variables: ["x", "y"])                       // "y"
+    /// Diagnostics.collect { Symbolic.variable(-1) }.diagnostics.errors           // [invalidArgument(…)]
+    /// ```
     public static func variable(_ index: Int, value: Double? = nil) -> Symbolic {
-        Symbolic(id: graph.intern(ExpressionNode(head: .variable(index), a: -1, b: -1, n: 0)), binding: value)
+        guard index >= 0 else {
+            Diagnostics.report(.invalidArgument("variable index \(index) is negative: variables are numbered from 0"))
+            return Symbolic(constant: Rational.nan)
+        }
+        return Symbolic(id: graph.intern(ExpressionNode(head: .variable(index), a: -1, b: -1, n: 0)), binding: value)
     }
 
     /// The exact constant `c`.

@@ -71,7 +71,15 @@ public enum SymbolicDifferentiation {
         return try r.get()
     }
 
-    /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there.
+    /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there, and the
+    /// point is checked as the numeric modes check it: a domain error, or an output or entry whose
+    /// Double value there is NaN or ±∞, throws (``ADError/nonFinite(what:op:node:)``), in either mode.
+    ///
+    /// ```swift
+    /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
+    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
+    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: entry (0, 0) is inf there
+    /// ```
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
                                 at point: [Double]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
@@ -107,6 +115,24 @@ public enum SymbolicDifferentiation {
                 return result
             }
         }
+        // At a binding point a non-finite value is an error, as in the numeric modes (which throw
+        // for a non-finite output or Jacobian entry). Unchecked, forward mode returned
+        // exp(x) − exp(x) at x = 1000 as the expression 0 whose value there is NaN (∞ − ∞), with no
+        // error, where reverse mode threw; and both returned sqrt's derivative at 0 as
+        // 0.5/sqrt(x0), ∞ there, with no error. Unbound values carry no Double and pass.
+        if let i = plain.firstIndex(where: { !$0.isFiniteValue }) {
+            throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
+        }
+        for (i, row) in jac.enumerated() {
+            if let j = row.firstIndex(where: { !$0.isFiniteValue }) {
+                // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
+                // 0), as evaluating it there reports; the value otherwise (an overflow).
+                let point = x.compactMap(\.binding)
+                if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }
+                throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) at the binding point (\(row[j].binding ?? .nan) in Double)",
+                                        op: nil, node: nil)
+            }
+        }
         return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound,
                                 unboundComparisons: log.unbound)
     }
@@ -133,13 +159,23 @@ public enum SymbolicDifferentiation {
             throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
         }
         let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
-        let second = try jacobian(of: gradient, inputs: n, mode: .reverse, at: point)
+        // The gradient's expressions run through f's kinked ops at the same point again: the
+        // first derivation's kinks are f's, once, as the numeric `hessian` reports them
+        // (x·|x| at 0 counted 2).
+        let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+                                             keeping: { d in
+                                                 var kept = d
+                                                 kept.kinks = []; kept.kinkCount = 0
+                                                 return kept
+                                             })
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
                                 unboundComparisons: first.unboundComparisons + second.unboundComparisons)
     }
 
     static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {
+        // A negative count trapped in `0..<n` (jacobian(of:inputs: -1) ended the process).
+        guard n >= 0 else { throw ADError.invalidArgument("the number of inputs must be ≥ 0, got \(n)") }
         if let point {
             guard point.count == n else { throw ADError.dimensionMismatch(what: "number of point coordinates", expected: n, got: point.count) }
             guard point.allSatisfy(\.isFinite) else { throw ADError.invalidArgument("the binding point must be finite") }
@@ -153,7 +189,16 @@ public enum SymbolicDifferentiation {
         var outputs: [Symbolic] = f(x)
         var columns: [[Symbolic]] = []
         for j in x.indices {
-            let y = f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
+            // Each pass evaluates f at the same point and touches the same kinks: the first
+            // pass's are kept, as reverse mode's one recording reports them (abs(x) + relu(y)
+            // at 0 counted 4 kinks here, 2 in every other mode). Errors and escapes of every pass stay.
+            let y = Diagnostics.collect({
+                f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
+            }, keeping: { d in
+                var kept = d
+                if j > 0 { kept.kinks = []; kept.kinkCount = 0 }
+                return kept
+            })
             outputs = y.map(\.value)
             columns.append(y.map(\.tangent))
         }

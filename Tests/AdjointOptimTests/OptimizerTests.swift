@@ -180,6 +180,33 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(blocks, [[1.0], [-1.7e308]])
     }
 
+    /// A refused first step takes nothing, the shapes included: the corrected call may use other
+    /// blocks. The refused step (a NaN parameter, or an update that overflows) fixed the shapes
+    /// [2], and the next call with [3] was a shape mismatch from an optimizer that had taken no
+    /// step. By hand, momentum's first step is v = g, θ − η·g: [1, 2, 3] − 0.1·[1, 2, 4] = [0.9, 1.8, 2.6].
+    func testARefusedFirstStepLeavesTheShapesOpen() throws {
+        let refusedSteps: [(parameters: [Double], gradient: [Double])] = [([.nan, 1], [1, 1]), ([-1.7e308, 1], [1e308, 1])]
+        for refused in refusedSteps {
+            var opt = try Optimizer<Double>(.momentum(learningRate: 0.1, beta: 0.9))
+            var theta = refused.parameters
+            XCTAssertThrowsError(try opt.step(&theta, gradient: refused.gradient))
+            XCTAssertEqual(opt.steps, 0)
+            var w = [1.0, 2, 3]
+            XCTAssertNoThrow(try opt.step(&w, gradient: [1, 2, 4]), "after \(refused)")
+            let byHand: [Double] = [1 - 0.1 * 1, 2 - 0.1 * 2, 3 - 0.1 * 4]
+            XCTAssertEqual(w, byHand)
+            // and the shapes are now fixed by that accepted step
+            var other = [1.0]
+            XCTAssertThrowsError(try opt.step(&other, gradient: [1])) {
+                XCTAssertEqual($0 as? OptimizerError, .shapeMismatch("block sizes [1] differ from the first step's [3]"))
+            }
+            // the state was zero before the accepted step: a second step is v = 0.9·g₁ + g₂
+            try opt.step(&w, gradient: [0, 0, 0])
+            let second: Double = 3 - 0.1 * 4 - 0.1 * 0.9 * 4
+            XCTAssertEqual(w[2], second, accuracy: 1e-15)
+        }
+    }
+
     func testFloatAdamTakesItsFirstStepOfEtaForAHugeGradient() throws {
         // Adam's first step is η·g/(|g| + ε) = ±η whatever the size of g (m̂ = g, √v̂ = |g|): with
         // g = 1e20, θ₁ = 1 − 0.1 = 0.9. In Float v = 0.001·g² ≈ 1e37 fits but v̂ = v/0.001 ≈ 1e40

@@ -83,4 +83,34 @@ final class CheckpointingTests: XCTestCase {
         XCTAssertThrowsError(try checkpointedGradient(steps: 3, state: [1.0, 2.0], step: { [$0[0]] }, loss: { $0[0] }))
         XCTAssertThrowsError(try checkpointedGradient(steps: -1, state: [1.0], step: { $0 }, loss: { $0[0] }))
     }
+
+    /// Every step runs twice (forward, and again when its segment is re-recorded), but touches a
+    /// kink or reads a value as a Double once as far as the caller can tell, as on one tape: each
+    /// was reported twice. (a, b) ← (|a|/2 + b, 0.9·b) from (0, 0) stays at (0, 0), so abs is at
+    /// its kink in every one of the 9 steps: 9 kinks by hand. (a, b) ← (a·b̃, b), with b̃ = b read as
+    /// a Double, escapes once a step: 9 escapes; from (1, 2) with L = a·b, a₉ = 2⁹ and the gradient
+    /// that escape leaves is (∂L/∂a₀, ∂L/∂b₀) = (2⁹·2, 2⁹) = (1024, 512).
+    func testKinksAndEscapesAreReportedOnceAsByOneTape() throws {
+        let loss = { (s: [Reverse<Double>]) -> Reverse<Double> in s[0] * s[1] }
+        let kinked = { (s: [Reverse<Double>]) -> [Reverse<Double>] in [Reverse.abs(s[0]) * 0.5 + s[1], s[1] * 0.9] }
+        let escaping = { (s: [Reverse<Double>]) -> [Reverse<Double>] in [s[0] * Reverse(s[1].approximateDouble), s[1]] }
+        for (step, x0, kinks, escapes, byHand) in [(kinked, [0.0, 0.0], 9, 0, [0.0, 0.0]), (escaping, [1.0, 2.0], 0, 9, [1024.0, 512.0])] {
+            let (c, seen) = try Diagnostics.collect { try checkpointedGradient(steps: 9, state: x0, step: step, loss: loss) }
+            let (oneTape, seenByOneTape) = try Diagnostics.collect {
+                try gradient(of: { (s0: [Reverse<Double>]) -> Reverse<Double> in
+                    var s = s0
+                    for _ in 0..<9 { s = step(s) }
+                    return loss(s)
+                }, at: x0)
+            }
+            XCTAssertEqual(c.gradient, byHand)
+            XCTAssertEqual(oneTape, byHand)
+            XCTAssertEqual(seenByOneTape.kinkCount, kinks)
+            XCTAssertEqual(seenByOneTape.escapes, escapes)
+            XCTAssertEqual(seen.kinkCount, kinks)
+            XCTAssertEqual(seen.escapes, escapes)
+            XCTAssertEqual(c.diagnostics.kinkCount, kinks)
+            XCTAssertEqual(c.diagnostics.escapes, escapes)
+        }
+    }
 }

@@ -55,3 +55,95 @@ func points(_ n: Int) -> [Double] {
         return 0.3 + wobble + 0.001 * Double(k)
     }
 }
+
+/// (a, b) ← (sin(a)·b + 1, a), `steps` times, then a + b: a deep chain over two inputs.
+struct DeepChain: ADFunction {
+    let steps: Int
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        var a = x[0], b = x[1]
+        for _ in 0..<steps { let t = T.sin(a) * b + 1; b = a; a = t }
+        return [a + b]
+    }
+}
+
+/// A seeded random scalar function of 5 inputs: each step applies sin, exp, ·, +, 3· or a quotient
+/// with a positive denominator to earlier values (inputs included); the output sums the last three.
+/// No subtraction: u − u (or a sum that cancels) is conservatively nonlinear in detection while
+/// its Hessian is 0, so generic points would not show the pattern exactly.
+struct RandomScalarGraph: ADFunction {
+    enum Step { case sin(Int), exp(Int), mul(Int, Int), add(Int, Int), div(Int, Int), scale(Int) }
+    let inputs = 5
+    let steps: [Step]
+    init(seed: UInt64, length: Int = 10) {
+        var g = SeededGenerator(seed: seed)
+        var s: [Step] = []
+        for k in 0..<length {
+            let count = UInt64(5 + k)
+            let a = Int(g.next() % count), b = Int(g.next() % count)
+            switch g.next() % 6 {
+            case 0: s.append(.sin(a))
+            case 1: s.append(.exp(a))
+            case 2: s.append(.mul(a, b))
+            case 3: s.append(.add(a, b))
+            case 4: s.append(.div(a, b))
+            default: s.append(.scale(a))
+            }
+        }
+        steps = s
+    }
+    var inputCount: Int? { inputs }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let v = values(x)
+        return [v[v.count - 1] + v[v.count - 2] + v[v.count - 3]]
+    }
+
+    /// The inputs followed by each step's value.
+    func values<T: ADScalar>(_ x: [T]) -> [T] {
+        var v = x
+        for step in steps {
+            switch step {
+            case .sin(let a): v.append(T.sin(v[a]))
+            case .exp(let a): v.append(T.exp(T.sin(v[a])))
+            case .mul(let a, let b): v.append(v[a] * v[b])
+            case .add(let a, let b): v.append(v[a] + v[b])
+            case .div(let a, let b): v.append(v[a] / (2 + T.sin(v[b])))
+            case .scale(let a): v.append(3 * v[a])
+            }
+        }
+        return v
+    }
+}
+
+/// Output k is the state after step k of (a, b) ← (sin(a)·b + 1, a).
+struct Trajectory: ADFunction {
+    let steps: Int
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        var a = x[0], b = x[1]
+        var states: [T] = []
+        for _ in 0..<steps { let t = T.sin(a) * b + 1; b = a; a = t; states.append(a) }
+        return states
+    }
+}
+
+/// A random graph with every value it computes (not its inputs) as an output.
+struct EveryValue: ADFunction {
+    let graph: RandomScalarGraph
+    init(_ graph: RandomScalarGraph) { self.graph = graph }
+    var inputCount: Int? { graph.inputs }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Array(graph.values(x).dropFirst(graph.inputs)) }
+}
+
+/// y_i = Σ_{j ∈ rows[i]} sin(x_j·(i + 1)/7)·x_{(j+i) mod n}: a Jacobian whose pattern is about
+/// `rows` (each term also reads x_{(j+i) mod n}), with several terms summed into most entries.
+struct PatternFunction: ADFunction {
+    let rows: [[Int]]
+    let inputs: Int
+    var inputCount: Int? { inputs }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        rows.enumerated().map { i, columns in
+            var s = T(0)
+            for j in columns { s = s + T.sin(x[j] * T(Double(i + 1) / 7)) * x[(j + i) % inputs] }
+            return s
+        }
+    }
+}

@@ -36,4 +36,26 @@ final class SparseDiagnosticsTests: XCTestCase {
         }
         XCTAssertEqual(try sparseJacobian(of: OneKink(), at: [0.5, 2.0, 3.0]).diagnostics.kinkCount, 0)
     }
+
+    /// f = x₀·|x₀| + x₀·x₁ + x₁·x₂ at x₀ = 0 touches abs's kink once. By hand ∂²(x|x|)/∂x² = 2·sign(x),
+    /// 0 under the convention abs′(0) = 0, so H = [[0, 1, 0], [1, 0, 1], [0, 1, 0]]; the path
+    /// 0 – 1 – 2 takes two colours. The sparse Hessian reported the kink once for its recording and
+    /// again for every product (3 for 1, where the dense `hessian` reports 1), and its result had no
+    /// diagnostics to read instead.
+    func testASparseHessianReportsAKinkOnceAsTheDenseOneDoes() throws {
+        struct KinkedPath: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.abs(x[0]) + x[0] * x[1] + x[1] * x[2]] }
+        }
+        let x = [0.0, 0.5, 2.0]
+        let (dense, denseDiagnostics) = try Diagnostics.collect { try hessian(of: KinkedPath(), at: x) }
+        let (sparse, sparseDiagnostics) = try Diagnostics.collect { try sparseHessian(of: KinkedPath(), at: x) }
+        XCTAssertEqual(sparse.coloring.count, 2)
+        XCTAssertEqual(sparse.matrix.dense(), [[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+        XCTAssertEqual(dense, [[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+        XCTAssertEqual(denseDiagnostics.kinkCount, 1)
+        XCTAssertEqual(sparseDiagnostics.kinkCount, 1)
+        XCTAssertEqual(sparse.diagnostics.kinkCount, 1)
+        XCTAssertEqual(sparse.diagnostics.kinks.map(\.op), [.abs])
+        XCTAssertEqual(try sparseHessian(of: KinkedPath(), at: [0.25, 0.5, 2.0]).diagnostics.kinkCount, 0)
+    }
 }

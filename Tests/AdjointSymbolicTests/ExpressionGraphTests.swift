@@ -88,4 +88,21 @@ final class ExpressionGraphTests: XCTestCase {
         XCTAssertEqual(try graph.evaluate(d.entries.map(\.id), at: [2.0, 3.0, 5.0]), [15, 10, 6])
         XCTAssertEqual(graph.refusals, refused)
     }
+
+    /// A negative count or index is an error, not a trap: `jacobian(of:inputs: -1)` trapped in
+    /// `0..<n`, and `Symbolic.variable(-1)` trapped hashing its index (and would have read x[-1]).
+    func testNegativeCountsAndIndicesAreTypedErrors() throws {
+        struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x.map { $0 * $0 } } }
+        for mode in SymbolicMode.allCases {
+            XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Square(), inputs: -1, mode: mode)) {
+                XCTAssertEqual($0 as? ADError, .invalidArgument("the number of inputs must be ≥ 0, got -1"))
+            }
+        }
+        XCTAssertThrowsError(try SymbolicDifferentiation.hessian(of: Square(), inputs: -3))
+        XCTAssertThrowsError(try SymbolicDifferentiation.expressions(of: Square(), inputs: -1))
+        let (v, d) = Diagnostics.collect { Symbolic.variable(-1) }
+        XCTAssertEqual(d.errors, [.invalidArgument("variable index -1 is negative: variables are numbered from 0")])
+        XCTAssertTrue(v.constantValue?.isNaN == true)
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate([(v * Symbolic.variable(0)).id], at: [2.0]).map(\.isNaN), [true])
+    }
 }

@@ -217,4 +217,69 @@ final class StructuralZeroTests: XCTestCase {
             XCTAssertEqual(hv, [4611686020574871552])
         }
     }
+
+    /// At a binding point both symbolic modes report what the numeric modes report. By hand:
+    /// exp(1000) overflows a Double, so exp(x) − exp(x) is ∞ − ∞ there (the numeric modes throw a
+    /// non-finite output); d/dx √x = 1/(2√x) is ∞ at 0 (the numeric Jacobian throws a non-finite
+    /// entry; here the expression's division by √0). Forward mode returned the first as the expression 0 (NaN at the point) with no error
+    /// while reverse mode threw, and both returned the second as 0.5/sqrt(x0) with no error.
+    /// Unbound, both are fine expressions: 0, and 0.5/sqrt(x0).
+    func testANonFiniteValueAtTheBindingPointThrowsInEveryModeAsInTheNumericOnes() throws {
+        let cases: [(String, Double)] = [("exp(x) - exp(x)", 1000), ("sqrt(x)", 0), ("log(exp(x))", 1000)]
+        for (text, x) in cases {
+            let f = try Formula(parsing: text, variables: ["x"])
+            XCTAssertThrowsError(try jacobian(of: f, at: [x], mode: .forward), "\(text) numeric forward at \(x)")
+            XCTAssertThrowsError(try jacobian(of: f, at: [x], mode: .reverse), "\(text) numeric reverse at \(x)")
+            for mode in SymbolicMode.allCases {
+                XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: f, inputs: 1, mode: mode, at: [x]), "\(text) \(mode) at \(x)") { error in
+                    // √x's derivative names the expression's own undefined op (0.5/sqrt(x) divides
+                    // by 0), as evaluating it there does; the overflows are non-finite values.
+                    switch (text, error) {
+                    case ("sqrt(x)", ADError.domain(let op, _, _, _)): XCTAssertEqual(op, "div")
+                    case (_, ADError.nonFinite) where text != "sqrt(x)": break
+                    default: XCTFail("\(text) \(mode): \(error)")
+                    }
+                }
+                XCTAssertNoThrow(try SymbolicDifferentiation.jacobian(of: f, inputs: 1, mode: mode), "\(text) \(mode) unbound")
+            }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: try Formula(parsing: "sqrt(x)", variables: ["x"]), inputs: 1, mode: .forward)
+        XCTAssertEqual(try d.entries[0].formula(variables: ["x"]), "0.5/sqrt(x)")
+    }
+
+    /// abs(x) + relu(y) at (0, 0) touches two kinks, once each: numeric forward and reverse mode
+    /// and symbolic reverse mode report 2. Symbolic forward mode evaluates f once per input and
+    /// reported every pass's (4); it keeps the first pass's now. The derivative there is the
+    /// registry's convention, abs′(0) = relu′(0) = 0, in every mode.
+    func testAKinkIsReportedOnceInSymbolicForwardMode() throws {
+        let f = try Formula(parsing: "abs(x) + relu(y)", variables: ["x", "y"])
+        for mode in JacobianMode.allCases where mode != .automatic {
+            let (r, d) = try Diagnostics.collect { try jacobian(of: f, at: [0, 0], mode: mode) }
+            XCTAssertEqual(d.kinkCount, 2, "numeric \(mode)")
+            XCTAssertEqual(r.jacobian, [[0, 0]])
+        }
+        for mode in SymbolicMode.allCases {
+            let (s, d) = try Diagnostics.collect { try SymbolicDifferentiation.jacobian(of: f, inputs: 2, mode: mode, at: [0, 0]) }
+            XCTAssertEqual(d.kinkCount, 2, "symbolic \(mode): \(d.kinks)")
+            XCTAssertEqual(Set(d.kinks.map(\.op)), [.abs, .relu], "symbolic \(mode)")
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(s.entries.map(\.id), at: [0.0, 0.0]), [0, 0])
+        }
+    }
+
+    /// The symbolic Hessian differentiates f, then its gradient's expressions, which pass through
+    /// f's kinked ops at the same point again: each kink was reported twice, where the numeric
+    /// `hessian` reports it once. By hand, at (0, 0): ∇²(x|x| + y²) = [[2·sign(0), 0], [0, 2]] =
+    /// [[0, 0], [0, 2]] under abs′(0) = 0; ∇²(relu(x)·y) = [[0, relu′(0)], [relu′(0), 0]] = 0;
+    /// ∇²(max(x, y)·x) = [[2·∂max/∂x, ∂max/∂y], [∂max/∂y, 0]] = [[1, 0.5], [0.5, 0]] with the tie's ½.
+    func testASymbolicHessianReportsAKinkOnceAsTheNumericOneDoes() throws {
+        for (text, byHand) in [("x*abs(x) + y*y", [0.0, 0, 0, 2]), ("relu(x)*y", [0.0, 0, 0, 0]), ("max(x, y)*x", [1, 0.5, 0.5, 0])] {
+            let f = try Formula(parsing: text, variables: ["x", "y"])
+            let (h, numeric) = try Diagnostics.collect { try hessian(of: f, at: [0.0, 0.0]) }
+            let (s, symbolic) = try Diagnostics.collect { try SymbolicDifferentiation.hessian(of: f, inputs: 2, at: [0, 0]) }
+            XCTAssertEqual(h.flatMap { $0 }, byHand, text)
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(s.entries.map(\.id), at: [0.0, 0.0]), byHand, text)
+            XCTAssertEqual(numeric.kinkCount, 1, text)
+            XCTAssertEqual(symbolic.kinkCount, 1, "\(text): \(symbolic.kinks)")
+        }
+    }
 }

@@ -110,8 +110,10 @@ public enum Diagnostics {
     /// in nested scalars (a Hessian: n recordings, each op reported by the tape and again by the
     /// dual arithmetic under it), so that a count means kinks touched by f at x. The filter runs
     /// once per call, never per op.
+    /// (`package`: the sparse Hessian and symbolic forward mode evaluate f once per colour or
+    /// input, and keep one evaluation's kinks the same way.)
     @usableFromInline
-    static func collect<R>(_ body: () throws -> R, keeping keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> R {
+    package static func collect<R>(_ body: () throws -> R, keeping keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> R {
         try collecting(body, passing: keep).result
     }
 
