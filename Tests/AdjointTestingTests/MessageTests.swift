@@ -4,20 +4,8 @@ import Foundation
 import XCTest
 @testable import AdjointTesting
 
-/// logaddexp(x, y) = log(eˣ + eʸ) with the copy-paste bug: ∂/∂y written as ∂/∂x = σ(x − y).
-enum LogAddExpCopyPaste: ScalarPrimitive {
-    static let name = "logaddexp_copy_paste"
-    static let arity = 2
-    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { let m = x < y ? y : x; return m + log(exp(x - m) + exp(y - m)) }
-    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (exp(x - z), exp(x - z)) }
-}
-
-/// f = logaddexp(x₀, x₁)·x₂ through the wrong primitive.
-struct LogAddExpProduct: ADFunction {
-    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [LogAddExpCopyPaste.apply(x[0], x[1]) * x[2]] }
-}
-
 /// The failure message: what the reader needs to see the disagreement.
+/// (The wrong primitive is UserSuiteTests' `LogAddExpWrong`, the copy-paste bug ∂/∂y = σ(x − y).)
 final class MessageTests: XCTestCase {
     /// trialJ: at the shrunk point (0, 0.001, 0.001) the wrong rule gives ∂f/∂x₁ = σ(−0.001)·0.001
     /// = 4.99750000e-4 and the truth is σ(0.001)·0.001 = 5.00250000e-4 (by hand: σ(±h) = ½ ± h/4
@@ -29,7 +17,7 @@ final class MessageTests: XCTestCase {
             let m = max(x[0], x[1]), l = m + Foundation.log(Foundation.exp(x[0] - m) + Foundation.exp(x[1] - m))
             return [sigma(x[0] - x[1]) * x[2], sigma(x[1] - x[0]) * x[2], l]
         }
-        let r = checkProperty(.gradient(of: LogAddExpProduct(), claimed: hand, inputs: .point([0, 0.001, 0.001])))
+        let r = checkProperty(.gradient(of: UsesLogAddExpWrong(), claimed: hand, inputs: .point([0, 0.001, 0.001])))
         XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
         let line = try XCTUnwrap(r.message.split(separator: "\n").first { $0.contains("∂f/∂x[1]:") }, r.message)
         XCTAssertTrue(line.contains("forward 0.0004998, reverse 0.0004998, claimed 0.0005002; reference 0.0005002"), String(line))
