@@ -41,7 +41,7 @@ public struct DenseLayer<Scalar: LinalgScalar>: Sendable {
 
     /// Throws when the bias is not 1×(columns of W).
     public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>, activation: ElementwiseSpec<Scalar>?) throws {
-        let shapes = "(weights \(weights.shapeText), bias \(bias.shapeText))"
+        var shapes: String { "(weights \(weights.shapeText), bias \(bias.shapeText))" }
         try requireEqual("bias rows of a dense layer \(shapes)", 1, bias.rows)
         try requireEqual("bias columns of a dense layer (= output width) \(shapes)", weights.cols, bias.cols)
         self.weights = weights; self.bias = bias; self.activation = activation

@@ -394,12 +394,14 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
 /// The shape check of add_bias, naming both shapes: the bias must be 1×n for an m×n x.
 func requireBias<S: LinalgScalar>(_ x: Matrix<S>, _ bias: Matrix<S>) throws {
-    let shapes = "(x \(x.shapeText), bias \(bias.shapeText); a bias is 1×n for an m×n x)"
+    var shapes: String { "(x \(x.shapeText), bias \(bias.shapeText); a bias is 1×n for an m×n x)" }
     try requireEqual("bias rows in add_bias \(shapes)", 1, bias.rows)
     try requireEqual("bias columns in add_bias \(shapes)", x.cols, bias.cols)
 }
 
+/// The message is an autoclosure: built only when the sizes differ, since the shape checks run on
+/// every op and a message naming both shapes costs string building each time.
 @inline(__always)
-func requireEqual(_ what: String, _ expected: Int, _ got: Int) throws {
-    if expected != got { throw ADError.dimensionMismatch(what: what, expected: expected, got: got) }
+func requireEqual(_ what: @autoclosure () -> String, _ expected: Int, _ got: Int) throws {
+    if expected != got { throw ADError.dimensionMismatch(what: what(), expected: expected, got: got) }
 }

@@ -137,7 +137,7 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
     /// Pairs a value with its tangent; throws when their shapes differ.
     public init(value: Matrix<Scalar>, tangent: Matrix<Scalar>?) throws {
         if let t = tangent {
-            let shapes = "(value \(value.shapeText), tangent \(t.shapeText))"
+            var shapes: String { "(value \(value.shapeText), tangent \(t.shapeText))" }
             try requireEqual("tangent rows \(shapes)", value.rows, t.rows)
             try requireEqual("tangent columns \(shapes)", value.cols, t.cols)
         }

@@ -266,7 +266,7 @@ enum MatrixRules {
     }
 
     static func add<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, alpha: S, pool: MatrixBufferPool<S>? = nil) throws -> Matrix<S> {
-        let shapes = "(\(a.shapeText) \(alpha < 0 ? "−" : "+") \(b.shapeText))"
+        var shapes: String { "(\(a.shapeText) \(alpha < 0 ? "−" : "+") \(b.shapeText))" }
         try requireEqual("rows in \(alpha < 0 ? "a matrix difference" : "add") \(shapes)", a.rows, b.rows)
         try requireEqual("columns in \(alpha < 0 ? "a matrix difference" : "add") \(shapes)", a.cols, b.cols)
         var z = output(a.rows, a.cols, pool)
@@ -356,7 +356,7 @@ enum MatrixRules {
 
     static func target<S: LinalgScalar>(_ attr: MatrixAttributes<S>, _ a: Matrix<S>, _ op: MatrixOp) throws -> Matrix<S> {
         guard let t = attr.target else { throw ADError.invalidArgument("\(op.info.name) needs a target matrix") }
-        let shapes = "(prediction \(a.shapeText), target \(t.shapeText))"
+        var shapes: String { "(prediction \(a.shapeText), target \(t.shapeText))" }
         try requireEqual("target rows of \(op.info.name) \(shapes)", a.rows, t.rows)
         try requireEqual("target columns of \(op.info.name) \(shapes)", a.cols, t.cols)
         return t

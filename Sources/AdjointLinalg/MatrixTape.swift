@@ -184,7 +184,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         let out = values[output.index]
         let u: Matrix<Scalar>
         if let seed {
-            let shapes = "(output \(out.shapeText), seed \(seed.shapeText))"
+            var shapes: String { "(output \(out.shapeText), seed \(seed.shapeText))" }
             try requireEqual("seed rows \(shapes)", out.rows, seed.rows)
             try requireEqual("seed columns \(shapes)", out.cols, seed.cols)
             // Said here: a NaN seed otherwise surfaced as "cotangent element j of variable node k",
