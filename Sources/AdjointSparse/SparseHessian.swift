@@ -58,13 +58,7 @@ public struct SparseHessianResult<V: ADScalar> {
         try Diagnostics.collect({
             try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
                     direction: coloring.colors.map { $0 == c ? 1 : 0 })
-        }, keeping: { d in
-            var kept = d
-            kept.kinks = []; kept.kinkCount = 0
-            kept.escapes = Swift.max(0, d.escapes - escapesSeen)
-            escapesSeen = Swift.max(escapesSeen, d.escapes)
-            return kept
-        })
+        }, keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
     }
     let h = try recoverStarColoured(pattern, coloring, products)
     var diagnostics = rec.diagnostics

@@ -162,12 +162,9 @@ public enum SymbolicDifferentiation {
         // The gradient's expressions run through f's kinked ops at the same point again: the
         // first derivation's kinks are f's, once, as the numeric `hessian` reports them
         // (x·|x| at 0 counted 2).
+        var escapesSeen = 0
         let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
-                                             keeping: { d in
-                                                 var kept = d
-                                                 kept.kinks = []; kept.kinkCount = 0
-                                                 return kept
-                                             })
+                                             keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
                                 unboundComparisons: first.unboundComparisons + second.unboundComparisons)
@@ -188,17 +185,15 @@ public enum SymbolicDifferentiation {
     static func forward(_ f: some ADFunction, _ x: [Symbolic]) -> ([Symbolic], [[Symbolic]]) {
         var outputs: [Symbolic] = f(x)
         var columns: [[Symbolic]] = []
+        var escapesSeen = 0
         for j in x.indices {
             // Each pass evaluates f at the same point and touches the same kinks: the first
             // pass's are kept, as reverse mode's one recording reports them (abs(x) + relu(y)
-            // at 0 counted 4 kinks here, 2 in every other mode). Errors and escapes of every pass stay.
+            // at 0 counted 4 kinks here, 2 in every other mode). Errors stay; an escape refuses the derivation
+            // whichever pass counted it.
             let y = Diagnostics.collect({
                 f(x.indices.map { Dual<Symbolic, Symbolic>(x[$0], tangent: $0 == j ? 1 : 0) })
-            }, keeping: { d in
-                var kept = d
-                if j > 0 { kept.kinks = []; kept.kinkCount = 0 }
-                return kept
-            })
+            }, keeping: { $0.repeatedEvaluation(keepingKinks: j == 0, escapesSeen: &escapesSeen) })
             outputs = y.map(\.value)
             columns.append(y.map(\.tangent))
         }

@@ -65,8 +65,8 @@ struct TapeGraph {
                 // O(n log n) declaration). A negative distance is read by its size, as the
                 // step limits read it.
                 if k == call.outputs.lowerBound {
-                    callDomain = call.primitive.domainViolation(call.inputValues)
-                    callDistance = call.primitive.kinkDistance(call.inputValues).map { Swift.abs($0) }
+                    callDomain = tape.localDomainViolation(k)
+                    callDistance = tape.localKinkDistance(k).map { Swift.abs($0) }
                 }
                 domain.append(callDomain)
                 if let d = callDistance { candidates.append((k, d)) }

@@ -418,13 +418,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     var escapesSeen = 0
     let columns = try (0..<n).map { j in
         try Diagnostics.collect({ try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 }) },
-                                keeping: { d in
-                                    var kept = d
-                                    if j > 0 { kept.kinks = []; kept.kinkCount = 0 }
-                                    kept.escapes = Swift.max(0, d.escapes - escapesSeen)
-                                    escapesSeen = Swift.max(escapesSeen, d.escapes)
-                                    return kept
-                                })
+                                keeping: { $0.repeatedEvaluation(keepingKinks: j == 0, escapesSeen: &escapesSeen) })
     }
     return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
 }

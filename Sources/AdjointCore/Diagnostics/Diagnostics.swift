@@ -39,6 +39,21 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     /// Whether any non-differentiable point was touched (finite differences may disagree).
     public var touchedKink: Bool { kinkCount > 0 }
 
+    /// What one more evaluation of f at the same point adds to an enclosing collection (a
+    /// Hessian's products, a forward pass per input, a second derivation): it touches the kinks an
+    /// earlier evaluation already reported, so its own are kept only when `kinks` is true; its
+    /// errors stay; its escapes count only beyond the most any earlier evaluation counted
+    /// (`escapesSeen`, updated), since a rule reading a dual as a Double loses only the tangent of
+    /// the direction that put one there. One rule for every driver that evaluates f repeatedly:
+    /// each had written it, and the counts disagreed (x·|x| at 0 counted 2, 3 or 4 kinks).
+    @usableFromInline package func repeatedEvaluation(keepingKinks kinks: Bool, escapesSeen: inout Int) -> EvaluationDiagnostics {
+        var kept = self
+        if !kinks { kept.kinks = []; kept.kinkCount = 0 }
+        kept.escapes = Swift.max(0, escapes - escapesSeen)
+        escapesSeen = Swift.max(escapesSeen, escapes)
+        return kept
+    }
+
     /// The events with each kink of a forward-over-reverse evaluation once: the tape's op reports
     /// it with its node, and the dual arithmetic computing the op's value reports it again without
     /// one (x·|x| at 0 counted 2). Each unnumbered event that matches a numbered one (op and
