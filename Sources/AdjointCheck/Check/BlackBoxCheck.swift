@@ -197,6 +197,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// The step scan's probe per direction: its samples give every output, so the rows of one
     /// column share them (a transposed 100×100 claim scans each column once, not 100 times).
     var scanProbes: [Int: LineProbe<V>] = [:]
+    /// Per direction, (f(x ± h·d) − f(x))/h per output (``variation(_:_:)``); nil inside when not taken.
+    var variations: [Int: [[Double]]?] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     var eps: Double { Double(V.ulpOfOne) }
 
@@ -368,7 +370,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // with the error it states; the step scan guards convictions by differences alone.
         var disagreedByCustomWitness = false
         var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
-        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
+        var sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
@@ -391,10 +393,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // it decides nothing here either, as in checkJacobian.
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .noConvergence }
             let scale = Swift.max(Swift.abs(w.value), Swift.abs(claimed.1))
-            let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
-            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution) && w.errorEstimate > floor {
-                hard.append(.estimateTooLarge)
+            var resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
+            func tooLarge() -> Bool {
+                w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution) && w.errorEstimate > floor
             }
+            // Where f and every claimed entry of the row are 0 (the minimum of x₀² + x₁²,
+            // Rosenbrock's (1, 1, 1, 1)) neither gives a scale, and any nonzero estimate was too
+            // large: a right gradient was never passed. f's own change per unit of the input is
+            // the scale then. It admits the estimate only; agreement is still within the
+            // estimate's error, so a claim off by more than that is not passed on it.
+            if tooLarge(), let v = variation(r, d) {
+                resolution = Swift.max(resolution, v * Double.pow(eps, 1.0 / 3.0))
+                sharp = Swift.max(sharp, v * Double.pow(eps, 1.0 / 3.0))
+            }
+            if tooLarge() { hard.append(.estimateTooLarge) }
             if !hard.isEmpty {
                 let why = Array(Set(hard + w.warnings)).sorted()
                 reasons += why
@@ -587,6 +599,28 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return convict(name, w, tol)
         }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
+    }
+
+    /// maxₜ |r·(f(x + t·d) − f(x))| / |t| over t = ±h, h the step scan's first step (1/8 of
+    /// max(1, |xⱼ|) along eⱼ): how much functional r of f changes per unit along direction d on
+    /// the scale of the input. Not on the witness's own step: near a stationary point f's change
+    /// shrinks with the step, and the adaptive rung's 6·10⁻¹¹ at Rosenbrock's (1, 1, 1, 1) made
+    /// its own 4·10⁻¹³ estimate too large again. nil where a sample is not finite. Two
+    /// evaluations per direction, shared with the step scan's samples.
+    mutating func variation(_ r: Int, _ d: Int) -> Double? {
+        if variations[d] == nil {
+            var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+            let h = V(DifferenceTuning.richardsonInitialStep * line.scale)
+            var changes: [[Double]] = []
+            if h > 0, h.isFinite, !line.stepBelowULP(h) {
+                for t in [h, -h] { changes.append(zip(line.at(t), value).map { (Double($0) - Double($1)) / Double(h) }) }
+            }
+            scanProbes[d] = line
+            variations[d] = .some(changes.isEmpty ? nil : changes)
+        }
+        guard let changes = variations[d] ?? nil else { return nil }
+        let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
+        return v.isFinite ? v : nil
     }
 
     /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
