@@ -80,6 +80,26 @@ final class VectorKinkReviewTests: XCTestCase {
         static func kinkDistance(_ x: [Double]) -> Double? { x[0] == x[1] ? 0 : .nan }
     }
 
+    /// |x| as scalar primitives whose kink distance has the wrong sign, or is NaN off the kink.
+    enum ScalarNegativeKinkDistance: UnaryPrimitive {
+        static let name = "scalar_negative_kink_distance"
+        static func primal<T: ADScalar>(_ x: T) -> T { T.abs(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : 1 }
+        static func kinkDistance(_ x: Double, _ y: Double) -> Double? { -Swift.abs(x) }
+    }
+    enum ScalarNaNKinkDistance: UnaryPrimitive {
+        static let name = "scalar_nan_kink_distance"
+        static func primal<T: ADScalar>(_ x: T) -> T { T.abs(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : 1 }
+        static func kinkDistance(_ x: Double, _ y: Double) -> Double? { x == 0 ? 0 : .nan }
+    }
+    enum ScalarRightKinkDistance: UnaryPrimitive {
+        static let name = "scalar_right_kink_distance"
+        static func primal<T: ADScalar>(_ x: T) -> T { T.abs(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : 1 }
+        static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
+    }
+
     /// Sort3 with counted JVP calls, for the cost of validate's kink scan.
     enum CountedSort3: VectorPrimitive {
         static let name = "counted_sort3"
@@ -279,6 +299,18 @@ final class VectorKinkReviewTests: XCTestCase {
             XCTAssertEqual(report.check(named: "kinks")?.outcome, .failed, report.description)
             XCTAssertTrue(report.check(named: "kinks")?.detail.contains("must be nil (no kink) or ≥ 0") ?? false, report.description)
         }
+    }
+
+    /// The same for a scalar primitive: both passed validate (the jump of |x| at 0 was "declared"
+    /// by a distance that is never 0 off it, and NaN compares as no kink at all).
+    func testScalarValidateFailsANaNOrNegativeKinkDistance() {
+        for report in [validate(ScalarNegativeKinkDistance.self), validate(ScalarNaNKinkDistance.self)] {
+            XCTAssertFalse(report.passed, report.description)
+            XCTAssertEqual(report.check(named: "kinks")?.outcome, .failed, report.description)
+            XCTAssertTrue(report.check(named: "kinks")?.detail.contains("must be nil (no kink) or ≥ 0") ?? false, report.description)
+        }
+        let right = validate(ScalarRightKinkDistance.self)
+        XCTAssertTrue(right.passed, right.description)
     }
 
     /// The sort's ties lie at the centre (0, 0, 0) of its sample box. Per input line: 65 grid

@@ -94,11 +94,20 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     }
     var points: [[Double]] = []
     var attempts = 0
+    var badKinkDistance: String? = nil
     while points.count < samples && attempts < 20 * samples {
         attempts += 1
         let p = (0..<P.arity).map { k in ranges[k].lowerBound + (ranges[k].upperBound - ranges[k].lowerBound) * rng.nextUnit() }
         let b = p.count > 1 ? p[1] : p[0]
-        if P.domainViolation(p[0], b) != nil || P.kinkDistance(p[0], b) == 0 { continue }
+        if P.domainViolation(p[0], b) != nil { continue }
+        let declared = P.kinkDistance(p[0], b)
+        // As for a vector primitive: a NaN distance is never 0, so no mode reports the kink and
+        // no step is bounded by it; a negative one is no kink either. Both passed validate.
+        if let d = declared, d.isNaN || d < 0, badKinkDistance == nil {
+            badKinkDistance = "kinkDistance is \(d) at \(p.count > 1 ? "(\(p[0]), \(p[1]))" : "\(p[0])"); "
+                + "it must be nil (no kink) or ≥ 0 (0 at a kink)"
+        }
+        if declared == 0 { continue }
         points.append(p)
     }
     if points.isEmpty {
@@ -133,7 +142,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         let (a, b) = args(p)
         let (dx, dy) = P.partials(a, b, output: values[k])
         let claimed = [dx, dy]
-        let limit = 0.25 * (P.kinkDistance(a, b) ?? .infinity)
+        let limit = 0.25 * (P.kinkDistance(a, b).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
         for which in 0..<P.arity {
             let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
                                                stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
@@ -163,7 +172,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     }
 
     result.checks.append(secondDerivativeCheck(P.self, points: points))
-    result.checks.append(kinkDeclarationCheck(P.self))
+    result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
     return result
 }
 
@@ -308,7 +317,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
             let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
             return n > 1 ? [dx, dy] : [dx]
         }
-        let limit = 0.25 * (P.kinkDistance(p[0], n > 1 ? p[1] : p[0]) ?? .infinity)
+        let limit = 0.25 * (P.kinkDistance(p[0], n > 1 ? p[1] : p[0]).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
         for k in 0..<n {
             let v = (0..<n).map { $0 == k ? 1.0 : 0.0 }
             var probe = LineProbe<Double>(eval: gradient, x: p, v: v)
