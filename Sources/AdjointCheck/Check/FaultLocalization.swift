@@ -33,6 +33,11 @@ struct TapeGraph {
     /// Nodes of ops with a kink (relu, abs, max, …, and √ at 0) and the distance of their
     /// arguments from it.
     let kinkCandidates: [(node: Int, distance: Double)]
+    /// Per vector call, by its first output's node: Σᵢ |Jₒᵢ| for each output o at the recorded
+    /// inputs, from its JVP (one per input) or else its VJP (one per output); nil when neither
+    /// answers finitely or the call is outside its domain. Path magnitudes pass through a call
+    /// by these sums (``PathGraph/magnitudes(input:)``).
+    let callRowSums: [Int: [Double]?]
 
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], names: [String] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
@@ -78,6 +83,11 @@ struct TapeGraph {
             if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
         }
         vectorCalls = vectors
+        var sums: [Int: [Double]?] = [:]
+        for (k, call) in vectors where k == call.outputs.lowerBound {
+            sums[k] = domain[k] == nil ? Self.absoluteRowSums(call) : nil
+        }
+        callRowSums = sums
         analyticPrimals = analytic
         doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
@@ -163,7 +173,32 @@ struct TapeGraph {
 
     /// The part of the graph that path magnitudes read, without the closures: it can be handed
     /// to the concurrent check's child tasks.
-    var paths: PathGraph { PathGraph(args: args, partials: partials, inputNodes: inputNodes) }
+    var paths: PathGraph {
+        var calls: [Int: (inputs: [Int], outputs: Range<Int>, rowSums: [Double]?)] = [:]
+        for (k, call) in vectorCalls where k == call.outputs.lowerBound {
+            calls[k] = (call.inputs, call.outputs, callRowSums[k] ?? nil)
+        }
+        return PathGraph(args: args, partials: partials, inputNodes: inputNodes, calls: calls)
+    }
+
+    /// Σᵢ |Jₒᵢ| per output o of a vector call at its recorded inputs (see ``callRowSums``).
+    static func absoluteRowSums(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double],
+                                         outputs: Range<Int>)) -> [Double]? {
+        let p = call.primitive, x = call.inputValues, n = x.count, m = call.outputs.count
+        var sums = [Double](repeating: 0, count: m)
+        var byJVP = true
+        for i in 0..<n {
+            guard let jv = p.jvp(at: x, direction: (0..<n).map { $0 == i ? 1 : 0 }), jv.count == m else { byJVP = false; break }
+            for o in 0..<m { sums[o] += Swift.abs(jv[o]) }
+        }
+        if !byJVP {
+            for o in 0..<m {
+                guard let g = p.vjp(at: x, cotangent: (0..<m).map { $0 == o ? 1 : 0 }), g.count == n else { return nil }
+                sums[o] = g.reduce(0) { $0 + Swift.abs($1) }
+            }
+        }
+        return sums.allSatisfy(\.isFinite) ? sums : nil
+    }
 
     /// How fast a kink candidate's distance to its kink changes per unit of the input.
     func kinkSensitivity(_ k: Int, tangents t: [Double]) -> Double {
@@ -230,20 +265,37 @@ struct PathGraph: Sendable {
     let args: [[Int]]
     let partials: [[Double]?]
     let inputNodes: [Int?]
+    /// Vector calls by their first output's node, with ``TapeGraph/callRowSums``.
+    let calls: [Int: (inputs: [Int], outputs: Range<Int>, rowSums: [Double]?)]
 
     /// Per node, the sum over graph paths from input j of the product of |local partials|: what a
     /// tangent along eⱼ is a sum of before cancellation (``TapeGraph/tangents(input:magnitudes:)``).
+    ///
+    /// A vector call's output o is bounded by Σᵢ |Jₒᵢ| · maxᵢ (its inputs' magnitudes), not
+    /// summed per path (that would cost the call's n·m per input j); infinite, meaning unknown,
+    /// where its rules gave no Jacobian. Left at 0, as it was, an entry reached only through a
+    /// call was judged on its own tiny value: AD's rounding of (x₀ + x₁)² − x₀² − 2x₀x₁ − x₁²
+    /// at x₀ = 10⁸ with x₀ + x₁ from a vector primitive convicted forward and reverse mode.
     func magnitudes(input j: Int) -> [Double] {
         var t = [Double](repeating: 0, count: args.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
         for k in args.indices {
+            if let call = calls[k] {
+                let reach = call.inputs.reduce(0.0) { $1 >= 0 && $1 < t.count ? Swift.max($0, t[$1]) : $0 }
+                guard reach > 0 else { continue }
+                for (o, node) in call.outputs.enumerated() where node < t.count {
+                    t[node] = call.rowSums.map { $0[o] * reach } ?? .infinity
+                }
+                continue
+            }
             guard let p = partials[k] else { continue }
             var sum = 0.0
-            // An infinite partial against a zero tangent adds nothing.
+            // An infinite partial against a zero tangent adds nothing; an unknown (infinite)
+            // magnitude upstream makes this one unknown too.
             for (a, d) in zip(args[k], p) where t[a] != 0 {
                 let term = Swift.abs(d) * t[a]
-                if term.isFinite { sum += term }
+                if term.isFinite { sum += term } else if t[a].isInfinite && d != 0 { sum = .infinity }
             }
             t[k] = sum
         }
