@@ -275,14 +275,18 @@ extension ExpressionGraph {
     /// Double, ``Rational`` (constants exactly), or a derived scalar (to differentiate a
     /// derivative again). One loop in index order.
     ///
-    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node, and
+    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node,
     /// ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has no value for a variable
-    /// the expressions use (a missing variable is an error, not a NaN).
+    /// the expressions use (a missing variable is an error, not a NaN), the first error an op
+    /// reports (``ADError/domain(op:node:inputs:reason:)`` naming it: log of a negative, division
+    /// by zero), and ``ADError/nonFinite(what:op:node:)`` for a value that is NaN or infinite
+    /// without one (exp(1000), a NaN constant).
     ///
     /// ```swift
     /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
     /// try ExpressionGraph.shared.evaluate([(x * y).id], at: [2.0, 3.0])   // [6.0]
     /// try ExpressionGraph.shared.evaluate([(x * y).id], at: [2.0])        // throws: 2 variables needed
+    /// try ExpressionGraph.shared.evaluate([log(x).id], at: [-1.0])        // throws: domain error of log
     /// ```
     public func evaluate<T: ADScalar>(_ roots: [Int], at x: [T]) throws -> [T] {
         try validate(roots)
@@ -291,7 +295,13 @@ extension ExpressionGraph {
             throw ADError.dimensionMismatch(what: "variables of the expressions (highest variable index + 1)",
                                             expected: needed, got: x.count)
         }
-        return evaluateUnchecked(roots, at: x)
+        // The ops report domain errors to a collector; without one here a user saw only NaN.
+        let (values, diagnostics) = Diagnostics.collect { evaluateUnchecked(roots, at: x, checkDomains: true) }
+        if let e = diagnostics.errors.first { throw e }
+        if let k = values.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+            throw ADError.nonFinite(what: "value \(values[k].approximateDouble) of expression id \(roots[k]) at the point", op: nil, node: nil)
+        }
+        return values
     }
 
     /// One more than the highest variable index reachable from `roots` (0 without variables).
@@ -304,8 +314,11 @@ extension ExpressionGraph {
         return needed
     }
 
-    /// ``evaluate(_:at:)`` for valid ids and enough variables (checked by the caller).
-    func evaluateUnchecked<T: ADScalar>(_ roots: [Int], at x: [T]) -> [T] {
+    /// ``evaluate(_:at:)`` for valid ids and enough variables (checked by the caller). With
+    /// `checkDomains`, each op's domain is asked at its arguments and a violation reported (plain
+    /// Doubles do not report their own; the symbolic drivers, which evaluate in derived scalars
+    /// that do, leave it off).
+    func evaluateUnchecked<T: ADScalar>(_ roots: [Int], at x: [T], checkDomains: Bool = false) -> [T] {
         let order = reachableUnchecked(from: roots)
         let all = snapshot()
         var v: [Int: T] = [:]
@@ -320,11 +333,18 @@ extension ExpressionGraph {
                 value = (c as Any) as? T ?? embed(c)
             case .op(let op):
                 let a = v[node.a] ?? T(Double.nan)
-                value = T.apply(op, a, node.b < 0 ? a : (v[node.b] ?? a), node.n)
+                let b = node.b < 0 ? a : (v[node.b] ?? a)
+                if checkDomains, Rules.needsChecks(op), let why = Rules.domainViolation(op, a, b, node.n) {
+                    Diagnostics.reportDomain(op, a, b, node: nil, reason: why)
+                }
+                value = T.apply(op, a, b, node.n)
             case .call(let name):
                 let a = v[node.a] ?? T(Double.nan)
                 let b = node.b < 0 ? a : (v[node.b] ?? a)
-                if let p = primitive(named: name) { value = callPrimitive(p, a, b) } else { value = T(Double.nan) }
+                if let p = primitive(named: name) {
+                    if checkDomains { Diagnostics.check(p, a, b, node: nil) }
+                    value = callPrimitive(p, a, b)
+                } else { value = T(Double.nan) }
             }
             v[i] = value
         }

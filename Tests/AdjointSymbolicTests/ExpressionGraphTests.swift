@@ -103,6 +103,26 @@ final class ExpressionGraphTests: XCTestCase {
         let (v, d) = Diagnostics.collect { Symbolic.variable(-1) }
         XCTAssertEqual(d.errors, [.invalidArgument("variable index -1 is negative: variables are numbered from 0")])
         XCTAssertTrue(v.constantValue?.isNaN == true)
-        XCTAssertEqual(try ExpressionGraph.shared.evaluate([(v * Symbolic.variable(0)).id], at: [2.0]).map(\.isNaN), [true])
+        XCTAssertThrowsError(try ExpressionGraph.shared.evaluate([(v * Symbolic.variable(0)).id], at: [2.0])) {
+            guard case .nonFinite? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+    }
+
+    /// evaluate returned NaN for log(−1) and ∞ for 1/0 with no error (the ops' domain reports
+    /// had no collector): a domain error names the op, a non-finite value says which expression.
+    func testEvaluateReportsDomainErrorsAndNonFiniteValues() throws {
+        let x = Symbolic.variable(0)
+        XCTAssertThrowsError(try graph.evaluate([log(x).id], at: [-1.0])) {
+            guard case .domain(let op, _, _, _)? = $0 as? ADError else { return XCTFail("\($0)") }
+            XCTAssertEqual(op, "log")
+        }
+        XCTAssertThrowsError(try graph.evaluate([(1 / x).id], at: [0.0])) {
+            guard case .domain? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+        let big = exp(x)
+        XCTAssertThrowsError(try graph.evaluate([x.id, big.id], at: [1000.0])) {
+            XCTAssertEqual(($0 as? ADError).map { "\($0)" }?.contains("expression id \(big.id)"), true, "\($0)")
+        }
+        XCTAssertEqual(try graph.evaluate([log(x).id], at: [1.0]), [0.0])
     }
 }
