@@ -65,6 +65,12 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// last rung of the entry's ladder ("central step scan"); a custom witness's disagreement convicts
 /// without it.
 ///
+/// A witness's estimate decides only when it is small beside the entry's scale: the claim, the
+/// witness, the row's largest entry, f. Where all of these are 0 (a stationary point where f is
+/// 0: the minimum of x₀² + x₁², Rosenbrock's (1, 1, 1, 1)) the scale is f's change per unit of
+/// the input (its difference over 1/8 of max(1, |xⱼ|)); agreement is still within the estimate's
+/// error, so a claim 10⁻⁹ off there is convicted.
+///
 /// An agreement whose tolerance reaches 0 from the claim (an entry 10⁻⁸ of its row, within
 /// f's rounding over steps scaled to its own input) would pass the claim's negative too. The
 /// step scan at the entry's own scale passes it when its settled levels resolve and support the
