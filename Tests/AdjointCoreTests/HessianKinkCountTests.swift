@@ -41,3 +41,28 @@ final class HessianKinkCountTests: XCTestCase {
         XCTAssertEqual(d.kinkCount, 1, "\(d.kinks)")
     }
 }
+
+/// A forward Jacobian over several passes (SIMD8 lanes: 20 inputs take 3) evaluates f once per
+/// pass at the same point; its result counted the first pass's kinks, but every pass's reached an
+/// enclosing collection: |x₀| + Σ xₖ at x₀ = 0 (one abs at 0, by hand) counted 3 there.
+final class ForwardPassKinkCountTests: XCTestCase {
+    struct AbsPlusSum: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.dropFirst().reduce(T.abs(x[0]), +)] }
+    }
+
+    func testEveryForwardPassReportsTheKinkOnceInAll() throws {
+        let x = [Double](repeating: 0.5, count: 20).enumerated().map { $0.offset == 0 ? 0 : $0.element }
+        let (r, d) = try Diagnostics.collect { try jacobian(of: AbsPlusSum(), at: x, mode: .forward) }
+        XCTAssertEqual(r.passes, 3)
+        XCTAssertEqual(r.diagnostics.kinkCount, 1, "\(r.diagnostics.kinks)")
+        XCTAssertEqual(d.kinkCount, 1, "\(d.kinks)")
+        // The compressed driver: 20 groups of one column each, 3 passes.
+        let (c, dc) = try Diagnostics.collect {
+            try forwardCompressedJacobian(of: { (z: [Dual<Double, SIMD8<Double>>]) in AbsPlusSum()(z) }, at: x,
+                                          groups: Array(0..<20), groupCount: 20)
+        }
+        XCTAssertEqual(c.passes, 3)
+        XCTAssertEqual(c.diagnostics.kinkCount, 1, "\(c.diagnostics.kinks)")
+        XCTAssertEqual(dc.kinkCount, 1, "\(dc.kinks)")
+    }
+}

@@ -35,7 +35,9 @@
     var diagnostics = EvaluationDiagnostics()
     var start = 0
     repeat {
-        let (y, diag) = Diagnostics.collect { () -> [Dual<V, T>] in
+        // As for the plain forward Jacobian: an enclosing collection gets the kinks once.
+        var noEscapesSeen = 0
+        let (y, diag) = Diagnostics.collect({ () -> [Dual<V, T>] in
             let seeded = x.indices.map { j -> Dual<V, T> in
                 var t = T.zero
                 let g = groups[j]
@@ -43,7 +45,7 @@
                 return Dual(x[j], tangent: t)
             }
             return f(seeded)
-        }
+        }, passingOn: { $0.repeatedEvaluation(keepingKinks: passes == 0, escapesSeen: &noEscapesSeen) })
         if checked { try throwFirstError(diag) }
         if passes == 0 {
             value = y.map(\.value); diagnostics = diag

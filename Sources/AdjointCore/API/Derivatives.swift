@@ -282,14 +282,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int
 ) -> (result: [Dual<V, T>], diagnostics: EvaluationDiagnostics) where T.Scalar == V {
     let lanes = T.laneCount, start = pass * lanes
-    return Diagnostics.collect { () -> [Dual<V, T>] in
+    // Every pass touches the kinks the first one did: an enclosing collection gets them once
+    // (|x₀| + Σ xₖ at x₀ = 0 counted one kink per pass there).
+    var noEscapesSeen = 0
+    return Diagnostics.collect({ () -> [Dual<V, T>] in
         let seeded = x.indices.map { j -> Dual<V, T> in
             var t = T.zero
             if j >= start && j < start + lanes { t[lane: j - start] = 1 }
             return Dual(x[j], tangent: t)
         }
         return f(seeded)
-    }
+    }, passingOn: { $0.repeatedEvaluation(keepingKinks: pass == 0, escapesSeen: &noEscapesSeen) })
 }
 
 /// Rows from the passes' columns, diagnostics of the first pass (escapes summed), finiteness.

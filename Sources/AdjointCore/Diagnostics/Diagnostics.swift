@@ -132,7 +132,15 @@ public enum Diagnostics {
         try collecting(body, passing: keep).result
     }
 
-    /// The one collection mechanism behind both `collect`s: a collector installed for `body`, and
+    /// ``collect(_:)``, handing the enclosing collection only what `keep` makes of the events: for
+    /// a driver that needs one evaluation's full diagnostics and evaluates f again per pass.
+    @usableFromInline
+    package static func collect<R>(_ body: () throws -> R,
+                                   passingOn keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
+        try collecting(body, passing: keep)
+    }
+
+    /// The one collection mechanism behind the `collect`s: a collector installed for `body`, and
     /// on return or throw what `keep` makes of its events handed to the enclosing collector.
     private static func collecting<R>(_ body: () throws -> R,
                                       passing keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
