@@ -3,8 +3,8 @@ import Adjoint
 import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
-    print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 131)
+    print("\u{1E}cell 3")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 157)
 
 
 
@@ -21,8 +21,8 @@ func notebook_03_finite_difference_v_curve() throws {
     print("methods:", sweep.series.map(\.method))
     print("central at h = 1e-3:", central?.points.first { $0.h == 1e-3 }?.error ?? .nan)
 #sourceLocation()
-    print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 254)
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 283)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
