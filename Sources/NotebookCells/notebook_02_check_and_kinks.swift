@@ -3,8 +3,8 @@ import Adjoint
 import Foundation
 
 func notebook_02_check_and_kinks() throws {
-    print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 156)
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 168)
 
 
 

@@ -3,8 +3,8 @@ import Adjoint
 import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
-    print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 131)
+    print("\u{1E}cell 3")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 157)
 
 
 
@@ -21,8 +21,18 @@ func notebook_03_finite_difference_v_curve() throws {
     print("methods:", sweep.series.map(\.method))
     print("central at h = 1e-3:", central?.points.first { $0.h == 1e-3 }?.error ?? .nan)
 #sourceLocation()
-    print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 254)
+    print("\u{1E}cell 4")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 249)
+    let plainF = { (y: Double) -> Double in Foundation.exp(1.0) * Foundation.sin(y) }
+    let forwardSeries = sweep.series.first { $0.method == "forward" }
+    for h in [1e-8, 1e-9, 1e-10] {
+        let byHand = abs((plainF(2 + h) - plainF(2)) / h - (-1.1312043837568135))
+        let swept = forwardSeries?.points.first { $0.h == h }?.error ?? .nan
+        print("h =", h, " plain Doubles:", byHand, " sweep:", swept, " equal:", byHand == swept)
+    }
+#sourceLocation()
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 300)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }

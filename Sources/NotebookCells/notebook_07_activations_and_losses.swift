@@ -20,7 +20,7 @@ func notebook_07_activations_and_losses() throws {
         case "leaky_relu": return leakyRelu(x, slope: T(0.1))
         case "elu": return elu(x, alpha: T(1))
         case "swish": return swish(x)
-        case "gelu": return T.gelu(x)
+        case "gelu": return gelu(x)
         case "softplus": return softplus(x)
         default: return max(max(-x - 1, T(0.5) * x), 2 * x - T(1.5))   // maxout over three affine pieces
         }
@@ -45,7 +45,7 @@ func notebook_07_activations_and_losses() throws {
     }
     var values = LinePlot(title: "Activations f(x)", xLabel: "x", yLabel: "f(x)")
     values.series = curves { name, x in act(name, x) }
-    values.yRange = -2...4
+    values.yRange = -1.25...6.75   // maxout reaches 2·4 − 1.5 = 6.5 at x = 4, softplus ln(1 + e⁴) = 4.02
     try values.svg().write(toFile: "07-activations.svg", atomically: true, encoding: .utf8)
     var slopes = LinePlot(title: "Their derivatives f′(x), by forward mode", xLabel: "x", yLabel: "f′(x)")
     slopes.series = curves { name, x in derivative(of: { act(name, $0) }, at: x) }

@@ -100,13 +100,13 @@ func notebook_08_checking_your_gradients() throws {
 #sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 194)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
-        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
-        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { let d = 1 + T.abs(x); return 1 / (d * d) }
+        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { let d = 1 + abs(x); return 1 / (d * d) }
     }
     enum SoftsignNoSquare: UnaryPrimitive {
         static var name: String { "softsign_no_square" }
-        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
-        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / (1 + T.abs(x)) }
+        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / (1 + abs(x)) }
     }
     let ok = validate(Softsign.self, seed: 7)
     let broken = validate(SoftsignNoSquare.self, seed: 7)
@@ -136,7 +136,7 @@ func notebook_08_checking_your_gradients() throws {
 #sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 268)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
-        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + T.abs(x)) }
+        static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
         static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
             let d = 1 + Swift.abs(x.approximateDouble)
             return T(1 / (d * d))   // the right number, as a constant: no derivative of its own

@@ -34,7 +34,7 @@ func notebook_09_forward_vs_reverse() throws {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
             (0..<6).map { i in
                 var s: T = 0
-                for (j, xj) in x.enumerated() { s = s + T.sin(xj * T(Double(i + j + 1) * 0.1)) * xj }
+                for (j, xj) in x.enumerated() { s = s + sin(xj * T(Double(i + j + 1) * 0.1)) * xj }
                 return s
             }
         }

@@ -3,8 +3,8 @@ import Adjoint
 import Foundation
 
 func notebook_11_symbolic_derivatives() throws {
-    print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/11-symbolic-derivatives.md", line: 87)
+    print("\u{1E}cell 9")
+#sourceLocation(file: "notebooks-md/11-symbolic-derivatives.md", line: 110)
 
 
 

@@ -3,8 +3,8 @@ import Adjoint
 import Foundation
 
 func notebook_13_sparse_and_checkpointing() throws {
-    print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 46)
+    print("\u{1E}cell 3")
+#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 64)
 
 
 
@@ -26,8 +26,8 @@ func notebook_13_sparse_and_checkpointing() throws {
     print("and the pattern is exactly the band:", j.matrix.entries.allSatisfy { abs($0.row - $0.column) <= 1 }
           && j.matrix.values.count == 3 * 1000 - 2)
 #sourceLocation()
-    print("\u{1E}cell 3")
-#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 80)
+    print("\u{1E}cell 4")
+#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 98)
     let small = Array(x.prefix(6))
     let detected = try checkSparsity(of: Tridiagonal(), at: small)
     print("detected pattern: passed", detected.passed, " largest difference from dense", detected.maxDifferenceFromDense)
@@ -36,8 +36,8 @@ func notebook_13_sparse_and_checkpointing() throws {
     print("diagonal pattern: passed", wrong.passed, " false zeros", wrong.falseZeros.count)
     if let first = wrong.falseZeros.first { print(" ", first) }
 #sourceLocation()
-    print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 107)
+    print("\u{1E}cell 5")
+#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 125)
     struct ChainEnergy: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
             var e: T = 0
@@ -57,8 +57,8 @@ func notebook_13_sparse_and_checkpointing() throws {
     let small12 = try sparseHessian(of: ChainEnergy(), at: Array(x.prefix(12)))
     print("n = 12: sparse == dense in every entry:", (0..<12).allSatisfy { r in (0..<12).allSatisfy { c in small12.matrix[r, c] == dense[r][c] } })
 #sourceLocation()
-    print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 149)
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 167)
     let steps = 10_000
     let stepSize: Reverse<Double> = 1e-3
     let rotate = { (s: [Reverse<Double>]) -> [Reverse<Double>] in [s[0] - stepSize * s[1], s[1] + stepSize * s[0]] }

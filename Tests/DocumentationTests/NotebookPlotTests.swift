@@ -70,6 +70,17 @@ final class NotebookPlotTests: XCTestCase {
         for file in svgs { _ = try parse(file, ids: []) }
     }
 
+    func testNoNotebookPlotDropsPointsOutsideItsAxes() throws {
+        // A LinePlot whose fixed range cuts data off says so in red above the frame ("N points
+        // outside the axis range not shown"); a showcase plot must choose ranges that show every
+        // point the prose talks about (07-activations.svg cut maxout and softplus off at y = 4).
+        let dir = NotebookRunnerTests.root.appendingPathComponent("notebooks-md")
+        let svgs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }
+        for file in svgs {
+            XCTAssertFalse(try parse(file, ids: []).ids.contains("dropped-note"), "\(file) drops points outside its axes")
+        }
+    }
+
     func testAMalformedSVGIsCaught() throws {
         // The check above can fail: mismatched, unclosed and truncated documents are rejected.
         XCTAssertNil(Self.wellFormed(Data("<svg><g></svg>".utf8)))
