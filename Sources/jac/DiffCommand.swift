@@ -223,12 +223,13 @@ struct DiffCommand: ParsableCommand {
             return "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
         let syntax: ExpressionSyntax = format == "latex" ? .latex : (format == "swift" ? .swift : .formula)
-        let out = try ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit).print(flat)
+        let printer = ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit)
+        let out = try printer.print(flat)
         var lines: [String] = []
         for (name, text) in out.definitions {
             switch syntax {
             case .formula: lines.append("\(name) = \(text)")
-            case .latex: lines.append("\(name) &= \(text) \\\\")
+            case .latex: lines.append("\(printer.printedName(name)) &= \(text) \\\\")
             case .swift: lines.append("let \(name) = \(text)")
             }
         }
