@@ -75,6 +75,19 @@ final class TrialMFindingsTests: XCTestCase {
         _ = try json(modes.stdout)
     }
 
+    /// `jac diff "x*y" --wrt x,x` printed df/dx twice (and "wrt": ["x", "x"] in JSON, a Hessian
+    /// with four entries for one variable), while `--vars x,x` is an error.
+    func testDiffRejectsAVariableListedTwiceInWrt() throws {
+        for extra in [[String](), ["--order", "2"], ["--format", "json"]] {
+            let r = try JacRunner.run(["diff", "x*y", "--wrt", "x, x"] + extra)
+            XCTAssertEqual(r.status, 2, r.stdout + r.stderr)
+            XCTAssertEqual(r.stderr, "error: --wrt lists 'x' twice\n")
+        }
+        // Another order is a choice, not a repeat: d(xy)/dy = x, d(xy)/dx = y.
+        let r = try JacRunner.run(["diff", "x*y", "--wrt", "y,x"])
+        XCTAssertEqual(r.stdout, "df/dy = x\ndf/dx = y\n", r.stderr)
+    }
+
     /// LaTeX output defined an intermediate as `t1 &= …` and used it as `t_{1}`: rendered, the
     /// definition reads "t1" and every use "t₁", two different symbols.
     func testLatexDefinesIntermediatesUnderTheNameItUses() throws {
