@@ -68,7 +68,8 @@ public struct ExpressionPrinter: Sendable {
     /// The printed intermediates (in definition order) and roots.
     public struct Output: Sendable, Equatable {
         /// Named shared subexpressions, each using only variables and earlier names (empty
-        /// when expanded). The name is plain (`t1`) in every syntax.
+        /// when expanded). The name is plain (`t1`) in every syntax; ``printedName(_:)`` gives the
+        /// form the texts use (`t_{1}` in LaTeX).
         public var definitions: [(name: String, text: String)]
         /// One text per root, in the order given.
         public var roots: [String]
@@ -286,6 +287,19 @@ public struct ExpressionPrinter: Sendable {
     private func variableName(_ k: Int) -> String {
         let name = plainVariableName(k)
         return syntax == .latex ? latexName(name) : name
+    }
+
+    /// How the printed text writes `name` (a variable's or an intermediate's) in this syntax: as
+    /// is, except in LaTeX, where a trailing number is a subscript. A definition line must use it,
+    /// since ``Output/definitions`` names are plain: a LaTeX line `t1 &= …` defined a symbol that
+    /// every use wrote `t_{1}`.
+    ///
+    /// ```swift
+    /// ExpressionPrinter(variables: nil, syntax: .latex).printedName("t1")   // "t_{1}"
+    /// ExpressionPrinter(variables: nil, syntax: .formula).printedName("t1") // "t1"
+    /// ```
+    public func printedName(_ name: String) -> String {
+        syntax == .latex ? latexName(name) : name
     }
 
     private func latexName(_ name: String) -> String {

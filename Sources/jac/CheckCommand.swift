@@ -302,6 +302,7 @@ struct ComplexityCommand: ParsableCommand {
     var swell: String?
 
     func run() throws {
+        try rejectOptionsOfOtherJobs()
         if let swell { return try runSwell(swell, format: format, plot: plot) }
         guard let outputFormat = ComplexityOutputFormat(rawValue: format) else {
             throw JacFailure.invalid("--format must be one of table, json, csv, svg (got '\(format)')")
@@ -339,6 +340,38 @@ struct ComplexityCommand: ParsableCommand {
             try writeText(result.toSVG(), path: plot, what: "--plot file")
         }
         print(result.render(outputFormat))
+    }
+
+    /// complexity does one of three jobs (a sweep, --jacobian-modes, --swell); an option another
+    /// job reads is an error, not silently dropped: `--jacobian-modes 3,2 --plot p.svg` exited 0
+    /// without writing p.svg, and `--depth 3` beside a depth sweep (whose fixed size is the width)
+    /// went unused.
+    func rejectOptionsOfOtherJobs() throws {
+        let sweepOptions: [(String, Bool)] = [
+            ("--sweep", sweep != "depth"), ("--depths", depths != nil), ("--widths", widths != nil),
+            ("--width", width != nil), ("--depth", depth != nil), ("--batch", batch != 1),
+        ]
+        let job = swell != nil ? "--swell" : (jacobianModes != nil ? "--jacobian-modes" : nil)
+        if let job {
+            if swell != nil && jacobianModes != nil {
+                throw JacFailure.invalid("--swell and --jacobian-modes are two separate runs: give one of them")
+            }
+            if let used = sweepOptions.first(where: \.1) {
+                throw JacFailure.invalid("\(used.0) belongs to a depth or width sweep, not to \(job)")
+            }
+        }
+        if jacobianModes != nil {
+            if plot != nil { throw JacFailure.invalid("--jacobian-modes draws no plot: --plot belongs to a sweep or --swell") }
+            guard ["table", "json"].contains(format) else {
+                throw JacFailure.invalid("--jacobian-modes prints table or json (got '\(format)')")
+            }
+        }
+        if sweep == "depth" && depth != nil {
+            throw JacFailure.invalid("--depth is the fixed depth of --sweep width; a depth sweep takes its depths from --depths and fixes --width")
+        }
+        if sweep == "width" && width != nil {
+            throw JacFailure.invalid("--width is the fixed width of --sweep depth; a width sweep takes its widths from --widths and fixes --depth")
+        }
     }
 
     func sizes(_ spec: String, option: String) throws -> [Int] {

@@ -145,11 +145,14 @@ struct DiffCommand: ParsableCommand {
         }
         // A dictionary, not names.firstIndex per name: quadratic in a long --wrt list.
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<Int>()
         return try wrt.split(separator: ",").map { raw in
             let v = String(raw).trimmingSpaces()
             guard let j = index[v] else {
                 throw JacFailure.invalid("--wrt names '\(quoted(v))', which is not a variable (\(listVariables(names)))")
             }
+            // As --vars does: a repeated name printed every column (and JSON "wrt" entry) twice.
+            guard seen.insert(j).inserted else { throw JacFailure.invalid("--wrt lists '\(quoted(v))' twice") }
             return j
         }
     }
@@ -223,12 +226,13 @@ struct DiffCommand: ParsableCommand {
             return "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
         }
         let syntax: ExpressionSyntax = format == "latex" ? .latex : (format == "swift" ? .swift : .formula)
-        let out = try ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit).print(flat)
+        let printer = ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit)
+        let out = try printer.print(flat)
         var lines: [String] = []
         for (name, text) in out.definitions {
             switch syntax {
             case .formula: lines.append("\(name) = \(text)")
-            case .latex: lines.append("\(name) &= \(text) \\\\")
+            case .latex: lines.append("\(printer.printedName(name)) &= \(text) \\\\")
             case .swift: lines.append("let \(name) = \(text)")
             }
         }

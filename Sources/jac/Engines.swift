@@ -117,7 +117,10 @@ struct DifferenceEngine: ModeEngine {
             d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles, method: method)
         }
         if let u = d.unsupported { throw u }
-        if let bad = d.value.firstIndex(where: { !$0.isFinite }) {
+        // realValue is finite (value(of:) throws otherwise); the complex step's value is
+        // Re f(x + ih), which can overflow where f(x) does not (sin at 1e25 with a step relative
+        // to |x|), so only the real methods' value, f(x) itself, is looked at here.
+        if method != .complexStep, let bad = d.value.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "output \(bad)", op: nil, node: nil)
         }
         // A difference quotient can overflow or cancel to NaN where the function itself is finite

@@ -15,7 +15,8 @@ import RealModule
 /// |x| is right for log or √ but makes every imaginary part of x·x or cos x underflow (issue 14:
 /// `x*x` at 1e-300 gave 0). Per output, the wider step is taken only when its estimate is smaller
 /// and the two results agree within their estimates, since a step far beyond |x| can be
-/// consistently wrong (log at 1e-200).
+/// consistently wrong (log at 1e-200). An entry that overflowed at a step relative to a large |x|
+/// is retried at the step at scale 1 (sin at 1e25: h ≈ 1e5 made sinh h infinite).
 func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     _ f: some ADFunction, at x: [V], direction v: [V], outputs m: Int, step: StepSize,
     fine: ([Complex<V>], EvaluationDiagnostics)? = nil
@@ -85,6 +86,17 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
             let a = estimates[i], b = wide[i]
             let consistent = Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate
             if !a.value.isFinite || (consistent && b.errorEstimate < a.errorEstimate) { estimates[i] = b }
+        }
+    }
+    // The mirror case: a step relative to a large |x| can overflow where f does not. At x = 1e25,
+    // h ≈ 1e5 and Im sin(x + ih) = cos x·sinh h is ∞; sin and exp do not scale with |x| as log and
+    // √ do. An entry that came out non-finite is retried at the step at scale 1 (cos x to the last
+    // digit there); one still non-finite (exp(x)·x at 1e3, which overflows for real) stays so.
+    if automatic, unit < h, unsupported == nil, estimates.contains(where: { !$0.value.isFinite }) {
+        let (narrow, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit)
+        evaluations += extra
+        for i in estimates.indices where !estimates[i].value.isFinite && narrow[i].value.isFinite {
+            estimates[i] = narrow[i]
         }
     }
     for i in estimates.indices { estimates[i].evaluations = evaluations }
