@@ -347,6 +347,7 @@ func describe(_ w: FDWarning) -> String {
     case .noisyEvaluation: return "f's own rounding noise is large enough to explain the difference"
     case .underflow: return "complex-step imaginary parts underflowed (a tiny |x| or derivative)"
     case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
+    case .aliased: return "a sin, cos or tan argument moves by more than a radian over the step: the differences cannot see its slope"
     }
 }
 

@@ -301,6 +301,33 @@ struct PathGraph: Sendable {
         }
         return t
     }
+
+    /// Per node k, the sum over graph paths from k to the output node `o` of the product of
+    /// |local partials|: a bound on |∂fₒ/∂vₖ| before cancellation. A vector call passes an
+    /// output's magnitude to each of its inputs by the output's absolute row sum (a bound on each
+    /// |Jₒᵢ|); infinite, meaning unknown, where its rules gave no Jacobian.
+    func adjointMagnitudes(output o: Int) -> [Double] {
+        var a = [Double](repeating: 0, count: args.count)
+        guard o >= 0, o < args.count else { return a }
+        var callOf: [Int: (inputs: [Int], rowSums: [Double]?, index: Int)] = [:]
+        for call in calls.values {
+            for (index, node) in call.outputs.enumerated() { callOf[node] = (call.inputs, call.rowSums, index) }
+        }
+        a[o] = 1
+        for k in stride(from: o, through: 0, by: -1) where a[k] != 0 {
+            if let call = callOf[k] {
+                let bound = call.rowSums.map { $0[call.index] * a[k] } ?? .infinity
+                for i in call.inputs where i >= 0 && i < k { a[i] += bound.isNaN ? .infinity : bound }
+                continue
+            }
+            guard let p = partials[k] else { continue }
+            for (arg, d) in zip(args[k], p) where arg >= 0 && arg < k && d != 0 {
+                let term = Swift.abs(d) * a[k]
+                a[arg] += term.isNaN ? .infinity : term
+            }
+        }
+        return a
+    }
 }
 
 extension Checker {

@@ -47,6 +47,11 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
     /// entry 10⁻⁸ of its row, below what differences of f resolve).
     case belowResolution = "below-resolution"
+    /// A periodic op's argument (sin, cos, tan) moves by more than a radian over the witness's
+    /// step: the differences see its term averaged, not its slope, and that term is large enough
+    /// to explain the disagreement. At x = 10²⁵ an ulp of x is 2·10⁹, so no difference of
+    /// sin(x) + |x| sees sin's slope, and the settled 1.0 convicted a right 1 + cos x.
+    case aliased
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

@@ -1,0 +1,56 @@
+import AdjointCheck
+import AdjointCore
+import XCTest
+
+/// Differences whose step moves a sin argument by many periods see the sin term averaged, not
+/// its slope. At x = 10²⁵ an ulp of x is 2·10⁹ (2³¹), so no difference of f can see sin's slope.
+final class AliasingTests: XCTestCase {
+    /// x³ with the rule 2x² (a planted error: 3x² by hand).
+    enum WrongCubeRule: UnaryPrimitive {
+        static let name = "wrong_cube_rule"
+        static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x * x }
+    }
+    /// (sin(x₀) + |x₀| + x₁, wrong_cube(x₁) + x₀·10⁻²⁰): abs keeps the complex step out, sin
+    /// keeps exact mode out.
+    struct SinAbsCube: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            [sin(x[0]) + abs(x[0]) + x[1], WrongCubeRule.apply(x[1]) + x[0] * T(1e-20)]
+        }
+    }
+
+    /// ∂f/∂x₀ = cos x₀ + 1 (by hand), which forward and reverse give; every difference settled on
+    /// 1.0 (f rounds sin away) and convicted them. The entry is inconclusive, naming the cause,
+    /// while the wrong rule along x₁ (where no sin argument moves) is still convicted.
+    func testASinTermAveragedAwayByTheStepConvictsNothing() throws {
+        let r = try checkJacobian(of: SinAbsCube(), at: [1e25, 2])
+        let e = r.entries[0][0]
+        guard case .fdInconclusive(let reasons) = e.verdict else { return XCTFail(r.renderTable()) }
+        XCTAssertTrue(reasons.contains(.aliased), r.renderTable())
+        XCTAssertTrue(e.ladder.contains { $0.outcome == "unreliable" && $0.warnings.contains(.aliased) && $0.value == 1 }, r.renderTable())
+        XCTAssertEqual(r.entries[1][1].verdict.name, "rule-wrong", r.renderTable())
+    }
+
+    /// The same f at x₀ = 3, where the steps resolve sin: the entry agrees, no aliasing noted.
+    func testAResolvedSinTermIsJudgedAsBefore() throws {
+        let r = try checkJacobian(of: SinAbsCube(), at: [3, 2])
+        XCTAssertEqual(r.entries[0][0].verdict.name, "agree", r.renderTable())
+        XCTAssertFalse(r.entries[0][0].ladder.contains { $0.warnings.contains(.aliased) }, r.renderTable())
+        XCTAssertEqual(r.entries[1][1].verdict.name, "rule-wrong", r.renderTable())
+    }
+
+    /// sin with a rule off by 10% (1.1·cos x) at 10²⁵ beside |x|: the differences cannot see
+    /// sin's slope, so they cannot convict it either; inconclusive, never a pass.
+    enum LooseSin: UnaryPrimitive {
+        static let name = "loose_sin"
+        static func primal<T: ADScalar>(_ x: T) -> T { sin(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.1 * cos(x) }
+    }
+    struct LooseSinAbs: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [LooseSin.apply(x[0]) + abs(x[0])] }
+    }
+    func testAWrongSinRuleThereIsNotPassed() throws {
+        let r = try checkJacobian(of: LooseSinAbs(), at: [1e25])
+        XCTAssertFalse(r.passed, r.renderTable())
+    }
+}
