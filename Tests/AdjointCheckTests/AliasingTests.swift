@@ -53,4 +53,12 @@ final class AliasingTests: XCTestCase {
         let r = try checkJacobian(of: LooseSinAbs(), at: [1e25])
         XCTAssertFalse(r.passed, r.renderTable())
     }
+
+    /// The same f as a black box: with no tape to name sin, a right 1 + cos x must not be
+    /// convicted on differences that cannot see sin's slope.
+    func testABlackBoxRightClaimThereIsNotConvicted() throws {
+        let f: ([Double]) -> Double = { x in sin(x[0]) + Swift.abs(x[0]) }
+        let r = try checkBlackBoxGradient(of: f, at: [1e25], claimedGradient: { x in [cos(x[0]) + 1] })
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable() + "\(r.entries[0][0].ladder)")
+    }
 }

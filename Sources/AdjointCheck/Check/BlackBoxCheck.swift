@@ -770,8 +770,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // by up to that noise. sin(x₂)·x₀ at x₀ = 2·10⁻⁵ beside x₁x₂ ≈ −2·10¹⁰ (noise 4·10⁻⁶)
         // changes ∂/∂x₂ by 1.3·10⁻⁵, and settled differences at large steps convicted the right
         // claim that has it. A gap within a few such noises convicts nothing.
+        // Not below an ulp of f: a term smaller than that is rounded away at every sample, even
+        // where the measured noise is 0 (at x = 10²⁵ the samples of sin(x) + |x| are exact
+        // multiples of 2³¹ and their second differences vanish; differences settled on 1.0 and
+        // convicted the right 1 + cos x).
         let unit = 1 / (directions[d].map { Swift.abs(Double($0)) }.max() ?? 1)
-        let belowNoise = gap <= CheckOptions.errorEstimateSafety * noise / unit
+        let invisible = Swift.max(noise, eps * combineAbs(r, value.map { Double($0) }))
+        let belowNoise = gap <= CheckOptions.errorEstimateSafety * invisible / unit
         let finding: ScanFinding
         if judged.contains(where: { !$0.supportRuns.isEmpty }) {
             finding = .supportsClaim
