@@ -62,3 +62,24 @@ final class AliasingTests: XCTestCase {
         XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable() + "\(r.entries[0][0].ladder)")
     }
 }
+
+/// One-sided differences as a kink witness for a black box, in Float.
+final class BlackBoxOneSidedTests: XCTestCase {
+    /// x₀x₁² + sin(x₂)·x₀ + x₁x₂ in Float at (−775.128, 171.296, −145.686): ∂f/∂x₂ = cos(x₂)·x₀ + x₁
+    /// = −129.17 (by hand). The one-sided pair at the default step (which spans a period of
+    /// sin(x₂)) read [−873, 558], and every closer look 256 times nearer was swamped by f's
+    /// rounding, so the gap was taken for a kink and the sign-flipped +129.17 passed as a valid
+    /// subgradient (the Float sweep, seed 9).
+    func testAFlippedClaimIsNotPassedAsASubgradientOfAFakeKink() throws {
+        let f: ([Float]) -> [Float] = { x in [x[0] * x[1] * x[1] + Float.sin(x[2]) * x[0] + x[1] * x[2]] }
+        let x: [Float] = [-775.12836, 171.2964, -145.68599]
+        let truth = Float.cos(x[2]) * x[0] + x[1]
+        XCTAssertEqual(truth, -129.17, accuracy: 0.01)
+        let claim: ([Float]) -> [[Float]] = { x in [[x[1] * x[1] + Float.sin(x[2]), 2 * x[0] * x[1] + x[2], -truth]] }
+        let flipped = try checkBlackBoxJacobian(of: f, at: x, claimed: claim)
+        XCTAssertFalse(flipped.passed, flipped.renderTable())
+        XCTAssertNotEqual(flipped.entries[0][2].verdict.name, "kink", flipped.renderTable())
+        let right = try checkBlackBoxJacobian(of: f, at: x, claimed: { x in [[x[1] * x[1] + Float.sin(x[2]), 2 * x[0] * x[1] + x[2], truth]] })
+        XCTAssertNotEqual(right.entries[0][2].verdict.name, "rule-wrong", right.renderTable())
+    }
+}

@@ -369,6 +369,7 @@ extension BlackBoxSweepTests {
                     let word = r.passed ? "passed" : (r.entries.joined().contains { $0.verdict.name == "rule-wrong" || $0.verdict.name == "discontinuity" || $0.verdict == .kink(validSubgradient: false) } ? "convicted" : "inconclusive")
                     counts["\(name) \(kind) \(word)", default: 0] += 1
                     if kind == "right" && word == "convicted" { print("FLOAT-RIGHT-CONVICTED \(name) \(x)\n\(r.renderTable())") }
+                    if kind == "flip" && word == "passed" { print("FLOAT-FLIP-PASSED \(name) \(x) entry \(k) true \(jac[0][k])\n\(r.renderTable())") }
                 }
             }
         }

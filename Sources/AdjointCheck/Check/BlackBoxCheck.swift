@@ -594,6 +594,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             case .smoothCloser(agreesWithClaim: false):
                 break   // no kink at the point: the ladder's verdict stands
+            case .unresolved:
+                return make(.fdInconclusive(reasons: Array(Set(reasons + [.noisyEvaluation])).sorted()), nil, ladder: outcomes)
             }
         }
         if let (name, w, tol) = lastDisagreement {
@@ -855,13 +857,16 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// They differ at the first step but meet at a closer one: a kink near the point, not at
         /// it, and whether the claim agrees with the closer pair.
         case smoothCloser(agreesWithClaim: Bool)
+        /// They differ at the first step, and no closer step was precise enough to tell a kink
+        /// from the first step's own error (a Float f whose rounding swamps every closer pair).
+        case unresolved
     }
 
     /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
     /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
     ///
-    /// A pair that differs at the default step is looked at again 2⁸, 2¹⁶, … times closer: at a
+    /// A pair that differs at the default step is looked at again 4, 16, 64, … times closer: at a
     /// kink *at* the point the two stay apart at every step, at one a distance δ away they meet
     /// once the samples stop reaching it. Without that second look |x| at 10⁻⁷ (slope 1) read as a
     /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
@@ -887,9 +892,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard right.isFinite, left.isFinite else { return nil }
         let gap = Swift.abs(right - left)
         guard gap > tol else { return nil }
+        // Closer by 4 each time: a smooth f's one-sided truncation falls 16-fold per look, so a
+        // pair that differed by truncation meets before rounding swamps it (by 256 each time, a
+        // Float f whose default step spanned a period of sin(x₂)·x₀ jumped straight to steps
+        // where rounding hid everything, and the first pair's gap was taken for a kink: a
+        // sign-flipped claim passed as a subgradient of [−873, 558] around a true −129).
         var closer = h
-        for _ in 0..<8 {
-            closer = closer / 256
+        var confirmed = false
+        for _ in 0..<32 {
+            closer = closer / 4
             guard closer > 0, !line.stepBelowULP(closer) else { break }
             let near = sides(closer)
             guard near.left.isFinite, near.right.isFinite else { break }
@@ -900,7 +911,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let slope = 0.5 * (near.left + near.right)
                 return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
             }
+            confirmed = true
         }
+        // The first pair's gap alone is no kink: its error estimate (from its 2h twin) may miss
+        // what the step spans.
+        guard confirmed else { return .unresolved }
         let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
                                   withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
