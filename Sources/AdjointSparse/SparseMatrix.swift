@@ -130,12 +130,23 @@ public struct SparseMatrix<V: ADScalar> {
         (0..<rows).flatMap { i in Array(repeating: i, count: rowPointers[i + 1] - rowPointers[i]) }
     }
 
-    /// The entry at (row, column): the stored value, or 0 outside the pattern.
+    /// The entry at (row, column): the stored value, or 0 outside the pattern. A position outside
+    /// the matrix throws ``ADError/invalidArgument(_:)`` (it read 0, as if it were a structural
+    /// zero of the Jacobian).
+    ///
+    /// ```swift
+    /// let j = try sparseJacobian(of: f, at: x)
+    /// let d = try j.matrix[0, 1]
+    /// ```
     public subscript(row: Int, column: Int) -> V {
-        guard row >= 0 && row < rows else { return 0 }
-        let slice = Array(columnIndices[rowPointers[row]..<rowPointers[row + 1]])
-        guard let k = binarySearch(slice, column) else { return 0 }
-        return values[rowPointers[row] + k]
+        get throws {
+            guard row >= 0 && row < rows && column >= 0 && column < columns else {
+                throw ADError.invalidArgument("entry (\(row), \(column)) is outside the \(rows)×\(columns) matrix")
+            }
+            let slice = Array(columnIndices[rowPointers[row]..<rowPointers[row + 1]])
+            guard let k = binarySearch(slice, column) else { return 0 }
+            return values[rowPointers[row] + k]
+        }
     }
 
     /// The dense matrix (rows of columns): for comparisons on small problems.

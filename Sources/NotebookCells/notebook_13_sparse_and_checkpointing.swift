@@ -55,7 +55,7 @@ func notebook_13_sparse_and_checkpointing() throws {
     print("every stored entry equals the hand formula:", h.matrix.entries.allSatisfy { $0.value == handHessian($0.row, $0.column) })
     let dense = try hessian(of: ChainEnergy(), at: Array(x.prefix(12)))
     let small12 = try sparseHessian(of: ChainEnergy(), at: Array(x.prefix(12)))
-    print("n = 12: sparse == dense in every entry:", (0..<12).allSatisfy { r in (0..<12).allSatisfy { c in small12.matrix[r, c] == dense[r][c] } })
+    print("n = 12: sparse == dense in every entry:", try (0..<12).allSatisfy { r in try (0..<12).allSatisfy { c in try small12.matrix[r, c] == dense[r][c] } })
 #sourceLocation()
     print("\u{1E}cell 6")
 #sourceLocation(file: "notebooks-md/13-sparse-and-checkpointing.md", line: 167)

@@ -94,9 +94,9 @@ final class SparseJacobianTests: XCTestCase {
         XCTAssertEqual(j.pattern.nonzeroCount, 3 * 10_000 - 2)
         // Spot entries against the hand derivative: ∂y_i/∂x_i = −4x_i, ∂y_i/∂x_{i+1} = cos x_{i+1}.
         for i in [0, 1, 4_999, 9_998] {
-            XCTAssertEqual(j.matrix[i, i], -4 * x[i])
-            XCTAssertEqual(j.matrix[i, i + 1], cos(x[i + 1]), accuracy: 1e-15)
-            XCTAssertEqual(j.matrix[i + 1, i], 1)
+            XCTAssertEqual(try j.matrix[i, i], -4 * x[i])
+            XCTAssertEqual(try j.matrix[i, i + 1], cos(x[i + 1]), accuracy: 1e-15)
+            XCTAssertEqual(try j.matrix[i + 1, i], 1)
         }
     }
 
@@ -133,7 +133,15 @@ final class SparseJacobianTests: XCTestCase {
         XCTAssertEqual(m.rowPointers, [0, 2, 5, 8, 11, 13])
         XCTAssertEqual(m.columnIndices, [0, 1, 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4])
         XCTAssertEqual(m.rowIndices, [0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4])
-        for (i, k, v) in m.entries { XCTAssertEqual(m[i, k], v) }
+        for (i, k, v) in m.entries { XCTAssertEqual(try m[i, k], v) }
+        // Inside the matrix and outside the pattern: a structural 0. Outside the matrix: an
+        // error (it read 0 as well, a silently wrong entry).
+        XCTAssertEqual(try m[0, 4], 0)
+        for (i, k) in [(5, 0), (0, 5), (-1, 0), (0, -1)] {
+            XCTAssertThrowsError(try m[i, k]) { e in
+                XCTAssertEqual(e as? ADError, .invalidArgument("entry (\(i), \(k)) is outside the 5×5 matrix"))
+            }
+        }
     }
 
     func testColumnColouringIsProperOnAnIrregularPattern() throws {

@@ -122,6 +122,6 @@ public func assertSparsity(of f: some ADFunction, at x: [Double], pattern: Spars
     if let (i, j) = r.worstEntry {
         let mode: JacobianMode = r.sparse.denseRows.contains(i) ? .reverse : .forward
         let dense = try jacobian(of: f, at: x, mode: mode).jacobian
-        throw SparsityCheckError.compressedDiffers(row: i, column: j, compressed: r.sparse.matrix[i, j], dense: dense[i][j])
+        throw SparsityCheckError.compressedDiffers(row: i, column: j, compressed: try r.sparse.matrix[i, j], dense: dense[i][j])
     }
 }
