@@ -348,6 +348,7 @@ func describe(_ w: FDWarning) -> String {
     case .underflow: return "complex-step imaginary parts underflowed (a tiny |x| or derivative)"
     case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
     case .aliased: return "a sin, cos or tan argument moves by more than a radian over the step: the differences cannot see its slope"
+    case .pathRounding: return "the claim is off by less than the rounding the formula's path magnitudes allow a derivative: not shown wrong or right (check in Double)"
     }
 }
 

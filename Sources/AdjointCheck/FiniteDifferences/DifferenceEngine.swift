@@ -52,6 +52,12 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// to explain the disagreement. At x = 10²⁵ an ulp of x is 2·10⁹, so no difference of
     /// sin(x) + |x| sees sin's slope, and the settled 1.0 convicted a right 1 + cos x.
     case aliased
+    /// A claimed value differs from the witness by more than the tolerance, but by less than the
+    /// rounding the tape's path magnitudes allow a derivative accumulated along it (4·64ε·Σ of
+    /// |partial| products over the paths, which is what forward and reverse mode are allowed):
+    /// not shown wrong, and not shown right. Long loops (an RK4 integrator) reach path magnitudes
+    /// of 10⁶, so in Float the bound can be the entry's own size; check in Double.
+    case pathRounding = "path-rounding"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
