@@ -105,3 +105,15 @@ final class PathRoundingClaimTests: XCTestCase {
         XCTAssertTrue(rightDouble.passed, rightDouble.renderTable())
     }
 }
+
+final class ExactRungNoteTests: XCTestCase {
+    /// 100 RK4 steps in exact rationals pass the work limit; the note said only "exact evaluation
+    /// failed", leaving a user to guess whether f or the check failed. It now carries the error.
+    func testTheExactRungSaysWhyItFailed() throws {
+        let r = try checkGradient(of: RK4LotkaVolterra(), at: PathRoundingClaimTests.point,
+                                  claimedGradient: { RK4LotkaVolterra.adjoint($0, skipFirstStep: true) })
+        let note = r.renderTable().split(separator: "\n").first { $0.contains("note: exact-rationals") }.map(String.init) ?? ""
+        XCTAssertTrue(note.contains("exact evaluation failed: "), r.renderTable())
+        XCTAssertTrue(note.lowercased().contains("limit"), note)
+    }
+}

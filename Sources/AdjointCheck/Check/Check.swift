@@ -401,23 +401,29 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let xd = x.map { Double($0) }
             if let name = exactAvailability(of: f, at: xd).offendingName {
                 result = .notAvailable("uses \(name), which is not closed over the rationals")
-            } else if let d = try? exactDifferenceJacobian(of: f, at: xd.map { Rational($0) }) {
-                result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
-                    zip(row, est).enumerated().map { j, pair in
-                        // Its samples reach x ± h: a kink that close is crossed as by any difference
-                        // (without the reach, |x + y| at x = 5e-324 made this rung call a right 1 wrong).
-                        DifferenceEstimate(value: pair.0.doubleValue, errorEstimate: pair.1.doubleValue,
-                                           step: d.steps[j].doubleValue, reach: d.steps[j].doubleValue)
-                    }
-                })
             } else {
-                result = .notAvailable("exact evaluation failed")
+                do {
+                    let d = try exactDifferenceJacobian(of: f, at: xd.map { Rational($0) })
+                    result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
+                        zip(row, est).enumerated().map { j, pair in
+                            // Its samples reach x ± h: a kink that close is crossed as by any difference
+                            // (without the reach, |x + y| at x = 5e-324 made this rung call a right 1 wrong).
+                            DifferenceEstimate(value: pair.0.doubleValue, errorEstimate: pair.1.doubleValue,
+                                               step: d.steps[j].doubleValue, reach: d.steps[j].doubleValue)
+                        }
+                    })
+                } catch {
+                    // Say why (a 100-step loop's rationals pass the work limit): "failed" alone
+                    // left a user guessing whether f or the check was at fault.
+                    result = .notAvailable("exact evaluation failed: \(error)")
+                }
             }
         case .custom(_, let err, let jac):
-            if let j = try? jac(x.map { Double($0) }) {
+            do {
+                let j = try jac(x.map { Double($0) })
                 result = .available(j.map { $0.map { DifferenceEstimate(value: $0, errorEstimate: err, step: 0) } })
-            } else {
-                result = .notAvailable("custom witness threw")
+            } catch {
+                result = .notAvailable("custom witness threw: \(error)")
             }
         }
         rungCache[k] = result
