@@ -87,7 +87,7 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// ```
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a claimed Jacobian of the wrong
 ///   shape, ``ADError/invalidArgument(_:)`` for invalid tolerances, steps or custom witnesses (and,
-///   in the JVP and VJP checks, a non-finite direction or cotangent). A non-finite f(x) is reported in
+///   in the JVP and VJP checks, a non-finite direction or cotangent, or a JVP direction of all zeros). A non-finite f(x) is reported in
 ///   ``CheckReport/problem``, not thrown.
 public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: @escaping ([V]) -> [V], at x: [V], claimed: ([V]) throws -> [[V]],
@@ -138,6 +138,11 @@ public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     }
     if let k = v.firstIndex(where: { !$0.isFinite }) {
         throw ADError.invalidArgument("direction entry \(k) is \(v[k]); a JVP direction must be finite")
+    }
+    // f does not move along a zero direction, so every difference cancelled and a claimed J·0 of
+    // 1 was "fd-inconclusive (cancellation)": the check judges nothing of J there.
+    if !v.isEmpty && v.allSatisfy({ $0 == 0 }) {
+        throw ADError.invalidArgument("the direction is 0: J·0 = 0 whatever J is, so no entry of J can be judged; pass a nonzero direction")
     }
     var check = BlackBoxChecker(f: f, x: x, directions: [v], functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
@@ -327,7 +332,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// (10⁸, 10⁻⁸) was judged within 64ε·2 and a claim 50% off passed (a user trial).
     func entryRoundingScale(_ row: [Double], direction d: Int, rowScale: Double) -> Double {
         let v = directions[d]
-        guard functionals == nil, let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
+        // Only a Jacobian check's row has an entry per input: a JVP along a unit vector (0, 1)
+        // has one column, and reading its row[1] trapped (index out of range).
+        guard functionals == nil, row.count == x.count, directions.count == x.count,
+              let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
               v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
         let xj = Swift.abs(Double(x[j]))
         guard xj > 0, xj.isFinite else { return rowScale }
