@@ -168,6 +168,9 @@ public struct InputSpace: Sendable {
     /// not throw, so a bad size is carried here and fails the property with this text, rather
     /// than being clamped to an empty space that would check nothing and pass.
     var sizeProblem: String? = nil
+    /// The direction (or cotangent) of a replayed JVP, VJP or H·v failure: those properties draw
+    /// it after the inputs, so a `.point` of x alone could not pin it.
+    var fixedDirection: [Double]? = nil
 
     /// n arguments from one domain (a negative n fails the property with a message, and n = 0 fails
     /// it as nothing checked without calling f: a derivative needs an input).
@@ -280,6 +283,34 @@ public struct InputSpace: Sendable {
     public static func point(_ x: [Double]) -> InputSpace {
         InputSpace(count: x.count, domains: x.map { .fixed($0) }, draw: { _ in x }, accepts: { _ in true },
                    mirror: [:], shrinkable: false, fixedPoint: x, summary: "the point \(x)")
+    }
+
+    /// The replay of a JVP, VJP or H·v failure: the point x and the direction v (or cotangent u)
+    /// the property drew after it, as its failure message prints them. With `.point(x ++ v)`
+    /// alone the property took all of it for x (and its own v was random again).
+    ///
+    /// ```swift
+    /// let replay: InputSpace = .point([0.0, 0.5], direction: [1.0, -0.25])
+    /// ```
+    public static func point(_ x: [Double], direction v: [Double]) -> InputSpace {
+        fixedWithDirection(x, v, summary: "the point \(x) with direction \(v)")
+    }
+
+    /// ``point(_:direction:)`` for a VJP's cotangent u.
+    public static func point(_ x: [Double], cotangent u: [Double]) -> InputSpace {
+        fixedWithDirection(x, u, summary: "the point \(x) with cotangent \(u)")
+    }
+
+    static func fixedWithDirection(_ x: [Double], _ v: [Double], summary: String) -> InputSpace {
+        InputSpace(count: x.count, domains: x.map { .fixed($0) }, draw: { _ in x }, accepts: { _ in true },
+                   mirror: [:], shrinkable: false, fixedPoint: x, summary: summary, fixedDirection: v)
+    }
+
+    /// These inputs followed by a direction of k entries drawn from [−1, 1] (a JVP's v, a VJP's u),
+    /// or, for a replay (``point(_:direction:)``), the replayed x and direction.
+    @usableFromInline func followedByDirection(_ k: Int) -> InputSpace {
+        if let x = fixedPoint, let v = fixedDirection { return .point(x + v) }
+        return .concatenated([self, .vector(k, .uniform(-1...1))])
     }
 
     /// Whether x lies in the space.

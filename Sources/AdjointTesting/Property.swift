@@ -92,6 +92,9 @@ public struct DerivativeProperty: Sendable {
     /// The check at one input, with the run's options (tolerance overrides). Throws nothing:
     /// problems become non-finite outcomes.
     @usableFromInline let check: @Sendable ([Double], AdjointTestOptions) -> PointOutcome
+    /// For a JVP, VJP or H·v property: the last `count` scalars of an input are its direction
+    /// (`label`: "direction" or "cotangent"), which the replay line gives apart from x.
+    @usableFromInline var replayDirection: (label: String, count: Int)? = nil
 
     /// A property from a point check: for subjects the built-in constructors do not cover.
     public init(assertion: String, claim: String, space: InputSpace,
@@ -312,7 +315,14 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
     }
     // `final` changes only when a candidate is accepted, so it is the check at the shrunk input.
     let shrink = shrinker.shrink(outcome.input)
-    let replay = "replay: inputs: .point(\(shrink.shrunk))"
+    // A JVP's input is x followed by v: `.point(x ++ v)` in place of the inputs made x of both.
+    let replay: String
+    if let d = p.replayDirection, d.count <= shrink.shrunk.count {
+        let k = shrink.shrunk.count - d.count
+        replay = "replay: inputs: .point(\(Array(shrink.shrunk.prefix(k))), \(d.label): \(Array(shrink.shrunk.suffix(d.count))))"
+    } else {
+        replay = "replay: inputs: .point(\(shrink.shrunk))"
+    }
     let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay)
     let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun)
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,

@@ -162,8 +162,8 @@ extension DerivativeProperty {
     ) -> DerivativeProperty {
         let n = inputs.count
         let grad = reverseGradient(f)
-        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
-        return DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product", space: space) { xv, o in
+        let space = inputs.followedByDirection(n)
+        var p = DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product", space: space) { xv, o in
             let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
             if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: xv, parts: [problem]) }
             do {
@@ -181,6 +181,8 @@ extension DerivativeProperty {
                 ])
             } catch { return .thrown(xv, error) }
         }
+        p.replayDirection = ("direction", n)
+        return p
     }
 
     /// Second derivatives of a black-box scalar function: the claimed gradient against
@@ -212,8 +214,8 @@ extension DerivativeProperty {
         claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
         let n = inputs.count
-        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
-        return DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product (black box)", space: space) { xv, o in
+        let space = inputs.followedByDirection(n)
+        var p = DerivativeProperty(assertion: "assertHVP", claim: "the claimed Hessian-vector product (black box)", space: space) { xv, o in
             let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
             do {
                 let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
@@ -226,5 +228,7 @@ extension DerivativeProperty {
                 ])
             } catch { return .thrown(xv, error) }
         }
+        p.replayDirection = ("direction", n)
+        return p
     }
 }

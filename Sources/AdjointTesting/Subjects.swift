@@ -80,14 +80,15 @@ extension DerivativeProperty {
     }
 
     /// A claimed JVP (x, v) ↦ J(x)·v of a black-box function. Each trial draws x from `inputs`
-    /// and v uniform in [−1, 1]ⁿ; the property's input (and the replay point) is x followed by v.
+    /// and v uniform in [−1, 1]ⁿ; the property's input is x followed by v, and a failure replays
+    /// with `inputs: .point(x, direction: v)`.
     public static func blackBoxJVP<V: PropertyScalar>(
         of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
         base: CheckOptions = .blackBox
     ) -> DerivativeProperty {
         let n = inputs.count
-        let space = InputSpace.concatenated([inputs, .vector(n, .uniform(-1...1))])
-        return DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP (black box)", space: space) { xv, o in
+        let space = inputs.followedByDirection(n)
+        var p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP (black box)", space: space) { xv, o in
             let x = xv.prefix(n).map { V($0) }, v = xv.dropFirst(n).map { V($0) }
             do {
                 let r = try checkBlackBoxJVP(of: f, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
@@ -95,17 +96,20 @@ extension DerivativeProperty {
                                                                 entryName: { i, _ in "(J·v)[\(i)]" })])
             } catch { return .thrown(xv, error) }
         }
+        p.replayDirection = ("direction", n)
+        return p
     }
 
     /// A claimed VJP (x, u) ↦ uᵀJ(x) of a black-box function with `outputs` outputs. Each trial
-    /// draws x from `inputs` and u uniform in [−1, 1]ᵐ; the property's input is x followed by u.
+    /// draws x from `inputs` and u uniform in [−1, 1]ᵐ; the property's input is x followed by u,
+    /// and a failure replays with `inputs: .point(x, cotangent: u)`.
     public static func blackBoxVJP<V: PropertyScalar>(
         of f: @escaping @Sendable ([V]) -> [V], outputs m: Int, claimed: @escaping @Sendable ([V], [V]) -> [V],
         inputs: InputSpace, base: CheckOptions = .blackBox
     ) -> DerivativeProperty {
         let n = inputs.count
-        let space = InputSpace.concatenated([inputs, .vector(m, .uniform(-1...1))])
-        return DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP (black box)", space: space) { xu, o in
+        let space = inputs.followedByDirection(m)
+        var p = DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP (black box)", space: space) { xu, o in
             let x = xu.prefix(n).map { V($0) }, u = xu.dropFirst(n).map { V($0) }
             do {
                 let r = try checkBlackBoxVJP(of: f, at: x, cotangent: u, claimed: claimed, options: o.checkOptions(base))
@@ -113,6 +117,8 @@ extension DerivativeProperty {
                                                                 entryName: { _, j in "(uᵀJ)[\(j)]" })])
             } catch { return .thrown(xu, error) }
         }
+        p.replayDirection = ("cotangent", m)
+        return p
     }
 
     /// A claimed JVP of a generic function: differences along v first, then forward-mode AD as a
@@ -123,7 +129,9 @@ extension DerivativeProperty {
         var base = CheckOptions.blackBox
         base.ladder.append(adWitness(f))
         var p = blackBoxJVP(of: { (x: [Double]) in f(x) }, claimed: claimed, inputs: inputs, base: base)
+        let direction = p.replayDirection
         p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP", space: p.space, check: p.check)
+        p.replayDirection = direction
         return p
     }
 
@@ -134,7 +142,9 @@ extension DerivativeProperty {
         var base = CheckOptions.blackBox
         base.ladder.append(adWitness(f))
         let p = blackBoxVJP(of: { (x: [Double]) in f(x) }, outputs: m, claimed: claimed, inputs: inputs, base: base)
-        return DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP", space: p.space, check: p.check)
+        var q = DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP", space: p.space, check: p.check)
+        q.replayDirection = p.replayDirection
+        return q
     }
 }
 

@@ -505,6 +505,12 @@ enum DocCommentExamples {
         _ = (space, mixed, spd, both, replay)
     }
 
+    /// Sources/AdjointTesting/Inputs.swift, point(_:direction:).
+    static func Inputs_pointDirection() async throws {
+        let replay: InputSpace = .point([0.0, 0.5], direction: [1.0, -0.25])
+        _ = replay
+    }
+
     /// Sources/AdjointTesting/Inputs.swift, line 254.
     static func Inputs_254() async throws {
         let g = Gen.double(in: 0...1).array(of: 4).map { p in p.map { $0 / p.reduce(0, +) } }
@@ -675,6 +681,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
         ("Sources/AdjointTesting/Inputs.swift:11", Inputs_11),
         ("Sources/AdjointTesting/Inputs.swift:136", Inputs_136),
+        ("Sources/AdjointTesting/Inputs.swift: point(_:direction:)", Inputs_pointDirection),
         ("Sources/AdjointTesting/Inputs.swift:254", Inputs_254),
         ("Sources/AdjointTesting/MatrixPrograms.swift:10", MatrixPrograms_10),
         ("Sources/AdjointTesting/MatrixPrograms.swift:81", MatrixPrograms_81),
