@@ -130,3 +130,28 @@ final class BlackBoxNearKinkTests: XCTestCase {
         XCTAssertTrue(right.passed, right.renderTable())
     }
 }
+
+/// Where f and the claimed row are 0, f's change per unit of the input admits a witness's
+/// estimate; it must not make that witness's agreement final before sharper rungs are asked.
+final class BlackBoxZeroStationaryPointTests: XCTestCase {
+    /// Rosenbrock 100(x₁ − x₀²)² + (1 − x₀)² at its minimum (1, 1): the gradient is (0, 0) by
+    /// hand. Central's 2.3·10⁻⁸ (f's rounding over its step) "± 2.3·10⁻⁸" agreed with a claimed
+    /// 10⁻⁷ within 9.3·10⁻⁸, which is less than the claim's true error, and passed it; before
+    /// the stationary-point scale that agreement was unreliable and a sharper rung convicted.
+    func testAClaimOffByMoreThanItsToleranceAtRosenbrocksMinimumIsNotPassed() throws {
+        let rosen: ([Double]) -> Double = { x in let a = x[1] - x[0] * x[0], b = 1 - x[0]; return 100 * a * a + b * b }
+        let r = try checkBlackBoxGradient(of: rosen, at: [1, 1], claimedGradient: { _ in [1e-7, 0] })
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: rosen, at: [1, 1], claimedGradient: { _ in [0, 0] }).passed)
+    }
+
+    /// x² − 2x + 1 + 10⁻⁶(x − 1) in Float at x = 1: f is 0 there and ∂f/∂x = 10⁻⁶ by hand. A
+    /// claimed 0 (the term forgotten) agreed with adaptive's 1.0002·10⁻⁶ within 2.2·10⁻⁶ and
+    /// passed; Richardson resolves 10⁻⁶ to 10⁻¹¹ and convicts it.
+    func testAForgottenSmallTermAtAZeroOfFIsNotPassedInFloat() throws {
+        let f: ([Float]) -> Float = { x in x[0] * x[0] - 2 * x[0] + 1 + 1e-6 * (x[0] - 1) }
+        let r = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [0] })
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [1e-6] }).passed)
+    }
+}

@@ -376,7 +376,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // with the error it states; the step scan guards convictions by differences alone.
         var disagreedByCustomWitness = false
         var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
-        var sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
+        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
@@ -407,10 +407,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Rosenbrock's (1, 1, 1, 1)) neither gives a scale, and any nonzero estimate was too
             // large: a right gradient was never passed. f's own change per unit of the input is
             // the scale then. It admits the estimate only; agreement is still within the
-            // estimate's error, so a claim off by more than that is not passed on it.
+            // estimate's error, so a claim off by more than that is not passed on it. It does
+            // not make the agreement sharp either: a sharper rung that disagrees still decides
+            // (as sharp, central's 9·10⁻⁸ agreement with a claimed 10⁻⁷ at Rosenbrock's (1, 1)
+            // returned before Richardson, whose disagreement had convicted it, was asked).
             if tooLarge(), let v = variation(r, d) {
                 resolution = Swift.max(resolution, v * Double.pow(eps, 1.0 / 3.0))
-                sharp = Swift.max(sharp, v * Double.pow(eps, 1.0 / 3.0))
             }
             if tooLarge() { hard.append(.estimateTooLarge) }
             if !hard.isEmpty {
