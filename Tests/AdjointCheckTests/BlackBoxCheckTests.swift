@@ -155,3 +155,17 @@ final class BlackBoxZeroStationaryPointTests: XCTestCase {
         XCTAssertTrue(try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [1e-6] }).passed)
     }
 }
+
+/// A JVP check along a coordinate direction: its one claimed entry is J·v, not a row of partials.
+final class BlackBoxJVPAlongACoordinateTests: XCTestCase {
+    /// f = x₀x₁ + x₂² at (1, 2, 3) along e₂: J·e₂ = ∂f/∂x₂ = 2x₂ = 6 by hand. The entry's
+    /// rounding scale read the claimed [6] as partials along each input and indexed it at 2: the
+    /// check crashed (index out of range) instead of answering.
+    func testAJVPAlongALaterCoordinateIsChecked() throws {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1] + x[2] * x[2]] }
+        let right = try checkBlackBoxJVP(of: f, at: [1, 2, 3], direction: [0, 0, 1], claimed: { _, _ in [6] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        let wrong = try checkBlackBoxJVP(of: f, at: [1, 2, 3], direction: [0, 0, 1], claimed: { _, _ in [6.01] })
+        XCTAssertEqual(wrong.entries[0][0].verdict.name, "rule-wrong", wrong.renderTable())
+    }
+}

@@ -325,10 +325,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// units of f's change per relative move of each input). A black box has no tape to give the
     /// entry's own path scale (as `checkJacobian` uses); without this, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at
     /// (10⁸, 10⁻⁸) was judged within 64ε·2 and a claim 50% off passed (a user trial).
+    /// Only for a Jacobian's rows (one entry per input, direction d along x_d): a JVP's row is one
+    /// entry, J·v, and read as partials along eⱼ it indexed past its end (a crash for v = e₂).
     func entryRoundingScale(_ row: [Double], direction d: Int, rowScale: Double) -> Double {
         let v = directions[d]
-        guard functionals == nil, let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
-              v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
+        guard functionals == nil, row.count == x.count, let j = v.firstIndex(where: { $0 != 0 }), j == d,
+              v.allSatisfy({ $0 == 0 || $0 == 1 }), v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
         let xj = Swift.abs(Double(x[j]))
         guard xj > 0, xj.isFinite else { return rowScale }
         var scaled = 0.0
