@@ -169,3 +169,24 @@ final class BlackBoxJVPAlongACoordinateTests: XCTestCase {
         XCTAssertEqual(wrong.entries[0][0].verdict.name, "rule-wrong", wrong.renderTable())
     }
 }
+
+/// A kink at the point in Float where f is large: f's rounding grows 4-fold with every closer
+/// one-sided pair, so none is precise to a tenth of the gap, but each still reads the same two
+/// slopes.
+final class BlackBoxFloatKinkTests: XCTestCase {
+    /// c + |x − 1| at x = 1: one-sided derivatives −1 and 1 by hand, so 0.5 is a valid
+    /// subgradient and 2 is not. Requiring a closer pair precise to a tenth of the gap left both
+    /// inconclusive for c = 100 and 1000 (for c = 10 they were kinks); the invalid 2 was no
+    /// longer shown outside [−1, 1].
+    func testAKinkAtThePointIsFoundWhereFIsLargeInFloat() throws {
+        for c: Float in [10, 100, 1000] {
+            let f: ([Float]) -> Float = { x in c + Swift.abs(x[0] - 1) }
+            let valid = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [0.5] })
+            XCTAssertEqual(valid.entries[0][0].verdict, .kink(validSubgradient: true), "c = \(c)\n" + valid.renderTable())
+            let invalid = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [2] })
+            XCTAssertEqual(invalid.entries[0][0].verdict, .kink(validSubgradient: false), "c = \(c)\n" + invalid.renderTable())
+            XCTAssertEqual(invalid.entries[0][0].kink?.left, -1, "c = \(c)")
+            XCTAssertEqual(invalid.entries[0][0].kink?.right, 1, "c = \(c)")
+        }
+    }
+}

@@ -901,6 +901,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Float f whose default step spanned a period of sin(x₂)·x₀ jumped straight to steps
         // where rounding hid everything, and the first pair's gap was taken for a kink: a
         // sign-flipped claim passed as a subgradient of [−873, 558] around a true −129).
+        // A pair at another step that still differs beyond its own tolerance and gives each side
+        // the first pair's value within it confirms the gap too, however coarse its tolerance
+        // next to the gap: a smooth f's truncation moves both sides 16-fold per factor 4 in the
+        // step, which such a pair would see. Without this, 100 + |x| in Float at 0 (rounding of
+        // f ≈ 100 grows 4-fold per closer look, so no closer pair was precise to a tenth of the
+        // gap) was inconclusive where every pair read exactly −1 and 1, and an invalid claimed
+        // 2 was no longer shown outside its one-sided derivatives.
+        func confirms(_ p: (left: Double, right: Double, tol: Double)) -> Bool {
+            p.left.isFinite && p.right.isFinite && Swift.abs(p.right - p.left) > p.tol
+                && Swift.abs(p.left - left) <= p.tol && Swift.abs(p.right - right) <= p.tol
+        }
         var closer = h
         var confirmed = false
         for _ in 0..<32 {
@@ -910,13 +921,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard near.left.isFinite, near.right.isFinite else { break }
             // A step whose samples still reach the nearby kink has a large truncation estimate
             // (its 2h twin reaches further): look closer still.
-            guard near.tol < 0.1 * gap else { continue }
+            guard near.tol < 0.1 * gap else {
+                if confirms(near) { confirmed = true }
+                continue
+            }
             if Swift.abs(near.right - near.left) <= near.tol {
                 let slope = 0.5 * (near.left + near.right)
                 return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
             }
             confirmed = true
         }
+        // Where f's rounding swamps every closer pair (1000 + |x| in Float), one 4 times coarser
+        // may still confirm, by the same test.
+        if !confirmed, (4 * h).isFinite, confirms(sides(4 * h)) { confirmed = true }
         // The first pair's gap alone is no kink: its error estimate (from its 2h twin) may miss
         // what the step spans.
         guard confirmed else { return .unresolved }
