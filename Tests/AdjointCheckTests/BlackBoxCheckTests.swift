@@ -190,3 +190,23 @@ final class BlackBoxFloatKinkTests: XCTestCase {
         }
     }
 }
+
+/// A cusp at a zero of f: √|x| and |x|^(2/3) have no derivative at 0 (one-sided slopes ±∞ by
+/// hand), and central's differences of an even f are exactly 0 there.
+final class BlackBoxCuspAtAZeroTests: XCTestCase {
+    /// With f and the claimed 0 giving no scale, f's change per unit of the input admitted
+    /// central's estimate (f's rounding alone) and a claimed derivative 0 passed, though adaptive
+    /// and Richardson found nothing settled. Inconclusive, as before that scale; the smooth x²
+    /// at its minimum still passes.
+    func testAClaimedZeroAtACuspIsNotPassed() throws {
+        let cusps: [(String, ([Double]) -> Double)] = [("sqrt|x|", { x in Swift.abs(x[0]).squareRoot() }),
+                                                      ("cbrt(x^2)", { x in Foundation.cbrt(x[0] * x[0]) })]
+        for (name, f) in cusps {
+            let r = try checkBlackBoxGradient(of: f, at: [0], claimedGradient: { _ in [0] })
+            XCTAssertFalse(r.passed, name + "\n" + r.renderTable())
+        }
+        let f32 = try checkBlackBoxGradient(of: { (x: [Float]) in Swift.abs(x[0]).squareRoot() }, at: [0], claimedGradient: { _ in [0] })
+        XCTAssertFalse(f32.passed, f32.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] }, at: [0], claimedGradient: { _ in [0] }).passed)
+    }
+}

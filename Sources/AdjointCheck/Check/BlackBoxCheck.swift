@@ -374,6 +374,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // scaled point passed claims 10⁻³ off that Richardson resolves), and the sharpest
         // disagreement overrules it.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        /// Whether the loose agreement's witness was admitted only on f's change per unit of the
+        /// input (``variation(_:_:)``), and by a fixed stencil.
+        var looseAgreementByVariationAlone = false
         // A custom witness (forward-over-reverse in AdjointTesting's Hessian checks) is trusted
         // with the error it states; the step scan guards convictions by differences alone.
         var disagreedByCustomWitness = false
@@ -413,7 +416,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // not make the agreement sharp either: a sharper rung that disagrees still decides
             // (as sharp, central's 9·10⁻⁸ agreement with a claimed 10⁻⁷ at Rosenbrock's (1, 1)
             // returned before Richardson, whose disagreement had convicted it, was asked).
-            if tooLarge(), let v = variation(r, d) {
+            let admittedByVariation = tooLarge()
+            if admittedByVariation, let v = variation(r, d) {
                 resolution = Swift.max(resolution, v * Double.pow(eps, 1.0 / 3.0))
             }
             if tooLarge() { hard.append(.estimateTooLarge) }
@@ -450,7 +454,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
                 if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w, tol) {
-                    if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
+                    if tol < looseAgreement?.2 ?? .infinity {
+                        looseAgreement = (name, w, tol)
+                        looseAgreementByVariationAlone = admittedByVariation && options.ladder[k].fixedStencil
+                    }
                     continue
                 }
                 return make(.agree, (name, w, tol), ladder: outcomes)
@@ -577,6 +584,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let (dName, dw, dTol) = sharpestDisagreement {
                 return dTol < tol ? convict(dName, dw, dTol, overruling: unresolved(w, tol) ? w : nil)
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
+            // A symmetric stencil sees nothing of a cusp: central's differences of √|x| at 0 are
+            // exactly 0, with an estimate of f's rounding alone, and "agreed" with a claimed 0
+            // once f's change per unit admitted that estimate. There the verified rungs, which
+            // found nothing settled, decide: no pass on the fixed stencil alone.
+            if looseAgreementByVariationAlone, !aVerifiedRungSettled,
+               outcomes.contains(where: { o in o.outcome == "unreliable"
+                   && options.ladder.contains { $0.name == o.witness && !$0.fixedStencil } }) {
+                return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
             return agreeIfResolved((name, w, tol), ladder: outcomes)
         }
