@@ -298,7 +298,9 @@ extension ExpressionGraph {
         // The ops report domain errors to a collector; without one here a user saw only NaN.
         let (values, diagnostics) = Diagnostics.collect { evaluateUnchecked(roots, at: x, checkDomains: true) }
         if let e = diagnostics.errors.first { throw e }
-        if let k = values.firstIndex(where: { !$0.approximateDouble.isFinite }) {
+        // By the scalar's own finiteness: a Rational beyond Double's range is an exact value
+        // (its Double approximation is ∞, and x²⁵⁶ at 10¹⁰ was reported non-finite).
+        if let k = values.firstIndex(where: { !$0.isFiniteValue }) {
             throw ADError.nonFinite(what: "value \(values[k].approximateDouble) of expression id \(roots[k]) at the point", op: nil, node: nil)
         }
         return values

@@ -130,3 +130,83 @@ final class BlackBoxNearKinkTests: XCTestCase {
         XCTAssertTrue(right.passed, right.renderTable())
     }
 }
+
+/// Where f and the claimed row are 0, f's change per unit of the input admits a witness's
+/// estimate; it must not make that witness's agreement final before sharper rungs are asked.
+final class BlackBoxZeroStationaryPointTests: XCTestCase {
+    /// Rosenbrock 100(x₁ − x₀²)² + (1 − x₀)² at its minimum (1, 1): the gradient is (0, 0) by
+    /// hand. Central's 2.3·10⁻⁸ (f's rounding over its step) "± 2.3·10⁻⁸" agreed with a claimed
+    /// 10⁻⁷ within 9.3·10⁻⁸, which is less than the claim's true error, and passed it; before
+    /// the stationary-point scale that agreement was unreliable and a sharper rung convicted.
+    func testAClaimOffByMoreThanItsToleranceAtRosenbrocksMinimumIsNotPassed() throws {
+        let rosen: ([Double]) -> Double = { x in let a = x[1] - x[0] * x[0], b = 1 - x[0]; return 100 * a * a + b * b }
+        let r = try checkBlackBoxGradient(of: rosen, at: [1, 1], claimedGradient: { _ in [1e-7, 0] })
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: rosen, at: [1, 1], claimedGradient: { _ in [0, 0] }).passed)
+    }
+
+    /// x² − 2x + 1 + 10⁻⁶(x − 1) in Float at x = 1: f is 0 there and ∂f/∂x = 10⁻⁶ by hand. A
+    /// claimed 0 (the term forgotten) agreed with adaptive's 1.0002·10⁻⁶ within 2.2·10⁻⁶ and
+    /// passed; Richardson resolves 10⁻⁶ to 10⁻¹¹ and convicts it.
+    func testAForgottenSmallTermAtAZeroOfFIsNotPassedInFloat() throws {
+        let f: ([Float]) -> Float = { x in x[0] * x[0] - 2 * x[0] + 1 + 1e-6 * (x[0] - 1) }
+        let r = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [0] })
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [1e-6] }).passed)
+    }
+}
+
+/// A JVP check along a coordinate direction: its one claimed entry is J·v, not a row of partials.
+final class BlackBoxJVPAlongACoordinateTests: XCTestCase {
+    /// f = x₀x₁ + x₂² at (1, 2, 3) along e₂: J·e₂ = ∂f/∂x₂ = 2x₂ = 6 by hand. The entry's
+    /// rounding scale read the claimed [6] as partials along each input and indexed it at 2: the
+    /// check crashed (index out of range) instead of answering.
+    func testAJVPAlongALaterCoordinateIsChecked() throws {
+        let f: ([Double]) -> [Double] = { x in [x[0] * x[1] + x[2] * x[2]] }
+        let right = try checkBlackBoxJVP(of: f, at: [1, 2, 3], direction: [0, 0, 1], claimed: { _, _ in [6] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        let wrong = try checkBlackBoxJVP(of: f, at: [1, 2, 3], direction: [0, 0, 1], claimed: { _, _ in [6.01] })
+        XCTAssertEqual(wrong.entries[0][0].verdict.name, "rule-wrong", wrong.renderTable())
+    }
+}
+
+/// A kink at the point in Float where f is large: f's rounding grows 4-fold with every closer
+/// one-sided pair, so none is precise to a tenth of the gap, but each still reads the same two
+/// slopes.
+final class BlackBoxFloatKinkTests: XCTestCase {
+    /// c + |x − 1| at x = 1: one-sided derivatives −1 and 1 by hand, so 0.5 is a valid
+    /// subgradient and 2 is not. Requiring a closer pair precise to a tenth of the gap left both
+    /// inconclusive for c = 100 and 1000 (for c = 10 they were kinks); the invalid 2 was no
+    /// longer shown outside [−1, 1].
+    func testAKinkAtThePointIsFoundWhereFIsLargeInFloat() throws {
+        for c: Float in [10, 100, 1000] {
+            let f: ([Float]) -> Float = { x in c + Swift.abs(x[0] - 1) }
+            let valid = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [0.5] })
+            XCTAssertEqual(valid.entries[0][0].verdict, .kink(validSubgradient: true), "c = \(c)\n" + valid.renderTable())
+            let invalid = try checkBlackBoxGradient(of: f, at: [1], claimedGradient: { _ in [2] })
+            XCTAssertEqual(invalid.entries[0][0].verdict, .kink(validSubgradient: false), "c = \(c)\n" + invalid.renderTable())
+            XCTAssertEqual(invalid.entries[0][0].kink?.left, -1, "c = \(c)")
+            XCTAssertEqual(invalid.entries[0][0].kink?.right, 1, "c = \(c)")
+        }
+    }
+}
+
+/// A cusp at a zero of f: √|x| and |x|^(2/3) have no derivative at 0 (one-sided slopes ±∞ by
+/// hand), and central's differences of an even f are exactly 0 there.
+final class BlackBoxCuspAtAZeroTests: XCTestCase {
+    /// With f and the claimed 0 giving no scale, f's change per unit of the input admitted
+    /// central's estimate (f's rounding alone) and a claimed derivative 0 passed, though adaptive
+    /// and Richardson found nothing settled. Inconclusive, as before that scale; the smooth x²
+    /// at its minimum still passes.
+    func testAClaimedZeroAtACuspIsNotPassed() throws {
+        let cusps: [(String, ([Double]) -> Double)] = [("sqrt|x|", { x in Swift.abs(x[0]).squareRoot() }),
+                                                      ("cbrt(x^2)", { x in Foundation.cbrt(x[0] * x[0]) })]
+        for (name, f) in cusps {
+            let r = try checkBlackBoxGradient(of: f, at: [0], claimedGradient: { _ in [0] })
+            XCTAssertFalse(r.passed, name + "\n" + r.renderTable())
+        }
+        let f32 = try checkBlackBoxGradient(of: { (x: [Float]) in Swift.abs(x[0]).squareRoot() }, at: [0], claimedGradient: { _ in [0] })
+        XCTAssertFalse(f32.passed, f32.renderTable())
+        XCTAssertTrue(try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] }, at: [0], claimedGradient: { _ in [0] }).passed)
+    }
+}

@@ -69,3 +69,27 @@ final class VectorPathMagnitudeTests: XCTestCase {
         XCTAssertEqual(r.entries[0][0].verdict.name, "agree", r.renderTable())
     }
 }
+
+/// A vector call's path magnitude sums |Jₒᵢ| only over the inputs that xⱼ reaches: a large
+/// partial along a constant argument is no part of xⱼ's paths and must not widen its tolerance.
+final class VectorPathMagnitudeReachTests: XCTestCase {
+    /// y = a + 10¹²·b, with the rule's ∂y/∂a planted 10⁻³ off (1.001; 1 by hand).
+    enum ScaledParameter: VectorPrimitive {
+        static let name = "scaled_parameter_wrong_a"
+        static func primal(_ x: [Double]) -> [Double] { [x[0] + 1e12 * x[1]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [1.001 * v[0] + 1e12 * v[1]] }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [1.001 * u[0], 1e12 * u[0]] }
+    }
+    /// f(x₀) = y(x₀, 0): the parameter b is the constant 0, so f = x₀ exactly and ∂f/∂x₀ = 1.
+    struct WithConstantParameter: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [ScaledParameter.apply([x[0], T(0)])[0]] }
+    }
+
+    /// Bounded by Σᵢ |Jₒᵢ| times the largest input magnitude, the path magnitude of x₀ was
+    /// 10¹² (from the constant's column), the tolerance 4·64ε·10¹² ≈ 0.06, and forward and
+    /// reverse mode's 1.001 passed against differences that give 1 exactly.
+    func testALargePartialAlongAConstantArgumentDoesNotExcuseAWrongRule() throws {
+        let r = try checkJacobian(of: WithConstantParameter(), at: [0.3])
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+    }
+}

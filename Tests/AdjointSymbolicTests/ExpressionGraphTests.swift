@@ -1,5 +1,6 @@
 import XCTest
 import AdjointCore
+import AdjointExact
 @testable import AdjointSymbolic
 
 /// Ids from nowhere and missing variables are typed errors (audit C11, W9); a non-finite
@@ -124,5 +125,29 @@ final class ExpressionGraphTests: XCTestCase {
             XCTAssertEqual(($0 as? ADError).map { "\($0)" }?.contains("expression id \(big.id)"), true, "\($0)")
         }
         XCTAssertEqual(try graph.evaluate([log(x).id], at: [1.0]), [0.0])
+    }
+
+    /// A Rational too large for a Double is exact and finite (``Rational/isFiniteValue``); evaluate
+    /// judged it by its Double approximation (∞) and threw nonFinite for x²⁵⁶ at x = 10¹⁰, whose
+    /// value is exactly 10²⁵⁶⁰.
+    func testAnExactRationalBeyondDoubleRangeIsAValueNotAnError() throws {
+        let x = Symbolic.variable(0)
+        var e = x
+        for _ in 0..<8 { e = e * e }   // x^256
+        let ten10 = Rational(10_000_000_000)
+        let v = try graph.evaluate([e.id], at: [ten10])
+        var expected = Rational(1)
+        for _ in 0..<256 { expected = expected * ten10 }
+        XCTAssertEqual(v, [expected])
+        XCTAssertThrowsError(try graph.evaluate([e.id], at: [1e10])) {
+            guard case .nonFinite? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+    }
+
+    /// Values at the edge of a domain are values: √0 = 0 and |0| = 0 are finite and no op's
+    /// domain excludes them (their derivatives' troubles are not evaluate's).
+    func testValuesAtADomainEdgeAreNotErrors() throws {
+        let x = Symbolic.variable(0)
+        XCTAssertEqual(try graph.evaluate([sqrt(x).id, abs(x).id], at: [0.0]), [0, 0])
     }
 }

@@ -330,12 +330,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// units of f's change per relative move of each input). A black box has no tape to give the
     /// entry's own path scale (as `checkJacobian` uses); without this, ∂(x₀x₁²)/∂x₀ = 10⁻¹⁶ at
     /// (10⁸, 10⁻⁸) was judged within 64ε·2 and a claim 50% off passed (a user trial).
+    /// Only for a Jacobian's rows (one entry per input, direction d along x_d): a JVP's row is one
+    /// entry, J·v, and read as partials along eⱼ it indexed past its end (a crash for v = e₂).
     func entryRoundingScale(_ row: [Double], direction d: Int, rowScale: Double) -> Double {
         let v = directions[d]
         // Only a Jacobian check's row has an entry per input: a JVP along a unit vector (0, 1)
         // has one column, and reading its row[1] trapped (index out of range).
         guard functionals == nil, row.count == x.count, directions.count == x.count,
-              let j = v.firstIndex(where: { $0 != 0 }), v.allSatisfy({ $0 == 0 || $0 == 1 }),
+              let j = v.firstIndex(where: { $0 != 0 }), j == d, v.allSatisfy({ $0 == 0 || $0 == 1 }),
               v.lastIndex(where: { $0 != 0 }) == j else { return rowScale }
         let xj = Swift.abs(Double(x[j]))
         guard xj > 0, xj.isFinite else { return rowScale }
@@ -380,11 +382,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // scaled point passed claims 10⁻³ off that Richardson resolves), and the sharpest
         // disagreement overrules it.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        /// Whether the loose agreement's witness was admitted only on f's change per unit of the
+        /// input (``variation(_:_:)``), and by a fixed stencil.
+        var looseAgreementByVariationAlone = false
         // A custom witness (forward-over-reverse in AdjointTesting's Hessian checks) is trusted
         // with the error it states; the step scan guards convictions by differences alone.
         var disagreedByCustomWitness = false
         var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
-        var sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
+        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false
@@ -415,10 +420,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Rosenbrock's (1, 1, 1, 1)) neither gives a scale, and any nonzero estimate was too
             // large: a right gradient was never passed. f's own change per unit of the input is
             // the scale then. It admits the estimate only; agreement is still within the
-            // estimate's error, so a claim off by more than that is not passed on it.
-            if tooLarge(), let v = variation(r, d) {
+            // estimate's error, so a claim off by more than that is not passed on it. It does
+            // not make the agreement sharp either: a sharper rung that disagrees still decides
+            // (as sharp, central's 9·10⁻⁸ agreement with a claimed 10⁻⁷ at Rosenbrock's (1, 1)
+            // returned before Richardson, whose disagreement had convicted it, was asked).
+            let admittedByVariation = tooLarge()
+            if admittedByVariation, let v = variation(r, d) {
                 resolution = Swift.max(resolution, v * Double.pow(eps, 1.0 / 3.0))
-                sharp = Swift.max(sharp, v * Double.pow(eps, 1.0 / 3.0))
             }
             if tooLarge() { hard.append(.estimateTooLarge) }
             if !hard.isEmpty {
@@ -454,7 +462,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
                 if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w, tol) {
-                    if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
+                    if tol < looseAgreement?.2 ?? .infinity {
+                        looseAgreement = (name, w, tol)
+                        looseAgreementByVariationAlone = admittedByVariation && options.ladder[k].fixedStencil
+                    }
                     continue
                 }
                 return make(.agree, (name, w, tol), ladder: outcomes)
@@ -581,6 +592,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let (dName, dw, dTol) = sharpestDisagreement {
                 return dTol < tol ? convict(dName, dw, dTol, overruling: unresolved(w, tol) ? w : nil)
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
+            // A symmetric stencil sees nothing of a cusp: central's differences of √|x| at 0 are
+            // exactly 0, with an estimate of f's rounding alone, and "agreed" with a claimed 0
+            // once f's change per unit admitted that estimate. There the verified rungs, which
+            // found nothing settled, decide: no pass on the fixed stencil alone.
+            if looseAgreementByVariationAlone, !aVerifiedRungSettled,
+               outcomes.contains(where: { o in o.outcome == "unreliable"
+                   && options.ladder.contains { $0.name == o.witness && !$0.fixedStencil } }) {
+                return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
             return agreeIfResolved((name, w, tol), ladder: outcomes)
         }
@@ -905,6 +925,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Float f whose default step spanned a period of sin(x₂)·x₀ jumped straight to steps
         // where rounding hid everything, and the first pair's gap was taken for a kink: a
         // sign-flipped claim passed as a subgradient of [−873, 558] around a true −129).
+        // A pair at another step that still differs beyond its own tolerance and gives each side
+        // the first pair's value within it confirms the gap too, however coarse its tolerance
+        // next to the gap: a smooth f's truncation moves both sides 16-fold per factor 4 in the
+        // step, which such a pair would see. Without this, 100 + |x| in Float at 0 (rounding of
+        // f ≈ 100 grows 4-fold per closer look, so no closer pair was precise to a tenth of the
+        // gap) was inconclusive where every pair read exactly −1 and 1, and an invalid claimed
+        // 2 was no longer shown outside its one-sided derivatives.
+        func confirms(_ p: (left: Double, right: Double, tol: Double)) -> Bool {
+            p.left.isFinite && p.right.isFinite && Swift.abs(p.right - p.left) > p.tol
+                && Swift.abs(p.left - left) <= p.tol && Swift.abs(p.right - right) <= p.tol
+        }
         var closer = h
         var confirmed = false
         for _ in 0..<32 {
@@ -914,13 +945,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard near.left.isFinite, near.right.isFinite else { break }
             // A step whose samples still reach the nearby kink has a large truncation estimate
             // (its 2h twin reaches further): look closer still.
-            guard near.tol < 0.1 * gap else { continue }
+            guard near.tol < 0.1 * gap else {
+                if confirms(near) { confirmed = true }
+                continue
+            }
             if Swift.abs(near.right - near.left) <= near.tol {
                 let slope = 0.5 * (near.left + near.right)
                 return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
             }
             confirmed = true
         }
+        // Where f's rounding swamps every closer pair (1000 + |x| in Float), one 4 times coarser
+        // may still confirm, by the same test.
+        if !confirmed, (4 * h).isFinite, confirms(sides(4 * h)) { confirmed = true }
         // The first pair's gap alone is no kink: its error estimate (from its 2h twin) may miss
         // what the step spans.
         guard confirmed else { return .unresolved }

@@ -129,6 +129,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var pathMagnitudeCache: [Int: [Double]] = [:]
     /// Path magnitudes from every tape node to output i, by i (for aliased periodic terms).
     var adjointMagnitudeCache: [Int: [Double]] = [:]
+    /// The nodes of sin, cos and tan on the tape, in tape order (read once: filtering the op
+    /// list per judged entry and witness made a 40×40 check with every entry wrong 2.6 times slower).
+    var periodicNodeCache: [Int]? = nil
     /// Escapes (a variable converted to Double) seen while AD evaluated the function.
     var adEscapes = 0
     /// f(x), for the noise floor of the jump test.
@@ -506,9 +509,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// (or aliased), not its slope; 0 without a tape or such an op.
     mutating func aliasedContribution(output i: Int, input j: Int, step h: Double) -> Double {
         guard let graph, h > 0, i < graph.outputNodes.count, let o = graph.outputNodes[i] else { return 0 }
-        let periodic = graph.ops.indices.filter { k in
-            k <= o && (graph.ops[k] == .sin || graph.ops[k] == .cos || graph.ops[k] == .tan) && !graph.args[k].isEmpty
+        if periodicNodeCache == nil {
+            periodicNodeCache = graph.ops.indices.filter { k in
+                (graph.ops[k] == .sin || graph.ops[k] == .cos || graph.ops[k] == .tan) && !graph.args[k].isEmpty
+            }
         }
+        let periodic = (periodicNodeCache ?? []).prefix { $0 <= o }
         if periodic.isEmpty { return 0 }
         if pathMagnitudeCache[j] == nil { pathMagnitudeCache[j] = graph.tangents(input: j, magnitudes: true) }
         if adjointMagnitudeCache[i] == nil { adjointMagnitudeCache[i] = graph.paths.adjointMagnitudes(output: o) }

@@ -33,11 +33,11 @@ struct TapeGraph {
     /// Nodes of ops with a kink (relu, abs, max, …, and √ at 0) and the distance of their
     /// arguments from it.
     let kinkCandidates: [(node: Int, distance: Double)]
-    /// Per vector call, by its first output's node: Σᵢ |Jₒᵢ| for each output o at the recorded
+    /// Per vector call, by its first output's node: |Jₒᵢ| (rows o, columns i) at the recorded
     /// inputs, from its JVP (one per input) or else its VJP (one per output); nil when neither
     /// answers finitely or the call is outside its domain. Path magnitudes pass through a call
-    /// by these sums (``PathGraph/magnitudes(input:)``).
-    let callRowSums: [Int: [Double]?]
+    /// by these entries (``PathGraph/magnitudes(input:)``).
+    let callAbsoluteJacobians: [Int: [[Double]]?]
 
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], names: [String] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
@@ -83,11 +83,11 @@ struct TapeGraph {
             if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
         }
         vectorCalls = vectors
-        var sums: [Int: [Double]?] = [:]
+        var jacobians: [Int: [[Double]]?] = [:]
         for (k, call) in vectors where k == call.outputs.lowerBound {
-            sums[k] = domain[k] == nil ? Self.absoluteRowSums(call) : nil
+            jacobians[k] = domain[k] == nil ? Self.absoluteJacobian(call) : nil
         }
-        callRowSums = sums
+        callAbsoluteJacobians = jacobians
         analyticPrimals = analytic
         doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
@@ -174,30 +174,30 @@ struct TapeGraph {
     /// The part of the graph that path magnitudes read, without the closures: it can be handed
     /// to the concurrent check's child tasks.
     var paths: PathGraph {
-        var calls: [Int: (inputs: [Int], outputs: Range<Int>, rowSums: [Double]?)] = [:]
+        var calls: [Int: (inputs: [Int], outputs: Range<Int>, absoluteJacobian: [[Double]]?)] = [:]
         for (k, call) in vectorCalls where k == call.outputs.lowerBound {
-            calls[k] = (call.inputs, call.outputs, callRowSums[k] ?? nil)
+            calls[k] = (call.inputs, call.outputs, callAbsoluteJacobians[k] ?? nil)
         }
         return PathGraph(args: args, partials: partials, inputNodes: inputNodes, calls: calls)
     }
 
-    /// Σᵢ |Jₒᵢ| per output o of a vector call at its recorded inputs (see ``callRowSums``).
-    static func absoluteRowSums(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double],
-                                         outputs: Range<Int>)) -> [Double]? {
+    /// |Jₒᵢ| of a vector call at its recorded inputs (see ``callAbsoluteJacobians``).
+    static func absoluteJacobian(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double],
+                                          outputs: Range<Int>)) -> [[Double]]? {
         let p = call.primitive, x = call.inputValues, n = x.count, m = call.outputs.count
-        var sums = [Double](repeating: 0, count: m)
+        var j = [[Double]](repeating: [Double](repeating: 0, count: n), count: m)
         var byJVP = true
         for i in 0..<n {
             guard let jv = p.jvp(at: x, direction: (0..<n).map { $0 == i ? 1 : 0 }), jv.count == m else { byJVP = false; break }
-            for o in 0..<m { sums[o] += Swift.abs(jv[o]) }
+            for o in 0..<m { j[o][i] = Swift.abs(jv[o]) }
         }
         if !byJVP {
             for o in 0..<m {
                 guard let g = p.vjp(at: x, cotangent: (0..<m).map { $0 == o ? 1 : 0 }), g.count == n else { return nil }
-                sums[o] = g.reduce(0) { $0 + Swift.abs($1) }
+                j[o] = g.map { Swift.abs($0) }
             }
         }
-        return sums.allSatisfy(\.isFinite) ? sums : nil
+        return j.allSatisfy { $0.allSatisfy(\.isFinite) } ? j : nil
     }
 
     /// How fast a kink candidate's distance to its kink changes per unit of the input.
@@ -265,27 +265,36 @@ struct PathGraph: Sendable {
     let args: [[Int]]
     let partials: [[Double]?]
     let inputNodes: [Int?]
-    /// Vector calls by their first output's node, with ``TapeGraph/callRowSums``.
-    let calls: [Int: (inputs: [Int], outputs: Range<Int>, rowSums: [Double]?)]
+    /// Vector calls by their first output's node, with ``TapeGraph/callAbsoluteJacobians``.
+    let calls: [Int: (inputs: [Int], outputs: Range<Int>, absoluteJacobian: [[Double]]?)]
 
     /// Per node, the sum over graph paths from input j of the product of |local partials|: what a
     /// tangent along eⱼ is a sum of before cancellation (``TapeGraph/tangents(input:magnitudes:)``).
     ///
-    /// A vector call's output o is bounded by Σᵢ |Jₒᵢ| · maxᵢ (its inputs' magnitudes), not
-    /// summed per path (that would cost the call's n·m per input j); infinite, meaning unknown,
+    /// A vector call's output o is Σᵢ |Jₒᵢ|·(magnitude of its input i), over the inputs that
+    /// input j reaches (the same sum over paths as for a scalar op); infinite, meaning unknown,
     /// where its rules gave no Jacobian. Left at 0, as it was, an entry reached only through a
     /// call was judged on its own tiny value: AD's rounding of (x₀ + x₁)² − x₀² − 2x₀x₁ − x₁²
-    /// at x₀ = 10⁸ with x₀ + x₁ from a vector primitive convicted forward and reverse mode.
+    /// at x₀ = 10⁸ with x₀ + x₁ from a vector primitive convicted forward and reverse mode. Not
+    /// Σᵢ |Jₒᵢ| times the largest input magnitude: a large partial along an input that xⱼ does
+    /// not reach (a constant parameter) then widened the tolerance of xⱼ's own entries, and a
+    /// rule 10⁻³ off along xⱼ passed.
     func magnitudes(input j: Int) -> [Double] {
         var t = [Double](repeating: 0, count: args.count)
         guard j < inputNodes.count, let s = inputNodes[j] else { return t }
         t[s] = 1
         for k in args.indices {
             if let call = calls[k] {
-                let reach = call.inputs.reduce(0.0) { $1 >= 0 && $1 < t.count ? Swift.max($0, t[$1]) : $0 }
-                guard reach > 0 else { continue }
+                let reached = call.inputs.indices.filter { call.inputs[$0] >= 0 && call.inputs[$0] < t.count && t[call.inputs[$0]] != 0 }
+                guard !reached.isEmpty else { continue }
                 for (o, node) in call.outputs.enumerated() where node < t.count {
-                    t[node] = call.rowSums.map { $0[o] * reach } ?? .infinity
+                    guard let row = call.absoluteJacobian?[o] else { t[node] = .infinity; continue }
+                    var sum = 0.0
+                    for i in reached where row[i] != 0 {
+                        let term = row[i] * t[call.inputs[i]]
+                        sum += term.isNaN ? .infinity : term
+                    }
+                    t[node] = sum
                 }
                 continue
             }
@@ -304,20 +313,23 @@ struct PathGraph: Sendable {
 
     /// Per node k, the sum over graph paths from k to the output node `o` of the product of
     /// |local partials|: a bound on |∂fₒ/∂vₖ| before cancellation. A vector call passes an
-    /// output's magnitude to each of its inputs by the output's absolute row sum (a bound on each
-    /// |Jₒᵢ|); infinite, meaning unknown, where its rules gave no Jacobian.
+    /// output's magnitude to each input i by |Jₒᵢ|; infinite, meaning unknown, where its rules
+    /// gave no Jacobian.
     func adjointMagnitudes(output o: Int) -> [Double] {
         var a = [Double](repeating: 0, count: args.count)
         guard o >= 0, o < args.count else { return a }
-        var callOf: [Int: (inputs: [Int], rowSums: [Double]?, index: Int)] = [:]
+        var callOf: [Int: (inputs: [Int], absoluteJacobian: [[Double]]?, index: Int)] = [:]
         for call in calls.values {
-            for (index, node) in call.outputs.enumerated() { callOf[node] = (call.inputs, call.rowSums, index) }
+            for (index, node) in call.outputs.enumerated() { callOf[node] = (call.inputs, call.absoluteJacobian, index) }
         }
         a[o] = 1
         for k in stride(from: o, through: 0, by: -1) where a[k] != 0 {
             if let call = callOf[k] {
-                let bound = call.rowSums.map { $0[call.index] * a[k] } ?? .infinity
-                for i in call.inputs where i >= 0 && i < k { a[i] += bound.isNaN ? .infinity : bound }
+                let row = call.absoluteJacobian?[call.index]
+                for (c, i) in call.inputs.enumerated() where i >= 0 && i < k && row?[c] != 0 {
+                    let term = row.map { $0[c] * a[k] } ?? .infinity
+                    a[i] += term.isNaN ? .infinity : term
+                }
                 continue
             }
             guard let p = partials[k] else { continue }
