@@ -42,6 +42,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     case noConvergence = "no-convergence"
     /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
     /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
+    /// Real differences: a nonzero difference divided by its step fell below the normal range
+    /// (f′ at most 10⁻³⁰⁸ as seen over a huge step), so the value and its rounding bound lost
+    /// their digits.
     case underflow
     /// The subjects' values lie within the witness's error bound (or, for a black box, the claim's
     /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
@@ -250,9 +253,18 @@ extension LineProbe {
             // √(x² + 1e26) − 1e13 (all samples 0) likewise. A disagreement with such a difference
             // escalates; an agreement stands.
             if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
+            var rounding = DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
+                * stencil.noiseGain / hd
+            // A nonzero sum over a large h whose quotient falls below Double's normal range loses
+            // its digits, and so does the rounding bound: sin(x)/x at 1e300 (samples ±1e-300 over
+            // h ≈ 1e296) gave exactly 0 for both adaptive stencils, a gap of 0 "agreed" and
+            // 0 ± 0 was returned where f′ = −5.8e-301.
+            if finite[i] && sums[i] != 0 && Swift.abs(d) < Double.leastNormalMagnitude {
+                warn.append(.underflow)
+                rounding = Swift.max(rounding, Double.leastNormalMagnitude)
+            }
             out.derivative.append(finite[i] ? d : .nan)
-            out.rounding.append(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
-                                * stencil.noiseGain / hd)
+            out.rounding.append(rounding)
             out.warnings.append(warn)
         }
         return out
