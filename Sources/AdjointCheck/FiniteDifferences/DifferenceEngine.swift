@@ -255,11 +255,13 @@ extension LineProbe {
             if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
             var rounding = DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
                 * stencil.noiseGain / hd
-            // A nonzero sum over a large h whose quotient falls below Double's normal range loses
-            // its digits, and so does the rounding bound: sin(x)/x at 1e300 (samples ±1e-300 over
-            // h ≈ 1e296) gave exactly 0 for both adaptive stencils, a gap of 0 "agreed" and
-            // 0 ± 0 was returned where f′ = −5.8e-301.
-            if finite[i] && sums[i] != 0 && Swift.abs(d) < Double.leastNormalMagnitude {
+            // Normal samples whose difference over a large h falls below Double's normal range
+            // lose their digits in the division, and so does the rounding bound: sin(x)/x at
+            // 1e300 (samples ±1e-300 over h ≈ 1e296) gave exactly 0 for both adaptive stencils,
+            // a gap of 0 "agreed" and 0 ± 0 was returned where f′ = −5.8e-301. Subnormal samples
+            // (eˣ at −720) had no more digits to lose; their quotient is judged on the spacing.
+            if finite[i] && sums[i] != 0 && Swift.abs(d) < Double.leastNormalMagnitude
+                && wmax[i] >= Double(V.leastNormalMagnitude) {
                 warn.append(.underflow)
                 rounding = Swift.max(rounding, Double.leastNormalMagnitude)
             }
