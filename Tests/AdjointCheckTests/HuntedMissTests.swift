@@ -31,3 +31,23 @@ final class HuntedMissTests: XCTestCase {
         }
     }
 }
+
+extension HuntedMissTests {
+    /// An f computed through a rounded intermediate is exactly smooth, with the wrong slope, between
+    /// that intermediate's roundings: Richardson's larger steps settled on the right value, a tiny
+    /// verification step contradicted it, and a flat run of steps below the roundings was then
+    /// accepted with no warning.
+    func testSettledValueContradictedByAFlatRunIsFlagged() throws {
+        // d/dx (exp(x) − 1)/x at x = 1e-6 (the Double), SymPy/mpmath. Before: −0.49996185302734375
+        // ± 3.1e-5, no warning.
+        let f = try Formula(parsing: "(exp(x) - 1)/x")
+        let e = try differenceJacobian(of: f, at: [1e-6], method: .richardson).entries[0][0]
+        assertHonest(e, 0.500000333333458333366651589637, "richardson (exp(x) - 1)/x at 1e-6")
+        // d/dx exp(x) − 1 − x at x = Float(1e-4) = 9.99999974737875163555145263671875e-5 exactly, SymPy/mpmath
+        // (exp(x) − 1). Before: −1 ± 1.0e-6, no warning (between roundings of Float's exp(x), f is
+        // a constant minus x).
+        let g = try Formula(parsing: "exp(x) - 1 - x")
+        let eg = try differenceJacobian(of: g, at: [Float(1e-4)], method: .richardson).entries[0][0]
+        assertHonest(eg, 0.000100004997640205715895525863092, "richardson Float exp(x) - 1 - x at 1e-4")
+    }
+}

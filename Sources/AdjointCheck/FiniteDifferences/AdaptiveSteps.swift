@@ -83,6 +83,10 @@ extension LineProbe {
         var result: [DifferenceEstimate] = []
         for i in 0..<m {
             var accepted: DifferenceEstimate? = nil
+            // Whether the accepted start was flat, and the tightest asymptotic start whose settled
+            // value a smaller step contradicted (see the check after the scan).
+            var acceptedFlat = false
+            var contradicted: (value: Double, error: Double)? = nil
             var k = 0
             // A verified start near a singularity can still give a loose estimate (the tableau
             // converges slowly from steps close to the pole): keep scanning towards smaller steps
@@ -152,7 +156,10 @@ extension LineProbe {
                         let predicted = Swift.abs(samples[last].derivative[i] - best.value) * shrink * shrink
                         let rounding = Swift.max(verification.rounding[i], noise / Double(hv))
                         let tolerance = DifferenceTuning.flatTolerance * (rounding + predicted + best.error)
-                        if !(Swift.abs(dv - best.value) <= tolerance) { continue }
+                        if !(Swift.abs(dv - best.value) <= tolerance) {
+                            if !flat && best.error < contradicted?.error ?? .infinity { contradicted = (best.value, best.error) }
+                            continue
+                        }
                     }
                 }
                 guard let best = tableau.best else { continue }
@@ -162,7 +169,21 @@ extension LineProbe {
                 let found = DifferenceEstimate(value: best.value, errorEstimate: Swift.max(best.error, floor) + shift,
                                                step: Double(steps[bestLevel]), warnings: samples[bestLevel].warnings[i],
                                                reach: Double(steps[k]))
-                if found.errorEstimate < accepted?.errorEstimate ?? .infinity { accepted = found }
+                if found.errorEstimate < accepted?.errorEstimate ?? .infinity { accepted = found; acceptedFlat = flat }
+            }
+            // Larger steps settled, as a smooth f's differences do, on a value that a small step
+            // contradicted, and smaller steps then found f exactly linear with another slope. A
+            // smooth f does not do both; one computed through a rounded intermediate does. In
+            // (exp(x) − 1)/x at 10⁻⁶ the x²/2 term of exp(x) moves by an ulp of 1 only every
+            // 2·10⁻¹⁰ of x, so between those points f is 1 + c/x, of slope −0.5, and steps below
+            // settled flat on −0.49996 ± 3·10⁻⁵ where f′ = 0.5000003 (what steps of 0.1 to 0.001
+            // had found, ± 3·10⁻¹³). The samples cannot tell which range is right, so the
+            // estimate says so, with both values inside its spread.
+            if var a = accepted, acceptedFlat, let c = contradicted,
+               Swift.abs(a.value - c.value) > DifferenceTuning.flatTolerance * (a.errorEstimate + c.error) {
+                a.errorEstimate = Swift.max(a.errorEstimate, Swift.abs(a.value - c.value) + c.error)
+                if !a.warnings.contains(.noConvergence) { a.warnings = (a.warnings + [.noConvergence]).sorted() }
+                accepted = a
             }
             result.append(accepted ?? unconverged(samples.map { $0.derivative[i] }, steps: steps.map { Double($0) },
                                                   warnings: samples.last?.warnings[i] ?? []))
