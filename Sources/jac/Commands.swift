@@ -345,7 +345,7 @@ func describe(_ w: FDWarning) -> String {
     case .notIndependent: return "the witness follows the same path as AD (the function converts a variable to Double)"
     case .witnessesConflict: return "reliable witnesses contradict each other"
     case .noisyEvaluation: return "f's own rounding noise is large enough to explain the difference"
-    case .underflow: return "complex-step imaginary parts underflowed, or a difference over its step fell below the normal range (a tiny |x| or derivative)"
+    case .underflow: return "complex-step imaginary parts underflowed, or a difference over its step fell below the normal range: a tiny |x| or derivative"
     case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
     case .aliased: return "a sin, cos or tan argument moves by more than a radian over the step: the differences cannot see its slope"
     case .pathRounding: return "the claim is off by less than the rounding the formula's path magnitudes allow a derivative: not shown wrong or right (check in Double)"
