@@ -335,7 +335,7 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
 /// A difference warning in words, for notes on standard error.
 func describe(_ w: FDWarning) -> String {
     switch w {
-    case .noConvergence: return "no step range where the differences settle: f oscillates or is too noisy at every step tried"
+    case .noConvergence: return "no step range where the differences settle on one value: f oscillates or is too noisy at every step tried, or two step ranges settle on different values"
     case .cancellation: return "the samples cancel to a few ulps"
     case .stepBelowULP: return "the step is below an ulp of the input"
     case .nonFinite: return "a sample is not finite"

@@ -70,6 +70,15 @@ final class DifferenceModeTests: XCTestCase {
         XCTAssertEqual(try JacRunner.json(good.stdout)["unreliable"] as? [[Bool]], [[false, false]])
     }
 
+    /// Richardson's steps from 0.1 to 0.001 settle on f′ = 0.5000003 (by hand, (eˣ(x − 1) + 1)/x²
+    /// at 1e-6), and far smaller ones on −0.49996 inside the rounding steps of eˣ: the note says two
+    /// ranges settled on different values, not only that f oscillates or is noisy.
+    func testTwoSettledRangesAreNamedInTheNote() throws {
+        let r = try JacRunner.run(["jacobian", "(exp(x) - 1)/x", "--at", "x=1e-6", "--mode", "richardson"])
+        XCTAssertTrue(r.stdout.contains("no estimate"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("two step ranges settle on different values"), r.stderr)
+    }
+
     func testAnUnresolvableDerivativeIsExplained() throws {
         // sin(1e15·x) at 1: a period spans ~28 ulps of x; Richardson cannot settle and says why.
         let r = try JacRunner.run(["jacobian", "sin(1e15*x)", "--at", "x=1", "--mode", "richardson", "--format", "json"])
