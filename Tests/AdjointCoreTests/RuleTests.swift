@@ -242,6 +242,22 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(plain, 14.2805, accuracy: 8 * Double.ulpOfOne * 14.2805)
     }
 
+    /// x^y at a zero base with y = 1 is x near 0⁺, so by hand ∂x = 1 and ∂y = lim x·log x = 0. The
+    /// real pow defines 0⁰ as NaN, which y·x^(y−1) read: every mode and `jac` reported a NaN entry.
+    func testPowAtAZeroBaseWithExponentOneHasPartialsOneAndZero() throws {
+        let r = try gradient(of: { v in pow(v[0], v[1]) }, at: [0.0, 1.0])
+        XCTAssertEqual(r, [1, 0])
+        let f = try jvp(of: { v in [Dual.pow(v[0], v[1])] }, at: [0.0, 1.0], direction: [1, 1]).jvp
+        XCTAssertEqual(f, [1])
+        let fl = try gradient(of: { (v: [Reverse<Float>]) in pow(v[0], v[1]) }, at: [Float(0), 1])
+        XCTAssertEqual(fl, [1, 0])
+        // Elsewhere the rule is unchanged: at (0, 2) ∂x = 2·0 = 0; at (2, 1) ∂x = 1, ∂y = 2·log 2.
+        XCTAssertEqual(try gradient(of: { v in pow(v[0], v[1]) }, at: [0.0, 2.0]), [0, 0])
+        let g = try gradient(of: { v in pow(v[0], v[1]) }, at: [2.0, 1.0])
+        XCTAssertEqual(g[0], 1)
+        XCTAssertEqual(g[1], 2 * Foundation.log(2.0), accuracy: 4 * Double.ulpOfOne)
+    }
+
     func applyDual(_ op: Op, _ x: Dual<Double, Double>, _ y: Dual<Double, Double>, _ n: Int) -> Dual<Double, Double> {
         op.arity == 2 ? Dual.applyBinary(op, x, y) : Dual.applyUnary(op, x, n)
     }

@@ -191,7 +191,9 @@ extension Builtin {
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             // ∂y = z·log x; at x = 0 (allowed for y > 0) z = 0 and the limit is 0, not 0·(−∞).
             let dy = x == 0 ? 0 : z * T.log(x)
-            return (y * T.pow(x, y - 1), dy)
+            // ∂x at a zero base with y = 1 is the limit 1 of x⁰, not the real pow's 0⁰ = NaN.
+            let dx = x == 0 && y == 1 ? y : y * T.pow(x, y - 1)
+            return (dx, dy)
         }
         /// ∂x = y·x^(y−1) is +∞ at a zero base for 0 < y < 1, and overflows near it.
         @inlinable public static var partialsCanBeInfinite: Bool { true }
