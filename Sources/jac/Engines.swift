@@ -114,7 +114,11 @@ struct DifferenceEngine: ModeEngine {
             guard point.doubles.count == formula.variables.count else {
                 throw ADError.dimensionMismatch(what: "number of inputs", expected: formula.variables.count, got: point.doubles.count)
             }
-            d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles, method: method)
+            // The formula's tape bounds the rounding of each evaluation: without it a formula
+            // that cancels large terms (x^2 - 2*x + 1 at 1.0000001) got a confident wrong slope.
+            let noise = try? evaluationRoundingBound(of: formula, at: point.doubles)
+            d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles,
+                                       method: method, evaluationError: noise)
         }
         if let u = d.unsupported { throw u }
         // realValue is finite (value(of:) throws otherwise); the complex step's value is

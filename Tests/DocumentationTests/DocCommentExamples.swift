@@ -303,6 +303,16 @@ enum DocCommentExamples {
         _ = d.jacobian   // ≈ [[3, 2]]
     }
 
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 40.
+    static func EvaluationRounding_40() async throws {
+        struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }
+        }
+        let noise = try evaluationRoundingBound(of: Square1(), at: [1.0000001])   // ≈ [8.9e-16]
+        let d = try differenceJacobian(of: Square1(), at: [1.0000001], method: .adaptive, evaluationError: noise)
+        _ = d
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
     static func Differences_147() async throws {
         let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
@@ -651,6 +661,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:40", EvaluationRounding_40),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:251", Differences_251),

@@ -27,6 +27,7 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift",
         "Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift",
         "Sources/AdjointCheck/FiniteDifferences/Differences.swift",
+        "Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift",
         "Sources/AdjointCheck/FiniteDifferences/Stencil.swift",
         "Sources/AdjointCheck/FiniteDifferences/StepSize.swift",
         "Sources/AdjointTesting/Inputs.swift",

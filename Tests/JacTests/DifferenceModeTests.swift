@@ -70,13 +70,34 @@ final class DifferenceModeTests: XCTestCase {
         XCTAssertEqual(try JacRunner.json(good.stdout)["unreliable"] as? [[Bool]], [[false, false]])
     }
 
-    /// Richardson's steps from 0.1 to 0.001 settle on f′ = 0.5000003 (by hand, (eˣ(x − 1) + 1)/x²
-    /// at 1e-6), and far smaller ones on −0.49996 inside the rounding steps of eˣ: the note says two
-    /// ranges settled on different values, not only that f oscillates or is noisy.
+    /// The no-convergence note names both causes: f oscillating or noisy at every step, and two
+    /// step ranges settling on different values (trial P's Richardson flag). √x at 10⁻¹² has no
+    /// step range that stays inside (0, ∞) long enough to settle.
     func testTwoSettledRangesAreNamedInTheNote() throws {
-        let r = try JacRunner.run(["jacobian", "(exp(x) - 1)/x", "--at", "x=1e-6", "--mode", "richardson"])
+        let r = try JacRunner.run(["jacobian", "sqrt(x)", "--at", "x=1e-12", "--mode", "richardson"])
         XCTAssertTrue(r.stdout.contains("no estimate"), r.stdout)
         XCTAssertTrue(r.stderr.contains("two step ranges settle on different values"), r.stderr)
+    }
+
+    /// jac differences a formula whose tape it has, so the rounding of its intermediates counts in
+    /// every estimate. Before, x² − 2x + 1 at 1.0000001 (terms near 1 cancelling to 10⁻¹⁴) gave
+    /// adaptive 2.00001523e-7 ± 8.9e-16, a confident wrong slope, and (eˣ − 1)/x at 10⁻⁶ gave
+    /// Richardson "no estimate" (two step ranges settled on 0.5000003 and −0.49996). Truths:
+    /// 2(x − 1) in exact rationals at x = 4503600077730459/2⁵²; mpmath at 40 digits for the quotient.
+    func testEstimatesCountTheRoundingOfTheFormulasIntermediates() throws {
+        for (formula, at, truth) in [("x^2 - 2*x + 1", "x=1.0000001", 2.00000000116773435365757904946804e-7),
+                                     ("(exp(x) - 1)/x", "x=1e-6", 0.500000333333458333366651589637)] {
+            for mode in ["central", "richardson", "adaptive"] {
+                let r = try JacRunner.run(["jacobian", formula, "--at", at, "--mode", mode, "--format", "json"])
+                XCTAssertEqual(r.status, 0, r.stderr)
+                let json = try JacRunner.json(r.stdout)
+                let value = try XCTUnwrap((json["jacobian"] as? [[Double]])?.first?.first, r.stdout)
+                let estimate = try XCTUnwrap((json["error_estimate"] as? [[Double]])?.first?.first, r.stdout)
+                XCTAssertLessThanOrEqual(Swift.abs(value - truth), estimate, "\(formula) \(mode): \(r.stdout)")
+            }
+            let adaptive = try JacRunner.run(["jacobian", formula, "--at", at, "--mode", "adaptive", "--format", "json"])
+            XCTAssertEqual(try JacRunner.json(adaptive.stdout)["unreliable"] as? [[Bool]], [[false]], "\(formula): \(adaptive.stderr)")
+        }
     }
 
     func testAnUnresolvableDerivativeIsExplained() throws {

@@ -219,21 +219,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let reverseRows: [[Double]]? = options.checkReverse
             ? ((try? recording.jacobian(checked: false)) ?? []).map { $0.map { Double($0) } } : nil
 
-        // |v| of every recorded node but the inputs, read once: reading each entry once per output
-        // (an m × tape walk through `entry`) was 36% of a 60×60 check.
-        let magnitudes: [Double] = (0..<recording.tape.count).map { k in
-            guard let e = recording.tape.entry(k), e.op != .input else { return 0 }
-            return Swift.abs(Double(e.value))
-        }
-        roundingScale = (0..<m).map { i in
-            let cot = recording.tape.nodeCotangents(from: recording.outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) })
-            var sum = 0.0
-            for (k, magnitude) in magnitudes.enumerated() where magnitude != 0 {
-                let t = Swift.abs(Double(cot[k])) * magnitude
-                if t.isFinite { sum += t }
-            }
-            return sum
-        }
+        roundingScale = recording.roundingScales()
         let graph = TapeGraph(recording)
         self.graph = graph
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)

@@ -9,7 +9,7 @@ import RealModule
 // runs on the concurrency runtime's threads, never on the one that planted them: count or mutate
 // around the synchronous calls, as for `jacobian(of:at:mode:tasks:)`.
 
-/// ``differenceJacobian(of:at:method:step:)`` with its columns spread over `tasks` child tasks.
+/// ``differenceJacobian(of:at:method:step:evaluationError:)`` with its columns spread over `tasks` child tasks.
 ///
 /// Each column (one input's line of samples) is independent once f(x) is known; the complex step
 /// checks all its columns together along one combined direction, so it runs as one job.
@@ -19,26 +19,29 @@ import RealModule
 /// ```
 @inlinable public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction & Sendable, at x: [V], method: DifferenceMethod = .central,
-    step: StepSize = .automatic, tasks: Int
+    step: StepSize = .automatic, evaluationError: [Double]? = nil, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
-    try await differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step, tasks: tasks)
+    try await differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step,
+                                              evaluationError: evaluationError, tasks: tasks)
 }
 
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 @usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, tasks: Int
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, evaluationError: [Double]? = nil,
+    tasks: Int
 ) async throws -> DifferenceJacobian<V> {
     if tasks <= 1 || method == .complexStep {
-        return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step)
+        return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step, evaluationError: evaluationError)
     }
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
-    return try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step, tasks: tasks)
+    return try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,
+                                        evaluationError: evaluationError, tasks: tasks)
 }
 
-/// ``differenceJacobian(evaluating:at:method:step:)`` with its columns spread over `tasks` child
+/// ``differenceJacobian(evaluating:at:method:step:evaluationError:)`` with its columns spread over `tasks` child
 /// tasks; f must be safe to call from several threads at once.
 ///
 /// ```swift
@@ -48,10 +51,10 @@ import RealModule
 @_specialize(where V == Float)
 public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod = .central,
-    step: StepSize = .automatic, tasks: Int
+    step: StepSize = .automatic, evaluationError: [Double]? = nil, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
     if tasks <= 1 {
-        return try differenceJacobian(evaluating: f, at: x, method: method, step: step)
+        return try differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError)
     }
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
@@ -59,8 +62,10 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     try validate(step)
     let value = f(x)
     let m = value.count
+    try validate(evaluationError: evaluationError, outputs: m)
     let columns = await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+        probe.noiseFloor = evaluationError ?? []
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
     }

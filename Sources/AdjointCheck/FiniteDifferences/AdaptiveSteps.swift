@@ -267,6 +267,9 @@ extension LineProbe {
         var accepted = [DifferenceEstimate?](repeating: nil, count: m)
         var needsNoise = [Bool](repeating: false, count: m)
         var candidate = [DifferenceEstimate?](repeating: nil, count: m)
+        // An estimate confirmed by an agreeing step and only carried on to a larger one (see
+        // below): it stands when a larger step disagrees or the rounds run out.
+        var confirmed = [DifferenceEstimate?](repeating: nil, count: m)
         var last = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: 0), count: m)
         var tried: Set<Double> = []
         // Whether a larger step's samples were not finite: an estimate never confirmed says so
@@ -294,7 +297,11 @@ extension LineProbe {
                 let estimate = DifferenceEstimate(value: d3, errorEstimate: gap + a.rounding[i], step: Double(h),
                                                   warnings: warnings, reach: reachFactor * Double(h))
                 last[i] = estimate
-                if round == 0 && gap <= quickAgreement * Swift.abs(d3) {
+                // With a caller's rounding bound (f's tape), the agreement is quick only when that
+                // rounding is small too: x² − 2x + 1 at 1.0000001 agreed at the first step with a
+                // rounding of 10⁻⁵ of the value, which a larger step divides down.
+                let roundingSmall = noiseFloor.isEmpty || a.rounding[i] <= quickAgreement * Swift.abs(d3)
+                if round == 0 && roundingSmall && gap <= quickAgreement * Swift.abs(d3) {
                     accepted[i] = estimate
                     continue
                 }
@@ -303,7 +310,24 @@ extension LineProbe {
                 if plausible, let previous = candidate[i],
                    Swift.abs(previous.value - d3) <= previous.errorEstimate + estimate.errorEstimate {
                     // Two steps agree within their estimates: keep the better, measure the noise.
-                    accepted[i] = previous.errorEstimate <= estimate.errorEstimate ? previous : estimate
+                    let better = previous.errorEstimate <= estimate.errorEstimate ? previous : estimate
+                    // Unless a caller's rounding bound still dominates at this step: a larger
+                    // step divides it down while the truncation stays hidden (x² − 2x + 1 has
+                    // none), so the agreement is carried to the next step.
+                    if !noiseFloor.isEmpty, noiseBound, a.rounding[i] > quickAgreement * Swift.abs(d3),
+                       reachFactor * 4 * Double(h) <= scale {
+                        candidate[i] = better
+                        confirmed[i] = better
+                        proposals.append(Double(h) * 4)
+                        continue
+                    }
+                    accepted[i] = better
+                    needsNoise[i] = true
+                    continue
+                }
+                // The larger step left the agreement: the confirmed estimate stands.
+                if let c = confirmed[i] {
+                    accepted[i] = c
                     needsNoise[i] = true
                     continue
                 }
@@ -331,6 +355,10 @@ extension LineProbe {
             }
             guard let nextStep = fresh.max(), nextStep > 0, nextStep.isFinite, !stepBelowULP(nextStep) else { break }
             h = nextStep
+        }
+        for i in 0..<m where accepted[i] == nil && confirmed[i] != nil {
+            accepted[i] = confirmed[i]
+            needsNoise[i] = true
         }
         return (0..<m).map { i in
             if var e = accepted[i] {

@@ -126,6 +126,11 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// Samples already taken, by displacement: stencils applied at one step share their points
     /// (the adaptive method's value and check stencils), and a shared point costs one evaluation.
     private var taken: [V: [V]] = [:]
+    /// Per output, a caller's bound on the absolute rounding of one evaluation of f (empty: none),
+    /// from ``evaluationRoundingBound(of:at:)``. Every stencil's rounding bound is at least its
+    /// weights times it over the step, so steps are chosen and estimates judged against the
+    /// rounding of f's intermediates, not only a few ulps of f.
+    var noiseFloor: [Double] = []
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
         self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil
@@ -241,7 +246,8 @@ extension LineProbe {
             let d = Double(sums[i]) / hd
             // A sample's rounding: relative in the normal range, at least the least subnormal's
             // below it (exp at −720 is 2e-313, and 2 ulps of it would be 1e-328, below any Double).
-            let noise = DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * fmax[i], quantum)
+            let floor = i < noiseFloor.count ? noiseFloor[i] : 0
+            let noise = Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * fmax[i], quantum), floor)
             if !finite[i] || !d.isFinite { warn.append(.nonFinite) }
             if below { warn.append(.stepBelowULP) }
             let digits = Double.pow(10, DifferenceTuning.cancellationDigitsRequired)
@@ -253,7 +259,7 @@ extension LineProbe {
             // √(x² + 1e26) − 1e13 (all samples 0) likewise. A disagreement with such a difference
             // escalates; an agreement stands.
             if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
-            var rounding = DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0)
+            var rounding = Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0), floor)
                 * stencil.noiseGain / hd
             // Normal samples whose difference over a large h falls below Double's normal range
             // lose their digits in the division, and so does the rounding bound: sin(x)/x at

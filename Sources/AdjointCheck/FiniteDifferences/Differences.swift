@@ -69,27 +69,37 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// ```swift
 /// let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
 /// ```
+///
+/// `evaluationError`, when given, bounds the absolute rounding of one evaluation of each output
+/// (``evaluationRoundingBound(of:at:)`` reads it off f's tape); the real methods then choose
+/// steps and estimate errors against it instead of a few ulps of f alone, which matters when f
+/// cancels intermediates far larger than itself. The complex step subtracts no samples and
+/// ignores it.
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has the wrong length,
-///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step. Non-finite values
-///   are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
+///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step or evaluation error.
+///   Non-finite values are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
 @inlinable public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+    of f: some ADFunction, at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic,
+    evaluationError: [Double]? = nil
 ) throws -> DifferenceJacobian<V> {
-    try differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step)
+    try differenceJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, method: method, step: step,
+                                        evaluationError: evaluationError)
 }
 
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 @usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, evaluationError: [Double]? = nil
 ) throws -> DifferenceJacobian<V> {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try validate(step)
-    if method != .complexStep { return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step) }
+    if method != .complexStep {
+        return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step, evaluationError: evaluationError)
+    }
     // f(x) itself is not evaluated when there is an input to step (see complexStepColumns).
     if x.isEmpty {
         let value = f(x)
@@ -116,11 +126,15 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
 /// d.jacobian   // ≈ [[3, 2]]
 /// ```
-/// - Throws: ``ADError/invalidArgument(_:)`` for complex step or an invalid step.
+/// `evaluationError`: as for ``differenceJacobian(of:at:method:step:evaluationError:)``.
+/// - Throws: ``ADError/invalidArgument(_:)`` for complex step, an invalid step or evaluation
+///   error; ``ADError/dimensionMismatch(what:expected:got:)`` when `evaluationError` does not
+///   have one entry per output.
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic
+    evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic,
+    evaluationError: [Double]? = nil
 ) throws -> DifferenceJacobian<V> {
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
@@ -128,11 +142,13 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     try validate(step)
     let value = f(x)
     let m = value.count
+    try validate(evaluationError: evaluationError, outputs: m)
     var columns: [[DifferenceEstimate]] = []
     columns.reserveCapacity(x.count)
     var evaluations = 1
     for j in x.indices {
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+        probe.noiseFloor = evaluationError ?? []
         columns.append(probe.estimate(method, step: step, outputs: m))
         evaluations += probe.evaluations
     }
@@ -142,7 +158,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
                               evaluations: evaluations, unsupported: nil)
 }
 
-/// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:)``.
+/// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:evaluationError:)``.
 ///
 /// ```swift
 /// let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)

@@ -1,0 +1,89 @@
+import XCTest
+import AdjointCore
+import AdjointFormula
+import AdjointCheck
+
+/// A difference's error estimate assumed each sample of f rounded by a few ulps of f. A formula
+/// that cancels large intermediates rounds by ulps of the intermediates: x² − 2x + 1 at
+/// 1.0000001 is 10⁻¹⁴ from terms near 1, and the adaptive method returned 2.00001523e-7 ± 8.9e-16
+/// for 2.00000000117e-7 with no warning (trial P, session 11). The tape's first-order bound,
+/// passed as `evaluationError`, makes the estimates hold.
+final class EvaluationRoundingTests: XCTestCase {
+    /// 2(x − 1) at the Double nearest 1.0000001, x = 4503600077730459/2⁵², in exact rationals:
+    /// 2·450359963/2⁵², printed by Python's fractions/mpmath to 33 digits.
+    let truth = 2.00000000116773435365757904946804e-7
+    let point = [1.0000001]
+
+    func testTheTapeBoundCountsTheIntermediates() throws {
+        let f = try Formula(parsing: "x^2 - 2*x + 1")
+        let bound = try XCTUnwrap(evaluationRoundingBound(of: f, at: point).first)
+        // By hand: ε·(|x²| + |2x| + |x² − 2x| + |f|) = ε·(1.0000002 + 2.0000002 + 1.0000000 + 10⁻¹⁴),
+        // about 4ε; the model's few ulps of f alone would be 2·ε·10⁻¹⁴.
+        XCTAssertGreaterThanOrEqual(bound, 4 * Double.ulpOfOne)
+        XCTAssertLessThanOrEqual(bound, 8 * Double.ulpOfOne)
+    }
+
+    func testEstimatesHoldWithTheBound() throws {
+        let f = try Formula(parsing: "x^2 - 2*x + 1")
+        let noise = try evaluationRoundingBound(of: f, at: point)
+        for method in [DifferenceMethod.central, .richardson, .adaptive] {
+            let e = try differenceJacobian(of: f, at: point, method: method, evaluationError: noise).entries[0][0]
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - truth), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+            XCTAssertTrue(e.warnings.isEmpty, "\(method): \(e.warnings)")
+        }
+        // The adaptive method carries a noise-bound agreement on to larger steps: its estimate is
+        // tight enough to use (10⁻⁷ of the value), not only honest.
+        let a = try differenceJacobian(of: f, at: point, method: .adaptive, evaluationError: noise).entries[0][0]
+        XCTAssertLessThan(a.errorEstimate, 1e-7 * truth, "\(a.value) ± \(a.errorEstimate)")
+    }
+
+    /// (eˣ − 1)/x at 10⁻⁶: eˣ rounds by ε near 1, which the quotient turns into 2·10⁻¹⁰ of f.
+    /// Without the bound Richardson's two step ranges settled on 0.5000003 and −0.49996 (flagged
+    /// no-convergence); with it the larger steps are kept. mpmath at 40 digits:
+    /// d/dx (eˣ − 1)/x at 10⁻⁶ = 0.500000333333458333366651589637.
+    func testRichardsonSettlesWhereTheIntermediateRoundingIsCounted() throws {
+        let f = try Formula(parsing: "(exp(x) - 1)/x")
+        let noise = try evaluationRoundingBound(of: f, at: [1e-6])
+        let e = try differenceJacobian(of: f, at: [1e-6], method: .richardson, evaluationError: noise).entries[0][0]
+        XCTAssertLessThanOrEqual(Swift.abs(e.value - 0.500000333333458333366651589637), e.errorEstimate, "\(e.value) ± \(e.errorEstimate)")
+        XCTAssertTrue(e.warnings.isEmpty, "\(e.warnings)")
+        XCTAssertLessThan(e.errorEstimate, 1e-6, "a usable estimate, not only an honest one")
+    }
+
+    /// Where f cancels nothing the bound is below the model's few ulps of f, and nothing changes.
+    func testAFormulaWithoutCancellationIsUnchanged() throws {
+        let f = try Formula(parsing: "sin(x) * exp(x)")
+        let noise = try evaluationRoundingBound(of: f, at: [0.7])
+        for method in [DifferenceMethod.central, .richardson, .adaptive] {
+            let plain = try differenceJacobian(of: f, at: [0.7], method: method)
+            let bounded = try differenceJacobian(of: f, at: [0.7], method: method, evaluationError: noise)
+            XCTAssertEqual(plain.jacobian, bounded.jacobian, "\(method)")
+            XCTAssertEqual(plain.evaluations, bounded.evaluations, "\(method)")
+        }
+    }
+
+    /// Columns on two tasks see the same bound as the serial ones: identical estimates.
+    func testTheConcurrentDifferencesUseTheBoundToo() async throws {
+        let f = try Formula(parsing: "x^2 - 2*x*y + y^2; (exp(x) - 1)/x + y")
+        let x = [1.0000001, 1.0]
+        let noise = try evaluationRoundingBound(of: f, at: x)
+        for method in [DifferenceMethod.central, .richardson, .adaptive] {
+            let serial = try differenceJacobian(of: f, at: x, method: method, evaluationError: noise)
+            let parallel = try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, evaluationError: noise, tasks: 2)
+            XCTAssertEqual(serial.entries, parallel.entries, "\(method)")
+        }
+    }
+
+    func testABadEvaluationErrorIsRefused() throws {
+        let f = try Formula(parsing: "x*y; x + y")
+        XCTAssertThrowsError(try differenceJacobian(of: f, at: [1.0, 2.0], method: .central, evaluationError: [1e-16])) { e in
+            XCTAssertEqual(e as? ADError, .dimensionMismatch(what: "evaluationError entries (one per output)", expected: 2, got: 1))
+        }
+        for bad in [-1e-16, .nan, .infinity] {
+            XCTAssertThrowsError(try differenceJacobian(of: f, at: [1.0, 2.0], method: .adaptive, evaluationError: [1e-16, bad])) { e in
+                guard case ADError.invalidArgument(let message) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(message.contains("evaluationError"), message)
+            }
+        }
+    }
+}
