@@ -15,6 +15,12 @@ import RealModule
 /// from its negative: the ladder goes on, and an entry no rung resolves is `fd-inconclusive`
 /// (``FDWarning/belowResolution``), never a pass, as in ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
 ///
+/// A mode that cannot run because a user ``VectorPrimitive`` lacks its rule (reverse mode without
+/// a VJP, forward mode without a JVP) is left out of the subjects and listed in
+/// ``CheckReport/modesNotRun`` (and the notes); the other mode is judged as usual, and a wrong
+/// rule is localised to `<name> JVP` or `<name> VJP`. With neither mode and no claim, the report's
+/// ``CheckReport/problem`` is the missing rule and it does not pass.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 /// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
