@@ -210,4 +210,68 @@ final class OneRuleVectorPrimitiveTests: XCTestCase {
             XCTAssertEqual(e as? ADError, .missingRule(primitive: "prodsin_jvp_only", mode: "reverse mode", needs: "VJP"))
         }
     }
+
+    // MARK: The check's other machinery, reached through a JVP-only call
+
+    /// (x₀ + x₁, x₀, x₁) with a JVP only, exact; and with ∂/∂x₁ of its first output planted as 1.5.
+    enum PairSumJVPOnly: VectorPrimitive {
+        static let name = "pair_sum_jvp_only"
+        static func primal(_ x: [Double]) -> [Double] { PairSum.primal(x) }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { PairSum.jvp(at: x, direction: v) }
+    }
+    enum PairSumWrongJVPOnly: VectorPrimitive {
+        static let name = "pair_sum_wrong_jvp_only"
+        static func primal(_ x: [Double]) -> [Double] { [x[0] + x[1]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [v[0] + 1.5 * v[1]] }
+    }
+    struct Small: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [PairSumWrongJVPOnly.apply(x)[0] * T(1e-8) + x[0]] }
+    }
+
+    /// Without a VJP the rounding scale comes from the graph's path bounds, not a reverse sweep:
+    /// s² − a² − 2ab − b² through the call at x₀ = 10⁸ is 0 by hand, and forward mode's rounding
+    /// of it (ulps of 10⁸) is not convicted; a JVP 0.5 off in a 10⁻⁸ entry still is.
+    func testRoundingThroughAJVPOnlyCallIsBoundedAndAWrongTinyEntryConvicted() throws {
+        var o = CheckOptions()
+        o.ladder = [.custom(name: "by hand", errorEstimate: 0, jacobian: { _ in [[0, 0]] })]
+        let r = try checkJacobian(of: VectorPathMagnitudeTests.Cancels<PairSumJVPOnly>(throughCall: true), at: [1e8, 0.3], options: o)
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(r.subjects, ["forward"])
+        let small = try checkJacobian(of: Small(), at: [0.7, 0.2])
+        guard small.entries.first?.count == 2 else { return XCTFail(small.renderTable()) }
+        // ∂/∂x₁ = 10⁻⁸ by hand; the JVP gives 1.5·10⁻⁸.
+        XCTAssertEqual(small.entries[0][1].verdict, .ruleWrong(subjects: ["forward"]), small.renderTable())
+        XCTAssertEqual(small.entries[0][0].verdict, .agree, small.renderTable())
+        XCTAssertEqual(small.fault?.op, "pair_sum_wrong_jvp_only JVP", small.renderTable())
+    }
+
+    /// (x₀ + x₁)² − x₀² − 2x₀x₁ = x₁² with the sum, x₀ and x₁ from a JVP-only call: by hand
+    /// ∇ = (0, 2x₁). At x₀ = 10⁸ f is rounding noise of a few units (terms of 10¹⁶); its bound,
+    /// taken from the graph's paths since there is no sweep, keeps that noise from reading as a
+    /// jump or convicting forward mode's rounded 0.
+    struct CancellingThroughCall: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            let y = PairSumJVPOnly.apply(x)
+            return [y[0] * y[0] - y[1] * y[1] - 2 * y[1] * y[2]]
+        }
+    }
+    func testFsOwnRoundingThroughAJVPOnlyCallIsNotAJump() throws {
+        let r = try checkGradient(of: CancellingThroughCall(), at: [1e8, 0.3], claimedGradient: { (x: [Double]) in [0, 2 * x[1]] })
+        XCTAssertEqual(r.subjects, ["forward", "claimed"])
+        for e in r.entries.joined() {
+            XCTAssertFalse(["rule-wrong", "discontinuity"].contains(e.verdict.name), r.renderTable())
+        }
+    }
+
+    /// A declared kink of a JVP-only call is reported at its recorded node and judged by
+    /// one-sided derivatives: max(x₀, x₁) at the tie has one-sided slopes 0 and 1 along each
+    /// input, and the JVP's convention (x₀ ≤ x₁ picks x₁) gives (0, 1), inside both.
+    func testAKinkOfAJVPOnlyCallIsJudgedByOneSidedDerivatives() throws {
+        let r = try checkJacobian(of: VectorPrimitiveKinkDomainTests.Larger<VectorPrimitiveKinkDomainTests.SortPairJVPOnly>(),
+                                  at: [1.0, 1.0])
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(r.kinks.map(\.name), ["sort_pair_jvp_only"])
+        XCTAssertEqual(r.entries.first?.map(\.verdict.name), ["kink", "kink"], r.renderTable())
+        XCTAssertEqual(r.subjects, ["forward"])
+    }
 }
