@@ -328,6 +328,7 @@ extension ConcurrentCheckEdgeTests {
         try await both(ThroughProdSin<ProdSinWrongJVPOnly>(), [0.5, 2.0], "wrong JVP only")
         try await both(ThroughProdSin<ProdSinVJPOnly>(), [0.5, 2.0], "VJP only")
         try await both(ThroughProdSin<ProdSinNoRule>(), [0.5, 2.0], "no rule")
+        try await both(ThroughProdSin<ProdSinVJPNilInSweep>(), [0.5, 2.0], "VJP nil in the sweep")
         try await both(U.SolveLoss<LinearSolve>(), [2.0, 0.5, -0.25, 3.0, 1.0, -2.0], "linear solve")
         try await both(U.SolveLoss<LinearSolveWrongVJP>(), [2.0, 0.5, -0.25, 3.0, 1.0, -2.0], "linear solve, wrong VJP")
         try await both(U.UserAbsFunction(), [0.0], "user |x| at its kink")

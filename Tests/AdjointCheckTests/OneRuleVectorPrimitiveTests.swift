@@ -49,6 +49,15 @@ struct ThroughProdSin<P: VectorPrimitive>: ADFunction {
     }
 }
 
+/// A VJP that answers the zero cotangent recording tries and nil for every other: its rule is
+/// there, but fails in the sweep.
+enum ProdSinVJPNilInSweep: VectorPrimitive {
+    static let name = "prodsin_vjp_nil_in_sweep"
+    static func primal(_ x: [Double]) -> [Double] { ProdSinJVPOnly.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProdSinJVPOnly.jvp(at: x, direction: v) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.allSatisfy { $0 == 0 } ? [0, 0] : nil }
+}
+
 /// A vector primitive with neither rule: no AD mode can run through it.
 enum ProdSinNoRule: VectorPrimitive {
     static let name = "prodsin_no_rule"
@@ -273,5 +282,16 @@ final class OneRuleVectorPrimitiveTests: XCTestCase {
         XCTAssertEqual(r.kinks.map(\.name), ["sort_pair_jvp_only"])
         XCTAssertEqual(r.entries.first?.map(\.verdict.name), ["kink", "kink"], r.renderTable())
         XCTAssertEqual(r.subjects, ["forward"])
+    }
+
+    /// Found while fixing the above: a VJP failing only in the sweep gave a reverse column of NaN
+    /// and four "non-finite (reverse)" entries with no reason anywhere in the report.
+    func testAVJPFailingInTheSweepIsNamed() throws {
+        let r = try checkJacobian(of: ThroughProdSin<ProdSinVJPNilInSweep>(), at: x)
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertEqual(r.modeFailures.count, 1, r.renderTable())
+        XCTAssertTrue(r.modeFailures.first?.hasPrefix("reverse mode failed: prodsin_vjp_nil_in_sweep has no VJP at this cotangent") == true,
+                      "\(r.modeFailures)")
+        XCTAssertTrue(r.renderTable().contains("note: reverse mode failed: prodsin_vjp_nil_in_sweep"), r.renderTable())
     }
 }

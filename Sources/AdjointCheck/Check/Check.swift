@@ -230,8 +230,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         base.value = value.map { Double($0) }
         base.kinks = recording.diagnostics.kinks
         adEscapes = recording.diagnostics.escapes
-        let reverseRows: [[Double]]? = options.checkReverse && missingVJPs.isEmpty
-            ? ((try? recording.jacobian(checked: false)) ?? []).map { $0.map { Double($0) } } : nil
+        var reverseRows: [[Double]]? = nil
+        if options.checkReverse && missingVJPs.isEmpty {
+            let (rows, sweep) = Diagnostics.collect { (try? recording.jacobian(checked: false)) ?? [] }
+            reverseRows = rows.map { $0.map { Double($0) } }
+            // A VJP that fails in the sweep (nil, or the wrong length, at a cotangent other than
+            // the zero one recording tried) leaves NaN adjoints: the report says why, as for a
+            // failed forward mode. Its NaN column was shown with no reason at all.
+            let failure = sweep.errors.first { e in
+                if case .domain = e { return false }
+                if case .nonFinite = e { return false }
+                return true
+            }
+            if let failure { base.modeFailures.append("reverse mode failed: \(failure)") }
+        }
         if options.checkReverse { base.modesNotRun += missingVJPs.map { (mode: "reverse", missing: $0) } }
         let graph = TapeGraph(recording)
         self.graph = graph
@@ -245,8 +257,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let paths = missingVJPs.isEmpty ? nil : graph.paths
         roundingScale = (0..<m).map { i in
             // Without a VJP there is no sweep: the bound on |∂fᵢ/∂v| from the graph's paths
-            // (through a call by its |J| from the JVP) stands in for the cotangent. Larger, never
-            // smaller, so the rounding it allows is not understated.
+            // (through a call by its |J| from the JVP) stands in for the cotangent: a sum of
+            // |products| over paths, never below |the cotangent| (an unknown, infinite, term is
+            // left out, as a NaN cotangent is from the sweep).
             if let paths {
                 guard let o = graph.outputNodes[i] else { return 0 }
                 var sum = 0.0
