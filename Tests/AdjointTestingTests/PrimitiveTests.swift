@@ -116,6 +116,41 @@ final class PrimitiveTests: XCTestCase {
     }
 }
 
+/// y = 3x with a JVP only (JAX's custom_jvp), right and with the 3 written 2.
+enum Scale3JVPOnly: VectorPrimitive {
+    static let name = "scale3_jvp_only"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 3 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 3 * $0 } }
+}
+enum Scale3WrongJVPOnly: VectorPrimitive {
+    static let name = "scale3_wrong_jvp_only"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 3 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+}
+/// f(x) = 3x₀·x₁ through the primitive: ∇f = (3x₁, 3x₀) by hand.
+struct ScaledProduct<P: VectorPrimitive>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply([x[0]])[0] * x[1]] }
+}
+
+extension PrimitiveTests {
+    /// A property over a function using a JVP-only primitive: every point's check used to be
+    /// "non-finite" (the check's reverse recording refused the call); now forward mode and the
+    /// claim are checked, and a wrong JVP under a right claim is named.
+    func testAJVPOnlyPrimitiveIsCheckedByAProperty() {
+        var o = AdjointTestOptions()
+        o.trials = 5
+        let hand: @Sendable ([Double]) -> [Double] = { x in [3 * x[1], 3 * x[0]] }
+        let right = checkProperty(.gradient(of: ScaledProduct<Scale3JVPOnly>(), claimed: hand,
+                                            inputs: .vector(2, .uniform(0.5...2))), options: o)
+        XCTAssertTrue(right.passed, right.message)
+        let wrong = checkProperty(.gradient(of: ScaledProduct<Scale3WrongJVPOnly>(), claimed: hand,
+                                            inputs: .vector(2, .uniform(0.5...2))), options: o)
+        XCTAssertEqual(wrong.failure?.verdict, .ruleWrong, wrong.message)
+        XCTAssertTrue(wrong.message.contains("shown wrong: forward mode only, not the claim"), wrong.message)
+        XCTAssertTrue(wrong.message.contains("scale3_wrong_jvp_only JVP"), wrong.message)
+    }
+}
+
 @Suite struct PrimitiveAssertionsInSwiftTesting {
     @Test func wrongPrimitiveIsAnIssue() {
         withKnownIssue {

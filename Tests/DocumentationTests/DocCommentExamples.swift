@@ -17,6 +17,15 @@ struct Polar: ADFunction {
 }
 struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 struct F2: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+/// (x₀x₁, sin x₀ + x₁²) with a JVP only, and a function through it.
+enum ProdSinWithJVP: VectorPrimitive {
+    static let name = "prodsin_with_jvp"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], sin(x[0]) + x[1] * x[1]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], cos(x[0]) * v[0] + 2 * x[1] * v[1]] }
+}
+struct UsesJVPOnlyPrimitive: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let y = ProdSinWithJVP.apply(x); return [y[0] + y[1]] }
+}
 struct ExpOf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] } }
 /// x₀²x₁ + x₂·sin x₂ … : ∇ = (2x₀x₁, x₀² + sin x₂, x₁ cos x₂).
 struct Energy: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1] + sin(x[2]) * x[1]] } }
@@ -265,6 +274,14 @@ enum DocCommentExamples {
     static func CheckReport_76() async throws {
         let report = try checkJacobian(of: F(), at: [0.5, 2.0])   // context
         _ = report.worstEntries(limit: 1).first?.input   // the input of the worst entry
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 36.
+    static func CheckReport_36() async throws {
+        let r = try checkJacobian(of: UsesJVPOnlyPrimitive(), at: [0.5, 2.0])
+        _ = r.subjects                    // ["forward"]
+        _ = r.modesNotRun.map(\.mode)     // ["reverse"]
+        guard r.subjects == ["forward"], r.modesNotRun.map(\.mode) == ["reverse"], r.passed else { throw ADError.invalidArgument(r.renderTable()) }
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
@@ -654,6 +671,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:44", ConcurrentCheck_44),
         ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:83", ConcurrentCheck_83),
         ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:36", CheckReport_36),
         ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),

@@ -15,6 +15,12 @@ import RealModule
 /// from its negative: the ladder goes on, and an entry no rung resolves is `fd-inconclusive`
 /// (``FDWarning/belowResolution``), never a pass, as in ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
 ///
+/// A mode that cannot run because a user ``VectorPrimitive`` lacks its rule (reverse mode without
+/// a VJP, forward mode without a JVP) is left out of the subjects and listed in
+/// ``CheckReport/modesNotRun`` (and the notes); the other mode is judged as usual, and a wrong
+/// rule is localised to `<name> JVP` or `<name> VJP`. With neither mode and no claim, the report's
+/// ``CheckReport/problem`` is the missing rule and it does not pass.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 /// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
@@ -161,6 +167,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     struct Prepared {
         var base: CheckReport
         let recording: Recording<V>
+        /// Vector primitives recorded without a VJP: reverse mode cannot run, and no sweep of
+        /// this tape is taken.
+        let missingVJPs: [ADError]
         let reverseRows: [[Double]]?
         let graph: TapeGraph
         let kinkMap: [[[String]]]
@@ -175,17 +184,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     mutating func prepare() -> Preparation {
         switch recordFunction() {
         case .failed(let report): return .failed(report)
-        case .recorded(let base, let recording): return .ready(prepare(base, recording))
+        case .recorded(let base, let recording, let missing): return .ready(prepare(base, recording, missingVJPs: missing))
         }
     }
 
     enum RecordingOutcome {
-        case recorded(CheckReport, Recording<V>)
+        /// With the missing-VJP errors of vector primitives recorded without one.
+        case recorded(CheckReport, Recording<V>, missingVJPs: [ADError])
         case failed(CheckReport)
     }
 
     /// The first evaluation of every check: reverse mode records the tape that kink mapping and
-    /// fault localisation walk. When it fails nothing else is evaluated.
+    /// fault localisation walk. When it fails nothing else is evaluated. A vector primitive
+    /// without a VJP is recorded all the same (its graph and values are all the check reads):
+    /// refusing it left a user with a JVP only (a custom_jvp) nothing checked at all, the report
+    /// a "non-finite" verdict about a missing VJP. Reverse mode is then not run (``Prepared/missingVJPs``).
     func recordFunction() -> RecordingOutcome {
         var base = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: eps,
                                ladder: options.ladder.map(\.name), options: options)
@@ -196,7 +209,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return .failed(base)
         }
         do {
-            return .recorded(base, try record({ f($0) }, at: x))
+            let (recording, missing) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
+            return .recorded(base, recording, missingVJPs: missing)
         } catch let e as ADError {
             base.problem = e
         } catch {
@@ -207,7 +221,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Everything the recording gives before entries are judged: reverse rows, rounding scales,
     /// the tape graph and where the kinks are.
-    mutating func prepare(_ base: CheckReport, _ recording: Recording<V>) -> Prepared {
+    mutating func prepare(_ base: CheckReport, _ recording: Recording<V>, missingVJPs: [ADError] = []) -> Prepared {
         var base = base
         let n = x.count
         let value = recording.value
@@ -216,14 +230,49 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         base.value = value.map { Double($0) }
         base.kinks = recording.diagnostics.kinks
         adEscapes = recording.diagnostics.escapes
-        let reverseRows: [[Double]]? = options.checkReverse
-            ? ((try? recording.jacobian(checked: false)) ?? []).map { $0.map { Double($0) } } : nil
-
-        roundingScale = recording.roundingScales()
+        var reverseRows: [[Double]]? = nil
+        if options.checkReverse && missingVJPs.isEmpty {
+            let (rows, sweep) = Diagnostics.collect { (try? recording.jacobian(checked: false)) ?? [] }
+            reverseRows = rows.map { $0.map { Double($0) } }
+            // A VJP that fails in the sweep (nil, or the wrong length, at a cotangent other than
+            // the zero one recording tried) leaves NaN adjoints: the report says why, as for a
+            // failed forward mode. Its NaN column was shown with no reason at all.
+            let failure = sweep.errors.first { e in
+                if case .domain = e { return false }
+                if case .nonFinite = e { return false }
+                return true
+            }
+            if let failure { base.modeFailures.append("reverse mode failed: \(failure)") }
+        }
+        if options.checkReverse { base.modesNotRun += missingVJPs.map { (mode: "reverse", missing: $0) } }
         let graph = TapeGraph(recording)
         self.graph = graph
+
+        if missingVJPs.isEmpty {
+            roundingScale = recording.roundingScales()
+        } else {
+            // Without a VJP there is no sweep: the bound on |∂fᵢ/∂v| from the graph's paths
+            // (through a call by its |J| from the JVP) stands in for the cotangent: a sum of
+            // |products| over paths, never below |the cotangent| (an unknown, infinite, term is
+            // left out, as a NaN cotangent is from the sweep).
+            let magnitudes: [Double] = (0..<recording.tape.count).map { k in
+                guard let e = recording.tape.entry(k), e.op != .input else { return 0 }
+                return Swift.abs(Double(e.value))
+            }
+            let paths = graph.paths
+            roundingScale = (0..<m).map { i in
+                guard let o = graph.outputNodes[i] else { return 0 }
+                var sum = 0.0
+                for (a, magnitude) in zip(paths.adjointMagnitudes(output: o), magnitudes) where magnitude != 0 && a != 0 {
+                    let t = a * magnitude
+                    if t.isFinite { sum += t }
+                }
+                return sum
+            }
+        }
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
-        return Prepared(base: base, recording: recording, reverseRows: reverseRows, graph: graph, kinkMap: kinkMap)
+        return Prepared(base: base, recording: recording, missingVJPs: missingVJPs, reverseRows: reverseRows, graph: graph,
+                        kinkMap: kinkMap)
     }
 
     /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on
@@ -250,7 +299,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
         let n = x.count, m = value.count
         var subjects: [(String, [[Double]])] = []
-        if options.checkForward {
+        // Forward mode that cannot run for want of a JVP is left out, with the reason, and the
+        // other subjects are judged: a NaN column graded every entry "non-finite", so a VJP-only
+        // primitive's reverse mode, right or wrong, was never compared with a witness.
+        var forwardRuns = options.checkForward
+        if options.checkForward, let failure = forward?.failure, case .missingRule = failure {
+            base.modesNotRun.append((mode: "forward", missing: failure))
+            forwardRuns = false
+        }
+        if forwardRuns {
             // Rows shaped to m, NaN where the pass failed.
             let jac = forward?.failure == nil ? forward?.jacobian ?? [] : []
             subjects.append(("forward", (0..<m).map { i in
@@ -267,6 +324,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
+        if subjects.isEmpty, let first = base.modesNotRun.first {
+            // Neither mode could run and nothing was claimed: an error, never a pass of nothing.
+            base.problem = first.missing
+            return base
+        }
         let value = self.value
 
         var entries: [[EntryCheck]] = []
@@ -342,7 +404,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 significant(e.witnessValue, e.errorEstimate)
                     || e.ladder.contains { $0.outcome != "unreliable" && significant($0.value, $0.errorEstimate) }
             }
-        if options.checkForward, let seed = options.directionSeed, n > 0, m > 0 {
+        if forwardRuns, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
         return base

@@ -32,6 +32,18 @@ public struct CheckReport: Sendable {
     /// Modes that failed on their own (a user primitive's rule of the wrong shape): their entries
     /// are NaN, and these say why (also among the ``notes``).
     public internal(set) var modeFailures: [String] = []
+    /// AD modes not run because a user vector primitive lacks the rule the mode needs ("forward"
+    /// without a JVP, "reverse" without a VJP), each with the ``ADError/missingRule(primitive:mode:needs:)``
+    /// that says which: the other mode (and a claimed Jacobian) is still checked against the
+    /// witnesses, and the notes say which mode was not. With no subject left at all the report's
+    /// ``problem`` is that error and it does not pass.
+    ///
+    /// ```swift
+    /// let r = try checkJacobian(of: UsesJVPOnlyPrimitive(), at: [0.5, 2.0])
+    /// r.subjects                    // ["forward"]
+    /// r.modesNotRun.map(\.mode)     // ["reverse"]
+    /// ```
+    public internal(set) var modesNotRun: [(mode: String, missing: ADError)] = []
     /// The first registry primitive whose rule disagrees with a difference of it alone.
     public internal(set) var fault: FaultLocation? = nil
     /// The random-direction JVP check (its seed is in the JSON).
@@ -95,7 +107,13 @@ public struct CheckReport: Sendable {
         var lines: [String] = []
         lines.append("Jacobian check at x = [\(point.map(fmt).joined(separator: ", "))] (\(scalarType), ε = \(fmt(epsilon)))")
         if let problem {
-            lines.append("verdict: non-finite: nothing to compare")
+            // A missing rule is no non-finite value: say that no mode could run, and which rules.
+            if case .missingRule = problem, !modesNotRun.isEmpty {
+                lines.append("verdict: not checked: no AD mode could run and no claimed Jacobian was given")
+                for n in notes { lines.append("note: \(n)") }
+            } else {
+                lines.append("verdict: non-finite: nothing to compare")
+            }
             lines.append("problem: \(problem)")
             return lines.joined(separator: "\n")
         }
@@ -154,7 +172,15 @@ public struct CheckReport: Sendable {
 
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
-        var n: [String] = modeFailures
+        var n: [String] = modesNotRun.map { m in
+            var why = "\(m.missing)"
+            if case let .missingRule(primitive, _, needs) = m.missing {
+                why = "user primitive \(primitive) has no \(needs), which \(m.mode) mode needs"
+            }
+            let others = subjects.isEmpty ? "nothing else was checked" : "checked against the witnesses instead: \(subjects.joined(separator: ", "))"
+            return "\(m.mode) mode not run: \(why); \(others)"
+        }
+        n += modeFailures
         if escapes > 0 {
             n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")
@@ -243,6 +269,9 @@ public struct CheckReport: Sendable {
         }
         fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") }
             + notes.map { .string($0) })))
+        fields.append(("modesNotRun", .array(modesNotRun.map { m in
+            .object([("mode", .string(m.mode)), ("missing", .string(m.missing.description))])
+        })))
         fields.append(("escapes", .integer(escapes)))
         return .object(fields)
     }

@@ -119,16 +119,16 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     let step = options.step
     var checker = Checker(f: f, x: x, options: options)
     // Recorded first, as the serial check does: when f fails at x nothing else is evaluated.
-    let base: CheckReport, recording: Recording<V>
+    let base: CheckReport, recording: Recording<V>, missingVJPs: [ADError]
     switch checker.recordFunction() {
     case .failed(let report): return report
-    case .recorded(let b, let r): (base, recording) = (b, r)
+    case .recorded(let b, let r, let missing): (base, recording, missingVJPs) = (b, r, missing)
     }
     async let forward = options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil
     async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: tasks)
     let seed = options.checkForward && !x.isEmpty ? options.directionSeed : nil
     async let directional = seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) }
-    let prepared = checker.prepare(base, recording)
+    let prepared = checker.prepare(base, recording, missingVJPs: missingVJPs)
     checker.precomputedDirectional = await directional
     let forwardRows = await forward
     // The claimed Jacobian is the user's code: called once, here, where the serial check's

@@ -22,7 +22,8 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An argument is invalid for a reason not covered above.
     case invalidArgument(String)
     /// A user primitive lacks the rule a mode needs (a vector primitive with a JVP only, used in
-    /// reverse mode, needs a VJP).
+    /// reverse mode, needs a VJP). `checkJacobian` then checks the other mode and lists this one
+    /// in `CheckReport.modesNotRun`.
     case missingRule(primitive: String, mode: String, needs: String)
 
     /// One line naming what failed, where, and with which inputs.

@@ -168,6 +168,44 @@ public enum Diagnostics {
         parent.diagnostics.escapes += inner.escapes
     }
 
+    /// The log of vector-primitive calls recorded without a VJP (see
+    /// ``recordingCallsWithoutVJP(_:)``), per thread; nil outside one.
+    final class MissingVJPLog { var errors: [ADError] = [] }
+
+    private static let missingVJPKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` (a recording) so that a vector primitive without a VJP is recorded anyway and
+    /// its ``ADError/missingRule(primitive:mode:needs:)`` is returned here instead of failing the
+    /// recording. For the checker only (`package`): it reads the tape's values, graph and kinks,
+    /// and judges forward mode, while reverse mode stays refused everywhere else (a sweep through
+    /// such a call still reports the missing rule and gives NaN adjoints). Reverse mode never
+    /// builds a VJP from JVPs behind the user's back.
+    package static func recordingCallsWithoutVJP<R>(_ body: () throws -> R) rethrows -> (result: R, missingVJPs: [ADError]) {
+        let parent = pthread_getspecific(missingVJPKey)
+        let log = MissingVJPLog()
+        let raw = Unmanaged.passRetained(log).toOpaque()
+        pthread_setspecific(missingVJPKey, raw)
+        defer {
+            pthread_setspecific(missingVJPKey, parent)
+            Unmanaged<MissingVJPLog>.fromOpaque(raw).release()
+        }
+        let result = try body()
+        return (result, log.errors)
+    }
+
+    /// Logs a missing VJP when ``recordingCallsWithoutVJP(_:)`` is active (true: record the call
+    /// anyway); false otherwise, and the caller reports the error and refuses the call.
+    static func logMissingVJP(_ error: ADError) -> Bool {
+        guard let raw = pthread_getspecific(missingVJPKey) else { return false }
+        let log = Unmanaged<MissingVJPLog>.fromOpaque(raw).takeUnretainedValue()
+        if !log.errors.contains(error) { log.errors.append(error) }
+        return true
+    }
+
     /// Reports an error from inside an evaluation. Outside any collection it is dropped: the
     /// caller evaluated without asking for checks, and the NaN it gets back still shows.
     public static func report(_ error: ADError) {

@@ -187,7 +187,9 @@ extension BlackBoxPrimitive {
 
 /// A primitive from ℝⁿ to ℝᵐ with its own JVP and/or VJP: an ODE step, a linear solve, a call into
 /// a library. Forward mode uses the JVP, reverse mode the VJP; a mode whose rule is missing reports
-/// ``ADError/missingRule(primitive:mode:needs:)``. Runs on Double values (first order).
+/// ``ADError/missingRule(primitive:mode:needs:)`` (reverse mode does not build a VJP from JVPs).
+/// `checkJacobian` (in AdjointCheck) checks a primitive with one rule in the mode that has it, and
+/// names the mode it could not run. Runs on Double values (first order).
 ///
 /// ```swift
 /// enum Scale2: VectorPrimitive {

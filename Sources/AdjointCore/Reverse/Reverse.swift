@@ -232,11 +232,17 @@ extension Reverse {
         guard Diagnostics.check(P.self, xv, node: Int(first), kinks: false) else { return y.map { _ in Reverse(constant: V(Double.nan)) } }
         // Checked when recording, where the error reaches the caller before any sweep; a rule
         // whose presence or length depends on the cotangent is caught again in the sweep.
-        guard let probe = P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count)) else {
-            Diagnostics.report(.missingRule(primitive: P.name, mode: "reverse mode", needs: "VJP"))
-            return y.map { _ in Reverse(constant: V(Double.nan)) }
+        // The checker's recording (``Diagnostics/recordingCallsWithoutVJP(_:)``) keeps the call
+        // without its VJP, to judge forward mode on the tape's graph.
+        let probe = P.vjp(at: xv, cotangent: [Double](repeating: 0, count: y.count))
+        if probe == nil {
+            let missing = ADError.missingRule(primitive: P.name, mode: "reverse mode", needs: "VJP")
+            guard Diagnostics.logMissingVJP(missing) else {
+                Diagnostics.report(missing)
+                return y.map { _ in Reverse(constant: V(Double.nan)) }
+            }
         }
-        guard probe.count == x.count else {
+        if let probe, probe.count != x.count {
             Diagnostics.report(.dimensionMismatch(what: "\(P.name) VJP length (inputs)", expected: x.count, got: probe.count))
             return y.map { _ in Reverse(constant: V(Double.nan)) }
         }
