@@ -22,13 +22,26 @@ public struct SymbolicJacobian: Sendable {
 
     /// Registry ops with kinks (relu, abs, max, …) in the function: with ``unboundComparisons``,
     /// their derivative is the one for one side of the kink only.
+    ///
+    /// A hypot with a nonzero constant argument is left out: its one kink, x = y = 0, cannot be
+    /// reached, so its rule's branch never goes the other way. asinh′ = 1/hypot(1, x) put one in
+    /// every gradient of asinh, and `jac diff "asinh(x)" --order 2` asked for --at for a smooth
+    /// function.
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
+    /// try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
+    /// ```
     public var kinkedOps: [Op] {
         let roots = outputs.map(\.id)
         var ops: [Op] = []
         for i in ExpressionGraph.shared.reachableUnchecked(from: roots) {
-            if case .op(let op) = ExpressionGraph.shared.existing(i).head, case .kinks = op.info.smoothness, !ops.contains(op) {
-                ops.append(op)
+            let node = ExpressionGraph.shared.existing(i)
+            guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
+            if op == .hypot, node.arguments.contains(where: { Symbolic.constant($0).map { $0 != 0 && !$0.isNaN } ?? false }) {
+                continue
             }
+            ops.append(op)
         }
         return ops
     }

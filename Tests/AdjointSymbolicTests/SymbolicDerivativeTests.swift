@@ -282,4 +282,24 @@ final class StructuralZeroTests: XCTestCase {
             XCTAssertEqual(symbolic.kinkCount, 1, "\(text): \(symbolic.kinks)")
         }
     }
+
+    /// Trial Q: asinh′ is written 1/hypot(1, x), so the gradient of asinh held a hypot and its
+    /// symbolic Hessian listed hypot as kinked: `jac diff "asinh(x)" --order 2` refused without
+    /// --at for a function smooth everywhere. hypot's one kink, x = y = 0, cannot be reached with
+    /// a nonzero constant argument; with 0 or two variables it still can, and is still listed.
+    func testAHypotWithANonzeroConstantArgumentIsNotAKink() throws {
+        let asinhHessian = try SymbolicDifferentiation.hessian(of: OneOp(op: .asinh, n: 0), inputs: 1)
+        XCTAssertEqual(asinhHessian.kinkedOps, [])
+        // By hand: asinh″(x) = −x/(1 + x²)^(3/2); at x = 1/2, −0.5/1.25^1.5 =
+        // −0.357770876399966351425467786997 (mpmath, 30 digits).
+        let value = try ExpressionGraph.shared.evaluate(asinhHessian.jacobian[0].map(\.id), at: [0.5])[0]
+        XCTAssertEqual(value, -0.357770876399966351425467786997, accuracy: 4e-16)
+        struct HypotWith: ADFunction {
+            let c: Double?
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.hypot(x[0], c.map { T($0) } ?? x[1])] }
+        }
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 3), inputs: 1).kinkedOps, [])
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 0), inputs: 1).kinkedOps, [.hypot])
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: nil), inputs: 2).kinkedOps, [.hypot])
+    }
 }

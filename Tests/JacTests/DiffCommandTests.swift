@@ -228,4 +228,20 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertEqual(try text("e^x"), "df/dx = pow(2.718281828459045, x)*log(2.718281828459045)")
         XCTAssertTrue(try text("x/(x+y)^2 - 3*x").contains("1/t1^2 - 3 - 2*t2"))
     }
+
+    /// Trial Q: `jac diff "asinh(x)" --order 2` answered "the derivative of hypot depends on
+    /// which side of its kink the point lies" for a formula without hypot and without a kink
+    /// (asinh′ = 1/hypot(1, x) inside the registry). The printed entry must evaluate to the hand
+    /// value asinh″(2) = −2/5^(3/2) = −0.178885438199983175712733893498 (mpmath, 30 digits).
+    func testTheSecondDerivativeOfAsinhNeedsNoPoint() throws {
+        let r = try JacRunner.run(["diff", "asinh(x)", "--order", "2", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let entry = ((try JacRunner.json(r.stdout)["hessian"] as? [[String]])?.first?.first) ?? ""
+        let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", "x=2", "--format", "json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let value = (try JacRunner.json(e.stdout)["value"] as? [Double])?.first ?? .nan
+        XCTAssertEqual(value, -0.178885438199983175712733893498, accuracy: 4e-16, entry)
+        // hypot(x, 0) is |x|: still a kink, still refused without a point.
+        XCTAssertEqual(try JacRunner.run(["diff", "hypot(x, 0)"]).status, 2)
+    }
 }
