@@ -244,7 +244,8 @@ struct DiffCommand: ParsableCommand {
                 let value = values.map { "    (= \($0[i][j]))" } ?? ""
                 switch syntax {
                 case .formula: lines.append("\(label) = \(text)\(value)")
-                case .latex: lines.append("\\mathrm{\(label)} &= \(text) \\\\")
+                // Escaped as the printer escapes variable names: `_` is TeX's subscript.
+                case .latex: lines.append("\\mathrm{\(label.replacingOccurrences(of: "_", with: "\\_"))} &= \(text) \\\\")
                 case .swift: lines.append("let \(label.filter { $0.isLetter || $0.isNumber || $0 == "_" }) = \(text)")
                 }
             }

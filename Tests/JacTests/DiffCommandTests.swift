@@ -244,4 +244,14 @@ final class DiffUserTrialTests: XCTestCase {
         // hypot(x, 0) is |x|: still a kink, still refused without a point.
         XCTAssertEqual(try JacRunner.run(["diff", "hypot(x, 0)"]).status, 2)
     }
+
+    /// Trial Q: `jac diff "x__2*a_b_c" --format latex` printed `\\mathrm{df/dx__2} &= \\mathrm{a_b_c}`,
+    /// which TeX rejects (double subscript); every underscore, in labels and in the formula, is
+    /// escaped now.
+    func testLatexLabelsAndNamesEscapeUnderscores() throws {
+        let r = try JacRunner.run(["diff", "x__2*a_b_c", "--format", "latex"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "\\mathrm{df/dx\\_\\_2} &= \\mathrm{a\\_b\\_c} \\\\\n\\mathrm{df/da\\_b\\_c} &= \\mathrm{x\\_\\_2} \\\\")
+    }
 }
