@@ -136,11 +136,14 @@ public enum SymbolicDifferentiation {
         if let i = plain.firstIndex(where: { !$0.isFiniteValue }) {
             throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
         }
+        let point = x.compactMap(\.binding)
         for (i, row) in jac.enumerated() {
-            if let j = row.firstIndex(where: { !$0.isFiniteValue }) {
+            // An entry's Double value can leave the range where the derivative does not: the
+            // quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², 0 in Double at x = 0.1, and the entry,
+            // −2.98e301, was refused as −∞. Where its ops are rational it is asked exactly.
+            if let j = row.firstIndex(where: { !$0.isFiniteValue && !(point.count == x.count && Self.isFiniteExactly($0.id, at: point)) }) {
                 // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
                 // 0), as evaluating it there reports; the value otherwise (an overflow).
-                let point = x.compactMap(\.binding)
                 if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }
                 throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) at the binding point (\(row[j].binding ?? .nan) in Double)",
                                         op: nil, node: nil)
@@ -181,6 +184,16 @@ public enum SymbolicDifferentiation {
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
                                 unboundComparisons: first.unboundComparisons + second.unboundComparisons)
+    }
+
+    /// Whether expression `id`, evaluated in exact rationals at `point`, rounds to a finite
+    /// Double. False when an op is not rational (sin, exp, …), when a domain error holds exactly
+    /// too, or past the exact size and work limits.
+    static func isFiniteExactly(_ id: Int, at point: [Double]) -> Bool {
+        let exact = try? Rational.withWorkLimit { () throws -> [Rational] in
+            try ExpressionGraph.shared.evaluate([id], at: point.map { Rational($0) })
+        }
+        return exact?.first.map { $0.doubleValue.isFinite } ?? false
     }
 
     static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {

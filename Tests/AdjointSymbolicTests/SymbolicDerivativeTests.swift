@@ -302,4 +302,23 @@ final class StructuralZeroTests: XCTestCase {
         XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 0), inputs: 1).kinkedOps, [.hypot])
         XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: nil), inputs: 2).kinkedOps, [.hypot])
     }
+
+    /// Trial Q: at x = 0.1 the derivative of x²/x³⁰⁰ printed by the quotient rule divides by
+    /// (x³⁰⁰)², 0 in Double, and the entry was refused as non-finite. It is −298·x⁻²⁹⁹ =
+    /// −2.97999999999995053845402992506e301 at the Double 0.1 (mpmath, 30 digits): finite.
+    func testAnEntryThatIsFiniteExactlyIsNotRefusedAtTheBindingPoint() throws {
+        struct F: ADFunction {
+            var inputCount: Int? { 1 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], 2) / T.powi(x[0], 300)] }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1, at: [0.1])
+        let exact = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [Rational(0.1)])[0].doubleValue
+        XCTAssertEqual(exact, -2.97999999999995053845402992506e301, accuracy: 2 * 2.98e301.ulp)
+        // Not finite exactly either: sqrt's derivative at 0 is still refused.
+        struct Root: ADFunction {
+            var inputCount: Int? { 1 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0])] }
+        }
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0]))
+    }
 }

@@ -254,4 +254,20 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
                        "\\mathrm{df/dx\\_\\_2} &= \\mathrm{a\\_b\\_c} \\\\\n\\mathrm{df/da\\_b\\_c} &= \\mathrm{x\\_\\_2} \\\\")
     }
+
+    /// Trial Q: the quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², which leaves Double's range
+    /// where the derivative −298·x⁻²⁹⁹ does not. At x = 10 `jac diff --at` printed (= 2e-299)
+    /// for −2.98e-297, silently; at x = 0.1 it said "the derivative is not defined" for
+    /// −2.98e301. References by mpmath (30 digits, x the Double nearest each decimal):
+    /// −298·10⁻²⁹⁹ = −2.98e-297; −298·0.1⁻²⁹⁹ = −2.97999999999995053845402992506e301.
+    func testAnEntryWhoseDoubleEvaluationLeavesTheRangeIsEvaluatedExactly() throws {
+        for (point, expected) in [("x=10", -2.98e-297), ("x=0.1", -2.97999999999995053845402992506e301)] {
+            let r = try JacRunner.run(["diff", "x^2/x^300", "--at", point, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let value = ((try JacRunner.json(r.stdout)["values"] as? [[Double]])?.first?.first) ?? .nan
+            XCTAssertEqual(value, expected, accuracy: 2 * expected.ulp, point)
+        }
+        // A derivative that is not defined stays an error: 1/x − x/x² at 0 divides by 0 exactly too.
+        XCTAssertEqual(try JacRunner.run(["diff", "x/x", "--at", "x=0"]).status, 3)
+    }
 }
