@@ -270,4 +270,16 @@ final class DiffUserTrialTests: XCTestCase {
         // A derivative that is not defined stays an error: 1/x − x/x² at 0 divides by 0 exactly too.
         XCTAssertEqual(try JacRunner.run(["diff", "x/x", "--at", "x=0"]).status, 3)
     }
+
+    /// Trial Q: with sin in it the entry cannot be evaluated exactly; its Double value at x = 10
+    /// goes through (x³⁰⁰)² = ∞ and is 9.1e-301 where d/dx sin²(x)/x³⁰⁰ is
+    /// −7.96582382207149255468988210224e-300 (mpmath `diff`, 30 digits). The value is not
+    /// silent: a note says an intermediate left the range.
+    func testAnInexactEntryThroughAnInfiniteIntermediateIsNoted() throws {
+        let r = try JacRunner.run(["diff", "sin(x)^2/x^300", "--at", "x=10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("an intermediate of the printed derivative is ±∞ or NaN in Double"), r.stderr)
+        let quiet = try JacRunner.run(["diff", "sin(x)^2/x^3", "--at", "x=10"])
+        XCTAssertFalse(quiet.stderr.contains("intermediate"), quiet.stderr)
+    }
 }
