@@ -239,6 +239,11 @@ struct DiffCommand: ParsableCommand {
             let prefix = "evaluation failed: "
             reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
+        // The function itself not finite (x^1000000 at 2 overflows): its derivative is defined
+        // there; Double cannot hold the value. "Not defined" said otherwise.
+        if case .nonFinite(let what, _, _) = e, what.hasPrefix("output") {
+            return JacFailure(.evaluationFailure, "the function's value is not finite in Double at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+        }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }
 

@@ -282,4 +282,18 @@ final class DiffUserTrialTests: XCTestCase {
         let quiet = try JacRunner.run(["diff", "sin(x)^2/x^3", "--at", "x=10"])
         XCTAssertFalse(quiet.stderr.contains("intermediate"), quiet.stderr)
     }
+
+    /// Trial Q: `jac diff "x^1000000" --at x=2` said "the derivative is not defined at x = 2.0";
+    /// 10⁶·2^999999 is defined (about 10^301035), Double cannot hold it, nor f = 2^10⁶. The
+    /// message says which: the function's value is not finite in Double. A domain error is still
+    /// "not defined".
+    func testAnOverflowingFunctionIsNotCalledUndefined() throws {
+        let r = try JacRunner.run(["diff", "x^1000000", "--at", "x=2"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: the function's value is not finite in Double at x = 2.0"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not defined"), r.stderr)
+        let domain = try JacRunner.run(["diff", "log(x)", "--at", "x=-1"])
+        XCTAssertEqual(domain.status, 3, domain.stderr)
+        XCTAssertTrue(domain.stderr.contains("not defined"), domain.stderr)
+    }
 }
