@@ -93,14 +93,23 @@ public enum SymbolicDifferentiation {
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: entry (0, 0) is inf there
     /// ```
+    ///
+    /// - Parameter wrt: the columns (inputs) the caller will use; only their entries are checked at
+    ///   `point` (nil: all). ∂(x² + √y)/∂x is 2x at y = 0, where the ∂/∂y entry is +∞: asking
+    ///   for x alone (`jac diff … --wrt x`) was refused for the column not asked for. Every column
+    ///   is still built; an index outside 0..<inputs throws ``ADError/invalidArgument(_:)``.
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
-                                at point: [Double]? = nil) throws -> SymbolicJacobian {
+                                at point: [Double]? = nil, wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
+        if let bad = columns?.first(where: { $0 < 0 || $0 >= n }) {
+            throw ADError.invalidArgument("column \(bad) is not an input (the function has \(n), columns 0..<\(n))")
+        }
         let x = try variables(n, point)
-        return try withinNodeLimit { try jacobian(of: f, x, mode: mode) }
+        return try withinNodeLimit { try jacobian(of: f, x, mode: mode, checking: columns) }
     }
 
-    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode) throws -> SymbolicJacobian {
+    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
+                         checking columns: [Int]? = nil) throws -> SymbolicJacobian {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
         // written with branches runs on the symbols and yields the branch the binding selects.
         let plain = Diagnostics.quietly { f(x) }
@@ -141,7 +150,9 @@ public enum SymbolicDifferentiation {
             // An entry's Double value can leave the range where the derivative does not: the
             // quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², 0 in Double at x = 0.1, and the entry,
             // −2.98e301, was refused as −∞. Where its ops are rational it is asked exactly.
-            if let j = row.firstIndex(where: { !$0.isFiniteValue && !(point.count == x.count && Self.isFiniteExactly($0.id, at: point)) }) {
+            if let j = (columns ?? Array(row.indices)).first(where: {
+                !row[$0].isFiniteValue && !(point.count == x.count && Self.isFiniteExactly(row[$0].id, at: point))
+            }) {
                 // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
                 // 0), as evaluating it there reports; the value otherwise (an overflow).
                 if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }

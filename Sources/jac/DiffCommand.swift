@@ -94,7 +94,7 @@ struct DiffCommand: ParsableCommand {
         let d: SymbolicJacobian
         do {
             d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
-                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {

@@ -321,4 +321,20 @@ final class StructuralZeroTests: XCTestCase {
         }
         XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0]))
     }
+
+    /// Trial Q: ∂(x² + √y)/∂x = 2x is 2 at (1, 0), where ∂/∂y = 1/(2√y) is +∞. Asked for the x
+    /// column only, the derivation was refused for the y column.
+    func testOnlyTheColumnsAskedForAreCheckedAtThePoint() throws {
+        struct F: ADFunction {
+            var inputCount: Int? { 2 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.sqrt(x[1])] }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0], wrt: [0])
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [1.0, 0.0]), [2.0])
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0]))
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0], wrt: [1]))
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, wrt: [2])) { error in
+            guard case ADError.invalidArgument = error else { return XCTFail("\(error)") }
+        }
+    }
 }

@@ -296,4 +296,15 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertEqual(domain.status, 3, domain.stderr)
         XCTAssertTrue(domain.stderr.contains("not defined"), domain.stderr)
     }
+
+    /// Trial Q: `jac diff "x^2 + sqrt(y)" --at x=1,y=0 --wrt x` failed with "df/dy is +∞", a
+    /// column not asked for; ∂/∂x = 2x = 2 there by hand.
+    func testWrtLimitsThePointCheckToTheColumnsAskedFor() throws {
+        for mode in ["reverse", "forward"] {
+            let r = try JacRunner.run(["diff", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--wrt", "x", "--mode", mode])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "df/dx = 2*x    (= 2.0)", mode)
+            XCTAssertEqual(try JacRunner.run(["diff", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--mode", mode]).status, 3, mode)
+        }
+    }
 }
