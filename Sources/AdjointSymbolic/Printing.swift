@@ -286,8 +286,25 @@ public struct ExpressionPrinter: Sendable {
 
     private func variableName(_ k: Int) -> String {
         let name = plainVariableName(k)
-        return syntax == .latex ? latexName(name) : name
+        switch syntax {
+        case .latex: return latexName(name)
+        // A keyword is no Swift identifier unescaped: variables `in` and `is` printed
+        // `let dfdis = in`, which does not compile, and `Self*true` printed `let dfdSelf = true`,
+        // which compiles to a Bool.
+        case .swift: return Self.swiftKeywords.contains(name) ? "`\(name)`" : name
+        case .formula: return name
+        }
     }
+
+    /// Words Swift reserves (and `_`): a variable of that name is written in backticks.
+    static let swiftKeywords: Set<String> = [
+        "_", "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init",
+        "inout", "internal", "let", "open", "operator", "private", "precedencegroup", "protocol", "public",
+        "rethrows", "static", "struct", "subscript", "typealias", "var", "break", "case", "catch", "continue",
+        "default", "defer", "do", "else", "fallthrough", "for", "guard", "if", "in", "repeat", "return", "throw",
+        "switch", "where", "while", "Any", "as", "await", "false", "is", "nil", "self", "Self", "super", "throws",
+        "true", "try",
+    ]
 
     /// How the printed text writes `name` (a variable's or an intermediate's) in this syntax: as
     /// is, except in LaTeX, where a trailing number is a subscript. A definition line must use it,
@@ -308,7 +325,9 @@ public struct ExpressionPrinter: Sendable {
         let digits = name.dropFirst(letters.count)
         let base = letters.count == 1 ? String(letters) : "\\mathrm{\(letters)}"
         if !digits.isEmpty && digits.allSatisfy(\.isNumber) { return "\(base)_{\(digits)}" }
-        return letters.count == name.count ? base : "\\mathrm{\(name)}"
+        // An underscore is TeX's subscript: `a_b_c` and `x__2` in \mathrm were a "double
+        // subscript" error. Escaped, the name reads as written.
+        return letters.count == name.count ? base : "\\mathrm{\(name.map { $0 == "_" ? "\\_" : String($0) }.joined())}"
     }
 
     private func constantText(_ c: Rational) -> (String, Int) {

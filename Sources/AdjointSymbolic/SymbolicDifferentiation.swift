@@ -22,13 +22,26 @@ public struct SymbolicJacobian: Sendable {
 
     /// Registry ops with kinks (relu, abs, max, …) in the function: with ``unboundComparisons``,
     /// their derivative is the one for one side of the kink only.
+    ///
+    /// A hypot with a nonzero constant argument is left out: its one kink, x = y = 0, cannot be
+    /// reached, so its rule's branch never goes the other way. asinh′ = 1/hypot(1, x) put one in
+    /// every gradient of asinh, and `jac diff "asinh(x)" --order 2` asked for --at for a smooth
+    /// function.
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
+    /// try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
+    /// ```
     public var kinkedOps: [Op] {
         let roots = outputs.map(\.id)
         var ops: [Op] = []
         for i in ExpressionGraph.shared.reachableUnchecked(from: roots) {
-            if case .op(let op) = ExpressionGraph.shared.existing(i).head, case .kinks = op.info.smoothness, !ops.contains(op) {
-                ops.append(op)
+            let node = ExpressionGraph.shared.existing(i)
+            guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
+            if op == .hypot, node.arguments.contains(where: { Symbolic.constant($0).map { $0 != 0 && !$0.isNaN } ?? false }) {
+                continue
             }
+            ops.append(op)
         }
         return ops
     }
@@ -80,14 +93,23 @@ public enum SymbolicDifferentiation {
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: entry (0, 0) is inf there
     /// ```
+    ///
+    /// - Parameter wrt: the columns (inputs) the caller will use; only their entries are checked at
+    ///   `point` (nil: all). ∂(x² + √y)/∂x is 2x at y = 0, where the ∂/∂y entry is +∞: asking
+    ///   for x alone (`jac diff … --wrt x`) was refused for the column not asked for. Every column
+    ///   is still built; an index outside 0..<inputs throws ``ADError/invalidArgument(_:)``.
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
-                                at point: [Double]? = nil) throws -> SymbolicJacobian {
+                                at point: [Double]? = nil, wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
+        if let bad = columns?.first(where: { $0 < 0 || $0 >= n }) {
+            throw ADError.invalidArgument("column \(bad) is not an input (the function has \(n), columns 0..<\(n))")
+        }
         let x = try variables(n, point)
-        return try withinNodeLimit { try jacobian(of: f, x, mode: mode) }
+        return try withinNodeLimit { try jacobian(of: f, x, mode: mode, checking: columns) }
     }
 
-    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode) throws -> SymbolicJacobian {
+    static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
+                         checking columns: [Int]? = nil) throws -> SymbolicJacobian {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
         // written with branches runs on the symbols and yields the branch the binding selects.
         let plain = Diagnostics.quietly { f(x) }
@@ -123,11 +145,16 @@ public enum SymbolicDifferentiation {
         if let i = plain.firstIndex(where: { !$0.isFiniteValue }) {
             throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
         }
+        let point = x.compactMap(\.binding)
         for (i, row) in jac.enumerated() {
-            if let j = row.firstIndex(where: { !$0.isFiniteValue }) {
+            // An entry's Double value can leave the range where the derivative does not: the
+            // quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², 0 in Double at x = 0.1, and the entry,
+            // −2.98e301, was refused as −∞. Where its ops are rational it is asked exactly.
+            if let j = (columns ?? Array(row.indices)).first(where: {
+                !row[$0].isFiniteValue && !(point.count == x.count && Self.isFiniteExactly(row[$0].id, at: point))
+            }) {
                 // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
                 // 0), as evaluating it there reports; the value otherwise (an overflow).
-                let point = x.compactMap(\.binding)
                 if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }
                 throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) at the binding point (\(row[j].binding ?? .nan) in Double)",
                                         op: nil, node: nil)
@@ -168,6 +195,16 @@ public enum SymbolicDifferentiation {
         return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                 boundComparisons: first.boundComparisons + second.boundComparisons,
                                 unboundComparisons: first.unboundComparisons + second.unboundComparisons)
+    }
+
+    /// Whether expression `id`, evaluated in exact rationals at `point`, rounds to a finite
+    /// Double. False when an op is not rational (sin, exp, …), when a domain error holds exactly
+    /// too, or past the exact size and work limits.
+    static func isFiniteExactly(_ id: Int, at point: [Double]) -> Bool {
+        let exact = try? Rational.withWorkLimit { () throws -> [Rational] in
+            try ExpressionGraph.shared.evaluate([id], at: point.map { Rational($0) })
+        }
+        return exact?.first.map { $0.doubleValue.isFinite } ?? false
     }
 
     static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {

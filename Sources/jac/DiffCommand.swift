@@ -17,7 +17,8 @@ struct DiffCommand: ParsableCommand {
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \
-        every entry is also evaluated there.
+        every entry is also evaluated there, in Double, or exactly (rounded once) where \
+        a Double intermediate overflows or underflows and every op is rational.
 
         Intermediates never take a variable's name: with a variable t1 they are \
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
@@ -93,7 +94,7 @@ struct DiffCommand: ParsableCommand {
         let d: SymbolicJacobian
         do {
             d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
-                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles)
+                : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {
@@ -165,16 +166,47 @@ struct DiffCommand: ParsableCommand {
         return f.outputNames.map { out in columns.map { "d\(out)/d\(names[$0])" } }
     }
 
+    /// The entries' values at `x`: in Double, or exactly (rounded once) where Double cannot be
+    /// trusted. A printed expression can leave Double's range where the derivative does not: the
+    /// quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², which is ∞ at x = 10 (the entry printed
+    /// 2e-299 for −2.98e-297) and 0 at x = 0.1 ("not defined" for −2.98e301). Rational ops are
+    /// then evaluated exactly; other ops keep the Double value, with a note that it may be wrong.
     func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]] {
-        let flat = rows.flatMap { $0 }
-        let v: [Double]
+        let flat = rows.flatMap { $0 }.map(\.id)
+        var v: [Double]
         do {
-            v = try value(of: GraphFunction(roots: flat.map(\.id), inputs: x.count), at: x)
+            v = try value(of: GraphFunction(roots: flat, inputs: x.count), at: x)
+            if intermediateIsNotFinite(flat, at: x) {
+                if let exact = exactValues(flat, at: x) { v = exact } else {
+                    writeError("note: an intermediate of the printed derivative is ±∞ or NaN in Double at this point; "
+                               + "the values shown may be inaccurate there (jac check compares the modes)")
+                }
+            }
         } catch let e as ADError {
-            throw undefinedDerivative(e, f, at: x)
+            guard let exact = exactValues(flat, at: x) else { throw undefinedDerivative(e, f, at: x) }
+            v = exact
         }
         var k = 0
         return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+    }
+
+    /// Whether a node the expressions read is ±∞ or NaN in Double at `x`.
+    func intermediateIsNotFinite(_ roots: [Int], at x: [Double]) -> Bool {
+        guard let nodes = try? ExpressionGraph.shared.reachable(from: roots) else { return false }
+        do { _ = try ExpressionGraph.shared.evaluate(nodes, at: x) } catch ADError.nonFinite { return true } catch {}
+        return false
+    }
+
+    /// The expressions evaluated in exact rationals at `x` and rounded once, or nil when an op is
+    /// not rational (sin, exp, …), a domain error holds exactly too, the work or size of the
+    /// numbers passes the exact limits, or a value lies beyond Double's range.
+    func exactValues(_ roots: [Int], at x: [Double]) -> [Double]? {
+        let exact = try? Rational.withWorkLimit { () throws -> [Rational] in
+            try ExpressionGraph.shared.evaluate(roots, at: x.map { Rational($0) })
+        }
+        guard let exact else { return nil }
+        let rounded = exact.map { $0.doubleValue }
+        return rounded.allSatisfy { $0.isFinite } ? rounded : nil
     }
 
     /// A domain or non-finite error met while evaluating the derivative's expressions at `x`.
@@ -207,6 +239,11 @@ struct DiffCommand: ParsableCommand {
             let prefix = "evaluation failed: "
             reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
+        // The function itself not finite (x^1000000 at 2 overflows): its derivative is defined
+        // there; Double cannot hold the value. "Not defined" said otherwise.
+        if case .nonFinite(let what, _, _) = e, what.hasPrefix("output") {
+            return JacFailure(.evaluationFailure, "the function's value is not finite in Double at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+        }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }
 
@@ -244,7 +281,8 @@ struct DiffCommand: ParsableCommand {
                 let value = values.map { "    (= \($0[i][j]))" } ?? ""
                 switch syntax {
                 case .formula: lines.append("\(label) = \(text)\(value)")
-                case .latex: lines.append("\\mathrm{\(label)} &= \(text) \\\\")
+                // Escaped as the printer escapes variable names: `_` is TeX's subscript.
+                case .latex: lines.append("\\mathrm{\(label.replacingOccurrences(of: "_", with: "\\_"))} &= \(text) \\\\")
                 case .swift: lines.append("let \(label.filter { $0.isLetter || $0.isNumber || $0 == "_" }) = \(text)")
                 }
             }

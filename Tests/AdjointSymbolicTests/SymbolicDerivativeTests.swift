@@ -282,4 +282,59 @@ final class StructuralZeroTests: XCTestCase {
             XCTAssertEqual(symbolic.kinkCount, 1, "\(text): \(symbolic.kinks)")
         }
     }
+
+    /// Trial Q: asinh′ is written 1/hypot(1, x), so the gradient of asinh held a hypot and its
+    /// symbolic Hessian listed hypot as kinked: `jac diff "asinh(x)" --order 2` refused without
+    /// --at for a function smooth everywhere. hypot's one kink, x = y = 0, cannot be reached with
+    /// a nonzero constant argument; with 0 or two variables it still can, and is still listed.
+    func testAHypotWithANonzeroConstantArgumentIsNotAKink() throws {
+        let asinhHessian = try SymbolicDifferentiation.hessian(of: OneOp(op: .asinh, n: 0), inputs: 1)
+        XCTAssertEqual(asinhHessian.kinkedOps, [])
+        // By hand: asinh″(x) = −x/(1 + x²)^(3/2); at x = 1/2, −0.5/1.25^1.5 =
+        // −0.357770876399966351425467786997 (mpmath, 30 digits).
+        let value = try ExpressionGraph.shared.evaluate(asinhHessian.jacobian[0].map(\.id), at: [0.5])[0]
+        XCTAssertEqual(value, -0.357770876399966351425467786997, accuracy: 4e-16)
+        struct HypotWith: ADFunction {
+            let c: Double?
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.hypot(x[0], c.map { T($0) } ?? x[1])] }
+        }
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 3), inputs: 1).kinkedOps, [])
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 0), inputs: 1).kinkedOps, [.hypot])
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: nil), inputs: 2).kinkedOps, [.hypot])
+    }
+
+    /// Trial Q: at x = 0.1 the derivative of x²/x³⁰⁰ printed by the quotient rule divides by
+    /// (x³⁰⁰)², 0 in Double, and the entry was refused as non-finite. It is −298·x⁻²⁹⁹ =
+    /// −2.97999999999995053845402992506e301 at the Double 0.1 (mpmath, 30 digits): finite.
+    func testAnEntryThatIsFiniteExactlyIsNotRefusedAtTheBindingPoint() throws {
+        struct F: ADFunction {
+            var inputCount: Int? { 1 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], 2) / T.powi(x[0], 300)] }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1, at: [0.1])
+        let exact = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [Rational(0.1)])[0].doubleValue
+        XCTAssertEqual(exact, -2.97999999999995053845402992506e301, accuracy: 2 * 2.98e301.ulp)
+        // Not finite exactly either: sqrt's derivative at 0 is still refused.
+        struct Root: ADFunction {
+            var inputCount: Int? { 1 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0])] }
+        }
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0]))
+    }
+
+    /// Trial Q: ∂(x² + √y)/∂x = 2x is 2 at (1, 0), where ∂/∂y = 1/(2√y) is +∞. Asked for the x
+    /// column only, the derivation was refused for the y column.
+    func testOnlyTheColumnsAskedForAreCheckedAtThePoint() throws {
+        struct F: ADFunction {
+            var inputCount: Int? { 2 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.sqrt(x[1])] }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0], wrt: [0])
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [1.0, 0.0]), [2.0])
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0]))
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, at: [1, 0], wrt: [1]))
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, wrt: [2])) { error in
+            guard case ADError.invalidArgument = error else { return XCTFail("\(error)") }
+        }
+    }
 }

@@ -417,3 +417,27 @@ func evaluatePrinted(_ out: ExpressionPrinter.Output, variables: [String], at x:
     }
     return try out.roots.map { try value(of: try Formula(parsing: $0, variables: names), at: values)[0] }
 }
+
+/// Trial Q: names that are legal in a formula but not as written in the target syntax.
+final class PrintedNameEscapingTests: XCTestCase {
+    /// `_` is TeX's subscript operator: `\\mathrm{a_b_c}` is a "double subscript" error and
+    /// `\\mathrm{x__2}` does not parse (matplotlib's mathtext, a TeX-syntax parser, refused both;
+    /// it accepts the escaped `\\_` forms expected here).
+    func testLatexEscapesUnderscoresInVariableNames() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let printed = try ExpressionPrinter(variables: ["x__2", "a_b_c"], syntax: .latex).print([(x * y).id]).roots[0]
+        XCTAssertEqual(printed, "\\mathrm{a\\_b\\_c} \\cdot \\mathrm{x\\_\\_2}")
+        // A trailing number is still a subscript.
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x1"], syntax: .latex).print([x.id]).roots[0], "x_{1}")
+    }
+
+    /// A Swift keyword is no identifier unescaped: variables `in` and `is` printed `in * is`,
+    /// which does not compile, and `true` printed as itself compiled to a Bool. Backticked, the
+    /// printed derivative compiled and gave the hand values (swiftc, 2026-12-02).
+    func testSwiftBackticksKeywordVariables() throws {
+        let a = Symbolic.variable(0), b = Symbolic.variable(1), c = Symbolic.variable(2)
+        let printer = ExpressionPrinter(variables: ["in", "true", "_"], syntax: .swift)
+        XCTAssertEqual(try printer.print([(a / b - c).id]).roots[0], "`in` / `true` - `_`")
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x"], syntax: .swift).print([a.id]).roots[0], "x")
+    }
+}

@@ -228,4 +228,83 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertEqual(try text("e^x"), "df/dx = pow(2.718281828459045, x)*log(2.718281828459045)")
         XCTAssertTrue(try text("x/(x+y)^2 - 3*x").contains("1/t1^2 - 3 - 2*t2"))
     }
+
+    /// Trial Q: `jac diff "asinh(x)" --order 2` answered "the derivative of hypot depends on
+    /// which side of its kink the point lies" for a formula without hypot and without a kink
+    /// (asinh′ = 1/hypot(1, x) inside the registry). The printed entry must evaluate to the hand
+    /// value asinh″(2) = −2/5^(3/2) = −0.178885438199983175712733893498 (mpmath, 30 digits).
+    func testTheSecondDerivativeOfAsinhNeedsNoPoint() throws {
+        let r = try JacRunner.run(["diff", "asinh(x)", "--order", "2", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let entry = ((try JacRunner.json(r.stdout)["hessian"] as? [[String]])?.first?.first) ?? ""
+        let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", "x=2", "--format", "json"])
+        XCTAssertEqual(e.status, 0, e.stderr)
+        let value = (try JacRunner.json(e.stdout)["value"] as? [Double])?.first ?? .nan
+        XCTAssertEqual(value, -0.178885438199983175712733893498, accuracy: 4e-16, entry)
+        // hypot(x, 0) is |x|: still a kink, still refused without a point.
+        XCTAssertEqual(try JacRunner.run(["diff", "hypot(x, 0)"]).status, 2)
+    }
+
+    /// Trial Q: `jac diff "x__2*a_b_c" --format latex` printed `\\mathrm{df/dx__2} &= \\mathrm{a_b_c}`,
+    /// which TeX rejects (double subscript); every underscore, in labels and in the formula, is
+    /// escaped now.
+    func testLatexLabelsAndNamesEscapeUnderscores() throws {
+        let r = try JacRunner.run(["diff", "x__2*a_b_c", "--format", "latex"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                       "\\mathrm{df/dx\\_\\_2} &= \\mathrm{a\\_b\\_c} \\\\\n\\mathrm{df/da\\_b\\_c} &= \\mathrm{x\\_\\_2} \\\\")
+    }
+
+    /// Trial Q: the quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², which leaves Double's range
+    /// where the derivative −298·x⁻²⁹⁹ does not. At x = 10 `jac diff --at` printed (= 2e-299)
+    /// for −2.98e-297, silently; at x = 0.1 it said "the derivative is not defined" for
+    /// −2.98e301. References by mpmath (30 digits, x the Double nearest each decimal):
+    /// −298·10⁻²⁹⁹ = −2.98e-297; −298·0.1⁻²⁹⁹ = −2.97999999999995053845402992506e301.
+    func testAnEntryWhoseDoubleEvaluationLeavesTheRangeIsEvaluatedExactly() throws {
+        for (point, expected) in [("x=10", -2.98e-297), ("x=0.1", -2.97999999999995053845402992506e301)] {
+            let r = try JacRunner.run(["diff", "x^2/x^300", "--at", point, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let value = ((try JacRunner.json(r.stdout)["values"] as? [[Double]])?.first?.first) ?? .nan
+            XCTAssertEqual(value, expected, accuracy: 2 * expected.ulp, point)
+        }
+        // A derivative that is not defined stays an error: 1/x − x/x² at 0 divides by 0 exactly too.
+        XCTAssertEqual(try JacRunner.run(["diff", "x/x", "--at", "x=0"]).status, 3)
+    }
+
+    /// Trial Q: with sin in it the entry cannot be evaluated exactly; its Double value at x = 10
+    /// goes through (x³⁰⁰)² = ∞ and is 9.1e-301 where d/dx sin²(x)/x³⁰⁰ is
+    /// −7.96582382207149255468988210224e-300 (mpmath `diff`, 30 digits). The value is not
+    /// silent: a note says an intermediate left the range.
+    func testAnInexactEntryThroughAnInfiniteIntermediateIsNoted() throws {
+        let r = try JacRunner.run(["diff", "sin(x)^2/x^300", "--at", "x=10"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("an intermediate of the printed derivative is ±∞ or NaN in Double"), r.stderr)
+        let quiet = try JacRunner.run(["diff", "sin(x)^2/x^3", "--at", "x=10"])
+        XCTAssertFalse(quiet.stderr.contains("intermediate"), quiet.stderr)
+    }
+
+    /// Trial Q: `jac diff "x^1000000" --at x=2` said "the derivative is not defined at x = 2.0";
+    /// 10⁶·2^999999 is defined (about 10^301035), Double cannot hold it, nor f = 2^10⁶. The
+    /// message says which: the function's value is not finite in Double. A domain error is still
+    /// "not defined".
+    func testAnOverflowingFunctionIsNotCalledUndefined() throws {
+        let r = try JacRunner.run(["diff", "x^1000000", "--at", "x=2"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: the function's value is not finite in Double at x = 2.0"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not defined"), r.stderr)
+        let domain = try JacRunner.run(["diff", "log(x)", "--at", "x=-1"])
+        XCTAssertEqual(domain.status, 3, domain.stderr)
+        XCTAssertTrue(domain.stderr.contains("not defined"), domain.stderr)
+    }
+
+    /// Trial Q: `jac diff "x^2 + sqrt(y)" --at x=1,y=0 --wrt x` failed with "df/dy is +∞", a
+    /// column not asked for; ∂/∂x = 2x = 2 there by hand.
+    func testWrtLimitsThePointCheckToTheColumnsAskedFor() throws {
+        for mode in ["reverse", "forward"] {
+            let r = try JacRunner.run(["diff", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--wrt", "x", "--mode", mode])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "df/dx = 2*x    (= 2.0)", mode)
+            XCTAssertEqual(try JacRunner.run(["diff", "x^2 + sqrt(y)", "--at", "x=1,y=0", "--mode", mode]).status, 3, mode)
+        }
+    }
 }
