@@ -32,7 +32,7 @@ func notebook_03_finite_difference_v_curve() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 300)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 302)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }

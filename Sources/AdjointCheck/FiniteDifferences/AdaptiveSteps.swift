@@ -91,8 +91,19 @@ extension LineProbe {
             // A verified start near a singularity can still give a loose estimate (the tableau
             // converges slowly from steps close to the pole): keep scanning towards smaller steps
             // while the best verified estimate is loose, and keep the tightest.
+            // Where a caller's rounding bound is above the model's few ulps of f, an estimate
+            // within a few times its own level's rounding is as good as the scan can make it: the
+            // bound, not the truncation, limits every start (sin(1000x) carries the rounding of
+            // 1000x, 10⁻¹³ per sample, and the scan went on through every level, 85 evaluations
+            // for an estimate it already had at 35). Below the model nothing changes.
+            let floorDominates = i < noiseFloor.count
+                && noiseFloor[i] > DifferenceTuning.evaluationNoiseULPs * epsilon * sampledMagnitude(output: i)
+            var acceptedRounding = Double.infinity
             func goodEnough() -> Bool {
                 guard let a = accepted else { return false }
+                if floorDominates && a.errorEstimate <= DifferenceTuning.flatTolerance * DifferenceTuning.richardsonRoundingGain * acceptedRounding {
+                    return true
+                }
                 return a.errorEstimate <= DifferenceTuning.richardsonGoodEnough * Double.pow(epsilon, 0.75) * Swift.abs(a.value)
             }
             while !goodEnough() && ensure(k + 3) {
@@ -169,7 +180,10 @@ extension LineProbe {
                 let found = DifferenceEstimate(value: best.value, errorEstimate: Swift.max(best.error, floor) + shift,
                                                step: Double(steps[bestLevel]), warnings: samples[bestLevel].warnings[i],
                                                reach: Double(steps[k]))
-                if found.errorEstimate < accepted?.errorEstimate ?? .infinity { accepted = found; acceptedFlat = flat }
+                if found.errorEstimate < accepted?.errorEstimate ?? .infinity {
+                    accepted = found; acceptedFlat = flat
+                    acceptedRounding = samples[bestLevel].rounding[i]
+                }
             }
             // Larger steps settled, as a smooth f's differences do, on a value that a small step
             // contradicted, and smaller steps then found f exactly linear with another slope. A
