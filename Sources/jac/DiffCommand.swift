@@ -108,7 +108,7 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = try point.map { p in try evaluate(rows, at: p.doubles, of: f) }
+        let values = try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -170,17 +170,21 @@ struct DiffCommand: ParsableCommand {
     /// trusted. A printed expression can leave Double's range where the derivative does not: the
     /// quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², which is ∞ at x = 10 (the entry printed
     /// 2e-299 for −2.98e-297) and 0 at x = 0.1 ("not defined" for −2.98e301). Rational ops are
-    /// then evaluated exactly; other ops keep the Double value, with a note that it may be wrong.
-    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]] {
+    /// then evaluated exactly; with other ops no value is printed (nil), and a note says why: the
+    /// Double value through ∞ can be wrong in sign (sin(x)²/x³⁰⁰ at 10 gave 9.1e-301 for −8.0e-300).
+    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]]? {
         let flat = rows.flatMap { $0 }.map(\.id)
         var v: [Double]
         do {
             v = try value(of: GraphFunction(roots: flat, inputs: x.count), at: x)
             if intermediateIsNotFinite(flat, at: x) {
-                if let exact = exactValues(flat, at: x) { v = exact } else {
-                    writeError("note: an intermediate of the printed derivative is ±∞ or NaN in Double at this point; "
-                               + "the values shown may be inaccurate there (jac check compares the modes)")
+                guard let exact = exactValues(flat, at: x) else {
+                    writeError("note: no value is printed: an intermediate of the printed derivative is ±∞ or NaN in Double "
+                               + "at this point and not every op is rational, so it cannot be evaluated exactly either; "
+                               + "jac jacobian computes the derivative there, and jac check compares the modes")
+                    return nil
                 }
+                v = exact
             }
         } catch let e as ADError {
             guard let exact = exactValues(flat, at: x) else { throw undefinedDerivative(e, f, at: x) }
