@@ -93,7 +93,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     if let w = r.warnings {
         jsonPairs.append(("warnings", jsonArray(w.map { row in jsonArray(row.map { jsonArray($0.map { json($0.rawValue) }) }) })))
     }
-    if r.errorEstimates != nil {
+    if r.errorEstimates != nil || r.rangeLoss != nil {
         // The same judgement as the "is unreliable" notes on standard error, so a script reading
         // the JSON sees it too (a user trial found an empty warnings list beside such a note).
         jsonPairs.append(("unreliable", jsonArray(r.jacobian.indices.map { i in
@@ -287,6 +287,7 @@ func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool) -> [Stri
 /// estimate, and central differences of x³ at 1e-7 printed 5.8e-11 (the true 3e-14 plus h²) with an
 /// estimate as large as the value and no warning (a user trial).
 func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
+    if let loss = r.rangeLoss, i < loss.count, j < loss[i].count, loss[i][j] != nil { return true }
     guard let est = r.errorEstimates, i < est.count, j < est[i].count,
           i < r.jacobian.count, j < r.jacobian[i].count else { return false }
     let e = est[i][j], v = r.jacobian[i][j].approximate
@@ -310,8 +311,16 @@ func hasNoEstimate(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
 let relativeReliability = 1e-6
 
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
-    guard let est = r.errorEstimates else { return [] }
     var notes: [String] = []
+    for (i, row) in (r.rangeLoss ?? []).enumerated() {
+        for (j, scaled) in row.enumerated() {
+            guard let scaled, i < r.jacobian.count, j < r.jacobian[i].count else { continue }
+            notes.append("d\(names[i])/d\(variables[j]) = \(format(r.jacobian[i][j])) is unreliable: a tangent or adjoint "
+                         + "left Double's normal range (the same pass seeded by a power of two gives \(format(scaled))); "
+                         + "jac check compares the modes")
+        }
+    }
+    guard let est = r.errorEstimates else { return notes }
     for (i, row) in est.enumerated() {
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate

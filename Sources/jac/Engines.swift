@@ -45,6 +45,10 @@ struct ModeResult {
     var evaluations: (total: Int, perEntry: [[Int]])? = nil
     /// Exact mode: the forward passes or reverse sweeps taken (chosen by the Jacobian's shape).
     var passes: (mode: String, count: Int)? = nil
+    /// Forward and reverse mode: per entry, the value a pass seeded by a power of two gave where
+    /// it differs from the unseeded one (nil where they agree): a tangent or adjoint left
+    /// Double's normal range in the unseeded pass (see ``rangeLoss(of:at:mode:jacobian:)``).
+    var rangeLoss: [[Double?]]? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -73,9 +77,54 @@ struct CoreEngine: ModeEngine {
         let r = try explainingNonFiniteEntries(formula, at: point.doubles, mode: mode) {
             try Adjoint.jacobian(of: formula, at: point.doubles, mode: mode)
         }
+        let loss = rangeLoss(of: formula, at: point.doubles, mode: mode, jacobian: r.jacobian)
         return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
-                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
+                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks,
+                          rangeLoss: loss.joined().contains { $0 != nil } ? loss : nil)
     }
+}
+
+/// Seeds for ``rangeLoss(of:at:mode:jacobian:)``: 2⁵⁰⁰ and 2¹⁰⁰⁰.
+let rangeCheckSeeds = [0x1p500, 0x1p1000]
+
+/// Per entry, the value from a pass whose direction (forward) or cotangent (reverse) is scaled by
+/// a power of two, divided back, where it differs from `jacobian`; nil where every such pass
+/// agrees or overflowed.
+///
+/// Scaling a seed by 2ᵏ scales every tangent or adjoint of the pass by exactly 2ᵏ, unless one
+/// leaves Double's normal range, so a different finite result means the unscaled pass lost a
+/// term or digits to underflow. Reverse mode on x²/x³⁰⁰ at 10 gave 2e-299 for −2.98e-297: the
+/// adjoint of x³⁰⁰, −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double, and that term vanished
+/// with no error. A pass that overflows instead is not finite and is ignored. Costs two passes
+/// per output (reverse) or input (forward); jac's formulas are small.
+func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian: [[Double]]) -> [[Double?]] {
+    let m = jacobian.count, n = x.count
+    var loss = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: m)
+    func compare(_ scaled: Double, seed: Double, _ i: Int, _ j: Int) {
+        let v = scaled / seed
+        if v.isFinite, v != jacobian[i][j], loss[i][j] == nil { loss[i][j] = v }
+    }
+    if mode == .reverse {
+        guard let rec = try? record({ formula($0) }, at: x) else { return loss }
+        for i in 0..<m {
+            for seed in rangeCheckSeeds {
+                var u = [Double](repeating: 0, count: m)
+                u[i] = seed
+                guard let g = try? rec.pullback(u, checked: false), g.count == n else { continue }
+                for j in 0..<n { compare(g[j], seed: seed, i, j) }
+            }
+        }
+    } else {
+        for j in 0..<n {
+            for seed in rangeCheckSeeds {
+                var d = [Double](repeating: 0, count: n)
+                d[j] = seed
+                guard let r = try? jvp(of: { formula($0) }, at: x, direction: d), r.jvp.count == m else { continue }
+                for i in 0..<m { compare(r.jvp[i], seed: seed, i, j) }
+            }
+        }
+    }
+    return loss
 }
 
 /// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is

@@ -1,0 +1,42 @@
+import XCTest
+import Foundation
+
+/// Found by trial Q: `jac jacobian "x^2/x^300" --at x=10` (reverse, the default mode) printed
+/// 2e-299, with no warning, where d/dx x⁻²⁹⁸ = −298·10⁻²⁹⁹ = −2.98e-297 by hand. The adjoint of
+/// x³⁰⁰, −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double, so its term vanished. jac now reruns
+/// each pass seeded by a power of two (which scales every adjoint exactly unless one leaves the
+/// range) and calls an entry unreliable when the two differ.
+final class RangeLossTests: XCTestCase {
+    func entry(_ r: JacRunner.Output) throws -> (value: Double, unreliable: [[Bool]]?) {
+        let json = try JacRunner.json(r.stdout)
+        let v = try XCTUnwrap((json["jacobian"] as? [[Double]])?.first?.first, r.stdout)
+        return (v, json["unreliable"] as? [[Bool]])
+    }
+
+    func testAnAdjointThatUnderflowsMakesTheEntryUnreliable() throws {
+        let truth = -2.98e-297
+        let reverse = try JacRunner.run(["jacobian", "x^2/x^300", "--at", "x=10", "--format", "json"])
+        XCTAssertEqual(reverse.status, 0, reverse.stderr)
+        let (v, unreliable) = try entry(reverse)
+        XCTAssertGreaterThan(Swift.abs(v - truth), 0.5 * Swift.abs(truth), "the unscaled sweep loses the term: \(v)")
+        XCTAssertEqual(unreliable, [[true]])
+        XCTAssertTrue(reverse.stderr.contains("left Double's normal range"), reverse.stderr)
+        // The note gives the seeded pass's value, which kept the term.
+        XCTAssertTrue(reverse.stderr.contains("gives -2.98e-297"), reverse.stderr)
+        // Forward mode's tangents stay in range here: its entry is right and not flagged.
+        let forward = try JacRunner.run(["jacobian", "x^2/x^300", "--at", "x=10", "--mode", "forward", "--format", "json"])
+        let (fv, funreliable) = try entry(forward)
+        XCTAssertEqual(fv, truth, accuracy: 1e-14 * Swift.abs(truth))
+        XCTAssertNil(funreliable, forward.stdout)
+    }
+
+    func testEntriesInRangeAreNotFlagged() throws {
+        for mode in ["reverse", "forward"] {
+            // By hand: ∂/∂x x·y·1e-300 = y·1e-300 = 2e-300, normal, exact in both passes.
+            let r = try JacRunner.run(["jacobian", "x*y*1e-300", "--at", "x=3,y=2", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertNil(try JacRunner.json(r.stdout)["unreliable"], "\(mode): \(r.stdout)")
+            XCTAssertTrue(r.stderr.isEmpty, r.stderr)
+        }
+    }
+}
