@@ -230,9 +230,29 @@ struct HessianCommand: ParsableCommand {
             let v = first.value[0], g = first.jacobian[0]
             let columns = formula.variables.map { "d/d\($0)" }
             let pointCells = x.map(Cell.double)
-            let json = jsonObject([("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
-                                   ("value", format(v)), ("gradient", jsonArray(g)),
-                                   ("hessian", jsonArray(h.map { jsonArray($0) }))])
+            // Entries whose pass lost a term to an adjoint outside Double's range (see rangeLoss).
+            let gradientLoss = rangeLoss(of: formula, at: x, mode: .reverse, jacobian: first.jacobian)[0]
+            let hessianLoss = hessianRangeLoss(of: formula, at: x, hessian: h)
+            var rangeNotes: [String] = []
+            for (j, scaled) in gradientLoss.enumerated() {
+                if let scaled { rangeNotes.append(rangeLossNote("d\(name)/d\(formula.variables[j])", g[j], scaled)) }
+            }
+            for (i, row) in hessianLoss.enumerated() {
+                for (j, scaled) in row.enumerated() {
+                    if let scaled {
+                        rangeNotes.append(rangeLossNote("d2\(name)/d\(formula.variables[i])d\(formula.variables[j])", h[i][j], scaled))
+                    }
+                }
+            }
+            var pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
+                         ("value", format(v)), ("gradient", jsonArray(g)),
+                         ("hessian", jsonArray(h.map { jsonArray($0) }))]
+            if !rangeNotes.isEmpty {
+                func flags(_ row: [Double?]) -> String { jsonArray(row.map { $0 == nil ? "false" : "true" }) }
+                pairs.append(("unreliable", jsonObject([("gradient", flags(gradientLoss)),
+                                                        ("hessian", jsonArray(hessianLoss.map(flags)))])))
+            }
+            let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
             table += "value  " + format(v) + "\n\n"
             // Row i, column j of the matrix part is ∂²f/∂xᵢ∂xⱼ; the gradient column is ∂f/∂xᵢ.
@@ -251,7 +271,8 @@ struct HessianCommand: ParsableCommand {
             }
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.diagnostics.kinks)
-                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty))
+                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty)
+                            + rangeNotes)
         }
     }
 }
@@ -310,14 +331,18 @@ func hasNoEstimate(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
 /// An entry whose error estimate is within this fraction of its scale is printed without a warning.
 let relativeReliability = 1e-6
 
+/// The note for an entry ``rangeLoss(of:at:mode:jacobian:)`` found.
+func rangeLossNote(_ label: String, _ value: Double, _ scaled: Double) -> String {
+    "\(label) = \(format(value)) is unreliable: a tangent or adjoint left Double's normal range "
+        + "(the same pass seeded by a power of two gives \(format(scaled))); jac check compares the modes"
+}
+
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     var notes: [String] = []
     for (i, row) in (r.rangeLoss ?? []).enumerated() {
         for (j, scaled) in row.enumerated() {
             guard let scaled, i < r.jacobian.count, j < r.jacobian[i].count else { continue }
-            notes.append("d\(names[i])/d\(variables[j]) = \(format(r.jacobian[i][j])) is unreliable: a tangent or adjoint "
-                         + "left Double's normal range (the same pass seeded by a power of two gives \(format(scaled))); "
-                         + "jac check compares the modes")
+            notes.append(rangeLossNote("d\(names[i])/d\(variables[j])", r.jacobian[i][j].approximate, scaled))
         }
     }
     guard let est = r.errorEstimates else { return notes }

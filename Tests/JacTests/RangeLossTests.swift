@@ -30,6 +30,21 @@ final class RangeLossTests: XCTestCase {
         XCTAssertNil(funreliable, forward.stdout)
     }
 
+    /// jac hessian printed gradient 2e-299 and second derivative −5.98e-298 there, both silently;
+    /// by hand f″ = 298·299·10⁻³⁰⁰ = 8.9102e-296.
+    func testTheHessianCommandFlagsTheSameLoss() throws {
+        let r = try JacRunner.run(["hessian", "x^2/x^300", "--at", "x=10", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let unreliable = try XCTUnwrap(try JacRunner.json(r.stdout)["unreliable"] as? [String: Any], r.stdout)
+        XCTAssertEqual(unreliable["gradient"] as? [Bool], [true])
+        XCTAssertEqual(unreliable["hessian"] as? [[Bool]], [[true]])
+        XCTAssertTrue(r.stderr.contains("d2f/dxdx = -5.98e-298 is unreliable"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("gives 8.91019999999999"), r.stderr)
+        let fine = try JacRunner.run(["hessian", "x^2*y + exp(y)", "--at", "x=1,y=0", "--format", "json"])
+        XCTAssertNil(try JacRunner.json(fine.stdout)["unreliable"], fine.stdout)
+        XCTAssertTrue(fine.stderr.isEmpty, fine.stderr)
+    }
+
     func testEntriesInRangeAreNotFlagged() throws {
         for mode in ["reverse", "forward"] {
             // By hand: ∂/∂x x·y·1e-300 = y·1e-300 = 2e-300, normal, exact in both passes.
