@@ -194,7 +194,7 @@ extension Symbolic: CustomStringConvertible {
 /// Comparisons made on symbolic values while a derivative is built, for the caller to report.
 ///
 /// ```swift
-/// let (d, log) = BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
+/// let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
 /// log.unbound   // comparisons decided without a point
 /// ```
 public final class BranchLog: @unchecked Sendable {

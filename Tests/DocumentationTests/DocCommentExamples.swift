@@ -608,10 +608,79 @@ enum DocCommentExamples {
         if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
     }
 
+    // Symbolic.swift and SymbolicDifferentiation.swift: four examples called `formula`, which
+    // throws, without `try`, and one `BranchLog.recording` (rethrows): none compiled from
+    // outside. Each value shown is checked.
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 11.
+    static func Symbolic_11() async throws {
+        let x = Symbolic.variable(0)
+        let e = sin(x) * x + 0          // the + 0 is simplified away
+        _ = try e.formula(variables: ["x"]) // "x*sin(x)"
+        if try e.formula(variables: ["x"]) != "x*sin(x)" { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 64.
+    static func Symbolic_64() async throws {
+        _ = try Symbolic.variable(1).formula(variables: ["x", "y"])                   // "y"
+        _ = Diagnostics.collect { Symbolic.variable(-1) }.diagnostics.errors           // [invalidArgument(…)]
+        if try Symbolic.variable(1).formula(variables: ["x", "y"]) != "y" { throw DocExampleFailed() }
+        guard case .invalidArgument? = Diagnostics.collect({ Symbolic.variable(-1) }).diagnostics.errors.first else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 90.
+    static func Symbolic_90() async throws {
+        _ = Symbolic(0.1).constantValue                                   // 1/10
+        _ = Diagnostics.collect { Symbolic(.infinity) }.diagnostics.errors // [nonFinite("symbolic constant inf …")]
+        if Symbolic(0.1).constantValue?.description != "1/10" { throw DocExampleFailed() }
+        guard case .nonFinite? = Diagnostics.collect({ Symbolic(.infinity) }).diagnostics.errors.first else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 197.
+    static func Symbolic_197() async throws {
+        struct Kinked: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0])] } }
+        let f = Kinked()   // context: a function with a branch
+        let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
+        _ = log.unbound   // comparisons decided without a point
+        _ = d
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 49.
+    static func SymbolicDifferentiation_49() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+        _ = try d.jacobian[0].map { try $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
+        if try d.jacobian[0].map({ try $0.formula(variables: ["x1", "x2"]) }) != ["x2 + 1/x1", "x1 - cos(x2)"] { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 79 (the second call throws).
+    static func SymbolicDifferentiation_79() async throws {
+        struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
+        _ = try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
+        _ = try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: 0.5/sqrt(x0) divides by zero there
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 148.
+    static func SymbolicDifferentiation_148() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1]] } }
+        let h = try SymbolicDifferentiation.hessian(of: F(), inputs: 2)
+        _ = try h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
+        if try h.entries.map({ try $0.formula(variables: ["x", "y"]) }) != ["2*y", "2*x", "2*x", "0"] { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 218.
+    static func SymbolicDifferentiation_218() async throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let g = try GraphFunction(roots: [(x * y).id], inputs: 2)
+        _ = try jacobian(of: g, at: [2.0, 3.0])   // [[3.0, 2.0]]
+        if try jacobian(of: g, at: [2.0, 3.0]).jacobian != [[3.0, 2.0]] { throw DocExampleFailed() }
+    }
+
     /// Examples compiled but not run, with the reason.
     static let compiledOnly: [String: String] = [
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
         "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
+        "Sources/AdjointSymbolic/SymbolicDifferentiation.swift:79": "its second call throws, as it says",
     ]
 
     /// Every example, with where it was documented.
@@ -693,6 +762,13 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
         ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
         ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
+        ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
+        ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
+        ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
+        ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),
     ] }
 }
 

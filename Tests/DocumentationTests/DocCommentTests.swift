@@ -36,6 +36,8 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointTesting/Property.swift",
         "Sources/AdjointTesting/SecondOrder.swift",
         "Sources/AdjointTesting/Subjects.swift",
+        "Sources/AdjointSymbolic/Symbolic.swift",
+        "Sources/AdjointSymbolic/SymbolicDifferentiation.swift",
     ]
 
     /// The ```swift blocks of `source`'s doc comments (`///` stripped), with their first line.
