@@ -676,6 +676,51 @@ enum DocCommentExamples {
         if try jacobian(of: g, at: [2.0, 3.0]).jacobian != [[3.0, 2.0]] { throw DocExampleFailed() }
     }
 
+    // FormulaError.swift: the printed error and the listed names were not what the comments
+    // showed (the error gained "(did you mean sin?)"; "x0, x1, …, x7" elided six names the
+    // function prints); each value shown is checked.
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 7.
+    static func FormulaError_7() async throws {
+        do { _ = try Formula(parsing: "x + sinn(x)") }
+        catch let e as FormulaError {
+            print(e)            // unknown function 'sinn' (did you mean sin?) at column 5
+            print(e.rendered)   // the message, then "  x + sinn(x)" and "      ^"
+        }
+        do { _ = try Formula(parsing: "x + sinn(x)"); throw DocExampleFailed() }
+        catch let e as FormulaError {
+            if "\(e)" != "unknown function 'sinn' (did you mean sin?) at column 5" { throw DocExampleFailed() }
+            if !e.rendered.hasSuffix("\n  x + sinn(x)\n      ^") { throw DocExampleFailed() }
+        }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 17.
+    static func FormulaError_17() async throws {
+        _ = (try? Formula(parsing: "sinn(x)")) == nil   // kind .unknownFunction("sinn")
+        do { _ = try Formula(parsing: "sinn(x)"); throw DocExampleFailed() }
+        catch let e as FormulaError { if e.kind != .unknownFunction("sinn") { throw DocExampleFailed() } }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 114.
+    static func FormulaError_114() async throws {
+        _ = quotedForMessage("x1")                                        // "x1"
+        _ = quotedForMessage(String(repeating: "b", count: 1_000_000))   // "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)"
+        if quotedForMessage("x1") != "x1"
+            || quotedForMessage(String(repeating: "b", count: 1_000_000)) != "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)" {
+            throw DocExampleFailed()
+        }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 127.
+    static func FormulaError_127() async throws {
+        _ = listedForMessage(["x", "y"])                       // "x, y"
+        _ = listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)"
+        if listedForMessage(["x", "y"]) != "x, y"
+            || listedForMessage((0..<100).map { "x\($0)" }) != "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)" {
+            throw DocExampleFailed()
+        }
+    }
+
     /// Examples compiled but not run, with the reason.
     static let compiledOnly: [String: String] = [
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
@@ -769,6 +814,10 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),
+        ("Sources/AdjointFormula/FormulaError.swift:7", FormulaError_7),
+        ("Sources/AdjointFormula/FormulaError.swift:17", FormulaError_17),
+        ("Sources/AdjointFormula/FormulaError.swift:114", FormulaError_114),
+        ("Sources/AdjointFormula/FormulaError.swift:127", FormulaError_127),
     ] }
 }
 

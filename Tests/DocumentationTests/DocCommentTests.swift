@@ -38,6 +38,7 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointTesting/Subjects.swift",
         "Sources/AdjointSymbolic/Symbolic.swift",
         "Sources/AdjointSymbolic/SymbolicDifferentiation.swift",
+        "Sources/AdjointFormula/FormulaError.swift",
     ]
 
     /// The ```swift blocks of `source`'s doc comments (`///` stripped), with their first line.
