@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "Adjoint", targets: ["Adjoint"]),
         .executable(name: "jac", targets: ["jac"]),
         .library(name: "AdjointTesting", targets: ["AdjointTesting"]),
+        // The self-test as a library: the only way to run it over primitives a user registers.
+        .library(name: "AdjointSelfTest", targets: ["AdjointSelfTest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
