@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
         // Notebooks, plots, proof links; README and doc-comment examples, compiled as a user's code is.
         .testTarget(name: "DocumentationTests",
-                    dependencies: ["Adjoint", "AdjointTesting",
+                    dependencies: ["Adjoint", "AdjointTesting", "AdjointSelfTest",
                                    .product(name: "ComplexModule", package: "swift-numerics"),
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "AdjointTestingTests",

@@ -5,6 +5,7 @@
 // defined at the top or just before it ("context"). Function names carry the line the example had
 // when it was copied; the test finds an example by its text, wherever it moves.
 import Adjoint
+import AdjointSelfTest
 import AdjointTesting
 import ComplexModule
 import Foundation
@@ -721,11 +722,30 @@ enum DocCommentExamples {
         }
     }
 
+    // AdjointSelfTest: two examples called throwing functions without `try` (unseen while the
+    // target was not a product another package could import).
+
+    /// Sources/AdjointSelfTest/MutationTesting.swift, line 41 (2,000 graphs: compiled only).
+    static func MutationTesting_41() async throws {
+        let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
+        _ = summary.score        // 1.0
+        _ = summary.survivors    // []
+    }
+
+    /// Sources/AdjointSelfTest/RandomGraph.swift, line 25.
+    static func RandomGraph_25() async throws {
+        let g = try GraphGenerator().graph(seed: 7)
+        print(g.formula)                      // f(x1) = relu((-((min((abs(square(… for seed 7
+        let r = try jacobian(of: g, at: g.point, mode: .reverse)
+        if !g.formula.hasPrefix("f(x1) = relu((-((min((abs(square(") || r.jacobian.isEmpty { throw DocExampleFailed() }
+    }
+
     /// Examples compiled but not run, with the reason.
     static let compiledOnly: [String: String] = [
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
         "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
         "Sources/AdjointSymbolic/SymbolicDifferentiation.swift:79": "its second call throws, as it says",
+        "Sources/AdjointSelfTest/MutationTesting.swift:41": "plants every mutant over 2,000 graphs (make test runs jac selftest)",
     ]
 
     /// Every example, with where it was documented.
@@ -818,6 +838,7 @@ enum DocCommentExamples {
         ("Sources/AdjointFormula/FormulaError.swift:17", FormulaError_17),
         ("Sources/AdjointFormula/FormulaError.swift:114", FormulaError_114),
         ("Sources/AdjointFormula/FormulaError.swift:127", FormulaError_127),
+        ("Sources/AdjointSelfTest/RandomGraph.swift:25", RandomGraph_25),
     ] }
 }
 

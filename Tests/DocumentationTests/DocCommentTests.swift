@@ -39,6 +39,8 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointSymbolic/Symbolic.swift",
         "Sources/AdjointSymbolic/SymbolicDifferentiation.swift",
         "Sources/AdjointFormula/FormulaError.swift",
+        "Sources/AdjointSelfTest/MutationTesting.swift",
+        "Sources/AdjointSelfTest/RandomGraph.swift",
     ]
 
     /// The ```swift blocks of `source`'s doc comments (`///` stripped), with their first line.
