@@ -21,6 +21,8 @@ let package = Package(
         .library(name: "Adjoint", targets: ["Adjoint"]),
         .executable(name: "jac", targets: ["jac"]),
         .library(name: "AdjointTesting", targets: ["AdjointTesting"]),
+        // The self-test as a library: the only way to run it over primitives a user registers.
+        .library(name: "AdjointSelfTest", targets: ["AdjointSelfTest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -99,7 +101,7 @@ let package = Package(
         .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
         // Notebooks, plots, proof links; README and doc-comment examples, compiled as a user's code is.
         .testTarget(name: "DocumentationTests",
-                    dependencies: ["Adjoint", "AdjointTesting",
+                    dependencies: ["Adjoint", "AdjointTesting", "AdjointSelfTest",
                                    .product(name: "ComplexModule", package: "swift-numerics"),
                                    .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "AdjointTestingTests",

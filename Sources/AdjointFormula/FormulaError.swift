@@ -6,7 +6,7 @@
 /// ```swift
 /// do { _ = try Formula(parsing: "x + sinn(x)") }
 /// catch let e as FormulaError {
-///     print(e)            // unknown function 'sinn' at column 5
+///     print(e)            // unknown function 'sinn' (did you mean sin?) at column 5
 ///     print(e.rendered)   // the message, then "  x + sinn(x)" and "      ^"
 /// }
 /// ```
@@ -125,7 +125,7 @@ public func quotedForMessage(_ text: String) -> String {
 ///
 /// ```swift
 /// listedForMessage(["x", "y"])                       // "x, y"
-/// listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, …, x7, …, x99 (100 in all)"
+/// listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)"
 /// ```
 public func listedForMessage(_ names: [String]) -> String {
     let shown = names.count > 12 ? Array(names.prefix(8)) + ["…", names[names.count - 1]] : names

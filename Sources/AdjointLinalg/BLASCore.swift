@@ -16,7 +16,7 @@ import Darwin
 /// the environment sets it, nor picks a core whose instructions the CPU lacks.
 ///
 /// ```swift
-/// BLAS.coreName        // "SkylakeX"
+/// BLAS.coreName        // the core OpenBLAS runs: "Haswell" where OPENBLAS_CORETYPE=Haswell is set
 /// BLAS.preferredCore   // "SkylakeX" on a CPU with AVX-512, nil on one with SSE only
 /// ```
 extension BLAS {

@@ -38,7 +38,7 @@ public struct MutationSummary: Sendable {
 /// Mutations are planted per thread, so every check runs on the calling thread.
 ///
 /// ```swift
-/// let summary = MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
+/// let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
 /// summary.score        // 1.0
 /// summary.survivors    // []
 /// ```

@@ -22,8 +22,8 @@ public struct GraphNode: Sendable, Hashable {
 /// accepts (``formula``) when it uses built-in primitives only.
 ///
 /// ```swift
-/// let g = GraphGenerator().graph(seed: 7)
-/// print(g.formula)                      // f(x1, x2) = sin((x1 * x2)); ...
+/// let g = try GraphGenerator().graph(seed: 7)
+/// print(g.formula)                      // f(x1) = relu((-((min((abs(square(… for seed 7
 /// let r = try jacobian(of: g, at: g.point, mode: .reverse)
 /// ```
 public struct RandomGraph: ADFunction {

@@ -10,7 +10,7 @@ import AdjointExact
 /// ```swift
 /// let x = Symbolic.variable(0)
 /// let e = sin(x) * x + 0          // the + 0 is simplified away
-/// e.formula(variables: ["x"])     // "x*sin(x)"
+/// try e.formula(variables: ["x"]) // "x*sin(x)"
 /// ```
 ///
 /// Simplification happens as nodes are built (``Symbolic/make(_:_:_:_:)``), and only with rewrites
@@ -61,7 +61,7 @@ public struct Symbolic: ADScalar, Sendable {
     /// does (it trapped when the node was hashed, and would have read `x[-1]` when evaluated).
     ///
     /// ```swift
-    /// Symbolic.variable(1).formula(variables: ["x", "y"])                       // "y"
+    /// try Symbolic.variable(1).formula(variables: ["x", "y"])                   // "y"
     /// Diagnostics.collect { Symbolic.variable(-1) }.diagnostics.errors           // [invalidArgument(…)]
     /// ```
     public static func variable(_ index: Int, value: Double? = nil) -> Symbolic {
@@ -194,7 +194,7 @@ extension Symbolic: CustomStringConvertible {
 /// Comparisons made on symbolic values while a derivative is built, for the caller to report.
 ///
 /// ```swift
-/// let (d, log) = BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
+/// let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
 /// log.unbound   // comparisons decided without a point
 /// ```
 public final class BranchLog: @unchecked Sendable {
@@ -208,7 +208,13 @@ public final class BranchLog: @unchecked Sendable {
 
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool) {
         guard let log = current, log.entries.count < 1000 else { return }
-        log.entries.append(("\(a.id) \(rel) \(b.id) taken as \(decided)", bound))
+        log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))
+    }
+
+    /// One side of a comparison as a short formula over x0, x1, …: node ids ("3 < 1 taken as
+    /// true", where 3 was the constant 5 and 1 was x0) read as a false statement about numbers.
+    static func shown(_ s: Symbolic) -> String {
+        (try? s.formula(variables: nil, maxOutputBytes: 80)) ?? "expression \(s.id) (over 80 characters)"
     }
 
     /// Runs `body` and returns what it compared.

@@ -61,7 +61,7 @@ public struct SymbolicJacobian: Sendable {
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
 /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
-/// d.jacobian[0].map { $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
+/// try d.jacobian[0].map { try $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
 /// ```
 public enum SymbolicDifferentiation {
     /// The function's outputs as expressions of variables 0..<inputs.
@@ -91,7 +91,7 @@ public enum SymbolicDifferentiation {
     /// ```swift
     /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
-    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: entry (0, 0) is inf there
+    /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: 0.5/sqrt(x0) divides by zero there
     /// ```
     ///
     /// - Parameter wrt: the columns (inputs) the caller will use; only their entries are checked at
@@ -174,7 +174,7 @@ public enum SymbolicDifferentiation {
     /// ```swift
     /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1]] } }
     /// let h = try SymbolicDifferentiation.hessian(of: F(), inputs: 2)
-    /// h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
+    /// try h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
     /// ```
     public static func hessian(of f: some ADFunction, inputs n: Int, output: Int = 0,
                                at point: [Double]? = nil, maximumDimension: Int = 4096) throws -> SymbolicJacobian {

@@ -151,6 +151,12 @@ public struct PropertyResult: Sendable {
     public var passed: Bool { failure == nil }
 }
 
+/// `print(result)` gives the message (the failure, or the one-line summary), not the synthesized
+/// dump of every field.
+extension PropertyResult: CustomStringConvertible {
+    public var description: String { message }
+}
+
 /// Runs a property sequentially: trials in order, stopping at the first failure, which is then
 /// shrunk. Use ``checkPropertyConcurrently(_:options:)`` to spread many trials over the cores.
 ///

@@ -467,3 +467,16 @@ final class BlackBoxRowFloorTests: XCTestCase {
         XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
     }
 }
+
+/// What `print(report)` shows a user: the table, not the synthesized dump of nested values (a
+/// two-entry check printed about 2,900 characters on one line, starting `CheckReport(point:`).
+final class CheckReportPrintingTests: XCTestCase {
+    func testPrintingAReportGivesItsTable() throws {
+        let r = try checkJacobian(of: Polar(), at: [2.0, 0.5])
+        let printed = "\(r)"
+        XCTAssert(printed.hasPrefix("Jacobian check at x = [2"), printed)
+        XCTAssert(printed.contains("verdict: agree"), printed)
+        XCTAssertFalse(printed.contains("EntryCheck("), printed)
+        XCTAssertGreaterThan(printed.split(separator: "\n").count, 4, "one line per entry, under a header")
+    }
+}

@@ -338,3 +338,22 @@ final class StructuralZeroTests: XCTestCase {
         }
     }
 }
+
+/// The comparisons a derivative decided without a point name their sides as formulas: they were
+/// node ids, so sqrt's log read "3 < 1 taken as true", a false statement about the numbers 3 and 1.
+final class BranchLogTextTests: XCTestCase {
+    struct Relu: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0] * x[1])] } }
+
+    func testUnboundComparisonsNameTheirSidesAsFormulas() throws {
+        let d = try SymbolicDifferentiation.jacobian(of: Relu(), inputs: 2)
+        XCTAssertFalse(d.unboundComparisons.isEmpty, "relu's rule compares its input with 0")
+        // Unbound, a non-constant side is taken as large and positive (Symbolic's doc): x0·x1 > 0.
+        for c in d.unboundComparisons {
+            XCTAssert(c.contains("x0*x1") || c.contains("x1*x0"), "\(c): names the compared expression")
+            XCTAssert(c == "0 < x0*x1 taken as true" || c == "0 < x1*x0 taken as true"
+                      || c == "x0*x1 < 0 taken as false" || c == "x1*x0 < 0 taken as false"
+                      || c == "x0*x1 == 0 taken as false" || c == "x1*x0 == 0 taken as false",
+                      "\(c): not what x0·x1 → +∞ decides")
+        }
+    }
+}

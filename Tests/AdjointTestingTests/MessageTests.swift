@@ -39,3 +39,20 @@ final class MessageTests: XCTestCase {
         XCTAssertEqual(w, "1.0000000000000002")
     }
 }
+
+/// `print(result)` of a property shows its message, not the synthesized dump of every field.
+final class PropertyResultPrintingTests: XCTestCase {
+    struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
+
+    func testPrintingAResultGivesItsMessage() {
+        var o = AdjointTestOptions()
+        o.trials = 5
+        // d/dx x² = 2x, claimed 3x: wrong at every nonzero x.
+        let r = checkProperty(.gradient(of: Square(), claimed: { (x: [Double]) in [3 * x[0]] }, inputs: .vector(1, .uniform(1...2))),
+                              options: o)
+        XCTAssertFalse(r.passed)
+        let printed = "\(r)"
+        XCTAssert(printed.hasPrefix("assertGradient failed"), printed)
+        XCTAssertFalse(printed.contains("PropertyResult("), printed)
+    }
+}

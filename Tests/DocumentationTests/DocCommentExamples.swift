@@ -5,6 +5,7 @@
 // defined at the top or just before it ("context"). Function names carry the line the example had
 // when it was copied; the test finds an example by its text, wherever it moves.
 import Adjoint
+import AdjointSelfTest
 import AdjointTesting
 import ComplexModule
 import Foundation
@@ -635,10 +636,143 @@ enum DocCommentExamples {
         if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
     }
 
+    // Symbolic.swift and SymbolicDifferentiation.swift: four examples called `formula`, which
+    // throws, without `try`, and one `BranchLog.recording` (rethrows): none compiled from
+    // outside. Each value shown is checked.
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 11.
+    static func Symbolic_11() async throws {
+        let x = Symbolic.variable(0)
+        let e = sin(x) * x + 0          // the + 0 is simplified away
+        _ = try e.formula(variables: ["x"]) // "x*sin(x)"
+        if try e.formula(variables: ["x"]) != "x*sin(x)" { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 64.
+    static func Symbolic_64() async throws {
+        _ = try Symbolic.variable(1).formula(variables: ["x", "y"])                   // "y"
+        _ = Diagnostics.collect { Symbolic.variable(-1) }.diagnostics.errors           // [invalidArgument(…)]
+        if try Symbolic.variable(1).formula(variables: ["x", "y"]) != "y" { throw DocExampleFailed() }
+        guard case .invalidArgument? = Diagnostics.collect({ Symbolic.variable(-1) }).diagnostics.errors.first else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 90.
+    static func Symbolic_90() async throws {
+        _ = Symbolic(0.1).constantValue                                   // 1/10
+        _ = Diagnostics.collect { Symbolic(.infinity) }.diagnostics.errors // [nonFinite("symbolic constant inf …")]
+        if Symbolic(0.1).constantValue?.description != "1/10" { throw DocExampleFailed() }
+        guard case .nonFinite? = Diagnostics.collect({ Symbolic(.infinity) }).diagnostics.errors.first else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 197.
+    static func Symbolic_197() async throws {
+        struct Kinked: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0])] } }
+        let f = Kinked()   // context: a function with a branch
+        let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
+        _ = log.unbound   // comparisons decided without a point
+        _ = d
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 49.
+    static func SymbolicDifferentiation_49() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+        _ = try d.jacobian[0].map { try $0.formula(variables: ["x1", "x2"]) }   // ["x2 + 1/x1", "x1 - cos(x2)"]
+        if try d.jacobian[0].map({ try $0.formula(variables: ["x1", "x2"]) }) != ["x2 + 1/x1", "x1 - cos(x2)"] { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 79 (the second call throws).
+    static func SymbolicDifferentiation_79() async throws {
+        struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
+        _ = try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
+        _ = try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1, at: [0])    // throws: 0.5/sqrt(x0) divides by zero there
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 148.
+    static func SymbolicDifferentiation_148() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1]] } }
+        let h = try SymbolicDifferentiation.hessian(of: F(), inputs: 2)
+        _ = try h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
+        if try h.entries.map({ try $0.formula(variables: ["x", "y"]) }) != ["2*y", "2*x", "2*x", "0"] { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 218.
+    static func SymbolicDifferentiation_218() async throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let g = try GraphFunction(roots: [(x * y).id], inputs: 2)
+        _ = try jacobian(of: g, at: [2.0, 3.0])   // [[3.0, 2.0]]
+        if try jacobian(of: g, at: [2.0, 3.0]).jacobian != [[3.0, 2.0]] { throw DocExampleFailed() }
+    }
+
+    // FormulaError.swift: the printed error and the listed names were not what the comments
+    // showed (the error gained "(did you mean sin?)"; "x0, x1, …, x7" elided six names the
+    // function prints); each value shown is checked.
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 7.
+    static func FormulaError_7() async throws {
+        do { _ = try Formula(parsing: "x + sinn(x)") }
+        catch let e as FormulaError {
+            print(e)            // unknown function 'sinn' (did you mean sin?) at column 5
+            print(e.rendered)   // the message, then "  x + sinn(x)" and "      ^"
+        }
+        do { _ = try Formula(parsing: "x + sinn(x)"); throw DocExampleFailed() }
+        catch let e as FormulaError {
+            if "\(e)" != "unknown function 'sinn' (did you mean sin?) at column 5" { throw DocExampleFailed() }
+            if !e.rendered.hasSuffix("\n  x + sinn(x)\n      ^") { throw DocExampleFailed() }
+        }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 17.
+    static func FormulaError_17() async throws {
+        _ = (try? Formula(parsing: "sinn(x)")) == nil   // kind .unknownFunction("sinn")
+        do { _ = try Formula(parsing: "sinn(x)"); throw DocExampleFailed() }
+        catch let e as FormulaError { if e.kind != .unknownFunction("sinn") { throw DocExampleFailed() } }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 114.
+    static func FormulaError_114() async throws {
+        _ = quotedForMessage("x1")                                        // "x1"
+        _ = quotedForMessage(String(repeating: "b", count: 1_000_000))   // "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)"
+        if quotedForMessage("x1") != "x1"
+            || quotedForMessage(String(repeating: "b", count: 1_000_000)) != "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)" {
+            throw DocExampleFailed()
+        }
+    }
+
+    /// Sources/AdjointFormula/FormulaError.swift, line 127.
+    static func FormulaError_127() async throws {
+        _ = listedForMessage(["x", "y"])                       // "x, y"
+        _ = listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)"
+        if listedForMessage(["x", "y"]) != "x, y"
+            || listedForMessage((0..<100).map { "x\($0)" }) != "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)" {
+            throw DocExampleFailed()
+        }
+    }
+
+    // AdjointSelfTest: two examples called throwing functions without `try` (unseen while the
+    // target was not a product another package could import).
+
+    /// Sources/AdjointSelfTest/MutationTesting.swift, line 41 (2,000 graphs: compiled only).
+    static func MutationTesting_41() async throws {
+        let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
+        _ = summary.score        // 1.0
+        _ = summary.survivors    // []
+    }
+
+    /// Sources/AdjointSelfTest/RandomGraph.swift, line 25.
+    static func RandomGraph_25() async throws {
+        let g = try GraphGenerator().graph(seed: 7)
+        print(g.formula)                      // f(x1) = relu((-((min((abs(square(… for seed 7
+        let r = try jacobian(of: g, at: g.point, mode: .reverse)
+        if !g.formula.hasPrefix("f(x1) = relu((-((min((abs(square(") || r.jacobian.isEmpty { throw DocExampleFailed() }
+    }
+
     /// Examples compiled but not run, with the reason.
     static let compiledOnly: [String: String] = [
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
         "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
+        "Sources/AdjointSymbolic/SymbolicDifferentiation.swift:79": "its second call throws, as it says",
+        "Sources/AdjointSelfTest/MutationTesting.swift:41": "plants every mutant over 2,000 graphs (make test runs jac selftest)",
     ]
 
     /// Every example, with where it was documented.
@@ -722,6 +856,18 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
         ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
         ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
+        ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
+        ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
+        ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
+        ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),
+        ("Sources/AdjointFormula/FormulaError.swift:7", FormulaError_7),
+        ("Sources/AdjointFormula/FormulaError.swift:17", FormulaError_17),
+        ("Sources/AdjointFormula/FormulaError.swift:114", FormulaError_114),
+        ("Sources/AdjointFormula/FormulaError.swift:127", FormulaError_127),
+        ("Sources/AdjointSelfTest/RandomGraph.swift:25", RandomGraph_25),
     ] }
 }
 

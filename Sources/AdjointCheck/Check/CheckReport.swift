@@ -345,3 +345,9 @@ func fmt(_ x: Double) -> String {
     let mantissa = String(parts[0].prefix(x < 0 ? 9 : 8))
     return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
 }
+
+/// `print(report)` and string interpolation give the table: the synthesized form was one line of
+/// nested `AdjointCheck.EntryCheck(…)` values, thousands of characters for a two-entry check.
+extension CheckReport: CustomStringConvertible {
+    public var description: String { renderTable() }
+}
