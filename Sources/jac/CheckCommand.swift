@@ -161,7 +161,14 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         case .nonFinite(let s): pairs.append(("non_finite", jsonArray(s.map(json))))
         case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
         case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
+        case .rangeLoss(let s): pairs.append(("range_loss", jsonArray(s.map(json))))
         case .agree: break
+        }
+        if !e.seededPasses.isEmpty {
+            pairs.append(("seeded_passes", jsonArray(e.seededPasses.map { p in
+                jsonObject([("mode", json(p.mode)), ("seed", jsonNumber(p.seed)), ("value", jsonNumber(p.value)),
+                            ("agrees_with_witness", p.agreesWithWitness ? "true" : "false")])
+            })))
         }
         if let k = e.kink {
             pairs.append(("kink", jsonObject([("ops", jsonArray(k.ops.map(json))), ("left", jsonNumber(k.left)),
@@ -225,6 +232,7 @@ func subjectVerdictSeverity(_ v: Verdict, _ subject: String) -> Int {
     case .fdInconclusive: return 2
     case .nonFinite(let s): return s.contains(subject) ? 3 : 0
     case .discontinuity: return 3
+    case .rangeLoss(let s): return s.contains(subject) ? 3 : 0
     case .ruleWrong(let s): return s.contains(subject) ? 4 : 0
     }
 }
@@ -243,6 +251,8 @@ func describeVerdict(_ e: EntryCheck) -> String {
     case .fdInconclusive(let r):
         return "fd-inconclusive: no witness was reliable (\(r.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let s): return "non-finite in \(s.joined(separator: ", "))"
+    case .rangeLoss:
+        return "range-loss: " + (e.seededPassNote ?? "a tangent or adjoint left Double's normal range")
     case .discontinuity(let jump): return "discontinuity: f jumps by about \(format(jump)) across the point, so no derivative exists"
     case .kink(let ok):
         let range = e.kink.map { "[\(format(Swift.min($0.left, $0.right))), \(format(Swift.max($0.left, $0.right)))]" } ?? "unknown"
