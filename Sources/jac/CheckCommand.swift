@@ -15,7 +15,9 @@ struct CheckCommand: ParsableCommand {
         stencil, Richardson, complex step, central differences evaluated exactly in Q), \
         escalating until one is reliable. Tolerances are derived from each witness's own error \
         estimate. Per entry the verdict is agree, rule-wrong, fd-inconclusive, kink (with the \
-        one-sided derivatives) or non-finite.
+        one-sided derivatives), non-finite, discontinuity, or range-loss (a mode lost a term \
+        to a tangent or adjoint outside Double's range: its pass with the seed scaled by \
+        2^500 or 2^1000 gives another value, shown; no rule is blamed).
 
         Every mode is evaluated at the same point: the nearest Double to each value as written \
         (exact mode converts that Double exactly), and the output says when that differs from \
@@ -28,7 +30,7 @@ struct CheckCommand: ParsableCommand {
         EXIT STATUS
         0 the check passes: every entry agrees, or sits at a kink with a value shown \
         to lie between the one-sided derivatives. 1 it does not: an entry is \
-        rule-wrong, fd-inconclusive (no witness could decide), discontinuous or at a \
+        rule-wrong, fd-inconclusive (no witness could decide), range-loss, discontinuous or at a \
         kink with a value not shown to lie between the one-sided derivatives, or J·v \
         along a random direction disagrees. 2 invalid input. 3 f or a derivative is \
         not finite, or the point is outside the domain.
