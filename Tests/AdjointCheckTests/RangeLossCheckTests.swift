@@ -39,8 +39,9 @@ final class RangeLossCheckTests: XCTestCase {
         // ×2⁵⁰⁰ the adjoint is still 3·10⁻⁴⁴⁸ (lost, the same value, not listed); ×2¹⁰⁰⁰ it is in range.
         XCTAssertEqual(e.seededPasses.map(\.mode), ["reverse"])
         XCTAssertEqual(e.seededPasses.map(\.seed), [0x1p1000])
-        XCTAssertEqual(e.seededPasses[0].value, truth, accuracy: 1e-13 * 2.98e-297)
-        XCTAssertTrue(e.seededPasses[0].agreesWithWitness)
+        let seeded = try XCTUnwrap(e.seededPasses.first)
+        XCTAssertEqual(seeded.value, truth, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertTrue(seeded.agreesWithWitness)
         XCTAssertFalse(e.passes)
         XCTAssertEqual(e.wrongSubjects, ["reverse"])
         XCTAssertNil(r.fault, "no rule is at fault, div least of all: \(r.renderTable())")
