@@ -104,6 +104,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
     case .ruleWrong(let wrong): s += " — rule-wrong (\(wrong.joined(separator: ", ")))"
     case .fdInconclusive(let why): s += " — inconclusive (\(why.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let which): s += " — non-finite (\(which.joined(separator: ", ")))"
+    case .rangeLoss(let which): s += " — range-loss (\(which.joined(separator: ", ")))"
     case .discontinuity(let jump): s += " — discontinuity: f jumps by about \(fmtNumber(jump)) across the point"
     case .kink:
         let k = e.kink
@@ -113,6 +114,8 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
         if let why = k?.notInGeneralizedGradient { s += "; " + why }
     case .agree: s += " — agree"
     }
+    // A mode's pass rerun with a scaled seed: why a mode is not blamed on a rule, or why it still is.
+    if let why = e.seededPassNote { s += "; " + why }
     return s
 }
 

@@ -26,6 +26,10 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     case discontinuity
     /// A claimed value, or the function itself, is NaN or infinite.
     case nonFinite
+    /// Forward or reverse mode disagrees with a reliable witness because a tangent or adjoint
+    /// left Double's normal range (``Verdict/rangeLoss(subjects:)``): no rule is blamed, and the
+    /// point fails, since a mode's value there is wrong.
+    case rangeLoss
     /// A reliable witness disagrees after escalation: the derivative rule is wrong here.
     case ruleWrong
 
@@ -40,6 +44,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .kink: return "kink"
         case .discontinuity: return "discontinuity"
         case .nonFinite: return "non-finite"
+        case .rangeLoss: return "range-loss"
         case .ruleWrong: return "rule-wrong"
         }
     }
@@ -59,6 +64,7 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .fdInconclusive: self = .inconclusive
         case .nonFinite: self = .nonFinite
         case .discontinuity: self = .discontinuity
+        case .rangeLoss: self = .rangeLoss
         // A kink whose one-sided derivatives could not be resolved (another kink closer than a
         // step) shows nothing either way: inconclusive, not a valid subgradient.
         case .kink(let ok): self = ok.map { $0 ? .validKink : .kink } ?? .inconclusive

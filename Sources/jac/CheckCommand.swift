@@ -15,7 +15,9 @@ struct CheckCommand: ParsableCommand {
         stencil, Richardson, complex step, central differences evaluated exactly in Q), \
         escalating until one is reliable. Tolerances are derived from each witness's own error \
         estimate. Per entry the verdict is agree, rule-wrong, fd-inconclusive, kink (with the \
-        one-sided derivatives) or non-finite.
+        one-sided derivatives), non-finite, discontinuity, or range-loss (a mode lost a term \
+        to a tangent or adjoint outside Double's range: its pass with the seed scaled by \
+        2^500 or 2^1000 gives another value, shown; no rule is blamed).
 
         Every mode is evaluated at the same point: the nearest Double to each value as written \
         (exact mode converts that Double exactly), and the output says when that differs from \
@@ -28,7 +30,7 @@ struct CheckCommand: ParsableCommand {
         EXIT STATUS
         0 the check passes: every entry agrees, or sits at a kink with a value shown \
         to lie between the one-sided derivatives. 1 it does not: an entry is \
-        rule-wrong, fd-inconclusive (no witness could decide), discontinuous or at a \
+        rule-wrong, fd-inconclusive (no witness could decide), range-loss, discontinuous or at a \
         kink with a value not shown to lie between the one-sided derivatives, or J·v \
         along a random direction disagrees. 2 invalid input. 3 f or a derivative is \
         not finite, or the point is outside the domain.
@@ -161,7 +163,14 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         case .nonFinite(let s): pairs.append(("non_finite", jsonArray(s.map(json))))
         case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
         case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
+        case .rangeLoss(let s): pairs.append(("range_loss", jsonArray(s.map(json))))
         case .agree: break
+        }
+        if !e.seededPasses.isEmpty {
+            pairs.append(("seeded_passes", jsonArray(e.seededPasses.map { p in
+                jsonObject([("mode", json(p.mode)), ("seed", jsonNumber(p.seed)), ("value", jsonNumber(p.value)),
+                            ("agrees_with_witness", p.agreesWithWitness ? "true" : "false")])
+            })))
         }
         if let k = e.kink {
             pairs.append(("kink", jsonObject([("ops", jsonArray(k.ops.map(json))), ("left", jsonNumber(k.left)),
@@ -225,6 +234,7 @@ func subjectVerdictSeverity(_ v: Verdict, _ subject: String) -> Int {
     case .fdInconclusive: return 2
     case .nonFinite(let s): return s.contains(subject) ? 3 : 0
     case .discontinuity: return 3
+    case .rangeLoss(let s): return s.contains(subject) ? 3 : 0
     case .ruleWrong(let s): return s.contains(subject) ? 4 : 0
     }
 }
@@ -243,6 +253,8 @@ func describeVerdict(_ e: EntryCheck) -> String {
     case .fdInconclusive(let r):
         return "fd-inconclusive: no witness was reliable (\(r.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let s): return "non-finite in \(s.joined(separator: ", "))"
+    case .rangeLoss:
+        return "range-loss: " + (e.seededPassNote ?? "a tangent or adjoint left Double's normal range")
     case .discontinuity(let jump): return "discontinuity: f jumps by about \(format(jump)) across the point, so no derivative exists"
     case .kink(let ok):
         let range = e.kink.map { "[\(format(Swift.min($0.left, $0.right))), \(format(Swift.max($0.left, $0.right)))]" } ?? "unknown"

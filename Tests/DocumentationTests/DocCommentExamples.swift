@@ -430,6 +430,22 @@ enum DocCommentExamples {
         _ = d?.agrees   // true
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 290.
+    static func CheckTypes_290() async throws {
+        let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
+        _ = e.verdict                   // .rangeLoss(subjects: ["reverse"]): reverse gave 2e-299
+        _ = e.seededPasses.last?.value  // -2.98e-297, the derivative −298·10⁻²⁹⁹ (seed 2¹⁰⁰⁰)
+        guard e.verdict == .rangeLoss(subjects: ["reverse"]),
+              let v = e.seededPasses.last?.value, Swift.abs(v + 2.98e-297) < 1e-310 else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 371.
+    static func CheckReport_371() async throws {
+        let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
+        print(e.seededPassNote ?? "")   // reverse 2e-299 lost a term to an adjoint outside …
+        if e.seededPassNote?.hasPrefix("reverse 2e-299 lost a term to an adjoint outside") != true { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 61.
     static func SparsityCheck_61() async throws {
         let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
@@ -837,6 +853,8 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:161", CheckTypes_161),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:204", CheckTypes_204),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:290", CheckTypes_290),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:371", CheckReport_371),
         ("Sources/AdjointCheck/Check/SparsityCheck.swift:61", SparsityCheck_61),
         ("Sources/AdjointCheck/Check/FaultLocalization.swift:202", FaultLocalization_202),
         ("Sources/AdjointCheck/Check/JSON.swift:7", JSON_7),

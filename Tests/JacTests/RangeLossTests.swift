@@ -45,6 +45,30 @@ final class RangeLossTests: XCTestCase {
         XCTAssertTrue(fine.stderr.isEmpty, fine.stderr)
     }
 
+    /// `jac check "x^2/x^300" --at x=10` said "rule-wrong: reverse differ from exact-rationals
+    /// (-2.98e-297)" and named the division rule at fault: the adjoint's underflow is no wrong rule.
+    func testCheckSaysRangeLossAndBlamesNoRule() throws {
+        let r = try JacRunner.run(["check", "x^2/x^300", "--at", "x=10", "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let json = try JacRunner.json(r.stdout)
+        XCTAssertEqual(json["verdict"] as? String, "range-loss", r.stdout)
+        let entry = try XCTUnwrap((json["entries"] as? [[String: Any]])?.first, r.stdout)
+        XCTAssertEqual(entry["range_loss"] as? [String], ["reverse"])
+        let seeded = try XCTUnwrap((entry["seeded_passes"] as? [[String: Any]])?.first, r.stdout)
+        // By hand −298·10⁻²⁹⁹, from the cotangent seeded by 2¹⁰⁰⁰.
+        XCTAssertEqual(seeded["value"] as? Double ?? .nan, -2.98e-297, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertEqual(seeded["seed"] as? Double, 0x1p1000)
+        XCTAssertEqual(seeded["agrees_with_witness"] as? Bool, true)
+        let modes = try XCTUnwrap(json["modes"] as? [[String: Any]])
+        XCTAssertEqual(modes.first { $0["mode"] as? String == "reverse" }?["verdict"] as? String, "range-loss")
+        XCTAssertEqual(modes.first { $0["mode"] as? String == "forward" }?["verdict"] as? String, "agree")
+        XCTAssertFalse(r.stderr.contains("rule-wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df/dx: range-loss: reverse 2e-299 lost a term to an adjoint"), r.stderr)
+        let table = try JacRunner.run(["check", "x^2/x^300", "--at", "x=10"])
+        XCTAssertFalse(table.stdout.contains("first wrong rule"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("range-loss (reverse)"), table.stdout)
+    }
+
     func testEntriesInRangeAreNotFlagged() throws {
         for mode in ["reverse", "forward"] {
             // By hand: ∂/∂x x·y·1e-300 = y·1e-300 = 2e-300, normal, exact in both passes.

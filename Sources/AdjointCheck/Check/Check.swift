@@ -145,6 +145,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per output, Σ over recorded nodes of |∂fᵢ/∂v|·|v|: times ε, a first-order bound on fᵢ's
     /// rounding error (the node values' own rounding, carried to the output).
     var roundingScale: [Double] = []
+    /// The recording, for reverse passes with a scaled cotangent (``seededValues(mode:output:input:)``).
+    var recording: Recording<V>? = nil
+    /// Seeded reverse rows by output i, seeded forward columns by input j, one per seed in
+    /// ``rangeSeeds`` (entries of one row or column that disagree share their passes).
+    var seededReverseCache: [Int: [[Double]]] = [:]
+    var seededForwardCache: [Int: [[Double]]] = [:]
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -247,6 +253,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if options.checkReverse { base.modesNotRun += missingVJPs.map { (mode: "reverse", missing: $0) } }
         let graph = TapeGraph(recording)
         self.graph = graph
+        self.recording = recording
 
         if missingVJPs.isEmpty {
             roundingScale = recording.roundingScales()
@@ -706,6 +713,39 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return .disagree(tol, wrong)
         }
 
+        /// The verdict on subjects a reliable witness contradicts: rule-wrong, unless a mode's pass
+        /// lost a term to a tangent or adjoint outside the normal range, which its pass with the
+        /// seed scaled by a power of two shows (``seededValues(mode:output:input:)``). Reverse
+        /// mode on x²/x³⁰⁰ at 10 gave 2e-299 for −2.98e-297 and the division rule was convicted.
+        /// A mode is excused when a seeded pass differs from it and agrees with the witness, or
+        /// differs and is still changing with the seed (the range may still be losing terms).
+        /// It stays convicted when its seeded passes reproduce it, or when two of them agree with
+        /// each other and not with the witness (the loss is recovered, the rest is a rule's), or
+        /// when the tape calls a user vector primitive, whose JVP or VJP need not be linear in the
+        /// seed (a VJP that ignores its cotangent changes with any seed). Only entries that
+        /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
+        func convict(_ wrong: [String], _ decided: (String, DifferenceEstimate, Double)) -> EntryCheck {
+            let (_, w, tol) = decided
+            var passes: [SeededPass] = []
+            var excused: [String] = []
+            let linearRules = graph.map { $0.vectorCalls.isEmpty } ?? false
+            for mode in wrong where mode == "forward" || mode == "reverse" {
+                guard let unseeded = values.first(where: { $0.0 == mode })?.1 else { continue }
+                let differing = seededValues(mode: mode, output: i, input: j).filter { $0.value.isFinite && $0.value != unseeded }
+                if differing.isEmpty { continue }
+                let judged = differing.map { SeededPass(mode: mode, seed: $0.seed, value: $0.value,
+                                                        agreesWithWitness: Swift.abs($0.value - w.value) <= tol) }
+                passes += judged
+                let recovered = judged.count >= 2 && judged.allSatisfy { $0.value == judged[0].value }
+                if judged.contains(where: \.agreesWithWitness) || (linearRules && !recovered) { excused.append(mode) }
+            }
+            let remaining = wrong.filter { !excused.contains($0) }
+            var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
+                         ladder: outcomes)
+            e.seededPasses = passes
+            return e
+        }
+
         /// The largest finite slope the entry is claimed to have, by the subjects and the witness:
         /// what a continuous f's differences may show (see `jumpFromDifferences`).
         func slope(_ w: DifferenceEstimate?) -> Double {
@@ -802,7 +842,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
             if let (dName, dw, dTol, wrong) = sharpestDisagreement {
-                return dTol < tol ? make(.ruleWrong(subjects: wrong), (dName, dw, dTol), ladder: outcomes)
+                return dTol < tol ? convict(wrong, (dName, dw, dTol))
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
             // A sharper witness put a claim outside its tolerance (inside only the path bound):
@@ -817,10 +857,53 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
-            return make(.ruleWrong(subjects: wrong), (name, w, tol), ladder: outcomes)
+            return convict(wrong, (name, w, tol))
         }
         let unique = Array(Set(reasons)).sorted()
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
+    }
+
+    /// The powers of two a pass's seed is scaled by: 2⁵⁰⁰ and 2¹⁰⁰⁰ in Double (2⁶² and 2¹²⁴ in
+    /// Float), the same fractions of the largest exponent. The larger lifts an adjoint as small as
+    /// 10⁻⁶²⁵ back into range (x²/x³⁰⁰'s −10⁻⁵⁹⁸ needs it); the smaller keeps terms finite whose
+    /// scaled values would overflow at the larger.
+    var rangeSeeds: [V] {
+        let top = Int(V.greatestFiniteMagnitude.exponent)
+        return [top * 500 / 1023, top * 1000 / 1023].map { V(sign: .plus, exponent: V.Exponent($0), significand: 1) }
+    }
+
+    /// Entry (i, j) of forward or reverse mode from passes whose direction (forward: eⱼ) or
+    /// cotangent (reverse: eᵢ, on the check's recording) is scaled by each of ``rangeSeeds``,
+    /// divided back. Scaling by a power of two is exact for every tangent and adjoint in the
+    /// normal range, so these equal the unseeded entry unless one left it.
+    mutating func seededValues(mode: String, output i: Int, input j: Int) -> [(seed: Double, value: Double)] {
+        let seeds = rangeSeeds
+        let m = value.count, n = x.count
+        let passes: [[Double]]
+        if mode == "reverse" {
+            if seededReverseCache[i] == nil {
+                seededReverseCache[i] = seeds.map { seed in
+                    var u = [V](repeating: 0, count: m)
+                    u[i] = seed
+                    // A VJP failing in the sweep leaves NaN here (checked: false), which is ignored.
+                    guard let g = try? recording?.pullback(u, checked: false), g.count == n else {
+                        return [Double](repeating: .nan, count: n)
+                    }
+                    return g.map { Double($0 / seed) }
+                }
+            }
+            passes = (seededReverseCache[i] ?? []).map { $0.count == n ? [$0[j]] : [.nan] }
+        } else {
+            if seededForwardCache[j] == nil {
+                let f = self.f, x = self.x
+                seededForwardCache[j] = seeds.map { seed in
+                    let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
+                    return y.count == m ? y.map { Double($0.tangent / seed) } : [Double](repeating: .nan, count: m)
+                }
+            }
+            passes = (seededForwardCache[j] ?? []).map { $0.count == m ? [$0[i]] : [.nan] }
+        }
+        return zip(seeds, passes).map { (seed: Double($0), value: $1[0]) }
     }
 
     /// A complex-step estimate at steps 2²⁰ and 2²⁰⁰ times smaller than a disagreeing one's, when

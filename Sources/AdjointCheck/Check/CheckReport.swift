@@ -118,7 +118,7 @@ public struct CheckReport: Sendable {
             return lines.joined(separator: "\n")
         }
         let counts = Dictionary(grouping: entries.joined(), by: { $0.verdict.name }).mapValues(\.count)
-        let order = ["agree", "kink", "fd-inconclusive", "discontinuity", "non-finite", "rule-wrong"]
+        let order = ["agree", "kink", "fd-inconclusive", "discontinuity", "non-finite", "range-loss", "rule-wrong"]
         let summary = order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
         lines.append("verdict: \(verdict.name)  (\(summary.isEmpty ? "no entries" : summary)); ladder: \(ladder.joined(separator: " → "))")
         let worst = worstEntries()
@@ -149,6 +149,9 @@ public struct CheckReport: Sendable {
             } else if total > 1 {
                 lines.append("(all \(total) entries, worst first)")
             }
+        }
+        for e in entries.joined() {
+            if let why = e.seededPassNote { lines.append("range: entry (\(e.output), \(e.input)): \(why)") }
         }
         if touchedKink {
             lines.append("kinks touched: " + kinks.map(\.description).joined(separator: "; "))
@@ -196,6 +199,7 @@ public struct CheckReport: Sendable {
         case .discontinuity(let jump): return "discontinuity (jump ≈ \(fmt(jump)))"
         case .agree: return "agree"
         case .ruleWrong(let s): return "rule-wrong (\(s.joined(separator: ", ")))"
+        case .rangeLoss(let s): return "range-loss (\(s.joined(separator: ", ")))"
         case .fdInconclusive(let r): return "fd-inconclusive (\(r.map(\.rawValue).joined(separator: ", ")))"
         case .nonFinite(let s):
             // At a kink candidate (√ at 0) an infinite derivative is the function's singularity.
@@ -303,7 +307,15 @@ public struct CheckReport: Sendable {
         case .nonFinite(let s): f.append(("nonFinite", .array(s.map { .string($0) })))
         case .kink(let ok): f.append(("validSubgradient", ok.map { .bool($0) } ?? .null))
         case .discontinuity(let jump): f.append(("jump", .number(jump)))
+        case .rangeLoss(let s): f.append(("rangeLoss", .array(s.map { .string($0) })))
         case .agree: break
+        }
+        if !e.seededPasses.isEmpty {
+            f.append(("seededPasses", .array(e.seededPasses.map { p in
+                .object([("mode", .string(p.mode)), ("seed", .number(p.seed)), ("value", .number(p.value)),
+                         ("agreesWithWitness", .bool(p.agreesWithWitness))])
+            })))
+            if let why = e.seededPassNote { f.append(("rangeNote", .string(why))) }
         }
         f.append(("kink", e.kink.map { k in
             .object([("ops", .array(k.ops.map { .string($0) })), ("left", .number(k.left)), ("right", .number(k.right)),
@@ -350,4 +362,39 @@ func fmt(_ x: Double) -> String {
 /// nested `AdjointCheck.EntryCheck(…)` values, thousands of characters for a two-entry check.
 extension CheckReport: CustomStringConvertible {
     public var description: String { renderTable() }
+}
+
+extension EntryCheck {
+    /// What the passes with a seed scaled by a power of two showed (``seededPasses``), one
+    /// sentence per mode; nil when there were none.
+    ///
+    /// ```swift
+    /// let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
+    /// print(e.seededPassNote ?? "")   // reverse 2e-299 lost a term to an adjoint outside …
+    /// ```
+    public var seededPassNote: String? {
+        guard !seededPasses.isEmpty else { return nil }
+        var excused: [String] = []
+        if case .rangeLoss(let s) = verdict { excused = s }
+        var modes: [String] = []
+        for p in seededPasses where !modes.contains(p.mode) { modes.append(p.mode) }
+        return modes.map { mode -> String in
+            let passes = seededPasses.filter { $0.mode == mode }
+            let unseeded = subjects.first { $0.name == mode }.map { " \(fmt($0.value))" } ?? ""
+            let (seedName, quantity) = mode == "reverse" ? ("cotangent", "an adjoint") : ("direction", "a tangent")
+            let given = passes.map { "\(fmt($0.value)) (×2^\(Int($0.seed.exponent)))" }.joined(separator: " and ")
+            let agrees = passes.contains(where: \.agreesWithWitness)
+            let witness = witness.map { " (\($0) \(witnessValue.map(fmt) ?? "?"))" } ?? ""
+            let pass = "the same pass with its \(seedName) scaled gives \(given)"
+            if excused.contains(mode) {
+                return "\(mode)\(unseeded) lost a term to \(quantity) outside Double's normal range: \(pass), "
+                    + (agrees ? "in agreement with the witness\(witness); no derivative rule is blamed"
+                              : "still off the witness\(witness) and changing with the seed; no derivative rule is judged here")
+            }
+            let recovered = passes.count >= 2 && passes.allSatisfy { $0.value == passes[0].value }
+            return "\(mode)\(unseeded): \(pass), still off the witness\(witness); "
+                + (recovered ? "both seeds agree, so what the range lost is recovered and the rest of the gap is a rule's"
+                             : "the tape calls a user vector primitive, whose JVP or VJP need not be linear in its seed, so the gap is not put down to the range")
+        }.joined(separator: "; ")
+    }
 }

@@ -108,8 +108,14 @@ public enum Verdict: Sendable, Equatable {
     /// The function jumps at the point along this input: f(x + h) − f(x − h) does not shrink as
     /// h → 0 (it tends to `jump`), so no derivative exists and no value can agree.
     case discontinuity(jump: Double)
+    /// These modes disagree with a reliable witness because a tangent or adjoint of their pass
+    /// left Double's normal range: the same pass with its seed scaled by a power of two (exact
+    /// for every value in range) gave a different finite result (``EntryCheck/seededPasses``).
+    /// The derivative rules are not blamed. Reverse mode on x²/x³⁰⁰ at 10 gives 2e-299 for
+    /// −2.98e-297: the adjoint of x³⁰⁰, −10⁻⁵⁹⁸, is below the least Double.
+    case rangeLoss(subjects: [String])
 
-    /// "agree", "rule-wrong", "fd-inconclusive", "kink" or "non-finite".
+    /// "agree", "rule-wrong", "fd-inconclusive", "kink", "non-finite", "discontinuity" or "range-loss".
     public var name: String {
         switch self {
         case .agree: return "agree"
@@ -118,6 +124,7 @@ public enum Verdict: Sendable, Equatable {
         case .kink: return "kink"
         case .nonFinite: return "non-finite"
         case .discontinuity: return "discontinuity"
+        case .rangeLoss: return "range-loss"
         }
     }
 
@@ -127,7 +134,7 @@ public enum Verdict: Sendable, Equatable {
         case .agree: return 0
         case .kink(let ok): return ok == false ? 2 : 1
         case .fdInconclusive: return 2
-        case .nonFinite, .discontinuity: return 3
+        case .nonFinite, .discontinuity, .rangeLoss: return 3
         case .ruleWrong: return 4
         }
     }
@@ -232,6 +239,10 @@ public struct EntryCheck: Sendable, Equatable {
     public let kink: KinkAnalysis?
     /// Every rung tried, in order.
     public let ladder: [RungOutcome]
+    /// For a forward or reverse value that disagreed with the witness: the same pass rerun with
+    /// its seed (direction or cotangent) scaled by a power of two, where that gave a different
+    /// finite value. Empty when no such pass differed (or none was needed).
+    public internal(set) var seededPasses: [SeededPass] = []
 
     /// Whether this entry lets the check pass: it agrees, or sits at a kink with every subject
     /// shown to lie between the one-sided derivatives. What ``CheckReport/passed`` asks of
@@ -257,7 +268,7 @@ public struct EntryCheck: Sendable, Equatable {
     /// ```
     public var wrongSubjects: [String] {
         switch verdict {
-        case .ruleWrong(let s), .nonFinite(let s): return s
+        case .ruleWrong(let s), .nonFinite(let s), .rangeLoss(let s): return s
         case .kink(let valid?) where !valid: return kink?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
         default: return []
         }
@@ -269,6 +280,27 @@ public struct EntryCheck: Sendable, Equatable {
             && l.subjects.map(\.name) == r.subjects.map(\.name)
             && l.subjects.map(\.value).elementsEqual(r.subjects.map(\.value)) { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }
+}
+
+/// One entry of a forward or reverse pass rerun with its seed scaled by a power of two, divided
+/// back. Scaling the seed scales every tangent or adjoint of the pass exactly, unless one leaves
+/// Double's normal range, so a value different from the unseeded pass's shows that pass lost a
+/// term (or digits) to underflow.
+///
+/// ```swift
+/// let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
+/// e.verdict                   // .rangeLoss(subjects: ["reverse"]): reverse gave 2e-299
+/// e.seededPasses.last?.value  // -2.98e-297, the derivative −298·10⁻²⁹⁹ (seed 2¹⁰⁰⁰)
+/// ```
+public struct SeededPass: Sendable, Equatable {
+    /// "forward" or "reverse".
+    public let mode: String
+    /// The power of two the direction (forward) or cotangent (reverse) was scaled by.
+    public let seed: Double
+    /// The seeded pass's entry divided by `seed`.
+    public let value: Double
+    /// Whether `value` lies within the entry's tolerance of the deciding witness.
+    public let agreesWithWitness: Bool
 }
 
 /// The first primitive whose local derivative disagrees with a difference of that primitive alone.

@@ -1,0 +1,107 @@
+import XCTest
+@testable import AdjointCheck
+import AdjointCore
+import AdjointFormula
+
+/// x³ with a wrong rule (2x² for 3x²): a planted wrong rule the check must keep convicting.
+enum WrongCube: UnaryPrimitive {
+    static let name = "wrong_cube"
+    static var sampleRanges: [ClosedRange<Double>] { [0.5...3] }
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x * x }
+}
+
+/// 10⁻³⁰⁰·x³ with the wrong rule: every value, tangent and adjoint is normal (near 10⁻²⁹⁹).
+struct TinyWrongCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T(1e-300) * WrongCube.apply(x[0])] }
+}
+
+/// x²/x²⁰⁰ + 10⁻²⁰⁰·x³ with the wrong rule for x³.
+struct UnderflowPlusWrongCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [T.powi(x[0], 2) / T.powi(x[0], 200) + T(1e-200) * WrongCube.apply(x[0])]
+    }
+}
+
+/// A mode that loses a term to a tangent or adjoint outside Double's range is not a wrong rule.
+/// Reverse mode on x²/x³⁰⁰ at 10 gave 2e-299 for −2.98e-297 and the check said "rule-wrong
+/// (reverse)", blaming the division rule. Expected values by hand.
+final class RangeLossCheckTests: XCTestCase {
+    func testAnAdjointThatUnderflowsIsARangeLossNotAWrongRule() throws {
+        // d/dx x⁻²⁹⁸ = −298·10⁻²⁹⁹ at 10. The adjoint of x³⁰⁰ is −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, below
+        // the least Double, so reverse mode keeps only 2x/x³⁰⁰ = 2·10⁻²⁹⁹.
+        let truth = -2.98e-297
+        let r = try checkJacobian(of: try Formula(parsing: "x^2/x^300"), at: [10.0])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .rangeLoss(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(e.subjects.first { $0.name == "reverse" }?.value ?? .nan, 2e-299, accuracy: 1e-13 * 2e-299)
+        XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value ?? .nan, truth, accuracy: 1e-13 * 2.98e-297)
+        // ×2⁵⁰⁰ the adjoint is still 3·10⁻⁴⁴⁸ (lost, the same value, not listed); ×2¹⁰⁰⁰ it is in range.
+        XCTAssertEqual(e.seededPasses.map(\.mode), ["reverse"])
+        XCTAssertEqual(e.seededPasses.map(\.seed), [0x1p1000])
+        let seeded = try XCTUnwrap(e.seededPasses.first)
+        XCTAssertEqual(seeded.value, truth, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertTrue(seeded.agreesWithWitness)
+        XCTAssertFalse(e.passes)
+        XCTAssertEqual(e.wrongSubjects, ["reverse"])
+        XCTAssertNil(r.fault, "no rule is at fault, div least of all: \(r.renderTable())")
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.verdict.name, "range-loss")
+        let table = r.renderTable()
+        XCTAssertTrue(table.contains("range-loss (reverse)"), table)
+        XCTAssertTrue(table.contains("reverse 2e-299 lost a term to an adjoint outside Double's normal range"), table)
+        XCTAssertTrue(table.contains("gives -2.98e-297 (×2^1000), in agreement with the witness"), table)
+        XCTAssertFalse(table.contains("rule-wrong") || table.contains("first wrong rule"), table)
+        let json = r.toJSON(pretty: false)
+        XCTAssertTrue(json.contains(#""rangeLoss": ["reverse"]"#), json)
+        XCTAssertTrue(json.contains(#""agreesWithWitness": true"#), json)
+    }
+
+    func testATangentThatUnderflowsIsARangeLossInForwardMode() throws {
+        // d/dx 10³⁰⁰/x = −10³⁰⁰/x² = −10⁻⁴⁰ at 10¹⁷⁰; forward mode's tangent of 1/x, −10⁻³⁴⁰, is
+        // below the least Double, so forward gives 0. Reverse multiplies the adjoint 10³⁰⁰ in first.
+        let r = try checkJacobian(of: try Formula(parsing: "(1/x)*1e300"), at: [1e170])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .rangeLoss(subjects: ["forward"]), r.renderTable())
+        XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value, 0)
+        XCTAssertEqual(e.seededPasses.map(\.mode), ["forward", "forward"])
+        for p in e.seededPasses {
+            XCTAssertEqual(p.value, -1e-40, accuracy: 1e-13 * 1e-40)
+            XCTAssertTrue(p.agreesWithWitness)
+        }
+        XCTAssertNil(r.fault)
+        XCTAssertTrue(r.renderTable().contains("forward 0.0 lost a term to a tangent outside Double's normal range"), r.renderTable())
+    }
+
+    func testAWrongRuleAtTinyMagnitudesIsStillConvicted() throws {
+        // By hand 3x²·10⁻³⁰⁰ = 1.2e-299 at 2; the rule gives 2x²·10⁻³⁰⁰ = 8e-300. Every value is
+        // normal, so the seeded passes reproduce the unseeded ones and none is listed.
+        let r = try checkJacobian(of: TinyWrongCube(), at: [2.0])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        for s in e.subjects { XCTAssertEqual(s.value, 8e-300, accuracy: 1e-13 * 8e-300) }
+        XCTAssertEqual(e.witnessValue ?? .nan, 1.2e-299, accuracy: 1e-4 * 1.2e-299)
+        XCTAssertEqual(e.seededPasses, [])
+        XCTAssertEqual(r.fault?.op, "wrong_cube")
+    }
+
+    func testAWrongRuleBesideARecoveredRangeLossIsStillConvicted() throws {
+        // At 10: d/dx x⁻¹⁹⁸ = −1.98e-197 and 10⁻²⁰⁰·3x² = 3e-198, true −1.68e-197; with the rule's
+        // 2x² both modes should give −1.78e-197. Reverse loses the x²⁰⁰ term (its adjoint −10⁻³⁹⁸)
+        // and gives 2x/x²⁰⁰ + 2e-198 = 2.2e-198; both seeded passes recover it and agree at
+        // −1.78e-197, which is still wrong: the rule is convicted, and it, not div, is at fault.
+        let r = try checkJacobian(of: UnderflowPlusWrongCube(), at: [10.0])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value ?? .nan, -1.78e-197, accuracy: 1e-13 * 1.78e-197)
+        XCTAssertEqual(e.subjects.first { $0.name == "reverse" }?.value ?? .nan, 2.2e-198, accuracy: 1e-13 * 2.2e-198)
+        XCTAssertEqual(e.witnessValue ?? .nan, -1.68e-197, accuracy: 1e-6 * 1.68e-197)
+        XCTAssertEqual(e.seededPasses.map(\.seed), [0x1p500, 0x1p1000])
+        for p in e.seededPasses {
+            XCTAssertEqual(p.value, -1.78e-197, accuracy: 1e-13 * 1.78e-197)
+            XCTAssertFalse(p.agreesWithWitness)
+        }
+        XCTAssertEqual(r.fault?.op, "wrong_cube")
+        XCTAssertTrue(r.renderTable().contains("what the range lost is recovered and the rest of the gap is a rule's"), r.renderTable())
+    }
+}
