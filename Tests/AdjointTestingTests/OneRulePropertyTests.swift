@@ -130,4 +130,37 @@ final class OneRulePropertyTests: XCTestCase {
         XCTAssertTrue(both.passed, both.message)
         XCTAssertFalse(both.message.contains("not run"), both.message)
     }
+
+    /// F(x) = x₀ + 10⁻⁹·(sin x₁ + x₂²) through the second output: ∂F/∂x₂ = 2·10⁻⁹x₂ = 4·10⁻⁹ at
+    /// x₂ = 2 by hand, which differences of F at x₀ = 10⁷ cannot resolve. PairWrongJVPOnly's JVP
+    /// gives 10⁻⁹x₂ = 2·10⁻⁹. Before, the AD witness ran that JVP and was trusted: a claim copied
+    /// from it (2·10⁻⁹) passed, and the right claim (4·10⁻⁹) was convicted "rule-wrong (claimed)".
+    /// Now the JVP is checked against differences of the primitive alone at (0.5, 2), found wrong,
+    /// and the witness is not used: both are inconclusive, with the wrong rule named.
+    struct SecondOutput<P: VectorPrimitive>: ADFunction, Sendable {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + T(1e-9) * P.apply([x[1], x[2]])[1]] }
+    }
+    func testAWrongRuleInsideFIsNotTrustedAsTheADWitness() {
+        let v: [Double] = [0, 0, 1]
+        let copiedFromTheRule: @Sendable ([Double], [Double]) -> [Double] = { x, v in [v[0] + 1e-9 * (cos(x[1]) * v[1] + x[2] * v[2])] }
+        let byHand: @Sendable ([Double], [Double]) -> [Double] = { x, v in [v[0] + 1e-9 * (cos(x[1]) * v[1] + 2 * x[2] * v[2])] }
+        for claim in [copiedFromTheRule, byHand] {
+            let r = checkProperty(.jvp(of: SecondOutput<PairWrongJVPOnly>(), claimed: claim, inputs: .point(x3, direction: v)))
+            XCTAssertEqual(r.failure?.verdict, .inconclusive, r.message)
+            XCTAssertTrue(r.message.contains("not run: the AD witness (AD not trusted: the rule of pair_wrong_jvp_only JVP"), r.message)
+        }
+        // The same point through the right JVP: the copied claim is convicted, the hand one passes.
+        let wrong = checkProperty(.jvp(of: SecondOutput<PairJVPOnly>(), claimed: copiedFromTheRule, inputs: .point(x3, direction: v)))
+        XCTAssertEqual(wrong.failure?.verdict, .ruleWrong, wrong.message)
+        XCTAssertEqual(wrong.failure?.outcome.parts.first?.report?.entries.first?.first?.witnessValue ?? .nan, 4e-9, accuracy: 1e-24)
+        let right = checkProperty(.jvp(of: SecondOutput<PairJVPOnly>(), claimed: byHand, inputs: .point(x3, direction: v)))
+        XCTAssertTrue(right.passed, right.message)
+        XCTAssertThrowsError(try adWitnessJacobian(SecondOutput<PairWrongJVPOnly>(), at: x3)) { e in
+            let w = (e as? ADWitnessUnavailable)?.wrongRule
+            XCTAssertEqual(w?.op, "pair_wrong_jvp_only JVP")
+            XCTAssertEqual(w?.partial, 1)
+            XCTAssertEqual(w?.got, 2)                                 // x₂, where d(x₂²)/dx₂ = 2x₂ = 4
+            XCTAssertEqual(w?.expected ?? .nan, 4, accuracy: 1e-9)
+        }
+    }
 }
