@@ -156,6 +156,11 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 /// row's terms in different orders, so those two can differ in the last bit. Check a pattern with
 /// `checkSparsity`.
 ///
+/// A user vector primitive needs only the rule of `mode`: its JVP in `.forward` (dense rows are
+/// then coloured rather than swept when it has no VJP), its VJP in `.reverse` (dense columns are
+/// then swept rather than passed forward when it has no JVP). The mode's own rule missing throws
+/// ``AdjointCore/ADError/missingRule(primitive:mode:needs:)`` naming the primitive.
+///
 /// ```swift
 /// struct Tridiagonal: ADFunction {
 ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
