@@ -156,6 +156,11 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 /// row's terms in different orders, so those two can differ in the last bit. Check a pattern with
 /// `checkSparsity`.
 ///
+/// A user vector primitive needs only the rule of `mode`: its JVP in `.forward` (dense rows are
+/// then coloured rather than swept when it has no VJP), its VJP in `.reverse` (dense columns are
+/// then swept rather than passed forward when it has no JVP). The mode's own rule missing throws
+/// ``AdjointCore/ADError/missingRule(primitive:mode:needs:)`` naming the primitive.
+///
 /// ```swift
 /// struct Tridiagonal: ADFunction {
 ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
@@ -173,9 +178,11 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     // Inlinable so that the two evaluations of `f` below are specialized for the caller's function
     // type: unspecialized, every op of f goes through witness tables (measured 3× slower at n = 10⁴).
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    let rec = try recordForSparsity(f, at: x)
-    let plan = try SparseJacobianPlan(rec, mode: mode, options: options,
-                                      pattern: try patternToUse(rec, declared: declared, options: options, primitives: primitives))
+    let (rec, sweepable) = try recordForSparsity(f, at: x, mode: mode)
+    let pattern = try patternToUse(rec, declared: declared, options: options, primitives: primitives)
+    // Without a VJP nothing is swept, so forward mode colours its dense rows too (more passes,
+    // every one of which the JVP serves).
+    let plan = try SparseJacobianPlan(rec, mode: mode, options: options, pattern: pattern, splitsDense: sweepable)
     guard mode == .forward else {
         if plan.denseColumns.isEmpty { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
         // Dense column k is seeded alone in lane k; the other columns share the one spare group,
@@ -185,6 +192,13 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
                                               groups: plan.denseColumnGroups, groupCount: plan.denseColumns.count + 1,
                                               checked: false)
+        // The dense columns' forward passes are an economy of reverse mode, not something the
+        // caller asked for: a primitive with a VJP and no JVP gets every column by sweeps instead
+        // (before, mode .reverse threw "has no JVP, which forward mode needs" for a VJP-only call).
+        if r.diagnostics.errors.contains(where: isMissingJVP) {
+            let swept = try SparseJacobianPlan(rec, mode: mode, options: options, pattern: pattern, splitsDense: false)
+            return try swept.assemble(rec, compressed: [], forwardPasses: 0)
+        }
         return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
     }
     if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
@@ -196,15 +210,25 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
 }
 
-/// The one recording a sparse Jacobian starts from (the value, the detected pattern, the reverse
-/// sweeps). A vector primitive without a VJP cannot be recorded, even when the Jacobian is asked
-/// in forward mode; the error says so, rather than name a reverse mode the caller did not ask for.
-@inlinable func recordForSparsity<V: ADScalar>(_ f: some ADFunction, at x: [V]) throws -> Recording<V> {
-    do { return try record({ f($0) }, at: x) } catch let ADError.missingRule(primitive, mode, needs) {
-        throw ADError.missingRule(primitive: primitive,
-                                  mode: "\(mode) (a sparse Jacobian records the function once to find its pattern, in either mode)",
-                                  needs: needs)
-    }
+/// Whether `e` is a vector primitive's missing JVP (forward mode's refusal).
+@usableFromInline func isMissingJVP(_ e: ADError) -> Bool {
+    if case .missingRule(_, "forward mode", "JVP") = e { return true }
+    return false
+}
+
+/// The one recording a sparse Jacobian starts from (the value and the detected pattern; in
+/// reverse mode and for forward mode's dense rows, the sweeps), and whether it can be swept.
+///
+/// A vector primitive without a VJP is recorded all the same: the pattern is read from the
+/// tape's graph, and forward mode needs only the JVP (a custom_jvp user's sparse Jacobian was
+/// refused with "has no VJP", in a mode that never needed one). Reverse mode sweeps the
+/// recording, so there the missing VJP is the error, as for a dense reverse Jacobian: reverse
+/// mode never builds a VJP from JVPs.
+@inlinable func recordForSparsity<V: ADScalar>(_ f: some ADFunction, at x: [V],
+                                               mode: SparseJacobianMode) throws -> (recording: Recording<V>, sweepable: Bool) {
+    let (rec, missingVJPs) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
+    if mode == .reverse, let missing = missingVJPs.first { throw missing }
+    return (rec, missingVJPs.isEmpty)
 }
 
 /// Pattern, colouring and dense rows for one sparse Jacobian; the evaluations of f stay in the
@@ -219,8 +243,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     @usableFromInline let denseColumnGroups: [Int]
     let mode: SparseJacobianMode
 
+    /// - Parameter splitsDense: whether dense rows (forward) or columns (reverse) are split off to
+    ///   the other mode; off when that mode cannot run (a vector primitive lacks its rule).
     @usableFromInline init<V>(_ rec: Recording<V>, mode: SparseJacobianMode, options: SparseJacobianOptions,
-                              pattern: SparsityPattern) throws {
+                              pattern: SparsityPattern, splitsDense: Bool = true) throws {
         guard pattern.rows == rec.outputs.count && pattern.columns == rec.inputs.count else {
             throw ADError.invalidArgument("pattern is \(pattern.rows) × \(pattern.columns), the Jacobian \(rec.outputs.count) × \(rec.inputs.count)")
         }
@@ -229,7 +255,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         switch mode {
         case .reverse:
             let m = pattern.rows
-            let threshold = options.denseColumnThreshold ?? max(16, Int((4 * Double(m).squareRoot()).rounded(.up)))
+            let threshold = !splitsDense ? Int.max : options.denseColumnThreshold ?? max(16, Int((4 * Double(m).squareRoot()).rounded(.up)))
             var count = Array(repeating: 0, count: pattern.columns)
             for cols in pattern.rowColumns { for j in cols { count[j] += 1 } }
             let dense = count.indices.filter { count[$0] > threshold }
@@ -243,7 +269,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
             denseColumnGroups = dense.isEmpty ? [] : group
         case .forward:
             let n = pattern.columns
-            let threshold = options.denseRowThreshold ?? max(16, Int((4 * Double(n).squareRoot()).rounded(.up)))
+            let threshold = !splitsDense ? Int.max : options.denseRowThreshold ?? max(16, Int((4 * Double(n).squareRoot()).rounded(.up)))
             let dense = pattern.rowColumns.indices.filter { pattern.rowColumns[$0].count > threshold }
             var isDense = Array(repeating: false, count: pattern.rows)
             for i in dense { isDense[i] = true }

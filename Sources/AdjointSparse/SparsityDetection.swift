@@ -150,8 +150,28 @@ func jacobianSparsityCountingVisits(_ graph: TapeGraph, outputs: [Int?], inputs:
 }
 
 /// The Jacobian sparsity pattern of `f` at `x`, from one recording (see ``jacobianSparsity(of:)``).
-@inlinable public func jacobianSparsity<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> SparsityPattern {
-    jacobianSparsity(of: try record({ f($0) }, at: x))
+///
+/// The pattern is read from the recording's graph, which needs no derivative rule: a vector
+/// primitive with a JVP only (or no rule at all) is recorded and counted dense, or by its
+/// declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)`` when passed in `primitives`.
+///
+/// ```swift
+/// enum Pair: VectorPrimitive {   // (x0·x1, x1·x2), JVP only
+///     static let name = "pair"
+///     static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+///     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], x[2] * v[1] + x[1] * v[2]] }
+///     static func sparsity(inputs n: Int) -> [[Int]]? { [[0, 1], [1, 2]] }
+/// }
+/// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Pair.apply(x) } }
+/// try jacobianSparsity(of: F(), at: [1.0, 2.0, 3.0]).rowColumns                       // [[0, 1, 2], [0, 1, 2]]
+/// try jacobianSparsity(of: F(), at: [1.0, 2.0, 3.0], primitives: [Pair.self]).rowColumns   // [[0, 1], [1, 2]]
+/// ```
+@inlinable public func jacobianSparsity<V: ADScalar>(of f: some ADFunction, at x: [V],
+                                                     primitives: [any VectorPrimitive.Type] = []) throws -> SparsityPattern {
+    // Recorded as the checker records (a missing VJP logged, not refused): no sweep follows, and
+    // the refusal named a reverse mode nobody asked for.
+    let (rec, _) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
+    return jacobianSparsity(of: rec, primitives: primitives)
 }
 
 /// The Hessian sparsity pattern of output `output` of a recording, conservatively: each nonlinear

@@ -7,7 +7,7 @@ import Foundation
 // the seed, the shrunk input, and the replay line.
 
 func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failure f: PropertyFailure,
-                   counts: [TestVerdict: Int], trialsRun: Int) -> String {
+                   counts: [TestVerdict: Int], trialsRun: Int, notRun: String = "") -> String {
     var lines: [String] = []
     let where_ = f.verdict == .inconclusive
         ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
@@ -33,6 +33,7 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     if f.outcome.parts.isEmpty && f.verdict == .nothingChecked {
         lines.append("nothing was checked: the point check returned no parts, so it cannot count as agreement")
     }
+    if !notRun.isEmpty { lines.append(notRun) }
     lines.append("verdicts over \(points(trialsRun)): \(countsText(counts))")
     lines.append(f.replayLine + "   // in place of this assertion's inputs")
     lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")

@@ -169,22 +169,24 @@ public func checkProperty(_ p: DerivativeProperty, options: AdjointTestOptions =
     var counts: [TestVerdict: Int] = [:]
     var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
     var firstInconclusive: (Int, PointOutcome)? = nil
+    var notRun: [String] = []
     let trials = p.space.fixedPoint == nil ? options.trials : 1
     for t in 0..<trials {
         let outcome: PointOutcome
         do { outcome = p.check(try draw(p.space, seed: options.seed, trial: t), options) }
         catch { return generationFailure(p, options, trial: t, error: error) }
+        for n in notRunNotes(outcome) where !notRun.contains(n) { notRun.append(n) }
         counts[outcome.verdict, default: 0] += 1
         if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) {
             worst = (t, w.0.part, w.0.entry, w.1)
         }
         if outcome.verdict.isFailure {
-            return finish(p, options, counts: counts, trialsRun: t + 1, worst: worst, failing: (t, outcome))
+            return finish(p, options, counts: counts, trialsRun: t + 1, worst: worst, failing: (t, outcome), notRun: notRun)
         }
         if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
     }
     let failing = tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil
-    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing)
+    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing, notRun: notRun)
 }
 
 /// Runs every trial, spread over the cores with a task group, and reports them all (verdict
@@ -219,10 +221,12 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
     var counts: [TestVerdict: Int] = [:]
     var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
     var firstFailure: (Int, PointOutcome)? = nil, firstInconclusive: (Int, PointOutcome)? = nil
+    var notRun: [String] = []
     for (t, r) in results {
         switch r {
         case .failure(let e): return generationFailure(p, options, trial: t, error: e)
         case .success(let outcome):
+            for n in notRunNotes(outcome) where !notRun.contains(n) { notRun.append(n) }
             counts[outcome.verdict, default: 0] += 1
             if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) { worst = (t, w.0.part, w.0.entry, w.1) }
             if outcome.verdict.isFailure && firstFailure == nil { firstFailure = (t, outcome) }
@@ -230,7 +234,7 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
         }
     }
     let failing = firstFailure ?? (tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil)
-    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing)
+    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing, notRun: notRun)
 }
 
 struct GenerationError: Error, CustomStringConvertible { let description: String }
@@ -302,13 +306,38 @@ func generationFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, t
                    inputs: p.space.summary)
 }
 
+/// What a point's checks could not run, in words: an AD mode a user vector primitive refused
+/// for want of its rule, and a custom witness (the AD witness of `assertJVP`/`assertVJP`) that
+/// threw. A property over a JVP-only primitive passed with reverse mode never run and the
+/// message did not say so; an `assertJVP` point left inconclusive gave no hint that its AD
+/// witness had been refused.
+func notRunNotes(_ o: PointOutcome) -> [String] {
+    var out: [String] = []
+    for r in o.parts.compactMap(\.report) {
+        for m in r.modesNotRun {
+            if case let .missingRule(primitive, _, needs) = m.missing {
+                out.append("\(m.mode) mode (user primitive \(primitive) has no \(needs))")
+            } else {
+                out.append("\(m.mode) mode (\(m.missing))")
+            }
+        }
+        let prefix = "custom witness threw: "
+        for rung in r.rungsUsed where rung.note.hasPrefix(prefix) {
+            out.append("the \(rung.name) witness (\(rung.note.dropFirst(prefix.count)))")
+        }
+    }
+    return out
+}
+
 /// Shrinks the failing input (keeping the same verdict) and renders the result.
 func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [TestVerdict: Int], trialsRun: Int,
             worst: (trial: Int, part: String, entry: String, relativeError: Double)?,
-            failing: (Int, PointOutcome)?) -> PropertyResult {
+            failing: (Int, PointOutcome)?, notRun: [String] = []) -> PropertyResult {
+    let notRunText = notRun.isEmpty ? "" : "not run: " + notRun.joined(separator: "; ")
     guard let (trial, outcome) = failing else {
         let summary = "\(p.assertion): \(p.claim) passed at \(points(trialsRun)) (\(countsText(counts))), seed \(hex(options.seed))"
             + (worst.map { "; largest agreeing relative error \(fmtNumber($0.relativeError)) at \($0.entry) (\($0.part), trial \($0.trial))" } ?? "")
+            + (notRun.isEmpty ? "" : "; " + notRunText)
         return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
                               counts: counts, worstAgreeing: worst, failure: nil, message: summary, inputs: p.space.summary)
     }
@@ -330,7 +359,7 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
         replay = "replay: inputs: .point(\(shrink.shrunk))"
     }
     let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay)
-    let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun)
+    let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun, notRun: notRunText)
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
                           counts: counts, worstAgreeing: worst, failure: failure, message: message, inputs: p.space.summary)
 }

@@ -149,7 +149,64 @@ extension DerivativeProperty {
 }
 
 /// Forward/reverse AD of a generic function as a witness rung: trusted to AD's rounding
-/// (``CheckOptions/adAccuracyULPs``), which the derived tolerance adds.
+/// (``CheckOptions/adAccuracyULPs``), which the derived tolerance adds. See ``adWitnessJacobian(_:at:)``
+/// for the mode it runs in.
 @inlinable func adWitness<F: ADFunction & Sendable>(_ f: F) -> WitnessRung {
-    .custom(name: "AD", errorEstimate: 0, jacobian: { x in try jacobian(of: f, at: x).jacobian })
+    .custom(name: "AD", errorEstimate: 0, jacobian: { x in try adWitnessJacobian(f, at: x) })
+}
+
+/// The AD witness's Jacobian: in the mode `jacobian(of:at:)` picks automatically, or in the other
+/// when a user vector primitive lacks the rule the first needs (a JVP-only primitive in a
+/// function of many inputs, where automatic picks reverse; a VJP-only one where it picks
+/// forward). Without that, the witness threw, the check showed only "evaluation failed", and a
+/// point that differences could not decide stayed inconclusive where AD could decide it.
+///
+/// AD is only as right as the rules it runs: a user primitive's rule (scalar partials, a vector
+/// JVP or VJP) is first checked against differences of that primitive alone at its recorded
+/// inputs, and a wrong one makes the witness unavailable. Trusted as it was, a claim copied
+/// from a wrong JVP (10⁻⁹·b·db for d(10⁻⁹b²)) passed where differences of f could not resolve
+/// the entry. ``ADWitnessUnavailable`` names the wrong rule, or both missing rules.
+@inlinable func adWitnessJacobian<F: ADFunction>(_ f: F, at x: [Double]) throws -> [[Double]] {
+    if let fault = try userRuleFault(of: f, at: x) { throw ADWitnessUnavailable(wrongRule: fault) }
+    let first: ADError
+    do { return try jacobian(of: f, at: x).jacobian } catch let e as ADError {
+        guard case let .missingRule(_, mode, _) = e else { throw e }
+        first = e
+        let other: JacobianMode = mode.hasPrefix("forward") ? .reverse : .forward
+        do { return try jacobian(of: f, at: x, mode: other).jacobian } catch let second as ADError {
+            guard case .missingRule = second else { throw second }
+            throw ADWitnessUnavailable(missing: [first, second])
+        }
+    }
+}
+
+/// Why the AD witness of `assertJVP`/`assertVJP` did not run: it could run in neither mode (each
+/// refused for a rule a user vector primitive lacks, ``AdjointCore/ADError/missingRule(primitive:mode:needs:)``),
+/// or a user primitive's rule disagrees with differences of that primitive alone, so AD's
+/// number is not a witness.
+///
+/// ```swift
+/// print(ADWitnessUnavailable(missing: [.missingRule(primitive: "solve", mode: "forward mode", needs: "JVP"),
+///                                      .missingRule(primitive: "solve", mode: "reverse mode", needs: "VJP")]))
+/// // AD ran in neither mode: solve has no JVP (forward mode); solve has no VJP (reverse mode)
+/// ```
+public struct ADWitnessUnavailable: Error, Equatable, CustomStringConvertible {
+    /// What each mode reported, in the order they were tried.
+    public let missing: [ADError]
+    /// The user rule found wrong at this point, if that is why.
+    public let wrongRule: FaultLocation?
+    public init(missing: [ADError] = [], wrongRule: FaultLocation? = nil) {
+        self.missing = missing
+        self.wrongRule = wrongRule
+    }
+    public var description: String {
+        if let w = wrongRule {
+            return "AD not trusted: the rule of \(w.op) at node \(w.node) (inputs \(w.inputs.map(fmtNumber))), ∂/∂input \(w.partial): "
+                + "difference of it alone \(fmtNumber(w.expected)) ± \(fmtNumber(w.errorEstimate)), rule \(fmtNumber(w.got))"
+        }
+        return "AD ran in neither mode: " + missing.map { e in
+            if case let .missingRule(primitive, mode, needs) = e { return "\(primitive) has no \(needs) (\(mode))" }
+            return "\(e)"
+        }.joined(separator: "; ")
+    }
 }

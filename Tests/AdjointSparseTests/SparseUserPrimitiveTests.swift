@@ -1,5 +1,6 @@
 import XCTest
 import AdjointCore
+import AdjointCheck
 @testable import AdjointSparse
 
 /// x ↦ (x0·x1, x1·x2) with a VJP only: J = [[x1, x0, 0], [0, x2, x1]] by hand.
@@ -33,14 +34,113 @@ final class SparseUserPrimitiveTests: XCTestCase {
         }
     }
 
-    func testAMissingVJPSaysThatTheSparseJacobianRecords() throws {
-        XCTAssertThrowsError(try sparseJacobian(of: Through<NeighbourProductsJVPOnly>(), at: x, mode: .forward)) { e in
-            guard case let ADError.missingRule(name, mode, needs) = e else { return XCTFail("\(e)") }
-            XCTAssertEqual(name, "neighbour_products_jvp_only")
-            XCTAssertEqual(needs, "VJP")
-            XCTAssertTrue(mode.contains("records the function once"), mode)
+    /// Found by a user trial: with a JVP only (JAX's custom_jvp) a forward sparse Jacobian, which
+    /// needs nothing but the JVP, threw "neighbour_products_jvp_only has no VJP, which reverse mode
+    /// (a sparse Jacobian records the function once to find its pattern, in either mode) needs".
+    func testForwardModeNeedsOnlyTheJVP() throws {
+        let r = try sparseJacobian(of: Through<NeighbourProductsJVPOnly>(), at: x, mode: .forward)
+        XCTAssertEqual(r.matrix.dense(), [[2.0, 1.5, 0], [0, -0.5, 2.0]])   // [[x1, x0, 0], [0, x2, x1]] by hand
+        XCTAssertEqual(r.reverseSweeps, 0)
+    }
+
+    /// Reverse mode sweeps the recording: the missing VJP is the error, as in the dense reverse
+    /// Jacobian (no VJP is built from JVPs), and it says to use the other mode.
+    func testReverseModeStillNamesTheMissingVJP() throws {
+        XCTAssertThrowsError(try sparseJacobian(of: Through<NeighbourProductsJVPOnly>(), at: x, mode: .reverse)) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "neighbour_products_jvp_only", mode: "reverse mode", needs: "VJP"), "\(e)")
+            XCTAssertTrue("\(e)".contains("or use the other mode"), "\(e)")
         }
     }
+
+    /// The pattern is structural, so it needs no rule at all; before, a JVP-only call threw the
+    /// missing VJP.
+    func testThePatternNeedsNoRule() throws {
+        for f in [Through<NeighbourProductsJVPOnly>() as any ADFunction, Through<NeighbourProductsNoRule>(), Through<NeighbourProductsVJPOnly>()] {
+            XCTAssertEqual(try jacobianSparsity(of: f, at: x).rowColumns, [[0, 1, 2], [0, 1, 2]], "dense: nothing declared")
+        }
+    }
+
+    /// The example of `jacobianSparsity(of:at:primitives:)`'s doc comment, as written there.
+    func testTheDocExample() throws {
+        enum Pair: VectorPrimitive {   // (x0·x1, x1·x2), JVP only
+            static let name = "pair"
+            static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+            static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], x[2] * v[1] + x[1] * v[2]] }
+            static func sparsity(inputs n: Int) -> [[Int]]? { [[0, 1], [1, 2]] }
+        }
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Pair.apply(x) } }
+        XCTAssertEqual(try jacobianSparsity(of: F(), at: [1.0, 2.0, 3.0]).rowColumns, [[0, 1, 2], [0, 1, 2]])
+        XCTAssertEqual(try jacobianSparsity(of: F(), at: [1.0, 2.0, 3.0], primitives: [Pair.self]).rowColumns, [[0, 1], [1, 2]])
+    }
+
+    /// y_i = Σ_{k ≤ i} x_k² with a JVP only, n = 20: J[i][k] = 2x_k for k ≤ i by hand. Rows 18
+    /// and 19 have 19 and 20 nonzeros, over the dense-row threshold max(16, ⌈4√20⌉) = 18, which
+    /// forward mode hands to one reverse sweep each: without a VJP they are coloured instead.
+    func testDenseRowsAreColouredWhenThereIsNoVJP() throws {
+        let x = (0..<20).map { Double($0 + 1) }
+        let r = try sparseJacobian(of: Through<PrefixSquaresJVPOnly>(), at: x, mode: .forward, primitives: [PrefixSquaresJVPOnly.self])
+        XCTAssertEqual(r.denseRows, [])
+        XCTAssertEqual(r.reverseSweeps, 0)
+        XCTAssertEqual(r.matrix.dense(), (0..<20).map { i in (0..<20).map { k in k <= i ? 2 * Double(k + 1) : 0 } })
+        // With a VJP too the two rows are still split off (the economy is kept where it can run).
+        XCTAssertEqual(try sparseJacobian(of: Through<PrefixSquares>(), at: x, mode: .forward, primitives: [PrefixSquares.self]).denseRows, [18, 19])
+    }
+
+    /// y_0 = x_0², y_i = x_0·x_i with a VJP only, n = 20: J[0][0] = 2x_0, J[i][0] = x_i, J[i][i] = x_0
+    /// by hand. Column 0 has 20 nonzeros, over max(16, ⌈4√20⌉) = 18, which reverse mode hands to a
+    /// forward pass: that threw "has no JVP, which forward mode needs" in the mode that needs only
+    /// the VJP. Now every row is swept.
+    func testDenseColumnsAreSweptWhenThereIsNoJVP() throws {
+        let x = (0..<20).map { Double($0 + 1) }
+        let r = try sparseJacobian(of: Through<FanOutVJPOnly>(), at: x, mode: .reverse, primitives: [FanOutVJPOnly.self])
+        XCTAssertEqual(r.denseColumns, [])
+        XCTAssertEqual(r.forwardPasses, 0)
+        let expected = (0..<20).map { i in (0..<20).map { k -> Double in
+            i == 0 ? (k == 0 ? 2 * x[0] : 0) : (k == 0 ? x[i] : (k == i ? x[0] : 0))
+        } }
+        XCTAssertEqual(r.matrix.dense(), expected)
+        XCTAssertEqual(try sparseJacobian(of: Through<FanOut>(), at: x, mode: .reverse, primitives: [FanOut.self]).denseColumns, [0])
+    }
+}
+
+/// (x0·x1, x1·x2) with no rule at all.
+private enum NeighbourProductsNoRule: VectorPrimitive {
+    static let name = "neighbour_products_no_rule"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+}
+
+/// y_i = Σ_{k ≤ i} x_k², with both rules and with a JVP only.
+private enum PrefixSquares: VectorPrimitive {
+    static let name = "prefix_squares"
+    static func primal(_ x: [Double]) -> [Double] { x.indices.map { i in x[...i].reduce(0) { $0 + $1 * $1 } } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { x.indices.map { i in (0...i).reduce(0) { $0 + 2 * x[$1] * v[$1] } } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { x.indices.map { k in 2 * x[k] * u[k...].reduce(0, +) } }
+    static func sparsity(inputs n: Int) -> [[Int]]? { (0..<n).map { Array(0...$0) } }
+}
+private enum PrefixSquaresJVPOnly: VectorPrimitive {
+    static let name = "prefix_squares_jvp_only"
+    static func primal(_ x: [Double]) -> [Double] { PrefixSquares.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { PrefixSquares.jvp(at: x, direction: v) }
+    static func sparsity(inputs n: Int) -> [[Int]]? { PrefixSquares.sparsity(inputs: n) }
+}
+
+/// y_0 = x_0², y_i = x_0·x_i, with both rules and with a VJP only.
+private enum FanOut: VectorPrimitive {
+    static let name = "fan_out"
+    static func primal(_ x: [Double]) -> [Double] { x.indices.map { $0 == 0 ? x[0] * x[0] : x[0] * x[$0] } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        x.indices.map { $0 == 0 ? 2 * x[0] * v[0] : x[$0] * v[0] + x[0] * v[$0] }
+    }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        x.indices.map { k in k == 0 ? 2 * x[0] * u[0] + (1..<x.count).reduce(0) { $0 + x[$1] * u[$1] } : x[0] * u[k] }
+    }
+    static func sparsity(inputs n: Int) -> [[Int]]? { (0..<n).map { $0 == 0 ? [0] : [0, $0] } }
+}
+private enum FanOutVJPOnly: VectorPrimitive {
+    static let name = "fan_out_vjp_only"
+    static func primal(_ x: [Double]) -> [Double] { FanOut.primal(x) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { FanOut.vjp(at: x, cotangent: u) }
+    static func sparsity(inputs n: Int) -> [[Int]]? { FanOut.sparsity(inputs: n) }
 }
 
 /// Two instances of one generic vector primitive: x ↦ (x0·x1, x2·x3) declares rows [[0, 1], [2, 3]];
@@ -79,5 +179,46 @@ final class SparseDeclaredNameTests: XCTestCase {
         let rec = try record({ Through<Pairs<Crossed>>()($0) }, at: x)
         XCTAssertEqual(jacobianSparsity(of: rec, primitives: [Pairs<Crossed>.self, Pairs<Adjacent>.self]).rowColumns,
                        [[0, 1, 2, 3], [0, 1, 2, 3]])
+    }
+}
+
+/// `checkSparsity` with one-rule vector primitives: it checks in the mode the rule serves.
+final class SparsityCheckOneRuleTests: XCTestCase {
+    let x = [1.5, 2.0, -0.5]
+    /// [[x1, x0, 0], [0, x2, x1]] by hand, the declared pattern [[0, 1], [1, 2]].
+    let declared = [[0, 1], [1, 2]]
+
+    /// Before: both threw (the JVP-only one the missing VJP of the recording, the VJP-only one
+    /// the missing JVP of the forward passes), though each has the rule one mode needs.
+    func testEachOneRulePrimitiveIsCheckedInTheModeItHas() throws {
+        let j = try checkSparsity(of: Through<NeighbourProductsJVPOnly>(), at: x,
+                                  pattern: try SparsityPattern(rows: 2, columns: 3, rowColumns: declared))
+        XCTAssertTrue(j.passed)
+        XCTAssertEqual(j.sparse.mode, .forward)
+        XCTAssertEqual(j.sparse.matrix.dense(), [[2.0, 1.5, 0], [0, -0.5, 2.0]])
+        let v = try checkSparsity(of: Through<NeighbourProductsVJPOnly>(), at: x,
+                                  pattern: try SparsityPattern(rows: 2, columns: 3, rowColumns: declared))
+        XCTAssertTrue(v.passed)
+        XCTAssertEqual(v.sparse.mode, .reverse)
+        XCTAssertEqual(v.sparse.matrix.dense(), [[2.0, 1.5, 0], [0, -0.5, 2.0]])
+    }
+
+    /// A wrong declaration is still found through either rule: (0, 1) left out, f0 = x0·x1 moves with x1.
+    func testAFalseZeroIsFoundThroughEitherRule() throws {
+        let wrong = try SparsityPattern(rows: 2, columns: 3, rowColumns: [[0], [1, 2]])
+        for f in [Through<NeighbourProductsJVPOnly>() as any ADFunction, Through<NeighbourProductsVJPOnly>()] {
+            XCTAssertThrowsError(try assertSparsity(of: f, at: x, pattern: wrong)) { e in
+                guard case let SparsityCheckError.falseZeros(z)? = e as? SparsityCheckError else { return XCTFail("\(e)") }
+                XCTAssertEqual(z.map { [$0.row, $0.column] }, [[0, 1]])
+            }
+        }
+    }
+
+    /// With neither rule nothing can be computed: the error names the primitive and a rule.
+    func testNoRuleNamesThePrimitive() {
+        XCTAssertThrowsError(try checkSparsity(of: Through<NeighbourProductsNoRule>(), at: x)) { e in
+            guard case let ADError.missingRule(name, _, _)? = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(name, "neighbour_products_no_rule")
+        }
     }
 }

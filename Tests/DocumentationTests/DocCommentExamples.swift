@@ -652,6 +652,16 @@ enum DocCommentExamples {
         if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
     }
 
+    /// Sources/AdjointTesting/Subjects.swift, line 189.
+    static func Subjects_189() async throws {
+        print(ADWitnessUnavailable(missing: [.missingRule(primitive: "solve", mode: "forward mode", needs: "JVP"),
+                                             .missingRule(primitive: "solve", mode: "reverse mode", needs: "VJP")]))
+        // AD ran in neither mode: solve has no JVP (forward mode); solve has no VJP (reverse mode)
+        let e = ADWitnessUnavailable(missing: [.missingRule(primitive: "solve", mode: "forward mode", needs: "JVP"),
+                                               .missingRule(primitive: "solve", mode: "reverse mode", needs: "VJP")])
+        if "\(e)" != "AD ran in neither mode: solve has no JVP (forward mode); solve has no VJP (reverse mode)" { throw DocExampleFailed() }
+    }
+
     // Symbolic.swift and SymbolicDifferentiation.swift: four examples called `formula`, which
     // throws, without `try`, and one `BranchLog.recording` (rethrows): none compiled from
     // outside. Each value shown is checked.
@@ -881,6 +891,7 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
         ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
         ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
+        ("Sources/AdjointTesting/Subjects.swift:189", Subjects_189),
         ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
         ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
         ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),

@@ -205,6 +205,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var value: [V] = []
     /// Estimates per (rung, direction), one per raw output; nil when the rung cannot run here.
     var cache: [Key: [DifferenceEstimate]?] = [:]
+    /// Why a custom witness could not run (what it threw), by rung: the report says so, as the
+    /// generic check does. "evaluation failed" alone hid an AD witness refused by a vector
+    /// primitive without the rule its mode needs.
+    var customFailures: [Int: String] = [:]
     /// The step scan's probe per direction: its samples give every output, so the rows of one
     /// column share them (a transposed 100×100 claim scans each column once, not 100 times).
     var scanProbes: [Int: LineProbe<V>] = [:]
@@ -255,7 +259,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// One rung's estimate of functional r along direction d (nil: the rung cannot run here).
     mutating func estimate(rung k: Int, direction d: Int, row r: Int) -> DifferenceEstimate? {
         let key = Key(rung: k, direction: d)
-        if cache[key] == nil { cache[key] = .some(probe(rung: k, direction: d)) }
+        if cache[key] == nil {
+            do { cache[key] = .some(try probe(rung: k, direction: d)) } catch {
+                cache[key] = .some(nil)
+                if customFailures[k] == nil { customFailures[k] = "custom witness threw: \(error)" }
+            }
+        }
         guard let perOutput = cache[key] ?? nil else { return nil }
         if functionals == nil { return perOutput[r] }
         let w = functionals?[r] ?? []
@@ -269,7 +278,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The difference estimates of every output along direction d, by rung k's method. The same
     /// dispatch as the generic difference API, on a closure instead of an ``ADFunction``.
-    func probe(rung k: Int, direction d: Int) -> [DifferenceEstimate]? {
+    func probe(rung k: Int, direction d: Int) throws -> [DifferenceEstimate]? {
         let m = value.count
         let v = directions[d]
         switch options.ladder[k] {
@@ -282,7 +291,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return nil
         case .custom(_, let err, let jac):
             // A custom witness gives a whole Jacobian; read it along the direction.
-            guard let j = try? jac(x.map { Double($0) }), j.count == m else { return nil }
+            let j = try jac(x.map { Double($0) })
+            guard j.count == m else { return nil }
             return j.map { row in
                 let jv = zip(row, v).reduce(0.0) { $0 + $1.0 * Double($1.1) }
                 return DifferenceEstimate(value: jv, errorEstimate: err, step: 0)
@@ -318,7 +328,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
             let available = tried.values.contains { $0 != nil }
-            return (options.ladder[k].name, available ? "used" : unavailableNote(options.ladder[k]))
+            return (options.ladder[k].name, available ? "used" : customFailures[k] ?? unavailableNote(options.ladder[k]))
         }
         return report
     }

@@ -356,73 +356,98 @@ extension Checker {
         let mask = graph.onPath(output: i, input: j)
         var judgedCalls: Set<Int> = []
         for k in graph.ops.indices where mask[k] {
-            if let call = graph.vectorCalls[k] {
-                guard judgedCalls.insert(call.outputs.lowerBound).inserted else { continue }
-                if let fault = Self.vectorRuleFault(call, onPath: mask, modes: modes) { return fault }
-                continue
-            }
-            guard let partials = graph.partials[k] else { continue }
-            if graph.domainViolations[k] != nil { continue }
-            if let d = graph.kinkCandidates.first(where: { $0.node == k })?.distance, d == 0 { continue }
-            let point = graph.args[k].map { graph.values[$0] }
-            for which in partials.indices {
-                // Only partials along an argument that depends on input j can explain the entry.
-                if !mask[graph.args[k][which]] { continue }
-                let op = graph.ops[k]
-                if op != .custom {
-                    let b = point.count > 1 ? point[1] : point[0]
-                    if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
-                } else {
-                    // A scalar user primitive is judged in Double, as a built-in is (its rule and
-                    // primal re-evaluated at the recorded point); a vector one at the recorded type.
-                    let inDouble = graph.doublePrimitives[k]
-                    let claimed = inDouble.map { $0.partials(point) }.flatMap { which < $0.count ? $0[which] : nil } ?? partials[which]
-                    let primal: ([Double]) -> Double = inDouble?.primal ?? { graph.localPrimal(k, $0) ?? .nan }
-                    if case .disagree(let fault) = RuleCheck.disagreement(
-                        name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
-                        stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
-                        primal: primal, analytic: graph.analyticPrimals[k]) {
-                        return fault
-                    }
-                }
-            }
+            if let fault = ruleFault(node: k, graph: graph, onPath: mask, modes: modes, judgedCalls: &judgedCalls) { return fault }
         }
         return nil
     }
 }
 
-extension Checker {
-    /// The first entry of a vector primitive call's JVP (forward) or VJP (reverse) on the path
-    /// that disagrees with a difference of the primal's output alone along one input, at the
-    /// recorded inputs. Named `<name> JVP` or `<name> VJP`, at the output's node, ∂/∂ the input's
-    /// position in the call.
-    static func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>),
-                                onPath mask: [Bool], modes: Set<String>) -> FaultLocation? {
-        let p = call.primitive, x = call.inputValues
-        let m = call.outputs.count, n = x.count
-        // At a declared kink or outside the domain a difference says nothing about the rule; near
-        // a kink the differences stay a quarter of the way to it, on the recorded side.
-        if p.domainViolation(x) != nil { return nil }
-        let distance = p.kinkDistance(x) ?? .infinity
-        if distance == 0 { return nil }
-        func unit(_ k: Int, _ count: Int) -> [Double] { (0..<count).map { $0 == k ? 1 : 0 } }
-        for (o, node) in call.outputs.enumerated() where node < mask.count && mask[node] {
-            for (q, a) in call.inputs.enumerated() where a >= 0 && a < mask.count && mask[a] {
-                var claims: [(rule: String, value: Double)] = []
-                if modes.contains("reverse"), let u = p.vjp(at: x, cotangent: unit(o, m)), q < u.count { claims.append(("VJP", u[q])) }
-                if modes.contains("forward"), let v = p.jvp(at: x, direction: unit(q, n)), o < v.count { claims.append(("JVP", v[o])) }
-                for claim in claims {
-                    let primal: ([Double]) -> Double = { y in let out = p.primal(y); return o < out.count ? out[o] : .nan }
-                    if case .disagree(let fault) = RuleCheck.disagreement(
-                        name: "\(p.name) \(claim.rule)", point: x, partial: q, claimed: claim.value, node: node,
-                        stepLimit: 0.25 * Swift.abs(distance), primal: primal) {
-                        return fault
-                    }
+/// Node k's rule against a difference of its primitive alone at the recorded inputs (see
+/// ``Checker/localizeFault(_:graph:output:input:modes:)``), along the arguments on `mask`; a
+/// vector call once, at the first of its outputs met (`judgedCalls`).
+func ruleFault(node k: Int, graph: TapeGraph, onPath mask: [Bool], modes: Set<String>, judgedCalls: inout Set<Int>) -> FaultLocation? {
+    if let call = graph.vectorCalls[k] {
+        guard judgedCalls.insert(call.outputs.lowerBound).inserted else { return nil }
+        return vectorRuleFault(call, onPath: mask, modes: modes)
+    }
+    guard let partials = graph.partials[k] else { return nil }
+    if graph.domainViolations[k] != nil { return nil }
+    if let d = graph.kinkCandidates.first(where: { $0.node == k })?.distance, d == 0 { return nil }
+    let point = graph.args[k].map { graph.values[$0] }
+    for which in partials.indices {
+        // Only partials along an argument that depends on input j can explain the entry.
+        if !mask[graph.args[k][which]] { continue }
+        let op = graph.ops[k]
+        if op != .custom {
+            let b = point.count > 1 ? point[1] : point[0]
+            if let fault = RuleCheck.disagreement(op, point[0], b, graph.attributes[k], partial: which, node: k) { return fault }
+        } else {
+            // A scalar user primitive is judged in Double, as a built-in is (its rule and
+            // primal re-evaluated at the recorded point); a vector one at the recorded type.
+            let inDouble = graph.doublePrimitives[k]
+            let claimed = inDouble.map { $0.partials(point) }.flatMap { which < $0.count ? $0[which] : nil } ?? partials[which]
+            let primal: ([Double]) -> Double = inDouble?.primal ?? { graph.localPrimal(k, $0) ?? .nan }
+            if case .disagree(let fault) = RuleCheck.disagreement(
+                name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
+                stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
+                primal: primal, analytic: graph.analyticPrimals[k]) {
+                return fault
+            }
+        }
+    }
+    return nil
+}
+
+/// The first user primitive of `f`'s recording at `x` whose rule (a scalar primitive's partials,
+/// a vector primitive's JVP and VJP where declared) disagrees with a difference of that
+/// primitive alone at its recorded inputs, as fault localisation judges it; nil when every one
+/// agrees or cannot be judged there. Built-in ops are not judged: their rules are the library's.
+///
+/// For witnesses that trust AD (`assertJVP`'s): AD through a wrong user rule is the wrong
+/// rule's number, and a claim copied from the same rule agreed with it exactly.
+@usableFromInline package func userRuleFault(of f: some ADFunction, at x: [Double]) throws -> FaultLocation? {
+    let (rec, _) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
+    let graph = TapeGraph(rec)
+    let all = Array(repeating: true, count: graph.ops.count)
+    var judgedCalls: Set<Int> = []
+    for k in graph.ops.indices where graph.ops[k] == .custom || graph.vectorCalls[k] != nil {
+        if let fault = ruleFault(node: k, graph: graph, onPath: all, modes: ["forward", "reverse"], judgedCalls: &judgedCalls) {
+            return fault
+        }
+    }
+    return nil
+}
+
+/// The first entry of a vector primitive call's JVP (forward) or VJP (reverse) on the path
+/// that disagrees with a difference of the primal's output alone along one input, at the
+/// recorded inputs. Named `<name> JVP` or `<name> VJP`, at the output's node, ∂/∂ the input's
+/// position in the call.
+func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>),
+                     onPath mask: [Bool], modes: Set<String>) -> FaultLocation? {
+    let p = call.primitive, x = call.inputValues
+    let m = call.outputs.count, n = x.count
+    // At a declared kink or outside the domain a difference says nothing about the rule; near
+    // a kink the differences stay a quarter of the way to it, on the recorded side.
+    if p.domainViolation(x) != nil { return nil }
+    let distance = p.kinkDistance(x) ?? .infinity
+    if distance == 0 { return nil }
+    func unit(_ k: Int, _ count: Int) -> [Double] { (0..<count).map { $0 == k ? 1 : 0 } }
+    for (o, node) in call.outputs.enumerated() where node < mask.count && mask[node] {
+        for (q, a) in call.inputs.enumerated() where a >= 0 && a < mask.count && mask[a] {
+            var claims: [(rule: String, value: Double)] = []
+            if modes.contains("reverse"), let u = p.vjp(at: x, cotangent: unit(o, m)), q < u.count { claims.append(("VJP", u[q])) }
+            if modes.contains("forward"), let v = p.jvp(at: x, direction: unit(q, n)), o < v.count { claims.append(("JVP", v[o])) }
+            for claim in claims {
+                let primal: ([Double]) -> Double = { y in let out = p.primal(y); return o < out.count ? out[o] : .nan }
+                if case .disagree(let fault) = RuleCheck.disagreement(
+                    name: "\(p.name) \(claim.rule)", point: x, partial: q, claimed: claim.value, node: node,
+                    stepLimit: 0.25 * Swift.abs(distance), primal: primal) {
+                    return fault
                 }
             }
         }
-        return nil
     }
+    return nil
 }
 
 /// Checks registry rules one primitive at a time: the partial from ``Rules/partials(_:_:_:_:output:)``

@@ -43,6 +43,14 @@ public enum SparsityCheckError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension SparseJacobianResult {
+    /// Whether entry (i, j) was computed by the other mode than ``mode``: a dense row of forward
+    /// mode (one reverse sweep) or a dense column of reverse mode (a forward pass).
+    func isSplitOff(row i: Int, column j: Int) -> Bool {
+        mode == .forward ? denseRows.contains(i) : denseColumns.contains(j)
+    }
+}
+
 /// Relative probe steps for the zero test. Independence is tested exactly: an output that does not
 /// read x_j is computed from bit-identical operands when only x_j moves, so any change at all is
 /// a dependence. Two steps of different scale guard against a dependence that happens to cancel at
@@ -51,7 +59,9 @@ public let sparsityProbeSteps: [Double] = [0x1p-10, 0.37]
 
 /// Checks a sparse Jacobian two ways: (1) the compressed result against the dense forward Jacobian
 /// entry by entry (they must agree exactly: a colour group adds only exact zeros to an entry; a
-/// row split off as dense, computed by a reverse sweep, against the dense reverse Jacobian), and
+/// row split off as dense, computed by a reverse sweep, against the dense reverse Jacobian; with
+/// a vector primitive that has a VJP and no JVP, the compressed and dense Jacobians are reverse
+/// mode's), and
 /// (2) every entry the pattern declares zero, by moving its input alone and watching its output.
 /// Meant for small problems: (2) costs 2·n evaluations and (1) a dense Jacobian.
 ///
@@ -72,22 +82,32 @@ public func checkSparsity(
 ) throws -> SparsityReport<Double> {
     // Not verified by sparseJacobian: this check probes every declared zero itself and reports
     // the false ones entry by entry, which a thrown DeclaredPatternError would hide.
-    let sparse = try sparseJacobian(of: f, at: x, options: SparseJacobianOptions(verifiesDeclaredPattern: false),
-                                    pattern: declared, primitives: primitives)
+    let options = SparseJacobianOptions(verifiesDeclaredPattern: false)
+    let sparse: SparseJacobianResult<Double>
+    do {
+        sparse = try sparseJacobian(of: f, at: x, options: options, pattern: declared, primitives: primitives)
+    } catch ADError.missingRule(_, "forward mode", "JVP") {
+        // A vector primitive with a VJP only: the compressed Jacobian is checked in reverse mode,
+        // the one it can run (this check threw the missing JVP, though nothing it checks needs one).
+        sparse = try sparseJacobian(of: f, at: x, mode: .reverse, options: options, pattern: declared, primitives: primitives)
+    }
     let pattern = sparse.pattern
-    let dense = try jacobian(of: f, at: x, mode: .forward).jacobian
-    // Rows split off as dense (one reverse sweep each) hold reverse mode's entries, which sum a
-    // row's terms in another order than forward mode and may differ in the last bit: compared
-    // with the forward Jacobian, a detected (correct) pattern failed by 5.6e-17 on an arrow.
-    let reverse = sparse.denseRows.isEmpty ? dense : try jacobian(of: f, at: x, mode: .reverse).jacobian
-    let denseRows = Set(sparse.denseRows)
+    // Each entry against the dense Jacobian of the mode that computed it. Rows split off as
+    // dense (one reverse sweep each, in forward mode) or columns (forward passes, in reverse
+    // mode) hold the other mode's entries, which sum a row's terms in another order and may
+    // differ in the last bit: compared with the forward Jacobian, a detected (correct) pattern
+    // failed by 5.6e-17 on an arrow.
+    let dense = try jacobian(of: f, at: x, mode: sparse.mode == .forward ? .forward : .reverse).jacobian
+    let hasSplit = !sparse.denseRows.isEmpty || !sparse.denseColumns.isEmpty
+    let other = hasSplit ? try jacobian(of: f, at: x, mode: sparse.mode == .forward ? .reverse : .forward).jacobian : dense
     var worst = 0.0
     var worstEntry: (Int, Int)?
     let computed = sparse.matrix.dense()
+    let splitRows = Set(sparse.denseRows), splitColumns = Set(sparse.denseColumns)
     for i in 0..<pattern.rows {
-        let reference = denseRows.contains(i) ? reverse[i] : dense[i]
         for j in 0..<pattern.columns {
-            let diff = abs(computed[i][j] - reference[j])
+            let reference = splitRows.contains(i) || splitColumns.contains(j) ? other[i][j] : dense[i][j]
+            let diff = abs(computed[i][j] - reference)
             if diff > worst || (diff.isNaN && !worst.isNaN) { worst = diff; worstEntry = (i, j) }
         }
     }
@@ -120,7 +140,8 @@ public func assertSparsity(of f: some ADFunction, at x: [Double], pattern: Spars
     let r = try checkSparsity(of: f, at: x, pattern: pattern, primitives: primitives)
     if !r.falseZeros.isEmpty { throw SparsityCheckError.falseZeros(r.falseZeros) }
     if let (i, j) = r.worstEntry {
-        let mode: JacobianMode = r.sparse.denseRows.contains(i) ? .reverse : .forward
+        let computedInForward = (r.sparse.mode == .forward) != r.sparse.isSplitOff(row: i, column: j)
+        let mode: JacobianMode = computedInForward ? .forward : .reverse
         let dense = try jacobian(of: f, at: x, mode: mode).jacobian
         throw SparsityCheckError.compressedDiffers(row: i, column: j, compressed: try r.sparse.matrix[i, j], dense: dense[i][j])
     }

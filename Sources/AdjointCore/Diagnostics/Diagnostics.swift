@@ -184,7 +184,7 @@ public enum Diagnostics {
     /// and judges forward mode, while reverse mode stays refused everywhere else (a sweep through
     /// such a call still reports the missing rule and gives NaN adjoints). Reverse mode never
     /// builds a VJP from JVPs behind the user's back.
-    package static func recordingCallsWithoutVJP<R>(_ body: () throws -> R) rethrows -> (result: R, missingVJPs: [ADError]) {
+    @usableFromInline package static func recordingCallsWithoutVJP<R>(_ body: () throws -> R) rethrows -> (result: R, missingVJPs: [ADError]) {
         let parent = pthread_getspecific(missingVJPKey)
         let log = MissingVJPLog()
         let raw = Unmanaged.passRetained(log).toOpaque()

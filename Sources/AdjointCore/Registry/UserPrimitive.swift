@@ -189,7 +189,9 @@ extension BlackBoxPrimitive {
 /// a library. Forward mode uses the JVP, reverse mode the VJP; a mode whose rule is missing reports
 /// ``ADError/missingRule(primitive:mode:needs:)`` (reverse mode does not build a VJP from JVPs).
 /// `checkJacobian` (in AdjointCheck) checks a primitive with one rule in the mode that has it, and
-/// names the mode it could not run. Runs on Double values (first order).
+/// names the mode it could not run; so do properties (AdjointTesting), sparse Jacobians (forward
+/// mode with a JVP only, reverse mode with a VJP only) and `checkSparsity`. Runs on Double values
+/// (first order).
 ///
 /// ```swift
 /// enum Scale2: VectorPrimitive {
