@@ -211,3 +211,73 @@ final class MislabelledVectorRuleTests: XCTestCase {
         }
     }
 }
+
+/// x ↦ (x0·x1, x1·x2) with a JVP only.
+private enum JVPOnlyProducts: VectorPrimitive {
+    static let name = "jvp_only_products"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], x[2] * v[1] + x[1] * v[2]] }
+}
+
+/// A primitive with neither rule.
+private enum NoRuleProducts: VectorPrimitive {
+    static let name = "no_rule_products"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1] * x[2]] }
+}
+
+/// R¹⁰ → R¹: automatic mode picks reverse (two chunked forward passes against one sweep).
+private struct SumOf<P: VectorPrimitive>: ADFunction {
+    var inputCount: Int? { 10 }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let y = P.apply(Array(x[0..<3]))
+        return [x[3...].reduce(y[0] + y[1], +)]
+    }
+}
+
+private struct BothOf<P: VectorPrimitive>: ADFunction {
+    var inputCount: Int? { 3 }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let y = P.apply(x); return [y[0], y[1], y[0] * y[1]] }
+}
+
+/// Automatic mode picks by shape, and with a one-rule primitive the shape's mode may be the one it
+/// cannot run: an R³ → R¹ sum through a JVP-only primitive threw for want of a VJP.
+final class AutomaticModeOneRuleTests: XCTestCase {
+    let x = [1.5, 2.0, -0.5]
+    let x10 = [1.5, 2.0, -0.5, 1, 2, 3, 4, 5, 6, 7]
+
+    func testAJVPOnlyPrimitiveInAGradientShapeRunsForward() async throws {
+        // By hand: f = x0·x1 + x1·x2 + x3 + … + x9, ∇f = (x1, x0 + x2, x1, 1, …, 1) = (2, 1, 2, 1, …).
+        XCTAssertGreaterThan(forwardPasses(inputs: 10), 1, "the premise: the shape picks reverse mode")
+        let r = try jacobian(of: SumOf<JVPOnlyProducts>(), at: x10)
+        XCTAssertEqual(r.jacobian, [[2, 1, 2, 1, 1, 1, 1, 1, 1, 1]])
+        XCTAssertEqual(r.mode, .forward)
+        let c = try await jacobian(of: SumOf<JVPOnlyProducts>(), at: x10, tasks: 2)
+        XCTAssertEqual(c.jacobian, r.jacobian)
+        XCTAssertThrowsError(try jacobian(of: SumOf<JVPOnlyProducts>(), at: x10, mode: .reverse)) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "jvp_only_products", mode: "reverse mode", needs: "VJP"))
+        }
+    }
+
+    func testAVJPOnlyPrimitiveInATallShapeRunsReverse() async throws {
+        // By hand, y = (x0·x1, x1·x2) = (3, −1): rows ∇y0 = (2, 1.5, 0), ∇y1 = (0, −0.5, 2),
+        // ∇(y0·y1) = y1·∇y0 + y0·∇y1 = (−2, −1.5 − 1.5, 6) = (−2, −3, 6).
+        XCTAssertLessThanOrEqual(forwardPasses(inputs: 3), 3, "the premise: the shape picks forward mode")
+        let r = try jacobian(of: BothOf<VJPOnlyProducts>(), at: x)
+        XCTAssertEqual(r.jacobian, [[2, 1.5, 0], [0, -0.5, 2], [-2, -3, 6]])
+        XCTAssertEqual(r.mode, .reverse)
+        let c = try await jacobian(of: BothOf<VJPOnlyProducts>(), at: x, tasks: 2)
+        XCTAssertEqual(c.jacobian, r.jacobian)
+    }
+
+    func testWithNeitherRuleTheChosenModesErrorIsThrown() async {
+        XCTAssertThrowsError(try jacobian(of: SumOf<NoRuleProducts>(), at: x10)) { e in
+            XCTAssertEqual(e as? ADError, .missingRule(primitive: "no_rule_products", mode: "reverse mode", needs: "VJP"))
+        }
+        do {
+            _ = try await jacobian(of: SumOf<NoRuleProducts>(), at: x10, tasks: 2)
+            XCTFail("no error")
+        } catch {
+            XCTAssertEqual(error as? ADError, .missingRule(primitive: "no_rule_products", mode: "reverse mode", needs: "VJP"))
+        }
+    }
+}

@@ -28,7 +28,8 @@ public enum JacobianMode: String, Sendable, CaseIterable {
     case forward
     /// One recording and m reverse sweeps (best when m < n).
     case reverse
-    /// Forward when its ⌈n/k⌉ chunked passes are no more than the m reverse sweeps, else reverse.
+    /// Forward when its ⌈n/k⌉ chunked passes are no more than the m reverse sweeps, else reverse;
+    /// the other one when a user vector primitive has only the rule that one needs.
     case automatic
 }
 

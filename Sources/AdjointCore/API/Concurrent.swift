@@ -86,12 +86,22 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
 ) async throws -> JacobianResult<V> {
     if tasks <= 1 { return try jacobian(of: f, at: x, mode: mode) }
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    let useForward: Bool
-    switch mode {
-    case .forward: useForward = true
-    case .reverse: useForward = false
-    case .automatic: useForward = forwardPasses(inputs: x.count) <= f(x).count
+    if mode == .automatic {
+        // As the serial automatic mode: the other mode when a user primitive lacks the rule.
+        let forwardFirst = forwardPasses(inputs: x.count) <= f(x).count
+        do {
+            return try await jacobian(of: f, at: x, mode: forwardFirst ? .forward : .reverse, tasks: tasks)
+        } catch let first as ADError {
+            guard case .missingRule = first else { throw first }
+            do {
+                return try await jacobian(of: f, at: x, mode: forwardFirst ? .reverse : .forward, tasks: tasks)
+            } catch let second as ADError {
+                if case .missingRule = second { throw first }
+                throw second
+            }
+        }
     }
+    let useForward = mode == .forward
     if useForward {
         switch x.count {
         case 0...1: return try forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x)

@@ -318,7 +318,8 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 // MARK: Any mode, from a generic function
 
 /// The Jacobian of `f` at `x` in the requested mode; `.automatic` picks forward when its ⌈n/k⌉
-/// chunked passes are no more than the m reverse sweeps (see ``forwardPasses(inputs:)``).
+/// chunked passes are no more than the m reverse sweeps (see ``forwardPasses(inputs:)``), and
+/// the other mode when a user vector primitive lacks the rule the chosen one needs.
 ///
 /// ```swift
 /// let r = try jacobian(of: Polar(), at: [2.0, 0.5])      // r.jacobian[0][0] = cos 0.5
@@ -333,8 +334,21 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     case .automatic:
         // m is not known before evaluating; one plain evaluation is cheap next to either Jacobian.
         let m = f(x).count
-        return forwardPasses(inputs: x.count) <= m ? try forwardJacobian(f, at: x)
-                                                   : try jacobianReverse(of: { f($0) }, at: x)
+        let forwardFirst = forwardPasses(inputs: x.count) <= m
+        do {
+            return forwardFirst ? try forwardJacobian(f, at: x) : try jacobianReverse(of: { f($0) }, at: x)
+        } catch let first as ADError {
+            // A user vector primitive with one rule: the mode that has it answers instead (a
+            // JVP-only primitive in an R³ → R¹ function threw for want of a VJP). With neither
+            // rule, the error of the mode the shape chose.
+            guard case .missingRule = first else { throw first }
+            do {
+                return forwardFirst ? try jacobianReverse(of: { f($0) }, at: x) : try forwardJacobian(f, at: x)
+            } catch let second as ADError {
+                if case .missingRule = second { throw first }
+                throw second
+            }
+        }
     }
 }
 
