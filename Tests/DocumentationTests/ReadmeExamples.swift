@@ -237,6 +237,8 @@ enum ReadmeExamples {
         _ = try forwardJacobian(of: { (x: [Dual<Double, Double>]) in [x[0]] }, at: [1.0], checked: true)
         // README: `hessian(of:at:maximumDimension:)`
         _ = try hessian(of: f, at: [2.0, 5.0], maximumDimension: 10)
+        // README: `jacobian(of:at:)`
+        _ = try jacobian(of: Polar(), at: [2.0, 0.5])
         // README: `jacobian(of:at:mode:tasks:)`
         _ = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
         // README: `validate(_:inputs:)` `VectorPrimitive.sparsity(inputs:)`
