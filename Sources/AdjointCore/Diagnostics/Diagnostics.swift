@@ -144,17 +144,27 @@ public enum Diagnostics {
     /// on return or throw what `keep` makes of its events handed to the enclosing collector.
     private static func collecting<R>(_ body: () throws -> R,
                                       passing keep: (EvaluationDiagnostics) -> EvaluationDiagnostics) rethrows -> (result: R, diagnostics: EvaluationDiagnostics) {
-        let parentRaw = pthread_getspecific(key)
         let collector = Collector()
-        let raw = Unmanaged.passRetained(collector).toOpaque()
+        let result = try installing(collector, at: key, body) { parentRaw in
+            if let parentRaw { pass(keep(collector.diagnostics), to: parentRaw) }
+        }
+        return (result, collector.diagnostics)
+    }
+
+    /// Runs `body` with `object` installed as this thread's value for `key` (retained while
+    /// installed), then restores the enclosing value and hands it to `afterwards` (nil outside
+    /// any), on return or throw.
+    private static func installing<T: AnyObject, R>(_ object: T, at key: pthread_key_t, _ body: () throws -> R,
+                                                    afterwards: (UnsafeMutableRawPointer?) -> Void = { _ in }) rethrows -> R {
+        let parentRaw = pthread_getspecific(key)
+        let raw = Unmanaged.passRetained(object).toOpaque()
         pthread_setspecific(key, raw)
         defer {
             pthread_setspecific(key, parentRaw)
-            Unmanaged<Collector>.fromOpaque(raw).release()
-            if let parentRaw { pass(keep(collector.diagnostics), to: parentRaw) }
+            Unmanaged<T>.fromOpaque(raw).release()
+            afterwards(parentRaw)
         }
-        let result = try body()
-        return (result, collector.diagnostics)
+        return try body()
     }
 
     /// Hands an inner collection's events to the enclosing collector.
@@ -185,15 +195,8 @@ public enum Diagnostics {
     /// such a call still reports the missing rule and gives NaN adjoints). Reverse mode never
     /// builds a VJP from JVPs behind the user's back.
     @usableFromInline package static func recordingCallsWithoutVJP<R>(_ body: () throws -> R) rethrows -> (result: R, missingVJPs: [ADError]) {
-        let parent = pthread_getspecific(missingVJPKey)
         let log = MissingVJPLog()
-        let raw = Unmanaged.passRetained(log).toOpaque()
-        pthread_setspecific(missingVJPKey, raw)
-        defer {
-            pthread_setspecific(missingVJPKey, parent)
-            Unmanaged<MissingVJPLog>.fromOpaque(raw).release()
-        }
-        let result = try body()
+        let result = try installing(log, at: missingVJPKey, body)
         return (result, log.errors)
     }
 
