@@ -374,8 +374,16 @@ extension EntryCheck {
     /// ```
     public var seededPassNote: String? {
         guard !seededPasses.isEmpty else { return nil }
+        // A mode is excused when the verdict does not blame it: every mode of a range-loss, and
+        // a mode left out of a rule-wrong beside it (the other mode's rule convicted). Read from
+        // range-loss alone, an excused reverse beside a convicted forward was described as a
+        // user vector primitive's nonlinear rule, on a tape without one.
         var excused: [String] = []
-        if case .rangeLoss(let s) = verdict { excused = s }
+        switch verdict {
+        case .rangeLoss(let s): excused = s
+        case .ruleWrong(let s): excused = seededPasses.map(\.mode).filter { !s.contains($0) }
+        default: break
+        }
         var modes: [String] = []
         for p in seededPasses where !modes.contains(p.mode) { modes.append(p.mode) }
         return modes.map { mode -> String in
