@@ -156,3 +156,29 @@ final class RangeLossSingleSeedTests: XCTestCase {
         XCTAssertNil(r.fault)
     }
 }
+
+/// 10³⁰⁰/x + 3·10⁶³·(10⁻²³⁵x)³ with the wrong rule for the cube: at 10²³⁵ forward mode loses the
+/// tangent of 1/x (−10⁻⁴⁷⁰), which 2⁵⁰⁰ brings back only as a subnormal and 2⁹⁹²/2¹⁰⁰⁰ in full.
+struct PartlyRecoveredPlusWrongCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [T(1e300) * (1 / x[0]) + T(3e63) * WrongCube.apply(x[0] * T(1e-235))]
+    }
+}
+
+extension RangeLossSingleSeedTests {
+    func testTheNoteOfAConvictedModeWhoseSmallestSeedStillLostDigitsNamesNoVectorPrimitive() throws {
+        // By hand at 10²³⁵: −10³⁰⁰/x² = −10⁻¹⁷⁰ and 3·10⁶³·3y²·10⁻²³⁵ = 9e-172 (y = 1), true
+        // −9.1e-171; the rule's 2y² gives −9.4e-171. Forward's ×2⁵⁰⁰ pass (−9.399371e-171) differs
+        // from the ×2¹⁰⁰⁰ one, which the ×2⁹⁹² pass confirms: the note said the tape called a user
+        // vector primitive, whose rule need not be linear in its seed; it calls none.
+        let r = try checkJacobian(of: PartlyRecoveredPlusWrongCube(), at: [1e235])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertEqual(e.witnessValue ?? .nan, -9.1e-171, accuracy: 1e-6 * 9.1e-171)
+        XCTAssertEqual(e.seededPasses.last?.value ?? .nan, -9.4e-171, accuracy: 1e-13 * 9.4e-171)
+        let note = try XCTUnwrap(e.seededPassNote)
+        XCTAssertFalse(note.contains("user vector primitive"), note)
+        XCTAssertTrue(note.contains("what the range lost is recovered and the rest of the gap is a rule's"), note)
+        XCTAssertEqual(r.fault?.op, "wrong_cube")
+    }
+}
