@@ -105,3 +105,80 @@ final class RangeLossCheckTests: XCTestCase {
         XCTAssertTrue(r.renderTable().contains("what the range lost is recovered and the rest of the gap is a rule's"), r.renderTable())
     }
 }
+
+/// x²/x³⁰⁰ + 10⁻³⁰⁰·x³ with the wrong rule for x³: the loss (the adjoint of x³⁰⁰, −10⁻⁵⁹⁸) is
+/// recovered only at 2¹⁰⁰⁰, so 2⁵⁰⁰ reproduces the unseeded pass.
+struct DeepUnderflowPlusWrongCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [T.powi(x[0], 2) / T.powi(x[0], 300) + T(1e-300) * WrongCube.apply(x[0])]
+    }
+}
+
+/// x²/x³⁰⁷: the adjoint of x³⁰⁷, −x²/x⁶¹⁴ = −10⁻⁶¹², is still subnormal at 2¹⁰⁰⁰ (10⁻³¹¹).
+struct UnrecoveredUnderflow: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], 2) / T.powi(x[0], 307)] }
+}
+
+final class RangeLossSingleSeedTests: XCTestCase {
+    func testAWrongRuleBesideALossOnlyTheLargestSeedRecoversIsStillConvicted() throws {
+        // By hand at 10: d/dx x⁻²⁹⁸ = −2.98e-297, 10⁻³⁰⁰·3x² = 3e-298, true −2.68e-297; the rule's
+        // 2x² gives −2.78e-297 where reverse keeps every term. Reverse loses the x³⁰⁰ term
+        // (2e-299 + 2e-298 = 2.2e-298); ×2⁵⁰⁰ loses it too, ×2¹⁰⁰⁰ gives −2.78e-297. Reverse alone
+        // was checked and the report said range-loss, "no derivative rule is judged", fault nil.
+        var o = CheckOptions()
+        o.checkForward = false
+        let r = try checkJacobian(of: DeepUnderflowPlusWrongCube(), at: [10.0], options: o)
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(e.witnessValue ?? .nan, -2.68e-297, accuracy: 1e-6 * 2.68e-297)
+        XCTAssertEqual(r.fault?.op, "wrong_cube", r.renderTable())
+        for p in e.seededPasses {
+            XCTAssertEqual(p.value, -2.78e-297, accuracy: 1e-13 * 2.78e-297)
+            XCTAssertFalse(p.agreesWithWitness)
+        }
+        // Both modes: reverse was dropped from the wrong subjects and described as a user vector
+        // primitive's nonlinear rule, on a tape that has none.
+        let both = try checkJacobian(of: DeepUnderflowPlusWrongCube(), at: [10.0])
+        XCTAssertEqual(both.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), both.renderTable())
+        XCTAssertFalse(both.renderTable().contains("user vector primitive"), both.renderTable())
+    }
+
+    func testALossTheLargestSeedOnlyPartlyRecoversIsNotBlamedOnARule() throws {
+        // By hand d/dx x⁻³⁰⁵ = −305·10⁻³⁰⁶ = −3.05e-304 at 10. ×2¹⁰⁰⁰ the lost adjoint is a
+        // subnormal 10⁻³¹¹ (digits lost), ×2⁹⁹² one 256 times smaller: the two differ, so the
+        // pass is still changing and the division rule is not convicted.
+        var o = CheckOptions()
+        o.checkForward = false
+        let r = try checkJacobian(of: UnrecoveredUnderflow(), at: [10.0], options: o)
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .rangeLoss(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(e.witnessValue ?? .nan, -3.05e-304, accuracy: 1e-6 * 3.05e-304)
+        XCTAssertNil(r.fault)
+    }
+}
+
+/// 10³⁰⁰/x + 3·10⁶³·(10⁻²³⁵x)³ with the wrong rule for the cube: at 10²³⁵ forward mode loses the
+/// tangent of 1/x (−10⁻⁴⁷⁰), which 2⁵⁰⁰ brings back only as a subnormal and 2⁹⁹²/2¹⁰⁰⁰ in full.
+struct PartlyRecoveredPlusWrongCube: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [T(1e300) * (1 / x[0]) + T(3e63) * WrongCube.apply(x[0] * T(1e-235))]
+    }
+}
+
+extension RangeLossSingleSeedTests {
+    func testTheNoteOfAConvictedModeWhoseSmallestSeedStillLostDigitsNamesNoVectorPrimitive() throws {
+        // By hand at 10²³⁵: −10³⁰⁰/x² = −10⁻¹⁷⁰ and 3·10⁶³·3y²·10⁻²³⁵ = 9e-172 (y = 1), true
+        // −9.1e-171; the rule's 2y² gives −9.4e-171. Forward's ×2⁵⁰⁰ pass (−9.399371e-171) differs
+        // from the ×2¹⁰⁰⁰ one, which the ×2⁹⁹² pass confirms: the note said the tape called a user
+        // vector primitive, whose rule need not be linear in its seed; it calls none.
+        let r = try checkJacobian(of: PartlyRecoveredPlusWrongCube(), at: [1e235])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertEqual(e.witnessValue ?? .nan, -9.1e-171, accuracy: 1e-6 * 9.1e-171)
+        XCTAssertEqual(e.seededPasses.last?.value ?? .nan, -9.4e-171, accuracy: 1e-13 * 9.4e-171)
+        let note = try XCTUnwrap(e.seededPassNote)
+        XCTAssertFalse(note.contains("user vector primitive"), note)
+        XCTAssertTrue(note.contains("what the range lost is recovered and the rest of the gap is a rule's"), note)
+        XCTAssertEqual(r.fault?.op, "wrong_cube")
+    }
+}

@@ -720,7 +720,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// A mode is excused when a seeded pass differs from it and agrees with the witness, or
         /// differs and is still changing with the seed (the range may still be losing terms).
         /// It stays convicted when its seeded passes reproduce it, or when two of them agree with
-        /// each other and not with the witness (the loss is recovered, the rest is a rule's), or
+        /// each other and not with the witness (the loss is recovered, the rest is a rule's; with
+        /// one differing pass, the pass at its seed/2⁸ is the second, ``confirmingValue``), or
         /// when the tape calls a user vector primitive, whose JVP or VJP need not be linear in the
         /// seed (a VJP that ignores its cotangent changes with any seed). Only entries that
         /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
@@ -735,9 +736,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if differing.isEmpty { continue }
                 let judged = differing.map { SeededPass(mode: mode, seed: $0.seed, value: $0.value,
                                                         agreesWithWitness: Swift.abs($0.value - w.value) <= tol) }
-                passes += judged
-                let recovered = judged.count >= 2 && judged.allSatisfy { $0.value == judged[0].value }
-                if judged.contains(where: \.agreesWithWitness) || (linearRules && !recovered) { excused.append(mode) }
+                if judged.contains(where: \.agreesWithWitness) { passes += judged; excused.append(mode); continue }
+                // Off the witness, the loss is recovered when the largest seed's pass kept every
+                // term: two seeded passes equal, or, with only one (2⁵⁰⁰ lost the same term as the
+                // unseeded pass), the pass at its seed/2⁸ equal to it. x²/x³⁰⁰ + 10⁻³⁰⁰·x³ with a
+                // wrong rule for x³ changed only at 2¹⁰⁰⁰, was taken for "still changing" and the
+                // wrong rule was excused.
+                var recovered = judged.count >= 2 && judged.allSatisfy { $0.value == judged[0].value }
+                if !recovered && linearRules, let top = judged.max(by: { $0.seed < $1.seed }) {
+                    let c = confirmingValue(mode: mode, output: i, input: j, seed: top.seed)
+                    let confirming = SeededPass(mode: mode, seed: top.seed / 256, value: c,
+                                                agreesWithWitness: Swift.abs(c - w.value) <= tol)
+                    passes += (judged + (c.isFinite ? [confirming] : [])).sorted { $0.seed < $1.seed }
+                    recovered = c == top.value
+                } else {
+                    passes += judged
+                }
+                if linearRules && !recovered { excused.append(mode) }
             }
             let remaining = wrong.filter { !excused.contains($0) }
             var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
@@ -881,29 +896,41 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let m = value.count, n = x.count
         let passes: [[Double]]
         if mode == "reverse" {
-            if seededReverseCache[i] == nil {
-                seededReverseCache[i] = seeds.map { seed in
-                    var u = [V](repeating: 0, count: m)
-                    u[i] = seed
-                    // A VJP failing in the sweep leaves NaN here (checked: false), which is ignored.
-                    guard let g = try? recording?.pullback(u, checked: false), g.count == n else {
-                        return [Double](repeating: .nan, count: n)
-                    }
-                    return g.map { Double($0 / seed) }
-                }
-            }
+            if seededReverseCache[i] == nil { seededReverseCache[i] = seeds.map { seededPass(mode: mode, output: i, input: j, seed: $0) } }
             passes = (seededReverseCache[i] ?? []).map { $0.count == n ? [$0[j]] : [.nan] }
         } else {
-            if seededForwardCache[j] == nil {
-                let f = self.f, x = self.x
-                seededForwardCache[j] = seeds.map { seed in
-                    let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
-                    return y.count == m ? y.map { Double($0.tangent / seed) } : [Double](repeating: .nan, count: m)
-                }
-            }
+            if seededForwardCache[j] == nil { seededForwardCache[j] = seeds.map { seededPass(mode: mode, output: i, input: j, seed: $0) } }
             passes = (seededForwardCache[j] ?? []).map { $0.count == m ? [$0[i]] : [.nan] }
         }
         return zip(seeds, passes).map { (seed: Double($0), value: $1[0]) }
+    }
+
+    /// Row i (reverse) or column j (forward) of one pass with its seed scaled by `seed`, divided
+    /// back; NaN where the pass failed.
+    func seededPass(mode: String, output i: Int, input j: Int, seed: V) -> [Double] {
+        let m = value.count, n = x.count
+        if mode == "reverse" {
+            var u = [V](repeating: 0, count: m)
+            u[i] = seed
+            // A VJP failing in the sweep leaves NaN here (checked: false), which is ignored.
+            guard let g = try? recording?.pullback(u, checked: false), g.count == n else {
+                return [Double](repeating: .nan, count: n)
+            }
+            return g.map { Double($0 / seed) }
+        }
+        let f = self.f, x = self.x
+        let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
+        return y.count == m ? y.map { Double($0.tangent / seed) } : [Double](repeating: .nan, count: m)
+    }
+
+    /// Entry (i, j) of the pass with seed `seed`/2⁸, which shows whether the pass at `seed` kept
+    /// every term: a term still subnormal there loses 8 more bits here and the two differ, while
+    /// terms in range at both scale exactly and the two are equal.
+    func confirmingValue(mode: String, output i: Int, input j: Int, seed: Double) -> Double {
+        let s = V(seed) / 256
+        let pass = seededPass(mode: mode, output: i, input: j, seed: s)
+        let k = mode == "reverse" ? j : i
+        return k < pass.count ? pass[k] : .nan
     }
 
     /// A complex-step estimate at steps 2²⁰ and 2²⁰⁰ times smaller than a disagreeing one's, when
