@@ -69,6 +69,22 @@ final class RangeLossTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("range-loss (reverse)"), table.stdout)
     }
 
+    /// x³⁰⁷/x³⁰⁶ at 10 is x, f′ = 1 by hand, but forward mode's tangent of x³⁰⁷, 307·10³⁰⁶, is
+    /// beyond Double: "df/dx is +∞ in forward mode" said the derivative was infinite. The pass
+    /// seeded by 2⁻⁵⁰⁰ (and 2⁻⁵⁰¹) keeps every tangent in range and gives the finite value. Where
+    /// the scaled-down passes lose terms instead (x²/x³⁰⁷, whose tangents span 10³⁰⁸ to 10⁻³⁰⁴,
+    /// gave 0), no value is offered.
+    func testAnInfiniteEntryOfAFiniteDerivativeSaysATangentOverflowed() throws {
+        let r = try JacRunner.run(["jacobian", "x^307/x^306", "--at", "x=10", "--mode", "forward"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("a tangent or adjoint on the way overflowed"), r.stderr)
+        let given = try XCTUnwrap(r.stderr.range(of: "gives ").map { r.stderr[$0.upperBound...].prefix { $0 != "," } })
+        XCTAssertEqual(try XCTUnwrap(Double(given)), 1, accuracy: 1e-12, r.stderr)
+        let lost = try JacRunner.run(["jacobian", "x^2/x^307", "--at", "x=10", "--mode", "forward"])
+        XCTAssertEqual(lost.status, 3, lost.stderr)
+        XCTAssertFalse(lost.stderr.contains("gives"), lost.stderr)
+    }
+
     func testEntriesInRangeAreNotFlagged() throws {
         for mode in ["reverse", "forward"] {
             // By hand: ∂/∂x x·y·1e-300 = y·1e-300 = 2e-300, normal, exact in both passes.
