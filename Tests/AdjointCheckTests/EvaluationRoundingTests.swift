@@ -50,6 +50,20 @@ final class EvaluationRoundingTests: XCTestCase {
         XCTAssertLessThan(e.errorEstimate, 1e-6, "a usable estimate, not only an honest one")
     }
 
+    /// sin(100x) at x = 100 in Float carries the rounding of 100x, 10⁻³ per sample; with that
+    /// bound the adaptive method's first steps, 0.25 and 0.0625, are each within 0.03 rad of a
+    /// whole number of periods and agreed on 0.506. Carried on, the agreement met a smaller step
+    /// (the larger ones tried) that disagreed, and 0.506 ± 0.014 was returned with no warning.
+    /// 100·cos(10⁴) by mpmath at 40 digits: −95.2155368259014851240386760663.
+    func testASmallerStepThatDisagreesDropsACarriedAgreement() throws {
+        let f = try Formula(parsing: "sin(100*x)")
+        let x: [Float] = [100]
+        let noise = try evaluationRoundingBound(of: f, at: x)
+        let e = try differenceJacobian(of: f, at: x, method: .adaptive, evaluationError: noise).entries[0][0]
+        XCTAssertTrue(Swift.abs(e.value - -95.2155368259014851240386760663) <= e.errorEstimate || !e.warnings.isEmpty,
+                      "\(e.value) ± \(e.errorEstimate) \(e.warnings)")
+    }
+
     /// Where f cancels nothing the bound is below the model's few ulps of f, and nothing changes.
     func testAFormulaWithoutCancellationIsUnchanged() throws {
         let f = try Formula(parsing: "sin(x) * exp(x)")

@@ -340,10 +340,19 @@ extension LineProbe {
                     continue
                 }
                 // The larger step left the agreement: the confirmed estimate stands.
-                if let c = confirmed[i] {
+                if let c = confirmed[i], Double(h) > c.step {
                     accepted[i] = c
                     needsNoise[i] = true
                     continue
+                }
+                // A smaller step disagreed (the larger ones were tried already, and the step
+                // went down): the agreement was between steps too large for f, not one the
+                // truncation hid, and it is dropped. sin(100x) at x = 100 in Float agreed at
+                // steps 0.25 and 0.0625, each within 0.03 rad of a whole number of periods
+                // (0.506 for −95.2); a step of 0.0156 disagreed and 0.506 ± 0.014 stood.
+                if confirmed[i] != nil {
+                    confirmed[i] = nil
+                    candidate[i] = nil
                 }
                 // A plausible estimate waits for confirmation; an implausible round (a larger step
                 // that left the asymptotic range) does not discard one found earlier.
