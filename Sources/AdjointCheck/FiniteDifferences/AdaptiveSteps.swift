@@ -346,13 +346,17 @@ extension LineProbe {
                 }
                 let noiseBound = gap <= DifferenceTuning.flatTolerance * noise
                 let plausible = noiseBound || gap <= DifferenceTuning.adaptiveAgreement * Swift.abs(d3)
+                // A caller's bound makes this step's rounding a sizeable part of f′: an agreement
+                // within it is weak evidence (below 10⁻³ of f′ two stencils across an oscillation
+                // do not agree by accident, as without a bound).
+                let weak = !noiseFloor.isEmpty && a.rounding[i] > DifferenceTuning.adaptiveAgreement * Swift.abs(d3)
                 // With a caller's bound an agreement confirms the better estimate only when the
                 // other is of like precision: a step whose rounding was 392 "agreed" with 1.92 ±
                 // 0.015 (sin(1000x) at 2 in Float, f′ = −367.5), and one of 0.47 with a truncated
                 // −3.562 ± 0.013 (exp(sin(3x)) at 1000, f′ = −3.644).
                 if plausible, let previous = candidate[i],
                    Swift.abs(previous.value - d3) <= previous.errorEstimate + estimate.errorEstimate,
-                   noiseFloor.isEmpty || Swift.max(previous.errorEstimate, estimate.errorEstimate)
+                   !weak || Swift.max(previous.errorEstimate, estimate.errorEstimate)
                        <= DifferenceTuning.adaptiveLikePrecision * Swift.min(previous.errorEstimate, estimate.errorEstimate) {
                     // Two steps agree within their estimates: keep the better, measure the noise.
                     let better = previous.errorEstimate <= estimate.errorEstimate ? previous : estimate
@@ -369,7 +373,7 @@ extension LineProbe {
                         proposals.append(Double(h) * 4)
                         continue
                     }
-                    if !noiseFloor.isEmpty && noiseBound {
+                    if weak && noiseBound {
                         // An agreement within a caller's rounding: verified below the pair first.
                         // (The larger steps tried already: sin(100x) at x = 100 in Float agreed at
                         // 0.25 and 0.0625, each within 0.03 rad of whole periods, on 0.506 for
@@ -396,7 +400,7 @@ extension LineProbe {
                 // replaces it: the truncation the candidate's gap did not show is smaller there
                 // (exp(sin(3x)) at 1000 in Float kept −3.562 ± 0.013 from a step of 0.0625 over
                 // −3.642 ± 0.033 from 0.0156, and a noisier step then "agreed" with it; f′ = −3.644).
-                let replaces = !noiseFloor.isEmpty && Double(h) < candidate[i]?.step ?? 0
+                let replaces = weak && Double(h) < candidate[i]?.step ?? 0
                 if plausible && (replaces || estimate.errorEstimate <= candidate[i]?.errorEstimate ?? .infinity) { candidate[i] = estimate }
                 if noiseBound {
                     // Rounding hides the truncation: confirm at a larger step, where it is smaller.
