@@ -673,6 +673,14 @@ enum DocCommentExamples {
         _ = d
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 32 (kinkedOps; merged without
+    /// a copy here, so the covered file's example was not compiled and this suite failed).
+    static func SymbolicDifferentiation_32() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
+        _ = try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
+        if try !SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps.isEmpty { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 49.
     static func SymbolicDifferentiation_49() async throws {
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
@@ -860,6 +868,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
         ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),
