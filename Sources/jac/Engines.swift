@@ -95,7 +95,10 @@ func hessianRangeLoss(of formula: Formula, at x: [Double], hessian h: [[Double]]
         let seeded = x.indices.map { Dual<Double, Double>(x[$0], tangent: $0 == j ? 1 : 0) }
         guard let rec = try? record({ formula($0) }, at: seeded), rec.outputs.count == 1 else { continue }
         for seed in rangeCheckSeeds {
-            guard let g = try? rec.pullback([Dual(constant: seed)], checked: false), g.count == n else { continue }
+            // A sweep that overflowed is no exact scaling (see rangeLoss).
+            guard rec.tape.nodeCotangents(from: [(rec.outputs[0], Dual(constant: seed))])
+                    .allSatisfy({ $0.value.isFinite && $0.tangent.isFinite }),
+                  let g = try? rec.pullback([Dual(constant: seed)], checked: false), g.count == n else { continue }
             for i in 0..<n {
                 let v = g[i].tangent / seed
                 if v.isFinite, v != h[i][j], loss[i][j] == nil { loss[i][j] = v }
@@ -116,8 +119,12 @@ let rangeCheckSeeds = [0x1p500, 0x1p1000]
 /// leaves Double's normal range, so a different finite result means the unscaled pass lost a
 /// term or digits to underflow. Reverse mode on x²/x³⁰⁰ at 10 gave 2e-299 for −2.98e-297: the
 /// adjoint of x³⁰⁰, −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double, and that term vanished
-/// with no error. A pass that overflows instead is not finite and is ignored. Costs two passes
-/// per output (reverse) or input (forward); jac's formulas are small.
+/// with no error. A pass that overflows instead is not finite and is ignored; so is a whole
+/// reverse sweep in which any adjoint overflowed, since a rule then takes another order for its
+/// products (division's vjp does, to keep them in range): x/y at x = 3e-300, y = 7e-161 has
+/// g/y = 1.4e160, which 2⁵⁰⁰ overflows, and the seeded ∂f/∂y came out 2 ulps from the unseeded
+/// one, both normal, and the entry was called unreliable. Costs two passes per output
+/// (reverse) or input (forward); jac's formulas are small.
 func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian: [[Double]],
                seeds: [Double] = rangeCheckSeeds) -> [[Double?]] {
     let m = jacobian.count, n = x.count
@@ -132,7 +139,8 @@ func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian
             for seed in seeds {
                 var u = [Double](repeating: 0, count: m)
                 u[i] = seed
-                guard let g = try? rec.pullback(u, checked: false), g.count == n else { continue }
+                guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy(\.isFinite),
+                      let g = try? rec.pullback(u, checked: false), g.count == n, g.allSatisfy(\.isFinite) else { continue }
                 for j in 0..<n { compare(g[j], seed: seed, i, j) }
             }
         }

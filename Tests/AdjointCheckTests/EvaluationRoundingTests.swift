@@ -50,6 +50,42 @@ final class EvaluationRoundingTests: XCTestCase {
         XCTAssertLessThan(e.errorEstimate, 1e-6, "a usable estimate, not only an honest one")
     }
 
+    /// sin(100x) at x = 100 in Float carries the rounding of 100x, 10⁻³ per sample; with that
+    /// bound the adaptive method's first steps, 0.25 and 0.0625, are each within 0.03 rad of a
+    /// whole number of periods and agreed on 0.506. Carried on, the agreement met a smaller step
+    /// (the larger ones tried) that disagreed, and 0.506 ± 0.014 was returned with no warning.
+    /// 100·cos(10⁴) by mpmath at 40 digits: −95.2155368259014851240386760663.
+    func testASmallerStepThatDisagreesDropsACarriedAgreement() throws {
+        let f = try Formula(parsing: "sin(100*x)")
+        let x: [Float] = [100]
+        let noise = try evaluationRoundingBound(of: f, at: x)
+        let e = try differenceJacobian(of: f, at: x, method: .adaptive, evaluationError: noise).entries[0][0]
+        XCTAssertTrue(Swift.abs(e.value - -95.2155368259014851240386760663) <= e.errorEstimate || !e.warnings.isEmpty,
+                      "\(e.value) ± \(e.errorEstimate) \(e.warnings)")
+    }
+
+    /// With the bound, two steps agree within a rounding that is a sizeable part of f′, and the
+    /// adaptive method took such agreements as it takes precise ones, each a confident miss in
+    /// Float with no warning (none of them is one without the bound): sin(100x) at 7.7 gave
+    /// 0.5057 ± 0.002 (steps 0.125 and 0.0625 alias whole periods), sin(1000x) at 2 gave 1.92 ±
+    /// 0.017 (a step rounded to ±392 "agreed" with it), exp(sin(3x)) at 1000 gave −3.562 ± 0.021
+    /// (a truncated step kept over a smaller one that disagreed). f′ by mpmath at 40 digits at the
+    /// Float points (7.7 is 7.699999809265137): 100·cos(100x), 1000·cos(1000x), 3·cos(3x)·e^sin(3x).
+    func testAgreementsWithinALargeRoundingAreCheckedBelowThePair() throws {
+        let cases: [(String, Float, Double)] = [
+            ("sin(100*x)", 7.7, -95.240041676930157149988441383),
+            ("sin(1000*x)", 2, -367.459549100831329778895366932),
+            ("exp(sin(3*x))", 1000, -3.64437142666440267469952219549),
+        ]
+        for (text, x, truth) in cases {
+            let f = try Formula(parsing: text)
+            let noise = try evaluationRoundingBound(of: f, at: [x])
+            let e = try differenceJacobian(of: f, at: [x], method: .adaptive, evaluationError: noise).entries[0][0]
+            XCTAssertTrue(Swift.abs(e.value - truth) <= e.errorEstimate || !e.warnings.isEmpty,
+                          "\(text) at \(x): \(e.value) ± \(e.errorEstimate) \(e.warnings)")
+        }
+    }
+
     /// Where f cancels nothing the bound is below the model's few ulps of f, and nothing changes.
     func testAFormulaWithoutCancellationIsUnchanged() throws {
         let f = try Formula(parsing: "sin(x) * exp(x)")

@@ -85,6 +85,24 @@ final class RangeLossTests: XCTestCase {
         XCTAssertFalse(lost.stderr.contains("gives"), lost.stderr)
     }
 
+    /// x/y at x = 3e-300, y = 7e-161: every adjoint of the plain sweep is normal, but g/y =
+    /// 1.4e160 overflows when g = 2⁵⁰⁰, and division's vjp then multiplies in another order; the
+    /// seeded ∂f/∂y came out 2 ulps away and the entry was called unreliable ("a tangent or adjoint
+    /// left Double's normal range", which none had). −x/y² rounded once, by Python's fractions on
+    /// the two Doubles: −6.122448979591836e+20.
+    func testASeededSweepThatOverflowsIsNotARangeLoss() throws {
+        let truth = -6.122448979591836e+20
+        for formula in ["x/y", "3e-300/y + 0*x"] {
+            let r = try JacRunner.run(["jacobian", formula, "--vars", "x,y", "--at", "x=3e-300,y=7e-161", "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try JacRunner.json(r.stdout)
+            XCTAssertNil(json["unreliable"], "\(formula): \(r.stdout)")
+            XCTAssertTrue(r.stderr.isEmpty, "\(formula): \(r.stderr)")
+            let dy = try XCTUnwrap((json["jacobian"] as? [[Double]])?.first?.last, r.stdout)
+            XCTAssertEqual(dy, truth, accuracy: 1e-15 * Swift.abs(truth), formula)
+        }
+    }
+
     func testEntriesInRangeAreNotFlagged() throws {
         for mode in ["reverse", "forward"] {
             // By hand: ∂/∂x x·y·1e-300 = y·1e-300 = 2e-300, normal, exact in both passes.

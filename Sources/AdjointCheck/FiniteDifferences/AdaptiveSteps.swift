@@ -282,8 +282,15 @@ extension LineProbe {
         var needsNoise = [Bool](repeating: false, count: m)
         var candidate = [DifferenceEstimate?](repeating: nil, count: m)
         // An estimate confirmed by an agreeing step and only carried on to a larger one (see
-        // below): it stands when a larger step disagrees or the rounds run out.
+        // below): when a larger step disagrees it goes to `verifying`.
         var confirmed = [DifferenceEstimate?](repeating: nil, count: m)
+        // With a caller's bound two steps agree within a rounding that can be a sizeable part of
+        // f′, and steps on a lattice of f's period agree by aliasing (sin(100x) at x = 7.7 in
+        // Float: 0.5057 at steps 0.125 and 0.0625, 100h within 0.07 rad of whole periods, where
+        // f′ = −95.2). Such an agreement stands only once a step below both (`pairStep`, the
+        // smaller of the pair's) agrees with it too (`verifying`); one that disagrees drops it.
+        var verifying = [DifferenceEstimate?](repeating: nil, count: m)
+        var pairStep = [Double](repeating: .infinity, count: m)
         var last = [DifferenceEstimate](repeating: DifferenceEstimate(value: .nan, errorEstimate: .infinity, step: 0), count: m)
         var tried: Set<Double> = []
         // Whether a larger step's samples were not finite: an estimate never confirmed says so
@@ -311,6 +318,24 @@ extension LineProbe {
                 let estimate = DifferenceEstimate(value: d3, errorEstimate: gap + a.rounding[i], step: Double(h),
                                                   warnings: warnings, reach: reachFactor * Double(h))
                 last[i] = estimate
+                if let v = verifying[i] ?? confirmed[i], Double(h) < pairStep[i] {
+                    verifying[i] = nil
+                    let bound = gap <= DifferenceTuning.flatTolerance * (a.rounding[i] + c.rounding[i])
+                    if (bound || gap <= DifferenceTuning.adaptiveAgreement * Swift.abs(d3))
+                        && Swift.abs(v.value - d3) <= v.errorEstimate + estimate.errorEstimate {
+                        accepted[i] = v
+                        needsNoise[i] = true
+                        continue
+                    }
+                    // Contradicted: nothing found so far stands; this step starts afresh.
+                    confirmed[i] = nil
+                    candidate[i] = nil
+                    pairStep[i] = .infinity
+                } else if verifying[i] != nil {
+                    // Another output's larger step came first: wait for one below the pair.
+                    proposals.append(pairStep[i] / 4)
+                    continue
+                }
                 // With a caller's rounding bound (f's tape), the agreement is quick only when that
                 // rounding is small too: x² − 2x + 1 at 1.0000001 agreed at the first step with a
                 // rounding of 10⁻⁵ of the value, which a larger step divides down.
@@ -321,33 +346,62 @@ extension LineProbe {
                 }
                 let noiseBound = gap <= DifferenceTuning.flatTolerance * noise
                 let plausible = noiseBound || gap <= DifferenceTuning.adaptiveAgreement * Swift.abs(d3)
+                // A caller's bound makes this step's rounding a sizeable part of f′: an agreement
+                // within it is weak evidence (below 10⁻³ of f′ two stencils across an oscillation
+                // do not agree by accident, as without a bound).
+                let weak = !noiseFloor.isEmpty && a.rounding[i] > DifferenceTuning.adaptiveAgreement * Swift.abs(d3)
+                // With a caller's bound an agreement confirms the better estimate only when the
+                // other is of like precision: a step whose rounding was 392 "agreed" with 1.92 ±
+                // 0.015 (sin(1000x) at 2 in Float, f′ = −367.5), and one of 0.47 with a truncated
+                // −3.562 ± 0.013 (exp(sin(3x)) at 1000, f′ = −3.644).
                 if plausible, let previous = candidate[i],
-                   Swift.abs(previous.value - d3) <= previous.errorEstimate + estimate.errorEstimate {
+                   Swift.abs(previous.value - d3) <= previous.errorEstimate + estimate.errorEstimate,
+                   !weak || Swift.max(previous.errorEstimate, estimate.errorEstimate)
+                       <= DifferenceTuning.adaptiveLikePrecision * Swift.min(previous.errorEstimate, estimate.errorEstimate) {
                     // Two steps agree within their estimates: keep the better, measure the noise.
                     let better = previous.errorEstimate <= estimate.errorEstimate ? previous : estimate
                     // Unless a caller's rounding bound still dominates at this step: a larger
                     // step divides it down while the truncation stays hidden (x² − 2x + 1 has
                     // none), so the agreement is carried to the next step.
+                    let pair = Swift.min(pairStep[i], previous.step, Double(h))
+                    let larger = V(Double(h) * 4).nearestPowerOfTwo
                     if !noiseFloor.isEmpty, noiseBound, a.rounding[i] > quickAgreement * Swift.abs(d3),
-                       reachFactor * 4 * Double(h) <= scale {
+                       reachFactor * 4 * Double(h) <= scale, !tried.contains(Double(larger)) {
                         candidate[i] = better
                         confirmed[i] = better
+                        pairStep[i] = pair
                         proposals.append(Double(h) * 4)
+                        continue
+                    }
+                    if weak && noiseBound {
+                        // An agreement within a caller's rounding: verified below the pair first.
+                        // (The larger steps tried already: sin(100x) at x = 100 in Float agreed at
+                        // 0.25 and 0.0625, each within 0.03 rad of whole periods, on 0.506 for
+                        // −95.2, and the quarter step below them disagreed.)
+                        verifying[i] = better
+                        pairStep[i] = pair
+                        proposals.append(pair / 4)
                         continue
                     }
                     accepted[i] = better
                     needsNoise[i] = true
                     continue
                 }
-                // The larger step left the agreement: the confirmed estimate stands.
+                // The larger step left the agreement: the confirmed estimate stands once a step
+                // below the pair agrees with it.
                 if let c = confirmed[i] {
-                    accepted[i] = c
-                    needsNoise[i] = true
+                    verifying[i] = c
+                    proposals.append(pairStep[i] / 4)
                     continue
                 }
                 // A plausible estimate waits for confirmation; an implausible round (a larger step
                 // that left the asymptotic range) does not discard one found earlier.
-                if plausible && estimate.errorEstimate <= candidate[i]?.errorEstimate ?? .infinity { candidate[i] = estimate }
+                // With a caller's bound a plausible smaller step that disagrees with the candidate
+                // replaces it: the truncation the candidate's gap did not show is smaller there
+                // (exp(sin(3x)) at 1000 in Float kept −3.562 ± 0.013 from a step of 0.0625 over
+                // −3.642 ± 0.033 from 0.0156, and a noisier step then "agreed" with it; f′ = −3.644).
+                let replaces = weak && Double(h) < candidate[i]?.step ?? 0
+                if plausible && (replaces || estimate.errorEstimate <= candidate[i]?.errorEstimate ?? .infinity) { candidate[i] = estimate }
                 if noiseBound {
                     // Rounding hides the truncation: confirm at a larger step, where it is smaller.
                     proposals.append(Double(h) * 4)
@@ -370,9 +424,10 @@ extension LineProbe {
             guard let nextStep = fresh.max(), nextStep > 0, nextStep.isFinite, !stepBelowULP(nextStep) else { break }
             h = nextStep
         }
-        for i in 0..<m where accepted[i] == nil && confirmed[i] != nil {
-            accepted[i] = confirmed[i]
-            needsNoise[i] = true
+        // An agreement the rounds ran out on before a step below it was sampled is reported as
+        // never confirmed: aliasing was not ruled out.
+        for i in 0..<m where accepted[i] == nil {
+            if let v = verifying[i] ?? confirmed[i] { candidate[i] = v }
         }
         return (0..<m).map { i in
             if var e = accepted[i] {

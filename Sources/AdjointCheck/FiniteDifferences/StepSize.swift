@@ -91,6 +91,10 @@ public enum DifferenceTuning {
     /// fraction of the value (or to rounding): an accidental agreement of two stencils sampled
     /// across an oscillation is then implausible, and the gap is an h² truncation term.
     public static let adaptiveAgreement = 1e-3
+    /// With a caller's rounding bound, two agreeing adaptive estimates confirm the better only
+    /// when their error estimates are within this factor (two steps' rounding, 4 apart, plus the
+    /// gaps): a far noisier estimate agrees with anything.
+    public static let adaptiveLikePrecision = 16.0
     /// Rounds (each 3 evaluations per direction) before the adaptive method gives up.
     public static let adaptiveMaxRounds = 12
     /// Step divisor after a non-finite sample (a domain edge or overflow within the stencil).
