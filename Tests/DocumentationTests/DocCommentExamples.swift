@@ -331,6 +331,15 @@ enum DocCommentExamples {
         _ = d
     }
 
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 74.
+    static func EvaluationRounding_74() async throws {
+        struct Hinge: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + relu(0.5 - x[0]) * x[1]] }
+        }
+        let room = try kinkRooms(of: Hinge(), at: [0.25, 2.0])   // [[0.25, ∞]]: x₀ meets the hinge 0.25 away
+        if room != [[0.25, .infinity]] { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
     static func Differences_147() async throws {
         let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
@@ -846,6 +855,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:74", EvaluationRounding_74),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:40", EvaluationRounding_40),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),

@@ -167,3 +167,30 @@ final class NoEstimateTests: XCTestCase {
         XCTAssertFalse(check.stdout.contains("rule-wrong"), check.stdout)
     }
 }
+
+/// jac has the formula's tape, so it knows where its kinks are. A stencil reaching as far as one
+/// averages two slopes and its error estimate does not see it: Richardson printed relu′(0) = 0.5
+/// with no note, and 1 + 2e-7·x + 1e-9·relu(0.99999 − x) at 1.0000001 (f′ = 2e-7 by hand, the
+/// relu is off there) gave 1.995e-7 ± 6e-14 (review 12). Such entries are now unreliable.
+final class DifferenceKinkCrossingTests: XCTestCase {
+    func testAStencilReachingAKinkIsUnreliable() throws {
+        for (formula, at) in [("relu(x)", "x=0"), ("1 + 2e-7*x + 1e-9*relu(0.99999 - x)", "x=1.0000001")] {
+            for mode in ["central", "richardson", "adaptive"] {
+                let r = try JacRunner.run(["jacobian", formula, "--at", at, "--mode", mode, "--format", "json"])
+                let json = try JacRunner.json(r.stdout)
+                XCTAssertEqual(json["unreliable"] as? [[Bool]], [[true]], "\(formula) \(mode): \(r.stdout)")
+                XCTAssertEqual((json["warnings"] as? [[[String]]])?[0][0].contains("crosses-kink"), true, "\(formula) \(mode): \(r.stdout)")
+                XCTAssertTrue(r.stderr.contains("crosses a kink"), r.stderr)
+            }
+        }
+    }
+
+    /// Far from the kink (relu's argument is 0.5 away, the steps reach 0.125) nothing changes:
+    /// 2x + 1 = 2 by hand, reliable.
+    func testAKinkOutOfReachChangesNothing() throws {
+        let r = try JacRunner.run(["jacobian", "relu(x) + x^2", "--at", "x=0.5", "--mode", "richardson", "--format", "json"])
+        let json = try JacRunner.json(r.stdout)
+        XCTAssertEqual(json["unreliable"] as? [[Bool]], [[false]], r.stdout)
+        XCTAssertEqual(try XCTUnwrap((json["jacobian"] as? [[Double]])?[0][0]), 2, accuracy: 1e-12)
+    }
+}

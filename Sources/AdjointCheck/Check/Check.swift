@@ -1091,12 +1091,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let graph, !graph.kinkCandidates.isEmpty else { return [] }
         if tangentCache[j] == nil { tangentCache[j] = graph.tangents(input: j) }
         guard let t = tangentCache[j] else { return [] }
-        let mask = graph.onPath(output: i, input: j)
-        return zip(graph.kinkCandidates, graph.kinkSensitivities(tangents: t)).compactMap { c, sensitivity in
-            guard mask[c.node] else { return nil }
-            guard sensitivity > 0, sensitivity.isFinite else { return nil }
-            return (c.node, c.distance / sensitivity)
-        }
+        return graph.kinkRooms(output: i, input: j, tangents: t)
     }
 
     /// Whether a difference reaching `reach` along direction `v` may straddle a kink-capable op

@@ -252,6 +252,18 @@ struct TapeGraph {
         return map
     }
 
+    /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,
+    /// the displacement that brings its argument to its kink (linearised: distance / |∂arg/∂xⱼ|),
+    /// given the tangents along eⱼ (``tangents(input:magnitudes:)``).
+    func kinkRooms(output i: Int, input j: Int, tangents t: [Double]) -> [(node: Int, room: Double)] {
+        guard !kinkCandidates.isEmpty else { return [] }
+        let mask = onPath(output: i, input: j)
+        return zip(kinkCandidates, kinkSensitivities(tangents: t)).compactMap { c, sensitivity in
+            guard mask[c.node], sensitivity > 0, sensitivity.isFinite else { return nil }
+            return (c.node, c.distance / sensitivity)
+        }
+    }
+
     /// Nodes on some path from input j to output i.
     func onPath(output i: Int, input j: Int) -> [Bool] {
         guard let o = outputNodes[i], let s = inputNodes[j] else { return [Bool](repeating: false, count: ops.count) }
