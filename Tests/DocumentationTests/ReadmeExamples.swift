@@ -226,6 +226,8 @@ enum ReadmeExamples {
         _ = try Tape<Double>(limit: 100)
         // README: `record(_:at:tapeLimit:)`
         _ = try record({ [f($0)] }, at: [2.0, 5.0], tapeLimit: 100)
+        // README: `kinkRooms(of:at:)`
+        _ = try kinkRooms(of: Polar(), at: [2.0, 0.5])
         // README: `evaluationRoundingBound(of:at:)` `differenceJacobian(…, evaluationError:)`
         let noise = try evaluationRoundingBound(of: Polar(), at: [2.0, 0.5])
         _ = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .adaptive, evaluationError: noise)
