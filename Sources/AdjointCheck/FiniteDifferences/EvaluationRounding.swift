@@ -51,7 +51,7 @@ extension Recording where V: BinaryFloatingPoint {
 /// struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
 ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }
 /// }
-/// let noise = try evaluationRoundingBound(of: Square1(), at: [1.0000001])   // ≈ [8.9e-16]
+/// let noise = try evaluationRoundingBound(of: Square1(), at: [1.0000001])   // ≈ [1.55e-15]: 7ε
 /// let d = try differenceJacobian(of: Square1(), at: [1.0000001], method: .adaptive, evaluationError: noise)
 /// ```
 /// - Throws: what recording f throws (a domain error, a non-finite output).
