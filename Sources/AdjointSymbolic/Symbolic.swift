@@ -195,7 +195,7 @@ extension Symbolic: CustomStringConvertible {
 ///
 /// ```swift
 /// let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
-/// log.unbound   // comparisons decided without a point
+/// log.unbound   // comparisons decided without a point; for f = relu(x0): "x0 < 0 taken as false", …
 /// ```
 public final class BranchLog: @unchecked Sendable {
     @TaskLocal static var current: BranchLog?
@@ -217,9 +217,18 @@ public final class BranchLog: @unchecked Sendable {
         (try? s.formula(variables: nil, maxOutputBytes: 80)) ?? "expression \(s.id) (over 80 characters)"
     }
 
-    /// Runs `body` and returns what it compared.
+    /// Runs `body` and returns what it compared, including comparisons recorded by a
+    /// `recording` nested inside it (each derivative keeps its own log for
+    /// ``SymbolicJacobian/unboundComparisons``: this example's `log` was empty while `d` had two).
     public static func recording<R>(_ body: () throws -> R) rethrows -> (R, BranchLog) {
         let log = BranchLog()
+        let parent = current
+        defer {
+            if let parent {
+                let room = Swift.max(0, 1000 - parent.entries.count)
+                parent.entries += log.entries.prefix(room)
+            }
+        }
         let r = try $current.withValue(log) { try body() }
         return (r, log)
     }

@@ -195,10 +195,13 @@ public struct ADWitnessUnavailable: Error, Equatable, CustomStringConvertible {
     public let missing: [ADError]
     /// The user rule found wrong at this point, if that is why.
     public let wrongRule: FaultLocation?
+    /// Made by the AD witness; public so that a custom witness wrapping AD can throw the same
+    /// reason (see the type's example).
     public init(missing: [ADError] = [], wrongRule: FaultLocation? = nil) {
         self.missing = missing
         self.wrongRule = wrongRule
     }
+    /// One line: the wrong rule with both numbers, or each mode's missing rule (the type's example).
     public var description: String {
         if let w = wrongRule {
             return "AD not trusted: the rule of \(w.op) at node \(w.node) (inputs \(w.inputs.map(fmtNumber))), ∂/∂input \(w.partial): "

@@ -321,18 +321,23 @@ enum DocCommentExamples {
         _ = d.jacobian   // ≈ [[3, 2]]
     }
 
-    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 40.
-    static func EvaluationRounding_40() async throws {
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 50.
+    static func EvaluationRounding_50() async throws {
         struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }
         }
-        let noise = try evaluationRoundingBound(of: Square1(), at: [1.0000001])   // ≈ [8.9e-16]
+        let noise = try evaluationRoundingBound(of: Square1(), at: [1.0000001])   // ≈ [1.55e-15]: 7ε
         let d = try differenceJacobian(of: Square1(), at: [1.0000001], method: .adaptive, evaluationError: noise)
-        _ = d
+        // By hand: the nodes x·x ≈ 1, 2x ≈ 2, x·x − 2x ≈ −1 and the constant 1 reach f with
+        // |∂f/∂v| = 1, the constant 2 with |x| ≈ 1, so the bound is (1 + 2 + 1 + 1 + 2)·2⁻⁵² = 1.55e-15. f′ = 2(x − 1) with x − 1 exact in Double (Sterbenz):
+        // 2.0000000011677344e-7 (Python: float(2*Fraction(1.0000001) - 2)). The estimate must hold it.
+        guard noise.count == 1, Swift.abs(noise[0] - 7 * 0x1p-52) <= 0x1p-52 else { throw DocExampleFailed() }
+        let e = d.entries[0][0]
+        guard Swift.abs(e.value - 2.0000000011677344e-7) <= e.errorEstimate, e.errorEstimate < 1e-9 else { throw DocExampleFailed() }
     }
 
-    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 74.
-    static func EvaluationRounding_74() async throws {
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 84.
+    static func EvaluationRounding_84() async throws {
         struct Hinge: ADFunction {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + relu(0.5 - x[0]) * x[1]] }
         }
@@ -704,8 +709,11 @@ enum DocCommentExamples {
         struct Kinked: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0])] } }
         let f = Kinked()   // context: a function with a branch
         let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
-        _ = log.unbound   // comparisons decided without a point
-        _ = d
+        _ = log.unbound   // comparisons decided without a point; for f = relu(x0): "x0 < 0 taken as false", …
+        // By the documented rule (a non-constant side taken as large and positive): x0 < 0 is
+        // false, 0 < x0 true. The outer log was empty while d's own log had them.
+        guard !log.unbound.isEmpty, log.unbound == d.unboundComparisons,
+              log.unbound.allSatisfy({ $0 == "x0 < 0 taken as false" || $0 == "0 < x0 taken as true" }) else { throw DocExampleFailed() }
     }
 
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 32.
@@ -855,8 +863,8 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
-        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:74", EvaluationRounding_74),
-        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:40", EvaluationRounding_40),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:251", Differences_251),

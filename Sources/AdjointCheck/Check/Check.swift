@@ -262,19 +262,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // (through a call by its |J| from the JVP) stands in for the cotangent: a sum of
             // |products| over paths, never below |the cotangent| (an unknown, infinite, term is
             // left out, as a NaN cotangent is from the sweep).
-            let magnitudes: [Double] = (0..<recording.tape.count).map { k in
-                guard let e = recording.tape.entry(k), e.op != .input else { return 0 }
-                return Swift.abs(Double(e.value))
-            }
+            let magnitudes = recording.nodeMagnitudes()
             let paths = graph.paths
             roundingScale = (0..<m).map { i in
                 guard let o = graph.outputNodes[i] else { return 0 }
-                var sum = 0.0
-                for (a, magnitude) in zip(paths.adjointMagnitudes(output: o), magnitudes) where magnitude != 0 && a != 0 {
-                    let t = a * magnitude
-                    if t.isFinite { sum += t }
-                }
-                return sum
+                return Recording<V>.roundingScale(sensitivities: paths.adjointMagnitudes(output: o), magnitudes: magnitudes)
             }
         }
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
