@@ -28,13 +28,9 @@ def parse(formula, names, prec):
     syms = {n: sympy.Symbol(n, real=True) for n in names}
     return eval(text, {"__builtins__": {}}, dict(FUNCS, Rational=sympy.Rational, **syms)), syms
 
-def fits(v, prec):
-    info = np.finfo(np.float32 if prec == "Float" else np.float64)
-    a = abs(float(v)) if abs(v) < mpf(10) ** 400 else float("inf")
-    return a == 0 or (float(info.tiny) <= a <= float(info.max))
-
-def short(x, prec):
-    return str(np.float32(x)) if prec == "Float" else repr(float(x))
+# The calibration corpus's own range test and shortest round-trip printing.
+sys.path.insert(0, __import__("os").path.join(__import__("os").path.dirname(__import__("os").path.abspath(__file__)), ".."))
+from fd_calibration_corpus import fits, shortest as short
 
 # (category, formula, variables, points, [entries j]) — points: tuples of floats
 S = lambda f, pts, cat: (cat, f, ["x"], [(p,) for p in pts])
