@@ -129,28 +129,22 @@ func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian
                seeds: [Double] = rangeCheckSeeds) -> [[Double?]] {
     let m = jacobian.count, n = x.count
     var loss = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: m)
-    func compare(_ scaled: Double, seed: Double, _ i: Int, _ j: Int) {
-        let v = scaled / seed
+    func compare(_ v: Double, _ i: Int, _ j: Int) {
         if v.isFinite, v != jacobian[i][j], loss[i][j] == nil { loss[i][j] = v }
     }
     if mode == .reverse {
         guard let rec = try? record({ formula($0) }, at: x) else { return loss }
         for i in 0..<m {
             for seed in seeds {
-                var u = [Double](repeating: 0, count: m)
-                u[i] = seed
-                guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy(\.isFinite),
-                      let g = try? rec.pullback(u, checked: false), g.count == n, g.allSatisfy(\.isFinite) else { continue }
-                for j in 0..<n { compare(g[j], seed: seed, i, j) }
+                guard let g = seededReverseRow(recording: rec, output: i, seed: seed), g.allSatisfy(\.isFinite) else { continue }
+                for j in 0..<n { compare(g[j], i, j) }
             }
         }
     } else {
         for j in 0..<n {
             for seed in seeds {
-                var d = [Double](repeating: 0, count: n)
-                d[j] = seed
-                guard let r = try? jvp(of: { formula($0) }, at: x, direction: d), r.jvp.count == m else { continue }
-                for i in 0..<m { compare(r.jvp[i], seed: seed, i, j) }
+                guard let c = seededForwardColumn(of: { formula($0) }, at: x, input: j, outputs: m, seed: seed) else { continue }
+                for i in 0..<m { compare(c[i], i, j) }
             }
         }
     }

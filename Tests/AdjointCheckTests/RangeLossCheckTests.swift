@@ -182,3 +182,36 @@ extension RangeLossSingleSeedTests {
         XCTAssertEqual(r.fault?.op, "wrong_cube")
     }
 }
+
+/// The seeded passes the check and jac share.
+final class SeededPassTests: XCTestCase {
+    /// By hand: d/dx x²/x³⁰⁰ at 10 = −298·10⁻²⁹⁹; the unseeded sweep loses the adjoint of x³⁰⁰
+    /// (−10⁻⁵⁹⁸) and the 2¹⁰⁰⁰ one keeps it.
+    func testTheLargestSeedKeepsTheTermTheUnseededSweepLoses() throws {
+        let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300)] }, at: [10.0])
+        let plain = try XCTUnwrap(seededReverseRow(recording: rec, output: 0, seed: 1))
+        let seeded = try XCTUnwrap(seededReverseRow(recording: rec, output: 0, seed: 0x1p1000))
+        XCTAssertGreaterThan(Swift.abs(plain[0] + 2.98e-297), 1e-297, "\(plain)")
+        XCTAssertEqual(seeded[0], -2.98e-297, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertNil(seededReverseRow(recording: rec, output: 1, seed: 1), "no output 1")
+    }
+
+    /// x/y at (3e-300, 7e-161): g/y = 1.4e160 overflows at the 2⁵⁰⁰ seed, and division's VJP then
+    /// orders its product otherwise (2 ulps away, review 12): such a sweep is no exact scaling and
+    /// is not returned. Unseeded, ∂/∂y = −x/y² = −6.122448979591836e+20 (Python fractions on the
+    /// two Doubles, rounded once).
+    func testASweepWhoseAdjointOverflowsIsNotReturned() throws {
+        let rec = try record({ x in [x[0] / x[1]] }, at: [3e-300, 7e-161])
+        XCTAssertNil(seededReverseRow(recording: rec, output: 0, seed: 0x1p500))
+        let plain = try XCTUnwrap(seededReverseRow(recording: rec, output: 0, seed: 1))
+        XCTAssertEqual(plain[1], -6.122448979591836e+20, accuracy: 1e-15 * 6.122448979591836e+20)
+    }
+
+    /// Forward: the column of x² at 3 is 2x = 6 by hand, with the seed scaled and divided back
+    /// exactly; a function whose output count is not the one asked for gives nil.
+    func testAForwardColumnIsDividedBack() {
+        let c = seededForwardColumn(of: { (d: [Dual<Double, Double>]) in [d[0] * d[0]] }, at: [3.0], input: 0, outputs: 1, seed: 0x1p500)
+        XCTAssertEqual(c, [6], "2x at 3, exactly: the seed scales and divides back exactly")
+        XCTAssertNil(seededForwardColumn(of: { (d: [Dual<Double, Double>]) in [d[0]] }, at: [3.0], input: 0, outputs: 2, seed: 1))
+    }
+}

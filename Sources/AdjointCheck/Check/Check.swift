@@ -902,17 +902,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func seededPass(mode: String, output i: Int, input j: Int, seed: V) -> [Double] {
         let m = value.count, n = x.count
         if mode == "reverse" {
-            var u = [V](repeating: 0, count: m)
-            u[i] = seed
-            // A VJP failing in the sweep leaves NaN here (checked: false), which is ignored.
-            guard let g = try? recording?.pullback(u, checked: false), g.count == n else {
-                return [Double](repeating: .nan, count: n)
-            }
-            return g.map { Double($0 / seed) }
+            // A VJP failing in the sweep, or an adjoint overflowing, gives NaN here, which is ignored.
+            return recording.flatMap { seededReverseRow(recording: $0, output: i, seed: seed) } ?? [Double](repeating: .nan, count: n)
         }
-        let f = self.f, x = self.x
-        let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
-        return y.count == m ? y.map { Double($0.tangent / seed) } : [Double](repeating: .nan, count: m)
+        let f = self.f
+        return seededForwardColumn(of: { f($0) }, at: x, input: j, outputs: m, seed: seed) ?? [Double](repeating: .nan, count: m)
     }
 
     /// Entry (i, j) of the pass with seed `seed`/2⁸, which shows whether the pass at `seed` kept

@@ -1,0 +1,34 @@
+import AdjointCore
+
+// One forward or reverse pass with its seed scaled by a power of two, divided back. Scaling is
+// exact for every tangent and adjoint that stays in Double's normal range, so such a pass equals
+// the unscaled one unless a value left the range: the check (range-loss) and `jac` (unreliable
+// entries) both read them, from here.
+
+/// Row `i` of reverse mode on `recording`, with the cotangent of output i set to `seed` and the
+/// row divided back by it; nil when the sweep fails or any adjoint of it is not finite. An
+/// adjoint that overflows is no exact scaling: a rule then orders its products otherwise (the
+/// division's VJP does), and x/y at (3e-300, 7e-161) came back 2 ulps away, a false alarm.
+///
+/// ```swift
+/// let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300)] }, at: [10.0])
+/// seededReverseRow(recording: rec, output: 0, seed: 0x1p1000)   // [-2.98e-297]; unseeded 2e-299
+/// ```
+public func seededReverseRow<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, output i: Int, seed: V) -> [Double]? {
+    let m = recording.outputs.count, n = recording.inputs.count
+    guard i >= 0, i < m else { return nil }
+    var u = [V](repeating: 0, count: m)
+    u[i] = seed
+    guard recording.tape.nodeCotangents(from: Array(zip(recording.outputs, u))).allSatisfy({ $0.isFinite }),
+          let g = try? recording.pullback(u, checked: false), g.count == n else { return nil }
+    return g.map { Double($0 / seed) }
+}
+
+/// Column `j` of forward mode: `f` with input j's tangent set to `seed`, the output tangents
+/// divided back by it; nil when the outputs' count is not `outputs`.
+public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
+    of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], input j: Int, outputs m: Int, seed: V
+) -> [Double]? {
+    let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
+    return y.count == m ? y.map { Double($0.tangent / seed) } : nil
+}
