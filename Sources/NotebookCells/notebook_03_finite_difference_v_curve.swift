@@ -32,7 +32,7 @@ func notebook_03_finite_difference_v_curve() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 302)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 303)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
@@ -45,6 +45,24 @@ func notebook_03_finite_difference_v_curve() throws {
         print(method.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), String(format: "%.12f", e.value),
               String(format: "%9.1e", error), String(format: "%9.1e", e.errorEstimate), error <= e.errorEstimate ? "yes " : "NO  ",
               String(format: "%6d", d.evaluations))
+    }
+#sourceLocation()
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 352)
+    struct Cancelling: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }
+    }
+    let x0 = 1.0000001
+    let slope = 2 * (x0 - 1)   // f′(x0) exactly (see above)
+    let bound = try evaluationRoundingBound(of: Cancelling(), at: [x0])
+    print("f(x0) =", Cancelling()([x0])[0], " rounding bound of one evaluation:", bound[0])
+    print("                         f′ estimate            error    estimate  held  evals")
+    for (label, floor) in [("value-only model", [0.0]), ("tape (default)  ", nil)] as [(String, [Double]?)] {
+        let d = try differenceJacobian(of: Cancelling(), at: [x0], method: .adaptive, evaluationError: floor)
+        let e = d.entries[0][0], error = abs(e.value - slope)
+        print("adaptive,", label, String(format: "%.15e", e.value), String(format: "%8.1e", error),
+              String(format: "%8.1e", e.errorEstimate), error <= e.errorEstimate ? "yes " : "NO  ", String(format: "%5d", d.evaluations))
     }
 #sourceLocation()
 }

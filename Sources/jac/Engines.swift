@@ -178,7 +178,6 @@ struct DifferenceEngine: ModeEngine {
         // not even defined (atan(1/x) at 0 in complex step, exp(-1/x^2) at 0 in central).
         let realValue = try value(of: formula, at: point.doubles)
         let d: DifferenceJacobian<Double>
-        var rooms: [[Double]]? = nil
         if method == .complexStep {
             d = try differenceJacobian(of: formula, at: point.doubles, method: method)
         } else {
@@ -188,17 +187,15 @@ struct DifferenceEngine: ModeEngine {
             guard point.doubles.count == formula.variables.count else {
                 throw ADError.dimensionMismatch(what: "number of inputs", expected: formula.variables.count, got: point.doubles.count)
             }
-            // The formula's tape bounds the rounding of each evaluation: without it a formula
-            // that cancels large terms (x^2 - 2*x + 1 at 1.0000001) got a confident wrong slope.
+            // The formula's tape bounds the rounding of each evaluation (without it a formula that
+            // cancels large terms, x^2 - 2*x + 1 at 1.0000001, got a confident wrong slope) and
+            // says where the kinks are: a stencil reaching past one averages two slopes, and its
+            // estimate does not see it (relu(x) at 0 printed 0.5 by Richardson with no note).
+            // The recording's values are f(x), so it stands in for that evaluation.
             let recording = try? record({ formula($0) }, at: point.doubles)
-            let noise = recording.map { evaluationRoundingBound(recording: $0) }
             d = try differenceJacobian(evaluating: { formula.evaluate($0, constants: constants) }, at: point.doubles,
-                                       method: method, evaluationError: noise)
-            // It also says where the kinks are: a stencil reaching past one averages two slopes,
-            // and its estimate does not see it (relu(x) at 0 printed 0.5 by Richardson with no
-            // note; 1 + 2e-7*x + 1e-9*relu(0.99999 - x) at 1.0000001 printed 1.995e-7 ± 6e-14
-            // for 2e-7).
-            rooms = recording.map { kinkRooms(recording: $0) }
+                                       method: method, step: .automatic, evaluationError: nil,
+                                       tapeFacts: recording.map(TapeFacts.init(recording:)), center: recording?.value)
         }
         if let u = d.unsupported { throw u }
         // realValue is finite (value(of:) throws otherwise); the complex step's value is
@@ -222,20 +219,8 @@ struct DifferenceEngine: ModeEngine {
         return ModeResult(point: point.doubles.map(Cell.double), value: realValue.map(Cell.double),
                           jacobian: d.jacobian.map { $0.map(Cell.double) },
                           errorEstimates: d.entries.map { $0.map(\.errorEstimate) },
-                          warnings: warningsFlaggingKinkCrossings(d, rooms: rooms),
+                          warnings: d.entries.map { $0.map(\.warnings) },
                           evaluations: (d.evaluations, d.entries.map { $0.map(\.evaluations) }))
-    }
-
-    /// The entries' warnings, with ``FDWarning/crossesKink`` where the samples reach as far as a
-    /// kink along the entry's input (`rooms[i][j]`, from ``kinkRooms(recording:)``).
-    func warningsFlaggingKinkCrossings(_ d: DifferenceJacobian<Double>, rooms: [[Double]]?) -> [[[FDWarning]]] {
-        d.entries.enumerated().map { i, row in
-            row.enumerated().map { j, e in
-                guard let rooms, i < rooms.count, j < rooms[i].count, e.reach >= rooms[i][j],
-                      !e.warnings.contains(.crossesKink) else { return e.warnings }
-                return (e.warnings + [.crossesKink]).sorted()
-            }
-        }
     }
 
     /// The first domain error among the samples x ± t·eⱼ a stencil of this reach may have used.

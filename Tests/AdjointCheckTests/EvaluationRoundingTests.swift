@@ -122,4 +122,66 @@ final class EvaluationRoundingTests: XCTestCase {
             }
         }
     }
+
+    // The library's default, with no evaluationError given: an ADFunction is recorded once and
+    // its tape's bound and kink rooms are used. Before, the same calls returned the confident
+    // misses the tests above pass a bound to avoid (the adaptive method's 2.0000152e-7 ± 8.9e-16).
+
+    final class CountingCancelling: ADFunction, @unchecked Sendable {
+        var calls = 0
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { calls += 1; return Cancelling()(x) }
+    }
+
+    /// (x − 1)² written as x² − 2x + 1, generic, as a user writes it.
+    struct Cancelling: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }
+    }
+
+    func testTheDefaultReadsTheBoundOffTheTape() throws {
+        // The recording is f's evaluation at x: a counted f is called as often as reported.
+        let counted = CountingCancelling()
+        let d = try differenceJacobian(of: counted, at: point, method: .adaptive)
+        XCTAssertEqual(d.evaluations, counted.calls)
+        for method in [DifferenceMethod.central, .richardson, .adaptive] {
+            let e = try differenceJacobian(of: Cancelling(), at: point, method: method).entries[0][0]
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - truth), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+        }
+        // Honest and usable: the adaptive estimate within 10⁻⁷ of the value, as with the bound given.
+        let a = try differenceJacobian(of: Cancelling(), at: point, method: .adaptive).entries[0][0]
+        XCTAssertLessThan(a.errorEstimate, 1e-7 * truth, "\(a.value) ± \(a.errorEstimate)")
+    }
+
+    func testTheConcurrentDefaultReadsTheTapeToo() async throws {
+        let serial = try differenceJacobian(of: Cancelling(), at: point, method: .adaptive)
+        let parallel = try await differenceJacobian(of: Cancelling(), at: point, method: .adaptive, tasks: 2)
+        XCTAssertEqual(serial.entries, parallel.entries)
+        XCTAssertLessThanOrEqual(Swift.abs(parallel.entries[0][0].value - truth), parallel.entries[0][0].errorEstimate)
+    }
+
+    /// A caller's evaluationError replaces the tape's: zeros leave the value-only model, whose
+    /// estimate for this f misses (the old default, kept reachable and shown not to hold).
+    func testAGivenEvaluationErrorReplacesTheTapes() throws {
+        let e = try differenceJacobian(of: Cancelling(), at: point, method: .adaptive, evaluationError: [0]).entries[0][0]
+        XCTAssertGreaterThan(Swift.abs(e.value - truth), e.errorEstimate, "\(e.value) ± \(e.errorEstimate)")
+    }
+
+    /// 1 + 2·10⁻⁷x + 10⁻⁹·relu(0.99999 − x) at 1.0000001: the relu's kink is 1.0000001 − 0.99999
+    /// ≈ 1.0001·10⁻⁵ to the left, and f′ = 2·10⁻⁷ on the right of it (by hand). Richardson's
+    /// steps reach past the kink and averaged the two slopes (1.995e-7 ± 6e-14 with no warning
+    /// through the library; `jac` flagged it). The tape's kink room flags it here too.
+    func testTheDefaultFlagsStepsThatReachAKink() throws {
+        struct Hinged: ADFunction {
+            var inputCount: Int? { 1 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1 + 2e-7 * x[0] + 1e-9 * relu(0.99999 - x[0])] }
+        }
+        let e = try differenceJacobian(of: Hinged(), at: point, method: .richardson).entries[0][0]
+        let held = Swift.abs(e.value - 2e-7) <= e.errorEstimate
+        XCTAssertTrue(held || e.warnings.contains(.crossesKink), "\(e.value) ± \(e.errorEstimate) \(e.warnings)")
+        XCTAssertTrue(e.warnings.contains(.crossesKink), "the samples reach \(e.reach), the kink is 1.0001e-5 away")
+        // Far from the kink (x = 3, room ≈ 2) nothing is flagged and the slope is exact to the estimate.
+        let far = try differenceJacobian(of: Hinged(), at: [3.0], method: .richardson).entries[0][0]
+        XCTAssertFalse(far.warnings.contains(.crossesKink), "\(far.warnings)")
+        XCTAssertLessThanOrEqual(Swift.abs(far.value - 2e-7), far.errorEstimate)
+    }
 }

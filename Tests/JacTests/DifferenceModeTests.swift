@@ -100,6 +100,24 @@ final class DifferenceModeTests: XCTestCase {
         }
     }
 
+    /// The tape's bound is the rounding at x; a sample far from x rounds by ulps of its own
+    /// intermediates. x − sin x at 10⁻⁵ rounds by ε·10⁻⁵ at x and by ε·0.1 at x + 0.1, and the bound
+    /// at x alone made Richardson print 4.999995537e-11 ± 3e-18, reliable, for 4.99999999999958e-11
+    /// (1 − cos 10⁻⁵, mpmath at 40 digits). The bound now grows with the distance from x.
+    func testTheRoundingBoundGrowsWithTheSamplesDistance() throws {
+        let truth = 4.99999999999958334151364011348901551289329e-11
+        for mode in ["central", "richardson", "adaptive"] {
+            let r = try JacRunner.run(["jacobian", "x - sin(x)", "--at", "x=1e-5", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let json = try JacRunner.json(r.stdout)
+            let value = try XCTUnwrap((json["jacobian"] as? [[Double]])?.first?.first, r.stdout)
+            let estimate = try XCTUnwrap((json["error_estimate"] as? [[Double]])?.first?.first, r.stdout)
+            let unreliable = (json["unreliable"] as? [[Bool]])?.first?.first ?? false
+            XCTAssertTrue(Swift.abs(value - truth) <= estimate || unreliable, "\(mode): \(r.stdout)")
+            if mode == "richardson" { XCTAssertLessThanOrEqual(Swift.abs(value - truth), estimate, r.stdout) }
+        }
+    }
+
     func testAnUnresolvableDerivativeIsExplained() throws {
         // sin(1e15·x) at 1: a period spans ~28 ulps of x; Richardson cannot settle and says why.
         let r = try JacRunner.run(["jacobian", "sin(1e15*x)", "--at", "x=1", "--mode", "richardson", "--format", "json"])

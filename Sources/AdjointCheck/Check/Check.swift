@@ -425,7 +425,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         switch options.ladder[k] {
         case .differences(let method):
             let (d, diag) = Diagnostics.collect {
-                try? differenceJacobianOfSpecialised(f, at: x, method: method, step: method == .complexStep ? .automatic : options.step)
+                // The check judges rounding on its own recording's scales (the tolerances and
+                // `noisy-evaluation`), so its witnesses stay the differences of f alone.
+                try? differenceJacobianOfSpecialised(f, at: x, method: method, step: method == .complexStep ? .automatic : options.step,
+                                                     readingTape: false)
             }
             if let d {
                 var entries = d.entries

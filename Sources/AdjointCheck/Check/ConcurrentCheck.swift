@@ -29,16 +29,19 @@ import RealModule
 @_specialize(where V == Float)
 @usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, evaluationError: [Double]? = nil,
-    tasks: Int
+    readingTape: Bool = true, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
     if tasks <= 1 || method == .complexStep {
-        return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step, evaluationError: evaluationError)
+        return try differenceJacobianOfSpecialised(f, at: x, method: method, step: step, evaluationError: evaluationError,
+                                                   readingTape: readingTape)
     }
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
+    // The tape's facts as in the serial function, so that the result is bit-identical to it.
+    let tape = readingTape ? TapeFacts.of(f, at: x) : nil
     return try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,
-                                        evaluationError: evaluationError, tasks: tasks)
+                                        evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value, tasks: tasks)
 }
 
 /// ``differenceJacobian(evaluating:at:method:step:evaluationError:)`` with its columns spread over `tasks` child
@@ -53,19 +56,29 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod = .central,
     step: StepSize = .automatic, evaluationError: [Double]? = nil, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
+    try await differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError,
+                                 tapeFacts: nil, center: nil, tasks: tasks)
+}
+
+/// The concurrent closure form with f's tape facts (see the serial one).
+package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod, step: StepSize,
+    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?, tasks: Int
+) async throws -> DifferenceJacobian<V> {
     if tasks <= 1 {
-        return try differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError)
+        return try differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError,
+                                      tapeFacts: facts, center: center)
     }
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
     }
     try validate(step)
-    let value = f(x)
+    let value = center ?? f(x)
     let m = value.count
     try validate(evaluationError: evaluationError, outputs: m)
     let columns = await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.noiseFloor = evaluationError ?? []
+        probe.setNoise(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
     }
@@ -73,6 +86,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
                               evaluations: columns.reduce(1) { $0 + $1.1 }, unsupported: nil)
+        .flaggingKinkCrossings(rooms: facts?.kinkRooms)
 }
 
 /// ``checkJacobian(of:at:claimed:claimedName:options:)`` with its independent parts on several
@@ -161,7 +175,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
         let report = try attempt.finish(prepared, forward: forwardRows, claimed: claimedOnce, claimedName: claimedName)
         guard let k = attempt.missingRung, case .differences(let method) = options.ladder[k] else { return report }
         checker.resume(after: attempt)
-        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks)
+        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, readingTape: false, tasks: tasks)
         checker.precomputedRungs[k] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
 }
@@ -172,5 +186,5 @@ private func firstWitness<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod?, step: StepSize, tasks: Int
 ) async -> DifferenceJacobian<V>?? {
     guard let method else { return nil }
-    return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, tasks: tasks))
+    return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, readingTape: false, tasks: tasks))
 }

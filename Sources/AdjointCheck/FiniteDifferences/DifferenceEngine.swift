@@ -131,6 +131,12 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// weights times it over the step, so steps are chosen and estimates judged against the
     /// rounding of f's intermediates, not only a few ulps of f.
     var noiseFloor: [Double] = []
+    /// Per output, how fast that bound grows as the sample moves along this probe's axis (per unit
+    /// of t; empty: it does not). The bound is read off f's tape at x, where the intermediates have
+    /// their magnitudes at x; a sample far away rounds by ulps of *its* intermediates: x − sin x at
+    /// 10⁻⁵ rounds by ε·10⁻⁵ there and by ε·0.1 at x + 0.1, and the bound at x alone made
+    /// Richardson stop at 4.999995537e-11 ± 3e-18 (the truth 4.99999999999958e-11).
+    var noiseGrowth: [Double] = []
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
         self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil
@@ -246,7 +252,8 @@ extension LineProbe {
             let d = Double(sums[i]) / hd
             // A sample's rounding: relative in the normal range, at least the least subnormal's
             // below it (exp at −720 is 2e-313, and 2 ulps of it would be 1e-328, below any Double).
-            let floor = i < noiseFloor.count ? noiseFloor[i] : 0
+            let floor = (i < noiseFloor.count ? noiseFloor[i] : 0)
+                + (i < noiseGrowth.count ? noiseGrowth[i] * reach(stencil, h) : 0)
             let noise = Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * fmax[i], quantum), floor)
             if !finite[i] || !d.isFinite { warn.append(.nonFinite) }
             if below { warn.append(.stepBelowULP) }

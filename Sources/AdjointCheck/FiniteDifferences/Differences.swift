@@ -70,11 +70,18 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// let d = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central)
 /// ```
 ///
-/// `evaluationError`, when given, bounds the absolute rounding of one evaluation of each output
-/// (``evaluationRoundingBound(of:at:)`` reads it off f's tape); the real methods then choose
-/// steps and estimate errors against it instead of a few ulps of f alone, which matters when f
-/// cancels intermediates far larger than itself. The complex step subtracts no samples and
-/// ignores it.
+/// The real methods evaluate f at x by recording it on a tape (counted as that evaluation) and read
+/// two things off the tape that samples cannot show: how much one
+/// evaluation rounds, ``evaluationRoundingBound(of:at:)``, against which they choose steps and
+/// estimate errors instead of a few ulps of f alone (this matters when f cancels intermediates
+/// far larger than itself: x² − 2x + 1 at 1.0000001); and how far each input is from a kink,
+/// ``kinkRooms(of:at:)``, flagging ``FDWarning/crossesKink`` on entries whose samples reach it.
+/// When f cannot be recorded at x, or the rounding bound's one sweep per output would cost far
+/// more than the differences, they fall back to the value-only model.
+///
+/// `evaluationError`, when given, replaces the tape's rounding bound: the absolute rounding of
+/// one evaluation of each output (zeros leave only the value-only model's few ulps of f). The
+/// complex step subtracts no samples and uses neither.
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has the wrong length,
 ///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step or evaluation error.
 ///   Non-finite values are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
@@ -91,14 +98,17 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 @usableFromInline func differenceJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, evaluationError: [Double]? = nil
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod, step: StepSize, evaluationError: [Double]? = nil,
+    readingTape: Bool = true
 ) throws -> DifferenceJacobian<V> {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try validate(step)
     if method != .complexStep {
-        return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step, evaluationError: evaluationError)
+        let tape = readingTape ? TapeFacts.of(f, at: x) : nil
+        return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,
+                                      evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value)
     }
     // f(x) itself is not evaluated when there is an input to step (see complexStepColumns).
     if x.isEmpty {
@@ -136,11 +146,22 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod = .central, step: StepSize = .automatic,
     evaluationError: [Double]? = nil
 ) throws -> DifferenceJacobian<V> {
+    try differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError,
+                           tapeFacts: nil, center: nil)
+}
+
+/// The closure form with what f's tape says when the caller has one (an ADFunction, `jac`'s
+/// formula): its rounding bound and growth unless `evaluationError` replaces them, and its kinks;
+/// `center` is f(x) when the caller has it (the recording's values), counted as the evaluation.
+package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod, step: StepSize,
+    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?
+) throws -> DifferenceJacobian<V> {
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
     }
     try validate(step)
-    let value = f(x)
+    let value = center ?? f(x)
     let m = value.count
     try validate(evaluationError: evaluationError, outputs: m)
     var columns: [[DifferenceEstimate]] = []
@@ -148,7 +169,7 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     var evaluations = 1
     for j in x.indices {
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.noiseFloor = evaluationError ?? []
+        probe.setNoise(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
         columns.append(probe.estimate(method, step: step, outputs: m))
         evaluations += probe.evaluations
     }
@@ -156,6 +177,20 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
                               evaluations: evaluations, unsupported: nil)
+        .flaggingKinkCrossings(rooms: facts?.kinkRooms)
+}
+
+extension LineProbe {
+    /// The rounding floor along input j: the caller's `evaluationError` (constant), else the
+    /// tape's bound at x and its growth with the distance from x, else none.
+    mutating func setNoise(evaluationError: [Double]?, facts: TapeFacts?, axis j: Int, outputs m: Int) {
+        if let evaluationError {
+            noiseFloor = evaluationError
+        } else if let rounding = facts?.rounding, rounding.count == m, let growth = facts?.growth, growth.count == m {
+            noiseFloor = rounding
+            noiseGrowth = growth.map { j < $0.count ? $0[j] : 0 }
+        }
+    }
 }
 
 /// The gradient of output 0 of `f` by differences: one row of ``differenceJacobian(of:at:method:step:evaluationError:)``.

@@ -1,4 +1,5 @@
 import AdjointCore
+import RealModule
 
 // A difference divides the rounding of f's samples by its step. The engine's model of that
 // rounding is a few ulps of |f|, which is right for a short formula and wrong for one that
@@ -14,10 +15,13 @@ extension Recording where V: BinaryFloatingPoint {
     /// exact one, the bound counts ε).
     func roundingScales() -> [Double] {
         let magnitudes = nodeMagnitudes()
-        return outputs.indices.map { i in
-            let cot = tape.nodeCotangents(from: outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) })
-            return Self.roundingScale(sensitivities: cot.map { Swift.abs(Double($0)) }, magnitudes: magnitudes)
-        }
+        return outputs.indices.map { i in Self.roundingScale(sensitivities: sensitivities(output: i), magnitudes: magnitudes) }
+    }
+
+    /// |∂fᵢ/∂vₖ| for every recorded node k: one sweep.
+    func sensitivities(output i: Int) -> [Double] {
+        tape.nodeCotangents(from: outputs.enumerated().map { ($0.element, $0.offset == i ? V(1) : V(0)) })
+            .map { Swift.abs(Double($0)) }
     }
 
     /// |v| of every recorded node, 0 for the inputs (their rounding is the caller's, not f's).
@@ -94,7 +98,10 @@ func validate(evaluationError e: [Double]?, outputs m: Int) throws {
 
 /// ``kinkRooms(of:at:)`` of a recording already made.
 public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) -> [[Double]] {
-    let graph = TapeGraph(recording)
+    kinkRooms(recording: recording, graph: TapeGraph(recording))
+}
+
+func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, graph: TapeGraph) -> [[Double]] {
     let n = recording.inputs.count, m = recording.outputs.count
     var rooms = [[Double]](repeating: [Double](repeating: .infinity, count: n), count: m)
     guard !graph.kinkCandidates.isEmpty else { return rooms }
@@ -103,4 +110,81 @@ public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>
         for i in 0..<m { rooms[i][j] = graph.kinkRooms(output: i, input: j, tangents: t).map(\.room).min() ?? .infinity }
     }
     return rooms
+}
+
+/// What f's tape at x tells a difference of an ``ADFunction`` that its samples cannot: how much
+/// one evaluation rounds (``evaluationRoundingBound(recording:)``), how fast that grows as an
+/// input moves, and how far each input can move before a kink (``kinkRooms(recording:)``). A
+/// closure on real arrays cannot be recorded; an ADFunction can, so its differences no longer
+/// assume away what the tape shows (the library returned x² − 2x + 1 at 1.0000001 as
+/// 2.0000152e-7 ± 8.9e-16 for 2.00000000117e-7, and Richardson's 1.995e-7 ± 6e-14 for a slope of
+/// 2e-7 beside a relu's kink, with no warning).
+package struct TapeFacts: Sendable {
+    /// Per output i, ε·Σₖ|∂fᵢ/∂vₖ|·|vₖ| at x; nil when not affordable (below).
+    var rounding: [Double]?
+    /// Per output i and input j, ε·Σₖ|∂fᵢ/∂vₖ|·|∂vₖ/∂xⱼ|: the first-order growth of that bound
+    /// as xⱼ moves, so a sample at distance r is allowed rounding + growth·r.
+    var growth: [[Double]]?
+    /// Per output and input, the room to the nearest kink.
+    var kinkRooms: [[Double]]
+
+    /// The rounding bound and its growth cost one sweep per output, one tangent pass per input
+    /// and one product per output, input and entry, and keep a row per output and input; beyond
+    /// 2²² such visits (32 MB; a 100 × 100 Jacobian of a function of 400 ops) they are skipped and the differences run on the value-only model,
+    /// as for a closure. The kink rooms cost one tangent pass per input, no more than the
+    /// differences themselves, and only when the tape has a kink.
+    package init<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) {
+        let m = recording.outputs.count, n = recording.inputs.count, entries = recording.tape.count
+        let visits = (m + n + m * n).multipliedReportingOverflow(by: entries)
+        let graph = TapeGraph(recording)
+        kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
+        guard !visits.overflow, visits.partialValue <= 1 << 22 else { return }
+        let eps = Double(V.ulpOfOne)
+        let magnitudes = recording.nodeMagnitudes()
+        let sensitivities = recording.outputs.indices.map { recording.sensitivities(output: $0) }
+        rounding = sensitivities.map { eps * Recording<V>.roundingScale(sensitivities: $0, magnitudes: magnitudes) }
+        // Only recorded intermediates round (magnitude 0 marks the inputs, whose rounding is the
+        // caller's), so only they grow.
+        let tangents = (0..<n).map { j in graph.tangents(input: j).map(Swift.abs) }
+        growth = sensitivities.map { a in
+            tangents.map { t in
+                var sum = 0.0
+                for k in 0..<Swift.min(a.count, t.count, magnitudes.count) where magnitudes[k] != 0 && a[k] != 0 && t[k] != 0 {
+                    let term = a[k] * t[k]
+                    if term.isFinite { sum += term }
+                }
+                return eps * sum
+            }
+        }
+    }
+
+    /// The facts and f(x) from one recording of f at x: the tape's values are f's (every mode
+    /// evaluates the registry's primal), so the recording stands in for the evaluation of f at x
+    /// and a difference calls f no more often than without it. Nil when f cannot be recorded at x
+    /// (a domain error there, a vector primitive without a VJP, a tape past its limit): the
+    /// differences then evaluate f(x) and run on the value-only model.
+    static func of<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+        _ f: SpecialisedFunction<V>, at x: [V]
+    ) -> (facts: TapeFacts, value: [V])? {
+        let (recording, _) = Diagnostics.collect { try? record({ f($0) }, at: x) }
+        return recording.map { (TapeFacts(recording: $0), $0.value) }
+    }
+}
+
+extension DifferenceJacobian {
+    /// The same Jacobian with ``FDWarning/crossesKink`` on every entry whose samples reach as
+    /// far as a kink along its input (`rooms[i][j]`, from ``kinkRooms(recording:)``).
+    package func flaggingKinkCrossings(rooms: [[Double]]?) -> DifferenceJacobian {
+        guard let rooms else { return self }
+        let flagged = entries.enumerated().map { i, row in
+            row.enumerated().map { j, e -> DifferenceEstimate in
+                guard i < rooms.count, j < rooms[i].count, e.reach >= rooms[i][j], !e.warnings.contains(.crossesKink) else { return e }
+                var e = e
+                e.warnings = (e.warnings + [.crossesKink]).sorted()
+                return e
+            }
+        }
+        return DifferenceJacobian(method: method, stepOption: stepOption, value: value, jacobian: jacobian,
+                                  entries: flagged, evaluations: evaluations, unsupported: unsupported)
+    }
 }
