@@ -155,8 +155,9 @@ import RealModule
     // and says what it could and could not resolve.
     let entries = report.entries.joined()
     let resolved = entries.filter { TestVerdict($0) == .agree }.count
+    let unresolved = part.verdict == .agree ? "" : " (the rest \(part.verdict.name))"
     return GradientTrust(parts: [PointPart(label: label, verdict: .agree,
-                                           detail: "not refuted: \(resolved) of \(entries.count) entries agree with differences of f")],
+                                           detail: "not refuted: \(resolved) of \(entries.count) entries agree with differences of f\(unresolved)")],
                          distrust: nil)
 }
 
@@ -201,6 +202,9 @@ extension DerivativeProperty {
     /// Second derivatives of a generic scalar function (output 0): the forward-over-reverse
     /// Hessian against central/Richardson differences of the reverse-mode gradient, its symmetry,
     /// forward-over-reverse against reverse-over-forward H·v, and a claimed Hessian when given.
+    /// The gradient is the reference, so it is checked first (``GradientTrust``): a user rule
+    /// wrong at first order, or a gradient differences of f refute, fails the point by name and
+    /// leaves the Hessian and the claim "not checked" there.
     ///
     /// ```swift
     /// let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
@@ -235,6 +239,15 @@ extension DerivativeProperty {
     /// A claimed Hessian–vector product of a generic scalar function against directional
     /// differences of the reverse-mode gradient (AD H·v as a last witness), plus
     /// forward-over-reverse against reverse-over-forward. The property's input is x followed by v.
+    /// As for ``hessian(of:claimed:inputs:)``, the gradient is checked first and a wrong user rule
+    /// or refuted gradient fails the point without judging the claim.
+    ///
+    /// ```swift
+    /// // Energy: x₀²x₁ + x₁ sin x₂, whose H·v is written out by hand
+    /// let p = DerivativeProperty.hvp(of: Energy(), claimed: { x, v in
+    ///     [2 * x[1] * v[0] + 2 * x[0] * v[1], 2 * x[0] * v[0] + cos(x[2]) * v[2], cos(x[2]) * v[1] - sin(x[2]) * x[1] * v[2]]
+    /// }, inputs: .vector(3, .uniform(-1...1)))
+    /// ```
     @inlinable public static func hvp<F: ADFunction & Sendable>(
         of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
