@@ -219,7 +219,7 @@ extension DerivativeProperty {
                                   space: inputs) { x, o in
             if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: x, parts: [problem]) }
             do {
-                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x), at: x, value: { firstOutput(f($0)) },
+                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x, output: 0), at: x, value: { firstOutput(f($0)) },
                                               gradient: grad, options: o)
                 if let why = trust.distrust {
                     // AD's Hessian runs the same untrusted rules (and through a vector primitive
@@ -259,7 +259,7 @@ extension DerivativeProperty {
             if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: xv, parts: [problem]) }
             do {
                 let label = "H·v vs differences of the gradient along v = x[\(n)…]"
-                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x), at: x, value: { firstOutput(f($0)) },
+                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x, output: 0), at: x, value: { firstOutput(f($0)) },
                                               gradient: grad, options: o)
                 if let why = trust.distrust { return PointOutcome(input: xv, parts: trust.parts + [notChecked(label, because: why)]) }
                 var base = CheckOptions.blackBox

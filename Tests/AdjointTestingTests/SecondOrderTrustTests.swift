@@ -139,6 +139,21 @@ final class SecondOrderTrustTests: XCTestCase {
         XCTAssertTrue(jvp.message.contains("user rule pair_wrong_jvp_only JVP"), jvp.message)
     }
 
+    /// Only the rules output 0 depends on are judged: f = (x₀²x₁, cube_wrong_partial(x₁)) has the
+    /// wrong rule on output 1 alone, and output 0's Hessian [[2x₁, 2x₀], [2x₀, 0]] (by hand) is
+    /// right. Judging every rule on the tape failed this property on a rule it never uses.
+    func testAWrongRuleFeedingAnotherOutputDoesNotFailOutputZero() throws {
+        struct TwoOutputs: ADFunction, Sendable {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[1], CubeWrongPartial.apply(x[1])] }
+        }
+        let hand: @Sendable ([Double]) -> [[Double]] = { x in [[2 * x[1], 2 * x[0]], [2 * x[0], 0]] }
+        let r = checkProperty(.hessian(of: TwoOutputs(), claimed: hand, inputs: space), options: quick)
+        XCTAssertTrue(r.passed, r.message)
+        XCTAssertNil(try userRuleFault(of: TwoOutputs(), at: [1, 1.5], output: 0))
+        XCTAssertEqual(try userRuleFault(of: TwoOutputs(), at: [1, 1.5], output: 1)?.op, "cube_wrong_partial")
+        XCTAssertEqual(try userRuleFault(of: TwoOutputs(), at: [1, 1.5])?.op, "cube_wrong_partial")
+    }
+
     /// The bug second order exists for must still be caught: the cube's partial right in value
     /// (3x₀², so the gate finds nothing) and written on Doubles. AD's H[0][0] is 0; differences of
     /// the (right) gradient give 6x₀, the entry named.
