@@ -209,6 +209,9 @@ public func assertVJP<V: PropertyScalar>(
 /// Asserts second derivatives of a generic scalar function: the AD Hessian against differences of
 /// the gradient, its symmetry, forward-over-reverse against reverse-over-forward, and a claimed
 /// Hessian when given. Catches rules that are right once and wrong when differentiated again.
+/// A user rule wrong at first order, or a gradient differences of f refute, fails the point by
+/// name; the comparisons against that gradient are then not run, so a right claim is never
+/// convicted by a wrong gradient.
 ///
 /// ```swift
 /// assertHessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
@@ -234,7 +237,16 @@ public func assertHessian(
                    fileID: fileID, filePath: filePath, line: line, column: column)
 }
 
-/// Asserts a hand-written Hessian–vector product of a generic scalar function.
+/// Asserts a hand-written Hessian–vector product of a generic scalar function, against
+/// directional differences of the reverse-mode gradient once that gradient is checked (as in
+/// ``assertHessian(of:claimed:inputs:options:fileID:filePath:line:column:)``).
+///
+/// ```swift
+/// // Energy: x₀²x₁ + x₁ sin x₂, whose H·v is written out by hand
+/// assertHVP(of: Energy(), claimed: { x, v in
+///     [2 * x[1] * v[0] + 2 * x[0] * v[1], 2 * x[0] * v[0] + cos(x[2]) * v[2], cos(x[2]) * v[1] - sin(x[2]) * x[1] * v[2]]
+/// }, inputs: .vector(3, .uniform(-1...1)))
+/// ```
 @discardableResult
 @inlinable public func assertHVP<F: ADFunction & Sendable>(
     of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace,

@@ -21,6 +21,14 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
         lines.append("shown wrong: \(wrong.sorted().joined(separator: " and ")) mode only, not the claim: a rule f uses "
             + "(a primitive of yours, or a value leaving the AD types) is wrong where the claim is right")
     }
+    // A second-order point that failed on its reference (a user rule, or f's gradient) has not
+    // judged the claim at all: the headline's "the claimed Hessian: rule-wrong" read as a
+    // conviction of a claim that was right.
+    let convicted = f.outcome.parts.filter { $0.verdict == .ruleWrong }
+    if !convicted.isEmpty && convicted.allSatisfy(\.isReferenceCheck) {
+        lines.append("shown wrong: \(convicted.map(\.label).joined(separator: "; ")), not the claim: "
+            + "the second-order comparisons that use that reference were not run")
+    }
     let s = f.shrink
     if s.steps > 0 {
         lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")

@@ -106,12 +106,82 @@ import RealModule
     }
 }
 
+/// Whether differences of f's reverse-mode gradient may be the reference for its second
+/// derivatives at x, and the parts that say what was checked to decide it.
+///
+/// The reference is a witness for the Hessian of f only where the gradient is ∇f. Through a user
+/// rule wrong at first order (a cube's partial written 2x²) it is the gradient of something
+/// else, and AD's Hessian, the derivative of the same wrong rule, agreed with differences of it
+/// exactly: `assertHessian` passed the wrong rule, and a hand Hessian right for f was convicted.
+/// So, as for `assertJVP`'s AD witness (``adWitnessJacobian(_:at:)``):
+/// - every user primitive's rule is judged against differences of that primitive alone at its
+///   recorded inputs (`userRuleFault`); a wrong one is the point's failure, named with both numbers;
+/// - otherwise the gradient itself is judged against differences of f (as ``DerivativeProperty/blackBoxHessian(of:gradient:claimed:inputs:)``
+///   judges its claimed gradient). That catches what no rule check sees: f dropping a
+///   first-order term itself (a value computed on Doubles). It only refutes: an entry the
+///   differences cannot resolve leaves the gradient resting on AD's rules, as before, since
+///   making every such point inconclusive would stop second order from deciding the points
+///   (large x, tiny terms) where it decided rightly.
+/// A refuted gradient makes the parts that would have used it inconclusive, never a conviction.
+@usableFromInline struct GradientTrust {
+    /// The rule or gradient check, first among the point's parts.
+    @usableFromInline let parts: [PointPart]
+    /// Why differences of the gradient are no reference here, or nil when nothing refuted them.
+    @usableFromInline let distrust: String?
+}
+
+@usableFromInline func gradientTrust(fault: FaultLocation?, at x: [Double], value: @escaping @Sendable ([Double]) -> Double,
+                                     gradient grad: @escaping @Sendable ([Double]) -> [Double],
+                                     options o: AdjointTestOptions) throws -> GradientTrust {
+    if let w = fault {
+        let detail = "at node \(w.node) (inputs \(w.inputs.map(fmtNumber).joined(separator: ", "))), ∂/∂input \(w.partial): "
+            + "difference of it alone \(fmtNumber(w.expected)) ± \(fmtNumber(w.errorEstimate)), rule \(fmtNumber(w.got)); "
+            + "the reverse-mode gradient and AD's Hessian run this rule"
+        return GradientTrust(parts: [PointPart(label: "\(userRuleLabelPrefix)\(w.op) vs differences of that primitive alone",
+                                               verdict: .ruleWrong, detail: detail)],
+                             distrust: "the reverse-mode gradient runs the user rule \(w.op), found wrong at this point, "
+                                 + "so differences of it are no reference for the Hessian of f")
+    }
+    let report = try checkBlackBoxGradient(of: value, at: x, claimedGradient: grad, claimedName: "reverse mode",
+                                           options: o.checkOptions(.blackBox))
+    let label = gradientGuardLabel
+    let part = PointPart(label: label, report: report, entryName: gradientName)
+    if part.verdict == .ruleWrong {
+        return GradientTrust(parts: [part], distrust: "the reverse-mode gradient disagrees with differences of f, "
+                                 + "so differences of it are no reference for the Hessian of f")
+    }
+    // Not refuted: a guard, not a subject. Its inconclusive or kinked entries are the Hessian
+    // comparison's to report (a kink of f is a jump of the gradient there), so the part agrees
+    // and says what it could and could not resolve.
+    let entries = report.entries.joined()
+    let resolved = entries.filter { TestVerdict($0) == .agree }.count
+    let unresolved = part.verdict == .agree ? "" : " (the rest \(part.verdict.name))"
+    return GradientTrust(parts: [PointPart(label: label, verdict: .agree,
+                                           detail: "not refuted: \(resolved) of \(entries.count) entries agree with differences of f\(unresolved)")],
+                         distrust: nil)
+}
+
+/// The labels of the parts ``gradientTrust(fault:at:value:gradient:options:)`` makes.
+@usableFromInline let userRuleLabelPrefix = "user rule "
+@usableFromInline let gradientGuardLabel = "reverse-mode gradient vs differences of f"
+
+extension PointPart {
+    /// Whether this part judged a second-order property's reference (a user rule, f's gradient)
+    /// rather than the property's claim.
+    var isReferenceCheck: Bool { label.hasPrefix(userRuleLabelPrefix) || label == gradientGuardLabel }
+}
+
+/// A part that was not checked because its reference is not trusted (see ``GradientTrust``).
+@usableFromInline func notChecked(_ label: String, because why: String) -> PointPart {
+    PointPart(label: label, verdict: .inconclusive, detail: "not checked: \(why)")
+}
+
 /// The parts of a Hessian property at x once the generic work (the AD Hessian, the modes
 /// comparison) is done: the Hessian and a claim against differences of the gradient, symmetry.
 @usableFromInline func hessianOutcome(at x: [Double], hessian h: [[Double]], gradient grad: @escaping @Sendable ([Double]) -> [Double],
                                       modes: PointPart, claimed: (@Sendable ([Double]) -> [[Double]])?,
-                                      options o: AdjointTestOptions) throws -> PointOutcome {
-    var parts = [
+                                      trust: GradientTrust, options o: AdjointTestOptions) throws -> PointOutcome {
+    var parts = trust.parts + [
         PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
                   report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
                                                     claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
@@ -132,6 +202,9 @@ extension DerivativeProperty {
     /// Second derivatives of a generic scalar function (output 0): the forward-over-reverse
     /// Hessian against central/Richardson differences of the reverse-mode gradient, its symmetry,
     /// forward-over-reverse against reverse-over-forward H·v, and a claimed Hessian when given.
+    /// The gradient is the reference, so it is checked first (``GradientTrust``): a user rule
+    /// wrong at first order, or a gradient differences of f refute, fails the point by name and
+    /// leaves the Hessian and the claim "not checked" there.
     ///
     /// ```swift
     /// let p = DerivativeProperty.hessian(of: Energy(), inputs: .vector(3, .uniform(-1...1)))
@@ -146,10 +219,19 @@ extension DerivativeProperty {
                                   space: inputs) { x, o in
             if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: x, parts: [problem]) }
             do {
+                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x, output: 0), at: x, value: { firstOutput(f($0)) },
+                                              gradient: grad, options: o)
+                if let why = trust.distrust {
+                    // AD's Hessian runs the same untrusted rules (and through a vector primitive
+                    // cannot run at all): nothing of it or of a claim is judged here.
+                    var parts = trust.parts + [notChecked("Hessian (forward-over-reverse) vs differences of the reverse-mode gradient", because: why)]
+                    if claimed != nil { parts.append(notChecked("claimed Hessian vs differences of the reverse-mode gradient", because: why)) }
+                    return PointOutcome(input: x, parts: parts)
+                }
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
-                                          claimed: claimed, options: o)
+                                          claimed: claimed, trust: trust, options: o)
             } catch { return .thrown(x, error) }
         }
     }
@@ -157,6 +239,15 @@ extension DerivativeProperty {
     /// A claimed Hessian–vector product of a generic scalar function against directional
     /// differences of the reverse-mode gradient (AD H·v as a last witness), plus
     /// forward-over-reverse against reverse-over-forward. The property's input is x followed by v.
+    /// As for ``hessian(of:claimed:inputs:)``, the gradient is checked first and a wrong user rule
+    /// or refuted gradient fails the point without judging the claim.
+    ///
+    /// ```swift
+    /// // Energy: x₀²x₁ + x₁ sin x₂, whose H·v is written out by hand
+    /// let p = DerivativeProperty.hvp(of: Energy(), claimed: { x, v in
+    ///     [2 * x[1] * v[0] + 2 * x[0] * v[1], 2 * x[0] * v[0] + cos(x[2]) * v[2], cos(x[2]) * v[1] - sin(x[2]) * x[1] * v[2]]
+    /// }, inputs: .vector(3, .uniform(-1...1)))
+    /// ```
     @inlinable public static func hvp<F: ADFunction & Sendable>(
         of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
@@ -167,6 +258,10 @@ extension DerivativeProperty {
             let x = Array(xv.prefix(n)), v = Array(xv.dropFirst(n))
             if let problem = scalarFunctionProblem(f, at: x) { return PointOutcome(input: xv, parts: [problem]) }
             do {
+                let label = "H·v vs differences of the gradient along v = x[\(n)…]"
+                let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x, output: 0), at: x, value: { firstOutput(f($0)) },
+                                              gradient: grad, options: o)
+                if let why = trust.distrust { return PointOutcome(input: xv, parts: trust.parts + [notChecked(label, because: why)]) }
                 var base = CheckOptions.blackBox
                 base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: 0, jacobian: { z in
                     try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z)
@@ -174,9 +269,8 @@ extension DerivativeProperty {
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
-                return PointOutcome(input: xv, parts: [
-                    PointPart(label: "H·v vs differences of the gradient along v = x[\(n)…]", report: r,
-                              entryName: { i, _ in "(H·v)[\(i)]" }),
+                return PointOutcome(input: xv, parts: trust.parts + [
+                    PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
                     modesPart(f, at: x, hessianScale: scale),
                 ])
             } catch { return .thrown(xv, error) }

@@ -47,10 +47,11 @@ final class SecondOrderTests: XCTestCase {
     func testACorrectFunctionPassesEverySecondOrderCheck() throws {
         let r = checkProperty(.hessian(of: Energy(), claimed: handHessian, inputs: space), options: quick)
         XCTAssertTrue(r.passed, r.message)
-        // Forward-over-reverse and reverse-over-forward were both run and agree.
+        // The gradient guard, forward-over-reverse and reverse-over-forward were all run and agree.
         let x = try draw(space, seed: quick.seed, trial: 0)
         let outcome = DerivativeProperty.hessian(of: Energy(), inputs: space).check(x, quick)
-        XCTAssertEqual(outcome.parts.map(\.label).count, 3)
+        XCTAssertEqual(outcome.parts.map(\.label).count, 4)
+        XCTAssertEqual(outcome.parts.first?.detail, "not refuted: 2 of 2 entries agree with differences of f")
         XCTAssertTrue(outcome.parts.allSatisfy { $0.verdict == .agree }, "\(outcome.parts.map { ($0.label, $0.detail ?? "") })")
         let v = directionFor(x)
         let rof = try hvpReverseOverForward(Energy(), at: x, direction: v)

@@ -652,6 +652,15 @@ enum DocCommentExamples {
         if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
     }
 
+    /// Sources/AdjointTesting/SecondOrder.swift, line 246.
+    static func SecondOrder_246() async throws {
+        // Energy: x₀²x₁ + x₁ sin x₂, whose H·v is written out by hand
+        let p = DerivativeProperty.hvp(of: Energy(), claimed: { x, v in
+            [2 * x[1] * v[0] + 2 * x[0] * v[1], 2 * x[0] * v[0] + cos(x[2]) * v[2], cos(x[2]) * v[1] - sin(x[2]) * x[1] * v[2]]
+        }, inputs: .vector(3, .uniform(-1...1)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
     /// Sources/AdjointTesting/Subjects.swift, line 22.
     static func Subjects_22() async throws {
         let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
@@ -907,6 +916,7 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/Property.swift:119", Property_119),
         ("Sources/AdjointTesting/Property.swift:153", Property_153),
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
+        ("Sources/AdjointTesting/SecondOrder.swift:246", SecondOrder_246),
         ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
         ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
         ("Sources/AdjointTesting/Subjects.swift:189", Subjects_189),

@@ -416,14 +416,22 @@ func ruleFault(node k: Int, graph: TapeGraph, onPath mask: [Bool], modes: Set<St
 /// agrees or cannot be judged there. Built-in ops are not judged: their rules are the library's.
 ///
 /// For witnesses that trust AD (`assertJVP`'s): AD through a wrong user rule is the wrong
-/// rule's number, and a claim copied from the same rule agreed with it exactly.
-@usableFromInline package func userRuleFault(of f: some ADFunction, at x: [Double]) throws -> FaultLocation? {
+/// rule's number, and a claim copied from the same rule agreed with it exactly. With `output`,
+/// only the rules that output depends on are judged (the second-order properties differentiate
+/// output 0, and a wrong rule feeding only another output leaves its derivatives right).
+@usableFromInline package func userRuleFault(of f: some ADFunction, at x: [Double], output: Int? = nil) throws -> FaultLocation? {
     let (rec, _) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
     let graph = TapeGraph(rec)
-    let all = Array(repeating: true, count: graph.ops.count)
+    let mask: [Bool]
+    if let o = output {
+        let node = o >= 0 && o < graph.outputNodes.count ? graph.outputNodes[o] : nil
+        mask = node.map { graph.ancestors(of: $0) } ?? Array(repeating: false, count: graph.ops.count)
+    } else {
+        mask = Array(repeating: true, count: graph.ops.count)
+    }
     var judgedCalls: Set<Int> = []
-    for k in graph.ops.indices where graph.ops[k] == .custom || graph.vectorCalls[k] != nil {
-        if let fault = ruleFault(node: k, graph: graph, onPath: all, modes: ["forward", "reverse"], judgedCalls: &judgedCalls) {
+    for k in graph.ops.indices where mask[k] && (graph.ops[k] == .custom || graph.vectorCalls[k] != nil) {
+        if let fault = ruleFault(node: k, graph: graph, onPath: mask, modes: ["forward", "reverse"], judgedCalls: &judgedCalls) {
             return fault
         }
     }

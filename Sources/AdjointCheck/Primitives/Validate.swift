@@ -171,7 +171,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
                                    detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
     }
 
-    result.checks.append(secondDerivativeCheck(P.self, points: points))
+    result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty))
     result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
     return result
 }
@@ -290,7 +290,11 @@ func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [
 /// The Hessian of the primitive by forward-over-reverse against Richardson differences of its
 /// declared partials (a symmetric second-derivative test that uses the rule, not the primal, as
 /// the differenced function: it isolates "right once, wrong when differentiated again").
-func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check {
+/// When the partials themselves disagree with the primal (`partialsFailed`), agreement here is
+/// only the wrong rule agreeing with itself (2x² for x³ differentiates to 4x on both sides), so
+/// it is inconclusive, not passed: "second-derivatives: passed" beside a wrong cube read as its
+/// second derivatives being right.
+func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], partialsFailed: Bool = false) -> PrimitiveValidation.Check {
     let name = "second-derivatives"
     var failures: [String] = []
     var judged = 0, unreliable = 0
@@ -343,6 +347,11 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) ->
     }
     if judged == unreliable {
         return .init(name: name, outcome: .inconclusive, detail: "no difference of the partials was reliable")
+    }
+    if partialsFailed {
+        return .init(name: name, outcome: .inconclusive,
+                     detail: "\(judged - unreliable) second derivatives agree with differences of the partials, but the partials "
+                         + "disagree with the primal (see partials), so this says nothing of the true second derivatives")
     }
     return .init(name: name, outcome: .passed, detail: "\(judged - unreliable) second derivatives agree with differences of the partials")
 }
