@@ -100,6 +100,11 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             jsonArray(r.jacobian[i].indices.map { j in isUnreliable(r, i, j) ? "true" : "false" })
         })))
     }
+    if let loss = r.rangeLoss, loss.joined().contains(where: { $0 != nil }) {
+        // What the seeded pass gave for each entry it recovered (null where the plain pass kept
+        // every term): the notes' numbers, for a script that reads only the JSON.
+        jsonPairs.append(("range_loss", jsonRangeLoss(loss)))
+    }
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
@@ -251,6 +256,8 @@ struct HessianCommand: ParsableCommand {
                 func flags(_ row: [Double?]) -> String { jsonArray(row.map { $0 == nil ? "false" : "true" }) }
                 pairs.append(("unreliable", jsonObject([("gradient", flags(gradientLoss)),
                                                         ("hessian", jsonArray(hessianLoss.map(flags)))])))
+                pairs.append(("range_loss", jsonObject([("gradient", jsonRangeLossRow(gradientLoss)),
+                                                        ("hessian", jsonRangeLoss(hessianLoss))])))
             }
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
@@ -336,6 +343,10 @@ func rangeLossNote(_ label: String, _ value: Double, _ scaled: Double) -> String
     "\(label) = \(format(value)) is unreliable: a tangent or adjoint left Double's normal range "
         + "(the same pass seeded by a power of two gives \(format(scaled))); jac check compares the modes"
 }
+
+/// Per entry, the seeded pass's value where it differs from the plain pass, null elsewhere.
+func jsonRangeLoss(_ loss: [[Double?]]) -> String { jsonArray(loss.map(jsonRangeLossRow)) }
+func jsonRangeLossRow(_ row: [Double?]) -> String { jsonArray(row.map { $0.map(jsonNumber) ?? "null" }) }
 
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     var notes: [String] = []

@@ -23,6 +23,9 @@ final class RangeLossTests: XCTestCase {
         XCTAssertTrue(reverse.stderr.contains("left Double's normal range"), reverse.stderr)
         // The note gives the seeded pass's value, which kept the term.
         XCTAssertTrue(reverse.stderr.contains("gives -2.98e-297"), reverse.stderr)
+        // So does the JSON, for a script that reads only standard output.
+        let seeded = try XCTUnwrap(try JacRunner.json(reverse.stdout)["range_loss"] as? [[Double]], reverse.stdout)
+        XCTAssertEqual(seeded[0][0], truth, accuracy: 1e-14 * Swift.abs(truth))
         // Forward mode's tangents stay in range here: its entry is right and not flagged.
         let forward = try JacRunner.run(["jacobian", "x^2/x^300", "--at", "x=10", "--mode", "forward", "--format", "json"])
         let (fv, funreliable) = try entry(forward)
@@ -40,6 +43,9 @@ final class RangeLossTests: XCTestCase {
         XCTAssertEqual(unreliable["hessian"] as? [[Bool]], [[true]])
         XCTAssertTrue(r.stderr.contains("d2f/dxdx = -5.98e-298 is unreliable"), r.stderr)
         XCTAssertTrue(r.stderr.contains("gives 8.91019999999999"), r.stderr)
+        let seeded = try XCTUnwrap(try JacRunner.json(r.stdout)["range_loss"] as? [String: Any], r.stdout)
+        XCTAssertEqual((seeded["hessian"] as? [[Double]])?[0][0] ?? .nan, 8.9102e-296, accuracy: 1e-12 * 8.9102e-296)
+        XCTAssertEqual((seeded["gradient"] as? [Double])?[0] ?? .nan, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
         let fine = try JacRunner.run(["hessian", "x^2*y + exp(y)", "--at", "x=1,y=0", "--format", "json"])
         XCTAssertNil(try JacRunner.json(fine.stdout)["unreliable"], fine.stdout)
         XCTAssertTrue(fine.stderr.isEmpty, fine.stderr)
