@@ -6,6 +6,9 @@ import AdjointCore
 /// ```swift
 /// TestVerdict.ruleWrong.name   // "rule-wrong"
 /// ```
+///
+/// Cases may be added (``rangeLoss`` was): a `switch` over it should end with `default:`, or
+/// compare by order (`verdict >= .inconclusive`), which new cases keep.
 public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
     /// Every checked entry agrees with a reliable witness.
     case agree

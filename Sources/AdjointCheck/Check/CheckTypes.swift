@@ -93,6 +93,10 @@ public struct CheckOptions: Sendable {
 /// ```swift
 /// report.entries[0][1].verdict == .agree
 /// ```
+///
+/// New kinds of verdict are added as the check learns to tell causes apart (``rangeLoss`` was);
+/// a `switch` over it should end with `default:` (usually treated as not passed), or compare with
+/// ``name`` or `==` as above, so that code written today keeps compiling.
 public enum Verdict: Sendable, Equatable {
     /// Every subject agrees with a reliable witness.
     case agree
