@@ -125,19 +125,24 @@ package struct TapeFacts: Sendable {
     /// Per output i and input j, ε·Σₖ|∂fᵢ/∂vₖ|·|∂vₖ/∂xⱼ|: the first-order growth of that bound
     /// as xⱼ moves, so a sample at distance r is allowed rounding + growth·r.
     var growth: [[Double]]?
-    /// Per output and input, the room to the nearest kink.
-    var kinkRooms: [[Double]]
+    /// Per output and input, the room to the nearest kink; nil when not affordable (below).
+    var kinkRooms: [[Double]]?
 
     /// The rounding bound and its growth cost one sweep per output, one tangent pass per input
     /// and one product per output, input and entry, and keep a row per output and input; beyond
-    /// 2²² such visits (32 MB; a 100 × 100 Jacobian of a function of 400 ops) they are skipped and the differences run on the value-only model,
-    /// as for a closure. The kink rooms cost one tangent pass per input, no more than the
-    /// differences themselves, and only when the tape has a kink.
+    /// 2²² such visits (32 MB; a 100 × 100 Jacobian of a function of 400 ops) they are skipped
+    /// and the differences run on the value-only model, as for a closure. The kink rooms cost one
+    /// tangent pass per input (when the tape has a kink), fewer than the differences' own
+    /// evaluations, but each visit is slower than an evaluation's op; beyond 2²⁴ visits they are
+    /// skipped too, and no entry is flagged.
     package init<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) {
         let m = recording.outputs.count, n = recording.inputs.count, entries = recording.tape.count
         let visits = (m + n + m * n).multipliedReportingOverflow(by: entries)
+        let roomVisits = n.multipliedReportingOverflow(by: entries)
         let graph = TapeGraph(recording)
-        kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
+        if !roomVisits.overflow && roomVisits.partialValue <= 1 << 24 {
+            kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
+        }
         guard !visits.overflow, visits.partialValue <= 1 << 22 else { return }
         let eps = Double(V.ulpOfOne)
         let magnitudes = recording.nodeMagnitudes()
