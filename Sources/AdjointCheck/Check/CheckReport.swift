@@ -64,7 +64,7 @@ public struct CheckReport: Sendable {
     ///
     /// ```swift
     /// let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
-    /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …: output 0: σ = 6.1e-05 (2.8e+05 ulps of |1.0e+06|) …"]
+    /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
     /// ```
     public internal(set) var measuredNoise: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.

@@ -97,17 +97,28 @@ func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: 
     return result
 }
 
-/// The relative steps tried, largest first: ε^{3/8} (1.4e-6 in Double, 2.5e-3 in Float, where
-/// 10⁻⁶ is a few ulps and every sample would be equal), then 100, 10⁴ and 10⁶ times smaller.
+/// The relative steps tried, largest first: from about ε^{3/8} (2⁻²⁰ in Double, 2⁻⁹ in Float,
+/// where 10⁻⁶ is a few ulps and every sample would be equal), 2⁷ apart, down to 16ε. The small ones matter: a solve whose matrix is 10⁻¹¹ from singular is smooth only on
+/// scales below 10⁻¹¹, and with steps stopping at 10⁻¹⁰ nothing was measured and a right JVP
+/// was still convicted there.
 func noiseSteps(epsilon: Double) -> [Double] {
-    let first = Double.pow(epsilon, 0.375)
-    return [first, first / 100, first / 10_000, first / 1_000_000]
+    var h = Double(sign: .plus, exponent: Int((0.375 * Double.log2(epsilon)).rounded()), significand: 1)
+    var steps: [Double] = []
+    while h >= 16 * epsilon && steps.count < 6 {
+        steps.append(h)
+        h /= 128
+    }
+    return steps
 }
 
 /// A direction for ``measureNoise(_:at:center:outputs:direction:steps:)`` that moves every input
 /// at once, each by max(1, |xⱼ|) times a fixed pseudo-random factor in ±[0.5, 1): noise from
 /// rounding that depends on several inputs (a·b in 1 − a·b) shows only when they all move, and
-/// a fixed seed keeps the check's verdict reproducible.
+/// a fixed seed keeps the verdict reproducible. Not a lattice of exactly representable points
+/// (odd sixteenths times powers of two, as the directional check uses): there the rounding of
+/// a·b repeats coherently from sample to sample, and the solve below measured σ = 2·10⁻¹¹ where
+/// the check's differences (whose samples differ in other bits) saw 10⁻⁴. The rounding of the
+/// sample points themselves is counted as noise (it is |f′|·ulp(x), which a rounded x carries too).
 func noiseDirection(_ x: [Double]) -> [Double] {
     var rng = SeededGenerator(seed: 0x6E6F_6973_65)
     return x.map { xj in
