@@ -99,17 +99,27 @@ final class OpaquePrimalNoiseTests: XCTestCase {
         assertHonest(fault)
     }
 
-    /// Closer to singular, det = 2⁻³⁰ (a = 1 − 2⁻³⁰, b = 1), the measured noise (σ ≈ 40 on
-    /// y₀ = 2³⁰; predicted ulp(1)/√12·/d² ≈ 74) leaves the entries undecidable: central's step
-    /// 7.6e-6 crosses the pole 9.3e-10 away, the differences that do not are as noisy as the
-    /// measurement says. Before, all four entries were rule-wrong and the VJP was blamed.
-    func testNearerThePoleTheRightRulesAreInconclusiveNotConvicted() throws {
-        let x = [1 - 0x1p-30, 1.0]
-        let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: x)
-        XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty, r.renderTable())
-        XCTAssertNil(r.fault, r.renderTable())
-        XCTAssertNil(try userRuleFault(of: ThroughSolve<Solve2>(), at: x))
+    /// Closer to singular the measured noise grows (σ ≈ 40 on y₀ = 2³⁰ at det = 2⁻³⁰; predicted
+    /// ulp(1)/√12/d² ≈ 74) and central's default step crosses the pole: no right rule may be
+    /// convicted anywhere on the way to singular, whatever else the verdict is. With b = 4/3
+    /// (a = 0.75·(1 − 2⁻ᵏ)) the product a·b rounds as well. Before, at det ≈ 2⁻³⁶ every entry
+    /// was rule-wrong; an intermediate version of this change convicted at 2⁻³⁰ through central.
+    /// Exact ∂y₀/∂a at (1 − 2⁻³⁰, 1) by Fraction: 1/d² = 2⁶⁰ = 1.152921504606847e18.
+    func testNearerThePoleNoRightRuleIsConvicted() throws {
+        for k in [24.0, 30, 36, 40, 46] {
+            let a = 1 - Double.pow(2, -k)
+            for x in [[a, 1.0], [0.75 * a, 1 / 0.75]] {
+                let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: x)
+                XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty, "k = \(k): \(r.renderTable())")
+                XCTAssertNil(r.fault, "k = \(k): \(r.renderTable())")
+                XCTAssertNil(try userRuleFault(of: ThroughSolve<Solve2>(), at: x), "k = \(k)")
+            }
+        }
+        let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: [1 - 0x1p-30, 1.0])
         XCTAssertTrue(r.notes.contains { $0.contains("user primitive solve2") && $0.contains("σ = ") }, r.renderTable())
+        if let w = r.entries[0][0].witnessValue, let est = r.entries[0][0].errorEstimate {
+            XCTAssertLessThanOrEqual(Swift.abs(w - 0x1p60), CheckOptions.errorEstimateSafety * est, r.renderTable())
+        }
     }
 
     /// As a black box the solve's right Jacobian was "fd-inconclusive (witnesses-conflict)" in

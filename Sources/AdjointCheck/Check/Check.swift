@@ -954,15 +954,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
             // A fixed stencil's estimate (h against 2h, at a step chosen from |x| alone) is not
-            // verified against f: sharper than the agreement but further from its witness than
-            // both tolerances, it is not what decides. Near a solve's pole 10⁻⁹ away, central's
-            // step of 7.6·10⁻⁶ crossed it and said −1.7e10 ± 4.3e9, the difference told the
-            // measured noise said 1.15e18 ± 1.2e13 (the rules' value), and central convicted them.
-            if let (dName, dw, dTol, wrong) = sharpestDisagreement {
-                let unverified = options.ladder.first { $0.name == dName }?.fixedStencil ?? false
-                let consistent = !unverified || Swift.abs(dw.value - w.value) <= tol + dTol
-                return dTol < tol && consistent ? convict(wrong, (dName, dw, dTol))
-                                                : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            // verified against f: where it lies further from a verified witness's agreement than
+            // both tolerances, its estimate is what broke, and it decides nothing. Near a solve's
+            // pole 10⁻⁹ away, central's step of 7.6·10⁻⁶ crossed it and said −1.7e10 ± 4.3e9,
+            // the difference told the measured noise said 1.15e18 ± 1.2e13 (the rules' value,
+            // exactly 1.1529215035e18), and central, the sharper, convicted them.
+            func fixedStencil(_ name: String) -> Bool { options.ladder.first { $0.name == name }?.fixedStencil ?? false }
+            if let (dName, dw, dTol, wrong) = sharpestDisagreement,
+               !(fixedStencil(dName) && !fixedStencil(name) && Swift.abs(dw.value - w.value) > tol + dTol) {
+                return dTol < tol ? convict(wrong, (dName, dw, dTol))
+                                  : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
             // A sharper witness put a claim outside its tolerance (inside only the path bound):
             // the loose agreement does not overrule it (Float RK4: central's 3.4 passed a claim
