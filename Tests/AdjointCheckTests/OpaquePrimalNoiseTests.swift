@@ -46,6 +46,22 @@ enum Solve2SwappedJVP: VectorPrimitive {
     }
 }
 
+/// ``Solve2`` and ``Solve2SwappedJVP`` sampled by `validate` in a box near the singular matrix
+/// (det from 8·10⁻⁷ to 2.1·10⁻⁶).
+enum Solve2NearSingularBox: VectorPrimitive {
+    static let name = "solve2_box"
+    static func primal(_ x: [Double]) -> [Double] { Solve2.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { Solve2.jvp(at: x, direction: v) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { Solve2.vjp(at: x, cotangent: u) }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [0.999998...0.999999, 1.0...1.0000001] }
+}
+enum Solve2SwappedNearSingularBox: VectorPrimitive {
+    static let name = "solve2_box_swapped"
+    static func primal(_ x: [Double]) -> [Double] { Solve2.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { Solve2SwappedJVP.jvp(at: x, direction: v) }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Solve2NearSingularBox.sampleRanges(inputs: n) }
+}
+
 struct ThroughSolve<P: VectorPrimitive>: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { P.apply(x) }
 }
@@ -147,6 +163,21 @@ final class OpaquePrimalNoiseTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// `validate` differences the primal at random points of its sample box: there only one of
+    /// 8 directions was reliable, it agreed, and the swapped JVP passed ("jvp: passed — 1 random
+    /// directions agree"). With the measured noise every direction is judged, the right rules
+    /// pass and the swap fails. Its first failure, at (0.9999980388487347, 1.000000033280111)
+    /// along (−0.2706362872437236, −0.11857278063483312), by Fraction: J·v = −104719283145.44,
+    /// the swapped JVP −104719346773.41.
+    func testValidateJudgesTheSolveWithItsMeasuredNoise() {
+        let right = validate(Solve2NearSingularBox.self, inputs: 2)
+        XCTAssertTrue(right.passed, "\(right)")
+        XCTAssertTrue(right.checks.contains { $0.name == "jvp" && $0.detail.hasPrefix("8 random directions agree") }, "\(right)")
+        let swapped = validate(Solve2SwappedNearSingularBox.self, inputs: 2)
+        XCTAssertEqual(swapped.failedChecks, ["jvp"], "\(swapped)")
+        XCTAssertTrue(swapped.checks.contains { $0.name == "jvp" && $0.detail.contains("JVP -104719346771.9") }, "\(swapped)")
     }
 
     /// The fault's difference holds its estimate around the exact ∂y₀/∂b, and resolves the
