@@ -231,8 +231,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// engine assumes (a 2×2 solve near a singular matrix rounds 10⁵ ulps of its outputs, and a
     /// claim with a and b swapped, 10⁻⁶ off, agreed with a difference settled at 1.000000e12
     /// ± 1030). Moré–Wild's difference table (``measureNoise(_:at:center:outputs:direction:steps:)``)
-    /// along one direction moving every input: 8 evaluations, up to 24 when the first steps are
-    /// too large. Where σ exceeds the model, 4σ is every probe's floor.
+    /// along one direction moving every input: 16 evaluations, up to 40. Where σ exceeds the
+    /// model, 4σ is the floor of every probe made after it. Measured once, when an entry needs
+    /// more than the first rung (``measureNoiseOnce()``): a check that central settles pays nothing.
     mutating func measureNoise() {
         let m = value.count
         let measured = AdjointCheck.measureNoise(f, at: x, center: value, outputs: m,
@@ -254,6 +255,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
     /// Evaluations ``measureNoise()`` made.
     var noiseEvaluations = 0
+    var noiseMeasured = false
+
+    /// ``measureNoise()`` the first time it is asked for; where it sets a floor, the estimates
+    /// made without it are dropped, so later entries and rungs are computed with it (the entries
+    /// judged before keep their first rung's agreement, which a claim reaches through f's noise
+    /// only by coinciding with it).
+    mutating func measureNoiseOnce() {
+        guard !noiseMeasured else { return }
+        noiseMeasured = true
+        measureNoise()
+        if !noiseFloor.isEmpty {
+            cache.removeAll()
+            scanProbes.removeAll()
+            variations.removeAll()
+        }
+    }
     var eps: Double { Double(V.ulpOfOne) }
 
     init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
@@ -297,6 +314,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// One rung's estimate of functional r along direction d (nil: the rung cannot run here).
     mutating func estimate(rung k: Int, direction d: Int, row r: Int) -> DifferenceEstimate? {
+        if k > 0 { measureNoiseOnce() }
         let key = Key(rung: k, direction: d)
         if cache[key] == nil {
             do { cache[key] = .some(try probe(rung: k, direction: d)) } catch {
@@ -348,7 +366,6 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     mutating func run(claimed: [[Double]], claimedName: String) -> CheckReport {
         report.subjects = [claimedName]
-        measureNoise()
         var entries: [[EntryCheck]] = []
         for r in 0..<rowCount {
             let rowScale = claimed[r].filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0
@@ -780,6 +797,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
                                    finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
+        measureNoiseOnce()
         let m = value.count
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
