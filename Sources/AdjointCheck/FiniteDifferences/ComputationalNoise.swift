@@ -13,12 +13,12 @@ import AdjointCore
 // σ·√((2k)!/(k!)²); so σₖ = √(γₖ·mean((Δᵏf)²)), γₖ = (k!)²/(2k)!, estimates σ at every order k
 // where the noise dominates. An order is trusted when its Δᵏf change sign (a smooth part would
 // keep one sign) and σₖ, σₖ₊₁, σₖ₊₂ agree within a factor of 4. Samples spread over more than a
-// tenth of |f|, or no trusted order, mean h is too large: h shrinks by 100 and the table is
+// tenth of |f|, or no trusted order, mean h is too large: h shrinks by 128 and the table is
 // taken again. Samples all equal mean h is below f's resolution there; nothing is measured.
 //
 // Rounding noise does not depend on h; structure does. A kink within 4h of x is a spike in the
 // table that passes both tests, with a "σ" of h times the jump in slope (|x − 3| at 3 was read
-// as noise, and the floor it set hid the kink). So σ is accepted only when two steps 100 apart
+// as noise, and the floor it set hid the kink). So σ is accepted only when two steps 128 apart
 // measure it within a factor of 4, and the smaller of the two is taken.
 
 /// f's measured noise at one point, per output: a standard deviation of one evaluation's error,
