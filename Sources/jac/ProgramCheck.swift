@@ -221,7 +221,9 @@ struct ProgramCheckCommand: ParsableCommand {
             failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
             unconfirmed += unconfirmedEntries(report, subject: "program").map { at + describeEntry($0, variables: variables, subject: "program") }
             if !bad.isEmpty && firstFailing == nil { firstFailing = x }
-            let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point, "
+            // "At the point" includes the probes that move every input at once: the black-box
+            // check measures the program's noise along one such line (16 to 40 requests).
+            let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point or moving every input (its noise measured), "
                 + zip(variables, perColumn).map { "\($0): \($1)" }.joined(separator: ", ")
                 + "; a column's probes serve every output of that column)"
                 + (directionalNote.map { "\n" + $0 } ?? "")

@@ -24,6 +24,20 @@ enum ProdSinWithJVP: VectorPrimitive {
     static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], sin(x[0]) + x[1] * x[1]] }
     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], cos(x[0]) * v[0] + 2 * x[1] * v[1]] }
 }
+/// The solve of [[1, a], [b, 1]]·y = (1, 0) by Cramer's rule, with its (right) JVP and VJP.
+enum Solve2ByCramer: VectorPrimitive {
+    static let name = "solve2"
+    static func primal(_ x: [Double]) -> [Double] { let d = 1 - x[0] * x[1]; return [1 / d, -x[1] / d] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let d2 = (1 - x[0] * x[1]) * (1 - x[0] * x[1])
+        return [(x[1] * v[0] + x[0] * v[1]) / d2, (-x[1] * x[1] * v[0] - v[1]) / d2]
+    }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        let d2 = (1 - x[0] * x[1]) * (1 - x[0] * x[1])
+        return [(x[1] * u[0] - x[1] * x[1] * u[1]) / d2, (x[0] * u[0] - u[1]) / d2]
+    }
+}
+struct SolveNearSingular: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Solve2ByCramer.apply(x) } }
 struct UsesJVPOnlyPrimitive: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let y = ProdSinWithJVP.apply(x); return [y[0] + y[1]] }
 }
@@ -283,6 +297,13 @@ enum DocCommentExamples {
         _ = r.subjects                    // ["forward"]
         _ = r.modesNotRun.map(\.mode)     // ["reverse"]
         guard r.subjects == ["forward"], r.modesNotRun.map(\.mode) == ["reverse"], r.passed else { throw ADError.invalidArgument(r.renderTable()) }
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 60.
+    static func CheckReport_60() async throws {
+        let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
+        _ = r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+        guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"), r.passed else { throw ADError.invalidArgument(r.renderTable()) }
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
@@ -865,6 +886,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/ConcurrentCheck.swift:83", ConcurrentCheck_83),
         ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
         ("Sources/AdjointCheck/Check/CheckReport.swift:36", CheckReport_36),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:60", CheckReport_60),
         ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),

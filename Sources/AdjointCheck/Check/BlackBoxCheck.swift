@@ -215,6 +215,62 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per direction, (f(x ± h·d) − f(x))/h per output (``variation(_:_:)``); nil inside when not taken.
     var variations: [Int: [[Double]]?] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
+    /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
+    /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
+    /// everywhere). See ``measureNoise()``.
+    var noiseFloor: [Double] = []
+
+    /// A probe of f along v, told f's measured noise.
+    func newLine(_ v: [V]) -> LineProbe<V> {
+        var line = LineProbe<V>(eval: f, x: x, v: v)
+        line.noiseFloor = noiseFloor
+        return line
+    }
+
+    /// f is opaque: its rounding can be far above the few ulps of its value that the difference
+    /// engine assumes (a 2×2 solve near a singular matrix rounds 10⁵ ulps of its outputs, and a
+    /// claim with a and b swapped, 10⁻⁶ off, agreed with a difference settled at 1.000000e12
+    /// ± 1030). Moré–Wild's difference table (``measureNoise(_:at:center:outputs:direction:steps:)``)
+    /// along one direction moving every input: 16 evaluations, up to 40. Where σ exceeds the
+    /// model, 4σ is the floor of every probe made after it. Measured once, when an entry needs
+    /// more than the first rung (``measureNoiseOnce()``): a check that central settles pays nothing.
+    mutating func measureNoise() {
+        let m = value.count
+        let measured = AdjointCheck.measureNoise(f, at: x, center: value, outputs: m,
+                                                 direction: noiseDirection(x.map { Double($0) }),
+                                                 steps: noiseSteps(epsilon: eps))
+        noiseEvaluations = measured.evaluations
+        let floors = (0..<m).map { i in
+            RuleCheck.noiseFloor(measured: measured.sigma[i], value: Double(value[i]), epsilon: eps)
+        }
+        guard floors.contains(where: { $0 > 0 }) else { return }
+        noiseFloor = floors
+        let noisy = (0..<m).compactMap { i -> String? in
+            guard floors[i] > 0, let sigma = measured.sigma[i] else { return nil }
+            let ulps = sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
+            return "output \(i): σ = \(fmt(sigma)) (\(fmt(ulps)) ulps of |\(fmt(Double(value[i])))|)"
+        }
+        report.measuredNoise = ["the function rounds far above its outputs' ulps: noise measured at the point, "
+            + noisy.joined(separator: ", ") + "; differences assume \(fmt(MeasuredNoise.bound))σ per evaluation"]
+    }
+    /// Evaluations ``measureNoise()`` made.
+    var noiseEvaluations = 0
+    var noiseMeasured = false
+
+    /// ``measureNoise()`` the first time it is asked for; where it sets a floor, the estimates
+    /// made without it are dropped, so later entries and rungs are computed with it (the entries
+    /// judged before keep their first rung's agreement, which a claim reaches through f's noise
+    /// only by coinciding with it).
+    mutating func measureNoiseOnce() {
+        guard !noiseMeasured else { return }
+        noiseMeasured = true
+        measureNoise()
+        if !noiseFloor.isEmpty {
+            cache.removeAll()
+            scanProbes.removeAll()
+            variations.removeAll()
+        }
+    }
     var eps: Double { Double(V.ulpOfOne) }
 
     init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
@@ -258,6 +314,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// One rung's estimate of functional r along direction d (nil: the rung cannot run here).
     mutating func estimate(rung k: Int, direction d: Int, row r: Int) -> DifferenceEstimate? {
+        if k > 0 { measureNoiseOnce() }
         let key = Key(rung: k, direction: d)
         if cache[key] == nil {
             do { cache[key] = .some(try probe(rung: k, direction: d)) } catch {
@@ -285,7 +342,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case .differences(let method):
             // The same per-method estimate as the generic difference path (one implementation).
             if method == .complexStep { return nil }
-            var line = LineProbe<V>(eval: f, x: x, v: v)
+            var line = newLine(v)
             return line.estimate(method, step: options.step, outputs: m)
         case .exactRationals:
             return nil
@@ -655,7 +712,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// evaluations per direction, shared with the step scan's samples.
     mutating func variation(_ r: Int, _ d: Int) -> Double? {
         if variations[d] == nil {
-            var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+            var line = scanProbes[d] ?? newLine(directions[d])
             let h = V(DifferenceTuning.richardsonInitialStep * line.scale)
             var changes: [[Double]] = []
             if h > 0, h.isFinite, !line.stepBelowULP(h) {
@@ -672,7 +729,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
     /// within the agreement's tolerance plus its own rounding. True when it cannot be taken.
     mutating func agreesAtSmallerStep(_ r: Int, _ d: Int, claimed g: Double, step: Double, tolerance: Double) -> Bool {
-        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
         let h = V(step / 1024)
         guard h > 0, !line.stepBelowULP(h) else { return true }
@@ -740,8 +797,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
                                    finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
+        measureNoiseOnce()
         let m = value.count
-        var line = scanProbes[d] ?? LineProbe<V>(eval: f, x: x, v: directions[d])
+        var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
         let central = Stencil.of(.central)
         var levels: [(value: Double, rounding: Double, step: V)] = []
@@ -872,7 +930,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
     /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
     func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
-        let line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        let line = newLine(directions[d])
         var deltas: [Double] = []
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
@@ -912,7 +970,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// at a tiny step never makes a true kink look smooth.
     func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
-        var line = LineProbe<V>(eval: f, x: x, v: directions[d])
+        var line = newLine(directions[d])
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
         func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
             func side(_ s: Stencil) -> (value: Double, error: Double) {

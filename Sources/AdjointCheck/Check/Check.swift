@@ -145,6 +145,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per output, Σ over recorded nodes of |∂fᵢ/∂v|·|v|: times ε, a first-order bound on fᵢ's
     /// rounding error (the node values' own rounding, carried to the output).
     var roundingScale: [Double] = []
+    /// Per output, a bound on the rounding of one evaluation of fᵢ that the tape cannot see: the
+    /// measured noise of each user vector primitive call (``vectorPrimitiveNoise(_:at:outputs:)``)
+    /// where it exceeds the few ulps of its outputs that ``roundingScale`` counts, carried to fᵢ
+    /// by path magnitudes. Measured when a disagreement would otherwise be declared, once.
+    var opaqueNoise: [Double]? = nil
+    /// Evaluations of vector primitives' primals the measurement made (none until it is needed).
+    var opaqueNoiseEvaluations = 0
+    /// What the measurement found where it mattered, for the report (``CheckReport/measuredNoise``).
+    var noiseNotes: [String] = []
+    /// The measured-noise Richardson rung's estimates, by input j (see ``measuredNoiseEstimate(input:)``).
+    var measuredNoiseCache: [Int: [DifferenceEstimate]] = [:]
     /// The recording, for reverse passes with a scaled cotangent (``seededValues(mode:output:input:)``).
     var recording: Recording<V>? = nil
     /// Seeded reverse rows by output i, seeded forward columns by input j, one per seed in
@@ -406,6 +417,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if forwardRuns, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
+        base.measuredNoise = noiseNotes
         return base
     }
 
@@ -492,6 +504,72 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         judgedEntries = attempt.judgedEntries
         tangentCache = attempt.tangentCache
         pathMagnitudeCache = attempt.pathMagnitudeCache
+        opaqueNoise = attempt.opaqueNoise
+        opaqueNoiseEvaluations = attempt.opaqueNoiseEvaluations
+        noiseNotes = attempt.noiseNotes
+        measuredNoiseCache = attempt.measuredNoiseCache
+    }
+
+    /// ``opaqueNoise`` of output i, measured on first use; 0 without vector primitive calls.
+    mutating func opaqueRounding(output i: Int) -> Double {
+        guard let graph, !graph.vectorCalls.isEmpty else { return 0 }
+        if opaqueNoise == nil {
+            var floors: [Int: Double] = [:]
+            for (k, call) in graph.vectorCalls where k == call.outputs.lowerBound {
+                let measured = vectorPrimitiveNoise(call.primitive, at: call.inputValues, outputs: call.outputs.count)
+                opaqueNoiseEvaluations += measured.evaluations
+                var noisy: [String] = []
+                for (o, node) in call.outputs.enumerated() where o < measured.sigma.count && node < graph.values.count {
+                    let floor = RuleCheck.noiseFloor(measured: measured.sigma[o], value: graph.values[node])
+                    if floor > 0, let sigma = measured.sigma[o] {
+                        floors[node] = floor
+                        let ulps = sigma / (Double(V.ulpOfOne) * Swift.max(Swift.abs(graph.values[node]), .leastNormalMagnitude))
+                        noisy.append("output \(o): σ = \(fmt(sigma)) (\(fmt(ulps)) ulps of |\(fmt(graph.values[node]))|)")
+                    }
+                }
+                if !noisy.isEmpty {
+                    noiseNotes.append("user primitive \(call.primitive.name) (node \(k)) rounds far above its outputs' ulps: "
+                        + "noise measured at its inputs, \(noisy.joined(separator: ", ")); differences assume \(fmt(MeasuredNoise.bound))σ per evaluation")
+                }
+            }
+            opaqueNoise = graph.outputNodes.indices.map { r in
+                guard !floors.isEmpty, let o = graph.outputNodes[r] else { return 0 }
+                if adjointMagnitudeCache[r] == nil { adjointMagnitudeCache[r] = graph.paths.adjointMagnitudes(output: o) }
+                let adjoint = adjointMagnitudeCache[r] ?? []
+                var sum = 0.0
+                // An unknown (infinite) sensitivity is left out, as in ``Recording/roundingScales()``.
+                for (node, floor) in floors where node < adjoint.count {
+                    let term = adjoint[node] * floor
+                    if term.isFinite { sum += term }
+                }
+                return sum
+            }
+        }
+        guard let noise = opaqueNoise, i < noise.count else { return 0 }
+        return noise[i]
+    }
+
+    /// Richardson along eⱼ told every output's rounding bound, the tape's (ε·``roundingScale``)
+    /// and the opaque primals' measured noise (``opaqueNoise``), so its steps stay where that
+    /// noise is small beside the truncation and its estimate includes it. Taken only for an entry
+    /// whose disagreement the measured noise explained.
+    mutating func measuredNoiseEstimate(input j: Int) -> [DifferenceEstimate] {
+        if let cached = measuredNoiseCache[j] { return cached }
+        let f = self.f
+        var probe = LineProbe<V>(eval: { f($0) }, x: x, axis: j, center: value)
+        probe.noiseFloor = measuredNoiseFloor()
+        let estimates = probe.richardsonScanned(outputs: value.count)
+        measuredNoiseCache[j] = estimates
+        return estimates
+    }
+
+    /// Per output, the rounding bound of one evaluation of f with the opaque primals' measured
+    /// noise: ε·``roundingScale`` plus ``opaqueNoise``.
+    mutating func measuredNoiseFloor() -> [Double] {
+        (0..<value.count).map { i in
+            let tape = i < roundingScale.count && roundingScale[i].isFinite ? eps * roundingScale[i] : 0
+            return tape + opaqueRounding(output: i)
+        }
     }
 
     func nominalAccuracy(_ rung: WitnessRung) -> Double {
@@ -634,11 +712,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // carry a few hundred ulps, where the complex step's estimate is 1e-19), and a zero entry
         // is judged on the row's and f's scale, not its own.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // Whether a vector primitive's measured noise excused a disagreement (then a difference
+        // told that noise is taken, ``measuredNoiseEstimate(input:)``).
+        var opaqueNoiseExcused = false
         let sharp = Double.pow(eps, 1.0 / 3.0)
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
-        func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true,
+        func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
                    crossing: (Double) -> Double?) -> CheckJudgement {
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .notIndependent || $0 == .noConvergence }
             // Too large relative to the values compared, unless the values are themselves tiny next
@@ -654,6 +735,19 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
             let tol = atol + rtol * Swift.abs(w.value)
+            // A difference that assumed the model's rounding, where a vector primitive's primal
+            // (opaque to the tape) was measured noisier: its measured noise over the step is
+            // beyond the tolerance, so neither an agreement nor a disagreement shows anything.
+            // A solve near a singular matrix settled on 1.000000e12 ± 1010 for 9.99998999942e11:
+            // a right JVP was convicted, and one with a and b swapped (1e-6 off) agreed. A
+            // difference told the noise (``measuredNoiseEstimate(input:)``) decides instead.
+            if subtracts && !noiseCounted && w.step > 0 {
+                let opaque = opaqueRounding(output: i)
+                if opaque > 0 && CheckOptions.errorEstimateSafety * opaque / w.step > tol {
+                    opaqueNoiseExcused = true
+                    return .unreliable([.noisyEvaluation])
+                }
+            }
             let wrong = values.filter { Swift.abs($0.1 - w.value) > tol }.map(\.0)
             if wrong.isEmpty { return .agree(tol) }
             // An entry that AD computes by cancellation (2(x₀ + x₁) − 2x₀ − 2x₁ at x₀ = 10⁸) carries
@@ -846,12 +940,31 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let judgement = judge(w, nominal: DifferenceMethod.central.nominalRelativeAccuracy(epsilon: eps)) { _ in nil }
             if let done = record(name, w, judgement) { return done }
         }
+        if opaqueNoiseExcused {
+            let estimates = measuredNoiseEstimate(input: j)
+            if i < estimates.count {
+                let w = estimates[i]
+                let judgement = judge(w, nominal: DifferenceMethod.richardson.nominalRelativeAccuracy(epsilon: eps),
+                                      noiseCounted: true) { reach in
+                    self.kinkCrossing(output: i, input: j, reach: reach)
+                }
+                if let done = record("richardson-measured-noise", w, judgement) { return done }
+            }
+        }
         if let jump = jumpAcross(output: i, input: j, slope: slope(nil)) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
-            if let (dName, dw, dTol, wrong) = sharpestDisagreement {
+            // A fixed stencil's estimate (h against 2h, at a step chosen from |x| alone) is not
+            // verified against f: where it lies further from a verified witness's agreement than
+            // both tolerances, its estimate is what broke, and it decides nothing. Near a solve's
+            // pole 10⁻⁹ away, central's step of 7.6·10⁻⁶ crossed it and said −1.7e10 ± 4.3e9,
+            // the difference told the measured noise said 1.15e18 ± 1.2e13 (the rules' value,
+            // exactly 1.1529215035e18), and central, the sharper, convicted them.
+            func fixedStencil(_ name: String) -> Bool { options.ladder.first { $0.name == name }?.fixedStencil ?? false }
+            if let (dName, dw, dTol, wrong) = sharpestDisagreement,
+               !(fixedStencil(dName) && !fixedStencil(name) && Swift.abs(dw.value - w.value) > tol + dTol) {
                 return dTol < tol ? convict(wrong, (dName, dw, dTol))
                                   : make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
@@ -1219,7 +1332,19 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     mutating func directionalCheck(seed: UInt64, outputs m: Int) -> DirectionalCheck? {
         let samples = precomputedDirectional ?? Self.directionalSamples(f, at: x, seed: seed)
         let v = samples.v, y = samples.y
-        guard y.count == m, let d = samples.d else { return nil }
+        guard y.count == m, var d = samples.d else { return nil }
+        // A vector primitive's measured noise the difference did not assume (see the per-entry
+        // judgement): the difference along v is taken again, told it.
+        if d.indices.contains(where: { k in
+            let opaque = opaqueRounding(output: k)
+            return opaque > 0 && d[k].step > 0 && CheckOptions.errorEstimateSafety * opaque / d[k].step > d[k].errorEstimate
+        }) {
+            let f = self.f
+            var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+            probe.noiseFloor = measuredNoiseFloor()
+            let redone = probe.richardsonScanned(outputs: m)
+            if redone.count == d.count { d = redone }
+        }
         // A difference along v that straddles a kink says nothing; the check stays inconclusive.
         let straddles = d.contains { e in crossesKink(along: v.map { Double($0) }, reach: e.reach) }
         let fwd = y.map { Double($0.tangent) }

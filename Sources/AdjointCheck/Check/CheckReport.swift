@@ -55,6 +55,18 @@ public struct CheckReport: Sendable {
     /// AD returned exactly 0 for every entry while some difference did not: the function most
     /// likely leaves the AD types.
     public internal(set) var adAllZero = false
+    /// User vector primitives whose primal was measured to round far above the few ulps of its
+    /// outputs that differences assume (Moré–Wild's difference table of their primal at their
+    /// recorded inputs), one line each with the noise found. Differences of f were then told that
+    /// noise; an entry it leaves undecidable is `fd-inconclusive (noisy-evaluation)`. Empty when
+    /// nothing was measured (the tape has no vector primitive, or it was never needed) or the
+    /// noise was within the model. Also among the ``notes``.
+    ///
+    /// ```swift
+    /// let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
+    /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+    /// ```
+    public internal(set) var measuredNoise: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -184,6 +196,7 @@ public struct CheckReport: Sendable {
             return "\(m.mode) mode not run: \(why); \(others)"
         }
         n += modeFailures
+        n += measuredNoise
         if escapes > 0 {
             n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")

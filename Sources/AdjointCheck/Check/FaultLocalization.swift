@@ -452,6 +452,11 @@ func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int]
     let distance = p.kinkDistance(x) ?? .infinity
     if distance == 0 { return nil }
     func unit(_ k: Int, _ count: Int) -> [Double] { (0..<count).map { $0 == k ? 1 : 0 } }
+    // The primal is opaque: its rounding may be far above the few ulps of its outputs that the
+    // difference assumes (a solve near a singular matrix, where a right JVP was convicted and
+    // one 1e-6 off agreed). Measured once per call, before its first rule is judged, and told
+    // to the difference where it exceeds that model (elsewhere the verdict is as without it).
+    var floors: [Double]? = nil
     for (o, node) in call.outputs.enumerated() where node < mask.count && mask[node] {
         for (q, a) in call.inputs.enumerated() where a >= 0 && a < mask.count && mask[a] {
             var claims: [(rule: String, value: Double)] = []
@@ -459,11 +464,20 @@ func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int]
             if modes.contains("forward"), let v = p.jvp(at: x, direction: unit(q, n)), o < v.count { claims.append(("JVP", v[o])) }
             for claim in claims {
                 let primal: ([Double]) -> Double = { y in let out = p.primal(y); return o < out.count ? out[o] : .nan }
-                if case .disagree(let fault) = RuleCheck.disagreement(
-                    name: "\(p.name) \(claim.rule)", point: x, partial: q, claimed: claim.value, node: node,
-                    stepLimit: 0.25 * Swift.abs(distance), primal: primal) {
-                    return fault
+                func compare(noiseFloor: Double) -> RuleCheck.PartialComparison {
+                    RuleCheck.disagreement(name: "\(p.name) \(claim.rule)", point: x, partial: q, claimed: claim.value,
+                                           node: node, stepLimit: 0.25 * Swift.abs(distance), primal: primal,
+                                           noiseFloor: noiseFloor)
                 }
+                if floors == nil {
+                    let noise = vectorPrimitiveNoise(p, at: x, outputs: m), center = p.primal(x)
+                    floors = (0..<m).map { k in
+                        RuleCheck.noiseFloor(measured: k < noise.sigma.count ? noise.sigma[k] : nil,
+                                             value: k < center.count ? center[k] : .nan)
+                    }
+                }
+                let floor = floors.map { o < $0.count ? $0[o] : 0 } ?? 0
+                if case .disagree(let fault) = compare(noiseFloor: floor) { return fault }
             }
         }
     }
@@ -527,17 +541,30 @@ public enum RuleCheck {
 
     /// The disagreement of a user primitive's partial `which` at `point` with a difference of its
     /// primal alone; steps stay below `stepLimit` (a quarter of the distance to a declared kink).
+    /// `noiseFloor`: a bound on one evaluation's rounding of the primal (0: the engine's few ulps),
+    /// from ``noiseFloor(measured:value:)``.
     static func disagreement(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
                              stepLimit: Double, primal: @escaping ([Double]) -> Double,
-                             analytic: (any ADFunction)? = nil) -> PartialComparison {
+                             analytic: (any ADFunction)? = nil, noiseFloor: Double = 0) -> PartialComparison {
         guard which < point.count else { return .undecided }
         let v = point.indices.map { $0 == which ? 1.0 : 0.0 }
         var probe = LineProbe<Double>(eval: { [primal($0)] }, x: point, v: v)
+        if noiseFloor > 0 { probe.noiseFloor = [noiseFloor] }
         var h0 = DifferenceTuning.richardsonInitialStep * probe.scale
         if point[which] != 0 { h0 = Swift.min(h0, 0.25 * Swift.abs(point[which])) }
         if stepLimit > 0 { h0 = Swift.min(h0, stepLimit) }
         return comparison(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
                           complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+    }
+
+    /// The rounding bound a difference of an opaque primal needs from its measured noise σ
+    /// (``MeasuredNoise/bound`` σ), or 0 when σ is within the engine's own model (a few ulps of
+    /// `value`, ε = `epsilon`) or nothing was measured: then the verdict is the one made without measuring.
+    static func noiseFloor(measured sigma: Double?, value: Double, epsilon: Double = .ulpOfOne) -> Double {
+        guard let sigma, sigma.isFinite else { return 0 }
+        // σ of a well-conditioned primal is below an ulp; past the model's 2 ulps it amplifies.
+        let model = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(value)
+        return sigma > model ? MeasuredNoise.bound * sigma : 0
     }
 
     /// How a rule's partial compared with the differences of its primal: `undecided` when no

@@ -1,0 +1,141 @@
+import AdjointCore
+
+// The difference engine models the rounding of one evaluation of f as a few ulps of |f|, and a
+// recording refines that to ε·Σ|∂f/∂v|·|v| over the values on the tape. Neither sees inside a
+// primal the tape cannot open (a user vector primitive, a black box): a 2×2 solve near a singular
+// matrix computes det = 1 − a·b ≈ 10⁻⁶, whose rounding of 10⁻¹⁶ is 10⁻¹⁰ of det, 10⁶ times what
+// the model assumes for its outputs. Differences of it settled on 1.000000e12 ± 1010 for a right
+// 9.99998999942e11, and the right JVP was convicted. Such a primal's noise has to be measured.
+//
+// The measurement is the difference-table method of Moré and Wild ("Estimating computational
+// noise", SIAM J. Sci. Comput. 33(3), 2011): sample f at x + k·h·p, k = −4 … 4. The k-th
+// differences of a smooth f shrink like hᵏ, those of noise of standard deviation σ grow like
+// σ·√((2k)!/(k!)²); so σₖ = √(γₖ·mean((Δᵏf)²)), γₖ = (k!)²/(2k)!, estimates σ at every order k
+// where the noise dominates. An order is trusted when its Δᵏf change sign (a smooth part would
+// keep one sign) and σₖ, σₖ₊₁, σₖ₊₂ agree within a factor of 4. Samples spread over more than a
+// tenth of |f|, or no trusted order, mean h is too large: h shrinks by 128 and the table is
+// taken again. Samples all equal mean h is below f's resolution there; nothing is measured.
+//
+// Rounding noise does not depend on h; structure does. A kink within 4h of x is a spike in the
+// table that passes both tests, with a "σ" of h times the jump in slope (|x − 3| at 3 was read
+// as noise, and the floor it set hid the kink). So σ is accepted only when two steps 128 apart
+// measure it within a factor of 4, and the smaller of the two is taken.
+
+/// f's measured noise at one point, per output: a standard deviation of one evaluation's error,
+/// or nil where it could not be measured (samples all equal, not finite, or no step tried gave a
+/// trusted order).
+struct MeasuredNoise {
+    var sigma: [Double?]
+    /// Evaluations of f the measurement made (f(x) itself, when given, is not counted).
+    var evaluations: Int
+
+    /// A bound on one evaluation's error: ``bound`` standard deviations. Rounding is bounded and
+    /// not Gaussian, but the estimate is itself from 8 differences; 4σ leaves room for both.
+    static let bound = 4.0
+}
+
+/// Moré–Wild's σ from one column of samples at equally spaced points, or nil when no order of
+/// the difference table is trusted (see the comment at the top of this file).
+func moreWildNoise(_ samples: [Double]) -> Double? {
+    let orders = 6
+    guard samples.count >= orders + 2, samples.allSatisfy(\.isFinite) else { return nil }
+    var d = samples
+    var gamma = 1.0
+    var sigma: [Double] = [], signChange: [Bool] = []
+    for k in 1...orders {
+        d = zip(d.dropFirst(), d).map { $0 - $1 }
+        // γₖ = (k!)²/(2k)!, from γₖ₋₁ by k²/((2k)(2k − 1)).
+        gamma *= Double(k) / Double(2 * (2 * k - 1))
+        let meanSquare = d.reduce(0) { $0 + $1 * $1 } / Double(d.count)
+        sigma.append((gamma * meanSquare).squareRoot())
+        signChange.append((d.min() ?? 0) < 0 && (d.max() ?? 0) > 0)
+    }
+    for k in 0..<(orders - 2) where signChange[k] {
+        let three = sigma[k...(k + 2)]
+        guard let lo = three.min(), let hi = three.max(), hi <= 4 * lo else { continue }
+        return sigma[k]
+    }
+    return nil
+}
+
+/// f's noise near `x` along `direction` (see the comment at the top of this file), trying the
+/// relative steps `steps` from the largest (samples at x + k·hₛ·p, |k| ≤ 4) until two in a row
+/// agree. 8 evaluations per step tried: 16 at the least, 8·steps.count at most.
+func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: [V]? = nil, outputs m: Int,
+                                          direction p: [Double],
+                                          steps: [Double] = noiseSteps(epsilon: .ulpOfOne)) -> MeasuredNoise {
+    var result = MeasuredNoise(sigma: [Double?](repeating: nil, count: m), evaluations: 0)
+    var open = Set(0..<m)
+    var previous = [Double?](repeating: nil, count: m)
+    var f0 = center
+    if f0 == nil { f0 = f(x); result.evaluations += 1 }
+    guard let y0 = f0, y0.count == m else { return result }
+    for relative in steps where !open.isEmpty {
+        var rows: [[V]] = []
+        for k in -4...4 {
+            if k == 0 { rows.append(y0); continue }
+            let t = Double(k) * relative
+            let point = zip(x, p).map { xj, pj in xj + V(t * pj) }
+            rows.append(f(point))
+            result.evaluations += 1
+        }
+        for i in open.sorted() {
+            guard rows.allSatisfy({ $0.count == m }) else { open.removeAll(); break }
+            let column = rows.map { Double($0[i]) }
+            guard column.allSatisfy(\.isFinite) else { open.remove(i); continue }
+            // Below f's resolution: smaller steps see no more.
+            if column.allSatisfy({ $0 == column[0] }) { open.remove(i); continue }
+            let lo = column.min() ?? 0, hi = column.max() ?? 0
+            let s = hi - lo > 0.1 * Swift.max(Swift.abs(lo), Swift.abs(hi)) ? nil : moreWildNoise(column)
+            if let s, let p = previous[i], s <= 4 * p, p <= 4 * s {
+                result.sigma[i] = Swift.min(s, p)
+                open.remove(i)
+            }
+            previous[i] = s
+        }
+    }
+    return result
+}
+
+/// The relative steps tried, largest first: from about ε^{3/8} (2⁻²⁰ in Double, 2⁻⁹ in Float,
+/// where 10⁻⁶ is a few ulps and every sample would be equal), 2⁷ apart, down to 16ε. The small ones matter: a solve whose matrix is 10⁻¹¹ from singular is smooth only on
+/// scales below 10⁻¹¹, and with steps stopping at 10⁻¹⁰ nothing was measured and a right JVP
+/// was still convicted there.
+func noiseSteps(epsilon: Double) -> [Double] {
+    var h = Double(sign: .plus, exponent: Int((0.375 * Double.log2(epsilon)).rounded()), significand: 1)
+    var steps: [Double] = []
+    while h >= 16 * epsilon && steps.count < 6 {
+        steps.append(h)
+        h /= 128
+    }
+    return steps
+}
+
+/// A direction for ``measureNoise(_:at:center:outputs:direction:steps:)`` that moves every input
+/// at once, each by max(1, |xⱼ|) times a fixed pseudo-random factor in ±[0.5, 1): noise from
+/// rounding that depends on several inputs (a·b in 1 − a·b) shows only when they all move, and
+/// a fixed seed keeps the verdict reproducible. Not a lattice of exactly representable points
+/// (odd sixteenths times powers of two, as the directional check uses): there the rounding of
+/// a·b repeats coherently from sample to sample, and the solve below measured σ = 2·10⁻¹¹ where
+/// the check's differences (whose samples differ in other bits) saw 10⁻⁴. The rounding of the
+/// sample points themselves is counted as noise (it is |f′|·ulp(x), which a rounded x carries too).
+func noiseDirection(_ x: [Double]) -> [Double] {
+    var rng = SeededGenerator(seed: 0x6E6F_6973_65)
+    return x.map { xj in
+        let magnitude = 0.5 + 0.5 * rng.nextUnit()
+        return (rng.nextUnit() < 0.5 ? -1 : 1) * magnitude * Swift.max(1, Swift.abs(xj))
+    }
+}
+
+/// The measured noise of each output of a user vector primitive at its recorded inputs: the
+/// primal is opaque to the tape, so its rounding is not in ``Recording/roundingScales()``.
+/// nil entries where it could not be measured.
+func vectorPrimitiveNoise(_ p: any VectorPrimitive.Type, at x: [Double], outputs m: Int) -> MeasuredNoise {
+    if p.domainViolation(x) != nil { return MeasuredNoise(sigma: [Double?](repeating: nil, count: m), evaluations: 0) }
+    // Samples stay a quarter of the way to a declared kink (a kink is not noise).
+    let direction = noiseDirection(x)
+    let reach = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
+    let room = 0.25 * Swift.abs(p.kinkDistance(x) ?? .infinity)
+    let steps = noiseSteps(epsilon: .ulpOfOne).filter { $0 * reach <= room }
+    return measureNoise({ p.primal($0) }, at: x, outputs: m, direction: direction, steps: steps)
+}

@@ -1,0 +1,252 @@
+import XCTest
+import Foundation
+@testable import AdjointCheck
+import AdjointCore
+
+// A user vector primitive whose primal amplifies its own rounding: the solve of
+// [[1, a], [b, 1]]·y = (1, 0) by Cramer's rule, y = (1/det, −b/det) with det = 1 − a·b. Near a
+// singular matrix (a, b) = (0.999999, 1) det ≈ 10⁻⁶, and the rounding of a·b (~10⁻¹⁶) is 10⁻¹⁰
+// of det: the outputs (≈ 10⁶) carry noise ~10⁻⁴, 10⁵ ulps, which the tape cannot see inside the
+// primal. By hand, with d = det:
+//   ∂y₀/∂a = b/d², ∂y₀/∂b = a/d², ∂y₁/∂a = −b²/d², ∂y₁/∂b = −1/d² (−1/d − b·a/d²).
+// Exact values at the binary doubles of the point, from Python's fractions.Fraction
+// (a = Fraction(0.999999), b = Fraction(1.0), d = 1 − a·b, then float(·)):
+//   d = 1.0000000000287557e-06, J = [[999999999942.4886, 999998999942.4886],
+//                                    [-999999999942.4886, -999999999942.4886]].
+
+enum Solve2: VectorPrimitive {
+    static let name = "solve2"
+    static func primal(_ x: [Double]) -> [Double] {
+        let det = 1 - x[0] * x[1]
+        return [1 / det, -x[1] / det]
+    }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let (a, b) = (x[0], x[1])
+        let d2 = (1 - a * b) * (1 - a * b)
+        return [(b * v[0] + a * v[1]) / d2, (-b * b * v[0] - v[1]) / d2]
+    }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        let (a, b) = (x[0], x[1])
+        let d2 = (1 - a * b) * (1 - a * b)
+        return [(b * u[0] - b * b * u[1]) / d2, (a * u[0] - u[1]) / d2]
+    }
+}
+
+/// A JVP with a and b swapped in ∂y₀/∂b (b/d² for a/d²): at (0.999999, 1) it is off by
+/// (b − a)/d² = 10⁶ (10⁻⁶ relative), far more than the honest noise of a difference there
+/// (~10⁻⁸ relative), far less than the slip would be at a well-conditioned point. No VJP, so
+/// the check runs forward mode only and the JVP is the rule judged.
+enum Solve2SwappedJVP: VectorPrimitive {
+    static let name = "solve2_swapped_jvp"
+    static func primal(_ x: [Double]) -> [Double] { Solve2.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let (a, b) = (x[0], x[1])
+        let d2 = (1 - a * b) * (1 - a * b)
+        return [(b * v[0] + b * v[1]) / d2, (-b * b * v[0] - v[1]) / d2]
+    }
+}
+
+/// ``Solve2`` and ``Solve2SwappedJVP`` sampled by `validate` in a box near the singular matrix
+/// (det from 8·10⁻⁷ to 2.1·10⁻⁶).
+enum Solve2NearSingularBox: VectorPrimitive {
+    static let name = "solve2_box"
+    static func primal(_ x: [Double]) -> [Double] { Solve2.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { Solve2.jvp(at: x, direction: v) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { Solve2.vjp(at: x, cotangent: u) }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [0.999998...0.999999, 1.0...1.0000001] }
+}
+enum Solve2SwappedNearSingularBox: VectorPrimitive {
+    static let name = "solve2_box_swapped"
+    static func primal(_ x: [Double]) -> [Double] { Solve2.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { Solve2SwappedJVP.jvp(at: x, direction: v) }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Solve2NearSingularBox.sampleRanges(inputs: n) }
+}
+
+struct ThroughSolve<P: VectorPrimitive>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { P.apply(x) }
+}
+
+final class OpaquePrimalNoiseTests: XCTestCase {
+    let nearSingular = [0.999999, 1.0]
+    /// See the comment at the top: exact rationals at the point's doubles.
+    let exact = [[999999999942.4886, 999998999942.4886], [-999999999942.4886, -999999999942.4886]]
+
+    /// Found in review: the check said rule-wrong naming solve2's VJP, "expected 1.000000e+12
+    /// (± 1010.249), got 9.999990e+11", for a right rule (the difference's noise is 10⁶, not 10³).
+    func testRightRulesOfASolveNearASingularMatrixAreNotConvicted() throws {
+        let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: nearSingular)
+        XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty, r.renderTable())
+        XCTAssertNil(r.fault, r.renderTable())
+        XCTAssertNotEqual(r.directional?.agrees, false, r.renderTable())
+        XCTAssertTrue(r.passed, r.renderTable())
+        for i in 0..<2 { for j in 0..<2 {
+            let e = r.entries[i][j]
+            XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value ?? .nan, exact[i][j], accuracy: 1e-3 * 1e6, "(\(i), \(j))")
+            // The deciding witness's estimate holds: the exact value is within it.
+            guard let w = e.witnessValue, let est = e.errorEstimate else { XCTFail("(\(i), \(j)) undecided: \(r.renderTable())"); continue }
+            XCTAssertLessThanOrEqual(Swift.abs(w - exact[i][j]), CheckOptions.errorEstimateSafety * est, "(\(i), \(j)): \(r.renderTable())")
+        } }
+        XCTAssertFalse(r.measuredNoise.isEmpty, "the noise found is reported: \(r.renderTable())")
+        XCTAssertTrue(r.renderTable().contains("user primitive solve2"), r.renderTable())
+    }
+
+    /// Before the fix this wrong JVP passed: the noisy difference (1.000000e12 ± 1010) agreed
+    /// with its b/d² = 999999999942.5 within 8, where the right value is 999998999942.5.
+    func testASwappedJVPOffByMoreThanTheNoiseIsConvictedNearTheSingularMatrix() throws {
+        let r = try checkJacobian(of: ThroughSolve<Solve2SwappedJVP>(), at: nearSingular)
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["forward"]), r.renderTable())
+        if let w = r.entries[0][1].witnessValue, let est = r.entries[0][1].errorEstimate {
+            XCTAssertLessThanOrEqual(Swift.abs(w - exact[0][1]), CheckOptions.errorEstimateSafety * est, r.renderTable())
+        }
+        XCTAssertEqual(r.fault?.op, "solve2_swapped_jvp JVP", r.renderTable())
+        XCTAssertEqual(r.fault?.partial, 1)
+        assertHonest(r.fault)
+        // The right entries of the same JVP stay right.
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+    }
+
+    /// AdjointTesting's gate for its AD witness judges the rules the same way: it refused a
+    /// right solve2 ("wrong rule: solve2 VJP") and let the swapped JVP through.
+    func testUserRuleFaultJudgesTheSolveWithItsMeasuredNoise() throws {
+        XCTAssertNil(try userRuleFault(of: ThroughSolve<Solve2>(), at: nearSingular))
+        let fault = try userRuleFault(of: ThroughSolve<Solve2SwappedJVP>(), at: nearSingular)
+        XCTAssertEqual(fault?.op, "solve2_swapped_jvp JVP")
+        assertHonest(fault)
+    }
+
+    /// Closer to singular the measured noise grows (σ ≈ 40 on y₀ = 2³⁰ at det = 2⁻³⁰; predicted
+    /// ulp(1)/√12/d² ≈ 74) and central's default step crosses the pole: no right rule may be
+    /// convicted anywhere on the way to singular, whatever else the verdict is. With b = 4/3
+    /// (a = 0.75·(1 − 2⁻ᵏ)) the product a·b rounds as well. Before, at det ≈ 2⁻³⁶ every entry
+    /// was rule-wrong; an intermediate version of this change convicted at 2⁻³⁰ through central.
+    /// Exact ∂y₀/∂a at (1 − 2⁻³⁰, 1) by Fraction: 1/d² = 2⁶⁰ = 1.152921504606847e18.
+    func testNearerThePoleNoRightRuleIsConvicted() throws {
+        for k in [24.0, 30, 36, 40, 46] {
+            let a = 1 - Double.pow(2, -k)
+            for x in [[a, 1.0], [0.75 * a, 1 / 0.75]] {
+                let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: x)
+                XCTAssertTrue(r.entries(withVerdict: "rule-wrong").isEmpty, "k = \(k): \(r.renderTable())")
+                XCTAssertNil(r.fault, "k = \(k): \(r.renderTable())")
+                XCTAssertNil(try userRuleFault(of: ThroughSolve<Solve2>(), at: x), "k = \(k)")
+            }
+        }
+        let r = try checkJacobian(of: ThroughSolve<Solve2>(), at: [1 - 0x1p-30, 1.0])
+        XCTAssertTrue(r.notes.contains { $0.contains("user primitive solve2") && $0.contains("σ = ") }, r.renderTable())
+        if let w = r.entries[0][0].witnessValue, let est = r.entries[0][0].errorEstimate {
+            XCTAssertLessThanOrEqual(Swift.abs(w - 0x1p60), CheckOptions.errorEstimateSafety * est, r.renderTable())
+        }
+    }
+
+    /// As a black box the solve's right Jacobian was "fd-inconclusive (witnesses-conflict)" in
+    /// ∂/∂b, the differences there settling at 1.000000e12 ± 1030 (10⁶ from the exact value);
+    /// and the swapped claim (b/d² for a/d²) passed on that estimate. Told the measured noise,
+    /// every verified difference's estimate holds around the exact value, and the right claim
+    /// passes. (The swapped claim is within the adaptive rung's honest tolerance, 4 × 4.8e5,
+    /// and passes: the black-box ladder stops at that agreement; see the report.)
+    func testTheBlackBoxCheckOfTheSolveHoldsItsEstimates() throws {
+        let exact = self.exact
+        let right = try checkBlackBoxJacobian(of: { Solve2.primal($0) }, at: nearSingular, claimed: { _ in exact })
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertFalse(right.measuredNoise.isEmpty, right.renderTable())
+        let swapped = try checkBlackBoxJacobian(of: { Solve2.primal($0) }, at: nearSingular, claimed: { _ in
+            [[exact[0][0], exact[0][0]], exact[1]]
+        })
+        for r in [right, swapped] {
+            for e in r.entries.joined() {
+                // The verified rungs (central's h/2h estimate at a step of 10⁻⁵ crosses the pole
+                // 10⁻⁶ away; it disagrees, and a fixed stencil's disagreement is checked further).
+                for rung in e.ladder where (rung.outcome == "agree" || rung.outcome == "disagree") && rung.witness != "central" {
+                    guard let v = rung.value, let est = rung.errorEstimate else { continue }
+                    XCTAssertLessThanOrEqual(Swift.abs(v - exact[e.output][e.input]), CheckOptions.errorEstimateSafety * est,
+                                             "(\(e.output), \(e.input)) \(rung.witness): \(r.renderTable())")
+                }
+            }
+        }
+    }
+
+    /// `validate` differences the primal at random points of its sample box: there only one of
+    /// 8 directions was reliable, it agreed, and the swapped JVP passed ("jvp: passed — 1 random
+    /// directions agree"). With the measured noise every direction is judged, the right rules
+    /// pass and the swap fails. Its first failure, at (0.9999980388487347, 1.000000033280111)
+    /// along (−0.2706362872437236, −0.11857278063483312), by Fraction: J·v = −104719283145.44,
+    /// the swapped JVP −104719346773.41.
+    func testValidateJudgesTheSolveWithItsMeasuredNoise() {
+        let right = validate(Solve2NearSingularBox.self, inputs: 2)
+        XCTAssertTrue(right.passed, "\(right)")
+        XCTAssertTrue(right.checks.contains { $0.name == "jvp" && $0.detail.hasPrefix("8 random directions agree") }, "\(right)")
+        let swapped = validate(Solve2SwappedNearSingularBox.self, inputs: 2)
+        XCTAssertEqual(swapped.failedChecks, ["jvp"], "\(swapped)")
+        XCTAssertTrue(swapped.checks.contains { $0.name == "jvp" && $0.detail.contains("JVP -104719346771.9") }, "\(swapped)")
+    }
+
+    /// The fault's difference holds its estimate around the exact ∂y₀/∂b, and resolves the
+    /// slip's 10⁶ (an estimate that did not would convict on noise).
+    func assertHonest(_ fault: FaultLocation?, file: StaticString = #filePath, line: UInt = #line) {
+        guard let fault else { return XCTFail("no fault", file: file, line: line) }
+        XCTAssertLessThanOrEqual(Swift.abs(fault.expected - exact[0][1]), CheckOptions.errorEstimateSafety * fault.errorEstimate,
+                                 "\(fault)", file: file, line: line)
+        XCTAssertLessThan(CheckOptions.errorEstimateSafety * fault.errorEstimate, Swift.abs(fault.got - exact[0][1]),
+                          "\(fault)", file: file, line: line)
+    }
+
+    /// At a well-conditioned point nothing changes: the same slip, (b − a)/d² = 1.14… at
+    /// (0.5, 0.25) (d = 7/8, so (0.25 − 0.5)/(49/64) = −16/49 off), is convicted by the ladder's
+    /// own rungs, and no measured noise is reported.
+    func testTheSameSlipAtAWellConditionedPointIsConvictedAsBefore() throws {
+        let x = [0.5, 0.25]
+        let r = try checkJacobian(of: ThroughSolve<Solve2SwappedJVP>(), at: x)
+        XCTAssertEqual(r.entries[0][1].verdict, .ruleWrong(subjects: ["forward"]), r.renderTable())
+        // ∂y₀/∂b = a/d² = 0.5·64/49 = 32/49.
+        XCTAssertEqual(r.entries[0][1].witnessValue ?? .nan, 32.0 / 49.0, accuracy: 1e-9)
+        XCTAssertNotEqual(r.entries[0][1].witness, "richardson-measured-noise")
+        XCTAssertTrue(r.measuredNoise.isEmpty, r.renderTable())
+        XCTAssertEqual(r.fault?.op, "solve2_swapped_jvp JVP")
+        XCTAssertEqual(r.fault?.expected ?? .nan, 32.0 / 49.0, accuracy: 1e-9)
+        let right = try checkJacobian(of: ThroughSolve<Solve2>(), at: x)
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertTrue(right.measuredNoise.isEmpty, right.renderTable())
+    }
+
+    /// Moré–Wild's estimate on noise of known size: f(x) = x + δ·u(x) with u uniform in [−1, 1),
+    /// a hash of x's bits, has σ = δ/√3 (the standard deviation of the uniform distribution).
+    func testMeasuredNoiseOfAKnownUniformNoise() {
+        let delta = 1e-9
+        func u(_ x: Double) -> Double {
+            var g = SeededGenerator(seed: x.bitPattern)
+            return 2 * g.nextUnit() - 1
+        }
+        let noise = measureNoise({ (x: [Double]) in [Foundation.sin(x[0]) + delta * u(x[0])] }, at: [0.7], outputs: 1, direction: [1])
+        let sigma = try? XCTUnwrap(noise.sigma[0])
+        XCTAssertEqual(sigma ?? 0, delta / 3.0.squareRoot(), accuracy: 0.5 * delta / 3.0.squareRoot())
+        XCTAssertEqual(noise.evaluations, 17, "two tables, at the first two steps: f(x) and 16 samples")
+    }
+
+    /// The solve's measured noise is of the size the analysis says: a·b rounds by at most half
+    /// an ulp of 1 (σ = ulp/√12 for a uniform rounding), carried to y₀ = 1/d by 1/d² ≈ 10¹²:
+    /// σ ≈ 2.2e-16/3.46·10¹² ≈ 6.4e-5, about 3·10⁵ ulps of y₀ ≈ 10⁶. Within a factor of 10.
+    func testMeasuredNoiseOfTheSolveNearTheSingularMatrix() {
+        let noise = vectorPrimitiveNoise(Solve2.self, at: nearSingular, outputs: 2)
+        let predicted = Double.ulpOfOne / 12.0.squareRoot() * 1e12
+        for o in 0..<2 {
+            let s = noise.sigma[o] ?? .nan
+            XCTAssertTrue(s > predicted / 10 && s < predicted * 10, "output \(o): σ = \(s), predicted \(predicted)")
+        }
+        XCTAssertLessThanOrEqual(noise.evaluations, 41)
+        // Well conditioned, the same primal is as noisy as its ulps: below the model, no floor.
+        let calm = vectorPrimitiveNoise(Solve2.self, at: [0.5, 0.25], outputs: 2)
+        let y = Solve2.primal([0.5, 0.25])
+        for o in 0..<2 {
+            XCTAssertEqual(RuleCheck.noiseFloor(measured: calm.sigma[o], value: y[o]), 0, "output \(o): σ = \(String(describing: calm.sigma[o]))")
+        }
+    }
+}
+
+final class MeasuredNoiseStructureTests: XCTestCase {
+    /// A kink within the table's reach is a spike in the differences, not noise: |x − 3| at 3
+    /// gives a "σ" proportional to the step, which two steps 100 apart expose.
+    func testAKinkAtThePointIsNotMeasuredAsNoise() {
+        let noise = measureNoise({ (x: [Double]) in [Swift.abs(x[0] - 3)] }, at: [3.0], outputs: 1, direction: [1])
+        XCTAssertNil(noise.sigma[0], "σ = \(String(describing: noise.sigma[0]))")
+    }
+}
