@@ -631,6 +631,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // carry a few hundred ulps, where the complex step's estimate is 1e-19), and a zero entry
         // is judged on the row's and f's scale, not its own.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // A loose agreement after two reliable disagreements is a conflict only if nothing
+        // sharper comes: the ladder goes on, and a later witness (complex step, exact rationals)
+        // that disagrees within a tighter tolerance decides. Stopping at the conflict left a
+        // claim 2·10⁻⁶ off an RK4 sensitivity fd-inconclusive, where exact rationals convicted
+        // it at the next entry: Richardson's estimate there (1.3e-5, a step of 7e-12 on a
+        // direction in which f is linear) reached the claim (a user trial).
+        var conflictingLooseTolerance: Double? = nil
+        var laterDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
         let sharp = Double.pow(eps, 1.0 / 3.0)
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
@@ -780,11 +788,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if outcomes.count > 1, let jump = jumpAcross(output: i, input: j, slope: slope(w)) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
                 }
+                let loose = tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w)
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
+                    if loose && laterDisagreement == nil {
+                        conflictingLooseTolerance = Swift.min(conflictingLooseTolerance ?? .infinity, tol)
+                        return nil
+                    }
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
-                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w) {
+                if loose {
                     if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
                     return nil
                 }
@@ -798,6 +811,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
                 if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
+                if conflictingLooseTolerance != nil && tol < laterDisagreement?.2 ?? .infinity {
+                    laterDisagreement = (name, w, tol, wrong)
+                }
                 disagreements += 1
             }
             return nil
@@ -845,6 +861,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         if let jump = jumpAcross(output: i, input: j, slope: slope(nil)) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        }
+        if let loose = conflictingLooseTolerance {
+            if let (dName, dw, dTol, wrong) = laterDisagreement, dTol < loose { return convict(wrong, (dName, dw, dTol)) }
+            return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
