@@ -70,3 +70,30 @@ final class ResearcherProgramTests: XCTestCase {
         XCTAssertTrue(try checkJacobian(of: f, at: p).passed)
     }
 }
+
+/// A branch the tape does not record: x for x < 1, 2x − 1 from 1 on (by hand: slope 1, then 2).
+private struct Switch: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        if x[0] < 1 { return [x[0]] }
+        return [2 * x[0] - 1]
+    }
+}
+
+extension ResearcherProgramTests {
+    /// Found by a user trial: 10⁻¹² right of the switch, where f = 2x − 1 on a neighbourhood and
+    /// forward and reverse mode's 2 is exact, a wrong claim of 1 had all three convicted: the
+    /// differences straddle the switch (central 1.5, exact rationals 1.5025), and the last rung
+    /// decided, over the complex step's 2 ± 9e-16. At the switch itself a claim of 7 (outside both
+    /// slopes) convicted the modes too.
+    func testADifferenceAcrossAnUnrecordedBranchDoesNotConvictTheModesTheComplexStepConfirms() throws {
+        for x in [1 + 1e-12, 1.0] {
+            for claim in [1.0, 7.0] where !(x == 1 && claim == 1) {
+                let report = try checkJacobian(of: Switch(), at: [x], claimed: { _ in [[claim]] })
+                XCTAssertEqual(report.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "x = \(x), claim \(claim)\n\(report.renderTable())")
+            }
+        }
+        // Without a claim the conflict is reported as such, as before.
+        let plain = try checkJacobian(of: Switch(), at: [1.0])
+        XCTAssertEqual(plain.verdict, .fdInconclusive(reasons: [.witnessesConflict]), plain.renderTable())
+    }
+}

@@ -639,6 +639,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // direction in which f is linear) reached the claim (a user trial).
         var conflictingLooseTolerance: Double? = nil
         var laterDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
+        // The complex step's judgement, when it was reliable: its value, tolerance and the
+        // subjects it found wrong (none when it agreed). See `convict`.
+        var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
         let sharp = Double.pow(eps, 1.0 / 3.0)
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
@@ -726,7 +729,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// seed (a VJP that ignores its cotangent changes with any seed). Only entries that
         /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
         func convict(_ wrong: [String], _ decided: (String, DifferenceEstimate, Double)) -> EntryCheck {
-            let (_, w, tol) = decided
+            let (decidedName, w, tol) = decided
+            // A difference whose step straddles a branch of f that the tape does not record (an
+            // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
+            // compute such a difference too. The complex step follows the branch taken, as the
+            // modes do: where it agreed with a subject and contradicts the deciding difference
+            // (each outside the other's tolerance, and it no looser than 1000× the difference's),
+            // that difference does not convict the subject. Forward and reverse mode's exact 2 for
+            // x < 1 ? x : 2x − 1 at 1 + 10⁻¹² were rule-wrong beside a wrong claim, on the exact
+            // central difference 1.5025 (a user trial). What the complex step convicts still stands.
+            if let c = complexStepJudged, c.name != decidedName,
+               Swift.abs(c.w.value - w.value) > c.tol + tol, c.tol <= 1000 * tol,
+               wrong.contains(where: { !c.wrong.contains($0) }) {
+                if c.wrong.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
+                return convict(c.wrong, (c.name, c.w, c.tol))
+            }
             var passes: [SeededPass] = []
             var excused: [String] = []
             let linearRules = graph.map { $0.vectorCalls.isEmpty } ?? false
@@ -848,6 +865,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
             }
             if case .disagree = judgement, !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
+            if case .differences(.complexStep) = options.ladder[k] {
+                switch judgement {
+                case .agree(let tol): complexStepJudged = (name, w, tol, [])
+                case .disagree(let tol, let wrong): complexStepJudged = (name, w, tol, wrong)
+                case .unreliable: break
+                }
+            }
             if let done = record(name, w, judgement) { return done }
         }
         // Near-kink rung: some difference straddled a kink that the recorded point does not touch
