@@ -215,6 +215,19 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertTrue(short.renderTable().hasPrefix("Jacobian check at x = [0.5, 0.25] (Double"))
     }
 
+    /// Found by a user trial: the point 1 + 10⁻¹² (right of a branch in the user's code, where the
+    /// check passes) was shown as 1.0 (on the switch, where it is inconclusive), so pasting it
+    /// checked another point. Coordinates print as the shortest text that reads back as them.
+    func testTableFirstLineShowsThePointExactly() throws {
+        struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
+        let x = [1 + 1e-12, 1.0 / 3]
+        let first = try checkGradient(of: Square(), at: x).renderTable().split(separator: "\n")[0]
+        XCTAssertEqual(first, "Jacobian check at x = [1.000000000001, 0.3333333333333333] (Double, ε = 2.220446e-16)")
+        XCTAssertEqual(Double("1.000000000001"), x[0])
+        let float = try checkGradient(of: Square(), at: [Float(0.3), 2])
+        XCTAssertTrue(float.renderTable().hasPrefix("Jacobian check at x = [0.3, 2.0] (Float"), float.renderTable())
+    }
+
     /// Found by a user trial: 1/x at 1e-6 was a "discontinuity" (the jump test's first step crossed
     /// the pole and its last difference was still 2h·10¹²), and |x| at 1e-12 too (every difference
     /// 2|x| once the steps pass the kink); so correct derivatives failed and wrong claims passed.

@@ -105,9 +105,13 @@ public struct CheckReport: Sendable {
     /// the last 2 and the count (the whole point is in ``point`` and the JSON). A gradient over
     /// 10⁵ inputs printed its point as a first line of a megabyte (a user trial), which
     /// `XCTAssert(report.passed, report.renderTable())` then wrote into every failure.
+    /// Each coordinate is the shortest text that reads back as it (in the scalar type checked),
+    /// so the point can be pasted to reproduce the check: rounded to 7 figures, 1 + 10⁻¹² (right
+    /// of a branch, where the check passes) read 1.0 (on the switch, where it is inconclusive).
     var shownPoint: String {
-        if point.count <= 12 { return "[" + point.map(fmt).joined(separator: ", ") + "]" }
-        let shown = point.prefix(8).map(fmt) + ["…"] + point.suffix(2).map(fmt)
+        let exact: (Double) -> String = { x in scalarType == "Float" ? "\(Float(x))" : "\(x)" }
+        if point.count <= 12 { return "[" + point.map(exact).joined(separator: ", ") + "]" }
+        let shown = point.prefix(8).map(exact) + ["…"] + point.suffix(2).map(exact)
         return "[" + shown.joined(separator: ", ") + "] (\(point.count) inputs)"
     }
 
