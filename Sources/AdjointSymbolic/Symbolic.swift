@@ -193,7 +193,7 @@ extension Symbolic: CustomStringConvertible {
     ///
     /// ```swift
     /// let x = Symbolic.variable(0)
-    /// "\(x * x + 1)"   // "x0^2 + 1"
+    /// print(x * x + 1)   // x0^2 + 1
     /// ```
     public var description: String {
         do { return try formula(variables: nil, maxOutputBytes: Self.descriptionMaxBytes) } catch {
