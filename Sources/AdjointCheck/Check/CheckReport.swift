@@ -205,6 +205,21 @@ public struct CheckReport: Sendable {
         if adAllZero {
             n.append("AD returned exactly 0 for every entry while differences did not: the function likely leaves the AD types")
         }
+        // The signature of a branch in the user's code at the point (x < 1 ? x : 2x − 1 at 1):
+        // differences straddle it, the complex step and the modes follow the branch taken. The
+        // entry alone read "witnesses-conflict", which says nothing of where to look (a user trial).
+        let branching = entries.joined().filter { e in
+            guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.witnessesConflict) else { return false }
+            return e.ladder.contains { $0.witness == WitnessRung.differences(.complexStep).name && $0.outcome == "agree" }
+                && e.ladder.contains { $0.outcome == "disagree" }
+        }
+        if let first = branching.first {
+            let which = branching.count == 1 ? "entry" : "\(branching.count) entries, the first"
+            n.append("\(which) (\(first.output), \(first.input)): differences disagree with the complex step, which agrees with "
+                + "\(subjects.joined(separator: " and ")): f may branch on a value (an if, a loop's test) within the differences' "
+                + "steps, and the tape records only the branch taken; checkBlackBoxJacobian with these values as the claim "
+                + "looks for one-sided derivatives there")
+        }
         return n
     }
 
