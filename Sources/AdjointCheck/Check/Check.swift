@@ -632,10 +632,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // is judged on the row's and f's scale, not its own.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
         // A loose agreement after two reliable disagreements is a conflict only if nothing
-        // sharper comes: the ladder goes on, and a later witness (complex step, exact rationals)
-        // that disagrees within a tighter tolerance decides. Stopping at the conflict left a
-        // claim 2·10⁻⁶ off an RK4 sensitivity fd-inconclusive, where exact rationals convicted
-        // it at the next entry: Richardson's estimate there (1.3e-5, a step of 7e-12 on a
+        // sharper comes: the ladder goes on, and a later complex step that disagrees within a
+        // tighter tolerance decides. Stopping at the conflict left a claim 2·10⁻⁶ off an RK4
+        // sensitivity fd-inconclusive, where exact rationals convicted it at the next entry: Richardson's estimate there (1.3e-5, a step of 7e-12 on a
         // direction in which f is linear) reached the claim (a user trial).
         var conflictingLooseTolerance: Double? = nil
         var laterDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
@@ -828,7 +827,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
                 if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
-                if conflictingLooseTolerance != nil && tol < laterDisagreement?.2 ?? .infinity {
+                // Only the complex step: it subtracts no samples, so it cannot straddle a branch
+                // the tape does not record, which exact rationals (differences in Q) can.
+                if conflictingLooseTolerance != nil, name == WitnessRung.differences(.complexStep).name,
+                   tol < laterDisagreement?.2 ?? .infinity {
                     laterDisagreement = (name, w, tol, wrong)
                 }
                 disagreements += 1
