@@ -216,7 +216,8 @@ public struct Rational: @unchecked Sendable {
                 || Int(__gmpz_sizeinbase(denRef(q), 2)) > limit
         }
         if over {
-            Diagnostics.report(.limitExceeded(what: "bit size of a rational numerator or denominator (in \(op))",
+            // Named like the work limit's error, so a reader knows which setting to raise.
+            Diagnostics.report(.limitExceeded(what: "bit size of a rational numerator or denominator (in \(op); Rational.bitSizeLimit)",
                                               limit: limit))
             return .nan
         }

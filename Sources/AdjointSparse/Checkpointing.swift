@@ -58,6 +58,12 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// g.gradient   // ∂L/∂x₀ ≈ [1.89856309771573, 0.128253095066018]: 10⁶ steps' rounding (exact: [1.89856309771574, 0.128253095066082])
 /// ```
 ///
+/// The gradient is with respect to the initial state only. For parameters θ of the step (an
+/// ODE's coefficients), carry them in the state and have `step` return them unchanged: the
+/// state's θ entries of the gradient are then ∂L/∂θ, summed over every step that reads them.
+/// A cost summed along the trajectory, Σₖ c(x_k), is an entry of the state that each step adds
+/// c(x_k) to and `loss` reads.
+///
 /// Write the step closure's type out: with `let h = 1e-6` and an untyped closure (as this
 /// example once read) the compiler gives up ("unable to type-check this expression in
 /// reasonable time").

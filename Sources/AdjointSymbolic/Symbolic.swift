@@ -182,11 +182,22 @@ public struct Symbolic: ADScalar, Sendable {
 }
 
 extension Symbolic: CustomStringConvertible {
+    /// Most bytes `description` prints: a text for reading. At the printer's 64 MiB, `print(d)`
+    /// of an RK4 loop's derivative wrote 64 MiB of expanded tree (a minute and a half in a debug
+    /// build) only to end in the limit's note (a user trial).
+    public static let descriptionMaxBytes = 1 << 20
+
     /// The expression in formula syntax with variables named x0, x1, …; past
-    /// ``ExpressionPrinter/defaultMaxOutputBytes`` a note saying so instead of the text.
+    /// ``descriptionMaxBytes`` a note saying so, and how to print it with shared
+    /// subexpressions named, instead of the text.
+    ///
+    /// ```swift
+    /// let x = Symbolic.variable(0)
+    /// print(x * x + 1)   // x0^2 + 1
+    /// ```
     public var description: String {
-        do { return try formula(variables: nil) } catch {
-            return "<expression \(id): \(error)>"
+        do { return try formula(variables: nil, maxOutputBytes: Self.descriptionMaxBytes) } catch {
+            return "<expression \(id): \(error); ExpressionPrinter(variables: nil, expand: false).print([\(id)]) names shared subexpressions, formula(variables:maxOutputBytes:) prints the whole tree>"
         }
     }
 }

@@ -73,13 +73,22 @@ public enum SymbolicDifferentiation {
     /// Runs `body` and throws ``ADError/limitExceeded(what:limit:)`` if the expression graph
     /// refused a node meanwhile (``ExpressionGraph/maximumNodeCount``): its results would hold
     /// NaN in place of the refused expressions.
+    ///
+    /// A loop whose test reads the inputs (a Newton iteration's `while abs(delta) > tol`) never
+    /// ends on symbols without a point: each unbound comparison is taken as true, and the loop
+    /// grew the graph to the limit (a minute) and stopped with the bare limit. The error then
+    /// names the first such comparison and asks for a point.
     static func withinNodeLimit<R>(_ body: () throws -> R) throws -> R {
         let graph = ExpressionGraph.shared
         let before = graph.refusals
         // A NaN in place of a refused node can make the body fail another way: the limit is the cause.
-        let r = Result { try body() }
+        let (r, log) = BranchLog.recording { Result { try body() } }
         if graph.refusals > before {
-            throw ADError.limitExceeded(what: "nodes in the symbolic expression graph", limit: graph.maximumNodeCount)
+            var what = "nodes in the symbolic expression graph"
+            if let first = log.unbound.first {
+                what += " (comparisons were decided without a point, the first \"\(first)\": a loop whose test reads the inputs does not end that way; pass the point with at:)"
+            }
+            throw ADError.limitExceeded(what: what, limit: graph.maximumNodeCount)
         }
         return try r.get()
     }

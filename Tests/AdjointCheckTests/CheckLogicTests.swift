@@ -178,9 +178,54 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(fmt(1234567890.5), "1234567890.5")   // short enough to print whole
         XCTAssertEqual(fmt(12345678901.25), "1.234568e+10")
         XCTAssertEqual(fmt(0.000987654321), "9.876543e-04")
-        XCTAssertEqual(fmt(562.3790762907031), "562.3790")
+        XCTAssertEqual(fmt(562.3790762907031), "562.3791")
         XCTAssertEqual(fmt(8.218407461554968e+307), "8.218407e+307")
         XCTAssertEqual(fmt(-2.5), "-2.5")
+    }
+
+    /// Found by a user trial: the table cut numbers instead of rounding them, so the point
+    /// 1 − 2⁻⁵³ (a branch's switch approached from below) read "0.999999" and a one-sided
+    /// derivative 1.9999999999999998 read "1.999999", both 10⁻⁶ off what they were, and
+    /// −0.028522891912549742 kept 5 figures. Expected values rounded by hand to 7 figures.
+    func testTableNumbersAreRoundedNotCut() {
+        XCTAssertEqual(fmt(0.9999999999999999), "1.0")
+        XCTAssertEqual(fmt(1.9999999999999998), "2.0")
+        XCTAssertEqual(fmt(-0.028522891912549742), "-0.02852289")
+        XCTAssertEqual(fmt(-0.47316255210846947), "-0.4731626")
+        XCTAssertEqual(fmt(0.30000001192092896), "0.3")                 // Float(0.3) as a Double
+        XCTAssertEqual(fmt(1.2345678901234567e-05), "1.234568e-05")
+        XCTAssertEqual(fmt(9.9999999999e-05), "1.000000e-04")           // the mantissa rounds up to 10
+        XCTAssertEqual(fmt(12345678.91234), "12345679.0")               // below 1e8: the integer part whole
+        XCTAssertEqual(fmt(-4.248354255291589e-18), "-4.248354e-18")
+    }
+
+    /// Found by a user trial: a gradient check over 10⁵ inputs printed the whole point as the
+    /// table's first line (a megabyte), which `XCTAssert(report.passed, report.renderTable())`
+    /// then wrote into the failure message.
+    func testTableFirstLineShowsALongPointShortened() throws {
+        struct SumOfSquares: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(0) { $0 + $1 * $1 }] }
+        }
+        let x = (0..<200).map { Double($0) / 8 }
+        let report = try checkGradient(of: SumOfSquares(), at: x)
+        let first = report.renderTable().split(separator: "\n")[0]
+        XCTAssertEqual(first, "Jacobian check at x = [0.0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, …, 24.75, 24.875] (200 inputs) (Double, ε = 2.220446e-16)")
+        XCTAssertEqual(report.point, x)   // the whole point is still there
+        let short = try checkGradient(of: SumOfSquares(), at: [0.5, 0.25])
+        XCTAssertTrue(short.renderTable().hasPrefix("Jacobian check at x = [0.5, 0.25] (Double"))
+    }
+
+    /// Found by a user trial: the point 1 + 10⁻¹² (right of a branch in the user's code, where the
+    /// check passes) was shown as 1.0 (on the switch, where it is inconclusive), so pasting it
+    /// checked another point. Coordinates print as the shortest text that reads back as them.
+    func testTableFirstLineShowsThePointExactly() throws {
+        struct Square: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] } }
+        let x = [1 + 1e-12, 1.0 / 3]
+        let first = try checkGradient(of: Square(), at: x).renderTable().split(separator: "\n")[0]
+        XCTAssertEqual(first, "Jacobian check at x = [1.000000000001, 0.3333333333333333] (Double, ε = 2.220446e-16)")
+        XCTAssertEqual(Double("1.000000000001"), x[0])
+        let float = try checkGradient(of: Square(), at: [Float(0.3), 2])
+        XCTAssertTrue(float.renderTable().hasPrefix("Jacobian check at x = [0.3, 2.0] (Float"), float.renderTable())
     }
 
     /// Found by a user trial: 1/x at 1e-6 was a "discontinuity" (the jump test's first step crossed

@@ -261,6 +261,9 @@ final class RationalTests: XCTestCase {
         guard case let .limitExceeded(what, limit)? = d.errors.first else { return XCTFail("\(d.errors)") }
         XCTAssertEqual(limit, 256)
         XCTAssertTrue(what.contains("bit size"), what)
+        // Found by a user trial (Newton's √a at 10⁻⁶ in exact mode): the work limit's error named
+        // its setting, this one did not.
+        XCTAssertTrue(what.contains("Rational.bitSizeLimit"), what)
         // Just under the limit is fine: 3^161 has ⌊161·log₂3⌋ + 1 = 256 bits.
         let (ok, d2) = Diagnostics.collect { Rational.powi(3, 161) }
         XCTAssertEqual(ok.bitWidths.numerator, 256)

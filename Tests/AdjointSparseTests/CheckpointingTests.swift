@@ -23,6 +23,35 @@ final class CheckpointingTests: XCTestCase {
         return (rec.value[0], try rec.pullback([1]))
     }
 
+    /// A researcher's pattern (the doc comment's): the ODE's parameters carried in the state.
+    /// RK4 for y' = [[−a, b], [−b, −a]]·y over [0, 1] in 10⁴ steps, state (y₀, y₁, a, b), loss
+    /// u(1). By hand, u(1) = e^{−a}(cos b·y₀ + sin b·y₁) (RK4's error at h = 10⁻⁴ is ~10⁻¹⁶), so
+    /// ∂u/∂y₀ = e^{−a}cos b, ∂u/∂y₁ = e^{−a}sin b, ∂u/∂a = −u, ∂u/∂b = e^{−a}(−sin b·y₀ + cos b·y₁).
+    func testParametersCarriedInTheStateGetTheirGradient() throws {
+        let n = 10_000
+        let h = Reverse<Double>(1.0 / Double(n))
+        let half: Reverse<Double> = h * 0.5, sixth: Reverse<Double> = h / 6
+        func field(_ u: Reverse<Double>, _ v: Reverse<Double>, _ a: Reverse<Double>, _ b: Reverse<Double>) -> (Reverse<Double>, Reverse<Double>) {
+            (b * v - a * u, -(b * u) - a * v)
+        }
+        func rk4(_ s: [Reverse<Double>]) -> [Reverse<Double>] {
+            let (u, v, a, b) = (s[0], s[1], s[2], s[3])
+            let k1 = field(u, v, a, b)
+            let k2 = field(u + half * k1.0, v + half * k1.1, a, b)
+            let k3 = field(u + half * k2.0, v + half * k2.1, a, b)
+            let k4 = field(u + h * k3.0, v + h * k3.1, a, b)
+            let du: Reverse<Double> = k1.0 + 2 * k2.0 + 2 * k3.0 + k4.0
+            let dv: Reverse<Double> = k1.1 + 2 * k2.1 + 2 * k3.1 + k4.1
+            return [u + sixth * du, v + sixth * dv, a, b]
+        }
+        let (y0, y1, a, b) = (1.0, 0.5, 0.3, 2.0)
+        let g = try checkpointedGradient(steps: n, state: [y0, y1, a, b], step: rk4, loss: { s in s[0] })
+        let e = exp(-a), u = e * (cos(b) * y0 + sin(b) * y1)
+        let expected = [e * cos(b), e * sin(b), -u, e * (-sin(b) * y0 + cos(b) * y1)]
+        for k in 0..<4 { XCTAssertEqual(g.gradient[k], expected[k], accuracy: 1e-12, "entry \(k)") }
+        XCTAssertEqual(g.value, u, accuracy: 1e-13)
+    }
+
     func testCheckpointedGradientIsBitIdenticalToThePlainTape() throws {
         for n in [0, 1, 2, 10, 97, 1_000, 4_096] {
             let x0 = [0.7, -0.2]

@@ -734,6 +734,13 @@ enum DocCommentExamples {
         guard case .nonFinite? = Diagnostics.collect({ Symbolic(.infinity) }).diagnostics.errors.first else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 195.
+    static func Symbolic_195() async throws {
+        let x = Symbolic.variable(0)
+        print(x * x + 1)   // x0^2 + 1
+        if "\(x * x + 1)" != "x0^2 + 1" { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/Symbolic.swift, line 197.
     static func Symbolic_197() async throws {
         struct Kinked: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(x[0])] } }
@@ -945,6 +952,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
         ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
         ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
+        ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),

@@ -112,7 +112,7 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(double.stderr.contains("if it computes in float32, rerun with --precision float32"), double.stderr)
         let float = try runProgram("float32.py", args + ["--precision", "float32"])
         XCTAssertEqual(float.status, 0, float.stdout + float.stderr)
-        XCTAssertTrue(float.stdout.contains("(Float, ε = 1.192092e-07)"), float.stdout)
+        XCTAssertTrue(float.stdout.contains("(Float, ε = 1.192093e-07)"), float.stdout)   // ε = 2⁻²³ = 1.1920928955e-07, rounded
         let wrong = try runProgram("float32.py --sign-error", args + ["--precision", "float32"])
         XCTAssertEqual(wrong.status, 1, wrong.stdout + wrong.stderr)
         XCTAssertTrue(wrong.stderr.contains("∂f1/∂x1 (entry (0, 1)"), wrong.stderr)

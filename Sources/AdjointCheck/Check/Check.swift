@@ -715,6 +715,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Whether a vector primitive's measured noise excused a disagreement (then a difference
         // told that noise is taken, ``measuredNoiseEstimate(input:)``).
         var opaqueNoiseExcused = false
+        // A loose agreement after two reliable disagreements is a conflict only if nothing
+        // sharper comes: the ladder goes on, and a later complex step that disagrees within a
+        // tighter tolerance decides. Stopping at the conflict left a claim 2·10⁻⁶ off an RK4
+        // sensitivity fd-inconclusive, where exact rationals convicted it at the next entry: Richardson's estimate there (1.3e-5, a step of 7e-12 on a
+        // direction in which f is linear) reached the claim (a user trial).
+        var conflictingLooseTolerance: Double? = nil
+        var laterDisagreement: (String, DifferenceEstimate, Double, [String])? = nil
+        // The complex step's judgement, when it was reliable: its value, tolerance and the
+        // subjects it found wrong (none when it agreed). See `convict`.
+        var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
         let sharp = Double.pow(eps, 1.0 / 3.0)
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
@@ -815,7 +825,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// seed (a VJP that ignores its cotangent changes with any seed). Only entries that
         /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
         func convict(_ wrong: [String], _ decided: (String, DifferenceEstimate, Double)) -> EntryCheck {
-            let (_, w, tol) = decided
+            let (decidedName, w, tol) = decided
+            // A difference whose step straddles a branch of f that the tape does not record (an
+            // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
+            // compute such a difference too. The complex step follows the branch taken, as the
+            // modes do: where it agreed with a subject and contradicts the deciding difference
+            // (each outside the other's tolerance, and it no looser than 1000× the difference's),
+            // that difference does not convict the subject. Forward and reverse mode's exact 2 for
+            // x < 1 ? x : 2x − 1 at 1 + 10⁻¹² were rule-wrong beside a wrong claim, on the exact
+            // central difference 1.5025 (a user trial). What the complex step convicts still stands.
+            if let c = complexStepJudged, c.name != decidedName,
+               Swift.abs(c.w.value - w.value) > c.tol + tol, c.tol <= 1000 * tol,
+               wrong.contains(where: { !c.wrong.contains($0) }) {
+                if c.wrong.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
+                return convict(c.wrong, (c.name, c.w, c.tol))
+            }
             var passes: [SeededPass] = []
             var excused: [String] = []
             let linearRules = graph.map { $0.vectorCalls.isEmpty } ?? false
@@ -877,11 +901,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if outcomes.count > 1, let jump = jumpAcross(output: i, input: j, slope: slope(w)) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
                 }
+                let loose = tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w)
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
+                    if loose && laterDisagreement == nil {
+                        conflictingLooseTolerance = Swift.min(conflictingLooseTolerance ?? .infinity, tol)
+                        return nil
+                    }
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
                 }
-                if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w) {
+                if loose {
                     if tol < looseAgreement?.2 ?? .infinity { looseAgreement = (name, w, tol) }
                     return nil
                 }
@@ -895,6 +924,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
                 if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
+                // Only the complex step: it subtracts no samples, so it cannot straddle a branch
+                // the tape does not record, which exact rationals (differences in Q) can.
+                if conflictingLooseTolerance != nil, name == WitnessRung.differences(.complexStep).name,
+                   tol < laterDisagreement?.2 ?? .infinity {
+                    laterDisagreement = (name, w, tol, wrong)
+                }
                 disagreements += 1
             }
             return nil
@@ -929,6 +964,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
             }
             if case .disagree = judgement, !options.ladder[k].fixedStencil { disagreedOnlyByFixedStencils = false }
+            if case .differences(.complexStep) = options.ladder[k] {
+                switch judgement {
+                case .agree(let tol): complexStepJudged = (name, w, tol, [])
+                case .disagree(let tol, let wrong): complexStepJudged = (name, w, tol, wrong)
+                case .unreliable: break
+                }
+            }
             if let done = record(name, w, judgement) { return done }
         }
         // Near-kink rung: some difference straddled a kink that the recorded point does not touch
@@ -953,6 +995,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         if let jump = jumpAcross(output: i, input: j, slope: slope(nil)) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        }
+        if let loose = conflictingLooseTolerance {
+            if let (dName, dw, dTol, wrong) = laterDisagreement, dTol < loose { return convict(wrong, (dName, dw, dTol)) }
+            return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.

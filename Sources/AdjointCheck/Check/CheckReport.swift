@@ -113,11 +113,25 @@ public struct CheckReport: Sendable {
 
     // MARK: Table
 
+    /// The point for the table's first line: in full up to 12 inputs; past that the first 8 and
+    /// the last 2 and the count (the whole point is in ``point`` and the JSON). A gradient over
+    /// 10⁵ inputs printed its point as a first line of a megabyte (a user trial), which
+    /// `XCTAssert(report.passed, report.renderTable())` then wrote into every failure.
+    /// Each coordinate is the shortest text that reads back as it (in the scalar type checked),
+    /// so the point can be pasted to reproduce the check: rounded to 7 figures, 1 + 10⁻¹² (right
+    /// of a branch, where the check passes) read 1.0 (on the switch, where it is inconclusive).
+    var shownPoint: String {
+        let exact: (Double) -> String = { x in scalarType == "Float" ? "\(Float(x))" : "\(x)" }
+        if point.count <= 12 { return "[" + point.map(exact).joined(separator: ", ") + "]" }
+        let shown = point.prefix(8).map(exact) + ["…"] + point.suffix(2).map(exact)
+        return "[" + shown.joined(separator: ", ") + "] (\(point.count) inputs)"
+    }
+
     /// A readable table: summary, the worst entries (output, input, each method's value, witness,
     /// abs and rel error, FD estimate, verdict), kinks, and the localised fault.
     public func renderTable() -> String {
         var lines: [String] = []
-        lines.append("Jacobian check at x = [\(point.map(fmt).joined(separator: ", "))] (\(scalarType), ε = \(fmt(epsilon)))")
+        lines.append("Jacobian check at x = \(shownPoint) (\(scalarType), ε = \(fmt(epsilon)))")
         if let problem {
             // A missing rule is no non-finite value: say that no mode could run, and which rules.
             if case .missingRule = problem, !modesNotRun.isEmpty {
@@ -203,6 +217,21 @@ public struct CheckReport: Sendable {
         }
         if adAllZero {
             n.append("AD returned exactly 0 for every entry while differences did not: the function likely leaves the AD types")
+        }
+        // The signature of a branch in the user's code at the point (x < 1 ? x : 2x − 1 at 1):
+        // differences straddle it, the complex step and the modes follow the branch taken. The
+        // entry alone read "witnesses-conflict", which says nothing of where to look (a user trial).
+        let branching = entries.joined().filter { e in
+            guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.witnessesConflict) else { return false }
+            return e.ladder.contains { $0.witness == WitnessRung.differences(.complexStep).name && $0.outcome == "agree" }
+                && e.ladder.contains { $0.outcome == "disagree" }
+        }
+        if let first = branching.first {
+            let which = branching.count == 1 ? "entry" : "\(branching.count) entries, the first"
+            n.append("\(which) (\(first.output), \(first.input)): differences disagree with the complex step, which agrees with "
+                + "\(subjects.joined(separator: " and ")): f may branch on a value (an if, a loop's test) within the differences' "
+                + "steps, and the tape records only the branch taken; checkBlackBoxJacobian with these values as the claim "
+                + "looks for one-sided derivatives there")
         }
         return n
     }
@@ -346,29 +375,43 @@ public struct CheckReport: Sendable {
     }
 }
 
-/// Compact number formatting for tables: shortest round-trip text, trimmed to 10 significant
-/// characters where that loses nothing the eye needs.
+/// Compact number formatting for tables: shortest round-trip text when it is short, else 7
+/// significant figures, rounded. Cutting the text instead (as this once did) showed
+/// 0.9999999999999999 as "0.999999" and 1.9999999999999998 as "1.999999", a point or a
+/// one-sided derivative 10⁻⁶ off what it was, and -0.028522891912549742 to 5 figures (a user trial).
 func fmt(_ x: Double) -> String {
     if x.isNaN { return "NaN" }
     if x.isInfinite { return x > 0 ? "inf" : "-inf" }
     let s = "\(x)"
     if s.count <= 12 { return s }
-    // Keep mantissa digits to 7 significant figures, keep any exponent.
     let parts = s.split(separator: "e", maxSplits: 1)
     let a = Swift.abs(x)
-    if parts.count == 1 && (a >= 1e8 || a < 1e-3) {
+    if parts.count == 2 {
+        // Swift's exponent form: round the mantissa, which lies in [1, 10), and keep the exponent.
+        guard let m = Double(parts[0]), let e = Int(parts[1]) else { return s }
+        return scientific(negative: x < 0, digits: Int((Swift.abs(m) * 1e6).rounded()), exponent: e)
+    }
+    if a >= 1e8 || a < 1e-3 {
         // Printed without an exponent, cutting the text would drop integer digits (−1e12 showed as
         // "-99999999", found by a user trial) or keep too few: write 7 significant figures.
-        var e = Int(Double.log10(a).rounded(.down))
-        var digits = Int((a / Double.pow(10, Double(e)) * 1e6).rounded())
-        if digits >= 10_000_000 { digits /= 10; e += 1 }
-        if digits < 1_000_000 { digits *= 10; e -= 1 }
-        let d = String(digits)
-        let exponent = (e < 0 ? "-" : "+") + (Swift.abs(e) < 10 ? "0" : "") + String(Swift.abs(e))
-        return (x < 0 ? "-" : "") + String(d.prefix(1)) + "." + String(d.dropFirst()) + "e" + exponent
+        let e = Int(Double.log10(a).rounded(.down))
+        return scientific(negative: x < 0, digits: Int((a / Double.pow(10, Double(e)) * 1e6).rounded()), exponent: e)
     }
-    let mantissa = String(parts[0].prefix(x < 0 ? 9 : 8))
-    return parts.count == 2 ? mantissa + "e" + parts[1] : mantissa
+    // 1e-3 ≤ |x| < 1e8: round to 7 significant figures. k / 10ᵈ (k an integer below 10⁹, d ≤ 9)
+    // is the Double nearest a decimal of at most 9 digits, so its shortest text is that decimal.
+    let d = Swift.max(0, 6 - Int(Double.log10(a).rounded(.down)))
+    let p = Double.pow(10, Double(d))
+    return "\((x * p).rounded() / p)"
+}
+
+/// ±d.dddddde±XX from 7 significant digits (a mantissa rounded up to 10 moves the exponent).
+private func scientific(negative: Bool, digits: Int, exponent: Int) -> String {
+    var digits = digits, e = exponent
+    if digits >= 10_000_000 { digits = (digits + 5) / 10; e += 1 }
+    if digits < 1_000_000 { digits *= 10; e -= 1 }
+    let d = String(digits)
+    let sign = (e < 0 ? "-" : "+") + (Swift.abs(e) < 10 ? "0" : "")
+    return (negative ? "-" : "") + String(d.prefix(1)) + "." + String(d.dropFirst()) + "e" + sign + String(Swift.abs(e))
 }
 
 /// `print(report)` and string interpolation give the table: the synthesized form was one line of
