@@ -4,15 +4,15 @@ import Foundation
 
 func notebook_02_check_and_kinks() throws {
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 169)
+#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 170)
 
 
 
-    struct SinPlusAbs: ADFunction {
+    struct SinPlusGelu: ADFunction {
         var inputCount: Int? { 1 }
-        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) + abs(x[0])] }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) + gelu(x[0])] }
     }
-    let far = try checkJacobian(of: SinPlusAbs(), at: [1e25])
+    let far = try checkJacobian(of: SinPlusGelu(), at: [1e25])
     let entry = far.entries[0][0]
     print("verdict:", entry.verdict.name, " passed:", far.passed)
     for rung in entry.ladder {

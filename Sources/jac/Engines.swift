@@ -161,10 +161,11 @@ struct DifferenceEngine: ModeEngine {
     func unavailability(for formula: Formula) -> String? {
         guard method == .complexStep else { return nil }
         // Ask the complex scalar itself which ops it cannot extend analytically, instead of
-        // keeping a second list here.
-        let probe = ComplexDouble(0.5, 0)
+        // keeping a second list here. At a point off every kink (max at a tie would be refused
+        // for the point, not the op); a kink the formula reaches at --at is reported there.
+        let (a, b) = (ComplexDouble(0.5, 0), ComplexDouble(0.25, 0))
         for op in formula.usedOps {
-            let (_, d) = Diagnostics.collect { ComplexDouble.apply(op, probe, probe, 2) }
+            let (_, d) = Diagnostics.collect { ComplexDouble.apply(op, a, b, 2) }
             if d.errors.contains(where: { if case .unsupported = $0 { return true }; return false }) {
                 return "complex-step mode is not available: uses \(op.info.name), which has no analytic extension"
             }

@@ -11,15 +11,16 @@ final class AliasingTests: XCTestCase {
         static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
         static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x * x }
     }
-    /// (sin(x₀) + |x₀| + x₁, wrong_cube(x₁) + x₀·10⁻²⁰): abs keeps the complex step out, sin
-    /// keeps exact mode out.
+    /// (sin(x₀) + gelu(x₀) + x₁, wrong_cube(x₁) + x₀·10⁻²⁰): gelu keeps the complex step out (it
+    /// has no complex extension here; |x₀| did, until the complex step continued abs away from
+    /// its kink, and then decided this entry rightly), sin keeps exact mode out.
     struct SinAbsCube: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
-            [sin(x[0]) + abs(x[0]) + x[1], WrongCubeRule.apply(x[1]) + x[0] * T(1e-20)]
+            [sin(x[0]) + gelu(x[0]) + x[1], WrongCubeRule.apply(x[1]) + x[0] * T(1e-20)]
         }
     }
 
-    /// ∂f/∂x₀ = cos x₀ + 1 (by hand), which forward and reverse give; every difference settled on
+    /// ∂f/∂x₀ = cos x₀ + gelu′(x₀) = cos x₀ + 1 at 10²⁵ (by hand: Φ(x) + x·φ(x), φ(10²⁵) = 0), which forward and reverse give; every difference settled on
     /// 1.0 (f rounds sin away) and convicted them. The entry is inconclusive, naming the cause,
     /// while the wrong rule along x₁ (where no sin argument moves) is still convicted.
     func testASinTermAveragedAwayByTheStepConvictsNothing() throws {
@@ -32,6 +33,19 @@ final class AliasingTests: XCTestCase {
     }
 
     /// The same f at x₀ = 3, where the steps resolve sin: the entry agrees, no aliasing noted.
+    /// With |x₀| for gelu the complex step continues abs from x₀ > 0 and sees sin's slope: it
+    /// decides the entry, agreeing with cos(10²⁵) + 1 (cos of that Double by mpmath:
+    /// 0.95226974931300889…).
+    func testTheComplexStepDecidesThroughAbsAwayFromItsKink() throws {
+        struct SinAbs: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) + abs(x[0])] }
+        }
+        let r = try checkJacobian(of: SinAbs(), at: [1e25])
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "complex-step", r.renderTable())
+        XCTAssertEqual(r.entries[0][0].subjects.first?.value ?? .nan, 1.95226974931300889, accuracy: 1e-15)
+    }
+
     func testAResolvedSinTermIsJudgedAsBefore() throws {
         let r = try checkJacobian(of: SinAbsCube(), at: [3, 2])
         XCTAssertEqual(r.entries[0][0].verdict.name, "agree", r.renderTable())

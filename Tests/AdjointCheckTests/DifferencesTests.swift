@@ -148,10 +148,25 @@ final class DifferencesTests: XCTestCase {
     }
 
     func testComplexStepNamesUnsupportedOp() throws {
-        let d = try differenceJacobian(of: Abs(), at: [0.5, 2.0], method: .complexStep)
-        XCTAssertEqual(d.unsupported, .unsupported(op: "abs", scalarType: "Complex<Double>", node: nil))
+        let d = try differenceJacobian(of: GeluProduct(), at: [0.5, 2.0], method: .complexStep)
+        XCTAssertEqual(d.unsupported, .unsupported(op: "gelu", scalarType: "Complex<Double>", node: nil))
         XCTAssertTrue(d.entries[0][0].warnings.contains(.unsupportedOp))
         XCTAssertTrue(d.entries[0][0].value.isNaN)
+    }
+
+    /// |x₁|·x₂ is analytic on each side of x₁ = 0, and the complex step continues the side the
+    /// point is on: ∇ = (sign(x₁)·x₂, |x₁|) by hand, exactly. At x₁ = 0 there is no continuation
+    /// and the op is refused there, named with its kink (before, abs was refused everywhere).
+    func testComplexStepContinuesAKinkedOpAwayFromItsKink() throws {
+        for (x1, x2) in [(0.5, 2.0), (-0.75, 3.0), (1e-8, -2.0)] {
+            let d = try differenceJacobian(of: Abs(), at: [x1, x2], method: .complexStep)
+            XCTAssertNil(d.unsupported)
+            XCTAssertEqual(d.jacobian[0][0], x1 < 0 ? -x2 : x2)
+            XCTAssertEqual(d.jacobian[0][1], Swift.abs(x1))
+        }
+        let atKink = try differenceJacobian(of: Abs(), at: [0.0, 2.0], method: .complexStep)
+        XCTAssertEqual(atKink.unsupported, .unsupported(op: "abs at its kink (x = 0)", scalarType: "Complex<Double>", node: nil))
+        XCTAssertTrue(atKink.entries[0][0].value.isNaN)
     }
 
     func testJVPByDirectionalDifference() throws {

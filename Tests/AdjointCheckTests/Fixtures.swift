@@ -50,6 +50,12 @@ struct Abs: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.abs(x[0]) * x[1]] }
 }
 
+/// gelu(x₁)·x₂: gelu has no complex extension here (erf's is not implemented), so the complex
+/// step refuses it everywhere, as it refuses abs only at its kink.
+struct GeluProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.gelu(x[0]) * x[1]] }
+}
+
 /// x^0.5 through the real power: value 0 at x = 0, derivative +∞ in every mode.
 struct PowHalf: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(0.5))] }

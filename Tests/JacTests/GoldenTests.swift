@@ -155,9 +155,21 @@ final class GoldenTests: XCTestCase {
     }
 
     func testComplexStepRefusesNonAnalyticOpsBeforeRunning() throws {
-        let r = try JacRunner.run(["jacobian", "abs(x) + x", "--at", "x=1", "--mode", "complex-step"])
+        let r = try JacRunner.run(["jacobian", "gelu(x) + x", "--at", "x=1", "--mode", "complex-step"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "error: complex-step mode is not available: uses abs, which has no analytic extension\n")
+        XCTAssertEqual(r.stderr, "error: complex-step mode is not available: uses gelu, which has no analytic extension\n")
+    }
+
+    /// abs, max, relu … are analytic on each side of their kinks: the complex step runs them
+    /// away from a kink (d/dx (|x| + max(x, y)) at (−1.5, 2) is −1 + 0 by hand) and refuses at
+    /// one (|x| at 0), naming the kink, as an evaluation failure at that point.
+    func testComplexStepRunsKinkedOpsAwayFromTheirKinks() throws {
+        let r = try JacRunner.run(["jacobian", "abs(x) + max(x, y)", "--at", "x=-1.5,y=2", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try JacRunner.json(r.stdout)["jacobian"] as? [[Double]], [[-1, 1]])
+        let kink = try JacRunner.run(["jacobian", "abs(x) + x", "--at", "x=0", "--mode", "complex-step"])
+        XCTAssertEqual(kink.status, 3)
+        XCTAssertTrue(kink.stderr.contains("abs at its kink (x = 0)"), kink.stderr)
     }
 
     func testSweepPrintsTheVCurveAndWritesThePlot() throws {
@@ -206,14 +218,14 @@ final class GoldenTests: XCTestCase {
     /// overflows at 1e25, sin(x) is decided there before the exact rung; relu has no complex
     /// extension, so the ladder still reaches it.)
     func testTheExactObstacleIsNotedOnceInTheText() throws {
-        let r = try JacRunner.run(["check", "sin(relu(x))", "--at", "x=1e25"])
+        let r = try JacRunner.run(["check", "sin(gelu(x))", "--at", "x=1e25"])
         XCTAssertEqual(r.status, 1, r.stderr)
         let text = r.stdout + r.stderr
-        let mentions = text.components(separatedBy: "\n").filter { $0.hasPrefix("note:") && $0.contains("uses sin") }
-        XCTAssertEqual(mentions, ["note: exact-rationals: uses sin, which is not closed over the rationals"], text)
-        let json = try JacRunner.run(["check", "sin(relu(x))", "--at", "x=1e25", "--format", "json"])
+        let mentions = text.components(separatedBy: "\n").filter { $0.hasPrefix("note:") && $0.contains("uses gelu") }
+        XCTAssertEqual(mentions, ["note: exact-rationals: uses gelu, which is not closed over the rationals"], text)
+        let json = try JacRunner.run(["check", "sin(gelu(x))", "--at", "x=1e25", "--format", "json"])
         let notes = try JacRunner.json(json.stdout)["notes"] as? [String] ?? []
-        XCTAssertTrue(notes.contains("exact mode is not available: uses sin"), "\(notes)")
+        XCTAssertTrue(notes.contains("exact mode is not available: uses gelu, sin"), "\(notes)")
     }
 
     func testCheckAgrees() throws {

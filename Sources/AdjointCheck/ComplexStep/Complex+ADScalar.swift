@@ -7,8 +7,13 @@ import RealModule
 // Goals, in priority order:
 //   1. Every op that is analytic near the real axis is evaluated by its analytic continuation, so
 //      Im f(x + ih)/h is the derivative up to O(h²) with no subtraction anywhere.
-//   2. Ops that have no analytic continuation (abs, relu, max, …) never return a plausible
-//      number: they report `ADError.unsupported` naming the op and return NaN.
+//   2. Ops with kinks (abs, relu, max, …) are analytic on each side of them: their declared
+//      primal, whose branches compare real parts, continues the piece the real point is on, and
+//      Im f(x + ih)/h is that piece's derivative, which is f′(x) there (|x| at −2 gives −1). At a
+//      kink itself no continuation exists and none is invented: the op reports
+//      `ADError.unsupported` ("abs at its kink") and returns NaN. Refusing every kinked op
+//      everywhere (as before) left the complex step out of any check of code with a max, an abs
+//      or a stopping test `abs(delta) > tol` in it, though its branches were taken far from 0.
 //   3. Integer powers are computed by multiplication, or in polar form about the positive real
 //      axis for |n| > 32 (see powiPolar): exp(n·log z) takes the principal log and is wrong for
 //      negative real parts (its imaginary part jumps by 2πn·h).
@@ -68,11 +73,17 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// Orders by real part: the complex-step convention (see the type's documentation).
     public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
 
-    /// The registry's analytic flag is checked once here: an op without an analytic extension
-    /// (abs, relu, max, …) is reported under its own name; every other op runs its declared
-    /// primal, whose branches are chosen on the real part.
+    /// The registry's flags are checked once here: an analytic op runs its declared primal,
+    /// whose branches are chosen on the real part; an op with kinks does too, away from them (see
+    /// the file comment), and is reported at one; any other op is reported under its own name.
     public static func apply(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
-        guard op.info.isAnalytic else { return unsupported(op) }
+        if op.info.isAnalytic { return Rules.primal(op, x, y, n) }
+        guard case .kinks = op.info.smoothness else { return unsupported(op) }
+        // The kink is where the real parts put it: the imaginary step is a perturbation, not a
+        // displacement (|x + ih| is no kink of abs for x ≠ 0).
+        if let d = Rules.kinkDistance(op, Complex(x.real, 0), Complex(y.real, 0)), d.real == 0 {
+            return unsupported(atKinkOf: op.info.name, kink: op.info.smoothness)
+        }
         return Rules.primal(op, x, y, n)
     }
 
@@ -94,14 +105,27 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// its escapes counted. Reading a Double inside a primitive is no escape for AD (the rule, not
     /// the primal, gives the derivative), but here it drops the imaginary part the complex step
     /// measures, so the check must see it and stop trusting this witness.
+    /// At the primitive's declared kink its primal's branch is one side's, so it is refused there
+    /// as the registry's kinked ops are.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Complex, _ y: Complex) -> Complex {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Complex(RealType.nan, RealType.nan) }   // reported, as in every mode
+        if P.kinkDistance(Double(x.real), Double(y.real)) == 0 {
+            return unsupported(atKinkOf: P.name, kink: nil)
+        }
         return P.primal(x, y)
     }
 
     static func unsupported(_ op: Op) -> Complex {
         Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
+        return Complex(RealType.nan, RealType.nan)
+    }
+
+    /// An op evaluated exactly at its kink, where no analytic continuation exists.
+    static func unsupported(atKinkOf name: String, kink: Smoothness?) -> Complex {
+        var what = "\(name) at its kink"
+        if case let .kinks(at: place)? = kink { what += " (\(place))" }
+        Diagnostics.report(.unsupported(op: what, scalarType: "Complex<\(RealType.self)>", node: nil))
         return Complex(RealType.nan, RealType.nan)
     }
 }
