@@ -720,3 +720,22 @@ final class ComplexStepThroughADoublePrimalTests: XCTestCase {
         XCTAssertTrue(d.entries[0][1].warnings.isEmpty, "\(d.entries[0][1])")
     }
 }
+
+/// A user primitive's declared kink in the complex step: its generic primal branches on the real
+/// part, so at the kink it would continue one side and return that side's slope as a derivative.
+/// It is refused there, as the registry's kinked ops are, and continued elsewhere.
+final class UserPrimitiveComplexStepKinkTests: XCTestCase {
+    struct ThroughUserAbs: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserAbs.apply(x[0]) * x[1]] }
+    }
+
+    func testTheComplexStepRefusesAUserPrimitiveAtItsDeclaredKink() throws {
+        let atKink = try differenceJacobian(of: ThroughUserAbs(), at: [0.0, 2.0], method: .complexStep)
+        XCTAssertEqual(atKink.unsupported, .unsupported(op: "user_abs at its kink", scalarType: "Complex<Double>", node: nil))
+        XCTAssertTrue(atKink.entries[0][0].value.isNaN)
+        // Away from it: ∇(|x₀|·x₁) = (sign(x₀)·x₁, |x₀|) = (−2, 0.25) at (−0.25, 2), by hand.
+        let away = try differenceJacobian(of: ThroughUserAbs(), at: [-0.25, 2.0], method: .complexStep)
+        XCTAssertNil(away.unsupported)
+        XCTAssertEqual(away.jacobian[0], [-2, 0.25])
+    }
+}
