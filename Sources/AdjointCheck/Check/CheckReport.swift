@@ -10,7 +10,11 @@ import AdjointCore
 /// ```
 public struct CheckReport: Sendable {
     /// The point x.
-    public let point: [Double]
+    public internal(set) var point: [Double]
+    /// The inputs whose columns were checked, when only some were
+    /// (``checkJacobian(of:at:inputs:claimed:claimedName:options:)``); nil when all were. Column c
+    /// of ``entries`` is input `checkedInputs[c]`, and each entry's `input` says so.
+    public internal(set) var checkedInputs: [Int]? = nil
     /// "Double" or "Float": the type f was evaluated at.
     public let scalarType: String
     /// That type's unit roundoff ε, which every default step and tolerance uses.
@@ -132,6 +136,11 @@ public struct CheckReport: Sendable {
     public func renderTable() -> String {
         var lines: [String] = []
         lines.append("Jacobian check at x = \(shownPoint) (\(scalarType), ε = \(fmt(epsilon)))")
+        if let inputs = checkedInputs {
+            let shown = inputs.count <= 12 ? inputs.map(String.init).joined(separator: ", ")
+                : (inputs.prefix(8).map(String.init) + ["…"] + inputs.suffix(2).map(String.init)).joined(separator: ", ")
+            lines.append("columns checked: inputs \(shown) (\(inputs.count) of \(point.count); the others were not checked)")
+        }
         if let problem {
             // A missing rule is no non-finite value: say that no mode could run, and which rules.
             if case .missingRule = problem, !modesNotRun.isEmpty {
@@ -281,6 +290,7 @@ public struct CheckReport: Sendable {
             ("scalarType", .string(scalarType)),
             ("epsilon", .number(epsilon)),
             ("point", .array(point.map { .number($0) })),
+            ("checked_inputs", checkedInputs.map { .array($0.map { .integer($0) }) } ?? .null),
             ("value", .array(value.map { .number($0) })),
             ("subjects", .array(subjects.map { .string($0) })),
             ("ladder", .array(ladder.map { .string($0) })),

@@ -219,8 +219,8 @@ public struct KinkAnalysis: Sendable, Equatable {
 public struct EntryCheck: Sendable, Equatable {
     /// Output index i of the entry ∂fᵢ/∂xⱼ.
     public let output: Int
-    /// Input index j of the entry.
-    public let input: Int
+    /// Input index j of the entry (of f's inputs, also when only some were checked).
+    public internal(set) var input: Int
     /// Each subject's value (forward, reverse, claimed …), in a fixed order.
     public let subjects: [(name: String, value: Double)]
     /// The graded verdict.
