@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 import AdjointCore
 import AdjointFormula
 import AdjointCheck
@@ -183,5 +184,57 @@ final class EvaluationRoundingTests: XCTestCase {
         let far = try differenceJacobian(of: Hinged(), at: [3.0], method: .richardson).entries[0][0]
         XCTAssertFalse(far.warnings.contains(.crossesKink), "\(far.warnings)")
         XCTAssertLessThanOrEqual(Swift.abs(far.value - 2e-7), far.errorEstimate)
+    }
+
+    /// Three outputs with kinks on different paths, rooms by hand at (0.25, 1.5): relu(0.5 − x₀)
+    /// is 0.25 from its kink and moves at rate 1 along x₀ only; |x₁ − 2| is 0.5 away along x₁
+    /// only; the product has no kink; max(x₀, x₁ − 1) switches where x₀ = x₁ − 1, 0.25 away at
+    /// rate |1 − 0| along either input.
+    func testKinkRoomsPerEntryByHand() throws {
+        struct Kinks: ADFunction {
+            var inputCount: Int? { 2 }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                [relu(0.5 - x[0]) * x[1], abs(x[1] - 2) + x[0], x[0] * x[1], max(x[0], x[1] - 1)]
+            }
+        }
+        let rooms = try kinkRooms(of: Kinks(), at: [0.25, 1.5])
+        let expected: [[Double]] = [[0.25, .infinity], [.infinity, 0.5], [.infinity, .infinity], [0.25, 0.25]]
+        XCTAssertEqual(rooms.count, expected.count)
+        for (i, row) in expected.enumerated() {
+            for (j, r) in row.enumerated() {
+                if r.isInfinite { XCTAssertTrue(rooms[i][j].isInfinite, "(\(i), \(j)): \(rooms[i][j])") }
+                else { XCTAssertEqual(rooms[i][j], r, accuracy: 1e-15, "(\(i), \(j))") }
+            }
+        }
+    }
+
+    /// n outputs relu(xᵢ − 0.5·i/n) + xᵢ₊₁ of n inputs: the rooms were worked out per entry, an
+    /// ancestor and a descendant pass over the tape for each of the n² entries, and a difference
+    /// Jacobian of a 300 × 300 map with kinks spent over a minute (debug build) on them before
+    /// its first sample; one pass per input is n times the tape. Rooms by hand: entry (i, i) is
+    /// |xᵢ − 0.5·i/n|, entry (i, i + 1) ∞ (xᵢ₊₁ enters linearly), the rest ∞ (no path).
+    func testKinkRoomsOfAWideMapCostOnePassPerInput() throws {
+        struct Wide: ADFunction {
+            let n: Int
+            var inputCount: Int? { n }
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                (0..<n).map { i in relu(x[i] - T(0.5 * Double(i) / Double(n))) + x[(i + 1) % n] }
+            }
+        }
+        let n = 300
+        let x = (0..<n).map { 0.25 + Double($0) / Double(4 * n) }
+        let start = Date()
+        let rooms = try kinkRooms(of: Wide(n: n), at: x)
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertLessThan(seconds, 10, "the rooms of a \(n) × \(n) map took \(seconds) s")
+        for i in 0..<n {
+            for j in 0..<n {
+                if j == i {
+                    XCTAssertEqual(rooms[i][j], abs(x[i] - 0.5 * Double(i) / Double(n)), accuracy: 1e-15, "(\(i), \(j))")
+                } else {
+                    XCTAssertTrue(rooms[i][j].isInfinite, "(\(i), \(j)): \(rooms[i][j])")
+                }
+            }
+        }
     }
 }
