@@ -48,8 +48,10 @@ extension Recording where V: BinaryFloatingPoint {
 
 /// A bound on the absolute rounding error of one evaluation of each output of `f` at `x`:
 /// ε·Σₖ |∂fᵢ/∂vₖ|·|vₖ| over the nodes of f's tape (first order, the running error bound), with
-/// ε of `V`. Pass it as `evaluationError` to a difference so that the rounding of large
-/// intermediates counts, not only a few ulps of f's value.
+/// ε of `V`. `differenceJacobian(of:…)` reads it off its own recording (and lets it grow with a
+/// sample's distance from x); pass it as `evaluationError` where f is a closure on real arrays
+/// that has an ADFunction twin, so that the rounding of large intermediates counts there too, not
+/// only a few ulps of f's value. It holds at x: samples far from x can round more.
 ///
 /// ```swift
 /// struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
