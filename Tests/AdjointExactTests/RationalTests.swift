@@ -340,3 +340,52 @@ final class RationalLiftTests: XCTestCase {
         XCTAssertEqual(nearlyOne.lifted(to: Rational.self), nearlyOne, "exact scalars stay exact")
     }
 }
+
+/// The registry's ``Linearity`` claims, checked where rounding cannot hide a curve: on exact
+/// rationals a function affine along a line has g(t) = g(0) + t·(g(1) − g(0)) for every t.
+final class RegistryLinearityTests: XCTestCase {
+    let base = [Rational(numerator: 3, denominator: 4), Rational(numerator: 5, denominator: 7)]
+    let direction = [Rational(numerator: 2, denominator: 3), Rational(numerator: -1, denominator: 5)]
+
+    /// Whether op's primal is affine along base + t·direction, the arguments in `moved` moving
+    /// and the others held, at t = 2, 5 and −3 (past 0 and 1, which fix the line).
+    func isAffine(_ op: Op, moving moved: Set<Int>) -> Bool {
+        func g(_ t: Rational) -> Rational {
+            let a = (0..<2).map { moved.contains($0) ? base[$0] + t * direction[$0] : base[$0] }
+            return Rules.primal(op, a[0], a[1], 2)
+        }
+        let g0 = g(0), slope = g(1) - g0
+        return [2, 5, -3].allSatisfy { (t: Int) in g(Rational(t)) == g0 + Rational(t) * slope }
+    }
+
+    func testEveryDeclaredLinearityHoldsExactly() {
+        var claimed = 0
+        for op in Op.primitives {
+            let binary = op.info.arity == 2
+            switch op.info.linearity {
+            case .nonlinear: continue
+            case .affine:
+                XCTAssertTrue(isAffine(op, moving: binary ? [0, 1] : [0]), op.info.name)
+            case .affineInEach:
+                XCTAssertTrue(binary, op.info.name)
+                XCTAssertTrue(isAffine(op, moving: [0]), op.info.name)
+                XCTAssertTrue(isAffine(op, moving: [1]), op.info.name)
+            case .affineInFirst:
+                XCTAssertTrue(isAffine(op, moving: [0]), op.info.name)
+            }
+            XCTAssertTrue(op.info.isRationalClosed, "\(op.info.name): a linearity claim must be checkable here")
+            claimed += 1
+        }
+        // add, sub, neg, mul, div: the ops a tape analysis may walk through (AffineInputs.swift).
+        XCTAssertEqual(claimed, 5)
+    }
+
+    func testTheCheckSeesWhatIsNotAffine() {
+        // The same check rejects what each claim leaves out, so it is not true of everything:
+        // x·y with both moving is a quadratic in t, x/y curved in y, x² and x³ in x.
+        XCTAssertFalse(isAffine(.mul, moving: [0, 1]))
+        XCTAssertFalse(isAffine(.div, moving: [1]))
+        XCTAssertFalse(isAffine(.square, moving: [0]))
+        XCTAssertFalse(isAffine(.powi, moving: [0]))
+    }
+}

@@ -78,7 +78,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     try validate(evaluationError: evaluationError, outputs: m)
     let columns = await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.setNoise(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
+        probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
     }

@@ -253,6 +253,11 @@ extension LineProbe {
                                   reach: steps.first ?? 0)
     }
 
+    /// The adaptive method's first step, the balanced c·ε^{1/4}·scale; its samples reach 6 times it.
+    var adaptiveStartStep: V {
+        V(DifferenceTuning.stepConstant(for: DifferenceTuning.adaptiveValueStencil) * Double.pow(epsilon, 0.25) * scale).nearestPowerOfTwo
+    }
+
     /// The adaptive method: a third-order stencil with its step chosen per direction from f, and
     /// an embedded second-order stencil on the same samples for the error estimate.
     ///
@@ -277,7 +282,7 @@ extension LineProbe {
         let c2 = Swift.abs(checkStencil.truncationConstant)
         let reachFactor = Double(valueStencil.offsets.map { Swift.abs($0) }.max() ?? 1)
         let quickAgreement = epsilon.squareRoot()
-        var h = V(DifferenceTuning.stepConstant(for: valueStencil) * Double.pow(epsilon, 0.25) * scale).nearestPowerOfTwo
+        var h = adaptiveStartStep
         var accepted = [DifferenceEstimate?](repeating: nil, count: m)
         var needsNoise = [Bool](repeating: false, count: m)
         var candidate = [DifferenceEstimate?](repeating: nil, count: m)

@@ -137,6 +137,9 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// 10⁻⁵ rounds by ε·10⁻⁵ there and by ε·0.1 at x + 0.1, and the bound at x alone made
     /// Richardson stop at 4.999995537e-11 ± 3e-18 (the truth 4.99999999999958e-11).
     var noiseGrowth: [Double] = []
+    /// Per output, whether f's tape shows it affine along this probe's axis (empty: not known).
+    /// Read by ``affineDifference(step:outputs:)``.
+    var affine: [Bool] = []
 
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
         self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil

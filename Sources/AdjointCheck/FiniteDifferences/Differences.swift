@@ -169,7 +169,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     var evaluations = 1
     for j in x.indices {
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.setNoise(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
+        probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
         columns.append(probe.estimate(method, step: step, outputs: m))
         evaluations += probe.evaluations
     }
@@ -181,9 +181,11 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
 }
 
 extension LineProbe {
-    /// The rounding floor along input j: the caller's `evaluationError` (constant), else the
-    /// tape's bound at x and its growth with the distance from x, else none.
-    mutating func setNoise(evaluationError: [Double]?, facts: TapeFacts?, axis j: Int, outputs m: Int) {
+    /// What f's tape says along input j: the rounding floor (the caller's `evaluationError`,
+    /// constant, else the tape's bound at x and its growth with the distance from x, else none)
+    /// and which outputs are affine in xⱼ.
+    mutating func setTapeFacts(evaluationError: [Double]?, facts: TapeFacts?, axis j: Int, outputs m: Int) {
+        if let rows = facts?.affine, rows.count == m { affine = rows.map { j < $0.count && $0[j] } }
         if let evaluationError {
             noiseFloor = evaluationError
         } else if let rounding = facts?.rounding, rounding.count == m, let growth = facts?.growth, growth.count == m {
@@ -260,14 +262,16 @@ extension LineProbe where V: Real {
         switch method {
         case .richardson:
             if case .automatic = step {
-                result = richardsonScanned(outputs: m)
+                let h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
+                result = affineDifference(step: h0, outputs: m) ?? richardsonScanned(outputs: m)
             } else {
                 let h0 = resolve(step, default: DifferenceTuning.richardsonInitialStep * scale, scale: scale)
                 result = richardson(initialStep: V(h0), outputs: m)
             }
         case .adaptive:
             if case .automatic = step {
-                result = adaptiveEmbedded(outputs: m)
+                // Within the 6h₀ its own samples reach from its first step h₀.
+                result = affineDifference(step: 4 * adaptiveStartStep, outputs: m) ?? adaptiveEmbedded(outputs: m)
             } else {
                 let h = resolve(step, default: 0, scale: scale)
                 result = stencilEstimate(DifferenceTuning.adaptiveValueStencil, step: V(h), outputs: m)

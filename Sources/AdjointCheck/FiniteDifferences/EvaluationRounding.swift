@@ -150,6 +150,9 @@ package struct TapeFacts: Sendable {
     var growth: [[Double]]?
     /// Per output and input, the room to the nearest kink; nil when not affordable (below).
     var kinkRooms: [[Double]]?
+    /// Per output i and input j, whether fᵢ is affine in xⱼ on the tape (``affineInputs(graph:inputs:outputs:)``);
+    /// nil when not affordable (the kink rooms' budget).
+    var affine: [[Bool]]?
 
     /// The rounding bound and its growth cost one sweep per output, one tangent pass per input
     /// and one product per output, input and entry, and keep a row per output and input; beyond
@@ -157,7 +160,8 @@ package struct TapeFacts: Sendable {
     /// and the differences run on the value-only model, as for a closure. The kink rooms cost one
     /// tangent pass per input (when the tape has a kink), fewer than the differences' own
     /// evaluations, but each visit is slower than an evaluation's op; beyond 2²⁴ visits they are
-    /// skipped too, and no entry is flagged.
+    /// skipped too, and no entry is flagged. The affine inputs cost one pass per input and share
+    /// that budget.
     package init<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) {
         let m = recording.outputs.count, n = recording.inputs.count, entries = recording.tape.count
         let visits = (m + n + m * n).multipliedReportingOverflow(by: entries)
@@ -165,6 +169,7 @@ package struct TapeFacts: Sendable {
         let graph = TapeGraph(recording)
         if !roomVisits.overflow && roomVisits.partialValue <= 1 << 24 {
             kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
+            affine = affineInputs(graph: graph, inputs: n, outputs: m)
         }
         guard !visits.overflow, visits.partialValue <= 1 << 22 else { return }
         let eps = Double(V.ulpOfOne)

@@ -29,19 +29,19 @@ extension Builtin {
     }
 
     public enum Add: OpDeclaration {
-        public static let info = OpInfo(.add, "add", arity: 2, rational: true, analytic: true, summary: "x + y")
+        public static let info = OpInfo(.add, "add", arity: 2, rational: true, analytic: true, summary: "x + y", linearity: .affine)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x + y }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1, 1) }
     }
 
     public enum Sub: OpDeclaration {
-        public static let info = OpInfo(.sub, "sub", arity: 2, rational: true, analytic: true, summary: "x − y")
+        public static let info = OpInfo(.sub, "sub", arity: 2, rational: true, analytic: true, summary: "x − y", linearity: .affine)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x - y }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (1, -1) }
     }
 
     public enum Mul: OpDeclaration {
-        public static let info = OpInfo(.mul, "mul", arity: 2, rational: true, analytic: true, summary: "x · y")
+        public static let info = OpInfo(.mul, "mul", arity: 2, rational: true, analytic: true, summary: "x · y", linearity: .affineInEach)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x * y }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (y, x) }
     }
@@ -52,7 +52,7 @@ extension Builtin {
     /// out 0 in both modes where the complex step gave 1.7e87).
     public enum Div: OpDeclaration {
         public static let info = OpInfo(.div, "div", arity: 2, domain: "y ≠ 0", rational: true, analytic: true,
-                                        sample: [-3...3, 0.5...3], summary: "x / y")
+                                        sample: [-3...3, 0.5...3], summary: "x / y", linearity: .affineInFirst)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x / y }
         public static let ordersProducts = true
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
@@ -126,7 +126,7 @@ extension Builtin {
     }
 
     public enum Neg: OpDeclaration {
-        public static let info = OpInfo(.neg, "neg", rational: true, analytic: true, summary: "−x")
+        public static let info = OpInfo(.neg, "neg", rational: true, analytic: true, summary: "−x", linearity: .affine)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { -x }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (-1, 0) }
     }

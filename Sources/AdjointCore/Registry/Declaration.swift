@@ -137,6 +137,27 @@ public enum Smoothness: Sendable, Equatable {
     case singular(at: String)
 }
 
+/// How an op's value depends on its arguments along a line: what a tape analysis needs to tell
+/// that f is affine in an input (a difference along it then has no truncation, only rounding).
+/// A declaration that claims linearity is checked on exact rationals (RegistryTests): its primal
+/// along a line of rational points has zero second differences.
+///
+/// ```swift
+/// Op.add.info.linearity   // .affine
+/// Op.mul.info.linearity   // .affineInEach: x·y is affine in x for fixed y, not in both together
+/// Op.sin.info.linearity   // .nonlinear
+/// ```
+public enum Linearity: Sendable, Equatable {
+    /// Not affine in its arguments, or not known to be (the default, and always safe).
+    case nonlinear
+    /// Affine in all its arguments together: x + y, x − y, −x.
+    case affine
+    /// Affine in each argument while the others are held: x · y.
+    case affineInEach
+    /// Affine in its first argument while the second is held: x / y.
+    case affineInFirst
+}
+
 /// Registry metadata for one primitive; the rule itself is the declaration's
 /// ``OpDeclaration/partials(_:_:_:output:)``.
 ///
@@ -168,15 +189,17 @@ public struct OpInfo: Sendable {
     public let attribute: String?
     /// A one-line description for help texts (`jac --help` lists functions from these).
     public let summary: String
+    /// Whether the op is affine in its arguments (see ``Linearity``).
+    public let linearity: Linearity
 
     public init(_ op: Op, _ name: String, arity: Int = 1, domain: String = "all reals",
                 smoothness: Smoothness = .smooth, convention: String? = nil, rational: Bool = false,
                 analytic: Bool = false, sample: [ClosedRange<Double>]? = nil, attribute: String? = nil,
-                summary: String = "") {
+                summary: String = "", linearity: Linearity = .nonlinear) {
         self.op = op; self.name = name; self.arity = arity; self.domain = domain
         self.smoothness = smoothness; self.convention = convention; self.isRationalClosed = rational
         self.isAnalytic = analytic
         self.sampleRanges = sample ?? Array(repeating: -3.0...3.0, count: arity)
-        self.attribute = attribute; self.summary = summary
+        self.attribute = attribute; self.summary = summary; self.linearity = linearity
     }
 }

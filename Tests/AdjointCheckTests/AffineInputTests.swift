@@ -1,0 +1,88 @@
+import XCTest
+import AdjointCore
+@testable import AdjointCheck
+
+/// Inputs in which f's tape is affine get one central difference (two evaluations) from the
+/// adaptive method and Richardson: no truncation, only rounding. Expected values by hand.
+final class AffineInputTests: XCTestCase {
+    /// Output 0: sin(x₀)·x₁ + x₂/x₃ − x₂ is affine in x₁ (times a value free of it) and x₂ (a
+    /// quotient by x₃ and a difference), curved in x₀ (sin) and x₃ (a divisor). Output 1:
+    /// x₀·x₀ + 2·relu(x₁) is curved in x₀ (the same node twice) and x₁ (relu's kink) and does
+    /// not depend on x₂, x₃ (affine, slope 0). Output 2: x₁·x₂ is affine in each alone.
+    struct Mixed: ADFunction {
+        var inputCount: Int? { 4 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            [T.sin(x[0]) * x[1] + x[2] / x[3] - x[2], x[0] * x[0] + 2 * relu(x[1]), x[1] * x[2]]
+        }
+    }
+
+    func testWhichInputsAreAffineByHand() throws {
+        let recording = try record({ Mixed()($0) }, at: [0.3, 2.0, -1.5, 4.0])
+        let affine = affineInputs(graph: TapeGraph(recording), inputs: 4, outputs: 3)
+        XCTAssertEqual(affine, [[false, true, true, false], [false, false, true, true], [true, true, true, true]])
+    }
+
+    /// f = sin(x₀)·x₁ + 1000·x₁: ∂f/∂x₁ = sin(0.3) + 1000 by hand.
+    struct Linear: ADFunction {
+        var inputCount: Int? { 2 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1] + 1000 * x[1]] }
+    }
+
+    func testAnAffineInputCostsTwoEvaluations() throws {
+        let truth = Foundation.sin(0.3) + 1000
+        for method in [DifferenceMethod.adaptive, .richardson] {
+            let d = try differenceJacobian(of: Linear(), at: [0.3, 2.0], method: method)
+            let e = d.entries[0][1]
+            XCTAssertEqual(e.evaluations, 2, "\(method)")
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - truth), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+            XCTAssertLessThanOrEqual(e.errorEstimate, 1e-10 * truth, "\(method): a usable estimate")
+            XCTAssertTrue(e.warnings.isEmpty, "\(method): \(e.warnings)")
+            // x₀ is curved: the full method, more than two.
+            XCTAssertGreaterThan(d.entries[0][0].evaluations, 2, "\(method)")
+        }
+        // The fixed-stencil methods are the user's choice of scheme and keep it.
+        XCTAssertEqual(try differenceJacobian(of: Linear(), at: [0.3, 2.0], method: .central).entries[0][1].evaluations, 4)
+    }
+
+    /// 3x below 1 + 2⁻¹⁶ and x² above: the tape at 1 records 3x, affine, but the shortcut's
+    /// samples at 1 ± h (h = 2⁻¹³ here) fall on both branches. Its own samples must say so.
+    struct HiddenBranch: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x[0] < 1 + 0x1p-16 ? [3 * x[0]] : [x[0] * x[0]] }
+    }
+
+    struct Triple: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * x[0]] }
+    }
+
+    func testABranchTheTapeDidNotRecordIsCaughtBySamples() throws {
+        // The guard itself: the tape's claim holds for 3x and is refused on the branching f.
+        func shortcut(_ f: some ADFunction) -> [DifferenceEstimate]? {
+            var probe = LineProbe<Double>(eval: { f($0) }, x: [1.0], axis: 0, center: f([1.0]))
+            probe.affine = [true]
+            return probe.affineDifference(step: 0x1p-13, outputs: 1)
+        }
+        let plain = try XCTUnwrap(shortcut(Triple()))
+        XCTAssertLessThanOrEqual(Swift.abs(plain[0].value - 3), plain[0].errorEstimate)
+        XCTAssertNil(shortcut(HiddenBranch()))
+        // Through the API the full method decides: f = 3x on [1 − 2⁻¹⁶, 1 + 2⁻¹⁶), so 3, or a
+        // warning; never a confident average of the two branches.
+        for method in [DifferenceMethod.adaptive, .richardson] {
+            let e = try differenceJacobian(of: HiddenBranch(), at: [1.0], method: method).entries[0][0]
+            XCTAssertGreaterThan(e.evaluations, 2, "\(method)")
+            XCTAssertTrue(Swift.abs(e.value - 3) <= e.errorEstimate || !e.warnings.isEmpty,
+                          "\(method): \(e.value) ± \(e.errorEstimate) \(e.warnings)")
+        }
+    }
+
+    func testFloatToo() throws {
+        let truth = Foundation.sin(0.3) + 1000
+        let e = try differenceJacobian(of: Linear(), at: [Float(0.3), 2], method: .adaptive).entries[0][1]
+        XCTAssertEqual(e.evaluations, 2)
+        // Against sin of the Float nearest 0.3, which is what f computes with.
+        let exact = Foundation.sin(Double(Float(0.3))) + 1000
+        XCTAssertLessThanOrEqual(Swift.abs(e.value - exact), e.errorEstimate, "\(e.value) ± \(e.errorEstimate)")
+        XCTAssertLessThanOrEqual(Swift.abs(e.value - truth), 1e-3 * truth)
+    }
+}
