@@ -40,6 +40,27 @@ private func mlpGradientSeconds<S: LinalgScalar>(_: S.Type, depth: Int) throws -
     }
 }
 
+/// The peers' depth-8 f32 training step repeated for `seconds`, for a sampling profiler.
+func runMLPLoop(seconds: Double) {
+    BLAS.setThreadCount(1)
+    do {
+        let net = try MLP<Float>(layerSizes: Array(repeating: 256, count: 9), activation: .tanh, seed: 5)
+        var g = SeededGenerator(seed: 6)
+        let x = try Matrix<Float>.random(64, 256, in: -1...1, using: &g)
+        let y = try Matrix<Float>.random(64, 256, in: -1...1, using: &g)
+        var gradients: [LayerParameters<Float>] = []
+        let clock = ContinuousClock(), start = clock.now
+        var steps = 0
+        while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+            blackHole(try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y), into: &gradients))
+            steps += 1
+        }
+        print("{\"steps\": \(steps), \"seconds\": \(seconds)}")
+    } catch {
+        print("mlp-loop failed: \(error)")
+    }
+}
+
 func runPeerWorkloads() {
     BLAS.setThreadCount(1)
     let x5 = peerPoint(100_000)

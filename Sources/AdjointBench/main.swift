@@ -9,5 +9,10 @@ let groups: [(String, () -> Void)] = [
 ]
 // Not part of `make bench`: the Adjoint side of `make bench-peers`.
 if CommandLine.arguments.dropFirst().first == "peers" { runPeerWorkloads() }
+// Not part of `make bench`: the depth-8 f32 MLP training step in a loop for a profiler
+// (`perf record -g AdjointBench mlp-loop [seconds]`), nothing printed but the steps taken.
+if CommandLine.arguments.dropFirst().first == "mlp-loop" {
+    runMLPLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
+}
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }
