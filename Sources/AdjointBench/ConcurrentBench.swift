@@ -70,4 +70,17 @@ func runConcurrentBenchmarks() {
             emit("jacobian_200x200_reverse_amdahl_bound_\(cores)_cores", serial / (rec + (serial - rec) / Double(cores)), "ratio")
         }
     }
+    // Differences of a sparse 200 × 200 map, serially: each column has one curved output, one
+    // affine and 198 that do not move. Every output of every column used to be scanned, each
+    // stencil application re-walked all outputs once per output, and `jac` took 256 s for
+    // Richardson's Jacobian of this map.
+    for method in [DifferenceMethod.adaptive, .richardson] {
+        let t = medianSeconds(runs: 5) { blackHole(try? differenceJacobian(of: SparseCyclicMap(), at: x, method: method)) }
+        emit("difference_jacobian_200x200_sparse_\(method.rawValue)_ms", t * 1e3, "ms")
+    }
+}
+
+/// yᵢ = sin(xᵢ)·xᵢ₊₁, cyclic: two nonzeros per row.
+struct SparseCyclicMap: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x.indices.map { sin(x[$0]) * x[($0 + 1) % x.count] } }
 }

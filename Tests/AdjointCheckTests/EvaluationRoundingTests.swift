@@ -99,15 +99,20 @@ final class EvaluationRoundingTests: XCTestCase {
         }
     }
 
-    /// Columns on two tasks see the same bound as the serial ones: identical estimates.
+    /// Columns on two tasks see the same bound as the serial ones: identical estimates, for a
+    /// closure (the bound alone) and for an ADFunction (the bound and the tape's other facts:
+    /// output 1 is affine in y, which a closure cannot know).
     func testTheConcurrentDifferencesUseTheBoundToo() async throws {
         let f = try Formula(parsing: "x^2 - 2*x*y + y^2; (exp(x) - 1)/x + y")
         let x = [1.0000001, 1.0]
         let noise = try evaluationRoundingBound(of: f, at: x)
         for method in [DifferenceMethod.central, .richardson, .adaptive] {
-            let serial = try differenceJacobian(of: f, at: x, method: method, evaluationError: noise)
+            let serial = try differenceJacobian(evaluating: { f($0) }, at: x, method: method, evaluationError: noise)
             let parallel = try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, evaluationError: noise, tasks: 2)
             XCTAssertEqual(serial.entries, parallel.entries, "\(method)")
+            let serialOf = try differenceJacobian(of: f, at: x, method: method, evaluationError: noise)
+            let parallelOf = try await differenceJacobian(of: f, at: x, method: method, evaluationError: noise, tasks: 2)
+            XCTAssertEqual(serialOf.entries, parallelOf.entries, "\(method)")
         }
     }
 

@@ -70,7 +70,7 @@ final class NotebookRunnerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let run = try runner(["check", "--notebooks", dir.path])
         XCTAssertEqual(run.status, 0, run.stdout)
-        XCTAssertTrue(run.stdout.contains("notebook cells: 13 passed, 0 failed"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("notebook cells: 14 passed, 0 failed"), run.stdout)
     }
 
     func testAWrongExitStatusFails() throws {

@@ -60,7 +60,11 @@ extension LineProbe {
     /// flagged ``FDWarning/noConvergence`` with the spread of the last differences as its error.
     /// `maximumStep` bounds h₀ (fault localisation keeps the steps inside a primitive's domain and
     /// short of its kinks).
-    mutating func richardsonScanned(outputs m: Int, maximumStep: V = .infinity) -> [DifferenceEstimate] {
+    ///
+    /// `settled` (by output, from ``affineDifference(offsets:step:outputs:)``) are returned as
+    /// they are and not scanned.
+    mutating func richardsonScanned(outputs m: Int, maximumStep: V = .infinity,
+                                    settled: [DifferenceEstimate?] = []) -> [DifferenceEstimate] {
         let central = Stencil.of(.central)
         var h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
         // A caller's bound (a primitive's domain edge or kink) is kept strictly: halving keeps the
@@ -82,6 +86,10 @@ extension LineProbe {
         }
         var result: [DifferenceEstimate] = []
         for i in 0..<m {
+            if i < settled.count, let e = settled[i] {
+                result.append(e)
+                continue
+            }
             var accepted: DifferenceEstimate? = nil
             // Whether the accepted start was flat, and the tightest asymptotic start whose settled
             // value a smaller step contradicted (see the check after the scan).
@@ -276,14 +284,18 @@ extension LineProbe {
     /// - A larger gap means the samples are not in the asymptotic range: the step moves to the one
     ///   that balances C₂·h²·f‴ against rounding, with f‴ read off the gap.
     /// What is never confirmed is returned flagged ``FDWarning/noConvergence``.
-    mutating func adaptiveEmbedded(outputs m: Int) -> [DifferenceEstimate] {
+    ///
+    /// `settled` (by output, from ``affineDifference(offsets:step:outputs:)``) are returned as
+    /// they are and not worked on.
+    mutating func adaptiveEmbedded(outputs m: Int, settled: [DifferenceEstimate?] = []) -> [DifferenceEstimate] {
+        if settled.count == m, !settled.contains(where: { $0 == nil }) { return settled.compactMap { $0 } }
         let valueStencil = DifferenceTuning.adaptiveValueStencil
         let checkStencil = DifferenceTuning.adaptiveCheckStencil
         let c2 = Swift.abs(checkStencil.truncationConstant)
         let reachFactor = Double(valueStencil.offsets.map { Swift.abs($0) }.max() ?? 1)
         let quickAgreement = epsilon.squareRoot()
         var h = adaptiveStartStep
-        var accepted = [DifferenceEstimate?](repeating: nil, count: m)
+        var accepted = settled.count == m ? settled : [DifferenceEstimate?](repeating: nil, count: m)
         var needsNoise = [Bool](repeating: false, count: m)
         var candidate = [DifferenceEstimate?](repeating: nil, count: m)
         // An estimate confirmed by an agreeing step and only carried on to a larger one (see
@@ -435,6 +447,7 @@ extension LineProbe {
             if let v = verifying[i] ?? confirmed[i] { candidate[i] = v }
         }
         return (0..<m).map { i in
+            if i < settled.count, let e = settled[i] { return e }
             if var e = accepted[i] {
                 if needsNoise[i], let noise = measuredNoise(small: V(e.step), output: i) {
                     // f's own noise, measured: the stencil's weights carry it into D₃.

@@ -54,35 +54,57 @@ func affineInputs(graph: TapeGraph, inputs n: Int, outputs m: Int) -> [[Bool]] {
 }
 
 extension LineProbe {
-    /// The derivative of outputs that f's tape shows affine along this probe's axis: one central
-    /// difference at `h`, whose only error is rounding. Nil unless every output is affine here,
-    /// or when the samples contradict the tape: f(x + h) − 2f(x) + f(x − h) beyond its rounding
-    /// means f is curved on the line (control flow the tape did not record, a branch taken at
-    /// x ± h), and the caller's full method decides instead, reusing these samples where it can.
+    /// The derivative of each output that f's tape shows affine along this probe's axis, from
+    /// samples at `offsets`·h: the slope between the outermost two, whose only error is rounding.
+    /// Nil for an output that is not affine here, or whose samples contradict the tape: a sample
+    /// (f(x) included) off the line through the outermost two by more than their rounding means
+    /// f is curved on the line (control flow the tape did not record, a branch taken at x ± h),
+    /// and the caller's full method decides that output instead.
     ///
-    /// `h` is at most the reach of the method it stands in for, so it samples no further from x
-    /// than that method would have.
-    mutating func affineDifference(step h: V, outputs m: Int) -> [DifferenceEstimate]? {
-        guard m > 0, affine.count == m, affine.allSatisfy({ $0 }), h > 0, h.isFinite, !stepBelowULP(h) else { return nil }
-        let central = Stencil.of(.central)
-        let sample = apply(central, step: h, outputs: m)
-        let f0 = at(0), fp = at(h), fm = at(-h)
-        guard f0.count == m, fp.count == m, fm.count == m else { return nil }
-        var result: [DifferenceEstimate] = []
-        for i in 0..<m {
-            let d = sample.derivative[i]
-            guard d.isFinite, f0[i].isFinite, fp[i].isFinite, fm[i].isFinite else { return nil }
-            // One sample's rounding, from the stencil's bound (weights ±1/2: noiseGain 1).
-            let perSample = sample.rounding[i] * Double(h) / central.noiseGain
-            let second = Swift.abs((Double(fp[i]) - Double(f0[i])) - (Double(f0[i]) - Double(fm[i])))
-            guard second <= DifferenceTuning.flatTolerance * 4 * perSample else { return nil }
-            // The two one-sided slopes differ by second/h: half of that is the most the central
-            // value can be off by if the spread is not rounding after all.
-            let error = sample.rounding[i] + second / (2 * Double(h))
-            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(d)
-            result.append(DifferenceEstimate(value: d, errorEstimate: Swift.max(error, floor), step: Double(h),
-                                             warnings: sample.warnings[i], reach: Double(h)))
+    /// The offsets are samples the caller's method takes anyway (Richardson's first level, the
+    /// adaptive method's first round), so where some outputs are affine and others not, the
+    /// affine ones cost nothing; `h` keeps the samples within the reach of that method.
+    mutating func affineDifference(offsets: [Int], step h: V, outputs m: Int) -> [DifferenceEstimate?] {
+        let none = [DifferenceEstimate?](repeating: nil, count: m)
+        guard m > 0, affine.count == m, affine.contains(true), let a = offsets.min(), let b = offsets.max(), a < b,
+              h > 0, h.isFinite, !stepBelowULP(h) else { return none }
+        let points = Array(Set(offsets + [0])).sorted()
+        let samples = points.map { at(V($0) * h) }
+        guard samples.allSatisfy({ $0.count == m }), let ia = points.firstIndex(of: a), let ib = points.firstIndex(of: b) else {
+            return none
         }
-        return result
+        let width = Double(b - a) * Double(h)
+        return (0..<m).map { i -> DifferenceEstimate? in
+            guard affine[i] else { return nil }
+            let f = samples.map { Double($0[i]) }
+            guard f.allSatisfy(\.isFinite) else { return nil }
+            let rounding = zip(points, f).map { s, fk in
+                Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * Swift.abs(fk), fk != 0 ? quantum : 0),
+                          roundingFloor(output: i, reach: Double(Swift.abs(s)) * Double(h)))
+            }
+            let slope = (f[ib] - f[ia]) / width
+            // Every other sample against the line through the outermost two.
+            var residual = 0.0
+            for k in points.indices where k != ia && k != ib {
+                let t = Double(points[k] - a) / Double(b - a)
+                let r = Swift.abs(f[k] - (f[ia] + t * (f[ib] - f[ia])))
+                guard r <= DifferenceTuning.flatTolerance * (rounding[k] + rounding[ia] + rounding[ib]) else { return nil }
+                residual = Swift.max(residual, r)
+            }
+            // A residual within the rounding may still be a little curvature: a parabola's secant
+            // over (−2h, 6h) is off its tangent at x by a third of its residual at x over h,
+            // 8/3 of it over the width; 4 covers that and the symmetric case.
+            let error = (rounding[ia] + rounding[ib] + 4 * residual) / width
+            let floor = DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(slope)
+            var warnings: [FDWarning] = []
+            // Equal samples: the slope 0 is exact only if f truly does not move (cancellation,
+            // as every difference says of equal samples).
+            let spread = (f.max() ?? 0) - (f.min() ?? 0)
+            if spread < Double.pow(10, DifferenceTuning.cancellationDigitsRequired) * (rounding.max() ?? 0) {
+                warnings.append(.cancellation)
+            }
+            return DifferenceEstimate(value: slope, errorEstimate: Swift.max(error, floor), step: Double(h),
+                                      warnings: warnings, reach: Double(Swift.max(-a, b)) * Double(h))
+        }
     }
 }

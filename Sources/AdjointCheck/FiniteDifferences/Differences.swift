@@ -153,6 +153,9 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// The closure form with what f's tape says when the caller has one (an ADFunction, `jac`'s
 /// formula): its rounding bound and growth unless `evaluationError` replaces them, and its kinks;
 /// `center` is f(x) when the caller has it (the recording's values), counted as the evaluation.
+/// Specialised: `jac` calls it, and the generic probe converted every sample through witness tables.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod, step: StepSize,
     evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?
@@ -262,16 +265,23 @@ extension LineProbe where V: Real {
         switch method {
         case .richardson:
             if case .automatic = step {
+                // Its first level, the central difference at h₀.
                 let h0 = V(DifferenceTuning.richardsonInitialStep * scale).nearestPowerOfTwo
-                result = affineDifference(step: h0, outputs: m) ?? richardsonScanned(outputs: m)
+                let settled = affineDifference(offsets: [-1, 1], step: h0, outputs: m)
+                result = richardsonScanned(outputs: m, settled: settled)
             } else {
                 let h0 = resolve(step, default: DifferenceTuning.richardsonInitialStep * scale, scale: scale)
                 result = richardson(initialStep: V(h0), outputs: m)
             }
         case .adaptive:
             if case .automatic = step {
-                // Within the 6h₀ its own samples reach from its first step h₀.
-                result = affineDifference(step: 4 * adaptiveStartStep, outputs: m) ?? adaptiveEmbedded(outputs: m)
+                // Where every output is affine, two samples within the 6h₀ its own first round
+                // reaches; where only some are, that first round's samples.
+                let h0 = adaptiveStartStep
+                let settled = affine.allSatisfy { $0 }
+                    ? affineDifference(offsets: [-1, 1], step: 4 * h0, outputs: m)
+                    : affineDifference(offsets: [-2, 3, 6], step: h0, outputs: m)
+                result = adaptiveEmbedded(outputs: m, settled: settled)
             } else {
                 let h = resolve(step, default: 0, scale: scale)
                 result = stencilEstimate(DifferenceTuning.adaptiveValueStencil, step: V(h), outputs: m)
