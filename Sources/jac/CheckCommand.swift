@@ -135,73 +135,81 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     let ladderSaidWhy = report.rungsUsed.contains { $0.name == "exact-rationals" && $0.note != "used" }
     let repeated = ladderSaidWhy && ExactEngine().unavailability(for: formula) != nil ? exact.skipped : nil
 
-    // Per subject: its worst verdict over the entries and its largest distance from the witness.
-    var modes: [String] = []
-    for (k, subject) in report.subjects.enumerated() {
-        var worst: Verdict = .agree
-        var maxAbs = 0.0
-        for e in entries {
-            if subjectVerdictSeverity(e.verdict, subject) > subjectVerdictSeverity(worst, subject) { worst = e.verdict }
-            if let w = e.witnessValue, k < e.subjects.count { maxAbs = Swift.max(maxAbs, Swift.abs(e.subjects[k].value - w)) }
+    // The three formats, each made only if printed (see Report).
+    func jsonText() -> String {
+        // Per subject: its worst verdict over the entries and its largest distance from the witness.
+        var modes: [String] = []
+        for (k, subject) in report.subjects.enumerated() {
+            var worst: Verdict = .agree
+            var maxAbs = 0.0
+            for e in entries {
+                if subjectVerdictSeverity(e.verdict, subject) > subjectVerdictSeverity(worst, subject) { worst = e.verdict }
+                if let w = e.witnessValue, k < e.subjects.count { maxAbs = Swift.max(maxAbs, Swift.abs(e.subjects[k].value - w)) }
+            }
+            modes.append(jsonObject([("mode", json(subject)), ("verdict", json(worst.name)),
+                                     ("max_abs_discrepancy", jsonNumber(maxAbs))]))
         }
-        modes.append(jsonObject([("mode", json(subject)), ("verdict", json(worst.name)),
-                                 ("max_abs_discrepancy", jsonNumber(maxAbs))]))
+        let entriesJSON = entries.map { e -> String in
+            var pairs: [(String, String)] = [
+                ("output", "\(e.output)"), ("input", "\(e.input)"), ("verdict", json(e.verdict.name)),
+                ("values", jsonObject(e.subjects.map { ($0.name, jsonNumber($0.value)) })),
+                ("witness", e.witness.map(json) ?? "null"),
+                ("witness_value", e.witnessValue.map(jsonNumber) ?? "null"),
+                ("error_estimate", e.errorEstimate.map(jsonNumber) ?? "null"),
+                ("abs_error", e.absoluteError.map(jsonNumber) ?? "null"),
+                ("tolerance", e.tolerance.map(jsonNumber) ?? "null"),
+            ]
+            switch e.verdict {
+            case .ruleWrong(let s): pairs.append(("wrong", jsonArray(s.map(json))))
+            case .fdInconclusive(let r): pairs.append(("reasons", jsonArray(r.map { json($0.rawValue) })))
+            case .nonFinite(let s): pairs.append(("non_finite", jsonArray(s.map(json))))
+            case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
+            case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
+            case .rangeLoss(let s): pairs.append(("range_loss", jsonArray(s.map(json))))
+            case .agree: break
+            }
+            if !e.seededPasses.isEmpty {
+                pairs.append(("seeded_passes", jsonArray(e.seededPasses.map { p in
+                    jsonObject([("mode", json(p.mode)), ("seed", jsonNumber(p.seed)), ("value", jsonNumber(p.value)),
+                                ("agrees_with_witness", p.agreesWithWitness ? "true" : "false")])
+                })))
+            }
+            if let k = e.kink {
+                pairs.append(("kink", jsonObject([("ops", jsonArray(k.ops.map(json))), ("left", jsonNumber(k.left)),
+                                                  ("right", jsonNumber(k.right))])))
+            }
+            return jsonObject(pairs)
+        }
+        let exactJSON = exact.jacobian.map { rows in jsonArray(rows.map { jsonArray($0.map { json($0.description) }) }) } ?? "null"
+        return jsonObject([
+            ("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(x)),
+            ("agree", passed ? "true" : "false"), ("verdict", json(report.verdict.name)),
+            ("value", jsonArray(report.value)),
+            ("jacobian", jsonArray(entriesMatrix(report, subject: "reverse").map { jsonArray($0) })),
+            ("exact_jacobian", exactJSON),
+            ("subjects", jsonArray(report.subjects.map(json))), ("ladder", jsonArray(report.ladder.map(json))),
+            ("modes", jsonArray(modes)), ("entries", jsonArray(entriesJSON)),
+            ("kinks", jsonArray(report.kinks.map { json($0.description) })),
+            ("notes", jsonArray(notes.map(json))),
+            ("library_report", report.toJSON(pretty: false)),
+        ])
     }
-    let entriesJSON = entries.map { e -> String in
-        var pairs: [(String, String)] = [
-            ("output", "\(e.output)"), ("input", "\(e.input)"), ("verdict", json(e.verdict.name)),
-            ("values", jsonObject(e.subjects.map { ($0.name, jsonNumber($0.value)) })),
-            ("witness", e.witness.map(json) ?? "null"),
-            ("witness_value", e.witnessValue.map(jsonNumber) ?? "null"),
-            ("error_estimate", e.errorEstimate.map(jsonNumber) ?? "null"),
-            ("abs_error", e.absoluteError.map(jsonNumber) ?? "null"),
-            ("tolerance", e.tolerance.map(jsonNumber) ?? "null"),
-        ]
-        switch e.verdict {
-        case .ruleWrong(let s): pairs.append(("wrong", jsonArray(s.map(json))))
-        case .fdInconclusive(let r): pairs.append(("reasons", jsonArray(r.map { json($0.rawValue) })))
-        case .nonFinite(let s): pairs.append(("non_finite", jsonArray(s.map(json))))
-        case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
-        case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
-        case .rangeLoss(let s): pairs.append(("range_loss", jsonArray(s.map(json))))
-        case .agree: break
-        }
-        if !e.seededPasses.isEmpty {
-            pairs.append(("seeded_passes", jsonArray(e.seededPasses.map { p in
-                jsonObject([("mode", json(p.mode)), ("seed", jsonNumber(p.seed)), ("value", jsonNumber(p.value)),
-                            ("agrees_with_witness", p.agreesWithWitness ? "true" : "false")])
-            })))
-        }
-        if let k = e.kink {
-            pairs.append(("kink", jsonObject([("ops", jsonArray(k.ops.map(json))), ("left", jsonNumber(k.left)),
-                                              ("right", jsonNumber(k.right))])))
-        }
-        return jsonObject(pairs)
+
+    func tableText() -> String {
+        var table = "every mode at \(describePoint(formula.variables, x.map(Cell.double)))\n" + report.renderTable()
+        for note in notes where note != repeated { table += "\nnote: " + note }
+        table += passed ? "\ncheck passed" : "\nCHECK FAILED"
+        return table
     }
-    let exactJSON = exact.jacobian.map { rows in jsonArray(rows.map { jsonArray($0.map { json($0.description) }) }) } ?? "null"
-    let jsonText = jsonObject([
-        ("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(x)),
-        ("agree", passed ? "true" : "false"), ("verdict", json(report.verdict.name)),
-        ("value", jsonArray(report.value)),
-        ("jacobian", jsonArray(entriesMatrix(report, subject: "reverse").map { jsonArray($0) })),
-        ("exact_jacobian", exactJSON),
-        ("subjects", jsonArray(report.subjects.map(json))), ("ladder", jsonArray(report.ladder.map(json))),
-        ("modes", jsonArray(modes)), ("entries", jsonArray(entriesJSON)),
-        ("kinks", jsonArray(report.kinks.map { json($0.description) })),
-        ("notes", jsonArray(notes.map(json))),
-        ("library_report", report.toJSON(pretty: false)),
-    ])
 
-    var table = "every mode at \(describePoint(formula.variables, x.map(Cell.double)))\n" + report.renderTable()
-    for note in notes where note != repeated { table += "\nnote: " + note }
-    table += passed ? "\ncheck passed" : "\nCHECK FAILED"
-
-    let csvText = ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
-        + entries.map { e in
-            ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
-                + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
-                   e.tolerance.map(format) ?? ""]
-        }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+    func csvText() -> String {
+        ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
+            + entries.map { e in
+                ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
+                    + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
+                       e.tolerance.map(format) ?? ""]
+            }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+    }
     let header = formula.variables + ["agree", "verdict"]
     let row = x.map(format) + [passed ? "true" : "false", report.verdict.name]
 
@@ -222,7 +230,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         status = .modesDisagree
         problem = "check failed: \(entryName(bad)): " + describeVerdict(bad)
     }
-    return Report(table: table, json: jsonText, csv: csvText, flatHeader: header, flatRow: row,
+    return Report(table: tableText(), json: jsonText(), csv: csvText(), flatHeader: header, flatRow: row,
                   status: status, problem: problem)
 }
 

@@ -75,9 +75,14 @@ extension String {
 /// What one command produced at one point, in every format. With `--points`, CSV uses the flat
 /// header/row (one row per point) and JSON prints ``json`` once per line.
 struct Report {
-    var table: String
-    var json: String
-    var csv: String
+    /// Each format is made only when it is printed: `jac check` of a 400 × 400 map spent 5 of
+    /// its 7 s building JSON and CSV reports of 160,000 entries for a table.
+    private let makeTable: () -> String
+    private let makeJSON: () -> String
+    private let makeCSV: () -> String
+    var table: String { makeTable() }
+    var json: String { makeJSON() }
+    var csv: String { makeCSV() }
     var flatHeader: [String]
     var flatRow: [String]
     /// Exit status of this point (check: 1 when the check fails).
@@ -86,4 +91,12 @@ struct Report {
     var problem: String?
     /// Remarks for stderr that do not change the status (kinks where a convention was used).
     var notes: [String] = []
+
+    init(table: @autoclosure @escaping () -> String, json: @autoclosure @escaping () -> String,
+         csv: @autoclosure @escaping () -> String, flatHeader: [String], flatRow: [String],
+         status: ExitStatus = .success, problem: String? = nil, notes: [String] = []) {
+        makeTable = table; makeJSON = json; makeCSV = csv
+        self.flatHeader = flatHeader; self.flatRow = flatRow
+        self.status = status; self.problem = problem; self.notes = notes
+    }
 }

@@ -3,6 +3,11 @@
 package enum JSONText {
     /// `s` as a JSON string literal: quotes, backslashes and control characters escaped.
     package static func quoted(_ s: String) -> String {
+        // Most strings (keys, op names, verdicts) need no escape: one scan of their bytes, then
+        // one copy. Appending scalar by scalar was 11% of a 160,000-entry `jac check` report.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
