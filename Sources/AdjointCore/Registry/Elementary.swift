@@ -119,9 +119,18 @@ extension Builtin {
         /// digits. The one place the split is written.
         @inlinable @inline(__always)
         public static func partial<T: ADScalar>(_ x: T, output z: T, sech2: @autoclosure () -> T) -> T {
-            if x < 1 && x > -1 { return 1 - z * z }
+            if !readsSech2(x) { return 1 - z * z }
             return sech2()
         }
+        /// Whether ``partial(_:output:sech2:)`` reads sech² x at x (|x| ≥ 1, or NaN): a caller
+        /// that computes sech² in bulk computes it only there.
+        ///
+        /// ```swift
+        /// Builtin.Tanh.readsSech2(0.5)   // false: 1 − z² is used
+        /// Builtin.Tanh.readsSech2(-3.0)  // true
+        /// ```
+        @inlinable @inline(__always)
+        public static func readsSech2<T: ADScalar>(_ x: T) -> Bool { !(x < 1 && x > -1) }
     }
 
     public enum Asinh: OpDeclaration {
