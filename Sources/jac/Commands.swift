@@ -151,26 +151,36 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     // R read it as NaN): its last difference tried printed as a number (0.0 for exp(x)^1e300 at 0)
     // read as a result. The note on standard error says why.
     func cells(_ i: Int) -> [String] { r.jacobian[i].indices.map { j in hasNoEstimate(r, i, j) ? "" : format(r.jacobian[i][j]) } }
-    let csvText = ([["output", "value"] + columns] + names.indices.map { i in
-        [names[i], format(r.value[i])] + cells(i)
-    }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
-    var header = f.variables + names
-    var row = r.point.map(format) + r.value.map(format)
-    for i in names.indices {
-        header += f.variables.map { "d\(names[i])/d\($0)" }
-        row += cells(i)
+    // CSV and the one-row form (--points) only when printed: 640,000 cells of an 800 × 800
+    // Jacobian cost more than the Jacobian itself.
+    func csvText() -> String {
+        ([["output", "value"] + columns] + names.indices.map { i in
+            [names[i], format(r.value[i])] + cells(i)
+        }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
     }
-    if let a = analysis {
-        // --analyze in CSV and --points rows: the analysis as extra columns.
-        header += a.singularValues.indices.map { "sigma\($0 + 1)" } + ["rank", "condition_number"]
-            + (a.determinant == nil ? [] : ["determinant"])
-        row += a.singularValues.map(format) + ["\(a.rank)", format(a.conditionNumber)]
-            + (a.determinant.map { [format($0)] } ?? [])
+    func flat() -> (header: [String], row: [String]) {
+        var header = f.variables + names
+        var row = r.point.map(format) + r.value.map(format)
+        for i in names.indices {
+            header += f.variables.map { "d\(names[i])/d\($0)" }
+            row += cells(i)
+        }
+        if let a = analysis {
+            // --analyze in CSV and --points rows: the analysis as extra columns.
+            header += a.singularValues.indices.map { "sigma\($0 + 1)" } + ["rank", "condition_number"]
+                + (a.determinant == nil ? [] : ["determinant"])
+            row += a.singularValues.map(format) + ["\(a.rank)", format(a.conditionNumber)]
+                + (a.determinant.map { [format($0)] } ?? [])
+        }
+        return (header, row)
     }
     // With --analyze the CSV is the one-row form (the analysis does not fit an outputs×inputs grid).
-    let csvOut = analysis == nil ? csvText
-        : header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
-    return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut, flatHeader: header, flatRow: row,
+    func csvOut() -> String {
+        guard analysis != nil else { return csvText() }
+        let (header, row) = flat()
+        return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
+    }
+    return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
                   notes: kinkNotes(r.kinks) + unreliableEntryNotes(r, names: names, variables: f.variables))
 }
 
