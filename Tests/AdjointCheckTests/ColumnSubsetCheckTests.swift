@@ -61,6 +61,27 @@ final class ColumnSubsetCheckTests: XCTestCase {
         }
     }
 
+    /// On two tasks the same report as serially, with and without a claim (one wrong column).
+    func testTheConcurrentFormGivesTheSerialReport() async throws {
+        let inputs = [0, 4_711, 19_999]
+        var claim = Self.gradient(x)
+        claim[4_711] += 1e-3
+        let serial = try checkJacobian(of: Chain(), at: x, inputs: inputs)
+        let parallel = try await checkJacobian(of: Chain(), at: x, inputs: inputs, tasks: 2)
+        XCTAssertEqual(serial.toJSON(), parallel.toJSON())
+        XCTAssertEqual(parallel.checkedInputs, inputs)
+        let serialClaim = try checkJacobian(of: Chain(), at: x, inputs: inputs, claimed: { [claim] _ in [claim] })
+        let parallelClaim = try await checkJacobian(of: Chain(), at: x, inputs: inputs, claimed: { [claim] _ in [claim] }, tasks: 2)
+        XCTAssertEqual(serialClaim.toJSON(), parallelClaim.toJSON())
+        XCTAssertEqual(parallelClaim.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), parallelClaim.renderTable())
+        do {
+            _ = try await checkJacobian(of: Chain(), at: x, inputs: [], tasks: 2)
+            XCTFail("an empty list of inputs must be refused")
+        } catch {
+            XCTAssertTrue("\(error)".contains("none given"), "\(error)")
+        }
+    }
+
     /// A wrong rule on a checked column's path is found and named, as in a full check.
     func testAWrongUserRuleOnACheckedPathIsLocalised() throws {
         enum HalfCube: UnaryPrimitive {   // x³ with the rule 1.5x² (3x² by hand)

@@ -30,7 +30,38 @@ import RealModule
 ) throws -> CheckReport {
     try validateColumnSubset(inputs, inputCount: x.count, declared: f.inputCount)
     let restricted = ColumnSubset(f: f, base: x.map { Double($0) }, inputs: inputs)
-    let claimedColumns = claimed.map { c in
+    var report = try checkJacobian(of: restricted, at: inputs.map { x[$0] },
+                                   claimed: claimedColumns(claimed, restricted, at: x, inputs: inputs),
+                                   claimedName: claimedName, options: options)
+    report.widen(to: x.map { Double($0) }, checkedInputs: inputs)
+    return report
+}
+
+/// ``checkJacobian(of:at:inputs:claimed:claimedName:options:)`` with its independent parts on
+/// `tasks` cores, as ``checkJacobian(of:at:claimed:claimedName:options:tasks:)`` runs a whole
+/// check: the report is identical to the serial one.
+///
+/// ```swift
+/// let report = try await checkJacobian(of: Loss(), at: x, inputs: [0, 4_711, 99_999], tasks: 2)
+/// ```
+/// - Throws: what the serial form throws.
+@inlinable public func checkJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    of f: some ADFunction & Sendable, at x: [V], inputs: [Int], claimed: (([V]) throws -> [[V]])? = nil,
+    claimedName: String = "claimed", options: CheckOptions = CheckOptions(), tasks: Int
+) async throws -> CheckReport {
+    try validateColumnSubset(inputs, inputCount: x.count, declared: f.inputCount)
+    let restricted = ColumnSubset(f: f, base: x.map { Double($0) }, inputs: inputs)
+    var report = try await checkJacobian(of: restricted, at: inputs.map { x[$0] },
+                                         claimed: claimedColumns(claimed, restricted, at: x, inputs: inputs),
+                                         claimedName: claimedName, options: options, tasks: tasks)
+    report.widen(to: x.map { Double($0) }, checkedInputs: inputs)
+    return report
+}
+
+/// A claimed m × n Jacobian as one of the restriction: its columns `inputs`, asked at the full point.
+@inlinable func claimedColumns<V, F>(_ claimed: (([V]) throws -> [[V]])?, _ restricted: ColumnSubset<F>, at x: [V],
+                                     inputs: [Int]) -> (([V]) throws -> [[V]])? {
+    claimed.map { c in
         { (z: [V]) throws -> [[V]] in
             try c(restricted.full(z, base: x)).map { row in
                 guard row.count == x.count else {
@@ -40,11 +71,9 @@ import RealModule
             }
         }
     }
-    var report = try checkJacobian(of: restricted, at: inputs.map { x[$0] }, claimed: claimedColumns,
-                                   claimedName: claimedName, options: options)
-    report.widen(to: x.map { Double($0) }, checkedInputs: inputs)
-    return report
 }
+
+extension ColumnSubset: Sendable where F: Sendable {}
 
 /// f as a function of the inputs `inputs` alone, the others held at `base`.
 @usableFromInline struct ColumnSubset<F: ADFunction>: ADFunction {
