@@ -86,25 +86,80 @@ static inline double sech21(double x) {
     return 4 * e / (d * d);
 }
 
+// tanh in Float lanes (twice the lanes of Double, and shorter polynomials), within 1.33 ULP of
+// the correctly rounded result: measured against 80-bit tanhl at every positive Float below 30
+// (tanh is odd, and rounds to 1 in Float from 9.01 on); 0.26% of them are not correctly rounded.
+// The Double route above, rounded once, was correctly rounded but 2.3 times slower.
+//   |x| < 0.625: tanh x = x + x u P(u), u = x^2, P of degree 5 fitted (Chebyshev, mpmath) to
+//   (tanh(x)/x - 1)/u on [0, 0.390625]; its relative error 6.2e-10 is 1% of a Float ULP, and
+//   x + x(uP) has no cancellation since |uP| < 0.13.
+//   otherwise tanh x = 1 - 2/(e + 2), e = expm1(2|x|) by Cody-Waite reduction (ln2Hi has eight
+//   trailing zero bits, so k ln2Hi is exact for k < 256) and Taylor to r^9 (first omitted term
+//   below 2e-10 at |r| <= ln2/2); 2/(e + 2) < 0.45 there, so the subtraction cannot cancel.
+// |x| is capped at 10, beyond tanh's last Float below 1 (at 9.01); NaN is passed through, so
+// unlike the other kernels this one is valid for every input, infinities and NaN included.
+static const float ln2HiF = 0.693145752f;
+static const float ln2LoF = 1.42860677e-06f;
+static const float invLn2F = 1.44269504f;
+static const float shifterF = 12582912.0f;   // 1.5 * 2^23
+
+static inline float tanhFloat(float x) {
+    float v = x >= -10.0f ? (x <= 10.0f ? x : 10.0f) : (x == x ? -10.0f : 0.0f);
+    float a = v < 0 ? -v : v;
+    float u = a * a;
+    float p = 0.00229274481618f;
+    p = p * u - 0.00834394551584f;
+    p = p * u + 0.021768918651f;
+    p = p * u - 0.0539592595772f;
+    p = p * u + 0.133333035569f;
+    p = p * u - 0.333333331721f;
+    float small = a + a * (u * p);
+    float y = 2 * a;
+    float t = y * invLn2F + shifterF;
+    float k = t - shifterF;
+    float r = (y - k * ln2HiF) - k * ln2LoF;
+    uint32_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits << 23) + 0x3F800000u;
+    float s;
+    memcpy(&s, &bits, sizeof s);
+    float q = 1.0f / 362880;
+    q = q * r + 1.0f / 40320;
+    q = q * r + 1.0f / 5040;
+    q = q * r + 1.0f / 720;
+    q = q * r + 1.0f / 120;
+    q = q * r + 1.0f / 24;
+    q = q * r + 1.0f / 6;
+    q = q * r + 0.5f;
+    q = r + (r * r) * q;
+    float e = s * q + (s - 1);
+    float large = 1 - 2 / (e + 2);
+    float th = __builtin_copysignf(a < 0.625f ? small : large, v);
+    return x != x ? x : th;
+}
+
 // Chunks through a local buffer: the loop then reads memory that cannot alias z, so the compiler
-// vectorises it without a runtime overlap check (which x == z would fail).
+// vectorises it without a runtime overlap check (which x == z would fail). Two vectors in flight
+// (interleave) hide the polynomials' latency: 5.0 -> 3.5 ns per element for the Double-lane
+// Float tanh on a Zen 3 with AVX2 (the per-element arithmetic, hence every bit, is unchanged).
 #define CHUNK 64
-#define KERNEL(name, T, f)                                                   \
+#define KERNEL(name, T, L, f)                                                \
     CLONES void name(const T *x, T *z, long n) {                             \
-        double in[CHUNK];                                                    \
+        L in[CHUNK];                                                         \
         for (long base = 0; base < n; base += CHUNK) {                       \
             long m = n - base < CHUNK ? n - base : CHUNK;                    \
-            for (long i = 0; i < m; i++) in[i] = (double)x[base + i];        \
+            for (long i = 0; i < m; i++) in[i] = (L)x[base + i];             \
+            _Pragma("clang loop interleave_count(2)")                        \
             for (long i = 0; i < m; i++) z[base + i] = (T)f(in[i]);          \
         }                                                                    \
     }
 
-KERNEL(adjoint_tanh_f64, double, tanh1)
-KERNEL(adjoint_tanh_f32, float, tanh1)
-KERNEL(adjoint_sigmoid_f64, double, sigmoid1)
-KERNEL(adjoint_sigmoid_f32, float, sigmoid1)
-KERNEL(adjoint_sech2_f64, double, sech21)
-KERNEL(adjoint_sech2_f32, float, sech21)
+KERNEL(adjoint_tanh_f64, double, double, tanh1)
+KERNEL(adjoint_tanh_f32, float, float, tanhFloat)
+KERNEL(adjoint_sigmoid_f64, double, double, sigmoid1)
+KERNEL(adjoint_sigmoid_f32, float, double, sigmoid1)
+KERNEL(adjoint_sech2_f64, double, double, sech21)
+KERNEL(adjoint_sech2_f32, float, double, sech21)
 
 // Non-finite means all exponent bits set. Swift's loop over `isFinite` with a UInt8 OR stayed
 // scalar and took 3.6% of an MLP gradient (it scans every parameter's cotangent once).

@@ -50,9 +50,10 @@ final class VectorKernelTests: XCTestCase {
     }
 
     /// Max ULP error of the vectorised tanh and sigmoid against the scalar rule (libm's tanh/exp),
-    /// over the sample ranges and tails: Double within 4 ULPs, Float within 1 (Float is computed
-    /// in Double lanes and rounded once). Against glibc's Float functions, which err by about one
-    /// ULP themselves, within 2. The measured maxima are printed.
+    /// over the sample ranges and tails: Double within 4 ULPs; Float's sigmoid within 1 (computed
+    /// in Double lanes and rounded once), Float's tanh within 2 (Float lanes, 1.33 ULP from the
+    /// correctly rounded value, plus the reference's own rounding). Against glibc's Float
+    /// functions, which err by about one ULP themselves, one more. The measured maxima are printed.
     func testPrimalsWithinAFewULPsOfLibm() throws {
         for op in [Op.tanh, .sigmoid] {
             let d = try maxPrimalULPs(op, Double.self)
@@ -60,10 +61,43 @@ final class VectorKernelTests: XCTestCase {
             let fd = try maxPrimalULPs(op, Float.self, viaDouble: true)
             print("vector \(op.info.name): max error \(d) ULP (Double vs libm), \(f) ULP (Float vs libm's Float), "
                   + "\(fd) ULP (Float vs libm's Double rounded to Float)")
+            let floatLanes = op == .tanh
             XCTAssertLessThanOrEqual(d, 4, "\(op.info.name) Double")
-            XCTAssertLessThanOrEqual(f, 2, "\(op.info.name) Float against libm's Float")
-            XCTAssertLessThanOrEqual(fd, 1, "\(op.info.name) Float against libm's Double")
+            XCTAssertLessThanOrEqual(f, floatLanes ? 3 : 2, "\(op.info.name) Float against libm's Float")
+            XCTAssertLessThanOrEqual(fd, floatLanes ? 2 : 1, "\(op.info.name) Float against libm's Double")
         }
+    }
+
+    /// Float's tanh kernel takes every input itself (the caller collects no outliers for it):
+    /// ±∞ give ±1 as in C's Annex F, NaN stays NaN, huge and tiny magnitudes, and the two places
+    /// its method changes (|x| = 0.625 between the odd polynomial and 1 − 2/(e + 2), |x| = 10
+    /// where it caps) are within 1.5 ULP of glibc's tanh in Double rounded to Float, on both sides.
+    func testFloatTanhKernelTakesEveryInput() throws {
+        var xs: [Float] = [.infinity, -.infinity, .nan, 1e30, -1e30, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                           .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 0, -0.0]
+        for edge: Float in [0.625, 10] {
+            var below = edge, above = edge
+            for _ in 0..<2_000 {
+                below = below.nextDown; above = above.nextUp
+                xs += [below, above, -below, -above]
+            }
+        }
+        var z = [Float](repeating: 7, count: xs.count)
+        xs.withUnsafeBufferPointer { x in z.withUnsafeMutableBufferPointer { adjoint_tanh_f32(x.baseAddress!, $0.baseAddress!, x.count) } }
+        XCTAssertEqual(Array(z[0..<2]), [1, -1])
+        XCTAssertTrue(z[2].isNaN)
+        XCTAssertEqual(Array(z[3..<7]), [1, -1, 1, -1])
+        for i in 7..<11 {
+            XCTAssertEqual(z[i], xs[i]); XCTAssertEqual(z[i].sign, xs[i].sign, "tanh(\(xs[i])) keeps its sign")
+        }
+        var worst: Float = 0
+        for i in 11..<xs.count {
+            let reference = Float(Foundation.tanh(Double(xs[i])))
+            let e = Swift.abs(z[i] - reference) / Swift.min(reference.magnitude.ulp, reference.magnitude.nextDown.ulp)
+            worst = Swift.max(worst, e)
+            XCTAssertLessThanOrEqual(e, 1.5, "tanh(\(xs[i])) = \(z[i]), libm \(reference)")
+        }
+        print("Float tanh kernel near its seams: max \(worst) ULP")
     }
 
     /// Signed zeros and the smallest magnitudes: tanh is odd and tanh x = x(1 − x²/3 + …), so
@@ -92,8 +126,9 @@ final class VectorKernelTests: XCTestCase {
     /// significand: 11 bits beyond Double, so the reference's own error is below 10⁻³ Double ULP),
     /// at 200,000 points: a dense grid over [−30, 30], magnitudes from the smallest subnormal to
     /// 700 in both signs, the kernels' edges (±20, ±350, ±700) and ±0. Double within 4 ULP (the
-    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76), Float correctly rounded
-    /// (computed in Double, rounded once; the probe found no exception).
+    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76); Float's sigmoid and
+    /// sech² correctly rounded (computed in Double, rounded once; the probe found no exception),
+    /// Float's tanh (Float lanes) within 1.5 ULP (every positive Float below 12 measured 1.33).
     func testAgainstExtendedPrecision() throws {
         var xs: [Double] = [0, -0.0, 20, -20, 350, -350, 700, -700, 19.999, 349.9, 699.9]
         for k in 0..<60_000 { xs.append(-30 + 60 * Double(k) / 60_000) }
@@ -134,18 +169,30 @@ final class VectorKernelTests: XCTestCase {
                 default: adjoint_sech2_f32(x.baseAddress!, z.baseAddress!, x.count)
                 }
             } }
-            var worst = 0.0, floatMisses = 0
+            var worst = 0.0, worstFloat: Float80 = 0, floatMisses = 0
             for i in inRange.indices {
                 let e = ulps(zd[i], reference(Float80(inRange[i])), doubleULP)
                 worst = Swift.max(worst, e)
                 XCTAssertLessThanOrEqual(e, 4, "\(name)(\(inRange[i])) = \(zd[i])")
                 let exact = reference(Float80(xf[i]))
-                if !(zf[i] == Float(exact) && zf[i].sign == Float(exact).sign) {
+                let rounded = Float(exact)
+                if !(zf[i] == rounded && zf[i].sign == rounded.sign) {
                     floatMisses += 1
-                    if floatMisses < 5 { XCTFail("\(name)(\(xf[i]) as Float) = \(zf[i]), correctly rounded \(Float(exact))") }
+                    // Below a power of two the spacing halves: the smaller of the two spacings.
+                    let unit = Float80(rounded == 0 || !rounded.isNormal ? Float.leastNonzeroMagnitude
+                                       : Swift.min(rounded.ulp, rounded.magnitude.nextDown.ulp))
+                    let e = Swift.abs(Float80(zf[i]) - exact) / unit
+                    worstFloat = Swift.max(worstFloat, e)
+                    if name == "tanh" {
+                        XCTAssertLessThanOrEqual(e, 1.5, "tanh(\(xf[i]) as Float) = \(zf[i]), exact \(exact)")
+                        XCTAssertEqual(zf[i].sign, rounded.sign, "tanh(\(xf[i]) as Float) keeps its sign")
+                    } else if floatMisses < 5 {
+                        XCTFail("\(name)(\(xf[i]) as Float) = \(zf[i]), correctly rounded \(rounded)")
+                    }
                 }
             }
-            print("vector \(name) against 80-bit glibc: max \(worst) ULP in Double; Float not correctly rounded at \(floatMisses) of \(inRange.count)")
+            print("vector \(name) against 80-bit glibc: max \(worst) ULP in Double; Float not correctly rounded at "
+                  + "\(floatMisses) of \(inRange.count) (max \(worstFloat) ULP)")
         }
     }
     #endif
