@@ -127,29 +127,53 @@ extension LinalgScalar {
             // registry's rule reads them (|x| ≥ 1: about a tenth of the preactivations of `make
             // bench`'s MLP), gathered into `picked` and scattered back. Computed for every element,
             // they were 6.6% of a depth-8 f32 training step. Elsewhere tmp is 0 and not read.
-            withUnsafeTemporaryAllocation(of: Self.self, capacity: 3 * chunk) { buffer in
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: 4 * chunk) { buffer in
             withUnsafeTemporaryAllocation(of: Int32.self, capacity: chunk) { index in
                 let tmp = UnsafeMutableBufferPointer(rebasing: buffer[0..<chunk])
                 let picked = UnsafeMutableBufferPointer(rebasing: buffer[chunk..<(2 * chunk)])
                 let sech2 = UnsafeMutableBufferPointer(rebasing: buffer[(2 * chunk)..<(3 * chunk)])
+                let seed = UnsafeMutableBufferPointer(rebasing: buffer[(3 * chunk)..<(4 * chunk)])
                 var base = 0
                 while base < n {
                     let m = Swift.min(chunk, n - base)
                     let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
                     if op == .tanh {
-                        var k = 0
+                        // Branch-free compaction (every lane writes, only a picked one advances k):
+                        // with a tenth of the lanes picked at random, a branch per element was
+                        // mispredicted often enough to make this loop and the next 7% of a step.
+                        // The zeroing and the range test are loops of their own, which vectorise.
+                        var k = 0, beyond: UInt8 = 0
+                        for j in 0..<m { tmp[j] = 0 }
+                        for j in 0..<m { beyond |= Swift.abs(xs[j]) <= 350 ? 0 : 1 }
                         for j in 0..<m {
-                            tmp[j] = 0
-                            if Builtin.Tanh.readsSech2(xs[j]) { picked[k] = xs[j]; index[k] = Int32(truncatingIfNeeded: j); k += 1 }
+                            let v = xs[j]
+                            picked[k] = v
+                            index[k] = Int32(truncatingIfNeeded: j)
+                            k &+= Builtin.Tanh.readsSech2(v) ? 1 : 0
                         }
                         if k > 0 {
                             elementary(.tanh, UnsafeBufferPointer(rebasing: picked[0..<k]),
                                        into: UnsafeMutableBufferPointer(rebasing: sech2[0..<k]))
                             for q in 0..<k { tmp[Int(index[q])] = sech2[q] }
                         }
-                        for j in 0..<m {
-                            let i = base + j
-                            d[i] = VectorRules.tanhPartial(x: x[i], z: z[i], sech2: tmp[j]) * s[i]
+                        if beyond == 0, let xp = x.baseAddress, let zp = z.baseAddress, let sp = s.baseAddress,
+                           let dp = d.baseAddress, let tp = tmp.baseAddress, let ep = seed.baseAddress {
+                            // No lane needs the scalar rule: the registry's split alone, which the
+                            // compiler turns into selects over whole vectors. s is copied first
+                            // because d may be s's memory, and a loop reading and writing one
+                            // array through two pointers is left scalar; offsets are taken from
+                            // the pointers, since an overflow check on `base + j` also keeps it so.
+                            let (xb, zb, sb, db) = (xp + base, zp + base, sp + base, dp + base)
+                            for j in 0..<m { ep[j] = sb[j] }
+                            for j in 0..<m {
+                                let sech2 = tp[j]   // loaded unconditionally, so the branch can be a select
+                                db[j] = Builtin.Tanh.partial(xb[j], output: zb[j], sech2: sech2) * ep[j]
+                            }
+                        } else {
+                            for j in 0..<m {
+                                let i = base + j
+                                d[i] = VectorRules.tanhPartial(x: x[i], z: z[i], sech2: tmp[j]) * s[i]
+                            }
                         }
                     } else {
                         for j in 0..<m { tmp[j] = -xs[j] }
