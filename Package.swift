@@ -15,6 +15,12 @@ import Foundation
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointSelfTest    random-graph fuzzing and mutation testing of the registry (`jac selftest`)
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
+// `make test` builds everything a second time optimised (-c release) to run the concurrency tests
+// against optimised library code (RELEASE_TESTS in the Makefile). The test targets themselves stay
+// unoptimised there: what must be optimised is the library under test, and optimising the large
+// test modules took most of that build's 12 minutes on a 2-core machine.
+let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
+
 let package = Package(
     name: "Adjoint",
     products: [
@@ -86,30 +92,42 @@ let package = Package(
         .executableTarget(name: "NotebookCells",
                           dependencies: ["Adjoint", "AdjointOptim", "AdjointTesting", "CAdjointBLASEntry"]),
 
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"]),
-        .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"]),
-        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore", "AdjointLinalg", "AdjointFormula"]),
-        .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"]),
-        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore", "CAdjointBLAS"]),
-        .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"]),
-        .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"]),
-        .testTarget(name: "AdjointSymbolicTests", dependencies: ["AdjointSymbolic", "AdjointFormula", "AdjointExact", "AdjointCore"]),
-        .testTarget(name: "AdjointSparseTests", dependencies: ["AdjointSparse", "AdjointCheck", "AdjointCore"]),
-        .testTarget(name: "JacTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CGMP", "CLapack"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointCoreTests", dependencies: ["AdjointCore"], swiftSettings: testSettings),
+        .testTarget(name: "AdjointCheckTests", dependencies: ["AdjointCheck", "AdjointExact", "AdjointCore", "AdjointLinalg", "AdjointFormula"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointExactTests", dependencies: ["AdjointExact", "AdjointCore", "CGMP"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointLinalgTests", dependencies: ["AdjointLinalg", "AdjointCore", "CAdjointBLAS"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointComplexityTests", dependencies: ["AdjointComplexity", "AdjointLinalg", "AdjointCore"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointFormulaTests", dependencies: ["AdjointFormula", "AdjointCore"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointSymbolicTests", dependencies: ["AdjointSymbolic", "AdjointFormula", "AdjointExact", "AdjointCore"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointSparseTests", dependencies: ["AdjointSparse", "AdjointCheck", "AdjointCore"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "JacTests", dependencies: ["Adjoint"], swiftSettings: testSettings),
         .testTarget(name: "AdjointSelfTestTests",
-                    dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"]),
-        .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"]),
+                    dependencies: ["AdjointSelfTest", "AdjointCheck", "AdjointExact", "AdjointFormula", "AdjointCore"],
+                    swiftSettings: testSettings),
+        .testTarget(name: "AdjointOptimTests", dependencies: ["AdjointOptim", "AdjointLinalg", "AdjointCore"],
+                    swiftSettings: testSettings),
         // Notebooks, plots, proof links; README and doc-comment examples, compiled as a user's code is.
         .testTarget(name: "DocumentationTests",
                     dependencies: ["Adjoint", "AdjointTesting", "AdjointSelfTest",
                                    .product(name: "ComplexModule", package: "swift-numerics"),
-                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: testSettings),
         .testTarget(name: "AdjointTestingTests",
                     dependencies: ["AdjointTesting", "AdjointCheck", "AdjointLinalg", "AdjointCore",
-                                   .product(name: "PropertyBased", package: "swift-property-based")]),
+                                   .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: testSettings),
         // The fuzz harness (shared with the libFuzzer targets in Fuzz/), the corpus replay and the
         // seeded differential fuzzer.
-        .testTarget(name: "FuzzTests", dependencies: ["Adjoint"]),
+        .testTarget(name: "FuzzTests", dependencies: ["Adjoint"], swiftSettings: testSettings),
     ]
 )
 
