@@ -27,15 +27,17 @@ demo: deps
 
 # Two passes: XCTest (the swift-testing pass disabled, so its closing line cannot be mistaken for
 # the whole run), then Swift Testing alone (AdjointTesting's @Test suites). Either pass failing
-# fails the target. Then the concurrency tests again, built optimised: the optimiser may end an
-# object's lifetime at its last named use, which a debug build never does, and a concurrent driver
-# reading raw memory after that passed every debug test while returning zeros (RELEASE_TESTS).
-# Only the library is optimised there: Package.swift keeps the test targets at -Onone in release,
-# which took that build from 12.2 to 7.9 minutes on a 2-core Zen 3.
-# Then the notebooks (`make notebooks`); a failing cell fails the target too. The last line is the
-# plain "N passed, N failed" summary of all four: XCTest's executed/failures (debug and optimised),
-# Swift Testing's tests/failed tests and the notebook cells (a runner that printed no summary counts
-# as one failure).
+# fails the target. Then the notebooks (`make notebooks`); a failing cell fails the target too.
+# Then the concurrency tests again, built optimised: the optimiser may end an object's lifetime at
+# its last named use, which a debug build never does, and a concurrent driver reading raw memory
+# after that passed every debug test while returning zeros (RELEASE_TESTS). Only the library is
+# optimised there: Package.swift keeps the test targets at -Onone in release (12.2 → 7.9 minutes
+# for that build on a 2-core Zen 3). The optimised build runs in the background while the debug
+# tests and the notebooks run, which use about one core: in sequence, build and runs took 8 + 6
+# minutes of a fresh clone's 17. Its output goes to .build/release-tests-build.log, printed in
+# full when it fails. The last line is the plain "N passed, N failed" summary of all four:
+# XCTest's executed/failures (debug and optimised), Swift Testing's tests/failed tests and the
+# notebook cells (a runner that printed no summary counts as one failure).
 RELEASE_TESTS = ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck|TapeInputsTests
 # XCTest's last summary line as "executed failures skipped"; it reads "with N tests skipped and M
 # failures" when a test skipped itself (a missing line counts as a failure below).
@@ -43,12 +45,20 @@ XCTEST_SUMMARY = s/.*Executed ([0-9]+) tests?, with ([0-9]+) tests? skipped and 
 RELEASE_TEST_FLAGS = -c release -Xswiftc -enable-testing --build-path .build/release-tests
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) build --build-tests $(RELEASE_TEST_FLAGS)
 	@set -o pipefail; status=0; \
+	echo "building the optimised tests in the background (.build/release-tests-build.log)"; \
+	$(SWIFT) build --build-tests $(RELEASE_TEST_FLAGS) >.build/release-tests-build.log 2>&1 & release_build=$$!; \
+	trap 'kill $$release_build 2>/dev/null' INT TERM; \
 	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log || status=1; \
 	$(SWIFT) test --skip-build --disable-xctest 2>&1 | tee .build/test-output-swift-testing.log || status=1; \
-	$(SWIFT) test --skip-build --disable-swift-testing $(RELEASE_TEST_FLAGS) --filter '$(RELEASE_TESTS)' 2>&1 \
-	  | tee .build/test-output-release.log || status=1; \
+	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
+	if wait $$release_build; then \
+	  tail -1 .build/release-tests-build.log; \
+	  $(SWIFT) test --skip-build --disable-swift-testing $(RELEASE_TEST_FLAGS) --filter '$(RELEASE_TESTS)' 2>&1 \
+	    | tee .build/test-output-release.log || status=1; \
+	else \
+	  cat .build/release-tests-build.log; echo "the optimised test build failed" | tee .build/test-output-release.log; status=1; \
+	fi; \
 	xr=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" \
 	  .build/test-output-release.log | tail -1 | sed -E "$(XCTEST_SUMMARY)"); \
 	xc=$$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with ([0-9]+ tests? skipped and )?[0-9]+ failures?" \
@@ -56,7 +66,6 @@ test: deps
 	st=$$(grep -E "Test run with [0-9]+ tests?" .build/test-output-swift-testing.log | tail -1 \
 	  | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/'); \
 	stf=$$(grep -E "Test .+ failed after" .build/test-output-swift-testing.log | grep -vc "Test run with"); \
-	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \
 	nb=$$(grep -E "^notebook cells: [0-9]+ passed, [0-9]+ failed" .build/notebooks-output.log | tail -1 \
 	  | sed -E 's/notebook cells: ([0-9]+) passed, ([0-9]+) failed/\1 \2/'); \
 	echo "$${xc:-0 1 0} $${st:-0} $${stf:-0} $${nb:-0 1} $${xr:-0 1 0}" \
