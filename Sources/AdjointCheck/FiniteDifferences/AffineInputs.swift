@@ -79,8 +79,7 @@ extension LineProbe {
             let f = samples.map { Double($0[i]) }
             guard f.allSatisfy(\.isFinite) else { return nil }
             let rounding = zip(points, f).map { s, fk in
-                Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * Swift.abs(fk), fk != 0 ? quantum : 0),
-                          roundingFloor(output: i, reach: Double(Swift.abs(s)) * Double(h)))
+                sampleRounding(magnitude: Swift.abs(fk), output: i, reach: Double(Swift.abs(s)) * Double(h))
             }
             let slope = (f[ib] - f[ia]) / width
             // Every other sample against the line through the outermost two.

@@ -291,8 +291,7 @@ extension LineProbe {
             // √(x² + 1e26) − 1e13 (all samples 0) likewise. A disagreement with such a difference
             // escalates; an agreement stands.
             if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
-            var rounding = Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * wmax[i], wmax[i] > 0 ? quantum : 0), floor)
-                * stencil.noiseGain / hd
+            var rounding = sampleRounding(magnitude: wmax[i], output: i, reach: reach(stencil, h)) * stencil.noiseGain / hd
             // Normal samples whose difference over a large h falls below Double's normal range
             // lose their digits in the division, and so does the rounding bound: sin(x)/x at
             // 1e300 (samples ±1e-300 over h ≈ 1e296) gave exactly 0 for both adaptive stencils,
@@ -314,6 +313,15 @@ extension LineProbe {
     /// `reach` from x (0 without a bound).
     func roundingFloor(output i: Int, reach: Double) -> Double {
         (i < noiseFloor.count ? noiseFloor[i] : 0) + (i < noiseGrowth.count ? noiseGrowth[i] * reach : 0)
+    }
+
+    /// The rounding of a sample of output i of largest magnitude `magnitude`, taken within `reach`
+    /// of x: a few ULPs of it, at least the subnormal spacing when it is not 0 (below the normal
+    /// range rounding is absolute), and at least f's measured noise there. Shared by the stencils
+    /// and the affine difference, so both judge a sample's digits alike.
+    func sampleRounding(magnitude: Double, output i: Int, reach: Double) -> Double {
+        Swift.max(DifferenceTuning.evaluationNoiseULPs * Swift.max(epsilon * magnitude, magnitude != 0 ? quantum : 0),
+                  roundingFloor(output: i, reach: reach))
     }
 
     /// max|sₖ|·h: how far from x the stencil samples.
