@@ -91,3 +91,55 @@ int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
     }
     return 0;
 }
+
+// The other design a scalar tape could have: each entry keeps its arguments' local partials,
+// computed while recording, in one 24-byte record (two int32 arguments, two doubles), so the
+// sweep is one multiply-add loop with no switch and no reads of values. A unary entry points its
+// second argument at a slot whose adjoint is never read, with partial 0. It keeps no values and no
+// op, which the library's checks need (entry values for error bounds and kink reports, the op for
+// names), so it measures how far a change of design could go, not a drop-in replacement.
+typedef struct { int32_t a, b; double pa, pb; } JacobianEntry;
+static JacobianEntry *jtape;
+static double *jadjoint;
+static long jcapacity;
+
+int adjoint_floor_jacobian_gradient(const double *x, long n, double *g) {
+    if (n < 2) { for (long i = 0; i < n; i++) g[i] = 0; return 0; }
+    long entries = 7 * n + 2;
+    if (entries > jcapacity) {
+        free(jtape); free(jadjoint);
+        jtape = malloc(sizeof(JacobianEntry) * entries); jadjoint = calloc(entries, 8);
+        if (!jtape || !jadjoint) { jcapacity = 0; return -1; }
+        jcapacity = entries;
+    }
+    // Entries 0..n-1 are the inputs (never written: the sweep stops above them); n is the
+    // unused second argument of unary entries.
+    long count = n + 1;
+    int32_t unused = (int32_t)n;
+#define JPUSH(A, B, PA, PB) (jtape[count] = (JacobianEntry){(A), (B), (PA), (PB)}, (int32_t)count++)
+    FloorVar s = {0, -1};
+    for (long i = 0; i + 1 < n; i++) {
+        double xi = x[i], xj = x[i + 1], sn, cs;
+        sincos(xi, &sn, &cs);
+        FloorVar sine = {sn, JPUSH((int32_t)i, unused, cs, 0)};
+        FloorVar m = {sn * xj, JPUSH(sine.index, (int32_t)(i + 1), xj, sn)};
+        FloorVar q = {xi * xi, JPUSH((int32_t)i, (int32_t)i, xi, xi)};
+        double w = 1 + q.value;
+        FloorVar l = {log(w), JPUSH(q.index, unused, 1 / w, 0)};
+        FloorVar t = s.index < 0 ? m : (FloorVar){s.value + m.value, JPUSH(s.index, m.index, 1, 1)};
+        s = (FloorVar){t.value + l.value, JPUSH(t.index, l.index, 1, 1)};
+    }
+#undef JPUSH
+    double *adj = jadjoint;
+    adj[s.index] = 1;
+    for (long k = count - 1; k > n; k--) {
+        double u = adj[k];
+        JacobianEntry e = jtape[k];
+        adj[k] = 0;
+        adj[e.a] += e.pa * u;
+        adj[e.b] += e.pb * u;
+    }
+    adj[n] = 0;
+    for (long i = 0; i < n; i++) { g[i] = adj[i]; adj[i] = 0; }
+    return 0;
+}

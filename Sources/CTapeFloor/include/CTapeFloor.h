@@ -23,4 +23,11 @@ int adjoint_floor_gradient(const double *x, long n, double *g, int fused);
 /// `reverse_record_over_plain` and `reverse_sweep_over_plain` split ours.
 int adjoint_floor_record(const double *x, long n);
 
+/// The gradient of f on a tape of another design: each 24-byte entry holds two argument indices
+/// and their local partials, computed while recording, and the sweep is a multiply-add loop
+/// without a switch (6 entries per term; the inputs are not written). It keeps no values or ops,
+/// so it bounds what a redesign could reach rather than being one the library could adopt as is.
+/// Returns 0, or -1 when memory runs out.
+int adjoint_floor_jacobian_gradient(const double *x, long n, double *g);
+
 #endif
