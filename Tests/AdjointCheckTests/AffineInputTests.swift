@@ -123,3 +123,109 @@ final class AffineInputTests: XCTestCase {
         }
     }
 }
+
+/// User scalar primitives that declare a ``Linearity``: the tape analysis walks through them as
+/// through a built-in affine op, and a wrong claim is refused by the samples and by `validate`.
+final class UserPrimitiveLinearityTests: XCTestCase {
+    /// °F from °C, 1.8·x + 32: affine; ∂/∂x = 1.8 by hand.
+    enum Fahrenheit: UnaryPrimitive {
+        static let name = "fahrenheit"
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T) -> T { 1.8 * x + 32 }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.8 }
+    }
+    /// The same primitive without the claim.
+    enum FahrenheitUndeclared: UnaryPrimitive {
+        static let name = "fahrenheit_undeclared"
+        static func primal<T: ADScalar>(_ x: T) -> T { 1.8 * x + 32 }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.8 }
+    }
+    /// x² with a (wrong) claim of being affine; its rule is right (2x).
+    enum SquareClaimedAffine: UnaryPrimitive {
+        static let name = "square_claimed_affine"
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x }
+    }
+    /// x·y, affine in each input alone (as the built-in product).
+    enum Product: ScalarPrimitive {
+        static let name = "product"
+        static let arity = 2
+        static let linearity = Linearity.affineInEach
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+    }
+    /// x·y claimed affine in both together, which it is not (x = y = t is t²).
+    enum ProductClaimedAffine: ScalarPrimitive {
+        static let name = "product_claimed_affine"
+        static let arity = 2
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+    }
+
+    /// f = [P(x₀) + sin(x₁)] for a unary primitive P.
+    struct Through<P: UnaryPrimitive>: ADFunction {
+        var inputCount: Int? { 2 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0]) + T.sin(x[1])] }
+    }
+    /// Outputs product(x₀, x₁) and product(x₀, x₀) (the same node twice: a square).
+    struct Products: ADFunction {
+        var inputCount: Int? { 2 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Product.apply(x[0], x[1]), Product.apply(x[0], x[0])] }
+    }
+
+    func testTheTapeAnalysisReadsTheDeclaration() throws {
+        let x = [20.0, 1.0]
+        let declared = try record({ Through<Fahrenheit>()($0) }, at: x)
+        XCTAssertEqual(affineInputs(graph: TapeGraph(declared), inputs: 2, outputs: 1), [[true, false]])
+        let undeclared = try record({ Through<FahrenheitUndeclared>()($0) }, at: x)
+        XCTAssertEqual(affineInputs(graph: TapeGraph(undeclared), inputs: 2, outputs: 1), [[false, false]])
+        let products = try record({ Products()($0) }, at: [2.0, 3.0])
+        XCTAssertEqual(affineInputs(graph: TapeGraph(products), inputs: 2, outputs: 2), [[true, true], [false, true]])
+    }
+
+    func testADeclaredAffinePrimitiveCostsTwoEvaluations() throws {
+        for method in [DifferenceMethod.adaptive, .richardson] {
+            let e = try differenceJacobian(of: Through<Fahrenheit>(), at: [20.0, 1.0], method: method).entries[0][0]
+            XCTAssertEqual(e.evaluations, 2, "\(method)")
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - 1.8), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+            XCTAssertLessThanOrEqual(e.errorEstimate, 1e-9, "\(method)")
+            // Undeclared, the same primitive gets the full method.
+            let u = try differenceJacobian(of: Through<FahrenheitUndeclared>(), at: [20.0, 1.0], method: method).entries[0][0]
+            XCTAssertGreaterThan(u.evaluations, 2, "\(method)")
+            XCTAssertLessThanOrEqual(Swift.abs(u.value - 1.8), u.errorEstimate, "\(method)")
+        }
+    }
+
+    func testAWrongClaimDoesNotMisleadTheDifference() throws {
+        // The tape says affine; the samples of x² at 1.5 ± h are not on a line, so the full method
+        // decides: 2·1.5 = 3 by hand, within its estimate.
+        let recording = try record({ Through<SquareClaimedAffine>()($0) }, at: [1.5, 1.0])
+        XCTAssertEqual(affineInputs(graph: TapeGraph(recording), inputs: 2, outputs: 1), [[true, false]])
+        for method in [DifferenceMethod.adaptive, .richardson] {
+            let e = try differenceJacobian(of: Through<SquareClaimedAffine>(), at: [1.5, 1.0], method: method).entries[0][0]
+            XCTAssertGreaterThan(e.evaluations, 2, "\(method)")
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - 3), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+            XCTAssertLessThanOrEqual(e.errorEstimate, 1e-6, "\(method)")
+        }
+    }
+
+    func testValidateTestsTheClaim() {
+        func linearity(_ v: PrimitiveValidation) -> PrimitiveValidation.Check? { v.checks.first { $0.name == "linearity" } }
+        for v in [validate(Fahrenheit.self), validate(Product.self)] {
+            XCTAssertEqual(linearity(v)?.outcome, .passed, "\(v)")
+            XCTAssertTrue(v.passed, "\(v)")
+        }
+        for v in [validate(SquareClaimedAffine.self), validate(ProductClaimedAffine.self)] {
+            let check = linearity(v)
+            XCTAssertEqual(check?.outcome, .failed, "\(v)")
+            XCTAssertTrue(check?.detail.contains("off the line") ?? false, "\(v)")
+            XCTAssertFalse(v.passed, "\(v)")
+            // The rule itself is right: only the claim fails.
+            XCTAssertEqual(v.checks.first { $0.name == "partials" }?.outcome, .passed, "\(v)")
+        }
+        // Nothing claimed, nothing checked.
+        XCTAssertNil(linearity(validate(FahrenheitUndeclared.self)))
+    }
+}

@@ -25,6 +25,8 @@ struct TapeGraph {
     let vectorCalls: [Int: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>)]
     /// Each node's domain verdict at its recorded arguments.
     let domainViolations: [String?]
+    /// Each node's declared ``Linearity``: its op's, or a user scalar primitive's own.
+    let linearities: [Linearity]
     let args: [[Int]]
     let attributes: [Int]
     let values: [Double]
@@ -41,7 +43,7 @@ struct TapeGraph {
 
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], names: [String] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
-        var partials: [[Double]?] = [], domain: [String?] = []
+        var partials: [[Double]?] = [], domain: [String?] = [], linearities: [Linearity] = []
         var candidates: [(node: Int, distance: Double)] = []
         var analytic: [Int: any ADFunction] = [:]
         var doubles: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])] = [:]
@@ -80,7 +82,10 @@ struct TapeGraph {
                 // The declarations' kink distance: one function for reports, this test and localisation.
                 if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
             }
-            if let p = tape.scalarPrimitive(k) { analytic[k] = primal(p); doubles[k] = inDouble(p) }
+            let user = tape.scalarPrimitive(k)
+            if let p = user { analytic[k] = primal(p); doubles[k] = inDouble(p) }
+            // A vector call's outputs keep `.custom`'s `.nonlinear`.
+            linearities.append(user?.linearity ?? e.op.info.linearity)
         }
         vectorCalls = vectors
         var jacobians: [Int: [[Double]]?] = [:]
@@ -91,7 +96,7 @@ struct TapeGraph {
         analyticPrimals = analytic
         doublePrimitives = doubles
         self.ops = ops; self.names = names; self.args = args; self.attributes = attrs; self.values = values
-        self.partials = partials; self.domainViolations = domain
+        self.partials = partials; self.domainViolations = domain; self.linearities = linearities
         self.localPrimal = { k, x in tape.localPrimal(k, at: x.map { V($0) })?.approximateDouble }
         inputNodes = rec.inputs.map(\.node)
         outputNodes = rec.outputs.map(\.node)

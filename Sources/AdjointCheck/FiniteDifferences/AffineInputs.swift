@@ -6,12 +6,12 @@ import AdjointCore
 // (sin(x₉₈)·x₉₉): its stencils agree within the rounding at every step, so it moved to a larger
 // step to confirm and then measured f's noise. Which inputs are affine is read off f's tape from
 // the ops alone (their declared ``Linearity``), never from their partials, so a wrong rule cannot
-// make a witness believe it.
+// make a witness believe it; a user primitive's wrong claim is caught by the samples (below).
 
 /// Per output i and input j, whether fᵢ is affine in xⱼ on f's tape at x: every path from xⱼ to
-/// fᵢ passes only through ops affine in the arguments that depend on xⱼ (x + y, −x, x·c, x/c).
-/// A user primitive, a vector call, a kink op and every other op count as curved. One forward
-/// pass per input.
+/// fᵢ passes only through ops affine in the arguments that depend on xⱼ (x + y, −x, x·c, x/c,
+/// and user scalar primitives that declare a ``Linearity``). A vector call, a kink op and every
+/// other op count as curved. One forward pass per input.
 ///
 /// The tape holds the branch f took at x only: control flow in f (`if x[0] < 0.5`) can make f
 /// curved along a line on which its tape is affine, so a difference that relies on this fact
@@ -35,7 +35,7 @@ func affineInputs(graph: TapeGraph, inputs n: Int, outputs m: Int) -> [[Bool]] {
             }
             guard dependent > 0 else { continue }
             depends[k] = true
-            switch graph.ops[k].info.linearity {
+            switch k < graph.linearities.count ? graph.linearities[k] : .nonlinear {
             case .affine: curved[k] = curvedArgument
             // x·x is counted twice: a square.
             case .affineInEach: curved[k] = curvedArgument || dependent > 1

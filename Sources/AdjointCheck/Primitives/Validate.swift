@@ -173,7 +173,58 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
 
     result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty))
     result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
+    if let check = linearityCheck(P.self, points: points) { result.checks.append(check) }
     return result
+}
+
+/// Tests a declared ``Linearity`` on the primal alone: on lines through the sample points that
+/// move the inputs the claim covers (all of them for `.affine`, each alone for `.affineInEach`,
+/// the first for `.affineInFirst`), five values a quarter of the sample range apart must lie on
+/// the line through the outer two. Nil when nothing is claimed (`.nonlinear`).
+///
+/// The tolerance, 10⁻⁹ of the largest value, is far above an affine primal's rounding and far
+/// below a curved one's bend over such steps (x² bends by 1/32 of the range's square there). A
+/// claim this lets through (x + 10⁻¹²·x²) misleads no witness: the affine difference that reads
+/// the claim checks its own samples against the same line and falls back to the full method.
+func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check? {
+    let moving: [[Int]]
+    switch P.linearity {
+    case .nonlinear: return nil
+    case .affine: moving = [Array(0..<P.arity)]
+    case .affineInEach: moving = (0..<P.arity).map { [$0] }
+    case .affineInFirst: moving = [[0]]
+    }
+    let ranges = P.sampleRanges
+    let ts: [Double] = [-2, -1, 0, 1, 2]
+    var judged = 0
+    var failure: String? = nil
+    for p in points {
+        for inputs in moving {
+            let step = (0..<P.arity).map { inputs.contains($0) ? (ranges[$0].upperBound - ranges[$0].lowerBound) / 8 : 0 }
+            let line = ts.map { t in (0..<P.arity).map { p[$0] + t * step[$0] } }
+            guard line.allSatisfy({ P.domainViolation($0[0], $0.count > 1 ? $0[1] : $0[0]) == nil }) else { continue }
+            let (g, diagnostics) = Diagnostics.collect { line.map { P.primal($0[0], $0.count > 1 ? $0[1] : $0[0]) } }
+            guard diagnostics.errors.isEmpty, g.allSatisfy(\.isFinite) else { continue }
+            judged += 1
+            let scale = g.reduce(0) { Swift.max($0, Swift.abs($1)) }
+            for k in 1..<(ts.count - 1) {
+                let onLine = g[0] + (ts[k] - ts[0]) / (ts[ts.count - 1] - ts[0]) * (g[ts.count - 1] - g[0])
+                let off = Swift.abs(g[k] - onLine)
+                if off > 1e-9 * scale, failure == nil {
+                    let which = inputs.map { "input \($0)" }.joined(separator: " and ")
+                    failure = "declared \(P.linearity), but moving \(which) from \(line[0]) to \(line[ts.count - 1]) the primal at "
+                        + "\(line[k]) is \(g[k]), off the line through the ends by \(off)"
+                }
+            }
+        }
+    }
+    if let failure { return .init(name: "linearity", outcome: .failed, detail: failure) }
+    if judged == 0 {
+        return .init(name: "linearity", outcome: .inconclusive,
+                     detail: "declared \(P.linearity), but no line of sample points stayed inside the declared domain")
+    }
+    return .init(name: "linearity", outcome: .passed,
+                 detail: "declared \(P.linearity): the primal lies on a line along \(judged) lines of sample points")
 }
 
 /// Finds where the rule's partials jump along each input's sample range and asks whether a kink

@@ -55,6 +55,24 @@ public protocol ScalarPrimitive {
     /// try exactJacobian(of: F(), at: ["1", "3"])   // exact; undeclared, it throws unsupported naming "parallel"
     /// ```
     static var isRationalClosed: Bool { get }
+    /// How the primal depends on its inputs along a line (see ``Linearity``); `.nonlinear` by
+    /// default, which is always safe. A finite-difference witness reads it off f's tape: an input
+    /// that reaches an output only through affine ops gets one central difference, which has no
+    /// truncation error, instead of a step search. The claim never decides a verdict alone: that
+    /// difference checks its own samples lie on a line (a wrong claim makes it fall back to the
+    /// full method), and `validate` tests the claim on the primal.
+    ///
+    /// ```swift
+    /// enum Fahrenheit: UnaryPrimitive {   // °F from °C
+    ///     static let name = "fahrenheit"
+    ///     static let linearity = Linearity.affine
+    ///     static func primal<T: ADScalar>(_ x: T) -> T { 1.8 * x + 32 }
+    ///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.8 }
+    /// }
+    /// // F()(x) = [Fahrenheit.apply(x[0]) + T.sin(x[1])]: x₀ reaches the output affinely
+    /// try differenceJacobian(of: F(), at: [20, 1]).entries[0][0].evaluations   // 2
+    /// ```
+    static var linearity: Linearity { get }
 }
 
 extension ScalarPrimitive {
@@ -64,6 +82,7 @@ extension ScalarPrimitive {
     public static func kinkDistance(_ x: Double, _ y: Double) -> Double? { nil }
     public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
     public static var isRationalClosed: Bool { false }
+    public static var linearity: Linearity { .nonlinear }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
     @inlinable public static func apply<T: ADScalar>(_ x: T) -> T {
