@@ -139,8 +139,9 @@ public enum Smoothness: Sendable, Equatable {
 
 /// How an op's value depends on its arguments along a line: what a tape analysis needs to tell
 /// that f is affine in an input (a difference along it then has no truncation, only rounding).
-/// A declaration that claims linearity is checked on exact rationals (RegistryTests): its primal
-/// along a line of rational points has zero second differences.
+/// A built-in declaration that claims linearity is checked on exact rationals (RegistryTests): its
+/// primal along a line of rational points has zero second differences. A user primitive's claim
+/// (``ScalarPrimitive/linearity``) is checked by `validate` on Doubles.
 ///
 /// ```swift
 /// Op.add.info.linearity   // .affine
