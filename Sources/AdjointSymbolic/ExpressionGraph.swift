@@ -232,6 +232,19 @@ extension ExpressionGraph {
         return seen.sorted()
     }
 
+    /// Whether more than `limit` distinct nodes are reachable from `root`: a walk that stops
+    /// after `limit + 1` of them, where ``reachableUnchecked(from:)`` copies the whole table.
+    func reachesMoreThan(_ limit: Int, from root: Int) -> Bool {
+        var seen = Set<Int>()
+        var stack = [root]
+        while let i = stack.popLast() {
+            if !seen.insert(i).inserted { continue }
+            if seen.count > limit { return true }
+            stack.append(contentsOf: existing(i).arguments)
+        }
+        return false
+    }
+
     /// Size measures of the expressions at `roots` taken together.
     ///
     /// - `dagNodes`: distinct reachable nodes (leaves included): the cost of the shared form.

@@ -224,8 +224,15 @@ public final class BranchLog: @unchecked Sendable {
 
     /// One side of a comparison as a short formula over x0, x1, …: node ids ("3 < 1 taken as
     /// true", where 3 was the constant 5 and 1 was x0) read as a false statement about numbers.
+    ///
+    /// The expanded formula prints every distinct node at least once, a byte or more each, so an
+    /// expression of more than 80 nodes is over 80 characters without printing it: printing
+    /// copies the whole graph, and a loop comparing a growing expression on every pass spent
+    /// 10 s on 1,000 comparisons (a quadratic cost) without this bound.
     static func shown(_ s: Symbolic) -> String {
-        (try? s.formula(variables: nil, maxOutputBytes: 80)) ?? "expression \(s.id) (over 80 characters)"
+        let over = "expression \(s.id) (over 80 characters)"
+        if ExpressionGraph.shared.reachesMoreThan(80, from: s.id) { return over }
+        return (try? s.formula(variables: nil, maxOutputBytes: 80)) ?? over
     }
 
     /// Runs `body` and returns what it compared, including comparisons recorded by a

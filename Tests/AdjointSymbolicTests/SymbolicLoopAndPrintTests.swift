@@ -1,5 +1,5 @@
 import AdjointCore
-import AdjointSymbolic
+@testable import AdjointSymbolic
 import XCTest
 
 /// Newton's iteration for √a with a data-dependent stop and no iteration cap, as a researcher
@@ -54,5 +54,26 @@ final class SymbolicLoopAndPrintTests: XCTestCase {
         XCTAssertEqual(shared.roots.count, 1)
         XCTAssertLessThan(shared.definitions.count, 30)
         XCTAssertEqual("\(Symbolic.variable(0) * Symbolic.variable(0) + 1)", "x0^2 + 1")   // the doc example
+    }
+
+    /// What an unbound comparison's note shows of each side: the formula when it fits in 80
+    /// characters, else the expression's id. The shortcut for expressions of more than 80 nodes
+    /// must give what printing gives (a sum of 41 variables, ~250 characters, is over either way;
+    /// x0 + 1 prints; a chain of 40 nodes whose text is over 80 is refused by the printer).
+    func testAComparisonNoteShowsShortSidesAndNamesLongOnes() throws {
+        // a > 0 is decided as 0 < a, and noted so.
+        func note(_ a: Symbolic) -> String {
+            let (_, log) = BranchLog.recording { _ = a > 0 }
+            return log.unbound.first ?? "no note"
+        }
+        XCTAssertEqual(note(Symbolic.variable(0) + 1), "0 < x0 + 1 taken as true")
+        var wide = Symbolic.variable(0)
+        for k in 1...40 { wide = wide + Symbolic.variable(k) }
+        XCTAssertTrue(ExpressionGraph.shared.reachesMoreThan(80, from: wide.id))
+        XCTAssertEqual(note(wide), "0 < expression \(wide.id) (over 80 characters) taken as true")
+        var chain = Symbolic.variable(0)
+        for _ in 0..<20 { chain = Symbolic.sin(chain) }   // 21 nodes, "sin(" twenty times
+        XCTAssertFalse(ExpressionGraph.shared.reachesMoreThan(80, from: chain.id))
+        XCTAssertEqual(note(chain), "0 < expression \(chain.id) (over 80 characters) taken as true")
     }
 }
