@@ -114,10 +114,13 @@ extension LinalgScalar {
     /// The single implementation of ``LinalgScalar/kernelAddRow``, specialised per conforming type.
     public static func kernelAddRow(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>, cols: Int,
                                     into z: UnsafeMutableBufferPointer<Self>) {
-        guard cols > 0 else { return }
+        guard cols > 0, let xp = x.baseAddress, let bp = b.baseAddress, let zp = z.baseAddress else { return }
+        // Through row pointers: indexing by base + c kept an overflow check in the loop, which
+        // stayed scalar (0.7 ns per element, 2.8% of the depth-8 f32 training step).
         var base = 0
         while base < x.count {
-            for c in 0..<cols { z[base + c] = x[base + c] + b[c] }
+            let xr = xp + base, zr = zp + base
+            for c in 0..<cols { zr[c] = xr[c] + bp[c] }
             base += cols
         }
     }
@@ -134,7 +137,14 @@ extension LinalgScalar {
         case .perColumn:
             withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: cols) { acc in
                 for c in 0..<cols { acc[c] = 0 }
-                for r in 0..<rows { for c in 0..<cols { acc[c] += Accumulator(x[r * cols + c]) } }
+                // Row by row through a row pointer (each column still sums its rows in order):
+                // indexing by r·cols + c kept overflow checks that held the loop scalar.
+                if let xp = x.baseAddress, let ap = acc.baseAddress {
+                    for r in 0..<rows {
+                        let xr = xp + r * cols
+                        for c in 0..<cols { ap[c] += Accumulator(xr[c]) }
+                    }
+                }
                 for c in 0..<cols { z[c] = Self(acc[c]) * scale }
             }
         case .perRow:

@@ -217,6 +217,10 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
         return value
     }
 
+    // Specialised for the two scalar types: the generic body looked up type metadata at run
+    // time for every matrix and tape value it made (about 2% of a depth-8 f32 step, perf).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private func lossAndGradient(on tape: MatrixTape<Scalar>, input x: Matrix<Scalar>, loss: MLPLoss<Scalar>) throws
     -> (loss: Scalar, gradients: [LayerParameters<Scalar>]) {
         let params = layers.map { (weights: tape.variable($0.weights), bias: tape.variable($0.bias)) }
