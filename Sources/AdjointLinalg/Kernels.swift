@@ -159,15 +159,14 @@ extension LinalgScalar {
     /// The single implementation of ``LinalgScalar/kernelBroadcast``, specialised per conforming type.
     public static func kernelBroadcast(_ access: LinalgKernelAccess, _ g: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
                                        scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
+        // Row pointers, as in kernelAddRow: r·cols + c kept an overflow check per element.
+        guard rows > 0, cols > 0, let gp = g.baseAddress, let zp = z.baseAddress else { return }
         for r in 0..<rows {
-            for c in 0..<cols {
-                let v: Self
-                switch how {
-                case .all: v = g[0]
-                case .perColumn: v = g[c]
-                case .perRow: v = g[r]
-                }
-                z[r * cols + c] = v * scale
+            let zr = zp + r * cols
+            switch how {
+            case .all: for c in 0..<cols { zr[c] = gp[0] * scale }
+            case .perColumn: for c in 0..<cols { zr[c] = gp[c] * scale }
+            case .perRow: for c in 0..<cols { zr[c] = gp[r] * scale }
             }
         }
     }
@@ -199,26 +198,39 @@ extension LinalgScalar {
     /// The single implementation of ``LinalgScalar/kernelRowChain``, specialised per conforming type.
     public static func kernelRowChain(_ access: LinalgKernelAccess, _ form: RowChain, p: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                       rows: Int, cols: Int, into d: UnsafeMutableBufferPointer<Self>) {
+        // Row pointers, as in kernelAddRow: row + c kept an overflow check per element, so even
+        // the elementwise loops stayed scalar. The sums keep their order (they stay sequential).
+        if cols == 0, form == .logSumExp {
+            for r in 0..<rows { d[r] = 0 }   // the empty sum (callers refuse such rows before this)
+        }
+        guard rows > 0, cols > 0, let pp = p.baseAddress, let sp = s.baseAddress, let dp = d.baseAddress else { return }
         for r in 0..<rows {
             let row = r * cols
+            // d is rows×1 for logSumExp: its row pointer is made only where d is rows×cols.
+            let pr = pp + row
             switch form {
             case .softmax, .logSoftmax, .logSumExp:
+                let sr = sp + row
                 var sum: Accumulator = 0
-                for c in 0..<cols { sum += Accumulator(p[row + c] * s[row + c]) }
+                for c in 0..<cols { sum += Accumulator(pr[c] * sr[c]) }
                 let dot = Self(sum)
-                if form == .logSumExp { d[r] = dot; continue }
+                if form == .logSumExp { dp[r] = dot; continue }
+                let dr = dp + row
                 if form == .softmax {
-                    for c in 0..<cols { d[row + c] = p[row + c] * (s[row + c] - dot) }
+                    for c in 0..<cols { dr[c] = pr[c] * (sr[c] - dot) }
                 } else {
-                    for c in 0..<cols { d[row + c] = s[row + c] - dot }
+                    for c in 0..<cols { dr[c] = sr[c] - dot }
                 }
             case .logSoftmaxTranspose:
+                let sr = sp + row
                 var sum: Accumulator = 0
-                for c in 0..<cols { sum += Accumulator(s[row + c]) }
+                for c in 0..<cols { sum += Accumulator(sr[c]) }
                 let total = Self(sum)
-                for c in 0..<cols { d[row + c] = s[row + c] - p[row + c] * total }
+                let dr = dp + row
+                for c in 0..<cols { dr[c] = sr[c] - pr[c] * total }
             case .logSumExpTranspose:
-                for c in 0..<cols { d[row + c] = p[row + c] * s[r] }
+                let sv = sp[r], dr = dp + row
+                for c in 0..<cols { dr[c] = pr[c] * sv }
             }
         }
     }
