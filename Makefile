@@ -48,7 +48,7 @@ test: deps
 	@set -o pipefail; status=0; \
 	echo "building the optimised tests in the background (.build/release-tests-build.log)"; \
 	$(SWIFT) build --build-tests $(RELEASE_TEST_FLAGS) >.build/release-tests-build.log 2>&1 & release_build=$$!; \
-	trap 'kill $$release_build 2>/dev/null' INT TERM; \
+	trap 'kill $$release_build 2>/dev/null; echo "interrupted"; exit 130' INT TERM HUP; \
 	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test-output.log || status=1; \
 	$(SWIFT) test --skip-build --disable-xctest 2>&1 | tee .build/test-output-swift-testing.log || status=1; \
 	"$$($(SWIFT) build --show-bin-path)/NotebookRunner" check 2>&1 | tee .build/notebooks-output.log || status=1; \

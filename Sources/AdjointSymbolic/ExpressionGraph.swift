@@ -233,7 +233,7 @@ extension ExpressionGraph {
     }
 
     /// Whether more than `limit` distinct nodes are reachable from `root`: a walk that stops
-    /// after `limit + 1` of them, where ``reachableUnchecked(from:)`` copies the whole table.
+    /// after `limit + 1` of them, where ``reachableUnchecked(from:)`` visits and sorts them all.
     func reachesMoreThan(_ limit: Int, from root: Int) -> Bool {
         var seen = Set<Int>()
         var stack = [root]

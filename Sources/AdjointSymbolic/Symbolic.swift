@@ -227,8 +227,8 @@ public final class BranchLog: @unchecked Sendable {
     ///
     /// The expanded formula prints every distinct node at least once, a byte or more each, so an
     /// expression of more than 80 nodes is over 80 characters without printing it: printing
-    /// copies the whole graph, and a loop comparing a growing expression on every pass spent
-    /// 10 s on 1,000 comparisons (a quadratic cost) without this bound.
+    /// walks and sorts every node the side reaches, and a loop comparing a growing expression on
+    /// every pass spent 10 s on 1,000 comparisons (a quadratic cost) without this bound.
     static func shown(_ s: Symbolic) -> String {
         let over = "expression \(s.id) (over 80 characters)"
         if ExpressionGraph.shared.reachesMoreThan(80, from: s.id) { return over }

@@ -199,10 +199,11 @@ final class UserPrimitiveLinearityTests: XCTestCase {
     }
 
     func testAWrongClaimDoesNotMisleadTheDifference() throws {
-        // The tape says affine; the samples of x² at 1.5 ± h are not on a line, so the full method
-        // decides: 2·1.5 = 3 by hand, within its estimate.
+        // The claim fails on the primal at the recorded argument, so the tape analysis refuses it
+        // and the full method decides: 2·1.5 = 3 by hand, within its estimate. (Had the analysis
+        // taken it, the samples of x² at 1.5 ± h are off a line and would refuse it too.)
         let recording = try record({ Through<SquareClaimedAffine>()($0) }, at: [1.5, 1.0])
-        XCTAssertEqual(affineInputs(graph: TapeGraph(recording), inputs: 2, outputs: 1), [[true, false]])
+        XCTAssertEqual(affineInputs(graph: TapeGraph(recording), inputs: 2, outputs: 1), [[false, false]])
         for method in [DifferenceMethod.adaptive, .richardson] {
             let e = try differenceJacobian(of: Through<SquareClaimedAffine>(), at: [1.5, 1.0], method: method).entries[0][0]
             XCTAssertGreaterThan(e.evaluations, 2, "\(method)")
@@ -227,5 +228,73 @@ final class UserPrimitiveLinearityTests: XCTestCase {
         }
         // Nothing claimed, nothing checked.
         XCTAssertNil(linearity(validate(FahrenheitUndeclared.self)))
+    }
+
+    /// sin claimed affine. At 0 it is odd, so samples symmetric about 0 lie on a line: the
+    /// shortcut's own check cannot see it, and Richardson returned 0.9974 ± 10⁻¹⁶ for cos 0 = 1
+    /// (a review) until the claim was checked where f uses it.
+    enum SineClaimedAffine: UnaryPrimitive {
+        static let name = "sine_claimed_affine"
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T) -> T { T.sin(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T.cos(x) }
+    }
+    /// sin(x − y) + x claimed affine: constant along the diagonal, curved along each input.
+    enum DiagonalClaimedAffine: ScalarPrimitive {
+        static let name = "diagonal_claimed_affine"
+        static let arity = 2
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { T.sin(x - y) + x }
+        static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (T.cos(x - y) + 1, -T.cos(x - y)) }
+    }
+    /// 10⁹ + sin x claimed affine: the offset dwarfs the bend.
+    enum OffsetSineClaimedAffine: UnaryPrimitive {
+        static let name = "offset_sine_claimed_affine"
+        static let linearity = Linearity.affine
+        static func primal<T: ADScalar>(_ x: T) -> T { 1e9 + T.sin(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T.cos(x) }
+    }
+    /// x − 1.7·10⁹ on [1.7·10⁹, 1.7·10⁹ + 0.3]: exactly affine, its arguments rounded to ulps of 2.4·10⁻⁷.
+    enum FarLine: UnaryPrimitive {
+        static let name = "far_line"
+        static let linearity = Linearity.affine
+        static var sampleRanges: [ClosedRange<Double>] { [1.7e9...(1.7e9 + 0.3)] }
+        static func primal<T: ADScalar>(_ x: T) -> T { x - 1.7e9 }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 }
+    }
+    /// max(x, 0) claimed affine, with its kink declared: a kink is never affine across it.
+    enum KinkClaimedAffine: UnaryPrimitive {
+        static let name = "kink_claimed_affine"
+        static let linearity = Linearity.affine
+        static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
+        static func primal<T: ADScalar>(_ x: T) -> T { x > 0 ? x : 0 }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x > 0 ? 1 : 0 }
+    }
+
+    func testAnOddCurveClaimedAffineIsNotTrustedWhereFUsesIt() throws {
+        let x = [0.0, 1.0]
+        let recording = try record({ Through<SineClaimedAffine>()($0) }, at: x)
+        XCTAssertEqual(affineInputs(graph: TapeGraph(recording), inputs: 2, outputs: 1), [[false, false]])
+        for method in [DifferenceMethod.adaptive, .richardson] {
+            let e = try differenceJacobian(of: Through<SineClaimedAffine>(), at: x, method: method).entries[0][0]
+            // cos 0 = 1 by hand, within the estimate the full method gives.
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - 1), e.errorEstimate, "\(method): \(e.value) ± \(e.errorEstimate)")
+            XCTAssertGreaterThan(e.evaluations, 2, "\(method)")
+        }
+        // The kink's claim is not trusted either, even at 1 where max(x, 0) is x nearby.
+        let kink = try record({ Through<KinkClaimedAffine>()($0) }, at: [1.0, 1.0])
+        XCTAssertEqual(affineInputs(graph: TapeGraph(kink), inputs: 2, outputs: 1), [[false, false]])
+        // A true claim is still trusted at 0 (the first test covers it at 20).
+        let line = try record({ Through<Fahrenheit>()($0) }, at: x)
+        XCTAssertEqual(affineInputs(graph: TapeGraph(line), inputs: 2, outputs: 1), [[true, false]])
+    }
+
+    func testValidateJudgesClaimsBeyondTheDiagonalAndBesideLargeValues() {
+        func linearity(_ v: PrimitiveValidation) -> PrimitiveValidation.Check? { v.checks.first { $0.name == "linearity" } }
+        for v in [validate(SineClaimedAffine.self), validate(DiagonalClaimedAffine.self), validate(OffsetSineClaimedAffine.self)] {
+            XCTAssertEqual(linearity(v)?.outcome, .failed, "\(v)")
+        }
+        let far = validate(FarLine.self)
+        XCTAssertEqual(linearity(far)?.outcome, .passed, "\(far)")
     }
 }

@@ -59,7 +59,7 @@ final class SymbolicLoopAndPrintTests: XCTestCase {
     /// What an unbound comparison's note shows of each side: the formula when it fits in 80
     /// characters, else the expression's id. The shortcut for expressions of more than 80 nodes
     /// must give what printing gives (a sum of 41 variables, ~250 characters, is over either way;
-    /// x0 + 1 prints; a chain of 40 nodes whose text is over 80 is refused by the printer).
+    /// x0 + 1 prints; a chain of 21 nodes whose text is over 80 is refused by the printer).
     func testAComparisonNoteShowsShortSidesAndNamesLongOnes() throws {
         // a > 0 is decided as 0 < a, and noted so.
         func note(_ a: Symbolic) -> String {

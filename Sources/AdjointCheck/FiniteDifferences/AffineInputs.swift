@@ -6,7 +6,9 @@ import AdjointCore
 // (sin(x₉₈)·x₉₉): its stencils agree within the rounding at every step, so it moved to a larger
 // step to confirm and then measured f's noise. Which inputs are affine is read off f's tape from
 // the ops alone (their declared ``Linearity``), never from their partials, so a wrong rule cannot
-// make a witness believe it; a user primitive's wrong claim is caught by the samples (below).
+// make a witness believe it. A user primitive's claim is first tested on its primal where f used
+// it (see `linearityHolds`): samples symmetric about x, which the shortcut below takes, cannot
+// see a curve odd about x (sin claimed affine at 0 gave 0.9974 ± 10⁻¹⁶ for 1 before that test).
 
 /// Per output i and input j, whether fᵢ is affine in xⱼ on f's tape at x: every path from xⱼ to
 /// fᵢ passes only through ops affine in the arguments that depend on xⱼ (x + y, −x, x·c, x/c,

@@ -177,44 +177,25 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     return result
 }
 
-/// Tests a declared ``Linearity`` on the primal alone: on lines through the sample points that
-/// move the inputs the claim covers (all of them for `.affine`, each alone for `.affineInEach`,
-/// the first for `.affineInFirst`), five values a quarter of the sample range apart must lie on
-/// the line through the outer two. Nil when nothing is claimed (`.nonlinear`).
-///
-/// The tolerance, 10⁻⁹ of the largest value, is far above an affine primal's rounding and far
-/// below a curved one's bend over such steps (x² bends by 1/32 of the range's square there). A
-/// claim this lets through (x + 10⁻¹²·x²) misleads no witness: the affine difference that reads
-/// the claim checks its own samples against the same line and falls back to the full method.
+/// Tests a declared ``Linearity`` on the primal alone, along lines through the sample points
+/// that move the inputs the claim covers (see ``claimedLines(_:arity:)``), with steps of an eighth
+/// of each sample range (``linearityViolation(_:through:moving:step:)`` says how a line is judged).
+/// Nil when nothing is claimed (`.nonlinear`).
 func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check? {
-    let moving: [[Int]]
-    switch P.linearity {
-    case .nonlinear: return nil
-    case .affine: moving = [Array(0..<P.arity)]
-    case .affineInEach: moving = (0..<P.arity).map { [$0] }
-    case .affineInFirst: moving = [[0]]
-    }
+    let lines = claimedLines(P.linearity, arity: P.arity)
+    if lines.isEmpty { return nil }
     let ranges = P.sampleRanges
-    let ts: [Double] = [-2, -1, 0, 1, 2]
     var judged = 0
     var failure: String? = nil
     for p in points {
-        for inputs in moving {
+        for inputs in lines {
             let step = (0..<P.arity).map { inputs.contains($0) ? (ranges[$0].upperBound - ranges[$0].lowerBound) / 8 : 0 }
-            let line = ts.map { t in (0..<P.arity).map { p[$0] + t * step[$0] } }
-            guard line.allSatisfy({ P.domainViolation($0[0], $0.count > 1 ? $0[1] : $0[0]) == nil }) else { continue }
-            let (g, diagnostics) = Diagnostics.collect { line.map { P.primal($0[0], $0.count > 1 ? $0[1] : $0[0]) } }
-            guard diagnostics.errors.isEmpty, g.allSatisfy(\.isFinite) else { continue }
-            judged += 1
-            let scale = g.reduce(0) { Swift.max($0, Swift.abs($1)) }
-            for k in 1..<(ts.count - 1) {
-                let onLine = g[0] + (ts[k] - ts[0]) / (ts[ts.count - 1] - ts[0]) * (g[ts.count - 1] - g[0])
-                let off = Swift.abs(g[k] - onLine)
-                if off > 1e-9 * scale, failure == nil {
-                    let which = inputs.map { "input \($0)" }.joined(separator: " and ")
-                    failure = "declared \(P.linearity), but moving \(which) from \(line[0]) to \(line[ts.count - 1]) the primal at "
-                        + "\(line[k]) is \(g[k]), off the line through the ends by \(off)"
-                }
+            switch linearityViolation(P.self, through: p, moving: inputs, step: step) {
+            case .unjudged: continue
+            case .onLine: judged += 1
+            case .off(let why):
+                judged += 1
+                if failure == nil { failure = why }
             }
         }
     }
@@ -225,6 +206,89 @@ func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> Primit
     }
     return .init(name: "linearity", outcome: .passed,
                  detail: "declared \(P.linearity): the primal lies on a line along \(judged) lines of sample points")
+}
+
+/// The sets of inputs a ``Linearity`` claim says the primal is affine along, moved together:
+/// all inputs together and each alone for `.affine` (affine in both together is affine in each,
+/// and a claim tested on the diagonal only passed sin(x − y) + x, constant along it), each alone
+/// for `.affineInEach`, the first for `.affineInFirst`; none for `.nonlinear`.
+func claimedLines(_ linearity: Linearity, arity: Int) -> [[Int]] {
+    switch linearity {
+    case .nonlinear: return []
+    case .affine: return arity > 1 ? [Array(0..<arity)] + (0..<arity).map { [$0] } : [[0]]
+    case .affineInEach: return (0..<arity).map { [$0] }
+    case .affineInFirst: return [[0]]
+    }
+}
+
+/// A line's verdict in ``linearityViolation(_:through:moving:step:)``.
+enum LineVerdict: Equatable {
+    case onLine
+    /// Off the line: why, for a report.
+    case off(String)
+    /// A point outside the domain, or a non-finite value: nothing said.
+    case unjudged
+}
+
+/// Whether the primal lies on a line through `p` moving `inputs` by `step` (per input) times
+/// t = −2, −1, 0, ½, 1, 3. Asymmetric on purpose: with points symmetric about p, a curve odd about
+/// p (sin at 0) lies exactly on the line through the outer two and passed.
+///
+/// The tolerance is the primal's own rounding (16 ε of the largest value), the rounding of the
+/// points' arguments (a few ulps each, times the line's slope), and 10⁻⁹ of the change along the
+/// line, which bounds what a claim can hide relative to what the line measures. Against the
+/// largest value alone (as first written), 10⁹ + sin x passed and an exactly affine x − 1.7·10⁹
+/// failed on its arguments' rounding.
+func linearityViolation<P: ScalarPrimitive>(_: P.Type, through p: [Double], moving inputs: [Int], step: [Double]) -> LineVerdict {
+    let ts: [Double] = [-2, -1, 0, 0.5, 1, 3]
+    let line = ts.map { t in (0..<P.arity).map { p[$0] + t * step[$0] } }
+    func args(_ q: [Double]) -> (Double, Double) { (q[0], q.count > 1 ? q[1] : q[0]) }
+    guard line.allSatisfy({ P.domainViolation(args($0).0, args($0).1) == nil }) else { return .unjudged }
+    let (g, diagnostics) = Diagnostics.collect { line.map { P.primal(args($0).0, args($0).1) } }
+    guard diagnostics.errors.isEmpty, g.allSatisfy(\.isFinite) else { return .unjudged }
+    let (first, last) = (0, ts.count - 1)
+    let span = ts[last] - ts[first]
+    let change = Swift.abs(g[last] - g[first])
+    let largest = g.reduce(0) { Swift.max($0, Swift.abs($1)) }
+    // Each argument is off its exact place on the line by about an ulp; the primal moves by its
+    // slope along that input (at most the whole change over that input's step per unit t).
+    let argumentRounding = inputs.reduce(0.0) { sum, j in
+        let q = line.map { Swift.abs($0[j]) }.max() ?? 0
+        return step[j] == 0 ? sum : sum + 4 * (change / span) * q.ulp / Swift.abs(step[j])
+    }
+    let tolerance = 16 * Double.ulpOfOne * largest + argumentRounding + 1e-9 * change
+    for k in (first + 1)..<last {
+        let onLine = g[first] + (ts[k] - ts[first]) / span * (g[last] - g[first])
+        let off = Swift.abs(g[k] - onLine)
+        if off > tolerance {
+            let which = inputs.map { "input \($0)" }.joined(separator: " and ")
+            return .off("declared \(P.linearity), but moving \(which) from \(line[first]) to \(line[last]) the primal at "
+                        + "\(line[k]) is \(g[k]), off the line through the ends by \(off)")
+        }
+    }
+    return .onLine
+}
+
+/// Whether a user primitive's linearity claim holds where f used it: along each claimed line
+/// through the recorded arguments, at steps of 2⁻²⁰, 2⁻¹⁰, 2⁻³ and 1 times max(1, |argument|).
+/// The tape analysis trusts the claim at that node only if every line was judged on-line at some
+/// scale and off-line at none: a wrong claim must not let a difference skip its step search.
+func linearityHolds<P: ScalarPrimitive>(_: P.Type, at p: [Double]) -> Bool {
+    let lines = claimedLines(P.linearity, arity: P.arity)
+    guard !lines.isEmpty, p.count >= P.arity else { return false }
+    for inputs in lines {
+        var judged = false
+        for scale in [0x1p-20, 0x1p-10, 0x1p-3, 1.0] {
+            let step = (0..<P.arity).map { inputs.contains($0) ? scale * Swift.max(1, Swift.abs(p[$0])) : 0 }
+            switch linearityViolation(P.self, through: p, moving: inputs, step: step) {
+            case .off: return false
+            case .onLine: judged = true
+            case .unjudged: continue
+            }
+        }
+        if !judged { return false }
+    }
+    return true
 }
 
 /// Finds where the rule's partials jump along each input's sample range and asks whether a kink

@@ -58,9 +58,11 @@ public protocol ScalarPrimitive {
     /// How the primal depends on its inputs along a line (see ``Linearity``); `.nonlinear` by
     /// default, which is always safe. A finite-difference witness reads it off f's tape: an input
     /// that reaches an output only through affine ops gets one central difference, which has no
-    /// truncation error, instead of a step search. The claim never decides a verdict alone: that
-    /// difference checks its own samples lie on a line (a wrong claim makes it fall back to the
-    /// full method), and `validate` tests the claim on the primal.
+    /// truncation error, instead of a step search. A claim is taken only where it holds: the
+    /// analysis tests it on the primal at each recorded use (asymmetric points along each claimed
+    /// line, at four scales; a declared kink there refuses it), the difference checks its own
+    /// samples lie on a line, and `validate` tests it over the sample ranges. A primal affine at
+    /// all those points yet curved between them could still pass, as no finite sample rules out.
     ///
     /// ```swift
     /// enum Fahrenheit: UnaryPrimitive {   // °F from °C
