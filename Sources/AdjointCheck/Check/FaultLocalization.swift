@@ -49,7 +49,6 @@ struct TapeGraph {
         var doubles: [Int: (primal: ([Double]) -> Double, partials: ([Double]) -> [Double])] = [:]
         var vectors: [Int: (primitive: any VectorPrimitive.Type, inputs: [Int], inputValues: [Double], outputs: Range<Int>)] = [:]
         func primal<P: ScalarPrimitive>(_: P.Type) -> any ADFunction { UserPrimal<P>() }
-        func userLinearityHolds<P: ScalarPrimitive>(_ p: P.Type, at x: [Double]) -> Bool { linearityHolds(p, at: x) }
         func inDouble<P: ScalarPrimitive>(_: P.Type) -> (primal: ([Double]) -> Double, partials: ([Double]) -> [Double]) {
             func args(_ y: [Double]) -> (Double, Double) { (y[0], y.count > 1 ? y[1] : y[0]) }
             return (primal: { y in let (a, b) = args(y); return P.primal(a, b) },
@@ -90,7 +89,7 @@ struct TapeGraph {
             // there (see linearityHolds): a wrong claim cannot make a difference skip its search.
             if let p = user, p.linearity != .nonlinear {
                 let arguments = e.inputs.map { $0 >= 0 && $0 < values.count ? values[$0] : .nan }
-                let trusted = tape.localKinkDistance(k) == nil && userLinearityHolds(p, at: arguments)
+                let trusted = tape.localKinkDistance(k) == nil && linearityHolds(p, at: arguments)
                 linearities.append(trusted ? p.linearity : .nonlinear)
             } else {
                 linearities.append(user?.linearity ?? e.op.info.linearity)

@@ -141,7 +141,8 @@ public enum Smoothness: Sendable, Equatable {
 /// that f is affine in an input (a difference along it then has no truncation, only rounding).
 /// A built-in declaration that claims linearity is checked on exact rationals (RegistryTests): its
 /// primal along a line of rational points has zero second differences. A user primitive's claim
-/// (``ScalarPrimitive/linearity``) is checked by `validate` on Doubles.
+/// (``ScalarPrimitive/linearity``) is tested on Doubles where f uses it, before a difference
+/// relies on it, and by `validate` over its sample ranges.
 ///
 /// ```swift
 /// Op.add.info.linearity   // .affine
