@@ -42,6 +42,17 @@ func nativeGradient(_ x: [Double]) -> [Double] {
     return g
 }
 
+func runRecordLoop(seconds: Double) {
+    let x = (0..<100_000).map { 0.5 + 0.001 * Double($0 % 1000) }
+    let clock = ContinuousClock(), start = clock.now
+    var recordings = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        blackHole(try? record({ [benchF($0)] }, at: x))
+        recordings += 1
+    }
+    print("{\"recordings\": \(recordings), \"seconds\": \(seconds)}")
+}
+
 func runCoreBenchmarks() {
     let n = 100_000
     let x = (0..<n).map { 0.5 + 0.001 * Double($0 % 1000) }

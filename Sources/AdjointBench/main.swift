@@ -14,5 +14,11 @@ if CommandLine.arguments.dropFirst().first == "peers" { runPeerWorkloads() }
 if CommandLine.arguments.dropFirst().first == "mlp-loop" {
     runMLPLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
 }
+// Not part of `make bench`: recording `make bench`'s scalar f (n = 10⁵) on the tape in a loop, for a
+// profiler (`perf record AdjointBench record-loop [seconds]`): the half of the gradient that sits
+// furthest above the C floor (reverse_record_over_plain against floor_c_record_over_plain).
+if CommandLine.arguments.dropFirst().first == "record-loop" {
+    runRecordLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
+}
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }
