@@ -138,19 +138,11 @@ extension LinalgScalar {
                     let m = Swift.min(chunk, n - base)
                     let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
                     if op == .tanh {
-                        // Branch-free compaction (every lane writes, only a picked one advances k):
-                        // with a tenth of the lanes picked at random, a branch per element was
-                        // mispredicted often enough to make this loop and the next 7% of a step.
                         // The zeroing and the range test are loops of their own, which vectorise.
-                        var k = 0, beyond: UInt8 = 0
+                        var beyond: UInt8 = 0
                         for j in 0..<m { tmp[j] = 0 }
                         for j in 0..<m { beyond |= Swift.abs(xs[j]) <= 350 ? 0 : 1 }
-                        for j in 0..<m {
-                            let v = xs[j]
-                            picked[k] = v
-                            index[k] = Int32(truncatingIfNeeded: j)
-                            k &+= Builtin.Tanh.readsSech2(v) ? 1 : 0
-                        }
+                        let k = pickReadingSech2(xs, into: picked, index)
                         if k > 0 {
                             elementary(.tanh, UnsafeBufferPointer(rebasing: picked[0..<k]),
                                        into: UnsafeMutableBufferPointer(rebasing: sech2[0..<k]))
@@ -194,6 +186,37 @@ extension LinalgScalar {
         default:
             for i in 0..<n { d[i] = Rules.partials(op, x[i], parameter, 0, output: z[i]).0 * s[i] }
         }
+    }
+
+    /// Copies the x that tanh's partial reads sech² at (``Builtin/Tanh/readsSech2(_:)``) to the
+    /// front of `picked`, their positions to `index`, and returns how many. Double and Float go to
+    /// the C loop that visits only the set bits of a vector comparison (VectorKernelTests checks
+    /// it against the registry's predicate on every class of value); other types, and a failed
+    /// unwrap, take the registry's predicate lane by lane.
+    private static func pickReadingSech2(_ xs: UnsafeBufferPointer<Self>, into picked: UnsafeMutableBufferPointer<Self>,
+                                         _ index: UnsafeMutableBufferPointer<Int32>) -> Int {
+        let n = xs.count
+        if let xr = UnsafeRawPointer(xs.baseAddress), let pr = UnsafeMutableRawPointer(picked.baseAddress),
+           let ip = index.baseAddress {
+            if Self.self == Double.self {
+                return adjoint_pick_outside_unit_f64(xr.assumingMemoryBound(to: Double.self), n,
+                                                     pr.assumingMemoryBound(to: Double.self), ip)
+            }
+            if Self.self == Float.self {
+                return adjoint_pick_outside_unit_f32(xr.assumingMemoryBound(to: Float.self), n,
+                                                     pr.assumingMemoryBound(to: Float.self), ip)
+            }
+        }
+        // Branch-free compaction (every lane writes, only a picked one advances k): with a tenth
+        // of the lanes picked at random, a branch per element was mispredicted often.
+        var k = 0
+        for j in 0..<n {
+            let v = xs[j]
+            picked[k] = v
+            index[k] = Int32(truncatingIfNeeded: j)
+            k &+= Builtin.Tanh.readsSech2(v) ? 1 : 0
+        }
+        return k
     }
 
     /// 1/cosh² (for `.tanh`) or σ (for `.sigmoid`) of every x by the C kernels; lanes outside

@@ -186,3 +186,42 @@ KERNEL(adjoint_sech2_f32, float, double, sech21)
 
 FIRST_NONFINITE(adjoint_first_nonfinite_f64, double, uint64_t, 0x7FF0000000000000ull, 1024)
 FIRST_NONFINITE(adjoint_first_nonfinite_f32, float, uint32_t, 0x7F800000u, 2048)
+
+// The lanes whose bits say |x| >= 1 or NaN, found sixteen at a time: the comparison is vectorised
+// in every clone and only the set bits of its mask are visited, so a block with no such lane costs
+// one test. Why: the Swift loop this replaces wrote every lane and advanced by the test's result
+// (branch-free, since a branch per lane was mispredicted), 3.7% of a depth-8 f32 training step.
+// On the bits, because the test must agree with the registry's `!(x < 1 && x > -1)` for every
+// value, NaN and infinities included (VectorKernelTests compares the two).
+#define PICK_OUTSIDE_UNIT(NAME, T, U, ABSMASK, ONE)                                   \
+    CLONES long NAME(const T *x, long n, T *picked, int32_t *index) {                 \
+        long k = 0, i = 0;                                                             \
+        for (; i + 16 <= n; i += 16) {                                                 \
+            uint32_t bits = 0;                                                         \
+            for (int j = 0; j < 16; j++) {                                             \
+                U b;                                                                   \
+                memcpy(&b, &x[i + j], sizeof b);                                       \
+                bits |= (uint32_t)((b & ABSMASK) >= ONE) << j;                         \
+            }                                                                          \
+            while (bits) {                                                             \
+                int j = __builtin_ctz(bits);                                           \
+                picked[k] = x[i + j];                                                  \
+                index[k] = (int32_t)(i + j);                                           \
+                k++;                                                                   \
+                bits &= bits - 1;                                                      \
+            }                                                                          \
+        }                                                                              \
+        for (; i < n; i++) {                                                           \
+            U b;                                                                       \
+            memcpy(&b, &x[i], sizeof b);                                               \
+            if ((b & ABSMASK) >= ONE) {                                                \
+                picked[k] = x[i];                                                      \
+                index[k] = (int32_t)i;                                                 \
+                k++;                                                                   \
+            }                                                                          \
+        }                                                                              \
+        return k;                                                                      \
+    }
+
+PICK_OUTSIDE_UNIT(adjoint_pick_outside_unit_f64, double, uint64_t, 0x7FFFFFFFFFFFFFFFull, 0x3FF0000000000000ull)
+PICK_OUTSIDE_UNIT(adjoint_pick_outside_unit_f32, float, uint32_t, 0x7FFFFFFFu, 0x3F800000u)

@@ -237,6 +237,36 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// The C loop that picks the lanes where tanh's partial reads sech² tests bits, not the
+    /// registry's comparison: the two must pick the same lanes for every class of value (±1 and
+    /// their neighbours, zeros, subnormals, infinities, NaNs of both signs and payloads), at every
+    /// position of its sixteen-lane blocks and in the tail, in order.
+    func testSech2PickerAgreesWithTheRegistryPredicate() {
+        func check<T: LinalgScalar & BinaryFloatingPoint>(_: T.Type, pick: (UnsafePointer<T>, Int, UnsafeMutablePointer<T>,
+                                                                          UnsafeMutablePointer<Int32>) -> Int) {
+            var specials: [T] = [1, -1, T(1).nextUp, T(1).nextDown, T(-1).nextUp, T(-1).nextDown, 0, -0.0,
+                                 T.leastNonzeroMagnitude, -T.leastNormalMagnitude, T.greatestFiniteMagnitude,
+                                 .infinity, -.infinity, .nan, -T.nan, T(Double(nan: 5, signaling: false)), 0.5, -2, 350, -351]
+            var g = SystemRandomNumberGenerator()
+            for _ in 0..<203 { specials.append(T(Double.random(in: -3...3, using: &g))) }
+            // Rotations put each special at every lane of a block and in the tail.
+            for shift in 0..<17 {
+                let xs = Array(specials[shift...] + specials[..<shift])
+                let expected = xs.indices.filter { Builtin.Tanh.readsSech2(xs[$0]) }
+                var picked = [T](repeating: 0, count: xs.count), index = [Int32](repeating: -1, count: xs.count)
+                let k = pick(xs, xs.count, &picked, &index)
+                XCTAssertEqual(Array(index[..<k].map(Int.init)), expected, "\(T.self), shift \(shift)")
+                for (q, i) in expected.enumerated() where q < k {
+                    let (a, b) = (picked[q], xs[i])
+                    XCTAssertTrue(a.sign == b.sign && a.exponentBitPattern == b.exponentBitPattern
+                                  && a.significandBitPattern == b.significandBitPattern, "\(T.self) lane \(i)")
+                }
+            }
+        }
+        check(Double.self) { adjoint_pick_outside_unit_f64($0, $1, $2, $3) }
+        check(Float.self) { adjoint_pick_outside_unit_f32($0, $1, $2, $3) }
+    }
+
     /// The vectorised chain (cotangent times partial) against the registry's partial times the
     /// cotangent, with random cotangents, for Float and Double: bit for bit where the rule is
     /// arithmetic, within 8 ULPs where it evaluates cosh or σ (measured maximum, printed: 6 for

@@ -1,5 +1,6 @@
 #ifndef ADJOINT_VECTOR_MATH_H
 #define ADJOINT_VECTOR_MATH_H
+#include <stdint.h>
 // Elementwise tanh and sigmoid over arrays, for the matrix path's vectorised kernels
 // (Sources/AdjointLinalg/VectorKernels.swift has the algorithm's derivation; VectorKernelTests
 // measures the error against libm).
@@ -33,4 +34,10 @@ void adjoint_sech2_f32(const float *x, float *z, long n);
 long adjoint_first_nonfinite_f64(const double *x, long n);
 /// The same over n Floats.
 long adjoint_first_nonfinite_f32(const float *x, long n);
+/// Copies the x[i] with |x[i]| >= 1 or NaN (where tanh's partial reads sech^2) to picked[0..<k]
+/// and their positions to index[0..<k], in order, and returns k. picked and index hold n each; n
+/// must fit in int32_t.
+long adjoint_pick_outside_unit_f64(const double *x, long n, double *picked, int32_t *index);
+/// The same over n Floats.
+long adjoint_pick_outside_unit_f32(const float *x, long n, float *picked, int32_t *index);
 #endif
