@@ -1,5 +1,6 @@
 import XCTest
 import CAdjointBLAS
+import AdjointCore
 @testable import AdjointLinalg
 #if canImport(Glibc)
 import Glibc
@@ -144,5 +145,30 @@ final class BLASCoreTests: XCTestCase {
         let a = try Matrix<Double>([[1, 2], [3, 4], [5, 6]])
         let b = try Matrix<Double>([[7, 8, 9], [10, 11, 12]])
         XCTAssertEqual(try a.matmul(b), try Matrix([[27, 30, 33], [61, 68, 75], [95, 106, 117]]))
+    }
+
+    /// A product clears its result and asks BLAS for β = 1 (OpenBLAS's own β = 0 clearing is a
+    /// slow scalar pass): the bits must be those of the BLAS wrapper's β = 0 call over a result buffer full
+    /// of NaN, which β = 0 must ignore, for every combination of transposes, in both precisions.
+    func testProductMatchesBLASBetaZeroBitForBit() throws {
+        var g = SeededGenerator(seed: 41)
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let (m, k, n) = (37, 53, 29)
+            let a = try Matrix<Double>.random(ta ? k : m, ta ? m : k, in: -1...1, using: &g)
+            let b = try Matrix<Double>.random(tb ? n : k, tb ? k : n, in: -1...1, using: &g)
+            let ours = try a.matmul(b, transposeSelf: ta, transposeOther: tb)
+            var blas = [Double](repeating: .nan, count: m * n)
+            Double.gemm(.inPackage, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: a.elements, lda: a.cols,
+                        b: b.elements, ldb: b.cols, beta: 0, c: &blas, ldc: n)
+            XCTAssertEqual(ours.elements.map(\.bitPattern), blas.map(\.bitPattern), "Double, transposes \(ta) \(tb)")
+
+            let af = try Matrix<Float>(rows: a.rows, cols: a.cols, elements: a.elements.map(Float.init))
+            let bf = try Matrix<Float>(rows: b.rows, cols: b.cols, elements: b.elements.map(Float.init))
+            let oursF = try af.matmul(bf, transposeSelf: ta, transposeOther: tb)
+            var blasF = [Float](repeating: .nan, count: m * n)
+            Float.gemm(.inPackage, transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 1, a: af.elements, lda: af.cols,
+                       b: bf.elements, ldb: bf.cols, beta: 0, c: &blasF, ldc: n)
+            XCTAssertEqual(oursF.elements.map(\.bitPattern), blasF.map(\.bitPattern), "Float, transposes \(ta) \(tb)")
+        }
     }
 }
