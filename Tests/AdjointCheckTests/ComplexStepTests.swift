@@ -111,6 +111,33 @@ final class ComplexStepTests: XCTestCase {
         }
     }
 
+    /// Found by a differential review against SymPy: hypot's primal picked its larger and smaller
+    /// argument by max and min, which at a tie of magnitudes both return the same operand, so the
+    /// complex step lost the other's perturbation (hypot(1, 1): ∂/∂y came out 0, ∂/∂x √2). Ties of
+    /// every sign and scale, against the hand partials.
+    func testHypotAtEqualMagnitudesKeepsBothPerturbations() throws {
+        for (x, y) in [(1.0, 1.0), (2.0, 2.0), (-3.0, 3.0), (0.5, -0.5), (-7.0, -7.0), (1e-50, 1e-50), (1e-150, -1e-150), (1e150, 1e150)] {
+            // At |x| = |y|: hypot = |x|·√2, so ∂/∂x = x/hypot = sign(x)/√2, and the same for y.
+            let expected = [x, y].map { ($0 < 0 ? -1.0 : 1.0) / 2.0.squareRoot() }
+            let cs = try differenceJacobian(of: Binary(op: .hypot), at: [x, y], method: .complexStep).entries[0]
+            for (k, e) in expected.enumerated() {
+                XCTAssertLessThanOrEqual(Swift.abs(cs[k].value - e), 8 * Double.ulpOfOne,
+                                         "∂hypot/∂\(k == 0 ? "x" : "y") at (\(x), \(y)): \(cs[k].value) vs \(e)")
+            }
+        }
+        // Where the differences cannot resolve the scale, the complex step decides the check: it
+        // convicted hypot's correct rule at (1e-150, 1e-150) while it lost y's perturbation.
+        for x in [1e-50, 1e-150] {
+            let r = try checkJacobian(of: Binary(op: .hypot), at: [x, x])
+            XCTAssertEqual(r.verdict, .agree, r.renderTable())
+        }
+        // The split must still let a NaN through on either side, zero or not on the other. (Not
+        // asked of Complex: swift-numerics makes every non-finite value one point that equals itself.)
+        for (x, y) in [(0.0, Double.nan), (Double.nan, 0.0), (2.0, .nan), (.nan, 2.0)] {
+            XCTAssertTrue(Rules.primal(.hypot, x, y, 0).isNaN, "hypot(\(x), \(y))")
+        }
+    }
+
     func testComplexStepAgreesWithReverseModeOnTheSampleRanges() throws {
         var rng = SeededGenerator(seed: 0xC5)
         for op in Op.primitives {

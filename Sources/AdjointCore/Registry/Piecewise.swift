@@ -50,7 +50,12 @@ extension Builtin {
                                         convention: "∇hypot(0, 0) = (0, 0)", summary: "√(x² + y²) without overflow")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
             let a = Abs.primal(x, x, 0), b = Abs.primal(y, y, 0)
-            let big = Max.primal(a, b, 0), small = Min.primal(a, b, 0)
+            // One comparison splits the pair, so a tie still uses each argument once: max and min
+            // both return their first argument at a tie, and a scalar that carries more than its
+            // value (the complex step's imaginary part) lost the other's there (hypot(1, 1) gave
+            // ∂/∂y = 0). A NaN is taken as the larger, so it propagates (hypot(0, NaN) is NaN).
+            let aIsSmaller = a < b || !b.isNotNaN
+            let big = aIsSmaller ? b : a, small = aIsSmaller ? a : b
             if big == 0 { return big }
             let r = small / big
             return big * T.sqrt(1 + r * r)
