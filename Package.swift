@@ -76,8 +76,10 @@ let package = Package(
                                .product(name: "RealModule", package: "swift-numerics"),
                                .product(name: "PropertyBased", package: "swift-property-based")]),
 
+        // Standard output's error state for jac (Swift 6 will not touch the C global `stdout`).
+        .target(name: "CJacIO"),
         .executableTarget(name: "jac",
-                          dependencies: ["Adjoint", "AdjointSelfTest", "CAdjointBLASEntry",
+                          dependencies: ["Adjoint", "AdjointSelfTest", "CAdjointBLASEntry", "CJacIO",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // `make bench`'s floor: the same tape design in plain C, without the library's checks.
         .target(name: "CTapeFloor", path: "Sources/CTapeFloor"),

@@ -28,6 +28,9 @@ enum ExitStatus: Int32 {
     case invalidInput = 2
     /// Domain error, division by zero, non-finite result.
     case evaluationFailure = 3
+    /// The result could not be written: standard output closed, or its disk full. Without it a
+    /// full disk left a truncated result file behind a status of 0.
+    case outputFailure = 4
 }
 
 /// An error `jac` reports itself: one readable message (possibly a short block) and a status.

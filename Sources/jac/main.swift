@@ -5,10 +5,23 @@ import Darwin
 #endif
 import Adjoint
 import ArgumentParser
+import CJacIO
 
 // A custom entry point instead of `Jac.main()`: swift-argument-parser exits 64 on usage errors
 // and 0 when run without arguments, but our contract says 2 for every kind of invalid input.
 
+
+/// Flushes standard output and exits with `status`, or with status 4 and a message when any of
+/// the output could not be written (print ignores write errors; the stream remembers them).
+func exitAfterWritingStandardOutput(_ status: ExitStatus) -> Never {
+    let failure = jac_flush_stdout()
+    if failure != 0 {
+        let reason = failure > 0 ? String(cString: strerror(failure)) : "a write to it failed"
+        writeError("error: could not write the result to standard output: \(reason)")
+        exit(ExitStatus.outputFailure.rawValue)
+    }
+    exit(status.rawValue)
+}
 
 let arguments = normalizedArguments(Array(CommandLine.arguments.dropFirst()))
 if arguments.isEmpty {
@@ -52,8 +65,7 @@ do {
     try applyExactLimitsFromEnvironment()
     var command = try root == Jac.self ? Jac.parseAsRoot(arguments) : root.parseAsRoot(Array(arguments.dropFirst()))
     try command.run()
-    fflush(nil)
-    exit(ExitStatus.success.rawValue)
+    exitAfterWritingStandardOutput(ExitStatus.success)
 } catch let error as JacFailure {
     fflush(nil)
     writeError("error: " + error.message)

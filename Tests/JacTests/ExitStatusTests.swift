@@ -3,7 +3,7 @@ import XCTest
 import Adjoint
 
 /// The exit-status contract: 0 success, 1 modes disagree, 2 invalid input, 3 evaluation failure,
-/// each with its message on stderr and nothing on stdout.
+/// 4 output not written, each with its message on stderr and nothing on stdout.
 final class ExitStatusTests: XCTestCase {
     func assertStatus(_ args: [String], _ status: Int32, stderr expected: String,
                       file: StaticString = #filePath, line: UInt = #line) throws {
@@ -124,6 +124,31 @@ final class ExitStatusTests: XCTestCase {
                          stderr: "error: evaluation failed: df/dy is +∞ in forward mode at a singular point: sqrt at 0.0 (sqrt′(0) = +∞ (reported as a singular point))\n")
         try assertStatus(["jacobian", "sqrt(y) + x^2", "--vars", "x,y", "--at", "x=1,y=0", "--mode", "forward"], 3,
                          stderr: "error: evaluation failed: df/dy is +∞ in forward mode at a singular point: sqrt at 0.0 (sqrt′(0) = +∞ (reported as a singular point))\n")
+    }
+
+    // MARK: 4
+
+    /// A result that could not be written is not a success: to a full disk (/dev/full) and to a
+    /// closed standard output, for a small and for a large result (the large one fails while
+    /// printing, before the final flush). Found by review: each gave status 0 and no message.
+    func testAnUnwrittenResultIsStatus4() throws {
+        guard let jac = JacRunner.binary else { return XCTFail("jac binary not found") }
+        let small = "'\(jac)' jacobian x --at x=1"
+        let large = "'\(jac)' jacobian \"\((0..<400).map { "x\($0)^2" }.joined(separator: "+"))\" --at \((0..<400).map { "x\($0)=1" }.joined(separator: ",")) --format json"
+        for (command, redirect) in [(small, "> /dev/full"), (small, ">&-"), (large, "> /dev/full")] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "\(command) \(redirect)"]
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 4, "\(redirect): \(stderr)")
+            XCTAssertTrue(stderr.hasPrefix("error: could not write the result to standard output"), "\(redirect): \(stderr)")
+        }
+        // The same command with somewhere to write still succeeds.
+        XCTAssertEqual(try JacRunner.run(["jacobian", "x", "--at", "x=1"]).status, 0)
     }
 }
 
