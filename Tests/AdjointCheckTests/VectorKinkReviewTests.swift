@@ -100,6 +100,47 @@ final class VectorKinkReviewTests: XCTestCase {
         static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
     }
 
+    /// |x| with kink distance |x| and a rule of 5 at 0: right on either side, no subgradient at
+    /// the kink (one-sided derivatives −1 and 1).
+    enum ScalarAbsFiveAtKink: UnaryPrimitive {
+        static let name = "abs_five_at_kink"
+        static func primal<T: ADScalar>(_ x: T) -> T { T.abs(x) }
+        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x < 0 ? -1 : (x > 0 ? 1 : 5) }
+        static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
+    }
+
+    /// (min, max) of two inputs whose JVP and VJP both give 7·(v₀ + v₁) on each output at the
+    /// tie; the one-sided J·v there are (v₀, v₁) and (v₁, v₀).
+    enum SortPairSevenAtTie: VectorPrimitive {
+        static let name = "sort_pair_seven_at_tie"
+        static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+            if x[0] == x[1] { return [7 * (v[0] + v[1]), 7 * (v[0] + v[1])] }
+            return x[0] < x[1] ? [v[0], v[1]] : [v[1], v[0]]
+        }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+            if x[0] == x[1] { return [7 * (u[0] + u[1]), 7 * (u[0] + u[1])] }
+            return x[0] < x[1] ? [u[0], u[1]] : [u[1], u[0]]
+        }
+        static func kinkDistance(_ x: [Double]) -> Double? { Swift.abs(x[0] - x[1]) / 2 }
+    }
+
+    /// The sort of two done right, with the half-and-half convention at the tie (J·v there is
+    /// ((v₀ + v₁)/2, (v₀ + v₁)/2), between the one-sided values componentwise).
+    enum SortPairAveragedAtTie: VectorPrimitive {
+        static let name = "sort_pair_averaged_at_tie"
+        static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
+        static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+            if x[0] == x[1] { return [(v[0] + v[1]) / 2, (v[0] + v[1]) / 2] }
+            return x[0] < x[1] ? [v[0], v[1]] : [v[1], v[0]]
+        }
+        static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+            if x[0] == x[1] { return [(u[0] + u[1]) / 2, (u[0] + u[1]) / 2] }
+            return x[0] < x[1] ? [u[0], u[1]] : [u[1], u[0]]
+        }
+        static func kinkDistance(_ x: [Double]) -> Double? { Swift.abs(x[0] - x[1]) / 2 }
+    }
+
     /// Sort3 with counted JVP calls, for the cost of validate's kink scan.
     enum CountedSort3: VectorPrimitive {
         static let name = "counted_sort3"
@@ -316,12 +357,38 @@ final class VectorKinkReviewTests: XCTestCase {
     /// The sort's ties lie at the centre (0, 0, 0) of its sample box. Per input line: 65 grid
     /// points, one changing cell bisected from 2/65 to 2⁻⁶⁰·2 (54 halvings), two settling
     /// samples: 121 JVPs, 363 for three lines, plus one per sample point. Bisected to the ulps
-    /// near 0 it took about 1,100 per line, through the subnormals.
+    /// near 0 it took about 1,100 per line, through the subnormals. Each jump found at a declared
+    /// kink then asks the rule there and just off it along ±3 axes and 32 random directions (the
+    /// convention's check): 39 per jump, 117 for the three.
     func testValidatesKinkScanStopsBisectingAtAFixedFractionOfTheRange() {
         CountedSort3.jvpCalls = 0
         let report = validate(CountedSort3.self, inputs: 3)
         XCTAssertTrue(report.passed, report.description)
         XCTAssertTrue(report.check(named: "kinks")?.detail.contains("each at a declared kink") ?? false, report.description)
-        XCTAssertLessThanOrEqual(CountedSort3.jvpCalls, 3 * 121 + 2 * 8, report.description)
+        XCTAssertLessThanOrEqual(CountedSort3.jvpCalls, 3 * 121 + 2 * 8 + 3 * 39, report.description)
+    }
+
+    /// Found by review: validate checked that each jump of a rule lies at a declared kink, never
+    /// the rule's value there, so a convention outside the one-sided derivatives passed (and only
+    /// `checkJacobian` at that very point caught it). Now the value at a declared kink must lie
+    /// between the one-sided values, for the scalar rule, the JVP the scan reads and the VJP.
+    func testValidateHoldsTheRuleAtADeclaredKinkToTheOneSidedValues() {
+        let scalar = validate(ScalarAbsFiveAtKink.self)
+        XCTAssertEqual(scalar.check(named: "kinks")?.outcome, .failed, scalar.description)
+        XCTAssertTrue(scalar.check(named: "kinks")?.detail.contains("is 5.0, not between the one-sided values -1.0 and 1.0") ?? false,
+                      scalar.description)
+        let right = validate(ScalarRightKinkDistance.self)   // 1 at 0: a one-sided value
+        XCTAssertEqual(right.check(named: "kinks")?.outcome, .passed, right.description)
+
+        let seven = validate(SortPairSevenAtTie.self, inputs: 2)
+        XCTAssertEqual(seven.check(named: "kinks")?.outcome, .failed, seven.description)
+        XCTAssertTrue(seven.check(named: "kinks")?.detail.contains("J·v at the kink") ?? false, seven.description)
+        // Its JVP is right; the VJP's (u₀ + u₁, u₀ + u₁) at the tie is not between (u₀, u₁) and (u₁, u₀).
+        let wrongVJP = validate(SortPairWrongAtTie.self, inputs: 2)
+        XCTAssertEqual(wrongVJP.check(named: "kinks")?.outcome, .failed, wrongVJP.description)
+        XCTAssertTrue(wrongVJP.check(named: "kinks")?.detail.contains("uᵀJ at the kink") ?? false, wrongVJP.description)
+        let averaged = validate(SortPairAveragedAtTie.self, inputs: 2)
+        XCTAssertEqual(averaged.check(named: "kinks")?.outcome, .passed, averaged.description)
+        XCTAssertTrue(averaged.passed, averaged.description)
     }
 }

@@ -299,7 +299,7 @@ func linearityHolds<P: ScalarPrimitive>(_: P.Type, at p: [Double]) -> Bool {
 /// harness then difference straight across its kink without knowing it is there.
 func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.Check {
     let ranges = P.sampleRanges
-    var found: [String] = []
+    var found: [String] = [], conventions: [String] = []
     var jumpsSeen = 0
     for k in 0..<P.arity {
         let others = (0..<P.arity).map { 0.5 * (ranges[$0].lowerBound + ranges[$0].upperBound) }
@@ -324,18 +324,77 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
             jumpsSeen += 1
             let (x, y) = point(jump.at)
             let declared = P.kinkDistance(x, y)
-            if let d = declared, jump.isDeclared(d) { continue }
+            if let d = declared, jump.isDeclared(d) {
+                if d == 0 {
+                    func rule(_ q: [Double]) -> [Double]? {
+                        let (a, b) = (q[0], q.count > 1 ? q[1] : q[0])
+                        if P.domainViolation(a, b) != nil { return nil }
+                        let (dx, dy) = Diagnostics.collect { P.partials(a, b, output: P.primal(a, b)) }.0
+                        return [k == 0 ? dx : dy]
+                    }
+                    let at = P.arity == 2 ? [x, y] : [x]
+                    if let value = rule(at),
+                       let problem = conventionProblem(value, limits: [jump.before, jump.after]
+                                                       + limitsAround(at, rule, scales: ranges.map { $0.upperBound - $0.lowerBound })) {
+                        conventions.append("the partial along input \(k) at the kink (\(P.arity == 2 ? "\(x), \(y)" : "\(x)")) is \(problem)")
+                    }
+                }
+                continue
+            }
             found.append("the partial along input \(k) jumps from \(jump.before[0]) to \(jump.after[0]) at \(jump.at)"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
     }
-    return kinkVerdict(found: found, jumpsSeen: jumpsSeen)
+    return kinkVerdict(found: found, conventions: conventions, jumpsSeen: jumpsSeen)
 }
 
-/// The "kinks" check's verdict from the undeclared jumps found and the jumps seen in all.
-func kinkVerdict(found: [String], jumpsSeen: Int, of what: String = "the partials") -> PrimitiveValidation.Check {
+/// What is wrong with the rule's value at a declared kink, or nil: each component must be finite
+/// and lie between the smallest and largest of the rule's limits there (with a relative slack of
+/// 10⁻⁹ for their rounding), the componentwise bound of the convex hull of the pieces that meet
+/// at the kink, which every subgradient (Clarke) lies in. A convention outside it is none: a
+/// review's |x| with the rule giving 5 at 0 passed validate, since only the jump's place was
+/// checked, never the value there. The limits must come from every direction, not only the scan
+/// line's two sides: at a sort's triple tie six pieces meet, and its tie-keeps-order convention
+/// is a limit along none of the axis lines through it.
+func conventionProblem(_ value: [Double], limits: [[Double]]) -> String? {
+    let limits = limits.filter { $0.count == value.count && $0.allSatisfy(\.isFinite) }
+    guard !limits.isEmpty else { return nil }
+    for (k, v) in value.enumerated() {
+        let lo = limits.map { $0[k] }.min() ?? 0, hi = limits.map { $0[k] }.max() ?? 0
+        let slack = 1e-9 * Swift.max(Swift.abs(lo), Swift.abs(hi))
+        if !(v >= lo - slack && v <= hi + slack) {
+            let shown = value.count == 1 ? "\(v)" : "\(value) (component \(k))"
+            return v.isFinite ? "\(shown), not between the one-sided values \(lo) and \(hi)"
+                              : "\(shown): not finite, where the one-sided values are \(lo) and \(hi)"
+        }
+    }
+    return nil
+}
+
+/// The rule's values just off `p` along ± each axis and 32 seeded random directions, at 10⁻⁷ of
+/// each input's sample-range width: the limits of the pieces that meet at a kink at p (a piece
+/// of any but a vanishing solid angle is met). Points outside the domain, or where the rule has no
+/// value, are left out.
+func limitsAround(_ p: [Double], _ rule: ([Double]) -> [Double]?, scales: [Double]) -> [[Double]] {
+    let n = p.count
+    var rng = SeededGenerator(seed: 0x1D_C0A7)
+    var directions: [[Double]] = []
+    for k in 0..<n { for sign in [-1.0, 1.0] { directions.append((0..<n).map { $0 == k ? sign : 0 }) } }
+    if n > 1 { for _ in 0..<32 { directions.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) } }
+    return directions.compactMap { dir in
+        rule(zip(zip(p, dir), scales).map { pd, w in pd.0 + 1e-7 * Swift.max(w, 1e-300) * pd.1 })
+    }
+}
+
+/// The "kinks" check's verdict from the undeclared jumps found, the declared kinks whose rule
+/// value lies outside the one-sided values, and the jumps seen in all.
+func kinkVerdict(found: [String], conventions: [String] = [], jumpsSeen: Int, of what: String = "the partials") -> PrimitiveValidation.Check {
     if let first = found.first {
         return .init(name: "kinks", outcome: .failed, detail: "\(found.count) undeclared kink(s); first: \(first)")
+    }
+    if let first = conventions.first {
+        return .init(name: "kinks", outcome: .failed,
+                     detail: "the rule's value at \(conventions.count) declared kink(s) is not a one-sided value or between them; first: \(first)")
     }
     return .init(name: "kinks", outcome: .passed,
                  detail: jumpsSeen == 0 ? "no jump in \(what) along the sample ranges" : "\(jumpsSeen) jump(s) in \(what), each at a declared kink")
@@ -621,7 +680,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         result.checks.append(.init(name: "kinks", outcome: .failed, detail: bad))
     } else if hasJVP || hasVJP {
         result.checks.append(vectorKinkDeclarationCheck(P.self, inputs: n, outputs: outputs, usesJVP: hasJVP,
-                                                        ranges: ranges, rng: &rng))
+                                                        alsoVJP: hasVJP, ranges: ranges, rng: &rng))
     }
     return result
 }
@@ -648,7 +707,7 @@ struct KinkScanLine {
 /// whose points lies inside the declared domain (a 2×2 solve's box centred on the zero matrix)
 /// checked nothing, and is inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
-                                                    ranges: [ClosedRange<Double>],
+                                                    alsoVJP: Bool = false, ranges: [ClosedRange<Double>],
                                                     rng: inout SeededGenerator) -> PrimitiveValidation.Check {
     let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
@@ -674,7 +733,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                                       name: { s in "along a diagonal of the sample box, at \(point(s))" }))
         }
     }
-    var found: [String] = []
+    var found: [String] = [], conventions: [String] = []
     var jumpsSeen = 0, defined = 0
     for line in lines {
         func rule(_ t: Double) -> [Double]? {
@@ -687,8 +746,34 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
         }
         for jump in derivativeJumps(from: line.range.lowerBound, to: line.range.upperBound, rule) {
             jumpsSeen += 1
-            let declared = P.kinkDistance(line.point(jump.at))
-            if let d = declared, line.unit > 0, jump.isDeclared(d / line.unit) { continue }
+            let p = line.point(jump.at)
+            let declared = P.kinkDistance(p)
+            if let d = declared, line.unit > 0, jump.isDeclared(d / line.unit) {
+                if d == 0, P.domainViolation(p) == nil {
+                    let scales = ranges.map { $0.upperBound - $0.lowerBound }
+                    func scanned(_ q: [Double]) -> [Double]? {
+                        if P.domainViolation(q) != nil { return nil }
+                        return Diagnostics.collect { usesJVP ? P.jvp(at: q, direction: v) : P.vjp(at: q, cotangent: u) }.0
+                    }
+                    if let value = scanned(p),
+                       let problem = conventionProblem(value, limits: [jump.before, jump.after] + limitsAround(p, scanned, scales: scales)) {
+                        conventions.append("\(what) at the kink \(line.name(jump.at)) is \(problem)")
+                    }
+                    // The scan reads the JVP; the VJP's value at the same kink is held to its own
+                    // limits (a review's sort of two with a wrong VJP at the tie passed, its JVP
+                    // being right).
+                    if usesJVP && alsoVJP {
+                        func pulled(_ q: [Double]) -> [Double]? {
+                            if P.domainViolation(q) != nil { return nil }
+                            return Diagnostics.collect { P.vjp(at: q, cotangent: u) }.0
+                        }
+                        if let value = pulled(p), let problem = conventionProblem(value, limits: limitsAround(p, pulled, scales: scales)) {
+                            conventions.append("uᵀJ at the kink \(line.name(jump.at)) is \(problem)")
+                        }
+                    }
+                }
+                continue
+            }
             found.append("\(what) jumps \(line.name(jump.at))"
                          + (declared.map { ", where the declared kink distance is \($0)" } ?? ", where no kink is declared (kinkDistance is nil)"))
         }
@@ -698,7 +783,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                      detail: "no point of the lines scanned through the centre of the sample box lies inside the declared domain "
                          + "(\(P.domain)) with a finite \(what): nothing was scanned")
     }
-    return kinkVerdict(found: found, jumpsSeen: jumpsSeen, of: what)
+    return kinkVerdict(found: found, conventions: conventions, jumpsSeen: jumpsSeen, of: what)
 }
 
 /// A user scalar primitive's primal alone, as a function of its arguments (for the complex step;
