@@ -41,9 +41,10 @@ struct Jac: ParsableCommand {
 
         EXIT STATUS
         0 success, 1 check failed (check), 2 invalid input (usage, syntax, unknown \
-        function or variable, bad point, mode not applicable), 3 evaluation failure \
-        (domain error, division by zero, non-finite result), 4 the result could not be \
-        written (standard output closed or its disk full).
+        function or variable, bad point, mode not applicable, a limit on what is read), \
+        3 evaluation failure (domain error, division by zero, non-finite result, a \
+        limit reached while computing or printing), 4 the result could not be written \
+        (standard output closed or its disk full).
 
         LIMITS
         Environment variables holding positive integers (default in brackets):

@@ -42,6 +42,14 @@ enum ProdSinWrongVJPOnly: VectorPrimitive {
 
 /// F(x) = (y₀ + y₁·x₀, exp(y₀)) with y = P(x): by hand, with y₀ = x₀x₁, y₁ = sin x₀ + x₁²,
 /// ∂F₀/∂x₀ = x₁ + cos x₀·x₀ + y₁, ∂F₀/∂x₁ = x₀ + 2x₁·x₀, ∂F₁/∂x₀ = x₁e^{y₀}, ∂F₁/∂x₁ = x₀e^{y₀}.
+/// A JVP that answers one component for two outputs, and a VJP one for two inputs.
+enum ProdSinShortRules: VectorPrimitive {
+    static let name = "prodsin_short_rules"
+    static func primal(_ x: [Double]) -> [Double] { ProdSinJVPOnly.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [x[1] * u[0]] }
+}
+
 struct ThroughProdSin<P: VectorPrimitive>: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
         let y = P.apply(x)
@@ -118,6 +126,16 @@ final class OneRuleVectorPrimitiveTests: XCTestCase {
         XCTAssertEqual(r.directional?.agrees, true, r.renderTable())
         XCTAssertTrue(r.renderTable().contains("note: reverse mode not run: user primitive prodsin_jvp_only has no VJP"), r.renderTable())
         XCTAssertTrue(r.toJSON().contains("\"modesNotRun\""), r.toJSON())
+    }
+
+    /// Found by review: a rule answering the wrong length is a problem the report names, and the
+    /// verdict line called it "non-finite: nothing to compare" beside it.
+    func testWrongLengthRulesAreNotCalledNonFinite() throws {
+        let r = try checkJacobian(of: ThroughProdSin<ProdSinShortRules>(), at: x)
+        XCTAssertFalse(r.passed, r.renderTable())
+        guard case .dimensionMismatch = r.problem else { return XCTFail("problem: \(String(describing: r.problem))") }
+        XCTAssertTrue(r.renderTable().contains("verdict: not checked: f or its rules could not be evaluated"), r.renderTable())
+        XCTAssertFalse(r.renderTable().contains("non-finite"), r.renderTable())
     }
 
     /// The JVP's ∂y₁/∂x₁ is x₁ = 2 where by hand it is 2x₁ = 4: entry (0, 1) is x₀ + x₀·(∂y₁/∂x₁),

@@ -147,7 +147,12 @@ public struct CheckReport: Sendable {
                 lines.append("verdict: not checked: no AD mode could run and no claimed Jacobian was given")
                 for n in notes { lines.append("note: \(n)") }
             } else {
-                lines.append("verdict: non-finite: nothing to compare")
+                // Named by what went wrong: a rule's wrong-length answer or a limit is no
+                // non-finite value, and the line said so beside a problem naming a length.
+                switch problem {
+                case .nonFinite, .domain: lines.append("verdict: non-finite: nothing to compare")
+                default: lines.append("verdict: not checked: f or its rules could not be evaluated (see problem)")
+                }
             }
             lines.append("problem: \(problem)")
             return lines.joined(separator: "\n")
