@@ -60,6 +60,15 @@ final class ModeTests: XCTestCase {
         XCTAssertEqual([1, 2, 3, 4, 5, 8, 9, 16, 17].map { forwardPasses(inputs: $0) }, [1, 1, 1, 1, 1, 1, 2, 2, 3])
         struct Lift: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0], x[0] * x[0], sin(x[0])] } }
         XCTAssertEqual(try jacobian(of: Lift(), at: [0.5]).mode, .forward, "n = 1 < m = 3 picks forward")
+        // One pass needs no count of the outputs (the plain evaluation is skipped), except that
+        // m = 0 still answers as before: reverse mode, no sweep, an empty Jacobian.
+        struct Nothing: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [] } }
+        for n in [0, 1, 5, 8, 9] {
+            let r = try jacobian(of: Nothing(), at: [Double](repeating: 1, count: n))
+            XCTAssertEqual(r.mode, .reverse, "n = \(n), m = 0")
+            XCTAssertEqual(r.passes, 0, "n = \(n), m = 0")
+            XCTAssertTrue(r.jacobian.isEmpty && r.value.isEmpty)
+        }
     }
 
     /// The dot-product test: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ with random u and v (never unit seeds, which

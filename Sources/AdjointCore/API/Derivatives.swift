@@ -342,11 +342,18 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     case .reverse: return try jacobianReverse(of: { f($0) }, at: x)
     case .forward: return try forwardJacobian(f, at: x)
     case .automatic:
-        // m is not known before evaluating; one plain evaluation is cheap next to either Jacobian.
-        let m = f(x).count
-        let forwardFirst = forwardPasses(inputs: x.count) <= m
+        // m is not known before evaluating; one plain evaluation is cheap next to either Jacobian,
+        // and not needed when the forward Jacobian is one pass (n ≤ 8), which no m ≥ 1 sweeps
+        // beat: it was a fifth of a 1000 × 1 Jacobian. With m = 0 the answer is reverse mode's
+        // (no sweep), as when the outputs were counted first.
+        let onePass = forwardPasses(inputs: x.count) == 1
+        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= f(x).count
         do {
-            return forwardFirst ? try forwardJacobian(f, at: x) : try jacobianReverse(of: { f($0) }, at: x)
+            if forwardFirst {
+                let r = try forwardJacobian(f, at: x)
+                return onePass && r.value.isEmpty ? try jacobianReverse(of: { f($0) }, at: x) : r
+            }
+            return try jacobianReverse(of: { f($0) }, at: x)
         } catch let first as ADError {
             // A user vector primitive with one rule: the mode that has it answers instead (a
             // JVP-only primitive in an R³ → R¹ function threw for want of a VJP). With neither
