@@ -273,6 +273,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
     var eps: Double { Double(V.ulpOfOne) }
 
+    /// ``measureNoiseOnce()``, then true: a jump is judged against f's measured noise, so the
+    /// noise is measured before the first jump test if no rung needed it yet.
+    mutating func measuredNoiseFirst() -> Bool {
+        measureNoiseOnce()
+        return true
+    }
+
     init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
         self.f = f; self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
         report = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: Double(V.ulpOfOne),
@@ -522,7 +529,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
-                if outcomes.count > 1, let jump = jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
+                if outcomes.count > 1, measuredNoiseFirst(), let jump = jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
                     return make(.discontinuity(jump: jump), nil, ladder: outcomes)
                 }
                 if disagreements >= 2 {
@@ -672,7 +679,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return agreeIfResolved((name, w, tol), ladder: outcomes)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
-        if let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
+        if measuredNoiseFirst(), let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
             return make(.discontinuity(jump: jump), nil, ladder: outcomes)
         }
         // One-sided stencils on a function for which no verified rung found a settled range read
@@ -942,7 +949,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard delta.isFinite else { return nil }
             deltas.append(delta)
         }
-        let noise = 64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1)
+        // f's measured noise too, where it exceeds the model: each sample may be off by its
+        // floor, so a difference of two by twice it (noise of 10⁻¹² read as jumps of 10⁻¹² at a
+        // third of the points of a review's right claim).
+        let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
+        let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
         return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
     }
 
