@@ -240,3 +240,29 @@ final class BlackBoxNoiseIsNoJumpTests: XCTestCase {
         XCTAssertGreaterThan(agreed, 40, "∂/∂x₁ = 1 is far above the noise and must still agree")
     }
 }
+
+/// Found by review: at a tie of max(x₀, x₁) the claim (1, 1) lies between the one-sided
+/// derivatives in each entry (each is 0 one side, 1 the other), and the black-box check passed
+/// it, where the formula check convicts it: along (1, 1) f rises at 1 and the claim says 2. By
+/// hand, the generalized gradients there are (λ, 1 − λ), λ ∈ [0, 1]; of |x₀ − x₁| at a tie,
+/// t·(1, −1), t ∈ [−1, 1].
+final class BlackBoxJointKinkTests: XCTestCase {
+    func testAClaimValidPerEntryButNotJointlyIsNotPassed() throws {
+        let max2: ([Double]) -> Double = { x in Swift.max(x[0], x[1]) }
+        let absDiff: ([Double]) -> Double = { x in Swift.abs(x[0] - x[1]) }
+        for (name, f, at, claim) in [("max", max2, [1.0, 1.0], [1.0, 1.0]), ("max", max2, [-2.0, -2.0], [0.0, 0.0]),
+                                     ("|x0 - x1|", absDiff, [0.5, 0.5], [1.0, 1.0])] {
+            let r = try checkBlackBoxGradient(of: f, at: at, claimedGradient: { _ in claim })
+            XCTAssertFalse(r.passed, "\(name) \(claim)\n" + r.renderTable())
+            XCTAssertTrue(r.entries[0].contains { $0.kink?.notInGeneralizedGradient?.contains("predicts a slope of") ?? false },
+                          "\(name) \(claim)\n" + r.renderTable())
+        }
+        for (name, f, at, claim) in [("max", max2, [1.0, 1.0], [1.0, 0.0]), ("max", max2, [1.0, 1.0], [0.0, 1.0]),
+                                     ("max", max2, [1.0, 1.0], [0.5, 0.5]), ("max", max2, [1.0, 1.0], [0.25, 0.75]),
+                                     ("|x0 - x1|", absDiff, [0.5, 0.5], [1.0, -1.0]), ("|x0 - x1|", absDiff, [0.5, 0.5], [-0.5, 0.5]),
+                                     ("|x0| + x1", { x in Swift.abs(x[0]) + x[1] }, [0.0, 3.0], [0.0, 1.0])] {
+            let r = try checkBlackBoxGradient(of: f, at: at, claimedGradient: { _ in claim })
+            XCTAssertTrue(r.passed, "\(name) \(claim)\n" + r.renderTable())
+        }
+    }
+}

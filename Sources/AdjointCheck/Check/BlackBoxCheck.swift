@@ -385,7 +385,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
-            entries.append(row)
+            entries.append(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName))
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -395,6 +395,66 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return (options.ladder[k].name, available ? "used" : customFailures[k] ?? unavailableNote(options.ladder[k]))
         }
         return report
+    }
+
+    /// A row whose kink entries each lie between their one-sided derivatives is judged jointly
+    /// along directions that move several inputs: the claim g must predict, along v, a slope
+    /// between f's one-sided slopes f′(x; v) and −f′(x; −v). Per entry, (1, 1) at the tie of
+    /// max(x₀, x₁) is valid in each component, yet along v = (1, 1) f rises at 1 where the claim
+    /// says 2 (a review: it passed the black-box check and the property harness, while the
+    /// formula check convicted it). The slopes along ±v bound ⟨ξ, v⟩ over the generalized gradient
+    /// whenever two smooth pieces meet at the kink, or f is convex or concave there; the
+    /// directions are g itself and four seeded random ones. Only for gradient and Jacobian checks
+    /// (columns along the inputs), and only where the one-sided slopes settle (a step and its half
+    /// agree within a tenth of the gap found): otherwise the row stands as it was.
+    mutating func judgeRowAlongDirections(_ row: [EntryCheck], _ r: Int, claimed g: [Double], claimedName: String) -> [EntryCheck] {
+        let n = x.count
+        guard row.count == n, directions.count == n,
+              directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } }),
+              row.contains(where: { $0.kink.map { $0.unresolved == nil && $0.withinOneSided.allSatisfy(\.valid) } ?? false }),
+              row.allSatisfy({ $0.verdict == .agree || $0.kink != nil }), g.allSatisfy(\.isFinite) else { return row }
+        let f0 = combine(r, value.map { Double($0) })
+        let scale = Swift.max(1, x.map { Swift.abs(Double($0)) }.max() ?? 1)
+        var rng = SeededGenerator(seed: 0x0D1_7EC7)
+        var candidates: [[Double]] = []
+        if g.contains(where: { $0 != 0 }) { candidates.append(g) }
+        for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
+        // The one-sided slope along v at step h (second order: (−3f₀ + 4f(x + hv) − f(x + 2hv))/2h).
+        func slope(_ v: [Double], _ h: Double) -> Double? {
+            func at(_ t: Double) -> Double? {
+                let y = f(zip(x, v).map { $0 + V(t * $1) })
+                guard y.count == value.count else { return nil }
+                let c = combine(r, y.map { Double($0) })
+                return c.isFinite ? c : nil
+            }
+            guard let a = at(h), let b = at(2 * h) else { return nil }
+            return (-3 * f0 + 4 * a - b) / (2 * h)
+        }
+        let noise = Swift.max(64 * eps * Swift.max(Swift.abs(f0), 1), noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor))
+        for raw in candidates {
+            let vmax = raw.map { Swift.abs($0) }.max() ?? 1
+            let v = raw.map { $0 / vmax }
+            let h = 0x1p-20 * scale
+            guard let up = slope(v, h), let upHalf = slope(v, h / 2),
+                  let down = slope(v.map { -$0 }, h), let downHalf = slope(v.map { -$0 }, h / 2) else { continue }
+            // The slopes settle: each side's two steps agree within their rounding and a tenth of
+            // the gap they leave to the claim; otherwise nothing is concluded along v.
+            let predicted = zip(g, v).reduce(0) { $0 + $1.0 * $1.1 }
+            let (lo, hi) = (Swift.min(upHalf, -downHalf), Swift.max(upHalf, -downHalf))
+            let gap = predicted < lo ? lo - predicted : predicted - hi
+            let rounding = 8 * noise / h + 4 * eps * zip(g, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
+            guard gap > 0, Swift.abs(up - upHalf) + Swift.abs(down - downHalf) + rounding < 0.1 * gap else { continue }
+            let why = "\(claimedName) (\(g.map(fmt).joined(separator: ", "))) predicts a slope of \(fmt(predicted)) along v = ("
+                + v.map(fmt).joined(separator: ", ") + "), where f's one-sided slopes are \(fmt(upHalf)) and \(fmt(-downHalf)): "
+                + "no generalized gradient of two pieces, or of a convex or concave f, gives a slope outside them"
+            return row.map { e in
+                guard var kink = e.kink else { return e }
+                kink.withinOneSided = kink.withinOneSided.map { (subject: $0.subject, valid: $0.valid && $0.subject != claimedName) }
+                kink.notInGeneralizedGradient = why
+                return e.withKink(kink)
+            }
+        }
+        return row
     }
 
     /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the
