@@ -431,19 +431,36 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return (-3 * f0 + 4 * a - b) / (2 * h)
         }
         let noise = Swift.max(64 * eps * Swift.max(Swift.abs(f0), 1), noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor))
+        let h = 0x1p-20 * scale
+        func rounding(_ v: [Double]) -> Double { 8 * noise / h + 4 * eps * zip(g, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) } }
         for raw in candidates {
             let vmax = raw.map { Swift.abs($0) }.max() ?? 1
             let v = raw.map { $0 / vmax }
-            let h = 0x1p-20 * scale
             guard let up = slope(v, h), let upHalf = slope(v, h / 2),
                   let down = slope(v.map { -$0 }, h), let downHalf = slope(v.map { -$0 }, h / 2) else { continue }
             // The slopes settle: each side's two steps agree within their rounding and a tenth of
             // the gap they leave to the claim; otherwise nothing is concluded along v.
             let predicted = zip(g, v).reduce(0) { $0 + $1.0 * $1.1 }
             let (lo, hi) = (Swift.min(upHalf, -downHalf), Swift.max(upHalf, -downHalf))
+            // The slopes must be ones the entries' own findings allow (each agreed entry's witness,
+            // each kink entry anywhere between its one-sided derivatives, times vⱼ): otherwise
+            // the two views of f conflict, and nothing is concluded along v. f quantised by a large
+            // intermediate ((x₀ + 10¹³) − 10¹³ has slope 1 but equal samples below 0.002) shows
+            // no slope at this step where its entry agreed on 1 at a larger one.
+            var allowedLo = 0.0, allowedHi = 0.0, allowedTol = rounding(v)
+            for (j, e) in row.enumerated() {
+                if let k = e.kink {
+                    let (a, b) = (k.left * v[j], k.right * v[j])
+                    allowedLo += Swift.min(a, b); allowedHi += Swift.max(a, b); allowedTol += k.tolerance * Swift.abs(v[j])
+                } else if let w = e.witnessValue {
+                    allowedLo += w * v[j]; allowedHi += w * v[j]; allowedTol += (e.tolerance ?? 0) * Swift.abs(v[j])
+                } else {
+                    allowedLo = -.infinity; allowedHi = .infinity
+                }
+            }
+            guard lo >= allowedLo - allowedTol, hi <= allowedHi + allowedTol else { continue }
             let gap = predicted < lo ? lo - predicted : predicted - hi
-            let rounding = 8 * noise / h + 4 * eps * zip(g, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
-            guard gap > 0, Swift.abs(up - upHalf) + Swift.abs(down - downHalf) + rounding < 0.1 * gap else { continue }
+            guard gap > 0, Swift.abs(up - upHalf) + Swift.abs(down - downHalf) + rounding(v) < 0.1 * gap else { continue }
             let why = "\(claimedName) (\(g.map(fmt).joined(separator: ", "))) predicts a slope of \(fmt(predicted)) along v = ("
                 + v.map(fmt).joined(separator: ", ") + "), where f's one-sided slopes are \(fmt(upHalf)) and \(fmt(-downHalf)): "
                 + "no generalized gradient of two pieces, or of a convex or concave f, gives a slope outside them"
