@@ -110,6 +110,24 @@ final class AssertionsTests: XCTestCase {
         XCTAssertTrue(bad.message.contains("Float, ε = 1.19e-07"), bad.message)
     }
 
+    /// Found by review: a hand gradient of max(x₀, x₁) answering (1, 1) at ties passed 100 of 100
+    /// trials over integer points (34 of them "kink (valid subgradient)"): each entry lay between
+    /// its one-sided 0 and 1. The black-box check now judges the row along the claim (f rises at 1
+    /// along (1, 1), the claim says 2), so the property fails at a tie; the convention (½, ½)
+    /// passes. Without the row's judgement the (1, 1) property passes again (checked). By hand: the generalized gradient at a tie is (λ, 1 − λ), λ ∈ [0, 1].
+    func testAMaxGradientWithOneAtBothSidesOfATieFails() {
+        let f: @Sendable ([Double]) -> Double = { x in Swift.max(x[0], x[1]) }
+        let bothOne: @Sendable ([Double]) -> [Double] = { x in [x[0] >= x[1] ? 1 : 0, x[1] >= x[0] ? 1 : 0] }
+        let halves: @Sendable ([Double]) -> [Double] = { x in x[0] == x[1] ? [0.5, 0.5] : (x[0] > x[1] ? [1, 0] : [0, 1]) }
+        var o = AdjointTestOptions()
+        o.trials = 60
+        let bad = checkProperty(.blackBoxGradient(of: f, claimed: bothOne, inputs: .vector(2, .integers(0...2))), options: o)
+        XCTAssertFalse(bad.passed, bad.message)
+        XCTAssertEqual(bad.failure?.verdict, .kink, bad.message)
+        let good = checkProperty(.blackBoxGradient(of: f, claimed: halves, inputs: .vector(2, .integers(0...2))), options: o)
+        XCTAssertTrue(good.passed, good.message)   // central's difference at a tie is ½ itself
+    }
+
     func testUserToleranceOverrideIsNamedInTheMessage() throws {
         var o = quick
         o.rtol = 1e-9
