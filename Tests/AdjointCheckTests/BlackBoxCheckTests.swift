@@ -265,10 +265,10 @@ final class BlackBoxJointKinkTests: XCTestCase {
             XCTAssertTrue(r.passed, "\(name) \(claim)\n" + r.renderTable())
         }
         // f quantised by a large intermediate: (x₀ + 10¹¹) − 10¹¹ has slope 1 (its entry agrees at
-        // central's step) but equal samples at steps below 1.5·10⁻⁵, so along v = (1, 1) the joint
-        // test's small steps see only |x₁|: slopes 1 and −1, where the right claim (1, 1) (a valid
-        // kink entry for |x₁| at 0) predicts 2, inside the true [0, 2]. The findings conflict with
-        // the entries', and the row is left as it was.
+        // central's step) but equal samples at steps below 1.5·10⁻⁵. With the row test's first,
+        // hand-made step of 2⁻²⁰ it saw only |x₁| along v = (1, 1) (slopes 1 and −1) and marked the
+        // right claim (1, 1) (a valid kink entry for |x₁| at 0, predicting 2 inside the true
+        // [0, 2]) outside the generalized gradient. It must pass.
         let absorbed: ([Double]) -> Double = { x in ((x[0] + 1e11) - 1e11) + Swift.abs(x[1]) }
         let q = try checkBlackBoxGradient(of: absorbed, at: [0.5, 0], claimedGradient: { _ in [1, 1] })
         XCTAssertEqual(q.entries[0][0].verdict, .agree, q.renderTable())

@@ -405,49 +405,45 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// formula check convicted it). The slopes along ±v bound ⟨ξ, v⟩ over the generalized gradient
     /// whenever two smooth pieces meet at the kink, or f is convex or concave there; the
     /// directions are g itself and four seeded random ones. Only for gradient and Jacobian checks
-    /// (columns along the inputs), and only where the one-sided slopes settle (a step and its half
-    /// agree within a tenth of the gap found): otherwise the row stands as it was.
+    /// (columns along the inputs), and only where the one-sided slopes settle (their errors below a
+    /// tenth of the gap found): otherwise the row stands as it was.
     mutating func judgeRowAlongDirections(_ row: [EntryCheck], _ r: Int, claimed g: [Double], claimedName: String) -> [EntryCheck] {
         let n = x.count
         guard row.count == n, directions.count == n,
               directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } }),
               row.contains(where: { $0.kink.map { $0.unresolved == nil && $0.withinOneSided.allSatisfy(\.valid) } ?? false }),
               row.allSatisfy({ $0.verdict == .agree || $0.kink != nil }), g.allSatisfy(\.isFinite) else { return row }
-        let f0 = combine(r, value.map { Double($0) })
-        let scale = Swift.max(1, x.map { Swift.abs(Double($0)) }.max() ?? 1)
         var rng = SeededGenerator(seed: 0x0D1_7EC7)
         var candidates: [[Double]] = []
         if g.contains(where: { $0 != 0 }) { candidates.append(g) }
         for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
-        // The one-sided slope along v at step h (second order: (−3f₀ + 4f(x + hv) − f(x + 2hv))/2h).
-        func slope(_ v: [Double], _ h: Double) -> Double? {
-            func at(_ t: Double) -> Double? {
-                let y = f(zip(x, v).map { $0 + V(t * $1) })
-                guard y.count == value.count else { return nil }
-                let c = combine(r, y.map { Double($0) })
-                return c.isFinite ? c : nil
-            }
-            guard let a = at(h), let b = at(2 * h) else { return nil }
-            return (-3 * f0 + 4 * a - b) / (2 * h)
-        }
-        let noise = Swift.max(64 * eps * Swift.max(Swift.abs(f0), 1), noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor))
-        let h = 0x1p-20 * scale
-        func rounding(_ v: [Double]) -> Double { 8 * noise / h + 4 * eps * zip(g, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) } }
+        let m = value.count
         for raw in candidates {
             let vmax = raw.map { Swift.abs($0) }.max() ?? 1
             let v = raw.map { $0 / vmax }
-            guard let up = slope(v, h), let upHalf = slope(v, h / 2),
-                  let down = slope(v.map { -$0 }, h), let downHalf = slope(v.map { -$0 }, h / 2) else { continue }
-            // The slopes settle: each side's two steps agree within their rounding and a tenth of
-            // the gap they leave to the claim; otherwise nothing is concluded along v.
+            // The one-sided slopes along v from the stencils `oneSided` uses (its step, each side
+            // with its rounding and its difference from the 2h twin), on a probe told f's noise.
+            var line = newLine(v.map { V($0) })
+            let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
+            func side(_ s: Stencil) -> (value: Double, error: Double) {
+                let fine = line.apply(s, step: h, outputs: m), coarse = line.apply(s, step: 2 * h, outputs: m)
+                let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
+                return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+            }
+            let (right, left) = (side(Stencil.rightSided), side(Stencil.leftSided))
+            guard right.value.isFinite, left.value.isFinite else { continue }
+            // oneSided's tolerance, and the claim's own rounding along v.
+            let error = CheckOptions.errorEstimateSafety * (right.error + left.error)
+                + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
+                + 4 * eps * zip(g, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
             let predicted = zip(g, v).reduce(0) { $0 + $1.0 * $1.1 }
-            let (lo, hi) = (Swift.min(upHalf, -downHalf), Swift.max(upHalf, -downHalf))
+            let (lo, hi) = (Swift.min(left.value, right.value), Swift.max(left.value, right.value))
             // The slopes must be ones the entries' own findings allow (each agreed entry's witness,
             // each kink entry anywhere between its one-sided derivatives, times vⱼ): otherwise
             // the two views of f conflict, and nothing is concluded along v. f quantised by a large
-            // intermediate ((x₀ + 10¹³) − 10¹³ has slope 1 but equal samples below 0.002) shows
+            // intermediate ((x₀ + 10¹¹) − 10¹¹ has slope 1 but equal samples below 1.5·10⁻⁵) shows
             // no slope at this step where its entry agreed on 1 at a larger one.
-            var allowedLo = 0.0, allowedHi = 0.0, allowedTol = rounding(v)
+            var allowedLo = 0.0, allowedHi = 0.0, allowedTol = error
             for (j, e) in row.enumerated() {
                 if let k = e.kink {
                     let (a, b) = (k.left * v[j], k.right * v[j])
@@ -459,10 +455,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
             }
             guard lo >= allowedLo - allowedTol, hi <= allowedHi + allowedTol else { continue }
+            // Concluded only where the slopes settle: their errors below a tenth of the gap.
             let gap = predicted < lo ? lo - predicted : predicted - hi
-            guard gap > 0, Swift.abs(up - upHalf) + Swift.abs(down - downHalf) + rounding(v) < 0.1 * gap else { continue }
+            guard gap > 0, error < 0.1 * gap else { continue }
             let why = "\(claimedName) (\(g.map(fmt).joined(separator: ", "))) predicts a slope of \(fmt(predicted)) along v = ("
-                + v.map(fmt).joined(separator: ", ") + "), where f's one-sided slopes are \(fmt(upHalf)) and \(fmt(-downHalf)): "
+                + v.map(fmt).joined(separator: ", ") + "), where f's one-sided slopes are \(fmt(left.value)) and \(fmt(right.value)): "
                 + "no generalized gradient of two pieces, or of a convex or concave f, gives a slope outside them"
             return row.map { e in
                 guard var kink = e.kink else { return e }
