@@ -276,3 +276,38 @@ final class BlackBoxJointKinkTests: XCTestCase {
         XCTAssertTrue(q.passed, q.renderTable())
     }
 }
+
+/// Found by review: on a noisy f a claim off by 10⁻⁶ (relative) could stop at central's or
+/// adaptive's "agree" when it lay inside the witness's safety margin but beyond its own estimate,
+/// while Richardson, never asked, would have resolved the gap; which happened depended on the
+/// noise's draw. ∂/∂x₀ of sin(x₀)x₁ is cos(x₀)x₁ by hand.
+final class BlackBoxMarginalAgreementTests: XCTestCase {
+    final class Noise: @unchecked Sendable {
+        var rng = SeededGenerator(seed: 0x5EED_1E12)
+        func next() -> Double { (rng.nextUnit() * 2 - 1) * 1e-12 }
+    }
+
+    func verdicts(relativeError delta: Double) throws -> [EntryCheck] {
+        var rng = SeededGenerator(seed: 0xB0B)
+        let noise = Noise()
+        return try (0..<40).map { _ in
+            let x = [Double.random(in: -2...2, using: &rng), Double.random(in: -2...2, using: &rng)]
+            return try checkBlackBoxGradient(of: { (x: [Double]) in sin(x[0]) * x[1] + noise.next() }, at: x,
+                                             claimedGradient: { x in [cos(x[0]) * x[1] * (1 + delta), sin(x[0])] }).entries[0][0]
+        }
+    }
+
+    func testAnAgreementInsideTheSafetyMarginOnlyAsksASharperRung() throws {
+        let wrong = try verdicts(relativeError: 1e-6)
+        for e in wrong where e.verdict == .agree {
+            // An agreement may stand only within the witness's own estimate, or on the last rung.
+            let gap = Swift.abs(e.subjects[0].value - (e.witnessValue ?? .nan))
+            XCTAssertTrue(gap <= (e.errorEstimate ?? 0) || e.witness == "richardson",
+                          "agreed inside the margin only: gap \(gap), estimate \(e.errorEstimate ?? .nan) by \(e.witness ?? "-")")
+        }
+        let convicted = wrong.filter { if case .ruleWrong = $0.verdict { return true } else { return false } }.count
+        XCTAssertGreaterThanOrEqual(convicted, 38)
+        // The right claim on the same noisy f still passes everywhere.
+        XCTAssertTrue(try verdicts(relativeError: 0).allSatisfy { $0.verdict == .agree })
+    }
+}
