@@ -2,6 +2,14 @@
 #include <stdint.h>
 #include <string.h>
 
+// Contraction is off and every fused multiply-add is written out (__builtin_fma): an fma is
+// correctly rounded wherever it runs (one instruction in the AVX-512 and x86-64-v3 clones, glibc's
+// exact fma in the baseline one, which only CPUs without FMA run), so every clone gives the same
+// bits. Why fused: the Float tanh's polynomials as separate multiplies and adds took 1.57 ns per
+// element on a Zen 3, fused 1.16 (6% of a depth-8 f32 training step was this kernel), and the
+// "avx2" clone this replaced had no FMA at all (AVX2 does not imply it). Measured against tanhl
+// at every positive Float below 30, the fused Float tanh is within 1.3303 ULP (as before) and
+// 0.2535% of the results are not correctly rounded (0.2643% unfused).
 #pragma clang fp contract(off)
 
 #if defined(__has_feature)
@@ -12,9 +20,9 @@
 
 // Under a sanitizer the baseline loop only: an ifunc's resolver runs while the loader binds the
 // test binary, before ThreadSanitizer's runtime exists, and crashed in its __tsan_func_entry
-// (`make sanitize`). Contraction is off, so the results are the same bits either way.
+// (`make sanitize`). The results are the same bits either way (see above).
 #if defined(__x86_64__) && defined(__clang__) && !defined(ADJOINT_SANITIZED)
-#define CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define CLONES __attribute__((target_clones("avx512f", "arch=x86-64-v3", "default")))
 #else
 #define CLONES
 #endif
@@ -34,26 +42,26 @@ static inline double clampFast(double v) {
 }
 
 static inline void reduce(double x, double *scale, double *expm1r) {
-    double t = x * invLn2 + shifter;
+    double t = __builtin_fma(x, invLn2, shifter);
     double k = t - shifter;
-    double r = (x - k * ln2Hi) - k * ln2Lo;
+    double r = __builtin_fma(-k, ln2Lo, __builtin_fma(-k, ln2Hi, x));
     uint64_t bits;
     memcpy(&bits, &t, sizeof bits);
     bits = (bits << 52) + 0x3FF0000000000000ull;
     memcpy(scale, &bits, sizeof bits);
     double p = 1.0 / 6227020800;
-    p = p * r + 1.0 / 479001600;
-    p = p * r + 1.0 / 39916800;
-    p = p * r + 1.0 / 3628800;
-    p = p * r + 1.0 / 362880;
-    p = p * r + 1.0 / 40320;
-    p = p * r + 1.0 / 5040;
-    p = p * r + 1.0 / 720;
-    p = p * r + 1.0 / 120;
-    p = p * r + 1.0 / 24;
-    p = p * r + 1.0 / 6;
-    p = p * r + 0.5;
-    *expm1r = r + (r * r) * p;
+    p = __builtin_fma(p, r, 1.0 / 479001600);
+    p = __builtin_fma(p, r, 1.0 / 39916800);
+    p = __builtin_fma(p, r, 1.0 / 3628800);
+    p = __builtin_fma(p, r, 1.0 / 362880);
+    p = __builtin_fma(p, r, 1.0 / 40320);
+    p = __builtin_fma(p, r, 1.0 / 5040);
+    p = __builtin_fma(p, r, 1.0 / 720);
+    p = __builtin_fma(p, r, 1.0 / 120);
+    p = __builtin_fma(p, r, 1.0 / 24);
+    p = __builtin_fma(p, r, 1.0 / 6);
+    p = __builtin_fma(p, r, 0.5);
+    *expm1r = __builtin_fma(r * r, p, r);
 }
 
 static inline double tanh1(double x) {
@@ -88,7 +96,7 @@ static inline double sech21(double x) {
 
 // tanh in Float lanes (twice the lanes of Double, and shorter polynomials), within 1.33 ULP of
 // the correctly rounded result: measured against 80-bit tanhl at every positive Float below 30
-// (tanh is odd, and rounds to 1 in Float from 9.01 on); 0.26% of them are not correctly rounded.
+// (tanh is odd, and rounds to 1 in Float from 9.01 on); 0.25% of them are not correctly rounded.
 // The Double route above, rounded once, was correctly rounded but 2.3 times slower.
 //   |x| < 0.625: tanh x = x + x u P(u), u = x^2, P of degree 5 fitted (Chebyshev, mpmath) to
 //   (tanh(x)/x - 1)/u on [0, 0.390625]; its relative error 6.2e-10 is 1% of a Float ULP, and
@@ -108,31 +116,31 @@ static inline float tanhFloat(float x) {
     float a = v < 0 ? -v : v;
     float u = a * a;
     float p = 0.00229274481618f;
-    p = p * u - 0.00834394551584f;
-    p = p * u + 0.021768918651f;
-    p = p * u - 0.0539592595772f;
-    p = p * u + 0.133333035569f;
-    p = p * u - 0.333333331721f;
-    float small = a + a * (u * p);
+    p = __builtin_fmaf(p, u, -0.00834394551584f);
+    p = __builtin_fmaf(p, u, 0.021768918651f);
+    p = __builtin_fmaf(p, u, -0.0539592595772f);
+    p = __builtin_fmaf(p, u, 0.133333035569f);
+    p = __builtin_fmaf(p, u, -0.333333331721f);
+    float small = __builtin_fmaf(a, u * p, a);
     float y = 2 * a;
-    float t = y * invLn2F + shifterF;
+    float t = __builtin_fmaf(y, invLn2F, shifterF);
     float k = t - shifterF;
-    float r = (y - k * ln2HiF) - k * ln2LoF;
+    float r = __builtin_fmaf(-k, ln2LoF, __builtin_fmaf(-k, ln2HiF, y));
     uint32_t bits;
     memcpy(&bits, &t, sizeof bits);
     bits = (bits << 23) + 0x3F800000u;
     float s;
     memcpy(&s, &bits, sizeof s);
     float q = 1.0f / 362880;
-    q = q * r + 1.0f / 40320;
-    q = q * r + 1.0f / 5040;
-    q = q * r + 1.0f / 720;
-    q = q * r + 1.0f / 120;
-    q = q * r + 1.0f / 24;
-    q = q * r + 1.0f / 6;
-    q = q * r + 0.5f;
-    q = r + (r * r) * q;
-    float e = s * q + (s - 1);
+    q = __builtin_fmaf(q, r, 1.0f / 40320);
+    q = __builtin_fmaf(q, r, 1.0f / 5040);
+    q = __builtin_fmaf(q, r, 1.0f / 720);
+    q = __builtin_fmaf(q, r, 1.0f / 120);
+    q = __builtin_fmaf(q, r, 1.0f / 24);
+    q = __builtin_fmaf(q, r, 1.0f / 6);
+    q = __builtin_fmaf(q, r, 0.5f);
+    q = __builtin_fmaf(r * r, q, r);
+    float e = __builtin_fmaf(s, q, s - 1);
     float large = 1 - 2 / (e + 2);
     float th = __builtin_copysignf(a < 0.625f ? small : large, v);
     return x != x ? x : th;

@@ -169,6 +169,30 @@ final class MatrixOpDerivativeTests: XCTestCase {
         let bad = try RuleMutations.withMutation(RuleMutation(op: .tanh, input: 0, factor: 1.5)) { try vjpSum() }
         XCTAssertNotEqual(bad[0], expected[0], accuracy: 1e-3)
     }
+
+    /// The elementwise losses' slopes read the registry's partials (MSE's is the square rule's):
+    /// a mutation planted on this thread must reach them, in Float and Double, though the loop
+    /// asks for mutations once per call rather than per element.
+    func testPlantedWrongSquareRuleIsVisibleInTheMSEGradient() throws {
+        func check<S: LinalgScalar>(_: S.Type) throws {
+            var g = SeededGenerator(seed: Self.seed)
+            let a = try Matrix<S>.random(5, 7, in: -1...1, using: &g)
+            let t = try Matrix<S>.random(5, 7, in: -1...1, using: &g)
+            func gradient() throws -> [S] {
+                let tape = MatrixTape<S>()
+                let x = tape.variable(a)
+                return try tape.gradients(of: tape.loss(.mse, x, target: t))[x].elements
+            }
+            // ∂/∂xᵢ of (1/35)·Σ(x − t)² is 2(xᵢ − tᵢ)/35, by hand.
+            let expected = zip(a.elements, t.elements).map { 2 * (Double($0) - Double($1)) / 35 }
+            assertClose(try gradient().map { Double($0) }, expected, S.self == Float.self ? 1e-6 : 1e-15, "MSE gradient \(S.self)")
+            let bad = try RuleMutations.withMutation(RuleMutation(op: .square, input: 0, factor: 1.5)) { try gradient() }
+            assertClose(bad.map { Double($0) }, expected.map { 1.5 * $0 }, S.self == Float.self ? 1e-6 : 1e-15,
+                        "MSE gradient under a planted 1.5× square rule, \(S.self)")
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
 }
 
 func assertClose(_ x: [Double], _ y: [Double], _ tol: Double, _ what: String,
