@@ -142,7 +142,14 @@ extension LinalgScalar {
                 // Row by row through a row pointer (each column still sums its rows in order):
                 // indexing by r·cols + c kept overflow checks that held the loop scalar.
                 assert(x.count >= rows * cols)
-                if let xp = x.baseAddress, let ap = acc.baseAddress {
+                if let xr = UnsafeRawPointer(x.baseAddress), let ap = acc.baseAddress, Self.self == Float.self || Self.self == Double.self {
+                    // The same sums in the same order, in the vectorised C loop.
+                    if Self.self == Float.self {
+                        adjoint_column_sums_f32(xr.assumingMemoryBound(to: Float.self), rows, cols, ap)
+                    } else {
+                        adjoint_column_sums_f64(xr.assumingMemoryBound(to: Double.self), rows, cols, ap)
+                    }
+                } else if let xp = x.baseAddress, let ap = acc.baseAddress {
                     for r in 0..<rows {
                         let xr = xp + r * cols
                         for c in 0..<cols { ap[c] += Accumulator(xr[c]) }

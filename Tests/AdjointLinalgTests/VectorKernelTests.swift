@@ -343,3 +343,45 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(planted.elements[1], -honest.elements[1])
     }
 }
+
+/// The bias gradient's column sums (kernelReduce per column) moved to a C loop that keeps sixteen
+/// columns' sums in registers; they must be the same bits as summing each column over its rows
+/// in order in Double from +0, for widths that leave a tail after the blocks of sixteen, and for
+/// values whose sums depend on the order (1e16 + 1 − 1e16) and on the sign of zero.
+final class ColumnSumTests: XCTestCase {
+    func testColumnSumsAreTheRowOrderSumsInDouble() {
+        func check<S: LinalgScalar & BinaryFloatingPoint>(_: S.Type, rows: Int, cols: Int) {
+            var g = SeededGenerator(seed: UInt64(rows * 1000 + cols))
+            var x = (0..<(rows * cols)).map { _ in S(Double.random(in: -1...1, using: &g)) }
+            for c in stride(from: 0, to: cols, by: 3) where rows >= 3 {
+                x[c] = S(1e16); x[cols + c] = 1; x[2 * cols + c] = S(-1e16)   // order-dependent
+            }
+            if rows > 0, cols > 1 { for r in 0..<rows { x[r * cols + 1] = -0.0 } }   // a column of −0
+            let scale: S = 0.5
+            var z = [S](repeating: .nan, count: cols)
+            x.withUnsafeBufferPointer { px in
+                z.withUnsafeMutableBufferPointer { pz in
+                    S.kernelReduce(.inPackage, px, rows: rows, cols: cols, .perColumn, scale: scale, into: pz)
+                }
+            }
+            for c in 0..<cols {
+                var s = 0.0
+                for r in 0..<rows { s += Double(x[r * cols + c]) }
+                let expected = S(s) * scale
+                XCTAssertEqual(z[c].bitPattern(), expected.bitPattern(), "\(S.self) \(rows)×\(cols) column \(c): \(z[c]) vs \(expected)")
+            }
+        }
+        for (rows, cols) in [(0, 5), (1, 1), (3, 16), (7, 37), (64, 256), (5, 15), (3, 33)] {
+            check(Float.self, rows: rows, cols: cols)
+            check(Double.self, rows: rows, cols: cols)
+        }
+    }
+}
+
+private extension BinaryFloatingPoint {
+    func bitPattern() -> UInt64 {
+        if let d = self as? Double { return d.bitPattern }
+        if let f = self as? Float { return UInt64(f.bitPattern) }
+        return 0
+    }
+}

@@ -40,4 +40,6 @@ long adjoint_first_nonfinite_f32(const float *x, long n);
 long adjoint_pick_outside_unit_f64(const double *x, long n, double *picked, int32_t *index);
 /// The same over n Floats.
 long adjoint_pick_outside_unit_f32(const float *x, long n, float *picked, int32_t *index);
+void adjoint_column_sums_f64(const double *x, long rows, long cols, double *sums);
+void adjoint_column_sums_f32(const float *x, long rows, long cols, double *sums);
 #endif
