@@ -250,9 +250,31 @@ extension LinalgScalar {
     /// The single implementation of ``LinalgScalar/kernelLoss``, specialised per conforming type.
     public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
                                   _ t: UnsafeBufferPointer<Self>) -> Self {
-        var total: Accumulator = 0
-        for i in 0..<x.count { total += Accumulator(lossTerm(loss, parameter, x[i], t[i])) }
-        return Self(total)
+        // Four partial sums, added pairwise at the end: one chain of dependent additions waited
+        // on each addition's latency (22 µs for a 64×256 MSE, 0.6% of a depth-8 f32 step). The
+        // loss is chosen once per call, as in kernelLossDerivative.
+        @inline(__always) func sum(_ l: ElementwiseLoss) -> Accumulator {
+            let n = x.count
+            var s0: Accumulator = 0, s1: Accumulator = 0, s2: Accumulator = 0, s3: Accumulator = 0
+            var i = 0
+            while i + 4 <= n {
+                s0 += Accumulator(lossTerm(l, parameter, x[i], t[i]))
+                s1 += Accumulator(lossTerm(l, parameter, x[i + 1], t[i + 1]))
+                s2 += Accumulator(lossTerm(l, parameter, x[i + 2], t[i + 2]))
+                s3 += Accumulator(lossTerm(l, parameter, x[i + 3], t[i + 3]))
+                i += 4
+            }
+            while i < n { s0 += Accumulator(lossTerm(l, parameter, x[i], t[i])); i += 1 }
+            return (s0 + s1) + (s2 + s3)
+        }
+        switch loss {
+        case .mse: return Self(sum(.mse))
+        case .mae: return Self(sum(.mae))
+        case .huber: return Self(sum(.huber))
+        case .logCosh: return Self(sum(.logCosh))
+        case .klDivergence: return Self(sum(.klDivergence))
+        case .binaryCrossEntropyWithLogits: return Self(sum(.binaryCrossEntropyWithLogits))
+        }
     }
 
     /// The single implementation of ``LinalgScalar/kernelLossDerivative``, specialised per conforming type.
