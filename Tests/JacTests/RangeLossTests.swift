@@ -119,3 +119,39 @@ final class RangeLossTests: XCTestCase {
         }
     }
 }
+
+/// Found by review: `jac jacobian "x^2/x^300" --at x=10 --sparse --mode reverse` printed 2e-299
+/// with status 0 and no note, where the dense Jacobian flags the entry (by hand −2.98e-297). The
+/// sparse Jacobian reruns each colour's compressed pass seeded by a power of two.
+final class SparseRangeLossTests: XCTestCase {
+    func testAReverseColourWhoseAdjointsUnderflowFlagsItsEntriesOnly() throws {
+        // Three rows of one colour (no shared column): the first and last lose their term.
+        let r = try JacRunner.run(["jacobian", "x^2/x^300; y^2; z^2/z^300", "--at", "10,3,10", "--sparse", "--mode", "reverse",
+                                   "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JacRunner.json(r.stdout)
+        XCTAssertEqual(json["colors"] as? Int, 1, r.stdout)
+        let loss = try XCTUnwrap(json["range_loss"] as? [[Double]], r.stdout)
+        XCTAssertEqual(loss.map { [$0[0], $0[1]] }, [[0, 0], [2, 2]], r.stdout)
+        for e in loss { XCTAssertEqual(e[2], -2.98e-297, accuracy: 1e-14 * 2.98e-297) }
+        XCTAssertTrue(r.stderr.contains("df1/dx = 2e-299 is unreliable"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df3/dz = 2e-299 is unreliable"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("df2/dy"), r.stderr)
+    }
+
+    func testAForwardColourWhoseTangentUnderflowsIsFlaggedAndReverseModeIsNot() throws {
+        // d/dx of ((x·10⁻²⁰⁰)·10⁻²⁰⁰)·10³⁰⁰ is 10⁻¹⁰⁰ by hand; forward mode's tangent passes
+        // through 10⁻⁴⁰⁰, below the least Double, and comes out 0. Reverse mode's adjoints stay in
+        // range (10³⁰⁰, 10¹⁰⁰, 10⁻¹⁰⁰).
+        let f = "x*1e-200*1e-200*1e300"
+        let forward = try JacRunner.run(["jacobian", f, "--at", "x=2", "--sparse", "--mode", "forward", "--format", "json"])
+        XCTAssertEqual(forward.status, 0, forward.stderr)
+        let loss = try XCTUnwrap(try JacRunner.json(forward.stdout)["range_loss"] as? [[Double]], forward.stdout)
+        XCTAssertEqual(loss.count, 1)
+        XCTAssertEqual(loss[0][2], 1e-100, accuracy: 1e-114)
+        let reverse = try JacRunner.run(["jacobian", f, "--at", "x=2", "--sparse", "--mode", "reverse", "--format", "json"])
+        XCTAssertNil(try JacRunner.json(reverse.stdout)["range_loss"], reverse.stdout)
+        let entries = try XCTUnwrap(try JacRunner.json(reverse.stdout)["entries"] as? [[Double]], reverse.stdout)
+        XCTAssertEqual(entries[0][2], 1e-100, accuracy: 1e-114)
+    }
+}
