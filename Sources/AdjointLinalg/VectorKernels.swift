@@ -12,8 +12,9 @@ import CAdjointVectorMath
 //
 // tanh and sigmoid are computed by the C target CAdjointVectorMath, compiled for AVX-512, AVX2 + FMA
 // and baseline x86-64 with the widest chosen at load time (Swift code here is compiled for the
-// baseline only; measured on 16,384 Doubles: 4.6 ns per element on SSE2, 2.1 on AVX2, 1.1 on
-// AVX-512). The method for Double, and for Float's sigmoid and sech² (computed in Double and
+// baseline only). The baseline clone, which sanitizer builds and CPUs without AVX2 and FMA run,
+// calls libm's fma for every fused multiply-add (to give the same bits as the others) and is
+// 8 to 18 times slower than it was with separate multiplies and adds; see vector_math.c. The method for Double, and for Float's sigmoid and sech² (computed in Double and
 // rounded once, so within 1 ULP of the correctly rounded value; Float's tanh has its own kernel
 // in Float lanes, within 1.33 ULP, derived in vector_math.c):
 //   x = k·ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite, ln 2 split so k·ln2Hi is exact);
