@@ -129,3 +129,25 @@ final class DifferenceJSONTests: XCTestCase {
         XCTAssertTrue(a.contains("\"NaN\""), "non-finite entries stay visible in JSON")
     }
 }
+
+/// Found by review: the sweep took reverse mode's unseeded sweep as its reference, and for
+/// x²/x³⁰⁰ at 10 that sweep loses the adjoint of x³⁰⁰ (−10⁻⁵⁹⁸, below the least Double): the
+/// reference was 2e-299 for −298·10⁻²⁹⁹ = −2.98e-297 (by hand), and every method's right value
+/// was reported off by 3e-297.
+final class SweepRangeLossTests: XCTestCase {
+    struct Quotient: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] / T.powi(x[0], 300)] }
+    }
+
+    func testTheReferenceIsTheSeededSweepWhereTheUnseededOneLostATerm() throws {
+        let s = try stepSweep(of: Quotient(), at: [10.0])
+        XCTAssertEqual(s.reference, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
+        XCTAssertTrue(s.referenceSource.hasPrefix("reverse seeded by 2^"), s.referenceSource)
+        XCTAssertTrue(s.referenceSource.contains("gave 2e-299"), s.referenceSource)
+        // Central differences converge on it at order 2 (they took no slope against the wrong one).
+        let central = try XCTUnwrap(s.series.first { $0.method == "central" })
+        XCTAssertEqual(central.slope ?? .nan, 2, accuracy: 0.2)
+        // Where the unseeded sweep keeps every term the reference is its value, named plainly.
+        XCTAssertEqual(try stepSweep(of: Quotient(), at: [1.5]).referenceSource, "reverse")
+    }
+}
