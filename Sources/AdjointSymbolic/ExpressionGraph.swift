@@ -350,7 +350,7 @@ extension ExpressionGraph {
                 let a = v[node.a] ?? T(Double.nan)
                 let b = node.b < 0 ? a : (v[node.b] ?? a)
                 if checkDomains, Rules.needsChecks(op), let why = Rules.domainViolation(op, a, b, node.n) {
-                    Diagnostics.reportDomain(op, a, b, node: nil, reason: why)
+                    Diagnostics.reportDomain(op, a, b, node.n, node: nil, reason: why)
                 }
                 value = T.apply(op, a, b, node.n)
             case .call(let name):

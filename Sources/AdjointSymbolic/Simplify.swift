@@ -16,8 +16,11 @@ extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
     static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
         if x.isStructuralZero || (op.arity == 2 && y.isStructuralZero), let r = structural(op, x, y) { return r }
-        let value = bindingOf(op, x, y, n)
         let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
+        // A simplification that leaves a constant (x − x is 0) has its value with or without a
+        // point: unbound, `jac diff "1/(x-x)"` divided by NaN and reported "div of NaN (the NaN
+        // was made before this op)" instead of a division by zero.
+        let value = bindingOf(op, x, y, n) ?? constant(id)?.approximateDouble
         return Symbolic(id: id, binding: value)
     }
 

@@ -48,6 +48,27 @@ final class ErrorTests: XCTestCase {
         }
     }
 
+    /// Found by review: where the other argument alone fails the test, the NaN is not the cause.
+    /// NaN/0 is a division by zero whatever the numerator is (`jac diff "x/0"`, x unbound, said
+    /// "div of NaN"). Where the NaN is what fails it, the error still says NaN: pow(0, NaN) fails
+    /// only because NaN > 0 is false (pow(0, 1) is fine).
+    func testANaNBesideAnArgumentThatFailsAloneKeepsTheRealReason() {
+        func reason(_ op: Op, _ x: Double, _ y: Double) -> String? {
+            let (_, diag) = Diagnostics.collect { _ = Reverse<Double>.applyBinaryOrUnary(op, x, y, 0) }
+            return diag.errors.compactMap { e -> String? in
+                if case let .domain(_, _, _, reason) = e { return reason }
+                return nil
+            }.first
+        }
+        XCTAssertEqual(reason(.div, .nan, 0), "division by zero")
+        XCTAssertEqual(reason(.div, 1, 0), "division by zero")
+        XCTAssertNil(reason(.div, .nan, 2))
+        let nanExponent = reason(.pow, 0, .nan)
+        XCTAssertTrue(nanExponent?.contains("of NaN") ?? false, nanExponent ?? "no error")
+        let nanBase = reason(.pow, .nan, 0.5)
+        XCTAssertTrue(nanBase?.contains("of NaN") ?? false, nanBase ?? "no error")
+    }
+
     /// In generic code `<=` and `>=` are false at a NaN, as they are for Double (they were
     /// derived as "not greater" and "not less", which a NaN satisfies).
     func testGenericComparisonsAreFalseAtANaN() {

@@ -313,3 +313,19 @@ final class DiffUserTrialTests: XCTestCase {
         }
     }
 }
+
+/// Found by review: without --at, `jac diff "1/(x-x)"` and `jac diff "x/0"` failed with "div of
+/// NaN (the NaN was made before this op)": x − x simplified to the constant 0 but kept an unbound
+/// value (NaN), and an unbound x reads as NaN beside a real zero divisor. Both divide by zero.
+final class DiffUnboundDomainTests: XCTestCase {
+    func testADivisionByAZeroThatSimplificationMadeIsNamedAsOne() throws {
+        for f in ["1/(x-x)", "x/0", "log(y)/0"] {
+            let r = try JacRunner.run(["diff", f])
+            XCTAssertEqual(r.status, 3, f + r.stderr)
+            XCTAssertTrue(r.stderr.contains("division by zero"), f + ": " + r.stderr)
+            XCTAssertFalse(r.stderr.contains("of NaN"), f + ": " + r.stderr)
+        }
+        let log = try JacRunner.run(["diff", "log(x-x)"])
+        XCTAssertTrue(log.stderr.contains("log of a non-positive number (inputs: 0.0)"), log.stderr)
+    }
+}

@@ -272,11 +272,20 @@ public enum Diagnostics {
 
     /// Reports a domain violation of `op` at `(x, y)`.
     @inline(never)
-    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {
+    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int = 0, node: Int?, reason: String) {
         let inputs = quietly { op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble] }
         // A NaN argument fails every domain test (NaN > 0 is false), and "log of a non-positive
         // number (inputs: nan)" sent the reader to the wrong cause: the NaN came from earlier.
-        let why = inputs.contains(where: \.isNaN) ? "\(op.info.name) of NaN (the NaN was made before this op)" : reason
+        // Not where the other argument alone fails it: x/0 is a division by zero whatever x is,
+        // and `jac diff "x/0"` (x unbound, so NaN) said "div of NaN".
+        var nanIsTheCause = inputs.contains(where: \.isNaN)
+        if nanIsTheCause, op.arity == 2, inputs.count == 2, inputs[0].isNaN != inputs[1].isNaN {
+            let stillFails = quietly {
+                inputs[0].isNaN ? Rules.domainViolation(op, T(1), y, n) : Rules.domainViolation(op, x, T(1), n)
+            }
+            nanIsTheCause = stillFails == nil
+        }
+        let why = nanIsTheCause ? "\(op.info.name) of NaN (the NaN was made before this op)" : reason
         report(.domain(op: op.info.name, node: node, inputs: inputs, reason: why))
     }
 
@@ -285,7 +294,7 @@ public enum Diagnostics {
     @inlinable
     public static func check<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, node: Int?) {
         if let reason = Rules.domainViolation(op, x, y, n) {
-            reportDomain(op, x, y, node: node, reason: reason)
+            reportDomain(op, x, y, n, node: node, reason: reason)
         } else if Rules.isKink(op, x, y) {
             reportKinkAt(op, x, y, node: node)
         }
