@@ -158,13 +158,29 @@ struct DiffCommand: ParsableCommand {
         }
     }
 
+    /// The entries' names, which the Swift output also declares as constants (their letters,
+    /// digits and underscores). Names run together can collide: `--order 2` named both the
+    /// (x, dy) and the (xd, y) entry of a function of x, dy, xd, y "d2f/dxddy", and `--format
+    /// swift` declared `d2fdxddy` twice. Then an underscore separates the parts, and where even
+    /// that collides (names with underscores of their own) the entry's indices are appended.
     func entryLabels(_ f: Formula, _ names: [String], _ columns: [Int]) -> [[String]] {
-        if order == 2 {
-            let out = f.outputNames[0]
-            return names.indices.map { i in columns.map { "d2\(out)/d\(names[i])d\(names[$0])" } }
+        func labels(_ sep: String) -> [[String]] {
+            if order == 2 {
+                let out = f.outputNames[0]
+                return names.indices.map { i in columns.map { "d2\(out)/d\(names[i])\(sep)d\(names[$0])" } }
+            }
+            return f.outputNames.map { out in columns.map { "d\(out)/d\(sep)\(names[$0])" } }
         }
-        return f.outputNames.map { out in columns.map { "d\(out)/d\(names[$0])" } }
+        func distinct(_ l: [[String]]) -> Bool {
+            let flat = l.joined()
+            return Set(flat).count == flat.count && Set(flat.map(Self.swiftName)).count == flat.count
+        }
+        for candidate in [labels(""), labels("_")] where distinct(candidate) { return candidate }
+        return labels("_").enumerated().map { i, row in row.enumerated().map { k, l in "\(l)_\(i)_\(columns[k])" } }
     }
+
+    /// A label as the Swift output's constant name.
+    static func swiftName(_ label: String) -> String { label.filter { $0.isLetter || $0.isNumber || $0 == "_" } }
 
     /// The entries' values at `x`: in Double, or exactly (rounded once) where Double cannot be
     /// trusted. A printed expression can leave Double's range where the derivative does not: the
@@ -287,7 +303,7 @@ struct DiffCommand: ParsableCommand {
                 case .formula: lines.append("\(label) = \(text)\(value)")
                 // Escaped as the printer escapes variable names: `_` is TeX's subscript.
                 case .latex: lines.append("\\mathrm{\(label.replacingOccurrences(of: "_", with: "\\_"))} &= \(text) \\\\")
-                case .swift: lines.append("let \(label.filter { $0.isLetter || $0.isNumber || $0 == "_" }) = \(text)")
+                case .swift: lines.append("let \(Self.swiftName(label)) = \(text)")
                 }
             }
         }

@@ -329,3 +329,26 @@ final class DiffUnboundDomainTests: XCTestCase {
         XCTAssertTrue(log.stderr.contains("log of a non-positive number (inputs: 0.0)"), log.stderr)
     }
 }
+
+/// Found by review: names run together collided. For f(x, dy, xd, y) the (x, dy) and (xd, y)
+/// entries were both "d2f/dxddy", and `--format swift` declared `let d2fdxddy` twice.
+final class DiffLabelCollisionTests: XCTestCase {
+    func testSecondOrderLabelsStayDistinctWhenNamesRunTogether() throws {
+        let f = "f(x, dy, xd, y) = x^2*dy + xd*y^3"
+        let r = try JacRunner.run(["diff", f, "--order", "2", "--at", "1,2,3,4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // By hand: ∂²/∂x∂dy of x²·dy is 2x = 2; ∂²/∂xd∂y of xd·y³ is 3y² = 48.
+        XCTAssertTrue(r.stdout.contains("d2f/dx_ddy = t2    (= 2.0)") || r.stdout.contains("d2f/dx_ddy = 2*x    (= 2.0)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("(= 48.0)") && r.stdout.contains("d2f/dxd_dy ="), r.stdout)
+        let labels = r.stdout.split(separator: "\n").filter { $0.hasPrefix("d2f/") }.map { $0.split(separator: " ")[0] }
+        XCTAssertEqual(labels.count, 16, r.stdout)
+        XCTAssertEqual(Set(labels).count, 16, r.stdout)
+        let swift = try JacRunner.run(["diff", f, "--order", "2", "--format", "swift"])
+        let declared = swift.stdout.split(separator: "\n").filter { $0.hasPrefix("let d2f") }.map { $0.split(separator: " ")[1] }
+        XCTAssertEqual(declared.count, 16, swift.stdout)
+        XCTAssertEqual(Set(declared).count, 16, swift.stdout)
+        // Names that do not collide keep the short labels.
+        let plain = try JacRunner.run(["diff", "x^2*y", "--order", "2", "--at", "1,2"])
+        XCTAssertTrue(plain.stdout.contains("d2f/dxdy = "), plain.stdout)
+    }
+}
