@@ -242,8 +242,10 @@ func writeText(_ text: String, path: String, what: String) throws {
     let bytes = Array(text.utf8)
     let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
     let closed = fclose(file)
+    // Opened but not written (a full disk, /dev/full): the result could not be written, status
+    // 4 as for standard output; a path that cannot be opened stays a bad argument (2).
     if written != bytes.count || closed != 0 {
-        throw JacFailure.invalid("cannot write \(what) '\(path)': \(String(cString: strerror(errno)))")
+        throw JacFailure(.outputFailure, "cannot write \(what) '\(path)': \(String(cString: strerror(errno)))")
     }
 }
 

@@ -44,7 +44,7 @@ struct Jac: ParsableCommand {
         function or variable, bad point, mode not applicable, a limit on what is read), \
         3 evaluation failure (domain error, division by zero, non-finite result, a \
         limit reached while computing or printing), 4 the result could not be written \
-        (standard output closed or its disk full).
+        (standard output closed or its disk full, or a --plot file's disk full).
 
         LIMITS
         Environment variables holding positive integers (default in brackets):

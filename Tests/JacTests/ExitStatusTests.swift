@@ -150,6 +150,18 @@ final class ExitStatusTests: XCTestCase {
         // The same command with somewhere to write still succeeds.
         XCTAssertEqual(try JacRunner.run(["jacobian", "x", "--at", "x=1"]).status, 0)
     }
+
+    /// Found by review: a --plot file that opened but could not be written (a full disk) exited 2,
+    /// "invalid input"; it is the result not written, as for standard output. A path that cannot
+    /// be opened stays a bad argument.
+    func testAPlotFileOnAFullDiskIsStatus4AndAMissingDirectoryStatus2() throws {
+        let full = try JacRunner.run(["sweep", "exp(x)", "--at", "x=1", "--plot", "/dev/full"])
+        XCTAssertEqual(full.status, 4, full.stderr)
+        XCTAssertTrue(full.stderr.contains("cannot write --plot file '/dev/full': No space left on device"), full.stderr)
+        let missing = try JacRunner.run(["sweep", "exp(x)", "--at", "x=1", "--plot", "/nonexistent-dir/v.svg"])
+        XCTAssertEqual(missing.status, 2, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("the directory '/nonexistent-dir' does not exist"), missing.stderr)
+    }
 }
 
 /// Findings of the code review, each a test that failed (or crashed) before its fix.
