@@ -151,3 +151,24 @@ final class SweepRangeLossTests: XCTestCase {
         XCTAssertEqual(try stepSweep(of: Quotient(), at: [1.5]).referenceSource, "reverse")
     }
 }
+
+/// Found by review: `jac sweep "x^2" --at x=1e-300` fitted central6 "slope 0.81, order 6" over
+/// h = 1e-13 … 3.2e-15. Central stencils are exact for a quadratic (no truncation), so every
+/// error there is rounding of samples near h², while the bound was scaled by f(x) = 1e-600,
+/// which is 0 in Double. The bound now reads the samples' own magnitude.
+final class SweepTinyValueTests: XCTestCase {
+    struct Square: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] }
+    }
+
+    func testNoSlopeIsFittedToRoundingWhereFItselfUnderflows() throws {
+        let s = try stepSweep(of: Square(), at: [1e-300])
+        for name in ["central", "central4", "central6"] {
+            let series = try XCTUnwrap(s.series.first { $0.method == name })
+            XCTAssertNil(series.slope, "\(name) fitted \(series.slope ?? .nan) to rounding")
+        }
+        // The forward difference's error is h exactly ((x + h)² − x²)/h − 2x = h): order 1 stands.
+        let forward = try XCTUnwrap(s.series.first { $0.method == "forward" })
+        XCTAssertEqual(forward.slope ?? .nan, 1, accuracy: 0.05)
+    }
+}

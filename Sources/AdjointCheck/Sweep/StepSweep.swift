@@ -64,7 +64,8 @@ public struct StepSweep: Sendable {
     /// Where the reference came from ("reverse", or "given" for a caller-supplied exact value).
     public let referenceSource: String
     /// Evaluations of f by all methods together; the reference costs one more recorded
-    /// evaluation and a pullback when it comes from reverse mode.
+    /// evaluation and a pullback when it comes from reverse mode, and the rounding bounds read
+    /// up to six more samples per step (x ± h, ± 2h, ± 3h, shared by the methods), not counted here.
     public var evaluations: Int { series.reduce(0) { $0 + $1.evaluations } }
     /// Series in the fixed order forward, backward, central, central4, central6, richardson, complex-step.
     public let series: [SweepSeries]
@@ -179,6 +180,15 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     }
     let v = x.indices.map { $0 == j ? V(1) : V(0) }
     let m = rec.outputs.count
+    // The rounding bounds read the samples each stencil weighs, not |f(x)|: for x² at 1e-300,
+    // f(x) is 0 in Double while the samples at h = 1e-13 are 1e-26, and a bound of 0 made every
+    // error (rounding of those samples) a fit candidate; central6 was fitted "order 6, slope
+    // 0.81" on noise. One probe for all methods, so each sample is evaluated once.
+    var roundingProbe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+    func sampleRounding(_ stencil: Stencil, _ h: Double) -> Double {
+        let r = roundingProbe.apply(stencil, step: V(h), outputs: m).rounding
+        return i < r.count ? r[i] : .nan
+    }
     var all: [SweepSeries] = []
     for method in sweepMethods {
         var points: [(h: Double, error: Double)] = []
@@ -194,9 +204,9 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
             points.append((h, err))
             let roundingBound: Double
             if let s = method.stencilMethod?.stencil {
-                roundingBound = DifferenceTuning.evaluationNoiseULPs * s.noiseGain * eps * fx / h
+                roundingBound = Swift.max(DifferenceTuning.evaluationNoiseULPs * s.noiseGain * eps * fx / h, sampleRounding(s, h))
             } else if method == .richardson {
-                roundingBound = DifferenceTuning.evaluationNoiseULPs * eps * fx / h
+                roundingBound = Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * fx / h, sampleRounding(Stencil.of(.central), h))
             } else {
                 roundingBound = DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(ref)
             }
