@@ -185,14 +185,33 @@ public enum SymbolicDifferentiation {
     /// let h = try SymbolicDifferentiation.hessian(of: F(), inputs: 2)
     /// try h.entries.map { try $0.formula(variables: ["x", "y"]) }   // ["2*y", "2*x", "2*x", "0"]
     /// ```
+    ///
+    /// - Parameter wrt: the columns the caller will use (nil: all). Then column j is computed as
+    ///   the derivative of ∂f/∂xⱼ (equal to row j's by the symmetry of second derivatives), and
+    ///   neither the other first derivatives nor the other columns are built or checked at
+    ///   `point`; their entries are NaN constants. `jac diff "sqrt(y) + x^2" --at x=1,y=0 --wrt x
+    ///   --order 2` was refused because ∂f/∂y is +∞ at y = 0, where ∂²f/∂x² = 2 and ∂²f/∂y∂x = 0
+    ///   were asked (the first order took this already).
     public static func hessian(of f: some ADFunction, inputs n: Int, output: Int = 0,
-                               at point: [Double]? = nil, maximumDimension: Int = 4096) throws -> SymbolicJacobian {
+                               at point: [Double]? = nil, maximumDimension: Int = 4096,
+                               wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
         if n > maximumDimension {
             throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
         }
-        let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point)
+        let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
         guard output >= 0 && output < first.outputs.count else {
             throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
+        }
+        if let columns {
+            let gradient = try GraphFunction(roots: columns.map { first.jacobian[output][$0].id }, inputs: n)
+            var escapesSeen = 0
+            let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+                                                 keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
+            var h = [[Symbolic]](repeating: [Symbolic](repeating: Symbolic(Double.nan), count: n), count: n)
+            for (k, j) in columns.enumerated() { for i in 0..<n { h[i][j] = second.jacobian[k][i] } }
+            return SymbolicJacobian(outputs: first.jacobian[output], jacobian: h,
+                                    boundComparisons: first.boundComparisons + second.boundComparisons,
+                                    unboundComparisons: first.unboundComparisons + second.unboundComparisons)
         }
         let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
         // The gradient's expressions run through f's kinked ops at the same point again: the

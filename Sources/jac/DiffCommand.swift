@@ -93,7 +93,8 @@ struct DiffCommand: ParsableCommand {
         ExpressionGraph.shared.maximumNodeCount = try InputLimits.value(Self.graphNodesVariable) ?? ExpressionGraph.defaultMaximumNodeCount
         let d: SymbolicJacobian
         do {
-            d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles)
+            d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles,
+                                                                     wrt: columns.count < names.count ? columns : nil)
                 : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")

@@ -352,3 +352,38 @@ final class DiffLabelCollisionTests: XCTestCase {
         XCTAssertTrue(plain.stdout.contains("d2f/dxdy = "), plain.stdout)
     }
 }
+
+/// Found by review: `--order 2 --wrt x` was refused at y = 0 for sqrt(y) + x², because ∂f/∂y,
+/// a column not asked for, is +∞ there; the entries asked for, ∂²f/∂x² = 2 and ∂²f/∂y∂x = 0
+/// (by hand), are defined. The first order already took this.
+final class DiffSecondOrderColumnTests: XCTestCase {
+    func testAColumnNotAskedForDoesNotRefuseTheOnesThatWere() throws {
+        let r = try JacRunner.run(["diff", "sqrt(y) + x^2", "--at", "x=1,y=0", "--wrt", "x", "--order", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("d2f/dxdx = 2    (= 2.0)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("d2f/dydx = 0    (= 0.0)"), r.stdout)
+        // The column that is not defined there is still refused when asked for.
+        XCTAssertEqual(try JacRunner.run(["diff", "sqrt(y) + x^2", "--at", "x=1,y=0", "--wrt", "y", "--order", "2"]).status, 3)
+    }
+
+    func testASubsetOfColumnsHasTheFullHessiansValues() throws {
+        // f = x²y + sin(xy) at (0.7, −1.3); the columns for y, alone and within the full Hessian.
+        func values(_ args: [String]) throws -> [String: Double] {
+            let r = try JacRunner.run(["diff", "x^2*y + sin(x*y)", "--at", "x=0.7,y=-1.3", "--order", "2"] + args)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            var out: [String: Double] = [:]
+            for line in r.stdout.split(separator: "\n") where line.hasPrefix("d2f/") {
+                let label = String(line.split(separator: " ")[0])
+                if let open = line.range(of: "(= "), let v = Double(line[open.upperBound...].dropLast()) { out[label] = v }
+            }
+            return out
+        }
+        let full = try values([]), subset = try values(["--wrt", "y"])
+        XCTAssertEqual(Set(subset.keys), ["d2f/dxdy", "d2f/dydy"])
+        for (k, v) in subset { XCTAssertEqual(v, full[k] ?? .nan, accuracy: 1e-14, k) }
+        // By hand: ∂²f/∂x∂y = 2x + cos(xy) − xy·sin(xy), ∂²f/∂y² = −x²·sin(xy).
+        let (x, y) = (0.7, -1.3)
+        XCTAssertEqual(subset["d2f/dxdy"] ?? .nan, 2 * x + cos(x * y) - x * y * sin(x * y), accuracy: 1e-14)
+        XCTAssertEqual(subset["d2f/dydy"] ?? .nan, -x * x * sin(x * y), accuracy: 1e-14)
+    }
+}
