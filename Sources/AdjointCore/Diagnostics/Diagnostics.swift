@@ -270,9 +270,17 @@ public enum Diagnostics {
         }
     }
 
-    /// Reports a domain violation of `op` at `(x, y)`.
+    /// Reports a domain violation of `op` at `(x, y)` (`n` is powi's exponent).
     @inline(never)
-    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int = 0, node: Int?, reason: String) {
+    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, node: Int?, reason: String) {
+        reportDomain(op, x, y, 0, node: node, reason: reason)
+    }
+
+    /// Reports a domain violation of `op` at `(x, y)` with `n`, which the test of whether a NaN
+    /// argument is the cause re-asks the domain with. (A separate function rather than a default
+    /// argument: modules that inlined ``check(_:_:_:_:node:)`` before still link.)
+    @inline(never)
+    public static func reportDomain<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, node: Int?, reason: String) {
         let inputs = quietly { op.arity == 2 ? [x.approximateDouble, y.approximateDouble] : [x.approximateDouble] }
         // A NaN argument fails every domain test (NaN > 0 is false), and "log of a non-positive
         // number (inputs: nan)" sent the reader to the wrong cause: the NaN came from earlier.
