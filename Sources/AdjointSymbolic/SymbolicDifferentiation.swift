@@ -165,7 +165,10 @@ public enum SymbolicDifferentiation {
                 // The expression's own undefined op first (the division in sqrt's 0.5/sqrt(x) at
                 // 0), as evaluating it there reports; the value otherwise (an overflow).
                 if point.count == x.count { _ = try value(of: GraphFunction(roots: [row[j].id], inputs: x.count), at: point) }
-                throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) at the binding point (\(row[j].binding ?? .nan) in Double)",
+                // Unbound, an entry has a value only if its expression is a constant (√(x − x)'s
+                // 0.5/√0 · 0): then it is not finite anywhere, and there is no binding point.
+                let where_ = point.count == x.count ? "at the binding point" : "for every value of the variables (a constant expression)"
+                throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j)) \(where_) (\(row[j].binding ?? .nan) in Double)",
                                         op: nil, node: nil)
             }
         }

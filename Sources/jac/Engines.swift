@@ -179,8 +179,16 @@ func sparseRangeLoss(of formula: Formula, at x: [Double], result r: SparseJacobi
                     var u = [Double](repeating: 0, count: m)
                     for i in group { u[i] = seed }
                     // A sweep in which an adjoint overflowed is no exact scaling (see rangeLoss).
+                    // Then the colour's rows one by one: one row's overflow (1e8·y under 2¹⁰⁰⁰)
+                    // hid another's underflow (x²/x³⁰⁰) from the whole group's pass.
                     guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy({ $0.isFinite }),
-                          let g = try? rec.pullback(u, checked: false), g.count == n else { continue }
+                          let g = try? rec.pullback(u, checked: false), g.count == n else {
+                        for i in group {
+                            guard let g = seededReverseRow(recording: rec, output: i, seed: seed) else { continue }
+                            for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
+                        }
+                        continue
+                    }
                     for i in group { for j in rowColumns[i] where !dense.contains(j) { compare(g[j] / seed, i, j) } }
                 }
             }

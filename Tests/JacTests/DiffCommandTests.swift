@@ -387,3 +387,33 @@ final class DiffSecondOrderColumnTests: XCTestCase {
         XCTAssertEqual(subset["d2f/dydy"] ?? .nan, -x * x * sin(x * y), accuracy: 1e-14)
     }
 }
+
+/// Found by the second review of these fixes.
+final class DiffReviewFollowUpTests: XCTestCase {
+    /// With --wrt x the refusal named sqrt (of y, a column not asked for) instead of the x
+    /// column's own undefined term (∂²/∂x² of x^1.5 is 0.75·x^−0.5, infinite at 0).
+    func testASecondOrderRefusalWithWrtIsAboutTheColumnsAskedFor() throws {
+        let r = try JacRunner.run(["diff", "sqrt(y) + x^1.5", "--at", "x=0,y=0", "--order", "2", "--wrt", "x"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertFalse(r.stderr.contains("sqrt"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("pow"), r.stderr)
+    }
+
+    /// A Swift constant named like a variable shadows it: f(x, dfdx, y) declared `let dfdx`.
+    func testSwiftConstantsNeverShadowAVariable() throws {
+        let r = try JacRunner.run(["diff", "f(x, dfdx, y) = x^2*dfdx + dfdx*y^2", "--format", "swift"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let declared = r.stdout.split(separator: "\n").compactMap { $0.hasPrefix("let ") ? String($0.split(separator: " ")[1]) : nil }
+        XCTAssertEqual(declared.count, 3, r.stdout)
+        XCTAssertTrue(Set(declared).isDisjoint(with: ["x", "dfdx", "y"]), r.stdout)
+    }
+
+    /// Without --at there is no binding point to name: √(x − x)'s derivative is a constant
+    /// expression (0.5/√0 · 0), NaN for every x.
+    func testAConstantNonFiniteEntryIsNotSaidToBeAtABindingPoint() throws {
+        let r = try JacRunner.run(["diff", "sqrt(x-x)"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("for every value of the variables"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("binding point"), r.stderr)
+    }
+}

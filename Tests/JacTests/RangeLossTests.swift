@@ -139,6 +139,18 @@ final class SparseRangeLossTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("df2/dy"), r.stderr)
     }
 
+    /// Found by review: with 1e8·y in the same colour, the group's pass at 2¹⁰⁰⁰ overflowed and
+    /// was dropped, and 2⁵⁰⁰ does not lift x³⁰⁰'s adjoint: x²/x³⁰⁰'s entry went unflagged.
+    func testAnOverflowingRowOfTheColourDoesNotHideAnotherRowsLoss() throws {
+        let r = try JacRunner.run(["jacobian", "x^2/x^300; 1e8*y", "--at", "x=10,y=1", "--sparse", "--mode", "reverse",
+                                   "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try JacRunner.json(r.stdout)["colors"] as? Int, 1, r.stdout)
+        let loss = try XCTUnwrap(try JacRunner.json(r.stdout)["range_loss"] as? [[Double]], r.stdout)
+        XCTAssertEqual(loss.map { [$0[0], $0[1]] }, [[0, 0]], r.stdout)
+        XCTAssertEqual(loss[0][2], -2.98e-297, accuracy: 1e-14 * 2.98e-297)
+    }
+
     func testAForwardColourWhoseTangentUnderflowsIsFlaggedAndReverseModeIsNot() throws {
         // d/dx of ((x·10⁻²⁰⁰)·10⁻²⁰⁰)·10³⁰⁰ is 10⁻¹⁰⁰ by hand; forward mode's tangent passes
         // through 10⁻⁴⁰⁰, below the least Double, and comes out 0. Reverse mode's adjoints stay in
