@@ -135,8 +135,19 @@ func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian
     if mode == .reverse {
         guard let rec = try? record({ formula($0) }, at: x) else { return loss }
         for i in 0..<m {
+            // Where the largest seed's sweep overflows, also the largest seed this row's sweep
+            // takes: where another input's adjoint is large (x²/x³⁰⁰ + 1e10·y), 2¹⁰⁰⁰ overflows
+            // and 2⁵⁰⁰ lifts too little.
+            var refused = false
             for seed in seeds {
-                guard let g = seededReverseRow(recording: rec, output: i, seed: seed), g.allSatisfy(\.isFinite) else { continue }
+                guard let g = seededReverseRow(recording: rec, output: i, seed: seed), g.allSatisfy(\.isFinite) else {
+                    refused = seed == seeds.last
+                    continue
+                }
+                for j in 0..<n { compare(g[j], i, j) }
+            }
+            if refused, let s = largestSafeReverseSeed(recording: rec, output: i), !seeds.contains(s),
+               let g = seededReverseRow(recording: rec, output: i, seed: s), g.allSatisfy(\.isFinite) {
                 for j in 0..<n { compare(g[j], i, j) }
             }
         }
@@ -184,8 +195,12 @@ func sparseRangeLoss(of formula: Formula, at x: [Double], result r: SparseJacobi
                     guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy({ $0.isFinite }),
                           let g = try? rec.pullback(u, checked: false), g.count == n else {
                         for i in group {
-                            guard let g = seededReverseRow(recording: rec, output: i, seed: seed) else { continue }
-                            for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
+                            // Alone, and at the largest seed the row takes (see rangeLoss).
+                            let adaptive = largestSafeReverseSeed(recording: rec, output: i).map { [$0] } ?? []
+                            for s in [seed] + adaptive {
+                                guard let g = seededReverseRow(recording: rec, output: i, seed: s) else { continue }
+                                for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
+                            }
                         }
                         continue
                     }

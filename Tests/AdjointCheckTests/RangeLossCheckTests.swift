@@ -215,3 +215,34 @@ final class SeededPassTests: XCTestCase {
         XCTAssertNil(seededForwardColumn(of: { (d: [Dual<Double, Double>]) in [d[0]] }, at: [3.0], input: 0, outputs: 2, seed: 1))
     }
 }
+
+/// Found by review: in x²/x³⁰⁰ + 10¹⁰·y the fixed seeds could not show the lost term: 2¹⁰⁰⁰
+/// overflows y's adjoint (so that sweep is refused) and 2⁵⁰⁰ leaves x³⁰⁰'s −10⁻⁵⁹⁸ below the
+/// range, so the check convicted reverse mode's division rule for a range loss.
+final class AdaptiveSeedTests: XCTestCase {
+    struct TwoTerms: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] / T.powi(x[0], 300) + 1e10 * x[1]] }
+    }
+
+    func testTheLargestSafeSeedLeavesEightBitsBelowTheLargestAdjoint() throws {
+        let rec = try record({ (x: [Reverse<Double>]) in TwoTerms()(x) }, at: [10.0, 1.0])
+        // The largest adjoint is y's, 10¹⁰ = 1.16·2³³: the seed is 2^(1023 − 33 − 8).
+        XCTAssertEqual(largestSafeReverseSeed(recording: rec, output: 0), 0x1p982)
+        let seeded = try XCTUnwrap(seededReverseRow(recording: rec, output: 0, seed: 0x1p982))
+        XCTAssertEqual(seeded[0], -2.98e-297, accuracy: 1e-13 * 2.98e-297)   // −298·10⁻²⁹⁹ by hand
+        XCTAssertEqual(seeded[1], 1e10)
+        XCTAssertNil(seededReverseRow(recording: rec, output: 0, seed: 0x1p1000), "2¹⁰⁰⁰ overflows y's adjoint")
+        XCTAssertNil(largestSafeReverseSeed(recording: rec, output: 1), "no output 1")
+    }
+
+    func testTheCheckCallsItARangeLossNotAWrongRule() throws {
+        let r = try checkJacobian(of: TwoTerms(), at: [10.0, 1.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .rangeLoss(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())
+        XCTAssertNil(r.fault, "no rule is at fault: \(r.renderTable())")
+        // The step sweep takes the same seed for its reference.
+        let s = try stepSweep(of: TwoTerms(), at: [10.0, 1e-310])
+        XCTAssertEqual(s.reference, -2.98e-297, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertTrue(s.referenceSource.contains("2^982"), s.referenceSource)
+    }
+}

@@ -167,3 +167,18 @@ final class SparseRangeLossTests: XCTestCase {
         XCTAssertEqual(entries[0][2], 1e-100, accuracy: 1e-114)
     }
 }
+
+/// Found by review: where another input's adjoint is large, the fixed seeds show nothing
+/// (2¹⁰⁰⁰ overflows it, 2⁵⁰⁰ lifts too little); jac jacobian printed 2e-299 silently.
+final class RangeLossBesideALargeAdjointTests: XCTestCase {
+    func testTheRowsLargestSafeSeedFindsTheLoss() throws {
+        let r = try JacRunner.run(["jacobian", "x^2/x^300 + 1e10*y", "--at", "x=10,y=1", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let seeded = try XCTUnwrap(try JacRunner.json(r.stdout)["range_loss"] as? [[Any]], r.stdout)
+        XCTAssertEqual(seeded[0][0] as? Double ?? .nan, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
+        let sparse = try JacRunner.run(["jacobian", "x^2/x^300 + 1e10*y", "--at", "x=10,y=1", "--sparse", "--mode", "reverse",
+                                        "--format", "json"])
+        let loss = try XCTUnwrap(try JacRunner.json(sparse.stdout)["range_loss"] as? [[Double]], sparse.stdout)
+        XCTAssertEqual(loss.first?[2] ?? .nan, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
+    }
+}

@@ -161,6 +161,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Seeded reverse rows by output i, seeded forward columns by input j, one per seed in
     /// ``rangeSeeds`` (entries of one row or column that disagree share their passes).
     var seededReverseCache: [Int: [[Double]]] = [:]
+    /// The seeds of `seededReverseCache[i]`: ``rangeSeeds``, and a row's largest safe seed where
+    /// the largest of them overflowed.
+    var seededReverseSeeds: [Int: [V]] = [:]
     var seededForwardCache: [Int: [[Double]]] = [:]
 
     enum RungResult {
@@ -1050,8 +1053,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let m = value.count, n = x.count
         let passes: [[Double]]
         if mode == "reverse" {
-            if seededReverseCache[i] == nil { seededReverseCache[i] = seeds.map { seededPass(mode: mode, output: i, input: j, seed: $0) } }
+            // Where the largest fixed seed's sweep overflows, also the largest seed this row's
+            // sweep takes (largestSafeReverseSeed): in x²/x³⁰⁰ + 10¹⁰·y, 2¹⁰⁰⁰ overflows y's
+            // adjoint and 2⁵⁰⁰ lifts x³⁰⁰'s too little, and the division rule was convicted for
+            // the lost term.
+            if seededReverseCache[i] == nil {
+                var all = seeds.map { (seed: $0, pass: seededPass(mode: mode, output: i, input: j, seed: $0)) }
+                if all.last?.pass.allSatisfy({ $0.isNaN }) ?? false,
+                   let s = recording.flatMap({ largestSafeReverseSeed(recording: $0, output: i) }), !seeds.contains(s) {
+                    all.append((seed: s, pass: seededPass(mode: mode, output: i, input: j, seed: s)))
+                }
+                seededReverseCache[i] = all.map(\.pass)
+                seededReverseSeeds[i] = all.map(\.seed)
+            }
+            let all = seededReverseSeeds[i] ?? seeds
             passes = (seededReverseCache[i] ?? []).map { $0.count == n ? [$0[j]] : [.nan] }
+            return zip(all, passes).map { (seed: Double($0), value: $1[0]) }
         } else {
             if seededForwardCache[j] == nil { seededForwardCache[j] = seeds.map { seededPass(mode: mode, output: i, input: j, seed: $0) } }
             passes = (seededForwardCache[j] ?? []).map { $0.count == m ? [$0[i]] : [.nan] }

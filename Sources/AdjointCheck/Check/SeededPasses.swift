@@ -38,3 +38,28 @@ public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
     let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
     return y.count == m ? y.map { Double($0.tangent / seed) } : nil
 }
+
+/// The largest power of two the cotangent of output `i` can be scaled by while every adjoint of
+/// the sweep stays finite: 2^(emax − e − 8), e the exponent of the largest adjoint of the
+/// unscaled sweep (8 bits spare for products a rule forms on the way). nil when that sweep has a
+/// non-finite or no nonzero adjoint, or the seed would not exceed 1.
+///
+/// Why: the fixed seeds overflow wherever some adjoint is large. In x²/x³⁰⁰ + 10¹⁰·y at
+/// (10, 1), 2¹⁰⁰⁰ overflows y's adjoint and 2⁵⁰⁰ cannot lift x³⁰⁰'s −10⁻⁵⁹⁸ into range, so the
+/// lost term went unseen and the check called the division rule wrong; 2⁹⁸⁰ does both.
+///
+/// ```swift
+/// let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300) + 1e10 * x[1]] }, at: [10.0, 1.0])
+/// largestSafeReverseSeed(recording: rec, output: 0)   // 2⁹⁸²
+/// ```
+public func largestSafeReverseSeed<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, output i: Int) -> V? {
+    let m = recording.outputs.count
+    guard i >= 0, i < m else { return nil }
+    var u = [V](repeating: 0, count: m)
+    u[i] = 1
+    let adjoints = recording.tape.nodeCotangents(from: Array(zip(recording.outputs, u)))
+    guard adjoints.allSatisfy({ $0.isFinite }), let largest = adjoints.map({ Swift.abs($0) }).max(), largest > 0 else { return nil }
+    let k = Int(V.greatestFiniteMagnitude.exponent) - Int(largest.exponent) - 8
+    guard k > 0 else { return nil }
+    return V(sign: .plus, exponent: V.Exponent(k), significand: 1)
+}

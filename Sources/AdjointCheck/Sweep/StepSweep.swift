@@ -157,13 +157,16 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         // The larger seed first (it lifts the smallest adjoints back); the smaller where the
         // larger overflowed an adjoint (the seeded sweep is then no exact scaling, and nil).
         let top = Int(V.greatestFiniteMagnitude.exponent)
-        for k in [top * 1000 / 1023, top * 500 / 1023] {
-            let seed = V(sign: .plus, exponent: V.Exponent(k), significand: 1)
+        // Then the largest seed the sweep takes (largestSafeReverseSeed): 2¹⁰⁰⁰ overflows where
+        // another input's adjoint is large, and 2⁵⁰⁰ may lift too little.
+        let seedOf = { (k: Int) in V(sign: .plus, exponent: V.Exponent(k), significand: 1) }
+        let adaptive = largestSafeReverseSeed(recording: rec, output: i).map { [$0] } ?? []
+        for seed in [seedOf(top * 1000 / 1023)] + adaptive + [seedOf(top * 500 / 1023)] {
             guard let seeded = seededReverseRow(recording: rec, output: i, seed: seed), j < seeded.count,
                   seeded[j].isFinite else { continue }
             if seeded[j] != ref {
                 ref = seeded[j]
-                source = "reverse seeded by 2^\(k): the unseeded sweep's adjoints left \(V.self)'s range and gave \(Double(row[j]))"
+                source = "reverse seeded by 2^\(Int(seed.exponent)): the unseeded sweep's adjoints left \(V.self)'s range and gave \(Double(row[j]))"
             }
             break
         }
