@@ -14,9 +14,10 @@ import CAdjointVectorMath
 // and baseline x86-64 with the widest chosen at load time (Swift code here is compiled for the
 // baseline only). The baseline clone, which sanitizer builds and CPUs without AVX2 and FMA run,
 // calls libm's fma for every fused multiply-add (to give the same bits as the others) and is
-// 8 to 18 times slower than it was with separate multiplies and adds; see vector_math.c. The method for Double, and for Float's sigmoid and sech² (computed in Double and
-// rounded once, so within 1 ULP of the correctly rounded value; Float's tanh has its own kernel
-// in Float lanes, within 1.33 ULP, derived in vector_math.c):
+// 8 to 18 times slower than it was with separate multiplies and adds; see vector_math.c.
+// The method for Double, and for Float's sigmoid and sech² (computed in Double and rounded once,
+// so within 1 ULP of the correctly rounded value; Float's tanh has its own kernel in Float lanes,
+// within 1.33 ULP, derived in vector_math.c):
 //   x = k·ln 2 + r with |r| ≤ ½ ln 2 (Cody–Waite, ln 2 split so k·ln2Hi is exact);
 //   expm1(r) = Taylor series to r¹³ — the first omitted term, (½ ln 2)¹⁴/14! ≈ 4·10⁻¹⁸, is below
 //   half an ULP of the result — and 2ᵏ built from the bits of the rounding shifter;

@@ -7,9 +7,10 @@
 // to glibc's exact fma in the baseline one), so every clone gives the same bits. The baseline
 // clone, run by sanitizer builds and by CPUs without both AVX2 and FMA, pays for that: a libm call
 // per multiply-add and no vectorised loop (Double tanh 6.2 -> 46.9 ns per element, Float tanh
-// 3.0 -> 54.9, called directly on a Zen 3). Why fused: the Float tanh's polynomials as separate multiplies and adds took 1.57 ns per
-// element on a Zen 3, fused 1.16 (6% of a depth-8 f32 training step was this kernel), and the
-// "avx2" clone this replaced had no FMA at all (AVX2 does not imply it). Measured against tanhl
+// 3.0 -> 54.9, called directly on a Zen 3). Why fused: the Float tanh's polynomials as separate
+// multiplies and adds took 1.57 ns per element on a Zen 3, fused 1.16 (6% of a depth-8 f32
+// training step was this kernel), and the "avx2" clone this replaced had no FMA at all (AVX2 does
+// not imply it). Measured against tanhl
 // at every positive Float below 30, the fused Float tanh is within 1.3303 ULP (as before) and
 // 0.2535% of the results are not correctly rounded (0.2643% unfused).
 #pragma clang fp contract(off)

@@ -46,7 +46,7 @@ public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
 ///
 /// Why: the fixed seeds overflow wherever some adjoint is large. In x²/x³⁰⁰ + 10¹⁰·y at
 /// (10, 1), 2¹⁰⁰⁰ overflows y's adjoint and 2⁵⁰⁰ cannot lift x³⁰⁰'s −10⁻⁵⁹⁸ into range, so the
-/// lost term went unseen and the check called the division rule wrong; 2⁹⁸⁰ does both.
+/// lost term went unseen and the check called the division rule wrong; 2⁹⁸² does both.
 ///
 /// ```swift
 /// let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300) + 1e10 * x[1]] }, at: [10.0, 1.0])

@@ -154,11 +154,11 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         // adjoint that left the range lost its term in the unscaled sweep, and every method's
         // error was measured from that wrong value (`jac sweep "x^2/x^300" --at x=10` took 2e-299
         // for −2.98e-297 and called central's right −2.98e-297 off by 3e-297).
-        // The larger seed first (it lifts the smallest adjoints back); the smaller where the
-        // larger overflowed an adjoint (the seeded sweep is then no exact scaling, and nil).
+        // The larger seed first (it lifts the smallest adjoints back); where it overflowed an
+        // adjoint (the seeded sweep is then no exact scaling, and nil), the largest seed this
+        // sweep takes (largestSafeReverseSeed: with another input's adjoint large, 2⁵⁰⁰ may lift
+        // too little), then 2⁵⁰⁰.
         let top = Int(V.greatestFiniteMagnitude.exponent)
-        // Then the largest seed the sweep takes (largestSafeReverseSeed): 2¹⁰⁰⁰ overflows where
-        // another input's adjoint is large, and 2⁵⁰⁰ may lift too little.
         let seedOf = { (k: Int) in V(sign: .plus, exponent: V.Exponent(k), significand: 1) }
         let adaptive = largestSafeReverseSeed(recording: rec, output: i).map { [$0] } ?? []
         for seed in [seedOf(top * 1000 / 1023)] + adaptive + [seedOf(top * 500 / 1023)] {

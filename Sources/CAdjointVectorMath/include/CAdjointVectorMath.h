@@ -40,6 +40,8 @@ long adjoint_first_nonfinite_f32(const float *x, long n);
 long adjoint_pick_outside_unit_f64(const double *x, long n, double *picked, int32_t *index);
 /// The same over n Floats.
 long adjoint_pick_outside_unit_f32(const float *x, long n, float *picked, int32_t *index);
+/// sums[c] = the sum over r of x[r*cols + c], in Double, in row order from +0 (a bias's gradient).
 void adjoint_column_sums_f64(const double *x, long rows, long cols, double *sums);
+/// The same over Floats, summed in Double.
 void adjoint_column_sums_f32(const float *x, long rows, long cols, double *sums);
 #endif
