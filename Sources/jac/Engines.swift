@@ -109,7 +109,7 @@ func hessianRangeLoss(of formula: Formula, at x: [Double], hessian h: [[Double]]
 }
 
 /// Seeds for ``rangeLoss(of:at:mode:jacobian:)``: 2⁵⁰⁰ and 2¹⁰⁰⁰.
-let rangeCheckSeeds = [0x1p500, 0x1p1000]
+let rangeCheckSeeds = rangeLossSeeds(for: Double.self)
 
 /// Per entry, the value from a pass whose direction (forward) or cotangent (reverse) is scaled by
 /// a power of two, divided back, where it differs from `jacobian`; nil where every such pass
@@ -135,19 +135,8 @@ func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian
     if mode == .reverse {
         guard let rec = try? record({ formula($0) }, at: x) else { return loss }
         for i in 0..<m {
-            // Where the largest seed's sweep overflows, also the largest seed this row's sweep
-            // takes: where another input's adjoint is large (x²/x³⁰⁰ + 1e10·y), 2¹⁰⁰⁰ overflows
-            // and 2⁵⁰⁰ lifts too little.
-            var refused = false
-            for seed in seeds {
-                guard let g = seededReverseRow(recording: rec, output: i, seed: seed), g.allSatisfy(\.isFinite) else {
-                    refused = seed == seeds.last
-                    continue
-                }
-                for j in 0..<n { compare(g[j], i, j) }
-            }
-            if refused, let s = largestSafeReverseSeed(recording: rec, output: i), !seeds.contains(s),
-               let g = seededReverseRow(recording: rec, output: i, seed: s), g.allSatisfy(\.isFinite) {
+            for (_, row) in seededReverseRows(recording: rec, output: i, seeds: seeds) {
+                guard let g = row, g.allSatisfy(\.isFinite) else { continue }
                 for j in 0..<n { compare(g[j], i, j) }
             }
         }
@@ -185,6 +174,7 @@ func sparseRangeLoss(of formula: Formula, at x: [Double], result r: SparseJacobi
     case .reverse:
         let dense = Set(r.denseColumns)
         if let rec = try? record({ formula($0) }, at: x), rec.outputs.count == m {
+            var refused = Set<Int>()
             for group in r.coloring.groups where !group.isEmpty {
                 for seed in seeds {
                     var u = [Double](repeating: 0, count: m)
@@ -194,17 +184,17 @@ func sparseRangeLoss(of formula: Formula, at x: [Double], result r: SparseJacobi
                     // hid another's underflow (x²/x³⁰⁰) from the whole group's pass.
                     guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy({ $0.isFinite }),
                           let g = try? rec.pullback(u, checked: false), g.count == n else {
-                        for i in group {
-                            // Alone, and at the largest seed the row takes (see rangeLoss).
-                            let adaptive = largestSafeReverseSeed(recording: rec, output: i).map { [$0] } ?? []
-                            for s in [seed] + adaptive {
-                                guard let g = seededReverseRow(recording: rec, output: i, seed: s) else { continue }
-                                for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
-                            }
-                        }
+                        refused.formUnion(group)
                         continue
                     }
                     for i in group { for j in rowColumns[i] where !dense.contains(j) { compare(g[j] / seed, i, j) } }
+                }
+            }
+            // A colour whose pass overflowed: its rows one by one, as the dense Jacobian's are.
+            for i in refused.sorted() {
+                for (_, row) in seededReverseRows(recording: rec, output: i, seeds: seeds) {
+                    guard let g = row else { continue }
+                    for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
                 }
             }
         }

@@ -233,6 +233,14 @@ final class AdaptiveSeedTests: XCTestCase {
         XCTAssertEqual(seeded[1], 1e10)
         XCTAssertNil(seededReverseRow(recording: rec, output: 0, seed: 0x1p1000), "2¹⁰⁰⁰ overflows y's adjoint")
         XCTAssertNil(largestSafeReverseSeed(recording: rec, output: 1), "no output 1")
+        // The rows every range-loss test reads: the fixed seeds, then this one since 2¹⁰⁰⁰ was
+        // refused; where 2¹⁰⁰⁰ is taken (x²/x³⁰⁰ alone) nothing more.
+        let rows = seededReverseRows(recording: rec, output: 0, seeds: rangeLossSeeds(for: Double.self))
+        XCTAssertEqual(rows.map(\.seed), [0x1p500, 0x1p1000, 0x1p982])
+        XCTAssertEqual(rows.map { $0.row == nil }, [false, true, false])
+        let alone = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300)] }, at: [10.0])
+        XCTAssertEqual(seededReverseRows(recording: alone, output: 0, seeds: rangeLossSeeds(for: Double.self)).map(\.seed),
+                       [0x1p500, 0x1p1000])
     }
 
     func testTheCheckCallsItARangeLossNotAWrongRule() throws {

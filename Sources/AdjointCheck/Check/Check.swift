@@ -1035,14 +1035,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
     }
 
-    /// The powers of two a pass's seed is scaled by: 2⁵⁰⁰ and 2¹⁰⁰⁰ in Double (2⁶² and 2¹²⁴ in
-    /// Float), the same fractions of the largest exponent. The larger lifts an adjoint as small as
-    /// 10⁻⁶²⁵ back into range (x²/x³⁰⁰'s −10⁻⁵⁹⁸ needs it); the smaller keeps terms finite whose
-    /// scaled values would overflow at the larger.
-    var rangeSeeds: [V] {
-        let top = Int(V.greatestFiniteMagnitude.exponent)
-        return [top * 500 / 1023, top * 1000 / 1023].map { V(sign: .plus, exponent: V.Exponent($0), significand: 1) }
-    }
+    /// The powers of two a pass's seed is scaled by (``rangeLossSeeds(for:)``: 2⁵⁰⁰ and 2¹⁰⁰⁰ in
+    /// Double, 2⁶² and 2¹²⁴ in Float).
+    var rangeSeeds: [V] { rangeLossSeeds(for: V.self) }
 
     /// Entry (i, j) of forward or reverse mode from passes whose direction (forward: eⱼ) or
     /// cotangent (reverse: eᵢ, on the check's recording) is scaled by each of ``rangeSeeds``,
@@ -1053,18 +1048,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let m = value.count, n = x.count
         let passes: [[Double]]
         if mode == "reverse" {
-            // Where the largest fixed seed's sweep overflows, also the largest seed this row's
-            // sweep takes (largestSafeReverseSeed): in x²/x³⁰⁰ + 10¹⁰·y, 2¹⁰⁰⁰ overflows y's
-            // adjoint and 2⁵⁰⁰ lifts x³⁰⁰'s too little, and the division rule was convicted for
-            // the lost term.
+            // With the row's largest safe seed where 2¹⁰⁰⁰ overflows (seededReverseRows): in
+            // x²/x³⁰⁰ + 10¹⁰·y the fixed seeds showed nothing and the division rule was convicted.
             if seededReverseCache[i] == nil {
-                var all = seeds.map { (seed: $0, pass: seededPass(mode: mode, output: i, input: j, seed: $0)) }
-                if all.last?.pass.allSatisfy({ $0.isNaN }) ?? false,
-                   let s = recording.flatMap({ largestSafeReverseSeed(recording: $0, output: i) }), !seeds.contains(s) {
-                    all.append((seed: s, pass: seededPass(mode: mode, output: i, input: j, seed: s)))
-                }
-                seededReverseCache[i] = all.map(\.pass)
-                seededReverseSeeds[i] = all.map(\.seed)
+                let rows = recording.map { seededReverseRows(recording: $0, output: i, seeds: seeds) }
+                    ?? seeds.map { (seed: $0, row: nil) }
+                seededReverseCache[i] = rows.map { $0.row ?? [Double](repeating: .nan, count: n) }
+                seededReverseSeeds[i] = rows.map(\.seed)
             }
             let all = seededReverseSeeds[i] ?? seeds
             passes = (seededReverseCache[i] ?? []).map { $0.count == n ? [$0[j]] : [.nan] }

@@ -63,3 +63,37 @@ public func largestSafeReverseSeed<V: ADScalar & BinaryFloatingPoint>(recording:
     guard k > 0 else { return nil }
     return V(sign: .plus, exponent: V.Exponent(k), significand: 1)
 }
+
+/// The seeds of the range-loss passes for V: 2^⌊500·e/1023⌋ and 2^⌊1000·e/1023⌋, e the largest
+/// exponent (2⁵⁰⁰ and 2¹⁰⁰⁰ for Double; the same fractions for Float). The larger lifts an
+/// adjoint as small as 10⁻⁶²⁵ back into range (x²/x³⁰⁰'s −10⁻⁵⁹⁸ needs it); the smaller keeps
+/// terms finite whose scaled values would overflow at the larger.
+///
+/// ```swift
+/// rangeLossSeeds(for: Double.self)   // [0x1p500, 0x1p1000]
+/// ```
+public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
+    let top = Int(V.greatestFiniteMagnitude.exponent)
+    return [top * 500 / 1023, top * 1000 / 1023].map { V(sign: .plus, exponent: V.Exponent($0), significand: 1) }
+}
+
+/// Output i's row at each seed (``seededReverseRow(recording:output:seed:)``, nil where that sweep
+/// failed or an adjoint overflowed), and, where the largest seed's sweep was refused, at the row's
+/// ``largestSafeReverseSeed(recording:output:)`` as well. Every range-loss test takes its seeded
+/// reverse rows from here: the check, `jac`'s unreliable entries (dense and sparse) and the step
+/// sweep's reference.
+///
+/// ```swift
+/// let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300) + 1e10 * x[1]] }, at: [10.0, 1.0])
+/// seededReverseRows(recording: rec, output: 0, seeds: rangeLossSeeds(for: Double.self)).map(\.seed)
+/// // [0x1p500, 0x1p1000, 0x1p982]: 2¹⁰⁰⁰ overflowed 10¹⁰'s adjoint
+/// ```
+public func seededReverseRows<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, output i: Int,
+                                                                  seeds: [V]) -> [(seed: V, row: [Double]?)] {
+    var rows = seeds.map { (seed: $0, row: seededReverseRow(recording: recording, output: i, seed: $0)) }
+    if let top = seeds.max(), rows.contains(where: { $0.seed == top && $0.row == nil }),
+       let s = largestSafeReverseSeed(recording: recording, output: i), !seeds.contains(s) {
+        rows.append((seed: s, row: seededReverseRow(recording: recording, output: i, seed: s)))
+    }
+    return rows
+}

@@ -154,21 +154,13 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         // adjoint that left the range lost its term in the unscaled sweep, and every method's
         // error was measured from that wrong value (`jac sweep "x^2/x^300" --at x=10` took 2e-299
         // for −2.98e-297 and called central's right −2.98e-297 off by 3e-297).
-        // The larger seed first (it lifts the smallest adjoints back); where it overflowed an
-        // adjoint (the seeded sweep is then no exact scaling, and nil), the largest seed this
-        // sweep takes (largestSafeReverseSeed: with another input's adjoint large, 2⁵⁰⁰ may lift
-        // too little), then 2⁵⁰⁰.
-        let top = Int(V.greatestFiniteMagnitude.exponent)
-        let seedOf = { (k: Int) in V(sign: .plus, exponent: V.Exponent(k), significand: 1) }
-        let adaptive = largestSafeReverseSeed(recording: rec, output: i).map { [$0] } ?? []
-        for seed in [seedOf(top * 1000 / 1023)] + adaptive + [seedOf(top * 500 / 1023)] {
-            guard let seeded = seededReverseRow(recording: rec, output: i, seed: seed), j < seeded.count,
-                  seeded[j].isFinite else { continue }
-            if seeded[j] != ref {
-                ref = seeded[j]
-                source = "reverse seeded by 2^\(Int(seed.exponent)): the unseeded sweep's adjoints left \(V.self)'s range and gave \(Double(row[j]))"
-            }
-            break
+        // The largest seed whose sweep was not refused (seededReverseRows: 2¹⁰⁰⁰, else the row's
+        // largest safe seed, else 2⁵⁰⁰) lifts the smallest adjoints back.
+        let rows = seededReverseRows(recording: rec, output: i, seeds: rangeLossSeeds(for: V.self))
+        if let (seed, seeded) = rows.compactMap({ s in s.row.map { (s.seed, $0) } })
+               .filter({ j < $0.1.count && $0.1[j].isFinite }).max(by: { $0.0 < $1.0 }), seeded[j] != ref {
+            ref = seeded[j]
+            source = "reverse seeded by 2^\(Int(seed.exponent)): the unseeded sweep's adjoints left \(V.self)'s range and gave \(Double(row[j]))"
         }
     }
     let fx = Swift.abs(Double(rec.value[i]))
