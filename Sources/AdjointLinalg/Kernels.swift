@@ -282,11 +282,11 @@ extension LinalgScalar {
                                             _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>,
                                             into d: UnsafeMutableBufferPointer<Self>) {
         // The loss is chosen once per call, not per element, and the rule-mutation hook is asked
-        // once (as the vectorised activations ask it, ``VectorKernels/enabled(_:)``): with both
-        // inside the loop every element paid a switch and a call to read the instrumentation
+        // once (``VectorKernels/fastPathsAllowed``, as the vectorised activations ask it): with
+        // both inside the loop every element paid a switch and a call to read the instrumentation
         // flags, and MSE's slope took 1.5 ns per element (0.9% of a depth-8 f32 training step).
         // The same registry partials either way, so the same bits.
-        if !MatrixFastPaths.isOn || (Instrumentation.isActive && Instrumentation.observesThisThread) {
+        if !VectorKernels.fastPathsAllowed {
             for i in 0..<x.count { d[i] = scale * lossTermDerivative(loss, parameter, x[i], t[i]) }
             return
         }

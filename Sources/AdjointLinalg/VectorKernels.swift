@@ -41,8 +41,13 @@ package enum VectorKernels {
     /// scalar rules. Another thread's observation does not count: the results here must not
     /// change with what other threads do.
     @inline(__always)
-    static func enabled(_ op: Op) -> Bool {
-        MatrixFastPaths.isOn && supports(op) && !(Instrumentation.isActive && Instrumentation.observesThisThread)
+    static func enabled(_ op: Op) -> Bool { supports(op) && fastPathsAllowed }
+
+    /// Whether a loop may bypass the scalar rules' counting and mutation hooks on this thread now
+    /// (the reason ``enabled(_:)`` gives; the elementwise losses' slope asks it too).
+    @inline(__always)
+    static var fastPathsAllowed: Bool {
+        MatrixFastPaths.isOn && !(Instrumentation.isActive && Instrumentation.observesThisThread)
     }
 }
 
