@@ -42,6 +42,19 @@ func nativeGradient(_ x: [Double]) -> [Double] {
     return g
 }
 
+/// `make bench`'s f on Double, or its whole gradient, in a loop for a profiler (`plain-loop`,
+/// `gradient-loop`): the two sides of `reverse_gradient_over_plain` seen apart.
+func runCoreLoop(gradient: Bool, seconds: Double) {
+    let x = (0..<100_000).map { 0.5 + 0.001 * Double($0 % 1000) }
+    let clock = ContinuousClock(), start = clock.now
+    var calls = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        if gradient { blackHole(try? Adjoint.gradient(of: benchF, at: x)) } else { blackHole(benchF(x)) }
+        calls += 1
+    }
+    print("{\"calls\": \(calls), \"seconds\": \(seconds), \"ns_per_term\": \(seconds * 1e9 / Double(calls) / 1e5)}")
+}
+
 func runRecordLoop(seconds: Double) {
     let x = (0..<100_000).map { 0.5 + 0.001 * Double($0 % 1000) }
     let clock = ContinuousClock(), start = clock.now

@@ -20,5 +20,9 @@ if CommandLine.arguments.dropFirst().first == "mlp-loop" {
 if CommandLine.arguments.dropFirst().first == "record-loop" {
     runRecordLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
 }
+// Not part of `make bench`: f's plain evaluation or its gradient in a loop, for a profiler.
+if let mode = CommandLine.arguments.dropFirst().first, mode == "plain-loop" || mode == "gradient-loop" {
+    runCoreLoop(gradient: mode == "gradient-loop", seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
+}
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }
