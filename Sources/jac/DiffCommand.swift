@@ -118,6 +118,7 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
         }
         print(text)
+        for note in constantSingularityNotes(rows, labels: labels, names: names) { writeError("note: " + note) }
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
@@ -126,6 +127,54 @@ struct DiffCommand: ParsableCommand {
         if let p = point, !d.boundComparisons.isEmpty {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
         }
+    }
+
+    /// Notes for entries whose expression holds a constant subexpression (no variable in it) that
+    /// is not finite in Double, or divides by one that is 0, as the derivatives of sqrt(x-x)*y
+    /// (y/sqrt(0)) and sqrt(x^2-x^2) (0.5/sqrt(0)) do: the chain rule met an infinite partial at a
+    /// point every input reaches, so wherever that term counts the printed expression is ±∞ or
+    /// NaN in Double. Without --at nothing else evaluates the entries, and jac diff printed such
+    /// expressions with no word.
+    func constantSingularityNotes(_ rows: [[Symbolic]], labels: [[String]], names: [String]) -> [String] {
+        let graph = ExpressionGraph.shared
+        var constant: [Int: Bool] = [:]
+        var finite: [Int: Bool] = [:]  // of constant nodes, in Double
+        func text(_ id: Int) -> String {
+            (try? ExpressionPrinter(variables: names, syntax: .formula, expand: true).print([id]).roots.first) ?? "a constant"
+        }
+        var notes: [String] = []
+        for (row, rowLabels) in zip(rows, labels) {
+            for (entry, label) in zip(row, rowLabels) {
+                guard let order = try? graph.reachable(from: [entry.id]) else { continue }
+                var found: String? = nil
+                for i in order where found == nil {  // children before parents: the smallest culprit
+                    guard let node = graph.node(i) else { continue }
+                    if constant[i] == nil {
+                        switch node.head {
+                        case .variable: constant[i] = false
+                        case .constant: constant[i] = true
+                        case .op, .call: constant[i] = node.arguments.allSatisfy { constant[$0] ?? false }
+                        }
+                        // An exact constant beyond Double's range (1e309) is a value, not a singularity.
+                        if constant[i] == true, case .op = node.head {
+                            finite[i] = (try? graph.evaluate([i], at: [Double]())) != nil
+                        }
+                    }
+                    if constant[i] == true, finite[i] == false {
+                        found = "holds \(text(i)), which is ±∞ or NaN in Double"
+                    } else if case .op(.div) = node.head, constant[node.a] == false, constant[node.b] == true,
+                              let d = try? graph.evaluate([node.b], at: [Double]()), d.first == 0 {
+                        found = "divides by \(text(node.b)), which is 0 whatever the variables"
+                    }
+                }
+                if let found {
+                    notes.append("\(label) \(found) (the chain rule met an infinite derivative at a point every input "
+                                 + "reaches): wherever that term counts, the printed expression is ±∞ or NaN; "
+                                 + "jac check --at a point shows what each mode gives")
+                }
+            }
+        }
+        return notes
     }
 
     /// Bounds the nodes of the expression graph (default ``ExpressionGraph/defaultMaximumNodeCount``).

@@ -40,6 +40,30 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertEqual(order.status, 2)
     }
 
+    /// sqrt(x-x)*y is 0 for every x, but the chain rule meets sqrt′(0) = ∞ at the point every input
+    /// reaches: df/dx printed as -0.5*(y/sqrt(0)) + 0.5*(y/sqrt(0)), NaN for every y (∞ − ∞), with
+    /// no word. The culprit constant is named; an entry without one (df/dy = sqrt(0) = 0) and a
+    /// derivative whose divisor merely can be 0 (sqrt(x)*y) get no note, nor does an exact
+    /// constant beyond Double's range.
+    func testAConstantSingularityInThePrintedDerivativeIsNamed() throws {
+        let r = try JacRunner.run(["diff", "sqrt(x-x)*y"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: df/dx divides by sqrt(0), which is 0 whatever the variables"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("df/dy"), r.stderr)
+        // Evaluated by jac eval at an ordinary point, the printed entry is indeed not a number.
+        let json = try JacRunner.json(try JacRunner.run(["diff", "sqrt(x-x)*y", "--format", "json"]).stdout)
+        let entry = (json["jacobian"] as? [[String]])?.first?.first ?? ""
+        let e = try JacRunner.run(["eval", entry, "--vars", "x,y", "--at", "x=1,y=2"])
+        XCTAssertNotEqual(e.status, 0, e.stdout)
+        let held = try JacRunner.run(["diff", "sqrt(x^2-x^2)+x"])
+        XCTAssertTrue(held.stderr.contains("note: df/dx holds 0.5/sqrt(0), which is ±∞ or NaN in Double"), held.stderr)
+        for quiet in ["sqrt(x)*y", "exp(x)*1e308*10", "log(x-x+1)*y"] {
+            let q = try JacRunner.run(["diff", quiet])
+            XCTAssertEqual(q.status, 0, q.stderr)
+            XCTAssertFalse(q.stderr.contains("note:"), "\(quiet): \(q.stderr)")
+        }
+    }
+
     /// Found by a user trial: at a tie `jac diff "max(x,y)"` printed 0.5 as if it were a
     /// derivative. The convention is named, as `jacobian` and `check` name it; off the tie, no note.
     func testAtAKinkTheConventionIsNamed() throws {
