@@ -19,8 +19,13 @@ extension Symbolic {
         let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
         // A simplification that leaves a constant (x − x is 0) has its value with or without a
         // point: unbound, `jac diff "1/(x-x)"` divided by NaN and reported "div of NaN (the NaN
-        // was made before this op)" instead of a division by zero.
-        let value = bindingOf(op, x, y, n) ?? constant(id)?.approximateDouble
+        // was made before this op)" instead of a division by zero. Bound, a finite Double value
+        // gives way to the constant's own: 0.1*x + 0.2*x - 0.3*x is exactly 0, and its Double value
+        // at x = 1 (5.6e-17) made `jac diff "1/(0.1*x+0.2*x-0.3*x)" --at x=1` report "division by
+        // zero (inputs: 1.0, 5.551115123125783e-17)". A non-finite one stays: exp(x) - exp(x) is the
+        // constant 0, but ∞ - ∞ at x = 1000 in Double, where the numeric modes throw and so must this.
+        let bound = bindingOf(op, x, y, n)
+        let value = bound.map { !$0.isFinite ? $0 : (constant(id)?.approximateDouble ?? $0) } ?? constant(id)?.approximateDouble
         return Symbolic(id: id, binding: value)
     }
 

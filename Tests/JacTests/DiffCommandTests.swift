@@ -64,6 +64,16 @@ final class DiffCommandTests: XCTestCase {
         }
     }
 
+    /// 0.1*x + 0.2*x - 0.3*x is exactly 0 in the symbolic scalar (literals are the decimals they
+    /// spell), 5.6e-17 at x = 1 in Double: the error reported a division by zero with the divisor
+    /// 5.551115123125783e-17. The exact constant's value is the one reported.
+    func testAnExactZeroDivisorIsReportedAsZeroAtAPoint() throws {
+        let r = try JacRunner.run(["diff", "1/(0.1*x+0.2*x-0.3*x)", "--at", "x=1"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("division by zero (inputs: 1.0, 0.0)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("e-17"), r.stderr)
+    }
+
     /// Found by a user trial: at a tie `jac diff "max(x,y)"` printed 0.5 as if it were a
     /// derivative. The convention is named, as `jacobian` and `check` name it; off the tie, no note.
     func testAtAKinkTheConventionIsNamed() throws {
