@@ -84,7 +84,7 @@ public struct RandomGraph: ADFunction {
     }
 
     static func applyUser<T: ADScalar>(_ p: any ScalarPrimitive.Type, _ x: T, _ y: T) -> T {
-        p.apply(x, y)
+        p.arity == 1 ? p.apply(x) : p.apply(x, y)
     }
 
     /// The primitives the graph applies: built-in names and user primitive names.

@@ -42,7 +42,7 @@ final class RandomGraphTests: XCTestCase {
 
     /// Registered user primitives are drawn, evaluated through the registry and named in the text.
     func testUserPrimitivesAreDrawn() throws {
-        UserPrimitives.register(SelfTestCube.self)
+        try UserPrimitives.register(SelfTestCube.self)
         var gen = GraphGenerator()
         gen.userPrimitives = [SelfTestCube.self]
         let k = try XCTUnwrap(gen.primitives.firstIndex(of: .user(0)))

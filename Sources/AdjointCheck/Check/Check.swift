@@ -230,6 +230,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         do {
             let (recording, missing) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
+            if let clash = primitiveNameClash(recording.tape) {
+                base.problem = .invalidArgument(clash)
+                return .failed(base)
+            }
             return .recorded(base, recording, missingVJPs: missing)
         } catch let e as ADError {
             base.problem = e
@@ -237,6 +241,26 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             base.problem = .invalidArgument("\(error)")
         }
         return .failed(base)
+    }
+
+    /// Two different user primitives under one name on the tape: the report names a fault by the
+    /// primitive's name (and the self-test and symbolic mode know primitives by name), so the
+    /// check would blame "cube at node 2" without saying which of the two. Nil when names are
+    /// unique.
+    func primitiveNameClash(_ tape: Tape<V>) -> String? {
+        var seen: [String: ObjectIdentifier] = [:]
+        for i in 0..<tape.count {
+            let found: (String, ObjectIdentifier)?
+            if let p = tape.scalarPrimitive(i) { found = (p.name, ObjectIdentifier(p)) }
+            else if let c = tape.vectorPrimitive(i) { found = (c.primitive.name, ObjectIdentifier(c.primitive)) }
+            else { found = nil }
+            guard let (name, id) = found else { continue }
+            if let other = seen[name], other != id {
+                return "two different user primitives are named \"\(name)\" (the second at node \(i)): a report names a primitive by its name, so give each its own"
+            }
+            seen[name] = id
+        }
+        return nil
     }
 
     /// Everything the recording gives before entries are judged: reverse rows, rounding scales,

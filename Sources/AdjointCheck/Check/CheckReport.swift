@@ -82,15 +82,19 @@ public struct CheckReport: Sendable {
     /// Whether a non-differentiable point was touched.
     public var touchedKink: Bool { !kinks.isEmpty }
 
-    /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated.
+    /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated;
+    /// inconclusive with no reason when there is no entry (no inputs, or no outputs).
     public var verdict: Verdict {
         if problem != nil { return .nonFinite(subjects: ["value"]) }
-        return entries.joined().map(\.verdict).max { $0.severity < $1.severity } ?? .agree
+        return entries.joined().map(\.verdict).max { $0.severity < $1.severity } ?? .fdInconclusive(reasons: [])
     }
 
-    /// True when every entry agrees (kinks with a valid subgradient count as passing).
+    /// True when every entry agrees (kinks with a valid subgradient count as passing). A report
+    /// without entries (f of no inputs, or with no outputs) does not pass: it checked nothing,
+    /// and "agree" over nothing let a test assert a derivative it never compared, as the harness
+    /// already refuses (``TestVerdict/nothingChecked``).
     public var passed: Bool {
-        problem == nil && directional?.agrees != false && entries.joined().allSatisfy(\.passes)
+        problem == nil && directional?.agrees != false && !entries.joined().isEmpty && entries.joined().allSatisfy(\.passes)
     }
 
     /// Entries with a given verdict name ("rule-wrong", "kink", …).
@@ -225,6 +229,9 @@ public struct CheckReport: Sendable {
         }
         n += modeFailures
         n += measuredNoise
+        if problem == nil && entries.joined().isEmpty {
+            n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
+        }
         if escapes > 0 {
             n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")

@@ -477,7 +477,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
         let h: [[Double]]
         do {
             h = try hessian(of: { (z: [HessianScalar<Double>]) -> HessianScalar<Double> in
-                P.apply(z[0], n > 1 ? z[1] : z[0])
+                n > 1 ? P.apply(z[0], z[1]) : P.apply(z[0])
             }, at: p)
         } catch let e as ADError {
             if case .unsupported = e {

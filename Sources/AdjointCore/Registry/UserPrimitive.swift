@@ -91,9 +91,21 @@ extension ScalarPrimitive {
         guard hasValidArity() else { return T(Double.nan) }
         return T.apply(Self.self, x, x)
     }
-    /// Applies the primitive to two inputs.
+    /// Applies the primitive to two inputs; a primitive of arity 1 (the default) reports
+    /// ``ADError/invalidArgument(_:)`` naming it and gives NaN. Why: every mode reads a unary
+    /// primitive's second argument as its first, so x·y declared without `arity = 2` had the
+    /// value x·y (the primal saw y) but the gradient [x, 0] at (2, 3), and no error.
+    ///
+    /// ```swift
+    /// enum Times: ScalarPrimitive { static let name = "times"; … }   // arity not declared: 1
+    /// try gradient(of: { Times.apply($0[0], $0[1]) }, at: [2.0, 3.0])   // throws, naming "times"
+    /// ```
     @inlinable public static func apply<T: ADScalar>(_ x: T, _ y: T) -> T {
         guard hasValidArity() else { return T(Double.nan) }
+        if _slowPath(arity == 1) {
+            reportUnaryAppliedToTwo(name)
+            return T(Double.nan)
+        }
         return T.apply(Self.self, x, y)
     }
 
@@ -133,6 +145,12 @@ extension ScalarPrimitive {
         guard T.admit(Self.self) else { return T(Double.nan) }
         return primal(x, y)
     }
+}
+
+/// Out of line: the message is built only for a unary primitive applied to two inputs.
+@usableFromInline @inline(never)
+func reportUnaryAppliedToTwo(_ name: String) {
+    Diagnostics.report(.invalidArgument("\(name) was applied to two inputs but declares arity 1 (the default): declare `static var arity: Int { 2 }` for a primitive of two inputs, or apply it to one"))
 }
 
 /// Out of line: the message is built only for a primitive that declares an arity other than 1 or 2.
@@ -281,7 +299,7 @@ extension VectorPrimitive {
 /// fuzzer, say). Applying a primitive does not need registration; listing it does.
 ///
 /// ```swift
-/// UserPrimitives.register(Cube.self)
+/// try UserPrimitives.register(Cube.self)
 /// UserPrimitives.scalar.map { $0.name }   // ["cube"]
 /// ```
 public enum UserPrimitives {
@@ -292,11 +310,24 @@ public enum UserPrimitives {
     }
     private static let store = Store()
 
-    /// Adds `p` (once; registering the same name again replaces it).
-    public static func register(_ p: any ScalarPrimitive.Type) {
-        store.lock.withLock { _ in
-            store.list.removeAll { $0.name == p.name }
+    /// Adds `p`, once (registering it again changes nothing). A different primitive under a name
+    /// already taken throws ``ADError/invalidArgument(_:)``: it used to replace the first silently,
+    /// so the self-test went on exercising the other rule under the name the user had listed.
+    ///
+    /// ```swift
+    /// try UserPrimitives.register(Cube.self)
+    /// try UserPrimitives.register(OtherCube.self)   // throws when OtherCube.name is "cube" too
+    /// ```
+    public static func register(_ p: any ScalarPrimitive.Type) throws {
+        let clash: Bool = store.lock.withLock { _ in
+            if let existing = store.list.first(where: { $0.name == p.name }) {
+                return ObjectIdentifier(existing) != ObjectIdentifier(p)
+            }
             store.list.append(p)
+            return false
+        }
+        if clash {
+            throw ADError.invalidArgument("a different user primitive is already registered as \"\(p.name)\" (registering \(p)): give each primitive its own name")
         }
     }
 

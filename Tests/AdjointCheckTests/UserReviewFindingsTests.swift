@@ -1,0 +1,83 @@
+import XCTest
+@testable import AdjointCheck
+import AdjointCore
+
+// Findings of a review by a user who registers primitives and checks them: each test failed
+// before its fix. Expected values are hand derivations.
+
+/// x·y with partials (y, x), but no `arity = 2`: the default arity is 1.
+private enum TimesWithoutArity: ScalarPrimitive {
+    static let name = "times_without_arity"
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+}
+
+/// x³ with the right rule, and a different primitive under the same name with a wrong one.
+private enum CubeRight: ScalarPrimitive {
+    static let name = "review_cube"
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * x * x }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (3 * x * x, 0) }
+}
+private enum CubeImpostor: ScalarPrimitive {
+    static let name = "review_cube"
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * x * x }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (2 * x * x, 0) }
+}
+
+private struct BothCubes: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [CubeRight.apply(x[0]) + CubeImpostor.apply(x[0])] }
+}
+private struct AnyInputs: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T(1)) { $0 * $1 }] }
+}
+private struct NoOutputs: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [] }
+}
+
+final class UserReviewFindingsTests: XCTestCase {
+    /// By hand ∇(x·y) at (2, 3) is [3, 2]; applied as a unary primitive it gave [2, 0] (the value
+    /// still 6) with no error, and forward mode disagreed with reverse.
+    func testAUnaryPrimitiveAppliedToTwoInputsIsATypedErrorInEveryMode() {
+        func assertNamed(_ body: () throws -> Any, _ what: String) {
+            XCTAssertThrowsError(try body(), what) { error in
+                guard case ADError.invalidArgument(let m) = error else { return XCTFail("\(what): \(error)") }
+                XCTAssertTrue(m.contains("times_without_arity") && m.contains("arity"), m)
+            }
+        }
+        assertNamed({ try gradient(of: { (x: [Reverse<Double>]) in TimesWithoutArity.apply(x[0], x[1]) }, at: [2.0, 3.0]) }, "reverse")
+        assertNamed({ try jvp(of: { (x: [Dual<Double, Double>]) in [TimesWithoutArity.apply(x[0], x[1])] }, at: [2.0, 3.0], direction: [0, 1]) }, "forward")
+        assertNamed({ try hessian(of: { (x: [HessianScalar<Double>]) in TimesWithoutArity.apply(x[0], x[1]) }, at: [2.0, 3.0]) }, "hessian")
+    }
+
+    /// A check over nothing (no inputs, or no outputs) said passed with verdict agree.
+    func testACheckThatComparedNothingDoesNotPass() throws {
+        let noInputs = try checkJacobian(of: AnyInputs(), at: [Double]())
+        XCTAssertFalse(noInputs.passed)
+        XCTAssertEqual(noInputs.verdict.name, "fd-inconclusive")
+        XCTAssertTrue(noInputs.notes.contains { $0.contains("nothing was checked") && $0.contains("no inputs") }, "\(noInputs.notes)")
+        let noOutputs = try checkJacobian(of: NoOutputs(), at: [1.0])
+        XCTAssertFalse(noOutputs.passed)
+        XCTAssertTrue(noOutputs.notes.contains { $0.contains("no outputs") }, "\(noOutputs.notes)")
+        let blackBox = try checkBlackBoxGradient(of: { (_: [Double]) in 1.0 }, at: [], claimedGradient: { _ in [] })
+        XCTAssertFalse(blackBox.passed)
+        // One entry is enough to pass, as before.
+        XCTAssertTrue(try checkJacobian(of: AnyInputs(), at: [2.0]).passed)
+    }
+
+    /// Two primitives named alike: registration replaced the first silently, and a check blamed
+    /// "review_cube at node 2" without saying which.
+    func testTwoPrimitivesUnderOneNameAreRefused() throws {
+        try UserPrimitives.register(CubeRight.self)
+        try UserPrimitives.register(CubeRight.self)   // the same one again: nothing changes
+        XCTAssertThrowsError(try UserPrimitives.register(CubeImpostor.self)) { error in
+            guard case ADError.invalidArgument(let m) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(m.contains("review_cube"), m)
+        }
+        XCTAssertEqual(UserPrimitives.scalar.filter { $0.name == "review_cube" }.count, 1)
+        XCTAssertTrue(UserPrimitives.scalar.contains { ObjectIdentifier($0) == ObjectIdentifier(CubeRight.self) })
+        let r = try checkJacobian(of: BothCubes(), at: [1.5])
+        XCTAssertFalse(r.passed)
+        guard case .invalidArgument(let m)? = r.problem else { return XCTFail("\(String(describing: r.problem))") }
+        XCTAssertTrue(m.contains("two different user primitives are named \"review_cube\""), m)
+    }
+}
