@@ -21,9 +21,12 @@ struct PointValue: Equatable {
             guard let v = number(String(parts[0])) else { return nil }
             return PointValue(double: v, text: s)
         case 2:
-            guard let p = number(String(parts[0]).trimmingSpaces()),
-                  let q = number(String(parts[1]).trimmingSpaces()), q != 0 else { return nil }
-            let v = p / q
+            let (pText, qText) = (String(parts[0]).trimmingSpaces(), String(parts[1]).trimmingSpaces())
+            guard let p = number(pText), let q = number(qText), q != 0 else { return nil }
+            // The quotient of the numbers as written, rounded once: p / q of the two rounded
+            // Doubles rounded twice, so 0.3/0.1 was 2.9999999999999996 (not 3, which is a Double)
+            // in every floating mode while exact mode used 3.
+            let v = (try? Rational.parse(pText)).flatMap { rp in (try? Rational.parse(qText)).map { (rp / $0).doubleValue } } ?? p / q
             // Same rule as a single literal: a nonzero quotient that overflows or rounds to 0
             // (1e-200/1e200) is rejected, never silently replaced by inf or 0.
             guard v.isFinite, v != 0 || p == 0 else { return nil }

@@ -79,6 +79,23 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    /// A fraction is the Double nearest its exact value (Python's float(Fraction(p) / Fraction(q))
+    /// gives the expected values): 0.3/0.1 divided the rounded 0.3 by the rounded 0.1 and gave
+    /// 2.9999999999999996, while exact mode used 3, and jac check then noted "not a Double".
+    func testAFractionIsRoundedOnce() throws {
+        let cases: [(String, Double)] = [("0.3/0.1", 3), ("0.1/0.3", 0.3333333333333333), ("0.7/0.1", 7),
+                                         ("1e-5/3", 3.3333333333333333e-06), (".5/.25", 2)]
+        for (text, expected) in cases {
+            let r = try JacRunner.run(["jacobian", "x^2", "--at", "x=\(text)", "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let o = try JacRunner.json(r.stdout)
+            XCTAssertEqual((o["point"] as? [Double])?.first?.bitPattern, expected.bitPattern, text)
+            XCTAssertEqual((o["jacobian"] as? [[Double]])?.first?.first, 2 * expected, text)
+        }
+        let check = try JacRunner.run(["check", "x^2", "--at", "x=0.3/0.1"])
+        XCTAssertFalse(check.stdout.contains("not a Double") || check.stderr.contains("not a Double"), check.stdout + check.stderr)
+    }
+
     func testExactModeGivesReducedFractions() throws {
         // ∂/∂x1 = 2·x1 + 5·x2 = 2/3 + 10/7 = 44/21; ∂/∂x2 = 5·x1 = 5/3; value 1/9 + 10/21 = 37/63.
         let r = try JacRunner.run(["jacobian", "x1^2 + 5*x1*x2", "--at", "x1=1/3,x2=2/7", "--mode", "exact",
