@@ -112,7 +112,16 @@ extension Builtin {
         public static let info = OpInfo(.tanh, "tanh", analytic: true, summary: "hyperbolic tangent")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.tanh, x, x, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            (partial(x, output: z, sech2: { let c = T.cosh(x); return 1 / (c * c) }()), 0)
+            (partial(x, output: z, sech2: sech2(x)), 0)
+        }
+        /// sech² x = 4u/(1 + u)² with u = e^(−2|x|), for |x| ≥ 1 (where ``partial(_:output:sech2:)``
+        /// reads it). Why not 1/cosh² x: cosh² overflows from |x| ≈ 355 (cosh itself from 710), and
+        /// on a dual its derivative is then ∞/∞, so the Hessian of tanh at 400 was NaN where it is
+        /// −1.7e-347 (−0 in Double); u only underflows, to 0 with a 0 derivative.
+        @inlinable static func sech2<T: ADScalar>(_ x: T) -> T {
+            let u = T.exp(-2 * (x < 0 ? -x : x))
+            let d = 1 + u
+            return 4 * u / (d * d)
         }
         /// tanh′ with sech² x supplied by the caller (libm here, a vectorised kernel on the matrix
         /// path): below |x| = 1, 1 − z² ≥ 0.42 has no cancellation; above, sech² keeps the tail's
