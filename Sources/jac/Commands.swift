@@ -202,7 +202,16 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         let formula = try options.loadFormula()
         try runPoints(options, formula) { point in
-            let v = try value(of: formula, at: point.doubles)
+            // Recorded (what value(of:at:) does) to see the intermediates: 1/(1 + exp(x)) at 710
+            // printed 0.0 with no word, through e^710 = ∞ (the value is 4.5e-309), while jac
+            // jacobian failed there.
+            let rec = try record({ formula($0) }, at: point.doubles)
+            let v = rec.value
+            if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
+                writeError("note: \(entry.name) at node \(node) is \(format(entry.value)) in Double at "
+                           + "\(describePoint(formula.variables, point.doubles.map(Cell.double))); the value printed was "
+                           + "computed through it and may have lost every digit")
+            }
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
             let json = jsonObject([("variables", jsonArray(formula.variables.map(json))),

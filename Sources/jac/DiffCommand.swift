@@ -317,9 +317,15 @@ struct DiffCommand: ParsableCommand {
             reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
         // The function itself not finite (x^1000000 at 2 overflows): its derivative is defined
-        // there; Double cannot hold the value. "Not defined" said otherwise.
-        if case .nonFinite(let what, _, _) = e, what.hasPrefix("output") {
-            return JacFailure(.evaluationFailure, "the function's value is not finite in Double at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+        // there; Double cannot hold the value. "Not defined" said otherwise. With a finite value
+        // (1/(1 + exp(x)) at 710 is 4.5e-309), an intermediate overflowed: that was called the
+        // function's value too.
+        if case .nonFinite = e {
+            let valueIsFinite = Diagnostics.quietly { f(x) }.allSatisfy(\.isFinite)
+            let at = describePoint(f.variables, x.map(Cell.double))
+            return JacFailure(.evaluationFailure, valueIsFinite
+                ? "the derivative cannot be evaluated in Double at \(at): an intermediate is not finite there (\(reason)); its value may still be finite"
+                : "the function's value is not finite in Double at \(at): \(reason)")
         }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
     }

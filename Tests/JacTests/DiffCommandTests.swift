@@ -334,6 +334,12 @@ final class DiffUserTrialTests: XCTestCase {
         let domain = try JacRunner.run(["diff", "log(x)", "--at", "x=-1"])
         XCTAssertEqual(domain.status, 3, domain.stderr)
         XCTAssertTrue(domain.stderr.contains("not defined"), domain.stderr)
+        // 1/(1 + e^x) at 710 is 4.5e-309 (finite, by hand e^-710 ≈ 4.47e-309); e^710 overflows on
+        // the way. That was called "the function's value is not finite" too.
+        let intermediate = try JacRunner.run(["diff", "1/(1+exp(x))", "--at", "x=710"])
+        XCTAssertEqual(intermediate.status, 3, intermediate.stderr)
+        XCTAssertTrue(intermediate.stderr.hasPrefix("error: the derivative cannot be evaluated in Double at x = 710.0: an intermediate is not finite"), intermediate.stderr)
+        XCTAssertFalse(intermediate.stderr.contains("function's value"), intermediate.stderr)
     }
 
     /// Trial Q: `jac diff "x^2 + sqrt(y)" --at x=1,y=0 --wrt x` failed with "df/dy is +∞", a

@@ -273,4 +273,16 @@ final class UnreliableEntryTests: XCTestCase {
         XCTAssertTrue(s.stdout.contains("no estimate"), s.stdout)
         XCTAssertTrue(s.stderr.contains("df/dx has no estimate and is unreliable"), s.stderr)
     }
+
+    /// 1/(1 + e^x) at 710 is 4.47e-309 (e^-710, a subnormal Double); e^710 overflows on the way
+    /// and eval printed 0.0 with status 0 and no word. The overflowed intermediate is named; an
+    /// evaluation without one gets no note.
+    func testEvalNamesANonFiniteIntermediate() throws {
+        let r = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=710"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: exp at node 1 is inf in Double at x = 710.0"), r.stderr)
+        let fine = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=700"])
+        XCTAssertEqual(fine.stderr, "")
+    }
 }
+
