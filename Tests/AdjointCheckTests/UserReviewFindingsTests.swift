@@ -27,6 +27,16 @@ private enum CubeImpostor: ScalarPrimitive {
 private struct BothCubes: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [CubeRight.apply(x[0]) + CubeImpostor.apply(x[0])] }
 }
+/// The Fahrenheit example of `ScalarPrimitive.linearity`'s doc comment.
+private enum Fahrenheit: UnaryPrimitive {
+    static let name = "review_fahrenheit"
+    static let linearity = Linearity.affine
+    static func primal<T: ADScalar>(_ x: T) -> T { 1.8 * x + 32 }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.8 }
+}
+private struct FahrenheitPlusSine: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Fahrenheit.apply(x[0]) + T.sin(x[1])] }
+}
 private struct AnyInputs: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T(1)) { $0 * $1 }] }
 }
@@ -79,5 +89,13 @@ final class UserReviewFindingsTests: XCTestCase {
         XCTAssertFalse(r.passed)
         guard case .invalidArgument(let m)? = r.problem else { return XCTFail("\(String(describing: r.problem))") }
         XCTAssertTrue(m.contains("two different user primitives are named \"review_cube\""), m)
+    }
+
+    /// The doc comment said 2 evaluations for the affine column with the default method, which is
+    /// central (4); the adaptive method takes the two-point path it describes.
+    func testTheLinearityDocExampleCountsWhatItSays() throws {
+        let adaptive = try differenceJacobian(of: FahrenheitPlusSine(), at: [20, 1], method: .adaptive).entries[0][0]
+        XCTAssertEqual(adaptive.evaluations, 2)
+        XCTAssertEqual(adaptive.value, 1.8, accuracy: 1e-12)
     }
 }

@@ -72,7 +72,7 @@ public protocol ScalarPrimitive {
     ///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1.8 }
     /// }
     /// // F()(x) = [Fahrenheit.apply(x[0]) + T.sin(x[1])]: x₀ reaches the output affinely
-    /// try differenceJacobian(of: F(), at: [20, 1]).entries[0][0].evaluations   // 2
+    /// try differenceJacobian(of: F(), at: [20, 1], method: .adaptive).entries[0][0].evaluations   // 2
     /// ```
     static var linearity: Linearity { get }
 }
