@@ -527,6 +527,30 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertTrue(r.passed, r.renderTable())
     }
 
+    struct AbsPower: ADFunction {
+        let p: Double
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(T.abs(x[0]), T(p))] }
+    }
+
+    /// A review (jac check): |x|^1.5 is differentiable at 0 with derivative 0 (|h|^1.5/h → 0), but
+    /// its one-sided differences shrink only like √h, and [−2.9e-4, 2.9e-4] passed a claimed 2e-4
+    /// as a valid subgradient. The convergence rate is measured: such an interval judges nothing.
+    /// |x|³ (one-sided slopes 0 and 0, second-order convergence) still resolves, and |x|'s [−1, 1]
+    /// still convicts a claimed 2.
+    func testSlowlyConvergingOneSidedDifferencesJudgeNothing() throws {
+        for p in [1.5, 1.4, 1.7] {
+            let r = try checkJacobian(of: AbsPower(p: p), at: [0], claimed: { _ in [[2e-4]] })
+            let e = r.entries[0][0]
+            XCTAssertEqual(e.verdict, .kink(validSubgradient: nil), r.renderTable())
+            XCTAssertTrue(e.kink?.unresolved?.contains("converge slowly") ?? false, r.renderTable())
+            XCTAssertFalse(r.passed)
+        }
+        let cube = try checkJacobian(of: AbsPower(p: 3), at: [0], claimed: { _ in [[0]] })
+        XCTAssertEqual(cube.entries[0][0].verdict, .kink(validSubgradient: true), cube.renderTable())
+        let wrong = try checkJacobian(of: AbsPower(p: 1), at: [0], claimed: { _ in [[2]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .kink(validSubgradient: false), wrong.renderTable())
+    }
+
     struct SmoothedAbs: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0] * x[0] + 1e-42)] }
     }
