@@ -551,6 +551,36 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertEqual(wrong.entries[0][0].verdict, .kink(validSubgradient: false), wrong.renderTable())
     }
 
+    /// Σ_{i<n} i·x: affine, f′ = n(n − 1)/2 exactly, but each addition rounds, so f's rounding is
+    /// about 10⁴ ulps of f at n = 10⁵.
+    struct ManyTerms: ADFunction {
+        let n: Int
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            var s = T(0)
+            for i in 0..<n { s = s + x[0] * T(Double(i)) }
+            return [s]
+        }
+    }
+
+    /// A review (jac check on a sum of 10⁵ terms): every entry agreed, but the random-direction
+    /// Richardson, told nothing of f's rounding, settled on steps of rounding alone (−1.2e4 ± 3.1e5
+    /// for a J·v of −3.1e8) and the check failed a right Jacobian. Taken again with the tape's
+    /// first-order rounding bound, the difference agrees: the two witnesses conflict, and the
+    /// direction decides nothing (never a conviction). A wrong rule is still caught by the entries.
+    func testTheDirectionalDifferenceIsToldFsOwnRounding() throws {
+        for n in [3_000, 100_000] {
+            let r = try checkJacobian(of: ManyTerms(n: n), at: [0.5])
+            let d = try XCTUnwrap(r.directional)
+            XCTAssertNotEqual(d.agrees, false, r.renderTable())
+            XCTAssertTrue(r.passed, r.renderTable())
+            XCTAssertEqual(r.entries[0][0].witnessValue ?? 0, Double(n * (n - 1) / 2), accuracy: 1e-6 * Double(n * n))
+        }
+        let wrong = try RuleMutations.withMutation(RuleMutation(op: .mul, input: 0, factor: 1.001)) {
+            try checkJacobian(of: ManyTerms(n: 3_000), at: [0.5])
+        }
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+    }
+
     struct SmoothedAbs: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0] * x[0] + 1e-42)] }
     }

@@ -1438,13 +1438,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard y.count == m, var d = samples.d else { return nil }
         // A vector primitive's measured noise the difference did not assume (see the per-entry
         // judgement): the difference along v is taken again, told it.
+        var floors: [Double]? = nil
         if d.indices.contains(where: { k in
             let opaque = opaqueRounding(output: k)
             return opaque > 0 && d[k].step > 0 && CheckOptions.errorEstimateSafety * opaque / d[k].step > d[k].errorEstimate
         }) {
+            floors = measuredNoiseFloor()
+        }
+        if let floors {
             let f = self.f
             var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
-            probe.noiseFloor = measuredNoiseFloor()
+            probe.noiseFloor = floors
             let redone = probe.richardsonScanned(outputs: m)
             if redone.count == d.count { d = redone }
         }
@@ -1490,9 +1494,51 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                          && gap(k) <= tol + CheckOptions.forwardRoundingSafety * bound[k])
             }
         }
-        let agrees = straddles || decided.isEmpty ? nil : decided.allSatisfy { gap($0) <= tolerance(fwd[$0], d[$0]) }
-        return DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
-                                errorEstimate: d.map(\.errorEstimate), agrees: agrees, forwardRounding: noise)
+        var agrees = straddles || decided.isEmpty ? nil : decided.allSatisfy { gap($0) <= tolerance(fwd[$0], d[$0]) }
+        var conflictNote: String? = nil
+        // Before a disagreement convicts: f's own rounding where the tape's first-order bound puts
+        // it far above the few ulps of f that Richardson assumes. A sum of 10⁵ terms i·x rounds at
+        // each addition, and the rounding of f(x + h) − f(x − h) shrinks with h but slower than h,
+        // so Richardson settled on steps of rounding alone (−1.2e4 ± 3.1e5 for a J·v of −3.1e8) and
+        // failed a right Jacobian (a review). The difference is taken again, told the bound (which
+        // keeps its steps large); when that one agrees, the two witnesses conflict and the direction
+        // decides nothing. When it does not, the disagreement stands: the bound is only an upper
+        // bound (exp(30x) − exp(30x) has one of 6e14 ulps and no rounding at all, and there the
+        // direction is the only witness of a wrong sin rule).
+        if agrees == false && floors == nil {
+            let bound = measuredNoiseFloor()
+            func model(_ k: Int) -> Double { DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(k < value.count ? Double(value[k]) : 0) }
+            var wrong = decided.filter { k in
+                gap(k) > tolerance(fwd[k], d[k]) && k < bound.count && bound[k] > 4 * model(k) && d[k].step > 0
+            }
+            // Only where f is measured to round above the model at the scale the difference used
+            // (Moré–Wild, samples spaced by its step along v): x·1e10 − x·1e10 has a bound of 10⁴
+            // ulps and rounds not at all, and a rule 1e-6 wrong there is seen by this direction alone.
+            if let step = wrong.map({ Double(d[$0].step) }).max() {
+                let f = self.f
+                let measured = measureNoise({ f($0) }, at: x, outputs: m, direction: v.map { Double($0) }, steps: [4 * step, 2 * step, step])
+                wrong = wrong.filter { k in (measured.sigma[k] ?? 0) > model(k) }
+            }
+            if !wrong.isEmpty {
+                let f = self.f
+                var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+                probe.noiseFloor = bound
+                let told = probe.richardsonScanned(outputs: m)
+                if told.count == d.count, wrong.allSatisfy({ k in
+                    told[k].value.isFinite && refused.isDisjoint(with: told[k].warnings)
+                        && Swift.abs(fwd[k] - told[k].value) <= tolerance(fwd[k], told[k])
+                }) {
+                    agrees = nil
+                    conflictNote = "the random-direction difference disagreed with forward mode, but taken again with f's "
+                        + "rounding bound from the tape (ε·Σ|∂f/∂v|·|v|) it agrees: f's rounding decides the first, so the "
+                        + "direction decides nothing"
+                }
+            }
+        }
+        var check = DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
+                                     errorEstimate: d.map(\.errorEstimate), agrees: agrees, forwardRounding: noise)
+        check.note = conflictNote
+        return check
     }
 
     /// First-order bound on the rounding in forward mode's J·v, per output: with the evaluation

@@ -207,9 +207,10 @@ public struct CheckReport: Sendable {
         if let d = directional {
             let word = d.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "inconclusive"
             var line = "random-direction JVP (seed \(d.seed)): \(word) with Richardson"
-            if let bound = d.forwardRounding, d.agrees != false, let worst = bound.filter(\.isFinite).max() {
+            if let bound = d.forwardRounding, d.agrees != false, d.note == nil, let worst = bound.filter(\.isFinite).max() {
                 line += " (the gap is within forward mode's own rounding, up to \(fmt(worst)): its J·v is built by cancellation)"
             }
+            if let note = d.note { line += " (\(note))" }
             lines.append(line)
         }
         for r in rungsUsed where r.note != "used" { lines.append("note: \(r.name): \(r.note)") }
@@ -333,7 +334,8 @@ public struct CheckReport: Sendable {
                 ("seed", .string(String(d.seed))), ("direction", .array(d.direction.map { .number($0) })),
                 ("forward", .array(d.forward.map { .number($0) })), ("difference", .array(d.difference.map { .number($0) })),
                 ("errorEstimate", .array(d.errorEstimate.map { .number($0) })), ("agrees", d.agrees.map { .bool($0) } ?? .null),
-            ] + (d.forwardRounding.map { [("forwardRounding", JSONValue.array($0.map { .number($0) }))] } ?? []))))
+            ] + (d.forwardRounding.map { [("forwardRounding", JSONValue.array($0.map { .number($0) }))] } ?? [])
+              + (d.note.map { [("note", JSONValue.string($0))] } ?? []))))
         }
         fields.append(("notes", .array(rungsUsed.filter { $0.note != "used" }.map { .string("\($0.name): \($0.note)") }
             + notes.map { .string($0) })))

@@ -356,4 +356,7 @@ public struct DirectionalCheck: Sendable, Equatable {
     /// rounding in forward mode's J·v, per output (its primal and tangent values' rounding carried
     /// to J·v). A gap within ``CheckOptions/forwardRoundingSafety`` of it decides nothing.
     public var forwardRounding: [Double]? = nil
+    /// Why a first disagreement decided nothing, when a second difference told f's rounding bound
+    /// agreed (see the check's random-direction judgement); nil otherwise.
+    public var note: String? = nil
 }
