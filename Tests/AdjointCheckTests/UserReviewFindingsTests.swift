@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import AdjointCheck
 import AdjointCore
 
@@ -36,6 +37,29 @@ private enum Fahrenheit: UnaryPrimitive {
 }
 private struct FahrenheitPlusSine: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [Fahrenheit.apply(x[0]) + T.sin(x[1])] }
+}
+/// (x₀x₁, sin x₁): J = [[x₁, x₀], [0, cos x₁]] by hand. The JVP variants flip the sign of
+/// ∂y₁/∂x₁; the VJP variants are right, or flipped the same way.
+private enum ProductSine {
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], Foundation.sin(x[1])] }
+    static func jvp(_ x: [Double], _ v: [Double], sign: Double) -> [Double] {
+        [x[1] * v[0] + x[0] * v[1], sign * Foundation.cos(x[1]) * v[1]]
+    }
+    static func vjp(_ x: [Double], _ u: [Double], sign: Double) -> [Double] {
+        [u[0] * x[1], u[0] * x[0] + sign * u[1] * Foundation.cos(x[1])]
+    }
+}
+private enum WrongJVPRightVJP: VectorPrimitive {
+    static let name = "review_wrong_jvp_right_vjp"
+    static func primal(_ x: [Double]) -> [Double] { ProductSine.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProductSine.jvp(x, v, sign: -1) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { ProductSine.vjp(x, u, sign: 1) }
+}
+private enum BothWrong: VectorPrimitive {
+    static let name = "review_both_wrong"
+    static func primal(_ x: [Double]) -> [Double] { ProductSine.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProductSine.jvp(x, v, sign: -1) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { ProductSine.vjp(x, u, sign: -1) }
 }
 private struct AnyInputs: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T(1)) { $0 * $1 }] }
@@ -97,5 +121,18 @@ final class UserReviewFindingsTests: XCTestCase {
         let adaptive = try differenceJacobian(of: FahrenheitPlusSine(), at: [20, 1], method: .adaptive).entries[0][0]
         XCTAssertEqual(adaptive.evaluations, 2)
         XCTAssertEqual(adaptive.value, 1.8, accuracy: 1e-12)
+    }
+
+    /// A wrong JVP beside a right VJP convicted the VJP too (the dot-product identity was taken
+    /// against the JVP the difference had just refuted); both wrong alike left the VJP inconclusive.
+    /// The identity is now taken against the difference wherever it is reliable and the JVP is not
+    /// confirmed.
+    func testAVectorVJPIsJudgedAgainstTheDifferenceWhenTheJVPIsRefuted() {
+        let one = validate(WrongJVPRightVJP.self, inputs: 2)
+        XCTAssertEqual(one.checks.first { $0.name == "jvp" }?.outcome, .failed, one.description)
+        XCTAssertEqual(one.checks.first { $0.name == "vjp" }?.outcome, .passed, one.description)
+        let both = validate(BothWrong.self, inputs: 2)
+        XCTAssertEqual(both.checks.first { $0.name == "jvp" }?.outcome, .failed, both.description)
+        XCTAssertEqual(both.checks.first { $0.name == "vjp" }?.outcome, .failed, both.description)
     }
 }

@@ -629,24 +629,34 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 vjpFailures.append("VJP has \(ju.count) entries for \(n) inputs at \(x)")
                 continue
             }
-            // ⟨u, J·v⟩ from the JVP, or from the difference with its error estimate.
+            // ⟨u, J·v⟩ from a confirmed JVP, else from a reliable difference with its error
+            // estimate, else from an unconfirmed JVP. A JVP the difference refuted is not used
+            // where the difference is at hand: a right VJP beside a wrong JVP was convicted
+            // ("⟨u, J·v⟩ … but ⟨Jᵀu, v⟩ …"), and a VJP wrong like its JVP was left inconclusive.
+            let useDifference = reliable && !jvpConfirmed
             let left: Double, leftError: Double
-            if let jv, jv.count == y.count {
+            let lhs: [Double]
+            var fromDifference = false
+            if !useDifference, let jv, jv.count == y.count {
+                lhs = jv
                 left = zip(u, jv).reduce(0) { $0 + $1.0 * $1.1 }
                 leftError = 0
             } else if reliable {
+                fromDifference = true
+                lhs = diff.map(\.value)
                 left = zip(u, diff).reduce(0) { $0 + $1.0 * $1.1.value }
                 leftError = zip(u, diff).reduce(0) { $0 + Swift.abs($1.0) * $1.1.errorEstimate }
             } else { continue }
             let right = zip(ju, v).reduce(0) { $0 + $1.0 * $1.1 }
-            let magnitude = zip(u, jv ?? diff.map(\.value)).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
+            let magnitude = zip(u, lhs).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
                 + zip(ju, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
             let tol = CheckOptions.errorEstimateSafety * leftError + 1e-10 * Swift.max(magnitude, 1e-300)
+                + (fromDifference ? RuleCheck.relativeTolerance * magnitude : 0)
             // Against an unconfirmed JVP the identity shows only that the two rules are each
             // other's transpose (a mismatch still fails: they cannot both be right); a JVP and
             // VJP wrong by the same factor on a primal no difference could settle passed as "8
             // dot-product identities hold".
-            if jv == nil || jvpConfirmed { vjpJudged += 1 }
+            if useDifference || jv == nil || jvpConfirmed { vjpJudged += 1 }
             if !(Swift.abs(left - right) <= tol) {
                 vjpFailures.append("at \(x): ⟨u, J·v⟩ = \(left) but ⟨Jᵀu, v⟩ = \(right)")
             }
