@@ -9,7 +9,11 @@ import Foundation
 func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failure f: PropertyFailure,
                    counts: [TestVerdict: Int], trialsRun: Int, notRun: String = "") -> String {
     var lines: [String] = []
-    let where_ = f.verdict == .inconclusive
+    let where_ = f.outcome.flatWhereClaimMoves
+        ? "inconclusive at trial \(f.trial) of \(options.trials), where f took one value at every step of every difference "
+            + "while the claim is not 0: nothing can confirm the claim there (a rule that forgot a saturation, a clamp or a "
+            + "plateau looks like this), so the point fails the property"
+        : f.verdict == .inconclusive
         ? "inconclusive at \(counts[.inconclusive] ?? 0) of \(points(trialsRun)) (more than \(fmtNumber(options.maximumInconclusiveFraction * 100))% allowed), first at trial \(f.trial)"
         : "\(f.verdict.name) at trial \(f.trial) of \(options.trials)"
     lines.append("\(p.assertion) failed: \(p.claim): \(where_) (seed \(hex(options.seed)))")

@@ -110,6 +110,18 @@ public struct PointOutcome: Sendable {
     /// The worst verdict over the parts; ``TestVerdict/nothingChecked`` when there are none.
     public var verdict: TestVerdict { parts.map(\.verdict).max() ?? .nothingChecked }
 
+    /// An inconclusive point with an entry where f did not change at any step while the claim is
+    /// not 0 (``EntryCheck/flatWhereClaimMoves``): it fails the property whatever the allowed
+    /// fraction of inconclusive points. A clamp's rule that forgot the saturation (1 where the
+    /// slope is 0) passed 300 trials over [−1.08, 1.08], its 24 points beyond ±1 within the 10%
+    /// allowance; nothing there can confirm the claim, and the missed case is a common one.
+    public var flatWhereClaimMoves: Bool {
+        verdict == .inconclusive && parts.contains { $0.report?.entries.joined().contains(where: \.flatWhereClaimMoves) ?? false }
+    }
+
+    /// Whether this point fails the property on its own.
+    var failsProperty: Bool { verdict.isFailure || flatWhereClaimMoves }
+
     @usableFromInline init(input: [Double], parts: [PointPart]) { self.input = input; self.parts = parts }
 
     /// An outcome for an input whose check threw, never silently passed: a domain error or a

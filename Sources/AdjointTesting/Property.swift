@@ -180,7 +180,7 @@ public func checkProperty(_ p: DerivativeProperty, options: AdjointTestOptions =
         if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) {
             worst = (t, w.0.part, w.0.entry, w.1)
         }
-        if outcome.verdict.isFailure {
+        if outcome.failsProperty {
             return finish(p, options, counts: counts, trialsRun: t + 1, worst: worst, failing: (t, outcome), notRun: notRun)
         }
         if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
@@ -229,7 +229,7 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
             for n in notRunNotes(outcome) where !notRun.contains(n) { notRun.append(n) }
             counts[outcome.verdict, default: 0] += 1
             if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) { worst = (t, w.0.part, w.0.entry, w.1) }
-            if outcome.verdict.isFailure && firstFailure == nil { firstFailure = (t, outcome) }
+            if outcome.failsProperty && firstFailure == nil { firstFailure = (t, outcome) }
             if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
         }
     }
@@ -342,10 +342,11 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
                               counts: counts, worstAgreeing: worst, failure: nil, message: summary, inputs: p.space.summary)
     }
     let verdict = outcome.verdict
+    let flat = outcome.flatWhereClaimMoves
     var final = outcome
     var shrinker = Shrinker(space: p.space, budget: options.shrink ? options.shrinkBudget : 0) { x in
         let o = p.check(x, options)
-        if o.verdict == verdict { final = o; return true }
+        if o.verdict == verdict && o.flatWhereClaimMoves == flat { final = o; return true }
         return false
     }
     // `final` changes only when a candidate is accepted, so it is the check at the shrunk input.

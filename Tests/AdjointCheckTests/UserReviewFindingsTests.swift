@@ -102,6 +102,8 @@ final class UserReviewFindingsTests: XCTestCase {
     /// "review_cube at node 2" without saying which.
     func testTwoPrimitivesUnderOneNameAreRefused() throws {
         try UserPrimitives.register(CubeRight.self)
+        // Registered primitives are drawn by the self-test's random graphs in later tests.
+        defer { UserPrimitives.unregister(CubeRight.self) }
         try UserPrimitives.register(CubeRight.self)   // the same one again: nothing changes
         XCTAssertThrowsError(try UserPrimitives.register(CubeImpostor.self)) { error in
             guard case ADError.invalidArgument(let m) = error else { return XCTFail("\(error)") }
@@ -113,6 +115,8 @@ final class UserReviewFindingsTests: XCTestCase {
         XCTAssertFalse(r.passed)
         guard case .invalidArgument(let m)? = r.problem else { return XCTFail("\(String(describing: r.problem))") }
         XCTAssertTrue(m.contains("two different user primitives are named \"review_cube\""), m)
+        UserPrimitives.unregister(CubeRight.self)
+        XCTAssertFalse(UserPrimitives.scalar.contains { $0.name == "review_cube" })
     }
 
     /// The doc comment said 2 evaluations for the affine column with the default method, which is

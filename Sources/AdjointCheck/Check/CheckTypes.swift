@@ -263,6 +263,25 @@ public struct EntryCheck: Sendable, Equatable {
         }
     }
 
+    /// An inconclusive entry where every difference saw f take one value at all its samples (each
+    /// rung's estimate exactly 0, cancelled) while a subject is not 0: f is flat to the last bit
+    /// around the point, at every step tried, where the claim says it moves. No difference can
+    /// refute the claim (an f whose intermediates are far larger than its value, (x + 10¹³) − 10¹³,
+    /// is flat to Double and still has a slope), and none can confirm it: the typical case is a
+    /// rule that forgot a saturation (clamp, a plateau), which the black-box check cannot convict.
+    /// The harness and `validate` do not let such an entry pass.
+    ///
+    /// ```swift
+    /// let r = try checkBlackBoxGradient(of: { x in min(max(x[0], -1), 1) }, at: [2], claimedGradient: { _ in [1] })
+    /// r.entries[0][0].flatWhereClaimMoves   // true
+    /// ```
+    public var flatWhereClaimMoves: Bool {
+        guard case .fdInconclusive = verdict else { return false }
+        let valued = ladder.filter { $0.value != nil }
+        return !valued.isEmpty && valued.allSatisfy { $0.value == 0 && $0.warnings.contains(.cancellation) }
+            && subjects.contains { $0.value != 0 && $0.value.isFinite }
+    }
+
     /// The subjects (modes, the claimed Jacobian …) this entry shows wrong: those a reliable
     /// witness contradicts, those not finite, and at a kink those outside the one-sided
     /// derivatives. Empty for an entry that passes and for one no witness could decide.

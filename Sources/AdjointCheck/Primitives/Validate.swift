@@ -138,6 +138,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     // Partials against differences of the primal alone.
     var failures: [String] = []
     var judged = 0, undecided = 0
+    var flat: [String] = []
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
         let (dx, dy) = P.partials(a, b, output: values[k])
@@ -150,7 +151,11 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             switch probe {
             case .disagree(let f):
                 failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
-            case .undecided: undecided += 1
+            case .undecided:
+                undecided += 1
+                if claimed[which] != 0 && claimed[which].isFinite && primalIsFlat(P.self, at: p, input: which, limit: limit) {
+                    flat.append(show(p))
+                }
             case .agree: break
             }
             judged += 1
@@ -162,6 +167,14 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     if !failures.isEmpty {
         result.checks.append(.init(name: "partials", outcome: .failed,
                                    detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])\(undecidedNote)"))
+    } else if let first = flat.first {
+        // Not a conviction (an f far larger inside than outside is flat to Double and still has
+        // a slope) and not an agreement: a clamp's rule that forgot the saturation passed as
+        // "6 partials agree; 10 could not be judged".
+        result.checks.append(.init(name: "partials", outcome: .inconclusive,
+                                   detail: "at \(flat.count) of \(judged) partials the primal takes one value at every step tried "
+                                       + "while the rule's partial is not 0 (first at \(first)): nothing can confirm the rule there "
+                                       + "(a rule that forgot a saturation, a clamp or a plateau looks like this)\(undecidedNote)"))
     } else if undecided == judged {
         result.checks.append(.init(name: "partials", outcome: .inconclusive,
                                    detail: "none of \(judged) partials could be judged: no complex step (the primal is not analytic "
@@ -175,6 +188,23 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
     if let check = linearityCheck(P.self, points: points) { result.checks.append(check) }
     return result
+}
+
+/// Whether the primal takes exactly its value at `p` at p ± h along `input` for steps h of 10⁻¹,
+/// 10⁻⁴ and 10⁻⁸ times max(1, |pᵢ|) (those below `limit`, a quarter of the way to a declared kink):
+/// flat to the last bit at every scale, where a difference sees nothing. False with no such step.
+func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, limit: Double) -> Bool {
+    func primal(_ y: [Double]) -> Double { P.primal(y[0], y.count > 1 ? y[1] : y[0]) }
+    let center = primal(p)
+    let steps = [1e-1, 1e-4, 1e-8].map { $0 * Swift.max(1, Swift.abs(p[input])) }.filter { $0 < limit }
+    guard !steps.isEmpty, center.isFinite else { return false }
+    return steps.allSatisfy { h in
+        [-h, h].allSatisfy { t in
+            var y = p
+            y[input] += t
+            return primal(y) == center
+        }
+    }
 }
 
 /// Tests a declared ``Linearity`` on the primal alone, along lines through the sample points

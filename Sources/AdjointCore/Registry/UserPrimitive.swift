@@ -331,6 +331,17 @@ public enum UserPrimitives {
         }
     }
 
+    /// Removes `p` if it is registered (another primitive of the same name stays): what a test
+    /// that registers a primitive calls when done, so the self-test of later tests does not draw it.
+    ///
+    /// ```swift
+    /// try UserPrimitives.register(Cube.self)
+    /// defer { UserPrimitives.unregister(Cube.self) }
+    /// ```
+    public static func unregister(_ p: any ScalarPrimitive.Type) {
+        store.lock.withLock { _ in store.list.removeAll { ObjectIdentifier($0) == ObjectIdentifier(p) } }
+    }
+
     /// The registered scalar primitives, in registration order.
     public static var scalar: [any ScalarPrimitive.Type] { store.lock.withLock { _ in store.list } }
 }

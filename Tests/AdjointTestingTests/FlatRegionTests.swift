@@ -1,0 +1,56 @@
+import XCTest
+import AdjointCheck
+import AdjointCore
+import AdjointTesting
+
+/// clamp(x, −1, 1) written as a black box; its rule forgets the saturation (1 everywhere, where by
+/// hand the slope is 0 for |x| > 1). From a user's review: the black-box check said
+/// "fd-inconclusive (cancellation)" beyond ±1, the harness passed 300 trials (24 such points,
+/// within the 10% allowance) and validate passed ("6 partials agree; 10 could not be judged").
+private enum ClampForgotSaturation: BlackBoxPrimitive {
+    static let name = "clamp_forgot_saturation"
+    static func evaluate(_ x: Double, _ y: Double) -> Double { Swift.min(Swift.max(x, -1), 1) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) { (1, 0) }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.min(Swift.abs(x - 1), Swift.abs(x + 1)) }
+}
+private enum Clamp: BlackBoxPrimitive {
+    static let name = "clamp_right"
+    static func evaluate(_ x: Double, _ y: Double) -> Double { Swift.min(Swift.max(x, -1), 1) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) { (Swift.abs(x) < 1 ? 1 : 0, 0) }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.min(Swift.abs(x - 1), Swift.abs(x + 1)) }
+}
+
+final class FlatRegionTests: XCTestCase {
+    private static let clamp: @Sendable ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
+
+    func testTheBlackBoxCheckMarksAFlatEntryItCannotDecide() throws {
+        let r = try checkBlackBoxGradient(of: Self.clamp, at: [2, 0.3], claimedGradient: { _ in [1, 1] })
+        XCTAssertTrue(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
+        XCTAssertFalse(r.entries[0][1].flatWhereClaimMoves, r.renderTable())
+        XCTAssertFalse(r.passed)
+        // The right claim, 0 in the saturation, is not flagged.
+        let right = try checkBlackBoxGradient(of: Self.clamp, at: [2, 0.3], claimedGradient: { _ in [0, 1] })
+        XCTAssertFalse(right.entries[0][0].flatWhereClaimMoves, right.renderTable())
+    }
+
+    func testTheHarnessFailsAPointWhereFIsFlatAndTheClaimIsNot() {
+        var o = AdjointTestOptions()
+        o.trials = 300
+        let wrong = checkProperty(.blackBoxGradient(of: Self.clamp, claimed: { x in [1, 1] },
+                                                    inputs: .vector(2, .uniform(-1.08...1.08))), options: o)
+        XCTAssertFalse(wrong.passed, wrong.message)
+        XCTAssertTrue(wrong.message.contains("f took one value at every step"), wrong.message)
+        let right = checkProperty(.blackBoxGradient(of: Self.clamp, claimed: { x in [Swift.abs(x[0]) < 1 ? 1 : 0, 1] },
+                                                    inputs: .vector(2, .uniform(-1.08...1.08))), options: o)
+        XCTAssertTrue(right.passed, right.message)
+    }
+
+    func testValidateDoesNotPassARuleOnAFlatStretch() {
+        let v = validate(ClampForgotSaturation.self)
+        XCTAssertEqual(v.check(named: "partials")?.outcome, .inconclusive, v.description)
+        XCTAssertFalse(v.passed, v.description)
+        XCTAssertTrue(v.description.contains("takes one value at every step"), v.description)
+        let right = validate(Clamp.self)
+        XCTAssertNotEqual(right.check(named: "partials")?.outcome, .inconclusive, right.description)
+    }
+}
