@@ -61,6 +61,16 @@ private enum BothWrong: VectorPrimitive {
     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProductSine.jvp(x, v, sign: -1) }
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { ProductSine.vjp(x, u, sign: -1) }
 }
+/// x + 1 beyond 1, x below: a jump of 1 at x = 1, declared as its kink; slope 1 on both sides.
+private enum StepUp: UnaryPrimitive {
+    static let name = "review_step_up"
+    static func primal<T: ADScalar>(_ x: T) -> T { x > 1 ? x + 1 : x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x - 1) }
+}
+private struct StepUpOf: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [StepUp.apply(x[0])] }
+}
 private struct AnyInputs: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T(1)) { $0 * $1 }] }
 }
@@ -138,5 +148,17 @@ final class UserReviewFindingsTests: XCTestCase {
         let both = validate(BothWrong.self, inputs: 2)
         XCTAssertEqual(both.checks.first { $0.name == "jvp" }?.outcome, .failed, both.description)
         XCTAssertEqual(both.checks.first { $0.name == "vjp" }?.outcome, .failed, both.description)
+    }
+
+    /// At 1 + 10⁻¹⁰ the primitive is linear with slope 1 for 10⁻¹⁰ either side (by hand), but the
+    /// jump test's fixed steps (10⁻³ … 10⁻⁹) all crossed the declared jump at 1: "discontinuity
+    /// (jump ≈ 1.0)". At the jump itself it is still one.
+    func testAJumpNearButNotAtThePointIsNotCalledADiscontinuity() throws {
+        for x in [1 + 1e-10, 1 + 1e-8, 1 - 1e-10] {
+            let r = try checkJacobian(of: StepUpOf(), at: [x])
+            XCTAssertEqual(r.entries[0][0].verdict, .agree, "\(x)\n" + r.renderTable())
+        }
+        let at = try checkJacobian(of: StepUpOf(), at: [1])
+        XCTAssertFalse(at.passed, at.renderTable())
     }
 }
