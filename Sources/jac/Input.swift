@@ -127,6 +127,11 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
         let hint = separator.map { "; the columns seem separated by \($0), but a points file is comma-separated" } ?? ""
         throw JacFailure.invalid("points file '\(path)': column '\(quoted(name))' is not a variable (\(listVariables(variables)))\(hint)")
     }
+    // A repeated column (x,x) was reported as the other variable's missing column.
+    var seen = Set<String>()
+    if let twice = header.first(where: { !seen.insert($0).inserted }) {
+        throw JacFailure.invalid("points file '\(path)': column '\(quoted(twice))' appears twice in the header")
+    }
     for v in variables where !columns.contains(v) {
         throw JacFailure.invalid("points file '\(path)': no column for variable \(v)")
     }

@@ -110,4 +110,17 @@ final class ManyVariablesTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasSuffix("\"value\": [49997500.0]}\n"), String(r.stdout.suffix(80)))
     }
+
+    /// A header naming x twice was reported as "no column for variable y"; the repeat is named.
+    func testARepeatedHeaderColumnIsNamed() throws {
+        let csvPath = NSTemporaryDirectory() + "repeated-column-\(UUID().uuidString).csv"
+        try "x,x\n1,2\n".write(toFile: csvPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: csvPath) }
+        let r = try JacRunner.run(["jacobian", "x*y", "--points", csvPath])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("column 'x' appears twice in the header"), r.stderr)
+        // |−0| is +0 (it printed −0.0).
+        let abs = try JacRunner.run(["eval", "abs(x)", "--at", "x=-0", "--format", "json"])
+        XCTAssertTrue(abs.stdout.contains("\"value\": [0.0]"), abs.stdout)
+    }
 }

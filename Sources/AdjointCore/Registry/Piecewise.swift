@@ -5,7 +5,9 @@ extension Builtin {
     public enum Abs: OpDeclaration {
         public static let info = OpInfo(.abs, "abs", smoothness: .kinks(at: "x = 0"), convention: "abs′(0) = 0",
                                         rational: true, summary: "|x|")
-        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x < 0 ? -x : x }
+        /// At ±0, x − x: +0 for both zeros (|−0| printed −0.0), and on a complex step the
+        /// imaginary part's 0, the convention abs′(0) = 0, not the right side's slope.
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x < 0 ? -x : (x > 0 ? x : x - x) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             (x > 0 ? 1 : (x < 0 ? -1 : 0), 0)
         }
