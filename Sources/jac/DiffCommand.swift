@@ -123,6 +123,11 @@ struct DiffCommand: ParsableCommand {
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
             for note in kinkNotes(rec.diagnostics.kinks) { writeError("note: " + note) }
+            // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
+            // the mixed entries with no word here).
+            if order == 2, columns.count == names.count, let values {
+                for note in asymmetryNotes(values, variables: names, atKink: !rec.diagnostics.kinks.isEmpty) { writeError("note: " + note) }
+            }
         }
         if let p = point, !d.boundComparisons.isEmpty {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")

@@ -74,6 +74,18 @@ final class DiffCommandTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("e-17"), r.stderr)
     }
 
+    /// jac hessian notes an asymmetric matrix; jac diff --order 2 printed the same one (pow(x, y)
+    /// at (0, 1): mixed entries 1 and 0, where ∂²/∂x∂y = x^(y−1)(1 + y·ln x) has no value) silently.
+    func testAnAsymmetricSecondDerivativeIsNotedAsByJacHessian() throws {
+        let r = try JacRunner.run(["diff", "pow(x,y)", "--order", "2", "--at", "x=0,y=1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: the matrix is not symmetric"), r.stderr)
+        let h = try JacRunner.run(["hessian", "pow(x,y)", "--at", "x=0,y=1"])
+        XCTAssertTrue(h.stderr.contains("note: the matrix is not symmetric"), h.stderr)
+        let symmetric = try JacRunner.run(["diff", "x^2*y", "--order", "2", "--at", "x=1,y=2"])
+        XCTAssertFalse(symmetric.stderr.contains("not symmetric"), symmetric.stderr)
+    }
+
     /// Found by a user trial: at a tie `jac diff "max(x,y)"` printed 0.5 as if it were a
     /// derivative. The convention is named, as `jacobian` and `check` name it; off the tie, no note.
     func testAtAKinkTheConventionIsNamed() throws {
