@@ -114,14 +114,16 @@ extension Builtin {
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             (partial(x, output: z, sech2: sech2(x)), 0)
         }
-        /// sech² x = 4u/(1 + u)² with u = e^(−2|x|), for |x| ≥ 1 (where ``partial(_:output:sech2:)``
-        /// reads it). Why not 1/cosh² x: cosh² overflows from |x| ≈ 355 (cosh itself from 710), and
-        /// on a dual its derivative is then ∞/∞, so the Hessian of tanh at 400 was NaN where it is
-        /// −1.7e-347 (−0 in Double); u only underflows, to 0 with a 0 derivative.
+        /// sech² x as (1/cosh x)², for |x| ≥ 1 (where ``partial(_:output:sech2:)`` reads it). Not
+        /// 1/cosh² x: cosh² overflows from |x| ≈ 355, and on a dual its derivative is then ∞/∞, so the
+        /// Hessian of tanh at 400 was NaN where it is −2.9e-347 (−0 in Double). 1/cosh x only
+        /// underflows; from |x| ≈ 710, where cosh x itself overflows, the second derivative is NaN
+        /// still (sinh/cosh² is ∞/∞). e^(−2|x|)·4/(1 + e^(−2|x|))² never overflows, but it printed
+        /// the symbolic derivative as 4*(t1/(t1 + 1)^2) with t1 = exp(-2*x) and grew the symbolic
+        /// swell of a tanh network by half.
         @inlinable static func sech2<T: ADScalar>(_ x: T) -> T {
-            let u = T.exp(-2 * (x < 0 ? -x : x))
-            let d = 1 + u
-            return 4 * u / (d * d)
+            let s = 1 / T.cosh(x)
+            return s * s
         }
         /// tanh′ with sech² x supplied by the caller (libm here, a vectorised kernel on the matrix
         /// path): below |x| = 1, 1 − z² ≥ 0.42 has no cancellation; above, sech² keeps the tail's
