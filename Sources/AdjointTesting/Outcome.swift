@@ -92,6 +92,9 @@ public struct PointPart: Sendable {
     @usableFromInline init(label: String, report: CheckReport, entryName: @escaping @Sendable (Int, Int) -> String) {
         self.label = label; self.report = report; self.detail = nil; self.entryName = entryName
         if report.problem != nil { verdict = .nonFinite }
+        // A mode that failed on its own (a rule's result of the wrong length) is left out of the
+        // entries; the point is an error, not the other mode's agreement.
+        else if !report.modeFailures.isEmpty { verdict = Swift.max(.error, report.entries.joined().map(TestVerdict.init).max() ?? .error) }
         else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .nothingChecked }
     }
 

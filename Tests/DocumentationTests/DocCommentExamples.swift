@@ -447,6 +447,12 @@ enum DocCommentExamples {
         _ = report.fault?.op   // "sin"
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 275.
+    static func CheckTypes_275() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in min(max(x[0], -1), 1) }, at: [2.0], claimedGradient: { _ in [1] })
+        _ = r.entries[0][0].flatWhereClaimMoves   // true
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 161.
     static func CheckTypes_161() async throws {
         let k = try checkJacobian(of: Relu(), at: [0.0, 1.0]).entries[0][0].kink   // relu(x₀) + x₁
@@ -917,6 +923,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:53", CheckTypes_53),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:93,138,240,255,276", CheckTypes_93),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:161", CheckTypes_161),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:275", CheckTypes_275),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:204", CheckTypes_204),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:290", CheckTypes_290),

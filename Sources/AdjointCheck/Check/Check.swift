@@ -344,14 +344,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             base.modesNotRun.append((mode: "forward", missing: failure))
             forwardRuns = false
         }
+        if forwardRuns, let failure = forward?.failure {
+            // A mode that failed on its own (a user primitive's JVP of the wrong length) is left
+            // out of the subjects as a missing rule is, and the report does not pass (see
+            // ``CheckReport/passed``): its NaN column graded every entry "non-finite", reverse
+            // mode's right ones too, so nothing was compared.
+            base.modeFailures.append("forward mode failed: \(failure)")
+            forwardRuns = false
+        }
         if forwardRuns {
-            // Rows shaped to m, NaN where the pass failed.
-            let jac = forward?.failure == nil ? forward?.jacobian ?? [] : []
+            // Rows shaped to m, NaN where an entry is missing.
+            let jac = forward?.jacobian ?? []
             subjects.append(("forward", (0..<m).map { i in
                 x.indices.map { j in i < jac.count && j < jac[i].count ? Double(jac[i][j]) : .nan }
             }))
             adEscapes += forward?.escapes ?? 0
-            if let failure = forward?.failure { base.modeFailures.append("forward mode failed: \(failure)") }
         }
         base.escapes = adEscapes
         if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }
@@ -361,6 +368,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
+        if subjects.isEmpty, let failure = base.modeFailures.first, base.modesNotRun.isEmpty {
+            base.problem = .invalidArgument(failure)
+            return base
+        }
         if subjects.isEmpty, let first = base.modesNotRun.first {
             // Neither mode could run and nothing was claimed: an error, never a pass of nothing.
             base.problem = first.missing

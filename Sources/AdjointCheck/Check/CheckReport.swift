@@ -89,12 +89,14 @@ public struct CheckReport: Sendable {
         return entries.joined().map(\.verdict).max { $0.severity < $1.severity } ?? .fdInconclusive(reasons: [])
     }
 
-    /// True when every entry agrees (kinks with a valid subgradient count as passing). A report
+    /// True when every entry agrees (kinks with a valid subgradient count as passing) and no mode
+    /// failed on its own (``modeFailures``: a mode left out for a broken rule passes nothing). A report
     /// without entries (f of no inputs, or with no outputs) does not pass: it checked nothing,
     /// and "agree" over nothing let a test assert a derivative it never compared, as the harness
     /// already refuses (``TestVerdict/nothingChecked``).
     public var passed: Bool {
-        problem == nil && directional?.agrees != false && !entries.joined().isEmpty && entries.joined().allSatisfy(\.passes)
+        problem == nil && modeFailures.isEmpty && directional?.agrees != false && !entries.joined().isEmpty
+            && entries.joined().allSatisfy(\.passes)
     }
 
     /// Entries with a given verdict name ("rule-wrong", "kink", …).

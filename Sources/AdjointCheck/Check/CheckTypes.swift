@@ -272,7 +272,7 @@ public struct EntryCheck: Sendable, Equatable {
     /// The harness and `validate` do not let such an entry pass.
     ///
     /// ```swift
-    /// let r = try checkBlackBoxGradient(of: { x in min(max(x[0], -1), 1) }, at: [2], claimedGradient: { _ in [1] })
+    /// let r = try checkBlackBoxGradient(of: { (x: [Double]) in min(max(x[0], -1), 1) }, at: [2.0], claimedGradient: { _ in [1] })
     /// r.entries[0][0].flatWhereClaimMoves   // true
     /// ```
     public var flatWhereClaimMoves: Bool {
