@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import AdjointCheck
 import AdjointCore
@@ -52,5 +53,27 @@ final class FlatRegionTests: XCTestCase {
         XCTAssertTrue(v.description.contains("takes one value at every step"), v.description)
         let right = validate(Clamp.self)
         XCTAssertNotEqual(right.check(named: "partials")?.outcome, .inconclusive, right.description)
+    }
+
+    /// A review: tanh at 25 is flat in Double (1 − 2e-22 rounds to 1) and its right slope is
+    /// 4e-22 (by hand sech² 25 = 7.7e-22·… ≈ 4·e^(−50)); far below what f's rounding hides, it was
+    /// reported as a forgotten saturation. A logistic at 42 (slope 5.7e-19) likewise in validate.
+    func testATinyRightSlopeOnAFlatStretchIsNotFlagged() throws {
+        let sech2 = 4 * Foundation.exp(-50.0) / ((1 + Foundation.exp(-50.0)) * (1 + Foundation.exp(-50.0)))
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in Foundation.tanh(x[0]) }, at: [25.0], claimedGradient: { _ in [sech2] })
+        XCTAssertFalse(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
+        let v = validate(Logistic.self)
+        XCTAssertNotEqual(v.check(named: "partials")?.outcome, .inconclusive, v.description)
+    }
+}
+
+/// 1/(1 + e^(−x)) over ±60, with its exact slope u/(1 + u)², u = e^(−|x|).
+private enum Logistic: BlackBoxPrimitive {
+    static let name = "review_logistic"
+    static var sampleRanges: [ClosedRange<Double>] { [-60...60] }
+    static func evaluate(_ x: Double, _ y: Double) -> Double { 1 / (1 + Foundation.exp(-x)) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) {
+        let u = Foundation.exp(-Swift.abs(x))
+        return (u / ((1 + u) * (1 + u)), 0)
     }
 }

@@ -936,8 +936,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A witness reached only after others failed may be agreeing with a jump's
                 // one-sided branch (the complex step follows the real part's branch).
-                if outcomes.count > 1, let jump = jumpAcross(output: i, input: j, slope: slope(w)) {
-                    return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                if outcomes.count > 1 {
+                    switch jumpAcross(output: i, input: j, slope: slope(w)) {
+                    case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                    case .undecided: return make(.fdInconclusive(reasons: [.crossesKink]), nil, ladder: outcomes)
+                    case .continuous: break
+                    }
                 }
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w)
                 // One agreeing witness does not overrule two reliable ones that disagree.
@@ -1031,8 +1035,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if let done = record("richardson-measured-noise", w, judgement) { return done }
             }
         }
-        if let jump = jumpAcross(output: i, input: j, slope: slope(nil)) {
-            return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        switch jumpAcross(output: i, input: j, slope: slope(nil)) {
+        case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        case .undecided: return make(.fdInconclusive(reasons: [.crossesKink]), nil, ladder: outcomes)
+        case .continuous: break
         }
         if let loose = conflictingLooseTolerance {
             if let (dName, dw, dTol, wrong) = laterDisagreement, dTol < loose { return convict(wrong, (dName, dw, dTol)) }
@@ -1155,41 +1161,51 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return bound.isFinite ? bound : 0
     }
 
-    /// The size of a jump of fᵢ at x along eⱼ, or nil when fᵢ looks continuous there: for a
-    /// continuous function f(x + h) − f(x − h) shrinks with h (linearly where differentiable, like
-    /// √h at a singular point), for a jump it tends to the jump. Three steps 2¹⁰ apart decide.
-    ///
-    /// The steps stay short of a kink near the point but not at it (a quarter of the way): a
+    /// What symmetric differences show of fᵢ at x along eⱼ: for a continuous function
+    /// f(x + h) − f(x − h) shrinks with h (linearly where differentiable, like √h at a singular
+    /// point), for a jump it tends to the jump. Three steps 2¹⁰ apart decide.
+    enum JumpTest { case continuous, jump(Double), undecided }
+
+    /// The steps stay short of a user primitive's kink near the point but not at it (a quarter of the way): a
     /// user primitive x > 1 ? x + 1 : x, its jump declared, was called discontinuous at 1 + 10⁻¹⁰,
-    /// where it is linear on both sides for 10⁻¹⁰, because every step crossed the jump. Where
-    /// three steps 2¹⁰ apart do not fit above 16 ulps of x, no jump is claimed.
-    func jumpAcross(output i: Int, input j: Int, slope: Double) -> Double? {
+    /// where it is linear on both sides for 10⁻¹⁰, because every step crossed the jump. There the
+    /// steps come closer together (down to 2⁴ apart) to fit above 16 ulps of x; where even that
+    /// does not fit the test is undecided, never "continuous": a jump at the point with another
+    /// kink 10⁻⁹ away passed as agree when no jump was claimed (a review).
+    func jumpAcross(output i: Int, input j: Int, slope: Double) -> JumpTest {
         let scale = Swift.max(1, Swift.abs(Double(x[j])))
         var first = scale * Double.pow(2, -10)
+        var spacing = 10.0
         if let graph, !graph.kinkCandidates.isEmpty,
-           let room = graph.kinkRooms(output: i, input: j, tangents: graph.tangents(input: j)).map(\.room).filter({ $0 > 0 }).min(),
+           // Only a user primitive's declared kink can be a jump: crossing a built-in one (abs,
+           // relu, max) leaves f continuous, and its differences shrink all the same (|x| at
+           // 5e-324, where no step fits beside the kink, is still judged by the complex step).
+           let room = graph.kinkRooms(output: i, input: j, tangents: graph.tangents(input: j))
+               .filter({ $0.room > 0 && $0.node < graph.ops.count && graph.ops[$0.node] == .custom }).map(\.room).min(),
            room < 4 * first {
             first = room / 4
-            guard first * Double.pow(2, -20) > 16 * Double(x[j].ulp) else { return nil }
+            let smallest = 16 * Double(x[j].ulp)
+            while spacing > 4 && first * Double.pow(2, -2 * spacing) <= smallest { spacing -= 1 }
+            guard first * Double.pow(2, -2 * spacing) > smallest else { return .undecided }
         }
         var deltas: [Double] = []
-        for k in [0, 10, 20] {
-            let h = V(first * Double.pow(2, -Double(k)))
+        for k in [0, spacing, 2 * spacing] {
+            let h = V(first * Double.pow(2, -k))
             var plus = x, minus = x
             plus[j] += h; minus[j] -= h
             let (yp, _) = Diagnostics.collect { f(plus) }
             let (ym, _) = Diagnostics.collect { f(minus) }
-            guard i < yp.count, i < ym.count else { return nil }
+            guard i < yp.count, i < ym.count else { return .continuous }
             let d = Double(yp[i]) - Double(ym[i])
-            guard d.isFinite else { return nil }
+            guard d.isFinite else { return .continuous }
             deltas.append(d)
         }
         let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
         // f's own rounding (ε·Σ|∂fᵢ/∂v|·|v| over the tape) too: x₁² computed as (x₀ + x₁)² − x₀² − 2x₀x₁
         // at x₀ = 10⁸ is noise of a few units, and that noise read as a jump of −0.37.
         let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
-        return jumpFromDifferences(deltas, smallestStep: first * Double.pow(2, -20), slope: slope,
-                                   noise: 64 * eps * Swift.max(fi, 1, rounding))
+        return jumpFromDifferences(deltas, smallestStep: first * Double.pow(2, -2 * spacing), slope: slope,
+                                   noise: 64 * eps * Swift.max(fi, 1, rounding)).map { .jump($0) } ?? .continuous
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to
@@ -1370,19 +1386,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // their ratio ρ = 2ᵖ, and D(h)'s error c·hᵖ = (D(2h) − D(h))/(ρ − 1). The rate is read
             // from h/2 rather than 4h, so the samples reach no further than the 2h stencil's 4h
             // (relu(x² − 1e-12) has a kink 1e-6 away that the closer look must not cross).
-            func truncation(_ s: Stencil, _ d0: Double) -> Double {
+            // Slow: the observed rate is below second order (ρ < 3), so the error is the slower
+            // geometric tail's; a smooth piece with a large third derivative (|x| + 10⁷x³ at 0)
+            // converges at ρ = 4 and is not "slow", only truncation-limited (a review).
+            func truncation(_ s: Stencil, _ d0: Double) -> (t: Double, slow: Bool) {
                 let d1 = d0 - probe.apply(s, step: h / 2, outputs: m).derivative[i]
                 let d2 = probe.apply(s, step: 2 * h, outputs: m).derivative[i] - d0
                 // Differences at the rounding level say nothing about the rate.
-                if Swift.abs(d1) <= 2 * rounding && Swift.abs(d2) <= rounding { return Swift.abs(d2) / 3 }
+                if Swift.abs(d1) <= 2 * rounding && Swift.abs(d2) <= rounding { return (Swift.abs(d2) / 3, false) }
                 let rho = d2 / d1
-                if rho >= 3 { return Swift.abs(d2) / 3 }
-                return rho > 1.05 ? Swift.abs(d2) / (rho - 1) : .infinity
+                if rho >= 3 { return (Swift.abs(d2) / 3, false) }
+                return rho > 1.05 ? (Swift.abs(d2) / (rho - 1), true) : (.infinity, true)
             }
-            let t = Swift.max(truncation(stencil, r), truncation(Stencil.leftSided, l))
+            let (tr, tl) = (truncation(stencil, r), truncation(Stencil.leftSided, l))
+            let t = Swift.max(tr.t, tl.t)
             let tol = rounding + CheckOptions.errorEstimateSafety * t + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(l), Swift.abs(r), 1)
-            // Slow: the truncation, not f's rounding, makes the tolerance.
-            return (l, r, tol, t.isFinite, CheckOptions.errorEstimateSafety * t > rounding)
+            return (l, r, tol, t.isFinite, (tr.slow || tl.slow) && CheckOptions.errorEstimateSafety * t > rounding)
         }
         var (l, r, tol, converges, slow) = sides(h)
         // A second look 64 times closer: a kink whose argument is flat at the point (relu of

@@ -275,11 +275,16 @@ public struct EntryCheck: Sendable, Equatable {
     /// let r = try checkBlackBoxGradient(of: { (x: [Double]) in min(max(x[0], -1), 1) }, at: [2.0], claimedGradient: { _ in [1] })
     /// r.entries[0][0].flatWhereClaimMoves   // true
     /// ```
+    ///
+    /// Only a subject far above what f's rounding could hide at those steps counts (a hundred
+    /// times every rung's error estimate): tanh at 25, flat in Double, has the right slope 4e-22,
+    /// and a review found it reported as a forgotten saturation.
     public var flatWhereClaimMoves: Bool {
         guard case .fdInconclusive = verdict else { return false }
         let valued = ladder.filter { $0.value != nil }
-        return !valued.isEmpty && valued.allSatisfy { $0.value == 0 && $0.warnings.contains(.cancellation) }
-            && subjects.contains { $0.value != 0 && $0.value.isFinite }
+        guard !valued.isEmpty, valued.allSatisfy({ $0.value == 0 && $0.warnings.contains(.cancellation) }) else { return false }
+        let hidden = valued.map { $0.errorEstimate ?? .infinity }.max() ?? .infinity
+        return subjects.contains { $0.value.isFinite && Swift.abs($0.value) > 100 * hidden }
     }
 
     /// The subjects (modes, the claimed Jacobian …) this entry shows wrong: those a reliable

@@ -100,6 +100,12 @@ extension Dual {
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
+        // Called directly with two different arguments, a unary primitive would drop the second's
+        // tangent (ScalarPrimitive.apply(x, y) refuses it; P.apply(x) passes x twice).
+        if P.arity == 1, !(x.value == y.value && (0..<Tangent.laneCount).allSatisfy({ x.tangent[lane: $0] == y.tangent[lane: $0] })) {
+            reportUnaryAppliedToTwo(P.name)
+            return Dual(constant: Value(Double.nan))
+        }
         Diagnostics.check(P.self, x.value, y.value, node: nil)
         // A primal may read its inputs as Doubles (a solver's start); that is its own business,
         // checked by `validate`, not an escape of the function being differentiated. The rule is

@@ -193,6 +193,12 @@ extension Reverse {
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
+        // Called directly with two different arguments, a unary primitive would drop the second's
+        // adjoint (ScalarPrimitive.apply(x, y) refuses it; P.apply(x) passes x twice).
+        if P.arity == 1, !(x.tape == y.tape && x.index == y.index && x.value == y.value) {
+            reportUnaryAppliedToTwo(P.name)
+            return Reverse(constant: V(Double.nan))
+        }
         // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (on a derived value
         // the primitive is applied, so every order's derivative comes from its partials).
         let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
