@@ -1365,14 +1365,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The probe compares every output of f, so it is asked for all of them (asking for i + 1
         // made every output but the last NaN).
         let m = value.count
-        /// Both one-sided derivatives at step h, with their tolerance. The same stencils at 2h and
-        /// 4h measure how each converges: the one-sided stencils are second order, so on a smooth
+        /// Both one-sided derivatives at step h, with their tolerance. The same stencils at h/2 and
+        /// 2h measure how each converges: the one-sided stencils are second order, so on a smooth
         /// piece D(h) − D* ≈ (D(2h) − D(h))/3 (ELU's left slope α was called invalid when only
         /// rounding was allowed for). A piece that is not smooth at the point converges slower:
         /// |x|^1.5 at 0 has D(h) ∝ √h, and (D(2h) − D(h))/3 is a seventh of D(h)'s error, so
         /// [−2.9e-4, 2.9e-4] passed a claim of 2e-4 where both one-sided derivatives are 0 (a
-        /// review). The observed ratio ρ = (D(4h) − D(2h))/(D(2h) − D(h)) then gives the error of a
-        /// geometric tail, |D(2h) − D(h)|/(ρ − 1); with no convergence (ρ ≤ 1) it is unbounded.
+        /// review). The observed ratio ρ = (D(2h) − D(h))/(D(h) − D(h/2)) then gives the error of a
+        /// geometric tail, |D(2h) − D(h)|/(ρ − 1); with no convergence (ρ ≤ 1.05) it is unbounded.
         func sides(_ h: V) -> (l: Double, r: Double, tol: Double, converges: Bool, slow: Bool) {
             let right = probe.apply(stencil, step: h, outputs: m)
             let left = probe.apply(Stencil.leftSided, step: h, outputs: m)

@@ -671,13 +671,11 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             let useDifference = reliable && !jvpConfirmed
             let left: Double, leftError: Double
             let lhs: [Double]
-            var fromDifference = false
             if !useDifference, let jv, jv.count == y.count {
                 lhs = jv
                 left = zip(u, jv).reduce(0) { $0 + $1.0 * $1.1 }
                 leftError = 0
             } else if reliable {
-                fromDifference = true
                 lhs = diff.map(\.value)
                 left = zip(u, diff).reduce(0) { $0 + $1.0 * $1.1.value }
                 leftError = zip(u, diff).reduce(0) { $0 + Swift.abs($1.0) * $1.1.errorEstimate }
@@ -686,7 +684,6 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             let magnitude = zip(u, lhs).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
                 + zip(ju, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
             let tol = CheckOptions.errorEstimateSafety * leftError + 1e-10 * Swift.max(magnitude, 1e-300)
-                + (fromDifference ? RuleCheck.relativeTolerance * magnitude : 0)
             // Against an unconfirmed JVP the identity shows only that the two rules are each
             // other's transpose (a mismatch still fails: they cannot both be right); a JVP and
             // VJP wrong by the same factor on a primal no difference could settle passed as "8
