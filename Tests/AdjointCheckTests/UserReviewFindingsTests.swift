@@ -83,6 +83,16 @@ private struct StepBesideAKink: ADFunction {
 private struct AbsPlusCubic: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.abs(x[0]) + 1e7 * x[0] * x[0] * x[0] + T.exp(x[0])] }
 }
+/// (x₀x₁, sin x₁) with a right JVP and a VJP one entry short.
+private enum ShortVJP: VectorPrimitive {
+    static let name = "review_short_vjp"
+    static func primal(_ x: [Double]) -> [Double] { ProductSine.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProductSine.jvp(x, v, sign: 1) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [u[0] * x[1]] }
+}
+private struct ThroughShortVJP: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortVJP.apply(x) }
+}
 private struct AnyInputs: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T(1)) { $0 * $1 }] }
 }
@@ -201,5 +211,19 @@ final class UserReviewFindingsTests: XCTestCase {
         let r = try checkJacobian(of: AbsPlusCubic(), at: [0], claimed: { _ in [[1]] })
         let why = r.entries[0][0].kink?.unresolved ?? ""
         XCTAssertFalse(why.contains("converge slowly"), r.renderTable())
+    }
+
+    /// A VJP of the wrong length ended the check with a problem and no entry judged, the right
+    /// JVP's included (the mirror of a JVP of the wrong length). Forward mode is judged now
+    /// (J = [[x₁, x₀], [0, cos x₁]] by hand), and the report does not pass.
+    func testAVJPOfTheWrongLengthLeavesForwardModeJudged() throws {
+        let r = try checkJacobian(of: ThroughShortVJP(), at: [0.5, 2.0])
+        XCTAssertNil(r.problem, r.renderTable())
+        XCTAssertEqual(r.subjects, ["forward"])
+        XCTAssertTrue(r.entries.joined().allSatisfy { $0.verdict == .agree }, r.renderTable())
+        XCTAssertTrue(r.notes.contains { $0.hasPrefix("reverse mode failed:") && $0.contains("VJP length") }, r.renderTable())
+        XCTAssertFalse(r.passed)
+        // Outside a check, reverse mode still refuses it with the typed error.
+        XCTAssertThrowsError(try jacobian(of: ThroughShortVJP(), at: [0.5, 2.0], mode: .reverse))
     }
 }

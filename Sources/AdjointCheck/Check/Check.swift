@@ -288,7 +288,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             if let failure { base.modeFailures.append("reverse mode failed: \(failure)") }
         }
-        if options.checkReverse { base.modesNotRun += missingVJPs.map { (mode: "reverse", missing: $0) } }
+        if options.checkReverse {
+            // A VJP that is there but of the wrong length is a broken rule, not a missing one: the
+            // report says reverse mode failed and does not pass (see ``CheckReport/passed``).
+            for e in missingVJPs {
+                if case .missingRule = e { base.modesNotRun.append((mode: "reverse", missing: e)) }
+                else { base.modeFailures.append("reverse mode failed: \(e)") }
+            }
+        }
         let graph = TapeGraph(recording)
         self.graph = graph
         self.recording = recording

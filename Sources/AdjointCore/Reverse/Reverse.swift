@@ -249,8 +249,14 @@ extension Reverse {
             }
         }
         if let probe, probe.count != x.count {
-            Diagnostics.report(.dimensionMismatch(what: "\(P.name) VJP length (inputs)", expected: x.count, got: probe.count))
-            return y.map { _ in Reverse(constant: V(Double.nan)) }
+            // The checker's recording keeps the call, as for a missing VJP, and judges forward
+            // mode without reverse (a VJP of the wrong length ended the check with no entry judged,
+            // the right JVP's too; a user's review).
+            let wrong = ADError.dimensionMismatch(what: "\(P.name) VJP length (inputs)", expected: x.count, got: probe.count)
+            guard Diagnostics.logMissingVJP(wrong) else {
+                Diagnostics.report(wrong)
+                return y.map { _ in Reverse(constant: V(Double.nan)) }
+            }
         }
         let node = CustomNode(scalar: nil, vector: P.self, second: -1, inputs: inputs, inputValues: xv,
                               firstOutput: first, outputCount: Int32(y.count))
