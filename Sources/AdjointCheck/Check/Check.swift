@@ -375,8 +375,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
         base.subjects = subjects.map(\.0)
-        if subjects.isEmpty, let failure = base.modeFailures.first, base.modesNotRun.isEmpty {
-            base.problem = .invalidArgument(failure)
+        if subjects.isEmpty, !base.modeFailures.isEmpty, base.modesNotRun.isEmpty {
+            // Every mode failed on its own rule: the first rule's error is the report's problem.
+            let reverseFailure = prepared.missingVJPs.first { if case .missingRule = $0 { return false }; return true }
+            base.problem = forward?.failure ?? reverseFailure ?? .invalidArgument(base.modeFailures[0])
             return base
         }
         if subjects.isEmpty, let first = base.modesNotRun.first {
