@@ -64,6 +64,9 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         lines.append("  cannot evaluate: \(problem)")
         return lines
     }
+    // A mode left out for its own broken rule (a VJP of the wrong length): the point is an error,
+    // and the message said only "error" without it.
+    for failure in r.modeFailures { lines.append("  \(failure)") }
     if part.verdict == .nothingChecked {
         let empty = r.entries.isEmpty ? "f has no outputs here" : "f has no inputs here"
         lines.append("  nothing was checked: \(empty), so the derivative has no entry to compare and cannot count as agreement; "

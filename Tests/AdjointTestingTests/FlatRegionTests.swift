@@ -77,3 +77,25 @@ private enum Logistic: BlackBoxPrimitive {
         return (u / ((1 + u) * (1 + u)), 0)
     }
 }
+
+/// (x₀x₁, sin x₁) with a right JVP and a VJP one entry short.
+private enum ShortVJPForHarness: VectorPrimitive {
+    static let name = "harness_short_vjp"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], Foundation.sin(x[1])] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], Foundation.cos(x[1]) * v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [u[0] * x[1]] }
+}
+private struct ThroughShortVJPForHarness: ADFunction, Sendable {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortVJPForHarness.apply(x) }
+}
+
+final class ModeFailureMessageTests: XCTestCase {
+    /// A review: the property failed with "Jacobian: error" and nothing saying the VJP had the
+    /// wrong length. The right Jacobian by hand is [[x₁, x₀], [0, cos x₁]].
+    func testAFailedModeIsNamedInTheMessage() {
+        let r = checkProperty(.jacobian(of: ThroughShortVJPForHarness(), claimed: { (x: [Double]) in [[x[1], x[0]], [0, Foundation.cos(x[1])]] },
+                                        inputs: .point([0.5, 2])))
+        XCTAssertFalse(r.passed, r.message)
+        XCTAssertTrue(r.message.contains("reverse mode failed") && r.message.contains("VJP length"), r.message)
+    }
+}

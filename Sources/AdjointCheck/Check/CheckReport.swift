@@ -83,10 +83,17 @@ public struct CheckReport: Sendable {
     public var touchedKink: Bool { !kinks.isEmpty }
 
     /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated;
-    /// inconclusive with no reason when there is no entry (no inputs, or no outputs).
+    /// inconclusive with no reason when there is no entry (no inputs, or no outputs); at least
+    /// `.nonFinite` of the failed modes when a mode failed on its own (``modeFailures``): left out
+    /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check.
     public var verdict: Verdict {
         if problem != nil { return .nonFinite(subjects: ["value"]) }
-        return entries.joined().map(\.verdict).max { $0.severity < $1.severity } ?? .fdInconclusive(reasons: [])
+        let worst = entries.joined().map(\.verdict).max { $0.severity < $1.severity }
+        let failed = ["forward", "reverse"].filter { mode in modeFailures.contains { $0.hasPrefix("\(mode) mode failed") } }
+        if !failed.isEmpty, (worst?.severity ?? 0) < Verdict.nonFinite(subjects: failed).severity {
+            return .nonFinite(subjects: failed)
+        }
+        return worst ?? .fdInconclusive(reasons: [])
     }
 
     /// True when every entry agrees (kinks with a valid subgradient count as passing) and no mode
