@@ -6,8 +6,9 @@ import AdjointCore
 /// a wrong rule where the cancellation is exact: two copies of one Double subtract to exactly 0.
 final class ForwardRoundingReviewTests: XCTestCase {
     /// exp(30x) − exp(30x) + sin x: both exps are the same Double, so f computes sin x exactly
-    /// and f′(1) = cos 1 (by hand); a sign-flipped sin rule gives −cos 1. The entries cannot see
-    /// it (their tolerance follows the 6e14 path magnitude), so the direction is the only witness.
+    /// and f′(1) = cos 1 (by hand); a sign-flipped sin rule gives −cos 1. The entries' tolerance
+    /// followed the 6e14 path magnitude then, so the direction was the only witness; forward
+    /// mode's entry is now judged on its own bound, which nets the copies, and the entry sees it too.
     struct CopiesCancel: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.exp(30 * x[0]) - T.exp(30 * x[0]) + T.sin(x[0])] }
     }
@@ -60,5 +61,31 @@ extension ForwardRoundingReviewTests {
         }
         XCTAssertEqual(r.directional?.agrees, false, r.renderTable())
         XCTAssertFalse(r.passed)
+    }
+}
+
+extension ForwardRoundingReviewTests {
+    /// The same exact cancellation beside real rounding: (x + 10⁸) − 10⁸ rounds x to the ulp of
+    /// 10⁸ (1.5e-8), so f's differences and the random direction are noisy, and the direction
+    /// decided nothing. f′(1) = cos 1 + 1 by hand; a sign-flipped sin rule gives 1 − cos 1.
+    struct CopiesCancelBesideRounding: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            [T.exp(30 * x[0]) - T.exp(30 * x[0]) + T.sin(x[0]) + ((x[0] + T(1e8)) - T(1e8))]
+        }
+    }
+
+    func testAWrongRuleBesideRoundingIsNotExcusedByCopiesThatCancel() throws {
+        let right = try checkJacobian(of: CopiesCancelBesideRounding(), at: [1.0])
+        XCTAssertTrue(right.passed, right.renderTable())
+        for factor in [-1.0, 1.001] {
+            let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: factor)) {
+                try checkJacobian(of: CopiesCancelBesideRounding(), at: [1.0])
+            }
+            XCTAssertFalse(r.passed, "sin ∂x × \(factor)\n" + r.renderTable())
+            // Forward mode is exact here (the copies' tangents cancel), so it is convicted; reverse
+            // mode's adjoint of x passes through ±3.2e14 and is off by 0.022 with the right rule.
+            XCTAssertEqual(r.entries.first?.first?.verdict, .ruleWrong(subjects: ["forward"]), r.renderTable())
+        }
+        XCTAssertEqual(right.entries.first?.first?.verdict, .agree, right.renderTable())
     }
 }

@@ -64,6 +64,19 @@ final class FoundIssuesTests: XCTestCase {
         XCTAssertNotEqual(r.entries[0][1].verdict.name, "rule-wrong")
     }
 
+    /// A quotient of two copies of one value is exactly 1 and its derivative exactly 0, but forward
+    /// mode's tangent ȧ/b − (a/b)·ḃ/b rounds its two terms apart (−5.6e-18) and the complex step's
+    /// complex division its own way (+5.6e-18). With the entries' forward bound netting the copies
+    /// and taking each node's tangent as rounded relative to itself, that bound was 0 and the
+    /// right rules were convicted (the bounded fuzz, graph seed 815123444366666618). By hand: A/A ≡ 1, so f is constant and the entry is 0.
+    func testQuotientOfCopiesIsNotConvictedForItsRounding() throws {
+        let a = "(asinh((tan(tan(softplus(log1p(sigmoid(x1))))) + softplus(x1))))"
+        let f = try Formula(parsing: "f(x1) = atan(exp(sqrt(expm1(sigmoid(expm1(\(a) / \(a)))))))")
+        let r = try checkJacobian(of: f, at: [-0.125])
+        XCTAssertEqual(r.entries[0][0].subjects[0].value, 0, accuracy: 1e-16)
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
+    }
+
     /// At a kink on any output but the last, the checker's one-sided derivatives are NaN and the
     /// convention is called an invalid subgradient: its kink analysis asks the line probe for
     /// `i + 1` outputs instead of all of them. Found by the fuzzer's kinks placed on purpose
