@@ -107,7 +107,10 @@ extension Builtin {
             // nested dual z/x's derivative (z′ − z/x)/x cancels as x → 0⁻ (gelu″(−1e-8) was
             // 5e-9 off, gelu″(−1e-170) half of 2φ(0)), while ½(1 + erf) loses under 2 bits there.
             let cdf = x < -1 ? z / x : T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
-            let pdf = T(0.3989422804014327) * T.exp(-(x * x) * T(0.5))
+            // (x/2)·x, not x²·½: where x² overflows, a nested dual's x²·½ computes ∞·0 in its
+            // tangent (the constant's), and gelu″(1e160) = 0 was reported non-finite. The same
+            // bits elsewhere: halving is exact above the subnormals, where e^(−x²/2) is 1 anyway.
+            let pdf = T(0.3989422804014327) * T.exp(-(x * T(0.5)) * x)
             return (cdf + x * pdf, 0)
         }
     }
