@@ -61,6 +61,17 @@ func runMLPLoop(seconds: Double) {
     }
 }
 
+func runJacobianLoop(outputs m: Int, inputs n: Int, seconds: Double) {
+    let f = PeerVectorFunction(outputs: m), x = peerPoint(n)
+    let clock = ContinuousClock(), start = clock.now
+    var calls = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        blackHole(try? jacobian(of: f, at: x))
+        calls += 1
+    }
+    print("{\"calls\": \(calls), \"seconds\": \(seconds), \"us_per_call\": \(seconds * 1e6 / Double(calls))}")
+}
+
 func runPeerWorkloads() {
     BLAS.setThreadCount(1)
     let x5 = peerPoint(100_000)

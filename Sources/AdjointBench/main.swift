@@ -24,5 +24,11 @@ if CommandLine.arguments.dropFirst().first == "record-loop" {
 if let mode = CommandLine.arguments.dropFirst().first, mode == "plain-loop" || mode == "gradient-loop" {
     runCoreLoop(gradient: mode == "gradient-loop", seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
 }
+// Not part of `make bench`: one of `make bench-peers`' Jacobian shapes in a loop, for a profiler
+// (`perf record AdjointBench jacobian-loop 100 100 [seconds]`).
+if CommandLine.arguments.dropFirst().first == "jacobian-loop" {
+    let a = CommandLine.arguments.dropFirst(2).compactMap(Double.init)
+    runJacobianLoop(outputs: Int(a.first ?? 100), inputs: Int(a.dropFirst().first ?? 100), seconds: a.dropFirst(2).first ?? 10)
+}
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }

@@ -175,31 +175,66 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
         // A function whose output count changed between passes: the serial driver reports it.
         return try forwardJacobian(f, at: x)
     }
-    for o in ordered { try throwFirstError(o.diagnostics) }
-    let value = first.value ?? []
-    var diagnostics = first.diagnostics
-    diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
-    let m = first.outputs, n = x.count
     // The sinks must outlive every read through the raw pointers below: the optimiser may
     // otherwise release them after their last named use, and a sink's deinit clears its buffer
     // and hands it to the shelf (in release builds this returned an all-zero Jacobian).
-    let jac = withExtendedLifetime(sinks) { () -> [[V]] in
+    return try withExtendedLifetime(sinks) {
         // Where column j lives, found once: integer divisions per entry cost more than the copy.
         // Every pass wrote (checked above), so every sink has its buffer.
-        let columns: [UnsafeMutablePointer<V>?] = (0..<n).map { j in
+        let m = first.outputs
+        let columns: [UnsafeMutablePointer<V>?] = (0..<x.count).map { j in
             let p = j / lanes, w = p % workers, k = p / workers
             return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
         }
-        return (0..<m).map { i in
-            [V](unsafeUninitializedCapacity: n) { row, count in
-                for j in 0..<n { row.initializeElement(at: j, to: columns[j]?[i] ?? V(Double.nan)) }
-                count = n
+        return try assembleForward(ordered: ordered, columns: columns, checked: true)
+    }
+}
+
+/// The serial forward Jacobian of trivially copyable scalars, its passes writing into one flat
+/// buffer from the shelf as the concurrent driver's tasks do: reading eight column arrays per
+/// pass out of the duals and transposing an array of arrays was a third of a 100 × 100
+/// Jacobian. nil when a pass gave another number of outputs than the first (the caller's
+/// array driver reports that).
+@inlinable func flatForwardJacobian<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], passes: Int, checked: Bool
+) throws -> JacobianResult<V>? where T.Scalar == V {
+    let sink = ColumnSink<V>()
+    let outcomes = (0..<passes).map { forwardPass(f, at: x, pass: $0, slot: $0, of: passes, into: sink) }
+    guard let first = outcomes.first, outcomes.allSatisfy({ $0.outputs == first.outputs && $0.written }) else { return nil }
+    return try withExtendedLifetime(sink) {
+        let m = first.outputs
+        let columns: [UnsafeMutablePointer<V>?] = (0..<x.count).map { j in sink.pointer.map { $0 + j * m } }
+        return try assembleForward(ordered: outcomes, columns: columns, checked: checked)
+    }
+}
+
+/// Rows of a forward Jacobian from its passes' outcomes (in pass order) and where each column
+/// lives (m values from the pointer), with the diagnostics of the first pass (escapes summed);
+/// non-finite entries throw when `checked`, found while the rows are written.
+@inlinable func assembleForward<V: ADScalar>(
+    ordered: [ForwardPassOutcome<V>], columns: [UnsafeMutablePointer<V>?], checked: Bool
+) throws -> JacobianResult<V> {
+    if checked { for o in ordered { try throwFirstError(o.diagnostics) } }
+    let value = ordered.first?.value ?? []
+    var diagnostics = ordered.first?.diagnostics ?? EvaluationDiagnostics()
+    diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
+    let m = ordered.first?.outputs ?? 0, n = columns.count
+    var firstNonFiniteEntry: Int? = nil
+    let jac = (0..<m).map { i in
+        [V](unsafeUninitializedCapacity: n) { row, count in
+            for j in 0..<n {
+                let v = columns[j]?[i] ?? V(Double.nan)
+                if firstNonFiniteEntry == nil && !v.isFiniteValue { firstNonFiniteEntry = i * n + j }
+                row.initializeElement(at: j, to: v)
             }
+            count = n
         }
     }
-    try checkFinite(value, what: "output")
-    try checkFinite(rows: jac, what: "Jacobian entry")
-    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes, diagnostics: diagnostics)
+    if checked {
+        try checkFinite(value, what: "output")
+        if let k = firstNonFiniteEntry { throw nonFiniteEntry("Jacobian entry", k) }
+    }
+    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: ordered.count, diagnostics: diagnostics)
 }
 
 /// What one forward pass of a concurrent Jacobian hands back besides the columns it wrote.
