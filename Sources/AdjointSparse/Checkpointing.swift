@@ -120,7 +120,9 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the
 /// recording and the sweep are specialized for the caller's scalar type: unspecialized, the sweep
 /// ran through witness tables at 8× the plain tape's time). A step returning the wrong number of values
-/// stops the loop (the next step would index out of range) and throws.
+/// stops the loop (the next step would index out of range) and throws. A state entry that is not
+/// finite is kept, as the plain tape keeps it: only the loss is checked, and one that never reads
+/// it has a finite gradient (a state entry ×10¹⁰⁰ per step was refused after nine steps).
 @inlinable func recordSegment<V: ADScalar>(
     _ step: ([Reverse<V>]) -> [Reverse<V>], from x: [V], steps count: Int, stateSize d: Int, tapeLimit: Int
 ) throws -> Recording<V> {
@@ -133,7 +135,7 @@ public struct CheckpointedGradient<V: ADScalar> {
             s = next
         }
         return s
-    }, at: x, tapeLimit: tapeLimit)
+    }, at: x, tapeLimit: tapeLimit, finiteOutputs: false)
     if let got = wrongSize { throw ADError.dimensionMismatch(what: "state size returned by step", expected: d, got: got) }
     return rec
 }

@@ -143,3 +143,24 @@ final class CheckpointingTests: XCTestCase {
         }
     }
 }
+
+/// A state entry that overflows, or starts infinite, where the loss never reads it: the plain
+/// tape's gradient is finite (only the loss is checked), and the checkpointed one refused it
+/// ("non-finite output 1") because each segment's recording checked every state entry (a review).
+final class CheckpointingNonFiniteStateTests: XCTestCase {
+    func testAnEntryTheLossNeverReadsMayOverflow() throws {
+        let blow: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] * 1.0001, s[1] * 1e100] }
+        let c = try checkpointedGradient(steps: 9, state: [1.0, 1.0], step: blow, loss: { s in s[0] * s[0] })
+        // By hand: s₀ after nine steps is 1.0001⁹, so ∂(s₀²)/∂s₀(0) = 2·1.0001¹⁸; s₁ is not read.
+        XCTAssertEqual(c.gradient[0], 2 * Double.pow(1.0001, 18), accuracy: 4 * Double.ulpOfOne * 2)
+        XCTAssertEqual(c.gradient[1], 0)
+        let plain = try gradient(of: { x in var s = x; for _ in 0..<9 { s = blow(s) }; return s[0] * s[0] }, at: [1.0, 1.0])
+        XCTAssertEqual(c.gradient, plain)
+        // An infinite entry from the start: s₀ doubles four times, ∂s₀(4)/∂s₀(0) = 16.
+        let double: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] * 2, s[1]] }
+        let d = try checkpointedGradient(steps: 4, state: [1.0, .infinity], step: double, loss: { s in s[0] })
+        XCTAssertEqual(d.gradient, [16, 0])
+        // What the loss reads is still checked.
+        XCTAssertThrowsError(try checkpointedGradient(steps: 9, state: [1.0, 1.0], step: blow, loss: { s in s[1] }))
+    }
+}

@@ -115,6 +115,20 @@ extension Recording: CustomStringConvertible {
 @inlinable public func record<V: ADScalar>(
     _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int = Tape<V>.defaultLimit
 ) throws -> Recording<V> {
+    try record(f, at: x, tapeLimit: tapeLimit, finiteOutputs: true)
+}
+
+/// ``record(_:at:tapeLimit:)``, with the check that every output is finite only when
+/// `finiteOutputs`: a caller that reads some outputs only (a checkpointed segment's state, whose
+/// loss may never read an entry that overflowed) checks what it reads. Domain errors still throw.
+///
+/// ```swift
+/// let r = try record({ x in [x[0] * 1e300 * 1e300, x[1]] }, at: [1.0, 2.0], finiteOutputs: false)
+/// r.value   // [inf, 2.0]
+/// ```
+@inlinable public func record<V: ADScalar>(
+    _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int = Tape<V>.defaultLimit, finiteOutputs: Bool
+) throws -> Recording<V> {
     let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
     let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<V>], [Reverse<V>]) in
         let inputs = tape.variables(x)
@@ -124,7 +138,7 @@ extension Recording: CustomStringConvertible {
     if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
         throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
     }
-    if let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
+    if finiteOutputs, let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
         let origin = tape.firstNonFiniteValue()
         throw ADError.nonFinite(what: "output \(j)", op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
     }
