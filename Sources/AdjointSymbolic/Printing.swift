@@ -343,6 +343,9 @@ public struct ExpressionPrinter: Sendable {
         } else if let r = Rational("\(d)"), r == magnitude {
             body = "\(d)"   // a decimal exactly (0.5, 1.1283791670955126)
             level = Self.atom
+        } else if magnitude.printsAsNearestDouble {
+            body = "\(d)"
+            level = Self.atom
         } else {
             let (p, q) = magnitude.decimalParts
             switch syntax {
@@ -405,4 +408,23 @@ extension Symbolic {
 
     /// Sizes of this expression (see ``ExpressionGraph/size(of:)``).
     public var size: ExpressionSize { ExpressionGraph.shared.sizeUnchecked(of: [id]) }
+}
+
+extension Rational {
+    /// Whether the printers write this constant as the Double nearest it rather than as p/q: a
+    /// non-integer whose numerator or denominator is beyond Double's range while its value is a
+    /// finite, nonzero Double. Evaluated in Double, p/q is then ∞/∞: x·1.0123456789⁴⁰'s
+    /// derivative printed as a 401-digit fraction that `jac eval` refused and generated Swift
+    /// computed as NaN (a review). `jac diff` says when it rounds one.
+    ///
+    /// ```swift
+    /// Rational("1/3")!.printsAsNearestDouble   // false: 1/3 evaluates fine in Double
+    /// ```
+    public var printsAsNearestDouble: Bool {
+        guard !isNaN, !isInteger else { return false }
+        let d = approximateDouble
+        guard d.isFinite, d != 0 else { return false }
+        let (p, q) = decimalParts
+        return !((Double(p) ?? .infinity).isFinite && (Double(q) ?? .infinity).isFinite)
+    }
 }

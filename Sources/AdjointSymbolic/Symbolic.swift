@@ -126,6 +126,11 @@ public struct Symbolic: ADScalar, Sendable {
     }
     public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
 
+    /// The registry's domain and kink predicates compare without logging: unbound, every domain
+    /// test was logged ("x1 == 0 taken as false" for each division), which buried the decisions
+    /// that choose a rule's form under checks that only keep the variable inside the domain.
+    public static func libraryPredicate<R>(_ body: () -> R) -> R { BranchLog.$checking.withValue(true, operation: body) }
+
     /// The same node, or (bound, non-constant) equal values at the binding point, a branch
     /// decision like `<`. Not Hashable for that reason: compare ``id`` for structural identity.
     public static func == (lhs: Symbolic, rhs: Symbolic) -> Bool {
@@ -135,6 +140,10 @@ public struct Symbolic: ADScalar, Sendable {
             BranchLog.note(lhs, "==", rhs, decided: a == b, bound: true)
             return a == b
         }
+        // Unbound, distinct expressions are taken as unequal, and that is a decision like `<`'s:
+        // pow's rule tests x == 0, and `jac diff "pow(x, y)"` printed y·pow(x, y − 1) with no
+        // word, undefined at (0, 1) where the derivative is 1 (a review).
+        BranchLog.note(lhs, "==", rhs, decided: false, bound: false)
         return false
     }
 
@@ -217,8 +226,11 @@ public final class BranchLog: @unchecked Sendable {
     /// Comparisons decided without a point (a non-constant side taken as large and positive).
     public var unbound: [String] { entries.filter { !$0.bound }.map(\.text) }
 
+    /// Set while a registry predicate runs (``Symbolic/libraryPredicate(_:)``).
+    @TaskLocal static var checking = false
+
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool) {
-        guard let log = current, log.entries.count < 1000 else { return }
+        guard !checking, let log = current, log.entries.count < 1000 else { return }
         log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))
     }
 

@@ -32,12 +32,30 @@ public struct SymbolicJacobian: Sendable {
     /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
     /// try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
     /// ```
-    public var kinkedOps: [Op] {
+    public var kinkedOps: [Op] { kinkedOps(wrt: nil) }
+
+    /// ``kinkedOps`` whose arguments depend on one of `variables` (all when nil): only those
+    /// decide a derivative with respect to them. `jac diff "x^2 + relu(y)" --wrt x` was refused
+    /// for relu, which no entry of the column asked for reads.
+    ///
+    /// ```swift
+    /// struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] } }
+    /// try SymbolicDifferentiation.jacobian(of: G(), inputs: 2).kinkedOps(wrt: [0])   // []
+    /// ```
+    public func kinkedOps(wrt variables: [Int]?) -> [Op] {
         let roots = outputs.map(\.id)
         var ops: [Op] = []
+        // Children come before parents, so whether a node reads a chosen variable is known for
+        // its arguments when it is reached.
+        var reads: [Int: Bool] = [:]
         for i in ExpressionGraph.shared.reachableUnchecked(from: roots) {
             let node = ExpressionGraph.shared.existing(i)
+            if let variables {
+                if case .variable(let j) = node.head { reads[i] = variables.contains(j) }
+                else { reads[i] = node.arguments.contains { reads[$0] ?? false } }
+            }
             guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
+            if variables != nil, !node.arguments.contains(where: { reads[$0] ?? false }) { continue }
             if op == .hypot, node.arguments.contains(where: { Symbolic.constant($0).map { $0 != 0 && !$0.isNaN } ?? false }) {
                 continue
             }

@@ -103,8 +103,8 @@ struct DiffCommand: ParsableCommand {
             guard let p = point else { throw e }
             throw undefinedDerivative(e, f, at: p.doubles)
         }
-        if point == nil, !d.kinkedOps.isEmpty {
-            let ops = d.kinkedOps.map(\.info.name).joined(separator: ", ")
+        if point == nil, case let kinked = d.kinkedOps(wrt: columns), !kinked.isEmpty {
+            let ops = kinked.map(\.info.name).joined(separator: ", ")
             throw JacFailure.invalid("the derivative of \(ops) depends on which side of its kink the point lies; pass --at to choose it by a point")
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
@@ -129,9 +129,47 @@ struct DiffCommand: ParsableCommand {
                 for note in asymmetryNotes(values, variables: names, atKink: !rec.diagnostics.kinks.isEmpty) { writeError("note: " + note) }
             }
         }
+        if point == nil, !d.unboundComparisons.isEmpty {
+            writeError("note: " + unboundComparisonNote(d.unboundComparisons, names: names))
+        }
         if let p = point, !d.boundComparisons.isEmpty {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
         }
+    }
+
+    /// What the rules decided without a point: some choose a form for accuracy (expm1′ is eˣ for
+    /// x < −1, expm1(x) + 1 above, which at −40 evaluates to 0 for 4.2e-18) or test a value
+    /// (pow's x == 0), and without --at a variable side is taken as large and positive. The
+    /// printed form is then the one for that region, and jac diff said nothing of it (a review).
+    func unboundComparisonNote(_ comparisons: [String], names: [String]) -> String {
+        let distinct = comparisons.map { renamed($0, names) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let shown = distinct.prefix(3).joined(separator: "; ") + (distinct.count > 3 ? "; …" : "")
+        return "the rules chose their form by comparing values, and without --at each variable counts as large and positive "
+            + "(\(shown)): the printed derivative is that form, which for other values may round worse or be undefined; "
+            + "--at a point chooses the forms for that point"
+    }
+
+    /// A comparison as the log writes it (over x0, x1, …) with the formula's variable names, in
+    /// one pass so that names like x1, x2 do not rename each other.
+    func renamed(_ text: String, _ names: [String]) -> String {
+        var out = "", i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            let startsWord = i == text.startIndex || !(text[text.index(before: i)].isLetter || text[text.index(before: i)].isNumber || text[text.index(before: i)] == "_")
+            if c == "x", startsWord {
+                let digits = text[text.index(after: i)...].prefix { $0.isNumber }
+                let end = text.index(i, offsetBy: 1 + digits.count)
+                let endsWord = end == text.endIndex || !(text[end].isLetter || text[end] == "_")
+                if !digits.isEmpty, endsWord, let k = Int(digits), k < names.count {
+                    out += names[k]
+                    i = end
+                    continue
+                }
+            }
+            out.append(c)
+            i = text.index(after: i)
+        }
+        return out
     }
 
     /// Notes for entries whose expression holds a constant subexpression (no variable in it) that
@@ -148,6 +186,13 @@ struct DiffCommand: ParsableCommand {
             (try? ExpressionPrinter(variables: names, syntax: .formula, expand: true).print([id]).roots.first) ?? "a constant"
         }
         var notes: [String] = []
+        var roundedConstants = Set<Int>(), beyondRange: [Int: String] = [:]
+        // An integer of hundreds of digits, shortened: its leading digits and its power of ten.
+        func magnitude(_ c: Rational) -> String {
+            let digits = c.description.filter(\.isNumber)
+            let sign = c < 0 ? "-" : ""
+            return "\(sign)\(digits.prefix(1)).\(digits.dropFirst().prefix(5))e+\(digits.count - 1)"
+        }
         for (row, rowLabels) in zip(rows, labels) {
             for (entry, label) in zip(row, rowLabels) {
                 guard let order = try? graph.reachable(from: [entry.id]) else { continue }
@@ -157,7 +202,10 @@ struct DiffCommand: ParsableCommand {
                     if constant[i] == nil {
                         switch node.head {
                         case .variable: constant[i] = false
-                        case .constant: constant[i] = true
+                        case .constant(let c):
+                            constant[i] = true
+                            if c.printsAsNearestDouble { roundedConstants.insert(i) }
+                            if c.isInteger && !c.approximateDouble.isFinite { beyondRange[i] = magnitude(c) }
                         case .op, .call: constant[i] = node.arguments.allSatisfy { constant[$0] ?? false }
                         }
                         // An exact constant beyond Double's range (1e309) is a value, not a singularity.
@@ -178,6 +226,14 @@ struct DiffCommand: ParsableCommand {
                                  + "jac check --at a point shows what each mode gives")
                 }
             }
+        }
+        if !roundedConstants.isEmpty {
+            notes.append("\(roundedConstants.count) exact constant(s) whose numerator or denominator is beyond Double's range "
+                         + "are printed rounded to the nearest Double (as p/q they would evaluate to ∞/∞ in Double)")
+        }
+        for (_, c) in beyondRange.sorted(by: { $0.key < $1.key }).prefix(3) {
+            notes.append("the printed expression holds the exact constant ≈ \(c), beyond Double's range: "
+                         + "evaluated in Double that constant is ±∞, and jac jacobian --at a point gives the numeric value")
         }
         return notes
     }

@@ -357,3 +357,26 @@ final class BranchLogTextTests: XCTestCase {
         }
     }
 }
+
+/// Which comparisons a derivative without a point reports: a branch of the function or a rule
+/// on `==` too (it was decided silently: x == 0 ? 1 : sin(x)/x gave cos(x)/x − sin(x)/x² with an
+/// empty log, undefined at 0 where the derivative is 0), and not the registry's own domain
+/// checks (each division logged "x1 == 0 taken as false").
+final class UnboundComparisonTests: XCTestCase {
+    struct Sinc: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] == 0 ? 1 : T.sin(x[0]) / x[0]] }
+    }
+    struct Quotient: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.log(x[0]) / x[1] + T.sqrt(x[1])] }
+    }
+
+    func testEqualityIsADecisionAndDomainChecksAreNot() throws {
+        let d = try SymbolicDifferentiation.jacobian(of: Sinc(), inputs: 1)
+        XCTAssertTrue(d.unboundComparisons.contains("x0 == 0 taken as false"), "\(d.unboundComparisons)")
+        let q = try SymbolicDifferentiation.jacobian(of: Quotient(), inputs: 2)
+        XCTAssertEqual(q.unboundComparisons, [], "log, division and sqrt choose no form; their domains are checks")
+        // expm1's rule chooses eˣ below −1 for accuracy: that choice is reported.
+        struct Expm1: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.expm1(x[0])] } }
+        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: Expm1(), inputs: 1).unboundComparisons, ["x0 < -1 taken as false"])
+    }
+}

@@ -143,6 +143,15 @@ enum DocCommentExamples {
         // Recording<Double>: 2 inputs, 1 output, 3 tape entries; value [6.0]
     }
 
+    /// Sources/AdjointCore/API/Derivatives.swift, line 126.
+    static func Derivatives_126() async throws {
+        let r = try record({ x in [x[0] * 1e300 * 1e300, x[1]] }, at: [1.0, 2.0], finiteOutputs: false)
+        _ = r.value   // [inf, 2.0]
+        if r.value != [.infinity, 2.0] { throw DocExampleFailed() }
+        // The checked recording refuses the same function.
+        if (try? record({ x in [x[0] * 1e300 * 1e300, x[1]] }, at: [1.0, 2.0])) != nil { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCore/API/Derivatives.swift, line 137.
     static func Derivatives_137() async throws {
         func f<T: ADScalar>(_ x: [T]) -> T { (x[0] + x[1]) * x[2] - x[3] }
@@ -766,6 +775,14 @@ enum DocCommentExamples {
         if try !SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps.isEmpty { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 42.
+    static func SymbolicDifferentiation_42() async throws {
+        struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] } }
+        _ = try SymbolicDifferentiation.jacobian(of: G(), inputs: 2).kinkedOps(wrt: [0])   // []
+        let d = try SymbolicDifferentiation.jacobian(of: G(), inputs: 2)
+        if !d.kinkedOps(wrt: [0]).isEmpty || d.kinkedOps(wrt: [1]) != [.relu] { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 49.
     static func SymbolicDifferentiation_49() async throws {
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0]) + x[0] * x[1] - sin(x[1])] } }
@@ -876,6 +893,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCore/API/Derivatives.swift:20", Derivatives_20),
         ("Sources/AdjointCore/API/Derivatives.swift:34", Derivatives_34),
         ("Sources/AdjointCore/API/Derivatives.swift:96", Derivatives_96),
+        ("Sources/AdjointCore/API/Derivatives.swift:126", Derivatives_126),
         ("Sources/AdjointCore/API/Derivatives.swift:137", Derivatives_137),
         ("Sources/AdjointCore/API/Derivatives.swift:155", Derivatives_155),
         ("Sources/AdjointCore/API/Derivatives.swift:178", Derivatives_178),
@@ -962,6 +980,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),

@@ -301,9 +301,9 @@ public enum Diagnostics {
     /// Interpreters call this only when ``Rules/needsChecks(_:)`` says the op can fail or kink.
     @inlinable
     public static func check<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int, node: Int?) {
-        if let reason = Rules.domainViolation(op, x, y, n) {
+        if let reason = T.libraryPredicate({ Rules.domainViolation(op, x, y, n) }) {
             reportDomain(op, x, y, n, node: node, reason: reason)
-        } else if Rules.isKink(op, x, y) {
+        } else if T.libraryPredicate({ Rules.isKink(op, x, y) }) {
             reportKinkAt(op, x, y, node: node)
         }
     }

@@ -55,6 +55,9 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
+    /// Comparisons compare values, so the value type says how its predicates run.
+    @inlinable @inline(__always)
+    public static func libraryPredicate<R>(_ body: () -> R) -> R { Value.libraryPredicate(body) }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.

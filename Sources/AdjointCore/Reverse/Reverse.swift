@@ -56,6 +56,9 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
+    /// Comparisons compare values, so the value type says how its predicates run.
+    @inlinable @inline(__always)
+    public static func libraryPredicate<R>(_ body: () -> R) -> R { V.libraryPredicate(body) }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
     /// The node index on the tape, or nil for a constant.

@@ -82,6 +82,15 @@ where Scalar == Self {
     /// Rational.admit(Cube.self)   // false unless Cube declares isRationalClosed, with unsupported reported
     /// ```
     static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool
+    /// Runs one of the registry's own predicates (an op's domain, whether a point is its kink)
+    /// on values of this type. Comparisons made inside are the library's checks, not branches of
+    /// the function: a type that logs its comparisons as branch decisions (the symbolic scalar)
+    /// leaves them out. The default just runs `body`.
+    ///
+    /// ```swift
+    /// Double.libraryPredicate { Rules.domainViolation(.log, -1.0, -1.0, 0) }   // the reason log(-1) is outside
+    /// ```
+    static func libraryPredicate<R>(_ body: () -> R) -> R
 }
 
 /// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
@@ -105,6 +114,9 @@ extension ADScalar {
     }
 
     public static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool { true }
+
+    @inlinable @inline(__always)
+    public static func libraryPredicate<R>(_ body: () -> R) -> R { body() }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)
