@@ -64,7 +64,20 @@ extension Builtin {
         }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             if z == 0 { return (0, 0) }
-            return (x / z, y / z)
+            // Not x/z and y/z: their derivatives, 1/z − x²/z³ and the like, cancel when one argument
+            // dominates, and the Hessian lost every digit (∂²/∂x² of hypot(3000, 1) was 0 in Float
+            // for 3.7e-11, hypot(1e8, 1) in Double; a review). With t the smaller over the larger,
+            // the larger's partial is ±1/√(1 + t²) and the other's t times it: no subtraction in them
+            // or in their derivatives (y²/z³ comes out as a product).
+            let a = Abs.primal(x, x, 0), b = Abs.primal(y, y, 0)
+            if b <= a {
+                let t = y / x, c = 1 / T.sqrt(1 + t * t)
+                let s = x < 0 ? -c : c
+                return (s, t * s)
+            }
+            let t = x / y, c = 1 / T.sqrt(1 + t * t)
+            let s = y < 0 ? -c : c
+            return (t * s, s)
         }
         /// The ∞-norm distance to the origin: rational-closed, so exact mode can ask it too.
         @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? {
