@@ -14,6 +14,13 @@ public struct ExactDifferenceJacobian: Sendable {
     public let errorEstimate: [[Rational]]
     /// The step used for each input.
     public let steps: [Rational]
+    /// Per entry, whether f is not smooth on the step's scale: the second difference
+    /// (f(x + h) − 2f(x) + f(x − h))/h, which is h·f″ + O(h³) for a smooth f and halves with h, did
+    /// not shrink by more than a quarter from h to h/2 or from h/2 to h/4. A kink at x (a
+    /// hand-written relu: constant, the slopes' jump) or a pole within the step (it grows) does
+    /// that; there the central differences converge to something that is not f′ (0.5 for the
+    /// relu at 0, with an error estimate of exactly 0), and nothing here is a derivative.
+    public var notSmooth: [[Bool]] = []
 }
 
 /// The Jacobian of a rational-closed `f` at `x` by central differences computed in exact
@@ -47,18 +54,27 @@ public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
         }
         return y
     }
-    let m = try eval(x).count
-    var columns: [[Rational]] = [], estimates: [[Rational]] = [], steps: [Rational] = []
+    let y0 = try eval(x)
+    let m = y0.count
+    var columns: [[Rational]] = [], estimates: [[Rational]] = [], steps: [Rational] = [], notSmooth: [[Bool]] = []
     for j in x.indices {
         let h = relativeStep * Rational.max(1, Rational.abs(x[j]))
+        var second: [[Rational]] = []   // (f(x + h) − 2f(x) + f(x − h))/h per output, per step
         func central(_ h: Rational) throws -> [Rational] {
             var xp = x, xm = x
             xp[j] = x[j] + h
             xm[j] = x[j] - h
             let yp = try eval(xp), ym = try eval(xm)
+            second.append((0..<Swift.min(m, yp.count, ym.count)).map { i in (yp[i] - 2 * y0[i] + ym[i]) / h })
             return zip(yp, ym).map { ($0 - $1) / (2 * h) }
         }
         let d1 = try central(h), d2 = try central(h / 2), d4 = try central(h / 4)
+        let threeQuarters = Rational(numerator: 3, denominator: 4)
+        notSmooth.append((0..<m).map { i in
+            guard second.count == 3, second.allSatisfy({ i < $0.count }) else { return true }
+            let g = second.map { Rational.abs($0[i]) }
+            return (g[0] != 0 && g[1] > threeQuarters * g[0]) || (g[1] != 0 && g[2] > threeQuarters * g[1])
+        })
         // Two Richardson values; their difference estimates what is left of the truncation.
         let r1 = zip(d1, d2).map { (4 * $1 - $0) / 3 }
         let r2 = zip(d2, d4).map { (4 * $1 - $0) / 3 }
@@ -68,7 +84,8 @@ public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
     }
     return ExactDifferenceJacobian(jacobian: (0..<m).map { i in x.indices.map { columns[$0][i] } },
                                    errorEstimate: (0..<m).map { i in x.indices.map { estimates[$0][i] } },
-                                   steps: steps)
+                                   steps: steps,
+                                   notSmooth: (0..<m).map { i in x.indices.map { notSmooth[$0][i] } })
 }
 
 /// Tuning of ``exactDifferenceJacobian(of:at:relativeStep:)``.

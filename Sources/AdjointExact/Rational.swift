@@ -115,6 +115,7 @@ public struct Rational: @unchecked Sendable {
     /// Rational(0.375).description   // "3/8"
     /// ```
     public init(_ value: Double) {
+        let value = Rational.constantsAreFloats ? Double(Float(value)) : value
         guard let r = Rational(exactly: value) else {
             Diagnostics.report(.invalidArgument("\(value) has no rational value"))
             self = .nan
@@ -122,6 +123,13 @@ public struct Rational: @unchecked Sendable {
         }
         self = r
     }
+
+    /// Set while a Float function runs on rationals (a Float check's exact witness): a constant
+    /// embedded from a Double (`T(0.1)`, a literal) takes the Float value the function's Float
+    /// code uses, not the Double one. With the Double, 1/(x − 0.1) one Float ulp above 0.1 was
+    /// differentiated with its pole 7e-9 away instead of 7e-9 · 0.7, and the right Float
+    /// derivative was convicted (a review). Values already Floats are unchanged.
+    @TaskLocal public static var constantsAreFloats = false
 
     /// Exactly the value of a finite Float (widened to Double first, which is exact).
     public init(_ value: Float) { self.init(Double(value)) }

@@ -461,7 +461,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
-                significant(e.witnessValue, e.errorEstimate)
+                // Not where a difference crosses a kink: a hand-written relu at 0 has slope 0 on the
+                // branch taken, and its differences' 0.5 is no sign of a lost variable.
+                if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.crossesKink) { return false }
+                return significant(e.witnessValue, e.errorEstimate)
                     || e.ladder.contains { $0.outcome != "unreliable" && significant($0.value, $0.errorEstimate) }
             }
         if forwardRuns, let seed = options.directionSeed, n > 0, m > 0 {
@@ -518,13 +521,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 result = .notAvailable("uses \(name), which is not closed over the rationals")
             } else {
                 do {
-                    let d = try exactDifferenceJacobian(of: f, at: xd.map { Rational($0) })
-                    result = .available(zip(d.jacobian, d.errorEstimate).map { row, est in
-                        zip(row, est).enumerated().map { j, pair in
+                    // A Float function's constants are Floats (see Rational.constantsAreFloats).
+                    let d = try Rational.$constantsAreFloats.withValue(V.self == Float.self) {
+                        try exactDifferenceJacobian(of: f, at: xd.map { Rational($0) })
+                    }
+                    result = .available(d.jacobian.indices.map { i in
+                        d.jacobian[i].indices.map { j in
                             // Its samples reach x ± h: a kink that close is crossed as by any difference
                             // (without the reach, |x + y| at x = 5e-324 made this rung call a right 1 wrong).
-                            DifferenceEstimate(value: pair.0.doubleValue, errorEstimate: pair.1.doubleValue,
-                                               step: d.steps[j].doubleValue, reach: d.steps[j].doubleValue)
+                            var w = DifferenceEstimate(value: d.jacobian[i][j].doubleValue, errorEstimate: d.errorEstimate[i][j].doubleValue,
+                                                       step: d.steps[j].doubleValue, reach: d.steps[j].doubleValue)
+                            // Not smooth on the step's scale (a kink in the user's own code, a pole
+                            // within the step): the extrapolation's premise fails, its estimate too.
+                            if i < d.notSmooth.count, j < d.notSmooth[i].count, d.notSmooth[i][j] { w.warnings.append(.noConvergence) }
+                            return w
                         }
                     })
                 } catch {
@@ -924,6 +934,19 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if c.wrong.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
                 return convict(c.wrong, (c.name, c.w, c.tol))
             }
+            // A kink at the point that the tape does not record (x > 0 ? x : 0 in the user's code):
+            // every difference there is the mean of the one-sided slopes, converging as well as on a
+            // smooth f (exact differences gave 0.5 ± 0 for the relu at 0), and the modes' branch
+            // derivative was convicted. No difference judges a derivative there. (The complex step
+            // subtracts nothing and follows the branch taken, as the modes do; a kink the tape
+            // records nearby has its own rung, `central-near-kink`.)
+            let subtractsSamples = decidedName != WitnessRung.differences(.complexStep).name
+                && !options.ladder.contains { if case .custom = $0 { return $0.name == decidedName } else { return false } }
+            if subtractsSamples, safeDisplacement == nil,
+               kinkCrossing(output: i, input: j, reach: Swift.max(1, Swift.abs(Double(x[j]))) / 4) == nil,
+               slopeJumpAcross(output: i, input: j) {
+                return make(.fdInconclusive(reasons: [.crossesKink]), nil, ladder: outcomes)
+            }
             var passes: [SeededPass] = []
             var excused: [String] = []
             let linearRules = graph.map { $0.vectorCalls.isEmpty } ?? false
@@ -989,7 +1012,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     case .continuous: break
                     }
                 }
+                // Also loose: an agreement within a wider tolerance than a reliable witness before it
+                // disagreed in. In Float ε^{1/3} is 5e-3, and adaptive's 1e-3 agreement with a sin
+                // rule 0.1% off stood over central's disagreement at 4e-5 (a review); the ladder goes
+                // on, and what is sharper decides (see `looseAgreement` below).
+                let looserThanADisagreement = sharpestDisagreement.map { $0.2 < tol } ?? false
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w)
+                    || looserThanADisagreement
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
                     if loose && laterDisagreement == nil {
@@ -1257,6 +1286,39 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
         return jumpFromDifferences(deltas, smallestStep: first * Double.pow(2, -2 * spacing), slope: slope,
                                    noise: 64 * eps * Swift.max(fi, 1, rounding)).map { .jump($0) } ?? .continuous
+    }
+
+    /// Whether fᵢ's slope along eⱼ jumps at x: the second difference (f(x + h) − 2f(x) + f(x − h))/h
+    /// is h·f″ for a smooth f and shrinks with h, while at a kink it is the jump of the one-sided
+    /// slopes whatever the step. At three steps, the smallest √ε·|xⱼ| (where f's rounding over it
+    /// is still small: at 2⁻³⁰ a Float's rounding hid a slope jump of 1) and each 2ˢ above the
+    /// next (s = 10 in Double, 5 in Float), a kink shows as the same nonzero value, within a
+    /// quarter, at the two smaller steps, above f's rounding over the smallest; a smooth f's value
+    /// falls 2ˢ-fold between them, and a pole within the steps makes them differ too. No
+    /// recorded kink op may be near (``kinkCrossing(output:input:reach:)``): those have their own rung.
+    func slopeJumpAcross(output i: Int, input j: Int) -> Bool {
+        guard i < value.count else { return false }
+        let scale = Swift.max(1, Swift.abs(Double(x[j])))
+        let f0 = Double(value[i])
+        let low = (Double.log2(eps) / 2).rounded()
+        let s = Swift.min(10, ((-low - 2) / 2).rounded(.down))
+        var second: [Double] = []
+        for k in [-low - 2 * s, -low - s, -low] {
+            let h = V(scale * Double.pow(2, -k))
+            var plus = x, minus = x
+            plus[j] += h; minus[j] -= h
+            let (yp, _) = Diagnostics.collect { f(plus) }
+            let (ym, _) = Diagnostics.collect { f(minus) }
+            guard i < yp.count, i < ym.count else { return false }
+            let g = (Double(yp[i]) - 2 * f0 + Double(ym[i])) / Double(h)
+            guard g.isFinite else { return false }
+            second.append(g)
+        }
+        let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
+        let noise = 64 * eps * Swift.max(Swift.abs(f0), 1, rounding)
+        let smallest = scale * Double.pow(2, low)
+        let (g1, g2) = (second[1], second[2])
+        return Swift.abs(g2) > 8 * noise / smallest && (g1 > 0) == (g2 > 0) && Swift.abs(g1 - g2) <= 0.25 * Swift.abs(g2)
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to

@@ -85,15 +85,20 @@ public struct CheckReport: Sendable {
     /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated;
     /// inconclusive with no reason when there is no entry (no inputs, or no outputs); at least
     /// `.nonFinite` of the failed modes when a mode failed on its own (``modeFailures``): left out
-    /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check.
+    /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check;
+    /// at least inconclusive with conflicting witnesses when the random direction's J·v disagrees
+    /// (``directional``) beside entries that agree: every entry agreed there and the headline said
+    /// "agree" beside `passed == false` (a review). Not rule-wrong: a branch in f's code that the
+    /// direction's difference straddles disagrees as a wrong forward rule would.
     public var verdict: Verdict {
         if problem != nil { return .nonFinite(subjects: ["value"]) }
-        let worst = entries.joined().map(\.verdict).max { $0.severity < $1.severity }
+        var candidates = entries.joined().map(\.verdict)
         let failed = ["forward", "reverse"].filter { mode in modeFailures.contains { $0.hasPrefix("\(mode) mode failed") } }
-        if !failed.isEmpty, (worst?.severity ?? 0) < Verdict.nonFinite(subjects: failed).severity {
-            return .nonFinite(subjects: failed)
-        }
-        return worst ?? .fdInconclusive(reasons: [])
+        if !failed.isEmpty { candidates.append(.nonFinite(subjects: failed)) }
+        if directional?.agrees == false { candidates.append(.fdInconclusive(reasons: [.witnessesConflict])) }
+        // The first of the most severe: an entry's own verdict before a mode's on a tie.
+        return candidates.reduce(nil as Verdict?) { best, v in best.map { v.severity > $0.severity ? v : $0 } ?? v }
+            ?? .fdInconclusive(reasons: [])
     }
 
     /// True when every entry agrees (kinks with a valid subgradient count as passing) and no mode

@@ -72,6 +72,9 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
 
     /// Orders by real part: the complex-step convention (see the type's documentation).
     public static func < (lhs: Complex, rhs: Complex) -> Bool { lhs.real < rhs.real }
+    /// Real parts, as `<`, so `<=` and `>=` take the branch the real primal takes (the user's
+    /// `==` is swift-numerics' and still compares both parts).
+    public static func orderEqual(_ lhs: Complex, _ rhs: Complex) -> Bool { lhs.real == rhs.real }
 
     /// The registry's flags are checked once here: an analytic op runs its declared primal,
     /// whose branches are chosen on the real part; an op with kinks does too, away from them (see

@@ -91,6 +91,15 @@ where Scalar == Self {
     /// Double.libraryPredicate { Rules.domainViolation(.log, -1.0, -1.0, 0) }   // the reason log(-1) is outside
     /// ```
     static func libraryPredicate<R>(_ body: () -> R) -> R
+    /// The equality `<=` and `>=` add to `<`: the type's `==` by default. A complex step orders by
+    /// real parts, and its `==` (swift-numerics') compares imaginary parts too, so `x >= 0` at
+    /// 0 + 10⁻²⁰i was false where a dual at 0 takes it as true, and the witness followed the other
+    /// branch of the user's code (a review).
+    ///
+    /// ```swift
+    /// Double.orderEqual(1, 1)   // true
+    /// ```
+    static func orderEqual(_ lhs: Self, _ rhs: Self) -> Bool
 }
 
 /// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
@@ -117,6 +126,9 @@ extension ADScalar {
 
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { body() }
+
+    @inlinable @inline(__always)
+    public static func orderEqual(_ lhs: Self, _ rhs: Self) -> Bool { lhs == rhs }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)
@@ -173,8 +185,8 @@ extension ADScalar {
 /// where the same code on Double did not (√'s domain test passed NaN).
 extension ADScalar {
     @inlinable public static func > (lhs: Self, rhs: Self) -> Bool { rhs < lhs }
-    @inlinable public static func <= (lhs: Self, rhs: Self) -> Bool { lhs < rhs || lhs == rhs }
-    @inlinable public static func >= (lhs: Self, rhs: Self) -> Bool { rhs < lhs || lhs == rhs }
+    @inlinable public static func <= (lhs: Self, rhs: Self) -> Bool { lhs < rhs || orderEqual(lhs, rhs) }
+    @inlinable public static func >= (lhs: Self, rhs: Self) -> Bool { rhs < lhs || orderEqual(lhs, rhs) }
     @inlinable public static func += (lhs: inout Self, rhs: Self) { lhs = lhs + rhs }
     @inlinable public static func -= (lhs: inout Self, rhs: Self) { lhs = lhs - rhs }
     @inlinable public static func *= (lhs: inout Self, rhs: Self) { lhs = lhs * rhs }
