@@ -91,6 +91,11 @@ public struct Rational: @unchecked Sendable {
             self = Rational.smallIntegers[integer - Rational.smallIntegerRange.lowerBound]
             return
         }
+        // A Float function's T(16777217) is 16777216 (see constantsAreFloats).
+        if integer.magnitude > 1 << 24, Rational.constantsAreFloats, let rounded = Int(exactly: Float(integer)) {
+            self.init(uncachedInteger: rounded)
+            return
+        }
         self.init(uncachedInteger: integer)
     }
 
@@ -128,7 +133,8 @@ public struct Rational: @unchecked Sendable {
     /// embedded from a Double (`T(0.1)`, a literal) takes the Float value the function's Float
     /// code uses, not the Double one. With the Double, 1/(x − 0.1) one Float ulp above 0.1 was
     /// differentiated with its pole 7e-9 away instead of 7e-9 · 0.7, and the right Float
-    /// derivative was convicted (a review). Values already Floats are unchanged.
+    /// derivative was convicted (a review). Values already Floats are unchanged. Integers beyond 2²⁴
+    /// (`T(16777217)`, a literal) are rounded to Float too.
     @TaskLocal public static var constantsAreFloats = false
 
     /// Exactly the value of a finite Float (widened to Double first, which is exact).

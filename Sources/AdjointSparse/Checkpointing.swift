@@ -69,7 +69,8 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// reasonable time").
 ///
 /// - Parameter tapeLimit: the entry bound for each segment's tape (see ``AdjointCore/Tape``).
-/// - Throws: domain and non-finite errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, and
+/// - Throws: domain errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, a non-finite loss (a state
+///   entry that is not finite is kept, as the plain tape keeps it, unless the loss reads it), and
 ///   ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)`` when a step changes the state size.
 @inlinable public func checkpointedGradient<V: ADScalar>(
     steps: Int, state x0: [V],

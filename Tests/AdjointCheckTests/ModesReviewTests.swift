@@ -133,3 +133,34 @@ extension ModesReviewTests {
         XCTAssertEqual(r.verdict, .fdInconclusive(reasons: [.witnessesConflict]))
     }
 }
+
+/// From the review of the day's diff.
+extension ModesReviewTests {
+    /// 1/(x − 16777217) in Float: T(16777217) is the Float 16777216, so at x = 16777218 the
+    /// denominator is 2 and ∂f/∂x = −1/4 (by hand). The exact witness kept the integer exact,
+    /// differentiated 1/(x − 16777217) (−1 there) and convicted both modes.
+    struct IntPole: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1 / (x[0] - 16777217) + T.abs(x[1])] }
+    }
+
+    func testAFloatFunctionsLargeIntegerConstantsAreFloatsToo() throws {
+        let r = try checkJacobian(of: IntPole(), at: [Float(16777218), 0])
+        XCTAssertEqual(r.entries[0][0].subjects[0].value, -0.25)
+        XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
+    }
+
+    /// sin(x₀) + erf(x₁) at (1194900, 0.5): the second differences at the two smaller steps matched
+    /// because sin is periodic on the larger one, a sign-flipped sin rule read as a kink crossing.
+    /// There is no kink: the wrong rule is convicted, the right one agrees.
+    struct SinErf: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) + T.erf(x[1])] } }
+
+    func testAPeriodicFunctionIsNotTakenForAKink() throws {
+        let x = [1194900.0, 0.5]
+        XCTAssertEqual(try checkJacobian(of: SinErf(), at: x).entries[0][0].verdict, .agree)
+        for factor in [-1.0, 1.001] {
+            let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: factor)) { try checkJacobian(of: SinErf(), at: x) }
+            XCTAssertNotEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.crossesKink]), r.renderTable())
+            XCTAssertFalse(r.passed)
+        }
+    }
+}

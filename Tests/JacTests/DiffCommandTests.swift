@@ -524,3 +524,26 @@ final class DiffWithoutAPointTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["diff", "x^2 + relu(x*y)", "--wrt", "x"]).status, 2)
     }
 }
+
+extension DiffWithoutAPointTests {
+    /// hypot's stable partials choose a form by region and sign; without a point a symbolic
+    /// derivative took x > 0's: `jac diff "hypot(x, 2)"` printed 1/sqrt(4/x^2 + 1), +0.832 at −3
+    /// where x/√(x² + 4) = −0.832 (by hand). Symbolic derivatives keep x/z.
+    func testHypotsSymbolicDerivativeHoldsForEverySign() throws {
+        for (formula, at, expected) in [("hypot(x, 2)", "x=-3", -3 / 13.0.squareRoot()),
+                                        ("hypot(x, 2)", "x=3", 3 / 13.0.squareRoot())] {
+            let json = try JacRunner.json(try JacRunner.run(["diff", formula, "--format", "json"]).stdout)
+            let entry = (json["jacobian"] as? [[String]])?.first?.first ?? ""
+            let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", at, "--format", "json"])
+            XCTAssertEqual(e.status, 0, e.stderr)
+            let value = ((try JacRunner.json(e.stdout)["value"] as? [Double])?.first) ?? .nan
+            XCTAssertEqual(value, expected, accuracy: 1e-15, "\(entry) at \(at)")
+        }
+        // asinh″ = −x/(1 + x²)^{3/2}: +0.1789 at −2 (by hand); it printed a form giving −0.1789.
+        let json = try JacRunner.json(try JacRunner.run(["diff", "asinh(x)", "--order", "2", "--format", "json"]).stdout)
+        let entry = ((json["hessian"] as? [[String]]) ?? (json["jacobian"] as? [[String]]))?.first?.first ?? ""
+        let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", "x=-2", "--format", "json"])
+        let value = ((try JacRunner.json(e.stdout)["value"] as? [Double])?.first) ?? .nan
+        XCTAssertEqual(value, 2 / Double.pow(5, 1.5), accuracy: 1e-15, entry)
+    }
+}

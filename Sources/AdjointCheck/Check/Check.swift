@@ -1293,7 +1293,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// slopes whatever the step. At three steps, the smallest √ε·|xⱼ| (where f's rounding over it
     /// is still small: at 2⁻³⁰ a Float's rounding hid a slope jump of 1) and each 2ˢ above the
     /// next (s = 10 in Double, 5 in Float), a kink shows as the same nonzero value, within a
-    /// quarter, at the two smaller steps, above f's rounding over the smallest; a smooth f's value
+    /// quarter, at all three steps, above f's rounding over the smallest; a smooth f's value
     /// falls 2ˢ-fold between them, and a pole within the steps makes them differ too. No
     /// recorded kink op may be near (``kinkCrossing(output:input:reach:)``): those have their own rung.
     func slopeJumpAcross(output i: Int, input j: Int) -> Bool {
@@ -1317,8 +1317,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
         let noise = 64 * eps * Swift.max(Swift.abs(f0), 1, rounding)
         let smallest = scale * Double.pow(2, low)
-        let (g1, g2) = (second[1], second[2])
-        return Swift.abs(g2) > 8 * noise / smallest && (g1 > 0) == (g2 > 0) && Swift.abs(g1 - g2) <= 0.25 * Swift.abs(g2)
+        // All three: two could match by chance on a periodic f (sin(ωx) where ω·h₁ is near 2π; a
+        // review hid a sign-flipped sin rule at 1.19e6 so).
+        let g2 = second[2]
+        return Swift.abs(g2) > 8 * noise / smallest
+            && second.allSatisfy { ($0 > 0) == (g2 > 0) && Swift.abs($0 - g2) <= 0.25 * Swift.abs(g2) }
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to

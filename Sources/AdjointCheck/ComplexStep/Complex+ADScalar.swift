@@ -75,6 +75,7 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// Real parts, as `<`, so `<=` and `>=` take the branch the real primal takes (the user's
     /// `==` is swift-numerics' and still compares both parts).
     public static func orderEqual(_ lhs: Complex, _ rhs: Complex) -> Bool { lhs.real == rhs.real }
+    public static var roundsArithmetic: Bool { true }
 
     /// The registry's flags are checked once here: an analytic op runs its declared primal,
     /// whose branches are chosen on the real part; an op with kinks does too, away from them (see

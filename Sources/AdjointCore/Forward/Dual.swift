@@ -58,6 +58,7 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     /// Comparisons compare values, so the value type says how its predicates run.
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { Value.libraryPredicate(body) }
+    @inlinable public static var roundsArithmetic: Bool { Value.roundsArithmetic }
 
     /// Equality and order look at primal values only: control flow in user code must branch the
     /// same way it would on plain numbers.

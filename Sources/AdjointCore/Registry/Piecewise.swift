@@ -68,7 +68,10 @@ extension Builtin {
             // dominates, and the Hessian lost every digit (∂²/∂x² of hypot(3000, 1) was 0 in Float
             // for 3.7e-11, hypot(1e8, 1) in Double; a review). With t the smaller over the larger,
             // the larger's partial is ±1/√(1 + t²) and the other's t times it: no subtraction in them
-            // or in their derivatives (y²/z³ comes out as a product).
+            // or in their derivatives (y²/z³ comes out as a product). An exact or symbolic scalar
+            // keeps x/z, y/z: no rounding to avoid, and one form for every sign (a symbolic
+            // derivative with no point printed the x > 0 region's |x|/z for x/z; a review).
+            guard T.roundsArithmetic else { return (x / z, y / z) }
             let a = Abs.primal(x, x, 0), b = Abs.primal(y, y, 0)
             if b <= a {
                 let t = y / x, c = 1 / T.sqrt(1 + t * t)

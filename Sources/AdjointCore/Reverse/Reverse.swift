@@ -59,6 +59,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     /// Comparisons compare values, so the value type says how its predicates run.
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { V.libraryPredicate(body) }
+    @inlinable public static var roundsArithmetic: Bool { V.roundsArithmetic }
     /// Whether this value depends on a tape variable.
     @inlinable public var isVariable: Bool { tape != nil }
     /// The node index on the tape, or nil for a constant.

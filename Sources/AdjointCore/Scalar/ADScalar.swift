@@ -100,6 +100,15 @@ where Scalar == Self {
     /// Double.orderEqual(1, 1)   // true
     /// ```
     static func orderEqual(_ lhs: Self, _ rhs: Self) -> Bool
+    /// Whether the type's arithmetic rounds (floating point, and the derived scalars over it). A
+    /// rule may choose a form by region for accuracy there; for an exact or symbolic scalar it
+    /// keeps the one form valid everywhere (a symbolic derivative with no point takes one region
+    /// for all: hypot's stable partials printed |x|/z for x/z). False by default.
+    ///
+    /// ```swift
+    /// Double.roundsArithmetic   // true
+    /// ```
+    static var roundsArithmetic: Bool { get }
 }
 
 /// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
@@ -129,6 +138,8 @@ extension ADScalar {
 
     @inlinable @inline(__always)
     public static func orderEqual(_ lhs: Self, _ rhs: Self) -> Bool { lhs == rhs }
+
+    @inlinable public static var roundsArithmetic: Bool { false }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)

@@ -7,6 +7,7 @@ extension ADScalar where Self: Real & BinaryFloatingPoint {
     @inlinable public var approximateDouble: Double { Double(self) }
     @inlinable public var isFiniteValue: Bool { isFinite }
     @inlinable public var isNormalValue: Bool { isNormal }
+    @inlinable public static var roundsArithmetic: Bool { true }
 
 }
 
