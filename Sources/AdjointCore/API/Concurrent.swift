@@ -208,25 +208,13 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     }
 }
 
-/// Rows of a forward Jacobian from its passes' outcomes (in pass order) and where each column
-/// lives (m values from the pointer), with the diagnostics of the first pass (escapes summed);
-/// non-finite entries throw when `checked`.
+/// ``assembleForward(value:diagnostics:inputs:checked:entry:)`` of passes that wrote their columns
+/// into flat buffers (m values from each column's pointer), in pass order.
 @inlinable func assembleForward<V: ADScalar>(
     ordered: [ForwardPassOutcome<V>], columns: [UnsafeMutablePointer<V>?], checked: Bool
 ) throws -> JacobianResult<V> {
-    if checked { for o in ordered { try throwFirstError(o.diagnostics) } }
-    let value = ordered.first?.value ?? []
-    var diagnostics = ordered.first?.diagnostics ?? EvaluationDiagnostics()
-    diagnostics.escapes = ordered.reduce(0) { $0 + $1.diagnostics.escapes }
-    let m = ordered.first?.outputs ?? 0, n = columns.count
-    // Rows by `map`, not `Array(unsafeUninitializedCapacity:)`: that one looks up the array's
-    // type metadata on every call, a fifth of a 1000 × 1 Jacobian's thousand one-entry rows.
-    let jac = (0..<m).map { i in (0..<n).map { j in columns[j]?[i] ?? V(Double.nan) } }
-    if checked {
-        try checkFinite(value, what: "output")
-        try checkFinite(rows: jac, what: "Jacobian entry")
-    }
-    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: ordered.count, diagnostics: diagnostics)
+    try assembleForward(value: ordered.first?.value ?? [], diagnostics: ordered.map(\.diagnostics),
+                        inputs: columns.count, checked: checked) { i, j in columns[j]?[i] ?? V(Double.nan) }
 }
 
 /// What one forward pass of a concurrent Jacobian hands back besides the columns it wrote.

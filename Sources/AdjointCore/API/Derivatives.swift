@@ -326,20 +326,29 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 @inlinable public func assembleForward<V: ADScalar>(
     _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool
 ) throws -> JacobianResult<V> {
-    if checked { for p in passes { try throwFirstError(p.diagnostics) } }
-    let value = passes.first?.value ?? []
-    var diagnostics = passes.first?.diagnostics ?? EvaluationDiagnostics()
-    diagnostics.escapes = passes.reduce(0) { $0 + $1.diagnostics.escapes }
     let columns = passes.flatMap(\.columns)
-    let m = value.count
-    let jac = (0..<m).map { i in
-        (0..<n).map { j in j < columns.count && i < columns[j].count ? columns[j][i] : V(Double.nan) }
+    let value = passes.first?.value ?? []
+    return try assembleForward(value: value, diagnostics: passes.map(\.diagnostics), inputs: n, checked: checked) { i, j in
+        j < columns.count && i < columns[j].count ? columns[j][i] : V(Double.nan)
     }
+}
+
+/// The one assembly every forward driver ends in, wherever its columns live (arrays, or the flat
+/// buffers of ``flatForwardJacobian(_:at:passes:checked:)`` and the concurrent driver): entry
+/// (i, j) from `entry`, the diagnostics of the first pass with every pass's escapes summed, and,
+/// when `checked`, the passes' errors and non-finite values thrown.
+@inlinable func assembleForward<V: ADScalar>(
+    value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool, entry: (_ i: Int, _ j: Int) -> V
+) throws -> JacobianResult<V> {
+    if checked { for d in diagnostics { try throwFirstError(d) } }
+    var first = diagnostics.first ?? EvaluationDiagnostics()
+    first.escapes = diagnostics.reduce(0) { $0 + $1.escapes }
+    let jac = (0..<value.count).map { i in (0..<n).map { j in entry(i, j) } }
     if checked {
         try checkFinite(value, what: "output")
         try checkFinite(rows: jac, what: "Jacobian entry")
     }
-    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: passes.count, diagnostics: diagnostics)
+    return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: diagnostics.count, diagnostics: first)
 }
 
 // MARK: Any mode, from a generic function
