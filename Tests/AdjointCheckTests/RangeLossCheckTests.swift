@@ -73,6 +73,20 @@ final class RangeLossCheckTests: XCTestCase {
         XCTAssertTrue(r.renderTable().contains("forward 0.0 lost a term to a tangent outside Double's normal range"), r.renderTable())
     }
 
+    func testAFloatCheckNamesFloatsRange() throws {
+        // x²/x³⁰ at 10 in Float: d/dx x⁻²⁸ = −28·10⁻²⁹ by hand. The adjoint of x³⁰, −x²/(x³⁰)² =
+        // −10⁻⁵⁸, is below Float's least subnormal (1.4e-45) though well inside Double's range, so
+        // reverse keeps only 2x/x³⁰ = 2·10⁻²⁹. The note named Double's range for this Float loss.
+        let r = try checkJacobian(of: try Formula(parsing: "x^2/x^30"), at: [Float(10)])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .rangeLoss(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(e.subjects.first { $0.name == "reverse" }?.value ?? .nan, 2e-29, accuracy: 1e-6 * 2e-29)
+        for p in e.seededPasses { XCTAssertEqual(p.value, -2.8e-28, accuracy: 1e-5 * 2.8e-28) }
+        let table = r.renderTable()
+        XCTAssertTrue(table.contains("lost a term to an adjoint outside Float's normal range"), table)
+        XCTAssertFalse(table.contains("Double's"), table)
+    }
+
     func testAWrongRuleAtTinyMagnitudesIsStillConvicted() throws {
         // By hand 3x²·10⁻³⁰⁰ = 1.2e-299 at 2; the rule gives 2x²·10⁻³⁰⁰ = 8e-300. Every value is
         // normal, so the seeded passes reproduce the unseeded ones and none is listed.

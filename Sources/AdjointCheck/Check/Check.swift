@@ -978,6 +978,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
                          ladder: outcomes)
             e.seededPasses = passes
+            e.scalarName = "\(V.self)"
             return e
         }
 

@@ -489,7 +489,7 @@ extension EntryCheck {
             let witness = witness.map { " (\($0) \(witnessValue.map(fmt) ?? "?"))" } ?? ""
             let pass = "the same pass with its \(seedName) scaled gives \(given)"
             if excused.contains(mode) {
-                return "\(mode)\(unseeded) lost a term to \(quantity) outside Double's normal range: \(pass), "
+                return "\(mode)\(unseeded) lost a term to \(quantity) outside \(scalarName)'s normal range: \(pass), "
                     + (agrees ? "in agreement with the witness\(witness); no derivative rule is blamed"
                               : "still off the witness\(witness) and changing with the seed; no derivative rule is judged here")
             }

@@ -247,6 +247,9 @@ public struct EntryCheck: Sendable, Equatable {
     /// its seed (direction or cotangent) scaled by a power of two, where that gave a different
     /// finite value. Empty when no such pass differed (or none was needed).
     public internal(set) var seededPasses: [SeededPass] = []
+    /// The scalar type f was checked in, as the seeded passes' note names its range ("Float" for
+    /// a Float check, whose passes lose terms below 1e-45, not Double's 5e-324).
+    var scalarName = "Double"
 
     /// Whether this entry lets the check pass: it agrees, or sits at a kink with every subject
     /// shown to lie between the one-sided derivatives. What ``CheckReport/passed`` asks of
