@@ -164,3 +164,25 @@ extension ModesReviewTests {
         }
     }
 }
+
+extension ModesReviewTests {
+    struct Sine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0])] } }
+
+    /// In Float at x = 800 adaptive agreed within 4.5e-4 (its estimate 2.1e-4) with a sin rule 0.1%
+    /// off; that was inside ε^{1/3} = 5e-3 of the entry, so the agreement was final and `passed`
+    /// was true. An agreement looser than √ε (3.5e-4) now asks the complex step, which resolves
+    /// the entry to 1e-7. d/dx sin x = cos 800 = −0.44812751… by hand (Python's math.cos).
+    func testAnAgreementLooserThanRootEpsilonAsksTheComplexStepInFloat() throws {
+        let x: [Float] = [800]
+        let right = try checkJacobian(of: Sine(), at: x)
+        XCTAssertTrue(right.passed, right.renderTable())
+        XCTAssertEqual(Double(right.entries[0][0].subjects[0].value), -0.44812751, accuracy: 1e-6)
+        for factor in [1.001, 0.999] {
+            let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: factor)) {
+                try checkJacobian(of: Sine(), at: x)
+            }
+            XCTAssertFalse(r.passed, "sin × \(factor)\n" + r.renderTable())
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), r.renderTable())
+        }
+    }
+}
