@@ -137,6 +137,16 @@ public struct GraphGenerator {
         func dyadic(_ r: ClosedRange<Double>) -> Double {
             // Sixteenths: exact in binary and in decimal, so exact mode and the printed formula agree.
             let lo = (r.lowerBound * 16).rounded(.up), hi = (r.upperBound * 16).rounded(.down)
+            // A user primitive's declared range may hold no sixteenth (0.5...0.51 gave 0.5625,
+            // outside it) or more than an Int counts (−1e18...1e18, or an infinite bound: Int(hi − lo)
+            // trapped; a review). Then any Double in the range, clamped to finite ones: it prints
+            // as a literal that reads back to itself, and exact mode takes its exact value.
+            guard lo <= hi, hi - lo < 0x1p52 else {
+                let a = Swift.max(r.lowerBound, -Double.greatestFiniteMagnitude)
+                let b = Swift.min(r.upperBound, Double.greatestFiniteMagnitude)
+                let v = a / 2 + rng.nextUnit() * (b / 2 - a / 2)
+                return Swift.min(b, Swift.max(a, v * 2))
+            }
             return (lo + Double(uniform(Int(hi - lo) + 1))) / 16
         }
 

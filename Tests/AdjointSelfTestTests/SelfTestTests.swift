@@ -131,3 +131,47 @@ extension SelfTestTests {
                       wrong.renderTable())
     }
 }
+
+/// x·y whose second argument's sample range holds more sixteenths than an Int counts.
+enum SelfTestWideMul: ScalarPrimitive {
+    static let name = "selftest_wide_mul"
+    static var arity: Int { 2 }
+    static var sampleRanges: [ClosedRange<Double>] { [-3...3, -1e18...1e18] }
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+}
+/// x·y whose second argument's sample range holds no sixteenth.
+enum SelfTestNarrowMul: ScalarPrimitive {
+    static let name = "selftest_narrow_mul"
+    static var arity: Int { 2 }
+    static var sampleRanges: [ClosedRange<Double>] { [-3...3, 0.51...0.55] }
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (y, x) }
+}
+
+extension SelfTestTests {
+    /// A constant drawn for a user primitive's second argument comes from its declared range.
+    /// −1e18...1e18 trapped the self-test (Int(hi − lo) in the generator, a review); 0.51...0.55
+    /// holds no sixteenth and every drawn constant was 9/16 = 0.5625, outside it.
+    func testConstantsComeFromAnyDeclaredRangeWithoutATrap() throws {
+        for (p, range) in [(SelfTestWideMul.self, -1e18...1e18), (SelfTestNarrowMul.self, 0.51...0.55)]
+            as [(any ScalarPrimitive.Type, ClosedRange<Double>)] {
+            var gen = GraphGenerator()
+            gen.userPrimitives = [p]
+            var inRange = 0, nineSixteenths = 0
+            for seed in 0..<200 as Range<UInt64> {
+                let g = try gen.graph(seed: seed, focus: .user(0))
+                for node in g.nodes where node.op == .custom && g.nodes[node.b].op == .constant && node.b != node.a {
+                    let c = g.constants[g.nodes[node.b].n]
+                    if range.contains(c) { inRange += 1 }
+                    if c == 0.5625 { nineSixteenths += 1 }
+                }
+            }
+            XCTAssertGreaterThan(inRange, 0, "no constant from \(range) was drawn for \(p.name)'s second argument")
+            // (−1e18...1e18 may reuse a constant 9/16 drawn for another node.)
+            if range.upperBound < 1 { XCTAssertEqual(nineSixteenths, 0, p.name) }
+            let r = SelfTest.run(graphs: 40, mutations: false, seed: 7, generator: gen)
+            XCTAssertTrue(r.fuzz.primitivesCovered.contains(p.name), r.renderTable())
+        }
+    }
+}
