@@ -81,7 +81,7 @@ import RealModule
 @inlinable func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
     let v = directionFor(x)
     let products = Result {
-        (try hvp(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, direction: v),
+        (try hvp(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, direction: v, refusingRuleEscapes: false),
          try hvpReverseOverForward(f, at: x, direction: v))
     }
     return modesComparison(products, direction: v, hessianScale: hessianScale)
@@ -228,7 +228,7 @@ extension DerivativeProperty {
                     if claimed != nil { parts.append(notChecked("claimed Hessian vs differences of the reverse-mode gradient", because: why)) }
                     return PointOutcome(input: x, parts: parts)
                 }
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
                                           claimed: claimed, trust: trust, options: o)
@@ -264,10 +264,10 @@ extension DerivativeProperty {
                 if let why = trust.distrust { return PointOutcome(input: xv, parts: trust.parts + [notChecked(label, because: why)]) }
                 var base = CheckOptions.blackBox
                 base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: 0, jacobian: { z in
-                    try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z)
+                    try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z, refusingRuleEscapes: false)
                 }))
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x)
+                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return PointOutcome(input: xv, parts: trust.parts + [
                     PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),

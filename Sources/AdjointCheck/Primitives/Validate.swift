@@ -513,7 +513,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
         do {
             h = try hessian(of: { (z: [HessianScalar<Double>]) -> HessianScalar<Double> in
                 n > 1 ? P.apply(z[0], z[1]) : P.apply(z[0])
-            }, at: p)
+            }, at: p, refusingRuleEscapes: false)
         } catch let e as ADError {
             if case .unsupported = e {
                 return .init(name: name, outcome: .skipped,

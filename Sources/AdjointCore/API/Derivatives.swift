@@ -436,6 +436,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 
 /// The Hessian–vector product H·v of a scalar function, by forward-over-reverse: one recording
 /// in dual arithmetic seeded with v, one reverse sweep; the tangent of the gradient is H·v.
+/// Throws ``ADError/invalidArgument(_:)`` naming a user primitive whose rule read a dual as a
+/// Double along v (its second derivative is lost there), as well as domain and non-finite errors.
 ///
 /// ```swift
 /// func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
@@ -444,24 +446,55 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 @inlinable public func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V]
 ) throws -> [V] {
+    try hvp(of: f, at: x, direction: v, refusingRuleEscapes: true)
+}
+
+/// ``hvp(of:at:direction:)``; with `refusingRuleEscapes` false, a user rule that reads a dual as a
+/// Double is only counted (``EvaluationDiagnostics/escapingRules``) and the wrong product returned:
+/// for the checks (`validate`, `assertHessian`), which judge that product against differences and
+/// name the entries it loses, and judge a user's claimed Hessian beside it.
+@inlinable package func hvp<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
+) throws -> [V] {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
     // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
     // enclosing collection sees it once.
-    let hv = try Diagnostics.collect({ () throws -> [V] in
+    let (hv, diagnostics) = try Diagnostics.collect({ () throws -> [V] in
         let rec = try record({ [f($0)] }, at: seeded)
         let g = try rec.pullback([Dual(constant: 1)])
         return g.map(\.tangent)
-    }, keeping: { $0.withoutNestedRepeats() })
+    }, passingOn: { $0.withoutNestedRepeats() })
+    // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
+    // only a caller collecting diagnostics would have seen the escape.
+    if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
     try checkFinite(hv, what: "Hessian-vector product entry")
     return hv
 }
 
-/// The Hessian of a scalar function: n Hessian–vector products with the unit vectors.
+/// The error for user rules that read a dual as a Double in a Hessian (see
+/// ``EvaluationDiagnostics/escapingRules``).
+@usableFromInline func ruleEscapeError(_ names: [String]) -> ADError {
+    let who = names.count == 1 ? "the rule of user primitive \(names[0])" : "the rules of user primitives " + names.joined(separator: ", ")
+    return ADError.invalidArgument(who + " read a value carrying a derivative as a Double (approximateDouble), so a "
+        + "second derivative through it is lost; write the rule with the scalar type's operations, or declare "
+        + "the primitive a BlackBoxPrimitive, whose Hessian is refused")
+}
+
+/// The Hessian of a scalar function: n Hessian–vector products with the unit vectors, with their
+/// errors (a user rule that reads a dual as a Double is named, not returned as a wrong entry).
 /// The result is symmetric up to rounding; it is returned as computed, not symmetrised, so a
 /// test can see asymmetry caused by a wrong rule.
 @inlinable public func hessian<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], maximumDimension: Int = 4096
+) throws -> [[V]] {
+    try hessian(of: f, at: x, maximumDimension: maximumDimension, refusingRuleEscapes: true)
+}
+
+/// ``hessian(of:at:maximumDimension:)``, refusing rule escapes or not as
+/// ``hvp(of:at:direction:refusingRuleEscapes:)`` does.
+@inlinable package func hessian<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], maximumDimension: Int = 4096, refusingRuleEscapes: Bool
 ) throws -> [[V]] {
     let n = x.count
     // n² entries and n recordings: 4096 variables is already 16 M entries; beyond a bound, a
@@ -477,7 +510,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // x₁ = 0.7). The collection gets the most any one product counted.
     var escapesSeen = 0
     let columns = try (0..<n).map { j in
-        try Diagnostics.collect({ try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 }) },
+        try Diagnostics.collect({ try hvp(of: f, at: x, direction: (0..<n).map { $0 == j ? 1 : 0 },
+                                          refusingRuleEscapes: refusingRuleEscapes) },
                                 keeping: { $0.repeatedEvaluation(keepingKinks: j == 0, escapesSeen: &escapesSeen) })
     }
     return (0..<n).map { i in (0..<n).map { j in columns[j][i] } }
