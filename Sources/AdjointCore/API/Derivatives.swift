@@ -468,6 +468,11 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
+    // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
+    // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
+    // thrown, since the sweep also computes the partials of ops the output does not read (√y at
+    // 0 beside x² on one tape).
+    if firstNonFinite(hv) != nil, let e = diagnostics.errors.first { throw e }
     try checkFinite(hv, what: "Hessian-vector product entry")
     return hv
 }

@@ -53,6 +53,12 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     }
     /// Whether the primal value is finite.
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
+    /// The value and every lane of the tangent, at every nesting level.
+    @inlinable public var isFiniteInEveryComponent: Bool {
+        guard value.isFiniteInEveryComponent else { return false }
+        for lane in 0..<Tangent.laneCount where !tangent[lane: lane].isFiniteInEveryComponent { return false }
+        return true
+    }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
     /// Comparisons compare values, so the value type says how its predicates run.

@@ -54,6 +54,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     }
     /// Whether the primal value is finite.
     @inlinable public var isFiniteValue: Bool { value.isFiniteValue }
+    @inlinable public var isFiniteInEveryComponent: Bool { value.isFiniteInEveryComponent }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
     /// Comparisons compare values, so the value type says how its predicates run.

@@ -365,7 +365,7 @@ public final class Tape<V: ADScalar> {
             (pg, qg) = RuleMutations.apply(op, (pg, qg))
             Instrumentation.count(op)
         }
-        if D.partialsCanBeInfinite, _slowPath(!(pg.isFiniteValue && qg.isFiniteValue)), g == 0, unreached(i) {
+        if D.partialsCanBeInfinite, _slowPath(!(pg.isFiniteInEveryComponent && qg.isFiniteInEveryComponent)), g == 0, unreached(i) {
             (pg, qg) = (0, 0)
         }
         // Cleared after the values are read: a store before them (the buffers may alias, as far
@@ -399,7 +399,7 @@ public final class Tape<V: ADScalar> {
             let r = D.partials(x, x, Int(s.rhs[i]), output: s.values[i])
             pg = (I.isActive ? RuleMutations.apply(op, r).0 : r.0) * g
         }
-        if D.partialsCanBeInfinite, _slowPath(!pg.isFiniteValue), g == 0, unreached(i) { pg = 0 }
+        if D.partialsCanBeInfinite, _slowPath(!pg.isFiniteInEveryComponent), g == 0, unreached(i) { pg = 0 }
         if I.isActive { Instrumentation.count(op) }
         adj[i] = 0
         adj[a] = adj[a] + pg

@@ -34,6 +34,12 @@ where Scalar == Self {
     /// Whether the primal value is finite (not NaN or infinite). The type answers, so an exact
     /// rational too large for a Double still counts as finite.
     var isFiniteValue: Bool { get }
+    /// Whether the value and every derivative it carries are finite (a dual's tangents, at every
+    /// nesting level); ``isFiniteValue`` for a scalar that carries none. The reverse sweep asks it
+    /// of a partial before adding exactly 0 for an entry no seed reaches: a Hessian's partial can
+    /// be finite with an infinite tangent (x^y's ∂x at (0, 1)), and times a zero cotangent that
+    /// was NaN in the Hessian of another output on the tape.
+    var isFiniteInEveryComponent: Bool { get }
     /// Whether the primal value is a normal floating-point number: nonzero, finite and not
     /// subnormal, so a product with it rounds once and has lost no range. A rule that multiplies
     /// three factors (division's chain-rule products, ``Builtin/Div``) uses the plain order when
@@ -154,6 +160,8 @@ extension ADScalar {
 
     /// The default `isFiniteValue`: the Double approximation is finite.
     @inlinable public var isFiniteValue: Bool { approximateDouble.isFinite }
+    /// The default: the value alone, for a scalar that carries no derivative.
+    @inlinable public var isFiniteInEveryComponent: Bool { isFiniteValue }
 
     /// The default `isNormalValue`: true, as for an exact scalar, which loses no range (a type
     /// that rounds says otherwise, as Double, Float and the derived scalars do).
