@@ -292,6 +292,26 @@ final class ScalarPrimitiveNoiseTests: XCTestCase {
     /// dE/dM at m by mpmath (see the comment above this class).
     let dEdM = 1.0028486667617038
 
+    /// Before: validate FAILED ("difference 1.0028486667821805 ± 1.4245930047811013e-12, rule
+    /// 1.0028486667617584": the difference 2·10⁻¹¹ off, 14× its estimate, the rule 5·10⁻¹⁴ off).
+    /// Now the primal's noise is measured and told to the difference, and the verdict says so.
+    func testARightRuleOnAPrimalBisectedTo1e12PassesValidateNamingItsNoise() {
+        XCTAssertEqual(KeplerBisect<NoSlip>.derivative(m, output: keplerBisect(m)), dEdM, accuracy: 1e-13)
+        let v = validate(KeplerBisect<NoSlip>.self)
+        XCTAssertTrue(v.failedChecks.isEmpty, v.description)
+        XCTAssertTrue(v.passed, v.description)
+        let partials = v.check(named: "partials")?.detail ?? ""
+        XCTAssertTrue(partials.contains("measured noise σ = "), v.description)
+        // The difference that judged the rule, told the noise, is honest about it.
+        let r = RuleCheck.disagreement(name: "kepler_bisect", point: [m], partial: 0, claimed: dEdM + 1e-6, node: -1,
+                                       stepLimit: .infinity, primal: { keplerBisect($0[0]) },
+                                       noiseFloor: RuleCheck.noiseFloor(measured: scalarPrimitiveNoise({ keplerBisect($0[0]) }, at: [m],
+                                                                                                 kinkDistance: nil).sigma[0],
+                                                                        value: keplerBisect(m)))
+        guard case .disagree(let f) = r else { return XCTFail("a rule 1e-6 off is not convicted: \(r)") }
+        XCTAssertLessThanOrEqual(Swift.abs(f.expected - dEdM), CheckOptions.errorEstimateSafety * f.errorEstimate, "\(f)")
+    }
+
     /// Before: with exp's rule doubled, the check's first wrong rule was kepler_bisect ("expected
     /// 1.002849 (± 1.424593e-12), got 1.002849"); now it is exp, and the gate AdjointTesting
     /// uses before trusting AD (userRuleFault) finds no wrong user rule.

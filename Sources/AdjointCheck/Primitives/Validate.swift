@@ -139,18 +139,24 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     var failures: [String] = []
     var judged = 0, undecided = 0
     var flat: [String] = []
+    // Points where the primal's measured noise was above the few ulps differences assume, and
+    // was told to them (see RuleCheck.userPartialComparison): said in the verdict, since it is
+    // what the verdict there rests on.
+    var noisy: [(point: [Double], noise: RuleCheck.PrimalNoise)] = []
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
         let (dx, dy) = P.partials(a, b, output: values[k])
         let claimed = [dx, dy]
         let limit = 0.25 * (P.kinkDistance(a, b).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
+        var noise: RuleCheck.PrimalNoise? = nil
         for which in 0..<P.arity {
-            let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
-                                               stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
-                                               analytic: UserPrimal<P>())
+            let probe = RuleCheck.userPartialComparison(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
+                                                        stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
+                                                        analytic: UserPrimal<P>(), noise: &noise)
+            let noiseNote = noise.flatMap { n in n.floor > 0 ? n.sigma.map { " (the primal's measured noise σ = \($0))" } : nil } ?? ""
             switch probe {
             case .disagree(let f):
-                failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
+                failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)\(noiseNote)")
             case .undecided:
                 undecided += 1
                 if claimed[which] != 0 && claimed[which].isFinite
@@ -161,10 +167,19 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             }
             judged += 1
         }
+        if let noise, noise.floor > 0 { noisy.append((p, noise)) }
     }
     // A partial no difference could judge is not an agreement: a rule on a noisy primal (an
     // iterative solve stopped early) was reported as "16 partials agree" having checked none.
-    let undecidedNote = undecided == 0 ? "" : "; \(undecided) could not be judged (no complex step, and Richardson never settled)"
+    var noiseNote = ""
+    if let first = noisy.first, let sigma = first.noise.sigma {
+        let ulps = sigma / (Double.ulpOfOne * Swift.max(Swift.abs(first.noise.value), .leastNormalMagnitude))
+        noiseNote = "; at \(noisy.count) point(s) the primal rounds far above its ulps (first at \(show(first.point)): "
+            + "measured noise σ = \(sigma), \(ulps.rounded()) ulps of |\(first.noise.value)|), and the differences there "
+            + "assume \(MeasuredNoise.bound)σ per evaluation"
+    }
+    let undecidedNote = (undecided == 0 ? "" : "; \(undecided) could not be judged (no complex step, and Richardson never settled)")
+        + noiseNote
     if !failures.isEmpty {
         result.checks.append(.init(name: "partials", outcome: .failed,
                                    detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])\(undecidedNote)"))
@@ -179,7 +194,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     } else if undecided == judged {
         result.checks.append(.init(name: "partials", outcome: .inconclusive,
                                    detail: "none of \(judged) partials could be judged: no complex step (the primal is not analytic "
-                                       + "or runs on Doubles only) and Richardson differences of the primal never settled"))
+                                       + "or runs on Doubles only) and Richardson differences of the primal never settled\(noiseNote)"))
     } else {
         result.checks.append(.init(name: "partials", outcome: .passed,
                                    detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
