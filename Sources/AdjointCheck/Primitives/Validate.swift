@@ -383,10 +383,23 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                         return [k == 0 ? dx : dy]
                     }
                     let at = P.arity == 2 ? [x, y] : [x]
+                    let scales = ranges.map { $0.upperBound - $0.lowerBound }
                     if let value = rule(at),
-                       let problem = conventionProblem(value, limits: [jump.before, jump.after]
-                                                       + limitsAround(at, rule, scales: ranges.map { $0.upperBound - $0.lowerBound })) {
+                       let problem = conventionProblem(value, limits: [jump.before, jump.after] + limitsAround(at, rule, scales: scales)) {
                         conventions.append("the partial along input \(k) at the kink (\(P.arity == 2 ? "\(x), \(y)" : "\(x)")) is \(problem)")
+                    } else if P.arity == 2 {
+                        // Each partial within its one-sided values is not enough with two inputs:
+                        // a user max whose tie rule is (1, 1) passed, each component in [0, 1],
+                        // while every limit g of its rule there has g·(1, 1) = 1 (the generalized
+                        // gradient is {(λ, 1 − λ)}). The whole gradient must lie in their hull.
+                        func gradient(_ q: [Double]) -> [Double]? {
+                            if P.domainViolation(q[0], q[1]) != nil { return nil }
+                            let (dx, dy) = Diagnostics.collect { P.partials(q[0], q[1], output: P.primal(q[0], q[1])) }.0
+                            return [dx, dy]
+                        }
+                        if let value = gradient(at), let problem = hullProblem(value, limits: limitsAround(at, gradient, scales: scales)) {
+                            conventions.append("the gradient at the kink (\(x), \(y)) is \(problem)")
+                        }
                     }
                 }
                 continue
@@ -418,6 +431,40 @@ func conventionProblem(_ value: [Double], limits: [[Double]]) -> String? {
                               : "\(shown): not finite, where the one-sided values are \(lo) and \(hi)"
         }
     }
+    return nil
+}
+
+/// What is wrong with a two-input rule's gradient `value` at a declared kink, or nil: it must lie
+/// in the convex hull of the gradients `limits` of the pieces meeting there (the generalized
+/// gradient), with the relative slack of ``conventionProblem(_:limits:)``. In the plane a point is
+/// in a polygon when along the normal of every edge its projection lies between the vertices'
+/// (the separating-axis test); the edges are among the pairs of distinct limits. (1, 1) at the tie
+/// of max, with limits (1, 0) and (0, 1), projects to 2 along (1, 1), where both project to 1.
+func hullProblem(_ value: [Double], limits: [[Double]]) -> String? {
+    guard value.count == 2, value.allSatisfy(\.isFinite) else { return nil }
+    var distinct: [[Double]] = []
+    for g in limits where g.count == 2 && g.allSatisfy(\.isFinite) {
+        let size = Swift.max(Swift.abs(g[0]), Swift.abs(g[1]), 1)
+        if !distinct.contains(where: { Swift.abs($0[0] - g[0]) <= 1e-9 * size && Swift.abs($0[1] - g[1]) <= 1e-9 * size }) {
+            distinct.append(g)
+        }
+    }
+    guard distinct.count >= 2 else { return nil }
+    for a in distinct.indices { for b in distinct.indices where b > a {
+        let d = [distinct[b][0] - distinct[a][0], distinct[b][1] - distinct[a][1]]
+        let length = Swift.max(Swift.abs(d[0]), Swift.abs(d[1]))
+        guard length > 0 else { continue }
+        let w = [-d[1] / length, d[0] / length]
+        let projections = distinct.map { $0[0] * w[0] + $0[1] * w[1] }
+        let lo = projections.min() ?? 0, hi = projections.max() ?? 0
+        let v = value[0] * w[0] + value[1] * w[1]
+        let slack = 1e-9 * Swift.max(Swift.abs(lo), Swift.abs(hi), Swift.abs(value[0]) + Swift.abs(value[1]))
+        if !(v >= lo - slack && v <= hi + slack) {
+            let vertices = distinct.map { "(\($0[0]), \($0[1]))" }.joined(separator: ", ")
+            return "\(value), outside the convex hull of the one-sided gradients \(vertices): along (\(w[0]), \(w[1])) it gives "
+                + "\(v), they give \(lo == hi ? "\(lo)" : "\(lo) to \(hi)")"
+        }
+    } }
     return nil
 }
 
