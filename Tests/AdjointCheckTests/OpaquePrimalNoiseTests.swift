@@ -250,3 +250,96 @@ final class MeasuredNoiseStructureTests: XCTestCase {
         XCTAssertNil(noise.sigma[0], "σ = \(String(describing: noise.sigma[0]))")
     }
 }
+
+// A user *scalar* primitive whose primal is solved on Doubles to a tolerance: Kepler's equation
+// E − ½ sin E = M by bisection to 10⁻¹², so E is off by up to 2⁻⁴¹ ≈ 4.5·10⁻¹³ (some 2,600 ulps
+// of E ≈ 1.57), while the tape takes the primitive as rounded to a few ulps. Found in review: the
+// right rule dE/dM = 1/(1 − ½ cos E) was convicted by validate, by fault localisation (named in
+// place of a wrong exp after it) and by assertHessian. Reference values from mpmath at 40 digits
+// (findroot on E − sin(E)/2 − M at M = 1.0651232153443464):
+//   E = 1.5651151464134173, dE/dM = 1.0028486667617038, d²E/dM² = −0.50427704596972346.
+
+func keplerBisect(_ m: Double) -> Double {
+    var lo = m - 1, hi = m + 1
+    while hi - lo > 1e-12 {
+        let mid = 0.5 * (lo + hi)
+        if mid - 0.5 * Foundation.sin(mid) - m > 0 { hi = mid } else { lo = mid }
+    }
+    return 0.5 * (lo + hi)
+}
+
+typealias SlipSize = UserPrimitiveTests.SlipSize
+typealias NoSlip = UserPrimitiveTests.NoSlip
+typealias SlipOneE9 = UserPrimitiveTests.SlipOneE9
+enum SlipOneE6: SlipSize { static var value: Double { 1e-6 } }
+
+/// dE/dM by the implicit function theorem, times 1 + Slip.value (0 for the right rule).
+enum KeplerBisect<Slip: SlipSize>: UnaryPrimitive {
+    static var name: String { "kepler_bisect" }
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...3] }
+    static func primal<T: ADScalar>(_ x: T) -> T { T(keplerBisect(x.approximateDouble)) }
+    static func derivative<T: ADScalar>(_ x: T, output e: T) -> T { T(1 + Slip.value) / (1 - 0.5 * T.cos(e)) }
+}
+
+/// f(x) = E(x₀)·x₁ + exp(x₀), the reviewer's function.
+struct UsesKeplerBisect<Slip: SlipSize>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [KeplerBisect<Slip>.apply(x[0]) * x[1] + T.exp(x[0])] }
+}
+
+final class ScalarPrimitiveNoiseTests: XCTestCase {
+    /// The reviewer's point: cos E ≈ 0.006 there, so the bisection's error is a slow sawtooth in M.
+    let m = 1.0651232153443464
+    /// dE/dM at m by mpmath (see the comment above this class).
+    let dEdM = 1.0028486667617038
+
+    /// Before: validate FAILED ("difference 1.0028486667821805 ± 1.4245930047811013e-12, rule
+    /// 1.0028486667617584": the difference 2·10⁻¹¹ off, 14× its estimate, the rule 5·10⁻¹⁴ off).
+    /// Now the primal's noise is measured and told to the difference, and the verdict says so.
+    func testARightRuleOnAPrimalBisectedTo1e12PassesValidateNamingItsNoise() {
+        XCTAssertEqual(KeplerBisect<NoSlip>.derivative(m, output: keplerBisect(m)), dEdM, accuracy: 1e-13)
+        let v = validate(KeplerBisect<NoSlip>.self)
+        XCTAssertTrue(v.failedChecks.isEmpty, v.description)
+        XCTAssertTrue(v.passed, v.description)
+        let partials = v.check(named: "partials")?.detail ?? ""
+        XCTAssertTrue(partials.contains("measured noise σ = "), v.description)
+        // The difference that judged the rule, told the noise, is honest about it.
+        let r = RuleCheck.disagreement(name: "kepler_bisect", point: [m], partial: 0, claimed: dEdM + 1e-6, node: -1,
+                                       stepLimit: .infinity, primal: { keplerBisect($0[0]) },
+                                       noiseFloor: RuleCheck.noiseFloor(measured: scalarPrimitiveNoise({ keplerBisect($0[0]) }, at: [m],
+                                                                                                 kinkDistance: nil).sigma[0],
+                                                                        value: keplerBisect(m)))
+        guard case .disagree(let f) = r else { return XCTFail("a rule 1e-6 off is not convicted: \(r)") }
+        XCTAssertLessThanOrEqual(Swift.abs(f.expected - dEdM), CheckOptions.errorEstimateSafety * f.errorEstimate, "\(f)")
+    }
+
+    /// Before: with exp's rule doubled, the check's first wrong rule was kepler_bisect ("expected
+    /// 1.002849 (± 1.424593e-12), got 1.002849"); now it is exp, and the gate AdjointTesting
+    /// uses before trusting AD (userRuleFault) finds no wrong user rule.
+    func testLocalisationPassesOverTheRightRuleToTheWrongExp() throws {
+        let x = [m, 1.3]
+        XCTAssertNil(try userRuleFault(of: UsesKeplerBisect<NoSlip>(), at: x))
+        let r = try RuleMutations.withMutation(RuleMutation(op: .exp, factor: 2)) {
+            try checkJacobian(of: UsesKeplerBisect<NoSlip>(), at: x)
+        }
+        XCTAssertFalse(r.passed, r.renderTable())
+        XCTAssertEqual(r.fault?.op, "exp", r.renderTable())
+        let right = try checkJacobian(of: UsesKeplerBisect<NoSlip>(), at: x)
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+
+    /// The noise does not hide a wrong rule: 10⁻⁶ relative fails validate at most sample points
+    /// and is localised at the reviewer's point; so is 10⁻⁹ relative (1.0·10⁻⁹ off), which the
+    /// difference there resolves (± 1.7·10⁻¹⁰ with the noise told), though at fewer sample points.
+    func testAKeplerRuleOffBy1e6Or1e9IsStillConvictedAndLocalised() throws {
+        for v in [validate(KeplerBisect<SlipOneE6>.self), validate(KeplerBisect<SlipOneE9>.self)] {
+            XCTAssertEqual(v.failedChecks.first, "partials", v.description)
+        }
+        for r in [try checkJacobian(of: UsesKeplerBisect<SlipOneE6>(), at: [m, 1.3]),
+                  try checkJacobian(of: UsesKeplerBisect<SlipOneE9>(), at: [m, 1.3])] {
+            XCTAssertEqual(r.fault?.op, "kepler_bisect", r.renderTable())
+            guard let f = r.fault else { continue }
+            XCTAssertLessThanOrEqual(Swift.abs(f.expected - dEdM), CheckOptions.errorEstimateSafety * f.errorEstimate, "\(f)")
+        }
+        XCTAssertEqual(try userRuleFault(of: UsesKeplerBisect<SlipOneE9>(), at: [m, 1.3])?.op, "kepler_bisect")
+    }
+}

@@ -438,6 +438,21 @@ final class UserPrimitiveTests: XCTestCase {
     /// declared passed. Its partial jumps from −1 to 1 at 0 (by hand); |x − 1| declaring its kink
     /// at 0 jumps at 1, where its declared distance is 1. A declared kink and a steep smooth
     /// partial (tanh(50x), 50·sech² changes by up to 50 between grid points) pass.
+    /// Found in review: validate passed a user max whose tie rule is (1, 1), each component
+    /// between its one-sided values 0 and 1. By hand its generalized gradient at a tie is
+    /// {(λ, 1 − λ)}, the hull of the limits (1, 0) and (0, 1), and every point of it gives 1
+    /// along (1, 1), where (1, 1) gives 2. The tie rule (½, ½) passes.
+    func testValidateFailsATwoInputTieRuleOutsideTheHullOfItsLimits() {
+        let wrong = validate(UserMax<TieOneOne>.self)
+        XCTAssertEqual(wrong.check(named: "kinks")?.outcome, .failed, wrong.description)
+        let detail = wrong.check(named: "kinks")?.detail ?? ""
+        XCTAssertTrue(detail.contains("[1.0, 1.0], outside the convex hull of the one-sided gradients"), detail)
+        XCTAssertTrue(detail.contains("it gives 2.0, they give 1.0"), detail)
+        let right = validate(UserMax<TieHalves>.self)
+        XCTAssertEqual(right.check(named: "kinks")?.outcome, .passed, right.description)
+        XCTAssertTrue(right.failedChecks.isEmpty, right.description)
+    }
+
     func testValidateFindsUndeclaredAndMisplacedKinks() throws {
         let undeclared = validate(UndeclaredAbs.self)
         XCTAssertEqual(undeclared.check(named: "kinks")?.outcome, .failed, undeclared.description)

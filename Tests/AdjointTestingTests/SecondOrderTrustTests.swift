@@ -40,6 +40,27 @@ struct ExpOnDoubles: ADFunction, Sendable {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T(Foundation.exp(x[0].approximateDouble)) + x[0] * x[1]] }
 }
 
+/// Kepler's E − ½ sin E = M solved by bisection to 10⁻¹² on Doubles (E off by up to 4.5·10⁻¹³,
+/// some 2,600 ulps), with the exact rule dE/dM = 1/(1 − ½ cos E); generic, so AD's second
+/// derivative is the rule's: d²E/dM² = −½ sin E·(dE/dM)³.
+enum KeplerBisection: UnaryPrimitive {
+    static let name = "kepler_bisect"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...3] }
+    static func primal<T: ADScalar>(_ x: T) -> T {
+        var lo = x.approximateDouble - 1, hi = x.approximateDouble + 1
+        while hi - lo > 1e-12 {
+            let mid = 0.5 * (lo + hi)
+            if mid - 0.5 * Foundation.sin(mid) - x.approximateDouble > 0 { hi = mid } else { lo = mid }
+        }
+        return T(0.5 * (lo + hi))
+    }
+    static func derivative<T: ADScalar>(_ x: T, output e: T) -> T { 1 / (1 - 0.5 * T.cos(e)) }
+}
+/// f(x) = E(x₀)·x₁ + exp(x₀): H = [[E″x₁ + e^{x₀}, E′], [E′, 0]].
+struct KeplerTimesPlusExp: ADFunction, Sendable {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [KeplerBisection.apply(x[0]) * x[1] + T.exp(x[0])] }
+}
+
 final class SecondOrderTrustTests: XCTestCase {
     var quick: AdjointTestOptions {
         var o = AdjointTestOptions()
@@ -200,5 +221,34 @@ final class SecondOrderTrustTests: XCTestCase {
                               options: quick)
         XCTAssertEqual(v.failure?.verdict, .ruleWrong, v.message)
         XCTAssertEqual(v.failure.flatMap { part($0.outcome, "H·v vs differences of the gradient") }?.verdict, .inconclusive, v.message)
+    }
+
+    /// Found in review: the point failed "shown wrong: user rule kepler_bisect", the gate's
+    /// difference of a primal bisected to 10⁻¹² taken as rounded to a few ulps (it settled 2·10⁻¹¹
+    /// from dE/dM, 14 times its estimate), so the right Hessian was never checked. Now the gate
+    /// measures the primal's noise and the Hessian is checked: three entries agree, and
+    /// ∂²f/∂x₁∂x₀ = E′(x₀), whose reference differences ∂f/∂x₁ = E(x₀) (the bisection itself),
+    /// is inconclusive for that noise, not convicted. The claim from mpmath (40 digits, findroot
+    /// of E − sin(E)/2 − M at M = 1.0651232153443464): E′ = 1.0028486667617038,
+    /// E″ = −0.50427704596972346, so H₀₀ = 1.3·E″ + e^M = 2.2456362741945116.
+    func testAHessianThroughARightRuleOnANoisyPrimalIsChecked() throws {
+        let x = [1.0651232153443464, 1.3]
+        let claimed: @Sendable ([Double]) -> [[Double]] = { _ in [[2.2456362741945116, 1.0028486667617038], [1.0028486667617038, 0]] }
+        let o = DerivativeProperty.hessian(of: KeplerTimesPlusExp(), claimed: claimed, inputs: .point(x)).check(x, quick)
+        XCTAssertNil(part(o, "user rule kepler_bisect"), "\(o.parts.map(\.label))")
+        for label in ["Hessian (forward-over-reverse) vs differences", "claimed Hessian vs differences"] {
+            let p = try XCTUnwrap(part(o, label), "\(o.parts.map(\.label))")
+            XCTAssertFalse(p.detail?.contains("not checked") == true, p.detail ?? "")
+            XCTAssertNotEqual(p.verdict, .ruleWrong, p.detail ?? "")
+            let entries = try XCTUnwrap(p.report?.entries, label)
+            for (i, j) in [(0, 0), (0, 1), (1, 1)] { XCTAssertEqual(entries[i][j].verdict, .agree, "\(label) (\(i), \(j))") }
+            guard case .fdInconclusive(let reasons) = entries[1][0].verdict else {
+                XCTFail("\(label) (1, 0): \(entries[1][0].verdict)"); continue
+            }
+            XCTAssertTrue(reasons.contains(.noisyEvaluation), "\(label) (1, 0): \(reasons)")
+        }
+        let r = checkProperty(.hessian(of: KeplerTimesPlusExp(), claimed: claimed, inputs: .point(x)), options: quick)
+        XCTAssertNotEqual(r.failure?.verdict, .ruleWrong, r.message)
+        XCTAssertFalse(r.message.contains("user rule kepler_bisect"), r.message)
     }
 }

@@ -399,6 +399,7 @@ func ruleFault(node k: Int, graph: TapeGraph, onPath mask: [Bool], modes: Set<St
     if graph.domainViolations[k] != nil { return nil }
     if let d = graph.kinkCandidates.first(where: { $0.node == k })?.distance, d == 0 { return nil }
     let point = graph.args[k].map { graph.values[$0] }
+    var noise: RuleCheck.PrimalNoise? = nil
     for which in partials.indices {
         // Only partials along an argument that depends on input j can explain the entry.
         if !mask[graph.args[k][which]] { continue }
@@ -412,10 +413,12 @@ func ruleFault(node k: Int, graph: TapeGraph, onPath mask: [Bool], modes: Set<St
             let inDouble = graph.doublePrimitives[k]
             let claimed = inDouble.map { $0.partials(point) }.flatMap { which < $0.count ? $0[which] : nil } ?? partials[which]
             let primal: ([Double]) -> Double = inDouble?.primal ?? { graph.localPrimal(k, $0) ?? .nan }
-            if case .disagree(let fault) = RuleCheck.disagreement(
+            // Judged against the primal's measured noise where it would convict: a right Kepler
+            // rule on a primal bisected to 10⁻¹² was named in place of a wrong exp after it.
+            if case .disagree(let fault) = RuleCheck.userPartialComparison(
                 name: graph.names[k], point: point, partial: which, claimed: claimed, node: k,
                 stepLimit: Swift.abs(graph.kinkCandidates.first(where: { $0.node == k })?.distance ?? .infinity) * 0.25,
-                primal: primal, analytic: graph.analyticPrimals[k]) {
+                primal: primal, analytic: graph.analyticPrimals[k], noise: &noise) {
                 return fault
             }
         }
@@ -568,6 +571,39 @@ public enum RuleCheck {
         if stepLimit > 0 { h0 = Swift.min(h0, stepLimit) }
         return comparison(name: name, point: point, partial: which, claimed: claimed, node: node, probe: &probe, initialStep: h0,
                           complexStep: analytic.flatMap { complexStepPartial($0, at: point, partial: which) })
+    }
+
+    /// A scalar user primitive's primal noise at one point, as ``userPartialComparison(name:point:partial:claimed:node:stepLimit:primal:analytic:noise:)``
+    /// measured it: σ (nil where it could not be measured) and the floor told to the difference
+    /// (0 where σ is within the engine's model, and the verdict is the one made without it).
+    struct PrimalNoise {
+        let sigma: Double?
+        let floor: Double
+        let value: Double
+    }
+
+    /// A scalar user primitive's partial judged as ``disagreement(name:point:partial:claimed:node:stepLimit:primal:analytic:noiseFloor:)``
+    /// judges it, with a disagreement judged again against its primal's measured noise
+    /// (``scalarPrimitiveNoise(_:at:kinkDistance:)``, once per point: `noise` keeps it). Only a
+    /// vector primitive's noise was measured; a scalar one's primal may as well be a solve on
+    /// Doubles (Kepler's equation bisected to 10⁻¹², whose right rule was convicted by a
+    /// difference off by 14 times its own estimate). Measured only where the verdict would
+    /// convict: a noise within the few ulps the engine assumes leaves that verdict as it was, so
+    /// a right primal pays nothing and a rule off by 10⁻⁹ on an exact cube is still caught.
+    static func userPartialComparison(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
+                                      stepLimit: Double, primal: @escaping ([Double]) -> Double,
+                                      analytic: (any ADFunction)?, noise: inout PrimalNoise?) -> PartialComparison {
+        let first = disagreement(name: name, point: point, partial: which, claimed: claimed, node: node,
+                                 stepLimit: stepLimit, primal: primal, analytic: analytic)
+        guard case .disagree = first else { return first }
+        if noise == nil {
+            let value = primal(point)
+            let sigma = scalarPrimitiveNoise(primal, at: point, kinkDistance: stepLimit.isFinite ? 4 * stepLimit : nil).sigma.first ?? nil
+            noise = PrimalNoise(sigma: sigma, floor: noiseFloor(measured: sigma, value: value), value: value)
+        }
+        guard let floor = noise?.floor, floor > 0 else { return first }
+        return disagreement(name: name, point: point, partial: which, claimed: claimed, node: node,
+                            stepLimit: stepLimit, primal: primal, analytic: analytic, noiseFloor: floor)
     }
 
     /// The rounding bound a difference of an opaque primal needs from its measured noise σ

@@ -12,7 +12,8 @@ import RealModule
 //
 // What keeps a right row from being convicted: exactly one kink on the tape at the point on the way
 // to output i; an op whose kink is a hyperplane in its argument (abs, relu, leaky relu, ELU, max,
-// min, a one-input user primitive; not hypot's cone); every one-sided interval resolved; and the
+// min, a user primitive of one input or, with its normal read from its declared kink distance, of two;
+// not hypot's cone); every one-sided interval resolved; and the
 // two-piece model confirmed along four random directions (its predicted one-sided derivatives must
 // match measured ones) and by forward and reverse mode, whose kink conventions lie on the segment
 // when the model is right; a branch in the user's code that the tape cannot see breaks one or the
@@ -40,6 +41,13 @@ extension Checker {
         case .custom where graph.args[k].count == 1:
             let a = graph.args[k][0]
             argument = { t in t[a] }
+        case .custom where graph.args[k].count == 2:
+            // A two-input user kink (umax with a tie rule (1, 1) was never judged jointly, and
+            // passed as "valid subgradient" in each entry): its surface's normal from the
+            // declaration, confirmed like every model here by twoPieceModelHolds below.
+            guard let n = kinkNormal(node: k) else { return row }
+            let (a, b) = (graph.args[k][0], graph.args[k][1])
+            argument = { t in n.0 * t[a] + n.1 * t[b] }
         default:
             return row
         }
@@ -95,14 +103,83 @@ extension Checker {
         // has four pieces, and AD's right (0, 0) lies off the two-piece segment) or a wrong rule
         // that the per-entry verdicts already judge. Either way the joint test is not trusted, and
         // without an AD mode to vouch for the model it is not applied.
+        //
+        // Except where the kink op's own rule at the kink is shown outside *its* generalized
+        // gradient: a two-argument kink (max, min, a two-input user primitive) is smooth along its
+        // surface, where every generalized gradient of the op alone has one slope. The tie rule
+        // (1, 1) of a user max gives 2 along (1, 1), where max(a + s, a + s) = a + s rises at 1,
+        // and a max whose ∂/∂y at the tie was doubled gives 1.5: both passed as "valid
+        // subgradient", their rows (1, 1) and (1, 0.5) lying off the segment {(λ, 1 − λ)}. No
+        // branch elsewhere in f can make the op's own rule right, so such an AD mode is judged.
         let adModes = subjects.filter { $0 == "forward" || $0 == "reverse" }
-        guard !adModes.isEmpty, adModes.allSatisfy({ outside[$0] == nil }) else { return row }
+        guard !adModes.isEmpty else { return row }
+        var kinkRule: String? = nil
+        if adModes.contains(where: { outside[$0] != nil }) {
+            guard let why = kinkRuleOffItsSurface(node: k) else { return row }
+            kinkRule = why
+        }
         return row.map { e in
             guard var kink = e.kink else { return e }
             kink.withinOneSided = kink.withinOneSided.map { (subject: $0.subject, valid: $0.valid && outside[$0.subject] == nil) }
-            kink.notInGeneralizedGradient = subjects.compactMap { outside[$0] }.joined(separator: "; ")
+            kink.notInGeneralizedGradient = (subjects.compactMap { outside[$0] } + (kinkRule.map { [$0] } ?? []))
+                .joined(separator: "; ")
             return e.withKink(kink)
         }
+    }
+
+    /// The normal, in its argument space, of the kink surface of a two-argument kink op at
+    /// `node`: (1, −1) for max and min; for a user primitive, read from its declared kink
+    /// distance d a small step h off the kink: |n₀| = d(a + h, b)/h, |n₁| = d(a, b + h)/h, with
+    /// opposite signs where d grows less along (1, 1) than along (1, −1) (|x − y|/2 for a user
+    /// max: ½, ½, and 0 against h, so n = (½, −½)). Nil where the declaration gives no normal.
+    func kinkNormal(node k: Int) -> (Double, Double)? {
+        guard let graph, graph.args[k].count == 2 else { return nil }
+        switch graph.ops[k] {
+        case .max, .min: return (1, -1)
+        case .custom:
+            guard let p = recording?.tape.scalarPrimitive(k), p.arity == 2 else { return nil }
+            let (a, b) = (graph.values[graph.args[k][0]], graph.values[graph.args[k][1]])
+            let h = 0x1p-20 * Swift.max(1, Swift.abs(a), Swift.abs(b))
+            guard let d0 = p.kinkDistance(a + h, b), let d1 = p.kinkDistance(a, b + h),
+                  let along = p.kinkDistance(a + h, b + h), let across = p.kinkDistance(a + h, b - h),
+                  [d0, d1, along, across].allSatisfy({ $0.isFinite && $0 >= 0 }), d0 + d1 > 0 else { return nil }
+            return (d0 / h, (along < across ? -1 : 1) * d1 / h)
+        default: return nil
+        }
+    }
+
+    /// Why the rule of the two-argument kink op at `node` (its partials at the kink, as forward and
+    /// reverse mode apply them) lies outside the op's generalized gradient there, or nil when it
+    /// does not or that cannot be shown. Along the kink surface's tangent t (⟂ ``kinkNormal(node:)``)
+    /// every piece of the op has the same slope, so every generalized gradient g has g·t equal to
+    /// the op's derivative along t; that derivative is read from one-sided differences of the op
+    /// alone along ±t, which must agree (the op is smooth along t: a curved surface or more than
+    /// two pieces leave it unjudged).
+    mutating func kinkRuleOffItsSurface(node k: Int) -> String? {
+        guard let graph, let n = kinkNormal(node: k), let rule = graph.partials[k], rule.count == 2,
+              rule.allSatisfy(\.isFinite) else { return nil }
+        let point = graph.args[k].map { graph.values[$0] }
+        let norm = Swift.max(Swift.abs(n.0), Swift.abs(n.1))
+        guard norm > 0, norm.isFinite else { return nil }
+        let t = [-n.1 / norm, n.0 / norm]
+        var probe = LineProbe<Double>(eval: { y in [graph.localPrimal(k, y) ?? .nan] }, x: point, v: t)
+        let h = DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: probe.scale, epsilon: .ulpOfOne).nearestPowerOfTwo
+        guard h > 0, !probe.stepBelowULP(h / 16) else { return nil }
+        let right = probe.apply(Stencil.rightSided, step: h, outputs: 1), left = probe.apply(Stencil.leftSided, step: h, outputs: 1)
+        let right2 = probe.apply(Stencil.rightSided, step: 2 * h, outputs: 1), left2 = probe.apply(Stencil.leftSided, step: 2 * h, outputs: 1)
+        let (r, l) = (right.derivative[0], left.derivative[0])
+        guard r.isFinite, l.isFinite else { return nil }
+        let truncation = Swift.max(Swift.abs(right2.derivative[0] - r), Swift.abs(left2.derivative[0] - l)) / 3
+        let allowed = 4 * Swift.max(right.rounding[0], left.rounding[0]) + CheckOptions.errorEstimateSafety * truncation
+            + Double.pow(.ulpOfOne, 2.0 / 3.0) * Swift.max(Swift.abs(l), Swift.abs(r), 1)
+        // Not smooth along t: the two-piece picture of the op does not hold there.
+        guard Swift.abs(r - l) <= allowed else { return nil }
+        let slope = 0.5 * (r + l), predicted = rule[0] * t[0] + rule[1] * t[1]
+        guard Swift.abs(predicted - slope) > allowed + 64 * .ulpOfOne * (Swift.abs(rule[0]) + Swift.abs(rule[1])) else { return nil }
+        return "the rule of \(graph.names[k]) (node \(k)) at its kink (\(point.map(fmt).joined(separator: ", "))) gives "
+            + "(\(rule.map(fmt).joined(separator: ", "))), outside its generalized gradient: along (\(t.map(fmt).joined(separator: ", "))), "
+            + "where \(graph.names[k]) is smooth, it predicts a slope of \(fmt(predicted)) and one-sided differences of "
+            + "\(graph.names[k]) alone give \(fmt(slope))"
     }
 
     /// Whether the one-sided derivatives of fᵢ along four seeded random directions v are those the

@@ -139,3 +139,42 @@ func vectorPrimitiveNoise(_ p: any VectorPrimitive.Type, at x: [Double], outputs
     let steps = noiseSteps(epsilon: .ulpOfOne).filter { $0 * reach <= room }
     return measureNoise({ p.primal($0) }, at: x, outputs: m, direction: direction, steps: steps)
 }
+
+/// The measured noise of a user scalar primitive's primal at its arguments `x`: the largest σ a
+/// trusted order of the difference table gives at any of the steps tried (samples kept a quarter
+/// of the way to a declared kink), or nil where none is trusted.
+///
+/// The tape takes such a primal as one op rounded to a few ulps of its value, as it takes a
+/// built-in; a primal solved on Doubles to a tolerance rounds far above that. Kepler's
+/// E − ½ sin E = M bisected to 10⁻¹² is off by up to 4.5·10⁻¹³, some 2,600 ulps of E, and a
+/// Richardson difference that assumed a few ulps settled 2·10⁻¹¹ from dE/dM, 14 times its own
+/// estimate, and convicted the right rule 1/(1 − ½ cos E) (in `validate`, in fault localisation,
+/// in `assertHessian`).
+///
+/// Not the two-steps-agree σ of ``measureNoise(_:at:center:outputs:direction:steps:)``: that
+/// noise is structured. The bisection's error is a sawtooth in M, with a period of 2⁻⁴⁰/(E′ − 1),
+/// 3·10⁻¹⁰ at M = 1.0651232153443464, where cos E ≈ 0: at steps below it every sample lies on
+/// one tooth's ramp and the table sees only rounding (σ = 10⁻¹⁶ at two steps in a row), at
+/// steps near a multiple of it the samples alias to one phase, and only steps well above it see
+/// the 1.7·10⁻¹³ that a difference's samples, 10⁻⁴ apart or more, carry. The largest σ is the
+/// one those samples meet. A kink is not noise, but a declared one is kept out of reach, and an
+/// undeclared one is `validate`'s kinks check to find; a σ too large here can only leave a
+/// rule undecided where it would have been convicted.
+func scalarPrimitiveNoise(_ primal: @escaping ([Double]) -> Double, at x: [Double], kinkDistance: Double?) -> MeasuredNoise {
+    let direction = noiseDirection(x)
+    let reach = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
+    let room = 0.25 * Swift.abs(kinkDistance ?? .infinity)
+    let y0 = primal(x)
+    var result = MeasuredNoise(sigma: [nil], evaluations: 1)
+    guard y0.isFinite else { return result }
+    for relative in noiseSteps(epsilon: .ulpOfOne) where relative * reach <= room {
+        let column = (-4...4).map { k in k == 0 ? y0 : primal(zip(x, direction).map { $0 + Double(k) * relative * $1 }) }
+        result.evaluations += 8
+        guard column.allSatisfy(\.isFinite), !column.allSatisfy({ $0 == y0 }) else { continue }
+        let lo = column.min() ?? 0, hi = column.max() ?? 0
+        // Samples spread over more than a tenth of |f| are structure, not noise (as in measureNoise).
+        if hi - lo > 0.1 * Swift.max(Swift.abs(lo), Swift.abs(hi)) { continue }
+        if let s = moreWildNoise(column) { result.sigma[0] = Swift.max(result.sigma[0] ?? 0, s) }
+    }
+    return result
+}

@@ -139,18 +139,24 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     var failures: [String] = []
     var judged = 0, undecided = 0
     var flat: [String] = []
+    // Points where the primal's measured noise was above the few ulps differences assume, and
+    // was told to them (see RuleCheck.userPartialComparison): said in the verdict, since it is
+    // what the verdict there rests on.
+    var noisy: [(point: [Double], noise: RuleCheck.PrimalNoise)] = []
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
         let (dx, dy) = P.partials(a, b, output: values[k])
         let claimed = [dx, dy]
         let limit = 0.25 * (P.kinkDistance(a, b).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
+        var noise: RuleCheck.PrimalNoise? = nil
         for which in 0..<P.arity {
-            let probe = RuleCheck.disagreement(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
-                                               stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
-                                               analytic: UserPrimal<P>())
+            let probe = RuleCheck.userPartialComparison(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
+                                                        stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
+                                                        analytic: UserPrimal<P>(), noise: &noise)
+            let noiseNote = noise.flatMap { n in n.floor > 0 ? n.sigma.map { " (the primal's measured noise σ = \($0))" } : nil } ?? ""
             switch probe {
             case .disagree(let f):
-                failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)")
+                failures.append("∂/∂input \(which) at \(show(p)): difference \(f.expected) ± \(f.errorEstimate), rule \(f.got)\(noiseNote)")
             case .undecided:
                 undecided += 1
                 if claimed[which] != 0 && claimed[which].isFinite
@@ -161,10 +167,19 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             }
             judged += 1
         }
+        if let noise, noise.floor > 0 { noisy.append((p, noise)) }
     }
     // A partial no difference could judge is not an agreement: a rule on a noisy primal (an
     // iterative solve stopped early) was reported as "16 partials agree" having checked none.
-    let undecidedNote = undecided == 0 ? "" : "; \(undecided) could not be judged (no complex step, and Richardson never settled)"
+    var noiseNote = ""
+    if let first = noisy.first, let sigma = first.noise.sigma {
+        let ulps = sigma / (Double.ulpOfOne * Swift.max(Swift.abs(first.noise.value), .leastNormalMagnitude))
+        noiseNote = "; at \(noisy.count) point(s) the primal rounds far above its ulps (first at \(show(first.point)): "
+            + "measured noise σ = \(sigma), \(ulps.rounded()) ulps of |\(first.noise.value)|), and the differences there "
+            + "assume \(MeasuredNoise.bound)σ per evaluation"
+    }
+    let undecidedNote = (undecided == 0 ? "" : "; \(undecided) could not be judged (no complex step, and Richardson never settled)")
+        + noiseNote
     if !failures.isEmpty {
         result.checks.append(.init(name: "partials", outcome: .failed,
                                    detail: "\(failures.count) of \(judged) disagree; first: \(failures[0])\(undecidedNote)"))
@@ -179,7 +194,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     } else if undecided == judged {
         result.checks.append(.init(name: "partials", outcome: .inconclusive,
                                    detail: "none of \(judged) partials could be judged: no complex step (the primal is not analytic "
-                                       + "or runs on Doubles only) and Richardson differences of the primal never settled"))
+                                       + "or runs on Doubles only) and Richardson differences of the primal never settled\(noiseNote)"))
     } else {
         result.checks.append(.init(name: "partials", outcome: .passed,
                                    detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
@@ -368,10 +383,23 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                         return [k == 0 ? dx : dy]
                     }
                     let at = P.arity == 2 ? [x, y] : [x]
+                    let scales = ranges.map { $0.upperBound - $0.lowerBound }
                     if let value = rule(at),
-                       let problem = conventionProblem(value, limits: [jump.before, jump.after]
-                                                       + limitsAround(at, rule, scales: ranges.map { $0.upperBound - $0.lowerBound })) {
+                       let problem = conventionProblem(value, limits: [jump.before, jump.after] + limitsAround(at, rule, scales: scales)) {
                         conventions.append("the partial along input \(k) at the kink (\(P.arity == 2 ? "\(x), \(y)" : "\(x)")) is \(problem)")
+                    } else if P.arity == 2 {
+                        // Each partial within its one-sided values is not enough with two inputs:
+                        // a user max whose tie rule is (1, 1) passed, each component in [0, 1],
+                        // while every limit g of its rule there has g·(1, 1) = 1 (the generalized
+                        // gradient is {(λ, 1 − λ)}). The whole gradient must lie in their hull.
+                        func gradient(_ q: [Double]) -> [Double]? {
+                            if P.domainViolation(q[0], q[1]) != nil { return nil }
+                            let (dx, dy) = Diagnostics.collect { P.partials(q[0], q[1], output: P.primal(q[0], q[1])) }.0
+                            return [dx, dy]
+                        }
+                        if let value = gradient(at), let problem = hullProblem(value, limits: limitsAround(at, gradient, scales: scales)) {
+                            conventions.append("the gradient at the kink (\(x), \(y)) is \(problem)")
+                        }
                     }
                 }
                 continue
@@ -403,6 +431,40 @@ func conventionProblem(_ value: [Double], limits: [[Double]]) -> String? {
                               : "\(shown): not finite, where the one-sided values are \(lo) and \(hi)"
         }
     }
+    return nil
+}
+
+/// What is wrong with a two-input rule's gradient `value` at a declared kink, or nil: it must lie
+/// in the convex hull of the gradients `limits` of the pieces meeting there (the generalized
+/// gradient), with the relative slack of ``conventionProblem(_:limits:)``. In the plane a point is
+/// in a polygon when along the normal of every edge its projection lies between the vertices'
+/// (the separating-axis test); the edges are among the pairs of distinct limits. (1, 1) at the tie
+/// of max, with limits (1, 0) and (0, 1), projects to 2 along (1, 1), where both project to 1.
+func hullProblem(_ value: [Double], limits: [[Double]]) -> String? {
+    guard value.count == 2, value.allSatisfy(\.isFinite) else { return nil }
+    var distinct: [[Double]] = []
+    for g in limits where g.count == 2 && g.allSatisfy(\.isFinite) {
+        let size = Swift.max(Swift.abs(g[0]), Swift.abs(g[1]), 1)
+        if !distinct.contains(where: { Swift.abs($0[0] - g[0]) <= 1e-9 * size && Swift.abs($0[1] - g[1]) <= 1e-9 * size }) {
+            distinct.append(g)
+        }
+    }
+    guard distinct.count >= 2 else { return nil }
+    for a in distinct.indices { for b in distinct.indices where b > a {
+        let d = [distinct[b][0] - distinct[a][0], distinct[b][1] - distinct[a][1]]
+        let length = Swift.max(Swift.abs(d[0]), Swift.abs(d[1]))
+        guard length > 0 else { continue }
+        let w = [-d[1] / length, d[0] / length]
+        let projections = distinct.map { $0[0] * w[0] + $0[1] * w[1] }
+        let lo = projections.min() ?? 0, hi = projections.max() ?? 0
+        let v = value[0] * w[0] + value[1] * w[1]
+        let slack = 1e-9 * Swift.max(Swift.abs(lo), Swift.abs(hi), Swift.abs(value[0]) + Swift.abs(value[1]))
+        if !(v >= lo - slack && v <= hi + slack) {
+            let vertices = distinct.map { "(\($0[0]), \($0[1]))" }.joined(separator: ", ")
+            return "\(value), outside the convex hull of the one-sided gradients \(vertices): along (\(w[0]), \(w[1])) it gives "
+                + "\(v), they give \(lo == hi ? "\(lo)" : "\(lo) to \(hi)")"
+        }
+    } }
     return nil
 }
 
