@@ -133,7 +133,7 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 268)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 269)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -147,8 +147,12 @@ func notebook_08_checking_your_gradients() throws {
           " partials:", inDoubles.check(named: "partials")?.outcome.rawValue ?? "-")
 
     let second = try hessian(of: SoftsignOf<Softsign>(), at: [1.0])[0][0]
-    let secondInDoubles = try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [1.0])[0][0]
-    print("second derivative at 1: right rule", second, " rule in Doubles", secondInDoubles, " by hand", -2.0 / 8)
+    print("second derivative at 1: right rule", second, " by hand", -2.0 / 8)
+    do {
+        _ = try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [1.0])
+    } catch {
+        print("rule in Doubles:", error)
+    }
     let hessianProperty = checkProperty(.hessian(of: SoftsignOf<SoftsignInDoubles>(), inputs: .vector(1, .uniform(0.5...2))),
                                         options: options)
     @Sendable func softsignSlope(_ x: [Double]) -> [Double] { let d = 1 + abs(x[0]); return [1 / (d * d)] }
@@ -157,12 +161,12 @@ func notebook_08_checking_your_gradients() throws {
     print("gradient property passed:", gradientProperty.passed, " Hessian property passed:", hessianProperty.passed)
     if let failure = hessianProperty.failure {
         let t = failure.shrink.shrunk[0], byHand = -2 / ((1 + abs(t)) * (1 + abs(t)) * (1 + abs(t)))
-        print("shrunk to x =", t, " Hessian there by hand:", byHand,
-              " by the rule in Doubles:", try hessian(of: SoftsignOf<SoftsignInDoubles>(), at: [t])[0][0])
+        print("shrunk to x =", t, " Hessian there by hand:", byHand)
+        print(hessianProperty.message.split(separator: "\n").filter { $0.contains("∂²f") }.prefix(1).joined())
     }
 #sourceLocation()
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 316)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 324)
     enum SortPair: VectorPrimitive {
         static let name = "sort_pair"
         static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
