@@ -152,7 +152,7 @@ private struct HandwrittenMLP {
         }
         let y = outs[L - 1]
         H.op(flops: y.count)
-        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.inPackage, .mse, parameter: 1, py, pt) } } / Double(y.count)
+        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.inPackage, .mse, parameter: 1, scale: 1, py, pt) } } / Double(y.count)
         H.tapeEntry(bytes: 8)
         var d = Double.makeElements(.inPackage, count: y.count, repeating: 0)
         H.op(flops: y.count)

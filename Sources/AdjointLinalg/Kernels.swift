@@ -129,13 +129,15 @@ extension LinalgScalar {
 
     /// The single implementation of ``LinalgScalar/kernelReduce``, specialised per conforming type.
     public static func kernelReduce(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
-                                    scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
-        // Sums accumulate in Double (see ``Accumulator``); for Double itself nothing changes.
+                                    scale: Double, into z: UnsafeMutableBufferPointer<Self>) {
+        // Sums accumulate in Double (see ``Accumulator``) and are scaled there, rounding to Self
+        // once: rounded first, the sum of a Float mean of [3e38, 3e38] was 6e38 = +∞ before the
+        // ½ could bring it back to 3e38 (a review). For Double nothing changes (the same product).
         switch how {
         case .all:
             var s: Accumulator = 0
             for i in 0..<x.count { s += Accumulator(x[i]) }
-            z[0] = Self(s) * scale
+            z[0] = Self(s * scale)
         case .perColumn:
             withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: cols) { acc in
                 for c in 0..<cols { acc[c] = 0 }
@@ -155,13 +157,13 @@ extension LinalgScalar {
                         for c in 0..<cols { ap[c] += Accumulator(xr[c]) }
                     }
                 }
-                for c in 0..<cols { z[c] = Self(acc[c]) * scale }
+                for c in 0..<cols { z[c] = Self(acc[c] * scale) }
             }
         case .perRow:
             for r in 0..<rows {
                 var s: Accumulator = 0
                 for c in 0..<cols { s += Accumulator(x[r * cols + c]) }
-                z[r] = Self(s) * scale
+                z[r] = Self(s * scale)
             }
         }
     }
@@ -248,8 +250,8 @@ extension LinalgScalar {
     }
 
     /// The single implementation of ``LinalgScalar/kernelLoss``, specialised per conforming type.
-    public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
-                                  _ t: UnsafeBufferPointer<Self>) -> Self {
+    public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, scale: Double,
+                                  _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>) -> Self {
         // Four partial sums, added pairwise at the end: one chain of dependent additions waited
         // on each addition's latency (22 µs for a 64×256 MSE, 0.6% of a depth-8 f32 step). The
         // loss is chosen once per call, as in kernelLossDerivative.
@@ -267,14 +269,19 @@ extension LinalgScalar {
             while i < n { s0 += Accumulator(lossTerm(l, parameter, x[i], t[i])); i += 1 }
             return (s0 + s1) + (s2 + s3)
         }
+        // Scaled (by the mean's 1/n) in Double and rounded once, as in kernelReduce: the Float
+        // MSE of four residuals of 1.5e19 summed to 9e38, +∞ as a Float, and threw "non-finite
+        // value of the loss" for a loss of 2.25e38 (a review). Double gives the same bits as before.
+        let total: Accumulator
         switch loss {
-        case .mse: return Self(sum(.mse))
-        case .mae: return Self(sum(.mae))
-        case .huber: return Self(sum(.huber))
-        case .logCosh: return Self(sum(.logCosh))
-        case .klDivergence: return Self(sum(.klDivergence))
-        case .binaryCrossEntropyWithLogits: return Self(sum(.binaryCrossEntropyWithLogits))
+        case .mse: total = sum(.mse)
+        case .mae: total = sum(.mae)
+        case .huber: total = sum(.huber)
+        case .logCosh: total = sum(.logCosh)
+        case .klDivergence: total = sum(.klDivergence)
+        case .binaryCrossEntropyWithLogits: total = sum(.binaryCrossEntropyWithLogits)
         }
+        return Self(total * scale)
     }
 
     /// The single implementation of ``LinalgScalar/kernelLossDerivative``, specialised per conforming type.

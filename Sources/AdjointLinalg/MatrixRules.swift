@@ -69,12 +69,11 @@ enum MatrixRules {
             try requireSamples(op, a)
             if op == .mae { reportAbsKinks(a, t, node: node) }
             MatrixCounters.record(op.info.name, flops: a.count)
-            let total = a.elements.withUnsafeBufferPointer { pa in
+            let value = a.elements.withUnsafeBufferPointer { pa in
                 t.elements.withUnsafeBufferPointer { pt in
-                    S.kernelLoss(.inPackage, loss, parameter: attr.lossParameter, pa, pt)
+                    S.kernelLoss(.inPackage, loss, parameter: attr.lossParameter, scale: meanScale(op, a), pa, pt)
                 }
             }
-            let value = total * lossScale(op, a)
             try checkLoss(value, op, node: node)
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
         case .softmaxCrossEntropy:
@@ -302,8 +301,9 @@ enum MatrixRules {
         case .perRow: (r, c) = (a.rows, 1)
         }
         let n = reducedCount(a, how)
-        // The mean of nothing is NaN, reported as such rather than hidden as 0.
-        let scale: S = mean ? (n == 0 ? S.nan : 1 / S(n)) : 1
+        // The mean of nothing is NaN, reported as such rather than hidden as 0. In Double: the
+        // kernel scales the Double sum before rounding (see kernelReduce).
+        let scale: Double = mean ? (n == 0 ? .nan : 1 / Double(n)) : 1
         var z = output(r, c, pool)
         MatrixCounters.record(label, flops: a.count)
         a.elements.withUnsafeBufferPointer { pa in
@@ -352,6 +352,13 @@ enum MatrixRules {
     static func lossScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> S {
         let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
         return n == 0 ? S.nan : 1 / S(n)
+    }
+
+    /// ``lossScale(_:_:)`` in Double, for the losses' values: their sums are Doubles, scaled
+    /// before rounding to S (a sum can exceed Float's range while its mean does not).
+    static func meanScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> Double {
+        let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
+        return n == 0 ? .nan : 1 / Double(n)
     }
 
     static func target<S: LinalgScalar>(_ attr: MatrixAttributes<S>, _ a: Matrix<S>, _ op: MatrixOp) throws -> Matrix<S> {

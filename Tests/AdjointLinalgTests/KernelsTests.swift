@@ -100,4 +100,21 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(p[1, 0], 1); XCTAssertEqual(p[1, 1], 0)
         XCTAssertEqual(try MatrixEvaluator<Float>().logSumExp(try Matrix<Float>([[-.infinity]])).elements, [-.infinity])
     }
+
+    /// A Float mean whose sum leaves Float's range but whose value does not: the mean of
+    /// [3e38, 3e38] is 3e38 by hand (over all, per row and per column), and the MSE of four
+    /// residuals of 1.5e19 is the square of one of them, 2.25e38. The sums (6e38, 9e38) were
+    /// rounded to Float (+∞) before the 1/n scale, so the mean was +∞ and the MSE threw
+    /// "non-finite value of the loss" (a review).
+    func testFloatMeanAndLossWhoseSumOverflowsFloatStayFinite() throws {
+        let e = MatrixEvaluator<Float>()
+        let x = try Matrix<Float>([[3e38, 3e38]])
+        XCTAssertEqual(try e.mean(x).elements, [3e38], "mean over all")
+        XCTAssertEqual(try e.mean(x, .perRow).elements, [3e38], "mean per row")
+        XCTAssertEqual(try e.mean(try Matrix<Float>([[3e38], [3e38]]), .perColumn).elements, [3e38], "mean per column")
+        let d: Float = 1.5e19
+        let loss = try e.mse(try Matrix<Float>([[d, d, d, d]]), try Matrix<Float>.zeros(1, 4))
+        XCTAssertEqual(loss.elements, [d * d], "the mean of four equal squares is one of them")
+        XCTAssertEqual(Double(loss[0, 0]), 2.25e38, accuracy: 2.25e38 * 0x1p-23)
+    }
 }

@@ -357,7 +357,7 @@ final class ColumnSumTests: XCTestCase {
                 x[c] = S(1e16); x[cols + c] = 1; x[2 * cols + c] = S(-1e16)   // order-dependent
             }
             if rows > 0, cols > 1 { for r in 0..<rows { x[r * cols + 1] = -0.0 } }   // a column of −0
-            let scale: S = 0.5
+            let scale = 0.5
             var z = [S](repeating: .nan, count: cols)
             x.withUnsafeBufferPointer { px in
                 z.withUnsafeMutableBufferPointer { pz in
@@ -367,7 +367,7 @@ final class ColumnSumTests: XCTestCase {
             for c in 0..<cols {
                 var s = 0.0
                 for r in 0..<rows { s += Double(x[r * cols + c]) }
-                let expected = S(s) * scale
+                let expected = S(s * scale)
                 XCTAssertEqual(z[c].bitPattern(), expected.bitPattern(), "\(S.self) \(rows)×\(cols) column \(c): \(z[c]) vs \(expected)")
             }
         }
