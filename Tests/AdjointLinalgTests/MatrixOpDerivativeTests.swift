@@ -151,6 +151,24 @@ final class MatrixOpDerivativeTests: XCTestCase {
         XCTAssertLessThan(worst, 16 * 0x1p-24, "largest relative error of the Float gradient")
     }
 
+    /// Softmax cross-entropy over 10⁶ rows of zero logits, every label 0: each row's loss is
+    /// log 2 (two equal classes), so the mean is log 2 = 0.6931472 in Float; along a tangent of
+    /// 0.1 on class 1 in every row, the directional derivative is ⟨p, v⟩ − v[0] = ½·0.1 per row,
+    /// and its mean the same. Both were summed in Float, so each drifted with the batch: the loss
+    /// was 0.68869704 (a review). Now in Double, as every other reduction.
+    func testFloatSoftmaxCrossEntropyDoesNotDriftWithTheBatchSize() throws {
+        let m = 1_000_000
+        let logits = try Matrix<Float>.zeros(m, 2)
+        let labels = [Int](repeating: 0, count: m)
+        let loss = try MatrixEvaluator<Float>().softmaxCrossEntropy(logits, labels: labels)
+        XCTAssertEqual(loss.elements, [Float(0.6931471805599453)], "log 2")
+        var direction = try Matrix<Float>.zeros(m, 2)
+        for r in 0..<m { direction[r, 1] = 0.1 }
+        let fwd = MatrixForward<Float>()
+        let dual = try fwd.softmaxCrossEntropy(try MatrixDual(value: logits, tangent: direction), labels: labels)
+        XCTAssertEqual(dual.tangent?.elements, [Float(0.1) / 2], "½·0.1, exactly the row's term")
+    }
+
     /// A deliberately wrong scalar rule must make the matrix VJP disagree with central
     /// differences: the test above can fail, and the matrix path really reads the registry.
     func testPlantedWrongTanhRuleIsVisibleInMatrixVJP() throws {
