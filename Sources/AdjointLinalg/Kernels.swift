@@ -53,7 +53,9 @@ public enum ElementwiseLoss: Sendable, Hashable {
     /// ℓ = t(log t − x) with x = log q a log-probability and t a probability (0 when t = 0).
     case klDivergence
     /// ℓ = softplus(x) − x·t: binary cross-entropy of the logit x against the label t ∈ [0, 1],
-    /// without forming σ(x), so no log of 0.
+    /// without forming σ(x), so no log of 0. Evaluated as (relu(x) − t·x) + log1p(e^−|x|) and
+    /// its slope as (1 − t) − σ(−x) for x ≥ 0, so a confident, correct logit keeps its tiny
+    /// loss and slope (4.2e-18 at x = 40, t = 1) instead of cancelling to 0.
     case binaryCrossEntropyWithLogits
 }
 
@@ -373,8 +375,14 @@ extension LinalgScalar {
         case .klDivergence:
             return t == 0 ? 0 : t * (Self.log(t) - x)
         case .binaryCrossEntropyWithLogits:
-            // −[t log σ(x) + (1 − t) log(1 − σ(x))] = softplus(x) − t·x.
-            return Rules.primal(.softplus, x, x, 0) - t * x
+            // −[t log σ(x) + (1 − t) log(1 − σ(x))] = softplus(x) − t·x, with softplus split as
+            // the registry's primal splits it, relu(x) + log1p(e^−|x|), and its relu part taken
+            // with −t·x first: relu(x) − t·x (= (1 − t)x or −t·x, never negative for t in [0, 1])
+            // plus a positive tail, so nothing cancels. softplus(x) − t·x rounded softplus(x) to
+            // the ulp of x first: 9.2371e-14 at x = 30, t = 1 (mpmath 9.3576e-14), 0 at x = 40
+            // (4.248e-18; a review). A precision fix: other inputs can change in the last bit.
+            let tail = Self.log1p(Self.exp(-Rules.primal(.abs, x, x, 0)))
+            return (Rules.primal(.relu, x, x, 0) - t * x) + tail
         }
     }
 
@@ -404,6 +412,14 @@ extension LinalgScalar {
         case .klDivergence:
             return -t
         case .binaryCrossEntropyWithLogits:
+            // softplus′(x) − t = σ(x) − t, with σ the registry's softplus partial. For x ≥ 0,
+            // σ(x) rounds to 1 − O(ε) and σ(x) − t cancelled (0 at x = 40, t = 1, where the slope
+            // is −σ(−40) = −4.248e-18; a review): there it is (1 − t) − σ(−x), σ(−x) being the
+            // partial at −x, as the registry's sigmoid keeps σ(−x) for its own x ≥ 0 side.
+            // A precision fix: other inputs with x ≥ 0 can change in the last bit.
+            if x >= 0 {
+                return (1 - t) - partials(.softplus, -x, output: Rules.primal(.softplus, -x, -x, 0)).0
+            }
             return partials(.softplus, x, output: Rules.primal(.softplus, x, x, 0)).0 - t
         }
     }
