@@ -175,7 +175,7 @@ private struct HandwrittenMLP {
                 H.op(flops: g.count)
                 pre[l - 1].withUnsafeBufferPointer { pa in outs[l - 1].withUnsafeBufferPointer { pz in
                     g.withUnsafeBufferPointer { pg in nd.withUnsafeMutableBufferPointer { pn in
-                        Double.kernelChain(.inPackage, .tanh, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
+                        Double.kernelChain(.inPackage, .tanh, .cotangent, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
                     } }
                 } }
                 d = nd

@@ -35,6 +35,26 @@ public enum RowChain: Sendable {
     case logSumExpTranspose
 }
 
+/// Which chain-rule product an elementwise op's kernel forms: forward mode's partial · tangent
+/// or reverse mode's cotangent · partial. The two differ only where the registry says they may
+/// (``Rules/partialsCanBeInfinite(_:)``, ``Rules/ordersProducts(_:)``); elsewhere both are the
+/// plain product, with the same bits.
+///
+/// ```swift
+/// ChainDirection.tangent    // JVP: a zero tangent gives 0 even at √′(0) = +∞
+/// ```
+public enum ChainDirection: Sendable {
+    /// Forward mode, as `Dual` forms it: ``Rules/product(_:_:_:)`` (a zero tangent moves nothing,
+    /// so it gives 0 at an infinite partial) and, for ops that order their products (powi),
+    /// ``Rules/jvp(_:_:_:_:output:tangents:_:)``.
+    case tangent
+    /// Reverse mode, as the scalar tape's sweep forms it: the plain product (a cotangent of 0 can
+    /// stand on a path that exists, where 0·∞ is indeterminate; the matrix tape masks only the
+    /// elements no seed reaches, as the scalar sweep does) and, for ops that order their products,
+    /// ``Rules/vjp(_:_:_:_:output:cotangent:)``.
+    case cotangent
+}
+
 /// The losses that are a sum of one term per element, ℓ(x, t), with x the prediction and t the target.
 ///
 /// ```swift
@@ -94,11 +114,36 @@ extension LinalgScalar {
     }
 
     /// The single implementation of ``LinalgScalar/kernelChain``, specialised per conforming type.
-    public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
-                                   z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+    public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, _ direction: ChainDirection, exponent: Int, parameter: Self,
+                                   x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
         if VectorKernels.enabled(op) {
+            // tanh, sigmoid, relu, leaky ReLU: finite partials, plain products in both directions.
             vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)
+            return
+        }
+        if Rules.ordersProducts(op) {
+            // The declaration's product with the (co)tangent, as Tape and Dual call it: powi's
+            // n·x^(n−1) leaves the range where its product does not (1e300·x³ at x = 1e-200 had
+            // gradient 0 for 3e-100, and x⁻³·1e-300 at 1e-100 an ∞ for −3e100; a review).
+            for i in 0..<x.count {
+                let xi = x[i]
+                switch direction {
+                case .tangent: d[i] = Rules.jvp(op, xi, xi, exponent, output: z[i], tangents: s[i], s[i])
+                case .cotangent: d[i] = Rules.vjp(op, xi, xi, exponent, output: z[i], cotangent: s[i]).0
+                }
+            }
+            return
+        }
+        if direction == .tangent && Rules.partialsCanBeInfinite(op) {
+            // √′(0) = +∞ meets the zero tangent of an element the direction does not move:
+            // ∞·0 = NaN hid the finite derivative of the rest (sum(√relu(x)) at x = (−1, 4) along
+            // (1, 1) gave NaN for 0.25, the scalar jvp's; a review). Rules.product is the scalar
+            // forward mode's product: 0 for a zero tangent.
+            for i in 0..<x.count {
+                let (p, _) = Rules.partials(op, x[i], parameter, exponent, output: z[i])
+                d[i] = Rules.product(op, p, s[i])
+            }
             return
         }
         for i in 0..<x.count {

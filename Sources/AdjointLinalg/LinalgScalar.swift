@@ -33,9 +33,10 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     /// with `node`, as the scalar modes report theirs. `z` may be `x`'s own memory.
     static func kernelMap(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, node: Int?,
                           _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int
-    /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z.
-    static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
-                            z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+    /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z, formed as the
+    /// scalar mode of `direction` forms it (see ``ChainDirection``). `d` may be `s`'s own memory.
+    static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, _ direction: ChainDirection, exponent: Int, parameter: Self,
+                            x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                             into d: UnsafeMutableBufferPointer<Self>)
     /// Elementwise z = a + α·b.
     static func kernelAxpy(_ access: LinalgKernelAccess, _ a: UnsafeBufferPointer<Self>, _ alpha: Self, _ b: UnsafeBufferPointer<Self>,

@@ -378,20 +378,21 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,
     /// so the activation's VJP needs no new buffer.
-    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, suffix: String) {
+    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, _ direction: ChainDirection, suffix: String) {
         MatrixCounters.record(op.info.name + suffix, flops: x.count)
         x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeMutableBufferPointer { ps in
-                    Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                    Scalar.kernelChain(.inPackage, op, direction, exponent: exponent, parameter: parameter, x: px, z: pz,
                                        UnsafeBufferPointer(ps), into: ps)
                 }
             }
         }
     }
 
-    /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).
-    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String,
+    /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²),
+    /// formed as `direction`'s scalar mode forms it (``ChainDirection``).
+    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, _ direction: ChainDirection, suffix: String,
                pool: MatrixBufferPool<Scalar>? = nil) -> Matrix<Scalar> {
         var d = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
         MatrixCounters.record(op.info.name + suffix, flops: x.count)
@@ -399,7 +400,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeBufferPointer { ps in
                     d.elements.withUnsafeMutableBufferPointer { pd in
-                        Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
+                        Scalar.kernelChain(.inPackage, op, direction, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
                     }
                 }
             }

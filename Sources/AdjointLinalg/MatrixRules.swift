@@ -134,7 +134,7 @@ enum MatrixRules {
             return t
         case .elementwise:
             guard let spec = attr.elementwise, let ta else { return nil }
-            return spec.chain(x: a, z: z, ta, suffix: suffix, pool: pool)
+            return spec.chain(x: a, z: z, ta, .tangent, suffix: suffix, pool: pool)
         case .sum, .mean:
             guard let ta else { return nil }
             return reduce(ta, attr.reduction, mean: op == .mean, label: op.info.name + suffix, pool: pool)
@@ -200,7 +200,7 @@ enum MatrixRules {
                     needB ? reduce(g, .perColumn, mean: false, label: "add_bias" + suffix, pool: pool) : nil)
         case .elementwise:
             guard needA, let spec = attr.elementwise else { return (nil, nil) }
-            return (spec.chain(x: a, z: z, g, suffix: suffix, pool: pool), nil)
+            return (spec.chain(x: a, z: z, g, .cotangent, suffix: suffix, pool: pool), nil)
         case .sum, .mean:
             guard needA else { return (nil, nil) }
             let n = reducedCount(a, attr.reduction)
