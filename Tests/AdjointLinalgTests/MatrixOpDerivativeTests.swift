@@ -218,6 +218,28 @@ final class MatrixOpDerivativeTests: XCTestCase {
         XCTAssertEqual(try tape4.gradients(of: y4, seed: try Matrix<Double>([[0, 1]]))[v4].elements, [0, 0.25])
     }
 
+    /// A tangent that is NaN or ∞ is a typed error in forward mode, as the scalar jvp's
+    /// "directional derivative" is: √ at 0 along a nonzero direction has the infinite slope +∞
+    /// (the scalar jvp throws), and MatrixForward and the MLP's directional derivative returned
+    /// it silently (a review).
+    func testNonFiniteTangentIsAnErrorInForwardMode() throws {
+        XCTAssertThrowsError(try jvp(of: { x in [sqrt(x[0])] }, at: [0.0], direction: [1]))
+        let fwd = MatrixForward<Double>()
+        let x = try MatrixDual(value: try Matrix<Double>([[0, 4]]), tangent: try Matrix<Double>([[1, 1]]))
+        XCTAssertThrowsError(try fwd.activation(.sqrt, x)) { error in
+            guard case let ADError.nonFinite(what, op, _)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(op, "sqrt")
+            XCTAssertTrue(what.contains("(0, 0)"), what)
+        }
+        let net = try MLP<Double>(layers: [try DenseLayer(weights: try Matrix([[1.0]]), bias: try Matrix([[0.0]]),
+                                                          activation: try ElementwiseSpec(op: .sqrt))])
+        // The bias moves the preactivation 0 along 1: √′(0)·1 = +∞.
+        let direction = [LayerParameters(weights: try Matrix([[1.0]]), bias: try Matrix([[1.0]]))]
+        XCTAssertThrowsError(try net.lossAndDirectionalDerivative(input: try Matrix([[0.0]]),
+                                                                  loss: .elementwise(.mse, target: try Matrix([[1.0]])),
+                                                                  direction: direction))
+    }
+
     /// powi takes the registry's ordered products (Builtin.Powi.vjp/jvp), as the scalar tape and
     /// Dual do: the partial 3x² is 3e-400, 0 in Double, at x = 1e-200, but its product with the
     /// cotangent 1e300 is 3e-100 (by hand); at x = 1e-100 the partial −3x⁻⁴ = −3e400 overflows,
