@@ -152,7 +152,7 @@ private struct HandwrittenMLP {
         }
         let y = outs[L - 1]
         H.op(flops: y.count)
-        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.inPackage, .mse, parameter: 1, py, pt) } } / Double(y.count)
+        let loss = y.withUnsafeBufferPointer { py in target.withUnsafeBufferPointer { pt in Double.kernelLoss(.inPackage, .mse, parameter: 1, scale: 1, py, pt) } } / Double(y.count)
         H.tapeEntry(bytes: 8)
         var d = Double.makeElements(.inPackage, count: y.count, repeating: 0)
         H.op(flops: y.count)
@@ -175,7 +175,7 @@ private struct HandwrittenMLP {
                 H.op(flops: g.count)
                 pre[l - 1].withUnsafeBufferPointer { pa in outs[l - 1].withUnsafeBufferPointer { pz in
                     g.withUnsafeBufferPointer { pg in nd.withUnsafeMutableBufferPointer { pn in
-                        Double.kernelChain(.inPackage, .tanh, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
+                        Double.kernelChain(.inPackage, .tanh, .cotangent, exponent: 0, parameter: 0, x: pa, z: pz, pg, into: pn)
                     } }
                 } }
                 d = nd

@@ -48,6 +48,60 @@ extension BLAS {
             + "before the program starts (OpenBLAS reads it only when it loads)."
     }
 
+    /// Why OpenBLAS's current core cannot run on a CPU with features `f`, as a typed error; nil
+    /// when it can, or when the core is unknown (OpenBLAS then runs its generic kernels).
+    ///
+    /// Issue 15: the environment's `OPENBLAS_CORETYPE` is never overridden, and no core is picked
+    /// that the CPU lacks the instructions for. OpenBLAS itself loads whatever core the variable
+    /// names: `OPENBLAS_CORETYPE=SkylakeX` on an AVX2-only CPU killed the process with SIGILL at
+    /// the first product, with no message (a review). Leaving the variable alone, the matrix
+    /// operations refuse to call BLAS instead, saying what to set. Pure, so tests can feed it
+    /// recorded CPUID feature sets.
+    ///
+    /// - Parameters:
+    ///   - core: the core OpenBLAS runs (``coreName``).
+    ///   - environment: the value of `OPENBLAS_CORETYPE`, if set.
+    static func unrunnableCoreError(core: String?, environment: String?, features f: adjoint_cpu_features) -> LinalgError? {
+        guard let core, !adjoint_blas_core_runs_on(core, f) else { return nil }
+        let fma4Cores = ["bulldozer", "piledriver", "steamroller", "excavator"]
+        let needs: [(String, Bool)]
+        if fma4Cores.contains(core.lowercased()) && !f.fma4 {
+            needs = [("FMA4", f.fma4)]
+        } else {
+            switch adjoint_blas_core_level(core) {
+            case 3:
+                needs = [("AVX-512F", f.avx512f), ("AVX-512DQ", f.avx512dq), ("AVX-512CD", f.avx512cd),
+                         ("AVX-512BW", f.avx512bw), ("AVX-512VL", f.avx512vl),
+                         ("AVX-512 register state saved by the OS", f.os_zmm), ("AVX2", f.avx2), ("FMA3", f.fma)]
+            case 2:
+                needs = [("AVX2", f.avx2), ("FMA3", f.fma), ("AVX", f.avx), ("AVX register state saved by the OS", f.os_ymm)]
+            default:
+                needs = [("AVX", f.avx), ("AVX register state saved by the OS", f.os_ymm)]
+            }
+        }
+        let missing = needs.first { !$0.1 }?.0 ?? "an instruction set it needs"
+        let best = adjoint_blas_preferred_core(f).map { String(cString: $0) }
+        return .unrunnableBLASCore(core: core, missing: missing, environment: environment, supported: best)
+    }
+
+    /// ``unrunnableCoreError(core:environment:features:)`` for this process: OpenBLAS chooses its
+    /// core once, when it loads, so this is decided once.
+    static let unrunnableCore: LinalgError? = {
+        #if arch(x86_64)
+        let env = getenv("OPENBLAS_CORETYPE").flatMap { $0.pointee == 0 ? nil : String(cString: $0) }
+        return unrunnableCoreError(core: coreName, environment: env, features: adjoint_cpu_features_read())
+        #else
+        return nil   // the levels and features describe x86-64 cores only
+        #endif
+    }()
+
+    /// Throws ``LinalgError/unrunnableBLASCore(core:missing:environment:supported:)`` before a
+    /// BLAS or LAPACK call that would stop the process with an illegal instruction.
+    @inline(__always)
+    static func requireRunnableCore() throws {
+        if let e = unrunnableCore { throw e }
+    }
+
     /// Prints ``coreNote`` to standard error, once per process.
     static func noteCoreOnce() { _ = printedCoreNote }
 

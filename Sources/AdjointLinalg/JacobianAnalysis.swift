@@ -19,6 +19,11 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
     case noConvergence(routine: String, info: Int)
     /// LAPACK rejected argument number `argument` (`info` < 0): a bug on our side, reported rather than hidden.
     case illegalArgument(routine: String, argument: Int)
+    /// OpenBLAS runs kernels (`core`) that use instructions this CPU lacks (`missing`), so any BLAS
+    /// or LAPACK call would stop the process with an illegal instruction; refused before the
+    /// call. `environment` is `OPENBLAS_CORETYPE` when it chose the core, `supported` the best
+    /// core this CPU can run (nil: only OpenBLAS's generic kernels).
+    case unrunnableBLASCore(core: String, missing: String, environment: String?, supported: String?)
 
     /// What failed and what to do about it.
     public var description: String {
@@ -33,6 +38,16 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(r): the singular value iteration did not converge (info = \(info))"
         case let .illegalArgument(r, a):
             return "\(r): LAPACK rejected argument \(a)"
+        case let .unrunnableBLASCore(core, missing, environment, supported):
+            let chosen = environment.map { "the environment sets OPENBLAS_CORETYPE=\($0), so OpenBLAS runs its \(core) kernels" }
+                ?? "OpenBLAS runs its \(core) kernels"
+            let fix = environment == nil
+                ? "set OPENBLAS_CORETYPE=\(supported ?? "Prescott") before the program starts"
+                : (supported.map { "unset OPENBLAS_CORETYPE or set it to \($0), the best core this CPU supports," }
+                   ?? "unset OPENBLAS_CORETYPE (this CPU runs only OpenBLAS's generic kernels)")
+            return "\(chosen), but this CPU lacks \(missing), which they need: the first matrix product would stop the "
+                + "process with an illegal instruction (SIGILL), so no BLAS or LAPACK call is made. To fix it, \(fix) "
+                + "(OpenBLAS reads the variable only when it loads)"
         }
     }
 }
@@ -260,6 +275,8 @@ public struct JacobianAnalysis: Sendable, Equatable {
     // MARK: Internals
 
     static func checked(_ m: [[Double]]) throws -> Matrix<Double> {
+        // Every entry point passes here before its LAPACK call (which calls BLAS).
+        try BLAS.requireRunnableCore()
         let a = try Matrix<Double>(m)
         if let k = a.elements.firstIndex(where: { !$0.isFinite }) {
             throw ADError.nonFinite(what: "Jacobian entry (\(k / Swift.max(a.cols, 1)), \(k % Swift.max(a.cols, 1)))", op: nil, node: nil)

@@ -35,6 +35,26 @@ public enum RowChain: Sendable {
     case logSumExpTranspose
 }
 
+/// Which chain-rule product an elementwise op's kernel forms: forward mode's partial · tangent
+/// or reverse mode's cotangent · partial. The two differ only where the registry says they may
+/// (``Rules/partialsCanBeInfinite(_:)``, ``Rules/ordersProducts(_:)``); elsewhere both are the
+/// plain product, with the same bits.
+///
+/// ```swift
+/// ChainDirection.tangent    // JVP: a zero tangent gives 0 even at √′(0) = +∞
+/// ```
+public enum ChainDirection: Sendable {
+    /// Forward mode, as `Dual` forms it: ``Rules/product(_:_:_:)`` (a zero tangent moves nothing,
+    /// so it gives 0 at an infinite partial) and, for ops that order their products (powi),
+    /// ``Rules/jvp(_:_:_:_:output:tangents:_:)``.
+    case tangent
+    /// Reverse mode, as the scalar tape's sweep forms it: the plain product (a cotangent of 0 can
+    /// stand on a path that exists, where 0·∞ is indeterminate; the matrix tape masks only the
+    /// elements no seed reaches, as the scalar sweep does) and, for ops that order their products,
+    /// ``Rules/vjp(_:_:_:_:output:cotangent:)``.
+    case cotangent
+}
+
 /// The losses that are a sum of one term per element, ℓ(x, t), with x the prediction and t the target.
 ///
 /// ```swift
@@ -53,7 +73,9 @@ public enum ElementwiseLoss: Sendable, Hashable {
     /// ℓ = t(log t − x) with x = log q a log-probability and t a probability (0 when t = 0).
     case klDivergence
     /// ℓ = softplus(x) − x·t: binary cross-entropy of the logit x against the label t ∈ [0, 1],
-    /// without forming σ(x), so no log of 0.
+    /// without forming σ(x), so no log of 0. Evaluated as (relu(x) − t·x) + log1p(e^−|x|) and
+    /// its slope as (1 − t) − σ(−x) for x ≥ 0, so a confident, correct logit keeps its tiny
+    /// loss and slope (4.2e-18 at x = 40, t = 1) instead of cancelling to 0.
     case binaryCrossEntropyWithLogits
 }
 
@@ -92,11 +114,36 @@ extension LinalgScalar {
     }
 
     /// The single implementation of ``LinalgScalar/kernelChain``, specialised per conforming type.
-    public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
-                                   z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+    public static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, _ direction: ChainDirection, exponent: Int, parameter: Self,
+                                   x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
         if VectorKernels.enabled(op) {
+            // tanh, sigmoid, relu, leaky ReLU: finite partials, plain products in both directions.
             vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)
+            return
+        }
+        if Rules.ordersProducts(op) {
+            // The declaration's product with the (co)tangent, as Tape and Dual call it: powi's
+            // n·x^(n−1) leaves the range where its product does not (1e300·x³ at x = 1e-200 had
+            // gradient 0 for 3e-100, and x⁻³·1e-300 at 1e-100 an ∞ for −3e100; a review).
+            for i in 0..<x.count {
+                let xi = x[i]
+                switch direction {
+                case .tangent: d[i] = Rules.jvp(op, xi, xi, exponent, output: z[i], tangents: s[i], s[i])
+                case .cotangent: d[i] = Rules.vjp(op, xi, xi, exponent, output: z[i], cotangent: s[i]).0
+                }
+            }
+            return
+        }
+        if direction == .tangent && Rules.partialsCanBeInfinite(op) {
+            // √′(0) = +∞ meets the zero tangent of an element the direction does not move:
+            // ∞·0 = NaN hid the finite derivative of the rest (sum(√relu(x)) at x = (−1, 4) along
+            // (1, 1) gave NaN for 0.25, the scalar jvp's; a review). Rules.product is the scalar
+            // forward mode's product: 0 for a zero tangent.
+            for i in 0..<x.count {
+                let (p, _) = Rules.partials(op, x[i], parameter, exponent, output: z[i])
+                d[i] = Rules.product(op, p, s[i])
+            }
             return
         }
         for i in 0..<x.count {
@@ -129,13 +176,15 @@ extension LinalgScalar {
 
     /// The single implementation of ``LinalgScalar/kernelReduce``, specialised per conforming type.
     public static func kernelReduce(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
-                                    scale: Self, into z: UnsafeMutableBufferPointer<Self>) {
-        // Sums accumulate in Double (see ``Accumulator``); for Double itself nothing changes.
+                                    scale: Double, into z: UnsafeMutableBufferPointer<Self>) {
+        // Sums accumulate in Double (see ``Accumulator``) and are scaled there, rounding to Self
+        // once: rounded first, the sum of a Float mean of [3e38, 3e38] was 6e38 = +∞ before the
+        // ½ could bring it back to 3e38 (a review). For Double nothing changes (the same product).
         switch how {
         case .all:
             var s: Accumulator = 0
             for i in 0..<x.count { s += Accumulator(x[i]) }
-            z[0] = Self(s) * scale
+            z[0] = Self(s * scale)
         case .perColumn:
             withUnsafeTemporaryAllocation(of: Accumulator.self, capacity: cols) { acc in
                 for c in 0..<cols { acc[c] = 0 }
@@ -155,13 +204,13 @@ extension LinalgScalar {
                         for c in 0..<cols { ap[c] += Accumulator(xr[c]) }
                     }
                 }
-                for c in 0..<cols { z[c] = Self(acc[c]) * scale }
+                for c in 0..<cols { z[c] = Self(acc[c] * scale) }
             }
         case .perRow:
             for r in 0..<rows {
                 var s: Accumulator = 0
                 for c in 0..<cols { s += Accumulator(x[r * cols + c]) }
-                z[r] = Self(s) * scale
+                z[r] = Self(s * scale)
             }
         }
     }
@@ -248,8 +297,8 @@ extension LinalgScalar {
     }
 
     /// The single implementation of ``LinalgScalar/kernelLoss``, specialised per conforming type.
-    public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
-                                  _ t: UnsafeBufferPointer<Self>) -> Self {
+    public static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, scale: Double,
+                                  _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>) -> Self {
         // Four partial sums, added pairwise at the end: one chain of dependent additions waited
         // on each addition's latency (22 µs for a 64×256 MSE, 0.6% of a depth-8 f32 step). The
         // loss is chosen once per call, as in kernelLossDerivative.
@@ -267,14 +316,19 @@ extension LinalgScalar {
             while i < n { s0 += Accumulator(lossTerm(l, parameter, x[i], t[i])); i += 1 }
             return (s0 + s1) + (s2 + s3)
         }
+        // Scaled (by the mean's 1/n) in Double and rounded once, as in kernelReduce: the Float
+        // MSE of four residuals of 1.5e19 summed to 9e38, +∞ as a Float, and threw "non-finite
+        // value of the loss" for a loss of 2.25e38 (a review). Double gives the same bits as before.
+        let total: Accumulator
         switch loss {
-        case .mse: return Self(sum(.mse))
-        case .mae: return Self(sum(.mae))
-        case .huber: return Self(sum(.huber))
-        case .logCosh: return Self(sum(.logCosh))
-        case .klDivergence: return Self(sum(.klDivergence))
-        case .binaryCrossEntropyWithLogits: return Self(sum(.binaryCrossEntropyWithLogits))
+        case .mse: total = sum(.mse)
+        case .mae: total = sum(.mae)
+        case .huber: total = sum(.huber)
+        case .logCosh: total = sum(.logCosh)
+        case .klDivergence: total = sum(.klDivergence)
+        case .binaryCrossEntropyWithLogits: total = sum(.binaryCrossEntropyWithLogits)
         }
+        return Self(total * scale)
     }
 
     /// The single implementation of ``LinalgScalar/kernelLossDerivative``, specialised per conforming type.
@@ -366,8 +420,14 @@ extension LinalgScalar {
         case .klDivergence:
             return t == 0 ? 0 : t * (Self.log(t) - x)
         case .binaryCrossEntropyWithLogits:
-            // −[t log σ(x) + (1 − t) log(1 − σ(x))] = softplus(x) − t·x.
-            return Rules.primal(.softplus, x, x, 0) - t * x
+            // −[t log σ(x) + (1 − t) log(1 − σ(x))] = softplus(x) − t·x, with softplus split as
+            // the registry's primal splits it, relu(x) + log1p(e^−|x|), and its relu part taken
+            // with −t·x first: relu(x) − t·x (= (1 − t)x or −t·x, never negative for t in [0, 1])
+            // plus a positive tail, so nothing cancels. softplus(x) − t·x rounded softplus(x) to
+            // the ulp of x first: 9.2371e-14 at x = 30, t = 1 (mpmath 9.3576e-14), 0 at x = 40
+            // (4.248e-18; a review). A precision fix: other inputs can change in the last bit.
+            let tail = Self.log1p(Self.exp(-Rules.primal(.abs, x, x, 0)))
+            return (Rules.primal(.relu, x, x, 0) - t * x) + tail
         }
     }
 
@@ -397,6 +457,14 @@ extension LinalgScalar {
         case .klDivergence:
             return -t
         case .binaryCrossEntropyWithLogits:
+            // softplus′(x) − t = σ(x) − t, with σ the registry's softplus partial. For x ≥ 0,
+            // σ(x) rounds to 1 − O(ε) and σ(x) − t cancelled (0 at x = 40, t = 1, where the slope
+            // is −σ(−40) = −4.248e-18; a review): there it is (1 − t) − σ(−x), σ(−x) being the
+            // partial at −x, as the registry's sigmoid keeps σ(−x) for its own x ≥ 0 side.
+            // A precision fix: other inputs with x ≥ 0 can change in the last bit.
+            if x >= 0 {
+                return (1 - t) - partials(.softplus, -x, output: Rules.primal(.softplus, -x, -x, 0)).0
+            }
             return partials(.softplus, x, output: Rules.primal(.softplus, x, x, 0)).0 - t
         }
     }

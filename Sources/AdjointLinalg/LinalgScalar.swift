@@ -33,9 +33,10 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     /// with `node`, as the scalar modes report theirs. `z` may be `x`'s own memory.
     static func kernelMap(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, node: Int?,
                           _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) -> Int
-    /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z.
-    static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, exponent: Int, parameter: Self, x: UnsafeBufferPointer<Self>,
-                            z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
+    /// d[i] = ∂op/∂x (x[i]) · s[i] through `Rules.partials`, given the outputs z, formed as the
+    /// scalar mode of `direction` forms it (see ``ChainDirection``). `d` may be `s`'s own memory.
+    static func kernelChain(_ access: LinalgKernelAccess, _ op: Op, _ direction: ChainDirection, exponent: Int, parameter: Self,
+                            x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                             into d: UnsafeMutableBufferPointer<Self>)
     /// Elementwise z = a + α·b.
     static func kernelAxpy(_ access: LinalgKernelAccess, _ a: UnsafeBufferPointer<Self>, _ alpha: Self, _ b: UnsafeBufferPointer<Self>,
@@ -43,9 +44,10 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     /// z[r, c] = x[r, c] + b[c] for a row-major rows×cols x.
     static func kernelAddRow(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, _ b: UnsafeBufferPointer<Self>, cols: Int,
                              into z: UnsafeMutableBufferPointer<Self>)
-    /// Sums of a rows×cols matrix: all, per column (1×cols) or per row (rows×1), times `scale`.
+    /// Sums of a rows×cols matrix: all, per column (1×cols) or per row (rows×1), times `scale`,
+    /// the product taken in Double and rounded to Self once.
     static func kernelReduce(_ access: LinalgKernelAccess, _ x: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
-                             scale: Self, into z: UnsafeMutableBufferPointer<Self>)
+                             scale: Double, into z: UnsafeMutableBufferPointer<Self>)
     /// The transpose of a reduction: spreads the reduced g back over rows×cols, times `scale`.
     static func kernelBroadcast(_ access: LinalgKernelAccess, _ g: UnsafeBufferPointer<Self>, rows: Int, cols: Int, _ how: Reduction,
                                 scale: Self, into z: UnsafeMutableBufferPointer<Self>)
@@ -57,9 +59,10 @@ public protocol LinalgScalar: ADScalar, BinaryFloatingPoint, Sendable {
     /// see ``RowChain`` for the forms.
     static func kernelRowChain(_ access: LinalgKernelAccess, _ form: RowChain, p: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                rows: Int, cols: Int, into d: UnsafeMutableBufferPointer<Self>)
-    /// Σᵢ ℓ(x[i], t[i]) for an elementwise loss.
-    static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, _ x: UnsafeBufferPointer<Self>,
-                           _ t: UnsafeBufferPointer<Self>) -> Self
+    /// scale · Σᵢ ℓ(x[i], t[i]) for an elementwise loss, the product taken in Double and rounded
+    /// to Self once (a mean's 1/n brings back a sum that only Double can hold).
+    static func kernelLoss(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, scale: Double,
+                           _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>) -> Self
     /// d[i] = scale · ∂ℓ/∂x (x[i], t[i]).
     static func kernelLossDerivative(_ access: LinalgKernelAccess, _ loss: ElementwiseLoss, parameter: Self, scale: Self,
                                      _ x: UnsafeBufferPointer<Self>, _ t: UnsafeBufferPointer<Self>,

@@ -259,7 +259,7 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
             if let act = layer.activation {
                 let z = try m.activation(act, a)
                 let ones = Matrix<Scalar>(uncheckedRows: a.rows, cols: a.cols, repeating: 1)
-                slopes.append(act.chain(x: a, z: z, ones, suffix: "_derivative"))
+                slopes.append(act.chain(x: a, z: z, ones, .cotangent, suffix: "_derivative"))
                 h = z
             } else {
                 slopes.append(Matrix(uncheckedRows: a.rows, cols: a.cols, repeating: 1))

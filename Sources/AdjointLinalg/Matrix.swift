@@ -168,6 +168,9 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let (k2, n) = tb ? (b.cols, b.rows) : (b.rows, b.cols)
         try requireEqual("inner dimension in matmul (\(m)×\(k) · \(k2)×\(n))", k, k2)
         _ = try elementCount(m, n)
+        // Every matrix program's first product is a primal one, through here: refused with a
+        // typed error when OpenBLAS runs kernels this CPU cannot (BLAS.unrunnableCore).
+        try BLAS.requireRunnableCore()
         var c = pool?.matrix(m, n) ?? Matrix(uncheckedRows: m, cols: n)
         gemm(into: &c, a, ta, b, tb, beta: 0)
         return c
@@ -178,6 +181,9 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
         MatrixCounters.matmul(m: m, n: n, k: k)
         BLAS.noteCoreOnce()
+        // The derivative rules' products come after a primal product that threw; should one be
+        // reached first anyway, stop with the message rather than with a silent SIGILL.
+        if let e = BLAS.unrunnableCore { fatalError(e.description) }
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
@@ -216,6 +222,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let (outCount, inCount) = transposed ? (cols, rows) : (rows, cols)
         try requireEqual("vector length in a matrix–vector product (\(transposed ? "transposed " : "")\(shapeText) matrix, "
                          + "vector of \(x.count))", inCount, x.count)
+        try BLAS.requireRunnableCore()
         var y = [Scalar](repeating: 0, count: outCount)
         MatrixCounters.record("matvec", flops: 2 * rows * cols)
         guard rows > 0, cols > 0 else { return y }
@@ -378,20 +385,21 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// s ← s ⊙ op′(x) in s's own storage: the reverse sweep owns the cotangent it is done with,
     /// so the activation's VJP needs no new buffer.
-    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, suffix: String) {
+    func chainInPlace(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: inout Matrix<Scalar>, _ direction: ChainDirection, suffix: String) {
         MatrixCounters.record(op.info.name + suffix, flops: x.count)
         x.elements.withUnsafeBufferPointer { px in
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeMutableBufferPointer { ps in
-                    Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz,
+                    Scalar.kernelChain(.inPackage, op, direction, exponent: exponent, parameter: parameter, x: px, z: pz,
                                        UnsafeBufferPointer(ps), into: ps)
                 }
             }
         }
     }
 
-    /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²).
-    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, suffix: String,
+    /// s ⊙ op′(x), using the saved outputs z (for the output-based rules like tanh′ = 1 − z²),
+    /// formed as `direction`'s scalar mode forms it (``ChainDirection``).
+    func chain(x: Matrix<Scalar>, z: Matrix<Scalar>, _ s: Matrix<Scalar>, _ direction: ChainDirection, suffix: String,
                pool: MatrixBufferPool<Scalar>? = nil) -> Matrix<Scalar> {
         var d = pool?.matrix(x.rows, x.cols) ?? Matrix<Scalar>(uncheckedRows: x.rows, cols: x.cols)
         MatrixCounters.record(op.info.name + suffix, flops: x.count)
@@ -399,7 +407,7 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
             z.elements.withUnsafeBufferPointer { pz in
                 s.elements.withUnsafeBufferPointer { ps in
                     d.elements.withUnsafeMutableBufferPointer { pd in
-                        Scalar.kernelChain(.inPackage, op, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
+                        Scalar.kernelChain(.inPackage, op, direction, exponent: exponent, parameter: parameter, x: px, z: pz, ps, into: pd)
                     }
                 }
             }

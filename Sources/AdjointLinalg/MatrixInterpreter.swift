@@ -164,13 +164,34 @@ public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
     /// The dual's value.
     public func primal(_ v: MatrixDual<Scalar>) -> Matrix<Scalar> { v.value }
     /// The op's primal rule, then its JVP rule on the arguments' tangents.
+    ///
+    /// Throws ``ADError/nonFinite(what:op:node:)`` when the tangent has a NaN or ∞, naming the op
+    /// that made it (or the argument's tangent, when that was given non-finite), as the scalar
+    /// `jvp` throws for a non-finite directional derivative: the matrix path returned such a
+    /// tangent silently (a review). Checked per op, since a non-finite tangent stays non-finite
+    /// through every later op, so the first op that makes one is the one to name.
     public func apply(_ op: MatrixOp, _ a: MatrixDual<Scalar>, _ b: MatrixDual<Scalar>?,
                       _ attributes: MatrixAttributes<Scalar>) throws -> MatrixDual<Scalar> {
         let pool = buffers.onThisThread
         let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil, pool: pool)
         let t = MatrixRules.jvp(op, a.value, b?.value, a.tangent, b?.tangent, attributes, value: z, saved: saved, pool: pool)
         if let saved { pool?.recycle(saved) }   // read by the JVP only
+        if let t, let (r, c) = t.firstNonFinite { try Self.reportNonFiniteTangent(op, attributes, a, b, at: (r, c)) }
         return MatrixDual(unchecked: z, tangent: t)
+    }
+
+    /// The typed error for a non-finite tangent element (r, c) of `op`'s output.
+    private static func reportNonFiniteTangent(_ op: MatrixOp, _ attributes: MatrixAttributes<Scalar>,
+                                               _ a: MatrixDual<Scalar>, _ b: MatrixDual<Scalar>?, at rc: (Int, Int)) throws {
+        let name = op == .elementwise ? (attributes.elementwise?.op.info.name ?? op.info.name) : op.info.name
+        for (k, arg) in [a, b].enumerated() {
+            if let (r, c) = arg?.tangent?.firstNonFinite {
+                throw ADError.nonFinite(what: "tangent element (\(r), \(c)) of \(name)'s argument \(k) (a direction with NaN or ∞)",
+                                        op: name, node: nil)
+            }
+        }
+        throw ADError.nonFinite(what: "tangent element (\(rc.0), \(rc.1)) of \(name)'s output (the directional derivative)",
+                                op: name, node: nil)
     }
     /// Hands the value's and the tangent's buffers to later ops.
     public func recycle(_ v: MatrixDual<Scalar>) {

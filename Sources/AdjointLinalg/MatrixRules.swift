@@ -69,12 +69,11 @@ enum MatrixRules {
             try requireSamples(op, a)
             if op == .mae { reportAbsKinks(a, t, node: node) }
             MatrixCounters.record(op.info.name, flops: a.count)
-            let total = a.elements.withUnsafeBufferPointer { pa in
+            let value = a.elements.withUnsafeBufferPointer { pa in
                 t.elements.withUnsafeBufferPointer { pt in
-                    S.kernelLoss(.inPackage, loss, parameter: attr.lossParameter, pa, pt)
+                    S.kernelLoss(.inPackage, loss, parameter: attr.lossParameter, scale: meanScale(op, a), pa, pt)
                 }
             }
-            let value = total * lossScale(op, a)
             try checkLoss(value, op, node: node)
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), nil)
         case .softmaxCrossEntropy:
@@ -82,9 +81,12 @@ enum MatrixRules {
             try requireSamples(op, a)
             let (lse, p) = softmax(a, label: op.info.name, pool: pool)
             MatrixCounters.record(op.info.name, flops: a.rows)
-            var total: S = 0
-            for r in 0..<a.rows { total += lse.elements[r] - a[r, attr.labels[r]] }
-            let value = total * lossScale(op, a)
+            // In Double, as every other reduction (see ``Accumulator``): a Float running sum
+            // drifted with the batch size, 0.68869704 for 10⁶ rows of zeros (log 2 = 0.6931472; a
+            // review). Scaled there too, rounding once. Double gives the same bits as before.
+            var total: Accumulator = 0
+            for r in 0..<a.rows { total += Accumulator(lse.elements[r] - a[r, attr.labels[r]]) }
+            let value = S(total * meanScale(op, a))
             try checkLoss(value, op, node: node)
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), p)
         }
@@ -132,7 +134,7 @@ enum MatrixRules {
             return t
         case .elementwise:
             guard let spec = attr.elementwise, let ta else { return nil }
-            return spec.chain(x: a, z: z, ta, suffix: suffix, pool: pool)
+            return spec.chain(x: a, z: z, ta, .tangent, suffix: suffix, pool: pool)
         case .sum, .mean:
             guard let ta else { return nil }
             return reduce(ta, attr.reduction, mean: op == .mean, label: op.info.name + suffix, pool: pool)
@@ -157,9 +159,10 @@ enum MatrixRules {
             // dL = (1/m) Σ_r (⟨p_r, v_r⟩ − v[r, label_r]).
             guard let ta, let p = saved else { return nil }
             let rowDots = rowChain(.logSumExp, p: p, ta, outRows: a.rows, outCols: 1, label: op.info.name + suffix, pool: pool)
-            var total: S = 0
-            for r in 0..<a.rows { total += rowDots.elements[r] - ta[r, attr.labels[r]] }
-            return Matrix(uncheckedRows: 1, cols: 1, elements: [total * lossScale(op, a)])
+            // Accumulated and scaled in Double, as the loss itself (the primal above).
+            var total: Accumulator = 0
+            for r in 0..<a.rows { total += Accumulator(rowDots.elements[r] - ta[r, attr.labels[r]]) }
+            return Matrix(uncheckedRows: 1, cols: 1, elements: [S(total * meanScale(op, a))])
         }
     }
 
@@ -197,7 +200,7 @@ enum MatrixRules {
                     needB ? reduce(g, .perColumn, mean: false, label: "add_bias" + suffix, pool: pool) : nil)
         case .elementwise:
             guard needA, let spec = attr.elementwise else { return (nil, nil) }
-            return (spec.chain(x: a, z: z, g, suffix: suffix, pool: pool), nil)
+            return (spec.chain(x: a, z: z, g, .cotangent, suffix: suffix, pool: pool), nil)
         case .sum, .mean:
             guard needA else { return (nil, nil) }
             let n = reducedCount(a, attr.reduction)
@@ -302,8 +305,9 @@ enum MatrixRules {
         case .perRow: (r, c) = (a.rows, 1)
         }
         let n = reducedCount(a, how)
-        // The mean of nothing is NaN, reported as such rather than hidden as 0.
-        let scale: S = mean ? (n == 0 ? S.nan : 1 / S(n)) : 1
+        // The mean of nothing is NaN, reported as such rather than hidden as 0. In Double: the
+        // kernel scales the Double sum before rounding (see kernelReduce).
+        let scale: Double = mean ? (n == 0 ? .nan : 1 / Double(n)) : 1
         var z = output(r, c, pool)
         MatrixCounters.record(label, flops: a.count)
         a.elements.withUnsafeBufferPointer { pa in
@@ -352,6 +356,13 @@ enum MatrixRules {
     static func lossScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> S {
         let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
         return n == 0 ? S.nan : 1 / S(n)
+    }
+
+    /// ``lossScale(_:_:)`` in Double, for the losses' values: their sums are Doubles, scaled
+    /// before rounding to S (a sum can exceed Float's range while its mean does not).
+    static func meanScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> Double {
+        let n = (op == .klDivergence || op == .softmaxCrossEntropy) ? a.rows : a.count
+        return n == 0 ? .nan : 1 / Double(n)
     }
 
     static func target<S: LinalgScalar>(_ attr: MatrixAttributes<S>, _ a: Matrix<S>, _ op: MatrixOp) throws -> Matrix<S> {

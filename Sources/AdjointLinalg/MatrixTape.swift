@@ -204,6 +204,9 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         }
         var cotangents = [Matrix<Scalar>?](repeating: nil, count: output.index + 1)
         cotangents[output.index] = u
+        // Which elements the seed reaches, found only when an infinite partial meets a zero
+        // cotangent (see below), then kept for the rest of the sweep.
+        var reached: [[Bool]?]?
         var i = output.index
         while i >= 0 {
             defer { i -= 1 }
@@ -214,10 +217,26 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                 // Moving the cotangent out of the array leaves it uniquely owned, so the chain
                 // rule overwrites it instead of allocating (one buffer fewer per layer).
                 cotangents[i] = nil
-                if needsGradient[a] {
-                    spec.chainInPlace(x: values[a], z: values[i], &g, suffix: "_vjp")
-                    try add(g, to: &cotangents, at: a)
+                guard needsGradient[a] else { continue }
+                if Rules.partialsCanBeInfinite(spec.op) {
+                    // √′(0) = +∞ times a cotangent of 0 is NaN. The scalar sweep keeps that NaN
+                    // where a path from the seed exists (a zero cotangent on it is an indeterminate
+                    // 0·∞) and gives 0 only for entries no seed reaches (Tape.sweepLoop): so here,
+                    // per element. sum(√X·W) at X = (0, 4) with the constant W = (0, 1)ᵀ threw
+                    // "non-finite cotangent" where the scalar gradient is (0, 0.25) (a review).
+                    var d = spec.chain(x: values[a], z: values[i], g, .cotangent, suffix: "_vjp", pool: pool)
+                    if d.firstNonFinite != nil {
+                        if reached == nil { reached = elementsReached(from: output.index, seed: u) }
+                        let mask = reached?[i] ?? nil
+                        for k in 0..<d.count where !d.elements[k].isFinite && g.elements[k] == 0 && !(mask?[k] ?? false) {
+                            d.elements[k] = 0
+                        }
+                    }
+                    try add(d, to: &cotangents, at: a)
+                    continue
                 }
+                spec.chainInPlace(x: values[a], z: values[i], &g, .cotangent, suffix: "_vjp")
+                try add(g, to: &cotangents, at: a)
                 continue
             }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
@@ -237,6 +256,82 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             }
         }
         return MatrixGradients(cotangents: cotangents, generation: generation)
+    }
+
+    /// Which elements of each entry a sweep from `output` with cotangent `seed` reaches: the scalar
+    /// tape's `entriesReached`, element by element, for the ops the matrix tape records. A seed
+    /// element reaches if it is not 0; an element of an argument reaches if an element of a reached
+    /// entry depends on it, except through a product with a constant 0 (the matmul factor that
+    /// does not need a gradient, as the scalar tape cuts a product with the constant 0), and except
+    /// a KL term whose target is 0 (that term is the constant 0). nil for entries not reached.
+    ///
+    /// Run only on the sweep's rare path (an infinite partial meeting a zero cotangent).
+    private func elementsReached(from output: Int, seed: Matrix<Scalar>) -> [[Bool]?] {
+        var reached = [[Bool]?](repeating: nil, count: output + 1)
+        reached[output] = seed.elements.map { $0 != 0 }
+        func mark(_ k: Int, _ body: (inout [Bool]) -> Void) {
+            guard k >= 0, needsGradient[k] else { return }
+            var m = reached[k] ?? [Bool](repeating: false, count: values[k].count)
+            body(&m)
+            reached[k] = m
+        }
+        var k = output
+        while k >= 0 {
+            defer { k -= 1 }
+            guard let r = reached[k], r.contains(true) else { continue }
+            let op = ops[k], a = Int(argA[k]), b = Int(argB[k])
+            guard op.info.arity > 0 else { continue }
+            let x = values[a]
+            switch op {
+            case .input, .constant:
+                break
+            case .matmul:
+                // Z[i, j] = Σ_q A[i, q]·B[q, j].
+                let y = values[b], (m, p, n) = (x.rows, x.cols, y.cols)
+                let constA = !needsGradient[a], constB = !needsGradient[b]
+                mark(a) { ma in
+                    for i in 0..<m { for j in 0..<n where r[i * n + j] { for q in 0..<p where !(constB && y.elements[q * n + j] == 0) { ma[i * p + q] = true } } }
+                }
+                mark(b) { mb in
+                    for i in 0..<m { for j in 0..<n where r[i * n + j] { for q in 0..<p where !(constA && x.elements[i * p + q] == 0) { mb[q * n + j] = true } } }
+                }
+            case .add:
+                mark(a) { ma in for e in 0..<r.count where r[e] { ma[e] = true } }
+                mark(b) { mb in for e in 0..<r.count where r[e] { mb[e] = true } }
+            case .addBias:
+                let cols = Swift.max(1, x.cols)
+                mark(a) { ma in for e in 0..<r.count where r[e] { ma[e] = true } }
+                mark(b) { mb in for e in 0..<r.count where r[e] { mb[e % cols] = true } }
+            case .elementwise:
+                mark(a) { ma in for e in 0..<r.count where r[e] { ma[e] = true } }
+            case .sum, .mean:
+                let cols = Swift.max(1, x.cols)
+                mark(a) { ma in
+                    for e in 0..<ma.count {
+                        switch attributes[k].reduction {
+                        case .all: ma[e] = ma[e] || r[0]
+                        case .perColumn: ma[e] = ma[e] || r[e % cols]
+                        case .perRow: ma[e] = ma[e] || r[e / cols]
+                        }
+                    }
+                }
+            case .softmax, .logSoftmax, .logSumExp:
+                // Each output of a row depends on the whole row.
+                let cols = Swift.max(1, x.cols)
+                mark(a) { ma in
+                    for row in 0..<x.rows {
+                        let hit = op == .logSumExp ? r[row] : r[(row * cols)..<((row + 1) * cols)].contains(true)
+                        if hit { for c in 0..<x.cols { ma[row * cols + c] = true } }
+                    }
+                }
+            case .mse, .mae, .huber, .logCosh, .klDivergence, .binaryCrossEntropyWithLogits, .softmaxCrossEntropy:
+                let target = attributes[k].target
+                mark(a) { ma in
+                    for e in 0..<ma.count where !(op == .klDivergence && target?.elements[e] == 0) { ma[e] = true }
+                }
+            }
+        }
+        return reached
     }
 
     /// Whether two matrices share one element buffer.

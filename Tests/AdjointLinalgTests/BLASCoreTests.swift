@@ -89,6 +89,44 @@ final class BLASCoreTests: XCTestCase {
         XCTAssertEqual(adjoint_blas_core_level(nil), 0)
     }
 
+    /// A core the CPU cannot run, named by OPENBLAS_CORETYPE, is a typed error naming the
+    /// variable, the core, the first missing feature and the core to set instead; a runnable
+    /// core, or one OpenBLAS does not know (it then runs generic kernels), is not. On an AVX2-only
+    /// CPU, OPENBLAS_CORETYPE=SkylakeX killed the process with SIGILL at the first product, with
+    /// no message (a review). Decided on recorded feature sets; no SIGILL is run here.
+    func testCoreTheCPUCannotRunIsATypedError() {
+        let avx2Only = features(Self.haswell)
+        guard let e = BLAS.unrunnableCoreError(core: "SkylakeX", environment: "SkylakeX", features: avx2Only) else {
+            return XCTFail("SkylakeX on an AVX2-only CPU must be refused")
+        }
+        XCTAssertEqual(e, .unrunnableBLASCore(core: "SkylakeX", missing: "AVX-512F", environment: "SkylakeX", supported: "Haswell"))
+        for part in ["OPENBLAS_CORETYPE=SkylakeX", "AVX-512F", "set it to Haswell", "SIGILL"] {
+            XCTAssertTrue(e.description.contains(part), "\(part) in: \(e.description)")
+        }
+        // Runnable: the CPU's own best core, a lower one, and names OpenBLAS maps to generic kernels.
+        XCTAssertNil(BLAS.unrunnableCoreError(core: "Haswell", environment: "Haswell", features: avx2Only))
+        XCTAssertNil(BLAS.unrunnableCoreError(core: "Sandybridge", environment: nil, features: avx2Only))
+        XCTAssertNil(BLAS.unrunnableCoreError(core: "Prescott", environment: "Prescott", features: features(Self.core2)))
+        XCTAssertNil(BLAS.unrunnableCoreError(core: "SkylakeX", environment: "SkylakeX", features: features(Self.skylakeX)))
+        XCTAssertNil(BLAS.unrunnableCoreError(core: nil, environment: "SkylakeX", features: avx2Only), "not OpenBLAS")
+        // AVX-512 listed but the OS does not save its registers: that is what is missing.
+        XCTAssertEqual(BLAS.unrunnableCoreError(core: "Cooperlake", environment: "Cooperlake",
+                                                features: features(Self.skylakeX, osSavesZMM: false)),
+                       .unrunnableBLASCore(core: "Cooperlake", missing: "AVX-512 register state saved by the OS",
+                                           environment: "Cooperlake", supported: "Haswell"))
+        // Knights Landing has AVX-512F but not BW/DQ/VL.
+        XCTAssertEqual(BLAS.unrunnableCoreError(core: "SkylakeX", environment: "SkylakeX", features: features(Self.knightsLanding)),
+                       .unrunnableBLASCore(core: "SkylakeX", missing: "AVX-512DQ", environment: "SkylakeX", supported: "Haswell"))
+        // An FMA4 core on an Intel AVX2 CPU (its level alone would pass), and AVX2 on an SSE-only one.
+        XCTAssertEqual(BLAS.unrunnableCoreError(core: "Excavator", environment: "Excavator", features: avx2Only),
+                       .unrunnableBLASCore(core: "Excavator", missing: "FMA4", environment: "Excavator", supported: "Haswell"))
+        XCTAssertEqual(BLAS.unrunnableCoreError(core: "Haswell", environment: "Haswell", features: features(Self.nehalem)),
+                       .unrunnableBLASCore(core: "Haswell", missing: "AVX2", environment: "Haswell", supported: nil))
+        XCTAssertNil(BLAS.unrunnableCoreError(core: "Piledriver", environment: "Piledriver", features: features(Self.piledriver)))
+        // This process runs a core its CPU supports (the suite would not have got here otherwise).
+        XCTAssertNil(BLAS.unrunnableCore)
+    }
+
     /// The CPUID reader agrees with the kernel's view of this machine's flags.
     func testCPUIDReaderMatchesProcCpuinfo() throws {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),

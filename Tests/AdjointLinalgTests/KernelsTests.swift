@@ -100,4 +100,50 @@ final class KernelsTests: XCTestCase {
         XCTAssertEqual(p[1, 0], 1); XCTAssertEqual(p[1, 1], 0)
         XCTAssertEqual(try MatrixEvaluator<Float>().logSumExp(try Matrix<Float>([[-.infinity]])).elements, [-.infinity])
     }
+
+    /// A Float mean whose sum leaves Float's range but whose value does not: the mean of
+    /// [3e38, 3e38] is 3e38 by hand (over all, per row and per column), and the MSE of four
+    /// residuals of 1.5e19 is the square of one of them, 2.25e38. The sums (6e38, 9e38) were
+    /// rounded to Float (+∞) before the 1/n scale, so the mean was +∞ and the MSE threw
+    /// "non-finite value of the loss" (a review).
+    func testFloatMeanAndLossWhoseSumOverflowsFloatStayFinite() throws {
+        let e = MatrixEvaluator<Float>()
+        let x = try Matrix<Float>([[3e38, 3e38]])
+        XCTAssertEqual(try e.mean(x).elements, [3e38], "mean over all")
+        XCTAssertEqual(try e.mean(x, .perRow).elements, [3e38], "mean per row")
+        XCTAssertEqual(try e.mean(try Matrix<Float>([[3e38], [3e38]]), .perColumn).elements, [3e38], "mean per column")
+        let d: Float = 1.5e19
+        let loss = try e.mse(try Matrix<Float>([[d, d, d, d]]), try Matrix<Float>.zeros(1, 4))
+        XCTAssertEqual(loss.elements, [d * d], "the mean of four equal squares is one of them")
+        XCTAssertEqual(Double(loss[0, 0]), 2.25e38, accuracy: 2.25e38 * 0x1p-23)
+    }
+
+    /// Binary cross-entropy with logits for confident logits, one element, against mpmath (40
+    /// digits) of log(1 + eˣ) − t·x and σ(x) − t. softplus(x) − t·x rounded softplus to the ulp
+    /// of x first (9.2371e-14 at x = 30, 0 at x = 40) and σ(x) − t rounded σ to 1 (slope 0 at
+    /// x = 40; a review). The mirrored case (x = −40, t = 0) had no cancellation and must keep its
+    /// value; x = 20, t = ¾ is an ordinary one. Float checks the same cases where its range holds them.
+    func testBinaryCrossEntropyWithLogitsKeepsConfidentTails() throws {
+        // (x, t, loss, ∂loss/∂x) from mpmath.
+        let cases: [(Double, Double, Double, Double)] = [
+            (30, 1, 9.3576229688397367794e-14, -9.3576229688392989538e-14),
+            (40, 1, 4.2483542552915889863e-18, -4.2483542552915889773e-18),
+            (-40, 0, 4.2483542552915889863e-18, 4.2483542552915889773e-18),
+            (20, 0.75, 5.0000000020611536203, 0.24999999793884638181),
+        ]
+        func check<T: LinalgScalar>(_: T.Type, ulps: Double) throws {
+            for (x, t, loss, slope) in cases {
+                let tape = MatrixTape<T>()
+                let v = tape.variable(try Matrix<T>([[T(x)]]))
+                let l = try tape.loss(.binaryCrossEntropyWithLogits, v, target: try Matrix<T>([[T(t)]]))
+                let g = try tape.gradients(of: l)[v]
+                let eps = Double(T.ulpOfOne)
+                XCTAssertEqual(Double(try tape.primal(l)[0, 0]), loss, accuracy: ulps * eps * Swift.abs(loss), "\(T.self) loss at x = \(x), t = \(t)")
+                XCTAssertEqual(Double(g[0, 0]), slope, accuracy: ulps * eps * Swift.abs(slope), "\(T.self) slope at x = \(x), t = \(t)")
+            }
+        }
+        // exp, log1p and a sum or difference: a few roundings each, 8 ULPs with room.
+        try check(Double.self, ulps: 8)
+        try check(Float.self, ulps: 8)
+    }
 }

@@ -151,6 +151,122 @@ final class MatrixOpDerivativeTests: XCTestCase {
         XCTAssertLessThan(worst, 16 * 0x1p-24, "largest relative error of the Float gradient")
     }
 
+    /// Softmax cross-entropy over 10⁶ rows of zero logits, every label 0: each row's loss is
+    /// log 2 (two equal classes), so the mean is log 2 = 0.6931472 in Float; along a tangent of
+    /// 0.1 on class 1 in every row, the directional derivative is ⟨p, v⟩ − v[0] = ½·0.1 per row,
+    /// and its mean the same. Both were summed in Float, so each drifted with the batch: the loss
+    /// was 0.68869704 (a review). Now in Double, as every other reduction.
+    func testFloatSoftmaxCrossEntropyDoesNotDriftWithTheBatchSize() throws {
+        let m = 1_000_000
+        let logits = try Matrix<Float>.zeros(m, 2)
+        let labels = [Int](repeating: 0, count: m)
+        let loss = try MatrixEvaluator<Float>().softmaxCrossEntropy(logits, labels: labels)
+        XCTAssertEqual(loss.elements, [Float(0.6931471805599453)], "log 2")
+        var direction = try Matrix<Float>.zeros(m, 2)
+        for r in 0..<m { direction[r, 1] = 0.1 }
+        let fwd = MatrixForward<Float>()
+        let dual = try fwd.softmaxCrossEntropy(try MatrixDual(value: logits, tangent: direction), labels: labels)
+        XCTAssertEqual(dual.tangent?.elements, [Float(0.1) / 2], "½·0.1, exactly the row's term")
+    }
+
+    /// An infinite partial (√′(0) = +∞) against a zero (co)tangent, in both modes, against the
+    /// scalar modes on the same function written elementwise (the registry's other interpreters).
+    /// Forward: sum(√relu(x)) at x = (−1, 4) along (1, 1); relu′(−1) = 0 gives √ a zero tangent
+    /// there, and the scalar jvp (which masks zero tangents) gives 0.25. The matrix JVP gave NaN
+    /// (∞·0; a review). Reverse: sum(√X·W) at X = (0, 4) with the constant W = (0, 1)ᵀ; the scalar
+    /// tape cuts the product with the constant 0, so √x₀ is reached by no seed and its NaN is
+    /// masked: gradient (0, 0.25). The matrix tape threw "non-finite cotangent". Where the zero
+    /// cotangent lies on a path that exists (W a variable, or relu′ = 0 in sum(√relu … ) reversed)
+    /// the scalar tape keeps the NaN and throws, and so must the matrix tape.
+    func testInfinitePartialAgainstZeroTangentFollowsTheScalarModes() throws {
+        // Forward mode.
+        let scalarJVP = try jvp(of: { x in [sqrt(relu(x[0])) + sqrt(relu(x[1]))] }, at: [-1.0, 4], direction: [1, 1]).jvp
+        let fwd = MatrixForward<Double>()
+        let x = try MatrixDual(value: try Matrix<Double>([[-1, 4]]), tangent: try Matrix<Double>([[1, 1]]))
+        let t = try fwd.sum(try fwd.activation(.sqrt, try fwd.activation(.relu, x))).tangent
+        XCTAssertEqual(scalarJVP, [0.25])
+        XCTAssertEqual(t?.elements, scalarJVP, "matrix JVP against the scalar jvp")
+
+        // Reverse mode, W constant: the zero is structural, masked in both.
+        let scalarGradient = try gradient(of: { x in sqrt(x[0]) * 0 + sqrt(x[1]) * 1 }, at: [0.0, 4])
+        XCTAssertEqual(scalarGradient, [0, 0.25])
+        let tape = MatrixTape<Double>()
+        let v = tape.variable(try Matrix<Double>([[0, 4]]))
+        let w = tape.constant(try Matrix<Double>([[0], [1]]))
+        let loss = try tape.sum(try tape.matmul(try tape.activation(.sqrt, v), w))
+        XCTAssertEqual(try tape.gradients(of: loss)[v].elements, scalarGradient, "matrix tape against the scalar tape")
+
+        // Reverse mode, W a variable that is 0: a path exists, 0·∞ is indeterminate, both throw.
+        XCTAssertThrowsError(try gradient(of: { x in sqrt(x[0]) * x[2] + sqrt(x[1]) * x[3] }, at: [0.0, 4, 0, 1]))
+        let tape2 = MatrixTape<Double>()
+        let v2 = tape2.variable(try Matrix<Double>([[0, 4]]))
+        let w2 = tape2.variable(try Matrix<Double>([[0], [1]]))
+        let loss2 = try tape2.sum(try tape2.matmul(try tape2.activation(.sqrt, v2), w2))
+        XCTAssertThrowsError(try tape2.gradients(of: loss2), "W variable: the zero cotangent is on a path")
+
+        // Reverse through relu′ = 0: reached, so NaN in both.
+        XCTAssertThrowsError(try gradient(of: { x in sqrt(relu(x[0])) + sqrt(relu(x[1])) }, at: [-1.0, 4]))
+        let tape3 = MatrixTape<Double>()
+        let v3 = tape3.variable(try Matrix<Double>([[-1, 4]]))
+        let loss3 = try tape3.sum(try tape3.activation(.sqrt, try tape3.activation(.relu, v3)))
+        XCTAssertThrowsError(try tape3.gradients(of: loss3), "relu′ = 0 on a reached path")
+
+        // A zero seed element is reached by nothing: masked, as the scalar pullback's zero seed.
+        let tape4 = MatrixTape<Double>()
+        let v4 = tape4.variable(try Matrix<Double>([[0, 4]]))
+        let y4 = try tape4.activation(.sqrt, v4)
+        XCTAssertEqual(try tape4.gradients(of: y4, seed: try Matrix<Double>([[0, 1]]))[v4].elements, [0, 0.25])
+    }
+
+    /// A tangent that is NaN or ∞ is a typed error in forward mode, as the scalar jvp's
+    /// "directional derivative" is: √ at 0 along a nonzero direction has the infinite slope +∞
+    /// (the scalar jvp throws), and MatrixForward and the MLP's directional derivative returned
+    /// it silently (a review).
+    func testNonFiniteTangentIsAnErrorInForwardMode() throws {
+        XCTAssertThrowsError(try jvp(of: { x in [sqrt(x[0])] }, at: [0.0], direction: [1]))
+        let fwd = MatrixForward<Double>()
+        let x = try MatrixDual(value: try Matrix<Double>([[0, 4]]), tangent: try Matrix<Double>([[1, 1]]))
+        XCTAssertThrowsError(try fwd.activation(.sqrt, x)) { error in
+            guard case let ADError.nonFinite(what, op, _)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(op, "sqrt")
+            XCTAssertTrue(what.contains("(0, 0)"), what)
+        }
+        let net = try MLP<Double>(layers: [try DenseLayer(weights: try Matrix([[1.0]]), bias: try Matrix([[0.0]]),
+                                                          activation: try ElementwiseSpec(op: .sqrt))])
+        // The bias moves the preactivation 0 along 1: √′(0)·1 = +∞.
+        let direction = [LayerParameters(weights: try Matrix([[1.0]]), bias: try Matrix([[1.0]]))]
+        XCTAssertThrowsError(try net.lossAndDirectionalDerivative(input: try Matrix([[0.0]]),
+                                                                  loss: .elementwise(.mse, target: try Matrix([[1.0]])),
+                                                                  direction: direction))
+    }
+
+    /// powi takes the registry's ordered products (Builtin.Powi.vjp/jvp), as the scalar tape and
+    /// Dual do: the partial 3x² is 3e-400, 0 in Double, at x = 1e-200, but its product with the
+    /// cotangent 1e300 is 3e-100 (by hand); at x = 1e-100 the partial −3x⁻⁴ = −3e400 overflows,
+    /// while its product with 1e-300 is −3e100. The matrix path multiplied the partial out: 0, and
+    /// a "non-finite cotangent" (a review). Expected values from the scalar tape and jvp.
+    func testPowiUsesTheRegistrysOrderedProducts() throws {
+        for (x0, n, weight) in [(1e-200, 3, 1e300), (1e-100, -3, 1e-300)] {
+            let scalar = try gradient(of: { x in Reverse.powi(x[0], n) * Reverse(constant: weight) }, at: [x0])
+            // Forward mode meets the weight after powi: x⁻³'s own tangent −3e400 overflows at
+            // 1e-100, and the scalar jvp throws; the matrix JVP must throw too. x³'s 3e-400 is 0 in both.
+            let scalarJVP = try? jvp(of: { x in [Dual.powi(x[0], n) * Dual(constant: weight)] }, at: [x0], direction: [1]).jvp
+            let tape = MatrixTape<Double>()
+            let v = tape.variable(try Matrix<Double>([[x0]]))
+            let loss = try tape.sum(try tape.matmul(try tape.activation(.powi, v, exponent: n), tape.constant(try Matrix([[weight]]))))
+            let g = try tape.gradients(of: loss)[v]
+            XCTAssertEqual(g.elements, scalar, "reverse, x^\(n) at \(x0)")
+            let fwd = MatrixForward<Double>()
+            let d = try MatrixDual(value: try Matrix<Double>([[x0]]), tangent: try Matrix<Double>([[1]]))
+            let y = try? fwd.sum(try fwd.matmul(try fwd.activation(.powi, d, exponent: n), fwd.constant(try Matrix([[weight]]))))
+            XCTAssertEqual(y?.tangent?.elements, scalarJVP, "forward, x^\(n) at \(x0)")
+            XCTAssertEqual(scalarJVP == nil, n < 0, "the scalar jvp throws exactly for x⁻³")
+        }
+        // By hand: 3·(1e-200)²·1e300 = 3e-100; −3·(1e-100)⁻⁴·1e-300 = −3e100.
+        XCTAssertEqual(try gradient(of: { x in Reverse.powi(x[0], 3) * 1e300 }, at: [1e-200])[0], 3e-100, accuracy: 3e-100 * 1e-15)
+        XCTAssertEqual(try gradient(of: { x in Reverse.powi(x[0], -3) * 1e-300 }, at: [1e-100])[0], -3e100, accuracy: 3e100 * 1e-15)
+    }
+
     /// A deliberately wrong scalar rule must make the matrix VJP disagree with central
     /// differences: the test above can fail, and the matrix path really reads the registry.
     func testPlantedWrongTanhRuleIsVisibleInMatrixVJP() throws {

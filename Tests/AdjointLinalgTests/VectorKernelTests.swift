@@ -207,7 +207,7 @@ final class VectorKernelTests: XCTestCase {
         let alone = try m.map(.tanh).elements.map(\.bitPattern)
         let spec = try ElementwiseSpec<Double>(op: .sigmoid)
         let ones = try Matrix<Double>(rows: 1, cols: xs.count, elements: [Double](repeating: 1, count: xs.count))
-        func chain() -> [Double] { spec.chain(x: m, z: (try? m.map(.sigmoid)) ?? m, ones, suffix: "").elements }
+        func chain() -> [Double] { spec.chain(x: m, z: (try? m.map(.sigmoid)) ?? m, ones, .cotangent, suffix: "").elements }
         let derivativeAlone = chain().map(\.bitPattern)
         // The scalar rule's bits differ somewhere, or this test could not fail.
         XCTAssertNotEqual(alone, xs.map { Rules.primal(.tanh, $0, 0, 0).bitPattern })
@@ -285,7 +285,7 @@ final class VectorKernelTests: XCTestCase {
             let z = try x.map(op, parameter: T(0.125))
             let s = try Matrix<T>.random(1, xs.count, in: -2...2, using: &g)
             XCTAssertTrue(VectorKernels.enabled(op))
-            let d = spec.chain(x: x, z: z, s, suffix: "_test")
+            let d = spec.chain(x: x, z: z, s, .cotangent, suffix: "_test")
             var worst = 0.0
             for i in 0..<xs.count {
                 let p = Rules.partials(op, xs[i], T(0.125), 0, output: z.elements[i]).0
@@ -335,9 +335,9 @@ final class VectorKernelTests: XCTestCase {
         let spec = try ElementwiseSpec<Double>(op: .tanh)
         let z = try x.map(.tanh)
         let ones = try Matrix<Double>([[1, 1]])
-        let honest = spec.chain(x: x, z: z, ones, suffix: "")
+        let honest = spec.chain(x: x, z: z, ones, .cotangent, suffix: "")
         let planted = RuleMutations.withMutation(RuleMutation(op: .tanh, input: 0, factor: -1)) {
-            spec.chain(x: x, z: z, ones, suffix: "")
+            spec.chain(x: x, z: z, ones, .cotangent, suffix: "")
         }
         XCTAssertEqual(planted.elements[0], -honest.elements[0])
         XCTAssertEqual(planted.elements[1], -honest.elements[1])
@@ -357,7 +357,7 @@ final class ColumnSumTests: XCTestCase {
                 x[c] = S(1e16); x[cols + c] = 1; x[2 * cols + c] = S(-1e16)   // order-dependent
             }
             if rows > 0, cols > 1 { for r in 0..<rows { x[r * cols + 1] = -0.0 } }   // a column of −0
-            let scale: S = 0.5
+            let scale = 0.5
             var z = [S](repeating: .nan, count: cols)
             x.withUnsafeBufferPointer { px in
                 z.withUnsafeMutableBufferPointer { pz in
@@ -367,7 +367,7 @@ final class ColumnSumTests: XCTestCase {
             for c in 0..<cols {
                 var s = 0.0
                 for r in 0..<rows { s += Double(x[r * cols + c]) }
-                let expected = S(s) * scale
+                let expected = S(s * scale)
                 XCTAssertEqual(z[c].bitPattern(), expected.bitPattern(), "\(S.self) \(rows)×\(cols) column \(c): \(z[c]) vs \(expected)")
             }
         }
