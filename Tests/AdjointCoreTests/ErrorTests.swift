@@ -236,3 +236,17 @@ final class LimitTests: XCTestCase {
         XCTAssertEqual(tape.pullback(from: [(x * x, 1)], to: [x]), [4])
     }
 }
+
+extension ErrorTests {
+    /// `tapeLimit: 0` was reported as "tape length exceeds the limit of 1": the tape clamps its
+    /// limit to 1. A limit below 1 is now named as the argument it is; 1 still means 1.
+    func testATapeLimitBelowOneIsNamed() throws {
+        XCTAssertThrowsError(try record({ x in [x[0] * x[1]] }, at: [1.0, 2.0], tapeLimit: 0)) { e in
+            XCTAssertEqual("\(e)".contains("tapeLimit must be at least 1 (got 0)"), true, "\(e)")
+        }
+        XCTAssertThrowsError(try record({ x in [x[0] * x[1]] }, at: [1.0, 2.0], tapeLimit: 1)) { e in
+            guard case ADError.limitExceeded(_, let limit) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(limit, 1)
+        }
+    }
+}

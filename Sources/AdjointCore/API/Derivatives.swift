@@ -129,6 +129,8 @@ extension Recording: CustomStringConvertible {
 @inlinable public func record<V: ADScalar>(
     _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int = Tape<V>.defaultLimit, finiteOutputs: Bool
 ) throws -> Recording<V> {
+    // The tape clamps its limit to 1, so `tapeLimit: 0` was reported as "the limit of 1".
+    guard tapeLimit >= 1 else { throw ADError.invalidArgument("tapeLimit must be at least 1 (got \(tapeLimit))") }
     let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
     let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<V>], [Reverse<V>]) in
         let inputs = tape.variables(x)
