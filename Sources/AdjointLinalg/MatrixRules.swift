@@ -86,6 +86,7 @@ enum MatrixRules {
             // review). Scaled there too, rounding once. Double gives the same bits as before.
             var total: Accumulator = 0
             for r in 0..<a.rows { total += Accumulator(lse.elements[r] - a[r, attr.labels[r]]) }
+            pool?.recycle(lse)   // read here only: 4,096 rows or more made one allocation per call
             let value = S(total * meanScale(op, a))
             try checkLoss(value, op, node: node)
             return (Matrix(uncheckedRows: 1, cols: 1, elements: [value]), p)
@@ -162,6 +163,9 @@ enum MatrixRules {
             // Accumulated and scaled in Double, as the loss itself (the primal above).
             var total: Accumulator = 0
             for r in 0..<a.rows { total += Accumulator(rowDots.elements[r] - ta[r, attr.labels[r]]) }
+            // Given back, as the elementwise losses' d above: a batch of 4,096 rows or more made
+            // one allocation per forward-mode call.
+            pool?.recycle(rowDots)
             return Matrix(uncheckedRows: 1, cols: 1, elements: [S(total * meanScale(op, a))])
         }
     }

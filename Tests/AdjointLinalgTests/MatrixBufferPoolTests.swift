@@ -43,6 +43,23 @@ final class MatrixBufferPoolTests: XCTestCase {
         XCTAssertGreaterThan(hits, 0)
     }
 
+    /// Softmax cross-entropy over a batch of 8,192 rows: its per-row log-sum-exp and, in forward
+    /// mode, its per-row dot products (8,192 elements each, above the pool's threshold) were never
+    /// given back: one allocation per plain call, two per forward-mode call.
+    func testSoftmaxCrossEntropyAllocatesNothingInSteadyState() throws {
+        let net = try MLP<Double>(layerSizes: [2, 3], activation: .tanh, seed: 8)
+        var g = SeededGenerator(seed: 9)
+        let x = try Matrix<Double>.random(8192, 2, in: -1...1, using: &g)
+        let loss = MLPLoss<Double>.softmaxCrossEntropy(labels: (0..<8192).map { $0 % 3 })
+        let direction = net.parameters
+        let plain = try steadyMisses(calls: 3) { _ = try net.loss(input: x, loss: loss) }
+        XCTAssertEqual(plain.misses, 0)
+        let forward = try steadyMisses(calls: 3) {
+            _ = try net.lossAndDirectionalDerivative(input: x, loss: loss, direction: direction)
+        }
+        XCTAssertEqual(forward.misses, 0)
+    }
+
     /// The gradient hands its weight cotangents to the caller, so each call allocates exactly
     /// those (one 256×256 per layer) and nothing else: every value and intermediate cotangent is
     /// a recycled buffer.
