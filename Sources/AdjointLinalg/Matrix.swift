@@ -181,9 +181,13 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
         MatrixCounters.matmul(m: m, n: n, k: k)
         BLAS.noteCoreOnce()
-        // The derivative rules' products come after a primal product that threw; should one be
-        // reached first anyway, stop with the message rather than with a silent SIGILL.
-        if let e = BLAS.unrunnableCore { fatalError(e.description) }
+        // The derivative rules' products come after a primal product, which threw the typed error
+        // (BLAS.requireRunnableCore). Should one be reached first anyway, it gives NaN, which the
+        // tapes' and forward mode's finiteness checks report, rather than a SIGILL or a trap.
+        if BLAS.unrunnableCore != nil {
+            for i in 0..<c.elements.count { c.elements[i] = Scalar(Double.nan) }
+            return
+        }
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
