@@ -426,7 +426,10 @@ extension LinalgScalar {
             // plus a positive tail, so nothing cancels. softplus(x) − t·x rounded softplus(x) to
             // the ulp of x first: 9.2371e-14 at x = 30, t = 1 (mpmath 9.3576e-14), 0 at x = 40
             // (4.248e-18; a review). A precision fix: other inputs can change in the last bit.
-            let tail = Self.log1p(Self.exp(-Rules.primal(.abs, x, x, 0)))
+            // The tail is the registry's softplus at −|x| (log1p(e^−|x|), its relu part 0), not a
+            // second copy of softplus's formula here.
+            let negativeAbs = -Rules.primal(.abs, x, x, 0)
+            let tail = Rules.primal(.softplus, negativeAbs, negativeAbs, 0)
             return (Rules.primal(.relu, x, x, 0) - t * x) + tail
         }
     }
