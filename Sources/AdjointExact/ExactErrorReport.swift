@@ -297,7 +297,10 @@ func short(_ x: Double) -> String {
     if x == 0 { return "0" }
     let a = Swift.abs(x)
     var e = Int(log10(a).rounded(.down))
-    var d = Int((a / pow(10, Double(e)) * 10).rounded())   // two significant digits, 10…99
+    // 10ᵉ underflows to 0 below 1e-323 (an error of 2⁻¹⁰⁷⁴ ulps, a one-bit miss on an entry of
+    // 1 + 2⁻¹¹²⁶, has e = −324, and a / 0 trapped in Int(_:)): scale a up first.
+    let mantissa = e < -290 ? a * 1e300 / pow(10, Double(e + 300)) : a / pow(10, Double(e))
+    var d = Int((mantissa * 10).rounded())   // two significant digits, 10…99
     if d >= 100 { d /= 10; e += 1 }
     if d < 10 { d *= 10; e -= 1 }
     let sign = x < 0 ? "-" : ""

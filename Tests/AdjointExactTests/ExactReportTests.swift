@@ -71,6 +71,18 @@ final class ExactReportTests: XCTestCase {
         print(report.table)
     }
 
+    func testSummaryPrintsAnErrorOfTheSmallestSubnormalInULPs() throws {
+        // f(x) = x + x³/3 at x = 2⁻⁵⁶³: f′ = 1 + x² = 1 + 2⁻¹¹²⁶ exactly, and both modes round it
+        // to 1.0, an error of 2⁻¹¹²⁶ / ulp(1) = 2⁻¹¹²⁶ / 2⁻⁵² = 2⁻¹⁰⁷⁴ ≈ 4.94e-324 ulps (by hand).
+        struct CubicTail: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + x[0] * x[0] * x[0] / 3] }
+        }
+        let report = try exactCheck(of: CubicTail(), at: [0x1p-563])
+        XCTAssertEqual(report.report(for: "reverse")?.maxULPs, 0x1p-1074)
+        XCTAssertTrue(report.summary.contains("4.9e-324"), report.summary)
+        XCTAssertTrue(report.table.contains("4.9e-324"), report.table)
+    }
+
     // MARK: Availability
 
     func testAvailabilityNamesTheFirstNonRationalOp() {
