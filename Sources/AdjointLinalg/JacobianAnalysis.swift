@@ -75,7 +75,9 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 ///   the exponents summed apart, so intermediate products neither overflow nor underflow and the
 ///   result is rounded as the plain product is (det [[1, 2], [3, 4]] is exactly −2). log|det|
 ///   sums log|U_ii|; ``determinant`` is nil when |det| lies outside Double's range, and the
-///   determinant is then ``determinantSign`` · exp(``logAbsDeterminant``).
+///   determinant is then ``determinantSign`` · exp(``logAbsDeterminant``). When J is singular to
+///   working precision, all three are nil and ``determinantUnresolved`` says why, by the rule
+///   ``determinant(of:)`` throws by.
 ///
 /// ```swift
 /// let r = try jacobian(of: Polar(), at: [2.0, 0.5])
@@ -106,6 +108,16 @@ public struct JacobianAnalysis: Sendable, Equatable {
     public let logAbsDeterminant: Double?
     /// The sign of det J (−1, 0 or 1), for square J.
     public let determinantSign: Double?
+    /// Why a square J has no ``determinant``, ``logAbsDeterminant`` or ``determinantSign``: J is
+    /// singular to working precision (``LinalgError/illConditioned(routine:reciprocalCondition:errorBound:)``,
+    /// the rule ``determinant(of:)`` throws by), so LU's determinant could be off in every digit and
+    /// in sign. nil when those are given (or J is not square).
+    ///
+    /// ```swift
+    /// let hilbert = (1...14).map { i in (1...14).map { j in 1 / Double(i + j - 1) } }
+    /// try JacobianAnalysis(hilbert).determinantUnresolved   // illConditioned(dgecon, …)
+    /// ```
+    public let determinantUnresolved: LinalgError?
 
     /// Analyses `jacobian` (rows are outputs). Throws for ragged rows, NaN/infinite entries or a LAPACK failure.
     public init(_ jacobian: [[Double]]) throws {
@@ -127,13 +139,22 @@ public struct JacobianAnalysis: Sendable, Equatable {
         scaledConditionNumber = fullRank ? JacobianAnalysis.condition(scaled, tau) : .infinity
         conditionNumber = fullRank ? JacobianAnalysis.condition(singularValues, JacobianAnalysis.tolerance(singularValues, rows, cols))
                                    : .infinity
+        var lu: (logAbs: Double, sign: Double, value: Double?)?
+        var unresolved: LinalgError?
         if rows == cols {
-            let lu = try JacobianAnalysis.luDeterminant(a)
-            logAbsDeterminant = lu.logAbs; determinantSign = lu.sign
-            determinant = lu.value
-        } else {
-            logAbsDeterminant = nil; determinantSign = nil; determinant = nil
+            let factored = try JacobianAnalysis.luDeterminant(a)
+            do {
+                try JacobianAnalysis.requireDeterminantResolved(a, factored)
+                lu = factored
+            } catch let error as LinalgError {
+                // The 14×14 Hilbert matrix's LU gave −2.4e-106 beside rank 12, where its exact
+                // determinant is +4.9e-108: a number here would be a confident wrong answer.
+                guard case .illConditioned = error else { throw error }
+                unresolved = error
+            }
         }
+        logAbsDeterminant = lu?.logAbs; determinantSign = lu?.sign
+        determinant = lu?.value; determinantUnresolved = unresolved
     }
 
     /// Singular values of `matrix`, largest first (LAPACKE `dgesdd`, values only).

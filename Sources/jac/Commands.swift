@@ -70,14 +70,44 @@ struct JacobianCommand: ParsableCommand {
         }
         try runPoints(options, formula) { point in
             let r = try engine.jacobian(of: formula, at: point)
-            // Singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis.
-            let analysis = analyze ? try JacobianAnalysis(r.jacobian.map { $0.map(\.approximate) }) : nil
+            let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
             return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
         }
     }
 }
 
-func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: JacobianAnalysis?) -> Report {
+/// `--analyze`: singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis of
+/// the entries as Doubles; for exact entries, rank and determinant computed exactly instead, since
+/// rounding can lose both (x + y; x + (1 + 1e-20)·y rounds to rank 1 and det 0, exactly 1e-20).
+struct JacobianAnalysisReport {
+    /// LAPACK's analysis; nil when an exact entry lies outside Double's range (`lapackMissing` says which).
+    var lapack: JacobianAnalysis?
+    var lapackMissing: String?
+    /// Exact mode: rank, and det for a square Jacobian, over the rationals.
+    var exact: (rank: Int, determinant: Rational?)?
+
+    init(_ jacobian: [[Cell]]) throws {
+        let rounded = jacobian.map { $0.map(\.approximate) }
+        let exactEntries: [[Rational]]? = try jacobian.allSatisfy({ $0.allSatisfy { if case .exact = $0 { true } else { false } } })
+            ? jacobian.map { row in try row.map { cell in
+                guard case .exact(let text, _) = cell, let q = Rational(text) else {
+                    throw JacFailure.invalid("internal: exact entry \(format(cell)) does not read back as a rational")
+                }
+                return q
+            } }
+            : nil
+        guard let exactEntries else { lapack = try JacobianAnalysis(rounded); return }
+        exact = try exactRankAndDeterminant(of: exactEntries)
+        if let i = rounded.firstIndex(where: { $0.contains { !$0.isFinite } }), let j = rounded[i].firstIndex(where: { !$0.isFinite }) {
+            // A rational beyond Double's range is still an answer; only the SVD needs Doubles.
+            lapackMissing = "entry (\(i + 1), \(j + 1)) is outside Double's range"
+        } else {
+            lapack = try JacobianAnalysis(rounded)
+        }
+    }
+}
+
+func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: JacobianAnalysisReport?) -> Report {
     let names = f.outputNames
     let columns = f.variables.map { "d/d\($0)" }
     var jsonPairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(r.point)),
@@ -121,22 +151,53 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
                              }
                          })
     if let e = r.evaluations { table += "\n\nevaluations of f  \(e.total)" }
-    if let a = analysis {
-        var pairs = [("singular_values", jsonArray(a.singularValues)), ("rank", "\(a.rank)"),
-                     ("condition_number", jsonNumber(a.conditionNumber))]
-        if let d = a.determinant { pairs.append(("determinant", jsonNumber(d))) }
+    if let report = analysis {
+        let a = report.lapack
+        var pairs: [(String, String)] = [("singular_values", a.map { jsonArray($0.singularValues) } ?? "null")]
+        if let exact = report.exact {
+            pairs.append(("rank", "\(exact.rank)"))
+            pairs.append(("condition_number", a.map { jsonNumber($0.conditionNumber) } ?? "null"))
+            if let d = exact.determinant { pairs.append(("determinant", json(d.description))) }
+            // Which numbers are exact, so a script does not read κ as exact beside exact entries.
+            pairs.append(("exact", jsonArray((["rank"] + (exact.determinant == nil ? [] : ["determinant"])).map(json))))
+            if let why = report.lapackMissing { pairs.append(("singular_values_missing", json(why))) }
+        } else if let a {
+            pairs += [("rank", "\(a.rank)"), ("condition_number", jsonNumber(a.conditionNumber))]
+            if let d = a.determinant { pairs.append(("determinant", jsonNumber(d))) }
+        }
         // |det| beyond Double's range: the library gives it as sign and log|det| instead.
-        let overflowingDeterminant = a.determinant == nil ? a.logAbsDeterminant.flatMap { l in a.determinantSign.map { (l, $0) } } : nil
+        let overflowingDeterminant = report.exact == nil && a?.determinant == nil
+            ? a?.logAbsDeterminant.flatMap { l in a?.determinantSign.map { (l, $0) } } : nil
         if let (l, s) = overflowingDeterminant {
             pairs += [("determinant_sign", jsonNumber(s)), ("log_abs_determinant", jsonNumber(l))]
         }
+        let unresolved = report.exact == nil ? a?.determinantUnresolved : nil
+        if let unresolved {
+            pairs += [("determinant", "null"), ("determinant_unresolved", json(unresolved.description))]
+        }
         jsonPairs.append(("analysis", jsonObject(pairs)))
-        table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ")
-        table += "\nrank              \(a.rank)"
-        table += "\ncondition number  " + format(a.conditionNumber)
-        if let d = a.determinant { table += "\ndeterminant       " + format(d) }
+        let roundedNote = report.exact == nil ? "" : " (of the entries rounded to Double)"
+        if let a {
+            table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ") + roundedNote
+        } else if let why = report.lapackMissing {
+            table += "\n\nsingular values   not computed: " + why
+        }
+        if let exact = report.exact {
+            table += "\nrank              \(exact.rank) (exact)"
+            table += "\ncondition number  " + (a.map { format($0.conditionNumber) + roundedNote } ?? "not computed")
+            if let d = exact.determinant { table += "\ndeterminant       \(d) (exact; = \(format(d.doubleValue)))" }
+        } else if let a {
+            table += "\nrank              \(a.rank)"
+            table += "\ncondition number  " + format(a.conditionNumber)
+            if let d = a.determinant { table += "\ndeterminant       " + format(d) }
+        }
         if let (l, s) = overflowingDeterminant {
             table += "\ndeterminant       " + (s < 0 ? "-" : "") + "exp(" + format(l) + ") (outside Double's range)"
+        }
+        if let unresolved, case let .illConditioned(_, rcond, _) = unresolved {
+            table += "\ndeterminant       not resolved: the Jacobian is singular to working precision (reciprocal "
+                + "condition number \(format(rcond))), so LU's value could be wrong in every digit and in sign; "
+                + "--mode exact computes it exactly where every op is rational"
         }
         // The analysis reads the matrix the cells say has no estimate: exp(x)^1e300 at 0 showed
         // rank 0 and determinant 0.0 under a cell reading "no estimate" (by hand 10³⁰⁰).
@@ -165,12 +226,21 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             header += f.variables.map { "d\(names[i])/d\($0)" }
             row += cells(i)
         }
-        if let a = analysis {
-            // --analyze in CSV and --points rows: the analysis as extra columns.
-            header += a.singularValues.indices.map { "sigma\($0 + 1)" } + ["rank", "condition_number"]
-                + (a.determinant == nil ? [] : ["determinant"])
-            row += a.singularValues.map(format) + ["\(a.rank)", format(a.conditionNumber)]
-                + (a.determinant.map { [format($0)] } ?? [])
+        if let report = analysis {
+            // --analyze in CSV and --points rows: the analysis as extra columns, the same ones at
+            // every point (a determinant one point lacks is an empty cell, not a missing column).
+            let a = report.lapack
+            let k = min(r.jacobian.count, f.variables.count)
+            header += (0..<k).map { "sigma\($0 + 1)" } + ["rank", "condition_number"]
+                + (r.jacobian.count == f.variables.count ? ["determinant"] : [])
+            let sigmas: [String] = a.map { $0.singularValues.map(format) } ?? Array(repeating: "", count: k)
+            let rank: Int? = report.exact?.rank ?? a?.rank
+            let kappa: String = a.map { format($0.conditionNumber) } ?? ""
+            row += sigmas + [rank.map(String.init) ?? "", kappa]
+            if r.jacobian.count == f.variables.count {
+                let determinant: String? = report.exact.map { $0.determinant?.description ?? "" } ?? a?.determinant.map(format)
+                row.append(determinant ?? "")
+            }
         }
         return (header, row)
     }

@@ -308,6 +308,55 @@ struct Quadratic: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + 5 * x[0] * x[1]] }
 }
 
+/// ``exactRankAndDeterminant(of:)`` against closed forms.
+final class ExactRankAndDeterminantTests: XCTestCase {
+    func testHilbertDeterminantIsTheClosedForm() throws {
+        // det Hₙ = cₙ⁴ / c₂ₙ with cₙ = ∏_{i<n} i! (Hilbert 1894; Choi, "Tricks or treats with the
+        // Hilbert matrix", 1983).
+        func c(_ n: Int) -> Rational {
+            var product: Rational = 1, factorial: Rational = 1
+            for i in 1..<n { factorial = factorial * Rational(i); product = product * factorial }
+            return product
+        }
+        for n in [1, 2, 5, 14] {
+            let h = (1...n).map { i in (1...n).map { j in Rational(numerator: 1, denominator: i + j - 1) } }
+            let r = try exactRankAndDeterminant(of: h)
+            XCTAssertEqual(r.rank, n)
+            XCTAssertEqual(r.determinant, c(n) * c(n) * c(n) * c(n) / c(2 * n), "n = \(n)")
+        }
+    }
+
+    func testRankOfSingularAndRectangularMatrices() throws {
+        // Row 3 = row 1 + row 2: rank 2, det 0; a zero leading column needs a row swap.
+        let singular: [[Rational]] = [[1, 2, 3], [4, 5, 6], [5, 7, 9]]
+        XCTAssertEqual(try exactRankAndDeterminant(of: singular).rank, 2)
+        XCTAssertEqual(try exactRankAndDeterminant(of: singular).determinant, 0)
+        // [[0, 1], [1, 0]]: one swap, det −1.
+        XCTAssertEqual(try exactRankAndDeterminant(of: [[0, 1], [1, 0]]).determinant, -1)
+        let wide = try exactRankAndDeterminant(of: [[1, 2, 3], [2, 4, 6]])
+        XCTAssertEqual(wide.rank, 1)
+        XCTAssertNil(wide.determinant)
+        XCTAssertEqual(try exactRankAndDeterminant(of: [[0, 0], [0, 0]]).rank, 0)
+        XCTAssertEqual(try exactRankAndDeterminant(of: []).rank, 0)
+        // x + y and x + (1 + 10⁻²⁰)y: det 10⁻²⁰ by hand, where the rounded rows are equal.
+        let close: [[Rational]] = [["1", "1"], ["1", "100000000000000000001/100000000000000000000"]]
+        XCTAssertEqual(try exactRankAndDeterminant(of: close).determinant, "1/100000000000000000000")
+    }
+
+    func testBadInputAndTheWorkLimitAreTypedErrors() throws {
+        XCTAssertThrowsError(try exactRankAndDeterminant(of: [[1, 2], [3]])) {
+            guard case .dimensionMismatch? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+        XCTAssertThrowsError(try exactRankAndDeterminant(of: [[Rational(Double.nan)]])) {
+            guard case .invalidArgument? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+        let h = (1...30).map { i in (1...30).map { j in Rational(numerator: 1, denominator: i + j - 1) } }
+        XCTAssertThrowsError(try Rational.withWorkLimit(50) { try exactRankAndDeterminant(of: h) }) {
+            guard case .limitExceeded? = $0 as? ADError else { return XCTFail("\($0)") }
+        }
+    }
+}
+
 final class RationalLiftTests: XCTestCase {
     func testLiftIsExactForRationalScalarsAndCloseForDoubles() throws {
         // 1/10 is not a dyadic rational: only an exact lift gives back exactly 1/10.

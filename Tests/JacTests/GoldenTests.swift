@@ -158,6 +158,55 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(w?["rank"] as? Int, 1)
     }
 
+    func testAnalyzeGivesNoDeterminantWhereLUCannotResolveItAndAnExactOneInExactMode() throws {
+        // Hilbert 14 (row i: Σⱼ xⱼ/(i + j − 1)): LU printed −2.387e-106 beside rank 12, where the
+        // exact determinant is c₁₄⁴/c₂₈ > 0 (cₙ = ∏_{i<n} i!, the Hilbert closed form).
+        let n = 14
+        let rows = (1...n).map { i in (1...n).map { j in "x\(j)/\(i + j - 1)" }.joined(separator: " + ") }
+        let file = try JacRunner.temporaryFile(rows.joined(separator: "; "), name: "hilbert14.txt")
+        let point = Array(repeating: "1", count: n).joined(separator: ",")
+        let double = try JacRunner.run(["jacobian", "--file", file, "--at", point, "--analyze", "--format", "json"])
+        XCTAssertEqual(double.status, 0, double.stderr)
+        let a = try JacRunner.json(double.stdout)["analysis"] as? [String: Any]
+        XCTAssertTrue(a?["determinant"] is NSNull, "\(a ?? [:])")
+        XCTAssertTrue((a?["determinant_unresolved"] as? String ?? "").contains("singular to working precision"))
+        let table = try JacRunner.run(["jacobian", "--file", file, "--at", point, "--analyze"])
+        XCTAssertTrue(table.stdout.contains("determinant       not resolved"), table.stdout)
+
+        func c(_ n: Int) -> Rational {
+            var product: Rational = 1, factorial: Rational = 1
+            for i in 1..<n { factorial = factorial * Rational(i); product = product * factorial }
+            return product
+        }
+        let exact = try JacRunner.run(["jacobian", "--file", file, "--at", point, "--analyze", "--mode", "exact", "--format", "json"])
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        let e = try JacRunner.json(exact.stdout)["analysis"] as? [String: Any]
+        XCTAssertEqual(e?["rank"] as? Int, 14)
+        XCTAssertEqual(e?["determinant"] as? String, (c(n) * c(n) * c(n) * c(n) / c(2 * n)).description)
+        XCTAssertEqual(e?["exact"] as? [String], ["rank", "determinant"])
+
+        // Rows x + y and x + (1 + 10⁻²⁰)y round to equal rows; exactly, det = 10⁻²⁰ (by hand).
+        let close = try JacRunner.run(["jacobian", "x + y; x + y*(1 + 1e-20)", "--at", "x=1,y=1", "--mode", "exact", "--analyze"])
+        XCTAssertEqual(close.status, 0, close.stderr)
+        XCTAssertTrue(close.stdout.contains("rank              2 (exact)"), close.stdout)
+        XCTAssertTrue(close.stdout.contains("determinant       1/100000000000000000000 (exact; = 1e-20)"), close.stdout)
+        XCTAssertTrue(close.stdout.contains("(of the entries rounded to Double)"), close.stdout)
+
+        // An exact entry beyond Double's range (2000·10¹⁹⁹⁹) is no reason to fail: the exact rank
+        // and det = 2000·10¹⁹⁹⁹·1 − 10²⁰⁰⁰·0 = 2·10²⁰⁰² stand, the SVD is left out with its reason.
+        let huge = try JacRunner.run(["jacobian", "x^2000*y; y", "--at", "x=10,y=1", "--mode", "exact", "--analyze", "--format", "json"])
+        XCTAssertEqual(huge.status, 0, huge.stderr)
+        let h = try JacRunner.json(huge.stdout)["analysis"] as? [String: Any]
+        XCTAssertEqual(h?["determinant"] as? String, "2" + String(repeating: "0", count: 2002))
+        XCTAssertTrue(h?["singular_values"] is NSNull)
+        XCTAssertEqual(h?["singular_values_missing"] as? String, "entry (1, 1) is outside Double's range")
+
+        // CSV keeps the determinant column where LU gives none, so --points rows line up.
+        let csv = try JacRunner.run(["jacobian", "x + y; x + 1.0000000000000002*y", "--at", "1,1", "--analyze", "--format", "csv"])
+        XCTAssertTrue(csv.stdout.hasPrefix("x,y,f1,f2,df1/dx,df1/dy,df2/dx,df2/dy,sigma1,sigma2,rank,condition_number,determinant\n"), csv.stdout)
+        XCTAssertTrue(csv.stdout.hasSuffix(",inf,\n"), csv.stdout)
+    }
+
     func testFiniteDifferenceModesMatchTheHandDerivation() throws {
         // Tolerances: central differences at the balanced step are good to ~ε^(2/3) ≈ 4e-11
         // relative here; Richardson to ~1e-13; complex step has no cancellation (a few ε).
