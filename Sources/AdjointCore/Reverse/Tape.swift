@@ -263,7 +263,7 @@ public final class Tape<V: ADScalar> {
                 adj[i] = 0
             case .constant: adj[i] = 0
             case .custom:
-                sweepCustom(i, adj)
+                sweepCustom(i, adj, unreached)
                 adj[i] = 0
             case .add: accumulateBinary(Builtin.Add.self, op, i, s, adj, I.self, unreached)
             case .sub: accumulateBinary(Builtin.Sub.self, op, i, s, adj, I.self, unreached)
@@ -438,23 +438,32 @@ public final class Tape<V: ADScalar> {
 
     /// A user primitive's node: its partials from the user's rule, or (for a vector primitive, at
     /// its last output) one VJP with the cotangents of all its outputs.
+    ///
+    /// As for built-ins, counted once more in the sweep (``measureOperations``), and an entry no
+    /// seed reaches adds exactly 0 even where its partial is infinite (`unreached`, the sweep's).
     @usableFromInline @inline(never)
-    func sweepCustom(_ i: Int, _ adj: UnsafeMutablePointer<V>) {
+    func sweepCustom(_ i: Int, _ adj: UnsafeMutablePointer<V>, _ unreached: (Int) -> Bool) {
         // Reads the storage itself: passing the sweep's copy kept all of it live in the loop and
         // pushed the hot pointers out of registers (the sweep cost 12% more per entry).
         let s = storage.pointee
         let c = s.customs[Int(s.rhs[i])]
         if let p = c.scalar {
+            Instrumentation.count(primitive: p.name)
             let a = Int(s.lhs[i])
             let b = c.second >= 0 ? Int(c.second) : a
             let (dx, dy) = customPartials(p, s.values[a], s.values[b], s.values[i])
             let g = adj[i]
             adj[i] = 0
-            adj[a] = adj[a] + dx * g
-            if c.second >= 0 { adj[b] = adj[b] + dy * g }
+            var (px, py) = (dx * g, dy * g)
+            // A user √ at 0 (partial ∞) whose result no seeded output uses: 0·∞ gave NaN, and
+            // reverse mode threw where forward mode and the built-in √ give the derivative.
+            if g == 0, !(px.isFiniteInEveryComponent && (c.second < 0 || py.isFiniteInEveryComponent)), unreached(i) { (px, py) = (0, 0) }
+            adj[a] = adj[a] + px
+            if c.second >= 0 { adj[b] = adj[b] + py }
             return
         }
         guard let p = c.vector, i == Int(c.firstOutput + c.outputCount) - 1 else { return }
+        Instrumentation.count(primitive: p.name)
         let first = Int(c.firstOutput)
         let u = (first...i).map { k -> Double in
             let g = adj[k].approximateDouble
@@ -472,6 +481,8 @@ public final class Tape<V: ADScalar> {
             for node in c.inputs { adj[Int(node)] = adj[Int(node)] + V(Double.nan) }
             return
         }
+        // The same rule for a VJP at a zero cotangent that no seed reaches (its outputs unused).
+        if g.contains(where: { !$0.isFinite }), u.allSatisfy({ $0 == 0 }), (first...i).allSatisfy(unreached) { return }
         for (k, node) in c.inputs.enumerated() {
             adj[Int(node)] = adj[Int(node)] + V(g[k])
         }
