@@ -265,8 +265,7 @@ struct DiffCommand: ParsableCommand {
         // A dictionary, not names.firstIndex per name: quadratic in a long --wrt list.
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<Int>()
-        return try wrt.split(separator: ",").map { raw in
-            let v = String(raw).trimmingSpaces()
+        return try nameList(wrt, option: "--wrt").map { v in
             guard let j = index[v] else {
                 throw JacFailure.invalid("--wrt names '\(quoted(v))', which is not a variable (\(listVariables(names)))")
             }

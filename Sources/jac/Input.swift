@@ -46,6 +46,18 @@ struct PointValue: Equatable {
     }
 }
 
+/// The names of a comma-separated option (`--vars x,y`), trimmed; none for a blank one. An empty
+/// name between commas is an error: `--vars "x,,y"` was read as x, y without a word, which
+/// hides a name the user meant to type.
+func nameList(_ text: String, option: String) throws -> [String] {
+    guard !text.trimmingSpaces().isEmpty else { return [] }
+    let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    if let k = names.firstIndex(of: "") {
+        throw JacFailure.invalid("\(option) '\(quoted(text))' has an empty name at position \(k + 1) (names are separated by single commas)")
+    }
+    return names
+}
+
 /// "variables: x, y", or "the formula has no variables" rather than an empty list.
 func listVariables(_ variables: [String]) -> String {
     variables.isEmpty ? "the formula has no variables" : "variables: " + listedForMessage(variables)

@@ -211,6 +211,6 @@ func loadFormula(file: String?, formula: String?, vars: String?) throws -> Formu
     } else {
         source = formula ?? ""
     }
-    let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+    let declared = try vars.map { try nameList($0, option: "--vars") }
     return try parseFormula(source, variables: declared)
 }

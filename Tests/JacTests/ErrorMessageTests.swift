@@ -31,6 +31,21 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertEqual(r.stderr, "error: expected an operator but found 'x' (write 2*x, not 2x) at column 2\n  2x\n   ^\n")
     }
 
+    /// Review: `--vars "x,,y"` was read as x, y without a word (split dropped the empty name), and
+    /// `--wrt` the same; a blank --vars still declares no variables.
+    func testAnEmptyNameInAListOfNamesIsAnError() throws {
+        for (vars, position) in [("x,,y", 2), ("x,y,", 3), (",x,y", 1)] {
+            let r = try JacRunner.run(["eval", "x+y", "--vars", vars, "--at", "1,2"])
+            XCTAssertEqual(r.status, 2, vars)
+            XCTAssertEqual(r.stderr, "error: --vars '\(vars)' has an empty name at position \(position) (names are separated by single commas)\n")
+        }
+        let wrt = try JacRunner.run(["diff", "x*y", "--wrt", "x,,y"])
+        XCTAssertEqual(wrt.status, 2)
+        XCTAssertEqual(wrt.stderr, "error: --wrt 'x,,y' has an empty name at position 2 (names are separated by single commas)\n")
+        XCTAssertEqual(try JacRunner.run(["eval", "x+y", "--vars", "y, x", "--at", "1,2", "--format", "csv"]).stdout, "output,value\nf,3.0\n")
+        XCTAssertEqual(try JacRunner.run(["eval", "pi", "--vars", ""]).status, 0)
+    }
+
     func testAFormulaWithoutVariablesNeedsNoPoint() throws {
         let r = try JacRunner.run(["eval", "pi*e"])
         XCTAssertEqual(r.status, 0, r.stderr)
