@@ -383,6 +383,8 @@ struct DiffCommand: ParsableCommand {
             let prefix = "evaluation failed: "
             reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
+        // The library numbers outputs from 0; jac names them.
+        reason = namingOutputs(reason, f.outputNames)
         // The function itself not finite (x^1000000 at 2 overflows): its derivative is defined
         // there; Double cannot hold the value. "Not defined" said otherwise. With a finite value
         // (1/(1 + exp(x)) at 710 is 4.5e-309), an intermediate overflowed: that was called the

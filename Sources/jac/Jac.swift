@@ -126,7 +126,8 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
     var worst = ExitStatus.success
     var firstProblem: String?
     if options.points == nil, let point = points.first {
-        let r = try body(point)
+        let r: Report
+        do { r = try body(point) } catch { throw namingOutputs(error, formula.outputNames) }
         switch options.format {
         case .table: print(r.table)
         case .json: print(r.json)
@@ -149,7 +150,7 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
             r = try body(point)
         } catch {
             progress.finish()
-            let f = JacFailure(classifying: error)
+            let f = JacFailure(classifying: namingOutputs(error, formula.outputNames))
             let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
         }

@@ -46,6 +46,28 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["eval", "pi", "--vars", ""]).status, 0)
     }
 
+    /// Review: "non-finite output 1" counted outputs from 0, as the library does, where the
+    /// tables name them f1, f2 and `sweep --output` counts from 1: there "output 1" named the
+    /// other output. exp(1000) overflows (e^1000 ≈ 1.97e434 > 1.8e308); x does not.
+    func testANonFiniteOutputIsNamedAsTheToolNamesIt() throws {
+        let overflow = "evaluation failed: non-finite output f2: first produced by exp at node 1"
+        let eval = try JacRunner.run(["eval", "x; exp(x)", "--at", "x=1000"])
+        XCTAssertEqual(eval.status, 3)
+        XCTAssertEqual(eval.stderr, "error: \(overflow)\n")
+        let sweep = try JacRunner.run(["sweep", "x; exp(x)", "--at", "x=1000", "--output", "1"])
+        XCTAssertEqual(sweep.stderr, "error: \(overflow)\n")
+        let points = try JacRunner.temporaryFile("x\n1\n1000\n", name: "overflow-points.csv")
+        XCTAssertTrue(try JacRunner.run(["eval", "x; exp(x)", "--points", points]).stderr
+            .contains("error: at point 2 (x = 1000): \(overflow)"))
+        XCTAssertEqual(try JacRunner.run(["eval", "g(x) = exp(x); x", "--at", "x=1000"]).stderr,
+                       "error: evaluation failed: non-finite output g1: first produced by exp at node 1\n")
+        let single = try JacRunner.run(["diff", "exp(x)^400/exp(x)^399", "--at", "x=10"])
+        XCTAssertTrue(single.stderr.contains(": non-finite output f: first produced by powi"), single.stderr)
+        // A difference names its entry: log's stencil at 1e-310 reaches below 0.
+        let central = try JacRunner.run(["jacobian", "x; log(x)", "--at", "x=1e-310", "--mode", "central"])
+        XCTAssertTrue(central.stderr.hasPrefix("error: evaluation failed: non-finite central difference for df2/dx; "), central.stderr)
+    }
+
     func testAFormulaWithoutVariablesNeedsNoPoint() throws {
         let r = try JacRunner.run(["eval", "pi*e"])
         XCTAssertEqual(r.status, 0, r.stderr)
