@@ -28,8 +28,8 @@ struct Jac: ParsableCommand {
         FORMULA LANGUAGE
         + - * / ^ with the usual precedence; ^ is right-associative; unary minus \
         binds looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer \
-        literal n (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any \
-        other exponent is pow.
+        literal n (x^3, x^-2, x^(-2), pow(x, 3)) with |n| <= 2147483647 is the registry's \
+        integer power; any other exponent, a larger integer literal included, is pow.
 
         Functions (from the registry): \(Formula.functionNames.joined(separator: " ")); \
         leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a \
