@@ -37,7 +37,10 @@ public struct ExactDifferenceJacobian: Sendable {
 /// d.jacobian[0][0]   // within 1e-30 of the exact derivative
 /// ```
 /// - Throws: ``ADError/invalidArgument(_:)`` unless `relativeStep` > 0; otherwise the first
-///   ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero).
+///   ``ADError`` an evaluation reports (an op not closed over ℚ, division by zero, a number past
+///   ``Rational/bitSizeLimit``), or ``ADError/limitExceeded(what:limit:)`` when the 1 + 6n
+///   evaluations together write more than ``Rational/workLimit`` limbs (one budget per Jacobian,
+///   as ``exactJacobian(of:at:mode:)`` has).
 public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
                                     relativeStep: Rational = ExactDifferenceDefaults.relativeStep)
     throws -> ExactDifferenceJacobian {
@@ -46,6 +49,14 @@ public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
     guard !relativeStep.isNaN, relativeStep > 0 else {
         throw ADError.invalidArgument("exactDifferenceJacobian needs relativeStep > 0, got \(relativeStep)")
     }
+    // Unbudgeted, a 20,000-factor chain ran 58 s and 4.9 GB inside jac check's last rung, and
+    // JAC_EXACT_WORK_LIMIT (Rational.workLimit) could not stop it.
+    return try Rational.withWorkLimit { try exactDifferences(of: f, at: x, relativeStep: relativeStep) }
+}
+
+/// The body of ``exactDifferenceJacobian(of:at:relativeStep:)``, run inside its work budget.
+private func exactDifferences(of f: some ADFunction, at x: [Rational], relativeStep: Rational)
+    throws -> ExactDifferenceJacobian {
     func eval(_ p: [Rational]) throws -> [Rational] {
         let (y, diag) = Diagnostics.collect { f(p) }
         if let e = diag.errors.first { throw e }

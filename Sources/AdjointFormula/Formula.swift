@@ -155,7 +155,12 @@ public struct Formula: ADFunction, Sendable {
     /// try Formula(parsing: "sin(x) + pi").exactObstacle   // "uses sin and the constant pi"
     /// ```
     public var exactObstacle: String? {
-        let ops = usedOps.filter { !$0.info.isRationalClosed }.map(\.info.name)
+        // x^3000000000 reads as an integer power, but only exponents the tape's Int32 holds are
+        // one: "uses pow" alone left the user looking for a pow they never wrote.
+        let why = integerLiteralPowExponent.map {
+            " (the exponent \($0) is an integer beyond ±2147483647, the integer power's range, so it is the real pow)"
+        } ?? ""
+        let ops = usedOps.filter { !$0.info.isRationalClosed }.map { $0.info.name + ($0 == .pow ? why : "") }
         var named: [String] = []
         for c in constants where !c.isRational && !named.contains(c.text) { named.append(c.text) }
         var parts: [String] = []
@@ -164,6 +169,17 @@ public struct Formula: ADFunction, Sendable {
             parts.append((named.count == 1 ? "the constant " : "the constants ") + named.joined(separator: ", "))
         }
         return parts.isEmpty ? nil : "uses " + parts.joined(separator: " and ")
+    }
+
+    /// The text of the first `pow` exponent that is an integer literal (too large for the integer
+    /// power `powi`, or the parser would have made it one), or nil.
+    var integerLiteralPowExponent: String? {
+        for node in nodes where node.op == .pow && nodes[node.b].op == .constant {
+            let c = constants[nodes[node.b].n]
+            let digits = c.text.hasPrefix("-") ? c.text.dropFirst() : Substring(c.text)
+            if c.kind == .literal, !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { return c.text }
+        }
+        return nil
     }
 
     /// Whether every op and constant is rational, so exact mode applies.

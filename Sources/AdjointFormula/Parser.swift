@@ -32,7 +32,9 @@ extension Formula {
     ///
     /// Functions are the registry's names (`sin`, `leaky_relu`, `hypot`, …). `leaky_relu(x)` means
     /// slope 0.01 and `elu(x)` means alpha 1. `^` with an integer literal exponent (`x^3`,
-    /// `x^-2`, `x^(-2)`) is the registry's integer power `powi`; any other exponent is `pow`.
+    /// `x^-2`, `x^(-2)`) with |n| ≤ 2147483647 (the tape stores it as an Int32) is the
+    /// registry's integer power `powi`; any other exponent, a larger integer literal included,
+    /// is `pow`.
     ///
     /// ```swift
     /// let f = try Formula(parsing: "f(x, y) = x*y + sin(x); exp(y)/x")

@@ -114,6 +114,9 @@ public enum SymbolicDifferentiation {
     /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there, and the
     /// point is checked as the numeric modes check it: a domain error, or an output or entry whose
     /// Double value there is NaN or ±∞, throws (``ADError/nonFinite(what:op:node:)``), in either mode.
+    /// Unlike the numeric modes, an overflow on the way is no error where exact rationals give a
+    /// finite value: an output when every op of f is rational (x⁴⁰⁰/x³⁹⁹ at 10 is 10), an entry
+    /// when every op of its expression is.
     ///
     /// ```swift
     /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
@@ -169,10 +172,15 @@ public enum SymbolicDifferentiation {
         // exp(x) − exp(x) at x = 1000 as the expression 0 whose value there is NaN (∞ − ∞), with no
         // error, where reverse mode threw; and both returned sqrt's derivative at 0 as
         // 0.5/sqrt(x0), ∞ there, with no error. Unbound values carry no Double and pass.
-        if let i = plain.firstIndex(where: { !$0.isFiniteValue }) {
+        // An output, like an entry below, can overflow in Double where its value does not
+        // (x⁴⁰⁰/x³⁹⁹ at 10 is 10): where f's ops are all rational, f itself is asked exactly. f,
+        // not the simplified output: exp(x) − exp(x) is the expression 0, but exp is not
+        // rational, and at 1000 it stays the non-finite output the numeric modes report.
+        let point = x.compactMap(\.binding)
+        if let i = plain.firstIndex(where: { !$0.isFiniteValue }),
+           !(point.count == x.count && Self.valueIsFiniteExactly(f, at: point)) {
             throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
         }
-        let point = x.compactMap(\.binding)
         for (i, row) in jac.enumerated() {
             // An entry's Double value can leave the range where the derivative does not: the
             // quotient rule on x²/x³⁰⁰ divides by (x³⁰⁰)², 0 in Double at x = 0.1, and the entry,
@@ -256,6 +264,14 @@ public enum SymbolicDifferentiation {
         return exact?.first.map { $0.doubleValue.isFinite } ?? false
     }
 
+    /// Whether every output of `f`, evaluated in exact rationals at `point`, rounds to a finite
+    /// Double. False when f uses an op that is not rational, on a domain error, or past the
+    /// exact size and work limits.
+    static func valueIsFiniteExactly(_ f: some ADFunction, at point: [Double]) -> Bool {
+        let (y, diagnostics) = Rational.withWorkLimit { Diagnostics.collect { f(point.map { Rational($0) }) } }
+        return diagnostics.errors.isEmpty && y.allSatisfy { !$0.isNaN && $0.doubleValue.isFinite }
+    }
+
     static func variables(_ n: Int, _ point: [Double]?) throws -> [Symbolic] {
         // A negative count trapped in `0..<n` (jacobian(of:inputs: -1) ended the process).
         guard n >= 0 else { throw ADError.invalidArgument("the number of inputs must be ≥ 0, got \(n)") }
@@ -288,7 +304,9 @@ public enum SymbolicDifferentiation {
     }
 
     static func reverse(_ f: some ADFunction, _ x: [Symbolic]) throws -> ([Symbolic], [[Symbolic]]) {
-        let rec = try Diagnostics.collect { try record({ v in f(v) }, at: x) }.result
+        // The outputs' finiteness is judged by `jacobian`, exactly where Double overflows; the
+        // recording's own Double test refused x⁴⁰⁰/x³⁹⁹ at 10 before that could be asked.
+        let rec = try Diagnostics.collect { try record({ v in f(v) }, at: x, finiteOutputs: false) }.result
         let m = rec.outputs.count
         let rows = try (0..<m).map { i in
             try rec.pullback((0..<m).map { $0 == i ? 1 : 0 }, checked: false)

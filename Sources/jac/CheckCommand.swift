@@ -224,7 +224,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         // Every entry passed; the random-direction check is what failed, so name it, not an entry.
         status = .modesDisagree
         let worst = (0..<d.forward.count).max { abs(d.forward[$0] - d.difference[$0]) < abs(d.forward[$1] - d.difference[$1]) } ?? 0
-        problem = "check failed: the random-direction JVP (seed \(d.seed)) disagrees with Richardson at output \(worst): "
+        problem = "check failed: the random-direction JVP (seed \(d.seed)) disagrees with Richardson at output \(formula.outputNames[worst]): "
             + "forward mode gives \(d.forward[worst]), the difference \(d.difference[worst]) ± \(d.errorEstimate[worst])"
     } else if !passed, let bad = report.worstEntries(limit: 1).first {
         status = .modesDisagree

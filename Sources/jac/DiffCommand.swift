@@ -265,8 +265,7 @@ struct DiffCommand: ParsableCommand {
         // A dictionary, not names.firstIndex per name: quadratic in a long --wrt list.
         let index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<Int>()
-        return try wrt.split(separator: ",").map { raw in
-            let v = String(raw).trimmingSpaces()
+        return try nameList(wrt, option: "--wrt").map { v in
             guard let j = index[v] else {
                 throw JacFailure.invalid("--wrt names '\(quoted(v))', which is not a variable (\(listVariables(names)))")
             }
@@ -384,6 +383,8 @@ struct DiffCommand: ParsableCommand {
             let prefix = "evaluation failed: "
             reason = failure.message.hasPrefix(prefix) ? String(failure.message.dropFirst(prefix.count)) : failure.message
         } catch { reason = "\(error)" }
+        // The library numbers outputs from 0; jac names them.
+        reason = namingOutputs(reason, f.outputNames)
         // The function itself not finite (x^1000000 at 2 overflows): its derivative is defined
         // there; Double cannot hold the value. "Not defined" said otherwise. With a finite value
         // (1/(1 + exp(x)) at 710 is 4.5e-309), an intermediate overflowed: that was called the

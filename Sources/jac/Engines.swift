@@ -293,7 +293,8 @@ struct DifferenceEngine: ModeEngine {
             if let j = row.firstIndex(where: { !$0.isFinite }) {
                 let why = stencilDomainError(formula, at: point.doubles, input: j, reach: d.entries[i][j].reach)
                     .map { "; the point is in the domain but a stencil point is not, so the estimate is unreliable: \($0)" } ?? ""
-                throw ADError.nonFinite(what: "\(method.rawValue) difference for output \(i), input \(j)\(why)", op: nil, node: nil)
+                throw ADError.nonFinite(what: "\(method.rawValue) difference for d\(formula.outputNames[i])/d\(formula.variables[j])\(why)",
+                                        op: nil, node: nil)
             }
         }
         // f(x) evaluated in real arithmetic: the complex step's Re f(x + ih) is f(x) only up to

@@ -78,6 +78,41 @@ struct JacFailure: Error {
     }
 }
 
+/// `error` with the library's output numbers, which count from 0 ("non-finite output 1"),
+/// replaced by the names jac prints (f2, or f for a single output): the tables name outputs and
+/// `sweep --output` counts from 1, so "output 1" read as the first output, and in sweep it was
+/// the number of the other one.
+///
+/// ```swift
+/// namingOutputs(ADError.nonFinite(what: "output 1", op: "exp", node: 1), ["f1", "f2"])
+/// // non-finite output f2: first produced by exp at node 1
+/// ```
+func namingOutputs(_ error: Error, _ names: [String]) -> Error {
+    guard case let ADError.nonFinite(what, op, node) = error else { return error }
+    return ADError.nonFinite(what: namingOutputs(what, names), op: op, node: node)
+}
+
+/// `text` with each "output N" (a whole word, N < names.count) written "output names[N]".
+func namingOutputs(_ text: String, _ names: [String]) -> String {
+    let word = "output "
+    var out = "", rest = Substring(text)
+    while let r = rest.range(of: word) {
+        let before = rest[..<r.lowerBound]
+        let startsWord = before.last.map { !($0.isLetter || $0.isNumber || $0 == "_") } ?? out.last.map { !($0.isLetter || $0.isNumber || $0 == "_") } ?? true
+        let digits = rest[r.upperBound...].prefix { $0.isASCII && $0.isNumber }
+        let end = rest.index(r.upperBound, offsetBy: digits.count)
+        let endsWord = end == rest.endIndex || !(rest[end].isLetter || rest[end].isNumber || rest[end] == "_")
+        out += before + word
+        if startsWord, endsWord, let k = Int(digits), k < names.count {
+            out += names[k]
+        } else {
+            out += digits
+        }
+        rest = rest[end...]
+    }
+    return out + rest
+}
+
 /// Why "a real exponent" when the exponent is 2: `x^2.0`, `x^1e3` and `x^(1+1)` are real pow (only
 /// an integer literal makes the integer power), which is undefined for a negative base even at a
 /// whole exponent; and a literal beyond ±2147483647 (`x^1e30`) cannot be an integer power at all.

@@ -11,39 +11,100 @@ struct PointValue: Equatable {
     let double: Double
     let text: String
 
-    /// Parses `3`, `-2.5`, `1e-3`, or a fraction `p/q` of two such numbers.
-    static func parse(_ raw: String) -> PointValue? {
+    /// Why a coordinate's text was refused.
+    enum Problem: Error {
+        /// Not a number or fraction at all.
+        case malformed
+        case divisionByZero
+        /// Its value, or the quotient's, is beyond Double's range.
+        case overflow
+        /// A nonzero value, or quotient, that rounds to 0 in Double.
+        case underflow
+        /// A quotient whose parts are beyond Double's range and too long to divide exactly.
+        case beyondExactLimit
+    }
+
+    /// Parses `3`, `-2.5`, `1e-3`, or a fraction `p/q` of two such numbers. The value must be a
+    /// finite Double, not 0 unless it is 0: every floating mode evaluates at it. A fraction is
+    /// judged by its quotient, so 1e-400/1e-400 is 1 although 1e-400 alone rounds to 0.
+    static func parse(_ raw: String) -> Result<PointValue, Problem> {
         let s = raw.trimmingSpaces()
-        guard !s.isEmpty else { return nil }
+        guard !s.isEmpty else { return .failure(.malformed) }
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
         case 1:
-            guard let v = number(String(parts[0])) else { return nil }
-            return PointValue(double: v, text: s)
+            guard let v = decimal(s) else { return .failure(.malformed) }
+            if let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(s)) { return .failure(problem) }
+            return .success(PointValue(double: v, text: s))
         case 2:
             let (pText, qText) = (String(parts[0]).trimmingSpaces(), String(parts[1]).trimmingSpaces())
-            guard let p = number(pText), let q = number(qText), q != 0 else { return nil }
+            guard let p = decimal(pText), let q = decimal(qText) else { return .failure(.malformed) }
+            if !literalHasNonzeroDigit(qText) { return .failure(.divisionByZero) }
             // The quotient of the numbers as written, rounded once: p / q of the two rounded
             // Doubles rounded twice, so 0.3/0.1 was 2.9999999999999996 (not 3, which is a Double)
-            // in every floating mode while exact mode used 3.
-            let v = (try? Rational.parse(pText)).flatMap { rp in (try? Rational.parse(qText)).map { (rp / $0).doubleValue } } ?? p / q
-            // Same rule as a single literal: a nonzero quotient that overflows or rounds to 0
-            // (1e-200/1e200) is rejected, never silently replaced by inf or 0.
-            guard v.isFinite, v != 0 || p == 0 else { return nil }
-            return PointValue(double: v, text: s.filter { $0 != " " })
+            // in every floating mode while exact mode used 3; and a part beyond Double's range
+            // (1e400/1e400) has an ordinary quotient.
+            let v: Double
+            if let rp = try? Rational.parse(pText), let rq = try? Rational.parse(qText) {
+                v = (rp / rq).doubleValue
+            } else {
+                // Past the exact bit limit; in Double only if both parts are within its range.
+                guard p.isFinite, q.isFinite, q != 0, p != 0 || !literalHasNonzeroDigit(pText) else {
+                    return .failure(.beyondExactLimit)
+                }
+                v = p / q
+            }
+            if let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(pText)) { return .failure(problem) }
+            return .success(PointValue(double: v, text: s.filter { $0 != " " }))
         default:
-            return nil
+            return .failure(.malformed)
         }
     }
 
-    /// A finite decimal number; rejects Swift's extras like "nan", "inf" and hexadecimal.
-    private static func number(_ s: String) -> Double? {
+    /// A nonzero value that overflows or rounds to 0 is refused rather than silently changed.
+    private static func rangeProblem(_ v: Double, isZero: Bool) -> Problem? {
+        if !v.isFinite { return .overflow }
+        if v == 0 && !isZero { return .underflow }
+        return nil
+    }
+
+    /// A decimal number's Double (±∞ or 0 when out of range); rejects Swift's extras like "nan",
+    /// "inf" and hexadecimal.
+    private static func decimal(_ s: String) -> Double? {
         guard !s.isEmpty, s.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 43 || $0 == 45 || $0 == 101 || $0 == 69 }),
-              let v = Double(s.hasPrefix(".") ? "0" + s : s), v.isFinite else { return nil }
-        // A nonzero value that rounds to 0 (1e-400) is rejected rather than silently changed.
-        if v == 0 && literalHasNonzeroDigit(s) { return nil }
+              let v = Double(s.hasPrefix(".") ? "0" + s : s), !v.isNaN else { return nil }
         return v
     }
+
+    /// The error for a refused coordinate `text` of variable `name` in `option`.
+    static func failure(_ problem: Problem, text: String, name: String, option: String) -> JacFailure {
+        let value = "'\(quoted(text))' for \(name) in \(option)"
+        switch problem {
+        case .malformed:
+            return .invalid("malformed value \(value) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)")
+        case .divisionByZero:
+            return .invalid("value \(value) divides by zero")
+        case .overflow:
+            return .invalid("value \(value) overflows Double (beyond ±1.8e308)")
+        case .underflow:
+            return .invalid("value \(value) is not 0 but underflows to 0 in Double (below 4.9e-324)")
+        case .beyondExactLimit:
+            return .invalid("value \(value) cannot be divided: its parts are beyond Double's range and past the exact bit-size limit "
+                            + "(JAC_EXACT_BIT_LIMIT raises it)")
+        }
+    }
+}
+
+/// The names of a comma-separated option (`--vars x,y`), trimmed; none for a blank one. An empty
+/// name between commas is an error: `--vars "x,,y"` was read as x, y without a word, which
+/// hides a name the user meant to type.
+func nameList(_ text: String, option: String) throws -> [String] {
+    guard !text.trimmingSpaces().isEmpty else { return [] }
+    let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+    if let k = names.firstIndex(of: "") {
+        throw JacFailure.invalid("\(option) '\(quoted(text))' has an empty name at position \(k + 1) (names are separated by single commas)")
+    }
+    return names
 }
 
 /// "variables: x, y", or "the formula has no variables" rather than an empty list.
@@ -72,10 +133,10 @@ struct Point {
                 throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(listedForMessage(variables)))")
             }
             return Point(values: try zip(items, variables).map { item, name in
-                guard let v = PointValue.parse(item) else {
-                    throw JacFailure.invalid("malformed value '\(quoted(item))' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
+                switch PointValue.parse(item) {
+                case .success(let v): return v
+                case .failure(let problem): throw PointValue.failure(problem, text: item, name: name, option: option)
                 }
-                return v
             })
         }
         guard named.count == items.count else {
@@ -93,10 +154,10 @@ struct Point {
                 throw JacFailure.invalid("\(option) names '\(quoted(name))', which is not a variable (\(listVariables(variables)))")
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
-            guard let v = PointValue.parse(raw) else {
-                throw JacFailure.invalid("malformed value '\(quoted(raw.trimmingSpaces()))' for \(name) in \(option) (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)")
+            switch PointValue.parse(raw) {
+            case .success(let v): found[name] = v
+            case .failure(let problem): throw PointValue.failure(problem, text: raw.trimmingSpaces(), name: name, option: option)
             }
-            found[name] = v
         }
         return Point(values: try variables.map { name in
             guard let v = found[name] else { throw JacFailure.invalid("missing value for \(name) in \(option)") }

@@ -28,8 +28,8 @@ struct Jac: ParsableCommand {
         FORMULA LANGUAGE
         + - * / ^ with the usual precedence; ^ is right-associative; unary minus \
         binds looser than ^, so -x^2 = -(x^2) and 2^-3 = 2^(-3). x^n with an integer \
-        literal n (x^3, x^-2, x^(-2), pow(x, 3)) is the registry's integer power; any \
-        other exponent is pow.
+        literal n (x^3, x^-2, x^(-2), pow(x, 3)) with |n| <= 2147483647 is the registry's \
+        integer power; any other exponent, a larger integer literal included, is pow.
 
         Functions (from the registry): \(Formula.functionNames.joined(separator: " ")); \
         leaky_relu(x) means slope 0.01, elu(x) means alpha 1. Constants pi and e (a \
@@ -126,7 +126,8 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
     var worst = ExitStatus.success
     var firstProblem: String?
     if options.points == nil, let point = points.first {
-        let r = try body(point)
+        let r: Report
+        do { r = try body(point) } catch { throw namingOutputs(error, formula.outputNames) }
         switch options.format {
         case .table: print(r.table)
         case .json: print(r.json)
@@ -149,7 +150,7 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
             r = try body(point)
         } catch {
             progress.finish()
-            let f = JacFailure(classifying: error)
+            let f = JacFailure(classifying: namingOutputs(error, formula.outputNames))
             let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
         }
@@ -211,6 +212,6 @@ func loadFormula(file: String?, formula: String?, vars: String?) throws -> Formu
     } else {
         source = formula ?? ""
     }
-    let declared = vars.map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+    let declared = try vars.map { try nameList($0, option: "--vars") }
     return try parseFormula(source, variables: declared)
 }

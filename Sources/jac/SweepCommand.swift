@@ -54,7 +54,10 @@ struct StepSweepCommand: ParsableCommand {
         guard let point = try options.loadPoints(for: formula).first else {
             throw JacFailure.invalid("sweep needs a point: --at x=…")
         }
-        var sweep = try stepSweep(of: formula, at: point.doubles, output: output - 1, input: input - 1)
+        var sweep: StepSweep
+        do {
+            sweep = try stepSweep(of: formula, at: point.doubles, output: output - 1, input: input - 1)
+        } catch { throw namingOutputs(error, formula.outputNames) }
         let outputName = formula.outputNames[output - 1], inputName = formula.variables[input - 1]
         sweep.outputName = outputName
         sweep.inputName = inputName

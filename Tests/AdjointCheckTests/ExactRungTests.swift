@@ -1,6 +1,7 @@
 import XCTest
 import AdjointCore
 import AdjointCheck
+import AdjointExact
 
 /// The exact-rationals rung of the escalation ladder, on its own so it must decide by itself.
 final class ExactRungTests: XCTestCase {
@@ -31,6 +32,32 @@ final class ExactRungTests: XCTestCase {
         XCTAssertFalse(bad.passed)
         XCTAssertEqual(bad.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]))
         XCTAssertEqual(bad.entries[0][0].verdict, .agree)
+    }
+
+    /// ∏ (x + k/(k+1)), k = 1…n: rational, small factors, work quadratic in n.
+    struct RationalChain: ADFunction {
+        let n: Int
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            var p = x[0] + T(1) / T(2)
+            for k in 2...n { p = p * (x[0] + T(k) / T(k + 1)) }
+            return [p]
+        }
+    }
+
+    /// Past the work budget the rung is a witness that could not run, with the limit named; it
+    /// must not decide. Unbudgeted, it ran to the end whatever the limit (58 s and 4.9 GB on a
+    /// 20,000-factor chain in jac check).
+    func testExactRungPastTheWorkBudgetIsUnavailableAndDecidesNothing() throws {
+        let saved = Rational.workLimit
+        defer { Rational.workLimit = saved }
+        Rational.workLimit = 5_000
+        let r = try checkGradient(of: RationalChain(n: 400), at: [1.0 / 3], claimedGradient: { _ in [0.0023] },
+                                  options: exactOnly())
+        let entry = r.entries[0][0]
+        XCTAssertNil(entry.ladder.first?.value)
+        guard case .fdInconclusive = entry.verdict else { return XCTFail("\(entry.verdict)") }
+        XCTAssertFalse(r.passed)
+        XCTAssertTrue(r.toJSON().contains("exceeds the limit of 5000"), r.toJSON())
     }
 
     func testExactRungSaysWhyItCannotRun() throws {

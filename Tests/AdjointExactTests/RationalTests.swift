@@ -73,6 +73,22 @@ final class RationalTests: XCTestCase {
         }
     }
 
+    /// A decimal digit carries log₂10 ≈ 3.32 bits, not 4: the largest d-digit integer, 10^d − 1,
+    /// has ⌈d·log₂10⌉ bits (Python's `(10**d - 1).bit_length()`: 1000 for d = 301, 1004 for 302,
+    /// 870,827 for 262,145). At 4 bits a digit 301 nines (1,204 "bits") were refused under a
+    /// 1000-bit limit, and a 262,145-digit integer under the default 2²⁰.
+    func testTheDigitLimitIsLog2Of10BitsADigit() throws {
+        let saved = Rational.bitSizeLimit
+        defer { Rational.bitSizeLimit = saved }
+        Rational.bitSizeLimit = 1000
+        XCTAssertEqual(try Rational.parse(String(repeating: "9", count: 301)).bitWidths.numerator, 1000)
+        XCTAssertThrowsError(try Rational.parse(String(repeating: "9", count: 302))) { error in
+            guard case .limitExceeded? = error as? ADError else { return XCTFail("\(error)") }
+        }
+        Rational.bitSizeLimit = Rational.defaultBitSizeLimit
+        XCTAssertEqual(try Rational.parse(String(repeating: "9", count: 262_145)).bitWidths.numerator, 870_827)
+    }
+
     func testDescriptionRoundTripsThroughParse() throws {
         let seed: UInt64 = 0x5EED_0001
         var rng = SeededGenerator(seed: seed)

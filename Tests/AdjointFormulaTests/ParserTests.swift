@@ -168,6 +168,21 @@ final class ParserTests: XCTestCase {
         XCTAssertFalse(try Formula(parsing: "x^y").isRational)   // real pow is not rational-closed
     }
 
+    /// Review: an integer literal exponent beyond Int32 (the tape's storage of n) is the real pow,
+    /// and exact mode said only "uses pow", of a formula with no pow written in it. The
+    /// bounds ±(2³¹ − 1) and −2³¹ still make the integer power.
+    func testAnIntegerExponentBeyondInt32IsPowAndTheExactObstacleSaysWhy() throws {
+        for s in ["x^2147483647", "x^-2147483648", "pow(x, 2147483647)"] {
+            XCTAssertEqual(try Formula(parsing: s).nodes.last?.op, .powi, s)
+        }
+        for (s, n) in [("x^3000000000", "3000000000"), ("pow(x, -2147483649)", "-2147483649"), ("x^99999999999999999999", "99999999999999999999")] {
+            let f = try Formula(parsing: s)
+            XCTAssertEqual(f.nodes.last?.op, .pow, s)
+            XCTAssertEqual(f.exactObstacle, "uses pow (the exponent \(n) is an integer beyond ±2147483647, the integer power's range, so it is the real pow)")
+        }
+        XCTAssertEqual(try Formula(parsing: "x^2.0 + x^y").exactObstacle, "uses pow")
+    }
+
     // MARK: Every mode runs the same graph
 
     func testTextbookJacobianInBothModes() throws {

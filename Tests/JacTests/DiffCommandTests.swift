@@ -383,6 +383,17 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertFalse(intermediate.stderr.contains("function's value"), intermediate.stderr)
     }
 
+    /// Review: `jac diff "x^400/x^399" --at x=10` exited 3 ("the function's value is not finite
+    /// in Double"), though the help promises exact evaluation where a Double intermediate
+    /// overflows and every op is rational. f = x: f′ = 1 and f″ = 0 (by hand).
+    func testAnOverflowingIntermediateOfARationalFunctionIsEvaluatedExactly() throws {
+        for (order, expected) in [("1", 1.0), ("2", 0.0)] {
+            let r = try JacRunner.run(["diff", "x^400/x^399", "--at", "x=10", "--order", order, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual((try JacRunner.json(r.stdout)["values"] as? [[Double]])?.first?.first, expected, order)
+        }
+    }
+
     /// Trial Q: `jac diff "x^2 + sqrt(y)" --at x=1,y=0 --wrt x` failed with "df/dy is +∞", a
     /// column not asked for; ∂/∂x = 2x = 2 there by hand.
     func testWrtLimitsThePointCheckToTheColumnsAskedFor() throws {

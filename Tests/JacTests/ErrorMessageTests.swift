@@ -31,6 +31,43 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertEqual(r.stderr, "error: expected an operator but found 'x' (write 2*x, not 2x) at column 2\n  2x\n   ^\n")
     }
 
+    /// Review: `--vars "x,,y"` was read as x, y without a word (split dropped the empty name), and
+    /// `--wrt` the same; a blank --vars still declares no variables.
+    func testAnEmptyNameInAListOfNamesIsAnError() throws {
+        for (vars, position) in [("x,,y", 2), ("x,y,", 3), (",x,y", 1)] {
+            let r = try JacRunner.run(["eval", "x+y", "--vars", vars, "--at", "1,2"])
+            XCTAssertEqual(r.status, 2, vars)
+            XCTAssertEqual(r.stderr, "error: --vars '\(vars)' has an empty name at position \(position) (names are separated by single commas)\n")
+        }
+        let wrt = try JacRunner.run(["diff", "x*y", "--wrt", "x,,y"])
+        XCTAssertEqual(wrt.status, 2)
+        XCTAssertEqual(wrt.stderr, "error: --wrt 'x,,y' has an empty name at position 2 (names are separated by single commas)\n")
+        XCTAssertEqual(try JacRunner.run(["eval", "x+y", "--vars", "y, x", "--at", "1,2", "--format", "csv"]).stdout, "output,value\nf,3.0\n")
+        XCTAssertEqual(try JacRunner.run(["eval", "pi", "--vars", ""]).status, 0)
+    }
+
+    /// Review: "non-finite output 1" counted outputs from 0, as the library does, where the
+    /// tables name them f1, f2 and `sweep --output` counts from 1: there "output 1" named the
+    /// other output. exp(1000) overflows (e^1000 ≈ 1.97e434 > 1.8e308); x does not.
+    func testANonFiniteOutputIsNamedAsTheToolNamesIt() throws {
+        let overflow = "evaluation failed: non-finite output f2: first produced by exp at node 1"
+        let eval = try JacRunner.run(["eval", "x; exp(x)", "--at", "x=1000"])
+        XCTAssertEqual(eval.status, 3)
+        XCTAssertEqual(eval.stderr, "error: \(overflow)\n")
+        let sweep = try JacRunner.run(["sweep", "x; exp(x)", "--at", "x=1000", "--output", "1"])
+        XCTAssertEqual(sweep.stderr, "error: \(overflow)\n")
+        let points = try JacRunner.temporaryFile("x\n1\n1000\n", name: "overflow-points.csv")
+        XCTAssertTrue(try JacRunner.run(["eval", "x; exp(x)", "--points", points]).stderr
+            .contains("error: at point 2 (x = 1000): \(overflow)"))
+        XCTAssertEqual(try JacRunner.run(["eval", "g(x) = exp(x); x", "--at", "x=1000"]).stderr,
+                       "error: evaluation failed: non-finite output g1: first produced by exp at node 1\n")
+        let single = try JacRunner.run(["diff", "exp(x)^400/exp(x)^399", "--at", "x=10"])
+        XCTAssertTrue(single.stderr.contains(": non-finite output f: first produced by powi"), single.stderr)
+        // A difference names its entry: log's stencil at 1e-310 reaches below 0.
+        let central = try JacRunner.run(["jacobian", "x; log(x)", "--at", "x=1e-310", "--mode", "central"])
+        XCTAssertTrue(central.stderr.hasPrefix("error: evaluation failed: non-finite central difference for df2/dx; "), central.stderr)
+    }
+
     func testAFormulaWithoutVariablesNeedsNoPoint() throws {
         let r = try JacRunner.run(["eval", "pi*e"])
         XCTAssertEqual(r.status, 0, r.stderr)

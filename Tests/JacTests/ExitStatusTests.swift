@@ -86,10 +86,29 @@ final class ExitStatusTests: XCTestCase {
 
     // MARK: 2, point
 
+    /// Review: a fraction is judged by its quotient, not by its parts: 1e-400/1e-400 and
+    /// 1e400/1e400 are 1 (by hand), and were refused as values that "overflow or underflow";
+    /// 1e-400/3e-400 is 1/3, whose nearest Double is 0.3333333333333333. A value or quotient out
+    /// of Double's range is refused naming which way.
+    func testAFractionIsJudgedByItsQuotient() throws {
+        for (point, value) in [("1e-400/1e-400", "1.0"), ("1e400/1e400", "1.0"), ("1e-400/3e-400", "0.3333333333333333"), ("0/1e-400", "0.0")] {
+            let r = try JacRunner.run(["eval", "x", "--at", "x=\(point)", "--format", "csv"])
+            XCTAssertEqual(r.status, 0, point + r.stderr)
+            XCTAssertEqual(r.stdout, "output,value\nf,\(value)\n", point)
+        }
+        try assertStatus(["eval", "x", "--at", "x=1e400"], 2, stderr: "error: value '1e400' for x in --at overflows Double (beyond ±1.8e308)\n")
+        try assertStatus(["eval", "x", "--at", "x=1e308/1e-308"], 2, stderrContains: "overflows Double")
+        try assertStatus(["eval", "x", "--at", "x=1e-400"], 2,
+                         stderr: "error: value '1e-400' for x in --at is not 0 but underflows to 0 in Double (below 4.9e-324)\n")
+        try assertStatus(["eval", "x", "--at", "x=1e-400/0"], 2, stderr: "error: value '1e-400/0' for x in --at divides by zero\n")
+        let points = try JacRunner.temporaryFile("x\n1e400/1e400\n", name: "quotient-points.csv")
+        XCTAssertEqual(try JacRunner.run(["eval", "x", "--points", points]).stdout, "x,f\n1.0,1.0\n")
+    }
+
     func testMalformedAndMissingPointValues() throws {
         try assertStatus(["eval", "x*y", "--at", "x=1,y=abc"], 2, stderr:
-            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3, whose value neither overflows nor underflows to 0)\n")
-        try assertStatus(["eval", "x*y", "--at", "x=1,y=1/0"], 2, stderrContains: "malformed value '1/0' for y")
+            "error: malformed value 'abc' for y in --at (expected a number like 2, -0.5, 1e-3 or a fraction like 1/3)\n")
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=1/0"], 2, stderr: "error: value '1/0' for y in --at divides by zero\n")
         try assertStatus(["eval", "x*y", "--at", "x=1"], 2, stderr: "error: missing value for y in --at\n")
         try assertStatus(["eval", "x*y", "--at", "1"], 2,
                          stderr: "error: --at has 1 value but the formula has 2 variables (x, y)\n")

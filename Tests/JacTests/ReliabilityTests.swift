@@ -118,6 +118,22 @@ final class ReliabilityTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["jacobian", chain, "--at", "x=1/3", "--mode", "exact"]).status, 0)
     }
 
+    /// jac check's last witness (exact differences) had no work budget: a 20,000-factor chain
+    /// with a wrong claim ran 58 s and 4.9 GB, JAC_EXACT_WORK_LIMIT or not. Past the limit that
+    /// witness is unavailable with the limit named, and the verdict rests on the others (the
+    /// claimed 0 is far from a product of 400 factors above 1, all positive).
+    func testTheChecksExactWitnessHasTheWorkBudget() throws {
+        let chain = (1...400).map { "(x+\($0)/\($0 + 1))" }.joined(separator: "*")
+        let claimed = try JacRunner.temporaryFile("[[0]]", name: "claimed-chain.json")
+        let r = try JacRunner.run(["check", chain, "--at", "x=1/3", "--claimed", claimed],
+                                  environment: ["JAC_EXACT_WORK_LIMIT": "5000"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.contains("rule-wrong (claimed)"), r.stdout)
+        // The check's notes follow its table on standard output.
+        XCTAssertTrue(r.stdout.contains("exact-rationals: exact evaluation failed: exact work in limbs written"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("exceeds the limit of 5000"), r.stdout)
+    }
+
     /// Found by a user trial: at the tie of max(x, y)² the printed second derivatives were
     /// [[1, 0], [1, 0]], not symmetric: the inner level took max's primal branch (x at a tie)
     /// while the outer applied ½ each. Both levels now apply the convention, so by hand with
