@@ -32,7 +32,8 @@ import RealModule
 ///   the wrong shape; ``ADError/invalidArgument(_:)`` when ``CheckOptions/rtol`` or
 ///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
 ///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
-///   estimate is not finite and ≥ 0. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   estimate is not finite and ≥ 0, or when ``CheckOptions/checkForward`` and
+///   ``CheckOptions/checkReverse`` are both off and nothing is claimed. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -388,6 +389,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Neither mode could run and nothing was claimed: an error, never a pass of nothing.
             base.problem = first.missing
             return base
+        }
+        if subjects.isEmpty {
+            // Only the options can leave nothing to judge here: every witness then "agreed" with
+            // no subject and a wrong rule passed.
+            throw ADError.invalidArgument("nothing to check: CheckOptions.checkForward and checkReverse are both off and "
+                + "no claimed Jacobian was given; turn a mode on or pass `claimed:`")
         }
         let value = self.value
 
