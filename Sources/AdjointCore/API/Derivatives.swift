@@ -202,10 +202,13 @@ extension Recording: CustomStringConvertible {
     of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V]
 ) throws -> (value: [V], jvp: [V]) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
-    let (y, diag) = Diagnostics.collect { f(zip(x, v).map { Dual($0, tangent: $1) }) }
+    let seeded = zip(x, v).map { Dual($0, tangent: $1) }
+    let (y, diag) = Diagnostics.collect { f(seeded) }
     try throwFirstError(diag)
-    try checkFinite(y.map(\.value), what: "output")
-    try checkFinite(y.map(\.tangent), what: "directional derivative")
+    // The error names the op where the first NaN or infinity was born, as reverse mode's does.
+    let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { _ = f(seeded) } }
+    try checkFinite(y.map(\.value), what: "output", origin: origin)
+    try checkFinite(y.map(\.tangent), what: "directional derivative", origin: origin)
     return (y.map(\.value), y.map(\.tangent))
 }
 
@@ -225,9 +228,12 @@ extension Recording: CustomStringConvertible {
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.
 /// Inlinable so the scan specialises in the caller: compiled once here, generically, it looked up
 /// witness tables per element and was 12% of a 1000 × 1 forward Jacobian.
+///
+/// - Parameter origin: the op where entry j's non-finite value was born, when the caller can
+///   find it (the forward drivers run the pass again, on this error path only).
 @inlinable
-func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
-    if let j = firstNonFinite(values) { throw nonFiniteEntry(what, j) }
+func checkFinite<V: ADScalar>(_ values: [V], what: String, origin: (Int) -> String? = { _ in nil }) throws {
+    if let j = firstNonFinite(values) { throw nonFiniteEntry(what, j, op: origin(j)) }
 }
 
 @inlinable @inline(__always)
@@ -239,17 +245,19 @@ func firstNonFinite<V: ADScalar>(_ values: [V]) -> Int? {
 }
 
 @usableFromInline @inline(never)
-func nonFiniteEntry(_ what: String, _ j: Int) -> ADError { .nonFinite(what: "\(what) \(j)", op: nil, node: nil) }
+func nonFiniteEntry(_ what: String, _ j: Int, op: String? = nil) -> ADError { .nonFinite(what: "\(what) \(j)", op: op, node: nil) }
 
 /// ``checkFinite(_:what:)`` over rows, naming the entry by its row-major index as the flattened
 /// array would. Why not flatten: a copy of the whole Jacobian per call (320 KB for 200×200, with
 /// its growth copies) was most of a forward Jacobian's page faults, and those faults serialise
 /// concurrent passes on the process's memory map.
+///
+/// - Parameter origin: as for ``checkFinite(_:what:origin:)``, given the entry's column.
 @inlinable
-func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
+func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String? = { _ in nil }) throws {
     var offset = 0
     for row in rows {
-        if let j = firstNonFinite(row) { throw nonFiniteEntry(what, offset + j) }
+        if let j = firstNonFinite(row) { throw nonFiniteEntry(what, offset + j, op: origin(j)) }
         offset += row.count
     }
 }
@@ -281,7 +289,16 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     // Jacobian about 7% (measured against the array driver in one run).
     if passes > 1, _isPOD(V.self), let r = try flatForwardJacobian(f, at: x, passes: passes, checked: checked) { return r }
     let results = (0..<passes).map { forwardPass(f, at: x, pass: $0) }
-    return try assembleForward(results, inputs: x.count, checked: checked)
+    return try assembleForward(results, inputs: x.count, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+}
+
+/// The op where column j's first non-finite value or tangent was born, found by running j's pass
+/// again with every op's result checked (``Instrumentation/locatingNonFinite(lane:_:)``): the
+/// error then names it, as reverse mode's does, while the normal passes check nothing per op.
+@inlinable func nonFiniteOrigin<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], column j: Int
+) -> String? where T.Scalar == V {
+    Instrumentation.locatingNonFinite(lane: j % T.laneCount) { _ = seededEvaluation(f, at: x, pass: j / T.laneCount) }
 }
 
 /// Passes of a forward Jacobian with `lanes` directions each (at least one, for n = 0).
@@ -325,12 +342,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 }
 
 /// Rows from the passes' columns, diagnostics of the first pass (escapes summed), finiteness.
+///
+/// - Parameter origin: the op where column j's non-finite entry was born, when the caller can
+///   find it (``nonFiniteOrigin(_:at:column:)``).
 @inlinable public func assembleForward<V: ADScalar>(
-    _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool
+    _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool,
+    origin: (Int) -> String? = { _ in nil }
 ) throws -> JacobianResult<V> {
     let columns = passes.flatMap(\.columns)
     let value = passes.first?.value ?? []
-    return try assembleForward(value: value, diagnostics: passes.map(\.diagnostics), inputs: n, checked: checked) { i, j in
+    return try assembleForward(value: value, diagnostics: passes.map(\.diagnostics), inputs: n, checked: checked,
+                               origin: origin) { i, j in
         j < columns.count && i < columns[j].count ? columns[j][i] : V(Double.nan)
     }
 }
@@ -340,15 +362,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 /// (i, j) from `entry`, the diagnostics of the first pass with every pass's escapes summed, and,
 /// when `checked`, the passes' errors and non-finite values thrown.
 @inlinable func assembleForward<V: ADScalar>(
-    value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool, entry: (_ i: Int, _ j: Int) -> V
+    value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool,
+    origin: (Int) -> String? = { _ in nil }, entry: (_ i: Int, _ j: Int) -> V
 ) throws -> JacobianResult<V> {
     if checked { for d in diagnostics { try throwFirstError(d) } }
     var first = diagnostics.first ?? EvaluationDiagnostics()
     first.escapes = diagnostics.reduce(0) { $0 + $1.escapes }
     let jac = (0..<value.count).map { i in (0..<n).map { j in entry(i, j) } }
     if checked {
-        try checkFinite(value, what: "output")
-        try checkFinite(rows: jac, what: "Jacobian entry")
+        // An output is computed by every pass: the first one's evaluation finds where it was born.
+        try checkFinite(value, what: "output") { _ in origin(0) }
+        try checkFinite(rows: jac, what: "Jacobian entry", origin: origin)
     }
     return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: diagnostics.count, diagnostics: first)
 }

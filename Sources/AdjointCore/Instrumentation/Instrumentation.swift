@@ -57,6 +57,7 @@ public func measureOperations<R>(_ body: () throws -> R) rethrows -> (result: R,
 /// observing, every hook costs one relaxed atomic load and a predictable branch.
 public enum Instrumentation {
     static let countingBit = 1
+    static let locatingBit = 1 << 10
     static let mutationBit = 1 << 20
 
     /// True while any thread measures or any mutation is planted.
@@ -93,7 +94,13 @@ public enum Instrumentation {
         return key
     }()
 
-    final class Box { var scopes: [Scope] = [] }
+    final class Box {
+        var scopes: [Scope] = []
+        /// The tangent lane ``locatingNonFinite(lane:_:)`` watches, while it runs.
+        var locatingLane: Int? = nil
+        /// The first op it saw produce a non-finite result from finite arguments.
+        var nonFiniteOrigin: String? = nil
+    }
 
     private static func box() -> Box {
         if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
@@ -116,6 +123,36 @@ public enum Instrumentation {
         }
         let r = try body()
         return (r, scope.counts)
+    }
+
+    /// Runs `body` (one forward pass) with every dual op's result checked, and returns the name
+    /// of the first op whose result (its value, or lane `lane` of its tangent) is not finite
+    /// though its arguments are: where a non-finite forward-mode entry was born. For error
+    /// paths only: the check is what the normal pass leaves out.
+    @usableFromInline static func locatingNonFinite(lane: Int, _ body: () -> Void) -> String? {
+        let b = box()
+        let saved = (b.locatingLane, b.nonFiniteOrigin)
+        b.locatingLane = lane
+        b.nonFiniteOrigin = nil
+        adjoint_flags_add(locatingBit)
+        defer {
+            adjoint_flags_add(-locatingBit)
+            (b.locatingLane, b.nonFiniteOrigin) = saved
+        }
+        body()
+        return b.nonFiniteOrigin
+    }
+
+    /// The lane watched by a ``locatingNonFinite(lane:_:)`` running on this thread.
+    @usableFromInline static var locatingLane: Int? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().locatingLane
+    }
+
+    @usableFromInline static func noteNonFiniteOrigin(_ name: String) {
+        guard let raw = pthread_getspecific(key) else { return }
+        let b = Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue()
+        if b.nonFiniteOrigin == nil { b.nonFiniteOrigin = name }
     }
 
     /// Adds to the innermost scope of this thread, if any. For matrix ops and tapes.
