@@ -690,3 +690,14 @@ extension CheckLogicTests {
         XCTAssertTrue(try checkJacobian(of: SinPoly(), at: x, claimed: claimed, options: o).passed)
     }
 }
+
+extension CheckLogicTests {
+    /// A check evaluates f for its subjects and its witnesses: at least one recording, one
+    /// forward pass (2 inputs, one chunk) and the first rung's samples; it counted 1.
+    func testTheCheckCountsItsEvaluations() throws {
+        let x = [0.7, 1.3]
+        let (_, rung) = try measureOperations { try differenceJacobian(of: SinPoly(), at: x, method: .central) }
+        let (_, check) = try measureOperations { try checkJacobian(of: SinPoly(), at: x) }
+        XCTAssertGreaterThanOrEqual(check.functionEvaluations, 1 + 1 + rung.functionEvaluations - 1)
+    }
+}

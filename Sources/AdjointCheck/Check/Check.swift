@@ -1283,6 +1283,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let h = V(first * Double.pow(2, -k))
             var plus = x, minus = x
             plus[j] += h; minus[j] -= h
+            Instrumentation.countEvaluation(2)
             let (yp, _) = Diagnostics.collect { f(plus) }
             let (ym, _) = Diagnostics.collect { f(minus) }
             guard i < yp.count, i < ym.count else { return .continuous }
@@ -1317,6 +1318,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let h = V(scale * Double.pow(2, -k))
             var plus = x, minus = x
             plus[j] += h; minus[j] -= h
+            Instrumentation.countEvaluation(2)
             let (yp, _) = Diagnostics.collect { f(plus) }
             let (ym, _) = Diagnostics.collect { f(minus) }
             guard i < yp.count, i < ym.count else { return false }
@@ -1595,6 +1597,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // that put 5e-5 relative error into the small-step verification, which then never
         // confirmed, and the unconverged difference "disagreed" with a correct forward mode.
         let v = x.map { _ in V(Double(2 * Int(rng.nextUnit() * 8) + 1) / 16 * (rng.nextUnit() < 0.5 ? -1 : 1)) }
+        Instrumentation.countEvaluation()
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
         let d = try? differenceJVPOfSpecialised(f, at: x, direction: v, method: .richardson, step: .automatic)
         return DirectionalSamples(v: v, y: y, d: d)
@@ -1684,7 +1687,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // ulps and rounds not at all, and a rule 1e-6 wrong there is seen by this direction alone.
             if let step = wrong.map({ Double(d[$0].step) }).max() {
                 let f = self.f
-                let measured = measureNoise({ f($0) }, at: x, outputs: m, direction: v.map { Double($0) }, steps: [4 * step, 2 * step, step])
+                let measured = measureNoise({ Instrumentation.countEvaluation(); return f($0) }, at: x, outputs: m, direction: v.map { Double($0) }, steps: [4 * step, 2 * step, step])
                 wrong = wrong.filter { k in (measured.sigma[k] ?? 0) > model(k) }
             }
             if !wrong.isEmpty {

@@ -88,7 +88,7 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     if mode == .automatic {
         // As the serial automatic mode: the other mode when a user primitive lacks the rule.
-        let forwardFirst = forwardPasses(inputs: x.count) <= f(x).count
+        let forwardFirst = forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
             return try await jacobian(of: f, at: x, mode: forwardFirst ? .forward : .reverse, tasks: tasks)
         } catch let first as ADError {

@@ -136,6 +136,8 @@ extension Recording: CustomStringConvertible {
         let inputs = tape.variables(x)
         return (inputs, f(inputs))
     }
+    // Counted before the checks: an evaluation that throws was made all the same.
+    Instrumentation.countEvaluation()
     try throwFirstError(diag)
     if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
         throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
@@ -147,7 +149,6 @@ extension Recording: CustomStringConvertible {
     Instrumentation.record {
         $0.tapeEntries += tape.count
         $0.tapeBytes += tape.byteCount
-        $0.functionEvaluations += 1
     }
     return Recording(tape: tape, inputs: inputs, outputs: outputs, diagnostics: diag)
 }
@@ -204,9 +205,10 @@ extension Recording: CustomStringConvertible {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual($0, tangent: $1) }
     let (y, diag) = Diagnostics.collect { f(seeded) }
+    Instrumentation.countEvaluation()
     try throwFirstError(diag)
     // The error names the op where the first NaN or infinity was born, as reverse mode's does.
-    let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { _ = f(seeded) } }
+    let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { Instrumentation.countEvaluation(); _ = f(seeded) } }
     try checkFinite(y.map(\.value), what: "output", origin: origin)
     try checkFinite(y.map(\.tangent), what: "directional derivative", origin: origin)
     return (y.map(\.value), y.map(\.tangent))
@@ -222,7 +224,8 @@ extension Recording: CustomStringConvertible {
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
-    f(Dual(x, tangent: 1)).tangent
+    Instrumentation.countEvaluation()
+    return f(Dual(x, tangent: 1)).tangent
 }
 
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.
@@ -331,6 +334,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
     // Every pass touches the kinks the first one did: an enclosing collection gets them once
     // (|x₀| + Σ xₖ at x₀ = 0 counted one kink per pass there).
     var noEscapesSeen = 0
+    Instrumentation.countEvaluation()
     return Diagnostics.collect({ () -> [Dual<V, T>] in
         let seeded = x.indices.map { j -> Dual<V, T> in
             var t = T.zero
@@ -399,7 +403,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
         // beat: it was a fifth of a 1000 × 1 Jacobian. With m = 0 the answer is reverse mode's
         // (no sweep), as when the outputs were counted first.
         let onePass = forwardPasses(inputs: x.count) == 1
-        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= f(x).count
+        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
             if forwardFirst {
                 let r = try forwardJacobian(f, at: x)
@@ -431,6 +435,13 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
 ) throws -> JacobianResult<V> {
     try jacobianReverse(of: f, at: x)
+}
+
+/// f(x), counted in ``OperationCounts/functionEvaluations``: a plain evaluation a driver makes to
+/// learn the output count.
+@inlinable func evaluationCounted<V: ADScalar>(_ f: some ADFunction, at x: [V]) -> [V] {
+    Instrumentation.countEvaluation()
+    return f(x)
 }
 
 /// Forward passes a Jacobian with n inputs takes: ⌈n/k⌉ with the chunk width k that
@@ -551,7 +562,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// The Hessian of a generic function with one output.
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, f(x).count)
+    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, evaluationCounted(f, at: x).count)
     return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)
 }
 
@@ -562,7 +573,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// ```
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V], output i: Int) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    let m = f(x).count
+    let m = evaluationCounted(f, at: x).count
     guard i >= 0 && i < m else {
         throw ADError.invalidArgument("output \(i) does not exist: the function has \(m) outputs (0..<\(m))")
     }

@@ -24,7 +24,12 @@ public struct OperationCounts: Sendable, Equatable {
     public var tapeEntries = 0
     /// Bytes of those tape entries.
     public var tapeBytes = 0
-    /// Evaluations of a user function (finite differences count these).
+    /// Evaluations of the function being differentiated, one per evaluation whatever the driver:
+    /// each forward pass (a chunked pass is one), each reverse-mode recording (a Hessian–vector
+    /// product's included), each sample of a difference or complex step, the plain evaluation
+    /// with which automatic mode learns the output count, and each evaluation the check's
+    /// witnesses make. Like every count here, only evaluations on the measuring thread: the
+    /// concurrent drivers' child tasks are not seen.
     public var functionEvaluations = 0
     /// All counts zero.
     public init() {}
@@ -172,6 +177,18 @@ public enum Instrumentation {
     @inlinable @inline(__always)
     public static func count(primitive name: String) {
         if _slowPath(isActive) { record { $0.byName[name, default: 0] += 1; $0.flops += 1 } }
+    }
+
+    /// Counts one evaluation of the function being differentiated
+    /// (``OperationCounts/functionEvaluations``); drivers call it once per evaluation, never per op.
+    @inlinable @inline(__always)
+    public static func countEvaluation(_ count: Int = 1) {
+        if _slowPath(isActive) { countEvaluationSlow(count) }
+    }
+
+    @usableFromInline @inline(never)
+    static func countEvaluationSlow(_ count: Int) {
+        record { $0.functionEvaluations += count }
     }
 
     @usableFromInline @inline(never)
