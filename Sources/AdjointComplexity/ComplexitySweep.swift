@@ -293,10 +293,25 @@ public struct ComplexitySweepResult: Sendable {
     public var sizes: [Int] { points.map { kind == .depth ? $0.depth : $0.width } }
 
     /// The smallest size in the fit window (the upper half of the sizes on a log scale, see
-    /// ``PowerLawFit/upperHalf(_:)``).
+    /// ``PowerLawFit/upperHalf(_:)``) of the methods measured at every size; see
+    /// ``fitFrom(_:)`` for a method skipped at some.
     public var fitFrom: Int? {
         let s = sizes
         return PowerLawFit.upperHalf(s.map(Double.init)).map { s[$0] }.min()
+    }
+
+    /// The smallest size in `method`'s own fit window, taken over the sizes it was measured at:
+    /// finite differences skipped at the largest sizes are fitted lower down than the rest, and
+    /// one window label for all misreported theirs.
+    public func fitFrom(_ method: ComplexityMethod) -> Int? {
+        let s = sizes
+        return fitWindow(method).map { s[$0] }.min()
+    }
+
+    /// The indices of the points `method`'s exponent is fitted over.
+    private func fitWindow(_ method: ComplexityMethod) -> [Int] {
+        let measured = points.indices.filter { points[$0].cost(method) != nil }
+        return PowerLawFit.upperHalf(measured.map { Double(sizes[$0]) }).map { measured[$0] }
     }
 
     /// The asymptotic exponents: least-squares slope of log(flops) against log(size) over the
@@ -324,10 +339,7 @@ public struct ComplexitySweepResult: Sendable {
         let xs = sizes.map(Double.init)
         var out: [ComplexityMethod: Double] = [:]
         for m in ComplexityMethod.allCases {
-            // Each method's window is taken over the sizes it was measured at (finite
-            // differences may be skipped at the largest sizes).
-            let measured = xs.indices.filter { points[$0].cost(m) != nil }
-            let use = window ? PowerLawFit.upperHalf(measured.map { xs[$0] }).map { measured[$0] } : measured
+            let use = window ? fitWindow(m) : xs.indices.filter { points[$0].cost(m) != nil }
             out[m] = PowerLawFit.exponent(x: use.map { xs[$0] },
                                           y: use.compactMap { points[$0].cost(m).map { Double($0.flops) } })
         }

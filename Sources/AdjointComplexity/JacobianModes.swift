@@ -48,7 +48,10 @@ public struct DenseTanhMap: ADFunction, Sendable {
 /// - `forward`: the toolkit's chunked forward mode, ⌈n/k⌉ passes of k tangent lanes
 ///   (k = 8, or 1, 2, 4 when n is that small); each op of a pass carries all k lanes as one SIMD
 ///   value and is counted once;
-/// - `reverse`: one recording plus m sweeps, each sweep applying every recorded op's rule once.
+/// - `reverse`: one recording plus m sweeps; a sweep starts at its output's node and applies
+///   the rule of each op recorded up to it once, skipping the ops recorded after that output.
+///   Here output i (from 0) is recorded after (i + 1)·2n ops, so the m sweeps apply nm(m + 1)
+///   rules: 2nm + nm(m + 1) ops with the recording (30 for n = 3, m = 2), not 2nm·(m + 1).
 ///
 /// ```swift
 /// let c = try JacobianModeComparison.run(inputs: 64, outputs: 2)

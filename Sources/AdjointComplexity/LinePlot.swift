@@ -114,12 +114,12 @@ public struct LinePlot: Sendable {
             }
         }
         let all = shown.flatMap { $0 }
-        var xs = xRange.map { [$0.lowerBound, $0.upperBound] } ?? all.map(\.0)
+        var xs = all.map(\.0), ys = all.map(\.1)
         if xRange == nil { xs += regions.flatMap { [$0.x0, $0.x1] } }
-        var ys = yRange.flatMap { r in [ty(r.lowerBound), ty(r.upperBound)].compactMap { $0 } } ?? all.map(\.1)
         if yRange == nil && !yLog { ys += regions.flatMap { [$0.y0, $0.y1] } }
-        var x0 = xs.min() ?? 0, x1 = xs.max() ?? 1
-        var y0 = ys.min() ?? 0, y1 = ys.max() ?? 1
+        var (x0, x1) = Self.axisEnds(fixed: xRange.map { r in (r.lowerBound.isFinite ? r.lowerBound : nil, r.upperBound.isFinite ? r.upperBound : nil) },
+                                     data: xs)
+        var (y0, y1) = Self.axisEnds(fixed: yRange.map { r in (ty(r.lowerBound), ty(r.upperBound)) }, data: ys)
         if x1 <= x0 { x1 = x0 + 1 }
         if yLog { y0 = y0.rounded(.down); y1 = y1.rounded(.up) }
         if y1 <= y0 { y1 = y0 + 1 }
@@ -162,13 +162,16 @@ public struct LinePlot: Sendable {
         s += "</g>\n<g id=\"axes\" stroke=\"black\" stroke-width=\"1.2\" fill=\"none\">\n"
         s += "<rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(plotW))\" height=\"\(n(plotH))\"/>\n</g>\n"
         s += "<g id=\"x-ticks\" text-anchor=\"middle\">\n"
-        for t in xTicks where t >= x0 && t <= x1 { s += "<text x=\"\(n(px(t)))\" y=\"\(n(top + plotH + 17))\">\(Self.label(t))</text>\n" }
+        let xLabels = Self.labels(xTicks), yLabels = Self.labels(yTicks)
+        for (t, text) in zip(xTicks, xLabels) where t >= x0 && t <= x1 {
+            s += "<text x=\"\(n(px(t)))\" y=\"\(n(top + plotH + 17))\">\(text)</text>\n"
+        }
         s += "</g>\n<g id=\"y-ticks\" text-anchor=\"end\">\n"
-        for t in yTicks where t >= y0 && t <= y1 {
+        for (t, text) in zip(yTicks, yLabels) where t >= y0 && t <= y1 {
             if yLog {
                 s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\">10<tspan dy=\"-6\" font-size=\"9\">\(Int(t))</tspan></text>\n"
             } else {
-                s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\">\(Self.label(t))</text>\n"
+                s += "<text x=\"\(n(left - 6))\" y=\"\(n(py(t) + 4))\">\(text)</text>\n"
             }
         }
         s += "</g>\n"
@@ -219,9 +222,25 @@ public struct LinePlot: Sendable {
         return s
     }
 
+    /// The ends of an axis, in axis units, from its fixed range (nil: none; a nil bound: one the
+    /// axis cannot show, ≤ 0 on a log axis or ±∞) and the data. A bound the axis cannot show is
+    /// fitted to the data, on its own side of the other bound: dropped, it left the other bound
+    /// as both ends, and a log axis for 0…100 ran 10²…10³, hiding 1 and 10 and drawing 1000.
+    static func axisEnds(fixed: (Double?, Double?)?, data: [Double]) -> (Double, Double) {
+        let lo = data.min(), hi = data.max()
+        switch fixed {
+        case nil, (nil, nil)?: return (lo ?? 0, hi ?? 1)
+        case let (a?, b?)?: return (a, b)
+        // One unit (a decade on a log axis) beyond the fixed bound when the data lie beyond it.
+        case let (a?, nil)?: return (a, Swift.max(hi ?? a + 1, a + 1))
+        case let (nil, b?)?: return (Swift.min(lo ?? b - 1, b - 1), b)
+        }
+    }
+
     /// About six round ticks (steps of 1, 2 or 5 times a power of ten) covering [lo, hi].
     package static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
-        let raw = (hi - lo) / 6
+        // Sixths first: hi − lo overflows for data spanning ±1e308, which left the axis unticked.
+        let raw = hi / 6 - lo / 6
         let mag = Double.pow(10, Double.log10(raw).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
         let first = (lo / step).rounded(.down) * step
@@ -232,10 +251,50 @@ public struct LinePlot: Sendable {
         return ticks
     }
 
-    static func label(_ v: Double) -> String {
-        if v == v.rounded() && abs(v) < 1e9 { return String(Int(v)) }
-        let r = (v * 1e6).rounded() / 1e6
-        return "\(r)"
+    /// Labels of evenly spaced ticks, with as many digits as their spacing needs and no more, so
+    /// that no two ticks read alike: six fixed decimals labelled every tick of a range of 1e-15
+    /// "1.0", and ±1e308 overflowed to "inf". Scientific notation when the largest tick is
+    /// ≥ 10¹⁵ or below 10⁻⁴.
+    package static func labels(_ ticks: [Double]) -> [String] {
+        let step = zip(ticks, ticks.dropFirst()).map { $1 / 2 - $0 / 2 }.min().map { 2 * $0 } ?? 1
+        // The spacing's decimal exponent: 1, 2 and 5 × 10ᵏ all need k, no more.
+        let k = step > 0 && step.isFinite ? Int(Double.log10(step).rounded(.down)) : 0
+        let largest = ticks.map { Swift.abs($0) }.max() ?? 0
+        let scientific = largest >= 1e15 || largest < 1e-4
+        let plain = ticks.map { v -> String in
+            guard v != 0 else { return "0" }
+            guard v.isFinite else { return "\(v)" }
+            guard scientific else { return decimal(v, exponent: k) }
+            let e = Int(Double.log10(Swift.abs(v)).rounded(.down))
+            return decimal(v / Double.pow(10, Double(e)), exponent: Swift.min(0, k - e)) + "e\(e)"
+        }
+        // Ticks close together far from 0 (1 + 2·10⁻¹⁶, …) need labels wider than the margin:
+        // the first tick, then each one's offset from it. Offsets of nearby doubles are exact.
+        guard let first = ticks.first, ticks.count > 1, plain.contains(where: { $0.count > maximumLabelLength }),
+              ticks.allSatisfy(\.isFinite), Swift.abs(first) / step >= 1e4 else { return plain }
+        let offsets = labels(ticks.map { $0 - first })
+        return [plain[0]] + offsets.dropFirst().map { $0.hasPrefix("-") ? $0 : "+" + $0 }
+    }
+
+    /// Characters a tick label may take before ``labels(_:)`` labels offsets instead: about what
+    /// the 80-pixel margin left of the y axis holds at 12 px.
+    static let maximumLabelLength = 10
+
+    /// v rounded to a multiple of 10^exponent, in positional notation without trailing zeros;
+    /// beyond 15 digits, Swift's shortest representation (which tells any two doubles apart).
+    static func decimal(_ v: Double, exponent: Int) -> String {
+        let places = Swift.max(0, -exponent)
+        let q = (Swift.abs(v) * Double.pow(10, Double(places))).rounded()
+        guard q < 9e15 else { let t = "\(v)"; return t.hasSuffix(".0") ? String(t.dropLast(2)) : t }
+        var digits = String(Int(q))
+        if places > 0 {
+            digits = String(repeating: "0", count: Swift.max(0, places + 1 - digits.count)) + digits
+            let cut = digits.index(digits.endIndex, offsetBy: -places)
+            var fraction = digits[cut...]
+            while fraction.last == "0" { fraction = fraction.dropLast() }
+            digits = String(digits[..<cut]) + (fraction.isEmpty ? "" : "." + fraction)
+        }
+        return (v < 0 && q != 0 ? "-" : "") + digits
     }
 
     /// A pixel coordinate with one decimal. Drawn coordinates lie within the clip frame; the

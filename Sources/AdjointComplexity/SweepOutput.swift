@@ -16,6 +16,7 @@ extension ComplexitySweepResult {
     ///              "max_difference": {"naive": …, "finite_differences": …}}, …],
     ///  "exponents": {"forward": …, "backprop": …, "naive": …, "finite_differences": …},
     ///  "exponents_all_points": {…}, "fit_from": 8,
+    ///  "fit_from_by_method": {"forward": 8, "backprop": 8, "naive": 8, "finite_differences": 4},
     ///  "finite_differences_exponent_vs_parameters": …, "max_backprop_ratio": …}
     /// ```
     /// A width sweep has `"sweep": "width"`, a top-level `"depth"` and points keyed by `"width"` first.
@@ -25,6 +26,8 @@ extension ComplexitySweepResult {
         s += points.map(pointJSON).joined(separator: ", ")
         s += "], \"exponents\": \(exponentsJSON(exponents)), \"exponents_all_points\": \(exponentsJSON(exponentsAllPoints)), "
         s += "\"fit_from\": \(fitFrom.map(String.init) ?? "null"), "
+        s += "\"fit_from_by_method\": {" + ComplexityMethod.allCases.map { "\"\($0.rawValue)\": \(fitFrom($0).map(String.init) ?? "null")" }
+            .joined(separator: ", ") + "}, "
         s += "\"finite_differences_exponent_vs_parameters\": \(jsonNumber(finiteDifferencesExponentVsParameters)), "
         s += "\"max_backprop_ratio\": \(jsonNumber(maxBackpropRatio))}"
         return s
@@ -104,7 +107,8 @@ extension ComplexitySweepResult {
         let e = exponents, a = exponentsAllPoints
         out += "fitted exponent of log(flops) vs log(\(sizeName)), sizes ≥ \(fitFrom.map(String.init) ?? "?") (all points in parentheses):\n"
         for m in ComplexityMethod.allCases {
-            out += "  \(pad(m.label, 20)) \(e[m].map { fixedDigits($0, 3) } ?? "-")  (\(a[m].map { fixedDigits($0, 3) } ?? "-"))\n"
+            out += "  \(pad(m.label, 20)) \(e[m].map { fixedDigits($0, 3) } ?? "-")  (\(a[m].map { fixedDigits($0, 3) } ?? "-"))"
+            out += (fitFrom(m) != fitFrom ? "  fitted over sizes ≥ \(fitFrom(m).map(String.init) ?? "?")" : "") + "\n"
         }
         out += "finite differences vs |W|: exponent \(finiteDifferencesExponentVsParameters.map { fixedDigits($0, 3) } ?? "-")\n"
         out += "max backprop flops / forward flops: \(fixedDigits(maxBackpropRatio, 3))\n"
@@ -135,8 +139,9 @@ extension ComplexitySweepResult {
         let left = 90.0, right = 210.0, top = 50.0, bottom = 70.0
         let plotW = width - left - right, plotH = height - top - bottom
         let xs = sizes.map(Double.init)
+        // Sorted by size: sizes given out of order ([8, 1, 4, 2]) drew lines back and forth.
         let series: [(ComplexityMethod, [(Double, Double)])] = ComplexityMethod.allCases.map { m in
-            (m, zip(xs, points).compactMap { x, p in p.cost(m).map { (x, Double(Swift.max($0.flops, 1))) } })
+            (m, zip(xs, points).compactMap { x, p in p.cost(m).map { (x, Double(Swift.max($0.flops, 1))) } }.sorted { $0.0 < $1.0 })
         }
         let allY = series.flatMap { $0.1.map(\.1) }
         // One size (--depths 3) is centred one octave either side, not drawn on the y axis.
@@ -196,7 +201,9 @@ extension ComplexitySweepResult {
         }
         // Legend, with each method's fitted exponent.
         let lx = left + plotW + 20
-        s += "<g id=\"legend\">\n<rect x=\"\(n(lx - 8))\" y=\"\(n(top))\" width=\"\(n(right - 20))\" height=\"\(n(Double(series.count) * 22 + 56))\" fill=\"white\" stroke=\"#999999\"/>\n"
+        let otherWindows = ComplexityMethod.allCases.filter { fitFrom($0) != fitFrom }
+        s += "<g id=\"legend\">\n<rect x=\"\(n(lx - 8))\" y=\"\(n(top))\" width=\"\(n(right - 20))\" "
+        s += "height=\"\(n(Double(series.count) * 22 + 56 + Double(otherWindows.count) * 16))\" fill=\"white\" stroke=\"#999999\"/>\n"
         let sizeSymbol = kind == .depth ? "L" : "m"
         s += "<text x=\"\(n(lx))\" y=\"\(n(top + 18))\" font-weight=\"bold\">method (slope, \(sizeSymbol) ≥ \(fitFrom.map(String.init) ?? "?"))</text>\n"
         let e = exponents
@@ -209,6 +216,13 @@ extension ComplexitySweepResult {
         }
         let fdLine = "finite diff. vs |W|: " + (finiteDifferencesExponentVsParameters.map { fixedDigits($0, 2) } ?? "-")
         s += "<text x=\"\(n(lx))\" y=\"\(n(top + 38 + Double(series.count) * 22))\" font-size=\"11\">\(fdLine)</text>\n"
+        // A method fitted over another window than the header's says so on a line of its own
+        // (in the entry itself the text ran past the legend's box).
+        for (k, m) in otherWindows.enumerated() {
+            let name = m == .finiteDifferences ? "finite diff." : m.label
+            s += "<text x=\"\(n(lx))\" y=\"\(n(top + 54 + Double(series.count) * 22 + Double(k) * 16))\" font-size=\"11\">"
+            s += "\(name) slope: \(sizeSymbol) ≥ \(fitFrom(m).map(String.init) ?? "?")</text>\n"
+        }
         s += "</g>\n</svg>\n"
         return s
     }

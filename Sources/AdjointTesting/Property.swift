@@ -131,7 +131,8 @@ public struct PropertyResult: Sendable {
     public let claim: String
     /// The seed the trials used.
     public let seed: UInt64
-    /// Trials run (fewer than asked when a failure stopped a sequential run).
+    /// Trials run (fewer than asked when a failure stopped a sequential run, or when a concurrent
+    /// run that had already failed met an input it could not draw: its tally stops there).
     public let trialsRun: Int
     /// Trials asked for.
     public let trialsAsked: Int
@@ -222,9 +223,16 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
     var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
     var firstFailure: (Int, PointOutcome)? = nil, firstInconclusive: (Int, PointOutcome)? = nil
     var notRun: [String] = []
-    for (t, r) in results {
+    var trialsRun = trials
+    tally: for (t, r) in results {
         switch r {
-        case .failure(let e): return generationFailure(p, options, trial: t, error: e)
+        case .failure(let e):
+            // The serial run stops at its first failure and never draws this input, so an
+            // earlier failing trial is the answer; reporting the draw instead hid a wrong rule.
+            // The tally stops at it, so that `trialsRun` counts exactly the trials tallied.
+            guard firstFailure != nil else { return generationFailure(p, options, trial: t, error: e) }
+            trialsRun = t
+            break tally
         case .success(let outcome):
             for n in notRunNotes(outcome) where !notRun.contains(n) { notRun.append(n) }
             counts[outcome.verdict, default: 0] += 1
@@ -234,7 +242,7 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
         }
     }
     let failing = firstFailure ?? (tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil)
-    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing, notRun: notRun)
+    return finish(p, options, counts: counts, trialsRun: trialsRun, worst: worst, failing: failing, notRun: notRun)
 }
 
 struct GenerationError: Error, CustomStringConvertible { let description: String }

@@ -667,3 +667,37 @@ final class AllZeroNoteTests: XCTestCase {
     }
 }
 
+
+extension CheckLogicTests {
+    /// With both modes off and no claim there is no subject: every witness "agreed" with nothing
+    /// and the report passed ("4 agree") whatever f's rules were.
+    func testNoModeAndNoClaimIsAnErrorNotAPass() async throws {
+        var o = CheckOptions()
+        o.checkForward = false
+        o.checkReverse = false
+        let x = [0.7, 1.3]
+        func expectNothingToCheck(_ error: Error) {
+            guard case ADError.invalidArgument(let why) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(why.hasPrefix("nothing to check"), why)
+        }
+        XCTAssertThrowsError(try checkJacobian(of: SinPoly(), at: x, options: o), "serial", expectNothingToCheck)
+        do {
+            let r = try await checkJacobian(of: SinPoly(), at: x, options: o, tasks: 2)
+            XCTFail("the concurrent check gave a report: \(r.renderTable())")
+        } catch { expectNothingToCheck(error) }
+        // A claim is a subject: the same options check it (the black-box shape).
+        let claimed = { (x: [Double]) in try jacobian(of: SinPoly(), at: x, mode: .reverse).jacobian }
+        XCTAssertTrue(try checkJacobian(of: SinPoly(), at: x, claimed: claimed, options: o).passed)
+    }
+}
+
+extension CheckLogicTests {
+    /// A check evaluates f for its subjects and its witnesses: at least one recording, one
+    /// forward pass (2 inputs, one chunk) and the first rung's samples; it counted 1.
+    func testTheCheckCountsItsEvaluations() throws {
+        let x = [0.7, 1.3]
+        let (_, rung) = try measureOperations { try differenceJacobian(of: SinPoly(), at: x, method: .central) }
+        let (_, check) = try measureOperations { try checkJacobian(of: SinPoly(), at: x) }
+        XCTAssertGreaterThanOrEqual(check.functionEvaluations, 1 + 1 + rung.functionEvaluations - 1)
+    }
+}

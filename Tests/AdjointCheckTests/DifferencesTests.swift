@@ -219,3 +219,23 @@ final class DifferencesTests: XCTestCase {
         }
     }
 }
+
+extension DifferencesTests {
+    /// Every sample of a difference or complex step is an evaluation of f; the drivers' own
+    /// `evaluations` (f(x) included, which the tape's recording provides) is the reference.
+    func testDifferenceEvaluationsAreCounted() throws {
+        let x = [0.7, 1.3, -0.4]
+        for method in [DifferenceMethod.central, .complexStep, .adaptive] {
+            let (d, counts) = try measureOperations { try differenceJacobian(of: SinPoly3(), at: x, method: method) }
+            XCTAssertEqual(counts.functionEvaluations, d.evaluations, "\(method)")
+            // The complex step vouches for all columns from n + 1 evaluations, by its design.
+            if method == .complexStep { XCTAssertEqual(counts.functionEvaluations, x.count + 1) }
+        }
+        let (d, counts) = try measureOperations { try differenceJacobian(evaluating: { (x: [Double]) in [x[0] * x[1], x[2]] }, at: x) }
+        XCTAssertEqual(counts.functionEvaluations, d.evaluations)
+    }
+}
+
+private struct SinPoly3: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1] + x[2] * x[2], T.exp(x[1]) * x[0]] }
+}

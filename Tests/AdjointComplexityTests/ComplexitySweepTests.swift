@@ -195,3 +195,36 @@ final class CounterScopeTests: XCTestCase {
         }
     }
 }
+
+extension ComplexitySweepTests {
+    /// Finite differences measured at depths 1, 2, 4, 8 only: the upper half of that range on a
+    /// log scale (log L ≥ 1.5·log 2) is {4, 8}, while the methods measured at every depth are
+    /// fitted over {8, …, 64}. One label "L ≥ 8" misreported the finite differences' window.
+    func testEachSeriesReportsItsOwnFitWindow() throws {
+        let r = try depthSweep()
+        XCTAssertEqual(r.fitFrom, 8)
+        XCTAssertEqual(r.fitFrom(.backprop), 8)
+        XCTAssertEqual(r.fitFrom(.finiteDifferences), 4)
+        XCTAssertTrue(r.toJSON().contains("\"fit_from\": 8, \"fit_from_by_method\": {\"forward\": 8, \"backprop\": 8, \"naive\": 8, \"finite_differences\": 4}"),
+                      r.toJSON())
+        let fdLine = try XCTUnwrap(r.toTable().split(separator: "\n").first { $0.contains(" \(ComplexityMethod.finiteDifferences.label) ") })
+        XCTAssertTrue(fdLine.hasSuffix("fitted over sizes ≥ 4"), String(fdLine))
+        let backpropLine = try XCTUnwrap(r.toTable().split(separator: "\n").first { $0.contains(" \(ComplexityMethod.backprop.label) ") })
+        XCTAssertFalse(backpropLine.contains("fitted over"), String(backpropLine))
+        XCTAssertTrue(r.toSVG().contains(">finite diff. slope: L ≥ 4</text>"), r.toSVG())
+        XCTAssertFalse(r.toSVG().contains("backprop slope"), r.toSVG())
+    }
+
+    /// Sizes given out of order are drawn left to right: each polyline's x coordinates increase.
+    func testSizesOutOfOrderDrawLinesLeftToRight() throws {
+        let svg = try ComplexitySweep.depth([8, 1, 4, 2], width: 2).toSVG()
+        let lines = svg.split(separator: "\n").filter { $0.hasPrefix("<polyline class=\"series\"") }
+        XCTAssertEqual(lines.count, ComplexityMethod.allCases.count)
+        for line in lines {
+            let coords = try XCTUnwrap(line.split(separator: "points=\"").last).dropLast(3)
+            let xs = coords.split(separator: " ").compactMap { Double($0.split(separator: ",")[0]) }
+            XCTAssertEqual(xs.count, 4, String(line))
+            XCTAssertEqual(xs, xs.sorted(), String(line))
+        }
+    }
+}

@@ -70,3 +70,48 @@ final class LinePlotTests: XCTestCase {
         XCTAssertFalse(svg.contains("dropped-note"), svg)
     }
 }
+
+extension LinePlotTests {
+    /// A log axis cannot show the bound 0 of 0…100: it is fitted to the data (smallest y = 1, so
+    /// 10⁰) and the axis runs 10⁰…10². It was dropped, the axis ran 10²…10³, 1 and 10 were
+    /// hidden and 1000, outside the range, was drawn.
+    func testANonPositiveBoundOfALogAxisIsFittedToTheData() {
+        var plot = LinePlot(title: "log", xLabel: "x", yLabel: "y", yLog: true)
+        plot.add(LinePlot.Series(name: "s", points: [(x: 1, y: 1), (x: 2, y: 10), (x: 3, y: 1000)], markers: true))
+        plot.yRange = 0...100
+        let svg = plot.svg()
+        XCTAssertTrue(svg.contains(">0</tspan>") && svg.contains(">1</tspan>") && svg.contains(">2</tspan>"), svg)
+        XCTAssertFalse(svg.contains(">3</tspan>"), svg)
+        XCTAssertTrue(svg.contains("1 point outside the axis range not shown"), svg)
+        // Two markers in the plot (1 and 10), one in the legend.
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 3, svg)
+        // Both bounds unshowable: the axis is the data's, as with no range.
+        plot.yRange = -5...0
+        XCTAssertTrue(plot.svg().contains(">3</tspan>") && !plot.svg().contains("outside the axis range"), plot.svg())
+    }
+
+    /// ±1e308: the tick spacing (hi − lo)/6 overflowed to ∞ and no tick was drawn.
+    func testDataSpanningTheDoubleRangeGetsTicks() {
+        XCTAssertEqual(LinePlot.niceTicks(-1e308, 1e308), [-1e308, -5e307, 0, 5e307, 1e308])
+        XCTAssertEqual(LinePlot.labels([-1e308, -5e307, 0, 5e307, 1e308]), ["-1e308", "-5e307", "0", "5e307", "1e308"])
+        var plot = LinePlot(title: "wide", xLabel: "x", yLabel: "y")
+        plot.add(LinePlot.Series(name: "s", points: [(x: -1e308, y: -1e308), (x: 1e308, y: 1e308)]))
+        XCTAssertTrue(plot.svg().contains(">5e307</text>"), plot.svg())
+    }
+
+    /// Ticks 2·10⁻¹⁶ apart were all labelled "1.0": labels carry the digits the spacing needs.
+    func testTickLabelsTellTicksApart() {
+        let ticks = LinePlot.niceTicks(1, 1 + 1e-15)
+        XCTAssertGreaterThan(ticks.count, 3)
+        let labels = LinePlot.labels(ticks)
+        XCTAssertEqual(Set(labels).count, ticks.count, "\(labels)")
+        // The first tick, then offsets from it (the spacing 2·10⁻¹⁶ by hand, rounded as labelled).
+        XCTAssertEqual(labels.first, "1")
+        XCTAssertEqual(labels.dropFirst().first, "+2e-16")
+        XCTAssertTrue(labels.allSatisfy { $0.count <= 10 }, "\(labels)")
+        // Round spacings keep round labels.
+        XCTAssertEqual(LinePlot.labels([-0.5, 0, 0.5, 1, 1.5]), ["-0.5", "0", "0.5", "1", "1.5"])
+        XCTAssertEqual(LinePlot.labels([0, 100, 200]), ["0", "100", "200"])
+        XCTAssertEqual(LinePlot.labels([0, 2e-5, 4e-5]), ["0", "2e-5", "4e-5"])
+    }
+}

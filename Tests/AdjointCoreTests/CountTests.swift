@@ -37,3 +37,30 @@ final class CountTests: XCTestCase {
         XCTAssertFalse(Instrumentation.isActive)
     }
 }
+
+/// sin(x₀)·x₁ + Σ xᵢ² over however many inputs: one output.
+private struct SumOfSquaresAndSine: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x.reduce(T.sin(x[0]) * x[1]) { $0 + $1 * $1 }] }
+}
+
+extension CountTests {
+    /// `functionEvaluations` counted only `record`: forward mode's passes counted 0. By hand, each
+    /// driver evaluates f once per forward pass (⌈20/8⌉ = 3 here), once per recording, and once
+    /// more where automatic mode evaluates f to learn the output count.
+    func testEveryDriverCountsItsEvaluations() throws {
+        let f = SumOfSquaresAndSine()
+        let x = (0..<20).map { 0.1 * Double($0) + 0.2 }
+        func evaluations(_ body: () throws -> Void) rethrows -> Int { try measureOperations(body).counts.functionEvaluations }
+        let forward = try jacobian(of: f, at: x, mode: .forward)
+        XCTAssertEqual(forward.passes, 3)
+        XCTAssertEqual(try evaluations { _ = try jacobian(of: f, at: x, mode: .forward) }, 3)
+        XCTAssertEqual(try evaluations { _ = try jacobian(of: f, at: x, mode: .reverse) }, 1)
+        // 3 forward passes > 1 sweep: one plain evaluation, then reverse mode's recording.
+        XCTAssertEqual(try evaluations { _ = try jacobian(of: f, at: x, mode: .automatic) }, 2)
+        XCTAssertEqual(try evaluations { _ = try jvp(of: { f($0) }, at: x, direction: x) }, 1)
+        XCTAssertEqual(try evaluations { _ = try gradient(of: { f($0)[0] }, at: x) }, 1)
+        // The output count, then one recording per Hessian–vector product.
+        XCTAssertEqual(try evaluations { _ = try hessian(of: f, at: Array(x.prefix(3))) }, 1 + 3)
+        XCTAssertEqual(evaluations { _ = derivative(of: { t in t * t }, at: 3.0) }, 1)
+    }
+}

@@ -250,3 +250,52 @@ extension ErrorTests {
         }
     }
 }
+
+/// √ with the rule 0.5/z written by hand: infinite at 0, like the built-in's.
+private enum HandSqrt: UnaryPrimitive {
+    static let name = "usqrt"
+    static func primal<T: ADScalar>(_ x: T) -> T { T.sqrt(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(0.5) / z }
+}
+
+/// √ of column 2 at 0 (∂/∂x₂ = 1/(2√x₂) = ∞ there, by hand) beside finite terms; five inputs so
+/// forward mode chunks them (one pass of 8 lanes serially, several with tasks).
+private struct SqrtOfAZeroColumn: ADFunction, Sendable {
+    let userRule: Bool
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let root = userRule ? HandSqrt.apply(x[2]) : T.sqrt(x[2])
+        return [x[0] * x[1] + root + x[3] * x[4]]
+    }
+}
+
+extension ErrorTests {
+    /// Forward and automatic modes, serial and on several tasks, said "non-finite Jacobian entry
+    /// 2" with no op, where reverse mode named √.
+    func testForwardModeNamesTheOpOfANonFiniteEntry() async {
+        let x = [0.7, 1.3, 0.0, 0.4, 2.0]
+        for (f, op) in [(SqrtOfAZeroColumn(userRule: false), "sqrt"), (SqrtOfAZeroColumn(userRule: true), "usqrt")] {
+            func expectNamed(_ e: Error, _ how: String) {
+                guard case let ADError.nonFinite(what, named, _) = e else { return XCTFail("\(how): \(e)") }
+                XCTAssertEqual(what, "Jacobian entry 2", how)
+                XCTAssertEqual(named, op, how)
+            }
+            // The reverse mode's naming, the reference.
+            XCTAssertThrowsError(try jacobian(of: f, at: x, mode: .reverse)) { e in
+                guard case let ADError.nonFinite(_, named, _) = e else { return XCTFail("\(e)") }
+                XCTAssertEqual(named, op)
+            }
+            for mode in [JacobianMode.forward, .automatic] {
+                XCTAssertThrowsError(try jacobian(of: f, at: x, mode: mode)) { expectNamed($0, "\(mode)") }
+                for tasks in [2, 3] {
+                    do {
+                        _ = try await jacobian(of: f, at: x, mode: mode, tasks: tasks)
+                        XCTFail("\(mode), \(tasks) tasks: no error")
+                    } catch { expectNamed(error, "\(mode), \(tasks) tasks") }
+                }
+            }
+            XCTAssertThrowsError(try jvp(of: { f($0) }, at: x, direction: [0, 0, 1, 0, 0])) { e in
+                XCTAssertEqual(e as? ADError, .nonFinite(what: "directional derivative 0", op: op, node: nil))
+            }
+        }
+    }
+}

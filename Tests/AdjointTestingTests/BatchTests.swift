@@ -1,4 +1,6 @@
 import AdjointCheck
+import AdjointCore
+import PropertyBased
 import XCTest
 @testable import AdjointTesting
 
@@ -57,5 +59,38 @@ extension BatchTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         XCTAssertEqual(text, r.jsonValue.rendered(indent: 2))
         XCTAssertTrue(text.contains("\"agree\": 50"), text)
+    }
+}
+
+/// Wrong for x₀ < −0.5 (the true ∂/∂x₀ is 2x₀), right elsewhere.
+private struct SquarePlusSine: ADFunction, Sendable {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + sin(x[1]) + x[2]] }
+}
+
+extension BatchTests {
+    func testAnEarlierFailureIsNotHiddenByALaterUndrawableInput() async throws {
+        let claimed: @Sendable ([Double]) -> [Double] = { x in [x[0] < -0.5 ? 2 * x[0] + 0.3 : 2 * x[0], cos(x[1]), 1] }
+        // The generator gives a short input whenever a₀ > 0.8: some trials cannot be drawn.
+        let g = Gen.double(in: -1...1).array(of: 3).map { (a: [Double]) -> [Double] in a[0] > 0.8 ? Array(a.prefix(2)) : a }
+        let p = DerivativeProperty.gradient(of: SquarePlusSine(), claimed: claimed, inputs: .generator(g, count: 3))
+        var o = AdjointTestOptions()
+        o.trials = 60
+        o.shrink = false
+        // The serial run is the reference: it fails on the wrong rule before any short input.
+        let serial = checkProperty(p, options: o)
+        let s = try XCTUnwrap(serial.failure)
+        XCTAssertEqual(s.verdict, .ruleWrong, serial.message)
+        for workers in [1, 2, 3] {
+            o.concurrency = workers
+            let batch = await checkPropertyConcurrently(p, options: o)
+            let f = try XCTUnwrap(batch.failure)
+            XCTAssertEqual(f.trial, s.trial, batch.message)
+            XCTAssertEqual(f.verdict, .ruleWrong, batch.message)
+            XCTAssertEqual(f.shrink, s.shrink)
+            XCTAssertFalse(batch.message.contains("could not draw"), batch.message)
+            // The tally ends at the first undrawable trial, which lies after the failure.
+            XCTAssertGreaterThan(batch.trialsRun, s.trial)
+            XCTAssertEqual(batch.counts.values.reduce(0, +), batch.trialsRun)
+        }
     }
 }

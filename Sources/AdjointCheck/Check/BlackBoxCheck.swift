@@ -236,7 +236,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// more than the first rung (``measureNoiseOnce()``): a check that central settles pays nothing.
     mutating func measureNoise() {
         let m = value.count
-        let measured = AdjointCheck.measureNoise(f, at: x, center: value, outputs: m,
+        let measured = AdjointCheck.measureNoise({ [f] in Instrumentation.countEvaluation(); return f($0) }, at: x, center: value, outputs: m,
                                                  direction: noiseDirection(x.map { Double($0) }),
                                                  steps: noiseSteps(epsilon: eps))
         noiseEvaluations = measured.evaluations
@@ -292,6 +292,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             report.problem = .nonFinite(what: "input x[\(k)] = \(x[k]): the point must be finite", op: nil, node: nil)
             return nil
         }
+        Instrumentation.countEvaluation()
         let y = f(x)
         report.value = y.map { Double($0) }
         if let i = y.firstIndex(where: { !$0.isFinite }) {
@@ -1025,6 +1026,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let h = V(line.scale * Double.pow(2, -Double(k)))
             let plus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 + h * $1 }
             let minus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 - h * $1 }
+            Instrumentation.countEvaluation(2)
             let (yp, ym) = (f(plus), f(minus))
             guard yp.count == value.count, ym.count == value.count else { return nil }
             let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })

@@ -32,7 +32,8 @@ import RealModule
 ///   the wrong shape; ``ADError/invalidArgument(_:)`` when ``CheckOptions/rtol`` or
 ///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
 ///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
-///   estimate is not finite and ≥ 0. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   estimate is not finite and ≥ 0, or when ``CheckOptions/checkForward`` and
+///   ``CheckOptions/checkReverse`` are both off and nothing is claimed. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -388,6 +389,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Neither mode could run and nothing was claimed: an error, never a pass of nothing.
             base.problem = first.missing
             return base
+        }
+        if subjects.isEmpty {
+            // Only the options can leave nothing to judge here: every witness then "agreed" with
+            // no subject and a wrong rule passed.
+            throw ADError.invalidArgument("nothing to check: CheckOptions.checkForward and checkReverse are both off and "
+                + "no claimed Jacobian was given; turn a mode on or pass `claimed:`")
         }
         let value = self.value
 
@@ -1276,6 +1283,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let h = V(first * Double.pow(2, -k))
             var plus = x, minus = x
             plus[j] += h; minus[j] -= h
+            Instrumentation.countEvaluation(2)
             let (yp, _) = Diagnostics.collect { f(plus) }
             let (ym, _) = Diagnostics.collect { f(minus) }
             guard i < yp.count, i < ym.count else { return .continuous }
@@ -1310,6 +1318,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let h = V(scale * Double.pow(2, -k))
             var plus = x, minus = x
             plus[j] += h; minus[j] -= h
+            Instrumentation.countEvaluation(2)
             let (yp, _) = Diagnostics.collect { f(plus) }
             let (ym, _) = Diagnostics.collect { f(minus) }
             guard i < yp.count, i < ym.count else { return false }
@@ -1588,6 +1597,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // that put 5e-5 relative error into the small-step verification, which then never
         // confirmed, and the unconverged difference "disagreed" with a correct forward mode.
         let v = x.map { _ in V(Double(2 * Int(rng.nextUnit() * 8) + 1) / 16 * (rng.nextUnit() < 0.5 ? -1 : 1)) }
+        Instrumentation.countEvaluation()
         let (y, _) = Diagnostics.collect { f(zip(x, v).map { Dual<V, V>($0, tangent: $1) }) }
         let d = try? differenceJVPOfSpecialised(f, at: x, direction: v, method: .richardson, step: .automatic)
         return DirectionalSamples(v: v, y: y, d: d)
@@ -1677,7 +1687,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // ulps and rounds not at all, and a rule 1e-6 wrong there is seen by this direction alone.
             if let step = wrong.map({ Double(d[$0].step) }).max() {
                 let f = self.f
-                let measured = measureNoise({ f($0) }, at: x, outputs: m, direction: v.map { Double($0) }, steps: [4 * step, 2 * step, step])
+                let measured = measureNoise({ Instrumentation.countEvaluation(); return f($0) }, at: x, outputs: m, direction: v.map { Double($0) }, steps: [4 * step, 2 * step, step])
                 wrong = wrong.filter { k in (measured.sigma[k] ?? 0) > model(k) }
             }
             if !wrong.isEmpty {

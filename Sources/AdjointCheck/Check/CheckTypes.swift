@@ -58,7 +58,8 @@ public enum WitnessRung: Sendable {
 public struct CheckOptions: Sendable {
     /// Check forward mode.
     public var checkForward = true
-    /// Check reverse mode.
+    /// Check reverse mode. With both modes off, a check needs a claimed Jacobian to judge (the
+    /// black-box shape, ``blackBox``); without one `checkJacobian` throws rather than pass nothing.
     public var checkReverse = true
     /// Witnesses, tried in order until one is reliable and agrees, or all have been tried.
     public var ladder: [WitnessRung] = WitnessRung.defaultLadder

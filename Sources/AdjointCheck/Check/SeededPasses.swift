@@ -35,6 +35,7 @@ public func seededReverseRow<V: ADScalar & BinaryFloatingPoint>(recording: Recor
 public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
     of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], input j: Int, outputs m: Int, seed: V
 ) -> [Double]? {
+    Instrumentation.countEvaluation()
     let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
     return y.count == m ? y.map { Double($0.tangent / seed) } : nil
 }

@@ -111,6 +111,7 @@ public func checkSparsity(
             if diff > worst || (diff.isNaN && !worst.isNaN) { worst = diff; worstEntry = (i, j) }
         }
     }
+    Instrumentation.countEvaluation()
     let base: [Double] = f(x)
     var falseZeros: [FalseZero] = []
     for j in 0..<pattern.columns {
@@ -121,6 +122,7 @@ public func checkSparsity(
             var moved = x
             let h = rel * max(1, abs(x[j]))
             moved[j] += h
+            Instrumentation.countEvaluation()
             let y: [Double] = f(moved)
             for i in rowsToProbe where !flagged.contains(i) && i < y.count && !(y[i] == base[i]) {
                 flagged.insert(i)

@@ -107,7 +107,8 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
 func complexStepEvaluation<V: ADScalar & BinaryFloatingPoint & Real>(
     _ f: some ADFunction, at x: [V], direction v: [V], step h: Double
 ) -> ([Complex<V>], EvaluationDiagnostics) {
-    Diagnostics.collect {
+    Instrumentation.countEvaluation()
+    return Diagnostics.collect {
         f(zip(x, v).map { Complex<V>($0, V(h) * $1) })
     }
 }
@@ -148,6 +149,7 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
         return (j % 3 == 1 ? -1 : 1) * (1 + u)
     }
     let c = (0..<n).map { Double(V(DifferenceTuning.complexStepCheckRatio * steps[$0] * weights[$0])) }
+    Instrumentation.countEvaluation()
     let check = Diagnostics.collect { f((0..<n).map { Complex<V>(x[$0], V(c[$0])) }) }
     var single: [[DifferenceEstimate]]? = []
     for j in 0..<n {

@@ -167,6 +167,7 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
         if t == 0, let center { return center }
         if let y = taken[t] { return y }
         evaluations += 1
+        Instrumentation.countEvaluation()
         let y: [V]
         if t == 0 {
             y = eval(x)

@@ -164,7 +164,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
     }
     try validate(step)
-    let value = center ?? f(x)
+    let value = center ?? { Instrumentation.countEvaluation(); return f(x) }()
     let m = value.count
     try validate(evaluationError: evaluationError, outputs: m)
     var columns: [[DifferenceEstimate]] = []

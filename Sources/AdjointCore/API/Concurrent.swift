@@ -88,7 +88,7 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     if mode == .automatic {
         // As the serial automatic mode: the other mode when a user primitive lacks the rule.
-        let forwardFirst = forwardPasses(inputs: x.count) <= f(x).count
+        let forwardFirst = forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
             return try await jacobian(of: f, at: x, mode: forwardFirst ? .forward : .reverse, tasks: tasks)
         } catch let first as ADError {
@@ -186,7 +186,9 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
             let p = j / lanes, w = p % workers, k = p / workers
             return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
         }
-        return try assembleForward(ordered: ordered, columns: columns, checked: true)
+        return try assembleForward(ordered: ordered, columns: columns, checked: true) { j in
+            nonFiniteOrigin({ (d: [Dual<V, S>]) in f(d) }, at: x, column: j)
+        }
     }
 }
 
@@ -204,17 +206,17 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     return try withExtendedLifetime(sink) {
         let m = first.outputs
         let columns: [UnsafeMutablePointer<V>?] = (0..<x.count).map { j in sink.pointer.map { $0 + j * m } }
-        return try assembleForward(ordered: outcomes, columns: columns, checked: checked)
+        return try assembleForward(ordered: outcomes, columns: columns, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
     }
 }
 
-/// ``assembleForward(value:diagnostics:inputs:checked:entry:)`` of passes that wrote their columns
+/// ``assembleForward(value:diagnostics:inputs:checked:origin:entry:)`` of passes that wrote their columns
 /// into flat buffers (m values from each column's pointer), in pass order.
 @inlinable func assembleForward<V: ADScalar>(
-    ordered: [ForwardPassOutcome<V>], columns: [UnsafeMutablePointer<V>?], checked: Bool
+    ordered: [ForwardPassOutcome<V>], columns: [UnsafeMutablePointer<V>?], checked: Bool, origin: (Int) -> String?
 ) throws -> JacobianResult<V> {
     try assembleForward(value: ordered.first?.value ?? [], diagnostics: ordered.map(\.diagnostics),
-                        inputs: columns.count, checked: checked) { i, j in columns[j]?[i] ?? V(Double.nan) }
+                        inputs: columns.count, checked: checked, origin: origin) { i, j in columns[j]?[i] ?? V(Double.nan) }
 }
 
 /// What one forward pass of a concurrent Jacobian hands back besides the columns it wrote.

@@ -136,6 +136,8 @@ extension Recording: CustomStringConvertible {
         let inputs = tape.variables(x)
         return (inputs, f(inputs))
     }
+    // Counted before the checks: an evaluation that throws was made all the same.
+    Instrumentation.countEvaluation()
     try throwFirstError(diag)
     if let stray = outputs.firstIndex(where: { !tape.owns($0) }) {
         throw ADError.foreignVariable("output \(stray) was recorded on another tape (did a variable escape an earlier call?)")
@@ -147,7 +149,6 @@ extension Recording: CustomStringConvertible {
     Instrumentation.record {
         $0.tapeEntries += tape.count
         $0.tapeBytes += tape.byteCount
-        $0.functionEvaluations += 1
     }
     return Recording(tape: tape, inputs: inputs, outputs: outputs, diagnostics: diag)
 }
@@ -202,10 +203,14 @@ extension Recording: CustomStringConvertible {
     of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V]
 ) throws -> (value: [V], jvp: [V]) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
-    let (y, diag) = Diagnostics.collect { f(zip(x, v).map { Dual($0, tangent: $1) }) }
+    let seeded = zip(x, v).map { Dual($0, tangent: $1) }
+    let (y, diag) = Diagnostics.collect { f(seeded) }
+    Instrumentation.countEvaluation()
     try throwFirstError(diag)
-    try checkFinite(y.map(\.value), what: "output")
-    try checkFinite(y.map(\.tangent), what: "directional derivative")
+    // The error names the op where the first NaN or infinity was born, as reverse mode's does.
+    let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { Instrumentation.countEvaluation(); _ = f(seeded) } }
+    try checkFinite(y.map(\.value), what: "output", origin: origin)
+    try checkFinite(y.map(\.tangent), what: "directional derivative", origin: origin)
     return (y.map(\.value), y.map(\.tangent))
 }
 
@@ -219,15 +224,19 @@ extension Recording: CustomStringConvertible {
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
-    f(Dual(x, tangent: 1)).tangent
+    Instrumentation.countEvaluation()
+    return f(Dual(x, tangent: 1)).tangent
 }
 
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.
 /// Inlinable so the scan specialises in the caller: compiled once here, generically, it looked up
 /// witness tables per element and was 12% of a 1000 × 1 forward Jacobian.
+///
+/// - Parameter origin: the op where entry j's non-finite value was born, when the caller can
+///   find it (the forward drivers run the pass again, on this error path only).
 @inlinable
-func checkFinite<V: ADScalar>(_ values: [V], what: String) throws {
-    if let j = firstNonFinite(values) { throw nonFiniteEntry(what, j) }
+func checkFinite<V: ADScalar>(_ values: [V], what: String, origin: (Int) -> String? = { _ in nil }) throws {
+    if let j = firstNonFinite(values) { throw nonFiniteEntry(what, j, op: origin(j)) }
 }
 
 @inlinable @inline(__always)
@@ -239,17 +248,19 @@ func firstNonFinite<V: ADScalar>(_ values: [V]) -> Int? {
 }
 
 @usableFromInline @inline(never)
-func nonFiniteEntry(_ what: String, _ j: Int) -> ADError { .nonFinite(what: "\(what) \(j)", op: nil, node: nil) }
+func nonFiniteEntry(_ what: String, _ j: Int, op: String? = nil) -> ADError { .nonFinite(what: "\(what) \(j)", op: op, node: nil) }
 
 /// ``checkFinite(_:what:)`` over rows, naming the entry by its row-major index as the flattened
 /// array would. Why not flatten: a copy of the whole Jacobian per call (320 KB for 200×200, with
 /// its growth copies) was most of a forward Jacobian's page faults, and those faults serialise
 /// concurrent passes on the process's memory map.
+///
+/// - Parameter origin: as for ``checkFinite(_:what:origin:)``, given the entry's column.
 @inlinable
-func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
+func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String? = { _ in nil }) throws {
     var offset = 0
     for row in rows {
-        if let j = firstNonFinite(row) { throw nonFiniteEntry(what, offset + j) }
+        if let j = firstNonFinite(row) { throw nonFiniteEntry(what, offset + j, op: origin(j)) }
         offset += row.count
     }
 }
@@ -281,7 +292,16 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     // Jacobian about 7% (measured against the array driver in one run).
     if passes > 1, _isPOD(V.self), let r = try flatForwardJacobian(f, at: x, passes: passes, checked: checked) { return r }
     let results = (0..<passes).map { forwardPass(f, at: x, pass: $0) }
-    return try assembleForward(results, inputs: x.count, checked: checked)
+    return try assembleForward(results, inputs: x.count, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+}
+
+/// The op where column j's first non-finite value or tangent was born, found by running j's pass
+/// again with every op's result checked (``Instrumentation/locatingNonFinite(lane:_:)``): the
+/// error then names it, as reverse mode's does, while the normal passes check nothing per op.
+@inlinable func nonFiniteOrigin<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], column j: Int
+) -> String? where T.Scalar == V {
+    Instrumentation.locatingNonFinite(lane: j % T.laneCount) { _ = seededEvaluation(f, at: x, pass: j / T.laneCount) }
 }
 
 /// Passes of a forward Jacobian with `lanes` directions each (at least one, for n = 0).
@@ -314,6 +334,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     // Every pass touches the kinks the first one did: an enclosing collection gets them once
     // (|x₀| + Σ xₖ at x₀ = 0 counted one kink per pass there).
     var noEscapesSeen = 0
+    Instrumentation.countEvaluation()
     return Diagnostics.collect({ () -> [Dual<V, T>] in
         let seeded = x.indices.map { j -> Dual<V, T> in
             var t = T.zero
@@ -325,12 +346,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 }
 
 /// Rows from the passes' columns, diagnostics of the first pass (escapes summed), finiteness.
+///
+/// - Parameter origin: the op where column j's non-finite entry was born, when the caller can
+///   find it (``nonFiniteOrigin(_:at:column:)``).
 @inlinable public func assembleForward<V: ADScalar>(
-    _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool
+    _ passes: [(value: [V], columns: [[V]], diagnostics: EvaluationDiagnostics)], inputs n: Int, checked: Bool,
+    origin: (Int) -> String? = { _ in nil }
 ) throws -> JacobianResult<V> {
     let columns = passes.flatMap(\.columns)
     let value = passes.first?.value ?? []
-    return try assembleForward(value: value, diagnostics: passes.map(\.diagnostics), inputs: n, checked: checked) { i, j in
+    return try assembleForward(value: value, diagnostics: passes.map(\.diagnostics), inputs: n, checked: checked,
+                               origin: origin) { i, j in
         j < columns.count && i < columns[j].count ? columns[j][i] : V(Double.nan)
     }
 }
@@ -340,15 +366,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
 /// (i, j) from `entry`, the diagnostics of the first pass with every pass's escapes summed, and,
 /// when `checked`, the passes' errors and non-finite values thrown.
 @inlinable func assembleForward<V: ADScalar>(
-    value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool, entry: (_ i: Int, _ j: Int) -> V
+    value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool,
+    origin: (Int) -> String? = { _ in nil }, entry: (_ i: Int, _ j: Int) -> V
 ) throws -> JacobianResult<V> {
     if checked { for d in diagnostics { try throwFirstError(d) } }
     var first = diagnostics.first ?? EvaluationDiagnostics()
     first.escapes = diagnostics.reduce(0) { $0 + $1.escapes }
     let jac = (0..<value.count).map { i in (0..<n).map { j in entry(i, j) } }
     if checked {
-        try checkFinite(value, what: "output")
-        try checkFinite(rows: jac, what: "Jacobian entry")
+        // An output is computed by every pass: the first one's evaluation finds where it was born.
+        try checkFinite(value, what: "output") { _ in origin(0) }
+        try checkFinite(rows: jac, what: "Jacobian entry", origin: origin)
     }
     return JacobianResult(value: value, jacobian: jac, mode: .forward, passes: diagnostics.count, diagnostics: first)
 }
@@ -375,7 +403,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
         // beat: it was a fifth of a 1000 × 1 Jacobian. With m = 0 the answer is reverse mode's
         // (no sweep), as when the outputs were counted first.
         let onePass = forwardPasses(inputs: x.count) == 1
-        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= f(x).count
+        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
             if forwardFirst {
                 let r = try forwardJacobian(f, at: x)
@@ -407,6 +435,13 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String) throws {
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
 ) throws -> JacobianResult<V> {
     try jacobianReverse(of: f, at: x)
+}
+
+/// f(x), counted in ``OperationCounts/functionEvaluations``: a plain evaluation a driver makes to
+/// learn the output count.
+@inlinable func evaluationCounted<V: ADScalar>(_ f: some ADFunction, at x: [V]) -> [V] {
+    Instrumentation.countEvaluation()
+    return f(x)
 }
 
 /// Forward passes a Jacobian with n inputs takes: ⌈n/k⌉ with the chunk width k that
@@ -527,7 +562,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// The Hessian of a generic function with one output.
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V]) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, f(x).count)
+    try requireCount("number of outputs of a function whose Hessian is asked (pass output: to pick one)", 1, evaluationCounted(f, at: x).count)
     return try hessian(of: { (z: [HessianScalar<V>]) -> HessianScalar<V> in f(z)[0] }, at: x)
 }
 
@@ -538,7 +573,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// ```
 @inlinable public func hessian<V: ADScalar>(of f: some ADFunction, at x: [V], output i: Int) throws -> [[V]] {
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
-    let m = f(x).count
+    let m = evaluationCounted(f, at: x).count
     guard i >= 0 && i < m else {
         throw ADError.invalidArgument("output \(i) does not exist: the function has \(m) outputs (0..<\(m))")
     }

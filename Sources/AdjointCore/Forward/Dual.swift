@@ -79,15 +79,18 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     /// of every direction that does not move √'s argument).
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Dual, _ n: Int) -> Dual {
-        Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
+        let result: Dual
         if Rules.ordersProducts(op) {
             // The declaration's product with the tangent (powi folds it where n·x^(n−1) leaves the range).
             let z = Rules.primal(op, x.value, x.value, n)
-            return Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
+            result = Dual(z, tangent: Rules.jvp(op, x.value, x.value, n, output: z, tangents: x.tangent, x.tangent))
+        } else {
+            let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
+            result = Dual(z, tangent: Rules.product(op, dx, x.tangent))
         }
-        let (z, dx, _) = Rules.primalAndPartials(op, x.value, x.value, n)
-        return Dual(z, tangent: Rules.product(op, dx, x.tangent))
+        if _slowPath(Instrumentation.isActive) { observe(op, result, x, x) }
+        return result
     }
 
     /// Applies a binary registry op: the value from the declaration's primal, the tangent from
@@ -96,10 +99,31 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     /// tangent adds 0 even at an infinite partial (pow's ∂x at a zero base, say).
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Dual, _ y: Dual) -> Dual {
-        Instrumentation.count(op)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
         let z = Rules.primal(op, x.value, y.value, 0)
-        return Dual(z, tangent: Rules.jvp(op, x.value, y.value, 0, output: z, tangents: x.tangent, y.tangent))
+        let result = Dual(z, tangent: Rules.jvp(op, x.value, y.value, 0, output: z, tangents: x.tangent, y.tangent))
+        if _slowPath(Instrumentation.isActive) { observe(op, result, x, y) }
+        return result
+    }
+
+    /// The counters' and the non-finite locator's look at one applied op: after the op, since the
+    /// locator needs its result, and behind the one flag test the counting always cost.
+    @usableFromInline @inline(never)
+    static func observe(_ op: Op, _ result: Dual, _ x: Dual, _ y: Dual) {
+        Instrumentation.count(op)
+        noteIfBornNonFinite(op.info.name, result, x, y)
+    }
+
+    /// While ``Instrumentation/locatingNonFinite(lane:_:)`` runs on this thread: notes `name` if
+    /// its result is not finite (its value, or the located lane of its tangent) though its
+    /// arguments are, which makes it where a non-finite Jacobian entry was born.
+    @usableFromInline @inline(never)
+    static func noteIfBornNonFinite(_ name: String, _ result: Dual, _ x: Dual, _ y: Dual) {
+        guard let lane = Instrumentation.locatingLane else { return }
+        func finite(_ d: Dual) -> Bool {
+            d.value.isFiniteInEveryComponent && (lane >= Tangent.laneCount || d.tangent[lane: lane].isFiniteInEveryComponent)
+        }
+        if !finite(result) && finite(x) && finite(y) { Instrumentation.noteNonFiniteOrigin(name) }
     }
 }
 
@@ -126,7 +150,9 @@ extension Dual {
         var (dx, dy) = Diagnostics.rule(of: P.name) { P.partials(x.value, y.value, output: z) }
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         let tx = Tangent.chainProduct(dx, x.tangent)
-        return Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
+        let result = Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
+        if _slowPath(Instrumentation.isActive) { noteIfBornNonFinite(P.name, result, x, y) }
+        return result
     }
 
     /// A user vector primitive: one JVP per direction carried (zero directions skipped).

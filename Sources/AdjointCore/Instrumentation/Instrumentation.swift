@@ -24,7 +24,12 @@ public struct OperationCounts: Sendable, Equatable {
     public var tapeEntries = 0
     /// Bytes of those tape entries.
     public var tapeBytes = 0
-    /// Evaluations of a user function (finite differences count these).
+    /// Evaluations of the function being differentiated, one per evaluation whatever the driver:
+    /// each forward pass (a chunked pass is one), each reverse-mode recording (a Hessian–vector
+    /// product's included), each sample of a difference or complex step, the plain evaluation
+    /// with which automatic mode learns the output count, and each evaluation the check's
+    /// witnesses make. Like every count here, only evaluations on the measuring thread: the
+    /// concurrent drivers' child tasks are not seen.
     public var functionEvaluations = 0
     /// All counts zero.
     public init() {}
@@ -57,6 +62,7 @@ public func measureOperations<R>(_ body: () throws -> R) rethrows -> (result: R,
 /// observing, every hook costs one relaxed atomic load and a predictable branch.
 public enum Instrumentation {
     static let countingBit = 1
+    static let locatingBit = 1 << 10
     static let mutationBit = 1 << 20
 
     /// True while any thread measures or any mutation is planted.
@@ -93,7 +99,13 @@ public enum Instrumentation {
         return key
     }()
 
-    final class Box { var scopes: [Scope] = [] }
+    final class Box {
+        var scopes: [Scope] = []
+        /// The tangent lane ``locatingNonFinite(lane:_:)`` watches, while it runs.
+        var locatingLane: Int? = nil
+        /// The first op it saw produce a non-finite result from finite arguments.
+        var nonFiniteOrigin: String? = nil
+    }
 
     private static func box() -> Box {
         if let raw = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue() }
@@ -118,6 +130,36 @@ public enum Instrumentation {
         return (r, scope.counts)
     }
 
+    /// Runs `body` (one forward pass) with every dual op's result checked, and returns the name
+    /// of the first op whose result (its value, or lane `lane` of its tangent) is not finite
+    /// though its arguments are: where a non-finite forward-mode entry was born. For error
+    /// paths only: the check is what the normal pass leaves out.
+    @usableFromInline static func locatingNonFinite(lane: Int, _ body: () -> Void) -> String? {
+        let b = box()
+        let saved = (b.locatingLane, b.nonFiniteOrigin)
+        b.locatingLane = lane
+        b.nonFiniteOrigin = nil
+        adjoint_flags_add(locatingBit)
+        defer {
+            adjoint_flags_add(-locatingBit)
+            (b.locatingLane, b.nonFiniteOrigin) = saved
+        }
+        body()
+        return b.nonFiniteOrigin
+    }
+
+    /// The lane watched by a ``locatingNonFinite(lane:_:)`` running on this thread.
+    @usableFromInline static var locatingLane: Int? {
+        guard let raw = pthread_getspecific(key) else { return nil }
+        return Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().locatingLane
+    }
+
+    @usableFromInline static func noteNonFiniteOrigin(_ name: String) {
+        guard let raw = pthread_getspecific(key) else { return }
+        let b = Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue()
+        if b.nonFiniteOrigin == nil { b.nonFiniteOrigin = name }
+    }
+
     /// Adds to the innermost scope of this thread, if any. For matrix ops and tapes.
     public static func record(_ update: (inout OperationCounts) -> Void) {
         guard isActive, let raw = pthread_getspecific(key) else { return }
@@ -135,6 +177,18 @@ public enum Instrumentation {
     @inlinable @inline(__always)
     public static func count(primitive name: String) {
         if _slowPath(isActive) { record { $0.byName[name, default: 0] += 1; $0.flops += 1 } }
+    }
+
+    /// Counts one evaluation of the function being differentiated
+    /// (``OperationCounts/functionEvaluations``); drivers call it once per evaluation, never per op.
+    @inlinable @inline(__always)
+    public static func countEvaluation(_ count: Int = 1) {
+        if _slowPath(isActive) { countEvaluationSlow(count) }
+    }
+
+    @usableFromInline @inline(never)
+    static func countEvaluationSlow(_ count: Int) {
+        record { $0.functionEvaluations += count }
     }
 
     @usableFromInline @inline(never)
