@@ -60,6 +60,28 @@ final class ExactRungTests: XCTestCase {
         XCTAssertTrue(r.toJSON().contains("exceeds the limit of 5000"), r.toJSON())
     }
 
+    /// ∏ₖ (x + k)/(k + 1), k = 1…n: at x = 1/7, n = 2000, forward and reverse mode are 246 ulps
+    /// from the exact derivative (Python's fractions: 0.012604582125344627 against 0.0126045821253442),
+    /// rounding collected over 4,000 ops and inside their path-magnitude bound, beyond the
+    /// entry's 64 ulps. Beside a wrong claim (which needs the exact rung) both modes were called
+    /// rule-wrong with the claim.
+    struct LongChain: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            var p: T = 1
+            for k in 1...2000 { p = p * (x[0] + T(k)) / T(k + 1) }
+            return [p]
+        }
+    }
+
+    func testAWrongClaimOnALongChainConvictsTheClaimNotTheModesRounding() throws {
+        let saved = Rational.workLimit
+        defer { Rational.workLimit = saved }
+        Rational.workLimit = 1 << 30
+        let r = try checkGradient(of: LongChain(), at: [1.0 / 7], claimedGradient: { _ in [0.0023] }, options: exactOnly())
+        XCTAssertEqual(r.entries[0][0].witness, "exact-rationals")
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+    }
+
     func testExactRungSaysWhyItCannotRun() throws {
         let r = try checkGradient(of: Trig(), at: [0.3], options: exactOnly())
         let outcome = r.entries[0][0].ladder.first
