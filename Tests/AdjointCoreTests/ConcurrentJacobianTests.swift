@@ -33,6 +33,28 @@ final class ConcurrentJacobianTests: XCTestCase {
         }
     }
 
+    /// A cancelled caller gets `CancellationError`, not a Jacobian: the drivers ran every pass to
+    /// the end whatever the task's state (a review). Cancelled before the call, so no pass starts
+    /// and the outcome does not depend on timing.
+    func testACancelledTaskStopsTheJacobianWithCancellationError() async throws {
+        let x = (0..<37).map { 0.3 + 0.05 * Double($0) }
+        for mode in [JacobianMode.forward, .reverse] {
+            let task = Task { () async throws -> JacobianResult<Double> in
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await jacobian(of: Mix(m: 41), at: x, mode: mode, tasks: 3)
+            }
+            do {
+                _ = try await task.value
+                XCTFail("\(mode): a cancelled task returned a Jacobian")
+            } catch is CancellationError {
+            }
+        }
+        // Not cancelled: the same call still gives the serial Jacobian.
+        let serial = try jacobian(of: Mix(m: 41), at: x, mode: .reverse)
+        let done = try await Task { try await jacobian(of: Mix(m: 41), at: x, mode: .reverse, tasks: 3) }.value
+        XCTAssertEqual(done.jacobian, serial.jacobian)
+    }
+
     /// An escape is noted where a value with a nonzero tangent is read as a Double: reading every
     /// input escapes once per seeded input, 20 over the three passes (8 + 8 + 4). The concurrent
     /// forward driver sums them over its tasks as the serial one does over its passes.

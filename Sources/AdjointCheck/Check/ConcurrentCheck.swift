@@ -76,7 +76,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     let value = center ?? { Instrumentation.countEvaluation(); return f(x) }()
     let m = value.count
     try validate(evaluationError: evaluationError, outputs: m)
-    let columns = await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
+    let columns = try await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
         let column = probe.estimate(method, step: step, outputs: m)
@@ -157,7 +157,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     let needed = checker.inputsNeedingPathMagnitudes(subjects: known)
     if needed.count > 1 {
         let paths = prepared.graph.paths
-        let sums = await concurrentMap(count: needed.count, tasks: tasks) { k in paths.magnitudes(input: needed[k]) }
+        let sums = try await concurrentMap(count: needed.count, tasks: tasks) { k in paths.magnitudes(input: needed[k]) }
         for (k, j) in needed.enumerated() { checker.pathMagnitudeCache[j] = sums[k] }
     }
     if let w = await witness {

@@ -12,28 +12,37 @@ import Darwin
 
 /// Runs `count` independent jobs on at most `tasks` child tasks; results in index order. Package
 /// access: the checker spreads a witness's columns with it too.
+/// - Throws: `CancellationError` when the task is cancelled: each child stops before its next job.
 @inlinable
-package func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async -> [R] {
-    await concurrentMap(count: count, tasks: tasks, state: { () }) { _, i in job(i) }
+package func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping @Sendable (Int) -> R) async throws -> [R] {
+    try await concurrentMap(count: count, tasks: tasks, state: { () }) { _, i in job(i) }
 }
 
 /// ``concurrentMap(count:tasks:_:)`` with one `state` per task, made in the task and passed to
 /// each of its jobs (a sweep's scratch buffer).
 @inlinable
 package func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping @Sendable () -> State,
-                                       _ job: @escaping @Sendable (State, Int) -> R) async -> [R] {
+                                       _ job: @escaping @Sendable (State, Int) -> R) async throws -> [R] {
     let workers = Swift.max(1, Swift.min(tasks, count))
-    return await withTaskGroup(of: [(Int, R)].self) { group in
+    let slots = await withTaskGroup(of: [(Int, R)].self) { group in
         for w in 0..<workers {
             group.addTask {
                 let s = state()
-                return stride(from: w, to: count, by: workers).map { ($0, job(s, $0)) }
+                // A cancelled caller gets no result, so the remaining jobs are skipped.
+                var done: [(Int, R)] = []
+                for k in stride(from: w, to: count, by: workers) {
+                    if Task.isCancelled { break }
+                    done.append((k, job(s, k)))
+                }
+                return done
             }
         }
         var slots = [R?](repeating: nil, count: count)
         for await part in group { for (k, r) in part { slots[k] = r } }
-        return slots.compactMap { $0 }
+        return slots
     }
+    try Task.checkCancellation()
+    return slots.compactMap { $0 }
 }
 
 /// A zeroed buffer of `count` cotangents owned by one task for all its rows (the sweep leaves it
@@ -74,7 +83,8 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
 }
 
 /// The Jacobian with its passes or sweeps spread over `tasks` child tasks (structured
-/// concurrency); bit-identical to ``jacobian(of:at:mode:)``.
+/// concurrency); bit-identical to ``jacobian(of:at:mode:)``. Cancelling the calling task stops
+/// the passes or sweeps not yet started and throws `CancellationError`.
 ///
 /// ```swift
 /// let r = try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2)
@@ -123,7 +133,7 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     // One scratch per task, not per row: the sweep leaves it zeroed, and a fresh tape-sized buffer
     // per row (page faults and a memset of the whole tape, 1.3 MB for the 200×200 benchmark)
     // cost more than the row's sweep itself.
-    let rows = await concurrentMap(count: m, tasks: tasks, state: { () -> (SweepScratch<V>, Tape<V>) in
+    let rows = try await concurrentMap(count: m, tasks: tasks, state: { () -> (SweepScratch<V>, Tape<V>) in
         (SweepScratch(count: entries), shared.value)
     }) { state, i -> [V] in
         var row = [V](repeating: 0, count: inputs)
@@ -158,15 +168,19 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
         for w in 0..<workers {
             group.addTask {
                 let mine = Array(stride(from: w, to: passes, by: workers))
-                return mine.enumerated().map { k, p in
-                    forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p, slot: k, of: mine.count, into: sinks.value[w])
+                var done: [ForwardPassOutcome<V>] = []
+                for (k, p) in mine.enumerated() {
+                    if Task.isCancelled { break }
+                    done.append(forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p, slot: k, of: mine.count, into: sinks.value[w]))
                 }
+                return done
             }
         }
         var all: [[ForwardPassOutcome<V>]] = []
         for await part in group { all.append(part) }
         return all
     }
+    try Task.checkCancellation()
     var outcomes = [ForwardPassOutcome<V>?](repeating: nil, count: passes)
     for part in perTask { for o in part { outcomes[o.pass] = o } }
     let ordered = outcomes.compactMap { $0 }
