@@ -83,7 +83,8 @@ public struct ExpressionPrinter: Sendable {
     // is parenthesised wherever it is an operand, which keeps the parse tree the printed one.
     private static let sum = 1, product = 2, powerLevel = 4, atom = 5
 
-    /// Prints the expressions at `roots` (indices into ``ExpressionGraph/shared``).
+    /// Prints the expressions at `roots` (ids of ``ExpressionGraph/shared``, or of the running
+    /// derivation's graph).
     ///
     /// Throws ``ADError/limitExceeded(what:limit:)`` when the text would exceed
     /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
@@ -91,10 +92,10 @@ public struct ExpressionPrinter: Sendable {
     /// or listed as another variable's default `x<k>`), for an empty name, and for an empty
     /// ``intermediatePrefix`` when shared subexpressions are named.
     public func print(_ roots: [Int]) throws -> Output {
-        let graph = ExpressionGraph.shared
+        let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
         try graph.validate(roots)
         let order = graph.reachableUnchecked(from: roots)
-        let all = graph.snapshot()
+        let all = graph.table()
         try checkNames(order, all)
         var writer = Writer(printer: self, all: all, limit: maxOutputBytes)
         var definitions: [(String, String)] = []
@@ -116,7 +117,7 @@ public struct ExpressionPrinter: Sendable {
 
     /// Printed text must name each variable it uses once: variables ["x", "x"] printed x₀ + x₁
     /// as "x + x", which reads back as 2x, and ["x1"] named x₀ "x1" beside x₁'s default "x1".
-    private func checkNames(_ order: [Int], _ all: [ExpressionNode]) throws {
+    private func checkNames(_ order: [Int], _ all: NodeTable) throws {
         var owner: [String: Int] = [:]
         for i in order {
             guard case .variable(let k) = all[i].head else { continue }
@@ -134,7 +135,7 @@ public struct ExpressionPrinter: Sendable {
 
     /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named
     /// prefix + digits. Listed but unused ones count too: Swift output is pasted where they exist.
-    private func unusedPrefix(_ order: [Int], _ all: [ExpressionNode]) -> String {
+    private func unusedPrefix(_ order: [Int], _ all: NodeTable) -> String {
         var taken = Set(variables ?? [])
         for i in order { if case .variable(let k) = all[i].head { taken.insert(plainVariableName(k)) } }
         var prefix = intermediatePrefix
@@ -154,14 +155,14 @@ public struct ExpressionPrinter: Sendable {
     /// Writes trees into text with an explicit stack of pieces, counting bytes against the limit.
     private struct Writer {
         let printer: ExpressionPrinter
-        let all: [ExpressionNode]
+        let all: NodeTable
         let limit: Int
         /// Names of the intermediates defined so far, by node.
         var names: [Int: String] = [:]
         /// Bytes written so far, over every text of this print.
         var written = 0
 
-        init(printer: ExpressionPrinter, all: [ExpressionNode], limit: Int) {
+        init(printer: ExpressionPrinter, all: NodeTable, limit: Int) {
             self.printer = printer; self.all = all; self.limit = limit
         }
 
@@ -200,7 +201,7 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// The precedence of node `i` printed in full.
-    private func level(_ i: Int, _ all: [ExpressionNode]) -> Int {
+    private func level(_ i: Int, _ all: NodeTable) -> Int {
         let node = all[i]
         switch node.head {
         case .variable, .call: return Self.atom
@@ -218,13 +219,13 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// c when node is c·b with a constant c < 0.
-    private func negativeCoefficient(_ node: ExpressionNode, _ all: [ExpressionNode]) -> Rational? {
+    private func negativeCoefficient(_ node: ExpressionNode, _ all: NodeTable) -> Rational? {
         guard node.a >= 0, case .constant(let c) = all[node.a].head, c < 0 else { return nil }
         return c
     }
 
     /// Node `i` printed one level deep: its own text around its arguments.
-    private func pieces(_ i: Int, _ all: [ExpressionNode]) -> [Piece] {
+    private func pieces(_ i: Int, _ all: NodeTable) -> [Piece] {
         let node = all[i]
         let a = node.a, b = node.b >= 0 ? node.b : node.a
         switch node.head {
@@ -275,7 +276,7 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// A negated leaf is cheaper to repeat than to name.
-    private func isTrivial(_ node: ExpressionNode, _ all: [ExpressionNode]) -> Bool {
+    private func isTrivial(_ node: ExpressionNode, _ all: NodeTable) -> Bool {
         if case .op(.neg) = node.head, all[node.a].arguments.isEmpty { return true }
         return false
     }
@@ -406,8 +407,16 @@ extension Symbolic {
             .print([id]).roots[0]
     }
 
-    /// Sizes of this expression (see ``ExpressionGraph/size(of:)``).
-    public var size: ExpressionSize { ExpressionGraph.shared.sizeUnchecked(of: [id]) }
+    /// Sizes of this expression (see ``ExpressionGraph/size(of:)``); all zero, reported as
+    /// ``ADError/invalidArgument(_:)`` to the enclosing ``Diagnostics/collect(_:)``, for a value
+    /// made inside a derivation that has ended.
+    public var size: ExpressionSize {
+        guard let graph = ExpressionGraph.owner(of: id) else {
+            Diagnostics.report(.invalidArgument(Self.foreignReason(id)))
+            return ExpressionSize(dagNodes: 0, dagOps: 0, treeNodes: 0, treeOps: 0)
+        }
+        return graph.sizeUnchecked(of: [id])
+    }
 }
 
 extension Rational {
