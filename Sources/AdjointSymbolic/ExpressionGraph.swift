@@ -425,8 +425,8 @@ extension ExpressionGraph {
     /// Double, ``Rational`` (constants exactly), or a derived scalar (to differentiate a
     /// derivative again). One loop in index order.
     ///
-    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node,
-    /// ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has no value for a variable
+    /// Throws ``ADError/invalidArgument(_:)`` for an id with no node or a variable index of
+    /// `Int.max`, ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has no value for a variable
     /// the expressions use (a missing variable is an error, not a NaN), the first error an op
     /// reports (``ADError/domain(op:node:inputs:reason:)`` naming it: log of a negative, division
     /// by zero), and ``ADError/nonFinite(what:op:node:)`` for a value that is NaN or infinite
@@ -440,7 +440,7 @@ extension ExpressionGraph {
     /// ```
     public func evaluate<T: ADScalar>(_ roots: [Int], at x: [T]) throws -> [T] {
         try validate(roots)
-        let needed = variablesNeeded(by: roots)
+        let needed = try variablesNeeded(by: roots)
         if needed > x.count {
             throw ADError.dimensionMismatch(what: "variables of the expressions (highest variable index + 1)",
                                             expected: needed, got: x.count)
@@ -457,11 +457,17 @@ extension ExpressionGraph {
     }
 
     /// One more than the highest variable index reachable from `roots` (0 without variables).
-    func variablesNeeded(by roots: [Int]) -> Int {
+    /// Throws ``ADError/invalidArgument(_:)`` for the index `Int.max`, which no count of inputs
+    /// holds (its + 1 trapped on overflow in `GraphFunction(roots:inputs:)` and `evaluate`).
+    func variablesNeeded(by roots: [Int]) throws -> Int {
         let all = table()
         var needed = 0
         for i in reachableUnchecked(from: roots) {
-            if case .variable(let k) = all[i].head { needed = Swift.max(needed, k + 1) }
+            guard case .variable(let k) = all[i].head else { continue }
+            guard k < Int.max else {
+                throw ADError.invalidArgument("variable index \(k) is Int.max: no number of inputs holds it")
+            }
+            needed = Swift.max(needed, k + 1)
         }
         return needed
     }

@@ -347,13 +347,13 @@ public struct GraphFunction: ADFunction, Sendable {
     /// The graph of the roots, kept alive with the function.
     let graph: ExpressionGraph
 
-    /// Throws ``ADError/invalidArgument(_:)`` for a root with no node, and
-    /// ``ADError/dimensionMismatch(what:expected:got:)`` when the expressions use a variable
-    /// index of `inputs` or more (it would have no value).
+    /// Throws ``ADError/invalidArgument(_:)`` for a root with no node or a variable index of
+    /// `Int.max`, and ``ADError/dimensionMismatch(what:expected:got:)`` when the expressions use a
+    /// variable index of `inputs` or more (it would have no value).
     public init(roots: [Int], inputs: Int) throws {
         let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
         try graph.validate(roots)
-        let needed = graph.variablesNeeded(by: roots)
+        let needed = try graph.variablesNeeded(by: roots)
         guard inputs >= needed else {
             throw ADError.dimensionMismatch(what: "inputs of a graph function (highest variable index + 1)",
                                             expected: needed, got: inputs)

@@ -214,6 +214,22 @@ final class ExpressionGraphTests: XCTestCase {
         }
     }
 
+    /// A review: variable index Int.max trapped on overflow (its + 1, the count of inputs it
+    /// needs) in GraphFunction and evaluate, where a negative index is a typed error.
+    func testTheLargestVariableIndexIsATypedErrorNotATrap() throws {
+        let v = Symbolic.variable(Int.max)
+        for body in [{ _ = try GraphFunction(roots: [v.id], inputs: 1) }, { _ = try self.graph.evaluate([v.id], at: [1.0]) },
+                     { _ = try self.graph.evaluate([(v + self.x).id], at: [1.0, 2.0]) }] {
+            XCTAssertThrowsError(try body()) {
+                XCTAssertEqual($0 as? ADError, .invalidArgument("variable index \(Int.max) is Int.max: no number of inputs holds it"))
+            }
+        }
+        // The index below it is a variable like any other (it needs Int.max inputs).
+        XCTAssertThrowsError(try GraphFunction(roots: [Symbolic.variable(Int.max - 1).id], inputs: 1)) {
+            XCTAssertEqual($0 as? ADError, .dimensionMismatch(what: "inputs of a graph function (highest variable index + 1)", expected: Int.max, got: 1))
+        }
+    }
+
     /// evaluate returned NaN for log(−1) and ∞ for 1/0 with no error (the ops' domain reports
     /// had no collector): a domain error names the op, a non-finite value says which expression.
     func testEvaluateReportsDomainErrorsAndNonFiniteValues() throws {
