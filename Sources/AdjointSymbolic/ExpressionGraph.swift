@@ -511,11 +511,12 @@ extension ExpressionGraph {
 
     private func embed<T: ADScalar>(_ c: Rational) -> T {
         if T.self == Symbolic.self, let s = Symbolic(constant: c) as? T { return s }
-        if c.isInteger, let i = Int(c.description) { return T(i) }
-        // A fraction p/q embedded as T(p)/T(q) keeps it exact in exact types that are not Rational.
-        let parts = c.description.split(separator: "/")
-        if parts.count == 2, let p = Int(parts[0]), let q = Int(parts[1]) { return T(p) / T(q) }
-        return T(c.approximateDouble)
+        // A scalar that rounds gets the constant rounded once. Built as T(p)/T(q), it was rounded
+        // three times once p passed 2⁵³: 1.2088995980580641 (12088995980580641/10¹⁶) evaluated
+        // one ulp low (a review). `lifted` rounds once for Double and Float themselves, and builds
+        // the exact value from integer pieces in exact types (duals and tapes over Rational).
+        if T.roundsArithmetic && !(T.self is any BinaryFloatingPoint.Type) { return T(c.doubleValue) }
+        return c.lifted()
     }
 }
 

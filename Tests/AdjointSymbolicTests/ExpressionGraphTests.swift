@@ -230,6 +230,30 @@ final class ExpressionGraphTests: XCTestCase {
         }
     }
 
+    /// A review: a constant p/q was evaluated as T(p)/T(q), three roundings once p passes 2⁵³,
+    /// and 1.2088995980580641·x came out one ulp low at x = 1. Each scalar now gets the constant
+    /// rounded once. Constants from the reviewer's fuzzer (float(p)/float(q) ≠ float(p/q) in
+    /// Python); Float values are mpmath's rounding of p/q to 24 bits.
+    func testAConstantIsRoundedOnceInEveryScalarType() throws {
+        let cases: [(Double, Float)] = [(1.2088995980580641, 1.2088996171951294), (93.64405867994597, 93.64405822753906),
+                                        (0.18984972911602638, 0.18984973430633545)]
+        for (c, float) in cases {
+            let e = Symbolic(c) * x
+            XCTAssertEqual(try graph.evaluate([e.id], at: [1.0]), [c])
+            XCTAssertEqual(try graph.evaluate([e.id], at: [Float(1)]), [float])
+            // Dual<Double, SIMD8> and Reverse<Double>, whose T(p)/T(q) rounded as Double's did.
+            let g = try GraphFunction(roots: [e.id], inputs: 1)
+            XCTAssertEqual(try jacobianForward(of: { g($0) }, at: [1.0]).jacobian, [[c]])
+            XCTAssertEqual(try jacobianReverse(of: { g($0) }, at: [1.0]).jacobian, [[c]])
+        }
+        // (x²·c)′ at 1 is 2c: Python's float(2*Fraction('1.2088995980580641')) is
+        // 2.4177991961161283, as reverse mode on the function itself.
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * T(1.2088995980580641)] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)
+        XCTAssertEqual(try graph.evaluate([d.jacobian[0][0].id], at: [1.0]), [2.4177991961161283])
+        XCTAssertEqual(try gradient(of: { F()($0)[0] }, at: [1.0]), [2.4177991961161283])
+    }
+
     /// evaluate returned NaN for log(−1) and ∞ for 1/0 with no error (the ops' domain reports
     /// had no collector): a domain error names the op, a non-finite value says which expression.
     func testEvaluateReportsDomainErrorsAndNonFiniteValues() throws {
