@@ -347,6 +347,9 @@ public struct ExpressionPrinter: Sendable {
         } else if magnitude.printsAsNearestDouble {
             body = "\(d)"
             level = Self.atom
+        } else if let decimal = magnitude.exactDecimal {
+            body = decimal
+            level = Self.atom
         } else {
             let (p, q) = magnitude.decimalParts
             switch syntax {
@@ -420,6 +423,28 @@ extension Symbolic {
 }
 
 extension Rational {
+    /// The exact decimal expansion of a non-integer whose denominator has no prime factor but 2
+    /// and 5, else nil: "2.4177991961161282" for 12088995980580641/5000000000000000.
+    ///
+    /// It reads back as this value exactly, and in Double correctly rounded, as every decimal
+    /// literal does; p/q rounds p, q and their quotient once each there when p or q passes 2⁵³,
+    /// and that constant printed as a fraction evaluated to 2.417799196116128, one ulp below
+    /// the value 2.4177991961161283 (a review).
+    var exactDecimal: String? {
+        guard !isNaN, !isInteger else { return nil }
+        // q = 2ᵃ5ᵇ ≥ 2^max(a, b), so q divides 10ⁿ for n its bit length.
+        let n = bitWidths.denominator
+        guard let scale = Rational("1" + String(repeating: "0", count: n)) else { return nil }
+        let negative = self < 0
+        let scaled = (negative ? -self : self) * scale
+        guard scaled.isInteger else { return nil }
+        var digits = scaled.description
+        if digits.count <= n { digits = String(repeating: "0", count: n + 1 - digits.count) + digits }
+        var text = digits.dropLast(n) + "." + digits.suffix(n)
+        while text.hasSuffix("0") { text.removeLast() }
+        return (negative ? "-" : "") + text
+    }
+
     /// Whether the printers write this constant as the Double nearest it rather than as p/q: a
     /// non-integer whose numerator or denominator is beyond Double's range while its value is a
     /// finite, nonzero Double. Evaluated in Double, p/q is then ∞/∞: x·1.0123456789⁴⁰'s

@@ -53,6 +53,23 @@ final class SymbolicPrintingTests: XCTestCase {
         XCTAssertEqual(try derivative("w*(y - z)*x", syntax: .latex)[3], "w \\cdot \\left(y - z\\right)")
     }
 
+    /// A review: a constant whose denominator is 2ᵃ5ᵇ printed as p/q, which Double evaluates with
+    /// three roundings once p passes 2⁵³ (one ulp low here). Its exact decimal prints instead, in
+    /// every syntax: 2·1.2088995980580641 = 2.4177991961161282 exactly (Python's Decimal), which
+    /// reads back exactly and, in Double, as Python's float(2*Fraction('1.2088995980580641')).
+    func testAConstantWithADecimalDenominatorPrintsAsItsExactDecimal() throws {
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641"), ["2.4177991961161282*x"])
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641", syntax: .latex), ["2.4177991961161282 \\cdot x"])
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641", syntax: .swift), ["2.4177991961161282 * x"])
+        XCTAssertEqual(Double("2.4177991961161282"), 2.4177991961161283)
+        let f = try Formula(parsing: "2.4177991961161282*x")
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate(try SymbolicDifferentiation.expressions(of: f, inputs: 1).map(\.id), at: [1.0]),
+                       [2.4177991961161283])
+        // Negative, and below 1 (leading zeros); a denominator with a factor 3 stays a fraction.
+        XCTAssertEqual(try derivative("-x*1.2088995980580641/400"), ["-0.00302224899514516025"])
+        XCTAssertEqual(try derivative("x*1.2088995980580641/3"), ["12088995980580641/30000000000000000"])
+    }
+
     func testPolarMap() throws {
         // (r cos t, r sin t): [[cos t, −r sin t], [sin t, r cos t]].
         XCTAssertEqual(try derivative("f(r, t) = r*cos(t); r*sin(t)"), ["cos(t)", "-r*sin(t)", "sin(t)", "r*cos(t)"])
