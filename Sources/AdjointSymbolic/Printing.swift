@@ -53,7 +53,8 @@ public struct ExpressionPrinter: Sendable {
     /// ```
     ///
     /// - Parameters:
-    ///   - variables: Names of the variables by index.
+    ///   - variables: Names of the variables by index: identifiers of the formula language
+    ///     (ASCII letters, digits and `_`, not starting with a digit); ``print(_:)`` refuses others.
     ///   - syntax: Formula (parseable by `jac`), LaTeX or Swift.
     ///   - expand: Print full trees instead of naming shared subexpressions.
     ///   - intermediatePrefix: Prefix of the intermediate names (see ``intermediatePrefix``).
@@ -89,8 +90,9 @@ public struct ExpressionPrinter: Sendable {
     /// Throws ``ADError/limitExceeded(what:limit:)`` when the text would exceed
     /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
     /// for an id with no node, for two variables the text would name alike (a name listed twice,
-    /// or listed as another variable's default `x<k>`), for an empty name, and for an empty
-    /// ``intermediatePrefix`` when shared subexpressions are named.
+    /// or listed as another variable's default `x<k>`), for a name that is empty or not an
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit), and for an
+    /// ``intermediatePrefix`` that is empty or not an identifier when shared subexpressions are named.
     public func print(_ roots: [Int]) throws -> Output {
         let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
         try graph.validate(roots)
@@ -117,12 +119,18 @@ public struct ExpressionPrinter: Sendable {
 
     /// Printed text must name each variable it uses once: variables ["x", "x"] printed x₀ + x₁
     /// as "x + x", which reads back as 2x, and ["x1"] named x₀ "x1" beside x₁'s default "x1".
+    /// And with a name that is one token: ["a+b", "c"] printed x₀·x₁ − x₁ as "c*a+b - c", which
+    /// reads back as c·a + b − c (a review).
     private func checkNames(_ order: [Int], _ all: NodeTable) throws {
         var owner: [String: Int] = [:]
         for i in order {
             guard case .variable(let k) = all[i].head else { continue }
             let name = plainVariableName(k)
             if name.isEmpty { throw ADError.invalidArgument("variable \(k) has an empty name") }
+            if !Self.isIdentifier(name) {
+                throw ADError.invalidArgument("variable \(k)'s name \"\(name)\" is not an identifier (ASCII letters, digits and _, "
+                    + "not starting with a digit): the printed text would not read back as the expression")
+            }
             if let other = owner[name], other != k {
                 throw ADError.invalidArgument("variables \(Swift.min(k, other)) and \(Swift.max(k, other)) would both be printed as \"\(name)\": give each its own name")
             }
@@ -131,6 +139,16 @@ public struct ExpressionPrinter: Sendable {
         if !expand && intermediatePrefix.isEmpty {
             throw ADError.invalidArgument("the intermediate prefix is empty: shared subexpressions would be named 1, 2, … like numbers")
         }
+        if !expand && !Self.isIdentifier(intermediatePrefix) {
+            throw ADError.invalidArgument("the intermediate prefix \"\(intermediatePrefix)\" is not an identifier (ASCII letters, digits and _, "
+                + "not starting with a digit): its names would not read back as one")
+        }
+    }
+
+    /// Whether `name` is an identifier of the formula language (and so one token in every syntax).
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first < 0x30 || first > 0x39 else { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
     }
 
     /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named

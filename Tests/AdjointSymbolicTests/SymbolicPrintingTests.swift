@@ -448,6 +448,30 @@ final class PrintedNameEscapingTests: XCTestCase {
         XCTAssertEqual(try ExpressionPrinter(variables: ["x1"], syntax: .latex).print([x.id]).roots[0], "x_{1}")
     }
 
+    /// A review: variables ["a+b", "c"] printed x₀·x₁ − x₁ as "c*a+b - c", which reads back as
+    /// c·a + b − c. A name must be an identifier of the formula language in every syntax, and so
+    /// must an intermediate prefix when shared subexpressions are named.
+    func testANameThatIsNotAnIdentifierIsATypedError() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let e = (x * y - y).id
+        for name in ["a+b", "2x", "x y", "f(x)", "x-1", "θ", "x\n"] {
+            for syntax in ExpressionSyntax.allCases {
+                XCTAssertThrowsError(try ExpressionPrinter(variables: [name, "c"], syntax: syntax).print([e]), "\(name) \(syntax)") {
+                    XCTAssertEqual($0 as? ADError, .invalidArgument("variable 0's name \"\(name)\" is not an identifier (ASCII letters, digits and _, "
+                        + "not starting with a digit): the printed text would not read back as the expression"))
+                }
+            }
+        }
+        XCTAssertThrowsError(try (x * y - y).formula(variables: ["a+b", "c"]))
+        // A name the expression does not use is not printed, so it is not checked.
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x", "c", "a+b"]).print([e]).roots, ["c*x - c"])
+        let shared = Symbolic.sin(x * y)
+        XCTAssertThrowsError(try ExpressionPrinter(variables: ["x", "y"], expand: false, intermediatePrefix: "t+").print([(shared * shared + shared).id])) {
+            guard case .invalidArgument(let why)? = $0 as? ADError else { return XCTFail("\($0)") }
+            XCTAssertTrue(why.hasPrefix("the intermediate prefix \"t+\" is not an identifier"), why)
+        }
+    }
+
     /// A Swift keyword is no identifier unescaped: variables `in` and `is` printed `in * is`,
     /// which does not compile, and `true` printed as itself compiled to a Bool. Backticked, the
     /// printed derivative compiled and gave the hand values (swiftc, 2026-12-02).
