@@ -80,9 +80,11 @@ public struct ExpressionPrinter: Sendable {
         }
     }
 
-    // Precedence levels: sums 1, products 2, powers 4, atoms 5. A negation counts as a sum so it
+    // Precedence levels: sums 1, products 2, powers 4, LaTeX fractions 5, atoms 6. A fraction
+    // is an operand of anything but a power: \frac{x}{y}^{3} reads as x/y³ (a review), so a power
+    // base must be an atom. A negation counts as a sum so it
     // is parenthesised wherever it is an operand, which keeps the parse tree the printed one.
-    private static let sum = 1, product = 2, powerLevel = 4, atom = 5
+    private static let sum = 1, product = 2, powerLevel = 4, fraction = 5, atom = 6
 
     /// Prints the expressions at `roots` (ids of ``ExpressionGraph/shared``, or of the running
     /// derivation's graph).
@@ -228,7 +230,7 @@ public struct ExpressionPrinter: Sendable {
             switch op {
             case .add, .sub, .neg: return Self.sum
             case .mul: return negativeCoefficient(node, all) != nil ? Self.sum : Self.product
-            case .div: return syntax == .latex ? Self.atom : Self.product
+            case .div: return syntax == .latex ? Self.fraction : Self.product
             case .powi: return syntax == .swift ? Self.atom : Self.powerLevel
             case .pow: return syntax == .latex ? Self.powerLevel : Self.atom
             default: return Self.atom
@@ -372,12 +374,12 @@ public struct ExpressionPrinter: Sendable {
             let (p, q) = magnitude.decimalParts
             switch syntax {
             case .formula: body = "\(p)/\(q)"; level = Self.product
-            case .latex: body = "\\frac{\(p)}{\(q)}"; level = Self.atom
+            case .latex: body = "\\frac{\(p)}{\(q)}"; level = Self.fraction
             case .swift: body = "\(p).0 / \(q).0"; level = Self.product
             }
         }
         if syntax == .swift && magnitude.isInteger { body += ".0" }
-        if negative { return ("-" + (level < Self.atom ? "(\(body))" : body), Self.sum) }
+        if negative { return ("-" + (level < Self.fraction ? "(\(body))" : body), Self.sum) }
         return (body, level)
     }
 

@@ -70,6 +70,20 @@ final class SymbolicPrintingTests: XCTestCase {
         XCTAssertEqual(try derivative("x*1.2088995980580641/3"), ["12088995980580641/30000000000000000"])
     }
 
+    /// A review: LaTeX printed (x/y)³ as \frac{x}{y}^{3}, which reads as x/y³. A fraction that is
+    /// a power's base is bracketed; elsewhere (a coefficient, negated) it stays bare.
+    func testAPowerOfAFractionIsBracketedInLatex() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let third = Symbolic(constant: Rational(numerator: 1, denominator: 3))
+        let latex = ExpressionPrinter(variables: ["x", "y"], syntax: .latex)
+        XCTAssertEqual(try latex.print([Symbolic.powi(x / y, 3).id, Symbolic.pow(x / y, y).id, Symbolic.pow(third, x).id]).roots,
+                       ["\\left(\\frac{x}{y}\\right)^{3}", "\\left(\\frac{x}{y}\\right)^{y}", "\\left(\\frac{1}{3}\\right)^{x}"])
+        XCTAssertEqual(try latex.print([(third * x).id, (-third * x).id, (-third).id, (y / x + x).id]).roots,
+                       ["\\frac{1}{3} \\cdot x", "-\\frac{1}{3} \\cdot x", "-\\frac{1}{3}", "x + \\frac{y}{x}"])
+        // The text form brackets the base already.
+        XCTAssertEqual(try Symbolic.powi(x / y, 3).formula(variables: ["x", "y"]), "(x/y)^3")
+    }
+
     func testPolarMap() throws {
         // (r cos t, r sin t): [[cos t, −r sin t], [sin t, r cos t]].
         XCTAssertEqual(try derivative("f(r, t) = r*cos(t); r*sin(t)"), ["cos(t)", "-r*sin(t)", "sin(t)", "r*cos(t)"])
