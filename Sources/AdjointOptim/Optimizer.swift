@@ -19,7 +19,8 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     public let rule: UpdateRule<Scalar>
     /// Steps taken so far (Adam's t).
     public private(set) var steps = 0
-    private var shapes: [Int]? = nil
+    /// The first step's block shapes: [count] for an array, [rows, cols] for a matrix.
+    private var shapes: [[Int]]? = nil
     /// state[slot][block][i]
     private var state: [[[Scalar]]] = []
     /// β₁ᵗ and β₂ᵗ for Adam's bias correction, kept as running products (no `pow` needed).
@@ -45,8 +46,20 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     /// step would leave a parameter or the rule's state NaN or infinite (a velocity or a sum of
     /// squared gradients that overflows): committed, such a value froze the parameter or made it
     /// infinite with no error.
+    ///
+    /// ```swift
+    /// var opt = try Optimizer<Double>(.gradientDescent(learningRate: 0.5))
+    /// var layers = [[1.0, 2.0], [3.0]]
+    /// try opt.step(&layers, gradients: [[2.0, 0.0], [-2.0]])   // [[0.0, 2.0], [4.0]]
+    /// ```
     public mutating func step(_ parameters: inout [[Scalar]], gradients: [[Scalar]]) throws {
-        try validate(parameters.map(\.count), gradients.map(\.count), gradients)
+        try step(&parameters, gradients: gradients, shapes: parameters.map { [$0.count] })
+    }
+
+    /// The step on arrays, given the blocks' shapes ([count] or [rows, cols]), which must be the
+    /// first step's.
+    private mutating func step(_ parameters: inout [[Scalar]], gradients: [[Scalar]], shapes blockShapes: [[Int]]) throws {
+        try validate(parameters.map(\.count), gradients.map(\.count), gradients, blockShapes)
         // Checked apart from the update: a NaN parameter was reported as "the step would make the
         // parameter nan … scale the loss down or clip the gradient", advice that cannot help.
         for (b, block) in parameters.enumerated() {
@@ -59,7 +72,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         // with other block sizes was refused as a shape mismatch by an optimizer that had taken no step.
         let isFirst = shapes == nil
         if isFirst {
-            shapes = parameters.map(\.count)
+            shapes = blockShapes
             state = (0..<rule.stateSlots).map { _ in parameters.map { [Scalar](repeating: 0, count: $0.count) } }
         }
         var accepted = false
@@ -89,6 +102,16 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     }
 
     /// One step on matrix parameters (an `MLP`'s weights and biases, say) with their gradients.
+    ///
+    /// Each matrix keeps the first step's rows and columns: a 2×3 parameter stepped as 3×2 is a
+    /// ``OptimizerError/shapeMismatch(_:)``, not the same six elements with their state moved to
+    /// other places (it was accepted).
+    ///
+    /// ```swift
+    /// var opt = try Optimizer<Double>(.gradientDescent(learningRate: 0.5))
+    /// var w = [try Matrix<Double>(rows: 1, cols: 2, elements: [1, 2])]
+    /// try opt.step(&w, gradients: [try Matrix<Double>(rows: 1, cols: 2, elements: [2, 2])])   // w[0]: [0, 1]
+    /// ```
     public mutating func step(_ parameters: inout [Matrix<Scalar>], gradients: [Matrix<Scalar>]) throws
     where Scalar: LinalgScalar {
         guard parameters.count == gradients.count,
@@ -96,16 +119,17 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
             throw OptimizerError.shapeMismatch("parameters \(parameters.map { "\($0.rows)×\($0.cols)" }), gradients \(gradients.map { "\($0.rows)×\($0.cols)" })")
         }
         var blocks = parameters.map(\.elements)
-        try step(&blocks, gradients: gradients.map(\.elements))
+        try step(&blocks, gradients: gradients.map(\.elements), shapes: parameters.map { [$0.rows, $0.cols] })
         for b in parameters.indices {
             parameters[b] = try Matrix(rows: parameters[b].rows, cols: parameters[b].cols, elements: blocks[b])
         }
     }
 
-    private func validate(_ p: [Int], _ g: [Int], _ gradients: [[Scalar]]) throws {
+    private func validate(_ p: [Int], _ g: [Int], _ gradients: [[Scalar]], _ blockShapes: [[Int]]) throws {
         guard p == g else { throw OptimizerError.shapeMismatch("parameter block sizes \(p), gradient block sizes \(g)") }
-        if let shapes, shapes != p {
-            throw OptimizerError.shapeMismatch("block sizes \(p) differ from the first step's \(shapes)")
+        if let shapes, shapes != blockShapes {
+            func text(_ s: [[Int]]) -> String { "[" + s.map { $0.map(String.init).joined(separator: "×") }.joined(separator: ", ") + "]" }
+            throw OptimizerError.shapeMismatch("block shapes \(text(blockShapes)) differ from the first step's \(text(shapes))")
         }
         for (b, block) in gradients.enumerated() {
             if let i = block.firstIndex(where: { !$0.isFinite }) { throw OptimizerError.nonFiniteGradient(block: b, index: i) }

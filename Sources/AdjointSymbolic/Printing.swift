@@ -53,7 +53,8 @@ public struct ExpressionPrinter: Sendable {
     /// ```
     ///
     /// - Parameters:
-    ///   - variables: Names of the variables by index.
+    ///   - variables: Names of the variables by index: identifiers of the formula language
+    ///     (ASCII letters, digits and `_`, not starting with a digit); ``print(_:)`` refuses others.
     ///   - syntax: Formula (parseable by `jac`), LaTeX or Swift.
     ///   - expand: Print full trees instead of naming shared subexpressions.
     ///   - intermediatePrefix: Prefix of the intermediate names (see ``intermediatePrefix``).
@@ -79,22 +80,26 @@ public struct ExpressionPrinter: Sendable {
         }
     }
 
-    // Precedence levels: sums 1, products 2, powers 4, atoms 5. A negation counts as a sum so it
+    // Precedence levels: sums 1, products 2, powers 4, LaTeX fractions 5, atoms 6. A fraction
+    // is an operand of anything but a power: \frac{x}{y}^{3} reads as x/y³ (a review), so a power
+    // base must be an atom. A negation counts as a sum so it
     // is parenthesised wherever it is an operand, which keeps the parse tree the printed one.
-    private static let sum = 1, product = 2, powerLevel = 4, atom = 5
+    private static let sum = 1, product = 2, powerLevel = 4, fraction = 5, atom = 6
 
-    /// Prints the expressions at `roots` (indices into ``ExpressionGraph/shared``).
+    /// Prints the expressions at `roots` (ids of ``ExpressionGraph/shared``, or of the running
+    /// derivation's graph).
     ///
     /// Throws ``ADError/limitExceeded(what:limit:)`` when the text would exceed
     /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
     /// for an id with no node, for two variables the text would name alike (a name listed twice,
-    /// or listed as another variable's default `x<k>`), for an empty name, and for an empty
-    /// ``intermediatePrefix`` when shared subexpressions are named.
+    /// or listed as another variable's default `x<k>`), for a name that is empty or not an
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit), and for an
+    /// ``intermediatePrefix`` that is empty or not an identifier when shared subexpressions are named.
     public func print(_ roots: [Int]) throws -> Output {
-        let graph = ExpressionGraph.shared
+        let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
         try graph.validate(roots)
         let order = graph.reachableUnchecked(from: roots)
-        let all = graph.snapshot()
+        let all = graph.table()
         try checkNames(order, all)
         var writer = Writer(printer: self, all: all, limit: maxOutputBytes)
         var definitions: [(String, String)] = []
@@ -116,12 +121,18 @@ public struct ExpressionPrinter: Sendable {
 
     /// Printed text must name each variable it uses once: variables ["x", "x"] printed x₀ + x₁
     /// as "x + x", which reads back as 2x, and ["x1"] named x₀ "x1" beside x₁'s default "x1".
-    private func checkNames(_ order: [Int], _ all: [ExpressionNode]) throws {
+    /// And with a name that is one token: ["a+b", "c"] printed x₀·x₁ − x₁ as "c*a+b - c", which
+    /// reads back as c·a + b − c (a review).
+    private func checkNames(_ order: [Int], _ all: NodeTable) throws {
         var owner: [String: Int] = [:]
         for i in order {
             guard case .variable(let k) = all[i].head else { continue }
             let name = plainVariableName(k)
             if name.isEmpty { throw ADError.invalidArgument("variable \(k) has an empty name") }
+            if !Self.isIdentifier(name) {
+                throw ADError.invalidArgument("variable \(k)'s name \"\(name)\" is not an identifier (ASCII letters, digits and _, "
+                    + "not starting with a digit): the printed text would not read back as the expression")
+            }
             if let other = owner[name], other != k {
                 throw ADError.invalidArgument("variables \(Swift.min(k, other)) and \(Swift.max(k, other)) would both be printed as \"\(name)\": give each its own name")
             }
@@ -130,11 +141,21 @@ public struct ExpressionPrinter: Sendable {
         if !expand && intermediatePrefix.isEmpty {
             throw ADError.invalidArgument("the intermediate prefix is empty: shared subexpressions would be named 1, 2, … like numbers")
         }
+        if !expand && !Self.isIdentifier(intermediatePrefix) {
+            throw ADError.invalidArgument("the intermediate prefix \"\(intermediatePrefix)\" is not an identifier (ASCII letters, digits and _, "
+                + "not starting with a digit): its names would not read back as one")
+        }
+    }
+
+    /// Whether `name` is an identifier of the formula language (and so one token in every syntax).
+    static func isIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first < 0x30 || first > 0x39 else { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
     }
 
     /// The intermediate prefix, extended by `_` until no variable, listed or printed, is named
     /// prefix + digits. Listed but unused ones count too: Swift output is pasted where they exist.
-    private func unusedPrefix(_ order: [Int], _ all: [ExpressionNode]) -> String {
+    private func unusedPrefix(_ order: [Int], _ all: NodeTable) -> String {
         var taken = Set(variables ?? [])
         for i in order { if case .variable(let k) = all[i].head { taken.insert(plainVariableName(k)) } }
         var prefix = intermediatePrefix
@@ -154,14 +175,14 @@ public struct ExpressionPrinter: Sendable {
     /// Writes trees into text with an explicit stack of pieces, counting bytes against the limit.
     private struct Writer {
         let printer: ExpressionPrinter
-        let all: [ExpressionNode]
+        let all: NodeTable
         let limit: Int
         /// Names of the intermediates defined so far, by node.
         var names: [Int: String] = [:]
         /// Bytes written so far, over every text of this print.
         var written = 0
 
-        init(printer: ExpressionPrinter, all: [ExpressionNode], limit: Int) {
+        init(printer: ExpressionPrinter, all: NodeTable, limit: Int) {
             self.printer = printer; self.all = all; self.limit = limit
         }
 
@@ -200,7 +221,7 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// The precedence of node `i` printed in full.
-    private func level(_ i: Int, _ all: [ExpressionNode]) -> Int {
+    private func level(_ i: Int, _ all: NodeTable) -> Int {
         let node = all[i]
         switch node.head {
         case .variable, .call: return Self.atom
@@ -209,7 +230,7 @@ public struct ExpressionPrinter: Sendable {
             switch op {
             case .add, .sub, .neg: return Self.sum
             case .mul: return negativeCoefficient(node, all) != nil ? Self.sum : Self.product
-            case .div: return syntax == .latex ? Self.atom : Self.product
+            case .div: return syntax == .latex ? Self.fraction : Self.product
             case .powi: return syntax == .swift ? Self.atom : Self.powerLevel
             case .pow: return syntax == .latex ? Self.powerLevel : Self.atom
             default: return Self.atom
@@ -218,13 +239,13 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// c when node is c·b with a constant c < 0.
-    private func negativeCoefficient(_ node: ExpressionNode, _ all: [ExpressionNode]) -> Rational? {
+    private func negativeCoefficient(_ node: ExpressionNode, _ all: NodeTable) -> Rational? {
         guard node.a >= 0, case .constant(let c) = all[node.a].head, c < 0 else { return nil }
         return c
     }
 
     /// Node `i` printed one level deep: its own text around its arguments.
-    private func pieces(_ i: Int, _ all: [ExpressionNode]) -> [Piece] {
+    private func pieces(_ i: Int, _ all: NodeTable) -> [Piece] {
         let node = all[i]
         let a = node.a, b = node.b >= 0 ? node.b : node.a
         switch node.head {
@@ -275,7 +296,7 @@ public struct ExpressionPrinter: Sendable {
     }
 
     /// A negated leaf is cheaper to repeat than to name.
-    private func isTrivial(_ node: ExpressionNode, _ all: [ExpressionNode]) -> Bool {
+    private func isTrivial(_ node: ExpressionNode, _ all: NodeTable) -> Bool {
         if case .op(.neg) = node.head, all[node.a].arguments.isEmpty { return true }
         return false
     }
@@ -346,16 +367,19 @@ public struct ExpressionPrinter: Sendable {
         } else if magnitude.printsAsNearestDouble {
             body = "\(d)"
             level = Self.atom
+        } else if let decimal = magnitude.exactDecimal {
+            body = decimal
+            level = Self.atom
         } else {
             let (p, q) = magnitude.decimalParts
             switch syntax {
             case .formula: body = "\(p)/\(q)"; level = Self.product
-            case .latex: body = "\\frac{\(p)}{\(q)}"; level = Self.atom
+            case .latex: body = "\\frac{\(p)}{\(q)}"; level = Self.fraction
             case .swift: body = "\(p).0 / \(q).0"; level = Self.product
             }
         }
         if syntax == .swift && magnitude.isInteger { body += ".0" }
-        if negative { return ("-" + (level < Self.atom ? "(\(body))" : body), Self.sum) }
+        if negative { return ("-" + (level < Self.fraction ? "(\(body))" : body), Self.sum) }
         return (body, level)
     }
 
@@ -406,11 +430,41 @@ extension Symbolic {
             .print([id]).roots[0]
     }
 
-    /// Sizes of this expression (see ``ExpressionGraph/size(of:)``).
-    public var size: ExpressionSize { ExpressionGraph.shared.sizeUnchecked(of: [id]) }
+    /// Sizes of this expression (see ``ExpressionGraph/size(of:)``); all zero, reported as
+    /// ``ADError/invalidArgument(_:)`` to the enclosing ``Diagnostics/collect(_:)``, for a value
+    /// made inside a derivation that has ended.
+    public var size: ExpressionSize {
+        guard let graph = ExpressionGraph.owner(of: id) else {
+            Diagnostics.report(.invalidArgument(Self.foreignReason(id)))
+            return ExpressionSize(dagNodes: 0, dagOps: 0, treeNodes: 0, treeOps: 0)
+        }
+        return graph.sizeUnchecked(of: [id])
+    }
 }
 
 extension Rational {
+    /// The exact decimal expansion of a non-integer whose denominator has no prime factor but 2
+    /// and 5, else nil: "2.4177991961161282" for 12088995980580641/5000000000000000.
+    ///
+    /// It reads back as this value exactly, and in Double correctly rounded, as every decimal
+    /// literal does; p/q rounds p, q and their quotient once each there when p or q passes 2⁵³,
+    /// and that constant printed as a fraction evaluated to 2.417799196116128, one ulp below
+    /// the value 2.4177991961161283 (a review).
+    var exactDecimal: String? {
+        guard !isNaN, !isInteger else { return nil }
+        // q = 2ᵃ5ᵇ ≥ 2^max(a, b), so q divides 10ⁿ for n its bit length.
+        let n = bitWidths.denominator
+        guard let scale = Rational("1" + String(repeating: "0", count: n)) else { return nil }
+        let negative = self < 0
+        let scaled = (negative ? -self : self) * scale
+        guard scaled.isInteger else { return nil }
+        var digits = scaled.description
+        if digits.count <= n { digits = String(repeating: "0", count: n + 1 - digits.count) + digits }
+        var text = digits.dropLast(n) + "." + digits.suffix(n)
+        while text.hasSuffix("0") { text.removeLast() }
+        return (negative ? "-" : "") + text
+    }
+
     /// Whether the printers write this constant as the Double nearest it rather than as p/q: a
     /// non-integer whose numerator or denominator is beyond Double's range while its value is a
     /// finite, nonzero Double. Evaluated in Double, p/q is then ∞/∞: x·1.0123456789⁴⁰'s

@@ -15,6 +15,7 @@ let maxFoldedExponent = 64
 extension Symbolic {
     /// Builds `op(x, y)` (`n` is `powi`'s exponent), simplified.
     static func make(_ op: Op, _ x: Symbolic, _ y: Symbolic, _ n: Int) -> Symbolic {
+        guard belong(x, op.arity == 2 ? y : x, to: graph) else { return Symbolic(constant: .nan) }
         if x.isStructuralZero || (op.arity == 2 && y.isStructuralZero), let r = structural(op, x, y) { return r }
         let id = simplified(op, x.id, op.arity == 2 ? y.id : -1, n)
         // A simplification that leaves a constant (x − x is 0) has its value with or without a

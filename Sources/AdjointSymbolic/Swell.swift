@@ -119,7 +119,7 @@ public struct SwellMeasurement: Sendable {
                 let f = try family.function(n)
                 let m = family.inputs(n)
                 let d = try SymbolicDifferentiation.jacobian(of: f, inputs: m, mode: .reverse)
-                let size = ExpressionGraph.shared.sizeUnchecked(of: d.entries.map(\.id))
+                let size = ExpressionGraph.current.sizeUnchecked(of: d.entries.map(\.id))
                 // Only the tape's length is read, which does not depend on the point; the recording
                 // still rejects a non-finite output, so the values stay within 0.1% of 1: the
                 // product of n of them stays near 1 up to maxSize (0.5 + 0.01i overflowed at n ≈ 700).

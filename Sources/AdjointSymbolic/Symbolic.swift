@@ -2,7 +2,8 @@ import AdjointCore
 import AdjointExact
 
 /// A symbolic scalar: evaluating a generic function on it builds the function's expression DAG
-/// in ``ExpressionGraph/shared``, one node per registry op. It is one more interpreter of the
+/// in an ``ExpressionGraph`` (``ExpressionGraph/shared``, or the running derivation's own), one
+/// node per registry op. It is one more interpreter of the
 /// registry, so derivatives come from the existing modes with no rule written again:
 /// `Dual<Symbolic, Symbolic>` pushes the declared partials forward as expressions, and a
 /// `Reverse<Symbolic>` tape's pullback accumulates them backward (see ``SymbolicDifferentiation``).
@@ -29,7 +30,8 @@ public struct Symbolic: ADScalar, Sendable {
     public typealias IntegerLiteralType = Int
     public typealias FloatLiteralType = Double
 
-    /// Index of the node in ``ExpressionGraph/shared``.
+    /// Id of the node in its graph: ``ExpressionGraph/shared`` for every value a caller gets
+    /// back (a derivation moves its results there when it ends).
     public let id: Int
     /// The value at the binding point, if the variables were bound (constants always have one).
     public let binding: Double?
@@ -52,7 +54,29 @@ public struct Symbolic: ADScalar, Sendable {
         Symbolic(id: Symbolic(constant: 0).id, binding: 0, isStructuralZero: true)
     }
 
-    static var graph: ExpressionGraph { ExpressionGraph.shared }
+    /// The graph new nodes go to: the running derivation's, else ``ExpressionGraph/shared``.
+    static var graph: ExpressionGraph { ExpressionGraph.current }
+
+    /// Whether `values` are nodes of `graph`; reports why not. Arithmetic cannot throw, and a
+    /// value of another graph read as one of this graph's would be another expression: mixing
+    /// is reported and the caller yields NaN.
+    static func belong(_ values: Symbolic..., to graph: ExpressionGraph) -> Bool {
+        guard let other = values.first(where: { $0.id >> ExpressionGraph.indexBits != graph.token }) else { return true }
+        let why = foreignReason(other.id)
+        graph.foreignUse = why
+        Diagnostics.report(.invalidArgument(why))
+        return false
+    }
+
+    /// Why `id` is not a node of the graphs this task can read.
+    static func foreignReason(_ id: Int) -> String {
+        if id >= 0 && id >> ExpressionGraph.indexBits == 0 {
+            return "symbolic expression \(id) was made outside the running derivation: a function must build its "
+                + "outputs from its inputs and constants, not from symbolic values it keeps"
+        }
+        return "symbolic expression \(id) was made inside a derivation that has ended, and its graph is freed: "
+            + "keep the expressions a derivation returns, not symbols made inside its function"
+    }
 
     /// Variable `index`, optionally bound to a value for branch decisions.
     ///
@@ -107,8 +131,16 @@ public struct Symbolic: ADScalar, Sendable {
 
     public static var zero: Symbolic { differentiating ? structuralZero : Symbolic(0) }
 
-    /// The node this value refers to.
-    public var node: ExpressionNode { Self.graph.existing(id) }
+    /// The node this value refers to: the NaN constant, reported as
+    /// ``ADError/invalidArgument(_:)`` to the enclosing ``Diagnostics/collect(_:)``, for a value
+    /// made inside a derivation that has ended.
+    public var node: ExpressionNode {
+        guard let graph = ExpressionGraph.owner(of: id) else {
+            Diagnostics.report(.invalidArgument(Self.foreignReason(id)))
+            return ExpressionGraph.shared.existing(-1)
+        }
+        return graph.existing(id)
+    }
 
     /// The exact value when the expression is a constant.
     public var constantValue: Rational? {
@@ -178,7 +210,8 @@ public struct Symbolic: ADScalar, Sendable {
         // An arity outside 1…2 is reported (as in every mode), and the node is NaN, not a call
         // whose second argument is silently dropped.
         guard P.hasValidArity() else { return Symbolic(Double.nan) }
-        guard graph.register(P.self) else {
+        guard belong(x, P.arity == 2 ? y : x, to: graph) else { return Symbolic(constant: .nan) }
+        guard ExpressionGraph.register(P.self) else {
             Diagnostics.report(.invalidArgument("two user primitives are named \"\(P.name)\" (\(P.self) and another type): "
                                                 + "an expression calls a primitive by its name, so give each its own"))
             return Symbolic(Double.nan)
@@ -243,7 +276,7 @@ public final class BranchLog: @unchecked Sendable {
     /// every pass spent 10 s on 1,000 comparisons (a quadratic cost) without this bound.
     static func shown(_ s: Symbolic) -> String {
         let over = "expression \(s.id) (over 80 characters)"
-        if ExpressionGraph.shared.reachesMoreThan(80, from: s.id) { return over }
+        if ExpressionGraph.current.reachesMoreThan(80, from: s.id) { return over }
         return (try? s.formula(variables: nil, maxOutputBytes: 80)) ?? over
     }
 

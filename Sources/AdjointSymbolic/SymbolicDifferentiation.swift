@@ -44,19 +44,23 @@ public struct SymbolicJacobian: Sendable {
     /// ```
     public func kinkedOps(wrt variables: [Int]?) -> [Op] {
         let roots = outputs.map(\.id)
+        guard let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) else { return [] }
         var ops: [Op] = []
         // Children come before parents, so whether a node reads a chosen variable is known for
         // its arguments when it is reached.
         var reads: [Int: Bool] = [:]
-        for i in ExpressionGraph.shared.reachableUnchecked(from: roots) {
-            let node = ExpressionGraph.shared.existing(i)
+        for i in graph.reachableUnchecked(from: roots) {
+            let node = graph.existing(i)
             if let variables {
                 if case .variable(let j) = node.head { reads[i] = variables.contains(j) }
                 else { reads[i] = node.arguments.contains { reads[$0] ?? false } }
             }
             guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
             if variables != nil, !node.arguments.contains(where: { reads[$0] ?? false }) { continue }
-            if op == .hypot, node.arguments.contains(where: { Symbolic.constant($0).map { $0 != 0 && !$0.isNaN } ?? false }) {
+            if op == .hypot, node.arguments.contains(where: {
+                if case .constant(let c) = graph.existing($0).head { return c != 0 && !c.isNaN }
+                return false
+            }) {
                 continue
             }
             ops.append(op)
@@ -66,6 +70,20 @@ public struct SymbolicJacobian: Sendable {
 
     /// All entries row by row.
     public var entries: [Symbolic] { jacobian.flatMap { $0 } }
+
+    /// Outputs, then entries row by row: what a derivation moves out of its graph.
+    var symbols: [Symbolic] { outputs + entries }
+
+    /// The same with ``symbols`` replaced, in their order.
+    func replacing(_ symbols: [Symbolic]) -> SymbolicJacobian {
+        var rest = symbols.dropFirst(outputs.count)
+        let rows = jacobian.map { row -> [Symbolic] in
+            defer { rest = rest.dropFirst(row.count) }
+            return Array(rest.prefix(row.count))
+        }
+        return SymbolicJacobian(outputs: Array(symbols.prefix(outputs.count)), jacobian: rows,
+                                boundComparisons: boundComparisons, unboundComparisons: unboundComparisons)
+    }
 }
 
 /// Symbolic derivatives from the registry's own modes.
@@ -84,31 +102,48 @@ public struct SymbolicJacobian: Sendable {
 public enum SymbolicDifferentiation {
     /// The function's outputs as expressions of variables 0..<inputs.
     public static func expressions(of f: some ADFunction, inputs n: Int, at point: [Double]? = nil) throws -> [Symbolic] {
-        let x = try variables(n, point)
-        return try withinNodeLimit { Diagnostics.quietly { f(x) } }
+        try inOwnGraph({ () throws -> [Symbolic] in
+            let x = try variables(n, point)
+            return Diagnostics.quietly { f(x) }
+        }, moving: { $0 }, { $1 })
     }
 
-    /// Runs `body` and throws ``ADError/limitExceeded(what:limit:)`` if the expression graph
-    /// refused a node meanwhile (``ExpressionGraph/maximumNodeCount``): its results would hold
-    /// NaN in place of the refused expressions.
+    /// Runs one derivation in a graph of its own and moves what it returns (`symbols` of the
+    /// result, put back in by `rebuilt`) into the caller's graph; every other node is freed with
+    /// that graph when the derivation ends, finished or not.
     ///
-    /// A loop whose test reads the inputs (a Newton iteration's `while abs(delta) > tol`) never
-    /// ends on symbols without a point: each unbound comparison is taken as true, and the loop
-    /// grew the graph to the limit (a minute) and stopped with the bare limit. The error then
-    /// names the first such comparison and asks for a point.
-    static func withinNodeLimit<R>(_ body: () throws -> R) throws -> R {
-        let graph = ExpressionGraph.shared
-        let before = graph.refusals
+    /// All derivations used to build in the one process-wide graph, which never frees a node. A
+    /// loop whose test reads the inputs (a Newton iteration's `while abs(delta) > tol`) never ends
+    /// on symbols without a point (each unbound comparison is taken as true): it filled that graph
+    /// to its cap of 2²² nodes and kept it, and every later symbolic call in the process failed
+    /// with the same limit, a 30,000-node one included (a review). Filling a derivation's graph
+    /// to that cap takes 43 s in an optimised build and 151–187 s in a debug one on the 2-core
+    /// development machine, with a peak of 940 MB resident (measured 2026-12-03; the docs had
+    /// said a minute).
+    ///
+    /// Throws ``ADError/limitExceeded(what:limit:)`` when the derivation's graph refused a node
+    /// (its results would hold NaN in place of the refused expressions), naming the first
+    /// comparison decided without a point, the usual cause, and when the caller's graph cannot
+    /// take the results.
+    static func inOwnGraph<R>(_ body: () throws -> R, moving symbols: (R) -> [Symbolic],
+                              _ rebuilt: (R, [Symbolic]) -> R) throws -> R {
+        let parent = ExpressionGraph.current
+        let graph = ExpressionGraph.forDerivation()
         // A NaN in place of a refused node can make the body fail another way: the limit is the cause.
-        let (r, log) = BranchLog.recording { Result { try body() } }
-        if graph.refusals > before {
-            var what = "nodes in the symbolic expression graph"
-            if let first = log.unbound.first {
-                what += " (comparisons were decided without a point, the first \"\(first)\": a loop whose test reads the inputs does not end that way; pass the point with at:)"
+        let (r, log) = ExpressionGraph.$derivation.withValue(graph) { BranchLog.recording { Result { try body() } } }
+        if let why = graph.foreignUse { throw ADError.invalidArgument(why) }
+        if graph.refusals > 0 {
+            let hint = log.unbound.first.map {
+                "comparisons were decided without a point, the first \"\($0)\": a loop whose test reads the inputs does not end that way; pass the point with at:"
             }
-            throw ADError.limitExceeded(what: what, limit: graph.maximumNodeCount)
+            throw ADError.limitExceeded(what: graph.limitDescription(hint), limit: graph.maximumNodeCount)
         }
-        return try r.get()
+        let result = try r.get()
+        let kept = symbols(result)
+        guard let ids = parent.adopt(kept.map(\.id), from: graph) else {
+            throw ADError.limitExceeded(what: parent.limitDescription("the results of a derivation did not fit"), limit: parent.maximumNodeCount)
+        }
+        return rebuilt(result, zip(kept, ids).map { Symbolic(id: $1, binding: $0.binding, isStructuralZero: $0.isStructuralZero) })
     }
 
     /// The Jacobian as expressions, by `mode`. With `point`, branches are decided there, and the
@@ -134,8 +169,8 @@ public enum SymbolicDifferentiation {
         if let bad = columns?.first(where: { $0 < 0 || $0 >= n }) {
             throw ADError.invalidArgument("column \(bad) is not an input (the function has \(n), columns 0..<\(n))")
         }
-        let x = try variables(n, point)
-        return try withinNodeLimit { try jacobian(of: f, x, mode: mode, checking: columns) }
+        return try inOwnGraph({ try jacobian(of: f, try variables(n, point), mode: mode, checking: columns) },
+                              moving: \.symbols, { $0.replacing($1) })
     }
 
     static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
@@ -227,31 +262,35 @@ public enum SymbolicDifferentiation {
         if n > maximumDimension {
             throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
         }
-        let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
-        guard output >= 0 && output < first.outputs.count else {
-            throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
-        }
-        if let columns {
-            let gradient = try GraphFunction(roots: columns.map { first.jacobian[output][$0].id }, inputs: n)
+        // In a graph of its own, as each of its two derivations: the first derivatives it
+        // builds on are freed with it when the second derivation fails.
+        return try inOwnGraph({ () throws -> SymbolicJacobian in
+            let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
+            guard output >= 0 && output < first.outputs.count else {
+                throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
+            }
+            if let columns {
+                let gradient = try GraphFunction(roots: columns.map { first.jacobian[output][$0].id }, inputs: n)
+                var escapesSeen = 0
+                let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+                                                     keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
+                var h = [[Symbolic]](repeating: [Symbolic](repeating: Symbolic(Double.nan), count: n), count: n)
+                for (k, j) in columns.enumerated() { for i in 0..<n { h[i][j] = second.jacobian[k][i] } }
+                return SymbolicJacobian(outputs: first.jacobian[output], jacobian: h,
+                                        boundComparisons: first.boundComparisons + second.boundComparisons,
+                                        unboundComparisons: first.unboundComparisons + second.unboundComparisons)
+            }
+            let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
+            // The gradient's expressions run through f's kinked ops at the same point again: the
+            // first derivation's kinks are f's, once, as the numeric `hessian` reports them
+            // (x·|x| at 0 counted 2).
             var escapesSeen = 0
             let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
                                                  keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
-            var h = [[Symbolic]](repeating: [Symbolic](repeating: Symbolic(Double.nan), count: n), count: n)
-            for (k, j) in columns.enumerated() { for i in 0..<n { h[i][j] = second.jacobian[k][i] } }
-            return SymbolicJacobian(outputs: first.jacobian[output], jacobian: h,
+            return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                     boundComparisons: first.boundComparisons + second.boundComparisons,
                                     unboundComparisons: first.unboundComparisons + second.unboundComparisons)
-        }
-        let gradient = try GraphFunction(roots: first.jacobian[output].map(\.id), inputs: n)
-        // The gradient's expressions run through f's kinked ops at the same point again: the
-        // first derivation's kinks are f's, once, as the numeric `hessian` reports them
-        // (x·|x| at 0 counted 2).
-        var escapesSeen = 0
-        let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
-                                             keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
-        return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
-                                boundComparisons: first.boundComparisons + second.boundComparisons,
-                                unboundComparisons: first.unboundComparisons + second.unboundComparisons)
+        }, moving: \.symbols, { $0.replacing($1) })
     }
 
     /// Whether expression `id`, evaluated in exact rationals at `point`, rounds to a finite
@@ -259,7 +298,7 @@ public enum SymbolicDifferentiation {
     /// too, or past the exact size and work limits.
     static func isFiniteExactly(_ id: Int, at point: [Double]) -> Bool {
         let exact = try? Rational.withWorkLimit { () throws -> [Rational] in
-            try ExpressionGraph.shared.evaluate([id], at: point.map { Rational($0) })
+            try ExpressionGraph.current.evaluate([id], at: point.map { Rational($0) })
         }
         return exact?.first.map { $0.doubleValue.isFinite } ?? false
     }
@@ -315,8 +354,8 @@ public enum SymbolicDifferentiation {
     }
 }
 
-/// Expressions of the shared graph as a function, so they can be evaluated in any mode (and so
-/// differentiated again).
+/// Expressions of a graph (``ExpressionGraph/shared``, or the running derivation's) as a
+/// function, so they can be evaluated in any mode (and so differentiated again).
 ///
 /// ```swift
 /// let x = Symbolic.variable(0), y = Symbolic.variable(1)
@@ -326,18 +365,21 @@ public enum SymbolicDifferentiation {
 public struct GraphFunction: ADFunction, Sendable {
     public let roots: [Int]
     public let inputs: Int
+    /// The graph of the roots, kept alive with the function.
+    let graph: ExpressionGraph
 
-    /// Throws ``ADError/invalidArgument(_:)`` for a root with no node, and
-    /// ``ADError/dimensionMismatch(what:expected:got:)`` when the expressions use a variable
-    /// index of `inputs` or more (it would have no value).
+    /// Throws ``ADError/invalidArgument(_:)`` for a root with no node or a variable index of
+    /// `Int.max`, and ``ADError/dimensionMismatch(what:expected:got:)`` when the expressions use a
+    /// variable index of `inputs` or more (it would have no value).
     public init(roots: [Int], inputs: Int) throws {
-        try ExpressionGraph.shared.validate(roots)
-        let needed = ExpressionGraph.shared.variablesNeeded(by: roots)
+        let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
+        try graph.validate(roots)
+        let needed = try graph.variablesNeeded(by: roots)
         guard inputs >= needed else {
             throw ADError.dimensionMismatch(what: "inputs of a graph function (highest variable index + 1)",
                                             expected: needed, got: inputs)
         }
-        self.roots = roots; self.inputs = inputs
+        self.roots = roots; self.inputs = inputs; self.graph = graph
     }
 
     public var inputCount: Int? { inputs }
@@ -346,6 +388,6 @@ public struct GraphFunction: ADFunction, Sendable {
     /// NaN for every output rather than reading past its end.
     public func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
         guard x.count >= inputs else { return roots.map { _ in T(Double.nan) } }
-        return ExpressionGraph.shared.evaluateUnchecked(roots, at: x)
+        return graph.evaluateUnchecked(roots, at: x)
     }
 }

@@ -87,6 +87,29 @@ final class OptimizerTests: XCTestCase {
         XCTAssertThrowsError(try opt.step(&params, gradients: [grads[0]]))
     }
 
+    /// A review: a 2×3 parameter stepped as 3×2 (the same six elements) was accepted, its
+    /// velocities applied to the elements now in those places. A matrix keeps its first step's
+    /// rows and columns, as the type's doc says; so does a block first stepped as an array.
+    func testAReshapedMatrixIsAShapeMismatch() throws {
+        var opt = try Optimizer<Double>(.momentum(learningRate: 0.1, beta: 0.9))
+        var wide = [try Matrix<Double>(rows: 2, cols: 3, elements: [1, 2, 3, 4, 5, 6])]
+        try opt.step(&wide, gradients: [try Matrix<Double>(rows: 2, cols: 3, elements: [1, 0, 0, 0, 0, 0])])
+        var tall = [try Matrix<Double>(rows: 3, cols: 2, elements: [1, 2, 3, 4, 5, 6])]
+        XCTAssertThrowsError(try opt.step(&tall, gradients: [try Matrix<Double>(rows: 3, cols: 2, elements: [0, 0, 0, 0, 0, 0])])) {
+            XCTAssertEqual($0 as? OptimizerError, .shapeMismatch("block shapes [3×2] differ from the first step's [2×3]"))
+        }
+        XCTAssertEqual(tall[0].elements, [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(opt.steps, 1)
+        // The 2×3 layout goes on with its state. By hand: v₁ = g₁ = 1, θ₁ = 1 − 0.1 = 0.9;
+        // with g₂ = 0, v₂ = 0.9·1 and θ₂ = 0.9 − 0.1·0.9 = 0.81.
+        try opt.step(&wide, gradients: [try Matrix<Double>(rows: 2, cols: 3, elements: [0, 0, 0, 0, 0, 0])])
+        XCTAssertEqual(wide[0].elements[0], 0.81, accuracy: 1e-15)
+        var flat = [[1.0, 2, 3, 4, 5, 6]]
+        XCTAssertThrowsError(try opt.step(&flat, gradients: [[0, 0, 0, 0, 0, 0]])) {
+            XCTAssertEqual($0 as? OptimizerError, .shapeMismatch("block shapes [6] differ from the first step's [2×3]"))
+        }
+    }
+
     func testBadInputIsATypedErrorAndLeavesParametersAlone() throws {
         XCTAssertThrowsError(try Optimizer<Double>(.gradientDescent(learningRate: 0))) {
             XCTAssertEqual($0 as? OptimizerError, .invalidHyperparameter("learning rate must be finite and > 0, got 0.0"))
@@ -198,7 +221,7 @@ final class OptimizerTests: XCTestCase {
             // and the shapes are now fixed by that accepted step
             var other = [1.0]
             XCTAssertThrowsError(try opt.step(&other, gradient: [1])) {
-                XCTAssertEqual($0 as? OptimizerError, .shapeMismatch("block sizes [1] differ from the first step's [3]"))
+                XCTAssertEqual($0 as? OptimizerError, .shapeMismatch("block shapes [1] differ from the first step's [3]"))
             }
             // the state was zero before the accepted step: a second step is v = 0.9·g₁ + g₂
             try opt.step(&w, gradient: [0, 0, 0])

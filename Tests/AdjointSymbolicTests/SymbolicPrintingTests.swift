@@ -53,6 +53,37 @@ final class SymbolicPrintingTests: XCTestCase {
         XCTAssertEqual(try derivative("w*(y - z)*x", syntax: .latex)[3], "w \\cdot \\left(y - z\\right)")
     }
 
+    /// A review: a constant whose denominator is 2ᵃ5ᵇ printed as p/q, which Double evaluates with
+    /// three roundings once p passes 2⁵³ (one ulp low here). Its exact decimal prints instead, in
+    /// every syntax: 2·1.2088995980580641 = 2.4177991961161282 exactly (Python's Decimal), which
+    /// reads back exactly and, in Double, as Python's float(2*Fraction('1.2088995980580641')).
+    func testAConstantWithADecimalDenominatorPrintsAsItsExactDecimal() throws {
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641"), ["2.4177991961161282*x"])
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641", syntax: .latex), ["2.4177991961161282 \\cdot x"])
+        XCTAssertEqual(try derivative("x^2*1.2088995980580641", syntax: .swift), ["2.4177991961161282 * x"])
+        XCTAssertEqual(Double("2.4177991961161282"), 2.4177991961161283)
+        let f = try Formula(parsing: "2.4177991961161282*x")
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate(try SymbolicDifferentiation.expressions(of: f, inputs: 1).map(\.id), at: [1.0]),
+                       [2.4177991961161283])
+        // Negative, and below 1 (leading zeros); a denominator with a factor 3 stays a fraction.
+        XCTAssertEqual(try derivative("-x*1.2088995980580641/400"), ["-0.00302224899514516025"])
+        XCTAssertEqual(try derivative("x*1.2088995980580641/3"), ["12088995980580641/30000000000000000"])
+    }
+
+    /// A review: LaTeX printed (x/y)³ as \frac{x}{y}^{3}, which reads as x/y³. A fraction that is
+    /// a power's base is bracketed; elsewhere (a coefficient, negated) it stays bare.
+    func testAPowerOfAFractionIsBracketedInLatex() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let third = Symbolic(constant: Rational(numerator: 1, denominator: 3))
+        let latex = ExpressionPrinter(variables: ["x", "y"], syntax: .latex)
+        XCTAssertEqual(try latex.print([Symbolic.powi(x / y, 3).id, Symbolic.pow(x / y, y).id, Symbolic.pow(third, x).id]).roots,
+                       ["\\left(\\frac{x}{y}\\right)^{3}", "\\left(\\frac{x}{y}\\right)^{y}", "\\left(\\frac{1}{3}\\right)^{x}"])
+        XCTAssertEqual(try latex.print([(third * x).id, (-third * x).id, (-third).id, (y / x + x).id]).roots,
+                       ["\\frac{1}{3} \\cdot x", "-\\frac{1}{3} \\cdot x", "-\\frac{1}{3}", "x + \\frac{y}{x}"])
+        // The text form brackets the base already.
+        XCTAssertEqual(try Symbolic.powi(x / y, 3).formula(variables: ["x", "y"]), "(x/y)^3")
+    }
+
     func testPolarMap() throws {
         // (r cos t, r sin t): [[cos t, −r sin t], [sin t, r cos t]].
         XCTAssertEqual(try derivative("f(r, t) = r*cos(t); r*sin(t)"), ["cos(t)", "-r*sin(t)", "sin(t)", "r*cos(t)"])
@@ -429,6 +460,30 @@ final class PrintedNameEscapingTests: XCTestCase {
         XCTAssertEqual(printed, "\\mathrm{a\\_b\\_c} \\cdot \\mathrm{x\\_\\_2}")
         // A trailing number is still a subscript.
         XCTAssertEqual(try ExpressionPrinter(variables: ["x1"], syntax: .latex).print([x.id]).roots[0], "x_{1}")
+    }
+
+    /// A review: variables ["a+b", "c"] printed x₀·x₁ − x₁ as "c*a+b - c", which reads back as
+    /// c·a + b − c. A name must be an identifier of the formula language in every syntax, and so
+    /// must an intermediate prefix when shared subexpressions are named.
+    func testANameThatIsNotAnIdentifierIsATypedError() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let e = (x * y - y).id
+        for name in ["a+b", "2x", "x y", "f(x)", "x-1", "θ", "x\n"] {
+            for syntax in ExpressionSyntax.allCases {
+                XCTAssertThrowsError(try ExpressionPrinter(variables: [name, "c"], syntax: syntax).print([e]), "\(name) \(syntax)") {
+                    XCTAssertEqual($0 as? ADError, .invalidArgument("variable 0's name \"\(name)\" is not an identifier (ASCII letters, digits and _, "
+                        + "not starting with a digit): the printed text would not read back as the expression"))
+                }
+            }
+        }
+        XCTAssertThrowsError(try (x * y - y).formula(variables: ["a+b", "c"]))
+        // A name the expression does not use is not printed, so it is not checked.
+        XCTAssertEqual(try ExpressionPrinter(variables: ["x", "c", "a+b"]).print([e]).roots, ["c*x - c"])
+        let shared = Symbolic.sin(x * y)
+        XCTAssertThrowsError(try ExpressionPrinter(variables: ["x", "y"], expand: false, intermediatePrefix: "t+").print([(shared * shared + shared).id])) {
+            guard case .invalidArgument(let why)? = $0 as? ADError else { return XCTFail("\($0)") }
+            XCTAssertTrue(why.hasPrefix("the intermediate prefix \"t+\" is not an identifier"), why)
+        }
     }
 
     /// A Swift keyword is no identifier unescaped: variables `in` and `is` printed `in * is`,

@@ -218,6 +218,8 @@ enum ReadmeExamples {
         func f<T: ADScalar>(_ x: [T]) -> T { x[0] * x[1] }
         // README: `ExpressionPrinter(variables:…, maxOutputBytes:)`
         _ = ExpressionPrinter(variables: nil, maxOutputBytes: 1 << 10)
+        // README: `ExpressionGraph.withMaximumNodeCount(_:_:)`
+        _ = try ExpressionGraph.withMaximumNodeCount(1 << 10) { try SymbolicDifferentiation.jacobian(of: Polar(), inputs: 2) }
         // README: `Formula(parsing:maxDepth:)`
         _ = try Formula(parsing: "x + 1", maxDepth: 10)
         // README: `Rational.withWorkLimit(_:_:)`
