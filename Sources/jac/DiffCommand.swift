@@ -96,7 +96,7 @@ struct DiffCommand: ParsableCommand {
             d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles,
                                                                      wrt: columns.count < names.count ? columns : nil)
                 : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
-        } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") {
+        } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") || what.contains("symbolic derivation") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.

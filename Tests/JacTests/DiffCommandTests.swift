@@ -430,7 +430,9 @@ final class DiffLabelCollisionTests: XCTestCase {
         let r = try JacRunner.run(["diff", f, "--order", "2", "--at", "1,2,3,4"])
         XCTAssertEqual(r.status, 0, r.stderr)
         // By hand: ∂²/∂x∂dy of x²·dy is 2x = 2; ∂²/∂xd∂y of xd·y³ is 3y² = 48.
-        XCTAssertTrue(r.stdout.contains("d2f/dx_ddy = t2    (= 2.0)") || r.stdout.contains("d2f/dx_ddy = 2*x    (= 2.0)"), r.stdout)
+        // 2x may be printed in place or as a shared temporary (t1, t2: numbered in the order the
+        // printer meets them, which a derivation's own graph changed).
+        XCTAssertTrue(["t1", "t2", "2*x"].contains { r.stdout.contains("d2f/dx_ddy = \($0)    (= 2.0)") }, r.stdout)
         XCTAssertTrue(r.stdout.contains("(= 48.0)") && r.stdout.contains("d2f/dxd_dy ="), r.stdout)
         let labels = r.stdout.split(separator: "\n").filter { $0.hasPrefix("d2f/") }.map { $0.split(separator: " ")[0] }
         XCTAssertEqual(labels.count, 16, r.stdout)
