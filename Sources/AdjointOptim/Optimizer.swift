@@ -21,8 +21,13 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     public private(set) var steps = 0
     /// The first step's block shapes: [count] for an array, [rows, cols] for a matrix.
     private var shapes: [[Int]]? = nil
-    /// state[slot][block][i]
+    /// state[slot][block][i]; with ``scalesSecondMoment``, one slot more at the end: the second
+    /// moment's scale exponent.
     private var state: [[[Scalar]]] = []
+    /// Whether the second moment is kept as w·4ᵏ (w in [1, 4), k an integer in the last state
+    /// slot) instead of as itself: ε is so small that g² can underflow while |g| is not
+    /// negligible next to ε (see ``needsScaledSecondMoment(_:)``).
+    private let scalesSecondMoment: Bool
     /// β₁ᵗ and β₂ᵗ for Adam's bias correction, kept as running products (no `pow` needed).
     private var beta1Power: Scalar = 1, beta2Power: Scalar = 1
 
@@ -30,6 +35,22 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     public init(_ rule: UpdateRule<Scalar>) throws {
         if let problem = rule.invalidHyperparameter() { throw OptimizerError.invalidHyperparameter(problem) }
         self.rule = rule
+        scalesSecondMoment = Self.needsScaledSecondMoment(rule)
+    }
+
+    /// Whether `rule` divides by √v + ε with ε below 2·√(least normal)/ulp(1): 1.8e-12 for
+    /// Float, 1.3e-138 for Double. At or above it the plain form loses nothing: where v is below
+    /// the normal range, √v < √(least normal) ≤ ε·ulp(1)/2, so v's lost bits, or v itself, move
+    /// the denominator by under half an ulp of ε. Below it they do not: Float Adam with ε = 1e-30
+    /// moved θ by −10⁷ on a gradient of 1e-22 (g² = 1e-44 is below Float's normal range), where
+    /// Kingma & Ba's step is −η·g/(|g| + ε) ≈ −0.1 (a review). The default ε keeps the plain
+    /// form, its speed and its bits.
+    static func needsScaledSecondMoment(_ rule: UpdateRule<Scalar>) -> Bool {
+        let bound = 2 * Scalar.leastNormalMagnitude.squareRoot() / Scalar.ulpOfOne
+        switch rule {
+        case .adagrad(_, let eps), .rmsprop(_, _, let eps), .adam(_, _, _, let eps): return eps < bound
+        case .gradientDescent, .momentum, .nesterov: return false
+        }
     }
 
     /// One step on a single parameter array.
@@ -73,7 +94,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         let isFirst = shapes == nil
         if isFirst {
             shapes = blockShapes
-            state = (0..<rule.stateSlots).map { _ in parameters.map { [Scalar](repeating: 0, count: $0.count) } }
+            state = (0..<rule.stateSlots + (scalesSecondMoment ? 1 : 0)).map { _ in parameters.map { [Scalar](repeating: 0, count: $0.count) } }
         }
         var accepted = false
         defer { if isFirst && !accepted { shapes = nil; state = [] } }
@@ -97,6 +118,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
                 parameters[b][i] = u.parameter
                 if slots > 0 { state[0][b][i] = u.state.0 }
                 if slots > 1 { state[1][b][i] = u.state.1 }
+                if scalesSecondMoment { state[slots][b][i] = u.scale }
             }
         }
     }
@@ -143,7 +165,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     }
 
     /// Which part of an element's update is NaN or infinite, named with its value, or nil.
-    private func nonFinitePart(_ u: (parameter: Scalar, state: (Scalar, Scalar))) -> String? {
+    private func nonFinitePart(_ u: ElementUpdate) -> String? {
         let names: [String]
         switch rule {
         case .gradientDescent: names = []
@@ -157,37 +179,77 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
         return u.parameter.isFinite ? nil : "parameter \(u.parameter)"
     }
 
-    /// The rule, element by element: the only place each update is written. Returns the new
-    /// parameter and state (slots the rule does not use are 0); `powers` are β₁ᵗ and β₂ᵗ.
-    private func updated(_ p: Scalar, _ g: Scalar, block b: Int, index i: Int,
-                         powers: (Scalar, Scalar)) -> (parameter: Scalar, state: (Scalar, Scalar)) {
+    /// One element's update: the new parameter, the rule's state (slots it does not use are 0)
+    /// and the second moment's scale exponent (0 unless ``scalesSecondMoment``).
+    private typealias ElementUpdate = (parameter: Scalar, state: (Scalar, Scalar), scale: Scalar)
+
+    /// The rule, element by element: the only place each update is written; `powers` are β₁ᵗ
+    /// and β₂ᵗ.
+    private func updated(_ p: Scalar, _ g: Scalar, block b: Int, index i: Int, powers: (Scalar, Scalar)) -> ElementUpdate {
         switch rule {
         case .gradientDescent(let lr):
-            return (p - lr * g, (0, 0))
+            return (p - lr * g, (0, 0), 0)
         case .momentum(let lr, let beta):
             let v = beta * state[0][b][i] + g
-            return (p - lr * v, (v, 0))
+            return (p - lr * v, (v, 0), 0)
         case .nesterov(let lr, let beta):
             let v = beta * state[0][b][i] + g
-            return (p - lr * (g + beta * v), (v, 0))
+            return (p - lr * (g + beta * v), (v, 0), 0)
         case .adagrad(let lr, let eps):
-            let s = state[0][b][i] + g * g
-            return (p - lr * g / (s.squareRoot() + eps), (s, 0))
+            let u = adaptiveStep(g, numerator: g, decay: 1, weight: 1, correction: 1, lr: lr, eps: eps, slot: 0, b, i)
+            return (p - u.step, (u.secondMoment, 0), u.scale)
         case .rmsprop(let lr, let rho, let eps):
-            let s = rho * state[0][b][i] + (1 - rho) * g * g
-            return (p - lr * g / (s.squareRoot() + eps), (s, 0))
+            let u = adaptiveStep(g, numerator: g, decay: rho, weight: 1 - rho, correction: 1, lr: lr, eps: eps, slot: 0, b, i)
+            return (p - u.step, (u.secondMoment, 0), u.scale)
         case .adam(let lr, let b1, let b2, let eps):
             let c1 = 1 - powers.0, c2 = 1 - powers.1
             let m = b1 * state[0][b][i] + (1 - b1) * g
-            let v = b2 * state[1][b][i] + (1 - b2) * g * g
+            let u = adaptiveStep(g, numerator: m / c1, decay: b2, weight: 1 - b2, correction: c2, lr: lr, eps: eps, slot: 1, b, i)
+            return (p - u.step, (m, u.secondMoment), u.scale)
+        }
+    }
+
+    /// The adaptive rules' step η·n / (√v̂ + ε), with the second moment v ← decay·v + weight·g²
+    /// (held in state slot `slot`) and v̂ = v / correction. With decay and weight 1 and no
+    /// correction, each multiplication and division by 1 is exact: Adagrad's plain form is
+    /// s + g·g, to the bit.
+    private func adaptiveStep(_ g: Scalar, numerator n: Scalar, decay: Scalar, weight: Scalar, correction c: Scalar,
+                              lr: Scalar, eps: Scalar, slot: Int, _ b: Int, _ i: Int) -> (step: Scalar, secondMoment: Scalar, scale: Scalar) {
+        guard scalesSecondMoment else {
+            let v = decay * state[slot][b][i] + weight * g * g
             // v̂ = v / (1 − β₂ᵗ) overflows where v does not (Float, g = 1e20: v ≈ 1e37 is finite,
             // v̂ ≈ 1e40 is not), and the step then came out as m̂/∞ = 0 every time, freezing the
             // parameter with no error. There √v̂ is taken as √v / √(1 − β₂ᵗ) (PyTorch's form);
             // elsewhere as √v̂, whose last bits the recorded notebook outputs hold.
-            let vHat = v / c2
-            let root = vHat.isFinite ? vHat.squareRoot() : v.squareRoot() / c2.squareRoot()
-            return (p - lr * (m / c1) / (root + eps), (m, v))
+            let vHat = v / c
+            let root = vHat.isFinite ? vHat.squareRoot() : v.squareRoot() / c.squareRoot()
+            return (lr * n / (root + eps), v, 0)
         }
+        // v = w·4ᵏ, w in [1, 4): the same sums and products as the plain form scaled by powers of
+        // two, which are exact, with g scaled to about 1 before it is squared. The new k is the
+        // larger of v's and g's exponents; the smaller term then loses only what is below w's ulp.
+        let w = state[slot][b][i], e = Int(state[rule.stateSlots][b][i])
+        var k = e
+        if g != 0 { k = w == 0 ? Int(g.exponent) : Swift.max(e, Int(g.exponent)) }
+        let scaledGradient = Self.times2(g, -k)
+        var w2 = decay * (w == 0 ? 0 : Self.times2(w, 2 * (e - k))) + weight * scaledGradient * scaledGradient
+        if w2 > 0 {
+            let shift = Int(w2.exponent) >> 1
+            w2 = Self.times2(w2, -2 * shift)
+            k += shift
+        }
+        let root = (w2 / c).squareRoot()
+        let scaledEps = Self.times2(eps, -k)
+        // ε·2⁻ᵏ overflows only where √v̂ is below ε by far more than the precision (a second
+        // moment decayed away): the step is then η·n/ε.
+        let step = scaledEps.isFinite ? lr * Self.times2(n, -k) / (root + scaledEps) : lr * n / eps
+        return (step, w2, Scalar(k))
+    }
+
+    /// x·2ⁿ, rounded once (exact while it stays in the normal range).
+    private static func times2(_ x: Scalar, _ n: Int) -> Scalar {
+        guard x != 0 && x.isFinite else { return x }
+        return Scalar(sign: x.sign, exponent: x.exponent + Scalar.Exponent(n), significand: x.significand)
     }
 }
 

@@ -245,6 +245,91 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(theta[0], 0.8329942, accuracy: 1e-5)
     }
 
+    /// A review: g² underflowed, so with a small ε Adam, RMSProp and Adagrad divided by ε alone
+    /// and took huge steps with no error (Float Adam, ε = 1e-30, g = 1e-22: θ = −10⁷). By hand from
+    /// each formula (m̂ = g and √v̂ = |g| on Adam's first step): Adam and Adagrad move by
+    /// η·g/(|g| + ε) = −0.1/(1 + ε/|g|), RMSProp by η·g/(√0.1·|g| + ε) = −0.1/√0.1 = −0.316227766.
+    /// In Double within two ulps of 0.1 (2.8e-17): m̂ and √v̂ each carry a rounding.
+    func testATinyGradientWithATinyEpsilonTakesTheFormulasStep() throws {
+        func first<S: BinaryFloatingPoint & Sendable>(_ rule: UpdateRule<S>, _ g: S) throws -> S {
+            var opt = try Optimizer<S>(rule)
+            var theta: [S] = [0]
+            try opt.step(&theta, gradient: [g])
+            return theta[0]
+        }
+        XCTAssertEqual(try first(UpdateRule<Float>.adam(learningRate: 0.1, epsilon: 1e-30), 1e-22), -0.1 / (1 + 1e-8), accuracy: 1e-8)
+        XCTAssertEqual(try first(UpdateRule<Double>.adam(learningRate: 0.1, epsilon: 1e-300), 1e-170), -0.1, accuracy: 3e-17)
+        XCTAssertEqual(try first(UpdateRule<Float>.adagrad(learningRate: 0.1, epsilon: 1e-30), 1e-24), -0.1 / (1 + 1e-6), accuracy: 1e-8)
+        XCTAssertEqual(try first(UpdateRule<Float>.rmsprop(learningRate: 0.1, decay: 0.9, epsilon: 1e-30), 1e-22), -0.316227766, accuracy: 1e-7)
+        // A gradient beyond √(greatest finite) no longer overflows v there: Adam's first step is −η.
+        XCTAssertEqual(try first(UpdateRule<Double>.adam(learningRate: 0.1, epsilon: 1e-300), 1e200), -0.1, accuracy: 3e-17)
+    }
+
+    /// Many steps with a tiny ε over gradients from 1e-40 to 1e30 (Float) against the formulas
+    /// computed in Float80, whose range holds every g² here, with Adam's bias corrections from
+    /// `pow` rather than the optimizer's running products.
+    func testTinyEpsilonRulesFollowAWideReferenceOverManySteps() throws {
+        func gradients(_ scale: Float80, _ t: Int) -> Float80 {
+            let magnitudes: [Float80] = [1e-40, 1e-30, 1e-22, 1e-12, 1, 1e10, 1e30]
+            return (t % 3 == 0 ? -1 : 1) * magnitudes[(t * 5) % magnitudes.count] * (1 + 0.25 * Float80(t % 4)) * scale
+        }
+        func reference(_ rule: String, eps: Float80, scale: Float80, steps: Int) -> Float80 {
+            let lr: Float80 = 0.01, b1: Float80 = 0.9, b2: Float80 = 0.999, rho: Float80 = 0.9
+            var theta: Float80 = 0, m: Float80 = 0, v: Float80 = 0
+            for t in 1...steps {
+                let g = gradients(scale, t)
+                switch rule {
+                case "adagrad": v += g * g; theta -= lr * g / (v.squareRoot() + eps)
+                case "rmsprop": v = rho * v + (1 - rho) * g * g; theta -= lr * g / (v.squareRoot() + eps)
+                default:
+                    m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g
+                    let mHat = m / (1 - pow(b1, Float80(t))), vHat = v / (1 - pow(b2, Float80(t)))
+                    theta -= lr * mHat / (vHat.squareRoot() + eps)
+                }
+            }
+            return theta
+        }
+        func run<S: BinaryFloatingPoint & Sendable>(_ rule: UpdateRule<S>, scale: Float80, steps: Int) throws -> S {
+            var opt = try Optimizer<S>(rule)
+            var theta: [S] = [0]
+            for t in 1...steps { try opt.step(&theta, gradient: [S(gradients(scale, t))]) }
+            return theta[0]
+        }
+        let steps = 60
+        for (name, rule) in [("adagrad", UpdateRule<Float>.adagrad(learningRate: 0.01, epsilon: 1e-30)),
+                             ("rmsprop", .rmsprop(learningRate: 0.01, decay: 0.9, epsilon: 1e-30)),
+                             ("adam", .adam(learningRate: 0.01, epsilon: 1e-30))] {
+            let expected = reference(name, eps: 1e-30, scale: 1, steps: steps)
+            XCTAssertEqual(Float80(try run(rule, scale: 1, steps: steps)), expected, accuracy: 1e-5 * abs(expected), name)
+        }
+        // Double, scaled by 1e-200 so that every g² is below Double's range.
+        for (name, rule) in [("adagrad", UpdateRule<Double>.adagrad(learningRate: 0.01, epsilon: 1e-300)),
+                             ("rmsprop", .rmsprop(learningRate: 0.01, decay: 0.9, epsilon: 1e-300)),
+                             ("adam", .adam(learningRate: 0.01, epsilon: 1e-300))] {
+            let expected = reference(name, eps: 1e-300, scale: 1e-200, steps: steps)
+            XCTAssertEqual(Float80(try run(rule, scale: 1e-200, steps: steps)), expected, accuracy: 1e-12 * abs(expected), name)
+        }
+    }
+
+    /// The default ε keeps the plain form and its bits: the optimizer against the update
+    /// written out in the same order of operations, compared with ==.
+    func testTheDefaultEpsilonKeepsThePlainFormsBits() throws {
+        let g: [Double] = [0.5, -0.25, 3, 1e-3, -7]
+        var adam = try Optimizer<Double>(.adam(learningRate: 0.1)), rms = try Optimizer<Double>(.rmsprop(learningRate: 0.1))
+        var ada = try Optimizer<Double>(.adagrad(learningRate: 0.1))
+        var a = [1.0], r = [1.0], d = [1.0]
+        var m = 0.0, v = 0.0, p1 = 1.0, p2 = 1.0, p3 = 1.0, s2 = 0.0, s3 = 0.0, b1t = 1.0, b2t = 1.0
+        for gt in g {
+            try adam.step(&a, gradient: [gt]); try rms.step(&r, gradient: [gt]); try ada.step(&d, gradient: [gt])
+            b1t *= 0.9; b2t *= 0.999
+            m = 0.9 * m + (1 - 0.9) * gt; v = 0.999 * v + (1 - 0.999) * gt * gt
+            p1 = p1 - 0.1 * (m / (1 - b1t)) / ((v / (1 - b2t)).squareRoot() + 1e-8)
+            s2 = 0.9 * s2 + (1 - 0.9) * gt * gt; p2 = p2 - 0.1 * gt / (s2.squareRoot() + 1e-8)
+            s3 = s3 + gt * gt; p3 = p3 - 0.1 * gt / (s3.squareRoot() + 1e-8)
+            XCTAssertEqual([a[0], r[0], d[0]], [p1, p2, p3])
+        }
+    }
+
     func testMinibatchesCoverEveryIndexOncePerEpochAndReplayFromTheSeed() throws {
         var a = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)
         var b = try MinibatchSampler(count: 6, batchSize: 4, seed: 7)
