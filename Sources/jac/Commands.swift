@@ -9,6 +9,11 @@ struct JacobianCommand: ParsableCommand {
         discussion: """
         Rows of the Jacobian are outputs, columns are variables.
 
+        --mode exact reads the point and the formula's numbers from their text (0.1 \
+        is 1/10), so a value beyond Double's range, such as 1e-400 or 1e400, is an \
+        ordinary rational there; every other mode refuses it (status 2), since it \
+        would compute with 0 or inf in its place.
+
         EXAMPLES
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
           jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
@@ -46,8 +51,10 @@ struct JacobianCommand: ParsableCommand {
     }
 
     func run() throws {
-        let formula = try options.loadFormula()
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
+        // Exact mode reads the formula's numbers and the point from their text, so a value beyond
+        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it.
+        let formula = try options.loadFormula(reading: engine.numberReading)
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
@@ -68,7 +75,7 @@ struct JacobianCommand: ParsableCommand {
                 + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
                 + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit"
         }
-        try runPoints(options, formula) { point in
+        try runPoints(options, formula, reading: engine.numberReading) { point in
             let r = try engine.jacobian(of: formula, at: point)
             let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
             return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
