@@ -105,9 +105,17 @@ struct JacobianAnalysisReport {
             : nil
         guard let exactEntries else { lapack = try JacobianAnalysis(rounded); return }
         exact = try exactRankAndDeterminant(of: exactEntries)
-        if let i = rounded.firstIndex(where: { $0.contains { !$0.isFinite } }), let j = rounded[i].firstIndex(where: { !$0.isFinite }) {
-            // A rational beyond Double's range is still an answer; only the SVD needs Doubles.
-            lapackMissing = "entry (\(i + 1), \(j + 1)) is outside Double's range"
+        // A rational beyond Double's range is still an answer; only the SVD needs Doubles. That
+        // covers a nonzero entry that rounds to 0: x·10⁻⁴⁰⁰ printed the singular value 0.0 and
+        // κ = inf beside the exact rank 1.
+        func outOfRange(_ i: Int, _ j: Int) -> String? {
+            let v = rounded[i][j]
+            if !v.isFinite { return "" }
+            return v == 0 && !exactEntries[i][j].isZero ? " (it is not 0 but rounds to 0)" : nil
+        }
+        let found = rounded.indices.lazy.flatMap { i in rounded[i].indices.lazy.compactMap { j in outOfRange(i, j).map { (i, j, $0) } } }
+        if let (i, j, why) = found.first {
+            lapackMissing = "entry (\(i + 1), \(j + 1)) is outside Double's range\(why)"
         } else {
             lapack = try JacobianAnalysis(rounded)
         }
@@ -192,7 +200,12 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         if let exact = report.exact {
             table += "\nrank              \(exact.rank) (exact)"
             table += "\ncondition number  " + (a.map { format($0.conditionNumber) + roundedNote } ?? "not computed")
-            if let d = exact.determinant { table += "\ndeterminant       \(d) (exact; = \(format(d.doubleValue)))" }
+            if let d = exact.determinant {
+                // Its Double only when it is one: 10⁻⁴⁰⁰ printed "= 0.0".
+                let rounded = d.doubleValue
+                let approximation = !rounded.isFinite || (rounded == 0 && !d.isZero) ? "outside Double's range" : "= " + format(rounded)
+                table += "\ndeterminant       \(d) (exact; \(approximation))"
+            }
         } else if let a {
             table += "\nrank              \(a.rank)"
             table += "\ncondition number  " + format(a.conditionNumber)

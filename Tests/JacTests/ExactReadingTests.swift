@@ -90,4 +90,25 @@ final class ExactReadingTests: XCTestCase {
         XCTAssertEqual(f.status, 2)
         XCTAssertEqual(f.stderr, "error: value '1e-400' for x in points file '\(path)' line 2 is not 0 but underflows to 0 in Double (below 4.9e-324)\n")
     }
+
+    /// --analyze needs Doubles for the SVD: a nonzero entry that rounds to 0 printed σ = 0.0 and
+    /// κ = inf beside the exact rank 1, and the determinant 10⁻⁴⁰⁰ "(exact; = 0.0)".
+    func testAnalysisSaysWhereDoublesCannotHoldAnEntry() throws {
+        let r = try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=1", "--mode", "exact", "--analyze"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasSuffix("""
+
+            singular values   not computed: entry (1, 1) is outside Double's range (it is not 0 but rounds to 0)
+            rank              1 (exact)
+            condition number  not computed
+            determinant       1/\(power(400)) (exact; outside Double's range)
+
+            """), r.stdout)
+        // The same from an in-range point: x³ at 10⁻²⁰⁰ has f′ = 3·10⁻⁴⁰⁰.
+        let j = try JacRunner.run(["jacobian", "x^3", "--at", "x=1e-200", "--mode", "exact", "--analyze", "--format", "json"])
+        let a = try JacRunner.json(j.stdout)["analysis"] as? [String: Any]
+        XCTAssertEqual(a?["singular_values_missing"] as? String, "entry (1, 1) is outside Double's range (it is not 0 but rounds to 0)")
+        XCTAssertTrue(a?["singular_values"] is NSNull, "\(String(describing: a))")
+        XCTAssertEqual(a?["determinant"] as? String, "3/" + power(400))
+    }
 }
