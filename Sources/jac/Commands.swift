@@ -271,7 +271,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks) + unreliableEntryNotes(r, names: names, variables: f.variables))
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables))
 }
 
 /// `jac eval`: the value only.
@@ -521,10 +521,12 @@ func describe(_ w: FDWarning) -> String {
 /// convention's +∞ did not reach it: the tangents (forward) or cotangents (reverse) meeting it
 /// were 0, and 0·∞ was taken as 0. The note says so, since "uses the convention +∞" beside a
 /// printed 0 read as a contradiction, and the other mode can fail at the same point.
-func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
-    kinks.map { k in
-        let singular = k.op.info.convention?.contains("singular point") == true
-        return "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+/// `described`: each kink's text when not its own description (exact mode's exact inputs).
+func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil) -> [String] {
+    kinks.enumerated().map { k, kink in
+        let singular = kink.op.info.convention?.contains("singular point") == true
+        let text = described.flatMap { k < $0.count ? $0[k] : nil } ?? kink.description
+        return "kink touched: \(text); the derivative uses the convention " + (kink.op.info.convention.map { "'\($0)'" } ?? "of the registry")
             + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "
                 + "a convention, not a derivative, and the other mode may report this point as not finite (jac check compares the modes)" : "")
     }

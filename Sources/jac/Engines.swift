@@ -35,6 +35,9 @@ struct ModeResult {
     var jacobian: [[Cell]]
     /// Non-differentiable points touched, reported so `check` can explain a disagreement.
     var kinks: [KinkEvent] = []
+    /// Exact mode: each kink as the notes print it, with its exact inputs where the library's
+    /// Doubles rounded them to 0 or ±∞ (see ``ExactDiagnostics``); nil to print ``kinks`` as they are.
+    var kinkDescriptions: [String]? = nil
     /// Per entry, the method's own estimate of its error (finite differences), used by `check`
     /// so that a difference known to be inaccurate is not called a disagreement.
     var errorEstimates: [[Double]]? = nil
@@ -364,10 +367,25 @@ struct ExactEngine: ModeEngine {
         // Forward mode costs one pass per input, reverse one sweep per output: the cheaper by
         // shape, as the floating-point modes choose (10,000 outputs took 70 s always in reverse).
         let mode: JacobianMode = formula.variables.count <= formula.outputs.count ? .forward : .reverse
-        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
-        return ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
-                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
-                          passes: (r.mode.rawValue, r.passes))
+        let r: ExactJacobian
+        do {
+            r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
+        } catch {
+            // A domain error's inputs are the library's Doubles: 10⁻⁴⁰⁰/0 said "inputs: 0.0, 0.0".
+            if case ADError.domain(_, _, let inputs, _) = error, inputs.contains(where: { $0 == 0 || !$0.isFinite }),
+               let explained = ExactDiagnostics(formula, at: x, constants: constants)?.explain(error) {
+                throw explained
+            }
+            throw error
+        }
+        var result = ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
+                                jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
+                                passes: (r.mode.rawValue, r.passes))
+        if r.diagnostics.kinks.contains(where: { $0.inputs.contains { $0 == 0 || !$0.isFinite } }),
+           let exact = ExactDiagnostics(formula, at: x, constants: constants) {
+            result.kinkDescriptions = r.diagnostics.kinks.map(exact.describe)
+        }
+        return result
     }
 
     /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.

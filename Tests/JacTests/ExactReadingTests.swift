@@ -111,4 +111,19 @@ final class ExactReadingTests: XCTestCase {
         XCTAssertTrue(a?["singular_values"] is NSNull, "\(String(describing: a))")
         XCTAssertEqual(a?["determinant"] as? String, "3/" + power(400))
     }
+
+    /// A kink's and a domain error's inputs come from the library as Doubles: 10⁻⁴⁰⁰ printed 0.0.
+    func testDiagnosticsGiveTheExactInputsWhereDoublesRoundThem() throws {
+        let k = try JacRunner.run(["jacobian", "max(x, y)", "--at", "x=1e-400,y=1e-400", "--mode", "exact", "--format", "json"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertEqual(try JacRunner.json(k.stdout)["jacobian"] as? [[String]], [["1/2", "1/2"]])   // a tie: ½ each
+        let tiny = "1/100000000000000000…0000000000 (403 characters) (0.0 in Double)"
+        XCTAssertTrue(k.stderr.hasPrefix("note: kink touched: max (node 2) at \(tiny), \(tiny); "), k.stderr)
+        let d = try JacRunner.run(["jacobian", "x/(y - y)", "--at", "x=1e-400,y=1", "--mode", "exact"])
+        XCTAssertEqual(d.status, 3)
+        XCTAssertEqual(d.stderr, "error: evaluation failed: domain error in div: division by zero (inputs: \(tiny), 0)\n")
+        // Where the Doubles are right, the library's message stands.
+        let z = try JacRunner.run(["jacobian", "abs(x)", "--at", "x=0", "--mode", "exact"])
+        XCTAssertTrue(z.stderr.hasPrefix("note: kink touched: abs at 0.0; "), z.stderr)
+    }
 }
