@@ -51,6 +51,15 @@ public struct FormulaConstant: Sendable, Hashable {
     public let value: Double
     /// Literal, named constant, or a default argument the parser supplied.
     public let kind: Kind
+    /// Whether the literal lies beyond Double's range: it overflows, or it is not 0 but rounds to
+    /// 0. Only a formula parsed with ``OutOfRangeLiterals/keptForExactEvaluation`` has one; its
+    /// ``value`` is then the rounded ±∞ or 0, which no floating evaluation may use (see
+    /// ``Formula/literalsBeyondDouble``), while ``text`` holds the number exactly.
+    public let isBeyondDouble: Bool
+
+    init(text: String, value: Double, kind: Kind, isBeyondDouble: Bool = false) {
+        self.text = text; self.value = value; self.kind = kind; self.isBeyondDouble = isBeyondDouble
+    }
 
     /// Whether exact rational mode can represent the constant (from ``text``).
     public var isRational: Bool { kind == .literal || kind == .defaultArgument }
@@ -181,6 +190,17 @@ public struct Formula: ADFunction, Sendable {
         }
         return nil
     }
+
+    /// The literals beyond Double's range (``FormulaConstant/isBeyondDouble``), in order of first
+    /// appearance: empty unless the formula was parsed with
+    /// ``OutOfRangeLiterals/keptForExactEvaluation``. A floating evaluation of a formula with one
+    /// computes with ±∞ or 0 in its place, so a caller that may evaluate in Double checks this.
+    ///
+    /// ```swift
+    /// let f = try Formula(parsing: "x*1e-400", outOfRangeLiterals: .keptForExactEvaluation)
+    /// f.literalsBeyondDouble.map(\.text)   // ["1e-400"]
+    /// ```
+    public var literalsBeyondDouble: [FormulaConstant] { constants.filter(\.isBeyondDouble) }
 
     /// Whether every op and constant is rational, so exact mode applies.
     public var isRational: Bool { exactObstacle == nil }

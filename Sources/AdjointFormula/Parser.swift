@@ -15,6 +15,18 @@ extension Formula {
     /// Default bound on nesting of parentheses and calls.
     public static let defaultMaxDepth = 10_000
 
+    /// What the parser does with a number literal beyond Double's range: one that overflows
+    /// (`1e400`) or is not 0 but rounds to 0 (`1e-400`).
+    public enum OutOfRangeLiterals: Sendable, Hashable {
+        /// A syntax error naming the literal (the default): every floating evaluation would
+        /// silently compute with ±∞ or 0 in its place.
+        case refused
+        /// Kept with its text, for a caller that evaluates the formula only in exact arithmetic
+        /// (the literal's text is its value; ``FormulaConstant/isBeyondDouble`` marks it and
+        /// ``Formula/literalsBeyondDouble`` lists them).
+        case keptForExactEvaluation
+    }
+
     /// Default second argument of `leaky_relu(x)` (the slope for x < 0), as in common ML libraries.
     public static let defaultLeakyReluSlope = "0.01"
     /// Default second argument of `elu(x)` (alpha), the value that makes elu C¹ at 0.
@@ -28,6 +40,8 @@ extension Formula {
     ///   - variables: when given, the inputs in this order (overrides the header); any other
     ///     identifier is an unknown-variable error. Declared names shadow the constants `pi`, `e`.
     ///   - maxDepth: bound on nesting of parentheses and function calls.
+    ///   - outOfRangeLiterals: whether a literal beyond Double's range (`1e400`, `1e-400`) is a
+    ///     syntax error (``OutOfRangeLiterals/refused``, the default) or kept for exact evaluation.
     /// - Throws: ``FormulaError`` with the position of the problem.
     ///
     /// Functions are the registry's names (`sin`, `leaky_relu`, `hypot`, …). `leaky_relu(x)` means
@@ -41,8 +55,10 @@ extension Formula {
     /// f.outputs.count   // 2
     /// ```
     public init(parsing source: String, variables: [String]? = nil,
-                maxDepth: Int = Formula.defaultMaxDepth) throws {
-        var parser = try FormulaParser(source: source, declared: variables, maxDepth: maxDepth)
+                maxDepth: Int = Formula.defaultMaxDepth,
+                outOfRangeLiterals: OutOfRangeLiterals = .refused) throws {
+        var parser = try FormulaParser(source: source, declared: variables, maxDepth: maxDepth,
+                                       outOfRangeLiterals: outOfRangeLiterals)
         self = try parser.parse()
     }
 }
@@ -155,7 +171,8 @@ private enum StackEntry {
 /// exponent and unary minus can fold into the literal's text (exact mode reads `-2` then).
 private enum Operand {
     case node(Int)
-    case literal(text: String, value: Double)
+    /// `beyondDouble`: the literal overflows or underflows Double (kept only for exact evaluation).
+    case literal(text: String, value: Double, beyondDouble: Bool)
 }
 
 struct FormulaParser {
@@ -163,6 +180,7 @@ struct FormulaParser {
     let source: String
     let tokens: [Token]
     let maxDepth: Int
+    let outOfRangeLiterals: Formula.OutOfRangeLiterals
     var position = 0
 
     var variables: [String] = []
@@ -176,10 +194,12 @@ struct FormulaParser {
     var constants: [FormulaConstant] = []
     var constantIndex: [String: Int] = [:]
 
-    init(source: String, declared list: [String]?, maxDepth: Int) throws {
+    init(source: String, declared list: [String]?, maxDepth: Int,
+         outOfRangeLiterals: Formula.OutOfRangeLiterals = .refused) throws {
         self.source = source
         self.bytes = Array(source.utf8)
         self.maxDepth = maxDepth
+        self.outOfRangeLiterals = outOfRangeLiterals
         self.tokens = try Lexer.tokenize(bytes)
         if let list {
             try declare(list, offsets: nil)
@@ -277,12 +297,13 @@ struct FormulaParser {
         return nodes.count - 1
     }
 
-    mutating func constant(_ text: String, _ value: Double, _ kind: FormulaConstant.Kind) -> Int {
+    mutating func constant(_ text: String, _ value: Double, _ kind: FormulaConstant.Kind,
+                           beyondDouble: Bool = false) -> Int {
         let c: Int
         if let i = constantIndex[text] {
             c = i
         } else {
-            constants.append(FormulaConstant(text: text, value: value, kind: kind))
+            constants.append(FormulaConstant(text: text, value: value, kind: kind, isBeyondDouble: beyondDouble))
             c = constants.count - 1
             constantIndex[text] = c
         }
@@ -292,7 +313,7 @@ struct FormulaParser {
     private mutating func materialize(_ operand: Operand) -> Int {
         switch operand {
         case .node(let i): return i
-        case let .literal(text, value): return constant(text, value, .literal)
+        case let .literal(text, value, beyond): return constant(text, value, .literal, beyondDouble: beyond)
         }
     }
 
@@ -311,14 +332,20 @@ struct FormulaParser {
                 switch t.kind {
                 case .number:
                     let s = text(t)
-                    guard let v = parseDouble(s), v.isFinite else {
+                    guard let v = parseDouble(s) else {
                         throw error(.syntax, "number '\(quotedForMessage(s))' is out of range", at: t.start)
                     }
-                    // A nonzero literal that rounds to 0 (1e-400) would silently change the formula.
-                    if v == 0 && literalHasNonzeroDigit(s) {
-                        throw error(.syntax, "number '\(quotedForMessage(s))' underflows to 0 in double precision", at: t.start)
+                    // Out of range, it would silently change the formula in every floating
+                    // evaluation: ∞, or 0 for a nonzero literal (1e-400).
+                    let overflows = !v.isFinite
+                    let underflows = v == 0 && literalHasNonzeroDigit(s)
+                    if outOfRangeLiterals == .refused {
+                        if overflows { throw error(.syntax, "number '\(quotedForMessage(s))' is out of range", at: t.start) }
+                        if underflows {
+                            throw error(.syntax, "number '\(quotedForMessage(s))' underflows to 0 in double precision", at: t.start)
+                        }
                     }
-                    operands.append(.literal(text: s, value: v))
+                    operands.append(.literal(text: s, value: v, beyondDouble: overflows || underflows))
                     expectOperand = false
                 case .identifier:
                     let s = text(t)
@@ -416,7 +443,7 @@ struct FormulaParser {
                     }
                     // pow(x, n) with an integer literal n is x^n: the registry's integer power,
                     // which exact mode can run (real pow is not closed over the rationals).
-                    if op == .pow, argc == 2, case let .literal(text, _)? = operands.last, let n = integerExponent(text) {
+                    if op == .pow, argc == 2, case let .literal(text, _, _)? = operands.last, let n = integerExponent(text) {
                         operands.removeLast()
                         guard let base = operands.popLast() else { throw arityError(op, got: argc, at: nameAt) }
                         operands.append(.node(add(FormulaNode(op: .powi, a: materialize(base), n: n))))
@@ -466,15 +493,15 @@ struct FormulaParser {
         case .negate:
             guard let x = operands.popLast() else { return }
             switch x {
-            case let .literal(text, value):
+            case let .literal(text, value, beyond):
                 let folded = text.hasPrefix("-") ? String(text.dropFirst()) : "-" + text
-                operands.append(.literal(text: folded, value: -value))
+                operands.append(.literal(text: folded, value: -value, beyondDouble: beyond))
             case .node(let i):
                 operands.append(.node(add(FormulaNode(op: .neg, a: i))))
             }
         case .binary(let op):
             guard let rhs = operands.popLast(), let lhs = operands.popLast() else { return }
-            if op == .pow, case let .literal(text, _) = rhs, let n = integerExponent(text) {
+            if op == .pow, case let .literal(text, _, _) = rhs, let n = integerExponent(text) {
                 operands.append(.node(add(FormulaNode(op: .powi, a: materialize(lhs), n: n))))
                 return
             }

@@ -90,6 +90,14 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             throw e
         }
         let at = points.count > 1 ? "point \(k + 1): " : ""
+        // f itself could not be evaluated there (a non-finite value, a domain error): nothing
+        // was compared, and the library's `passed` is false. The formula check fails with status 3
+        // naming the output f2; --claimed printed the table's "problem: non-finite output 1"
+        // (the library counts from 0) and exited 0, a pass.
+        if let problem = report.problem {
+            let f = JacFailure(classifying: namingOutputs(problem, formula.outputNames))
+            throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
+        }
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).

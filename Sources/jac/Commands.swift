@@ -9,6 +9,11 @@ struct JacobianCommand: ParsableCommand {
         discussion: """
         Rows of the Jacobian are outputs, columns are variables.
 
+        --mode exact reads the point and the formula's numbers from their text (0.1 \
+        is 1/10), so a value beyond Double's range, such as 1e-400 or 1e400, is an \
+        ordinary rational there; every other mode refuses it (status 2), since it \
+        would compute with 0 or inf in its place.
+
         EXAMPLES
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
           jac jacobian "f(r, t) = r*cos(t); r*sin(t)" --at 2,0.5 --format json
@@ -46,8 +51,10 @@ struct JacobianCommand: ParsableCommand {
     }
 
     func run() throws {
-        let formula = try options.loadFormula()
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
+        // Exact mode reads the formula's numbers and the point from their text, so a value beyond
+        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it.
+        let formula = try options.loadFormula(reading: engine.numberReading)
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
@@ -68,7 +75,7 @@ struct JacobianCommand: ParsableCommand {
                 + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
                 + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit"
         }
-        try runPoints(options, formula) { point in
+        try runPoints(options, formula, reading: engine.numberReading) { point in
             let r = try engine.jacobian(of: formula, at: point)
             let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
             return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
@@ -98,9 +105,17 @@ struct JacobianAnalysisReport {
             : nil
         guard let exactEntries else { lapack = try JacobianAnalysis(rounded); return }
         exact = try exactRankAndDeterminant(of: exactEntries)
-        if let i = rounded.firstIndex(where: { $0.contains { !$0.isFinite } }), let j = rounded[i].firstIndex(where: { !$0.isFinite }) {
-            // A rational beyond Double's range is still an answer; only the SVD needs Doubles.
-            lapackMissing = "entry (\(i + 1), \(j + 1)) is outside Double's range"
+        // A rational beyond Double's range is still an answer; only the SVD needs Doubles. That
+        // covers a nonzero entry that rounds to 0: x·10⁻⁴⁰⁰ printed the singular value 0.0 and
+        // κ = inf beside the exact rank 1.
+        func outOfRange(_ i: Int, _ j: Int) -> String? {
+            let v = rounded[i][j]
+            if !v.isFinite { return "" }
+            return v == 0 && !exactEntries[i][j].isZero ? " (it is not 0 but rounds to 0)" : nil
+        }
+        let found = rounded.indices.lazy.flatMap { i in rounded[i].indices.lazy.compactMap { j in outOfRange(i, j).map { (i, j, $0) } } }
+        if let (i, j, why) = found.first {
+            lapackMissing = "entry (\(i + 1), \(j + 1)) is outside Double's range\(why)"
         } else {
             lapack = try JacobianAnalysis(rounded)
         }
@@ -185,7 +200,12 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         if let exact = report.exact {
             table += "\nrank              \(exact.rank) (exact)"
             table += "\ncondition number  " + (a.map { format($0.conditionNumber) + roundedNote } ?? "not computed")
-            if let d = exact.determinant { table += "\ndeterminant       \(d) (exact; = \(format(d.doubleValue)))" }
+            if let d = exact.determinant {
+                // Its Double only when it is one: 10⁻⁴⁰⁰ printed "= 0.0".
+                let rounded = d.doubleValue
+                let approximation = !rounded.isFinite || (rounded == 0 && !d.isZero) ? "outside Double's range" : "= " + format(rounded)
+                table += "\ndeterminant       \(d) (exact; \(approximation))"
+            }
         } else if let a {
             table += "\nrank              \(a.rank)"
             table += "\ncondition number  " + format(a.conditionNumber)
@@ -251,7 +271,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks) + unreliableEntryNotes(r, names: names, variables: f.variables))
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables))
 }
 
 /// `jac eval`: the value only.
@@ -501,10 +521,12 @@ func describe(_ w: FDWarning) -> String {
 /// convention's +∞ did not reach it: the tangents (forward) or cotangents (reverse) meeting it
 /// were 0, and 0·∞ was taken as 0. The note says so, since "uses the convention +∞" beside a
 /// printed 0 read as a contradiction, and the other mode can fail at the same point.
-func kinkNotes(_ kinks: [KinkEvent]) -> [String] {
-    kinks.map { k in
-        let singular = k.op.info.convention?.contains("singular point") == true
-        return "kink touched: \(k); the derivative uses the convention " + (k.op.info.convention.map { "'\($0)'" } ?? "of the registry")
+/// `described`: each kink's text when not its own description (exact mode's exact inputs).
+func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil) -> [String] {
+    kinks.enumerated().map { k, kink in
+        let singular = kink.op.info.convention?.contains("singular point") == true
+        let text = described.flatMap { k < $0.count ? $0[k] : nil } ?? kink.description
+        return "kink touched: \(text); the derivative uses the convention " + (kink.op.info.convention.map { "'\($0)'" } ?? "of the registry")
             + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "
                 + "a convention, not a derivative, and the other mode may report this point as not finite (jac check compares the modes)" : "")
     }

@@ -35,6 +35,9 @@ struct ModeResult {
     var jacobian: [[Cell]]
     /// Non-differentiable points touched, reported so `check` can explain a disagreement.
     var kinks: [KinkEvent] = []
+    /// Exact mode: each kink as the notes print it, with its exact inputs where the library's
+    /// Doubles rounded them to 0 or ±∞ (see ``ExactDiagnostics``); nil to print ``kinks`` as they are.
+    var kinkDescriptions: [String]? = nil
     /// Per entry, the method's own estimate of its error (finite differences), used by `check`
     /// so that a difference known to be inaccurate is not called a disagreement.
     var errorEstimates: [[Double]]? = nil
@@ -58,10 +61,32 @@ protocol ModeEngine: Sendable {
     var name: String { get }
     /// One line for `--help`.
     var summary: String { get }
+    /// How the formula and the point are read for this engine: as Doubles (the default), or
+    /// exactly from their text, which keeps values beyond Double's range.
+    var numberReading: NumberReading { get }
     /// Why this engine cannot run `formula` (status 2), or nil when it can.
     func unavailability(for formula: Formula) -> String?
     /// The value and Jacobian at `point`; throws ADError on evaluation failure.
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult
+}
+
+extension ModeEngine {
+    var numberReading: NumberReading { .double }
+}
+
+/// The Doubles of `point` for a floating engine, or an error naming the first value (of the point,
+/// or a literal of `formula`) that has none: read under ``NumberReading/exact`` it is ±∞ or 0 only
+/// by rounding. `jac` reads that way only for exact mode; this keeps a floating engine from ever
+/// evaluating at such a value silently.
+func floatingPoint(_ formula: Formula, _ point: Point) throws -> [Double] {
+    if let k = point.values.firstIndex(where: { $0.outOfRange != nil }), k < formula.variables.count {
+        throw JacFailure.invalid("\(formula.variables[k]) = \(quoted(point.values[k].text)) is beyond Double's range; "
+                                 + "only --mode exact reads it")
+    }
+    if let c = formula.literalsBeyondDouble.first {
+        throw JacFailure.invalid("the number \(quoted(c.text)) is beyond Double's range; only --mode exact reads it")
+    }
+    return point.doubles
 }
 
 /// Forward or reverse mode from AdjointCore.
@@ -74,11 +99,12 @@ struct CoreEngine: ModeEngine {
     }
     func unavailability(for formula: Formula) -> String? { nil }
     func jacobian(of formula: Formula, at point: Point) throws -> ModeResult {
-        let r = try explainingNonFiniteEntries(formula, at: point.doubles, mode: mode) {
-            try Adjoint.jacobian(of: formula, at: point.doubles, mode: mode)
+        let x = try floatingPoint(formula, point)
+        let r = try explainingNonFiniteEntries(formula, at: x, mode: mode) {
+            try Adjoint.jacobian(of: formula, at: x, mode: mode)
         }
-        let loss = rangeLoss(of: formula, at: point.doubles, mode: mode, jacobian: r.jacobian)
-        return ModeResult(point: point.doubles.map(Cell.double), value: r.value.map(Cell.double),
+        let loss = rangeLoss(of: formula, at: x, mode: mode, jacobian: r.jacobian)
+        return ModeResult(point: x.map(Cell.double), value: r.value.map(Cell.double),
                           jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks,
                           rangeLoss: loss.joined().contains { $0 != nil } ? loss : nil)
     }
@@ -258,6 +284,7 @@ struct DifferenceEngine: ModeEngine {
         // The point itself goes through the registry's domain checks first, as in every other
         // mode: a difference stencil or a complex step can produce a plausible number where f is
         // not even defined (atan(1/x) at 0 in complex step, exp(-1/x^2) at 0 in central).
+        _ = try floatingPoint(formula, point)
         let realValue = try value(of: formula, at: point.doubles)
         let d: DifferenceJacobian<Double>
         if method == .complexStep {
@@ -322,8 +349,12 @@ struct DifferenceEngine: ModeEngine {
 
 /// Exact rational arithmetic on GMP: literals and point values are read from their text, so `0.1`
 /// is 1/10, and every derivative is exact. Only for formulas whose ops are closed over ℚ.
+///
+/// So a value beyond Double's range, in the point or the formula (1e-400, 1e400), is read here
+/// (``NumberReading/exact``), where every floating mode refuses it: its Double would be 0 or ±∞.
 struct ExactEngine: ModeEngine {
     var name: String { "exact" }
+    var numberReading: NumberReading { .exact }
     var summary: String { "exact rational arithmetic (rational formulas only)" }
 
     func unavailability(for formula: Formula) -> String? {
@@ -336,10 +367,25 @@ struct ExactEngine: ModeEngine {
         // Forward mode costs one pass per input, reverse one sweep per output: the cheaper by
         // shape, as the floating-point modes choose (10,000 outputs took 70 s always in reverse).
         let mode: JacobianMode = formula.variables.count <= formula.outputs.count ? .forward : .reverse
-        let r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
-        return ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
-                          jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
-                          passes: (r.mode.rawValue, r.passes))
+        let r: ExactJacobian
+        do {
+            r = try exactJacobian(of: ExactFormula(formula: formula, constants: constants), at: x, mode: mode)
+        } catch {
+            // A domain error's inputs are the library's Doubles: 10⁻⁴⁰⁰/0 said "inputs: 0.0, 0.0".
+            if case ADError.domain(_, _, let inputs, _) = error, inputs.contains(where: { $0 == 0 || !$0.isFinite }),
+               let explained = ExactDiagnostics(formula, at: x, constants: constants)?.explain(error) {
+                throw explained
+            }
+            throw error
+        }
+        var result = ModeResult(point: x.map(Cell.init), value: r.value.map(Cell.init),
+                                jacobian: r.jacobian.map { $0.map(Cell.init) }, kinks: r.diagnostics.kinks,
+                                passes: (r.mode.rawValue, r.passes))
+        if r.diagnostics.kinks.contains(where: { $0.inputs.contains { $0 == 0 || !$0.isFinite } }),
+           let exact = ExactDiagnostics(formula, at: x, constants: constants) {
+            result.kinkDescriptions = r.diagnostics.kinks.map(exact.describe)
+        }
+        return result
     }
 
     /// A number as written (`3`, `-0.25`, `1e-3`, `1/3`, `0.5/3`) as an exact rational.

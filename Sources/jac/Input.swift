@@ -5,11 +5,31 @@ import Darwin
 #endif
 import Adjoint
 
+/// How a command reads the numbers of its point and formula.
+///
+/// Every floating mode evaluates at Doubles, so a value beyond Double's range (`1e400`, or
+/// `1e-400`, which is not 0 but rounds to 0) is refused there: it would silently become ±∞ or 0.
+/// Exact mode reads each number from its text instead, where both are ordinary rationals.
+enum NumberReading: Equatable {
+    /// A value beyond Double's range is refused (every command but `jacobian --mode exact`).
+    case double
+    /// A value beyond Double's range is kept with its text (`jacobian --mode exact`); its Double is
+    /// the rounded ±∞ or 0, marked (``PointValue/outOfRange``, ``FormulaConstant/isBeyondDouble``)
+    /// so nothing prints or computes with it as if it were the value.
+    case exact
+
+    /// The parser's policy for literals under this reading.
+    var outOfRangeLiterals: Formula.OutOfRangeLiterals { self == .exact ? .keptForExactEvaluation : .refused }
+}
+
 /// One coordinate of a point: the Double every floating mode uses, and the text as written
 /// (`"1/3"`, `"0.1"`) so exact mode can build the rational the user meant.
 struct PointValue: Equatable {
     let double: Double
     let text: String
+    /// Under ``NumberReading/exact`` only: why ``double`` is not the value (it overflowed to ±∞, or
+    /// a nonzero value rounded to 0); nil when the Double is the value rounded once.
+    var outOfRange: Problem? = nil
 
     /// Why a coordinate's text was refused.
     enum Problem: Error {
@@ -26,16 +46,18 @@ struct PointValue: Equatable {
 
     /// Parses `3`, `-2.5`, `1e-3`, or a fraction `p/q` of two such numbers. The value must be a
     /// finite Double, not 0 unless it is 0: every floating mode evaluates at it. A fraction is
-    /// judged by its quotient, so 1e-400/1e-400 is 1 although 1e-400 alone rounds to 0.
-    static func parse(_ raw: String) -> Result<PointValue, Problem> {
+    /// judged by its quotient, so 1e-400/1e-400 is 1 although 1e-400 alone rounds to 0. Under
+    /// ``NumberReading/exact`` a value beyond Double's range is kept, with ``outOfRange`` set.
+    static func parse(_ raw: String, reading: NumberReading = .double) -> Result<PointValue, Problem> {
         let s = raw.trimmingSpaces()
         guard !s.isEmpty else { return .failure(.malformed) }
         let parts = s.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
         case 1:
             guard let v = decimal(s) else { return .failure(.malformed) }
-            if let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(s)) { return .failure(problem) }
-            return .success(PointValue(double: v, text: s))
+            let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(s))
+            if let problem, reading == .double { return .failure(problem) }
+            return .success(PointValue(double: v, text: s, outOfRange: problem))
         case 2:
             let (pText, qText) = (String(parts[0]).trimmingSpaces(), String(parts[1]).trimmingSpaces())
             guard let p = decimal(pText), let q = decimal(qText) else { return .failure(.malformed) }
@@ -54,8 +76,9 @@ struct PointValue: Equatable {
                 }
                 v = p / q
             }
-            if let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(pText)) { return .failure(problem) }
-            return .success(PointValue(double: v, text: s.filter { $0 != " " }))
+            let problem = rangeProblem(v, isZero: !literalHasNonzeroDigit(pText))
+            if let problem, reading == .double { return .failure(problem) }
+            return .success(PointValue(double: v, text: s.filter { $0 != " " }, outOfRange: problem))
         default:
             return .failure(.malformed)
         }
@@ -119,9 +142,10 @@ struct Point {
 
     /// Parses `--at`: `x=1,y=2` (any order, every variable once) or `1,2` (variable order).
     /// `owner` names what has the variables in a count mismatch: a `--program` has inputs, not a
-    /// formula's variables.
+    /// formula's variables. `reading`: see ``NumberReading``.
     static func parse(_ spec: String, variables: [String], option: String = "--at",
-                      owner: String = "the formula has", noun: String = "variable") throws -> Point {
+                      owner: String = "the formula has", noun: String = "variable",
+                      reading: NumberReading = .double) throws -> Point {
         let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let named = items.filter { $0.contains("=") }
         if items == [""] && variables.isEmpty { return Point(values: []) }
@@ -133,7 +157,7 @@ struct Point {
                 throw JacFailure.invalid("\(option) has \(items.count) value\(items.count == 1 ? "" : "s") but \(owner) \(variables.count) \(noun)\(variables.count == 1 ? "" : "s") (\(listedForMessage(variables)))")
             }
             return Point(values: try zip(items, variables).map { item, name in
-                switch PointValue.parse(item) {
+                switch PointValue.parse(item, reading: reading) {
                 case .success(let v): return v
                 case .failure(let problem): throw PointValue.failure(problem, text: item, name: name, option: option)
                 }
@@ -154,7 +178,7 @@ struct Point {
                 throw JacFailure.invalid("\(option) names '\(quoted(name))', which is not a variable (\(listVariables(variables)))")
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
-            switch PointValue.parse(raw) {
+            switch PointValue.parse(raw, reading: reading) {
             case .success(let v): found[name] = v
             case .failure(let problem): throw PointValue.failure(problem, text: raw.trimmingSpaces(), name: name, option: option)
             }
@@ -167,7 +191,7 @@ struct Point {
 }
 
 /// Reads points from a CSV file whose header row names the variables (any order).
-func readPoints(path: String, variables: [String]) throws -> [Point] {
+func readPoints(path: String, variables: [String], reading: NumberReading = .double) throws -> [Point] {
     let text = try readText(path: path, what: "points file")
     let limits = try InputLimits.current
     var lineCount = 0
@@ -203,7 +227,7 @@ func readPoints(path: String, variables: [String]) throws -> [Point] {
             throw JacFailure.invalid("points file '\(path)' line \(k + 1): \(cells.count) values for \(header.count) columns")
         }
         let spec = zip(header, cells).map { "\($0)=\($1)" }.joined(separator: ",")
-        points.append(try Point.parse(spec, variables: variables, option: "points file '\(path)' line \(k + 1)"))
+        points.append(try Point.parse(spec, variables: variables, option: "points file '\(path)' line \(k + 1)", reading: reading))
         if points.count > limits.points {
             throw JacFailure.invalid("points file '\(path)' has more than \(limits.points) points (\(InputLimits.pointsVariable) raises the limit)")
         }

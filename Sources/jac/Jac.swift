@@ -104,25 +104,30 @@ struct FormulaOptions: ParsableArguments {
         // variables (jac eval "pi*e") needs none.
     }
 
-    /// Reads and parses the formula (status 2 with a caret message on any problem).
-    func loadFormula() throws -> Formula { try jac.loadFormula(file: file, formula: formula, vars: vars) }
+    /// Reads and parses the formula (status 2 with a caret message on any problem); `reading`
+    /// says whether a literal beyond Double's range is refused (see ``NumberReading``).
+    func loadFormula(reading: NumberReading = .double) throws -> Formula {
+        try jac.loadFormula(file: file, formula: formula, vars: vars, reading: reading)
+    }
 
-    /// The point of `--at`, or the points of `--points`.
-    func loadPoints(for formula: Formula) throws -> [Point] {
-        if let points { return try readPoints(path: points, variables: formula.variables) }
+    /// The point of `--at`, or the points of `--points`, read as `reading` says.
+    func loadPoints(for formula: Formula, reading: NumberReading = .double) throws -> [Point] {
+        if let points { return try readPoints(path: points, variables: formula.variables, reading: reading) }
         guard let at else {
             if formula.variables.isEmpty { return [Point(values: [])] }
             let example = formula.variables.prefix(3).enumerated().map { "\($1)=\($0 + 1)" }.joined(separator: ",")
             throw JacFailure.invalid("missing point: give --at \(example)\(formula.variables.count > 3 ? ",…" : "") (or --points FILE.csv)")
         }
-        return [try Point.parse(at, variables: formula.variables)]
+        return [try Point.parse(at, variables: formula.variables, reading: reading)]
     }
 }
 
 /// Runs `body` at each point and prints the reports: one report in the chosen format for `--at`,
 /// one CSV row or JSON line per point for `--points`. The exit status is the worst point's.
-func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) throws -> Report) throws {
-    let points = try options.loadPoints(for: formula)
+/// `reading`: how the points are read (``NumberReading``).
+func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberReading = .double,
+               _ body: (Point) throws -> Report) throws {
+    let points = try options.loadPoints(for: formula, reading: reading)
     var worst = ExitStatus.success
     var firstProblem: String?
     if options.points == nil, let point = points.first {
@@ -188,10 +193,10 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, _ body: (Point) th
 /// Parses a formula for any subcommand: status 2 with the caret message on a problem, and the
 /// nesting bound from `JAC_MAX_NESTING` (the parser and every later pass are loops, not recursion,
 /// so the bound is there to fail clearly, and a user with a deeper generated formula can raise it).
-func parseFormula(_ source: String, variables declared: [String]?) throws -> Formula {
+func parseFormula(_ source: String, variables declared: [String]?, reading: NumberReading = .double) throws -> Formula {
     let maxDepth = try InputLimits.current.nesting
     do {
-        return try Formula(parsing: source, variables: declared, maxDepth: maxDepth)
+        return try Formula(parsing: source, variables: declared, maxDepth: maxDepth, outOfRangeLiterals: reading.outOfRangeLiterals)
     } catch let e as FormulaError {
         if case .tooDeep = e.kind {
             throw JacFailure.invalid(e.rendered + "\n(\(InputLimits.nestingVariable) raises the limit)")
@@ -203,7 +208,7 @@ func parseFormula(_ source: String, variables declared: [String]?) throws -> For
 /// The formula from `--file`, from standard input (the argument "-") or the argument itself,
 /// parsed with the variables `--vars` declares (status 2 with a caret message on any problem).
 /// Shared by every formula command and `jac diff`.
-func loadFormula(file: String?, formula: String?, vars: String?) throws -> Formula {
+func loadFormula(file: String?, formula: String?, vars: String?, reading: NumberReading = .double) throws -> Formula {
     let source: String
     if let file {
         source = try readText(path: file, what: "formula file")
@@ -213,5 +218,5 @@ func loadFormula(file: String?, formula: String?, vars: String?) throws -> Formu
         source = formula ?? ""
     }
     let declared = try vars.map { try nameList($0, option: "--vars") }
-    return try parseFormula(source, variables: declared)
+    return try parseFormula(source, variables: declared, reading: reading)
 }

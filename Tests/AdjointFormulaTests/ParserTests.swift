@@ -340,6 +340,31 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(r.value, [Double(terms)])
         XCTAssertEqual(r.jacobian, [[Double(terms)]])
     }
+
+    // MARK: Literals beyond Double's range
+
+    /// By default a literal beyond Double's range is a syntax error (every floating evaluation
+    /// would use ±∞ or 0 in its place), with the messages `jac` has always printed.
+    func testLiteralsBeyondDoubleAreRefusedByDefault() {
+        XCTAssertEqual(parseError("x*1e-400")?.message, "number '1e-400' underflows to 0 in double precision")
+        XCTAssertEqual(parseError("x*1e400")?.message, "number '1e400' is out of range")
+        XCTAssertEqual(parseError("x*1e-400", vars: ["x"])?.column, 3)
+    }
+
+    /// Kept for exact evaluation: the text is the number, and the constant is marked so no
+    /// floating evaluation uses its rounded Double unknowingly. 0.000 and 1e-300 are in range.
+    func testLiteralsBeyondDoubleAreKeptForExactEvaluation() throws {
+        let f = try Formula(parsing: "x*1e-400 + 1e400 - 2e400*x + 0.000 + 1e-300 - -3e-500",
+                            outOfRangeLiterals: .keptForExactEvaluation)
+        let kept = f.constants.map { "\($0.text) \($0.value) \($0.isBeyondDouble)" }
+        // Values as Swift's Double reads them: 1e-400 → 0, 1e400 → +∞; the unary minus folds
+        // into the literal's text and value (−0.0).
+        XCTAssertEqual(Set(kept), ["1e-400 0.0 true", "1e400 inf true", "2e400 inf true", "0.000 0.0 false",
+                                   "1e-300 1e-300 false", "-3e-500 -0.0 true"])
+        XCTAssertEqual(f.literalsBeyondDouble.map(\.text), ["1e-400", "1e400", "2e400", "-3e-500"])
+        XCTAssertNil(f.exactObstacle)   // still rational literals
+        XCTAssertEqual(try Formula(parsing: "x*1e-3", outOfRangeLiterals: .keptForExactEvaluation).literalsBeyondDouble, [])
+    }
 }
 
 /// Seeded random token soup: every input either parses or throws a ``FormulaError``; nothing

@@ -68,6 +68,26 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(central.stderr.hasPrefix("error: evaluation failed: non-finite central difference for df2/dx; "), central.stderr)
     }
 
+    /// `check --claimed` where f itself overflows compared nothing, yet exited 0 with the library's
+    /// table line "problem: non-finite output 1". It fails as the formula check does: status 3,
+    /// the output named f2 (e^1000 ≈ 1.97e434 overflows; the claim [[1], [1]] is never graded).
+    func testAClaimedCheckWhereTheFormulaOverflowsFailsNamingTheOutput() throws {
+        let overflow = "evaluation failed: non-finite output f2: first produced by exp at node 1"
+        let claim = try JacRunner.temporaryFile("[[1], [1]]\n", name: "overflow-claim.json")
+        let check = try JacRunner.run(["check", "x; exp(x)", "--at", "x=1000"])
+        XCTAssertEqual(check.status, 3)
+        XCTAssertEqual(check.stderr, "error: \(overflow)\n")
+        let claimed = try JacRunner.run(["check", "x; exp(x)", "--at", "x=1000", "--claimed", claim])
+        XCTAssertEqual(claimed.status, 3, claimed.stdout)
+        XCTAssertEqual(claimed.stderr, "error: \(overflow)\n")
+        XCTAssertEqual(claimed.stdout, "")
+        let points = try JacRunner.temporaryFile("x\n1\n1000\n", name: "overflow-claim-points.csv")
+        let claims = try JacRunner.temporaryFile("[[[1], [2.718281828459045]], [[1], [1]]]\n", name: "overflow-claims.json")
+        let two = try JacRunner.run(["check", "x; exp(x)", "--points", points, "--claimed", claims])
+        XCTAssertEqual(two.status, 3, two.stdout)
+        XCTAssertEqual(two.stderr, "error: at point 2: \(overflow)\n")
+    }
+
     func testAFormulaWithoutVariablesNeedsNoPoint() throws {
         let r = try JacRunner.run(["eval", "pi*e"])
         XCTAssertEqual(r.status, 0, r.stderr)
