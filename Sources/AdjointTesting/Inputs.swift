@@ -62,6 +62,15 @@ public struct InputDomain: Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether a drawn value rounded to a narrower type (`v`, as a Double) landed on a point the
+    /// domain excludes: 0 where the domain does not hold it (a log-uniform or positive range), an
+    /// endpoint of the open unit interval, or an avoided kink itself.
+    func excludesRoundedValue(_ v: Double) -> Bool {
+        if v == 0 && !contains(0) { return true }
+        if case .openUnit = kind, !(v > 0 && v < 1) { return true }
+        return avoid.contains(v)
+    }
+
     /// The value shrinking moves towards: 0 when allowed, else the allowed value nearest 0 that
     /// is simple (1 for positive ranges that contain it).
     var simplest: Double {

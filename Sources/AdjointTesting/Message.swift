@@ -46,6 +46,12 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
         lines.append("nothing was checked: the point check returned no parts, so it cannot count as agreement")
     }
     if !notRun.isEmpty { lines.append(notRun) }
+    if f.verdict == .inconclusive && !f.outcome.flatWhereClaimMoves {
+        // Failing for undecided points reads like a conviction; say what would let them decide.
+        lines.append("no witness could confirm or refute the entries above at these points (each witness's answer is listed): "
+            + "that is not evidence against the claim; draw inputs where the entries can be resolved, or allow more "
+            + "undecided points with AdjointTestOptions.maximumInconclusiveFraction (now \(fmtNumber(options.maximumInconclusiveFraction)))")
+    }
     lines.append("verdicts over \(points(trialsRun)): \(countsText(counts))")
     lines.append(f.replayLine + "   // in place of this assertion's inputs")
     lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")
@@ -79,6 +85,12 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         if let tol = e.tolerance {
             lines.append("    tolerance \(fmtNumber(tol)): \(toleranceSource(r, witness: e.witness))")
         }
+        // An undecided entry said only "inconclusive (below-resolution)": what each witness said
+        // is the reason, and which one to enable or why it could not run (a complex step refused
+        // at a max tie, or made dependent by approximateDouble) is what the reader can act on.
+        if case .fdInconclusive = e.verdict, !e.ladder.isEmpty {
+            lines.append("    witnesses: " + e.ladder.map(renderRung).joined(separator: "; "))
+        }
     }
     // Entries past the limit are counted, never dropped silently: the ones left out can have the
     // largest absolute errors (the list is ordered by verdict, then relative error).
@@ -99,7 +111,31 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
     if !r.kinks.isEmpty {
         lines.append("  kinks touched: " + r.kinks.map(\.description).joined(separator: "; "))
     }
+    // The report's own findings about f (a value converted to Double, AD all zero, a branch in
+    // the user's code, measured noise) and why a rung was not available: the report's table
+    // printed them and the property's message did not, so a point left inconclusive because
+    // approximateDouble had disqualified the complex step gave no hint of it. The notes on modes
+    // not run and on failed modes are printed elsewhere (the "not run" line, the lines above).
+    let shownElsewhere = Set(r.modeFailures)
+    for n in r.notes.dropFirst(r.modesNotRun.count) where !shownElsewhere.contains(n) { lines.append("  note: \(n)") }
+    if part.verdict == .inconclusive {
+        for rung in r.rungsUsed where rung.note != "used" && !rung.note.hasPrefix("custom witness threw: ") {
+            lines.append("  note: \(rung.name): \(rung.note)")
+        }
+    }
     return lines
+}
+
+/// One rung's answer for an entry: "complex-step: unreliable (non-finite, unsupported-op)",
+/// "richardson: agree 6.77e-13 ± 3.98e-13 (cancellation)".
+func renderRung(_ o: RungOutcome) -> String {
+    var s = "\(o.witness): \(o.outcome)"
+    if let v = o.value, v.isFinite {
+        s += " \(fmtNumber(v))"
+        if let est = o.errorEstimate, est.isFinite { s += " ± \(fmtNumber(est))" }
+    }
+    if !o.warnings.isEmpty { s += " (\(o.warnings.map(\.rawValue).joined(separator: ", ")))" }
+    return s
 }
 
 /// "∂f/∂x[1]: claimed −2.0, reference 2.0 (adaptive ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".

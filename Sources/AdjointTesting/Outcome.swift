@@ -125,6 +125,24 @@ public struct PointOutcome: Sendable {
     /// Whether this point fails the property on its own.
     var failsProperty: Bool { verdict.isFailure || flatWhereClaimMoves }
 
+    /// What went wrong, beyond the verdict, for the verdicts that cover unrelated causes (error,
+    /// non-finite): each part's thrown error or evaluation problem with its numbers masked, and
+    /// the subjects found non-finite. The shrinker keeps it, so a failure is not traded for
+    /// another: a claimed JVP of the wrong length (an error) shrank to the direction 0, which
+    /// the check refuses (an error too), and the message reported only "the direction is 0".
+    var failureSignature: [String] {
+        guard verdict == .error || verdict == .nonFinite else { return [] }
+        return parts.map { part in
+            var text = part.detail ?? part.report?.problem.map { "\($0)" } ?? ""
+            if let r = part.report {
+                text += " " + r.entries.joined().filter { if case .nonFinite = $0.verdict { return true }; return false }
+                    .flatMap(\.wrongSubjects).sorted().joined(separator: ",")
+                text += " " + r.modeFailures.joined(separator: "; ")
+            }
+            return "\(part.label): \(part.verdict.name): " + maskingNumbers(text)
+        }
+    }
+
     @usableFromInline init(input: [Double], parts: [PointPart]) { self.input = input; self.parts = parts }
 
     /// An outcome for an input whose check threw, never silently passed: a domain error or a
@@ -138,4 +156,28 @@ public struct PointOutcome: Sendable {
         }
         return PointOutcome(input: x, parts: [PointPart(label: "evaluation", verdict: verdict, detail: "the check threw: \(error)")])
     }
+}
+
+/// `text` with every decimal number replaced by "#" ("x[0] = -8.3e+38" → "x[#] = #"), so two
+/// messages about the same failure at different inputs compare equal.
+func maskingNumbers(_ text: String) -> String {
+    var out = "", inNumber = false
+    var i = text.startIndex
+    while i < text.endIndex {
+        let c = text[i]
+        let next = text.index(after: i)
+        let startsNumber = c.isASCII && c.isNumber
+            || ((c == "-" || c == ".") && next < text.endIndex && text[next].isASCII && text[next].isNumber)
+        if inNumber {
+            // Inside a number: digits, a point, an exponent and its sign continue it.
+            let continues = (c.isASCII && c.isNumber) || c == "."
+                || ((c == "e" || c == "E") && next < text.endIndex && (text[next].isNumber || text[next] == "-" || text[next] == "+"))
+                || ((c == "-" || c == "+") && out.last == "#" && i > text.startIndex && "eE".contains(text[text.index(before: i)]))
+            if continues { i = next; continue }
+            inNumber = false
+        }
+        if startsNumber { out.append("#"); inNumber = true } else { out.append(c) }
+        i = next
+    }
+    return out
 }

@@ -351,10 +351,11 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
     }
     let verdict = outcome.verdict
     let flat = outcome.flatWhereClaimMoves
+    let signature = outcome.failureSignature
     var final = outcome
     var shrinker = Shrinker(space: p.space, budget: options.shrink ? options.shrinkBudget : 0) { x in
         let o = p.check(x, options)
-        if o.verdict == verdict && o.flatWhereClaimMoves == flat { final = o; return true }
+        if o.verdict == verdict && o.flatWhereClaimMoves == flat && o.failureSignature == signature { final = o; return true }
         return false
     }
     // `final` changes only when a candidate is accepted, so it is the check at the shrunk input.

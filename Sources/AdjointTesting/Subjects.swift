@@ -11,6 +11,32 @@ import RealModule
 /// The scalar types a property can evaluate in.
 public typealias PropertyScalar = ADScalar & BinaryFloatingPoint & Real & Sendable
 
+/// The drawn input in the property's scalar type: inputs are drawn as Doubles, and a Float
+/// property rounds them. An entry that the rounding moves out of its domain (3.4·10⁻⁵⁸ from
+/// `.logUniform(1e-60...1e-30)` becomes 0, 10³⁹ becomes ∞, 1 − 10⁻¹⁰ from `.unitInterval`
+/// becomes 1, a value beside an avoided kink becomes the kink) throws, naming the entry, the rounded value and the domain: f was evaluated at the
+/// rounded value, and the failure blamed f ("non-finite output", "log of a non-positive number
+/// (inputs: 0.0)") at an input the message printed as 1e-60, inside the domain.
+@usableFromInline func converted<V: PropertyScalar>(_ x: [Double], from space: InputSpace) throws -> [V] {
+    let y = x.map { V($0) }
+    if V.self == Double.self { return y }
+    for (i, (a, b)) in zip(x, y).enumerated() {
+        let back = Double(b)
+        let domain = i < space.domains.count ? space.domains[i] : nil
+        // Only roundings onto a value the domain excludes, or that f cannot be asked about as
+        // drawn: a bound of a closed range moved by half an ulp (0.2 in Float is 0.2000000030)
+        // is harmless and is not refused.
+        let leaves = (!back.isFinite && a.isFinite) || (back != a && (domain?.excludesRoundedValue(back) ?? (back == 0)))
+        if leaves {
+            let inDomain = domain.map { " (from \($0))" } ?? ""
+            throw ADError.invalidArgument("input x[\(i)] = \(a)\(inDomain) is \(fmtNumber(back)) in \(V.self), which leaves its domain: "
+                + "draw \(V.self) inputs from ranges \(V.self) holds (normal magnitudes \(fmtNumber(Double(V.leastNormalMagnitude)))"
+                + " … \(fmtNumber(Double(V.greatestFiniteMagnitude))), bounds that round inside the domain)")
+        }
+    }
+    return y
+}
+
 @usableFromInline func gradientName(_: Int, _ j: Int) -> String { "∂f/∂x[\(j)]" }
 @usableFromInline func jacobianName(_ i: Int, _ j: Int) -> String { "∂f[\(i)]/∂x[\(j)]" }
 
@@ -29,7 +55,7 @@ extension DerivativeProperty {
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient", space: inputs) { x, o in
             do {
-                let r = try checkGradient(of: f, at: x.map { V($0) }, claimedGradient: { claimed($0) }, options: o.checkOptions(base))
+                let r = try checkGradient(of: f, at: try converted(x, from: inputs), claimedGradient: { claimed($0) }, options: o.checkOptions(base))
                 return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
             } catch { return .thrown(x, error) }
         }
@@ -41,7 +67,7 @@ extension DerivativeProperty {
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian", space: inputs) { x, o in
             do {
-                let r = try checkJacobian(of: f, at: x.map { V($0) }, claimed: { claimed($0) }, options: o.checkOptions(base))
+                let r = try checkJacobian(of: f, at: try converted(x, from: inputs), claimed: { claimed($0) }, options: o.checkOptions(base))
                 return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
             } catch { return .thrown(x, error) }
         }
@@ -60,7 +86,7 @@ extension DerivativeProperty {
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient (black box)", space: inputs) { x, o in
             do {
-                let r = try checkBlackBoxGradient(of: f, at: x.map { V($0) }, claimedGradient: claimed, options: o.checkOptions(base))
+                let r = try checkBlackBoxGradient(of: f, at: try converted(x, from: inputs), claimedGradient: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
             } catch { return .thrown(x, error) }
         }
@@ -73,7 +99,7 @@ extension DerivativeProperty {
     ) -> DerivativeProperty {
         DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian (black box)", space: inputs) { x, o in
             do {
-                let r = try checkBlackBoxJacobian(of: f, at: x.map { V($0) }, claimed: claimed, options: o.checkOptions(base))
+                let r = try checkBlackBoxJacobian(of: f, at: try converted(x, from: inputs), claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
             } catch { return .thrown(x, error) }
         }
@@ -89,8 +115,9 @@ extension DerivativeProperty {
         let n = inputs.count
         let space = inputs.followedByDirection(n)
         var p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP (black box)", space: space) { xv, o in
-            let x = xv.prefix(n).map { V($0) }, v = xv.dropFirst(n).map { V($0) }
             do {
+                let xvV: [V] = try converted(xv, from: space)
+                let x = Array(xvV.prefix(n)), v = Array(xvV.dropFirst(n))
                 let r = try checkBlackBoxJVP(of: f, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: xv, parts: [PointPart(label: "JVP along v = x[\(n)…]", report: r,
                                                                 entryName: { i, _ in "(J·v)[\(i)]" })])
@@ -110,8 +137,9 @@ extension DerivativeProperty {
         let n = inputs.count
         let space = inputs.followedByDirection(m)
         var p = DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP (black box)", space: space) { xu, o in
-            let x = xu.prefix(n).map { V($0) }, u = xu.dropFirst(n).map { V($0) }
             do {
+                let xuV: [V] = try converted(xu, from: space)
+                let x = Array(xuV.prefix(n)), u = Array(xuV.dropFirst(n))
                 let r = try checkBlackBoxVJP(of: f, at: x, cotangent: u, claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: xu, parts: [PointPart(label: "VJP with u = x[\(n)…]", report: r,
                                                                 entryName: { _, j in "(uᵀJ)[\(j)]" })])

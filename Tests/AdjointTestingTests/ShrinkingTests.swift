@@ -86,3 +86,31 @@ extension ShrinkingTests {
         XCTAssertEqual(r.counts[.agree], 100, r.message)
     }
 }
+
+/// Shrinking keeps the failure it was given, not only its verdict: a claimed JVP of the wrong
+/// length (an error) shrank to the direction 0, which the check refuses with another error, and
+/// the message reported only "the direction is 0".
+final class ShrinkingKeepsTheFailureTests: XCTestCase {
+    func testAWrongLengthJVPIsNotShrunkIntoAZeroDirection() {
+        var o = AdjointTestOptions()
+        o.trials = 50
+        // f(x) = 2x; the claim drops its entry where x₀ < −0.5 (J·v = 2v₀ by hand elsewhere).
+        let r = checkProperty(.blackBoxJVP(of: { (x: [Double]) in [2 * x[0]] },
+                                           claimed: { x, v in x[0] < -0.5 ? [] : [2 * v[0]] },
+                                           inputs: .vector(1, .uniform(-1...1))), options: o)
+        XCTAssertEqual(r.failure?.verdict, .error, r.message)
+        XCTAssertTrue(r.message.contains("expected 1, got 0"), r.message)
+        XCTAssertFalse(r.message.contains("the direction is 0"), r.message)
+        // The shrunk input still has x₀ < −0.5 and a nonzero direction.
+        let shrunk = r.failure?.shrink.shrunk ?? []
+        XCTAssertEqual(shrunk.count, 2)
+        XCTAssertLessThan(shrunk.first ?? 0, -0.5)
+        XCTAssertNotEqual(shrunk.last ?? 0, 0)
+    }
+
+    func testNumbersAreMaskedWithTheirSignsAndExponents() {
+        XCTAssertEqual(maskingNumbers("input x[0] = -8.3e+38 (from uniform -1e+39…1e-39) is -inf in Float"),
+                       "input x[#] = # (from uniform #…#) is -inf in Float")
+        XCTAssertEqual(maskingNumbers("expected 12, got 3.5; node 4"), "expected #, got #; node #")
+    }
+}

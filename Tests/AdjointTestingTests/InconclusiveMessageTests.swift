@@ -1,0 +1,67 @@
+import AdjointCheck
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointTesting
+
+// A property that fails because too many points were undecided must say why no witness decided
+// and what the user can do; "inconclusive (below-resolution)" alone sent a user of a right
+// softmax gradient looking for a bug in it.
+
+/// Softmax cross-entropy with label 2, stabilised the way many users write it: the max is read
+/// as a Double (`approximateDouble`), which is exact for the value (log-sum-exp does not depend on
+/// the shift) but makes the complex step follow the same path as AD, so it is no witness.
+struct ShiftedSoftmaxLoss: ADFunction {
+    func callAsFunction<T: ADScalar>(_ z: [T]) -> [T] {
+        let m = z.map(\.approximateDouble).max() ?? 0
+        var s: T = 0
+        for zi in z { s += exp(zi - T(m)) }
+        return [log(s) + T(m) - z[2]]
+    }
+}
+
+/// ∂L/∂zᵢ = softmax(z)ᵢ − [i = 2], by hand.
+@Sendable func shiftedSoftmaxLossGradient(_ z: [Double]) -> [Double] {
+    let m = z.max() ?? 0
+    let e = z.map { exp($0 - m) }
+    let s = e.reduce(0, +)
+    return e.enumerated().map { i, v in v / s - (i == 2 ? 1 : 0) }
+}
+
+final class InconclusiveMessageTests: XCTestCase {
+    /// At z = (0, 0, 0, 28) the entries for z₀ and z₁ are e⁻²⁸/(1 + 3e⁻²⁸) ≈ 6.914·10⁻¹³ beside
+    /// entries of ±1: below what differences of f ≈ 28 resolve, and the complex step is
+    /// disqualified by approximateDouble. The message names both facts and the way out.
+    func testAnUndecidedPointSaysWhatEachWitnessSaidAndWhy() throws {
+        let x = [0.0, 0.0, 0.0, 28.0]
+        let tiny = exp(-28.0) / (1 + 3 * exp(-28.0))   // by hand
+        let g = shiftedSoftmaxLossGradient(x)
+        XCTAssertEqual(g[0], tiny, accuracy: 1e-25)
+        XCTAssertEqual(g[3], 1 - 3 * tiny, accuracy: 1e-15)
+
+        let r = checkProperty(.gradient(of: ShiftedSoftmaxLoss(), claimed: shiftedSoftmaxLossGradient, inputs: .point(x)))
+        XCTAssertEqual(r.failure?.verdict, .inconclusive)
+        let m = r.message
+        // Each witness's answer for the undecided entry, the complex step's refusal among them.
+        XCTAssertTrue(m.contains("    witnesses: central: agree"), m)
+        XCTAssertTrue(m.contains("complex-step: unreliable (not-independent)"), m)
+        // The report's own note on approximateDouble, and why exact rationals did not run.
+        XCTAssertTrue(m.contains("note: the function converted a variable to Double"), m)
+        XCTAssertTrue(m.contains("note: exact-rationals: uses exp"), m)
+        // The way out.
+        XCTAssertTrue(m.contains("AdjointTestOptions.maximumInconclusiveFraction (now 0.1)"), m)
+    }
+
+    /// A rule-wrong failure is not told it was undecided.
+    func testAConvictionGetsNoUndecidedHint() {
+        let wrong: @Sendable ([Double]) -> [Double] = { z in
+            var g = shiftedSoftmaxLossGradient(z)
+            g[3] = -g[3]
+            return g
+        }
+        let r = checkProperty(.gradient(of: ShiftedSoftmaxLoss(), claimed: wrong, inputs: .point([0.0, 0.5, -0.5, 1.0])))
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong)
+        XCTAssertFalse(r.message.contains("maximumInconclusiveFraction"), r.message)
+        XCTAssertTrue(r.message.contains("∂f/∂x[3]"), r.message)
+    }
+}
