@@ -68,20 +68,25 @@ public enum Rules {
     /// op is its primal followed by its partials.
     @inlinable @inline(__always)
     public static func primalAndPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int) -> (T, T, T) {
-        let r: (T, T, T)
-        switch op {
-        case .sin: r = Builtin.Sin.primalAndPartials(x, y, n)
-        case .cos: r = Builtin.Cos.primalAndPartials(x, y, n)
-        default:
-            let z = primal(op, x, y, n)
-            let (p, q) = unmutatedPartials(op, x, y, n, output: z)
-            r = (z, p, q)
-        }
+        let r = unmutatedPrimalAndPartials(op, x, y, n)
         if _slowPath(Instrumentation.isActive) {
             let (p, q) = RuleMutations.apply(op, (r.1, r.2))
             return (r.0, p, q)
         }
         return r
+    }
+
+    /// ``primalAndPartials(_:_:_:_:)`` without the mutation hook.
+    @inlinable @inline(__always)
+    public static func unmutatedPrimalAndPartials<T: ADScalar>(_ op: Op, _ x: T, _ y: T, _ n: Int) -> (T, T, T) {
+        switch op {
+        case .sin: return Builtin.Sin.primalAndPartials(x, y, n)
+        case .cos: return Builtin.Cos.primalAndPartials(x, y, n)
+        default:
+            let z = primal(op, x, y, n)
+            let (p, q) = unmutatedPartials(op, x, y, n, output: z)
+            return (z, p, q)
+        }
     }
 
     /// Whether `op` declares its own chain-rule products (``OpDeclaration/ordersProducts``).
