@@ -95,7 +95,10 @@ public struct CheckpointedGradient<V: ADScalar> {
         } while first < steps
         return try record({ [loss($0)] }, at: s, tapeLimit: tapeLimit)
     }
-    var cotangent = try lossRecording.pullback([1])
+    // `reached`: which entries of the state the loss depends on structurally (see
+    // ``pullbackCountingZeroSeeds(_:_:reached:what:)``).
+    var (cotangent, reached) = try pullbackCountingZeroSeeds(lossRecording, [1], reached: [true],
+                                                             what: { "derivative with respect to state entry \($0) after step \(steps)" })
     var peak = lossRecording.tape.byteCount
     // Reverse: each segment recorded from its snapshot on a fresh tape, swept once, released.
     // Its kinks and escapes are the forward pass's again (each step evaluated twice counted every
@@ -106,7 +109,9 @@ public struct CheckpointedGradient<V: ADScalar> {
             let last = min(steps, first + interval)
             let rec = try recordSegment(step, from: snapshots[segment], steps: last - first, stateSize: d, tapeLimit: tapeLimit)
             peak = max(peak, rec.tape.byteCount)
-            cotangent = try rec.pullback(cotangent)
+            (cotangent, reached) = try pullbackCountingZeroSeeds(rec, cotangent, reached: reached, what: { j in
+                segment == 0 ? "derivative with respect to input \(j)" : "derivative with respect to state entry \(j) after step \(first)"
+            })
         }
     }, keeping: { d in
         var kept = EvaluationDiagnostics()
@@ -139,4 +144,67 @@ public struct CheckpointedGradient<V: ADScalar> {
     }, at: x, tapeLimit: tapeLimit, finiteOutputs: false)
     if let got = wrongSize { throw ADError.dimensionMismatch(what: "state size returned by step", expected: d, got: got) }
     return rec
+}
+
+/// `rec.pullback(u)` as the sweep of one long tape would give it, and which of `rec`'s inputs the
+/// seeds reach structurally.
+///
+/// The sweep skips a seed that is exactly 0 (Double and Float): on one tape, an entry no seeded
+/// output depends on then adds 0 even where its partial is infinite, while an entry that is
+/// reached but whose cotangent computed to 0 keeps 0·∞ = NaN (√v·√v at 0, whose derivative is 1).
+/// A segment boundary hands over a cotangent, not the reachability behind it: a state entry the
+/// loss reads whose cotangent is exactly 0 arrived as a skipped seed, and the 0·∞ of √ at 0 in an
+/// earlier segment became 0. The checkpointed gradient of (√x)² at 0 was [0.0], where the plain
+/// tape throws a non-finite derivative (the true one is 1). So `reached` says which outputs are
+/// reached (the loss; then the state entries found by walking the later tapes, as the sweep's own
+/// reachability does), and when a reached output's seed is 0 on a tape with a non-finite partial,
+/// a second sweep seeded with the least nonzero magnitude on those outputs finds the inputs that
+/// 0·∞ reaches: those are NaN on one tape, and throw here as they throw there.
+///
+/// - Parameter what: names input j of `rec` in the error.
+@inlinable func pullbackCountingZeroSeeds<V: ADScalar>(_ rec: Recording<V>, _ u: [V], reached: [Bool],
+                                                       what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]) {
+    let g = try rec.pullback(u)
+    // Other scalar types' zero seeds already count in the sweep (their == compares values only).
+    guard V.self == Double.self || V.self == Float.self else { return (g, Array(repeating: true, count: g.count)) }
+    let zeroReached = u.indices.filter { u[$0] == 0 && reached[$0] }
+    if !zeroReached.isEmpty, let origin = rec.tape.firstNonFinitePartial() {
+        let tiny = V.self == Double.self ? V(Double.leastNonzeroMagnitude) : V(Double(Float.leastNonzeroMagnitude))
+        var probe = [V](repeating: 0, count: u.count)
+        for i in zeroReached { probe[i] = tiny }
+        // Products of partials from the least magnitude stay finite (they would have to exceed
+        // 10⁶³¹), so a non-finite entry is one that an infinite or NaN partial reaches.
+        let spread = try rec.pullback(probe, checked: false)
+        if let j = spread.firstIndex(where: { !$0.isFiniteValue }) {
+            throw ADError.nonFinite(what: what(j) + " (0·∞: a zero cotangent meets an infinite partial)",
+                                    op: rec.tape.name(ofEntry: origin.node), node: nil)
+        }
+    }
+    // A nonzero adjoint is reached; only zeros need the walk.
+    guard g.contains(where: { $0 == 0 }) else { return (g, Array(repeating: true, count: g.count)) }
+    return (g, inputsReached(rec, from: reached))
+}
+
+/// The inputs of `rec` that its outputs flagged in `reached` depend on structurally, by the rules
+/// of the sweep's own reachability: every argument of a reached entry, except that a factor which
+/// is the constant 0 cuts the other factor (0·√y is 0 for every y).
+@usableFromInline func inputsReached<V: ADScalar>(_ rec: Recording<V>, from reached: [Bool]) -> [Bool] {
+    let t = rec.tape
+    var mark = [Bool](repeating: false, count: t.count)
+    for (i, o) in rec.outputs.enumerated() where reached[i] { if let n = o.node, n < t.count { mark[n] = true } }
+    func isZeroConstant(_ k: Int) -> Bool {
+        guard let e = t.entry(k) else { return false }
+        return e.op == .constant && e.value == 0
+    }
+    for k in stride(from: t.count - 1, through: 0, by: -1) where mark[k] {
+        guard let e = t.entry(k) else { continue }
+        if e.op == .mul && e.inputs.count == 2 {
+            let (a, b) = (e.inputs[0], e.inputs[1])
+            if !isZeroConstant(b) { mark[a] = true }
+            if !isZeroConstant(a) { mark[b] = true }
+        } else {
+            for a in e.inputs where a >= 0 && a < t.count { mark[a] = true }
+        }
+    }
+    return rec.inputs.map { v in v.node.map { mark[$0] } ?? false }
 }

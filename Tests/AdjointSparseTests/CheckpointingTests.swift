@@ -164,3 +164,47 @@ final class CheckpointingNonFiniteStateTests: XCTestCase {
         XCTAssertThrowsError(try checkpointedGradient(steps: 9, state: [1.0, 1.0], step: blow, loss: { s in s[1] }))
     }
 }
+
+/// A zero cotangent that reaches an infinite partial: on one tape, 0·∞ = NaN where the entry is
+/// reached (the derivative is an indeterminate form there) and 0 where it is not. A segment
+/// boundary handed over the 0 as a skipped seed, so the checkpointed gradient of (√x)² at 0 was
+/// [0.0] while the plain tape throws (the true derivative of x is 1): a silently wrong number.
+final class CheckpointingZeroCotangentTests: XCTestCase {
+    func plain(_ n: Int, _ x0: [Double], _ step: ([Reverse<Double>]) -> [Reverse<Double>],
+               _ loss: ([Reverse<Double>]) -> Reverse<Double>) throws -> [Double] {
+        try gradient(of: { x in var s = x; for _ in 0..<n { s = step(s) }; return loss(s) }, at: x0)
+    }
+
+    func testAReachedZeroCotangentMeetingSqrtAtZeroThrowsAsThePlainTapeDoes() throws {
+        // x ← √x, L = x²: at x₀ = 0 the loss's cotangent 2·x_N is exactly 0 and √'(0) = ∞.
+        let root: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [Reverse.sqrt(s[0])] }
+        let square: ([Reverse<Double>]) -> Reverse<Double> = { s in s[0] * s[0] }
+        // (a, m) ← (√a, m), L = a·m at m = 0: the zero comes from the loss reading m.
+        let rootAndCarry: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [Reverse.sqrt(s[0]), s[1]] }
+        let product: ([Reverse<Double>]) -> Reverse<Double> = { s in s[0] * s[1] }
+        for n in [1, 2, 3, 5, 10] {
+            XCTAssertThrowsError(try plain(n, [0.0], root, square), "N = \(n)")
+            XCTAssertThrowsError(try checkpointedGradient(steps: n, state: [0.0], step: root, loss: square), "N = \(n)") { e in
+                guard case ADError.nonFinite(let what, let op, _) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(what.contains("0·∞"), what)
+                XCTAssertEqual(op, "sqrt")
+            }
+            XCTAssertThrowsError(try plain(n, [0.0, 0.0], rootAndCarry, product), "N = \(n)")
+            XCTAssertThrowsError(try checkpointedGradient(steps: n, state: [0.0, 0.0], step: rootAndCarry, loss: product), "N = \(n)")
+        }
+    }
+
+    func testAZeroCotangentThatIsNotReachedOrMeetsOnlyFinitePartialsStaysZero() throws {
+        // The √ entry is never read by the loss: 0 on one tape, and here. By hand ∂L/∂x₀ = (0, 2ᴺ).
+        let rootAndDouble: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [Reverse.sqrt(s[0]), s[1] * 2] }
+        // Reached zero cotangent, finite partials (sin at 0): ∂(sinᴺ(a)·m)/∂(a, m) at (0, 0) = (0, 0).
+        let sineAndCarry: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [Reverse.sin(s[0]), s[1]] }
+        for n in [0, 1, 2, 3, 5, 10] {
+            let c = try checkpointedGradient(steps: n, state: [0.0, 1.0], step: rootAndDouble, loss: { s in s[1] })
+            XCTAssertEqual(c.gradient, [0, Double.pow(2, Double(n))], "N = \(n)")
+            XCTAssertEqual(c.gradient, try plain(n, [0.0, 1.0], rootAndDouble, { s in s[1] }))
+            let d = try checkpointedGradient(steps: n, state: [0.0, 0.0], step: sineAndCarry, loss: { s in s[0] * s[1] })
+            XCTAssertEqual(d.gradient, [0, 0], "N = \(n)")
+        }
+    }
+}
