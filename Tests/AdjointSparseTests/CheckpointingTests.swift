@@ -208,3 +208,28 @@ final class CheckpointingZeroCotangentTests: XCTestCase {
         }
     }
 }
+
+/// A step that returns one node in two state entries, or a constant: one tape sums that node's
+/// cotangent over both entries' uses in tape order, and a segment's tape, which made each entry a
+/// variable of its own, summed each entry apart and then the sums (the last bit differed).
+final class CheckpointingSharedStateTests: XCTestCase {
+    func testAStepReturningOneNodeTwiceIsBitIdenticalToThePlainTape() throws {
+        let shared: ([Reverse<Double>]) -> [Reverse<Double>] = { s in
+            let t = Reverse.sin(s[1]) + Reverse.cos(s[0]) + s[1] * s[1] * 0.13
+            return [t, t]
+        }
+        let resetting: ([Reverse<Double>]) -> [Reverse<Double>] = { s in
+            let t = Reverse.sin(s[1]) * s[0] + Reverse.cos(s[2]) * 0.7
+            return [t, s[0] * 0.3 + t, Reverse(0.25), t]
+        }
+        let loss: ([Reverse<Double>]) -> Reverse<Double> = { s in s[0] * s[1] + s[s.count - 1] }
+        for (step, x0) in [(shared, [0.37, 0.81]), (resetting, [0.37, 0.81, -0.4, 0.9])] {
+            for n in [0, 1, 2, 3, 5, 7, 10, 11, 50, 99] {
+                let plain = try record({ x in var s = x; for _ in 0..<n { s = step(s) }; return [loss(s)] }, at: x0)
+                let c = try checkpointedGradient(steps: n, state: x0, step: step, loss: loss)
+                XCTAssertEqual(c.value, plain.value[0], "N = \(n)")
+                XCTAssertEqual(c.gradient, try plain.pullback([1]), "N = \(n)")   // ==, not approximately
+            }
+        }
+    }
+}
