@@ -103,12 +103,25 @@ public struct CheckpointedGradient<V: ADScalar> {
         } while first < steps
         return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
     }
-    // `reached`: which entries of the state the loss depends on structurally (see
-    // ``pullbackCountingZeroSeeds(_:_:reached:what:)``).
-    var (cotangent, reached) = try pullbackCountingZeroSeeds(lossRecording, [1], reached: [true],
+    // `reached`: which entries of the state the loss depends on structurally, once that had to be
+    // worked out (see ``pullbackCountingZeroSeeds(_:_:reached:exactly:what:)``); nil until then.
+    var (cotangent, reached) = try pullbackCountingZeroSeeds(lossRecording, [1], reached: nil, exactly: { [true] },
                                                              what: { "derivative with respect to state entry \($0) after step \(steps)" })
     (cotangent, reached) = StateLayout.entries(cotangent, reached, layout)
     var peak = lossRecording.tape.byteCount
+    /// Which entries of the state after segment `k` the loss depends on structurally: walked from
+    /// the loss through the later segments, recorded again (only where a zero cotangent meets an
+    /// infinite or NaN partial, so rarely).
+    func stateReached(after k: Int) throws -> [Bool] {
+        var r = StateLayout.reached(inputsReached(lossRecording, from: [true]), layout)
+        for later in stride(from: snapshots.count - 1, to: k, by: -1) {
+            let first = later * interval
+            let rec = try recordSegment(step, from: snapshots[later], layout: layouts[later], steps: min(steps, first + interval) - first,
+                                        stateSize: d, tapeLimit: tapeLimit)
+            r = StateLayout.reached(inputsReached(rec, from: r), layouts[later])
+        }
+        return r
+    }
     // Reverse: each segment recorded from its snapshot on a fresh tape, swept once, released.
     // Its kinks and escapes are the forward pass's again (each step evaluated twice counted every
     // kink twice where one tape counts it once): only errors go on to an enclosing collection.
@@ -119,7 +132,8 @@ public struct CheckpointedGradient<V: ADScalar> {
             let rec = try recordSegment(step, from: snapshots[segment], layout: layouts[segment], steps: last - first,
                                         stateSize: d, tapeLimit: tapeLimit)
             peak = max(peak, rec.tape.byteCount)
-            (cotangent, reached) = try pullbackCountingZeroSeeds(rec, cotangent, reached: reached, what: { j in
+            (cotangent, reached) = try pullbackCountingZeroSeeds(rec, cotangent, reached: reached, exactly: { try stateReached(after: segment) },
+                                                                 what: { j in
                 segment == 0 ? "derivative with respect to input \(j)" : "derivative with respect to state entry \(j) after step \(first)"
             })
             (cotangent, reached) = StateLayout.entries(cotangent, reached, layouts[segment])
@@ -200,18 +214,28 @@ public struct CheckpointedGradient<V: ADScalar> {
 
     /// Per-variable cotangents and reachability as per-entry ones for the tape before: the first
     /// entry holding a variable carries its whole cotangent, the others (the same node there) 0.
-    @inlinable static func entries<V: ADScalar>(_ cotangent: [V], _ reached: [Bool], _ layout: StateLayout?) -> ([V], [Bool]) {
+    @inlinable static func entries<V: ADScalar>(_ cotangent: [V], _ reached: [Bool]?, _ layout: StateLayout?) -> ([V], [Bool]?) {
         guard let layout else { return (cotangent, reached) }
-        var c: [V] = [], r: [Bool] = [], seen = 0
+        var c: [V] = [], seen = 0
         for k in layout.variable {
-            if k == seen { c.append(cotangent[k]); r.append(reached[k]); seen += 1 } else { c.append(0); r.append(false) }
+            if k == seen { c.append(cotangent[k]); seen += 1 } else { c.append(0) }
         }
-        return (c, r)
+        return (c, reached.map { Self.reached($0, layout) })
+    }
+
+    /// Per-variable reachability as per-entry: an entry that repeats an earlier one's variable
+    /// (seeded 0 on the node they share) and a constant are not reached themselves.
+    @inlinable static func reached(_ reached: [Bool], _ layout: StateLayout?) -> [Bool] {
+        guard let layout else { return reached }
+        var r: [Bool] = [], seen = 0
+        for k in layout.variable {
+            if k == seen { r.append(reached[k]); seen += 1 } else { r.append(false) }
+        }
+        return r
     }
 }
 
-/// `rec.pullback(u)` as the sweep of one long tape would give it, and which of `rec`'s inputs the
-/// seeds reach structurally.
+/// `rec.pullback(u)` as the sweep of one long tape would give it.
 ///
 /// The sweep skips a seed that is exactly 0 (Double and Float): on one tape, an entry no seeded
 /// output depends on then adds 0 even where its partial is infinite, while an entry that is
@@ -219,31 +243,50 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// A segment boundary hands over a cotangent, not the reachability behind it: a state entry the
 /// loss reads whose cotangent is exactly 0 arrived as a skipped seed, and the 0·∞ of √ at 0 in an
 /// earlier segment became 0. The checkpointed gradient of (√x)² at 0 was [0.0], where the plain
-/// tape throws a non-finite derivative (the true one is 1). So `reached` says which outputs are
-/// reached (the loss; then the state entries found by walking the later tapes, as the sweep's own
-/// reachability does), and when a reached output's seed is 0 on a tape with a non-finite partial,
-/// a second sweep seeded with the least nonzero magnitude on those outputs finds the inputs that
-/// 0·∞ reaches: those are NaN on one tape, and throw here as they throw there.
+/// tape throws a non-finite derivative (the true one is 1).
+///
+/// So a second sweep, seeded with 1 and then (if that gives a non-finite entry) with the least
+/// nonzero magnitude on the outputs whose seed is 0, finds the inputs a 0·∞ could reach (products
+/// of partials from that magnitude stay finite: they would have to exceed 10⁶³¹). Where it finds none (the usual case) nothing more is done. Where
+/// it does, whether those outputs are reached decides, as on one tape: `reached` (per output),
+/// worked out by `exactly` the first time it is needed and then carried on (returned per input,
+/// nil while it was never needed). Walking each tape's reachability every time a cotangent held a
+/// 0 (a state entry the loss never reads) doubled the checkpointed gradient's time.
 ///
 /// - Parameter what: names input j of `rec` in the error.
-@inlinable func pullbackCountingZeroSeeds<V: ADScalar>(_ rec: Recording<V>, _ u: [V], reached: [Bool],
-                                                       what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]) {
+@inlinable func pullbackCountingZeroSeeds<V: ADScalar>(_ rec: Recording<V>, _ u: [V], reached: [Bool]?,
+                                                       exactly: () throws -> [Bool],
+                                                       what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]?) {
     let g = try rec.pullback(u)
     // Other scalar types' zero seeds already count in the sweep (their == compares values only).
-    guard V.self == Double.self || V.self == Float.self else { return (g, Array(repeating: true, count: g.count)) }
-    let zeroReached = u.indices.filter { u[$0] == 0 && reached[$0] }
-    if !zeroReached.isEmpty, let origin = rec.tape.firstNonFinitePartial() {
-        let tiny = V.self == Double.self ? V(Double.leastNonzeroMagnitude) : V(Double(Float.leastNonzeroMagnitude))
-        var probe = [V](repeating: 0, count: u.count)
-        for i in zeroReached { probe[i] = tiny }
-        // Products of partials from the least magnitude stay finite (they would have to exceed
-        // 10⁶³¹), so a non-finite entry is one that an infinite or NaN partial reaches.
-        let spread = try rec.pullback(probe, checked: false)
-        if let j = spread.firstIndex(where: { !$0.isFiniteValue }) {
-            throw ADError.nonFinite(what: what(j) + " (0·∞: a zero cotangent meets an infinite partial)",
-                                    op: rec.tape.name(ofEntry: origin.node), node: nil)
+    guard V.self == Double.self || V.self == Float.self else { return (g, nil) }
+    let tiny = V.self == Double.self ? V(Double.leastNonzeroMagnitude) : V(Double(Float.leastNonzeroMagnitude))
+    func nonFiniteSpread(from outputs: [Int]) throws -> Int? {
+        guard !outputs.isEmpty else { return nil }
+        // Seeded with 1 first: a sweep of subnormal cotangents ran at a fraction of the speed of
+        // normal ones. Only where that overflows or meets ∞ does the least magnitude decide.
+        for seed in [V(1), tiny] {
+            var probe = [V](repeating: 0, count: u.count)
+            for i in outputs { probe[i] = seed }
+            guard let j = try rec.pullback(probe, checked: false).firstIndex(where: { !$0.isFiniteValue }) else { return nil }
+            if seed == tiny { return j }
         }
+        return nil
     }
+    var reached = reached
+    var zeros = u.indices.filter { u[$0] == 0 && (reached?[$0] ?? true) }
+    var spread = try nonFiniteSpread(from: zeros)
+    if spread != nil && reached == nil {
+        reached = try exactly()
+        zeros = zeros.filter { reached![$0] }
+        spread = try nonFiniteSpread(from: zeros)
+    }
+    if let j = spread {
+        let origin = rec.tape.firstNonFinitePartial()
+        throw ADError.nonFinite(what: what(j) + " (0·∞: a zero cotangent meets an infinite partial)",
+                                op: origin.map { rec.tape.name(ofEntry: $0.node) }, node: nil)
+    }
+    guard let reached else { return (g, nil) }
     // A nonzero adjoint is reached; only zeros need the walk.
     guard g.contains(where: { $0 == 0 }) else { return (g, Array(repeating: true, count: g.count)) }
     return (g, inputsReached(rec, from: reached))
