@@ -257,7 +257,16 @@ public struct CheckpointedGradient<V: ADScalar> {
 @inlinable func pullbackCountingZeroSeeds<V: ADScalar>(_ rec: Recording<V>, _ u: [V], reached: [Bool]?,
                                                        exactly: () throws -> [Bool],
                                                        what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]?) {
-    let g = try rec.pullback(u)
+    let g: [V]
+    do {
+        g = try rec.pullback(u)
+    } catch ADError.nonFinite(_, let op, _) {
+        // The pullback names input j and node k of this segment's own tape ("input 1", "node 3"),
+        // which the caller cannot place: name the state entry and the step instead.
+        let unchecked = try rec.pullback(u, checked: false)
+        let j = unchecked.firstIndex(where: { !$0.isFiniteValue }) ?? 0
+        throw ADError.nonFinite(what: what(j), op: op, node: nil)
+    }
     // Other scalar types' zero seeds already count in the sweep (their == compares values only).
     guard V.self == Double.self || V.self == Float.self else { return (g, nil) }
     let tiny = V.self == Double.self ? V(Double.leastNonzeroMagnitude) : V(Double(Float.leastNonzeroMagnitude))

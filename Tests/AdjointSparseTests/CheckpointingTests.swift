@@ -194,6 +194,27 @@ final class CheckpointingZeroCotangentTests: XCTestCase {
         }
     }
 
+    /// A non-finite derivative inside a later segment was reported as "input 0 … node k" of that
+    /// segment's own tape: the state entry and the step are what the caller can place.
+    func testANonFiniteDerivativeInALaterSegmentNamesTheStateEntryAndStep() throws {
+        // (a, c) ← (a − 1, c + √(a·a)) from (4, 0), L = c: step 4 takes √ at 0 with cotangent 1.
+        // Nine steps, interval 3: that step is in the segment [3, 6), whose inputs are the state
+        // after step 3.
+        let countdown: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] - 1, s[1] + Reverse.sqrt(s[0] * s[0])] }
+        XCTAssertThrowsError(try plain(9, [4.0, 0.0], countdown, { s in s[1] }))
+        XCTAssertThrowsError(try checkpointedGradient(steps: 9, state: [4.0, 0.0], step: countdown, loss: { s in s[1] })) { e in
+            guard case ADError.nonFinite(let what, let op, let node) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(what, "derivative with respect to state entry 0 after step 3")
+            XCTAssertEqual(op, "sqrt")
+            XCTAssertNil(node)
+        }
+        // In the first segment, the entry is an input, as the plain tape names it.
+        XCTAssertThrowsError(try checkpointedGradient(steps: 9, state: [1.0, 0.0], step: countdown, loss: { s in s[1] })) { e in
+            guard case ADError.nonFinite(let what, _, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(what, "derivative with respect to input 0")
+        }
+    }
+
     func testAZeroCotangentThatIsNotReachedOrMeetsOnlyFinitePartialsStaysZero() throws {
         // The √ entry is never read by the loss: 0 on one tape, and here. By hand ∂L/∂x₀ = (0, 2ᴺ).
         let rootAndDouble: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [Reverse.sqrt(s[0]), s[1] * 2] }
