@@ -200,6 +200,13 @@ public struct CheckpointedGradient<V: ADScalar> {
 
     /// The layout of `outputs`, or nil when each is a variable of its own.
     @inlinable init?<V>(_ outputs: [Reverse<V>]) {
+        // The usual state, variables in increasing node order, needs no dictionary.
+        var previous = -1, increasing = true
+        for o in outputs {
+            guard let node = o.node, node > previous else { increasing = false; break }
+            previous = node
+        }
+        if increasing { return nil }
         var index: [Int: Int] = [:], variable: [Int] = [], plain = true
         variable.reserveCapacity(outputs.count)
         for o in outputs {
