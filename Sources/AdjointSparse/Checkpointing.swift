@@ -14,6 +14,8 @@ import AdjointCore
 // its own tape, and the sweep of that tape adds into each entry's adjoint the same products in the
 // same (reverse) order as the long tape's sweep does; the long tape starts every adjoint at 0 and
 // so does the fresh tape, and a segment boundary only hands over the finished sum (0 + u = u).
+// That needs the segment's leaves to be the long tape's nodes: a state entry that repeats another's
+// node shares its leaf, and a constant entry stays a constant (``StateLayout``).
 
 /// A checkpointed gradient with what it cost.
 public struct CheckpointedGradient<V: ADScalar> {
@@ -85,18 +87,41 @@ public struct CheckpointedGradient<V: ADScalar> {
     // through the slow constant path: the whole gradient cost 8× the plain tape instead of ~3×.
     var snapshots: [[V]] = []
     var s = x0
+    // Which state entries are one variable or a constant at each snapshot (nil: each its own
+    // variable, the usual case), so that a segment's tape sees the state as one long tape does.
+    var layouts: [StateLayout?] = []
+    var layout: StateLayout? = nil
     var first = 0
     let (lossRecording, diagnostics) = try Diagnostics.collect { () throws -> Recording<V> in
         repeat {
-            snapshots.append(s)
+            snapshots.append(s); layouts.append(layout)
             let last = min(steps, first + interval)
-            s = try recordSegment(step, from: s, steps: last - first, stateSize: d, tapeLimit: tapeLimit).value
+            let rec = try recordSegment(step, from: s, layout: layout, steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+            s = rec.value
+            layout = StateLayout(rec.outputs)
             first = last
         } while first < steps
-        return try record({ [loss($0)] }, at: s, tapeLimit: tapeLimit)
+        return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
     }
-    var cotangent = try lossRecording.pullback([1])
+    // `reached`: which entries of the state the loss depends on structurally, once that had to be
+    // worked out (see ``pullbackCountingZeroSeeds(_:_:reached:exactly:what:)``); nil until then.
+    var (cotangent, reached) = try pullbackCountingZeroSeeds(lossRecording, [1], reached: nil, exactly: { [true] },
+                                                             what: { "derivative with respect to state entry \($0) after step \(steps)" })
+    (cotangent, reached) = StateLayout.entries(cotangent, reached, layout)
     var peak = lossRecording.tape.byteCount
+    /// Which entries of the state after segment `k` the loss depends on structurally: walked from
+    /// the loss through the later segments, recorded again (only where a zero cotangent meets an
+    /// infinite or NaN partial, so rarely).
+    func stateReached(after k: Int) throws -> [Bool] {
+        var r = StateLayout.reached(inputsReached(lossRecording, from: [true]), layout)
+        for later in stride(from: snapshots.count - 1, to: k, by: -1) {
+            let first = later * interval
+            let rec = try recordSegment(step, from: snapshots[later], layout: layouts[later], steps: min(steps, first + interval) - first,
+                                        stateSize: d, tapeLimit: tapeLimit)
+            r = StateLayout.reached(inputsReached(rec, from: r), layouts[later])
+        }
+        return r
+    }
     // Reverse: each segment recorded from its snapshot on a fresh tape, swept once, released.
     // Its kinks and escapes are the forward pass's again (each step evaluated twice counted every
     // kink twice where one tape counts it once): only errors go on to an enclosing collection.
@@ -104,9 +129,14 @@ public struct CheckpointedGradient<V: ADScalar> {
         for segment in stride(from: snapshots.count - 1, through: 0, by: -1) {
             let first = segment * interval
             let last = min(steps, first + interval)
-            let rec = try recordSegment(step, from: snapshots[segment], steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+            let rec = try recordSegment(step, from: snapshots[segment], layout: layouts[segment], steps: last - first,
+                                        stateSize: d, tapeLimit: tapeLimit)
             peak = max(peak, rec.tape.byteCount)
-            cotangent = try rec.pullback(cotangent)
+            (cotangent, reached) = try pullbackCountingZeroSeeds(rec, cotangent, reached: reached, exactly: { try stateReached(after: segment) },
+                                                                 what: { j in
+                segment == 0 ? "derivative with respect to input \(j)" : "derivative with respect to state entry \(j) after step \(first)"
+            })
+            (cotangent, reached) = StateLayout.entries(cotangent, reached, layouts[segment])
         }
     }, keeping: { d in
         var kept = EvaluationDiagnostics()
@@ -115,7 +145,9 @@ public struct CheckpointedGradient<V: ADScalar> {
     })
     return CheckpointedGradient(value: lossRecording.value[0], gradient: cotangent, snapshots: snapshots.count,
                                 interval: interval, peakTapeBytes: peak,
-                                storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride, diagnostics: diagnostics)
+                                storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride
+                                    + layouts.reduce(0) { $0 + ($1?.variable.count ?? 0) } * MemoryLayout<Int>.stride,
+                                diagnostics: diagnostics)
 }
 
 /// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the
@@ -125,10 +157,10 @@ public struct CheckpointedGradient<V: ADScalar> {
 /// finite is kept, as the plain tape keeps it: only the loss is checked, and one that never reads
 /// it has a finite gradient (a state entry ×10¹⁰⁰ per step was refused after nine steps).
 @inlinable func recordSegment<V: ADScalar>(
-    _ step: ([Reverse<V>]) -> [Reverse<V>], from x: [V], steps count: Int, stateSize d: Int, tapeLimit: Int
+    _ step: ([Reverse<V>]) -> [Reverse<V>], from x: [V], layout: StateLayout?, steps count: Int, stateSize d: Int, tapeLimit: Int
 ) throws -> Recording<V> {
     var wrongSize: Int?
-    let rec = try record({ x in
+    let rec = try recordState(x, layout: layout, tapeLimit: tapeLimit, finiteOutputs: false) { x in
         var s = x
         for _ in 0..<count {
             let next = step(s)
@@ -136,7 +168,166 @@ public struct CheckpointedGradient<V: ADScalar> {
             s = next
         }
         return s
-    }, at: x, tapeLimit: tapeLimit, finiteOutputs: false)
+    }
     if let got = wrongSize { throw ADError.dimensionMismatch(what: "state size returned by step", expected: d, got: got) }
     return rec
+}
+
+/// `body` recorded on a fresh tape at the state `x` laid out as `layout` says: one tape variable
+/// per distinct variable of the state, shared by the entries that held it, and constants where
+/// the state held constants. The recording's inputs are those distinct variables.
+@inlinable func recordState<V: ADScalar>(_ x: [V], layout: StateLayout?, tapeLimit: Int, finiteOutputs: Bool,
+                                         _ body: ([Reverse<V>]) -> [Reverse<V>]) throws -> Recording<V> {
+    guard let layout else { return try record(body, at: x, tapeLimit: tapeLimit, finiteOutputs: finiteOutputs) }
+    var values: [V] = []
+    for (i, k) in layout.variable.enumerated() where k == values.count { values.append(x[i]) }
+    return try record({ v in
+        body(layout.variable.indices.map { i in layout.variable[i] < 0 ? Reverse(constant: x[i]) : v[layout.variable[i]] })
+    }, at: values, tapeLimit: tapeLimit, finiteOutputs: finiteOutputs)
+}
+
+/// How the state's entries map to tape variables where that is not one variable each: a step
+/// that returns one node in two entries ([t, t]) or a constant (a reset `Reverse(0)`).
+///
+/// A segment's tape made every state entry a variable of its own. Where a step returned one node
+/// twice, one tape sums that node's cotangent over the uses of both entries in the order of the
+/// tape, while the segments summed each entry's uses apart and then the two sums: the gradient
+/// differed from the plain tape's in the last bit (3 steps of t = sin b + cos a + 0.13b², state
+/// (t, t): −0.26913558526918413 against −0.2691355852691841), where it is documented `==`.
+@usableFromInline struct StateLayout {
+    /// For each entry, its variable (numbered in order of first appearance) or −1 for a constant.
+    @usableFromInline let variable: [Int]
+
+    /// The layout of `outputs`, or nil when each is a variable of its own.
+    @inlinable init?<V>(_ outputs: [Reverse<V>]) {
+        // The usual state, variables in increasing node order, needs no dictionary.
+        var previous = -1, increasing = true
+        for o in outputs {
+            guard let node = o.node, node > previous else { increasing = false; break }
+            previous = node
+        }
+        if increasing { return nil }
+        var index: [Int: Int] = [:], variable: [Int] = [], plain = true
+        variable.reserveCapacity(outputs.count)
+        for o in outputs {
+            guard let node = o.node else { variable.append(-1); plain = false; continue }
+            if let k = index[node] { variable.append(k); plain = false; continue }
+            index[node] = index.count
+            variable.append(index.count - 1)
+        }
+        if plain { return nil }
+        self.variable = variable
+    }
+
+    /// Per-variable cotangents and reachability as per-entry ones for the tape before: the first
+    /// entry holding a variable carries its whole cotangent, the others (the same node there) 0.
+    @inlinable static func entries<V: ADScalar>(_ cotangent: [V], _ reached: [Bool]?, _ layout: StateLayout?) -> ([V], [Bool]?) {
+        guard let layout else { return (cotangent, reached) }
+        var c: [V] = [], seen = 0
+        for k in layout.variable {
+            if k == seen { c.append(cotangent[k]); seen += 1 } else { c.append(0) }
+        }
+        return (c, reached.map { Self.reached($0, layout) })
+    }
+
+    /// Per-variable reachability as per-entry: an entry that repeats an earlier one's variable
+    /// (seeded 0 on the node they share) and a constant are not reached themselves.
+    @inlinable static func reached(_ reached: [Bool], _ layout: StateLayout?) -> [Bool] {
+        guard let layout else { return reached }
+        var r: [Bool] = [], seen = 0
+        for k in layout.variable {
+            if k == seen { r.append(reached[k]); seen += 1 } else { r.append(false) }
+        }
+        return r
+    }
+}
+
+/// `rec.pullback(u)` as the sweep of one long tape would give it.
+///
+/// The sweep skips a seed that is exactly 0 (Double and Float): on one tape, an entry no seeded
+/// output depends on then adds 0 even where its partial is infinite, while an entry that is
+/// reached but whose cotangent computed to 0 keeps 0·∞ = NaN (√v·√v at 0, whose derivative is 1).
+/// A segment boundary hands over a cotangent, not the reachability behind it: a state entry the
+/// loss reads whose cotangent is exactly 0 arrived as a skipped seed, and the 0·∞ of √ at 0 in an
+/// earlier segment became 0. The checkpointed gradient of (√x)² at 0 was [0.0], where the plain
+/// tape throws a non-finite derivative (the true one is 1).
+///
+/// So a second sweep, seeded with 1 and then (if that gives a non-finite entry) with the least
+/// nonzero magnitude on the outputs whose seed is 0, finds the inputs a 0·∞ could reach (products
+/// of partials from that magnitude stay finite: they would have to exceed 10⁶³¹). Where it finds none (the usual case) nothing more is done. Where
+/// it does, whether those outputs are reached decides, as on one tape: `reached` (per output),
+/// worked out by `exactly` the first time it is needed and then carried on (returned per input,
+/// nil while it was never needed). Walking each tape's reachability every time a cotangent held a
+/// 0 (a state entry the loss never reads) doubled the checkpointed gradient's time.
+///
+/// - Parameter what: names input j of `rec` in the error.
+@inlinable func pullbackCountingZeroSeeds<V: ADScalar>(_ rec: Recording<V>, _ u: [V], reached: [Bool]?,
+                                                       exactly: () throws -> [Bool],
+                                                       what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]?) {
+    let g: [V]
+    do {
+        g = try rec.pullback(u)
+    } catch ADError.nonFinite(_, let op, _) {
+        // The pullback names input j and node k of this segment's own tape ("input 1", "node 3"),
+        // which the caller cannot place: name the state entry and the step instead.
+        let unchecked = try rec.pullback(u, checked: false)
+        let j = unchecked.firstIndex(where: { !$0.isFiniteValue }) ?? 0
+        throw ADError.nonFinite(what: what(j), op: op, node: nil)
+    }
+    // Other scalar types' zero seeds already count in the sweep (their == compares values only).
+    guard V.self == Double.self || V.self == Float.self else { return (g, nil) }
+    let tiny = V.self == Double.self ? V(Double.leastNonzeroMagnitude) : V(Double(Float.leastNonzeroMagnitude))
+    func nonFiniteSpread(from outputs: [Int]) throws -> Int? {
+        guard !outputs.isEmpty else { return nil }
+        // Seeded with 1 first: a sweep of subnormal cotangents ran at a fraction of the speed of
+        // normal ones. Only where that overflows or meets ∞ does the least magnitude decide.
+        for seed in [V(1), tiny] {
+            var probe = [V](repeating: 0, count: u.count)
+            for i in outputs { probe[i] = seed }
+            guard let j = try rec.pullback(probe, checked: false).firstIndex(where: { !$0.isFiniteValue }) else { return nil }
+            if seed == tiny { return j }
+        }
+        return nil
+    }
+    var reached = reached
+    var zeros = u.indices.filter { u[$0] == 0 && (reached?[$0] ?? true) }
+    var spread = try nonFiniteSpread(from: zeros)
+    if spread != nil && reached == nil {
+        reached = try exactly()
+        zeros = zeros.filter { reached![$0] }
+        spread = try nonFiniteSpread(from: zeros)
+    }
+    if let j = spread {
+        let origin = rec.tape.firstNonFinitePartial()
+        throw ADError.nonFinite(what: what(j) + " (0·∞: a zero cotangent meets an infinite partial)",
+                                op: origin.map { rec.tape.name(ofEntry: $0.node) }, node: nil)
+    }
+    guard let reached else { return (g, nil) }
+    // A nonzero adjoint is reached; only zeros need the walk.
+    guard g.contains(where: { $0 == 0 }) else { return (g, Array(repeating: true, count: g.count)) }
+    return (g, inputsReached(rec, from: reached))
+}
+
+/// The inputs of `rec` that its outputs flagged in `reached` depend on structurally, by the rules
+/// of the sweep's own reachability: every argument of a reached entry, except that a factor which
+/// is the constant 0 cuts the other factor (0·√y is 0 for every y).
+@usableFromInline func inputsReached<V: ADScalar>(_ rec: Recording<V>, from reached: [Bool]) -> [Bool] {
+    let t = rec.tape
+    var mark = [Bool](repeating: false, count: t.count)
+    for (i, o) in rec.outputs.enumerated() where reached[i] { if let n = o.node, n < t.count { mark[n] = true } }
+    func isZeroConstant(_ k: Int) -> Bool {
+        guard let e = t.entry(k) else { return false }
+        return e.op == .constant && e.value == 0
+    }
+    for k in stride(from: t.count - 1, through: 0, by: -1) where mark[k] {
+        guard let e = t.entry(k) else { continue }
+        if e.op == .mul && e.inputs.count == 2 {
+            let (a, b) = (e.inputs[0], e.inputs[1])
+            if !isZeroConstant(b) { mark[a] = true }
+            if !isZeroConstant(a) { mark[b] = true }
+        } else {
+            for a in e.inputs where a >= 0 && a < t.count { mark[a] = true }
+        }
+    }
+    return rec.inputs.map { v in v.node.map { mark[$0] } ?? false }
 }

@@ -7,7 +7,8 @@ public enum SparseJacobianMode: String, Sendable, CaseIterable {
     case forward
     /// Row colouring, one reverse sweep per colour over a single recording; columns with more
     /// than ``SparseJacobianOptions/denseColumnThreshold`` nonzeros are split off to chunked
-    /// forward passes (8 columns per pass).
+    /// forward passes: 8 lanes per pass, one of which carries the other columns (never read), so
+    /// k dense columns take ⌈(k + 1)/8⌉ passes.
     case reverse
 }
 
@@ -24,12 +25,13 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let coloring: Coloring
     /// Rows taken out of the column colouring and computed by one reverse sweep each (`.forward`).
     public let denseRows: [Int]
-    /// Columns taken out of the row colouring and computed by forward passes, 8 per pass (`.reverse`).
+    /// Columns taken out of the row colouring and computed by forward passes, ⌈(k + 1)/8⌉ for k of
+    /// them (`.reverse`; see ``SparseJacobianMode/reverse``).
     public let denseColumns: [Int]
     /// The mode used.
     public let mode: SparseJacobianMode
     /// Forward passes taken (⌈colours/8⌉ for `.forward`; for `.reverse`, the passes over the dense
-    /// columns, 8 per pass with one lane spare).
+    /// columns: ⌈(k + 1)/8⌉ for k of them, one lane carrying the other columns).
     public let forwardPasses: Int
     /// Reverse sweeps taken (one per colour for `.reverse`, one per dense row for `.forward`).
     public let reverseSweeps: Int
@@ -47,7 +49,7 @@ public struct SparseJacobianOptions: Sendable {
     /// long costs as much in colours as several sweeps would.
     public var denseRowThreshold: Int?
     /// The same for reverse mode's row colouring: columns with more nonzeros than this are
-    /// computed by forward passes, 8 per pass, instead of being coloured. A dense column puts
+    /// computed by forward passes (8 lanes each, one lane spare) instead of being coloured. A dense column puts
     /// every row it touches in a colour of its own (`y_i = x_0·x_i` needed n − 1 sweeps, O(n²)),
     /// while a pass costs about one evaluation. nil picks max(16, ⌈4√m⌉) for m outputs.
     public var denseColumnThreshold: Int?

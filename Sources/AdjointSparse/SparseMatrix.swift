@@ -21,7 +21,8 @@ public struct SparsityPattern: Equatable, Sendable {
     /// A pattern from per-row column lists (sorted and deduplicated here).
     /// - Throws: ``AdjointCore/ADError/invalidArgument(_:)`` when `rows` or `columns` is negative
     ///   or a column is outside `0..<columns`; ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)``
-    ///   when the number of lists is not `rows`.
+    ///   when the number of lists is not `rows`; ``AdjointCore/ADError/limitExceeded(what:limit:)``
+    ///   when `rows` or `columns` exceeds ``maximumDimension``.
     public init(rows: Int, columns: Int, rowColumns: [[Int]]) throws {
         try requireDimensions(rows: rows, columns: columns)
         guard rowColumns.count == rows else {
@@ -45,14 +46,27 @@ public struct SparsityPattern: Equatable, Sendable {
     /// try SparsityPattern.dense(rows: 2, columns: 3).nonzeroCount   // 6
     /// ```
     /// - Throws: ``AdjointCore/ADError/invalidArgument(_:)`` for a negative size or when
-    ///   rows × columns overflows Int.
+    ///   rows × columns overflows Int; ``AdjointCore/ADError/limitExceeded(what:limit:)`` when it
+    ///   has more entries than ``maximumDimension``.
     public static func dense(rows: Int, columns: Int) throws -> SparsityPattern {
-        try requireDimensions(rows: rows, columns: columns)
-        if rows.multipliedReportingOverflow(by: columns).overflow {
+        try requireDimensions(rows: rows, columns: columns, bounded: false)
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: columns)
+        if overflow {
             throw ADError.invalidArgument("a dense \(rows) × \(columns) pattern has more entries than Int can count")
+        }
+        // Rows share one column list, but a colouring or a transpose writes every entry.
+        if entries > maximumDimension {
+            throw ADError.limitExceeded(what: "entries of a dense \(rows) × \(columns) sparsity pattern", limit: maximumDimension)
         }
         return SparsityPattern(unchecked: rows, columns, Array(repeating: Array(0..<columns), count: rows))
     }
+
+    /// The largest row or column count (and dense pattern's entry count) the throwing
+    /// initializers accept: the default tape-entry bound for Double
+    /// (``AdjointCore/Tape/defaultLimit``, about a quarter of physical memory in entries). A
+    /// colouring and a transpose allocate per row and per column whatever the nonzeros, so a
+    /// pattern of 1 × 2⁶⁰ with one entry ended in the allocator, not in an error.
+    public static var maximumDimension: Int { Tape<Double>.defaultLimit }
 
     /// Number of possibly nonzero entries.
     public var nonzeroCount: Int { rowColumns.reduce(0) { $0 + $1.count } }
@@ -73,9 +87,17 @@ public struct SparsityPattern: Equatable, Sendable {
 
 /// Sizes of a pattern are counts: a negative one would pass the per-row checks (no column can be
 /// in `0..<-3`) and trap later, in a colouring or a transpose.
-func requireDimensions(rows: Int, columns: Int) throws {
+///
+/// - Parameter bounded: whether to check ``SparsityPattern/maximumDimension`` too (`dense`
+///   checks its entry count instead, after the overflow that has its own message).
+func requireDimensions(rows: Int, columns: Int, bounded: Bool = true) throws {
     guard rows >= 0 && columns >= 0 else {
         throw ADError.invalidArgument("a sparsity pattern's size must be ≥ 0, got \(rows) × \(columns)")
+    }
+    guard bounded else { return }
+    let limit = SparsityPattern.maximumDimension
+    guard rows <= limit && columns <= limit else {
+        throw ADError.limitExceeded(what: "rows and columns of a sparsity pattern (got \(rows) × \(columns))", limit: limit)
     }
 }
 

@@ -26,7 +26,29 @@ private struct SingularDenseColumn: ADFunction {
     }
 }
 
+/// yᵢ = x_{k+i}·(x₀ + … + x_{k−1}) for 40 outputs: columns 0..<k are dense (40 entries, over the
+/// threshold max(16, ⌈4√40⌉) = 26), every other column has one entry, ∂yᵢ/∂x_c = x_{k+i} (c < k).
+private struct KDenseColumns: ADFunction {
+    let k: Int
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let s = x[0..<k].reduce(T(0), +)
+        return (0..<40).map { i in x[k + i] * s }
+    }
+}
+
 final class DenseColumnTests: XCTestCase {
+    /// The passes are 8 lanes each, one lane carrying every other column (never read): 7 dense
+    /// columns take 1 pass and 8 take 2, as the documentation now says (it said "8 per pass").
+    func testDenseColumnPassesAreSevenInTheFirstLaneGroup() throws {
+        for (k, passes) in [(7, 1), (8, 2), (15, 2), (16, 3)] {
+            let x = points(k + 40)
+            let j = try sparseJacobian(of: KDenseColumns(k: k), at: x, mode: .reverse)
+            XCTAssertEqual(j.denseColumns, Array(0..<k))
+            XCTAssertEqual(j.forwardPasses, passes, "k = \(k)")
+            XCTAssertEqual(try j.matrix[3, k - 1], x[k + 3])
+        }
+    }
+
     /// Reverse mode colours rows, and a dense column puts every row in a colour of its own: n − 1
     /// sweeps over an O(n) tape, O(n²) (n = 4000 took 9.5 s in a debug `jac`). With the column
     /// split off to a forward pass, the rows i and i + 1 still share column i, so 2 colours.

@@ -19,6 +19,26 @@ final class SparseMatrixTests: XCTestCase {
         }
     }
 
+    /// A colouring and a transpose allocate per row and per column, whatever the nonzeros: a
+    /// 1 × 2⁶⁰ pattern with one entry was accepted and its colouring died in the allocator.
+    func testSizesBeyondTheLimitAreTypedErrors() throws {
+        let limit = SparsityPattern.maximumDimension
+        for (rows, columns) in [(1, 1 << 60), (1 << 60, 1), (1, limit + 1)] {
+            XCTAssertThrowsError(try columnColoring(SparsityPattern(rows: rows, columns: columns,
+                                                                    rowColumns: Array(repeating: [0], count: min(rows, 2))))) { e in
+                guard case ADError.limitExceeded(_, let l) = e else { return XCTFail("\(e)") }
+                XCTAssertEqual(l, limit)
+            }
+        }
+        XCTAssertThrowsError(try SparsityPattern.dense(rows: 1 << 20, columns: 1 << 20)) { e in
+            guard case ADError.limitExceeded = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertThrowsError(try SparsityPattern.dense(rows: 1, columns: 1 << 40)) { e in
+            guard case ADError.limitExceeded = e else { return XCTFail("\(e)") }
+        }
+        XCTAssertEqual(try SparsityPattern(rows: 1, columns: limit, rowColumns: [[limit - 1]]).nonzeroCount, 1)
+    }
+
     func testDenseAndEmptyPatterns() throws {
         let d = try SparsityPattern.dense(rows: 2, columns: 3)
         XCTAssertEqual(d.rowColumns, [[0, 1, 2], [0, 1, 2]])
