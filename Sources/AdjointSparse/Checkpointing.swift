@@ -293,8 +293,9 @@ public struct CheckpointedGradient<V: ADScalar> {
     var zeros = u.indices.filter { u[$0] == 0 && (reached?[$0] ?? true) }
     var spread = try nonFiniteSpread(from: zeros)
     if spread != nil && reached == nil {
-        reached = try exactly()
-        zeros = zeros.filter { reached![$0] }
+        let exact = try exactly()
+        reached = exact
+        zeros = zeros.filter { exact[$0] }
         spread = try nonFiniteSpread(from: zeros)
     }
     if let j = spread {

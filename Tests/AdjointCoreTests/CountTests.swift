@@ -63,4 +63,22 @@ extension CountTests {
         XCTAssertEqual(try evaluations { _ = try hessian(of: f, at: Array(x.prefix(3))) }, 1 + 3)
         XCTAssertEqual(evaluations { _ = derivative(of: { t in t * t }, at: 3.0) }, 1)
     }
+
+    /// The compressed forward Jacobian (sparse forward mode's passes) counted none of its
+    /// evaluations (a review: a sparse forward Jacobian reported 1, its recording, beside its
+    /// pass). By hand: groups {x₀, x₂} and {x₁} need 2 passes of one lane, 1 pass of two lanes.
+    func testCompressedForwardPassesAreCounted() throws {
+        func evaluations(_ body: () throws -> Void) rethrows -> Int { try measureOperations(body).counts.functionEvaluations }
+        let x = [1.0, 2.0, 3.0], groups = [0, 1, 0]
+        let oneLane = try measureOperations {
+            try forwardCompressedJacobian(of: { (x: [Dual<Double, Double>]) in [x[0] * x[1], x[2] * x[2]] },
+                                          at: x, groups: groups, groupCount: 2)
+        }
+        XCTAssertEqual(oneLane.result.passes, 2)
+        XCTAssertEqual(oneLane.counts.functionEvaluations, 2)
+        XCTAssertEqual(try evaluations {
+            _ = try forwardCompressedJacobian(of: { (x: [Dual<Double, SIMD2<Double>>]) in [x[0] * x[1], x[2] * x[2]] },
+                                              at: x, groups: groups, groupCount: 2)
+        }, 1)
+    }
 }

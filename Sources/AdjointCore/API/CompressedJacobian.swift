@@ -37,6 +37,7 @@
     repeat {
         // As for the plain forward Jacobian: an enclosing collection gets the kinks once.
         var noEscapesSeen = 0
+        Instrumentation.countEvaluation()
         let (y, diag) = Diagnostics.collect({ () -> [Dual<V, T>] in
             let seeded = x.indices.map { j -> Dual<V, T> in
                 var t = T.zero
