@@ -185,8 +185,11 @@ public struct KinkAnalysis: Sendable, Equatable {
     /// tolerance) and, with one kink touched, in the generalized gradient with the other entries.
     public internal(set) var withinOneSided: [(subject: String, valid: Bool)]
     /// Why the one-sided derivatives could not be resolved (another kink closer along this input
-    /// than a step rounding allows), or nil when they were. Unresolved, the verdict's
-    /// `validSubgradient` is nil: neither a pass nor an accusation.
+    /// than a step rounding allows), or nil when they were; for a black box, also why a claim
+    /// within them could not be judged jointly (it predicts a slope outside f's one-sided slopes
+    /// along a direction moving several inputs, which proves it wrong only for two pieces or a
+    /// convex or concave f). Unresolved, the verdict's `validSubgradient` is nil: neither a pass
+    /// nor an accusation.
     public let unresolved: String?
     /// Why a subject whose value here lies between the one-sided derivatives is still not in the
     /// generalized gradient: with one kink touched, the row of its values must be λ·g₊ + (1 − λ)·g₋
