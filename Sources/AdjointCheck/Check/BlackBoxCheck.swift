@@ -386,7 +386,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
-            entries.append(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName))
+            entries.append(markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r))
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -485,6 +485,51 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
         }
         return row
+    }
+
+    /// The row with each entry that reads f flat where the claim moves (``EntryCheck/flatWhereClaimMoves``)
+    /// made ``FDWarning/belowResolution`` when f's rounding, as this check saw it, can hide the
+    /// change the claim predicts at every step tried.
+    ///
+    /// The flag's own guard (the claim above 100 times every rung's error estimate) measures f's
+    /// rounding in ulps of f(x), but an opaque f can round inside, on an intermediate far larger
+    /// than its value: softmax cross-entropy log(Σ exp(zₖ − m)) + m − z₂ at z₂ = m sums terms to
+    /// about 1, so f ≈ 5.6·10⁻⁸ moves only in steps of ε·1 ≈ 2.2·10⁻¹⁶, and the right
+    /// ∂f/∂z₁ = 3.8·10⁻¹⁷ at z₁ = −37.8 changes f by 10⁻¹⁷ at the largest step tried (0.25), 10⁶ of
+    /// f's ulps but half of one of the sum's; the point failed a property on its own. The bound:
+    /// along d, the claim c predicts a change of |c|·H·max|dⱼ| at the largest step H of the flat
+    /// rungs (the most any step showed). f hides at least what it was seen to hide: every other
+    /// entry of the row whose witness agreed on w, and of whose rungs one still read f flat
+    /// (value 0, cancelled) at step h, shows f rounding away a change of |w|·h·max|dⱼ| (along z₂
+    /// above, Richardson's step 4.7·10⁻¹⁰ times the slope 5.6·10⁻⁸: 2.6·10⁻¹⁷), and f's own
+    /// modelled rounding, a few ulps of f(x), hides that much everywhere. A prediction within
+    /// ``CheckOptions/errorEstimateSafety`` times that could be rounded away, so f's flatness shows
+    /// nothing against the claim. A clamp saturated at 2 with claimed slope 1 predicts 0.25 at the
+    /// same step, where f is seen to hide nothing near that: it stays flagged. A row without such
+    /// evidence (one input, or no other entry reading f flat) keeps the flag, as before.
+    func markFlatBelowRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
+        guard row.contains(where: \.flatWhereClaimMoves) else { return row }
+        func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        for e in row where e.verdict == .agree && e.input < directions.count {
+            guard let w = e.witnessValue, w.isFinite else { continue }
+            for o in e.ladder where o.value == 0 && o.warnings.contains(.cancellation) {
+                guard let h = o.step, h.isFinite else { continue }
+                hidden = Swift.max(hidden, Swift.abs(w) * h * reach(e.input))
+            }
+        }
+        return row.map { e in
+            guard e.flatWhereClaimMoves, e.input < directions.count, case .fdInconclusive(let reasons) = e.verdict else { return e }
+            let steps = e.ladder.filter { $0.value != nil }.compactMap(\.step).filter(\.isFinite)
+            guard let h = steps.max() else { return e }
+            let claimed = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? .infinity
+            guard claimed * h * reach(e.input) <= CheckOptions.errorEstimateSafety * hidden else { return e }
+            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects,
+                              verdict: .fdInconclusive(reasons: Array(Set(reasons + [.belowResolution])).sorted()),
+                              witness: e.witness, witnessValue: e.witnessValue, errorEstimate: e.errorEstimate, step: e.step,
+                              absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
+                              kink: e.kink, ladder: e.ladder)
+        }
     }
 
     /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the
