@@ -386,7 +386,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
-            entries.append(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName))
+            entries.append(markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r))
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -398,16 +398,29 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return report
     }
 
-    /// A row whose kink entries each lie between their one-sided derivatives is judged jointly
-    /// along directions that move several inputs: the claim g must predict, along v, a slope
-    /// between f's one-sided slopes f′(x; v) and −f′(x; −v). Per entry, (1, 1) at the tie of
+    /// A row whose kink entries each lie between their one-sided derivatives is looked at jointly
+    /// along directions that move several inputs: the claim g predicts, along v, the slope ⟨g, v⟩,
+    /// and f shows its one-sided slopes f′(x; v) and −f′(x; −v). Per entry, (1, 1) at the tie of
     /// max(x₀, x₁) is valid in each component, yet along v = (1, 1) f rises at 1 where the claim
     /// says 2 (a review: it passed the black-box check and the property harness, while the
-    /// formula check convicted it). The slopes along ±v bound ⟨ξ, v⟩ over the generalized gradient
-    /// whenever two smooth pieces meet at the kink, or f is convex or concave there; the
-    /// directions are g itself and four seeded random ones. Only for gradient and Jacobian checks
-    /// (columns along the inputs), and only where the one-sided slopes settle (their errors below a
-    /// tenth of the gap found): otherwise the row stands as it was.
+    /// formula check convicted it). The directions are g itself and four seeded random ones. Only
+    /// for gradient and Jacobian checks (columns along the inputs), and only where the one-sided
+    /// slopes settle (their errors below a tenth of the gap found): otherwise the row stands.
+    ///
+    /// A slope outside the one-sided ones makes the row undecided (`validSubgradient` nil, the
+    /// reason in ``KinkAnalysis/unresolved``), never invalid. Why: for f piecewise C¹ with pieces
+    /// fᵢ active at x, the generalized gradient is conv{∇fᵢ(x)} over the essentially active i, so
+    /// its range along v is [minᵢ ⟨∇fᵢ, v⟩, maxᵢ ⟨∇fᵢ, v⟩]; each one-sided slope is ⟨∇fᵢ, v⟩ for
+    /// *some* active i, so the two slopes bound only a part of that range. They are all of it when
+    /// two pieces meet at x (∇f₊ − ∇f₋ is normal to their surface, and the two sides along v lie on
+    /// either side of it) or f is convex or concave there (f′(x; ·) is the support function), which
+    /// a black box cannot confirm: relu(x₁) − relu(x₀) at (0, 0) is smooth along (−1, 1), slope 1
+    /// both ways, and the PyTorch/JAX convention's (0, 0) predicts 0 there while lying in the
+    /// generalized gradient [−1, 0] × [0, 1] (a review: it was convicted, where `checkGradient`,
+    /// knowing two kinks are touched, passes it). `judgeGeneralizedGradient` convicts on the joint
+    /// test only when the tape shows one kink touched (two pieces) and an AD mode vouches for the
+    /// model; a black box has neither, so its joint finding can withdraw the per-entry pass but
+    /// prove nothing wrong.
     mutating func judgeRowAlongDirections(_ row: [EntryCheck], _ r: Int, claimed g: [Double], claimedName: String) -> [EntryCheck] {
         let n = x.count
         guard row.count == n, directions.count == n,
@@ -461,15 +474,62 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard gap > 0, error < 0.1 * gap else { continue }
             let why = "\(claimedName) (\(g.map(fmt).joined(separator: ", "))) predicts a slope of \(fmt(predicted)) along v = ("
                 + v.map(fmt).joined(separator: ", ") + "), where f's one-sided slopes are \(fmt(left.value)) and \(fmt(right.value)): "
-                + "no generalized gradient of two pieces, or of a convex or concave f, gives a slope outside them"
+                + "not a generalized gradient if two pieces meet here or f is convex or concave here, but where more pieces meet "
+                + "(relu(x₁) − relu(x₀) at 0) generalized gradients reach slopes outside the one-sided ones, and a black box "
+                + "cannot tell which"
             return row.map { e in
-                guard var kink = e.kink else { return e }
-                kink.withinOneSided = kink.withinOneSided.map { (subject: $0.subject, valid: $0.valid && $0.subject != claimedName) }
-                kink.notInGeneralizedGradient = why
-                return e.withKink(kink)
+                // An entry already outside its own one-sided derivatives keeps that verdict.
+                guard let kink = e.kink, kink.unresolved == nil, kink.withinOneSided.allSatisfy(\.valid) else { return e }
+                return e.withKink(KinkAnalysis(ops: kink.ops, left: kink.left, right: kink.right, withinOneSided: kink.withinOneSided,
+                                               unresolved: kink.unresolved ?? why, tolerance: kink.tolerance))
             }
         }
         return row
+    }
+
+    /// The row with each entry that reads f flat where the claim moves (``EntryCheck/flatWhereClaimMoves``)
+    /// made ``FDWarning/belowResolution`` when f's rounding, as this check saw it, can hide the
+    /// change the claim predicts at every step tried.
+    ///
+    /// The flag's own guard (the claim above 100 times every rung's error estimate) measures f's
+    /// rounding in ulps of f(x), but an opaque f can round inside, on an intermediate far larger
+    /// than its value: softmax cross-entropy log(Σ exp(zₖ − m)) + m − z₂ at z₂ = m sums terms to
+    /// about 1, so f ≈ 5.6·10⁻⁸ moves only in steps of ε·1 ≈ 2.2·10⁻¹⁶, and the right
+    /// ∂f/∂z₁ = 3.8·10⁻¹⁷ at z₁ = −37.8 changes f by 10⁻¹⁷ at the largest step tried (0.25), 10⁶ of
+    /// f's ulps but half of one of the sum's; the point failed a property on its own. The bound:
+    /// along d, the claim c predicts a change of |c|·H·max|dⱼ| at the largest step H of the flat
+    /// rungs (the most any step showed). f hides at least what it was seen to hide: every other
+    /// entry of the row whose witness agreed on w, and of whose rungs one still read f flat
+    /// (value 0, cancelled) at step h, shows f rounding away a change of |w|·h·max|dⱼ| (along z₂
+    /// above, Richardson's step 4.7·10⁻¹⁰ times the slope 5.6·10⁻⁸: 2.6·10⁻¹⁷), and f's own
+    /// modelled rounding, a few ulps of f(x), hides that much everywhere. A prediction within
+    /// ``CheckOptions/errorEstimateSafety`` times that could be rounded away, so f's flatness shows
+    /// nothing against the claim. A clamp saturated at 2 with claimed slope 1 predicts 0.25 at the
+    /// same step, where f is seen to hide nothing near that: it stays flagged. A row without such
+    /// evidence (one input, or no other entry reading f flat) keeps the flag, as before.
+    func markFlatBelowRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
+        guard row.contains(where: \.flatWhereClaimMoves) else { return row }
+        func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        for e in row where e.verdict == .agree && e.input < directions.count {
+            guard let w = e.witnessValue, w.isFinite else { continue }
+            for o in e.ladder where o.value == 0 && o.warnings.contains(.cancellation) {
+                guard let h = o.step, h.isFinite else { continue }
+                hidden = Swift.max(hidden, Swift.abs(w) * h * reach(e.input))
+            }
+        }
+        return row.map { e in
+            guard e.flatWhereClaimMoves, e.input < directions.count, case .fdInconclusive(let reasons) = e.verdict else { return e }
+            let steps = e.ladder.filter { $0.value != nil }.compactMap(\.step).filter(\.isFinite)
+            guard let h = steps.max() else { return e }
+            let claimed = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? .infinity
+            guard claimed * h * reach(e.input) <= CheckOptions.errorEstimateSafety * hidden else { return e }
+            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects,
+                              verdict: .fdInconclusive(reasons: Array(Set(reasons + [.belowResolution])).sorted()),
+                              witness: e.witness, witnessValue: e.witnessValue, errorEstimate: e.errorEstimate, step: e.step,
+                              absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
+                              kink: e.kink, ladder: e.ladder)
+        }
     }
 
     /// The ladder for one entry, with the judgement of `checkJacobian` (reliability first, then the

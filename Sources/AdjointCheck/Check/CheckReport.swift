@@ -295,6 +295,10 @@ public struct CheckReport: Sendable {
                 let outside = k?.withinOneSided.filter { !$0.valid }.map(\.subject) ?? []
                 let shown = e.subjects.filter { outside.contains($0.name) }.map { "\($0.name) \(fmt($0.value))" }
                 return "\(at): \(shown.joined(separator: ", ")) not between the one-sided derivatives \(range)"
+            // A black box's joint finding along a direction (see `judgeRowAlongDirections`) has
+            // estimated the one-sided derivatives; it only cannot judge the claim with them.
+            case nil where k?.ops == [blackBoxKinkTag] && k?.unresolved != nil && k.map({ $0.left.isFinite && $0.right.isFinite }) == true:
+                return "\(at): not judged, one-sided derivatives \(range); \(k?.unresolved ?? "")"
             case nil: return "\(at): one-sided derivatives could not be estimated" + (k?.unresolved.map { " (\($0))" } ?? "")
             }
         }

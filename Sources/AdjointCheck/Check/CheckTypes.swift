@@ -185,8 +185,11 @@ public struct KinkAnalysis: Sendable, Equatable {
     /// tolerance) and, with one kink touched, in the generalized gradient with the other entries.
     public internal(set) var withinOneSided: [(subject: String, valid: Bool)]
     /// Why the one-sided derivatives could not be resolved (another kink closer along this input
-    /// than a step rounding allows), or nil when they were. Unresolved, the verdict's
-    /// `validSubgradient` is nil: neither a pass nor an accusation.
+    /// than a step rounding allows), or nil when they were; for a black box, also why a claim
+    /// within them could not be judged jointly (it predicts a slope outside f's one-sided slopes
+    /// along a direction moving several inputs, which proves it wrong only for two pieces or a
+    /// convex or concave f). Unresolved, the verdict's `validSubgradient` is nil: neither a pass
+    /// nor an accusation.
     public let unresolved: String?
     /// Why a subject whose value here lies between the one-sided derivatives is still not in the
     /// generalized gradient: with one kink touched, the row of its values must be λ·g₊ + (1 − λ)·g₋
@@ -283,8 +286,13 @@ public struct EntryCheck: Sendable, Equatable {
     /// Only a subject far above what f's rounding could hide at those steps counts (a hundred
     /// times every rung's error estimate): tanh at 25, flat in Double, has the right slope 4e-22,
     /// and a review found it reported as a forgotten saturation.
+    ///
+    /// Nor one the check found below what f's rounding can show (``FDWarning/belowResolution``
+    /// among the reasons): the black-box check marks so a claim whose change at the largest step
+    /// tried f was seen to round away elsewhere in the row (a softmax entry of 3.8e-17 beside a
+    /// sum of about 1 inside f).
     public var flatWhereClaimMoves: Bool {
-        guard case .fdInconclusive = verdict else { return false }
+        guard case .fdInconclusive(let reasons) = verdict, !reasons.contains(.belowResolution) else { return false }
         let valued = ladder.filter { $0.value != nil }
         guard !valued.isEmpty, valued.allSatisfy({ $0.value == 0 && $0.warnings.contains(.cancellation) }) else { return false }
         let hidden = valued.map { $0.errorEstimate ?? .infinity }.max() ?? .infinity

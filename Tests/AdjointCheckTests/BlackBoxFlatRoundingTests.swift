@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import AdjointCheck
+import AdjointCore
+
+/// A review: a right but tiny derivative was flagged "flat where the claim moves", which fails a
+/// property on its own. Softmax cross-entropy f(z) = log Σₖ exp(zₖ − m) + m − z₂ (m = max z = z₂
+/// here) sums terms to about 1 inside, so f ≈ e^(z₃) ≈ 5.6·10⁻⁸ moves only in steps of about
+/// ε ≈ 2.2·10⁻¹⁶; by hand ∂f/∂zₖ = e^(zₖ)/Σⱼ e^(zⱼ) for k ≠ 2, and e^(z₁) = e^(−37.806) ≈ 3.81·10⁻¹⁷,
+/// which changes f by 10⁻¹⁷ even at a step of 0.25: no difference can show it.
+final class BlackBoxFlatRoundingTests: XCTestCase {
+    static let z: [Double] = [-22.836636261231465, -37.80594310229509, 0.0, -16.697337916461517]
+    static let crossEntropy: @Sendable ([Double]) -> Double = { z in
+        let m = z.max() ?? 0
+        return Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - m) }) + m - z[2]
+    }
+    /// The hand derivative at `z`: e^(zₖ)/Σⱼ e^(zⱼ), minus 1 at k = 2 (z₂ = 0 is the max).
+    static func handGradient(_ z: [Double]) -> [Double] {
+        let s = z.reduce(0) { $0 + Foundation.exp($1) }
+        return z.indices.map { Foundation.exp(z[$0]) / s - ($0 == 2 ? 1 : 0) }
+    }
+
+    func testATinyRightEntryBelowFsRoundingIsNotFlaggedFlat() throws {
+        let g = Self.handGradient(Self.z)
+        XCTAssertEqual(g[1], 3.8114e-17, accuracy: 1e-20)
+        let r = try checkBlackBoxGradient(of: Self.crossEntropy, at: Self.z, claimedGradient: { _ in g })
+        let e = r.entries[0][1]
+        XCTAssertFalse(e.flatWhereClaimMoves, r.renderTable())
+        XCTAssertEqual(e.verdict, .fdInconclusive(reasons: [.belowResolution, .cancellation]), r.renderTable())
+        XCTAssertTrue(r.entries.joined().allSatisfy { $0.wrongSubjects.isEmpty }, r.renderTable())
+    }
+
+    /// The neighbouring wrong claims are still flagged: at the same point a claimed ∂f/∂z₁ of 10⁻³
+    /// predicts a change of 2.5·10⁻⁴ at a step of 0.25, far above anything f rounds away; and the
+    /// case the flag was built for, clamp(x₀, −1, 1) + x₁ at (2, 0.3) with the saturation
+    /// forgotten (claimed 1, slope 0 by hand), beside an entry that agrees on 1.
+    func testAWrongClaimWhereFIsFlatIsStillFlagged() throws {
+        var g = Self.handGradient(Self.z)
+        g[1] = 1e-3
+        let r = try checkBlackBoxGradient(of: Self.crossEntropy, at: Self.z, claimedGradient: { _ in g })
+        XCTAssertTrue(r.entries[0][1].flatWhereClaimMoves, r.renderTable())
+        let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
+        let c = try checkBlackBoxGradient(of: clamp, at: [2, 0.3], claimedGradient: { _ in [1, 1] })
+        XCTAssertTrue(c.entries[0][0].flatWhereClaimMoves, c.renderTable())
+        XCTAssertFalse(c.passed)
+        // 10⁻⁸, still far above what f = 1.3 rounds away at a step of 0.25 (about 10⁻¹⁶).
+        let small = try checkBlackBoxGradient(of: clamp, at: [2, 0.3], claimedGradient: { _ in [1e-8, 1] })
+        XCTAssertTrue(small.entries[0][0].flatWhereClaimMoves, small.renderTable())
+    }
+}
