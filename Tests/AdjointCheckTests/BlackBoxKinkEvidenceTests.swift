@@ -33,19 +33,33 @@ final class BlackBoxKinkEvidenceTests: XCTestCase {
         }
     }
 
-    /// The neighbouring wrong claims still fail. (0, 2) at the same corner: ∂/∂x₁ of relu(x₁) at 0
-    /// is at most 1 from either side, and f is relu(x₁) along x₁ alone. |x| at 0 claimed 2: in one
-    /// input the one-sided derivatives −1, 1 are the whole generalized gradient. The tie of
-    /// max(x₀, x₁) claimed (1, 1): the generalized gradient is (λ, 1 − λ), and (1, 1) is not passed.
+    /// The neighbouring wrong claims still do not pass. (0, 2) at the same corner: ∂/∂x₁ of
+    /// relu(x₁) at 0 is at most 1 from either side; with two inputs a black box cannot prove it
+    /// wrong (see the next test), so it is undecided, not passed. |x| at 0 claimed 2: in one input
+    /// the one-sided derivatives −1, 1 are the whole generalized gradient, so it is wrong. The tie
+    /// of max(x₀, x₁) claimed (1, 1): the generalized gradient is (λ, 1 − λ), and (1, 1) is not passed.
     func testWrongClaimsAtKinksStillFail() throws {
         let f: ([Double]) -> Double = { x in Swift.max(x[1], 0) - Swift.max(x[0], 0) }
         let r = try checkBlackBoxGradient(of: f, at: [0.0, 0.0], claimedGradient: { _ in [0, 2] })
         XCTAssertFalse(r.passed, r.renderTable())
-        XCTAssertEqual(r.entries[0][1].verdict, .kink(validSubgradient: false), r.renderTable())
+        XCTAssertEqual(r.entries[0][1].verdict, .kink(validSubgradient: nil), r.renderTable())
         let a = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.abs(x[0]) }, at: [0.0], claimedGradient: { _ in [2] })
         XCTAssertEqual(a.entries[0][0].verdict, .kink(validSubgradient: false), a.renderTable())
         let m = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.max(x[0], x[1]) }, at: [1.0, 1.0], claimedGradient: { _ in [1, 1] })
         XCTAssertFalse(m.passed, m.renderTable())
         XCTAssertTrue(m.renderTable().contains("not judged"), m.renderTable())
+    }
+
+    /// With several inputs a claim outside one input's one-sided derivatives is not proof: the
+    /// pieces active at x need not all meet the line along that input. max(0, min(x₀, x₁)) + |x₀|
+    /// at (0, 0): along x₀ (x₁ = 0) f is |x₀| + 0, slopes −1 and 1; on x₁ > x₀ > 0 it is 2x₀, a
+    /// piece whose closure holds the origin, so its gradient (2, 0) is in the generalized gradient
+    /// (by hand). It was convicted "not between the one-sided derivatives [−1, 1]" (a review).
+    func testAPieceGradientOutsideTheAxisSlopesIsNotConvicted() throws {
+        let f: ([Double]) -> Double = { x in Swift.max(0, Swift.min(x[0], x[1])) + Swift.abs(x[0]) }
+        let r = try checkBlackBoxGradient(of: f, at: [0.0, 0.0], claimedGradient: { _ in [2, 0] })
+        for e in r.entries.joined() { XCTAssertTrue(e.wrongSubjects.isEmpty, r.renderTable()) }
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertTrue(r.renderTable().contains("cannot tell"), r.renderTable())
     }
 }

@@ -123,7 +123,9 @@ final class AssertionsTests: XCTestCase {
         o.trials = 60
         let bad = checkProperty(.blackBoxGradient(of: f, claimed: bothOne, inputs: .vector(2, .integers(0...2))), options: o)
         XCTAssertFalse(bad.passed, bad.message)
-        XCTAssertEqual(bad.failure?.verdict, .kink, bad.message)
+        // Undecided at every tie, not convicted: a black box cannot tell whether more than two
+        // pieces meet there (BlackBoxKinkEvidenceTests), and a third of the points are ties.
+        XCTAssertEqual(bad.failure?.verdict, .inconclusive, bad.message)
         let good = checkProperty(.blackBoxGradient(of: f, claimed: halves, inputs: .vector(2, .integers(0...2))), options: o)
         XCTAssertTrue(good.passed, good.message)   // central's difference at a tie is ½ itself
     }

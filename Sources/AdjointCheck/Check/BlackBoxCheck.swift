@@ -831,8 +831,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, d, claimed: claimed) {
             switch k {
             case .kink(let k):
-                return make(.kink(validSubgradient: k.withinOneSided.allSatisfy(\.valid)),
-                            lastDisagreement, ladder: outcomes, kink: k)
+                let valid = k.withinOneSided.allSatisfy(\.valid)
+                guard !valid && x.count > 1 && k.unresolved == nil else {
+                    return make(.kink(validSubgradient: k.unresolved == nil ? valid : nil), lastDisagreement, ladder: outcomes, kink: k)
+                }
+                // With one input the one-sided derivatives are the ends of the generalized
+                // gradient, so a claim outside them is wrong. With several, the pieces active at x
+                // need not all meet the line along this input: max(0, min(x₀, x₁)) + |x₀| at (0, 0)
+                // has one-sided slopes −1 and 1 along x₀, yet (2, 0), the gradient of the piece
+                // 2x₀ on x₁ > x₀ > 0, is in its generalized gradient (a review). A recorded tape
+                // can count the kinks touched and judge; a black box cannot, so it does not convict.
+                let why = "the claimed value lies outside f's one-sided derivatives along this input "
+                    + "[\(fmt(Swift.min(k.left, k.right))), \(fmt(Swift.max(k.left, k.right)))]: wrong if at most two pieces of f meet "
+                    + "here, but where more meet (max(0, min(x₀, x₁)) + |x₀| at 0) a generalized gradient can lie outside them, "
+                    + "and a black box cannot tell which"
+                let undecided = KinkAnalysis(ops: k.ops, left: k.left, right: k.right, withinOneSided: k.withinOneSided,
+                                             unresolved: why, tolerance: k.tolerance)
+                return make(.kink(validSubgradient: nil), lastDisagreement, ladder: outcomes, kink: undecided)
             case .smoothCloser(agreesWithClaim: true):
                 // The closer one-sided pair agrees with the claim where the ladder did not: two
                 // witnesses conflict, and a right value is never convicted on the weaker one.
