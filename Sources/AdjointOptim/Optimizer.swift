@@ -203,6 +203,11 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
             return (p - u.step, (u.secondMoment, 0), u.scale)
         case .adam(let lr, let b1, let b2, let eps):
             let c1 = 1 - powers.0, c2 = 1 - powers.1
+            if scalesSecondMoment {
+                let u = adaptiveStep(g, numerator: 0, firstMoment: (b1, c1), decay: b2, weight: 1 - b2, correction: c2,
+                                     lr: lr, eps: eps, slot: 1, b, i)
+                return (p - u.step, (u.firstMoment, u.secondMoment), u.scale)
+            }
             let m = b1 * state[0][b][i] + (1 - b1) * g
             let u = adaptiveStep(g, numerator: m / c1, decay: b2, weight: 1 - b2, correction: c2, lr: lr, eps: eps, slot: 1, b, i)
             return (p - u.step, (m, u.secondMoment), u.scale)
@@ -213,8 +218,12 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
     /// (held in state slot `slot`) and v̂ = v / correction. With decay and weight 1 and no
     /// correction, each multiplication and division by 1 is exact: Adagrad's plain form is
     /// s + g·g, to the bit.
-    private func adaptiveStep(_ g: Scalar, numerator n: Scalar, decay: Scalar, weight: Scalar, correction c: Scalar,
-                              lr: Scalar, eps: Scalar, slot: Int, _ b: Int, _ i: Int) -> (step: Scalar, secondMoment: Scalar, scale: Scalar) {
+    ///
+    /// `firstMoment` (β₁, 1 − β₁ᵗ), only with ``scalesSecondMoment``: Adam's m is kept in state slot
+    /// 0 as m·2⁻ᵏ with the second moment's k, and the numerator is m̂ from it (`n` is unused).
+    private func adaptiveStep(_ g: Scalar, numerator n: Scalar, firstMoment: (beta: Scalar, correction: Scalar)? = nil,
+                              decay: Scalar, weight: Scalar, correction c: Scalar, lr: Scalar, eps: Scalar, slot: Int,
+                              _ b: Int, _ i: Int) -> (step: Scalar, firstMoment: Scalar, secondMoment: Scalar, scale: Scalar) {
         guard scalesSecondMoment else {
             let v = decay * state[slot][b][i] + weight * g * g
             // v̂ = v / (1 − β₂ᵗ) overflows where v does not (Float, g = 1e20: v ≈ 1e37 is finite,
@@ -223,7 +232,7 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
             // elsewhere as √v̂, whose last bits the recorded notebook outputs hold.
             let vHat = v / c
             let root = vHat.isFinite ? vHat.squareRoot() : v.squareRoot() / c.squareRoot()
-            return (lr * n / (root + eps), v, 0)
+            return (lr * n / (root + eps), 0, v, 0)
         }
         // v = w·4ᵏ, w in [1, 4): the same sums and products as the plain form scaled by powers of
         // two, which are exact, with g scaled to about 1 before it is squared. The new k is the
@@ -239,11 +248,20 @@ public struct Optimizer<Scalar: BinaryFloatingPoint & Sendable>: Sendable {
             k += shift
         }
         let root = (w2 / c).squareRoot()
+        // Adam's m on the same scale: (1 − β₁)·g underflowed to 0 for Float's least subnormal g
+        // (step 0 where the formula gives −η·g/(|g| + ε)). Rescaling the old m by 2^(e − k) is
+        // exact unless it falls below the subnormals, where it is negligible next to √v.
+        var m = Scalar.zero, scaledNumerator = Self.times2(n, -k)
+        if let (b1, c1) = firstMoment {
+            m = b1 * Self.times2(state[0][b][i], e - k) + (1 - b1) * Self.times2(g, -k)
+            scaledNumerator = m / c1
+        }
         let scaledEps = Self.times2(eps, -k)
         // ε·2⁻ᵏ overflows only where √v̂ is below ε by far more than the precision (a second
         // moment decayed away): the step is then η·n/ε.
-        let step = scaledEps.isFinite ? lr * Self.times2(n, -k) / (root + scaledEps) : lr * n / eps
-        return (step, w2, Scalar(k))
+        let step = scaledEps.isFinite ? lr * scaledNumerator / (root + scaledEps)
+                                      : lr * Self.times2(scaledNumerator, k) / eps
+        return (step, m, w2, Scalar(k))
     }
 
     /// x·2ⁿ, rounded once (exact while it stays in the normal range).

@@ -311,6 +311,34 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// Adam's first moment (1 − β₁)·g underflowed to 0 at Float's least subnormal gradient, so the
+    /// step was 0 where Kingma & Ba's first step is −η·g/(|g| + ε) (m̂ = g, √v̂ = |g|):
+    /// −0.1 · 2⁻¹⁴⁹ / (1e-30 + 2⁻¹⁴⁹) ≈ −1.4013e-16, by hand in Double. Then several steps of
+    /// gradients near the bottom of Float's subnormals against the formula in Float80, fed the
+    /// same Float gradients.
+    func testAdamsFirstMomentKeepsASubnormalGradient() throws {
+        let g = Float.leastNonzeroMagnitude
+        var opt = try Optimizer<Float>(.adam(learningRate: 0.1, epsilon: 1e-30))
+        var theta: [Float] = [0]
+        try opt.step(&theta, gradient: [g])
+        let expected = -0.1 * Double(g) / (1e-30 + Double(g))
+        XCTAssertEqual(Double(theta[0]), expected, accuracy: 1e-6 * abs(expected))
+
+        let gradients: [Float] = [g, -3 * g, 2 * g, 1e-44, -g, 5 * g, 7e-45, -2 * g]
+        var m: Float80 = 0, v: Float80 = 0, reference: Float80 = 0
+        var run = try Optimizer<Float>(.adam(learningRate: 0.01, epsilon: 1e-30))
+        var p: [Float] = [0]
+        for (t, gf) in gradients.enumerated() {
+            try run.step(&p, gradient: [gf])
+            let x = Float80(gf)
+            m = 0.9 * m + 0.1 * x; v = 0.999 * v + 0.001 * x * x
+            let mHat = m / (1 - pow(0.9, Float80(t + 1))), vHat = v / (1 - pow(0.999, Float80(t + 1)))
+            reference -= 0.01 * mHat / (vHat.squareRoot() + 1e-30)
+        }
+        XCTAssertNotEqual(reference, 0)
+        XCTAssertEqual(Float80(p[0]), reference, accuracy: 1e-5 * abs(reference))
+    }
+
     /// The default ε keeps the plain form and its bits: the optimizer against the update
     /// written out in the same order of operations, compared with ==.
     func testTheDefaultEpsilonKeepsThePlainFormsBits() throws {
