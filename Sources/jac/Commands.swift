@@ -397,8 +397,9 @@ struct HessianCommand: ParsableCommand {
 /// A note when the printed second derivatives are not symmetric. At a kink no Hessian exists and
 /// the first- and second-order conventions need not agree (max(x, y)² at a tie printed
 /// [[1, 0], [1, 0]] with only the ½-each note); elsewhere asymmetry means a second-order rule
-/// is suspect.
-func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool) -> [String] {
+/// is suspect, unless a rule has said that no second derivative exists at the point (pow at (0, 1),
+/// whose mixed partial is unbounded), where blaming a rule sent users looking for a bug.
+func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool, noHessian: Bool = false) -> [String] {
     var worst = (gap: 0.0, i: 0, j: 0)
     let scale = Swift.max(1, h.joined().map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0)
     for i in h.indices {
@@ -410,6 +411,7 @@ func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool) -> [Stri
     guard worst.gap > 1e-10 * scale else { return [] }
     let at = "d²/d\(variables[worst.i])d\(variables[worst.j]) is \(format(h[worst.i][worst.j])) but "
         + "d²/d\(variables[worst.j])d\(variables[worst.i]) is \(format(h[worst.j][worst.i]))"
+    if noHessian { return ["the matrix is not symmetric (\(at)): no Hessian exists at this point (see below), so its mixed entries need not agree"] }
     return [atKink
         ? "the matrix is not symmetric (\(at)): no Hessian exists at a kink, and the conventions of first and second derivatives there need not agree"
         : "the matrix is not symmetric (\(at)) although no kink was touched: a rule's second derivative is suspect (jac check, or validate on a user primitive)"]

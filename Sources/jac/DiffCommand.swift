@@ -126,14 +126,17 @@ struct DiffCommand: ParsableCommand {
             // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
             // the mixed entries with no word here).
             if order == 2, columns.count == names.count, let values {
-                for note in asymmetryNotes(values, variables: names, atKink: !rec.diagnostics.kinks.isEmpty) { writeError("note: " + note) }
                 // Where a rule reports that no second derivative exists (pow at (0, 1), whose mixed
                 // partial is unbounded), jac hessian refuses the point; the expressions printed for
                 // the branch the rules took there hold near it, not at it.
+                var noHessian: String? = nil
                 do { _ = try hessian(of: f, at: p.doubles) } catch ADError.nonFinite(let what, let op?, _) {
-                    writeError("note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
-                               + "those of the rules' branch there, and jac hessian refuses the point")
+                    noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
+                        + "those of the rules' branch there, and jac hessian refuses the point"
                 } catch {}
+                for note in asymmetryNotes(values, variables: names, atKink: !rec.diagnostics.kinks.isEmpty,
+                                           noHessian: noHessian != nil) { writeError("note: " + note) }
+                if let noHessian { writeError(noHessian) }
             }
         }
         if point == nil, !d.unboundComparisons.isEmpty {
