@@ -66,6 +66,23 @@ func runRecordLoop(seconds: Double) {
     print("{\"recordings\": \(recordings), \"seconds\": \(seconds)}")
 }
 
+/// One recording of `make bench`'s f swept in a loop (`floor`: the C floor's sweep of its own
+/// recording), for `perf stat`/`perf record`: the sweeps are compared per entry.
+func runSweepLoop(floor: Bool, seconds: Double) {
+    let n = 100_000
+    let x = (0..<n).map { 0.5 + 0.001 * Double($0 % 1000) }
+    let out = UnsafeMutablePointer<Double>.allocate(capacity: n)
+    defer { out.deallocate() }
+    guard let rec = try? record({ [benchF($0)] }, at: x), adjoint_floor_record(x, n) == 0 else { return }
+    let clock = ContinuousClock(), start = clock.now
+    var sweeps = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        if floor { blackHole(adjoint_floor_sweep(x, n, out)) } else { blackHole(try? rec.pullback([1])) }
+        sweeps += 1
+    }
+    print("{\"sweeps\": \(sweeps), \"entries\": \(rec.tape.count), \"seconds\": \(seconds)}")
+}
+
 func runCoreBenchmarks() {
     let n = 100_000
     let x = (0..<n).map { 0.5 + 0.001 * Double($0 % 1000) }
@@ -148,4 +165,15 @@ func runTapeFloor(_ x: [Double], reference: [Double]) {
     // half of our gradient sits above the design's cost.
     emit("floor_c_record_over_plain", t[3] / t[0], "ratio")
     emit("floor_c_sweep_over_plain", (t[1] - t[3]) / t[0], "ratio")
+    // The floor's sweep alone over one recording, timed as reverse_sweep_over_plain times ours,
+    // and ours beside it in the same run: the two halves' split above subtracts timings taken
+    // with the tape in different cache states.
+    guard adjoint_floor_record(x, n) == 0, let rec = try? record({ [benchF($0)] }, at: x) else { return }
+    let sweeps = interleavedMedianSeconds([
+        { blackHole(adjoint_floor_plain(x, n)) },
+        { blackHole(adjoint_floor_sweep(x, n, out)) },
+        { blackHole(try? rec.pullback([1])) },
+    ])
+    emit("floor_c_sweep_only_over_plain", sweeps[1] / sweeps[0], "ratio")
+    emit("reverse_sweep_over_floor_c_sweep", sweeps[2] / sweeps[1], "ratio")
 }

@@ -24,6 +24,11 @@ if CommandLine.arguments.dropFirst().first == "record-loop" {
 if let mode = CommandLine.arguments.dropFirst().first, mode == "plain-loop" || mode == "gradient-loop" {
     runCoreLoop(gradient: mode == "gradient-loop", seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
 }
+// Not part of `make bench`: one recording swept in a loop, ours or the C floor's
+// (`perf stat AdjointBench sweep-loop|floor-sweep-loop [seconds]`).
+if let mode = CommandLine.arguments.dropFirst().first, mode == "sweep-loop" || mode == "floor-sweep-loop" {
+    runSweepLoop(floor: mode == "floor-sweep-loop", seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
+}
 // Not part of `make bench`: one of `make bench-peers`' Jacobian shapes in a loop, for a profiler
 // (`perf record AdjointBench jacobian-loop 100 100 [seconds]`).
 if CommandLine.arguments.dropFirst().first == "jacobian-loop" {

@@ -10,7 +10,7 @@ enum { FLOOR_INPUT, FLOOR_CONSTANT, FLOOR_ADD, FLOOR_MUL, FLOOR_KEPT, FLOOR_LOG 
 // Buffers kept between calls, as the library keeps its tape buffers (no page faults per call).
 typedef struct {
     uint8_t *op; int32_t *lhs, *rhs; double *value, *partial, *adjoint;
-    long count, partials, capacity;
+    long count, partials, capacity, output;
 } FloorTape;
 
 typedef struct { double value; int32_t index; } FloorVar;
@@ -63,6 +63,7 @@ static long record(const double *x, long n, int fused) {
         FloorVar l = fused ? floor_log_one_plus(mul(xi, xi)) : floor_log(add(one, mul(xi, xi)));
         s = add(add(s, mul(floor_sin(xi), xj)), l);
     }
+    tape.output = s.index;
     return s.index;
 }
 
@@ -70,10 +71,27 @@ int adjoint_floor_record(const double *x, long n) {
     return n < 2 || record(x, n, 0) >= 0 ? 0 : -1;
 }
 
+static void sweep(long out, double *g);
+
 int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
     if (n < 2) { for (long i = 0; i < n; i++) g[i] = 0; return 0; }
     long out = record(x, n, fused);
     if (out < 0) return -1;
+    sweep(out, g);
+    return 0;
+}
+
+// The sweep alone over the last recording, as `reverse_sweep_over_plain` times ours: the floor's
+// sweep was otherwise only known as gradient − recording, which counts the tape's cache state
+// twice.
+int adjoint_floor_sweep(const double *x, long n, double *g) {
+    if (n < 2 || tape.count < 2 * n) return -1;
+    (void)x;
+    sweep(tape.output, g);
+    return 0;
+}
+
+static void sweep(long out, double *g) {
     double *adj = tape.adjoint;
     adj[out] = 1;
     for (long i = tape.count - 1; i >= 0; i--) {
@@ -89,7 +107,6 @@ int adjoint_floor_gradient(const double *x, long n, double *g, int fused) {
         case FLOOR_LOG: adj[a] += u / tape.value[a]; break;
         }
     }
-    return 0;
 }
 
 // The other design a scalar tape could have: each entry keeps its arguments' local partials,

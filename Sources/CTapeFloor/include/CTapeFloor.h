@@ -22,6 +22,9 @@ int adjoint_floor_gradient(const double *x, long n, double *g, int fused);
 /// Timed next to the gradient, it splits the floor into recording and sweep as the library's
 /// `reverse_record_over_plain` and `reverse_sweep_over_plain` split ours.
 int adjoint_floor_record(const double *x, long n);
+/// Sweeps the last recording of adjoint_floor_record or adjoint_floor_gradient alone, writing
+/// the gradient into g; 0 on success, -1 when nothing of length n was recorded.
+int adjoint_floor_sweep(const double *x, long n, double *g);
 
 /// The gradient of f on a tape of another design: each 24-byte entry holds two argument indices
 /// and their local partials, computed while recording, and the sweep is a multiply-add loop
