@@ -309,26 +309,11 @@ public struct CheckpointedGradient<V: ADScalar> {
     return (g, inputsReached(rec, from: reached))
 }
 
-/// The inputs of `rec` that its outputs flagged in `reached` depend on structurally, by the rules
-/// of the sweep's own reachability: every argument of a reached entry, except that a factor which
-/// is the constant 0 cuts the other factor (0·√y is 0 for every y).
+/// The inputs of `rec` that its outputs flagged in `reached` depend on structurally: the tape's
+/// ``AdjointCore/Tape/entriesReached(from:)``, the sweep's own rule, so that a segment boundary
+/// decides reachability exactly as one long tape's sweep does.
 @usableFromInline func inputsReached<V: ADScalar>(_ rec: Recording<V>, from reached: [Bool]) -> [Bool] {
-    let t = rec.tape
-    var mark = [Bool](repeating: false, count: t.count)
-    for (i, o) in rec.outputs.enumerated() where reached[i] { if let n = o.node, n < t.count { mark[n] = true } }
-    func isZeroConstant(_ k: Int) -> Bool {
-        guard let e = t.entry(k) else { return false }
-        return e.op == .constant && e.value == 0
-    }
-    for k in stride(from: t.count - 1, through: 0, by: -1) where mark[k] {
-        guard let e = t.entry(k) else { continue }
-        if e.op == .mul && e.inputs.count == 2 {
-            let (a, b) = (e.inputs[0], e.inputs[1])
-            if !isZeroConstant(b) { mark[a] = true }
-            if !isZeroConstant(a) { mark[b] = true }
-        } else {
-            for a in e.inputs where a >= 0 && a < t.count { mark[a] = true }
-        }
-    }
-    return rec.inputs.map { v in v.node.map { mark[$0] } ?? false }
+    let outputs = rec.outputs.indices.compactMap { i in i < reached.count && reached[i] ? rec.outputs[i].node : nil }
+    let mark = rec.tape.entriesReached(from: outputs)
+    return rec.inputs.map { v in v.node.map { $0 < mark.count && mark[$0] } ?? false }
 }

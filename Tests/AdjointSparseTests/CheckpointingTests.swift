@@ -240,6 +240,21 @@ final class CheckpointingZeroCotangentTests: XCTestCase {
             XCTAssertEqual(d.gradient, [0, 0], "N = \(n)")
         }
     }
+
+    /// A loss that reads m only through a product with the constant 0 does not reach m, so the
+    /// 0·∞ of √ at 0 in the segments before adds 0, as on one tape. The boundaries decide that
+    /// with the tape's own reachability walk (`Tape.entriesReached(from:)`), the one the sweep
+    /// uses. With the cut dropped from that walk this throws (tried) while the other checkpointing
+    /// tests still passed.
+    func testAConstantZeroFactorInTheLossCutsAcrossSegmentsAsOnOneTape() throws {
+        // (a, m) ← (a, √m) from (1, 0), L = a² + 0·m: by hand ∂L/∂(a, m) = (2a, 0) = (2, 0).
+        let carryAndRoot: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0], Reverse.sqrt(s[1])] }
+        let loss: ([Reverse<Double>]) -> Reverse<Double> = { s in s[0] * s[0] + Reverse(0) * s[1] }
+        for n in [1, 2, 3, 5, 10] {
+            XCTAssertEqual(try plain(n, [1.0, 0.0], carryAndRoot, loss), [2, 0], "N = \(n)")
+            XCTAssertEqual(try checkpointedGradient(steps: n, state: [1.0, 0.0], step: carryAndRoot, loss: loss).gradient, [2, 0], "N = \(n)")
+        }
+    }
 }
 
 /// A step that returns one node in two state entries, or a constant: one tape sums that node's

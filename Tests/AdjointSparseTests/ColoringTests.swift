@@ -55,7 +55,8 @@ final class ColoringTests: XCTestCase {
 
     /// An arrow-shaped Hessian (x₀ coupled to every variable, plus a band) made the star colouring
     /// quadratic: each vertex scanned the hub's n neighbours (n = 4000 took 2.7 s in a debug build,
-    /// n = 10⁵ half an hour). The work is now a few reads per pattern entry; the colouring is
+    /// n = 10⁵ half an hour). The work is now a few reads per pattern entry (at most 4 for each of
+    /// the two greedy orders, and 2 for the smallest-last order itself); the colouring is
     /// still a star colouring (checked by brute force on a smaller arrow, where the hub's paths
     /// are the ones that could be bicoloured) and an arrow still takes 4 colours (the hub, and 3
     /// for the band's paths).
@@ -66,7 +67,7 @@ final class ColoringTests: XCTestCase {
         let big = arrow(3000)
         let (c, work) = try starColoringCountingWork(big)
         XCTAssertEqual(c.count, 4)
-        XCTAssertLessThanOrEqual(work, 4 * big.nonzeroCount, "work \(work) for \(big.nonzeroCount) pattern entries")
+        XCTAssertLessThanOrEqual(work, 10 * big.nonzeroCount, "work \(work) for \(big.nonzeroCount) pattern entries")
         let small = arrow(60)
         let s = try starColoring(small)
         let adj = small.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }

@@ -316,17 +316,36 @@ public final class Tape<V: ADScalar> {
         }
     }
 
-    /// Which entries a sweep from `seeds` reaches: a seed with a cotangent that counts, or an
-    /// argument of a reached entry (a user vector primitive's inputs when any of its outputs is),
-    /// except through a product with the constant 0.
-    /// One backward pass, run only on the sweep's rare path (see `unreached` in the sweep).
+    /// Which entries a sweep from `seeds` reaches: those of ``entriesReached(from:)`` from the seeds
+    /// whose cotangent counts (a Double or Float seed of exactly 0 does not, as in the sweep).
+    /// Run only on the sweep's rare path (see `unreached` in the sweep).
     @usableFromInline @inline(never)
     func entriesReached(from seeds: [(Int, V)]) -> [Bool] {
+        entriesReached(from: seeds.compactMap { i, u in TapeStorage<V>.hasZeroBitPattern && u == 0 ? nil : i })
+    }
+
+    /// Which entries `nodes` depend on structurally, by the reverse sweep's own rule: the nodes
+    /// themselves, and every argument of a reached entry (all inputs of a user vector primitive
+    /// when any of its outputs is), except that in a product a factor which is the constant 0 cuts
+    /// the other factor (0·√y is 0 for every y; a variable that happens to be 0 does not cut:
+    /// √v·√v). This is the set in which the sweep keeps 0·∞ = NaN instead of adding 0; anything
+    /// that must agree with the sweep on it (checkpointing's segment boundaries) asks here rather
+    /// than restating the rule. The cut is for Double and Float; on other scalar types, as in their
+    /// sweep, a product with the constant 0 cuts nothing. Indices outside `0..<count` are ignored.
+    ///
+    /// ```swift
+    /// let tape = Tape<Double>()
+    /// let x = tape.variable(4), y = tape.variable(0)
+    /// let z = x * x + Reverse(constant: 0) * sqrt(y)   // entries: x, y, x·x, √y, 0, 0·√y, z
+    /// tape.entriesReached(from: z.node.map { [$0] } ?? [])
+    /// // [true, false, true, false, true, true, true]: the constant 0 cuts √y and y
+    /// ```
+    ///
+    /// One backward pass over the tape, O(count); the sweep runs it only on its rare path.
+    public func entriesReached(from nodes: [Int]) -> [Bool] {
         let s = storage.pointee
         var reached = [Bool](repeating: false, count: s.count)
-        for (i, u) in seeds where i >= 0 && i < s.count && !(TapeStorage<V>.hasZeroBitPattern && u == 0) {
-            reached[i] = true
-        }
+        for i in nodes where i >= 0 && i < s.count { reached[i] = true }
         var k = s.count - 1
         while k >= 0 {
             defer { k -= 1 }
@@ -339,8 +358,8 @@ public final class Tape<V: ADScalar> {
             } else if op.arity == 1 {
                 arguments = [s.lhs[k]]
             } else if op == .mul && TapeStorage<V>.hasZeroBitPattern {
-                // A factor that is the constant 0 cuts the other's dependence structurally
-                // (0·√y is 0 for every y); a variable that happens to be 0 does not (√v·√v).
+                // Only for Double and Float: another scalar's == 0 ignores what it carries beside
+                // its value (a dual's tangent), so its constant 0 need not be zero throughout.
                 let (a, b) = (Int(s.lhs[k]), Int(s.rhs[k]))
                 if !(s.ops[b] == .constant && s.values[b] == 0) { arguments.append(s.lhs[k]) }
                 if !(s.ops[a] == .constant && s.values[a] == 0) { arguments.append(s.rhs[k]) }

@@ -1,0 +1,171 @@
+import XCTest
+import AdjointCore
+@testable import AdjointSparse
+
+/// The colourings' orders (largest-first and smallest-last, the better kept): every colouring is
+/// valid for what it is used for, and patterns whose optimum is known by hand get it.
+final class ColoringOrderTests: XCTestCase {
+    // MARK: What each colouring is for, checked without trusting the colouring code
+
+    /// Structurally orthogonal columns: each row's columns have distinct colours, so (J·S)[i, colour
+    /// of j] is J[i, j] alone. Checked both structurally and by recovering an integer matrix from
+    /// its compressed products (integers: the sums are exact, so recovery must be `==`).
+    func assertRecoversJacobian(_ p: SparsityPattern, _ c: Coloring, _ g: inout SeededGenerator, _ what: String,
+                                file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(c.colors.count, p.columns, what, file: file, line: line)
+        XCTAssert(c.colors.allSatisfy { $0 >= 0 && $0 < c.count }, what, file: file, line: line)
+        for (i, row) in p.rowColumns.enumerated() where Set(row.map { c.colors[$0] }).count != row.count {
+            XCTFail("\(what): row \(i) has two columns of one colour", file: file, line: line)
+        }
+        let values = p.rowColumns.map { $0.map { _ in Double(Int.random(in: -9...9, using: &g)) } }
+        for (i, row) in p.rowColumns.enumerated() {
+            var compressed = [Double](repeating: 0, count: c.count)
+            for (k, j) in row.enumerated() { compressed[c.colors[j]] += values[i][k] }
+            XCTAssertEqual(row.map { compressed[c.colors[$0]] }, values[i], "\(what): row \(i)", file: file, line: line)
+        }
+    }
+
+    /// What ``sparseHessian(of:at:output:)`` needs: adjacent variables differ, no path on four
+    /// vertices is bicoloured, and every entry of a symmetric matrix with this pattern comes back
+    /// from its products H·s_c (by the recovery the Hessian path uses).
+    func assertRecoversHessian(_ p: SparsityPattern, _ c: Coloring, _ g: inout SeededGenerator, _ what: String,
+                               file: StaticString = #filePath, line: UInt = #line) throws {
+        let n = p.rows
+        let adj = p.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+        for v in adj.indices { for w in adj[v] {
+            XCTAssertNotEqual(c.colors[v], c.colors[w], "\(what): edge \(v)-\(w)", file: file, line: line)
+            for x in adj[w] where x != v && c.colors[x] == c.colors[v] {
+                for y in adj[x] where y != w && y != v && c.colors[y] == c.colors[w] {
+                    XCTFail("\(what): bicoloured path \(v)-\(w)-\(x)-\(y)", file: file, line: line)
+                }
+            }
+        } }
+        var h = [[Double]](repeating: [Double](repeating: 0, count: n), count: n)
+        for (i, r) in p.rowColumns.enumerated() { for j in r where j >= i {
+            h[i][j] = Double(Int.random(in: 1...9, using: &g)); h[j][i] = h[i][j]
+        } }
+        let products = (0..<c.count).map { colour in
+            (0..<n).map { i in (0..<n).reduce(0.0) { $0 + (c.colors[$1] == colour ? h[i][$1] : 0) } }
+        }
+        let recovered = try recoverStarColoured(p, c, products)
+        for (i, r) in p.rowColumns.enumerated() { for j in r {
+            XCTAssertEqual(try recovered.matrix[i, j], h[i][j], "\(what): entry (\(i), \(j))", file: file, line: line)
+        } }
+    }
+
+    func randomPattern(rows: Int, columns: Int, density: Double, _ g: inout SeededGenerator) -> SparsityPattern {
+        SparsityPattern(unchecked: rows, columns,
+                        (0..<rows).map { _ in (0..<columns).filter { _ in Double.random(in: 0..<1, using: &g) < density } })
+    }
+
+    func randomSymmetric(_ n: Int, density: Double, _ g: inout SeededGenerator) -> SparsityPattern {
+        var sets = (0..<n).map { Set([$0]) }
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where Double.random(in: 0..<1, using: &g) < density {
+            sets[i].insert(j); sets[j].insert(i)
+        } }
+        return SparsityPattern(unchecked: n, n, sets.map { $0.sorted() })
+    }
+
+    /// Every colouring of 400 seeded random patterns (shapes from empty to dense) is valid for its
+    /// purpose, never takes more colours than largest-first alone (what the colourings were before
+    /// smallest-last joined), and the greedy rules stay valid in any order (a random one), since
+    /// which order wins depends on the pattern.
+    func testEveryColouringOfRandomPatternsIsValidForItsPurpose() throws {
+        var g = SeededGenerator(seed: 2024)
+        for trial in 0..<400 {
+            let m = Int.random(in: 0...30, using: &g), n = Int.random(in: 0...30, using: &g)
+            let density = [0.02, 0.08, 0.15, 0.3, 0.7][trial % 5]
+            let p = randomPattern(rows: m, columns: n, density: density, &g)
+            let byColumn = p.transposed().rowColumns
+            let c = columnColoring(p)
+            assertRecoversJacobian(p, c, &g, "trial \(trial) columns")
+            assertRecoversJacobian(p.transposed(), rowColoring(p), &g, "trial \(trial) rows")
+            let slots = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } }
+            XCTAssertLessThanOrEqual(c.count, greedyColumns(largestFirst(slots), p.rowColumns, byColumn).count, "trial \(trial)")
+            assertRecoversJacobian(p, greedyColumns(Array(0..<n).shuffled(using: &g), p.rowColumns, byColumn), &g,
+                                   "trial \(trial) columns in a random order")
+
+            let s = randomSymmetric(Int.random(in: 0...25, using: &g), density: density / 2, &g)
+            let sc = try starColoring(s)
+            try assertRecoversHessian(s, sc, &g, "trial \(trial) star")
+            let adj = s.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+            XCTAssertLessThanOrEqual(sc.count, starGreedy(largestFirst(adj.map(\.count)), adj).coloring.count, "trial \(trial)")
+            try assertRecoversHessian(s, starGreedy(Array(adj.indices).shuffled(using: &g), adj).coloring, &g,
+                                      "trial \(trial) star in a random order")
+        }
+    }
+
+    // MARK: Patterns with a known optimum
+
+    /// The Jacobian of a 5-point stencil on a 10 × 10 grid (row and column (i, j) ↦ 10i + j; row
+    /// (i, j) reads (i, j) and its four neighbours). At least 5 colours: an interior row holds its
+    /// stencil's 5 columns, which must all differ. At most 5: (i + 2j) mod 5 is valid, since two
+    /// columns sharing a row differ by (±1, 0), (0, ±1), (±1, ±1), (±2, 0) or (0, ±2), which
+    /// change i + 2j by ±1, ±2, ±3 (= ∓2), ±1 or ±4: never a multiple of 5 (checked below too).
+    /// Largest-first alone took 7.
+    func testTheFivePointGridTakesFiveColours() throws {
+        let n = 10
+        let rows = (0..<n * n).map { r -> [Int] in
+            let (i, j) = (r / n, r % n)
+            return [(i - 1, j), (i, j - 1), (i, j), (i, j + 1), (i + 1, j)]
+                .filter { $0.0 >= 0 && $0.0 < n && $0.1 >= 0 && $0.1 < n }.map { $0.0 * n + $0.1 }
+        }
+        let p = try SparsityPattern(rows: n * n, columns: n * n, rowColumns: rows)
+        var g = SeededGenerator(seed: 5)
+        let optimal = (0..<n * n).map { ($0 / n + 2 * ($0 % n)) % 5 }
+        assertRecoversJacobian(p, Coloring(colors: optimal, count: 5), &g, "(i + 2j) mod 5")
+        let c = columnColoring(p)
+        assertRecoversJacobian(p, c, &g, "grid")
+        XCTAssertEqual(c.count, 5)
+        XCTAssertEqual(rowColoring(p).count, 5, "the pattern is symmetric")
+    }
+
+    /// Tridiagonal: 3 (a row holds 3 columns; j mod 3 is valid). Diagonal: 1. A dense row: n (its
+    /// n columns share it). A dense column beside the diagonal: 2 column colours (column 0 meets
+    /// every other; no two others share a row) and n row colours (every row holds column 0).
+    func testBandDiagonalAndDenseLinesTakeTheirOptimum() throws {
+        let n = 12
+        let tri = try SparsityPattern(rows: n, columns: n, rowColumns: (0..<n).map { Array(max(0, $0 - 1)...min(n - 1, $0 + 1)) })
+        XCTAssertEqual(columnColoring(tri).count, 3)
+        XCTAssertEqual(try starColoring(tri).count, 3, "a path on 4 or more vertices: 2 colours would bicolour it")
+        let diagonal = try SparsityPattern(rows: n, columns: n, rowColumns: (0..<n).map { [$0] })
+        XCTAssertEqual(columnColoring(diagonal).count, 1)
+        XCTAssertEqual(try starColoring(diagonal).count, 1)
+        let denseRow = try SparsityPattern(rows: 3, columns: n, rowColumns: [[0], Array(0..<n), [n - 1]])
+        XCTAssertEqual(columnColoring(denseRow).count, n)
+        XCTAssertEqual(rowColoring(denseRow).count, 2, "rows 0 and 2 share no column; both share one with row 1")
+        let denseColumn = try SparsityPattern(rows: n, columns: n, rowColumns: (0..<n).map { $0 == 0 ? [0] : [0, $0] })
+        XCTAssertEqual(columnColoring(denseColumn).count, 2)
+        XCTAssertEqual(rowColoring(denseColumn).count, n)
+        XCTAssertEqual(try starColoring(try SparsityPattern.dense(rows: 5, columns: 5)).count, 5)
+    }
+
+    /// A crown: columns a₀ b₀ a₁ b₁ … (aₖ = 2k, bₖ = 2k + 1), and a row {aᵢ, bⱼ} for every i ≠ j, so
+    /// aᵢ conflicts with every b but its own bᵢ and no two a's (or b's) share a row. Two colours (a's,
+    /// b's) are optimal. Every column has the same degree, so largest-first is the index order, and
+    /// in that order each pair aₖ, bₖ meets every earlier colour pair and opens a new one: n colours.
+    func testACrownTakesTwoColoursWhereLargestFirstTakesOnePerPair() throws {
+        let pairs = 6
+        var rows: [[Int]] = []
+        for i in 0..<pairs { for j in 0..<pairs where i != j { rows.append([2 * i, 2 * j + 1].sorted()) } }
+        let p = try SparsityPattern(rows: rows.count, columns: 2 * pairs, rowColumns: rows)
+        let byColumn = p.transposed().rowColumns
+        let slots = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } }
+        XCTAssertEqual(greedyColumns(largestFirst(slots), p.rowColumns, byColumn).count, pairs, "the bad case is still bad for largest-first")
+        let c = columnColoring(p)
+        XCTAssertEqual(c.count, 2)
+        var g = SeededGenerator(seed: 6)
+        assertRecoversJacobian(p, c, &g, "crown")
+    }
+
+    /// The smallest-last order, by hand, on the path 0 – 1 – 2 – 3 with an extra leaf 4 on 1:
+    /// degrees (1, 3, 2, 1, 1). Set aside 0 (degree 1, least index; 1 falls to 2), then 3 (degree 1;
+    /// 2 falls to 1), then 2 (degree 1 like 4, and 2 < 4; 1 falls to 1), then 1 (degree 1 like 4),
+    /// then 4. Colouring order: the reverse.
+    func testSmallestLastOrderByHand() {
+        let adj = [[1], [0, 2, 4], [1, 3], [2], [1]]
+        let (order, work) = smallestLast(adj.map(\.count), via: adj, nil)
+        XCTAssertEqual(order, [4, 1, 2, 3, 0])
+        XCTAssertEqual(work, 8, "each edge visited from both ends")
+    }
+}
