@@ -53,8 +53,20 @@ struct JacobianCommand: ParsableCommand {
     func run() throws {
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
         // Exact mode reads the formula's numbers and the point from their text, so a value beyond
-        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it.
-        let formula = try options.loadFormula(reading: engine.numberReading)
+        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it,
+        // and says that exact mode would take it where exact mode can run the formula (and
+        // without --sparse, which exact mode does not do).
+        let offersExact = engine.numberReading == .double && !sparse
+        let source = try options.formulaSource()
+        let formula: Formula
+        do {
+            formula = try options.parse(source, reading: engine.numberReading)
+        } catch let failure as JacFailure where offersExact {
+            // The readings differ only in a literal's range, so a formula that parses under the
+            // exact one was refused for such a literal alone.
+            guard let kept = try? options.parse(source, reading: .exact), kept.exactObstacle == nil else { throw failure }
+            throw failure.adding("\n(" + Self.exactModeHint + ")")
+        }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
@@ -75,12 +87,19 @@ struct JacobianCommand: ParsableCommand {
                 + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
                 + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit"
         }
-        try runPoints(options, formula, reading: engine.numberReading) { point in
-            let r = try engine.jacobian(of: formula, at: point)
-            let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
-            return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+        do {
+            try runPoints(options, formula, reading: engine.numberReading) { point in
+                let r = try engine.jacobian(of: formula, at: point)
+                let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
+                return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+            }
+        } catch let failure as JacFailure where offersExact && failure.refusesValueBeyondDouble && formula.exactObstacle == nil {
+            throw failure.adding("; " + Self.exactModeHint)
         }
     }
+
+    /// What a floating mode's refusal of a value beyond Double's range adds.
+    static let exactModeHint = "--mode exact computes with it exactly"
 }
 
 /// `--analyze`: singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis of
