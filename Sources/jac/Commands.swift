@@ -174,16 +174,21 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
     }
-    var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
+    // Exact values past a few dozen digits are shown shorter (10⁻⁴⁰⁰ was a 401-digit cell); the
+    // other formats keep p/q.
+    var numbers = TableNumbers()
+    let pointText = f.variables.isEmpty ? "(no variables)"
+        : zip(f.variables, r.point).map { "\($0) = \(numbers.text($1))" }.joined(separator: ", ")
+    var table = "mode \(mode) at \(pointText)\n"
     // A difference that never settled is a guess, not an estimate (the library flags it
     // no-convergence): the table says so in its cell, the note says why, and the JSON keeps the
     // last value tried beside that warning.
-    table += renderTable([["output", "value"] + columns]
-                         + names.indices.map { i in
-                             [names[i], format(r.value[i])] + r.jacobian[i].indices.map { j in
-                                 hasNoEstimate(r, i, j) ? "no estimate" : format(r.jacobian[i][j])
-                             }
-                         })
+    let rows = names.indices.map { i in
+        [names[i], numbers.text(r.value[i])] + r.jacobian[i].indices.map { j in
+            hasNoEstimate(r, i, j) ? "no estimate" : numbers.text(r.jacobian[i][j])
+        }
+    }
+    table += renderTable([["output", "value"] + columns] + rows)
     if let e = r.evaluations { table += "\n\nevaluations of f  \(e.total)" }
     if let report = analysis {
         let a = report.lapack
@@ -222,8 +227,11 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             if let d = exact.determinant {
                 // Its Double only when it is one: 10⁻⁴⁰⁰ printed "= 0.0".
                 let rounded = d.doubleValue
-                let approximation = !rounded.isFinite || (rounded == 0 && !d.isZero) ? "outside Double's range" : "= " + format(rounded)
-                table += "\ndeterminant       \(d) (exact; \(approximation))"
+                let outside = !rounded.isFinite || (rounded == 0 && !d.isZero)
+                let shown = numbers.exact(d.description)
+                let status = shown.rounded ? (outside ? "the exact value rounded; outside Double's range" : "the exact value rounded")
+                    : "exact; " + (outside ? "outside Double's range" : "= " + format(rounded))
+                table += "\ndeterminant       \(shown.text) (\(status))"
             }
         } else if let a {
             table += "\nrank              \(a.rank)"
@@ -247,6 +255,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             jsonPairs.append(("analysis_uses_entries_without_estimate", jsonArray(guessed.map(json))))
         }
     }
+    if let footnote = numbers.footnote { table += "\n" + footnote }
     // In CSV an entry with no estimate is an empty cell, the format's missing value (pandas and
     // R read it as NaN): its last difference tried printed as a number (0.0 for exp(x)^1e300 at 0)
     // read as a result. The note on standard error says why.

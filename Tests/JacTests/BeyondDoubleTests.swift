@@ -61,4 +61,73 @@ final class BeyondDoubleTests: XCTestCase {
             XCTAssertFalse(r.stderr.contains("exact"), "\(arguments): \(r.stderr)")
         }
     }
+
+    // MARK: Exact mode's table shows long values shorter
+
+    func testTableSplitsOffThePowerOfTenAndOtherFormatsStayExact() throws {
+        // f = x·10⁻⁴⁰⁰ at 3: f = 3·10⁻⁴⁰⁰, f′ = 10⁻⁴⁰⁰ (by hand).
+        let t = try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=3", "--mode", "exact"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertEqual(t.stdout, """
+            mode exact at x = 3
+            output  value      d/dx
+            f       3·10^-400  10^-400
+
+            """)
+        let j = try JacRunner.json(try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=3", "--mode", "exact", "--format", "json"]).stdout)
+        XCTAssertEqual(j["value"] as? [String], ["3/" + power(400)])
+        XCTAssertEqual(j["jacobian"] as? [[String]], [["1/" + power(400)]])
+        let c = try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=3", "--mode", "exact", "--format", "csv"])
+        XCTAssertEqual(c.stdout, "output,value,d/dx\nf,3/\(power(400)),1/\(power(400))\n")
+
+        // x³ at x = 2·10⁻²⁰⁰/3 (by hand): f = 8/(27·10⁶⁰⁰), f′ = 3x² = 4/(3·10⁴⁰⁰); the point too.
+        let k = try JacRunner.run(["jacobian", "x^3", "--at", "x=2e-200/3", "--mode", "exact"])
+        XCTAssertEqual(k.status, 0, k.stderr)
+        XCTAssertEqual(k.stdout, """
+            mode exact at x = 2/(3·10^200)
+            output  value          d/dx
+            f       8/(27·10^600)  4/(3·10^400)
+
+            """)
+        // A negative value, and a power of ten above a cofactor: −7x/3 at 10⁻⁴⁰⁰, x/3 at 10⁴⁰⁰.
+        let n = try JacRunner.run(["jacobian", "-7*x/3; x/3", "--at", "x=1e-400", "--mode", "exact"])
+        XCTAssertTrue(n.stdout.contains("f1      -7/(3·10^400)  -7/3\n"), n.stdout)
+        let u = try JacRunner.run(["jacobian", "x/3", "--at", "x=1e400", "--mode", "exact"])
+        XCTAssertEqual(u.stdout, "mode exact at x = 10^400\noutput  value     d/dx\nf       10^400/3  1/3\n")
+        // Within the 40-digit threshold p/q is shown as it is: 20 + 20 digits.
+        let w = try JacRunner.run(["jacobian", "x", "--at", "x=12345678901234567891/12345678901234567890", "--mode", "exact"])
+        XCTAssertTrue(w.stdout.hasSuffix("f       12345678901234567891/12345678901234567890  1\n"), w.stdout)
+    }
+
+    func testTableRoundsWhatHasNoShortExactFormAndSaysWhereTheExactValueIs() throws {
+        // x²⁰⁰ at 1/300: f = 1/300²⁰⁰, f′ = 200/300¹⁹⁹, 496 and 491 digits with 3²⁰⁰ and 3¹⁹⁹ in the
+        // denominators, so no power of ten makes them short. The decimals are from Python:
+        // Fraction(1, 300)**200 and 200*Fraction(1, 300)**199 rounded to 16 digits exactly (ties to
+        // even) and checked against Decimal division at 50 digits,
+        // 3.7648619495990264198834218900111162409703509768819E-496 and
+        // 2.2589171697594158519300531340066697445822105861292E-491.
+        let t = try JacRunner.run(["jacobian", "x^200", "--at", "x=1/300", "--mode", "exact", "--analyze"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertEqual(t.stdout, """
+            mode exact at x = 1/300
+            output  value                     d/dx
+            f       ≈ 3.764861949599026e-496  ≈ 2.258917169759416e-491
+
+            singular values   not computed: entry (1, 1) is outside Double's range (it is not 0 but rounds to 0)
+            rank              1 (exact)
+            condition number  not computed
+            determinant       ≈ 2.258917169759416e-491 (the exact value rounded; outside Double's range)
+            (≈: rounded to 16 significant digits from the exact value; --format json or csv gives every value exactly as p/q)
+
+            """)
+        // JSON keeps the fraction: Python's str(Fraction(1, 300)**200) is 1/265613988875874769338781322035…, 496 digits.
+        let j = try JacRunner.json(try JacRunner.run(["jacobian", "x^200", "--at", "x=1/300", "--mode", "exact", "--format", "json"]).stdout)
+        let value = try XCTUnwrap((j["value"] as? [String])?.first)
+        XCTAssertTrue(value.hasPrefix("1/265613988875874769338781322035"), value)
+        XCTAssertEqual(value.count, 2 + 496)
+        // The determinant in exact form too, where it has one: 10⁻⁴⁰⁰.
+        let a = try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=1", "--mode", "exact", "--analyze"])
+        XCTAssertTrue(a.stdout.hasSuffix("determinant       10^-400 (exact; outside Double's range)\n"), a.stdout)
+        XCTAssertFalse(a.stdout.contains("≈"), a.stdout)
+    }
 }
