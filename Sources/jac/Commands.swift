@@ -289,6 +289,14 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
                 let determinant: String? = report.exact.map { $0.determinant?.description ?? "" } ?? a?.determinant.map(format)
                 row.append(determinant ?? "")
             }
+            // Why σ and κ are empty cells, as the JSON's key of the same name says: an empty cell
+            // alone read as a missing value with no cause. Exact mode only, the one mode whose
+            // entries can lie beyond Double's range, so every point of a run has the column and
+            // the floating modes' columns stay as they were.
+            if report.exact != nil {
+                header.append("singular_values_missing")
+                row.append(report.lapackMissing ?? "")
+            }
         }
         return (header, row)
     }

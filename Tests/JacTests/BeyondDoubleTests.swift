@@ -130,4 +130,29 @@ final class BeyondDoubleTests: XCTestCase {
         XCTAssertTrue(a.stdout.hasSuffix("determinant       10^-400 (exact; outside Double's range)\n"), a.stdout)
         XCTAssertFalse(a.stdout.contains("≈"), a.stdout)
     }
+
+    // MARK: --analyze's CSV says why σ and κ are empty
+
+    func testAnalysisCSVCarriesTheReasonSingularValuesAreMissing() throws {
+        let r = try JacRunner.run(["jacobian", "x*1e-400", "--at", "x=1", "--mode", "exact", "--analyze", "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let tiny = "1/" + power(400)
+        XCTAssertEqual(r.stdout, "x,f,df/dx,sigma1,rank,condition_number,determinant,singular_values_missing\n"
+                       + "1,\(tiny),\(tiny),,1,,\(tiny),\"entry (1, 1) is outside Double's range (it is not 0 but rounds to 0)\"\n")
+        // Every point of a run has the column, empty where σ and κ are there.
+        let path = try JacRunner.temporaryFile("x\n2\n1e-400\n", name: "beyond-double-analyze.csv")
+        let p = try JacRunner.run(["jacobian", "x^2", "--points", path, "--mode", "exact", "--analyze"])
+        XCTAssertEqual(p.status, 0, p.stderr)
+        // x² at 2: f = 4, f′ = σ = det = 4, κ = 1; at 10⁻⁴⁰⁰ f′ = 2·10⁻⁴⁰⁰ = 1/(5·10³⁹⁹).
+        XCTAssertEqual(p.stdout.components(separatedBy: "\n"), [
+            "x,f,df/dx,sigma1,rank,condition_number,determinant,singular_values_missing",
+            "2,4,4,4.0,1,1.0,4,",
+            "\(tiny),1/\(power(800)),1/5\(String(repeating: "0", count: 399)),,1,,1/5\(String(repeating: "0", count: 399)),"
+                + "\"entry (1, 1) is outside Double's range (it is not 0 but rounds to 0)\"",
+            "",
+        ])
+        // A floating mode's columns are as they were: its σ are always computed.
+        let f = try JacRunner.run(["jacobian", "x^2", "--at", "x=2", "--analyze", "--format", "csv"])
+        XCTAssertEqual(f.stdout, "x,f,df/dx,sigma1,rank,condition_number,determinant\n2.0,4.0,4.0,4.0,1,1.0,4.0\n")
+    }
 }
