@@ -12,7 +12,9 @@ struct JacobianCommand: ParsableCommand {
         --mode exact reads the point and the formula's numbers from their text (0.1 \
         is 1/10), so a value beyond Double's range, such as 1e-400 or 1e400, is an \
         ordinary rational there; every other mode refuses it (status 2), since it \
-        would compute with 0 or inf in its place.
+        would compute with 0 or inf in its place. Exact mode's table shows a value \
+        of more than 40 digits as 3·10^-400, or rounded (≈ 3.764861949599026e-496); \
+        JSON and CSV give every value as the exact fraction p/q.
 
         EXAMPLES
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
