@@ -12,7 +12,9 @@ struct JacobianCommand: ParsableCommand {
         --mode exact reads the point and the formula's numbers from their text (0.1 \
         is 1/10), so a value beyond Double's range, such as 1e-400 or 1e400, is an \
         ordinary rational there; every other mode refuses it (status 2), since it \
-        would compute with 0 or inf in its place.
+        would compute with 0 or inf in its place. Exact mode's table shows a value \
+        of more than 40 digits as 3·10^-400, or rounded (≈ 3.764861949599026e-496); \
+        JSON and CSV give every value as the exact fraction p/q.
 
         EXAMPLES
           jac jacobian "log(x1) + x1*x2 - sin(x2)" --at x1=2,x2=5
@@ -53,8 +55,20 @@ struct JacobianCommand: ParsableCommand {
     func run() throws {
         guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
         // Exact mode reads the formula's numbers and the point from their text, so a value beyond
-        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it.
-        let formula = try options.loadFormula(reading: engine.numberReading)
+        // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it,
+        // and says that exact mode would take it where exact mode can run the formula (and
+        // without --sparse, which exact mode does not do).
+        let offersExact = engine.numberReading == .double && !sparse
+        let source = try options.formulaSource()
+        let formula: Formula
+        do {
+            formula = try options.parse(source, reading: engine.numberReading)
+        } catch let failure as JacFailure where offersExact {
+            // The readings differ only in a literal's range, so a formula that parses under the
+            // exact one was refused for such a literal alone.
+            guard let kept = try? options.parse(source, reading: .exact), kept.exactObstacle == nil else { throw failure }
+            throw failure.adding("\n(" + Self.exactModeHint + ")")
+        }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }
         if sparse, let sparseMode = SparseJacobianMode(rawValue: mode) {
             return try runPoints(options, formula) { point in
@@ -75,12 +89,19 @@ struct JacobianCommand: ParsableCommand {
                 + "entries, over the limit of \(limit) for a dense one (about 100 bytes each); --sparse prints only the "
                 + "nonzero entries, and \(Self.maxEntriesVariable) raises the limit"
         }
-        try runPoints(options, formula, reading: engine.numberReading) { point in
-            let r = try engine.jacobian(of: formula, at: point)
-            let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
-            return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+        do {
+            try runPoints(options, formula, reading: engine.numberReading) { point in
+                let r = try engine.jacobian(of: formula, at: point)
+                let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
+                return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+            }
+        } catch let failure as JacFailure where offersExact && failure.refusesValueBeyondDouble && formula.exactObstacle == nil {
+            throw failure.adding("; " + Self.exactModeHint)
         }
     }
+
+    /// What a floating mode's refusal of a value beyond Double's range adds.
+    static let exactModeHint = "--mode exact computes with it exactly"
 }
 
 /// `--analyze`: singular values, rank, κ and determinant from AdjointLinalg's LAPACKE analysis of
@@ -155,16 +176,21 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
     }
-    var table = "mode \(mode) at \(describePoint(f.variables, r.point))\n"
+    // Exact values past a few dozen digits are shown shorter (10⁻⁴⁰⁰ was a 401-digit cell); the
+    // other formats keep p/q.
+    var numbers = TableNumbers()
+    let pointText = f.variables.isEmpty ? "(no variables)"
+        : zip(f.variables, r.point).map { "\($0) = \(numbers.text($1))" }.joined(separator: ", ")
+    var table = "mode \(mode) at \(pointText)\n"
     // A difference that never settled is a guess, not an estimate (the library flags it
     // no-convergence): the table says so in its cell, the note says why, and the JSON keeps the
     // last value tried beside that warning.
-    table += renderTable([["output", "value"] + columns]
-                         + names.indices.map { i in
-                             [names[i], format(r.value[i])] + r.jacobian[i].indices.map { j in
-                                 hasNoEstimate(r, i, j) ? "no estimate" : format(r.jacobian[i][j])
-                             }
-                         })
+    let rows = names.indices.map { i in
+        [names[i], numbers.text(r.value[i])] + r.jacobian[i].indices.map { j in
+            hasNoEstimate(r, i, j) ? "no estimate" : numbers.text(r.jacobian[i][j])
+        }
+    }
+    table += renderTable([["output", "value"] + columns] + rows)
     if let e = r.evaluations { table += "\n\nevaluations of f  \(e.total)" }
     if let report = analysis {
         let a = report.lapack
@@ -203,8 +229,11 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             if let d = exact.determinant {
                 // Its Double only when it is one: 10⁻⁴⁰⁰ printed "= 0.0".
                 let rounded = d.doubleValue
-                let approximation = !rounded.isFinite || (rounded == 0 && !d.isZero) ? "outside Double's range" : "= " + format(rounded)
-                table += "\ndeterminant       \(d) (exact; \(approximation))"
+                let outside = !rounded.isFinite || (rounded == 0 && !d.isZero)
+                let shown = numbers.exact(d.description)
+                let status = shown.rounded ? (outside ? "the exact value rounded; outside Double's range" : "the exact value rounded")
+                    : "exact; " + (outside ? "outside Double's range" : "= " + format(rounded))
+                table += "\ndeterminant       \(shown.text) (\(status))"
             }
         } else if let a {
             table += "\nrank              \(a.rank)"
@@ -228,6 +257,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             jsonPairs.append(("analysis_uses_entries_without_estimate", jsonArray(guessed.map(json))))
         }
     }
+    if let footnote = numbers.footnote { table += "\n" + footnote }
     // In CSV an entry with no estimate is an empty cell, the format's missing value (pandas and
     // R read it as NaN): its last difference tried printed as a number (0.0 for exp(x)^1e300 at 0)
     // read as a result. The note on standard error says why.
@@ -260,6 +290,14 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             if r.jacobian.count == f.variables.count {
                 let determinant: String? = report.exact.map { $0.determinant?.description ?? "" } ?? a?.determinant.map(format)
                 row.append(determinant ?? "")
+            }
+            // Why σ and κ are empty cells, as the JSON's key of the same name says: an empty cell
+            // alone read as a missing value with no cause. Exact mode only, the one mode whose
+            // entries can lie beyond Double's range, so every point of a run has the column and
+            // the floating modes' columns stay as they were.
+            if report.exact != nil {
+                header.append("singular_values_missing")
+                row.append(report.lapackMissing ?? "")
             }
         }
         return (header, row)

@@ -44,6 +44,14 @@ struct JacFailure: Error {
 
     static func invalid(_ message: String) -> JacFailure { JacFailure(.invalidInput, message) }
 
+    /// Set on the refusal of a point value beyond Double's range. Only `jacobian --mode exact`
+    /// reads such a value, so `jacobian` in a floating mode names that mode, and every other
+    /// command, which has none that would, leaves the message as it is.
+    var refusesValueBeyondDouble = false
+
+    /// The same failure with `hint` after its message.
+    func adding(_ hint: String) -> JacFailure { JacFailure(status, message + hint) }
+
 
     /// Classifies any error thrown while running a command.
     init(classifying error: Error) {

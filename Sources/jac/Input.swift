@@ -108,9 +108,13 @@ struct PointValue: Equatable {
         case .divisionByZero:
             return .invalid("value \(value) divides by zero")
         case .overflow:
-            return .invalid("value \(value) overflows Double (beyond ±1.8e308)")
+            var f = JacFailure.invalid("value \(value) overflows Double (beyond ±1.8e308)")
+            f.refusesValueBeyondDouble = true
+            return f
         case .underflow:
-            return .invalid("value \(value) is not 0 but underflows to 0 in Double (below 4.9e-324)")
+            var f = JacFailure.invalid("value \(value) is not 0 but underflows to 0 in Double (below 4.9e-324)")
+            f.refusesValueBeyondDouble = true
+            return f
         case .beyondExactLimit:
             return .invalid("value \(value) cannot be divided: its parts are beyond Double's range and past the exact bit-size limit "
                             + "(JAC_EXACT_BIT_LIMIT raises it)")

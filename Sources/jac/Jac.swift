@@ -110,6 +110,15 @@ struct FormulaOptions: ParsableArguments {
         try jac.loadFormula(file: file, formula: formula, vars: vars, reading: reading)
     }
 
+    /// The formula's text, read once: from standard input ("-") it cannot be read again, and
+    /// `jacobian` parses it a second time to see whether exact mode would take it.
+    func formulaSource() throws -> String { try readFormulaSource(file: file, formula: formula) }
+
+    /// `source` parsed with the variables `--vars` declares, as ``loadFormula(reading:)`` does.
+    func parse(_ source: String, reading: NumberReading) throws -> Formula {
+        try parseFormula(source, variables: try vars.map { try nameList($0, option: "--vars") }, reading: reading)
+    }
+
     /// The point of `--at`, or the points of `--points`, read as `reading` says.
     func loadPoints(for formula: Formula, reading: NumberReading = .double) throws -> [Point] {
         if let points { return try readPoints(path: points, variables: formula.variables, reading: reading) }
@@ -209,14 +218,14 @@ func parseFormula(_ source: String, variables declared: [String]?, reading: Numb
 /// parsed with the variables `--vars` declares (status 2 with a caret message on any problem).
 /// Shared by every formula command and `jac diff`.
 func loadFormula(file: String?, formula: String?, vars: String?, reading: NumberReading = .double) throws -> Formula {
-    let source: String
-    if let file {
-        source = try readText(path: file, what: "formula file")
-    } else if formula == "-" {
-        source = try readText(path: "-", what: "formula from standard input")
-    } else {
-        source = formula ?? ""
-    }
+    let source = try readFormulaSource(file: file, formula: formula)
     let declared = try vars.map { try nameList($0, option: "--vars") }
     return try parseFormula(source, variables: declared, reading: reading)
+}
+
+/// The formula's text from `--file`, standard input (the argument "-") or the argument itself.
+func readFormulaSource(file: String?, formula: String?) throws -> String {
+    if let file { return try readText(path: file, what: "formula file") }
+    if formula == "-" { return try readText(path: "-", what: "formula from standard input") }
+    return formula ?? ""
 }
