@@ -552,12 +552,27 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// modelled rounding, a few ulps of f(x), hides that much everywhere. A prediction within
     /// ``CheckOptions/errorEstimateSafety`` times that could be rounded away, so f's flatness shows
     /// nothing against the claim. A clamp saturated at 2 with claimed slope 1 predicts 0.25 at the
-    /// same step, where f is seen to hide nothing near that: it stays flagged. A row without such
-    /// evidence (one input, or no other entry reading f flat) keeps the flag, as before.
+    /// same step, where f is seen to hide nothing near that: it stays flagged.
+    ///
+    /// Without such evidence (one input, or no other entry reading f flat) the bound is what f
+    /// rounds on intermediates no f avoids: its inputs and 1 (constants such as the 1 in
+    /// log(1 + eˣ)), a few ulps of max(|f(x)|, 1, maxₖ |xₖ|). Softplus at −40 rounds 1 + e⁻⁴⁰
+    /// to 1, so f is exactly 0 around the point, and its right slope 4.2·10⁻¹⁸ predicts 4.2·10⁻¹⁸
+    /// at the largest step tried (1), far below 7.1·10⁻¹⁴ (the safety factor 4 times two ulps of 40); it was
+    /// flagged on its own. A claimed 10⁻³ there predicts 10⁻³ and stays flagged, as does a
+    /// clamp's forgotten saturation (claimed 10⁻⁸ at 2 predicts 2.5·10⁻⁹, beside 3.6·10⁻¹⁵).
     func markFlatBelowRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
         guard row.contains(where: \.flatWhereClaimMoves) else { return row }
         func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
-        var hidden = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        // f's inputs and 1 are intermediates of nearly every f (x + 10⁻¹⁸x², log(1 + eˣ)), and each
+        // sample rounds them by up to half an ulp, εS/2 at magnitude S: a change of f routed
+        // through one is lost below that, whatever f's own value. Softplus at −40 evaluates
+        // log(1 + 4.2·10⁻¹⁸) = 0 exactly, so its right slope 4.2·10⁻¹⁸ moves f by nothing at
+        // every step tried, and with one input no other entry shows what f rounds away. The
+        // same few ulps that f's own rounding is allowed, on max(|f|, 1, maxₖ |xₖ|) per output.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
+            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
         for e in row where e.verdict == .agree && e.input < directions.count {
             guard let w = e.witnessValue, w.isFinite else { continue }
             for o in e.ladder where o.value == 0 && o.warnings.contains(.cancellation) {
