@@ -48,3 +48,39 @@ final class BlackBoxFlatRoundingTests: XCTestCase {
         XCTAssertTrue(small.entries[0][0].flatWhereClaimMoves, small.renderTable())
     }
 }
+
+/// A review: with one input no other entry shows what f rounds away. Softplus f(x) = log(1 + eˣ)
+/// at x = −40: e⁻⁴⁰ ≈ 4.25·10⁻¹⁸ is below half an ulp of 1 (1.1·10⁻¹⁶), so 1 + eˣ rounds to 1
+/// and f is exactly 0 at every sample up to x ≈ −36.7; by hand f′(x) = eˣ/(1 + eˣ) ≈ 4.25·10⁻¹⁸,
+/// which changes f by 4.25·10⁻¹⁸ at the largest step tried (1). Rounding on the input −40 and on
+/// 1 hides a change of a few ulps of 40 (the bound: 4 × 2ε × 40 ≈ 7.1·10⁻¹⁴), so no difference
+/// can show this claim: below resolution, not "flat where the claim moves".
+final class BlackBoxFlatOneInputTests: XCTestCase {
+    static let softplus: @Sendable ([Double]) -> Double = { x in Foundation.log(1 + Foundation.exp(x[0])) }
+
+    func testSoftplusFarLeftWithItsRightSlopeIsBelowResolution() throws {
+        let slope = Foundation.exp(-40.0) / (1 + Foundation.exp(-40.0))
+        XCTAssertEqual(slope, 4.248e-18, accuracy: 1e-21)
+        XCTAssertEqual(Self.softplus([-40]), 0)
+        let r = try checkBlackBoxGradient(of: Self.softplus, at: [-40.0], claimedGradient: { _ in [slope] })
+        let e = r.entries[0][0]
+        XCTAssertFalse(e.flatWhereClaimMoves, r.renderTable())
+        XCTAssertEqual(e.verdict, .fdInconclusive(reasons: [.belowResolution, .cancellation]), r.renderTable())
+        XCTAssertTrue(e.wrongSubjects.isEmpty, r.renderTable())
+    }
+
+    /// A claimed 10⁻³ at the same point predicts 10⁻³ at the step 1 (and 4.9·10⁻⁷ at central's
+    /// 4.9·10⁻⁴), 10¹⁰ times what rounding on 40 hides: still flagged. One-input clamps with the
+    /// saturation forgotten (by hand slope 0 where min(max(x, 0), 1) saturates at 2 and at −3)
+    /// claimed 1 stay flagged too, and so does a claimed 10⁻⁸ at 2 (2.5·10⁻⁹ at the step 0.25,
+    /// beside 4 × 2ε × 2 ≈ 3.6·10⁻¹⁵).
+    func testWrongClaimsWhereAOneInputFIsFlatAreStillFlagged() throws {
+        let r = try checkBlackBoxGradient(of: Self.softplus, at: [-40.0], claimedGradient: { _ in [1e-3] })
+        XCTAssertTrue(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
+        let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], 0), 1) }
+        for (point, claim) in [(2.0, 1.0), (-3.0, 1.0), (2.0, 1e-8)] {
+            let c = try checkBlackBoxGradient(of: clamp, at: [point], claimedGradient: { _ in [claim] })
+            XCTAssertTrue(c.entries[0][0].flatWhereClaimMoves, "\(point) \(claim)\n" + c.renderTable())
+        }
+    }
+}

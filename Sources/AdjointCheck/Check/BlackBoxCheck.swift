@@ -386,7 +386,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
-            entries.append(markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r))
+            let judged = markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r)
+            entries.append(undecidedWhereNotDifferentiable(judged))
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -487,6 +488,52 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return row
     }
 
+    /// The row with each entry that differences alone convict (rule-wrong, or f read flat where
+    /// the claim moves) made undecided when another entry of the row shows a kink at the point.
+    ///
+    /// Such an entry's conviction rests on f's slope along its own axis, which is the entry of
+    /// the gradient only where f is differentiable. A kink along another axis shows f is not:
+    /// there a claimed row need only be a generalized gradient, conv{∇fᵢ} over the pieces fᵢ
+    /// meeting at x, and a piece's gradient has entries unrelated to the slope along an axis on
+    /// which f is smooth. |x₀ + x₁| − |x₁| at (0, 0) is 0 along x₁ and |x₀| along x₀; on
+    /// x₀ + x₁ > 0 > x₁ it is x₀ + 2x₁, so (1, 2) is a generalized gradient, and the claimed 2
+    /// along the flat x₁ was flagged (a review; PyTorch's and JAX's conventions return such
+    /// values). A black box cannot enumerate the pieces, so it cannot convict; it says which
+    /// kink it saw. With one input there is no other axis: a claim outside that input's one-sided
+    /// derivatives stays wrong. A point where no axis shows a kink keeps its convictions, also
+    /// where f is not differentiable all the same (|x₀ + x₁| − |x₀| − |x₁| at 0 is flat along
+    /// both axes: the check does not probe other directions for a kink). A custom witness's
+    /// conviction stands: it states its own error, and its caller chose to trust it.
+    func undecidedWhereNotDifferentiable(_ row: [EntryCheck]) -> [EntryCheck] {
+        // A black box's kinks come from `oneSided`, whose one-sided derivatives differ at every
+        // step it tried; an unresolved pair gives no kink verdict, so it does not count here.
+        guard let seen = row.first(where: { e in
+            guard case .kink = e.verdict, let k = e.kink, k.left.isFinite, k.right.isFinite, k.left != k.right else { return false }
+            return true
+        }), let kink = seen.kink else { return row }
+        let customWitnesses = Set(options.ladder.filter { if case .custom = $0 { return true } else { return false } }.map(\.name))
+        return row.map { e in
+            guard e.input != seen.input else { return e }
+            let convictedByDifferences: Bool
+            if case .ruleWrong = e.verdict { convictedByDifferences = !customWitnesses.contains(e.witness ?? "") }
+            else { convictedByDifferences = e.flatWhereClaimMoves }
+            guard convictedByDifferences else { return e }
+            // The slope f shows along this entry's axis: the convicting witness's, or 0 where
+            // every rung read f flat.
+            let slope = e.witnessValue ?? 0
+            let why = "f has a kink along x\(seen.input) at this point (one-sided derivatives \(fmt(kink.left)) and "
+                + "\(fmt(kink.right))), so f is not differentiable here and a generalized gradient's entry need not equal "
+                + "the slope along x\(e.input)"
+            let analysis = KinkAnalysis(ops: [blackBoxKinkTag], left: slope, right: slope,
+                                        withinOneSided: e.subjects.map { (subject: $0.name, valid: false) },
+                                        unresolved: why, tolerance: e.tolerance ?? 0)
+            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects, verdict: .kink(validSubgradient: nil),
+                              witness: e.witness, witnessValue: e.witnessValue, errorEstimate: e.errorEstimate, step: e.step,
+                              absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
+                              kink: analysis, ladder: e.ladder)
+        }
+    }
+
     /// The row with each entry that reads f flat where the claim moves (``EntryCheck/flatWhereClaimMoves``)
     /// made ``FDWarning/belowResolution`` when f's rounding, as this check saw it, can hide the
     /// change the claim predicts at every step tried.
@@ -505,12 +552,27 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// modelled rounding, a few ulps of f(x), hides that much everywhere. A prediction within
     /// ``CheckOptions/errorEstimateSafety`` times that could be rounded away, so f's flatness shows
     /// nothing against the claim. A clamp saturated at 2 with claimed slope 1 predicts 0.25 at the
-    /// same step, where f is seen to hide nothing near that: it stays flagged. A row without such
-    /// evidence (one input, or no other entry reading f flat) keeps the flag, as before.
+    /// same step, where f is seen to hide nothing near that: it stays flagged.
+    ///
+    /// Without such evidence (one input, or no other entry reading f flat) the bound is what f
+    /// rounds on intermediates no f avoids: its inputs and 1 (constants such as the 1 in
+    /// log(1 + eˣ)), a few ulps of max(|f(x)|, 1, maxₖ |xₖ|). Softplus at −40 rounds 1 + e⁻⁴⁰
+    /// to 1, so f is exactly 0 around the point, and its right slope 4.2·10⁻¹⁸ predicts 4.2·10⁻¹⁸
+    /// at the largest step tried (1), far below 7.1·10⁻¹⁴ (the safety factor 4 times two ulps of 40); it was
+    /// flagged on its own. A claimed 10⁻³ there predicts 10⁻³ and stays flagged, as does a
+    /// clamp's forgotten saturation (claimed 10⁻⁸ at 2 predicts 2.5·10⁻⁹, beside 3.6·10⁻¹⁵).
     func markFlatBelowRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
         guard row.contains(where: \.flatWhereClaimMoves) else { return row }
         func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
-        var hidden = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        // f's inputs and 1 are intermediates of nearly every f (x + 10⁻¹⁸x², log(1 + eˣ)), and each
+        // sample rounds them by up to half an ulp, εS/2 at magnitude S: a change of f routed
+        // through one is lost below that, whatever f's own value. Softplus at −40 evaluates
+        // log(1 + 4.2·10⁻¹⁸) = 0 exactly, so its right slope 4.2·10⁻¹⁸ moves f by nothing at
+        // every step tried, and with one input no other entry shows what f rounds away. The
+        // same few ulps that f's own rounding is allowed, on max(|f|, 1, maxₖ |xₖ|) per output.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
+            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
         for e in row where e.verdict == .agree && e.input < directions.count {
             guard let w = e.witnessValue, w.isFinite else { continue }
             for o in e.ladder where o.value == 0 && o.warnings.contains(.cancellation) {

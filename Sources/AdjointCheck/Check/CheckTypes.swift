@@ -290,7 +290,8 @@ public struct EntryCheck: Sendable, Equatable {
     /// Nor one the check found below what f's rounding can show (``FDWarning/belowResolution``
     /// among the reasons): the black-box check marks so a claim whose change at the largest step
     /// tried f was seen to round away elsewhere in the row (a softmax entry of 3.8e-17 beside a
-    /// sum of about 1 inside f).
+    /// sum of about 1 inside f), or is within a few ulps of f's inputs or 1, on which nearly every
+    /// f rounds (softplus at −40, exactly 0 there, with its right slope 4.2e-18).
     public var flatWhereClaimMoves: Bool {
         guard case .fdInconclusive(let reasons) = verdict, !reasons.contains(.belowResolution) else { return false }
         let valued = ladder.filter { $0.value != nil }
