@@ -69,7 +69,9 @@ enum ClaimedJacobian {
     /// `[[...], [...]]` is one point's Jacobian; `[[[...]]], ...]` one per point.
     static func parseJSON(_ text: String) throws -> [[[Double]]] {
         let value: MiniJSON
-        do { value = try MiniJSON.parse(text) } catch { throw Failure.malformed("invalid JSON: \(error)") }
+        do { value = try MiniJSON.parse(text) } catch let e as MiniJSON.ParseError where e.outOfRange {
+            throw Failure.malformed("\(e)")
+        } catch { throw Failure.malformed("invalid JSON: \(error)") }
         guard case .array(let outer) = value, !outer.isEmpty else {
             throw Failure.malformed("expected a JSON array of rows [[...], ...] or of Jacobians [[[...]], ...]")
         }
@@ -115,9 +117,12 @@ enum ClaimedJacobian {
                 continue
             }
             current.append(try csvCells(line).enumerated().map { j, s in
-                guard let d = csvNumber(s) else {
-                    // Lines count from 1 as editors show them; the entry from 0 as the table does.
-                    throw Failure.malformed("line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table: '\(s)' is not a number")
+                // Lines count from 1 as editors show them; the entry from 0 as the table does.
+                let entry = "line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table"
+                guard let d = csvNumber(s) else { throw Failure.malformed("\(entry): '\(s)' is not a number") }
+                if d.isFinite || !["inf", "+inf", "infinity", "-inf", "-infinity"].contains(s.lowercased()),
+                   let problem = numberRangeProblem(s, d) {
+                    throw Failure.malformed("\(entry): \(problem)")
                 }
                 return d
             })

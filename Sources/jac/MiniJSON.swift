@@ -31,6 +31,9 @@ enum MiniJSON: Equatable {
     struct ParseError: Error, CustomStringConvertible {
         let offset: Int
         let reason: String
+        /// Well-formed JSON holding a number Double cannot hold: callers say so instead of
+        /// "invalid JSON".
+        var outOfRange = false
         var description: String { "\(reason) at character \(offset + 1)" }
     }
 
@@ -125,9 +128,13 @@ enum MiniJSON: Equatable {
         mutating func number() throws -> Double {
             let start = i
             while i < bytes.count, (bytes[i] >= 48 && bytes[i] <= 57) || [0x2B, 0x2D, 0x2E, 0x65, 0x45].contains(bytes[i]) { i += 1 }
-            guard i > start, let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else {
+            let text = String(decoding: bytes[start..<i], as: UTF8.self)
+            guard i > start, let d = Double(text) else {
                 throw ParseError(offset: start, reason: "expected a JSON value")
             }
+            // Refused rather than changed: a claimed entry or a program's output of 1e-400 was read
+            // as 0 and judged as 0, and 1e400 as "not finite", which the writer never printed.
+            if let problem = numberRangeProblem(text, d) { throw ParseError(offset: start, reason: problem, outOfRange: true) }
             return d
         }
 
@@ -158,4 +165,19 @@ enum MiniJSON: Equatable {
             throw ParseError(offset: i, reason: "unterminated string")
         }
     }
+}
+
+/// Why a decimal number's text cannot be read as a Double without changing it (it overflows to
+/// ±∞, or it is not 0 but rounds to 0), or nil; `value` is what `Double(text)` gave.
+///
+/// ```swift
+/// numberRangeProblem("1e-400", 0)   // "number '1e-400' is not 0 but underflows to 0 in Double (below 4.9e-324)"
+/// numberRangeProblem("0.0", 0)      // nil
+/// ```
+func numberRangeProblem(_ text: String, _ value: Double) -> String? {
+    if value.isInfinite { return "number '\(quoted(text))' overflows Double (beyond ±1.8e308)" }
+    if value == 0 && text.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { ("1"..."9").contains($0) }) {
+        return "number '\(quoted(text))' is not 0 but underflows to 0 in Double (below 4.9e-324)"
+    }
+    return nil
 }

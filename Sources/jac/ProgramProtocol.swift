@@ -229,7 +229,9 @@ final class ProgramSession {
         }
         let protocolHint = "expected one JSON line {\"y\": [...]} (see `jac check --help`)"
         let value: MiniJSON
-        do { value = try MiniJSON.parse(line) } catch {
+        do { value = try MiniJSON.parse(line) } catch let e as MiniJSON.ParseError where e.outOfRange {
+            throw JacFailure(.invalidInput, "--program reply to request \(requests): \(e): \(quote(line))")
+        } catch {
             throw JacFailure(.invalidInput, "--program replied to request \(requests) with a line that is not the protocol (\(error)): \(quote(line)); \(protocolHint)")
         }
         guard case .array(let ys)? = value["y"] else {

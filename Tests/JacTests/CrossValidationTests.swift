@@ -298,6 +298,34 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\"Loading model weights...\""), r.stderr)
     }
 
+    /// A reply holding 1e-400 is well-formed JSON whose number Double cannot hold (not 0, but it
+    /// rounds to 0): it was read as 0 and checked as 0. It is refused, naming the number, and not
+    /// called "not the protocol".
+    func testProgramReplyBeyondDoublesRangeIsRefused() throws {
+        let r = try runProgram("misbehave.py tiny", ["--inputs", "2", "--at", "1.5,2"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("number '1e-400' is not 0 but underflows to 0 in Double"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not the protocol"), r.stderr)
+    }
+
+    /// The same in a claimed Jacobian: 1e-400 was read as 0 in JSON and CSV, and 1e400 as a
+    /// claimed ∞ the file never wrote. A written inf is still a claimed ∞ (non-finite, status 1).
+    func testClaimedEntriesBeyondDoublesRangeAreRefused() throws {
+        let json = try JacRunner.temporaryFile("[[1e-400, 2], [1, 2]]", name: "tiny.json")
+        let j = try JacRunner.run(["check", formula, "--at", point, "--claimed", json])
+        XCTAssertEqual(j.status, 2, j.stderr)
+        XCTAssertTrue(j.stderr.contains("number '1e-400' is not 0 but underflows to 0 in Double"), j.stderr)
+        XCTAssertFalse(j.stderr.contains("invalid JSON"), j.stderr)
+        let csv = try JacRunner.temporaryFile("1,2\n1e400,2\n", name: "huge.csv")
+        let c = try JacRunner.run(["check", formula, "--at", point, "--claimed", csv])
+        XCTAssertEqual(c.status, 2, c.stderr)
+        XCTAssertTrue(c.stderr.contains("line 2: entry (1, 0) of point 1") && c.stderr.contains("number '1e400' overflows Double"), c.stderr)
+        let written = try JacRunner.temporaryFile("1,2\ninf,2\n", name: "inf.csv")
+        let w = try JacRunner.run(["check", formula, "--at", point, "--claimed", written])
+        XCTAssertEqual(w.status, 1, w.stderr)
+        XCTAssertTrue(w.stderr.contains("non-finite, claimed inf"), w.stderr)
+    }
+
     func testProgramThatReturnsNaN() throws {
         let r = try runProgram("misbehave.py nan", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 3, r.stderr)

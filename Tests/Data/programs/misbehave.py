@@ -13,6 +13,7 @@ f(x) = (x0 * x1, x0 + x1) with a correct Jacobian, except:
   kink       f0 = |x0| * x1 instead, with d f0/d x0 reported as 0.5 * x1 at x0 = 0 (a subgradient)
   wrongkink  the same with 5 * x1 at x0 = 0 (outside the one-sided derivatives -x1 and x1)
   flat       f0 = x0 instead, with d f0/d x1 reported as 0.5 (f0 ignores x1: equal samples)
+  tiny       prints y0 as the literal 1e-400, which Double cannot hold (it is not 0)
 Requests carrying "jvp": v or "vjp": u are answered with J v = (x1 v0 + x0 v1, v0 + v1) or
 u^T J = (u0 x1 + u1, u0 x0 + u1).
 """
@@ -58,4 +59,7 @@ for line in sys.stdin:
     if "vjp" in request:
         u = request["vjp"]
         reply["vjp"] = [u[0] * x[1] + (0.0 if mode == "wrongvjp" else u[1]), u[0] * x[0] + u[1]]
-    print(json.dumps(reply), flush=True)
+    line = json.dumps(reply)
+    if mode == "tiny":
+        line = line.replace(json.dumps(y[0]), "1e-400", 1)
+    print(line, flush=True)
