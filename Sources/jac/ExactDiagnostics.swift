@@ -66,10 +66,12 @@ struct ExactDiagnostics {
                           + "\(reason) (inputs: \(exactList(exact, inputs)))")
     }
 
-    /// `1/100…0 (0.0 in Double), 0`: each input exactly, with its Double where that is not it.
+    /// `10^-400 (0.0 in Double), 0`: each input exactly, as a table shows it (a long p/q with its
+    /// power of ten split off, or rounded where that is long too), with its Double where that is
+    /// not it. The p/q itself was cut to `1/1000…0000 (403 characters)`, which says neither value.
     private func exactList(_ exact: [Rational], _ rounded: [Double]) -> String {
         zip(exact, rounded).map { q, d in
-            let text = quoted(q.description)
+            let text = quoted(readableExact(q.description).text)
             return (d == 0 && !q.isZero) || !d.isFinite ? "\(text) (\(format(d)) in Double)" : text
         }.joined(separator: ", ")
     }
