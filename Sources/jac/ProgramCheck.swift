@@ -116,10 +116,10 @@ struct ProgramCheckCommand: ParsableCommand {
         limits.timeout = timeout; limits.budget = budget; limits.maxRequests = maxRequests
         let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
         defer { session.stop() }
-        var failures: [String] = []
+        var failures: [PointLine] = []
         // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for
         // a formula with or without --claimed, but not what shrinking looks for.
-        var unconfirmed: [String] = []
+        var unconfirmed: [PointLine] = []
         var outputsText: [String] = []
         var firstFailing: [Double]?
         // The program's values and Jacobians as replied, for the float32 hint when the check fails.
@@ -133,11 +133,11 @@ struct ProgramCheckCommand: ParsableCommand {
                 let kind = derivative == .jvp ? "J·v" : "uᵀJ"
                 func describeComponent(_ e: EntryCheck) -> String {
                     let index = derivative == .jvp ? e.output : e.input
-                    return at + "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                    return "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
                         + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
                 }
-                failures += claimedFailures(report, subject: "program").map(describeComponent)
-                unconfirmed += unconfirmedEntries(report, subject: "program").map(describeComponent)
+                failures += claimedFailures(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
+                unconfirmed += unconfirmedEntries(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
                 let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
                 switch outputFormat {
                 case .json:
@@ -218,8 +218,10 @@ struct ProgramCheckCommand: ParsableCommand {
             if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
-            failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
-            unconfirmed += unconfirmedEntries(report, subject: "program").map { at + describeEntry($0, variables: variables, subject: "program") }
+            failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program")) }
+            unconfirmed += unconfirmedEntries(report, subject: "program").map {
+                PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program"))
+            }
             if !bad.isEmpty && firstFailing == nil { firstFailing = x }
             // "At the point" includes the probes that move every input at once: the black-box
             // check measures the program's noise along one such line (16 to 40 requests).
@@ -248,23 +250,29 @@ struct ProgramCheckCommand: ParsableCommand {
         print(outputsText.joined(separator: outputFormat == .json ? "\n" : "\n\n"))
         if outputFormat != .json { print("total requests: \(session.requests)") }
         fflush(nil)
+        // The point once above its entries: with 21 inputs, repeating its coordinates on every
+        // entry's line made 20 wrong weights 40 screens of numbers (a user trial).
+        func listed(_ lines: [PointLine]) -> String {
+            renderByPoint(lines, pointLabels: xs.count > 1 ? xs.enumerated().map { k, x in
+                "point \(k + 1) (" + zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", ") + ")"
+            } : nil)
+        }
         if !failures.isEmpty {
             let wrongCount = failures.count
+            var shrunk = ""
             // A random point is hard to reproduce by hand: shrink the first failing one.
             if let x = firstFailing, let domain, inputs <= ProgramCheckCommand.maxShrinkInputs {
                 let domains = try parseDomains(domain, variables: variables)
                 let before = session.requests
                 if let (small, entries) = shrink(x, domains: domains, session: session) {
-                    failures.append("shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
-                                    + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", "))
+                    shrunk = "\n  shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
+                        + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", ")
                 }
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
-            var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
-                + failures.prefix(20).joined(separator: "\n  ")
+            var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n" + listed(failures) + shrunk
             if !unconfirmed.isEmpty {
-                text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n  "
-                    + unconfirmed.prefix(20).joined(separator: "\n  ")
+                text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n" + listed(unconfirmed)
             }
             if let hint = float32Hint(replied) { text += "\n(" + hint + ")" }
             throw JacFailure(.modesDisagree, text)
@@ -272,11 +280,37 @@ struct ProgramCheckCommand: ParsableCommand {
         if !unconfirmed.isEmpty {
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             throw JacFailure(.modesDisagree, "the program's \(what) is not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies") "
-                             + "(the check does not pass there, though nothing shows it wrong):\n  "
-                             + unconfirmed.prefix(20).joined(separator: "\n  ")
+                             + "(the check does not pass there, though nothing shows it wrong):\n"
+                             + listed(unconfirmed)
                              + (float32Hint(replied).map { "\n(" + $0 + ")" } ?? ""))
         }
     }
+}
+
+/// One line of a failure list and the point (0-based) it belongs to.
+struct PointLine {
+    let point: Int
+    let text: String
+}
+
+/// The lines indented under their point's label (none with a single point), at most `limit` of
+/// them; the rest are counted, not dropped silently (the cut used to say nothing, and a third
+/// point's wrong entries vanished from the message).
+func renderByPoint(_ lines: [PointLine], pointLabels: [String]?, limit: Int = 20) -> String {
+    var out: [String] = []
+    var current: Int?
+    for line in lines.prefix(limit) {
+        if let labels = pointLabels, line.point != current, line.point < labels.count {
+            out.append("  " + labels[line.point] + ":")
+            current = line.point
+        }
+        out.append((pointLabels == nil ? "  " : "    ") + line.text)
+    }
+    if lines.count > limit {
+        let points = Set(lines.dropFirst(limit).map(\.point)).count
+        out.append("  … and \(lines.count - limit) more\(pointLabels == nil ? "" : " at \(points) point\(points == 1 ? "" : "s")") (--format json has every entry)")
+    }
+    return out.joined(separator: "\n")
 }
 
 extension ProgramCheckCommand {
