@@ -26,8 +26,10 @@ struct ProgramCheckCommand: ParsableCommand {
         With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, \
         one per output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn \
         from --seed. A reply may always include "jacobian"; NaN/Infinity are accepted \
-        as numbers. Inputs are named x0, x1, ... The program is a black box: no AD \
-        mode can run on it, so the witnesses are central differences, the adaptive \
+        as numbers. Inputs are named x0, x1, ... in --at, --domain and the table; \
+        --input-names W1[0,0],W1[0,1],... (or @FILE, one name a line) and \
+        --output-names name them in your terms in the messages, beside the x-name. The \
+        program is a black box: no AD mode can run on it, so the witnesses are central differences, the adaptive \
         embedded stencil and Richardson extrapolation of its own outputs.
 
         EXIT STATUS
@@ -68,6 +70,11 @@ struct ProgramCheckCommand: ParsableCommand {
     var programStderr: ProgramStderr = .pass
     @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
     var outputFormat: ProgramOutputFormat = .table
+    @Option(help: ArgumentHelp("Names of the inputs for messages, x0's first: a comma list (commas inside brackets belong to a name, as in W[0,1]) or @FILE with one name a line. --at, --domain and the table keep x0, x1, ...",
+                               valueName: "names"))
+    var inputNames: String?
+    @Option(help: ArgumentHelp("Names of the outputs for messages, y[0]'s first, as for --input-names.", valueName: "names"))
+    var outputNames: String?
     @Option(help: "The program's arithmetic: float64, or float32 (a float32 model, PyTorch's and JAX's default), whose outputs carry Float rounding that differences must allow for.")
     var precision: ProgramPrecision = .float64
 
@@ -85,6 +92,28 @@ struct ProgramCheckCommand: ParsableCommand {
     }
 
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
+
+    /// `--input-names` and `--output-names` read and counted against n (m is checked once the
+    /// program has said it).
+    func loadLabels() throws -> EntryLabels {
+        var labels = EntryLabels()
+        labels.inputs = try inputNames.map { try readNames($0, option: "--input-names") }
+        labels.outputs = try outputNames.map { try readNames($0, option: "--output-names") }
+        if let names = labels.inputs, names.count != inputs {
+            throw JacFailure.invalid("--input-names gives \(names.count) name\(names.count == 1 ? "" : "s") for --inputs \(inputs)")
+        }
+        if let names = labels.outputs, let m = outputs, names.count != m {
+            throw JacFailure.invalid("--output-names gives \(names.count) name\(names.count == 1 ? "" : "s") for --outputs \(m)")
+        }
+        return labels
+    }
+
+    /// The program's own count of outputs against `--output-names`, once its first reply gave it.
+    func checkOutputNames(_ labels: EntryLabels, _ session: ProgramSession) throws {
+        if let names = labels.outputs, let m = session.outputs, names.count != m {
+            throw JacFailure.invalid("--output-names gives \(names.count) name\(names.count == 1 ? "" : "s"), but the program replied with \(m) output\(m == 1 ? "" : "s")")
+        }
+    }
 
     func loadPoints() throws -> [[Double]] {
         let points = try loadPointsAsGiven()
@@ -112,6 +141,7 @@ struct ProgramCheckCommand: ParsableCommand {
 
     func run() throws {
         let xs = try loadPoints()
+        let labels = try loadLabels()
         var limits = ProgramLimits()
         limits.timeout = timeout; limits.budget = budget; limits.maxRequests = maxRequests
         let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
@@ -129,11 +159,13 @@ struct ProgramCheckCommand: ParsableCommand {
             let before = session.requests
             if derivative != .jacobian {
                 let (report, direction) = try checkProduct(session, x: x, point: k, prefix: at)
+                try checkOutputNames(labels, session)
                 let cost = session.requests - before
                 let kind = derivative == .jvp ? "J·v" : "uᵀJ"
                 func describeComponent(_ e: EntryCheck) -> String {
                     let index = derivative == .jvp ? e.output : e.input
-                    return "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                    let name = derivative == .jvp ? labels.output(index) : labels.input(index)
+                    return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
                         + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
                 }
                 failures += claimedFailures(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
@@ -145,7 +177,7 @@ struct ProgramCheckCommand: ParsableCommand {
                     if case .object(var pairs) = value {
                         pairs += [("program", .string(program)), ("derivative", .string(derivative.rawValue)),
                                   (derivative == .jvp ? "direction" : "cotangent", .array(direction.map { .number($0) })),
-                                  ("requests", .object([("total", .integer(cost))]))]
+                                  ("requests", .object([("total", .integer(cost))]))] + labelPairs(labels)
                         value = .object(pairs)
                     }
                     outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
@@ -163,6 +195,7 @@ struct ProgramCheckCommand: ParsableCommand {
                 claimed = reply.jacobian ?? []
                 replied += reply.y + claimed.joined()
             } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
+            try checkOutputNames(labels, session)
             var directionalNote: String?
             if directionalFirst {
                 var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
@@ -218,9 +251,9 @@ struct ProgramCheckCommand: ParsableCommand {
             if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
-            failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program")) }
+            failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) }
             unconfirmed += unconfirmedEntries(report, subject: "program").map {
-                PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program"))
+                PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels))
             }
             if !bad.isEmpty && firstFailing == nil { firstFailing = x }
             // "At the point" includes the probes that move every input at once: the black-box
@@ -239,6 +272,7 @@ struct ProgramCheckCommand: ParsableCommand {
                                                        ("at_point", .integer(other)),
                                                        ("per_input", .array(perColumn.map { .integer($0) }))])))
                     pairs.append(("black_box", .string(note)))
+                    pairs += labelPairs(labels)
                     value = .object(pairs)
                 }
                 outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
@@ -311,6 +345,45 @@ func renderByPoint(_ lines: [PointLine], pointLabels: [String]?, limit: Int = 20
         out.append("  … and \(lines.count - limit) more\(pointLabels == nil ? "" : " at \(points) point\(points == 1 ? "" : "s")") (--format json has every entry)")
     }
     return out.joined(separator: "\n")
+}
+
+/// The names given for the program's inputs and outputs, for its JSON report (absent when none).
+func labelPairs(_ labels: EntryLabels) -> [(String, JSONValue)] {
+    [("input_names", labels.inputs), ("output_names", labels.outputs)].compactMap { key, names in
+        names.map { (key, .array($0.map { .string($0) })) }
+    }
+}
+
+/// `W1[0,0],W1[0,1],b` (commas inside brackets belong to a name) or `@FILE`, one name a line.
+func readNames(_ spec: String, option: String) throws -> [String] {
+    let names: [String]
+    if spec.hasPrefix("@") {
+        let path = String(spec.dropFirst())
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw JacFailure.invalid("\(option): cannot read '\(path)'")
+        }
+        names = text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    } else {
+        names = splitOutsideBrackets(spec).map { $0.trimmingSpaces() }
+    }
+    if let empty = names.firstIndex(where: \.isEmpty) { throw JacFailure.invalid("\(option): name \(empty) (0-based) is empty") }
+    var seen = Set<String>()
+    if let twice = names.first(where: { !seen.insert($0).inserted }) { throw JacFailure.invalid("\(option) gives '\(twice)' twice") }
+    return names
+}
+
+/// `spec` split at the commas outside brackets.
+func splitOutsideBrackets(_ spec: String) -> [String] {
+    var items: [String] = []
+    var current = ""
+    var depth = 0
+    for c in spec {
+        if c == "[" { depth += 1 }
+        if c == "]" { depth -= 1 }
+        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
+    }
+    items.append(current)
+    return items
 }
 
 extension ProgramCheckCommand {
@@ -411,15 +484,7 @@ enum InputDomain: Equatable {
 
 /// Parses `x0=positive,x1=[-1,1]` (commas inside brackets belong to the interval).
 func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
-    var items: [String] = []
-    var current = ""
-    var depth = 0
-    for c in spec {
-        if c == "[" { depth += 1 }
-        if c == "]" { depth -= 1 }
-        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
-    }
-    items.append(current)
+    let items = splitOutsideBrackets(spec)
     var domains = [InputDomain](repeating: .real, count: variables.count)
     var seen = Set<String>()
     for item in items.map({ $0.trimmingSpaces() }) where !item.isEmpty {

@@ -26,6 +26,45 @@ final class ProgramReviewTests: XCTestCase {
         for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f1/∂x\(j) (entry"), "x\(j): " + r.stderr) }
     }
 
+    // MARK: naming entries in the program's terms
+
+    /// The same bug read with the weights' names: a user with 21 weights had only "∂f1/∂x7" and
+    /// had to work out from their flattening that x7 is W1[2][1]. By hand (mlp.py's docstring)
+    /// x1 is W1[0][1] and x3 is W1[1][0]; the transposed gradient puts W1[0][1]'s true value at
+    /// x3, which the names make visible.
+    func testInputAndOutputNamesNameTheWrongWeights() throws {
+        let names = (0..<4).flatMap { i in (0..<3).map { j in "W1[\(i)][\(j)]" } } + (0..<4).map { "b1[\($0)]" }
+            + (0..<4).map { "W2[\($0)]" } + ["b2"]
+        let file = try JacRunner.temporaryFile(names.joined(separator: "\n") + "\n", name: "mlp-names.txt")
+        let point = (0..<21).map { String(format: "%.2f", sin(Double($0) + 1)) }.joined(separator: ",")
+        let r = try runProgram("mlp.py --transposed", ["--inputs", "21", "--at", point, "--input-names", "@" + file,
+                                                       "--output-names", "loss"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[0][1] (∂f1/∂x1, entry (0, 1), 0-based as in the table): rule-wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[1][0] (∂f1/∂x3, entry (0, 3)"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂loss/∂W1[0][0] "), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂loss/∂b"), r.stderr)
+
+        // u^T J from the adjoint: the off-by-one indexing touches dθ only, so by hand k, c and F
+        // are wrong and q0, v0 (the adjoint state, whose recursion uses k and c alone) right.
+        let v = try runProgram("euler_adjoint.py --off-by-one", ["--inputs", "5", "--at", "2,0.3,1,1,0", "--derivative", "vjp",
+                                                                 "--input-names", "k,c,F,q0,v0"])
+        XCTAssertEqual(v.status, 1, v.stderr)
+        for (j, name) in ["k", "c", "F"].enumerated() { XCTAssertTrue(v.stderr.contains("(uᵀJ)[\(j)] (\(name)): rule-wrong"), v.stderr) }
+        XCTAssertFalse(v.stderr.contains("q0"), v.stderr)
+        XCTAssertFalse(v.stderr.contains("v0"), v.stderr)
+    }
+
+    /// Names that do not fit the program are refused before they mislabel an entry.
+    func testNamesThatDoNotFitAreRefused() throws {
+        let few = try runProgram("euler_adjoint.py", ["--inputs", "5", "--at", "2,0.3,1,1,0", "--input-names", "k,c,F"])
+        XCTAssertEqual(few.status, 2, few.stderr)
+        XCTAssertTrue(few.stderr.contains("--input-names gives 3 names for --inputs 5"), few.stderr)
+        let outputs = try runProgram("euler_adjoint.py", ["--inputs", "5", "--at", "2,0.3,1,1,0", "--output-names", "q(T)"])
+        XCTAssertEqual(outputs.status, 2, outputs.stderr)
+        XCTAssertTrue(outputs.stderr.contains("--output-names gives 1 name, but the program replied with 2 outputs"), outputs.stderr)
+    }
+
     // MARK: helpers
 
     static let programs: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
