@@ -57,7 +57,8 @@ struct ProgramCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Random points: per-input domains positive, negative, real or [a,b]; unnamed inputs are real ([-2, 2]).",
                                valueName: "x0=positive,x1=[-1,1]"))
     var domain: String?
-    @Option(help: "Random points drawn with --domain.") var samples = 3
+    @Option(help: "Random points drawn from --domain (alone: every input real, [-2, 2]). (default: 3 with --domain)")
+    var samples: Int?
     @Option(help: "Seed of the random points.") var seed: UInt64 = 1
     @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
     @Option(help: "Seconds for the whole check.") var budget = 300.0
@@ -85,9 +86,16 @@ struct ProgramCheckCommand: ParsableCommand {
         guard timeout.isFinite && timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         guard budget.isFinite && budget > 0 else { throw ValidationError("--budget must be a positive number of seconds") }
         guard maxRequests >= 1 else { throw ValidationError("--max-requests must be at least 1") }
-        guard samples >= 1 && samples <= 100_000 else { throw ValidationError("--samples must be between 1 and 100000") }
-        let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
-        if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
+        if let samples, !(1...100_000).contains(samples) { throw ValidationError("--samples must be between 1 and 100000") }
+        // --samples alone draws from the default domain: it was refused ("give exactly one of
+        // --at, --points or --domain") though the help says unnamed inputs are real, and beside
+        // --at it was ignored without a word.
+        let sources = [at != nil, points != nil, domain != nil || samples != nil].filter { $0 }.count
+        if sources != 1 {
+            throw ValidationError(samples != nil && (at != nil || points != nil)
+                ? "--samples draws random points (from --domain, or every input in [-2, 2]); it does not apply to --at or --points"
+                : "give exactly one of --at, --points or --domain (or --samples K alone)")
+        }
         if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
     }
 
@@ -136,7 +144,7 @@ struct ProgramCheckCommand: ParsableCommand {
         if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
         let domains = try parseDomains(domain ?? "", variables: variables)
         var rng = SeededGenerator(seed: seed)
-        return (0..<samples).map { _ in domains.map { $0.sample(&rng) } }
+        return (0..<(samples ?? 3)).map { _ in domains.map { $0.sample(&rng) } }
     }
 
     func run() throws {
@@ -295,8 +303,8 @@ struct ProgramCheckCommand: ParsableCommand {
             let wrongCount = failures.count
             var shrunk = ""
             // A random point is hard to reproduce by hand: shrink the first failing one.
-            if let x = firstFailing, let domain, inputs <= ProgramCheckCommand.maxShrinkInputs {
-                let domains = try parseDomains(domain, variables: variables)
+            if let x = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
+                let domains = try parseDomains(domain ?? "", variables: variables)
                 let before = session.requests
                 if let (small, entries) = shrink(x, domains: domains, session: session) {
                     shrunk = "\n  shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "

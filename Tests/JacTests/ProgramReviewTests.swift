@@ -65,6 +65,21 @@ final class ProgramReviewTests: XCTestCase {
         XCTAssertTrue(outputs.stderr.contains("--output-names gives 1 name, but the program replied with 2 outputs"), outputs.stderr)
     }
 
+    // MARK: choosing points
+
+    /// `--samples 2` alone was refused ("give exactly one of --at, --points or --domain"), though
+    /// the help says unnamed inputs are real; a user had to pass `--domain ""`. It draws from
+    /// [-2, 2] now, and is refused beside --at, where it was ignored without a word. The stable
+    /// log-sum-exp's gradient is softmax, right everywhere (by hand), so the check passes.
+    func testSamplesAloneDrawsFromTheDefaultDomain() throws {
+        let r = try runProgram("logsumexp.py", ["--inputs", "5", "--samples", "2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("point 2 of 2"), r.stdout)
+        let both = try runProgram("logsumexp.py", ["--inputs", "5", "--at", "1,2,3,4,5", "--samples", "2"])
+        XCTAssertEqual(both.status, 2, both.stderr)
+        XCTAssertTrue(both.stderr.contains("--samples draws random points"), both.stderr)
+    }
+
     // MARK: helpers
 
     static let programs: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
