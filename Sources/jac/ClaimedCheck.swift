@@ -46,7 +46,11 @@ func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "clai
     switch e.verdict {
     case .kink:
         if let k = e.kink {
-            if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
+            // A black box's finding along its directions has estimated the one-sided derivatives
+            // and only cannot judge the claim with them: "unresolved" read as if f's slopes were
+            // unknown, and the README and the table call it "not judged".
+            if let why = k.unresolved, k.ops == [blackBoxKinkTag], k.left.isFinite, k.right.isFinite { text += " (not judged: \(why))" }
+            else if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
             else { text += " (one-sided derivatives [\(format(Swift.min(k.left, k.right))), \(format(Swift.max(k.left, k.right)))])" }
             // Inside its own interval, yet the row is not one point of the generalized gradient.
             if let joint = k.notInGeneralizedGradient { text += "; the row: \(joint)" }

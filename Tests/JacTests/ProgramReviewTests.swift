@@ -65,6 +65,25 @@ final class ProgramReviewTests: XCTestCase {
         XCTAssertTrue(outputs.stderr.contains("--output-names gives 1 name, but the program replied with 2 outputs"), outputs.stderr)
     }
 
+    // MARK: kinks
+
+    /// relu_unit.py at w = (1, −1, 0), where z = a·w + b = 1 − 2 + 0 + 1 = 0 exactly. By hand the
+    /// generalized gradient is {λa + w : λ ∈ [0, 1]}, a = (1, 2, −1); PyTorch's relu'(0) = 0 gives
+    /// λ = 0, (1, −1, 0), which must pass. relu'(0) = 2 gives (3, 3, −2), outside f's one-sided
+    /// slopes along x0 (1 and 2): a black box leaves it undecided (README: "not judged", never
+    /// invalid), and the message said "one-sided derivatives unresolved" although it printed them.
+    func testAReluKinkHitExactlyPassesWithPyTorchsConventionAndIsNotJudgedOutside() throws {
+        let torch = try runProgram("relu_unit.py", ["--inputs", "3", "--at", "1,-1,0"])
+        XCTAssertEqual(torch.status, 0, torch.stdout + torch.stderr)
+        XCTAssertTrue(torch.stdout.contains("valid subgradient"), torch.stdout)
+        let bad = try runProgram("relu_unit.py --bad-subgradient", ["--inputs", "3", "--at", "1,-1,0"])
+        XCTAssertEqual(bad.status, 1, bad.stderr)
+        XCTAssertFalse(bad.stderr.contains("is wrong"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): kink, program 3.0"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("(not judged: the claimed value lies outside f's one-sided derivatives along this input [1.0, 2.0]"), bad.stderr)
+        XCTAssertFalse(bad.stderr.contains("one-sided derivatives unresolved"), bad.stderr)
+    }
+
     // MARK: choosing points
 
     /// `--samples 2` alone was refused ("give exactly one of --at, --points or --domain"), though
