@@ -158,6 +158,7 @@ struct ProgramCheckCommand: ParsableCommand {
         // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for
         // a formula with or without --claimed, but not what shrinking looks for.
         var unconfirmed: [PointLine] = []
+        var undecided: [EntryCheck] = []
         var outputsText: [String] = []
         var firstFailing: [Double]?
         // The program's values and Jacobians as replied, for the float32 hint when the check fails.
@@ -177,6 +178,7 @@ struct ProgramCheckCommand: ParsableCommand {
                         + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
                 }
                 failures += claimedFailures(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
+                undecided += unconfirmedEntries(report, subject: "program")
                 unconfirmed += unconfirmedEntries(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
                 let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
                 switch outputFormat {
@@ -260,6 +262,7 @@ struct ProgramCheckCommand: ParsableCommand {
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
             failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) }
+            undecided += unconfirmedEntries(report, subject: "program")
             unconfirmed += unconfirmedEntries(report, subject: "program").map {
                 PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels))
             }
@@ -315,6 +318,7 @@ struct ProgramCheckCommand: ParsableCommand {
             var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n" + listed(failures) + shrunk
             if !unconfirmed.isEmpty {
                 text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n" + listed(unconfirmed)
+                    + notConfirmedAdvice(undecided)
             }
             if let hint = float32Hint(replied) { text += "\n(" + hint + ")" }
             throw JacFailure(.modesDisagree, text)
@@ -323,10 +327,53 @@ struct ProgramCheckCommand: ParsableCommand {
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             throw JacFailure(.modesDisagree, "the program's \(what) is not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies") "
                              + "(the check does not pass there, though nothing shows it wrong):\n"
-                             + listed(unconfirmed)
+                             + listed(unconfirmed) + notConfirmedAdvice(undecided)
                              + (float32Hint(replied).map { "\n(" + $0 + ")" } ?? ""))
         }
     }
+}
+
+/// What to do about entries left undecided, one line per reason among them. Status 1 with "not
+/// confirmed" and a reason's name was all a user had: a right softmax gradient at points where
+/// some probabilities are 1e-18 looked like a failure, with nothing saying it was no sign of a bug
+/// or how to grade those entries. Empty when there are none.
+func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
+    var reasons = Set<FDWarning>()
+    var kink = false
+    for e in entries {
+        switch e.verdict {
+        case .fdInconclusive(let why): reasons.formUnion(why)
+        case .kink: kink = true
+        default: break
+        }
+    }
+    var lines: [String] = []
+    if reasons.contains(.belowResolution) {
+        lines.append("below-resolution: the entry is under what differences of the program's outputs can tell from 0 (the tolerance shown), "
+                     + "not evidence of a bug; to grade it, check at a point where it is a larger share of its row (a softmax's inputs closer together)")
+    }
+    if reasons.contains(.cancellation) {
+        lines.append("cancellation: the outputs did not change, or by a few ulps, along that input at every step tried; "
+                     + "if the program ignores that input its derivative is 0, and a claim far from 0 there deserves a look")
+    }
+    if reasons.contains(.noisyEvaluation) {
+        lines.append("noisy-evaluation: the program's own noise, measured at the point, hides the gap (an iterative solver's tolerance, "
+                     + "float32 arithmetic: see --precision); tighten it, or check where the entry is larger")
+    }
+    if reasons.contains(.noConvergence) {
+        lines.append("no-convergence: the differences never settled as the step shrank (the program oscillates or is noisy at that scale); "
+                     + "check at a nearby point")
+    }
+    if kink {
+        lines.append("kink: the point lies where the program is not differentiable (a relu or max argument exactly at its switch); "
+                     + "a value outside one input's one-sided slopes is not judged by a black box: move the point off the kink "
+                     + "to grade each side's gradient, and keep at the kink only what your convention needs")
+    }
+    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence]
+    if !reasons.subtracting(known).isEmpty || (lines.isEmpty && !entries.isEmpty) {
+        lines.append("other reasons: rerun at other points (--samples K); an entry confirmed at none of them deserves a look")
+    }
+    return lines.isEmpty ? "" : "\nwhat \"not confirmed\" means here (nothing showed these entries wrong):\n  " + lines.joined(separator: "\n  ")
 }
 
 /// One line of a failure list and the point (0-based) it belongs to.

@@ -65,6 +65,28 @@ final class ProgramReviewTests: XCTestCase {
         XCTAssertTrue(outputs.stderr.contains("--output-names gives 1 name, but the program replied with 2 outputs"), outputs.stderr)
     }
 
+    // MARK: what "not confirmed" means
+
+    /// The stable log-sum-exp's gradient is softmax(x), exact by hand, but at x = (0, 10, 40, −5, 3)
+    /// ∂lse/∂x0 = e^(0 − 40)/Σ ≈ 4e-18 while lse ≈ 40, whose ulp is 7e-15: no step h ≤ 1 moves lse
+    /// by 4e-18·h, so differences cannot tell that entry from 0 (below-resolution), and status 1
+    /// came with nothing saying that a right gradient can end so, or what to do. At (0.5, −1, 2,
+    /// 0.3, 1) every entry is resolved and the check passes without advice.
+    func testNotConfirmedEntriesComeWithWhatToDo() throws {
+        let r = try runProgram("logsumexp.py", ["--inputs", "5", "--at", "0,10,40,-5,3"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): fd-inconclusive"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("what \"not confirmed\" means here"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("below-resolution: the entry is under what differences of the program's outputs can tell from 0"), r.stderr)
+        let ok = try runProgram("logsumexp.py", ["--inputs", "5", "--at", "0.5,-1,2,0.3,1"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertFalse(ok.stderr.contains("not confirmed"), ok.stderr)
+        // A kink the black box does not judge gets its own advice (relu_unit.py, see below).
+        let kink = try runProgram("relu_unit.py --bad-subgradient", ["--inputs", "3", "--at", "1,-1,0"])
+        XCTAssertTrue(kink.stderr.contains("kink: the point lies where the program is not differentiable"), kink.stderr)
+    }
+
     // MARK: kinks
 
     /// relu_unit.py at w = (1, −1, 0), where z = a·w + b = 1 − 2 + 0 + 1 = 0 exactly. By hand the
