@@ -26,6 +26,32 @@ final class ProgramReviewTests: XCTestCase {
         for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f1/∂x\(j) (entry"), "x\(j): " + r.stderr) }
     }
 
+    // MARK: verdicts on realistic gradients
+
+    /// Guards for the verdicts the review found right. By hand (the programs' docstrings): the
+    /// explicit-Euler adjoint is the exact derivative of the discrete map, so it passes as a
+    /// Jacobian and as uᵀJ; taking df/dθ a step late is wrong in the k, c, F columns of both rows
+    /// and nowhere else. Softmax cross-entropy without the one-hot subtracted is off by
+    /// mean_s [c = label_s]·a_sj, nonzero for all 12 weights of its data; with it, it passes.
+    func testAdjointAndCrossEntropyVerdicts() throws {
+        let at = ["--at", "0.5,0.1,-2,0.2,1.5"]
+        for d in ["jacobian", "vjp"] {
+            let r = try runProgram("euler_adjoint.py", ["--inputs", "5", "--derivative", d] + at)
+            XCTAssertEqual(r.status, 0, "\(d): " + r.stderr)
+        }
+        let late = try runProgram("euler_adjoint.py --off-by-one", ["--inputs", "5"] + at)
+        XCTAssertEqual(late.status, 1, late.stderr)
+        XCTAssertTrue(late.stderr.contains("wrong at 6 entries"), late.stderr)
+        for i in 1...2 { for j in 0...2 { XCTAssertTrue(late.stderr.contains("∂f\(i)/∂x\(j) (entry"), late.stderr) } }
+        XCTAssertFalse(late.stderr.contains("not confirmed"), late.stderr)
+
+        let right = try runProgram("softmax_xent.py", ["--inputs", "12", "--samples", "1", "--seed", "2"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        let noOneHot = try runProgram("softmax_xent.py --no-onehot", ["--inputs", "12", "--at", "0.1,-0.2,0.3,0.4,-0.5,0.6,0.7,-0.8,0.9,1,-1.1,1.2"])
+        XCTAssertEqual(noOneHot.status, 1, noOneHot.stderr)
+        XCTAssertTrue(noOneHot.stderr.contains("wrong at 12 entries"), noOneHot.stderr)
+    }
+
     // MARK: naming entries in the program's terms
 
     /// The same bug read with the weights' names: a user with 21 weights had only "∂f1/∂x7" and
