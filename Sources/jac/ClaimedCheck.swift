@@ -29,17 +29,28 @@ func unconfirmedEntries(_ report: CheckReport, subject: String = "claimed") -> [
 }
 
 /// "∂f2/∂y: claimed -3 but central gives 3 (tolerance 1e-9)": names the entry, the claim and the witness.
-func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "claimed") -> String {
-    let name = "∂f\(e.output + 1)/∂\(e.input < variables.count ? variables[e.input] : "x\(e.input)")"
+/// With `labels` (a program's `--input-names`, `--output-names`) the entry is named in the
+/// program's terms first, its x-name kept beside it for --at and --domain.
+func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "claimed", labels: EntryLabels = EntryLabels()) -> String {
+    let plain = "∂f\(e.output + 1)/∂\(e.input < variables.count ? variables[e.input] : "x\(e.input)")"
+    let input = labels.input(e.input), output = labels.output(e.output)
+    let location = "entry (\(e.output), \(e.input)), 0-based as in the table"
+    let named = input != nil || output != nil
+        ? "∂\(output ?? "f\(e.output + 1)")/∂\(input ?? variables[e.input]) (\(plain), \(location))"
+        : "\(plain) (\(location))"
     let claimedValue = e.subjects.first { $0.name == subject }?.value
-    var text = "\(name) (entry (\(e.output), \(e.input)), 0-based as in the table): \(e.verdict.name)"
+    var text = "\(named): \(e.verdict.name)"
     if let c = claimedValue { text += ", \(subject) \(format(c))" }
     if let w = e.witnessValue, let name = e.witness { text += ", \(name) gives \(format(w))" }
     if let t = e.tolerance { text += " (tolerance \(format(t)))" }
     switch e.verdict {
     case .kink:
         if let k = e.kink {
-            if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
+            // A black box's finding along its directions has estimated the one-sided derivatives
+            // and only cannot judge the claim with them: "unresolved" read as if f's slopes were
+            // unknown, and the README and the table call it "not judged".
+            if let why = k.unresolved, k.ops == [blackBoxKinkTag], k.left.isFinite, k.right.isFinite { text += " (not judged: \(why))" }
+            else if let why = k.unresolved { text += " (one-sided derivatives unresolved: \(why))" }
             else { text += " (one-sided derivatives [\(format(Swift.min(k.left, k.right))), \(format(Swift.max(k.left, k.right)))])" }
             // Inside its own interval, yet the row is not one point of the generalized gradient.
             if let joint = k.notInGeneralizedGradient { text += "; the row: \(joint)" }
@@ -51,6 +62,14 @@ func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "clai
     let others = e.wrongSubjects.filter { $0 != subject }
     if !others.isEmpty { text += " (\(others.joined(separator: ", ")) wrong)" }
     return text
+}
+
+/// Names a program gives its inputs and outputs, for messages; nil where not given.
+struct EntryLabels {
+    var inputs: [String]? = nil
+    var outputs: [String]? = nil
+    func input(_ j: Int) -> String? { inputs.flatMap { j < $0.count ? $0[j] : nil } }
+    func output(_ i: Int) -> String? { outputs.flatMap { i < $0.count ? $0[i] : nil } }
 }
 
 /// `jac check FORMULA --claimed FILE`: the library's `checkJacobian` with the file's Jacobian as

@@ -26,8 +26,10 @@ struct ProgramCheckCommand: ParsableCommand {
         With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, \
         one per output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn \
         from --seed. A reply may always include "jacobian"; NaN/Infinity are accepted \
-        as numbers. Inputs are named x0, x1, ... The program is a black box: no AD \
-        mode can run on it, so the witnesses are central differences, the adaptive \
+        as numbers. Inputs are named x0, x1, ... in --at, --domain and the table; \
+        --input-names W1[0,0],W1[0,1],... (or @FILE, one name a line) and \
+        --output-names name them in your terms in the messages, beside the x-name. The \
+        program is a black box: no AD mode can run on it, so the witnesses are central differences, the adaptive \
         embedded stencil and Richardson extrapolation of its own outputs.
 
         EXIT STATUS
@@ -55,7 +57,8 @@ struct ProgramCheckCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Random points: per-input domains positive, negative, real or [a,b]; unnamed inputs are real ([-2, 2]).",
                                valueName: "x0=positive,x1=[-1,1]"))
     var domain: String?
-    @Option(help: "Random points drawn with --domain.") var samples = 3
+    @Option(help: "Random points drawn from --domain (alone: every input real, [-2, 2]). (default: 3 with --domain)")
+    var samples: Int?
     @Option(help: "Seed of the random points.") var seed: UInt64 = 1
     @Option(help: "Seconds to wait for one reply before killing the program.") var timeout = 10.0
     @Option(help: "Seconds for the whole check.") var budget = 300.0
@@ -68,6 +71,11 @@ struct ProgramCheckCommand: ParsableCommand {
     var programStderr: ProgramStderr = .pass
     @Option(name: .customLong("format"), help: "Output format: table or json (JSON lines with several points).")
     var outputFormat: ProgramOutputFormat = .table
+    @Option(help: ArgumentHelp("Names of the inputs for messages, x0's first: a comma list (commas inside brackets belong to a name, as in W[0,1]) or @FILE with one name a line. --at, --domain and the table keep x0, x1, ...",
+                               valueName: "names"))
+    var inputNames: String?
+    @Option(help: ArgumentHelp("Names of the outputs for messages, y[0]'s first, as for --input-names.", valueName: "names"))
+    var outputNames: String?
     @Option(help: "The program's arithmetic: float64, or float32 (a float32 model, PyTorch's and JAX's default), whose outputs carry Float rounding that differences must allow for.")
     var precision: ProgramPrecision = .float64
 
@@ -78,13 +86,42 @@ struct ProgramCheckCommand: ParsableCommand {
         guard timeout.isFinite && timeout > 0 else { throw ValidationError("--timeout must be a positive number of seconds") }
         guard budget.isFinite && budget > 0 else { throw ValidationError("--budget must be a positive number of seconds") }
         guard maxRequests >= 1 else { throw ValidationError("--max-requests must be at least 1") }
-        guard samples >= 1 && samples <= 100_000 else { throw ValidationError("--samples must be between 1 and 100000") }
-        let sources = [at != nil, points != nil, domain != nil].filter { $0 }.count
-        if sources != 1 { throw ValidationError("give exactly one of --at, --points or --domain") }
+        if let samples, !(1...100_000).contains(samples) { throw ValidationError("--samples must be between 1 and 100000") }
+        // --samples alone draws from the default domain: it was refused ("give exactly one of
+        // --at, --points or --domain") though the help says unnamed inputs are real, and beside
+        // --at it was ignored without a word.
+        let sources = [at != nil, points != nil, domain != nil || samples != nil].filter { $0 }.count
+        if sources != 1 {
+            throw ValidationError(samples != nil && (at != nil || points != nil)
+                ? "--samples draws random points (from --domain, or every input in [-2, 2]); it does not apply to --at or --points"
+                : "give exactly one of --at, --points or --domain (or --samples K alone)")
+        }
         if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
     }
 
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
+
+    /// `--input-names` and `--output-names` read and counted against n (m is checked once the
+    /// program has said it).
+    func loadLabels() throws -> EntryLabels {
+        var labels = EntryLabels()
+        labels.inputs = try inputNames.map { try readNames($0, option: "--input-names") }
+        labels.outputs = try outputNames.map { try readNames($0, option: "--output-names") }
+        if let names = labels.inputs, names.count != inputs {
+            throw JacFailure.invalid("--input-names gives \(names.count) name\(names.count == 1 ? "" : "s") for --inputs \(inputs)")
+        }
+        if let names = labels.outputs, let m = outputs, names.count != m {
+            throw JacFailure.invalid("--output-names gives \(names.count) name\(names.count == 1 ? "" : "s") for --outputs \(m)")
+        }
+        return labels
+    }
+
+    /// The program's own count of outputs against `--output-names`, once its first reply gave it.
+    func checkOutputNames(_ labels: EntryLabels, _ session: ProgramSession) throws {
+        if let names = labels.outputs, let m = session.outputs, names.count != m {
+            throw JacFailure.invalid("--output-names gives \(names.count) name\(names.count == 1 ? "" : "s"), but the program replied with \(m) output\(m == 1 ? "" : "s")")
+        }
+    }
 
     func loadPoints() throws -> [[Double]] {
         let points = try loadPointsAsGiven()
@@ -107,19 +144,21 @@ struct ProgramCheckCommand: ParsableCommand {
         if let points { return try readPoints(path: points, variables: variables).map(\.doubles) }
         let domains = try parseDomains(domain ?? "", variables: variables)
         var rng = SeededGenerator(seed: seed)
-        return (0..<samples).map { _ in domains.map { $0.sample(&rng) } }
+        return (0..<(samples ?? 3)).map { _ in domains.map { $0.sample(&rng) } }
     }
 
     func run() throws {
         let xs = try loadPoints()
+        let labels = try loadLabels()
         var limits = ProgramLimits()
         limits.timeout = timeout; limits.budget = budget; limits.maxRequests = maxRequests
         let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
         defer { session.stop() }
-        var failures: [String] = []
+        var failures: [PointLine] = []
         // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for
         // a formula with or without --claimed, but not what shrinking looks for.
-        var unconfirmed: [String] = []
+        var unconfirmed: [PointLine] = []
+        var undecided: [EntryCheck] = []
         var outputsText: [String] = []
         var firstFailing: [Double]?
         // The program's values and Jacobians as replied, for the float32 hint when the check fails.
@@ -129,15 +168,18 @@ struct ProgramCheckCommand: ParsableCommand {
             let before = session.requests
             if derivative != .jacobian {
                 let (report, direction) = try checkProduct(session, x: x, point: k, prefix: at)
+                try checkOutputNames(labels, session)
                 let cost = session.requests - before
                 let kind = derivative == .jvp ? "J·v" : "uᵀJ"
                 func describeComponent(_ e: EntryCheck) -> String {
                     let index = derivative == .jvp ? e.output : e.input
-                    return at + "(\(kind))[\(index)]: \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                    let name = derivative == .jvp ? labels.output(index) : labels.input(index)
+                    return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
                         + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
                 }
-                failures += claimedFailures(report, subject: "program").map(describeComponent)
-                unconfirmed += unconfirmedEntries(report, subject: "program").map(describeComponent)
+                failures += claimedFailures(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
+                undecided += unconfirmedEntries(report, subject: "program")
+                unconfirmed += unconfirmedEntries(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
                 let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
                 switch outputFormat {
                 case .json:
@@ -145,7 +187,7 @@ struct ProgramCheckCommand: ParsableCommand {
                     if case .object(var pairs) = value {
                         pairs += [("program", .string(program)), ("derivative", .string(derivative.rawValue)),
                                   (derivative == .jvp ? "direction" : "cotangent", .array(direction.map { .number($0) })),
-                                  ("requests", .object([("total", .integer(cost))]))]
+                                  ("requests", .object([("total", .integer(cost))]))] + labelPairs(labels)
                         value = .object(pairs)
                     }
                     outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
@@ -163,6 +205,7 @@ struct ProgramCheckCommand: ParsableCommand {
                 claimed = reply.jacobian ?? []
                 replied += reply.y + claimed.joined()
             } catch let f as JacFailure { throw JacFailure(f.status, at + f.message) }
+            try checkOutputNames(labels, session)
             var directionalNote: String?
             if directionalFirst {
                 var rng = SeededGenerator(seed: seed &+ UInt64(k) &* 0x9E37_79B9)
@@ -218,8 +261,11 @@ struct ProgramCheckCommand: ParsableCommand {
             if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
-            failures += bad.map { at + describeEntry($0, variables: variables, subject: "program") }
-            unconfirmed += unconfirmedEntries(report, subject: "program").map { at + describeEntry($0, variables: variables, subject: "program") }
+            failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) }
+            undecided += unconfirmedEntries(report, subject: "program")
+            unconfirmed += unconfirmedEntries(report, subject: "program").map {
+                PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels))
+            }
             if !bad.isEmpty && firstFailing == nil { firstFailing = x }
             // "At the point" includes the probes that move every input at once: the black-box
             // check measures the program's noise along one such line (16 to 40 requests).
@@ -237,6 +283,7 @@ struct ProgramCheckCommand: ParsableCommand {
                                                        ("at_point", .integer(other)),
                                                        ("per_input", .array(perColumn.map { .integer($0) }))])))
                     pairs.append(("black_box", .string(note)))
+                    pairs += labelPairs(labels)
                     value = .object(pairs)
                 }
                 outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
@@ -248,23 +295,30 @@ struct ProgramCheckCommand: ParsableCommand {
         print(outputsText.joined(separator: outputFormat == .json ? "\n" : "\n\n"))
         if outputFormat != .json { print("total requests: \(session.requests)") }
         fflush(nil)
+        // The point once above its entries: with 21 inputs, repeating its coordinates on every
+        // entry's line made 20 wrong weights 40 screens of numbers (a user trial).
+        func listed(_ lines: [PointLine]) -> String {
+            renderByPoint(lines, pointLabels: xs.count > 1 ? xs.enumerated().map { k, x in
+                "point \(k + 1) (" + zip(variables, x).map { "\($0) = \(format($1))" }.joined(separator: ", ") + ")"
+            } : nil)
+        }
         if !failures.isEmpty {
             let wrongCount = failures.count
+            var shrunk = ""
             // A random point is hard to reproduce by hand: shrink the first failing one.
-            if let x = firstFailing, let domain, inputs <= ProgramCheckCommand.maxShrinkInputs {
-                let domains = try parseDomains(domain, variables: variables)
+            if let x = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
+                let domains = try parseDomains(domain ?? "", variables: variables)
                 let before = session.requests
                 if let (small, entries) = shrink(x, domains: domains, session: session) {
-                    failures.append("shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
-                                    + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", "))
+                    shrunk = "\n  shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
+                        + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", ")
                 }
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
-            var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n  "
-                + failures.prefix(20).joined(separator: "\n  ")
+            var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n" + listed(failures) + shrunk
             if !unconfirmed.isEmpty {
-                text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n  "
-                    + unconfirmed.prefix(20).joined(separator: "\n  ")
+                text += "\nand not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies"):\n" + listed(unconfirmed)
+                    + notConfirmedAdvice(undecided)
             }
             if let hint = float32Hint(replied) { text += "\n(" + hint + ")" }
             throw JacFailure(.modesDisagree, text)
@@ -272,11 +326,119 @@ struct ProgramCheckCommand: ParsableCommand {
         if !unconfirmed.isEmpty {
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             throw JacFailure(.modesDisagree, "the program's \(what) is not confirmed at \(unconfirmed.count) entr\(unconfirmed.count == 1 ? "y" : "ies") "
-                             + "(the check does not pass there, though nothing shows it wrong):\n  "
-                             + unconfirmed.prefix(20).joined(separator: "\n  ")
+                             + "(the check does not pass there, though nothing shows it wrong):\n"
+                             + listed(unconfirmed) + notConfirmedAdvice(undecided)
                              + (float32Hint(replied).map { "\n(" + $0 + ")" } ?? ""))
         }
     }
+}
+
+/// What to do about entries left undecided, one line per reason among them. Status 1 with "not
+/// confirmed" and a reason's name was all a user had: a right softmax gradient at points where
+/// some probabilities are 1e-18 looked like a failure, with nothing saying it was no sign of a bug
+/// or how to grade those entries. Empty when there are none.
+func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
+    var reasons = Set<FDWarning>()
+    var kink = false
+    for e in entries {
+        switch e.verdict {
+        case .fdInconclusive(let why): reasons.formUnion(why)
+        case .kink: kink = true
+        default: break
+        }
+    }
+    var lines: [String] = []
+    if reasons.contains(.belowResolution) {
+        lines.append("below-resolution: the entry is under what differences of the program's outputs can tell from 0 (the tolerance shown), "
+                     + "not evidence of a bug; to grade it, check at a point where it is a larger share of its row (a softmax's inputs closer together)")
+    }
+    if reasons.contains(.cancellation) {
+        lines.append("cancellation: the outputs did not change, or by a few ulps, along that input at every step tried; "
+                     + "if the program ignores that input its derivative is 0, and a claim far from 0 there deserves a look")
+    }
+    if reasons.contains(.noisyEvaluation) {
+        lines.append("noisy-evaluation: the program's own noise, measured at the point, hides the gap (an iterative solver's tolerance, "
+                     + "float32 arithmetic: see --precision); tighten it, or check where the entry is larger")
+    }
+    if reasons.contains(.noConvergence) {
+        lines.append("no-convergence: the differences never settled as the step shrank (the program oscillates or is noisy at that scale); "
+                     + "check at a nearby point")
+    }
+    if kink {
+        lines.append("kink: the point lies where the program is not differentiable (a relu or max argument exactly at its switch); "
+                     + "a value outside one input's one-sided slopes is not judged by a black box: move the point off the kink "
+                     + "to grade each side's gradient, and keep at the kink only what your convention needs")
+    }
+    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence]
+    if !reasons.subtracting(known).isEmpty || (lines.isEmpty && !entries.isEmpty) {
+        lines.append("other reasons: rerun at other points (--samples K); an entry confirmed at none of them deserves a look")
+    }
+    return lines.isEmpty ? "" : "\nwhat \"not confirmed\" means here (nothing showed these entries wrong):\n  " + lines.joined(separator: "\n  ")
+}
+
+/// One line of a failure list and the point (0-based) it belongs to.
+struct PointLine {
+    let point: Int
+    let text: String
+}
+
+/// The lines indented under their point's label (none with a single point), at most `limit` of
+/// them; the rest are counted, not dropped silently (the cut used to say nothing, and a third
+/// point's wrong entries vanished from the message).
+func renderByPoint(_ lines: [PointLine], pointLabels: [String]?, limit: Int = 20) -> String {
+    var out: [String] = []
+    var current: Int?
+    for line in lines.prefix(limit) {
+        if let labels = pointLabels, line.point != current, line.point < labels.count {
+            out.append("  " + labels[line.point] + ":")
+            current = line.point
+        }
+        out.append((pointLabels == nil ? "  " : "    ") + line.text)
+    }
+    if lines.count > limit {
+        let points = Set(lines.dropFirst(limit).map(\.point)).count
+        out.append("  … and \(lines.count - limit) more\(pointLabels == nil ? "" : " at \(points) point\(points == 1 ? "" : "s")") (--format json has every entry)")
+    }
+    return out.joined(separator: "\n")
+}
+
+/// The names given for the program's inputs and outputs, for its JSON report (absent when none).
+func labelPairs(_ labels: EntryLabels) -> [(String, JSONValue)] {
+    [("input_names", labels.inputs), ("output_names", labels.outputs)].compactMap { key, names in
+        names.map { (key, .array($0.map { .string($0) })) }
+    }
+}
+
+/// `W1[0,0],W1[0,1],b` (commas inside brackets belong to a name) or `@FILE`, one name a line.
+func readNames(_ spec: String, option: String) throws -> [String] {
+    let names: [String]
+    if spec.hasPrefix("@") {
+        let path = String(spec.dropFirst())
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw JacFailure.invalid("\(option): cannot read '\(path)'")
+        }
+        names = text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    } else {
+        names = splitOutsideBrackets(spec).map { $0.trimmingSpaces() }
+    }
+    if let empty = names.firstIndex(where: \.isEmpty) { throw JacFailure.invalid("\(option): name \(empty) (0-based) is empty") }
+    var seen = Set<String>()
+    if let twice = names.first(where: { !seen.insert($0).inserted }) { throw JacFailure.invalid("\(option) gives '\(twice)' twice") }
+    return names
+}
+
+/// `spec` split at the commas outside brackets.
+func splitOutsideBrackets(_ spec: String) -> [String] {
+    var items: [String] = []
+    var current = ""
+    var depth = 0
+    for c in spec {
+        if c == "[" { depth += 1 }
+        if c == "]" { depth -= 1 }
+        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
+    }
+    items.append(current)
+    return items
 }
 
 extension ProgramCheckCommand {
@@ -377,15 +539,7 @@ enum InputDomain: Equatable {
 
 /// Parses `x0=positive,x1=[-1,1]` (commas inside brackets belong to the interval).
 func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
-    var items: [String] = []
-    var current = ""
-    var depth = 0
-    for c in spec {
-        if c == "[" { depth += 1 }
-        if c == "]" { depth -= 1 }
-        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
-    }
-    items.append(current)
+    let items = splitOutsideBrackets(spec)
     var domains = [InputDomain](repeating: .real, count: variables.count)
     var seen = Set<String>()
     for item in items.map({ $0.trimmingSpaces() }) where !item.isEmpty {
