@@ -428,14 +428,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
               directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } }),
               row.contains(where: { $0.kink.map { $0.unresolved == nil && $0.withinOneSided.allSatisfy(\.valid) } ?? false }),
               row.allSatisfy({ $0.verdict == .agree || $0.kink != nil }), g.allSatisfy(\.isFinite) else { return row }
-        var rng = SeededGenerator(seed: 0x0D1_7EC7)
-        var candidates: [[Double]] = []
-        if g.contains(where: { $0 != 0 }) { candidates.append(g) }
-        for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
         let m = value.count
-        for raw in candidates {
-            let vmax = raw.map { Swift.abs($0) }.max() ?? 1
-            let v = raw.map { $0 / vmax }
+        for v in rowProbeDirections(claimed: g) {
             // The one-sided slopes along v from the stencils `oneSided` uses (its step, each side
             // with its rounding and its difference from the 2h twin), on a probe told f's noise.
             var line = newLine(v.map { V($0) })
@@ -486,6 +480,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
         }
         return row
+    }
+
+    /// The directions a row is probed along beyond the axes: the claim g itself (where it is not
+    /// 0) and four seeded random ones, each scaled to a largest component of 1. Fixed by the seed,
+    /// so a check gives the same verdict on every run.
+    func rowProbeDirections(claimed g: [Double]) -> [[Double]] {
+        let n = x.count
+        var rng = SeededGenerator(seed: 0x0D1_7EC7)
+        var candidates: [[Double]] = []
+        if g.allSatisfy(\.isFinite), g.contains(where: { $0 != 0 }) { candidates.append(g) }
+        for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
+        return candidates.map { raw in
+            let vmax = raw.map { Swift.abs($0) }.max() ?? 1
+            return raw.map { $0 / vmax }
+        }
     }
 
     /// The row with each entry that differences alone convict (rule-wrong, or f read flat where
@@ -890,7 +899,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
         // it. A kink's differences settle (on the mean slope), so none is claimed otherwise.
-        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, d, claimed: claimed) {
+        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, along: directions[d], claimed: claimed) {
             switch k {
             case .kink(let k):
                 let valid = k.withinOneSided.allSatisfy(\.valid)
@@ -1190,8 +1199,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case unresolved
     }
 
-    /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
-    /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
+    /// Left and right derivatives along v (an entry's direction, or a direction the row is probed
+    /// along for a kink no axis shows; second-order one-sided stencils, each with a truncation
+    /// estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
     ///
     /// A pair that differs at the default step is looked at again 4, 16, 64, … times closer: at a
@@ -1200,9 +1210,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
     /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
     /// at a tiny step never makes a true kink look smooth.
-    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> OneSidedFinding? {
+    func oneSided(_ r: Int, along v: [V], claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
-        var line = newLine(directions[d])
+        var line = newLine(v)
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
         func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
             func side(_ s: Stencil) -> (value: Double, error: Double) {
