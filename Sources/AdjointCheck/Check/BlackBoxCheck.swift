@@ -214,6 +214,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var scanProbes: [Int: LineProbe<V>] = [:]
     /// Per direction, (f(x ± h·d) − f(x))/h per output (``variation(_:_:)``); nil inside when not taken.
     var variations: [Int: [[Double]]?] = [:]
+    /// The kink probe's lines (``kinkAlongProbedDirection(_:claimed:claimedName:)``), by direction:
+    /// its seeded directions are the same for every row, and a sample gives every output, so a
+    /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
+    var kinkProbes: [[Double]: LineProbe<V>] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
     /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
@@ -269,6 +273,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             cache.removeAll()
             scanProbes.removeAll()
             variations.removeAll()
+            kinkProbes.removeAll()
         }
     }
     var eps: Double { Double(V.ulpOfOne) }
@@ -514,7 +519,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// x₀ + x₁ > 0, x₀ < 0 < x₁ it is 2x₀, and the claimed (2, 0) was flagged along x₀ (a review).
     /// Along v = (a, b) with ab < 0 it is −2·min(|a|, |b|)·|t|, a kink. So before a row keeps a
     /// conviction without an axis kink, f is probed along ``rowProbeDirections(claimed:)`` with
-    /// the axis test's one-sided differences (``oneSided(_:along:claimed:)``: the slopes differ at
+    /// the axis test's one-sided differences (``oneSided(_:on:claimed:)``: the slopes differ at
     /// every step tried, not only at a first one that reaches a kink nearby). Only rows with such
     /// a conviction pay for it, and the first kink found ends the probe. Where no probed direction
     /// shows a kink the convictions stand: f may still be non-differentiable along directions the
@@ -586,7 +591,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // The claim's slope along v, where the row is a gradient's (only a finding of f
             // smooth along v reads it, and such a finding is no kink).
             let predicted = g.count == n ? zip(g, v).reduce(0) { $0 + $1.0 * $1.1 } : .nan
-            if case .kink(let k) = oneSided(r, along: v.map { V($0) }, claimed: (claimedName, predicted)) { return (v, k) }
+            var line = kinkProbes[v] ?? newLine(v.map { V($0) })
+            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted))
+            kinkProbes[v] = line
+            if case .kink(let k) = finding { return (v, k) }
         }
         return nil
     }
@@ -947,7 +955,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
         // it. A kink's differences settle (on the mean slope), so none is claimed otherwise.
-        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, along: directions[d], claimed: claimed) {
+        var entryLine = newLine(directions[d])
+        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, on: &entryLine, claimed: claimed) {
             switch k {
             case .kink(let k):
                 let valid = k.withinOneSided.allSatisfy(\.valid)
@@ -1247,7 +1256,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case unresolved
     }
 
-    /// Left and right derivatives along v (an entry's direction, or a direction the row is probed
+    /// Left and right derivatives along the line's direction (an entry's, or one the row is probed
     /// along for a kink no axis shows; second-order one-sided stencils, each with a truncation
     /// estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
@@ -1258,9 +1267,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
     /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
     /// at a tiny step never makes a true kink look smooth.
-    func oneSided(_ r: Int, along v: [V], claimed: (String, Double)) -> OneSidedFinding? {
+    func oneSided(_ r: Int, on line: inout LineProbe<V>, claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
-        var line = newLine(v)
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
         func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
             func side(_ s: Stencil) -> (value: Double, error: Double) {
