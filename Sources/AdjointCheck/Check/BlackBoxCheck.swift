@@ -522,9 +522,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// the axis test's one-sided differences (``oneSided(_:on:claimed:)``: the slopes differ at
     /// every step tried, not only at a first one that reaches a kink nearby). Only rows with such
     /// a conviction pay for it, and the first kink found ends the probe. Where no probed direction
-    /// shows a kink the convictions stand: f may still be non-differentiable along directions the
-    /// probe missed, but a wrong claim at a smooth point must be convicted, and probing every
-    /// direction is not possible.
+    /// shows a kink the convictions stand: a wrong claim at a smooth point must be convicted. f
+    /// may still be non-differentiable: along directions the probe missed, or along none at all
+    /// (median(x₀, x₁, 0) is linear on every line through 0, yet its piece 0 < x₀ < x₁ gives the
+    /// generalized gradient (1, 0), which stays flagged along the flat x₀).
     ///
     /// A JVP's row is one entry, f's slope along its direction v, and is probed the same way: at
     /// such a point J·v need only be ⟨g, v⟩ for a generalized gradient g (2 along x₀ above, where
