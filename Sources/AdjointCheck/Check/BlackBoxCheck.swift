@@ -214,6 +214,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var scanProbes: [Int: LineProbe<V>] = [:]
     /// Per direction, (f(x ± h·d) − f(x))/h per output (``variation(_:_:)``); nil inside when not taken.
     var variations: [Int: [[Double]]?] = [:]
+    /// The kink probe's lines (``kinkAlongProbedDirection(_:claimed:claimedName:)``), by direction:
+    /// its seeded directions are the same for every row, and a sample gives every output, so a
+    /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
+    var kinkProbes: [[Double]: LineProbe<V>] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
     /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
@@ -269,6 +273,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             cache.removeAll()
             scanProbes.removeAll()
             variations.removeAll()
+            kinkProbes.removeAll()
         }
     }
     var eps: Double { Double(V.ulpOfOne) }
@@ -387,7 +392,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
             let judged = markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r)
-            entries.append(undecidedWhereNotDifferentiable(judged))
+            entries.append(undecidedWhereNotDifferentiable(judged, r, claimed: claimed[r], claimedName: claimedName))
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -428,14 +433,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
               directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } }),
               row.contains(where: { $0.kink.map { $0.unresolved == nil && $0.withinOneSided.allSatisfy(\.valid) } ?? false }),
               row.allSatisfy({ $0.verdict == .agree || $0.kink != nil }), g.allSatisfy(\.isFinite) else { return row }
-        var rng = SeededGenerator(seed: 0x0D1_7EC7)
-        var candidates: [[Double]] = []
-        if g.contains(where: { $0 != 0 }) { candidates.append(g) }
-        for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
         let m = value.count
-        for raw in candidates {
-            let vmax = raw.map { Swift.abs($0) }.max() ?? 1
-            let v = raw.map { $0 / vmax }
+        for v in rowProbeDirections(claimed: g) {
             // The one-sided slopes along v from the stencils `oneSided` uses (its step, each side
             // with its rounding and its difference from the 2h twin), on a probe told f's noise.
             var line = newLine(v.map { V($0) })
@@ -488,42 +487,85 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return row
     }
 
+    /// The directions a row is probed along beyond the axes: the claim g itself (where it is a
+    /// nonzero gradient row, one entry per input) and four seeded random ones, each scaled to a
+    /// largest component of 1. Fixed by the seed, so a check gives the same verdict on every run.
+    func rowProbeDirections(claimed g: [Double]) -> [[Double]] {
+        let n = x.count
+        var rng = SeededGenerator(seed: 0x0D1_7EC7)
+        var candidates: [[Double]] = []
+        if g.count == n, g.allSatisfy(\.isFinite), g.contains(where: { $0 != 0 }) { candidates.append(g) }
+        for _ in 0..<4 { candidates.append((0..<n).map { _ in 2 * rng.nextUnit() - 1 }) }
+        return candidates.map { raw in
+            let vmax = raw.map { Swift.abs($0) }.max() ?? 1
+            return raw.map { $0 / vmax }
+        }
+    }
+
     /// The row with each entry that differences alone convict (rule-wrong, or f read flat where
-    /// the claim moves) made undecided when another entry of the row shows a kink at the point.
+    /// the claim moves) made undecided when f shows a kink at the point: along another entry's
+    /// axis, or, where no axis shows one, along a direction moving several inputs.
     ///
     /// Such an entry's conviction rests on f's slope along its own axis, which is the entry of
-    /// the gradient only where f is differentiable. A kink along another axis shows f is not:
-    /// there a claimed row need only be a generalized gradient, conv{∇fᵢ} over the pieces fᵢ
-    /// meeting at x, and a piece's gradient has entries unrelated to the slope along an axis on
-    /// which f is smooth. |x₀ + x₁| − |x₁| at (0, 0) is 0 along x₁ and |x₀| along x₀; on
-    /// x₀ + x₁ > 0 > x₁ it is x₀ + 2x₁, so (1, 2) is a generalized gradient, and the claimed 2
-    /// along the flat x₁ was flagged (a review; PyTorch's and JAX's conventions return such
-    /// values). A black box cannot enumerate the pieces, so it cannot convict; it says which
-    /// kink it saw. With one input there is no other axis: a claim outside that input's one-sided
-    /// derivatives stays wrong. A point where no axis shows a kink keeps its convictions, also
-    /// where f is not differentiable all the same (|x₀ + x₁| − |x₀| − |x₁| at 0 is flat along
-    /// both axes: the check does not probe other directions for a kink). A custom witness's
-    /// conviction stands: it states its own error, and its caller chose to trust it.
-    func undecidedWhereNotDifferentiable(_ row: [EntryCheck]) -> [EntryCheck] {
+    /// the gradient only where f is differentiable. A kink shows f is not: there a claimed row
+    /// need only be a generalized gradient, conv{∇fᵢ} over the pieces fᵢ meeting at x, and a
+    /// piece's gradient has entries unrelated to the slope along an axis on which f is smooth.
+    /// |x₀ + x₁| − |x₁| at (0, 0) is 0 along x₁ and |x₀| along x₀; on x₀ + x₁ > 0 > x₁ it is
+    /// x₀ + 2x₁, so (1, 2) is a generalized gradient, and the claimed 2 along the flat x₁ was
+    /// flagged (a review; PyTorch's and JAX's conventions return such values). A black box cannot
+    /// enumerate the pieces, so it cannot convict; it says which kink it saw.
+    ///
+    /// No axis need show the kink: |x₀ + x₁| − |x₀| − |x₁| at 0 is flat along both axes, yet on
+    /// x₀ + x₁ > 0, x₀ < 0 < x₁ it is 2x₀, and the claimed (2, 0) was flagged along x₀ (a review).
+    /// Along v = (a, b) with ab < 0 it is −2·min(|a|, |b|)·|t|, a kink. So before a row keeps a
+    /// conviction without an axis kink, f is probed along ``rowProbeDirections(claimed:)`` with
+    /// the axis test's one-sided differences (``oneSided(_:on:claimed:)``: the slopes differ at
+    /// every step tried, not only at a first one that reaches a kink nearby). Only rows with such
+    /// a conviction pay for it, and the first kink found ends the probe. Where no probed direction
+    /// shows a kink the convictions stand: a wrong claim at a smooth point must be convicted. f
+    /// may still be non-differentiable: along directions the probe missed, or along none at all
+    /// (median(x₀, x₁, 0) is linear on every line through 0, yet its piece 0 < x₀ < x₁ gives the
+    /// generalized gradient (1, 0), which stays flagged along the flat x₀).
+    ///
+    /// A JVP's row is one entry, f's slope along its direction v, and is probed the same way: at
+    /// such a point J·v need only be ⟨g, v⟩ for a generalized gradient g (2 along x₀ above, where
+    /// f is flat). With one input there is no other direction: a claim outside that input's
+    /// one-sided derivatives stays wrong. A custom witness's conviction stands: it states its own
+    /// error, and its caller chose to trust it.
+    mutating func undecidedWhereNotDifferentiable(_ row: [EntryCheck], _ r: Int, claimed g: [Double],
+                                                  claimedName: String) -> [EntryCheck] {
+        let customWitnesses = Set(options.ladder.filter { if case .custom = $0 { return true } else { return false } }.map(\.name))
+        func convictedByDifferences(_ e: EntryCheck) -> Bool {
+            if case .ruleWrong = e.verdict { return !customWitnesses.contains(e.witness ?? "") }
+            return e.flatWhereClaimMoves
+        }
+        guard row.contains(where: convictedByDifferences) else { return row }
         // A black box's kinks come from `oneSided`, whose one-sided derivatives differ at every
         // step it tried; an unresolved pair gives no kink verdict, so it does not count here.
-        guard let seen = row.first(where: { e in
+        let axisKink = row.first { e in
             guard case .kink = e.verdict, let k = e.kink, k.left.isFinite, k.right.isFinite, k.left != k.right else { return false }
             return true
-        }), let kink = seen.kink else { return row }
-        let customWitnesses = Set(options.ladder.filter { if case .custom = $0 { return true } else { return false } }.map(\.name))
+        }
+        let kinkInput: Int?
+        let seen: String
+        if let e = axisKink, let k = e.kink {
+            kinkInput = e.input
+            seen = "f has a kink along x\(e.input) at this point (one-sided derivatives \(fmt(k.left)) and \(fmt(k.right)))"
+        } else if let (v, k) = kinkAlongProbedDirection(r, claimed: g, claimedName: claimedName) {
+            kinkInput = nil
+            seen = "f has a kink along v = (" + v.map(fmt).joined(separator: ", ") + ") at this point, though along no axis "
+                + "(one-sided slopes \(fmt(k.left)) and \(fmt(k.right)))"
+        } else {
+            return row
+        }
         return row.map { e in
-            guard e.input != seen.input else { return e }
-            let convictedByDifferences: Bool
-            if case .ruleWrong = e.verdict { convictedByDifferences = !customWitnesses.contains(e.witness ?? "") }
-            else { convictedByDifferences = e.flatWhereClaimMoves }
-            guard convictedByDifferences else { return e }
+            guard e.input != kinkInput, convictedByDifferences(e) else { return e }
             // The slope f shows along this entry's axis: the convicting witness's, or 0 where
             // every rung read f flat.
             let slope = e.witnessValue ?? 0
-            let why = "f has a kink along x\(seen.input) at this point (one-sided derivatives \(fmt(kink.left)) and "
-                + "\(fmt(kink.right))), so f is not differentiable here and a generalized gradient's entry need not equal "
-                + "the slope along x\(e.input)"
+            let what = directions.count == x.count ? "a generalized gradient's entry need not equal the slope along x\(e.input)"
+                : "a generalized Jacobian's product with the direction need not equal f's slope along it"
+            let why = seen + ", so f is not differentiable here and " + what
             let analysis = KinkAnalysis(ops: [blackBoxKinkTag], left: slope, right: slope,
                                         withinOneSided: e.subjects.map { (subject: $0.name, valid: false) },
                                         unresolved: why, tolerance: e.tolerance ?? 0)
@@ -532,6 +574,30 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                               absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
                               kink: analysis, ladder: e.ladder)
         }
+    }
+
+    /// The first of ``rowProbeDirections(claimed:)`` along which functional r of f shows a kink at
+    /// x, with its one-sided slopes; nil when none does, or f has one input. About seven
+    /// evaluations per direction where f is smooth along it; a kink costs the closer looks that
+    /// confirm it.
+    mutating func kinkAlongProbedDirection(_ r: Int, claimed g: [Double], claimedName: String) -> (v: [Double], kink: KinkAnalysis)? {
+        let n = x.count
+        let axes = directions.count == n
+            && directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } })
+        guard n > 1, axes || directions.count == 1 else { return nil }
+        // Judged against f's measured noise, as the axis test is (already measured: a conviction
+        // by differences went through the step scan, and a flat reading through every rung).
+        measureNoiseOnce()
+        for v in rowProbeDirections(claimed: g) {
+            // The claim's slope along v, where the row is a gradient's (only a finding of f
+            // smooth along v reads it, and such a finding is no kink).
+            let predicted = g.count == n ? zip(g, v).reduce(0) { $0 + $1.0 * $1.1 } : .nan
+            var line = kinkProbes[v] ?? newLine(v.map { V($0) })
+            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted))
+            kinkProbes[v] = line
+            if case .kink(let k) = finding { return (v, k) }
+        }
+        return nil
     }
 
     /// The row with each entry that reads f flat where the claim moves (``EntryCheck/flatWhereClaimMoves``)
@@ -890,7 +956,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
         // it. A kink's differences settle (on the mean slope), so none is claimed otherwise.
-        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, d, claimed: claimed) {
+        var entryLine = newLine(directions[d])
+        if aVerifiedRungSettled || !reasons.contains(.noConvergence), let k = oneSided(r, on: &entryLine, claimed: claimed) {
             switch k {
             case .kink(let k):
                 let valid = k.withinOneSided.allSatisfy(\.valid)
@@ -1190,8 +1257,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case unresolved
     }
 
-    /// Left and right derivatives along direction d (second-order one-sided stencils, each with a
-    /// truncation estimate from its 2h twin). Returns nil when the function looks smooth here (the
+    /// Left and right derivatives along the line's direction (an entry's, or one the row is probed
+    /// along for a kink no axis shows; second-order one-sided stencils, each with a truncation
+    /// estimate from its 2h twin). Returns nil when the function looks smooth here (the
     /// one-sided derivatives agree within their errors), so the ladder's verdict stands.
     ///
     /// A pair that differs at the default step is looked at again 4, 16, 64, … times closer: at a
@@ -1200,9 +1268,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
     /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
     /// at a tiny step never makes a true kink look smooth.
-    func oneSided(_ r: Int, _ d: Int, claimed: (String, Double)) -> OneSidedFinding? {
+    func oneSided(_ r: Int, on line: inout LineProbe<V>, claimed: (String, Double)) -> OneSidedFinding? {
         let m = value.count
-        var line = newLine(directions[d])
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
         func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
             func side(_ s: Stencil) -> (value: Double, error: Double) {
