@@ -41,7 +41,7 @@ final class ConcurrentCountTests: XCTestCase {
 
     func testEveryModeOnTasksCountsWhatTheSerialCallCounts() async throws {
         for tasks in [2, 3, 8] {
-            for mode in [JacobianMode.forward, .reverse] {
+            for mode in [JacobianMode.forward, .reverse, .automatic] {
                 for (name, f, x) in [("small", Small() as any ADFunction & Sendable, smallX), ("chain", Chain(), chainX)] {
                     let serial = try measureOperations { try jacobian(of: f, at: x, mode: mode) }
                     let concurrent = try await measureOperations { try await jacobian(of: f, at: x, mode: mode, tasks: tasks) }
@@ -53,6 +53,21 @@ final class ConcurrentCountTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// Automatic mode with one forward pass (n ≤ 8) evaluated f once more than the serial call,
+    /// which skips learning m there: the concurrent call counted 2 evaluations beside its 1. With
+    /// no outputs both answer with reverse mode.
+    func testAutomaticModeOnTasksSkipsThePlainEvaluationAsTheSerialOneDoes() async throws {
+        struct NoOutputs: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [] } }
+        let (small, counts) = try await measureOperations { try await jacobian(of: Small(), at: smallX, tasks: 2) }
+        XCTAssertEqual(small.mode, .forward)
+        XCTAssertEqual(counts.functionEvaluations, 1)
+        let serial = try jacobian(of: NoOutputs(), at: smallX)
+        let concurrent = try await jacobian(of: NoOutputs(), at: smallX, tasks: 2)
+        XCTAssertEqual(concurrent.mode, serial.mode)
+        XCTAssertEqual(concurrent.passes, serial.passes)
+        XCTAssertEqual(concurrent.jacobian, serial.jacobian)
     }
 
     /// Async measurements nest like the synchronous ones, and a synchronous measurement inside an

@@ -105,10 +105,18 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     if tasks <= 1 { return try jacobian(of: f, at: x, mode: mode) }
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     if mode == .automatic {
-        // As the serial automatic mode: the other mode when a user primitive lacks the rule.
-        let forwardFirst = forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
+        // As the serial automatic mode: the other mode when a user primitive lacks the rule, and
+        // no plain evaluation to learn m when one forward pass does (n ≤ 8), which no sweeps beat;
+        // evaluating anyway made the concurrent call one evaluation dearer than the serial one.
+        let onePass = forwardPasses(inputs: x.count) == 1
+        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
-            return try await jacobian(of: f, at: x, mode: forwardFirst ? .forward : .reverse, tasks: tasks)
+            if forwardFirst {
+                let r = try await jacobian(of: f, at: x, mode: .forward, tasks: tasks)
+                // No outputs: the serial automatic mode's answer is reverse mode's (no sweep).
+                return onePass && r.value.isEmpty ? try await jacobian(of: f, at: x, mode: .reverse, tasks: tasks) : r
+            }
+            return try await jacobian(of: f, at: x, mode: .reverse, tasks: tasks)
         } catch let first as ADError {
             guard case .missingRule = first else { throw first }
             do {
