@@ -204,19 +204,27 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
     let workers = Swift.max(1, Swift.min(trials, options.concurrency ?? ProcessInfo.processInfo.activeProcessorCount))
     let seed = options.seed
     // Each worker takes trials w, w + workers, …: contiguous memory per worker, no shared state.
-    let results = await withTaskGroup(of: [(Int, Result<PointOutcome, GenerationError>)].self) { group in
+    // Workers count and mutate as this task does (runChild), so a measured or mutated run's
+    // totals and verdicts do not depend on the number of workers.
+    let observed = Instrumentation.capture()
+    let results = await withTaskGroup(of: ([(Int, Result<PointOutcome, GenerationError>)], OperationCounts).self) { group in
         for w in 0..<workers {
             group.addTask {
-                var out: [(Int, Result<PointOutcome, GenerationError>)] = []
-                for t in stride(from: w, to: trials, by: workers) {
-                    do { out.append((t, .success(p.check(try draw(p.space, seed: seed, trial: t), options)))) }
-                    catch { out.append((t, .failure(GenerationError(description: "\(error)")))) }
+                Instrumentation.runChild(observed) {
+                    var out: [(Int, Result<PointOutcome, GenerationError>)] = []
+                    for t in stride(from: w, to: trials, by: workers) {
+                        do { out.append((t, .success(p.check(try draw(p.space, seed: seed, trial: t), options)))) }
+                        catch { out.append((t, .failure(GenerationError(description: "\(error)")))) }
+                    }
+                    return out
                 }
-                return out
             }
         }
         var all: [(Int, Result<PointOutcome, GenerationError>)] = []
-        for await part in group { all += part }
+        for await (part, counts) in group {
+            Instrumentation.add(counts)
+            all += part
+        }
         return all.sorted { $0.0 < $1.0 }
     }
     var counts: [TestVerdict: Int] = [:]

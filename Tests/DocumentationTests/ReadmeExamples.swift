@@ -237,6 +237,19 @@ enum ReadmeExamples {
         _ = try await differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .central, tasks: 2)
         // README: `checkJacobian(…tasks:)`
         _ = try await checkJacobian(of: Polar(), at: [2.0, 0.5], tasks: 2)
+        // README's block on counting and mutating the concurrent check (context: F, x).
+        do {
+            let x = [0.5, 2.0]
+            let (_, counts) = try await measureOperations { try await checkJacobian(of: F(), at: x, tasks: 2) }
+            let report = try await RuleMutations.withMutation(RuleMutation(op: .sin, factor: -1)) {
+                try await checkJacobian(of: F(), at: x, tasks: 2)   // the serial check's report under the mutation
+            }
+            let serial = try measureOperations { try checkJacobian(of: F(), at: x) }
+            let mutated = try RuleMutations.withMutation(RuleMutation(op: .sin, factor: -1)) { try checkJacobian(of: F(), at: x) }
+            guard counts == serial.counts, report.toJSON() == mutated.toJSON() else {
+                throw ADError.invalidArgument("README: the concurrent check's counts or mutated report are not the serial check's")
+            }
+        }
         // README: `forwardJacobian(of:at:checked:)`
         _ = try forwardJacobian(of: { (x: [Dual<Double, Double>]) in [x[0]] }, at: [1.0], checked: true)
         // README: `hessian(of:at:maximumDimension:)`

@@ -5,9 +5,10 @@ import RealModule
 // same code as the serial call, on its own inputs, and is put together in the serial order, so the
 // results are bit-identical to the serial ones: a report's JSON is the same text.
 //
-// Operation counts and planted rule mutations belong to the thread that set them, and async code
-// runs on the concurrency runtime's threads, never on the one that planted them: count or mutate
-// around the synchronous calls, as for `jacobian(of:at:mode:tasks:)`.
+// Operation counts and planted rule mutations belong to the thread that set them, and child tasks
+// run on other threads: each child runs its share through `Instrumentation.runChild` and the
+// parent adds its counts after the join, as `jacobian(of:at:mode:tasks:)` does, so the async
+// `measureOperations` and `RuleMutations.withMutation` see what the serial check does.
 
 /// ``differenceJacobian(of:at:method:step:evaluationError:)`` with its columns spread over `tasks` child tasks.
 ///
@@ -138,13 +139,19 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     case .failed(let report): return report
     case .recorded(let b, let r, let missing): (base, recording, missingVJPs) = (b, r, missing)
     }
-    async let forward = options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil
+    // The witness is itself a concurrent driver (its parent part counts in this task's async
+    // measurement, its columns through runChild), so only the two plain children need it here.
+    let observed = Instrumentation.capture()
+    async let forward = Instrumentation.runChild(observed) { options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil }
     async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: tasks)
     let seed = options.checkForward && !x.isEmpty ? options.directionSeed : nil
-    async let directional = seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) }
+    async let directional = Instrumentation.runChild(observed) { seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) } }
     let prepared = checker.prepare(base, recording, missingVJPs: missingVJPs)
-    checker.precomputedDirectional = await directional
-    let forwardRows = await forward
+    let (directionalSamples, directionalCounts) = await directional
+    checker.precomputedDirectional = directionalSamples
+    Instrumentation.add(directionalCounts)
+    let (forwardRows, forwardCounts) = await forward
+    Instrumentation.add(forwardCounts)
     // The claimed Jacobian is the user's code: called once, here, where the serial check's
     // judging would call it.
     let claimedRows = try claimed.map { c in try c(x) }

@@ -7,8 +7,10 @@ import Darwin
 // Jacobians on all cores. Forward passes (one per chunk of columns) and reverse sweeps (one per
 // row, over one recording) are independent, so they run as child tasks; each is the same unit of
 // work the serial drivers run, in the same arithmetic order, so the results are bit-identical to
-// serial. Operation counts and planted rule mutations are per thread, so they do not reach the
-// child tasks: measure or mutate around the serial `jacobian(of:at:mode:)`.
+// serial. Operation counts and planted rule mutations are per thread, so each child runs its
+// share through `Instrumentation.runChild` (a scope of its own, the parent's mutations) and the
+// parent adds the children's counts after joining them: the async `measureOperations` of a
+// concurrent call counts what the serial call counts.
 
 /// Runs `count` independent jobs on at most `tasks` child tasks; results in index order. Package
 /// access: the checker spreads a witness's columns with it too.
@@ -24,21 +26,27 @@ package func concurrentMap<R: Sendable>(count: Int, tasks: Int, _ job: @escaping
 package func concurrentMap<R: Sendable, State>(count: Int, tasks: Int, state: @escaping @Sendable () -> State,
                                        _ job: @escaping @Sendable (State, Int) -> R) async throws -> [R] {
     let workers = Swift.max(1, Swift.min(tasks, count))
-    let slots = await withTaskGroup(of: [(Int, R)].self) { group in
+    let observed = Instrumentation.capture()
+    let slots = await withTaskGroup(of: ([(Int, R)], OperationCounts).self) { group in
         for w in 0..<workers {
             group.addTask {
-                let s = state()
-                // A cancelled caller gets no result, so the remaining jobs are skipped.
-                var done: [(Int, R)] = []
-                for k in stride(from: w, to: count, by: workers) {
-                    if Task.isCancelled { break }
-                    done.append((k, job(s, k)))
+                Instrumentation.runChild(observed) {
+                    let s = state()
+                    // A cancelled caller gets no result, so the remaining jobs are skipped.
+                    var done: [(Int, R)] = []
+                    for k in stride(from: w, to: count, by: workers) {
+                        if Task.isCancelled { break }
+                        done.append((k, job(s, k)))
+                    }
+                    return done
                 }
-                return done
             }
         }
         var slots = [R?](repeating: nil, count: count)
-        for await part in group { for (k, r) in part { slots[k] = r } }
+        for await (part, counts) in group {
+            Instrumentation.add(counts)
+            for (k, r) in part { slots[k] = r }
+        }
         return slots
     }
     try Task.checkCancellation()
@@ -97,10 +105,18 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     if tasks <= 1 { return try jacobian(of: f, at: x, mode: mode) }
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     if mode == .automatic {
-        // As the serial automatic mode: the other mode when a user primitive lacks the rule.
-        let forwardFirst = forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
+        // As the serial automatic mode: the other mode when a user primitive lacks the rule, and
+        // no plain evaluation to learn m when one forward pass does (n ≤ 8), which no sweeps beat;
+        // evaluating anyway made the concurrent call one evaluation dearer than the serial one.
+        let onePass = forwardPasses(inputs: x.count) == 1
+        let forwardFirst = onePass || forwardPasses(inputs: x.count) <= evaluationCounted(f, at: x).count
         do {
-            return try await jacobian(of: f, at: x, mode: forwardFirst ? .forward : .reverse, tasks: tasks)
+            if forwardFirst {
+                let r = try await jacobian(of: f, at: x, mode: .forward, tasks: tasks)
+                // No outputs: the serial automatic mode's answer is reverse mode's (no sweep).
+                return onePass && r.value.isEmpty ? try await jacobian(of: f, at: x, mode: .reverse, tasks: tasks) : r
+            }
+            return try await jacobian(of: f, at: x, mode: .reverse, tasks: tasks)
         } catch let first as ADError {
             guard case .missingRule = first else { throw first }
             do {
@@ -164,20 +180,26 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     // caller's thread after every call, the task's allocator gave the pages back, and the next
     // call faulted them in again, which made the 2-task time swing by a third between runs.
     let sinks = ReadOnlyShared((0..<workers).map { _ in ColumnSink<V>() })
-    let perTask = await withTaskGroup(of: [ForwardPassOutcome<V>].self) { group in
+    let observed = Instrumentation.capture()
+    let perTask = await withTaskGroup(of: ([ForwardPassOutcome<V>], OperationCounts).self) { group in
         for w in 0..<workers {
             group.addTask {
-                let mine = Array(stride(from: w, to: passes, by: workers))
-                var done: [ForwardPassOutcome<V>] = []
-                for (k, p) in mine.enumerated() {
-                    if Task.isCancelled { break }
-                    done.append(forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p, slot: k, of: mine.count, into: sinks.value[w]))
+                Instrumentation.runChild(observed) {
+                    let mine = Array(stride(from: w, to: passes, by: workers))
+                    var done: [ForwardPassOutcome<V>] = []
+                    for (k, p) in mine.enumerated() {
+                        if Task.isCancelled { break }
+                        done.append(forwardPass({ (d: [Dual<V, S>]) in f(d) }, at: x, pass: p, slot: k, of: mine.count, into: sinks.value[w]))
+                    }
+                    return done
                 }
-                return done
             }
         }
         var all: [[ForwardPassOutcome<V>]] = []
-        for await part in group { all.append(part) }
+        for await (part, counts) in group {
+            Instrumentation.add(counts)
+            all.append(part)
+        }
         return all
     }
     try Task.checkCancellation()

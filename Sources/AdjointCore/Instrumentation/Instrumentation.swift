@@ -28,8 +28,9 @@ public struct OperationCounts: Sendable, Equatable {
     /// each forward pass (a chunked pass is one), each reverse-mode recording (a Hessian–vector
     /// product's included), each sample of a difference or complex step, the plain evaluation
     /// with which automatic mode learns the output count, and each evaluation the check's
-    /// witnesses make. Like every count here, only evaluations on the measuring thread: the
-    /// concurrent drivers' child tasks are not seen.
+    /// witnesses make. Like every count here, only evaluations the measurement can see: its own
+    /// thread's (or, for the `async` form, its own task's) and those of the child tasks the
+    /// library's concurrent drivers spawn for it, never another thread's.
     public var functionEvaluations = 0
     /// All counts zero.
     public init() {}
@@ -58,6 +59,23 @@ public func measureOperations<R>(_ body: () throws -> R) rethrows -> (result: R,
     try Instrumentation.measure(body)
 }
 
+/// Counts the operations done by `body` in this task: the synchronous stretches it runs, on
+/// whichever threads the runtime gives it, and the work of the child tasks the library's
+/// concurrent drivers spawn. So a concurrent Jacobian or check counts what its serial call counts.
+/// Work of other tasks and threads is not counted, nor that of tasks `body` spawns itself unless
+/// they are child tasks (`async let`, task groups) or unstructured `Task`s that finish in it.
+///
+/// ```swift
+/// let (_, counts) = try await measureOperations { try await jacobian(of: Polar(), at: [2.0, 0.5], mode: .forward, tasks: 2) }
+/// counts.functionEvaluations   // 1, as for the serial jacobian(of:at:mode:)
+/// ```
+@_disfavoredOverload  // a synchronous body in async code keeps taking the synchronous form
+public func measureOperations<R>(
+    isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+) async rethrows -> (result: R, counts: OperationCounts) {
+    try await Instrumentation.measure(isolation: isolation, body)
+}
+
 /// The switchboard for observation: counters and planted rule mutations. When nothing is
 /// observing, every hook costs one relaxed atomic load and a predictable branch.
 public enum Instrumentation {
@@ -84,8 +102,13 @@ public enum Instrumentation {
         if let raw = pthread_getspecific(key), !Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes.isEmpty {
             return true
         }
-        return RuleMutations.anyPlantedOnThisThread
+        return taskCounts != nil || RuleMutations.anyPlantedOnThisThread
     }
+
+    /// The counts of the innermost `async` measurement around the running task, inherited by its
+    /// child tasks. Read only where the thread has no scope of its own, and only behind
+    /// ``isActive``: the unmeasured path never looks it up.
+    @TaskLocal static var taskCounts: PthreadLocked<OperationCounts>?
 
     final class Scope { var counts = OperationCounts() }
 
@@ -117,6 +140,32 @@ public enum Instrumentation {
 
     /// Same as ``measureOperations(_:)``.
     public static func measure<R>(_ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
+        try measure(reportingTo: .enclosing, body)
+    }
+
+    /// Same as ``measureOperations(isolation:_:)``.
+    public static func measure<R>(
+        isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+    ) async rethrows -> (result: R, counts: OperationCounts) {
+        let counts = PthreadLocked(OperationCounts())
+        adjoint_flags_add(countingBit)
+        defer { adjoint_flags_add(-countingBit) }
+        let r = try await $taskCounts.withValue(counts, operation: body)
+        let total = counts.withLock { $0 }
+        // Outside withValue again: an enclosing async measurement is this task's innermost one.
+        record { $0 += total }
+        return (r, total)
+    }
+
+    /// Where a closing scope's counts go.
+    enum Parent { case enclosing, caller }
+
+    /// A scope on this thread around `body`. `.enclosing`: its counts are added to the thread's
+    /// next scope out, or else to the task's async measurement (a synchronous measurement inside
+    /// an async one). `.caller`: only returned, for ``runChild(_:_:)``'s parent to add once it
+    /// has joined the child (the child also inherits the task's measurement, which must not get
+    /// them twice).
+    static func measure<R>(reportingTo parent: Parent, _ body: () throws -> R) rethrows -> (result: R, counts: OperationCounts) {
         let b = box()
         let scope = Scope()
         b.scopes.append(scope)
@@ -124,10 +173,59 @@ public enum Instrumentation {
         defer {
             adjoint_flags_add(-countingBit)
             b.scopes.removeLast()
-            if let parent = b.scopes.last { parent.counts += scope.counts }
+            if parent == .enclosing {
+                if let outer = b.scopes.last { outer.counts += scope.counts }
+                else if let task = taskCounts { task.withLock { $0 += scope.counts } }
+            }
         }
         let r = try body()
         return (r, scope.counts)
+    }
+
+    /// What a child task the library spawns inherits from the code that spawns it: whether that
+    /// code is measured (a scope on its thread or an async measurement around its task) and the
+    /// rule mutations planted on its thread. Task-bound mutations and async measurements reach
+    /// child tasks by themselves (task-locals); a thread's do not, so they are carried here.
+    @usableFromInline package struct Observation: Sendable {
+        let measuring: Bool
+        let planted: [RuleMutation]
+    }
+
+    /// The spawning code's ``Observation``, nil when nothing observes anywhere (one flag test:
+    /// the unmeasured driver pays nothing more per child than a nil check).
+    @usableFromInline package static func capture() -> Observation? {
+        guard isActive else { return nil }
+        var measuring = taskCounts != nil
+        if let raw = pthread_getspecific(key), !Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes.isEmpty {
+            measuring = true
+        }
+        let planted = RuleMutations.plantedOnThisThread
+        return measuring || !planted.isEmpty ? Observation(measuring: measuring, planted: planted) : nil
+    }
+
+    /// Runs a child task's synchronous work as the spawning code would have run it: under the
+    /// same mutations, and, when it was measured, in a scope of its own on whatever thread the
+    /// child landed on. The counts come back for the spawner to add with ``add(_:)`` after the
+    /// join, so the total is the serial call's whatever the number of tasks (sums of the same
+    /// counts), and children do not contend on a shared counter per op.
+    ///
+    /// ```swift
+    /// let seen = Instrumentation.capture()                 // in the parent, before spawning
+    /// group.addTask { Instrumentation.runChild(seen) { work() } }
+    /// for await (r, counts) in group { Instrumentation.add(counts); … }
+    /// ```
+    @usableFromInline package static func runChild<R>(
+        _ parent: Observation?, _ body: () throws -> R
+    ) rethrows -> (result: R, counts: OperationCounts) {
+        guard let parent else { return (try body(), OperationCounts()) }
+        return try RuleMutations.withPlanted(parent.planted[...]) {
+            parent.measuring ? try measure(reportingTo: .caller, body) : (try body(), OperationCounts())
+        }
+    }
+
+    /// Adds a joined child's counts (from ``runChild(_:_:)``) to this code's innermost measurement.
+    @usableFromInline package static func add(_ counts: OperationCounts) {
+        if counts != OperationCounts() { record { $0 += counts } }
     }
 
     /// Runs `body` (one forward pass) with every dual op's result checked, and returns the name
@@ -160,11 +258,17 @@ public enum Instrumentation {
         if b.nonFiniteOrigin == nil { b.nonFiniteOrigin = name }
     }
 
-    /// Adds to the innermost scope of this thread, if any. For matrix ops and tapes.
+    /// Adds to the innermost scope of this thread, or else to the async measurement around the
+    /// running task, if any. For matrix ops and tapes.
     public static func record(_ update: (inout OperationCounts) -> Void) {
-        guard isActive, let raw = pthread_getspecific(key) else { return }
-        let b = Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue()
-        if let scope = b.scopes.last { update(&scope.counts) }
+        guard isActive else { return }
+        if let raw = pthread_getspecific(key), let scope = Unmanaged<Box>.fromOpaque(raw).takeUnretainedValue().scopes.last {
+            update(&scope.counts)
+        } else if let task = taskCounts {
+            // The synchronous stretches of an async measurement's own task; child tasks the
+            // library spawns count in scopes of their own (runChild) and take this lock once.
+            task.withLock { update(&$0) }
+        }
     }
 
     /// Counts one scalar op; the hot path is the inlined `isActive` test at the call site.
@@ -288,8 +392,15 @@ public enum RuleMutations {
         return b
     }
 
-    /// Whether a mutation is planted on this thread.
-    static var anyPlantedOnThisThread: Bool { !(box(create: false)?.planted.isEmpty ?? true) }
+    /// The mutations planted around the running task by the `async` ``withMutation(_:isolation:_:)``,
+    /// inherited by its child tasks. Looked up only behind the mutation flag.
+    @TaskLocal static var plantedInTask: [String: RuleMutation] = [:]
+
+    /// Whether a mutation is planted on this thread or around the running task.
+    static var anyPlantedOnThisThread: Bool { !(box(create: false)?.planted.isEmpty ?? true) || !plantedInTask.isEmpty }
+
+    /// The mutations planted on this thread (not the task's: child tasks inherit those).
+    static var plantedOnThisThread: [RuleMutation] { box(create: false).map { Array($0.planted.values) } ?? [] }
 
     /// Runs `body` with `mutation` planted on this thread, then removes it.
     public static func withMutation<R>(_ mutation: RuleMutation, _ body: () throws -> R) rethrows -> R {
@@ -304,6 +415,39 @@ public enum RuleMutations {
         return try body()
     }
 
+    /// Runs `body` with `mutation` planted for this task and the child tasks the library's
+    /// concurrent drivers spawn (wherever they run), then removes it; other tasks and threads
+    /// keep the true rules. So a concurrent check under a mutation judges what the serial check
+    /// under the synchronous ``withMutation(_:_:)`` judges.
+    ///
+    /// ```swift
+    /// let report = try await RuleMutations.withMutation(RuleMutation(op: .sin, factor: -1)) {
+    ///     try await checkJacobian(of: F(), at: [0.5, 2.0], tasks: 2)
+    /// }
+    /// report.verdict   // the serial check's under the same mutation
+    /// ```
+    @_disfavoredOverload  // a synchronous body in async code keeps taking the thread's form
+    public static func withMutation<R>(
+        _ mutation: RuleMutation, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+    ) async rethrows -> R {
+        var planted = plantedInTask
+        planted[mutation.target] = mutation
+        Instrumentation.setMutationBit(true)
+        defer { Instrumentation.setMutationBit(false) }
+        return try await $plantedInTask.withValue(planted, operation: body)
+    }
+
+    /// Plants `mutations` on this thread around `body` (a child task's share of its parent's).
+    static func withPlanted<R>(_ mutations: ArraySlice<RuleMutation>, _ body: () throws -> R) rethrows -> R {
+        guard let first = mutations.first else { return try body() }
+        return try withMutation(first) { try withPlanted(mutations.dropFirst(), body) }
+    }
+
+    /// The mutation of `name` planted on this thread, or else around the running task.
+    private static func planted(_ name: String) -> RuleMutation? {
+        box(create: false)?.planted[name] ?? plantedInTask[name]
+    }
+
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(_ op: Op, _ p: (T, T)) -> (T, T) {
         apply(name: op.info.name, p)
@@ -313,16 +457,14 @@ public enum RuleMutations {
     /// planted here would change the partials (see ``Rules/jvp(_:_:_:_:output:tangents:_:)``).
     @usableFromInline @inline(never)
     static func apply<V: TangentVector>(_ op: Op, tangents t: (V, V)) -> (V, V) where V.Scalar: ADScalar {
-        guard adjoint_flags_load() >= Instrumentation.mutationBit,
-              let m = box(create: false)?.planted[op.info.name] else { return t }
+        guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(op.info.name) else { return t }
         return m.applied(toTangents: t)
     }
 
     /// The partials of the op or user primitive `name`, mutated if a mutation of it is planted here.
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(name: String, _ p: (T, T)) -> (T, T) {
-        guard adjoint_flags_load() >= Instrumentation.mutationBit,
-              let m = box(create: false)?.planted[name] else { return p }
+        guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
         return m.applied(to: p)
     }
 }
