@@ -149,8 +149,7 @@ final class ProgramReviewTests: XCTestCase {
 
     // MARK: helpers
 
-    static let programs: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Data/programs").path
+    static let programs = CrossValidationTests.programs
 
     func runProgram(_ script: String, _ arguments: [String]) throws -> JacRunner.Output {
         try JacRunner.requirePython()
