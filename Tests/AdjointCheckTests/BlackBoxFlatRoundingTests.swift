@@ -30,22 +30,25 @@ final class BlackBoxFlatRoundingTests: XCTestCase {
         XCTAssertTrue(r.entries.joined().allSatisfy { $0.wrongSubjects.isEmpty }, r.renderTable())
     }
 
-    /// The neighbouring wrong claims are still flagged: at the same point a claimed ∂f/∂z₁ of 10⁻³
-    /// predicts a change of 2.5·10⁻⁴ at a step of 0.25, far above anything f rounds away; and the
-    /// case the flag was built for, clamp(x₀, −1, 1) + x₁ at (2, 0.3) with the saturation
-    /// forgotten (claimed 1, slope 0 by hand), beside an entry that agrees on 1.
-    func testAWrongClaimWhereFIsFlatIsStillFlagged() throws {
+    /// The neighbouring wrong claims are not passed: at the same point a claimed ∂f/∂z₁ of 10⁻³
+    /// predicts a change of 2.5·10⁻⁴ at a step of 0.25, far above anything f rounds away, and is
+    /// flagged (not convicted: at the input's own scale, z₁ ± 4.7, f moves, e^(−33) ≈ 4.7·10⁻¹⁵
+    /// being above half an ulp of the sum); and the case the flag was built for,
+    /// clamp(x₀, −1, 1) + x₁ at (2, 0.3) with the saturation forgotten (claimed 1, slope 0 by
+    /// hand), beside an entry that agrees on 1, is rule-wrong now (it was flagged and undecided;
+    /// see ``BlackBoxFlatConvictionTests``): f is constant at x₀ ± 0.25 too.
+    func testAWrongClaimWhereFIsFlatIsFlaggedOrConvicted() throws {
         var g = Self.handGradient(Self.z)
         g[1] = 1e-3
         let r = try checkBlackBoxGradient(of: Self.crossEntropy, at: Self.z, claimedGradient: { _ in g })
         XCTAssertTrue(r.entries[0][1].flatWhereClaimMoves, r.renderTable())
         let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
         let c = try checkBlackBoxGradient(of: clamp, at: [2, 0.3], claimedGradient: { _ in [1, 1] })
-        XCTAssertTrue(c.entries[0][0].flatWhereClaimMoves, c.renderTable())
+        XCTAssertEqual(c.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), c.renderTable())
         XCTAssertFalse(c.passed)
         // 10⁻⁸, still far above what f = 1.3 rounds away at a step of 0.25 (about 10⁻¹⁶).
         let small = try checkBlackBoxGradient(of: clamp, at: [2, 0.3], claimedGradient: { _ in [1e-8, 1] })
-        XCTAssertTrue(small.entries[0][0].flatWhereClaimMoves, small.renderTable())
+        XCTAssertEqual(small.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), small.renderTable())
     }
 }
 
@@ -70,17 +73,29 @@ final class BlackBoxFlatOneInputTests: XCTestCase {
     }
 
     /// A claimed 10⁻³ at the same point predicts 10⁻³ at the step 1 (and 4.9·10⁻⁷ at central's
-    /// 4.9·10⁻⁴), 10¹⁰ times what rounding on 40 hides: still flagged. One-input clamps with the
-    /// saturation forgotten (by hand slope 0 where min(max(x, 0), 1) saturates at 2 and at −3)
-    /// claimed 1 stay flagged too, and so does a claimed 10⁻⁸ at 2 (2.5·10⁻⁹ at the step 0.25,
-    /// beside 4 × 2ε × 2 ≈ 3.6·10⁻¹⁵).
-    func testWrongClaimsWhereAOneInputFIsFlatAreStillFlagged() throws {
+    /// 4.9·10⁻⁴), 10¹⁰ times what rounding on 40 hides: still flagged, not convicted, since at
+    /// the input's own scale (−40 ± 5) softplus moves (e⁻³⁵ ≈ 6.3·10⁻¹⁶ survives 1 + e⁻³⁵).
+    /// One-input clamps with the saturation forgotten (by hand slope 0 where min(max(x, 0), 1)
+    /// saturates at 2 and at −3, constant at x ± 0.25 and ± 0.375 too) claimed 1 are rule-wrong
+    /// (once flagged and undecided), and so is a claimed 10⁻⁸ at 2 (2.5·10⁻⁹ at the step 0.25,
+    /// beside 400 × 2ε × 2 ≈ 3.6·10⁻¹³).
+    func testWrongClaimsWhereAOneInputFIsFlatAreFlaggedOrConvicted() throws {
         let r = try checkBlackBoxGradient(of: Self.softplus, at: [-40.0], claimedGradient: { _ in [1e-3] })
         XCTAssertTrue(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
         let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], 0), 1) }
         for (point, claim) in [(2.0, 1.0), (-3.0, 1.0), (2.0, 1e-8)] {
             let c = try checkBlackBoxGradient(of: clamp, at: [point], claimedGradient: { _ in [claim] })
-            XCTAssertTrue(c.entries[0][0].flatWhereClaimMoves, "\(point) \(claim)\n" + c.renderTable())
+            XCTAssertEqual(c.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "\(point) \(claim)\n" + c.renderTable())
         }
+    }
+
+    /// Between the two bounds the flag stays and nothing is convicted: softplus at −40 claimed
+    /// 10⁻¹² predicts 10⁻¹² at the step 1, above 4 × 2ε × 40 ≈ 7.1·10⁻¹⁴ (so not below
+    /// resolution) but below 400 × 2ε × 40 ≈ 7.1·10⁻¹² (so not far enough above f's rounding to
+    /// convict).
+    func testAClaimBetweenTheBoundsStaysFlaggedAndUndecided() throws {
+        let r = try checkBlackBoxGradient(of: Self.softplus, at: [-40.0], claimedGradient: { _ in [1e-12] })
+        XCTAssertTrue(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.cancellation]), r.renderTable())
     }
 }

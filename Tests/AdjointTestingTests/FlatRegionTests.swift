@@ -24,9 +24,12 @@ private enum Clamp: BlackBoxPrimitive {
 final class FlatRegionTests: XCTestCase {
     private static let clamp: @Sendable ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
 
-    func testTheBlackBoxCheckMarksAFlatEntryItCannotDecide() throws {
+    /// Claimed 1 where f is flat predicts a change of 0.25 at the step 0.25, far above what
+    /// f = 1.3 rounds: rule-wrong (it was flagged and left undecided).
+    func testTheBlackBoxCheckConvictsAFlatEntryFarAboveRounding() throws {
         let r = try checkBlackBoxGradient(of: Self.clamp, at: [2, 0.3], claimedGradient: { _ in [1, 1] })
-        XCTAssertTrue(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+        XCTAssertFalse(r.entries[0][0].flatWhereClaimMoves, r.renderTable())
         XCTAssertFalse(r.entries[0][1].flatWhereClaimMoves, r.renderTable())
         XCTAssertFalse(r.passed)
         // The right claim, 0 in the saturation, is not flagged.
@@ -40,6 +43,8 @@ final class FlatRegionTests: XCTestCase {
         let wrong = checkProperty(.blackBoxGradient(of: Self.clamp, claimed: { x in [1, 1] },
                                                     inputs: .vector(2, .uniform(-1.08...1.08))), options: o)
         XCTAssertFalse(wrong.passed, wrong.message)
+        // The shrunk point sits within 1/8 of the saturation's edge (x₀ = −1.01), where f moves
+        // at the input's own scale, so the black-box check flags it rather than convicting it.
         XCTAssertTrue(wrong.message.contains("f took one value at every step"), wrong.message)
         let right = checkProperty(.blackBoxGradient(of: Self.clamp, claimed: { x in [Swift.abs(x[0]) < 1 ? 1 : 0, 1] },
                                                     inputs: .vector(2, .uniform(-1.08...1.08))), options: o)

@@ -212,15 +212,16 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(outside.stderr.contains("one-sided derivatives along this input [-2.0, 2.0]"), outside.stderr)
     }
 
-    /// f0 = x0 ignores x1, so its differences along x1 are equal samples, which cannot tell the
-    /// claimed 0.5 from rounding: fd-inconclusive. That used to leave the status 0 (a pass);
-    /// now every jac check path fails what the library does not pass, saying "not confirmed".
-    func testAnEntryNoWitnessCanDecideIsNotConfirmedStatusOne() throws {
+    /// f0 = x0 ignores x1, so its differences along x1 are equal samples. By hand ∂f0/∂x1 = 0, and
+    /// the claimed 0.5 predicts f0 moving by 0.5·h at every step h tried, far above what
+    /// f0 = 1.5 rounds (a few ulps), with f0 smooth at the point: wrong. It was fd-inconclusive
+    /// ("not confirmed", status 1), which undersold a plain copy-paste error.
+    func testAClaimedSlopeWhereTheProgramIsFlatIsWrongStatusOne() throws {
         let r = try runProgram("misbehave.py flat", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("the program's Jacobian is not confirmed at 1 entry"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂x1 (entry (0, 1), 0-based as in the table): fd-inconclusive, program 0.5"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("the program's Jacobian is wrong at 1 entry"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x1 (entry (0, 1), 0-based as in the table): rule-wrong, program 0.5"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
     }
 
     func testWrongJacobianEntryOfAProgram() throws {

@@ -218,6 +218,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// its seeded directions are the same for every row, and a sample gives every output, so a
     /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
     var kinkProbes: [[Double]: LineProbe<V>] = [:]
+    /// Why ``convictFlatAboveRounding(_:_:)`` convicted entry [row, column], for the report's notes.
+    var flatConvictionWhy: [[Int]: String] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
     /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
@@ -391,8 +393,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 row.append(checkEntry(r, d, claimed: (claimedName, claimed[r][d]), rowScale: rowScale, valueScale: valueScale,
                                       entryScale: entryRoundingScale(claimed[r], direction: d, rowScale: rowScale)))
             }
+            // The order matters: a flat reading f's rounding could explain is set aside first, the
+            // rest convicted on f's flatness, and only then are convictions relieved where f
+            // shows a kink (along an axis or a probed direction): a generalized gradient's entry
+            // along a flat axis (|x₀ + x₁| − |x₀| − |x₁| at 0 claimed (2, 0)) stays undecided.
             let judged = markFlatBelowRounding(judgeRowAlongDirections(row, r, claimed: claimed[r], claimedName: claimedName), r)
-            entries.append(undecidedWhereNotDifferentiable(judged, r, claimed: claimed[r], claimedName: claimedName))
+            let convicted = convictFlatAboveRounding(judged, r)
+            let decided = undecidedWhereNotDifferentiable(convicted, r, claimed: claimed[r], claimedName: claimedName)
+            // Said only of the convictions no kink relieved.
+            for e in decided where e.verdict.name == "rule-wrong" {
+                if let why = flatConvictionWhy[[r, e.input]] { report.flatConvictions.append("entry (\(e.output), \(e.input)): " + why) }
+            }
+            entries.append(decided)
         }
         report.entries = entries
         report.rungsUsed = options.ladder.indices.compactMap { k in
@@ -525,7 +537,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// shows a kink the convictions stand: a wrong claim at a smooth point must be convicted. f
     /// may still be non-differentiable: along directions the probe missed, or along none at all
     /// (median(x₀, x₁, 0) is linear on every line through 0, yet its piece 0 < x₀ < x₁ gives the
-    /// generalized gradient (1, 0), which stays flagged along the flat x₀).
+    /// generalized gradient (1, 0), which is convicted along the flat x₀ by
+    /// ``convictFlatAboveRounding(_:_:)``: a black box cannot tell it from a wrong claim).
     ///
     /// A JVP's row is one entry, f's slope along its direction v, and is probed the same way: at
     /// such a point J·v need only be ⟨g, v⟩ for a generalized gradient g (2 along x₀ above, where
@@ -625,11 +638,40 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// log(1 + eˣ)), a few ulps of max(|f(x)|, 1, maxₖ |xₖ|). Softplus at −40 rounds 1 + e⁻⁴⁰
     /// to 1, so f is exactly 0 around the point, and its right slope 4.2·10⁻¹⁸ predicts 4.2·10⁻¹⁸
     /// at the largest step tried (1), far below 7.1·10⁻¹⁴ (the safety factor 4 times two ulps of 40); it was
-    /// flagged on its own. A claimed 10⁻³ there predicts 10⁻³ and stays flagged, as does a
-    /// clamp's forgotten saturation (claimed 10⁻⁸ at 2 predicts 2.5·10⁻⁹, beside 3.6·10⁻¹⁵).
+    /// flagged on its own. A claimed 10⁻³ there predicts 10⁻³ and is not marked (then convicted
+    /// by ``convictFlatAboveRounding(_:_:)``), nor is a clamp's forgotten saturation (claimed
+    /// 10⁻⁸ at 2 predicts 2.5·10⁻⁹, beside 3.6·10⁻¹⁵).
     func markFlatBelowRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
         guard row.contains(where: \.flatWhereClaimMoves) else { return row }
-        func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
+        let hidden = flatRoundingBound(row, r)
+        return row.map { e in
+            guard e.flatWhereClaimMoves, e.input < directions.count, case .fdInconclusive(let reasons) = e.verdict,
+                  let predicted = flatPrediction(e) else { return e }
+            guard predicted.change <= CheckOptions.errorEstimateSafety * hidden else { return e }
+            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects,
+                              verdict: .fdInconclusive(reasons: Array(Set(reasons + [.belowResolution])).sorted()),
+                              witness: e.witness, witnessValue: e.witnessValue, errorEstimate: e.errorEstimate, step: e.step,
+                              absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
+                              kink: e.kink, ladder: e.ladder)
+        }
+    }
+
+    /// The largest direction component of column d: a step h moves the inputs by up to h times it.
+    func reach(_ d: Int) -> Double { directions[d].map { Swift.abs(Double($0)) }.max() ?? 1 }
+
+    /// For an entry read flat: the largest step H any rung tried, and the change |c|·H·reach the
+    /// claim c predicts over it (the most any step showed). Nil without a finite step.
+    func flatPrediction(_ e: EntryCheck) -> (step: Double, change: Double)? {
+        let steps = e.ladder.filter { $0.value != nil }.compactMap(\.step).filter(\.isFinite)
+        guard let h = steps.max(), e.input < directions.count else { return nil }
+        let claimed = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? .infinity
+        return (h, claimed * h * reach(e.input))
+    }
+
+    /// The most f's rounding can hide at one sample of functional r, as ``markFlatBelowRounding(_:_:)``
+    /// explains: a few ulps of max(|f|, 1, maxₖ |xₖ|), or the change another entry of the row was
+    /// seen to round away, whichever is larger.
+    func flatRoundingBound(_ row: [EntryCheck], _ r: Int) -> Double {
         // f's inputs and 1 are intermediates of nearly every f (x + 10⁻¹⁸x², log(1 + eˣ)), and each
         // sample rounds them by up to half an ulp, εS/2 at magnitude S: a change of f routed
         // through one is lost below that, whatever f's own value. Softplus at −40 evaluates
@@ -646,17 +688,69 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 hidden = Swift.max(hidden, Swift.abs(w) * h * reach(e.input))
             }
         }
+        return hidden
+    }
+
+    /// How far above ``CheckOptions/errorEstimateSafety`` times f's rounding bound
+    /// (``flatRoundingBound(_:_:)``) a flat reading's predicted change must lie for f's flatness to
+    /// convict the claim: the factor the flag itself demands of the claim over every rung's
+    /// error estimate (``EntryCheck/flatWhereClaimMoves``).
+    static var flatConvictionMargin: Double { 100 }
+
+    /// The row with each entry that reads f flat where the claim moves, far above anything f's
+    /// rounding could hide, made rule-wrong.
+    ///
+    /// Every sample of every rung returned f(x) to the last bit, at steps from the smallest tried
+    /// up to H, so f's change along the axis is at most its rounding at every one of them. A slope
+    /// c moves f by |c|·H·reach at H, and by |c|·h·reach at each smaller step h, and no Taylor
+    /// remainder cancels that at steps spread over decades. Only rounding can hide it, and the
+    /// check's noise model says how much: ``flatRoundingBound(_:_:)`` (a few ulps of f, its inputs
+    /// and 1, or what the row showed f rounding away), or f's measured noise where that is larger.
+    /// A prediction above ``flatConvictionMargin`` × ``CheckOptions/errorEstimateSafety`` (400)
+    /// times that bound would need f to round on an intermediate hundreds of times larger than its
+    /// value, its inputs, 1 and any change the row saw hidden, and to cancel it to the last bit:
+    /// the claim is wrong (a user review: x₀² at (0.3, 0.7) claimed ∂f/∂x₁ = −2.6, a copy-paste
+    /// gradient beside an all-zero feature column, predicts 0.16 at the step 0.0625, 10¹⁴ times
+    /// what f = 0.09 rounds, and was "not confirmed"). Between the two bounds the entry stays
+    /// flagged and undecided. Rounding on an intermediate far larger than f, cancelled to the last
+    /// bit ((x + 10¹³) − 10¹³ at 0.5, slope 1, flat below 0.002), is ruled out by f staying
+    /// constant at the input's own scale too (1/8 of max(1, |xⱼ|), two more evaluations);
+    /// where f moves there the entry stays flagged: softplus at −40 claimed 10⁻³ moves at −35.
+    ///
+    /// At a point where f is not differentiable a flat axis can carry a generalized gradient's
+    /// entry (|x₀ + x₁| − |x₀| − |x₁| at 0 claimed (2, 0)): ``undecidedWhereNotDifferentiable(_:_:claimed:claimedName:)``
+    /// runs after this and leaves such a conviction undecided where f shows a kink.
+    mutating func convictFlatAboveRounding(_ row: [EntryCheck], _ r: Int) -> [EntryCheck] {
+        guard row.contains(where: \.flatWhereClaimMoves) else { return row }
+        var hidden = flatRoundingBound(row, r)
+        if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
+        let bound = Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden
         return row.map { e in
-            guard e.flatWhereClaimMoves, e.input < directions.count, case .fdInconclusive(let reasons) = e.verdict else { return e }
-            let steps = e.ladder.filter { $0.value != nil }.compactMap(\.step).filter(\.isFinite)
-            guard let h = steps.max() else { return e }
-            let claimed = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? .infinity
-            guard claimed * h * reach(e.input) <= CheckOptions.errorEstimateSafety * hidden else { return e }
-            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects,
-                              verdict: .fdInconclusive(reasons: Array(Set(reasons + [.belowResolution])).sorted()),
-                              witness: e.witness, witnessValue: e.witnessValue, errorEstimate: e.errorEstimate, step: e.step,
-                              absoluteError: e.absoluteError, relativeError: e.relativeError, tolerance: e.tolerance,
-                              kink: e.kink, ladder: e.ladder)
+            guard e.flatWhereClaimMoves, let (h, change) = flatPrediction(e), change > bound,
+                  let claimed = e.subjects.map(\.value).filter(\.isFinite).max(by: { Swift.abs($0) < Swift.abs($1) }) else { return e }
+            // Flat at the input's own scale too (the step scan's first step, 1/8 of max(1, |xⱼ|)),
+            // or no conviction: f quantised by an absorbing intermediate, (x + 10¹³) − 10¹³ at 0.5,
+            // is flat at every rung's step (all below ulp(10¹³) = 0.002) and has the slope 1,
+            // and moves at 0.125. A zero slope keeps f constant there too (x₀² along x₁, a
+            // saturated clamp); a true slope c would need an intermediate of c·h/ε (5.6·10¹⁴ for
+            // c = 1, h = 0.125) to hide, and to be cancelled to the last bit.
+            guard variation(r, e.input) == 0 else { return e }
+            let coarse = Swift.max(h, DifferenceTuning.richardsonInitialStep * Double(newLine(directions[e.input]).scale))
+            let span = h * reach(e.input)
+            let along = directions.count == x.count ? "x\(e.input)" : "the direction"
+            let name = e.subjects.first?.name ?? "the claim"
+            let why = "f is constant along \(along) at every step tried up to h = \(fmt(coarse)), where \(name) \(fmt(claimed)) predicts a change of "
+                + "\(fmt(Swift.abs(claimed) * coarse * reach(e.input))) (and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond "
+                + "\(fmt(bound)), \(fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)) times "
+                + "the most f's rounding hides, \(fmt(hidden)))"
+            let outcome = RungOutcome(witness: "constant samples", value: 0, errorEstimate: hidden / span, step: h,
+                                      outcome: "disagree", warnings: [.cancellation])
+            flatConvictionWhy[[r, e.input]] = why
+            let tol = bound / span
+            return EntryCheck(output: e.output, input: e.input, subjects: e.subjects, verdict: .ruleWrong(subjects: e.subjects.map(\.name)),
+                              witness: outcome.witness, witnessValue: 0, errorEstimate: hidden / span, step: h,
+                              absoluteError: Swift.abs(claimed), relativeError: .infinity, tolerance: tol,
+                              kink: e.kink, ladder: e.ladder + [outcome])
         }
     }
 

@@ -71,6 +71,9 @@ public struct CheckReport: Sendable {
     /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
     /// ```
     public internal(set) var measuredNoise: [String] = []
+    /// Black-box entries convicted because f took one value at every sample where the claim
+    /// predicts a change far above f's rounding, one line each saying so. Also among the ``notes``.
+    public internal(set) var flatConvictions: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -244,6 +247,7 @@ public struct CheckReport: Sendable {
         }
         n += modeFailures
         n += measuredNoise
+        n += flatConvictions
         if problem == nil && entries.joined().isEmpty {
             n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
         }

@@ -273,13 +273,16 @@ public struct EntryCheck: Sendable, Equatable {
     /// An inconclusive entry where every difference saw f take one value at all its samples (each
     /// rung's estimate exactly 0, cancelled) while a subject is not 0: f is flat to the last bit
     /// around the point, at every step tried, where the claim says it moves. No difference can
-    /// refute the claim (an f whose intermediates are far larger than its value, (x + 10¹³) − 10¹³,
-    /// is flat to Double and still has a slope), and none can confirm it: the typical case is a
-    /// rule that forgot a saturation (clamp, a plateau), which the black-box check cannot convict.
-    /// The harness and `validate` do not let such an entry pass.
+    /// refute the claim on its own (an f whose intermediates are far larger than its value,
+    /// (x + 10¹³) − 10¹³, is flat to Double and still has a slope), and none can confirm it: the
+    /// typical case is a rule that forgot a saturation (clamp, a plateau). The harness and
+    /// `validate` do not let such an entry pass. The black-box check convicts such an entry
+    /// (rule-wrong, so no longer flagged) where the claim's change at the largest step is over
+    /// 400 times what f's rounding can hide, f is constant at 1/8 of max(1, |xⱼ|) too, and f shows
+    /// no kink at the point (a clamp at 2 claimed 1); the flag is left on the rest.
     ///
     /// ```swift
-    /// let r = try checkBlackBoxGradient(of: { (x: [Double]) in min(max(x[0], -1), 1) }, at: [2.0], claimedGradient: { _ in [1] })
+    /// let r = try checkBlackBoxGradient(of: { (x: [Double]) in log(1 + exp(x[0])) }, at: [-40.0], claimedGradient: { _ in [1e-12] })
     /// r.entries[0][0].flatWhereClaimMoves   // true
     /// ```
     ///
