@@ -66,11 +66,13 @@ final class BlackBoxFlatConvictionTests: XCTestCase {
         XCTAssertFalse(b.notes.contains { $0.contains("f is constant along") }, b.renderTable())
     }
 
-    /// The documented limit: median(x₀, x₁, 0) is positively homogeneous and odd, so it is linear
-    /// on every line through 0 and no probe sees a kink; yet its piece 0 < x₀ < x₁ (f = x₀) gives
-    /// the generalized gradient (1, 0). Along x₀, median(t, 0, 0) = 0: flat, and the claimed 1 is
-    /// convicted, a valid generalized gradient a black box cannot tell from a wrong claim.
-    func testTheMedianAtZeroIsStillConvictedAsDocumented() throws {
+    /// median(x₀, x₁, 0) is positively homogeneous and odd, so it is linear on every line through
+    /// 0 and no probe sees a kink; yet its piece 0 < x₀ < x₁ (f = x₀) gives the generalized
+    /// gradient (1, 0). Along x₀, median(t, 0, 0) = 0: flat, and the claimed 1 was convicted. By
+    /// hand its slope along (a, b) with a, b > 0 is min(a, b), not a·0 + b·0 from the flat axes: its
+    /// directional derivative is not linear, so f has no gradient at 0, and the entry is left
+    /// undecided, saying so. (One of the four seeded directions has same-signed components.)
+    func testTheMedianAtZeroIsUndecidedByItsNonlinearSlopes() throws {
         let median: ([Double]) -> Double = { x in
             let (a, b) = (x[0], x[1])
             return Swift.max(Swift.min(a, b), Swift.min(Swift.max(a, b), 0))
@@ -78,7 +80,13 @@ final class BlackBoxFlatConvictionTests: XCTestCase {
         XCTAssertEqual(median([0.3, 0.5]), 0.3)
         XCTAssertEqual(median([-0.3, 0.5]), 0)
         let r = try checkBlackBoxGradient(of: median, at: [0.0, 0.0], claimedGradient: { _ in [1, 0] })
-        XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertTrue(r.entries[0][0].wrongSubjects.isEmpty, r.renderTable())
+        XCTAssertTrue(r.entries[0][0].kink?.unresolved?.contains("a differentiable f's slope is linear in the direction") == true,
+                      r.renderTable())
+        // Off 0 the median is smooth (f = x₀ on 0 < x₀ < x₁, by hand): a claimed (1, 1) is wrong in x₁.
+        let smooth = try checkBlackBoxGradient(of: median, at: [0.3, 0.5], claimedGradient: { _ in [1, 1] })
+        XCTAssertEqual(smooth.entries[0][1].verdict.name, "rule-wrong", smooth.renderTable())
     }
 
     /// An absorbing intermediate: (x + 10¹³) − 10¹³ at 0.5 has slope 1 (by hand), but every

@@ -535,10 +535,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// every step tried, not only at a first one that reaches a kink nearby). Only rows with such
     /// a conviction pay for it, and the first kink found ends the probe. Where no probed direction
     /// shows a kink the convictions stand: a wrong claim at a smooth point must be convicted. f
-    /// may still be non-differentiable: along directions the probe missed, or along none at all
-    /// (median(x₀, x₁, 0) is linear on every line through 0, yet its piece 0 < x₀ < x₁ gives the
-    /// generalized gradient (1, 0), which is convicted along the flat x₀ by
-    /// ``convictFlatAboveRounding(_:_:)``: a black box cannot tell it from a wrong claim).
+    /// may still be non-differentiable with no kink on any line (median(x₀, x₁, 0) is linear on
+    /// every line through 0): the probe also compares f's slope along each smooth direction with
+    /// the axes' slopes, which a differentiable f combines linearly (``kinkAlongProbedDirection``),
+    /// so the median's (1, 0) is left undecided. Directions the probe missed stay unseen.
     ///
     /// A JVP's row is one entry, f's slope along its direction v, and is probed the same way: at
     /// such a point J·v need only be ⟨g, v⟩ for a generalized gradient g (2 along x₀ above, where
@@ -564,10 +564,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let e = axisKink, let k = e.kink {
             kinkInput = e.input
             seen = "f has a kink along x\(e.input) at this point (one-sided derivatives \(fmt(k.left)) and \(fmt(k.right)))"
-        } else if let (v, k) = kinkAlongProbedDirection(r, claimed: g, claimedName: claimedName) {
+        } else if let found = kinkAlongProbedDirection(r, claimed: g, claimedName: claimedName,
+                                                        axisSlopes: axisSlopes(row, convictedByDifferences)) {
             kinkInput = nil
-            seen = "f has a kink along v = (" + v.map(fmt).joined(separator: ", ") + ") at this point, though along no axis "
-                + "(one-sided slopes \(fmt(k.left)) and \(fmt(k.right)))"
+            seen = found
         } else {
             return row
         }
@@ -593,7 +593,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// x, with its one-sided slopes; nil when none does, or f has one input. About seven
     /// evaluations per direction where f is smooth along it; a kink costs the closer looks that
     /// confirm it.
-    mutating func kinkAlongProbedDirection(_ r: Int, claimed g: [Double], claimedName: String) -> (v: [Double], kink: KinkAnalysis)? {
+    ///
+    /// Where f is smooth along a direction v, its slope there is also compared with Σⱼ vⱼ·aⱼ, the
+    /// slopes aⱼ f shows along the axes (`axisSlopes`, nil when an entry has none to give): f
+    /// differentiable at x makes its slope linear in the direction, so a mismatch beyond both
+    /// sides' errors shows f is not, with no kink on any line. median(x₀, x₁, 0) at 0 is flat
+    /// along both axes and has slope min(a, b) along (a, b) with a, b > 0 (by hand): its piece
+    /// 0 < x₀ < x₁ gives the generalized gradient (1, 0), which was convicted along the flat x₀.
+    mutating func kinkAlongProbedDirection(_ r: Int, claimed g: [Double], claimedName: String,
+                                           axisSlopes: [(slope: Double, error: Double)]? = nil) -> String? {
         let n = x.count
         let axes = directions.count == n
             && directions.enumerated().allSatisfy({ d, v in v.enumerated().allSatisfy { $0.element == ($0.offset == d ? 1 : 0) } })
@@ -606,11 +614,40 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // smooth along v reads it, and such a finding is no kink).
             let predicted = g.count == n ? zip(g, v).reduce(0) { $0 + $1.0 * $1.1 } : .nan
             var line = kinkProbes[v] ?? newLine(v.map { V($0) })
-            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted))
+            var smooth: (slope: Double, tolerance: Double)? = nil
+            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted), smooth: { smooth = ($0, $1) })
             kinkProbes[v] = line
-            if case .kink(let k) = finding { return (v, k) }
+            let named = "v = (" + v.map(fmt).joined(separator: ", ") + ")"
+            if case .kink(let k) = finding {
+                return "f has a kink along \(named) at this point, though along no axis (one-sided slopes \(fmt(k.left)) and \(fmt(k.right)))"
+            }
+            if let (slope, tolerance) = smooth, let a = axisSlopes, a.count == n, slope.isFinite {
+                let linear = zip(v, a).reduce(0) { $0 + $1.0 * $1.1.slope }
+                let spread = tolerance + zip(v, a).reduce(0) { t, p in
+                    t + Swift.abs(p.0) * (CheckOptions.errorEstimateSafety * p.1.error + Double.pow(eps, 2.0 / 3.0) * Swift.abs(p.1.slope))
+                }
+                if linear.isFinite, Swift.abs(slope - linear) > spread {
+                    return "f's slope along \(named) is \(fmt(slope)), where its slopes along the axes give \(fmt(linear)) "
+                        + "(a differentiable f's slope is linear in the direction), so f has no gradient at this point"
+                }
+            }
         }
         return nil
+    }
+
+    /// Each input's slope of f along its axis with its error, from the row's entries: an agreeing
+    /// or convicting witness's value (0 where every rung read f flat); nil when some entry gives
+    /// none (undecided for another reason), since then no linear combination can be formed.
+    func axisSlopes(_ row: [EntryCheck], _ convicted: (EntryCheck) -> Bool) -> [(slope: Double, error: Double)]? {
+        guard directions.count == x.count, row.count == x.count else { return nil }
+        var slopes = [(slope: Double, error: Double)](repeating: (0, 0), count: x.count)
+        for e in row {
+            guard e.input < slopes.count, e.verdict == .agree || convicted(e) else { return nil }
+            let w = e.witnessValue ?? 0
+            guard w.isFinite else { return nil }
+            slopes[e.input] = (w, Swift.abs(e.errorEstimate ?? 0))
+        }
+        return slopes
     }
 
     /// The row with each entry that reads f flat where the claim moves (``EntryCheck/flatWhereClaimMoves``)
@@ -1362,7 +1399,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// kink with one-sided derivatives [−0.98, 1] and passed a claimed 0 (a user trial). A closer
     /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
     /// at a tiny step never makes a true kink look smooth.
-    func oneSided(_ r: Int, on line: inout LineProbe<V>, claimed: (String, Double)) -> OneSidedFinding? {
+    ///
+    /// `smooth`, when given, receives the slope along the line and its tolerance where the first
+    /// pair agrees (the nil result): the kink probe compares it with the axes' slopes.
+    func oneSided(_ r: Int, on line: inout LineProbe<V>, claimed: (String, Double),
+                  smooth: ((_ slope: Double, _ tolerance: Double) -> Void)? = nil) -> OneSidedFinding? {
         let m = value.count
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
         func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
@@ -1380,7 +1421,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let (left, right, tol) = sides(h)
         guard right.isFinite, left.isFinite else { return nil }
         let gap = Swift.abs(right - left)
-        guard gap > tol else { return nil }
+        guard gap > tol else {
+            smooth?(0.5 * (left + right), tol)
+            return nil
+        }
         // Closer by 4 each time: a smooth f's one-sided truncation falls 16-fold per look, so a
         // pair that differed by truncation meets before rounding swamps it (by 256 each time, a
         // Float f whose default step spanned a period of sin(x₂)·x₀ jumped straight to steps
