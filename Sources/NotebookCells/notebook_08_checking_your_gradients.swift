@@ -69,7 +69,7 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 143)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 145)
     /// Explicit Euler on Doubles: y ← y − h·k·y, returning y after 100 and after 50 steps.
     let euler: ([Double]) -> [Double] = { p in
         var y = p[0], y50 = 0.0
@@ -97,7 +97,7 @@ func notebook_08_checking_your_gradients() throws {
           " witness within 1e-8 of it:", abs((eulerReport.entries[1][1].witnessValue ?? .nan) - byHand) < 1e-8)
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 194)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 196)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -118,7 +118,7 @@ func notebook_08_checking_your_gradients() throws {
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
 #sourceLocation()
     print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 236)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 238)
     struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
@@ -133,7 +133,7 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 269)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 271)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -166,7 +166,7 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 324)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 326)
     enum SortPair: VectorPrimitive {
         static let name = "sort_pair"
         static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
