@@ -137,17 +137,18 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     }
     fflush(nil)
     func entries(_ n: Int) -> String { "\(n) entr\(n == 1 ? "y" : "ies")" }
+    // At most 20 lines each, saying how many more there are: the cut used to drop them silently.
+    func listed(_ lines: [String]) -> String { renderByPoint(lines.map { PointLine(point: 0, text: $0) }, pointLabels: nil) }
     if !failures.isEmpty {
-        var text = "claimed Jacobian is wrong at \(entries(failures.count)):\n  " + failures.prefix(20).joined(separator: "\n  ")
+        var text = "claimed Jacobian is wrong at \(entries(failures.count)):\n" + listed(failures)
         if !unconfirmed.isEmpty {
-            text += "\nand not confirmed at \(entries(unconfirmed.count)):\n  " + unconfirmed.prefix(20).joined(separator: "\n  ")
+            text += "\nand not confirmed at \(entries(unconfirmed.count)):\n" + listed(unconfirmed)
         }
         throw JacFailure(.modesDisagree, text)
     }
     if !unconfirmed.isEmpty {
         throw JacFailure(.modesDisagree, "claimed Jacobian not confirmed at \(entries(unconfirmed.count)) "
-                         + "(the check does not pass there, though nothing shows the claim wrong):\n  "
-                         + unconfirmed.prefix(20).joined(separator: "\n  "))
+                         + "(the check does not pass there, though nothing shows the claim wrong):\n" + listed(unconfirmed))
     }
 }
 

@@ -327,6 +327,19 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(w.stderr.contains("non-finite, claimed inf"), w.stderr)
     }
 
+    /// More than 20 wrong entries: the list stops at 20 and says how many more, where it used to
+    /// end without a word. f = (x0·x1 + … ) is 5 × 5 here: fᵢ = (i + 1)·xⱼ summed over j, so by hand
+    /// ∂fᵢ/∂xⱼ = i + 1, and a claim of all zeros is wrong at all 25 entries.
+    func testMoreThanTwentyWrongClaimedEntriesSayHowManyMore() throws {
+        let formula = (1...5).map { k in (0..<5).map { "\(k)*x\($0)" }.joined(separator: " + ") }.joined(separator: "; ")
+        let point = (0..<5).map { "x\($0)=\(Double($0) + 0.5)" }.joined(separator: ",")
+        let zeros = try JacRunner.temporaryFile(String(repeating: "0,0,0,0,0\n", count: 5), name: "zeros.csv")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", zeros])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("claimed Jacobian is wrong at 25 entries"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("… and 5 more (--format json has every entry)"), r.stderr)
+    }
+
     func testProgramThatReturnsNaN() throws {
         let r = try runProgram("misbehave.py nan", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 3, r.stderr)
