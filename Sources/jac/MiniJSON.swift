@@ -1,3 +1,5 @@
+import Adjoint
+
 /// A small JSON reader for the claimed-Jacobian files and the program protocol.
 ///
 /// Foundation's JSONSerialization rejects `NaN` and `Infinity`, which Python's `json.dumps`
@@ -176,7 +178,8 @@ enum MiniJSON: Equatable {
 /// ```
 func numberRangeProblem(_ text: String, _ value: Double) -> String? {
     if value.isInfinite { return "number '\(quoted(text))' overflows Double (beyond ±1.8e308)" }
-    if value == 0 && text.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { ("1"..."9").contains($0) }) {
+    // The same test the formula reader and --at use for a literal that is not 0.
+    if value == 0 && literalHasNonzeroDigit(text) {
         return "number '\(quoted(text))' is not 0 but underflows to 0 in Double (below 4.9e-324)"
     }
     return nil
