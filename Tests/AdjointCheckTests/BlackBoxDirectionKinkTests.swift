@@ -96,6 +96,24 @@ final class BlackBoxDirectionKinkTests: XCTestCase {
     }
 
     /// The numbers listed in a reason between `start` and the next `end`.
+    /// The kink probe's lines read f at the point itself (its one-sided slopes are differences
+    /// from f(x)); the check evaluated f there once and every probed direction asked for it again.
+    /// f here is the one above, counted per call at exactly (0, 0): the whole check, five probed
+    /// directions included, asks for the point once.
+    func testTheProbedDirectionsReuseFAtThePoint() throws {
+        final class Calls: @unchecked Sendable { var atPoint = 0, total = 0 }
+        let calls = Calls()
+        let f: ([Double]) -> Double = { x in
+            calls.total += 1
+            if x == [0, 0] { calls.atPoint += 1 }
+            return Swift.abs(x[0] + x[1]) - Swift.abs(x[0]) - Swift.abs(x[1])
+        }
+        let r = try checkBlackBoxGradient(of: f, at: [0.0, 0.0], claimedGradient: { _ in [2, 0] })
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertGreaterThan(calls.total, 20, "the probe ran: \(calls.total) calls")
+        XCTAssertEqual(calls.atPoint, 1, "f(x) asked for \(calls.atPoint) times in \(calls.total) calls")
+    }
+
     static func numbers(in why: String, after start: String, upTo end: Character, separator: String) -> [Double] {
         guard let range = why.range(of: start) else { return [] }
         let list = why[range.upperBound...].prefix { $0 != end }

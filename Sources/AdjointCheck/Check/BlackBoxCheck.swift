@@ -226,9 +226,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// everywhere). See ``measureNoise()``.
     var noiseFloor: [Double] = []
 
-    /// A probe of f along v, told f's measured noise.
+    /// A probe of f along v, told f's measured noise and f(x): every line re-evaluated f at the
+    /// point once it read it, an evaluation per probed direction (a program request per line in
+    /// `jac check --program`), though ``evaluate()`` had it already.
     func newLine(_ v: [V]) -> LineProbe<V> {
-        var line = LineProbe<V>(eval: f, x: x, v: v)
+        var line = LineProbe<V>(eval: f, x: x, v: v, center: value.isEmpty ? nil : value)
         line.noiseFloor = noiseFloor
         return line
     }

@@ -144,8 +144,9 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// Read by ``affineDifference(step:outputs:)``.
     var affine: [Bool] = []
 
-    init(eval: @escaping ([V]) -> [V], x: [V], v: [V]) {
-        self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = nil
+    /// A probe along v, with f(x) already known (or nil).
+    init(eval: @escaping ([V]) -> [V], x: [V], v: [V], center: [V]? = nil) {
+        self.eval = eval; self.x = x; self.v = v; self.axis = nil; self.scratch = []; self.center = center
         var s = Double.infinity
         for (xj, vj) in zip(x, v) where vj != 0 {
             s = Swift.min(s, Swift.max(1, Swift.abs(Double(xj))) / Swift.abs(Double(vj)))
