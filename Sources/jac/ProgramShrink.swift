@@ -121,7 +121,7 @@ extension ProgramCheckCommand {
     /// function of those inputs alone, the others held at p, and the claimed Jacobian is cut to
     /// them; nil when the check cannot run (a claimed row of the wrong length, the program failed).
     func restrictedFailures(at p: [Double], claimed: [[Double]], columns: [Int], session: ProgramSession) -> [Int]? {
-        guard claimed.allSatisfy({ $0.count == p.count }) else { return nil }
+        guard session.failure == nil, claimed.allSatisfy({ $0.count == p.count }) else { return nil }
         // The point the whole check would send: a float32 program sees every input as a Float.
         let base = p.map(inPrecision)
         let restricted: ([Double]) -> [Double] = { z in
