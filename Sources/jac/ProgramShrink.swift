@@ -26,9 +26,9 @@ extension ProgramCheckCommand {
     /// Where that check convicts nothing, a step moved the point where a judged column's entry is
     /// wrong only as seen with the other inputs held: typically onto a kink along one of them
     /// (|x₀| + exp(x₁) with ∂/∂x₁ doubled, at x₀ = 0), which the pass over every column refused.
-    /// The points reached before are checked whole, newest first, down to one that fails; the
-    /// step after it is undone and the pass resumes there at that input's next candidate (x₀ = 1
-    /// above, as the pass over every column took). After ``maxShrinkReliefs`` such passes the
+    /// Bisection over the points reached finds a step from a point the whole check convicts to
+    /// one it does not; that step and those after it are undone and the pass resumes at that
+    /// input's next candidate (x₀ = 1 above, as the pass over every column took). After ``maxShrinkReliefs`` such passes the
     /// newest point the whole check convicted is returned. Nil when the program fails (it is not
     /// asked again) or nothing simpler than x fails.
     func shrink(_ x: [Double], wrong: [EntryCheck], domains: [InputDomain],
@@ -56,7 +56,15 @@ extension ProgramCheckCommand {
                     guard c != current[i] && domains[i].contains(c) else { continue }
                     var trial = current
                     trial[i] = c
-                    if let still = wrongColumns(at: trial, among: columns, session: session) {
+                    let still: [Int]?
+                    if x.count <= Self.shrinkWholeCheckInputs {
+                        guard let bad = wholeCheckFailures(at: trial, session: session) else { return nil }
+                        if !bad.isEmpty { confirmed = (trial, bad) }
+                        still = bad.isEmpty ? nil : columnsOf(bad)
+                    } else {
+                        still = wrongColumns(at: trial, among: columns, session: session)
+                    }
+                    if let still {
                         steps.append((current, columns, i, k))
                         current = trial
                         columns = still
@@ -66,36 +74,49 @@ extension ProgramCheckCommand {
                 }
                 (i, k) = (i + 1, 0)
             }
-            // Newest first, the points reached are checked whole down to one that fails there
-            // (x at the bottom, whose check convicted `wrong`, needs none).
-            var undone: Step?
-            while let last = steps.last {
-                let bad: [EntryCheck]
-                if let (p, known) = confirmed, p == current {
-                    bad = known
-                } else {
-                    guard let checked = wholeCheckFailures(at: current, session: session) else { return nil }
-                    bad = checked
-                }
-                if !bad.isEmpty {
-                    guard undone != nil else { return (current, bad) }
-                    confirmed = (current, bad)
-                    columns = columnsOf(bad)
-                    break
-                }
-                undone = steps.removeLast()
-                current = last.before
-                columns = last.columns
+            // The points reached are x, the points the steps started from, and `current`. Each
+            // step moves an input no later step of the pass touches, so once a step has put the
+            // point where the judged columns are wrong only with the other inputs held (on a kink
+            // along one of those), the points after it stay unconfirmed: the first such step is
+            // found by bisection, a whole check per probe, instead of checking the points newest
+            // first, a whole check per step (cross_term.py --kink: 12 steps, the culprit first).
+            func failures(at j: Int) -> [EntryCheck]? {
+                let p = j < steps.count ? steps[j].before : current
+                if p == x { return wrong }
+                if let (q, known) = confirmed, q == p { return known }
+                return wholeCheckFailures(at: p, session: session)
             }
-            // Nothing undone: the pass took no step from x.
-            guard let step = undone else { return confirmed }
+            let reached = steps.count
+            guard reached > 0 else { return confirmed }
+            guard let last = failures(at: reached) else { return nil }
+            if !last.isEmpty { return (current, last) }
+            // Point lo is convicted (x is), point hi is not.
+            var (lo, hi, loBad) = (0, reached, wrong)
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                guard let bad = failures(at: mid) else { return nil }
+                if bad.isEmpty { hi = mid } else { (lo, loBad) = (mid, bad) }
+            }
+            // Step lo took point lo to one that is not convicted: undone, with every step after it.
+            let step = steps[lo]
+            steps.removeLast(reached - lo)
+            current = step.before
+            if current != x { confirmed = (current, loBad) }
+            columns = columnsOf(loBad)
             (i, k) = (step.input, step.nextCandidate)
         }
         return confirmed
     }
 
+    /// Up to this many inputs every candidate is checked whole, as before the restriction: a
+    /// restricted check then saves little (two or three columns, most of them wrong), and the
+    /// shrunk point's closing whole check cost more than it saved (misbehave.py wrongjac, 2
+    /// inputs: 502 requests whole, 718 restricted; a kink case 697 against 1,512). A whole check
+    /// of the accepted candidate is also its confirmation, so none is run at the end.
+    static let shrinkWholeCheckInputs = 3
+
     /// Passes that may end on a point the whole check does not confirm before shrinking settles
-    /// for the newest one it did: each such point costs whole checks on the way back.
+    /// for the newest one it did: each such pass costs whole checks, log₂ of its steps.
     static let maxShrinkReliefs = 3
 
     /// The columns among `columns` that hold an entry wrong at p, each judged as an input of the

@@ -95,6 +95,41 @@ final class ProgramShrinkTests: XCTestCase {
         XCTAssertEqual(confirmation.moved, Set(0..<12), "the shrunk point is confirmed on every column")
     }
 
+    /// cross_term.py --kink adds |x0| to f (its claimed ∂/∂x0 sign(x0), a subgradient at 0). By
+    /// hand: judged on the four wrong columns with x0 held, x0 → 0 is accepted (no kink moves
+    /// with them), and the pass reaches (0, 0, 0, 1, 0, …, 0) in 12 steps (x3 → 0 refused as
+    /// before). There f has a kink along x0, so the whole check holds the four columns to no
+    /// gradient and convicts nothing; so does every point after the first step, all at x0 = 0.
+    /// The first step is undone and the pass resumes at x0's next candidate, 1: (1, 0, 0, 1, 0,
+    /// …, 0), wrong at the same four entries (the shrink checking every column refused x0 = 0
+    /// and reached it directly).
+    ///
+    /// Whole checks, by hand: one of the pass's last point, bisection over the 13 points reached
+    /// (x convicted, the last not) with probes at 6, 3 and 1 (lo 0, hi 12 → 6 → 3 → 1), and one
+    /// of the second pass's last point: 5. Checking the points newest first instead took one per
+    /// step back to x, 14 in all.
+    func testAStepOntoAKinkIsFoundByBisectionAndUndone() throws {
+        try JacRunner.requirePython()
+        let log = try JacRunner.temporaryFile("", name: "cross-term-kink-\(UUID().uuidString).jsonl")
+        let r = try JacRunner.run(["check", "--program", "python3 \(Self.program) --kink --log \(log)", "--inputs", "12",
+                                   "--samples", "1", "--seed", "1"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let shrunk = (0..<12).map { "x\($0) = \($0 == 0 || $0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
+        XCTAssertTrue(r.stderr.contains("): " + shrunk + " still fails at ∂f1/∂x5, ∂f1/∂x7, ∂f1/∂x9, ∂f1/∂x11"), r.stderr)
+        let pointCost = try count(after: "requests: ", in: r.stdout)
+        var wholeChecks = 0, moved = Set<Int>(), center: [Double]?
+        for request in try readLog(log).dropFirst(pointCost) {
+            if request.wantsJacobian {
+                if moved.count == 12 { wholeChecks += 1 }
+                (moved, center) = ([], request.x)
+            } else if let center {
+                moved.formUnion(request.x.indices.filter { request.x[$0] != center[$0] })
+            }
+        }
+        if moved.count == 12 { wholeChecks += 1 }
+        XCTAssertEqual(wholeChecks, 5, "whole checks while shrinking")
+    }
+
     /// misbehave.py relieved: f0 = |x0| + exp(x1) with ∂f0/∂x1 claimed 2·exp(x1), wrong
     /// everywhere. By hand, the shrink that checked every column of every candidate: x0 → 0 puts
     /// the point on f0's kink, where that check leaves x1's entry undecided (a generalized
@@ -103,7 +138,8 @@ final class ProgramShrinkTests: XCTestCase {
     /// x0 held, f0 shows no kink: x0 = 0 is accepted, then x1 = 0, and the whole check of (0, 0)
     /// convicts nothing, nor of (0, x1 as drawn). Reporting either would show a point that does
     /// not fail; giving up would lose the shrink. The step x0 → 0 is undone and the pass resumes
-    /// at x0's next candidate, reaching (1, 0) as before.
+    /// at x0's next candidate, reaching (1, 0) as before. With two inputs every candidate is now
+    /// checked whole (``ProgramCheckCommand/shrinkWholeCheckInputs``), so x0 = 0 is refused at once.
     func testAPointTheWholeCheckDoesNotConfirmIsUndoneAndTheNextCandidateTried() throws {
         try JacRunner.requirePython()
         let r = try JacRunner.run(["check", "--program", "python3 \(CrossValidationTests.programs)/misbehave.py relieved",
