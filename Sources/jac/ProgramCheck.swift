@@ -160,7 +160,8 @@ struct ProgramCheckCommand: ParsableCommand {
         var unconfirmed: [PointLine] = []
         var undecided: [EntryCheck] = []
         var outputsText: [String] = []
-        var firstFailing: [Double]?
+        // The first failing point and its wrong entries, whose columns shrinking judges first.
+        var firstFailing: (x: [Double], wrong: [EntryCheck])?
         // The program's values and Jacobians as replied, for the float32 hint when the check fails.
         var replied: [Double] = []
         for (k, x) in xs.enumerated() {
@@ -266,7 +267,7 @@ struct ProgramCheckCommand: ParsableCommand {
             unconfirmed += unconfirmedEntries(report, subject: "program").map {
                 PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels))
             }
-            if !bad.isEmpty && firstFailing == nil { firstFailing = x }
+            if !bad.isEmpty && firstFailing == nil { firstFailing = (x, bad) }
             // "At the point" includes the probes that move every input at once: the black-box
             // check measures the program's noise along one such line (16 to 40 requests).
             let costLine = "requests: \(cost) for this point (1 for the program's Jacobian, \(other) at the point or moving every input (its noise measured), "
@@ -306,10 +307,10 @@ struct ProgramCheckCommand: ParsableCommand {
             let wrongCount = failures.count
             var shrunk = ""
             // A random point is hard to reproduce by hand: shrink the first failing one.
-            if let x = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
+            if let (x, wrong) = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
                 let domains = try parseDomains(domain ?? "", variables: variables)
                 let before = session.requests
-                if let (small, entries) = shrink(x, domains: domains, session: session) {
+                if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
                     shrunk = "\n  shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
                         + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", ")
                 }
@@ -439,37 +440,6 @@ func splitOutsideBrackets(_ spec: String) -> [String] {
     }
     items.append(current)
     return items
-}
-
-extension ProgramCheckCommand {
-    /// Shrinking checks the point again once per candidate value, so it is limited to small n.
-    static let maxShrinkInputs = 12
-
-    /// Greedy, one pass: each coordinate in turn becomes the first of 0, 1, −1, one decimal, two
-    /// decimals that lies in its domain and keeps some entry wrong. Nil when the program fails
-    /// (it is not asked again) or nothing simpler fails.
-    func shrink(_ x: [Double], domains: [InputDomain], session: ProgramSession) -> ([Double], [EntryCheck])? {
-        func failing(_ p: [Double]) -> [EntryCheck]? {
-            guard session.failure == nil,
-                  let j = try? session.request(p, wantJacobian: true).jacobian,
-                  let r = try? blackBoxJacobian(of: { session.evaluate($0) }, at: p, claimed: j),
-                  session.failure == nil else { return nil }
-            let bad = claimedFailures(r, subject: "program")
-            return bad.isEmpty ? nil : bad
-        }
-        var current = x
-        var entries: [EntryCheck]?
-        for i in x.indices {
-            let candidates = [0, 1, -1, (x[i] * 10).rounded() / 10, (x[i] * 100).rounded() / 100]
-            for c in candidates where c != current[i] && domains[i].contains(c) {
-                var trial = current
-                trial[i] = c
-                if let bad = failing(trial) { current = trial; entries = bad; break }
-                if session.failure != nil { return nil }
-            }
-        }
-        return entries.map { (current, $0) }
-    }
 }
 
 /// What `--program` is asked to differentiate.

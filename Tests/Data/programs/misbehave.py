@@ -13,11 +13,17 @@ f(x) = (x0 * x1, x0 + x1) with a correct Jacobian, except:
   kink       f0 = |x0| * x1 instead, with d f0/d x0 reported as 0.5 * x1 at x0 = 0 (a subgradient)
   wrongkink  the same with 5 * x1 at x0 = 0 (outside the one-sided derivatives -x1 and x1)
   flat       f0 = x0 instead, with d f0/d x1 reported as 0.5 (f0 ignores x1: equal samples)
+  relieved   f0 = |x0| + exp(x1) instead, with d f0/d x1 reported as 2 exp(x1) (wrong everywhere)
+             and d f0/d x0 as sign(x0); at x0 = 0 f0 has a kink on every line moving x0: a
+             check of every column finds it and leaves x1's entry undecided (a generalized
+             gradient's entry need not be the slope along x1), while a check of column x1 alone
+             sees no kink and convicts it
   tiny       prints y0 as the literal 1e-400, which Double cannot hold (it is not 0)
 Requests carrying "jvp": v or "vjp": u are answered with J v = (x1 v0 + x0 v1, v0 + v1) or
 u^T J = (u0 x1 + u1, u0 x0 + u1).
 """
 import json
+import math
 import sys
 import time
 
@@ -46,6 +52,9 @@ for line in sys.stdin:
     if mode == "flat":
         y[0] = x[0]
         jac[0] = [1.0, 0.5]
+    if mode == "relieved":
+        y[0] = abs(x[0]) + math.exp(x[1])
+        jac[0] = [float((x[0] > 0) - (x[0] < 0)), 2 * math.exp(x[1])]
     if mode in ("kink", "wrongkink"):
         y[0] = abs(x[0]) * x[1]
         slope = (x[0] > 0) - (x[0] < 0) if x[0] != 0 else (0.5 if mode == "kink" else 5.0)
