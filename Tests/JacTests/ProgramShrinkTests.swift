@@ -24,6 +24,17 @@ final class ProgramShrinkTests: XCTestCase {
         }
     }
 
+    /// `jac check --program` of cross_term.py (with `options`) at one seeded random point of its 12
+    /// inputs, which fails (status 1), and the file the program logged its requests to.
+    func runCrossTerm(options: String = "") throws -> (JacRunner.Output, String) {
+        try JacRunner.requirePython()
+        let log = try JacRunner.temporaryFile("", name: "cross-term-\(UUID().uuidString).jsonl")
+        let r = try JacRunner.run(["check", "--program", "python3 \(Self.program) \(options) --log \(log)", "--inputs", "12",
+                                   "--samples", "1", "--seed", "1"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        return (r, log)
+    }
+
     /// The number after `prefix` in `text` ("shrunk (2564 requests)" → 2564).
     func count(after prefix: String, in text: String) throws -> Int {
         let range = try XCTUnwrap(text.range(of: prefix), "no '\(prefix)' in: " + text)
@@ -54,11 +65,7 @@ final class ProgramShrinkTests: XCTestCase {
     /// what every column cost) leaves room for the candidates' costs to vary while failing
     /// the whole-check shrink by a factor of 2.
     func testShrinkJudgesCandidatesOnTheWrongColumnsAndConfirmsTheShrunkPointWhole() throws {
-        try JacRunner.requirePython()
-        let log = try JacRunner.temporaryFile("", name: "cross-term-\(UUID().uuidString).jsonl")
-        let r = try JacRunner.run(["check", "--program", "python3 \(Self.program) --log \(log)", "--inputs", "12",
-                                   "--samples", "1", "--seed", "1"])
-        XCTAssertEqual(r.status, 1, r.stderr)
+        let (r, log) = try runCrossTerm()
         XCTAssertTrue(r.stderr.contains("the program's Jacobian is wrong at 4 entries"), r.stderr)
         let shrunkLine = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.hasPrefix("  shrunk (") }, r.stderr)
         let shrunk = (0..<12).map { "x\($0) = \($0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
@@ -109,11 +116,7 @@ final class ProgramShrinkTests: XCTestCase {
     /// of the second pass's last point: 5. Checking the points newest first instead took one per
     /// step back to x, 14 in all.
     func testAStepOntoAKinkIsFoundByBisectionAndUndone() throws {
-        try JacRunner.requirePython()
-        let log = try JacRunner.temporaryFile("", name: "cross-term-kink-\(UUID().uuidString).jsonl")
-        let r = try JacRunner.run(["check", "--program", "python3 \(Self.program) --kink --log \(log)", "--inputs", "12",
-                                   "--samples", "1", "--seed", "1"])
-        XCTAssertEqual(r.status, 1, r.stderr)
+        let (r, log) = try runCrossTerm(options: "--kink")
         let shrunk = (0..<12).map { "x\($0) = \($0 == 0 || $0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
         XCTAssertTrue(r.stderr.contains("): " + shrunk + " still fails at ∂f1/∂x5, ∂f1/∂x7, ∂f1/∂x9, ∂f1/∂x11"), r.stderr)
         let pointCost = try count(after: "requests: ", in: r.stdout)
