@@ -19,9 +19,10 @@ import AdjointCore
 //   whose coloured neighbours already show the most distinct colours. Not a fixed order, so it
 //   follows the colours as they fall: on 45 grids from 6 × 6 to 20 × 20 numbered at random it
 //   took the optimal 5 on every one, smallest-last on 21 (at most 7), largest-first on 2.
-// A colouring that reaches a lower bound (a clique: the columns of one row) is optimal, and the
-// orders after it are skipped. All break ties by index, never by hashing, so a pattern always gets
-// the same colouring.
+// A colouring that uses no more colours than a clique of the conflict graph has vertices is
+// optimal, and the orders after it are skipped (cliques: the columns of one row, and one grown
+// greedily when largest-first misses that bound). All break ties by index, never by hashing, so a
+// pattern always gets the same colouring.
 
 /// A colouring: one colour in `0..<count` per vertex.
 public struct Coloring: Equatable, Sendable {
@@ -130,48 +131,109 @@ public func columnColoring(_ pattern: SparsityPattern) -> Coloring {
 /// The orders a column colouring can be made in (see the top of this file).
 enum ColumnOrder: Equatable, Sendable { case largestFirst, smallestLast, saturation }
 
-/// ``columnColoring(_:)`` with what it took: `work` counts row slots read (a column's row, then
-/// that row's columns: one per conflict-graph neighbour visit, with repeats), in the greedy passes
-/// and in computing the orders; `tried` is the orders run, in turn; `kept` the one whose colouring
-/// is returned.
-func columnColoringCountingWork(_ pattern: SparsityPattern)
-    -> (coloring: Coloring, work: Int, tried: [ColumnOrder], kept: ColumnOrder) {
+/// The orders ``columnColoring(_:)`` tries, in turn. Smallest-last before DSATUR: on the 100 × 100
+/// grid it already reaches the optimal 5, numbered row by row or at random, in about 0.75× DSATUR's
+/// time (debug build, ColoringSweepTests), and on random patterns the two cost about the same.
+let columnOrders: [ColumnOrder] = [.largestFirst, .smallestLast, .saturation]
+
+/// What ``columnColoringCountingWork(_:orders:)`` did.
+struct ColumnColoringRun {
+    var coloring: Coloring
+    /// Row slots read (a column's row, then that row's columns: one per conflict-graph neighbour
+    /// visit, with repeats) in the greedy passes, in computing the orders and in finding `clique`.
+    var work: Int
+    /// The orders run, in turn.
+    var tried: [ColumnOrder]
+    /// The order whose colouring is returned.
+    var kept: ColumnOrder
+    /// Columns that pairwise share a row, when one was looked for (see ``greedyClique(_:_:degree:)``).
+    var clique: [Int]
+}
+
+/// ``columnColoring(_:)`` with what it took. `orders` (largest-first when empty) lets the sweep
+/// measure other choices.
+func columnColoringCountingWork(_ pattern: SparsityPattern, orders: [ColumnOrder] = columnOrders) -> ColumnColoringRun {
     let byColumn = pattern.transposed().rowColumns
     let rowColumns = pattern.rowColumns
     // Largest-first's degree: the row slots of the column's rows (its own included), a cheap proxy
     // for the conflict-graph degree, kept as it was so that its colourings are the ones from before.
     let slots = byColumn.map { rows in rows.reduce(0) { $0 + rowColumns[$1].count } }
-    let first = greedyColumnsCountingWork(largestFirst(slots), rowColumns, byColumn)
-    var work = first.work
-    var best = (coloring: first.coloring ?? Coloring(colors: [], count: 0), order: ColumnOrder.largestFirst)
-    var tried: [ColumnOrder] = [.largestFirst]
-    // No order beats the most columns in one row (they are a clique of the conflict graph): a
-    // colouring that uses that many is optimal, and the orders after it are not run. A band (the
-    // common case) stops after largest-first. Columns in no row still take a colour.
-    let bound = max(rowColumns.map(\.count).max() ?? 0, min(1, byColumn.count))
-    // Each later order gives up as soon as it reaches the best count so far (it could only tie,
-    // and the earlier order's colouring is kept on a tie), which is most of its greedy pass when
-    // it loses.
-    if best.coloring.count > bound {
-        tried.append(.smallestLast)
-        // Smallest-last's degree counts a column once per row it shares with v (the multigraph of
-        // shared rows), not once: on the grid that puts a stencil's near neighbours (two shared
-        // rows) ahead of the far ones (one), and took 5 colours where distinct neighbours took 7
-        // (tried). It also needs no deduplication, so both orders cost the same row-by-row walk as
-        // the greedy.
-        let degree = zip(slots, byColumn).map { $0 - $1.count }
-        let (order, orderWork) = smallestLast(degree, via: byColumn, rowColumns)
-        let smallest = greedyColumnsCountingWork(order, rowColumns, byColumn, limit: best.coloring.count)
-        work += orderWork + smallest.work
-        if let c = smallest.coloring { best = (c, .smallestLast) }
-        if best.coloring.count > bound {
-            tried.append(.saturation)
-            let saturation = saturationColumns(rowColumns, byColumn, degree: degree, limit: best.coloring.count)
-            work += saturation.work
-            if let c = saturation.coloring { best = (c, .saturation) }
+    // Smallest-last's and DSATUR's degree counts a column once per row it shares with v (the
+    // multigraph of shared rows), not once: on the grid that puts a stencil's near neighbours (two
+    // shared rows) ahead of the far ones (one), and took 5 colours where distinct neighbours took 7
+    // (tried, smallest-last). It also needs no deduplication, so every order costs the same
+    // row-by-row walk as the greedy.
+    let degree = zip(slots, byColumn).map { $0 - $1.count }
+    // No colouring uses fewer colours than a clique of the conflict graph has columns, so one that
+    // uses that many is optimal and the orders after it are not run. The columns of one row are a
+    // clique: a band (the common case) stops after largest-first on that alone. Columns in no row
+    // still take a colour.
+    var bound = max(rowColumns.map(\.count).max() ?? 0, min(1, byColumn.count))
+    var clique: [Int]?
+    var run = ColumnColoringRun(coloring: Coloring(colors: [], count: 0), work: 0, tried: [], kept: .largestFirst, clique: [])
+    for order in orders.isEmpty ? [.largestFirst] : orders {
+        if !run.tried.isEmpty && run.coloring.count > bound && clique == nil {
+            // Looked for only when a row's clique did not settle it. On the 300 random patterns of
+            // ColoringSweepTests largest-first missed the row bound on 79; the greedy clique proved
+            // 64 of their colourings optimal, 60 before the third order, so 19 ran all three orders
+            // instead of 76, and the whole took less work than the two orders did before (368110
+            // row slots against 487605), the cliques 150378 of it.
+            let found = greedyClique(rowColumns, byColumn, degree: degree)
+            clique = found.clique
+            run.clique = found.clique
+            run.work += found.work
+            bound = max(bound, found.clique.count)
         }
+        if !run.tried.isEmpty && run.coloring.count <= bound { break }
+        // A later order gives up as soon as it reaches the best count so far: it could only tie,
+        // and a tie keeps the earlier order's colouring.
+        let limit = run.tried.isEmpty ? .max : run.coloring.count
+        run.tried.append(order)
+        let attempt: (coloring: Coloring?, work: Int)
+        switch order {
+        case .largestFirst:
+            attempt = greedyColumnsCountingWork(largestFirst(slots), rowColumns, byColumn, limit: limit)
+        case .smallestLast:
+            let (order, orderWork) = smallestLast(degree, via: byColumn, rowColumns)
+            let greedy = greedyColumnsCountingWork(order, rowColumns, byColumn, limit: limit)
+            attempt = (greedy.coloring, orderWork + greedy.work)
+        case .saturation:
+            attempt = saturationColumns(rowColumns, byColumn, degree: degree, limit: limit)
+        }
+        run.work += attempt.work
+        if let c = attempt.coloring { run.coloring = c; run.kept = order }
     }
-    return (best.coloring, work, tried, best.order)
+    return run
+}
+
+/// Columns that pairwise share a row (a clique of the conflict graph), grown greedily: from the
+/// column of highest degree, repeatedly add the candidate of highest degree (ties: least index),
+/// then keep as candidates only its neighbours. Each column added costs its row slots (the work
+/// returned), so the whole costs what a greedy pass does times the clique's share of the columns:
+/// little on a stencil (5 of 10⁴), up to a pass on a nearly dense pattern.
+/// `degree` as in ``saturationColumns(_:_:degree:limit:)``.
+func greedyClique(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int]) -> (clique: [Int], work: Int) {
+    guard var next = degree.indices.max(by: { degree[$0] != degree[$1] ? degree[$0] < degree[$1] : $0 > $1 }) else {
+        return ([], 0)
+    }
+    // mark[w] == round: w is a neighbour of every column added so far.
+    var mark = Array(repeating: -1, count: byColumn.count)
+    var clique: [Int] = []
+    var work = 0
+    for round in 0... {
+        clique.append(next)
+        var kept: [Int] = []
+        for i in byColumn[next] {
+            work += rowColumns[i].count
+            for w in rowColumns[i] where w != next && mark[w] == round - 1 {
+                mark[w] = round
+                kept.append(w)
+            }
+        }
+        guard let best = kept.max(by: { degree[$0] != degree[$1] ? degree[$0] < degree[$1] : $0 > $1 }) else { break }
+        next = best
+    }
+    return (clique, work)
 }
 
 /// Greedy distance-2 colouring of the columns in `order`: a column may not take the colour of any
@@ -212,8 +274,11 @@ func greedyColumnsCountingWork(_ order: [Int], _ rowColumns: [[Int]], _ byColumn
 /// `degree[j]` counts j's neighbours with repeats (once per shared row), as smallest-last's does
 /// and for the same reason; it only breaks ties between equally saturated columns. The colours
 /// seen around a column are a bit set (the first 64 in one word, the rest in words allocated as
-/// they come), so colouring a column costs its row slots, each one a check and possibly an
-/// update of a heap keyed by (saturation, uncoloured degree, index): O(S log n) for S row slots.
+/// they come), which is also the set a column's colour is chosen from, so colouring a column reads
+/// its row slots once, to pass its colour on; each slot is a check and an update of a heap keyed
+/// by (saturation, uncoloured degree, index): O(S log n) for S row slots. (A lazy heap, whose
+/// entries are put back when found stale instead of moved on every visit, gave the same
+/// colourings 1.2–1.8× slower in a debug build: tried on the 100 × 100 grid and the random sweep.)
 func saturationColumns(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int], limit: Int = .max)
     -> (coloring: Coloring?, work: Int) {
     let n = byColumn.count
@@ -326,6 +391,12 @@ public func rowColoring(_ pattern: SparsityPattern) -> Coloring {
 /// Work is O(E·C) for E edges and C colours: the last two sets are kept per vertex as colouring
 /// proceeds instead of being searched for each v, so a hub (an arrow's dense row) costs its degree
 /// once, not once per neighbour.
+///
+/// DSATUR is not one of the orders. Its own colouring is distance-1, which may bicolour a P₄ (0, 1,
+/// 0, 1 on a path) that the recovery cannot read. Its order with the rule above would be valid
+/// (the rule is, in any order), but its saturation would then be the count of colours that rule
+/// forbids, which grows whenever a vertex two steps away is coloured: on an arrow every vertex
+/// coloured would reach all n through the hub, the n² steps the sets above were kept to avoid.
 ///
 /// ```swift
 /// let p = try SparsityPattern(rows: 3, columns: 3, rowColumns: [[0, 1], [0, 1, 2], [1, 2]])

@@ -195,13 +195,14 @@ final class ColoringOrderTests: XCTestCase {
         }
     }
 
-    /// The orders run stop at the first colouring that uses as few colours as the pattern's fullest
-    /// row (a clique of the conflict graph: no colouring uses fewer; 1 for columns in no row), and otherwise all three run
-    /// and the fewest colours win, the earliest order on a tie. Checked against each order's
-    /// colouring computed alone, on random patterns.
-    func testTheOrdersStopAtTheRowCountBoundAndOtherwiseKeepTheFewestColours() {
+    /// The orders run stop at the first colouring that uses no more colours than a clique of the
+    /// conflict graph has columns (no colouring uses fewer): the fullest row's columns (1 for
+    /// columns in no row) or, once largest-first has missed that, a clique looked for greedily
+    /// (checked here to be one). Otherwise all three run and the fewest colours win, the earliest
+    /// order on a tie. Checked against each order's colouring computed alone, on random patterns.
+    func testTheOrdersStopAtACliqueBoundAndOtherwiseKeepTheFewestColours() {
         var g = SeededGenerator(seed: 77)
-        var stoppedEarly = 0, ranAll = 0
+        var stoppedByRow = 0, stoppedByClique = 0, ranAll = 0
         for trial in 0..<300 {
             let m = Int.random(in: 1...40, using: &g), n = Int.random(in: 1...40, using: &g)
             let p = randomPattern(rows: m, columns: n, density: [0.03, 0.08, 0.15, 0.3][trial % 4], &g)
@@ -214,19 +215,38 @@ final class ColoringOrderTests: XCTestCase {
                 (.saturation, saturationColumns(p.rowColumns, byColumn, degree: degree).coloring ?? Coloring(colors: [], count: -1)),
             ]
             for (order, c) in alone { assertRecoversJacobian(p, c, &g, "trial \(trial) \(order) alone") }
-            let bound = max(p.rowColumns.map(\.count).max() ?? 0, min(1, n))
+            let rowBound = max(p.rowColumns.map(\.count).max() ?? 0, min(1, n))
             let run = columnColoringCountingWork(p)
+            XCTAssertEqual(run.clique.isEmpty, alone[0].1.count <= rowBound, "trial \(trial): a clique is looked for when largest-first misses the row bound")
+            for a in run.clique { for b in run.clique where a < b && !p.rowColumns.contains(where: { $0.contains(a) && $0.contains(b) }) {
+                XCTFail("trial \(trial): columns \(a) and \(b) of the clique share no row")
+            } }
+            let bound = max(rowBound, run.clique.count)
             let ran = (alone.firstIndex { $0.1.count <= bound } ?? 2) + 1
             XCTAssertEqual(run.tried, alone.prefix(ran).map(\.0), "trial \(trial)")
             var best = alone[0]
             for candidate in alone.prefix(ran) where candidate.1.count < best.1.count { best = candidate }
             XCTAssertEqual(run.kept, best.0, "trial \(trial)")
             XCTAssertEqual(run.coloring, best.1, "trial \(trial): a later order that gave up must not change the one kept")
-            if ran < 3 { stoppedEarly += 1 } else { ranAll += 1 }
+            if ran == 3 { ranAll += 1 } else if alone.prefix(ran).contains(where: { $0.1.count <= rowBound }) { stoppedByRow += 1 } else { stoppedByClique += 1 }
         }
-        // Both branches must be exercised for the comparison above to mean anything.
-        XCTAssertGreaterThan(stoppedEarly, 0)
+        // Every branch must be exercised for the comparison above to mean anything.
+        XCTAssertGreaterThan(stoppedByRow, 0)
+        XCTAssertGreaterThan(stoppedByClique, 0)
         XCTAssertGreaterThan(ranAll, 0)
+    }
+
+    /// Rows {0, 1}, {1, 2}, {0, 2}: each row holds 2 columns, but the three columns pairwise share a
+    /// row (a triangle), so no colouring takes fewer than 3 and largest-first's 3 (3 columns) is
+    /// optimal. The greedy clique starts at column 0 (equal degrees: least index), adds 1, then 2,
+    /// reading each one's 2 rows of 2 slots (12); largest-first's pass read 3 rows · 2² (12).
+    func testATriangleOfRowsStopsAfterLargestFirstOnItsClique() throws {
+        let p = try SparsityPattern(rows: 3, columns: 3, rowColumns: [[0, 1], [1, 2], [0, 2]])
+        let run = columnColoringCountingWork(p)
+        XCTAssertEqual(run.coloring.count, 3)
+        XCTAssertEqual(run.tried, [.largestFirst])
+        XCTAssertEqual(run.clique, [0, 1, 2])
+        XCTAssertEqual(run.work, 24)
     }
 
     /// Tridiagonal, 12 columns: largest-first takes the interior columns 2 … 9 by index (their
@@ -269,16 +289,19 @@ final class ColoringOrderTests: XCTestCase {
     }
 
     /// An odd cycle of columns (row k holds columns k and k + 1 mod 7) is not bipartite, so needs 3
-    /// colours, above the bound of 2 from its rows; every column has 2 conflicts, so any greedy
-    /// order uses at most 3. Largest-first's 3 is kept (ties: the earlier order) and every later
-    /// order runs. Neither gives up before its last column: largest-first goes 0 … 6 (equal
+    /// colours, above the bound of 2 from its rows and from its largest cliques (its edges: the
+    /// greedy clique is 0, then 1, the least-index neighbour, and 1's other neighbour 2 is not 0's);
+    /// every column has 2 conflicts, so any greedy order uses at most 3. Largest-first's 3 is kept
+    /// (ties: the earlier order) and every later order runs. No order gives up before its last
+    /// column: largest-first goes 0 … 6 (equal
     /// degrees), smallest-last sets aside 0 … 6 (least index among the degree-1 ends) and colours
     /// 6 … 0, DSATUR goes 0 … 6 (1 and 6 tie at saturation 1, then the least index), and each
     /// alternates two colours until its last column closes the cycle. A greedy pass has read that
     /// column's rows when it finds it needs a third colour, DSATUR has not (the colours its
     /// neighbours showed are kept as they come). Work (slots read): 28 for largest-first's pass and
     /// smallest-last's (7 columns · 2 rows · 2 slots), 14 for smallest-last's order (each column
-    /// leaves its 2 neighbours), 28 − 4 for DSATUR: 94.
+    /// leaves its 2 neighbours), 28 − 4 for DSATUR, and 8 for the clique (2 columns · 2 rows · 2
+    /// slots): 102.
     func testAnOddCycleRunsEveryOrderAndKeepsTheFirstThree() {
         let rows = (0..<7).map { [$0, ($0 + 1) % 7].sorted() }
         let p = SparsityPattern(unchecked: 7, 7, rows)
@@ -286,7 +309,8 @@ final class ColoringOrderTests: XCTestCase {
         XCTAssertEqual(run.coloring.count, 3)
         XCTAssertEqual(run.tried, [.largestFirst, .smallestLast, .saturation])
         XCTAssertEqual(run.kept, .largestFirst)
-        XCTAssertEqual(run.work, 94)
+        XCTAssertEqual(run.clique, [0, 1])
+        XCTAssertEqual(run.work, 102)
         var g = SeededGenerator(seed: 7)
         assertRecoversJacobian(p, run.coloring, &g, "C7")
     }

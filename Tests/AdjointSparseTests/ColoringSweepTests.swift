@@ -2,9 +2,10 @@ import XCTest
 import AdjointCore
 @testable import AdjointSparse
 
-/// Colour totals and times of the column colouring, against the two-order colouring it replaced
-/// (largest-first, then smallest-last unless largest-first met the row-count bound). A measurement,
-/// not a check: set COLORING_SWEEP to run it, and pin it to a quiet core, e.g.
+/// Colour totals, work and times of the column colouring in several choices of orders, against the
+/// two-order colouring DSATUR joined (largest-first, then smallest-last in full unless largest-first
+/// met the row-count bound). A measurement, not a check: set COLORING_SWEEP to run it, and pin it
+/// to a quiet core, e.g.
 /// `COLORING_SWEEP=1 taskset -c 1 swift test --skip-build --filter ColoringSweepTests`.
 final class ColoringSweepTests: XCTestCase {
     /// The colouring before DSATUR joined, rebuilt from its parts, with its work.
@@ -19,7 +20,7 @@ final class ColoringSweepTests: XCTestCase {
         return (min(lf, smallest.coloring?.count ?? 0), largest.work + orderWork + smallest.work)
     }
 
-    /// Each order alone, for the totals.
+    /// Each order alone.
     func alone(_ p: SparsityPattern) -> [Int] {
         let byColumn = p.transposed().rowColumns
         let slots = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } }
@@ -50,71 +51,68 @@ final class ColoringSweepTests: XCTestCase {
         return SparsityPattern(unchecked: side * side, side * side, rows)
     }
 
-    /// The least of `runs` times of `body`, in milliseconds.
-    func fastest(_ runs: Int, _ body: () -> Void) -> Double {
+    typealias Choice = (name: String, run: (SparsityPattern) -> (count: Int, work: Int))
+
+    let choices: [Choice] = [
+        ("before: LF, SL in full", { _ in (0, 0) }),
+        ("LF, SL", { let r = columnColoringCountingWork($0, orders: [.largestFirst, .smallestLast]); return (r.coloring.count, r.work) }),
+        ("LF, SL, DSATUR", { let r = columnColoringCountingWork($0, orders: [.largestFirst, .smallestLast, .saturation]); return (r.coloring.count, r.work) }),
+        ("LF, DSATUR, SL", { let r = columnColoringCountingWork($0, orders: [.largestFirst, .saturation, .smallestLast]); return (r.coloring.count, r.work) }),
+        ("LF, DSATUR", { let r = columnColoringCountingWork($0, orders: [.largestFirst, .saturation]); return (r.coloring.count, r.work) }),
+        ("default", { let r = columnColoringCountingWork($0); return (r.coloring.count, r.work) }),
+    ]
+
+    /// Colours, work, and the least of `rounds` times (ms, debug build) of each choice on `patterns`;
+    /// the choices take turns within each round, so a load that comes and goes hits them alike.
+    func measure(_ what: String, _ patterns: [SparsityPattern], rounds: Int) {
         let clock = ContinuousClock()
-        var best = Double.infinity
-        for _ in 0..<runs {
-            let t = clock.measure(body)
-            best = min(best, Double(t.components.seconds) * 1e3 + Double(t.components.attoseconds) * 1e-15)
+        let all: [Choice] = [(choices[0].name, twoOrders)] + choices.dropFirst()
+        var best = Array(repeating: Double.infinity, count: all.count)
+        for _ in 0..<rounds {
+            for (k, c) in all.enumerated() {
+                let t = clock.measure { for p in patterns { _ = c.run(p) } }
+                best[k] = min(best[k], Double(t.components.seconds) * 1e3 + Double(t.components.attoseconds) * 1e-15)
+            }
         }
-        return best
+        print(what)
+        for (k, c) in all.enumerated() {
+            let results = patterns.map(c.run)
+            print("  " + c.name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                  + String(format: " colours %5d  work %8d  time %8.2f ms", results.map(\.count).reduce(0, +),
+                           results.map(\.work).reduce(0, +), best[k]))
+        }
     }
 
     func testSweep() throws {
         guard ProcessInfo.processInfo.environment["COLORING_SWEEP"] != nil else { throw XCTSkip("set COLORING_SWEEP") }
         let patterns = randomPatterns(300)
-        var before = 0, after = 0, beforeWork = 0, afterWork = 0
-        var orders = [0, 0, 0]
-        var kept: [ColumnOrder: Int] = [:], ranAll = 0
-        for p in patterns {
-            let old = twoOrders(p)
-            let new = columnColoringCountingWork(p)
-            before += old.count; beforeWork += old.work
-            after += new.coloring.count; afterWork += new.work
-            kept[new.kept, default: 0] += 1
-            if new.tried.count == 3 { ranAll += 1 }
-            for (k, c) in alone(p).enumerated() { orders[k] += c }
-        }
-        print("300 random patterns: colours two orders \(before) → three \(after); work \(beforeWork) → \(afterWork)")
-        print("  each order alone: largest-first \(orders[0]), smallest-last \(orders[1]), DSATUR \(orders[2])")
-        print("  kept: largest-first \(kept[.largestFirst] ?? 0), smallest-last \(kept[.smallestLast] ?? 0), DSATUR \(kept[.saturation] ?? 0); all three run on \(ranAll)")
-        print(String(format: "  time (ms, fastest of 5): two orders %.2f, three %.2f",
-                     fastest(5) { for p in patterns { _ = twoOrders(p) } },
-                     fastest(5) { for p in patterns { _ = columnColoring(p) } }))
-
         let counts = patterns.map(alone)
-        print("  fewest of: LF+SL \(counts.map { min($0[0], $0[1]) }.reduce(0, +)), LF+DSATUR \(counts.map { min($0[0], $0[2]) }.reduce(0, +)), all three \(counts.map { $0.min() ?? 0 }.reduce(0, +))")
-        let parts = patterns.map { p -> ([[Int]], [[Int]], [Int], [Int]) in
+        print("300 random patterns, each order alone: colours LF \(counts.map { $0[0] }.reduce(0, +)), SL \(counts.map { $0[1] }.reduce(0, +)), DSATUR \(counts.map { $0[2] }.reduce(0, +))")
+        let kept = patterns.map { columnColoringCountingWork($0) }
+        let looked = zip(patterns, kept).filter { !$0.1.clique.isEmpty }
+        let cliqueWork = looked.map { p, _ -> Int in
             let byColumn = p.transposed().rowColumns
-            let slots = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } }
-            return (p.rowColumns, byColumn, slots, zip(slots, byColumn).map { $0 - $1.count })
-        }
-        print(String(format: "  time alone (ms, fastest of 5, transposes excluded): LF %.2f, SL %.2f, DSATUR %.2f",
-                     fastest(5) { for (r, b, s, _) in parts { _ = greedyColumns(largestFirst(s), r, b) } },
-                     fastest(5) { for (r, b, _, d) in parts { _ = greedyColumns(smallestLast(d, via: b, r).order, r, b) } },
-                     fastest(5) { for (r, b, _, d) in parts { _ = saturationColumns(r, b, degree: d) } }))
-        var small = [0, 0, 0], grids = 0, h = SeededGenerator(seed: 55)
-        var worst = [0, 0, 0]
+            let degree = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } - $0.count }
+            return greedyClique(p.rowColumns, byColumn, degree: degree).work
+        }.reduce(0, +)
+        print("  default: clique looked for on \(looked.count) (work \(cliqueWork), against \(looked.map(\.1.work).reduce(0, +)) for their whole colouring);"
+              + " colourings it proved optimal \(looked.filter { $0.1.coloring.count <= $0.1.clique.count }.count), of which \(looked.filter { $0.1.tried.count < 3 }.count) stopped before the third order")
+        print("  default: kept LF \(kept.filter { $0.kept == .largestFirst }.count), SL \(kept.filter { $0.kept == .smallestLast }.count), DSATUR \(kept.filter { $0.kept == .saturation }.count); orders run 1: \(kept.filter { $0.tried.count == 1 }.count), 2: \(kept.filter { $0.tried.count == 2 }.count), 3: \(kept.filter { $0.tried.count == 3 }.count)")
+        measure("300 random patterns", patterns, rounds: 7)
+
+        var small = [0, 0, 0], worst = [0, 0, 0], grids = 0, h = SeededGenerator(seed: 55)
         for side in 6...20 { for _ in 0..<3 {
             let c = alone(grid(side, numbering: Array(0..<side * side).shuffled(using: &h)))
             for k in 0..<3 { small[k] += c[k] == 5 ? 1 : 0; worst[k] = max(worst[k], c[k]) }
             grids += 1
         } }
-        print("grids 6 × 6 … 20 × 20 numbered at random (\(grids)): 5 colours from LF \(small[0]), SL \(small[1]), DSATUR \(small[2]); most \(worst)")
+        print("\(grids) grids 6 × 6 … 20 × 20 numbered at random: 5 colours from LF \(small[0]), SL \(small[1]), DSATUR \(small[2]); most \(worst)")
 
         var g = SeededGenerator(seed: 100)
         for (what, numbering) in [("row by row", Array(0..<10_000)), ("at random", Array(0..<10_000).shuffled(using: &g))] {
             let p = grid(100, numbering: numbering)
-            let old = twoOrders(p), new = columnColoringCountingWork(p)
-            print("100 × 100 grid numbered \(what): colours \(old.count) → \(new.coloring.count) (\(new.tried) run, \(new.kept) kept); work \(old.work) → \(new.work); alone \(alone(p))")
-            print(String(format: "  time (ms, fastest of 5): two orders %.2f, three %.2f, largest-first's pass alone %.2f",
-                         fastest(5) { _ = twoOrders(p) }, fastest(5) { _ = columnColoring(p) },
-                         fastest(5) {
-                             let byColumn = p.transposed().rowColumns
-                             let slots = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } }
-                             _ = greedyColumns(largestFirst(slots), p.rowColumns, byColumn)
-                         }))
+            print("100 × 100 grid numbered \(what): each order alone \(alone(p))")
+            measure("100 × 100 grid numbered \(what)", [p], rounds: 5)
         }
     }
 }
