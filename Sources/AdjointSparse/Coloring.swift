@@ -19,10 +19,10 @@ import AdjointCore
 //   whose coloured neighbours already show the most distinct colours. Not a fixed order, so it
 //   follows the colours as they fall: on 45 grids from 6 × 6 to 20 × 20 numbered at random it
 //   took the optimal 5 on every one, smallest-last on 21 (at most 7), largest-first on 2.
-// A colouring that uses no more colours than a clique of the conflict graph has vertices is
-// optimal, and the orders after it are skipped (cliques: the columns of one row, and one grown
-// greedily when largest-first misses that bound). All break ties by index, never by hashing, so a
-// pattern always gets the same colouring.
+// A colouring that meets a lower bound is optimal, and the orders after it are skipped (for
+// columns, a clique of the conflict graph: the columns of one row, or one grown greedily when
+// largest-first misses that; for star colourings, see starColoring). All break ties by index,
+// never by hashing, so a pattern always gets the same colouring.
 
 /// A colouring: one colour in `0..<count` per vertex.
 public struct Coloring: Equatable, Sendable {
@@ -146,7 +146,7 @@ struct ColumnColoringRun {
     var tried: [ColumnOrder]
     /// The order whose colouring is returned.
     var kept: ColumnOrder
-    /// Columns that pairwise share a row, when one was looked for (see ``greedyClique(_:_:degree:)``).
+    /// Columns that pairwise share a row, when one was looked for (see ``greedyClique(_:via:_:)``).
     var clique: [Int]
 }
 
@@ -178,7 +178,7 @@ func columnColoringCountingWork(_ pattern: SparsityPattern, orders: [ColumnOrder
             // 64 of their colourings optimal, 60 before the third order, so 19 ran all three orders
             // instead of 76, and the whole took less work than the two orders did before (368110
             // row slots against 487605), the cliques 150378 of it.
-            let found = greedyClique(rowColumns, byColumn, degree: degree)
+            let found = greedyClique(degree, via: byColumn, rowColumns)
             clique = found.clique
             run.clique = found.clique
             run.work += found.work
@@ -206,29 +206,33 @@ func columnColoringCountingWork(_ pattern: SparsityPattern, orders: [ColumnOrder
     return run
 }
 
-/// Columns that pairwise share a row (a clique of the conflict graph), grown greedily: from the
-/// column of highest degree, repeatedly add the candidate of highest degree (ties: least index),
-/// then keep as candidates only its neighbours. Each column added costs its row slots (the work
-/// returned), so the whole costs what a greedy pass does times the clique's share of the columns:
-/// little on a stencil (5 of 10⁴), up to a pass on a nearly dense pattern.
-/// `degree` as in ``saturationColumns(_:_:degree:limit:)``.
-func greedyClique(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int]) -> (clique: [Int], work: Int) {
+/// A clique of a graph grown greedily: from the vertex of highest degree, repeatedly add the
+/// candidate of highest degree (ties: least index), then keep as candidates only its neighbours.
+/// Neighbours and degrees as in ``smallestLast(_:via:_:)`` (for columns: those sharing a row).
+/// Each vertex added costs its neighbour visits (the work returned), so the whole costs what a
+/// greedy pass does times the clique's share of the vertices: little on a stencil (5 of 10⁴), up
+/// to a pass on a nearly complete graph.
+func greedyClique(_ degree: [Int], via links: [[Int]], _ members: [[Int]]?) -> (clique: [Int], work: Int) {
     guard var next = degree.indices.max(by: { degree[$0] != degree[$1] ? degree[$0] < degree[$1] : $0 > $1 }) else {
         return ([], 0)
     }
-    // mark[w] == round: w is a neighbour of every column added so far.
-    var mark = Array(repeating: -1, count: byColumn.count)
+    // mark[w] == round: w is a neighbour of every vertex added so far.
+    var mark = Array(repeating: -1, count: degree.count)
     var clique: [Int] = []
     var work = 0
     for round in 0... {
         clique.append(next)
         var kept: [Int] = []
-        for i in byColumn[next] {
-            work += rowColumns[i].count
-            for w in rowColumns[i] where w != next && mark[w] == round - 1 {
-                mark[w] = round
-                kept.append(w)
-            }
+        func visit(_ w: Int) {
+            work += 1
+            guard w != next && mark[w] == round - 1 else { return }
+            mark[w] = round
+            kept.append(w)
+        }
+        if let members {
+            for i in links[next] { for w in members[i] { visit(w) } }
+        } else {
+            for w in links[next] { visit(w) }
         }
         guard let best = kept.max(by: { degree[$0] != degree[$1] ? degree[$0] < degree[$1] : $0 > $1 }) else { break }
         next = best
@@ -384,7 +388,9 @@ public func rowColoring(_ pattern: SparsityPattern) -> Coloring {
 /// product H·S (see ``sparseHessian(of:at:)``): for each entry (i, j), the colour of j occurs once
 /// among i's neighbours, or the colour of i once among j's.
 ///
-/// Greedy, in the better of two orders (see the top of this file), forbidding for vertex v: the
+/// Greedy, in the better of two orders (see the top of this file; the second is skipped when
+/// largest-first meets a lower bound: 2 for a graph with an edge, 3 once an edge has a further
+/// neighbour at each end, a greedy clique's size), forbidding for vertex v: the
 /// colours of its neighbours w; for an uncoloured w, the colours of w's other neighbours; for a
 /// coloured w, the colour of any neighbour x of w that already has a neighbour y ≠ w coloured like
 /// w (which would close a bicoloured P₄).
@@ -427,9 +433,24 @@ func starColoringCountingWork(_ pattern: SparsityPattern) throws -> (coloring: C
     let largest = starGreedy(largestFirst(degree), adj)
     // Two colours are the least for a graph with an edge (and one colour means it has none).
     if largest.coloring.count <= 2 { return largest }
+    // Nor can smallest-last do better than a lower bound largest-first already meets: 3 once an
+    // edge v – w has a further neighbour x at v and y at w (x = y is a triangle; otherwise x – v – w
+    // – y is a path on four vertices, which 2 colours would bicolour), and a clique's size.
+    var work = largest.work
+    var bound = 2
+    scan: for v in adj.indices where degree[v] >= 2 {
+        for w in adj[v] {
+            work += 1
+            if degree[w] >= 2 { bound = 3; break scan }
+        }
+    }
+    if largest.coloring.count <= bound { return (largest.coloring, work) }
+    let clique = greedyClique(degree, via: adj, nil)
+    work += clique.work
+    if largest.coloring.count <= clique.clique.count { return (largest.coloring, work) }
     let (order, orderWork) = smallestLast(degree, via: adj, nil)
     let smallest = starGreedy(order, adj)
-    let work = largest.work + orderWork + smallest.work
+    work += orderWork + smallest.work
     return (smallest.coloring.count < largest.coloring.count ? smallest.coloring : largest.coloring, work)
 }
 

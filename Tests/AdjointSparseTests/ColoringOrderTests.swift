@@ -315,6 +315,28 @@ final class ColoringOrderTests: XCTestCase {
         assertRecoversJacobian(p, run.coloring, &g, "C7")
     }
 
+    /// A star colouring's lower bounds end it after largest-first when met. A path of 12 (the
+    /// tridiagonal Hessian) needs 3: its edge 1 – 2 has a further neighbour at each end (0 and 3),
+    /// and 2 colours would bicolour 0 – 1 – 2 – 3; largest-first takes 3 (checked above). The scan
+    /// that finds such an edge skips vertex 0 (degree 1) and reads 1's neighbours 0 (degree 1) and 2
+    /// (degree 2): 2 reads. The dense 5 × 5 pattern is a clique of 5: the scan stops at 0's first
+    /// neighbour (1 read), the greedy clique takes all 5, reading 4 neighbours each (20).
+    func testStarColouringStopsAtItsLowerBound() throws {
+        func largestFirstWork(_ p: SparsityPattern) -> Int {
+            let adj = p.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+            return starGreedy(largestFirst(adj.map(\.count)), adj).work
+        }
+        let n = 12
+        let path = try SparsityPattern(rows: n, columns: n, rowColumns: (0..<n).map { Array(max(0, $0 - 1)...min(n - 1, $0 + 1)) })
+        let (pathColouring, pathWork) = try starColoringCountingWork(path)
+        XCTAssertEqual(pathColouring.count, 3)
+        XCTAssertEqual(pathWork, largestFirstWork(path) + 2)
+        let dense = try SparsityPattern.dense(rows: 5, columns: 5)
+        let (denseColouring, denseWork) = try starColoringCountingWork(dense)
+        XCTAssertEqual(denseColouring.count, 5)
+        XCTAssertEqual(denseWork, largestFirstWork(dense) + 1 + 20)
+    }
+
     /// The smallest-last order, by hand, on the path 0 – 1 – 2 – 3 with an extra leaf 4 on 1:
     /// degrees (1, 3, 2, 1, 1). Set aside 0 (degree 1, least index; 1 falls to 2), then 3 (degree 1;
     /// 2 falls to 1), then 2 (degree 1 like 4, and 2 < 4; 1 falls to 1), then 1 (degree 1 like 4),

@@ -93,12 +93,36 @@ final class ColoringSweepTests: XCTestCase {
         let cliqueWork = looked.map { p, _ -> Int in
             let byColumn = p.transposed().rowColumns
             let degree = byColumn.map { $0.reduce(0) { $0 + p.rowColumns[$1].count } - $0.count }
-            return greedyClique(p.rowColumns, byColumn, degree: degree).work
+            return greedyClique(degree, via: byColumn, p.rowColumns).work
         }.reduce(0, +)
         print("  default: clique looked for on \(looked.count) (work \(cliqueWork), against \(looked.map(\.1.work).reduce(0, +)) for their whole colouring);"
               + " colourings it proved optimal \(looked.filter { $0.1.coloring.count <= $0.1.clique.count }.count), of which \(looked.filter { $0.1.tried.count < 3 }.count) stopped before the third order")
         print("  default: kept LF \(kept.filter { $0.kept == .largestFirst }.count), SL \(kept.filter { $0.kept == .smallestLast }.count), DSATUR \(kept.filter { $0.kept == .saturation }.count); orders run 1: \(kept.filter { $0.tried.count == 1 }.count), 2: \(kept.filter { $0.tried.count == 2 }.count), 3: \(kept.filter { $0.tried.count == 3 }.count)")
         measure("300 random patterns", patterns, rounds: 7)
+
+        var h2 = SeededGenerator(seed: 2024)
+        var starBefore = (count: 0, work: 0), starAfter = (count: 0, work: 0)
+        for trial in 0..<300 {
+            let n = Int.random(in: 0...25, using: &h2), density = [0.02, 0.08, 0.15, 0.3, 0.7][trial % 5] / 2
+            var sets = (0..<n).map { Set([$0]) }
+            for i in 0..<n { for j in (i + 1)..<max(i + 1, n) where Double.random(in: 0..<1, using: &h2) < density {
+                sets[i].insert(j); sets[j].insert(i)
+            } }
+            let s = SparsityPattern(unchecked: n, n, sets.map { $0.sorted() })
+            let adj = s.rowColumns.enumerated().map { i, r in r.filter { $0 != i } }
+            // Before the lower bounds: smallest-last whenever largest-first took more than 2.
+            let lf = starGreedy(largestFirst(adj.map(\.count)), adj)
+            var old = (lf.coloring.count, lf.work)
+            if lf.coloring.count > 2 {
+                let (order, orderWork) = smallestLast(adj.map(\.count), via: adj, nil)
+                let sl = starGreedy(order, adj)
+                old = (min(old.0, sl.coloring.count), old.1 + orderWork + sl.work)
+            }
+            let new = try starColoringCountingWork(s)
+            starBefore = (starBefore.count + old.0, starBefore.work + old.1)
+            starAfter = (starAfter.count + new.coloring.count, starAfter.work + new.work)
+        }
+        print("300 random symmetric patterns, star colouring: colours \(starBefore.count) → \(starAfter.count), work \(starBefore.work) → \(starAfter.work)")
 
         var small = [0, 0, 0], worst = [0, 0, 0], grids = 0, h = SeededGenerator(seed: 55)
         for side in 6...20 { for _ in 0..<3 {
