@@ -56,7 +56,9 @@ final class ColoringTests: XCTestCase {
     /// An arrow-shaped Hessian (x₀ coupled to every variable, plus a band) made the star colouring
     /// quadratic: each vertex scanned the hub's n neighbours (n = 4000 took 2.7 s in a debug build,
     /// n = 10⁵ half an hour). The work is now a few reads per pattern entry (at most 4 for each of
-    /// the two greedy orders, and 2 for the smallest-last order itself); the colouring is
+    /// the two greedy orders, 2 for the smallest-last order itself, and for the lower bound that
+    /// could have spared it about one per hub entry: the greedy clique 0, 2, 3 reads the hub's n − 1
+    /// neighbours and 3 each for the others); the colouring is
     /// still a star colouring (checked by brute force on a smaller arrow, where the hub's paths
     /// are the ones that could be bicoloured) and an arrow still takes 4 colours (the hub, and 3
     /// for the band's paths).
