@@ -311,8 +311,14 @@ struct ProgramCheckCommand: ParsableCommand {
                 let domains = try parseDomains(domain ?? "", variables: variables)
                 let before = session.requests
                 if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
-                    shrunk = "\n  shrunk (\(session.requests - before) requests): \(zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")) still fails at "
-                        + entries.map { "∂f\($0.output + 1)/∂\(variables[$0.input])" }.joined(separator: ", ")
+                    // Each entry with the program's value and the witness's at the simple point, in
+                    // the program's names: the line a bug report quotes. Only the entries' names
+                    // were printed, so the numbers to compare by hand were the random point's.
+                    let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
+                    shrunk = "\n  shrunk (\(session.requests - before) requests) to \(where_), still wrong at "
+                        + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
+                        + renderByPoint(entries.map { PointLine(point: 0, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) },
+                                        pointLabels: nil).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
                 }
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"

@@ -35,6 +35,33 @@ final class ProgramShrinkTests: XCTestCase {
         return (r, log)
     }
 
+    /// The shrink's report in `stderr`: its first line ("shrunk (N requests) to x0 = …, still wrong
+    /// at K entries:") and, per entry line below it, the program's value and the witness's.
+    static func shrunkReport(_ stderr: String) throws -> (header: String, entries: [(line: String, program: Double, witness: Double)]) {
+        let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("  shrunk (") }, stderr)
+        func number(after key: String, in line: String) throws -> Double {
+            let r = try XCTUnwrap(line.range(of: key), line)
+            return try XCTUnwrap(Double(line[r.upperBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != "(" }), line)
+        }
+        let entries = try lines[(start + 1)...].prefix { $0.hasPrefix("    ∂") }.map { line in
+            (line, try number(after: "program ", in: line), try number(after: " gives ", in: line))
+        }
+        return (lines[start], entries)
+    }
+
+    /// At a shrunk point with x3 = 1 and x5 … x11 = 0, cross_term.py claims exp(0)/(j + 1) for the
+    /// four wrong columns j, and f's slope is that + x3 = that + 1 (by hand, from its formula).
+    func assertCrossTermEntries(_ stderr: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let entries = try Self.shrunkReport(stderr).entries
+        XCTAssertEqual(entries.count, 4, stderr, file: file, line: line)
+        for (e, j) in zip(entries, [5, 7, 9, 11]) {
+            XCTAssertTrue(e.line.contains("∂f1/∂x\(j) (entry (0, \(j))"), e.line, file: file, line: line)
+            XCTAssertEqual(e.program, 1 / Double(j + 1), accuracy: 1e-15, e.line, file: file, line: line)
+            XCTAssertEqual(e.witness, 1 / Double(j + 1) + 1, accuracy: 1e-6, e.line, file: file, line: line)
+        }
+    }
+
     /// The number after `prefix` in `text` ("shrunk (2564 requests)" → 2564).
     func count(after prefix: String, in text: String) throws -> Int {
         let range = try XCTUnwrap(text.range(of: prefix), "no '\(prefix)' in: " + text)
@@ -67,9 +94,9 @@ final class ProgramShrinkTests: XCTestCase {
     func testShrinkJudgesCandidatesOnTheWrongColumnsAndConfirmsTheShrunkPointWhole() throws {
         let (r, log) = try runCrossTerm()
         XCTAssertTrue(r.stderr.contains("the program's Jacobian is wrong at 4 entries"), r.stderr)
-        let shrunkLine = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.hasPrefix("  shrunk (") }, r.stderr)
         let shrunk = (0..<12).map { "x\($0) = \($0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
-        XCTAssertTrue(shrunkLine.hasSuffix("): " + shrunk + " still fails at ∂f1/∂x5, ∂f1/∂x7, ∂f1/∂x9, ∂f1/∂x11"), r.stderr)
+        XCTAssertTrue(try Self.shrunkReport(r.stderr).header.hasSuffix(") to " + shrunk + ", still wrong at 4 entries:"), r.stderr)
+        try assertCrossTermEntries(r.stderr)
 
         let pointCost = try count(after: "requests: ", in: r.stdout)
         let shrinkCost = try count(after: "shrunk (", in: r.stderr)
@@ -118,7 +145,8 @@ final class ProgramShrinkTests: XCTestCase {
     func testAStepOntoAKinkIsFoundByBisectionAndUndone() throws {
         let (r, log) = try runCrossTerm(options: "--kink")
         let shrunk = (0..<12).map { "x\($0) = \($0 == 0 || $0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
-        XCTAssertTrue(r.stderr.contains("): " + shrunk + " still fails at ∂f1/∂x5, ∂f1/∂x7, ∂f1/∂x9, ∂f1/∂x11"), r.stderr)
+        XCTAssertTrue(try Self.shrunkReport(r.stderr).header.hasSuffix(") to " + shrunk + ", still wrong at 4 entries:"), r.stderr)
+        try assertCrossTermEntries(r.stderr)
         let pointCost = try count(after: "requests: ", in: r.stdout)
         var wholeChecks = 0, moved = Set<Int>(), center: [Double]?
         for request in try readLog(log).dropFirst(pointCost) {
@@ -149,6 +177,12 @@ final class ProgramShrinkTests: XCTestCase {
                                    "--inputs", "2", "--samples", "1", "--seed", "1"])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("wrong at 1 entry"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("x0 = 1.0, x1 = 0.0 still fails at ∂f1/∂x1"), r.stderr)
+        // At (1, 0): claimed 2·exp(0) = 2, f0's slope along x1 exp(0) = 1.
+        let shrunk = try Self.shrunkReport(r.stderr)
+        XCTAssertTrue(shrunk.header.hasSuffix(") to x0 = 1.0, x1 = 0.0, still wrong at 1 entry:"), r.stderr)
+        XCTAssertEqual(shrunk.entries.count, 1, r.stderr)
+        XCTAssertTrue(shrunk.entries.first?.line.contains("∂f1/∂x1 (entry (0, 1)") == true, r.stderr)
+        XCTAssertEqual(shrunk.entries.first?.program ?? .nan, 2, accuracy: 1e-15, r.stderr)
+        XCTAssertEqual(shrunk.entries.first?.witness ?? .nan, 1, accuracy: 1e-6, r.stderr)
     }
 }
