@@ -26,6 +26,14 @@ final class ProgramCheckScalingTests: XCTestCase {
         let r = try run(" --sign-error")
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("wrong at 8 entries"), r.stderr)
-        XCTAssertEqual(r.stderr.components(separatedBy: "∂f1/∂x2 (entry (0, 2)").count - 1, 8, r.stderr)
+        // Once under each of the 8 points, then once more under the shrunk point, where by hand
+        // ∂f/∂x2 = x0·cos(x2) + x1 is 1 at (0, 1, 0) and the flipped program says -1.
+        let parts = r.stderr.components(separatedBy: "shrunk (")
+        XCTAssertEqual(parts.count, 2, r.stderr)
+        XCTAssertEqual(parts[0].components(separatedBy: "∂f1/∂x2 (entry (0, 2)").count - 1, 8, r.stderr)
+        let shrunk = parts.last ?? ""
+        XCTAssertTrue(shrunk.contains("x0 = 0.0, x1 = 1.0, x2 = 0.0"), shrunk)
+        XCTAssertTrue(shrunk.contains("∂f1/∂x2 (entry (0, 2), 0-based as in the table): rule-wrong, program -1.0,"), shrunk)
+        XCTAssertTrue(shrunk.contains(" gives 1.0 "), shrunk)
     }
 }
