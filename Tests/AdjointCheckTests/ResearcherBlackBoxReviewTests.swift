@@ -325,6 +325,7 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
             let j = self.mapJacobian(x)
             return (0..<3).map { k in (0..<3).reduce(0) { $0 + j[k][$1] * u[$1] } }
         })
+        XCTAssertEqual(verdicts(ju), [wrong, wrong, wrong], ju.renderTable())
         // The JVP along u with the VJP's formula is wrong too.
         let jv = try checkBlackBoxJVP(of: map, at: x, direction: u, claimed: { _, _ in uj })
         XCTAssertEqual(verdicts(jv), [wrong, wrong, wrong], jv.renderTable())

@@ -350,6 +350,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                   reach: perOutput.map(\.reach).max() ?? 0)
     }
 
+    /// Whether a weighted sum's `cancellation` (a VJP's entry) comes only from outputs that ignore
+    /// the input, while another weighted output moves: each such output differenced to exactly 0
+    /// and is constant at the input's own scale too (the evidence `convictFlatAboveRounding`
+    /// convicts on), so its term is 0 and its error estimate is already in the sum. The warning,
+    /// merged from f₁ = x₁²x₂ along x₀, made every disagreement "prove nothing": a VJP written as
+    /// J·u for uᵀJ was fd-inconclusive at every entry of a Jacobian with one structural zero per
+    /// column (a review). Asked only of a disagreement, so an agreement costs nothing more.
+    mutating func cancelledOnlyWhereOutputsIgnoreTheInput(rung k: Int, direction d: Int, row r: Int) -> Bool {
+        guard let w = functionals?[r], let perOutput = cache[Key(rung: k, direction: d)] ?? nil else { return false }
+        var moving = false
+        for (i, (wi, e)) in zip(w, perOutput).enumerated() where wi != 0 {
+            guard e.warnings.contains(.cancellation) else { moving = true; continue }
+            guard e.value == 0, outputConstantAtInputScale(i, d) else { return false }
+        }
+        return moving
+    }
+
     /// The difference estimates of every output along direction d, by rung k's method. The same
     /// dispatch as the generic difference API, on a closure instead of an ``ADFunction``.
     func probe(rung k: Int, direction d: Int) throws -> [DifferenceEstimate]? {
@@ -950,6 +967,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
             var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            if soft.contains(.cancellation), cancelledOnlyWhereOutputsIgnoreTheInput(rung: k, direction: d, row: r) {
+                soft.removeAll { $0 == .cancellation }
+            }
             // Within the row's rounding floor but beyond the entry's: a black box shows no tape to
             // tell f's own rounding from a wrong claim (x₀·x₁² at (10⁸, 10⁻⁸) off by half, or a
             // right ∂/∂x₂ of sin(x₂)x₀ + x₁x₂ at x₂ = 6·10⁶ beyond a Richardson estimate that
@@ -1138,6 +1158,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// its own 4·10⁻¹³ estimate too large again. nil where a sample is not finite. Two
     /// evaluations per direction, shared with the step scan's samples.
     mutating func variation(_ r: Int, _ d: Int) -> Double? {
+        guard let changes = variationsAlong(d) else { return nil }
+        let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
+        return v.isFinite ? v : nil
+    }
+
+    /// Whether raw output i of f takes f(x)'s value exactly at both samples of ``variation(_:_:)``.
+    mutating func outputConstantAtInputScale(_ i: Int, _ d: Int) -> Bool {
+        guard let changes = variationsAlong(d), !changes.isEmpty else { return false }
+        return changes.allSatisfy { $0.indices.contains(i) && $0[i] == 0 }
+    }
+
+    /// Per sample t = ±h of ``variation(_:_:)``, (f(x + t·d) − f(x))/t per output; nil when not taken.
+    mutating func variationsAlong(_ d: Int) -> [[Double]]? {
         if variations[d] == nil {
             var line = scanProbes[d] ?? newLine(directions[d])
             let h = V(DifferenceTuning.richardsonInitialStep * line.scale)
@@ -1148,9 +1181,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             scanProbes[d] = line
             variations[d] = .some(changes.isEmpty ? nil : changes)
         }
-        guard let changes = variations[d] ?? nil else { return nil }
-        let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
-        return v.isFinite ? v : nil
+        return variations[d] ?? nil
     }
 
     /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
