@@ -267,6 +267,8 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         XCTAssertTrue(right.passed, right.renderTable())
         let twice = try checkBlackBoxGradient(of: f, at: [0.5], claimedGradient: { _ in [2e-4] })
         XCTAssertEqual(verdicts(twice), [wrong], twice.renderTable())
+        let zero = try checkBlackBoxGradient(of: f, at: [0.5], claimedGradient: { _ in [0] })
+        XCTAssertEqual(verdicts(zero), [wrong], zero.renderTable())
         // A claimed 0 where f is flat at the input's own scale too is still a pass (a saturated
         // clamp under the same offset).
         let flat: ([Double]) -> Double = { x in 1e8 + Swift.min(Swift.max(x[0], 0), 1) }

@@ -883,9 +883,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// Whether an agreement within `tol` with witness w leaves the claim's sign open (see
         /// `agreeIfResolved`): w's error bound, or the allowance for the claim's own rounding on
         /// the row's scale (a black box has no tape to scale it to the entry), reaches 0 from it.
+        ///
+        /// A claimed 0 has no sign to lose, but its agreement is as empty when its tolerance
+        /// reaches the slope f shows at the input's own scale (``variation(_:_:)``): 10⁸ + 10⁻⁴x₀
+        /// rounds to ulp(10⁸) ≈ 1.5·10⁻⁸, central read it flat at 0 ± 0.006, and that "agreed"
+        /// with a claimed 0 (the variable forgotten) on f's scale of 10⁸ while f moves by 10⁻⁴
+        /// per unit (a review). Such an agreement is loose: the sharper rungs are asked, and the
+        /// step scan decides if none disagrees. f flat at that scale (a saturated clamp), or
+        /// curving more there than the tolerance (a minimum), keeps its pass. Probed only where
+        /// the tolerance is loose beside the row's own entries, so an input f ignores in a
+        /// well-scaled row costs nothing more.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
-            return c > subnormal && (CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c)
+            if c <= subnormal {
+                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale, let v = variation(r, d), v > 0 else { return false }
+                return tol >= v
+            }
+            return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
         }
         for k in options.ladder.indices {
             let name = options.ladder[k].name
@@ -1004,7 +1018,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// on such steps; they are inconclusive now).
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome]) -> EntryCheck {
             guard unresolved(decided.1, decided.2) else { return make(.agree, decided, ladder: ladder) }
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: Swift.abs(claimed.1), finestRungStep: decided.1.step)
+            // A claimed 0's gap is what the agreement left open: its tolerance.
+            let gap = Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
             if scan.finding == .supportsClaim, let v = o.value, let e = o.errorEstimate {
                 let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
