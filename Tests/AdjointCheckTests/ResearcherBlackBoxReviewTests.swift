@@ -98,6 +98,10 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         // do (a tolerance at the solver's), and the tolerance then passes it; the slip stays wrong.
         let loose: ([Double]) -> Double = { Researcher.jacobiLoss($0, tol: 1e-8) }
         let strict = try checkBlackBoxGradient(of: loose, at: p, claimedGradient: { Researcher.jacobiAdjoint($0) })
+        for e in strict.entries.joined() where e.verdict == wrong {
+            XCTAssertLessThan(e.relativeError ?? .infinity, 1e-6, strict.renderTable())
+            XCTAssertTrue(strict.notes.contains { $0.contains("rtol") && $0.contains("tolerance") }, strict.renderTable())
+        }
         var o = CheckOptions.blackBox
         o.rtol = 1e-6
         let tolerant = try checkBlackBoxGradient(of: loose, at: p, claimedGradient: { Researcher.jacobiAdjoint($0) }, options: o)
@@ -296,6 +300,9 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         }
         let mixed = try checkBlackBoxGradient(of: lossD, at: [1.7, 0.3], claimedGradient: { w in grad(w.map { Float($0) }).map { Double($0) } })
         XCTAssertEqual(verdicts(mixed), [wrong, wrong], mixed.renderTable())
+        XCTAssertTrue(mixed.notes.contains { $0.contains("Float") && $0.contains("rtol") }, mixed.renderTable())
+        // A wrong formula gets no such note: the sign slip above is off by 200 %.
+        XCTAssertTrue(sign.smallGaps.isEmpty, sign.renderTable())
     }
 
     // MARK: Jacobian, VJP and JVP of a small map

@@ -426,6 +426,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             entries.append(decided)
         }
         report.entries = entries
+        report.smallGaps = smallGapNote(entries.joined())
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
@@ -434,6 +435,31 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         return report
     }
+
+    /// The note for ``CheckReport/smallGaps``: when every rule-wrong entry is within
+    /// ``smallGapRelativeError`` of its witness (and the tolerance was the check's own), how far
+    /// off they are and what makes a right derivation that far off a black box. The verdict
+    /// stands: the differences resolved f's own derivative, and the claim is not it.
+    func smallGapNote<S: Sequence>(_ entries: S) -> [String] where S.Element == EntryCheck {
+        guard options.rtol == nil else { return [] }
+        let convicted = entries.filter { $0.verdict.name == "rule-wrong" }
+        let gaps = convicted.compactMap(\.relativeError)
+        guard !convicted.isEmpty, gaps.count == convicted.count, let worst = gaps.max(), worst <= Self.smallGapRelativeError else { return [] }
+        let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
+        var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f"
+        if V.self == Double.self, worst >= Double(Float.ulpOfOne) / 4 {
+            causes += "; or the claim was computed in Float (ε = \(fmt(Double(Float.ulpOfOne)))) for f in Double"
+        }
+        let suggested = Double.pow(10, (Double.log10(worst) + 1).rounded(.up))
+        return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
+            + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
+            + "right to that tolerance: set options.rtol (e.g. \(fmt(suggested))) to accept it; a wrong formula stays off by more"]
+    }
+
+    /// The relative error at or below which every conviction of a check gets the small-gap note:
+    /// Float's ε and solver tolerances lie below it; wrong formulas (a sign, a factor, a term)
+    /// lie far above.
+    static var smallGapRelativeError: Double { 1e-5 }
 
     /// A row whose kink entries each lie between their one-sided derivatives is looked at jointly
     /// along directions that move several inputs: the claim g predicts, along v, the slope ⟨g, v⟩,
