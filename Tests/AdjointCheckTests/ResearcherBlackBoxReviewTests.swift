@@ -179,6 +179,7 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         let ok = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { _ in [0.5, -0.5] })
         XCTAssertTrue(ok.passed, ok.renderTable())
         let forgot = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { $0 })
+        XCTAssertEqual(forgot.entries[0][1].verdict, wrong, forgot.renderTable())
         XCTAssertFalse(forgot.entries[0][0].passes, forgot.renderTable())
     }
 

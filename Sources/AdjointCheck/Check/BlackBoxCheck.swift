@@ -1517,7 +1517,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 && Swift.abs(p.left - left) <= p.tol && Swift.abs(p.right - right) <= p.tol
         }
         var closer = h
-        var confirmed = false
+        /// The smallest step whose pair confirmed the gap.
+        var confirmedAt: V? = nil
         for _ in 0..<32 {
             closer = closer / 4
             guard closer > 0, !line.stepBelowULP(closer) else { break }
@@ -1526,24 +1527,59 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // A step whose samples still reach the nearby kink has a large truncation estimate
             // (its 2h twin reaches further): look closer still.
             guard near.tol < 0.1 * gap else {
-                if confirms(near) { confirmed = true }
+                if confirms(near) { confirmedAt = closer }
                 continue
             }
             if Swift.abs(near.right - near.left) <= near.tol {
                 let slope = 0.5 * (near.left + near.right)
                 return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
             }
-            confirmed = true
+            confirmedAt = closer
         }
         // Where f's rounding swamps every closer pair (1000 + |x| in Float), one 4 times coarser
         // may still confirm, by the same test.
-        if !confirmed, (4 * h).isFinite, confirms(sides(4 * h)) { confirmed = true }
+        if confirmedAt == nil, (4 * h).isFinite, confirms(sides(4 * h)) { confirmedAt = 4 * h }
         // The first pair's gap alone is no kink: its error estimate (from its 2h twin) may miss
         // what the step spans.
-        guard confirmed else { return .unresolved }
+        guard let hc = confirmedAt else { return .unresolved }
+        // Nor is a gap a jump in f'' could make: each second-order one-sided stencil extrapolates
+        // the piece its samples lie on, so f'' jumping by Δ a distance δ inside their reach 2h
+        // parts the two sides by about Δ·δ at every such step, and the closer pairs that would
+        // meet lie below δ, where rounding hides a gap that small. Huber's loss 10⁻⁷ past its
+        // switch (C¹, f'' from 1 to 0) read as a kink of 10⁻⁷, which excused a wrong entry on
+        // another input as a generalized gradient's (a review). A gap within
+        // ``CheckOptions/errorEstimateSafety`` times the f'' the samples show times the reach of
+        // the closest confirming pair is not told from that: unresolved, never a kink. A true
+        // kink keeps confirming down to steps where this is far below its gap (|x| shows no f''
+        // at all).
+        if gap <= CheckOptions.errorEstimateSafety * curvature(r, on: &line, step: hc) * 2 * Double(hc) { return .unresolved }
         let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
                                   withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
+    }
+
+    /// The largest |f''| of functional r that the second differences on either side of x at step
+    /// h show beyond their rounding (0 where rounding covers it), from samples the one-sided
+    /// stencils already took.
+    func curvature(_ r: Int, on line: inout LineProbe<V>, step h: V) -> Double {
+        let m = value.count
+        let hh = Double(h) * Double(h)
+        var largest = 0.0
+        for s in [V(1), V(-1)] {
+            let near = line.at(s * h), far = line.at(s * 2 * h)
+            guard near.count == m, far.count == m else { continue }
+            var second = [Double](repeating: 0, count: m), rounding = [Double](repeating: 0, count: m)
+            for i in 0..<m {
+                let samples = [Double(far[i]), Double(near[i]), Double(value[i])]
+                second[i] = (samples[0] - 2 * samples[1] + samples[2]) / hh
+                let magnitude = samples.map { Swift.abs($0) }.max() ?? 0
+                let noise = Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * magnitude, noiseFloor.indices.contains(i) ? noiseFloor[i] : 0)
+                rounding[i] = 4 * noise / hh
+            }
+            let c = Swift.abs(combine(r, second)) - combineAbs(r, rounding)
+            if c.isFinite { largest = Swift.max(largest, c) }
+        }
+        return largest
     }
 }
 
