@@ -109,6 +109,8 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         let slipTolerant = try checkBlackBoxGradient(of: loose, at: p, claimedGradient: { Researcher.jacobiAdjoint($0, transposeSlip: true) },
                                                      options: o)
         XCTAssertEqual(verdicts(slipTolerant), [wrong, wrong], slipTolerant.renderTable())
+        // f rounds a few ulps here, not "far above" them.
+        XCTAssertFalse(strict.notes.contains { $0.contains("far above") }, strict.renderTable())
     }
 
     // MARK: Softmax cross-entropy through a max-shifted log-sum-exp
