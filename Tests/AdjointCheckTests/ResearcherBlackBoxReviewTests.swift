@@ -348,7 +348,14 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
     func testBadInputIsAnErrorOrAReasonNeverACrash() throws {
         // f whose output count changes across the point: no trap, not passed.
         let varying: ([Double]) -> [Double] = { x in x[0] > 1 ? [x[0], x[0] * x[0]] : [x[0]] }
-        XCTAssertFalse(try checkBlackBoxJacobian(of: varying, at: [1], claimed: { _ in [[1]] }).passed)
+        let changed = try checkBlackBoxJacobian(of: varying, at: [1], claimed: { _ in [[1]] })
+        XCTAssertFalse(changed.passed)
+        // Said as what it is, not as a non-finite difference: 1 output at x, 2 beyond x = 1.
+        guard case .dimensionMismatch(_, let expected, let got)? = changed.problem else {
+            return XCTFail("expected a dimension mismatch:\n" + changed.renderTable())
+        }
+        XCTAssertEqual([expected, got], [1, 2])
+        XCTAssertTrue(changed.renderTable().contains("outputs of f"), changed.renderTable())
         XCTAssertFalse(try checkBlackBoxGradient(of: { (_: [Double]) in 1.0 }, at: [], claimedGradient: { _ in [] }).passed)
         let nan = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[0] }, at: [1], claimedGradient: { _ in [.nan] })
         XCTAssertEqual(verdicts(nan), [.nonFinite(subjects: ["claimed"])])

@@ -296,8 +296,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return true
     }
 
+    /// The first sample at which f returned another number of outputs than at x.
+    final class OutputCountWatch {
+        var expected: Int? = nil
+        var firstMismatch: (got: Int, at: [Double])? = nil
+        func note(_ count: Int, at x: [V]) {
+            guard let e = expected else { expected = count; return }
+            if count != e && firstMismatch == nil { firstMismatch = (count, x.map { Double($0) }) }
+        }
+    }
+    let outputCount = OutputCountWatch()
+
     init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
-        self.f = f; self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
+        // f returning fewer outputs at a sample (an early exit returning []) read as NaN there,
+        // and the entry as "fd-inconclusive (non-finite)" with nothing saying why (a review).
+        let watch = outputCount
+        self.f = { x in let y = f(x); watch.note(y.count, at: x); return y }
+        self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
         report = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: Double(V.ulpOfOne),
                              ladder: options.ladder.map(\.name), options: options)
     }
@@ -439,6 +454,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if tried.isEmpty { return nil }
             let available = tried.values.contains { $0 != nil }
             return (options.ladder[k].name, available ? "used" : customFailures[k] ?? unavailableNote(options.ladder[k]))
+        }
+        // No entry is trustworthy once f changed shape near x: the differences read the missing
+        // outputs as NaN, or compared different outputs.
+        if let e = outputCount.expected, let bad = outputCount.firstMismatch {
+            let at = bad.at.count <= 8 ? "[" + bad.at.map { "\($0)" }.joined(separator: ", ") + "]" : "a sample near x"
+            report.problem = .dimensionMismatch(what: "outputs of f at \(at), a difference sample near x (f must return as many "
+                + "outputs everywhere near x as at x; an early exit returning fewer does not)", expected: e, got: bad.got)
         }
         return report
     }
