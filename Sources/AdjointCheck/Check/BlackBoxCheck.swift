@@ -258,7 +258,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let ulps = sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
             return "output \(i): σ = \(fmt(sigma)) (\(fmt(ulps)) ulps of |\(fmt(Double(value[i])))|)"
         }
-        report.measuredNoise = ["the function rounds far above its outputs' ulps: noise measured at the point, "
+        // "Far above" only where it is: a Jacobi solve at 3 ulps was told it rounds "far above its
+        // outputs' ulps" (a review), next to the σ that said otherwise.
+        let worstULPs = (0..<m).compactMap { i -> Double? in
+            guard floors[i] > 0, let sigma = measured.sigma[i] else { return nil }
+            return sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
+        }.max() ?? 0
+        let how = worstULPs >= 100 ? "far above its outputs' ulps" : "above the \(fmt(DifferenceTuning.evaluationNoiseULPs)) ulps of its outputs that differences assume"
+        report.measuredNoise = ["the function rounds \(how): noise measured at the point, "
             + noisy.joined(separator: ", ") + "; differences assume \(fmt(MeasuredNoise.bound))σ per evaluation"]
     }
     /// Evaluations ``measureNoise()`` made.
@@ -289,8 +296,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return true
     }
 
+    /// The first sample at which f returned another number of outputs than at x.
+    final class OutputCountWatch {
+        var expected: Int? = nil
+        var firstMismatch: (got: Int, at: [Double])? = nil
+        func note(_ count: Int, at x: [V]) {
+            guard let e = expected else { expected = count; return }
+            if count != e && firstMismatch == nil { firstMismatch = (count, x.map { Double($0) }) }
+        }
+    }
+    let outputCount = OutputCountWatch()
+
     init(f: @escaping ([V]) -> [V], x: [V], directions: [[V]], functionals: [[Double]]?, options: CheckOptions) {
-        self.f = f; self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
+        // f returning fewer outputs at a sample (an early exit returning []) read as NaN there,
+        // and the entry as "fd-inconclusive (non-finite)" with nothing saying why (a review).
+        let watch = outputCount
+        self.f = { x in let y = f(x); watch.note(y.count, at: x); return y }
+        self.x = x; self.directions = directions; self.functionals = functionals; self.options = options
         report = CheckReport(point: x.map { Double($0) }, scalarType: "\(V.self)", epsilon: Double(V.ulpOfOne),
                              ladder: options.ladder.map(\.name), options: options)
     }
@@ -348,6 +370,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                   errorEstimate: combineAbs(r, perOutput.map(\.errorEstimate)),
                                   step: perOutput.first?.step ?? 0, warnings: warnings.sorted(),
                                   reach: perOutput.map(\.reach).max() ?? 0)
+    }
+
+    /// Whether a weighted sum's `cancellation` (a VJP's entry) comes only from outputs that ignore
+    /// the input, while another weighted output moves: each such output differenced to exactly 0
+    /// and is constant at the input's own scale too (the evidence `convictFlatAboveRounding`
+    /// convicts on), so its term is 0 and its error estimate is already in the sum. The warning,
+    /// merged from f₁ = x₁²x₂ along x₀, made every disagreement "prove nothing": a VJP written as
+    /// J·u for uᵀJ was fd-inconclusive at every entry of a Jacobian with one structural zero per
+    /// column (a review). Asked only of a disagreement, so an agreement costs nothing more.
+    mutating func cancelledOnlyWhereOutputsIgnoreTheInput(rung k: Int, direction d: Int, row r: Int) -> Bool {
+        guard let w = functionals?[r], let perOutput = cache[Key(rung: k, direction: d)] ?? nil else { return false }
+        var moving = false
+        for (i, (wi, e)) in zip(w, perOutput).enumerated() where wi != 0 {
+            guard e.warnings.contains(.cancellation) else { moving = true; continue }
+            guard e.value == 0, outputConstantAtInputScale(i, d) else { return false }
+        }
+        return moving
     }
 
     /// The difference estimates of every output along direction d, by rung k's method. The same
@@ -409,14 +448,47 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             entries.append(decided)
         }
         report.entries = entries
+        report.smallGaps = smallGapNote(entries.joined())
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
             let available = tried.values.contains { $0 != nil }
             return (options.ladder[k].name, available ? "used" : customFailures[k] ?? unavailableNote(options.ladder[k]))
         }
+        // No entry is trustworthy once f changed shape near x: the differences read the missing
+        // outputs as NaN, or compared different outputs.
+        if let e = outputCount.expected, let bad = outputCount.firstMismatch {
+            let at = bad.at.count <= 8 ? "[" + bad.at.map { "\($0)" }.joined(separator: ", ") + "]" : "a sample near x"
+            report.problem = .dimensionMismatch(what: "outputs of f at \(at), a difference sample near x (f must return as many "
+                + "outputs everywhere near x as at x; an early exit returning fewer does not)", expected: e, got: bad.got)
+        }
         return report
     }
+
+    /// The note for ``CheckReport/smallGaps``: when every rule-wrong entry is within
+    /// ``smallGapRelativeError`` of its witness (and the tolerance was the check's own), how far
+    /// off they are and what makes a right derivation that far off a black box. The verdict
+    /// stands: the differences resolved f's own derivative, and the claim is not it.
+    func smallGapNote<S: Sequence>(_ entries: S) -> [String] where S.Element == EntryCheck {
+        guard options.rtol == nil else { return [] }
+        let convicted = entries.filter { $0.verdict.name == "rule-wrong" }
+        let gaps = convicted.compactMap(\.relativeError)
+        guard !convicted.isEmpty, gaps.count == convicted.count, let worst = gaps.max(), worst <= Self.smallGapRelativeError else { return [] }
+        let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
+        var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f"
+        if V.self == Double.self, worst >= Double(Float.ulpOfOne) / 4 {
+            causes += "; or the claim was computed in Float (ε = \(fmt(Double(Float.ulpOfOne)))) for f in Double"
+        }
+        let suggested = Double.pow(10, (Double.log10(worst) + 1).rounded(.up))
+        return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
+            + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
+            + "right to that tolerance: set options.rtol (e.g. \(fmt(suggested))) to accept it; a wrong formula stays off by more"]
+    }
+
+    /// The relative error at or below which every conviction of a check gets the small-gap note:
+    /// Float's ε and solver tolerances lie below it; wrong formulas (a sign, a factor, a term)
+    /// lie far above.
+    static var smallGapRelativeError: Double { 1e-5 }
 
     /// A row whose kink entries each lie between their one-sided derivatives is looked at jointly
     /// along directions that move several inputs: the claim g predicts, along v, the slope ⟨g, v⟩,
@@ -866,9 +938,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// Whether an agreement within `tol` with witness w leaves the claim's sign open (see
         /// `agreeIfResolved`): w's error bound, or the allowance for the claim's own rounding on
         /// the row's scale (a black box has no tape to scale it to the entry), reaches 0 from it.
+        ///
+        /// A claimed 0 has no sign to lose, but its agreement is as empty when its tolerance
+        /// reaches the slope f shows at the input's own scale (``variation(_:_:)``): 10⁸ + 10⁻⁴x₀
+        /// rounds to ulp(10⁸) ≈ 1.5·10⁻⁸, central read it flat at 0 ± 0.006, and that "agreed"
+        /// with a claimed 0 (the variable forgotten) on f's scale of 10⁸ while f moves by 10⁻⁴
+        /// per unit (a review). Such an agreement is loose: the sharper rungs are asked, and the
+        /// step scan decides if none disagrees. f flat at that scale (a saturated clamp), or
+        /// curving more there than the tolerance (a minimum), keeps its pass. Probed only where
+        /// the tolerance is loose beside the row's own entries, so an input f ignores in a
+        /// well-scaled row costs nothing more.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
-            return c > subnormal && (CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c)
+            if c <= subnormal {
+                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale, let v = variation(r, d), v > 0 else { return false }
+                return tol >= v
+            }
+            return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
         }
         for k in options.ladder.indices {
             let name = options.ladder[k].name
@@ -950,6 +1036,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             // A disagreement with a cancelled or sub-ulp difference proves nothing: escalate.
             var soft = w.warnings.filter { $0 == .cancellation || $0 == .stepBelowULP }
+            if soft.contains(.cancellation), cancelledOnlyWhereOutputsIgnoreTheInput(rung: k, direction: d, row: r) {
+                soft.removeAll { $0 == .cancellation }
+            }
             // Within the row's rounding floor but beyond the entry's: a black box shows no tape to
             // tell f's own rounding from a wrong claim (x₀·x₁² at (10⁸, 10⁻⁸) off by half, or a
             // right ∂/∂x₂ of sin(x₂)x₀ + x₁x₂ at x₂ = 6·10⁶ beyond a Richardson estimate that
@@ -984,7 +1073,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// on such steps; they are inconclusive now).
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome]) -> EntryCheck {
             guard unresolved(decided.1, decided.2) else { return make(.agree, decided, ladder: ladder) }
-            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: Swift.abs(claimed.1), finestRungStep: decided.1.step)
+            // A claimed 0's gap is what the agreement left open: its tolerance.
+            let gap = Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2
+            let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
             if scan.finding == .supportsClaim, let v = o.value, let e = o.errorEstimate {
                 let estimate = DifferenceEstimate(value: v, errorEstimate: e, step: o.step ?? 0)
@@ -1138,6 +1229,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// its own 4·10⁻¹³ estimate too large again. nil where a sample is not finite. Two
     /// evaluations per direction, shared with the step scan's samples.
     mutating func variation(_ r: Int, _ d: Int) -> Double? {
+        guard let changes = variationsAlong(d) else { return nil }
+        let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
+        return v.isFinite ? v : nil
+    }
+
+    /// Whether raw output i of f takes f(x)'s value exactly at both samples of ``variation(_:_:)``.
+    mutating func outputConstantAtInputScale(_ i: Int, _ d: Int) -> Bool {
+        guard let changes = variationsAlong(d), !changes.isEmpty else { return false }
+        return changes.allSatisfy { $0.indices.contains(i) && $0[i] == 0 }
+    }
+
+    /// Per sample t = ±h of ``variation(_:_:)``, (f(x + t·d) − f(x))/t per output; nil when not taken.
+    mutating func variationsAlong(_ d: Int) -> [[Double]]? {
         if variations[d] == nil {
             var line = scanProbes[d] ?? newLine(directions[d])
             let h = V(DifferenceTuning.richardsonInitialStep * line.scale)
@@ -1148,9 +1252,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             scanProbes[d] = line
             variations[d] = .some(changes.isEmpty ? nil : changes)
         }
-        guard let changes = variations[d] ?? nil else { return nil }
-        let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
-        return v.isFinite ? v : nil
+        return variations[d] ?? nil
     }
 
     /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
@@ -1444,7 +1546,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 && Swift.abs(p.left - left) <= p.tol && Swift.abs(p.right - right) <= p.tol
         }
         var closer = h
-        var confirmed = false
+        /// The smallest step whose pair confirmed the gap.
+        var confirmedAt: V? = nil
         for _ in 0..<32 {
             closer = closer / 4
             guard closer > 0, !line.stepBelowULP(closer) else { break }
@@ -1453,24 +1556,59 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // A step whose samples still reach the nearby kink has a large truncation estimate
             // (its 2h twin reaches further): look closer still.
             guard near.tol < 0.1 * gap else {
-                if confirms(near) { confirmed = true }
+                if confirms(near) { confirmedAt = closer }
                 continue
             }
             if Swift.abs(near.right - near.left) <= near.tol {
                 let slope = 0.5 * (near.left + near.right)
                 return .smoothCloser(agreesWithClaim: Swift.abs(claimed.1 - slope) <= near.tol)
             }
-            confirmed = true
+            confirmedAt = closer
         }
         // Where f's rounding swamps every closer pair (1000 + |x| in Float), one 4 times coarser
         // may still confirm, by the same test.
-        if !confirmed, (4 * h).isFinite, confirms(sides(4 * h)) { confirmed = true }
+        if confirmedAt == nil, (4 * h).isFinite, confirms(sides(4 * h)) { confirmedAt = 4 * h }
         // The first pair's gap alone is no kink: its error estimate (from its 2h twin) may miss
         // what the step spans.
-        guard confirmed else { return .unresolved }
+        guard let hc = confirmedAt else { return .unresolved }
+        // Nor is a gap a jump in f'' could make: each second-order one-sided stencil extrapolates
+        // the piece its samples lie on, so f'' jumping by Δ a distance δ inside their reach 2h
+        // parts the two sides by about Δ·δ at every such step, and the closer pairs that would
+        // meet lie below δ, where rounding hides a gap that small. Huber's loss 10⁻⁷ past its
+        // switch (C¹, f'' from 1 to 0) read as a kink of 10⁻⁷, which excused a wrong entry on
+        // another input as a generalized gradient's (a review). A gap within
+        // ``CheckOptions/errorEstimateSafety`` times the f'' the samples show times the reach of
+        // the closest confirming pair is not told from that: unresolved, never a kink. A true
+        // kink keeps confirming down to steps where this is far below its gap (|x| shows no f''
+        // at all).
+        if gap <= CheckOptions.errorEstimateSafety * curvature(r, on: &line, step: hc) * 2 * Double(hc) { return .unresolved }
         let lo = Swift.min(left, right) - tol, hi = Swift.max(left, right) + tol
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right,
                                   withinOneSided: [(subject: claimed.0, valid: claimed.1 >= lo && claimed.1 <= hi)]))
+    }
+
+    /// The largest |f''| of functional r that the second differences on either side of x at step
+    /// h show beyond their rounding (0 where rounding covers it), from samples the one-sided
+    /// stencils already took.
+    func curvature(_ r: Int, on line: inout LineProbe<V>, step h: V) -> Double {
+        let m = value.count
+        let hh = Double(h) * Double(h)
+        var largest = 0.0
+        for s in [V(1), V(-1)] {
+            let near = line.at(s * h), far = line.at(s * 2 * h)
+            guard near.count == m, far.count == m else { continue }
+            var second = [Double](repeating: 0, count: m), rounding = [Double](repeating: 0, count: m)
+            for i in 0..<m {
+                let samples = [Double(far[i]), Double(near[i]), Double(value[i])]
+                second[i] = (samples[0] - 2 * samples[1] + samples[2]) / hh
+                let magnitude = samples.map { Swift.abs($0) }.max() ?? 0
+                let noise = Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * magnitude, noiseFloor.indices.contains(i) ? noiseFloor[i] : 0)
+                rounding[i] = 4 * noise / hh
+            }
+            let c = Swift.abs(combine(r, second)) - combineAbs(r, rounding)
+            if c.isFinite { largest = Swift.max(largest, c) }
+        }
+        return largest
     }
 }
 

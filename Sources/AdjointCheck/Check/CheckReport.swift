@@ -74,6 +74,12 @@ public struct CheckReport: Sendable {
     /// Black-box entries convicted because f took one value at every sample where the claim
     /// predicts a change far above f's rounding, one line each saying so. Also among the ``notes``.
     public internal(set) var flatConvictions: [String] = []
+    /// A black-box check's convictions that are all small relative to f's derivative (at most
+    /// ``smallGapRelativeError``), said once with their likely causes and the tolerance that
+    /// would accept them: a solver stopped at 10⁻⁸, or a Float gradient for f in Double, makes a
+    /// right derivation that far off f as computed, and "rule-wrong" alone read as a wrong
+    /// formula (a review). Also among the ``notes``.
+    public internal(set) var smallGaps: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -248,6 +254,7 @@ public struct CheckReport: Sendable {
         n += modeFailures
         n += measuredNoise
         n += flatConvictions
+        n += smallGaps
         if problem == nil && entries.joined().isEmpty {
             n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
         }
