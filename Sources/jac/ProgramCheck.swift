@@ -314,7 +314,10 @@ struct ProgramCheckCommand: ParsableCommand {
                     // Each entry with the program's value and the witness's at the simple point, in
                     // the program's names: the line a bug report quotes. Only the entries' names
                     // were printed, so the numbers to compare by hand were the random point's.
+                    // With the `--at` that reruns it: the point is what a bug report or a debugger
+                    // session starts from, and retyping 12 coordinates from "x3 = …" invites a slip.
                     let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
+                        + " (to rerun it: --at=" + small.map(format).joined(separator: ",") + ")"
                     shrunk = "\n  shrunk (\(session.requests - before) requests) to \(where_), still wrong at "
                         + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
                         + renderByPoint(entries.map { PointLine(point: 0, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) },

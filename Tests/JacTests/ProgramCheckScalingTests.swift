@@ -35,5 +35,12 @@ final class ProgramCheckScalingTests: XCTestCase {
         XCTAssertTrue(shrunk.contains("x0 = 0.0, x1 = 1.0, x2 = 0.0"), shrunk)
         XCTAssertTrue(shrunk.contains("∂f1/∂x2 (entry (0, 2), 0-based as in the table): rule-wrong, program -1.0,"), shrunk)
         XCTAssertTrue(shrunk.contains(" gives 1.0 "), shrunk)
+        // The rerun it offers checks that point alone and finds the same entry wrong there.
+        XCTAssertTrue(shrunk.contains("(to rerun it: --at=0.0,1.0,0.0)"), shrunk)
+        try JacRunner.requirePython()
+        let again = try JacRunner.run(["check", "--program", "python3 \(Self.program) --sign-error", "--inputs", "3", "--at=0.0,1.0,0.0"])
+        XCTAssertEqual(again.status, 1, again.stderr)
+        XCTAssertTrue(again.stderr.contains("wrong at 1 entry"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("∂f1/∂x2 (entry (0, 2)"), again.stderr)
     }
 }

@@ -50,6 +50,13 @@ final class ProgramShrinkTests: XCTestCase {
         return (lines[start], entries)
     }
 
+    /// The shrink header's point as printed: each x-name with its value, then the `--at=` that
+    /// reruns it, the same values in input order.
+    static func printed(_ point: [Double]) -> String {
+        point.enumerated().map { "x\($0) = \($1)" }.joined(separator: ", ")
+            + " (to rerun it: --at=" + point.map { "\($0)" }.joined(separator: ",") + ")"
+    }
+
     /// At a shrunk point with x3 = 1 and x5 … x11 = 0, cross_term.py claims exp(0)/(j + 1) for the
     /// four wrong columns j, and f's slope is that + x3 = that + 1 (by hand, from its formula).
     func assertCrossTermEntries(_ stderr: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -94,7 +101,7 @@ final class ProgramShrinkTests: XCTestCase {
     func testShrinkJudgesCandidatesOnTheWrongColumnsAndConfirmsTheShrunkPointWhole() throws {
         let (r, log) = try runCrossTerm()
         XCTAssertTrue(r.stderr.contains("the program's Jacobian is wrong at 4 entries"), r.stderr)
-        let shrunk = (0..<12).map { "x\($0) = \($0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
+        let shrunk = Self.printed((0..<12).map { $0 == 3 ? 1 : 0 })
         XCTAssertTrue(try Self.shrunkReport(r.stderr).header.hasSuffix(") to " + shrunk + ", still wrong at 4 entries:"), r.stderr)
         try assertCrossTermEntries(r.stderr)
 
@@ -144,7 +151,7 @@ final class ProgramShrinkTests: XCTestCase {
     /// step back to x, 14 in all.
     func testAStepOntoAKinkIsFoundByBisectionAndUndone() throws {
         let (r, log) = try runCrossTerm(options: "--kink")
-        let shrunk = (0..<12).map { "x\($0) = \($0 == 0 || $0 == 3 ? "1.0" : "0.0")" }.joined(separator: ", ")
+        let shrunk = Self.printed((0..<12).map { $0 == 0 || $0 == 3 ? 1 : 0 })
         XCTAssertTrue(try Self.shrunkReport(r.stderr).header.hasSuffix(") to " + shrunk + ", still wrong at 4 entries:"), r.stderr)
         try assertCrossTermEntries(r.stderr)
         let pointCost = try count(after: "requests: ", in: r.stdout)
@@ -179,7 +186,7 @@ final class ProgramShrinkTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("wrong at 1 entry"), r.stderr)
         // At (1, 0): claimed 2·exp(0) = 2, f0's slope along x1 exp(0) = 1.
         let shrunk = try Self.shrunkReport(r.stderr)
-        XCTAssertTrue(shrunk.header.hasSuffix(") to x0 = 1.0, x1 = 0.0, still wrong at 1 entry:"), r.stderr)
+        XCTAssertTrue(shrunk.header.hasSuffix(") to " + Self.printed([1, 0]) + ", still wrong at 1 entry:"), r.stderr)
         XCTAssertEqual(shrunk.entries.count, 1, r.stderr)
         XCTAssertTrue(shrunk.entries.first?.line.contains("∂f1/∂x1 (entry (0, 1)") == true, r.stderr)
         XCTAssertEqual(shrunk.entries.first?.program ?? .nan, 2, accuracy: 1e-15, r.stderr)
