@@ -62,12 +62,73 @@ func largestFirst(_ degree: [Int]) -> [Int] {
 func smallestLast(_ degree: [Int], via links: [[Int]], _ members: [[Int]]?) -> (order: [Int], work: Int) {
     let n = degree.count
     var left = degree
-    // heap[k]: a vertex still in the graph; at[v]: its place in the heap, −1 once set aside.
-    var heap = Array(0..<n)
-    var at = Array(0..<n)
-    var size = n
     func before(_ a: Int, _ b: Int) -> Bool { left[a] != left[b] ? left[a] < left[b] : a < b }
-    func down(_ k: Int) {
+    var heap = VertexHeap(count: n, before)
+    var work = 0
+    while let v = heap.popFirst(before) {
+        // v leaves the graph: its neighbour w has one degree less, so w's key only fell.
+        func leaves(_ w: Int) {
+            work += 1
+            guard heap.contains(w) else { return }
+            left[w] -= 1
+            heap.raise(w, before)
+        }
+        if let members {
+            for i in links[v] { for w in members[i] where w != v { leaves(w) } }
+        } else {
+            for w in links[v] { leaves(w) }
+        }
+    }
+    // Each vertex set aside went to the back of the shrinking heap, so its array is the reverse of
+    // the order they were set aside in: the colouring order.
+    return (heap.heap, work)
+}
+
+/// A binary min-heap of the vertices 0..<n under an ordering `before` that the caller keeps (keys
+/// live in the caller's arrays and change while the vertices sit here), with each vertex's place
+/// tracked so a vertex whose key changed is sifted from where it is. Popping moves the first
+/// vertex behind the shrinking heap, so once empty `heap` lists them in reverse popping order.
+/// Smallest-last and DSATUR share it.
+struct VertexHeap {
+    /// heap[k] for k < size: a vertex still in; from size on, the popped ones, last popped first.
+    private(set) var heap: [Int]
+    /// at[v]: v's place in `heap`, −1 once popped.
+    private var at: [Int]
+    private var size: Int
+
+    init(count n: Int, _ before: (Int, Int) -> Bool) {
+        heap = Array(0..<n); at = Array(0..<n); size = n
+        for k in stride(from: n / 2 - 1, through: 0, by: -1) { down(k, before) }
+    }
+
+    func contains(_ v: Int) -> Bool { at[v] >= 0 }
+
+    /// The first vertex under `before`, taken out; nil once every vertex is out.
+    mutating func popFirst(_ before: (Int, Int) -> Bool) -> Int? {
+        guard size > 0 else { return nil }
+        let v = heap[0]
+        size -= 1
+        heap[0] = heap[size]; at[heap[0]] = 0
+        heap[size] = v; at[v] = -1
+        down(0, before)
+        return v
+    }
+
+    /// v's key moved it earlier in `before`: sift it towards the front.
+    mutating func raise(_ v: Int, _ before: (Int, Int) -> Bool) {
+        var k = at[v]
+        while k > 0 && before(v, heap[(k - 1) / 2]) {
+            let parent = (k - 1) / 2
+            heap[k] = heap[parent]; at[heap[k]] = k
+            k = parent
+        }
+        heap[k] = v; at[v] = k
+    }
+
+    /// v's key moved it later in `before`: sift it towards the back.
+    mutating func lower(_ v: Int, _ before: (Int, Int) -> Bool) { down(at[v], before) }
+
+    private mutating func down(_ k: Int, _ before: (Int, Int) -> Bool) {
         var k = k
         while true {
             var m = k
@@ -79,37 +140,6 @@ func smallestLast(_ degree: [Int], via links: [[Int]], _ members: [[Int]]?) -> (
             k = m
         }
     }
-    for k in stride(from: n / 2 - 1, through: 0, by: -1) { down(k) }
-    var work = 0
-    // Each vertex set aside goes to the back of the shrinking heap, so `heap` ends as the reverse
-    // of the order they were set aside in: the colouring order.
-    while size > 0 {
-        let v = heap[0]
-        size -= 1
-        heap[0] = heap[size]; at[heap[0]] = 0
-        heap[size] = v; at[v] = -1
-        down(0)
-        // v leaves the graph: its neighbour w has one degree less.
-        func leaves(_ w: Int) {
-            work += 1
-            guard at[w] >= 0 else { return }
-            left[w] -= 1
-            // Sift up: w's key only fell.
-            var k = at[w]
-            while k > 0 && before(w, heap[(k - 1) / 2]) {
-                let parent = (k - 1) / 2
-                heap[k] = heap[parent]; at[heap[k]] = k
-                k = parent
-            }
-            heap[k] = w; at[w] = k
-        }
-        if let members {
-            for i in links[v] { for w in members[i] where w != v { leaves(w) } }
-        } else {
-            for w in links[v] { leaves(w) }
-        }
-    }
-    return (heap, work)
 }
 
 /// A column colouring of a Jacobian pattern: two columns that share a row get different colours
@@ -293,45 +323,15 @@ func saturationColumns(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int]
     // 64(k + 1) + b.
     var seenLow = Array(repeating: UInt64(0), count: n)
     var seenHigh = Array(repeating: [UInt64](), count: n)
-    var heap = Array(0..<n)
-    var at = Array(0..<n)
-    var size = n
     func before(_ a: Int, _ b: Int) -> Bool {
         if saturation[a] != saturation[b] { return saturation[a] > saturation[b] }
         if uncolouredDegree[a] != uncolouredDegree[b] { return uncolouredDegree[a] > uncolouredDegree[b] }
         return a < b
     }
-    func down(_ k: Int) {
-        var k = k
-        while true {
-            var m = k
-            let l = 2 * k + 1, r = l + 1
-            if l < size && before(heap[l], heap[m]) { m = l }
-            if r < size && before(heap[r], heap[m]) { m = r }
-            if m == k { return }
-            heap.swapAt(k, m); at[heap[k]] = k; at[heap[m]] = m
-            k = m
-        }
-    }
-    func up(_ k: Int) {
-        var k = k
-        let v = heap[k]
-        while k > 0 && before(v, heap[(k - 1) / 2]) {
-            let parent = (k - 1) / 2
-            heap[k] = heap[parent]; at[heap[k]] = k
-            k = parent
-        }
-        heap[k] = v; at[v] = k
-    }
-    for k in stride(from: n / 2 - 1, through: 0, by: -1) { down(k) }
+    var heap = VertexHeap(count: n, before)
     var count = 0
     var work = 0
-    while size > 0 {
-        let j = heap[0]
-        size -= 1
-        heap[0] = heap[size]; at[heap[0]] = 0
-        at[j] = -1
-        down(0)
+    while let j = heap.popFirst(before) {
         // The smallest colour no coloured neighbour has: the lowest clear bit of j's set.
         var c: Int
         if seenLow[j] != .max {
@@ -351,7 +351,7 @@ func saturationColumns(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int]
         let (word, bit) = c < 64 ? (-1, UInt64(1) << UInt64(c)) : (c / 64 - 1, UInt64(1) << UInt64(c % 64))
         for i in byColumn[j] {
             work += rowColumns[i].count
-            for w in rowColumns[i] where at[w] >= 0 {
+            for w in rowColumns[i] where heap.contains(w) {
                 uncolouredDegree[w] -= 1
                 var new = false
                 if word < 0 {
@@ -366,9 +366,9 @@ func saturationColumns(_ rowColumns: [[Int]], _ byColumn: [[Int]], degree: [Int]
                 // uncoloured degree fell.
                 if new {
                     saturation[w] += 1
-                    up(at[w])
+                    heap.raise(w, before)
                 } else {
-                    down(at[w])
+                    heap.lower(w, before)
                 }
             }
         }
