@@ -162,6 +162,9 @@ struct ProgramCheckCommand: ParsableCommand {
         var outputsText: [String] = []
         // The first failing point and its wrong entries, whose columns shrinking judges first.
         var firstFailing: (x: [Double], wrong: [EntryCheck])?
+        // With --format json, that point's object and its place among the outputs, which the
+        // shrunk point joins before anything is printed.
+        var firstFailingJSON: (index: Int, value: JSONValue)?
         // The program's values and Jacobians as replied, for the float32 hint when the check fails.
         var replied: [Double] = []
         for (k, x) in xs.enumerated() {
@@ -287,15 +290,40 @@ struct ProgramCheckCommand: ParsableCommand {
                     pairs += labelPairs(labels)
                     value = .object(pairs)
                 }
+                if !bad.isEmpty && firstFailingJSON == nil { firstFailingJSON = (outputsText.count, value) }
                 outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
             case .table:
                 outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                                    + report.renderTable() + "\n" + costLine + "\n" + note)
             }
         }
-        print(outputsText.joined(separator: outputFormat == .json ? "\n" : "\n\n"))
-        if outputFormat != .json { print("total requests: \(session.requests)") }
-        fflush(nil)
+        // A table is printed before shrinking, which can take thousands of requests, so it is read
+        // meanwhile; JSON waits for the shrunk point to join the first failing point's object.
+        if outputFormat != .json {
+            print(outputsText.joined(separator: "\n\n"))
+            print("total requests: \(session.requests)")
+            fflush(nil)
+        }
+        // A random point is hard to reproduce by hand: shrink the first failing one.
+        var shrunkPoint: (point: [Double], entries: [EntryCheck], requests: Int)?
+        if let (x, wrong) = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
+            let domains = try parseDomains(domain ?? "", variables: variables)
+            let before = session.requests
+            if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
+                shrunkPoint = (small, entries, session.requests - before)
+            }
+        }
+        if outputFormat == .json {
+            if let (index, value) = firstFailingJSON, let s = shrunkPoint, case .object(var pairs) = value {
+                pairs.append(("shrunk", .object([("point", .array(s.point.map { .number($0) })),
+                                                 ("at", .string(s.point.map(format).joined(separator: ","))),
+                                                 ("requests", .integer(s.requests)),
+                                                 ("entries", .array(s.entries.map(\.jsonValue)))])))
+                outputsText[index] = JSONValue.object(pairs).rendered(indent: xs.count == 1 ? 2 : nil)
+            }
+            print(outputsText.joined(separator: "\n"))
+            fflush(nil)
+        }
         // The point once above its entries: with 21 inputs, repeating its coordinates on every
         // entry's line made 20 wrong weights 40 screens of numbers (a user trial).
         func listed(_ lines: [PointLine]) -> String {
@@ -306,23 +334,18 @@ struct ProgramCheckCommand: ParsableCommand {
         if !failures.isEmpty {
             let wrongCount = failures.count
             var shrunk = ""
-            // A random point is hard to reproduce by hand: shrink the first failing one.
-            if let (x, wrong) = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
-                let domains = try parseDomains(domain ?? "", variables: variables)
-                let before = session.requests
-                if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
-                    // Each entry with the program's value and the witness's at the simple point, in
-                    // the program's names: the line a bug report quotes. Only the entries' names
-                    // were printed, so the numbers to compare by hand were the random point's.
-                    // With the `--at` that reruns it: the point is what a bug report or a debugger
-                    // session starts from, and retyping 12 coordinates from "x3 = …" invites a slip.
-                    let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
-                        + " (to rerun it: --at=" + small.map(format).joined(separator: ",") + ")"
-                    shrunk = "\n  shrunk (\(session.requests - before) requests) to \(where_), still wrong at "
-                        + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
-                        + renderByPoint(entries.map { PointLine(point: 0, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) },
-                                        pointLabels: nil).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
-                }
+            if let (small, entries, requests) = shrunkPoint {
+                // Each entry with the program's value and the witness's at the simple point, in
+                // the program's names: the line a bug report quotes. Only the entries' names
+                // were printed, so the numbers to compare by hand were the random point's.
+                // With the `--at` that reruns it: the point is what a bug report or a debugger
+                // session starts from, and retyping 12 coordinates from "x3 = …" invites a slip.
+                let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
+                    + " (to rerun it: --at=" + small.map(format).joined(separator: ",") + ")"
+                shrunk = "\n  shrunk (\(requests) requests) to \(where_), still wrong at "
+                    + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
+                    + renderByPoint(entries.map { PointLine(point: 0, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) },
+                                    pointLabels: nil).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n" + listed(failures) + shrunk

@@ -197,6 +197,33 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("∂f1/∂x1"), r.stderr)
     }
 
+    /// With --format json the shrunk point joins the first failing point's object, so a pipeline
+    /// reading stdout gets it without parsing the message. At w = 0 every sigmoid is 1/2, so by
+    /// hand dL/dw2 = mean_i (1/2 − t_i)·b_i over the program's 8 rows = −2.6/8 = −0.325, and the
+    /// planted sign error replies +0.325. Only the first failing point carries it.
+    func testTheShrunkPointIsInTheJSON() throws {
+        let r = try runProgram("logistic.py --sign-error",
+                               ["--inputs", "3", "--samples", "2", "--seed", "1", "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let objects = try r.stdout.split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any], String($0))
+        }
+        XCTAssertEqual(objects.count, 2, r.stdout)
+        XCTAssertNil(objects.last?["shrunk"], r.stdout)
+        let shrunk = try XCTUnwrap(objects.first?["shrunk"] as? [String: Any], r.stdout)
+        XCTAssertEqual(shrunk["point"] as? [Double], [0, 0, 0], r.stdout)
+        XCTAssertEqual(shrunk["at"] as? String, "0.0,0.0,0.0", r.stdout)
+        XCTAssertGreaterThan(shrunk["requests"] as? Int ?? 0, 0, r.stdout)
+        let entries = try XCTUnwrap(shrunk["entries"] as? [[String: Any]], r.stdout)
+        XCTAssertEqual(entries.count, 1, r.stdout)
+        XCTAssertEqual(entries.first?["input"] as? Int, 2, r.stdout)
+        XCTAssertEqual(entries.first?["verdict"] as? String, "rule-wrong", r.stdout)
+        XCTAssertEqual((entries.first?["values"] as? [String: Double])?["program"] ?? .nan, 0.325, accuracy: 1e-15, r.stdout)
+        XCTAssertEqual(entries.first?["witnessValue"] as? Double ?? .nan, -0.325, accuracy: 1e-9, r.stdout)
+        // The message on stderr still says it, with the same point.
+        XCTAssertTrue(r.stderr.contains("(to rerun it: --at=0.0,0.0,0.0)"), r.stderr)
+    }
+
     /// f0 = |x0|·x1 at (0, 2): one-sided slopes along x0 are −2 and 2 (by hand). A program
     /// reporting 0.5·2 = 1 there gives a subgradient; one reporting 5·2 = 10 fails (status 1; it
     /// used to be 0 because only rule-wrong and non-finite entries counted). With two inputs a

@@ -347,8 +347,8 @@ public struct CheckReport: Sendable {
             .object([("op", .string(k.op.info.name)), ("node", k.node.map { .integer($0) } ?? .null),
                      ("inputs", .array(k.inputs.map { .number($0) }))])
         })))
-        fields.append(("worst", .array(worstEntries().map(entryJSON))))
-        fields.append(("entries", .array(entries.joined().map(entryJSON))))
+        fields.append(("worst", .array(worstEntries().map(\.jsonValue))))
+        fields.append(("entries", .array(entries.joined().map(\.jsonValue))))
         if let f = fault {
             fields.append(("fault", .object([
                 ("op", .string(f.op)), ("node", .integer(f.node)), ("inputs", .array(f.inputs.map { .number($0) })),
@@ -383,7 +383,7 @@ public struct CheckReport: Sendable {
         }
     }
 
-    func entryJSON(_ e: EntryCheck) -> JSONValue {
+    static func entryJSON(_ e: EntryCheck) -> JSONValue {
         var f: [(String, JSONValue)] = [
             ("output", .integer(e.output)), ("input", .integer(e.input)),
             ("verdict", .string(e.verdict.name)),
@@ -517,4 +517,16 @@ extension EntryCheck {
                              : "the tape calls a user vector primitive, whose JVP or VJP need not be linear in its seed, so the gap is not put down to the range")
         }.joined(separator: "; ")
     }
+}
+
+extension EntryCheck {
+    /// The entry as a report's JSON lists it under `"entries"`: its verdict, every subject's value,
+    /// the deciding witness with its step and error estimate, and the ladder it climbed. For an
+    /// entry reported outside a whole report, such as `jac check --program`'s shrunk point.
+    ///
+    /// ```swift
+    /// let r = try checkJacobian(of: F(), at: [0.5])
+    /// print(r.entries[0][0].jsonValue.rendered(indent: 2))   // {"output": 0, "input": 0, "verdict": "agree", …}
+    /// ```
+    public var jsonValue: JSONValue { CheckReport.entryJSON(self) }
 }
