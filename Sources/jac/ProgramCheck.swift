@@ -32,6 +32,11 @@ struct ProgramCheckCommand: ParsableCommand {
         program is a black box: no AD mode can run on it, so the witnesses are central differences, the adaptive \
         embedded stencil and Richardson extrapolation of its own outputs.
 
+        With random points (--samples, --domain) the first failing one is shrunk \
+        towards 0, ±1 and short decimals while an entry stays wrong (up to \(ProgramCheckCommand.maxShrinkInputs) \
+        inputs), and printed with the --at= that reruns it; with --format json it \
+        is that point's "shrunk".
+
         EXIT STATUS
         0 every entry of the program's Jacobian (or J·v, uᵀJ) agrees, or sits at a \
         kink with a value between the one-sided derivatives. 1 an entry is \
