@@ -78,4 +78,23 @@ func notebook_12_cross_validation() throws {
     print("Richardson within 1e-12 of it:", abs(differenceEstimate - dw2) < 1e-12,
           " the program's value is its negative:", abs(programsValue + dw2) < 1e-15)
 #sourceLocation()
+    print("\u{1E}cell 5")
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 139)
+    let sampled = try jac(["check", "--program", "python3 logistic.py --sign-error", "--inputs", "3", "--samples", "2", "--seed", "1"])
+    print("status", sampled.status)
+    let reportLines = sampled.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    let shrunkAt = reportLines.firstIndex { $0.hasPrefix("shrunk (") } ?? reportLines.endIndex
+    print(reportLines[shrunkAt...].prefix(2).joined(separator: "\n"))
+#sourceLocation()
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 156)
+    let atZero = rows.map { r in (0.5 - r.t) * r.b / 8 }.reduce(0, +)
+    print("∂L/∂w2 at w = 0 by hand:", atZero)
+    let rerunOption = reportLines[shrunkAt...].first.flatMap { line in
+        line.range(of: "--at=").map { String(line[$0.lowerBound...].prefix { $0 != ")" }) }
+    }
+    let rerun = try jac(["check", "--program", "python3 logistic.py --sign-error", "--inputs", "3", rerunOption ?? "--at=?"])
+    print(rerunOption ?? "no --at= printed", "→ status", rerun.status)
+    print(rerun.output.split(separator: "\n").filter { $0.contains("rule-wrong, program") }.joined(separator: "\n"))
+#sourceLocation()
 }
