@@ -160,6 +160,13 @@ struct ProgramCheckCommand: ParsableCommand {
         let session = try ProgramSession(command: program, inputs: inputs, outputs: outputs, limits: limits, stderr: programStderr)
         defer { session.stop() }
         var failures: [PointLine] = []
+        func describeComponent(_ e: EntryCheck) -> String {
+            let kind = derivative == .jvp ? "J·v" : "uᵀJ"
+            let index = derivative == .jvp ? e.output : e.input
+            let name = derivative == .jvp ? labels.output(index) : labels.input(index)
+            return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+                + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
+        }
         // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for
         // a formula with or without --claimed, but not what shrinking looks for.
         var unconfirmed: [PointLine] = []
@@ -180,13 +187,9 @@ struct ProgramCheckCommand: ParsableCommand {
                 try checkOutputNames(labels, session)
                 let cost = session.requests - before
                 let kind = derivative == .jvp ? "J·v" : "uᵀJ"
-                func describeComponent(_ e: EntryCheck) -> String {
-                    let index = derivative == .jvp ? e.output : e.input
-                    let name = derivative == .jvp ? labels.output(index) : labels.input(index)
-                    return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
-                        + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
-                }
-                failures += claimedFailures(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
+                let bad = claimedFailures(report, subject: "program")
+                failures += bad.map { PointLine(point: k, text: describeComponent($0)) }
+                if !bad.isEmpty && firstFailing == nil { firstFailing = (x, bad) }
                 undecided += unconfirmedEntries(report, subject: "program")
                 unconfirmed += unconfirmedEntries(report, subject: "program").map { PointLine(point: k, text: describeComponent($0)) }
                 let vector = (derivative == .jvp ? "v" : "u") + " = [" + direction.map(format).joined(separator: ", ") + "]"
@@ -199,6 +202,7 @@ struct ProgramCheckCommand: ParsableCommand {
                                   ("requests", .object([("total", .integer(cost))]))] + labelPairs(labels)
                         value = .object(pairs)
                     }
+                    if !bad.isEmpty && firstFailingJSON == nil { firstFailingJSON = (outputsText.count, value) }
                     outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
                 case .table:
                     outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
@@ -314,8 +318,23 @@ struct ProgramCheckCommand: ParsableCommand {
         if let (x, wrong) = firstFailing, domain != nil || samples != nil, inputs <= ProgramCheckCommand.maxShrinkInputs {
             let domains = try parseDomains(domain ?? "", variables: variables)
             let before = session.requests
-            if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
-                shrunkPoint = (small, entries, session.requests - before)
+            if derivative == .jacobian {
+                if let (small, entries) = shrink(x, wrong: wrong, domains: domains, session: session) {
+                    shrunkPoint = (small, entries, session.requests - before)
+                }
+            } else {
+                // Along the vector a rerun with --at (point 1 of 1, the same --seed) draws, so the
+                // printed --at= reproduces what is shown; x is checked along it first, since its
+                // own conviction was along its point's vector.
+                let product: ([Double]) -> [EntryCheck]? = { p in
+                    guard session.failure == nil else { return nil }
+                    let bad = (try? checkProduct(session, x: p, point: 0, prefix: "")).map { claimedFailures($0.0, subject: "program") } ?? []
+                    return session.failure == nil ? bad : nil
+                }
+                if let wrongAlong = product(x), !wrongAlong.isEmpty,
+                   let (small, entries) = shrink(x, wrong: wrongAlong, domains: domains, session: session, restrictable: false, whole: product) {
+                    shrunkPoint = (small, entries, session.requests - before)
+                }
             }
         }
         if outputFormat == .json {
@@ -347,9 +366,12 @@ struct ProgramCheckCommand: ParsableCommand {
                 // session starts from, and retyping 12 coordinates from "x3 = …" invites a slip.
                 let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
                     + " (to rerun it: --at=" + small.map(format).joined(separator: ",") + ")"
+                func describe(_ e: EntryCheck) -> String {
+                    derivative == .jacobian ? describeEntry(e, variables: variables, subject: "program", labels: labels) : describeComponent(e)
+                }
                 shrunk = "\n  shrunk (\(requests) requests) to \(where_), still wrong at "
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
-                    + renderByPoint(entries.map { PointLine(point: 0, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) },
+                    + renderByPoint(entries.map { PointLine(point: 0, text: describe($0)) },
                                     pointLabels: nil).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"

@@ -31,8 +31,14 @@ extension ProgramCheckCommand {
     /// input's next candidate (x₀ = 1 above, as the pass over every column took). After ``maxShrinkReliefs`` such passes the
     /// newest point the whole check convicted is returned. Nil when the program fails (it is not
     /// asked again) or nothing simpler than x fails.
-    func shrink(_ x: [Double], wrong: [EntryCheck], domains: [InputDomain],
-                session: ProgramSession) -> ([Double], [EntryCheck])? {
+    ///
+    /// `whole` is the whole check at a point (the Jacobian's, every column, by default). A J·v or
+    /// uᵀJ check passes its own, along a fixed vector, and sets `restrictable` false: its entries
+    /// are components of one product, not columns a restricted check could judge apart, and one
+    /// product check costs about what a restricted one would.
+    func shrink(_ x: [Double], wrong: [EntryCheck], domains: [InputDomain], session: ProgramSession,
+                restrictable: Bool = true, whole: (([Double]) -> [EntryCheck]?)? = nil) -> ([Double], [EntryCheck])? {
+        let wholeCheckFailures: ([Double]) -> [EntryCheck]? = whole ?? { self.wholeCheckFailures(at: $0, session: session) }
         func columnsOf(_ entries: [EntryCheck]) -> [Int] {
             var columns: [Int] = []
             for e in entries where !columns.contains(e.input) { columns.append(e.input) }
@@ -57,8 +63,8 @@ extension ProgramCheckCommand {
                     var trial = current
                     trial[i] = c
                     let still: [Int]?
-                    if x.count <= Self.shrinkWholeCheckInputs {
-                        guard let bad = wholeCheckFailures(at: trial, session: session) else { return nil }
+                    if !restrictable || x.count <= Self.shrinkWholeCheckInputs {
+                        guard let bad = wholeCheckFailures(trial) else { return nil }
                         if !bad.isEmpty { confirmed = (trial, bad) }
                         still = bad.isEmpty ? nil : columnsOf(bad)
                     } else {
@@ -84,7 +90,7 @@ extension ProgramCheckCommand {
                 let p = j < steps.count ? steps[j].before : current
                 if p == x { return wrong }
                 if let (q, known) = confirmed, q == p { return known }
-                return wholeCheckFailures(at: p, session: session)
+                return wholeCheckFailures(p)
             }
             let reached = steps.count
             guard reached > 0 else { return confirmed }

@@ -26,6 +26,41 @@ final class ProgramReviewTests: XCTestCase {
         for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f1/∂x\(j) (entry"), "x\(j): " + r.stderr) }
     }
 
+    /// A uᵀJ wrong at random points is shrunk too, along the u a rerun with the printed --at= (and
+    /// the same --seed) draws, so the rerun shows the same numbers. At x = 0 the oscillator stays
+    /// at rest with k = c = 0, so by hand (euler_adjoint.py's adjoint) λ_q = u₀ throughout and
+    /// λ_v after step n is u₁ + (N − n − 1)·h·u₀; ∂/∂F sums h·λ_v·sin(t_n) where the off-by-one
+    /// takes sin(t_{n+1}), and ∂/∂k, ∂/∂c multiply the state (0): only (uᵀJ)[2] is wrong there.
+    func testAWrongVJPAtRandomPointsIsShrunkAlongTheCotangentTheRerunDraws() throws {
+        let r = try runProgram("euler_adjoint.py --off-by-one", ["--inputs", "5", "--derivative", "vjp", "--samples", "3", "--seed", "2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let parts = r.stderr.components(separatedBy: "  shrunk (")
+        XCTAssertEqual(parts.count, 2, r.stderr)
+        let shrunk = parts.last ?? ""
+        XCTAssertTrue(shrunk.contains("x4 = 0.0 (to rerun it: --at=0.0,0.0,0.0,0.0,0.0), still wrong at 1 entry:"), shrunk)
+        XCTAssertTrue(shrunk.contains("(uᵀJ)[2]: rule-wrong"), shrunk)
+
+        let again = try runProgram("euler_adjoint.py --off-by-one", ["--inputs", "5", "--derivative", "vjp", "--seed", "2", "--at=0.0,0.0,0.0,0.0,0.0"])
+        XCTAssertEqual(again.status, 1, again.stderr)
+        let uText = try XCTUnwrap(again.stdout.components(separatedBy: "u = [").dropFirst().first?.prefix { $0 != "]" }, again.stdout)
+        let u = uText.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        XCTAssertEqual(u.count, 2, again.stdout)
+        let (n, h) = (8, 0.1)
+        func byHand(_ shift: Int) -> Double {
+            (0..<n).map { k in h * (u[1] + Double(n - k - 1) * h * u[0]) * Foundation.sin(Double(k + shift) * h) }.reduce(0, +)
+        }
+        func value(after key: String, in text: String) throws -> Double {
+            let line = try XCTUnwrap(text.split(separator: "\n").first { $0.contains("(uᵀJ)[2]: rule-wrong") }, text)
+            let r = try XCTUnwrap(line.range(of: key), String(line))
+            return try XCTUnwrap(Double(line[r.upperBound...].prefix { $0 != "," && $0 != " " }), String(line))
+        }
+        for text in [shrunk, again.stderr] {
+            XCTAssertEqual(try value(after: "program ", in: text), byHand(1), accuracy: 1e-14, text)
+            XCTAssertEqual(try value(after: " gives ", in: text), byHand(0), accuracy: 1e-9, text)
+        }
+        XCTAssertEqual(again.stderr.components(separatedBy: "rule-wrong").count - 1, 1, again.stderr)
+    }
+
     // MARK: verdicts on realistic gradients
 
     /// Guards for the verdicts the review found right. By hand (the programs' docstrings): the
