@@ -185,6 +185,7 @@ final class SimplificationTests: XCTestCase {
             ("1e200/(1e-200*x)", 1e200 / (1e-200 * x), [1e100, 1], 1e300),                // 1e200/1e-100
             ("(1e-200*x)*(1e-200*y)", (1e-200 * x) * (1e-200 * y), [1e150, 1e150], 1e-100), // 1e-50·1e-50
             ("1e-200/(1e200*x)", 1e-200 / (1e200 * x), [1e-300, 1], 1e-100),              // 1e-200/1e-100
+            ("(x + 1e308) + 1e308", (x + 1e308) + 1e308, [-1.5e308, 1], 5e307),            // -5e307 + 1e308
         ]
         for (source, e, at, expected) in cases {
             let printed = text(e)
