@@ -4,7 +4,8 @@ import AdjointExact
 // Simplification at construction. Every rewrite holds for all real values of the variables:
 // none widens or narrows where an expression is defined (x/x stays x/x, since it is undefined at
 // 0; x − x, x·0 and x⁰ become constants only for provably finite x, since ∞ − ∞ is undefined and
-// (1/y)⁰ is undefined at y = 0). Rewrites only ever
+// (1/y)⁰ is undefined at y = 0). Nor does one combine constants the expression keeps apart into
+// one that Double cannot hold (see `fitsDouble`). Rewrites only ever
 // produce a node no larger than the input, so construction cannot loop.
 
 /// The largest |exponent| folded into a constant or merged into one power, so exact constants
@@ -108,6 +109,25 @@ extension Symbolic {
         return r
     }
 
+    /// Whether a constant that a rewrite makes from constants the expression keeps apart may
+    /// replace them: 0, or finite and normal in Double. The constant is an exact rational, but
+    /// the printed form is read back and the graph evaluated in Double, where
+    /// (1e200/x)·(1e200/y) → 10⁴⁰⁰/(y·x) was ∞ at x = y = 1e150 for a value of 1e100, and
+    /// (1e-200·x)·(1e-200·y) → 10⁻⁴⁰⁰·(x·y) was 0 for 1e-100. Refused, the expression keeps its
+    /// shape, whose own intermediates are the user's to keep in range. A constant folded from
+    /// an op on constants alone is not asked: it is the value the expression itself computes.
+    static func fitsDouble(_ c: Rational) -> Bool {
+        if c == 0 { return true }
+        let d = Swift.abs(c.approximateDouble)
+        return d.isFinite && d >= Double.leastNormalMagnitude
+    }
+
+    /// Whether `op(x, y)`, if it folds to a constant, folds to one that ``fitsDouble(_:)``.
+    static func foldFitsDouble(_ op: Op, _ x: Int, _ y: Int) -> Bool {
+        guard let a = constant(x), let b = constant(y), let r = fold(op, a, b, 0) else { return true }
+        return fitsDouble(r)
+    }
+
     static func simplified(_ op: Op, _ x: Int, _ y: Int, _ n: Int) -> Int {
         let cx = constant(x), cy = y < 0 ? nil : constant(y)
         if let cx, op.arity == 1 || cy != nil, let r = fold(op, cx, cy ?? cx, n) { return const(r) }
@@ -118,7 +138,7 @@ extension Symbolic {
             if cy == 0 { return x }
             if cx != nil && cy == nil { return simplified(.add, y, x, 0) }   // constant last
             let (c1, t1) = term(x), (c2, t2) = term(y)
-            if t1 == t2 {
+            if t1 == t2 && fitsDouble(c1 + c2) {
                 let c = c1 + c2
                 if c == 0 { return finite(t1) ? const(0) : ordered(.add, x, y) }
                 return scaled(c, t1)
@@ -127,7 +147,7 @@ extension Symbolic {
             for (s, other) in [(y, x), (x, y)] {
                 // Only when the pair really merges (each merge removes a term, so this ends).
                 if let (ops, u, v, _) = opNode(s), ops == .add {
-                    for (same, rest) in [(u, v), (v, u)] where term(same).1 == term(other).1 {
+                    for (same, rest) in [(u, v), (v, u)] where term(same).1 == term(other).1 && foldFitsDouble(.add, other, same) {
                         let merged = simplified(.add, other, same, 0)
                         if opNode(merged)?.0 != .add { return simplified(.add, merged, rest, 0) }
                     }
@@ -142,7 +162,7 @@ extension Symbolic {
             if cy == 0 { return x }
             if cx == 0 { return simplified(.neg, y, -1, 0) }
             let (c1, t1) = term(x), (c2, t2) = term(y)
-            if t1 == t2 && cx == nil {
+            if t1 == t2 && cx == nil && fitsDouble(c1 - c2) {
                 let c = c1 - c2
                 if c == 0 { return finite(t1) ? const(0) : raw(.sub, x, y, 0) }
                 return scaled(c, t1)
@@ -155,7 +175,7 @@ extension Symbolic {
                 if cx == 1 { return y }
                 if cx == 0 { return finite(y) ? const(0) : raw(.mul, x, y, 0) }
                 let (c, t) = term(y)
-                if c != 1 {   // c·(d·t) → (cd)·t, c·(−t) → (−c)·t
+                if c != 1 && fitsDouble(cx * c) {   // c·(d·t) → (cd)·t, c·(−t) → (−c)·t
                     if let (_, _, _, _) = opNode(y) { return scaled(cx * c, t) }
                 }
                 if cx == -1 { return simplified(.neg, y, -1, 0) }
@@ -164,6 +184,7 @@ extension Symbolic {
             // One quotient: (a/b)·(c/d) → (ac)/(bd), x·(c/d) → (xc)/d; same domain (b, d ≠ 0).
             if let (opx, a, b, _) = opNode(x), opx == .div {
                 if let (opy, c, d, _) = opNode(y), opy == .div {
+                    guard foldFitsDouble(.mul, a, c) && foldFitsDouble(.mul, b, d) else { return ordered(.mul, x, y) }
                     return simplified(.div, simplified(.mul, a, c, 0), simplified(.mul, b, d, 0), 0)
                 }
                 return simplified(.div, simplified(.mul, a, y, 0), b, 0)
@@ -171,7 +192,7 @@ extension Symbolic {
             if let (opy, c, d, _) = opNode(y), opy == .div { return simplified(.div, simplified(.mul, x, c, 0), d, 0) }
             // Hoist coefficients: (a·s)·(b·t) → (ab)·(s·t).
             let (c1, t1) = term(x), (c2, t2) = term(y)
-            if c1 != 1 || c2 != 1 { return scaled(c1 * c2, simplified(.mul, t1, t2, 0)) }
+            if (c1 != 1 || c2 != 1) && fitsDouble(c1 * c2) { return scaled(c1 * c2, simplified(.mul, t1, t2, 0)) }
             let (b1, k1) = power(x), (b2, k2) = power(y)
             // Exponents of one sign only: x⁻¹·x² is undefined at 0 where x is not.
             // Exponents near Int.max/Int.min would overflow their sum: left unmerged.
@@ -186,13 +207,16 @@ extension Symbolic {
             if let (opx, a, _, _) = opNode(x), opx == .neg { return simplified(.neg, simplified(.div, a, y, 0), -1, 0) }
             // Coefficients out of a quotient: (c₁a)/(c₂b) → (c₁/c₂)·(a/b), c₂ ≠ 0 being a constant.
             let (c1, t1) = term(x), (c2, t2) = term(y)
-            if c2 != 1 && c2 != 0 && constant(t2) == nil {
+            // A constant x is its own coefficient (term gives it 1).
+            if c2 != 1 && c2 != 0 && constant(t2) == nil && fitsDouble((cx ?? c1) / c2) {
                 if let cx { return simplified(.div, const(cx / c2), t2, 0) }
                 return scaled(c1 / c2, simplified(.div, t1, t2, 0))
             }
             if c1 != 1 && cx == nil && constant(t1) == nil { return scaled(c1, simplified(.div, t1, y, 0)) }
             // (a/b)/c → a/(bc): both need b ≠ 0 and c ≠ 0.
-            if let (opx, a, b, _) = opNode(x), opx == .div { return simplified(.div, a, simplified(.mul, b, y, 0), 0) }
+            if let (opx, a, b, _) = opNode(x), opx == .div, foldFitsDouble(.mul, b, y) {
+                return simplified(.div, a, simplified(.mul, b, y, 0), 0)
+            }
             return raw(.div, x, y, 0)
         case .neg:
             if let (opx, a, b, _) = opNode(x) {

@@ -167,6 +167,38 @@ final class SimplificationTests: XCTestCase {
         }
     }
 
+    /// Simplification combines constants the expression keeps apart: (a/b)·(c/d) → (ac)/(bd),
+    /// c·(d·t) → (cd)·t, like terms, quotients of coefficients. (1e200/x)·(1e200/y) became
+    /// 10⁴⁰⁰/(y·x) (an exact rational), which is ∞ in Double: the printed function, read back,
+    /// was ∞ at x = y = 1e150, where the expression is 1e50·1e50 = 1e100. A constant below
+    /// Double's normal range did the same towards 0. Values by hand, at points where every
+    /// intermediate of the expression as written is a normal Double.
+    func testCombinedConstantsStayWithinDouble() throws {
+        let cases: [(String, Symbolic, [Double], Double)] = [
+            ("(1e200/x)*(1e200/y)", (1e200 / x) * (1e200 / y), [1e150, 1e150], 1e100),   // 1e50·1e50
+            ("(x/1e200)*(y/1e200)", (x / 1e200) * (y / 1e200), [1e300, 1e300], 1e200),   // 1e100·1e100
+            ("(x/1e200)/1e200", (x / 1e200) / 1e200, [1e300, 1], 1e-100),                 // 1e100/1e200
+            ("1e200*(1e200*x)", 1e200 * (1e200 * x), [1e-300, 1], 1e100),                 // 1e200·1e-100
+            ("1e308*x + 1e308*x", 1e308 * x + 1e308 * x, [0.5, 1], 1e308),                // 5e307 + 5e307
+            ("1e308*x - (-1e308)*x", 1e308 * x - (-1e308) * x, [0.5, 1], 1e308),
+            ("(1e200*x)/(1e-200*y)", (1e200 * x) / (1e-200 * y), [1e-100, 1], 1e300),     // 1e100/1e-200
+            ("1e200/(1e-200*x)", 1e200 / (1e-200 * x), [1e100, 1], 1e300),                // 1e200/1e-100
+            ("(1e-200*x)*(1e-200*y)", (1e-200 * x) * (1e-200 * y), [1e150, 1e150], 1e-100), // 1e-50·1e-50
+            ("1e-200/(1e200*x)", 1e-200 / (1e200 * x), [1e-300, 1], 1e-100),              // 1e-200/1e-100
+            ("(x + 1e308) + 1e308", (x + 1e308) + 1e308, [-1.5e308, 1], 5e307),            // -5e307 + 1e308
+        ]
+        for (source, e, at, expected) in cases {
+            let printed = text(e)
+            XCTAssertEqual(try Formula(parsing: printed, variables: ["x", "y"])(at)[0], expected,
+                           accuracy: 1e-14 * expected, "\(source) printed as \(printed)")
+            XCTAssertEqual(try value(of: GraphFunction(roots: [e.id], inputs: 2), at: at)[0], expected,
+                           accuracy: 1e-14 * expected, "\(source) simplified to \(printed)")
+        }
+        // Within range the constants still combine.
+        XCTAssertEqual(text((2 / x) * (3 / y)), "6/(y*x)")
+        XCTAssertEqual(text(1e100 * (1e100 * x)), text(Symbolic(1e100) * Symbolic(1e100) * x))
+    }
+
     /// A user trial read `1/t1^2 + (-3) - 2*t2`.
     func testANegativeConstantIsSubtracted() {
         XCTAssertEqual(text(x + Symbolic(-3)), "x - 3")

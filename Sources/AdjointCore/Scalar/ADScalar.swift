@@ -115,6 +115,19 @@ where Scalar == Self {
     /// Double.roundsArithmetic   // true
     /// ```
     static var roundsArithmetic: Bool { get }
+    /// a·b + c rounded once where the type can, so a rule can recover what a product or a
+    /// quotient lost to rounding: `fusedMultiplyAdd(t, t, -(t * t))` is exactly the error of t·t
+    /// in Double (hypot's partials correct themselves to half an ulp with it). Double and Float
+    /// use the processor's fused multiply-add. The default is `a * b + c` in the type's own
+    /// arithmetic: exact for rationals and symbolic expressions, which have no error to recover;
+    /// for a derived scalar (``Dual``, ``Reverse``) its value rounds twice and its tangent is the
+    /// product rule's, so an error term built from it is 0 or of rounding size, and the rule's
+    /// value keeps about the accuracy of its uncorrected form there.
+    ///
+    /// ```swift
+    /// Double.fusedMultiplyAdd(0.1, 10, -1)   // 5.551115123125783e-17 (2⁻⁵⁴), lost by 0.1 * 10 == 1
+    /// ```
+    static func fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
 }
 
 /// Defaults for base scalars: an op is its declared primal; a user primitive its own primal.
@@ -146,6 +159,8 @@ extension ADScalar {
     public static func orderEqual(_ lhs: Self, _ rhs: Self) -> Bool { lhs == rhs }
 
     @inlinable public static var roundsArithmetic: Bool { false }
+
+    @inlinable public static func fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self { a * b + c }
 
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Self]) -> [Self] {
         Instrumentation.count(primitive: P.name)

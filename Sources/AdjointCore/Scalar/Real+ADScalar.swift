@@ -8,6 +8,7 @@ extension ADScalar where Self: Real & BinaryFloatingPoint {
     @inlinable public var isFiniteValue: Bool { isFinite }
     @inlinable public var isNormalValue: Bool { isNormal }
     @inlinable public static var roundsArithmetic: Bool { true }
+    @inlinable public static func fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self { c.addingProduct(a, b) }
 
 }
 
