@@ -232,8 +232,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func newLine(_ v: [V]) -> LineProbe<V> {
         var line = LineProbe<V>(eval: f, x: x, v: v, center: value.isEmpty ? nil : value)
         line.noiseFloor = noiseFloor
+        line.shared = samples
         return line
     }
+
+    /// f's samples, shared by every probe (``SampleStore``): a wrong entry's line is probed by
+    /// three rungs, the jump test, the one-sided test and the step scan, each row of a Jacobian
+    /// probes its column's line again, and the estimates made before f's noise was measured are
+    /// recomputed with it; none of them evaluates f again at a point already sampled.
+    let samples = SampleStore<V>()
 
     /// f is opaque: its rounding can be far above the few ulps of its value that the difference
     /// engine assumes (a 2×2 solve near a singular matrix rounds 10⁵ ulps of its outputs, and a
@@ -331,6 +338,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return nil
         }
         value = y
+        samples[x] = y
         return y
     }
 
@@ -1459,14 +1467,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
     /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
     func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
-        let line = newLine(directions[d])
+        // On the line's probe, so the rows of a column share the samples (a 4×4 Jacobian with
+        // every entry wrong took them four times) and any the rungs took are not taken again.
+        var line = newLine(directions[d])
         var deltas: [Double] = []
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
-            let plus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 + h * $1 }
-            let minus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 - h * $1 }
-            Instrumentation.countEvaluation(2)
-            let (yp, ym) = (f(plus), f(minus))
+            let (yp, ym) = (line.at(h), line.at(-h))
             guard yp.count == value.count, ym.count == value.count else { return nil }
             let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
             guard delta.isFinite else { return nil }
