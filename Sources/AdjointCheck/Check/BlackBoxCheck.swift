@@ -1465,7 +1465,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
     /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
-    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
+    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide), then, where the
+    /// finest two of those do not shrink, a fourth step 2¹⁰ closer.
     func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
         // On the line's probe, so the rows of a column share the samples (a 4×4 Jacobian with
         // every entry wrong took them four times) and any the rungs took are not taken again.
@@ -1484,7 +1485,28 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // third of the points of a review's right claim).
         let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
         let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
-        return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
+        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise) {
+            return jump
+        }
+        // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
+        // max(1, |xⱼ|); where x is far below 1, f's smooth change over that step can dwarf a jump
+        // at x. An early exit at its cutoff, x < 10⁻⁶ ? 0 : x² at 10⁻⁶, jumps by 10⁻¹² (by hand),
+        // and the three differences 10⁻⁶, 3.8·10⁻¹², 1.0019·10⁻¹² read as continuous: the entry
+        // was "fd-inconclusive (estimate-too-large, no-convergence)", with nothing saying f jumps.
+        // A continuous f's difference across x shrinks 2¹⁰-fold per step here (as 2h·f′, or
+        // 2⁵-fold for a √-cusp), a jump's tends to the jump: where the finest two are within a
+        // quarter of each other's size, one step 2¹⁰ closer must agree with the finest within a
+        // quarter of it too. Settling that closely calls only cusps |x|^p with p < 0.04 jumps
+        // (2^(−10p) ≥ 3/4), which the test above calls jumps for p < 0.1.
+        let (middle, finest) = (deltas[1], deltas[2])
+        let h = V(line.scale * Double.pow(2, -40))
+        guard Swift.abs(finest) > 0.25 * Swift.abs(middle), h > 0, !line.stepBelowULP(h) else { return nil }
+        let (yp, ym) = (line.at(h), line.at(-h))
+        guard yp.count == value.count, ym.count == value.count else { return nil }
+        let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+        guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
+              Swift.abs(closest) > 4 * 2 * Double(h) * slope else { return nil }
+        return closest
     }
 
     /// What the one-sided differences say when no rung agreed.
