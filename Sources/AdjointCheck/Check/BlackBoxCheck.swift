@@ -457,6 +457,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         report.entries = entries
         report.smallGaps = smallGapNote(entries.joined())
+        report.plateaus = entries.joined().compactMap(plateauNote)
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
@@ -491,6 +492,48 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
             + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
             + "right to that tolerance: set options.rtol (e.g. \(fmt(suggested))) to accept it; a wrong formula stays off by more"]
+    }
+
+    /// The note for ``CheckReport/plateaus`` on entry e: where every sample of its step scan out
+    /// to some distance w from x returned f(x) to the last bit while a rung at a step beyond w
+    /// settled on a slope s that would move f far above its rounding within w. f is constant on
+    /// a neighbourhood of x and moves beyond it: Newton on x³ + ax − b from x = 1 at (a, b) =
+    /// (2, 3), where 1 is the root, stops before its first step wherever |δa − δb| ≤ 10⁻⁸, so
+    /// its f is 1 there and 1 − δa/5 + … beyond (by hand: ∂x/∂a = −x/(3x² + a) = −1/5). The
+    /// claim is then judged on whichever scale the witnesses happened to sample: 0 inside,
+    /// −1/5 beyond, and the report named a kink, not the plateau (a review). Nil without the
+    /// scan (a claim the first rungs passed costs no evaluation for this), with fewer than six
+    /// flat samples, or where f's rounding could explain the flatness (10⁸ + 10⁻⁴x is flat below
+    /// 10⁻⁴ only because a sample rounds to ulp(10⁸)).
+    func plateauNote(_ e: EntryCheck) -> String? {
+        let (r, d) = (e.output, e.input)
+        guard d < directions.count, let line = scanProbes[d] else { return nil }
+        let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+        func atValue(_ y: [V]) -> Bool { y.count == value.count && involved.allSatisfy { y[$0] == value[$0] } }
+        let samples = line.samplesTaken.map { (reach: Swift.abs(Double($0.t)), flat: atValue($0.value)) }.sorted { $0.reach < $1.reach }
+        guard let firstMoving = samples.firstIndex(where: { !$0.flat }), firstMoving >= 6 else { return nil }
+        let w = samples[firstMoving - 1].reach
+        // The slope beyond w: the finest rung that settled there (its estimate a tenth of it).
+        let beyond = e.ladder.filter { o in
+            guard let v = o.value, let err = o.errorEstimate, let h = o.step else { return false }
+            return v.isFinite && v != 0 && err < 0.1 * Swift.abs(v) && h > w
+        }.min { ($0.step ?? 0) < ($1.step ?? 0) }
+        guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
+        // As in flatRoundingBound: a few ulps of f, its inputs and 1, or f's measured noise.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
+            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
+        if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
+        guard Swift.abs(slope) * w * reach(d) > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden else { return nil }
+        let along = directions.count == x.count ? "x\(d)" : "the direction"
+        return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
+            + "of x returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
+            + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w * reach(d))) within it. f is "
+            + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
+            + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond, and differences "
+            + "judge the claim on whichever scale they sample. Check at a larger scale (options.step = .absolute(h), h far beyond "
+            + "\(fmt(w))) or at a point where the solver iterates, or tighten the solver's tolerance (or make it take at least one "
+            + "step) so f follows its solution below \(fmt(w)); a looser options.rtol cannot reconcile 0 with \(fmt(slope))"
     }
 
     /// The relative error at or below which every conviction of a check gets the small-gap note:

@@ -205,6 +205,9 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// A sample already taken at displacement t (f(x) for t = 0), without evaluating.
     func taken(at t: V) -> [V]? { t == 0 ? center : taken[t] }
 
+    /// Every sample this probe has read (f(x) not included), by displacement.
+    var samplesTaken: [(t: V, value: [V])] { taken.map { (t: $0.key, value: $0.value) } }
+
     /// The largest |fᵢ| among the samples taken so far (f(x) included): the size of what f does
     /// along the line, against which its noise is judged.
     func sampledMagnitude(output i: Int) -> Double {
