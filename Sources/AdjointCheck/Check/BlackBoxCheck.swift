@@ -232,8 +232,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func newLine(_ v: [V]) -> LineProbe<V> {
         var line = LineProbe<V>(eval: f, x: x, v: v, center: value.isEmpty ? nil : value)
         line.noiseFloor = noiseFloor
+        line.shared = samples
         return line
     }
+
+    /// f's samples, shared by every probe (``SampleStore``): a wrong entry's line is probed by
+    /// three rungs, the jump test, the one-sided test and the step scan, each row of a Jacobian
+    /// probes its column's line again, and the estimates made before f's noise was measured are
+    /// recomputed with it; none of them evaluates f again at a point already sampled.
+    let samples = SampleStore<V>()
 
     /// f is opaque: its rounding can be far above the few ulps of its value that the difference
     /// engine assumes (a 2×2 solve near a singular matrix rounds 10⁵ ulps of its outputs, and a
@@ -331,6 +338,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return nil
         }
         value = y
+        samples[x] = y
         return y
     }
 
@@ -449,6 +457,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         report.entries = entries
         report.smallGaps = smallGapNote(entries.joined())
+        report.plateaus = entries.joined().compactMap(plateauNote)
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
@@ -483,6 +492,48 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
             + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
             + "right to that tolerance: set options.rtol (e.g. \(fmt(suggested))) to accept it; a wrong formula stays off by more"]
+    }
+
+    /// The note for ``CheckReport/plateaus`` on entry e: where every sample of its step scan out
+    /// to some distance w from x returned f(x) to the last bit while a rung at a step beyond w
+    /// settled on a slope s that would move f far above its rounding within w. f is constant on
+    /// a neighbourhood of x and moves beyond it: Newton on x³ + ax − b from x = 1 at (a, b) =
+    /// (2, 3), where 1 is the root, stops before its first step wherever |δa − δb| ≤ 10⁻⁸, so
+    /// its f is 1 there and 1 − δa/5 + … beyond (by hand: ∂x/∂a = −x/(3x² + a) = −1/5). The
+    /// claim is then judged on whichever scale the witnesses happened to sample: 0 inside,
+    /// −1/5 beyond, and the report named a kink, not the plateau (a review). Nil without the
+    /// scan (a claim the first rungs passed costs no evaluation for this), with fewer than six
+    /// flat samples, or where f's rounding could explain the flatness (10⁸ + 10⁻⁴x is flat below
+    /// 10⁻⁴ only because a sample rounds to ulp(10⁸)).
+    func plateauNote(_ e: EntryCheck) -> String? {
+        let (r, d) = (e.output, e.input)
+        guard d < directions.count, let line = scanProbes[d] else { return nil }
+        let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+        func atValue(_ y: [V]) -> Bool { y.count == value.count && involved.allSatisfy { y[$0] == value[$0] } }
+        let samples = line.samplesTaken.map { (reach: Swift.abs(Double($0.t)), flat: atValue($0.value)) }.sorted { $0.reach < $1.reach }
+        guard let firstMoving = samples.firstIndex(where: { !$0.flat }), firstMoving >= 6 else { return nil }
+        let w = samples[firstMoving - 1].reach
+        // The slope beyond w: the finest rung that settled there (its estimate a tenth of it).
+        let beyond = e.ladder.filter { o in
+            guard let v = o.value, let err = o.errorEstimate, let h = o.step else { return false }
+            return v.isFinite && v != 0 && err < 0.1 * Swift.abs(v) && h > w
+        }.min { ($0.step ?? 0) < ($1.step ?? 0) }
+        guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
+        // As in flatRoundingBound: a few ulps of f, its inputs and 1, or f's measured noise.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
+            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
+        if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
+        guard Swift.abs(slope) * w * reach(d) > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden else { return nil }
+        let along = directions.count == x.count ? "x\(d)" : "the direction"
+        return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
+            + "of x returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
+            + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w * reach(d))) within it. f is "
+            + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
+            + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond, and differences "
+            + "judge the claim on whichever scale they sample. Check at a larger scale (options.step = .absolute(h), h far beyond "
+            + "\(fmt(w))) or at a point where the solver iterates, or tighten the solver's tolerance (or make it take at least one "
+            + "step) so f follows its solution below \(fmt(w)); a looser options.rtol cannot reconcile 0 with \(fmt(slope))"
     }
 
     /// The relative error at or below which every conviction of a check gets the small-gap note:
@@ -1457,16 +1508,16 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
     /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
-    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide).
+    /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide), then, where the
+    /// finest two of those do not shrink, a fourth step 2¹⁰ closer.
     func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
-        let line = newLine(directions[d])
+        // On the line's probe, so the rows of a column share the samples (a 4×4 Jacobian with
+        // every entry wrong took them four times) and any the rungs took are not taken again.
+        var line = newLine(directions[d])
         var deltas: [Double] = []
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
-            let plus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 + h * $1 }
-            let minus = zip(x, directions[d]).map { $1 == 0 ? $0 : $0 - h * $1 }
-            Instrumentation.countEvaluation(2)
-            let (yp, ym) = (f(plus), f(minus))
+            let (yp, ym) = (line.at(h), line.at(-h))
             guard yp.count == value.count, ym.count == value.count else { return nil }
             let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
             guard delta.isFinite else { return nil }
@@ -1477,7 +1528,28 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // third of the points of a review's right claim).
         let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
         let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
-        return jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise)
+        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise) {
+            return jump
+        }
+        // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
+        // max(1, |xⱼ|); where x is far below 1, f's smooth change over that step can dwarf a jump
+        // at x. An early exit at its cutoff, x < 10⁻⁶ ? 0 : x² at 10⁻⁶, jumps by 10⁻¹² (by hand),
+        // and the three differences 10⁻⁶, 3.8·10⁻¹², 1.0019·10⁻¹² read as continuous: the entry
+        // was "fd-inconclusive (estimate-too-large, no-convergence)", with nothing saying f jumps.
+        // A continuous f's difference across x shrinks 2¹⁰-fold per step here (as 2h·f′, or
+        // 2⁵-fold for a √-cusp), a jump's tends to the jump: where the finest two are within a
+        // quarter of each other's size, one step 2¹⁰ closer must agree with the finest within a
+        // quarter of it too. Settling that closely calls only cusps |x|^p with p < 0.04 jumps
+        // (2^(−10p) ≥ 3/4), which the test above calls jumps for p < 0.1.
+        let (middle, finest) = (deltas[1], deltas[2])
+        let h = V(line.scale * Double.pow(2, -40))
+        guard Swift.abs(finest) > 0.25 * Swift.abs(middle), h > 0, !line.stepBelowULP(h) else { return nil }
+        let (yp, ym) = (line.at(h), line.at(-h))
+        guard yp.count == value.count, ym.count == value.count else { return nil }
+        let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+        guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
+              Swift.abs(closest) > 4 * 2 * Double(h) * slope else { return nil }
+        return closest
     }
 
     /// What the one-sided differences say when no rung agreed.

@@ -80,6 +80,11 @@ public struct CheckReport: Sendable {
     /// right derivation that far off f as computed, and "rule-wrong" alone read as a wrong
     /// formula (a review). Also among the ``notes``.
     public internal(set) var smallGaps: [String] = []
+    /// Black-box entries along whose line f took f(x)'s value exactly at every sample out to some
+    /// distance w while it moves beyond (a solver that stops at once where its residual is already
+    /// below its tolerance), one line each saying at what scale and what to do: differences inside
+    /// w see a slope of 0, those beyond the solution's. Also among the ``notes``.
+    public internal(set) var plateaus: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -255,6 +260,7 @@ public struct CheckReport: Sendable {
         n += measuredNoise
         n += flatConvictions
         n += smallGaps
+        n += plateaus
         if problem == nil && entries.joined().isEmpty {
             n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
         }

@@ -126,6 +126,14 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// Samples already taken, by displacement: stencils applied at one step share their points
     /// (the adaptive method's value and check stencils), and a shared point costs one evaluation.
     private var taken: [V: [V]] = [:]
+    /// Samples of f other probes took, by point (nil: none); read and added to by a probe along
+    /// a direction v (not an axis probe). The black-box check probes one line many times (three
+    /// rungs, the jump test, the one-sided test, the step scan, once more per row of a Jacobian)
+    /// and evaluated an opaque, often costly f again at points already sampled: 188 of the 763
+    /// evaluations of a 4×4 Jacobian check. By point, not by displacement: at steps near an ulp
+    /// of x two displacements can round to one point. A shared sample enters ``taken`` when
+    /// read, so what reads the probe's own samples sees what it saw when the probe evaluated.
+    var shared: SampleStore<V>? = nil
     /// Stencil applications already made (see ``apply(_:step:outputs:)``). Their rounding reads
     /// ``noiseFloor`` and ``noiseGrowth``; setting either forgets them.
     private var applied: [StencilKey: StencilSample] = [:]
@@ -167,6 +175,15 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     mutating func at(_ t: V) -> [V] {
         if t == 0, let center { return center }
         if let y = taken[t] { return y }
+        var point: [V]? = nil
+        if let shared, axis == nil {
+            let p = zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 }
+            if let y = shared[p] {
+                taken[t] = y
+                return y
+            }
+            point = p
+        }
         evaluations += 1
         Instrumentation.countEvaluation()
         let y: [V]
@@ -178,14 +195,18 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
             y = eval(scratch)
             scratch[j] = x[j]
         } else {
-            y = eval(zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
+            y = eval(point ?? zip(x, v).map { $1 == 0 ? $0 : $0 + t * $1 })
         }
         taken[t] = y
+        if let point { shared?[point] = y }
         return y
     }
 
     /// A sample already taken at displacement t (f(x) for t = 0), without evaluating.
     func taken(at t: V) -> [V]? { t == 0 ? center : taken[t] }
+
+    /// Every sample this probe has read (f(x) not included), by displacement.
+    var samplesTaken: [(t: V, value: [V])] { taken.map { (t: $0.key, value: $0.value) } }
 
     /// The largest |fᵢ| among the samples taken so far (f(x) included): the size of what f does
     /// along the line, against which its noise is judged.
@@ -199,6 +220,29 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     func stepBelowULP(_ t: V) -> Bool {
         if let j = axis { return Swift.abs(t) < x[j].ulp }
         return zip(x, v).contains { xj, vj in vj != 0 && Swift.abs(t * vj) < xj.ulp }
+    }
+}
+
+/// f's samples by point, read by every ``LineProbe`` given it (``LineProbe/shared``). A
+/// reference: probes are values, copied and dropped, and the samples must outlive each of them.
+/// For a deterministic f a shared sample is exactly what a new evaluation would return; for an
+/// f drawing new noise at every call it is one draw where there were two at the same point, each
+/// still a sample the noise model covers.
+final class SampleStore<V: ADScalar & BinaryFloatingPoint> {
+    /// A point, with the signs of its zeros: −0 == 0, but f may tell them apart (atan2(0, −0) = π,
+    /// atan2(0, 0) = 0), and a step underflowing to +0 moves a −0 coordinate to +0.
+    struct Point: Hashable {
+        let coordinates: [V]
+        let negativeZeros: [Int]
+        init(_ p: [V]) {
+            coordinates = p
+            negativeZeros = p.indices.filter { p[$0] == 0 && p[$0].sign == .minus }
+        }
+    }
+    private var samples: [Point: [V]] = [:]
+    subscript(_ p: [V]) -> [V]? {
+        get { samples[Point(p)] }
+        set { samples[Point(p)] = newValue }
     }
 }
 
