@@ -489,6 +489,13 @@ enum DocCommentExamples {
               let v = e.seededPasses.last?.value, Swift.abs(v + 2.98e-297) < 1e-310 else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 534.
+    static func CheckReport_534() async throws {
+        let r = try checkJacobian(of: F(), at: [0.5, 2.0])
+        print(r.entries[0][0].jsonValue.rendered())   // {"output": 0, "input": 0, "verdict": "agree", …}
+        if !r.entries[0][0].jsonValue.rendered().hasPrefix(#"{"output": 0, "input": 0, "verdict": "agree""#) { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 371.
     static func CheckReport_371() async throws {
         let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
@@ -946,6 +953,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:290", CheckTypes_290),
         ("Sources/AdjointCheck/Check/CheckReport.swift:371", CheckReport_371),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:534", CheckReport_534),
         ("Sources/AdjointCheck/Check/SparsityCheck.swift:61", SparsityCheck_61),
         ("Sources/AdjointCheck/Check/FaultLocalization.swift:202", FaultLocalization_202),
         ("Sources/AdjointCheck/Check/JSON.swift:7", JSON_7),

@@ -531,8 +531,8 @@ extension EntryCheck {
     /// entry reported outside a whole report, such as `jac check --program`'s shrunk point.
     ///
     /// ```swift
-    /// let r = try checkJacobian(of: F(), at: [0.5])
-    /// print(r.entries[0][0].jsonValue.rendered(indent: 2))   // {"output": 0, "input": 0, "verdict": "agree", …}
+    /// let r = try checkJacobian(of: F(), at: [0.5, 2.0])
+    /// print(r.entries[0][0].jsonValue.rendered())   // {"output": 0, "input": 0, "verdict": "agree", …}
     /// ```
     public var jsonValue: JSONValue { CheckReport.entryJSON(self) }
 }
