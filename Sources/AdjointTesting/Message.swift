@@ -105,7 +105,7 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         lines.append(more)
     }
     if let fault = r.fault {
-        lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber))), "
+        lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber).joined(separator: ", "))), "
             + "∂/∂input \(fault.partial): difference \(fmtNumber(fault.expected)) ± \(fmtNumber(fault.errorEstimate)), rule \(fmtNumber(fault.got))")
     }
     if !r.kinks.isEmpty {
