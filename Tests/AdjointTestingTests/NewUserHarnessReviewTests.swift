@@ -202,6 +202,18 @@ struct WeightedInverse<P: VectorPrimitive>: ADFunction {
 /// Calls of the claimed gradient, counted by the claim itself.
 let expensiveClaimCalls = Atomic<Int>(0)
 
+/// Calls of a primitive's rule, counted by the rule itself.
+let countedCubeRuleCalls = Atomic<Int>(0)
+enum CountedCube: UnaryPrimitive {
+    static let name = "counted_cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { countedCubeRuleCalls.add(1, ordering: .relaxed); return 3 * x * x }
+}
+/// f(x) = x₀³·x₁; by hand ∇f = (3x₀²x₁, x₀³).
+struct CountedCubeModel: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [CountedCube.apply(x[0]) * x[1]] }
+}
+
 // MARK: - 10. shrinking a region bug
 
 /// f(x) = x₀³ + x₁; by hand ∇f = (3x₀², 1). The claim is right for x₀ ≤ 2 and writes 3x₀ beyond.
@@ -382,6 +394,10 @@ final class NewUserHarnessReviewTests: XCTestCase {
         XCTAssertEqual(r.failure?.verdict, .kink, r.message)
         XCTAssertEqual(r.failure?.shrink.shrunk.first, 0, r.message)
         XCTAssertFalse(r.message.contains("(claimed)"), r.message)
+        // The message said only "kink" beside forward 2.2, reverse 2.2 and claimed 0.2, and named
+        // the op as touched: it now says which values lie outside and where to look.
+        XCTAssertTrue(r.message.contains("forward, reverse outside them"), r.message)
+        XCTAssertTrue(r.message.contains("the value the rule of double_counted_leaky gives at its kink"), r.message)
         // Away from the kink the rule is right.
         let away = checkProperty(.gradient(of: LeakyModel(), claimed: claim,
                                            inputs: .vector(2, InputDomain.uniform(-2...2).awayFrom([0], margin: 1e-3))),
@@ -456,6 +472,18 @@ final class NewUserHarnessReviewTests: XCTestCase {
         XCTAssertTrue(bb.passed, bb.message)
         let bbCalls = expensiveClaimCalls.load(ordering: .relaxed)
         XCTAssertLessThanOrEqual(bbCalls, 40, "the claim was called \(bbCalls) times for 20 passing trials")
+        // An expensive primitive's rule: per passing point forward mode, the reverse sweep, the
+        // seeded random-direction pass and exact rationals each need it about once (by hand ≤ 8
+        // per trial); the witnesses difference the primal, not the rule.
+        countedCubeRuleCalls.store(0, ordering: .relaxed)
+        let cubeGradient: @Sendable ([Double]) -> [Double] = { x in
+            let square = x[0] * x[0]
+            return [3 * square * x[1], square * x[0]]
+        }
+        let g = checkProperty(.gradient(of: CountedCubeModel(), claimed: cubeGradient, inputs: .vector(2, .uniform(-2...2))),
+                              options: options(trials: 10))
+        XCTAssertTrue(g.passed, g.message)
+        XCTAssertLessThanOrEqual(countedCubeRuleCalls.load(ordering: .relaxed), 80)
     }
 
     /// 10. Expected: rule-wrong; x₁ shrinks to 0 and x₀ to a short number just above 2 (the
