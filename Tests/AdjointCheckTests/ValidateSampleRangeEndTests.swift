@@ -32,7 +32,36 @@ private enum RatioUndeclared: ScalarPrimitive {
     static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (1 / y, -x / (y * y)) }
 }
 
+/// x ↦ x/‖x‖ on ℝ², sampled from [0, 1]². By hand J = (I − x̂x̂ᵀ)/‖x‖, symmetric, so the JVP and
+/// VJP are the same map; at the corner (0, 0) the primal is 0/0 = NaN. `declaresZero` says
+/// whether the domain excludes the zero vector.
+private protocol ZeroDeclaration { static var declaresZero: Bool { get } }
+private enum Declared: ZeroDeclaration { static let declaresZero = true }
+private enum Undeclared: ZeroDeclaration { static let declaresZero = false }
+private enum NormaliseOnBox<D: ZeroDeclaration>: VectorPrimitive {
+    static var name: String { D.declaresZero ? "normalise_declared" : "normalise_undeclared" }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: 0...1, count: n) }
+    static func domainViolation(_ x: [Double]) -> String? { D.declaresZero && x.allSatisfy { $0 == 0 } ? "the zero vector" : nil }
+    static func primal(_ x: [Double]) -> [Double] { let r = (x[0] * x[0] + x[1] * x[1]).squareRoot(); return [x[0] / r, x[1] / r] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        let r = (x[0] * x[0] + x[1] * x[1]).squareRoot()
+        let u = [x[0] / r, x[1] / r], d = u[0] * v[0] + u[1] * v[1]
+        return [(v[0] - u[0] * d) / r, (v[1] - u[1] * d) / r]
+    }
+    static func vjp(at x: [Double], cotangent w: [Double]) -> [Double]? { jvp(at: x, direction: w) }
+}
+
 final class ValidateSampleRangeEndTests: XCTestCase {
+    /// The vector form: the corner (0, 0) of the sample box is admitted by no declaration and the
+    /// primal is NaN there; declared, the same primitive passes.
+    func testAVectorPrimitiveWhoseDomainAdmitsANonFiniteCornerFails() {
+        let v = validate(NormaliseOnBox<Undeclared>.self, inputs: 2)
+        XCTAssertEqual(v.check(named: "primal-finite")?.outcome, .failed, v.description)
+        XCTAssertTrue(v.check(named: "primal-finite")?.detail.contains("[0.0, 0.0]") ?? false, v.description)
+        let d = validate(NormaliseOnBox<Declared>.self, inputs: 2)
+        XCTAssertTrue(d.passed, d.description)
+    }
+
     /// Random samples never land on an end of a range, and validate passed the first primitive
     /// (a new user's review); a property drawing 0 then met NaN inside the declared domain.
     func testADomainThatAdmitsANonFiniteEndOfTheSampleRangesFails() {

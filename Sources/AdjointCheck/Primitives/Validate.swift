@@ -656,7 +656,8 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
 
 /// Checks a user vector primitive ℝⁿ → ℝᵐ before it is trusted, at `samples` points drawn from
 /// its ``VectorPrimitive/sampleRanges(inputs:)``:
-/// - **primal-finite**;
+/// - **primal-finite**, at the samples and at the corners of the sample box the declared domain
+///   admits (beyond ten inputs the two ends of its diagonal);
 /// - **jvp**: J·v for random directions v against a Richardson difference of the primal along v;
 /// - **vjp**: the dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ for random u and v, with J·v from the
 ///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
@@ -786,6 +787,18 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     if used == 0 {
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "no sample range point lies inside the declared domain (\(P.domain)) away from a declared kink"))
+        return result
+    }
+    // The sample box's corners that the declared domain admits, as for a scalar primitive
+    // (random points never land on them); all of them up to ten inputs, beyond that the two
+    // corners of the box's diagonal, which stand for the rest at a linear cost.
+    let corners = n <= 10 ? sampleRangeEnds(ranges[...]) : [ranges.map(\.lowerBound), ranges.map(\.upperBound)]
+    for c in corners where P.domainViolation(c) == nil && P.kinkDistance(c) != 0 {
+        let y = P.primal(c)
+        guard let k = y.firstIndex(where: { !$0.isFinite }) else { continue }
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "output \(k) at \(c) is \(y[k]); that is a corner of the sample ranges, and the declared "
+                                       + "domain (\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(used) points"))
