@@ -528,10 +528,10 @@ final class NewUserHarnessReviewTests: XCTestCase {
     }
 
     /// 12. Expected: the right claim 1/(3t² + 1) of a root solved by bisection to 10⁻⁷ is never
-    /// convicted (at most inconclusive, within the allowed fraction, or agree); the wrong claim
-    /// 1/(3t²), off by 1/(3t²(3t² + 1)) ≥ 1/(3·25·76) ≈ 1.8·10⁻⁴ over |x| ≤ 3 (|t| ≤ 1.22), at
-    /// least 0.0085 in fact, which a difference with step 10⁻² resolves through noise 10⁻⁷/10⁻²,
-    /// is convicted.
+    /// convicted (agree, or inconclusive, which fails the property only as undecided); the wrong
+    /// claim 1/(3t²) is off by 1/(3t²(3t² + 1)), at least 0.042 over x ∈ [0.5, 3] (t from 0.453
+    /// to 1.213), which a difference with step 10⁻² resolves through f's 10⁻⁷ staircase
+    /// (an error of about 10⁻⁷/10⁻²), so it is convicted.
     func testScenario12NoisyBlackBoxIsHonest() {
         let right: @Sendable ([Double]) -> [Double] = { x in let t = cubicRoot(x); return [1 / (3 * t * t + 1)] }
         let wrong: @Sendable ([Double]) -> [Double] = { x in let t = cubicRoot(x); return [1 / (3 * t * t)] }
