@@ -105,11 +105,21 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         lines.append(more)
     }
     if let fault = r.fault {
-        lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber))), "
+        lines.append("  localised: the rule of \(fault.op) at node \(fault.node) (inputs \(fault.inputs.map(fmtNumber).joined(separator: ", "))), "
             + "∂/∂input \(fault.partial): difference \(fmtNumber(fault.expected)) ± \(fmtNumber(fault.errorEstimate)), rule \(fmtNumber(fault.got))")
     }
     if !r.kinks.isEmpty {
         lines.append("  kinks touched: " + r.kinks.map(\.description).joined(separator: "; "))
+    }
+    // An AD mode outside the one-sided derivatives at one kink, with no rule on its path found
+    // wrong (localisation passes over the kinked op, whose partial no difference can judge
+    // there): what is left is that op's value at its kink. A user leaky ReLU whose two ifs both
+    // fired at 0 (0.1 + 1) got only "kink" and the op's name, not where to look.
+    if r.fault == nil, let k = r.entries.joined().compactMap(\.kink).first(where: { k in
+        k.ops.count == 1 && k.unresolved == nil && k.withinOneSided.contains { !$0.valid && ["forward", "reverse"].contains($0.subject) }
+    }), let op = k.ops.first {
+        lines.append("  no other rule on the path disagrees with differences: the value the rule of \(op) gives at its kink "
+            + "(its convention there) lies outside the one-sided derivatives; for a primitive of yours, validate (assertPrimitive) checks it")
     }
     // The report's own findings about f (a value converted to Double, AD all zero, a branch in
     // the user's code, measured noise) and why a rung was not available: the report's table
@@ -164,6 +174,10 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
         s += " — \(name)" + (k.map { ": one-sided derivatives \(fmtNumber($0.left)) (left), \(fmtNumber($0.right)) (right)" } ?? "")
         // Between the one-sided derivatives and still wrong: say why, or the line reads as a pass.
         if let why = k?.notInGeneralizedGradient { s += "; " + why }
+        // Which values lie outside: "kink" beside three values did not say which one failed.
+        else if let outside = k?.withinOneSided.filter({ !$0.valid }).map(\.subject), !outside.isEmpty {
+            s += "; \(outside.joined(separator: ", ")) outside them"
+        }
     case .agree: s += " — agree"
     }
     // A mode's pass rerun with a scaled seed: why a mode is not blamed on a rule, or why it still is.

@@ -232,7 +232,7 @@ public struct ADWitnessUnavailable: Error, Equatable, CustomStringConvertible {
     /// One line: the wrong rule with both numbers, or each mode's missing rule (the type's example).
     public var description: String {
         if let w = wrongRule {
-            return "AD not trusted: the rule of \(w.op) at node \(w.node) (inputs \(w.inputs.map(fmtNumber))), ∂/∂input \(w.partial): "
+            return "AD not trusted: the rule of \(w.op) at node \(w.node) (inputs \(w.inputs.map(fmtNumber).joined(separator: ", "))), ∂/∂input \(w.partial): "
                 + "difference of it alone \(fmtNumber(w.expected)) ± \(fmtNumber(w.errorEstimate)), rule \(fmtNumber(w.got))"
         }
         return "AD ran in neither mode: " + missing.map { e in

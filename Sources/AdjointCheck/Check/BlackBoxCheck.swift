@@ -1408,6 +1408,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             for i in 0..<m { perOutput.append(line.measuredNoise(small: levels[k].step, output: i) ?? .infinity) }
             noise = Swift.max(noise, combineAbs(r, perOutput))
         }
+        // A level where f took one value at both samples (a difference of exactly 0) below a
+        // level where it moved, for a claim that is not 0: f is constant on an interval around x
+        // that a coarser step crosses. A solve stopped at a tolerance is such a staircase (t³ + t = x
+        // bisected to 10⁻⁷ is flat over about 10⁻⁷ of x): its finest levels settled on 0, the
+        // scan excluded the right claim 1/(3t² + 1) and convicted it (a new user's review). Such
+        // a level measures f's resolution, not its slope, so it judges nothing; and f's noise is
+        // at least the slope seen at coarser steps times the flat step (the stair's height over
+        // that half-width), which the second differences, 0 on the flat levels, cannot measure.
+        // A narrow plateau (a dead zone narrower than the steps) looks the same here and is left
+        // undecided too; one as wide as the input's own scale is convicted as before (flat at
+        // every step).
+        var flat = [Bool](repeating: false, count: levels.count)
+        if g != 0, let widest = levels.indices.first(where: { k in levels[k].value == 0 && levels[..<k].contains { $0.value != 0 } }) {
+            let slope = levels[..<widest].map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
+            noise = Swift.max(noise, slope * Double(levels[widest].step))
+            for k in widest..<levels.count where levels[k].value == 0 { flat[k] = true }
+        }
         // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
         // Eₖ = (ρ²Dₖ − Dₖ₋₁)/(ρ² − 1), ρ = hₖ₋₁/hₖ, = D − b·hₖ₋₁²hₖ² + …: for a term that varies
         // on a short scale (cos(x₂)·x₂ at x₂ = 10⁶) Dₖ cannot reach a 10⁻⁶ gap before f's noise
@@ -1419,7 +1436,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in levels.indices {
             plain.value[k] = levels[k].value
             plain.power[k] = steps[k] * steps[k]
-            plain.rounding[k] = Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
+            plain.rounding[k] = flat[k] ? .infinity : Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
         }
         columns.append(plain)
         var e = ScanColumn(count: levels.count)

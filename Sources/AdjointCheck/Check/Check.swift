@@ -451,10 +451,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return Set(k.withinOneSided.filter { !$0.valid }.map(\.subject)).intersection(["forward", "reverse"])
         }
         let wrongAtKink = entries.joined().first(where: { !outsideAtKink($0).isEmpty })
-        if options.localizeFaults, let bad = wrongAD ?? wrongAtKink {
+        // An AD mode non-finite where f is finite implicates a rule as well: a user softplus whose
+        // rule is eˣ/(1 + eˣ) gives ∞/∞ past x ≈ 709.78, and the report said only "non-finite
+        // (forward, reverse)", naming no primitive (a new user's review). Only a rule whose own
+        // difference settles on a finite value is blamed, so a rule infinite where the
+        // derivative is (√ at 0) is not.
+        let nonFiniteAD = entries.joined().first(where: { e in
+            if case .nonFinite(let s) = e.verdict { return s.contains("forward") || s.contains("reverse") }
+            return false
+        })
+        if options.localizeFaults, let bad = wrongAD ?? wrongAtKink ?? nonFiniteAD {
             // The mode found wrong picks a vector primitive's rule to judge (JVP or VJP).
             var modes = outsideAtKink(bad)
             if case .ruleWrong(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
+            if case .nonFinite(let wrong) = bad.verdict { modes = Set(wrong).intersection(["forward", "reverse"]) }
             base.fault = localizeFault(recording, graph: graph, output: bad.output, input: bad.input, modes: modes)
         }
         // AD exactly zero everywhere while differences see slopes: the function left the AD types.

@@ -60,7 +60,9 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
 ///
 /// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
 /// the declared domain violations and kinks:
-/// - **primal-finite**: the primal is finite;
+/// - **primal-finite**: the primal is finite, there and at the ends (corners) of the sample
+///   ranges that the declared domain admits, where random points never land and a domain
+///   declared too wide shows (x·log x declared for x ≥ 0 and sampled from [0, 3] is NaN at 0);
 /// - **partials**: each declared partial agrees with a difference of the primal alone: the complex
 ///   step where the primal is analytic (within its estimate plus 1e-11 relative for the rule's
 ///   rounding, so a rule off by 1e-9 fails), else Richardson (within its estimate plus
@@ -131,6 +133,23 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
                                    detail: "primal at \(show(points[k])) is \(values[k]), inside the declared domain (\(P.domain)) "
                                        + "and the sample ranges \(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")): "
                                        + "exclude such points with domainViolation, or narrow sampleRanges"))
+        return result
+    }
+    // The ends of the sample ranges too, where the declared domain admits them: random points
+    // never land on an end, and an end is where a domain declared too wide shows. x·log x
+    // declared for x ≥ 0 with samples from [0, 3] passed validate, and a property drawing 0
+    // then met NaN inside the declared domain (a new user's review).
+    let ends = sampleRangeEnds(ranges.prefix(P.arity)).filter { p in
+        let (a, b) = args(p)
+        return P.domainViolation(a, b) == nil && P.kinkDistance(a, b) != 0
+    }
+    for p in ends {
+        let (v, diagnostics) = Diagnostics.collect { P.primal(args(p).0, args(p).1) }
+        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else { continue }
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "primal at \(show(p)) \(problem); that is an end of the sample ranges "
+                                       + "\(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")), and the declared domain "
+                                       + "(\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(points.count) points"))
@@ -204,6 +223,14 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
     if let check = linearityCheck(P.self, points: points) { result.checks.append(check) }
     return result
+}
+
+/// The corners of the box the sample ranges span (both ends of one range, four corners of two).
+func sampleRangeEnds(_ ranges: ArraySlice<ClosedRange<Double>>) -> [[Double]] {
+    ranges.reduce([[]]) { partial, range in
+        let ends = range.lowerBound == range.upperBound ? [range.lowerBound] : [range.lowerBound, range.upperBound]
+        return partial.flatMap { p in ends.map { p + [$0] } }
+    }
 }
 
 /// Whether the primal takes exactly its value at `p` at p ± h along `input` for steps h of 10⁻¹,
@@ -629,7 +656,8 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
 
 /// Checks a user vector primitive ℝⁿ → ℝᵐ before it is trusted, at `samples` points drawn from
 /// its ``VectorPrimitive/sampleRanges(inputs:)``:
-/// - **primal-finite**;
+/// - **primal-finite**, at the samples and at the corners of the sample box the declared domain
+///   admits (beyond ten inputs the two ends of its diagonal);
 /// - **jvp**: J·v for random directions v against a Richardson difference of the primal along v;
 /// - **vjp**: the dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ for random u and v, with J·v from the
 ///   JVP when it is declared, else from the difference (so a VJP alone is still checked against
@@ -759,6 +787,18 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     if used == 0 {
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "no sample range point lies inside the declared domain (\(P.domain)) away from a declared kink"))
+        return result
+    }
+    // The sample box's corners that the declared domain admits, as for a scalar primitive
+    // (random points never land on them); all of them up to ten inputs, beyond that the two
+    // corners of the box's diagonal, which stand for the rest at a linear cost.
+    let corners = n <= 10 ? sampleRangeEnds(ranges[...]) : [ranges.map(\.lowerBound), ranges.map(\.upperBound)]
+    for c in corners where P.domainViolation(c) == nil && P.kinkDistance(c) != 0 {
+        let y = P.primal(c)
+        guard let k = y.firstIndex(where: { !$0.isFinite }) else { continue }
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "output \(k) at \(c) is \(y[k]); that is a corner of the sample ranges, and the declared "
+                                       + "domain (\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(used) points"))
