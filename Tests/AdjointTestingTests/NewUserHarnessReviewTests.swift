@@ -159,25 +159,26 @@ func matmul2(_ p: [Double], _ q: [Double]) -> [Double] {
 }
 func transpose2(_ p: [Double]) -> [Double] { [p[0], p[2], p[1], p[3]] }
 
-enum Inverse2: VectorPrimitive {
-    static let name = "inverse2"
-    static let domain = "det A ≠ 0"
+/// What the right and the wrong 2×2 inverse declare alike; they differ only in their VJP.
+protocol Inverse2Declaration: VectorPrimitive {}
+extension Inverse2Declaration {
+    static var domain: String { "det A ≠ 0" }
     static func domainViolation(_ x: [Double]) -> String? { x[0] * x[3] - x[1] * x[2] == 0 ? "singular matrix" : nil }
     static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [1.5...2.5, -0.5...0.5, -0.5...0.5, 1.5...2.5] }
     static func primal(_ x: [Double]) -> [Double] { inverse2(x) }
     static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { let i = inverse2(x); return matmul2(matmul2(i, v), i).map { -$0 } }
+}
+
+enum Inverse2: Inverse2Declaration {
+    static let name = "inverse2"
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
         let t = transpose2(inverse2(x)); return matmul2(matmul2(t, u), t).map { -$0 }
     }
 }
 
-enum Inverse2UntransposedVJP: VectorPrimitive {
+/// The slip: uᵀJ written with X where Xᵀ belongs (−X U X for −Xᵀ U Xᵀ).
+enum Inverse2UntransposedVJP: Inverse2Declaration {
     static let name = "inverse2_untransposed"
-    static let domain = "det A ≠ 0"
-    static func domainViolation(_ x: [Double]) -> String? { x[0] * x[3] - x[1] * x[2] == 0 ? "singular matrix" : nil }
-    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { [1.5...2.5, -0.5...0.5, -0.5...0.5, 1.5...2.5] }
-    static func primal(_ x: [Double]) -> [Double] { inverse2(x) }
-    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { let i = inverse2(x); return matmul2(matmul2(i, v), i).map { -$0 } }
     static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { let i = inverse2(x); return matmul2(matmul2(i, u), i).map { -$0 } }
 }
 
