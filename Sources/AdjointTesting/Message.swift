@@ -90,6 +90,7 @@ func renderPart(_ part: PointPart, options: AdjointTestOptions) -> [String] {
         // at a max tie, or made dependent by approximateDouble) is what the reader can act on.
         if case .fdInconclusive = e.verdict, !e.ladder.isEmpty {
             lines.append("    witnesses: " + e.ladder.map(renderRung).joined(separator: "; "))
+            if let why = fixedStencilDisagreementNote(e) { lines.append("    " + why) }
         }
     }
     // Entries past the limit are counted, never dropped silently: the ones left out can have the
@@ -261,4 +262,25 @@ extension PropertyResult {
         }
         return .object(fields)
     }
+}
+
+/// Why a listed "disagree" convicted nothing, when only fixed stencils disagreed and the rungs
+/// that try their steps against f found none where the differences settle. A bisected root (t³ + t
+/// = x to 10⁻⁷) read "central: disagree 0.649414 ± 2.47e-11" for a right 0.649791 beside the
+/// verdict "inconclusive": the estimate rests on f being right to its last bits, which a solve
+/// stopped at a tolerance is not, and nothing in the message said why it was set aside.
+func fixedStencilDisagreementNote(_ e: EntryCheck) -> String? {
+    guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.noConvergence) else { return nil }
+    func fixed(_ name: String) -> Bool {
+        guard let m = DifferenceMethod(rawValue: name) else { return false }
+        return m != .richardson && m != .adaptive && m != .complexStep
+    }
+    let disagreeing = e.ladder.filter { $0.outcome == "disagree" }.map(\.witness)
+    guard !disagreeing.isEmpty, disagreeing.allSatisfy(fixed) else { return nil }
+    let verified = e.ladder.map(\.witness).filter { name in DifferenceMethod(rawValue: name).map { !fixed(name) && $0 != .complexStep } ?? false }
+    guard !verified.isEmpty else { return nil }
+    let who = disagreeing.joined(separator: ", ")
+    return "\(who) \(disagreeing.count == 1 ? "disagrees" : "disagree") only on a fixed stencil, whose estimate assumes f is right to its last bits; "
+        + "\(verified.joined(separator: " and ")) found no steps where f's differences settle, so f may be noisy "
+        + "(a solve stopped at a tolerance, a lookup table) and that disagreement convicts nothing"
 }
