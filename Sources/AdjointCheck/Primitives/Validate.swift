@@ -119,9 +119,10 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     }
     func args(_ p: [Double]) -> (Double, Double) { (p[0], p.count > 1 ? p[1] : p[0]) }
     func show(_ p: [Double]) -> String { "(" + p.map { "\($0)" }.joined(separator: ", ") + ")" }
+    let evaluations = ScalarEvaluations<P>()
 
     // Primal finite.
-    let (values, primalDiag) = Diagnostics.collect { points.map { p in P.primal(args(p).0, args(p).1) } }
+    let (values, primalDiag) = Diagnostics.collect { points.map { p in evaluations.primal(args(p).0, args(p).1) } }
     if let e = primalDiag.errors.first {
         result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "the primal reported: \(e)"))
         return result
@@ -144,7 +145,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         return P.domainViolation(a, b) == nil && P.kinkDistance(a, b) != 0
     }
     for p in ends {
-        let (v, diagnostics) = Diagnostics.collect { P.primal(args(p).0, args(p).1) }
+        let (v, diagnostics) = Diagnostics.collect { evaluations.primal(args(p).0, args(p).1) }
         guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "primal at \(show(p)) \(problem); that is an end of the sample ranges "
@@ -164,13 +165,13 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     var noisy: [(point: [Double], noise: RuleCheck.PrimalNoise)] = []
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
-        let (dx, dy) = P.partials(a, b, output: values[k])
+        let (dx, dy) = evaluations.partials(a, b, output: values[k])
         let claimed = [dx, dy]
         let limit = 0.25 * (P.kinkDistance(a, b).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
         var noise: RuleCheck.PrimalNoise? = nil
         for which in 0..<P.arity {
             let probe = RuleCheck.userPartialComparison(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
-                                                        stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
+                                                        stepLimit: limit, primal: { y in evaluations.primal(y[0], y.count > 1 ? y[1] : y[0]) },
                                                         analytic: UserPrimal<P>(), noise: &noise)
             let noiseNote = noise.flatMap { n in n.floor > 0 ? n.sigma.map { " (the primal's measured noise σ = \($0))" } : nil } ?? ""
             switch probe {
@@ -179,7 +180,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             case .undecided:
                 undecided += 1
                 if claimed[which] != 0 && claimed[which].isFinite
-                    && primalIsFlat(P.self, at: p, input: which, limit: limit, claimed: claimed[which]) {
+                    && primalIsFlat(P.self, at: p, input: which, limit: limit, claimed: claimed[which], evaluations: evaluations) {
                     flat.append(show(p))
                 }
             case .agree: break
@@ -219,9 +220,10 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
                                    detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
     }
 
-    result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty))
-    result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
-    if let check = linearityCheck(P.self, points: points) { result.checks.append(check) }
+    result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty,
+                                                     evaluations: evaluations))
+    result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self, evaluations: evaluations))
+    if let check = linearityCheck(P.self, points: points, evaluations: evaluations) { result.checks.append(check) }
     return result
 }
 
@@ -238,8 +240,9 @@ func sampleRangeEnds(_ ranges: ArraySlice<ClosedRange<Double>>) -> [[Double]] {
 /// and those where the claimed partial would move the primal by 64 ulps of it: a right 3.5e-19
 /// of a logistic at 42, flat in Double, is no sign of a forgotten saturation): flat to the last
 /// bit at every such scale, where a difference sees nothing. False with no such step.
-func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, limit: Double, claimed: Double) -> Bool {
-    func primal(_ y: [Double]) -> Double { P.primal(y[0], y.count > 1 ? y[1] : y[0]) }
+func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, limit: Double, claimed: Double,
+                                      evaluations: ScalarEvaluations<P> = .init()) -> Bool {
+    func primal(_ y: [Double]) -> Double { evaluations.primal(y[0], y.count > 1 ? y[1] : y[0]) }
     let center = primal(p)
     let visible = 64 * Swift.max(center.ulp, Double.leastNonzeroMagnitude)
     let steps = [1e-1, 1e-4, 1e-8].map { $0 * Swift.max(1, Swift.abs(p[input])) }
@@ -258,7 +261,8 @@ func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, lim
 /// that move the inputs the claim covers (see ``claimedLines(_:arity:)``), with steps of an eighth
 /// of each sample range (``linearityViolation(_:through:moving:step:)`` says how a line is judged).
 /// Nil when nothing is claimed (`.nonlinear`).
-func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check? {
+func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]],
+                                        evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check? {
     let lines = claimedLines(P.linearity, arity: P.arity)
     if lines.isEmpty { return nil }
     let ranges = P.sampleRanges
@@ -267,7 +271,7 @@ func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> Primit
     for p in points {
         for inputs in lines {
             let step = (0..<P.arity).map { inputs.contains($0) ? (ranges[$0].upperBound - ranges[$0].lowerBound) / 8 : 0 }
-            switch linearityViolation(P.self, through: p, moving: inputs, step: step) {
+            switch linearityViolation(P.self, through: p, moving: inputs, step: step, evaluations: evaluations) {
             case .unjudged: continue
             case .onLine: judged += 1
             case .off(let why):
@@ -316,12 +320,13 @@ enum LineVerdict: Equatable {
 /// line, which bounds what a claim can hide relative to what the line measures. Against the
 /// largest value alone (as first written), 10⁹ + sin x passed and an exactly affine x − 1.7·10⁹
 /// failed on its arguments' rounding.
-func linearityViolation<P: ScalarPrimitive>(_: P.Type, through p: [Double], moving inputs: [Int], step: [Double]) -> LineVerdict {
+func linearityViolation<P: ScalarPrimitive>(_: P.Type, through p: [Double], moving inputs: [Int], step: [Double],
+                                            evaluations: ScalarEvaluations<P> = .init()) -> LineVerdict {
     let ts: [Double] = [-2, -1, 0, 0.5, 1, 3]
     let line = ts.map { t in (0..<P.arity).map { p[$0] + t * step[$0] } }
     func args(_ q: [Double]) -> (Double, Double) { (q[0], q.count > 1 ? q[1] : q[0]) }
     guard line.allSatisfy({ P.domainViolation(args($0).0, args($0).1) == nil }) else { return .unjudged }
-    let (g, diagnostics) = Diagnostics.collect { line.map { P.primal(args($0).0, args($0).1) } }
+    let (g, diagnostics) = Diagnostics.collect { line.map { evaluations.primal(args($0).0, args($0).1) } }
     guard diagnostics.errors.isEmpty, g.allSatisfy(\.isFinite) else { return .unjudged }
     let (first, last) = (0, ts.count - 1)
     let span = ts[last] - ts[first]
@@ -374,7 +379,7 @@ func linearityHolds<P: ScalarPrimitive>(_: P.Type, at p: [Double]) -> Bool {
 /// stays (|x| at 0). The jump's place must have declared kink distance 0 (or lie outside the
 /// domain). A user trial found |x| with no kink declared passing validate; the check and the
 /// harness then difference straight across its kink without knowing it is there.
-func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.Check {
+func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type, evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let ranges = P.sampleRanges
     var found: [String] = [], conventions: [String] = []
     var jumpsSeen = 0
@@ -390,8 +395,8 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
             let (a, b) = point(t)
             if P.domainViolation(a, b) != nil { return nil }
             let (v, _) = Diagnostics.collect { () -> Double? in
-                let z = P.primal(a, b)
-                let (dx, dy) = P.partials(a, b, output: z)
+                let z = evaluations.primal(a, b)
+                let (dx, dy) = evaluations.partials(a, b, output: z)
                 let d = k == 0 ? dx : dy
                 return z.isFinite && d.isFinite ? d : nil
             }
@@ -406,7 +411,7 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                     func rule(_ q: [Double]) -> [Double]? {
                         let (a, b) = (q[0], q.count > 1 ? q[1] : q[0])
                         if P.domainViolation(a, b) != nil { return nil }
-                        let (dx, dy) = Diagnostics.collect { P.partials(a, b, output: P.primal(a, b)) }.0
+                        let (dx, dy) = Diagnostics.collect { evaluations.partials(a, b, output: evaluations.primal(a, b)) }.0
                         return [k == 0 ? dx : dy]
                     }
                     let at = P.arity == 2 ? [x, y] : [x]
@@ -421,7 +426,7 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                         // gradient is {(λ, 1 − λ)}). The whole gradient must lie in their hull.
                         func gradient(_ q: [Double]) -> [Double]? {
                             if P.domainViolation(q[0], q[1]) != nil { return nil }
-                            let (dx, dy) = Diagnostics.collect { P.partials(q[0], q[1], output: P.primal(q[0], q[1])) }.0
+                            let (dx, dy) = Diagnostics.collect { evaluations.partials(q[0], q[1], output: evaluations.primal(q[0], q[1])) }.0
                             return [dx, dy]
                         }
                         if let value = gradient(at), let problem = hullProblem(value, limits: limitsAround(at, gradient, scales: scales)) {
@@ -592,7 +597,8 @@ func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [
 /// only the wrong rule agreeing with itself (2x² for x³ differentiates to 4x on both sides), so
 /// it is inconclusive, not passed: "second-derivatives: passed" beside a wrong cube read as its
 /// second derivatives being right.
-func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], partialsFailed: Bool = false) -> PrimitiveValidation.Check {
+func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], partialsFailed: Bool = false,
+                                               evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let name = "second-derivatives"
     var failures: [String] = []
     var judged = 0, unreliable = 0
@@ -616,7 +622,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
         }
         let gradient: ([Double]) -> [Double] = { y in
             let a = y[0], b = y.count > 1 ? y[1] : y[0]
-            let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
+            let (dx, dy) = evaluations.partials(a, b, output: evaluations.primal(a, b))
             return n > 1 ? [dx, dy] : [dx]
         }
         let limit = 0.25 * (P.kinkDistance(p[0], n > 1 ? p[1] : p[0]).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
