@@ -44,3 +44,23 @@ final class ScalarEvaluations<P: ScalarPrimitive> {
         rules.value(at: [x, y, z]) { P.partials(x, y, output: z) }
     }
 }
+
+/// A vector primitive's primal, JVP and VJP for one `validate` call, each point (with its
+/// direction or cotangent) evaluated once (see ``EvaluationMemo``).
+final class VectorEvaluations<P: VectorPrimitive> {
+    private let primals = EvaluationMemo<[Double]>()
+    private let jvps = EvaluationMemo<[Double]?>()
+    private let vjps = EvaluationMemo<[Double]?>()
+
+    func primal(_ x: [Double]) -> [Double] { primals.value(at: x) { P.primal(x) } }
+
+    // x and the direction (or cotangent) concatenated: within one call every x has n entries,
+    // so the split is unambiguous; the length is in the key too, for a rule asked otherwise.
+    func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
+        jvps.value(at: [Double(x.count)] + x + v) { P.jvp(at: x, direction: v) }
+    }
+
+    func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? {
+        vjps.value(at: [Double(x.count)] + x + u) { P.vjp(at: x, cotangent: u) }
+    }
+}

@@ -696,6 +696,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         return result
     }
     func unit() -> Double { rng.nextUnit() * 2 - 1 }
+    let evaluations = VectorEvaluations<P>()
     var jvpFailures: [String] = [], vjpFailures: [String] = []
     var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
     var used = 0, attempts = 0, outputs = 0
@@ -716,7 +717,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let distance = declared.map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity
         if distance == 0 { continue }
         used += 1
-        let y = P.primal(x)
+        let y = evaluations.primal(x)
         outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(y[k])"))
@@ -724,17 +725,17 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         }
         let v = (0..<n).map { _ in unit() }
         let u = y.map { _ in unit() }
-        var probe = LineProbe<Double>(eval: { P.primal($0) }, x: x, v: v)
+        var probe = LineProbe<Double>(eval: { evaluations.primal($0) }, x: x, v: v)
         // The primal's own noise, measured (16 evaluations, up to 40): a solve near a singular
         // matrix rounds 10⁵ ulps of its outputs, the difference assuming a few settled 10⁻⁶ off
         // with an estimate of 10⁻⁹, and a JVP with a and b swapped passed. Told to the
         // difference only where it exceeds the model's few ulps (elsewhere nothing changes).
-        let noise = vectorPrimitiveNoise(P.self, at: x, outputs: y.count)
+        let noise = vectorPrimitiveNoise(P.self, at: x, outputs: y.count, primal: evaluations.primal)
         let floors = y.indices.map { r in RuleCheck.noiseFloor(measured: r < noise.sigma.count ? noise.sigma[r] : nil, value: y[r]) }
         if floors.contains(where: { $0 > 0 }) { probe.noiseFloor = floors }
         let diff = probe.richardsonScanned(outputs: y.count, maximumStep: 0.25 * Swift.abs(distance))
         let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
-        let jv = P.jvp(at: x, direction: v)
+        let jv = evaluations.jvp(at: x, direction: v)
         // Whether this sample's JVP was confirmed by the difference: only then does a VJP that
         // matches it (by the dot-product identity) confirm the VJP too.
         var jvpConfirmed = false
@@ -755,7 +756,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 }
             }
         } else { hasJVP = false }
-        if let ju = P.vjp(at: x, cotangent: u) {
+        if let ju = evaluations.vjp(at: x, cotangent: u) {
             if ju.count != n {
                 vjpFailures.append("VJP has \(ju.count) entries for \(n) inputs at \(x)")
                 continue
@@ -800,7 +801,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     // corners of the box's diagonal, which stand for the rest at a linear cost.
     let corners = n <= 10 ? sampleRangeEnds(ranges[...]) : [ranges.map(\.lowerBound), ranges.map(\.upperBound)]
     for c in corners where P.domainViolation(c) == nil && P.kinkDistance(c) != 0 {
-        let y = P.primal(c)
+        let y = evaluations.primal(c)
         guard let k = y.firstIndex(where: { !$0.isFinite }) else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "output \(k) at \(c) is \(y[k]); that is a corner of the sample ranges, and the declared "
@@ -830,7 +831,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         result.checks.append(.init(name: "kinks", outcome: .failed, detail: bad))
     } else if hasJVP || hasVJP {
         result.checks.append(vectorKinkDeclarationCheck(P.self, inputs: n, outputs: outputs, usesJVP: hasJVP,
-                                                        alsoVJP: hasVJP, ranges: ranges, rng: &rng))
+                                                        alsoVJP: hasVJP, ranges: ranges, rng: &rng, evaluations: evaluations))
     }
     return result
 }
@@ -858,7 +859,8 @@ struct KinkScanLine {
 /// checked nothing, and is inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
                                                     alsoVJP: Bool = false, ranges: [ClosedRange<Double>],
-                                                    rng: inout SeededGenerator) -> PrimitiveValidation.Check {
+                                                    rng: inout SeededGenerator,
+                                                    evaluations: VectorEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
     let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
@@ -889,7 +891,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
         func rule(_ t: Double) -> [Double]? {
             let p = line.point(t)
             if P.domainViolation(p) != nil { return nil }
-            let d = usesJVP ? P.jvp(at: p, direction: v) : P.vjp(at: p, cotangent: u)
+            let d = usesJVP ? evaluations.jvp(at: p, direction: v) : evaluations.vjp(at: p, cotangent: u)
             guard let d, d.allSatisfy(\.isFinite) else { return nil }
             defined += 1
             return d
@@ -903,7 +905,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                     let scales = ranges.map { $0.upperBound - $0.lowerBound }
                     func scanned(_ q: [Double]) -> [Double]? {
                         if P.domainViolation(q) != nil { return nil }
-                        return Diagnostics.collect { usesJVP ? P.jvp(at: q, direction: v) : P.vjp(at: q, cotangent: u) }.0
+                        return Diagnostics.collect { usesJVP ? evaluations.jvp(at: q, direction: v) : evaluations.vjp(at: q, cotangent: u) }.0
                     }
                     if let value = scanned(p),
                        let problem = conventionProblem(value, limits: [jump.before, jump.after] + limitsAround(p, scanned, scales: scales)) {
@@ -915,7 +917,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                     if usesJVP && alsoVJP {
                         func pulled(_ q: [Double]) -> [Double]? {
                             if P.domainViolation(q) != nil { return nil }
-                            return Diagnostics.collect { P.vjp(at: q, cotangent: u) }.0
+                            return Diagnostics.collect { evaluations.vjp(at: q, cotangent: u) }.0
                         }
                         if let value = pulled(p), let problem = conventionProblem(value, limits: limitsAround(p, pulled, scales: scales)) {
                             conventions.append("uᵀJ at the kink \(line.name(jump.at)) is \(problem)")
