@@ -129,15 +129,17 @@ func noiseDirection(_ x: [Double]) -> [Double] {
 
 /// The measured noise of each output of a user vector primitive at its recorded inputs: the
 /// primal is opaque to the tape, so its rounding is not in ``Recording/roundingScales()``.
-/// nil entries where it could not be measured.
-func vectorPrimitiveNoise(_ p: any VectorPrimitive.Type, at x: [Double], outputs m: Int) -> MeasuredNoise {
+/// nil entries where it could not be measured. `primal`, when given, stands for p's primal
+/// (`validate` passes its own, which evaluates each point once).
+func vectorPrimitiveNoise(_ p: any VectorPrimitive.Type, at x: [Double], outputs m: Int,
+                          primal: (([Double]) -> [Double])? = nil) -> MeasuredNoise {
     if p.domainViolation(x) != nil { return MeasuredNoise(sigma: [Double?](repeating: nil, count: m), evaluations: 0) }
     // Samples stay a quarter of the way to a declared kink (a kink is not noise).
     let direction = noiseDirection(x)
     let reach = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
     let room = 0.25 * Swift.abs(p.kinkDistance(x) ?? .infinity)
     let steps = noiseSteps(epsilon: .ulpOfOne).filter { $0 * reach <= room }
-    return measureNoise({ p.primal($0) }, at: x, outputs: m, direction: direction, steps: steps)
+    return measureNoise({ primal?($0) ?? p.primal($0) }, at: x, outputs: m, direction: direction, steps: steps)
 }
 
 /// The measured noise of a user scalar primitive's primal at its arguments `x`: the largest σ a

@@ -119,9 +119,10 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     }
     func args(_ p: [Double]) -> (Double, Double) { (p[0], p.count > 1 ? p[1] : p[0]) }
     func show(_ p: [Double]) -> String { "(" + p.map { "\($0)" }.joined(separator: ", ") + ")" }
+    let evaluations = ScalarEvaluations<P>()
 
     // Primal finite.
-    let (values, primalDiag) = Diagnostics.collect { points.map { p in P.primal(args(p).0, args(p).1) } }
+    let (values, primalDiag) = Diagnostics.collect { points.map { p in evaluations.primal(args(p).0, args(p).1) } }
     if let e = primalDiag.errors.first {
         result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "the primal reported: \(e)"))
         return result
@@ -144,7 +145,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         return P.domainViolation(a, b) == nil && P.kinkDistance(a, b) != 0
     }
     for p in ends {
-        let (v, diagnostics) = Diagnostics.collect { P.primal(args(p).0, args(p).1) }
+        let (v, diagnostics) = Diagnostics.collect { evaluations.primal(args(p).0, args(p).1) }
         guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "primal at \(show(p)) \(problem); that is an end of the sample ranges "
@@ -164,13 +165,13 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     var noisy: [(point: [Double], noise: RuleCheck.PrimalNoise)] = []
     for (k, p) in points.enumerated() {
         let (a, b) = args(p)
-        let (dx, dy) = P.partials(a, b, output: values[k])
+        let (dx, dy) = evaluations.partials(a, b, output: values[k])
         let claimed = [dx, dy]
         let limit = 0.25 * (P.kinkDistance(a, b).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
         var noise: RuleCheck.PrimalNoise? = nil
         for which in 0..<P.arity {
             let probe = RuleCheck.userPartialComparison(name: P.name, point: p, partial: which, claimed: claimed[which], node: -1,
-                                                        stepLimit: limit, primal: { y in P.primal(y[0], y.count > 1 ? y[1] : y[0]) },
+                                                        stepLimit: limit, primal: { y in evaluations.primal(y[0], y.count > 1 ? y[1] : y[0]) },
                                                         analytic: UserPrimal<P>(), noise: &noise)
             let noiseNote = noise.flatMap { n in n.floor > 0 ? n.sigma.map { " (the primal's measured noise σ = \($0))" } : nil } ?? ""
             switch probe {
@@ -179,7 +180,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
             case .undecided:
                 undecided += 1
                 if claimed[which] != 0 && claimed[which].isFinite
-                    && primalIsFlat(P.self, at: p, input: which, limit: limit, claimed: claimed[which]) {
+                    && primalIsFlat(P.self, at: p, input: which, limit: limit, claimed: claimed[which], evaluations: evaluations) {
                     flat.append(show(p))
                 }
             case .agree: break
@@ -219,9 +220,10 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
                                    detail: "\(judged - undecided) partials agree with complex-step or Richardson differences of the primal\(undecidedNote)"))
     }
 
-    result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty))
-    result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self))
-    if let check = linearityCheck(P.self, points: points) { result.checks.append(check) }
+    result.checks.append(secondDerivativeCheck(P.self, points: points, partialsFailed: !failures.isEmpty,
+                                                     evaluations: evaluations))
+    result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self, evaluations: evaluations))
+    if let check = linearityCheck(P.self, points: points, evaluations: evaluations) { result.checks.append(check) }
     return result
 }
 
@@ -238,8 +240,9 @@ func sampleRangeEnds(_ ranges: ArraySlice<ClosedRange<Double>>) -> [[Double]] {
 /// and those where the claimed partial would move the primal by 64 ulps of it: a right 3.5e-19
 /// of a logistic at 42, flat in Double, is no sign of a forgotten saturation): flat to the last
 /// bit at every such scale, where a difference sees nothing. False with no such step.
-func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, limit: Double, claimed: Double) -> Bool {
-    func primal(_ y: [Double]) -> Double { P.primal(y[0], y.count > 1 ? y[1] : y[0]) }
+func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, limit: Double, claimed: Double,
+                                      evaluations: ScalarEvaluations<P> = .init()) -> Bool {
+    func primal(_ y: [Double]) -> Double { evaluations.primal(y[0], y.count > 1 ? y[1] : y[0]) }
     let center = primal(p)
     let visible = 64 * Swift.max(center.ulp, Double.leastNonzeroMagnitude)
     let steps = [1e-1, 1e-4, 1e-8].map { $0 * Swift.max(1, Swift.abs(p[input])) }
@@ -258,7 +261,8 @@ func primalIsFlat<P: ScalarPrimitive>(_: P.Type, at p: [Double], input: Int, lim
 /// that move the inputs the claim covers (see ``claimedLines(_:arity:)``), with steps of an eighth
 /// of each sample range (``linearityViolation(_:through:moving:step:)`` says how a line is judged).
 /// Nil when nothing is claimed (`.nonlinear`).
-func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check? {
+func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]],
+                                        evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check? {
     let lines = claimedLines(P.linearity, arity: P.arity)
     if lines.isEmpty { return nil }
     let ranges = P.sampleRanges
@@ -267,7 +271,7 @@ func linearityCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> Primit
     for p in points {
         for inputs in lines {
             let step = (0..<P.arity).map { inputs.contains($0) ? (ranges[$0].upperBound - ranges[$0].lowerBound) / 8 : 0 }
-            switch linearityViolation(P.self, through: p, moving: inputs, step: step) {
+            switch linearityViolation(P.self, through: p, moving: inputs, step: step, evaluations: evaluations) {
             case .unjudged: continue
             case .onLine: judged += 1
             case .off(let why):
@@ -316,12 +320,13 @@ enum LineVerdict: Equatable {
 /// line, which bounds what a claim can hide relative to what the line measures. Against the
 /// largest value alone (as first written), 10⁹ + sin x passed and an exactly affine x − 1.7·10⁹
 /// failed on its arguments' rounding.
-func linearityViolation<P: ScalarPrimitive>(_: P.Type, through p: [Double], moving inputs: [Int], step: [Double]) -> LineVerdict {
+func linearityViolation<P: ScalarPrimitive>(_: P.Type, through p: [Double], moving inputs: [Int], step: [Double],
+                                            evaluations: ScalarEvaluations<P> = .init()) -> LineVerdict {
     let ts: [Double] = [-2, -1, 0, 0.5, 1, 3]
     let line = ts.map { t in (0..<P.arity).map { p[$0] + t * step[$0] } }
     func args(_ q: [Double]) -> (Double, Double) { (q[0], q.count > 1 ? q[1] : q[0]) }
     guard line.allSatisfy({ P.domainViolation(args($0).0, args($0).1) == nil }) else { return .unjudged }
-    let (g, diagnostics) = Diagnostics.collect { line.map { P.primal(args($0).0, args($0).1) } }
+    let (g, diagnostics) = Diagnostics.collect { line.map { evaluations.primal(args($0).0, args($0).1) } }
     guard diagnostics.errors.isEmpty, g.allSatisfy(\.isFinite) else { return .unjudged }
     let (first, last) = (0, ts.count - 1)
     let span = ts[last] - ts[first]
@@ -374,7 +379,7 @@ func linearityHolds<P: ScalarPrimitive>(_: P.Type, at p: [Double]) -> Bool {
 /// stays (|x| at 0). The jump's place must have declared kink distance 0 (or lie outside the
 /// domain). A user trial found |x| with no kink declared passing validate; the check and the
 /// harness then difference straight across its kink without knowing it is there.
-func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.Check {
+func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type, evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let ranges = P.sampleRanges
     var found: [String] = [], conventions: [String] = []
     var jumpsSeen = 0
@@ -390,8 +395,8 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
             let (a, b) = point(t)
             if P.domainViolation(a, b) != nil { return nil }
             let (v, _) = Diagnostics.collect { () -> Double? in
-                let z = P.primal(a, b)
-                let (dx, dy) = P.partials(a, b, output: z)
+                let z = evaluations.primal(a, b)
+                let (dx, dy) = evaluations.partials(a, b, output: z)
                 let d = k == 0 ? dx : dy
                 return z.isFinite && d.isFinite ? d : nil
             }
@@ -406,7 +411,7 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                     func rule(_ q: [Double]) -> [Double]? {
                         let (a, b) = (q[0], q.count > 1 ? q[1] : q[0])
                         if P.domainViolation(a, b) != nil { return nil }
-                        let (dx, dy) = Diagnostics.collect { P.partials(a, b, output: P.primal(a, b)) }.0
+                        let (dx, dy) = Diagnostics.collect { evaluations.partials(a, b, output: evaluations.primal(a, b)) }.0
                         return [k == 0 ? dx : dy]
                     }
                     let at = P.arity == 2 ? [x, y] : [x]
@@ -421,7 +426,7 @@ func kinkDeclarationCheck<P: ScalarPrimitive>(_: P.Type) -> PrimitiveValidation.
                         // gradient is {(λ, 1 − λ)}). The whole gradient must lie in their hull.
                         func gradient(_ q: [Double]) -> [Double]? {
                             if P.domainViolation(q[0], q[1]) != nil { return nil }
-                            let (dx, dy) = Diagnostics.collect { P.partials(q[0], q[1], output: P.primal(q[0], q[1])) }.0
+                            let (dx, dy) = Diagnostics.collect { evaluations.partials(q[0], q[1], output: evaluations.primal(q[0], q[1])) }.0
                             return [dx, dy]
                         }
                         if let value = gradient(at), let problem = hullProblem(value, limits: limitsAround(at, gradient, scales: scales)) {
@@ -592,7 +597,8 @@ func derivativeJumps(from lo: Double, to hi: Double, _ derivative: (Double) -> [
 /// only the wrong rule agreeing with itself (2x² for x³ differentiates to 4x on both sides), so
 /// it is inconclusive, not passed: "second-derivatives: passed" beside a wrong cube read as its
 /// second derivatives being right.
-func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], partialsFailed: Bool = false) -> PrimitiveValidation.Check {
+func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], partialsFailed: Bool = false,
+                                               evaluations: ScalarEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let name = "second-derivatives"
     var failures: [String] = []
     var judged = 0, unreliable = 0
@@ -616,7 +622,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
         }
         let gradient: ([Double]) -> [Double] = { y in
             let a = y[0], b = y.count > 1 ? y[1] : y[0]
-            let (dx, dy) = P.partials(a, b, output: P.primal(a, b))
+            let (dx, dy) = evaluations.partials(a, b, output: evaluations.primal(a, b))
             return n > 1 ? [dx, dy] : [dx]
         }
         let limit = 0.25 * (P.kinkDistance(p[0], n > 1 ? p[1] : p[0]).map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity)
@@ -690,6 +696,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         return result
     }
     func unit() -> Double { rng.nextUnit() * 2 - 1 }
+    let evaluations = VectorEvaluations<P>()
     var jvpFailures: [String] = [], vjpFailures: [String] = []
     var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
     var used = 0, attempts = 0, outputs = 0
@@ -710,7 +717,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let distance = declared.map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity
         if distance == 0 { continue }
         used += 1
-        let y = P.primal(x)
+        let y = evaluations.primal(x)
         outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(y[k])"))
@@ -718,17 +725,17 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         }
         let v = (0..<n).map { _ in unit() }
         let u = y.map { _ in unit() }
-        var probe = LineProbe<Double>(eval: { P.primal($0) }, x: x, v: v)
+        var probe = LineProbe<Double>(eval: { evaluations.primal($0) }, x: x, v: v)
         // The primal's own noise, measured (16 evaluations, up to 40): a solve near a singular
         // matrix rounds 10⁵ ulps of its outputs, the difference assuming a few settled 10⁻⁶ off
         // with an estimate of 10⁻⁹, and a JVP with a and b swapped passed. Told to the
         // difference only where it exceeds the model's few ulps (elsewhere nothing changes).
-        let noise = vectorPrimitiveNoise(P.self, at: x, outputs: y.count)
+        let noise = vectorPrimitiveNoise(P.self, at: x, outputs: y.count, primal: evaluations.primal)
         let floors = y.indices.map { r in RuleCheck.noiseFloor(measured: r < noise.sigma.count ? noise.sigma[r] : nil, value: y[r]) }
         if floors.contains(where: { $0 > 0 }) { probe.noiseFloor = floors }
         let diff = probe.richardsonScanned(outputs: y.count, maximumStep: 0.25 * Swift.abs(distance))
         let reliable = diff.allSatisfy { $0.value.isFinite && $0.warnings.isEmpty }
-        let jv = P.jvp(at: x, direction: v)
+        let jv = evaluations.jvp(at: x, direction: v)
         // Whether this sample's JVP was confirmed by the difference: only then does a VJP that
         // matches it (by the dot-product identity) confirm the VJP too.
         var jvpConfirmed = false
@@ -749,7 +756,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 }
             }
         } else { hasJVP = false }
-        if let ju = P.vjp(at: x, cotangent: u) {
+        if let ju = evaluations.vjp(at: x, cotangent: u) {
             if ju.count != n {
                 vjpFailures.append("VJP has \(ju.count) entries for \(n) inputs at \(x)")
                 continue
@@ -794,7 +801,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     // corners of the box's diagonal, which stand for the rest at a linear cost.
     let corners = n <= 10 ? sampleRangeEnds(ranges[...]) : [ranges.map(\.lowerBound), ranges.map(\.upperBound)]
     for c in corners where P.domainViolation(c) == nil && P.kinkDistance(c) != 0 {
-        let y = P.primal(c)
+        let y = evaluations.primal(c)
         guard let k = y.firstIndex(where: { !$0.isFinite }) else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "output \(k) at \(c) is \(y[k]); that is a corner of the sample ranges, and the declared "
@@ -824,7 +831,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         result.checks.append(.init(name: "kinks", outcome: .failed, detail: bad))
     } else if hasJVP || hasVJP {
         result.checks.append(vectorKinkDeclarationCheck(P.self, inputs: n, outputs: outputs, usesJVP: hasJVP,
-                                                        alsoVJP: hasVJP, ranges: ranges, rng: &rng))
+                                                        alsoVJP: hasVJP, ranges: ranges, rng: &rng, evaluations: evaluations))
     }
     return result
 }
@@ -852,7 +859,8 @@ struct KinkScanLine {
 /// checked nothing, and is inconclusive rather than "no jump".
 func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, outputs m: Int, usesJVP: Bool,
                                                     alsoVJP: Bool = false, ranges: [ClosedRange<Double>],
-                                                    rng: inout SeededGenerator) -> PrimitiveValidation.Check {
+                                                    rng: inout SeededGenerator,
+                                                    evaluations: VectorEvaluations<P> = .init()) -> PrimitiveValidation.Check {
     let centre = ranges.map { 0.5 * ($0.lowerBound + $0.upperBound) }
     let v = (0..<n).map { _ in rng.nextUnit() * 2 - 1 }
     let u = (0..<m).map { _ in rng.nextUnit() * 2 - 1 }
@@ -883,7 +891,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
         func rule(_ t: Double) -> [Double]? {
             let p = line.point(t)
             if P.domainViolation(p) != nil { return nil }
-            let d = usesJVP ? P.jvp(at: p, direction: v) : P.vjp(at: p, cotangent: u)
+            let d = usesJVP ? evaluations.jvp(at: p, direction: v) : evaluations.vjp(at: p, cotangent: u)
             guard let d, d.allSatisfy(\.isFinite) else { return nil }
             defined += 1
             return d
@@ -897,7 +905,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                     let scales = ranges.map { $0.upperBound - $0.lowerBound }
                     func scanned(_ q: [Double]) -> [Double]? {
                         if P.domainViolation(q) != nil { return nil }
-                        return Diagnostics.collect { usesJVP ? P.jvp(at: q, direction: v) : P.vjp(at: q, cotangent: u) }.0
+                        return Diagnostics.collect { usesJVP ? evaluations.jvp(at: q, direction: v) : evaluations.vjp(at: q, cotangent: u) }.0
                     }
                     if let value = scanned(p),
                        let problem = conventionProblem(value, limits: [jump.before, jump.after] + limitsAround(p, scanned, scales: scales)) {
@@ -909,7 +917,7 @@ func vectorKinkDeclarationCheck<P: VectorPrimitive>(_: P.Type, inputs n: Int, ou
                     if usesJVP && alsoVJP {
                         func pulled(_ q: [Double]) -> [Double]? {
                             if P.domainViolation(q) != nil { return nil }
-                            return Diagnostics.collect { P.vjp(at: q, cotangent: u) }.0
+                            return Diagnostics.collect { evaluations.vjp(at: q, cotangent: u) }.0
                         }
                         if let value = pulled(p), let problem = conventionProblem(value, limits: limitsAround(p, pulled, scales: scales)) {
                             conventions.append("uᵀJ at the kink \(line.name(jump.at)) is \(problem)")
