@@ -7,45 +7,15 @@ import AdjointCore
 /// the correction, 1/√(1 + t²) and t times it with t the smaller over the larger, was off by up to
 /// 2.64 ulps in Double and 2.44 in Float there.
 final class HypotPartialsAccuracyTests: XCTestCase {
-    struct Row { let precision: String, x: String, y: String, dx: (Double, Double), dy: (Double, Double) }
-
-    static func table() throws -> [Row] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Data/hypot-partials.tsv").standardized.path
-        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst(2).compactMap { line in
-            let c = line.split(separator: "\t").map(String.init)
-            guard c.count == 7, let a = Double(c[3]), let b = Double(c[4]), let d = Double(c[5]), let e = Double(c[6]) else { return nil }
-            return Row(precision: c[0], x: c[1], y: c[2], dx: (a, b), dy: (d, e))
-        }
-    }
-
-    /// |v − (hi + lo)| in ulps of T at the reference: v − hi is exact (they are within a factor
-    /// of 2), so the fraction of an ulp is not lost to the subtraction.
-    static func ulps<T: BinaryFloatingPoint>(_ v: T, _ reference: (Double, Double)) -> Double {
-        let ulp = Double(T(reference.0).ulp)
-        return Swift.abs((Double(v) - reference.0) - reference.1) / ulp
-    }
-
-    struct Worst { var ulps = 0.0, at = "" }
-
-    /// The worst error of either partial over `precision`'s rows, and over the rows whose
-    /// arguments are both zero or normal with room for a residual below them (2^p times the
-    /// least normal), where nothing underflows.
-    func measure<T: ADScalar & BinaryFloatingPoint>(_: T.Type, _ precision: String, _ rows: [Row]) -> (all: Worst, normal: Worst, count: Int)
-    where T: LosslessStringConvertible {
-        var all = Worst(), normal = Worst(), count = 0
-        let roomy = T.leastNormalMagnitude * T(sign: .plus, exponent: T.Exponent(T.significandBitCount + 1), significand: 1)
-        for row in rows where row.precision == precision {
-            guard let x = T(row.x), let y = T(row.y) else { XCTFail("unreadable \(row.x), \(row.y)"); continue }
-            count += 1
+    /// The worse error of the two partials at each row.
+    func measure<T: ADScalar & BinaryFloatingPoint>(_: T.Type, _ precision: String, _ rows: [HypotReferenceTable.Row])
+        -> (all: HypotReferenceTable.Worst, normal: HypotReferenceTable.Worst, count: Int) where T: LosslessStringConvertible {
+        HypotReferenceTable.worst(T.self, precision, rows) { x, y, row in
             let z = Rules.primal(.hypot, x, y, 0)
             let (dx, dy) = Rules.partials(.hypot, x, y, 0, output: z)
-            let e = Swift.max(Self.ulps(dx, row.dx), Self.ulps(dy, row.dy))
-            let here = "(\(row.x), \(row.y)): ∂x \(dx), ∂y \(dy)"
-            if e > all.ulps { all = Worst(ulps: e, at: here) }
-            if [x, y].allSatisfy({ $0 == 0 || Swift.abs($0) >= roomy }), e > normal.ulps { normal = Worst(ulps: e, at: here) }
+            return (Swift.max(HypotReferenceTable.ulps(dx, row.values[0]), HypotReferenceTable.ulps(dy, row.values[1])),
+                    "(\(row.x), \(row.y)): ∂x \(dx), ∂y \(dy)")
         }
-        return (all, normal, count)
     }
 
     /// The table is drawn from hypot's sample range as the registry declares it.
@@ -57,7 +27,7 @@ final class HypotPartialsAccuracyTests: XCTestCase {
     /// to first order, so what is left is the last rounding and second-order terms (measured
     /// 0.500 in both types). One ulp below that, where t's residual falls among the subnormals.
     func testPartialsWithinHalfAnUlpOfMpmath() throws {
-        let rows = try Self.table()
+        let rows = try HypotReferenceTable.rows("hypot-partials.tsv", values: 2)
         let double = measure(Double.self, "Double", rows), float = measure(Float.self, "Float", rows)
         XCTAssertGreaterThan(double.count, 300)
         XCTAssertGreaterThan(float.count, 300)

@@ -8,46 +8,22 @@ import AdjointCore
 /// it was 1.50 ulps off in Double and 1.73 in Float here; with the root's rounding recovered and
 /// added in one fused multiply-add, 0.4996 and 0.4990.
 final class HypotPrimalAccuracyTests: XCTestCase {
-    struct Row { let precision: String, x: String, y: String, z: (Double, Double) }
-
-    static func table() throws -> [Row] {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../Data/hypot-primal.tsv").standardized.path
-        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst(2).compactMap { line in
-            let c = line.split(separator: "\t").map(String.init)
-            guard c.count == 5, let a = Double(c[3]), let b = Double(c[4]) else { return nil }
-            return Row(precision: c[0], x: c[1], y: c[2], z: (a, b))
-        }
-    }
-
-    struct Worst { var ulps = 0.0, at = "" }
-
-    /// The worst error over `precision`'s rows, and over the rows whose arguments are zero or
-    /// normal with room below them (2^p times the least normal), where nothing underflows. A
-    /// reference beyond T's largest finite value must give ∞.
-    func measure<T: ADScalar & BinaryFloatingPoint>(_: T.Type, _ precision: String, _ rows: [Row]) -> (all: Worst, normal: Worst, count: Int)
-    where T: LosslessStringConvertible {
-        var all = Worst(), normal = Worst(), count = 0
-        let roomy = T.leastNormalMagnitude * T(sign: .plus, exponent: T.Exponent(T.significandBitCount + 1), significand: 1)
-        for row in rows where row.precision == precision {
-            guard let x = T(row.x), let y = T(row.y) else { XCTFail("unreadable \(row.x), \(row.y)"); continue }
-            count += 1
+    /// The error of the primal at each row; a reference beyond T's largest finite value must give ∞.
+    func measure<T: ADScalar & BinaryFloatingPoint>(_: T.Type, _ precision: String, _ rows: [HypotReferenceTable.Row])
+        -> (all: HypotReferenceTable.Worst, normal: HypotReferenceTable.Worst, count: Int) where T: LosslessStringConvertible {
+        HypotReferenceTable.worst(T.self, precision, rows) { x, y, row in
             let z = Rules.primal(.hypot, x, y, 0)
             let here = "(\(row.x), \(row.y)): \(z)"
-            if T(row.z.0).isInfinite {
+            if T(row.values[0].0).isInfinite {
                 XCTAssertEqual(z, .infinity, here)
-                continue
+                return nil
             }
-            // z − hi is exact (within a factor of 2 of each other), so no fraction of an ulp is lost.
-            let e = Swift.abs((Double(z) - row.z.0) - row.z.1) / Double(T(row.z.0).ulp)
-            if e > all.ulps { all = Worst(ulps: e, at: here) }
-            if [x, y].allSatisfy({ $0 == 0 || Swift.abs($0) >= roomy }), e > normal.ulps { normal = Worst(ulps: e, at: here) }
+            return (HypotReferenceTable.ulps(z, row.values[0]), here)
         }
-        return (all, normal, count)
     }
 
     func testPrimalAgainstMpmath() throws {
-        let rows = try Self.table()
+        let rows = try HypotReferenceTable.rows("hypot-primal.tsv", values: 1)
         let double = measure(Double.self, "Double", rows), float = measure(Float.self, "Float", rows)
         XCTAssertGreaterThan(double.count, 300)
         XCTAssertGreaterThan(float.count, 300)
