@@ -270,17 +270,8 @@ extension PropertyResult {
 /// verdict "inconclusive": the estimate rests on f being right to its last bits, which a solve
 /// stopped at a tolerance is not, and nothing in the message said why it was set aside.
 func fixedStencilDisagreementNote(_ e: EntryCheck) -> String? {
-    guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.noConvergence) else { return nil }
-    func fixed(_ name: String) -> Bool {
-        guard let m = DifferenceMethod(rawValue: name) else { return false }
-        return m != .richardson && m != .adaptive && m != .complexStep
-    }
-    let disagreeing = e.ladder.filter { $0.outcome == "disagree" }.map(\.witness)
-    guard !disagreeing.isEmpty, disagreeing.allSatisfy(fixed) else { return nil }
-    let verified = e.ladder.map(\.witness).filter { name in DifferenceMethod(rawValue: name).map { !fixed(name) && $0 != .complexStep } ?? false }
-    guard !verified.isEmpty else { return nil }
-    let who = disagreeing.joined(separator: ", ")
-    return "\(who) \(disagreeing.count == 1 ? "disagrees" : "disagree") only on a fixed stencil, whose estimate assumes f is right to its last bits; "
-        + "\(verified.joined(separator: " and ")) found no steps where f's differences settle, so f may be noisy "
-        + "(a solve stopped at a tolerance, a lookup table) and that disagreement convicts nothing"
+    guard let (disagreeing, unsettled) = e.disagreementSetAsideAsFixedStencil else { return nil }
+    return "\(disagreeing.joined(separator: ", ")) \(disagreeing.count == 1 ? "disagrees" : "disagree") only on a fixed stencil, "
+        + "whose estimate assumes f is right to its last bits; \(unsettled.joined(separator: " and ")) found no steps where f's "
+        + "differences settle, so f may be noisy (a solve stopped at a tolerance, a lookup table) and that disagreement convicts nothing"
 }

@@ -24,7 +24,7 @@ public enum WitnessRung: Sendable {
     /// estimate was 1e-24), so its disagreement alone convicts nothing when the verified rungs
     /// found no range where differences settle.
     var fixedStencil: Bool {
-        if case .differences(let m) = self { return m != .richardson && m != .adaptive && m != .complexStep }
+        if case .differences(let m) = self { return m.isFixedStencil }
         return false
     }
 
@@ -399,4 +399,25 @@ public struct DirectionalCheck: Sendable, Equatable {
     /// Why a first disagreement decided nothing, when a second difference told f's rounding bound
     /// agreed (see the check's random-direction judgement); nil otherwise.
     public var note: String? = nil
+}
+
+extension DifferenceMethod {
+    /// A stencil at a step chosen from |x| alone (see ``WitnessRung``'s `fixedStencil`), as
+    /// against the methods that try their steps on f (Richardson, adaptive) or subtract nothing
+    /// (the complex step).
+    package var isFixedStencil: Bool { self != .richardson && self != .adaptive && self != .complexStep }
+}
+
+extension EntryCheck {
+    /// When the entry is undecided because only fixed stencils disagreed while the rungs that try
+    /// their steps on f found no range where the differences settle (the rule both checkers apply
+    /// before convicting: sin at 10²⁵, a solve stopped at a tolerance), the rungs on each side, read
+    /// back from the ladder so that a report can say why a listed "disagree" convicted nothing.
+    package var disagreementSetAsideAsFixedStencil: (disagreeing: [String], unsettled: [String])? {
+        guard case .fdInconclusive(let reasons) = verdict, reasons.contains(.noConvergence) else { return nil }
+        let disagreeing = ladder.filter { $0.outcome == "disagree" }.map(\.witness)
+        guard !disagreeing.isEmpty, disagreeing.allSatisfy({ DifferenceMethod(rawValue: $0)?.isFixedStencil == true }) else { return nil }
+        let unsettled = ladder.map(\.witness).filter { DifferenceMethod(rawValue: $0).map { $0 == .richardson || $0 == .adaptive } ?? false }
+        return unsettled.isEmpty ? nil : (disagreeing, unsettled)
+    }
 }
