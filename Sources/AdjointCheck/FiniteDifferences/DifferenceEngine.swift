@@ -229,20 +229,23 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
 /// f drawing new noise at every call it is one draw where there were two at the same point, each
 /// still a sample the noise model covers.
 final class SampleStore<V: ADScalar & BinaryFloatingPoint> {
-    /// A point, with the signs of its zeros: −0 == 0, but f may tell them apart (atan2(0, −0) = π,
-    /// atan2(0, 0) = 0), and a step underflowing to +0 moves a −0 coordinate to +0.
-    struct Point: Hashable {
-        let coordinates: [V]
-        let negativeZeros: [Int]
-        init(_ p: [V]) {
-            coordinates = p
-            negativeZeros = p.indices.filter { p[$0] == 0 && p[$0].sign == .minus }
-        }
-    }
-    private var samples: [Point: [V]] = [:]
+    private var samples: [ExactPoint<V>: [V]] = [:]
     subscript(_ p: [V]) -> [V]? {
-        get { samples[Point(p)] }
-        set { samples[Point(p)] = newValue }
+        get { samples[ExactPoint(p)] }
+        set { samples[ExactPoint(p)] = newValue }
+    }
+}
+
+/// A point as a key of what f gave there (``SampleStore``, `validate`'s ``EvaluationMemo``), with
+/// the signs of its zeros: −0 == 0, but f may tell them apart (atan2(0, −0) = π, atan2(0, 0) = 0),
+/// and a step underflowing to +0 moves a −0 coordinate to +0. A NaN coordinate never equals
+/// itself, so such a point is never found again: f is asked anew, never answered from another call.
+struct ExactPoint<V: BinaryFloatingPoint>: Hashable {
+    let coordinates: [V]
+    let negativeZeros: [Int]
+    init(_ p: [V]) {
+        coordinates = p
+        negativeZeros = p.indices.filter { p[$0] == 0 && p[$0].sign == .minus }
     }
 }
 

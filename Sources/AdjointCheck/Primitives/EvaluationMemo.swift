@@ -1,7 +1,8 @@
 import AdjointCore
 
 /// What a user primitive's primal or rule gave at each point already evaluated inside one
-/// `validate` call, by the exact bits of the arguments (+0 and −0 apart, each NaN payload apart).
+/// `validate` call, by the exact arguments (``ExactPoint``: +0 and −0 apart; a NaN argument is
+/// never shared).
 ///
 /// Why: a user's rule can be a solve or a simulation, and validate's checks asked it again at
 /// points another check had evaluated: each sample's centre for the partials and again for the
@@ -16,10 +17,10 @@ import AdjointCore
 /// each check's collection of diagnostics sees what it saw when nothing was shared. One memo
 /// lives for one `validate` call, which evaluates on one thread, so it takes no lock.
 final class EvaluationMemo<Value> {
-    private var values: [[UInt64]: Value] = [:]
+    private var values: [ExactPoint<Double>: Value] = [:]
 
     func value(at arguments: [Double], _ evaluate: () -> Value) -> Value {
-        let key = arguments.map(\.bitPattern)
+        let key = ExactPoint(arguments)
         if let known = values[key] { return known }
         // Collected here only to see whether the call reported; a collection passes every event
         // on to the enclosing one, so the caller's collection is unchanged.
