@@ -66,6 +66,14 @@ extension Builtin {
             // multiply-add, so only the last rounding is left. Exact and symbolic scalars keep the
             // plain form; at t = 0 or an infinite b there is nothing to recover (and 0·∞ to avoid).
             guard T.roundsArithmetic, t != 0, big.isFiniteValue else { return big * r }
+            return correctedProduct(small, big, t: t, p: p, u: u, r: r)
+        }
+        /// big·(r + re), rounded once: the primal's corrected value. Not inlined: the primal is
+        /// inlined wherever hypot is called, among them asinh's partial inside the reverse sweep's
+        /// one loop, and this body there slowed the sweep of every tape: 2.5–3.0 × plain f for
+        /// `make bench`'s f, which holds no hypot, against 1.5 out of line (see `accumulateHypot`).
+        @inlinable @inline(never)
+        static func correctedProduct<T: ADScalar>(_ small: T, _ big: T, t: T, p: T, u: T, r: T) -> T {
             let (_, re) = rootResiduals(small, over: big, t: t, p: p, u: u, r: r)
             return T.fusedMultiplyAdd(big, r, big * re)
         }

@@ -272,7 +272,7 @@ public final class Tape<V: ADScalar> {
             case .pow: accumulateBinary(Builtin.Pow.self, op, i, s, adj, I.self, unreached)
             case .max: accumulateBinary(Builtin.Max.self, op, i, s, adj, I.self, unreached)
             case .min: accumulateBinary(Builtin.Min.self, op, i, s, adj, I.self, unreached)
-            case .hypot: accumulateBinary(Builtin.Hypot.self, op, i, s, adj, I.self, unreached)
+            case .hypot: accumulateHypot(op, i, s, adj, I.self, unreached)
             case .leakyRelu: accumulateBinary(Builtin.LeakyRelu.self, op, i, s, adj, I.self, unreached)
             case .elu: accumulateBinary(Builtin.Elu.self, op, i, s, adj, I.self, unreached)
             case .neg: accumulateUnary(Builtin.Neg.self, op, i, s, adj, I.self, unreached)
@@ -397,6 +397,19 @@ public final class Tape<V: ADScalar> {
         adj[i] = 0
         adj[a] = adj[a] + pg
         adj[b] = adj[b] + qg
+    }
+
+    /// hypot's entry, out of the sweep's loop: its rule recovers each rounding with fused
+    /// multiply-adds (half an ulp), and inlined among the other cases that body slowed the whole
+    /// loop, whatever the tape held. The sweep of `make bench`'s f (sin, log, products; no hypot)
+    /// took 2.1–2.3 × plain f with it inlined (and hypot's primal correction out of line, see
+    /// `Hypot.correctedProduct`), 1.5 with both out of line, as before the correction (alternated
+    /// runs). A call per hypot entry is small beside the rule's own work.
+    @inlinable @inline(never)
+    func accumulateHypot<I: SweepInstrumentation>(
+        _ op: Op, _ i: Int, _ s: TapeStorage<V>, _ adj: UnsafeMutablePointer<V>, _: I.Type, _ unreached: (Int) -> Bool
+    ) {
+        accumulateBinary(Builtin.Hypot.self, op, i, s, adj, I.self, unreached)
     }
 
     /// One unary entry of the sweep with its declaration known statically (see the sweep).
