@@ -58,9 +58,19 @@ final class ResearcherBlackBoxFollowUpTests: XCTestCase {
         XCTAssertEqual(scale.count, 2, "\(twice.plateaus)")
         for w in scale { XCTAssertTrue(w <= 1e-8 && w > 1e-8 / 3, "\(w)") }
 
-        // A claimed 0 agrees with f inside the band, and the report says f moves beyond it.
+        // A claimed 0 agrees with f inside the band and disagrees by 1/5 beyond it: neither
+        // shown right nor wrong, and the report says f moves beyond the band. It passed before,
+        // and so did (0, 1/5), a gradient that forgot a: (0, 1/5) ≠ (−1/5, 1/5) by hand.
         let zero = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [0, 0] })
         XCTAssertEqual(zero.plateaus.count, 2, zero.renderTable() + "\n" + zero.notes.joined(separator: "\n"))
+        XCTAssertFalse(zero.passed, zero.renderTable())
+        XCTAssertEqual(verdicts(zero), [.fdInconclusive(reasons: [.flatBelowScale]), .fdInconclusive(reasons: [.flatBelowScale])],
+                       zero.renderTable())
+        XCTAssertTrue(zero.renderTable().contains("A claimed 0, the flat part's slope, is left undecided"), zero.renderTable())
+        let forgot = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [0, 0.2] })
+        XCTAssertFalse(forgot.passed, forgot.renderTable())
+        XCTAssertEqual(forgot.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), forgot.renderTable())
+        XCTAssertEqual(forgot.entries[0][1].verdict, .agree, forgot.renderTable())
         // The right gradient passes at the first rung's steps, beyond the band: nothing to say.
         let right = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [-0.2, 0.2] })
         XCTAssertTrue(right.passed, right.renderTable())
@@ -74,6 +84,10 @@ final class ResearcherBlackBoxFollowUpTests: XCTestCase {
         let offset = try checkBlackBoxGradient(of: { (x: [Double]) in 1e8 + 1e-4 * x[0] }, at: [0.5], claimedGradient: { _ in [2e-4] })
         XCTAssertEqual(verdicts(offset), [wrong], offset.renderTable())
         XCTAssertTrue(offset.plateaus.isEmpty, "\(offset.plateaus)")
+        // Its claimed 0 (the variable forgotten) is no plateau's slope either: convicted, as the
+        // differences beyond ulp(10⁸)'s reach resolve the slope 10⁻⁴.
+        let forgotten = try checkBlackBoxGradient(of: { (x: [Double]) in 1e8 + 1e-4 * x[0] }, at: [0.5], claimedGradient: { _ in [0] })
+        XCTAssertEqual(verdicts(forgotten), [wrong], forgotten.renderTable())
         let clamp = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.min(Swift.max(2 * x[0] + 0.5, 0), 1) }, at: [0.4],
                                               claimedGradient: { _ in [2] })
         XCTAssertEqual(verdicts(clamp), [wrong], clamp.renderTable())

@@ -104,3 +104,32 @@ final class ModeFailureMessageTests: XCTestCase {
         XCTAssertTrue(r.message.contains("reverse mode failed") && r.message.contains("VJP length"), r.message)
     }
 }
+
+/// Newton on x³ + a·x − b = 0 from x = 1, stopped where |residual| ≤ 10⁻⁸: at (a, b) = (2, 3) the
+/// start is the root, so f = 1 wherever |δa − δb| ≤ 10⁻⁸, and beyond it follows the root, whose
+/// gradient by hand is (−x, 1)/(3x² + a) = (−1/5, 1/5).
+@Sendable private func newtonRoot(_ p: [Double]) -> Double {
+    var x = 1.0
+    for _ in 0..<100 {
+        let r = x * x * x + p[0] * x - p[1]
+        if Swift.abs(r) <= 1e-8 { break }
+        let next = x - r / (3 * x * x + p[0])
+        if next == x { break }
+        x = next
+    }
+    return x
+}
+
+final class PlateauPropertyTests: XCTestCase {
+    /// A gradient that forgot a, (0, 1/5), passed the property at the point where Newton starts
+    /// at its root: the differences at the finest steps sit inside the band where f is constant
+    /// and read 0. It is inconclusive there now, and the right gradient still passes.
+    func testAForgottenVariableDoesNotPassWhereTheSolverStartsAtItsRoot() {
+        let forgot = checkProperty(.blackBoxGradient(of: newtonRoot, claimed: { _ in [0, 0.2] }, inputs: .point([2, 3])))
+        XCTAssertFalse(forgot.passed, forgot.message)
+        XCTAssertEqual(forgot.failure?.verdict, .inconclusive, forgot.message)
+        XCTAssertTrue(forgot.message.contains("flat-below-scale"), forgot.message)
+        let right = checkProperty(.blackBoxGradient(of: newtonRoot, claimed: { _ in [-0.2, 0.2] }, inputs: .point([2, 3])))
+        XCTAssertTrue(right.passed, right.message)
+    }
+}

@@ -501,7 +501,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// (2, 3), where 1 is the root, stops before its first step wherever |δa − δb| ≤ 10⁻⁸, so
     /// its f is 1 there and 1 − δa/5 + … beyond (by hand: ∂x/∂a = −x/(3x² + a) = −1/5). The
     /// claim is then judged on whichever scale the witnesses happened to sample: 0 inside,
-    /// −1/5 beyond, and the report named a kink, not the plateau (a review). Nil without the
+    /// −1/5 beyond, and the report named a kink, not the plateau (a review); a claimed 0 is now
+    /// undecided there (``FDWarning/flatBelowScale``). Nil without the
     /// scan (a claim the first rungs passed costs no evaluation for this), with fewer than six
     /// flat samples, or where f's rounding could explain the flatness (10⁸ + 10⁻⁴x is flat below
     /// 10⁻⁴ only because a sample rounds to ulp(10⁸)).
@@ -519,21 +520,30 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return v.isFinite && v != 0 && err < 0.1 * Swift.abs(v) && h > w
         }.min { ($0.step ?? 0) < ($1.step ?? 0) }
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
-        // As in flatRoundingBound: a few ulps of f, its inputs and 1, or f's measured noise.
-        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
-        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
-            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
-        if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
-        guard Swift.abs(slope) * w * reach(d) > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden else { return nil }
+        guard plateauExceedsRounding(slope: slope, halfWidth: w, r, d) else { return nil }
         let along = directions.count == x.count ? "x\(d)" : "the direction"
         return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
             + "of x returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
             + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w * reach(d))) within it. f is "
             + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
-            + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond, and differences "
-            + "judge the claim on whichever scale they sample. Check at a larger scale (options.step = .absolute(h), h far beyond "
+            + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond. A claimed 0, the flat part's "
+            + "slope, is left undecided there (flat-below-scale); any other claim is judged beyond the band. Check at a larger scale (options.step = .absolute(h), h far beyond "
             + "\(fmt(w))) or at a point where the solver iterates, or tighten the solver's tolerance (or make it take at least one "
             + "step) so f follows its solution below \(fmt(w)); a looser options.rtol cannot reconcile 0 with \(fmt(slope))"
+    }
+
+    /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
+    /// plateau of f's own rather than its rounding: the change the slope predicts across the flat
+    /// band lies ``flatConvictionMargin`` × ``CheckOptions/errorEstimateSafety`` above what f's
+    /// rounding hides (as in ``flatRoundingBound(_:_:)``: a few ulps of f, its inputs and 1, or f's
+    /// measured noise). 10⁸ + 10⁻⁴x is flat below 10⁻⁴ only because each sample rounds to
+    /// ulp(10⁸); Newton started at its root moves f by 10⁻⁹ across its flat band, 10⁷ ulps of f.
+    func plateauExceedsRounding(slope: Double, halfWidth: Double, _ r: Int, _ d: Int) -> Bool {
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        var hidden = DifferenceTuning.evaluationNoiseULPs * eps
+            * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
+        if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
+        return Swift.abs(slope) * halfWidth * reach(d) > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden
     }
 
     /// The relative error at or below which every conviction of a check gets the small-gap note:
@@ -1203,7 +1213,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             case .unresolved:
                 // Rungs that disagree with each other beyond their estimates say so too.
                 let conflict = Self.anyContradict(disagreeing)
-                return make(.fdInconclusive(reasons: conflict ? [.noisyEvaluation, .witnessesConflict] : [.noisyEvaluation]), nil,
+                let why = scan.outcome.warnings.isEmpty ? [FDWarning.noisyEvaluation] : scan.outcome.warnings
+                return make(.fdInconclusive(reasons: conflict ? (why + [.witnessesConflict]).sorted() : why), nil,
                             ladder: outcomes + [scan.outcome])
             }
         }
@@ -1419,11 +1430,25 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // A narrow plateau (a dead zone narrower than the steps) looks the same here and is left
         // undecided too; one as wide as the input's own scale is convicted as before (flat at
         // every step).
+        //
+        // A claimed 0 is that flat reading's slope, so the flat levels cannot judge it either, and
+        // the coarser levels' slope does not decide: Newton started at its root is flat within
+        // 10⁻⁸ and slopes by −1/5 beyond, and a claimed 0 (the variable forgotten) passed there on
+        // the flat levels, while a quantiser's 0 is its derivative. Such a claim is left
+        // undecided (``FDWarning/flatBelowScale``) where the plateau is f's own, moving f by more
+        // than its rounding could hide (``plateauExceedsRounding(slope:halfWidth:_:_:)``); 10⁸ +
+        // 10⁻⁴x is flat below 10⁻⁴ only as each sample rounds to ulp(10⁸), and its claimed 0 is
+        // still convicted.
         var flat = [Bool](repeating: false, count: levels.count)
-        if g != 0, let widest = levels.indices.first(where: { k in levels[k].value == 0 && levels[..<k].contains { $0.value != 0 } }) {
+        var flatReadsClaim = false
+        if let widest = levels.indices.first(where: { k in levels[k].value == 0 && levels[..<k].contains { $0.value != 0 } }) {
             let slope = levels[..<widest].map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
-            noise = Swift.max(noise, slope * Double(levels[widest].step))
-            for k in widest..<levels.count where levels[k].value == 0 { flat[k] = true }
+            if g != 0 {
+                noise = Swift.max(noise, slope * Double(levels[widest].step))
+                for k in widest..<levels.count where levels[k].value == 0 { flat[k] = true }
+            } else {
+                flatReadsClaim = plateauExceedsRounding(slope: slope, halfWidth: Double(levels[widest].step), r, d)
+            }
         }
         // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
         // Eₖ = (ρ²Dₖ − Dₖ₋₁)/(ρ² − 1), ρ = hₖ₋₁/hₖ, = D − b·hₖ₋₁²hₖ² + …: for a term that varies
@@ -1473,7 +1498,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let invisible = Swift.max(noise, eps * combineAbs(r, value.map { Double($0) }))
         let belowNoise = gap <= CheckOptions.errorEstimateSafety * invisible / unit
         let finding: ScanFinding
-        if judged.contains(where: { !$0.supportRuns.isEmpty }) {
+        if flatReadsClaim {
+            finding = .unresolved
+        } else if judged.contains(where: { !$0.supportRuns.isEmpty }) {
             finding = .supportsClaim
         } else if !belowNoise, judged.contains(where: { !$0.excludeRuns.isEmpty }) {
             finding = .excludesClaim
@@ -1505,7 +1532,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         let outcome = RungOutcome(witness: "central step scan", value: shown?.value, errorEstimate: shown?.error,
                                   step: shown?.step, outcome: word,
-                                  warnings: finding == .unresolved ? [.noisyEvaluation] : [], evaluations: line.evaluations)
+                                  warnings: finding == .unresolved ? [flatReadsClaim ? .flatBelowScale : .noisyEvaluation] : [],
+                                  evaluations: line.evaluations)
         // Whether the differences at steps below the shown level leave it beyond both errors:
         // structure on a scale the shown level's steps do not see.
         // Noise measured far above f's modelled rounding at the finest steps is structure too, or

@@ -61,6 +61,13 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// not shown wrong, and not shown right. Long loops (an RK4 integrator) reach path magnitudes
     /// of 10⁶, so in Float the bound can be the entry's own size; check in Double.
     case pathRounding = "path-rounding"
+    /// f took one value at every sample within some distance w of x and moves beyond it, and the
+    /// claim is 0: the slope of the flat part, which the settled differences beyond w do not
+    /// share. Not shown right, and not shown wrong: Newton started at its root returns its start
+    /// wherever the residual is below its tolerance, so a claimed 0 (a forgotten variable)
+    /// passed there, while for a quantiser (x rounded to a grid finer than the steps) 0 is the
+    /// derivative. Check at a step far beyond w, or where f moves at every scale.
+    case flatBelowScale = "flat-below-scale"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
