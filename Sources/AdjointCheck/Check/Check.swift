@@ -476,7 +476,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let v, v != 0, v.isFinite else { return false }
             return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
         }
-        base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
+        base.plateaus = entries.joined().compactMap(Self.exactPlateauNote)
+        // Not where exact differences found f constant near x: AD follows the code that ran, and
+        // a solver that returned its start gives 0 without leaving the AD types.
+        base.adAllZero = base.plateaus.isEmpty && !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
                 // Not where a difference crosses a kink: a hand-written relu at 0 has slope 0 on the
                 // branch taken, and its differences' 0.5 is no sign of a lost variable.
@@ -489,6 +492,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         base.measuredNoise = noiseNotes
         return base
+    }
+
+    /// The note for ``CheckReport/plateaus`` on an entry the exact rung found constant below a
+    /// float rung's settled slope (``FDWarning/flatBelowScale``); nil for any other entry.
+    static func exactPlateauNote(_ e: EntryCheck) -> String? {
+        guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
+              let exact = e.ladder.last(where: { $0.warnings.contains(.flatBelowScale) }), let inside = exact.step,
+              let beyond = e.ladder.first(where: { o in
+                  guard o.outcome != "unreliable", let v = o.value, let err = o.errorEstimate, let h = o.step else { return false }
+                  return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * err && h > inside
+              }), let slope = beyond.value, let step = beyond.step else { return nil }
+        return "entry (\(e.output), \(e.input)): exact differences at the step \(fmt(inside)) found f constant (0 to the last digit), "
+            + "while \(beyond.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)): f is constant near x, out to at least "
+            + "±\(fmt(inside)) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
+            + "already below its tolerance (Newton started at its root). Forward and reverse mode follow the code that ran and "
+            + "give the band's 0; a claim of the slope beyond is not shown wrong either. Check at a point where the solver "
+            + "iterates, or make it take at least one step (or tighten its tolerance) so that f follows its solution near x"
     }
 
     mutating func rung(_ k: Int) -> RungResult {
@@ -1118,6 +1138,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 case .disagree(let tol, let wrong): complexStepJudged = (name, w, tol, wrong)
                 case .unreliable: break
                 }
+            }
+            // Exact differences that read f exactly constant (0 ± 0) at a step below where a
+            // float rung settled on a slope beyond its estimate: f is constant in a band around x
+            // narrower than that rung's step, and moves beyond it. Newton started at its root
+            // returns its start wherever the residual is within its tolerance: AD of it and the
+            // exact differences inside the band say 0, central and adaptive beyond it −1/5 ± 3·10⁻¹¹.
+            // The exact rung, last on the ladder, convicted the implicit-function gradient
+            // (−1/5, 1/5), while the forward and reverse 0 were what the float rungs convicted.
+            // Both are derivatives of f, at different scales: neither is shown wrong.
+            if case .exactRationals = options.ladder[k], w.value == 0, w.errorEstimate == 0,
+               outcomes.contains(where: { o in
+                   guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
+                   return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
+               }) {
+                outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: w.step, outcome: "unreliable",
+                                            warnings: [.flatBelowScale], evaluations: w.evaluations))
+                return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)
             }
             if let done = record(name, w, judgement) { return done }
         }

@@ -83,7 +83,9 @@ public struct CheckReport: Sendable {
     /// Black-box entries along whose line f took f(x)'s value exactly at every sample out to some
     /// distance w while it moves beyond (a solver that stops at once where its residual is already
     /// below its tolerance), one line each saying at what scale and what to do: differences inside
-    /// w see a slope of 0, those beyond the solution's. Also among the ``notes``.
+    /// w see a slope of 0, those beyond the solution's. For a generic function, the entries whose
+    /// exact differences found f constant below a float rung's settled slope, where AD gives the
+    /// band's 0 (both ``FDWarning/flatBelowScale``). Also among the ``notes``.
     public internal(set) var plateaus: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
