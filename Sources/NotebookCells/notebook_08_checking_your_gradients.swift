@@ -97,7 +97,29 @@ func notebook_08_checking_your_gradients() throws {
           " witness within 1e-8 of it:", abs((eulerReport.entries[1][1].witnessValue ?? .nan) - byHand) < 1e-8)
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 196)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 197)
+    let newton: @Sendable ([Double]) -> Double = { p in
+        var x = 1.0
+        for _ in 0..<100 {
+            let r = x * x * x + p[0] * x - p[1]
+            if abs(r) <= 1e-8 { break }
+            x -= r / (3 * x * x + p[0])
+        }
+        return x
+    }
+    for (name, claim) in [("right (−1/5, 1/5)", [-0.2, 0.2]), ("forgot a (0, 1/5)", [0.0, 0.2])] {
+        let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in claim })
+        print(name + ":", r.entries[0].map { e -> String in
+            if case .fdInconclusive(let why) = e.verdict { return "inconclusive (" + why.map(\.rawValue).joined(separator: ", ") + ")" }
+            return e.verdict.name
+        })
+        for note in r.plateaus {   // its first sentence; the rest says what to do
+            print("  " + note[..<(note.range(of: " f is piecewise")?.lowerBound ?? note.endIndex)])
+        }
+    }
+#sourceLocation()
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 241)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -117,8 +139,8 @@ func notebook_08_checking_your_gradients() throws {
     print("reverse:", try gradient(of: { x in Softsign.apply(x[0]) }, at: [1.0]),
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
 #sourceLocation()
-    print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 238)
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 283)
     struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
@@ -132,8 +154,8 @@ func notebook_08_checking_your_gradients() throws {
               "a difference of the primitive alone", String(format: "%.12f", fault.expected))
     }
 #sourceLocation()
-    print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 271)
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 316)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -165,8 +187,8 @@ func notebook_08_checking_your_gradients() throws {
         print(hessianProperty.message.split(separator: "\n").filter { $0.contains("∂²f") }.prefix(1).joined())
     }
 #sourceLocation()
-    print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 326)
+    print("\u{1E}cell 9")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 371)
     enum SortPair: VectorPrimitive {
         static let name = "sort_pair"
         static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
