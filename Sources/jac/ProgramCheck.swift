@@ -83,6 +83,11 @@ struct ProgramCheckCommand: ParsableCommand {
     var outputNames: String?
     @Option(help: "The program's arithmetic: float64, or float32 (a float32 model, PyTorch's and JAX's default), whose outputs carry Float rounding that differences must allow for.")
     var precision: ProgramPrecision = .float64
+    @Option(help: ArgumentHelp("Relative tolerance of every entry, in place of the one each witness derives: to accept a program that iterates to a tolerance (a solver stopped at 1e-8 is that far from the claim of its converged solution). The check's small-gap note suggests a value.",
+                               valueName: "r"))
+    var rtol: Double?
+    @Option(help: ArgumentHelp("Absolute tolerance of every entry, in place of the derived one.", valueName: "a"))
+    var atol: Double?
 
     func validate() throws {
         // The check holds n unit directions of length n: 2000² doubles is 32 MB.
@@ -102,6 +107,9 @@ struct ProgramCheckCommand: ParsableCommand {
                 : "give exactly one of --at, --points or --domain (or --samples K alone)")
         }
         if directionalFirst && derivative != .jacobian { throw ValidationError("--directional-first applies to --derivative jacobian") }
+        for (name, value) in [("--rtol", rtol), ("--atol", atol)] {
+            if let value, !(value.isFinite && value >= 0) { throw ValidationError("\(name) must be a finite number ≥ 0, got \(value)") }
+        }
     }
 
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
@@ -611,11 +619,21 @@ extension ProgramCheckCommand {
     func blackBoxJacobian(of f: @escaping ([Double]) -> [Double], at x: [Double], claimed: [[Double]]) throws -> CheckReport {
         switch precision {
         case .float64:
-            return try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program")
+            return try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in claimed }, claimedName: "program", options: checkOptions)
         case .float32:
             return try checkBlackBoxJacobian(of: Self.inFloat(f), at: x.map { Float($0) },
-                                             claimed: { _ in claimed.map { $0.map { Float($0) } } }, claimedName: "program")
+                                             claimed: { _ in claimed.map { $0.map { Float($0) } } }, claimedName: "program",
+                                             options: checkOptions)
         }
+    }
+
+    /// The black-box defaults with `--rtol` and `--atol`: the small-gap note suggests an rtol
+    /// for a program that iterates to a tolerance, which `jac` had no way to set.
+    var checkOptions: CheckOptions {
+        var o = CheckOptions.blackBox
+        o.rtol = rtol
+        o.atol = atol
+        return o
     }
 
     /// The black-box J·v (`jvp`) or uᵀJ check in the program's precision.
@@ -624,14 +642,16 @@ extension ProgramCheckCommand {
         switch precision {
         case .float64:
             return jvp
-                ? try checkBlackBoxJVP(of: f, at: x, direction: vector, claimed: { _, _ in product }, claimedName: "program")
-                : try checkBlackBoxVJP(of: f, at: x, cotangent: vector, claimed: { _, _ in product }, claimedName: "program")
+                ? try checkBlackBoxJVP(of: f, at: x, direction: vector, claimed: { _, _ in product }, claimedName: "program",
+                                       options: checkOptions)
+                : try checkBlackBoxVJP(of: f, at: x, cotangent: vector, claimed: { _, _ in product }, claimedName: "program",
+                                       options: checkOptions)
         case .float32:
             let g = Self.inFloat(f), xf = x.map { Float($0) }, vf = vector.map { Float($0) }
             let pf = product.map { Float($0) }
             return jvp
-                ? try checkBlackBoxJVP(of: g, at: xf, direction: vf, claimed: { _, _ in pf }, claimedName: "program")
-                : try checkBlackBoxVJP(of: g, at: xf, cotangent: vf, claimed: { _, _ in pf }, claimedName: "program")
+                ? try checkBlackBoxJVP(of: g, at: xf, direction: vf, claimed: { _, _ in pf }, claimedName: "program", options: checkOptions)
+                : try checkBlackBoxVJP(of: g, at: xf, cotangent: vf, claimed: { _, _ in pf }, claimedName: "program", options: checkOptions)
         }
     }
 

@@ -46,7 +46,10 @@ final class ResearcherBlackBoxFollowUpTests: XCTestCase {
                 return XCTFail("no plateau note for x\(j): \(twice.notes)")
             }
             XCTAssertTrue(note.contains("flat below a scale of") && note.contains("piecewise constant"), note)
-            XCTAssertTrue(note.contains("tolerance") && note.contains("larger scale"), note)
+            XCTAssertTrue(note.contains("tighten its tolerance") && note.contains("where the solver iterates"), note)
+            // A larger step was advised once; it decides nothing for a claimed 0 (the scan still
+            // reaches into the band), so it is no longer offered.
+            XCTAssertFalse(note.contains("options.step"), note)
             XCTAssertTrue(twice.notes.contains(note))
         }
         // The scale said is the band's: the last flat sample lies within 10⁻⁸ and, the scan's
@@ -71,6 +74,11 @@ final class ResearcherBlackBoxFollowUpTests: XCTestCase {
         XCTAssertFalse(forgot.passed, forgot.renderTable())
         XCTAssertEqual(forgot.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), forgot.renderTable())
         XCTAssertEqual(forgot.entries[0][1].verdict, .agree, forgot.renderTable())
+        // At a step far beyond the band as well: the step scan still reaches into it.
+        var wide = CheckOptions.blackBox
+        wide.step = .absolute(1e-3)
+        let forgotWide = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [0, 0.2] }, options: wide)
+        XCTAssertEqual(forgotWide.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), forgotWide.renderTable())
         // The right gradient passes at the first rung's steps, beyond the band: nothing to say.
         let right = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [-0.2, 0.2] })
         XCTAssertTrue(right.passed, right.renderTable())

@@ -491,7 +491,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let suggested = Double.pow(10, (Double.log10(worst) + 1).rounded(.up))
         return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
             + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
-            + "right to that tolerance: set options.rtol (e.g. \(fmt(suggested))) to accept it; a wrong formula stays off by more"]
+            + "right to that tolerance: set options.rtol (jac check --program: --rtol) to accept it, e.g. \(fmt(suggested)); a wrong formula "
+            + "stays off by more"]
     }
 
     /// The note for ``CheckReport/plateaus`` on entry e: where every sample of its step scan out
@@ -527,9 +528,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w * reach(d))) within it. f is "
             + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
             + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond. A claimed 0, the flat part's "
-            + "slope, is left undecided there (flat-below-scale); any other claim is judged beyond the band. Check at a larger scale (options.step = .absolute(h), h far beyond "
-            + "\(fmt(w))) or at a point where the solver iterates, or tighten the solver's tolerance (or make it take at least one "
-            + "step) so f follows its solution below \(fmt(w)); a looser options.rtol cannot reconcile 0 with \(fmt(slope))"
+            + "slope, is left undecided there (flat-below-scale) at any step, since the differences "
+            + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
+            + "its tolerance (or make it take at least one step) so f follows its solution below \(fmt(w)); a looser tolerance "
+            + "of the check cannot reconcile 0 with \(fmt(slope))"
     }
 
     /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
