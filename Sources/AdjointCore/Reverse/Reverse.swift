@@ -74,12 +74,13 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     /// Records a unary registry op (see ``RegistryInterpreter``); constants are not recorded.
     @inlinable @inline(__always)
     public static func applyUnary(_ op: Op, _ x: Reverse, _ n: Int) -> Reverse {
-        Instrumentation.count(op)
+        // Not counted here: an op on a tape that anything observes fails the generation test
+        // below (the header's word carries the observation bit) and is counted on the slow path.
         if Rules.keepsPartial(op) { return applyKeepingPartial(op, x) }
         let z = Rules.primal(op, x.value, x.value, n)
         // The tape keeps powi's exponent in 32 bits; a larger one would be silently truncated.
         if op == .powi && _slowPath(n != Int(Int32(truncatingIfNeeded: n))) { reportExponentTooLarge(n) }
-        // Fast path, small enough to inline into user code: a variable on a live tape.
+        // Fast path, small enough to inline into user code: a variable on a live, unobserved tape.
         if let t = x.tape, _fastPath(x.generation == t.pointee.generation) {
             let i = t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)  // rhs: powi's exponent
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: Int(i)) }
@@ -97,13 +98,23 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, 0, node: Int(i)) }
             return Reverse(value: z, index: i, tape: t, generation: x.generation)
         }
-        return unaryOffTape(op, x, 0, z)
+        return unaryOffTape(op, x, 0, z, partial: p)
     }
 
-    /// A constant operand, or a variable whose tape is gone: nothing to record.
+    /// A constant operand, a variable on an observed tape (counted, then recorded as on the fast
+    /// path), or a variable whose tape is gone (reported; nothing to record).
     @inlinable @inline(never)
-    static func unaryOffTape(_ op: Op, _ x: Reverse, _ n: Int, _ z: V) -> Reverse {
-        if x.tape != nil { reportStale(op) }
+    static func unaryOffTape(_ op: Op, _ x: Reverse, _ n: Int, _ z: V, partial: V? = nil) -> Reverse {
+        Instrumentation.count(op)
+        if let t = x.tape {
+            if x.generation == t.pointee.liveGeneration {
+                let i = partial.map { t.pointee.push(op, x.index, z, partial: $0) }
+                    ?? t.pointee.push(op, x.index, Int32(truncatingIfNeeded: n), z)
+                if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: Int(i)) }
+                return Reverse(value: z, index: i, tape: t, generation: x.generation)
+            }
+            reportStale(op)
+        }
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
         return Reverse(constant: z)
     }
@@ -111,7 +122,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     /// Records a binary registry op; a constant operand is written to the tape once.
     @inlinable @inline(__always)
     public static func applyBinary(_ op: Op, _ x: Reverse, _ y: Reverse) -> Reverse {
-        Instrumentation.count(op)
+        // Counted on the slow path only, as in applyUnary.
         let z = Rules.primal(op, x.value, y.value, 0)
         // Fast path: both operands variables of the same live tape.
         if let t = x.tape, t == y.tape, x.generation == y.generation,
@@ -137,13 +148,15 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
         return binaryMixed(op, x, y, z)
     }
 
-    /// At least one operand is a constant (written to the tape once so the sweep can read it), or
-    /// comes from another or a dead tape (reported, then treated as a constant).
+    /// At least one operand is a constant (written to the tape once so the sweep can read it),
+    /// the tape is observed (counted here), or an operand comes from another or a dead tape
+    /// (reported, then treated as a constant).
     @inlinable @inline(never)
     static func binaryMixed(_ op: Op, _ x: Reverse, _ y: Reverse, _ z: V) -> Reverse {
+        Instrumentation.count(op)
         let live: (Reverse) -> Bool = { v in
             guard let t = v.tape else { return false }
-            return v.generation == t.pointee.generation
+            return v.generation == t.pointee.liveGeneration
         }
         let t = live(x) ? x.tape : (live(y) ? y.tape : nil)
         if (x.tape != nil && (x.tape != t || !live(x))) || (y.tape != nil && (y.tape != t || !live(y))) {
@@ -157,7 +170,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
         let b = y.tape == t && live(y) ? y.index : t.pointee.pushConstant(y.value)
         let i = t.pointee.push(op, a, b, z)
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: Int(i)) }
-        return Reverse(value: z, index: i, tape: t, generation: t.pointee.generation)
+        return Reverse(value: z, index: i, tape: t, generation: t.pointee.liveGeneration)
     }
 
     @usableFromInline @inline(never)
@@ -185,7 +198,7 @@ extension Reverse {
         var tape: UnsafeMutablePointer<TapeStorage<V>>? = nil
         for v in xs {
             guard let t = v.tape else { continue }
-            if v.generation != t.pointee.generation || (tape != nil && tape != t) {
+            if v.generation != t.pointee.liveGeneration || (tape != nil && tape != t) {
                 Diagnostics.report(.foreignVariable("\(what) combined variables of two different tapes, or of a tape that no longer exists"))
                 return nil
             }
@@ -217,7 +230,7 @@ extension Reverse {
                               firstOutput: -1, outputCount: 0)
         let i = t.pointee.pushCustom(node, a, z)
         Diagnostics.check(P.self, x.value, y.value, node: Int(i))
-        return i < 0 ? Reverse(constant: z) : Reverse(value: z, index: i, tape: t, generation: t.pointee.generation)
+        return i < 0 ? Reverse(constant: z) : Reverse(value: z, index: i, tape: t, generation: t.pointee.liveGeneration)
     }
 
     /// A user vector primitive: its m outputs are m consecutive tape entries; the sweep calls the
@@ -270,7 +283,7 @@ extension Reverse {
         for value in y {
             let i = t.pointee.pushCustom(node, -1, V(value))
             if i < 0 { return y.map { Reverse(constant: V($0)) } }
-            out.append(Reverse(value: V(value), index: i, tape: t, generation: t.pointee.generation))
+            out.append(Reverse(value: V(value), index: i, tape: t, generation: t.pointee.liveGeneration))
         }
         Diagnostics.noteKink(P.self, xv, node: Int(first))
         return out

@@ -38,8 +38,9 @@ public final class Tape<V: ADScalar> {
         assert(MemoryLayout<TapeStorage<V>>.size <= Int(ADJOINT_TAPE_HEADER_BYTES)
                && MemoryLayout<TapeStorage<V>>.offset(of: \.generation) ?? 0 >= MemoryLayout<UnsafeRawPointer>.size)
         storage = adjoint_tape_header_acquire().bindMemory(to: TapeStorage<V>.self, capacity: 1)
-        storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit),
-                                           generation: adjoint_next_tape_generation()))
+        // Dead (0) until CAdjointSupport gives it its number and observation bit under its lock.
+        storage.initialize(to: TapeStorage(capacity: capacity, limit: Swift.max(1, limit), generation: 0))
+        adjoint_tape_header_start(storage, TapeStorage<V>.generationOffset, adjoint_next_tape_generation())
     }
 
     deinit {
@@ -50,7 +51,7 @@ public final class Tape<V: ADScalar> {
         storage.pointee.customs = []
         // Every other field of the header is trivial, so it stays initialised with a dead
         // generation that no live tape has; the block goes back to the pool instead of to malloc.
-        storage.pointee.generation = 0
+        adjoint_tape_header_kill(storage, TapeStorage<V>.generationOffset)
         adjoint_tape_header_release(storage)
     }
 
@@ -72,7 +73,7 @@ public final class Tape<V: ADScalar> {
     @inlinable public func variable(_ value: V) -> Reverse<V> {
         let i = storage.pointee.pushInput(value)
         return i < 0 ? Reverse(constant: value)
-                     : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.generation)
+                     : Reverse(value: value, index: i, tape: storage, generation: storage.pointee.liveGeneration)
     }
 
     /// One new variable per value of `x`, in order: the same variables as `x.map { variable($0) }`,
@@ -82,7 +83,7 @@ public final class Tape<V: ADScalar> {
         guard let start = x.withUnsafeBufferPointer({ s.pointee.pushInputs($0) }) else {
             return x.map { variable($0) }
         }
-        let generation = s.pointee.generation
+        let generation = s.pointee.liveGeneration
         // Written in place: a mapped range checked each x[k] and went through the array's
         // growth path, 5% of recording `make bench`'s f (perf).
         return x.withUnsafeBufferPointer { xs in
@@ -98,7 +99,7 @@ public final class Tape<V: ADScalar> {
 
     /// Whether `x` was recorded on this tape (constants belong to every tape).
     @inlinable public func owns(_ x: Reverse<V>) -> Bool {
-        x.tape == nil || (x.tape == storage && x.generation == storage.pointee.generation)
+        x.tape == nil || (x.tape == storage && x.generation == storage.pointee.liveGeneration)
     }
 
     /// The op, argument indices and value of entry `i`, for walking the graph (fault localisation,

@@ -1,3 +1,5 @@
+import CAdjointSupport
+
 /// The flat Wengert list behind a ``Tape``: one entry per evaluated op, stored as a struct of
 /// arrays (op code, two argument indices, output value). No closures, no per-node objects.
 ///
@@ -42,9 +44,19 @@ struct TapeStorage<V: ADScalar> {
     @usableFromInline var allocated: Int
     /// Most entries this tape may hold; past it recording stops and reports ``ADError/limitExceeded(what:limit:)``.
     @usableFromInline let limit: Int
-    /// This tape's number; variables carry it so one from a dead tape is caught (see Reverse).
-    /// Set to 0 when the tape dies: the header memory is recycled, never freed (see `Tape.deinit`).
+    /// This tape's number, with the observation bit (`ADJOINT_OBSERVED_BIT`) set while anything
+    /// observes (counts ops or plants a rule mutation): variables carry the number without the
+    /// bit, so an op compares one word to find its tape live and unobserved, and takes the slow
+    /// path that counts otherwise (see Reverse). Set to 0 when the tape dies: the header memory is
+    /// recycled, never freed (see `Tape.deinit`). Written only by CAdjointSupport, under the lock
+    /// that re-marks live headers when the observation flags change.
     @usableFromInline var generation: UInt32
+    /// The tape's number without the observation bit: what its variables carry.
+    @inlinable var liveGeneration: UInt32 { generation & ~UInt32(ADJOINT_OBSERVED_BIT) }
+    /// Where ``generation`` lies in the header, for CAdjointSupport's writes.
+    @inlinable static var generationOffset: UInt {
+        UInt(MemoryLayout<TapeStorage<V>>.offset(of: \TapeStorage<V>.generation) ?? 0)
+    }
     /// Most entries reserved before any are recorded; beyond it the tape grows by doubling, so an
     /// over-generous capacity hint cannot allocate gigabytes up front.
     @usableFromInline static var largestInitialCapacity: Int { 1 << 24 }
