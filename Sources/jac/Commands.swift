@@ -551,7 +551,7 @@ func describe(_ w: FDWarning) -> String {
     case .underflow: return "complex-step imaginary parts underflowed, or a difference over its step fell below the normal range: a tiny |x| or derivative"
     case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
     case .aliased: return "a sin, cos or tan argument moves by more than a radian over the step: the differences cannot see its slope"
-    case .flatBelowScale: return "f is constant near x and moves beyond: the claimed 0 matches only the flat part, not the slope the differences settle on beyond it"
+    case .flatBelowScale: return "f is constant near x and moves beyond it: the claim matches one of the two scales, and the check cannot tell which the derivative should be (check where f moves at every scale)"
     case .pathRounding: return "the claim is off by less than the rounding the formula's path magnitudes allow a derivative: not shown wrong or right (check in Double)"
     }
 }

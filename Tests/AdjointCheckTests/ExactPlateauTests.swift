@@ -43,6 +43,40 @@ final class ExactPlateauTests: XCTestCase {
         }
     }
 
+    /// The rule reads the subjects (a review): a claim that is neither the band's 0 nor the slope
+    /// beyond is judged as before, and the exact differences' 0 convicts (7, 7), wrong at every
+    /// scale; by hand the gradient is (−1/5, 1/5) beyond the band and 0 inside it.
+    func testAClaimWrongAtEveryScaleIsStillConvicted() throws {
+        let r = try checkGradient(of: NewtonRoot(), at: [2.0, 3.0], claimedGradient: { _ in [7, 7] })
+        XCTAssertEqual(r.entries.joined().map(\.verdict), [.ruleWrong(subjects: ["claimed"]), .ruleWrong(subjects: ["claimed"])],
+                       r.renderTable())
+    }
+
+    /// A branch the tape does not record, constant up to c and moving on one side only: f is
+    /// p − c beyond c and 0 below it, so at 0 (c = 10⁻⁷) its derivative is 0, by hand, and the
+    /// float rungs' steps straddle the branch. f does not move on both sides, so this is no
+    /// plateau: 0 agrees and 1 is convicted, as before the rule (a review found both inconclusive).
+    /// x² + that branch reads 0 ± 0 in exact differences too (x² is even about 0) but is not
+    /// constant there: its derivative 0 agrees.
+    func testABranchNearXIsNoPlateau() throws {
+        struct Branch: ADFunction {
+            let c: Double
+            let square: Bool
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
+                let ramp: T = p[0] > T(c) ? p[0] - T(c) : 0
+                return [square ? p[0] * p[0] + ramp : ramp]
+            }
+        }
+        for square in [false, true] {
+            let f = Branch(c: 1e-7, square: square)
+            let zero = try checkGradient(of: f, at: [0.0], claimedGradient: { _ in [0] })
+            XCTAssertEqual(zero.entries[0][0].verdict, .agree, "square \(square)\n" + zero.renderTable())
+            XCTAssertTrue(zero.plateaus.isEmpty, zero.renderTable())
+        }
+        let one = try checkGradient(of: Branch(c: 1e-7, square: false), at: [0.0], claimedGradient: { _ in [1] })
+        XCTAssertEqual(one.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), one.renderTable())
+    }
+
     /// Away from the root the solver iterates and the band is gone: at (2.5, 3) the root x
     /// solves x³ + 2.5x = 3 (bisected here in Double, independently of the check), and the
     /// implicit-function gradient (−x, 1)/(3x² + 2.5) agrees to the solver's tolerance (exact

@@ -74,6 +74,19 @@ final class ResearcherBlackBoxFollowUpTests: XCTestCase {
         XCTAssertFalse(forgot.passed, forgot.renderTable())
         XCTAssertEqual(forgot.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), forgot.renderTable())
         XCTAssertEqual(forgot.entries[0][1].verdict, .agree, forgot.renderTable())
+        // A claim too small to move f above its rounding within the band reads as 0 there too
+        // (10⁻¹⁷ was convicted where 0 was undecided: a review).
+        let tiny = try checkBlackBoxGradient(of: f, at: [2, 3], claimedGradient: { _ in [1e-17, 0.2] })
+        XCTAssertEqual(tiny.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), tiny.renderTable())
+        // J·v along v = (10⁻⁴, 0): by hand J·v = −1/5 · 10⁻⁴ = −2·10⁻⁵, and f is flat for
+        // |t| ≤ 10⁻⁸/10⁻⁴ = 10⁻⁴ along the line; the forgotten variable's J·v = 0 agreed there while
+        // the plateau test multiplied the change by the direction's reach once too often.
+        let jvp = try checkBlackBoxJVP(of: { [Researcher.cubicRoot($0, tol: 1e-8)] }, at: [2.0, 3.0], direction: [1e-4, 0],
+                                       claimed: { _, _ in [0] })
+        XCTAssertEqual(jvp.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), jvp.renderTable())
+        let jvpRight = try checkBlackBoxJVP(of: { [Researcher.cubicRoot($0, tol: 1e-8)] }, at: [2.0, 3.0], direction: [1e-4, 0],
+                                            claimed: { _, _ in [-2e-5] })
+        XCTAssertTrue(jvpRight.passed, jvpRight.renderTable())
         // At a step far beyond the band as well: the step scan still reaches into it.
         var wide = CheckOptions.blackBox
         wide.step = .absolute(1e-3)

@@ -45,10 +45,11 @@ final class ProgramToleranceTests: XCTestCase {
     }
 
     func testToleranceOptionsRefuseNonsense() throws {
-        for bad in [["--rtol", "nan"], ["--rtol=-1"], ["--atol", "inf"]] {
-            let r = try run("newton_root.py", ["--inputs", "2", "--at=2.5,3"] + bad)
+        // At --rtol 1 the forgotten variable's 0 would pass (|0 − w| ≤ 1·|w|), so it is refused.
+        for bad in [["--rtol", "nan"], ["--rtol=-1"], ["--rtol", "1"], ["--rtol", "inf"]] {
+            let r = try run("newton_root.py --forget", ["--inputs", "2", "--at=2.5,3"] + bad)
             XCTAssertEqual(r.status, 2, "\(bad): " + r.stderr)
-            XCTAssertTrue(r.stderr.contains("must be a finite number ≥ 0"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("--rtol must be at least 0 and below 1"), r.stderr)
         }
     }
 }

@@ -521,11 +521,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return v.isFinite && v != 0 && err < 0.1 * Swift.abs(v) && h > w
         }.min { ($0.step ?? 0) < ($1.step ?? 0) }
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
-        guard plateauExceedsRounding(slope: slope, halfWidth: w, r, d) else { return nil }
+        guard plateauExceedsRounding(slope: slope, halfWidth: w, r) else { return nil }
         let along = directions.count == x.count ? "x\(d)" : "the direction"
         return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
-            + "of x returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
-            + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w * reach(d))) within it. f is "
+            + "of x along it returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
+            + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w)) within it. f is "
             + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
             + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond. A claimed 0, the flat part's "
             + "slope, is left undecided there (flat-below-scale) at any step, since the differences "
@@ -540,12 +540,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// rounding hides (as in ``flatRoundingBound(_:_:)``: a few ulps of f, its inputs and 1, or f's
     /// measured noise). 10⁸ + 10⁻⁴x is flat below 10⁻⁴ only because each sample rounds to
     /// ulp(10⁸); Newton started at its root moves f by 10⁻⁹ across its flat band, 10⁷ ulps of f.
-    func plateauExceedsRounding(slope: Double, halfWidth: Double, _ r: Int, _ d: Int) -> Bool {
+    /// `slope` is along the probe's line parameter t and `halfWidth` in t, so the change is their
+    /// product; multiplied by the direction's reach as well, a J·v along v = (10⁻⁴, 0) with the
+    /// forgotten variable's 0 still agreed (a review).
+    func plateauExceedsRounding(slope: Double, halfWidth: Double, _ r: Int) -> Bool {
+        Swift.abs(slope) * halfWidth > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * plateauRoundingBound(r)
+    }
+
+    /// What f's rounding can hide of its change along a line, as in ``flatRoundingBound(_:_:)``: a
+    /// few ulps of f, its inputs and 1, or f's measured noise where larger.
+    func plateauRoundingBound(_ r: Int) -> Double {
         let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
         var hidden = DifferenceTuning.evaluationNoiseULPs * eps
             * combineAbs(r, value.map { Swift.max(Swift.abs(Double($0)), 1, inputScale) })
         if !noiseFloor.isEmpty { hidden = Swift.max(hidden, combineAbs(r, noiseFloor)) }
-        return Swift.abs(slope) * halfWidth * reach(d) > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * hidden
+        return hidden
     }
 
     /// The relative error at or below which every conviction of a check gets the small-gap note:
@@ -1438,18 +1447,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // 10⁻⁸ and slopes by −1/5 beyond, and a claimed 0 (the variable forgotten) passed there on
         // the flat levels, while a quantiser's 0 is its derivative. Such a claim is left
         // undecided (``FDWarning/flatBelowScale``) where the plateau is f's own, moving f by more
-        // than its rounding could hide (``plateauExceedsRounding(slope:halfWidth:_:_:)``); 10⁸ +
+        // than its rounding could hide (``plateauExceedsRounding(slope:halfWidth:_:)``); 10⁸ +
         // 10⁻⁴x is flat below 10⁻⁴ only as each sample rounds to ulp(10⁸), and its claimed 0 is
         // still convicted.
         var flat = [Bool](repeating: false, count: levels.count)
         var flatReadsClaim = false
         if let widest = levels.indices.first(where: { k in levels[k].value == 0 && levels[..<k].contains { $0.value != 0 } }) {
             let slope = levels[..<widest].map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
-            if g != 0 {
-                noise = Swift.max(noise, slope * Double(levels[widest].step))
+            let flatStep = Double(levels[widest].step)
+            // A claim too small to move f above its rounding across the flat step reads as 0 there
+            // too (10⁻¹⁷ was convicted where 0 was undecided: a review).
+            if Swift.abs(g) * flatStep > plateauRoundingBound(r) {
+                noise = Swift.max(noise, slope * flatStep)
                 for k in widest..<levels.count where levels[k].value == 0 { flat[k] = true }
             } else {
-                flatReadsClaim = plateauExceedsRounding(slope: slope, halfWidth: Double(levels[widest].step), r, d)
+                flatReadsClaim = plateauExceedsRounding(slope: slope, halfWidth: flatStep, r)
             }
         }
         // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation

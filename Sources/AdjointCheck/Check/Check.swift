@@ -477,13 +477,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
         }
         base.plateaus = entries.joined().compactMap(Self.exactPlateauNote)
-        // Not where exact differences found f constant near x: AD follows the code that ran, and
-        // a solver that returned its start gives 0 without leaving the AD types.
-        base.adAllZero = base.plateaus.isEmpty && !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
+        base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
                 // Not where a difference crosses a kink: a hand-written relu at 0 has slope 0 on the
                 // branch taken, and its differences' 0.5 is no sign of a lost variable.
                 if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.crossesKink) { return false }
+                // Nor where exact differences found f constant near x: AD follows the code that
+                // ran, and a solver that returned its start gives 0 without leaving the AD types.
+                if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale) { return false }
                 return significant(e.witnessValue, e.errorEstimate)
                     || e.ladder.contains { $0.outcome != "unreliable" && significant($0.value, $0.errorEstimate) }
             }
@@ -492,6 +493,41 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         base.measuredNoise = noiseNotes
         return base
+    }
+
+    /// The slope two reliable float rungs settled on at steps above `exactStep`, consistent with
+    /// each other within their estimates (nonzero beyond its estimate), with the larger of their
+    /// errors and the smaller step; nil when fewer than two agree.
+    func settledSlopeBeyond(_ outcomes: [RungOutcome], exactStep: Double) -> (slope: Double, error: Double, step: Double)? {
+        let settled = outcomes.filter { o in
+            guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
+            return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > exactStep
+        }
+        for (k, a) in settled.enumerated() {
+            for b in settled[(k + 1)...] where BlackBoxChecker<V>.consistent(a, b) == true {
+                guard let v = a.value, let ea = a.errorEstimate, let eb = b.errorEstimate, let ha = a.step, let hb = b.step else { continue }
+                return (v, Swift.max(ea, eb), Swift.min(ha, hb))
+            }
+        }
+        return nil
+    }
+
+    /// Whether fᵢ is constant about x along eⱼ and moves beyond with `slope` on both sides: f takes
+    /// f(x)'s value exactly at x ± `exactStep`, and its one-sided slopes at ± `step` agree with
+    /// `slope` within a tenth (four evaluations of f).
+    func isPlateau(output i: Int, input j: Int, exactStep: Double, slope: Double, step: Double) -> Bool {
+        guard i < value.count, step > 0, step.isFinite else { return false }
+        let f0 = Double(value[i])
+        func at(_ t: Double) -> Double? {
+            var p = x
+            p[j] += V(t)
+            Instrumentation.countEvaluation(1)
+            let (y, _) = Diagnostics.collect { f(p) }
+            return i < y.count ? Double(y[i]) : nil
+        }
+        guard at(exactStep) == f0, at(-exactStep) == f0, let up = at(step), let down = at(-step) else { return false }
+        let (forward, backward) = ((up - f0) / step, (f0 - down) / step)
+        return [forward, backward].allSatisfy { $0.isFinite && Swift.abs($0 - slope) <= 0.1 * Swift.abs(slope) }
     }
 
     /// The note for ``CheckReport/plateaus`` on an entry the exact rung found constant below a
@@ -1147,11 +1183,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // The exact rung, last on the ladder, convicted the implicit-function gradient
             // (−1/5, 1/5), while the forward and reverse 0 were what the float rungs convicted.
             // Both are derivatives of f, at different scales: neither is shown wrong.
+            //
+            // Only for a plateau of f's own, and only where every subject is one of the two
+            // readings (a review): f takes f(x)'s value exactly at x ± the exact step (an f even
+            // about x, x² + a branch beyond 10⁻⁷, also reads 0 ± 0 there), two float rungs settled
+            // on one slope, and f moves with that slope on both sides beyond the band (a branch
+            // p > c ? p − c : 0 is constant up to c and moves on one side only: a kink near x, which
+            // the rungs straddle). A claim far from both readings (7 for −1/5) is judged as before.
             if case .exactRationals = options.ladder[k], w.value == 0, w.errorEstimate == 0,
-               outcomes.contains(where: { o in
-                   guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
-                   return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
-               }) {
+               let beyond = settledSlopeBeyond(outcomes, exactStep: w.step),
+               values.allSatisfy({ v in
+                   let tol = CheckOptions.errorEstimateSafety * beyond.error + eps.squareRoot() * Swift.abs(beyond.slope)
+                   return Swift.abs(v.1) <= tol || Swift.abs(v.1 - beyond.slope) <= tol
+               }),
+               isPlateau(output: i, input: j, exactStep: w.step, slope: beyond.slope, step: beyond.step) {
                 outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: w.step, outcome: "unreliable",
                                             warnings: [.flatBelowScale], evaluations: w.evaluations))
                 return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)

@@ -61,12 +61,14 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// not shown wrong, and not shown right. Long loops (an RK4 integrator) reach path magnitudes
     /// of 10⁶, so in Float the bound can be the entry's own size; check in Double.
     case pathRounding = "path-rounding"
-    /// f took one value at every sample within some distance w of x and moves beyond it, and the
-    /// claim is 0: the slope of the flat part, which the settled differences beyond w do not
-    /// share. Not shown right, and not shown wrong: Newton started at its root returns its start
-    /// wherever the residual is below its tolerance, so a claimed 0 (a forgotten variable)
-    /// passed there, while for a quantiser (x rounded to a grid finer than the steps) 0 is the
-    /// derivative. Check at a step far beyond w, or where f moves at every scale.
+    /// f took f(x)'s value at every sample within some distance w of x and moves beyond it with
+    /// one slope on both sides, and the subjects read one scale or the other: a black box's
+    /// claimed 0 (or a claim too small to move f above its rounding within w), or, for a generic
+    /// function, AD's 0 and the exact differences' 0 inside the band beside a claim of the slope
+    /// beyond. Not shown right, and not shown wrong: Newton started at its root returns its start
+    /// wherever the residual is below its tolerance, so a claimed 0 (a forgotten variable) passed
+    /// there, while for a quantiser 0 is the derivative. A larger step does not decide it; check
+    /// at a point where f moves at every scale (where the solver iterates).
     case flatBelowScale = "flat-below-scale"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
