@@ -1147,14 +1147,24 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // The exact rung, last on the ladder, convicted the implicit-function gradient
             // (−1/5, 1/5), while the forward and reverse 0 were what the float rungs convicted.
             // Both are derivatives of f, at different scales: neither is shown wrong.
-            if case .exactRationals = options.ladder[k], w.value == 0, w.errorEstimate == 0,
-               outcomes.contains(where: { o in
-                   guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
-                   return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
-               }) {
-                outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: w.step, outcome: "unreliable",
-                                            warnings: [.flatBelowScale], evaluations: w.evaluations))
-                return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)
+            // A value of exactly 0 with an estimate is the band's edge between h/2 and h: the
+            // extrapolation from h/2 and h/4, (4·D(h/4) − D(h/2))/3, is 0 because f took one value
+            // at both, and only D(h) moved. Newton from 1 with its start residual 8.6·10⁻⁹ under
+            // a tolerance of 10⁻⁸ stays at 1 for δa up to 1.4·10⁻⁹, inside the exact step 1.9·10⁻⁹:
+            // the exact rung read 0 ± 0.19, was unreliable, and the complex step's 0 convicted
+            // the implicit-function gradient while central's −0.2 ± 3·10⁻¹¹ had convicted the
+            // modes (Jacobi stopped on its residual at its start convicted forward, reverse and
+            // the right claim so). The band is then known out to h/2 only.
+            if case .exactRationals = options.ladder[k], w.value == 0 {
+                let inside = w.errorEstimate == 0 ? w.step : w.step / 2
+                if outcomes.contains(where: { o in
+                    guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
+                    return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > inside
+                }) {
+                    outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: inside, outcome: "unreliable",
+                                                warnings: [.flatBelowScale], evaluations: w.evaluations))
+                    return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)
+                }
             }
             if let done = record(name, w, judgement) { return done }
         }
