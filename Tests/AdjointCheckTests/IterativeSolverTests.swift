@@ -94,4 +94,20 @@ final class IterativeSolverTests: XCTestCase {
         let slipped = try checkGradient(of: EarlyExitJacobi(), at: [1, 2], claimedGradient: { _ in [2.0 / 11, -3.0 / 11] })
         XCTAssertEqual(slipped.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
     }
+
+    /// At the same point, a gradient that forgot ∂/∂a, (0, 1/5), and one that forgot both, (0, 0):
+    /// the complex step's 0 (the band's, as AD's) agreed with them after central's −0.2 ± 3·10⁻¹¹
+    /// had disagreed, and entry (0, 0) passed before the exact rung was reached. A claim read only
+    /// inside the band is not shown right: no entry agrees, and the report does not pass.
+    func testWarmNewtonDoesNotPassAForgottenVariableOnTheComplexStepsZero() throws {
+        let (a, b) = (2.0, 3.0 - 8.6e-9)
+        let x = cubicRoot(a, b), d = 3 * x * x + a
+        for claim in [[0, 1 / d], [0.0, 0.0]] {
+            let r = try checkGradient(of: WarmNewton(), at: [a, b], claimedGradient: { _ in claim })
+            XCTAssertNotEqual(r.entries[0][0].verdict, .agree, "\(claim)\n" + r.renderTable())
+            XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), "\(claim)\n" + r.renderTable())
+            XCTAssertFalse(r.passed, r.renderTable())
+            XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
+        }
+    }
 }

@@ -838,6 +838,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // carry a few hundred ulps, where the complex step's estimate is 1e-19), and a zero entry
         // is judged on the row's and f's scale, not its own.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // Whether an agreement on exactly 0 was deferred beside a disagreeing rung's settled slope
+        // (see `record`).
+        var zeroAgreementDeferred = false
         // Whether a vector primitive's measured noise excused a disagreement (then a difference
         // told that noise is taken, ``measuredNoiseEstimate(input:)``).
         var opaqueNoiseExcused = false
@@ -1066,8 +1069,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // rule 0.1% off stood over central's disagreement at 4e-5 (a review); the ladder goes
                 // on, and what is sharper decides (see `looseAgreement` below).
                 let looserThanADisagreement = sharpestDisagreement.map { $0.2 < tol } ?? false
+                // An agreement on exactly 0 at a step below a rung that disagreed on a slope beyond
+                // its own estimate: f may be constant only in a band narrower than that rung's step,
+                // as a solver is that returns its start where the residual is within its tolerance,
+                // and exact differences can tell (the plateau below). Newton from 1 with its start
+                // residual 8.6·10⁻⁹ under 10⁻⁸ passed a gradient that forgot ∂/∂a, (0, 1/5), on the
+                // complex step's 0 over central's −0.2 ± 3·10⁻¹¹. The ladder goes on; if nothing
+                // later decides, the witnesses conflict.
+                let zeroBesideSlope = w.value == 0 && outcomes.dropLast().contains { o in
+                    guard o.outcome == "disagree", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
+                    return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
+                }
+                if zeroBesideSlope { zeroAgreementDeferred = true }
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)
-                    || looserThanADisagreement
+                    || looserThanADisagreement || zeroBesideSlope
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
                     if loose && laterDisagreement == nil {
@@ -1198,6 +1213,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
+            if zeroAgreementDeferred && sharpestDisagreement != nil {
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
             // A fixed stencil's estimate (h against 2h, at a step chosen from |x| alone) is not
             // verified against f: where it lies further from a verified witness's agreement than
