@@ -110,4 +110,20 @@ final class IterativeSolverTests: XCTestCase {
             XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
         }
     }
+
+    /// Bisection at (2, 3), root 1: the implicit-function gradient (−1/5, 1/5) was rule-wrong on
+    /// both entries, convicted by the complex step's 0 (the tread's), although adaptive and
+    /// Richardson had each settled on ±1/5 ± 10⁻⁷ and convicted the modes' 0. Neither side is
+    /// shown wrong. A claim with the sign of ∂/∂a slipped, (1/5, 1/5), is still convicted there:
+    /// every witness rejects it.
+    func testBisectionsStaircaseConvictsNeitherTheTreadsZeroNorTheRootsSlope() throws {
+        let x = cubicRoot(2, 3), d = 3 * x * x + 2
+        XCTAssertEqual(x, 1, accuracy: 1e-15)
+        let right = try checkGradient(of: Bisection(), at: [2, 3], claimedGradient: { _ in [-x / d, 1 / d] })
+        let conflict = Verdict.fdInconclusive(reasons: [.witnessesConflict])
+        XCTAssertEqual(right.entries.joined().map(\.verdict), [conflict, conflict], right.renderTable())
+        let slipped = try checkGradient(of: Bisection(), at: [2, 3], claimedGradient: { _ in [x / d, 1 / d] })
+        XCTAssertEqual(slipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
+        XCTAssertFalse(slipped.passed)
+    }
 }
