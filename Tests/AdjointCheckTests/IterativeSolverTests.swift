@@ -126,4 +126,35 @@ final class IterativeSolverTests: XCTestCase {
         XCTAssertEqual(slipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
         XCTAssertFalse(slipped.passed)
     }
+
+    /// r₀ = 9.5·10⁻⁹ puts the band's edge along a 5·10⁻¹⁰ away, inside half the exact step, so
+    /// the exact rung cannot show the band (0.37 ± 1.7, unreliable), nor do adaptive or
+    /// Richardson settle; central settles on −0.2 ± 3·10⁻¹¹ and the complex step on the band's 0.
+    /// The complex step, last to disagree, convicted the implicit-function gradient over central,
+    /// which found it right. With nothing sharper, neither side is shown wrong. (Beyond the band
+    /// f is the iterate stopped at |r| ≤ 10⁻⁸, whose slope differs from the root's by ~2·10⁻⁹
+    /// relative: the claim is judged at 10⁻⁶, as a user checking a solver would.)
+    func testWarmNewtonWithTheBandEdgeInsideHalfTheExactStepIsAConflict() throws {
+        let (a, b) = (2.0, 3.0 - 9.5e-9)
+        let x = cubicRoot(a, b), d = 3 * x * x + a
+        var o = CheckOptions()
+        o.rtol = 1e-6
+        let r = try checkGradient(of: WarmNewton(), at: [a, b], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.witnessesConflict]), r.renderTable())
+        XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
+    }
+
+    /// Bisection at (2.5, 3): along b the exact rung settled on 0.2083 ± 0 (its three steps span
+    /// a whole number of treads in a ratio that extrapolates exactly), beside central's
+    /// 0.2018976 ± 10⁻¹¹, the implicit-function value (1/(3x² + 2.5) with x bisected in Double).
+    /// It convicted every subject, the complex step's tread 0 then convicted the claim alone.
+    /// (Central's value carries the treads' noise, 5·10⁻⁷ relative here: judged at 10⁻⁶.)
+    func testBisectionsStaircaseAlongBConvictsNothingThatCentralFoundRight() throws {
+        let x = cubicRoot(2.5, 3), d = 3 * x * x + 2.5
+        var o = CheckOptions()
+        o.rtol = 1e-6
+        let r = try checkGradient(of: Bisection(), at: [2.5, 3], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
+        XCTAssertFalse(r.entries.joined().contains { $0.verdict == .agree }, r.renderTable())
+    }
 }

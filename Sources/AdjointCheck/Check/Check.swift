@@ -854,9 +854,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The complex step's judgement, when it was reliable: its value, tolerance and the
         // subjects it found wrong (none when it agreed). See `convict`.
         var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
-        // The reliable disagreements of the rungs that verify their steps on f (adaptive,
-        // Richardson), with the subjects each found wrong: see `convict`.
-        var verifiedDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
+        // The reliable disagreements of the difference rungs that subtract samples (all but the
+        // complex step), with the subjects each found wrong: see `convict`.
+        var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
         let sharp = eps.squareRoot()
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
@@ -974,14 +974,18 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
         func convict(_ wrong: [String], _ decided: (String, DifferenceEstimate, Double)) -> EntryCheck {
             let (decidedName, w, tol) = decided
-            // A verified difference (adaptive, Richardson) that settled reliably on another value,
-            // beyond both tolerances, and found right a subject this witness convicts: the two see
-            // different derivatives of f (at their steps, and at this one's), and neither convicts.
-            // Bisection's output moves with its inputs only through the signs it tests: a staircase
-            // whose treads are ~10⁻¹⁰ wide, where AD and the complex step read the tread's 0 and
-            // adaptive and Richardson, from 10⁻⁴ to 0.06, the root's slope −1/5 ± 10⁻⁷. The complex
-            // step, last to disagree, convicted the implicit-function gradient (−1/5, 1/5).
-            if verifiedDisagreements.contains(where: { d in
+            // A difference that settled reliably on another value, beyond both tolerances, and found
+            // right a subject this witness convicts: the two see different derivatives of f (at
+            // their steps, and at this one's), and neither convicts. Bisection's output moves with
+            // its inputs only through the signs it tests: a staircase whose treads are ~10⁻¹⁰ wide,
+            // where AD and the complex step read the tread's 0 and adaptive and Richardson, from
+            // 10⁻⁴ to 0.06, the root's slope −1/5 ± 10⁻⁷. The complex step, last to disagree,
+            // convicted the implicit-function gradient (−1/5, 1/5). A fixed stencil counts too:
+            // Newton whose start residual is within its tolerance, 5·10⁻¹⁰ along a from the band's
+            // edge, had only central settle (−0.2 ± 3·10⁻¹¹) beside the complex step's band 0, and
+            // the claim was convicted so; and on bisection's treads along b the exact rung read
+            // 0.2083 ± 0 (its steps spanned whole treads), beside central's 0.2018976 ± 10⁻¹¹.
+            if differenceDisagreements.contains(where: { d in
                 d.name != decidedName && Swift.abs(d.w.value - w.value) > d.tol + tol
                     && wrong.contains { !d.wrong.contains($0) }
             }) {
@@ -1120,8 +1124,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
-                if name == WitnessRung.differences(.adaptive).name || name == WitnessRung.differences(.richardson).name {
-                    verifiedDisagreements.append((name, w, tol, wrong))
+                if options.ladder.contains(where: { rung in
+                    if case .differences(let m) = rung { return m != .complexStep && rung.name == name }
+                    return false
+                }) {
+                    differenceDisagreements.append((name, w, tol, wrong))
                 }
                 if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
                 // Only the complex step: it subtracts no samples, so it cannot straddle a branch
