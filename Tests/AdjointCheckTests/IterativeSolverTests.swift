@@ -157,4 +157,22 @@ final class IterativeSolverTests: XCTestCase {
         XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
         XCTAssertFalse(r.entries.joined().contains { $0.verdict == .agree }, r.renderTable())
     }
+
+    /// Bisection converts no variable to Double (no escape is counted): its output moves with the
+    /// inputs only through the signs it tests. The note said AD's 0 everywhere meant that "the
+    /// function likely leaves the AD types", sending a user to look for a conversion that is not
+    /// there. It names comparisons now; a function that does convert keeps the old note.
+    func testTheAllZeroNoteNamesComparisonsWhenNothingWasConverted() throws {
+        let r = try checkGradient(of: Bisection(), at: [2, 3], claimedGradient: { _ in [-0.2, 0.2] })
+        XCTAssertEqual(r.escapes, 0)
+        XCTAssertTrue(r.adAllZero, r.renderTable())
+        XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
+        XCTAssertTrue(r.notes.contains { $0.contains("only through comparisons") }, r.renderTable())
+        struct Escaping: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T(x[0].approximateDouble * x[1].approximateDouble)] }
+        }
+        let e = try checkGradient(of: Escaping(), at: [2.0, 3.0])
+        XCTAssertTrue(e.adAllZero, e.renderTable())
+        XCTAssertTrue(e.notes.contains { $0.contains("leaves the AD types") }, e.renderTable())
+    }
 }
