@@ -175,4 +175,22 @@ final class IterativeSolverTests: XCTestCase {
         XCTAssertTrue(e.adAllZero, e.renderTable())
         XCTAssertTrue(e.notes.contains { $0.contains("leaves the AD types") }, e.renderTable())
     }
+
+    /// Bisection at (1, 1.01), where the harness shrank a run of the right claim to (60 trials at
+    /// 10⁻⁶, (a, b) in [1, 3] × [1, 5]): along b, central settled on 0.4142838 ± 6.4·10⁻⁷, 3·10⁻⁶
+    /// from the implicit-function value 0.4142868 (the treads' jitter, which its h-against-2h
+    /// estimate does not see), just outside its tolerance; the complex step's tread 0 convicted
+    /// the claim. The claim lies far nearer what the differences see than the 0 that convicted
+    /// it, and no slope jumps at the point: neither is shown wrong. A claim with ∂/∂b's sign
+    /// slipped is nearer the 0, and stays convicted.
+    func testBisectionsStaircaseDoesNotConvictAClaimNearerTheDifferencesThanTheTread() throws {
+        let x = cubicRoot(1, 1.01), d = 3 * x * x + 1
+        var o = CheckOptions()
+        o.rtol = 1e-6
+        let r = try checkGradient(of: Bisection(), at: [1, 1.01], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
+        XCTAssertFalse(r.passed, r.renderTable())
+        let slipped = try checkGradient(of: Bisection(), at: [1, 1.01], claimedGradient: { _ in [-x / d, -1 / d] }, options: o)
+        XCTAssertEqual(slipped.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
+    }
 }

@@ -985,9 +985,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // edge, had only central settle (−0.2 ± 3·10⁻¹¹) beside the complex step's band 0, and
             // the claim was convicted so; and on bisection's treads along b the exact rung read
             // 0.2083 ± 0 (its steps spanned whole treads), beside central's 0.2018976 ± 10⁻¹¹.
+            // So too a subject the difference found wrong but lies nearer than to this witness,
+            // where no slope jumps at x: a staircase's differences carry its treads' jitter, which
+            // their estimate does not see. Bisection at (1, 1.01): along b central settled on
+            // 0.4142838 ± 6.4·10⁻⁷, 3·10⁻⁶ from the right 0.4142868, and the complex step's tread 0
+            // convicted it. A slope jump is a branch the differences straddle (x < 1 ? x : 2x − 1
+            // just right of 1: they see the mean 1.5, and a claim of 1 is nearer it than the
+            // branch's 2 the complex step confirms), which does not shelter a subject.
+            var slopeJumps: Bool? = nil
+            func nearer(_ subject: String, _ d: Double) -> Bool {
+                guard let v = values.first(where: { $0.0 == subject })?.1, Swift.abs(v - d) < Swift.abs(v - w.value) else { return false }
+                if slopeJumps == nil { slopeJumps = slopeJumpAcross(output: i, input: j) }
+                return slopeJumps == false
+            }
             if differenceDisagreements.contains(where: { d in
                 d.name != decidedName && Swift.abs(d.w.value - w.value) > d.tol + tol
-                    && wrong.contains { !d.wrong.contains($0) }
+                    && wrong.contains { !d.wrong.contains($0) || nearer($0, d.w.value) }
             }) {
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
