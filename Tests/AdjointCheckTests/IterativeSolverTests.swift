@@ -193,4 +193,20 @@ final class IterativeSolverTests: XCTestCase {
         let slipped = try checkGradient(of: Bisection(), at: [1, 1.01], claimedGradient: { _ in [-x / d, -1 / d] }, options: o)
         XCTAssertEqual(slipped.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
     }
+
+    /// The concurrent check, which judges on child tasks and again once a deferred rung arrives,
+    /// gives the same verdicts at each of these points.
+    func testTheConcurrentCheckSaysTheSame() async throws {
+        let cases: [(any ADFunction & Sendable, [Double], [Double])] = [
+            (WarmNewton(), [2, 3 - 8.6e-9], [-0.2, 0.2]), (WarmNewton(), [2, 3 - 8.6e-9], [0, 0.2]),
+            (WarmNewton(), [2, 3 - 9.5e-9], [-0.2, 0.2]), (EarlyExitJacobi(), [5e-10, 0], [2.0 / 11, 3.0 / 11]),
+            (Bisection(), [2, 3], [-0.2, 0.2]), (Bisection(), [1, 1.01], [-0.28, 0.41]),
+        ]
+        for (f, x, claim) in cases {
+            let serial = try checkJacobian(of: f, at: x, claimed: { _ in [claim] })
+            let concurrent = try await checkJacobian(of: f, at: x, claimed: { _ in [claim] }, tasks: 2)
+            XCTAssertEqual(concurrent.entries.joined().map(\.verdict), serial.entries.joined().map(\.verdict), "\(x) \(claim)")
+            XCTAssertEqual(concurrent.notes, serial.notes, "\(x) \(claim)")
+        }
+    }
 }
