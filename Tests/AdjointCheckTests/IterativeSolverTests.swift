@@ -194,6 +194,35 @@ final class IterativeSolverTests: XCTestCase {
         XCTAssertEqual(slipped.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
     }
 
+    /// Newton from 1 at b = 3.7, where it switches from 3 to 4 steps (a = 2.023412109738482, its
+    /// iteration count by the same loop in Double): central straddles the switch and settles
+    /// 5.6·10⁻⁵ off the root's slope (the last step's jump over its stencil), while Richardson, the
+    /// complex step and exact rationals agree on −0.1932909. A claim with ∂/∂a's sign slipped,
+    /// +0.1932909, was sheltered as a conflict (it lies 6·10⁻⁵ nearer central's value than exact
+    /// rationals' 0.39 away): a subject is sheltered only inside the gap between the witnesses.
+    func testASignSlipIsConvictedAtAnIterationCountSwitch() throws {
+        func steps(_ a: Double) -> Int {
+            var x = 1.0, n = 0
+            for _ in 0..<100 {
+                let r = x * x * x + a * x - 3.7
+                if Swift.abs(r) <= 1e-8 { break }
+                let next = x - r / (3 * x * x + a)
+                if next == x { break }
+                x = next; n += 1
+            }
+            return n
+        }
+        let a = 2.023412109738482
+        XCTAssertNotEqual(steps(a), steps(a.nextDown))
+        let x = cubicRoot(a, 3.7), d = 3 * x * x + a
+        var o = CheckOptions()
+        o.rtol = 1e-6
+        let right = try checkGradient(of: WarmNewton(), at: [a, 3.7], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        XCTAssertTrue(right.passed, right.renderTable())
+        let slipped = try checkGradient(of: WarmNewton(), at: [a, 3.7], claimedGradient: { _ in [x / d, 1 / d] }, options: o)
+        XCTAssertEqual(slipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
+    }
+
     /// The concurrent check, which judges on child tasks and again once a deferred rung arrives,
     /// gives the same verdicts at each of these points.
     func testTheConcurrentCheckSaysTheSame() async throws {

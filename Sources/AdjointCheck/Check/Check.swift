@@ -985,16 +985,18 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // edge, had only central settle (−0.2 ± 3·10⁻¹¹) beside the complex step's band 0, and
             // the claim was convicted so; and on bisection's treads along b the exact rung read
             // 0.2083 ± 0 (its steps spanned whole treads), beside central's 0.2018976 ± 10⁻¹¹.
-            // So too a subject the difference found wrong but lies nearer than to this witness,
-            // where no slope jumps at x: a staircase's differences carry its treads' jitter, which
-            // their estimate does not see. Bisection at (1, 1.01): along b central settled on
-            // 0.4142838 ± 6.4·10⁻⁷, 3·10⁻⁶ from the right 0.4142868, and the complex step's tread 0
-            // convicted it. A slope jump is a branch the differences straddle (x < 1 ? x : 2x − 1
-            // just right of 1: they see the mean 1.5, and a claim of 1 is nearer it than the
-            // branch's 2 the complex step confirms), which does not shelter a subject.
+            // So too a subject the difference found wrong but that lies within half the gap between
+            // the two witnesses' values from the difference's, where no slope jumps at x: a
+            // staircase's differences carry its treads' jitter, which their estimate does not see.
+            // Bisection at (1, 1.01): along b central settled on 0.4142838 ± 6.4·10⁻⁷, 3·10⁻⁶ from
+            // the right 0.4142868, and the complex step's tread 0 convicted it. Only inside the gap:
+            // at a Newton iteration-count switch central settled 5.6·10⁻⁵ off exact rationals'
+            // −0.1932909, and the claim +0.1932909 (a sign slip), 6·10⁻⁵ nearer central, was
+            // sheltered. A slope jump is a branch the differences straddle (x < 1 ? x : 2x − 1 just
+            // right of 1: they see the mean 1.5 beside the complex step's 2), which shelters nothing.
             var slopeJumps: Bool? = nil
             func nearer(_ subject: String, _ d: Double) -> Bool {
-                guard let v = values.first(where: { $0.0 == subject })?.1, Swift.abs(v - d) < Swift.abs(v - w.value) else { return false }
+                guard let v = values.first(where: { $0.0 == subject })?.1, Swift.abs(v - d) < Swift.abs(d - w.value) / 2 else { return false }
                 if slopeJumps == nil { slopeJumps = slopeJumpAcross(output: i, input: j) }
                 return slopeJumps == false
             }
