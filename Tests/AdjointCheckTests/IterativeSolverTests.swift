@@ -223,6 +223,33 @@ final class IterativeSolverTests: XCTestCase {
         XCTAssertEqual(slipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
     }
 
+    /// The fixed-point iteration x ← b/(a + x) from x = 1, tested before each step: at (1, 2) the
+    /// start is the fixed point and f is constant near it. The plateau note advised making the
+    /// solver "take at least one step so that f follows its solution", which holds for Newton (one
+    /// step from the root moves with it at its slope) but not here: one step returns b/(a + 1),
+    /// whose slope along b is 1/2 where the solution's, by the implicit function theorem, is
+    /// 1/(2x + a) = 1/3, and there the check passes the gradient that forgot the implicit term.
+    /// The advice now says so.
+    func testThePlateauNoteDoesNotAdviseOneFixedPointStep() throws {
+        struct FixedPointTestedFirst: ADFunction {
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
+                var x: T = 1
+                for _ in 0..<200 {
+                    let next = p[1] / (p[0] + x)
+                    if abs(next - x) <= T(1e-8) { break }
+                    x = next
+                }
+                return [x]
+            }
+        }
+        let r = try checkGradient(of: FixedPointTestedFirst(), at: [1, 2], claimedGradient: { _ in [-1.0 / 3, 1.0 / 3] })
+        XCTAssertEqual(r.plateaus.count, 2, r.renderTable())
+        for note in r.plateaus {
+            XCTAssertTrue(note.contains("a fixed-point step"), note)
+            XCTAssertFalse(note.hasSuffix("so that f follows its solution near x"), note)
+        }
+    }
+
     /// The concurrent check, which judges on child tasks and again once a deferred rung arrives,
     /// gives the same verdicts at each of these points.
     func testTheConcurrentCheckSaysTheSame() async throws {

@@ -508,7 +508,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "±\(fmt(inside)) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
             + "already below its tolerance (Newton started at its root). Forward and reverse mode follow the code that ran and "
             + "give the band's 0; a claim of the slope beyond is not shown wrong either. Check at a point where the solver "
-            + "iterates, or make it take at least one step (or tighten its tolerance) so that f follows its solution near x"
+            + "iterates, or tighten its tolerance. Making it take at least one step helps only where that step moves with "
+            + "the solution at its slope: a Newton step from the root does, a fixed-point step x ← g(x, p) does not "
+            + "(its slope is ∂g/∂p, the solution's (1 − ∂g/∂x)⁻¹·∂g/∂p)"
+        // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
+        // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
+        // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
     }
 
     mutating func rung(_ k: Int) -> RungResult {
