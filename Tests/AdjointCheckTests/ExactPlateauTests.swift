@@ -55,9 +55,11 @@ final class ExactPlateauTests: XCTestCase {
     /// A branch the tape does not record, constant up to c and moving on one side only: f is
     /// p − c beyond c and 0 below it, so at 0 (c = 10⁻⁷) its derivative is 0, by hand, and the
     /// float rungs' steps straddle the branch. f does not move on both sides, so this is no
-    /// plateau: 0 agrees and 1 is convicted, as before the rule (a review found both inconclusive).
+    /// plateau (no note) and 1 is convicted, as before the rule (a review found it inconclusive).
     /// x² + that branch reads 0 ± 0 in exact differences too (x² is even about 0) but is not
-    /// constant there: its derivative 0 agrees.
+    /// constant there. For both, the right 0 is not convicted: the complex step's and the exact
+    /// rung's 0 beside central's straddling slope leave it agree or witnesses-conflict (the
+    /// review of iterative solvers defers an agreement on exactly 0 beside a settled slope).
     func testABranchNearXIsNoPlateau() throws {
         struct Branch: ADFunction {
             let c: Double
@@ -70,7 +72,8 @@ final class ExactPlateauTests: XCTestCase {
         for square in [false, true] {
             let f = Branch(c: 1e-7, square: square)
             let zero = try checkGradient(of: f, at: [0.0], claimedGradient: { _ in [0] })
-            XCTAssertEqual(zero.entries[0][0].verdict, .agree, "square \(square)\n" + zero.renderTable())
+            XCTAssertTrue([.agree, .fdInconclusive(reasons: [.witnessesConflict])].contains(zero.entries[0][0].verdict),
+                          "square \(square)\n" + zero.renderTable())
             XCTAssertTrue(zero.plateaus.isEmpty, zero.renderTable())
         }
         let one = try checkGradient(of: Branch(c: 1e-7, square: false), at: [0.0], claimedGradient: { _ in [1] })

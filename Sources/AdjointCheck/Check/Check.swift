@@ -495,26 +495,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return base
     }
 
-    /// The slope two reliable float rungs settled on at steps above `exactStep`, consistent with
-    /// each other within their estimates (nonzero beyond its estimate), with the larger of their
-    /// errors and the smaller step; nil when fewer than two agree.
+    /// The slope the first reliable float rung settled on at a step above `exactStep` (nonzero
+    /// beyond its estimate), with its error and step; nil when none did. Whether f really moves
+    /// with it on both sides is ``isPlateau(output:input:exactStep:slope:step:)``'s to say.
     func settledSlopeBeyond(_ outcomes: [RungOutcome], exactStep: Double) -> (slope: Double, error: Double, step: Double)? {
-        let settled = outcomes.filter { o in
-            guard o.outcome != "unreliable", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
-            return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > exactStep
-        }
-        for (k, a) in settled.enumerated() {
-            for b in settled[(k + 1)...] where BlackBoxChecker<V>.consistent(a, b) == true {
-                guard let v = a.value, let ea = a.errorEstimate, let eb = b.errorEstimate, let ha = a.step, let hb = b.step else { continue }
-                return (v, Swift.max(ea, eb), Swift.min(ha, hb))
-            }
+        for o in outcomes where o.outcome != "unreliable" {
+            guard let v = o.value, let e = o.errorEstimate, let h = o.step,
+                  v.isFinite, v != 0, Swift.abs(v) > CheckOptions.errorEstimateSafety * e, h > exactStep else { continue }
+            return (v, e, h)
         }
         return nil
     }
 
     /// Whether fᵢ is constant about x along eⱼ and moves beyond with `slope` on both sides: f takes
-    /// f(x)'s value exactly at x ± `exactStep`, and its one-sided slopes at ± `step` agree with
-    /// `slope` within a tenth (four evaluations of f).
+    /// f(x)'s value exactly at x ± `exactStep`/2 (the exact rung's own finest samples; a band can
+    /// end just inside `exactStep` on one side, Jacobi's at 5·10⁻¹⁰ of 9.3·10⁻¹⁰), and its one-sided
+    /// slopes at ± `step` agree with `slope` within a tenth (four evaluations of f).
     func isPlateau(output i: Int, input j: Int, exactStep: Double, slope: Double, step: Double) -> Bool {
         guard i < value.count, step > 0, step.isFinite else { return false }
         let f0 = Double(value[i])
@@ -525,7 +521,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let (y, _) = Diagnostics.collect { f(p) }
             return i < y.count ? Double(y[i]) : nil
         }
-        guard at(exactStep) == f0, at(-exactStep) == f0, let up = at(step), let down = at(-step) else { return false }
+        guard at(exactStep / 2) == f0, at(-exactStep / 2) == f0, let up = at(step), let down = at(-step) else { return false }
         let (forward, backward) = ((up - f0) / step, (f0 - down) / step)
         return [forward, backward].allSatisfy { $0.isFinite && Swift.abs($0 - slope) <= 0.1 * Swift.abs(slope) }
     }
@@ -544,7 +540,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "±\(fmt(inside)) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
             + "already below its tolerance (Newton started at its root). Forward and reverse mode follow the code that ran and "
             + "give the band's 0; a claim of the slope beyond is not shown wrong either. Check at a point where the solver "
-            + "iterates, or make it take at least one step (or tighten its tolerance) so that f follows its solution near x"
+            + "iterates, or tighten its tolerance. Making it take at least one step helps only where that step moves with "
+            + "the solution at its slope: a Newton step from the root does, a fixed-point step x ← g(x, p) does not "
+            + "(its slope is ∂g/∂p, the solution's (1 − ∂g/∂x)⁻¹·∂g/∂p)"
+        // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
+        // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
+        // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
     }
 
     mutating func rung(_ k: Int) -> RungResult {
@@ -874,6 +875,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // carry a few hundred ulps, where the complex step's estimate is 1e-19), and a zero entry
         // is judged on the row's and f's scale, not its own.
         var looseAgreement: (String, DifferenceEstimate, Double)? = nil
+        // Whether an agreement on exactly 0 was deferred beside a disagreeing rung's settled slope
+        // (see `record`).
+        var zeroAgreementDeferred = false
         // Whether a vector primitive's measured noise excused a disagreement (then a difference
         // told that noise is taken, ``measuredNoiseEstimate(input:)``).
         var opaqueNoiseExcused = false
@@ -887,6 +891,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The complex step's judgement, when it was reliable: its value, tolerance and the
         // subjects it found wrong (none when it agreed). See `convict`.
         var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
+        // The reliable disagreements of the difference rungs that subtract samples (all but the
+        // complex step), with the subjects each found wrong: see `convict`.
+        var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
         let sharp = eps.squareRoot()
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
 
@@ -1004,6 +1011,38 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// disagree pay for these passes: two per mode, shared by a row (reverse) or column (forward).
         func convict(_ wrong: [String], _ decided: (String, DifferenceEstimate, Double)) -> EntryCheck {
             let (decidedName, w, tol) = decided
+            // A difference that settled reliably on another value, beyond both tolerances, and found
+            // right a subject this witness convicts: the two see different derivatives of f (at
+            // their steps, and at this one's), and neither convicts. Bisection's output moves with
+            // its inputs only through the signs it tests: a staircase whose treads are ~10⁻¹⁰ wide,
+            // where AD and the complex step read the tread's 0 and adaptive and Richardson, from
+            // 10⁻⁴ to 0.06, the root's slope −1/5 ± 10⁻⁷. The complex step, last to disagree,
+            // convicted the implicit-function gradient (−1/5, 1/5). A fixed stencil counts too:
+            // Newton whose start residual is within its tolerance, 5·10⁻¹⁰ along a from the band's
+            // edge, had only central settle (−0.2 ± 3·10⁻¹¹) beside the complex step's band 0, and
+            // the claim was convicted so; and on bisection's treads along b the exact rung read
+            // 0.2083 ± 0 (its steps spanned whole treads), beside central's 0.2018976 ± 10⁻¹¹.
+            // So too a subject the difference found wrong but that lies within half the gap between
+            // the two witnesses' values from the difference's, where no slope jumps at x: a
+            // staircase's differences carry its treads' jitter, which their estimate does not see.
+            // Bisection at (1, 1.01): along b central settled on 0.4142838 ± 6.4·10⁻⁷, 3·10⁻⁶ from
+            // the right 0.4142868, and the complex step's tread 0 convicted it. Only inside the gap:
+            // at a Newton iteration-count switch central settled 5.6·10⁻⁵ off exact rationals'
+            // −0.1932909, and the claim +0.1932909 (a sign slip), 6·10⁻⁵ nearer central, was
+            // sheltered. A slope jump is a branch the differences straddle (x < 1 ? x : 2x − 1 just
+            // right of 1: they see the mean 1.5 beside the complex step's 2), which shelters nothing.
+            var slopeJumps: Bool? = nil
+            func nearer(_ subject: String, _ d: Double) -> Bool {
+                guard let v = values.first(where: { $0.0 == subject })?.1, Swift.abs(v - d) < Swift.abs(d - w.value) / 2 else { return false }
+                if slopeJumps == nil { slopeJumps = slopeJumpAcross(output: i, input: j) }
+                return slopeJumps == false
+            }
+            if differenceDisagreements.contains(where: { d in
+                d.name != decidedName && Swift.abs(d.w.value - w.value) > d.tol + tol
+                    && wrong.contains { !d.wrong.contains($0) || nearer($0, d.w.value) }
+            }) {
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
             // A difference whose step straddles a branch of f that the tape does not record (an
             // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
             // compute such a difference too. The complex step follows the branch taken, as the
@@ -1102,8 +1141,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // rule 0.1% off stood over central's disagreement at 4e-5 (a review); the ladder goes
                 // on, and what is sharper decides (see `looseAgreement` below).
                 let looserThanADisagreement = sharpestDisagreement.map { $0.2 < tol } ?? false
+                // An agreement on exactly 0 at a step below a rung that disagreed on a slope beyond
+                // its own estimate: f may be constant only in a band narrower than that rung's step,
+                // as a solver is that returns its start where the residual is within its tolerance,
+                // and exact differences can tell (the plateau below). Newton from 1 with its start
+                // residual 8.6·10⁻⁹ under 10⁻⁸ passed a gradient that forgot ∂/∂a, (0, 1/5), on the
+                // complex step's 0 over central's −0.2 ± 3·10⁻¹¹. The ladder goes on; if nothing
+                // later decides, the witnesses conflict.
+                let zeroBesideSlope = w.value == 0 && outcomes.dropLast().contains { o in
+                    guard o.outcome == "disagree", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
+                    return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
+                }
+                if zeroBesideSlope { zeroAgreementDeferred = true }
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)
-                    || looserThanADisagreement
+                    || looserThanADisagreement || zeroBesideSlope
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
                     if loose && laterDisagreement == nil {
@@ -1125,6 +1176,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "disagree", warnings: w.warnings, evaluations: w.evaluations))
                 lastDisagreement = (name, w, tol, wrong)
+                if options.ladder.contains(where: { rung in
+                    if case .differences(let m) = rung { return m != .complexStep && rung.name == name }
+                    return false
+                }) {
+                    differenceDisagreements.append((name, w, tol, wrong))
+                }
                 if tol < sharpestDisagreement?.2 ?? .infinity { sharpestDisagreement = (name, w, tol, wrong) }
                 // Only the complex step: it subtracts no samples, so it cannot straddle a branch
                 // the tape does not record, which exact rationals (differences in Q) can.
@@ -1183,23 +1240,36 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // The exact rung, last on the ladder, convicted the implicit-function gradient
             // (−1/5, 1/5), while the forward and reverse 0 were what the float rungs convicted.
             // Both are derivatives of f, at different scales: neither is shown wrong.
+            // A value of exactly 0 with an estimate is the band's edge between h/2 and h: the
+            // extrapolation from h/2 and h/4, (4·D(h/4) − D(h/2))/3, is 0 because f took one value
+            // at both, and only D(h) moved. Newton from 1 with its start residual 8.6·10⁻⁹ under
+            // a tolerance of 10⁻⁸ stays at 1 for δa up to 1.4·10⁻⁹, inside the exact step 1.9·10⁻⁹:
+            // the exact rung read 0 ± 0.19, was unreliable, and the complex step's 0 convicted
+            // the implicit-function gradient while central's −0.2 ± 3·10⁻¹¹ had convicted the
+            // modes (Jacobi stopped on its residual at its start convicted forward, reverse and
+            // the right claim so). The band is then known out to h/2 only.
             //
             // Only for a plateau of f's own, and only where every subject is one of the two
-            // readings (a review): f takes f(x)'s value exactly at x ± the exact step (an f even
-            // about x, x² + a branch beyond 10⁻⁷, also reads 0 ± 0 there), two float rungs settled
-            // on one slope, and f moves with that slope on both sides beyond the band (a branch
-            // p > c ? p − c : 0 is constant up to c and moves on one side only: a kink near x, which
-            // the rungs straddle). A claim far from both readings (7 for −1/5) is judged as before.
-            if case .exactRationals = options.ladder[k], w.value == 0, w.errorEstimate == 0,
-               let beyond = settledSlopeBeyond(outcomes, exactStep: w.step),
-               values.allSatisfy({ v in
-                   let tol = CheckOptions.errorEstimateSafety * beyond.error + eps.squareRoot() * Swift.abs(beyond.slope)
-                   return Swift.abs(v.1) <= tol || Swift.abs(v.1 - beyond.slope) <= tol
-               }),
-               isPlateau(output: i, input: j, exactStep: w.step, slope: beyond.slope, step: beyond.step) {
-                outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: w.step, outcome: "unreliable",
-                                            warnings: [.flatBelowScale], evaluations: w.evaluations))
-                return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)
+            // readings (a review): f takes f(x)'s value exactly at x ± the band's known half-width
+            // (an f even about x, x² + a branch beyond 10⁻⁷, also reads 0 ± 0 there), and f moves
+            // with the settled slope on both sides beyond the band (a branch p > c ? p − c : 0 is
+            // constant up to c and moves on one side only: a kink near x, which the rungs
+            // straddle). A claim far from both readings (7 for −1/5) is judged as before.
+            if case .exactRationals = options.ladder[k], w.value == 0 {
+                let inside = w.errorEstimate == 0 ? w.step : w.step / 2
+                if let beyond = settledSlopeBeyond(outcomes, exactStep: inside),
+                   // Within a tenth, as the one-sided slopes are asked below: the slope beyond
+                   // carries the solver's own error (Jacobi stopped at 10⁻⁹ read 0.1818094 at
+                   // 7.6·10⁻⁶ for the solution's 2/11, beyond central's estimate of 10⁻¹⁶).
+                   values.allSatisfy({ v in
+                       let tol = 0.1 * Swift.abs(beyond.slope) + CheckOptions.errorEstimateSafety * beyond.error
+                       return Swift.abs(v.1) <= tol || Swift.abs(v.1 - beyond.slope) <= tol
+                   }),
+                   isPlateau(output: i, input: j, exactStep: inside, slope: beyond.slope, step: beyond.step) {
+                    outcomes.append(RungOutcome(witness: name, value: 0, errorEstimate: 0, step: inside, outcome: "unreliable",
+                                                warnings: [.flatBelowScale], evaluations: w.evaluations))
+                    return make(.fdInconclusive(reasons: [.flatBelowScale]), nil, ladder: outcomes)
+                }
             }
             if let done = record(name, w, judgement) { return done }
         }
@@ -1233,6 +1303,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
         }
         if let (name, w, tol) = looseAgreement {
+            if zeroAgreementDeferred && sharpestDisagreement != nil {
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+            }
             // A sharper witness that disagrees decides; one no sharper contradicts the agreement.
             // A fixed stencil's estimate (h against 2h, at a step chosen from |x| alone) is not
             // verified against f: where it lies further from a verified witness's agreement than

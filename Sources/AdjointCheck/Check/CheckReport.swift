@@ -57,7 +57,8 @@ public struct CheckReport: Sendable {
     /// paths are lost and the complex step is not an independent witness.
     public internal(set) var escapes = 0
     /// AD returned exactly 0 for every entry while some difference did not: the function most
-    /// likely leaves the AD types.
+    /// likely leaves the AD types (with ``escapes`` above 0), or, converting nothing, reaches its
+    /// output from the inputs only through comparisons (a bisection); the note says which.
     public internal(set) var adAllZero = false
     /// User vector primitives whose primal was measured to round far above the few ulps of its
     /// outputs that differences assume (Moré–Wild's difference table of their primal at their
@@ -271,7 +272,17 @@ public struct CheckReport: Sendable {
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")
         }
         if adAllZero {
-            n.append("AD returned exactly 0 for every entry while differences did not: the function likely leaves the AD types")
+            if escapes > 0 {
+                n.append("AD returned exactly 0 for every entry while differences did not: the function likely leaves the AD types")
+            } else {
+                // No conversion was counted: a bisection, whose output moves with its inputs only
+                // through the signs it tests, was said to leave the AD types, and the user was sent
+                // to look for a conversion that was not there.
+                n.append("AD returned exactly 0 for every entry while differences did not, and the function converted no variable "
+                    + "to Double: its output likely depends on these inputs only through comparisons (an if, a loop's exit test, "
+                    + "a bisection's signs, a solver returning its start within its tolerance), so it is constant on the branch "
+                    + "taken, which AD and the complex step follow, and moves between branches, which differences see")
+            }
         }
         // The signature of a branch in the user's code at the point (x < 1 ? x : 2x − 1 at 1):
         // differences straddle it, the complex step and the modes follow the branch taken. The
