@@ -8,7 +8,7 @@ import XCTest
 /// |δa − δb| ≤ 10⁻⁸, so f is the constant 1 there and AD of it is 0, while beyond that band f
 /// follows the root, whose gradient by the implicit function theorem is (−x, 1)/(3x² + a) =
 /// (−1/5, 1/5).
-private struct NewtonRoot: ADFunction {
+struct NewtonRoot: ADFunction {
     func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
         var x: T = 1
         for _ in 0..<100 {

@@ -3,23 +3,10 @@ import Foundation
 import XCTest
 @testable import AdjointCheck
 
-/// Newton on x³ + a·x − b = 0 from x = 1, written generically, stopped where |residual| ≤ 10⁻⁸
-/// (as in ExactPlateauTests). At (2, 3 − r₀) with 0 < r₀ ≤ 10⁻⁸ the start is not the root, but
-/// its residual r₀ is already within the tolerance: f is 1 wherever |r₀ + δa − δb| ≤ 10⁻⁸, a band
-/// whose edge along a lies 10⁻⁸ − r₀ from the point, and follows the root beyond it.
-private struct WarmNewton: ADFunction {
-    func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
-        var x: T = 1
-        for _ in 0..<100 {
-            let r = x * x * x + p[0] * x - p[1]
-            if abs(r) <= T(1e-8) { break }
-            let next = x - r / (3 * x * x + p[0])
-            if next == x { break }
-            x = next
-        }
-        return [x]
-    }
-}
+// Newton warm-started near its root: `NewtonRoot` of ExactPlateauTests. At (2, 3 − r₀) with
+// 0 < r₀ ≤ 10⁻⁸ the start is not the root, but its residual r₀ is already within the tolerance:
+// f is 1 wherever |r₀ + δa − δb| ≤ 10⁻⁸, a band whose edge along a lies 10⁻⁸ − r₀ from the point,
+// and follows the root beyond it.
 
 /// Jacobi on [[4, 1], [1, 3]]·x = (a, b) from x = 0, leaving the loop as soon as the residual
 /// |r₀| + |r₁| ≤ 10⁻⁹; f = x₀ + x₁. By hand, A⁻¹ = [[3, −1], [−1, 4]]/11, so the solution's
@@ -72,7 +59,7 @@ final class IterativeSolverTests: XCTestCase {
     func testWarmNewtonWithTheBandEdgeInsideTheExactStepDoesNotConvictTheRightGradient() throws {
         let (a, b) = (2.0, 3.0 - 8.6e-9)
         let x = cubicRoot(a, b), d = 3 * x * x + a
-        let r = try checkGradient(of: WarmNewton(), at: [a, b], claimedGradient: { _ in [-x / d, 1 / d] })
+        let r = try checkGradient(of: NewtonRoot(), at: [a, b], claimedGradient: { _ in [-x / d, 1 / d] })
         let flat = Verdict.fdInconclusive(reasons: [.flatBelowScale])
         XCTAssertEqual(r.entries.joined().map(\.verdict), [flat, flat], r.renderTable())
         XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
@@ -103,7 +90,7 @@ final class IterativeSolverTests: XCTestCase {
         let (a, b) = (2.0, 3.0 - 8.6e-9)
         let x = cubicRoot(a, b), d = 3 * x * x + a
         for claim in [[0, 1 / d], [0.0, 0.0]] {
-            let r = try checkGradient(of: WarmNewton(), at: [a, b], claimedGradient: { _ in claim })
+            let r = try checkGradient(of: NewtonRoot(), at: [a, b], claimedGradient: { _ in claim })
             XCTAssertNotEqual(r.entries[0][0].verdict, .agree, "\(claim)\n" + r.renderTable())
             XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), "\(claim)\n" + r.renderTable())
             XCTAssertFalse(r.passed, r.renderTable())
@@ -139,7 +126,7 @@ final class IterativeSolverTests: XCTestCase {
         let x = cubicRoot(a, b), d = 3 * x * x + a
         var o = CheckOptions()
         o.rtol = 1e-6
-        let r = try checkGradient(of: WarmNewton(), at: [a, b], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        let r = try checkGradient(of: NewtonRoot(), at: [a, b], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
         XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.witnessesConflict]), r.renderTable())
         XCTAssertFalse(r.entries.joined().contains { $0.verdict.name == "rule-wrong" }, r.renderTable())
     }
@@ -217,9 +204,9 @@ final class IterativeSolverTests: XCTestCase {
         let x = cubicRoot(a, 3.7), d = 3 * x * x + a
         var o = CheckOptions()
         o.rtol = 1e-6
-        let right = try checkGradient(of: WarmNewton(), at: [a, 3.7], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
+        let right = try checkGradient(of: NewtonRoot(), at: [a, 3.7], claimedGradient: { _ in [-x / d, 1 / d] }, options: o)
         XCTAssertTrue(right.passed, right.renderTable())
-        let slipped = try checkGradient(of: WarmNewton(), at: [a, 3.7], claimedGradient: { _ in [x / d, 1 / d] }, options: o)
+        let slipped = try checkGradient(of: NewtonRoot(), at: [a, 3.7], claimedGradient: { _ in [x / d, 1 / d] }, options: o)
         XCTAssertEqual(slipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), slipped.renderTable())
     }
 
@@ -254,8 +241,8 @@ final class IterativeSolverTests: XCTestCase {
     /// gives the same verdicts at each of these points.
     func testTheConcurrentCheckSaysTheSame() async throws {
         let cases: [(any ADFunction & Sendable, [Double], [Double])] = [
-            (WarmNewton(), [2, 3 - 8.6e-9], [-0.2, 0.2]), (WarmNewton(), [2, 3 - 8.6e-9], [0, 0.2]),
-            (WarmNewton(), [2, 3 - 9.5e-9], [-0.2, 0.2]), (EarlyExitJacobi(), [5e-10, 0], [2.0 / 11, 3.0 / 11]),
+            (NewtonRoot(), [2, 3 - 8.6e-9], [-0.2, 0.2]), (NewtonRoot(), [2, 3 - 8.6e-9], [0, 0.2]),
+            (NewtonRoot(), [2, 3 - 9.5e-9], [-0.2, 0.2]), (EarlyExitJacobi(), [5e-10, 0], [2.0 / 11, 3.0 / 11]),
             (Bisection(), [2, 3], [-0.2, 0.2]), (Bisection(), [1, 1.01], [-0.28, 0.41]),
         ]
         for (f, x, claim) in cases {
