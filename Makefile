@@ -184,13 +184,14 @@ fuzz: deps
 # ThreadSanitizer. Separate build paths keep the normal .build untouched. The suppression table
 # is not printed: child processes (jac in JacTests) inherit LSAN_OPTIONS, and the table appended
 # to their standard error broke the tests that compare it.
-TSAN_TESTS := ScaleTests|CountTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck
+TSAN_TESTS := ScaleTests|CountTests|ObservedTapeTests|ComplexitySweepTests|TapeLifetimeTests|ConcurrencyTests|ConcurrentJacobianTests|BufferReuseTests|ConcurrentCheck
 sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	LSAN_OPTIONS=suppressions=$(CURDIR)/.ci/lsan-suppressions.txt:print_suppressions=0 \
 	  $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --disable-swift-testing
 	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --disable-swift-testing \
+	TSAN_OPTIONS=suppressions=$(CURDIR)/.ci/tsan-suppressions.txt \
+	  $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --disable-swift-testing \
 	  --filter "$(TSAN_TESTS)"
 
 clean:
