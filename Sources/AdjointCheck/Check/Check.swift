@@ -481,10 +481,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             && entries.joined().contains { e in
                 // Not where a difference crosses a kink: a hand-written relu at 0 has slope 0 on the
                 // branch taken, and its differences' 0.5 is no sign of a lost variable.
-                if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.crossesKink) { return false }
                 // Nor where exact differences found f constant near x: AD follows the code that
                 // ran, and a solver that returned its start gives 0 without leaving the AD types.
-                if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale) { return false }
+                if case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.crossesKink) || reasons.contains(.flatBelowScale) {
+                    return false
+                }
                 return significant(e.witnessValue, e.errorEstimate)
                     || e.ladder.contains { $0.outcome != "unreliable" && significant($0.value, $0.errorEstimate) }
             }
@@ -499,12 +500,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// beyond its estimate), with its error and step; nil when none did. Whether f really moves
     /// with it on both sides is ``isPlateau(output:input:exactStep:slope:step:)``'s to say.
     func settledSlopeBeyond(_ outcomes: [RungOutcome], exactStep: Double) -> (slope: Double, error: Double, step: Double)? {
-        for o in outcomes where o.outcome != "unreliable" {
-            guard let v = o.value, let e = o.errorEstimate, let h = o.step,
-                  v.isFinite, v != 0, Swift.abs(v) > CheckOptions.errorEstimateSafety * e, h > exactStep else { continue }
-            return (v, e, h)
-        }
-        return nil
+        guard let o = outcomes.first(where: { $0.settlesOnSlope(above: exactStep) }),
+              let v = o.value, let e = o.errorEstimate, let h = o.step else { return nil }
+        return (v, e, h)
     }
 
     /// Whether fᵢ is constant about x along eⱼ and moves beyond with `slope` on both sides: f takes
@@ -531,10 +529,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     static func exactPlateauNote(_ e: EntryCheck) -> String? {
         guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
               let exact = e.ladder.last(where: { $0.warnings.contains(.flatBelowScale) }), let inside = exact.step,
-              let beyond = e.ladder.first(where: { o in
-                  guard o.outcome != "unreliable", let v = o.value, let err = o.errorEstimate, let h = o.step else { return false }
-                  return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * err && h > inside
-              }), let slope = beyond.value, let step = beyond.step else { return nil }
+              let beyond = e.ladder.first(where: { $0.settlesOnSlope(above: inside) }),
+              let slope = beyond.value, let step = beyond.step else { return nil }
+        // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
+        // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
+        // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
         return "entry (\(e.output), \(e.input)): exact differences at the step \(fmt(inside)) found f constant (0 to the last digit), "
             + "while \(beyond.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)): f is constant near x, out to at least "
             + "±\(fmt(inside)) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
@@ -543,9 +542,6 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "iterates, or tighten its tolerance. Making it take at least one step helps only where that step moves with "
             + "the solution at its slope: a Newton step from the root does, a fixed-point step x ← g(x, p) does not "
             + "(its slope is ∂g/∂p, the solution's (1 − ∂g/∂x)⁻¹·∂g/∂p)"
-        // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
-        // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
-        // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
     }
 
     mutating func rung(_ k: Int) -> RungResult {
@@ -1148,9 +1144,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // residual 8.6·10⁻⁹ under 10⁻⁸ passed a gradient that forgot ∂/∂a, (0, 1/5), on the
                 // complex step's 0 over central's −0.2 ± 3·10⁻¹¹. The ladder goes on; if nothing
                 // later decides, the witnesses conflict.
-                let zeroBesideSlope = w.value == 0 && outcomes.dropLast().contains { o in
-                    guard o.outcome == "disagree", let v = o.value, let e = o.errorEstimate, let h = o.step else { return false }
-                    return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > w.step
+                let zeroBesideSlope = w.value == 0 && outcomes.dropLast().contains {
+                    $0.outcome == "disagree" && $0.settlesOnSlope(above: w.step)
                 }
                 if zeroBesideSlope { zeroAgreementDeferred = true }
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)

@@ -421,3 +421,13 @@ extension EntryCheck {
         return unsettled.isEmpty ? nil : (disagreeing, unsettled)
     }
 }
+
+extension RungOutcome {
+    /// Whether this rung settled on a slope: reliable, nonzero beyond its error estimate, at a
+    /// step above `step` (the scale below which f may be flat). What the plateau rules of the
+    /// generic check ask of the rung beyond a solver's band.
+    func settlesOnSlope(above step: Double) -> Bool {
+        guard outcome != "unreliable", let v = value, let e = errorEstimate, let h = self.step else { return false }
+        return v.isFinite && v != 0 && Swift.abs(v) > CheckOptions.errorEstimateSafety * e && h > step
+    }
+}
