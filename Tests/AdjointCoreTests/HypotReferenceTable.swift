@@ -45,4 +45,20 @@ enum HypotReferenceTable {
         }
         return (all, normal, count)
     }
+
+    /// What both accuracy tests require of each type: more than 300 rows read, at most 0.501 ulp
+    /// where nothing underflows (the last rounding, and second-order terms), at most 1 among
+    /// subnormal arguments. Prints the worst rows for the README's figures.
+    static func assertWithinHalfAnUlp(_ what: String, double: (all: Worst, normal: Worst, count: Int),
+                                      float: (all: Worst, normal: Worst, count: Int),
+                                      file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertGreaterThan(double.count, 300, file: file, line: line)
+        XCTAssertGreaterThan(float.count, 300, file: file, line: line)
+        print("hypot \(what), max ulps: Double \(double.all.ulps) at \(double.all.at) (normal \(double.normal.ulps)); "
+              + "Float \(float.all.ulps) at \(float.all.at) (normal \(float.normal.ulps))")
+        XCTAssertLessThanOrEqual(double.normal.ulps, 0.501, "Double \(double.normal.at)", file: file, line: line)
+        XCTAssertLessThanOrEqual(float.normal.ulps, 0.501, "Float \(float.normal.at)", file: file, line: line)
+        XCTAssertLessThanOrEqual(double.all.ulps, 1, "Double \(double.all.at)", file: file, line: line)
+        XCTAssertLessThanOrEqual(float.all.ulps, 1, "Float \(float.all.at)", file: file, line: line)
+    }
 }
