@@ -235,6 +235,12 @@ final class IterativeSolverTests: XCTestCase {
             XCTAssertTrue(note.contains("a fixed-point step"), note)
             XCTAssertFalse(note.hasSuffix("so that f follows its solution near x"), note)
         }
+        // The gradient that forgot the implicit term, (−1/2, 1/2) = ∇(b/(a + x)) at x = 1, is wrong
+        // for the solution (−1/3, 1/3) and for the program, constant in the band (0, 0). It passed
+        // once (adaptive read one step's slope just past the band); it must not be passed again.
+        let forgot = try checkGradient(of: FixedPointTestedFirst(), at: [1, 2], claimedGradient: { _ in [-0.5, 0.5] })
+        XCTAssertFalse(forgot.passed, forgot.renderTable())
+        XCTAssertFalse(forgot.entries.joined().contains { $0.verdict == .agree }, forgot.renderTable())
     }
 
     /// The concurrent check, which judges on child tasks and again once a deferred rung arrives,
