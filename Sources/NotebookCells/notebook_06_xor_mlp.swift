@@ -51,8 +51,8 @@ func notebook_06_xor_mlp() throws {
     let logistic = try MLP<Double>(layerSizes: [2, 1], activation: .tanh, seed: 7)
     let (fitted, logisticLosses) = try train(logistic, .adam(learningRate: 0.1), epochs: 2000)
     let z = try fitted.forward(X)
-    print("logistic regression after 2000 Adam steps: loss", logisticLosses.last!)
-    print("largest |w|, |b|:", (fitted.layers[0].weights.elements + fitted.layers[0].bias.elements).map(abs).max()! < 1e-12 ? "below 1e-12" : "not small")
+    print("logistic regression after 2000 Adam steps: loss", logisticLosses.last ?? .nan)
+    print("largest |w|, |b|:", ((fitted.layers[0].weights.elements + fitted.layers[0].bias.elements).map(abs).max() ?? .infinity) < 1e-12 ? "below 1e-12" : "not small")
     print("σ(z) at the four points:", (0..<4).map { String(format: "%.12f", 1 / (1 + Foundation.exp(-z[$0, 0]))) })
 #sourceLocation()
     print("\u{1E}cell 3")
@@ -106,12 +106,13 @@ func notebook_06_xor_mlp() throws {
 
     print("optimizer       final loss   accuracy")
     for (name, losses) in curves {
-        let acc = try accuracy(trained[name]!)
-        print(name.padding(toLength: 15, withPad: " ", startingAt: 0), String(format: "%.3e", losses.last!), "  ", String(format: "%3.0f%%", 100 * acc))
+        guard let net = trained[name], let last = losses.last else { continue }
+        let acc = try accuracy(net)
+        print(name.padding(toLength: 15, withPad: " ", startingAt: 0), String(format: "%.3e", last), "  ", String(format: "%3.0f%%", 100 * acc))
     }
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 208)
+#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 209)
     var lossPlot = LinePlot(title: "XOR, 2-4-1 tanh network: training loss by optimizer",
                             xLabel: "step t (SGD: one step per minibatch of 2)", yLabel: "mean BCE loss L(t)", yLog: true)
     for (name, losses) in curves {
@@ -122,8 +123,8 @@ func notebook_06_xor_mlp() throws {
     try lossPlot.svg().write(toFile: "06-xor-loss.svg", atomically: true, encoding: .utf8)
 #sourceLocation()
     print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 229)
-    let adam = trained["adam"]!
+#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 230)
+    guard let adam = trained["adam"] else { throw ADError.invalidArgument("no network was trained with Adam") }
     let cells = 40, lo = -0.5, hi = 1.5, side = (hi - lo) / Double(cells)
     var grid: [[Double]] = []
     for i in 0..<cells { for j in 0..<cells { grid.append([lo + (Double(j) + 0.5) * side, lo + (Double(i) + 0.5) * side]) } }
