@@ -472,7 +472,7 @@ extension Rational {
     /// computed as NaN (a review). `jac diff` says when it rounds one.
     ///
     /// ```swift
-    /// Rational("1/3")!.printsAsNearestDouble   // false: 1/3 evaluates fine in Double
+    /// Rational(numerator: 1, denominator: 3).printsAsNearestDouble   // false: 1/3 evaluates fine in Double
     /// ```
     public var printsAsNearestDouble: Bool {
         guard !isNaN, !isInteger else { return false }
