@@ -476,7 +476,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let v, v != 0, v.isFinite else { return false }
             return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
         }
-        base.plateaus = entries.joined().compactMap(Self.exactPlateauNote)
+        base.plateaus = entries.joined().compactMap { e in
+            Self.exactPlateauNote(e, inputUlp: e.input < x.count ? Double(x[e.input].ulp) : 0, scalarType: "\(V.self)")
+        }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
                 // Not where a difference crosses a kink: a hand-written relu at 0 has slope 0 on the
@@ -526,17 +528,24 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The note for ``CheckReport/plateaus`` on an entry the exact rung found constant below a
     /// float rung's settled slope (``FDWarning/flatBelowScale``); nil for any other entry.
-    static func exactPlateauNote(_ e: EntryCheck) -> String? {
+    static func exactPlateauNote(_ e: EntryCheck, inputUlp: Double, scalarType: String) -> String? {
         guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
               let exact = e.ladder.last(where: { $0.warnings.contains(.flatBelowScale) }), let inside = exact.step,
               let beyond = e.ladder.first(where: { $0.settlesOnSlope(above: inside) }),
               let slope = beyond.value, let step = beyond.step else { return nil }
+        // Exact differences evaluate f in rationals, so their step may be finer than the checked
+        // type can move xⱼ: Newton at its root in Float showed a band of ±1.9·10⁻⁹ around a = 2,
+        // whose ulp is 2.4·10⁻⁷, as if a Float input could land in it.
+        let subUlp = inside < inputUlp
+            ? " (±\(fmt(inside)) is below one ulp of x\(e.input) in \(scalarType), \(fmt(inputUlp)): the flat part shown "
+              + "holds no \(scalarType) input but x itself, and only evaluation in exact arithmetic reaches it)"
+            : ""
         // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
         // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
         // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
         return "entry (\(e.output), \(e.input)): exact differences at the step \(fmt(inside)) found f constant (0 to the last digit), "
             + "while \(beyond.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)): f is constant near x, out to at least "
-            + "±\(fmt(inside)) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
+            + "±\(fmt(inside))\(subUlp) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
             + "already below its tolerance (Newton started at its root). Forward and reverse mode follow the code that ran and "
             + "give the band's 0; a claim of the slope beyond is not shown wrong either. Check at a point where the solver "
             + "iterates, or tighten its tolerance. Making it take at least one step helps only where that step moves with "
