@@ -1080,6 +1080,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                                 outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
                     continue
                 }
+                // A rung that agrees where an earlier one disagreed may have averaged across a
+                // kink its samples straddle: a difference over a step reaching past the kink
+                // returns the mean of the one-sided slopes, however well it converges. 3·max(x, 0)
+                // at 10⁻¹⁷ has slope 3; Richardson from 0.0625 settled on 1.5 ± 5·10⁻¹², agreed
+                // with a claimed 1.5 (central, straddling too, agreed loosely) and overruled the
+                // adaptive method's 3, which had stepped below 10⁻¹⁷: the claim 1.5 and the claim 3
+                // both passed. Such an agreement decides nothing; the ladder goes on.
+                if case .differences = options.ladder[k], outcomes.contains(where: { $0.outcome == "disagree" }),
+                   slopeJumpWithin(r, d, reach: w.reach, beyond: tol) {
+                    reasons.append(.crossesKink)
+                    outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                outcome: "unreliable", warnings: (w.warnings + [.crossesKink]).sorted(),
+                                                evaluations: w.evaluations))
+                    continue
+                }
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
@@ -1609,6 +1624,39 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
               Swift.abs(closest) > 4 * 2 * Double(h) * slope else { return nil }
         return closest
+    }
+
+    /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along
+    /// direction d, so that a difference reaching that far may have averaged the two slopes.
+    ///
+    /// The gap between the one-sided secant slopes, (f(x + t) − 2f(x) + f(x − t))/t, is f″·t on a
+    /// smooth f and shrinks 16-fold from t = reach to t = reach/16; across a kink a distance δ
+    /// from x it is the slope jump times (1 − δ/t), nearly the same at both steps when δ ≪ t.
+    /// A gap at the finer step at least half the coarser one's, beyond f's rounding and beyond
+    /// the agreement's tolerance, is read as a kink within reach. Steps reach and reach/16 are
+    /// levels Richardson's tableau samples, so its agreements usually cost nothing more; four
+    /// evaluations at most otherwise.
+    mutating func slopeJumpWithin(_ r: Int, _ d: Int, reach: Double, beyond tolerance: Double) -> Bool {
+        guard reach > 0, reach.isFinite, tolerance.isFinite else { return false }
+        var line = newLine(directions[d])
+        let center = value.map { Double($0) }
+        let f0 = combine(r, center)
+        var gaps: [Double] = []
+        var rounding: [Double] = []
+        for t in [V(reach), V(reach / 16)] {
+            guard t > 0, t.isFinite, !line.stepBelowULP(t) else { return false }
+            let yp = line.at(t).map { Double($0) }, ym = line.at(-t).map { Double($0) }
+            guard yp.count == value.count, ym.count == value.count else { return false }
+            let gap = (combine(r, yp) - 2 * f0 + combine(r, ym)) / Double(t)
+            guard gap.isFinite else { return false }
+            gaps.append(gap)
+            let magnitude = Swift.max(combineAbs(r, yp), combineAbs(r, ym), combineAbs(r, center))
+            let measured = noiseFloor.isEmpty ? 0 : combineAbs(r, noiseFloor)
+            rounding.append(4 * Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * magnitude, measured) / Double(t))
+        }
+        let (coarse, fine) = (gaps[0], gaps[1])
+        return (coarse > 0) == (fine > 0) && Swift.abs(fine) >= 0.5 * Swift.abs(coarse)
+            && Swift.abs(fine) > CheckOptions.errorEstimateSafety * rounding[1] && Swift.abs(fine) > tolerance
     }
 
     /// What the one-sided differences say when no rung agreed.
