@@ -6,7 +6,30 @@ import AdjointCore
 // Findings of a review of the checking API by a user of the black-box check and of user
 // primitives: each test failed before its fix. Expected values are hand derivations.
 
+/// relu(x₀)·x₁ with the relu written as a branch, which the tape does not record.
+private struct BranchReluTimes: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(x[0] > 0 ? x[0] : T(0)) * x[1]] }
+}
+
 final class ApiReviewFindingsTests: XCTestCase {
+    /// At x₀ = 0 (a zero-initialised pre-activation) relu(x₀)·x₁ with x₁ = 2 has one-sided
+    /// derivatives 0 (left) and 2 (right) along x₀, by hand; the code's branch takes the left
+    /// one, and a hand gradient using relu′(0) = 1 claims 2, as valid a one-sided derivative.
+    /// It was convicted (rule-wrong) on the complex step, which follows the branch taken. A
+    /// claim outside [0, 2] is still wrong.
+    func testAClaimGivingTheOtherBranchsSlopeAtAnUnrecordedKinkIsNotConvicted() throws {
+        let other = try checkGradient(of: BranchReluTimes(), at: [0.0, 2.0],
+                                      claimedGradient: { (x: [Double]) -> [Double] in [x[1], 0] })
+        XCTAssertNotEqual(other.entries[0][0].verdict.name, "rule-wrong", other.renderTable())
+        XCTAssertEqual(other.entries[0][1].verdict, .agree, other.renderTable())
+        let outside = try checkGradient(of: BranchReluTimes(), at: [0.0, 2.0],
+                                        claimedGradient: { (x: [Double]) -> [Double] in [5, 0] })
+        XCTAssertEqual(outside.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), outside.renderTable())
+        let float = try checkGradient(of: BranchReluTimes(), at: [Float(0), 2],
+                                      claimedGradient: { (x: [Float]) -> [Float] in [x[1], 0] })
+        XCTAssertNotEqual(float.entries[0][0].verdict.name, "rule-wrong", float.renderTable())
+    }
+
     /// f(x) = 3·max(x, 0) at x = 10⁻¹⁷: f is 3x on (0, ∞), so f′ = 3 there (by hand); 1.5 is the
     /// mean of the slopes on either side of the kink at 0, which a difference whose step reaches
     /// past 0 returns. Before the fix both claims passed at the same point: Richardson's
