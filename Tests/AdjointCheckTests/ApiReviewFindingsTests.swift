@@ -45,3 +45,37 @@ final class ApiReviewFindingsTests: XCTestCase {
         }
     }
 }
+
+/// x², with "all reals" written as the sample range, or a range whose width overflows.
+private enum SquareSampledEverywhere: UnaryPrimitive {
+    static let name = "review_square_sampled_everywhere"
+    static var sampleRanges: [ClosedRange<Double>] { [-Double.infinity...Double.infinity] }
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x }
+}
+private enum SquareSampledAcrossEveryDouble: UnaryPrimitive {
+    static let name = "review_square_sampled_across_every_double"
+    static var sampleRanges: [ClosedRange<Double>] { [-Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude] }
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * x }
+}
+private enum ScaleSampledEverywhere: VectorPrimitive {
+    static let name = "review_scale_sampled_everywhere"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 2 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v.map { 2 * $0 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { 2 * $0 } }
+    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: 0...Double.infinity, count: n) }
+}
+
+extension ApiReviewFindingsTests {
+    /// A sample range that cannot be drawn from is the declaration's fault, and validate says so
+    /// instead of blaming the primal for the NaN and ∞ points it drew ("primal at (-nan) is -nan").
+    func testASampleRangeThatCannotBeDrawnFromIsADeclarationError() {
+        for v in [validate(SquareSampledEverywhere.self), validate(SquareSampledAcrossEveryDouble.self),
+                  validate(ScaleSampledEverywhere.self, inputs: 2)] {
+            XCTAssertFalse(v.passed, v.description)
+            XCTAssertEqual(v.checks.map(\.name), ["declaration"], v.description)
+            XCTAssertTrue(v.description.contains("must be finite"), v.description)
+        }
+    }
+}
