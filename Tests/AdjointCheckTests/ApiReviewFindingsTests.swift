@@ -79,3 +79,22 @@ extension ApiReviewFindingsTests {
         }
     }
 }
+
+extension ApiReviewFindingsTests {
+    /// A first-rung central agreement is tested for a kink its step straddles too, on its own
+    /// samples. 3·max(x, 0) in Float at 0 has one-sided derivatives 0 and 3 (by hand), so it has
+    /// no derivative there: a claimed 1.5 (their mean, which central returns exactly) is a valid
+    /// subgradient, reported as a kink, not as agreeing with a derivative. |x₀| + x₁² in Float at
+    /// (10⁻⁶, 1) has ∂/∂x₀ = 1 (by hand); central's 2⁻⁷ step gave 1.2·10⁻⁴ ± 5·10⁻⁵ and "agreed"
+    /// with a claimed 0. f ≈ 1 there rounds to 1.2·10⁻⁷, so x₀'s part of it is 8 ulps and the
+    /// closer looks cannot place the kink: the entry is reported at a kink, not as agreeing.
+    func testACentralAgreementAcrossAKinkIsNotAnAgreementInFloat() throws {
+        let relu = try checkBlackBoxGradient(of: { (x: [Float]) in 3 * Swift.max(x[0], 0) }, at: [0],
+                                             claimedGradient: { _ in [1.5] })
+        XCTAssertEqual(relu.entries[0][0].verdict, .kink(validSubgradient: true), relu.renderTable())
+        let abs = try checkBlackBoxGradient(of: { (x: [Float]) in Swift.abs(x[0]) + x[1] * x[1] }, at: [1e-6, 1],
+                                            claimedGradient: { x in [0, 2 * x[1]] })
+        XCTAssertNotEqual(abs.entries[0][0].verdict, .agree, abs.renderTable())
+        XCTAssertEqual(abs.entries[0][1].verdict, .agree, abs.renderTable())
+    }
+}

@@ -50,7 +50,11 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
 /// that disagree (inconclusive, witnesses-conflict), and an agreement looser than ε^{1/3} of the
-/// entry gives way to a sharper disagreement. When no rung agrees, differences across the point at
+/// entry gives way to a sharper disagreement. Nor does an agreement of a difference whose samples
+/// straddle a kink (its one-sided secant slopes differ by nearly as much at half or a sixteenth
+/// of its reach: it returned the mean of the two slopes), tested on central's own samples and,
+/// after a disagreement, on the agreeing rung's: 3·max(x, 0) at 10⁻¹⁷ passed a claimed 1.5 beside
+/// the true 3. When no rung agrees, differences across the point at
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
 /// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
 ///
@@ -1087,8 +1091,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // with a claimed 1.5 (central, straddling too, agreed loosely) and overruled the
                 // adaptive method's 3, which had stepped below 10⁻¹⁷: the claim 1.5 and the claim 3
                 // both passed. Such an agreement decides nothing; the ladder goes on.
-                if case .differences = options.ladder[k], outcomes.contains(where: { $0.outcome == "disagree" }),
-                   slopeJumpWithin(r, d, reach: w.reach, beyond: tol) {
+                // Central's own agreement, the first and commonest, is tested on its own samples
+                // (x ± h, x ± 2h), at no cost: in Float its step of 2⁻⁸ reaches far, and |x| at
+                // 10⁻⁶ gave 1.2·10⁻⁴ ± 5·10⁻⁵ there, which "agreed" with a claimed 0.
+                let straddles: Bool
+                if case .differences(let method) = options.ladder[k] {
+                    if outcomes.contains(where: { $0.outcome == "disagree" || $0.warnings.contains(.crossesKink) }) {
+                        straddles = slopeJumpWithin(r, d, reach: w.reach, finer: 16, beyond: tol)
+                    } else if method == .central {
+                        straddles = slopeJumpWithin(r, d, reach: w.reach, finer: 2, beyond: tol)
+                    } else {
+                        straddles = false
+                    }
+                } else {
+                    straddles = false
+                }
+                if straddles {
                     reasons.append(.crossesKink)
                     outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                                 outcome: "unreliable", warnings: (w.warnings + [.crossesKink]).sorted(),
@@ -1630,20 +1648,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// direction d, so that a difference reaching that far may have averaged the two slopes.
     ///
     /// The gap between the one-sided secant slopes, (f(x + t) − 2f(x) + f(x − t))/t, is f″·t on a
-    /// smooth f and shrinks 16-fold from t = reach to t = reach/16; across a kink a distance δ
-    /// from x it is the slope jump times (1 − δ/t), nearly the same at both steps when δ ≪ t.
-    /// A gap at the finer step at least half the coarser one's, beyond f's rounding and beyond
-    /// the agreement's tolerance, is read as a kink within reach. Steps reach and reach/16 are
-    /// levels Richardson's tableau samples, so its agreements usually cost nothing more; four
-    /// evaluations at most otherwise.
-    mutating func slopeJumpWithin(_ r: Int, _ d: Int, reach: Double, beyond tolerance: Double) -> Bool {
-        guard reach > 0, reach.isFinite, tolerance.isFinite else { return false }
+    /// smooth f and shrinks `finer`-fold from t = reach to t = reach/finer; across a kink a
+    /// distance δ from x it is the slope jump times (1 − δ/t), nearly the same at both steps when
+    /// δ ≪ t. A gap at the finer step beyond the midpoint of those two ratios times the coarser
+    /// one's (0.75 for a factor 2, 0.53 for 16), beyond f's rounding and beyond the agreement's
+    /// tolerance, is read as a kink within reach. Central's samples are x ± h and x ± 2h (reach
+    /// 2h, factor 2), and reach and reach/16 are levels Richardson's tableau samples, so those
+    /// cost nothing more; four evaluations at most otherwise.
+    mutating func slopeJumpWithin(_ r: Int, _ d: Int, reach: Double, finer: Double, beyond tolerance: Double) -> Bool {
+        guard reach > 0, reach.isFinite, tolerance.isFinite, finer > 1 else { return false }
         var line = newLine(directions[d])
         let center = value.map { Double($0) }
         let f0 = combine(r, center)
         var gaps: [Double] = []
         var rounding: [Double] = []
-        for t in [V(reach), V(reach / 16)] {
+        for t in [V(reach), V(reach / finer)] {
             guard t > 0, t.isFinite, !line.stepBelowULP(t) else { return false }
             let yp = line.at(t).map { Double($0) }, ym = line.at(-t).map { Double($0) }
             guard yp.count == value.count, ym.count == value.count else { return false }
@@ -1655,7 +1674,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             rounding.append(4 * Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * magnitude, measured) / Double(t))
         }
         let (coarse, fine) = (gaps[0], gaps[1])
-        return (coarse > 0) == (fine > 0) && Swift.abs(fine) >= 0.5 * Swift.abs(coarse)
+        return (coarse > 0) == (fine > 0) && Swift.abs(fine) >= 0.5 * (1 + 1 / finer) * Swift.abs(coarse)
             && Swift.abs(fine) > CheckOptions.errorEstimateSafety * rounding[1] && Swift.abs(fine) > tolerance
     }
 
