@@ -98,3 +98,25 @@ extension ApiReviewFindingsTests {
         XCTAssertEqual(abs.entries[0][1].verdict, .agree, abs.renderTable())
     }
 }
+
+extension ApiReviewFindingsTests {
+    /// |x₀| + x₁² is continuous, with ∂/∂x₀ = 1 at x₀ = 10⁻¹⁰ (by hand). Every difference whose
+    /// step exceeds 10⁻¹⁰ moves f by 2·10⁻¹⁰ across the point, as a jump would, and the jump test
+    /// took the claimed 0 as f's slope: the entry was "discontinuity" (f jumps by 2·10⁻¹⁰) at
+    /// 10⁻¹⁰ and 10⁻¹², where the claim is wrong. A true jump (a step of 1 at 0) is still one.
+    func testAKinkBesideThePointIsNotReportedAsAJump() throws {
+        let f = { (x: [Double]) in Swift.abs(x[0]) + x[1] * x[1] }
+        for x0 in [1e-10, 1e-12] {
+            let r = try checkBlackBoxGradient(of: f, at: [x0, 1], claimedGradient: { x in [0, 2 * x[1]] })
+            XCTAssertNotEqual(r.entries[0][0].verdict.name, "discontinuity", "x₀ = \(x0)\n" + r.renderTable())
+            XCTAssertFalse(r.passed, r.renderTable())
+        }
+        let wrong = try checkBlackBoxGradient(of: f, at: [1e-10, 1], claimedGradient: { x in [0, 2 * x[1]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        let right = try checkBlackBoxGradient(of: f, at: [1e-10, 1], claimedGradient: { x in [1, 2 * x[1]] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        let step = try checkBlackBoxGradient(of: { (x: [Double]) in (x[0] > 0 ? 1 : 0) + x[0] }, at: [0],
+                                             claimedGradient: { _ in [1] })
+        XCTAssertEqual(step.entries[0][0].verdict.name, "discontinuity", step.renderTable())
+    }
+}

@@ -1607,20 +1607,32 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // every entry wrong took them four times) and any the rungs took are not taken again.
         var line = newLine(directions[d])
         var deltas: [Double] = []
+        // f's slope on either side, from the coarsest samples: a kink a distance δ from x gives
+        // f(x + h) − f(x − h) ≈ 2δ·(its slopes) at every step h > δ, as a jump of that size
+        // would, and only the slopes tell them apart (a jump's difference exceeds what they
+        // carry over the smallest step). The claim alone was taken as the slope: |x₀| + x₁² at
+        // x₀ = 10⁻¹⁰, claimed ∂/∂x₀ = 0, was "discontinuity: f jumps by 2·10⁻¹⁰", not a wrong 0.
+        var sideSlope = slope
+        let center = combine(r, value.map { Double($0) })
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
             let (yp, ym) = (line.at(h), line.at(-h))
             guard yp.count == value.count, ym.count == value.count else { return nil }
-            let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+            let (fp, fm) = (combine(r, yp.map { Double($0) }), combine(r, ym.map { Double($0) }))
+            let delta = fp - fm
             guard delta.isFinite else { return nil }
             deltas.append(delta)
+            if k == 10 {
+                let secants = [fp - center, center - fm].map { Swift.abs($0) / Double(h) }.filter(\.isFinite)
+                sideSlope = Swift.max(sideSlope, secants.max() ?? 0)
+            }
         }
         // f's measured noise too, where it exceeds the model: each sample may be off by its
         // floor, so a difference of two by twice it (noise of 10⁻¹² read as jumps of 10⁻¹² at a
         // third of the points of a review's right claim).
         let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
         let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
-        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise) {
+        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: sideSlope, noise: noise) {
             return jump
         }
         // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
@@ -1640,7 +1652,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard yp.count == value.count, ym.count == value.count else { return nil }
         let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
         guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
-              Swift.abs(closest) > 4 * 2 * Double(h) * slope else { return nil }
+              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope else { return nil }
         return closest
     }
 
