@@ -120,3 +120,32 @@ extension ApiReviewFindingsTests {
         XCTAssertEqual(step.entries[0][0].verdict.name, "discontinuity", step.renderTable())
     }
 }
+
+/// sin(x₀)·x₁: ∇ = (cos x₀·x₁, sin x₀) by hand.
+private struct SineTimes: ADFunction, Sendable {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] }
+}
+
+extension ApiReviewFindingsTests {
+    /// A claim named after a mode was read as that mode: the sign-flipped ∂/∂x₀ below, named
+    /// "forward", came out range-loss of no subject instead of rule-wrong. Such a name is refused.
+    func testAClaimNamedAfterAModeIsRefused() async throws {
+        let flipped = { (x: [Double]) -> [Double] in [-Foundation.cos(x[0]) * x[1], Foundation.sin(x[0])] }
+        for name in ["forward", "reverse"] {
+            XCTAssertThrowsError(try checkGradient(of: SineTimes(), at: [0.5, 2.0], claimedGradient: flipped, claimedName: name)) { e in
+                guard case ADError.invalidArgument(let why) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(why.contains("claimedName \"\(name)\""), why)
+            }
+            do {
+                _ = try await checkJacobian(of: SineTimes(), at: [0.5, 2.0], claimed: { [flipped($0)] }, claimedName: name, tasks: 2)
+                XCTFail("a claim named \(name) was accepted by the concurrent check")
+            } catch ADError.invalidArgument {}
+        }
+        let named = try checkGradient(of: SineTimes(), at: [0.5, 2.0], claimedGradient: flipped, claimedName: "hand")
+        XCTAssertEqual(named.entries[0][0].verdict, .ruleWrong(subjects: ["hand"]), named.renderTable())
+        // The modes' names are the generic check's only: a black box runs no mode.
+        let box = try checkBlackBoxGradient(of: { (x: [Double]) in Foundation.sin(x[0]) * x[1] }, at: [0.5, 2.0],
+                                            claimedGradient: flipped, claimedName: "forward")
+        XCTAssertEqual(box.entries[0][0].verdict, .ruleWrong(subjects: ["forward"]), box.renderTable())
+    }
+}

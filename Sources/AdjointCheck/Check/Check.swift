@@ -33,7 +33,8 @@ import RealModule
 ///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
 ///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
 ///   estimate is not finite and ≥ 0, or when ``CheckOptions/checkForward`` and
-///   ``CheckOptions/checkReverse`` are both off and nothing is claimed. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   ``CheckOptions/checkReverse`` are both off and nothing is claimed, or when a claim is named
+///   "forward" or "reverse" (`claimedName`), the names of the modes. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -54,8 +55,18 @@ import RealModule
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try options.validate()
+    try validateClaimedName(claimedName, claimed: claimed != nil)
     var checker = Checker(f: f, x: x, options: options)
     return try checker.run(claimed: claimed, claimedName: claimedName)
+}
+
+/// Refuses a claim named after a mode the check also runs. The report keeps each subject's values
+/// by name, so a claim named "forward" was read as forward mode's: a wrong claim so named came out
+/// "range-loss" of no subject (no rule blamed, the claim's gap unreported).
+@usableFromInline func validateClaimedName(_ name: String, claimed: Bool) throws {
+    guard claimed, name == "forward" || name == "reverse" else { return }
+    throw ADError.invalidArgument("claimedName \"\(name)\" is the name of a mode the check runs beside the claim; "
+        + "name the claim otherwise (the default is \"claimed\")")
 }
 
 /// Checks a gradient: like ``checkJacobian(of:at:claimed:claimedName:options:)`` for output 0, with
