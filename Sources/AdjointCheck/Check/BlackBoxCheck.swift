@@ -50,7 +50,11 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// rtol = the witness's nominal accuracy + 64ε (ε of `V`: Float's for Float functions); options
 /// override either. As in `checkJacobian`, one agreeing rung does not overrule two reliable ones
 /// that disagree (inconclusive, witnesses-conflict), and an agreement looser than ε^{1/3} of the
-/// entry gives way to a sharper disagreement. When no rung agrees, differences across the point at
+/// entry gives way to a sharper disagreement. Nor does an agreement of a difference whose samples
+/// straddle a kink (its one-sided secant slopes differ by nearly as much at half or a sixteenth
+/// of its reach: it returned the mean of the two slopes), tested on central's own samples and,
+/// after a disagreement, on the agreeing rung's: 3·max(x, 0) at 10⁻¹⁷ passed a claimed 1.5 beside
+/// the true 3. When no rung agrees, differences across the point at
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
 /// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
 ///
@@ -1080,6 +1084,35 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                                 outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
                     continue
                 }
+                // A rung that agrees where an earlier one disagreed may have averaged across a
+                // kink its samples straddle: a difference over a step reaching past the kink
+                // returns the mean of the one-sided slopes, however well it converges. 3·max(x, 0)
+                // at 10⁻¹⁷ has slope 3; Richardson from 0.0625 settled on 1.5 ± 5·10⁻¹², agreed
+                // with a claimed 1.5 (central, straddling too, agreed loosely) and overruled the
+                // adaptive method's 3, which had stepped below 10⁻¹⁷: the claim 1.5 and the claim 3
+                // both passed. Such an agreement decides nothing; the ladder goes on.
+                // Central's own agreement, the first and commonest, is tested on its own samples
+                // (x ± h, x ± 2h), at no cost: in Float its step of 2⁻⁸ reaches far, and |x| at
+                // 10⁻⁶ gave 1.2·10⁻⁴ ± 5·10⁻⁵ there, which "agreed" with a claimed 0.
+                let straddles: Bool
+                if case .differences(let method) = options.ladder[k] {
+                    if outcomes.contains(where: { $0.outcome == "disagree" || $0.warnings.contains(.crossesKink) }) {
+                        straddles = slopeJumpWithin(r, d, reach: w.reach, finer: 16, beyond: tol)
+                    } else if method == .central {
+                        straddles = slopeJumpWithin(r, d, reach: w.reach, finer: 2, beyond: tol)
+                    } else {
+                        straddles = false
+                    }
+                } else {
+                    straddles = false
+                }
+                if straddles {
+                    reasons.append(.crossesKink)
+                    outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                outcome: "unreliable", warnings: (w.warnings + [.crossesKink]).sorted(),
+                                                evaluations: w.evaluations))
+                    continue
+                }
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
@@ -1574,20 +1607,32 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // every entry wrong took them four times) and any the rungs took are not taken again.
         var line = newLine(directions[d])
         var deltas: [Double] = []
+        // f's slope on either side, from the coarsest samples: a kink a distance δ from x gives
+        // f(x + h) − f(x − h) ≈ 2δ·(its slopes) at every step h > δ, as a jump of that size
+        // would, and only the slopes tell them apart (a jump's difference exceeds what they
+        // carry over the smallest step). The claim alone was taken as the slope: |x₀| + x₁² at
+        // x₀ = 10⁻¹⁰, claimed ∂/∂x₀ = 0, was "discontinuity: f jumps by 2·10⁻¹⁰", not a wrong 0.
+        var sideSlope = slope
+        let center = combine(r, value.map { Double($0) })
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
             let (yp, ym) = (line.at(h), line.at(-h))
             guard yp.count == value.count, ym.count == value.count else { return nil }
-            let delta = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
+            let (fp, fm) = (combine(r, yp.map { Double($0) }), combine(r, ym.map { Double($0) }))
+            let delta = fp - fm
             guard delta.isFinite else { return nil }
             deltas.append(delta)
+            if k == 10 {
+                let secants = [fp - center, center - fm].map { Swift.abs($0) / Double(h) }.filter(\.isFinite)
+                sideSlope = Swift.max(sideSlope, secants.max() ?? 0)
+            }
         }
         // f's measured noise too, where it exceeds the model: each sample may be off by its
         // floor, so a difference of two by twice it (noise of 10⁻¹² read as jumps of 10⁻¹² at a
         // third of the points of a review's right claim).
         let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
         let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
-        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: slope, noise: noise) {
+        if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: sideSlope, noise: noise) {
             return jump
         }
         // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
@@ -1607,8 +1652,42 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard yp.count == value.count, ym.count == value.count else { return nil }
         let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
         guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
-              Swift.abs(closest) > 4 * 2 * Double(h) * slope else { return nil }
+              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope else { return nil }
         return closest
+    }
+
+    /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along
+    /// direction d, so that a difference reaching that far may have averaged the two slopes.
+    ///
+    /// The gap between the one-sided secant slopes, (f(x + t) − 2f(x) + f(x − t))/t, is f″·t on a
+    /// smooth f and shrinks `finer`-fold from t = reach to t = reach/finer; across a kink a
+    /// distance δ from x it is the slope jump times (1 − δ/t), nearly the same at both steps when
+    /// δ ≪ t. A gap at the finer step beyond the midpoint of those two ratios times the coarser
+    /// one's (0.75 for a factor 2, 0.53 for 16), beyond f's rounding and beyond the agreement's
+    /// tolerance, is read as a kink within reach. Central's samples are x ± h and x ± 2h (reach
+    /// 2h, factor 2), and reach and reach/16 are levels Richardson's tableau samples, so those
+    /// cost nothing more; four evaluations at most otherwise.
+    mutating func slopeJumpWithin(_ r: Int, _ d: Int, reach: Double, finer: Double, beyond tolerance: Double) -> Bool {
+        guard reach > 0, reach.isFinite, tolerance.isFinite, finer > 1 else { return false }
+        var line = newLine(directions[d])
+        let center = value.map { Double($0) }
+        let f0 = combine(r, center)
+        var gaps: [Double] = []
+        var rounding: [Double] = []
+        for t in [V(reach), V(reach / finer)] {
+            guard t > 0, t.isFinite, !line.stepBelowULP(t) else { return false }
+            let yp = line.at(t).map { Double($0) }, ym = line.at(-t).map { Double($0) }
+            guard yp.count == value.count, ym.count == value.count else { return false }
+            let gap = (combine(r, yp) - 2 * f0 + combine(r, ym)) / Double(t)
+            guard gap.isFinite else { return false }
+            gaps.append(gap)
+            let magnitude = Swift.max(combineAbs(r, yp), combineAbs(r, ym), combineAbs(r, center))
+            let measured = noiseFloor.isEmpty ? 0 : combineAbs(r, noiseFloor)
+            rounding.append(4 * Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * magnitude, measured) / Double(t))
+        }
+        let (coarse, fine) = (gaps[0], gaps[1])
+        return (coarse > 0) == (fine > 0) && Swift.abs(fine) >= 0.5 * (1 + 1 / finer) * Swift.abs(coarse)
+            && Swift.abs(fine) > CheckOptions.errorEstimateSafety * rounding[1] && Swift.abs(fine) > tolerance
     }
 
     /// What the one-sided differences say when no rung agreed.

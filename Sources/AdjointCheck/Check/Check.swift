@@ -33,7 +33,8 @@ import RealModule
 ///   ``CheckOptions/atol`` is NaN, infinite or negative, ``CheckOptions/worstEntryCount`` is
 ///   negative, ``CheckOptions/step`` is not finite and positive, or a custom witness's error
 ///   estimate is not finite and ≥ 0, or when ``CheckOptions/checkForward`` and
-///   ``CheckOptions/checkReverse`` are both off and nothing is claimed. Evaluation failures (domain errors, non-finite outputs) do not throw: they
+///   ``CheckOptions/checkReverse`` are both off and nothing is claimed, or when a claim is named
+///   "forward" or "reverse" (`claimedName`), the names of the modes. Evaluation failures (domain errors, non-finite outputs) do not throw: they
 ///   are reported in ``CheckReport/problem``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -54,8 +55,18 @@ import RealModule
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try options.validate()
+    try validateClaimedName(claimedName, claimed: claimed != nil)
     var checker = Checker(f: f, x: x, options: options)
     return try checker.run(claimed: claimed, claimedName: claimedName)
+}
+
+/// Refuses a claim named after a mode the check also runs. The report keeps each subject's values
+/// by name, so a claim named "forward" was read as forward mode's: a wrong claim so named came out
+/// "range-loss" of no subject (no rule blamed, the claim's gap unreported).
+@usableFromInline func validateClaimedName(_ name: String, claimed: Bool) throws {
+    guard claimed, name == "forward" || name == "reverse" else { return }
+    throw ADError.invalidArgument("claimedName \"\(name)\" is the name of a mode the check runs beside the claim; "
+        + "name the claim otherwise (the default is \"claimed\")")
 }
 
 /// Checks a gradient: like ``checkJacobian(of:at:claimed:claimedName:options:)`` for output 0, with
@@ -1075,6 +1086,31 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                slopeJumpAcross(output: i, input: j) {
                 return make(.fdInconclusive(reasons: [.crossesKink]), nil, ladder: outcomes)
             }
+            // The complex step follows the branch f's code takes at x, as the modes do. Where x is
+            // itself a kink of that code (a branch the tape does not record), that branch's slope
+            // is one one-sided derivative, and a claim giving the other, or a value between, is as
+            // right: x > 0 ? 3x : 0 at 0 convicted a claimed 3 (the slope on the right) on the
+            // complex step's 0. The complex step an ulp either side of x tells that point from one
+            // beside a branch (x < 1 ? x : 2x − 1 at 1 + 10⁻¹², where both sides give 2 and the
+            // complex step's 2 still convicts the differences' mean 1.5 claimed there). The modes
+            // are not sheltered: they take the complex step's branch, so a gap from it is a rule's.
+            if decidedName == WitnessRung.differences(.complexStep).name, safeDisplacement == nil,
+               wrong.contains(where: { $0 != "forward" && $0 != "reverse" }),
+               let sides = branchSlopesAcross(output: i, input: j) {
+                let margin = tol + CheckOptions.errorEstimateSafety * sides.error
+                if Swift.abs(sides.left - sides.right) > margin {
+                    let (lo, hi) = (Swift.min(sides.left, sides.right) - margin, Swift.max(sides.left, sides.right) + margin)
+                    let sheltered = wrong.filter { s in
+                        guard s != "forward", s != "reverse", let v = values.first(where: { $0.0 == s })?.1 else { return false }
+                        return v >= lo && v <= hi
+                    }
+                    let rest = wrong.filter { !sheltered.contains($0) }
+                    if !sheltered.isEmpty {
+                        if rest.isEmpty { return make(.fdInconclusive(reasons: [.crossesKink]), nil, ladder: outcomes) }
+                        return convict(rest, decided)
+                    }
+                }
+            }
             var passes: [SeededPass] = []
             var excused: [String] = []
             let linearRules = graph.map { $0.vectorCalls.isEmpty } ?? false
@@ -1512,6 +1548,29 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let g2 = second[2]
         return Swift.abs(g2) > 8 * noise / smallest
             && second.allSatisfy { ($0 > 0) == (g2 > 0) && Swift.abs($0 - g2) <= 0.25 * Swift.abs(g2) }
+    }
+
+    /// The complex step's ∂fᵢ/∂xⱼ at xⱼ's neighbouring floating-point numbers below and above,
+    /// with the larger of their error estimates, or nil where either is not a clean finite
+    /// estimate: on a branch of f's code that switches exactly at x they are the slopes of the two
+    /// pieces, and elsewhere they differ by about f″ times an ulp. The complex step, not forward
+    /// mode: it runs no derivative rule, so a wrong rule cannot make the two sides differ.
+    func branchSlopesAcross(output i: Int, input j: Int) -> (left: Double, right: Double, error: Double)? {
+        let direction = x.indices.map { $0 == j ? V(1) : V(0) }
+        var slopes: [Double] = []
+        var error = 0.0
+        for neighbour in [x[j].nextDown, x[j].nextUp] {
+            guard neighbour.isFinite else { return nil }
+            var point = x
+            point[j] = neighbour
+            let (estimates, _, problem) = complexStepDirectional(f, at: point, direction: direction, outputs: value.count,
+                                                                 step: .automatic)
+            guard problem == nil, i < estimates.count, estimates[i].value.isFinite, estimates[i].errorEstimate.isFinite,
+                  estimates[i].warnings.isEmpty else { return nil }
+            slopes.append(estimates[i].value)
+            error = Swift.max(error, estimates[i].errorEstimate)
+        }
+        return (slopes[0], slopes[1], error)
     }
 
     /// When a difference reaching `reach` along eⱼ may straddle a kink-capable op on a path to

@@ -56,6 +56,20 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
     }
 }
 
+/// Why the first `count` sample ranges cannot be drawn from, or nil. A point is drawn as
+/// a + (b − a)·u, so an infinite bound, or a width beyond the largest Double, gives points at ±∞
+/// or NaN; the primal was then blamed for them: `-.infinity ... .infinity`, declared for "all
+/// reals", failed primal-finite with "primal at (-nan) is -nan, inside the declared domain".
+func nonFiniteSampleRange(_ ranges: [ClosedRange<Double>], count: Int, declaration: String) -> String? {
+    guard let k = ranges.prefix(count).firstIndex(where: { r in
+        !(r.lowerBound.isFinite && r.upperBound.isFinite && (r.upperBound - r.lowerBound).isFinite)
+    }) else { return nil }
+    let r = ranges[k]
+    return "\(declaration)[\(k)] is \(r.lowerBound)...\(r.upperBound): validate draws points from it, so its ends and its "
+        + "width must be finite; declare a finite interval where the rule should be checked (the domain is declared apart, "
+        + "with domainViolation)"
+}
+
 /// Checks a user scalar primitive before it is trusted.
 ///
 /// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
@@ -92,6 +106,10 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     guard P.arity == 1 || P.arity == 2, ranges.count >= P.arity else {
         result.checks.append(.init(name: "declaration", outcome: .failed,
                                    detail: "arity must be 1 or 2 with one sample range per input (arity \(P.arity), \(ranges.count) ranges)"))
+        return result
+    }
+    if let why = nonFiniteSampleRange(ranges, count: P.arity, declaration: "sampleRanges") {
+        result.checks.append(.init(name: "declaration", outcome: .failed, detail: why))
         return result
     }
     var points: [[Double]] = []
@@ -693,6 +711,10 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     guard n > 0, ranges.count == n else {
         result.checks.append(.init(name: "declaration", outcome: .failed,
                                    detail: "sampleRanges(inputs: \(n)) gave \(ranges.count) ranges"))
+        return result
+    }
+    if let why = nonFiniteSampleRange(ranges, count: n, declaration: "sampleRanges(inputs: \(n))") {
+        result.checks.append(.init(name: "declaration", outcome: .failed, detail: why))
         return result
     }
     func unit() -> Double { rng.nextUnit() * 2 - 1 }
