@@ -226,12 +226,25 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         let worst = (0..<d.forward.count).max { abs(d.forward[$0] - d.difference[$0]) < abs(d.forward[$1] - d.difference[$1]) } ?? 0
         problem = "check failed: the random-direction JVP (seed \(d.seed)) disagrees with Richardson at output \(formula.outputNames[worst]): "
             + "forward mode gives \(d.forward[worst]), the difference \(d.difference[worst]) ± \(d.errorEstimate[worst])"
-    } else if !passed, let bad = report.worstEntries(limit: 1).first {
+    } else if !passed, let bad = report.worstEntries(limit: 1).first, !bad.passes {
         status = .modesDisagree
         problem = "check failed: \(entryName(bad)): " + describeVerdict(bad)
+    } else if !passed {
+        // No entry is at fault, yet the check did not pass (it compared nothing, or a mode
+        // failed on its own): "CHECK FAILED" and "agree": false used to exit 0.
+        status = .modesDisagree
+        problem = "check failed: " + whyNoEntryFailed(report)
     }
     return Report(table: tableText(), json: jsonText(), csv: csvText(), flatHeader: header, flatRow: row,
                   status: status, problem: problem)
+}
+
+/// Why `report` does not pass although none of its entries fails: it has no entries (f has no
+/// inputs), or a mode failed on its own; the library's own words where it has them.
+func whyNoEntryFailed(_ report: CheckReport) -> String {
+    if let nothing = report.notes.first(where: { $0.hasPrefix("nothing was checked") }) { return nothing }
+    if let failure = report.modeFailures.first { return failure }
+    return "the check did not pass (verdict \(report.verdict.name))"
 }
 
 /// How bad a verdict is for one subject: a rule-wrong entry that does not name it is not its fault.

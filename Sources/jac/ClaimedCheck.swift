@@ -120,9 +120,15 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
+        let listedBefore = failures.count + unconfirmed.count
         for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, variables: formula.variables)) }
         if let d = report.directional, d.agrees == false {
             unconfirmed.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")
+        }
+        // A report that does not pass with no entry to blame (an empty claim of a formula without
+        // variables compared nothing) exited 0 beside the library's `passed` false.
+        if !report.passed && failures.count + unconfirmed.count == listedBefore {
+            unconfirmed.append(at + whyNoEntryFailed(report))
         }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
         jsonLines.append(report.toJSON(pretty: points.count == 1))

@@ -38,6 +38,26 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertEqual(version.stdout, "0.1.0\n")
     }
 
+    // MARK: 1
+
+    /// A formula without variables has a Jacobian with no entries: the library's check compared
+    /// nothing and does not pass (`passed` false, "nothing was checked"), and the table said
+    /// CHECK FAILED and the JSON "agree": false, yet the status was 0, a pass to any script. The
+    /// same with --claimed and an empty claim. Status 1 follows the verdict, with the reason.
+    func testACheckThatComparedNothingIsStatusOneAsItsVerdictSays() throws {
+        for format in ["table", "json", "csv"] {
+            let r = try JacRunner.run(["check", "pi*e", "--format", format])
+            XCTAssertEqual(r.status, 1, "\(format): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("error: check failed: nothing was checked: the Jacobian has no entries"), r.stderr)
+        }
+        let json = try JacRunner.run(["check", "2", "--format", "json"])
+        XCTAssertTrue(json.stdout.contains("\"agree\": false"), json.stdout)
+        let empty = try JacRunner.temporaryFile("[[]]", name: "no-entries.json")
+        let claimed = try JacRunner.run(["check", "2", "--claimed", empty])
+        XCTAssertEqual(claimed.status, 1, claimed.stderr)
+        XCTAssertTrue(claimed.stderr.contains("nothing was checked"), claimed.stderr)
+    }
+
     // MARK: 2, usage
 
     func testNoArgumentsIsStatusTwo() throws {
