@@ -203,12 +203,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     }
 
     func csvText() -> String {
-        ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
-            + entries.map { e in
-                ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
-                    + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
-                       e.tolerance.map(format) ?? ""]
-            }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+        checkCSVRows(report).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
     }
     let header = formula.variables + ["agree", "verdict"]
     let row = x.map(format) + [passed ? "true" : "false", report.verdict.name]
@@ -237,6 +232,17 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     }
     return Report(table: tableText(), json: jsonText(), csv: csvText(), flatHeader: header, flatRow: row,
                   status: status, problem: problem)
+}
+
+/// The CSV of a check, header first: one row per entry with each subject's value, the witness
+/// and the tolerance (`jac check --format csv`, with or without --claimed).
+func checkCSVRows(_ report: CheckReport) -> [[String]] {
+    [["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
+        + report.entries.joined().map { e in
+            ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
+                + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
+                   e.tolerance.map(format) ?? ""]
+        }
 }
 
 /// Why `report` does not pass although none of its entries fails: it has no entries (f has no

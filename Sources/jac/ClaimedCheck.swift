@@ -87,6 +87,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     var failures: [String] = [], unconfirmed: [String] = []
     var jsonLines: [String] = []
     var tables: [String] = []
+    var csvRows: [[String]] = []
     for (k, (point, claimed)) in zip(points, matrices).enumerated() {
         let report: CheckReport
         do {
@@ -131,6 +132,10 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             unconfirmed.append(at + whyNoEntryFailed(report))
         }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
+        // One CSV for every point: with several, a leading column says which point a row is.
+        let rows = checkCSVRows(report)
+        let numbered = points.count > 1 ? rows.enumerated().map { r, row in [r == 0 ? "point" : "\(k + 1)"] + row } : rows
+        csvRows += csvRows.isEmpty ? numbered : Array(numbered.dropFirst())
         jsonLines.append(report.toJSON(pretty: points.count == 1))
     }
     if inFloat {
@@ -139,7 +144,9 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     }
     switch options.format {
     case .json: print(jsonLines.joined(separator: "\n"))
-    case .table, .csv: print(tables.joined(separator: "\n\n"))
+    case .table: print(tables.joined(separator: "\n\n"))
+    // It printed the table: a script reading CSV got the table's text.
+    case .csv: print(csvRows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n"))
     }
     fflush(nil)
     func entries(_ n: Int) -> String { "\(n) entr\(n == 1 ? "y" : "ies")" }

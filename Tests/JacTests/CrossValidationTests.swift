@@ -44,6 +44,33 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", right]).status, 0)
     }
 
+    /// `--format csv` printed the table with --claimed (a script reading CSV got its text); it is
+    /// the check's CSV, one row per entry, as without --claimed, and with several points a
+    /// leading point column. By hand J = [[y, x], [1, 2y]]: [[1, 2], [1, 2]] at (2, 1) and
+    /// [[3, 1], [1, 6]] at (1, 3).
+    func testAClaimedCheckInCSVPrintsCSV() throws {
+        let claim = try JacRunner.temporaryFile("[[1, 2], [1, 2]]", name: "csv-claim.json")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", claim, "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "output,input,verdict,forward,reverse,claimed,witness,witness_value,abs_error,tolerance")
+        XCTAssertEqual(lines.count, 5, r.stdout)
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard rows.allSatisfy({ $0.count == 10 }) else { return XCTFail("not CSV rows of 10 cells: \(r.stdout)") }
+        let claimed = Dictionary(rows.map { ("\($0[0]),\($0[1])", $0[5]) }) { a, _ in a }
+        XCTAssertEqual(claimed, ["0,0": "1.0", "0,1": "2.0", "1,0": "1.0", "1,1": "2.0"])
+        XCTAssertTrue(rows.allSatisfy { $0[2] == "agree" }, r.stdout)
+
+        let points = try JacRunner.temporaryFile("x,y\n2,1\n1,3\n", name: "csv-points.csv")
+        let claims = try JacRunner.temporaryFile("[[[1, 2], [1, 2]], [[3, 1], [1, 6]]]", name: "csv-claims.json")
+        let two = try JacRunner.run(["check", formula, "--points", points, "--claimed", claims, "--format", "csv"])
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let twoLines = two.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(twoLines.first, "point,output,input,verdict,forward,reverse,claimed,witness,witness_value,abs_error,tolerance")
+        XCTAssertEqual(twoLines.count, 9, two.stdout)
+        XCTAssertTrue(twoLines.contains { $0.hasPrefix("2,1,1,agree,6.0,6.0,6.0,") }, two.stdout)
+    }
+
     func testCSVClaimPerPointNamesThePointAndEntry() throws {
         // Points (2, 1) and (1, 3): J = [[1, 2], [1, 2]] and [[3, 1], [1, 6]]; the second point's
         // ∂f2/∂y is claimed as -6 (a sign error).
