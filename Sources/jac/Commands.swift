@@ -415,7 +415,6 @@ struct HessianCommand: ParsableCommand {
                 [columns[i], format(g[i])] + h[i].map(format)
             }
             table += renderTable(rows)
-            let csvText = rows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
             var header = formula.variables + [name] + formula.variables.map { "d\(name)/d\($0)" }
             var row = x.map(format) + [format(v)] + g.map(format)
             for i in formula.variables.indices {
@@ -424,6 +423,9 @@ struct HessianCommand: ParsableCommand {
                     row.append(format(h[i][j]))
                 }
             }
+            // The CSV is the one-row form --points prints: the matrix layout of the table had no
+            // place for the value, and printed the gradient and Hessian without it.
+            let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.diagnostics.kinks)
                             + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty)

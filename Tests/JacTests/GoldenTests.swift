@@ -273,6 +273,13 @@ final class GoldenTests: XCTestCase {
             "hessian": [[0.0, 2.0], [2.0, 1.0]]}
 
             """)
+        // The CSV carries the value as the table and the JSON do (its matrix layout had no place
+        // for it): the one-row form of --points. f = x³y² at (2, 3): f = 72, ∇f = (3x²y², 2x³y) =
+        // (108, 48), H = [[6xy², 6x²y], [6x²y, 2x³]] = [[108, 72], [72, 16]].
+        let csv = try JacRunner.run(["hessian", "x^3*y^2", "--at", "2,3", "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertEqual(csv.stdout, "x,y,f,df/dx,df/dy,d2f/dxdx,d2f/dxdy,d2f/dydx,d2f/dydy\n"
+                       + "2.0,3.0,72.0,108.0,48.0,108.0,72.0,72.0,16.0\n")
         let multi = try JacRunner.run(["hessian", "x; y", "--at", "1,2"])
         XCTAssertEqual(multi.status, 2)
         XCTAssertEqual(multi.stderr, "error: hessian needs a scalar formula (1 output), this one has 2\n")
