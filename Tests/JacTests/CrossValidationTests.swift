@@ -427,6 +427,18 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("exited with status 127"), missing.stderr)
     }
 
+    /// An empty --program ran `exec ` in a shell, which exits at once, and was reported as
+    /// "--program exited with status 0 while sending request 1" (status 3, an evaluation
+    /// failure of a program that was never given): it is a usage error naming the option.
+    func testAnEmptyProgramIsAUsageError() throws {
+        for command in ["", "   "] {
+            let r = try runBounded(["check", "--program", command, "--inputs", "1", "--at", "1"])
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains("--program is empty"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("exited"), r.stderr)
+        }
+    }
+
     func testJSONReportCountsRequestsPerInput() throws {
         let r = try runProgram("misbehave.py ok", ["--inputs", "2", "--at", "1.5,2", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
