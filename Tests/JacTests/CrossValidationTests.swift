@@ -71,6 +71,22 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(twoLines.contains { $0.hasPrefix("2,1,1,agree,6.0,6.0,6.0,") }, two.stdout)
     }
 
+    /// A scalar function's gradient as json.dumps writes it, `[2, 1]`, was refused ("row 0 …:
+    /// expected an array of numbers") although a .npy of shape (n,) is read as that one row. By
+    /// hand ∇(x·y) = (y, x) = (2, 1) at (1, 2); a flat claim with a wrong entry is graded too.
+    func testAFlatJSONGradientIsOneRow() throws {
+        let right = try JacRunner.temporaryFile("[2, 1]", name: "flat-right.json")
+        let r = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", right])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let wrong = try JacRunner.temporaryFile("[2, -1]", name: "flat-wrong.json")
+        let w = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", wrong])
+        XCTAssertEqual(w.status, 1, w.stderr)
+        XCTAssertTrue(w.stderr.contains("∂f1/∂y (entry (0, 1), 0-based as in the table): rule-wrong, claimed -1.0"), w.stderr)
+        // Not a gradient: a list mixing numbers and rows is still refused.
+        let mixed = try JacRunner.temporaryFile("[2, [1]]", name: "flat-mixed.json")
+        XCTAssertEqual(try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", mixed]).status, 2)
+    }
+
     func testCSVClaimPerPointNamesThePointAndEntry() throws {
         // Points (2, 1) and (1, 3): J = [[1, 2], [1, 2]] and [[3, 1], [1, 6]]; the second point's
         // ∂f2/∂y is claimed as -6 (a sign error).
