@@ -50,6 +50,14 @@ if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(fir
     exit(ExitStatus.invalidInput.rawValue)
 }
 
+if let (name, first, second) = repeatedOption(arguments) {
+    writeError("""
+        error: \(name) is given twice ('\(quoted(first))' and '\(quoted(second))'): give it once
+          See 'jac \(arguments.first ?? "") --help'.
+        """)
+    exit(ExitStatus.invalidInput.rawValue)
+}
+
 // `check --program` has its own parser (no formula argument): see ProgramCheck.swift.
 let root: ParsableCommand.Type = arguments.first == "check" && arguments.contains(where: { $0 == "--program" || $0.hasPrefix("--program=") })
     ? ProgramCheckCommand.self : Jac.self

@@ -74,6 +74,22 @@ final class ExitStatusTests: XCTestCase {
         try assertStatus(["jacobian", "--at", "1"], 2, stderrContains: "missing formula")
     }
 
+    /// Every option takes one value, and a second one silently replaced the first: `check F --at 1
+    /// --at 2` checked at 2 alone and exited 0. Both values are named; nothing is computed.
+    func testAnOptionGivenTwiceIsStatusTwoNamingBothValues() throws {
+        try assertStatus(["check", "x^2", "--at", "1", "--at", "2"], 2,
+                         stderrContains: "error: --at is given twice ('1' and '2'): give it once")
+        try assertStatus(["jacobian", "x", "--at", "1", "--mode", "forward", "--mode=exact"], 2,
+                         stderrContains: "error: --mode is given twice ('forward' and 'exact')")
+        try assertStatus(["check", "--program", "python3 a.py", "--inputs", "1", "--at", "1", "--program", "python3 b.py"], 2,
+                         stderrContains: "error: --program is given twice ('python3 a.py' and 'python3 b.py')")
+        // A negative value joined to its option (--at=-1) and a formula after -- are not repeats.
+        let r = try JacRunner.run(["eval", "--at", "-1", "--", "-x"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let flags = try JacRunner.run(["jacobian", "x", "--at", "1", "--analyze", "--analyze"])
+        XCTAssertEqual(flags.status, 0, flags.stderr)
+    }
+
     // MARK: 2, formula
 
     func testSyntaxErrorShowsCaret() throws {
