@@ -55,6 +55,10 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: FormulaOptions
     @OptionGroup var cross: CrossValidationOptions
 
+    func validate() throws {
+        try requireOneStandardInputReader(options.standardInputReaders + (cross.claimed == "-" ? ["--claimed -"] : []))
+    }
+
     /// Most Jacobian entries one check grades: 2¹⁸ (a 512 × 512 Jacobian).
     static let defaultMaxEntries = 1 << 18
     static let maxEntriesVariable = "JAC_MAX_CHECK_ENTRIES"

@@ -100,8 +100,14 @@ struct FormulaOptions: ParsableArguments {
             throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
         }
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
+        try requireOneStandardInputReader(standardInputReaders)
         // A missing point is checked in loadPoints, once the formula is read: a formula without
         // variables (jac eval "pi*e") needs none.
+    }
+
+    /// The options that read standard input ('-'), as a message names them.
+    var standardInputReaders: [String] {
+        [formula == "-" ? "the formula '-'" : nil, file == "-" ? "--file -" : nil, points == "-" ? "--points -" : nil].compactMap { $0 }
     }
 
     /// Reads and parses the formula (status 2 with a caret message on any problem); `reading`
@@ -197,6 +203,16 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
         writeError("note: \(n.count) of \(points.count) points with \(what) (the first shown; --at that point for every note): \(n.first)")
     }
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
+}
+
+/// Standard input can be read once: the first reader took all of it, and the second then failed
+/// with a message about the wrong thing (`jac eval - --points -` read the CSV as the formula and
+/// said "expected an operator"; `--file - --points -` said "cannot read points file '-': Bad file
+/// descriptor"). Two readers are a usage error naming both.
+func requireOneStandardInputReader(_ readers: [String]) throws {
+    guard readers.count > 1 else { return }
+    throw ValidationError("\(readers.joined(separator: " and ")) \(readers.count == 2 ? "both" : "all") read standard input, "
+                          + "which can be read only once: give \(readers.count == 2 ? "one" : "all but one") of them a file")
 }
 
 /// Parses a formula for any subcommand: status 2 with the caret message on a problem, and the

@@ -400,6 +400,28 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(f.stdout, "output,value,d/dx,d/dy\nf,12.0,4.0,3.0\n")
     }
 
+    /// Standard input is read once. The formula '-' with --points - read the CSV as the formula
+    /// ("expected an operator but found '1'"), --file - with --points - said "cannot read points
+    /// file '-': Bad file descriptor", and check's --claimed - beside the formula '-' read the
+    /// claim as the formula: each is a usage error naming both readers, before anything is read.
+    func testTwoReadersOfStandardInputAreAUsageErrorNamingBoth() throws {
+        let cases: [([String], String)] = [
+            (["eval", "-", "--points", "-"], "the formula '-' and --points - both read standard input"),
+            (["eval", "--file", "-", "--points", "-"], "--file - and --points - both read standard input"),
+            (["check", "-", "--at", "1", "--claimed", "-"], "the formula '-' and --claimed - both read standard input"),
+        ]
+        for (arguments, message) in cases {
+            let r = try JacRunner.run(arguments, stdin: "x\n1\n")
+            XCTAssertEqual(r.status, 2, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        // One reader of standard input is fine, beside a file.
+        let points = try JacRunner.temporaryFile("x\n3\n", name: "one-reader.csv")
+        let one = try JacRunner.run(["eval", "-", "--points", points], stdin: "x^2\n")
+        XCTAssertEqual(one.stdout, "x,f\n3.0,9.0\n", one.stderr)
+    }
+
     func testFormulaStartingWithMinusAfterDoubleDash() throws {
         // −x² at 2 = −4 (unary minus binds looser than ^)
         let r = try JacRunner.run(["eval", "--at", "x=2", "--format", "csv", "--", "-x^2"])
