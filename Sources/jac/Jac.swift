@@ -164,12 +164,26 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
     // (an unreliable difference entry too).
     var pointsWithKinks = 0
     var otherNotes: [(kind: String, count: Int, first: String)] = []
+    // The notes of the `printed` rows, also when a later point fails: those rows are on standard
+    // output already, and their notes were dropped, so a derivative a note calls unreliable
+    // (1/(1 + exp(x)) at 709 in reverse mode, 0.0 for -1.2e-308) stood with no word.
+    func summariseNotes(printed: Int) {
+        fflush(nil)
+        if pointsWithKinks > 0 {
+            writeError("note: \(pointsWithKinks) of \(printed) points touched a kink; the registry's convention was used there")
+        }
+        for n in otherNotes {
+            let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
+            writeError("note: \(n.count) of \(printed) points with \(what) (the first shown; --at that point for every note): \(n.first)")
+        }
+    }
     for (k, point) in points.enumerated() {
         let r: Report
         do {
             r = try body(point)
         } catch {
             progress.finish()
+            summariseNotes(printed: k)
             let f = JacFailure(classifying: namingOutputs(error, formula.outputNames))
             let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
@@ -194,14 +208,7 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
         progress.update(k + 1)
     }
     progress.finish()
-    fflush(nil)
-    if pointsWithKinks > 0 {
-        writeError("note: \(pointsWithKinks) of \(points.count) points touched a kink; the registry's convention was used there")
-    }
-    for n in otherNotes {
-        let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
-        writeError("note: \(n.count) of \(points.count) points with \(what) (the first shown; --at that point for every note): \(n.first)")
-    }
+    summariseNotes(printed: points.count)
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
 }
 
