@@ -335,10 +335,13 @@ struct EvalCommand: ParsableCommand {
             // jacobian failed there.
             let rec = try record({ formula($0) }, at: point.doubles)
             let v = rec.value
+            // A note of the report, as every command's: written at once, it came before the value it
+            // speaks of, and with --points once per point ahead of all the rows, unsummarised. The
+            // point is not in the text: the table's first line and the summary's "at point k" say it.
+            var notes: [String] = []
             if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
-                writeError("note: \(entry.name) at node \(node) is \(format(entry.value)) in Double at "
-                           + "\(describePoint(formula.variables, point.doubles.map(Cell.double))); the value printed was "
-                           + "computed through it and may have lost every digit")
+                notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
+                             + "computed through it and may have lost every digit")
             }
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
@@ -349,7 +352,7 @@ struct EvalCommand: ParsableCommand {
             let csvText = (["output,value"] + names.indices.map { csv(names[$0]) + "," + format(v[$0]) })
                 .joined(separator: "\n")
             return Report(table: table, json: json, csv: csvText, flatHeader: formula.variables + names,
-                          flatRow: point.doubles.map(format) + v.map(format))
+                          flatRow: point.doubles.map(format) + v.map(format), notes: notes)
         }
     }
 }

@@ -335,9 +335,34 @@ final class UnreliableEntryTests: XCTestCase {
     func testEvalNamesANonFiniteIntermediate() throws {
         let r = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=710"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("note: exp at node 1 is inf in Double at x = 710.0"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: exp at node 1 is inf in Double; the value printed was computed through it"), r.stderr)
         let fine = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=700"])
         XCTAssertEqual(fine.stderr, "")
+    }
+
+    /// The note came before the value it speaks of ("the value printed"), on a terminal where both
+    /// streams meet, and with --points once per point ahead of every row. It is a note of the
+    /// report like every command's: after the value, and summarised over points.
+    func testEvalsNoteComesAfterTheValueAndIsSummarisedOverPoints() throws {
+        guard let binary = JacRunner.binary else { return XCTFail("jac binary not found") }
+        // Both streams into one pipe, as on a terminal.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "'\(binary)' eval '1/(1+exp(x))' --at x=710 2>&1"]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        try shell.run()
+        let merged = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        let lines = merged.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "at x = 710.0", merged)
+        XCTAssertTrue(lines.last?.hasPrefix("note: exp at node 1 is inf in Double") == true, merged)
+        let points = try JacRunner.temporaryFile("x\n709\n710\n711\n", name: "overflow-points.csv")
+        let r = try JacRunner.run(["eval", "1/(1+exp(x))", "--points", points])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "note: 2 of 3 points with this note (the first shown; --at that point for every note): "
+                       + "at point 2: exp at node 1 is inf in Double; the value printed was computed through it and may "
+                       + "have lost every digit\n")
     }
 }
 
