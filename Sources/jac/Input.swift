@@ -153,6 +153,11 @@ struct Point {
         let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let named = items.filter { $0.contains("=") }
         if items == [""] && variables.isEmpty { return Point(values: []) }
+        // A stray comma ("x=1,y=2," or "1,,2") was counted as a value: "mixes name=value and bare
+        // values" or "has 3 values", which blamed what the user wrote correctly.
+        if items.count > 1, let k = items.firstIndex(of: "") {
+            throw JacFailure.invalid("\(option) '\(quoted(spec))' has an empty value at position \(k + 1) (values are separated by single commas)")
+        }
         if named.isEmpty {
             guard items.count == variables.count else {
                 if variables.isEmpty {

@@ -151,6 +151,12 @@ final class ExitStatusTests: XCTestCase {
         try assertStatus(["eval", "x*y", "--at", "x=1,y=2,z=3"], 2,
                          stderr: "error: --at names 'z', which is not a variable (variables: x, y)\n")
         try assertStatus(["eval", "x", "--at", "nan"], 2, stderrContains: "malformed value 'nan' for x")
+        // A stray comma is named as such: it read as a bare value beside named ones ("mixes
+        // name=value and bare values") or as one value too many ("has 3 values").
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=2,"], 2,
+                         stderr: "error: --at 'x=1,y=2,' has an empty value at position 3 (values are separated by single commas)\n")
+        try assertStatus(["eval", "x*y", "--at", "1,,2"], 2,
+                         stderr: "error: --at '1,,2' has an empty value at position 2 (values are separated by single commas)\n")
     }
 
     func testMissingFormulaFile() throws {
