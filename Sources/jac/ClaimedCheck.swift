@@ -118,10 +118,10 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             let f = JacFailure(classifying: namingOutputs(problem, formula.outputNames))
             throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
         }
+        let listedBefore = failures.count + unconfirmed.count
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
-        let listedBefore = failures.count + unconfirmed.count
         for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, variables: formula.variables)) }
         if let d = report.directional, d.agrees == false {
             unconfirmed.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")

@@ -30,6 +30,8 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("∂f2/∂x (entry (1, 0)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("claimed 3.0"), r.stderr)
         XCTAssertFalse(r.stderr.contains("∂f1/"), r.stderr)
+        // The wrong entry is the whole reason: no "not confirmed" line beside it.
+        XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
     }
 
     /// |x − y| at (0, 0): by hand its generalized gradient is {t·(1, −1) : t ∈ [−1, 1]}, so the
@@ -40,6 +42,7 @@ final class CrossValidationTests: XCTestCase {
         let r = try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", wrong])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("the row: claimed (1.0, 1.0) is not λ·g₊ + (1 − λ)·g₋ for one λ in [0, 1]"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
         let right = try JacRunner.temporaryFile("[[0.5, -0.5]]", name: "clarke-right.json")
         XCTAssertEqual(try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", right]).status, 0)
     }
