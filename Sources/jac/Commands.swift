@@ -116,7 +116,10 @@ struct JacobianAnalysisReport {
 
     init(_ jacobian: [[Cell]]) throws {
         let rounded = jacobian.map { $0.map(\.approximate) }
-        let exactEntries: [[Rational]]? = try jacobian.allSatisfy({ $0.allSatisfy { if case .exact = $0 { true } else { false } } })
+        // A Jacobian without entries (a formula without variables) is exact only vacuously: in
+        // reverse mode it printed "rank 0 (exact)", the JSON's "exact" and CSV's exact-mode column.
+        let exactEntries: [[Rational]]? = try !jacobian.joined().isEmpty
+            && jacobian.allSatisfy({ $0.allSatisfy { if case .exact = $0 { true } else { false } } })
             ? jacobian.map { row in try row.map { cell in
                 guard case .exact(let text, _) = cell, let q = Rational(text) else {
                     throw JacFailure.invalid("internal: exact entry \(format(cell)) does not read back as a rational")

@@ -158,6 +158,20 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(w?["rank"] as? Int, 1)
     }
 
+    /// A formula without variables has a 1 × 0 Jacobian, whose every entry is exact only
+    /// vacuously: reverse mode's analysis said "rank 0 (exact)", the JSON "exact": ["rank"] and
+    /// the CSV had exact mode's singular_values_missing column. Nothing in reverse mode is exact.
+    func testTheAnalysisOfAJacobianWithoutEntriesIsNotCalledExact() throws {
+        let table = try JacRunner.run(["jacobian", "pi", "--analyze"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("\nrank              0\n"), table.stdout)
+        XCTAssertFalse(table.stdout.contains("exact"), table.stdout)
+        let json = try JacRunner.json(try JacRunner.run(["jacobian", "pi", "--analyze", "--format", "json"]).stdout)
+        XCTAssertNil((json["analysis"] as? [String: Any])?["exact"], "\(json)")
+        let csv = try JacRunner.run(["jacobian", "pi", "--analyze", "--format", "csv"])
+        XCTAssertFalse(csv.stdout.contains("singular_values_missing"), csv.stdout)
+    }
+
     func testAnalyzeGivesNoDeterminantWhereLUCannotResolveItAndAnExactOneInExactMode() throws {
         // Hilbert 14 (row i: Σⱼ xⱼ/(i + j − 1)): LU printed −2.387e-106 beside rank 12, where the
         // exact determinant is c₁₄⁴/c₂₈ > 0 (cₙ = ∏_{i<n} i!, the Hilbert closed form).
