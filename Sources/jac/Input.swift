@@ -409,10 +409,17 @@ struct InputLimits {
     static func value(_ name: String) throws -> Int? {
         guard let raw = getenv(name) else { return nil }
         let text = String(cString: raw)
-        guard let v = Int(text), v > 0 else {
-            throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')")
-        }
+        guard let v = Int(text), v > 0 else { throw limitFailure(name, text) }
         return v
+    }
+
+    /// The refusal of a limit's text. Digits alone that Int cannot hold were told "must be a
+    /// positive integer", which they are: the largest accepted value is named instead.
+    static func limitFailure(_ name: String, _ text: String) -> JacFailure {
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), text.contains(where: { $0 != "0" }) {
+            return .invalid("\(name) is beyond the largest limit, \(Int.max) (got '\(quoted(text))')")
+        }
+        return .invalid("\(name) must be a positive integer (got '\(quoted(text))')")
     }
 }
 
@@ -424,7 +431,7 @@ func applyExactLimitsFromEnvironment() throws {
                           ("JAC_EXACT_WORK_LIMIT", { Rational.workLimit = $0 })] as [(String, (Int) -> Void)] {
         guard let raw = getenv(name) else { continue }
         let text = String(cString: raw)
-        guard let v = Int(text), v > 0 else { throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')") }
+        guard let v = Int(text), v > 0 else { throw InputLimits.limitFailure(name, text) }
         apply(v)
     }
 }
