@@ -93,3 +93,33 @@ func movingFormulas(_ arguments: [String]) -> [String] {
     }
     return kept + ["--"] + formulas
 }
+
+/// The first option given twice, with both values, or nil. Every option of `jac` takes one value,
+/// and the argument parser kept the last one without a word: `jac check F --at 1 --at 2` checked
+/// at 2 alone, and a script that appended a second `--mode` ran a mode it did not mean.
+///
+/// ```swift
+/// repeatedOption(["eval", "x", "--at", "1", "--at=2"])   // ("--at", "1", "2")
+/// ```
+func repeatedOption(_ arguments: [String]) -> (name: String, first: String, second: String)? {
+    var seen: [String: String] = [:]
+    var k = 0
+    while k < arguments.count {
+        let a = arguments[k]
+        if a == "--" { return nil }
+        guard a.hasPrefix("--"), !valuelessOptions.contains(a) else { k += 1; continue }
+        let name: String, value: String
+        if let eq = a.firstIndex(of: "=") {
+            name = String(a[..<eq])
+            value = String(a[a.index(after: eq)...])
+            k += 1
+        } else {
+            name = a
+            value = k + 1 < arguments.count ? arguments[k + 1] : ""
+            k += 2
+        }
+        if let first = seen[name] { return (name, first, value) }
+        seen[name] = value
+    }
+    return nil
+}

@@ -55,6 +55,10 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: FormulaOptions
     @OptionGroup var cross: CrossValidationOptions
 
+    func validate() throws {
+        try requireOneStandardInputReader(options.standardInputReaders + (cross.claimed == "-" ? ["--claimed -"] : []))
+    }
+
     /// Most Jacobian entries one check grades: 2¹⁸ (a 512 × 512 Jacobian).
     static let defaultMaxEntries = 1 << 18
     static let maxEntriesVariable = "JAC_MAX_CHECK_ENTRIES"
@@ -203,12 +207,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     }
 
     func csvText() -> String {
-        ([["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
-            + entries.map { e in
-                ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
-                    + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
-                       e.tolerance.map(format) ?? ""]
-            }).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
+        checkCSVRows(report).map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
     }
     let header = formula.variables + ["agree", "verdict"]
     let row = x.map(format) + [passed ? "true" : "false", report.verdict.name]
@@ -226,12 +225,36 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
         let worst = (0..<d.forward.count).max { abs(d.forward[$0] - d.difference[$0]) < abs(d.forward[$1] - d.difference[$1]) } ?? 0
         problem = "check failed: the random-direction JVP (seed \(d.seed)) disagrees with Richardson at output \(formula.outputNames[worst]): "
             + "forward mode gives \(d.forward[worst]), the difference \(d.difference[worst]) ± \(d.errorEstimate[worst])"
-    } else if !passed, let bad = report.worstEntries(limit: 1).first {
+    } else if !passed, let bad = report.worstEntries(limit: 1).first, !bad.passes {
         status = .modesDisagree
         problem = "check failed: \(entryName(bad)): " + describeVerdict(bad)
+    } else if !passed {
+        // No entry is at fault, yet the check did not pass (it compared nothing, or a mode
+        // failed on its own): "CHECK FAILED" and "agree": false used to exit 0.
+        status = .modesDisagree
+        problem = "check failed: " + whyNoEntryFailed(report)
     }
     return Report(table: tableText(), json: jsonText(), csv: csvText(), flatHeader: header, flatRow: row,
                   status: status, problem: problem)
+}
+
+/// The CSV of a check, header first: one row per entry with each subject's value, the witness
+/// and the tolerance (`jac check --format csv`, with or without --claimed).
+func checkCSVRows(_ report: CheckReport) -> [[String]] {
+    [["output", "input", "verdict"] + report.subjects + ["witness", "witness_value", "abs_error", "tolerance"]]
+        + report.entries.joined().map { e in
+            ["\(e.output)", "\(e.input)", e.verdict.name] + e.subjects.map { format($0.value) }
+                + [e.witness ?? "", e.witnessValue.map(format) ?? "", e.absoluteError.map(format) ?? "",
+                   e.tolerance.map(format) ?? ""]
+        }
+}
+
+/// Why `report` does not pass although none of its entries fails: it has no entries (f has no
+/// inputs), or a mode failed on its own; the library's own words where it has them.
+func whyNoEntryFailed(_ report: CheckReport) -> String {
+    if let nothing = report.notes.first(where: { $0.hasPrefix("nothing was checked") }) { return nothing }
+    if let failure = report.modeFailures.first { return failure }
+    return "the check did not pass (verdict \(report.verdict.name))"
 }
 
 /// How bad a verdict is for one subject: a rule-wrong entry that does not name it is not its fault.

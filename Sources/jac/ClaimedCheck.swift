@@ -87,6 +87,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     var failures: [String] = [], unconfirmed: [String] = []
     var jsonLines: [String] = []
     var tables: [String] = []
+    var csvRows: [[String]] = []
     for (k, (point, claimed)) in zip(points, matrices).enumerated() {
         let report: CheckReport
         do {
@@ -117,6 +118,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             let f = JacFailure(classifying: namingOutputs(problem, formula.outputNames))
             throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
         }
+        let listedBefore = failures.count + unconfirmed.count
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
@@ -124,7 +126,16 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         if let d = report.directional, d.agrees == false {
             unconfirmed.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")
         }
+        // A report that does not pass with no entry to blame (an empty claim of a formula without
+        // variables compared nothing) exited 0 beside the library's `passed` false.
+        if !report.passed && failures.count + unconfirmed.count == listedBefore {
+            unconfirmed.append(at + whyNoEntryFailed(report))
+        }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
+        // One CSV for every point: with several, a leading column says which point a row is.
+        let rows = checkCSVRows(report)
+        let numbered = points.count > 1 ? rows.enumerated().map { r, row in [r == 0 ? "point" : "\(k + 1)"] + row } : rows
+        csvRows += csvRows.isEmpty ? numbered : Array(numbered.dropFirst())
         jsonLines.append(report.toJSON(pretty: points.count == 1))
     }
     if inFloat {
@@ -133,7 +144,9 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     }
     switch options.format {
     case .json: print(jsonLines.joined(separator: "\n"))
-    case .table, .csv: print(tables.joined(separator: "\n\n"))
+    case .table: print(tables.joined(separator: "\n\n"))
+    // It printed the table: a script reading CSV got the table's text.
+    case .csv: print(csvRows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n"))
     }
     fflush(nil)
     func entries(_ n: Int) -> String { "\(n) entr\(n == 1 ? "y" : "ies")" }

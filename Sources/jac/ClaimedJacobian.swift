@@ -78,6 +78,10 @@ enum ClaimedJacobian {
         if case .array(let first) = outer[0], let f = first.first, case .array = f {
             return try outer.enumerated().map { k, m in try matrix(m, point: k) }
         }
+        // A flat list of numbers is one gradient, one row, as a .npy of shape (n,) is: `[3, 2]`
+        // (a scalar function's gradient as Python's json.dumps writes it) was refused with
+        // "row 0: expected an array of numbers".
+        if outer.allSatisfy({ $0.numberValue != nil }) { return [try matrix(.array([value]), point: 0)] }
         return [try matrix(value, point: 0)]
     }
 

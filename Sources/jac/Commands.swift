@@ -116,7 +116,10 @@ struct JacobianAnalysisReport {
 
     init(_ jacobian: [[Cell]]) throws {
         let rounded = jacobian.map { $0.map(\.approximate) }
-        let exactEntries: [[Rational]]? = try jacobian.allSatisfy({ $0.allSatisfy { if case .exact = $0 { true } else { false } } })
+        // A Jacobian without entries (a formula without variables) is exact only vacuously: in
+        // reverse mode it printed "rank 0 (exact)", the JSON's "exact" and CSV's exact-mode column.
+        let exactEntries: [[Rational]]? = try !jacobian.joined().isEmpty
+            && jacobian.allSatisfy({ $0.allSatisfy { if case .exact = $0 { true } else { false } } })
             ? jacobian.map { row in try row.map { cell in
                 guard case .exact(let text, _) = cell, let q = Rational(text) else {
                     throw JacFailure.invalid("internal: exact entry \(format(cell)) does not read back as a rational")
@@ -335,10 +338,13 @@ struct EvalCommand: ParsableCommand {
             // jacobian failed there.
             let rec = try record({ formula($0) }, at: point.doubles)
             let v = rec.value
+            // A note of the report, as every command's: written at once, it came before the value it
+            // speaks of, and with --points once per point ahead of all the rows, unsummarised. The
+            // point is not in the text: the table's first line and the summary's "at point k" say it.
+            var notes: [String] = []
             if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
-                writeError("note: \(entry.name) at node \(node) is \(format(entry.value)) in Double at "
-                           + "\(describePoint(formula.variables, point.doubles.map(Cell.double))); the value printed was "
-                           + "computed through it and may have lost every digit")
+                notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
+                             + "computed through it and may have lost every digit")
             }
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
@@ -349,7 +355,7 @@ struct EvalCommand: ParsableCommand {
             let csvText = (["output,value"] + names.indices.map { csv(names[$0]) + "," + format(v[$0]) })
                 .joined(separator: "\n")
             return Report(table: table, json: json, csv: csvText, flatHeader: formula.variables + names,
-                          flatRow: point.doubles.map(format) + v.map(format))
+                          flatRow: point.doubles.map(format) + v.map(format), notes: notes)
         }
     }
 }
@@ -415,7 +421,6 @@ struct HessianCommand: ParsableCommand {
                 [columns[i], format(g[i])] + h[i].map(format)
             }
             table += renderTable(rows)
-            let csvText = rows.map { $0.map(csv).joined(separator: ",") }.joined(separator: "\n")
             var header = formula.variables + [name] + formula.variables.map { "d\(name)/d\($0)" }
             var row = x.map(format) + [format(v)] + g.map(format)
             for i in formula.variables.indices {
@@ -424,6 +429,9 @@ struct HessianCommand: ParsableCommand {
                     row.append(format(h[i][j]))
                 }
             }
+            // The CSV is the one-row form --points prints: the matrix layout of the table had no
+            // place for the value, and printed the gradient and Hessian without it.
+            let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.diagnostics.kinks)
                             + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty)

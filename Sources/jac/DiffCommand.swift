@@ -134,7 +134,12 @@ struct DiffCommand: ParsableCommand {
                     noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
                         + "those of the rules' branch there, and jac hessian refuses the point"
                 } catch {}
-                for note in asymmetryNotes(values, variables: names, atKink: !rec.diagnostics.kinks.isEmpty,
+                // In variable order: --wrt y,x lists the columns permuted, and the permuted matrix
+                // compared ∂²f/∂x² with ∂²f/∂y² as if they were the mixed entries (a false "a
+                // rule's second derivative is suspect" for x²y³, and pow's real asymmetry unseen).
+                var hessian = values
+                for i in values.indices { for (k, j) in columns.enumerated() { hessian[i][j] = values[i][k] } }
+                for note in asymmetryNotes(hessian, variables: names, atKink: !rec.diagnostics.kinks.isEmpty,
                                            noHessian: noHessian != nil) { writeError("note: " + note) }
                 if let noHessian { writeError(noHessian) }
             }

@@ -153,6 +153,11 @@ struct Point {
         let items = spec.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
         let named = items.filter { $0.contains("=") }
         if items == [""] && variables.isEmpty { return Point(values: []) }
+        // A stray comma ("x=1,y=2," or "1,,2") was counted as a value: "mixes name=value and bare
+        // values" or "has 3 values", which blamed what the user wrote correctly.
+        if items.count > 1, let k = items.firstIndex(of: "") {
+            throw JacFailure.invalid("\(option) '\(quoted(spec))' has an empty value at position \(k + 1) (values are separated by single commas)")
+        }
         if named.isEmpty {
             guard items.count == variables.count else {
                 if variables.isEmpty {
@@ -404,10 +409,17 @@ struct InputLimits {
     static func value(_ name: String) throws -> Int? {
         guard let raw = getenv(name) else { return nil }
         let text = String(cString: raw)
-        guard let v = Int(text), v > 0 else {
-            throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')")
-        }
+        guard let v = Int(text), v > 0 else { throw limitFailure(name, text) }
         return v
+    }
+
+    /// The refusal of a limit's text. Digits alone that Int cannot hold were told "must be a
+    /// positive integer", which they are: the largest accepted value is named instead.
+    static func limitFailure(_ name: String, _ text: String) -> JacFailure {
+        if !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), text.contains(where: { $0 != "0" }) {
+            return .invalid("\(name) is beyond the largest limit, \(Int.max) (got '\(quoted(text))')")
+        }
+        return .invalid("\(name) must be a positive integer (got '\(quoted(text))')")
     }
 }
 
@@ -419,7 +431,7 @@ func applyExactLimitsFromEnvironment() throws {
                           ("JAC_EXACT_WORK_LIMIT", { Rational.workLimit = $0 })] as [(String, (Int) -> Void)] {
         guard let raw = getenv(name) else { continue }
         let text = String(cString: raw)
-        guard let v = Int(text), v > 0 else { throw JacFailure.invalid("\(name) must be a positive integer (got '\(text)')") }
+        guard let v = Int(text), v > 0 else { throw InputLimits.limitFailure(name, text) }
         apply(v)
     }
 }

@@ -100,8 +100,14 @@ struct FormulaOptions: ParsableArguments {
             throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
         }
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
+        try requireOneStandardInputReader(standardInputReaders)
         // A missing point is checked in loadPoints, once the formula is read: a formula without
         // variables (jac eval "pi*e") needs none.
+    }
+
+    /// The options that read standard input ('-'), as a message names them.
+    var standardInputReaders: [String] {
+        [formula == "-" ? "the formula '-'" : nil, file == "-" ? "--file -" : nil, points == "-" ? "--points -" : nil].compactMap { $0 }
     }
 
     /// Reads and parses the formula (status 2 with a caret message on any problem); `reading`
@@ -158,12 +164,26 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
     // (an unreliable difference entry too).
     var pointsWithKinks = 0
     var otherNotes: [(kind: String, count: Int, first: String)] = []
+    // The notes of the `printed` rows, also when a later point fails: those rows are on standard
+    // output already, and their notes were dropped, so a derivative a note calls unreliable
+    // (1/(1 + exp(x)) at 709 in reverse mode, 0.0 for -1.2e-308) stood with no word.
+    func summariseNotes(printed: Int) {
+        fflush(nil)
+        if pointsWithKinks > 0 {
+            writeError("note: \(pointsWithKinks) of \(printed) points touched a kink; the registry's convention was used there")
+        }
+        for n in otherNotes {
+            let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
+            writeError("note: \(n.count) of \(printed) points with \(what) (the first shown; --at that point for every note): \(n.first)")
+        }
+    }
     for (k, point) in points.enumerated() {
         let r: Report
         do {
             r = try body(point)
         } catch {
             progress.finish()
+            summariseNotes(printed: k)
             let f = JacFailure(classifying: namingOutputs(error, formula.outputNames))
             let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
@@ -188,15 +208,18 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
         progress.update(k + 1)
     }
     progress.finish()
-    fflush(nil)
-    if pointsWithKinks > 0 {
-        writeError("note: \(pointsWithKinks) of \(points.count) points touched a kink; the registry's convention was used there")
-    }
-    for n in otherNotes {
-        let what = n.kind == "an unreliable entry" ? "an unreliable entry" : "this note"
-        writeError("note: \(n.count) of \(points.count) points with \(what) (the first shown; --at that point for every note): \(n.first)")
-    }
+    summariseNotes(printed: points.count)
     if worst != .success { throw JacFailure(worst, firstProblem ?? "failed") }
+}
+
+/// Standard input can be read once: the first reader took all of it, and the second then failed
+/// with a message about the wrong thing (`jac eval - --points -` read the CSV as the formula and
+/// said "expected an operator"; `--file - --points -` said "cannot read points file '-': Bad file
+/// descriptor"). Two readers are a usage error naming both.
+func requireOneStandardInputReader(_ readers: [String]) throws {
+    guard readers.count > 1 else { return }
+    throw ValidationError("\(readers.joined(separator: " and ")) \(readers.count == 2 ? "both" : "all") read standard input, "
+                          + "which can be read only once: give \(readers.count == 2 ? "one" : "all but one") of them a file")
 }
 
 /// Parses a formula for any subcommand: status 2 with the caret message on a problem, and the

@@ -88,6 +88,12 @@ struct ProgramCheckCommand: ParsableCommand {
     var rtol: Double?
 
     func validate() throws {
+        // `exec ` with nothing after it is a shell that exits at once: an empty command was
+        // reported as "--program exited with status 0 while sending request 1" (status 3), which
+        // blames a program that was never given.
+        if program.trimmingSpaces().isEmpty {
+            throw ValidationError("--program is empty: give the command that runs your program, e.g. --program \"python3 model.py\"")
+        }
         // The check holds n unit directions of length n: 2000² doubles is 32 MB.
         guard inputs >= 1 && inputs <= 2000 else { throw ValidationError("--inputs must be between 1 and 2000") }
         if let outputs, outputs < 1 { throw ValidationError("--outputs must be at least 1") }

@@ -50,6 +50,25 @@ if let first = arguments.first, !first.hasPrefix("-"), !subcommands.contains(fir
     exit(ExitStatus.invalidInput.rawValue)
 }
 
+if let (name, first, second) = repeatedOption(arguments) {
+    writeError("""
+        error: \(name) is given twice ('\(quoted(first))' and '\(quoted(second))'): give it once
+          See 'jac \(arguments.first ?? "") --help'.
+        """)
+    exit(ExitStatus.invalidInput.rawValue)
+}
+
+// `jac help chek` printed the root help with status 0, as if the word were right.
+if arguments.first == "help", arguments.count > 1, let asked = arguments.dropFirst().first,
+   !asked.hasPrefix("-"), !subcommands.contains(asked) {
+    let hint = closestName(to: asked, in: subcommands).map { " (did you mean \($0)?)" } ?? ""
+    writeError("""
+        error: no help for '\(asked)', which is not a subcommand\(hint)
+          subcommands: \(subcommands.dropLast().joined(separator: ", "))
+        """)
+    exit(ExitStatus.invalidInput.rawValue)
+}
+
 // `check --program` has its own parser (no formula argument): see ProgramCheck.swift.
 let root: ParsableCommand.Type = arguments.first == "check" && arguments.contains(where: { $0 == "--program" || $0.hasPrefix("--program=") })
     ? ProgramCheckCommand.self : Jac.self

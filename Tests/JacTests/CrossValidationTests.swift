@@ -30,6 +30,8 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("∂f2/∂x (entry (1, 0)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("claimed 3.0"), r.stderr)
         XCTAssertFalse(r.stderr.contains("∂f1/"), r.stderr)
+        // The wrong entry is the whole reason: no "not confirmed" line beside it.
+        XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
     }
 
     /// |x − y| at (0, 0): by hand its generalized gradient is {t·(1, −1) : t ∈ [−1, 1]}, so the
@@ -40,8 +42,52 @@ final class CrossValidationTests: XCTestCase {
         let r = try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", wrong])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("the row: claimed (1.0, 1.0) is not λ·g₊ + (1 − λ)·g₋ for one λ in [0, 1]"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
         let right = try JacRunner.temporaryFile("[[0.5, -0.5]]", name: "clarke-right.json")
         XCTAssertEqual(try JacRunner.run(["check", "abs(x-y)", "--at", "x=0,y=0", "--claimed", right]).status, 0)
+    }
+
+    /// `--format csv` printed the table with --claimed (a script reading CSV got its text); it is
+    /// the check's CSV, one row per entry, as without --claimed, and with several points a
+    /// leading point column. By hand J = [[y, x], [1, 2y]]: [[1, 2], [1, 2]] at (2, 1) and
+    /// [[3, 1], [1, 6]] at (1, 3).
+    func testAClaimedCheckInCSVPrintsCSV() throws {
+        let claim = try JacRunner.temporaryFile("[[1, 2], [1, 2]]", name: "csv-claim.json")
+        let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", claim, "--format", "csv"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "output,input,verdict,forward,reverse,claimed,witness,witness_value,abs_error,tolerance")
+        XCTAssertEqual(lines.count, 5, r.stdout)
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard rows.allSatisfy({ $0.count == 10 }) else { return XCTFail("not CSV rows of 10 cells: \(r.stdout)") }
+        let claimed = Dictionary(rows.map { ("\($0[0]),\($0[1])", $0[5]) }) { a, _ in a }
+        XCTAssertEqual(claimed, ["0,0": "1.0", "0,1": "2.0", "1,0": "1.0", "1,1": "2.0"])
+        XCTAssertTrue(rows.allSatisfy { $0[2] == "agree" }, r.stdout)
+
+        let points = try JacRunner.temporaryFile("x,y\n2,1\n1,3\n", name: "csv-points.csv")
+        let claims = try JacRunner.temporaryFile("[[[1, 2], [1, 2]], [[3, 1], [1, 6]]]", name: "csv-claims.json")
+        let two = try JacRunner.run(["check", formula, "--points", points, "--claimed", claims, "--format", "csv"])
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let twoLines = two.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(twoLines.first, "point,output,input,verdict,forward,reverse,claimed,witness,witness_value,abs_error,tolerance")
+        XCTAssertEqual(twoLines.count, 9, two.stdout)
+        XCTAssertTrue(twoLines.contains { $0.hasPrefix("2,1,1,agree,6.0,6.0,6.0,") }, two.stdout)
+    }
+
+    /// A scalar function's gradient as json.dumps writes it, `[2, 1]`, was refused ("row 0 …:
+    /// expected an array of numbers") although a .npy of shape (n,) is read as that one row. By
+    /// hand ∇(x·y) = (y, x) = (2, 1) at (1, 2); a flat claim with a wrong entry is graded too.
+    func testAFlatJSONGradientIsOneRow() throws {
+        let right = try JacRunner.temporaryFile("[2, 1]", name: "flat-right.json")
+        let r = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", right])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let wrong = try JacRunner.temporaryFile("[2, -1]", name: "flat-wrong.json")
+        let w = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", wrong])
+        XCTAssertEqual(w.status, 1, w.stderr)
+        XCTAssertTrue(w.stderr.contains("∂f1/∂y (entry (0, 1), 0-based as in the table): rule-wrong, claimed -1.0"), w.stderr)
+        // Not a gradient: a list mixing numbers and rows is still refused.
+        let mixed = try JacRunner.temporaryFile("[2, [1]]", name: "flat-mixed.json")
+        XCTAssertEqual(try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", mixed]).status, 2)
     }
 
     func testCSVClaimPerPointNamesThePointAndEntry() throws {
@@ -398,6 +444,18 @@ final class CrossValidationTests: XCTestCase {
                                       "--program-stderr", "capture"])
         XCTAssertEqual(missing.status, 3, missing.stderr)
         XCTAssertTrue(missing.stderr.contains("exited with status 127"), missing.stderr)
+    }
+
+    /// An empty --program ran `exec ` in a shell, which exits at once, and was reported as
+    /// "--program exited with status 0 while sending request 1" (status 3, an evaluation
+    /// failure of a program that was never given): it is a usage error naming the option.
+    func testAnEmptyProgramIsAUsageError() throws {
+        for command in ["", "   "] {
+            let r = try runBounded(["check", "--program", command, "--inputs", "1", "--at", "1"])
+            XCTAssertEqual(r.status, 2, r.stderr)
+            XCTAssertTrue(r.stderr.contains("--program is empty"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("exited"), r.stderr)
+        }
     }
 
     func testJSONReportCountsRequestsPerInput() throws {

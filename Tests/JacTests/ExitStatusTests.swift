@@ -38,6 +38,26 @@ final class ExitStatusTests: XCTestCase {
         XCTAssertEqual(version.stdout, "0.1.0\n")
     }
 
+    // MARK: 1
+
+    /// A formula without variables has a Jacobian with no entries: the library's check compared
+    /// nothing and does not pass (`passed` false, "nothing was checked"), and the table said
+    /// CHECK FAILED and the JSON "agree": false, yet the status was 0, a pass to any script. The
+    /// same with --claimed and an empty claim. Status 1 follows the verdict, with the reason.
+    func testACheckThatComparedNothingIsStatusOneAsItsVerdictSays() throws {
+        for format in ["table", "json", "csv"] {
+            let r = try JacRunner.run(["check", "pi*e", "--format", format])
+            XCTAssertEqual(r.status, 1, "\(format): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("error: check failed: nothing was checked: the Jacobian has no entries"), r.stderr)
+        }
+        let json = try JacRunner.run(["check", "2", "--format", "json"])
+        XCTAssertTrue(json.stdout.contains("\"agree\": false"), json.stdout)
+        let empty = try JacRunner.temporaryFile("[[]]", name: "no-entries.json")
+        let claimed = try JacRunner.run(["check", "2", "--claimed", empty])
+        XCTAssertEqual(claimed.status, 1, claimed.stderr)
+        XCTAssertTrue(claimed.stderr.contains("nothing was checked"), claimed.stderr)
+    }
+
     // MARK: 2, usage
 
     func testNoArgumentsIsStatusTwo() throws {
@@ -52,6 +72,22 @@ final class ExitStatusTests: XCTestCase {
                          stderrContains: "unknown mode 'sideways' (modes: reverse, forward, central, richardson, complex-step, exact, adaptive)")
         try assertStatus(["jacobian", "x"], 2, stderrContains: "missing point: give --at x=1 (or --points FILE.csv)")
         try assertStatus(["jacobian", "--at", "1"], 2, stderrContains: "missing formula")
+    }
+
+    /// Every option takes one value, and a second one silently replaced the first: `check F --at 1
+    /// --at 2` checked at 2 alone and exited 0. Both values are named; nothing is computed.
+    func testAnOptionGivenTwiceIsStatusTwoNamingBothValues() throws {
+        try assertStatus(["check", "x^2", "--at", "1", "--at", "2"], 2,
+                         stderrContains: "error: --at is given twice ('1' and '2'): give it once")
+        try assertStatus(["jacobian", "x", "--at", "1", "--mode", "forward", "--mode=exact"], 2,
+                         stderrContains: "error: --mode is given twice ('forward' and 'exact')")
+        try assertStatus(["check", "--program", "python3 a.py", "--inputs", "1", "--at", "1", "--program", "python3 b.py"], 2,
+                         stderrContains: "error: --program is given twice ('python3 a.py' and 'python3 b.py')")
+        // A negative value joined to its option (--at=-1) and a formula after -- are not repeats.
+        let r = try JacRunner.run(["eval", "--at", "-1", "--", "-x"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let flags = try JacRunner.run(["jacobian", "x", "--at", "1", "--analyze", "--analyze"])
+        XCTAssertEqual(flags.status, 0, flags.stderr)
     }
 
     // MARK: 2, formula
@@ -115,6 +151,12 @@ final class ExitStatusTests: XCTestCase {
         try assertStatus(["eval", "x*y", "--at", "x=1,y=2,z=3"], 2,
                          stderr: "error: --at names 'z', which is not a variable (variables: x, y)\n")
         try assertStatus(["eval", "x", "--at", "nan"], 2, stderrContains: "malformed value 'nan' for x")
+        // A stray comma is named as such: it read as a bare value beside named ones ("mixes
+        // name=value and bare values") or as one value too many ("has 3 values").
+        try assertStatus(["eval", "x*y", "--at", "x=1,y=2,"], 2,
+                         stderr: "error: --at 'x=1,y=2,' has an empty value at position 3 (values are separated by single commas)\n")
+        try assertStatus(["eval", "x*y", "--at", "1,,2"], 2,
+                         stderr: "error: --at '1,,2' has an empty value at position 2 (values are separated by single commas)\n")
     }
 
     func testMissingFormulaFile() throws {
@@ -299,9 +341,34 @@ final class UnreliableEntryTests: XCTestCase {
     func testEvalNamesANonFiniteIntermediate() throws {
         let r = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=710"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("note: exp at node 1 is inf in Double at x = 710.0"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: exp at node 1 is inf in Double; the value printed was computed through it"), r.stderr)
         let fine = try JacRunner.run(["eval", "1/(1+exp(x))", "--at", "x=700"])
         XCTAssertEqual(fine.stderr, "")
+    }
+
+    /// The note came before the value it speaks of ("the value printed"), on a terminal where both
+    /// streams meet, and with --points once per point ahead of every row. It is a note of the
+    /// report like every command's: after the value, and summarised over points.
+    func testEvalsNoteComesAfterTheValueAndIsSummarisedOverPoints() throws {
+        guard let binary = JacRunner.binary else { return XCTFail("jac binary not found") }
+        // Both streams into one pipe, as on a terminal.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "'\(binary)' eval '1/(1+exp(x))' --at x=710 2>&1"]
+        let pipe = Pipe()
+        shell.standardOutput = pipe
+        try shell.run()
+        let merged = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        let lines = merged.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "at x = 710.0", merged)
+        XCTAssertTrue(lines.last?.hasPrefix("note: exp at node 1 is inf in Double") == true, merged)
+        let points = try JacRunner.temporaryFile("x\n709\n710\n711\n", name: "overflow-points.csv")
+        let r = try JacRunner.run(["eval", "1/(1+exp(x))", "--points", points])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "note: 2 of 3 points with this note (the first shown; --at that point for every note): "
+                       + "at point 2: exp at node 1 is inf in Double; the value printed was computed through it and may "
+                       + "have lost every digit\n")
     }
 }
 

@@ -158,6 +158,20 @@ final class GoldenTests: XCTestCase {
         XCTAssertEqual(w?["rank"] as? Int, 1)
     }
 
+    /// A formula without variables has a 1 × 0 Jacobian, whose every entry is exact only
+    /// vacuously: reverse mode's analysis said "rank 0 (exact)", the JSON "exact": ["rank"] and
+    /// the CSV had exact mode's singular_values_missing column. Nothing in reverse mode is exact.
+    func testTheAnalysisOfAJacobianWithoutEntriesIsNotCalledExact() throws {
+        let table = try JacRunner.run(["jacobian", "pi", "--analyze"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("\nrank              0\n"), table.stdout)
+        XCTAssertFalse(table.stdout.contains("exact"), table.stdout)
+        let json = try JacRunner.json(try JacRunner.run(["jacobian", "pi", "--analyze", "--format", "json"]).stdout)
+        XCTAssertNil((json["analysis"] as? [String: Any])?["exact"], "\(json)")
+        let csv = try JacRunner.run(["jacobian", "pi", "--analyze", "--format", "csv"])
+        XCTAssertFalse(csv.stdout.contains("singular_values_missing"), csv.stdout)
+    }
+
     func testAnalyzeGivesNoDeterminantWhereLUCannotResolveItAndAnExactOneInExactMode() throws {
         // Hilbert 14 (row i: Σⱼ xⱼ/(i + j − 1)): LU printed −2.387e-106 beside rank 12, where the
         // exact determinant is c₁₄⁴/c₂₈ > 0 (cₙ = ∏_{i<n} i!, the Hilbert closed form).
@@ -273,6 +287,13 @@ final class GoldenTests: XCTestCase {
             "hessian": [[0.0, 2.0], [2.0, 1.0]]}
 
             """)
+        // The CSV carries the value as the table and the JSON do (its matrix layout had no place
+        // for it): the one-row form of --points. f = x³y² at (2, 3): f = 72, ∇f = (3x²y², 2x³y) =
+        // (108, 48), H = [[6xy², 6x²y], [6x²y, 2x³]] = [[108, 72], [72, 16]].
+        let csv = try JacRunner.run(["hessian", "x^3*y^2", "--at", "2,3", "--format", "csv"])
+        XCTAssertEqual(csv.status, 0, csv.stderr)
+        XCTAssertEqual(csv.stdout, "x,y,f,df/dx,df/dy,d2f/dxdx,d2f/dxdy,d2f/dydx,d2f/dydy\n"
+                       + "2.0,3.0,72.0,108.0,48.0,108.0,72.0,72.0,16.0\n")
         let multi = try JacRunner.run(["hessian", "x; y", "--at", "1,2"])
         XCTAssertEqual(multi.status, 2)
         XCTAssertEqual(multi.stderr, "error: hessian needs a scalar formula (1 output), this one has 2\n")
@@ -383,6 +404,24 @@ final class GoldenTests: XCTestCase {
                       bad.stderr)
     }
 
+    /// The rows before a failing point are printed, and so are their notes: they were dropped.
+    /// d/dx 1/(1 + eˣ) = −eˣ/(1 + eˣ)² ≈ −e⁻⁷⁰⁹ ≈ −1.2e-308 at 709 (by hand), which reverse mode
+    /// prints as 0.0 (−1/u² underflows) with a note calling it unreliable; at 710 e^x overflows
+    /// and the point fails. The 0.0 stood with no word. The kink of abs at 0 likewise.
+    func testNotesOfThePointsBeforeAFailingOneArePrinted() throws {
+        let path = try JacRunner.temporaryFile("x\n709\n710\n", name: "underflow-then-fail.csv")
+        let r = try JacRunner.run(["jacobian", "1/(1+exp(x))", "--points", path])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stdout.hasSuffix("\n709.0,1.216780750623423e-308,0.0\n"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("note: 1 of 1 points with an unreliable entry (the first shown; --at that point for every note): "
+                                        + "at point 1: df/dx = 0.0 is unreliable"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("error: at point 2 (x = 710)"), r.stderr)
+        let kink = try JacRunner.temporaryFile("x\n0\n-2\n", name: "kink-then-fail.csv")
+        let k = try JacRunner.run(["jacobian", "abs(x) + log(x + 1)", "--points", kink])
+        XCTAssertEqual(k.status, 3, k.stderr)
+        XCTAssertTrue(k.stderr.contains("note: 1 of 1 points touched a kink"), k.stderr)
+    }
+
     func testFormulaFromStandardInputAndFile() throws {
         // sin(x)·y at (1, 2) = 2 sin 1
         let r = try JacRunner.run(["eval", "-", "--at", "1,2", "--format", "csv"], stdin: "sin(x)*y\n")
@@ -391,6 +430,28 @@ final class GoldenTests: XCTestCase {
         let path = try JacRunner.temporaryFile("f(x, y) =\n  x*y\n", name: "formula.txt")
         let f = try JacRunner.run(["jacobian", "--file", path, "--at", "3,4", "--format", "csv"])
         XCTAssertEqual(f.stdout, "output,value,d/dx,d/dy\nf,12.0,4.0,3.0\n")
+    }
+
+    /// Standard input is read once. The formula '-' with --points - read the CSV as the formula
+    /// ("expected an operator but found '1'"), --file - with --points - said "cannot read points
+    /// file '-': Bad file descriptor", and check's --claimed - beside the formula '-' read the
+    /// claim as the formula: each is a usage error naming both readers, before anything is read.
+    func testTwoReadersOfStandardInputAreAUsageErrorNamingBoth() throws {
+        let cases: [([String], String)] = [
+            (["eval", "-", "--points", "-"], "the formula '-' and --points - both read standard input"),
+            (["eval", "--file", "-", "--points", "-"], "--file - and --points - both read standard input"),
+            (["check", "-", "--at", "1", "--claimed", "-"], "the formula '-' and --claimed - both read standard input"),
+        ]
+        for (arguments, message) in cases {
+            let r = try JacRunner.run(arguments, stdin: "x\n1\n")
+            XCTAssertEqual(r.status, 2, "\(arguments): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+            XCTAssertEqual(r.stdout, "")
+        }
+        // One reader of standard input is fine, beside a file.
+        let points = try JacRunner.temporaryFile("x\n3\n", name: "one-reader.csv")
+        let one = try JacRunner.run(["eval", "-", "--points", points], stdin: "x^2\n")
+        XCTAssertEqual(one.stdout, "x,f\n3.0,9.0\n", one.stderr)
     }
 
     func testFormulaStartingWithMinusAfterDoubleDash() throws {

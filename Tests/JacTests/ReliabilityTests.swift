@@ -55,6 +55,14 @@ final class ReliabilityTests: XCTestCase {
         let bad = try JacRunner.run(["eval", "x", "--points", path], environment: ["JAC_MAX_POINTS": "many"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("JAC_MAX_POINTS must be a positive integer"), bad.stderr)
+        // Digits that Int cannot hold are a positive integer: the message said they were not.
+        for name in ["JAC_MAX_INPUT_BYTES", "JAC_EXACT_BIT_LIMIT"] {
+            let huge = try JacRunner.run(["eval", "x", "--at", "1"], environment: [name: "99999999999999999999"])
+            XCTAssertEqual(huge.status, 2)
+            XCTAssertEqual(huge.stderr, "error: \(name) is beyond the largest limit, 9223372036854775807 (got '99999999999999999999')\n")
+        }
+        XCTAssertTrue(try JacRunner.run(["eval", "x", "--at", "1"], environment: ["JAC_MAX_POINTS": "0"]).stderr
+                        .contains("JAC_MAX_POINTS must be a positive integer (got '0')"))
     }
 
     /// Item 1: complex step of atan was exactly 0 (true 0.8 at 0.5), so `check` said "disagree".

@@ -229,5 +229,10 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertTrue(formula.stderr.hasPrefix("error: unknown subcommand 'x*y' (a formula goes after a subcommand: jac jacobian \"x*y\" --at ...)"),
                       formula.stderr)
         XCTAssertEqual(try JacRunner.run(["help", "eval"]).status, 0)
+        // `jac help` with a misspelt subcommand printed the root help with status 0.
+        let help = try JacRunner.run(["help", "chek"])
+        XCTAssertEqual(help.status, 2)
+        XCTAssertTrue(help.stderr.hasPrefix("error: no help for 'chek', which is not a subcommand (did you mean check?)\n"), help.stderr)
+        XCTAssertEqual(help.stdout, "")
     }
 }
