@@ -594,12 +594,25 @@ func parseDomains(_ spec: String, variables: [String]) throws -> [InputDomain] {
         case "real": domains[index] = .real
         default:
             let body = pair[1]
-            let bounds = body.dropFirst().dropLast().split(separator: ",").map { Double(String($0).trimmingSpaces()) }
-            guard body.hasPrefix("["), body.hasSuffix("]"), bounds.count == 2, let a = bounds[0], let b = bounds[1],
-                  a.isFinite, b.isFinite, a < b else {
+            let texts = body.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard body.hasPrefix("["), body.hasSuffix("]"), texts.count == 2 else {
                 throw JacFailure.invalid("--domain: '\(body)' for \(pair[0]) is not positive, negative, real or [a,b] with a < b")
             }
-            domains[index] = .interval(a, b)
+            // Read as --at reads a coordinate: Double("1e-400") is 0 and Double("1e400") is ∞, so
+            // [1e-400, 1] silently drew from [0, 1] and [-1, 1e400] was refused without saying why.
+            var bounds: [Double] = []
+            for text in texts {
+                switch PointValue.parse(text) {
+                case .success(let v): bounds.append(v.double)
+                case .failure(let problem):
+                    throw JacFailure.invalid("--domain: " + PointValue.failure(problem, text: text.trimmingSpaces(), name: pair[0],
+                                                                                option: "--domain").message)
+                }
+            }
+            guard bounds[0] < bounds[1] else {
+                throw JacFailure.invalid("--domain: '\(body)' for \(pair[0]) is not positive, negative, real or [a,b] with a < b")
+            }
+            domains[index] = .interval(bounds[0], bounds[1])
         }
     }
     return domains

@@ -182,6 +182,25 @@ final class ProgramReviewTests: XCTestCase {
         XCTAssertTrue(both.stderr.contains("--samples draws random points"), both.stderr)
     }
 
+    /// A --domain bound is read as --at reads a coordinate. `[1e-400, 1]` drew from [0, 1] without
+    /// a word (1e-400 is not 0 but rounds to it in Double), and `[-1, 1e400]` was refused as "not
+    /// [a,b] with a < b", which is what the user wrote. Both are refused naming the bound; a
+    /// fraction is a bound like any other value (1/4 < 1, so the check runs and the stable
+    /// log-sum-exp's softmax gradient passes, by hand).
+    func testADomainBoundBeyondDoubleIsRefusedNamingIt() throws {
+        let tiny = try runProgram("logsumexp.py", ["--inputs", "2", "--domain", "x0=[1e-400,1]"])
+        XCTAssertEqual(tiny.status, 2, tiny.stderr)
+        XCTAssertTrue(tiny.stderr.contains("'1e-400' for x0 in --domain is not 0 but underflows to 0"), tiny.stderr)
+        let huge = try runProgram("logsumexp.py", ["--inputs", "2", "--domain", "x1=[-1,1e400]"])
+        XCTAssertEqual(huge.status, 2, huge.stderr)
+        XCTAssertTrue(huge.stderr.contains("'1e400' for x1 in --domain overflows Double"), huge.stderr)
+        let fraction = try runProgram("logsumexp.py", ["--inputs", "2", "--domain", "x0=[1/4, 1]", "--samples", "2"])
+        XCTAssertEqual(fraction.status, 0, fraction.stderr)
+        let reversed = try runProgram("logsumexp.py", ["--inputs", "2", "--domain", "x0=[1,1/4]"])
+        XCTAssertEqual(reversed.status, 2, reversed.stderr)
+        XCTAssertTrue(reversed.stderr.contains("with a < b"), reversed.stderr)
+    }
+
     // MARK: helpers
 
     static let programs = CrossValidationTests.programs
