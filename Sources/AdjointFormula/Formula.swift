@@ -206,8 +206,22 @@ public struct Formula: ADFunction, Sendable {
     public var isRational: Bool { exactObstacle == nil }
 
     /// Display names of the outputs: the header's name (or `f`), numbered when there are several.
+    /// Without a header the default avoids the variables' names (`g`, `h`, `y`, … in turn): a
+    /// formula in f1, f2 got outputs f1, f2 too, and headers such as `f2,f1,f1,f2,df1/df2`.
+    ///
+    /// ```swift
+    /// try Formula(parsing: "x*y; x").outputNames     // ["f1", "f2"]
+    /// try Formula(parsing: "f2*f1; f1").outputNames  // ["g1", "g2"]
+    /// ```
     public var outputNames: [String] {
-        let base = name ?? "f"
-        return outputs.count == 1 ? [base] : (1...outputs.count).map { "\(base)\($0)" }
+        func numbered(_ base: String) -> [String] {
+            outputs.count == 1 ? [base] : (1...outputs.count).map { "\(base)\($0)" }
+        }
+        if let name { return numbered(name) }
+        let taken = Set(variables)
+        for base in ["f", "g", "h", "y", "out"] where !numbered(base).contains(where: taken.contains) { return numbered(base) }
+        var base = "out_"
+        while numbered(base).contains(where: taken.contains) { base += "_" }
+        return numbered(base)
     }
 }

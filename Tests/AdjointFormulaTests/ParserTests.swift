@@ -129,6 +129,17 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(y[1], 1)                              // e⁰ / 1
     }
 
+    /// Without a header, outputs are not named after variables: "f2*f1; f1" named its outputs f1,
+    /// f2, so a table's columns read f1 for both a variable and an output.
+    func testDefaultOutputNamesAvoidTheVariables() throws {
+        XCTAssertEqual(try Formula(parsing: "f2*f1; f1").outputNames, ["g1", "g2"])
+        XCTAssertEqual(try Formula(parsing: "f*2").outputNames, ["g"])
+        XCTAssertEqual(try Formula(parsing: "f + g + h + y + out").outputNames, ["out_"])
+        XCTAssertEqual(try Formula(parsing: "x*y; x").outputNames, ["f1", "f2"])
+        // A header's name is the user's choice, kept.
+        XCTAssertEqual(try Formula(parsing: "f1(f1, f2) = f1; f2").outputNames, ["f11", "f12"])
+    }
+
     // MARK: Graph
 
     func testCommonSubexpressionsAreOneNode() throws {
