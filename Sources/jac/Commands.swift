@@ -66,7 +66,10 @@ struct JacobianCommand: ParsableCommand {
         } catch let failure as JacFailure where offersExact {
             // The readings differ only in a literal's range, so a formula that parses under the
             // exact one was refused for such a literal alone.
-            guard let kept = try? options.parse(source, reading: .exact), kept.exactObstacle == nil else { throw failure }
+            // Nor where exact mode would refuse the literal itself (1e99999999999999999999: an
+            // exponent past its limit), which the hint promised it would compute with.
+            guard let kept = try? options.parse(source, reading: .exact), kept.exactObstacle == nil,
+                  kept.literalsBeyondDouble.allSatisfy({ (try? Rational.parse($0.text)) != nil }) else { throw failure }
             throw failure.adding("\n(" + Self.exactModeHint + ")")
         }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }

@@ -99,6 +99,14 @@ struct PointValue: Equatable {
         return v
     }
 
+    /// Whether exact mode can read `text` (a number or p/q within its size limits): only then does
+    /// a floating mode's refusal point to it. `1e99999999999999999999` was told "--mode exact
+    /// computes with it exactly", and exact mode then refused its exponent. Parsing refuses an
+    /// oversized number before building it, so asking costs little.
+    private static func exactlyReadable(_ text: String) -> Bool {
+        text.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { (try? Rational.parse(String($0))) != nil }
+    }
+
     /// The error for a refused coordinate `text` of variable `name` in `option`.
     static func failure(_ problem: Problem, text: String, name: String, option: String) -> JacFailure {
         let value = "'\(quoted(text))' for \(name) in \(option)"
@@ -109,11 +117,11 @@ struct PointValue: Equatable {
             return .invalid("value \(value) divides by zero")
         case .overflow:
             var f = JacFailure.invalid("value \(value) overflows Double (beyond ±1.8e308)")
-            f.refusesValueBeyondDouble = true
+            f.refusesValueBeyondDouble = exactlyReadable(text)
             return f
         case .underflow:
             var f = JacFailure.invalid("value \(value) is not 0 but underflows to 0 in Double (below 4.9e-324)")
-            f.refusesValueBeyondDouble = true
+            f.refusesValueBeyondDouble = exactlyReadable(text)
             return f
         case .beyondExactLimit:
             return .invalid("value \(value) cannot be divided: its parts are beyond Double's range and past the exact bit-size limit "

@@ -52,6 +52,9 @@ final class BeyondDoubleTests: XCTestCase {
             ["diff", "x*1e-400"], ["diff", "x^2", "--at", "x=1e-400"],
             ["check", "x", "--at", "x=1e-400"], ["check", "x*1e400", "--at", "x=1"],
             ["sweep", "x", "--at", "x=1e-400", "--input", "1"],
+            // Past exact mode's own exponent limit (18 digits), which refuses it too.
+            ["jacobian", "x", "--at", "x=1e99999999999999999999"],
+            ["jacobian", "x*1e99999999999999999999", "--at", "x=1"],
         ]
         for arguments in cases {
             let r = try JacRunner.run(arguments)
