@@ -95,8 +95,15 @@ struct JacobianCommand: ParsableCommand {
         do {
             try runPoints(options, formula, reading: engine.numberReading) { point in
                 let r = try engine.jacobian(of: formula, at: point)
-                let analysis = analyze ? try JacobianAnalysisReport(r.jacobian) : nil
-                return jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+                // A Jacobian without entries has no singular values and no condition number: its
+                // analysis printed an empty list beside "condition number 0.0" (κ is never below 1).
+                let empty = r.jacobian.joined().isEmpty
+                let analysis = analyze && !empty ? try JacobianAnalysisReport(r.jacobian) : nil
+                var report = jacobianReport(formula, r, mode: engine.name, analysis: analysis)
+                if analyze && empty {
+                    report.notes.append("--analyze: nothing to analyse, the Jacobian has no entries (f has no inputs)")
+                }
+                return report
             }
         } catch let failure as JacFailure where offersExact && failure.refusesValueBeyondDouble && formula.exactObstacle == nil {
             throw failure.adding("; " + Self.exactModeHint)
