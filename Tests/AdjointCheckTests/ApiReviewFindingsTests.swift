@@ -148,4 +148,26 @@ extension ApiReviewFindingsTests {
                                             claimedGradient: flipped, claimedName: "forward")
         XCTAssertEqual(box.entries[0][0].verdict, .ruleWrong(subjects: ["forward"]), box.renderTable())
     }
+
+    /// Black box near a domain's edge (the review's finding c): log x at 10⁻¹⁵ or 10⁻³⁰ was
+    /// fd-inconclusive (non-finite) for the right claim 1/x and for 1.01/x alike, since the steps,
+    /// scaled to max(1, |x|), all read log of a negative number. The line's steps now come from
+    /// |x| there. By hand d/dx log x = 1/x, d/dx √x = 1/(2√x); in Float, ∂(x₁ log x₀) =
+    /// (x₁/x₀, log x₀). √x at 0 sits on the edge itself, where no step stays inside on the left:
+    /// not passed.
+    func testABlackBoxCheckNearTheEdgeOfItsDomainStepsWithinIt() throws {
+        for x0 in [1e-15, 1e-30] {
+            let right = try checkBlackBoxGradient(of: { (x: [Double]) in log(x[0]) }, at: [x0], claimedGradient: { x in [1 / x[0]] })
+            XCTAssertEqual(right.entries[0][0].verdict, .agree, right.renderTable())
+            let wrong = try checkBlackBoxGradient(of: { (x: [Double]) in log(x[0]) }, at: [x0], claimedGradient: { x in [1.01 / x[0]] })
+            XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        }
+        let root = try checkBlackBoxGradient(of: { (x: [Double]) in sqrt(x[0]) }, at: [1e-20], claimedGradient: { x in [0.5 / sqrt(x[0])] })
+        XCTAssertEqual(root.entries[0][0].verdict, .agree, root.renderTable())
+        let float = try checkBlackBoxGradient(of: { (x: [Float]) in log(x[0]) * x[1] }, at: [1e-30, 2],
+                                              claimedGradient: { x in [x[1] / x[0], log(x[0])] })
+        XCTAssertTrue(float.passed, float.renderTable())
+        let edge = try checkBlackBoxGradient(of: { (x: [Double]) in sqrt(x[0]) }, at: [0], claimedGradient: { _ in [1] })
+        XCTAssertFalse(edge.passed, edge.renderTable())
+    }
 }

@@ -57,6 +57,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// the true 3. When no rung agrees, differences across the point at
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
 /// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+/// Steps are scaled to max(1, |xⱼ|) along each line; where a rung's samples are not finite while
+/// f(x) is (log x at 10⁻¹⁵, stepping past 0), that line's steps are scaled to |x| along it instead.
 ///
 /// A wrong rule is called only when a step scan confirms it: central differences (and two
 /// Richardson extrapolations of them) at steps off the power-of-two lattice, down to where f's *measured* noise
@@ -237,7 +239,35 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var line = LineProbe<V>(eval: f, x: x, v: v, center: value.isEmpty ? nil : value)
         line.noiseFloor = noiseFloor
         line.shared = samples
+        if let s = narrowedScales.scale[v] { line.narrowScale(to: s) }
         return line
+    }
+
+    /// Per direction, the smaller step scale a rung's non-finite samples called for (see
+    /// ``domainScale(_:)``); every later probe of that line takes its steps from it.
+    final class NarrowedScales { var scale: [[V]: Double] = [:] }
+    let narrowedScales = NarrowedScales()
+
+    /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
+    /// taken from max(1, |xⱼ|), left f's domain: log x at 10⁻¹⁵ was fd-inconclusive (non-finite)
+    /// for the right claim and a wrong one alike, since every step below 1 but above 10⁻¹⁵ reads
+    /// log of a negative number. The candidates are |x| along v (``LineProbe/positionScale``)
+    /// and a few quarters of it, each accepted when f is finite at x ± s/4, twice the farthest
+    /// sample Richardson takes from that scale; nil when none is (x on the domain's edge, as √x
+    /// at 0) or when |x| is no smaller than the scale already used.
+    func domainScale(_ v: [V]) -> Double? {
+        var line = newLine(v)
+        guard !value.isEmpty, value.allSatisfy(\.isFinite) else { return nil }
+        var s = line.positionScale
+        guard s > 0, s < line.scale else { return nil }
+        for _ in 0..<6 {
+            let t = V(0.25 * s)
+            guard t > 0, t.isFinite, !line.stepBelowULP(t) else { return nil }
+            let (yp, ym) = (line.at(t), line.at(-t))
+            if yp.count == value.count, ym.count == value.count, (yp + ym).allSatisfy(\.isFinite) { return s }
+            s /= 4
+        }
+        return nil
     }
 
     /// f's samples, shared by every probe (``SampleStore``): a wrong entry's line is probed by
@@ -411,7 +441,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // The same per-method estimate as the generic difference path (one implementation).
             if method == .complexStep { return nil }
             var line = newLine(v)
-            return line.estimate(method, step: options.step, outputs: m)
+            let estimates = line.estimate(method, step: options.step, outputs: m)
+            // Steps that left f's domain: once per line, the scale is narrowed to where f is
+            // finite and the rung asked again (later rungs and tests of the line use it too).
+            guard case .automatic = options.step, narrowedScales.scale[v] == nil,
+                  estimates.contains(where: { $0.warnings.contains(.nonFinite) }), let s = domainScale(v) else { return estimates }
+            narrowedScales.scale[v] = s
+            var narrowed = newLine(v)
+            return narrowed.estimate(method, step: options.step, outputs: m)
         case .exactRationals:
             return nil
         case .custom(_, let err, let jac):

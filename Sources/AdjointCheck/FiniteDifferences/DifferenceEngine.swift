@@ -123,8 +123,9 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// x with entry ``axis`` moved; restored after every sample.
     private var scratch: [V]
     /// min over the moved coordinates of max(1, |x_j|)/|v_j|: the step t·v then stays small
-    /// relative to every input it perturbs (for a unit vector eⱼ this is max(1, |x_j|)).
-    let scale: Double
+    /// relative to every input it perturbs (for a unit vector eⱼ this is max(1, |x_j|)); or less,
+    /// once ``narrowScale(to:)`` has set it.
+    private(set) var scale: Double
     /// max over the moved coordinates of |x_j|/|v_j|: how far along the line an ulp-sized
     /// rounding of the inputs reaches, in units of t (divided by ε).
     let positionScale: Double
@@ -179,6 +180,13 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
         self.eval = eval; self.x = x; self.v = []; self.axis = j; self.scratch = x; self.center = center
         scale = Swift.max(1, Swift.abs(Double(x[j])))
         positionScale = Swift.abs(Double(x[j]))
+    }
+
+    /// Takes the steps from a smaller scale: where f is not finite at x ± a fraction of
+    /// max(1, |xⱼ|) (log near 0 past its domain), every method's steps come from `s` instead.
+    /// Samples already taken stay valid: they are keyed by displacement, not by step.
+    mutating func narrowScale(to s: Double) {
+        if s > 0, s.isFinite, s < scale { scale = s }
     }
 
     mutating func at(_ t: V) -> [V] {
