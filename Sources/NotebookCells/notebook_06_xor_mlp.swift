@@ -106,7 +106,7 @@ func notebook_06_xor_mlp() throws {
 
     print("optimizer       final loss   accuracy")
     for (name, losses) in curves {
-        guard let net = trained[name], let last = losses.last else { continue }
+        guard let net = trained[name], let last = losses.last else { print(name, "was not trained"); continue }
         let acc = try accuracy(net)
         print(name.padding(toLength: 15, withPad: " ", startingAt: 0), String(format: "%.3e", last), "  ", String(format: "%3.0f%%", 100 * acc))
     }

@@ -169,5 +169,13 @@ extension ApiReviewFindingsTests {
         XCTAssertTrue(float.passed, float.renderTable())
         let edge = try checkBlackBoxGradient(of: { (x: [Double]) in sqrt(x[0]) }, at: [0], claimedGradient: { _ in [1] })
         XCTAssertFalse(edge.passed, edge.renderTable())
+        // Along a direction moving both inputs the scale comes from the one nearer its 0 (a
+        // review: from the larger, 10⁻⁹, six quarterings still stepped past x₀'s 0). By hand
+        // J·v = 1/x₀ + 1 along (1, 1).
+        let along: ([Double]) -> [Double] = { x in [log(x[0]) + x[1]] }
+        let jvp = try checkBlackBoxJVP(of: along, at: [1e-15, 1e-9], direction: [1, 1], claimed: { x, _ in [1 / x[0] + 1] })
+        XCTAssertEqual(jvp.entries[0][0].verdict, .agree, jvp.renderTable())
+        let off = try checkBlackBoxJVP(of: along, at: [1e-15, 1e-9], direction: [1, 1], claimed: { x, _ in [1.01 / x[0] + 1] })
+        XCTAssertEqual(off.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), off.renderTable())
     }
 }

@@ -58,7 +58,8 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
 /// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
 /// Steps are scaled to max(1, |xⱼ|) along each line; where a rung's samples are not finite while
-/// f(x) is (log x at 10⁻¹⁵, stepping past 0), that line's steps are scaled to |x| along it instead.
+/// f(x) is (log x at 10⁻¹⁵, stepping past 0), Richardson's and the adaptive method's steps on that
+/// line, and the step scan's, are scaled to |xⱼ| instead (central's fixed step is not).
 ///
 /// A wrong rule is called only when a step scan confirms it: central differences (and two
 /// Richardson extrapolations of them) at steps off the power-of-two lattice, down to where f's *measured* noise
@@ -251,15 +252,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
     /// taken from max(1, |xⱼ|), left f's domain: log x at 10⁻¹⁵ was fd-inconclusive (non-finite)
     /// for the right claim and a wrong one alike, since every step below 1 but above 10⁻¹⁵ reads
-    /// log of a negative number. The candidates are |x| along v (``LineProbe/positionScale``)
-    /// and a few quarters of it, each accepted when f is finite at x ± s/4, twice the farthest
-    /// sample Richardson takes from that scale; nil when none is (x on the domain's edge, as √x
-    /// at 0) or when |x| is no smaller than the scale already used.
+    /// log of a negative number. The candidates are the smallest nonzero |xⱼ|/|vⱼ| over the
+    /// inputs v moves (the one nearest 0, where domains commonly end: along (1, 1) at
+    /// (10⁻¹⁵, 0.5) it is x₀'s) and a few quarters of it, each accepted when f is finite at
+    /// x ± s/4, beyond the farthest sample Richardson's first level takes (0.125·s rounded to a
+    /// power of two, at most 0.18·s); nil when none is (x on the domain's edge, as √x at 0) or
+    /// when the candidate is no smaller than the scale already used.
     func domainScale(_ v: [V]) -> Double? {
         var line = newLine(v)
         guard !value.isEmpty, value.allSatisfy(\.isFinite) else { return nil }
-        var s = line.positionScale
-        guard s > 0, s < line.scale else { return nil }
+        var s = Double.infinity
+        for (xj, vj) in zip(x, v) where vj != 0 && xj != 0 {
+            s = Swift.min(s, Swift.abs(Double(xj)) / Swift.abs(Double(vj)))
+        }
+        guard s.isFinite, s > 0, s < line.scale else { return nil }
         for _ in 0..<6 {
             let t = V(0.25 * s)
             guard t > 0, t.isFinite, !line.stepBelowULP(t) else { return nil }
@@ -443,10 +449,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             var line = newLine(v)
             let estimates = line.estimate(method, step: options.step, outputs: m)
             // Steps that left f's domain: once per line, the scale is narrowed to where f is
-            // finite and the rung asked again (later rungs and tests of the line use it too).
+            // finite, and later rungs and tests of the line take their steps from it. The rung is
+            // asked again only if its steps follow the scale below 1 (Richardson's, the adaptive
+            // method's); a fixed stencil's default step is ε^{1/(p+1)}·max(1, scale), unchanged.
             guard case .automatic = options.step, narrowedScales.scale[v] == nil,
                   estimates.contains(where: { $0.warnings.contains(.nonFinite) }), let s = domainScale(v) else { return estimates }
             narrowedScales.scale[v] = s
+            guard method == .richardson || method == .adaptive else { return estimates }
             var narrowed = newLine(v)
             return narrowed.estimate(method, step: options.step, outputs: m)
         case .exactRationals:

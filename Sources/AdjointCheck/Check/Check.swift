@@ -488,7 +488,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
         }
         base.plateaus = entries.joined().compactMap { e in
-            Self.exactPlateauNote(e, inputUlp: e.input < x.count ? Double(x[e.input].ulp) : 0, scalarType: "\(V.self)")
+            // The gap to the nearer neighbour: below a power of two the next value down is half an ulp away.
+            let gap = e.input < x.count ? Swift.min(x[e.input].nextUp - x[e.input], x[e.input] - x[e.input].nextDown) : 0
+            return Self.exactPlateauNote(e, inputUlp: Double(gap), scalarType: "\(V.self)")
         }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
@@ -548,7 +550,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // type can move xⱼ: Newton at its root in Float showed a band of ±1.9·10⁻⁹ around a = 2,
         // whose ulp is 2.4·10⁻⁷, as if a Float input could land in it.
         let subUlp = inside < inputUlp
-            ? " (±\(fmt(inside)) is below one ulp of x\(e.input) in \(scalarType), \(fmt(inputUlp)): the flat part shown "
+            ? " (±\(fmt(inside)) is below the spacing of \(scalarType)s at x\(e.input), \(fmt(inputUlp)): the flat part shown "
               + "holds no \(scalarType) input but x itself, and only evaluation in exact arithmetic reaches it)"
             : ""
         // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step

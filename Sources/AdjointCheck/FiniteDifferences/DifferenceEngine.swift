@@ -183,8 +183,10 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     }
 
     /// Takes the steps from a smaller scale: where f is not finite at x ± a fraction of
-    /// max(1, |xⱼ|) (log near 0 past its domain), every method's steps come from `s` instead.
-    /// Samples already taken stay valid: they are keyed by displacement, not by step.
+    /// max(1, |xⱼ|) (log near 0 past its domain), the steps that follow the scale below 1
+    /// (Richardson's and the adaptive method's first steps, a black box's scans) come from `s`;
+    /// a fixed stencil's default step keeps max(1, scale). Samples already taken stay valid: they
+    /// are keyed by displacement, not by step.
     mutating func narrowScale(to s: Double) {
         if s > 0, s.isFinite, s < scale { scale = s }
     }
