@@ -178,4 +178,27 @@ extension ApiReviewFindingsTests {
         let off = try checkBlackBoxJVP(of: along, at: [1e-15, 1e-9], direction: [1, 1], claimed: { x, _ in [1.01 / x[0] + 1] })
         XCTAssertEqual(off.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), off.renderTable())
     }
+
+    /// A kink placed only to within an input's 0 is not a kink at the point (the diff review's
+    /// finding 1, and the API review's a): in Float |x₀| + x₁² at (10⁻⁶, 1), where the slope along
+    /// x₀ is 1 by hand, and in Double 3·max(x₀, 0) + x₁ at (10⁻¹⁴, 1), slope 3, the one-sided
+    /// derivatives part only at steps reaching x₀ = 0, and the wrong claims 0 and 1.5 passed as
+    /// valid subgradients. They are kinks, not judged, now; at x₀ = 0 itself, where the
+    /// generalized gradients are [−1, 1] and [0, 3] by hand, the same claims stay valid.
+    func testAKinkOnlyWithinReachOfAnInputsZeroIsNotJudgedAsAtThePoint() throws {
+        let float = try checkBlackBoxGradient(of: { (x: [Float]) in abs(x[0]) + x[1] * x[1] }, at: [1e-6, 1],
+                                              claimedGradient: { _ in [0, 2] })
+        XCTAssertEqual(float.entries[0][0].verdict, .kink(validSubgradient: nil), float.renderTable())
+        XCTAssertFalse(float.passed, float.renderTable())
+        XCTAssertTrue(float.entries[0][0].kink?.unresolved?.contains("reach x0's 0") == true, float.renderTable())
+        let double = try checkBlackBoxGradient(of: { (x: [Double]) in 3 * max(x[0], 0) + x[1] }, at: [1e-14, 1],
+                                               claimedGradient: { _ in [1.5, 1] })
+        XCTAssertFalse(double.passed, double.renderTable())
+        let atZero = try checkBlackBoxGradient(of: { (x: [Float]) in abs(x[0]) + x[1] * x[1] }, at: [0, 1],
+                                               claimedGradient: { _ in [0, 2] })
+        XCTAssertEqual(atZero.entries[0][0].verdict, .kink(validSubgradient: true), atZero.renderTable())
+        let reluAtZero = try checkBlackBoxGradient(of: { (x: [Double]) in 3 * max(x[0], 0) + x[1] }, at: [0, 1],
+                                                   claimedGradient: { _ in [1.5, 1] })
+        XCTAssertTrue(reluAtZero.passed, reluAtZero.renderTable())
+    }
 }
