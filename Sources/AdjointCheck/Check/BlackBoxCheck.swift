@@ -56,7 +56,9 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// after a disagreement, on the agreeing rung's: 3·max(x, 0) at 10⁻¹⁷ passed a claimed 1.5 beside
 /// the true 3. When no rung agrees, differences across the point at
 /// shrinking steps and one-sided differences decide between a jump (`discontinuity`), a kink
-/// (`kink`, valid when the claimed value lies between the one-sided derivatives) and a wrong rule.
+/// (`kink`, valid when the claimed value lies between the one-sided derivatives; not judged when
+/// the derivatives part only at steps reaching across an input's 0, where the kink may be instead)
+/// and a wrong rule.
 /// Steps are scaled to max(1, |xⱼ|) along each line; where a rung's samples are not finite while
 /// f(x) is (log x at 10⁻¹⁵, stepping past 0), Richardson's and the adaptive method's steps on that
 /// line, and the step scan's, are scaled to |xⱼ| instead (central's fixed step is not).
