@@ -84,7 +84,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     guard matrices.count == points.count else {
         throw JacFailure.invalid("claimed Jacobian '\(claimedPath)' has \(matrices.count) Jacobian\(matrices.count == 1 ? "" : "s") for \(points.count) point\(points.count == 1 ? "" : "s") (one per point, in order)")
     }
-    var failures: [String] = [], unconfirmed: [String] = []
+    var failures: [String] = [], unconfirmed: [String] = [], wholeCheck: [String] = []
     var jsonLines: [String] = []
     var tables: [String] = []
     var csvRows: [[String]] = []
@@ -118,18 +118,20 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             let f = JacFailure(classifying: namingOutputs(problem, formula.outputNames))
             throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
         }
-        let listedBefore = failures.count + unconfirmed.count
+        let listedBefore = failures.count + unconfirmed.count + wholeCheck.count
         for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
         for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, variables: formula.variables)) }
+        // Reasons of the whole check, not of an entry: counted with the entries, they made "not
+        // confirmed at 1 entry" of a claim that has none.
         if let d = report.directional, d.agrees == false {
-            unconfirmed.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")
+            wholeCheck.append(at + "J·v along a random direction (seed \(d.seed)): forward mode disagrees with Richardson")
         }
         // A report that does not pass with no entry to blame (an empty claim of a formula without
         // variables compared nothing) exited 0 beside the library's `passed` false.
-        if !report.passed && failures.count + unconfirmed.count == listedBefore {
-            unconfirmed.append(at + whyNoEntryFailed(report))
+        if !report.passed && failures.count + unconfirmed.count + wholeCheck.count == listedBefore {
+            wholeCheck.append(at + whyNoEntryFailed(report))
         }
         tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
         // One CSV for every point: with several, a leading column says which point a row is.
@@ -157,11 +159,13 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         if !unconfirmed.isEmpty {
             text += "\nand not confirmed at \(entries(unconfirmed.count)):\n" + listed(unconfirmed)
         }
+        if !wholeCheck.isEmpty { text += "\nand the check as a whole does not pass:\n" + listed(wholeCheck) }
         throw JacFailure(.modesDisagree, text)
     }
-    if !unconfirmed.isEmpty {
-        throw JacFailure(.modesDisagree, "claimed Jacobian not confirmed at \(entries(unconfirmed.count)) "
-                         + "(the check does not pass there, though nothing shows the claim wrong):\n" + listed(unconfirmed))
+    if !unconfirmed.isEmpty || !wholeCheck.isEmpty {
+        let at = unconfirmed.isEmpty ? "" : " at \(entries(unconfirmed.count))"
+        throw JacFailure(.modesDisagree, "claimed Jacobian not confirmed\(at) "
+                         + "(the check does not pass, though nothing shows the claim wrong):\n" + listed(unconfirmed + wholeCheck))
     }
 }
 

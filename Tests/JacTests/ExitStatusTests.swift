@@ -56,6 +56,9 @@ final class ExitStatusTests: XCTestCase {
         let claimed = try JacRunner.run(["check", "2", "--claimed", empty])
         XCTAssertEqual(claimed.status, 1, claimed.stderr)
         XCTAssertTrue(claimed.stderr.contains("nothing was checked"), claimed.stderr)
+        // A reason of the whole check is no entry: "not confirmed at 1 entry" counted it as one.
+        XCTAssertTrue(claimed.stderr.contains("claimed Jacobian not confirmed (the check does not pass"), claimed.stderr)
+        XCTAssertFalse(claimed.stderr.contains("1 entry"), claimed.stderr)
     }
 
     // MARK: 2, usage
