@@ -196,20 +196,12 @@ final class ExitStatusTests: XCTestCase {
     /// closed standard output, for a small and for a large result (the large one fails while
     /// printing, before the final flush). Found by review: each gave status 0 and no message.
     func testAnUnwrittenResultIsStatus4() throws {
-        guard let jac = JacRunner.binary else { return XCTFail("jac binary not found") }
-        let small = "'\(jac)' jacobian x --at x=1"
-        let large = "'\(jac)' jacobian \"\((0..<400).map { "x\($0)^2" }.joined(separator: "+"))\" --at \((0..<400).map { "x\($0)=1" }.joined(separator: ",")) --format json"
+        let small = "jacobian x --at x=1"
+        let large = "jacobian \"\((0..<400).map { "x\($0)^2" }.joined(separator: "+"))\" --at \((0..<400).map { "x\($0)=1" }.joined(separator: ",")) --format json"
         for (command, redirect) in [(small, "> /dev/full"), (small, ">&-"), (large, "> /dev/full")] {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "\(command) \(redirect)"]
-            let err = Pipe()
-            p.standardError = err
-            try p.run()
-            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 4, "\(redirect): \(stderr)")
-            XCTAssertTrue(stderr.hasPrefix("error: could not write the result to standard output"), "\(redirect): \(stderr)")
+            let r = try JacRunner.shell { jac in "\(jac) \(command) \(redirect)" }
+            XCTAssertEqual(r.status, 4, "\(redirect): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("error: could not write the result to standard output"), "\(redirect): \(r.stderr)")
         }
         // The same command with somewhere to write still succeeds.
         XCTAssertEqual(try JacRunner.run(["jacobian", "x", "--at", "x=1"]).status, 0)
@@ -353,16 +345,8 @@ final class UnreliableEntryTests: XCTestCase {
     /// streams meet, and with --points once per point ahead of every row. It is a note of the
     /// report like every command's: after the value, and summarised over points.
     func testEvalsNoteComesAfterTheValueAndIsSummarisedOverPoints() throws {
-        guard let binary = JacRunner.binary else { return XCTFail("jac binary not found") }
-        // Both streams into one pipe, as on a terminal.
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-        shell.arguments = ["-c", "'\(binary)' eval '1/(1+exp(x))' --at x=710 2>&1"]
-        let pipe = Pipe()
-        shell.standardOutput = pipe
-        try shell.run()
-        let merged = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        shell.waitUntilExit()
+        // Both streams into one, as on a terminal.
+        let merged = try JacRunner.shell { jac in "\(jac) eval '1/(1+exp(x))' --at x=710 2>&1" }.stdout
         let lines = merged.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.first, "at x = 710.0", merged)
         XCTAssertTrue(lines.last?.hasPrefix("note: exp at node 1 is inf in Double") == true, merged)

@@ -46,8 +46,24 @@ enum JacRunner {
             XCTFail("jac binary not found: run `swift build --build-tests` first (it builds jac)", file: file, line: line)
             throw CocoaError(.fileNoSuchFile)
         }
+        return try launch(binary, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs `command` in `/bin/sh -c`, for what only a shell sets up (a redirect to /dev/full, a
+    /// closed stdout, both streams into one); `jac` stands for the quoted binary. Fails the test
+    /// when the binary is missing.
+    static func shell(_ command: (_ jac: String) -> String, file: StaticString = #filePath, line: UInt = #line) throws -> Output {
+        guard let binary else {
+            XCTFail("jac binary not found: run `swift build --build-tests` first (it builds jac)", file: file, line: line)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try launch("/bin/sh", ["-c", command("'\(binary)'")], stdin: nil, environment: [:])
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String], stdin: String?,
+                               environment: [String: String]) throws -> Output {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
