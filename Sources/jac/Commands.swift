@@ -69,7 +69,7 @@ struct JacobianCommand: ParsableCommand {
             // Nor where exact mode would refuse the literal itself (1e99999999999999999999: an
             // exponent past its limit), which the hint promised it would compute with.
             guard let kept = try? options.parse(source, reading: .exact), kept.exactObstacle == nil,
-                  kept.literalsBeyondDouble.allSatisfy({ (try? Rational.parse($0.text)) != nil }) else { throw failure }
+                  kept.literalsBeyondDouble.allSatisfy({ PointValue.exactlyReadable($0.text) }) else { throw failure }
             throw failure.adding("\n(" + Self.exactModeHint + ")")
         }
         if let why = engine.unavailability(for: formula) { throw JacFailure.invalid(why) }

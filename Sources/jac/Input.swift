@@ -103,7 +103,7 @@ struct PointValue: Equatable {
     /// a floating mode's refusal point to it. `1e99999999999999999999` was told "--mode exact
     /// computes with it exactly", and exact mode then refused its exponent. Parsing refuses an
     /// oversized number before building it, so asking costs little.
-    private static func exactlyReadable(_ text: String) -> Bool {
+    static func exactlyReadable(_ text: String) -> Bool {
         text.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { (try? Rational.parse(String($0))) != nil }
     }
 
