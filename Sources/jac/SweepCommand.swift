@@ -25,11 +25,13 @@ struct StepSweepCommand: ParsableCommand {
         a method without one gets "none" and the reason under the table. Steps where \
         the error is NaN or infinite (a sample outside f's domain, overflow) are left \
         out and listed in a note. The plot clips errors far above the useful level \
-        and marks them.
+        and marks them. With --points, one row per point: each method's slope, best \
+        step and smallest error.
 
         EXAMPLES
           jac sweep "exp(x)*sin(y)" --at x=1,y=2 --output 1 --input 2
           jac sweep "exp(x)" --at x=1 --plot vcurve.svg
+          jac sweep "sqrt(x)" --points near-zero.csv --format json
         """)
 
     @OptionGroup var options: FormulaOptions
@@ -50,69 +52,98 @@ struct StepSweepCommand: ParsableCommand {
         guard input >= 1 && input <= formula.variables.count else {
             throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
         }
-        if options.points != nil { throw JacFailure.invalid("sweep takes one point (--at), not --points") }
-        guard let point = try options.loadPoints(for: formula).first else {
-            throw JacFailure.invalid("sweep needs a point: --at x=…")
+        // The plot is one point's picture; with several points each would overwrite the last.
+        if options.points != nil && plot != nil {
+            throw JacFailure.invalid("--plot draws the V-curve of one point: give --at, not --points")
         }
-        var sweep: StepSweep
-        do {
-            sweep = try stepSweep(of: formula, at: point.doubles, output: output - 1, input: input - 1)
-        } catch { throw namingOutputs(error, formula.outputNames) }
         let outputName = formula.outputNames[output - 1], inputName = formula.variables[input - 1]
-        sweep.outputName = outputName
-        sweep.inputName = inputName
-        if let plot {
-            try writeText(sweep.renderSVG(), path: plot, what: "--plot file")
+        let (o, i, plot, several) = (output - 1, input - 1, plot, options.points != nil)
+        try runPoints(options, formula) { point in
+            var sweep = try stepSweep(of: formula, at: point.doubles, output: o, input: i)
+            sweep.outputName = outputName
+            sweep.inputName = inputName
+            if let plot { try writeText(sweep.renderSVG(), path: plot, what: "--plot file") }
+            let described = describePoint(formula.variables, point.doubles.map(Cell.double))
+            let (header, row) = Self.flatSummary(sweep)
+            return Report(table: Self.table(sweep, at: described), json: sweep.toJSON(pretty: !several),
+                          csv: Self.longCSV(sweep), flatHeader: formula.variables + header,
+                          flatRow: point.doubles.map(format) + row, notes: Self.notes(sweep, plotted: plot != nil))
         }
-        switch options.format {
-        case .json: print(sweep.toJSON())
-        case .csv:
-            var lines = ["method,h,error"]
-            for series in sweep.series {
-                for p in series.points { lines.append("\(series.method),\(format(p.h)),\(format(p.error))") }
-            }
-            print(lines.joined(separator: "\n"))
-        case .table:
-            // One line per method: the fitted order against theory, the steps it was fitted over,
-            // and the bottom of its V. A missing slope says why under the table, never a bare "-".
-            var rows = [["method", "slope", "order", "fitted over h", "best h", "smallest error"]]
-            var reasons: [String] = []
-            for series in sweep.series {
-                let best = series.points.filter { $0.error.isFinite }.min { $0.error < $1.error }
-                let slope: String, range: String
-                if let s = series.slope, let first = series.fitSteps.first, let last = series.fitSteps.last {
-                    slope = String(format: "%.2f", s)
-                    range = "\(stepLabel(first)) … \(stepLabel(last)) (\(series.fitSteps.count) steps)"
-                } else if series.unavailable != nil {
-                    (slope, range) = ("none", "not available")
-                } else {
-                    (slope, range) = ("none", "no asymptotic range")
-                    if let why = series.noSlopeReason { reasons.append("\(series.method): \(why)") }
-                }
-                rows.append([series.method, slope, series.theoreticalOrder.map(String.init) ?? "-", range,
-                             best.map { stepLabel($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
-            }
-            print("d\(outputName)/d\(inputName) at \(describePoint(formula.variables, point.doubles.map(Cell.double)))"
-                  + ", reference \(format(sweep.reference)) (\(sweep.referenceSource))")
-            print(renderTable(rows))
-            if !reasons.isEmpty { print("\nno slope:\n" + reasons.map { "  " + $0 }.joined(separator: "\n")) }
-            print("\nevaluations of f  \(sweep.evaluations)")
-        }
-        fflush(nil)
+    }
+
+    /// One line per method: the fitted order against theory, the steps it was fitted over, and
+    /// the bottom of its V. A missing slope says why under the table, never a bare "-".
+    static func table(_ sweep: StepSweep, at point: String) -> String {
+        var rows = [["method", "slope", "order", "fitted over h", "best h", "smallest error"]]
+        var reasons: [String] = []
         for series in sweep.series {
-            if let why = series.unavailable { writeError("note: \(series.method): \(why)"); continue }
+            let best = bottom(series)
+            let slope: String, range: String
+            if let s = series.slope, let first = series.fitSteps.first, let last = series.fitSteps.last {
+                slope = String(format: "%.2f", s)
+                range = "\(stepLabel(first)) … \(stepLabel(last)) (\(series.fitSteps.count) steps)"
+            } else if series.unavailable != nil {
+                (slope, range) = ("none", "not available")
+            } else {
+                (slope, range) = ("none", "no asymptotic range")
+                if let why = series.noSlopeReason { reasons.append("\(series.method): \(why)") }
+            }
+            rows.append([series.method, slope, series.theoreticalOrder.map(String.init) ?? "-", range,
+                         best.map { stepLabel($0.h) } ?? "-", best.map { format($0.error) } ?? "-"])
+        }
+        var lines = ["d\(sweep.outputName)/d\(sweep.inputName) at \(point)"
+                     + ", reference \(format(sweep.reference)) (\(sweep.referenceSource))", renderTable(rows)]
+        if !reasons.isEmpty { lines.append("\nno slope:\n" + reasons.map { "  " + $0 }.joined(separator: "\n")) }
+        lines.append("\nevaluations of f  \(sweep.evaluations)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every (method, h, error) of the V-curves, one per line: the CSV of one point.
+    static func longCSV(_ sweep: StepSweep) -> String {
+        var lines = ["method,h,error"]
+        for series in sweep.series {
+            for p in series.points { lines.append("\(series.method),\(format(p.h)),\(format(p.error))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The one-row form `--points` prints: per method its fitted slope (empty without one), the
+    /// step at the bottom of its V and the error there, so points can be compared column by column.
+    static func flatSummary(_ sweep: StepSweep) -> (header: [String], row: [String]) {
+        var header: [String] = [], row: [String] = []
+        for series in sweep.series {
+            let best = bottom(series)
+            header += ["\(series.method)_slope", "\(series.method)_best_h", "\(series.method)_smallest_error"]
+            row += [series.slope.map { String(format: "%.2f", $0) } ?? "", best.map { format($0.h) } ?? "",
+                    best.map { format($0.error) } ?? ""]
+        }
+        return (header, row)
+    }
+
+    /// The smallest finite error of a method's curve and its step.
+    static func bottom(_ series: SweepSeries) -> (h: Double, error: Double)? {
+        series.points.filter { $0.error.isFinite }.min { $0.error < $1.error }
+    }
+
+    /// What stderr says about a point: methods that could not run, steps left out as non-finite,
+    /// and a kink the differences straddle.
+    static func notes(_ sweep: StepSweep, plotted: Bool) -> [String] {
+        var notes: [String] = []
+        for series in sweep.series {
+            if let why = series.unavailable { notes.append("\(series.method): \(why)"); continue }
             let dropped = series.nonFiniteSteps
             if let first = dropped.first, let last = dropped.last {
                 let steps = dropped.count == 1 ? "h = \(stepLabel(first))"
                     : "\(dropped.count) steps, h = \(stepLabel(first)) … \(stepLabel(last))"
-                writeError("note: \(series.method): the error is NaN or infinite at \(steps) (a sample left f's domain"
-                           + " or overflowed); left out of the fit\(plot == nil ? "" : " and the plot")")
+                notes.append("\(series.method): the error is NaN or infinite at \(steps) (a sample left f's domain"
+                             + " or overflowed); left out of the fit\(plotted ? " and the plot" : "")")
             }
         }
         if !sweep.kinks.isEmpty {
-            writeError("note: kink touched: " + sweep.kinks.map(\.description).joined(separator: "; ")
-                       + "; the reference is the registry's convention there and every difference straddles the kink,"
-                       + " so the errors show the jump between one-sided derivatives, not truncation against rounding")
+            notes.append("kink touched: " + sweep.kinks.map(\.description).joined(separator: "; ")
+                         + "; the reference is the registry's convention there and every difference straddles the kink,"
+                         + " so the errors show the jump between one-sided derivatives, not truncation against rounding")
         }
+        return notes
     }
 }

@@ -84,4 +84,45 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("note: central: the error is NaN or infinite at 10 steps, h = 0.1 … 3.2e-06"), r.stderr)
         XCTAssertFalse(r.stderr.contains("note: forward:"), "forward samples only x + h: \(r.stderr)")
     }
+
+    /// `sweep --points` was listed in the help and then refused ("sweep takes one point"). It now
+    /// prints one row per point, each method's slope, best step and smallest error, as the help says.
+    func testPointsGiveOneSummaryRowPerPoint() throws {
+        let file = try JacRunner.temporaryFile("x\n1\n-2\n", name: "sweep-points.csv")
+        let r = try JacRunner.run(["sweep", "exp(x)", "--points", file])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows.count, 3, r.stdout)
+        let header = rows[0]
+        XCTAssertEqual(header.first, "x")
+        let slope = try XCTUnwrap(header.firstIndex(of: "central_slope"), "\(header)")
+        let error = try XCTUnwrap(header.firstIndex(of: "central_smallest_error"), "\(header)")
+        for (row, x) in zip(rows.dropFirst(), [1.0, -2.0]) {
+            XCTAssertEqual(row.count, header.count)
+            XCTAssertEqual(Double(row[0]), x)
+            // Central differences are second order (Taylor), and at their best step the error of
+            // e^x's derivative is near ε^(2/3)·e^x, far below 1e-8·e^x.
+            XCTAssertEqual(try XCTUnwrap(Double(row[slope]), "\(row)"), 2, accuracy: 0.1)
+            XCTAssertLessThan(try XCTUnwrap(Double(row[error]), "\(row)"), 1e-8 * Foundation.exp(x))
+        }
+        // JSON lines carry their point, so a row can be matched to it.
+        let json = try JacRunner.run(["sweep", "exp(x)", "--points", file, "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let lines = json.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 2, json.stdout)
+        XCTAssertEqual(try lines.map { try JacRunner.json($0)["point"] as? [Double] }, [[1], [-2]])
+    }
+
+    func testPointsStopAtAPointOutsideTheDomainAndRefuseOnePlotForMany() throws {
+        let file = try JacRunner.temporaryFile("x\n4\n-1\n", name: "sweep-domain.csv")
+        let r = try JacRunner.run(["sweep", "sqrt(x)", "--points", file])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 2, "header and the row of x = 4: \(r.stdout)")
+        XCTAssertTrue(r.stderr.contains("error: at point 2 (x = -1): "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("sqrt"), r.stderr)
+        let svg = try JacRunner.temporaryFile("", name: "many.svg")
+        let plot = try JacRunner.run(["sweep", "exp(x)", "--points", file, "--plot", svg])
+        XCTAssertEqual(plot.status, 2)
+        XCTAssertEqual(plot.stderr, "error: --plot draws the V-curve of one point: give --at, not --points\n")
+    }
 }
