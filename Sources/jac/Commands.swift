@@ -25,7 +25,8 @@ struct JacobianCommand: ParsableCommand {
           jac jacobian "x*y; x+y" --points grid.csv --format json
               (JSON lines, one per point)
           jac jacobian "x1*x2; x2^2; sin(x3)" --at 1,2,3 --sparse --mode forward
-              {"rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], ...]}
+              {"variables": [...], "point": [...], "value": [...], "mode": "forward",
+               "rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], ...]}
         """)
 
     @OptionGroup var options: FormulaOptions

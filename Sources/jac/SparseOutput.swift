@@ -1,7 +1,8 @@
 import Adjoint
 
 /// `jac jacobian --sparse`: the entries of the detected pattern as 0-based (row, column, value)
-/// triples with the colour count. JSON is `{"rows": m, "columns": n, "colors": k, "entries": [[i, j, v], ...]}`.
+/// triples with the colour count. JSON is `{"variables": [...], "point": [...], "value": [...], "mode": "forward",
+/// "rows": m, "columns": n, "colors": k, "entries": [[i, j, v], ...]}`.
 func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>, kinks: [KinkEvent]) -> Report {
     let names = f.outputNames
     let entries = r.matrix.entries
@@ -17,7 +18,11 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     table += renderTable([["row", "column", "output", "variable", "value"]] + entries.map { e in
         ["\(e.row)", "\(e.column)", names[e.row], f.variables[e.column], format(e.value)]
     })
-    var pairs = [("rows", "\(r.matrix.rows)"), ("columns", "\(r.matrix.columns)"), ("colors", "\(r.coloring.count)"),
+    // The point, variables, value and mode as in the dense Jacobian's JSON: with --points each
+    // line is read alone, and without them a line could not be matched to its point.
+    var pairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(point)), ("value", jsonArray(r.value)),
+                 ("mode", json(r.mode.rawValue)),
+                 ("rows", "\(r.matrix.rows)"), ("columns", "\(r.matrix.columns)"), ("colors", "\(r.coloring.count)"),
                  ("entries", jsonArray(entries.map { jsonArray(["\($0.row)", "\($0.column)", jsonNumber($0.value)]) }))]
     if !loss.isEmpty {
         // As the dense Jacobian's "range_loss", by (row, column): what the seeded pass gave for

@@ -9,9 +9,36 @@ final class SparseJacobianCommandTests: XCTestCase {
                                    "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, """
-            {"rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], [0, 1, 1.0], [1, 1, 4.0], [2, 2, 3.0]]}
+            {"variables": ["x1", "x2", "x3"], "point": [1.0, 2.0, 3.0], "value": [2.0, 4.0, 9.0], "mode": "forward", \
+            "rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], [0, 1, 1.0], [1, 1, 4.0], [2, 2, 3.0]]}
 
             """)
+    }
+
+    /// With --points each JSON line is read alone: it carries its point and value, as the dense
+    /// Jacobian's lines do (the sparse lines had only the entries, so lines could not be told apart).
+    func testSparseJSONLinesNameTheirPoint() throws {
+        let points = try JacRunner.temporaryFile("x,y\n1,2\n3,4\n", name: "sparse-points.csv")
+        let r = try JacRunner.run(["jacobian", "x*y; sin(x)", "--points", points, "--sparse", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = try r.stdout.split(separator: "\n").map { try JacRunner.json(String($0)) }
+        XCTAssertEqual(lines.count, 2)
+        for (o, (x, y)) in zip(lines, [(1.0, 2.0), (3.0, 4.0)]) {
+            XCTAssertEqual(o["point"] as? [Double], [x, y])
+            XCTAssertEqual(o["variables"] as? [String], ["x", "y"])
+            // Compared within 1e-15: JSONSerialization on Linux does not read every number to
+            // the nearest Double (0.8414709848078965 comes back one ulp up).
+            let value = try XCTUnwrap(o["value"] as? [Double])
+            XCTAssertEqual(value.count, 2)
+            XCTAssertEqual(value[0], x * y)
+            XCTAssertEqual(value[1], Foundation.sin(x), accuracy: 1e-15)
+            // d(xy)/dx = y, d(xy)/dy = x, d(sin x)/dx = cos x.
+            let entries = try XCTUnwrap(o["entries"] as? [[Double]])
+            XCTAssertEqual(entries.map { Array($0.prefix(2)) }, [[0, 0], [0, 1], [1, 0]])
+            XCTAssertEqual(try XCTUnwrap(entries[2].last), Foundation.cos(x), accuracy: 1e-15)
+            XCTAssertEqual(entries[0].last, y)
+            XCTAssertEqual(entries[1].last, x)
+        }
     }
 
     func testSparseReverseModeColoursRowsAndPrintsATable() throws {
