@@ -348,12 +348,23 @@ struct ProgramCheckCommand: ParsableCommand {
                 }
             }
         }
+        // Past the limit the first failing random point is left as drawn, which used to go
+        // unsaid: a user saw no shrunk point and no reason, and had to retype its coordinates.
+        let notShrunk: (reason: String, at: String)? = firstFailing.flatMap { x, _ in
+            guard domain != nil || samples != nil, inputs > ProgramCheckCommand.maxShrinkInputs else { return nil }
+            return ("the program has \(inputs) inputs, and shrinking, which checks the point again per candidate value,"
+                    + " is limited to \(ProgramCheckCommand.maxShrinkInputs)", x.map(format).joined(separator: ","))
+        }
         if outputFormat == .json {
-            if let (index, value) = firstFailingJSON, let s = shrunkPoint, case .object(var pairs) = value {
-                pairs.append(("shrunk", .object([("point", .array(s.point.map { .number($0) })),
-                                                 ("at", .string(s.point.map(format).joined(separator: ","))),
-                                                 ("requests", .integer(s.requests)),
-                                                 ("entries", .array(s.entries.map(\.jsonValue)))])))
+            if let (index, value) = firstFailingJSON, case .object(var pairs) = value {
+                if let s = shrunkPoint {
+                    pairs.append(("shrunk", .object([("point", .array(s.point.map { .number($0) })),
+                                                     ("at", .string(s.point.map(format).joined(separator: ","))),
+                                                     ("requests", .integer(s.requests)),
+                                                     ("entries", .array(s.entries.map(\.jsonValue)))])))
+                } else if let notShrunk {
+                    pairs.append(("not_shrunk", .object([("reason", .string(notShrunk.reason)), ("at", .string(notShrunk.at))])))
+                }
                 outputsText[index] = JSONValue.object(pairs).rendered(indent: xs.count == 1 ? 2 : nil)
             }
             print(outputsText.joined(separator: "\n"))
@@ -384,6 +395,9 @@ struct ProgramCheckCommand: ParsableCommand {
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"
                     + renderByPoint(entries.map { PointLine(point: 0, text: describe($0)) },
                                     pointLabels: nil).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+            }
+            if let notShrunk {
+                shrunk = "\n  not shrunk: \(notShrunk.reason); to rerun the first failing point: --at=\(notShrunk.at)"
             }
             let what = derivative == .jacobian ? "Jacobian" : derivative == .jvp ? "J·v" : "uᵀJ"
             var text = "the program's \(what) is wrong at \(wrongCount) entr\(wrongCount == 1 ? "y" : "ies"):\n" + listed(failures) + shrunk

@@ -26,6 +26,33 @@ final class ProgramReviewTests: XCTestCase {
         for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f1/∂x\(j) (entry"), "x\(j): " + r.stderr) }
     }
 
+    /// Past 12 inputs the failing random point is not shrunk, and that used to go unsaid: no
+    /// shrunk point, no reason, and 21 coordinates to retype. It now says why and prints the --at=
+    /// that reruns the point as drawn; the rerun convicts the same entries (x1 … x10, by hand above).
+    func testAPointTooWideToShrinkSaysSoAndHowToRerunIt() throws {
+        let r = try runProgram("mlp.py --transposed", ["--inputs", "21", "--samples", "1", "--seed", "3"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let marker = "not shrunk: the program has 21 inputs, and shrinking, which checks the point again per candidate value, "
+            + "is limited to 12; to rerun the first failing point: --at="
+        let tail = try XCTUnwrap(r.stderr.components(separatedBy: marker).dropFirst().first, r.stderr)
+        let at = String(tail.prefix { $0 != "\n" })
+        XCTAssertEqual(at.split(separator: ",").count, 21, at)
+        func wrongInputs(_ text: String) -> [Int] {
+            (0..<21).filter { text.contains("∂f1/∂x\($0) (entry") }
+        }
+        XCTAssertEqual(wrongInputs(r.stderr), Array(1...10), r.stderr)
+        let rerun = try runProgram("mlp.py --transposed", ["--inputs", "21", "--at=" + at])
+        XCTAssertEqual(rerun.status, 1, rerun.stderr)
+        XCTAssertEqual(wrongInputs(rerun.stderr), Array(1...10), rerun.stderr)
+        XCTAssertFalse(rerun.stderr.contains("not shrunk"), "a point given with --at is not a random one: \(rerun.stderr)")
+        // JSON: the same point, and the reason, in the first failing point's object.
+        let json = try runProgram("mlp.py --transposed", ["--inputs", "21", "--samples", "1", "--seed", "3", "--format", "json"])
+        XCTAssertEqual(json.status, 1, json.stderr)
+        let notShrunk = try XCTUnwrap(try JacRunner.json(json.stdout)["not_shrunk"] as? [String: Any], json.stdout)
+        XCTAssertEqual(notShrunk["at"] as? String, at)
+        XCTAssertTrue((notShrunk["reason"] as? String ?? "").contains("limited to 12"), "\(notShrunk)")
+    }
+
     /// A uᵀJ wrong at random points is shrunk too, along the u a rerun with the printed --at= (and
     /// the same --seed) draws, so the rerun shows the same numbers. At x = 0 the oscillator stays
     /// at rest with k = c = 0, so by hand (euler_adjoint.py's adjoint) λ_q = u₀ throughout and
