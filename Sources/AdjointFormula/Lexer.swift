@@ -138,7 +138,22 @@ func lookalikeHint(_ ch: String) -> String {
         return " (write pi)"
     case "\u{00A0}", "\u{2009}", "\u{202F}", "\u{2002}", "\u{2003}", "\u{200B}", "\u{FEFF}":
         return " (an invisible Unicode space, often pasted from a document: retype it as a plain space)"
+    case "|":
+        return " (write abs(x) for |x|)"
+    case "[", "]", "{", "}":
+        return " (group with '(' and ')')"
+    case "\u{2211}", "\u{220F}":
+        return " (there are no sums or products over an index: write the terms out)"
+    case "\"", "'", "\u{201C}", "\u{201D}", "\u{2018}", "\u{2019}", "\u{00AB}", "\u{00BB}":
+        // A typographic quote from a document does not quote in a shell, so it reaches the formula.
+        return " (quotes are not part of a formula: in a shell, put the whole formula in ASCII quotes)"
     default:
+        if let fraction = vulgarFractions[ch] { return " (write \(fraction))" }
+        // Full-width forms (U+FF01 … U+FF5E) sit 0xFEE0 above their ASCII originals.
+        if let scalar = ch.unicodeScalars.first, ch.unicodeScalars.count == 1, (0xFF01...0xFF5E).contains(scalar.value),
+           let ascii = Unicode.Scalar(scalar.value - 0xFEE0) {
+            return " (a full-width form: write the ASCII '\(Character(ascii))')"
+        }
         // Names are ASCII: a Greek or accented letter would otherwise read as a typo.
         if let scalar = ch.unicodeScalars.first, scalar.properties.isAlphabetic {
             return " (variable and function names use ASCII letters, digits and '_', e.g. theta for \u{03B8})"
@@ -146,3 +161,9 @@ func lookalikeHint(_ ch: String) -> String {
         return ""
     }
 }
+
+/// The single-character fractions a document may carry, as the quotients the language reads.
+private let vulgarFractions: [String: String] = [
+    "\u{00BD}": "1/2", "\u{2153}": "1/3", "\u{2154}": "2/3", "\u{00BC}": "1/4", "\u{00BE}": "3/4",
+    "\u{2155}": "1/5", "\u{2159}": "1/6", "\u{215B}": "1/8", "\u{215C}": "3/8", "\u{215D}": "5/8", "\u{215E}": "7/8",
+]

@@ -108,6 +108,7 @@ enum FunctionTable {
         case "exp2": return " (write 2^x)"
         case "cbrt": return " (write x^(1/3) for x > 0)"
         case "logsumexp": return " (write log(exp(x) + exp(y)), or softplus(x) for log(1 + exp(x)))"
+        case "pi": return " ('pi' is the constant π: write pi, or pi*(…) for a product)"
         default:
             let names = Formula.functionNames
             // One letter before '(' is a variable times a bracket far more often than a typo.

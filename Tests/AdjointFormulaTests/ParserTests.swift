@@ -292,6 +292,20 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("x\u{00B2}")?.description, "unexpected character '\u{00B2}' (write powers with '^', as x^2) at column 2")
         // A control character printed raw is invisible: its code point is named instead.
         XCTAssertEqual(parseError("x\u{0}+1")?.description, "unexpected character U+0000 (a control character) at column 2")
+        // pi() read as an unknown function with the whole list; |x|, brackets, ½, full-width
+        // signs, document quotes and ∑ had no hint at all.
+        XCTAssertEqual(parseError("pi()")?.description,
+                       "unknown function 'pi' ('pi' is the constant π: write pi, or pi*(…) for a product) at column 1")
+        XCTAssertEqual(parseError("|x|")?.description, "unexpected character '|' (write abs(x) for |x|) at column 1")
+        XCTAssertEqual(parseError("sin[x]")?.description, "unexpected character '[' (group with '(' and ')') at column 4")
+        XCTAssertEqual(parseError("\u{00BD}*x")?.description, "unexpected character '\u{00BD}' (write 1/2) at column 1")
+        XCTAssertEqual(parseError("x \u{FF0B} 1")?.description,
+                       "unexpected character '\u{FF0B}' (a full-width form: write the ASCII '+') at column 3")
+        XCTAssertEqual(parseError("\u{201C}x\u{201D}")?.description,
+                       "unexpected character '\u{201C}' (quotes are not part of a formula: in a shell, put the whole formula in ASCII quotes) at column 1")
+        XCTAssertEqual(parseError("\u{2211}x")?.description,
+                       "unexpected character '\u{2211}' (there are no sums or products over an index: write the terms out) at column 1")
+        XCTAssertEqual(parseError("x!")?.description, "unexpected character '!' at column 2")
         XCTAssertEqual(parseError("x\u{00A0}+ 1")?.description,
                        "unexpected character '\u{00A0}' (an invisible Unicode space, often pasted from a document: retype it as a plain space) at column 2")
     }
