@@ -496,12 +496,24 @@ func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int, rowScale known: Double? =
     // depend on the input (∂x/∂y of "x; y") that is the answer, and the note called every such
     // structural zero unreliable. Such a 0 is judged by its estimate alone, against the row.
     let warnings = v == 0 ? why.filter { $0 != .cancellation } : why
+    // A 0 in a row of zeros where f is 0 too (x² at 0) has no scale at all, and the complex step's
+    // estimate there is the quantum of an underflowed imaginary part (3e-288): called unreliable,
+    // every exact 0 at such a stationary point got a note. An estimate that far below any scale
+    // an ordinary computation reaches is taken as the bound it is.
+    if v == 0 && scale == 0 && e <= Double.leastNormalMagnitude.squareRoot() && warnings.isEmpty { return false }
     return !e.isFinite || e > relativeReliability * Swift.max(Swift.abs(v), scale) || !warnings.isEmpty
 }
 
-/// The largest finite |entry| of row i: the scale an entry's estimate is judged against.
+/// The scale an entry's estimate in row i is judged against: the largest finite |entry| of the
+/// row, or, where the row is all zeros, ε·|fᵢ(x)|/max(1, |x|∞), the change in fᵢ's last digit over
+/// a unit step. Zero rows had scale 0, so the complex step's exact 0 for cos at 0 (estimate 3e-288)
+/// was called unreliable.
 func rowScale(_ r: ModeResult, _ i: Int) -> Double {
-    r.jacobian[i].map { Swift.abs($0.approximate) }.filter(\.isFinite).max() ?? 0
+    let largest = r.jacobian[i].map { Swift.abs($0.approximate) }.filter(\.isFinite).max() ?? 0
+    guard largest == 0, i < r.value.count else { return largest }
+    let f = Swift.abs(r.value[i].approximate)
+    let x = r.point.map { Swift.abs($0.approximate) }.filter(\.isFinite).max() ?? 0
+    return f.isFinite ? Double.ulpOfOne * f / Swift.max(1, x) : 0
 }
 
 /// Whether entry (i, j) is a difference that never settled (``FDWarning/noConvergence``): its

@@ -70,6 +70,22 @@ final class DifferenceModeTests: XCTestCase {
         XCTAssertEqual(try JacRunner.json(good.stdout)["unreliable"] as? [[Bool]], [[false, false]])
     }
 
+    /// At a stationary point the derivative is 0 (cos′(0) = −sin 0, (x²)′ at 0, by hand) and the
+    /// complex step gives it exactly, with an estimate at the underflow quantum (about 3e-288).
+    /// A row of zeros had scale 0, so every such entry was called unreliable. Central differences
+    /// there stay unreliable: their 0 is known only to about 6e-11, far above cos's last digit.
+    func testAnExactZeroAtAStationaryPointIsNotUnreliable() throws {
+        let complex = try JacRunner.run(["jacobian", "cos(x); x^2", "--at", "x=0", "--mode", "complex-step", "--format", "json"])
+        XCTAssertEqual(complex.status, 0, complex.stderr)
+        XCTAssertEqual(complex.stderr, "")
+        let o = try JacRunner.json(complex.stdout)
+        XCTAssertEqual((o["jacobian"] as? [[Double]])?.map { $0.map(Swift.abs) }, [[0], [0]])
+        XCTAssertEqual(o["unreliable"] as? [[Bool]], [[false], [false]])
+        let central = try JacRunner.run(["jacobian", "cos(x)", "--at", "x=0", "--mode", "central", "--format", "json"])
+        XCTAssertEqual(try JacRunner.json(central.stdout)["unreliable"] as? [[Bool]], [[true]])
+        XCTAssertTrue(central.stderr.contains("df/dx = 0.0 is unreliable"), central.stderr)
+    }
+
     /// The no-convergence note names both causes: f oscillating or noisy at every step, and two
     /// step ranges settling on different values (trial P's Richardson flag). √x at 10⁻¹² has no
     /// step range that stays inside (0, ∞) long enough to settle.
