@@ -55,9 +55,10 @@ private func paired(runs: Int, _ a: () throws -> Void, _ b: () throws -> Void) r
 /// seeded target: its forward loss and its loss-and-gradient as closures. `training`: each
 /// gradient is written into the previous step's arrays (``MLP/lossAndGradient(input:loss:into:)``),
 /// as a training loop does; otherwise the allocating call returns fresh arrays.
-private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int, training: Bool = false) throws
+private func mlpTask<S: LinalgScalar>(_: S.Type, batch: Int, width: Int, depth: Int, training: Bool = false,
+                                      activation: Op = .tanh) throws
 -> (forward: () throws -> Void, gradient: () throws -> Void) {
-    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: .tanh, seed: 5)
+    let net = try MLP<S>(layerSizes: Array(repeating: width, count: depth + 1), activation: activation, seed: 5)
     var g = SeededGenerator(seed: 6)
     let x = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
     let y = try Matrix<S>.random(batch, width, in: -1...1, using: &g)
@@ -128,6 +129,7 @@ func runLinalgBenchmarks() {
         let (t8, t8f) = try depth8Figures(name: "mlp_gradient", training: true)
         _ = try depth8Figures(name: "mlp_gradient_fresh_arrays", training: false)
         try elementwiseBeforeAfter(d8: t8, f8: t8f)
+        try activationsAgainstTanh(tanh: t8f)
         try compareBLASCores(d8: t8, f8: t8f)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
         let d4 = try mlpTrainingTask(Double.self, batch: 64, width: 256, depth: 4)
@@ -183,6 +185,17 @@ private func elementwiseBeforeAfter(d8: (forward: () throws -> Void, gradient: (
     let forward = try paired(runs: 31, d8.forward, fastPathsOff(d8.forward))
     emit("mlp_forward_ms_fast_paths_off", forward.b, "ms")
     emit("mlp_gradient_over_forward_fast_paths_off", f64.b / forward.b, "ratio")
+}
+
+/// The depth-8 f32 training step with each hidden activation against the same step with tanh,
+/// paired: near 1 where the activation and its derivative have vectorised kernels (tanh, σ, relu,
+/// leaky ReLU, swish, ELU), above it where the scalar rule runs per element (gelu's erf,
+/// softplus's log1p).
+private func activationsAgainstTanh(tanh: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
+    for activation in [Op.sigmoid, .relu, .swish, .elu, .softplus, .gelu] {
+        let task = try mlpTask(Float.self, batch: 64, width: 256, depth: 8, training: true, activation: activation)
+        emit("mlp_gradient_f32_\(activation.info.name)_over_tanh", try paired(runs: 15, tanh.gradient, task.gradient).ratio, "ratio")
+    }
 }
 
 /// Prints which OpenBLAS core runs and why, as one JSON line with string fields.

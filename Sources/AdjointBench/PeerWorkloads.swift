@@ -41,10 +41,14 @@ private func mlpGradientSeconds<S: LinalgScalar>(_: S.Type, depth: Int) throws -
 }
 
 /// The peers' depth-8 f32 training step repeated for `seconds`, for a sampling profiler.
-func runMLPLoop(seconds: Double) {
+func runMLPLoop(seconds: Double, activation name: String) {
     BLAS.setThreadCount(1)
+    guard let activation = Op.allCases.first(where: { $0.info.name == name }) else {
+        print("mlp-loop: no op named \(name)")
+        return
+    }
     do {
-        let net = try MLP<Float>(layerSizes: Array(repeating: 256, count: 9), activation: .tanh, seed: 5)
+        let net = try MLP<Float>(layerSizes: Array(repeating: 256, count: 9), activation: activation, seed: 5)
         var g = SeededGenerator(seed: 6)
         let x = try Matrix<Float>.random(64, 256, in: -1...1, using: &g)
         let y = try Matrix<Float>.random(64, 256, in: -1...1, using: &g)

@@ -1,8 +1,8 @@
 import AdjointCore
 import CAdjointVectorMath
 
-// Vectorised forms of the common activations (tanh, sigmoid, relu, leaky ReLU) and of their
-// registry derivatives, for the matrix path.
+// Vectorised forms of the common activations (tanh, sigmoid, relu, leaky ReLU, swish, ELU) and of
+// their registry derivatives, for the matrix path.
 //
 // Goals, in order: (1) the same numbers as the registry's scalar rules — primals within a few
 // ULPs of libm (measured by VectorKernelTests over each op's sample range and its tails),
@@ -31,7 +31,7 @@ package enum VectorKernels {
     /// Whether `op` has vectorised forms.
     static func supports(_ op: Op) -> Bool {
         switch op {
-        case .tanh, .sigmoid, .relu, .leakyRelu: return true
+        case .tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu: return true
         default: return false
         }
     }
@@ -92,6 +92,55 @@ extension LinalgScalar {
             }
             for (i, xi) in outliers { z[i] = Rules.primal(op, xi, parameter, 0) }
             return -1   // finite inputs give outputs in [−1, 1]
+        case .swish, .elu:
+            // x·σ(x), and x > 0 ? x : α·(eˣ − 1), with x·σ(x) and eˣ − 1 from the kernels a chunk at
+            // a time. Inputs beyond ±700 and NaN take the registry's rule, as for σ above. In a
+            // chunk without them ELU's select reads a stack copy of x (z may be x's memory, and a
+            // loop reading and writing one array through two pointers stays scalar).
+            let chunk = 256
+            var firstBad = -1
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: 2 * chunk) { buffer in
+                guard let tp = buffer.baseAddress, let xp = x.baseAddress, let zp = z.baseAddress else { return }
+                let cp = tp + chunk
+                var base = 0
+                while base < n {
+                    let m = Swift.min(chunk, n - base)
+                    let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
+                    elementary(op == .swish ? .swish : .expm1, xs, into: UnsafeMutableBufferPointer(start: tp, count: m))
+                    var beyond: UInt8 = 0
+                    for j in 0..<m { beyond |= Swift.abs(xs[j]) <= 700 ? 0 : 1 }
+                    let (xb, zb) = (xp + base, zp + base)
+                    if beyond == 0 {
+                        if op == .swish {
+                            for j in 0..<m { zb[j] = tp[j] }
+                        } else {
+                            // Both sides computed before the select: with the product inside the
+                            // branch the loop stayed scalar, branching on each sign.
+                            for j in 0..<m { cp[j] = xb[j] }
+                            for j in 0..<m {
+                                let v = cp[j], negative = parameter * tp[j]
+                                zb[j] = v > 0 ? v : negative
+                            }
+                            // A huge α can overflow a finite input's ELU (x·σ(x) cannot leave x's range).
+                            var overflow: UInt8 = 0
+                            for j in 0..<m { overflow |= Swift.abs(zb[j]) <= .greatestFiniteMagnitude ? 0 : 1 }
+                            if _slowPath(overflow != 0) && firstBad < 0 {
+                                firstBad = base + ((0..<m).first { !zb[$0].isFinite } ?? 0)
+                            }
+                        }
+                    } else {
+                        for j in 0..<m {
+                            let v = xb[j]
+                            let r = Swift.abs(v) <= 700 ? (op == .swish ? tp[j] : (v > 0 ? v : parameter * tp[j]))
+                                : Rules.primal(op, v, parameter, 0)
+                            zb[j] = r
+                            if _slowPath(!r.isFinite) && firstBad < 0 && v.isFinite { firstBad = base + j }
+                        }
+                    }
+                    base += m
+                }
+            }
+            return firstBad
         case .relu:
             // x ≤ 0 ? 0 : x is the registry's relu, NaN included (x ≤ 0 is false for NaN, so NaN
             // passes through) and −0 included (mapped to +0).
@@ -187,6 +236,55 @@ extension LinalgScalar {
                 }
             }
             }
+        case .swish, .elu:
+            // The registry's partials (Builtin.Swish.partial, Builtin.Elu.partial) with σ(±x) or
+            // eˣ from the kernels; beyond ±700 and at NaN the scalar rule runs whole. As for tanh,
+            // a chunk without such lanes reads s from a stack copy (d may be s's memory) and
+            // passes the kernels' values preloaded, so the rule's branch becomes a select.
+            let chunk = 256
+            withUnsafeTemporaryAllocation(of: Self.self, capacity: 3 * chunk) { buffer in
+                guard let e1 = buffer.baseAddress, let xp = x.baseAddress, let zp = z.baseAddress,
+                      let sp = s.baseAddress, let dp = d.baseAddress else { return }
+                let e2 = e1 + chunk, seed = e1 + 2 * chunk
+                var base = 0
+                while base < n {
+                    let m = Swift.min(chunk, n - base)
+                    let (xb, zb, sb, db) = (xp + base, zp + base, sp + base, dp + base)
+                    if op == .swish {
+                        sigmoidPair(UnsafeBufferPointer(start: xb, count: m), e1, e2)
+                    } else {
+                        elementary(.exp, UnsafeBufferPointer(start: xb, count: m), into: UnsafeMutableBufferPointer(start: e1, count: m))
+                    }
+                    var beyond: UInt8 = 0
+                    for j in 0..<m { beyond |= Swift.abs(xb[j]) <= 700 ? 0 : 1 }
+                    for j in 0..<m { seed[j] = sb[j] }
+                    if beyond == 0 && op == .swish {
+                        for j in 0..<m {
+                            let minus = e2[j]
+                            db[j] = Builtin.Swish.partial(xb[j], output: zb[j], sigmoid: e1[j], sigmoidOfMinusX: minus) * seed[j]
+                        }
+                    } else if beyond == 0 {
+                        for j in 0..<m {
+                            let e = e1[j]
+                            db[j] = Builtin.Elu.partial(xb[j], alpha: parameter, exp: e) * seed[j]
+                        }
+                    } else {
+                        for j in 0..<m {
+                            let v = xb[j]
+                            let p: Self
+                            if !(Swift.abs(v) <= 700) {
+                                p = Rules.partials(op, v, parameter, 0, output: zb[j]).0
+                            } else if op == .swish {
+                                p = Builtin.Swish.partial(v, output: zb[j], sigmoid: e1[j], sigmoidOfMinusX: e2[j])
+                            } else {
+                                p = Builtin.Elu.partial(v, alpha: parameter, exp: e1[j])
+                            }
+                            db[j] = p * seed[j]
+                        }
+                    }
+                    base += m
+                }
+            }
         case .relu:
             for i in 0..<n { d[i] = VectorRules.reluPartial(x[i]) * s[i] }
         case .leakyRelu:
@@ -227,19 +325,59 @@ extension LinalgScalar {
         return k
     }
 
-    /// 1/cosh² (for `.tanh`) or σ (for `.sigmoid`) of every x by the C kernels; lanes outside
-    /// their range get an unspecified finite value, which ``VectorRules`` never uses.
+    /// σ(x) into `s` and σ(−x) into `minus` for every x, from one reduction per element.
+    private static func sigmoidPair(_ x: UnsafeBufferPointer<Self>, _ s: UnsafeMutablePointer<Self>, _ minus: UnsafeMutablePointer<Self>) {
+        guard let xr = UnsafeRawPointer(x.baseAddress) else { return }
+        let n = x.count
+        let (sr, mr) = (UnsafeMutableRawPointer(s), UnsafeMutableRawPointer(minus))
+        if Self.self == Double.self {
+            adjoint_sigmoid_pair_f64(xr.assumingMemoryBound(to: Double.self), sr.assumingMemoryBound(to: Double.self),
+                                     mr.assumingMemoryBound(to: Double.self), n)
+        } else if Self.self == Float.self {
+            adjoint_sigmoid_pair_f32(xr.assumingMemoryBound(to: Float.self), sr.assumingMemoryBound(to: Float.self),
+                                     mr.assumingMemoryBound(to: Float.self), n)
+        } else {
+            for i in 0..<n {
+                s[i] = Rules.primal(.sigmoid, x[i], 0, 0)
+                minus[i] = Rules.primal(.sigmoid, -x[i], 0, 0)
+            }
+        }
+    }
+
+    /// 1/cosh² (for `.tanh`), σ (`.sigmoid`), x·σ(x) (`.swish`), eˣ (`.exp`) or eˣ − 1 (`.expm1`) of every x by the
+    /// C kernels; lanes outside their range get an unspecified finite value, which the callers
+    /// never use (they take the scalar rule there).
     private static func elementary(_ f: Op, _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) {
         guard let xr = UnsafeRawPointer(x.baseAddress), let zr = UnsafeMutableRawPointer(z.baseAddress) else { return }
         let n = x.count
         if Self.self == Double.self {
             let (xp, zp) = (xr.assumingMemoryBound(to: Double.self), zr.assumingMemoryBound(to: Double.self))
-            f == .tanh ? adjoint_sech2_f64(xp, zp, n) : adjoint_sigmoid_f64(xp, zp, n)
+            switch f {
+            case .tanh: adjoint_sech2_f64(xp, zp, n)
+            case .exp: adjoint_exp_f64(xp, zp, n)
+            case .expm1: adjoint_expm1_f64(xp, zp, n)
+            case .swish: adjoint_swish_f64(xp, zp, n)
+            default: adjoint_sigmoid_f64(xp, zp, n)
+            }
         } else if Self.self == Float.self {
             let (xp, zp) = (xr.assumingMemoryBound(to: Float.self), zr.assumingMemoryBound(to: Float.self))
-            f == .tanh ? adjoint_sech2_f32(xp, zp, n) : adjoint_sigmoid_f32(xp, zp, n)
+            switch f {
+            case .tanh: adjoint_sech2_f32(xp, zp, n)
+            case .exp: adjoint_exp_f32(xp, zp, n)
+            case .expm1: adjoint_expm1_f32(xp, zp, n)
+            case .swish: adjoint_swish_f32(xp, zp, n)
+            default: adjoint_sigmoid_f32(xp, zp, n)
+            }
         } else {
-            for i in 0..<n { z[i] = f == .tanh ? 1 / (Self.cosh(x[i]) * Self.cosh(x[i])) : Rules.primal(.sigmoid, x[i], 0, 0) }
+            for i in 0..<n {
+                switch f {
+                case .tanh: z[i] = 1 / (Self.cosh(x[i]) * Self.cosh(x[i]))
+                case .exp: z[i] = Self.exp(x[i])
+                case .expm1: z[i] = Self.expm1(x[i])
+                case .swish: z[i] = Rules.primal(.swish, x[i], 0, 0)
+                default: z[i] = Rules.primal(.sigmoid, x[i], 0, 0)
+                }
+            }
         }
     }
 }

@@ -68,6 +68,20 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
+    /// swish (x·σ(x), the σ kernel) and ELU (α·(eˣ − 1) for x ≤ 0, the expm1 kernel) against the
+    /// registry's rule on libm: one kernel value and one product each, so Double within 4 ULPs and
+    /// Float (computed in Double, rounded once, then multiplied in Float) within 2 of libm's Double
+    /// rounded to Float.
+    func testSwishAndELUPrimalsWithinAFewULPsOfLibm() throws {
+        for op in [Op.swish, .elu] {
+            let d = try maxPrimalULPs(op, Double.self, parameter: 1.5)
+            let fd = try maxPrimalULPs(op, Float.self, parameter: 1.5, viaDouble: true)
+            print("vector \(op.info.name): max error \(d) ULP (Double vs libm), \(fd) ULP (Float vs libm's Double rounded to Float)")
+            XCTAssertLessThanOrEqual(d, 4, "\(op.info.name) Double")
+            XCTAssertLessThanOrEqual(fd, 2, "\(op.info.name) Float against libm's Double")
+        }
+    }
+
     /// Float's tanh kernel takes every input itself (the caller collects no outliers for it):
     /// ±∞ give ±1 as in C's Annex F, NaN stays NaN, huge and tiny magnitudes, and the two places
     /// its method changes (|x| = 0.625 between the odd polynomial and 1 − 2/(e + 2), |x| = 10
@@ -116,6 +130,17 @@ final class VectorKernelTests: XCTestCase {
             }
             let s = try Matrix<T>(rows: 1, cols: 2, elements: [-0.0, 0.0]).map(.sigmoid)
             XCTAssertEqual(s.elements, [0.5, 0.5])
+            // swish(−0) = −0·½ and ELU(−0) = α·expm1(−0) = −0 in the registry; the expm1 kernel's
+            // reduction gave +0 for −0 (and 0 for a subnormal x, whose e^x − 1 is x).
+            for op in [Op.swish, .elu] {
+                XCTAssertTrue(VectorKernels.enabled(op))
+                let z = try Matrix<T>(rows: 1, cols: xs.count, elements: xs).map(op, parameter: 1.5)
+                for (x, y) in zip(xs, z.elements) {
+                    let r = Rules.primal(op, x, 1.5, 0)
+                    XCTAssertEqual(y, r, "\(op.info.name)(\(x)) as \(T.self)")
+                    XCTAssertEqual(y.sign, r.sign, "sign of \(op.info.name)(\(x)) as \(T.self): \(y)")
+                }
+            }
         }
         try check(Double.self)
         try check(Float.self)
@@ -126,7 +151,8 @@ final class VectorKernelTests: XCTestCase {
     /// significand: 11 bits beyond Double, so the reference's own error is below 10⁻³ Double ULP),
     /// at 200,000 points: a dense grid over [−30, 30], magnitudes from the smallest subnormal to
     /// 700 in both signs, the kernels' edges (±20, ±350, ±700) and ±0. Double within 4 ULP (the
-    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76); Float's sigmoid and
+    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76; eˣ and eˣ − 1, which ELU
+    /// reads, likewise); Float's sigmoid, eˣ, eˣ − 1 and
     /// sech² correctly rounded (computed in Double, rounded once; the probe found no exception),
     /// Float's tanh (Float lanes) within 1.5 ULP (every positive Float below 12 measured 1.33).
     func testAgainstExtendedPrecision() throws {
@@ -148,6 +174,8 @@ final class VectorKernelTests: XCTestCase {
             ("tanh", { tanhl($0) }),
             ("sigmoid", { $0 >= 0 ? 1 / (1 + expl(-$0)) : expl($0) / (1 + expl($0)) }),
             ("sech2", { let c = coshl($0); return 1 / (c * c) }),
+            ("exp", { expl($0) }),
+            ("expm1", { expm1l($0) }),
         ]
         for (name, reference) in references {
             // The kernels' contract: |x| ≤ 700 (350 for sech²); the caller takes the scalar rule beyond.
@@ -159,6 +187,8 @@ final class VectorKernelTests: XCTestCase {
                 switch name {
                 case "tanh": adjoint_tanh_f64(x.baseAddress!, z.baseAddress!, x.count)
                 case "sigmoid": adjoint_sigmoid_f64(x.baseAddress!, z.baseAddress!, x.count)
+                case "exp": adjoint_exp_f64(x.baseAddress!, z.baseAddress!, x.count)
+                case "expm1": adjoint_expm1_f64(x.baseAddress!, z.baseAddress!, x.count)
                 default: adjoint_sech2_f64(x.baseAddress!, z.baseAddress!, x.count)
                 }
             } }
@@ -166,6 +196,8 @@ final class VectorKernelTests: XCTestCase {
                 switch name {
                 case "tanh": adjoint_tanh_f32(x.baseAddress!, z.baseAddress!, x.count)
                 case "sigmoid": adjoint_sigmoid_f32(x.baseAddress!, z.baseAddress!, x.count)
+                case "exp": adjoint_exp_f32(x.baseAddress!, z.baseAddress!, x.count)
+                case "expm1": adjoint_expm1_f32(x.baseAddress!, z.baseAddress!, x.count)
                 default: adjoint_sech2_f32(x.baseAddress!, z.baseAddress!, x.count)
                 }
             } }
@@ -278,7 +310,7 @@ final class VectorKernelTests: XCTestCase {
 
     private func checkChain<T: LinalgScalar>(_: T.Type) throws {
         var g = SeededGenerator(seed: 41)
-        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu] {
+        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu] {
             let xs = points(op, T.self).filter { $0.isFinite }
             let spec = try ElementwiseSpec<T>(op: op, parameter: T(0.125))
             let x = try Matrix<T>(rows: 1, cols: xs.count, elements: xs)
@@ -294,17 +326,71 @@ final class VectorKernelTests: XCTestCase {
                 // sigmoid for x ≤ −1 (the scalar rule uses tanh(x/2) for |x| < 1, for its second
                 // derivative); elsewhere the elementary function differs from libm's by ULPs.
                 let arithmetic = op == .relu || op == .leakyRelu || (op == .tanh && Swift.abs(xs[i]) < 1)
-                    || (op == .sigmoid && xs[i] <= -1)
+                    || (op == .sigmoid && xs[i] <= -1) || (op == .elu && xs[i] > 0)
                 if arithmetic {
                     XCTAssertEqual(d.elements[i], expected, "\(op.info.name)′ at \(xs[i]) as \(T.self)")
+                } else if op == .swish {
+                    // swish′ = σ + z·σ(−x) has a root near x = −1.28, where its two terms cancel:
+                    // there a few ULPs of the terms are many of the result, so the terms' size is
+                    // the unit (each side's σ errs by ULPs of σ, not of swish′).
+                    let sigma = Rules.primal(.sigmoid, xs[i], 0, 0)
+                    let terms = (Swift.abs(sigma) + Swift.abs(z.elements[i])) * Swift.abs(s.elements[i])
+                    let e = Double(Swift.abs(d.elements[i] - expected) / Swift.max(terms, T.leastNormalMagnitude).ulp)
+                    worst = Swift.max(worst, e)
+                    XCTAssertLessThanOrEqual(e, 8, "swish′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
                 } else {
                     let e = ulps(d.elements[i], expected)
                     worst = Swift.max(worst, e)
                     XCTAssertLessThanOrEqual(e, 8, "\(op.info.name)′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
                 }
             }
-            if op == .tanh || op == .sigmoid {
+            if op == .tanh || op == .sigmoid || op == .swish || op == .elu {
                 print("vector \(op.info.name)′ as \(T.self): max \(worst) ULP from the registry's rule where it calls libm")
+            }
+        }
+    }
+
+    /// Swish's partial reads σ(x) and σ(−x) from one reduction: the pair must be the bits of two
+    /// σ kernel calls, for every class of input (signed zeros, the clamp at ±700, NaN, ∞).
+    func testSigmoidPairIsTwoSigmoidCalls() {
+        var xs: [Double] = [0, -0.0, 700, -700, 800, -800, .infinity, -.infinity, .nan, 1e-300, -1e-300]
+        var g = SeededGenerator(seed: 9)
+        for _ in 0..<4_000 { xs.append(Double.random(in: -40...40, using: &g)) }
+        let minus = xs.map { -$0 }
+        var (s, m, one, other) = ([Double](repeating: 0, count: xs.count), [Double](repeating: 0, count: xs.count),
+                                  [Double](repeating: 0, count: xs.count), [Double](repeating: 0, count: xs.count))
+        adjoint_sigmoid_pair_f64(xs, &s, &m, xs.count)
+        adjoint_sigmoid_f64(xs, &one, xs.count)
+        adjoint_sigmoid_f64(minus, &other, xs.count)
+        XCTAssertEqual(s.map(\.bitPattern), one.map(\.bitPattern))
+        XCTAssertEqual(m.map(\.bitPattern), other.map(\.bitPattern))
+        let xf = xs.map { Float($0) }, minusF = minus.map { Float($0) }
+        var (sf, mf, onef, otherf) = ([Float](repeating: 0, count: xs.count), [Float](repeating: 0, count: xs.count),
+                                      [Float](repeating: 0, count: xs.count), [Float](repeating: 0, count: xs.count))
+        adjoint_sigmoid_pair_f32(xf, &sf, &mf, xs.count)
+        adjoint_sigmoid_f32(xf, &onef, xs.count)
+        adjoint_sigmoid_f32(minusF, &otherf, xs.count)
+        XCTAssertEqual(sf.map(\.bitPattern), onef.map(\.bitPattern))
+        XCTAssertEqual(mf.map(\.bitPattern), otherf.map(\.bitPattern))
+    }
+
+    /// A swish or ELU network's gradient on the vectorised path against the scalar rules in
+    /// separate passes (the fast paths off): the same to rounding of the kernels' values.
+    func testSwishAndELUNetworkGradientsSameOnBothPaths() throws {
+        for activation in [Op.swish, .elu] {
+            let net = try MLP<Double>(layerSizes: [16, 32, 32, 4], activation: activation, seed: 3)
+            var g = SeededGenerator(seed: 4)
+            let x = try Matrix<Double>.random(9, 16, in: -3...3, using: &g)
+            let y = try Matrix<Double>.random(9, 4, in: 0...1, using: &g)
+            let fast = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+            MatrixFastPaths.isOn = false
+            defer { MatrixFastPaths.isOn = true }
+            let slow = try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y))
+            XCTAssertEqual(fast.loss, slow.loss, accuracy: 1e-14 * Swift.abs(slow.loss), "\(activation.info.name)")
+            for (a, b) in zip(fast.gradients, slow.gradients) {
+                for (u, v) in zip(a.weights.elements + a.bias.elements, b.weights.elements + b.bias.elements) {
+                    XCTAssertEqual(u, v, accuracy: 1e-13 * Swift.max(1, Swift.abs(v)), "\(activation.info.name)")
+                }
             }
         }
     }

@@ -79,8 +79,14 @@ extension Builtin {
                                         summary: "x for x > 0, alpha·(eˣ − 1) otherwise")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x > 0 ? x : y * T.expm1(x) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            // For x ≤ 0: ∂x = αeˣ (not z + α, which cancels for x ≪ 0) and ∂α = eˣ − 1 = z/α.
-            x > 0 ? (1, 0) : (y * T.exp(x), T.expm1(x))
+            // ∂α = eˣ − 1 = z/α for x ≤ 0.
+            (partial(x, alpha: y, exp: T.exp(x)), x > 0 ? 0 : T.expm1(x))
+        }
+        /// ∂/∂x with eˣ supplied by the caller (libm's here, a vectorised kernel's on the matrix
+        /// path), so both use this one rule: for x ≤ 0 it is αeˣ, not z + α, which cancels for x ≪ 0.
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(_ x: T, alpha y: T, exp: @autoclosure () -> T) -> T {
+            x > 0 ? 1 : y * exp()
         }
         @inlinable public static func kinkDistance<T: ADScalar>(_ x: T, _ y: T) -> T? {
             y == 1 ? nil : (x < 0 ? -x : x)
@@ -92,9 +98,14 @@ extension Builtin {
         public static let info = OpInfo(.swish, "swish", analytic: true, summary: "x·σ(x)")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x * T.sigmoid(x) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
-            // z′ = σ + x·σ(x)·σ(−x) = σ + z·σ(−x); σ(−x) rather than 1 − σ keeps x ≫ 0 accurate.
-            let s = T.sigmoid(x)
-            return (s + z * (x < 0 ? 1 - s : T.sigmoid(-x)), 0)
+            (partial(x, output: z, sigmoid: T.sigmoid(x), sigmoidOfMinusX: T.sigmoid(-x)), 0)
+        }
+        /// z′ = σ + x·σ(x)·σ(−x) = σ + z·σ(−x), with σ(x) and σ(−x) supplied by the caller (libm's
+        /// here, a vectorised kernel's on the matrix path); σ(−x) rather than 1 − σ keeps x ≫ 0
+        /// accurate, and is only evaluated there.
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(_ x: T, output z: T, sigmoid s: T, sigmoidOfMinusX: @autoclosure () -> T) -> T {
+            s + z * (x < 0 ? 1 - s : sigmoidOfMinusX())
         }
     }
 

@@ -1,7 +1,7 @@
 #ifndef ADJOINT_VECTOR_MATH_H
 #define ADJOINT_VECTOR_MATH_H
 #include <stdint.h>
-// Elementwise tanh and sigmoid over arrays, for the matrix path's vectorised kernels
+// Elementwise tanh, sigmoid, exp and expm1 over arrays, for the matrix path's vectorised kernels
 // (Sources/AdjointLinalg/VectorKernels.swift has the algorithm's derivation; VectorKernelTests
 // measures the error against libm).
 //
@@ -29,6 +29,22 @@ void adjoint_sigmoid_f32(const float *x, float *z, long n);
 void adjoint_sech2_f64(const double *x, double *z, long n);
 /// sech^2 over n Floats, computed in Double and rounded once.
 void adjoint_sech2_f32(const float *x, float *z, long n);
+/// s[i] = sigmoid(x[i]) and sm[i] = sigmoid(-x[i]) over n Doubles, the bits of two sigmoid calls.
+void adjoint_sigmoid_pair_f64(const double *x, double *s, double *sm, long n);
+/// The same over n Floats, each computed in Double and rounded once.
+void adjoint_sigmoid_pair_f32(const float *x, float *s, float *sm, long n);
+/// x sigmoid(x) (swish) over n Doubles.
+void adjoint_swish_f64(const double *x, double *z, long n);
+/// x sigmoid(x) over n Floats, computed in Double and rounded once.
+void adjoint_swish_f32(const float *x, float *z, long n);
+/// e^x over n Doubles (the same reduction and series as tanh and the sigmoid).
+void adjoint_exp_f64(const double *x, double *z, long n);
+/// e^x over n Floats, computed in Double and rounded once.
+void adjoint_exp_f32(const float *x, float *z, long n);
+/// e^x - 1 over n Doubles, without the cancellation of e^x - 1 near 0.
+void adjoint_expm1_f64(const double *x, double *z, long n);
+/// e^x - 1 over n Floats, computed in Double and rounded once.
+void adjoint_expm1_f32(const float *x, float *z, long n);
 /// Index of the first NaN or +-inf among n Doubles, or -1. A branch-free OR per block of 1024
 /// (vectorised in every clone); only a block that has one is searched element by element.
 long adjoint_first_nonfinite_f64(const double *x, long n);
