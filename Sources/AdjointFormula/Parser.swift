@@ -27,10 +27,11 @@ extension Formula {
         case keptForExactEvaluation
     }
 
-    /// Default second argument of `leaky_relu(x)` (the slope for x < 0), as in common ML libraries.
-    public static let defaultLeakyReluSlope = "0.01"
+    /// Default second argument of `leaky_relu(x)` (the slope for x < 0), as in common ML libraries
+    /// (the registry's ``OpInfo/defaultParameter``).
+    public static let defaultLeakyReluSlope = Op.leakyRelu.info.defaultParameter ?? "0.01"
     /// Default second argument of `elu(x)` (alpha), the value that makes elu C¹ at 0.
-    public static let defaultEluAlpha = "1"
+    public static let defaultEluAlpha = Op.elu.info.defaultParameter ?? "1"
 
     /// Parses a formula into a registry graph.
     ///
@@ -451,8 +452,7 @@ struct FormulaParser {
                     } else {
                         var args = operands.suffix(argc).map { materialize($0) }
                         operands.removeLast(argc)
-                        if args.count == 1 && op.arity == 2 {
-                            let d = op == .leakyRelu ? Formula.defaultLeakyReluSlope : Formula.defaultEluAlpha
+                        if args.count == 1 && op.arity == 2, let d = op.info.defaultParameter {
                             args.append(constant(d, parseDouble(d) ?? 0, .defaultArgument))
                         }
                         operands.append(.node(add(FormulaNode(op: op, a: args[0], b: args.count > 1 ? args[1] : args[0]))))

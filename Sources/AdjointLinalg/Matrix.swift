@@ -246,12 +246,13 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
 
     /// Applies a scalar registry op to every element, with the registry's own primal
     /// (`Rules.primal`). Binary ops whose second input is a parameter (`leaky_relu`'s slope,
-    /// `elu`'s alpha) take it from `parameter`; `powi` takes `exponent`.
+    /// `elu`'s alpha) take it from `parameter`, by default the registry's conventional value
+    /// (``OpInfo/defaultParameter``: 0.01 and 1); `powi` takes `exponent`.
     ///
     /// ```swift
     /// let t = try Matrix<Double>([[0, 1]]).map(.tanh)   // [[0, tanh 1]]
     /// ```
-    public func map(_ op: Op, parameter: Scalar = 0, exponent: Int = 0) throws -> Matrix {
+    public func map(_ op: Op, parameter: Scalar? = nil, exponent: Int = 0) throws -> Matrix {
         let a = try ElementwiseSpec(op: op, parameter: parameter, exponent: exponent)
         return try a.applyChecked(self, node: nil)
     }
@@ -282,7 +283,8 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
 /// A validated elementwise activation: a scalar registry op plus its constant parameter.
 ///
 /// ```swift
-/// let spec = try ElementwiseSpec<Double>(op: .leakyRelu, parameter: 0.01)
+/// let spec = try ElementwiseSpec<Double>(op: .leakyRelu, parameter: 0.2)
+/// try ElementwiseSpec<Double>(op: .elu).parameter   // 1, ELU's conventional α
 /// ```
 public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     /// The scalar registry op applied per element.
@@ -293,12 +295,15 @@ public struct ElementwiseSpec<Scalar: LinalgScalar>: Sendable, Equatable {
     public let exponent: Int
 
     /// Throws for ops that are not functions of one matrix element: leaves, and binary ops whose
-    /// second input is not a parameter (`add`, `mul`, `max`, …).
-    public init(op: Op, parameter: Scalar = 0, exponent: Int = 0) throws {
+    /// second input is not a parameter (`add`, `mul`, `max`, …). Without `parameter`, leaky ReLU's
+    /// slope is 0.01 and ELU's α is 1 (``OpInfo/defaultParameter``, as `leaky_relu(x)` and
+    /// `elu(x)` read in a formula); it was 0, which silently made both a ReLU.
+    public init(op: Op, parameter: Scalar? = nil, exponent: Int = 0) throws {
         guard ElementwiseSpec.isElementwise(op) else {
             throw ADError.invalidArgument("\(op.info.name) is not an elementwise (unary) op; use leaky_relu/elu with a parameter or a unary op")
         }
-        self.op = op; self.parameter = parameter; self.exponent = exponent
+        self.op = op; self.exponent = exponent
+        self.parameter = parameter ?? op.info.defaultParameter.flatMap { Double($0) }.map { Scalar($0) } ?? 0
     }
 
     /// Whether `op` can be applied per element: every unary registry op, plus the binary ones whose

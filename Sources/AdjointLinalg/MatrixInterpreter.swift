@@ -47,8 +47,9 @@ extension MatrixInterpreter {
     public func add(_ a: Value, _ b: Value) throws -> Value { try apply(.add, a, b, MatrixAttributes()) }
     /// X + b with the 1×n bias b added to every row.
     public func addBias(_ x: Value, _ bias: Value) throws -> Value { try apply(.addBias, x, bias, MatrixAttributes()) }
-    /// A scalar registry op per element (`.tanh`, `.relu`, `.leakyRelu` with `parameter` as slope, …).
-    public func activation(_ op: Op, _ x: Value, parameter: Scalar = 0, exponent: Int = 0) throws -> Value {
+    /// A scalar registry op per element (`.tanh`, `.relu`, `.leakyRelu` with `parameter` as slope,
+    /// 0.01 unless given, …).
+    public func activation(_ op: Op, _ x: Value, parameter: Scalar? = nil, exponent: Int = 0) throws -> Value {
         let spec = try ElementwiseSpec(op: op, parameter: parameter, exponent: exponent)
         return try apply(.elementwise, x, nil, MatrixAttributes(elementwise: spec))
     }

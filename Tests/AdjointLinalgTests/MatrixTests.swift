@@ -343,4 +343,23 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(both.byName["sum"], 1); XCTAssertEqual(both.byName["sum_vjp"], 1)
         XCTAssertEqual(both.tapeEntries, 4)
     }
+
+    /// Without a parameter, leaky ReLU's slope and ELU's α were 0, so an `MLP(activation: .elu)`
+    /// was a ReLU network without a word. They are now the registry's conventional values, the
+    /// ones `elu(x)` and `leaky_relu(x)` read in a formula: by hand, elu(−1) = e⁻¹ − 1 and
+    /// leaky_relu(−2) = −0.02.
+    func testParameterOpsDefaultToTheirConventionalParameter() throws {
+        XCTAssertEqual(try ElementwiseSpec<Double>(op: .elu).parameter, 1)
+        XCTAssertEqual(try ElementwiseSpec<Float>(op: .leakyRelu).parameter, 0.01)
+        XCTAssertEqual(try ElementwiseSpec<Double>(op: .tanh).parameter, 0)
+        XCTAssertEqual(try ElementwiseSpec<Double>(op: .elu, parameter: 0).parameter, 0, "an explicit 0 stays")
+        let x = try Matrix<Double>([[-1, 2, -2]])
+        let elu = try x.map(.elu).elements
+        XCTAssertEqual(elu[0], Foundation.exp(-1) - 1, accuracy: 1e-16)
+        XCTAssertEqual(Array(elu[1...]), [2, Foundation.expm1(-2)])
+        XCTAssertEqual(try x.map(.leakyRelu).elements, [-0.01, 2, -0.02])
+        // A network's hidden ELU layer keeps negative outputs (a ReLU would give 0 for them).
+        let net = try MLP<Double>(layerSizes: [3, 4, 1], activation: .elu, seed: 2)
+        XCTAssertEqual(net.layers[0].activation?.parameter, 1)
+    }
 }

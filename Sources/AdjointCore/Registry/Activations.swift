@@ -61,7 +61,8 @@ extension Builtin {
     public enum LeakyRelu: OpDeclaration {
         public static let info = OpInfo(.leakyRelu, "leaky_relu", arity: 2, smoothness: .kinks(at: "x = 0 (unless slope = 1)"),
                                         convention: "∂x at 0 = slope; ∂slope = x for x ≤ 0", rational: true,
-                                        sample: [-3...3, 0.01...0.3], summary: "x for x > 0, slope·x otherwise")
+                                        sample: [-3...3, 0.01...0.3], summary: "x for x > 0, slope·x otherwise",
+                                        defaultParameter: "0.01")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x > 0 ? x : y * x }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             x > 0 ? (1, 0) : (y, x)
@@ -76,7 +77,7 @@ extension Builtin {
     public enum Elu: OpDeclaration {
         public static let info = OpInfo(.elu, "elu", arity: 2, smoothness: .kinks(at: "x = 0 (unless alpha = 1)"),
                                         convention: "∂x at 0 = alpha", sample: [-3...3, 0.5...2],
-                                        summary: "x for x > 0, alpha·(eˣ − 1) otherwise")
+                                        summary: "x for x > 0, alpha·(eˣ − 1) otherwise", defaultParameter: "1")
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x > 0 ? x : y * T.expm1(x) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             // ∂α = eˣ − 1 = z/α for x ≤ 0.

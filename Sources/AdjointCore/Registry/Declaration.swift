@@ -193,15 +193,21 @@ public struct OpInfo: Sendable {
     public let summary: String
     /// Whether the op is affine in its arguments (see ``Linearity``).
     public let linearity: Linearity
+    /// The second input's conventional value, as text (exact mode reads it as a rational), for a
+    /// caller that gives only the first: leaky ReLU's slope 0.01 and ELU's α 1, as in common ML
+    /// libraries. The formula language's `elu(x)` and the matrix path's `ElementwiseSpec(op: .elu)`
+    /// both read it, so the two cannot disagree (the matrix path took 0, which made ELU a ReLU).
+    public let defaultParameter: String?
 
     public init(_ op: Op, _ name: String, arity: Int = 1, domain: String = "all reals",
                 smoothness: Smoothness = .smooth, convention: String? = nil, rational: Bool = false,
                 analytic: Bool = false, sample: [ClosedRange<Double>]? = nil, attribute: String? = nil,
-                summary: String = "", linearity: Linearity = .nonlinear) {
+                summary: String = "", linearity: Linearity = .nonlinear, defaultParameter: String? = nil) {
         self.op = op; self.name = name; self.arity = arity; self.domain = domain
         self.smoothness = smoothness; self.convention = convention; self.isRationalClosed = rational
         self.isAnalytic = analytic
         self.sampleRanges = sample ?? Array(repeating: -3.0...3.0, count: arity)
         self.attribute = attribute; self.summary = summary; self.linearity = linearity
+        self.defaultParameter = defaultParameter
     }
 }
