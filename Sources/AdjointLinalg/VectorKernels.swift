@@ -1,8 +1,8 @@
 import AdjointCore
 import CAdjointVectorMath
 
-// Vectorised forms of the common activations (tanh, sigmoid, relu, leaky ReLU, swish, ELU) and of
-// their registry derivatives, for the matrix path.
+// Vectorised forms of the common activations (tanh, sigmoid, relu, leaky ReLU, swish, ELU,
+// softplus) and of their registry derivatives, for the matrix path.
 //
 // Goals, in order: (1) the same numbers as the registry's scalar rules — primals within a few
 // ULPs of libm (measured by VectorKernelTests over each op's sample range and its tails),
@@ -31,7 +31,7 @@ package enum VectorKernels {
     /// Whether `op` has vectorised forms.
     static func supports(_ op: Op) -> Bool {
         switch op {
-        case .tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu: return true
+        case .tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus: return true
         default: return false
         }
     }
@@ -92,9 +92,9 @@ extension LinalgScalar {
             }
             for (i, xi) in outliers { z[i] = Rules.primal(op, xi, parameter, 0) }
             return -1   // finite inputs give outputs in [−1, 1]
-        case .swish, .elu:
-            // x·σ(x), and x > 0 ? x : α·(eˣ − 1), with x·σ(x) and eˣ − 1 from the kernels a chunk at
-            // a time. Inputs beyond ±700 and NaN take the registry's rule, as for σ above. In a
+        case .swish, .elu, .softplus:
+            // x·σ(x), max(x, 0) + log1p(e^−|x|), and x > 0 ? x : α·(eˣ − 1), with the first two
+            // and eˣ − 1 from the kernels a chunk at a time. Inputs beyond ±700 and NaN take the registry's rule, as for σ above. In a
             // chunk without them ELU's select reads a stack copy of x (z may be x's memory, and a
             // loop reading and writing one array through two pointers stays scalar).
             let chunk = 256
@@ -106,12 +106,12 @@ extension LinalgScalar {
                 while base < n {
                     let m = Swift.min(chunk, n - base)
                     let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
-                    elementary(op == .swish ? .swish : .expm1, xs, into: UnsafeMutableBufferPointer(start: tp, count: m))
+                    elementary(op == .elu ? .expm1 : op, xs, into: UnsafeMutableBufferPointer(start: tp, count: m))
                     var beyond: UInt8 = 0
                     for j in 0..<m { beyond |= Swift.abs(xs[j]) <= 700 ? 0 : 1 }
                     let (xb, zb) = (xp + base, zp + base)
                     if beyond == 0 {
-                        if op == .swish {
+                        if op != .elu {
                             for j in 0..<m { zb[j] = tp[j] }
                         } else {
                             // Both sides computed before the select: with the product inside the
@@ -131,7 +131,7 @@ extension LinalgScalar {
                     } else {
                         for j in 0..<m {
                             let v = xb[j]
-                            let r = Swift.abs(v) <= 700 ? (op == .swish ? tp[j] : (v > 0 ? v : parameter * tp[j]))
+                            let r = Swift.abs(v) <= 700 ? (op != .elu ? tp[j] : (v > 0 ? v : parameter * tp[j]))
                                 : Rules.primal(op, v, parameter, 0)
                             zb[j] = r
                             if _slowPath(!r.isFinite) && firstBad < 0 && v.isFinite { firstBad = base + j }
@@ -236,9 +236,9 @@ extension LinalgScalar {
                 }
             }
             }
-        case .swish, .elu:
-            // The registry's partials (Builtin.Swish.partial, Builtin.Elu.partial) with σ(±x) or
-            // eˣ from the kernels; beyond ±700 and at NaN the scalar rule runs whole. As for tanh,
+        case .swish, .elu, .softplus:
+            // The registry's partials (Builtin.Swish.partial, Builtin.Elu.partial,
+            // Builtin.Softplus.partial) with σ(±x) or eˣ from the kernels; beyond ±700 and at NaN the scalar rule runs whole. As for tanh,
             // a chunk without such lanes reads s from a stack copy (d may be s's memory) and
             // passes the kernels' values preloaded, so the rule's branch becomes a select.
             let chunk = 256
@@ -252,6 +252,8 @@ extension LinalgScalar {
                     let (xb, zb, sb, db) = (xp + base, zp + base, sp + base, dp + base)
                     if op == .swish {
                         sigmoidPair(UnsafeBufferPointer(start: xb, count: m), e1, e2)
+                    } else if op == .softplus {
+                        elementary(.sigmoid, UnsafeBufferPointer(start: xb, count: m), into: UnsafeMutableBufferPointer(start: e1, count: m))
                     } else {
                         elementary(.exp, UnsafeBufferPointer(start: xb, count: m), into: UnsafeMutableBufferPointer(start: e1, count: m))
                     }
@@ -263,6 +265,8 @@ extension LinalgScalar {
                             let minus = e2[j]
                             db[j] = Builtin.Swish.partial(xb[j], output: zb[j], sigmoid: e1[j], sigmoidOfMinusX: minus) * seed[j]
                         }
+                    } else if beyond == 0 && op == .softplus {
+                        for j in 0..<m { db[j] = Builtin.Softplus.partial(sigmoid: e1[j]) * seed[j] }
                     } else if beyond == 0 {
                         for j in 0..<m {
                             let e = e1[j]
@@ -276,6 +280,8 @@ extension LinalgScalar {
                                 p = Rules.partials(op, v, parameter, 0, output: zb[j]).0
                             } else if op == .swish {
                                 p = Builtin.Swish.partial(v, output: zb[j], sigmoid: e1[j], sigmoidOfMinusX: e2[j])
+                            } else if op == .softplus {
+                                p = Builtin.Softplus.partial(sigmoid: e1[j])
                             } else {
                                 p = Builtin.Elu.partial(v, alpha: parameter, exp: e1[j])
                             }
@@ -344,7 +350,7 @@ extension LinalgScalar {
         }
     }
 
-    /// 1/cosh² (for `.tanh`), σ (`.sigmoid`), x·σ(x) (`.swish`), eˣ (`.exp`) or eˣ − 1 (`.expm1`) of every x by the
+    /// 1/cosh² (for `.tanh`), σ (`.sigmoid`), x·σ(x) (`.swish`), softplus, eˣ (`.exp`) or eˣ − 1 (`.expm1`) of every x by the
     /// C kernels; lanes outside their range get an unspecified finite value, which the callers
     /// never use (they take the scalar rule there).
     private static func elementary(_ f: Op, _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) {
@@ -357,6 +363,7 @@ extension LinalgScalar {
             case .exp: adjoint_exp_f64(xp, zp, n)
             case .expm1: adjoint_expm1_f64(xp, zp, n)
             case .swish: adjoint_swish_f64(xp, zp, n)
+            case .softplus: adjoint_softplus_f64(xp, zp, n)
             default: adjoint_sigmoid_f64(xp, zp, n)
             }
         } else if Self.self == Float.self {
@@ -366,6 +373,7 @@ extension LinalgScalar {
             case .exp: adjoint_exp_f32(xp, zp, n)
             case .expm1: adjoint_expm1_f32(xp, zp, n)
             case .swish: adjoint_swish_f32(xp, zp, n)
+            case .softplus: adjoint_softplus_f32(xp, zp, n)
             default: adjoint_sigmoid_f32(xp, zp, n)
             }
         } else {
@@ -374,7 +382,7 @@ extension LinalgScalar {
                 case .tanh: z[i] = 1 / (Self.cosh(x[i]) * Self.cosh(x[i]))
                 case .exp: z[i] = Self.exp(x[i])
                 case .expm1: z[i] = Self.expm1(x[i])
-                case .swish: z[i] = Rules.primal(.swish, x[i], 0, 0)
+                case .swish, .softplus: z[i] = Rules.primal(f, x[i], 0, 0)
                 default: z[i] = Rules.primal(.sigmoid, x[i], 0, 0)
                 }
             }

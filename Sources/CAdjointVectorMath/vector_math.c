@@ -106,6 +106,45 @@ static inline double expm11(double x) {
     return a < 0x1p-54 ? x : s * q + (s - 1);
 }
 
+// log(w) for w in [1, 2]: w = 2^k m with k in {0, 1} and m in [sqrt(1/2), sqrt(2)], and
+// log m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.1716, by its odd series to s^23 (the first
+// omitted term, 2 s^25/25, is below 1e-19 of log m). m - 1 is exact (Sterbenz), ln 2 is split so
+// k ln2Hi is exact.
+static inline double logOneToTwo(double w) {
+    double k = w > 1.4142135623730951 ? 1.0 : 0.0;
+    double m = k == 1.0 ? 0.5 * w : w;
+    double f = m - 1;
+    double sv = f / (2 + f), t = sv * sv;
+    double p = 2.0 / 23;
+    p = __builtin_fma(p, t, 2.0 / 21);
+    p = __builtin_fma(p, t, 2.0 / 19);
+    p = __builtin_fma(p, t, 2.0 / 17);
+    p = __builtin_fma(p, t, 2.0 / 15);
+    p = __builtin_fma(p, t, 2.0 / 13);
+    p = __builtin_fma(p, t, 2.0 / 11);
+    p = __builtin_fma(p, t, 2.0 / 9);
+    p = __builtin_fma(p, t, 2.0 / 7);
+    p = __builtin_fma(p, t, 2.0 / 5);
+    p = __builtin_fma(p, t, 2.0 / 3);
+    // 2s + s t p: the leading term kept apart so its rounding is the only one at full size.
+    double logm = __builtin_fma(sv * t, p, 2 * sv);
+    return __builtin_fma(k, ln2Hi, logm + k * ln2Lo);
+}
+
+// softplus x = max(x, 0) + log1p(e^-|x|), the registry's form. log1p(e) for e in (0, 1] as
+// log(w) + (e - (w - 1))/w with w = 1 + e rounded: the correction restores what the rounding of
+// w lost, so e^-30 still counts (softplus(30) = 30 + 9.4e-14).
+static inline double softplus1(double x) {
+    double v = clampFast(x);
+    double a = v < 0 ? -v : v;
+    double sc, q;
+    reduce(-a, &sc, &q);
+    double e = sc + sc * q;
+    double w = 1 + e;
+    double l = logOneToTwo(w) + (e - (w - 1)) / w;
+    return (v > 0 ? v : 0.0) + l;
+}
+
 // x sigma(x), computed whole in Double: for Float, sigma(-100) is a Float subnormal, and rounding
 // it before the product cost 45 ULPs of the result.
 static inline double swish1(double x) { return x * sigmoid1(x); }
@@ -223,6 +262,8 @@ KERNEL(adjoint_sech2_f32, float, double, sech21)
 
 SIGMOID_PAIR(adjoint_sigmoid_pair_f64, double)
 SIGMOID_PAIR(adjoint_sigmoid_pair_f32, float)
+KERNEL(adjoint_softplus_f64, double, double, softplus1)
+KERNEL(adjoint_softplus_f32, float, double, softplus1)
 KERNEL(adjoint_swish_f64, double, double, swish1)
 KERNEL(adjoint_swish_f32, float, double, swish1)
 KERNEL(adjoint_exp_f64, double, double, exp1)

@@ -68,12 +68,12 @@ final class VectorKernelTests: XCTestCase {
         }
     }
 
-    /// swish (x·σ(x), the σ kernel) and ELU (α·(eˣ − 1) for x ≤ 0, the expm1 kernel) against the
-    /// registry's rule on libm: one kernel value and one product each, so Double within 4 ULPs and
-    /// Float (computed in Double, rounded once, then multiplied in Float) within 2 of libm's Double
-    /// rounded to Float.
-    func testSwishAndELUPrimalsWithinAFewULPsOfLibm() throws {
-        for op in [Op.swish, .elu] {
+    /// swish (x·σ(x)), ELU (α·(eˣ − 1) for x ≤ 0, the expm1 kernel) and softplus (max(x, 0) +
+    /// log1p(e^−|x|)) against the registry's rule on libm: Double within 4 ULPs and Float (computed
+    /// in Double and rounded once; ELU's α multiplied in Float) within 2 of libm's Double rounded
+    /// to Float.
+    func testSwishELUAndSoftplusPrimalsWithinAFewULPsOfLibm() throws {
+        for op in [Op.swish, .elu, .softplus] {
             let d = try maxPrimalULPs(op, Double.self, parameter: 1.5)
             let fd = try maxPrimalULPs(op, Float.self, parameter: 1.5, viaDouble: true)
             print("vector \(op.info.name): max error \(d) ULP (Double vs libm), \(fd) ULP (Float vs libm's Double rounded to Float)")
@@ -176,6 +176,7 @@ final class VectorKernelTests: XCTestCase {
             ("sech2", { let c = coshl($0); return 1 / (c * c) }),
             ("exp", { expl($0) }),
             ("expm1", { expm1l($0) }),
+            ("softplus", { $0 > 0 ? $0 + log1pl(expl(-$0)) : log1pl(expl($0)) }),
         ]
         for (name, reference) in references {
             // The kernels' contract: |x| ≤ 700 (350 for sech²); the caller takes the scalar rule beyond.
@@ -189,6 +190,7 @@ final class VectorKernelTests: XCTestCase {
                 case "sigmoid": adjoint_sigmoid_f64(x.baseAddress!, z.baseAddress!, x.count)
                 case "exp": adjoint_exp_f64(x.baseAddress!, z.baseAddress!, x.count)
                 case "expm1": adjoint_expm1_f64(x.baseAddress!, z.baseAddress!, x.count)
+                case "softplus": adjoint_softplus_f64(x.baseAddress!, z.baseAddress!, x.count)
                 default: adjoint_sech2_f64(x.baseAddress!, z.baseAddress!, x.count)
                 }
             } }
@@ -198,6 +200,7 @@ final class VectorKernelTests: XCTestCase {
                 case "sigmoid": adjoint_sigmoid_f32(x.baseAddress!, z.baseAddress!, x.count)
                 case "exp": adjoint_exp_f32(x.baseAddress!, z.baseAddress!, x.count)
                 case "expm1": adjoint_expm1_f32(x.baseAddress!, z.baseAddress!, x.count)
+                case "softplus": adjoint_softplus_f32(x.baseAddress!, z.baseAddress!, x.count)
                 default: adjoint_sech2_f32(x.baseAddress!, z.baseAddress!, x.count)
                 }
             } }
@@ -310,7 +313,7 @@ final class VectorKernelTests: XCTestCase {
 
     private func checkChain<T: LinalgScalar>(_: T.Type) throws {
         var g = SeededGenerator(seed: 41)
-        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu] {
+        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus] {
             let xs = points(op, T.self).filter { $0.isFinite }
             let spec = try ElementwiseSpec<T>(op: op, parameter: T(0.125))
             let x = try Matrix<T>(rows: 1, cols: xs.count, elements: xs)
@@ -344,7 +347,7 @@ final class VectorKernelTests: XCTestCase {
                     XCTAssertLessThanOrEqual(e, 8, "\(op.info.name)′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
                 }
             }
-            if op == .tanh || op == .sigmoid || op == .swish || op == .elu {
+            if op == .tanh || op == .sigmoid || op == .swish || op == .elu || op == .softplus {
                 print("vector \(op.info.name)′ as \(T.self): max \(worst) ULP from the registry's rule where it calls libm")
             }
         }
@@ -374,10 +377,10 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(mf.map(\.bitPattern), otherf.map(\.bitPattern))
     }
 
-    /// A swish or ELU network's gradient on the vectorised path against the scalar rules in
+    /// A swish, ELU or softplus network's gradient on the vectorised path against the scalar rules in
     /// separate passes (the fast paths off): the same to rounding of the kernels' values.
-    func testSwishAndELUNetworkGradientsSameOnBothPaths() throws {
-        for activation in [Op.swish, .elu] {
+    func testSwishELUAndSoftplusNetworkGradientsSameOnBothPaths() throws {
+        for activation in [Op.swish, .elu, .softplus] {
             let net = try MLP<Double>(layerSizes: [16, 32, 32, 4], activation: activation, seed: 3)
             var g = SeededGenerator(seed: 4)
             let x = try Matrix<Double>.random(9, 16, in: -3...3, using: &g)

@@ -55,6 +55,8 @@ final class ReadmeCommandTests: XCTestCase {
         XCTAssertEqual(block.info, "sh")
         let dir = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
+        // The files the commands read, as a reader would have them beside the command.
+        try "x\n1e-6\n1e-3\n1\n".write(to: dir.appendingPathComponent("near-zero.csv"), atomically: true, encoding: .utf8)
         var ran = 0
         for line in block.lines where line.hasPrefix("jac ") {
             if Self.notRun.keys.contains(where: { line.hasPrefix($0) }) { continue }

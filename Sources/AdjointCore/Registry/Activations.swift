@@ -42,7 +42,13 @@ extension Builtin {
             let a = x > 0 ? x : -x
             return Relu.primal(x, x, 0) + T.log1p(T.exp(-a))
         }
-        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (T.sigmoid(x), 0) }
+        @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
+            (partial(sigmoid: T.sigmoid(x)), 0)
+        }
+        /// softplus′ = σ(x), with σ(x) supplied by the caller (libm's here, a vectorised kernel's
+        /// on the matrix path).
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(sigmoid s: T) -> T { s }
     }
 
     public enum Relu: OpDeclaration {

@@ -33,6 +33,10 @@ void adjoint_sech2_f32(const float *x, float *z, long n);
 void adjoint_sigmoid_pair_f64(const double *x, double *s, double *sm, long n);
 /// The same over n Floats, each computed in Double and rounded once.
 void adjoint_sigmoid_pair_f32(const float *x, float *s, float *sm, long n);
+/// softplus x = max(x, 0) + log1p(e^-|x|) over n Doubles.
+void adjoint_softplus_f64(const double *x, double *z, long n);
+/// softplus over n Floats, computed in Double and rounded once.
+void adjoint_softplus_f32(const float *x, float *z, long n);
 /// x sigmoid(x) (swish) over n Doubles.
 void adjoint_swish_f64(const double *x, double *z, long n);
 /// x sigmoid(x) over n Floats, computed in Double and rounded once.
