@@ -1070,12 +1070,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// per unit (a review). Such an agreement is loose: the sharper rungs are asked, and the
         /// step scan decides if none disagrees. f flat at that scale (a saturated clamp), or
         /// curving more there than the tolerance (a minimum), keeps its pass. Probed only where
-        /// the tolerance is loose beside the row's own entries, so an input f ignores in a
-        /// well-scaled row costs nothing more.
+        /// the tolerance is loose beside the row's own entries, or where the witness's samples
+        /// did not move beyond f's rounding (`cancellation`), so an input f ignores in a
+        /// well-scaled row costs nothing more. The row alone is no measure of that: 10¹²·sin x₀
+        /// + x₁² at (0.3, 0.7) rounds to 6·10⁻⁵, central's samples along x₁ were equal, and its
+        /// 0 ± 18 "agreed" with a claimed ∂/∂x₁ = 0 (the penalty's gradient forgotten) as tight
+        /// beside the row's 10¹², while f moves by 0.19 along x₁ at 1/8.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
             if c <= subnormal {
-                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale, let v = variation(r, d), v > 0 else { return false }
+                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
+                      let v = variation(r, d), v > 0 else { return false }
                 return tol >= v
             }
             return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
