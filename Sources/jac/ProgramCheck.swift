@@ -17,7 +17,7 @@ struct ProgramCheckCommand: ParsableCommand {
         abstract: "Check the Jacobian a program computes against differences of the same program.",
         discussion: """
         The program is started once (through /bin/sh) and answers one JSON line per \
-        request:
+        request, flushed as it is written (Python: print(..., flush=True)):
           request  {"x": [1.5, -2]}
           reply    {"y": [0.25]}
           request  {"x": [1.5, -2], "want": "jacobian"}
