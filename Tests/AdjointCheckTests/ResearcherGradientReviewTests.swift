@@ -27,4 +27,19 @@ final class ResearcherGradientReviewTests: XCTestCase {
         let zero = try checkBlackBoxGradient(of: ignores, at: p, claimedGradient: { x in [1e12 * cos(x[0]), 0] })
         XCTAssertTrue(zero.passed, zero.renderTable())
     }
+
+    func testAWrongSlopeOfLogNearZeroIsConvictedAtAnyScale() throws {
+        // f = log x₀ + x₁ (NaN for x₀ ≤ 0, as code guarding its domain returns): ∇f = (1/x₀, 1).
+        // At x₀ = 10⁻²⁰⁰ steps along x₀ are scaled to |x₀|, and the step scan's truncation
+        // weights h², h⁴, h⁶ underflowed to 0 (h ~ 10⁻²⁰¹): no level resolved, and the claim 2/x₀
+        // (twice the slope, which every rung measured to 10⁻¹⁰) was "not confirmed
+        // (noisy-evaluation)" of an f with no noise; at 10⁻¹⁶⁰ it was convicted.
+        let f: ([Double]) -> Double = { x in (x[0] > 0 ? Foundation.log(x[0]) : .nan) + x[1] }
+        for x0 in [1e-160, 1e-200, 1e-300] {
+            let twice = try checkBlackBoxGradient(of: f, at: [x0, 1], claimedGradient: { x in [2 / x[0], 1] })
+            XCTAssertEqual(verdicts(twice), [wrong, .agree], "x0 = \(x0): " + twice.renderTable())
+            let right = try checkBlackBoxGradient(of: f, at: [x0, 1], claimedGradient: { x in [1 / x[0], 1] })
+            XCTAssertTrue(right.passed, "x0 = \(x0): " + right.renderTable())
+        }
+    }
 }
