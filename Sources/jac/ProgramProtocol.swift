@@ -74,6 +74,8 @@ final class ProgramSession {
     private let started = Date()
     /// Requests sent so far.
     private(set) var requests = 0
+    /// Reply lines received so far.
+    private var replies = 0
     /// Length of y, learnt from --outputs or the first reply.
     var outputs: Int?
     /// The first failure; once set every further evaluation returns NaN without asking the program.
@@ -163,6 +165,7 @@ final class ProgramSession {
         }
         try send(line + "}\n")
         let reply = try receiveLine()
+        replies += 1
         return try decode(reply, x: x, want: want)
     }
 
@@ -299,6 +302,12 @@ final class ProgramSession {
         stop()
         var text = "--program gave no reply to request \(requests) within \(format(limit)) s (--timeout \(format(limits.timeout)), --budget \(format(limits.budget))); it was killed"
         if !buffer.isEmpty { text += "; it had printed: \(quote(String(decoding: buffer, as: UTF8.self)))" }
+        // Nothing at all on its standard output: a program writing to a pipe through a block
+        // buffer (C's stdio; Python without flush) holds its first reply until it exits, and jac
+        // waits for that reply before sending more, so the commonest cause is this one.
+        if replies == 0 && buffer.isEmpty {
+            text += "; nothing reached jac on its standard output: if it answers faster than that, it may be holding its replies in an output buffer, so flush after each line (Python: print(..., flush=True) or python3 -u; C: fflush(stdout))"
+        }
         return JacFailure(.evaluationFailure, text + capturedStderr())
     }
 

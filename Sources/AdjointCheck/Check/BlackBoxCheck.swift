@@ -1070,12 +1070,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// per unit (a review). Such an agreement is loose: the sharper rungs are asked, and the
         /// step scan decides if none disagrees. f flat at that scale (a saturated clamp), or
         /// curving more there than the tolerance (a minimum), keeps its pass. Probed only where
-        /// the tolerance is loose beside the row's own entries, so an input f ignores in a
-        /// well-scaled row costs nothing more.
+        /// the tolerance is loose beside the row's own entries, or where the witness's samples
+        /// did not move beyond f's rounding (`cancellation`), so an input f ignores in a
+        /// well-scaled row costs nothing more. The row alone is no measure of that: 10¹²·sin x₀
+        /// + x₁² at (0.3, 0.7) rounds to 6·10⁻⁵, central's samples along x₁ were equal, and its
+        /// 0 ± 18 "agreed" with a claimed ∂/∂x₁ = 0 (the penalty's gradient forgotten) as tight
+        /// beside the row's 10¹², while f moves by 0.19 along x₁ at 1/8.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
             if c <= subnormal {
-                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale, let v = variation(r, d), v > 0 else { return false }
+                guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
+                      let v = variation(r, d), v > 0 else { return false }
                 return tol >= v
             }
             return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
@@ -1551,11 +1556,16 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // hides it, Eₖ can. Each column's truncation is read off its own differences, as a
         // stencil's h/2h estimate is: |Vₖ − Vₖ₋₁|·qₖ/|qₖ₋₁ − qₖ| with qₖ its leading power.
         let steps = levels.map { Double($0.step) }
+        // The truncation weights use only ratios of powers, so they are taken in units of the
+        // top step: hₖ⁴ and hₖ⁶ of the steps themselves underflowed to 0 along an input scaled
+        // to |x| = 10⁻²⁰⁰ (h ~ 10⁻²⁰¹; overflow alike at 10²⁰⁰), no level resolved, and 2/x
+        // claimed for log x was not confirmed where every rung measured 1/x to 10⁻¹⁰.
+        let unitSteps = steps.map { $0 / top }
         var columns: [ScanColumn] = []
         var plain = ScanColumn(count: levels.count)
         for k in levels.indices {
             plain.value[k] = levels[k].value
-            plain.power[k] = steps[k] * steps[k]
+            plain.power[k] = unitSteps[k] * unitSteps[k]
             plain.rounding[k] = flat[k] ? .infinity : Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
         }
         columns.append(plain)
@@ -1563,7 +1573,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in levels.indices.dropFirst() {
             let rho2 = (steps[k - 1] / steps[k]) * (steps[k - 1] / steps[k])
             e.value[k] = (rho2 * plain.value[k] - plain.value[k - 1]) / (rho2 - 1)
-            e.power[k] = steps[k - 1] * steps[k - 1] * steps[k] * steps[k]
+            e.power[k] = unitSteps[k - 1] * unitSteps[k - 1] * unitSteps[k] * unitSteps[k]
             e.rounding[k] = (rho2 * plain.rounding[k] + plain.rounding[k - 1]) / (rho2 - 1)
         }
         columns.append(e)
@@ -1575,7 +1585,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let (q0, q1) = (e.power[k - 1], e.power[k])
             guard q0 > q1 else { continue }
             third.value[k] = (q0 * e.value[k] - q1 * e.value[k - 1]) / (q0 - q1)
-            third.power[k] = steps[k - 2] * steps[k - 2] * q1
+            third.power[k] = unitSteps[k - 2] * unitSteps[k - 2] * q1
             third.rounding[k] = (q0 * e.rounding[k] + q1 * e.rounding[k - 1]) / (q0 - q1)
         }
         columns.append(third)

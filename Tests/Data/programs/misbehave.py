@@ -19,15 +19,20 @@ f(x) = (x0 * x1, x0 + x1) with a correct Jacobian, except:
              gradient's entry need not be the slope along x1), while a check of column x1 alone
              sees no kink and convicts it
   tiny       prints y0 as the literal 1e-400, which Double cannot hold (it is not 0)
+  buffered   writes its replies through a block-buffered stream it never flushes (as C's stdio and
+             Python without flush=True or -u do on a pipe): no reply ever reaches jac
 Requests carrying "jvp": v or "vjp": u are answered with J v = (x1 v0 + x0 v1, v0 + v1) or
 u^T J = (u0 x1 + u1, u0 x0 + u1).
 """
+import io
 import json
 import math
 import sys
 import time
 
 mode = sys.argv[1] if len(sys.argv) > 1 else "ok"
+# Opened on the descriptor itself, so PYTHONUNBUFFERED in the environment cannot unbuffer it.
+out = io.open(1, "w", buffering=8192, closefd=False) if mode == "buffered" else None
 count = 0
 for line in sys.stdin:
     count += 1
@@ -71,4 +76,7 @@ for line in sys.stdin:
     line = json.dumps(reply)
     if mode == "tiny":
         line = line.replace(json.dumps(y[0]), "1e-400", 1)
-    print(line, flush=True)
+    if out is not None:
+        out.write(line + "\n")
+    else:
+        print(line, flush=True)

@@ -1,0 +1,49 @@
+import Foundation
+import XCTest
+
+/// `jac check --program` as a researcher cross-validating hand gradients would run it (second
+/// review): the programs are in Tests/Data/programs, standard-library Python, and every expected
+/// verdict is derived by hand in the program's docstring or here, never taken from jac's output.
+final class ProgramResearchReviewTests: XCTestCase {
+    static let programs = ProgramReviewTests.programs
+
+    /// A program that writes its replies through a block buffer it never flushes (C's stdio, or
+    /// Python's print without flush=True on a pipe) sends nothing, and jac waits for reply 1 until
+    /// the timeout. The message said only that no reply came: the commonest cause of a first
+    /// reply that never arrives, and its one-line fix, went unsaid.
+    func testAProgramThatNeverFlushesIsToldToFlush() throws {
+        let r = try runProgram("misbehave.py buffered", ["--inputs", "2", "--at", "1.5,2", "--timeout", "1"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.contains("no reply to request 1 within 1.0 s"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("flush=True"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("fflush(stdout)"), r.stderr)
+        // A program that answered before and then hangs gets no such hint: its output reached jac.
+        let hang = try runProgram("misbehave.py hang", ["--inputs", "2", "--at", "1.5,2", "--timeout", "1"])
+        XCTAssertEqual(hang.status, 3, hang.stderr)
+        XCTAssertFalse(hang.stderr.contains("flush"), hang.stderr)
+    }
+
+    /// scaled_penalty.py: L = 10¹²·sin w₀ + w₁², ∂L/∂w₁ = 2w₁ = 1.4 at (0.3, 0.7) by hand. J·v is
+    /// dominated by the 10¹² term and agrees within tens, so a wrong ∂L/∂w₁ (0.7, the 2 of w₁²
+    /// forgotten) changes it by less than its tolerance: `--directional-first` passed it, status 0,
+    /// "entries were not checked one by one". The entry check convicts it.
+    func testDirectionalFirstDoesNotVouchForATermJvCannotResolve() throws {
+        let r = try runProgram("scaled_penalty.py --half-penalty", ["--inputs", "2", "--at", "0.3,0.7", "--directional-first"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x1 (entry (0, 1)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("rule-wrong, program 0.7,"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f1/∂x0 (entry (0, 0)"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("every entry checked"), r.stdout)
+        // The right gradient still passes; where J·v's terms are alike it still decides alone.
+        let right = try runProgram("scaled_penalty.py", ["--inputs", "2", "--at", "0.3,0.7", "--directional-first"])
+        XCTAssertEqual(right.status, 0, right.stdout + right.stderr)
+        let alike = try runProgram("logistic.py", ["--inputs", "3", "--at", "0.1,-0.5,0.3", "--directional-first"])
+        XCTAssertEqual(alike.status, 0, alike.stdout + alike.stderr)
+        XCTAssertTrue(alike.stdout.contains("entries were not checked one by one"), alike.stdout)
+    }
+
+    func runProgram(_ script: String, _ arguments: [String]) throws -> JacRunner.Output {
+        try JacRunner.requirePython()
+        return try JacRunner.run(["check", "--program", "python3 \(Self.programs)/\(script)"] + arguments)
+    }
+}
