@@ -699,7 +699,7 @@ extension ProgramCheckCommand {
     ///
     /// J·v agreeing within tolᵢ bounds an error in entry (i, j) only by tolᵢ/|vⱼ|, and tolᵢ comes
     /// from the row's largest terms: for 10¹²·sin x₀ + x₁² at (0.3, 0.7), J·v agreed within 36,
-    /// and a claimed ∂/∂x₁ of 2.1 (true 1.4) passed `--directional-first` with status 0.
+    /// and a claimed ∂/∂x₁ of 0.7 (true 1.4, the 2 of x₁² forgotten) passed `--directional-first` with status 0.
     /// An entry claimed 0 has no size to compare with; the entry check is what judges it.
     func unresolvedTerm(of claimed: [[Double]], along v: [Double], in report: CheckReport)
         -> (row: Int, column: Int, tolerance: Double, bound: Double)? {
