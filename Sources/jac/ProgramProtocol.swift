@@ -76,6 +76,8 @@ final class ProgramSession {
     private(set) var requests = 0
     /// Reply lines received so far.
     private var replies = 0
+    /// The x of the latest request, for a message about the program's exit.
+    private var lastX: [Double] = []
     /// Length of y, learnt from --outputs or the first reply.
     var outputs: Int?
     /// The first failure; once set every further evaluation returns NaN without asking the program.
@@ -163,6 +165,7 @@ final class ProgramSession {
         case .jvp(let v): line += ", \"jvp\": " + array(v)
         case .vjp(let u): line += ", \"vjp\": " + array(u)
         }
+        lastX = x
         try send(line + "}\n")
         let reply = try receiveLine()
         replies += 1
@@ -315,6 +318,14 @@ final class ProgramSession {
         stop()
         var text = "--program exited \(describeTermination()) while \(what)"
         if !partial.isEmpty { text += "; it had printed: \(quote(partial))" }
+        // After a first reply, the request that ended it is most often a difference's sample
+        // near the point, and a program that raises outside its domain (Python's math.log at a
+        // sample across 0) stopped the whole check with status 3; a NaN reply lets the check
+        // step around such samples instead.
+        if replies > 0 && !lastX.isEmpty {
+            text += "; that request asked for f at x = [" + lastX.map(format).joined(separator: ", ") + "]"
+                + " (if f is undefined there, reply {\"y\": [NaN, …]} instead of exiting: the check keeps its samples inside f's domain)"
+        }
         return JacFailure(.evaluationFailure, text + capturedStderr())
     }
 

@@ -46,4 +46,17 @@ final class ProgramResearchReviewTests: XCTestCase {
         try JacRunner.requirePython()
         return try JacRunner.run(["check", "--program", "python3 \(Self.programs)/\(script)"] + arguments)
     }
+
+    /// log x₀ + x₁ at x₀ = 10⁻⁹: the check's third request is a sample at x₀ < 0. A program
+    /// whose math.log raises there exited, and the message said only that it exited while
+    /// waiting for request 3. It now names that request's x and says to reply NaN, which the
+    /// check steps around: the same program replying NaN passes its right gradient 1/x₀.
+    func testAProgramThatExitsOutsideItsDomainIsToldToReplyNaN() throws {
+        let raising = try runProgram("log_domain.py --raise", ["--inputs", "2", "--at", "1e-9,1", "--program-stderr", "discard"])
+        XCTAssertEqual(raising.status, 3, raising.stderr)
+        XCTAssertTrue(raising.stderr.contains("that request asked for f at x = [-"), raising.stderr)
+        XCTAssertTrue(raising.stderr.contains("reply {\"y\": [NaN, …]} instead of exiting"), raising.stderr)
+        let replying = try runProgram("log_domain.py", ["--inputs", "2", "--at", "1e-9,1"])
+        XCTAssertEqual(replying.status, 0, replying.stderr)
+    }
 }
