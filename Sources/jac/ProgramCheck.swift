@@ -452,6 +452,15 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
         lines.append("noisy-evaluation: the program's own noise, measured at the point, hides the gap (an iterative solver's tolerance, "
                      + "float32 arithmetic: see --precision); tighten it, or check where the entry is larger")
     }
+    if reasons.contains(.witnessesConflict) {
+        // Such a program's right gradient went to "other reasons: rerun at other points", which
+        // said nothing of the noise the check had measured and printed in its own note.
+        lines.append("witnesses-conflict: the difference methods settled on different values, which a smooth, deterministic "
+                     + "program does not give: noise (see a note on noise measured at the point), a computation that changes "
+                     + "with the input in steps (an adaptive solver's step choice, an iteration stopped at a tolerance, a cache), "
+                     + "or a kink near the point; a derivative is resolvable only to about that noise over the step, so make the "
+                     + "program smooth in its inputs (fixed steps, a tighter tolerance) or compare where the entry is larger")
+    }
     if reasons.contains(.noConvergence) {
         lines.append("no-convergence: the differences never settled as the step shrank (the program oscillates or is noisy at that scale); "
                      + "check at a nearby point")
@@ -461,7 +470,7 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
                      + "a value outside one input's one-sided slopes is not judged by a black box: move the point off the kink "
                      + "to grade each side's gradient, and keep at the kink only what your convention needs")
     }
-    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence]
+    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence, .witnessesConflict]
     if !reasons.subtracting(known).isEmpty || (lines.isEmpty && !entries.isEmpty) {
         lines.append("other reasons: rerun at other points (--samples K); an entry confirmed at none of them deserves a look")
     }

@@ -59,4 +59,17 @@ final class ProgramResearchReviewTests: XCTestCase {
         let replying = try runProgram("log_domain.py", ["--inputs", "2", "--at", "1e-9,1"])
         XCTAssertEqual(replying.status, 0, replying.stderr)
     }
+
+    /// A right gradient of a program with noise of 1e-6 (hashed from x, so every run asks and
+    /// answers alike) is not confirmed at some points, the methods settling on different values.
+    /// The advice was "other reasons: rerun at other points"; it now names witnesses-conflict and
+    /// its causes (noise, step-dependent computations, a kink), as it does for the other reasons.
+    func testWitnessesInConflictAreExplained() throws {
+        let r = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "1"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("(no witness could decide: witnesses-conflict)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\n  witnesses-conflict: the difference methods settled on different values"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("other reasons:"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("rule-wrong"), "the gradient is right: \(r.stderr)")
+    }
 }
