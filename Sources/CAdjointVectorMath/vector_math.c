@@ -39,12 +39,17 @@ static const double invLn2 = 1.44269504088896338700e+00;
 static const double shifter = 6755399441055744.0;
 static const double fastLimit = 700.0;
 
-static inline double clampFast(double v) {
+// Every helper is forced inline: a helper left out of line (a gelu kernel's erfc, called from two
+// places, tried 2026-12-04) is compiled for the baseline target outside the clones and calls
+// libm's fma for every multiply-add (34% of a gelu training step in __fma_fma3).
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE double clampFast(double v) {
     // NaN compares false and becomes 0: every lane stays finite and the loop branch-free.
     return v >= -fastLimit ? (v <= fastLimit ? v : fastLimit) : (v == v ? -fastLimit : 0.0);
 }
 
-static inline void reduce(double x, double *scale, double *expm1r) {
+INLINE void reduce(double x, double *scale, double *expm1r) {
     double t = __builtin_fma(x, invLn2, shifter);
     double k = t - shifter;
     double r = __builtin_fma(-k, ln2Lo, __builtin_fma(-k, ln2Hi, x));
@@ -67,7 +72,7 @@ static inline void reduce(double x, double *scale, double *expm1r) {
     *expm1r = __builtin_fma(r * r, p, r);
 }
 
-static inline double tanh1(double x) {
+INLINE double tanh1(double x) {
     double v = clampFast(x);
     double a = v < 0 ? -v : v;
     double s, q;
@@ -78,7 +83,7 @@ static inline double tanh1(double x) {
     return __builtin_copysign(t, v);
 }
 
-static inline double sigmoid1(double x) {
+INLINE double sigmoid1(double x) {
     double v = clampFast(x);
     double a = v < 0 ? -v : v;
     double s, q;
@@ -91,13 +96,13 @@ static inline double sigmoid1(double x) {
 // second is q itself, so expm1 keeps its relative accuracy near 0, where exp(x) - 1 cancels;
 // elsewhere 2^k - 1 is exact and the sum rounds once more. ELU (alpha(e^x - 1) and its partial
 // alpha e^x) is the caller.
-static inline double exp1(double x) {
+INLINE double exp1(double x) {
     double s, q;
     reduce(clampFast(x), &s, &q);
     return s + s * q;
 }
 
-static inline double expm11(double x) {
+INLINE double expm11(double x) {
     double s, q;
     reduce(clampFast(x), &s, &q);
     // Below 2^-54, e^x - 1 rounds to x itself; the reduction gave +0 for -0 (C's Annex F and
@@ -110,7 +115,7 @@ static inline double expm11(double x) {
 // log m = 2 atanh(s), s = (m - 1)/(m + 1), |s| <= 0.1716, by its odd series to s^23 (the first
 // omitted term, 2 s^25/25, is below 1e-19 of log m). m - 1 is exact (Sterbenz), ln 2 is split so
 // k ln2Hi is exact.
-static inline double logOneToTwo(double w) {
+INLINE double logOneToTwo(double w) {
     double k = w > 1.4142135623730951 ? 1.0 : 0.0;
     double m = k == 1.0 ? 0.5 * w : w;
     double f = m - 1;
@@ -134,7 +139,7 @@ static inline double logOneToTwo(double w) {
 // softplus x = max(x, 0) + log1p(e^-|x|), the registry's form. log1p(e) for e in (0, 1] as
 // log(w) + (e - (w - 1))/w with w = 1 + e rounded: the correction restores what the rounding of
 // w lost, so e^-30 still counts (softplus(30) = 30 + 9.4e-14).
-static inline double softplus1(double x) {
+INLINE double softplus1(double x) {
     double v = clampFast(x);
     double a = v < 0 ? -v : v;
     double sc, q;
@@ -147,9 +152,9 @@ static inline double softplus1(double x) {
 
 // x sigma(x), computed whole in Double: for Float, sigma(-100) is a Float subnormal, and rounding
 // it before the product cost 45 ULPs of the result.
-static inline double swish1(double x) { return x * sigmoid1(x); }
+INLINE double swish1(double x) { return x * sigmoid1(x); }
 
-static inline double sech21(double x) {
+INLINE double sech21(double x) {
     double v = clampFast(x);
     double a = v < 0 ? -v : v;
     double s, q;
@@ -176,7 +181,7 @@ static const float ln2LoF = 1.42860677e-06f;
 static const float invLn2F = 1.44269504f;
 static const float shifterF = 12582912.0f;   // 1.5 * 2^23
 
-static inline float tanhFloat(float x) {
+INLINE float tanhFloat(float x) {
     float v = x >= -10.0f ? (x <= 10.0f ? x : 10.0f) : (x == x ? -10.0f : 0.0f);
     float a = v < 0 ? -v : v;
     float u = a * a;
