@@ -400,11 +400,34 @@ struct DiffCommand: ParsableCommand {
         if case .nonFinite = e {
             let valueIsFinite = Diagnostics.quietly { f(x) }.allSatisfy(\.isFinite)
             let at = describePoint(f.variables, x.map(Cell.double))
+            // Where every op is rational, whether the entry itself is beyond the range is known:
+            // x*y*1e308 at (10, 0.1) has ∂f/∂y = 10³⁰⁹, and "its value may still be finite" left
+            // the user to find that out.
+            if valueIsFinite, let beyond = exactEntryBeyondDouble(f, at: x) {
+                return JacFailure(.evaluationFailure, "the derivative is beyond Double's range at \(at): \(beyond), "
+                    + "which Double cannot hold (jac jacobian --mode exact gives it exactly)")
+            }
             return JacFailure(.evaluationFailure, valueIsFinite
                 ? "the derivative cannot be evaluated in Double at \(at): an intermediate is not finite there (\(reason)); its value may still be finite"
                 : "the function's value is not finite in Double at \(at): \(reason)")
         }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+    }
+
+    /// The first Jacobian entry asked for (--wrt) whose exact value is beyond Double's range, as
+    /// "df/dy = ≈ 1.000000000000000e+309"; nil for --order 2, a formula exact mode cannot run, or
+    /// when every such entry is finite (then an intermediate overflowed, not the value).
+    func exactEntryBeyondDouble(_ f: Formula, at x: [Double]) -> String? {
+        guard order == 1, f.exactObstacle == nil, let columns = try? selectedColumns(f.variables),
+              let exact = try? exactJacobian(of: f, at: x) else { return nil }
+        let labels = entryLabels(f, f.variables, columns)
+        for (i, row) in exact.jacobian.enumerated() {
+            for (k, j) in columns.enumerated() where !row[j].doubleValue.isFinite {
+                let shown = readableExact(row[j].description)
+                return "\(labels[i][k]) = \(shown.rounded ? shown.text : shown.text + " exactly")"
+            }
+        }
+        return nil
     }
 
     func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?,
