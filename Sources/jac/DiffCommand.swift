@@ -100,7 +100,7 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
-            guard let p = point else { throw e }
+            guard let p = point else { throw unboundDomainError(e) }
             throw undefinedDerivative(e, f, at: p.doubles)
         }
         if point == nil, case let kinked = d.kinkedOps(wrt: columns), !kinked.isEmpty {
@@ -412,6 +412,18 @@ struct DiffCommand: ParsableCommand {
                 : "the function's value is not finite in Double at \(at): \(reason)")
         }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+    }
+
+    /// A domain error met without a point, with the variables' missing values (NaN) named as what
+    /// they are. Unbound, a side that depends on the variables counts as large and positive,
+    /// inside every domain, so the op's refusal comes from its constant side and holds for every
+    /// value: `(-2)^x` printed "(inputs: -2.0, nan)", as if a NaN had been given.
+    func unboundDomainError(_ e: ADError) -> Error {
+        guard case let .domain(op, node, inputs, reason) = e, inputs.contains(where: \.isNaN) else { return e }
+        let shown = inputs.map { $0.isNaN ? "an expression in the variables" : "\($0)" }.joined(separator: ", ")
+        let at = node.map { " at node \($0)" } ?? ""
+        return JacFailure(.evaluationFailure, "the formula is not defined for any value of the variables: domain error in "
+            + "\(op)\(at): \(reason) (inputs: \(shown))")
     }
 
     /// The first Jacobian entry asked for (--wrt) whose exact value is beyond Double's range, as

@@ -421,6 +421,22 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertTrue(e.stderr.contains("its value may still be finite"), e.stderr)
     }
 
+    /// `jac diff "(-2)^x"` without --at said "domain error in pow …: negative base with a real
+    /// exponent (inputs: -2.0, nan)": the nan is the variable x, which has no value without a
+    /// point, and read as if a NaN had been given. The registry refuses pow of a negative base
+    /// with a real exponent at every x (jac eval "(-2)^x" --at x=2 does too), so the formula is
+    /// defined nowhere; the message says that instead of the nan.
+    func testAnUnboundDomainErrorDoesNotShowTheVariableAsNan() throws {
+        let r = try JacRunner.run(["diff", "(-2)^x"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertFalse(r.stderr.contains("nan"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("negative base with a real exponent"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not defined for any value of the variables"), r.stderr)
+        // With a point the inputs are numbers, and the message is as before.
+        let at = try JacRunner.run(["diff", "(-2)^x", "--at", "x=0.5"])
+        XCTAssertTrue(at.stderr.contains("(inputs: -2.0, 0.5)"), at.stderr)
+    }
+
     /// Review: `jac diff "x^400/x^399" --at x=10` exited 3 ("the function's value is not finite
     /// in Double"), though the help promises exact evaluation where a Double intermediate
     /// overflows and every op is rational. f = x: f′ = 1 and f″ = 0 (by hand).
@@ -545,7 +561,7 @@ final class DiffReviewFollowUpTests: XCTestCase {
     func testAConstantNonFiniteEntryIsNotSaidToBeAtABindingPoint() throws {
         let r = try JacRunner.run(["diff", "sqrt(x-x)"])
         XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.contains("for every value of the variables"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not defined for any value of the variables"), r.stderr)
         XCTAssertFalse(r.stderr.contains("binding point"), r.stderr)
     }
 }
