@@ -53,22 +53,30 @@ public struct SparseHessianResult<V: ADScalar> {
     // recording's kink and again one per colour).
     // Escapes differ by direction (a rule reading a dual as a Double loses only the tangent its
     // direction put there): the most any one product counted.
+    // Unchecked: a product sums its colour's entries in every row, and where a row's entry is
+    // read from another product that sum is not used, and can overflow where no entry does (a hub
+    // x₀ coupled to 20 inputs by 10³⁰⁷ gave +∞ in row 0, and the Hessian was refused). The
+    // entries read are checked in `recoverStarColoured`.
     var escapesSeen = 0
     let products = try (0..<coloring.count).map { c in
         try Diagnostics.collect({
-            try hvp(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
-                    direction: coloring.colors.map { $0 == c ? 1 : 0 })
+            try hvpUnchecked(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
+                             direction: coloring.colors.map { $0 == c ? 1 : 0 }, refusingRuleEscapes: true)
         }, keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
     }
-    let h = try recoverStarColoured(pattern, coloring, products)
+    let h = try recoverStarColoured(pattern, coloring, products.map(\.product), ruleErrors: products.map(\.ruleError))
     var diagnostics = rec.diagnostics
     diagnostics.escapes = Swift.max(diagnostics.escapes, escapesSeen)
     return SparseHessianResult(matrix: h.matrix, pattern: h.pattern, coloring: h.coloring, diagnostics: diagnostics)
 }
 
 /// Reads each entry of a symmetric pattern directly from the products H·s_c (see ``sparseHessian(of:at:output:)``).
+///
+/// An entry read that is not finite throws the error a rule reported in its product's sweep
+/// (`ruleErrors[c]`, pow's unbounded second derivative at (0, 1)), else a non-finite entry
+/// naming (i, j); the entries not read may be anything.
 @usableFromInline func recoverStarColoured<V: ADScalar>(
-    _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]]
+    _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]], ruleErrors: [ADError?] = []
 ) throws -> SparseHessianResult<V> {
     let rows = pattern.rowColumns
     // How often each colour occurs in each row, counted once: scanning the row for every entry
@@ -81,13 +89,21 @@ public struct SparseHessianResult<V: ADScalar> {
     func colourIsUniqueAmongNeighbours(of i: Int, colour: Int) -> Bool { colourCounts[i][colour] == 1 }
     var values: [V] = []
     values.reserveCapacity(pattern.nonzeroCount)
+    func read(_ c: Int, _ k: Int, entry i: Int, _ j: Int) throws -> V {
+        let v = products[c][k]
+        guard v.isFiniteValue else {
+            if c < ruleErrors.count, let e = ruleErrors[c] { throw e }
+            throw ADError.nonFinite(what: "Hessian entry (\(i), \(j))", op: nil, node: nil)
+        }
+        return v
+    }
     for (i, cols) in rows.enumerated() {
         for j in cols {
             let cj = coloring.colors[j], ci = coloring.colors[i]
             if colourIsUniqueAmongNeighbours(of: i, colour: cj) {
-                values.append(products[cj][i])
+                values.append(try read(cj, i, entry: i, j))
             } else if colourIsUniqueAmongNeighbours(of: j, colour: ci) {
-                values.append(products[ci][j])
+                values.append(try read(ci, j, entry: i, j))
             } else {
                 // Cannot happen for a star colouring of this pattern; an error beats a wrong entry.
                 throw ADError.invalidArgument("entry (\(i), \(j)) is not directly recoverable from the colouring")

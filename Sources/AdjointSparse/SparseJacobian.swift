@@ -302,11 +302,28 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         switch mode {
         case .reverse:
             // R[c] = (indicator of row colour c)ᵀ·J, one sweep each over the same recording.
-            let products = try (0..<coloring.count).map { c in try rec.pullback(colors.map { $0 == c ? 1 : 0 }) }
+            // Rows of one colour may share a dense column (it was left out of the colouring), so
+            // the sweep sums them there, and that sum can overflow where no entry does (20 rows of
+            // 10³⁰⁷·x₀ + xᵢ gave +∞ in column 0, and the checked sweep threw for a finite
+            // Jacobian). Such a sweep is taken again unchecked, and the entries it provides are
+            // checked one by one below, with the op the checked sweep named.
+            var sweepErrorOp: [Int: String?] = [:]
+            let products = try (0..<coloring.count).map { c -> [V] in
+                let seed: [V] = colors.map { $0 == c ? 1 : 0 }
+                guard !denseColumns.isEmpty else { return try rec.pullback(seed) }
+                do { return try rec.pullback(seed) } catch ADError.nonFinite(_, let op, _) {
+                    sweepErrorOp[c] = op
+                    return try rec.pullback(seed, checked: false)
+                }
+            }
             for (i, cols) in pattern.rowColumns.enumerated() {
                 for j in cols {
                     if denseColumnGroups.isEmpty || denseColumnGroups[j] == denseColumns.count {
-                        values.append(products[colors[i]][j])
+                        let v = products[colors[i]][j]
+                        if let op = sweepErrorOp[colors[i]], !v.isFiniteValue {
+                            throw ADError.nonFinite(what: "Jacobian entry (\(i), \(j))", op: op, node: nil)
+                        }
+                        values.append(v)
                         continue
                     }
                     let v = compressed[i][denseColumnGroups[j]]

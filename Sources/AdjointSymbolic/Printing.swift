@@ -379,8 +379,24 @@ public struct ExpressionPrinter: Sendable {
             }
         }
         if syntax == .swift && magnitude.isInteger { body += ".0" }
+        // A Double's text in scientific notation (2e-300) is set by TeX as 2e − 300: a LaTeX
+        // derivative of 10⁻³⁰⁰x² read "2e − 300·x". There it is mantissa · 10^{exponent}, whose
+        // negation needs no bracket (−(2·10⁻³⁰⁰) = −2·10⁻³⁰⁰).
+        if syntax == .latex, let (text, scientificLevel) = Self.latexScientific(body) {
+            return negative ? ("-" + text, Self.sum) : (text, scientificLevel)
+        }
         if negative { return ("-" + (level < Self.fraction ? "(\(body))" : body), Self.sum) }
         return (body, level)
+    }
+
+    /// "2e-300" as ("2 \\cdot 10^{-300}", product level), "1e-30" as ("10^{-30}", power level); nil
+    /// for a number without an exponent.
+    private static func latexScientific(_ text: String) -> (String, Int)? {
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }),
+              let exponent = Int(text[text.index(after: e)...]) else { return nil }
+        let mantissa = text[..<e]
+        let power = "10^{\(exponent)}"
+        return mantissa == "1" ? (power, powerLevel) : ("\(mantissa) \\cdot \(power)", product)
     }
 
     private func wrap(_ t: (String, Int), atLeast level: Int) -> String {

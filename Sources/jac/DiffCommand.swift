@@ -100,7 +100,7 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
-            guard let p = point else { throw e }
+            guard let p = point else { throw unboundDomainError(e) }
             throw undefinedDerivative(e, f, at: p.doubles)
         }
         if point == nil, case let kinked = d.kinkedOps(wrt: columns), !kinked.isEmpty {
@@ -400,11 +400,46 @@ struct DiffCommand: ParsableCommand {
         if case .nonFinite = e {
             let valueIsFinite = Diagnostics.quietly { f(x) }.allSatisfy(\.isFinite)
             let at = describePoint(f.variables, x.map(Cell.double))
+            // Where every op is rational, whether the entry itself is beyond the range is known:
+            // x*y*1e308 at (10, 0.1) has ∂f/∂y = 10³⁰⁹, and "its value may still be finite" left
+            // the user to find that out.
+            if valueIsFinite, let beyond = exactEntryBeyondDouble(f, at: x) {
+                return JacFailure(.evaluationFailure, "the derivative is beyond Double's range at \(at): \(beyond), "
+                    + "which Double cannot hold (jac jacobian --mode exact gives it exactly)")
+            }
             return JacFailure(.evaluationFailure, valueIsFinite
                 ? "the derivative cannot be evaluated in Double at \(at): an intermediate is not finite there (\(reason)); its value may still be finite"
                 : "the function's value is not finite in Double at \(at): \(reason)")
         }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+    }
+
+    /// A domain error met without a point, with the variables' missing values (NaN) named as what
+    /// they are. Unbound, a side that depends on the variables counts as large and positive,
+    /// inside every domain, so the op's refusal comes from its constant side and holds for every
+    /// value: `(-2)^x` printed "(inputs: -2.0, nan)", as if a NaN had been given.
+    func unboundDomainError(_ e: ADError) -> Error {
+        guard case let .domain(op, node, inputs, reason) = e, inputs.contains(where: \.isNaN) else { return e }
+        let shown = inputs.map { $0.isNaN ? "an expression in the variables" : "\($0)" }.joined(separator: ", ")
+        let at = node.map { " at node \($0)" } ?? ""
+        return JacFailure(.evaluationFailure, "the formula is not defined for any value of the variables: domain error in "
+            + "\(op)\(at): \(reason) (inputs: \(shown))")
+    }
+
+    /// The first Jacobian entry asked for (--wrt) whose exact value is beyond Double's range, as
+    /// "df/dy = ≈ 1.000000000000000e+309"; nil for --order 2, a formula exact mode cannot run, or
+    /// when every such entry is finite (then an intermediate overflowed, not the value).
+    func exactEntryBeyondDouble(_ f: Formula, at x: [Double]) -> String? {
+        guard order == 1, f.exactObstacle == nil, let columns = try? selectedColumns(f.variables),
+              let exact = try? exactJacobian(of: f, at: x) else { return nil }
+        let labels = entryLabels(f, f.variables, columns)
+        for (i, row) in exact.jacobian.enumerated() {
+            for (k, j) in columns.enumerated() where !row[j].doubleValue.isFinite {
+                let shown = readableExact(row[j].description)
+                return "\(labels[i][k]) = \(shown.rounded ? shown.text : shown.text + " exactly")"
+            }
+        }
+        return nil
     }
 
     func render(_ rows: [[Symbolic]], labels: [[String]], names: [String], columns: [Int], values: [[Double]]?,

@@ -36,7 +36,32 @@ private struct KDenseColumns: ADFunction {
     }
 }
 
+/// yᵢ = 10³⁰⁷·x₀ + xᵢ₊₁ for 20 outputs: column 0 is dense (20 entries, over max(16, ⌈4√20⌉) =
+/// 18), and every entry is finite (∂yᵢ/∂x₀ = 10³⁰⁷, ∂yᵢ/∂xᵢ₊₁ = 1, by hand). The rows share no
+/// other column, so one colour holds them all, and that colour's sweep sums column 0 over 20
+/// rows: 2·10³⁰⁸, +∞ in Double, in a column the sweep's result is not read for.
+private struct LargeDenseColumn: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        (1..<x.count).map { i in T(1e307) * x[0] + x[i] }
+    }
+}
+
 final class DenseColumnTests: XCTestCase {
+    /// The sweep of a row colour overflowed in the dense column it does not provide, and the
+    /// checked sweep threw "non-finite derivative with respect to input 0" for a Jacobian whose
+    /// every entry is finite (`jac jacobian --sparse --mode reverse` exited 3 where the dense
+    /// reverse Jacobian succeeds).
+    func testAnOverflowInADenseColumnsUnreadSweepSumIsNoError() throws {
+        let x = Array(repeating: 1.0, count: 21)
+        let j = try sparseJacobian(of: LargeDenseColumn(), at: x, mode: .reverse)
+        XCTAssertEqual(j.denseColumns, [0])
+        XCTAssertEqual(j.coloring.count, 1)
+        for i in 0..<20 {
+            XCTAssertEqual(try j.matrix[i, 0], 1e307)
+            XCTAssertEqual(try j.matrix[i, i + 1], 1)
+        }
+    }
+
     /// The passes are 8 lanes each, one lane carrying every other column (never read): 7 dense
     /// columns take 1 pass and 8 take 2, as the documentation now says (it said "8 per pass").
     func testDenseColumnPassesAreSevenInTheFirstLaneGroup() throws {

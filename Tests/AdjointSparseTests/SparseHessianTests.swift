@@ -139,3 +139,54 @@ final class SparseHessianTests: XCTestCase {
         }
     }
 }
+
+/// f = Σⱼ 10³⁰⁷·x₀·xⱼ (j = 1…20): by hand ∂²f/∂x₀∂xⱼ = 10³⁰⁷ and every other entry is 0. At
+/// xⱼ = (−1)ʲ the value and gradient stay finite (the terms alternate), and so does every entry;
+/// the star colouring gives x₀ one colour and x₁…x₂₀ another, whose product H·s sums row 0 over
+/// 20 entries: 2·10³⁰⁸, +∞ in Double, in a place no entry is read from.
+private struct LargeHub: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        [(1..<x.count).reduce(T(0)) { s, j in s + T(1e307) * x[0] * x[j] }]
+    }
+}
+
+final class SparseHessianOverflowTests: XCTestCase {
+    /// The checked Hessian–vector product threw a non-finite entry for a Hessian whose every
+    /// entry is finite (the dense `hessian` gives it).
+    func testAnOverflowInAProductEntryThatIsNotReadIsNoError() throws {
+        let x = [1.0] + (1...20).map { $0 % 2 == 0 ? 1.0 : -1.0 }
+        let h = try sparseHessian(of: LargeHub(), at: x)
+        XCTAssertEqual(h.coloring.count, 2)
+        for j in 1...20 {
+            XCTAssertEqual(try h.matrix[0, j], 1e307)
+            XCTAssertEqual(try h.matrix[j, 0], 1e307)
+        }
+        XCTAssertEqual(h.matrix.dense(), try hessian(of: LargeHub(), at: x))
+    }
+}
+
+private struct PowBoth: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], x[1]) + x[2] * x[2]] }
+}
+
+private struct ThreeHalves: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(1.5)) + x[1] * x[1]] }
+}
+
+extension SparseHessianOverflowTests {
+    /// An entry that is read and not finite is still an error, as in the dense Hessian: x^1.5 at
+    /// 0 has gradient 0 and second derivative 0.75/√x = +∞; pow(x, y) at (0, 1) has an unbounded
+    /// mixed partial, which its rule reports.
+    func testANonFiniteEntryThatIsReadIsStillAnError() throws {
+        XCTAssertThrowsError(try hessian(of: ThreeHalves(), at: [0.0, 1.0]))
+        XCTAssertThrowsError(try sparseHessian(of: ThreeHalves(), at: [0.0, 1.0])) { error in
+            guard case ADError.nonFinite = error else { return XCTFail("expected nonFinite, got \(error)") }
+            XCTAssertTrue("\(error)".contains("(0, 0)"), "\(error)")
+        }
+        var denseError: Error?
+        XCTAssertThrowsError(try hessian(of: PowBoth(), at: [0.0, 1.0, 2.0])) { denseError = $0 }
+        XCTAssertThrowsError(try sparseHessian(of: PowBoth(), at: [0.0, 1.0, 2.0])) { error in
+            XCTAssertEqual("\(error)", "\(denseError.map { "\($0)" } ?? "")")
+        }
+    }
+}

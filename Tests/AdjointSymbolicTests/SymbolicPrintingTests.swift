@@ -70,6 +70,20 @@ final class SymbolicPrintingTests: XCTestCase {
         XCTAssertEqual(try derivative("x*1.2088995980580641/3"), ["12088995980580641/30000000000000000"])
     }
 
+    /// LaTeX printed Swift's Double text, 2e-300, which TeX sets as the product 2e minus 300
+    /// ("2e − 300·x"). Scientific notation there is mantissa · 10^{exponent}: d/dx 10⁻³⁰⁰x² =
+    /// 2·10⁻³⁰⁰x and d/dx 1.5·10⁻⁷x² = 3·10⁻⁷x by hand; as the base of a power it is bracketed.
+    /// The other syntaxes keep the literal, which they read back.
+    func testLatexWritesScientificConstantsAsPowersOfTen() throws {
+        XCTAssertEqual(try derivative("1e-300*x^2", syntax: .latex), ["2 \\cdot 10^{-300} \\cdot x"])
+        XCTAssertEqual(try derivative("1.5e-7*x^2", syntax: .latex), ["3 \\cdot 10^{-7} \\cdot x"])
+        XCTAssertEqual(try derivative("-2.5e-7*x^2", syntax: .latex), ["-5 \\cdot 10^{-7} \\cdot x"])
+        XCTAssertEqual(try derivative("1e-30*x*y", syntax: .latex), ["10^{-30} \\cdot y", "10^{-30} \\cdot x"])
+        XCTAssertEqual(try derivative("x*(1.5e-7)^y", syntax: .latex)[0], "\\left(1.5 \\cdot 10^{-7}\\right)^{y}")
+        XCTAssertEqual(try derivative("1e-300*x^2"), ["2e-300*x"])
+        XCTAssertEqual(try derivative("1e-300*x^2", syntax: .swift), ["2e-300 * x"])
+    }
+
     /// A review: LaTeX printed (x/y)³ as \frac{x}{y}^{3}, which reads as x/y³. A fraction that is
     /// a power's base is bracketed; elsewhere (a coefficient, negated) it stays bare.
     func testAPowerOfAFractionIsBracketedInLatex() throws {

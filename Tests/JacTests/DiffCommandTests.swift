@@ -401,6 +401,42 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertFalse(intermediate.stderr.contains("function's value"), intermediate.stderr)
     }
 
+    /// `jac diff "x*y*1e308" --at x=10,y=0.1` said "an intermediate is not finite there …; its
+    /// value may still be finite", though every op is rational and ∂f/∂y = 1e308·x = 10³⁰⁹ (by
+    /// hand), beyond Double's range: the value itself is what Double cannot hold, and the error
+    /// says so and where exact mode gives it. ∂f/∂x = 1e308·y = 10³⁰⁷ is finite and not named.
+    func testADerivativeBeyondDoublesRangeIsNamedWithItsExactValue() throws {
+        let r = try JacRunner.run(["diff", "x*y*1e308", "--at", "x=10,y=0.1"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: the derivative is beyond Double's range at x = 10.0, y = 0.1: df/dy ="), r.stderr)
+        XCTAssertTrue(r.stderr.contains("e+309"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--mode exact"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("may still be finite"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("df/dx"), r.stderr)
+        // --wrt x asks only for the finite entry, 1e308·0.1 ≈ 1e307.
+        let x = try JacRunner.run(["diff", "x*y*1e308", "--at", "x=10,y=0.1", "--wrt", "x", "--format", "json"])
+        XCTAssertEqual(x.status, 0, x.stderr)
+        // Not rational: exp's value is not known exactly, and the hedged message stands.
+        let e = try JacRunner.run(["diff", "1/(1+exp(x))", "--at", "x=710"])
+        XCTAssertTrue(e.stderr.contains("its value may still be finite"), e.stderr)
+    }
+
+    /// `jac diff "(-2)^x"` without --at said "domain error in pow …: negative base with a real
+    /// exponent (inputs: -2.0, nan)": the nan is the variable x, which has no value without a
+    /// point, and read as if a NaN had been given. The registry refuses pow of a negative base
+    /// with a real exponent at every x (jac eval "(-2)^x" --at x=2 does too), so the formula is
+    /// defined nowhere; the message says that instead of the nan.
+    func testAnUnboundDomainErrorDoesNotShowTheVariableAsNan() throws {
+        let r = try JacRunner.run(["diff", "(-2)^x"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertFalse(r.stderr.contains("nan"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("negative base with a real exponent"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not defined for any value of the variables"), r.stderr)
+        // With a point the inputs are numbers, and the message is as before.
+        let at = try JacRunner.run(["diff", "(-2)^x", "--at", "x=0.5"])
+        XCTAssertTrue(at.stderr.contains("(inputs: -2.0, 0.5)"), at.stderr)
+    }
+
     /// Review: `jac diff "x^400/x^399" --at x=10` exited 3 ("the function's value is not finite
     /// in Double"), though the help promises exact evaluation where a Double intermediate
     /// overflows and every op is rational. f = x: f′ = 1 and f″ = 0 (by hand).

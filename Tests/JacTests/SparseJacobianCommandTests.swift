@@ -15,6 +15,20 @@ final class SparseJacobianCommandTests: XCTestCase {
             """)
     }
 
+    /// 20 outputs 1e307*x0 + xi: column 0 is dense (20 entries > max(16, ⌈4√20⌉) = 18) and read
+    /// from a forward pass, and every entry is finite (by hand: 1e307 and 1). The one row colour's
+    /// sweep sums column 0 to +∞ there, and --mode reverse exited 3 with "non-finite derivative
+    /// with respect to input 0" where the dense reverse Jacobian succeeds.
+    func testAnOverflowingSweepSumInADenseColumnIsNoError() throws {
+        let formula = (1...20).map { "1e307*x0 + x\($0)" }.joined(separator: "; ")
+        let point = Array(repeating: "1", count: 21).joined(separator: ",")
+        let r = try JacRunner.run(["jacobian", formula, "--at", point, "--sparse", "--mode", "reverse", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let entries = try XCTUnwrap(try JacRunner.json(r.stdout)["entries"] as? [[Double]])
+        XCTAssertEqual(entries.count, 40)
+        for e in entries { XCTAssertEqual(e[2], e[1] == 0 ? 1e307 : 1, "\(e)") }
+    }
+
     /// With --points each JSON line is read alone: it carries its point and value, as the dense
     /// Jacobian's lines do (the sparse lines had only the entries, so lines could not be told apart).
     func testSparseJSONLinesNameTheirPoint() throws {

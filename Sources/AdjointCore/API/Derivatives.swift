@@ -493,6 +493,23 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 @inlinable package func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
 ) throws -> [V] {
+    let (hv, ruleError) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
+    // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
+    // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
+    // thrown, since the sweep also computes the partials of ops the output does not read (√y at
+    // 0 beside x² on one tape).
+    if firstNonFinite(hv) != nil, let e = ruleError { throw e }
+    try checkFinite(hv, what: "Hessian-vector product entry")
+    return hv
+}
+
+/// ``hvp(of:at:direction:)`` without the finiteness check of H·v, for a caller that reads some
+/// entries only: a sparse Hessian's product sums a colour's entries in rows it does not read
+/// there, and that sum can overflow where no entry does. Returns the first error a rule reported
+/// in the sweep, which names a non-finite entry the caller reads.
+@inlinable package func hvpUnchecked<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
+) throws -> (product: [V], ruleError: ADError?) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
     // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
@@ -505,13 +522,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
-    // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
-    // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
-    // thrown, since the sweep also computes the partials of ops the output does not read (√y at
-    // 0 beside x² on one tape).
-    if firstNonFinite(hv) != nil, let e = diagnostics.errors.first { throw e }
-    try checkFinite(hv, what: "Hessian-vector product entry")
-    return hv
+    return (hv, diagnostics.errors.first)
 }
 
 /// The error for user rules that read a dual as a Double in a Hessian (see
