@@ -63,6 +63,32 @@ final class CheckpointingTests: XCTestCase {
         }
     }
 
+    /// s ← (s₀, −s₁²) with the loss 3·s₀: by hand ∇ = (3, 0). s₁ = 10 squared eleven times
+    /// overflows to −∞, and the loss never reads it; the plain tape's sweep passed over those
+    /// entries with cotangent 0 and added 0·∞ = NaN to ∂/∂x₁, so `pullback` threw "non-finite
+    /// derivative with respect to input 1" where the checkpointed gradient, which never records
+    /// the overflowed steps' products with a live cotangent, gave (3, 0), and the two were not
+    /// the bit-identical pair the README promises (a review).
+    func testAStateTheLossNeverReadsMayOverflowWithoutSpoilingTheGradient() throws {
+        let step: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0], -(s[1] * s[1])] }
+        let loss: ([Reverse<Double>]) -> Reverse<Double> = { s in 3 * s[0] }
+        let x0 = [0.5, 10.0]
+        let rec = try record({ (x: [Reverse<Double>]) -> [Reverse<Double>] in
+            var s = x
+            for _ in 0..<11 { s = step(s) }
+            return [loss(s)]
+        }, at: x0)
+        XCTAssertEqual(rec.outputs.count, 1)
+        XCTAssertEqual(try rec.pullback([1]), [3, 0])
+        XCTAssertEqual(try rec.jacobian(), [[3, 0]])
+        let c = try checkpointedGradient(steps: 11, state: x0, step: step, loss: loss)
+        XCTAssertEqual(c.gradient, [3, 0])
+        // A NaN on a path from the seed still is one: √v·√v at v = 0 has derivative 1, which the
+        // sweep cannot tell from 0·∞, so it stays an error rather than a masked 0.
+        let kink = try record({ (v: [Reverse<Double>]) in [sqrt(v[0]) * sqrt(v[0])] }, at: [0.0])
+        XCTAssertThrowsError(try kink.pullback([1]))
+    }
+
     /// The doc comment's example, as written there (it did not compile: an untyped closure
     /// mixing a Double constant with Reverse values). The loop is linear, x_N = Mᴺ·x₀ with
     /// M = [[1, h], [−h, 1 − 0.1h]], so ∇ₓ₀|x_N|² = 2(Mᴺ)ᵀMᴺx₀; the reference is that product

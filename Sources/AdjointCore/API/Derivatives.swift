@@ -66,7 +66,8 @@ public final class Recording<V: ADScalar> {
     @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
-        let g: [V]
+        var g: [V]
+        var firstNonFinite: Int?
         if _slowPath(tape.hasUserPrimitives) {
             // A user vector primitive's VJP runs inside the sweep, which cannot throw: a VJP that
             // fails there reports (and leaves NaN). Collected only on tapes with user primitives,
@@ -74,10 +75,24 @@ public final class Recording<V: ADScalar> {
             let (r, diagnostics) = Diagnostics.collect { tape.pullbackToAllInputs(from: seeds) }
             if checked { try throwFirstError(diagnostics) }
             g = r
+            firstNonFinite = checked ? g.firstIndex(where: { !$0.isFiniteValue }) : nil
         } else {
             g = tape.pullbackToAllInputs(from: seeds)
+            // An entry no seed reaches adds exactly 0, but its cotangent 0 times a value that
+            // overflowed is NaN: a state the loss never reads, squared past Double's range in a
+            // loop (s ← (s₀, −s₁²), loss s₀), made ∂/∂x₁ NaN and the gradient an error, where
+            // checkpointing, which never records that state's later steps, gave (·, 0). Such a
+            // sweep is run again passing over the unreached entries; a NaN on a path from the seed
+            // (0·∞ of √ at 0 under a zero cotangent) stays, as it is an indeterminate form there.
+            // One scan of the result, as the check made before (a second cost about 3% of
+            // reverse_sweep_over_plain).
+            firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
+            if _slowPath(firstNonFinite != nil), let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) {
+                g = rerun
+                firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
+            }
         }
-        if checked, let j = g.firstIndex(where: { !$0.isFiniteValue }) {
+        if checked, let j = firstNonFinite {
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)

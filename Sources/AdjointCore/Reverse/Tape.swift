@@ -462,6 +462,46 @@ public final class Tape<V: ADScalar> {
         return result
     }
 
+    /// ``pullbackToAllInputs(from:)`` passing over every entry no seed reaches
+    /// (``entriesReached(from:)``): the rerun of a sweep that came out non-finite (see
+    /// ``Recording/pullback(_:checked:)``). Such an entry's share is exactly 0, but its cotangent
+    /// 0 times a value that overflowed is NaN. An interpreter of the registry's rules
+    /// (`Rules.vjp`) one entry at a time, apart from the sweep's loop: a test in that loop, even one
+    /// a specialisation folds away, moved the plain sweep by 6% (code layout, README). nil on a
+    /// tape with user primitives, whose VJPs only the sweep runs.
+    @inlinable func pullbackToAllInputsSkippingUnreached(from seeds: [(Reverse<V>, V)]) -> [V]? {
+        let s = storage.pointee
+        guard s.customs.isEmpty else { return nil }
+        let indexed = seeds.compactMap { owns($0.0) && $0.0.isVariable ? (Int($0.0.index), $0.1) : nil }
+        let reached = entriesReached(from: indexed)
+        var adj = [V](repeating: 0, count: s.count)
+        for (i, u) in indexed where i < s.count { adj[i] = adj[i] + u }
+        var out = [V](repeating: 0, count: s.inputCount)
+        var i = s.count - 1
+        while i >= 0 {
+            defer { i -= 1 }
+            guard reached[i] else { continue }
+            let op = s.ops[i], g = adj[i]
+            let a = Int(s.lhs[i])
+            switch op {
+            case .input: out[a] = g
+            case .constant, .custom: break
+            default:
+                if op.arity == 2 {
+                    let b = Int(s.rhs[i])
+                    let (p, q) = Rules.vjp(op, s.values[a], s.values[b], 0, output: s.values[i], cotangent: g)
+                    adj[a] = adj[a] + p
+                    adj[b] = adj[b] + q
+                } else if Rules.keepsPartial(op) {
+                    adj[a] = adj[a] + s.partials[Int(s.rhs[i])] * g
+                } else {
+                    adj[a] = adj[a] + Rules.vjp(op, s.values[a], s.values[a], Int(s.rhs[i]), output: s.values[i], cotangent: g).0
+                }
+            }
+        }
+        return out
+    }
+
     /// ``pullbackToAllInputs(from:)`` on a caller's scratch of at least ``count`` zeroed values,
     /// which is left zeroed: what concurrent sweeps over one recording use (the tape's own scratch
     /// serves one sweep at a time).
