@@ -356,26 +356,22 @@ extension LinalgScalar {
     private static func elementary(_ f: Op, _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) {
         guard let xr = UnsafeRawPointer(x.baseAddress), let zr = UnsafeMutableRawPointer(z.baseAddress) else { return }
         let n = x.count
+        // Each function's Double and Float kernels, chosen once per chunk.
+        typealias DoubleKernel = @convention(c) (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?, Int) -> Void
+        typealias FloatKernel = @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+        let kernels: (DoubleKernel, FloatKernel)
+        switch f {
+        case .tanh: kernels = (adjoint_sech2_f64, adjoint_sech2_f32)
+        case .exp: kernels = (adjoint_exp_f64, adjoint_exp_f32)
+        case .expm1: kernels = (adjoint_expm1_f64, adjoint_expm1_f32)
+        case .swish: kernels = (adjoint_swish_f64, adjoint_swish_f32)
+        case .softplus: kernels = (adjoint_softplus_f64, adjoint_softplus_f32)
+        default: kernels = (adjoint_sigmoid_f64, adjoint_sigmoid_f32)
+        }
         if Self.self == Double.self {
-            let (xp, zp) = (xr.assumingMemoryBound(to: Double.self), zr.assumingMemoryBound(to: Double.self))
-            switch f {
-            case .tanh: adjoint_sech2_f64(xp, zp, n)
-            case .exp: adjoint_exp_f64(xp, zp, n)
-            case .expm1: adjoint_expm1_f64(xp, zp, n)
-            case .swish: adjoint_swish_f64(xp, zp, n)
-            case .softplus: adjoint_softplus_f64(xp, zp, n)
-            default: adjoint_sigmoid_f64(xp, zp, n)
-            }
+            kernels.0(xr.assumingMemoryBound(to: Double.self), zr.assumingMemoryBound(to: Double.self), n)
         } else if Self.self == Float.self {
-            let (xp, zp) = (xr.assumingMemoryBound(to: Float.self), zr.assumingMemoryBound(to: Float.self))
-            switch f {
-            case .tanh: adjoint_sech2_f32(xp, zp, n)
-            case .exp: adjoint_exp_f32(xp, zp, n)
-            case .expm1: adjoint_expm1_f32(xp, zp, n)
-            case .swish: adjoint_swish_f32(xp, zp, n)
-            case .softplus: adjoint_softplus_f32(xp, zp, n)
-            default: adjoint_sigmoid_f32(xp, zp, n)
-            }
+            kernels.1(xr.assumingMemoryBound(to: Float.self), zr.assumingMemoryBound(to: Float.self), n)
         } else {
             for i in 0..<n {
                 switch f {
