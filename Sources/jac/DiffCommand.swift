@@ -22,7 +22,7 @@ struct DiffCommand: ParsableCommand {
 
         Intermediates never take a variable's name: with a variable t1 they are \
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
-        hessian does. The printed expressions total at most JAC_MAX_OUTPUT_BYTES bytes \
+        hessian does. What is printed totals at most JAC_MAX_OUTPUT_BYTES bytes \
         (default 67108864; expanded trees can be exponentially larger than the \
         shared form): past it, an error naming the limit instead of the text. \
         The expressions are built from at most JAC_MAX_EXPRESSION_NODES distinct \
@@ -447,6 +447,13 @@ struct DiffCommand: ParsableCommand {
         let flat = rows.flatMap { $0 }.map(\.id)
         if format == "json" {
             let printed = try ExpressionPrinter(variables: names, syntax: .formula, expand: true, maxOutputBytes: limit).print(flat).roots
+            // The limit covers what is printed, not only the expressions: 4,096 variables at
+            // --order 2 printed 370 MB of labelled zeros under a limit their expressions met.
+            var total = 0
+            for text in printed {
+                total += text.utf8.count + 4   // quotes and the separator
+                if total > limit { throw ADError.limitExceeded(what: "printed derivative", limit: limit) }
+            }
             var k = 0
             let matrix = rows.map { row in "[" + row.map { _ in defer { k += 1 }; return json(printed[k]) }.joined(separator: ", ") + "]" }
             var fields = [("variables", "[" + names.map(json).joined(separator: ", ") + "]"),
@@ -455,17 +462,26 @@ struct DiffCommand: ParsableCommand {
             if let values {
                 fields.append(("values", "[" + values.map { "[" + $0.map { json(Cell.double($0)) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"))
             }
-            return "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+            let object = "{" + fields.map { "\(json($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+            if object.utf8.count > limit { throw ADError.limitExceeded(what: "printed derivative", limit: limit) }
+            return object
         }
         let syntax: ExpressionSyntax = format == "latex" ? .latex : (format == "swift" ? .swift : .formula)
         let printer = ExpressionPrinter(variables: names, syntax: syntax, expand: expand, maxOutputBytes: limit)
         let out = try printer.print(flat)
         var lines: [String] = []
+        var total = 0
+        // Counted as lines are made, so a limit reached stops before the rest is built.
+        func append(_ line: String) throws {
+            total += line.utf8.count + (lines.isEmpty ? 0 : 1)   // the text joins lines with "\n"
+            if total > limit { throw ADError.limitExceeded(what: "printed derivative", limit: limit) }
+            lines.append(line)
+        }
         for (name, text) in out.definitions {
             switch syntax {
-            case .formula: lines.append("\(name) = \(text)")
-            case .latex: lines.append("\(printer.printedName(name)) &= \(text) \\\\")
-            case .swift: lines.append("let \(name) = \(text)")
+            case .formula: try append("\(name) = \(text)")
+            case .latex: try append("\(printer.printedName(name)) &= \(text) \\\\")
+            case .swift: try append("let \(name) = \(text)")
             }
         }
         var k = 0
@@ -475,10 +491,10 @@ struct DiffCommand: ParsableCommand {
                 k += 1
                 let value = values.map { "    (= \($0[i][j]))" } ?? ""
                 switch syntax {
-                case .formula: lines.append("\(label) = \(text)\(value)")
+                case .formula: try append("\(label) = \(text)\(value)")
                 // Escaped as the printer escapes variable names: `_` is TeX's subscript.
-                case .latex: lines.append("\\mathrm{\(label.replacingOccurrences(of: "_", with: "\\_"))} &= \(text) \\\\")
-                case .swift: lines.append("let \(Self.swiftName(label)) = \(text)")
+                case .latex: try append("\\mathrm{\(label.replacingOccurrences(of: "_", with: "\\_"))} &= \(text) \\\\")
+                case .swift: try append("let \(Self.swiftName(label)) = \(text)")
                 }
             }
         }

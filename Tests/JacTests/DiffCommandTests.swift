@@ -147,6 +147,28 @@ final class DiffCommandTests: XCTestCase {
     /// Audit C3: `x^2^2^…` 50,000 times (100 KB, no parentheses) crashed the printer by memory.
     /// x^(2^(2^…)) is a chain of pow nodes (its value overflows wherever x ≠ 1, so the text is
     /// what is checked here; the value check is the nested-sine test below).
+    /// The limit counted the expressions only: --order 2 of a sum of 40 variables prints 1,600
+    /// labelled zeros (about 26 KB of text) from 1,600 one-byte expressions, and any limit above
+    /// 1,600 let it through (4,096 variables printed 370 MB). What is printed is counted now, in
+    /// every format: the text passes a limit of its own size and fails one byte below it.
+    func testTheOutputLimitCountsWhatIsPrinted() throws {
+        let sum = (1...40).map { "x\($0)" }.joined(separator: "+")
+        for format in ["text", "json", "latex", "swift"] {
+            let whole = try JacRunner.run(["diff", sum, "--order", "2", "--format", format])
+            XCTAssertEqual(whole.status, 0, whole.stderr)
+            let size = whole.stdout.utf8.count - 1   // print's newline
+            XCTAssertGreaterThan(size, 4_000, format)
+            let fits = try JacRunner.run(["diff", sum, "--order", "2", "--format", format],
+                                         environment: ["JAC_MAX_OUTPUT_BYTES": "\(size)"])
+            XCTAssertEqual(fits.stdout, whole.stdout, format)
+            let over = try JacRunner.run(["diff", sum, "--order", "2", "--format", format],
+                                         environment: ["JAC_MAX_OUTPUT_BYTES": "\(size - 1)"])
+            XCTAssertEqual(over.status, 3, "\(format): \(over.stdout.utf8.count) bytes printed under a limit of \(size - 1)")
+            XCTAssertTrue(over.stderr.contains("exceeds the limit of \(size - 1) bytes"), over.stderr)
+            XCTAssertEqual(over.stdout, "")
+        }
+    }
+
     func testALongFormulaPrintsAndThePrintedSizeHasANamedLimit() throws {
         let long = "x" + String(repeating: "^2", count: 50_000)
         let r = try JacRunner.run(["diff", "-"], stdin: long)
