@@ -87,6 +87,11 @@ struct DiffCommand: ParsableCommand {
         guard !names.isEmpty else { throw JacFailure.invalid("the formula has no variables to differentiate with respect to") }
         let columns = try selectedColumns(names)
         let point = try at.map { try Point.parse($0, variables: names) }
+        // The Hessian is built one way whatever --mode says; a forward mode asked for and not
+        // used was said nowhere (a review).
+        if order == 2 && symbolicMode == .forward {
+            throw JacFailure.invalid("--mode forward applies to first derivatives; --order 2 builds the Hessian one way (drop --mode)")
+        }
         if order == 2 && f.outputs.count != 1 {
             throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
         }

@@ -169,6 +169,18 @@ final class DiffCommandTests: XCTestCase {
         }
     }
 
+    /// --order 2 builds the Hessian one way, and `--mode forward` beside it was ignored without a
+    /// word; it is now a usage error, while the default (reverse) mode stays accepted.
+    func testForwardModeIsRefusedForTheSecondOrder() throws {
+        let r = try JacRunner.run(["diff", "x^2*y", "--order", "2", "--mode", "forward"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--mode forward applies to first derivatives"), r.stderr)
+        let ok = try JacRunner.run(["diff", "x^2*y", "--order", "2"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        // By hand: ∂²(x²y)/∂x² = 2y, ∂²/∂x∂y = 2x, ∂²/∂y² = 0.
+        XCTAssertTrue(ok.stdout.contains("= 2*y"), ok.stdout)
+    }
+
     func testALongFormulaPrintsAndThePrintedSizeHasANamedLimit() throws {
         let long = "x" + String(repeating: "^2", count: 50_000)
         let r = try JacRunner.run(["diff", "-"], stdin: long)
