@@ -27,12 +27,6 @@ extension Formula {
         case keptForExactEvaluation
     }
 
-    /// Default second argument of `leaky_relu(x)` (the slope for x < 0), as in common ML libraries
-    /// (the registry's ``OpInfo/defaultParameter``).
-    public static let defaultLeakyReluSlope = Op.leakyRelu.info.defaultParameter ?? "0.01"
-    /// Default second argument of `elu(x)` (alpha), the value that makes elu C¹ at 0.
-    public static let defaultEluAlpha = Op.elu.info.defaultParameter ?? "1"
-
     /// Parses a formula into a registry graph.
     ///
     /// - Parameters:

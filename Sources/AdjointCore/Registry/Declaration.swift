@@ -194,8 +194,8 @@ public struct OpInfo: Sendable {
     /// Whether the op is affine in its arguments (see ``Linearity``).
     public let linearity: Linearity
     /// The second input's conventional value, as text (exact mode reads it as a rational), for a
-    /// caller that gives only the first: leaky ReLU's slope 0.01 and ELU's α 1, as in common ML
-    /// libraries. The formula language's `elu(x)` and the matrix path's `ElementwiseSpec(op: .elu)`
+    /// caller that gives only the first: leaky ReLU's slope 0.01 and ELU's α 1 (which makes ELU
+    /// C¹ at 0), as in common ML libraries. The formula language's `elu(x)` and the matrix path's `ElementwiseSpec(op: .elu)`
     /// both read it, so the two cannot disagree (the matrix path took 0, which made ELU a ReLU).
     public let defaultParameter: String?
 
