@@ -452,6 +452,12 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
         lines.append("noisy-evaluation: the program's own noise, measured at the point, hides the gap (an iterative solver's tolerance, "
                      + "float32 arithmetic: see --precision); tighten it, or check where the entry is larger")
     }
+    if reasons.contains(.rowRounding) {
+        lines.append("row-rounding: the gap is below 64ε of the largest entry in the entry's row, which a right derivative computed "
+                     + "with terms of the row's size cancelling can be off by; nothing noisy was measured. To grade it, check where "
+                     + "the entry is a larger share of its row, or give inputs of very different sizes a scale near 1 "
+                     + "(pass x/s to the program and multiply inside)")
+    }
     if reasons.contains(.witnessesConflict) {
         // Such a program's right gradient went to "other reasons: rerun at other points", which
         // said nothing of the noise the check had measured and printed in its own note.
@@ -470,7 +476,7 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
                      + "a value outside one input's one-sided slopes is not judged by a black box: move the point off the kink "
                      + "to grade each side's gradient, and keep at the kink only what your convention needs")
     }
-    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence, .witnessesConflict]
+    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence, .rowRounding, .witnessesConflict]
     if !reasons.subtracting(known).isEmpty || (lines.isEmpty && !entries.isEmpty) {
         lines.append("other reasons: rerun at other points (--samples K); an entry confirmed at none of them deserves a look")
     }

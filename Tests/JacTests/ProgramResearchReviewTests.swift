@@ -47,6 +47,25 @@ final class ProgramResearchReviewTests: XCTestCase {
         return try JacRunner.run(["check", "--program", "python3 \(Self.programs)/\(script)"] + arguments)
     }
 
+    /// log x₀ + x₁ with 2/x₀ claimed for ∂/∂x₀ = 1/x₀ (by hand). At x₀ = 10¹² the gap, 10⁻¹²,
+    /// is beyond 64ε of the row's largest entry (∂/∂x₁ = 1) and is convicted. At 10¹⁵ it is
+    /// within it, where a right derivative computed with terms of the row's size cancelling could
+    /// be off that much, so it is not convicted; the reason given was "noisy-evaluation", with
+    /// advice to tighten a solver's tolerance, for a program with no noise.
+    func testAWrongClaimBelowItsRowsRoundingIsNotConfirmedForThatReason() throws {
+        let convicted = try runProgram("log_domain.py --double", ["--inputs", "2", "--at", "1e12,1"])
+        XCTAssertEqual(convicted.status, 1, convicted.stderr)
+        XCTAssertTrue(convicted.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): rule-wrong, program 2e-12"), convicted.stderr)
+        let banded = try runProgram("log_domain.py --double", ["--inputs", "2", "--at", "1e15,1"])
+        XCTAssertEqual(banded.status, 1, banded.stderr)
+        XCTAssertTrue(banded.stderr.contains("fd-inconclusive, program 2e-15 (no witness could decide: row-rounding)"), banded.stderr)
+        XCTAssertTrue(banded.stderr.contains("row-rounding: the gap is below 64ε of the largest entry"), banded.stderr)
+        XCTAssertFalse(banded.stderr.contains("noisy-evaluation"), banded.stderr)
+        // The right gradient passes there.
+        let right = try runProgram("log_domain.py", ["--inputs", "2", "--at", "1e15,1"])
+        XCTAssertEqual(right.status, 0, right.stdout + right.stderr)
+    }
+
     /// log x₀ + x₁ at x₀ = 10⁻⁹: the check's third request is a sample at x₀ < 0. A program
     /// whose math.log raises there exited, and the message said only that it exited while
     /// waiting for request 3. It now names that request's x and says to reply NaN, which the

@@ -1198,11 +1198,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 soft.removeAll { $0 == .cancellation }
             }
             // Within the row's rounding floor but beyond the entry's: a black box shows no tape to
-            // tell f's own rounding from a wrong claim (x₀·x₁² at (10⁸, 10⁻⁸) off by half, or a
-            // right ∂/∂x₂ of sin(x₂)x₀ + x₁x₂ at x₂ = 6·10⁶ beyond a Richardson estimate that
-            // missed f's rounding of 10⁻³): neither passed nor convicted.
+            // tell rounding on the row's scale from a wrong claim (x₀·x₁² at (10⁸, 10⁻⁸) off by
+            // half, or a right ∂/∂x₂ of sin(x₂)x₀ + x₁x₂ at x₂ = 6·10⁶ beyond a Richardson estimate
+            // that missed f's rounding of 10⁻³): neither passed nor convicted. Its own reason, not
+            // noisy-evaluation: nothing noisy was measured (log x₀ + x₁ at x₀ = 10¹⁵ with 2/x₀
+            // claimed told the user to tighten a solver's tolerance it did not have).
             if options.atol == nil, Swift.abs(claimed.1 - w.value) <= tol + adRel * Swift.max(0, rowScale - entryScale) {
-                soft.append(.noisyEvaluation)
+                soft.append(.rowRounding)
             }
             if !soft.isEmpty {
                 reasons += soft

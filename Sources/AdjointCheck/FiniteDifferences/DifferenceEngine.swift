@@ -70,6 +70,14 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// there, while for a quantiser 0 is the derivative. A larger step does not decide it; check
     /// at a point where f moves at every scale (where the solver iterates).
     case flatBelowScale = "flat-below-scale"
+    /// A black box's claimed value differs from the witness by more than the witness's tolerance,
+    /// but by less than 64ε of the largest entry in its row: a right derivative whose own
+    /// computation rounds on the row's scale (terms of that size cancelling) can be off this much,
+    /// and without a tape the check cannot see which paths reach the entry. The black-box analogue
+    /// of ``pathRounding``: not shown wrong, and not shown right. ∂/∂x₀ of log x₀ + x₁ at x₀ = 10¹⁵
+    /// is 10⁻¹⁵ beside ∂/∂x₁ = 1, so a claim of 2·10⁻¹⁵ is not convicted there; at x₀ = 10¹² it is.
+    /// Check where the inputs have similar scales, or rescale the input.
+    case rowRounding = "row-rounding"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

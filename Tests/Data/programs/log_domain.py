@@ -5,12 +5,14 @@ Standard library only.
 Near x0 = 0 a difference's samples cross 0, outside log's domain.
     (default)  reply NaN there, which jac steps around
     --raise    let math.log raise there: the program exits with a traceback
+    --double   claim 2/x0 for the first entry (wrong by a factor 2)
 """
 import json
 import math
 import sys
 
 RAISE = "--raise" in sys.argv
+FACTOR = 2.0 if "--double" in sys.argv else 1.0
 
 for line in sys.stdin:
     request = json.loads(line)
@@ -21,5 +23,5 @@ for line in sys.stdin:
         y = [float("nan")]
     reply = {"y": y}
     if request.get("want") == "jacobian":
-        reply["jacobian"] = [[1 / x[0], 1.0]]
+        reply["jacobian"] = [[FACTOR / x[0], 1.0]]
     print(json.dumps(reply), flush=True)
