@@ -84,7 +84,7 @@ let package = Package(
         // `make bench`'s floor: the same tape design in plain C, without the library's checks.
         .target(name: "CTapeFloor", path: "Sources/CTapeFloor"),
         .executableTarget(name: "AdjointBench", dependencies: ["Adjoint", "CAdjointBLAS", "CAdjointBLASEntry", "CTapeFloor"],
-                          exclude: ["peers"]),   // the Python side of `make bench-peers`
+                          exclude: ["peers", "README.md"]),   // the Python side of `make bench-peers`; the measurements page
         .executableTarget(name: "AdjointDemo", dependencies: ["Adjoint", "CAdjointBLASEntry"]),
         // `make bench`'s harness figures: apart from AdjointBench, since AdjointTesting links the test libraries.
         .executableTarget(name: "AdjointHarnessBench", dependencies: ["Adjoint", "AdjointTesting", "CAdjointBLASEntry"]),
