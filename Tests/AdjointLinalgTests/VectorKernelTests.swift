@@ -151,7 +151,8 @@ final class VectorKernelTests: XCTestCase {
     /// significand: 11 bits beyond Double, so the reference's own error is below 10⁻³ Double ULP),
     /// at 200,000 points: a dense grid over [−30, 30], magnitudes from the smallest subnormal to
     /// 700 in both signs, the kernels' edges (±20, ±350, ±700) and ±0. Double within 4 ULP (the
-    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76; eˣ and eˣ − 1, which ELU
+    /// standalone probe over 3.9·10⁶ points measured 2.23, 2.24 and 3.76, the last 4.19 over 2·10⁷
+    /// before sech²'s fused denominator, 2.42 after; eˣ and eˣ − 1, which ELU
     /// reads, likewise); Float's sigmoid, eˣ, eˣ − 1 and
     /// sech² correctly rounded (computed in Double, rounded once; the probe found no exception),
     /// Float's tanh (Float lanes) within 1.5 ULP (every positive Float below 12 measured 1.33).
@@ -231,6 +232,32 @@ final class VectorKernelTests: XCTestCase {
         }
     }
     #endif
+
+    /// sech² x (read by tanh′ for |x| ≥ 1) within 4 ULP in Double at the inputs where 4e/(1 + e)²
+    /// with d = 1 + e rounded and d·d rounded again erred most: up to 4.19 ULP (2.42 with fma(e, 2 + e, 1)
+    /// as the denominator, over 2·10⁷ random points in [1, 350]). Found by a random search of 4·10⁷
+    /// points in [1, 20] against 80-bit `coshl`. The expected values are sech² x from mpmath at 300 bits
+    /// (`1/mp.cosh(x)**2`) as an unevaluated sum hi + lo of two Doubles, not from the kernel: the
+    /// error is measured against the exact value, as the bound is (against hi alone, rounded to
+    /// Double, the worst was exactly 4).
+    func testSech2WithinFourULPsWhereItErredMost() {
+        let table: [(x: Double, hi: Double, lo: Double)] = [
+            (0x1.35de980b05ad0p+1, 0x1.fd3d5a22f0c73p-6, -0x1.8853813cd4710p-61),   // was 4.19 ULP high
+            (0x1.086018248045ap+1, 0x1.fe0672c2624c9p-5, 0x1.6af991eb6a5b0p-60),    // 4.18 low
+            (0x1.bb9c6788dc46ep+1, 0x1.ff06fc611ddf3p-9, 0x1.dbbd5cdfe06a9p-65),    // 4.12 low
+            (0x1.35ba5cbba0728p+1, 0x1.fe596e6c6343dp-6, -0x1.85323d83c550dp-62),   // 4.10 high
+            (0x1.6272288d15d37p+1, 0x1.ff8b276a28cfep-7, 0x1.9450039d87be6p-64),    // 4.05 low
+            (0x1.3620b769efec3p+1, 0x1.fb3879bc4a7f0p-6, -0x1.69994a0cec870p-63),   // 4.04 high
+        ]
+        let xs = table.map(\.x) + table.map { -$0.x }
+        var z = [Double](repeating: 0, count: xs.count)
+        adjoint_sech2_f64(xs, &z, xs.count)
+        for (i, x) in xs.enumerated() {
+            let (hi, lo) = (table[i % table.count].hi, table[i % table.count].lo)
+            let e = Swift.abs((z[i] - hi) - lo) / hi.ulp   // z − hi is exact (a few ULPs apart)
+            XCTAssertLessThanOrEqual(e, 4, "sech²(\(x)) = \(z[i]), exact \(hi) + \(lo)")
+        }
+    }
 
     /// Counting and planted mutations are per thread, so the vectorised path may step aside only
     /// for the thread that observes. It stepped aside whenever *any* thread measured (the global
