@@ -107,7 +107,9 @@ extension LinalgScalar {
             let v = Rules.primal(op, xi, parameter, exponent)
             z[i] = v
             // A finite input mapped to NaN/inf is a domain error or overflow; a non-finite input
-            // is passed through (it was reported where it was made).
+            // is passed through: it is its producer's to report. Elementwise ops and losses do;
+            // a matmul or add_bias that overflows does not (nor does a scalar mode's product), so
+            // tanh or σ of such an ∞ saturates to a finite value without a word.
             if _slowPath(!v.isFinite) && firstBad < 0 && xi.isFinite { firstBad = i }
         }
         return firstBad
@@ -118,7 +120,9 @@ extension LinalgScalar {
                                    x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
         if VectorKernels.enabled(op) {
-            // tanh, sigmoid, relu, leaky ReLU: finite partials, plain products in both directions.
+            // tanh, sigmoid, relu, leaky ReLU, swish, ELU, softplus: partials finite wherever the
+            // primal is (α or a slope of ±∞/NaN makes the primal non-finite first, and that is
+            // reported), so plain products in both directions.
             vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)
             return
         }
