@@ -132,6 +132,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
     /// the concurrent check computes that rung on child tasks and judges again.
     var defersRungs = false
+    /// A Float check's complex step of f evaluated in Double at the same point, computed the first
+    /// time a claim is about to be convicted (see ``FDWarning/floatRounding``); nil inside when it
+    /// is not available (f escaped the complex scalar, or the evaluation failed).
+    var doubleComplexStep: [[DifferenceEstimate]]?? = nil
     /// The first rung the judging needed and did not have, with ``defersRungs``.
     var missingRung: Int? = nil
     /// The entries, in row order, that a judging given up at ``missingRung`` had judged: the
@@ -1141,11 +1145,40 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if linearRules && !recovered { excused.append(mode) }
             }
             let remaining = wrong.filter { !excused.contains($0) }
+            if let d = floatRoundingExcuse(remaining, witness: w, tol: tol) {
+                outcomes.append(RungOutcome(witness: "complex-step in Double", value: d.value, errorEstimate: d.errorEstimate,
+                                            step: d.step, outcome: "agree", warnings: d.warnings, evaluations: d.evaluations))
+                return make(.fdInconclusive(reasons: [.floatRounding]), nil, ladder: outcomes)
+            }
             var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
                          ladder: outcomes)
             e.seededPasses = passes
             e.scalarName = "\(V.self)"
             return e
+        }
+
+        /// In a Float check, the Double complex step on which claims about to be convicted all
+        /// agree, when f's Float derivative (the witness) is off it: Float rounding inside f moved
+        /// f's derivative, and the claims may be right for f without it (``FDWarning/floatRounding``).
+        /// Not for the modes: they differentiate the Float evaluation, as the witness does, so a
+        /// gap from it is a rule's. The point converts to Double exactly; f's constants round to
+        /// Double instead of Float there, which the 64ε (Float) allowance covers.
+        func floatRoundingExcuse(_ claims: [String], witness w: DifferenceEstimate, tol: Double) -> DifferenceEstimate? {
+            guard V.self == Float.self, options.atol == nil, !claims.isEmpty,
+                  claims.allSatisfy({ $0 != "forward" && $0 != "reverse" }) else { return nil }
+            if doubleComplexStep == nil {
+                let (d, diag) = Diagnostics.collect {
+                    try? differenceJacobian(of: f, at: x.map { Double($0) }, method: .complexStep)
+                }
+                doubleComplexStep = .some(diag.escapes == 0 && adEscapes == 0 ? d?.entries : nil)
+            }
+            guard let entries = doubleComplexStep ?? nil, i < entries.count, j < entries[i].count else { return nil }
+            let d = entries[i][j]
+            guard d.warnings.isEmpty, d.value.isFinite, d.errorEstimate.isFinite,
+                  Swift.abs(d.value - w.value) > tol + CheckOptions.errorEstimateSafety * d.errorEstimate else { return nil }
+            let allowance = CheckOptions.errorEstimateSafety * d.errorEstimate + adRel * Swift.max(entryScale, Swift.abs(d.value)) + subnormal
+            let agree = claims.allSatisfy { c in values.first { $0.0 == c }.map { Swift.abs($0.1 - d.value) <= allowance } ?? false }
+            return agree ? d : nil
         }
 
         /// The largest finite slope the entry is claimed to have, by the subjects and the witness:
