@@ -1,0 +1,27 @@
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// cos(x)·x in Float at x = 8614469 (an ulp of x is 1 there): ∂ = cos x − x·sin x = −7712985.06
+/// (mpmath). A wrong claim makes the check probe the complex step at steps 2²⁰ and 2²⁰⁰ times
+/// smaller; in Float the second is below the range and was taken as the least subnormal, 1.4e-45,
+/// where Im cos(x + ih) = −sin x·h rounds to −h: the estimate read sin x = 0.895 as 1, gave
+/// −8614469 ± 4.5, and convicted forward and reverse mode (right) beside the wrong claim.
+final class ComplexStepSubnormalSeedTests: XCTestCase {
+    struct CosTimesX: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [cos(x[0]) * x[0]] }
+    }
+
+    func testAWrongClaimDoesNotTakeTheRightModesWithIt() throws {
+        let x: [Float] = [8614469]
+        let right = -7712985.06
+        for wrong: Float in [4.284442, 7712985, -7712985 * 1.01] {
+            let r = try checkGradient(of: CosTimesX(), at: x, claimedGradient: { _ in [wrong] })
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "claim \(wrong)\n\(r.renderTable())")
+            XCTAssertEqual(r.entries[0][0].witnessValue ?? 0, right, accuracy: 2, r.renderTable())
+        }
+        let ok = try checkGradient(of: CosTimesX(), at: x, claimedGradient: { x in [Float(Foundation.cos(Double(x[0])) - Double(x[0]) * Foundation.sin(Double(x[0])))] })
+        XCTAssertTrue(ok.passed, ok.renderTable())
+    }
+}
