@@ -48,6 +48,26 @@ final class FloatRoundingClaimTests: XCTestCase {
         }
     }
 
+    /// Partly absorbed, in log(x₀² + 1)·x₁ + cos(x₂)·x₂ at (0.0067533, −14.297, 7163810): x₀² =
+    /// 4.56·10⁻⁵ keeps only 9 bits in x₀² + 1, and the Float derivative along x₁ is 4.565612·10⁻⁵
+    /// for log1p(x₀²) = 4.560598·10⁻⁵, 0.1% apart. The all-columns complex step in Double bounds
+    /// this entry by its row's rounding (±8·10⁻⁸, the row holds 7·10⁶), too loose to tell the
+    /// two; the column's own step (exact here, f is linear in x₁) tells them.
+    func testAPartlyAbsorbedTermIsNotConvictedEither() throws {
+        struct F: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0] * x[0] + 1) * x[1] + cos(x[2]) * x[2]] }
+        }
+        func gradient(_ x: [Float], change: Double) -> [Float] {
+            let (a, b, c) = (Double(x[0]), Double(x[1]), Double(x[2]))
+            return [2 * a * b / (1 + a * a), change * Foundation.log1p(a * a), Foundation.cos(c) - Foundation.sin(c) * c].map { Float($0) }
+        }
+        let x: [Float] = [0.0067532966, -14.2970915, 7163810.0]
+        let r = try checkGradient(of: F(), at: x, claimedGradient: { gradient($0, change: 1) })
+        XCTAssertEqual(r.entries[0][1].verdict, .fdInconclusive(reasons: [.floatRounding]), r.renderTable())
+        let off = try checkGradient(of: F(), at: x, claimedGradient: { gradient($0, change: 1.01) })
+        XCTAssertEqual(off.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), off.renderTable())
+    }
+
     /// A claim of the Float evaluation's own derivative, 0, agrees as before, and the check in
     /// Double (where x₀² + 1 keeps the term) passes the log1p claim outright.
     func testFloatZeroAgreesAndDoublePasses() throws {

@@ -132,10 +132,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
     /// the concurrent check computes that rung on child tasks and judges again.
     var defersRungs = false
-    /// A Float check's complex step of f evaluated in Double at the same point, computed the first
-    /// time a claim is about to be convicted (see ``FDWarning/floatRounding``); nil inside when it
-    /// is not available (f escaped the complex scalar, or the evaluation failed).
-    var doubleComplexStep: [[DifferenceEstimate]]?? = nil
+    /// A Float check's complex step of f evaluated in Double at the same point, by column, computed
+    /// the first time a claim in that column is about to be convicted (see
+    /// ``FDWarning/floatRounding``); nil inside when it is not available (f escaped the complex
+    /// scalar, or the evaluation failed).
+    var doubleComplexStep: [Int: [DifferenceEstimate]?] = [:]
     /// The first rung the judging needed and did not have, with ``defersRungs``.
     var missingRung: Int? = nil
     /// The entries, in row order, that a judging given up at ``missingRung`` had judged: the
@@ -1166,14 +1167,19 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         func floatRoundingExcuse(_ claims: [String], witness w: DifferenceEstimate, tol: Double) -> DifferenceEstimate? {
             guard V.self == Float.self, options.atol == nil, !claims.isEmpty,
                   claims.allSatisfy({ $0 != "forward" && $0 != "reverse" }) else { return nil }
-            if doubleComplexStep == nil {
-                let (d, diag) = Diagnostics.collect {
-                    try? differenceJacobian(of: f, at: x.map { Double($0) }, method: .complexStep)
+            if doubleComplexStep[j] == nil {
+                // The column's own complex step (its truncation measured with a second step): the
+                // all-columns one bounds every entry by its row's rounding, too loose for an entry
+                // far below its row.
+                let xd = x.map { Double($0) }
+                let direction = xd.indices.map { $0 == j ? 1.0 : 0.0 }
+                let ((column, _, problem), diag) = Diagnostics.collect {
+                    complexStepDirectional(f, at: xd, direction: direction, outputs: value.count, step: .automatic)
                 }
-                doubleComplexStep = .some(diag.escapes == 0 && adEscapes == 0 ? d?.entries : nil)
+                doubleComplexStep[j] = .some(diag.escapes == 0 && adEscapes == 0 && problem == nil ? column : nil)
             }
-            guard let entries = doubleComplexStep ?? nil, i < entries.count, j < entries[i].count else { return nil }
-            let d = entries[i][j]
+            guard let column = doubleComplexStep[j] ?? nil, i < column.count else { return nil }
+            let d = column[i]
             guard d.warnings.isEmpty, d.value.isFinite, d.errorEstimate.isFinite,
                   Swift.abs(d.value - w.value) > tol + CheckOptions.errorEstimateSafety * d.errorEstimate else { return nil }
             let allowance = CheckOptions.errorEstimateSafety * d.errorEstimate + adRel * Swift.max(entryScale, Swift.abs(d.value)) + subnormal
