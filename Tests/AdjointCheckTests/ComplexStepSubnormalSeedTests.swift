@@ -24,4 +24,26 @@ final class ComplexStepSubnormalSeedTests: XCTestCase {
         let ok = try checkGradient(of: CosTimesX(), at: x, claimedGradient: { x in [Float(Foundation.cos(Double(x[0])) - Double(x[0]) * Foundation.sin(Double(x[0])))] })
         XCTAssertTrue(ok.passed, ok.renderTable())
     }
+
+    /// tanh(x₀)·x₁ + atan(x₂)·x₀x₁ at x₂ = −627373: atan′ = 1/(1 + x₂²) = 2.5·10⁻¹², so a step
+    /// of 10⁻³¹ (the least normal over ε, the first bound tried) made atan's imaginary part
+    /// subnormal, 0.1% off, and forward and reverse mode (right: x₀x₁/(1 + x₂²) = −3.8756·10⁻⁷ by
+    /// hand) were convicted beside a sign-flipped claim. The step now also keeps the smallest
+    /// tangent on the tape in range.
+    func testASmallTangentOnTheWayKeepsTheStepInRange() throws {
+        struct F: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [tanh(x[0]) * x[1] + atan(x[2]) * x[0] * x[1]] }
+        }
+        let x: [Float] = [-954.07104, 159.88423, -627373.06]
+        let (a, b, c) = (Double(x[0]), Double(x[1]), Double(x[2]))
+        let t = Foundation.tanh(a), slope = a * b / (1 + c * c)
+        let right = [(1 - t * t) * b + Foundation.atan(c) * b, t + Foundation.atan(c) * a, slope]
+        for change in [-1.0, 1.01] {
+            var claim = right
+            claim[2] *= change
+            let r = try checkGradient(of: F(), at: x, claimedGradient: { _ in claim.map { Float($0) } })
+            XCTAssertEqual(r.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), "×\(change)\n\(r.renderTable())")
+            XCTAssertEqual(r.entries[0][2].witnessValue ?? 0, slope, accuracy: 1e-6 * Swift.abs(slope), r.renderTable())
+        }
+    }
 }

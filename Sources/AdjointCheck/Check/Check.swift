@@ -1480,13 +1480,18 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard w.step > 0 else { return nil }
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
         var found: DifferenceEstimate? = nil
-        // Not below V's least normal magnitude over ε: an imaginary part that passes through the
-        // subnormals keeps only a few bits, and one scaled up afterwards is far off while its
-        // estimate, the final part's quantum, stays small. In Float 2⁻²⁰⁰ of any step is below
-        // the range and was taken as the least subnormal, 1.4e-45: cos(x₂)·x₂ at x₂ = 8614469
-        // read sin x₂ = 0.895 as 1 there (Im cos z = −sin x₂·h rounds to −h), gave −8614469 ± 4.5
-        // for −7712985 (mpmath), and convicted forward and reverse mode beside a swapped claim.
-        let floor = Double(V.leastNormalMagnitude) / eps
+        // Not so small that an imaginary part along the way leaves V's normal range: one that
+        // passes through the subnormals keeps only a few bits, and scaled up afterwards it is far
+        // off while its estimate, the final part's quantum, stays small. Each node's imaginary
+        // part is about the step times its tangent, so the step is kept at least the least
+        // normal magnitude over ε and over the smallest tangent on the tape. In Float 2⁻²⁰⁰ of
+        // any step is below the range and was taken as the least subnormal, 1.4e-45: cos(x₂)·x₂
+        // at x₂ = 8614469 read sin x₂ = 0.895 as 1 there (Im cos z = −sin x₂·h rounds to −h),
+        // gave −8614469 ± 4.5 for −7712985 (mpmath), and convicted forward and reverse mode
+        // beside a swapped claim; atan(x₂)·x₀x₁ at x₂ = −627373 (tangent of atan 2.5·10⁻¹²) was
+        // 0.1% off at a step of 10⁻³¹ with an estimate of 10⁻⁶ of that.
+        let smallestTangent = graph?.tangents(input: j).lazy.filter { $0 != 0 && $0.isFinite }.map { Swift.abs($0) }.min() ?? 1
+        let floor = Double(V.leastNormalMagnitude) / eps / Swift.min(1, smallestTangent)
         var previous = w.step
         for shrink in [0x1p-20, 0x1p-200] {
             let step = Swift.max(w.step * shrink, floor)
