@@ -1540,6 +1540,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // still convicted.
         var flat = [Bool](repeating: false, count: levels.count)
         var flatReadsClaim = false
+        // The least error of a level that read exactly 0 at or below the widest flat step when
+        // the claim is too small to move f above its rounding there (below).
+        var flatFloor = [Double](repeating: 0, count: levels.count)
         if let widest = levels.indices.first(where: { k in levels[k].value == 0 && levels[..<k].contains { $0.value != 0 } }) {
             let slope = levels[..<widest].map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             let flatStep = Double(levels[widest].step)
@@ -1550,6 +1553,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 for k in widest..<levels.count where levels[k].value == 0 { flat[k] = true }
             } else {
                 flatReadsClaim = plateauExceedsRounding(slope: slope, halfWidth: flatStep, r)
+                // Such a level says only that f's change over it is within what f's rounding can
+                // hide (ulps of the inputs too, not of f alone): that over its step is its error.
+                // With f's ulps alone they excluded a right claim: log(x₀² + 1)·x₁ in Float at
+                // x₀ = 8.2·10⁻⁴, x₁ = 65343 is a staircase (x₀² + 1 moves by ulps of 1, each a jump
+                // of 0.0078 in f) flat within 4·10⁻⁶ of x₀, and its levels' 0 ± 0.03 convicted
+                // the slope 106.5 that every step from 10⁻³ up measures.
+                // f's noise is then at least that much too: the other levels' samples round alike
+                // (its jumps jitter the coarser levels by ±0.5 there, beyond f's ulps over their steps).
+                let hidden = plateauRoundingBound(r)
+                for k in widest..<levels.count where levels[k].value == 0 { flatFloor[k] = hidden / Double(levels[k].step) }
+                noise = Swift.max(noise, hidden)
             }
         }
         // Columns: the differences Dₖ = D + a·hₖ² + b·hₖ⁴ + …, and their first extrapolation
@@ -1568,7 +1582,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in levels.indices {
             plain.value[k] = levels[k].value
             plain.power[k] = unitSteps[k] * unitSteps[k]
-            plain.rounding[k] = flat[k] ? .infinity : Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k])
+            plain.rounding[k] = flat[k] ? .infinity : Swift.max(levels[k].rounding, central.noiseGain * noise / steps[k], flatFloor[k])
         }
         columns.append(plain)
         var e = ScanColumn(count: levels.count)

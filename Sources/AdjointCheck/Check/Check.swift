@@ -132,6 +132,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
     /// the concurrent check computes that rung on child tasks and judges again.
     var defersRungs = false
+    /// A Float check's complex step of f evaluated in Double at the same point, by column, computed
+    /// the first time a claim in that column is about to be convicted (see
+    /// ``FDWarning/floatRounding``); nil inside when it is not available (f escaped the complex
+    /// scalar, or the evaluation failed).
+    var doubleComplexStep: [Int: [DifferenceEstimate]?] = [:]
     /// The first rung the judging needed and did not have, with ``defersRungs``.
     var missingRung: Int? = nil
     /// The entries, in row order, that a judging given up at ``missingRung`` had judged: the
@@ -1141,11 +1146,45 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if linearRules && !recovered { excused.append(mode) }
             }
             let remaining = wrong.filter { !excused.contains($0) }
+            if let d = floatRoundingExcuse(remaining, witness: w, tol: tol) {
+                outcomes.append(RungOutcome(witness: "complex-step in Double", value: d.value, errorEstimate: d.errorEstimate,
+                                            step: d.step, outcome: "agree", warnings: d.warnings, evaluations: d.evaluations))
+                return make(.fdInconclusive(reasons: [.floatRounding]), nil, ladder: outcomes)
+            }
             var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
                          ladder: outcomes)
             e.seededPasses = passes
             e.scalarName = "\(V.self)"
             return e
+        }
+
+        /// In a Float check, the Double complex step on which claims about to be convicted all
+        /// agree, when f's Float derivative (the witness) is off it: Float rounding inside f moved
+        /// f's derivative, and the claims may be right for f without it (``FDWarning/floatRounding``).
+        /// Not for the modes: they differentiate the Float evaluation, as the witness does, so a
+        /// gap from it is a rule's. The point converts to Double exactly; f's constants round to
+        /// Double instead of Float there, which the 64ε (Float) allowance covers.
+        func floatRoundingExcuse(_ claims: [String], witness w: DifferenceEstimate, tol: Double) -> DifferenceEstimate? {
+            guard V.self == Float.self, options.atol == nil, !claims.isEmpty,
+                  claims.allSatisfy({ $0 != "forward" && $0 != "reverse" }) else { return nil }
+            if doubleComplexStep[j] == nil {
+                // The column's own complex step (its truncation measured with a second step): the
+                // all-columns one bounds every entry by its row's rounding, too loose for an entry
+                // far below its row.
+                let xd = x.map { Double($0) }
+                let direction = xd.indices.map { $0 == j ? 1.0 : 0.0 }
+                let ((column, _, problem), diag) = Diagnostics.collect {
+                    complexStepDirectional(f, at: xd, direction: direction, outputs: value.count, step: .automatic)
+                }
+                doubleComplexStep[j] = .some(diag.escapes == 0 && adEscapes == 0 && problem == nil ? column : nil)
+            }
+            guard let column = doubleComplexStep[j] ?? nil, i < column.count else { return nil }
+            let d = column[i]
+            guard d.warnings.isEmpty, d.value.isFinite, d.errorEstimate.isFinite,
+                  Swift.abs(d.value - w.value) > tol + CheckOptions.errorEstimateSafety * d.errorEstimate else { return nil }
+            let allowance = CheckOptions.errorEstimateSafety * d.errorEstimate + adRel * Swift.max(entryScale, Swift.abs(d.value)) + subnormal
+            let agree = claims.allSatisfy { c in values.first { $0.0 == c }.map { Swift.abs($0.1 - d.value) <= allowance } ?? false }
+            return agree ? d : nil
         }
 
         /// The largest finite slope the entry is claimed to have, by the subjects and the witness:
@@ -1441,9 +1480,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard w.step > 0 else { return nil }
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
         var found: DifferenceEstimate? = nil
+        // Not so small that an imaginary part along the way leaves V's normal range: one that
+        // passes through the subnormals keeps only a few bits, and scaled up afterwards it is far
+        // off while its estimate, the final part's quantum, stays small. Each node's imaginary
+        // part is about the step times its tangent, so the step is kept at least the least
+        // normal magnitude over ε and over the smallest tangent on the tape. In Float 2⁻²⁰⁰ of
+        // any step is below the range and was taken as the least subnormal, 1.4e-45: cos(x₂)·x₂
+        // at x₂ = 8614469 read sin x₂ = 0.895 as 1 there (Im cos z = −sin x₂·h rounds to −h),
+        // gave −8614469 ± 4.5 for −7712985 (mpmath), and convicted forward and reverse mode
+        // beside a swapped claim; atan(x₂)·x₀x₁ at x₂ = −627373 (tangent of atan 2.5·10⁻¹²) was
+        // 0.1% off at a step of 10⁻³¹ with an estimate of 10⁻⁶ of that.
+        let smallestTangent = graph?.tangents(input: j).lazy.filter { $0 != 0 && $0.isFinite }.map { Swift.abs($0) }.min() ?? 1
+        let floor = Double(V.leastNormalMagnitude) / eps / Swift.min(1, smallestTangent)
+        var previous = w.step
         for shrink in [0x1p-20, 0x1p-200] {
-            let step = w.step * shrink
-            guard step > 0 else { break }
+            let step = Swift.max(w.step * shrink, floor)
+            guard step < previous else { break }
+            previous = step
             let (small, _, _) = complexStepDirectional(f, at: x, direction: v, outputs: value.count, step: .absolute(step))
             guard i < small.count, small[i].warnings.isEmpty, small[i].value.isFinite else { continue }
             if Swift.abs(small[i].value - w.value) > CheckOptions.errorEstimateSafety * (small[i].errorEstimate + w.errorEstimate) {

@@ -78,6 +78,14 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// is 10⁻¹⁵ beside ∂/∂x₁ = 1, so a claim of 2·10⁻¹⁵ is not convicted there; at x₀ = 10¹² it is.
     /// Check where the inputs have similar scales, or rescale the input.
     case rowRounding = "row-rounding"
+    /// A Float check's witness finds a claim wrong, but the claim agrees, within 64 Float ε of the
+    /// entry, with the complex step of the same f evaluated in Double at the same point, and f's
+    /// derivative in Float differs from that one beyond the witness's tolerance: Float rounding
+    /// inside f (a term absorbed, as x₀² in x₀² + 1 for |x₀| below 2.4·10⁻⁴) moves f's own
+    /// derivative, and the claim may be the derivative of f without that rounding. Not shown wrong,
+    /// and not shown right. log(x₀² + 1)·x₁ + 100x₀ at x₀ = 10⁻⁵ with ∂/∂x₁ = log1p(x₀²) = 10⁻¹⁰
+    /// claimed was convicted on the Float complex step's exact 0. Check in Double.
+    case floatRounding = "float-rounding"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

@@ -128,7 +128,7 @@ extension Builtin {
             // (x/2)·x, not x²·½: where x² overflows, a nested dual's x²·½ computes ∞·0 in its
             // tangent (the constant's), and gelu″(1e160) = 0 was reported non-finite. The same
             // bits elsewhere: halving is exact above the subnormals, where e^(−x²/2) is 1 anyway.
-            let pdf = T(0.3989422804014327) * T.exp(-(x * T(0.5)) * x)
+            let pdf = T(0.3989422804014327) * Erf.expOfMinusProduct(x * T(0.5), x)
             return (cdf + x * pdf, 0)
         }
     }
