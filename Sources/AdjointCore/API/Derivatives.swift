@@ -86,9 +86,12 @@ public final class Recording<V: ADScalar> {
             // (0·∞ of √ at 0 under a zero cotangent) stays, as it is an indeterminate form there.
             // One scan of the result, as the check made before (a second cost about 3% of
             // reverse_sweep_over_plain).
-            firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
-            if _slowPath(firstNonFinite != nil), let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) {
-                g = rerun
+            // On a dual (a Hessian's sweep) every component is read: the same 0·∞ one order up,
+            // a tangent alone NaN, made x₀² + x₁ with an unread 1/x₁ at 1e-200 (whose tangent
+            // −1/x₁² overflows) a refused Hessian, and x·√y unread beside it at y = 0 an error
+            // naming div (√'s rule 1/(2z) on a dual). For Double and Float the same one scan.
+            if _slowPath(g.contains(where: { !$0.isFiniteInEveryComponent })) {
+                if let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) { g = rerun }
                 firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
             }
         }
@@ -529,15 +532,28 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
     // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
     // enclosing collection sees it once.
-    let (hv, diagnostics) = try Diagnostics.collect({ () throws -> [V] in
+    let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], ADError?) in
         let rec = try record({ [f($0)] }, at: seeded)
         let g = try rec.pullback([Dual(constant: 1)])
-        return g.map(\.tangent)
+        let hv = g.map(\.tangent)
+        return (hv, firstNonFinite(hv) == nil ? nil : secondOrderOrigin(rec))
     }, passingOn: { $0.withoutNestedRepeats() })
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
-    return (hv, diagnostics.errors.first)
+    return (hv, diagnostics.errors.first ?? origin)
+}
+
+/// The error naming the op where a non-finite term of H·v was born, when no rule reported one:
+/// the first entry the output reaches whose value or local partial is NaN or ±∞ in any
+/// component. Where every value and first derivative is finite, that is a partial's tangent, a
+/// second derivative (pow(x, 1.5) at 0: ∂ = 1.5√x is 0, its derivative 0.75/√x is +∞), and
+/// "non-finite Hessian-vector product entry 0" named no op.
+@usableFromInline func secondOrderOrigin<V: ADScalar>(_ rec: Recording<Dual<V, V>>) -> ADError? {
+    guard let node = rec.outputs.first?.node,
+          let origin = rec.tape.firstNonFiniteComponent(reachedFrom: [node]) else { return nil }
+    return ADError.nonFinite(what: "second derivative (a term of the Hessian-vector product)",
+                             op: rec.tape.name(ofEntry: origin.node), node: origin.node)
 }
 
 /// The error for user rules that read a dual as a Double in a Hessian (see
