@@ -511,28 +511,31 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 @inlinable package func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
 ) throws -> [V] {
-    let (hv, ruleError) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
+    let (hv, ruleError, origin) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
     // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
     // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
     // thrown, since the sweep also computes the partials of ops the output does not read (√y at
-    // 0 beside x² on one tape).
+    // 0 beside x² on one tape). Else the entry names the op where its non-finite term was born.
     if firstNonFinite(hv) != nil, let e = ruleError { throw e }
-    try checkFinite(hv, what: "Hessian-vector product entry")
+    if let j = firstNonFinite(hv) {
+        throw ADError.nonFinite(what: "Hessian-vector product entry \(j)", op: origin?.op, node: origin?.node)
+    }
     return hv
 }
 
 /// ``hvp(of:at:direction:)`` without the finiteness check of H·v, for a caller that reads some
 /// entries only: a sparse Hessian's product sums a colour's entries in rows it does not read
 /// there, and that sum can overflow where no entry does. Returns the first error a rule reported
-/// in the sweep, which names a non-finite entry the caller reads.
+/// in the sweep, which names a non-finite entry the caller reads, and, when the product has a
+/// non-finite entry, the op where a non-finite term was first born (``secondOrderOrigin(_:)``).
 @inlinable package func hvpUnchecked<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
-) throws -> (product: [V], ruleError: ADError?) {
+) throws -> (product: [V], ruleError: ADError?, origin: (op: String, node: Int)?) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
     // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
     // enclosing collection sees it once.
-    let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], ADError?) in
+    let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], (op: String, node: Int)?) in
         let rec = try record({ [f($0)] }, at: seeded)
         let g = try rec.pullback([Dual(constant: 1)])
         let hv = g.map(\.tangent)
@@ -541,19 +544,19 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
-    return (hv, diagnostics.errors.first ?? origin)
+    return (hv, diagnostics.errors.first, origin)
 }
 
-/// The error naming the op where a non-finite term of H·v was born, when no rule reported one:
-/// the first entry the output reaches whose value or local partial is NaN or ±∞ in any
-/// component. Where every value and first derivative is finite, that is a partial's tangent, a
-/// second derivative (pow(x, 1.5) at 0: ∂ = 1.5√x is 0, its derivative 0.75/√x is +∞), and
-/// "non-finite Hessian-vector product entry 0" named no op.
-@usableFromInline func secondOrderOrigin<V: ADScalar>(_ rec: Recording<Dual<V, V>>) -> ADError? {
+/// The op where a non-finite term of H·v was born: the first entry the output reaches whose
+/// value or local partial is NaN or ±∞ in any component. Where every value and first
+/// derivative is finite, that is a partial's tangent, a second derivative (pow(x, 1.5) at 0:
+/// ∂ = 1.5√x is 0, its derivative 0.75/√x is +∞), and "non-finite Hessian-vector product entry
+/// 0" named no op. On a product that sums entries a caller does not read (a sparse Hessian's
+/// colour), the first such entry may belong to a sum not read.
+@usableFromInline func secondOrderOrigin<V: ADScalar>(_ rec: Recording<Dual<V, V>>) -> (op: String, node: Int)? {
     guard let node = rec.outputs.first?.node,
           let origin = rec.tape.firstNonFiniteComponent(reachedFrom: [node]) else { return nil }
-    return ADError.nonFinite(what: "second derivative (a term of the Hessian-vector product)",
-                             op: rec.tape.name(ofEntry: origin.node), node: origin.node)
+    return (rec.tape.name(ofEntry: origin.node), origin.node)
 }
 
 /// The error for user rules that read a dual as a Double in a Hessian (see
