@@ -52,4 +52,19 @@ final class HessianNonFiniteTests: XCTestCase {
             XCTAssertThrowsError(try hvp(of: f, at: x, direction: x.map { _ in 1 })) { XCTAssertEqual(self.op(of: $0), name, "\($0)") }
         }
     }
+
+    /// A second directional derivative by `jvp` over duals (forward over forward): x^1.5 at 0
+    /// came back as 0 + ∞ε with no error, the check read the dual's value only. By hand the
+    /// first derivative is 0 and the second +∞.
+    func testNestedForwardModeReportsASecondOrderInfinity() {
+        typealias D = Dual<Double, Double>
+        XCTAssertThrowsError(try jvp(of: { (z: [Dual<D, D>]) in [Dual<D, D>.pow(z[0], 1.5)] },
+                                     at: [D(0, tangent: 1)], direction: [D(1, tangent: 0)])) {
+            XCTAssertEqual(self.op(of: $0), "pow", "\($0)")
+        }
+        // Where every order is finite, the same call gives them all: d²(x^1.5)/dx² = 0.75/√x = 0.375 at 4.
+        let r = try? jvp(of: { (z: [Dual<D, D>]) in [Dual<D, D>.pow(z[0], 1.5)] }, at: [D(4, tangent: 1)], direction: [D(1, tangent: 0)])
+        XCTAssertEqual(r?.jvp.first?.tangent, 0.375)
+        XCTAssertEqual(r?.jvp.first?.value, 3)
+    }
 }
