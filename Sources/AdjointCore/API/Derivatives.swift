@@ -542,7 +542,9 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
         let rec = try record({ [f($0)] }, at: seeded)
         let g = try rec.pullback([Dual(constant: 1)])
         let hv = g.map(\.tangent)
-        return (hv, firstNonFinite(hv) == nil ? nil : secondOrderOrigin(rec))
+        // Its own collection, quiet: the scan asks the tape's partials again (a user rule's
+        // too), whose reports and escapes were counted once already in the sweep.
+        return (hv, firstNonFinite(hv) == nil ? nil : Diagnostics.collect { Diagnostics.quietly { secondOrderOrigin(rec) } }.result)
     }, passingOn: { $0.withoutNestedRepeats() })
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
