@@ -68,3 +68,18 @@ final class HessianNonFiniteTests: XCTestCase {
         XCTAssertEqual(r?.jvp.first?.value, 3)
     }
 }
+
+extension HessianNonFiniteTests {
+    /// `gradient` over duals, an H·v built by hand: x^1.5 at 0 returned 0 + ∞ε with no error, the
+    /// check read the value only. By hand f′(0) = 0, f″(0) = +∞.
+    func testGradientOverDualsReportsASecondOrderInfinity() throws {
+        typealias D = Dual<Double, Double>
+        XCTAssertThrowsError(try gradient(of: { (z: [Reverse<D>]) in Reverse<D>.pow(z[0], 1.5) }, at: [D(0, tangent: 1)])) {
+            XCTAssertEqual(self.op(of: $0), "pow", "\($0)")
+        }
+        // At 4 every order is finite: f′ = 1.5√x = 3, f″ = 0.75/√x = 0.375.
+        let g = try gradient(of: { (z: [Reverse<D>]) in Reverse<D>.pow(z[0], 1.5) }, at: [D(4, tangent: 1)])
+        XCTAssertEqual(g.map(\.value), [3])
+        XCTAssertEqual(g.map(\.tangent), [0.375])
+    }
+}

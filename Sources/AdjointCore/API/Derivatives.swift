@@ -63,7 +63,11 @@ public final class Recording<V: ADScalar> {
     }
 
     /// ``pullback(_:checked:)`` from (output, cotangent) seeds; outputs left out have cotangent 0.
-    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool) throws -> [V] {
+    /// `everyComponent`: whether the check reads every component of a derived V (a dual's tangent
+    /// is a derivative too: `gradient` over duals returned x^1.5's second derivative +∞ at 0 with
+    /// no error), or its value only, for `hvp`, which judges the tangents itself (a sparse
+    /// Hessian's product may overflow in rows it does not read).
+    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
         var g: [V]
@@ -75,7 +79,7 @@ public final class Recording<V: ADScalar> {
             let (r, diagnostics) = Diagnostics.collect { tape.pullbackToAllInputs(from: seeds) }
             if checked { try throwFirstError(diagnostics) }
             g = r
-            firstNonFinite = checked ? g.firstIndex(where: { !$0.isFiniteValue }) : nil
+            firstNonFinite = checked ? g.firstIndex(where: { everyComponent ? !$0.isFiniteInEveryComponent : !$0.isFiniteValue }) : nil
         } else {
             g = tape.pullbackToAllInputs(from: seeds)
             // An entry no seed reaches adds exactly 0, but its cotangent 0 times a value that
@@ -92,11 +96,13 @@ public final class Recording<V: ADScalar> {
             // naming div (√'s rule 1/(2z) on a dual). For Double and Float the same one scan.
             if _slowPath(g.contains(where: { !$0.isFiniteInEveryComponent })) {
                 if let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) { g = rerun }
-                firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
+                firstNonFinite = g.firstIndex(where: { everyComponent ? !$0.isFiniteInEveryComponent : !$0.isFiniteValue })
             }
         }
         if checked, let j = firstNonFinite {
+            // A non-finite tangent alone (a second derivative) is born where a component is.
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
+                ?? Diagnostics.collect { Diagnostics.quietly { tape.firstNonFiniteComponent(reachedFrom: seeds.compactMap(\.0.node)) } }.result
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
         }
@@ -540,7 +546,7 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // enclosing collection sees it once.
     let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], (op: String, node: Int)?) in
         let rec = try record({ [f($0)] }, at: seeded)
-        let g = try rec.pullback([Dual(constant: 1)])
+        let g = try rec.pullback(seeds: [(rec.outputs[0], Dual(constant: 1))], checked: true, everyComponent: false)
         let hv = g.map(\.tangent)
         // Its own collection, quiet: the scan asks the tape's partials again (a user rule's
         // too), whose reports and escapes were counted once already in the sweep.
