@@ -64,7 +64,8 @@ public struct SparseHessianResult<V: ADScalar> {
                              direction: coloring.colors.map { $0 == c ? 1 : 0 }, refusingRuleEscapes: true)
         }, keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
     }
-    let h = try recoverStarColoured(pattern, coloring, products.map(\.product), ruleErrors: products.map(\.ruleError))
+    let h = try recoverStarColoured(pattern, coloring, products.map(\.product), ruleErrors: products.map(\.ruleError),
+                                    origins: products.map(\.origin))
     var diagnostics = rec.diagnostics
     diagnostics.escapes = Swift.max(diagnostics.escapes, escapesSeen)
     return SparseHessianResult(matrix: h.matrix, pattern: h.pattern, coloring: h.coloring, diagnostics: diagnostics)
@@ -74,9 +75,10 @@ public struct SparseHessianResult<V: ADScalar> {
 ///
 /// An entry read that is not finite throws the error a rule reported in its product's sweep
 /// (`ruleErrors[c]`, pow's unbounded second derivative at (0, 1)), else a non-finite entry
-/// naming (i, j); the entries not read may be anything.
+/// naming (i, j) and the op its product found (`origins[c]`); the entries not read may be anything.
 @usableFromInline func recoverStarColoured<V: ADScalar>(
-    _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]], ruleErrors: [ADError?] = []
+    _ pattern: SparsityPattern, _ coloring: Coloring, _ products: [[V]], ruleErrors: [ADError?] = [],
+    origins: [(op: String, node: Int)?] = []
 ) throws -> SparseHessianResult<V> {
     let rows = pattern.rowColumns
     // How often each colour occurs in each row, counted once: scanning the row for every entry
@@ -93,7 +95,8 @@ public struct SparseHessianResult<V: ADScalar> {
         let v = products[c][k]
         guard v.isFiniteValue else {
             if c < ruleErrors.count, let e = ruleErrors[c] { throw e }
-            throw ADError.nonFinite(what: "Hessian entry (\(i), \(j))", op: nil, node: nil)
+            let origin = c < origins.count ? origins[c] : nil
+            throw ADError.nonFinite(what: "Hessian entry (\(i), \(j))", op: origin?.op, node: origin?.node)
         }
         return v
     }

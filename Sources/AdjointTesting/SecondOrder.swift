@@ -80,27 +80,52 @@ import RealModule
 /// products are computed here, inlined where f's type is known; the comparison is not generic.
 @inlinable func modesPart<F: ADFunction>(_ f: F, at x: [Double], hessianScale: Double) -> PointPart {
     let v = directionFor(x)
-    let products = Result {
-        (try hvp(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, direction: v, refusingRuleEscapes: false),
-         try hvpReverseOverForward(f, at: x, direction: v))
+    func forwardOverReverse(_ scale: Double) throws -> [Double] {
+        try hvp(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, direction: v.map { $0 * scale },
+                refusingRuleEscapes: false).map { $0 / scale }
     }
-    return modesComparison(products, direction: v, hessianScale: hessianScale)
+    func reverseOverForward(_ scale: Double) throws -> [Double] {
+        try hvpReverseOverForward(f, at: x, direction: v.map { $0 * scale }).map { $0 / scale }
+    }
+    let seed = rangeLossSeeds(for: Double.self)[0]
+    return modesComparison(Result { (try forwardOverReverse(1), try reverseOverForward(1)) }, direction: v, hessianScale: hessianScale,
+                           rescaled: { (try? forwardOverReverse(seed), try? reverseOverForward(seed)) })
 }
 
+/// The modes comparison of ``modesPart(_:at:hessianScale:)``. On a disagreement, `rescaled`
+/// gives both products again with v scaled by 2⁵⁰⁰ and divided back: scaling by a power of two
+/// is exact unless a tangent leaves Double's range, so where a product changes and the rescaled
+/// pair agrees, one mode lost a term to the range (x·log x at 1e200: forward-over-reverse loses
+/// log's −1/x² = −10⁻⁴⁰⁰ along v, reverse-over-forward does not) and the part says range-loss,
+/// which blames no rule and still fails the point; it said rule-wrong.
 @usableFromInline func modesComparison(_ products: Result<([Double], [Double]), Error>, direction v: [Double],
-                                       hessianScale: Double) -> PointPart {
+                                       hessianScale: Double, rescaled: () -> ([Double]?, [Double]?) = { (nil, nil) }) -> PointPart {
     let label = "H·v: forward-over-reverse vs reverse-over-forward"
     do {
         let (a, b) = try products.get()
         let vnorm = v.reduce(0) { $0 + Swift.abs($1) }
         let tol = CheckOptions.adAccuracyULPs * Double.ulpOfOne * Swift.max(hessianScale * vnorm, Double.leastNormalMagnitude)
-        var worst = (0, 0.0)
-        for k in a.indices { let d = Swift.abs(a[k] - b[k]); if !(d <= worst.1) { worst = (k, d) } }
-        let k = worst.0
+        func worst(_ a: [Double], _ b: [Double]) -> (Int, Double) {
+            var w = (0, 0.0)
+            for k in a.indices { let d = Swift.abs(a[k] - b[k]); if !(d <= w.1) { w = (k, d) } }
+            return w
+        }
+        let (k, d) = worst(a, b)
         let detail = "(H·v)[\(k)]: forward-over-reverse \(fmtNumber(a[k])), reverse-over-forward \(fmtNumber(b[k])), "
-            + "|difference| \(fmtNumber(worst.1)), tolerance 64ε·max|H|·‖v‖₁ = \(fmtNumber(tol)) (derived)"
-        if !worst.1.isFinite { return PointPart(label: label, verdict: .nonFinite, detail: detail) }
-        return PointPart(label: label, verdict: worst.1 <= tol ? .agree : .ruleWrong, detail: detail)
+            + "|difference| \(fmtNumber(d)), tolerance 64ε·max|H|·‖v‖₁ = \(fmtNumber(tol)) (derived)"
+        if !d.isFinite { return PointPart(label: label, verdict: .nonFinite, detail: detail) }
+        if d <= tol { return PointPart(label: label, verdict: .agree, detail: detail) }
+        // A mode whose product changes when rescaled, and then agrees with the other mode (as
+        // computed, or rescaled too: one of them may overflow when scaled), lost a term.
+        let (sa, sb) = rescaled()
+        let candidates: [([Double]?, [Double]?)] = [(sa, b), (a, sb), (sa, sb)]
+        for case let (p?, q?) in candidates where p.count == a.count && q.count == b.count && (p != a || q != b) && worst(p, q).1 <= tol {
+            return PointPart(label: label, verdict: .rangeLoss,
+                             detail: detail + "; with v scaled by 2^500 and divided back, forward-over-reverse gives \(fmtNumber(p[k])) "
+                                 + "and reverse-over-forward \(fmtNumber(q[k])), which agree: a tangent left Double's normal range, "
+                                 + "no rule is blamed")
+        }
+        return PointPart(label: label, verdict: .ruleWrong, detail: detail)
     } catch {
         return PointPart(label: label, verdict: .nonFinite, detail: "could not evaluate: \(error)")
     }

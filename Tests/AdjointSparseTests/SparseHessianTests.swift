@@ -182,6 +182,9 @@ extension SparseHessianOverflowTests {
         XCTAssertThrowsError(try sparseHessian(of: ThreeHalves(), at: [0.0, 1.0])) { error in
             guard case ADError.nonFinite = error else { return XCTFail("expected nonFinite, got \(error)") }
             XCTAssertTrue("\(error)".contains("(0, 0)"), "\(error)")
+            // And the op where the ∞ was born, as the dense Hessian names it (it named none).
+            guard case let ADError.nonFinite(_, op, _) = error else { return }
+            XCTAssertEqual(op, "pow")
         }
         var denseError: Error?
         XCTAssertThrowsError(try hessian(of: PowBoth(), at: [0.0, 1.0, 2.0])) { denseError = $0 }

@@ -51,6 +51,25 @@ final class RangeLossTests: XCTestCase {
         XCTAssertTrue(fine.stderr.isEmpty, fine.stderr)
     }
 
+    /// jac hessian printed ∂²(x·log x)/∂x² = 2e-200 at x = 1e200 silently, where by hand it is
+    /// 1/x = 1e-200 and `jac diff --order 2` printed 1e-200: log's partial 1/x has the tangent
+    /// −1/x² = −10⁻⁴⁰⁰ along the unit direction, which underflows before x multiplies it, and
+    /// seeding the cotangent (the only seeding tried) does not reach a tangent of the recording.
+    func testTheHessianCommandFlagsALossInTheDirectionsTangent() throws {
+        let r = try JacRunner.run(["hessian", "x*log(x)", "--at", "x=1e200", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let unreliable = try XCTUnwrap(try JacRunner.json(r.stdout)["unreliable"] as? [String: Any], r.stdout)
+        XCTAssertEqual(unreliable["hessian"] as? [[Bool]], [[true]])
+        XCTAssertEqual(unreliable["gradient"] as? [Bool], [false])
+        let seeded = try XCTUnwrap(try JacRunner.json(r.stdout)["range_loss"] as? [String: Any], r.stdout)
+        XCTAssertEqual((seeded["hessian"] as? [[Double]])?[0][0] ?? .nan, 1e-200, accuracy: 1e-14 * 1e-200)
+        XCTAssertTrue(r.stderr.contains("d2f/dxdx = 2e-200 is unreliable"), r.stderr)
+        // Where no tangent leaves the range the direction's seeding changes nothing.
+        let fine = try JacRunner.run(["hessian", "x*log(x) + sin(x*y)", "--at", "x=3,y=0.5", "--format", "json"])
+        XCTAssertNil(try JacRunner.json(fine.stdout)["unreliable"], fine.stdout)
+        XCTAssertTrue(fine.stderr.isEmpty, fine.stderr)
+    }
+
     /// `jac check "x^2/x^300" --at x=10` said "rule-wrong: reverse differ from exact-rationals
     /// (-2.98e-297)" and named the division rule at fault: the adjoint's underflow is no wrong rule.
     func testCheckSaysRangeLossAndBlamesNoRule() throws {

@@ -63,7 +63,11 @@ public final class Recording<V: ADScalar> {
     }
 
     /// ``pullback(_:checked:)`` from (output, cotangent) seeds; outputs left out have cotangent 0.
-    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool) throws -> [V] {
+    /// `everyComponent`: whether the check reads every component of a derived V (a dual's tangent
+    /// is a derivative too: `gradient` over duals returned x^1.5's second derivative +∞ at 0 with
+    /// no error), or its value only, for `hvp`, which judges the tangents itself (a sparse
+    /// Hessian's product may overflow in rows it does not read).
+    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
         var g: [V]
@@ -75,7 +79,7 @@ public final class Recording<V: ADScalar> {
             let (r, diagnostics) = Diagnostics.collect { tape.pullbackToAllInputs(from: seeds) }
             if checked { try throwFirstError(diagnostics) }
             g = r
-            firstNonFinite = checked ? g.firstIndex(where: { !$0.isFiniteValue }) : nil
+            firstNonFinite = checked ? g.firstIndex(where: { everyComponent ? !$0.isFiniteInEveryComponent : !$0.isFiniteValue }) : nil
         } else {
             g = tape.pullbackToAllInputs(from: seeds)
             // An entry no seed reaches adds exactly 0, but its cotangent 0 times a value that
@@ -86,14 +90,19 @@ public final class Recording<V: ADScalar> {
             // (0·∞ of √ at 0 under a zero cotangent) stays, as it is an indeterminate form there.
             // One scan of the result, as the check made before (a second cost about 3% of
             // reverse_sweep_over_plain).
-            firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
-            if _slowPath(firstNonFinite != nil), let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) {
-                g = rerun
-                firstNonFinite = g.firstIndex(where: { !$0.isFiniteValue })
+            // On a dual (a Hessian's sweep) every component is read: the same 0·∞ one order up,
+            // a tangent alone NaN, made x₀² + x₁ with an unread 1/x₁ at 1e-200 (whose tangent
+            // −1/x₁² overflows) a refused Hessian, and x·√y unread beside it at y = 0 an error
+            // naming div (√'s rule 1/(2z) on a dual). For Double and Float the same one scan.
+            if _slowPath(g.contains(where: { !$0.isFiniteInEveryComponent })) {
+                if let rerun = tape.pullbackToAllInputsSkippingUnreached(from: seeds) { g = rerun }
+                firstNonFinite = g.firstIndex(where: { everyComponent ? !$0.isFiniteInEveryComponent : !$0.isFiniteValue })
             }
         }
         if checked, let j = firstNonFinite {
+            // A non-finite tangent alone (a second derivative) is born where a component is.
             let origin = tape.firstNonFiniteValue() ?? tape.firstNonFinitePartial()
+                ?? Diagnostics.collect { Diagnostics.quietly { tape.firstNonFiniteComponent(reachedFrom: seeds.compactMap(\.0.node)) } }.result
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
         }
@@ -257,7 +266,10 @@ func checkFinite<V: ADScalar>(_ values: [V], what: String, origin: (Int) -> Stri
 @inlinable @inline(__always)
 func firstNonFinite<V: ADScalar>(_ values: [V]) -> Int? {
     values.withUnsafeBufferPointer { b in
-        for j in 0..<b.count where !b[j].isFiniteValue { return j }
+        // Every component: where V is itself a dual (nested forward mode, `jvp` over duals for a
+        // second directional derivative), its tangent is a derivative too, and pow(x, 1.5) at 0
+        // returned its second derivative +∞ with no error. For Double and Float the same test.
+        for j in 0..<b.count where !b[j].isFiniteInEveryComponent { return j }
         return nil
     }
 }
@@ -508,36 +520,54 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 @inlinable package func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
 ) throws -> [V] {
-    let (hv, ruleError) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
+    let (hv, ruleError, origin) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
     // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
     // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
     // thrown, since the sweep also computes the partials of ops the output does not read (√y at
-    // 0 beside x² on one tape).
+    // 0 beside x² on one tape). Else the entry names the op where its non-finite term was born.
     if firstNonFinite(hv) != nil, let e = ruleError { throw e }
-    try checkFinite(hv, what: "Hessian-vector product entry")
+    if let j = firstNonFinite(hv) {
+        throw ADError.nonFinite(what: "Hessian-vector product entry \(j)", op: origin?.op, node: origin?.node)
+    }
     return hv
 }
 
 /// ``hvp(of:at:direction:)`` without the finiteness check of H·v, for a caller that reads some
 /// entries only: a sparse Hessian's product sums a colour's entries in rows it does not read
 /// there, and that sum can overflow where no entry does. Returns the first error a rule reported
-/// in the sweep, which names a non-finite entry the caller reads.
+/// in the sweep, which names a non-finite entry the caller reads, and, when the product has a
+/// non-finite entry, the op where a non-finite term was first born (``secondOrderOrigin(_:)``).
 @inlinable package func hvpUnchecked<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
-) throws -> (product: [V], ruleError: ADError?) {
+) throws -> (product: [V], ruleError: ADError?, origin: (op: String, node: Int)?) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
     // Each kink is reported by the tape's op and again by the dual arithmetic under it; the
     // enclosing collection sees it once.
-    let (hv, diagnostics) = try Diagnostics.collect({ () throws -> [V] in
+    let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], (op: String, node: Int)?) in
         let rec = try record({ [f($0)] }, at: seeded)
-        let g = try rec.pullback([Dual(constant: 1)])
-        return g.map(\.tangent)
+        let g = try rec.pullback(seeds: [(rec.outputs[0], Dual(constant: 1))], checked: true, everyComponent: false)
+        let hv = g.map(\.tangent)
+        // Its own collection, quiet: the scan asks the tape's partials again (a user rule's
+        // too), whose reports and escapes were counted once already in the sweep.
+        return (hv, firstNonFinite(hv) == nil ? nil : Diagnostics.collect { Diagnostics.quietly { secondOrderOrigin(rec) } }.result)
     }, passingOn: { $0.withoutNestedRepeats() })
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
-    return (hv, diagnostics.errors.first)
+    return (hv, diagnostics.errors.first, origin)
+}
+
+/// The op where a non-finite term of H·v was born: the first entry the output reaches whose
+/// value or local partial is NaN or ±∞ in any component. Where every value and first
+/// derivative is finite, that is a partial's tangent, a second derivative (pow(x, 1.5) at 0:
+/// ∂ = 1.5√x is 0, its derivative 0.75/√x is +∞), and "non-finite Hessian-vector product entry
+/// 0" named no op. On a product that sums entries a caller does not read (a sparse Hessian's
+/// colour), the first such entry may belong to a sum not read.
+@usableFromInline func secondOrderOrigin<V: ADScalar>(_ rec: Recording<Dual<V, V>>) -> (op: String, node: Int)? {
+    guard let node = rec.outputs.first?.node,
+          let origin = rec.tape.firstNonFiniteComponent(reachedFrom: [node]) else { return nil }
+    return (rec.tape.name(ofEntry: origin.node), origin.node)
 }
 
 /// The error for user rules that read a dual as a Double in a Hessian (see

@@ -130,7 +130,16 @@ extension Builtin {
         /// the symbolic derivative as 4*(t1/(t1 + 1)^2) with t1 = exp(-2*x) and grew the symbolic
         /// swell of a tanh network by half.
         @inlinable static func sech2<T: ADScalar>(_ x: T) -> T {
-            let s = 1 / T.cosh(x)
+            let c = T.cosh(x)
+            // Where cosh x overflows (|x| ≳ 710), sech x is 2e^(−|x|) (the dropped e^(−2|x|) is
+            // below 10⁻³⁰⁰ of it): 0 in Double, as 1/∞ is, but with a derivative. 1/cosh x on a
+            // dual there is 1/∞ with tangent −sinh/cosh² = ∞/∞, so tanh″ at ±800, 1e8, 1e300 was a
+            // NaN and the Hessian refused a tanh layer's saturated unit (tanh″ is −0 there).
+            if T.roundsArithmetic && !c.isFiniteValue && x.isFiniteValue {
+                let s = 2 * T.exp(-Abs.primal(x, x, 0))
+                return s * s
+            }
+            let s = 1 / c
             return s * s
         }
         /// tanh′ with sech² x supplied by the caller (libm here, a vectorised kernel on the matrix

@@ -696,6 +696,21 @@ public final class Tape<V: ADScalar> {
         return nil
     }
 
+    /// The first entry that `nodes` depend on (``entriesReached(from:)``) whose value or local
+    /// partial is NaN or infinite in any component, a dual's tangent included: on a Hessian's
+    /// tape, where a non-finite second derivative was born though every value and first
+    /// derivative was finite (pow(x, 1.5) at 0, whose partial 1.5√x has the tangent 0.75/√x).
+    public func firstNonFiniteComponent(reachedFrom nodes: [Int]) -> (node: Int, op: Op)? {
+        let reached = entriesReached(from: nodes)
+        for i in 0..<count where reached[i] {
+            if !storage.pointee.values[i].isFiniteInEveryComponent { return (i, storage.pointee.ops[i]) }
+            if let p = localPartials(i), p.contains(where: { !$0.isFiniteInEveryComponent }) {
+                return (i, storage.pointee.ops[i])
+            }
+        }
+        return nil
+    }
+
     /// The first entry whose local partial is NaN or infinite (√ at 0, say): where a non-finite
     /// derivative was born although every value was finite.
     public func firstNonFinitePartial() -> (node: Int, op: Op)? {
