@@ -264,6 +264,25 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
     }
 
+    /// Seed 1234 of the sweep convicted two right claims of ∂/∂x₂ = cos(x₂)·x₀ + x₁ (by hand; mpmath
+    /// at 40 digits gives the claimed values to the last digit): the step scan's excluding run
+    /// settled at steps from 6.35 and 3.79, beyond a period of the sine, on x₁ alone, while its
+    /// finer levels (near 1) read the claim. Those two scales conflict; neither convicts. A
+    /// sign-flipped or doubled claim there is still convicted.
+    func testFinerLevelsNearerTheClaimThanTheExclusionConvictNothing() throws {
+        let s = BlackBoxSubject.gradients[0]
+        for x in [[-1.629105411052998e-05, -3052.233902234203, -627869.4103690477],
+                  [-295.2185264955202, -8625387.708203016, 243879.59871920844]] {
+            let right = try checkBlackBoxJacobian(of: s.f, at: x, claimed: s.jacobian)
+            XCTAssertEqual(right.entries[0][2].verdict, .fdInconclusive(reasons: [.witnessesConflict]), right.renderTable())
+            let j = s.jacobian(x)
+            for wrong in [-j[0][2], 2 * j[0][2]] {
+                let r = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in [[j[0][0], j[0][1], wrong]] })
+                XCTAssertEqual(r.entries[0][2].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+            }
+        }
+    }
+
     /// sin(x₂)·x₀ at x₀ = −1.6·10⁻⁵ beside x₁x₂ ≈ −1.9·10¹⁰ (f's noise about 4·10⁻⁶): the sine is
     /// below f's noise at every step, yet moves ∂/∂x₂ by 1.3·10⁻⁵. The black box cannot see it:
     /// inconclusive (noisy-evaluation), not a conviction of the claim that includes it.

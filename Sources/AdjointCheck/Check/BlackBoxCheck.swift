@@ -1264,6 +1264,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             switch scan.finding {
             case .excludesClaim:
                 let o = scan.outcome
+                // Finer steps than the exclusion's read nearer the claim: the two scales conflict.
+                if scan.finerLevelsNearerClaim {
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
+                }
                 // An agreement too coarse to resolve the claim's sign, at a step below every step
                 // the scan excluded the claim at, is not overruled where the scan's finer steps
                 // show structure the excluding ones miss: ∂/∂x₁ of x₀x₁x₂ − x₂/x₁ at
@@ -1486,7 +1490,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
-                                   finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool) {
+                                   finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool,
+                                                               finerLevelsNearerClaim: Bool) {
         measureNoiseOnce()
         let m = value.count
         var line = scanProbes[d] ?? newLine(directions[d])
@@ -1669,7 +1674,30 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 }
             }
         }
-        return (finding, outcome, structureBelow)
+        // Levels finer than an excluding run that lie nearer the claim than the run's value, in
+        // every column whose rounding alone resolves the gap: the run settled on steps too large
+        // to see a term that varies faster, which the finer levels begin to show. A smooth f's
+        // finer levels carry less truncation than the run's, within an eighth of the gap, so
+        // they stay nearer its value. sin(x₂)·x₀ beside x₁x₂ at x₂ = −627869, x₀ = −1.6·10⁻⁵
+        // (f ≈ 1.9·10⁹): the run settled at steps from 6.35, more than a period of the sine, on
+        // x₁ alone, and convicted the right cos(x₂)·x₀ + x₁, 1.6·10⁻⁵ away, which the levels
+        // near 1 read.
+        var finerLevelsNearerClaim = false
+        if finding == .excludesClaim, let s = shown {
+            // Nearer the claim, in every column whose rounding bound is below `limit`.
+            func nearerClaim(_ k: Int, limit: Double) -> Bool {
+                let resolving = columns.filter { $0.value[k].isFinite && $0.rounding[k] < limit }
+                return !resolving.isEmpty && resolving.allSatisfy { Swift.abs($0.value[k] - g) < Swift.abs($0.value[k] - s.value) }
+            }
+            let finer = levels.indices.filter { steps[$0] < s.step && !flat[$0] }
+            // One level that resolves the gap as the runs do, or two whose rounding alone cannot
+            // carry them past the midpoint (the levels near 1 of the same term at x₂ = 243880,
+            // x₀ = −295, where f ≈ −2·10¹⁶ rounds by 4 and the gap is 183, read within 34 of the
+            // claim with rounding bounds of 27 and 42).
+            finerLevelsNearerClaim = finer.contains { nearerClaim($0, limit: gap / 8) }
+                || finer.filter { nearerClaim($0, limit: gap / 2) }.count >= 2
+        }
+        return (finding, outcome, structureBelow, finerLevelsNearerClaim)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
