@@ -53,6 +53,8 @@ public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
 /// let rec = try record({ x in [x[0] * x[0] / Reverse.powi(x[0], 300) + 1e10 * x[1]] }, at: [10.0, 1.0])
 /// largestSafeReverseSeed(recording: rec, output: 0)   // 2⁹⁸²
 /// ```
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func largestSafeReverseSeed<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, output i: Int) -> V? {
     let m = recording.outputs.count
     guard i >= 0, i < m else { return nil }
@@ -89,6 +91,8 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// seededReverseRows(recording: rec, output: 0, seeds: rangeLossSeeds(for: Double.self)).map(\.seed)
 /// // [0x1p500, 0x1p1000, 0x1p982]: 2¹⁰⁰⁰ overflowed 10¹⁰'s adjoint
 /// ```
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func seededReverseRows<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, output i: Int,
                                                                   seeds: [V]) -> [(seed: V, row: [Double]?)] {
     var rows = seeds.map { (seed: $0, row: seededReverseRow(recording: recording, output: i, seed: $0)) }

@@ -66,6 +66,8 @@ extension Recording where V: BinaryFloatingPoint {
 }
 
 /// ``evaluationRoundingBound(of:at:)`` of a recording already made.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) -> [Double] {
     let eps = Double(V.ulpOfOne)
     return recording.roundingScales().map { eps * $0 }
@@ -99,6 +101,8 @@ func validate(evaluationError e: [Double]?, outputs m: Int) throws {
 }
 
 /// ``kinkRooms(of:at:)`` of a recording already made.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
 public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) -> [[Double]] {
     kinkRooms(recording: recording, graph: TapeGraph(recording))
 }
