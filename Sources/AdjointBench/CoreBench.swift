@@ -127,6 +127,63 @@ func runCoreBenchmarks() {
     emit("hand_adjoint_over_plain", hand / plain, "ratio")
     emit("native_gradient_over_plain", native / plain, "ratio")
     runTapeFloor(x, reference: reference)
+    runUserPrimitive(x, reference: reference)
+}
+
+/// sin declared as a user primitive, with the registry's own rule written out: what a user's
+/// primitive costs against the built-in it copies.
+enum UserSin: UnaryPrimitive {
+    static let name = "user_sin"
+    static func primal<T: ADScalar>(_ x: T) -> T { T.sin(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T.cos(x) }
+}
+
+/// `make bench`'s f with its sin taken from ``UserSin``.
+@inline(never)
+func benchFUserSin<T: ADScalar>(_ x: [T]) -> T {
+    var s: T = 0
+    for i in 0..<(x.count - 1) {
+        s = s + UserSin.apply(x[i]) * x[i + 1] + log(1 + x[i] * x[i])
+    }
+    return s
+}
+
+/// The same f and gradient with sin as a user primitive, over the built-in's, in one interleaved
+/// run: a user's primitive should cost about what a built-in op does in every mode.
+func runUserPrimitive(_ x: [Double], reference: [Double]) {
+    guard let g = try? gradient(of: benchFUserSin, at: x),
+          zip(g, reference).allSatisfy({ abs($0 - $1) <= 1e-12 * max(1, abs($1)) }) else {
+        print("{\"benchmark\": \"user_primitive_sanity\", \"value\": null, \"unit\": \"gradients disagree\"}")
+        return
+    }
+    let direction = (0..<x.count).map { Double($0 % 3) - 1 }
+    let t = interleavedMedianSeconds(rounds: 9, [
+        { blackHole(benchF(x)) },
+        { blackHole(benchFUserSin(x)) },
+        { blackHole(try? gradient(of: benchF, at: x)) },
+        { blackHole(try? gradient(of: benchFUserSin, at: x)) },
+        { blackHole(try? jvp(of: { [benchF($0)] }, at: x, direction: direction)) },
+        { blackHole(try? jvp(of: { [benchFUserSin($0)] }, at: x, direction: direction)) },
+    ])
+    emit("user_primitive_plain_over_builtin", t[1] / t[0], "ratio")
+    emit("user_primitive_gradient_over_builtin", t[3] / t[2], "ratio")
+    emit("user_primitive_forward_over_builtin", t[5] / t[4], "ratio")
+}
+
+func runUserPrimitiveLoop(mode: String, seconds: Double) {
+    let x = (0..<100_000).map { 0.5 + 0.001 * Double($0 % 1000) }
+    let direction = (0..<x.count).map { Double($0 % 3) - 1 }
+    let clock = ContinuousClock(), start = clock.now
+    var calls = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        switch mode {
+        case "plain": blackHole(benchFUserSin(x))
+        case "forward": blackHole(try? jvp(of: { [benchFUserSin($0)] }, at: x, direction: direction))
+        default: blackHole(try? gradient(of: benchFUserSin, at: x))
+        }
+        calls += 1
+    }
+    print("{\"calls\": \(calls), \"seconds\": \(seconds)}")
 }
 
 /// The floor under `reverse_gradient_over_plain`: the same tape design written in plain C without

@@ -31,6 +31,12 @@ if let mode = CommandLine.arguments.dropFirst().first, mode == "plain-loop" || m
 if let mode = CommandLine.arguments.dropFirst().first, mode == "sweep-loop" || mode == "floor-sweep-loop" {
     runSweepLoop(floor: mode == "floor-sweep-loop", seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10)
 }
+// Not part of `make bench`: f with its sin as a user primitive, evaluated plainly, forward or
+// reverse in a loop (`perf record -g AdjointBench user-loop plain|forward|gradient [seconds]`).
+if CommandLine.arguments.dropFirst().first == "user-loop" {
+    runUserPrimitiveLoop(mode: CommandLine.arguments.dropFirst(2).first ?? "gradient",
+                         seconds: CommandLine.arguments.dropFirst(3).first.flatMap(Double.init) ?? 10)
+}
 // Not part of `make bench`: one of `make bench-peers`' Jacobian shapes in a loop, for a profiler
 // (`perf record AdjointBench jacobian-loop 100 100 [seconds]`).
 if CommandLine.arguments.dropFirst().first == "jacobian-loop" {

@@ -230,18 +230,21 @@ public enum Diagnostics {
         c.diagnostics.escapes += 1
     }
 
-    /// Runs user primitive `name`'s rule, naming it in ``EvaluationDiagnostics/escapingRules``
-    /// when it counts an escape. Why: sin′ written as `T(cos(x.approximateDouble))` gives a right
-    /// gradient and, with no error, the Hessian of sin(x)·y at (0.7, 2) as [[0, 0.765], [0.765, 0]]
-    /// (by hand H₀₀ = −2 sin 0.7 = −1.288; a review).
-    @usableFromInline package static func rule<R>(of name: String, _ body: () -> R) -> R {
-        guard let c = current else { return body() }
-        let before = c.diagnostics.escapes
-        let r = body()
-        if c.diagnostics.escapes > before && !c.diagnostics.escapingRules.contains(name) {
+    /// Around a user primitive's rule (``customPartials(_:_:_:_:)``): the escapes counted so far,
+    /// or nil when nothing collects; ``noteRule(_:escapedSince:)`` then names the rule in
+    /// ``EvaluationDiagnostics/escapingRules`` when it counted one. Why: sin′ written as
+    /// `T(cos(x.approximateDouble))` gives a right gradient and, with no error, the Hessian of
+    /// sin(x)·y at (0.7, 2) as [[0, 0.765], [0.765, 0]] (by hand H₀₀ = −2 sin 0.7 = −1.288; a
+    /// review). Two calls rather than one taking the rule as a closure: a generic closure
+    /// returning a tuple cost a runtime metadata lookup per application of the primitive.
+    @usableFromInline static func escapeMark() -> Int? { current?.diagnostics.escapes }
+
+    /// The second half: names rule `name` when escapes were counted since `mark`.
+    @usableFromInline static func noteRule(_ name: String, escapedSince mark: Int) {
+        guard let c = current else { return }
+        if c.diagnostics.escapes > mark && !c.diagnostics.escapingRules.contains(name) {
             c.diagnostics.escapingRules.append(name)
         }
-        return r
     }
 
     /// Runs `body` (the library reading values for a report) without counting escapes.
@@ -258,14 +261,33 @@ public enum Diagnostics {
     }
 
     /// Runs a user primitive's declared domain and kink predicates and reports what they find.
+    @inlinable
     public static func check<P: ScalarPrimitive, T: ADScalar>(_ primitive: P.Type, _ x: T, _ y: T, node: Int?) {
-        let (a, b) = quietly { (x.approximateDouble, y.approximateDouble) }
-        let inputs = P.arity == 2 ? [a, b] : [a]
+        // Inlined, with the reports out of line: this runs at every application of a primitive,
+        // where an unspecialised call and an array of the inputs built for a report that rarely
+        // comes were most of a plain evaluation's overhead.
+        let (a, b) = readsWithoutEscape(T.self) ? (x.approximateDouble, y.approximateDouble)
+                                                : quietly { (x.approximateDouble, y.approximateDouble) }
         if let reason = P.domainViolation(a, b) {
-            report(.domain(op: P.name, node: node, inputs: inputs, reason: reason))
+            reportDomain(of: P.name, arity: P.arity, a, b, node: node, reason: reason)
         } else if P.kinkDistance(a, b) == 0 {
-            current?.add(kink: KinkEvent(op: .custom, name: P.name, node: node, inputs: inputs))
+            noteKink(of: P.name, arity: P.arity, a, b, node: node)
         }
+    }
+
+    /// Whether reading a `T` as a Double can never drop a derivative (Double, Float), so the
+    /// escape bookkeeping around such reads (``quietly(_:)``, ``escapeMark()``) can be skipped.
+    @inlinable @inline(__always)
+    static func readsWithoutEscape<T>(_: T.Type) -> Bool { T.self == Double.self || T.self == Float.self }
+
+    @usableFromInline @inline(never)
+    static func reportDomain(of name: String, arity: Int, _ a: Double, _ b: Double, node: Int?, reason: String) {
+        report(.domain(op: name, node: node, inputs: arity == 2 ? [a, b] : [a], reason: reason))
+    }
+
+    @usableFromInline @inline(never)
+    static func noteKink(of name: String, arity: Int, _ a: Double, _ b: Double, node: Int?) {
+        current?.add(kink: KinkEvent(op: .custom, name: name, node: node, inputs: arity == 2 ? [a, b] : [a]))
     }
 
     /// Runs a user vector primitive's declared domain and kink predicates at `x` and reports what

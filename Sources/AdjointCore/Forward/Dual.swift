@@ -162,7 +162,7 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
 
 extension Dual {
     /// A user scalar primitive: primal on the value type, tangent from the user's partials.
-    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
+    @inlinable public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Dual, _ y: Dual) -> Dual {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
         // Called directly with two different arguments, a unary primitive would drop the second's
@@ -177,9 +177,9 @@ extension Dual {
         // not quiet: one that reads its inputs as Doubles loses their inner tangents in a nested
         // derivative, or bakes a symbol's value into a symbolic one, and the reverse sweep counts
         // that read too.
-        let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
-        var (dx, dy) = Diagnostics.rule(of: P.name) { P.partials(x.value, y.value, output: z) }
-        if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
+        let z = Diagnostics.readsWithoutEscape(Value.self) ? P.primalOnValueType(x.value, y.value)
+                                                       : Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
+        let (dx, dy) = customPartials(P.self, x.value, y.value, z)
         let tx = Tangent.chainProduct(dx, x.tangent)
         let result = Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)
         if _slowPath(Instrumentation.isActive) { noteIfBornNonFinite(P.name, result, x, y) }

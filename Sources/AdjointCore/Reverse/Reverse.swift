@@ -207,8 +207,29 @@ extension Reverse {
         return tape
     }
 
+    /// The live tape of `x` and, for a primitive of two inputs, `y`, as ``commonTape(_:_:)`` finds
+    /// it, without building an array: this runs at every application of a scalar primitive.
+    @inlinable
+    static func commonTape(_ x: Reverse, _ y: Reverse?, _ what: String) -> UnsafeMutablePointer<TapeStorage<V>>? {
+        var tape: UnsafeMutablePointer<TapeStorage<V>>? = nil
+        if let t = x.tape {
+            guard x.generation == t.pointee.liveGeneration else { reportForeign(what); return nil }
+            tape = t
+        }
+        if let y, let t = y.tape {
+            guard y.generation == t.pointee.liveGeneration, tape == nil || tape == t else { reportForeign(what); return nil }
+            tape = t
+        }
+        return tape
+    }
+
+    @usableFromInline @inline(never)
+    static func reportForeign(_ what: String) {
+        Diagnostics.report(.foreignVariable("\(what) combined variables of two different tapes, or of a tape that no longer exists"))
+    }
+
     /// A user scalar primitive: one tape entry; its partials are taken from the user's rule in the sweep.
-    public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
+    @inlinable public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Reverse, _ y: Reverse) -> Reverse {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
         // Called directly with two different arguments, a unary primitive would drop the second's
@@ -219,8 +240,9 @@ extension Reverse {
         }
         // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (on a derived value
         // the primitive is applied, so every order's derivative comes from its partials).
-        let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
-        guard let t = commonTape(P.arity == 2 ? [x, y] : [x], P.name) else {
+        let z = Diagnostics.readsWithoutEscape(V.self) ? P.primalOnValueType(x.value, y.value)
+                                                       : Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
+        guard let t = commonTape(x, P.arity == 2 ? y : nil, P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)
             return Reverse(constant: z)
         }
@@ -228,7 +250,7 @@ extension Reverse {
         let b: Int32 = P.arity == 2 ? (y.tape == t ? y.index : t.pointee.pushConstant(y.value)) : -1
         let node = CustomNode(scalar: P.self, vector: nil, second: b, inputs: [], inputValues: [],
                               firstOutput: -1, outputCount: 0)
-        let i = t.pointee.pushCustom(node, a, z)
+        let i = t.pointee.pushCustom(node, a, z, rule: { customPartials(P.self, $0, $1, $2) })
         Diagnostics.check(P.self, x.value, y.value, node: Int(i))
         return i < 0 ? Reverse(constant: z) : Reverse(value: z, index: i, tape: t, generation: t.pointee.liveGeneration)
     }

@@ -45,10 +45,11 @@ public final class Tape<V: ADScalar> {
 
     deinit {
         storage.pointee.deallocate()
-        // The side table of user primitives is the header's one non-trivial field: release it
-        // here, since the next tape initialises this header over it without a deinit (LeakSanitizer
-        // found one array per tape that recorded a user primitive).
+        // The side tables of user primitives are the header's only non-trivial fields: release
+        // them here, since the next tape initialises this header over them without a deinit
+        // (LeakSanitizer found one array per tape that recorded a user primitive).
         storage.pointee.customs = []
+        storage.pointee.customRules = []
         // Every other field of the header is trivial, so it stays initialised with a dead
         // generation that no live tape has; the block goes back to the pool instead of to malloc.
         adjoint_tape_header_kill(storage, TapeStorage<V>.generationOffset)
@@ -521,25 +522,33 @@ public final class Tape<V: ADScalar> {
     /// seed reaches adds exactly 0 even where its partial is infinite (`unreached`, the sweep's).
     @usableFromInline @inline(never)
     func sweepCustom(_ i: Int, _ adj: UnsafeMutablePointer<V>, _ unreached: (Int) -> Bool) {
-        // Reads the storage itself: passing the sweep's copy kept all of it live in the loop and
-        // pushed the hot pointers out of registers (the sweep cost 12% more per entry).
-        let s = storage.pointee
-        let c = s.customs[Int(s.rhs[i])]
-        if let p = c.scalar {
-            Instrumentation.count(primitive: p.name)
-            let a = Int(s.lhs[i])
-            let b = c.second >= 0 ? Int(c.second) : a
-            let (dx, dy) = customPartials(p, s.values[a], s.values[b], s.values[i])
+        // Reads the storage itself, field by field: passing the sweep's copy kept all of it live in
+        // the loop and pushed the hot pointers out of registers (the sweep cost 12% more per
+        // entry), and a local copy of the header retained and released its side tables at every
+        // user-primitive entry.
+        let k = Int(storage.pointee.rhs[i])
+        // A scalar primitive: its rule, specialised where it was recorded.
+        if let rule = storage.pointee.customRules[k] {
+            // Through the buffer: the array's subscript copied the whole node (its vector
+            // primitive's arrays retained and released) to read one field.
+            let (second, p) = storage.pointee.customs.withUnsafeBufferPointer { ($0[k].second, $0[k].scalar) }
+            if _slowPath(Instrumentation.isActive), let p { Instrumentation.count(primitive: p.name) }
+            let values = storage.pointee.values
+            let a = Int(storage.pointee.lhs[i])
+            let b = second >= 0 ? Int(second) : a
+            let (dx, dy) = rule(values[a], values[b], values[i])
             let g = adj[i]
             adj[i] = 0
             var (px, py) = (dx * g, dy * g)
             // A user √ at 0 (partial ∞) whose result no seeded output uses: 0·∞ gave NaN, and
             // reverse mode threw where forward mode and the built-in √ give the derivative.
-            if g == 0, !(px.isFiniteInEveryComponent && (c.second < 0 || py.isFiniteInEveryComponent)), unreached(i) { (px, py) = (0, 0) }
+            if g == 0, !(px.isFiniteInEveryComponent && (second < 0 || py.isFiniteInEveryComponent)), unreached(i) { (px, py) = (0, 0) }
             adj[a] = adj[a] + px
-            if c.second >= 0 { adj[b] = adj[b] + py }
+            if second >= 0 { adj[b] = adj[b] + py }
             return
         }
+        // Otherwise a vector primitive's output (a scalar primitive's node always has its rule).
+        let c = storage.pointee.customs[k]
         guard let p = c.vector, i == Int(c.firstOutput + c.outputCount) - 1 else { return }
         Instrumentation.count(primitive: p.name)
         let first = Int(c.firstOutput)

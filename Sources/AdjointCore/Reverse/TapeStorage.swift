@@ -76,6 +76,11 @@ struct TapeStorage<V: ADScalar> {
     /// Side table of user-primitive nodes: a `.custom` entry's `rhs` indexes it. Built-in ops never
     /// touch it, so they keep their 17 bytes per entry.
     @usableFromInline var customs: [CustomNode] = []
+    /// Per entry of ``customs``, a scalar primitive's partials as a function specialised for `V`
+    /// where it was recorded (nil for a vector primitive). Why: the sweep reached the rule
+    /// through `customs`' existential, an unspecialised generic call whose runtime metadata
+    /// lookups made a user primitive's gradient several times a built-in's.
+    @usableFromInline var customRules: [((V, V, V) -> (V, V))?] = []
 
     /// Bytes one entry occupies while recorded (the reverse sweep adds one `V` per entry for adjoints).
     @usableFromInline static var bytesPerEntry: Int {
@@ -168,10 +173,13 @@ struct TapeStorage<V: ADScalar> {
     }
 
     /// Records a user-primitive node whose first argument is `a`.
-    @usableFromInline
-    mutating func pushCustom(_ node: CustomNode, _ a: Int32, _ value: V) -> Int32 {
+    @inlinable
+    mutating func pushCustom(_ node: CustomNode, _ a: Int32, _ value: V, rule: ((V, V, V) -> (V, V))? = nil) -> Int32 {
         let i = push(.custom, a, Int32(truncatingIfNeeded: customs.count), value)
-        if i >= 0 { customs.append(node) }
+        if i >= 0 {
+            customs.append(node)
+            customRules.append(rule)
+        }
         return i
     }
 
@@ -283,11 +291,24 @@ struct CustomNode {
 /// once per custom node; built-ins never come here).
 @usableFromInline
 func customPartials<V: ADScalar>(_ p: any ScalarPrimitive.Type, _ x: V, _ y: V, _ z: V) -> (V, V) {
-    func open<P: ScalarPrimitive>(_: P.Type) -> (V, V) {
-        let r = Diagnostics.rule(of: P.name) { P.partials(x, y, output: z) }
-        return Instrumentation.isActive ? RuleMutations.apply(name: P.name, r) : r
-    }
+    func open<P: ScalarPrimitive>(_: P.Type) -> (V, V) { customPartials(P.self, x, y, z) }
     return open(p)
+}
+
+/// ``customPartials(_:_:_:_:)`` for a primitive known where it is called: inlined into the
+/// recording of the user's own module, specialised for P and V, it is the rule the sweep calls
+/// (``TapeStorage/customRules``).
+@inlinable
+func customPartials<P: ScalarPrimitive, V: ADScalar>(_: P.Type, _ x: V, _ y: V, _ z: V) -> (V, V) {
+    let r: (V, V)
+    if Diagnostics.readsWithoutEscape(V.self) {
+        r = P.partials(x, y, output: z)
+    } else {
+        let mark = Diagnostics.escapeMark()
+        r = P.partials(x, y, output: z)
+        if let mark { Diagnostics.noteRule(P.name, escapedSince: mark) }
+    }
+    return _slowPath(Instrumentation.isActive) ? RuleMutations.apply(name: P.name, r) : r
 }
 
 /// The user's primal at given values (fault localisation differences a primitive alone).
