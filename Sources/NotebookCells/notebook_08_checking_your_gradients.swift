@@ -97,7 +97,22 @@ func notebook_08_checking_your_gradients() throws {
           " witness within 1e-8 of it:", abs((eulerReport.entries[1][1].witnessValue ?? .nan) - byHand) < 1e-8)
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 197)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 198)
+    /// A verdict's name, with its reasons when it is inconclusive.
+    func described(_ v: Verdict) -> String {
+        if case .fdInconclusive(let why) = v { return v.name + " (" + why.map(\.rawValue).joined(separator: ", ") + ")" }
+        return v.name
+    }
+    let logPlus: @Sendable ([Double]) -> Double = { x in Foundation.log(x[0]) + x[1] }
+    for (label, x0) in [("1e15", 1e15), ("1e12", 1e12)] {
+        let r = try checkBlackBoxGradient(of: logPlus, at: [x0, 1], claimedGradient: { x in [2 / x[0], 1] })   // 2/x0: twice 1/x0
+        let e = r.entries[0][0]
+        print("x0 = \(label): ∂f/∂x0", described(e.verdict), " claimed", e.subjects[0].value,
+              " witness", e.witness ?? "-", e.witnessValue.map { String($0) } ?? "-", " passed:", r.passed)
+    }
+#sourceLocation()
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 231)
     let newton: @Sendable ([Double]) -> Double = { p in
         var x = 1.0
         for _ in 0..<100 {
@@ -109,17 +124,14 @@ func notebook_08_checking_your_gradients() throws {
     }
     for (name, claim) in [("right (−1/5, 1/5)", [-0.2, 0.2]), ("forgot a (0, 1/5)", [0.0, 0.2])] {
         let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in claim })
-        print(name + ":", r.entries[0].map { e -> String in
-            if case .fdInconclusive(let why) = e.verdict { return "inconclusive (" + why.map(\.rawValue).joined(separator: ", ") + ")" }
-            return e.verdict.name
-        })
+        print(name + ":", r.entries[0].map { described($0.verdict) })
         for note in r.plateaus {   // its first sentence; the rest says what to do
             print("  " + note[..<(note.range(of: " f is piecewise")?.lowerBound ?? note.endIndex)])
         }
     }
 #sourceLocation()
-    print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 241)
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 272)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -139,8 +151,8 @@ func notebook_08_checking_your_gradients() throws {
     print("reverse:", try gradient(of: { x in Softsign.apply(x[0]) }, at: [1.0]),
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
 #sourceLocation()
-    print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 283)
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 314)
     struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
@@ -154,8 +166,8 @@ func notebook_08_checking_your_gradients() throws {
               "a difference of the primitive alone", String(format: "%.12f", fault.expected))
     }
 #sourceLocation()
-    print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 316)
+    print("\u{1E}cell 9")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 348)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -187,8 +199,8 @@ func notebook_08_checking_your_gradients() throws {
         print(hessianProperty.message.split(separator: "\n").filter { $0.contains("∂²f") }.prefix(1).joined())
     }
 #sourceLocation()
-    print("\u{1E}cell 9")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 371)
+    print("\u{1E}cell 10")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 403)
     enum SortPair: VectorPrimitive {
         static let name = "sort_pair"
         static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
@@ -212,7 +224,7 @@ func notebook_08_checking_your_gradients() throws {
     }
     for report in [try checkJacobian(of: Larger<SortPair>(), at: [1.0, 1.0]),
                    try checkJacobian(of: Larger<SortPairForgotTheKink>(), at: [1.0, 1.0])] {
-        print(report.verdict.name, report.entries[0].map(\.verdict.name), "fault:", report.fault?.op ?? "none")
+        print(report.verdict.name, report.entries[0].map { described($0.verdict) }, "fault:", report.fault?.op ?? "none")
     }
 #sourceLocation()
 }
