@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_02_check_and_kinks() throws {
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 170)
+#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 171)
 
 
 
