@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_02_check_and_kinks() throws {
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 170)
+#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 171)
 
 
 
@@ -21,5 +21,16 @@ func notebook_02_check_and_kinks() throws {
     }
     // The subjects against 1 + the 60-digit value of cos(10000000000000000905969664):
     print("forward and reverse within 1 ulp of mpmath:", entry.subjects.allSatisfy { abs($0.value - 1.95226974931300892630) <= 2.3e-16 })
+#sourceLocation()
+    print("\u{1E}cell 10")
+#sourceLocation(file: "notebooks-md/02-check-and-kinks.md", line: 231)
+    struct SinPlusAbs: ADFunction {
+        var inputCount: Int? { 1 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) + abs(x[0])] }
+    }
+    if let d = try checkJacobian(of: SinPlusAbs(), at: [1e25]).directional {
+        print("seed", d.seed, " direction v", d.direction, " forward J·v", d.forward, " Richardson", d.difference)
+        print("forward's rounding bound", d.forwardRounding ?? [], " agrees:", d.agrees.map(String.init) ?? "inconclusive")
+    }
 #sourceLocation()
 }

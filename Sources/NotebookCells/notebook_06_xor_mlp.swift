@@ -112,7 +112,7 @@ func notebook_06_xor_mlp() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 209)
+#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 213)
     var lossPlot = LinePlot(title: "XOR, 2-4-1 tanh network: training loss by optimizer",
                             xLabel: "step t (SGD: one step per minibatch of 2)", yLabel: "mean BCE loss L(t)", yLog: true)
     for (name, losses) in curves {
@@ -123,7 +123,7 @@ func notebook_06_xor_mlp() throws {
     try lossPlot.svg().write(toFile: "06-xor-loss.svg", atomically: true, encoding: .utf8)
 #sourceLocation()
     print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 230)
+#sourceLocation(file: "notebooks-md/06-xor-mlp.md", line: 234)
     guard let adam = trained["adam"] else { throw ADError.invalidArgument("no network was trained with Adam") }
     let cells = 40, lo = -0.5, hi = 1.5, side = (hi - lo) / Double(cells)
     var grid: [[Double]] = []

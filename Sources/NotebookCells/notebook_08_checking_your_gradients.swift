@@ -12,6 +12,12 @@ func notebook_08_checking_your_gradients() throws {
 
     let ts = [-1.0, 0.5, 2.0], ys = [0.0, 1.0, 1.0]
 
+    /// A verdict's name, with its reasons when it is inconclusive.
+    func described(_ v: Verdict) -> String {
+        if case .fdInconclusive(let why) = v { return v.name + " (" + why.map(\.rawValue).joined(separator: ", ") + ")" }
+        return v.name
+    }
+
     struct LogisticLoss: ADFunction {
         var inputCount: Int? { 2 }
         func callAsFunction<T: ADScalar>(_ w: [T]) -> [T] {
@@ -44,7 +50,7 @@ func notebook_08_checking_your_gradients() throws {
     print("correct gradient: passed =", good.passed, "over", good.trialsRun, "trials")
 #sourceLocation()
     print("\u{1E}cell 2")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 75)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 81)
     @Sendable func flippedGradient(_ w: [Double]) -> [Double] { handGradient(w).map { -$0 } }
     let bad = checkProperty(.gradient(of: LogisticLoss(), claimed: flippedGradient, inputs: .vector(2, .uniform(-3...3))),
                             options: options)
@@ -56,7 +62,31 @@ func notebook_08_checking_your_gradients() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 3")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 104)
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 114)
+    struct AbsorbedSquare: ADFunction {
+        var inputCount: Int? { 2 }
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0] * x[0] + 1) * x[1] + 100 * x[0]] }
+    }
+    /// By hand: (2·x0·x1/(1 + x0²) + 100, log1p(x0²)).
+    @Sendable func absorbedGradient(_ x: [Double]) -> [Double] {
+        [2 * x[0] * x[1] / (1 + x[0] * x[0]) + 100, Foundation.log1p(x[0] * x[0])]
+    }
+    let inFloat: [Float] = [1e-5, 0.01]
+    for (name, factor) in [("right claim", 1.0), ("doubled", 2.0)] {
+        let r = try checkGradient(of: AbsorbedSquare(), at: inFloat, claimedGradient: { x in
+            var g = absorbedGradient(x.map(Double.init))
+            g[1] *= factor
+            return g.map { Float($0) }
+        })
+        let e = r.entries[0][1]
+        print("Float, \(name): ∂f/∂x1", described(e.verdict), " claimed", e.subjects.first { $0.name == "claimed" }?.value ?? .nan,
+              " forward", e.subjects.first { $0.name == "forward" }?.value ?? .nan)
+    }
+    let inDouble = try checkGradient(of: AbsorbedSquare(), at: [1e-5, 0.01], claimedGradient: absorbedGradient)
+    print("Double, right claim: passed", inDouble.passed)
+#sourceLocation()
+    print("\u{1E}cell 4")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 154)
     let f: @Sendable ([Double]) -> Double = { x in x[0] * Foundation.exp(x[1]) }
     let rightClaim: @Sendable ([Double]) -> [Double] = { x in [Foundation.exp(x[1]), x[0] * Foundation.exp(x[1])] }
     let wrongClaim: @Sendable ([Double]) -> [Double] = { x in [Foundation.exp(x[1]), Foundation.exp(x[1])] }
@@ -68,8 +98,8 @@ func notebook_08_checking_your_gradients() throws {
         print("shrunk input:", fail.shrink.shrunk, " claim:", wrongClaim(fail.shrink.shrunk), " truth:", rightClaim(fail.shrink.shrunk))
     }
 #sourceLocation()
-    print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 145)
+    print("\u{1E}cell 5")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 195)
     /// Explicit Euler on Doubles: y ← y − h·k·y, returning y after 100 and after 50 steps.
     let euler: ([Double]) -> [Double] = { p in
         var y = p[0], y50 = 0.0
@@ -96,8 +126,18 @@ func notebook_08_checking_your_gradients() throws {
     print("∂y50/∂k by hand:", String(format: "%.10f", byHand),
           " witness within 1e-8 of it:", abs((eulerReport.entries[1][1].witnessValue ?? .nan) - byHand) < 1e-8)
 #sourceLocation()
-    print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 197)
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 248)
+    let logPlus: @Sendable ([Double]) -> Double = { x in Foundation.log(x[0]) + x[1] }
+    for (label, x0) in [("1e15", 1e15), ("1e12", 1e12)] {
+        let r = try checkBlackBoxGradient(of: logPlus, at: [x0, 1], claimedGradient: { x in [2 / x[0], 1] })   // 2/x0: twice 1/x0
+        let e = r.entries[0][0]
+        print("x0 = \(label): ∂f/∂x0", described(e.verdict), " claimed", e.subjects[0].value,
+              " witness", e.witness ?? "-", e.witnessValue.map { String($0) } ?? "-", " passed:", r.passed)
+    }
+#sourceLocation()
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 276)
     let newton: @Sendable ([Double]) -> Double = { p in
         var x = 1.0
         for _ in 0..<100 {
@@ -109,17 +149,14 @@ func notebook_08_checking_your_gradients() throws {
     }
     for (name, claim) in [("right (−1/5, 1/5)", [-0.2, 0.2]), ("forgot a (0, 1/5)", [0.0, 0.2])] {
         let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in claim })
-        print(name + ":", r.entries[0].map { e -> String in
-            if case .fdInconclusive(let why) = e.verdict { return "inconclusive (" + why.map(\.rawValue).joined(separator: ", ") + ")" }
-            return e.verdict.name
-        })
+        print(name + ":", r.entries[0].map { described($0.verdict) })
         for note in r.plateaus {   // its first sentence; the rest says what to do
             print("  " + note[..<(note.range(of: " f is piecewise")?.lowerBound ?? note.endIndex)])
         }
     }
 #sourceLocation()
-    print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 241)
+    print("\u{1E}cell 8")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 317)
     enum Softsign: UnaryPrimitive {
         static var name: String { "softsign" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -139,8 +176,8 @@ func notebook_08_checking_your_gradients() throws {
     print("reverse:", try gradient(of: { x in Softsign.apply(x[0]) }, at: [1.0]),
           " forward:", derivative(of: { x in Softsign.apply(x) }, at: 1.0))
 #sourceLocation()
-    print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 283)
+    print("\u{1E}cell 9")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 359)
     struct SoftsignOf<P: UnaryPrimitive>: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0])] }
@@ -154,8 +191,8 @@ func notebook_08_checking_your_gradients() throws {
               "a difference of the primitive alone", String(format: "%.12f", fault.expected))
     }
 #sourceLocation()
-    print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 316)
+    print("\u{1E}cell 10")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 393)
     enum SoftsignInDoubles: UnaryPrimitive {
         static var name: String { "softsign_in_doubles" }
         static func primal<T: ADScalar>(_ x: T) -> T { x / (1 + abs(x)) }
@@ -187,8 +224,8 @@ func notebook_08_checking_your_gradients() throws {
         print(hessianProperty.message.split(separator: "\n").filter { $0.contains("∂²f") }.prefix(1).joined())
     }
 #sourceLocation()
-    print("\u{1E}cell 9")
-#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 371)
+    print("\u{1E}cell 11")
+#sourceLocation(file: "notebooks-md/08-checking-your-gradients.md", line: 448)
     enum SortPair: VectorPrimitive {
         static let name = "sort_pair"
         static func primal(_ x: [Double]) -> [Double] { x[0] <= x[1] ? [x[0], x[1]] : [x[1], x[0]] }
@@ -212,7 +249,7 @@ func notebook_08_checking_your_gradients() throws {
     }
     for report in [try checkJacobian(of: Larger<SortPair>(), at: [1.0, 1.0]),
                    try checkJacobian(of: Larger<SortPairForgotTheKink>(), at: [1.0, 1.0])] {
-        print(report.verdict.name, report.entries[0].map(\.verdict.name), "fault:", report.fault?.op ?? "none")
+        print(report.verdict.name, report.entries[0].map { described($0.verdict) }, "fault:", report.fault?.op ?? "none")
     }
 #sourceLocation()
 }

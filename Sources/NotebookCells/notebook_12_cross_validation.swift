@@ -79,15 +79,27 @@ func notebook_12_cross_validation() throws {
           " the program's value is its negative:", abs(programsValue + dw2) < 1e-15)
 #sourceLocation()
     print("\u{1E}cell 5")
-#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 139)
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 141)
+    let (radius, angle) = (2.0, 0.5)
+    let claimedJacobian = [[Foundation.cos(angle), radius * Foundation.sin(angle)],   // slip: + r sin t
+                           [Foundation.sin(angle), radius * Foundation.cos(angle)]]
+    try "\(claimedJacobian)".write(toFile: "12-claimed.json", atomically: true, encoding: .utf8)
+    let graded = try jac(["check", "f(r, t) = r*cos(t); r*sin(t)", "--at", "2,0.5", "--claimed", "12-claimed.json"])
+    let gradedLines = graded.output.split(separator: "\n")
+    print("status", graded.status)
+    print(gradedLines.filter { $0.hasPrefix("verdict") || $0.hasPrefix("out ") || $0.hasPrefix("0    1") }.joined(separator: "\n"))
+    print(gradedLines.filter { $0.contains("rule-wrong, claimed") }.joined(separator: "\n"))
+#sourceLocation()
+    print("\u{1E}cell 6")
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 171)
     let sampled = try jac(["check", "--program", "python3 logistic.py --sign-error", "--inputs", "3", "--samples", "2", "--seed", "1"])
     print("status", sampled.status)
     let reportLines = sampled.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
     let shrunkAt = reportLines.firstIndex { $0.hasPrefix("shrunk (") } ?? reportLines.endIndex
     print(reportLines[shrunkAt...].prefix(2).joined(separator: "\n"))
 #sourceLocation()
-    print("\u{1E}cell 6")
-#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 156)
+    print("\u{1E}cell 7")
+#sourceLocation(file: "notebooks-md/12-cross-validation.md", line: 188)
     let atZero = rows.map { r in (0.5 - r.t) * r.b / 8 }.reduce(0, +)
     print("∂L/∂w2 at w = 0 by hand:", atZero)
     let rerunOption = reportLines[shrunkAt...].first.flatMap { line in

@@ -70,7 +70,7 @@ func notebook_13_sparse_and_checkpointing() throws {
         for _ in 0..<steps { s = rotate(s) }
         return energy(s)
     }, at: start)
-    let growth = Foundation.exp(Double(steps) * Foundation.log1p(1e-6))   // (1 + h²)^N
+    let growth = Foundation.exp(Double(steps) * Foundation.log1p(1e-6))   // (1 + h²)^N; log1p, as 1 + 10⁻⁶ would round
     let byHand = start.map { 2 * growth * $0 }
     print("checkpointed:", checkpointed.gradient, " snapshots", checkpointed.snapshots, " interval", checkpointed.interval)
     print("one tape:    ", oneTape)
