@@ -239,7 +239,9 @@ public struct CheckReport: Sendable {
             let word = d.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "inconclusive"
             var line = "random-direction JVP (seed \(d.seed)): \(word) with Richardson"
             if let bound = d.forwardRounding, d.agrees != false, d.note == nil, let worst = bound.filter(\.isFinite).max() {
-                line += " (the gap is within forward mode's own rounding, up to \(fmt(worst)): its J·v is built by cancellation)"
+                // The bound is measured off the tape; why it is large (cancellation, or an argument
+                // whose ulp is many radians, as sin at 10²⁵) is not, so the line does not say.
+                line += " (the gap is within forward mode's own rounding bound, up to \(fmt(worst)), so neither decides)"
             }
             if let note = d.note { line += " (\(note))" }
             lines.append(line)
