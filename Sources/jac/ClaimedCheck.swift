@@ -133,7 +133,13 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         if !report.passed && failures.count + unconfirmed.count + wholeCheck.count == listedBefore {
             wholeCheck.append(at + whyNoEntryFailed(report))
         }
-        tables.append((points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "") + report.renderTable())
+        // As the formula check prints it: the point by name, and a coordinate written as a
+        // number no Double holds (1/3) named with the Double every mode used (--claimed printed
+        // neither, so a claim computed at the exact 1/3 was graded at a point the user never saw).
+        var table = (points.count > 1 ? "point \(k + 1) of \(points.count)\n" : "")
+            + "every mode at \(describePoint(formula.variables, point.doubles.map(Cell.double)))\n" + report.renderTable()
+        for note in inexactCoordinates(formula, point) { table += "\nnote: " + note }
+        tables.append(table)
         // One CSV for every point: with several, a leading column says which point a row is.
         let rows = checkCSVRows(report)
         let numbered = points.count > 1 ? rows.enumerated().map { r, row in [r == 0 ? "point" : "\(k + 1)"] + row } : rows

@@ -21,6 +21,23 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("verdict: agree"), r.stdout)
     }
 
+    /// A point written as 1/3 is graded at the Double nearest it; --claimed said neither where
+    /// the check ran nor that (a notebook review): the table names the point and the Double used,
+    /// as the formula check does. J of x² + 5xy at (1/3, 2/7) is (2x + 5y, 5x) = (2.0952…, 1.6667…) by hand.
+    func testAClaimAtAPointNoDoubleHoldsSaysWhichDoubleWasUsed() throws {
+        let path = try JacRunner.temporaryFile("[[2.095238095238095, 1.6666666666666665]]", name: "thirds.json")
+        let r = try JacRunner.run(["check", "x1^2 + 5*x1*x2", "--at", "x1=1/3,x2=2/7", "--claimed", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("every mode at x1 = 0.3333333333333333, x2 = 0.2857142857142857\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("note: x1 = 1/3 is not a Double; every mode used 0.3333333333333333 "
+                                        + "(exactly 6004799503160661/18014398509481984)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("note: x2 = 2/7 is not a Double"), r.stdout)
+        // A point every Double holds gets no such note.
+        let plain = try JacRunner.run(["check", formula, "--at", point, "--claimed",
+                                       try JacRunner.temporaryFile("[[1, 2], [1, 2]]", name: "good2.json")])
+        XCTAssertFalse(plain.stdout.contains("is not a Double"), plain.stdout)
+    }
+
     func testJSONClaimWithOneWrongEntryNamesIt() throws {
         // ∂f2/∂x is 1; the file claims 3.
         let path = try JacRunner.temporaryFile("[[1, 2], [3, 2]]", name: "wrong.json")
