@@ -1,0 +1,121 @@
+import XCTest
+import Foundation
+@testable import AdjointCheck
+import AdjointCore
+
+// An adversarial review of user-registered primitives: rules wrong in realistic, subtle ways,
+// and what each checking surface says of them. Expected values are derived by hand (stated
+// beside each) or with mpmath at 30 digits, never read off the code under test.
+
+/// x³ with its rule generic: right at every order.
+private enum ReviewCube: UnaryPrimitive {
+    static let name = "review_cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
+}
+
+/// x³ with 3x² computed on Doubles: right once, its own derivative lost (a hand linearisation).
+private enum ReviewCubeInDoubles: UnaryPrimitive {
+    static let name = "review_cube_doubles"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T {
+        let a = x.approximateDouble
+        return T(3 * a * a)
+    }
+}
+
+/// d/dx of x³ at a dual point, by forward mode over the reverse tape of the inner level.
+private func innerForward<P: ScalarPrimitive>(_: P.Type, _ x: Reverse<Double>) -> Reverse<Double> {
+    P.apply(Dual<Reverse<Double>, Reverse<Double>>(x, tangent: 1)).tangent
+}
+
+final class UserPrimitiveMutationReviewTests: XCTestCase {
+    typealias D = Dual<Double, Double>
+
+    private func assertNamesEscape(_ body: () throws -> Void, _ route: String, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), route, line: line) { e in
+            guard case ADError.invalidArgument(let why) = e else { return XCTFail("\(route): \(e)", line: line) }
+            XCTAssertTrue(why.contains("review_cube_doubles"), "\(route): \(why)", line: line)
+        }
+    }
+
+    /// `hessian` refuses a rule that reads a dual as a Double; every other nested route returned
+    /// the lost second derivative as 0 with no error. For f = x₀³·x₁ at (2, 3), by hand:
+    /// ∇f = (3x₀²x₁, x₀³) = (36, 8), H·e₀ = (6x₀x₁, 3x₀²) = (36, 12), and d²(x³)/dx² = 6x = 12.
+    /// The Doubles rule gave jvp's tangent 0, gradient-at-duals H·e₀ = (0, 12) and
+    /// reverse-over-forward 0; the generic rule gives the hand values on the same routes.
+    func testNestedRoutesRefuseARuleThatReadsADualAsADouble() throws {
+        func jvpAtDuals<P: ScalarPrimitive>(_: P.Type) throws -> D {
+            try jvp(of: { (x: [Dual<D, D>]) in [P.apply(x[0])] }, at: [D(2, tangent: 1)], direction: [D(1)]).jvp[0]
+        }
+        func gradientAtDuals<P: ScalarPrimitive>(_: P.Type) throws -> [D] {
+            try gradient(of: { (x: [Reverse<D>]) in P.apply(x[0]) * x[1] }, at: [D(2, tangent: 1), D(3, tangent: 0)])
+        }
+        func reverseOverForward<P: ScalarPrimitive>(_ p: P.Type) throws -> [Double] {
+            try gradient(of: { (x: [Reverse<Double>]) in innerForward(p, x[0]) }, at: [2.0])
+        }
+        func forwardJacobianAtDuals<P: ScalarPrimitive>(_: P.Type) throws -> [[D]] {
+            try forwardJacobian(of: { (x: [Dual<D, D>]) in [P.apply(x[0])] }, at: [D(2, tangent: 1)]).jacobian
+        }
+        XCTAssertEqual(try jvpAtDuals(ReviewCube.self).tangent, 12)
+        XCTAssertEqual(try gradientAtDuals(ReviewCube.self).map(\.tangent), [36, 12])
+        XCTAssertEqual(try reverseOverForward(ReviewCube.self), [12])
+        XCTAssertEqual(try forwardJacobianAtDuals(ReviewCube.self)[0][0].tangent, 12)
+
+        assertNamesEscape({ _ = try jvpAtDuals(ReviewCubeInDoubles.self) }, "jvp at duals")
+        assertNamesEscape({ _ = try gradientAtDuals(ReviewCubeInDoubles.self) }, "gradient at duals")
+        assertNamesEscape({ _ = try reverseOverForward(ReviewCubeInDoubles.self) }, "reverse over forward")
+        assertNamesEscape({ _ = try forwardJacobianAtDuals(ReviewCubeInDoubles.self) }, "forward Jacobian at duals")
+        assertNamesEscape({ _ = try vjp(of: { (x: [Reverse<Double>]) in [innerForward(ReviewCubeInDoubles.self, x[0])] },
+                                        at: [2.0], cotangent: [1]) }, "vjp over forward")
+        assertNamesEscape({ _ = try jacobianReverse(of: { (x: [Reverse<Double>]) in [innerForward(ReviewCubeInDoubles.self, x[0])] },
+                                                    at: [2.0]) }, "reverse Jacobian over forward")
+        // First order is untouched: the rule runs on plain values there.
+        XCTAssertEqual(try gradient(of: { (x: [Reverse<Double>]) in ReviewCubeInDoubles.apply(x[0]) * x[1] }, at: [2.0, 3.0]), [36, 8])
+    }
+}
+
+/// sinc(x) = sin x / x with 1 at 0, and a derivative whose special case at 0 is wrong: the limit
+/// of (x cos x − sin x)/x² at 0 is 0 (sinc = 1 − x²/6 + …, by hand), not 1.
+private enum ReviewSincWrongAtZero: UnaryPrimitive {
+    static let name = "review_sinc_wrong_at_0"
+    static func primal<T: ADScalar>(_ x: T) -> T { x == 0 ? 1 : T.sin(x) / x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x == 0 ? 1 : (x * T.cos(x) - T.sin(x)) / (x * x) }
+}
+
+/// The same with the right special case (0 at 0).
+private enum ReviewSinc: UnaryPrimitive {
+    static let name = "review_sinc"
+    static func primal<T: ADScalar>(_ x: T) -> T { x == 0 ? 1 : T.sin(x) / x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x == 0 ? 0 : (x * T.cos(x) - T.sin(x)) / (x * x) }
+}
+
+/// x·y/(x + y) with (y/(x+y))², (x/(x+y))² except a wrong ∂/∂y when x is exactly 0 (by hand
+/// ∂/∂y at x = 0 is (0/y)² = 0; the rule says 1).
+private enum ReviewParallelWrongAtZero: ScalarPrimitive {
+    static let name = "review_parallel_wrong_at_0"
+    static let arity = 2
+    static var sampleRanges: [ClosedRange<Double>] { [-1...2, 1...3] }
+    static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { x * y / (x + y) }
+    static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) {
+        let s = x + y
+        return ((y / s) * (y / s), x == 0 ? 1 : (x / s) * (x / s))
+    }
+    static func domainViolation(_ x: Double, _ y: Double) -> String? { x + y == 0 ? "x + y = 0" : nil }
+}
+
+extension UserPrimitiveMutationReviewTests {
+    /// Random points never land on 0, where rules special-case removable singularities: validate
+    /// passed a sinc′ giving 1 at 0 (16 of 16 partials agreeing), while the check of sin(sinc(x))·y
+    /// at (0, 1.3) found rule-wrong. Now validate looks at 0 in each range that holds it.
+    func testValidateLooksAtZeroWhereRulesSpecialCase() throws {
+        let wrong = validate(ReviewSincWrongAtZero.self)
+        XCTAssertEqual(wrong.failedChecks.first, "partials", wrong.description)
+        XCTAssertTrue(wrong.description.contains("at (0.0)"), wrong.description)
+        let right = validate(ReviewSinc.self)
+        XCTAssertTrue(right.passed, right.description)
+        let two = validate(ReviewParallelWrongAtZero.self)
+        XCTAssertEqual(two.failedChecks.first, "partials", two.description)
+        XCTAssertTrue(two.description.contains("∂/∂input 1 at (0.0, "), two.description)
+    }
+}
