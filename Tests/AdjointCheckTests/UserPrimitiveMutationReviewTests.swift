@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 @testable import AdjointCheck
 import AdjointCore
+import AdjointExact
 
 // An adversarial review of user-registered primitives: rules wrong in realistic, subtle ways,
 // and what each checking surface says of them. Expected values are derived by hand (stated
@@ -118,4 +119,75 @@ extension UserPrimitiveMutationReviewTests {
         XCTAssertEqual(two.failedChecks.first, "partials", two.description)
         XCTAssertTrue(two.description.contains("∂/∂input 1 at (0.0, "), two.description)
     }
+}
+
+/// √x declared rational-closed: a root read as a Double, then a Newton step in T (only + and ÷,
+/// yet the value is a rounded root). The doc of isRationalClosed warns of exactly this.
+private enum ReviewSqrtDeclaredClosed: UnaryPrimitive {
+    static let name = "review_sqrt_declared_closed"
+    static let isRationalClosed = true
+    static var sampleRanges: [ClosedRange<Double>] { [0.5...3] }
+    static func primal<T: ADScalar>(_ x: T) -> T {
+        let r = T(Foundation.sqrt(x.approximateDouble))
+        return 0.5 * (r + x / r)
+    }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 0.5 / z }
+}
+
+/// x³ rational-closed in its primal, with 3x² read through a Double in its rule.
+private enum ReviewCubeRuleReadsDouble: UnaryPrimitive {
+    static let name = "review_cube_rule_reads_double"
+    static let isRationalClosed = true
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { let a = x.approximateDouble; return T(3 * a * a) }
+}
+
+/// A truly rational-closed primitive with a kink (|x|·x, by hand 2|x|): the library reads its
+/// inputs at the kink for the report, which is not the rule's read.
+private enum ReviewSignedSquare: UnaryPrimitive {
+    static let name = "review_signed_square"
+    static let isRationalClosed = true
+    static func primal<T: ADScalar>(_ x: T) -> T { T.abs(x) * x }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * T.abs(x) }
+}
+
+private struct TimesY<P: ScalarPrimitive>: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0]) * x[1]] }
+}
+
+extension UserPrimitiveMutationReviewTests {
+    /// Exact mode gave ∂(√x·y)/∂y at (2, 3) as 243388915243820061724967555458683/2⁵⁵…, a rational
+    /// near 3√2 presented as exact, where the exact value is irrational (√2·3, by hand): the primal
+    /// read the rational as a Double. Now every exact mode refuses it by name; a rule that reads
+    /// a Double only in its partials too; a truly closed primitive stays exact (at (−1/2, 3):
+    /// value |x|x·y = −3/4, ∂/∂x = 2|x|·y = 3, ∂/∂y = −1/4, by hand).
+    func testExactModeRefusesAPrimitiveDeclaredClosedThatReadsADouble() throws {
+        for mode in [JacobianMode.forward, .reverse] {
+            for (f, name) in [(AnyExact(TimesY<ReviewSqrtDeclaredClosed>()), "review_sqrt_declared_closed"),
+                              (AnyExact(TimesY<ReviewCubeRuleReadsDouble>()), "review_cube_rule_reads_double")] {
+                XCTAssertThrowsError(try f.jacobian(at: [2, 3], mode: mode), "\(name) \(mode)") { e in
+                    guard case ADError.unsupported(let op, _, _) = e else { return XCTFail("\(name) \(mode): \(e)") }
+                    XCTAssertTrue(op.contains(name), op)
+                }
+            }
+            let j = try exactJacobian(of: TimesY<ReviewSignedSquare>(), at: [Rational(-1) / 2, 3], mode: mode)
+            XCTAssertEqual(j.value, [Rational(-3) / 4])
+            XCTAssertEqual(j.jacobian, [[3, Rational(-1) / 4]])
+        }
+        // validate says so before exact mode is asked.
+        for v in [validate(ReviewSqrtDeclaredClosed.self), validate(ReviewCubeRuleReadsDouble.self)] {
+            XCTAssertEqual(v.check(named: "rational-closure")?.outcome, .failed, v.description)
+            XCTAssertFalse(v.passed, v.description)
+        }
+        let closed = validate(ReviewSignedSquare.self)
+        XCTAssertEqual(closed.check(named: "rational-closure")?.outcome, .passed, closed.description)
+        XCTAssertNil(validate(ReviewSinc.self).check(named: "rational-closure"))
+    }
+}
+
+/// A function under exact mode, type-erased for a table of cases.
+private struct AnyExact {
+    let jacobian: (_ at: [Rational], _ mode: JacobianMode) throws -> ExactJacobian
+    init(_ f: some ADFunction) { jacobian = { x, mode in try exactJacobian(of: f, at: x, mode: mode) } }
+    func jacobian(at x: [Rational], mode: JacobianMode) throws -> ExactJacobian { try jacobian(x, mode) }
 }

@@ -178,7 +178,7 @@ extension Dual {
         // derivative, or bakes a symbol's value into a symbolic one, and the reverse sweep counts
         // that read too.
         let z = Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
-        var (dx, dy) = Diagnostics.rule(of: P.name) { P.partials(x.value, y.value, output: z) }
+        var (dx, dy) = Diagnostics.rule(of: P.name, rationalClosed: P.isRationalClosed, on: Value.self) { P.partials(x.value, y.value, output: z) }
         if _slowPath(Instrumentation.isActive) { (dx, dy) = RuleMutations.apply(name: P.name, (dx, dy)) }
         let tx = Tangent.chainProduct(dx, x.tangent)
         let result = Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)

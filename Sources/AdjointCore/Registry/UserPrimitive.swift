@@ -143,7 +143,7 @@ extension ScalarPrimitive {
     @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
         if T.interpretsRegistryOps { return T.apply(Self.self, x, y) }
         guard T.admit(Self.self) else { return T(Double.nan) }
-        return primal(x, y)
+        return Diagnostics.userPrimal(of: name, rationalClosed: isRationalClosed, on: T.self) { primal(x, y) }
     }
 }
 

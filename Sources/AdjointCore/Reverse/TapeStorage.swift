@@ -284,7 +284,7 @@ struct CustomNode {
 @usableFromInline
 func customPartials<V: ADScalar>(_ p: any ScalarPrimitive.Type, _ x: V, _ y: V, _ z: V) -> (V, V) {
     func open<P: ScalarPrimitive>(_: P.Type) -> (V, V) {
-        let r = Diagnostics.rule(of: P.name) { P.partials(x, y, output: z) }
+        let r = Diagnostics.rule(of: P.name, rationalClosed: P.isRationalClosed, on: V.self) { P.partials(x, y, output: z) }
         return Instrumentation.isActive ? RuleMutations.apply(name: P.name, r) : r
     }
     return open(p)
