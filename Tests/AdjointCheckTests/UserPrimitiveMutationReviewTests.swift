@@ -191,3 +191,23 @@ private struct AnyExact {
     init(_ f: some ADFunction) { jacobian = { x, mode in try exactJacobian(of: f, at: x, mode: mode) } }
     func jacobian(at x: [Rational], mode: JacobianMode) throws -> ExactJacobian { try jacobian(x, mode) }
 }
+
+extension UserPrimitiveMutationReviewTests {
+    /// `derivative(of:)` cannot throw (it runs inside functions being differentiated): through the
+    /// Doubles rule its second derivative of x³ at 2 came out 0 (by hand 6x = 12) with nothing
+    /// reported. Now it is NaN, and the error naming the rule reaches the enclosing collection.
+    func testANestedDerivativeThroughARuleReadingADoubleIsNaNAndReported() {
+        func second<P: ScalarPrimitive>(_: P.Type) -> (Double, EvaluationDiagnostics) {
+            Diagnostics.collect { derivative(of: { x in derivative(of: { y in P.apply(y) }, at: x) }, at: 2.0) }
+        }
+        let (right, clean) = second(ReviewCube.self)
+        XCTAssertEqual(right, 12)
+        XCTAssertTrue(clean.errors.isEmpty, "\(clean.errors)")
+        let (lost, reported) = second(ReviewCubeInDoubles.self)
+        XCTAssertTrue(lost.isNaN, "\(lost)")
+        guard case ADError.invalidArgument(let why)? = reported.errors.first else { return XCTFail("\(reported.errors)") }
+        XCTAssertTrue(why.contains("review_cube_doubles"), why)
+        // First order is untouched.
+        XCTAssertEqual(derivative(of: { y in ReviewCubeInDoubles.apply(y) }, at: 2.0), 12)
+    }
+}

@@ -272,9 +272,19 @@ extension Recording: CustomStringConvertible {
 /// func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
+///
+/// A user rule that reads a value carrying a derivative as a Double (possible only when `x`
+/// carries one itself, a nested derivative) loses its own derivative: the result is NaN and the
+/// error naming the primitive is reported, rather than the lost term as 0 (x³ with 3x² computed
+/// on Doubles gave d/dx d/dy y³ at 2 as 0, by hand 12).
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
     Instrumentation.countEvaluation()
-    return f(Dual(x, tangent: 1)).tangent
+    let (y, diagnostics) = Diagnostics.collect { f(Dual(x, tangent: 1)) }
+    if !diagnostics.escapingRules.isEmpty {
+        Diagnostics.report(ruleEscapeError(diagnostics.escapingRules))
+        return V(Double.nan)
+    }
+    return y.tangent
 }
 
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.

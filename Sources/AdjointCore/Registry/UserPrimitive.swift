@@ -43,7 +43,9 @@ public protocol ScalarPrimitive {
     /// constants only, so exact (rational) mode computes them exactly. False by default, and exact
     /// mode then refuses the primitive by name: a primal that reads its input as a Double and
     /// takes a Newton step in T uses only rational operations, yet its value is a rounded root,
-    /// which exact mode would have reported as exact.
+    /// which exact mode would have reported as exact. Declared true on such a primal, exact mode
+    /// refuses it by name all the same (it reads a rational as a Double), and `validate` fails its
+    /// rational-closure check.
     ///
     /// ```swift
     /// enum Parallel: ScalarPrimitive {   // x·y/(x + y)
