@@ -20,8 +20,13 @@ extension Rational: ADScalar {
 
     public static var zero: Rational { 0 }
 
-    /// The value rounded to the nearest Double (for reports only).
-    public var approximateDouble: Double { doubleValue }
+    /// The value rounded to the nearest Double (for reports only). Read by the primal or partials
+    /// of a user primitive declared rational-closed, it is reported as unsupported naming the
+    /// primitive: exact mode would otherwise present the rounded value as exact.
+    public var approximateDouble: Double {
+        Diagnostics.noteInexactRead(self)
+        return doubleValue
+    }
 
     /// Finite unless NaN: a rational too large for a Double is still an exact, finite value.
     public var isFiniteValue: Bool { !isNaN }

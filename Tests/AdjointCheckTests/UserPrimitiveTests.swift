@@ -589,12 +589,28 @@ final class UserPrimitiveEscapeTests: XCTestCase {
 }
 
 /// x² read through a sawtooth of height 10⁻⁴ and period 10⁻⁹ (an iterative solve stopped at a
-/// loose tolerance): no difference of it settles, and the complex step cannot run on a Double-only
-/// primal, so nothing can judge its rule. The rule here is wrong (3x; the smooth part's slope is 2x).
+/// loose tolerance): no difference of it settles on the engine's few ulps, and the complex step
+/// cannot run on a Double-only primal; told the sawtooth's measured noise (σ ≈ 3·10⁻⁵), Richardson
+/// settles on the smooth part's slope within 0.005. The rule here is wrong (3x; the smooth part's
+/// slope is 2x).
 enum NoisySquare: BlackBoxPrimitive {
     static let name = "noisy_square"
     static var sampleRanges: [ClosedRange<Double>] { [0.5...2] }
     static func evaluate(_ x: Double, _ y: Double) -> Double { x * x + 1e-4 * (x * 1e9).truncatingRemainder(dividingBy: 1) }
+    static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) { (3 * x, 0) }
+}
+
+/// x² plus a pseudo-random term in [0, 1) hashed from x's bits, as tall as the values it rides
+/// on and smooth at no scale: no difference settles, and samples at every step spread beyond a
+/// tenth of |f|, so no noise is measured either. Nothing can judge its rule (3x; the smooth
+/// part's slope is 2x). (A sawtooth of that height is no such case: within a tooth it is
+/// smooth, and a difference told its rounding reads the tooth's slope.)
+enum UnjudgeableSquare: BlackBoxPrimitive {
+    static let name = "unjudgeable_square"
+    static var sampleRanges: [ClosedRange<Double>] { [0.5...2] }
+    static func evaluate(_ x: Double, _ y: Double) -> Double {
+        x * x + Double((x.bitPattern &* 0x9E37_79B9_7F4A_7C15) >> 11) * 0x1p-53
+    }
     static func derivatives(_ x: Double, _ y: Double, output z: Double) -> (Double, Double) { (3 * x, 0) }
 }
 
@@ -611,10 +627,15 @@ enum NoisySquares: VectorPrimitive {
 /// three ways to pass having checked nothing).
 final class ValidateDecidesOrSaysSoTests: XCTestCase {
     func testPartialsNoDifferenceCouldJudgeAreInconclusiveNotAgreeing() {
-        let v = validate(NoisySquare.self)
+        let v = validate(UnjudgeableSquare.self)
         XCTAssertEqual(v.check(named: "partials")?.outcome, .inconclusive, v.description)
         XCTAssertFalse(v.passed, v.description)
         XCTAssertTrue(v.description.contains("NOT CONFIRMED"), v.description)
+        // A sawtooth of 10⁻⁴ is measured as noise where Richardson could not settle (it was
+        // measured only after a disagreement, and this was inconclusive): the difference told it
+        // judges the rule, and 3x is convicted against the smooth slope 2x.
+        let noisy = validate(NoisySquare.self)
+        XCTAssertEqual(noisy.check(named: "partials")?.outcome, .failed, noisy.description)
         // The same rule on the smooth primal is judged, and convicted (3x against 2x).
         XCTAssertEqual(validate(SlippedSquare.self).check(named: "partials")?.outcome, .failed)
     }

@@ -588,14 +588,18 @@ public enum RuleCheck {
     /// vector primitive's noise was measured; a scalar one's primal may as well be a solve on
     /// Doubles (Kepler's equation bisected to 10⁻¹², whose right rule was convicted by a
     /// difference off by 14 times its own estimate). Measured only where the verdict would
-    /// convict: a noise within the few ulps the engine assumes leaves that verdict as it was, so
-    /// a right primal pays nothing and a rule off by 10⁻⁹ on an exact cube is still caught.
+    /// convict or could not decide: a noise within the few ulps the engine assumes leaves that
+    /// verdict as it was, so a right primal pays nothing and a rule off by 10⁻⁹ on an exact cube
+    /// is still caught.
     static func userPartialComparison(name: String, point: [Double], partial which: Int, claimed: Double, node: Int,
                                       stepLimit: Double, primal: @escaping ([Double]) -> Double,
                                       analytic: (any ADFunction)?, noise: inout PrimalNoise?) -> PartialComparison {
         let first = disagreement(name: name, point: point, partial: which, claimed: claimed, node: node,
                                  stepLimit: stepLimit, primal: primal, analytic: analytic)
-        guard case .disagree = first else { return first }
+        // Undecided too: a primal's noise can keep Richardson from settling at all (∛x bisected
+        // to 10⁻¹⁰, whose treads the steps straddle), and validate then confirmed no rule, right
+        // or 10⁻³ off, while a difference told the noise settles to 10⁻⁸.
+        if case .agree = first { return first }
         if noise == nil {
             let value = primal(point)
             let sigma = scalarPrimitiveNoise(primal, at: point, kinkDistance: stepLimit.isFinite ? 4 * stepLimit : nil).sigma.first ?? nil

@@ -1,4 +1,5 @@
 import AdjointCore
+import AdjointExact
 
 /// What ``validate(_:samples:seed:)`` found about a user primitive: one verdict per check.
 ///
@@ -73,7 +74,8 @@ func nonFiniteSampleRange(_ ranges: [ClosedRange<Double>], count: Int, declarati
 /// Checks a user scalar primitive before it is trusted.
 ///
 /// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
-/// the declared domain violations and kinks:
+/// the declared domain violations and kinks, and at 0 in place of each input whose range holds
+/// it (where a rule's special case for a removable singularity lives, and random points never land):
 /// - **primal-finite**: the primal is finite, there and at the ends (corners) of the sample
 ///   ranges that the declared domain admits, where random points never land and a domain
 ///   declared too wide shows (x·log x declared for x ≥ 0 and sampled from [0, 3] is NaN at 0);
@@ -89,7 +91,10 @@ func nonFiniteSampleRange(_ ranges: [ClosedRange<Double>], count: Int, declarati
 /// - **second-derivatives**: the Hessian of the primitive by forward-over-reverse (which
 ///   differentiates the rule itself) agrees with differences of the declared partials. A rule
 ///   that is right once and wrong when differentiated again (written in Doubles, or with a
-///   derivative term dropped) fails here. Skipped, with the reason, for a Double-only primitive.
+///   derivative term dropped) fails here. Skipped, with the reason, for a Double-only primitive;
+/// - **rational-closure**, when ``ScalarPrimitive/isRationalClosed`` is declared: exact forward
+///   mode runs the primitive at the first sample points and must report nothing (a primal that
+///   reads a rational as a Double, or calls √, fails).
 ///
 /// ```swift
 /// let report = validate(Cube.self)
@@ -130,6 +135,13 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         if declared == 0 { continue }
         points.append(p)
     }
+    let zeros = points.first.map { first in
+        zeroPoints(ranges.prefix(P.arity), besides: first).filter { p in
+            let (a, b) = (p[0], p.count > 1 ? p[1] : p[0])
+            guard P.domainViolation(a, b) == nil, (P.kinkDistance(a, b) ?? .infinity) > 0 else { return false }
+            return !points.contains(p)
+        }
+    } ?? []
     if points.isEmpty {
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "no sample range point lies inside the declared domain"))
@@ -140,7 +152,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     let evaluations = ScalarEvaluations<P>()
 
     // Primal finite.
-    let (values, primalDiag) = Diagnostics.collect { points.map { p in evaluations.primal(args(p).0, args(p).1) } }
+    var (values, primalDiag) = Diagnostics.collect { points.map { p in evaluations.primal(args(p).0, args(p).1) } }
     if let e = primalDiag.errors.first {
         result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "the primal reported: \(e)"))
         return result
@@ -167,6 +179,20 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "primal at \(show(p)) \(problem); that is an end of the sample ranges "
+                                       + "\(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")), and the declared domain "
+                                       + "(\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
+        return result
+    }
+    // The points at 0 after the ends, each judged as they are: a non-finite corner is named as one.
+    for p in zeros {
+        let (v, diagnostics) = Diagnostics.collect { evaluations.primal(args(p).0, args(p).1) }
+        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else {
+            points.append(p)
+            values.append(v)
+            continue
+        }
+        result.checks.append(.init(name: "primal-finite", outcome: .failed,
+                                   detail: "primal at \(show(p)) \(problem); 0 lies in the sample ranges "
                                        + "\(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")), and the declared domain "
                                        + "(\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
         return result
@@ -242,7 +268,40 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
                                                      evaluations: evaluations))
     result.checks.append(badKinkDistance.map { .init(name: "kinks", outcome: .failed, detail: $0) } ?? kinkDeclarationCheck(P.self, evaluations: evaluations))
     if let check = linearityCheck(P.self, points: points, evaluations: evaluations) { result.checks.append(check) }
+    if let check = rationalClosureCheck(P.self, points: points) { result.checks.append(check) }
     return result
+}
+
+/// Tests a declared ``ScalarPrimitive/isRationalClosed`` at the first few sample points: the
+/// primitive in exact forward mode (a dual of rationals along each input) must report nothing,
+/// so neither its primal nor its partials called an op outside ℚ or read a rational as a Double.
+/// Nil when closure is not declared. A √ declared closed (a root read as a Double, then a Newton
+/// step in T) passed validate, and exact mode reported its rounded root as exact.
+func rationalClosureCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]]) -> PrimitiveValidation.Check? {
+    guard P.isRationalClosed else { return nil }
+    for p in points.prefix(4) {
+        let x = p.map { Rational($0) }
+        for k in 0..<P.arity {
+            let seeded = x.indices.map { Dual<Rational, Rational>(x[$0], tangent: $0 == k ? 1 : 0) }
+            let (_, d) = Diagnostics.collect { P.arity > 1 ? P.apply(seeded[0], seeded[1]) : P.apply(seeded[0]) }
+            if let e = d.errors.first {
+                return .init(name: "rational-closure", outcome: .failed,
+                             detail: "declared isRationalClosed, but at \(p) exact forward mode along input \(k) reported: \(e)")
+            }
+        }
+    }
+    return .init(name: "rational-closure", outcome: .passed,
+                 detail: "declared isRationalClosed: exact mode ran the primal and partials at \(Swift.min(points.count, 4)) points with no rounding")
+}
+
+/// The points with 0 in place of one or more inputs whose sample range contains 0 (the rest as
+/// in `sample`), which random points never land on. 0 is where a rule special-cases a removable
+/// singularity: sinc′ with `x == 0 ? 1 : (x cos x − sin x)/x²` (the limit is 0) passed validate,
+/// and every mode then gave 1 at 0, where the check of a function using it says rule-wrong.
+func zeroPoints(_ ranges: ArraySlice<ClosedRange<Double>>, besides sample: [Double]) -> [[Double]] {
+    let choices: [[Double]] = zip(ranges, sample).map { r, v in r.contains(0) && v != 0 ? [v, 0] : [v] }
+    let all = choices.reduce([[]]) { partial, options in partial.flatMap { p in options.map { p + [$0] } } }
+    return all.filter { $0 != sample }
 }
 
 /// The corners of the box the sample ranges span (both ends of one range, four corners of two).

@@ -7,6 +7,17 @@ func throwFirstError(_ d: EvaluationDiagnostics) throws {
     if let e = d.errors.first { throw e }
 }
 
+/// Throws the error naming user primitives whose rule read a value carrying a derivative as a
+/// Double (see ``EvaluationDiagnostics/escapingRules``). First-order modes run rules on plain
+/// values, so only a nested derivative meets one, and there the rule's own derivative is lost:
+/// `hessian` refused it, while `jvp` at duals, `gradient` over a forward pass and a forward
+/// Jacobian at duals returned the lost second derivative as 0 with no error (x³ with 3x²
+/// computed on Doubles: d²/dx² at 2 came out 0, by hand 12).
+@usableFromInline
+func refuseRuleEscapes(_ d: EvaluationDiagnostics) throws {
+    if !d.escapingRules.isEmpty { throw ruleEscapeError(d.escapingRules) }
+}
+
 @usableFromInline
 func requireCount(_ what: String, _ expected: Int, _ got: Int) throws {
     if expected != got { throw ADError.dimensionMismatch(what: what, expected: expected, got: got) }
@@ -67,7 +78,10 @@ public final class Recording<V: ADScalar> {
     /// is a derivative too: `gradient` over duals returned x^1.5's second derivative +∞ at 0 with
     /// no error), or its value only, for `hvp`, which judges the tangents itself (a sparse
     /// Hessian's product may overflow in rows it does not read).
-    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true) throws -> [V] {
+    /// `refusingRuleEscapes`: whether a user rule that read a dual as a Double in the sweep throws
+    /// (see ``hvp(of:at:direction:refusingRuleEscapes:)``, which passes its own choice).
+    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true,
+                             refusingRuleEscapes: Bool = true) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
         var g: [V]
@@ -78,6 +92,13 @@ public final class Recording<V: ADScalar> {
             // so the plain sweep pays nothing for it.
             let (r, diagnostics) = Diagnostics.collect { tape.pullbackToAllInputs(from: seeds) }
             if checked { try throwFirstError(diagnostics) }
+            // On a tape of duals (forward-over-reverse built by hand: `gradient` at duals) the
+            // sweep runs each user rule on duals, and a rule that reads one as a Double drops its
+            // own derivative: x³ with 3x² computed on Doubles gave H·e₀ = [0, 12] at (2, 3) for
+            // x₀³x₁ (by hand [36, 12]) with no error, where `hessian` refused the same rule.
+            if checked && refusingRuleEscapes && !diagnostics.escapingRules.isEmpty {
+                throw ruleEscapeError(diagnostics.escapingRules)
+            }
             g = r
             firstNonFinite = checked ? g.firstIndex(where: { everyComponent ? !$0.isFiniteInEveryComponent : !$0.isFiniteValue }) : nil
         } else {
@@ -192,6 +213,7 @@ extension Recording: CustomStringConvertible {
     of f: ([Reverse<V>]) -> Reverse<V>, at x: [V]
 ) throws -> (value: V, gradient: [V]) {
     let rec = try record({ [f($0)] }, at: x)
+    try refuseRuleEscapes(rec.diagnostics)
     return (rec.value[0], try rec.pullback([1]))
 }
 
@@ -204,6 +226,7 @@ extension Recording: CustomStringConvertible {
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], cotangent: [V]
 ) throws -> (value: [V], vjp: [V]) {
     let rec = try record(f, at: x)
+    try refuseRuleEscapes(rec.diagnostics)
     return (rec.value, try rec.pullback(cotangent))
 }
 
@@ -212,6 +235,7 @@ extension Recording: CustomStringConvertible {
     of f: ([Reverse<V>]) -> [Reverse<V>], at x: [V]
 ) throws -> JacobianResult<V> {
     let rec = try record(f, at: x)
+    try refuseRuleEscapes(rec.diagnostics)
     return JacobianResult(value: rec.value, jacobian: try rec.jacobian(), mode: .reverse,
                           passes: rec.outputs.count, diagnostics: rec.diagnostics)
 }
@@ -231,6 +255,7 @@ extension Recording: CustomStringConvertible {
     let (y, diag) = Diagnostics.collect { f(seeded) }
     Instrumentation.countEvaluation()
     try throwFirstError(diag)
+    try refuseRuleEscapes(diag)
     // The error names the op where the first NaN or infinity was born, as reverse mode's does.
     let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { Instrumentation.countEvaluation(); _ = f(seeded) } }
     try checkFinite(y.map(\.value), what: "output", origin: origin)
@@ -247,9 +272,19 @@ extension Recording: CustomStringConvertible {
 /// func g<T: ADScalar>(_ x: T) -> T { x * derivative(of: { y in Dual(constant: x) + y }, at: x) }
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
+///
+/// A user rule that reads a value carrying a derivative as a Double (possible only when `x`
+/// carries one itself, a nested derivative) loses its own derivative: the result is NaN and the
+/// error naming the primitive is reported, rather than the lost term as 0 (x³ with 3x² computed
+/// on Doubles gave d/dx d/dy y³ at 2 as 0, by hand 12).
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
     Instrumentation.countEvaluation()
-    return f(Dual(x, tangent: 1)).tangent
+    let (y, diagnostics) = Diagnostics.collect { f(Dual(x, tangent: 1)) }
+    if !diagnostics.escapingRules.isEmpty {
+        Diagnostics.report(ruleEscapeError(diagnostics.escapingRules))
+        return V(Double.nan)
+    }
+    return y.tangent
 }
 
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.
@@ -396,7 +431,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
     value: [V], diagnostics: [EvaluationDiagnostics], inputs n: Int, checked: Bool,
     origin: (Int) -> String? = { _ in nil }, entry: (_ i: Int, _ j: Int) -> V
 ) throws -> JacobianResult<V> {
-    if checked { for d in diagnostics { try throwFirstError(d) } }
+    if checked { for d in diagnostics { try throwFirstError(d); try refuseRuleEscapes(d) } }
     var first = diagnostics.first ?? EvaluationDiagnostics()
     first.escapes = diagnostics.reduce(0) { $0 + $1.escapes }
     let jac = (0..<value.count).map { i in (0..<n).map { j in entry(i, j) } }
@@ -546,7 +581,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // enclosing collection sees it once.
     let ((hv, origin), diagnostics) = try Diagnostics.collect({ () throws -> ([V], (op: String, node: Int)?) in
         let rec = try record({ [f($0)] }, at: seeded)
-        let g = try rec.pullback(seeds: [(rec.outputs[0], Dual(constant: 1))], checked: true, everyComponent: false)
+        let g = try rec.pullback(seeds: [(rec.outputs[0], Dual(constant: 1))], checked: true, everyComponent: false,
+                                 refusingRuleEscapes: refusingRuleEscapes)
         let hv = g.map(\.tangent)
         // Its own collection, quiet: the scan asks the tape's partials again (a user rule's
         // too), whose reports and escapes were counted once already in the sweep.

@@ -106,6 +106,9 @@ public enum Diagnostics {
         var diagnostics = EvaluationDiagnostics()
         /// Above 0 while the library itself reads values for a report (not an escape).
         var quiet = 0
+        /// The user primitives declared rational-closed whose primal or rule is running, innermost
+        /// last, with the scalar type it runs on (see ``Diagnostics/noteInexactRead(_:)``).
+        var userCode: [(name: String, scalar: ObjectIdentifier)] = []
     }
 
     private static let key: pthread_key_t = {
@@ -230,28 +233,67 @@ public enum Diagnostics {
         c.diagnostics.escapes += 1
     }
 
-    /// Around a user primitive's rule (``customPartials(_:_:_:_:)``): the escapes counted so far,
-    /// or nil when nothing collects; ``noteRule(_:escapedSince:)`` then names the rule in
-    /// ``EvaluationDiagnostics/escapingRules`` when it counted one. Why: sin′ written as
-    /// `T(cos(x.approximateDouble))` gives a right gradient and, with no error, the Hessian of
-    /// sin(x)·y at (0.7, 2) as [[0, 0.765], [0.765, 0]] (by hand H₀₀ = −2 sin 0.7 = −1.288; a
-    /// review). Two calls rather than one taking the rule as a closure: a generic closure
+    /// Runs user primitive `name`'s rule, naming it in ``EvaluationDiagnostics/escapingRules``
+    /// when it counts an escape. Why: sin′ written as `T(cos(x.approximateDouble))` gives a right
+    /// gradient and, with no error, the Hessian of sin(x)·y at (0.7, 2) as [[0, 0.765], [0.765, 0]]
+    /// (by hand H₀₀ = −2 sin 0.7 = −1.288; a review). Not on Double and Float values, which no
+    /// read can take a derivative from (``customPartials(_:_:_:_:)``): the generic closure
     /// returning a tuple cost a runtime metadata lookup per application of the primitive.
-    @usableFromInline static func escapeMark() -> Int? { current?.diagnostics.escapes }
-
-    /// The second half: names rule `name` when escapes were counted since `mark`.
-    @usableFromInline static func noteRule(_ name: String, escapedSince mark: Int) {
-        guard let c = current else { return }
-        if c.diagnostics.escapes > mark && !c.diagnostics.escapingRules.contains(name) {
+    /// `rationalClosed`: the primitive declares ``ScalarPrimitive/isRationalClosed``, so an exact
+    /// scalar read as a Double in it is reported (see ``noteInexactRead(_:)``).
+    @usableFromInline package static func rule<R, V>(of name: String, rationalClosed: Bool = false, on _: V.Type = Double.self,
+                                                     _ body: () -> R) -> R {
+        guard let c = current else { return body() }
+        let before = c.diagnostics.escapes
+        if rationalClosed { c.userCode.append((name, ObjectIdentifier(V.self))) }
+        let r = body()
+        if rationalClosed { c.userCode.removeLast() }
+        if c.diagnostics.escapes > before && !c.diagnostics.escapingRules.contains(name) {
             c.diagnostics.escapingRules.append(name)
         }
+        return r
+    }
+
+    /// Runs user primitive `name`'s primal, naming it while it runs when it declares
+    /// ``ScalarPrimitive/isRationalClosed`` (`rationalClosed`), as ``rule(of:rationalClosed:_:)``
+    /// does for its partials: what ``noteInexactRead(_:)`` blames. Only a declared
+    /// closure is held to it: an undeclared primitive is refused by exact mode anyway, and
+    /// symbolic mode reads its constants' rationals as Doubles inside any primal (erf's).
+    @usableFromInline package static func userPrimal<R, V>(of name: String, rationalClosed: Bool, on _: V.Type,
+                                                           _ body: () -> R) -> R {
+        guard rationalClosed, let c = current else { return body() }
+        c.userCode.append((name, ObjectIdentifier(V.self)))
+        defer { c.userCode.removeLast() }
+        return body()
+    }
+
+    /// Reports, as ``ADError/unsupported(op:scalarType:node:)`` naming the primitive, that a user
+    /// primitive declared rational-closed read, in its primal or rule, an exact scalar (a rational) as a Double; an exact scalar's
+    /// `approximateDouble` calls it. Why: a primitive declared
+    /// ``ScalarPrimitive/isRationalClosed`` whose primal starts from √x read as a Double and takes
+    /// a Newton step in T uses only rational operations, and exact mode reported its rounded root,
+    /// and the derivative through it, as exact (validate passed it). Outside user code (the
+    /// library reading a value for a domain check or a report) nothing is reported.
+    ///
+    /// Only a read of the scalar the primitive runs on counts: symbolic mode's comparisons read
+    /// its constants' rationals inside a primal that runs on symbols.
+    package static func noteInexactRead<V: ADScalar>(_ scalar: V) {
+        guard let c = current, let code = c.userCode.last, code.scalar == ObjectIdentifier(V.self) else { return }
+        let name = code.name, scalarType = "\(V.self)"
+        c.add(error: .unsupported(op: "\(name) (declared rational-closed, but its primal or partials read a \(scalarType) as a "
+                                      + "Double with approximateDouble, which rounds it, so exact mode cannot be exact through it)",
+                                  scalarType: scalarType, node: nil))
     }
 
     /// Runs `body` (the library reading values for a report) without counting escapes.
     public static func quietly<R>(_ body: () -> R) -> R {
         guard let c = current else { return body() }
         c.quiet += 1
-        defer { c.quiet -= 1 }
+        // The library's own reads (a kink's inputs for its report) inside a user rule are not the
+        // rule's: a rule that calls abs at its kink would be blamed for the report's read.
+        let user = c.userCode
+        c.userCode = []
+        defer { c.quiet -= 1; c.userCode = user }
         return body()
     }
 
@@ -276,7 +318,7 @@ public enum Diagnostics {
     }
 
     /// Whether reading a `T` as a Double can never drop a derivative (Double, Float), so the
-    /// escape bookkeeping around such reads (``quietly(_:)``, ``escapeMark()``) can be skipped.
+    /// escape bookkeeping around such reads (``quietly(_:)``, ``rule(of:rationalClosed:on:_:)``) can be skipped.
     @inlinable @inline(__always)
     static func readsWithoutEscape<T>(_: T.Type) -> Bool { T.self == Double.self || T.self == Float.self }
 

@@ -43,7 +43,9 @@ public protocol ScalarPrimitive {
     /// constants only, so exact (rational) mode computes them exactly. False by default, and exact
     /// mode then refuses the primitive by name: a primal that reads its input as a Double and
     /// takes a Newton step in T uses only rational operations, yet its value is a rounded root,
-    /// which exact mode would have reported as exact.
+    /// which exact mode would have reported as exact. Declared true on such a primal, exact mode
+    /// refuses it by name all the same (it reads a rational as a Double), and `validate` fails its
+    /// rational-closure check.
     ///
     /// ```swift
     /// enum Parallel: ScalarPrimitive {   // x·y/(x + y)
@@ -143,7 +145,9 @@ extension ScalarPrimitive {
     @inlinable static func primalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
         if T.interpretsRegistryOps { return T.apply(Self.self, x, y) }
         guard T.admit(Self.self) else { return T(Double.nan) }
-        return primal(x, y)
+        // Only an exact scalar's read is held to a declared closure (Diagnostics.noteInexactRead).
+        if Diagnostics.readsWithoutEscape(T.self) { return primal(x, y) }
+        return Diagnostics.userPrimal(of: name, rationalClosed: isRationalClosed, on: T.self) { primal(x, y) }
     }
 }
 

@@ -304,9 +304,7 @@ func customPartials<P: ScalarPrimitive, V: ADScalar>(_: P.Type, _ x: V, _ y: V, 
     if Diagnostics.readsWithoutEscape(V.self) {
         r = P.partials(x, y, output: z)
     } else {
-        let mark = Diagnostics.escapeMark()
-        r = P.partials(x, y, output: z)
-        if let mark { Diagnostics.noteRule(P.name, escapedSince: mark) }
+        r = Diagnostics.rule(of: P.name, rationalClosed: P.isRationalClosed, on: V.self) { P.partials(x, y, output: z) }
     }
     return _slowPath(Instrumentation.isActive) ? RuleMutations.apply(name: P.name, r) : r
 }

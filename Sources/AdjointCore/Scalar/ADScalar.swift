@@ -147,7 +147,8 @@ extension ADScalar {
     @inlinable public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Self, _ y: Self) -> Self {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity(), admit(P.self) else { return Self(Double.nan) }
-        return Diagnostics.readsWithoutEscape(Self.self) ? P.primal(x, y) : Diagnostics.quietly { P.primal(x, y) }
+        return Diagnostics.readsWithoutEscape(Self.self) ? P.primal(x, y)
+            : Diagnostics.quietly { Diagnostics.userPrimal(of: P.name, rationalClosed: P.isRationalClosed, on: Self.self) { P.primal(x, y) } }
     }
 
     public static func admit<P: ScalarPrimitive>(_ primitive: P.Type) -> Bool { true }
