@@ -120,8 +120,7 @@ struct TapeStorage<V: ADScalar> {
     /// Memory for `count` adjoints, reused across sweeps of this tape and across tapes.
     @usableFromInline mutating func adjointBuffer() -> UnsafeMutablePointer<V> {
         if adjointScratch == nil {
-            adjointScratch = .allocate(byteCount: allocated * Swift.max(MemoryLayout<V>.stride, 1),
-                                       alignment: TapeBufferPool.valueAlignment)
+            adjointScratch = TapeBufferPool.allocate(byteCount: allocated * Swift.max(MemoryLayout<V>.stride, 1), column: .adjoints)
             adjointsZeroed = false
         }
         return adjointScratch.unsafelyUnwrapped.bindMemory(to: V.self, capacity: allocated)
@@ -250,8 +249,10 @@ struct TapeStorage<V: ADScalar> {
         newLhs.update(from: lhs, count: count)
         newRhs.update(from: rhs, count: count)
         newValues.moveInitialize(from: values, count: count)
-        ops.deallocate(); lhs.deallocate(); rhs.deallocate(); values.deallocate(); partials.deallocate()
-        adjointScratch?.deallocate()
+        ops.deallocate(); lhs.deallocate(); rhs.deallocate()
+        TapeBufferPool.deallocate(UnsafeMutableRawPointer(values), column: .values)
+        TapeBufferPool.deallocate(UnsafeMutableRawPointer(partials), column: .partials)
+        if let a = adjointScratch { TapeBufferPool.deallocate(a, column: .adjoints) }
         adjointScratch = b.adjoints
         adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
         ops = newOps; lhs = newLhs; rhs = newRhs; values = newValues; partials = newPartials
