@@ -100,21 +100,31 @@ struct TapeStorage<V: ADScalar> {
         partials = b.partials.bindMemory(to: V.self, capacity: b.capacity)
         adjointScratch = b.adjoints
         adjointsZeroed = b.adjointsZeroed && Self.hasZeroBitPattern
+        customs = b.customs
+        customRules = b.customRules as? [((V, V, V) -> (V, V))?] ?? []
         count = 0
         self.limit = clampedLimit
         allocated = b.capacity
         self.capacity = Swift.min(b.capacity, self.limit)
     }
 
-    /// Deinitializes the values and hands the memory back to this thread's pool.
-    func deallocate() {
+    /// Deinitializes the values and hands the memory back to this thread's pool, side tables
+    /// included (emptied, their capacity kept; the header's own are left empty).
+    mutating func deallocate() {
         values.deinitialize(count: count)
         partials.deinitialize(count: partialCount)
+        var spareCustoms: [CustomNode] = []
+        var spareRules: [((V, V, V) -> (V, V))?] = []
+        swap(&spareCustoms, &customs)
+        swap(&spareRules, &customRules)
+        spareCustoms.removeAll(keepingCapacity: true)
+        spareRules.removeAll(keepingCapacity: true)
         TapeBufferPool.give(.init(ops: UnsafeMutableRawPointer(ops), lhs: UnsafeMutableRawPointer(lhs),
                                   rhs: UnsafeMutableRawPointer(rhs), values: UnsafeMutableRawPointer(values),
                                   partials: UnsafeMutableRawPointer(partials),
                                   adjoints: adjointScratch, adjointsZeroed: adjointsZeroed && Self.hasZeroBitPattern,
-                                  capacity: allocated, valueStride: MemoryLayout<V>.stride))
+                                  capacity: allocated, valueStride: MemoryLayout<V>.stride,
+                                  customs: spareCustoms, customRules: spareRules.capacity > 0 ? spareRules : nil))
     }
 
     /// Memory for `count` adjoints, reused across sweeps of this tape and across tapes.
