@@ -248,8 +248,7 @@ extension Reverse {
         }
         let a = x.tape == t ? x.index : t.pointee.pushConstant(x.value)
         let b: Int32 = P.arity == 2 ? (y.tape == t ? y.index : t.pointee.pushConstant(y.value)) : -1
-        let node = CustomNode(scalar: P.self, vector: nil, second: b, inputs: [], inputValues: [],
-                              firstOutput: -1, outputCount: 0)
+        let node = CustomNode(scalar: P.self, vector: nil, second: b, firstOutput: -1, outputCount: 0)
         let i = t.pointee.pushCustom(node, a, z, rule: { customPartials(P.self, $0, $1, $2) })
         Diagnostics.check(P.self, x.value, y.value, node: Int(i))
         return i < 0 ? Reverse(constant: z) : Reverse(value: z, index: i, tape: t, generation: t.pointee.liveGeneration)
@@ -298,7 +297,8 @@ extension Reverse {
                 return y.map { _ in Reverse(constant: V(Double.nan)) }
             }
         }
-        let node = CustomNode(scalar: nil, vector: P.self, second: -1, inputs: inputs, inputValues: xv,
+        t.pointee.vectorCalls.append(VectorCallArguments(inputs: inputs, inputValues: xv))
+        let node = CustomNode(scalar: nil, vector: P.self, second: -1, vectorCall: Int32(t.pointee.vectorCalls.count - 1),
                               firstOutput: first, outputCount: Int32(y.count))
         var out: [Reverse] = []
         out.reserveCapacity(y.count)

@@ -50,6 +50,7 @@ public final class Tape<V: ADScalar> {
         // (LeakSanitizer found one array per tape that recorded a user primitive).
         storage.pointee.customs = []
         storage.pointee.customRules = []
+        storage.pointee.vectorCalls = []
         // Every other field of the header is trivial, so it stays initialised with a dead
         // generation that no live tape has; the block goes back to the pool instead of to malloc.
         adjoint_tape_header_kill(storage, TapeStorage<V>.generationOffset)
@@ -114,7 +115,7 @@ public final class Tape<V: ADScalar> {
         let name = op.info.name
         if op == .custom {
             let c = s.customs[b]
-            let inputs = c.scalar != nil ? (c.second >= 0 ? [a, Int(c.second)] : [a]) : c.inputs.map { Int($0) }
+            let inputs = c.scalar != nil ? (c.second >= 0 ? [a, Int(c.second)] : [a]) : s.vectorCalls[Int(c.vectorCall)].inputs.map { Int($0) }
             return TapeEntry(op: op, name: c.name, inputs: inputs, attribute: 0, value: s.values[i])
         }
         switch op.arity {
@@ -356,7 +357,7 @@ public final class Tape<V: ADScalar> {
             var arguments: [Int32] = []
             if op == .custom {
                 let c = s.customs[Int(s.rhs[k])]
-                arguments = c.scalar != nil ? [s.lhs[k], c.second] : c.inputs
+                arguments = c.scalar != nil ? [s.lhs[k], c.second] : s.vectorCalls[Int(c.vectorCall)].inputs
             } else if op.arity == 1 {
                 arguments = [s.lhs[k]]
             } else if op == .mul && TapeStorage<V>.hasZeroBitPattern {
@@ -529,10 +530,9 @@ public final class Tape<V: ADScalar> {
         let k = Int(storage.pointee.rhs[i])
         // A scalar primitive: its rule, specialised where it was recorded.
         if let rule = storage.pointee.customRules[k] {
-            // Through the buffer: the array's subscript copied the whole node (its vector
-            // primitive's arrays retained and released) to read one field.
-            let (second, p) = storage.pointee.customs.withUnsafeBufferPointer { ($0[k].second, $0[k].scalar) }
-            if _slowPath(Instrumentation.isActive), let p { Instrumentation.count(primitive: p.name) }
+            let node = storage.pointee.customs[k]
+            let second = node.second
+            if _slowPath(Instrumentation.isActive), let p = node.scalar { Instrumentation.count(primitive: p.name) }
             let values = storage.pointee.values
             let a = Int(storage.pointee.lhs[i])
             let b = second >= 0 ? Int(second) : a
@@ -562,15 +562,16 @@ public final class Tape<V: ADScalar> {
         // around sweeps of tapes with user primitives and throws the report) and gives every input
         // a NaN adjoint: a caller that does not collect still gets no plausible wrong number (the
         // VJP's entries, ignored one by one, used to give a wrong gradient and no error).
-        let result = p.vjp(at: c.inputValues, cotangent: u)
-        guard let g = result, g.count == c.inputs.count else {
-            Tape.reportBadVJP(p.name, length: result?.count, inputs: c.inputs.count)
-            for node in c.inputs { adj[Int(node)] = adj[Int(node)] + V(Double.nan) }
+        let call = storage.pointee.vectorCalls[Int(c.vectorCall)]
+        let result = p.vjp(at: call.inputValues, cotangent: u)
+        guard let g = result, g.count == call.inputs.count else {
+            Tape.reportBadVJP(p.name, length: result?.count, inputs: call.inputs.count)
+            for node in call.inputs { adj[Int(node)] = adj[Int(node)] + V(Double.nan) }
             return
         }
         // The same rule for a VJP at a zero cotangent that no seed reaches (its outputs unused).
         if g.contains(where: { !$0.isFinite }), u.allSatisfy({ $0 == 0 }), (first...i).allSatisfy(unreached) { return }
-        for (k, node) in c.inputs.enumerated() {
+        for (k, node) in call.inputs.enumerated() {
             adj[Int(node)] = adj[Int(node)] + V(g[k])
         }
     }
@@ -628,7 +629,8 @@ public final class Tape<V: ADScalar> {
         let c = storage.pointee.customs[Int(storage.pointee.rhs[i])]
         guard let p = c.vector else { return nil }
         let first = Int(c.firstOutput)
-        return (p, c.inputs.map { Int($0) }, c.inputValues, first..<(first + Int(c.outputCount)))
+        let call = storage.pointee.vectorCalls[Int(c.vectorCall)]
+        return (p, call.inputs.map { Int($0) }, call.inputValues, first..<(first + Int(c.outputCount)))
     }
 
     /// Entry `i`'s primal evaluated at other argument values (for differencing one primitive alone);

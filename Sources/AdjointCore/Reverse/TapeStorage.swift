@@ -81,6 +81,8 @@ struct TapeStorage<V: ADScalar> {
     /// through `customs`' existential, an unspecialised generic call whose runtime metadata
     /// lookups made a user primitive's gradient several times a built-in's.
     @usableFromInline var customRules: [((V, V, V) -> (V, V))?] = []
+    /// The argument arrays of the vector primitive calls ``customs`` refers to.
+    @usableFromInline var vectorCalls: [VectorCallArguments] = []
 
     /// Bytes one entry occupies while recorded (the reverse sweep adds one `V` per entry for adjoints).
     @usableFromInline static var bytesPerEntry: Int {
@@ -273,7 +275,10 @@ struct TapeStorage<V: ADScalar> {
 }
 
 /// A user primitive's node on a tape: which primitive, and the arguments that do not fit the
-/// entry's two index columns.
+/// entry's two index columns. Trivially copyable: a vector primitive's argument arrays live in
+/// ``TapeStorage/vectorCalls``, so recording and sweeping a scalar primitive copy no references
+/// (the node's arrays were retained and released at every call: a quarter of a gradient through
+/// 10⁵ calls).
 @usableFromInline
 struct CustomNode {
     /// The scalar primitive (nil for a vector primitive's output).
@@ -282,9 +287,8 @@ struct CustomNode {
     @usableFromInline let vector: (any VectorPrimitive.Type)?
     /// A scalar primitive's second argument node, or −1.
     @usableFromInline let second: Int32
-    /// A vector primitive's argument nodes and their values.
-    @usableFromInline let inputs: [Int32]
-    @usableFromInline let inputValues: [Double]
+    /// A vector primitive's entry of ``TapeStorage/vectorCalls``, or −1.
+    @usableFromInline let vectorCall: Int32
     /// A vector primitive's outputs are the consecutive entries first ..< first + outputCount.
     @usableFromInline let firstOutput: Int32
     @usableFromInline let outputCount: Int32
@@ -292,10 +296,17 @@ struct CustomNode {
     @usableFromInline var name: String { scalar?.name ?? vector?.name ?? "custom" }
 
     @usableFromInline init(scalar: (any ScalarPrimitive.Type)?, vector: (any VectorPrimitive.Type)?, second: Int32,
-                           inputs: [Int32], inputValues: [Double], firstOutput: Int32, outputCount: Int32) {
-        self.scalar = scalar; self.vector = vector; self.second = second; self.inputs = inputs
-        self.inputValues = inputValues; self.firstOutput = firstOutput; self.outputCount = outputCount
+                           vectorCall: Int32 = -1, firstOutput: Int32, outputCount: Int32) {
+        self.scalar = scalar; self.vector = vector; self.second = second; self.vectorCall = vectorCall
+        self.firstOutput = firstOutput; self.outputCount = outputCount
     }
+}
+
+/// A vector primitive call's argument nodes and their values (see ``CustomNode/vectorCall``).
+@usableFromInline
+struct VectorCallArguments {
+    @usableFromInline let inputs: [Int32]
+    @usableFromInline let inputValues: [Double]
 }
 
 /// The user's partials at recorded values, with a planted mutation applied (opens the existential
