@@ -164,7 +164,6 @@ final class ReviewDiffTests: XCTestCase {
         // Plain and forward: one application; reverse: recorded and swept.
         XCTAssertEqual(Array(user.prefix(3)), [1, 1, 2])
         XCTAssertEqual(Array(user[1...]), Array(builtIn[1...]), "forward, reverse and Reverse over Dual")
-        print("review counts user \(user) built-in \(builtIn)")
     }
 
     // MARK: Escapes
