@@ -26,7 +26,7 @@ final class TapeBufferPool {
         var rhs: UnsafeMutableRawPointer
         var values: UnsafeMutableRawPointer
         /// Partials kept from recording (see `TapeStorage.partials`), same size as `values`: only
-        /// the pages written are ever touched.
+        /// the pages written are ever touched (2 MiB pages where the kernel grants huge ones).
         var partials: UnsafeMutableRawPointer
         /// Scratch for the reverse sweep's adjoints, same size as `values`; allocated on first sweep.
         var adjoints: UnsafeMutableRawPointer?
@@ -84,15 +84,17 @@ final class TapeBufferPool {
         return out
     }
 
-    /// The columns the sweep reads and writes at the same entry index, each placed at its own
-    /// offset within a page (``allocate(byteCount:column:)``).
+    /// The columns the sweep reads and writes as it goes (values and adjoints at the entry's index,
+    /// a kept partial at its own ordinal), each placed at its own offset within a page
+    /// (``allocate(byteCount:column:)``).
     enum Column: Int {
         case values = 0, partials = 1024, adjoints = 2048
     }
 
-    /// Memory for a column, at the column's offset within a page, and for a column of 2 MiB or
-    /// more aligned to 2 MiB and offered to the kernel for huge pages (`MADV_HUGEPAGE`; THP is
-    /// in `madvise` mode on this machine).
+    /// Memory for a column, at the column's offset within a page; for a column of 2 MiB or more,
+    /// in a block that starts on a 2 MiB boundary (the column begins its offset past it) and
+    /// spans whole 2 MiB pages, offered to the kernel for huge pages (`MADV_HUGEPAGE`; THP is in
+    /// `madvise` mode on this machine).
     ///
     /// Why: where malloc put the columns decided the sweep's speed. One binary swept `make
     /// bench`'s tape 523 or 718 times in 1.5 s depending on allocator settings alone
