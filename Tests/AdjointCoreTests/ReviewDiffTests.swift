@@ -227,4 +227,22 @@ final class ReviewDiffTests: XCTestCase {
         let sq = ReviewMul.apply(x, x)
         XCTAssertEqual(tape.pullback(from: [(sq, 1)], to: [x]), [4])
     }
+
+    /// The shelf's byte limit reads `Buffers.byteCount`: it counts the value columns as they are
+    /// reserved. By hand, capacity 2¹⁸ of Doubles: ops 2¹⁸ B, lhs and rhs 2·4·2¹⁸ B; values exactly
+    /// 2 MiB at offset 0 (one huge page), partials 2 MiB + 1024 (two huge pages), adjoints 2 MiB +
+    /// 2048 (two); it counted 2 MiB for each.
+    func testBuffersCountTheBytesTheirColumnsReserve() {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+        defer { p.deallocate() }
+        let n = 1 << 18
+        var b = TapeBufferPool.Buffers(ops: p, lhs: p, rhs: p, values: p, partials: p, adjoints: nil, capacity: n, valueStride: 8)
+        let mib = 1 << 20
+        XCTAssertEqual(b.byteCount, n + 8 * n + 2 * mib + 4 * mib)
+        b.adjoints = p
+        XCTAssertEqual(b.byteCount, n + 8 * n + 2 * mib + 4 * mib + 4 * mib)
+        // Below 2 MiB a column reserves its bytes and its page offset only.
+        let small = TapeBufferPool.Buffers(ops: p, lhs: p, rhs: p, values: p, partials: p, adjoints: p, capacity: 1000, valueStride: 8)
+        XCTAssertEqual(small.byteCount, 1000 + 8 * 1000 + (8000 + 0) + (8000 + 1024) + (8000 + 2048))
+    }
 }

@@ -47,9 +47,14 @@ final class TapeBufferPool {
             if let adjoints { TapeBufferPool.deallocate(adjoints, column: .adjoints) }
         }
         func fits(capacity: Int, valueStride: Int) -> Bool { self.valueStride == valueStride && self.capacity >= capacity }
+        /// What these buffers hold of memory, the value columns as ``TapeBufferPool/allocate(byteCount:column:)``
+        /// reserves them (their page offset, and whole 2 MiB pages for a large one): the shelf's
+        /// byte limit counted the columns' own bytes, up to 2 MiB short per column.
         var byteCount: Int {
-            capacity * (MemoryLayout<Op>.stride + 8 + 2 * Swift.max(valueStride, 1))
-                + (adjoints == nil ? 0 : capacity * Swift.max(valueStride, 1))
+            let column = capacity * Swift.max(valueStride, 1)
+            return capacity * (MemoryLayout<Op>.stride + 8)
+                + TapeBufferPool.reservedBytes(column, column: .values) + TapeBufferPool.reservedBytes(column, column: .partials)
+                + (adjoints == nil ? 0 : TapeBufferPool.reservedBytes(column, column: .adjoints))
         }
     }
 
@@ -107,16 +112,25 @@ final class TapeBufferPool {
     /// adjoint updates over megabytes outgrow the TLB's reach with 4 KiB pages. Measured after:
     /// as fast or faster than before under each of six allocator settings (+0–13%).
     static func allocate(byteCount: Int, column: Column) -> UnsafeMutableRawPointer {
+        let total = reservedBytes(byteCount, column: column)
         #if os(Linux)
-        let huge = 1 << 21
-        if byteCount >= huge {
-            let total = (byteCount + column.rawValue + huge - 1) / huge * huge
-            let p = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: huge)
+        if byteCount >= hugePage {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: hugePage)
             _ = madvise(p, total, MADV_HUGEPAGE)   // advice only: where the kernel declines, 4 KiB pages serve
             return p + column.rawValue
         }
         #endif
-        return UnsafeMutableRawPointer.allocate(byteCount: byteCount + column.rawValue, alignment: 4096) + column.rawValue
+        return UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 4096) + column.rawValue
+    }
+
+    static let hugePage = 1 << 21
+
+    /// The bytes ``allocate(byteCount:column:)`` reserves for a column of `byteCount` bytes.
+    static func reservedBytes(_ byteCount: Int, column: Column) -> Int {
+        #if os(Linux)
+        if byteCount >= hugePage { return (byteCount + column.rawValue + hugePage - 1) / hugePage * hugePage }
+        #endif
+        return byteCount + column.rawValue
     }
 
     /// Frees memory from ``allocate(byteCount:column:)`` for the same column.
