@@ -6,8 +6,8 @@ import XCTest
 // Review of the user-primitive specialisation (customRules, two-operand commonTape) and of the
 // tape columns' placement (TapeBufferPool.allocate/deallocate): every expected value by hand.
 
-/// x³ with its rule 3x², written in T (no escape).
-private enum ReviewCube: UnaryPrimitive {
+/// x³ with its rule 3x², written in T (no escape); also UserPrimitiveSideTableReuseTests' primitive.
+enum ReviewCube: UnaryPrimitive {
     static let name = "reviewcube"
     static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }

@@ -7,16 +7,10 @@ import XCTest
 /// Dual<Float, Float> are both 8 bytes): the next tape must start with empty tables and rules of its
 /// own value type, whatever the last one recorded.
 final class UserPrimitiveSideTableReuseTests: XCTestCase {
-    enum Cube: UnaryPrimitive {
-        static let name = "side_table_cube"
-        static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
-        static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
-    }
-
-    /// f(x) = Σ cube(xᵢ)·xᵢ₊₁: by hand ∂f/∂xᵢ = 3xᵢ²xᵢ₊₁ + xᵢ₋₁³ (terms that exist).
+    /// f(x) = Σ cube(xᵢ)·xᵢ₊₁ (``ReviewCube``): by hand ∂f/∂xᵢ = 3xᵢ²xᵢ₊₁ + xᵢ₋₁³ (terms that exist).
     static func f<T: ADScalar>(_ x: [T]) -> T {
         var s: T = 0
-        for i in 0..<(x.count - 1) { s = s + Cube.apply(x[i]) * x[i + 1] }
+        for i in 0..<(x.count - 1) { s = s + ReviewCube.apply(x[i]) * x[i + 1] }
         return s
     }
 

@@ -177,8 +177,7 @@ extension Dual {
         // not quiet: one that reads its inputs as Doubles loses their inner tangents in a nested
         // derivative, or bakes a symbol's value into a symbolic one, and the reverse sweep counts
         // that read too.
-        let z = Diagnostics.readsWithoutEscape(Value.self) ? P.primalOnValueType(x.value, y.value)
-                                                       : Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
+        let z = P.quietPrimalOnValueType(x.value, y.value)
         let (dx, dy) = customPartials(P.self, x.value, y.value, z)
         let tx = Tangent.chainProduct(dx, x.tangent)
         let result = Dual(z, tangent: P.arity == 2 ? tx + Tangent.chainProduct(dy, y.tangent) : tx)

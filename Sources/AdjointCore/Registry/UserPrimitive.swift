@@ -149,6 +149,14 @@ extension ScalarPrimitive {
         if Diagnostics.readsWithoutEscape(T.self) { return primal(x, y) }
         return Diagnostics.userPrimal(of: name, rationalClosed: isRationalClosed, on: T.self) { primal(x, y) }
     }
+
+    /// ``primalOnValueType(_:_:)`` as the derived modes call it: quietly, since a primal that
+    /// reads its inputs as Doubles (a solver's start) is its own business, not an escape of the
+    /// function being differentiated. On Double and Float no read can escape, and the quiet
+    /// scope, a generic call per application, is skipped.
+    @inlinable static func quietPrimalOnValueType<T: ADScalar>(_ x: T, _ y: T) -> T {
+        Diagnostics.readsWithoutEscape(T.self) ? primalOnValueType(x, y) : Diagnostics.quietly { primalOnValueType(x, y) }
+    }
 }
 
 /// Out of line: the message is built only for a unary primitive applied to two inputs.

@@ -240,8 +240,7 @@ extension Reverse {
         }
         // See Dual's apply (the quiet read) and ScalarPrimitive.primalOnValueType (on a derived value
         // the primitive is applied, so every order's derivative comes from its partials).
-        let z = Diagnostics.readsWithoutEscape(V.self) ? P.primalOnValueType(x.value, y.value)
-                                                       : Diagnostics.quietly { P.primalOnValueType(x.value, y.value) }
+        let z = P.quietPrimalOnValueType(x.value, y.value)
         guard let t = commonTape(x, P.arity == 2 ? y : nil, P.name) else {
             Diagnostics.check(P.self, x.value, y.value, node: nil)
             return Reverse(constant: z)
