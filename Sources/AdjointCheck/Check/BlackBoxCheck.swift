@@ -1136,18 +1136,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if !options.ladder[k].fixedStencil { aVerifiedRungSettled = true }
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
             let rtol = options.rtol ?? (nominal + adRel)
-            let tol = atol + rtol * Swift.abs(w.value)
+            var tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
                 // A step beyond a unit of the input can average away a term that varies on that
                 // scale: at x₂ = 4·10⁶ central's step 26 spans four periods of sin(x₂)·x₀, and its
                 // value agreed with a sign-flipped ∂/∂x₂ (a planted error passed). The agreement
-                // stands only if a difference 2¹⁰ times closer agrees too; else the ladder goes on.
-                if case .differences = options.ladder[k], w.step * vmax > 1,
-                   !agreesAtSmallerStep(r, d, claimed: claimed.1, step: w.step, tolerance: tol) {
-                    reasons.append(.noConvergence)
-                    outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
-                                                outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
-                    continue
+                // stands only if differences 4 to 4⁵ times closer agree too; else the ladder goes on.
+                if case .differences = options.ladder[k], w.step * vmax > 1 {
+                    let finer = smallerStepAgreement(r, d, claimed: claimed.1, witness: w, tolerance: tol, vmax: vmax)
+                    if !finer.agrees {
+                        reasons.append(.noConvergence)
+                        outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                    outcome: "unreliable", warnings: [.noConvergence], evaluations: w.evaluations))
+                        continue
+                    }
+                    // What the unit-scale levels could not exclude: within their test's bound.
+                    if let u = finer.unitResolution, u > tol { tol += u }
                 }
                 // A rung that agrees where an earlier one disagreed may have averaged across a
                 // kink its samples straddle: a difference over a step reaching past the kink
@@ -1390,8 +1394,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         if let (name, w, tol) = lastDisagreement {
             // As in checkJacobian: a fixed stencil's disagreement convicts nothing when the
-            // verified rungs found no range where the differences settle (sin at 1e25).
-            if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
+            // verified rungs found no range where the differences settle (sin at 1e25). A rung
+            // that settled and was then overruled by finer steps (see smallerStepAgreement) did
+            // find one: the conviction goes on to the step scan.
+            if disagreedOnlyByFixedStencils && !aVerifiedRungSettled && reasons.contains(.noConvergence) {
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
             return convict(name, w, tol)
@@ -1432,17 +1438,46 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return variations[d] ?? nil
     }
 
-    /// Whether a central difference at step/2¹⁰ (not below an ulp of x) agrees with the claim
-    /// within the agreement's tolerance plus its own rounding. True when it cannot be taken.
-    mutating func agreesAtSmallerStep(_ r: Int, _ d: Int, claimed g: Double, step: Double, tolerance: Double) -> Bool {
+    /// Central differences at step/4, step/4², … down to step/4⁵ and on to a quarter of a unit
+    /// of the input (none below an ulp of x): whether each agrees with the claim within the
+    /// agreement's tolerance, and with the witness within 4 × its estimate, each plus the
+    /// level's resolution (4 × its rounding); and the finest resolution of the levels at or
+    /// below a unit (nil when none was taken). Levels that give no finite value say nothing.
+    /// Costs two evaluations per level, shared by the outputs along one direction.
+    ///
+    /// Why: a term that varies on a scale between the step and f's rounding limit is seen only at
+    /// steps on that scale. x₀x₁² + sin(x₂)·x₀ + x₁x₂ at (−295.2, −8.6·10⁶, 2.4·10⁵), with the
+    /// sine's cos(x₂)·x₀ = 183 left out of ∂/∂x₂: adaptive agreed with the claim at step 16,
+    /// beyond the sine's period, and a single check at step/2¹⁰ = 0.016 could not tell 183 from
+    /// f's rounding there (x₀x₁² ≈ −2·10¹⁶ rounds to 4); step 1 sees 0.84 of the sine's slope
+    /// with a rounding of units. Where even the unit-scale levels cannot resolve such a term
+    /// (it moves the entry by less than f's rounding over a unit step), the agreement's stated
+    /// tolerance grows by what they resolve: Richardson at step 4096 "agreed within
+    /// 8·10⁻⁸" with a claim that left out 3·10⁻³. The witness is held to its own estimate as
+    /// well: adaptive at step 2 read −36955.948441 "± 1.9·10⁻⁶" where step 0.5 reads
+    /// −36955.948425 (by hand −36955.948424), and its tolerance had passed a claim 1.1·10⁻⁵ off.
+    /// For a smooth f the smaller steps only shrink the truncation the agreement already
+    /// covered, so a right claim keeps its pass.
+    mutating func smallerStepAgreement(_ r: Int, _ d: Int, claimed g: Double, witness: DifferenceEstimate, tolerance: Double,
+                                       vmax: Double) -> (agrees: Bool, unitResolution: Double?) {
+        let step = witness.step
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
-        let h = V(step / 1024)
-        guard h > 0, !line.stepBelowULP(h) else { return true }
-        let s = line.apply(Stencil.of(.central), step: h, outputs: value.count)
-        let dv = combine(r, s.derivative)
-        guard dv.isFinite else { return true }
-        return Swift.abs(dv - g) <= tolerance + CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
+        var unitResolution: Double?
+        var divisor = 4.0
+        while divisor <= 1024 || step / divisor >= 0.25 / vmax {
+            let h = step / divisor
+            divisor *= 4
+            guard V(h) > 0, !line.stepBelowULP(V(h)) else { break }
+            let s = line.apply(Stencil.of(.central), step: V(h), outputs: value.count)
+            let dv = combine(r, s.derivative)
+            let resolution = CheckOptions.errorEstimateSafety * combineAbs(r, s.rounding)
+            guard dv.isFinite, resolution.isFinite else { continue }
+            if Swift.abs(dv - g) > tolerance + resolution { return (false, nil) }
+            if Swift.abs(dv - witness.value) > CheckOptions.errorEstimateSafety * witness.errorEstimate + resolution { return (false, nil) }
+            if h * vmax <= 1 { unitResolution = Swift.min(unitResolution ?? .infinity, resolution) }
+        }
+        return (true, unitResolution)
     }
 
     /// Whether two rungs' values agree within the sum of their estimates (scaled by the check's
