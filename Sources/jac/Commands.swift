@@ -401,28 +401,20 @@ struct HessianCommand: ParsableCommand {
             let columns = formula.variables.map { "d/d\($0)" }
             let pointCells = x.map(Cell.double)
             // Entries whose pass lost a term to an adjoint outside Double's range (see rangeLoss).
+            // The Hessian needs no such note: the library's products recover a lost term
+            // themselves, or throw (see rangeRecoveredProduct).
             let gradientLoss = rangeLoss(of: formula, at: x, mode: .reverse, jacobian: first.jacobian)[0]
-            let hessianLoss = hessianRangeLoss(of: formula, at: x, hessian: h)
             var rangeNotes: [String] = []
             for (j, scaled) in gradientLoss.enumerated() {
                 if let scaled { rangeNotes.append(rangeLossNote("d\(name)/d\(formula.variables[j])", g[j], scaled)) }
-            }
-            for (i, row) in hessianLoss.enumerated() {
-                for (j, scaled) in row.enumerated() {
-                    if let scaled {
-                        rangeNotes.append(rangeLossNote("d2\(name)/d\(formula.variables[i])d\(formula.variables[j])", h[i][j], scaled))
-                    }
-                }
             }
             var pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
                          ("hessian", jsonArray(h.map { jsonArray($0) }))]
             if !rangeNotes.isEmpty {
                 func flags(_ row: [Double?]) -> String { jsonArray(row.map { $0 == nil ? "false" : "true" }) }
-                pairs.append(("unreliable", jsonObject([("gradient", flags(gradientLoss)),
-                                                        ("hessian", jsonArray(hessianLoss.map(flags)))])))
-                pairs.append(("range_loss", jsonObject([("gradient", jsonRangeLossRow(gradientLoss)),
-                                                        ("hessian", jsonRangeLoss(hessianLoss))])))
+                pairs.append(("unreliable", jsonObject([("gradient", flags(gradientLoss))])))
+                pairs.append(("range_loss", jsonObject([("gradient", jsonRangeLossRow(gradientLoss))])))
             }
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"

@@ -110,38 +110,6 @@ struct CoreEngine: ModeEngine {
     }
 }
 
-/// ``rangeLoss(of:at:mode:jacobian:)`` for a Hessian by forward-over-reverse: column j again
-/// with the reverse sweep's cotangent seeded by 2ᵏ, and again with the direction (the tangent
-/// of xⱼ) seeded by 2ᵏ. x²/x³⁰⁰ at 10 printed −5.98e-298 for 298·299·10⁻³⁰⁰ = 8.91e-296 (by
-/// hand): the adjoint of x³⁰⁰ and its tangent underflow. x·log x at 1e200 printed 2e-200 for
-/// 1/x = 1e-200 (by hand), while `jac diff --order 2` printed 1e-200: log's partial 1/x has the
-/// tangent −1/x² = −10⁻⁴⁰⁰ along the unit direction, which underflows before x multiplies it,
-/// and no cotangent seed reaches a tangent of the recording. A pass in which a value's tangent
-/// overflowed, like a sweep whose adjoint did, is no exact scaling and is ignored.
-func hessianRangeLoss(of formula: Formula, at x: [Double], hessian h: [[Double]]) -> [[Double?]] {
-    let n = x.count
-    var loss = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: n)
-    for j in 0..<n {
-        for direction in [1.0] + rangeCheckSeeds {
-            let seeded = x.indices.map { Dual<Double, Double>(x[$0], tangent: $0 == j ? direction : 0) }
-            guard let rec = try? record({ formula($0) }, at: seeded), rec.outputs.count == 1 else { continue }
-            if direction != 1,
-               !(0..<rec.tape.count).allSatisfy({ rec.tape.entry($0)?.value.isFiniteInEveryComponent ?? true }) { continue }
-            for seed in direction == 1 ? rangeCheckSeeds : [1.0] {
-                // A sweep that overflowed is no exact scaling (see rangeLoss).
-                guard rec.tape.nodeCotangents(from: [(rec.outputs[0], Dual(constant: seed))])
-                        .allSatisfy({ $0.value.isFinite && $0.tangent.isFinite }),
-                      let g = try? rec.pullback([Dual(constant: seed)], checked: false), g.count == n else { continue }
-                for i in 0..<n {
-                    let v = g[i].tangent / (seed * direction)
-                    if v.isFinite, v != h[i][j], loss[i][j] == nil { loss[i][j] = v }
-                }
-            }
-        }
-    }
-    return loss
-}
-
 /// Seeds for ``rangeLoss(of:at:mode:jacobian:)``: 2⁵⁰⁰ and 2¹⁰⁰⁰.
 let rangeCheckSeeds = rangeLossSeeds(for: Double.self)
 

@@ -70,7 +70,7 @@ struct JacFailure: Error {
             case let .domain(op, _, inputs, _) where op == "pow" && inputs.count == 2 && inputs[0] < 0
                     && inputs[1].isFinite && inputs[1] == inputs[1].rounded():
                 self.init(.evaluationFailure, "evaluation failed: \(e)" + wholeExponentHint(inputs[1]))
-            case .domain, .nonFinite, .unsupported, .foreignVariable:
+            case .domain, .nonFinite, .unsupported, .foreignVariable, .rangeLoss:
                 self.init(.evaluationFailure, "evaluation failed: \(e)")
             case .dimensionMismatch, .invalidArgument, .missingRule:
                 self.init(.invalidInput, "\(e)")

@@ -67,19 +67,6 @@ public func largestSafeReverseSeed<V: ADScalar & BinaryFloatingPoint>(recording:
     return V(sign: .plus, exponent: V.Exponent(k), significand: 1)
 }
 
-/// The seeds of the range-loss passes for V: 2^⌊500·e/1023⌋ and 2^⌊1000·e/1023⌋, e the largest
-/// exponent (2⁵⁰⁰ and 2¹⁰⁰⁰ for Double; the same fractions for Float). The larger lifts an
-/// adjoint as small as 10⁻⁶²⁵ back into range (x²/x³⁰⁰'s −10⁻⁵⁹⁸ needs it); the smaller keeps
-/// terms finite whose scaled values would overflow at the larger.
-///
-/// ```swift
-/// rangeLossSeeds(for: Double.self)   // [0x1p500, 0x1p1000]
-/// ```
-public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
-    let top = Int(V.greatestFiniteMagnitude.exponent)
-    return [top * 500 / 1023, top * 1000 / 1023].map { V(sign: .plus, exponent: V.Exponent($0), significand: 1) }
-}
-
 /// Output i's row at each seed (``seededReverseRow(recording:output:seed:)``, nil where that sweep
 /// failed or an adjoint overflowed), and, where the largest seed's sweep was refused, at the row's
 /// ``largestSafeReverseSeed(recording:output:)`` as well. Every range-loss test takes its seeded
@@ -101,4 +88,26 @@ public func seededReverseRows<V: ADScalar & BinaryFloatingPoint>(recording: Reco
         rows.append((seed: s, row: seededReverseRow(recording: recording, output: i, seed: s)))
     }
     return rows
+}
+
+/// The row uᵀJ for u = (1) of a one-output recording, taken from the sweep seeded by
+/// ``largestSafeReverseSeed(recording:output:)`` when the unscaled sweep raised the underflow flag
+/// and that seed exists. Seeding by a power of two is exact unless an adjoint leaves the range,
+/// and this seed overflows none. The second-order properties difference the reverse-mode
+/// gradient as the reference for the Hessian, and compare reverse-over-forward with it: x²/x³⁰⁰
+/// at 10 gave the gradient 2·10⁻²⁹⁹ for −2.98·10⁻²⁹⁷ (the adjoint of x³⁰⁰, −10⁻⁵⁹⁸, is below
+/// the least Double), whose differences, 0, convicted the right forward-over-reverse 8.9·10⁻²⁹⁶,
+/// which recovers the same loss itself (``hvp(of:at:direction:)``).
+@usableFromInline package func rangeRecoveredRow(_ rec: Recording<Double>) throws -> [Double] {
+    let watch = UnderflowWatch()
+    defer { watch.end() }
+    let g = try rec.pullback([1])
+    guard watch.underflowed, let seed = largestSafeReverseSeed(recording: rec, output: 0),
+          let row = seededReverseRow(recording: rec, output: 0, seed: seed) else { return g }
+    return row
+}
+
+/// The reverse-mode gradient of a scalar f, with ``rangeRecoveredRow(_:)``.
+@usableFromInline package func rangeRecoveredGradient(of f: ([Reverse<Double>]) -> Reverse<Double>, at x: [Double]) throws -> [Double] {
+    try rangeRecoveredRow(try record({ [f($0)] }, at: x))
 }

@@ -555,6 +555,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 @inlinable package func hvp<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
 ) throws -> [V] {
+    let watch = UnderflowWatch()
+    defer { watch.end() }
     let (hv, ruleError, origin) = try hvpUnchecked(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes)
     // A non-finite entry is named by the first error a rule reported in the sweep, where the tape
     // computes partials (pow's unbounded second derivative at (0, 1)); an error alone is not
@@ -564,7 +566,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     if let j = firstNonFinite(hv) {
         throw ADError.nonFinite(what: "Hessian-vector product entry \(j)", op: origin?.op, node: origin?.node)
     }
-    return hv
+    // A term that fell below the least normal number left no other trace (see RangeRecovery).
+    return watch.underflowed ? try rangeRecoveredProduct(of: f, at: x, direction: v, product: hv) : hv
 }
 
 /// ``hvp(of:at:direction:)`` without the finiteness check of H·v, for a caller that reads some

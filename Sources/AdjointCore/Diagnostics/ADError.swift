@@ -25,6 +25,10 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// reverse mode, needs a VJP). `checkJacobian` then checks the other mode and lists this one
     /// in `CheckReport.modesNotRun`.
     case missingRule(primitive: String, mode: String, needs: String)
+    /// A derivative lost a term to Double's range (or Float's), and passes with their seeds
+    /// scaled by powers of two, which recover such a term, disagree on its value: `what` came out
+    /// as `values[0]` and the scaled passes, divided back, as the rest.
+    case rangeLoss(what: String, values: [Double])
 
     /// One line naming what failed, where, and with which inputs.
     public var description: String {
@@ -57,6 +61,10 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             }
             let hint = signature.isEmpty ? "" : " (a method with other labels or a non-optional result is another method, and the protocol's default, no rule, answers)"
             return "\(primitive) has no \(needs), which \(mode) needs: declare it\(signature), or use the other mode\(hint)"
+        case let .rangeLoss(what, values):
+            let scaled = values.dropFirst().map { "\($0)" }.joined(separator: ", ")
+            return "\(what) lost a term below the least normal number: computed \(values.first ?? .nan), with the seeds "
+                + "scaled by powers of two \(scaled), which disagree, so no value is returned"
         }
     }
 }

@@ -1,5 +1,6 @@
 #ifndef ADJOINT_SUPPORT_H
 #define ADJOINT_SUPPORT_H
+#include <fenv.h>
 // The observation switch read on every recorded op. It lives in C because a Swift global is
 // reached through a lazy-initialisation addressor (a call per access from another module), which
 // cost more than the op itself; a C global read by a static inline function compiles to one load.
@@ -19,6 +20,14 @@ void adjoint_flags_add(long delta);
 // tape's recorded sin need both, and a second call cost ~15% of a gradient.
 static inline void adjoint_sincos(double x, double *s, double *c) { __builtin_sincos(x, s, c); }
 static inline void adjoint_sincosf(float x, float *s, float *c) { __builtin_sincosf(x, s, c); }
+
+// The floating-point underflow flag, for the second-order products: a term below the least
+// normal number vanishes there with no other trace (x·log x at 1e200: log's tangent −1/x² is
+// 10⁻⁴⁰⁰), and the flag tells a product to look again with scaled seeds. The flag is per thread;
+// Swift's Glibc overlay imports FE_UNDERFLOW ambiguously, so these live in C.
+static inline int adjoint_underflow_raised(void) { return fetestexcept(FE_UNDERFLOW) != 0; }
+static inline void adjoint_underflow_clear(void) { feclearexcept(FE_UNDERFLOW); }
+static inline void adjoint_underflow_raise(void) { feraiseexcept(FE_UNDERFLOW); }
 
 // Distinct numbers for tapes, so a variable that outlives its tape is recognised even when a new
 // tape's header lands at the same address.

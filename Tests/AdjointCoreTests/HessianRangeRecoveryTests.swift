@@ -1,0 +1,53 @@
+import AdjointCore
+import Foundation
+import XCTest
+
+/// Second-order products that lose a term below the least normal number. Expected values are
+/// by hand; the products are forward-over-reverse, whose unscaled pass loses the term.
+final class HessianRangeRecoveryTests: XCTestCase {
+    /// x·log x at 10²⁰⁰: f″ = 1/x = 10⁻²⁰⁰. The library returned 2·10⁻²⁰⁰: log's partial 1/x has
+    /// the tangent −1/x² = −10⁻⁴⁰⁰, which is 0 in Double before x multiplies it.
+    func testALogTangentBelowTheRangeIsRecovered() throws {
+        let h = try hessian(of: { (x: [HessianScalar<Double>]) in x[0] * .log(x[0]) }, at: [1e200])
+        XCTAssertEqual(h[0][0], 1e-200, accuracy: 4 * Double.ulpOfOne * 1e-200)
+        let hv = try hvp(of: { (x: [HessianScalar<Double>]) in x[0] * .log(x[0]) }, at: [1e200], direction: [3])
+        XCTAssertEqual(hv[0], 3e-200, accuracy: 4 * Double.ulpOfOne * 3e-200)
+    }
+
+    /// x²/x³⁰⁰ at 10: f = x⁻²⁹⁸, f″ = 298·299·x⁻³⁰⁰ = 89102·10⁻³⁰⁰. The adjoint of x³⁰⁰,
+    /// −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double: only the sweep's seed scaled by 2¹⁰⁰⁰
+    /// brings it back.
+    func testAnAdjointBelowTheRangeIsRecovered() throws {
+        let h = try hessian(of: { (x: [HessianScalar<Double>]) in x[0] * x[0] / .powi(x[0], 300) }, at: [10])
+        XCTAssertEqual(h[0][0], 89102e-300, accuracy: 1e-12 * 89102e-300)
+    }
+
+    /// In Float the same loss at its own range: x·log x at 10³⁰ has f″ = 10⁻³⁰, and −1/x² =
+    /// −10⁻⁶⁰ is below Float's least normal.
+    func testFloatRecoversItsOwnRange() throws {
+        let h = try hessian(of: { (x: [HessianScalar<Float>]) in x[0] * .log(x[0]) }, at: [1e30])
+        XCTAssertEqual(h[0][0], 1e-30, accuracy: 8 * Float.ulpOfOne * 1e-30)
+    }
+
+    /// An underflow that loses nothing (exp(−800) beside x²) changes no entry, and the caller's
+    /// underflow flag is as it would be without the check: raised when it was raised before.
+    func testAHarmlessUnderflowChangesNothing() throws {
+        let f = { (x: [HessianScalar<Double>]) in x[0] * x[0] + .exp(x[1] - 800) * 0 + x[0] * x[1] }
+        XCTAssertEqual(try hessian(of: f, at: [1.5, 2]), [[2, 1], [1, 0]])
+    }
+
+    /// Terms lost in a tangent and in an adjoint of one function: f = x₀·log x₀ · x₁²/x₁³⁰⁰ at
+    /// (10²⁰⁰, 10). By hand ∂²f/∂x₀∂x₁ = (log x₀ + 1)·(−298)·x₁⁻²⁹⁹ = −1.3753·10⁻²⁹⁴, ∂²f/∂x₁² =
+    /// x₀ log x₀ · 298·299·x₁⁻³⁰⁰ = 4.1033·10⁻⁹³, and ∂²f/∂x₀² = x₁⁻²⁹⁸/x₀ = 10⁻⁴⁹⁸, which is 0
+    /// in Double.
+    func testLossesInATangentAndInAnAdjointTogether() throws {
+        let h = try hessian(of: { (x: [HessianScalar<Double>]) in x[0] * .log(x[0]) * (x[1] * x[1] / .powi(x[1], 300)) },
+                            at: [1e200, 10])
+        let cross = (Foundation.log(1e200) + 1) * -298 * 1e-299
+        let second = 1e200 * Foundation.log(1e200) * 298 * 299 * 1e-300
+        XCTAssertEqual(h[0][0], 0)
+        XCTAssertEqual(h[0][1], cross, accuracy: 1e-12 * Swift.abs(cross))
+        XCTAssertEqual(h[1][0], cross, accuracy: 1e-12 * Swift.abs(cross))
+        XCTAssertEqual(h[1][1], second, accuracy: 1e-12 * second)
+    }
+}
