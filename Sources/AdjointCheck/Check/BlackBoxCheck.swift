@@ -1465,7 +1465,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         defer { scanProbes[d] = line }
         var unitResolution: Double?
         var divisor = 4.0
-        while divisor <= 1024 || step / divisor >= 0.25 / vmax {
+        while step.isFinite && (divisor <= 1024 || step / divisor >= 0.25 / vmax) {
             let h = step / divisor
             divisor *= 4
             guard V(h) > 0, !line.stepBelowULP(V(h)) else { break }
