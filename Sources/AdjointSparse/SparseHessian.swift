@@ -57,11 +57,24 @@ public struct SparseHessianResult<V: ADScalar> {
     // read from another product that sum is not used, and can overflow where no entry does (a hub
     // x₀ coupled to 20 inputs by 10³⁰⁷ gave +∞ in row 0, and the Hessian was refused). The
     // entries read are checked in `recoverStarColoured`.
+    // A product that raised the underflow flag is rerun with lifted seeds, as `hvp`'s are, judged
+    // on the rows its colour is read in: x·log x at 10²⁰⁰ gave 2·10⁻²⁰⁰ for 10⁻²⁰⁰ here after
+    // the dense Hessian had stopped doing so.
     var escapesSeen = 0
+    let rowsRead = (0..<coloring.count).map { c in
+        pattern.rowColumns.indices.filter { i in pattern.rowColumns[i].contains { coloring.colors[$0] == c } }
+    }
     let products = try (0..<coloring.count).map { c in
-        try Diagnostics.collect({
-            try hvpUnchecked(of: { (z: [HessianScalar<V>]) in f(z)[output] }, at: x,
-                             direction: coloring.colors.map { $0 == c ? 1 : 0 }, refusingRuleEscapes: true)
+        try Diagnostics.collect({ () throws -> (product: [V], ruleError: ADError?, origin: (op: String, node: Int)?) in
+            let g = { (z: [HessianScalar<V>]) in f(z)[output] }
+            let direction: [V] = coloring.colors.map { $0 == c ? 1 : 0 }
+            let watch = UnderflowWatch()
+            defer { watch.end() }
+            var r = try hvpUnchecked(of: g, at: x, direction: direction, refusingRuleEscapes: true)
+            if watch.underflowed {
+                r.product = try rangeRecoveredProduct(of: g, at: x, direction: direction, product: r.product, reading: rowsRead[c])
+            }
+            return r
         }, keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
     }
     let h = try recoverStarColoured(pattern, coloring, products.map(\.product), ruleErrors: products.map(\.ruleError),

@@ -69,8 +69,11 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// passes that differ agree on; else the value of the pass lifted most in both seeds, when one
 /// is (every quantity of it is at least as far from the bottom of the range as in any other
 /// pass, so it lost the least). Throws ``ADError/rangeLoss(what:values:)`` otherwise.
+///
+/// `reading`: the entries a caller reads (a sparse Hessian's colour sums entries in rows it does
+/// not read, which may be anything); only those are recovered or refused. All when nil.
 @inlinable package func rangeRecoveredProduct<V: ADScalar>(
-    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], product hv: [V]
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], product hv: [V], reading: [Int]? = nil
 ) throws -> [V] {
     guard let top = rangeRecoveryTopExponent(V.self) else { return hv }
     typealias Pass = (values: [V?], direction: Double, seed: Double)
@@ -110,7 +113,7 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     } }).result
     let mostLifted = passes.first { p in passes.allSatisfy { $0.direction <= p.direction && $0.seed <= p.seed } }
     var recovered = hv
-    for i in hv.indices {
+    for i in reading ?? Array(hv.indices) where hv.indices.contains(i) {
         var candidates: [V] = []
         for p in passes { if let t = p.values[i], t != hv[i], !candidates.contains(t) { candidates.append(t) } }
         if candidates.count == 1 {
