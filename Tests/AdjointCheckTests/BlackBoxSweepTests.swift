@@ -463,4 +463,18 @@ final class BlackBoxForgottenTermTests: XCTestCase {
         XCTAssertGreaterThan(passes, 0, "the forgotten term is below every witness's resolution at some points, and passes there")
         XCTAssertEqual(beyond, [], beyond.joined(separator: "\n"))
     }
+
+    /// In Float, x₂ between 1000 and 2000 puts the sine's period within a few of the witnesses'
+    /// steps: at these two points (of 400 drawn so) the claim with ∂/∂x₂ = cos(x₂)·x₀ + x₁
+    /// sign-flipped passed (by hand −532.05 and 5365.3). The right claim is not convicted there.
+    func testFloatSignFlipsBesideAnOscillatingTermAreNotPassed() throws {
+        let f: ([Float]) -> [Float] = { x in [x[0] * x[1] * x[1] + sin(x[2]) * x[0] + x[1] * x[2]] }
+        for x: [Float] in [[-1606.1301, 723.3828, 1646.868], [9599.302, -3813.294, 1884.6584]] {
+            let j: [Float] = [x[1] * x[1] + sin(x[2]), 2 * x[0] * x[1] + x[2], cos(x[2]) * x[0] + x[1]]
+            let flipped = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [[j[0], j[1], -j[2]]] })
+            XCTAssertFalse(flipped.entries[0][2].passes, flipped.renderTable())
+            let right = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [j] })
+            XCTAssertNotEqual(right.entries[0][2].verdict.name, "rule-wrong", right.renderTable())
+        }
+    }
 }
