@@ -537,6 +537,9 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// in dual arithmetic seeded with v, one reverse sweep; the tangent of the gradient is H·v.
 /// Throws ``ADError/invalidArgument(_:)`` naming a user primitive whose rule read a dual as a
 /// Double along v (its second derivative is lost there), as well as domain and non-finite errors.
+/// A product that raised the underflow flag is computed again with its seeds lifted by powers of
+/// two, so a term below the least normal number is not lost (x·log x at 10²⁰⁰ gives 10⁻²⁰⁰, not
+/// 2·10⁻²⁰⁰); where those passes disagree it throws ``ADError/rangeLoss(what:values:)``.
 ///
 /// ```swift
 /// func q<T: ADScalar>(_ x: [T]) -> T { x[0] * x[0] * x[1] }
