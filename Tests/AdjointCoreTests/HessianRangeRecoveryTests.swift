@@ -50,4 +50,15 @@ final class HessianRangeRecoveryTests: XCTestCase {
         XCTAssertEqual(h[1][0], cross, accuracy: 1e-12 * Swift.abs(cross))
         XCTAssertEqual(h[1][1], second, accuracy: 1e-12 * second)
     }
+
+    /// Along a short direction every tangent is below 2⁻⁸, and the lifting seed computed for it,
+    /// 2¹⁰²⁷ (2¹³⁰ in Float), is +∞ as a scalar: no lifted pass ran and the loss stayed. By hand
+    /// H·v = v/x: 10⁻⁶/10²⁰⁰ = 10⁻²⁰⁶ (returned 2·10⁻²⁰⁶), and in Float 10⁻⁵/10³⁰ = 10⁻³⁵
+    /// (returned 2·10⁻³⁵).
+    func testAShortDirectionIsLiftedToo() throws {
+        let hv = try hvp(of: { (x: [HessianScalar<Double>]) in x[0] * .log(x[0]) }, at: [1e200], direction: [1e-6])
+        XCTAssertEqual(hv[0], 1e-206, accuracy: 4 * Double.ulpOfOne * 1e-206)
+        let hvFloat = try hvp(of: { (x: [HessianScalar<Float>]) in x[0] * .log(x[0]) }, at: [1e30], direction: [1e-5])
+        XCTAssertEqual(hvFloat[0], 1e-35, accuracy: 8 * Float.ulpOfOne * 1e-35)
+    }
 }
