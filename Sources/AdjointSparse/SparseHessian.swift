@@ -59,11 +59,11 @@ public struct SparseHessianResult<V: ADScalar> {
     // entries read are checked in `recoverStarColoured`.
     // A product that raised the underflow flag is rerun with lifted seeds, as `hvp`'s are, judged
     // on the rows its colour is read in: x·log x at 10²⁰⁰ gave 2·10⁻²⁰⁰ for 10⁻²⁰⁰ here after
-    // the dense Hessian had stopped doing so.
+    // the dense Hessian had stopped doing so. A colour of several columns is lifted column by
+    // column: one seed for the colour's direction is bounded by its largest column, and a term
+    // of another column stayed lost (x₃·log x₃ at 4.8·10¹⁸⁷ beside x₀·log x₀·x₁⁻¹²² gave twice
+    // 1/x₃, a review found). Its columns' products are summed as the colour's would be.
     var escapesSeen = 0
-    let rowsRead = (0..<coloring.count).map { c in
-        pattern.rowColumns.indices.filter { i in pattern.rowColumns[i].contains { coloring.colors[$0] == c } }
-    }
     let products = try (0..<coloring.count).map { c in
         try Diagnostics.collect({ () throws -> (product: [V], ruleError: ADError?, origin: (op: String, node: Int)?) in
             let g = { (z: [HessianScalar<V>]) in f(z)[output] }
@@ -71,9 +71,21 @@ public struct SparseHessianResult<V: ADScalar> {
             let watch = UnderflowWatch()
             defer { watch.end() }
             var r = try hvpUnchecked(of: g, at: x, direction: direction, refusingRuleEscapes: true)
-            if watch.underflowed {
-                r.product = try rangeRecoveredProduct(of: g, at: x, direction: direction, product: r.product, reading: rowsRead[c])
+            guard watch.underflowed else { return r }
+            let rowsRead = pattern.rowColumns.indices.filter { i in pattern.rowColumns[i].contains { coloring.colors[$0] == c } }
+            let columns = coloring.colors.indices.filter { coloring.colors[$0] == c }
+            if columns.count == 1 {
+                r.product = try rangeRecoveredProduct(of: g, at: x, direction: direction, product: r.product, reading: rowsRead)
+                return r
             }
+            var sum = [V](repeating: 0, count: x.count)
+            for j in columns {
+                let unit: [V] = x.indices.map { $0 == j ? 1 : 0 }
+                let column = try hvpUnchecked(of: g, at: x, direction: unit, refusingRuleEscapes: true).product
+                let recovered = try rangeRecoveredProduct(of: g, at: x, direction: unit, product: column, reading: rowsRead)
+                for i in rowsRead { sum[i] = sum[i] + recovered[i] }
+            }
+            for i in rowsRead { r.product[i] = sum[i] }
             return r
         }, keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
     }

@@ -27,11 +27,11 @@ import CAdjointSupport
     }
 }
 
-/// V's largest exponent, for Double and Float; nil for scalars with no such range (rationals) or
-/// whose products are not read here (duals).
-@inlinable func rangeRecoveryTopExponent<V: ADScalar>(_: V.Type) -> Int? {
-    if V.self == Double.self { return Int(Double.greatestFiniteMagnitude.exponent) }
-    if V.self == Float.self { return Int(Float.greatestFiniteMagnitude.exponent) }
+/// V's largest exponent and its ε, for Double and Float; nil for scalars with no such range
+/// (rationals) or whose products are not read here (duals).
+@inlinable func rangeRecoveryFormat<V: ADScalar>(_: V.Type) -> (topExponent: Int, epsilon: Double)? {
+    if V.self == Double.self { return (Int(Double.greatestFiniteMagnitude.exponent), Double.ulpOfOne) }
+    if V.self == Float.self { return (Int(Float.greatestFiniteMagnitude.exponent), Double(Float.ulpOfOne)) }
     return nil
 }
 
@@ -68,17 +68,18 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// any value's tangent or any adjoint overflowed is no exact scaling and is left out, as is a
 /// non-finite entry.
 ///
-/// Per entry: the product as computed where every pass agrees with it; else the one value the
-/// passes that differ agree on; else the value of the pass lifted most in both seeds, when one
-/// is (every quantity of it is at least as far from the bottom of the range as in any other
-/// pass, so it lost the least). Throws ``ADError/rangeLoss(what:values:)`` otherwise.
+/// Per entry: the product as computed where every pass agrees with it (within 64 ulps); else the
+/// one value the passes that differ agree on (from the most lifted of them); else the value of
+/// the pass lifted most in both seeds, when one is (every quantity of it is at least as far from
+/// the bottom of the range as in any other pass, so it lost the least). Throws
+/// ``ADError/rangeLoss(what:values:)`` otherwise.
 ///
 /// `reading`: the entries a caller reads (a sparse Hessian's colour sums entries in rows it does
 /// not read, which may be anything); only those are recovered or refused. All when nil.
 @inlinable package func rangeRecoveredProduct<V: ADScalar>(
     of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], product hv: [V], reading: [Int]? = nil
 ) throws -> [V] {
-    guard let top = rangeRecoveryTopExponent(V.self) else { return hv }
+    guard let (top, epsilon) = rangeRecoveryFormat(V.self) else { return hv }
     typealias Pass = (values: [V?], direction: Double, seed: Double)
     let passes: [Pass] = Diagnostics.collect({ Diagnostics.quietly { () -> [Pass] in
         func recording(_ direction: V) -> Recording<Dual<V, V>>? {
@@ -115,18 +116,34 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
         return passes
     } }).result
     let mostLifted = passes.first { p in passes.allSatisfy { $0.direction <= p.direction && $0.seed <= p.seed } }
+    // Values within 64 ulps count as one: a rule that orders its products by their size (the
+    // division's) rounds a lifted pass otherwise, and two passes that both kept the term disagreed
+    // in the 14th digit, which refused a product the old one had 2.4·10⁻¹⁰ off (the review).
+    func same(_ a: V, _ b: V) -> Bool {
+        let (x, y) = (a.approximateDouble, b.approximateDouble)
+        return x == y || Swift.abs(x - y) <= 64 * epsilon * Swift.max(Swift.abs(x), Swift.abs(y))
+    }
     var recovered = hv
     for i in reading ?? Array(hv.indices) where hv.indices.contains(i) {
-        var candidates: [V] = []
-        for p in passes { if let t = p.values[i], t != hv[i], !candidates.contains(t) { candidates.append(t) } }
-        if candidates.count == 1 {
-            recovered[i] = candidates[0]
-        } else if candidates.count > 1 {
+        // Each cluster of values that differ from the product as computed, with its most lifted pass's.
+        var clusters: [(value: V, lift: Double)] = []
+        for p in passes {
+            guard let t = p.values[i], !same(t, hv[i]) else { continue }
+            let lift = p.direction * p.seed
+            if let k = clusters.firstIndex(where: { same($0.value, t) }) {
+                if lift > clusters[k].lift { clusters[k] = (t, lift) }
+            } else {
+                clusters.append((t, lift))
+            }
+        }
+        if clusters.count == 1 {
+            recovered[i] = clusters[0].value
+        } else if clusters.count > 1 {
             if let t = mostLifted?.values[i] {
                 recovered[i] = t
             } else {
                 throw ADError.rangeLoss(what: "Hessian-vector product entry \(i)",
-                                        values: ([hv[i]] + candidates).map(\.approximateDouble))
+                                        values: ([hv[i]] + clusters.map(\.value)).map(\.approximateDouble))
             }
         }
     }
