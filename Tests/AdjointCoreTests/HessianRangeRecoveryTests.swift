@@ -61,4 +61,27 @@ final class HessianRangeRecoveryTests: XCTestCase {
         let hvFloat = try hvp(of: { (x: [HessianScalar<Float>]) in x[0] * .log(x[0]) }, at: [1e30], direction: [1e-5])
         XCTAssertEqual(hvFloat[0], 1e-35, accuracy: 8 * Float.ulpOfOne * 1e-35)
     }
+
+    /// Where the lifted passes leave two candidates and none is lifted most, the product is refused,
+    /// not returned. f = x₀·log x₀ · x₁²/x₁¹⁰⁰ + c·x₀x₁ + 10¹⁰·c·x₁² at (1.24·10²⁰⁵, 14.78): by hand
+    /// ∂²f/∂x₀² = x₁⁻⁹⁸/x₀ ≈ 3.75·10⁻³²⁰, a subnormal, which one lifted pass keeps and another
+    /// halves (the product as computed loses log's tangent, −1/x₀², entirely).
+    func testPassesThatLeaveTwoCandidatesAreRefused() throws {
+        let c = 12439.901458164475
+        let f = { (z: [HessianScalar<Double>]) -> HessianScalar<Double> in
+            let a: HessianScalar<Double> = z[0] * HessianScalar<Double>.log(z[0])
+            let b: HessianScalar<Double> = z[1] * z[1] / HessianScalar<Double>.powi(z[1], 100)
+            let d: HessianScalar<Double> = HessianScalar<Double>(c) * z[0] * z[1]
+            let e: HessianScalar<Double> = HessianScalar<Double>(1e10 * c) * z[1] * z[1]
+            return a * b + d + e
+        }
+        do {
+            let h = try hessian(of: f, at: [1.2447907621958174e+205, 14.78150895187402])
+            XCTFail("returned \(h)")
+        } catch let ADError.rangeLoss(what, values) {
+            XCTAssertEqual(what, "Hessian-vector product entry 0")
+            XCTAssertGreaterThanOrEqual(values.count, 3, "the computed value and at least two candidates")
+            XCTAssertTrue(ADError.rangeLoss(what: what, values: values).description.contains("no value is returned"))
+        }
+    }
 }
