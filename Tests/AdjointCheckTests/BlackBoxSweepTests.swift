@@ -478,3 +478,21 @@ final class BlackBoxForgottenTermTests: XCTestCase {
         }
     }
 }
+
+/// A difference divided by the step it asked for, where the samples landed on V's grid: in Float
+/// at 332584.06 (ulp 0.03125) the step scan's step 0.0468 lands on one ulp, and sin's slope
+/// −0.7998 (by hand cos x) read −0.486: the right claim was convicted (a review found it).
+final class RealizedStepTests: XCTestCase {
+    func testAFloatStepOfAFewUlpsIsDividedByTheStepItTook() throws {
+        let x: [Float] = [332584.06]
+        let right = try checkBlackBoxJacobian(of: { x in [sin(x[0])] }, at: x, claimed: { x in [[cos(x[0])]] })
+        XCTAssertEqual(right.entries[0][0].verdict, .agree, right.renderTable())
+        let flipped = try checkBlackBoxJacobian(of: { x in [sin(x[0])] }, at: x, claimed: { x in [[-cos(x[0])]] })
+        XCTAssertFalse(flipped.entries[0][0].passes, flipped.renderTable())
+        // The probe's step is the one its samples land on, where the two differ by more than 10⁻³.
+        let probe = LineProbe<Float>(eval: { x in [sin(x[0])] }, x: x, axis: 0, center: nil)
+        XCTAssertEqual(probe.realizedStep(0.0468, offsets: [-1, 1]), 0.03125)
+        XCTAssertEqual(probe.realizedStep(0.0625, offsets: [-1, 1]), 0.0625)
+        XCTAssertEqual(LineProbe<Double>(eval: { $0 }, x: [332584.06], axis: 0, center: nil).realizedStep(0.0468, offsets: [-1, 1]), 0.0468)
+    }
+}

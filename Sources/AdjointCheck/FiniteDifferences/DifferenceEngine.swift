@@ -318,7 +318,32 @@ extension LineProbe {
         return sample
     }
 
-    private mutating func computeApplication(_ stencil: Stencil, step h: V, outputs m: Int) -> StencilSample {
+    /// The step whose multiples the stencil's samples land on exactly, where the nominal `h`
+    /// differs from it by more than 10⁻³ of h; else h. A sample is taken at x + s·h rounded to V's
+    /// grid, and a difference divided by the nominal h misreads the slope by their ratio: in Float
+    /// at 332584.06 (ulp 0.03125) the step scan's 0.0468 landed on one ulp, sin's slope −0.80
+    /// read −0.49, and the right cos was convicted (a review). Only a probe that moves one
+    /// coordinate has such a step; in Double it differs from h only within a few hundred ulps of x.
+    func realizedStep(_ h: V, offsets: [Int]) -> V {
+        let j: Int, vj: V
+        if let a = axis {
+            (j, vj) = (a, 1)
+        } else {
+            let moved = v.indices.filter { v[$0] != 0 }
+            guard moved.count == 1 else { return h }
+            (j, vj) = (moved[0], v[moved[0]])
+        }
+        let r = ((x[j] + h * vj) - x[j]) / vj
+        guard r != 0, r.isFinite, Swift.abs(Double(r) - Double(h)) > 1e-3 * Swift.abs(Double(h)) else { return h }
+        for s in offsets where s != 0 {
+            let d = V(s) * r * vj
+            if (x[j] + d) - x[j] != d { return h }
+        }
+        return r
+    }
+
+    private mutating func computeApplication(_ stencil: Stencil, step nominal: V, outputs m: Int) -> StencilSample {
+        let h = realizedStep(nominal, offsets: stencil.offsets)
         var sums = [V](repeating: 0, count: m)
         var fmax = [Double](repeating: 0, count: m)
         // Largest |f| among the samples the stencil weighs: only their rounding reaches the sum
