@@ -1,4 +1,5 @@
 import AdjointCore
+import CAdjointSupport
 import Foundation
 import XCTest
 
@@ -33,7 +34,19 @@ final class HessianRangeRecoveryTests: XCTestCase {
     /// underflow flag is as it would be without the check: raised when it was raised before.
     func testAHarmlessUnderflowChangesNothing() throws {
         let f = { (x: [HessianScalar<Double>]) in x[0] * x[0] + .exp(x[1] - 800) * 0 + x[0] * x[1] }
+        let quiet = { (x: [HessianScalar<Double>]) in x[0] * x[0] + x[0] * x[1] }
+        adjoint_underflow_clear()
         XCTAssertEqual(try hessian(of: f, at: [1.5, 2]), [[2, 1], [1, 0]])
+        // exp(−798) is below the least normal Double: the flag stays raised, as f left it.
+        XCTAssertNotEqual(adjoint_underflow_raised(), 0)
+        // Nothing underflows in x₀² + x₀x₁: a clear flag stays clear, a raised one stays raised.
+        adjoint_underflow_clear()
+        XCTAssertEqual(try hessian(of: quiet, at: [1.5, 2]), [[2, 1], [1, 0]])
+        XCTAssertEqual(adjoint_underflow_raised(), 0)
+        adjoint_underflow_raise()
+        XCTAssertEqual(try hessian(of: quiet, at: [1.5, 2]), [[2, 1], [1, 0]])
+        XCTAssertNotEqual(adjoint_underflow_raised(), 0)
+        adjoint_underflow_clear()
     }
 
     /// Terms lost in a tangent and in an adjoint of one function: f = x₀·log x₀ · x₁²/x₁³⁰⁰ at
