@@ -61,10 +61,10 @@ public func largestSafeReverseSeed<V: ADScalar & BinaryFloatingPoint>(recording:
     var u = [V](repeating: 0, count: m)
     u[i] = 1
     let adjoints = recording.tape.nodeCotangents(from: Array(zip(recording.outputs, u)))
-    guard adjoints.allSatisfy({ $0.isFinite }), let largest = adjoints.map({ Swift.abs($0) }).max(), largest > 0 else { return nil }
-    let k = Int(V.greatestFiniteMagnitude.exponent) - Int(largest.exponent) - 8
-    guard k > 0 else { return nil }
-    return V(sign: .plus, exponent: V.Exponent(k), significand: 1)
+    guard adjoints.allSatisfy({ $0.isFinite }) else { return nil }
+    // The rule the Hessian's range recovery lifts its seeds by (one copy of it). The output's own
+    // adjoint is 1, so the cap at V's largest exponent never binds here.
+    return largestSafeSeed(adjoints.map { Double(Swift.abs($0)) }, topExponent: Int(V.greatestFiniteMagnitude.exponent))
 }
 
 /// Output i's row at each seed (``seededReverseRow(recording:output:seed:)``, nil where that sweep

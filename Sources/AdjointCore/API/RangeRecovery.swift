@@ -40,7 +40,7 @@ import CAdjointSupport
 /// itself a V, so it stops at 2 to V's largest exponent: where every magnitude is below 2⁻⁸ the
 /// uncapped power was +∞ (hvp of x·log x at 10²⁰⁰ along 10⁻⁶ ran no lifted pass and returned
 /// 2·10⁻²⁰⁶ for 10⁻²⁰⁶).
-@inlinable func largestSafeSeed<V: ADScalar>(_ magnitudes: [Double], topExponent: Int) -> V? {
+@inlinable package func largestSafeSeed<V: ADScalar>(_ magnitudes: [Double], topExponent: Int) -> V? {
     guard let largest = magnitudes.filter(\.isFinite).max(), largest > 0 else { return nil }
     let k = Swift.min(topExponent - Int(largest.exponent) - 8, topExponent)
     return k > 0 ? V(Double(sign: .plus, exponent: k, significand: 1)) : nil
