@@ -193,7 +193,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         // error, and `assemble` checks the entries it reads.
         let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
                                               groups: plan.denseColumnGroups, groupCount: plan.denseColumns.count + 1,
-                                              checked: false)
+                                              checked: false, reading: plan.groupsRead)
         // The dense columns' forward passes are an economy of reverse mode, not something the
         // caller asked for: a primitive with a VJP and no JVP gets every column by sweeps instead
         // (before, mode .reverse threw "has no JVP, which forward mode needs" for a VJP-only call).
@@ -208,7 +208,8 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     // point, and `assemble` names a non-finite entry by its row and column (checked, the error
     // named an index into the compressed product, which the caller never sees).
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
-                                          groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false)
+                                          groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false,
+                                          reading: plan.groupsRead)
     return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
 }
 
@@ -281,6 +282,21 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
             denseRows = dense
             denseColumns = []
             denseColumnGroups = []
+        }
+    }
+
+    /// Per row, the groups of the compressed forward product that ``assemble(_:compressed:forwardPasses:forwardDiagnostics:)``
+    /// reads: a forward row's colours (none for a dense row, which reverse sweeps take), or the
+    /// groups of the dense columns a row has in reverse mode. What the range recovery looks at.
+    @usableFromInline var groupsRead: [[Int]] {
+        switch mode {
+        case .forward:
+            let dense = Set(denseRows)
+            return pattern.rowColumns.enumerated().map { i, cols in
+                dense.contains(i) ? [] : Array(Set(cols.compactMap { $0 < coloring.colors.count ? coloring.colors[$0] : nil })).sorted()
+            }
+        case .reverse:
+            return pattern.rowColumns.map { cols in cols.compactMap { j in j < denseColumnGroups.count && denseColumnGroups[j] < denseColumns.count ? denseColumnGroups[j] : nil } }
         }
     }
 

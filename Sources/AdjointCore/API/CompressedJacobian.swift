@@ -12,7 +12,12 @@
 ///
 /// - Parameters:
 ///   - groups: one group number in `0..<groupCount` per input.
-///   - checked: as for ``forwardJacobian(of:at:checked:)``.
+///   - checked: as for ``forwardJacobian(of:at:checked:)``; checked, a pass that raised the
+///     underflow flag is run again with its directions lifted, as there (see RangeRecovery).
+///   - reading: per row, the groups a caller reads: those entries of a pass that raised the
+///     underflow flag are recovered (or the loss thrown) even when unchecked, and the others are
+///     left as computed (a row a sparse Jacobian takes by reverse sweeps sums a whole group,
+///     which may be anything). nil reads every entry when checked and none when not.
 /// - Returns: f(x), B as `m` rows of `groupCount` entries, and the passes taken.
 ///
 /// ```swift
@@ -22,7 +27,8 @@
 /// r.compressed   // [[2, 1], [6, 0]]
 /// ```
 @inlinable public func forwardCompressedJacobian<V: ADScalar, T: TangentVector>(
-    of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], groups: [Int], groupCount: Int, checked: Bool = true
+    of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], groups: [Int], groupCount: Int, checked: Bool = true,
+    reading: [[Int]]? = nil
 ) throws -> (value: [V], compressed: [[V]], passes: Int, diagnostics: EvaluationDiagnostics) where T.Scalar == V {
     try requireCount("number of column groups (one per input)", x.count, groups.count)
     if let bad = groups.firstIndex(where: { $0 < 0 || $0 >= groupCount }) {
@@ -34,19 +40,26 @@
     var passes = 0
     var diagnostics = EvaluationDiagnostics()
     var start = 0
+    // The seeded inputs of the pass from group `start`, each direction `lift` (1 but in a recovery).
+    func seeded(_ start: Int, lift: V) -> [Dual<V, T>] {
+        x.indices.map { j -> Dual<V, T> in
+            var t = T.zero
+            let g = groups[j]
+            if g >= start && g < start + lanes { t[lane: g - start] = lift }
+            return Dual(x[j], tangent: t)
+        }
+    }
+    let watching = (checked || reading != nil) && rangeRecoveryFormat(V.self) != nil
+    var underflowed: [Int] = []
     repeat {
         // As for the plain forward Jacobian: an enclosing collection gets the kinks once.
         var noEscapesSeen = 0
         Instrumentation.countEvaluation()
-        let (y, diag) = Diagnostics.collect({ () -> [Dual<V, T>] in
-            let seeded = x.indices.map { j -> Dual<V, T> in
-                var t = T.zero
-                let g = groups[j]
-                if g >= start && g < start + lanes { t[lane: g - start] = 1 }
-                return Dual(x[j], tangent: t)
-            }
-            return f(seeded)
-        }, passingOn: { $0.repeatedEvaluation(keepingKinks: passes == 0, escapesSeen: &noEscapesSeen) })
+        let watch = watching ? UnderflowWatch() : nil
+        let (y, diag) = Diagnostics.collect({ f(seeded(start, lift: 1)) },
+                                            passingOn: { $0.repeatedEvaluation(keepingKinks: passes == 0, escapesSeen: &noEscapesSeen) })
+        if watch?.underflowed == true { underflowed.append(start) }
+        watch?.end()
         if checked { try throwFirstError(diag) }
         if passes == 0 {
             value = y.map(\.value); diagnostics = diag
@@ -67,6 +80,27 @@
     if checked {
         try checkFinite(value, what: "output")
         try checkFinite(rows: compressed, what: "compressed Jacobian entry")
+    }
+    if !underflowed.isEmpty, let (top, _) = rangeRecoveryFormat(V.self) {
+        let m = compressed.count
+        for start in underflowed {
+            // The entries of this pass that are read: (row, group).
+            var read: [(Int, Int)] = []
+            for i in 0..<m {
+                for g in start..<Swift.min(start + lanes, groupCount) where reading.map({ i < $0.count && $0[i].contains(g) }) ?? true {
+                    read.append((i, g))
+                }
+            }
+            guard !read.isEmpty else { continue }
+            let settled = try settleLiftedPasses(computed: read.map { compressed[$0.0][$0.1] },
+                                                 lifts: forwardLifts(direction: [1], topExponent: top), evaluate: { c in
+                Instrumentation.countEvaluation()
+                let y = Diagnostics.collect({ Diagnostics.quietly { f(seeded(start, lift: c)) } }).result
+                guard y.count == m else { return nil }
+                return read.map { y[$0.0].tangent[lane: $0.1 - start] / c }
+            }, what: { "compressed Jacobian entry (\(read[$0].0), group \(read[$0].1))" })
+            for (k, e) in read.enumerated() { compressed[e.0][e.1] = settled[k] }
+        }
     }
     return (value, compressed, passes, diagnostics)
 }

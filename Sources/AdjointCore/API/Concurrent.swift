@@ -149,19 +149,27 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     // One scratch per task, not per row: the sweep leaves it zeroed, and a fresh tape-sized buffer
     // per row (page faults and a memset of the whole tape, 1.3 MB for the 200×200 benchmark)
     // cost more than the row's sweep itself.
-    let rows = try await concurrentMap(count: m, tasks: tasks, state: { () -> (SweepScratch<V>, Tape<V>) in
+    // Each row watches the underflow flag of the thread it ran on (the flag is per thread); a row
+    // that raised it is swept again below as the serial rows are, lifted where a term was lost.
+    let swept = try await concurrentMap(count: m, tasks: tasks, state: { () -> (SweepScratch<V>, Tape<V>) in
         (SweepScratch(count: entries), shared.value)
-    }) { state, i -> [V] in
+    }) { state, i -> (row: [V], underflowed: Bool) in
         var row = [V](repeating: 0, count: inputs)
         let seeds = nodes[i].map { [($0, V(1))] } ?? []
+        let watch = UnderflowWatch()
+        defer { watch.end() }
         row.withUnsafeMutableBufferPointer { out in
             state.1.sweepLoop(seeds: seeds, inputAdjoints: out, scratch: state.0.pointer)
         }
-        return row
+        return (row, watch.underflowed)
     }
+    var rows = swept.map(\.row)
     if rows.joined().contains(where: { !$0.isFiniteValue }) {
         // The serial path throws naming the op where the non-finite value was born.
         return try jacobianReverse(of: { f($0) }, at: x)
+    }
+    for i in 0..<m where swept[i].underflowed {
+        rows[i] = try rec.pullback(seeds: [(rec.outputs[i], 1)], checked: true)
     }
     return JacobianResult(value: rec.value, jacobian: rows, mode: .reverse, passes: m, diagnostics: rec.diagnostics)
 }
@@ -222,9 +230,11 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
             let p = j / lanes, w = p % workers, k = p / workers
             return sinks.value[w].pointer.map { $0 + (k * lanes + j % lanes) * m }
         }
-        return try assembleForward(ordered: ordered, columns: columns, checked: true) { j in
+        let r = try assembleForward(ordered: ordered, columns: columns, checked: true) { j in
             nonFiniteOrigin({ (d: [Dual<V, S>]) in f(d) }, at: x, column: j)
         }
+        // On the caller's thread, pass by pass as the serial driver does, so both give the same bits.
+        return try rangeRecoveredForward({ (d: [Dual<V, S>]) in f(d) }, at: x, passes: ordered.filter(\.underflowed).map(\.pass), result: r)
     }
 }
 
@@ -234,7 +244,7 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
 /// Jacobian. nil when a pass gave another number of outputs than the first (the caller's
 /// array driver reports that).
 @inlinable func flatForwardJacobian<V: ADScalar, T: TangentVector>(
-    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], passes: Int, checked: Bool
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], passes: Int, checked: Bool, range: RangeRecovery
 ) throws -> JacobianResult<V>? where T.Scalar == V {
     let sink = ColumnSink<V>()
     let outcomes = (0..<passes).map { forwardPass(f, at: x, pass: $0, slot: $0, of: passes, into: sink) }
@@ -242,7 +252,10 @@ struct ReadOnlyShared<T>: @unchecked Sendable {
     return try withExtendedLifetime(sink) {
         let m = first.outputs
         let columns: [UnsafeMutablePointer<V>?] = (0..<x.count).map { j in sink.pointer.map { $0 + j * m } }
-        return try assembleForward(ordered: outcomes, columns: columns, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+        let r = try assembleForward(ordered: outcomes, columns: columns, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+        guard range != .off else { return r }
+        return try rangeRecoveredForward(f, at: x, passes: outcomes.filter(\.underflowed).map(\.pass), result: r,
+                                         throwing: range == .throwing)
     }
 }
 
@@ -264,8 +277,11 @@ struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
     @usableFromInline let outputs: Int
     @usableFromInline let written: Bool
     @usableFromInline let diagnostics: EvaluationDiagnostics
-    @inlinable init(pass: Int, value: [V]?, outputs: Int, written: Bool, diagnostics: EvaluationDiagnostics) {
+    /// Whether the pass raised the underflow flag (of Double or Float; see RangeRecovery).
+    @usableFromInline let underflowed: Bool
+    @inlinable init(pass: Int, value: [V]?, outputs: Int, written: Bool, diagnostics: EvaluationDiagnostics, underflowed: Bool) {
         self.pass = pass; self.value = value; self.outputs = outputs; self.written = written; self.diagnostics = diagnostics
+        self.underflowed = underflowed
     }
 }
 
@@ -275,16 +291,20 @@ struct ForwardPassOutcome<V: ADScalar>: @unchecked Sendable {
     _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int, slot k: Int, of slots: Int, into sink: ColumnSink<V>
 ) -> ForwardPassOutcome<V> where T.Scalar == V {
     let lanes = T.laneCount, start = pass * lanes
+    let watch = rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
     let (y, diag) = seededEvaluation(f, at: x, pass: pass)
+    let underflowed = watch?.underflowed == true
+    watch?.end()
     let m = y.count
     guard let base = sink.columns(outputs: m, count: slots * lanes * m) else {
-        return ForwardPassOutcome(pass: pass, value: nil, outputs: m, written: false, diagnostics: diag)
+        return ForwardPassOutcome(pass: pass, value: nil, outputs: m, written: false, diagnostics: diag, underflowed: underflowed)
     }
     for lane in 0..<Swift.max(0, Swift.min(lanes, x.count - start)) {
         let column = base + (k * lanes + lane) * m
         for i in 0..<m { (column + i).initialize(to: y[i].tangent[lane: lane]) }
     }
-    return ForwardPassOutcome(pass: pass, value: pass == 0 ? y.map(\.value) : nil, outputs: m, written: true, diagnostics: diag)
+    return ForwardPassOutcome(pass: pass, value: pass == 0 ? y.map(\.value) : nil, outputs: m, written: true, diagnostics: diag,
+                              underflowed: underflowed)
 }
 
 /// One task's flat column buffer, from the shelf of zeroed scratch (cleared again when handed

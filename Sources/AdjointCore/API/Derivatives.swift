@@ -68,6 +68,11 @@ public final class Recording<V: ADScalar> {
     ///   ``ADError/nonFinite(what:op:node:)`` naming the first op whose local derivative is not finite,
     ///   and a user vector primitive whose VJP fails in the sweep (nil, or the wrong length for
     ///   this cotangent) throws the error naming it; when false its inputs' adjoints are NaN.
+    ///   A checked sweep of Double or Float that raised the underflow flag is run again with its
+    ///   cotangent lifted by powers of two, so an adjoint below the least normal number does not
+    ///   lose its term (x²/x³⁰⁰ at 10 gives −2.98·10⁻²⁹⁷, not 2·10⁻²⁹⁹); where the lifted sweeps
+    ///   cannot settle an entry it throws ``ADError/rangeLoss(what:values:)``. An unchecked sweep
+    ///   is the pass as it ran (the checks judge that pass itself).
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
         return try pullback(seeds: Array(zip(outputs, cotangent)), checked: checked)
@@ -80,10 +85,18 @@ public final class Recording<V: ADScalar> {
     /// Hessian's product may overflow in rows it does not read).
     /// `refusingRuleEscapes`: whether a user rule that read a dual as a Double in the sweep throws
     /// (see ``hvp(of:at:direction:refusingRuleEscapes:)``, which passes its own choice).
-    @inlinable func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true,
-                             refusingRuleEscapes: Bool = true) throws -> [V] {
+    /// `range`: what a sweep that raised the underflow flag does (``RangeRecovery``); by default
+    /// recovery throwing when checked, none when not.
+    @inlinable package func pullback(seeds: [(Reverse<V>, V)], checked: Bool, everyComponent: Bool = true,
+                             refusingRuleEscapes: Bool = true, range: RangeRecovery? = nil) throws -> [V] {
         // `inputs` are this tape's variables 0..<n in order (made by `record`), so the sweep's
         // per-ordinal adjoints are the answer as they stand.
+        // A checked sweep of Double or Float watches the underflow flag: an adjoint below the
+        // least normal number leaves no other trace (see rangeRecoveredPullback). Two flag reads
+        // a sweep, about 20 ns.
+        let range = range ?? .default(checked: checked)
+        let watch = range != .off && rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
+        defer { watch?.end() }
         var g: [V]
         var firstNonFinite: Int?
         if _slowPath(tape.hasUserPrimitives) {
@@ -127,15 +140,24 @@ public final class Recording<V: ADScalar> {
             throw ADError.nonFinite(what: "derivative with respect to input \(j)",
                                     op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
         }
+        if let watch, watch.underflowed, firstNonFinite == nil {
+            return try rangeRecoveredPullback(tape, seeds: seeds, computed: g, throwing: range == .throwing)
+        }
         return g
     }
 
     /// The full Jacobian by one sweep per output, reusing this recording.
     @inlinable public func jacobian(checked: Bool = true) throws -> [[V]] {
+        try jacobian(checked: checked, range: .default(checked: checked))
+    }
+
+    /// ``jacobian(checked:)`` with the range recovery given: the check's reverse subject is
+    /// unchecked (a NaN entry stays in its place) but recovers what the checked rows recover.
+    @inlinable package func jacobian(checked: Bool, range: RangeRecovery) throws -> [[V]] {
         // Row i seeds output i alone: a zero seed adds +0 to a cleared cotangent, so the rows are
         // those of pullback(eᵢ), bit for bit, without m seeds per row (m² in all: 20,000 outputs
         // of a 15-entry tape took 205 s in a debug jac).
-        try outputs.indices.map { i in try pullback(seeds: [(outputs[i], 1)], checked: checked) }
+        try outputs.indices.map { i in try pullback(seeds: [(outputs[i], 1)], checked: checked, range: range) }
     }
 }
 
@@ -252,7 +274,10 @@ extension Recording: CustomStringConvertible {
 ) throws -> (value: [V], jvp: [V]) {
     try requireCount("direction length (number of inputs)", x.count, v.count)
     let seeded = zip(x, v).map { Dual($0, tangent: $1) }
+    let watch = rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
+    defer { watch?.end() }
     let (y, diag) = Diagnostics.collect { f(seeded) }
+    let underflowed = watch?.underflowed == true
     Instrumentation.countEvaluation()
     try throwFirstError(diag)
     try refuseRuleEscapes(diag)
@@ -260,7 +285,20 @@ extension Recording: CustomStringConvertible {
     let origin = { (_: Int) in Instrumentation.locatingNonFinite(lane: 0) { Instrumentation.countEvaluation(); _ = f(seeded) } }
     try checkFinite(y.map(\.value), what: "output", origin: origin)
     try checkFinite(y.map(\.tangent), what: "directional derivative", origin: origin)
-    return (y.map(\.value), y.map(\.tangent))
+    let tangents = y.map(\.tangent)
+    guard underflowed, let (top, _) = rangeRecoveryFormat(V.self) else { return (y.map(\.value), tangents) }
+    // A tangent below the least normal number left no other trace (see RangeRecovery).
+    let recovered = try settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
+                                           evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
+                                           what: { "directional derivative \($0)" })
+    return (y.map(\.value), recovered)
+}
+
+/// f's tangents along `v` lifted by `c`, divided back: a pass of a range recovery, its reports
+/// not passed on (the unlifted pass made them).
+@inlinable func liftedEvaluation<V: ADScalar>(_ f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V], lift c: V) -> [V] {
+    Instrumentation.countEvaluation()
+    return Diagnostics.collect({ Diagnostics.quietly { f(zip(x, v).map { Dual($0, tangent: $1 * c) }) } }).result.map { $0.tangent / c }
 }
 
 /// The derivative of a scalar function of one variable. Non-throwing so it can be used inside
@@ -279,12 +317,25 @@ extension Recording: CustomStringConvertible {
 /// on Doubles gave d/dx d/dy y³ at 2 as 0, by hand 12).
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
     Instrumentation.countEvaluation()
+    let watch = rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
+    defer { watch?.end() }
     let (y, diagnostics) = Diagnostics.collect { f(Dual(x, tangent: 1)) }
+    let underflowed = watch?.underflowed == true
     if !diagnostics.escapingRules.isEmpty {
         Diagnostics.report(ruleEscapeError(diagnostics.escapingRules))
         return V(Double.nan)
     }
-    return y.tangent
+    // A tangent below the least normal number left no other trace (see RangeRecovery); where the
+    // lifted passes cannot settle it, the error is reported and the result is NaN, as above.
+    guard underflowed, y.tangent.isFiniteValue, let (top, _) = rangeRecoveryFormat(V.self) else { return y.tangent }
+    do {
+        return try settleLiftedPasses(computed: [y.tangent], lifts: forwardLifts(direction: [1], topExponent: top),
+                                      evaluate: { c in liftedEvaluation({ [f($0[0])] }, at: [x], direction: [1], lift: c) },
+                                      what: { _ in "derivative" })[0]
+    } catch {
+        Diagnostics.report(error as? ADError ?? .invalidArgument("\(error)"))
+        return V(Double.nan)
+    }
 }
 
 /// Throws ``ADError/nonFinite(what:op:node:)`` naming the first NaN or infinity of `values`.
@@ -349,12 +400,28 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
 @inlinable public func forwardJacobian<V: ADScalar, T: TangentVector>(
     of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], checked: Bool = true
 ) throws -> JacobianResult<V> where T.Scalar == V {
+    try forwardJacobian(of: f, at: x, checked: checked, range: .default(checked: checked))
+}
+
+/// ``forwardJacobian(of:at:checked:)`` with the range recovery given (see
+/// ``Recording/jacobian(checked:range:)``).
+@inlinable package func forwardJacobian<V: ADScalar, T: TangentVector>(
+    of f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], checked: Bool, range: RangeRecovery
+) throws -> JacobianResult<V> where T.Scalar == V {
     let passes = forwardPassCount(inputs: x.count, lanes: T.laneCount)
     // One pass has no transpose to save, and the shelf buffer's round trip cost a 1000 × 1
     // Jacobian about 7% (measured against the array driver in one run).
-    if passes > 1, _isPOD(V.self), let r = try flatForwardJacobian(f, at: x, passes: passes, checked: checked) { return r }
-    let results = (0..<passes).map { forwardPass(f, at: x, pass: $0) }
-    return try assembleForward(results, inputs: x.count, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+    if passes > 1, _isPOD(V.self), let r = try flatForwardJacobian(f, at: x, passes: passes, checked: checked, range: range) { return r }
+    var underflowed: [Int] = []
+    let results = (0..<passes).map { p in
+        let watch = range != .off && rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
+        defer { watch?.end() }
+        let result = forwardPass(f, at: x, pass: p)
+        if watch?.underflowed == true { underflowed.append(p) }
+        return result
+    }
+    let r = try assembleForward(results, inputs: x.count, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
+    return try rangeRecoveredForward(f, at: x, passes: underflowed, result: r, throwing: range == .throwing)
 }
 
 /// The op where column j's first non-finite value or tangent was born, found by running j's pass
@@ -389,8 +456,10 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
 
 /// f at x with unit directions `pass·lanes ..< (pass + 1)·lanes` seeded, and what it reported:
 /// the evaluation every forward pass makes, however it stores its columns.
+///
+/// `lift`: the seed of each direction, 1 but where a pass is run again lifted (see RangeRecovery).
 @inlinable func seededEvaluation<V: ADScalar, T: TangentVector>(
-    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], pass: Int, lift: V = 1
 ) -> (result: [Dual<V, T>], diagnostics: EvaluationDiagnostics) where T.Scalar == V {
     let lanes = T.laneCount, start = pass * lanes
     // Every pass touches the kinks the first one did: an enclosing collection gets them once
@@ -400,7 +469,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
     return Diagnostics.collect({ () -> [Dual<V, T>] in
         let seeded = x.indices.map { j -> Dual<V, T> in
             var t = T.zero
-            if j >= start && j < start + lanes { t[lane: j - start] = 1 }
+            if j >= start && j < start + lanes { t[lane: j - start] = lift }
             return Dual(x[j], tangent: t)
         }
         return f(seeded)
@@ -424,7 +493,7 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
 }
 
 /// The one assembly every forward driver ends in, wherever its columns live (arrays, or the flat
-/// buffers of ``flatForwardJacobian(_:at:passes:checked:)`` and the concurrent driver): entry
+/// buffers of ``flatForwardJacobian(_:at:passes:checked:range:)`` and the concurrent driver): entry
 /// (i, j) from `entry`, the diagnostics of the first pass with every pass's escapes summed, and,
 /// when `checked`, the passes' errors and non-finite values thrown.
 @inlinable func assembleForward<V: ADScalar>(

@@ -1,12 +1,28 @@
 import CAdjointSupport
 
-// Second-order products that lose a term to the bottom of the floating-point range. Forward-over-
-// reverse on x·log x at 10²⁰⁰ returned 2·10⁻²⁰⁰ for ∂² = 1/x = 10⁻²⁰⁰ (by hand): log's partial
-// 1/x has the tangent −1/x² = −10⁻⁴⁰⁰ along the unit direction, which is 0 in Double before x
-// multiplies it back into range. Scaling a pass's seed by 2ᵏ scales every tangent (or adjoint)
-// of that pass by exactly 2ᵏ unless one leaves the normal range, so a pass seeded higher keeps
-// such a term, and divided back gives the product without the loss. The passes run only when
-// the unscaled product raised the underflow flag; most products never do.
+// Derivatives that lose a term to the bottom of the floating-point range. Reverse mode on x²/x³⁰⁰
+// at 10 returned 2·10⁻²⁹⁹ for −2.98·10⁻²⁹⁷ (by hand): the adjoint of x³⁰⁰, −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸,
+// is 0 in Double before the partial 300x²⁹⁹ multiplies it back into range. Forward-over-reverse
+// on x·log x at 10²⁰⁰ returned 2·10⁻²⁰⁰ for ∂² = 1/x = 10⁻²⁰⁰: log's partial 1/x has the tangent
+// −1/x² = −10⁻⁴⁰⁰. Scaling a pass's seed by 2ᵏ scales every tangent (or adjoint) of that pass by
+// exactly 2ᵏ unless one leaves the normal range, so a pass seeded higher keeps such a term, and
+// divided back gives the result without the loss. The passes run only when the unscaled pass
+// raised the underflow flag; most passes never do.
+
+/// What a first-order pass does when it raised the underflow flag (see ``settleLiftedPasses``).
+public enum RangeRecovery: Sendable {
+    /// Nothing: the pass as it ran (an unchecked pass, by default).
+    case off
+    /// Entries the lifted passes settle are replaced; the others stay as computed, for a caller
+    /// that judges them itself (the check's subjects, whose range-loss verdict says why).
+    case keepingUnsettled
+    /// As `keepingUnsettled`, and an entry they cannot settle throws ``ADError/rangeLoss(what:values:)``
+    /// (a checked pass, by default).
+    case throwing
+
+    /// The default for a pass checked or not.
+    @inlinable public static func `default`(checked: Bool) -> RangeRecovery { checked ? .throwing : .off }
+}
 
 /// The underflow flag around one computation: cleared at the start, read at the end, and raised
 /// again if the caller had it raised before, so a caller watching the flag sees what it would
@@ -16,7 +32,9 @@ import CAdjointSupport
 
     @inlinable package init() {
         raisedBefore = adjoint_underflow_raised() != 0
-        adjoint_underflow_clear()
+        // Clearing costs six times a test (67 ns against 11 on this machine), and every reverse
+        // sweep of Double or Float now makes a watch: clear only what is raised.
+        if raisedBefore { adjoint_underflow_clear() }
     }
 
     /// Whether anything underflowed since the watch began.
@@ -148,4 +166,163 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
         }
     }
     return recovered
+}
+
+/// The decision every first-order recovery makes, per entry of a pass that raised the underflow
+/// flag, from passes with their seed lifted by powers of two and divided back (`evaluate`; nil
+/// for a pass that failed), starting from `lifts` (ascending). An adjoint or tangent that
+/// overflows under a lift makes every entry it reaches ±∞ or NaN (a product with ∞ stays
+/// non-finite through every linear rule), so an entry that comes out finite took none; the
+/// most lifted such pass lost the least.
+///
+/// Per entry: the most lifted of the passes in which it is finite. Where that pass itself raised
+/// the underflow flag and a higher one overflowed the entry, the lift between them is bisected
+/// (to 8 bits, at most 16 more passes a call): the entry's best lift lies there, and a fixed
+/// ladder missed it (a tangent 2⁵⁰⁰ beside one of 2⁻¹⁴²² on one entry can be lifted by 2⁴⁰⁰ to
+/// 2⁵²³ only). Where that value agrees with the entry as computed (4 ulps: a rule that orders its
+/// products by size rounds a lifted pass otherwise) the entry stands; else the pass lifted 16
+/// times less is run, and where it agrees within 64 ulps the lifted value is returned: a term
+/// still below the range would lose 4 more bits there, so the lifted value is within about 4 ulps
+/// of its own; else ``ADError/rangeLoss(what:values:)`` names the entry (or, not `throwing`, it
+/// stays as computed). Values below the least normal number count as the same within 4 of its
+/// ulps: there the format's own spacing is the limit. (A tolerance of 64 ulps on the first
+/// comparison kept a Float tangent 78 ulps off: (1/x)·10³⁰ at 10²⁰, where −1/x² is a subnormal
+/// of 17 bits.)
+///
+/// What no lift can see: a term flushed wholly to zero in every pass, which needs the
+/// quantities on one entry's paths to be apart by more than the format's whole range (10⁶¹⁶
+/// in Double).
+@inlinable func settleLiftedPasses<V: ADScalar>(
+    computed g: [V], lifts: [V], evaluate: (V) -> [V]?, what: (Int) -> String, throwing: Bool = true
+) throws -> [V] {
+    guard let (top, epsilon) = rangeRecoveryFormat(V.self) else { return g }
+    // Passes by the exponent of their lift, each with whether it raised the underflow flag.
+    var passes: [Int: (values: [V]?, underflowed: Bool)] = [:]
+    var probes = 0
+    func pass(_ k: Int) -> (values: [V]?, underflowed: Bool) {
+        if let p = passes[k] { return p }
+        let watch = UnderflowWatch()
+        let values = evaluate(V(Double(sign: .plus, exponent: k, significand: 1))).flatMap { $0.count == g.count ? $0 : nil }
+        let p = (values, watch.underflowed)
+        watch.end()
+        passes[k] = p
+        return p
+    }
+    let ladder = lifts.map { Int($0.approximateDouble.exponent) }
+    for k in ladder { _ = pass(k) }
+    let leastNormal = Double(sign: .plus, exponent: 1 - top, significand: 1)
+    func same(_ a: Double, _ b: Double, ulps: Double) -> Bool {
+        let larger = Swift.max(Swift.abs(a), Swift.abs(b))
+        return a == b || Swift.abs(a - b) <= ulps * epsilon * larger
+            || (larger < leastNormal && Swift.abs(a - b) <= 4 * epsilon * leastNormal)
+    }
+    func finite(_ k: Int, _ j: Int) -> Bool { pass(k).values?[j].isFiniteValue == true }
+    var recovered = g
+    for j in g.indices {
+        guard var low = ladder.last(where: { finite($0, j) }) else { continue }
+        if var high = ladder.first(where: { $0 > low && !finite($0, j) }) {
+            while pass(low).underflowed && high - low > 8 && probes < 16 {
+                let middle = low + (high - low) / 2
+                probes += passes[middle] == nil ? 1 : 0
+                if finite(middle, j) { low = middle } else { high = middle }
+            }
+        }
+        guard let lifted = pass(low).values?[j].approximateDouble else { continue }
+        let computed = g[j].approximateDouble
+        if same(computed, lifted, ulps: 4) { continue }
+        let partner = pass(low - 4).values.map { $0[j].approximateDouble } ?? .nan
+        guard partner.isFinite, same(lifted, partner, ulps: 64) else {
+            guard throwing else { continue }
+            throw ADError.rangeLoss(what: what(j), values: [computed, partner, lifted])
+        }
+        recovered[j] = pass(low).values?[j] ?? g[j]
+    }
+    return recovered
+}
+
+/// uᵀJ again, for a reverse sweep that raised the underflow flag (``settleLiftedPasses``), with
+/// the cotangent lifted by s, the largest power of two that overflows no adjoint of the sweep
+/// (8 bits to spare, as ``largestSafeSeed(_:topExponent:)`` gives), by the largest the cotangent
+/// itself allows, under which adjoints far above the rest overflow, and, where those two are far
+/// apart, by powers a third and two thirds of the way between. In 10³⁰⁰·x +
+/// y²/y³⁰⁰ at (1, 10), s is only 2¹⁸ (x's adjoint is 10³⁰⁰) and leaves y³⁰⁰'s −10⁻⁵⁹⁸ at 0,
+/// while the largest lift keeps it and overflows ∂f/∂x alone.
+///
+/// Not for duals or rationals (returns `g`): a dual's lost tangent is the Hessian's concern
+/// (``rangeRecoveredProduct(of:at:direction:product:reading:)``), and rationals have no range.
+@inlinable func rangeRecoveredPullback<V: ADScalar>(_ tape: Tape<V>, seeds: [(Reverse<V>, V)], computed g: [V],
+                                                    throwing: Bool = true) throws -> [V] {
+    guard let (top, _) = rangeRecoveryFormat(V.self) else { return g }
+    let quietly = { (body: () -> [V]) in Diagnostics.collect({ Diagnostics.quietly(body) }).result }
+    let adjoints = quietly { tape.nodeCotangents(from: seeds) }
+    guard adjoints.allSatisfy(\.isFiniteValue) else { return g }
+    var lifts: [V] = []
+    let s: V? = largestSafeSeed(adjoints.map { $0.approximateDouble.magnitude }, topExponent: top)
+    if let s { lifts.append(s) }
+    if let c: V = largestLift(of: seeds.map { $0.1.approximateDouble.magnitude }, topExponent: top) {
+        // A third and two thirds of the way from s to the top as well, where that way is long:
+        // an entry whose own adjoints overflow at the top (2¹⁰·2¹⁰²²) while another input's
+        // 2⁹⁰⁰ holds s at 2¹¹⁵ lost its 2⁻¹⁴⁹⁸ under both, and 2⁵⁶⁸ keeps it.
+        let (low, high) = (Int((s ?? 1).approximateDouble.exponent), Int(c.approximateDouble.exponent))
+        for k in [low + (high - low) / 3, low + 2 * (high - low) / 3, high] where k > Int((lifts.last ?? 1).approximateDouble.exponent) + 8 || (k == high && k > low) {
+            lifts.append(V(Double(sign: .plus, exponent: k, significand: 1)))
+        }
+    }
+    return try settleLiftedPasses(computed: g, lifts: lifts, evaluate: { c in
+        quietly { tape.pullbackToAllInputs(from: seeds.map { ($0.0, $0.1 * c) }) }.map { $0 / c }
+    }, what: { "derivative with respect to input \($0)" }, throwing: throwing)
+}
+
+/// The largest power of two that keeps the largest of `magnitudes` finite (one bit to spare),
+/// stopping at 2 to V's largest exponent; nil when that is no lift at all.
+@inlinable func largestLift<V: ADScalar>(of magnitudes: [Double], topExponent top: Int) -> V? {
+    guard let u = magnitudes.filter(\.isFinite).max(), u > 0 else { return nil }
+    let k = Swift.min(top - Int(u.exponent) - 1, top)
+    return k > 0 ? V(Double(sign: .plus, exponent: k, significand: 1)) : nil
+}
+
+/// The lifts of a forward pass's direction, whose tangents no tape shows: a third, two thirds
+/// and all of the way from the direction's largest component to the top of the range. A tangent
+/// that overflows under one leaves the entries it reaches non-finite, and the entry comes from a
+/// lower lift (``settleLiftedPasses``).
+@inlinable func forwardLifts<V: ADScalar>(direction magnitudes: [Double], topExponent top: Int) -> [V] {
+    guard let u = magnitudes.filter(\.isFinite).max(), u > 0 else { return [] }
+    let room = top - Int(u.exponent) - 1
+    return [room / 3, 2 * room / 3, room].filter { $0 > 0 }.map { V(Double(sign: .plus, exponent: Swift.min($0, top), significand: 1)) }
+}
+
+/// f's tangents along `v`, with those lost below the range recovered where the lifted passes
+/// settle them (the others as computed): one forward pass as the check's seeded passes take it,
+/// so a pass scaled by 2⁵⁰⁰ loses no more than the unscaled one, which recovers, keeps.
+@inlinable package func rangeRecoveredTangents<V: ADScalar>(of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V]) -> [V] {
+    let watch = rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
+    defer { watch?.end() }
+    let tangents = liftedEvaluation(f, at: x, direction: v, lift: 1)
+    guard watch?.underflowed == true, let (top, _) = rangeRecoveryFormat(V.self) else { return tangents }
+    return (try? settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
+                                    evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
+                                    what: { "directional derivative \($0)" }, throwing: false)) ?? tangents
+}
+
+/// A forward Jacobian's entries in the passes that raised the underflow flag, settled from the
+/// same passes with their directions lifted (``settleLiftedPasses``): the tangent of 1/x at
+/// 10¹⁷⁰, −10⁻³⁴⁰, is 0 in Double, and (1/x)·10³⁰⁰ came out 0 for −10⁻⁴⁰.
+@inlinable func rangeRecoveredForward<V: ADScalar, T: TangentVector>(
+    _ f: ([Dual<V, T>]) -> [Dual<V, T>], at x: [V], passes: [Int], result r: JacobianResult<V>, throwing: Bool = true
+) throws -> JacobianResult<V> where T.Scalar == V {
+    guard !passes.isEmpty, let (top, _) = rangeRecoveryFormat(V.self) else { return r }
+    let lanes = T.laneCount, m = r.value.count
+    var jacobian = r.jacobian
+    for p in passes {
+        let columns = Array(p * lanes ..< Swift.min((p + 1) * lanes, x.count))
+        // Column after column, as the pass's lanes hold them.
+        let computed = columns.flatMap { j in (0..<m).map { i in jacobian[i][j] } }
+        let settled = try settleLiftedPasses(computed: computed, lifts: forwardLifts(direction: [1], topExponent: top), evaluate: { c in
+            let y = Diagnostics.collect({ Diagnostics.quietly { seededEvaluation(f, at: x, pass: p, lift: c).result } }).result
+            guard y.count == m else { return nil }
+            return columns.indices.flatMap { lane in y.map { $0.tangent[lane: lane] / c } }
+        }, what: { k in "Jacobian entry (\(k % Swift.max(1, m)), \(columns[k / Swift.max(1, m)]))" }, throwing: throwing)
+        for (k, j) in columns.enumerated() { for i in 0..<m { jacobian[i][j] = settled[k * m + i] } }
+    }
+    return JacobianResult(value: r.value, jacobian: jacobian, mode: r.mode, passes: r.passes, diagnostics: r.diagnostics)
 }
