@@ -173,18 +173,13 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     if let w = r.warnings {
         jsonPairs.append(("warnings", jsonArray(w.map { row in jsonArray(row.map { jsonArray($0.map { json($0.rawValue) }) }) })))
     }
-    if r.errorEstimates != nil || r.rangeLoss != nil {
+    if r.errorEstimates != nil {
         // The same judgement as the "is unreliable" notes on standard error, so a script reading
         // the JSON sees it too (a user trial found an empty warnings list beside such a note).
         jsonPairs.append(("unreliable", jsonArray(r.jacobian.indices.map { i in
             let scale = rowScale(r, i)
             return jsonArray(r.jacobian[i].indices.map { j in isUnreliable(r, i, j, rowScale: scale) ? "true" : "false" })
         })))
-    }
-    if let loss = r.rangeLoss, loss.joined().contains(where: { $0 != nil }) {
-        // What the seeded pass gave for each entry it recovered (null where the plain pass kept
-        // every term): the notes' numbers, for a script that reads only the JSON.
-        jsonPairs.append(("range_loss", jsonRangeLoss(loss)))
     }
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
@@ -400,22 +395,11 @@ struct HessianCommand: ParsableCommand {
             let v = first.value[0], g = first.jacobian[0]
             let columns = formula.variables.map { "d/d\($0)" }
             let pointCells = x.map(Cell.double)
-            // Entries whose pass lost a term to an adjoint outside Double's range (see rangeLoss).
-            // The Hessian needs no such note: the library's products recover a lost term
-            // themselves, or throw (see rangeRecoveredProduct).
-            let gradientLoss = rangeLoss(of: formula, at: x, mode: .reverse, jacobian: first.jacobian)[0]
-            var rangeNotes: [String] = []
-            for (j, scaled) in gradientLoss.enumerated() {
-                if let scaled { rangeNotes.append(rangeLossNote("d\(name)/d\(formula.variables[j])", g[j], scaled)) }
-            }
+            // A term lost below Double's range is recovered by the library, in the gradient's
+            // sweep and in the Hessian's products alike, or the point fails naming the entry.
             var pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
                          ("hessian", jsonArray(h.map { jsonArray($0) }))]
-            if !rangeNotes.isEmpty {
-                func flags(_ row: [Double?]) -> String { jsonArray(row.map { $0 == nil ? "false" : "true" }) }
-                pairs.append(("unreliable", jsonObject([("gradient", flags(gradientLoss))])))
-                pairs.append(("range_loss", jsonObject([("gradient", jsonRangeLossRow(gradientLoss))])))
-            }
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
             table += "value  " + format(v) + "\n\n"
@@ -437,8 +421,7 @@ struct HessianCommand: ParsableCommand {
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.diagnostics.kinks)
-                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty)
-                            + rangeNotes)
+                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty))
         }
     }
 }
@@ -478,7 +461,6 @@ func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool, noHessia
 /// `rowScale`: ``rowScale(_:_:)`` of row i when the caller has it; computed once per entry it made
 /// the unreliable flags O(m·n²), 44% of an 800 × 800 Jacobian (review15).
 func isUnreliable(_ r: ModeResult, _ i: Int, _ j: Int, rowScale known: Double? = nil) -> Bool {
-    if let loss = r.rangeLoss, i < loss.count, j < loss[i].count, loss[i][j] != nil { return true }
     guard let est = r.errorEstimates, i < est.count, j < est[i].count,
           i < r.jacobian.count, j < r.jacobian[i].count else { return false }
     let e = est[i][j], v = r.jacobian[i][j].approximate
@@ -518,24 +500,8 @@ func hasNoEstimate(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
 /// An entry whose error estimate is within this fraction of its scale is printed without a warning.
 let relativeReliability = 1e-6
 
-/// The note for an entry ``rangeLoss(of:at:mode:jacobian:)`` found.
-func rangeLossNote(_ label: String, _ value: Double, _ scaled: Double) -> String {
-    "\(label) = \(format(value)) is unreliable: a tangent or adjoint left Double's normal range "
-        + "(the same pass seeded by a power of two gives \(format(scaled))); jac check compares the modes"
-}
-
-/// Per entry, the seeded pass's value where it differs from the plain pass, null elsewhere.
-func jsonRangeLoss(_ loss: [[Double?]]) -> String { jsonArray(loss.map(jsonRangeLossRow)) }
-func jsonRangeLossRow(_ row: [Double?]) -> String { jsonArray(row.map { $0.map(jsonNumber) ?? "null" }) }
-
 func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     var notes: [String] = []
-    for (i, row) in (r.rangeLoss ?? []).enumerated() {
-        for (j, scaled) in row.enumerated() {
-            guard let scaled, i < r.jacobian.count, j < r.jacobian[i].count else { continue }
-            notes.append(rangeLossNote("d\(names[i])/d\(variables[j])", r.jacobian[i][j].approximate, scaled))
-        }
-    }
     guard let est = r.errorEstimates else { return notes }
     for (i, row) in est.enumerated() {
         let scale = i < r.jacobian.count ? rowScale(r, i) : 0

@@ -48,10 +48,6 @@ struct ModeResult {
     var evaluations: (total: Int, perEntry: [[Int]])? = nil
     /// Exact mode: the forward passes or reverse sweeps taken (chosen by the Jacobian's shape).
     var passes: (mode: String, count: Int)? = nil
-    /// Forward and reverse mode: per entry, the value a pass seeded by a power of two gave where
-    /// it differs from the unseeded one (nil where they agree): a tangent or adjoint left
-    /// Double's normal range in the unseeded pass (see ``rangeLoss(of:at:mode:jacobian:)``).
-    var rangeLoss: [[Double?]]? = nil
 }
 
 /// A way of computing a Jacobian. Each `--mode` value is one entry of ``ModeTable``; adding a mode
@@ -103,32 +99,23 @@ struct CoreEngine: ModeEngine {
         let r = try explainingNonFiniteEntries(formula, at: x, mode: mode) {
             try Adjoint.jacobian(of: formula, at: x, mode: mode)
         }
-        let loss = rangeLoss(of: formula, at: x, mode: mode, jacobian: r.jacobian)
+        // A tangent or adjoint that left Double's range is the library's to recover (or to
+        // refuse, naming the entry): jac reran each pass seeded by 2⁵⁰⁰ and 2¹⁰⁰⁰ and flagged an
+        // entry that changed, and printed the lost value beside the flag.
         return ModeResult(point: x.map(Cell.double), value: r.value.map(Cell.double),
-                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks,
-                          rangeLoss: loss.joined().contains { $0 != nil } ? loss : nil)
+                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks)
     }
 }
 
-/// Seeds for ``rangeLoss(of:at:mode:jacobian:)``: 2⁵⁰⁰ and 2¹⁰⁰⁰.
-let rangeCheckSeeds = rangeLossSeeds(for: Double.self)
-
 /// Per entry, the value from a pass whose direction (forward) or cotangent (reverse) is scaled by
-/// a power of two, divided back, where it differs from `jacobian`; nil where every such pass
-/// agrees or overflowed.
-///
-/// Scaling a seed by 2ᵏ scales every tangent or adjoint of the pass by exactly 2ᵏ, unless one
-/// leaves Double's normal range, so a different finite result means the unscaled pass lost a
-/// term or digits to underflow. Reverse mode on x²/x³⁰⁰ at 10 gave 2e-299 for −2.98e-297: the
-/// adjoint of x³⁰⁰, −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double, and that term vanished
-/// with no error. A pass that overflows instead is not finite and is ignored; so is a whole
-/// reverse sweep in which any adjoint overflowed, since a rule then takes another order for its
-/// products (division's vjp does, to keep them in range): x/y at x = 3e-300, y = 7e-161 has
-/// g/y = 1.4e160, which 2⁵⁰⁰ overflows, and the seeded ∂f/∂y came out 2 ulps from the unseeded
-/// one, both normal, and the entry was called unreliable. Costs two passes per output
-/// (reverse) or input (forward); jac's formulas are small.
+/// each of `seeds`, a power of two, divided back, where it differs from `jacobian`; nil where every
+/// such pass agrees or is not finite. Scaling a seed by 2ᵏ scales every tangent or adjoint of the
+/// pass by exactly 2ᵏ while each stays in Double's normal range, so a seed below 1 shows the
+/// finite value of an entry whose unscaled pass overflowed on the way (see
+/// ``explainingNonFiniteEntries``). A whole reverse sweep in which any adjoint is not finite is
+/// ignored, as a rule then takes another order for its products (division's vjp does).
 func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian: [[Double]],
-               seeds: [Double] = rangeCheckSeeds) -> [[Double?]] {
+               seeds: [Double]) -> [[Double?]] {
     let m = jacobian.count, n = x.count
     var loss = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: m)
     func compare(_ v: Double, _ i: Int, _ j: Int) {
@@ -151,87 +138,6 @@ func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian
         }
     }
     return loss
-}
-
-/// ``rangeLoss(of:at:mode:jacobian:)`` for a sparse Jacobian, pass by pass as it was computed:
-/// each colour's compressed pass again with its seed scaled by 2ᵏ (its rows or columns share no
-/// entry, so every entry reads back alone), and the dense rows or columns the other mode took,
-/// one pass each. Returns the entries whose seeded value differs, with that value. Why: `jac
-/// jacobian "x^2/x^300" --at x=10 --sparse --mode reverse` printed 2e-299 for −2.98e-297 with
-/// no note, where the dense Jacobian says the entry is unreliable. Costs two passes per colour
-/// and per dense row or column.
-func sparseRangeLoss(of formula: Formula, at x: [Double], result r: SparseJacobianResult<Double>,
-                     seeds: [Double] = rangeCheckSeeds) -> [(row: Int, column: Int, scaled: Double)] {
-    let m = r.matrix.rows, n = r.matrix.columns
-    let rowColumns = r.pattern.rowColumns
-    var value = [Int: Double]()   // row · n + column → the computed entry
-    for e in r.matrix.entries { value[e.row * n + e.column] = e.value }
-    var found = [Int: Double]()
-    func compare(_ v: Double, _ i: Int, _ j: Int) {
-        guard v.isFinite, let u = value[i * n + j], v != u, found[i * n + j] == nil else { return }
-        found[i * n + j] = v
-    }
-    guard rowColumns.count == m, x.count == n else { return [] }
-    switch r.mode {
-    case .reverse:
-        let dense = Set(r.denseColumns)
-        if let rec = try? record({ formula($0) }, at: x), rec.outputs.count == m {
-            var refused = Set<Int>()
-            for group in r.coloring.groups where !group.isEmpty {
-                for seed in seeds {
-                    var u = [Double](repeating: 0, count: m)
-                    for i in group { u[i] = seed }
-                    // A sweep in which an adjoint overflowed is no exact scaling (see rangeLoss).
-                    // Then the colour's rows one by one: one row's overflow (1e8·y under 2¹⁰⁰⁰)
-                    // hid another's underflow (x²/x³⁰⁰) from the whole group's pass.
-                    guard rec.tape.nodeCotangents(from: Array(zip(rec.outputs, u))).allSatisfy({ $0.isFinite }),
-                          let g = try? rec.pullback(u, checked: false), g.count == n else {
-                        refused.formUnion(group)
-                        continue
-                    }
-                    for i in group { for j in rowColumns[i] where !dense.contains(j) { compare(g[j] / seed, i, j) } }
-                }
-            }
-            // A colour whose pass overflowed: its rows one by one, as the dense Jacobian's are.
-            for i in refused.sorted() {
-                for (_, row) in seededReverseRows(recording: rec, output: i, seeds: seeds) {
-                    guard let g = row else { continue }
-                    for j in rowColumns[i] where !dense.contains(j) { compare(g[j], i, j) }
-                }
-            }
-        }
-        for j in r.denseColumns {
-            for seed in seeds {
-                guard let c = seededForwardColumn(of: { formula($0) }, at: x, input: j, outputs: m, seed: seed) else { continue }
-                for i in 0..<m where rowColumns[i].contains(j) { compare(c[i], i, j) }
-            }
-        }
-    case .forward:
-        let dense = Set(r.denseRows)
-        for (colour, group) in r.coloring.groups.enumerated() where !group.isEmpty {
-            let seeded = Set(group)
-            for seed in seeds {
-                let (y, _) = Diagnostics.collect {
-                    formula(x.indices.map { Dual<Double, Double>(x[$0], tangent: seeded.contains($0) ? seed : 0) })
-                }
-                guard y.count == m else { continue }
-                for i in 0..<m where !dense.contains(i) {
-                    for j in rowColumns[i] where j < r.coloring.colors.count && r.coloring.colors[j] == colour {
-                        compare(y[i].tangent / seed, i, j)
-                    }
-                }
-            }
-        }
-        if !r.denseRows.isEmpty, let rec = try? record({ formula($0) }, at: x), rec.outputs.count == m {
-            for i in r.denseRows {
-                for seed in seeds {
-                    guard let g = seededReverseRow(recording: rec, output: i, seed: seed) else { continue }
-                    for j in rowColumns[i] { compare(g[j], i, j) }
-                }
-            }
-        }
-    }
-    return found.keys.sorted().map { (row: $0 / n, column: $0 % n, scaled: found[$0] ?? .nan) }
 }
 
 /// A finite-difference or complex-step mode from AdjointCheck: primal evaluations only, so it is

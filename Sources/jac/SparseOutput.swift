@@ -6,7 +6,6 @@ import Adjoint
 func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>, kinks: [KinkEvent]) -> Report {
     let names = f.outputNames
     let entries = r.matrix.entries
-    let loss = sparseRangeLoss(of: f, at: point, result: r)
     let how = r.mode == .forward ? "column colouring, \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")"
                                  : "row colouring, \(r.reverseSweeps) reverse sweep\(r.reverseSweeps == 1 ? "" : "s")"
     let denseRows = r.mode == .forward && r.reverseSweeps > 0 ? " + \(r.reverseSweeps) dense row\(r.reverseSweeps == 1 ? "" : "s") by reverse sweeps" : ""
@@ -24,17 +23,10 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
                  ("mode", json(r.mode.rawValue)),
                  ("rows", "\(r.matrix.rows)"), ("columns", "\(r.matrix.columns)"), ("colors", "\(r.coloring.count)"),
                  ("entries", jsonArray(entries.map { jsonArray(["\($0.row)", "\($0.column)", jsonNumber($0.value)]) }))]
-    if !loss.isEmpty {
-        // As the dense Jacobian's "range_loss", by (row, column): what the seeded pass gave for
-        // each entry whose unseeded pass lost a term; these entries are unreliable.
-        pairs.append(("range_loss", jsonArray(loss.map { jsonArray(["\($0.row)", "\($0.column)", jsonNumber($0.scaled)]) })))
-    }
     let json = jsonObject(pairs)
     let csvText = (["row,column,value"] + entries.map { "\($0.row),\($0.column),\(format($0.value))" }).joined(separator: "\n")
     // --points: one row per point; the columns are the pattern's entries at that point.
     let header = f.variables + ["colors"] + entries.map { "d\(names[$0.row])/d\(f.variables[$0.column])" }
     let row = point.map(format) + ["\(r.coloring.count)"] + entries.map { format($0.value) }
-    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks) + loss.map { e in
-        rangeLossNote("d\(names[e.row])/d\(f.variables[e.column])", r.matrix.entries.first { $0.row == e.row && $0.column == e.column }?.value ?? .nan, e.scaled)
-    })
+    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks))
 }

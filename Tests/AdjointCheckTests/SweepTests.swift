@@ -139,15 +139,15 @@ final class SweepRangeLossTests: XCTestCase {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] / T.powi(x[0], 300)] }
     }
 
-    func testTheReferenceIsTheSeededSweepWhereTheUnseededOneLostATerm() throws {
+    func testTheReferenceKeepsTheTermTheUnscaledSweepLost() throws {
+        // Reverse mode's pullback recovers the lost adjoint itself now (GradientRangeRecoveryTests);
+        // the sweep took its own seeded rows before.
         let s = try stepSweep(of: Quotient(), at: [10.0])
         XCTAssertEqual(s.reference, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
-        XCTAssertTrue(s.referenceSource.hasPrefix("reverse seeded by 2^"), s.referenceSource)
-        XCTAssertTrue(s.referenceSource.contains("gave 2e-299"), s.referenceSource)
+        XCTAssertEqual(s.referenceSource, "reverse")
         // Central differences converge on it at order 2 (they took no slope against the wrong one).
         let central = try XCTUnwrap(s.series.first { $0.method == "central" })
         XCTAssertEqual(central.slope ?? .nan, 2, accuracy: 0.2)
-        // Where the unseeded sweep keeps every term the reference is its value, named plainly.
         XCTAssertEqual(try stepSweep(of: Quotient(), at: [1.5]).referenceSource, "reverse")
     }
 }

@@ -296,7 +296,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         adEscapes = recording.diagnostics.escapes
         var reverseRows: [[Double]]? = nil
         if options.checkReverse && missingVJPs.isEmpty {
-            let (rows, sweep) = Diagnostics.collect { (try? recording.jacobian(checked: false)) ?? [] }
+            // Unchecked, so a NaN entry stays in its place, but with what the library's checked
+            // rows recover: a term lost below the range is the library's to recover, and the
+            // check judged the raw sweep (x²/x³⁰⁰ at 10 was range-loss for a `gradient` that
+            // returns the right −2.98e-297). An entry the lifts cannot settle stays as it ran,
+            // for the range-loss verdict below.
+            let (rows, sweep) = Diagnostics.collect { (try? recording.jacobian(checked: false, range: .keepingUnsettled)) ?? [] }
             reverseRows = rows.map { $0.map { Double($0) } }
             // A VJP that fails in the sweep (nil, or the wrong length, at a cotangent other than
             // the zero one recording tried) leaves NaN adjoints: the report says why, as for a
@@ -342,7 +347,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on
     /// its own task): the one forward driver, unchecked, so a NaN entry stays in its place.
     static func forwardRows(_ f: SpecialisedFunction<V>, at x: [V]) -> (jacobian: [[V]], escapes: Int, failure: ADError?)? {
-        guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false) else { return nil }
+        // As the reverse rows: a tangent lost below the range recovered where the lifts settle it.
+        guard let r = try? AdjointCore.forwardJacobian(of: { (d: [Dual<V, V>]) in f(d) }, at: x, checked: false,
+                                                       range: .keepingUnsettled) else { return nil }
         // An error of the mode itself (a user primitive's JVP of the wrong length, a missing
         // rule) leaves its tangents meaningless: the column is NaN and the report says why,
         // where it used to show zeros graded "rule-wrong (forward)". Domain errors are the

@@ -500,7 +500,7 @@ extension EntryCheck {
     ///
     /// ```swift
     /// let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
-    /// print(e.seededPassNote ?? "")   // reverse 2e-299 lost a term to an adjoint outside …
+    /// print(e.seededPassNote ?? "none")   // none: the sweep recovered x³⁰⁰'s adjoint itself
     /// ```
     public var seededPassNote: String? {
         guard !seededPasses.isEmpty else { return nil }

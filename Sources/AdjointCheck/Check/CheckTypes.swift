@@ -116,8 +116,11 @@ public enum Verdict: Sendable, Equatable {
     /// These modes disagree with a reliable witness because a tangent or adjoint of their pass
     /// left Double's normal range: the same pass with its seed scaled by a power of two (exact
     /// for every value in range) gave a different finite result (``EntryCheck/seededPasses``).
-    /// The derivative rules are not blamed. Reverse mode on x²/x³⁰⁰ at 10 gives 2e-299 for
-    /// −2.98e-297: the adjoint of x³⁰⁰, −10⁻⁵⁹⁸, is below the least Double.
+    /// The derivative rules are not blamed. Reverse mode on x²/x³⁰⁰ at 10 gave 2e-299 for
+    /// −2.98e-297 (the adjoint of x³⁰⁰, −10⁻⁵⁹⁸, is below the least Double) and was range-loss;
+    /// the library's passes now recover such a term themselves, and the check judges what they
+    /// return, so this verdict is left for an entry their lifts could not settle (kept as it ran)
+    /// where a seeded pass gives one that agrees with the witness.
     case rangeLoss(subjects: [String])
 
     /// "agree", "rule-wrong", "fd-inconclusive", "kink", "non-finite", "discontinuity" or "range-loss".
@@ -329,12 +332,13 @@ public struct EntryCheck: Sendable, Equatable {
 /// One entry of a forward or reverse pass rerun with its seed scaled by a power of two, divided
 /// back. Scaling the seed scales every tangent or adjoint of the pass exactly, unless one leaves
 /// Double's normal range, so a value different from the unseeded pass's shows that pass lost a
-/// term (or digits) to underflow.
+/// term (or digits) to underflow. The passes recover what their lifts settle, as the subjects
+/// do, so a seeded pass differs only where a subject's entry was left as it ran.
 ///
 /// ```swift
 /// let e = try checkJacobian(of: Formula(parsing: "x^2/x^300"), at: [10.0]).entries[0][0]
-/// e.verdict                   // .rangeLoss(subjects: ["reverse"]): reverse gave 2e-299
-/// e.seededPasses.last?.value  // -2.98e-297, the derivative −298·10⁻²⁹⁹ (seed 2¹⁰⁰⁰)
+/// e.verdict        // .agree: reverse mode's sweep kept x³⁰⁰'s adjoint −10⁻⁵⁹⁸ (−2.98e-297)
+/// e.seededPasses   // []: nothing was left for a seeded pass to recover
 /// ```
 public struct SeededPass: Sendable, Equatable {
     /// "forward" or "reverse".

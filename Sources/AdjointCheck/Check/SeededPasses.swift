@@ -23,8 +23,11 @@ public func seededReverseRow<V: ADScalar & BinaryFloatingPoint>(recording: Recor
     guard i >= 0, i < m else { return nil }
     var u = [V](repeating: 0, count: m)
     u[i] = seed
+    // Recovering what the lifts settle, as the unscaled rows the check and jac read do: a pass at
+    // 2⁵⁰⁰ that lost what the recovered row kept read as a range loss beside it.
     guard recording.tape.nodeCotangents(from: Array(zip(recording.outputs, u))).allSatisfy({ $0.isFinite }),
-          let g = try? recording.pullback(u, checked: false), g.count == n else { return nil }
+          let g = try? recording.pullback(seeds: Array(zip(recording.outputs, u)), checked: false, range: .keepingUnsettled),
+          g.count == n else { return nil }
     return g.map { Double($0 / seed) }
 }
 
@@ -35,9 +38,9 @@ public func seededReverseRow<V: ADScalar & BinaryFloatingPoint>(recording: Recor
 public func seededForwardColumn<V: ADScalar & BinaryFloatingPoint>(
     of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], input j: Int, outputs m: Int, seed: V
 ) -> [Double]? {
-    Instrumentation.countEvaluation()
-    let (y, _) = Diagnostics.collect { f(x.indices.map { Dual<V, V>(x[$0], tangent: $0 == j ? seed : 0) }) }
-    return y.count == m ? y.map { Double($0.tangent / seed) } : nil
+    // Recovering what the lifts settle, as the seeded reverse rows do.
+    let t = rangeRecoveredTangents(of: f, at: x, direction: x.indices.map { $0 == j ? seed : 0 })
+    return t.count == m ? t.map { Double($0 / seed) } : nil
 }
 
 /// The largest power of two the cotangent of output `i` can be scaled by while every adjoint of
@@ -90,24 +93,3 @@ public func seededReverseRows<V: ADScalar & BinaryFloatingPoint>(recording: Reco
     return rows
 }
 
-/// The row uᵀJ for u = (1) of a one-output recording, taken from the sweep seeded by
-/// ``largestSafeReverseSeed(recording:output:)`` when the unscaled sweep raised the underflow flag
-/// and that seed exists. Seeding by a power of two is exact unless an adjoint leaves the range,
-/// and this seed overflows none. The second-order properties difference the reverse-mode
-/// gradient as the reference for the Hessian, and compare reverse-over-forward with it: x²/x³⁰⁰
-/// at 10 gave the gradient 2·10⁻²⁹⁹ for −2.98·10⁻²⁹⁷ (the adjoint of x³⁰⁰, −10⁻⁵⁹⁸, is below
-/// the least Double), whose differences, 0, convicted the right forward-over-reverse 8.9·10⁻²⁹⁶,
-/// which recovers the same loss itself (``hvp(of:at:direction:)``).
-@usableFromInline package func rangeRecoveredRow(_ rec: Recording<Double>) throws -> [Double] {
-    let watch = UnderflowWatch()
-    defer { watch.end() }
-    let g = try rec.pullback([1])
-    guard watch.underflowed, let seed = largestSafeReverseSeed(recording: rec, output: 0),
-          let row = seededReverseRow(recording: rec, output: 0, seed: seed) else { return g }
-    return row
-}
-
-/// The reverse-mode gradient of a scalar f, with ``rangeRecoveredRow(_:)``.
-@usableFromInline package func rangeRecoveredGradient(of f: ([Reverse<Double>]) -> Reverse<Double>, at x: [Double]) throws -> [Double] {
-    try rangeRecoveredRow(try record({ [f($0)] }, at: x))
-}
