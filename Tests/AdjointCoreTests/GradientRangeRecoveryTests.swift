@@ -179,3 +179,27 @@ struct FarApartTangents: ADFunction {
         [(T(0x1p500) * x[0]) * T(0x1p-922) + ((T(0x1p-711) * x[0]) * T(0x1p-711)) * T(0x1p1000)]
     }
 }
+
+/// A user rule that clips its cotangent to [−1, 1]: a lawful VJP (gradient clipping), not linear
+/// in the cotangent, so a pass lifted by a power of two differs from the unscaled one for that
+/// alone.
+private enum ClippedIdentity: VectorPrimitive {
+    static let name = "clipped_identity"
+    static func primal(_ x: [Double]) -> [Double] { x }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u.map { Swift.min(1, Swift.max(-1, $0)) } }
+}
+
+extension GradientRangeRecoveryTests {
+    /// clip(x)·10⁻³⁰⁰·10⁻³⁰⁰ + 0.5·clip(y) at (2, 3): the sweep underflows (the adjoint of
+    /// clip(x) is 10⁻⁶⁰⁰, below the range, and so is ∂/∂x by hand: 0 in Double), and the clipped
+    /// rule is not linear in its cotangent: lifted by 2¹⁰¹⁵, its cotangent for y, 0.5·2¹⁰¹⁵, clips
+    /// to 1, and ∂/∂y read 2⁻¹⁰¹⁵. By hand ∂/∂y = 0.5. The recovery must keep the sweep's entries,
+    /// not throw a range loss that is the rule's nonlinearity.
+    func testANonlinearUserRuleIsNotCalledARangeLoss() throws {
+        let f = { (x: [Reverse<Double>]) -> Reverse<Double> in
+            let c = ClippedIdentity.apply(x)
+            return c[0] * 1e-300 * 1e-300 + 0.5 * c[1]
+        }
+        XCTAssertEqual(try gradient(of: f, at: [2.0, 3]), [0, 0.5])
+    }
+}

@@ -270,7 +270,11 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     }
     return try settleLiftedPasses(computed: g, lifts: lifts, evaluate: { c in
         quietly { tape.pullbackToAllInputs(from: seeds.map { ($0.0, $0.1 * c) }) }.map { $0 / c }
-    }, what: { "derivative with respect to input \($0)" }, throwing: throwing)
+    }, what: { "derivative with respect to input \($0)" },
+       // A user vector primitive's VJP need not be linear in its cotangent (one that clips it is
+       // a lawful rule), and a lifted pass of it differs for that alone: an entry it leaves
+       // unsettled stays as computed rather than throw for a loss that may not be one.
+       throwing: throwing && !(tape.hasUserPrimitives && (0..<tape.count).contains { tape.vectorPrimitive($0) != nil }))
 }
 
 /// The largest power of two that keeps the largest of `magnitudes` finite (one bit to spare),
