@@ -479,6 +479,23 @@ final class BlackBoxForgottenTermTests: XCTestCase {
     }
 }
 
+/// Found by review: in Float, x₀x₁² + sin(x₂)·x₀ + x₁x₂ at these points convicted the right
+/// ∂/∂x₂ = cos(x₂)·x₀ + x₁ (by hand −1337.3 and 1784.6): f ≈ 4.4·10⁹ rounds by 256, so only steps
+/// beyond a period of the sine resolve the gap, and there the differences settle near x₁ alone.
+/// Such an exclusion is inconclusive (below-resolution); a sign flip is still not passed.
+final class BlackBoxAliasedExclusionTests: XCTestCase {
+    func testAnExclusionOnlyStepsBeyondAUnitResolveConvictsNothing() throws {
+        let f: ([Float]) -> [Float] = { x in [x[0] * x[1] * x[1] + sin(x[2]) * x[0] + x[1] * x[2]] }
+        for x: [Float] in [[2633.2, 1291.1, 631.4], [392.8, 1391.8, 1350.9]] {
+            let j: [Float] = [x[1] * x[1] + sin(x[2]), 2 * x[0] * x[1] + x[2], cos(x[2]) * x[0] + x[1]]
+            let right = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [j] })
+            XCTAssertEqual(right.entries[0][2].verdict, .fdInconclusive(reasons: [.belowResolution]), right.renderTable())
+            let flipped = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [[j[0], j[1], -j[2]]] })
+            XCTAssertFalse(flipped.entries[0][2].passes, flipped.renderTable())
+        }
+    }
+}
+
 /// A difference divided by the step it asked for, where the samples landed on V's grid: in Float
 /// at 332584.06 (ulp 0.03125) the step scan's step 0.0468 lands on one ulp, and sin's slope
 /// −0.7998 (by hand cos x) read −0.486: the right claim was convicted (a review found it).

@@ -1284,6 +1284,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if scan.finerLevelsNearerClaim {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
                 }
+                // Only steps beyond a unit of the input resolve the gap (see scanAgainstClaim).
+                if scan.excludesOnlyAboveUnit {
+                    return make(.fdInconclusive(reasons: [.belowResolution]), nil, ladder: outcomes + [o])
+                }
                 // An agreement too coarse to resolve the claim's sign, at a step below every step
                 // the scan excluded the claim at, is not overruled where the scan's finer steps
                 // show structure the excluding ones miss: ∂/∂x₁ of x₀x₁x₂ − x₂/x₁ at
@@ -1538,7 +1542,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
                                    finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool,
-                                                               finerLevelsNearerClaim: Bool) {
+                                                               finerLevelsNearerClaim: Bool, excludesOnlyAboveUnit: Bool) {
         measureNoiseOnce()
         let m = value.count
         var line = scanProbes[d] ?? newLine(directions[d])
@@ -1744,7 +1748,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             finerLevelsNearerClaim = finer.contains { nearerClaim($0, limit: gap / 8) }
                 || finer.filter { nearerClaim($0, limit: gap / 2) }.count >= 2
         }
-        return (finding, outcome, structureBelow, finerLevelsNearerClaim)
+        // An exclusion shown at a step beyond a unit of the input, where no level at or below a
+        // unit resolves the gap: a term that varies on that scale (a period of a sine) is seen by
+        // no level that judged, and the levels that judged can alias it away, as the rungs can
+        // (the agreement's side is smallerStepAgreement). In Float, x₀x₁² + sin(x₂)·x₀ + x₁x₂ at
+        // (2633.2, 1291.1, 631.4): f ≈ 4.4·10⁹ rounds by 256, the levels that resolved the gap of
+        // 2628 stopped at step 6.1, about a period, settled near x₁ = 1291 and convicted the right
+        // cos(x₂)·x₀ + x₁ = −1337.3 (a review); below a unit f's rounding hides the gap.
+        var excludesOnlyAboveUnit = false
+        if finding == .excludesClaim, let s = shown, s.step > unit {
+            excludesOnlyAboveUnit = !levels.indices.contains { steps[$0] <= unit && 4 * plain.rounding[$0] < gap / 2 }
+        }
+        return (finding, outcome, structureBelow, finerLevelsNearerClaim, excludesOnlyAboveUnit)
     }
 
     /// The jump of functional r across x along direction d, or nil when it looks continuous: the
