@@ -397,7 +397,7 @@ struct HessianCommand: ParsableCommand {
             let pointCells = x.map(Cell.double)
             // A term lost below Double's range is recovered by the library, in the gradient's
             // sweep and in the Hessian's products alike, or the point fails naming the entry.
-            var pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
+            let pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
                          ("hessian", jsonArray(h.map { jsonArray($0) }))]
             let json = jsonObject(pairs)

@@ -114,7 +114,7 @@ struct CoreEngine: ModeEngine {
 /// finite value of an entry whose unscaled pass overflowed on the way (see
 /// ``explainingNonFiniteEntries``). A whole reverse sweep in which any adjoint is not finite is
 /// ignored, as a rule then takes another order for its products (division's vjp does).
-func rangeLoss(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian: [[Double]],
+func seededEntries(of formula: Formula, at x: [Double], mode: JacobianMode, jacobian: [[Double]],
                seeds: [Double]) -> [[Double?]] {
     let m = jacobian.count, n = x.count
     var loss = [[Double?]](repeating: [Double?](repeating: nil, count: n), count: m)
@@ -393,7 +393,7 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
         // pass that lost terms to underflow instead would not give a nonzero value twice. (x²/x³⁰⁷
         // at 10 in forward mode is not shown: its tangents span 10³⁰⁸ down to 10⁻³⁰⁴, more than
         // Double holds at any one seed, and the scaled-down passes gave 0.)
-        let smaller = [0x1p-500, 0x1p-501].map { rangeLoss(of: formula, at: x, mode: mode, jacobian: jacobian, seeds: [$0])[i][j] }
+        let smaller = [0x1p-500, 0x1p-501].map { seededEntries(of: formula, at: x, mode: mode, jacobian: jacobian, seeds: [$0])[i][j] }
         if !v.isNaN, let a = smaller[0], let b = smaller[1], a == b, a != 0 {
             let smaller = a
             message += "; a tangent or adjoint on the way overflowed: the same pass seeded by 2⁻⁵⁰⁰ and by 2⁻⁵⁰¹ gives "

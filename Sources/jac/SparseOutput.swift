@@ -19,7 +19,7 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     })
     // The point, variables, value and mode as in the dense Jacobian's JSON: with --points each
     // line is read alone, and without them a line could not be matched to its point.
-    var pairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(point)), ("value", jsonArray(r.value)),
+    let pairs = [("variables", jsonArray(f.variables.map(json))), ("point", jsonArray(point)), ("value", jsonArray(r.value)),
                  ("mode", json(r.mode.rawValue)),
                  ("rows", "\(r.matrix.rows)"), ("columns", "\(r.matrix.columns)"), ("colors", "\(r.coloring.count)"),
                  ("entries", jsonArray(entries.map { jsonArray(["\($0.row)", "\($0.column)", jsonNumber($0.value)]) }))]

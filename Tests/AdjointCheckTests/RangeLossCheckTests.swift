@@ -242,3 +242,39 @@ final class AdaptiveSeedTests: XCTestCase {
         XCTAssertEqual(s.reference, -2.98e-297, accuracy: 1e-13 * 2.98e-297)
     }
 }
+
+/// The identity on two inputs as a user vector primitive with both rules (linear, though the
+/// library cannot know that of a user's rule).
+private enum PassThrough: VectorPrimitive {
+    static let name = "pass_through"
+    static func primal(_ x: [Double]) -> [Double] { x }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { v }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { u }
+}
+
+/// x²/x³⁰⁰ with x passed through a user vector primitive first.
+private struct QuotientThroughAUserRule: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let c = PassThrough.apply(x)
+        return [c[0] * c[0] / T.powi(c[0], 300)]
+    }
+}
+
+final class RangeLossBesideAUserRuleTests: XCTestCase {
+    /// A tape with a user vector primitive is not lifted by the library (its rule need not be
+    /// linear in its seed), so reverse mode's sweep keeps 2e-299 for −2.98e-297 (by hand). The
+    /// check's own seeded passes show the loss: range-loss, not rule-wrong, and no rule is blamed.
+    func testTheCheckStillCallsALossItCannotRecoverARangeLoss() throws {
+        let r = try checkJacobian(of: QuotientThroughAUserRule(), at: [10.0])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .rangeLoss(subjects: ["reverse"]), r.renderTable())
+        XCTAssertEqual(e.subjects.first { $0.name == "reverse" }?.value ?? .nan, 2e-299, accuracy: 1e-13 * 2e-299)
+        XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value ?? .nan, -2.98e-297, accuracy: 1e-13 * 2.98e-297)
+        XCTAssertTrue(e.seededPasses.contains { $0.agreesWithWitness && Swift.abs($0.value + 2.98e-297) < 1e-309 }, r.renderTable())
+        XCTAssertNil(r.fault, r.renderTable())
+        XCTAssertTrue(r.renderTable().contains("reverse 2e-299 lost a term to an adjoint outside Double's normal range"), r.renderTable())
+        // The library's own gradient says the same, unrecovered, rather than guess at the rule.
+        XCTAssertEqual(try gradient(of: { (x: [Reverse<Double>]) in QuotientThroughAUserRule()(x)[0] }, at: [10.0])[0],
+                       2e-299, accuracy: 1e-13 * 2e-299)
+    }
+}

@@ -98,7 +98,8 @@
                 let y = Diagnostics.collect({ Diagnostics.quietly { f(seeded(start, lift: c)) } }).result
                 guard y.count == m else { return nil }
                 return read.map { y[$0.0].tangent[lane: $0.1 - start] / c }
-            }, what: { "compressed Jacobian entry (\(read[$0].0), group \(read[$0].1))" })
+            }, what: { "compressed Jacobian entry (\(read[$0].0), group \(read[$0].1))" },
+               primalUnderflows: { underflows { _ = Diagnostics.collect({ Diagnostics.quietly { f(seeded(start, lift: 0)) } }) } })
             for (k, e) in read.enumerated() { compressed[e.0][e.1] = settled[k] }
         }
     }

@@ -72,7 +72,8 @@ public final class Recording<V: ADScalar> {
     ///   cotangent lifted by powers of two, so an adjoint below the least normal number does not
     ///   lose its term (x²/x³⁰⁰ at 10 gives −2.98·10⁻²⁹⁷, not 2·10⁻²⁹⁹); where the lifted sweeps
     ///   cannot settle an entry it throws ``ADError/rangeLoss(what:values:)``. An unchecked sweep
-    ///   is the pass as it ran (the checks judge that pass itself).
+    ///   is the pass as it ran. Not on a tape with a user vector primitive, whose VJP need not be
+    ///   linear in its cotangent.
     @inlinable public func pullback(_ cotangent: [V], checked: Bool = true) throws -> [V] {
         try requireCount("cotangent length (number of outputs)", outputs.count, cotangent.count)
         return try pullback(seeds: Array(zip(outputs, cotangent)), checked: checked)
@@ -290,7 +291,8 @@ extension Recording: CustomStringConvertible {
     // A tangent below the least normal number left no other trace (see RangeRecovery).
     let recovered = try settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
                                            evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
-                                           what: { "directional derivative \($0)" })
+                                           what: { "directional derivative \($0)" },
+                                           primalUnderflows: { underflows { _ = liftedEvaluation(f, at: x, direction: v, lift: 0) } })
     return (y.map(\.value), recovered)
 }
 
@@ -331,7 +333,8 @@ extension Recording: CustomStringConvertible {
     do {
         return try settleLiftedPasses(computed: [y.tangent], lifts: forwardLifts(direction: [1], topExponent: top),
                                       evaluate: { c in liftedEvaluation({ [f($0[0])] }, at: [x], direction: [1], lift: c) },
-                                      what: { _ in "derivative" })[0]
+                                      what: { _ in "derivative" },
+                                      primalUnderflows: { underflows { _ = liftedEvaluation({ [f($0[0])] }, at: [x], direction: [1], lift: 0) } })[0]
     } catch {
         Diagnostics.report(error as? ADError ?? .invalidArgument("\(error)"))
         return V(Double.nan)

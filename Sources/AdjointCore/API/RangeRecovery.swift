@@ -193,16 +193,21 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// quantities on one entry's paths to be apart by more than the format's whole range (10⁶¹⁶
 /// in Double).
 @inlinable func settleLiftedPasses<V: ADScalar>(
-    computed g: [V], lifts: [V], evaluate: (V) -> [V]?, what: (Int) -> String, throwing: Bool = true
+    computed g: [V], lifts: [V], evaluate: (V) -> [V]?, what: (Int) -> String, throwing: Bool = true,
+    primalUnderflows: () -> Bool = { false }
 ) throws -> [V] {
     guard let (top, epsilon) = rangeRecoveryFormat(V.self) else { return g }
     // Passes by the exponent of their lift, each with whether it raised the underflow flag.
     var passes: [Int: (values: [V]?, underflowed: Bool)] = [:]
     var probes = 0
+    var nonlinearRule = false
     func pass(_ k: Int) -> (values: [V]?, underflowed: Bool) {
         if let p = passes[k] { return p }
         let watch = UnderflowWatch()
-        let values = evaluate(V(Double(sign: .plus, exponent: k, significand: 1))).flatMap { $0.count == g.count ? $0 : nil }
+        let (values, applied) = Diagnostics.noticingVectorRules {
+            evaluate(V(Double(sign: .plus, exponent: k, significand: 1))).flatMap { $0.count == g.count ? $0 : nil }
+        }
+        if applied { nonlinearRule = true }
         let p = (values, watch.underflowed)
         watch.end()
         passes[k] = p
@@ -210,6 +215,19 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     }
     let ladder = lifts.map { Int($0.approximateDouble.exponent) }
     for k in ladder { _ = pass(k) }
+    // A user vector primitive's JVP need not be linear in its direction (one that clips it, or
+    // drops it above a bound, is lawful): lifted passes through it are no exact scaling, and two
+    // of them agreeing replaced a right ∂/∂y = 0.5 by 0 (a review). Nothing is recovered there.
+    if nonlinearRule { return g }
+    // Whether f's primal alone underflows (a forward pass recomputes it under every lift, so the
+    // flag then says nothing about the tangents): asked once, before the first bisection.
+    var primalKnown: Bool?
+    func primalAloneUnderflows() -> Bool {
+        if let known = primalKnown { return known }
+        let found = primalUnderflows()
+        primalKnown = found
+        return found
+    }
     let leastNormal = Double(sign: .plus, exponent: 1 - top, significand: 1)
     func same(_ a: Double, _ b: Double, ulps: Double) -> Bool {
         let larger = Swift.max(Swift.abs(a), Swift.abs(b))
@@ -221,7 +239,10 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     for j in g.indices {
         guard var low = ladder.last(where: { finite($0, j) }) else { continue }
         if var high = ladder.first(where: { $0 > low && !finite($0, j) }) {
-            while pass(low).underflowed && high - low > 8 && probes < 16 {
+            // Not where the primal alone underflows: every pass raises the flag then, and a harmless
+            // exp tail sent every entry that overflows at the top into bisection (a forward
+            // Jacobian of exp(−x²) terms took 20 evaluations for 2). Such an entry keeps the ladder's value.
+            while pass(low).underflowed && high - low > 8 && probes < 16 && !primalAloneUnderflows() {
                 let middle = low + (high - low) / 2
                 probes += passes[middle] == nil ? 1 : 0
                 if finite(middle, j) { low = middle } else { high = middle }
@@ -253,6 +274,10 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 @inlinable func rangeRecoveredPullback<V: ADScalar>(_ tape: Tape<V>, seeds: [(Reverse<V>, V)], computed g: [V],
                                                     throwing: Bool = true) throws -> [V] {
     guard let (top, _) = rangeRecoveryFormat(V.self) else { return g }
+    // A user vector primitive's VJP need not be linear in its cotangent (one that clips it, or
+    // drops it above a bound, is lawful): a lifted sweep through it is no exact scaling, and two
+    // agreeing replaced a right ∂/∂y = 0.5 by 0 (a review). Nothing is recovered on such a tape.
+    if tape.hasUserPrimitives && (0..<tape.count).contains(where: { tape.vectorPrimitive($0) != nil }) { return g }
     let quietly = { (body: () -> [V]) in Diagnostics.collect({ Diagnostics.quietly(body) }).result }
     let adjoints = quietly { tape.nodeCotangents(from: seeds) }
     guard adjoints.allSatisfy(\.isFiniteValue) else { return g }
@@ -270,11 +295,16 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     }
     return try settleLiftedPasses(computed: g, lifts: lifts, evaluate: { c in
         quietly { tape.pullbackToAllInputs(from: seeds.map { ($0.0, $0.1 * c) }) }.map { $0 / c }
-    }, what: { "derivative with respect to input \($0)" },
-       // A user vector primitive's VJP need not be linear in its cotangent (one that clips it is
-       // a lawful rule), and a lifted pass of it differs for that alone: an entry it leaves
-       // unsettled stays as computed rather than throw for a loss that may not be one.
-       throwing: throwing && !(tape.hasUserPrimitives && (0..<tape.count).contains { tape.vectorPrimitive($0) != nil }))
+    }, what: { "derivative with respect to input \($0)" }, throwing: throwing)
+}
+
+/// Whether `body` raised the underflow flag (the caller's flag kept as it was).
+@inlinable func underflows(_ body: () -> Void) -> Bool {
+    let watch = UnderflowWatch()
+    body()
+    let raised = watch.underflowed
+    watch.end()
+    return raised
 }
 
 /// The largest power of two that keeps the largest of `magnitudes` finite (one bit to spare),
@@ -305,7 +335,8 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     guard watch?.underflowed == true, let (top, _) = rangeRecoveryFormat(V.self) else { return tangents }
     return (try? settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
                                     evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
-                                    what: { "directional derivative \($0)" }, throwing: false)) ?? tangents
+                                    what: { "directional derivative \($0)" }, throwing: false,
+                                    primalUnderflows: { underflows { _ = liftedEvaluation(f, at: x, direction: v, lift: 0) } })) ?? tangents
 }
 
 /// A forward Jacobian's entries in the passes that raised the underflow flag, settled from the
@@ -325,7 +356,8 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
             let y = Diagnostics.collect({ Diagnostics.quietly { seededEvaluation(f, at: x, pass: p, lift: c).result } }).result
             guard y.count == m else { return nil }
             return columns.indices.flatMap { lane in y.map { $0.tangent[lane: lane] / c } }
-        }, what: { k in "Jacobian entry (\(k % Swift.max(1, m)), \(columns[k / Swift.max(1, m)]))" }, throwing: throwing)
+        }, what: { k in "Jacobian entry (\(k % Swift.max(1, m)), \(columns[k / Swift.max(1, m)]))" }, throwing: throwing,
+           primalUnderflows: { underflows { _ = Diagnostics.collect({ Diagnostics.quietly { seededEvaluation(f, at: x, pass: p, lift: 0).result } }) } })
         for (k, j) in columns.enumerated() { for i in 0..<m { jacobian[i][j] = settled[k * m + i] } }
     }
     return JacobianResult(value: r.value, jacobian: jacobian, mode: r.mode, passes: r.passes, diagnostics: r.diagnostics)

@@ -189,6 +189,30 @@ public enum Diagnostics {
         }
     }
 
+    /// Whether a user vector primitive's JVP ran, per thread (see ``noticingVectorRules(_:)``).
+    final class VectorRuleLog { var applied = false }
+
+    private static let vectorRuleKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Runs `body` and says whether a user vector primitive's JVP ran in it (on duals). A range
+    /// recovery asks: such a rule need not be linear in its direction (one that clips it is
+    /// lawful), so a pass with its direction lifted is no exact scaling of the unlifted one.
+    @usableFromInline package static func noticingVectorRules<R>(_ body: () throws -> R) rethrows -> (result: R, applied: Bool) {
+        let log = VectorRuleLog()
+        let result = try installing(log, at: vectorRuleKey, body)
+        return (result, log.applied)
+    }
+
+    /// Notes that a user vector primitive's JVP ran, when ``noticingVectorRules(_:)`` is active.
+    static func noteVectorRule() {
+        guard let raw = pthread_getspecific(vectorRuleKey) else { return }
+        Unmanaged<VectorRuleLog>.fromOpaque(raw).takeUnretainedValue().applied = true
+    }
+
     /// The log of vector-primitive calls recorded without a VJP (see
     /// ``recordingCallsWithoutVJP(_:)``), per thread; nil outside one.
     final class MissingVJPLog { var errors: [ADError] = [] }

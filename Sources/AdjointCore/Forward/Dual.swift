@@ -188,6 +188,7 @@ extension Dual {
     /// A user vector primitive: one JVP per direction carried (zero directions skipped).
     public static func apply<P: VectorPrimitive>(_ primitive: P.Type, _ x: [Dual]) -> [Dual] {
         Instrumentation.count(primitive: P.name)
+        Diagnostics.noteVectorRule()
         guard Value.self == Double.self || Value.self == Float.self else {
             return unsupportedVector(P.self, x)
         }
