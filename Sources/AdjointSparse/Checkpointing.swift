@@ -103,10 +103,44 @@ public struct CheckpointedGradient<V: ADScalar> {
         } while first < steps
         return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
     }
+    // The cotangent handed from segment to segment is carried as cotangent·2^exponent: the
+    // cotangent of a state can lie below the range where the gradient does not. Six steps of
+    // ·10¹⁰⁰ and L = (x·10⁻³⁰⁰)·10⁻³⁰⁰ at x₀ = 10⁻³⁰⁰ hand ∂L/∂x₆ = 10⁻⁶⁰⁰ to the last segment,
+    // and ∂L/∂x₀ = 1 came back 0 where one tape's gradient recovers it (a review). Once a
+    // segment's sweep underflows, each later one runs with its cotangent lifted so that its
+    // largest adjoint sits 2⁸ below the top of the range (exact: powers of two).
+    var exponent = 0
+    func handedOn(_ rec: Recording<V>, _ u: [V], reached: [Bool]?, exactly: () throws -> [Bool],
+                  what: (Int) -> String) throws -> (cotangent: [V], reached: [Bool]?) {
+        guard let (top, _) = rangeRecoveryFormat(V.self) else {
+            return try pullbackCountingZeroSeeds(rec, u, reached: reached, exactly: exactly, what: what)
+        }
+        if exponent == 0 {
+            let watch = UnderflowWatch()
+            let plain = try pullbackCountingZeroSeeds(rec, u, reached: reached, exactly: exactly, what: what)
+            let raised = watch.underflowed
+            watch.end()
+            if !raised { return plain }
+        }
+        guard let largest = u.map({ $0.approximateDouble.magnitude }).filter(\.isFinite).max(), largest > 0 else {
+            return try pullbackCountingZeroSeeds(rec, u, reached: reached, exactly: exactly, what: what)
+        }
+        // The adjoints of u scaled to a largest entry near 1, so that they are themselves in range.
+        let unit = Int(largest.exponent)
+        let normalized = scaled(u, by: -unit, top: top)
+        let adjoints = Diagnostics.collect({ Diagnostics.quietly { rec.tape.nodeCotangents(from: Array(zip(rec.outputs, normalized))) } }).result
+        guard let m = adjoints.map({ $0.approximateDouble.magnitude }).filter(\.isFinite).max(), m > 0,
+              adjoints.allSatisfy(\.isFiniteValue) else {
+            return try pullbackCountingZeroSeeds(rec, u, reached: reached, exactly: exactly, what: what)
+        }
+        let k = top - 8 - Int(m.exponent) - unit
+        exponent -= k
+        return try pullbackCountingZeroSeeds(rec, scaled(u, by: k, top: top), reached: reached, exactly: exactly, what: what)
+    }
     // `reached`: which entries of the state the loss depends on structurally, once that had to be
     // worked out (see ``pullbackCountingZeroSeeds(_:_:reached:exactly:what:)``); nil until then.
-    var (cotangent, reached) = try pullbackCountingZeroSeeds(lossRecording, [1], reached: nil, exactly: { [true] },
-                                                             what: { "derivative with respect to state entry \($0) after step \(steps)" })
+    var (cotangent, reached) = try handedOn(lossRecording, [1], reached: nil, exactly: { [true] },
+                                            what: { "derivative with respect to state entry \($0) after step \(steps)" })
     (cotangent, reached) = StateLayout.entries(cotangent, reached, layout)
     var peak = lossRecording.tape.byteCount
     /// Which entries of the state after segment `k` the loss depends on structurally: walked from
@@ -132,8 +166,8 @@ public struct CheckpointedGradient<V: ADScalar> {
             let rec = try recordSegment(step, from: snapshots[segment], layout: layouts[segment], steps: last - first,
                                         stateSize: d, tapeLimit: tapeLimit)
             peak = max(peak, rec.tape.byteCount)
-            (cotangent, reached) = try pullbackCountingZeroSeeds(rec, cotangent, reached: reached, exactly: { try stateReached(after: segment) },
-                                                                 what: { j in
+            (cotangent, reached) = try handedOn(rec, cotangent, reached: reached, exactly: { try stateReached(after: segment) },
+                                                what: { j in
                 segment == 0 ? "derivative with respect to input \(j)" : "derivative with respect to state entry \(j) after step \(first)"
             })
             (cotangent, reached) = StateLayout.entries(cotangent, reached, layouts[segment])
@@ -143,11 +177,27 @@ public struct CheckpointedGradient<V: ADScalar> {
         kept.errors = d.errors; kept.errorCount = d.errorCount
         return kept
     })
+    if exponent != 0, let (top, _) = rangeRecoveryFormat(V.self) { cotangent = scaled(cotangent, by: exponent, top: top) }
     return CheckpointedGradient(value: lossRecording.value[0], gradient: cotangent, snapshots: snapshots.count,
                                 interval: interval, peakTapeBytes: peak,
                                 storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride
                                     + layouts.reduce(0) { $0 + ($1?.variable.count ?? 0) } * MemoryLayout<Int>.stride,
                                 diagnostics: diagnostics)
+}
+
+/// `u`·2ᵏ (2ᵏ itself may not be a V): in equal parts, each within V's exponents, so that no
+/// part leaves the range on the way where the whole does not (a part of 2⁻¹⁰²³ first took a
+/// value of 2¹⁰⁰⁰ to 2⁻²³ and then below the range, for 2⁻¹¹⁰⁰ overall).
+@inlinable func scaled<V: ADScalar>(_ u: [V], by k: Int, top: Int) -> [V] {
+    let parts = Swift.max(1, (Swift.abs(k) + top - 1) / top)
+    var u = u, left = k
+    for p in 0..<parts {
+        let step = left / (parts - p)
+        let factor = V(Double(sign: .plus, exponent: step, significand: 1))
+        u = u.map { $0 * factor }
+        left -= step
+    }
+    return u
 }
 
 /// `count` steps from `x` recorded on a fresh tape (inlinable, like its caller, so that the

@@ -29,3 +29,21 @@ final class SparseRangeReviewTests: XCTestCase {
         XCTAssertEqual(try j.matrix[19, 20], -2.98e-297, accuracy: 1e-13 * 2.98e-297)
     }
 }
+
+final class CheckpointedRangeReviewTests: XCTestCase {
+    /// x₆ = x₀·10⁶⁰⁰ by six steps of ·10¹⁰⁰, L = (x₆·10⁻³⁰⁰)·10⁻³⁰⁰ at x₀ = 10⁻³⁰⁰: by hand
+    /// ∂L/∂x₀ = 10⁻⁶⁰⁰·10⁶⁰⁰ = 1 (L = 10⁻³⁰⁰, every value normal). ∂L/∂x₆ = 10⁻⁶⁰⁰ is below the
+    /// range: the one-tape gradient now recovers it; the checkpointed one returned 0.
+    func testTheCheckpointedGradientRecoversAsTheOneTapeGradientDoes() throws {
+        let step: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] * 1e100] }
+        let loss: ([Reverse<Double>]) -> Reverse<Double> = { s in (s[0] * 1e-300) * 1e-300 }
+        let oneTape = try gradient(of: { x in
+            var s = x
+            for _ in 0..<6 { s = step(s) }
+            return loss(s)
+        }, at: [1e-300])
+        XCTAssertEqual(oneTape[0], 1, accuracy: 1e-13)
+        let g = try checkpointedGradient(steps: 6, state: [1e-300], step: step, loss: loss)
+        XCTAssertEqual(g.gradient[0], 1, accuracy: 1e-13)
+    }
+}

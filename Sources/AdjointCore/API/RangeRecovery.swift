@@ -47,7 +47,7 @@ public enum RangeRecovery: Sendable {
 
 /// V's largest exponent and its ε, for Double and Float; nil for scalars with no such range
 /// (rationals) or whose products are not read here (duals).
-@inlinable func rangeRecoveryFormat<V: ADScalar>(_: V.Type) -> (topExponent: Int, epsilon: Double)? {
+@inlinable package func rangeRecoveryFormat<V: ADScalar>(_: V.Type) -> (topExponent: Int, epsilon: Double)? {
     if V.self == Double.self { return (Int(Double.greatestFiniteMagnitude.exponent), Double.ulpOfOne) }
     if V.self == Float.self { return (Int(Float.greatestFiniteMagnitude.exponent), Double(Float.ulpOfOne)) }
     return nil
