@@ -494,6 +494,20 @@ final class BlackBoxAliasedExclusionTests: XCTestCase {
             XCTAssertFalse(flipped.entries[0][2].passes, flipped.renderTable())
         }
     }
+
+    /// x₀x₁x₂ + x₀² − x₂/x₁ in Float at (655188.7, 0.00157, −194.5): by hand ∂/∂x₁ = x₀x₂ + x₂/x₁² =
+    /// −2.06·10⁸. f ≈ 4.3·10¹¹ rounds by 2¹⁵, and only steps from about 0.003 resolve the gap to
+    /// x₀x₂ = −1.27·10⁸; those straddle x₁ = 0, where the pole is, and the levels at 0.022 saw
+    /// x₀x₂ alone and convicted the right claim. A level below |x₁| resolves nothing here.
+    func testAnExclusionOnlyStepsAcrossZeroResolveConvictsNothing() throws {
+        let f: ([Float]) -> [Float] = { x in [x[0] * x[1] * x[2] + x[0] * x[0] - x[2] / x[1]] }
+        let x: [Float] = [655188.7, 0.00157, -194.5]
+        let j: [Float] = [x[1] * x[2] + 2 * x[0], x[0] * x[2] + x[2] / (x[1] * x[1]), x[0] * x[1] - 1 / x[1]]
+        let right = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [j] })
+        XCTAssertEqual(right.entries[0][1].verdict, .fdInconclusive(reasons: [.belowResolution]), right.renderTable())
+        let flipped = try checkBlackBoxJacobian(of: f, at: x, claimed: { _ in [[j[0], -j[1], j[2]]] })
+        XCTAssertFalse(flipped.entries[0][1].passes, flipped.renderTable())
+    }
 }
 
 /// A difference divided by the step it asked for, where the samples landed on V's grid: in Float

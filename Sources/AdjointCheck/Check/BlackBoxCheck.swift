@@ -1284,7 +1284,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if scan.finerLevelsNearerClaim {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
                 }
-                // Only steps beyond a unit of the input resolve the gap (see scanAgainstClaim).
+                // Only steps beyond a unit of the input, or beyond |xⱼ| below one, resolve the gap
+                // (see scanAgainstClaim).
                 if scan.excludesOnlyAboveUnit {
                     return make(.fdInconclusive(reasons: [.belowResolution]), nil, ladder: outcomes + [o])
                 }
@@ -1755,9 +1756,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // (2633.2, 1291.1, 631.4): f ≈ 4.4·10⁹ rounds by 256, the levels that resolved the gap of
         // 2628 stopped at step 6.1, about a period, settled near x₁ = 1291 and convicted the right
         // cos(x₂)·x₀ + x₁ = −1337.3 (a review); below a unit f's rounding hides the gap.
+        // Along one input xⱼ with 0 < |xⱼ| below a unit, the scale is |xⱼ|: a step beyond it
+        // straddles xⱼ = 0, where f may have a pole. x₀x₁x₂ + x₀² − x₂/x₁ in Float at
+        // (655188.7, 0.00157, −194.5): f ≈ 4.3·10¹¹ rounds by 2¹⁵, the levels that resolved the gap
+        // stopped at 0.022 (14 times |x₁|), saw x₀x₂ alone and convicted the right ∂/∂x₁ =
+        // x₀x₂ + x₂/x₁² = −2.06·10⁸ (a review). The finest levels showed no structure there, so a
+        // smooth f (the radius at x₁ = 2·10⁻⁵, whose flipped ∂r/∂x₁ = 2.8·10⁻⁸ was convicted on
+        // such steps) cannot be told from it: both are inconclusive now.
+        let axis = directions[d].indices.filter { directions[d][$0] != 0 }
+        let own = axis.count == 1 ? Swift.abs(Double(x[axis[0]])) : .infinity
+        let reach = own > 0 ? Swift.min(unit, own) : unit
         var excludesOnlyAboveUnit = false
-        if finding == .excludesClaim, let s = shown, s.step > unit {
-            excludesOnlyAboveUnit = !levels.indices.contains { steps[$0] <= unit && 4 * plain.rounding[$0] < gap / 2 }
+        if finding == .excludesClaim, let s = shown, s.step > reach {
+            excludesOnlyAboveUnit = !levels.indices.contains { steps[$0] <= reach && 4 * plain.rounding[$0] < gap / 2 }
         }
         return (finding, outcome, structureBelow, finerLevelsNearerClaim, excludesOnlyAboveUnit)
     }
