@@ -289,11 +289,7 @@ extension Recording: CustomStringConvertible {
     let tangents = y.map(\.tangent)
     guard underflowed, let (top, _) = rangeRecoveryFormat(V.self) else { return (y.map(\.value), tangents) }
     // A tangent below the least normal number left no other trace (see RangeRecovery).
-    let recovered = try settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
-                                           evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
-                                           what: { "directional derivative \($0)" },
-                                           primalUnderflows: { underflows { _ = liftedEvaluation(f, at: x, direction: v, lift: 0) } })
-    return (y.map(\.value), recovered)
+    return (y.map(\.value), try settledTangents(tangents, of: f, at: x, direction: v, topExponent: top, throwing: true))
 }
 
 /// f's tangents along `v` lifted by `c`, divided back: a pass of a range recovery, its reports
@@ -331,10 +327,8 @@ extension Recording: CustomStringConvertible {
     // lifted passes cannot settle it, the error is reported and the result is NaN, as above.
     guard underflowed, y.tangent.isFiniteValue, let (top, _) = rangeRecoveryFormat(V.self) else { return y.tangent }
     do {
-        return try settleLiftedPasses(computed: [y.tangent], lifts: forwardLifts(direction: [1], topExponent: top),
-                                      evaluate: { c in liftedEvaluation({ [f($0[0])] }, at: [x], direction: [1], lift: c) },
-                                      what: { _ in "derivative" },
-                                      primalUnderflows: { underflows { _ = liftedEvaluation({ [f($0[0])] }, at: [x], direction: [1], lift: 0) } })[0]
+        return try settledTangents([y.tangent], of: { [f($0[0])] }, at: [x], direction: [1], topExponent: top, throwing: true,
+                                   what: { _ in "derivative" })[0]
     } catch {
         Diagnostics.report(error as? ADError ?? .invalidArgument("\(error)"))
         return V(Double.nan)

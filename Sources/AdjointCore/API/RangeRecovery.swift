@@ -333,10 +333,16 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     defer { watch?.end() }
     let tangents = liftedEvaluation(f, at: x, direction: v, lift: 1)
     guard watch?.underflowed == true, let (top, _) = rangeRecoveryFormat(V.self) else { return tangents }
-    return (try? settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
-                                    evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) },
-                                    what: { "directional derivative \($0)" }, throwing: false,
-                                    primalUnderflows: { underflows { _ = liftedEvaluation(f, at: x, direction: v, lift: 0) } })) ?? tangents
+    return (try? settledTangents(tangents, of: f, at: x, direction: v, topExponent: top, throwing: false)) ?? tangents
+}
+
+/// ``settleLiftedPasses`` for one forward pass along `v` whose tangents came out `tangents`: the
+/// one recovery `jvp`, `derivative` and the check's seeded columns share.
+@inlinable func settledTangents<V: ADScalar>(_ tangents: [V], of f: ([Dual<V, V>]) -> [Dual<V, V>], at x: [V], direction v: [V],
+                                           topExponent top: Int, throwing: Bool, what: (Int) -> String = { "directional derivative \($0)" }) throws -> [V] {
+    try settleLiftedPasses(computed: tangents, lifts: forwardLifts(direction: v.map { $0.approximateDouble.magnitude }, topExponent: top),
+                           evaluate: { c in liftedEvaluation(f, at: x, direction: v, lift: c) }, what: what, throwing: throwing,
+                           primalUnderflows: { underflows { _ = liftedEvaluation(f, at: x, direction: v, lift: 0) } })
 }
 
 /// A forward Jacobian's entries in the passes that raised the underflow flag, settled from the
