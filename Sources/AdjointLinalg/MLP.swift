@@ -230,19 +230,21 @@ public struct MLP<Scalar: LinalgScalar>: Sendable {
     }
 
     /// The loss and its directional derivative along `direction` (one tangent per parameter), by
-    /// one forward-mode pass: ⟨∇loss, direction⟩ without a reverse sweep.
+    /// one forward-mode pass: ⟨∇loss, direction⟩ without a reverse sweep. A tangent lost below
+    /// the range is recovered (``MatrixForward/jvp(at:along:range:_:)``).
+    /// - Throws: ``ADError/nonFinite(what:op:node:)`` for a NaN or infinite tangent,
+    ///   ``ADError/rangeLoss(what:values:)`` when no lift settles the derivative.
     public func lossAndDirectionalDerivative(input x: Matrix<Scalar>, loss: MLPLoss<Scalar>,
                                              direction: [LayerParameters<Scalar>]) throws -> (loss: Scalar, derivative: Scalar) {
         try requireEqual("number of direction entries (one per layer)", layers.count, direction.count)
-        let m = MatrixForward<Scalar>()
-        let params = try zip(layers, direction).map {
-            (weights: try MatrixDual(value: $0.weights, tangent: $1.weights),
-             bias: try MatrixDual(value: $0.bias, tangent: $1.bias))
+        let (value, tangent) = try MatrixForward.jvp(at: layers.flatMap { [$0.weights, $0.bias] },
+                                                     along: direction.flatMap { [$0.weights, $0.bias] }) { m, p in
+            let params = stride(from: 0, to: p.count - 1, by: 2).map { (weights: p[$0], bias: p[$0 + 1]) }
+            let y = try forward(m, input: m.constant(x), parameters: params)
+            defer { m.recycle(y) }
+            return try loss.apply(m, y)
         }
-        let y = try forward(m, input: m.constant(x), parameters: params)
-        defer { m.recycle(y) }
-        let out = try loss.apply(m, y)
-        return (out.value[0, 0], out.tangent?[0, 0] ?? 0)
+        return (value[0, 0], tangent[0, 0])
     }
 
     /// Every layer's forward values and local derivative, for building Jacobians layer by layer

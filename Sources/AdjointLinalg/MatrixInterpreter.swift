@@ -155,11 +155,19 @@ public struct MatrixDual<Scalar: LinalgScalar>: Sendable {
 /// let x = try MatrixDual(value: a, tangent: v)
 /// let y = try fwd.activation(.tanh, x)   // y.tangent = (1 − tanh²(a)) ⊙ v
 /// ```
+///
+/// Ops applied one by one give the pass as it ran: a tangent below the least normal number is 0
+/// there, even where a later product would bring it back into range. ``jvp(at:along:range:_:)``
+/// runs a whole program and recovers such a term.
 public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
     /// Buffers of recycled values and tangents, reused by later ops on the thread that made it.
     let buffers = MatrixPoolLease<Scalar>()
+    /// Whether a NaN or infinite tangent throws; a lifted pass lets an overflow show as the
+    /// non-finite entries it reaches instead (see ``jvp(at:along:range:_:)``).
+    let strict: Bool
     /// A forward-mode interpreter; it reuses the buffers of duals passed to ``recycle(_:)``.
-    public init() {}
+    public init() { strict = true }
+    init(strict: Bool) { self.strict = strict }
     /// A dual with zero tangent.
     public func constant(_ m: Matrix<Scalar>) -> MatrixDual<Scalar> { MatrixDual(unchecked: m, tangent: nil) }
     /// The dual's value.
@@ -177,7 +185,7 @@ public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
         let (z, saved) = try MatrixRules.primal(op, a.value, b?.value, attributes, node: nil, pool: pool)
         let t = MatrixRules.jvp(op, a.value, b?.value, a.tangent, b?.tangent, attributes, value: z, saved: saved, pool: pool)
         if let saved { pool?.recycle(saved) }   // read by the JVP only
-        if let t, let (r, c) = t.firstNonFinite { try Self.reportNonFiniteTangent(op, attributes, a, b, at: (r, c)) }
+        if strict, let t, let (r, c) = t.firstNonFinite { try Self.reportNonFiniteTangent(op, attributes, a, b, at: (r, c)) }
         return MatrixDual(unchecked: z, tangent: t)
     }
 
@@ -199,5 +207,57 @@ public struct MatrixForward<Scalar: LinalgScalar>: MatrixInterpreter {
         guard let pool = buffers.onThisThread else { return }
         pool.recycle(v.value)
         if let t = v.tangent { pool.recycle(t) }
+    }
+}
+
+extension MatrixForward {
+    /// A program's value and its directional derivative J·V in one forward pass, with tangents
+    /// lost below the range recovered: a pass that raised the underflow flag is run again with
+    /// the directions lifted by powers of two (``RangeRecovery``, as the scalar `jvp` does).
+    /// Every matrix JVP is linear in its tangents, so a lifted pass divided back is exact where
+    /// nothing left the range. The reciprocal of 10¹⁷⁰ has the tangent −10⁻³⁴⁰, 0 in Double,
+    /// and its product with 10³⁰⁰ lost −10⁻⁴⁰ when the ops ran by hand.
+    ///
+    /// ```swift
+    /// let (y, dy) = try MatrixForward<Double>.jvp(at: [a], along: [v]) { m, x in
+    ///     try m.sum(m.activation(.tanh, x[0]))
+    /// }
+    /// ```
+    /// - Parameters:
+    ///   - points: the program's inputs.
+    ///   - directions: one tangent per input, of its shape.
+    ///   - range: what to do with an entry lost below the range: recover it and throw where no
+    ///     lift settles it (the default), recover and keep such an entry, or nothing.
+    ///   - program: the computation, on the interpreter and the inputs as duals; it is run again
+    ///     for each lift, so it must compute the same thing each time.
+    /// - Throws: the program's errors; ``ADError/nonFinite(what:op:node:)`` for a NaN or infinite
+    ///   tangent; ``ADError/rangeLoss(what:values:)`` for an entry no lift settles.
+    public static func jvp(at points: [Matrix<Scalar>], along directions: [Matrix<Scalar>], range: RangeRecovery = .throwing,
+                           _ program: (MatrixForward<Scalar>, [MatrixDual<Scalar>]) throws -> MatrixDual<Scalar>)
+    throws -> (value: Matrix<Scalar>, tangent: Matrix<Scalar>) {
+        try requireEqual("number of directions (one per point)", points.count, directions.count)
+        func pass(_ m: MatrixForward<Scalar>, lift: Scalar) throws -> MatrixDual<Scalar> {
+            let inputs = try zip(points, directions).map { p, v in
+                try MatrixDual(value: p, tangent: lift == 1 ? v : Matrix(uncheckedRows: v.rows, cols: v.cols, elements: v.elements.map { $0 * lift }))
+            }
+            return try program(m, inputs)
+        }
+        let watch = UnderflowWatch()
+        defer { watch.end() }
+        let out = try pass(MatrixForward(), lift: 1)
+        let (rows, cols) = (out.value.rows, out.value.cols)
+        let tangent = out.tangent ?? Matrix(uncheckedRows: rows, cols: cols)
+        guard range != .off, watch.underflowed, let (top, _) = rangeRecoveryFormat(Scalar.self) else { return (out.value, tangent) }
+        let settled = try settleLiftedPasses(
+            computed: tangent.elements,
+            lifts: forwardLifts(direction: directions.flatMap { $0.elements.map { Double($0).magnitude } }, topExponent: top),
+            evaluate: { c -> [Scalar]? in
+                guard let lifted = try? pass(MatrixForward(strict: false), lift: c), lifted.value.count == tangent.count else { return nil }
+                return lifted.tangent.map { $0.elements.map { $0 / c } } ?? tangent.elements.map { _ in 0 }
+            },
+            what: { "tangent element (\($0 / Swift.max(1, cols)), \($0 % Swift.max(1, cols))) of the program's output" },
+            throwing: range == .throwing,
+            primalUnderflows: { underflows { _ = try? pass(MatrixForward(strict: false), lift: 0) } })
+        return (out.value, Matrix(uncheckedRows: rows, cols: cols, elements: settled))
     }
 }

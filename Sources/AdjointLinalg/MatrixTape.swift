@@ -176,10 +176,22 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     ///
     /// One loop from the last entry down, switching on the op; each VJP is applied once per entry
     /// (no Jacobian is formed). Nodes used by several ops add up their cotangents.
-    /// - Parameter seed: the output's cotangent; default 1 for a 1×1 output (a loss).
+    ///
+    /// A sweep that raised the underflow flag is run again with its seed lifted by powers of two,
+    /// as the scalar tape's is (``RangeRecovery``): an adjoint below the least normal number is 0
+    /// in the sweep, and a product of it with a large partial further down came out 0 where it is
+    /// in range (the sum of x³·10³⁰⁰ at x = 10⁻²⁰⁰ gave 0 for 3·10⁻¹⁰⁰). Every matrix VJP is
+    /// linear in its cotangent, so a lifted sweep divided back is exact wherever nothing left the
+    /// range. A sweep that never underflows pays two reads of the flag.
+    /// - Parameters:
+    ///   - seed: the output's cotangent; default 1 for a 1×1 output (a loss).
+    ///   - range: what to do with entries lost below the range: recover them and throw for one
+    ///     no lift settles (the default), recover them and keep such an entry, or nothing.
     /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` for a seed of the wrong shape,
-    ///   ``ADError/nonFinite(what:op:node:)`` when the output or a variable's cotangent is NaN/infinite.
-    public func gradients(of output: MatrixNode, seed: Matrix<Scalar>? = nil) throws -> MatrixGradients<Scalar> {
+    ///   ``ADError/nonFinite(what:op:node:)`` when the output or a variable's cotangent is NaN/infinite,
+    ///   ``ADError/rangeLoss(what:values:)`` for an entry the lifted sweeps cannot settle.
+    public func gradients(of output: MatrixNode, seed: Matrix<Scalar>? = nil,
+                          range: RangeRecovery = .throwing) throws -> MatrixGradients<Scalar> {
         try own(output)
         let out = values[output.index]
         let u: Matrix<Scalar>
@@ -202,12 +214,23 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             throw ADError.nonFinite(what: "output element \(j) of the matrix tape", op: ops[output.index].info.name,
                                     node: output.index)
         }
-        var cotangents = [Matrix<Scalar>?](repeating: nil, count: output.index + 1)
-        cotangents[output.index] = u
+        let watch = UnderflowWatch()
+        defer { watch.end() }
+        let cotangents = try sweep(from: output.index, seed: u, strict: true)
+        guard range != .off, watch.underflowed else { return MatrixGradients(cotangents: cotangents, generation: generation) }
+        return MatrixGradients(cotangents: try rangeRecovered(cotangents, from: output.index, seed: u, throwing: range == .throwing),
+                               generation: generation)
+    }
+
+    /// The sweep itself. `strict`: a variable's NaN or infinite cotangent throws; a lifted sweep
+    /// (not strict) lets an overflow show as the non-finite entries it reaches instead.
+    private func sweep(from output: Int, seed u: Matrix<Scalar>, strict: Bool) throws -> [Matrix<Scalar>?] {
+        var cotangents = [Matrix<Scalar>?](repeating: nil, count: output + 1)
+        cotangents[output] = u
         // Which elements the seed reaches, found only when an infinite partial meets a zero
         // cotangent (see below), then kept for the rest of the sweep.
         var reached: [[Bool]?]?
-        var i = output.index
+        var i = output
         while i >= 0 {
             defer { i -= 1 }
             let op = ops[i]
@@ -226,17 +249,17 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                     // "non-finite cotangent" where the scalar gradient is (0, 0.25) (a review).
                     var d = spec.chain(x: values[a], z: values[i], g, .cotangent, suffix: "_vjp", pool: pool)
                     if d.firstNonFinite != nil {
-                        if reached == nil { reached = elementsReached(from: output.index, seed: u) }
+                        if reached == nil { reached = elementsReached(from: output, seed: u) }
                         let mask = reached?[i] ?? nil
                         for k in 0..<d.count where !d.elements[k].isFinite && g.elements[k] == 0 && !(mask?[k] ?? false) {
                             d.elements[k] = 0
                         }
                     }
-                    try add(d, to: &cotangents, at: a)
+                    try add(d, to: &cotangents, at: a, strict: strict)
                     continue
                 }
                 spec.chainInPlace(x: values[a], z: values[i], &g, .cotangent, suffix: "_vjp")
-                try add(g, to: &cotangents, at: a)
+                try add(g, to: &cotangents, at: a, strict: strict)
                 continue
             }
             let (ga, gb) = MatrixRules.vjp(op, values[a], b >= 0 ? values[b] : nil, attributes[i],
@@ -246,8 +269,8 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             // lives on in its argument's cotangent and must not go back to the pool, where the
             // next op would find it shared and copy it (a fresh, page-faulting 64 KiB per layer).
             let passedOn = [ga, gb].contains { $0.map { sameStorage($0, g) } ?? false }
-            if let ga { try add(ga, to: &cotangents, at: a) }
-            if let gb { try add(gb, to: &cotangents, at: b) }
+            if let ga { try add(ga, to: &cotangents, at: a, strict: strict) }
+            if let gb { try add(gb, to: &cotangents, at: b, strict: strict) }
             // Intermediate cotangents are not returned; dropping them keeps peak memory near one
             // layer's worth instead of the whole tape's.
             if ops[i] != .input, let done = cotangents[i] {
@@ -255,7 +278,48 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                 if !passedOn { pool.recycle(done) }
             }
         }
-        return MatrixGradients(cotangents: cotangents, generation: generation)
+        return cotangents
+    }
+
+    /// The variables' cotangents of a sweep that raised the underflow flag, settled from sweeps
+    /// with the seed lifted a third, two thirds and all of the way to the top of the range
+    /// (``settleLiftedPasses``, which bisects between them where an entry needs it). The scalar
+    /// tape's first lift, the largest that overflows no adjoint, needs every adjoint of the
+    /// sweep, which this one drops as it goes; an adjoint that overflows under a lift leaves
+    /// every entry it reaches non-finite, and those entries come from a lower lift.
+    private func rangeRecovered(_ g: [Matrix<Scalar>?], from output: Int, seed u: Matrix<Scalar>,
+                                throwing: Bool) throws -> [Matrix<Scalar>?] {
+        guard let (top, _) = rangeRecoveryFormat(Scalar.self) else { return g }
+        let variables = (0...output).filter { ops[$0] == .input && g[$0] != nil }
+        let computed = variables.flatMap { g[$0]?.elements ?? [] }
+        let lifts: [Scalar] = forwardLifts(direction: u.elements.map { Double($0).magnitude }, topExponent: top)
+        // Entry j of `computed` as the user knows it: variable node and element.
+        var owner: [(node: Int, start: Int)] = []
+        var start = 0
+        for k in variables { owner.append((k, start)); start += g[k]?.count ?? 0 }
+        func what(_ j: Int) -> String {
+            guard let (k, first) = owner.last(where: { $0.start <= j }) else { return "cotangent entry \(j)" }
+            let cols = Swift.max(1, values[k].cols), e = j - first
+            return "cotangent element (\(e / cols), \(e % cols)) of variable node \(k)"
+        }
+        let settled = try settleLiftedPasses(computed: computed, lifts: lifts, evaluate: { c -> [Scalar]? in
+            let lifted = Matrix(uncheckedRows: u.rows, cols: u.cols, elements: u.elements.map { $0 * c })
+            guard let cotangents = try? sweep(from: output, seed: lifted, strict: false) else { return nil }
+            var divided: [Scalar] = []
+            divided.reserveCapacity(computed.count)
+            for k in variables {
+                guard let m = cotangents[k] else { return nil }
+                divided.append(contentsOf: m.elements.lazy.map { $0 / c })
+                pool.recycle(m)
+            }
+            return divided
+        }, what: what, throwing: throwing)
+        var recovered = g
+        for (k, first) in owner {
+            guard let m = g[k] else { continue }
+            recovered[k] = Matrix(uncheckedRows: m.rows, cols: m.cols, elements: Array(settled[first..<(first + m.count)]))
+        }
+        return recovered
     }
 
     /// Which elements of each entry a sweep from `output` with cotangent `seed` reaches: the scalar
@@ -343,7 +407,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
     /// as each contribution lands, while it is still in cache (checking all of them after the
     /// sweep re-read every parameter's cotangent from memory): NaN and ∞ survive later additions
     /// (∞ − ∞ is NaN), and an overflow shows at the addition that made it.
-    private func add(_ x: Matrix<Scalar>, to cotangents: inout [Matrix<Scalar>?], at k: Int) throws {
+    private func add(_ x: Matrix<Scalar>, to cotangents: inout [Matrix<Scalar>?], at k: Int, strict: Bool) throws {
         if var acc = cotangents[k] {
             cotangents[k] = nil   // release the array's reference so the in-place add does not copy
             MatrixRules.accumulate(&acc, x)
@@ -351,7 +415,7 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         } else {
             cotangents[k] = x
         }
-        if ops[k] == .input, let j = cotangents[k]?.firstNonFinite {
+        if strict, ops[k] == .input, let j = cotangents[k]?.firstNonFinite {
             throw ADError.nonFinite(what: "cotangent element \(j) of variable node \(k)", op: nil, node: k)
         }
     }

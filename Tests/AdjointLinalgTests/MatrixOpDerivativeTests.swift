@@ -251,7 +251,7 @@ final class MatrixOpDerivativeTests: XCTestCase {
             // Forward mode meets the weight after powi: x⁻³'s own tangent −3e400 overflows at
             // 1e-100, and the scalar jvp throws; the matrix JVP must throw too. x³'s tangent
             // 3e-400 is 0 in Double: the scalar jvp recovers it by lifting its direction (3e-100 by
-            // hand), and the matrix path, which watches no underflow, still gives 0 (left open).
+            // hand), as MatrixForward.jvp does (below); ops applied by hand give the pass as it ran, 0.
             var scalarJVP = try? jvp(of: { x in [Dual.powi(x[0], n) * Dual(constant: weight)] }, at: [x0], direction: [1]).jvp
             if n == 3 {
                 XCTAssertEqual(scalarJVP?[0] ?? .nan, 3e-100, accuracy: 3e-100 * 1e-15)
@@ -266,6 +266,14 @@ final class MatrixOpDerivativeTests: XCTestCase {
             let d = try MatrixDual(value: try Matrix<Double>([[x0]]), tangent: try Matrix<Double>([[1]]))
             let y = try? fwd.sum(try fwd.matmul(try fwd.activation(.powi, d, exponent: n), fwd.constant(try Matrix([[weight]]))))
             XCTAssertEqual(y?.tangent?.elements, scalarJVP, "forward, x^\(n) at \(x0)")
+            let driven = try? MatrixForward.jvp(at: [try Matrix([[x0]])], along: [try Matrix([[1.0]])]) { m, p in
+                try m.sum(try m.matmul(try m.activation(.powi, p[0], exponent: n), m.constant(try Matrix([[weight]]))))
+            }
+            if n == 3 {
+                XCTAssertEqual(driven?.tangent[0, 0] ?? .nan, 3e-100, accuracy: 3e-100 * 1e-15)
+            } else {
+                XCTAssertNil(driven, "x⁻³'s overflowing tangent is an error in the driven pass too")
+            }
             XCTAssertEqual(scalarJVP == nil, n < 0, "the scalar jvp throws exactly for x⁻³")
         }
         // By hand: 3·(1e-200)²·1e300 = 3e-100; −3·(1e-100)⁻⁴·1e-300 = −3e100.

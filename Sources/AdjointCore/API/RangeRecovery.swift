@@ -192,7 +192,7 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// What no lift can see: a term flushed wholly to zero in every pass, which needs the
 /// quantities on one entry's paths to be apart by more than the format's whole range (10⁶¹⁶
 /// in Double).
-@inlinable func settleLiftedPasses<V: ADScalar>(
+@inlinable package func settleLiftedPasses<V: ADScalar>(
     computed g: [V], lifts: [V], evaluate: (V) -> [V]?, what: (Int) -> String, throwing: Bool = true,
     primalUnderflows: () -> Bool = { false }
 ) throws -> [V] {
@@ -299,7 +299,7 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 }
 
 /// Whether `body` raised the underflow flag (the caller's flag kept as it was).
-@inlinable func underflows(_ body: () -> Void) -> Bool {
+@inlinable package func underflows(_ body: () -> Void) -> Bool {
     let watch = UnderflowWatch()
     body()
     let raised = watch.underflowed
@@ -319,7 +319,7 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
 /// and all of the way from the direction's largest component to the top of the range. A tangent
 /// that overflows under one leaves the entries it reaches non-finite, and the entry comes from a
 /// lower lift (``settleLiftedPasses``).
-@inlinable func forwardLifts<V: ADScalar>(direction magnitudes: [Double], topExponent top: Int) -> [V] {
+@inlinable package func forwardLifts<V: ADScalar>(direction magnitudes: [Double], topExponent top: Int) -> [V] {
     guard let u = magnitudes.filter(\.isFinite).max(), u > 0 else { return [] }
     let room = top - Int(u.exponent) - 1
     return [room / 3, 2 * room / 3, room].filter { $0 > 0 }.map { V(Double(sign: .plus, exponent: Swift.min($0, top), significand: 1)) }
