@@ -33,6 +33,23 @@ final class MatrixRangeRecoveryTests: XCTestCase {
         XCTAssertEqual(try g[w][0, 0], 1e300)
     }
 
+    /// Σ X³⁰⁰·A·B for 16×16 X of tens and A = B = 10⁻²⁰⁰·I: by hand every ∂/∂X is
+    /// 300·10²⁹⁹·10⁻⁴⁰⁰ = 3·10⁻⁹⁹. The adjoint of X³⁰⁰, 10⁻⁴⁰⁰, is made by the BLAS's gemm, whose
+    /// vector instructions raise the underflow flag the recovery reads.
+    func testAnAdjointLostInsideTheGemmIsRecovered() throws {
+        let n = 16
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(Matrix(uncheckedRows: n, cols: n, repeating: 10))
+        var scaled = Matrix<Double>(uncheckedRows: n, cols: n)
+        for i in 0..<n { scaled[i, i] = 1e-200 }
+        let a = tape.constant(scaled), b = tape.constant(scaled)
+        let loss = try tape.sum(try tape.matmul(try tape.matmul(try tape.activation(.powi, x, exponent: 300), a), b))
+        XCTAssertTrue(try tape.gradients(of: loss, range: .off)[x].elements.allSatisfy { $0 == 0 })
+        for e in try tape.gradients(of: loss)[x].elements {
+            XCTAssertEqual(e, 3e-99, accuracy: 1e-13 * 3e-99)
+        }
+    }
+
     /// Float: Σ (X³⁰)⁻¹ at X = 10: by hand −30·10⁻³¹ = −3·10⁻³⁰; the adjoint of X³⁰, −10⁻⁶⁰, is 0 in Float.
     func testFloatRecoversItsOwnRange() throws {
         let tape = MatrixTape<Float>()
