@@ -224,6 +224,11 @@ enum ReadmeExamples {
         _ = try Formula(parsing: "x + 1", maxDepth: 10)
         // README: `Rational.withWorkLimit(_:_:)`
         _ = Rational.withWorkLimit(1 << 10, { 1 })
+        // README: `MatrixForward.jvp(at:along:)`
+        let (_, tangent) = try MatrixForward<Double>.jvp(at: [try Matrix([[2.0]])], along: [try Matrix([[1.0]])]) { m, x in
+            try m.activation(.square, x[0])
+        }
+        if tangent[0, 0] != 4 { throw ADError.invalidArgument("MatrixForward.jvp of x² at 2 gave \(tangent[0, 0]), not 4") }
         // README: `Tape(limit:)` `Tape<V>(limit:)`
         _ = try Tape<Double>(limit: 100)
         // README: `record(_:at:tapeLimit:)`
