@@ -467,6 +467,11 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
                      + "or a kink near the point; a derivative is resolvable only to about that noise over the step, so make the "
                      + "program smooth in its inputs (fixed steps, a tighter tolerance) or compare where the entry is larger")
     }
+    if reasons.contains(.beyondEstimate) {
+        lines.append("beyond-estimate: the program's value lies beyond the witness's own error estimate (inside only the tolerance's "
+                     + "safety factor), and no finer step resolved the gap, since the outputs' rounding hides it: this deserves a look; "
+                     + "check at a point where the entry is a larger share of the outputs' values")
+    }
     if reasons.contains(.noConvergence) {
         lines.append("no-convergence: the differences never settled as the step shrank (the program oscillates or is noisy at that scale); "
                      + "check at a nearby point")
@@ -476,7 +481,8 @@ func notConfirmedAdvice(_ entries: [EntryCheck]) -> String {
                      + "a value outside one input's one-sided slopes is not judged by a black box: move the point off the kink "
                      + "to grade each side's gradient, and keep at the kink only what your convention needs")
     }
-    let known: Set<FDWarning> = [.belowResolution, .cancellation, .noisyEvaluation, .noConvergence, .rowRounding, .witnessesConflict]
+    let known: Set<FDWarning> = [.belowResolution, .beyondEstimate, .cancellation, .noisyEvaluation, .noConvergence, .rowRounding,
+                                 .witnessesConflict]
     if !reasons.subtracting(known).isEmpty || (lines.isEmpty && !entries.isEmpty) {
         lines.append("other reasons: rerun at other points (--samples K); an entry confirmed at none of them deserves a look")
     }

@@ -948,6 +948,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
         let sharp = eps.squareRoot()
             * Swift.max(rowScale, valueScale, values.map { Swift.abs($0.1) }.max() ?? 0)
+        // Whether a ladder rung follows the one being judged (see `marginal`).
+        var rungsLeft = true
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
@@ -1263,8 +1265,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     $0.outcome == "disagree" && $0.settlesOnSlope(above: w.step)
                 }
                 if zeroBesideSlope { zeroAgreementDeferred = true }
+                // Also loose: an agreement that holds only inside the safety margin, a subject
+                // further from the witness than its own estimate (and the subjects' rounding) and
+                // by more than √ε of itself, while a rung is left to ask. sin(x)·0.05 + z² at
+                // (0, 10⁴): central read 0.0508 ± 0.006 and "agreed" with a claimed 0.075 for
+                // 0.05, 4 estimates away and sharp beside f's 10⁸ (a review); the complex step
+                // resolves it. Gaps within √ε of the subject are what a sharp agreement admits
+                // anyway: Jacobi stopped at a residual of 10⁻⁹ has a derivative 2·10⁻¹⁰ from the
+                // exact (2, 3)/11 claimed, which exact rationals resolve. The black-box check asks
+                // the same (its `marginal`).
+                let marginal = options.atol == nil && options.rtol == nil && rungsLeft && values.contains { v in
+                    let gap = Swift.abs(v.1 - w.value)
+                    return gap > w.errorEstimate + roundingFloor && gap > eps.squareRoot() * Swift.abs(v.1)
+                }
                 let loose = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)
-                    || looserThanADisagreement || zeroBesideSlope
+                    || looserThanADisagreement || zeroBesideSlope || marginal
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
                     if loose && laterDisagreement == nil {
@@ -1306,6 +1321,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
         for k in options.ladder.indices {
             let name = options.ladder[k].name
+            rungsLeft = k < options.ladder.count - 1
             guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,
                 // and this placeholder is dropped with the judging.
@@ -1383,6 +1399,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             if let done = record(name, w, judgement) { return done }
         }
+        rungsLeft = false
         // Near-kink rung: some difference straddled a kink that the recorded point does not touch
         // (relu of an argument within a step of 0). A central difference whose samples stay on
         // the recorded side decides; its small step costs rounding, which its estimate reports.

@@ -86,6 +86,12 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// and not shown right. log(x₀² + 1)·x₁ + 100x₀ at x₀ = 10⁻⁵ with ∂/∂x₁ = log1p(x₀²) = 10⁻¹⁰
     /// claimed was convicted on the Float complex step's exact 0. Check in Double.
     case floatRounding = "float-rounding"
+    /// A black box's claim agreed with the last witness only inside the tolerance's safety factor:
+    /// it lies beyond the witness's own error estimate, and the step scan could not resolve the
+    /// gap. Not shown wrong, and not shown right. sin(x₀)·0.05 + x₁² at (0, 9·10⁵): f rounds by
+    /// 10⁻⁴, Richardson read 0.0511 ± 0.0115, and a claimed 0.075 for 0.05 passed. Check where
+    /// the entry is a larger share of f's value, or rescale the input.
+    case beyondEstimate = "beyond-estimate"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }

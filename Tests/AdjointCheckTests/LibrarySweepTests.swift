@@ -1,0 +1,94 @@
+import AdjointCore
+import Foundation
+import RealModule
+import XCTest
+@testable import AdjointCheck
+
+/// The black-box sweep's subjects written generically, so the library check (with its AD modes,
+/// complex step and exact rationals) grades the same right and planted-wrong claims at the same
+/// kind of badly scaled points. Hand Jacobians from `BlackBoxSubject`.
+enum LibrarySweep {
+    struct Subject: @unchecked Sendable {
+        let name: String
+        let f: any ADFunction
+    }
+
+    struct Cubic: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[1] + sin(x[2]) * x[0] + x[1] * x[2]] } }
+    struct Pole: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[1] * x[2] + x[0] * x[0] - x[2] / x[1]] } }
+    struct Radius: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2])] } }
+    struct LogCos: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [log(x[0] * x[0] + 1) * x[1] + cos(x[2]) * x[2]] } }
+    struct Rosenbrock: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            let a = x[1] - x[0] * x[0], b = 1 - x[0]
+            return [100 * a * a + b * b + x[2] * x[2]]
+        }
+    }
+    struct TanhAtan: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [tanh(x[0]) * x[1] + atan(x[2]) * x[0] * x[1]] } }
+    /// The review's case: a small smooth term beside a large one in another input.
+    struct SmallBesideLarge: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) * 0.05 + x[1] * x[1] + x[2]] } }
+
+    static let subjects: [(Subject, BlackBoxSubject)] = {
+        let generic: [any ADFunction] = [Cubic(), Pole(), Radius(), LogCos(), Rosenbrock(), TanhAtan()]
+        var all = zip(generic, BlackBoxSubject.gradients).map { (Subject(name: $1.name, f: $0), $1) }
+        all.append((Subject(name: "sin(x0)*0.05 + x1^2 + x2", f: SmallBesideLarge()),
+                    BlackBoxSubject(name: "sin(x0)*0.05 + x1^2 + x2", f: { x in [sin(x[0]) * 0.05 + x[1] * x[1] + x[2]] },
+                                    jacobian: { x in [[0.05 * cos(x[0]), 2 * x[1], 1]] })))
+        return all
+    }()
+
+    enum Plant: String, CaseIterable {
+        case none = "right"
+        case relative1e3 = "one entry ×(1+1e-3)"
+        case half = "one entry ×1.5"
+        case signFlip = "one entry's sign flipped"
+    }
+
+    static func run(seed: UInt64, perSubject: Int) throws -> [(subject: String, plant: Plant, outcome: BlackBoxSweep.Outcome, evaluations: Int)] {
+        var rng = SeededGenerator(seed: seed)
+        var out: [(String, Plant, BlackBoxSweep.Outcome, Int)] = []
+        for (s, hand) in subjects {
+            var drawn = 0
+            while drawn < perSubject {
+                let x = BlackBoxSweep.point(&rng)
+                let j = hand.jacobian(x)
+                guard hand.f(x).allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
+                drawn += 1
+                for p in Plant.allCases {
+                    var c = j
+                    let k = Int(rng.next() % 3)
+                    switch p {
+                    case .none: break
+                    case .relative1e3: c[0][k] *= 1 + 1e-3
+                    case .half: c[0][k] *= 1.5
+                    case .signFlip: c[0][k] = -c[0][k]
+                    }
+                    if p != .none && c == j { continue }
+                    let report = try checkJacobian(of: s.f, at: x, claimed: { _ in c })
+                    let outcome = BlackBoxSweep.Case(subject: s.name, point: x, plant: .none, report: report).outcome
+                    let evaluations = report.entries.joined().reduce(0) { $0 + $1.ladder.reduce(0) { $0 + ($1.evaluations ?? 0) } }
+                    out.append((s.name, p, outcome, evaluations))
+                    if ProcessInfo.processInfo.environment["LIBRARY_SWEEP_SHOW"] != nil,
+                       (p == .none) != (outcome == .passed) {
+                        print("SHOW \(p.rawValue) \(outcome) \(s.name) at \(x)\n\(report.renderTable())")
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+final class LibrarySweepTests: XCTestCase {
+    /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]).
+    func testMeasureTheLibrarySweep() throws {
+        guard let spec = ProcessInfo.processInfo.environment["LIBRARY_SWEEP"] else { throw XCTSkip("set LIBRARY_SWEEP") }
+        let parts = spec.split(separator: ",").compactMap { UInt64($0) }
+        let cases = try LibrarySweep.run(seed: parts.first ?? 1, perSubject: Int(parts.count > 1 ? parts[1] : 50))
+        print("plant | checks | convicted | inconclusive | passed | witness evaluations")
+        for p in LibrarySweep.Plant.allCases {
+            let of = cases.filter { $0.plant == p }
+            let count = { (o: BlackBoxSweep.Outcome) in of.filter { $0.outcome == o }.count }
+            print("\(p.rawValue) | \(of.count) | \(count(.convicted)) | \(count(.inconclusive)) | \(count(.passed)) | \(of.reduce(0) { $0 + $1.evaluations })")
+        }
+    }
+}
