@@ -2129,8 +2129,14 @@ extension EntryCheck {
 /// step. Without that bound a function steep on a scale below h₀ read as a jump: 1/x at 1e-6,
 /// whose first step crosses the pole and whose last difference is still 2h·10¹², and |x| at 1e-12,
 /// whose differences all equal 2|x| once the steps pass the kink (found by a user trial).
+///
+/// Nor does a difference that grows more than 4-fold at every step: a jump's tends to the jump,
+/// while one across a pole a step or less away grows as the step nears the distance to it.
+/// 1/x at 10⁻⁹ gave 2·10³, 2·10⁶ and −1.3·10¹⁰ (the last step, 9.3·10⁻¹⁰, straddles the pole at
+/// 0 just inside x), beyond 8h·10¹⁸, and a right −1/x² was "discontinuity" (a review).
 func jumpFromDifferences(_ deltas: [Double], smallestStep h: Double, slope: Double, noise: Double) -> Double? {
     guard let first = deltas.first, let last = deltas.last, Swift.abs(last) > noise else { return nil }
     guard Swift.abs(last) > 0.25 * Swift.abs(first) else { return nil }
+    if deltas.count >= 3, zip(deltas, deltas.dropFirst()).allSatisfy({ 4 * Swift.abs($0) < Swift.abs($1) }) { return nil }
     return Swift.abs(last) > 4 * 2 * h * slope ? last : nil
 }
