@@ -753,7 +753,8 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
 ///   distance that is NaN or negative fails; a scan with no point inside the domain is inconclusive.
 ///
 /// Points outside the declared domain or at a declared kink are not drawn; near a kink the
-/// differences stay a quarter of the way to it.
+/// differences stay a quarter of the way to it. `inputs` below 1 (or `samples` below 1) fails
+/// the "declaration" check, before the primitive is asked for anything.
 ///
 /// ```swift
 /// let report = validate(LinearSolve.self, inputs: 6)
@@ -765,9 +766,15 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         result.checks.append(.init(name: "declaration", outcome: .failed, detail: "samples must be ≥ 1, got \(samples)"))
         return result
     }
+    // Before the primitive is asked for ranges: the default sampleRanges(inputs: −1) trapped
+    // ("Can't construct Array with count < 0"), killing the test process of an assertPrimitive.
+    guard n >= 1 else {
+        result.checks.append(.init(name: "declaration", outcome: .failed, detail: "inputs must be ≥ 1, got \(n)"))
+        return result
+    }
     var rng = SeededGenerator(seed: seed)
     let ranges = P.sampleRanges(inputs: n)
-    guard n > 0, ranges.count == n else {
+    guard ranges.count == n else {
         result.checks.append(.init(name: "declaration", outcome: .failed,
                                    detail: "sampleRanges(inputs: \(n)) gave \(ranges.count) ranges"))
         return result

@@ -298,7 +298,8 @@ extension VectorPrimitive {
     public static func sparsity(inputs n: Int) -> [[Int]]? { nil }
     public static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { nil }
     public static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { nil }
-    public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: n) }
+    // No ranges for a negative count rather than a trap (Array(repeating:count:) traps below 0).
+    public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: Swift.max(n, 0)) }
     public static var domain: String { "all inputs" }
     public static func domainViolation(_ x: [Double]) -> String? { nil }
     public static func kinkDistance(_ x: [Double]) -> Double? { nil }
