@@ -54,7 +54,11 @@ public struct SparseJacobianOptions: Sendable {
     /// while a pass costs about one evaluation. nil picks max(16, ⌈4√m⌉) for m outputs.
     public var denseColumnThreshold: Int?
     /// Whether a declared `pattern` is compared with the one detected from the recording, and
-    /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on. On by
+    /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on; and whether
+    /// the declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)`` of each passed primitive is
+    /// compared with its own rule at each call (``PrimitiveSparsityError``: one JVP per distinct
+    /// declared column holding a zero, one VJP per such row in reverse mode, per distinct call;
+    /// nothing for a declaration without zeros). On by
     /// default: an entry outside the declaration would be dropped, a silently wrong Jacobian.
     /// The comparison costs one detection pass, so a checked declaration is no faster than
     /// passing no pattern. Turn it off only where the result is checked another way
@@ -301,7 +305,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 ///     point's recording: one that leaves an entry out throws ``DeclaredPatternError`` naming
 ///     the entries, unless ``SparseJacobianOptions/verifiesDeclaredPattern`` is off.
 ///   - primitives: vector primitives whose declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)``
-///     replaces the dense default during detection.
+///     replaces the dense default during detection. Each declaration is checked against the
+///     primitive's own rule at each recorded call: one that leaves out a dependency the rule shows
+///     throws ``PrimitiveSparsityError`` naming it, unless
+///     ``SparseJacobianOptions/verifiesDeclaredPattern`` is off.
 ///
 /// Every entry equals, bit for bit, the dense Jacobian's in the mode that computed it (a
 /// structurally orthogonal group adds only exact zeros to an entry), for the recorded control-flow
