@@ -153,8 +153,8 @@ public struct PrimitiveSparsityError: Error, Equatable, CustomStringConvertible 
 ///
 /// A declared zero is tested exactly, not against a tolerance: a JVP along directions only on
 /// inputs an output does not read must give exactly 0 for it (and a VJP likewise). Inputs read by
-/// the same declared outputs share one direction (random weights, so that two entries do not
-/// cancel), and outputs that read the same declared inputs one cotangent. Cost, for each call of
+/// the same declared outputs share one direction (distinct weights, so that two entries are
+/// unlikely to cancel), and outputs that read the same declared inputs one cotangent. Cost, for each call of
 /// a passed primitive whose declaration leaves some entry out (consecutive identical calls once):
 /// one JVP per distinct column of the declaration that holds a zero (forward), or one VJP per
 /// distinct row that does (reverse), at most the call's input (output) count; a declaration
