@@ -60,7 +60,10 @@ func exactJacobianOfSpecialised(_ f: ExactFunction, at x: [Rational], mode: Jaco
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     if let j = x.firstIndex(where: \.isNaN) {
-        throw ADError.invalidArgument("input \(j) is NaN; exact mode needs rational inputs")
+        // A string literal that is not a number (`"abc"`, `"1/0"`) is a NaN Rational whose reason
+        // is gone by now: say where to find it.
+        throw ADError.invalidArgument("input \(j) is NaN; exact mode needs rational inputs (a Rational string literal that "
+                                      + "does not parse is NaN: Rational.parse(_:) says why)")
     }
     // One work budget for the whole Jacobian (Rational.workLimit), so a long chain of exact
     // products ends in a typed error rather than minutes of GMP.
@@ -74,6 +77,30 @@ func exactJacobianOfSpecialised(_ f: ExactFunction, at x: [Rational], mode: Jaco
             return x.count <= m ? try exactForward(f, at: x) : try exactReverse(f, at: x)
         }
     }
+}
+
+/// The exact Jacobian at a point written as text, each input parsed exactly by
+/// ``Rational/parse(_:)`` ("1/3", "0.1", "-2.5e-3"). A malformed input throws naming it and what
+/// is wrong with its text: read as `[Rational]` literals, "abc" and "1/0" were both NaN and both
+/// reported as "input 0 is NaN".
+///
+/// ```swift
+/// try exactJacobian(of: F(), at: ["1/3", "2/7"]).jacobian   // [[44/21, 5/3]]
+/// try exactJacobian(of: F(), at: ["1/0", "2"])              // throws: input 0: "1/0" is not a rational number: zero denominator
+/// ```
+@inlinable
+public func exactJacobian(of f: some ADFunction, at x: [String],
+                          mode: JacobianMode = .automatic) throws -> ExactJacobian {
+    var values: [Rational] = []
+    values.reserveCapacity(x.count)
+    for (j, text) in x.enumerated() {
+        do {
+            values.append(try Rational.parse(text))
+        } catch ADError.invalidArgument(let why) {
+            throw ADError.invalidArgument("input \(j): \(why)")
+        }
+    }
+    return try exactJacobianOfSpecialised(ExactFunction(f), at: values, mode: mode)
 }
 
 /// The exact Jacobian at a point given as Doubles, each converted exactly (every finite double is

@@ -75,6 +75,20 @@ extension MatrixInterpreter {
     /// `op` is one of `.mse`, `.mae`, `.huber` (δ = `parameter`), `.logCosh`, `.klDivergence`
     /// (prediction = log-probabilities, target = probabilities), `.binaryCrossEntropyWithLogits`
     /// (prediction = logits, target = labels in [0, 1]).
+    ///
+    /// The sum of the per-element terms (``ElementwiseLoss``) is divided by the number of
+    /// elements m·n for every op but `.klDivergence`, which divides by the number of rows m (a
+    /// row is one sample's distribution: the mean over samples of each one's divergence), as
+    /// ``softmaxCrossEntropy(_:labels:)`` does. So an m×n KL is n times the mean of its terms.
+    ///
+    /// ```swift
+    /// let e = MatrixEvaluator<Double>()
+    /// let t = try Matrix([[0.5, 0.5], [1.0, 0.0]])
+    /// try e.loss(.mse, Matrix([[1.5, 0.5], [1.0, 2.0]]), target: t)   // (1² + 0 + 0 + 2²)/4 elements = 1.25
+    /// try e.loss(.klDivergence, Matrix([[-1.0, -1.0], [-2.0, -2.0]]), target: t)
+    /// // (2·0.5(log 0.5 + 1) + 1·(log 1 + 2) + 0)/2 rows = (3 − log 2)/2 = 1.153426…
+    /// ```
+    ///
     /// Throws for a target of another shape (naming both), an empty prediction, a negative KL
     /// target, a label outside [0, 1], δ ≤ 0, or a non-finite loss.
     public func loss(_ op: MatrixOp, _ prediction: Value, target: Matrix<Scalar>, parameter: Scalar = 1) throws -> Value {

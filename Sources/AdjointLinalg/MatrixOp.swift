@@ -35,10 +35,13 @@ public enum MatrixOp: UInt8, CaseIterable, Sendable, Hashable {
     /// Along each row (one row = one sample's logits): softmax, log-softmax, and log-sum-exp (m×1).
     case softmax, logSoftmax, logSumExp
     /// Losses of a prediction against a constant target, 1×1. See ``ElementwiseLoss`` for the
-    /// terms; the first five average over all elements, KL over the rows.
+    /// terms. mse, mae, huber, logCosh and binaryCrossEntropyWithLogits divide the sum of the
+    /// terms by the number of elements (m·n); klDivergence divides it by the number of rows m
+    /// (one row = one sample's distribution, so it is the mean over samples of each sample's
+    /// divergence), as ``softmaxCrossEntropy`` does.
     case mse, mae, huber, logCosh, klDivergence, binaryCrossEntropyWithLogits
     /// Softmax cross-entropy of logits (m×c) against integer labels (m of them, each in 0..<c),
-    /// averaged over the rows.
+    /// averaged over the rows (the samples), not over the m·c elements.
     case softmaxCrossEntropy
 
     /// The op's metadata.

@@ -72,7 +72,9 @@ public struct CheckpointedGradient<V: ADScalar> {
 ///
 /// - Parameter tapeLimit: the entry bound for each segment's tape (see ``AdjointCore/Tape``).
 /// - Throws: domain errors as ``AdjointCore/record(_:at:tapeLimit:)`` does, a non-finite loss (a state
-///   entry that is not finite is kept, as the plain tape keeps it, unless the loss reads it), and
+///   entry that is not finite is kept, as the plain tape keeps it, unless the loss reads it) naming
+///   the op and the step where the first non-finite value appeared ("non-finite output 0: first
+///   produced by mul in step 26 of 40 (checkpoint segment 4 of 6: steps 22–28)"), and
 ///   ``AdjointCore/ADError/dimensionMismatch(what:expected:got:)`` when a step changes the state size.
 @inlinable public func checkpointedGradient<V: ADScalar>(
     steps: Int, state x0: [V],
@@ -91,17 +93,27 @@ public struct CheckpointedGradient<V: ADScalar> {
     // variable, the usual case), so that a segment's tape sees the state as one long tape does.
     var layouts: [StateLayout?] = []
     var layout: StateLayout? = nil
-    var first = 0
-    let (lossRecording, diagnostics) = try Diagnostics.collect { () throws -> Recording<V> in
-        repeat {
-            snapshots.append(s); layouts.append(layout)
-            let last = min(steps, first + interval)
-            let rec = try recordSegment(step, from: s, layout: layout, steps: last - first, stateSize: d, tapeLimit: tapeLimit)
-            s = rec.value
-            layout = StateLayout(rec.outputs)
-            first = last
-        } while first < steps
-        return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
+    var first = 0, stepsRecorded = false
+    let lossRecording: Recording<V>, diagnostics: EvaluationDiagnostics
+    do {
+        (lossRecording, diagnostics) = try Diagnostics.collect { () throws -> Recording<V> in
+            repeat {
+                snapshots.append(s); layouts.append(layout)
+                let last = min(steps, first + interval)
+                let rec = try recordSegment(step, from: s, layout: layout, steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+                s = rec.value
+                layout = StateLayout(rec.outputs)
+                first = last
+            } while first < steps
+            stepsRecorded = true
+            return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
+        }
+    } catch ADError.nonFinite(let what, let op, _) where stepsRecorded {
+        // The loss tape's inputs are the state, so a state that overflowed in step 26 was
+        // reported as "first produced by input at node 0", a node of a tape the caller never
+        // saw, where one tape over the loop names the mul of step 26.
+        throw nonFiniteOrigin(what: what, lossOp: op, step: step, snapshots: snapshots, layouts: layouts,
+                              interval: interval, steps: steps, stateSize: d, tapeLimit: tapeLimit)
     }
     // The cotangent handed from segment to segment is carried as cotangent·2^exponent: the
     // cotangent of a state can lie below the range where the gradient does not. Six steps of
@@ -183,6 +195,42 @@ public struct CheckpointedGradient<V: ADScalar> {
                                 storedStateBytes: snapshots.count * d * MemoryLayout<V>.stride
                                     + layouts.reduce(0) { $0 + ($1?.variable.count ?? 0) } * MemoryLayout<Int>.stride,
                                 diagnostics: diagnostics)
+}
+
+/// The non-finite loss of a checkpointed gradient as one tape over the loop names it: the first
+/// op, in evaluation order, whose value is not finite, placed by its step (1-based, with the
+/// checkpoint segment holding it) or in the loss. Only on the error path: every segment is
+/// recorded again from its snapshot until one holds a non-finite value, and that one step by step.
+@inlinable func nonFiniteOrigin<V: ADScalar>(
+    what: String, lossOp: String?, step: ([Reverse<V>]) -> [Reverse<V>], snapshots: [[V]], layouts: [StateLayout?],
+    interval: Int, steps: Int, stateSize d: Int, tapeLimit: Int
+) -> ADError {
+    if let j = snapshots.first?.firstIndex(where: { !$0.isFiniteValue }) {
+        return .nonFinite(what: what, op: "entry \(j) of the initial state", node: nil)
+    }
+    /// The op of `rec` that first gave a non-finite value from finite ones (a leaf's is not: it
+    /// came from an earlier step).
+    func born(_ rec: Recording<V>) -> String? {
+        guard let origin = rec.tape.firstNonFiniteValue(), origin.op != .input else { return nil }
+        return rec.tape.name(ofEntry: origin.node)
+    }
+    for (segment, snapshot) in snapshots.enumerated() {
+        let first = segment * interval, last = min(steps, first + interval)
+        // The forward pass recorded these same segments without an error.
+        guard let rec = try? recordSegment(step, from: snapshot, layout: layouts[segment], steps: last - first,
+                                           stateSize: d, tapeLimit: tapeLimit), born(rec) != nil else { continue }
+        var state = snapshot, layout = layouts[segment]
+        for k in first..<last {
+            guard let one = try? recordSegment(step, from: state, layout: layout, steps: 1, stateSize: d, tapeLimit: tapeLimit) else { break }
+            if let op = born(one) {
+                return .nonFinite(what: what, op: "\(op) in step \(k + 1) of \(steps) (checkpoint segment \(segment + 1) of "
+                                  + "\(snapshots.count): steps \(first + 1)–\(last))", node: nil)
+            }
+            state = one.value
+            layout = StateLayout(one.outputs)
+        }
+    }
+    return .nonFinite(what: what, op: lossOp.map { "\($0) in the loss" } ?? "the loss", node: nil)
 }
 
 /// `u`·2ᵏ (2ᵏ itself may not be a V): in equal parts, each within V's exponents, so that no

@@ -54,7 +54,11 @@ public struct SparseJacobianOptions: Sendable {
     /// while a pass costs about one evaluation. nil picks max(16, ⌈4√m⌉) for m outputs.
     public var denseColumnThreshold: Int?
     /// Whether a declared `pattern` is compared with the one detected from the recording, and
-    /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on. On by
+    /// rejected (``DeclaredPatternError``) when it leaves out an entry f depends on; and whether
+    /// the declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)`` of each passed primitive is
+    /// compared with its own rule at each call (``PrimitiveSparsityError``: one JVP per distinct
+    /// declared column holding a zero, one VJP per such row in reverse mode, per distinct call;
+    /// nothing for a declaration without zeros). On by
     /// default: an entry outside the declaration would be dropped, a silently wrong Jacobian.
     /// The comparison costs one detection pass, so a checked declaration is no faster than
     /// passing no pattern. Turn it off only where the result is checked another way
@@ -108,6 +112,153 @@ public struct DeclaredPatternError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A vector primitive's declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)`` leaves out a
+/// dependency that its own rule shows at a recorded call: the sparse Jacobian would drop that
+/// entry's paths, a silently wrong number (y = (x₀·x₁, x₁) declared [[0], [1]] gave ∂y₀/∂x₀ = 5
+/// where it is 3, at (2, 3)). Indices are the call's own: output k of the primitive, its
+/// argument j.
+///
+/// ```swift
+/// enum Product: VectorPrimitive {   // (x₀·x₁, x₁), declared wrongly as [[0], [1]]
+///     static func sparsity(inputs n: Int) -> [[Int]]? { [[0], [1]] }
+///     …
+/// }
+/// try sparseJacobian(of: F(), at: [2.0, 3.0], primitives: [Product.self])
+/// // throws: vector primitive "product" declares that output 0 does not read input 1, …
+/// ```
+public struct PrimitiveSparsityError: Error, Equatable, CustomStringConvertible {
+    /// The primitive's name.
+    public let primitive: String
+    /// (output, input) pairs of the call that the declaration leaves out and the rule shows.
+    public let missing: [PatternEntry]
+    /// The call's recorded inputs, where the rule showed them.
+    public let inputs: [Double]
+    /// Which rule showed them: "JVP" or "VJP".
+    public let rule: String
+
+    public var description: String {
+        let shown = missing.prefix(DeclaredPatternError.listed).map { "output \($0.row) reads input \($0.column)" }.joined(separator: ", ")
+        let more = missing.count > DeclaredPatternError.listed ? " and \(missing.count - DeclaredPatternError.listed) more" : ""
+        let first = missing.first.map { "output \($0.row) does not read input \($0.column)" } ?? "nothing"
+        return "vector primitive \"\(primitive)\" declares in sparsity(inputs: \(inputs.count)) that \(first), but its \(rule) at "
+            + "\(inputs) shows \(shown)\(more): the sparse Jacobian would be silently zero there. Add the missing inputs to "
+            + "its sparsity(inputs:) (checkSparsity lists every false zero)"
+    }
+}
+
+/// Checks the declared patterns of the `primitives` recorded in `rec` against their own rules at
+/// each call's recorded inputs, and throws ``PrimitiveSparsityError`` for the first call whose
+/// rule shows a dependency the declaration leaves out. The rule is `mode`'s (JVP forward, VJP
+/// reverse: the one the sparse Jacobian computes with), the other when it is missing.
+///
+/// A declared zero is tested exactly, not against a tolerance: a JVP along directions only on
+/// inputs an output does not read must give exactly 0 for it (and a VJP likewise). Inputs read by
+/// the same declared outputs share one direction (distinct weights, so that two entries are
+/// unlikely to cancel), and outputs that read the same declared inputs one cotangent. Cost, for each call of
+/// a passed primitive whose declaration leaves some entry out (consecutive identical calls once):
+/// one JVP per distinct column of the declaration that holds a zero (forward), or one VJP per
+/// distinct row that does (reverse), at most the call's input (output) count; a declaration
+/// without zeros, and a primitive not passed, cost nothing. Beside the ⌈colours/8⌉ passes of f
+/// this is a few rule calls per call of a small primitive; a primitive of n inputs with a banded
+/// pattern pays n JVPs per call, the price of its dense Jacobian.
+/// ``SparseJacobianOptions/verifiesDeclaredPattern`` turns it off.
+func verifyPrimitiveDeclarations<V>(_ rec: Recording<V>, primitives: [any VectorPrimitive.Type],
+                                    mode: SparseJacobianMode) throws {
+    var byName: [String: any VectorPrimitive.Type] = [:]
+    for p in primitives { byName[p.name] = p }
+    let tape = rec.tape
+    var previous: (name: String, inputs: [Double])? = nil
+    var i = 0
+    while i < tape.count {
+        guard let call = tape.vectorPrimitive(i) else { i += 1; continue }
+        i = Swift.max(i + 1, call.outputs.upperBound)
+        // The declaration applied to a call is the passed type's of the call's name (see
+        // DeclaredOutputs), checked against the rule of the primitive actually recorded.
+        guard let declaring = byName[call.primitive.name] else { continue }
+        let n = call.inputValues.count, m = call.outputs.count
+        guard let rows = declaring.sparsity(inputs: n), rows.count == m,
+              rows.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0 < n } }) else { continue }
+        let declared = rows.map(Set.init)
+        guard declared.contains(where: { $0.count < n }) else { continue }
+        if let p = previous, p.name == call.primitive.name, p.inputs == call.inputValues { continue }
+        previous = (call.primitive.name, call.inputValues)
+        if let error = primitiveDeclarationError(call.primitive, at: call.inputValues, declared: declared, mode: mode) {
+            throw error
+        }
+    }
+}
+
+/// What ``verifyPrimitiveDeclarations(_:primitives:mode:)`` finds at one call, or nil.
+func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], declared: [Set<Int>],
+                               mode: SparseJacobianMode) -> PrimitiveSparsityError? {
+    let n = x.count, m = declared.count
+    // Weights in [1, 2), distinct for the first thousands of indices (golden-ratio steps).
+    func weight(_ k: Int) -> Double { 1 + (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1) }
+    var missing: [PatternEntry] = []
+    func byJVP() -> Bool {
+        // Inputs grouped by the outputs that declare them: one direction per group.
+        var groups: [[Int]: [Int]] = [:], order: [[Int]] = []
+        for j in 0..<n {
+            let readers = (0..<m).filter { declared[$0].contains(j) }
+            if readers.count == m { continue }
+            if groups[readers] == nil { order.append(readers) }
+            groups[readers, default: []].append(j)
+        }
+        for readers in order {
+            let columns = groups[readers] ?? []
+            var v = [Double](repeating: 0, count: n)
+            for j in columns { v[j] = weight(j) }
+            guard let jv = p.jvp(at: x, direction: v) else { return false }
+            guard jv.count == m else { return true }   // a wrong length is the rule's error, reported by the sweep
+            let reads = Set(readers)
+            let flagged = (0..<m).filter { !reads.contains($0) && jv[$0] != 0 }
+            if flagged.isEmpty { continue }
+            // Which of the group's inputs: each alone (only on this error path).
+            for j in columns {
+                var e = [Double](repeating: 0, count: n)
+                e[j] = 1
+                guard let c = p.jvp(at: x, direction: e), c.count == m else { continue }
+                for i in flagged where c[i] != 0 { missing.append(PatternEntry(row: i, column: j)) }
+            }
+        }
+        return true
+    }
+    func byVJP() -> Bool {
+        var groups: [Set<Int>: [Int]] = [:], order: [Set<Int>] = []
+        for i in 0..<m where declared[i].count < n {
+            if groups[declared[i]] == nil { order.append(declared[i]) }
+            groups[declared[i], default: []].append(i)
+        }
+        for reads in order {
+            let outputs = groups[reads] ?? []
+            var u = [Double](repeating: 0, count: m)
+            for i in outputs { u[i] = weight(i) }
+            guard let uj = p.vjp(at: x, cotangent: u) else { return false }
+            guard uj.count == n else { return true }
+            let flagged = (0..<n).filter { !reads.contains($0) && uj[$0] != 0 }
+            if flagged.isEmpty { continue }
+            for i in outputs {
+                var e = [Double](repeating: 0, count: m)
+                e[i] = 1
+                guard let r = p.vjp(at: x, cotangent: e), r.count == n else { continue }
+                for j in flagged where r[j] != 0 { missing.append(PatternEntry(row: i, column: j)) }
+            }
+        }
+        return true
+    }
+    // A primitive without either rule is refused by the mode itself (missingRule).
+    var rule = "JVP"
+    if mode == .forward {
+        if !byJVP() { rule = "VJP"; _ = byVJP() }
+    } else {
+        rule = "VJP"
+        if !byVJP() { rule = "JVP"; _ = byJVP() }
+    }
+    guard !missing.isEmpty else { return nil }
+    let sorted = missing.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
+    return PrimitiveSparsityError(primitive: p.name, missing: sorted, inputs: x, rule: rule)
+}
+
 /// The entries of `detected` that `declared` leaves out, row-major.
 func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -> [PatternEntry] {
     var missing: [PatternEntry] = []
@@ -124,10 +275,15 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 /// by default because it is the only way a wrong declaration is caught before it becomes a
 /// silently wrong Jacobian; ``SparseJacobianOptions/verifiesDeclaredPattern`` turns it off.
 @usableFromInline func patternToUse<V>(_ rec: Recording<V>, declared: SparsityPattern?, options: SparseJacobianOptions,
-                                       primitives: [any VectorPrimitive.Type]) throws -> SparsityPattern {
+                                       primitives: [any VectorPrimitive.Type], mode: SparseJacobianMode) throws -> SparsityPattern {
     if let name = DeclaredOutputs.ambiguousNames(primitives).first {
         throw ADError.invalidArgument("two vector primitives passed are named \"\(name)\": a recorded call is known by its "
                                       + "primitive's name only, so give each its own")
+    }
+    // A primitive's declaration is trusted by detection as a whole-function pattern would be, so
+    // it is checked under the same option.
+    if options.verifiesDeclaredPattern && !primitives.isEmpty {
+        try verifyPrimitiveDeclarations(rec, primitives: primitives, mode: mode)
     }
     guard let declared else { return jacobianSparsity(of: rec, primitives: primitives) }
     guard options.verifiesDeclaredPattern else { return declared }
@@ -149,7 +305,10 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
 ///     point's recording: one that leaves an entry out throws ``DeclaredPatternError`` naming
 ///     the entries, unless ``SparseJacobianOptions/verifiesDeclaredPattern`` is off.
 ///   - primitives: vector primitives whose declared ``AdjointCore/VectorPrimitive/sparsity(inputs:)``
-///     replaces the dense default during detection.
+///     replaces the dense default during detection. Each declaration is checked against the
+///     primitive's own rule at each recorded call: one that leaves out a dependency the rule shows
+///     throws ``PrimitiveSparsityError`` naming it, unless
+///     ``SparseJacobianOptions/verifiesDeclaredPattern`` is off.
 ///
 /// Every entry equals, bit for bit, the dense Jacobian's in the mode that computed it (a
 /// structurally orthogonal group adds only exact zeros to an entry), for the recorded control-flow
@@ -181,7 +340,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
     // type: unspecialized, every op of f goes through witness tables (measured 3× slower at n = 10⁴).
     if let n = f.inputCount { try requireCount("number of inputs", n, x.count) }
     let (rec, sweepable) = try recordForSparsity(f, at: x, mode: mode)
-    let pattern = try patternToUse(rec, declared: declared, options: options, primitives: primitives)
+    let pattern = try patternToUse(rec, declared: declared, options: options, primitives: primitives, mode: mode)
     // Without a VJP nothing is swept, so forward mode colours its dense rows too (more passes,
     // every one of which the JVP serves).
     let plan = try SparseJacobianPlan(rec, mode: mode, options: options, pattern: pattern, splitsDense: sweepable)

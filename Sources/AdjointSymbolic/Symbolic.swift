@@ -211,6 +211,12 @@ public struct Symbolic: ADScalar, Sendable {
         // whose second argument is silently dropped.
         guard P.hasValidArity() else { return Symbolic(Double.nan) }
         guard belong(x, P.arity == 2 ? y : x, to: graph) else { return Symbolic(constant: .nan) }
+        // A call node is printed as its name, and the formula language reads a built-in's name
+        // as the built-in.
+        if let why = UserPrimitives.reservedNameViolation(P.name, of: "\(P.self)") {
+            Diagnostics.report(.invalidArgument(why))
+            return Symbolic(Double.nan)
+        }
         guard ExpressionGraph.register(P.self) else {
             Diagnostics.report(.invalidArgument("two user primitives are named \"\(P.name)\" (\(P.self) and another type): "
                                                 + "an expression calls a primitive by its name, so give each its own"))

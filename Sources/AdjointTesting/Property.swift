@@ -27,7 +27,7 @@ public struct AdjointTestOptions: Sendable {
     /// Inconclusive points (no witness could decide) fail the property only above this fraction
     /// of the trials: a few points of heavy cancellation are not evidence against a rule.
     public var maximumInconclusiveFraction = 0.1
-    /// Entries listed per part in a failure message.
+    /// Entries listed per part in a failure message (≥ 0; 0 lists none, only how many there are).
     public var worstEntryCount = 3
     /// Parallel workers for ``checkPropertyConcurrently(_:options:)``; nil uses every core.
     public var concurrency: Int? = nil
@@ -70,6 +70,9 @@ public struct AdjointTestOptions: Sendable {
     func validate() throws {
         if trials < 1 { throw ADError.invalidArgument("AdjointTestOptions.trials must be ≥ 1, got \(trials)") }
         if shrinkBudget < 0 { throw ADError.invalidArgument("AdjointTestOptions.shrinkBudget must be ≥ 0, got \(shrinkBudget)") }
+        // Read only when a failure message is written: −1 listed no entry and said "… and 6 more
+        // (AdjointTestOptions.worstEntryCount = -1)", a message about the option, not the rule.
+        if worstEntryCount < 0 { throw ADError.invalidArgument("AdjointTestOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)") }
         for (name, t) in [("rtol", rtol), ("atol", atol)] {
             if let t, !(t.isFinite && t >= 0) { throw ADError.invalidArgument("AdjointTestOptions.\(name) must be finite and ≥ 0, got \(t)") }
         }

@@ -78,7 +78,7 @@ struct EntryLabels {
 func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath: String) throws {
     let matrices: [[[Double]]]
     let inFloat: Bool
-    do { (matrices, inFloat) = try ClaimedJacobian.loadWithPrecision(path: claimedPath) }
+    do { (matrices, inFloat) = try ClaimedJacobian.loadWithPrecision(path: claimedPath, inputs: formula.variables.count) }
     catch let f as ClaimedJacobian.Failure { throw JacFailure.invalid("claimed Jacobian '\(claimedPath)': \(f)") }
     let points = try options.loadPoints(for: formula)
     guard matrices.count == points.count else {

@@ -21,6 +21,8 @@ enum ClaimedJacobian {
         case badShape(String)
         case truncated(expectedBytes: Int, gotBytes: Int)
         case raggedRows(point: Int, row: Int, expected: Int, got: Int)
+        /// Rows of different lengths, `row` the first whose length is not the function's input count.
+        case rowLength(point: Int, row: Int, inputs: Int, got: Int)
 
         var description: String {
             switch self {
@@ -33,25 +35,29 @@ enum ClaimedJacobian {
             case .truncated(let e, let g): return ".npy data is \(g) bytes, the header's shape needs \(e)"
             case .raggedRows(let p, let r, let e, let g):
                 return "point \(p + 1), row \(r) has \(g) entries, row 0 has \(e) (rows count from 0, as in the table)"
+            case .rowLength(let p, let r, let n, let g):
+                return "point \(p + 1), row \(r) has \(g) entr\(g == 1 ? "y" : "ies") where the function has \(n) input\(n == 1 ? "" : "s") "
+                    + "(one entry per input; rows count from 0, as in the table)"
             }
         }
     }
 
     /// Reads a file, choosing the reader by extension (`.npy`, `.csv`, otherwise JSON), or by the
     /// `.npy` magic bytes whatever the extension.
-    static func load(path: String) throws -> [[[Double]]] {
-        try loadWithPrecision(path: path).matrices
+    static func load(path: String, inputs: Int? = nil) throws -> [[[Double]]] {
+        try loadWithPrecision(path: path, inputs: inputs).matrices
     }
 
     /// As ``load(path:)``, and whether the file holds float32 values (a `.npy` of dtype `<f4`):
     /// such a claim can be no closer to the derivative than half a Float ulp, so it is graded in
-    /// Float, not against Double tolerances it cannot meet.
-    static func loadWithPrecision(path: String) throws -> (matrices: [[[Double]]], isFloat32: Bool) {
+    /// Float, not against Double tolerances it cannot meet. `inputs`: the function's input count,
+    /// which ragged rows are measured against (see ``requireRectangular(_:point:inputs:)``).
+    static func loadWithPrecision(path: String, inputs: Int? = nil) throws -> (matrices: [[[Double]]], isFloat32: Bool) {
         let bytes = try readBytes(path: path)
         if path.lowercased().hasSuffix(".npy") || bytes.starts(with: npyMagic) {
             return (try parseNPY(bytes), npyIsFloat32(bytes))
         }
-        return (try loadText(path: path, bytes: bytes), false)
+        return (try loadText(path: path, bytes: bytes, inputs: inputs), false)
     }
 
     /// Whether a `.npy` header (already parsed without error) declares float32.
@@ -60,14 +66,14 @@ enum ClaimedJacobian {
         return prefix.contains("'<f4'") || prefix.contains("\"<f4\"")
     }
 
-    private static func loadText(path: String, bytes: [UInt8]) throws -> [[[Double]]] {
+    private static func loadText(path: String, bytes: [UInt8], inputs: Int?) throws -> [[[Double]]] {
         let text = try utf8Text(bytes, what: "claimed Jacobian file '\(path)'")
-        if path.lowercased().hasSuffix(".csv") { return try parseCSV(text) }
-        return try parseJSON(text)
+        if path.lowercased().hasSuffix(".csv") { return try parseCSV(text, inputs: inputs) }
+        return try parseJSON(text, inputs: inputs)
     }
 
     /// `[[...], [...]]` is one point's Jacobian; `[[[...]]], ...]` one per point.
-    static func parseJSON(_ text: String) throws -> [[[Double]]] {
+    static func parseJSON(_ text: String, inputs: Int? = nil) throws -> [[[Double]]] {
         let value: MiniJSON
         do { value = try MiniJSON.parse(text) } catch let e as MiniJSON.ParseError where e.outOfRange {
             throw Failure.malformed("\(e)")
@@ -76,16 +82,16 @@ enum ClaimedJacobian {
             throw Failure.malformed("expected a JSON array of rows [[...], ...] or of Jacobians [[[...]], ...]")
         }
         if case .array(let first) = outer[0], let f = first.first, case .array = f {
-            return try outer.enumerated().map { k, m in try matrix(m, point: k) }
+            return try outer.enumerated().map { k, m in try matrix(m, point: k, inputs: inputs) }
         }
         // A flat list of numbers is one gradient, one row, as a .npy of shape (n,) is: `[3, 2]`
         // (a scalar function's gradient as Python's json.dumps writes it) was refused with
         // "row 0: expected an array of numbers".
-        if outer.allSatisfy({ $0.numberValue != nil }) { return [try matrix(.array([value]), point: 0)] }
-        return [try matrix(value, point: 0)]
+        if outer.allSatisfy({ $0.numberValue != nil }) { return [try matrix(.array([value]), point: 0, inputs: inputs)] }
+        return [try matrix(value, point: 0, inputs: inputs)]
     }
 
-    private static func matrix(_ value: MiniJSON, point: Int) throws -> [[Double]] {
+    private static func matrix(_ value: MiniJSON, point: Int, inputs: Int?) throws -> [[Double]] {
         guard case .array(let rows) = value, !rows.isEmpty else {
             throw Failure.malformed("point \(point + 1): expected a non-empty array of rows")
         }
@@ -100,17 +106,17 @@ enum ClaimedJacobian {
                 return d
             }
         }
-        try requireRectangular(m, point: point)
+        try requireRectangular(m, point: point, inputs: inputs)
         return m
     }
 
     /// One row per output, comma-separated; a blank line or a `# point k` line starts the next
     /// point; other `#` lines are comments. `nan`, `inf`, `-inf` are accepted in any case.
-    static func parseCSV(_ text: String) throws -> [[[Double]]] {
+    static func parseCSV(_ text: String, inputs: Int? = nil) throws -> [[[Double]]] {
         var points: [[[Double]]] = []
         var current: [[Double]] = []
         func close() throws {
-            if !current.isEmpty { try requireRectangular(current, point: points.count); points.append(current) }
+            if !current.isEmpty { try requireRectangular(current, point: points.count, inputs: inputs); points.append(current) }
             current = []
         }
         for (k, raw) in textLines(text).enumerated() {
@@ -227,8 +233,15 @@ enum ClaimedJacobian {
         return out.trimmingSpaces()
     }
 
-    private static func requireRectangular(_ m: [[Double]], point: Int) throws {
-        guard let width = m.first?.count else { return }
+    /// Rows of one length. Ragged rows are measured against the function's input count when it is
+    /// known: [[2, 1, 0], [1, 1]] for a function of 2 inputs blamed row 1 ("has 2 entries, row 0
+    /// has 3"), the one row that was right. Rows of one wrong length are left to the shape check,
+    /// which names both shapes.
+    private static func requireRectangular(_ m: [[Double]], point: Int, inputs: Int?) throws {
+        guard let width = m.first?.count, m.contains(where: { $0.count != width }) else { return }
+        if let n = inputs, let i = m.firstIndex(where: { $0.count != n }) {
+            throw Failure.rowLength(point: point, row: i, inputs: n, got: m[i].count)
+        }
         for (i, row) in m.enumerated() where row.count != width {
             throw Failure.raggedRows(point: point, row: i, expected: width, got: row.count)
         }

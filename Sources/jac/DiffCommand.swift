@@ -371,6 +371,9 @@ struct DiffCommand: ParsableCommand {
         case .domain, .nonFinite: break
         default: return e
         }
+        // The function itself outside its domain (log at −1): "the derivative is not defined"
+        // said less than is true, where jac jacobian says the evaluation failed in log.
+        if let outside = functionDomainError(f, at: x) { return JacFailure(classifying: outside) }
         var reason = "\(e)"
         do {
             if order == 2 {
@@ -417,6 +420,17 @@ struct DiffCommand: ParsableCommand {
                 : "the function's value is not finite in Double at \(at): \(reason)")
         }
         return JacFailure(.evaluationFailure, "the derivative is not defined at \(describePoint(f.variables, x.map(Cell.double))): \(reason)")
+    }
+
+    /// The domain error of evaluating `f` itself at `x` (not its derivative), or nil when the
+    /// function is defined there.
+    func functionDomainError(_ f: Formula, at x: [Double]) -> ADError? {
+        do {
+            _ = try record({ f($0) }, at: x, finiteOutputs: false)
+        } catch let e as ADError {
+            if case .domain = e { return e }
+        } catch {}
+        return nil
     }
 
     /// A domain error met without a point, with the variables' missing values (NaN) named as what

@@ -278,6 +278,27 @@ final class ExactDerivativeTests: XCTestCase {
         XCTAssertThrowsError(try exactJacobian(of: Quadratic(), at: [Rational(1), .nan]))
         XCTAssertThrowsError(try exactJacobian(of: Quadratic(), at: [1.0, .infinity]))
     }
+
+    /// Written as string literals, "abc" and "1/0" were NaN Rationals and both said "input 0 is
+    /// NaN": the input's text and what is wrong with it are named now.
+    func testMalformedTextInputsAreNamedWithTheirFault() throws {
+        // Literals in the call, as a user writes them (and as they were read before: [Rational]).
+        func assertRefused(_ body: () throws -> ExactJacobian, _ why: String, line: UInt = #line) {
+            XCTAssertThrowsError(try body(), line: line) { e in XCTAssertEqual(e as? ADError, .invalidArgument(why), line: line) }
+        }
+        assertRefused({ try exactJacobian(of: Quadratic(), at: ["abc", "2"]) }, "input 0: \"abc\" is not a rational number: no digits")
+        assertRefused({ try exactJacobian(of: Quadratic(), at: ["1/0", "2"]) }, "input 0: \"1/0\" is not a rational number: zero denominator")
+        assertRefused({ try exactJacobian(of: Quadratic(), at: ["2", "1/x"]) },
+                      "input 1: \"1/x\" is not a rational number: missing denominator digits")
+        // Well-formed text is the same point as the Rationals (44/21 and 5/3 by hand, above).
+        XCTAssertEqual(try exactJacobian(of: Quadratic(), at: ["1/3", "2/7"]).jacobian, [["44/21", "5/3"]])
+        // Typed as Rationals the reason is gone; the message says where to find it.
+        let typed: [Rational] = ["1/0", "2"]
+        XCTAssertThrowsError(try exactJacobian(of: Quadratic(), at: typed)) { e in
+            guard case let ADError.invalidArgument(m)? = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertTrue(m.hasPrefix("input 0 is NaN") && m.contains("Rational.parse(_:) says why"), m)
+        }
+    }
 }
 
 // MARK: Helpers

@@ -363,3 +363,25 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(net.layers[0].activation?.parameter, 1)
     }
 }
+
+/// The loss docs state who divides by what (a review found it undocumented): mse, mae, huber,
+/// logCosh and binary cross-entropy by the m·n elements; KL divergence and softmax cross-entropy
+/// by the m rows. Values by hand, so the docs' examples are checked too.
+final class MatrixLossConventionTests: XCTestCase {
+    func testElementwiseLossesAverageElementsAndDistributionLossesAverageRows() throws {
+        let e = MatrixEvaluator<Double>()
+        let t = try Matrix([[0.5, 0.5], [1.0, 0.0]])
+        // Residuals (1, 0, 0, 2): squares sum to 5 over 4 elements; magnitudes sum to 3.
+        XCTAssertEqual(try e.loss(.mse, Matrix([[1.5, 0.5], [1.0, 2.0]]), target: t)[0, 0], 1.25)
+        XCTAssertEqual(try e.loss(.mae, Matrix([[1.5, 0.5], [1.0, 2.0]]), target: t)[0, 0], 0.75)
+        // t(log t − x): 2·0.5(log 0.5 + 1) + 1·(0 + 2) + 0 = 3 − log 2, over 2 rows (not 4 elements).
+        XCTAssertEqual(try e.loss(.klDivergence, Matrix([[-1.0, -1.0], [-2.0, -2.0]]), target: t)[0, 0],
+                       (3 - Foundation.log(2.0)) / 2, accuracy: 1e-15)
+        // Logits 0: softplus(0) − 0·t = log 2 per element, so log 2 over the 4 elements.
+        XCTAssertEqual(try e.loss(.binaryCrossEntropyWithLogits, Matrix([[0.0, 0.0], [0.0, 0.0]]), target: t)[0, 0],
+                       Foundation.log(2.0), accuracy: 1e-15)
+        // Two rows of 3 equal logits: log 3 per row, so log 3 over the 2 rows.
+        XCTAssertEqual(try e.softmaxCrossEntropy(Matrix([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), labels: [0, 2])[0, 0],
+                       Foundation.log(3.0), accuracy: 1e-15)
+    }
+}

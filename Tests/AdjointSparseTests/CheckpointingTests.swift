@@ -203,6 +203,50 @@ final class CheckpointingNonFiniteStateTests: XCTestCase {
     }
 }
 
+/// A non-finite loss was named by the loss tape, whose inputs are the state: "first produced by
+/// input at node 0", a node of a tape the caller never sees, where one tape over the loop names
+/// the mul that overflowed. It now names the op and the step (a review).
+final class CheckpointingNonFiniteOriginTests: XCTestCase {
+    func assertNonFinite(_ body: @autoclosure () throws -> Any, op expected: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try body(), file: file, line: line) { e in
+            guard case ADError.nonFinite(let what, let op, let node) = e else { return XCTFail("\(e)", file: file, line: line) }
+            XCTAssertEqual(what, "output 0", file: file, line: line)
+            XCTAssertEqual(op, expected, file: file, line: line)
+            XCTAssertNil(node, file: file, line: line)
+        }
+    }
+
+    func testTheOpAndStepWhereTheStateOverflowedAreNamed() throws {
+        // (a, b) ← (b, a·b): in logs (A, B) ← (B, A + B), so B after step k is F(k)·A₀ + F(k+1)·B₀
+        // (Fibonacci F). From (1.01, 0.999), A₀ = 0.0099503, B₀ = −0.0010005: B after step 25 is
+        // 75025·A₀ − 121393·0.0010005 = 625 < ln(max Double) = 709.8, after step 26 is
+        // 121393·A₀ − 196418·0.0010005 = 1011: step 26's mul overflows. Interval ⌈√40⌉ = 7: the
+        // fourth of six segments, steps 22–28.
+        let swap: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[1], s[0] * s[1]] }
+        let loss: ([Reverse<Double>]) -> Reverse<Double> = { s in s[0] * s[0] + 3 * s[1] }
+        XCTAssertThrowsError(try gradient(of: { x in var s = x; for _ in 0..<40 { s = swap(s) }; return loss(s) }, at: [1.01, 0.999])) { e in
+            // The plain tape: inputs at nodes 0 and 1, step k's mul at node k + 1.
+            guard case ADError.nonFinite(_, let op, let node) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "mul"); XCTAssertEqual(node, 27)
+        }
+        assertNonFinite(try checkpointedGradient(steps: 40, state: [1.01, 0.999], step: swap, loss: loss),
+                        op: "mul in step 26 of 40 (checkpoint segment 4 of 6: steps 22–28)")
+        // s₁·10¹⁰⁰ per step from 1 is 10³⁰⁰ after step 3 and overflows in step 4 (interval 3).
+        let blow: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] * 1.0001, s[1] * 1e100] }
+        assertNonFinite(try checkpointedGradient(steps: 9, state: [1.0, 1.0], step: blow, loss: { s in s[1] }),
+                        op: "mul in step 4 of 9 (checkpoint segment 2 of 3: steps 4–6)")
+    }
+
+    func testALossThatOverflowsItselfOrAnInfiniteStartIsNamedSo() throws {
+        let halve: ([Reverse<Double>]) -> [Reverse<Double>] = { s in [s[0] * 0.5] }
+        // 1000·2⁻³ = 125; 125·10³⁰⁰ is finite, and 1.25·10³⁰²·10¹⁰ overflows in the loss's second mul.
+        assertNonFinite(try checkpointedGradient(steps: 3, state: [1000.0], step: halve, loss: { s in s[0] * 1e300 * 1e10 }),
+                        op: "mul in the loss")
+        assertNonFinite(try checkpointedGradient(steps: 3, state: [1.0, .infinity], step: { s in [s[0], s[1] * 0.5] }, loss: { s in s[1] }),
+                        op: "entry 1 of the initial state")
+    }
+}
+
 /// A zero cotangent that reaches an infinite partial: on one tape, 0·∞ = NaN where the entry is
 /// reached (the derivative is an indeterminate form there) and 0 where it is not. A segment
 /// boundary handed over the 0 as a skipped seed, so the checkpointed gradient of (√x)² at 0 was

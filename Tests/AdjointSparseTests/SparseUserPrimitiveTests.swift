@@ -222,3 +222,74 @@ final class SparsityCheckOneRuleTests: XCTestCase {
         }
     }
 }
+
+/// y = (x0·x1, x1) declared [[0], [1]]: x0·x1 reads x1 too. By hand at (2, 3) J = [[3, 2], [0, 1]].
+private enum ProductDeclaredWrong: VectorPrimitive {
+    static let name = "product_declared_wrong"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [u[0] * x[1], u[0] * x[0] + u[1]] }
+    static func sparsity(inputs n: Int) -> [[Int]]? { [[0], [1]] }
+}
+
+/// The same map declared right, [[0, 1], [1]], counting its rule calls.
+private enum ProductDeclaredRight: VectorPrimitive {
+    static let name = "product_declared_right"
+    nonisolated(unsafe) static var ruleCalls = 0
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], x[1]] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ruleCalls += 1; return [x[1] * v[0] + x[0] * v[1], v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { ruleCalls += 1; return [u[0] * x[1], u[0] * x[0] + u[1]] }
+    static func sparsity(inputs n: Int) -> [[Int]]? { [[0, 1], [1]] }
+}
+
+/// Three calls of ProductDeclaredRight, on (x0, x1), again on (x0, x1), and on (x2, x3).
+private struct ThreeCalls: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        ProductDeclaredRight.apply([x[0], x[1]]) + ProductDeclaredRight.apply([x[0], x[1]]) + ProductDeclaredRight.apply([x[2], x[3]])
+    }
+}
+
+/// A primitive's declared pattern was trusted by sparseJacobian: (x0·x1, x1) declared [[0], [1]]
+/// gave ∂y₀/∂x₀ = 5 forward (3 by hand) and ∂y₁/∂x₁ = 3 reverse (1 by hand), with no error (a
+/// review). It is now checked against the primitive's own rule at each call.
+final class SparsePrimitiveDeclarationTests: XCTestCase {
+    func testADeclarationLeavingOutADependencyIsRefusedNamingIt() throws {
+        for (mode, rule) in [(SparseJacobianMode.forward, "JVP"), (.reverse, "VJP")] {
+            XCTAssertThrowsError(try sparseJacobian(of: Through<ProductDeclaredWrong>(), at: [2.0, 3.0], mode: mode,
+                                                    primitives: [ProductDeclaredWrong.self])) { e in
+                guard let p = e as? PrimitiveSparsityError else { return XCTFail("\(mode): \(e)") }
+                XCTAssertEqual(p.primitive, "product_declared_wrong")
+                XCTAssertEqual(p.missing, [PatternEntry(row: 0, column: 1)])
+                XCTAssertEqual(p.inputs, [2.0, 3.0])
+                XCTAssertEqual(p.rule, rule)
+                XCTAssertTrue(p.description.contains("output 0 does not read input 1"), p.description)
+            }
+            // Unpassed, the primitive is dense and the Jacobian right.
+            let dense = try sparseJacobian(of: Through<ProductDeclaredWrong>(), at: [2.0, 3.0], mode: mode)
+            XCTAssertEqual(dense.matrix.dense(), [[3, 2], [0, 1]])
+        }
+        // checkSparsity turns the verification off and lists the false zero itself.
+        let r = try checkSparsity(of: Through<ProductDeclaredWrong>(), at: [2.0, 3.0], primitives: [ProductDeclaredWrong.self])
+        XCTAssertEqual(r.falseZeros.map { [$0.row, $0.column] }, [[0, 1]])
+    }
+
+    /// A right declaration passes, and costs one rule call per distinct column (row) of it that
+    /// holds a zero, per distinct call: [[0, 1], [1]] has one such column (input 0, read by output
+    /// 0 only) and one such row (output 1), and the second of two identical calls in a row is not
+    /// checked again.
+    func testARightDeclarationPassesAtASmallCost() throws {
+        let x = [2.0, 3.0, 5.0, 7.0]
+        // By hand: y = (x0·x1, x1, x0·x1, x1, x2·x3, x3).
+        let expected: [[Double]] = [[3, 2, 0, 0], [0, 1, 0, 0], [3, 2, 0, 0], [0, 1, 0, 0], [0, 0, 7, 5], [0, 0, 0, 1]]
+        for mode in SparseJacobianMode.allCases {
+            ProductDeclaredRight.ruleCalls = 0
+            _ = try sparseJacobian(of: ThreeCalls(), at: x, mode: mode, options: SparseJacobianOptions(verifiesDeclaredPattern: false),
+                                   primitives: [ProductDeclaredRight.self])
+            let unchecked = ProductDeclaredRight.ruleCalls
+            ProductDeclaredRight.ruleCalls = 0
+            let j = try sparseJacobian(of: ThreeCalls(), at: x, mode: mode, primitives: [ProductDeclaredRight.self])
+            XCTAssertEqual(j.matrix.dense(), expected, "\(mode)")
+            XCTAssertEqual(ProductDeclaredRight.ruleCalls - unchecked, 2, "\(mode): one rule call for each of the two distinct calls")
+        }
+    }
+}

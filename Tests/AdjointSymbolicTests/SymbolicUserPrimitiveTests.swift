@@ -6,7 +6,7 @@ import AdjointCore
 /// erf from libm: a primal computed on Doubles (as a special function's usually is), with its
 /// derivative 2/√π·e^(−x²) written generically.
 enum LibmErf: UnaryPrimitive {
-    static let name = "erf"
+    static let name = "libm_erf"
     static func primal<T: ADScalar>(_ x: T) -> T { T(Foundation.erf(x.approximateDouble)) }
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(2 / Double.pi.squareRoot()) * exp(-x * x) }
 }
@@ -31,7 +31,7 @@ final class SymbolicUserPrimitiveTests: XCTestCase {
             for point in [[0.9], nil] as [[Double]?] {
                 let d = try SymbolicDifferentiation.jacobian(of: ErfSquared(), inputs: 1, mode: mode, at: point)
                 let text = try d.jacobian[0][0].formula(variables: ["x"])
-                XCTAssertTrue(text.contains("erf(x)"), "\(mode), point \(String(describing: point)): \(text)")
+                XCTAssertTrue(text.contains("libm_erf(x)"), "\(mode), point \(String(describing: point)): \(text)")
                 for x in [0.5, -1.2] {
                     let v = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: [x])[0]
                     XCTAssertEqual(v, hand(x).first, accuracy: 1e-14, "\(mode) at \(x): \(text)")
@@ -118,6 +118,24 @@ final class SymbolicPrimitiveNameTests: XCTestCase {
             XCTAssertTrue(why.contains("\"same_name\""), why)
         }
     }
+
+    /// 2·sin x named "sin" printed as `sin(x0)`, which reads back as the built-in's sin x: wrong
+    /// by a factor 2, with no error.
+    func testABuiltinNameIsAnError() {
+        for mode in SymbolicMode.allCases {
+            XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: Uses<SymbolicFakeSin>(), inputs: 1, mode: mode), "\(mode)") { e in
+                guard case let ADError.invalidArgument(why) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(why.contains("\"sin\"") && why.contains("built-in"), why)
+            }
+        }
+    }
+}
+
+/// 2·sin x under the built-in's name.
+enum SymbolicFakeSin: UnaryPrimitive {
+    static let name = "sin"
+    static func primal<T: ADScalar>(_ x: T) -> T { 2 * T.sin(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * T.cos(x) }
 }
 
 /// erf with its derivative computed on Doubles: right as a number, but as an expression it is

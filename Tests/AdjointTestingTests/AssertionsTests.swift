@@ -179,6 +179,14 @@ final class AssertionsTests: XCTestCase {
         let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient, inputs: .vector(3, .uniform(-1...1))), options: o)
         XCTAssertFalse(r.passed)
         XCTAssertTrue(r.message.contains("trials must be ≥ 1"), r.message)
+        // A negative worstEntryCount was not checked (the other options were): a failing property
+        // listed no entry. The claim 3x is wrong, so only the option's check can pass this test.
+        var negative = quick
+        negative.worstEntryCount = -1
+        let w = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: { x in x.map { 3 * $0 } }, inputs: .vector(3, .uniform(-1...1))),
+                              options: negative)
+        XCTAssertFalse(w.passed)
+        XCTAssertTrue(w.message.contains("AdjointTestOptions.worstEntryCount must be ≥ 0, got -1"), w.message)
         let bad = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: simulationGradient,
                                                   inputs: .vector(3, .logUniform(0...1))), options: quick)
         XCTAssertTrue(bad.message.contains("log-uniform range"), bad.message)

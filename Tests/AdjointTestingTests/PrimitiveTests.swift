@@ -86,6 +86,22 @@ final class PrimitiveTests: XCTestCase {
         XCTAssertTrue(captured[2].contains("failed vjp"), captured[2])
     }
 
+    /// A count of inputs below 1 trapped in the default sampleRanges(inputs:) ("Can't construct
+    /// Array with count < 0"), killing the test process; it is now a failed declaration.
+    func testANegativeInputCountIsAFailedDeclarationNotATrap() {
+        capturing = true
+        let negative = assertPrimitive(Scale2.self, inputs: -1)
+        let zero = assertPrimitive(Scale2.self, inputs: 0)
+        capturing = false
+        for (v, n) in [(negative, -1), (zero, 0)] {
+            XCTAssertFalse(v.passed)
+            XCTAssertEqual(v.check(named: "declaration")?.outcome, .failed, v.description)
+            XCTAssertEqual(v.check(named: "declaration")?.detail, "inputs must be ≥ 1, got \(n)")
+        }
+        XCTAssertEqual(captured.count, 2)
+        XCTAssertTrue(captured.allSatisfy { $0.contains("failed declaration") }, "\(captured)")
+    }
+
     func testTheDoublesOnlyRuleIsCaughtBySecondOrderInAFunction() throws {
         var o = AdjointTestOptions()
         o.trials = 10

@@ -103,6 +103,9 @@ enum ReadmeExamples {
         enum LambertW: UnaryPrimitive {                   // generic rule: Hessians work
             static let name = "lambert_w"
             static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+            static func domainViolation(_ x: Double, _ y: Double) -> String? {   // (x, y) even for one input
+                x < -exp(-1.0) ? "W₀ is real only for x ≥ −1/e" : nil
+            }
             // The value may come from anywhere (here a solve on Doubles): every derivative, of every
             // order, comes from the rule below, which is generic so that it can be differentiated again.
             static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(x.approximateDouble)) }

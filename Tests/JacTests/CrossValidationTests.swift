@@ -216,7 +216,14 @@ final class CrossValidationTests: XCTestCase {
         let r5 = try JacRunner.run(["check", formula, "--at", point, "--claimed", ragged])
         XCTAssertEqual(r5.status, 2)
         // Rows and entries count from 0 in parse errors too, as in the verdicts and the table.
-        XCTAssertTrue(r5.stderr.contains("row 1 has 1 entries, row 0 has 2 (rows count from 0, as in the table)"), r5.stderr)
+        XCTAssertTrue(r5.stderr.contains("point 1, row 1 has 1 entry where the function has 2 inputs (one entry per input; rows count from 0, as in the table)"), r5.stderr)
+        // A wrong row 0 was the measure of the others: [[2, 1, 0], [1, 1]] blamed row 1 ("has 2
+        // entries, row 0 has 3"), the right one (a review).
+        let wideFirst = try JacRunner.temporaryFile("[[2, 1, 0], [1, 1]]", name: "wide-first.json")
+        let r5a = try JacRunner.run(["check", formula, "--at", point, "--claimed", wideFirst])
+        XCTAssertEqual(r5a.status, 2)
+        XCTAssertTrue(r5a.stderr.contains("point 1, row 0 has 3 entries where the function has 2 inputs"), r5a.stderr)
+        XCTAssertFalse(r5a.stderr.contains("row 1"), r5a.stderr)
         let word = try JacRunner.temporaryFile("[[1, \"a\"], [1, 2]]", name: "word.json")
         let r5b = try JacRunner.run(["check", formula, "--at", point, "--claimed", word])
         XCTAssertEqual(r5b.status, 2)

@@ -286,6 +286,19 @@ final class DiffUserTrialTests: XCTestCase {
         }
     }
 
+    /// `jac diff "log(x)" --at x=-1` said "the derivative is not defined at x = -1.0", though the
+    /// function itself is undefined there; it now says what jac jacobian says (a review).
+    func testAFunctionOutsideItsDomainIsWordedAsJacJacobianWordsIt() throws {
+        for (formula, point) in [("log(x)", "x=-1"), ("x*log(y)", "x=1,y=-1")] {
+            let diff = try JacRunner.run(["diff", formula, "--at", point])
+            let jacobian = try JacRunner.run(["jacobian", formula, "--at", point])
+            XCTAssertEqual(diff.status, 3, diff.stderr)
+            XCTAssertEqual(diff.stderr, jacobian.stderr)
+            XCTAssertTrue(diff.stderr.hasPrefix("error: evaluation failed: domain error in log"), diff.stderr)
+            XCTAssertFalse(diff.stderr.contains("derivative is not defined"), diff.stderr)
+        }
+    }
+
     /// `jac diff "sqrt(x)" --at x=0` blamed `div at node 3`, a node of the derivative's own
     /// expression; the user wrote sqrt.
     func testAnUndefinedDerivativeNamesTheUsersOp() throws {
@@ -417,8 +430,8 @@ final class DiffUserTrialTests: XCTestCase {
 
     /// Trial Q: `jac diff "x^1000000" --at x=2` said "the derivative is not defined at x = 2.0";
     /// 10⁶·2^999999 is defined (about 10^301035), Double cannot hold it, nor f = 2^10⁶. The
-    /// message says which: the function's value is not finite in Double. A domain error is still
-    /// "not defined".
+    /// message says which: the function's value is not finite in Double. A domain error of the
+    /// function itself is the evaluation's failure, as jac jacobian words it.
     func testAnOverflowingFunctionIsNotCalledUndefined() throws {
         let r = try JacRunner.run(["diff", "x^1000000", "--at", "x=2"])
         XCTAssertEqual(r.status, 3, r.stderr)
@@ -426,7 +439,8 @@ final class DiffUserTrialTests: XCTestCase {
         XCTAssertFalse(r.stderr.contains("not defined"), r.stderr)
         let domain = try JacRunner.run(["diff", "log(x)", "--at", "x=-1"])
         XCTAssertEqual(domain.status, 3, domain.stderr)
-        XCTAssertTrue(domain.stderr.contains("not defined"), domain.stderr)
+        XCTAssertTrue(domain.stderr.hasPrefix("error: evaluation failed: domain error in log"), domain.stderr)
+        XCTAssertFalse(domain.stderr.contains("function's value"), domain.stderr)
         // 1/(1 + e^x) at 710 is 4.5e-309 (finite, by hand e^-710 ≈ 4.47e-309); e^710 overflows on
         // the way. That was called "the function's value is not finite" too.
         let intermediate = try JacRunner.run(["diff", "1/(1+exp(x))", "--at", "x=710"])

@@ -278,9 +278,20 @@ public enum Instrumentation {
     }
 
     /// Counts one application of a user primitive, by name (also in ``OperationCounts/byName``).
+    /// A user primitive under a built-in op's name is reported (``ADError/invalidArgument(_:)``)
+    /// when this thread measures: its count would be read as the built-in's.
     @inlinable @inline(__always)
     public static func count(primitive name: String) {
-        if _slowPath(isActive) { record { $0.byName[name, default: 0] += 1; $0.flops += 1 } }
+        if _slowPath(isActive) { countPrimitiveSlow(name) }
+    }
+
+    @usableFromInline @inline(never)
+    static func countPrimitiveSlow(_ name: String) {
+        var counted = false
+        record { $0.byName[name, default: 0] += 1; $0.flops += 1; counted = true }
+        // Only when this thread's count was taken: another thread's measurement sets the global
+        // flag too, and must not make this thread's evaluation fail.
+        if counted, let why = UserPrimitives.reservedNameViolation(name) { Diagnostics.report(.invalidArgument(why)) }
     }
 
     /// Counts one evaluation of the function being differentiated
@@ -463,6 +474,20 @@ public enum RuleMutations {
     static func apply<V: TangentVector>(_ op: Op, tangents t: (V, V)) -> (V, V) where V.Scalar: ADScalar {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(op.info.name) else { return t }
         return m.applied(toTangents: t)
+    }
+
+    /// The partials of user primitive `name`, mutated if a mutation of it is planted here. A
+    /// mutation planted under a built-in op's name is not applied to a user primitive of that
+    /// name, which is reported (``ADError/invalidArgument(_:)``): `RuleMutation(op: .sin, …)`
+    /// changed the rule of a user primitive named "sin" as well as the built-in's.
+    @usableFromInline @inline(never)
+    static func apply<T: ADScalar>(primitive name: String, _ p: (T, T)) -> (T, T) {
+        guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
+        if let why = UserPrimitives.reservedNameViolation(name) {
+            Diagnostics.report(.invalidArgument(why))
+            return p
+        }
+        return m.applied(to: p)
     }
 
     /// The partials of the op or user primitive `name`, mutated if a mutation of it is planted here.

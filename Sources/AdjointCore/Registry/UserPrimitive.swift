@@ -298,7 +298,8 @@ extension VectorPrimitive {
     public static func sparsity(inputs n: Int) -> [[Int]]? { nil }
     public static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { nil }
     public static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { nil }
-    public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: n) }
+    // No ranges for a negative count rather than a trap (Array(repeating:count:) traps below 0).
+    public static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: -1.0...1.0, count: Swift.max(n, 0)) }
     public static var domain: String { "all inputs" }
     public static func domainViolation(_ x: [Double]) -> String? { nil }
     public static func kinkDistance(_ x: [Double]) -> Double? { nil }
@@ -325,12 +326,15 @@ public enum UserPrimitives {
     /// Adds `p`, once (registering it again changes nothing). A different primitive under a name
     /// already taken throws ``ADError/invalidArgument(_:)``: it used to replace the first silently,
     /// so the self-test went on exercising the other rule under the name the user had listed.
+    /// So does a built-in op's name (see ``builtinNames``).
     ///
     /// ```swift
     /// try UserPrimitives.register(Cube.self)
     /// try UserPrimitives.register(OtherCube.self)   // throws when OtherCube.name is "cube" too
+    /// try UserPrimitives.register(FakeSin.self)     // throws when FakeSin.name is "sin"
     /// ```
     public static func register(_ p: any ScalarPrimitive.Type) throws {
+        if let why = reservedNameViolation(p.name, of: "\(p)") { throw ADError.invalidArgument(why) }
         let clash: Bool = store.lock.withLock { _ in
             if let existing = store.list.first(where: { $0.name == p.name }) {
                 return ObjectIdentifier(existing) != ObjectIdentifier(p)
@@ -356,4 +360,28 @@ public enum UserPrimitives {
 
     /// The registered scalar primitives, in registration order.
     public static var scalar: [any ScalarPrimitive.Type] { store.lock.withLock { _ in store.list } }
+
+    /// The names no user primitive may take: every registry op's (`sin`, `leaky_relu`, `add`,
+    /// `input`, …), which are also the function names of the formula language (its function table
+    /// reads the registry). A primitive named "sin" that computes 2·sin x printed as `sin(x0)` in a
+    /// symbolic derivative (read back as the built-in: wrong by a factor 2), a planted
+    /// `RuleMutation(op: .sin, …)` changed its rule too, and `measureOperations` counted it under
+    /// the built-in's name (a review).
+    ///
+    /// ```swift
+    /// UserPrimitives.builtinNames.contains("sin")    // true
+    /// UserPrimitives.builtinNames.contains("cube")   // false
+    /// ```
+    public static let builtinNames: Set<String> = Set(Op.allCases.map(\.info.name))
+
+    /// Why `name` cannot name a user primitive (`type` names it in the message, when known), or
+    /// nil when it can. Checked where a name is read as an identity: registration, a symbolic
+    /// node, a count and a planted mutation. Not on every application: that would hash a string
+    /// per op in the unobserved hot path, where the name is never read.
+    package static func reservedNameViolation(_ name: String, of type: String? = nil) -> String? {
+        guard builtinNames.contains(name) else { return nil }
+        let who = type.map { "user primitive \($0) is named" } ?? "a user primitive is named"
+        return "\(who) \"\(name)\", the name of a built-in op: printed expressions, operation counts and "
+            + "rule mutations know a primitive by its name and would take it for the built-in; give it a name of its own"
+    }
 }
