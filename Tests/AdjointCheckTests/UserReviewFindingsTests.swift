@@ -151,6 +151,21 @@ final class UserReviewFindingsTests: XCTestCase {
         XCTAssertFalse(UserPrimitives.scalar.contains { $0.name == "review_cube" })
     }
 
+    /// A primitive under a built-in op's name: the check would blame a fault in it on the
+    /// built-in ("sin at node 1"). It is refused as two primitives under one name are.
+    func testAPrimitiveUnderABuiltinNameIsRefusedByTheCheck() throws {
+        enum FakeSin: UnaryPrimitive {
+            static let name = "sin"
+            static func primal<T: ADScalar>(_ x: T) -> T { 2 * T.sin(x) }
+            static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 2 * T.cos(x) }
+        }
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [FakeSin.apply(x[0]) * x[1]] } }
+        let r = try checkJacobian(of: F(), at: [0.5, 2.0])
+        XCTAssertFalse(r.passed)
+        guard case .invalidArgument(let m)? = r.problem else { return XCTFail("\(String(describing: r.problem))") }
+        XCTAssertTrue(m.contains("\"sin\"") && m.contains("built-in"), m)
+    }
+
     /// The doc comment said 2 evaluations for the affine column with the default method, which is
     /// central (4); the adaptive method takes the two-point path it describes.
     func testTheLinearityDocExampleCountsWhatItSays() throws {

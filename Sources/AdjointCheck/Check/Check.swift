@@ -266,7 +266,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Two different user primitives under one name on the tape: the report names a fault by the
     /// primitive's name (and the self-test and symbolic mode know primitives by name), so the
     /// check would blame "cube at node 2" without saying which of the two. Nil when names are
-    /// unique.
+    /// unique. A primitive under a built-in op's name is refused too: a fault in it would be
+    /// blamed on the built-in (``UserPrimitives/builtinNames``).
     func primitiveNameClash(_ tape: Tape<V>) -> String? {
         var seen: [String: ObjectIdentifier] = [:]
         for i in 0..<tape.count {
@@ -275,6 +276,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             else if let c = tape.vectorPrimitive(i) { found = (c.primitive.name, ObjectIdentifier(c.primitive)) }
             else { found = nil }
             guard let (name, id) = found else { continue }
+            if let why = UserPrimitives.reservedNameViolation(name) { return why + " (at node \(i))" }
             if let other = seen[name], other != id {
                 return "two different user primitives are named \"\(name)\" (the second at node \(i)): a report names a primitive by its name, so give each its own"
             }
