@@ -69,6 +69,8 @@ enum LambertW: UnaryPrimitive {
         return w0 - (w0 * e - x) / (e * (1 + w0))
     }
     static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+    // W₀ is real for x ≥ −1/e only; validate probes outside the samples and asks for this.
+    static func domainViolation(_ x: Double, _ y: Double) -> String? { x < -1 / M_E ? "x < −1/e" : nil }
 }
 enum Cube: UnaryPrimitive {
     static let name = "doc_cube"
