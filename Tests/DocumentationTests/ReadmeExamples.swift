@@ -103,7 +103,7 @@ enum ReadmeExamples {
         enum LambertW: UnaryPrimitive {                   // generic rule: Hessians work
             static let name = "lambert_w"
             static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
-            static func domainViolation(_ x: Double, _ y: Double) -> String? {   // (x, y) even for one input
+            static func domainViolation(_ x: Double) -> String? {   // (x, y) for two inputs
                 x < -exp(-1.0) ? "W₀ is real only for x ≥ −1/e" : nil
             }
             // The value may come from anywhere (here a solve on Doubles): every derivative, of every

@@ -71,34 +71,6 @@ func nonFiniteSampleRange(_ ranges: [ClosedRange<Double>], count: Int, declarati
         + "with domainViolation)"
 }
 
-/// Where the primal of a ``UnaryPrimitive`` `P` is NaN though its declared domain admits the
-/// point, at a few small points outside `points` (−2 … 2: at most 7 primal calls), as a message;
-/// nil when none is. Every mode then meets a NaN with no domain error naming the primitive. The
-/// usual cause is a domain declared with another signature: `static func domainViolation(_ x:
-/// Double) -> String?` is a new function that nothing calls, not the requirement, so the default
-/// "no restriction" stood, silently (a review: a log declared so passed validate, its sample
-/// range being positive). Swift cannot list a type's static functions, so the NaN is the sign.
-/// Only for one input, where that one-argument form is the natural slip: a two-input primitive
-/// writes both arguments, and may well be NaN beyond its sample box with nothing mistaken (a
-/// Kepler solver at eccentricity 2).
-func undeclaredDomain<P: ScalarPrimitive>(_: P.Type, _ evaluations: ScalarEvaluations<P>, besides points: [[Double]]) -> String? {
-    guard P.self is any UnaryPrimitive.Type else { return nil }
-    let probes: [Double] = [-2, -1, -0.5, 0, 0.5, 1, 2]
-    for p in probes.map({ [$0] }) where !points.contains(p) {
-        let (a, b) = (p[0], p[0])
-        guard P.domainViolation(a, b) == nil else { continue }
-        // A NaN the library reports (a registry op's domain error inside the primal) is named in
-        // every mode; only a silent one is the primitive's to declare.
-        let (v, diagnostics) = Diagnostics.collect { evaluations.primal(a, b) }
-        guard v.isNaN, diagnostics.errors.isEmpty else { continue }
-        return "primal is NaN at x = \(p[0]), but no domainViolation reported it (declared domain: \(P.domain)), so every "
-            + "mode gives NaN there without a domain error naming \(P.name): declare the domain, and check its signature is "
-            + "`static func domainViolation(_ x: Double, _ y: Double) -> String?` (y repeats x); a "
-            + "`domainViolation(_ x: Double)` of one argument is another function, never called"
-    }
-    return nil
-}
-
 /// Checks a user scalar primitive before it is trusted.
 ///
 /// At `samples` points drawn (seeded) from the declared ``ScalarPrimitive/sampleRanges``, outside
@@ -122,10 +94,7 @@ func undeclaredDomain<P: ScalarPrimitive>(_: P.Type, _ evaluations: ScalarEvalua
 ///   derivative term dropped) fails here. Skipped, with the reason, for a Double-only primitive;
 /// - **rational-closure**, when ``ScalarPrimitive/isRationalClosed`` is declared: exact forward
 ///   mode runs the primitive at the first sample points and must report nothing (a primal that
-///   reads a rational as a Double, or calls √, fails);
-/// - **domain**, for a ``UnaryPrimitive``: at small points outside the samples (−2 … 2), the
-///   primal is NaN only where `domainViolation` says why; fails otherwise, naming the point and
-///   the requirement's signature (one with another signature is never called).
+///   reads a rational as a Double, or calls √, fails).
 ///
 /// ```swift
 /// let report = validate(Cube.self)
@@ -229,9 +198,6 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         return result
     }
     result.checks.append(.init(name: "primal-finite", outcome: .passed, detail: "finite at \(points.count) points"))
-    if let why = undeclaredDomain(P.self, evaluations, besides: points) {
-        result.checks.append(.init(name: "domain", outcome: .failed, detail: why))
-    }
 
     // Partials against differences of the primal alone.
     var failures: [String] = []

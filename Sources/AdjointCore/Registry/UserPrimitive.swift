@@ -183,12 +183,25 @@ func reportInvalidArity(_ name: String, _ arity: Int) {
 public protocol UnaryPrimitive: ScalarPrimitive {
     static func primal<T: ADScalar>(_ x: T) -> T
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T
+    /// Why `x` is outside the domain, or nil inside it: the one-input form of
+    /// ``ScalarPrimitive/domainViolation(_:_:)``, which calls it unless that is written too.
+    ///
+    /// Why a requirement: written in a unary primitive without being one, it was a new static
+    /// function nothing called, so a log declared `domainViolation(_ x:)` kept the default "no
+    /// restriction" silently, and gave NaN for −1 with no domain error (a review).
+    ///
+    /// ```swift
+    /// static func domainViolation(_ x: Double) -> String? { x <= 0 ? "log of x ≤ 0" : nil }
+    /// ```
+    static func domainViolation(_ x: Double) -> String?
 }
 
 extension UnaryPrimitive {
     public static var arity: Int { 1 }
     public static func primal<T: ADScalar>(_ x: T, _ y: T) -> T { primal(x) }
     public static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (derivative(x, output: z), 0) }
+    public static func domainViolation(_ x: Double) -> String? { nil }
+    public static func domainViolation(_ x: Double, _ y: Double) -> String? { domainViolation(x) }
 }
 
 /// A ``ScalarPrimitive`` whose primal and partials run on Doubles only (a C routine, an iterative
