@@ -250,6 +250,12 @@ extension MatrixForward {
                            _ program: (MatrixForward<Scalar>, [MatrixDual<Scalar>]) throws -> MatrixDual<Scalar>)
     throws -> (value: Matrix<Scalar>, tangent: Matrix<Scalar>) {
         try requireEqual("number of directions (one per point)", points.count, directions.count)
+        // A program that returns an input unchanged applies no op, so no op's check sees its tangent.
+        for (k, v) in directions.enumerated() {
+            if let (r, c) = v.firstNonFinite {
+                throw ADError.nonFinite(what: "direction \(k) element (\(r), \(c)) (a direction with NaN or ∞)", op: nil, node: nil)
+            }
+        }
         func pass(_ m: MatrixForward<Scalar>, lift: Scalar) throws -> MatrixDual<Scalar> {
             let inputs = try zip(points, directions).map { p, v in
                 try MatrixDual(value: p, tangent: lift == 1 ? v : Matrix(uncheckedRows: v.rows, cols: v.cols, elements: v.elements.map { $0 * lift }))

@@ -307,10 +307,11 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
             guard let cotangents = try? sweep(from: output, seed: lifted, strict: false) else { return nil }
             var divided: [Scalar] = []
             divided.reserveCapacity(computed.count)
+            // Not recycled: two variables' cotangents can share one buffer (add passes its
+            // cotangent to both arguments), which the pool would then hold twice (a review).
             for k in variables {
                 guard let m = cotangents[k] else { return nil }
                 divided.append(contentsOf: m.elements.lazy.map { $0 / c })
-                pool.recycle(m)
             }
             return divided
         }, what: what, throwing: throwing)

@@ -195,6 +195,10 @@ func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], de
     // Weights in [1, 2), distinct for the first thousands of indices (golden-ratio steps).
     func weight(_ k: Int) -> Double { 1 + (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1) }
     var missing: [PatternEntry] = []
+    // Only a finite nonzero shows a dependency: a NaN is 0·∞, a zero direction component times a
+    // declared input's infinite partial (√x₀ at 0 along x₁ alone), and the diagonal declaration
+    // of (√x₀, √x₁) was blamed for it (a review).
+    func shows(_ value: Double) -> Bool { value != 0 && value.isFinite }
     func byJVP() -> Bool {
         // Inputs grouped by the outputs that declare them: one direction per group.
         var groups: [[Int]: [Int]] = [:], order: [[Int]] = []
@@ -211,14 +215,14 @@ func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], de
             guard let jv = p.jvp(at: x, direction: v) else { return false }
             guard jv.count == m else { return true }   // a wrong length is the rule's error, reported by the sweep
             let reads = Set(readers)
-            let flagged = (0..<m).filter { !reads.contains($0) && jv[$0] != 0 }
+            let flagged = (0..<m).filter { !reads.contains($0) && shows(jv[$0]) }
             if flagged.isEmpty { continue }
             // Which of the group's inputs: each alone (only on this error path).
             for j in columns {
                 var e = [Double](repeating: 0, count: n)
                 e[j] = 1
                 guard let c = p.jvp(at: x, direction: e), c.count == m else { continue }
-                for i in flagged where c[i] != 0 { missing.append(PatternEntry(row: i, column: j)) }
+                for i in flagged where shows(c[i]) { missing.append(PatternEntry(row: i, column: j)) }
             }
         }
         return true
@@ -235,13 +239,13 @@ func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], de
             for i in outputs { u[i] = weight(i) }
             guard let uj = p.vjp(at: x, cotangent: u) else { return false }
             guard uj.count == n else { return true }
-            let flagged = (0..<n).filter { !reads.contains($0) && uj[$0] != 0 }
+            let flagged = (0..<n).filter { !reads.contains($0) && shows(uj[$0]) }
             if flagged.isEmpty { continue }
             for i in outputs {
                 var e = [Double](repeating: 0, count: m)
                 e[i] = 1
                 guard let r = p.vjp(at: x, cotangent: e), r.count == n else { continue }
-                for j in flagged where r[j] != 0 { missing.append(PatternEntry(row: i, column: j)) }
+                for j in flagged where shows(r[j]) { missing.append(PatternEntry(row: i, column: j)) }
             }
         }
         return true

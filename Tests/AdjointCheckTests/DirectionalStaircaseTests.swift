@@ -23,5 +23,11 @@ final class DirectionalStaircaseTests: XCTestCase {
     func testAWrongCosRuleStillFails() throws {
         let r = try RuleMutations.withMutation(RuleMutation(op: .cos, factor: 1.5)) { try checkJacobian(of: F(), at: [1e-6]) }
         XCTAssertFalse(r.passed, r.renderTable())
+        // Nor does the direction call forward mode confirmed by the complex step (a review: its
+        // allowance held forward mode's rounding bound, which the complex step shares).
+        for factor in [1.001, 1.0001] {
+            let s = try RuleMutations.withMutation(RuleMutation(op: .cos, factor: factor)) { try checkJacobian(of: F(), at: [1e-6]) }
+            XCTAssertFalse(s.directional?.note?.contains("complex step along the same direction") ?? false, s.renderTable())
+        }
     }
 }

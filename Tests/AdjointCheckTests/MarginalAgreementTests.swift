@@ -44,4 +44,20 @@ final class MarginalAgreementTests: XCTestCase {
         let right = try checkBlackBoxGradient(of: f, at: x, claimedGradient: { x in [0.05 * Foundation.cos(x[0]), 2 * x[1]] })
         XCTAssertTrue(right.passed, right.renderTable())
     }
+
+    /// With erf beside them, the complex step cannot run and exact rationals do not apply: the
+    /// marginal agreement is the last word, and it is no pass (a review). By hand ∂/∂x₀ = 0.05.
+    func testAMarginalAgreementNothingLaterDecidesIsNoPass() throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) * 0.05 + x[1] * x[1] + erf(x[2])] } }
+        let x = [0.0, 9e5, 0.3]
+        let erfSlope = 2 / Foundation.sqrt(Double.pi) * Foundation.exp(-0.09)
+        let wrongClaim: ([Double]) -> [Double] = { _ in [0.075, 1.8e6, erfSlope] }
+        let wrong = try checkGradient(of: F(), at: x, claimedGradient: wrongClaim)
+        XCTAssertFalse(wrong.entries[0][0].passes, wrong.renderTable())
+        let mutated = try RuleMutations.withMutation(RuleMutation(op: .sin, factor: 1.5)) { try checkJacobian(of: F(), at: x) }
+        XCTAssertFalse(mutated.passed, mutated.renderTable())
+        let rightClaim: ([Double]) -> [Double] = { _ in [0.05, 1.8e6, erfSlope] }
+        let right = try checkGradient(of: F(), at: x, claimedGradient: rightClaim)
+        XCTAssertFalse(right.entries[0][0].verdict == .ruleWrong(subjects: ["claimed"]), right.renderTable())
+    }
 }

@@ -149,5 +149,10 @@ final class MatrixRangeRecoveryTests: XCTestCase {
         let expected = (1 - tanh(0.5) * tanh(0.5)) * 2 + (1 - tanh(-1.0) * tanh(-1.0)) * 3
         XCTAssertEqual(dy[0, 0], expected, accuracy: 1e-14)
         XCTAssertThrowsError(try MatrixForward<Double>.jvp(at: [a], along: []) { m, x in x[0] })
+        // A NaN direction is an error even through a program that applies no op (a review).
+        XCTAssertThrowsError(try MatrixForward<Double>.jvp(at: [a], along: [try Matrix([[Double.nan, 1]])]) { m, x in x[0] }) { error in
+            guard case ADError.nonFinite(let what, _, _)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertTrue(what.contains("direction 0 element (0, 0)"), what)
+        }
     }
 }

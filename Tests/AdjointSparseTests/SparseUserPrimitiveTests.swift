@@ -293,3 +293,30 @@ final class SparsePrimitiveDeclarationTests: XCTestCase {
         }
     }
 }
+
+/// (√x₀, √x₁), declared diagonal, which is right. At x₀ = 0 its rule is 0/0 = NaN on output 0
+/// along x₁ alone (a zero direction component times the infinite ∂√x₀/∂x₀): no dependency, and
+/// the declaration was blamed for it (a review). The sparse Jacobian is then non-finite, which is
+/// its own error; the declaration check says nothing.
+private enum SqrtPairDeclared: VectorPrimitive {
+    static let name = "sqrt_pair_declared"
+    static func primal(_ x: [Double]) -> [Double] { [x[0].squareRoot(), x[1].squareRoot()] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [v[0] / (2 * x[0].squareRoot()), v[1] / (2 * x[1].squareRoot())] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [u[0] / (2 * x[0].squareRoot()), u[1] / (2 * x[1].squareRoot())] }
+    static func sparsity(inputs n: Int) -> [[Int]]? { [[0], [1]] }
+}
+
+final class SparseDeclarationInfiniteRuleTests: XCTestCase {
+    struct ThroughPair: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { SqrtPairDeclared.apply(x) } }
+
+    func testARightDeclarationIsNotBlamedForAnInfiniteDerivative() throws {
+        for mode in [SparseJacobianMode.forward, .reverse] {
+            XCTAssertThrowsError(try sparseJacobian(of: ThroughPair(), at: [0.0, 4.0], mode: mode, primitives: [SqrtPairDeclared.self])) { error in
+                XCTAssertFalse(error is PrimitiveSparsityError, "\(mode): \(error)")
+            }
+            // Away from 0 it is the diagonal (1/(2√x)) by hand: 1/4 and 1/6 at (4, 9).
+            let j = try sparseJacobian(of: ThroughPair(), at: [4.0, 9.0], mode: mode, primitives: [SqrtPairDeclared.self])
+            XCTAssertEqual(j.matrix.dense(), [[0.25, 0], [0, 1.0 / 6]])
+        }
+    }
+}
