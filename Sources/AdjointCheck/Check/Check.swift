@@ -1102,19 +1102,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }) {
                 return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
-            // A difference whose step straddles a branch of f that the tape does not record (an
-            // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
-            // compute such a difference too. The complex step follows the branch taken, as the
-            // modes do: where it agreed with a subject and contradicts the deciding difference
-            // (each outside the other's tolerance, and it no looser than 1000× the difference's),
-            // that difference does not convict the subject. Forward and reverse mode's exact 2 for
-            // x < 1 ? x : 2x − 1 at 1 + 10⁻¹² were rule-wrong beside a wrong claim, on the exact
-            // central difference 1.5025 (a user trial). What the complex step convicts still stands.
             // Exact rationals differentiate f computed exactly, the complex step f as the floats
             // compute it. Where each finds wrong only what the other finds right, and no slope
-            // jumps at x (no branch the exact differences straddle, as below), f's own rounding
-            // moves its derivative, and neither is shown wrong, however loose the complex step's
-            // bound: ((1 + r)¹² − 1)/r at r = 10⁻⁷ rounds 1 + r, so its float derivative is 65.938
+            // jumps at x (no branch the exact differences straddle, as in the next case), f's own
+            // rounding moves its derivative, and neither is shown wrong, however loose the complex
+            // step's bound: ((1 + r)¹² − 1)/r at r = 10⁻⁷ rounds 1 + r, so its float derivative is 65.938
             // (the complex step, forward and reverse, within a bound of 1.4·10⁻⁵) and its exact
             // one 66.00004 (exact rationals and jac's exact mode); forward and reverse were
             // rule-wrong (a review). What both find wrong (a claim off for either f) stays convicted.
@@ -1125,6 +1117,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if both.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
                 return convict(both, (c.name, c.w, c.tol))
             }
+            // A difference whose step straddles a branch of f that the tape does not record (an
+            // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
+            // compute such a difference too. The complex step follows the branch taken, as the
+            // modes do: where it agreed with a subject and contradicts the deciding difference
+            // (each outside the other's tolerance, and it no looser than 1000× the difference's),
+            // that difference does not convict the subject. Forward and reverse mode's exact 2 for
+            // x < 1 ? x : 2x − 1 at 1 + 10⁻¹² were rule-wrong beside a wrong claim, on the exact
+            // central difference 1.5025 (a user trial). What the complex step convicts still stands.
             if let c = complexStepJudged, c.name != decidedName,
                Swift.abs(c.w.value - w.value) > c.tol + tol, c.tol <= 1000 * tol,
                wrong.contains(where: { !c.wrong.contains($0) }) {
