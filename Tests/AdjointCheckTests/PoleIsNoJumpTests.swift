@@ -37,4 +37,16 @@ final class PoleIsNoJumpTests: XCTestCase {
         let step = h.map { 1 + 2 * $0 }
         XCTAssertEqual(jumpFromDifferences(step, smallestStep: 1e-9, slope: 1, noise: 1e-14) ?? .nan, 1 + 2e-9, accuracy: 1e-12)
     }
+
+    /// Central differences at 1/x, 10⁻⁹: both steps (7.6·10⁻⁶ and twice it) straddle the pole, and
+    /// D doubles as h halves (1.7·10¹⁰ against 8.6·10⁹), so the h/2h estimate (4.3·10⁹) bounded
+    /// nothing: the derivative is −10¹⁸ by hand. The entry now carries no-convergence, and jac
+    /// prints "no estimate" for it. A smooth entry keeps its estimate.
+    func testCentralDifferencesAcrossAPoleHaveNoEstimate() throws {
+        let e = try differenceJacobian(of: Reciprocal(), at: [1e-9], method: .central).entries[0][0]
+        XCTAssertTrue(e.warnings.contains(.noConvergence), "\(e)")
+        let smooth = try differenceJacobian(of: Reciprocal(), at: [2.0], method: .central).entries[0][0]
+        XCTAssertTrue(smooth.warnings.isEmpty, "\(smooth)")
+        XCTAssertEqual(smooth.value, -0.25, accuracy: 1e-9)
+    }
 }
