@@ -454,13 +454,16 @@ extension LineProbe {
             let change = Swift.abs(fine.derivative[i] - coarse.derivative[i])
             let trunc = change / gain
             let err = trunc + fine.rounding[i]
-            // The h/2h estimate holds only where D(2h) is already near D(h): a change of more than
-            // half of either, beyond both roundings, says the steps are not in the range where the
-            // truncation shrinks as hᵖ (a pole or a steep feature within them), and bounds nothing.
-            // 1/x at 10⁻⁹: central gave 1.7·10¹⁰ "± 4.3·10⁹" for −10¹⁸ (D doubles as h halves).
+            // The h/2h estimate assumes the truncation shrinks as hᵖ, so that |D| moves towards the
+            // derivative as h shrinks. A D that instead grows by half or more when h halves, beyond
+            // both roundings, has a pole or a steep feature within the steps, and the estimate
+            // bounds nothing: 1/x at 10⁻⁹ gave 1.7·10¹⁰ "± 4.3·10⁹" for −10¹⁸ (D doubles as h
+            // halves). A D dominated by a truncation that shrinks (x³ at 10⁻⁷: 3x² + h²) keeps its
+            // estimate, which holds there.
             var warnings = fine.warnings[i]
-            if change > 0.5 * Swift.max(Swift.abs(fine.derivative[i]), Swift.abs(coarse.derivative[i]))
-                && change > 4 * (fine.rounding[i] + coarse.rounding[i]) && !warnings.contains(.noConvergence) {
+            let (dh, d2h) = (Swift.abs(fine.derivative[i]), Swift.abs(coarse.derivative[i]))
+            if dh > 1.5 * d2h, change > 0.5 * dh, change > 4 * (fine.rounding[i] + coarse.rounding[i]),
+               !warnings.contains(.noConvergence) {
                 warnings.append(.noConvergence)
             }
             return DifferenceEstimate(value: fine.derivative[i], errorEstimate: err.isNaN ? .infinity : err,
