@@ -1,4 +1,5 @@
 import AdjointCore
+import CAdjointSupport
 
 /// Something that runs matrix ops: plain evaluation (``MatrixEvaluator``), forward mode
 /// (``MatrixForward``, values carry tangents) or reverse mode (``MatrixTape``, values are nodes).
@@ -264,6 +265,8 @@ extension MatrixForward {
         }
         let watch = UnderflowWatch()
         defer { watch.end() }
+        if range != .off { adjoint_blas_watch_begin() }
+        defer { if range != .off { adjoint_blas_watch_end() } }
         let out = try pass(MatrixForward(), lift: 1)
         let (rows, cols) = (out.value.rows, out.value.cols)
         let tangent = out.tangent ?? Matrix(uncheckedRows: rows, cols: cols)

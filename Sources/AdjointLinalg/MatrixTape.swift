@@ -216,6 +216,8 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
         }
         let watch = UnderflowWatch()
         defer { watch.end() }
+        if range != .off { adjoint_blas_watch_begin() }
+        defer { if range != .off { adjoint_blas_watch_end() } }
         let cotangents = try sweep(from: output.index, seed: u, strict: true)
         guard range != .off, watch.underflowed else { return MatrixGradients(cotangents: cotangents, generation: generation) }
         return MatrixGradients(cotangents: try rangeRecovered(cotangents, from: output.index, seed: u, throwing: range == .throwing),

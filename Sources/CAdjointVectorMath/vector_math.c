@@ -306,6 +306,29 @@ KERNEL(adjoint_expm1_f32, float, double, expm11)
 FIRST_NONFINITE(adjoint_first_nonfinite_f64, double, uint64_t, 0x7FF0000000000000ull, 1024)
 FIRST_NONFINITE(adjoint_first_nonfinite_f32, float, uint32_t, 0x7F800000u, 2048)
 
+// A nonneg float's bits order as an unsigned integer as its value does, +inf below every NaN; a
+// zero becomes the largest integer so that it never wins. Why: the product's underflow check
+// (Matrix.gemm, with more than one BLAS thread) scans both operands of every product, and an
+// elementwise Swift loop with a branch per element stayed scalar.
+#define LEAST_NONZERO_MAGNITUDE(NAME, T, U, ABSMASK, INF)                     \
+    CLONES T NAME(const T *x, long n) {                                       \
+        U least = ~(U)0;                                                      \
+        for (long i = 0; i < n; i++) {                                        \
+            U b;                                                              \
+            memcpy(&b, &x[i], sizeof b);                                      \
+            b &= ABSMASK;                                                     \
+            U key = b == 0 ? ~(U)0 : b;                                       \
+            least = key < least ? key : least;                                \
+        }                                                                     \
+        if (least == ~(U)0) least = INF;                                      \
+        T v;                                                                  \
+        memcpy(&v, &least, sizeof v);                                         \
+        return v;                                                             \
+    }
+
+LEAST_NONZERO_MAGNITUDE(adjoint_least_nonzero_magnitude_f64, double, uint64_t, 0x7FFFFFFFFFFFFFFFull, 0x7FF0000000000000ull)
+LEAST_NONZERO_MAGNITUDE(adjoint_least_nonzero_magnitude_f32, float, uint32_t, 0x7FFFFFFFu, 0x7F800000u)
+
 // The lanes whose bits say |x| >= 1 or NaN, found sixteen at a time: the comparison is vectorised
 // in every clone and only the set bits of its mask are visited, so a block with no such lane costs
 // one test. Why: the Swift loop this replaces wrote every lane and advanced by the test's result

@@ -50,6 +50,57 @@ final class MatrixRangeRecoveryTests: XCTestCase {
         }
     }
 
+    /// The same with two BLAS threads, 128×128, and the lost adjoints only in the last 8 columns,
+    /// the part of the product OpenBLAS gives its worker thread, whose underflow flag no one reads
+    /// (it came out 0 there before Matrix.gemm raised the flag itself). A and B are diagonal with
+    /// a_j = b_j = 10⁻²⁰⁰ in those columns and 10⁻¹⁰⁰ elsewhere: by hand ∂/∂X_ij = 300·10²⁹⁹·a_j·b_j,
+    /// 3·10⁻⁹⁹ and 3·10¹⁰¹. On a one-core machine OpenBLAS keeps one thread and the test still holds.
+    func testAnAdjointLostOnABLASWorkerThreadIsRecovered() throws {
+        let threadsBefore = BLAS.threadCount
+        BLAS.setThreadCount(2)
+        defer { BLAS.setThreadCount(threadsBefore) }
+        let n = 128, lost = 120..<128
+        let tape = MatrixTape<Double>()
+        let x = tape.variable(Matrix(uncheckedRows: n, cols: n, repeating: 10))
+        var scaled = Matrix<Double>(uncheckedRows: n, cols: n)
+        for j in 0..<n { scaled[j, j] = lost.contains(j) ? 1e-200 : 1e-100 }
+        let a = tape.constant(scaled), b = tape.constant(scaled)
+        let loss = try tape.sum(try tape.matmul(try tape.matmul(try tape.activation(.powi, x, exponent: 300), a), b))
+        let g = try tape.gradients(of: loss)[x]
+        for i in 0..<n {
+            for j in 0..<n {
+                let expected = lost.contains(j) ? 3e-99 : 3e101
+                XCTAssertEqual(try g[i, j], expected, accuracy: 1e-13 * expected, "∂/∂X(\(i), \(j))")
+            }
+        }
+    }
+
+    /// Forward mode the same way: (X·A)·C at X = 1 (128×128) along V = 10⁻²⁰⁰, two BLAS threads,
+    /// A and C diagonal with a_j = 10⁻²⁰⁰, c_j = 10²⁰⁰ in the last 8 columns and 1 elsewhere: by
+    /// hand every tangent entry is v·a_j·c_j = 10⁻²⁰⁰. V·A's 10⁻⁴⁰⁰ is lost on the worker thread.
+    func testATangentLostOnABLASWorkerThreadIsRecovered() throws {
+        let threadsBefore = BLAS.threadCount
+        BLAS.setThreadCount(2)
+        defer { BLAS.setThreadCount(threadsBefore) }
+        let n = 128, lost = 120..<128
+        var a = Matrix<Double>(uncheckedRows: n, cols: n), c = Matrix<Double>(uncheckedRows: n, cols: n)
+        for j in 0..<n {
+            a[j, j] = lost.contains(j) ? 1e-200 : 1
+            c[j, j] = lost.contains(j) ? 1e200 : 1
+        }
+        let x = Matrix<Double>(uncheckedRows: n, cols: n, repeating: 1)
+        let v = Matrix<Double>(uncheckedRows: n, cols: n, repeating: 1e-200)
+        let (y, dy) = try MatrixForward.jvp(at: [x], along: [v]) { m, p in
+            try m.matmul(try m.matmul(p[0], m.constant(a)), m.constant(c))
+        }
+        for i in 0..<n {
+            for j in 0..<n {
+                XCTAssertEqual(try y[i, j], 1, accuracy: 1e-14, "value (\(i), \(j))")
+                XCTAssertEqual(try dy[i, j], 1e-200, accuracy: 1e-13 * 1e-200, "tangent (\(i), \(j))")
+            }
+        }
+    }
+
     /// Float: Σ (X³⁰)⁻¹ at X = 10: by hand −30·10⁻³¹ = −3·10⁻³⁰; the adjoint of X³⁰, −10⁻⁶⁰, is 0 in Float.
     func testFloatRecoversItsOwnRange() throws {
         let tape = MatrixTape<Float>()

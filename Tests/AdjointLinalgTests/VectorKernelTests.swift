@@ -519,6 +519,36 @@ final class ColumnSumTests: XCTestCase {
             check(Double.self, rows: rows, cols: cols)
         }
     }
+
+    /// The scan behind Matrix.gemm's underflow check against a plain loop: zeros of both signs
+    /// skipped, subnormals and negatives counted by magnitude, +∞ for all zeros, NaN only when
+    /// nothing else is nonzero, at every position in and after a vector block.
+    func testLeastNonzeroMagnitudeMatchesAPlainLoop() throws {
+        func check<S: LinalgScalar>(_: S.Type) throws {
+            let specials: [S] = [0, -0.0, S.leastNonzeroMagnitude, -S.leastNormalMagnitude, -3, 1e-3, .infinity, -.infinity, .nan]
+            var g = SeededGenerator(seed: 7)
+            for n in [0, 1, 7, 16, 33, 100] {
+                for trial in 0..<40 {
+                    let x: [S] = (0..<n).map { _ in
+                        Int.random(in: 0..<3, using: &g) == 0 ? specials[Int.random(in: 0..<specials.count, using: &g)]
+                            : S(Double.random(in: -2...2, using: &g) * Double.pow(10, Double(Int.random(in: -30...30, using: &g))))
+                    }
+                    let nonzero = x.filter { $0 != 0 }
+                    let finiteOrInf = nonzero.filter { !$0.isNaN }.map(\.magnitude)
+                    let got = Matrix<S>.leastNonzeroMagnitude(try Matrix<S>(rows: 1, cols: n, elements: x))
+                    if nonzero.isEmpty {
+                        XCTAssertEqual(got, .infinity, "\(S.self) n=\(n) trial \(trial)")
+                    } else if finiteOrInf.isEmpty {
+                        XCTAssertTrue(got.isNaN, "\(S.self) n=\(n) trial \(trial): \(got)")
+                    } else {
+                        XCTAssertEqual(got, finiteOrInf.min(), "\(S.self) n=\(n) trial \(trial): \(x)")
+                    }
+                }
+            }
+        }
+        try check(Double.self)
+        try check(Float.self)
+    }
 }
 
 private extension BinaryFloatingPoint {

@@ -28,6 +28,13 @@ static inline void adjoint_sincosf(float x, float *s, float *c) { __builtin_sinc
 static inline int adjoint_underflow_raised(void) { return fetestexcept(FE_UNDERFLOW) != 0; }
 static inline void adjoint_underflow_clear(void) { feclearexcept(FE_UNDERFLOW); }
 static inline void adjoint_underflow_raise(void) { feraiseexcept(FE_UNDERFLOW); }
+// Whether this thread is inside a matrix pass that reads the flag (MatrixTape.gradients,
+// MatrixForward.jvp): only there does a product with more than one BLAS thread look for the
+// underflows of the worker threads (Matrix.gemm). Per thread, and a depth, since passes nest.
+// In flags.c: Swift cannot read a C thread-local variable.
+void adjoint_blas_watch_begin(void);
+void adjoint_blas_watch_end(void);
+int adjoint_blas_watched(void);
 
 // Distinct numbers for tapes, so a variable that outlives its tape is recognised even when a new
 // tape's header lands at the same address.

@@ -54,6 +54,11 @@ void adjoint_expm1_f32(const float *x, float *z, long n);
 long adjoint_first_nonfinite_f64(const double *x, long n);
 /// The same over n Floats.
 long adjoint_first_nonfinite_f32(const float *x, long n);
+/// The smallest nonzero |x[i]| among n Doubles: +inf when all are zero, NaN only when every
+/// nonzero one is NaN. Compared on the bits, as unsigned integers (vectorised in every clone).
+double adjoint_least_nonzero_magnitude_f64(const double *x, long n);
+/// The same over n Floats.
+float adjoint_least_nonzero_magnitude_f32(const float *x, long n);
 /// Copies the x[i] with |x[i]| >= 1 or NaN (where tanh's partial reads sech^2) to picked[0..<k]
 /// and their positions to index[0..<k], in order, and returns k. picked and index hold n each; n
 /// must fit in int32_t.
