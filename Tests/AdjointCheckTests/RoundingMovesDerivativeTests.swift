@@ -29,4 +29,37 @@ final class RoundingMovesDerivativeTests: XCTestCase {
         let r = try checkJacobian(of: Compound(), at: [1e-7], claimed: { _ in [[132.0000880000297]] })
         XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
     }
+
+    /// With erf(y) beside it neither the complex step nor exact rationals can run, and adaptive
+    /// differences see the exact function's 66.00004 (above): the modes' 65.938 was rule-wrong.
+    /// Their own value moves by up to 0.27 (second differences) when r moves by a few rounding
+    /// steps of 1 (by hand: 12·δ/r² for 1 + r's rounding δ, up to ε/2), so nothing is shown.
+    struct CompoundBesideErf: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(T.powi(1 + x[0], 12) - 1) / x[0] + T.erf(x[1])] }
+    }
+
+    func testWithoutAComplexStepTheModesOwnNoiseKeepsThemFromConviction() throws {
+        let r = try checkJacobian(of: CompoundBesideErf(), at: [1e-7, 1])
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.derivativeNoise]), r.renderTable())
+        XCTAssertTrue(r.notes.contains { $0.contains("entry (0, 0): forward and reverse miss the witness") && $0.contains("rounding inside f") },
+                      "\(r.notes)")
+        // erf′(1) = 2e⁻¹/√π by hand.
+        XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())
+        let checked = try XCTUnwrap(r.entries[0][1].subjects.first { $0.name == "forward" }?.value)
+        XCTAssertEqual(checked, 2 * exp(-1) / Double.pi.squareRoot(), accuracy: 1e-15)
+    }
+
+    /// The noise is measured, not assumed: a powi rule 0.1% off moves the modes by 0.13 (132·10⁻³
+    /// from 12(1 + r)¹¹/r's 1.2·10⁸ … by hand: the term 12·v¹¹/r carries the rule, 1.2·10⁸ × 10⁻³
+    /// = 1.2·10⁵), far beyond the noise, and is convicted; at r = 0.5, where 1 + r does not round,
+    /// a rule 10⁻⁶ off is convicted too.
+    func testAWrongRuleIsStillConvictedBesideTheNoise() throws {
+        for (r, factor) in [(1e-7, 1.001), (0.5, 1 + 1e-6)] {
+            let report = try RuleMutations.withMutation(RuleMutation(op: .powi, input: 0, factor: factor)) {
+                try checkJacobian(of: CompoundBesideErf(), at: [r, 1])
+            }
+            XCTAssertEqual(report.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]),
+                           "r = \(r), factor \(factor)\n" + report.renderTable())
+        }
+    }
 }

@@ -948,6 +948,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The complex step's judgement, when it was reliable: its value, tolerance and the
         // subjects it found wrong (none when it agreed). See `convict`.
         var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
+        // Forward mode's rounding noise at the entry (derivativeNoise), measured once when needed.
+        var modeDerivativeNoise: Double? = nil
         // The reliable disagreements of the difference rungs that subtract samples (all but the
         // complex step), with the subjects each found wrong: see `convict`.
         var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
@@ -1201,6 +1203,30 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: "complex-step in Double", value: d.value, errorEstimate: d.errorEstimate,
                                             step: d.step, outcome: "agree", warnings: d.warnings, evaluations: d.evaluations))
                 return make(.fdInconclusive(reasons: [.floatRounding]), nil, ladder: outcomes)
+            }
+            // Forward and reverse differentiate f as the floats compute it, the differences and
+            // exact rationals f's smooth derivative. Where rounding inside f moves the former (1 + r
+            // rounds for small r), the modes' own value moves by as much as they miss the witness
+            // when x moves by a few rounding steps: not a rule's error. Only with no complex step,
+            // which sees the floats' f as the modes do and has decided such entries above; a claim
+            // beside the modes is judged as before.
+            let noisyModes = remaining.filter { mode in
+                guard complexStepJudged == nil, mode == "forward" || mode == "reverse",
+                      let v = values.first(where: { $0.0 == mode })?.1 else { return false }
+                if modeDerivativeNoise == nil { modeDerivativeNoise = derivativeNoise(output: i, input: j) ?? 0 }
+                return Swift.abs(v - w.value) <= tol + (modeDerivativeNoise ?? 0)
+            }
+            if !noisyModes.isEmpty {
+                let rest = remaining.filter { !noisyModes.contains($0) }
+                // The measurement goes in the ladder, for the report's note.
+                let modeValue = values.first(where: { $0.0 == noisyModes[0] })?.1
+                let measured = RungOutcome(witness: Self.derivativeNoiseRung, value: modeValue, errorEstimate: modeDerivativeNoise,
+                                           step: nil, outcome: "noise", warnings: [.derivativeNoise])
+                if rest.isEmpty { return make(.fdInconclusive(reasons: [.derivativeNoise]), nil, ladder: outcomes + [measured]) }
+                var e = make(.ruleWrong(subjects: rest), decided, ladder: outcomes + [measured])
+                e.seededPasses = passes
+                e.scalarName = "\(V.self)"
+                return e
             }
             var e = make(remaining.isEmpty ? .rangeLoss(subjects: excused) : .ruleWrong(subjects: remaining), decided,
                          ladder: outcomes)
@@ -1690,6 +1716,43 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let g2 = second[2]
         return Swift.abs(g2) > 8 * noise / smallest
             && second.allSatisfy { ($0 > 0) == (g2 > 0) && Swift.abs($0 - g2) <= 0.25 * Swift.abs(g2) }
+    }
+
+    /// How far forward mode's ∂fᵢ/∂xⱼ moves, beyond its smooth change, when xⱼ moves by a few to
+    /// a million of the steps at which f's intermediates round differently: the largest second
+    /// difference |d(x + h) − 2d(x) + d(x − h)| over h = max(|xⱼ|, 1)·ε·2ᵏ·0.618…, k = 3, 6 … 21
+    /// in Double (3, 5 … 11 in Float, where 2²¹ε is a large step). A smooth d changes there by
+    /// d″h², far below; one that follows rounding inside f changes by that rounding's effect:
+    /// 1 + r for r = 10⁻⁷ rounds by up to half an ε, and ((1 + r)¹² − 1)/r's derivative by up to
+    /// 0.13 with it (0.06 at 10⁻⁷ itself; the largest second difference is 0.27). The golden
+    /// ratio's factor keeps h off the multiples of ε, which move 1 + r without changing how it
+    /// rounds (at 4ε the derivative moved by 10⁻⁶). nil where the pass at x fails or is not
+    /// finite. Forward mode runs the rule under test, so this only ever keeps a mode from being
+    /// convicted, never passes it.
+    /// The ladder's name for the measurement of ``derivativeNoise(output:input:)``.
+    static var derivativeNoiseRung: String { "forward mode at x ± rounding steps" }
+
+    func derivativeNoise(output i: Int, input j: Int) -> Double? {
+        let m = value.count
+        guard i < m, j < x.count else { return nil }
+        let f = self.f
+        func d(_ xj: V) -> Double? {
+            var p = x
+            p[j] = xj
+            guard let column = seededForwardColumn(of: { f($0) }, at: p, input: j, outputs: m, seed: 1),
+                  i < column.count, column[i].isFinite else { return nil }
+            return column[i]
+        }
+        guard let d0 = d(x[j]) else { return nil }
+        let scale = Swift.max(1, Swift.abs(Double(x[j])))
+        let powers: [Double] = eps < 1e-10 ? [3, 6, 9, 12, 15, 18, 21] : [3, 5, 7, 9, 11]
+        var noise = 0.0
+        for k in powers {
+            let h = V(scale * eps * Double.pow(2, k) * 0.6180339887498949)
+            guard x[j] + h != x[j], let up = d(x[j] + h), let down = d(x[j] - h) else { continue }
+            noise = Swift.max(noise, Swift.abs(up - 2 * d0 + down))
+        }
+        return noise
     }
 
     /// The complex step's ∂fᵢ/∂xⱼ at xⱼ's neighbouring floating-point numbers below and above,

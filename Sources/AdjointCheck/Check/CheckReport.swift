@@ -309,6 +309,23 @@ public struct CheckReport: Sendable {
                 + "for small r) moves its derivative, which forward and reverse follow, so no rule is shown wrong; write f so it "
                 + "does not round there (expm1, log1p) or check where it does not")
         }
+        // Without a complex step the same rounding shows as forward mode's own value moving by
+        // as much as it misses the witness (Check's derivativeNoise); the entry alone read
+        // "derivative-noise" with no number.
+        let noisy = entries.joined().compactMap { e -> (EntryCheck, Double, Double)? in
+            guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.derivativeNoise),
+                  let o = e.ladder.last(where: { $0.outcome == "noise" }), let v = o.value, let noise = o.errorEstimate,
+                  let w = e.ladder.last(where: { $0.outcome == "disagree" })?.value else { return nil }
+            return (e, noise, w - v)
+        }
+        if let (first, noise, gap) = noisy.first {
+            let which = noisy.count == 1 ? "entry" : "\(noisy.count) entries, the first"
+            n.append("\(which) (\(first.output), \(first.input)): forward and reverse miss the witness by \(Swift.abs(gap)), and their own "
+                + "value moves by up to \(noise) when input \(first.input) moves by a few rounding steps: rounding inside f (a term "
+                + "absorbed, as r in 1 + r for small r) moves the derivative of f as the floats compute it, which they follow and "
+                + "the witness does not, so no rule is shown wrong; write f so it does not round there (expm1, log1p) or check "
+                + "where it does not")
+        }
         let branching = entries.joined().filter { e in
             guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.witnessesConflict), floatAndExact(e) == nil else { return false }
             return e.ladder.contains { $0.witness == WitnessRung.differences(.complexStep).name && $0.outcome == "agree" }
