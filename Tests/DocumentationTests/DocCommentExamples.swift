@@ -587,6 +587,12 @@ enum DocCommentExamples {
         _ = d
     }
 
+    /// Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift, line 106.
+    static func Complex_ADScalar_106() async throws {
+        let q = Complex<Double>(1e7, 1e-20) / Complex<Double>(3, 0)   // real part 10⁷/3 as Doubles
+        if q.real != 1e7 / 3 { throw DocExampleFailed() }   // context: the real quotient
+    }
+
     // AdjointTesting (Assertions.swift is not covered: its examples are test methods, one a @Test).
 
     /// Sources/AdjointTesting/Inputs.swift, line 11.
@@ -968,6 +974,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Primitives/Validate.swift:78", Validate_78),
         ("Sources/AdjointCheck/Primitives/Validate.swift:313", Validate_313),
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
+        ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:106", Complex_ADScalar_106),
         ("Sources/AdjointTesting/Inputs.swift:11", Inputs_11),
         ("Sources/AdjointTesting/Inputs.swift:136", Inputs_136),
         ("Sources/AdjointTesting/Inputs.swift: point(_:direction:)", Inputs_pointDirection),

@@ -24,7 +24,10 @@ import RealModule
 //      those three are written below from identities whose parts are each accurate
 //      (ComplexStepTests checks every analytic op against hand derivatives, tails included).
 
-extension Complex: TangentVector {
+// Constrained as the ADScalar conformance is, so that its `/` (Smith's, below) is the witness of
+// TangentVector's `/` too, which generic code dividing two scalars calls: unconstrained, the
+// witness was swift-numerics' division, whatever ADScalar's extension declared.
+extension Complex: TangentVector where RealType: BinaryFloatingPoint {
     /// Complex numbers scale complex tangents.
     public typealias Scalar = Complex<RealType>
     /// One direction per complex tangent.
@@ -81,14 +84,64 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// whose branches are chosen on the real part; an op with kinks does too, away from them (see
     /// the file comment), and is reported at one; any other op is reported under its own name.
     public static func apply(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
-        if op.info.isAnalytic { return Rules.primal(op, x, y, n) }
+        if op.info.isAnalytic { return onTheFloatsPath(Rules.primal(op, x, y, n), real: realPrimal(op, x.real, y.real, n)) }
         guard case .kinks = op.info.smoothness else { return unsupported(op) }
         // The kink is where the real parts put it: the imaginary step is a perturbation, not a
         // displacement (|x + ih| is no kink of abs for x ≠ 0).
         if let d = Rules.kinkDistance(op, Complex(x.real, 0), Complex(y.real, 0)), d.real == 0 {
             return unsupported(atKinkOf: op.info.name, kink: op.info.smoothness)
         }
-        return Rules.primal(op, x, y, n)
+        return onTheFloatsPath(Rules.primal(op, x, y, n), real: realPrimal(op, x.real, y.real, n))
+    }
+
+    /// Division whose real part is the real quotient wherever the imaginary parts are as small
+    /// as a complex step's. The witness of ADScalar's `/` for the complex step: swift-numerics'
+    /// z·(w̄/|w|²) rounded Re((10⁷ + ih)/3) to …333 where 10⁷/3 is …335 (see
+    /// ``onTheFloatsPath(_:real:)``). The real part is Smith's: with r = d/c it is
+    /// (a + b·r)/(c + d·r), and a + b·r rounds to a, c + d·r to c. The imaginary part is
+    /// swift-numerics' as before (Smith's rounded the cancelling b − a·r differently, 400 ulps off
+    /// forward mode's on (1 − cos x)/x² at 10⁻⁶), and Smith's where |w|² leaves the normal range.
+    ///
+    /// ```swift
+    /// let q = Complex<Double>(1e7, 1e-20) / Complex<Double>(3, 0)   // real part 10⁷/3 as Doubles
+    /// ```
+    public static func / (z: Complex, w: Complex) -> Complex {
+        let (a, b, c, d) = (z.real, z.imaginary, w.real, w.imaginary)
+        let smith: Complex
+        if d == 0 {
+            smith = Complex(a / c, b / c)
+        } else if c.magnitude >= d.magnitude {
+            let r = d / c, den = c + d * r
+            smith = Complex((a + b * r) / den, (b - a * r) / den)
+        } else {
+            let r = c / d, den = c * r + d
+            smith = Complex((a * r + b) / den, (b * r - a) / den)
+        }
+        let lengthSquared = w.lengthSquared
+        guard lengthSquared.isNormal else { return smith }
+        return Complex(smith.real, (z * w.conjugate.divided(by: lengthSquared)).imaginary)
+    }
+
+    /// The op's value on the real parts, as the floats compute it (Double and Float), or nil.
+    static func realPrimal(_ op: Op, _ x: RealType, _ y: RealType, _ n: Int) -> RealType? {
+        if let a = x as? Double, let b = y as? Double { return Rules.primal(op, a, b, n) as? RealType }
+        if let a = x as? Float, let b = y as? Float { return Rules.primal(op, a, b, n) as? RealType }
+        return nil
+    }
+
+    /// `z` with its real part replaced by `real`, the op's value on the real parts as the floats
+    /// compute it. The continuation's real part is that value up to h², but its formulas round
+    /// differently: swift-numerics divides as z·(w̄/|w|²), so Re((10⁷ + ih)/3) was 3333333.333333333
+    /// where 10⁷/3 is …335, and sin of it moved the complex step's derivative by 2·10⁻¹¹ relative
+    /// to forward and reverse mode's (a review: right sin rules were convicted at sin(x/3), 10⁷, and
+    /// at sin(10¹⁰·tanh x), where the real parts of tanh, atan, log1p … differ from libm's by an
+    /// ulp). The imaginary part stays the continuation's, so no derivative rule is used; the
+    /// witness now differentiates the same floating-point path as the modes. A real value that is
+    /// NaN where the continuation's is not (outside the real domain) changes nothing.
+    @inline(__always)
+    static func onTheFloatsPath(_ z: Complex, real: RealType?) -> Complex {
+        guard let real, !real.isNaN || z.real.isNaN else { return z }
+        return Complex(real, z.imaginary)
     }
 
     /// The analytic continuations from swift-numerics; integer powers by binary powering (see the
@@ -117,7 +170,12 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
         if P.kinkDistance(Double(x.real), Double(y.real)) == 0 {
             return unsupported(atKinkOf: P.name, kink: nil)
         }
-        return P.primal(x, y)
+        // The real part as the floats compute it, as for the registry's ops (onTheFloatsPath).
+        let real: RealType?
+        if let a = x.real as? Double, let b = y.real as? Double { real = P.primal(a, b) as? RealType }
+        else if let a = x.real as? Float, let b = y.real as? Float { real = P.primal(a, b) as? RealType }
+        else { real = nil }
+        return onTheFloatsPath(P.primal(x, y), real: real)
     }
 
     static func unsupported(_ op: Op) -> Complex {
