@@ -16,7 +16,13 @@ final class RoundingMovesDerivativeTests: XCTestCase {
         // jac's exact mode joins as a subject of the exact function's derivative.
         let exact: ([Double]) -> [[Double]] = { _ in [[66.0000440000148500]] }
         let r = try checkJacobian(of: Compound(), at: [1e-7], claimed: exact, claimedName: "exact")
-        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.witnessesConflict]), r.renderTable())
+        // Either witness pair says so: the complex step beside exact rationals, or (the complex
+        // step not judging the exact claim, which rounding inside f moves it away from) forward
+        // mode's own movement beside exact rationals.
+        guard case .fdInconclusive(let reasons) = r.entries[0][0].verdict,
+              reasons.contains(.witnessesConflict) || reasons.contains(.derivativeNoise) else {
+            return XCTFail(r.renderTable())
+        }
         XCTAssertTrue(r.notes.contains { $0.contains("rounding inside f") }, "\(r.notes)")
         // ((1 + x) − 1)/x is exactly 1 for x in Q: derivative 0 (by hand), and the floats' f steps.
         let a = try checkJacobian(of: Absorbed(), at: [1e-10], claimed: { _ in [[0]] }, claimedName: "exact")

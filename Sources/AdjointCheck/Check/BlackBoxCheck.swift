@@ -1070,7 +1070,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // with the error it states; the step scan guards convictions by differences alone.
         var disagreedByCustomWitness = false
         var sharpestDisagreement: (String, DifferenceEstimate, Double)? = nil
-        let sharp = Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale, Swift.abs(claimed.1))
+        // A nonzero claim's own size sets what is sharp, as in checkJacobian, down to 64ε of its
+        // row (`row-rounding`): ε^{1/3} of f's value (1000 + 10⁻⁶·sin x) made central's 27%
+        // tolerance on 8.8·10⁻⁷ sharp, and a gradient 3% off passed at 9 of 10 points (a review).
+        // The row's and f's scales remain for a claimed 0.
+        let sharp = claimed.1 != 0 && claimed.1.isFinite
+            ? Swift.max(Double.pow(eps, 1.0 / 3.0) * Swift.abs(claimed.1), 64 * eps * rowScale)
+            : Double.pow(eps, 1.0 / 3.0) * Swift.max(rowScale, valueScale)
         // Whether adaptive or Richardson found a range where the differences settle (at |x|'s
         // kink Richardson settles on the mean slope; on noise nothing settles).
         var aVerifiedRungSettled = false

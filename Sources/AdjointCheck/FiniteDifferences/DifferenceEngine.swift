@@ -92,14 +92,18 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// 10⁻⁴, Richardson read 0.0511 ± 0.0115, and a claimed 0.075 for 0.05 passed. Check where
     /// the entry is a larger share of f's value, or rescale the input.
     case beyondEstimate = "beyond-estimate"
-    /// Forward and reverse mode differ from the witness by no more than their own value moves,
-    /// beyond its smooth change, when the input moves by a few of the steps at which f's
-    /// intermediates round differently: rounding inside f (a term absorbed, as r in 1 + r for
-    /// small r) moves the derivative of f as the floats compute it, which the modes follow and the
-    /// witness (f's smooth derivative) does not. Not shown wrong, and not shown right. Only where
-    /// no complex step judged the entry: it sees the floats' f as the modes do. ((1 + r)¹² − 1)/r
-    /// + erf(y) at r = 10⁻⁷: the modes' 65.938 was rule-wrong beside adaptive's 66.00004, and their
-    /// value moves by 0.1 over 10⁻¹⁵ in r. Write f so it does not round there (expm1, log1p).
+    /// The subject differs from the witness by no more than the derivative of f as the floats
+    /// compute it moves, beyond its smooth change, when the inputs move by a few of the steps at
+    /// which f's intermediates round differently: rounding inside f (a term absorbed, as r in
+    /// 1 + r for small r) moves that derivative, and one side of the gap follows it while the
+    /// other does not. Not shown wrong, and not shown right. Forward and reverse follow the
+    /// floats' f: they are judged so where no complex step judged the entry (it follows the floats
+    /// too), against differences or exact rationals, which see f's smooth derivative:
+    /// ((1 + r)¹² − 1)/r + erf(y) at r = 10⁻⁷, modes 65.938 beside adaptive's 66.00004, their value
+    /// moving by 0.27 over rounding steps. A claim (f's derivative as written) is judged so against
+    /// the complex step: log(x₀² + 1)·x₁ at x₀ = 10⁻⁵ in Double, the claimed log1p(x₀²) 1.3·10⁻¹⁷
+    /// off the floats' log(fl(x₀² + 1)), which moves by 2·10⁻¹⁶. Write f so it does not round
+    /// there (expm1, log1p).
     case derivativeNoise = "derivative-noise"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
