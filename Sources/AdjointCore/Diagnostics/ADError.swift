@@ -27,7 +27,9 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingRule(primitive: String, mode: String, needs: String)
     /// A derivative lost a term to Double's range (or Float's), and passes with their seeds
     /// scaled by powers of two, which recover such a term, disagree on its value: `what` came out
-    /// as `values[0]` and the scaled passes, divided back, as the rest.
+    /// as `values[0]` and the scaled passes, divided back, as the rest. Also thrown when the scaled
+    /// passes agree on 0 but `values[0]` is not 0: the entry is below half the smallest subnormal
+    /// (or an exact cancellation), and the unscaled pass's value is only rounding residue.
     case rangeLoss(what: String, values: [Double])
 
     /// One line naming what failed, where, and with which inputs.
@@ -63,6 +65,11 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(primitive) has no \(needs), which \(mode) needs: declare it\(signature), or use the other mode\(hint)"
         case let .rangeLoss(what, values):
             let scaled = values.dropFirst().map { "\($0)" }.joined(separator: ", ")
+            if let computed = values.first, computed != 0, values.count > 1, values.dropFirst().allSatisfy({ $0 == 0 }) {
+                return "\(what) is out of Double's range or 0: with the seeds scaled by powers of two it comes out \(scaled), "
+                    + "under half the smallest subnormal (\(Double.leastNonzeroMagnitude)), while the unscaled pass kept "
+                    + "\(computed), a residue of its roundings; no value is returned, since 0 would hide a nonzero derivative"
+            }
             return "\(what) lost a term below the least normal number: computed \(values.first ?? .nan), with the seeds "
                 + "scaled by powers of two \(scaled), which disagree, so no value is returned"
         }
