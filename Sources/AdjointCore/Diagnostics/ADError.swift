@@ -9,6 +9,8 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An op was evaluated outside its domain (log of a negative, division by zero, …).
     case domain(op: String, node: Int?, inputs: [Double], reason: String)
     /// The scalar type has no implementation of the op (exp over the rationals, abs in complex-step).
+    /// An empty `scalarType` means `op` is the whole explanation (a black-box primitive in a
+    /// Hessian, where the scalar type is an internal dual the user never wrote).
     case unsupported(op: String, scalarType: String, node: Int?)
     /// A value or derivative came out NaN or infinite; `op` is the first node that produced it, when known.
     case nonFinite(what: String, op: String?, node: Int?)
@@ -40,6 +42,7 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             let ins = inputs.map { "\($0)" }.joined(separator: ", ")
             return "domain error in \(op)\(at(node)): \(reason) (inputs: \(ins))"
         case let .unsupported(op, type, node):
+            if type.isEmpty { return "\(op)\(at(node))" }
             return "\(op) is not available for scalar type \(type)\(at(node))"
         case let .nonFinite(what, op, node):
             if let op { return "non-finite \(what): first produced by \(op)\(at(node))" }
