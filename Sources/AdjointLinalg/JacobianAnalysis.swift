@@ -73,7 +73,9 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 /// - Determinant: product of U's diagonal from `dgetrf` times the pivot sign; an exactly zero pivot
 ///   gives det = 0 (that is an answer, not an error). The product is taken on significands with
 ///   the exponents summed apart, so intermediate products neither overflow nor underflow and the
-///   result is rounded as the plain product is (det [[1, 2], [3, 4]] is exactly −2). log|det|
+///   result is rounded as the plain product is (det [[1, 2], [3, 4]] is exactly −2). Where LU itself
+///   overflows on a finite J (U₂₂ = ∞ for [[10³⁰⁸, 10³⁰⁸], [−10³⁰⁸, 10³⁰⁸]]), the equilibrated B is
+///   factored instead and its powers of two are taken back off the exponent. log|det|
 ///   sums log|U_ii|; ``determinant`` is nil when |det| lies outside Double's range, and the
 ///   determinant is then ``determinantSign`` · exp(``logAbsDeterminant``). When J is singular to
 ///   working precision, all three are nil and ``determinantUnresolved`` says why, by the rule
