@@ -235,6 +235,9 @@ final class JacobianAnalysisScalingTests: XCTestCase {
         XCTAssertEqual(a.logAbsDeterminant ?? .nan, -713.80137882815416510, accuracy: 1e-12)
         XCTAssertEqual(try JacobianAnalysis.conditionNumber(of: [[1e-310]]), 1)
         XCTAssertEqual(try JacobianAnalysis.numericalRank(of: [[1e-310]]), 1)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1e-310]]), 1e-310)
+        // 10⁻³¹⁰·x = 10⁻³¹⁰ has x = 1 (LAPACK's own equilibration clamps its scale factors).
+        XCTAssertEqual(try JacobianAnalysis.solve([[1e-310]], [1e-310]), [1])
     }
 
     /// Upper triangular, so det = 10⁻³¹⁰·10⁻³⁰⁰ = 10⁻⁶¹⁰ (below Double: no number; log|det| =
