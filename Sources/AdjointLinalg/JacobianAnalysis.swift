@@ -73,7 +73,9 @@ public enum LinalgError: Error, Equatable, Sendable, CustomStringConvertible {
 /// - Determinant: product of U's diagonal from `dgetrf` times the pivot sign; an exactly zero pivot
 ///   gives det = 0 (that is an answer, not an error). The product is taken on significands with
 ///   the exponents summed apart, so intermediate products neither overflow nor underflow and the
-///   result is rounded as the plain product is (det [[1, 2], [3, 4]] is exactly −2). log|det|
+///   result is rounded as the plain product is (det [[1, 2], [3, 4]] is exactly −2). Where LU itself
+///   overflows on a finite J (U₂₂ = ∞ for [[10³⁰⁸, 10³⁰⁸], [−10³⁰⁸, 10³⁰⁸]]), the equilibrated B is
+///   factored instead and its powers of two are taken back off the exponent. log|det|
 ///   sums log|U_ii|; ``determinant`` is nil when |det| lies outside Double's range, and the
 ///   determinant is then ``determinantSign`` · exp(``logAbsDeterminant``). When J is singular to
 ///   working precision, all three are nil and ``determinantUnresolved`` says why, by the rule
@@ -324,23 +326,37 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// has its largest magnitude in [½, 1). Exact: only exponents change (entries more than
     /// ~10³⁰⁸ below their row's largest may underflow, a loss far below any rank tolerance).
     static func equilibrated(_ matrix: Matrix<Double>) -> Matrix<Double> {
+        equilibration(matrix).matrix
+    }
+
+    /// ``equilibrated(_:)`` with the exponents it applied: entry (i, j) was multiplied by
+    /// 2^(rows[i] + cols[j]), so det B = det A · 2^(Σ rows + Σ cols) for a square A.
+    static func equilibration(_ matrix: Matrix<Double>) -> (matrix: Matrix<Double>, rows: [Int], cols: [Int]) {
         var a = matrix
         let (m, n) = (a.rows, a.cols)
+        var rowExponents = [Int](repeating: 0, count: m), colExponents = [Int](repeating: 0, count: n)
+        // The factor 2^k is applied through Double(sign:exponent:significand:), which scales in
+        // steps, never as a multiplication by a precomputed 2^k: a row whose largest entry is
+        // subnormal (10⁻³¹⁰, exponent −1030) needs k = 1029, and 2¹⁰²⁹ is +∞ as a Double, so the
+        // row became ∞ and the column pass's ∞.exponent + 1 trapped (jac --analyze on x·1e-310).
+        func scale(_ x: Double, _ k: Int) -> Double { Double(sign: .plus, exponent: k, significand: x) }
         for i in 0..<m {
             var big = 0.0
             for j in 0..<n { big = Swift.max(big, Swift.abs(a[i, j])) }
-            guard big > 0 else { continue }
-            let scale = Double(sign: .plus, exponent: -(big.exponent + 1), significand: 1)
-            for j in 0..<n { a[i, j] *= scale }
+            guard big > 0, big.isFinite else { continue }
+            let k = -(Int(big.exponent) + 1)
+            rowExponents[i] = k
+            for j in 0..<n { a[i, j] = scale(a[i, j], k) }
         }
         for j in 0..<n {
             var big = 0.0
             for i in 0..<m { big = Swift.max(big, Swift.abs(a[i, j])) }
-            guard big > 0 else { continue }
-            let scale = Double(sign: .plus, exponent: -(big.exponent + 1), significand: 1)
-            for i in 0..<m { a[i, j] *= scale }
+            guard big > 0, big.isFinite else { continue }
+            let k = -(Int(big.exponent) + 1)
+            colExponents[j] = k
+            for i in 0..<m { a[i, j] = scale(a[i, j], k) }
         }
-        return a
+        return (a, rowExponents, colExponents)
     }
 
     /// Singular values by one-sided Jacobi (`dgesvj`, values only), largest first. It needs
@@ -379,20 +395,27 @@ public struct JacobianAnalysis: Sendable, Equatable {
     /// −2.0000000000000004 and det [[10]] as 10.000000000000002. `value` is nil when |det| is
     /// outside Double's range (0 only for an exactly zero pivot, never for an underflow).
     static func luDeterminant(_ matrix: Matrix<Double>) throws -> (logAbs: Double, sign: Double, value: Double?) {
-        var a = matrix
-        let n = a.rows
-        if n == 0 { return (0, 1, 1) }
-        var pivots = [Int32](repeating: 0, count: n)
-        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &a.elements, Int32(n), &pivots)
-        if info > 0 { return (-.infinity, 0, 0) }   // an exactly zero pivot: det = 0
-        try check(info, "dgetrf")
-        var logAbs = 0.0, sign = 1.0
-        var significand = 1.0, exponent = 0
-        for i in 0..<n {
-            let u = a[i, i]
+        if matrix.rows == 0 { return (0, 1, 1) }
+        guard var factored = try luDiagonal(matrix) else { return (-.infinity, 0, 0) }   // an exactly zero pivot: det = 0
+        var shift = 0
+        if factored.diagonal.contains(where: { !$0.isFinite }) {
+            // LU of a finite matrix can still overflow: [[1e308, 1e308], [−1e308, 1e308]] pivots
+            // on the first row and U₂₂ = 2·10³⁰⁸ = ∞, whose exponent (Int.max) then trapped the sum
+            // below. The equilibrated B (entries at most 1, so U grows by at most 2ⁿ⁻¹) has
+            // det B = det A · 2^shift exactly, and the shift is taken off in the exponent.
+            let e = equilibration(matrix)
+            guard let scaled = try luDiagonal(e.matrix) else { return (-.infinity, 0, 0) }
+            guard scaled.diagonal.allSatisfy(\.isFinite) else {
+                throw ADError.nonFinite(what: "LU factor of the equilibrated \(matrix.shapeText) matrix", op: "dgetrf", node: nil)
+            }
+            factored = scaled
+            shift = e.rows.reduce(0, +) + e.cols.reduce(0, +)
+        }
+        var logAbs = -Double(shift) * Double.log(2), sign = factored.sign
+        var significand = 1.0, exponent = -shift
+        for u in factored.diagonal {
             if u < 0 { sign = -sign }
             logAbs += Double.log(Swift.abs(u))
-            if pivots[i] != Int32(i + 1) { sign = -sign }   // LAPACK pivots are 1-based row swaps
             significand *= Swift.abs(u).significand
             exponent += Int(Swift.abs(u).exponent)
             // Keep the running significand in [1, 2) so that n factors never leave the range.
@@ -401,6 +424,19 @@ public struct JacobianAnalysis: Sendable, Equatable {
         }
         let value = sign * Double(sign: .plus, exponent: exponent, significand: significand)
         return (logAbs, sign, value.isFinite && value != 0 ? value : nil)
+    }
+
+    /// U's diagonal from `dgetrf` and the sign of its row permutation; nil for an exactly zero pivot.
+    static func luDiagonal(_ matrix: Matrix<Double>) throws -> (diagonal: [Double], sign: Double)? {
+        var a = matrix
+        let n = a.rows
+        var pivots = [Int32](repeating: 0, count: n)
+        let info = LAPACKE_dgetrf(LAPACK_ROW_MAJOR, Int32(n), Int32(n), &a.elements, Int32(n), &pivots)
+        if info > 0 { return nil }
+        try check(info, "dgetrf")
+        var sign = 1.0
+        for i in 0..<n where pivots[i] != Int32(i + 1) { sign = -sign }   // LAPACK pivots are 1-based row swaps
+        return ((0..<n).map { a[$0, $0] }, sign)
     }
 
     static func check(_ info: Int32, _ routine: String) throws {

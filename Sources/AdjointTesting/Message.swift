@@ -34,10 +34,18 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
             + "the second-order comparisons that use that reference were not run")
     }
     let s = f.shrink
+    // A JVP's (VJP's, HVP's) input is x followed by its direction: shown as one vector, the point
+    // [-0.001, 0.0] and the direction [0.0, 0.001] read as a 4-vector point, beside a replay line
+    // that separates them.
+    func shown(_ input: [Double]) -> String {
+        guard let d = p.replayDirection, d.count <= input.count else { return "\(input)" }
+        let k = input.count - d.count
+        return "x = \(Array(input.prefix(k))), \(d.label) = \(Array(input.suffix(d.count)))"
+    }
     if s.steps > 0 {
-        lines.append("input: \(s.shrunk)  (shrunk from \(s.original) in \(s.steps) steps, \(s.evaluations) checks)")
+        lines.append("input: \(shown(s.shrunk))  (shrunk from \(shown(s.original)) in \(s.steps) steps, \(s.evaluations) checks)")
     } else {
-        lines.append("input: \(s.original)")
+        lines.append("input: \(shown(s.original))")
     }
     for part in f.outcome.parts where part.verdict != .agree {
         lines += renderPart(part, options: options)

@@ -1,6 +1,6 @@
 import XCTest
 import AdjointCore
-import AdjointLinalg
+@testable import AdjointLinalg
 
 /// (r, θ) ↦ (r cos θ, r sin θ).
 private struct Polar: ADFunction {
@@ -218,5 +218,69 @@ final class JacobianAnalysisScalingTests: XCTestCase {
         XCTAssertEqual(tiny.determinantSign, 1)
         XCTAssertEqual(tiny.logAbsDeterminant ?? .nan, -400 * Double.log(10), accuracy: 1e-12)
         XCTAssertEqual(tiny.rank, 2)
+    }
+
+    // MARK: Subnormal and overflowing rows (equilibration by steps)
+
+    /// A subnormal entry: the row scale 2¹⁰²⁹ that lifts 10⁻³¹⁰ (exponent −1030) into [½, 1) is +∞
+    /// as one Double, and the analysis trapped (Int overflow on ∞'s exponent). By hand: a 1×1
+    /// matrix is its own σ and det, κ = 1, rank 1; log|det| from mpmath on the stored double.
+    func testSubnormalOneByOneIsAnalysed() throws {
+        let a = try JacobianAnalysis([[1e-310]])
+        XCTAssertEqual(a.rank, 1)
+        XCTAssertEqual(a.singularValues, [1e-310])
+        XCTAssertEqual(a.conditionNumber, 1)
+        XCTAssertEqual(a.scaledConditionNumber, 1)
+        XCTAssertEqual(a.determinant, 1e-310)
+        XCTAssertEqual(a.logAbsDeterminant ?? .nan, -713.80137882815416510, accuracy: 1e-12)
+        XCTAssertEqual(try JacobianAnalysis.conditionNumber(of: [[1e-310]]), 1)
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: [[1e-310]]), 1)
+        XCTAssertEqual(try JacobianAnalysis.determinant(of: [[1e-310]]), 1e-310)
+        // 10⁻³¹⁰·x = 10⁻³¹⁰ has x = 1 (LAPACK's own equilibration clamps its scale factors).
+        XCTAssertEqual(try JacobianAnalysis.solve([[1e-310]], [1e-310]), [1])
+    }
+
+    /// Upper triangular, so det = 10⁻³¹⁰·10⁻³⁰⁰ = 10⁻⁶¹⁰ (below Double: no number; log|det| =
+    /// ln of the stored doubles' product, mpmath −1404.57690672636787). Equilibrated by hand:
+    /// [[1.1567·2⁻¹, ½], [0, 1.3396·2⁻¹]], full rank; κ₂(J) ≈ 1/10⁻⁶¹⁰ overflows.
+    func testSubnormalEntryBesideATinyDiagonalIsAnalysed() throws {
+        let a = try JacobianAnalysis([[1e-310, 1], [0, 1e-300]])
+        XCTAssertEqual(a.rank, 2)
+        XCTAssertEqual(a.conditionNumber, .infinity)
+        XCTAssertNil(a.determinant)
+        XCTAssertEqual(a.determinantSign, 1)
+        XCTAssertEqual(a.logAbsDeterminant ?? .nan, -1404.57690672636787, accuracy: 1e-10)
+    }
+
+    /// A whole row subnormal: t = 2⁻¹⁰³⁰, J = [[t, 3t], [1, 1]]. LU pivots [1, 1] up, U₂₂ = 3t − t = 2t,
+    /// so det = −2t = −2⁻¹⁰²⁹ exactly. The row scales are 2¹⁰²⁹ and 2⁻¹, giving B = [[¼, ¾], [½, ½]],
+    /// whose κ₂ is 4.26556443707463741 (mpmath). κ₂(J) = σ₁²/|det| ≈ 2¹⁰³⁰ overflows.
+    func testSubnormalRowIsEquilibratedExactly() throws {
+        let t = Double(sign: .plus, exponent: -1030, significand: 1)
+        let a = try JacobianAnalysis([[t, 3 * t], [1, 1]])
+        XCTAssertEqual(a.rank, 2)
+        XCTAssertEqual(a.scaledConditionNumber, 4.26556443707463741, accuracy: 1e-13)
+        XCTAssertEqual(a.conditionNumber, .infinity)
+        XCTAssertEqual(a.determinant, -Double(sign: .plus, exponent: -1029, significand: 1))
+        XCTAssertEqual(a.logAbsDeterminant ?? .nan, -1029 * Double.log(2), accuracy: 1e-12)
+        XCTAssertNil(a.determinantUnresolved)
+        XCTAssertEqual(JacobianAnalysis.equilibrated(try Matrix<Double>([[t, 3 * t], [1, 1]])).elements,
+                       [0.25, 0.75, 0.5, 0.5])
+    }
+
+    /// LU of a finite matrix that overflows: pivoting on the first row gives U₂₂ = 10³⁰⁸ + 10³⁰⁸ = ∞,
+    /// whose exponent trapped the determinant's exponent sum. det = 2·10⁶¹⁶ by hand: no number,
+    /// sign +1, log|det| = ln 2 + 2 ln 10³⁰⁸ = 1419.08556446489208669 (mpmath, stored doubles).
+    func testOverflowingLUFactorGivesSignAndLog() throws {
+        let m: [[Double]] = [[1e308, 1e308], [-1e308, 1e308]]
+        let a = try JacobianAnalysis(m)
+        XCTAssertNil(a.determinant)
+        XCTAssertEqual(a.determinantSign, 1)
+        XCTAssertEqual(a.logAbsDeterminant ?? .nan, 1419.08556446489208669, accuracy: 1e-12)
+        XCTAssertEqual(a.rank, 2)
+        XCTAssertThrowsError(try JacobianAnalysis.determinant(of: m)) { e in
+            guard case .nonFinite = e as? ADError else { return XCTFail("\(e)") }
+        }
+        XCTAssertEqual(try JacobianAnalysis.logAbsDeterminant(of: m).sign, 1)
     }
 }

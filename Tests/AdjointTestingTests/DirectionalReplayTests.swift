@@ -59,4 +59,32 @@ final class DirectionalReplayTests: XCTestCase {
         guard let failure = r.failure else { return XCTFail(r.message) }
         XCTAssertEqual(failure.replayLine, "replay: inputs: .point(\(failure.shrink.shrunk))")
     }
+
+    /// The message's input line printed x and v as one vector ("input: [-0.001, 0.0, 0.0, 0.001]"
+    /// for x = [-0.001, 0.0], v = [0.0, 0.001]) beside a replay line that separates them.
+    func testAJVPFailureMessageShowsPointAndDirectionApart() {
+        var o = AdjointTestOptions()
+        o.trials = 20
+        let r = checkProperty(.blackBoxJVP(of: Self.f, claimed: Self.wrongJVP, inputs: .vector(2, .uniform(-2...2))), options: o)
+        guard let failure = r.failure else { return XCTFail(r.message) }
+        let (z, start) = (failure.shrink.shrunk, failure.shrink.original)
+        let inputLine = r.message.split(separator: "\n").first { $0.hasPrefix("input: ") }.map(String.init) ?? ""
+        XCTAssertTrue(inputLine.hasPrefix("input: x = \(Array(z.prefix(2))), direction = \(Array(z.suffix(2)))"), r.message)
+        if failure.shrink.steps > 0 {
+            XCTAssertTrue(inputLine.contains("(shrunk from x = \(Array(start.prefix(2))), direction = \(Array(start.suffix(2))) in"), r.message)
+        }
+        XCTAssertFalse(r.message.contains("input: \(z)"), r.message)
+        // A VJP's line names its cotangent (m = 2 entries after n = 3).
+        let g: @Sendable ([Double]) -> [Double] = { x in [x[0] * x[2], x[1]] }
+        let claim: @Sendable ([Double], [Double]) -> [Double] = { x, u in [u[0] * x[2], u[0] * x[0], u[1]] }
+        let v = checkProperty(.blackBoxVJP(of: g, outputs: 2, claimed: claim, inputs: .vector(3, .uniform(-2...2))), options: o)
+        guard let vf = v.failure else { return XCTFail(v.message) }
+        let w = vf.shrink.shrunk
+        XCTAssertTrue(v.message.contains("input: x = \(Array(w.prefix(3))), cotangent = \(Array(w.suffix(2)))"), v.message)
+        // A gradient's input is the point alone, shown as before.
+        let h = checkProperty(.blackBoxGradient(of: { (x: [Double]) in x[0] * x[0] }, claimed: { (x: [Double]) in [3 * x[0]] }, inputs: .vector(1, .uniform(1...2))),
+                              options: o)
+        guard let hf = h.failure else { return XCTFail(h.message) }
+        XCTAssertTrue(h.message.contains("input: \(hf.shrink.shrunk)"), h.message)
+    }
 }

@@ -171,3 +171,29 @@ final class RangeLossBesideALargeAdjointTests: XCTestCase {
         XCTAssertEqual(entries.first?[2] ?? .nan, -2.98e-297, accuracy: 1e-14 * 2.98e-297)
     }
 }
+
+/// exp(−exp(−…(x))) nested deep at 0.5: the derivative is (mpmath, chain-rule recurrence at 60
+/// digits) 1.4765 units of the smallest subnormal at depth 1312 and 1.54·10⁻³⁴⁵ at 1400. jac
+/// printed 1e-323 and 5e-324 there, status 0.
+final class BelowRangeDerivativeTests: XCTestCase {
+    static func nested(_ depth: Int) -> String {
+        String(repeating: "exp(-", count: depth) + "x" + String(repeating: ")", count: depth)
+    }
+
+    func testASubnormalDerivativeIsCorrectlyRounded() throws {
+        for mode in ["forward", "reverse"] {
+            let r = try JacRunner.run(["jacobian", Self.nested(1312), "--at", "x=0.5", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual((try JacRunner.json(r.stdout)["jacobian"] as? [[Double]])?.first?.first, 5e-324, mode)
+        }
+    }
+
+    func testADerivativeBelowTheRangeIsNotPrinted() throws {
+        for mode in ["forward", "reverse"] {
+            let r = try JacRunner.run(["jacobian", Self.nested(1400), "--at", "x=0.5", "--mode", mode])
+            XCTAssertEqual(r.status, 3, r.stdout)
+            XCTAssertFalse(r.stdout.contains("5e-324"), r.stdout)
+            XCTAssertTrue(r.stderr.contains("out of Double's range or 0"), r.stderr)
+        }
+    }
+}

@@ -9,6 +9,8 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An op was evaluated outside its domain (log of a negative, division by zero, …).
     case domain(op: String, node: Int?, inputs: [Double], reason: String)
     /// The scalar type has no implementation of the op (exp over the rationals, abs in complex-step).
+    /// An empty `scalarType` means `op` is the whole explanation (a black-box primitive in a
+    /// Hessian, where the scalar type is an internal dual the user never wrote).
     case unsupported(op: String, scalarType: String, node: Int?)
     /// A value or derivative came out NaN or infinite; `op` is the first node that produced it, when known.
     case nonFinite(what: String, op: String?, node: Int?)
@@ -27,7 +29,9 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingRule(primitive: String, mode: String, needs: String)
     /// A derivative lost a term to Double's range (or Float's), and passes with their seeds
     /// scaled by powers of two, which recover such a term, disagree on its value: `what` came out
-    /// as `values[0]` and the scaled passes, divided back, as the rest.
+    /// as `values[0]` and the scaled passes, divided back, as the rest. Also thrown when the scaled
+    /// passes agree on 0 but `values[0]` is not 0: the entry is below half the smallest subnormal
+    /// (or an exact cancellation), and the unscaled pass's value is only rounding residue.
     case rangeLoss(what: String, values: [Double])
 
     /// One line naming what failed, where, and with which inputs.
@@ -38,6 +42,7 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             let ins = inputs.map { "\($0)" }.joined(separator: ", ")
             return "domain error in \(op)\(at(node)): \(reason) (inputs: \(ins))"
         case let .unsupported(op, type, node):
+            if type.isEmpty { return "\(op)\(at(node))" }
             return "\(op) is not available for scalar type \(type)\(at(node))"
         case let .nonFinite(what, op, node):
             if let op { return "non-finite \(what): first produced by \(op)\(at(node))" }
@@ -63,6 +68,11 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(primitive) has no \(needs), which \(mode) needs: declare it\(signature), or use the other mode\(hint)"
         case let .rangeLoss(what, values):
             let scaled = values.dropFirst().map { "\($0)" }.joined(separator: ", ")
+            if let computed = values.first, computed != 0, values.count > 1, values.dropFirst().allSatisfy({ $0 == 0 }) {
+                return "\(what) is out of Double's range or 0: with the seeds scaled by powers of two it comes out \(scaled), "
+                    + "under half the smallest subnormal (\(Double.leastNonzeroMagnitude)), while the unscaled pass kept "
+                    + "\(computed), a residue of its roundings; no value is returned, since 0 would hide a nonzero derivative"
+            }
             return "\(what) lost a term below the least normal number: computed \(values.first ?? .nan), with the seeds "
                 + "scaled by powers of two \(scaled), which disagree, so no value is returned"
         }

@@ -207,7 +207,8 @@ extension UnaryPrimitive {
 /// A ``ScalarPrimitive`` whose primal and partials run on Doubles only (a C routine, an iterative
 /// solver written for Double). First derivatives work in forward and reverse mode; a Hessian or
 /// exact mode report ``ADError/unsupported(op:scalarType:node:)`` naming the primitive, rather
-/// than a wrong number. Float inputs are widened to Double and the result rounded back.
+/// than a wrong number (a Hessian's says that the primitive has no second-order rule and to
+/// declare a generic ``ScalarPrimitive`` instead). Float inputs are widened to Double and the result rounded back.
 ///
 /// ```swift
 /// enum LambertW: BlackBoxPrimitive {
@@ -244,7 +245,19 @@ extension BlackBoxPrimitive {
     }
 
     static func unsupported<T: ADScalar>(_: T.Type) -> T {
-        Diagnostics.report(.unsupported(op: "\(name) (a Double-only black-box primitive)", scalarType: "\(T.self)", node: nil))
+        if T.self is any RegistryInterpreter.Type {
+            // Its partials are asked for as duals or reverse values only when they are themselves
+            // being differentiated: a second-order pass. The scalar type (Dual<Double, Double>)
+            // means nothing to the user, so the message says what they asked for and what to do.
+            Diagnostics.report(.unsupported(
+                op: "\(name) is a black-box primitive (BlackBoxPrimitive): it has first derivatives only, on Doubles, "
+                    + "and no second-order rule, so a Hessian, a Hessian-vector product or any second derivative cannot "
+                    + "go through it; gradients and Jacobians can. For second derivatives declare it as a ScalarPrimitive "
+                    + "whose primal and partials are generic over ADScalar",
+                scalarType: "", node: nil))
+        } else {
+            Diagnostics.report(.unsupported(op: "\(name) (a Double-only black-box primitive)", scalarType: "\(T.self)", node: nil))
+        }
         return T(Double.nan)
     }
 }
