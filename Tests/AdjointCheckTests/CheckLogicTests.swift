@@ -28,6 +28,10 @@ final class CheckLogicTests: XCTestCase {
         XCTAssertGreaterThan(r.escapes, 0, "the conversion to Double is counted")
         XCTAssertTrue(r.adAllZero, r.renderTable())
         XCTAssertTrue(r.renderTable().contains("approximateDouble"), r.renderTable())
+        // The count spans two evaluations of code that converts once: the note says so rather
+        // than "2 time(s)" (a review).
+        XCTAssertTrue(r.notes.contains { $0.contains("conversion(s) over its reverse and forward evaluations together") }, "\(r.notes)")
+        XCTAssertFalse(r.notes.contains { $0.contains("time(s)") }, "\(r.notes)")
         // The complex step follows the same broken path and is marked so, not trusted.
         let cs = r.entries[0][0].ladder.first { $0.witness == "complex-step" }
         XCTAssertEqual(cs?.outcome, "unreliable")

@@ -270,7 +270,10 @@ public struct CheckReport: Sendable {
             n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
         }
         if escapes > 0 {
-            n.append("the function converted a variable to Double \(escapes) time(s) (approximateDouble): "
+            // Counted over the reverse recording and the forward pass together: one conversion in
+            // the user's code read "2 time(s)" (a review).
+            n.append("the function converted a variable to Double (approximateDouble; \(escapes) conversion(s) over its reverse and "
+                + "forward evaluations together): "
                 + "derivatives through those paths are lost, and the complex step loses them too, so it is not used as a witness")
         }
         if adAllZero {
