@@ -1801,7 +1801,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 var p = x
                 for q in x.indices {
                     // Fixed mixed signs, so that no two inputs' moves cancel in a sum of them.
-                    let sign: Double = (q * 2_654_435_761 >> 7) & 1 == 0 ? 1 : -1
+                    let sign: Double = ((q &* 2_654_435_761) >> 7) & 1 == 0 ? 1 : -1
                     let magnitude = Swift.abs(Double(x[q]))
                     let move = Swift.min(Swift.max(1, magnitude) * eps * Double.pow(2, k), magnitude / 1024)
                     p[q] += V(move * t * sign)
