@@ -602,7 +602,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
 /// The Hessian–vector product H·v of a scalar function, by forward-over-reverse: one recording
 /// in dual arithmetic seeded with v, one reverse sweep; the tangent of the gradient is H·v.
 /// Throws ``ADError/invalidArgument(_:)`` naming a user primitive whose rule read a dual as a
-/// Double along v (its second derivative is lost there), as well as domain and non-finite errors.
+/// Double along v (its second derivative is lost there), or when f itself read a value carrying
+/// a derivative as a Double (`approximateDouble`), as well as domain and non-finite errors.
 /// A product that raised the underflow flag is computed again with its seeds lifted by powers of
 /// two, so a term below the least normal number is not lost (x·log x at 10²⁰⁰ gives 10⁻²⁰⁰, not
 /// 2·10⁻²⁰⁰); where those passes disagree it throws ``ADError/rangeLoss(what:values:)``.
@@ -663,7 +664,22 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // A rule that read a dual as a Double lost its own derivative along v: H·v is wrong, and
     // only a caller collecting diagnostics would have seen the escape.
     if refusingRuleEscapes && !diagnostics.escapingRules.isEmpty { throw ruleEscapeError(diagnostics.escapingRules) }
+    // So does a conversion in f itself: a linearisation at a Double point, c² + 2c(x₀ − c) with c
+    // read from x₀, is right to first order and gave ∂²/∂x₀² = 0 for 2x₁ = 4 with no error (a
+    // review; the original complaint was this trap passing a check). A branch needs no
+    // conversion: comparisons work on the scalar type.
+    if refusingRuleEscapes && diagnostics.escapes > 0 { throw functionEscapeError(diagnostics.escapes) }
     return (hv, diagnostics.errors.first, origin)
+}
+
+/// The error for a function that read a value carrying a derivative as a Double while a second
+/// derivative was computed (see ``hvp(of:at:direction:)``).
+@usableFromInline func functionEscapeError(_ count: Int) -> ADError {
+    ADError.invalidArgument("the function read a value carrying a derivative as a Double (approximateDouble; \(count) "
+        + "conversion(s) in one Hessian-vector product), so a second derivative through it is lost: a linearisation "
+        + "at a Double point, c² + 2c·(x − c), is right to first order only. No Hessian is returned; compute with the "
+        + "scalar type's operations and compare in it (x < T(c)) instead of on Doubles, or use assertHessian, which "
+        + "names the entries such a function loses")
 }
 
 /// The op where a non-finite term of H·v was born: the first entry the output reaches whose
