@@ -228,7 +228,13 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         jsonPairs.append(("analysis", jsonObject(pairs)))
         let roundedNote = report.exact == nil ? "" : " (of the entries rounded to Double)"
         if let a {
-            table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ") + roundedNote
+            // A singular value below Double's range prints 0.0 beside a rank that counts it:
+            // [[10⁻³¹⁰, 1], [0, 10⁻³⁰⁰]] has σ₂ ≈ 10⁻⁶¹⁰ and rank 2 (the rank is taken on the
+            // equilibrated matrix), and "1.0, 0.0" beside "rank 2" read as a contradiction.
+            let lost = a.rank - a.singularValues.filter { $0 != 0 }.count
+            let lostNote = lost > 0 ? " (\(lost == 1 ? "the 0.0 is" : "\(lost) of the 0.0s are") below Double's range, not 0: the rank counts "
+                + "\(lost == 1 ? "it" : "them"))" : ""
+            table += "\n\nsingular values   " + a.singularValues.map(format).joined(separator: ", ") + roundedNote + lostNote
         } else if let why = report.lapackMissing {
             table += "\n\nsingular values   not computed: " + why
         }
@@ -246,7 +252,10 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             }
         } else if let a {
             table += "\nrank              \(a.rank)"
-            table += "\ncondition number  " + format(a.conditionNumber)
+            // Full rank with a σ_min below the range: κ is finite but above it, not a singular J's ∞.
+            let fullRank = a.rank == a.singularValues.count && !a.singularValues.isEmpty
+            let aboveRange = fullRank && a.conditionNumber == .infinity ? " (above Double's range: σ_min underflows)" : ""
+            table += "\ncondition number  " + format(a.conditionNumber) + aboveRange
             if let d = a.determinant { table += "\ndeterminant       " + format(d) }
         }
         if let (l, s) = overflowingDeterminant {

@@ -23,6 +23,10 @@ final class AnalyzeSubnormalTests: XCTestCase {
         let r = try JacRunner.run(["jacobian", "x*1e-310 + y; y*1e-300", "--at", "x=1,y=1", "--analyze"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("rank              2\n"), r.stdout)
+        // σ₂ = |det|/σ₁ ≈ 10⁻⁶¹⁰ underflows: the printed 0.0 says so, beside the rank that counts it.
+        XCTAssertTrue(r.stdout.contains("singular values   1.0, 0.0 (the 0.0 is below Double's range, not 0: the rank counts it)\n"), r.stdout)
+        // κ = σ₁/σ₂ ≈ 10⁶¹⁰ for a full-rank J: above Double's range, which ∞ alone does not say.
+        XCTAssertTrue(r.stdout.contains("condition number  inf (above Double's range: σ_min underflows)\n"), r.stdout)
         XCTAssertTrue(r.stdout.contains("determinant       exp(-1404.57690672636"), r.stdout)
     }
 }
