@@ -185,6 +185,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// the largest of them overflowed.
     var seededReverseSeeds: [Int: [V]] = [:]
     var seededForwardCache: [Int: [[Double]]] = [:]
+    /// Per input j, ``roundingNoise(outputs:of:)`` of forward mode's and of the complex step's
+    /// column along eⱼ (see ``derivativeNoise(output:input:)``).
+    var forwardNoiseCache: [Int: [Double]] = [:]
+    var complexStepNoiseCache: [Int: [Double]] = [:]
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -1746,29 +1750,35 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// How far forward mode's ∂fᵢ/∂xⱼ moves, beyond its smooth change, when the inputs move by a
     /// few to a million of the steps at which f's intermediates round differently
-    /// (``roundingNoise(of:)``). Forward mode runs the rule under test, so this only ever keeps a
-    /// mode from being convicted, never passes it.
-    func derivativeNoise(output i: Int, input j: Int) -> Double? {
+    /// (``roundingNoise(outputs:of:)``), measured once per column for every output. Forward mode
+    /// runs the rule under test, so this only ever keeps a mode from being convicted, never
+    /// passes it.
+    mutating func derivativeNoise(output i: Int, input j: Int) -> Double? {
         let m = value.count, f = self.f
         guard i < m, j < x.count else { return nil }
-        return roundingNoise { p in
-            guard let column = seededForwardColumn(of: { f($0) }, at: p, input: j, outputs: m, seed: 1),
-                  i < column.count, column[i].isFinite else { return nil }
-            return column[i]
+        if forwardNoiseCache[j] == nil {
+            forwardNoiseCache[j] = roundingNoise(outputs: m) { p in
+                seededForwardColumn(of: { f($0) }, at: p, input: j, outputs: m, seed: 1)
+            }
         }
+        return forwardNoiseCache[j].flatMap { i < $0.count && !$0[i].isNaN ? $0[i] : nil }
     }
 
     /// The same for the complex step's ∂fᵢ/∂xⱼ, which runs no rule: how far the derivative of f
-    /// as the floats compute it, which the complex step measures, moves with f's rounding.
-    func complexStepNoise(output i: Int, input j: Int) -> Double? {
+    /// as the floats compute it, which the complex step measures, moves with f's rounding. Once
+    /// per column: per entry, a claimed Jacobian transposed at 200 × 200 would have cost 40,000
+    /// times 24 evaluations of f.
+    mutating func complexStepNoise(output i: Int, input j: Int) -> Double? {
         let m = value.count, f = self.f
         guard i < m, j < x.count else { return nil }
-        let direction = x.indices.map { $0 == j ? V(1) : V(0) }
-        return roundingNoise { p in
-            let (estimates, _, problem) = complexStepDirectional(f, at: p, direction: direction, outputs: m, step: .automatic)
-            guard problem == nil, i < estimates.count, estimates[i].value.isFinite else { return nil }
-            return estimates[i].value
+        if complexStepNoiseCache[j] == nil {
+            let direction = x.indices.map { $0 == j ? V(1) : V(0) }
+            complexStepNoiseCache[j] = roundingNoise(outputs: m) { p in
+                let (estimates, _, problem) = complexStepDirectional(f, at: p, direction: direction, outputs: m, step: .automatic)
+                return problem == nil && estimates.count == m ? estimates.map(\.value) : nil
+            }
         }
+        return complexStepNoiseCache[j].flatMap { i < $0.count && !$0[i].isNaN ? $0[i] : nil }
     }
 
     /// The ladder's name for the measurement of ``derivativeNoise(output:input:)``.
@@ -1788,15 +1798,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// differences at x₀ ± h were exactly 0 (a symmetric pair of points lands on treads
     /// symmetrically): hence a fit through points at irrational fractions of h. The cap keeps a
     /// small input small: in Float, x₀ = 10⁻⁵ moved by 2.4·10⁻⁴ reached treads that x₀ itself is
-    /// nowhere near, and the "noise" hid sign-flipped claims. nil where d fails or is not finite
-    /// at x; points where it does are left out.
-    func roundingNoise(of d: ([V]) -> Double?) -> Double? {
-        guard let d0 = d(x) else { return nil }
+    /// nowhere near, and the "noise" hid sign-flipped claims. One figure per output of d (a
+    /// column); NaN where d fails or is not finite at x; points where it does are left out.
+    func roundingNoise(outputs m: Int, of d: ([V]) -> [Double]?) -> [Double] {
+        guard let d0 = d(x), d0.count == m else { return [Double](repeating: .nan, count: m) }
         let powers: [Double] = eps < 1e-10 ? [9, 13, 17, 21] : [4, 7, 9, 11]
         let fractions: [Double] = [-1, -0.6180339887498949, -0.3819660112501051, 0.3819660112501051, 0.6180339887498949, 1]
-        var noise = 0.0
+        var noise = d0.map { $0.isFinite ? 0.0 : .nan }
         for k in powers {
-            var ts: [Double] = [0], ds: [Double] = [d0]
+            var samples: [(t: Double, d: [Double])] = [(0, d0)]
             for t in fractions {
                 var p = x
                 for q in x.indices {
@@ -1806,12 +1816,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     let move = Swift.min(Swift.max(1, magnitude) * eps * Double.pow(2, k), magnitude / 1024)
                     p[q] += V(move * t * sign)
                 }
-                guard p != x, let v = d(p) else { continue }
-                ts.append(t)
-                ds.append(v)
+                guard p != x, let v = d(p), v.count == m else { continue }
+                samples.append((t, v))
             }
-            guard ts.count >= 5, let residual = parabolaResidual(ts, ds) else { continue }
-            noise = Swift.max(noise, 2 * residual)
+            for i in 0..<m where !noise[i].isNaN {
+                let finite = samples.filter { $0.d[i].isFinite }
+                guard finite.count >= 5, let residual = parabolaResidual(finite.map(\.t), finite.map { $0.d[i] }) else { continue }
+                noise[i] = Swift.max(noise[i], 2 * residual)
+            }
         }
         return noise
     }
