@@ -327,7 +327,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables))
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f))
 }
 
 /// `jac eval`: the value only.
@@ -509,7 +509,7 @@ func hasNoEstimate(_ r: ModeResult, _ i: Int, _ j: Int) -> Bool {
 /// An entry whose error estimate is within this fraction of its scale is printed without a warning.
 let relativeReliability = 1e-6
 
-func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
+func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String], formula: Formula? = nil) -> [String] {
     var notes: [String] = []
     guard let est = r.errorEstimates else { return notes }
     for (i, row) in est.enumerated() {
@@ -517,20 +517,77 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String])
         for (j, e) in row.enumerated() where i < r.jacobian.count && j < r.jacobian[i].count {
             let v = r.jacobian[i][j].approximate
             let why = r.warnings.map { i < $0.count && j < $0[i].count ? $0[i][j] : [] } ?? []
+            let pole = formula.flatMap { poleNear($0, at: r.point.map(\.approximate), output: i, input: j) }
+                .map { " a pole of \($0.op) lies \(format($0.distance)) from the point along \(variables[j]) (its "
+                    + ($0.op == "div" ? "denominator" : "base") + " reaches 0 there), within a difference's usual step: a stencil "
+                    + "across it sees no derivative; --mode adaptive or richardson keep to one side" } ?? ""
             if hasNoEstimate(r, i, j) {
                 // The spread of the last differences tried is no bound: exp(x)^1e300 at 0 printed
                 // −2.0 with an "error estimate" of 70 beside a true 10³⁰⁰.
                 let reasons = why.map { describe($0) }.joined(separator: "; ")
                 notes.append("d\(names[i])/d\(variables[j]) has no estimate and is unreliable: \(reasons); "
                              + "the last difference tried, \(format(v)), "
-                             + (e.isFinite ? "is not bounded by its spread \(format(e))" : "has no bound"))
+                             + (e.isFinite ? "is not bounded by its spread \(format(e))" : "has no bound") + (pole.isEmpty ? "" : ";" + pole))
             } else if isUnreliable(r, i, j, rowScale: scale) {
                 let reasons = why.isEmpty ? "" : " (" + why.map { describe($0) }.joined(separator: "; ") + ")"
-                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons)
+                notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons
+                             + (pole.isEmpty ? "" : ";" + pole))
             }
         }
     }
     return notes
+}
+
+/// A pole on output i's path within a difference's usual step of x along input j
+/// (ε^{1/3}·max(1, |xⱼ|), central's step): a division or negative power whose denominator's
+/// tangent line along eⱼ reaches 0 that close, where the numerator's does not reach 0 with it. A
+/// removable singularity, (eˣ − 1)/x at small x, is no pole: its numerator vanishes there too
+/// (to first order). Central differences of 1/x at 10⁻⁹ printed "no estimate" and named nothing.
+func poleNear(_ f: Formula, at x: [Double], output i: Int, input j: Int) -> (op: String, distance: Double)? {
+    guard j < x.count, i < f.outputs.count, x.count == f.variables.count else { return nil }
+    let constants = f.constants.map(\.value)
+    // Values and tangents along eⱼ of every node, as forward mode computes them (quietly: the
+    // differences already reported what the point does).
+    var v: [Dual<Double, Double>] = []
+    v.reserveCapacity(f.nodes.count)
+    Diagnostics.quietly {
+        for node in f.nodes {
+            switch node.op {
+            case .input: v.append(Dual(x[node.n], tangent: node.n == j ? 1 : 0))
+            case .constant: v.append(Dual(constant: node.n < constants.count ? constants[node.n] : .nan))
+            default: v.append(Dual<Double, Double>.apply(node.op, v[node.a], v[node.b], node.n))
+            }
+        }
+    }
+    // The nodes output i reads, by one pass from the output down (nodes come in evaluation order).
+    var reads = [Bool](repeating: false, count: f.nodes.count)
+    let out = f.outputs[i]
+    guard out >= 0, out < reads.count else { return nil }
+    reads[out] = true
+    for k in stride(from: out, through: 0, by: -1) where reads[k] && f.nodes[k].op != .input && f.nodes[k].op != .constant {
+        reads[f.nodes[k].a] = true
+        reads[f.nodes[k].b] = true
+    }
+    let reach = Double.pow(Double.ulpOfOne, 1.0 / 3.0) * Swift.max(1, Swift.abs(x[j]))
+    var nearest: (op: String, distance: Double)? = nil
+    for (k, node) in f.nodes.enumerated() where reads[k] {
+        let numerator: Dual<Double, Double>?, denominator: Dual<Double, Double>
+        switch node.op {
+        case .div: (numerator, denominator) = (v[node.a], v[node.b])
+        case .powi where node.n < 0: (numerator, denominator) = (nil, v[node.a])
+        default: continue
+        }
+        let (d, dt) = (denominator.value, denominator.tangent)
+        guard d.isFinite, dt.isFinite, dt != 0 else { continue }
+        let t = -d / dt
+        guard Swift.abs(t) <= reach else { continue }
+        if let n = numerator {
+            let atPole = n.value + n.tangent * t
+            guard atPole.isFinite, Swift.abs(atPole) > 0.5 * Swift.max(Swift.abs(n.value), Swift.abs(n.tangent * t)) else { continue }
+        }
+        if Swift.abs(t) < nearest?.distance ?? .infinity { nearest = (node.op.info.name, Swift.abs(t)) }
+    }
+    return nearest
 }
 
 /// A difference warning in words, for notes on standard error.
