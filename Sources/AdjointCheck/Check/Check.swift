@@ -952,8 +952,6 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The complex step's judgement, when it was reliable: its value, tolerance and the
         // subjects it found wrong (none when it agreed). See `convict`.
         var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
-        // Forward mode's rounding noise at the entry (derivativeNoise), measured once when needed.
-        var modeDerivativeNoise: Double? = nil
         // The reliable disagreements of the difference rungs that subtract samples (all but the
         // complex step), with the subjects each found wrong: see `convict`.
         var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
@@ -1221,17 +1219,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // when x moves by a few rounding steps: not a rule's error. Only with no complex step,
             // which sees the floats' f as the modes do and has decided such entries above; a claim
             // beside the modes is judged as before.
-            let noisyModes = remaining.filter { mode in
-                guard complexStepJudged == nil, mode == "forward" || mode == "reverse",
-                      let v = values.first(where: { $0.0 == mode })?.1 else { return false }
-                if modeDerivativeNoise == nil { modeDerivativeNoise = derivativeNoise(output: i, input: j) ?? 0 }
-                return Swift.abs(v - w.value) <= tol + (modeDerivativeNoise ?? 0)
+            let modes = remaining.filter { $0 == "forward" || $0 == "reverse" }
+            let noise = complexStepJudged == nil && !modes.isEmpty ? derivativeNoise(output: i, input: j) ?? 0 : 0
+            let noisyModes = modes.filter { mode in
+                guard noise > 0, let v = values.first(where: { $0.0 == mode })?.1 else { return false }
+                return Swift.abs(v - w.value) <= tol + noise
             }
             if !noisyModes.isEmpty {
                 let rest = remaining.filter { !noisyModes.contains($0) }
                 // The measurement goes in the ladder, for the report's note.
                 let modeValue = values.first(where: { $0.0 == noisyModes[0] })?.1
-                let measured = RungOutcome(witness: Self.derivativeNoiseRung, value: modeValue, errorEstimate: modeDerivativeNoise,
+                let measured = RungOutcome(witness: Self.derivativeNoiseRung, value: modeValue, errorEstimate: noise,
                                            step: nil, outcome: "noise", warnings: [.derivativeNoise])
                 if rest.isEmpty { return make(.fdInconclusive(reasons: [.derivativeNoise]), nil, ladder: outcomes + [measured]) }
                 var e = make(.ruleWrong(subjects: rest), decided, ladder: outcomes + [measured])

@@ -324,7 +324,7 @@ public struct CheckReport: Sendable {
         if let (first, noise, gap) = noisy.first {
             let which = noisy.count == 1 ? "entry" : "\(noisy.count) entries, the first"
             n.append("\(which) (\(first.output), \(first.input)): forward and reverse miss the witness by \(Swift.abs(gap)), and their own "
-                + "value moves by up to \(noise) when input \(first.input) moves by a few rounding steps: rounding inside f (a term "
+                + "value moves by up to \(noise) when the inputs move by a few rounding steps: rounding inside f (a term "
                 + "absorbed, as r in 1 + r for small r) moves the derivative of f as the floats compute it, which they follow and "
                 + "the witness does not, so no rule is shown wrong; write f so it does not round there (expm1, log1p) or check "
                 + "where it does not")
