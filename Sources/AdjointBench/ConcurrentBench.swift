@@ -96,3 +96,22 @@ func runConcurrentBenchmarks() {
 struct SparseCyclicMap: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { x.indices.map { sin(x[$0]) * x[($0 + 1) % x.count] } }
 }
+
+/// Not part of `make bench`: the 60 × 60 check of `check_60x60_*` in a loop for a profiler
+/// (`perf record -g AdjointBench check-loop [seconds] [tasks]`), serial unless `tasks` > 1.
+func runCheckLoop(seconds: Double, tasks: Int) {
+    let x = (0..<60).map { 0.1 + 0.003 * Double($0) }
+    // No time: the report itself, to see which rungs the check reached.
+    if seconds == 0 { print((try? checkJacobian(of: CostlyMap(), at: x))?.toJSON() ?? "check failed"); return }
+    let clock = ContinuousClock(), start = clock.now
+    var calls = 0
+    while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+        if tasks > 1 {
+            blackHole(blocking { try? await checkJacobian(of: CostlyMap(), at: x, tasks: tasks) })
+        } else {
+            blackHole(try? checkJacobian(of: CostlyMap(), at: x))
+        }
+        calls += 1
+    }
+    print("{\"calls\": \(calls), \"seconds\": \(seconds), \"ms_per_call\": \(seconds * 1e3 / Double(calls))}")
+}

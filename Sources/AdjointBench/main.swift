@@ -43,5 +43,11 @@ if CommandLine.arguments.dropFirst().first == "jacobian-loop" {
     let a = CommandLine.arguments.dropFirst(2).compactMap(Double.init)
     runJacobianLoop(outputs: Int(a.first ?? 100), inputs: Int(a.dropFirst().first ?? 100), seconds: a.dropFirst(2).first ?? 10)
 }
+// Not part of `make bench`: the 60 × 60 check of `check_60x60_*` in a loop for a profiler
+// (`perf record -g AdjointBench check-loop [seconds] [tasks]`).
+if CommandLine.arguments.dropFirst().first == "check-loop" {
+    runCheckLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10,
+                 tasks: CommandLine.arguments.dropFirst(3).first.flatMap { Int($0) } ?? 1)
+}
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }

@@ -189,6 +189,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// column along eⱼ (see ``derivativeNoise(output:input:)``).
     var forwardNoiseCache: [Int: [Double]] = [:]
     var complexStepNoiseCache: [Int: [Double]] = [:]
+    /// f at x ± h·eⱼ by input j and the bits of h (``evaluationsAround(input:step:)``).
+    var aroundCache: [Int: [UInt64: (plus: [V], minus: [V])]] = [:]
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -679,6 +681,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         opaqueNoiseEvaluations = attempt.opaqueNoiseEvaluations
         noiseNotes = attempt.noiseNotes
         measuredNoiseCache = attempt.measuredNoiseCache
+        aroundCache = attempt.aroundCache
     }
 
     /// ``opaqueNoise`` of output i, measured on first use; 0 without user primitives.
@@ -1661,6 +1664,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return path.isFinite ? Swift.min(path, forwardColumnRounding(output: i, input: j)) : 0
     }
 
+    /// f(x + h·eⱼ) and f(x − h·eⱼ), every output, evaluated once per input and step: the jump
+    /// tests read one output each, and a 60×60 check whose entries escalated past the first rung
+    /// spent half its time evaluating f at the same six points of a column for each of its 60
+    /// outputs (perf, `AdjointBench check-loop`). The same points give the same values, so the
+    /// verdicts are those of evaluating anew.
+    mutating func evaluationsAround(input j: Int, step h: V) -> (plus: [V], minus: [V]) {
+        if let known = aroundCache[j]?[Double(h).bitPattern] { return known }
+        var plus = x, minus = x
+        plus[j] += h; minus[j] -= h
+        Instrumentation.countEvaluation(2)
+        let (yp, _) = Diagnostics.collect { f(plus) }
+        let (ym, _) = Diagnostics.collect { f(minus) }
+        aroundCache[j, default: [:]][Double(h).bitPattern] = (yp, ym)
+        return (yp, ym)
+    }
+
     /// What symmetric differences show of fᵢ at x along eⱼ: for a continuous function
     /// f(x + h) − f(x − h) shrinks with h (linearly where differentiable, like √h at a singular
     /// point), for a jump it tends to the jump. Three steps 2¹⁰ apart decide.
@@ -1672,7 +1691,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// steps come closer together (down to 2⁴ apart) to fit above 16 ulps of x; where even that
     /// does not fit the test is undecided, never "continuous": a jump at the point with another
     /// kink 10⁻⁹ away passed as agree when no jump was claimed (a review).
-    func jumpAcross(output i: Int, input j: Int, slope: Double) -> JumpTest {
+    mutating func jumpAcross(output i: Int, input j: Int, slope: Double) -> JumpTest {
         let scale = Swift.max(1, Swift.abs(Double(x[j])))
         var first = scale * Double.pow(2, -10)
         var spacing = 10.0
@@ -1690,12 +1709,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         var deltas: [Double] = []
         for k in [0, spacing, 2 * spacing] {
-            let h = V(first * Double.pow(2, -k))
-            var plus = x, minus = x
-            plus[j] += h; minus[j] -= h
-            Instrumentation.countEvaluation(2)
-            let (yp, _) = Diagnostics.collect { f(plus) }
-            let (ym, _) = Diagnostics.collect { f(minus) }
+            let (yp, ym) = evaluationsAround(input: j, step: V(first * Double.pow(2, -k)))
             guard i < yp.count, i < ym.count else { return .continuous }
             let d = Double(yp[i]) - Double(ym[i])
             guard d.isFinite else { return .continuous }
@@ -1717,7 +1731,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// quarter, at all three steps, above f's rounding over the smallest; a smooth f's value
     /// falls 2ˢ-fold between them, and a pole within the steps makes them differ too. No
     /// recorded kink op may be near (``kinkCrossing(output:input:reach:)``): those have their own rung.
-    func slopeJumpAcross(output i: Int, input j: Int) -> Bool {
+    mutating func slopeJumpAcross(output i: Int, input j: Int) -> Bool {
         guard i < value.count else { return false }
         let scale = Swift.max(1, Swift.abs(Double(x[j])))
         let f0 = Double(value[i])
@@ -1726,11 +1740,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var second: [Double] = []
         for k in [-low - 2 * s, -low - s, -low] {
             let h = V(scale * Double.pow(2, -k))
-            var plus = x, minus = x
-            plus[j] += h; minus[j] -= h
-            Instrumentation.countEvaluation(2)
-            let (yp, _) = Diagnostics.collect { f(plus) }
-            let (ym, _) = Diagnostics.collect { f(minus) }
+            let (yp, ym) = evaluationsAround(input: j, step: h)
             guard i < yp.count, i < ym.count else { return false }
             let g = (Double(yp[i]) - 2 * f0 + Double(ym[i])) / Double(h)
             guard g.isFinite else { return false }
