@@ -133,6 +133,12 @@ final class ProgramSession {
     /// Asks for y and what `want` names. Throws the failure.
     func request(_ x: [Double], want: ProgramWant) throws -> ProgramReply {
         if let failure { throw failure }
+        // The protocol's requests hold numbers only (see `evaluate`, which answers such a probe
+        // itself); a sample or a direction is finite by construction, so this names a defect of
+        // jac's, not of the program.
+        guard x.allSatisfy(\.isFinite) else {
+            throw JacFailure.invalid("jac would have asked --program for f at a non-finite x = \(x.map { format($0) }): not sent")
+        }
         do {
             return try exchange(x, want: want)
         } catch let f as JacFailure {
@@ -144,8 +150,13 @@ final class ProgramSession {
 
     /// y for the checker's closure, which cannot throw: a failure is remembered and NaNs returned,
     /// so the check finishes quickly and the caller throws `failure` afterwards.
+    ///
+    /// A probe with a coordinate past Double's range (a difference step from a sample near
+    /// 1.7·10³⁰⁸) is not sent: JSON has no number for ∞, and the program was sent `null`, failed
+    /// on it and was blamed. f is answered NaN there, as a formula at an infinite input is: an
+    /// evaluation the check cannot use, which it already handles.
     func evaluate(_ x: [Double]) -> [Double] {
-        if let y = try? request(x, wantJacobian: false).y { return y }
+        if x.allSatisfy(\.isFinite), let y = try? request(x, wantJacobian: false).y { return y }
         return [Double](repeating: .nan, count: outputs ?? 1)
     }
 
