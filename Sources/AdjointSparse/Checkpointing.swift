@@ -94,19 +94,58 @@ public struct CheckpointedGradient<V: ADScalar> {
     var layouts: [StateLayout?] = []
     var layout: StateLayout? = nil
     var first = 0, stepsRecorded = false
+    // Kinks name nodes: each segment's own, which repeat from segment to segment (abs at node 2
+    // in every third step, a review), renamed to the node one tape over the loop gives them.
+    // That tape holds the d inputs, then each segment's entries past its leaves (the state's
+    // variables, already on it) in order, since a segment records what the long tape records
+    // for its steps (which is why the gradient is the same to the bit), with one exception: a
+    // tape shares a constant with its most recent one of the same bits, so a segment's first
+    // constant is not on the long tape when the long tape's last constant before it has its bits.
+    var nextNode = d
+    var lastConstant: (node: Int, bits: UInt64)? = nil
+    let sharesConstants = V.self == Double.self || V.self == Float.self
+    func onOneTape(leaves: Int, _ body: () throws -> Recording<V>) throws -> Recording<V> {
+        var node: (Int) -> Int? = { _ in nil }
+        let rec = try Diagnostics.collect({
+            let rec = try body()
+            let base = nextNode
+            let constants = sharesConstants ? rec.tape.constantEntries(from: leaves) : nil
+            let bits = { (v: V) in Double(v.approximateDouble).bitPattern }
+            let shared = constants.flatMap { c in lastConstant.flatMap { $0.bits == bits(c.first.value) ? (c.first.node, $0.node) : nil } }
+            node = { k in
+                if k < leaves { return nil }
+                guard let (skipped, onLongTape) = shared else { return base + k - leaves }
+                return k == skipped ? onLongTape : base + k - leaves - (k > skipped ? 1 : 0)
+            }
+            nextNode = base + rec.tape.count - leaves - (shared == nil ? 0 : 1)
+            if let c = constants, let at = node(c.last.node) { lastConstant = (at, bits(c.last.value)) }
+            return rec
+        }, keeping: { $0.renumberingNodes(node) })
+        return rec
+    }
     let lossRecording: Recording<V>, diagnostics: EvaluationDiagnostics
     do {
         (lossRecording, diagnostics) = try Diagnostics.collect { () throws -> Recording<V> in
             repeat {
                 snapshots.append(s); layouts.append(layout)
                 let last = min(steps, first + interval)
-                let rec = try recordSegment(step, from: s, layout: layout, steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+                let rec: Recording<V>
+                do {
+                    rec = try onOneTape(leaves: StateLayout.variables(layout, stateSize: d)) {
+                        try recordSegment(step, from: s, layout: layout, steps: last - first, stateSize: d, tapeLimit: tapeLimit)
+                    }
+                } catch let e as ADError {
+                    throw stepOrigin(of: e, step: step, from: s, layout: layout, first: first, last: last, steps: steps,
+                                     segment: snapshots.count - 1, interval: interval, stateSize: d, tapeLimit: tapeLimit)
+                }
                 s = rec.value
                 layout = StateLayout(rec.outputs)
                 first = last
             } while first < steps
             stepsRecorded = true
-            return try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
+            return try onOneTape(leaves: StateLayout.variables(layout, stateSize: d)) {
+                try recordState(s, layout: layout, tapeLimit: tapeLimit, finiteOutputs: true) { [loss($0)] }
+            }
         }
     } catch ADError.nonFinite(let what, let op, _) where stepsRecorded {
         // The loss tape's inputs are the state, so a state that overflowed in step 26 was
@@ -233,6 +272,38 @@ public struct CheckpointedGradient<V: ADScalar> {
     return .nonFinite(what: what, op: lossOp.map { "\($0) in the loss" } ?? "the loss", node: nil)
 }
 
+/// A domain error or unsupported op met while recording a segment, placed as
+/// ``nonFiniteOrigin(what:lossOp:step:snapshots:layouts:interval:steps:stateSize:tapeLimit:)``
+/// places a non-finite value: by its step and segment, where the segment's own tape named a node
+/// of its own ("log at node 11", which one tape over the loop numbers 33). Only on the error
+/// path: the segment is recorded again from its snapshot, one step at a time.
+@inlinable func stepOrigin<V: ADScalar>(
+    of error: ADError, step: ([Reverse<V>]) -> [Reverse<V>], from snapshot: [V], layout: StateLayout?,
+    first: Int, last: Int, steps: Int, segment: Int, interval: Int, stateSize d: Int, tapeLimit: Int
+) -> ADError {
+    let segments = Swift.max(1, (steps + interval - 1) / interval)
+    func placed(_ op: String, _ k: Int) -> String {
+        "\(op) in step \(k + 1) of \(steps) (checkpoint segment \(segment + 1) of \(segments): steps \(first + 1)–\(last))"
+    }
+    var state = snapshot, layout = layout
+    for k in first..<last {
+        do {
+            let one = try recordSegment(step, from: state, layout: layout, steps: 1, stateSize: d, tapeLimit: tapeLimit)
+            state = one.value
+            layout = StateLayout(one.outputs)
+        } catch let e as ADError {
+            switch e {
+            case let .domain(op, _, inputs, reason): return .domain(op: placed(op, k), node: nil, inputs: inputs, reason: reason)
+            case let .unsupported(op, type, _): return .unsupported(op: placed(op, k), scalarType: type, node: nil)
+            default: return e
+            }
+        } catch {
+            return error as? ADError ?? .invalidArgument("\(error)")
+        }
+    }
+    return error
+}
+
 /// `u`·2ᵏ (2ᵏ itself may not be a V): in equal parts, each within V's exponents, so that no
 /// part leaves the range on the way where the whole does not (a part of 2⁻¹⁰²³ first took a
 /// value of 2¹⁰⁰⁰ to 2⁻²³ and then below the range, for 2⁻¹¹⁰⁰ overall).
@@ -315,6 +386,11 @@ public struct CheckpointedGradient<V: ADScalar> {
         }
         if plain { return nil }
         self.variable = variable
+    }
+
+    /// The tape variables of a state laid out as `layout` says (nil: one per entry).
+    @inlinable static func variables(_ layout: StateLayout?, stateSize d: Int) -> Int {
+        layout.map { ($0.variable.max() ?? -1) + 1 } ?? d
     }
 
     /// Per-variable cotangents and reachability as per-entry ones for the tape before: the first

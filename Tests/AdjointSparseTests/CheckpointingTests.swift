@@ -178,6 +178,50 @@ final class CheckpointingTests: XCTestCase {
             XCTAssertEqual(seen.escapes, escapes)
             XCTAssertEqual(c.diagnostics.kinkCount, kinks)
             XCTAssertEqual(c.diagnostics.escapes, escapes)
+            XCTAssertEqual(c.diagnostics.kinks, seenByOneTape.kinks, "the nodes one tape names")
+        }
+    }
+
+    /// The kinks name the node one tape over the loop names, not a segment tape's own: 9 steps
+    /// in segments of 3 named abs at node 2, 9 and 16 in every segment (a review), where one
+    /// tape numbers on: 2, 9, 16, 23, … The steps here keep the state's layout changing (an entry
+    /// that repeats another's node, a constant reset, a product with the constant 0), which a
+    /// segment's tape records as one tape does, and a relu at its kink in the loss.
+    func testKinksNameTheNodesOfOneTape() throws {
+        let steps: [(String, ([Reverse<Double>]) -> [Reverse<Double>], [Double])] = [
+            ("review", { s in [Reverse.abs(s[0]) + s[1] * 0, Reverse.relu(s[1] - 1)] }, [0.0, 1.0]),
+            ("shared node", { s in let t = Reverse.abs(s[0]) * 0.5; return [t, t, s[2] + 1] }, [0.0, 3.0, 1.0]),
+            ("constant reset", { s in [Reverse.abs(s[0] * s[2]), Reverse(0), Reverse.max(s[1], s[2])] }, [0.0, 2.0, 2.0]),
+        ]
+        let loss = { (s: [Reverse<Double>]) -> Reverse<Double> in s.dropFirst().reduce(Reverse.relu(s[0]), +) }
+        for (name, step, x0) in steps {
+            for n in [1, 4, 9, 10] {
+                let (c, _) = try Diagnostics.collect { try checkpointedGradient(steps: n, state: x0, step: step, loss: loss) }
+                let (g, oneTape) = try Diagnostics.collect {
+                    try gradient(of: { (s0: [Reverse<Double>]) -> Reverse<Double> in
+                        var s = s0
+                        for _ in 0..<n { s = step(s) }
+                        return loss(s)
+                    }, at: x0)
+                }
+                XCTAssertEqual(c.gradient, g, "\(name), \(n) steps")
+                XCTAssertGreaterThan(oneTape.kinkCount, n, "\(name): the case must touch kinks")
+                XCTAssertEqual(c.diagnostics.kinks.map(\.node), oneTape.kinks.map(\.node), "\(name), \(n) steps")
+                XCTAssertEqual(c.diagnostics.kinks, oneTape.kinks, "\(name), \(n) steps")
+            }
+        }
+    }
+
+    /// A domain error in a later segment is placed by its step, as a non-finite state is: the
+    /// segment's own tape named a node of its own. Step k takes log(s₀ − 1) at s₀ = 7.5 − (k − 1),
+    /// so step 8 takes the log of −0.5: the second of the third segment of 3 steps.
+    func testADomainErrorNamesItsStep() throws {
+        let step = { (s: [Reverse<Double>]) -> [Reverse<Double>] in [s[0] - 1, s[1] + Reverse.log(s[0] - 1)] }
+        XCTAssertThrowsError(try checkpointedGradient(steps: 9, state: [7.5, 0.0], step: step, loss: { $0[1] })) { e in
+            guard case .domain(let op, let node, let inputs, _)? = e as? ADError else { return XCTFail("\(e)") }
+            XCTAssertEqual(op, "log in step 8 of 9 (checkpoint segment 3 of 3: steps 7–9)")
+            XCTAssertNil(node)
+            XCTAssertEqual(inputs, [-0.5])
         }
     }
 }

@@ -34,6 +34,17 @@ public enum ADError: Error, Equatable, Sendable, CustomStringConvertible {
     /// (or an exact cancellation), and the unscaled pass's value is only rounding residue.
     case rangeLoss(what: String, values: [Double])
 
+    /// The error with the tape node it names renamed `node(k)` (see
+    /// ``EvaluationDiagnostics/renumberingNodes(_:)``); other errors unchanged.
+    @usableFromInline package func renumberingNode(_ node: (Int) -> Int?) -> ADError {
+        switch self {
+        case let .domain(op, k, inputs, reason): return .domain(op: op, node: k.flatMap(node), inputs: inputs, reason: reason)
+        case let .unsupported(op, type, k): return .unsupported(op: op, scalarType: type, node: k.flatMap(node))
+        case let .nonFinite(what, op, k): return .nonFinite(what: what, op: op, node: k.flatMap(node))
+        default: return self
+        }
+    }
+
     /// One line naming what failed, where, and with which inputs.
     public var description: String {
         func at(_ node: Int?) -> String { node.map { " at node \($0)" } ?? "" }

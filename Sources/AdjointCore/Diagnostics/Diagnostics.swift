@@ -73,6 +73,16 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
         }
         return out
     }
+    /// The events with each tape node k renamed `node(k)` (nil: unknown): for a driver that
+    /// records one long computation on several tapes (a checkpointed loop's segments), so that a
+    /// kink names the node one tape over the whole computation would have.
+    @usableFromInline package func renumberingNodes(_ node: (Int) -> Int?) -> EvaluationDiagnostics {
+        var out = self
+        out.kinks = kinks.map { k in KinkEvent(op: k.op, name: k.name, node: k.node.flatMap(node), inputs: k.inputs) }
+        out.errors = errors.map { $0.renumberingNode(node) }
+        return out
+    }
+
     /// Times the evaluated function converted a variable carrying a derivative to a Double
     /// (`approximateDouble` on a dual with a nonzero tangent, a tape variable, or a complex-step
     /// value off the real axis): derivatives through those paths are lost, and AD and the complex

@@ -698,6 +698,17 @@ public final class Tape<V: ADScalar> {
         entry(i)?.name ?? "entry \(i)"
     }
 
+    /// The first and the last `.constant` entry at or after `start`, with their values: what a
+    /// driver recording one long computation on several tapes needs to number entries as one
+    /// tape would (a tape shares a constant with the most recent one of the same bits, so a
+    /// fresh tape holds a constant entry that one long tape shares).
+    @usableFromInline package func constantEntries(from start: Int) -> (first: (node: Int, value: V), last: (node: Int, value: V))? {
+        let s = storage.pointee
+        guard let first = (Swift.max(0, start)..<s.count).first(where: { s.ops[$0] == .constant }) else { return nil }
+        let last = (first..<s.count).last(where: { s.ops[$0] == .constant }) ?? first
+        return ((first, s.values[first]), (last, s.values[last]))
+    }
+
     /// The first entry whose value is NaN or infinite, with its op: where a non-finite result was born.
     public func firstNonFiniteValue() -> (node: Int, op: Op)? {
         let s = storage.pointee
