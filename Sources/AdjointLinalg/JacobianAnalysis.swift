@@ -170,9 +170,17 @@ public struct JacobianAnalysis: Sendable, Equatable {
 
     /// The numerical rank. Without `tolerance`, as ``rank``: singular values of the equilibrated
     /// matrix above max(m, n)·ε·σ_max of those; with one, the matrix's own singular values above it.
+    /// - Throws: ``ADError/invalidArgument(_:)`` when `tolerance` is NaN, infinite or negative.
     public static func numericalRank(of matrix: [[Double]], tolerance: Double? = nil) throws -> Int {
         let a = try checked(matrix)
-        if let tolerance { return try singularValues(a).filter { $0 > tolerance }.count }
+        if let tolerance {
+            // σ > NaN is always false (rank 0) and σ > −t always true (an exact zero counted),
+            // so either would be a confident wrong rank rather than a mistake reported.
+            guard tolerance.isFinite && tolerance >= 0 else {
+                throw ADError.invalidArgument("numericalRank(of:tolerance:): tolerance must be finite and ≥ 0, got \(tolerance); leave it nil to derive it from the singular values")
+            }
+            return try singularValues(a).filter { $0 > tolerance }.count
+        }
         return try JacobianAnalysis(matrix).rank
     }
 

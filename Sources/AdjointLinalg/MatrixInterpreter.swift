@@ -21,6 +21,8 @@ public protocol MatrixInterpreter {
     /// The primal matrix of a value.
     func primal(_ v: Value) throws -> Matrix<Scalar>
     /// Runs one registry op: `b` is the second matrix argument of binary ops, nil otherwise.
+    /// Every interpreter throws ``ADError/invalidArgument(_:)`` when the number of matrix
+    /// arguments is not the op's ``MatrixOpInfo/arity`` (leaves take none: use `constant`).
     func apply(_ op: MatrixOp, _ a: Value, _ b: Value?, _ attributes: MatrixAttributes<Scalar>) throws -> Value
     /// σ(x + b) for a 1×n bias b: the same as `activation(σ, addBias(x, b))` (two registry ops,
     /// counted and recorded as two), computed in one pass where the interpreter can.
@@ -62,7 +64,9 @@ extension MatrixInterpreter {
     public func sum(_ x: Value, _ reduction: Reduction = .all) throws -> Value {
         try apply(.sum, x, nil, MatrixAttributes(reduction: reduction))
     }
-    /// Mean over everything (1×1), per column (1×n) or per row (m×1).
+    /// Mean over everything (1×1), per column (1×n) or per row (m×1). Throws
+    /// ``ADError/invalidArgument(_:)`` when a mean would be over no entries (a 0×n matrix
+    /// overall or per column, an m×0 one overall or per row), as the losses do.
     public func mean(_ x: Value, _ reduction: Reduction = .all) throws -> Value {
         try apply(.mean, x, nil, MatrixAttributes(reduction: reduction))
     }

@@ -14,6 +14,7 @@ enum MatrixRules {
     static func primal<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>, _ b: Matrix<S>?,
                                         _ attr: MatrixAttributes<S>, node: Int?,
                                         pool: MatrixBufferPool<S>? = nil) throws -> (Matrix<S>, Matrix<S>?) {
+        try requireArity(op, b)
         switch op {
         case .input, .constant:
             return (a, nil)
@@ -34,6 +35,7 @@ enum MatrixRules {
             }
             return (try spec.applyChecked(a, node: node, pool: pool), nil)
         case .sum, .mean:
+            if op == .mean { try requireSamples(attr.reduction, a) }
             return (reduce(a, attr.reduction, mean: op == .mean, label: op.info.name, pool: pool), nil)
         case .softmax, .logSoftmax, .logSumExp:
             guard a.cols > 0 else {
@@ -267,6 +269,16 @@ enum MatrixRules {
         }
     }
 
+    /// Every interpreter's `apply` reaches the rules through ``primal(_:_:_:_:node:pool:)``, so
+    /// the argument count is checked here once: evaluation and forward mode had no check of their
+    /// own and ran sum(A, A) as sum(A), and input(A) as A, where the tape refused both.
+    static func requireArity<S: LinalgScalar>(_ op: MatrixOp, _ b: Matrix<S>?) throws {
+        let given = b == nil ? 1 : 2
+        guard op.info.arity == given else {
+            throw ADError.invalidArgument("\(op.info.name) takes \(op.info.arity) matrix argument(s), given \(given)")
+        }
+    }
+
     static func second<S: LinalgScalar>(_ b: Matrix<S>?, _ op: MatrixOp) throws -> Matrix<S> {
         guard let b else { throw ADError.invalidArgument("\(op.info.name) needs two matrix arguments") }
         return b
@@ -309,7 +321,8 @@ enum MatrixRules {
         case .perRow: (r, c) = (a.rows, 1)
         }
         let n = reducedCount(a, how)
-        // The mean of nothing is NaN, reported as such rather than hidden as 0. In Double: the
+        // The primal refuses a mean of nothing (requireSamples), so the JVP never sees one; NaN
+        // rather than a hidden 0 should another caller ask. In Double: the
         // kernel scales the Double sum before rounding (see kernelReduce).
         let scale: Double = mean ? (n == 0 ? .nan : 1 / Double(n)) : 1
         var z = output(r, c, pool)
@@ -355,6 +368,22 @@ enum MatrixRules {
             throw ADError.invalidArgument("\(op.info.name) of an empty \(a.rows)×\(a.cols) prediction: a mean over no "
                                           + "samples has no value; pass a batch of at least one row")
         }
+    }
+
+    /// A mean reduction over no entries, said as the losses say it. Evaluation returned NaN
+    /// silently, while the tape and forward mode reported a "non-finite" output of data that
+    /// held no NaN. A reduction with no outputs (per column of 0 columns) takes no mean: allowed.
+    static func requireSamples<S: LinalgScalar>(_ how: Reduction, _ a: Matrix<S>) throws {
+        let n = reducedCount(a, how)
+        let outputs = how == .all ? 1 : (how == .perColumn ? a.cols : a.rows)
+        guard n == 0, outputs > 0 else { return }
+        let over: String
+        switch how {
+        case .all: over = ""
+        case .perColumn: over = " per column (each column has 0 rows)"
+        case .perRow: over = " per row (each row has 0 columns)"
+        }
+        throw ADError.invalidArgument("mean\(over) of an empty \(a.rows)×\(a.cols) matrix: a mean over no samples has no value")
     }
 
     static func lossScale<S: LinalgScalar>(_ op: MatrixOp, _ a: Matrix<S>) -> S {

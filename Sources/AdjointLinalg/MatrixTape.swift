@@ -135,9 +135,6 @@ public final class MatrixTape<Scalar: LinalgScalar>: MatrixInterpreter {
                       _ attr: MatrixAttributes<Scalar>) throws -> MatrixNode {
         try own(a)
         if let b { try own(b) }
-        guard op.info.arity == (b == nil ? 1 : 2) else {
-            throw ADError.invalidArgument("\(op.info.name) takes \(op.info.arity) matrix argument(s)")
-        }
         let (z, s) = try MatrixRules.primal(op, values[a.index], b.map { values[$0.index] }, attr, node: count, pool: pool)
         let needs = needsGradient[a.index] || (b.map { needsGradient[$0.index] } ?? false)
         return push(op, Int32(a.index), Int32(b?.index ?? -1), attr, z, s, needs: needs)

@@ -30,10 +30,12 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let denseColumns: [Int]
     /// The mode used.
     public let mode: SparseJacobianMode
-    /// Forward passes taken (⌈colours/8⌉ for `.forward`; for `.reverse`, the passes over the dense
-    /// columns: ⌈(k + 1)/8⌉ for k of them, one lane carrying the other columns).
+    /// Forward passes taken (⌈colours/8⌉ for `.forward`, none when every row is a dense row; for
+    /// `.reverse`, the passes over the dense columns: ⌈(k + 1)/8⌉ for k of them, one lane
+    /// carrying the other columns).
     public let forwardPasses: Int
-    /// Reverse sweeps taken (one per colour for `.reverse`, one per dense row for `.forward`).
+    /// Reverse sweeps taken (one per colour for `.reverse`, none for a colour whose rows have
+    /// entries only in dense columns; one per dense row for `.forward`).
     public let reverseSweeps: Int
     /// What the recording of f at x reported (kinks touched, escapes): once per op, as for the
     /// dense Jacobian. Collecting around the call instead counts each kink again for every
@@ -366,13 +368,18 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         }
         return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
     }
-    if plan.coloring.count == 0 { return try plan.assemble(rec, compressed: [], forwardPasses: 0) }
+    let reading = plan.groupsRead
+    // With every row split off to a reverse sweep (denseRowThreshold 0), the colouring of the
+    // rows left still gives the columns a colour, and its pass was taken and never read.
+    if plan.coloring.count == 0 || reading.allSatisfy({ $0.isEmpty }) {
+        return try plan.assemble(rec, compressed: [], forwardPasses: 0)
+    }
     // Unchecked: the recording above already threw any domain error or non-finite output at this
     // point, and `assemble` names a non-finite entry by its row and column (checked, the error
     // named an index into the compressed product, which the caller never sees).
     let r = try forwardCompressedJacobian(of: { (d: [Dual<V, SIMD8<V>>]) in f(d) }, at: x,
                                           groups: plan.coloring.colors, groupCount: plan.coloring.count, checked: false,
-                                          reading: plan.groupsRead)
+                                          reading: reading)
     return try plan.assemble(rec, compressed: r.compressed, forwardPasses: r.passes, forwardDiagnostics: r.diagnostics)
 }
 
@@ -478,6 +485,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
         var values: [V] = []
         values.reserveCapacity(pattern.nonzeroCount)
         let colors = coloring.colors
+        var sweeps = denseRows.count
         switch mode {
         case .reverse:
             // R[c] = (indicator of row colour c)ᵀ·J, one sweep each over the same recording.
@@ -490,9 +498,18 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
             // lost below the range as the checked sweep does: a single unchecked sweep of the
             // colour recovered nothing, and x²/x³⁰⁰ beside 19 rows of 10³⁰⁷·x₀ + xᵢ gave 2e-299
             // for −2.98e-297 (a review). One row alone does not sum the dense column.
+            // A colour whose rows have entries only in dense columns is not read: with every
+            // column split off (denseColumnThreshold 0) its sweep was taken for nothing.
+            var isRead = Array(repeating: false, count: coloring.count)
+            for (i, cols) in pattern.rowColumns.enumerated()
+            where cols.contains(where: { denseColumnGroups.isEmpty || denseColumnGroups[$0] == denseColumns.count }) {
+                isRead[colors[i]] = true
+            }
+            sweeps = isRead.filter { $0 }.count
             var sweepErrorOp: [Int: String?] = [:]
             var rowsAlone: [Int: [V]] = [:]
             let products = try (0..<coloring.count).map { c -> [V] in
+                guard isRead[c] else { return [] }
                 let seed: [V] = colors.map { $0 == c ? 1 : 0 }
                 guard !denseColumns.isEmpty else { return try rec.pullback(seed) }
                 do { return try rec.pullback(seed) } catch ADError.nonFinite(_, let op, _) {
@@ -536,7 +553,7 @@ func entriesMissing(from declared: SparsityPattern, detected: SparsityPattern) -
                                     pattern: pattern, coloring: coloring, denseRows: denseRows,
                                     denseColumns: denseColumns, mode: mode,
                                     forwardPasses: forwardPasses,
-                                    reverseSweeps: mode == .reverse ? coloring.count : denseRows.count,
+                                    reverseSweeps: sweeps,
                                     diagnostics: rec.diagnostics)
     }
 }

@@ -19,7 +19,13 @@ enum ClaimedJacobian {
         case unsupportedDtype(String)
         case fortranOrder
         case badShape(String)
-        case truncated(expectedBytes: Int, gotBytes: Int)
+        /// A shape with a dimension of 0 or below: well formed, but a Jacobian with nothing in it.
+        case emptyDimension(shape: String)
+        /// The data is not the size the header's shape needs. `neededValues` is text: p·m·n can
+        /// overflow Int (a header's (2³², 2³²)), and the message must still say what was asked.
+        case dataSize(shape: String, neededValues: String, width: Int, gotBytes: Int)
+        /// Shape and data agree, but hold more values than the reader takes.
+        case tooLarge(shape: String, values: Int, limit: Int)
         case raggedRows(point: Int, row: Int, expected: Int, got: Int)
         /// Rows of different lengths, `row` the first whose length is not the function's input count.
         case rowLength(point: Int, row: Int, inputs: Int, got: Int)
@@ -31,8 +37,15 @@ enum ClaimedJacobian {
             case .unsupportedVersion(let m): return ".npy format version \(m) is not supported (1, 2 and 3 are)"
             case .unsupportedDtype(let d): return ".npy dtype '\(d)' is not supported (little-endian float64 '<f8' or float32 '<f4')"
             case .fortranOrder: return ".npy array is in Fortran order; save it in C order (np.ascontiguousarray)"
-            case .badShape(let s): return ".npy shape \(s) is not (m, n) or (points, m, n)"
-            case .truncated(let e, let g): return ".npy data is \(g) bytes, the header's shape needs \(e)"
+            case .badShape(let s): return ".npy shape \(s) is not (n,), (m, n) or (points, m, n)"
+            case .emptyDimension(let s):
+                return ".npy shape \(s) has an empty dimension: a claimed Jacobian needs at least one point, one row (output) and one column (input)"
+            case .dataSize(let s, let needed, let width, let got):
+                let stray = got % width == 0 ? "" : " and \(got % width) stray byte\(got % width == 1 ? "" : "s")"
+                return ".npy data holds \(got / width) value\(got / width == 1 ? "" : "s")\(stray) (\(got) bytes of \(width)-byte values), "
+                    + "where the header's shape \(s) needs \(needed)"
+            case .tooLarge(let s, let values, let limit):
+                return ".npy shape \(s) holds \(values) values, more than the \(limit) this reader takes"
             case .raggedRows(let p, let r, let e, let g):
                 return "point \(p + 1), row \(r) has \(g) entries, row 0 has \(e) (rows count from 0, as in the table)"
             case .rowLength(let p, let r, let n, let g):
@@ -189,20 +202,28 @@ enum ClaimedJacobian {
         if fortran.hasPrefix("True") { throw Failure.fortranOrder }
         let dims = shapeText.filter { $0 != "(" && $0 != ")" && $0 != " " }.split(separator: ",").map { Int($0) }
         guard !dims.contains(where: { $0 == nil }), let shape = Optional(dims.compactMap { $0 }),
-              (1...3).contains(shape.count), shape.allSatisfy({ $0 > 0 }) else {
+              (1...3).contains(shape.count) else {
             throw Failure.badShape(shapeText)
         }
+        // (0, 2) is an (m, n) shape: saying it is not one sent the reader looking at the wrong thing.
+        guard shape.allSatisfy({ $0 > 0 }) else { throw Failure.emptyDimension(shape: shapeText) }
         let (p, m, n) = shape.count == 3 ? (shape[0], shape[1], shape[2])
             : shape.count == 2 ? (1, shape[0], shape[1]) : (1, 1, shape[0])
         // Both products checked: a header's (2³², 2³²) overflowed m·n itself and trapped.
         let (cells, overflowCells) = m.multipliedReportingOverflow(by: n)
         let (count, overflow) = p.multipliedReportingOverflow(by: cells)
-        guard !overflowCells, !overflow, count <= (1 << 28) else { throw Failure.badShape(shapeText) }
+        let (needed, overflowBytes) = count.multipliedReportingOverflow(by: width)
         let dataStart = headerStart + headerLength
-        let needed = count * width
-        guard bytes.count - dataStart == needed else {
-            throw Failure.truncated(expectedBytes: needed, gotBytes: bytes.count - dataStart)
+        let got = bytes.count - dataStart
+        // The size is compared before any limit: a header of (100000, 100000) over 4 values was
+        // "not (m, n)", where the real mistake is a shape that does not describe the data.
+        guard !overflowCells, !overflow, !overflowBytes, got == needed else {
+            let values = overflowCells || overflow ? "\(shape.map(String.init).joined(separator: " × ")) values (more than Int can count)"
+                : overflowBytes ? "\(count) values (more bytes than Int can count)"
+                : "\(count) value\(count == 1 ? "" : "s") (\(needed) bytes)"
+            throw Failure.dataSize(shape: shapeText, neededValues: values, width: width, gotBytes: got)
         }
+        guard count <= (1 << 28) else { throw Failure.tooLarge(shape: shapeText, values: count, limit: 1 << 28) }
         var values = [Double](repeating: 0, count: count)
         for k in 0..<count {
             var bits: UInt64 = 0

@@ -38,6 +38,20 @@ final class JacobianAnalysisTests: XCTestCase {
         XCTAssertEqual(try JacobianAnalysis.numericalRank(of: r.jacobian, tolerance: a.singularValues[1] * 1.01), 1)
     }
 
+    /// diag(1, 1e-10) has σ = (1, 1e-10) by inspection: a NaN tolerance gave rank 0 (σ > NaN is
+    /// false) and −1 gave 2 (σ > −1 is true for any σ), both answers instead of errors.
+    func testNumericalRankRejectsANaNInfiniteOrNegativeTolerance() throws {
+        let m: [[Double]] = [[1, 0], [0, 1e-10]]
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: m, tolerance: 1e-5), 1)
+        XCTAssertEqual(try JacobianAnalysis.numericalRank(of: m, tolerance: 0), 2)
+        for bad in [Double.nan, -1, -.infinity, .infinity] {
+            XCTAssertThrowsError(try JacobianAnalysis.numericalRank(of: m, tolerance: bad), "\(bad)") { error in
+                guard case ADError.invalidArgument(let message) = error else { return XCTFail("\(bad): \(error)") }
+                XCTAssertTrue(message.contains("tolerance must be finite and ≥ 0, got \(bad)"), message)
+            }
+        }
+    }
+
     func testDeterminantOfPolarJacobianIsR() throws {
         // J = [cos θ, −r sin θ; sin θ, r cos θ], det = r cos²θ + r sin²θ = r.
         for (radius, theta) in [(2.0, 0.5), (0.3, 2.9), (5.0, -1.0)] {

@@ -162,9 +162,9 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.sum(x, .perRow) }.value, try Matrix.zeros(0, 1))
         XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.softmax(x) }.ga, e03)
         XCTAssertEqual(try run(e03, nil) { t, x, _ in try t.logSumExp(x) }.ga, e03)
-        // The mean of nothing has no value: NaN, refused by the sweep as a non-finite output.
+        // The mean of nothing has no value: refused when recorded, as the losses are.
         XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.mean(x) }) { err in
-            guard case .nonFinite = err as? ADError else { return XCTFail("\(err)") }
+            guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
         }
         for body in [{ (t: MatrixTape<Double>, x: MatrixNode, _: MatrixNode?) in try t.softmax(x) },
                      { t, x, _ in try t.logSumExp(x) }] {
@@ -178,6 +178,75 @@ final class MatrixTests: XCTestCase {
         XCTAssertThrowsError(try run(e03, nil) { t, x, _ in try t.softmaxCrossEntropy(x, labels: []) }) { err in
             guard case .invalidArgument = err as? ADError else { return XCTFail("\(err)") }
         }
+    }
+
+    /// Runs `body` in evaluation, forward mode and on a tape, on `a` (and `b`) as the first (and
+    /// second) argument, and returns what each gave: the primal value or the error.
+    private func inEveryInterpreter(_ a: Matrix<Double>, second b: Matrix<Double>? = nil,
+                                    _ body: (any MatrixInterpreterBox) throws -> Matrix<Double>) -> [(String, Result<Matrix<Double>, Error>)] {
+        [("evaluator", Result { try body(EvaluatorBox(a: a, b: b)) }),
+         ("forward", Result { try body(ForwardBox(a: a, b: b)) }),
+         ("tape", Result { try body(TapeBox(a: a, b: b)) })]
+    }
+
+    private func assertInvalidArgument(_ results: [(String, Result<Matrix<Double>, Error>)], _ words: [String],
+                                       _ label: String, line: UInt = #line) {
+        for (mode, r) in results {
+            guard case .failure(let e) = r, case .invalidArgument(let why) = e as? ADError else {
+                XCTFail("\(label) \(mode): \(r)", line: line); continue
+            }
+            for w in words { XCTAssertTrue(why.contains(w), "\(label) \(mode): \"\(why)\" lacks \"\(w)\"", line: line) }
+        }
+    }
+
+    /// A mean over no entries has no value. Evaluation returned NaN (1×1, or a row of 3 NaN per
+    /// column of a 0×3), the tape and forward mode only a "non-finite" error; now all three
+    /// give the losses' error. Where the reduction has no outputs, nothing is averaged.
+    func testMeanOverNoSamplesIsTheSameErrorInEveryInterpreter() throws {
+        let e03 = try Matrix<Double>.zeros(0, 3), e30 = try Matrix<Double>.zeros(3, 0)
+        for (m, how, words) in [(e03, Reduction.all, ["mean of an empty 0×3 matrix"]),
+                                (e30, .all, ["mean of an empty 3×0 matrix"]),
+                                (e03, .perColumn, ["mean per column", "0×3"]),
+                                (e30, .perRow, ["mean per row", "3×0"])] {
+            assertInvalidArgument(inEveryInterpreter(m) { try $0.mean(how) }, words + ["a mean over no samples has no value"], "\(m.shapeText) \(how)")
+        }
+        for (m, how, expected) in [(e03, Reduction.perRow, try Matrix<Double>.zeros(0, 1)), (e30, .perColumn, try Matrix<Double>.zeros(1, 0))] {
+            for (mode, r) in inEveryInterpreter(m, { try $0.mean(how) }) {
+                XCTAssertEqual(try r.get(), expected, "\(mode) \(how)")
+            }
+        }
+    }
+
+    /// KL divides by the rows (the samples): a 3×0 prediction is 3 samples with an empty sum
+    /// of terms each, (0 + 0 + 0)/3 = 0, which all three gave and still give (the tape with a
+    /// 3×0 gradient); a 0×3 one is no samples, the same error as mse's in all three.
+    func testKLDivergenceOfEmptyPredictionsAgreesAcrossInterpreters() throws {
+        let e30 = try Matrix<Double>.zeros(3, 0), e03 = try Matrix<Double>.zeros(0, 3)
+        for (mode, r) in inEveryInterpreter(e30, { try $0.loss(.klDivergence, target: e30) }) {
+            XCTAssertEqual(try r.get(), try Matrix([[0]]), mode)
+        }
+        let t = MatrixTape<Double>()
+        let x = t.variable(e30)
+        XCTAssertEqual(try t.gradients(of: t.loss(.klDivergence, x, target: e30))[x], e30)
+        assertInvalidArgument(inEveryInterpreter(e03) { try $0.loss(.klDivergence, target: e03) },
+                              ["kl_divergence of an empty 0×3 prediction", "a mean over no samples has no value"], "kl 0×3")
+        assertInvalidArgument(inEveryInterpreter(e30) { try $0.loss(.mse, target: e30) },
+                              ["mse of an empty 3×0 prediction", "a mean over no samples has no value"], "mse 3×0")
+    }
+
+    /// apply with the wrong number of matrix arguments: the tape refused it, while evaluation
+    /// gave sum(A, A) = 21 (the sum of A alone: 1+2+…+6) and forward mode input(A) = A.
+    func testApplyChecksTheArgumentCountInEveryInterpreter() throws {
+        let a = try Matrix<Double>([[1, 2, 3], [4, 5, 6]])
+        for (mode, r) in inEveryInterpreter(a, { try $0.apply(.sum, second: false) }) {
+            XCTAssertEqual(try r.get(), try Matrix([[21]]), mode)
+        }
+        assertInvalidArgument(inEveryInterpreter(a, second: a) { try $0.apply(.sum, second: true) },
+                              ["sum takes 1 matrix argument(s), given 2"], "sum(A, A)")
+        assertInvalidArgument(inEveryInterpreter(a) { try $0.apply(.input, second: false) },
+                              ["input takes 0 matrix argument(s), given 1"], "input(A)")
+        assertInvalidArgument(inEveryInterpreter(a) { try $0.apply(.matmul, second: false) },
+                              ["matmul takes 2 matrix argument(s), given 1"], "matmul(A)")
     }
 
     func testTypedErrorsForBadInput() throws {
@@ -383,5 +452,54 @@ final class MatrixLossConventionTests: XCTestCase {
         // Two rows of 3 equal logits: log 3 per row, so log 3 over the 2 rows.
         XCTAssertEqual(try e.softmaxCrossEntropy(Matrix([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]), labels: [0, 2])[0, 0],
                        Foundation.log(3.0), accuracy: 1e-15)
+    }
+}
+
+/// One interpreter with its arguments already wrapped, so a test can run the same body in all three.
+private protocol MatrixInterpreterBox {
+    func mean(_ how: Reduction) throws -> Matrix<Double>
+    func loss(_ op: MatrixOp, target: Matrix<Double>) throws -> Matrix<Double>
+    func apply(_ op: MatrixOp, second: Bool) throws -> Matrix<Double>
+}
+
+private protocol InterpreterBoxBase: MatrixInterpreterBox {
+    associatedtype I: MatrixInterpreter where I.Scalar == Double
+    var interpreter: I { get }
+    var a: I.Value { get }
+    var b: I.Value? { get }
+}
+
+extension InterpreterBoxBase {
+    func mean(_ how: Reduction) throws -> Matrix<Double> { try interpreter.primal(interpreter.mean(a, how)) }
+    func loss(_ op: MatrixOp, target: Matrix<Double>) throws -> Matrix<Double> {
+        try interpreter.primal(interpreter.loss(op, a, target: target))
+    }
+    func apply(_ op: MatrixOp, second: Bool) throws -> Matrix<Double> {
+        try interpreter.primal(interpreter.apply(op, a, second ? b : nil, MatrixAttributes()))
+    }
+}
+
+private struct EvaluatorBox: InterpreterBoxBase {
+    let interpreter = MatrixEvaluator<Double>()
+    let a: Matrix<Double>, b: Matrix<Double>?
+}
+
+/// Tangents equal to the values, so forward mode has a direction to carry.
+private struct ForwardBox: InterpreterBoxBase {
+    let interpreter = MatrixForward<Double>()
+    let a: MatrixDual<Double>, b: MatrixDual<Double>?
+    init(a: Matrix<Double>, b: Matrix<Double>?) {
+        self.a = MatrixDual(unchecked: a, tangent: a)
+        self.b = b.map { MatrixDual(unchecked: $0, tangent: $0) }
+    }
+}
+
+private struct TapeBox: InterpreterBoxBase {
+    let interpreter = MatrixTape<Double>()
+    let a: MatrixNode, b: MatrixNode?
+    init(a: Matrix<Double>, b: Matrix<Double>?) {
+        let tape = interpreter
+        self.a = tape.variable(a)
+        self.b = b.map { tape.variable($0) }
     }
 }

@@ -120,6 +120,36 @@ final class SparseJacobianTests: XCTestCase {
         XCTAssertEqual(j.forwardPasses, 1)
     }
 
+    /// Threshold 0 splits every row (forward) or every column (reverse) off to the other mode,
+    /// and the pass or sweep of the colouring left was still taken, read by no entry: forward
+    /// reported `forwardPasses 1`, reverse `reverseSweeps 1`. Arrow by hand (n = 30): ∂y₀/∂xⱼ =
+    /// 2xⱼ, ∂y₁/∂x₀ = x₁ + 1, ∂yᵢ/∂x₀ = xᵢ (i ≥ 2), ∂yᵢ/∂xᵢ = x₀, ∂yᵢ/∂xᵢ₋₁ = 1 (i ≥ 2),
+    /// ∂yᵢ/∂xᵢ₊₁ = −1; every one exact in Double, so the entries must equal them bit for bit.
+    func testAThresholdOfZeroTakesNoUnreadPassOrSweep() throws {
+        let n = 30
+        let x = points(n)
+        var hand = Array(repeating: Array(repeating: 0.0, count: n), count: n)
+        for j in 0..<n { hand[0][j] = 2 * x[j] }
+        for i in 1..<n {
+            hand[i][0] = i == 1 ? x[1] + 1 : x[i]
+            hand[i][i] = x[0]
+            if i >= 2 { hand[i][i - 1] = 1 }
+            if i + 1 < n { hand[i][i + 1] = -1 }
+        }
+        var options = SparseJacobianOptions(denseRowThreshold: 0)
+        options.denseColumnThreshold = 0
+        let forward = try sparseJacobian(of: Arrow(), at: x, options: options)
+        XCTAssertEqual(forward.denseRows, Array(0..<n))
+        XCTAssertEqual(forward.forwardPasses, 0)
+        XCTAssertEqual(forward.reverseSweeps, n)
+        XCTAssertEqual(forward.matrix.dense(), hand)
+        let reverse = try sparseJacobian(of: Arrow(), at: x, mode: .reverse, options: options)
+        XCTAssertEqual(reverse.denseColumns, Array(0..<n))
+        XCTAssertEqual(reverse.reverseSweeps, 0)
+        XCTAssertEqual(reverse.forwardPasses, 4)   // ⌈(30 + 1)/8⌉: 30 dense columns and the spare lane
+        XCTAssertEqual(reverse.matrix.dense(), hand)
+    }
+
     func testArrowEqualsTheDenseJacobianExactlyOnSmallN() throws {
         let x = points(80)
         let j = try sparseJacobian(of: Arrow(), at: x)

@@ -205,7 +205,27 @@ final class CrossValidationTests: XCTestCase {
         let truncated = try writeBytes(Array(bytes.dropLast(3)), name: "truncated.npy")
         let r3 = try JacRunner.run(["check", formula, "--at", point, "--claimed", truncated])
         XCTAssertEqual(r3.status, 2)
-        XCTAssertTrue(r3.stderr.contains("data is 29 bytes, the header's shape needs 32"), r3.stderr)
+        // 29 bytes = 3·8 + 5; (2, 2) needs 4·8 = 32.
+        XCTAssertTrue(r3.stderr.contains(".npy data holds 3 values and 5 stray bytes (29 bytes of 8-byte values), "
+                                         + "where the header's shape (2, 2) needs 4 values (32 bytes)"), r3.stderr)
+
+        // Found by a review: both were ".npy shape … is not (m, n) or (points, m, n)", false of
+        // shapes that are (m, n). 100000·100000 = 10¹⁰ values, 8·10¹⁰ bytes, over 4 values' 32.
+        let huge = try writeNPY(dtype: "<f8", shape: "(100000, 100000)", values: [1, 2, 1, 2], name: "huge.npy")
+        let hugeRun = try JacRunner.run(["check", formula, "--at", point, "--claimed", huge])
+        XCTAssertEqual(hugeRun.status, 2)
+        XCTAssertTrue(hugeRun.stderr.contains(".npy data holds 4 values (32 bytes of 8-byte values), where the header's shape "
+                                         + "(100000, 100000) needs 10000000000 values (80000000000 bytes)"), hugeRun.stderr)
+        XCTAssertFalse(hugeRun.stderr.contains("is not (m, n)"), hugeRun.stderr)
+        let empty = try writeNPY(dtype: "<f8", shape: "(0, 2)", values: [], name: "empty.npy")
+        let emptyRun = try JacRunner.run(["check", formula, "--at", point, "--claimed", empty])
+        XCTAssertEqual(emptyRun.status, 2)
+        XCTAssertTrue(emptyRun.stderr.contains(".npy shape (0, 2) has an empty dimension"), emptyRun.stderr)
+        XCTAssertFalse(emptyRun.stderr.contains("is not (m, n)"), emptyRun.stderr)
+        // Four dimensions are not a Jacobian's shape: that message stays.
+        let fourD = try writeNPY(dtype: "<f8", shape: "(1, 1, 2, 2)", values: [1, 2, 1, 2], name: "four.npy")
+        XCTAssertTrue(try JacRunner.run(["check", formula, "--at", point, "--claimed", fourD]).stderr
+            .contains(".npy shape (1, 1, 2, 2) is not (n,), (m, n) or (points, m, n)"))
 
         let shape = try writeNPY(dtype: "<f8", shape: "(2, 3)", values: [1, 2, 3, 1, 2, 3], name: "shape.npy")
         let r4 = try JacRunner.run(["check", formula, "--at", point, "--claimed", shape])

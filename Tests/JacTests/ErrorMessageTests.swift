@@ -141,6 +141,8 @@ final class ErrorMessageTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let overflow = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", path])
         XCTAssertEqual(overflow.status, 2, overflow.stderr)
-        XCTAssertTrue(overflow.stderr.contains("shape (4294967296, 4294967296) is not (m, n)"), overflow.stderr)
+        XCTAssertTrue(overflow.stderr.contains("holds 0 values (0 bytes of 8-byte values), where the header's shape "
+                                               + "(4294967296, 4294967296) needs 4294967296 × 4294967296 values (more than Int can count)"),
+                      overflow.stderr)
     }
 }
