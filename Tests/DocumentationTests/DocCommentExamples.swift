@@ -177,6 +177,11 @@ enum DocCommentExamples {
         _ = derivative(of: g, at: 3.0)   // 1
     }
 
+    /// Sources/AdjointCore/API/Derivatives.swift, line 321.
+    static func Derivatives_321() async throws {
+        _ = derivative(of: { x in log(x) }, at: -1.0)   // nan: log's domain error, not the tangent line's −1
+    }
+
     /// Sources/AdjointCore/API/Derivatives.swift, line 242.
     static func Derivatives_242() async throws {
         let r = try forwardJacobian(of: { (x: [Dual<Double, SIMD4<Double>>]) in [x[0] * x[1]] }, at: [2.0, 3.0])
@@ -913,6 +918,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCore/API/Derivatives.swift:155", Derivatives_155),
         ("Sources/AdjointCore/API/Derivatives.swift:178", Derivatives_178),
         ("Sources/AdjointCore/API/Derivatives.swift:196", Derivatives_196),
+        ("Sources/AdjointCore/API/Derivatives.swift:321", Derivatives_321),
         ("Sources/AdjointCore/API/Derivatives.swift:242", Derivatives_242),
         ("Sources/AdjointCore/API/Derivatives.swift:262", Derivatives_262),
         ("Sources/AdjointCore/API/Derivatives.swift:316", Derivatives_316),

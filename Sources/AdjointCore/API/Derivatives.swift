@@ -309,10 +309,18 @@ extension Recording: CustomStringConvertible {
 /// derivative(of: g, at: 3.0)   // 1
 /// ```
 ///
-/// A user rule that reads a value carrying a derivative as a Double (possible only when `x`
-/// carries one itself, a nested derivative) loses its own derivative: the result is NaN and the
-/// error naming the primitive is reported, rather than the lost term as 0 (x³ with 3x² computed
-/// on Doubles gave d/dx d/dy y³ at 2 as 0, by hand 12).
+/// The result is NaN where f reported an error and its value is not finite (the error reaches
+/// an enclosing collection; a `gradient` around it throws it): a domain error (log at −1 gave
+/// its tangent line's −1), or an op the scalar type cannot carry (a second derivative through a
+/// `BlackBoxPrimitive` or a vector primitive gave 0.0, where d²/dx² sin at 0.5 is −0.479). A user rule that reads a
+/// value carrying a derivative as a Double (possible only when `x` carries one itself, a nested
+/// derivative) loses its own derivative: the result is NaN and the error naming the primitive
+/// is reported, rather than the lost term as 0 (x³ with 3x² computed on Doubles gave d/dx d/dy
+/// y³ at 2 as 0, by hand 12).
+///
+/// ```swift
+/// derivative(of: { x in log(x) }, at: -1.0)   // nan: log's domain error, not the tangent line's −1
+/// ```
 @inlinable public func derivative<V: ADScalar>(of f: (Dual<V, V>) -> Dual<V, V>, at x: V) -> V {
     Instrumentation.countEvaluation()
     let watch = rangeRecoveryFormat(V.self) != nil ? UnderflowWatch() : nil
@@ -323,6 +331,13 @@ extension Recording: CustomStringConvertible {
         Diagnostics.report(ruleEscapeError(diagnostics.escapingRules))
         return V(Double.nan)
     }
+    // An op that failed returned NaN (or ±∞) as its value only: the tangent beside it can be
+    // finite (1/x for log at −1) or a constant's 0 (an op a dual of duals cannot carry, whose
+    // NaN is a constant on the outer level). The error itself has gone to the enclosing
+    // collection. An error beside a finite value is not one of those: a nested dual computes √'s
+    // partial at a constant 0 as the division 1/0, reported, while the zero tangent masks it
+    // (d²/dx² (x³ + √0) is 6x).
+    if diagnostics.errorCount > 0 && !y.value.isFiniteValue { return V(Double.nan) }
     // A tangent below the least normal number left no other trace (see RangeRecovery); where the
     // lifted passes cannot settle it, the error is reported and the result is NaN, as above.
     guard underflowed, y.tangent.isFiniteValue, let (top, _) = rangeRecoveryFormat(V.self) else { return y.tangent }
