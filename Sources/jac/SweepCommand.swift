@@ -139,6 +139,11 @@ struct StepSweepCommand: ParsableCommand {
                              + " or overflowed); left out of the fit\(plotted ? " and the plot" : "")")
             }
         }
+        if sweep.kinkRoom > 0 && sweep.kinkRoom.isFinite {
+            notes.append("a kink lies \(stepLabel(sweep.kinkRoom)) from \(sweep.inputName) (first-order estimate): steps whose samples"
+                         + " reach past it straddle it, and their errors show the jump between one-sided slopes, not truncation;"
+                         + " they are left out of the fits")
+        }
         if !sweep.kinks.isEmpty {
             notes.append("kink touched: " + sweep.kinks.map(\.description).joined(separator: "; ")
                          + "; the reference is the registry's convention there and every difference straddles the kink,"

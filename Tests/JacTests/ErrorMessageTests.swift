@@ -146,3 +146,15 @@ final class ErrorMessageTests: XCTestCase {
                       overflow.stderr)
     }
 }
+
+/// `jac sweep` beside a kink that is near x but not at it says the steps past it are left out.
+final class SweepKinkNoteTests: XCTestCase {
+    func testTheNoteNamesTheKinksDistance() throws {
+        let r = try JacRunner.run(["sweep", "abs(x-0.001)*x", "--at", "x=0.0015"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("a kink lies 5e-04 from x"), r.stderr)
+        // Central's fitted range (the table's "over" column) must not start at or above the room.
+        let central = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("central ") }, r.stdout)
+        XCTAssertFalse(central.contains("0.01 …") || central.contains("0.001 …"), String(central))
+    }
+}

@@ -1,0 +1,45 @@
+import XCTest
+import AdjointCore
+@testable import AdjointCheck
+
+/// A kink near x (not at it): a step whose samples reach past it straddles it, and its error is
+/// the jump between one-sided slopes, not truncation. |x − 0.001|·x at 0.0015 was fitted "central
+/// order 1.51 over 0.01 … 0.001", every fitted step crossing the kink 5·10⁻⁴ away, where central
+/// is exact on the quadratic on either side of it (a review).
+final class SweepKinkRoomTests: XCTestCase {
+    struct ShiftedAbs: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.abs(x[0] - 0.001) * x[0]] }
+    }
+    struct Relu: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.relu(x[0])] }
+    }
+
+    func testNoFitUsesAStepThatCrossesTheKink() throws {
+        let s = try stepSweep(of: ShiftedAbs(), at: [0.0015])
+        // By hand: abs's argument x − 0.001 is 5·10⁻⁴ at x and moves one for one with x.
+        XCTAssertEqual(s.kinkRoom, 0.0005, accuracy: 1e-15)
+        XCTAssertTrue(s.kinks.isEmpty, "the kink is not at x")
+        let reach: [String: Double] = ["forward": 1, "backward": 1, "central": 1, "central4": 2, "central6": 3, "richardson": 1, "complex-step": 0]
+        var fitted = 0
+        for series in s.series {
+            let r = try XCTUnwrap(reach[series.method], series.method)
+            for h in series.fitSteps { XCTAssertLessThan(r * h, s.kinkRoom, "\(series.method) fitted h = \(h)") }
+            fitted += series.fitSteps.isEmpty ? 0 : 1
+        }
+        // Below the kink's room f is x² − 0.001x, whose forward difference has truncation h
+        // (order 1, by hand): the forward fit is still made, on the steps that stay on one side.
+        let forward = try XCTUnwrap(s.series(named: "forward"))
+        XCTAssertEqual(try XCTUnwrap(forward.slope), 1, accuracy: 0.05)
+        XCTAssertGreaterThan(fitted, 0)
+        XCTAssertTrue(s.toJSON().contains("\"kinkRoom\""))
+    }
+
+    func testEveryStepCrossingSaysSo() throws {
+        let s = try stepSweep(of: Relu(), at: [1e-20])
+        XCTAssertEqual(s.kinkRoom, 1e-20)
+        for series in s.series where series.unavailable == nil && series.method != "complex-step" {
+            XCTAssertNil(series.slope, series.method)
+            XCTAssertTrue(series.noSlopeReason?.contains("reach past a kink") == true, "\(series.method): \(series.noSlopeReason ?? "nil")")
+        }
+    }
+}
