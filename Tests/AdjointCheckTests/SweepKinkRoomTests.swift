@@ -42,4 +42,24 @@ final class SweepKinkRoomTests: XCTestCase {
             XCTAssertTrue(series.noSlopeReason?.contains("reach past a kink") == true, "\(series.method): \(series.noSlopeReason ?? "nil")")
         }
     }
+
+    struct Square: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0]] }
+    }
+
+    /// The plot says what it cannot draw: the kink's distance, and errors below its floor of
+    /// 10⁻⁴⁰. x² at 5e-324: by hand f′ = 2x = 1e-323, and every difference of x² there is 0 (the
+    /// squares underflow), so central's error is 1e-323 at every step, drawn on the bottom edge
+    /// where it looked like the open markers of an error of exactly 0.
+    func testThePlotSaysWhatItCannotDraw() throws {
+        let tiny = try stepSweep(of: Square(), at: [5e-324])
+        let central = try XCTUnwrap(tiny.series(named: "central"))
+        XCTAssertTrue(central.points.allSatisfy { $0.error == 1e-323 }, "\(central.points)")
+        let svg = tiny.renderSVG()
+        XCTAssertTrue(svg.contains("below 1e-40"), svg)
+        XCTAssertTrue(svg.contains("central \(central.points.count)"), svg)
+        let near = try stepSweep(of: ShiftedAbs(), at: [0.0015]).renderSVG()
+        XCTAssertTrue(near.contains("a kink lies 5e-04 from x0"), near)
+        XCTAssertFalse(try stepSweep(of: Square(), at: [0.7]).renderSVG().contains("bottom edge"))
+    }
 }

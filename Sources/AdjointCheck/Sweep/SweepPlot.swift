@@ -72,6 +72,17 @@ extension StepSweep {
             notes.append("kink touched (" + kinks.map(\.description).joined(separator: "; ")
                          + "): errors show the jump between one-sided derivatives")
         }
+        if kinkRoom > 0 && kinkRoom.isFinite {
+            notes.append("a kink lies \(stepLabel(kinkRoom)) from \(inputName): steps whose samples reach past it are left out of the fits")
+        }
+        // The frame stops at 10⁻⁴⁰; below it a point is drawn on the bottom edge, where it looked
+        // like an error of exactly 0 (x² at 5e-324: central's 1e-323 at every step, a review).
+        let floor = Double.pow(10, yMin)
+        let belowFloor = series.map { s in (s.method, s.points.filter { $0.error > 0 && $0.error < floor }.count) }.filter { $0.1 > 0 }
+        if !belowFloor.isEmpty {
+            notes.append("on the bottom edge, below \(stepLabel(floor)) (errors too small for the frame): "
+                         + belowFloor.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + " step\(belowFloor.count == 1 && belowFloor[0].1 == 1 ? "" : "s")")
+        }
         let nonFinite = series.filter { $0.unavailable == nil }.map { ($0.method, $0.nonFiniteSteps.count) }.filter { $0.1 > 0 }
         if !nonFinite.isEmpty {
             notes.append("not drawn, NaN or infinite (a sample left f's domain or overflowed): "
