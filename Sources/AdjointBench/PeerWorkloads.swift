@@ -40,9 +40,11 @@ private func mlpGradientSeconds<S: LinalgScalar>(_: S.Type, depth: Int) throws -
     }
 }
 
-/// The peers' depth-8 f32 training step repeated for `seconds`, for a sampling profiler.
-func runMLPLoop(seconds: Double, activation name: String) {
-    BLAS.setThreadCount(1)
+/// The peers' depth-8 f32 training step repeated for `seconds`, for a sampling profiler, on
+/// `threads` BLAS threads (with more than one, each gemm of the backward pass also scans its
+/// operands for a product below the range, see `Matrix.gemm`).
+func runMLPLoop(seconds: Double, activation name: String, threads: Int = 1) {
+    BLAS.setThreadCount(Swift.max(1, threads))
     guard let activation = Op.allCases.first(where: { $0.info.name == name }) else {
         print("mlp-loop: no op named \(name)")
         return

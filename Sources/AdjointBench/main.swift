@@ -10,11 +10,12 @@ let groups: [(String, () -> Void)] = [
 // Not part of `make bench`: the Adjoint side of `make bench-peers`.
 if CommandLine.arguments.dropFirst().first == "peers" { runPeerWorkloads() }
 // Not part of `make bench`: the depth-8 f32 MLP training step in a loop for a profiler
-// (`perf record -g AdjointBench mlp-loop [seconds] [activation]`, tanh unless named), nothing
-// printed but the steps taken.
+// (`perf record -g AdjointBench mlp-loop [seconds] [activation] [BLAS threads]`, tanh on one
+// thread unless named), nothing printed but the steps taken.
 if CommandLine.arguments.dropFirst().first == "mlp-loop" {
     runMLPLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10,
-               activation: CommandLine.arguments.dropFirst(3).first ?? "tanh")
+               activation: CommandLine.arguments.dropFirst(3).first ?? "tanh",
+               threads: CommandLine.arguments.dropFirst(4).first.flatMap { Int($0) } ?? 1)
 }
 // Not part of `make bench`: recording `make bench`'s scalar f (n = 10⁵) on the tape in a loop, for a
 // profiler (`perf record AdjointBench record-loop [seconds]`): the half of the gradient that sits
