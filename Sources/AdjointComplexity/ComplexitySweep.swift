@@ -249,7 +249,9 @@ public enum PowerLawFit {
         guard x.count == y.count, x.allSatisfy({ $0 > 0 }), y.allSatisfy({ $0 > 0 }) else { return nil }
         let lx = x.map { Double.log($0) }, ly = y.map { Double.log($0) }
         let n = Double(lx.count)
-        guard n >= 2 else { return nil }
+        // Distinct x, not sxx > 0: the mean of equal logarithms can round off them, leaving a
+        // tiny positive sxx and a slope of 0 (x = 544 three times gave 0.0).
+        guard n >= 2, Set(x).count >= 2 else { return nil }
         let mx = lx.reduce(0, +) / n, my = ly.reduce(0, +) / n
         let sxx = lx.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
         guard sxx > 0 else { return nil }

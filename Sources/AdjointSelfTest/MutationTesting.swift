@@ -9,10 +9,14 @@ public struct MutantOutcome: Sendable {
     public let caught: Bool
     /// Seed of the graph that caught it.
     public let caughtBy: UInt64?
-    /// Graphs checked before it was caught (or all tried, for a survivor).
+    /// Graphs checked before it was caught (or all tried, for a survivor); 0 when no graph
+    /// used the partial it changes.
     public let graphsTried: Int
     /// The primitive the checker's fault localisation blamed on the catching graph.
     public let blamed: String?
+    /// Whether some graph used the partial it changes, so that the checker was asked about it.
+    /// A mutant no graph used shows nothing about the checker: it is neither caught nor a survivor.
+    public var exercised: Bool { graphsTried > 0 }
 }
 
 /// The outcome of mutation testing: every planted mutant, and those not planted because they
@@ -23,8 +27,11 @@ public struct MutationSummary: Sendable {
     public var equivalent: [(mutation: RuleMutation, reason: String)] = []
     public var planted: Int { outcomes.count }
     public var caught: Int { outcomes.filter(\.caught).count }
-    /// The mutants the checker did not catch: gaps in the tests.
-    public var survivors: [RuleMutation] { outcomes.filter { !$0.caught }.map(\.mutation) }
+    /// The mutants the checker was asked about and did not catch: gaps in the tests.
+    public var survivors: [RuleMutation] { outcomes.filter { $0.exercised && !$0.caught }.map(\.mutation) }
+    /// The mutants no graph in the pool used (their op or partial appeared in no graph): never
+    /// tried, so not survivors, but not shown caught either; more graphs reach them.
+    public var notExercised: [RuleMutation] { outcomes.filter { !$0.exercised }.map(\.mutation) }
     /// Caught mutants whose catching report's fault localisation named the mutated primitive.
     public var localised: Int { outcomes.filter { $0.caught && $0.blamed == $0.mutation.target }.count }
     /// caught / planted (1 when nothing was planted).

@@ -18,17 +18,21 @@ public struct SelfTestReport: Sendable {
     /// nil when it ran.
     public let problem: String?
 
-    /// At least one graph checked, no disagreement and no surviving mutant. A run that checked
-    /// nothing never passes: a self-test that looked at no graph shows nothing about the rules.
+    /// At least one graph checked, no disagreement, no surviving mutant and no mutant left
+    /// unexercised. A run that checked nothing never passes: a self-test that looked at no graph
+    /// shows nothing about the rules, and one whose graphs never used a mutant's op cannot claim
+    /// that mutant is caught.
     public var passed: Bool {
         problem == nil && fuzz.graphs > 0 && fuzz.disagreements.isEmpty && (mutations?.survivors.isEmpty ?? true)
+            && (mutations?.notExercised.isEmpty ?? true)
     }
 
     /// Primitives no graph used.
     public var uncovered: [String] { primitives.filter { !fuzz.primitivesCovered.contains($0) } }
 
     /// `{"rules_checked": …, "graphs": …, "ops_covered": …, "disagreements": …, "mutants_planted": …,
-    /// "mutants_caught": …, "survivors": […], "seed": …, "seconds": …}` and details.
+    /// "mutants_caught": …, "survivors": […], "mutants_not_exercised": […], "seed": …, "seconds": …}`
+    /// and details.
     public var jsonValue: JSONValue {
         let m = mutations
         let fields: [(String, JSONValue)] = [
@@ -43,6 +47,7 @@ public struct SelfTestReport: Sendable {
             ("mutation_score", m.map { .number($0.score) } ?? .null),
             ("mutants_localised", .integer(m?.localised ?? 0)),
             ("survivors", .array((m?.survivors ?? []).map { .string($0.description) })),
+            ("mutants_not_exercised", .array((m?.notExercised ?? []).map { .string($0.description) })),
             ("equivalent_mutants", .array((m?.equivalent ?? []).map { .string("\($0.mutation): \($0.reason)") })),
             // A seed beyond Int.max (JSON readers' integer range) is written as a string.
             ("seed", seed <= UInt64(Int.max) ? .integer(Int(seed)) : .string(String(seed))),
@@ -108,6 +113,10 @@ public struct SelfTestReport: Sendable {
         if let m = mutations {
             row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.localised) localised to the mutated primitive, \(m.equivalent.count) equivalent not planted")
             row("survivors", m.survivors.isEmpty ? "none" : m.survivors.map(\.description).joined(separator: "; "))
+            if !m.notExercised.isEmpty {
+                row("not exercised", "\(m.notExercised.count) (their op or partial appeared in no graph; raise --graphs): "
+                    + m.notExercised.map(\.description).joined(separator: "; "))
+            }
         }
         row("seconds", SelfTestReport.fixed(seconds, digits: 2))
         for d in fuzz.disagreements.prefix(SelfTestReport.listedDisagreements) { lines.append(""); lines.append(d.description) }

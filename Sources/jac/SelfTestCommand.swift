@@ -10,10 +10,10 @@ struct SelfTestCommand: ParsableCommand {
         discussion: """
         Random expression graphs over the registry (fan-out, shared subexpressions, depth up to 30, several outputs) run through forward, chunked forward and reverse mode, central differences, Richardson, the complex step (analytic graphs) and exact rationals (rational-closed graphs). Any disagreement beyond the derived tolerance is listed with the graph's seed and a 'jac check' command that reproduces it.
 
-        With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed.
+        With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed, and so are mutants not exercised (their op appeared in no graph: raise --graphs); either fails the run.
 
         EXIT STATUS
-          0 no disagreement and no surviving mutant, 1 otherwise, 2 invalid options.
+          0 no disagreement, no surviving mutant and no mutant left unexercised, 1 otherwise, 2 invalid options.
 
         EXAMPLES
           jac selftest
@@ -48,7 +48,12 @@ struct SelfTestCommand: ParsableCommand {
         print(format == "json" ? report.jsonValue.rendered(indent: 2) : report.renderTable())
         if !report.passed {
             let survivors = report.mutations?.survivors.count ?? 0
-            throw JacFailure(.modesDisagree, "self-test failed: \(report.fuzz.disagreements.count) disagreement(s), \(survivors) surviving mutant(s)")
+            let unexercised = report.mutations?.notExercised.count ?? 0
+            // A mutant no graph used was never tried: it is counted apart from the survivors, and
+            // the remedy (more graphs) differs from a survivor's (a gap in the checker).
+            let notTried = unexercised == 0 ? "" :
+                ", \(unexercised) mutant(s) not exercised because their op (or that input of it) appeared in no graph (raise --graphs)"
+            throw JacFailure(.modesDisagree, "self-test failed: \(report.fuzz.disagreements.count) disagreement(s), \(survivors) surviving mutant(s)" + notTried)
         }
     }
 }

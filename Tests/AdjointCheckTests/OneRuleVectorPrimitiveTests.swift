@@ -198,6 +198,22 @@ final class OneRuleVectorPrimitiveTests: XCTestCase {
             .missingRule(primitive: "prodsin_no_rule", mode: "forward mode", needs: "JVP")])
     }
 
+    /// A JVP-only primitive with forward mode turned off leaves no mode to run: the problem is the
+    /// missing VJP, and nothing was non-finite (P is finite at x), so the verdict names no
+    /// non-finite value; it was `nonFinite(subjects: ["value"])` (a review). It is the verdict of
+    /// a check that compared nothing, and the report still fails.
+    func testNoModeLeftIsNotANonFiniteVerdict() throws {
+        var options = CheckOptions()
+        options.checkForward = false
+        let r = try checkJacobian(of: ThroughProdSin<ProdSinJVPOnly>(), at: x, options: options)
+        XCTAssertEqual(r.problem, .missingRule(primitive: "prodsin_jvp_only", mode: "reverse mode", needs: "VJP"))
+        XCTAssertEqual(r.verdict, .fdInconclusive(reasons: []), r.renderTable())
+        XCTAssertFalse(r.passed)
+        XCTAssertTrue(r.renderTable().contains("verdict: not checked: no AD mode could run"), r.renderTable())
+        XCTAssertTrue(r.toJSON().contains("\"verdict\": \"fd-inconclusive\""), r.toJSON())
+        XCTAssertTrue(r.toJSON().contains("\"passed\": false"), r.toJSON())
+    }
+
     /// A claimed Jacobian is still checked when neither mode runs; a wrong claim still fails.
     func testAClaimIsCheckedWhenNeitherModeRuns() throws {
         let right = try checkJacobian(of: ThroughProdSin<ProdSinNoRule>(), at: x, claimed: throughProdSinJacobian)

@@ -102,6 +102,23 @@ final class SweepTests: XCTestCase {
         XCTAssertThrowsError(try stepSweep(of: ExpSin(), at: [0.7], output: 2))
     }
 
+    /// Steps h = 10^-k at x = 0.7 (decade 1): k = -400 gives 10^400, beyond Double's largest
+    /// 1.8e308, so h = inf, and no difference quotient exists; every series came back with
+    /// h = inf and no error (a review). In Float, k = 46 gives 1e-46, below Float's least
+    /// subnormal 1.4e-45, so h rounds to 0. A range whose steps are representable still sweeps.
+    func testStepsThatAreNotFinitePositiveAreRefused() throws {
+        func message(_ body: () throws -> Any) -> String? {
+            do { _ = try body(); return nil } catch ADError.invalidArgument(let m) { return m } catch { return "other: \(error)" }
+        }
+        XCTAssertEqual(message { try stepSweep(of: ExpSin(), at: [0.7], exponents: -400...(-399)) },
+                       "exponents -400...-399 give the step h = inf at x0 = 0.7, not a finite positive Double; "
+                       + "h = 10^-k for k in the range (times xⱼ's decade) must be finite and positive")
+        let float = try XCTUnwrap(message { try stepSweep(of: ExpSin(), at: [Float(0.7)], exponents: 46...47) })
+        XCTAssertTrue(float.hasPrefix("exponents 46...47 give the step h = 1"), float)
+        XCTAssertTrue(float.contains("e-46 at x0 = 0.7, not a finite positive Float"), float)
+        XCTAssertNil(message { try stepSweep(of: ExpSin(), at: [0.7], exponents: -3...(-2)) })
+    }
+
     func testFloatSweepUsesFloatRounding() throws {
         // In Float the central difference bottoms out near ε_F^{2/3} ≈ 2.4e-5 relative, at h ≈ 1e-2..1e-3,
         // far above Double's optimum: the sweep must show Float's V, not Double's.

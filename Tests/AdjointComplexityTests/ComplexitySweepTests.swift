@@ -150,6 +150,9 @@ final class ComplexitySweepTests: XCTestCase {
         XCTAssertEqual(PowerLawFit.exponent(x: [2, 4], y: [5, 5]) ?? .nan, 0, accuracy: 1e-12)
         XCTAssertNil(PowerLawFit.exponent(x: [2, 2], y: [1, 4]))
         XCTAssertNil(PowerLawFit.exponent(x: [1, 2], y: [0, 4]))
+        // One x three times: no slope exists whatever y does. The mean of the three equal
+        // logarithms of 544 rounds off them, and the fit returned 0.0 (a review).
+        XCTAssertNil(PowerLawFit.exponent(x: [544, 544, 544], y: [1, 2, 4]))
         XCTAssertEqual(PowerLawFit.upperHalf([1, 2, 4, 8, 16, 32, 64]), [3, 4, 5, 6])
     }
 }

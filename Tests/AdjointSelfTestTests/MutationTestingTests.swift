@@ -1,5 +1,6 @@
 import XCTest
 import AdjointCore
+import AdjointCheck
 @testable import AdjointSelfTest
 
 final class MutationTestingTests: XCTestCase {
@@ -25,6 +26,32 @@ final class MutationTestingTests: XCTestCase {
             }
         }
         XCTAssertEqual(equivalent, ["add partials swapped"])
+    }
+
+    /// A mutant whose op no graph uses was never tried: with no graph at all, each of sin's five
+    /// mutants (∂x × −1, × 2, × 0, × (1 + 1e-6), swapped; none equivalent) is not exercised, and
+    /// none is a survivor. They were listed as survivors with `graphsTried` 0 (a review). The
+    /// self-test still fails, naming them apart from the survivors in the table and the JSON.
+    func testAMutantNoGraphUsesIsNotExercisedNotASurvivor() throws {
+        let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 0, ops: [.sin])
+        XCTAssertEqual(summary.planted, 5)
+        XCTAssertEqual(summary.caught, 0)
+        XCTAssertEqual(summary.survivors, [])
+        XCTAssertEqual(summary.notExercised.map(\.description),
+                       ["sin ∂x × -1.0", "sin ∂x × 2.0", "sin ∂x × 0.0", "sin ∂x × 1.000001", "sin partials swapped"])
+        XCTAssertTrue(summary.outcomes.allSatisfy { !$0.exercised && $0.graphsTried == 0 })
+
+        let fuzz = try Fuzzer(seed: 3).run(graphs: 1)
+        let report = SelfTestReport(seed: 3, fuzz: fuzz, mutations: summary, primitives: ["sin"], seconds: 0, problem: nil)
+        XCTAssertFalse(report.passed, "a mutant never tried is not shown caught")
+        let table = report.renderTable()
+        XCTAssertTrue(table.contains("survivors         none"), table)
+        XCTAssertTrue(table.contains("not exercised     5 (their op or partial appeared in no graph; raise --graphs): sin ∂x × -1.0; "), table)
+        XCTAssertTrue(table.hasSuffix("FAIL"), table)
+        guard case .object(let fields) = report.jsonValue else { return XCTFail("not an object") }
+        let json = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(json["survivors"], .array([]))
+        XCTAssertEqual(json["mutants_not_exercised"], .array(summary.notExercised.map { .string($0.description) }))
     }
 
     /// Five kinds per partial and input: a unary op has 5 mutants, a binary one 9.

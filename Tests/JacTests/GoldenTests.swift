@@ -527,6 +527,18 @@ final class ComplexityCommandTests: XCTestCase {
         XCTAssertEqual(zero.status, 2)
     }
 
+    /// Three equal depths give one |W| three times: no exponent exists, and the fit of equal
+    /// logarithms (whose mean rounds off them) printed 0.000, and 0.00 in the plot's legend.
+    func testOneSizeRepeatedHasNoExponent() throws {
+        let svg = try JacRunner.temporaryFile("", name: "repeated.svg")
+        let r = try JacRunner.run(["complexity", "--sweep", "depth", "--depths", "2,2,2", "--plot", svg])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("finite differences vs |W|: exponent -\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("finite differences -  (-)"), r.stdout)
+        let plot = try String(contentsOfFile: svg, encoding: .utf8)
+        XCTAssertTrue(plot.contains(">finite differences (-)</text>"), plot)
+    }
+
     func testPlotAndJacobianModes() throws {
         let svg = try JacRunner.temporaryFile("", name: "complexity.svg")
         let r = try JacRunner.run(["complexity", "--depths", "1,2", "--width", "2", "--plot", svg])

@@ -99,8 +99,10 @@ public struct CheckReport: Sendable {
     /// Whether a non-differentiable point was touched.
     public var touchedKink: Bool { !kinks.isEmpty }
 
-    /// The worst verdict over all entries; `.nonFinite` when f itself could not be evaluated;
-    /// inconclusive with no reason when there is no entry (no inputs, or no outputs); at least
+    /// The worst verdict over all entries; `.nonFinite` when f's value was not finite or left its
+    /// domain (``problem``); inconclusive with no reason when there is no entry (no inputs, or no
+    /// outputs) or another ``problem`` left nothing to compare (a missing rule, a rule's answer of
+    /// the wrong length): no value was non-finite, and naming one misled; at least
     /// `.nonFinite` of the failed modes when a mode failed on its own (``modeFailures``): left out
     /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check;
     /// at least inconclusive with conflicting witnesses when the random direction's J·v disagrees
@@ -108,7 +110,13 @@ public struct CheckReport: Sendable {
     /// "agree" beside `passed == false` (a review). Not rule-wrong: a branch in f's code that the
     /// direction's difference straddles disagrees as a wrong forward rule would.
     public var verdict: Verdict {
-        if problem != nil { return .nonFinite(subjects: ["value"]) }
+        if let problem {
+            // As the table's headline: only a non-finite value or a domain error names one.
+            switch problem {
+            case .nonFinite, .domain: return .nonFinite(subjects: ["value"])
+            default: return .fdInconclusive(reasons: [])
+            }
+        }
         var candidates = entries.joined().map(\.verdict)
         let failed = ["forward", "reverse"].filter { mode in modeFailures.contains { $0.hasPrefix("\(mode) mode failed") } }
         if !failed.isEmpty { candidates.append(.nonFinite(subjects: failed)) }

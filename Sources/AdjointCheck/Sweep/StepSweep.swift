@@ -139,7 +139,8 @@ public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .c
 /// ```swift
 /// let s = try stepSweep(of: Polar(), at: [2.0, 0.5], output: 1, input: 1)
 /// ```
-/// - Throws: ``ADError`` when f cannot be recorded at x or the indices are out of range.
+/// - Throws: ``ADError`` when f cannot be recorded at x or the indices are out of range, and
+///   ``ADError/invalidArgument(_:)`` when `exponents` gives a step that is not a finite positive `V`.
 public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     of f: some ADFunction, at x: [V], output i: Int = 0, input j: Int = 0,
     exponents: ClosedRange<Int> = 1...16, reference: Double? = nil
@@ -170,6 +171,13 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     let decade = Double.pow(10, Double.log10(Swift.max(1, Swift.abs(Double(x[j])))).rounded(.down))
     let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
         Double.pow(10, -Double(k) / Double(perDecade)) * decade
+    }
+    // A step of inf or 0 gives no difference quotient: exponents -400...-399 returned every
+    // series with h = inf and no word.
+    if let bad = steps.first(where: { h in !(h.isFinite && h > 0 && V(h).isFinite && V(h) > 0) }) {
+        throw ADError.invalidArgument(
+            "exponents \(exponents.lowerBound)...\(exponents.upperBound) give the step h = \(bad) at x\(j) = \(x[j]), "
+            + "not a finite positive \(V.self); h = 10^-k for k in the range (times xⱼ's decade) must be finite and positive")
     }
     let v = x.indices.map { $0 == j ? V(1) : V(0) }
     let m = rec.outputs.count

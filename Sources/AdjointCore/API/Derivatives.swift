@@ -201,6 +201,7 @@ extension Recording: CustomStringConvertible {
     guard tapeLimit >= 1 else { throw ADError.invalidArgument("tapeLimit must be at least 1 (got \(tapeLimit))") }
     let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
     let ((inputs, outputs), diag) = Diagnostics.collect { () -> ([Reverse<V>], [Reverse<V>]) in
+        if _slowPath(Instrumentation.isActive) { RuleMutations.reportInvalidPlanted() }
         let inputs = tape.variables(x)
         return (inputs, f(inputs))
     }

@@ -319,9 +319,15 @@ public enum Instrumentation {
 /// Deliberately wrong derivative rules, planted for testing the testers (mutation testing).
 ///
 /// While a mutation is planted, the registry's partial `input` of the target (a built-in op or a
-/// user primitive, by name) is changed in every interpreter (forward, reverse, exact) on the
+/// user scalar primitive, by name) is changed in every interpreter (forward, reverse, exact) on the
 /// planting thread, so a checker that cannot see the difference is itself broken. Other threads
 /// keep the true rules.
+///
+/// A mutation that could change nothing is refused, not ignored: a ``Kind/scale(_:)`` of an input
+/// the target does not have (input 1 of the unary sin, input 7 of mul), or any mutation of a
+/// ``VectorPrimitive`` (its JVP and VJP are the user's own, with no partial to change). Each is
+/// ``ADError/invalidArgument(_:)`` from the driver that meets the target while it is planted; a
+/// built-in op's absent input also from every reverse-mode recording made while it is planted.
 ///
 /// ```swift
 /// RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: -1)) {
@@ -337,9 +343,10 @@ public struct RuleMutation: Sendable, Hashable, CustomStringConvertible {
         /// The two partials exchanged (∂/∂x given for ∂/∂y): the partial of the wrong input.
         case swapped
     }
-    /// The registry op or user primitive name whose rule is made wrong.
+    /// The registry op or user scalar primitive name whose rule is made wrong.
     public let target: String
-    /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y (ignored by ``Kind/swapped``).
+    /// Which partial: 0 for ∂/∂x, 1 for ∂/∂y (ignored by ``Kind/swapped``); 1 only for a
+    /// target of two inputs.
     public let input: Int
     /// The change.
     public let kind: Kind
@@ -361,9 +368,18 @@ public struct RuleMutation: Sendable, Hashable, CustomStringConvertible {
     /// `sin ∂x × -1.0`, `hypot partials swapped`.
     public var description: String {
         switch kind {
-        case .scale(let f): return "\(target) ∂\(input == 0 ? "x" : "y") × \(f)"
+        case .scale(let f): return "\(target) ∂\(input == 0 ? "x" : input == 1 ? "y" : "[input \(input)]") × \(f)"
         case .swapped: return "\(target) partials swapped"
         }
+    }
+
+    /// Why this mutation cannot change a target of `arity` inputs, or nil when it can. A scale of
+    /// input ≥ 1 was applied as one of ∂y whatever the index (mul's input 7 scaled ∂y), and of a
+    /// unary op's absent ∂y it changed nothing, so a checker "caught" nothing and passed.
+    func invalidity(arity: Int) -> String? {
+        guard case .scale = kind, !(0..<arity).contains(input) else { return nil }
+        return "RuleMutation of \(target) names input \(input), but \(target) takes \(arity) input\(arity == 1 ? "" : "s") "
+            + "(arity \(arity)): the input must be in 0..<\(arity); the mutation was not applied"
     }
 
     @inlinable func applied<T: ADScalar>(to p: (T, T)) -> (T, T) {
@@ -473,7 +489,39 @@ public enum RuleMutations {
     @usableFromInline @inline(never)
     static func apply<V: TangentVector>(_ op: Op, tangents t: (V, V)) -> (V, V) where V.Scalar: ADScalar {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(op.info.name) else { return t }
+        guard refuses(m, arity: op.info.arity) == false else { return t }
         return m.applied(toTangents: t)
+    }
+
+    /// Whether `m` is refused for a target of `arity` inputs; a refusal is reported
+    /// (``ADError/invalidArgument(_:)``) to the running driver.
+    private static func refuses(_ m: RuleMutation, arity: Int) -> Bool {
+        guard let why = m.invalidity(arity: arity) else { return false }
+        Diagnostics.report(.invalidArgument(why))
+        return true
+    }
+
+    /// Reports every mutation planted here of a built-in op's input the op does not have. Called
+    /// by each reverse recording: the sweep applies a binary op's mutation after the recording's
+    /// diagnostics are read, so a refusal there reached no one (mul's input 7 passed silently).
+    @usableFromInline @inline(never)
+    static func reportInvalidPlanted() {
+        guard adjoint_flags_load() >= Instrumentation.mutationBit else { return }
+        let here = box(create: false).map { Array($0.planted.values) } ?? []
+        for m in here + plantedInTask.values.filter({ t in !here.contains { $0.target == t.target } }) {
+            if let op = Op(name: m.target) { _ = refuses(m, arity: op.info.arity) }
+        }
+    }
+
+    /// Reports a mutation planted under vector primitive `name`'s name: its JVP and VJP are the
+    /// user's own functions, with no partial a mutation could change, and a planted one changed
+    /// nothing while the doc promised a wrong rule. A built-in op's name is the built-in's.
+    @usableFromInline @inline(never)
+    static func refuseVectorTarget(_ name: String) {
+        guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name), Op(name: name) == nil else { return }
+        Diagnostics.report(.invalidArgument(
+            "RuleMutation '\(m)' targets vector primitive '\(name)', which has no scalar partial to change: "
+            + "a mutation applies to a built-in op or a scalar user primitive; the mutation was not applied"))
     }
 
     /// The partials of user primitive `name`, mutated if a mutation of it is planted here. A
@@ -481,12 +529,13 @@ public enum RuleMutations {
     /// name, which is reported (``ADError/invalidArgument(_:)``): `RuleMutation(op: .sin, …)`
     /// changed the rule of a user primitive named "sin" as well as the built-in's.
     @usableFromInline @inline(never)
-    static func apply<T: ADScalar>(primitive name: String, _ p: (T, T)) -> (T, T) {
+    static func apply<T: ADScalar>(primitive name: String, arity: Int, _ p: (T, T)) -> (T, T) {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
         if let why = UserPrimitives.reservedNameViolation(name) {
             Diagnostics.report(.invalidArgument(why))
             return p
         }
+        guard refuses(m, arity: arity) == false else { return p }
         return m.applied(to: p)
     }
 
@@ -494,6 +543,7 @@ public enum RuleMutations {
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(name: String, _ p: (T, T)) -> (T, T) {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
+        if let op = Op(name: name), refuses(m, arity: op.info.arity) { return p }
         return m.applied(to: p)
     }
 }

@@ -330,8 +330,12 @@ extension VectorPrimitive {
     public static func domainViolation(_ x: [Double]) -> String? { nil }
     public static func kinkDistance(_ x: [Double]) -> Double? { nil }
 
-    /// Applies the primitive in whatever mode `T` is.
-    @inlinable public static func apply<T: ADScalar>(_ x: [T]) -> [T] { T.apply(Self.self, x) }
+    /// Applies the primitive in whatever mode `T` is. A ``RuleMutation`` planted under its name is
+    /// refused (``ADError/invalidArgument(_:)``): a vector primitive's rules are not mutable.
+    @inlinable public static func apply<T: ADScalar>(_ x: [T]) -> [T] {
+        if _slowPath(Instrumentation.isActive) { RuleMutations.refuseVectorTarget(name) }
+        return T.apply(Self.self, x)
+    }
 }
 
 /// The registry's open part: user primitives registered for enumeration (by the self-test and the

@@ -328,7 +328,7 @@ func customPartials<P: ScalarPrimitive, V: ADScalar>(_: P.Type, _ x: V, _ y: V, 
     } else {
         r = Diagnostics.rule(of: P.name, rationalClosed: P.isRationalClosed, on: V.self) { P.partials(x, y, output: z) }
     }
-    return _slowPath(Instrumentation.isActive) ? RuleMutations.apply(primitive: P.name, r) : r
+    return _slowPath(Instrumentation.isActive) ? RuleMutations.apply(primitive: P.name, arity: P.arity, r) : r
 }
 
 /// The user's primal at given values (fault localisation differences a primitive alone).
