@@ -57,11 +57,17 @@ func runMLPLoop(seconds: Double, activation name: String, threads: Int = 1) {
         var gradients: [LayerParameters<Float>] = []
         let clock = ContinuousClock(), start = clock.now
         var steps = 0
+        var times: [Double] = []
         while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+            let t0 = DispatchTime.now().uptimeNanoseconds
             blackHole(try net.lossAndGradient(input: x, loss: .elementwise(.mse, target: y), into: &gradients))
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
             steps += 1
         }
-        print("{\"steps\": \(steps), \"seconds\": \(seconds)}")
+        times.sort()
+        let ms = { (q: Double) in times.isEmpty ? 0 : times[Swift.min(times.count - 1, Int(q * Double(times.count)))] }
+        print("{\"steps\": \(steps), \"seconds\": \(seconds), \"step_ms_min\": \(ms(0)), \"step_ms_median\": \(ms(0.5)), "
+              + "\"step_ms_p90\": \(ms(0.9)), \"step_ms_max\": \(ms(1))}")
     } catch {
         print("mlp-loop failed: \(error)")
     }

@@ -13,7 +13,9 @@ struct SelfTestCommand: ParsableCommand {
         With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed, and so are mutants not exercised (their op appeared in no graph: raise --graphs); either fails the run.
 
         EXIT STATUS
-          0 no disagreement, no surviving mutant and no mutant left unexercised, 1 otherwise, 2 invalid options.
+          0 no disagreement, no surviving or unexercised mutant
+          1 otherwise
+          2 invalid options
 
         EXAMPLES
           jac selftest

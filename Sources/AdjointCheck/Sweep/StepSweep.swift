@@ -109,7 +109,8 @@ public struct StepSweep: Sendable {
             ("reference", .number(reference)),
             ("referenceSource", .string(referenceSource)),
             ("kinks", .array(kinks.map { .string($0.description) })),
-            ("kinkRoom", .number(kinkRoom)),
+            // null without a kink near x: JSON has no ∞, and the text "inf" reads as a distance.
+            ("kinkRoom", kinkRoom.isFinite ? .number(kinkRoom) : .null),
             ("evaluations", .integer(evaluations)),
         ])
     }
