@@ -1,5 +1,6 @@
 import Adjoint
 import AdjointLinalg
+import Foundation
 import CAdjointBLAS
 import CAdjointBLASEntry
 #if canImport(Glibc)
@@ -127,6 +128,7 @@ func runLinalgBenchmarks() {
         // large blocks back to the OS, so the BLAS page-faults them in again (how many depends on
         // the heap's history; JAX shows the same two speeds when its outputs fault).
         let (t8, t8f) = try depth8Figures(name: "mlp_gradient", training: true)
+        freshProcessFigures(inProcess: t8f)
         _ = try depth8Figures(name: "mlp_gradient_fresh_arrays", training: false)
         try elementwiseBeforeAfter(d8: t8, f8: t8f)
         try activationsAgainstTanh(tanh: t8f)
@@ -194,6 +196,35 @@ private func activationsAgainstTanh(tanh: (forward: () throws -> Void, gradient:
     for activation in [Op.sigmoid, .relu, .swish, .elu, .softplus, .gelu] {
         let task = try mlpTask(Float.self, batch: 64, width: 256, depth: 8, training: true, activation: activation)
         emit("mlp_gradient_f32_\(activation.info.name)_over_tanh", try paired(runs: 15, tanh.gradient, task.gradient).ratio, "ratio")
+    }
+}
+
+/// The depth-8 f32 training step in a process of its own whose first product is that step's
+/// sgemm (`AdjointBench mlp-loop 2 tanh 1`), against the same step here, after the reference
+/// dgemm. Until the library mapped OpenBLAS's work buffers itself (BLAS.mapWorkBuffersOnce) the
+/// two differed 2.4× on a Zen 1 VM (15.6 against 6.5 ms): the dgemm had mapped pages the sgemm
+/// kernel prefetches, so this group's own figures never showed what a user's f32 program got.
+private func freshProcessFigures(inProcess task: MLPTask) {
+    let here = medianSeconds(runs: 41) { try? task.gradient() } * 1e3
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    child.arguments = ["mlp-loop", "2", "tanh", "1"]
+    let pipe = Pipe()
+    child.standardOutput = pipe
+    do {
+        try child.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0,
+              let line = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let fresh = line["step_ms_median"] as? Double else {
+            print("# mlp-loop child gave no step time (status \(child.terminationStatus))")
+            return
+        }
+        emit("mlp_gradient_f32_fresh_process_ms", fresh, "ms")
+        emit("mlp_gradient_f32_fresh_process_over_in_process", fresh / here, "ratio")
+    } catch {
+        print("# could not start mlp-loop: \(error)")
     }
 }
 

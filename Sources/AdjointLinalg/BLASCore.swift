@@ -102,6 +102,17 @@ extension BLAS {
         if let e = unrunnableCore { throw e }
     }
 
+    /// Maps the start of OpenBLAS's work buffers, once per thread, before its first product.
+    ///
+    /// OpenBLAS's Haswell/Zen sgemm kernel prefetches packed panels into pages of its work buffer
+    /// that nothing writes; a prefetch into an unmapped page costs a page walk and leaves the page
+    /// unmapped, so every call pays again. On a Zen 1 VM the depth-8 f32 MLP step took 15.6 ms in a
+    /// fresh process and 6.5 ms once some dgemm had happened to touch those pages (which is why the
+    /// benchmarks, whose first product is a dgemm, never showed it). Reading the first 4 MB of each
+    /// buffer maps the kernel's zero page there: no memory, about 0.3 ms per buffer, once.
+    @inline(__always)
+    static func mapWorkBuffersOnce() { adjoint_blas_map_work_buffers_once() }
+
     /// Prints ``coreNote`` to standard error, once per process.
     static func noteCoreOnce() { _ = printedCoreNote }
 

@@ -209,4 +209,34 @@ final class BLASCoreTests: XCTestCase {
             XCTAssertEqual(oursF.elements.map(\.bitPattern), blasF.map(\.bitPattern), "Float, transposes \(ta) \(tb)")
         }
     }
+
+    /// The first product on a thread maps the start of OpenBLAS's work buffers (see
+    /// `BLAS.mapWorkBuffersOnce`). mincore is the witness: a small sgemm alone leaves about 270 KB
+    /// of the first 4 MB mapped (measured on the Zen 1 VM of 2026-12-05), the largest products in
+    /// the other tests under 2 MB, so without the mapping this fails on the second assertion.
+    func testFirstProductOnAThreadMapsTheWorkBuffer() throws {
+        guard BLAS.coreName != nil else { throw XCTSkip("the BLAS is not OpenBLAS") }
+        let bytes = Int(ADJOINT_BLAS_MAPPED_BYTES)
+        // Written by the thread before it signals, read here after the wait.
+        final class Outcome: @unchecked Sendable { var resident = 0; var failure: Error? }
+        let outcome = Outcome()
+        // A thread of its own, so its once-per-thread mapping has not run yet.
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            do {
+                var g = SeededGenerator(seed: 3)
+                let a = try Matrix<Float>.random(64, 256, in: -1...1, using: &g)
+                let b = try Matrix<Float>.random(256, 256, in: -1...1, using: &g)
+                _ = try a.matmul(b)
+                outcome.resident = adjoint_blas_work_buffer_resident_bytes(bytes)
+            } catch { outcome.failure = error }
+        }
+        thread.start()
+        done.wait()
+        if let failure = outcome.failure { throw failure }
+        XCTAssertEqual(outcome.resident, bytes, "first \(bytes) bytes of the work buffer mapped after the thread's first product")
+        // The mapping function itself, on a range that is not a whole number of pages.
+        XCTAssertGreaterThanOrEqual(adjoint_blas_map_work_buffers(12_345, 1), 12_345)
+    }
 }

@@ -12,6 +12,7 @@
 // Everything reaches OpenBLAS through dlsym, so nothing here fails to load with a BLAS that is
 // not OpenBLAS, or an OpenBLAS built without DYNAMIC_ARCH: the switch then reports "unsupported".
 #include <stdbool.h>
+#include <stddef.h>
 
 /// The CPU features that decide which OpenBLAS x86-64 kernels can run. `os_ymm` / `os_zmm`:
 /// the operating system saves the AVX (YMM) / AVX-512 (ZMM, opmask) register state (XCR0), without
@@ -66,4 +67,21 @@ const char *adjoint_blas_core_before_switch(void);
 /// a core the CPU cannot run (adjoint_blas_core_runs_on), and restores the previous core if OpenBLAS does not know the name.
 /// Same restrictions as adjoint_blas_select_preferred_core: no BLAS call may be running.
 bool adjoint_blas_force_core(const char *name);
+/// Bytes at the start of each OpenBLAS work buffer that adjoint_blas_map_work_buffers_once maps.
+#define ADJOINT_BLAS_MAPPED_BYTES ((size_t)4 << 20)
+
+/// Maps the first `bytes` of `buffers` of OpenBLAS's work buffers readable (the zero page: no
+/// memory is used) and returns the bytes mapped; 0 when the BLAS is not OpenBLAS. Why: OpenBLAS's
+/// sgemm kernel prefetches into pages of its buffer that nothing writes, and a prefetch into an
+/// unmapped page costs a page walk every time (a batch-64 sgemm ran at a third of its speed).
+size_t adjoint_blas_map_work_buffers(size_t bytes, int buffers);
+
+/// adjoint_blas_map_work_buffers(ADJOINT_BLAS_MAPPED_BYTES, BLAS threads + 1), once per thread:
+/// the matrix product calls it before each gemm.
+void adjoint_blas_map_work_buffers_once(void);
+
+/// How many of the first `bytes` of the work buffer a gemm on this thread would take are mapped
+/// (mincore), for tests; 0 when the BLAS is not OpenBLAS.
+size_t adjoint_blas_work_buffer_resident_bytes(size_t bytes);
+
 #endif
