@@ -131,14 +131,14 @@ adjoint_blas_selection adjoint_blas_select_preferred_core(void) {
     return adjoint_blas_unsupported;
 }
 
-// OpenBLAS's Haswell/Zen sgemm kernel prefetches packed B up to about 48 KB past the panel it is
-// reading, into pages of its work buffer that nothing else ever reads or writes. A prefetch into
-// an unmapped page is dropped after a page walk, and the page stays unmapped, so every call pays
-// the walks again: a batch-64, width-256 sgemm ran at a third of its speed (12 against 36
-// GFLOP/s on a Zen 1 VM) until something else, such as one dgemm with larger panels, happened
-// to touch those pages. Mapping the first bytes of each buffer once (reads map the kernel's
-// shared zero page: no memory is used) removes the walks. Measured with mincore on the buffer
-// after a 64x256x256 sgemm: resident 0-256 KB and 400-412 KB, the rest of the first 2 MB not.
+// OpenBLAS's Haswell/Zen sgemm kernel prefetches ahead of the panels it reads (prefetcht0/t1/t2
+// through pointers to the next panels), into pages of its work buffer that nothing ever reads or
+// writes. A prefetch into an unmapped page is dropped after a page walk and maps nothing, so every
+// call pays the walks again: a 64x256x256 sgemm ran at 10 GFLOP/s instead of 36 on a Zen 1 VM
+// until something else, such as one dgemm with larger panels, happened to write those pages.
+// mincore after that sgemm: 0-256 KB and 400-412 KB of the buffer mapped; mapping 384-448 KB
+// alone made it fast. Mapping the first bytes of each buffer once removes the walks; reads map the
+// kernel's shared zero page, so no memory is used.
 static _Thread_local bool work_buffers_mapped = false;
 
 // Maps [p, p + bytes) readable, or as much of it as is mapped, and returns the bytes mapped.
@@ -150,7 +150,11 @@ static size_t map_readable(char *p, size_t bytes) {
     // A buffer smaller than asked (another BLAS build) makes either call fail with ENOMEM rather
     // than fault; halve until the range lies inside the mapping.
     while (length >= (size_t)page) {
+#ifdef MADV_POPULATE_READ
         if (madvise(start, length, MADV_POPULATE_READ) == 0) return length;
+#else
+        errno = EINVAL;
+#endif
         if (errno == EINVAL) {
             // Kernels before Linux 5.14: read one byte per page, after mincore said all are mapped.
             unsigned char probe[1024];
