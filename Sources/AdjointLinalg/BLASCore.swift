@@ -109,7 +109,9 @@ extension BLAS {
     /// unmapped, so every call pays again. On a Zen 1 VM the depth-8 f32 MLP step took 15.6 ms in a
     /// fresh process and 6.5 ms once some dgemm had happened to touch those pages (which is why the
     /// benchmarks, whose first product is a dgemm, never showed it). Reading the first 4 MB of each
-    /// buffer maps the kernel's zero page there: no memory, about 0.3 ms per buffer, once.
+    /// buffer maps the kernel's zero page there: no memory, about 0.3 ms per buffer, once. The
+    /// buffers of OpenBLAS's own worker threads (more than one BLAS thread) are out of reach: each
+    /// worker takes its buffer when it starts and keeps it, and OpenBLAS has no call that returns it.
     @inline(__always)
     static func mapWorkBuffersOnce() { adjoint_blas_map_work_buffers_once() }
 

@@ -1,6 +1,7 @@
 #include "CAdjointBLAS.h"
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,27 +178,30 @@ size_t adjoint_blas_map_work_buffers(size_t bytes, int buffers) {
     void *(*alloc)(int) = (void *(*)(int))dlsym(RTLD_DEFAULT, "blas_memory_alloc");
     void (*release)(void *) = (void (*)(void *))dlsym(RTLD_DEFAULT, "blas_memory_free");
     if (!alloc || !release || buffers < 1) return 0;
-    if (buffers > 16) buffers = 16;
-    void *held[16];
+    // OpenBLAS's pool has a fixed number of buffers (it terminates the process when threads ask
+    // for more than it has), so a mapping holds few, and one mapping at a time.
+    if (buffers > 4) buffers = 4;
+    static pthread_mutex_t one_at_a_time = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&one_at_a_time);
+    void *held[4];
     size_t mapped = 0;
     int taken = 0;
-    // Held together, so each is a different buffer of OpenBLAS's pool: the ones this thread's
-    // next product and its BLAS threads will take.
+    // Held together, so each is a different buffer of the pool: the one this thread's next
+    // product takes, and the next one, which a product running beside it would take.
     for (; taken < buffers; taken++) {
         held[taken] = alloc(0);
         if (!held[taken]) break;
         mapped += map_readable((char *)held[taken], bytes);
     }
     for (int i = 0; i < taken; i++) release(held[i]);
+    pthread_mutex_unlock(&one_at_a_time);
     return mapped;
 }
 
 void adjoint_blas_map_work_buffers_once(void) {
     if (work_buffers_mapped) return;
     work_buffers_mapped = true;
-    int (*threads)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
-    int n = threads ? threads() : 1;
-    adjoint_blas_map_work_buffers(ADJOINT_BLAS_MAPPED_BYTES, (n < 1 ? 1 : n) + 1);
+    adjoint_blas_map_work_buffers(ADJOINT_BLAS_MAPPED_BYTES, 2);
 }
 
 static size_t resident_bytes(const void *p, size_t bytes) {

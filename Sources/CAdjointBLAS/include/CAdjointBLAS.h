@@ -70,14 +70,14 @@ bool adjoint_blas_force_core(const char *name);
 /// Bytes at the start of each OpenBLAS work buffer that adjoint_blas_map_work_buffers_once maps.
 #define ADJOINT_BLAS_MAPPED_BYTES ((size_t)4 << 20)
 
-/// Maps the first `bytes` of `buffers` of OpenBLAS's work buffers readable (the zero page: no
+/// Maps the first `bytes` of `buffers` (at most 4) of OpenBLAS's work buffers readable (the zero page: no
 /// memory is used) and returns the bytes mapped; 0 when the BLAS is not OpenBLAS. Why: OpenBLAS's
 /// sgemm kernel prefetches into pages of its buffer that nothing writes, and a prefetch into an
 /// unmapped page costs a page walk every time (a batch-64 sgemm ran at a third of its speed).
 size_t adjoint_blas_map_work_buffers(size_t bytes, int buffers);
 
-/// adjoint_blas_map_work_buffers(ADJOINT_BLAS_MAPPED_BYTES, BLAS threads + 1), once per thread:
-/// the matrix product calls it before each gemm.
+/// adjoint_blas_map_work_buffers(ADJOINT_BLAS_MAPPED_BYTES, 2), once per thread (OpenBLAS builds
+/// with per-thread buffers exist): the matrix product calls it before each gemm.
 void adjoint_blas_map_work_buffers_once(void);
 
 /// How many of the first `bytes` of the work buffer a gemm on this thread would take are mapped
