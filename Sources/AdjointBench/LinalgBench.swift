@@ -207,7 +207,8 @@ private func activationsAgainstTanh(tanh: (forward: () throws -> Void, gradient:
 private func freshProcessFigures(inProcess task: MLPTask) {
     let here = medianSeconds(runs: 41) { try? task.gradient() } * 1e3
     let child = Process()
-    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    // This very binary, however it was started (argv[0] may be a bare name found on PATH).
+    child.executableURL = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
     child.arguments = ["mlp-loop", "2", "tanh", "1"]
     let pipe = Pipe()
     child.standardOutput = pipe
