@@ -183,7 +183,6 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
         let m = c.rows, n = c.cols, k = ta ? a.rows : a.cols
         MatrixCounters.matmul(m: m, n: n, k: k)
         BLAS.noteCoreOnce()
-        BLAS.mapWorkBuffersOnce()
         // The derivative rules' products come after a primal product, which threw the typed error
         // (BLAS.requireRunnableCore). Should one be reached first anyway, it gives NaN, which the
         // tapes' and forward mode's finiteness checks report, rather than a SIGILL or a trap.
@@ -196,6 +195,7 @@ public struct Matrix<Scalar: LinalgScalar>: Equatable, Sendable, CustomStringCon
             if beta == 0 { for i in 0..<c.elements.count { c.elements[i] = 0 } }
             return
         }
+        BLAS.mapWorkBuffersOnce()
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
