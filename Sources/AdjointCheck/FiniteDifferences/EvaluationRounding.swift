@@ -225,3 +225,14 @@ extension DifferenceJacobian {
                                   entries: flagged, evaluations: evaluations, unsupported: unsupported)
     }
 }
+
+/// Per input j, the sum over the tape's paths from input j to output `i` of the product of
+/// |local partials|: what reverse mode's rounding of ∂fᵢ/∂xⱼ is relative to (the check grants it
+/// ``CheckOptions/errorEstimateSafety`` × ``CheckOptions/adAccuracyULPs`` ulps of this); 0 for an
+/// input the output does not depend on, and for an output that is not recorded.
+@usableFromInline package func pathMagnitudes<V>(recording: Recording<V>, output i: Int) -> [Double] {
+    let graph = TapeGraph(recording)
+    let n = recording.inputs.count
+    guard i >= 0, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return Array(repeating: 0, count: n) }
+    return (0..<n).map { j in graph.tangents(input: j, magnitudes: true)[node] }
+}
