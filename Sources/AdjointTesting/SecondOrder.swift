@@ -96,21 +96,21 @@ import RealModule
 
 /// For ``symmetryPart(_:label:pathMagnitude:)`` of f's AD Hessian at x: the larger of the path
 /// magnitudes into Hᵢⱼ (input i of ∇f·eⱼ's tape) and Hⱼᵢ, each column's tape recorded when a
-/// pair first needs it; +∞ (no allowance) where recording fails.
+/// pair first needs it and swept for that pair's input only; +∞ (no allowance) where recording fails.
 @inlinable func hessianPathMagnitudes<F: ADFunction>(_ f: F, at x: [Double]) -> (Int, Int) -> Double {
-    var columns: [Int: [Double]] = [:]
-    func column(_ j: Int) -> [Double]? {
-        if let c = columns[j] { return c }
-        var e = [Double](repeating: 0, count: x.count)
-        e[j] = 1
-        guard let rec = try? directionalDerivativeRecording(f, at: x, direction: e) else { return nil }
-        let c = pathMagnitudes(recording: rec, output: 0)
-        columns[j] = c
-        return c
+    var columns: [Int: Recording<Double>?] = [:]
+    func magnitude(column j: Int, input i: Int) -> Double? {
+        if columns[j] == nil {
+            var e = [Double](repeating: 0, count: x.count)
+            e[j] = 1
+            columns[j] = .some(try? directionalDerivativeRecording(f, at: x, direction: e))
+        }
+        guard let rec = columns[j] ?? nil else { return nil }
+        return pathMagnitudes(recording: rec, output: 0, inputs: [i]).first
     }
     return { i, j in
-        guard let a = column(j), let b = column(i), i < a.count, j < b.count else { return .infinity }
-        return Swift.max(a[i], b[j])
+        guard let a = magnitude(column: j, input: i), let b = magnitude(column: i, input: j) else { return .infinity }
+        return Swift.max(a, b)
     }
 }
 
