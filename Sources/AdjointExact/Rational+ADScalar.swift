@@ -69,6 +69,14 @@ extension Rational: ADScalar {
     /// ```
     public static func native(_ op: Op, _ x: Rational, _ y: Rational, _ n: Int) -> Rational {
         guard op == .powi else { return unsupported(op.info.name) }
+        if x.isNaN { return .nan }
+        // Reverse mode computes an op's primal before its domain check, and 0⁻¹ by squaring is 1/0:
+        // `jac jacobian "x^-1 + y" --at x=0,y=1 --mode exact` said "domain error in div: division
+        // by zero (inputs: 1.0, 0.0)" of a formula with no division, where Double said powi.
+        if n < 0 && x.isZero {
+            Diagnostics.report(.domain(op: Op.powi.info.name, node: nil, inputs: [0], reason: "zero raised to a negative power"))
+            return .nan
+        }
         let bits = x.powerBitLowerBound(n)
         if bits > bitSizeLimit {
             Diagnostics.report(.limitExceeded(

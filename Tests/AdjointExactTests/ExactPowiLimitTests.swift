@@ -50,4 +50,22 @@ final class ExactPowiLimitTests: XCTestCase {
         XCTAssertTrue(e.errors.isEmpty, "\(e.errors)")
         XCTAssertEqual(z.bitWidths.denominator, 1 << 20)
     }
+
+    private struct Reciprocal: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], -1) + x[1]] }
+    }
+
+    /// x⁻¹ + y at x = 0 divides nothing: the op outside its domain is the power (0 to a negative
+    /// power), as the Double modes report it. Exact reverse mode named a division instead, the
+    /// 1/0 that squaring computes for a negative exponent, since a tape evaluates an op's primal
+    /// before its domain check.
+    func testZeroToANegativePowerIsReportedAsThePowerInBothExactModes() {
+        for mode in [JacobianMode.forward, .reverse] {
+            XCTAssertThrowsError(try exactJacobian(of: Reciprocal(), at: [Rational(0), Rational(1)], mode: mode), "\(mode)") { e in
+                guard case ADError.domain(let op, _, _, let reason) = e else { return XCTFail("\(mode): \(e)") }
+                XCTAssertEqual(op, "powi", "\(mode): \(e)")
+                XCTAssertEqual(reason, "zero raised to a negative power", "\(mode)")
+            }
+        }
+    }
 }
