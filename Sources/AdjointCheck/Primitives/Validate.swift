@@ -716,7 +716,8 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
                 guard e.value.isFinite, e.warnings.isEmpty else { unreliable += 1; continue }
                 let got = h[r][k]
                 let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
-                    + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+                    + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got))
+                    + RuleCheck.absoluteSlack(magnitude: probe.center.map { $0[r] })
                 if !(Swift.abs(got - e.value) <= tol) {
                     failures.append("∂²/∂input \(r)∂input \(k) at \(p): differences of the partials give \(e.value) ± \(e.errorEstimate), forward-over-reverse gives \(got)")
                 }
