@@ -31,3 +31,21 @@ final class TinyScalePartialTests: XCTestCase {
         XCTAssertTrue(v.passed, v.description)
     }
 }
+
+/// 10⁻³⁰⁰·(x₀², x₁²) elementwise, whose J·v is 2·10⁻³⁰⁰·(x₀v₀, x₁v₁) (by hand), with a JVP 10⁻⁶ off
+/// and a right VJP.
+private enum TinySquaresJVPOff: VectorPrimitive {
+    static let name = "tiny_squares_jvp_off"
+    static func primal(_ x: [Double]) -> [Double] { x.map { 1e-300 * $0 * $0 } }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { zip(x, v).map { 2.000002e-300 * $0 * $1 } }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { zip(x, u).map { 2e-300 * $0 * $1 } }
+}
+
+final class TinyScaleJVPTests: XCTestCase {
+    /// The JVP against a difference of the primal had the same bare 10⁻¹² of slack.
+    func testAWrongJVPOfATinyVectorPrimitiveFailsValidation() {
+        let v = validate(TinySquaresJVPOff.self, inputs: 2)
+        XCTAssertEqual(v.check(named: "jvp")?.outcome, .failed, v.description)
+        XCTAssertFalse(v.passed, v.description)
+    }
+}

@@ -836,7 +836,8 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 jvpConfirmed = true
                 for r in y.indices {
                     let e = diff[r]
-                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
+                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r]))
+                        + RuleCheck.absoluteSlack(magnitude: y[r])
                     if !(Swift.abs(jv[r] - e.value) <= tol) {
                         jvpFailures.append("output \(r) at \(x) along \(v): difference \(e.value) ± \(e.errorEstimate), JVP \(jv[r])")
                         jvpConfirmed = false
