@@ -55,6 +55,54 @@ extension Rational: ADScalar {
         return Rules.primal(op, x, y, n)
     }
 
+    /// The registry's powi reaches every exact mode here (the declaration's primal, and the
+    /// partial's x^(n−1)): x^n by repeated squaring, with the bit limit checked first.
+    ///
+    /// A power past the limit was reported by the squaring that overflowed: `jac jacobian
+    /// "x^2147483647" --mode exact` said "(in mul; …)" of a formula with no product. A power
+    /// certainly too large is refused under its own name before any of it is computed.
+    ///
+    /// ```swift
+    /// Rational.native(.powi, 3, 3, 4)                                          // 81
+    /// Diagnostics.collect { Rational.native(.powi, 2, 2, 1 << 30) }.diagnostics.errors
+    /// // [limitExceeded("… (in powi: x^1073741824 has at least 1073741825 bits; …)")]
+    /// ```
+    public static func native(_ op: Op, _ x: Rational, _ y: Rational, _ n: Int) -> Rational {
+        guard op == .powi else { return unsupported(op.info.name) }
+        if x.isNaN { return .nan }
+        // Reverse mode computes an op's primal before its domain check, and 0⁻¹ by squaring is 1/0:
+        // `jac jacobian "x^-1 + y" --at x=0,y=1 --mode exact` said "domain error in div: division
+        // by zero (inputs: 1.0, 0.0)" of a formula with no division, where Double said powi.
+        if n < 0 && x.isZero {
+            Diagnostics.report(.domain(op: Op.powi.info.name, node: nil, inputs: [0], reason: "zero raised to a negative power"))
+            return .nan
+        }
+        let bits = x.powerBitLowerBound(n)
+        if bits > bitSizeLimit {
+            Diagnostics.report(.limitExceeded(
+                what: "bit size of a rational numerator or denominator (in powi: x^\(n) has at least \(bits) bits; Rational.bitSizeLimit)",
+                limit: bitSizeLimit))
+            return .nan
+        }
+        return powiByMultiplication(x, n)
+    }
+
+    /// A lower bound on the bits of x^n's larger part (numerator or denominator), `Int.max` when
+    /// it does not fit an Int: for p/q in lowest terms both p^|n| and q^|n| appear, and a b-bit
+    /// integer is at least 2^(b−1), so its k-th power has at least k·(b − 1) + 1 bits.
+    ///
+    /// ```swift
+    /// Rational(2).powerBitLowerBound(10)                               // 11: 2¹⁰ = 1024
+    /// Rational(numerator: 1, denominator: 10).powerBitLowerBound(-3)   // 10: 10³ = 1000
+    /// ```
+    func powerBitLowerBound(_ n: Int) -> Int {
+        let (p, q) = bitWidths
+        let perFactor = Swift.max(p, q) - 1
+        guard perFactor > 0 else { return 1 }
+        let (product, overflow) = Int(clamping: n.magnitude).multipliedReportingOverflow(by: perFactor)
+        return overflow || product == .max ? .max : product + 1
+    }
+
     /// A user primitive runs exactly only when it declares ``AdjointCore/ScalarPrimitive/isRationalClosed``;
     /// otherwise it is refused by name (its primal may read a Double and return a rounded value
     /// that no rational operation after it could make exact).

@@ -660,10 +660,21 @@ public enum RuleCheck {
         }
         guard let e = richardson else { return .undecided }
         let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
-            + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+            + relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + absoluteSlack(magnitude: probe.center?.first)
         if Swift.abs(got - e.value) <= tol { return .agree }
         return .disagree(FaultLocation(op: name, node: node, inputs: point, partial: which,
                                        expected: e.value, got: got, errorEstimate: e.errorEstimate))
+    }
+
+    /// The absolute slack beside a Richardson difference's estimate and ``relativeTolerance``:
+    /// 10⁻¹² of the magnitude of the function differenced at the point, at most 10⁻¹² (NaN or
+    /// unknown: 10⁻¹²). A bare 10⁻¹² passed every rule whose partials lie below it: validate said
+    /// "17 partials agree" of 10⁻³⁰⁰x² with the rule 2.000002·10⁻³⁰⁰x, 10⁻⁶ off, where the complex
+    /// step, its imaginary part subnormal, could not judge; so would any primitive carrying a
+    /// physical constant (ħ = 1.05·10⁻³⁴).
+    static func absoluteSlack(magnitude: Double?) -> Double {
+        guard let m = magnitude, m.isFinite else { return 1e-12 }
+        return 1e-12 * Swift.min(1, Swift.max(Swift.abs(m), .leastNormalMagnitude))
     }
 
     /// A registry op's primal alone, as a function of its arguments (for the complex step).

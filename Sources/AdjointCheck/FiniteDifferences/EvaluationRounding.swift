@@ -225,3 +225,15 @@ extension DifferenceJacobian {
                                   entries: flagged, evaluations: evaluations, unsupported: unsupported)
     }
 }
+
+/// Per input j, the sum over the tape's paths from input j to output `i` of the product of
+/// |local partials|: what reverse mode's rounding of ∂fᵢ/∂xⱼ is relative to (the check grants it
+/// ``CheckOptions/errorEstimateSafety`` × ``CheckOptions/adAccuracyULPs`` ulps of this); 0 for an
+/// input the output does not depend on, and for an output that is not recorded. `inputs` (all when
+/// nil) names the inputs wanted, in the order returned: each costs a sweep of the tape.
+@usableFromInline package func pathMagnitudes<V>(recording: Recording<V>, output i: Int, inputs: [Int]? = nil) -> [Double] {
+    let graph = TapeGraph(recording)
+    let columns = inputs ?? Array(recording.inputs.indices)
+    guard i >= 0, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return columns.map { _ in 0 } }
+    return columns.map { j in j >= 0 && j < recording.inputs.count ? graph.tangents(input: j, magnitudes: true)[node] : 0 }
+}

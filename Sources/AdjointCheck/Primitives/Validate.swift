@@ -716,7 +716,8 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
                 guard e.value.isFinite, e.warnings.isEmpty else { unreliable += 1; continue }
                 let got = h[r][k]
                 let tol = CheckOptions.errorEstimateSafety * e.errorEstimate
-                    + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got)) + 1e-12
+                    + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(got))
+                    + RuleCheck.absoluteSlack(magnitude: probe.center.map { $0[r] })
                 if !(Swift.abs(got - e.value) <= tol) {
                     failures.append("∂²/∂input \(r)∂input \(k) at \(p): differences of the partials give \(e.value) ± \(e.errorEstimate), forward-over-reverse gives \(got)")
                 }
@@ -835,7 +836,8 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                 jvpConfirmed = true
                 for r in y.indices {
                     let e = diff[r]
-                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r])) + 1e-12
+                    let tol = CheckOptions.errorEstimateSafety * e.errorEstimate + RuleCheck.relativeTolerance * Swift.max(Swift.abs(e.value), Swift.abs(jv[r]))
+                        + RuleCheck.absoluteSlack(magnitude: y[r])
                     if !(Swift.abs(jv[r] - e.value) <= tol) {
                         jvpFailures.append("output \(r) at \(x) along \(v): difference \(e.value) ± \(e.errorEstimate), JVP \(jv[r])")
                         jvpConfirmed = false
