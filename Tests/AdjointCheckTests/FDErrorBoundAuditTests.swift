@@ -124,6 +124,24 @@ final class FDErrorBoundAuditTests: XCTestCase {
         XCTAssertTrue(problems.isEmpty, problems.joined(separator: "\n"))
     }
 
+    /// A fixed stencil's confident miss must not convict the modes that every verified witness
+    /// agrees with. atan(10⁸(x − ½)) + erf x at ½ (erf keeps the complex step out): central reads
+    /// 205716 ± 34272, adaptive and Richardson 10⁸ + 0.88 but judge a claim 10⁻⁶ off only
+    /// "noisy"; the check convicted forward, reverse and the claim on central.
+    func testAFixedStencilsMissDoesNotConvictTheModes() throws {
+        // 10⁸ + (2/√π)·e^{−1/4}, mpmath at 40 digits.
+        let truth = 100000000.87878257893544479409372
+        let f = try Formula(parsing: "atan(1e8*(x - 0.5)) + erf(x)")
+        let report = try checkGradient(of: f, at: [0.5], claimedGradient: { (_: [Double]) -> [Double] in [truth * (1 + 1e-6)] })
+        guard let entry = report.entries.first?.first else { return XCTFail("no entry") }
+        if case .ruleWrong(let subjects) = entry.verdict {
+            XCTAssertEqual(subjects, ["claimed"], "the modes are right\n" + report.renderTable())
+        }
+        XCTAssertFalse(report.passed, report.renderTable())
+        let right = try checkGradient(of: f, at: [0.5], claimedGradient: { (_: [Double]) -> [Double] in [truth] })
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+
     /// Near a pole or branch point the complex step's derivative moves smoothly but steeply with x,
     /// and the measure of how far rounding moves it (points a few to 2²¹ ε away) read that smooth
     /// change as noise: the complex step then stood aside for the claim, and the coarse Richardson
