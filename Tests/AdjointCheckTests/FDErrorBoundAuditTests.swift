@@ -39,7 +39,8 @@ final class FDErrorBoundAuditTests: XCTestCase {
         return try differenceJacobian(of: f, at: [x], method: method).entries[0][0]
     }
 
-    /// A reliable-looking estimate (no warning, finite) whose bound misses the truth.
+    /// A reliable-looking estimate (no warning) whose bound misses the truth; a NaN value or bound
+    /// with no warning counts as a miss.
     func confidentMiss(_ e: DifferenceEstimate, _ truth: Double) -> Bool {
         guard e.warnings.isEmpty else { return false }
         return !(Swift.abs(e.value - truth) <= e.errorEstimate)
