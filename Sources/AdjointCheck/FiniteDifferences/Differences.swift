@@ -18,7 +18,11 @@ public enum DifferenceMethod: String, CaseIterable, Sendable {
     /// A third-order stencil whose step is chosen per direction from f, with an embedded
     /// second-order stencil for the error estimate: 3 evaluations per direction for a tame f.
     case adaptive
-    /// Im f(x + ih·v)/h: no subtraction, so no cancellation; needs analytic ops only.
+    /// Im f(x + ih·v)/h: no subtraction, so no cancellation; needs analytic ops only. It is the
+    /// derivative of f as the floats compute it, and its error estimate covers the step and the
+    /// imaginary part's rounding, not how far rounding inside f moves that derivative from f's
+    /// own: x − sin x at 10⁻⁵ in Float gives 0 ± 4e-37 (cos x rounds to 1) for 5e-11, sin(10⁴x)
+    /// at 0.3 misses by 56 times its estimate. Richardson and the adaptive method estimate f's own.
     case complexStep = "complex-step"
 
     /// The fixed stencil behind the method, if it is one.

@@ -1,0 +1,171 @@
+import XCTest
+import AdjointCore
+import AdjointFormula
+@testable import AdjointCheck
+
+/// The error-bound audit: over inputs chosen to break error estimates (Tests/Data/fd-audit.tsv,
+/// written by scripts/fd_audit_corpus.py from SymPy/mpmath at 40 and 60 digits: extreme scales,
+/// huge higher derivatives, poles and kinks a few steps away, oscillation, naive cancellation,
+/// domain edges within a step, sums of many terms, in Double and Float), every estimate that
+/// claims to be reliable (no warning) must contain the true derivative, and the graded check must
+/// never pass a wrong claim nor convict a right one.
+final class FDErrorBoundAuditTests: XCTestCase {
+    struct Row {
+        let precision: String, category: String, formula: String, x: String
+        let derivative: Double, value: Double
+        var label: String { "\(precision) \(formula) at \(x)" }
+    }
+
+    static func corpus() throws -> [Row] {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Data/fd-audit.tsv").standardized.path
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst(2).compactMap { line in
+            let c = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard c.count == 6, let d = Double(c[4]), let v = Double(c[5]) else { return nil }
+            return Row(precision: c[0], category: c[1], formula: c[2], x: c[3], derivative: d, value: v)
+        }
+    }
+
+    /// The estimate of `method` at the row's point: through f's tape (what `differenceJacobian(of:)`
+    /// and the check do), or, with `closure`, as a closure on real arrays (the value-only model).
+    func estimate(_ method: DifferenceMethod, _ f: Formula, _ row: Row, closure: Bool = false) throws -> DifferenceEstimate? {
+        if row.precision == "Float" {
+            guard let x = Float(row.x) else { return nil }
+            if closure { return try differenceJacobian(evaluating: { f($0) }, at: [x], method: method).entries[0][0] }
+            return try differenceJacobian(of: f, at: [x], method: method).entries[0][0]
+        }
+        guard let x = Double(row.x) else { return nil }
+        if closure { return try differenceJacobian(evaluating: { f($0) }, at: [x], method: method).entries[0][0] }
+        return try differenceJacobian(of: f, at: [x], method: method).entries[0][0]
+    }
+
+    /// A reliable-looking estimate (no warning) whose bound misses the truth; a NaN value or bound
+    /// with no warning counts as a miss.
+    func confidentMiss(_ e: DifferenceEstimate, _ truth: Double) -> Bool {
+        guard e.warnings.isEmpty else { return false }
+        return !(Swift.abs(e.value - truth) <= e.errorEstimate)
+    }
+
+    func misses(_ methods: [DifferenceMethod], closure: Bool = false) throws -> [String] {
+        var found: [String] = []
+        for row in try Self.corpus() {
+            let f = try Formula(parsing: row.formula)
+            for method in methods {
+                if closure && method == .complexStep { continue }
+                guard let e = try estimate(method, f, row, closure: closure) else { XCTFail("unreadable \(row.x)"); continue }
+                if confidentMiss(e, row.derivative) {
+                    found.append("\(method.rawValue) \(row.label): \(e.value) ± \(e.errorEstimate) (step \(e.step)), true \(row.derivative)")
+                }
+            }
+        }
+        return found
+    }
+
+    func testCorpusIsLargeEnough() throws {
+        let rows = try Self.corpus()
+        XCTAssertGreaterThanOrEqual(rows.count, 150)
+        XCTAssertEqual(Set(rows.map(\.category)), ["scale", "steep", "oscillating", "kink", "cancellation", "domain", "noisy"])
+        XCTAssertGreaterThanOrEqual(rows.filter { $0.precision == "Float" }.count, 30)
+    }
+
+    /// Richardson and the adaptive method, reading f's tape as `differenceJacobian(of:)` does: no
+    /// estimate without a warning misses the truth. (Found holding over all 156 rows.)
+    func testRichardsonAndAdaptiveEstimatesHoldOrSayWhy() throws {
+        let found = try misses([.richardson, .adaptive])
+        XCTAssertTrue(found.isEmpty, "confident misses:\n" + found.joined(separator: "\n"))
+    }
+
+    /// What the methods without that guarantee do on the corpus, printed for the record: the fixed
+    /// stencils' h/2h estimate assumes the truncation already shrinks as hᵖ, and the complex step
+    /// is the derivative of f as the floats compute it, whose estimate leaves out how rounding
+    /// inside f moves that derivative (sin(10⁴x), 1 − cos x near 0, an expanded (x − 1)⁷). Both
+    /// are documented; the check does not let either convict alone.
+    func testTallyOfMethodsWithoutTheGuarantee() throws {
+        for method in [DifferenceMethod.central, .central4, .central6, .complexStep] {
+            let found = try misses([method])
+            print("\(method.rawValue): \(found.count) confident misses over the audit corpus")
+        }
+        let closure = try misses([.central, .richardson, .adaptive], closure: true)
+        print("closures on real arrays (value-only rounding model): \(closure.count) confident misses\n"
+              + closure.joined(separator: "\n"))
+    }
+
+    /// The graded check at every row: the true derivative is never convicted, and a claim off by
+    /// its sign or by 10⁻³ never passes; one off by 10⁻⁶ passes only where the README says a
+    /// check cannot resolve it (below √ε of the entry's scale: Float, or an entry far below f).
+    func testGradedCheckVerdicts() throws {
+        var problems: [String] = []
+        for row in try Self.corpus() {
+            let f = try Formula(parsing: row.formula)
+            let eps = row.precision == "Float" ? Double(Float.ulpOfOne) : Double.ulpOfOne
+            for factor in [1.0, 1 + 1e-6, 1 + 1e-3, -1.0] {
+                let claim = row.derivative * factor
+                let report: CheckReport
+                if row.precision == "Float" {
+                    guard let x = Float(row.x) else { XCTFail("unreadable \(row.x)"); continue }
+                    report = try checkGradient(of: f, at: [x], claimedGradient: { (_: [Float]) -> [Float] in [Float(claim)] })
+                } else {
+                    guard let x = Double(row.x) else { XCTFail("unreadable \(row.x)"); continue }
+                    report = try checkGradient(of: f, at: [x], claimedGradient: { (_: [Double]) -> [Double] in [claim] })
+                }
+                guard let entry = report.entries.first?.first else { problems.append("\(row.label): no entry"); continue }
+                let what = "\(row.label), claim × \(factor): \(entry.verdict), witness \(entry.witness ?? "-") "
+                    + "\(entry.witnessValue ?? .nan) ± \(entry.errorEstimate ?? .nan)"
+                // The modes run the library's own rules, right at every row: never convicted.
+                if case .ruleWrong(let subjects) = entry.verdict, factor == 1 || subjects.contains(where: { $0 != "claimed" }) {
+                    problems.append(what + " convicted " + subjects.joined(separator: ", "))
+                }
+                if factor == 1 { continue }
+                guard report.passed else { continue }
+                let unresolvable = Swift.abs(factor - 1) * Swift.abs(row.derivative)
+                    <= eps.squareRoot() * Swift.max(Swift.abs(row.derivative), Swift.abs(row.value))
+                if factor < 0 || !unresolvable { problems.append(what + " passed") }
+            }
+        }
+        XCTAssertTrue(problems.isEmpty, problems.joined(separator: "\n"))
+    }
+
+    /// A fixed stencil's confident miss must not convict the modes that every verified witness
+    /// agrees with. atan(10⁸(x − ½)) + erf x at ½ (erf keeps the complex step out): central reads
+    /// 205716 ± 34272, adaptive and Richardson 10⁸ + 0.88 but judge a claim 10⁻⁶ off only
+    /// "noisy"; the check convicted forward, reverse and the claim on central.
+    func testAFixedStencilsMissDoesNotConvictTheModes() throws {
+        // 10⁸ + (2/√π)·e^{−1/4}, mpmath at 40 digits.
+        let truth = 100000000.87878257893544479409372
+        let f = try Formula(parsing: "atan(1e8*(x - 0.5)) + erf(x)")
+        let report = try checkGradient(of: f, at: [0.5], claimedGradient: { (_: [Double]) -> [Double] in [truth * (1 + 1e-6)] })
+        guard let entry = report.entries.first?.first else { return XCTFail("no entry") }
+        if case .ruleWrong(let subjects) = entry.verdict {
+            XCTAssertEqual(subjects, ["claimed"], "the modes are right\n" + report.renderTable())
+        }
+        XCTAssertFalse(report.passed, report.renderTable())
+        let right = try checkGradient(of: f, at: [0.5], claimedGradient: { (_: [Double]) -> [Double] in [truth] })
+        XCTAssertTrue(right.passed, right.renderTable())
+    }
+
+    /// Near a pole or branch point the complex step's derivative moves smoothly but steeply with x,
+    /// and the measure of how far rounding moves it (points a few to 2²¹ ε away) read that smooth
+    /// change as noise: the complex step then stood aside for the claim, and the coarse Richardson
+    /// or adaptive agreement before it passed claims 0.1% and 10⁻⁶ off.
+    func testClaimsNearASingularityAreJudgedByTheComplexStep() throws {
+        // d/dx tan x at x = 1.57079632679 (the Double, 4.9e-12 below π/2) and d/dx √(x − 1) at
+        // x = 1.0000000001 (the Double), SymPy/mpmath at 40 and 60 digits (scripts/fd_audit_corpus.py).
+        let cases: [(String, Double, Double, Double)] = [
+            ("tan(x)", 1.57079632679, 41707361816334492513111.0865135, 1e-3),
+            ("sqrt(x - 1)", 1.0000000001, 49999.997931490853384650431513, 1e-6),
+            // 10⁸/(1 + (10⁸(x − ½))²) at ½, exact: f′ is even about the point, and central's
+            // 205715.6 ± 34271.6 then convicted the right forward and reverse modes with the claim.
+            ("atan(1e8*(x - 0.5))", 0.5, 1e8, 1e-6),
+        ]
+        for (formula, x, truth, off) in cases {
+            let f = try Formula(parsing: formula)
+            let wrong = try checkGradient(of: f, at: [x], claimedGradient: { (_: [Double]) -> [Double] in [truth * (1 + off)] })
+            XCTAssertFalse(wrong.passed, "\(formula) at \(x): a claim \(off) off passed\n" + wrong.renderTable())
+            if case .ruleWrong(let subjects) = wrong.entries.first?.first?.verdict {
+                XCTAssertEqual(subjects, ["claimed"], "\(formula) at \(x): only the claim is wrong\n" + wrong.renderTable())
+            }
+            let right = try checkGradient(of: f, at: [x], claimedGradient: { (_: [Double]) -> [Double] in [truth] })
+            XCTAssertTrue(right.passed, "\(formula) at \(x): the true derivative did not pass\n" + right.renderTable())
+        }
+    }
+}
