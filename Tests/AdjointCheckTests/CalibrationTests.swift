@@ -101,7 +101,9 @@ final class CalibrationTests: XCTestCase {
                          + String(format: "    %6.1f", Double(t.evaluations) / Double(t.rows)))
         }
         print(lines.joined(separator: "\n"))
-        for method in [DifferenceMethod.richardson, .adaptive] {
+        // The complex step's estimate held this too once it took in the rounding inside f
+        // (`derivativeRoundingBound`); before, 13.9% of its entries were confident misses.
+        for method in [DifferenceMethod.richardson, .adaptive, .complexStep] where methods.contains(method) {
             guard let t = tallies[method] else { XCTFail("\(method) not run"); continue }
             XCTAssertLessThanOrEqual(Double(t.confidentMisses), 0.01 * Double(t.rows),
                                      "\(method): confident misses\n" + t.missed.joined(separator: "\n"))
@@ -109,7 +111,7 @@ final class CalibrationTests: XCTestCase {
             // resolvable and must be resolved.
             XCTAssertGreaterThanOrEqual(Double(t.resolved), 0.9 * Double(t.rows), "\(method) resolves too little")
         }
-        for method in methods where method != .richardson && method != .adaptive {
+        for method in methods where method != .richardson && method != .adaptive && method != .complexStep {
             if let t = tallies[method], !t.missed.isEmpty { print("\(method) confident misses:\n" + t.missed.prefix(12).joined(separator: "\n")) }
         }
     }

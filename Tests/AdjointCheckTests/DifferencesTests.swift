@@ -228,8 +228,9 @@ extension DifferencesTests {
         for method in [DifferenceMethod.central, .complexStep, .adaptive] {
             let (d, counts) = try measureOperations { try differenceJacobian(of: SinPoly3(), at: x, method: method) }
             XCTAssertEqual(counts.functionEvaluations, d.evaluations, "\(method)")
-            // The complex step vouches for all columns from n + 1 evaluations, by its design.
-            if method == .complexStep { XCTAssertEqual(counts.functionEvaluations, x.count + 1) }
+            // The complex step vouches for all columns from n + 1 evaluations, by its design, and
+            // bounds the rounding inside f from one recording of f on duals per 8 columns.
+            if method == .complexStep { XCTAssertEqual(counts.functionEvaluations, x.count + 1 + 1) }
         }
         let (d, counts) = try measureOperations { try differenceJacobian(evaluating: { (x: [Double]) in [x[0] * x[1], x[2]] }, at: x) }
         XCTAssertEqual(counts.functionEvaluations, d.evaluations)

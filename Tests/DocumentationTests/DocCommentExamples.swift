@@ -358,6 +358,19 @@ enum DocCommentExamples {
         _ = d.jacobian   // ≈ [[3, 2]]
     }
 
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 89.
+    static func EvaluationRounding_89() async throws {
+        struct Expm1OverX: ADFunction {   // (eˣ − 1)/x, written naively
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+        }
+        let bound = try derivativeRoundingBound(of: Expm1OverX(), at: [1e-9], direction: [1])   // ≈ [222]
+        // By hand: f′(10⁻⁹) = 1/2 + x/3 + … = 0.5000000003; every mode gives the derivative of f as
+        // computed, which the bound must reach from there, and not by orders of magnitude more.
+        let ad = try jacobian(of: Expm1OverX(), at: [1e-9]).jacobian[0][0]
+        let offset = Swift.abs(ad - (0.5 + 1e-9 / 3))
+        guard bound.count == 1, bound[0] >= offset, bound[0] < 10 * offset else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 50.
     static func EvaluationRounding_50() async throws {
         struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
@@ -946,6 +959,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:44", Differences_44),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),

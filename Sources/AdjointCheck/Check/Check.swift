@@ -2335,61 +2335,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return check
     }
 
-    /// First-order bound on the rounding in forward mode's J·v, per output: with the evaluation
-    /// recorded on a tape of duals (value xⱼ, tangent vⱼ), one sweep from output i gives each
-    /// node's cotangent, whose value part is ∂fᵢ/∂vₖ and whose tangent part is ∂(J·v)ᵢ/∂vₖ (mixed
-    /// partials commute); each node's value and tangent are rounded by at most ε of themselves.
-    /// Nodes that apply one op to the same argument values and tangents round identically, so
-    /// their cotangents are added (with their signs) before the absolute value is taken: with
-    /// each counted apart, exp(30x) − exp(30x) + sin x at 1 (two copies of one Double, an exact 0)
-    /// got a bound of 0.56 and a sign-flipped sin rule (off by 1.08) was excused.
-    /// Infinite where the tape cannot be made or a term is not finite (nothing is excused then).
+    /// First-order bound on the rounding in forward mode's J·v, per output
+    /// (``derivativeRoundingBound(recording:)`` of f on a tape of duals seeded with `v`). Infinite
+    /// where the tape cannot be made or a term is not finite (nothing is excused then).
     func forwardRoundingBound(direction v: [V], outputs m: Int) -> [Double] {
         let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
         guard let rec = try? record({ (z: [Reverse<Dual<V, V>>]) in f(z) }, at: seeded), rec.outputs.count == m else {
             return [Double](repeating: .infinity, count: m)
         }
-        let tape = rec.tape
-        let entries = (0..<tape.count).map { tape.entry($0) }
-        let values = entries.map { $0?.value ?? Dual(V(Double.nan), tangent: V(Double.nan)) }
-        // The class of each node: the first node with the same op, attribute and argument values
-        // and tangents, bit for bit (−0 and 0 round differently through 1/x). A user primitive's
-        // node is its own class: a vector primitive's outputs share their arguments.
-        var firstOfKind: [[UInt64]: Int] = [:]
-        let group: [Int] = entries.indices.map { k in
-            guard let e = entries[k], e.op != .custom else { return k }
-            var key: [UInt64] = [UInt64(e.op.rawValue), UInt64(bitPattern: Int64(e.attribute))]
-            for a in e.inputs { key += [Double(values[a].value).bitPattern, Double(values[a].tangent).bitPattern] }
-            if e.inputs.isEmpty { key += [Double(e.value.value).bitPattern, Double(e.value.tangent).bitPattern] }
-            if let first = firstOfKind[key] { return first }
-            firstOfKind[key] = k
-            return k
-        }
-        // What a node's tangent is rounded relative to: itself for a sum, a difference or a chain
-        // rule f′(a)·ȧ (one rounding of the result), the sum of its terms' magnitudes for a
-        // product rule (ȧ/b − (a/b)·ḃ/b rounds each term): A/A of two copies of one value is 1
-        // with a tangent of −5.6e-18 from ȧ/b and (a/b²)·ḃ rounding apart, where a bound of 0 convicted it.
-        let tangentTerms: [Double] = entries.indices.map { k in
-            let own = Swift.abs(Double(values[k].tangent))
-            guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
-                  let p = tape.localPartials(k), p.count == e.inputs.count else { return own }
-            let terms = zip(p, e.inputs).reduce(0.0) { $0 + Swift.abs(Double($1.0.value)) * Swift.abs(Double(values[$1.1].tangent)) }
-            return terms.isNaN ? own : Swift.max(own, terms)
-        }
-        return (0..<m).map { i in
-            let cotangents = tape.nodeCotangents(from: [(rec.outputs[i], Dual(1, tangent: 0))])
-            var valuePart = [Double](repeating: 0, count: values.count), tangentPart = valuePart
-            for (k, c) in cotangents.enumerated() where k < values.count {
-                valuePart[group[k]] += Double(c.tangent)
-                tangentPart[group[k]] += Double(c.value)
-            }
-            var sum = 0.0
-            for (k, z) in values.enumerated() where group[k] == k {
-                sum += Swift.abs(valuePart[k]) * Swift.abs(Double(z.value)) + Swift.abs(tangentPart[k]) * tangentTerms[k]
-            }
-            let bound = eps * sum
-            return bound.isNaN ? .infinity : bound
-        }
+        return derivativeRoundingBound(recording: rec, leavesRound: true)
     }
 
 }

@@ -549,7 +549,7 @@ public enum RuleCheck {
     /// a rule written from that code would drop its term, so the step would agree with the wrong
     /// rule: an escape refuses the complex step, and Richardson decides.
     static func complexStepPartial(_ primal: some ADFunction, at point: [Double], partial which: Int) -> DifferenceEstimate? {
-        let (d, diagnostics) = Diagnostics.collect { try? differenceJacobian(of: primal, at: point, method: .complexStep) }
+        let (d, diagnostics) = Diagnostics.collect { try? complexStepJacobianAsComputed(of: primal, at: point) }
         guard diagnostics.escapes == 0, let d, d.unsupported == nil,
               let e = d.entries.first, which < e.count, e[which].value.isFinite, e[which].warnings.isEmpty else { return nil }
         return e[which]

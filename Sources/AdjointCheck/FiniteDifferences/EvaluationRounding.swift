@@ -73,6 +73,144 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     return recording.roundingScales().map { eps * $0 }
 }
 
+/// A first-order bound on how far rounding inside `f` moves its derivative along `v`, per output:
+/// what separates the derivative of f *as the floats compute it* (forward and reverse mode, and
+/// the complex step, which differentiates the same rounded operations) from the derivative of the
+/// exact f at the same x. (eˣ − 1)/x at 10⁻⁹ computes eˣ as a Double within ε/2 of it; that
+/// offset, divided by x twice on its way into the derivative, makes every mode return −81.74 for
+/// a derivative of 0.5. The bound here is 222.
+///
+/// With f recorded on a tape of duals (values x, tangents v), one sweep from output i gives every
+/// node's cotangent, whose value part is ∂fᵢ/∂vₖ and whose tangent part is ∂(J·v)ᵢ/∂vₖ (mixed
+/// partials commute). Each node's value and tangent are rounded by at most ε of themselves (not
+/// x and f's constants: the derivative is of f as written at the x given), so the bound is
+/// ε·Σₖ (|∂(J·v)ᵢ/∂vₖ|·|vₖ| + |∂fᵢ/∂vₖ|·|v̇ₖ|), first order, with ε of `V`.
+///
+/// ```swift
+/// struct Expm1OverX: ADFunction {   // (eˣ − 1)/x, written naively
+///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+/// }
+/// let bound = try derivativeRoundingBound(of: Expm1OverX(), at: [1e-9], direction: [1])   // ≈ [222]
+/// ```
+/// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `v` and `x` differ in length;
+///   what recording f throws (a domain error, a non-finite output).
+@inlinable public func derivativeRoundingBound<V: ADScalar & BinaryFloatingPoint>(
+    of f: some ADFunction, at x: [V], direction v: [V]
+) throws -> [Double] {
+    guard v.count == x.count else {
+        throw ADError.dimensionMismatch(what: "direction length (number of inputs)", expected: x.count, got: v.count)
+    }
+    let seeded = zip(x, v).map { Dual<V, V>($0, tangent: $1) }
+    return derivativeRoundingBound(recording: try record({ (z: [Reverse<Dual<V, V>>]) in f(z) }, at: seeded), leavesRound: false)
+}
+
+/// ``derivativeRoundingBound(of:at:direction:)`` of a tape of duals already recorded: infinite
+/// for an output where a term is not finite (nothing can be excused or vouched for then).
+///
+/// `leavesRound` counts the rounding of the leaves too, x and f's constants, as if each were the
+/// nearest Double to a number meant: the check does, as the differences it compares forward mode
+/// with estimate the derivative around x (a decimal 0.77 is not a Double). The complex step's
+/// estimate does not: it is the derivative of f, constants as they are, at the Double given.
+/// Counting them, 1/(x − 1) at 1 + 2⁻⁵², exact there, got an estimate of 8·10³¹ for −2·10³¹ from
+/// the pole one ulp from x and one ulp from the constant 1.
+///
+/// Nodes that apply one op to the same argument values and tangents round identically, so their
+/// cotangents are added (with their signs) before the absolute value is taken: with each counted
+/// apart, exp(30x) − exp(30x) + sin x at 1 (two copies of one Double, an exact 0) got a bound of
+/// 0.56 and the check excused a sign-flipped sin rule (off by 1.08) within it.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline func derivativeRoundingBound<V: ADScalar & BinaryFloatingPoint>(
+    recording rec: Recording<Dual<V, V>>, leavesRound: Bool
+) -> [Double] {
+    derivativeRoundingBounds(recording: rec, leavesRound: leavesRound).map { $0.first ?? .infinity }
+}
+
+/// Per output and tangent lane, ``derivativeRoundingBound(recording:leavesRound:)`` of a tape of
+/// duals whose tangents carry several directions (`T.laneCount`): one recording and one sweep
+/// per output for all of them, where one direction at a time took a recording of f each.
+@_specialize(where V == Double, T == Double)
+@_specialize(where V == Float, T == Float)
+@_specialize(where V == Double, T == SIMD8<Double>)
+@_specialize(where V == Float, T == SIMD8<Float>)
+@usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
+    recording rec: Recording<Dual<V, T>>, leavesRound: Bool
+) -> [[Double]] where T.Scalar == V {
+    let eps = Double(V.ulpOfOne)
+    let lanes = T.laneCount
+    let tape = rec.tape
+    let entries = (0..<tape.count).map { tape.entry($0) }
+    let values = entries.map { $0?.value ?? Dual(V(Double.nan), tangent: T.zero) }
+    func tangent(_ k: Int, _ lane: Int) -> Double {
+        entries[k] == nil ? .nan : Double(values[k].tangent[lane: lane])
+    }
+    // The class of each node: the first node with the same op, attribute and argument values
+    // and tangents, bit for bit (−0 and 0 round differently through 1/x). A user primitive's
+    // node is its own class: a vector primitive's outputs share their arguments. Found by hash,
+    // then compared: a key array per node made the bound cost more than the Jacobian it bounds.
+    func same(_ a: Int, _ b: Int) -> Bool {
+        guard Double(values[a].value).bitPattern == Double(values[b].value).bitPattern else { return false }
+        for lane in 0..<lanes where tangent(a, lane).bitPattern != tangent(b, lane).bitPattern { return false }
+        return true
+    }
+    var firstOfKind: [Int: [Int]] = [:]
+    let group: [Int] = entries.indices.map { k in
+        guard let e = entries[k], e.op != .custom else { return k }
+        let arguments = e.inputs.isEmpty ? [k] : e.inputs
+        var hasher = Hasher()
+        hasher.combine(e.op.rawValue)
+        hasher.combine(e.attribute)
+        for a in arguments {
+            hasher.combine(Double(values[a].value).bitPattern)
+            for lane in 0..<lanes { hasher.combine(tangent(a, lane).bitPattern) }
+        }
+        let hash = hasher.finalize()
+        for first in firstOfKind[hash, default: []] {
+            guard let f = entries[first], f.op == e.op, f.attribute == e.attribute else { continue }
+            let theirs = f.inputs.isEmpty ? [first] : f.inputs
+            if theirs.count == arguments.count && zip(theirs, arguments).allSatisfy({ same($0, $1) }) { return first }
+        }
+        firstOfKind[hash, default: []].append(k)
+        return k
+    }
+    // What a node's tangent is rounded relative to, per lane (node k's at k·lanes + lane): itself
+    // for a sum, a difference or a chain rule f′(a)·ȧ (one rounding of the result), the sum of
+    // its terms' magnitudes for a product rule (ȧ/b − (a/b)·ḃ/b rounds each term): A/A of two
+    // copies of one value is 1 with a tangent of −5.6e-18 from ȧ/b and (a/b²)·ḃ rounding apart,
+    // where a bound of 0 convicted it.
+    var tangentTerms = [Double](repeating: 0, count: entries.count * lanes)
+    for k in entries.indices {
+        for lane in 0..<lanes { tangentTerms[k * lanes + lane] = Swift.abs(tangent(k, lane)) }
+        guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
+              let p = tape.localPartials(k), p.count == e.inputs.count else { continue }
+        for lane in 0..<lanes {
+            let terms = zip(p, e.inputs).reduce(0.0) { $0 + Swift.abs(Double($1.0.value)) * Swift.abs(tangent($1.1, lane)) }
+            if !terms.isNaN { tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], terms) }
+        }
+    }
+    var valuePart = [Double](repeating: 0, count: entries.count * lanes)
+    var tangentPart = [Double](repeating: 0, count: entries.count)
+    return rec.outputs.indices.map { i in
+        let cotangents = tape.nodeCotangents(from: [(rec.outputs[i], Dual(1, tangent: T.zero))])
+        for k in valuePart.indices { valuePart[k] = 0 }
+        for k in tangentPart.indices { tangentPart[k] = 0 }
+        for (k, c) in cotangents.enumerated() where k < entries.count {
+            for lane in 0..<lanes { valuePart[group[k] * lanes + lane] += Double(c.tangent[lane: lane]) }
+            tangentPart[group[k]] += Double(c.value)
+        }
+        return (0..<lanes).map { lane in
+            var sum = 0.0
+            for k in entries.indices where group[k] == k {
+                let rounds = leavesRound || !(entries[k]?.inputs.isEmpty ?? false)
+                sum += (rounds ? Swift.abs(valuePart[k * lanes + lane]) * Swift.abs(Double(values[k].value)) : 0)
+                    + Swift.abs(tangentPart[k]) * tangentTerms[k * lanes + lane]
+            }
+            let bound = eps * sum
+            return bound.isNaN ? .infinity : bound
+        }
+    }
+}
+
 /// Checks a caller's per-output evaluation error: one finite, non-negative entry per output.
 func validate(evaluationError e: [Double]?, outputs m: Int) throws {
     guard let e else { return }
@@ -139,6 +277,10 @@ func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, graph
     return rooms
 }
 
+/// The most tape-entry visits a rounding bound read off f's tape may cost before it is skipped
+/// (2²²: see ``TapeFacts/init(recording:)``).
+@usableFromInline let tapeRoundingVisits = 1 << 22
+
 /// What f's tape at x tells a difference of an ``ADFunction`` that its samples cannot: how much
 /// one evaluation rounds (``evaluationRoundingBound(recording:)``), how fast that grows as an
 /// input moves, and how far each input can move before a kink (``kinkRooms(recording:)``). A
@@ -175,7 +317,7 @@ package struct TapeFacts: Sendable {
             kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
             affine = affineInputs(graph: graph, inputs: n, outputs: m)
         }
-        guard !visits.overflow, visits.partialValue <= 1 << 22 else { return }
+        guard !visits.overflow, visits.partialValue <= tapeRoundingVisits else { return }
         let eps = Double(V.ulpOfOne)
         let magnitudes = recording.nodeMagnitudes()
         let sensitivities = recording.outputs.indices.map { recording.sensitivities(output: $0) }
