@@ -327,7 +327,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f))
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
+                    + roundingNotes(r, names: names, variables: f.variables))
 }
 
 /// `jac eval`: the value only.
@@ -533,6 +534,25 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
                 notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: its error estimate is \(format(e))" + reasons
                              + (pole.isEmpty ? "" : ";" + pole))
             }
+        }
+    }
+    return notes
+}
+
+/// Forward and reverse mode's entries that rounding inside the formula can move from f′ by more
+/// than the difference modes' reliability threshold (``relativeReliability`` of the entry or its
+/// row): the number printed is the exact derivative of the formula as Double computes it.
+func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
+    guard let bounds = r.roundingBounds else { return [] }
+    var notes: [String] = []
+    for (i, row) in bounds.enumerated() where i < r.jacobian.count && i < names.count {
+        let scale = rowScale(r, i)
+        for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
+            let v = r.jacobian[i][j].approximate
+            guard b.isFinite, b > relativeReliability * Swift.max(Swift.abs(v), scale) else { continue }
+            notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: rounding inside the formula can move the "
+                         + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
+                         + "operations, and the terms of the derivative can cancel too)")
         }
     }
     return notes

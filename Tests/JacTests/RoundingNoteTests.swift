@@ -1,0 +1,48 @@
+import XCTest
+
+/// Forward and reverse mode print the exact derivative of the formula as Double computes it.
+/// Where the formula cancels, rounding inside it moves that far from f′, and jac said nothing:
+/// (eˣ − 1)/x at 10⁻⁹ printed −81.74 where f′ = 1/2 + x/3 + … = 0.5000000003 (its Taylor series,
+/// by hand).
+final class RoundingNoteTests: XCTestCase {
+    static let truth = 0.5 + 1e-9 / 3
+
+    /// The number after "by up to " in a rounding note.
+    func bound(in note: String) -> Double? {
+        guard let r = note.range(of: "by up to ") else { return nil }
+        return Double(note[r.upperBound...].prefix { $0 != " " })
+    }
+
+    func testBothModesSayHowFarRoundingInsideTheFormulaCanMoveTheirDerivative() throws {
+        for mode in ["reverse", "forward"] {
+            let r = try JacRunner.run(["jacobian", "(exp(x) - 1)/x", "--at", "x=1e-9", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let printed = try XCTUnwrap((try JacRunner.json(r.stdout)["jacobian"] as? [[Double]])?.first?.first)
+            XCTAssertGreaterThan(Swift.abs(printed - Self.truth), 50, "\(mode): the derivative of the rounded formula")
+            let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.contains("rounding inside the formula") }, r.stderr)
+            XCTAssertTrue(note.hasPrefix("note: df/dx = "), note)
+            XCTAssertTrue(note.contains("is unreliable"), note)
+            let b = try XCTUnwrap(bound(in: note), note)
+            // The bound reaches f′ from the printed value, and is not vacuous.
+            XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - Self.truth), note)
+            XCTAssertLessThan(b, 10 * Swift.abs(printed - Self.truth), note)
+        }
+    }
+
+    /// expm1(x)/x computes f without cancelling, but its derivative's quotient rule still does:
+    /// eˣ/x − expm1(x)/x² subtracts two terms near 10⁹ into 0.5, so about 10⁹ε = 2e-7 of rounding
+    /// is left (by hand). The note says so with a far smaller bound, which holds; a formula that
+    /// cancels nowhere gets no note.
+    func testTheBoundFollowsHowMuchTheDerivativeCancels() throws {
+        let r = try JacRunner.run(["jacobian", "expm1(x)/x", "--at", "x=1e-9", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let printed = try XCTUnwrap((try JacRunner.json(r.stdout)["jacobian"] as? [[Double]])?.first?.first)
+        let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.contains("rounding inside the formula") }, r.stderr)
+        let b = try XCTUnwrap(bound(in: note), note)
+        XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - Self.truth), note)
+        XCTAssertLessThan(b, 1e-5, note)
+        let plain = try JacRunner.run(["jacobian", "x*y + sin(z)", "--at", "1,2,3", "--mode", "forward"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("rounding inside the formula"), plain.stderr)
+    }
+}
