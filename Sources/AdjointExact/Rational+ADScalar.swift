@@ -55,12 +55,13 @@ extension Rational: ADScalar {
         return Rules.primal(op, x, y, n)
     }
 
-    /// The registry's powi reaches every exact mode here (the declaration's primal, and the
-    /// partial's x^(n−1)): x^n by repeated squaring, with the bit limit checked first.
+    /// The registry's powi and square reach every exact mode here (the declarations' primals, and
+    /// powi's partial x^(n−1)): x^n by repeated squaring, x² as x·x, with the bit limit checked first.
     ///
     /// A power past the limit was reported by the squaring that overflowed: `jac jacobian
-    /// "x^2147483647" --mode exact` said "(in mul; …)" of a formula with no product. A power
-    /// certainly too large is refused under its own name before any of it is computed.
+    /// "x^2147483647" --mode exact` said "(in mul; …)" of a formula with no product, and so did
+    /// `square(x^500000)`. A power certainly too large is refused under its own op's name before
+    /// any of it is computed.
     ///
     /// ```swift
     /// Rational.native(.powi, 3, 3, 4)                                          // 81
@@ -68,6 +69,7 @@ extension Rational: ADScalar {
     /// // [limitExceeded("… (in powi: x^1073741824 has at least 1073741825 bits; …)")]
     /// ```
     public static func native(_ op: Op, _ x: Rational, _ y: Rational, _ n: Int) -> Rational {
+        if op == .square { return exceedsBitLimit(x, power: 2, in: "square: x²") ? .nan : x * x }
         guard op == .powi else { return unsupported(op.info.name) }
         if x.isNaN { return .nan }
         // Reverse mode computes an op's primal before its domain check, and 0⁻¹ by squaring is 1/0:
@@ -77,14 +79,19 @@ extension Rational: ADScalar {
             Diagnostics.report(.domain(op: Op.powi.info.name, node: nil, inputs: [0], reason: "zero raised to a negative power"))
             return .nan
         }
-        let bits = x.powerBitLowerBound(n)
-        if bits > bitSizeLimit {
-            Diagnostics.report(.limitExceeded(
-                what: "bit size of a rational numerator or denominator (in powi: x^\(n) has at least \(bits) bits; Rational.bitSizeLimit)",
-                limit: bitSizeLimit))
-            return .nan
-        }
+        if exceedsBitLimit(x, power: n, in: "powi: x^\(n)") { return .nan }
         return powiByMultiplication(x, n)
+    }
+
+    /// Whether x^n is certainly past ``bitSizeLimit`` (``powerBitLowerBound(_:)``), reported under
+    /// `what` (the op and the power as the user wrote it) when it is.
+    static func exceedsBitLimit(_ x: Rational, power n: Int, in what: String) -> Bool {
+        let bits = x.powerBitLowerBound(n)
+        guard bits > bitSizeLimit else { return false }
+        Diagnostics.report(.limitExceeded(
+            what: "bit size of a rational numerator or denominator (in \(what) has at least \(bits) bits; Rational.bitSizeLimit)",
+            limit: bitSizeLimit))
+        return true
     }
 
     /// A lower bound on the bits of x^n's larger part (numerator or denominator), `Int.max` when

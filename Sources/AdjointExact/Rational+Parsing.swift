@@ -24,7 +24,7 @@ extension Rational {
         let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
         if lowered == "nan" { return .nan }
         func fail(_ why: String) -> ADError {
-            .invalidArgument("\"\(text)\" is not a rational number: \(why)")
+            .invalidArgument("\"\(quotedForMessage(text))\" is not a rational number: \(why)")
         }
         // "inf" used to get "no digits", true but no help: say what is wrong with it.
         if ["inf", "infinity"].contains(lowered.drop { $0 == "+" || $0 == "-" }) {
@@ -77,7 +77,7 @@ extension Rational {
             let e = significant.isEmpty ? [UInt8(ascii: "0")] : Array(significant)
             // Any exponent with more than 18 digits is far past the bit-size limit anyway.
             guard e.count <= 18, let v = Int(String(decoding: e, as: UTF8.self)) else {
-                throw ADError.limitExceeded(what: "decimal exponent of \"\(text)\"", limit: 999_999_999_999_999_999)
+                throw ADError.limitExceeded(what: "decimal exponent of \"\(quotedForMessage(text))\"", limit: 999_999_999_999_999_999)
             }
             exponent = expNegative ? -v : v
         }

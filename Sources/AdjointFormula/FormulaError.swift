@@ -1,3 +1,5 @@
+import AdjointCore
+
 /// Why a formula (or a variable list given with it) was rejected, and where.
 ///
 /// The message names the problem; ``rendered`` quotes the offending line with a caret under the
@@ -104,20 +106,6 @@ extension String {
     fileprivate func replacingTabs() -> String {
         String(map { $0 == "\t" ? " " : $0 })
     }
-}
-
-/// Text an error message quotes (a name, a number, a value): whole when short, else its first
-/// 20 and last 10 characters and its length, so a generated 1 MB identifier or a 300,000-digit
-/// literal does not become a 1 MB message.
-///
-/// ```swift
-/// quotedForMessage("x1")                                        // "x1"
-/// quotedForMessage(String(repeating: "b", count: 1_000_000))   // "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)"
-/// ```
-public func quotedForMessage(_ text: String) -> String {
-    let count = text.count
-    guard count > 40 else { return text }
-    return String(text.prefix(20)) + "…" + String(text.suffix(10)) + " (\(count) characters)"
 }
 
 /// Names as an error message lists them: all of them when there are a few, else the first eight,

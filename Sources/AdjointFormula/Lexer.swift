@@ -1,3 +1,5 @@
+import AdjointCore
+
 // The lexer works on UTF-8 bytes: formulas are ASCII apart from stray characters, which are
 // reported, and byte offsets make a 1 MB formula cheap to scan.
 

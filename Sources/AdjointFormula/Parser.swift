@@ -73,12 +73,7 @@ extension Formula {
 /// The names the formula language accepts as function calls, with their arities. Operators'
 /// ops (add, mul, powi, …) are not callable: they have syntax of their own.
 enum FunctionTable {
-    static let notCallable: Set<Op> = [.input, .constant, .add, .sub, .mul, .div, .neg, .powi]
-
-    static func lookup(_ name: String) -> Op? {
-        guard let op = Op(name: name), !notCallable.contains(op) else { return nil }
-        return op
-    }
+    static func lookup(_ name: String) -> Op? { Op(functionName: name) }
 
     /// What to write instead of an unknown function name: the right case of a known one, the
     /// language's name for a common alias (ln, arctan), a rewrite for a missing function (log10),

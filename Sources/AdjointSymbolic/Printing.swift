@@ -54,7 +54,8 @@ public struct ExpressionPrinter: Sendable {
     ///
     /// - Parameters:
     ///   - variables: Names of the variables by index: identifiers of the formula language
-    ///     (ASCII letters, digits and `_`, not starting with a digit); ``print(_:)`` refuses others.
+    ///     (ASCII letters, digits and `_`, not starting with a digit) that name no function of it
+    ///     (``AdjointCore/Op/init(functionName:)``); ``print(_:)`` refuses others.
     ///   - syntax: Formula (parseable by `jac`), LaTeX or Swift.
     ///   - expand: Print full trees instead of naming shared subexpressions.
     ///   - intermediatePrefix: Prefix of the intermediate names (see ``intermediatePrefix``).
@@ -93,7 +94,8 @@ public struct ExpressionPrinter: Sendable {
     /// ``maxOutputBytes`` (nothing larger is ever held), and ``ADError/invalidArgument(_:)``
     /// for an id with no node, for two variables the text would name alike (a name listed twice,
     /// or listed as another variable's default `x<k>`), for a name that is empty or not an
-    /// identifier (ASCII letters, digits and `_`, not starting with a digit), and for an
+    /// identifier (ASCII letters, digits and `_`, not starting with a digit) or is a function's
+    /// (`sin`: the formula language refuses it as a variable, so no syntax prints it as one), and for an
     /// ``intermediatePrefix`` that is empty or not an identifier when shared subexpressions are named.
     public func print(_ roots: [Int]) throws -> Output {
         let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) ?? ExpressionGraph.current
@@ -132,6 +134,10 @@ public struct ExpressionPrinter: Sendable {
             if !Self.isIdentifier(name) {
                 throw ADError.invalidArgument("variable \(k)'s name \"\(name)\" is not an identifier (ASCII letters, digits and _, "
                     + "not starting with a digit): the printed text would not read back as the expression")
+            }
+            if Op(functionName: name) != nil {
+                throw ADError.invalidArgument("variable \(k)'s name \"\(name)\" is a function of the formula language, which refuses it "
+                    + "as a variable: \(name)(\(name)) would not read back as the expression; give the variable another name")
             }
             if let other = owner[name], other != k {
                 throw ADError.invalidArgument("variables \(Swift.min(k, other)) and \(Swift.max(k, other)) would both be printed as \"\(name)\": give each its own name")

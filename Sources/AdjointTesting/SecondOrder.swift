@@ -68,7 +68,14 @@ import RealModule
 /// products| into Hᵢⱼ and Hⱼᵢ, from ``directionalDerivativeRecording(_:at:direction:)``'s tape)
 /// when that is larger. (x + y)³ − x³ − 3x²y − 3xy² − y³ has H = 0 from terms near 6|x + y|,
 /// and its AD Hessian's −1.78e-15 against 0 was rule-wrong under a tolerance of 2.52e-29.
-@usableFromInline func symmetryPart(_ h: [[Double]], label: String, pathMagnitude: ((Int, Int) -> Double)? = nil) -> PointPart {
+///
+/// A hand-written Hessian has no tape to measure its terms by, and its entries may come from terms
+/// that cancel too: 6(x + y) − 6x − 6y and 6(x + y) − 6y − 6x, both right (0), differ by rounding
+/// at about one point in five of [−3, 3]², which 64ε·max|H| convicted. `unresolvedBelow(i, j)` is
+/// then the most by which Hᵢⱼ and Hⱼᵢ may differ while the independent reference (differences of
+/// the gradient) refutes neither; an asymmetry within it is inconclusive, not rule-wrong.
+@usableFromInline func symmetryPart(_ h: [[Double]], label: String, pathMagnitude: ((Int, Int) -> Double)? = nil,
+                                    unresolvedBelow: ((Int, Int) -> Double?)? = nil) -> PointPart {
     let n = h.count
     guard n > 1 else { return PointPart(label: label, verdict: .agree, detail: "1×1") }
     var scale = 0.0
@@ -76,11 +83,16 @@ import RealModule
     let hessianTolerance = CheckOptions.adAccuracyULPs * Double.ulpOfOne * Swift.max(scale, Double.leastNormalMagnitude)
     // The pair furthest outside its own tolerance (a NaN first); path magnitudes only where needed.
     var worst = (i: 0, j: 0, d: 0.0, tol: hessianTolerance, excess: 0.0)
+    var undecided: (i: Int, j: Int, d: Double, bound: Double)? = nil
     for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) where h[i].count == n && h[j].count == n {
         let d = Swift.abs(h[i][j] - h[j][i])
         var tol = hessianTolerance
         if d > tol, let pathMagnitude, case let m = pathMagnitude(i, j), m.isFinite {
             tol = Swift.max(tol, CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * Double.ulpOfOne * m)
+        }
+        if d > tol, let bound = unresolvedBelow?(i, j), d <= bound {
+            if undecided == nil { undecided = (i, j, d, bound) }
+            continue
         }
         let excess = d / tol
         if !(excess <= worst.excess) { worst = (i, j, d, tol, excess) }
@@ -88,13 +100,40 @@ import RealModule
     let (i, j, d, tol) = (worst.i, worst.j, worst.d, worst.tol)
     let values = "H[\(i)][\(j)] = \(fmtNumber(h[i][j])), H[\(j)][\(i)] = \(fmtNumber(h[j][i]))"
     if !d.isFinite { return PointPart(label: label, verdict: .nonFinite, detail: values) }
+    if d <= tol, let u = undecided {
+        return PointPart(label: label, verdict: .inconclusive,
+                         detail: "inconclusive, because H[\(u.i)][\(u.j)] = \(fmtNumber(h[u.i][u.j])) and H[\(u.j)][\(u.i)] = \(fmtNumber(h[u.j][u.i])) "
+                             + "differ by \(fmtNumber(u.d)), beyond 64ε·max|H| = \(fmtNumber(hessianTolerance)) but within the \(fmtNumber(u.bound)) "
+                             + "within which differences of the gradient cannot tell them apart; the claim's own rounding is unknown (its terms may cancel)")
+    }
     let verdict: TestVerdict = d <= tol ? .agree : .ruleWrong
     let basis = tol > hessianTolerance ? "4·64ε·(sum of |path products| into H[\(i)][\(j)], H[\(j)][\(i)])" : "64ε·max|H|"
     return PointPart(label: label, verdict: verdict,
                      detail: "\(values): |difference| \(fmtNumber(d)), tolerance \(basis) = \(fmtNumber(tol)) (derived)")
 }
 
-/// For ``symmetryPart(_:label:pathMagnitude:)`` of f's AD Hessian at x: the larger of the path
+/// For ``symmetryPart(_:label:pathMagnitude:unresolvedBelow:)`` of a claimed Hessian: when
+/// neither Hᵢⱼ nor Hⱼᵢ is refuted by its differences in `report` (each agrees, or the differences
+/// could not decide), the most the two may differ without the differences telling them apart:
+/// each one's tolerance and its witness's error estimate (undecided: the finest estimate any rung
+/// reached), since the two witnesses estimate one value. Nil when either is refuted or has no estimate.
+func agreementSpread(_ report: CheckReport, _ i: Int, _ j: Int) -> Double? {
+    let e = report.entries
+    guard i < e.count, j < e.count, j < e[i].count, i < e[j].count else { return nil }
+    var spread = 0.0
+    for entry in [e[i][j], e[j][i]] {
+        switch entry.verdict {
+        case .agree, .fdInconclusive: break
+        default: return nil
+        }
+        let finest = entry.ladder.compactMap(\.errorEstimate).filter(\.isFinite).min()
+        guard let estimate = entry.errorEstimate ?? finest, estimate.isFinite else { return nil }
+        spread += (entry.tolerance ?? 0) + estimate
+    }
+    return spread
+}
+
+/// For ``symmetryPart(_:label:pathMagnitude:unresolvedBelow:)`` of f's AD Hessian at x: the larger of the path
 /// magnitudes into Hᵢⱼ (input i of ∇f·eⱼ's tape) and Hⱼᵢ, each column's tape recorded when a
 /// pair first needs it and swept for that pair's input only; +∞ (no allowance) where recording fails.
 @inlinable func hessianPathMagnitudes<F: ADFunction>(_ f: F, at x: [Double]) -> (Int, Int) -> Double {
@@ -259,25 +298,61 @@ extension PointPart {
 
 /// The parts of a Hessian property at x once the generic work (the AD Hessian, the modes
 /// comparison) is done: the Hessian and a claim against differences of the gradient, symmetry.
+/// `gradientPaths[i]`: the sum of |path products| into ∂f/∂xᵢ on f's tape (see
+/// ``gradientRoundingPart(_:gradientPaths:)``).
 @usableFromInline func hessianOutcome(at x: [Double], hessian h: [[Double]], gradient grad: @escaping @Sendable ([Double]) -> [Double],
                                       modes: PointPart, claimed: (@Sendable ([Double]) -> [[Double]])?,
                                       trust: GradientTrust, options o: AdjointTestOptions,
-                                      pathMagnitude: ((Int, Int) -> Double)? = nil) throws -> PointOutcome {
+                                      pathMagnitude: ((Int, Int) -> Double)? = nil, gradientPaths: [Double]? = nil) throws -> PointOutcome {
     var parts = trust.parts + [
-        PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
-                  report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
-                                                    claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
-                  entryName: hessianName),
+        gradientRoundingPart(PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
+                                       report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
+                                                                         claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
+                                       entryName: hessianName), gradientPaths: gradientPaths),
         symmetryPart(h, label: "symmetry of the forward-over-reverse Hessian", pathMagnitude: pathMagnitude),
         modes,
     ]
     if let claimed {
-        parts.append(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
-                               report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
-                                                                 options: o.checkOptions(.blackBox)),
-                               entryName: hessianName))
+        parts.append(gradientRoundingPart(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
+                                                    report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
+                                                                                      options: o.checkOptions(.blackBox)),
+                                                    entryName: hessianName), gradientPaths: gradientPaths))
     }
     return PointOutcome(input: x, parts: parts)
+}
+
+/// Per input i, the sum of |path products| into ∂f/∂xᵢ on f's tape at x: what the reverse-mode
+/// gradient's rounding is relative to where its terms cancel. Nil where f cannot be recorded.
+@inlinable func gradientPathMagnitudes<F: ADFunction>(_ f: F, at x: [Double]) -> [Double]? {
+    (try? record({ (z: [Reverse<Double>]) in [firstOutput(f(z))] }, at: x)).map { pathMagnitudes(recording: $0, output: 0) }
+}
+
+/// `part` (a comparison with differences of the reverse-mode gradient) with a discontinuity that
+/// is only the gradient's rounding made inconclusive, saying so.
+///
+/// The jump test holds f(x + h) − f(x − h) to a few ulps of the gradient's value, but a gradient
+/// whose terms cancel rounds at the terms' size: (x + y)² − x² − 2xy − y² has ∇f = 0 from terms
+/// near 4|x + y|, and at (1.00003, −513.9) its reverse-mode gradient's rounding was "discontinuity"
+/// of a Hessian that is 0 everywhere. A jump of ∂f/∂xᵢ within twice 4·64ε·`gradientPaths[i]` (two
+/// gradients, each rounded that much) is no evidence of one: inconclusive, because of that. A real
+/// jump (y·|x| at x = 0: ∂f/∂x jumps by 2|y| from terms of size |y|) stays far beyond it.
+@usableFromInline func gradientRoundingPart(_ part: PointPart, gradientPaths: [Double]?) -> PointPart {
+    guard part.verdict == .discontinuity, let report = part.report, let paths = gradientPaths else { return part }
+    let entries = report.entries.joined()
+    var explained: [String] = []
+    var rest = TestVerdict.agree
+    for e in entries {
+        guard case .discontinuity(let jump) = e.verdict else { rest = Swift.max(rest, TestVerdict(e)); continue }
+        guard e.output < paths.count, paths[e.output].isFinite else { return part }
+        let rounding = 2 * CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * Double.ulpOfOne * paths[e.output]
+        guard Swift.abs(jump) <= rounding else { return part }
+        explained.append("\(part.entryName(e.output, e.input)): jump ≈ \(fmtNumber(jump)) within the gradient's rounding "
+                         + "2·4·64ε·(sum of |path products| into ∂f/∂x[\(e.output)]) = \(fmtNumber(rounding))")
+    }
+    guard rest <= .inconclusive else { return part }
+    return PointPart(label: part.label, verdict: .inconclusive,
+                     detail: "inconclusive, because the gradient's terms cancel: " + explained.joined(separator: "; ")
+                         + "; differences of it cannot tell a jump from its rounding here")
 }
 
 extension DerivativeProperty {
@@ -313,7 +388,8 @@ extension DerivativeProperty {
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
-                                          claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x))
+                                          claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x),
+                                          gradientPaths: gradientPathMagnitudes(f, at: x))
             } catch { return .thrown(x, error) }
         }
     }
@@ -352,7 +428,8 @@ extension DerivativeProperty {
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return PointOutcome(input: xv, parts: trust.parts + [
-                    PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
+                    gradientRoundingPart(PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
+                                         gradientPaths: gradientPathMagnitudes(f, at: x)),
                     modesPart(f, at: x, hessianScale: scale),
                 ])
             } catch { return .thrown(xv, error) }
@@ -377,7 +454,7 @@ extension DerivativeProperty {
                 return PointOutcome(input: x, parts: [
                     PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName),
                     PointPart(label: "Hessian vs differences of the claimed gradient", report: h, entryName: hessianName),
-                    symmetryPart(claimed(x), label: "symmetry of the claimed Hessian"),
+                    symmetryPart(claimed(x), label: "symmetry of the claimed Hessian", unresolvedBelow: { agreementSpread(h, $0, $1) }),
                 ])
             } catch { return .thrown(x, error) }
         }

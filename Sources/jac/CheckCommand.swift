@@ -348,17 +348,17 @@ struct ComplexityCommand: ParsableCommand {
         try rejectOptionsOfOtherJobs()
         if let swell { return try runSwell(swell, format: format, plot: plot) }
         guard let outputFormat = ComplexityOutputFormat(rawValue: format) else {
-            throw JacFailure.invalid("--format must be one of table, json, csv, svg (got '\(format)')")
+            throw JacFailure.invalid("--format must be one of table, json, csv, svg (got '\(quoted(format))')")
         }
         if let spec = jacobianModes {
             let nm = try sizes(spec, option: "--jacobian-modes")
-            guard nm.count == 2 else { throw JacFailure.invalid("--jacobian-modes takes n,m (got '\(spec)')") }
+            guard nm.count == 2 else { throw JacFailure.invalid("--jacobian-modes takes n,m (got '\(quoted(spec))')") }
             let r = try JacobianModeComparison.run(inputs: nm[0], outputs: nm[1])
             print(outputFormat == .json ? r.toJSON() : r.summary)
             return
         }
         guard let kind = ComplexitySweep.Kind(rawValue: sweep) else {
-            throw JacFailure.invalid("--sweep must be depth or width (got '\(sweep)')")
+            throw JacFailure.invalid("--sweep must be depth or width (got '\(quoted(sweep))')")
         }
         let list = kind == .depth ? depths : widths
         if kind == .depth && widths != nil { throw JacFailure.invalid("--widths belongs to --sweep width") }
@@ -406,7 +406,7 @@ struct ComplexityCommand: ParsableCommand {
         if jacobianModes != nil {
             if plot != nil { throw JacFailure.invalid("--jacobian-modes draws no plot: --plot belongs to a sweep or --swell") }
             guard ["table", "json"].contains(format) else {
-                throw JacFailure.invalid("--jacobian-modes prints table or json (got '\(format)')")
+                throw JacFailure.invalid("--jacobian-modes prints table or json (got '\(quoted(format))')")
             }
         }
         if sweep == "depth" && depth != nil {
@@ -421,7 +421,7 @@ struct ComplexityCommand: ParsableCommand {
         let parts = spec.split(separator: ",", omittingEmptySubsequences: false)
         return try parts.map { part in
             guard let v = Int(part.trimmingCharacters(in: .whitespaces)), v >= 1 else {
-                throw JacFailure.invalid("\(option): '\(part)' is not a positive integer")
+                throw JacFailure.invalid("\(option): '\(quoted(String(part)))' is not a positive integer")
             }
             return v
         }

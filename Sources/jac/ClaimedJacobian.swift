@@ -142,7 +142,7 @@ enum ClaimedJacobian {
             current.append(try csvCells(line).enumerated().map { j, s in
                 // Lines count from 1 as editors show them; the entry from 0 as the table does.
                 let entry = "line \(k + 1): entry (\(current.count), \(j)) of point \(points.count + 1), 0-based as in the table"
-                guard let d = csvNumber(s) else { throw Failure.malformed("\(entry): '\(s)' is not a number") }
+                guard let d = csvNumber(s) else { throw Failure.malformed("\(entry): '\(quoted(s))' is not a number") }
                 if d.isFinite || !["inf", "+inf", "infinity", "-inf", "-infinity"].contains(s.lowercased()),
                    let problem = numberRangeProblem(s, d) {
                     throw Failure.malformed("\(entry): \(problem)")

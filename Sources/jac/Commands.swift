@@ -49,12 +49,12 @@ struct JacobianCommand: ParsableCommand {
             throw ValidationError("--sparse works with --mode forward or reverse and without --analyze")
         }
         guard ModeTable.engine(named: mode) != nil else {
-            throw ValidationError("unknown mode '\(mode)' (modes: \(ModeTable.names.joined(separator: ", ")))")
+            throw ValidationError("unknown mode '\(quoted(mode))' (modes: \(ModeTable.names.joined(separator: ", ")))")
         }
     }
 
     func run() throws {
-        guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(mode)'") }
+        guard let engine = ModeTable.engine(named: mode) else { throw JacFailure.invalid("unknown mode '\(quoted(mode))'") }
         // Exact mode reads the formula's numbers and the point from their text, so a value beyond
         // Double's range (1e-400, 1e400) is an ordinary rational there; every other mode refuses it,
         // and says that exact mode would take it where exact mode can run the formula (and

@@ -77,10 +77,10 @@ struct DiffCommand: ParsableCommand {
     func run() throws {
         guard order == 1 || order == 2 else { throw JacFailure.invalid("--order must be 1 or 2 (got \(order))") }
         guard ["text", "latex", "json", "swift"].contains(format) else {
-            throw JacFailure.invalid("--format must be one of text, latex, json, swift (got '\(format)')")
+            throw JacFailure.invalid("--format must be one of text, latex, json, swift (got '\(quoted(format))')")
         }
         guard let symbolicMode = SymbolicMode(rawValue: mode) else {
-            throw JacFailure.invalid("--mode must be reverse or forward (got '\(mode)')")
+            throw JacFailure.invalid("--mode must be reverse or forward (got '\(quoted(mode))')")
         }
         let f = try loadFormula(file: file, formula: formula, vars: vars)
         let names = f.variables

@@ -185,7 +185,8 @@ func runPoints(_ options: FormulaOptions, _ formula: Formula, reading: NumberRea
             progress.finish()
             summariseNotes(printed: k)
             let f = JacFailure(classifying: namingOutputs(error, formula.outputNames))
-            let at = describePoint(formula.variables, point.values.map { .exact($0.text, $0.double) })
+            // Bounded: the error after it quotes the value again, and a 400,000-digit one was printed whole.
+            let at = describePoint(formula.variables, point.values.map { .exact(quoted($0.text), $0.double) })
             throw JacFailure(f.status, "at point \(k + 1) (\(at)): \(f.message)")
         }
         if k == 0 && options.format != .json { print(r.flatHeader.map(csv).joined(separator: ",")) }

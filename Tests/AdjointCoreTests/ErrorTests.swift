@@ -125,6 +125,21 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(outer.kinks.count, Diagnostics.storedEventLimit)
     }
 
+    /// 1e308·10 overflows in a product of constants, which no tape records: the tape first held
+    /// the ∞ as a constant entry, and the error named "constant". The op is named (no node, as
+    /// forward mode names it); a constant that is ∞ as given still names its entry.
+    func testAnOverflowAmongConstantsNamesItsOp() {
+        XCTAssertThrowsError(try record({ v in [Reverse<Double>(1e308) * Reverse(10) * v[0]] }, at: [1.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "mul", node: nil))
+        }
+        XCTAssertThrowsError(try record({ v in [exp(Reverse<Double>(1000)) + v[0]] }, at: [1.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "exp", node: nil))
+        }
+        XCTAssertThrowsError(try record({ v in [Reverse<Double>(.infinity) * v[0]] }, at: [1.0])) { e in
+            XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "constant", node: 1))
+        }
+    }
+
     func testNonFiniteResultsNameTheOpThatProducedThem() {
         XCTAssertThrowsError(try gradient(of: { v in exp(v[0]) * 2 }, at: [1000.0])) { e in
             XCTAssertEqual(e as? ADError, .nonFinite(what: "output 0", op: "exp", node: 1))

@@ -51,6 +51,32 @@ final class ExactPowiLimitTests: XCTestCase {
         XCTAssertEqual(z.bitWidths.denominator, 1 << 20)
     }
 
+    private struct Square: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.square(x[0])] }
+    }
+
+    /// square is refused past the limit under its own name, as powi is: `jac jacobian
+    /// "square(x^500000)" --at x=3 --mode exact` said "(in mul; …)" of a formula with no product.
+    /// 2^(2¹⁹) has 2¹⁹ + 1 bits, so its square 2^(2²⁰) has 2²⁰ + 1, one past the default limit;
+    /// 2^(2¹⁹ − 1)'s square 2^(2²⁰ − 2) has 2²⁰ − 1 bits and is computed.
+    func testASquarePastTheBitLimitIsReportedAsTheSquare() {
+        let big = Rational.apply(.powi, Rational(2), Rational(2), 1 << 19)
+        let (_, d) = Diagnostics.collect { Rational.apply(.square, big, big, 0) }
+        guard case ADError.limitExceeded(let what, let limit)? = d.errors.first else { return XCTFail("\(d.errors)") }
+        XCTAssertTrue(what.contains("in square") && !what.contains("in mul"), what)
+        XCTAssertEqual(limit, Rational.defaultBitSizeLimit)
+        for mode in [JacobianMode.forward, .reverse] {
+            XCTAssertThrowsError(try exactJacobian(of: Square(), at: [big], mode: mode), "\(mode)") { e in
+                guard case ADError.limitExceeded(let what, _) = e else { return XCTFail("\(mode): \(e)") }
+                XCTAssertTrue(what.contains("in square") && !what.contains("in mul"), "\(mode): \(what)")
+            }
+        }
+        let below = Rational.apply(.powi, Rational(2), Rational(2), (1 << 19) - 1)
+        let (y, e) = Diagnostics.collect { Rational.apply(.square, below, below, 0) }
+        XCTAssertTrue(e.errors.isEmpty, "\(e.errors)")
+        XCTAssertEqual(y.bitWidths.numerator, (1 << 20) - 1)
+    }
+
     private struct Reciprocal: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.powi(x[0], -1) + x[1]] }
     }

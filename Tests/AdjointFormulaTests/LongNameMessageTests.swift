@@ -1,4 +1,5 @@
 import XCTest
+import AdjointCore
 @testable import AdjointFormula
 
 /// A generated formula can hold a 1 MB identifier or literal; its error must stay a readable line.

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import AdjointCore
 import AdjointExact
@@ -529,6 +530,30 @@ final class PrintedNameEscapingTests: XCTestCase {
         XCTAssertThrowsError(try ExpressionPrinter(variables: ["x", "y"], expand: false, intermediatePrefix: "t+").print([(shared * shared + shared).id])) {
             guard case .invalidArgument(let why)? = $0 as? ADError else { return XCTFail("\($0)") }
             XCTAssertTrue(why.hasPrefix("the intermediate prefix \"t+\" is not an identifier"), why)
+        }
+    }
+
+    /// A review: variables ["sin"] printed sin(x)·x as "sin(sin)*sin", which the parser refuses
+    /// (a function name is no variable there). Every name the parser calls a function is refused
+    /// in every syntax; a name it takes as a variable (an operator's op name, a shadowed
+    /// constant) prints and reads back as the expression.
+    func testAFunctionNameIsRefusedAsAVariableAsTheParserRefusesIt() throws {
+        let x = Symbolic.variable(0), y = Symbolic.variable(1)
+        let e = (Symbolic.sin(x) * x + y).id
+        XCTAssertFalse(Formula.functionNames.isEmpty)
+        for name in Formula.functionNames {
+            XCTAssertThrowsError(try Formula(parsing: "\(name) + c", variables: [name, "c"]), name)
+            for syntax in ExpressionSyntax.allCases {
+                XCTAssertThrowsError(try ExpressionPrinter(variables: [name, "c"], syntax: syntax).print([e]), "\(name) \(syntax)") {
+                    guard case .invalidArgument(let why)? = $0 as? ADError else { return XCTFail("\($0)") }
+                    XCTAssertTrue(why.hasPrefix("variable 0's name \"\(name)\" is a function of the formula language"), why)
+                }
+            }
+        }
+        // sin(2)·2 + 3, by hand.
+        for names in [["mul", "pow_"], ["e", "pi"], ["add", "neg"]] {
+            let out = try ExpressionPrinter(variables: names).print([e])
+            XCTAssertEqual(try evaluatePrinted(out, variables: names, at: [2, 3]), [2 * Foundation.sin(2.0) + 3], "\(names): \(out.roots)")
         }
     }
 

@@ -851,8 +851,8 @@ enum DocCommentExamples {
     // showed (the error gained "(did you mean sin?)"; "x0, x1, …, x7" elided six names the
     // function prints); each value shown is checked.
 
-    /// Sources/AdjointFormula/FormulaError.swift, line 7.
-    static func FormulaError_7() async throws {
+    /// Sources/AdjointFormula/FormulaError.swift, line 9.
+    static func FormulaError_9() async throws {
         do { _ = try Formula(parsing: "x + sinn(x)") }
         catch let e as FormulaError {
             print(e)            // unknown function 'sinn' (did you mean sin?) at column 5
@@ -865,15 +865,15 @@ enum DocCommentExamples {
         }
     }
 
-    /// Sources/AdjointFormula/FormulaError.swift, line 17.
-    static func FormulaError_17() async throws {
+    /// Sources/AdjointFormula/FormulaError.swift, line 19.
+    static func FormulaError_19() async throws {
         _ = (try? Formula(parsing: "sinn(x)")) == nil   // kind .unknownFunction("sinn")
         do { _ = try Formula(parsing: "sinn(x)"); throw DocExampleFailed() }
         catch let e as FormulaError { if e.kind != .unknownFunction("sinn") { throw DocExampleFailed() } }
     }
 
-    /// Sources/AdjointFormula/FormulaError.swift, line 114.
-    static func FormulaError_114() async throws {
+    /// Sources/AdjointCore/Support/MessageText.swift, line 7.
+    static func MessageText_7() async throws {
         _ = quotedForMessage("x1")                                        // "x1"
         _ = quotedForMessage(String(repeating: "b", count: 1_000_000))   // "bbbbbbbbbbbbbbbbbbbb…bbbbbbbbbb (1000000 characters)"
         if quotedForMessage("x1") != "x1"
@@ -882,8 +882,8 @@ enum DocCommentExamples {
         }
     }
 
-    /// Sources/AdjointFormula/FormulaError.swift, line 127.
-    static func FormulaError_127() async throws {
+    /// Sources/AdjointFormula/FormulaError.swift, line 115.
+    static func FormulaError_115() async throws {
         _ = listedForMessage(["x", "y"])                       // "x, y"
         _ = listedForMessage((0..<100).map { "x\($0)" })       // "x0, x1, x2, x3, x4, x5, x6, x7, …, x99 (100 in all)"
         if listedForMessage(["x", "y"]) != "x, y"
@@ -1021,10 +1021,10 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),
-        ("Sources/AdjointFormula/FormulaError.swift:7", FormulaError_7),
-        ("Sources/AdjointFormula/FormulaError.swift:17", FormulaError_17),
-        ("Sources/AdjointFormula/FormulaError.swift:114", FormulaError_114),
-        ("Sources/AdjointFormula/FormulaError.swift:127", FormulaError_127),
+        ("Sources/AdjointFormula/FormulaError.swift:9", FormulaError_9),
+        ("Sources/AdjointFormula/FormulaError.swift:19", FormulaError_19),
+        ("Sources/AdjointCore/Support/MessageText.swift:7", MessageText_7),
+        ("Sources/AdjointFormula/FormulaError.swift:115", FormulaError_115),
         ("Sources/AdjointSelfTest/RandomGraph.swift:25", RandomGraph_25),
     ] }
 }

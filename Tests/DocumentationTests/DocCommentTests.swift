@@ -40,6 +40,7 @@ final class DocCommentTests: XCTestCase {
         "Sources/AdjointSymbolic/Symbolic.swift",
         "Sources/AdjointSymbolic/SymbolicDifferentiation.swift",
         "Sources/AdjointFormula/FormulaError.swift",
+        "Sources/AdjointCore/Support/MessageText.swift",
         "Sources/AdjointSelfTest/MutationTesting.swift",
         "Sources/AdjointSelfTest/RandomGraph.swift",
     ]

@@ -68,6 +68,20 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertTrue(central.stderr.hasPrefix("error: evaluation failed: non-finite central difference for df2/dx; "), central.stderr)
     }
 
+    /// 1e308·10 overflows in the product of two literals, which no tape records: reverse mode
+    /// named "constant at node 1", the tape entry that received the ∞, where forward mode and
+    /// x·1e308·10 (recorded, since x is a variable) name mul.
+    func testAnOverflowAmongConstantsIsNamedByItsOp() throws {
+        for command in ["eval", "jacobian"] {
+            let r = try JacRunner.run([command, "1e308*10*x", "--at", "x=1"])
+            XCTAssertEqual(r.status, 3, command)
+            XCTAssertEqual(r.stderr, "error: evaluation failed: non-finite output f: first produced by mul\n", command)
+        }
+        // An op on constants whose operand is already infinite is no origin: log(1e308*10) names mul.
+        XCTAssertEqual(try JacRunner.run(["eval", "log(1e308*10)*x", "--at", "x=1"]).stderr,
+                       "error: evaluation failed: non-finite output f: first produced by mul\n")
+    }
+
     /// `check --claimed` where f itself overflows compared nothing, yet exited 0 with the library's
     /// table line "problem: non-finite output 1". It fails as the formula check does: status 3,
     /// the output named f2 (e^1000 ≈ 1.97e434 overflows; the claim [[1], [1]] is never graded).

@@ -92,6 +92,37 @@ final class LongInputQuotingTests: XCTestCase {
         XCTAssertTrue(r.stderr.hasPrefix("error: malformed value '11111111111111111111…111111111x (1001 characters)' for x in --at"), r.stderr)
         XCTAssertLessThan(r.stderr.count, 300)
     }
+    /// Exact mode read a points file's 400,000-digit value and echoed it whole twice, in the
+    /// point's description and in the parser's refusal: a 400 KB error line. 400,000 digits carry
+    /// at least 399,999·log₂10 ≈ 1.33·10⁶ bits, past the default limit of 2²⁰.
+    func testExactModeQuotesALongPointValueShort() throws {
+        let digits = String(repeating: "1", count: 400_000)
+        let path = try JacRunner.temporaryFile("x\n" + digits + "\n", name: "long-exact-point.csv")
+        let r = try JacRunner.run(["jacobian", "x", "--points", path, "--mode", "exact"])
+        XCTAssertNotEqual(r.status, 0)
+        let shown = "11111111111111111111…1111111111 (400000 characters)"
+        XCTAssertEqual(r.stderr, "error: at point 1 (x = \(shown)): point value '\(shown)' is not an exact number: "
+                       + "bit size of a parsed rational (400000 decimal digits) exceeds the limit of 1048576 (JAC_EXACT_BIT_LIMIT raises the limit)\n")
+        // An exponent of 100,000 digits: the parser's own message quoted the number whole.
+        let exponent = "1e" + String(repeating: "9", count: 100_000)
+        let e = try JacRunner.run(["jacobian", "x", "--points", try JacRunner.temporaryFile("x\n" + exponent + "\n", name: "long-exponent.csv"),
+                                   "--mode", "exact"])
+        XCTAssertNotEqual(e.status, 0)
+        XCTAssertLessThan(e.stderr.count, 400, String(e.stderr.prefix(300)))
+        XCTAssertTrue(e.stderr.contains("decimal exponent of \"1e999999999999999999…9999999999 (100002 characters)\""), String(e.stderr.prefix(300)))
+    }
+
+    /// A claimed Jacobian's cell and an option's value are user text too, quoted short alike.
+    func testOtherEchoedInputIsQuotedShort() throws {
+        let long = String(repeating: "z", count: 5_000)
+        let claim = try JacRunner.temporaryFile(long + "\n", name: "long-claim.csv")
+        let c = try JacRunner.run(["check", "x", "--at", "x=1", "--claimed", claim])
+        XCTAssertNotEqual(c.status, 0)
+        XCTAssertLessThan(c.stderr.count, 400, String(c.stderr.prefix(300)))
+        let m = try JacRunner.run(["jacobian", "x", "--at", "x=1", "--mode", long])
+        XCTAssertNotEqual(m.status, 0)
+        XCTAssertLessThan(m.stderr.count, 1000, String(m.stderr.prefix(300)))
+    }
 }
 
 /// Points over many variables. The lookups of each name were linear, so reading a points file over

@@ -149,6 +149,7 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     public static func native(_ op: Op, _ x: Complex, _ y: Complex, _ n: Int) -> Complex {
         switch op {
         case .powi: return ComplexStepFunctions.powi(x, n)
+        case .square: return x * x
         case .atan: return ComplexStepFunctions.atan(x)
         case .sinh: return ComplexStepFunctions.sinh(x)
         case .cosh: return ComplexStepFunctions.cosh(x)

@@ -213,6 +213,11 @@ extension Recording: CustomStringConvertible {
     }
     if finiteOutputs, let j = outputs.firstIndex(where: { !$0.value.isFiniteValue }) {
         let origin = tape.firstNonFiniteValue()
+        // A constant born non-finite came from an op on constants, which no tape records: f runs
+        // again with such ops watched (as forward mode locates its origins) to name that op.
+        if origin?.op == .constant, let op = nonFiniteOriginOffTape(f, at: x, tapeLimit: tapeLimit) {
+            throw ADError.nonFinite(what: "output \(j)", op: op, node: nil)
+        }
         throw ADError.nonFinite(what: "output \(j)", op: origin.map { tape.name(ofEntry: $0.node) }, node: origin?.node)
     }
     Instrumentation.record {
@@ -435,6 +440,17 @@ func checkFinite<V: ADScalar>(rows: [[V]], what: String, origin: (Int) -> String
     }
     let r = try assembleForward(results, inputs: x.count, checked: checked) { j in nonFiniteOrigin(f, at: x, column: j) }
     return try rangeRecoveredForward(f, at: x, passes: underflowed, result: r, throwing: range == .throwing)
+}
+
+/// The op on constants (not recorded by a tape) where f's first non-finite value was born, found
+/// by recording f again with such ops watched; nil when none was (a constant f passed in as ±∞).
+@usableFromInline func nonFiniteOriginOffTape<V: ADScalar>(
+    _ f: ([Reverse<V>]) -> [Reverse<V>], at x: [V], tapeLimit: Int
+) -> String? {
+    let tape = Tape<V>(capacity: Swift.max(1024, 8 * x.count), limit: tapeLimit)
+    return Diagnostics.collect {
+        Instrumentation.locatingNonFinite(lane: 0) { Instrumentation.countEvaluation(); _ = f(tape.variables(x)) }
+    }.result
 }
 
 /// The op where column j's first non-finite value or tangent was born, found by running j's pass

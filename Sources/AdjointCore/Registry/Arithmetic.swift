@@ -274,7 +274,9 @@ extension Builtin {
 
     public enum Square: OpDeclaration {
         public static let info = OpInfo(.square, "square", rational: true, analytic: true, summary: "x²")
-        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { x * x }
+        /// Through ``ADScalar/native(_:_:_:_:)``, as powi's: a scalar with a size limit (Rational)
+        /// refuses a square past it under this op's name; as `x * x` the product reported it "in mul".
+        @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.square, x, x, 2) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) { (2 * x, 0) }
     }
 }

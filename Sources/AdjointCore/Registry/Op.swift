@@ -83,6 +83,23 @@ public enum Op: UInt8, CaseIterable, Sendable, Hashable {
         guard let found = Op.primitives.first(where: { $0.info.name == name }) else { return nil }
         self = found
     }
+
+    /// Looks an op up by the name the formula language calls it by: nil for the leaves and for
+    /// the ops written as operators (`+`, `*`, `^`, unary `-`), whose names are no function, so
+    /// a variable may take them. Its parser and the printers refuse a variable named like a
+    /// function: `sin(sin)` cannot be read back.
+    ///
+    /// ```swift
+    /// Op(functionName: "sin")   // .sin
+    /// Op(functionName: "mul")   // nil: written `*`
+    /// ```
+    public init?(functionName name: String) {
+        guard let op = Op(name: name), !Op.writtenAsOperators.contains(op) else { return nil }
+        self = op
+    }
+
+    /// The ops the formula language writes with syntax of their own, and the leaves.
+    static let writtenAsOperators: Set<Op> = [.input, .constant, .add, .sub, .mul, .div, .neg, .powi]
 }
 
 extension OpInfo {

@@ -116,7 +116,20 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
             reportStale(op)
         }
         if Rules.needsChecks(op) { Diagnostics.check(op, x.value, x.value, n, node: nil) }
+        noteIfBornNonFinite(op, z, x.value, x.value)
         return Reverse(constant: z)
+    }
+
+    /// While ``Instrumentation/locatingNonFinite(lane:_:)`` runs on this thread: notes `op` if its
+    /// result on constants is not finite though its operands are. No tape records an op on
+    /// constants, so its overflow reached the tape as a constant: `jac eval "1e308*10*x"` said
+    /// "first produced by constant", where forward mode and `x*1e308*10` say mul.
+    @usableFromInline @inline(never)
+    static func noteIfBornNonFinite(_ op: Op, _ z: V, _ x: V, _ y: V) {
+        guard Instrumentation.isActive, Instrumentation.locatingLane != nil else { return }
+        if !z.isFiniteInEveryComponent && x.isFiniteInEveryComponent && y.isFiniteInEveryComponent {
+            Instrumentation.noteNonFiniteOrigin(op.info.name)
+        }
     }
 
     /// Records a binary registry op; a constant operand is written to the tape once.
@@ -164,6 +177,7 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
         }
         guard let t else {
             if Rules.needsChecks(op) { Diagnostics.check(op, x.value, y.value, 0, node: nil) }
+            noteIfBornNonFinite(op, z, x.value, y.value)
             return Reverse(constant: z)
         }
         let a = x.tape == t && live(x) ? x.index : t.pointee.pushConstant(x.value)

@@ -66,7 +66,8 @@ where Scalar == Self {
     /// Applies the registry op `op` to `x` (and `y` for binary ops; `n` is `powi`'s exponent).
     static func apply(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self
     /// The type's own implementation of an elementary op (called by the declarations of `sqrt`,
-    /// `exp`, `sin`, …, `pow`, `powi`, `gelu`). The default reports the op as unsupported.
+    /// `exp`, `sin`, …, `pow`, `powi`, `square`, `gelu`). The default computes `powi` by repeated
+    /// multiplication and `square` as x·x, and reports any other op as unsupported.
     static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self
     /// Whether the type interprets registry ops itself (``Dual``, ``Reverse``, a symbolic
     /// expression): ``Rules/primal(_:_:_:_:)`` then hands an op to the type's `apply` instead of
@@ -141,6 +142,7 @@ extension ADScalar {
     @inlinable
     public static func native(_ op: Op, _ x: Self, _ y: Self, _ n: Int) -> Self {
         if op == .powi { return powiByMultiplication(x, n) }
+        if op == .square { return x * x }
         return unsupported(op.info.name)
     }
 

@@ -34,6 +34,7 @@ extension ADScalar where Self: Real & BinaryFloatingPoint {
         case .erf: return R.erf(x)
         case .pow: return R.pow(x, y)
         case .powi: return R.pow(x, n)
+        case .square: return x * x
         // The exact erf form through erfc: ½x·erfc(−x/√2) does not cancel for negative x.
         case .gelu:
             // Float in Double, rounded once: erfc's argument −x/√2 rounds (√½ and the product),
