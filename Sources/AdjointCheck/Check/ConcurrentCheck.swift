@@ -80,6 +80,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     let columns = try await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
+        probe.measuresItsNoise = facts == nil && evaluationError == nil
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
     }

@@ -177,6 +177,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     for j in x.indices {
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
+        probe.measuresItsNoise = facts == nil && evaluationError == nil
         columns.append(probe.estimate(method, step: step, outputs: m))
         evaluations += probe.evaluations
     }
@@ -265,6 +266,16 @@ extension LineProbe where V: Real {
     /// The estimate of every output along this probe's line by `method` (not complex step), each
     /// entry carrying the evaluations this line cost.
     mutating func estimate(_ method: DifferenceMethod, step: StepSize, outputs m: Int) -> [DifferenceEstimate] {
+        var result = methodEstimate(method, step: step, outputs: m)
+        if measuresItsNoise, noiseFloor.isEmpty, case .automatic = step, method == .richardson || method == .adaptive {
+            result = auditedForNoise(result, method: method, outputs: m)
+        }
+        for k in result.indices { result[k].evaluations = evaluations }
+        return result
+    }
+
+    /// The estimate of every output by `method`, with the rounding model the probe has.
+    mutating func methodEstimate(_ method: DifferenceMethod, step: StepSize, outputs m: Int) -> [DifferenceEstimate] {
         var result: [DifferenceEstimate]
         switch method {
         case .richardson:
@@ -296,7 +307,6 @@ extension LineProbe where V: Real {
             let h = resolve(step, default: dflt, scale: scale)
             result = stencilEstimate(stencil, step: V(h), outputs: m)
         }
-        for k in result.indices { result[k].evaluations = evaluations }
         return result
     }
 }
