@@ -111,8 +111,11 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
     try validate(step)
     if method != .complexStep {
         let tape = readingTape ? TapeFacts.of(f, at: x) : nil
+        // A caller that does not read the tape (the check) judges rounding on its own recording's
+        // scales, so its witnesses stay the differences of f alone, without the noise audit.
         return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,
-                                      evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value)
+                                      evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value,
+                                      measuringNoise: readingTape)
     }
     // f(x) itself is not evaluated when there is an input to step (see complexStepColumns).
     if x.isEmpty {
@@ -163,12 +166,14 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// The closure form with what f's tape says when the caller has one (an ADFunction, `jac`'s
 /// formula): its rounding bound and growth unless `evaluationError` replaces them, and its kinks;
 /// `center` is f(x) when the caller has it (the recording's values), counted as the evaluation.
+/// `measuringNoise`: whether Richardson and the adaptive method measure f's noise where neither
+/// the tape nor `evaluationError` bounds it (NoiseAudit.swift).
 /// Specialised: `jac` calls it, and the generic probe converted every sample through witness tables.
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping ([V]) -> [V], at x: [V], method: DifferenceMethod, step: StepSize,
-    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?
+    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?, measuringNoise: Bool = true
 ) throws -> DifferenceJacobian<V> {
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
@@ -183,7 +188,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     for j in x.indices {
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
-        probe.measuresItsNoise = facts == nil && evaluationError == nil
+        probe.measuresItsNoise = measuringNoise && facts == nil && evaluationError == nil
         columns.append(probe.estimate(method, step: step, outputs: m))
         evaluations += probe.evaluations
     }
