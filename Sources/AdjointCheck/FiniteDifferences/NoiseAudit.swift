@@ -22,9 +22,9 @@ extension LineProbe where V: Real {
     ///
     /// Only outputs without a warning are measured: a warned estimate already says it is not to be
     /// trusted, and its samples decide nothing here. 8 evaluations per spacing of the table, at
-    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller): 16 to 40 per column,
-    /// fewer where the method already sampled the points. The estimate run again reuses every
-    /// sample taken.
+    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller): 16 to 48 per column
+    /// (its points are off the methods' power-of-two lattice, so it shares only f(x) with them).
+    /// The estimate run again reuses every sample taken.
     mutating func auditedForNoise(_ result: [DifferenceEstimate], method: DifferenceMethod,
                                   outputs m: Int) -> [DifferenceEstimate] {
         // The adaptive method's first-step agreement is kept as it is, and a tame f keeps its 3
