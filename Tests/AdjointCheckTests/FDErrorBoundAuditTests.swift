@@ -94,7 +94,7 @@ final class FDErrorBoundAuditTests: XCTestCase {
             }
         }
         let closure = try misses([.central, .richardson, .adaptive], closure: true)
-        print("closures on real arrays (value-only rounding model): \(closure.count) confident misses\n"
+        print("closures on real arrays (no tape: central on the value-only model, Richardson and adaptive on measured noise): \(closure.count) confident misses\n"
               + closure.joined(separator: "\n"))
     }
 
