@@ -42,7 +42,8 @@ import RealModule
     // The tape's facts as in the serial function, so that the result is bit-identical to it.
     let tape = readingTape ? TapeFacts.of(f, at: x) : nil
     return try await differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,
-                                        evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value, tasks: tasks)
+                                        evaluationError: evaluationError, tapeFacts: tape?.facts, center: tape?.value,
+                                        measuringNoise: readingTape, tasks: tasks)
 }
 
 /// ``differenceJacobian(evaluating:at:method:step:evaluationError:)`` with its columns spread over `tasks` child
@@ -64,11 +65,11 @@ public func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendab
 /// The concurrent closure form with f's tape facts (see the serial one).
 package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     evaluating f: @escaping @Sendable ([V]) -> [V], at x: [V], method: DifferenceMethod, step: StepSize,
-    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?, tasks: Int
+    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, center: [V]?, measuringNoise: Bool = true, tasks: Int
 ) async throws -> DifferenceJacobian<V> {
     if tasks <= 1 {
         return try differenceJacobian(evaluating: f, at: x, method: method, step: step, evaluationError: evaluationError,
-                                      tapeFacts: facts, center: center)
+                                      tapeFacts: facts, center: center, measuringNoise: measuringNoise)
     }
     if method == .complexStep {
         throw ADError.invalidArgument("complex step evaluates f at complex points: pass an ADFunction, not a closure on real arrays")
@@ -80,6 +81,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     let columns = try await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
         var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
         probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
+        probe.measuresItsNoise = measuringNoise && facts == nil && evaluationError == nil
         let column = probe.estimate(method, step: step, outputs: m)
         return (column, probe.evaluations)
     }

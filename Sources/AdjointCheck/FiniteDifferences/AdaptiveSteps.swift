@@ -288,6 +288,7 @@ extension LineProbe {
     /// `settled` (by output, from ``affineDifference(offsets:step:outputs:)``) are returned as
     /// they are and not worked on.
     mutating func adaptiveEmbedded(outputs m: Int, settled: [DifferenceEstimate?] = []) -> [DifferenceEstimate] {
+        agreedAtOnce = []
         if settled.count == m, !settled.contains(where: { $0 == nil }) { return settled.compactMap { $0 } }
         let valueStencil = DifferenceTuning.adaptiveValueStencil
         let checkStencil = DifferenceTuning.adaptiveCheckStencil
@@ -359,6 +360,7 @@ extension LineProbe {
                 let roundingSmall = noiseFloor.isEmpty || a.rounding[i] <= quickAgreement * Swift.abs(d3)
                 if round == 0 && roundingSmall && gap <= quickAgreement * Swift.abs(d3) {
                     accepted[i] = estimate
+                    agreedAtOnce.insert(i)
                     continue
                 }
                 let noiseBound = gap <= DifferenceTuning.flatTolerance * noise

@@ -196,6 +196,14 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// Per output, whether f's tape shows it affine along this probe's axis (empty: not known).
     /// Read by ``affineDifference(step:outputs:)``.
     var affine: [Bool] = []
+    /// Whether Richardson and the adaptive method, with the automatic step and no rounding bound
+    /// from a caller, measure f's noise and take their estimate again against it
+    /// (``auditedForNoise(_:method:outputs:)``): set for a closure on real arrays, whose rounding
+    /// nothing but its samples can show.
+    var measuresItsNoise = false
+    /// The outputs the last ``adaptiveEmbedded(outputs:settled:)`` accepted at its first step,
+    /// where its two stencils agreed to half the digits: the noise audit leaves them be.
+    var agreedAtOnce: Set<Int> = []
 
     /// A probe along v, with f(x) already known (or nil).
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V], center: [V]? = nil) {

@@ -80,6 +80,19 @@ public enum DifferenceTuning {
 
     /// The adaptive method's value stencil: offsets (−2, 3, 6), third order with three
     /// evaluations and none at x, since (−2)·3 + 3·6 + 6·(−2) = 0 removes the h² term.
+    /// The noise audit's spacings (``LineProbe/noiseTable(outputs:open:)``) are this times a power
+    /// of two, never a power of two: f computed through a rounded intermediate is a staircase with
+    /// treads a power of two wide ((x + 10⁸) − 10⁸: 2⁻²⁶), and a table spaced 2⁻²⁰ put every sample
+    /// at the same place on its tread and saw no noise. Its binary expansion has no long run, so
+    /// k·s for |k| ≤ 4 falls at spread places on treads of every power-of-two width.
+    public static let noiseSpacingFactor = 0.6180339887498949
+
+    /// How far one sample of the noise audit's table may stand off the chord through its end
+    /// samples, in units of the next farthest, before the table is read as a pole inside it
+    /// rather than noise: of 9 samples of rounding noise one is not 16 times the rest (beside
+    /// 1/(x − 0.5) at 0.500000001 the centre is 600 times its neighbours).
+    public static let noiseSpikeRatio = 16.0
+
     public static let adaptiveValueStencil = Stencil.known(derivative: 1, offsets: [-2, 3, 6])
     /// The adaptive method's check stencil: second order on (−2, 0, 3), sharing two samples with
     /// the value stencil and f(x) with the caller, so its gap to the value costs nothing.

@@ -1,0 +1,124 @@
+import AdjointCore
+import RealModule
+
+// A closure on real arrays has no tape, so the engine models one evaluation's rounding as a few
+// ulps of |f|. An f that computes its value by cancelling intermediates far larger than itself
+// rounds on the scale of those intermediates: 1 − cos x at 10⁻⁴ rounds by ε·1 where f is 5·10⁻⁹,
+// (x + 10⁸) − 10⁸ + x² is a staircase with treads 1.5·10⁻⁸ wide, sin(1/x) at 0.01 carries the
+// rounding of 1/x = 100. Richardson and the adaptive method then trusted differences whose
+// rounding the model underrated by 10² to 10⁸, and 17 of their estimates over the audit corpus
+// (Tests/Data/fd-audit.tsv) missed the mpmath truth with no warning: (x + 10⁸) − 10⁸ + x² at 0.5
+// gave 1.0 ± 1.8·10⁻⁷ for 2, (1 − cos x)/x² at 10⁻⁵ gave −10⁵ ± 1.4·10⁻⁴ for −8.3·10⁻⁷.
+//
+// Through the tape those methods read the rounding bound ε·Σ|∂f/∂v|·|v| and miss nothing on the
+// corpus. Here the same bound is measured instead: Moré and Wild's difference table
+// (ComputationalNoise.swift) along the probe's line, and where one evaluation's measured error
+// exceeds the model's, the method is run again with it as the caller's bound, as the tape's
+// would be.
+
+extension LineProbe where V: Real {
+    /// `result` with every output whose measured noise exceeds the value-only model estimated
+    /// again against that noise (see the comment at the top of this file).
+    ///
+    /// Only outputs without a warning are measured: a warned estimate already says it is not to be
+    /// trusted, and its samples decide nothing here. 8 evaluations per spacing of the table, at
+    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller): 16 to 48 per column
+    /// (its points are off the methods' power-of-two lattice, so it shares only f(x) with them).
+    /// The estimate run again reuses every sample taken.
+    mutating func auditedForNoise(_ result: [DifferenceEstimate], method: DifferenceMethod,
+                                  outputs m: Int) -> [DifferenceEstimate] {
+        // The adaptive method's first-step agreement is kept as it is, and a tame f keeps its 3
+        // evaluations: noise large enough to move D₃ beyond its estimate moves D₂, which weighs
+        // f(x) where D₃ does not, by as much again, so the two do not agree to √ε by chance (no
+        // such agreement missed on the corpus).
+        let open = result.indices.filter { $0 < m && result[$0].warnings.isEmpty
+            && !(method == .adaptive && agreedAtOnce.contains($0)) }
+        guard !open.isEmpty else { return result }
+        let sigma = noiseTable(outputs: m, open: open, slopes: result.map(\.value))
+        let floor = (0..<m).map { i in (sigma[i] ?? 0) * MeasuredNoise.bound }
+        let noisy = open.filter { i in
+            floor[i] > DifferenceTuning.evaluationNoiseULPs * epsilon * sampledMagnitude(output: i)
+        }
+        guard !noisy.isEmpty else { return result }
+        noiseFloor = floor
+        let again = methodEstimate(method, step: .automatic, outputs: m)
+        var audited = result
+        for i in noisy where i < again.count { audited[i] = again[i] }
+        return audited
+    }
+
+    /// σ of one evaluation of each output in `open`, by Moré–Wild's table at x + k·s, |k| ≤ 4, with
+    /// s from ``noiseSteps(epsilon:)`` times the probe's scale and ``noiseSpacingFactor``, accepted
+    /// where two spacings in a row agree within a factor of 4 (the kink guard of
+    /// ``measureNoise(_:at:center:outputs:direction:steps:)``); nil where none do.
+    ///
+    /// A spacing that reaches past f's domain is skipped, not the output: smaller ones may stay
+    /// inside.
+    ///
+    /// The samples are taken where x + k·s rounds to, and a point off by δ moves f by f′·δ, which
+    /// the table would read as f's noise: |f′|·ulp(x) is 10¹⁸ ulps of f for 1/(x − 0.5) at
+    /// 0.500000001, and 10² for eˣ at 700. The methods' own samples lie on the grid (their steps
+    /// are powers of two), so each sample is moved back by `slopes[i]`·δ first: the table sees
+    /// what f adds, as the tape's bound does.
+    mutating func noiseTable(outputs m: Int, open: [Int], slopes: [Double]) -> [Double?] {
+        var sigma = [Double?](repeating: nil, count: m)
+        var previous = [Double?](repeating: nil, count: m)
+        var open = Set(open)
+        // From noiseSteps' first, 128 apart, down to 16 ulps of x rather than 16ε of the scale:
+        // below |x| = 1 the scale stays 1, and in Float 16ε left two spacings, both wider than
+        // sin(1/x)'s period at 0.001.
+        var relative = noiseSteps(epsilon: epsilon).first ?? 0
+        for _ in 0..<6 where !open.isEmpty {
+            defer { relative /= 128 }
+            let s = V(relative * DifferenceTuning.noiseSpacingFactor * scale)
+            guard s > 0, s.isFinite, !stepBelowULP(s / 16) else { break }
+            let rows = (-4...4).map { at(V($0) * s) }
+            // δₖ = (where x + k·s landed) − k·s, along the axis (0 along a direction, whose
+            // points round per coordinate).
+            let offsets: [Double] = (-4...4).map { k in
+                guard let j = axis else { return 0 }
+                return Double((x[j] + V(k) * s) - x[j]) - Double(k) * Double(s)
+            }
+            for i in open.sorted() {
+                guard rows.allSatisfy({ $0.count == m }) else { open.removeAll(); break }
+                let slope = i < slopes.count && slopes[i].isFinite ? slopes[i] : 0
+                let column = zip(rows, offsets).map { Double($0[i]) - slope * $1 }
+                guard column.allSatisfy(\.isFinite) else { previous[i] = nil; continue }
+                // Below f's resolution: smaller spacings see no more.
+                if rows.allSatisfy({ $0[i] == rows[0][i] }) { open.remove(i); continue }
+                let measured = tableNoise(column)
+                if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
+                    sigma[i] = Swift.min(measured, p)
+                    open.remove(i)
+                }
+                previous[i] = measured
+            }
+        }
+        return sigma
+    }
+}
+
+/// Moré–Wild's σ of one column of equally spaced samples (``moreWildNoise(_:)``), or nil where one
+/// sample stands off the chord through the two end samples by more than
+/// ``DifferenceTuning/noiseSpikeRatio`` times any other: a pole inside the table, not noise. For 1/(x − 0.5) at 0.500000001 the centre sample's 10⁹ dominated every
+/// spacing that straddled the pole, two spacings "agreed" on a σ of f's own size, and a right
+/// −10¹⁸ became a warned guess. Not a spread against |f| as in
+/// ``measureNoise(_:at:center:outputs:direction:steps:)``: f near 0 (log(1 + x) at 10⁻¹², x − sin x
+/// at 10⁻⁵ in Float, below its own noise) is as noisy as anywhere, and that test refused its
+/// table at every spacing. The column is scaled by a power of two first, so samples of 10³⁰⁴
+/// (eˣ at 700) do not overflow the squares of their differences.
+func tableNoise(_ column: [Double]) -> Double? {
+    guard let first = column.first, let last = column.last, column.count > 1 else { return nil }
+    let largest = column.map { Swift.abs($0) }.max() ?? 0
+    guard largest > 0, largest.isFinite else { return nil }
+    let n = Double(column.count - 1)
+    var offChord: [Double] = []
+    for (k, y) in column.enumerated() {
+        let chord: Double = first + (last - first) * Double(k) / n
+        offChord.append(Swift.abs(y - chord))
+    }
+    let sorted = offChord.sorted()
+    if (sorted.last ?? 0) > DifferenceTuning.noiseSpikeRatio * sorted[sorted.count - 2] { return nil }
+    let unit = Double(sign: .plus, exponent: largest.exponent, significand: 1)
+    return moreWildNoise(column.map { $0 / unit }).map { $0 * unit }
+}
