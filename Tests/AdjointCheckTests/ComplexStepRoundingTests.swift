@@ -53,6 +53,28 @@ final class ComplexStepRoundingTests: XCTestCase {
         XCTAssertLessThanOrEqual(Swift.abs(d.value - truth), d.errorEstimate, "\(d.value) ± \(d.errorEstimate)")
     }
 
+    struct CancellingAndSquare: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0] + x[1] * x[1]] }
+    }
+
+    /// Several columns in Float share one recording on 8-lane duals (the SIMD path): ∂/∂x of
+    /// (eˣ − 1)/x + y² at 10⁻³ is 1/2 + x/3 + x²/8 + … = 0.500333375 (by hand), where Float's
+    /// rounding of eˣ, divided by x², moves the computed one by up to about 0.1; ∂/∂y = 2y = 1.
+    func testFloatColumnsShareOneRecordingAndEachEstimateHolds() throws {
+        let x: [Float] = [1e-3, 0.5]
+        let truth = [0.5 + 1e-3 / 3 + 1e-6 / 8, 1.0]
+        let d = try differenceJacobian(of: CancellingAndSquare(), at: x, method: .complexStep)
+        for j in 0..<2 {
+            let e = d.entries[0][j]
+            XCTAssertTrue(e.warnings.isEmpty, "column \(j): \(e.warnings)")
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - truth[j]), e.errorEstimate, "column \(j): \(e.value) ± \(e.errorEstimate)")
+        }
+        XCTAssertGreaterThan(d.entries[0][0].errorEstimate, 1e-3, "the cancelling column's bound is Float's rounding of eˣ over x²")
+        XCTAssertLessThan(d.entries[0][1].errorEstimate, 1e-6, "y² cancels nothing")
+        // n + 1 complex evaluations and one recording for both columns.
+        XCTAssertEqual(d.evaluations, 4)
+    }
+
     /// Where nothing cancels the bound is a few ulps of the entry: the complex step still resolves
     /// sin(x)·y to about the last digits (∂/∂x = y cos x, ∂/∂y = sin x by hand).
     func testTheEstimateStaysTightWhereNothingCancels() throws {
