@@ -84,7 +84,10 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// node's cotangent, whose value part is ∂fᵢ/∂vₖ and whose tangent part is ∂(J·v)ᵢ/∂vₖ (mixed
 /// partials commute). Each node's value and tangent are rounded by at most ε of themselves (not
 /// x and f's constants: the derivative is of f as written at the x given), so the bound is
-/// ε·Σₖ (|∂(J·v)ᵢ/∂vₖ|·|vₖ| + |∂fᵢ/∂vₖ|·|v̇ₖ|), first order, with ε of `V`.
+/// ε·Σₖ (|∂(J·v)ᵢ/∂vₖ|·|vₖ| + |∂fᵢ/∂vₖ|·|v̇ₖ|), first order, with ε of `V`. Reading the tape runs
+/// f's rules (a user primitive's too): a wrong rule makes the bound wrong in size, so a witness
+/// that must not depend on the rules, such as the complex step's value, uses it for its error
+/// bar only.
 ///
 /// ```swift
 /// struct Expm1OverX: ADFunction {   // (eˣ − 1)/x, written naively
