@@ -45,4 +45,23 @@ final class RoundingNoteTests: XCTestCase {
         XCTAssertEqual(plain.status, 0, plain.stderr)
         XCTAssertFalse(plain.stderr.contains("rounding inside the formula"), plain.stderr)
     }
+
+    /// `jac check` compares rules, and the modes agree on −81.74 there: it passed, saying nothing
+    /// of how far that is from f′. It now notes the bound too (in the JSON's notes as in the text).
+    func testCheckNotesTheBoundBesideItsVerdict() throws {
+        let r = try JacRunner.run(["check", "(exp(x) - 1)/x", "--at", "x=1e-9", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let notes = try XCTUnwrap(try JacRunner.json(r.stdout)["notes"] as? [String], r.stdout)
+        let note = try XCTUnwrap(notes.first { $0.contains("rounding inside the formula") }, "\(notes)")
+        XCTAssertTrue(note.hasPrefix("df/dx: "), note)
+        let b = try XCTUnwrap(bound(in: note), note)
+        let entries = try XCTUnwrap(try JacRunner.json(r.stdout)["entries"] as? [[String: Any]], r.stdout)
+        let computed = try XCTUnwrap((entries.first?["values"] as? [String: Double])?["forward"], r.stdout)
+        XCTAssertGreaterThan(Swift.abs(computed - Self.truth), 50, "the modes agree on the rounded formula's derivative")
+        XCTAssertGreaterThanOrEqual(b, Swift.abs(computed - Self.truth), note)
+        let plain = try JacRunner.run(["check", "sin(x)*y", "--at", "x=1,y=2", "--format", "json"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let plainNotes = (try JacRunner.json(plain.stdout)["notes"] as? [String]) ?? []
+        XCTAssertFalse(plainNotes.contains { $0.contains("rounding inside the formula") }, "\(plainNotes)")
+    }
 }
