@@ -113,25 +113,6 @@ func inexactCoordinates(_ formula: Formula, _ point: Point) -> [String] {
     }
 }
 
-/// Entries whose modes agree, as they should, on the derivative of the formula as Double computes
-/// it, where rounding inside the formula moves that from the true one by more than 10⁻⁶ of the
-/// entry (``relativeReliability``): the check compares rules, and "check passed" on
-/// (exp(x)-1)/x at 1e-9 said nothing of the −81.74 it agreed on for a derivative of 0.5.
-func roundingAgreementNotes(_ formula: Formula, at x: [Double], entries: [EntryCheck]) -> [String] {
-    let n = x.count
-    let columns = derivativeRoundingBounds(of: formula, at: x, directions: (0..<n).map { j in (0..<n).map { $0 == j ? 1.0 : 0.0 } })
-    let names = formula.outputNames
-    return entries.compactMap { e in
-        guard e.input < columns.bounds.count, let column = columns.bounds[e.input], e.output < column.count,
-              e.output < names.count, e.input < formula.variables.count else { return nil }
-        let bound = column[e.output]
-        let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
-        guard bound.isFinite, bound > relativeReliability * size else { return nil }
-        return "d\(names[e.output])/d\(formula.variables[e.input]): the modes compute the derivative of the formula as Double "
-            + "rounds it, and rounding inside the formula can move that by up to \(format(bound)) from the true one here"
-    }
-}
-
 func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     let x = point.doubles
     // The point goes through the registry's domain checks as in every command: outside the
@@ -152,7 +133,6 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
 
     var notes = inexactCoordinates(formula, point)
     if let why = exact.skipped { notes.append(why) }
-    notes += roundingAgreementNotes(formula, at: x, entries: entries)
     // When the ladder reached its exact rung, the table above already says why exact arithmetic
     // cannot run this formula: the text shows that fact once ("exact-rationals: uses sin, …" was
     // followed by "exact mode is not available: uses sin"). The JSON keeps both fields.

@@ -181,6 +181,16 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             return jsonArray(r.jacobian[i].indices.map { j in isUnreliable(r, i, j, rowScale: scale) ? "true" : "false" })
         })))
     }
+    if let bounds = r.roundingBounds, r.errorEstimates == nil {
+        // Forward and reverse mode's bound on how far rounding inside the formula moves what they
+        // compute from f′, and the judgement of the notes on standard error: a script reading
+        // the JSON saw −81.74 for (exp(x)-1)/x at 1e-9 with nothing beside it.
+        jsonPairs.append(("rounding_bound", jsonArray(bounds.map { jsonArray($0.map(jsonNumber)) })))
+        jsonPairs.append(("unreliable", jsonArray(bounds.indices.map { i in
+            let scale = rowScale(r, i)
+            return jsonArray(bounds[i].indices.map { j in roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
+        })))
+    }
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
@@ -548,14 +558,21 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
     for (i, row) in bounds.enumerated() where i < r.jacobian.count && i < names.count {
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
+            guard roundingIsLarge(r, bounds, i, j, rowScale: scale) else { continue }
             let v = r.jacobian[i][j].approximate
-            guard b.isFinite, b > relativeReliability * Swift.max(Swift.abs(v), scale) else { continue }
             notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: rounding inside the formula can move the "
                          + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
                          + "operations, and the terms of the derivative can cancel too)")
         }
     }
     return notes
+}
+
+/// Whether entry (i, j)'s rounding bound exceeds ``relativeReliability`` of the entry or its row.
+func roundingIsLarge(_ r: ModeResult, _ bounds: [[Double]], _ i: Int, _ j: Int, rowScale: Double) -> Bool {
+    guard i < bounds.count, j < bounds[i].count, i < r.jacobian.count, j < r.jacobian[i].count else { return false }
+    let b = bounds[i][j]
+    return b.isFinite && b > relativeReliability * Swift.max(Swift.abs(r.jacobian[i][j].approximate), rowScale)
 }
 
 /// A pole on output i's path within a difference's usual step of x along input j

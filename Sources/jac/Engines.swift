@@ -49,7 +49,7 @@ struct ModeResult {
     /// Exact mode: the forward passes or reverse sweeps taken (chosen by the Jacobian's shape).
     var passes: (mode: String, count: Int)? = nil
     /// Forward and reverse mode: per entry, how far rounding inside the formula can move the
-    /// derivative they compute from f′ (``derivativeRoundingBound(of:at:direction:)``); 0 where
+    /// derivative they compute from f′ (``derivativeRoundingBound(of:at:direction:)``); NaN where
     /// it could not be had. The difference modes carry theirs in ``errorEstimates``.
     var roundingBounds: [[Double]]? = nil
 }
@@ -110,7 +110,10 @@ struct CoreEngine: ModeEngine {
         // on a number far from f′: (exp(x) - 1)/x at 1e-9 gave -81.74 for 0.5 with no word said.
         let n = x.count
         let columns = derivativeRoundingBounds(of: formula, at: x, directions: (0..<n).map { j in (0..<n).map { $0 == j ? 1.0 : 0.0 } })
-        let bounds = r.value.indices.map { i in (0..<n).map { j in j < columns.bounds.count ? columns.bounds[j].map { i < $0.count ? $0[i] : 0 } ?? 0 : 0 } }
+        // NaN (null in JSON, no note) where a bound could not be had: 0 would claim it exact.
+        let bounds = r.value.indices.map { i in
+            (0..<n).map { j in j < columns.bounds.count ? columns.bounds[j].map { i < $0.count ? $0[i] : .nan } ?? .nan : .nan }
+        }
         return ModeResult(point: x.map(Cell.double), value: r.value.map(Cell.double),
                           jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks, roundingBounds: bounds)
     }

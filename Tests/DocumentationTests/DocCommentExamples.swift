@@ -371,6 +371,31 @@ enum DocCommentExamples {
         guard bound.count == 1, bound[0] >= offset, bound[0] < 10 * offset else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 270.
+    static func CheckTypes_270() async throws {
+        struct Expm1OverX: ADFunction {   // (eˣ − 1)/x, written naively
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+        }
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])
+        _ = r.entries[0][0].derivativeRoundingBound   // ≈ 222: every mode's −81.74 is within it of f′ = 0.5
+        // By hand: f′(10⁻⁹) = 1/2 + x/3 + … = 0.5000000003.
+        let ad = try XCTUnwrap(r.entries[0][0].subjects.first { $0.name == "forward" }?.value)
+        let bound = try XCTUnwrap(r.entries[0][0].derivativeRoundingBound)
+        guard bound >= Swift.abs(ad - (0.5 + 1e-9 / 3)), bound < 1000 else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 268.
+    static func CheckReport_268() async throws {
+        struct Expm1OverX: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+        }
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])   // (eˣ − 1)/x, written naively
+        _ = r.passed                                             // true: the rules are right
+        _ = r.derivativeRoundingEntries.map(\.input)             // [0]: f′ is 0.5, the modes' −81.74
+        guard r.passed, r.derivativeRoundingEntries.map(\.input) == [0],
+              r.notes.contains(where: { $0.hasPrefix("entry (0, 0): forward and reverse mode compute") }) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 50.
     static func EvaluationRounding_50() async throws {
         struct Square1: ADFunction {   // (x − 1)² computed as x² − 2x + 1
@@ -960,6 +985,8 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:69", Differences_69),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),

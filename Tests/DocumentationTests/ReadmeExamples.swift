@@ -241,6 +241,8 @@ enum ReadmeExamples {
         // README: `evaluationRoundingBound(of:at:)` `differenceJacobian(…, evaluationError:)`
         let noise = try evaluationRoundingBound(of: Polar(), at: [2.0, 0.5])
         _ = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .adaptive, evaluationError: noise)
+        // README: `derivativeRoundingEntries`, each entry's `derivativeRoundingBound`
+        _ = try checkJacobian(of: Polar(), at: [2.0, 0.5]).derivativeRoundingEntries.map(\.derivativeRoundingBound)
         // README: `derivativeRoundingBound(of:at:direction:)`
         _ = try derivativeRoundingBound(of: Polar(), at: [2.0, 0.5], direction: [1, 0])
         // README: `differenceJacobian(of:at:method:tasks:)` `differenceJacobian(…tasks:)`

@@ -26,6 +26,12 @@ final class RoundingNoteTests: XCTestCase {
             // The bound reaches f′ from the printed value, and is not vacuous.
             XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - Self.truth), note)
             XCTAssertLessThan(b, 10 * Swift.abs(printed - Self.truth), note)
+            // A script reading the JSON sees the same bound and judgement.
+            let object = try JacRunner.json(r.stdout)
+            // (Foundation's JSON reader on Linux can miss the last digit: a relative 1e-14.)
+            let json = try XCTUnwrap((object["rounding_bound"] as? [[Double]])?.first?.first, r.stdout)
+            XCTAssertEqual(json, b, accuracy: 1e-14 * b, r.stdout)
+            XCTAssertEqual((object["unreliable"] as? [[Bool]])?.first?.first, true, r.stdout)
         }
     }
 
@@ -51,9 +57,13 @@ final class RoundingNoteTests: XCTestCase {
     func testCheckNotesTheBoundBesideItsVerdict() throws {
         let r = try JacRunner.run(["check", "(exp(x) - 1)/x", "--at", "x=1e-9", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let notes = try XCTUnwrap(try JacRunner.json(r.stdout)["notes"] as? [String], r.stdout)
-        let note = try XCTUnwrap(notes.first { $0.contains("rounding inside the formula") }, "\(notes)")
-        XCTAssertTrue(note.hasPrefix("df/dx: "), note)
+        // The library's note (jac check prints the library's report and keeps its JSON whole).
+        let library = try XCTUnwrap(try JacRunner.json(r.stdout)["library_report"] as? [String: Any], r.stdout)
+        let notes = try XCTUnwrap(library["notes"] as? [String], r.stdout)
+        let note = try XCTUnwrap(notes.first { $0.contains("rounding inside f can move") }, "\(notes)")
+        XCTAssertTrue(note.hasPrefix("entry (0, 0): "), note)
+        let text = try JacRunner.run(["check", "(exp(x) - 1)/x", "--at", "x=1e-9"])
+        XCTAssertEqual(text.stdout.components(separatedBy: "rounding inside f can move").count, 2, "once in the text:\n" + text.stdout)
         let b = try XCTUnwrap(bound(in: note), note)
         let entries = try XCTUnwrap(try JacRunner.json(r.stdout)["entries"] as? [[String: Any]], r.stdout)
         let computed = try XCTUnwrap((entries.first?["values"] as? [String: Double])?["forward"], r.stdout)
@@ -61,7 +71,8 @@ final class RoundingNoteTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(b, Swift.abs(computed - Self.truth), note)
         let plain = try JacRunner.run(["check", "sin(x)*y", "--at", "x=1,y=2", "--format", "json"])
         XCTAssertEqual(plain.status, 0, plain.stderr)
-        let plainNotes = (try JacRunner.json(plain.stdout)["notes"] as? [String]) ?? []
-        XCTAssertFalse(plainNotes.contains { $0.contains("rounding inside the formula") }, "\(plainNotes)")
+        let plainLibrary = try XCTUnwrap(try JacRunner.json(plain.stdout)["library_report"] as? [String: Any], plain.stdout)
+        let plainNotes = try XCTUnwrap(plainLibrary["notes"] as? [String], plain.stdout)
+        XCTAssertFalse(plainNotes.contains { $0.contains("rounding inside f can move") }, "\(plainNotes)")
     }
 }

@@ -259,6 +259,29 @@ public struct CheckReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Entries whose ``EntryCheck/derivativeRoundingBound`` exceeds 10⁻⁶ (in Float √ε, half its
+    /// digits) of the largest |forward or reverse value| in the entry's row: there the derivative
+    /// the modes agree on may be far from f′, though no rule is wrong. Also among the ``notes``.
+    ///
+    /// ```swift
+    /// let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])   // (eˣ − 1)/x, written naively
+    /// r.passed                                             // true: the rules are right
+    /// r.derivativeRoundingEntries.map(\.input)             // [0]: f′ is 0.5, the modes' −81.74
+    /// ```
+    public var derivativeRoundingEntries: [EntryCheck] {
+        let relative = Swift.max(1e-6, epsilon.squareRoot())
+        return entries.flatMap { row -> [EntryCheck] in
+            func adSize(_ e: EntryCheck) -> Double {
+                e.subjects.filter { ($0.name == "forward" || $0.name == "reverse") && $0.value.isFinite }.map { Swift.abs($0.value) }.max() ?? 0
+            }
+            let rowScale = row.map(adSize).max() ?? 0
+            return row.filter { e in
+                guard let b = e.derivativeRoundingBound else { return false }
+                return b > relative * Swift.max(adSize(e), rowScale)
+            }
+        }
+    }
+
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
         var n: [String] = modesNotRun.map { m in
@@ -274,6 +297,13 @@ public struct CheckReport: Sendable {
         n += flatConvictions
         n += smallGaps
         n += plateaus
+        let moved = derivativeRoundingEntries
+        if let first = moved.first, let bound = first.derivativeRoundingBound {
+            let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"
+            n.append("\(which) (\(first.output), \(first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
+                + "rounds it, and rounding inside f can move that by up to \(bound) from the true derivative here, so agreeing "
+                + "modes show the rules right, not the value near f′; write f so it does not cancel there (expm1, log1p) to get f′")
+        }
         if problem == nil && entries.joined().isEmpty {
             n.append("nothing was checked: the Jacobian has no entries (\(point.isEmpty ? "f has no inputs" : "f has no outputs")), so the check does not pass")
         }
@@ -464,6 +494,7 @@ public struct CheckReport: Sendable {
             ("absError", .number(e.absoluteError)),
             ("relError", .number(e.relativeError)),
             ("tolerance", .number(e.tolerance)),
+            ("derivativeRoundingBound", .number(e.derivativeRoundingBound)),
         ]
         switch e.verdict {
         case .ruleWrong(let s): f.append(("wrong", .array(s.map { .string($0) })))

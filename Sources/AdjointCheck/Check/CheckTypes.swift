@@ -254,6 +254,22 @@ public struct EntryCheck: Sendable, Equatable {
     /// its seed (direction or cotangent) scaled by a power of two, where that gave a different
     /// finite value. Empty when no such pass differed (or none was needed).
     public internal(set) var seededPasses: [SeededPass] = []
+    /// How far rounding inside f can move the derivative forward and reverse mode compute from
+    /// the true one: both differentiate f as the floats compute it, and where f cancels that is
+    /// not f′. The first-order bound of ``derivativeRoundingBound(of:at:direction:)`` along eⱼ
+    /// (x and f's constants taken as given). Nil where no AD mode ran, f could not be recorded on
+    /// duals, or the sweeps would pass 2²² tape-entry visits. The check compares rules, so
+    /// its verdict is not changed by this: the report notes the entries where it is large
+    /// (``CheckReport/derivativeRoundingEntries``).
+    ///
+    /// ```swift
+    /// struct Expm1OverX: ADFunction {   // (eˣ − 1)/x, written naively
+    ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+    /// }
+    /// let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])
+    /// r.entries[0][0].derivativeRoundingBound   // ≈ 222: every mode's −81.74 is within it of f′ = 0.5
+    /// ```
+    public internal(set) var derivativeRoundingBound: Double? = nil
     /// The scalar type f was checked in, as the seeded passes' note names its range ("Float" for
     /// a Float check, whose passes lose terms below 1e-45, not Double's 5e-324).
     var scalarName = "Double"
