@@ -160,6 +160,8 @@ public struct Fuzzer {
         if g.isAnalytic { ladder.append(.differences(.complexStep)) }
         if g.isRationalClosed && g.exactBits <= exactBitsBound { ladder.append(.exactRationals) }
         o.ladder = ladder
+        // The self-test judges rules: the derivative rounding bound is a note it never reads.
+        o.boundsDerivativeRounding = false
         return o
     }
 

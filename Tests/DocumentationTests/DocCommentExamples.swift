@@ -384,6 +384,17 @@ enum DocCommentExamples {
         guard bound >= Swift.abs(ad - (0.5 + 1e-9 / 3)), bound < 1000 else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 82.
+    static func CheckTypes_82() async throws {
+        var o = CheckOptions()
+        o.boundsDerivativeRounding = false   // entries' derivativeRoundingBound stay nil
+        struct Expm1OverX: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(exp(x[0]) - 1) / x[0]] }
+        }
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-9], options: o)
+        guard r.entries[0][0].derivativeRoundingBound == nil, r.derivativeRoundingEntries.isEmpty else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 268.
     static func CheckReport_268() async throws {
         struct Expm1OverX: ADFunction {
@@ -986,6 +997,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),

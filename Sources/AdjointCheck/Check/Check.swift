@@ -461,7 +461,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Kink entries were judged one component at a time; with one kink touched the row must
         // also be a single convex combination of the two pieces' gradients.
         for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
-        if subjects.contains(where: { $0.0 == "forward" || $0.0 == "reverse" }) { addDerivativeRounding(to: &entries) }
+        if options.boundsDerivativeRounding && subjects.contains(where: { $0.0 == "forward" || $0.0 == "reverse" }) {
+            addDerivativeRounding(to: &entries)
+        }
         base.entries = entries
         base.rungsUsed = options.ladder.indices.compactMap { k in
             guard let r = rungCache[k] else { return nil }
@@ -2342,7 +2344,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// at 10⁻⁹ the check passed −81.74 for a derivative of 0.5, and only `jac check` noted it.
     func addDerivativeRounding(to entries: inout [[EntryCheck]]) {
         let n = x.count
-        guard n > 0 else { return }
+        // The budget is known from the check's own tape before anything is recorded: learning it
+        // from the first recording on duals cost a 60 × 60 check a third of its time for nothing.
+        let sweeps = n.multipliedReportingOverflow(by: value.count + 1)
+        let visits = sweeps.partialValue.multipliedReportingOverflow(by: recording?.tape.count ?? 0)
+        guard n > 0, !sweeps.overflow, !visits.overflow, visits.partialValue <= tapeRoundingVisits else { return }
         let directions = (0..<n).map { j in (0..<n).map { V($0 == j ? 1 : 0) } }
         let columns = derivativeRoundingBounds(of: f, at: x, directions: directions).bounds
         for i in entries.indices {

@@ -71,6 +71,18 @@ public struct CheckOptions: Sendable {
     public var atol: Double? = nil
     /// Walk the tape to name the first wrong primitive when an AD entry is rule-wrong.
     public var localizeFaults = true
+    /// Bound, per entry, how far rounding inside f moves the derivative the modes compute from
+    /// f′ (``EntryCheck/derivativeRoundingBound``; the report notes the large ones). It costs a
+    /// recording of f on duals per 8 inputs and a sweep per output each, skipped past 2²²
+    /// tape-entry visits: about 3 times the rest of a 20 × 20 check of a dense function, little
+    /// for a small one. The property harness and the self-test, which judge rules over many
+    /// trials and never report the value, turn it off.
+    ///
+    /// ```swift
+    /// var o = CheckOptions()
+    /// o.boundsDerivativeRounding = false   // entries' derivativeRoundingBound stay nil
+    /// ```
+    public var boundsDerivativeRounding = true
     /// Seed of the random direction for the extra JVP check; nil skips that check.
     public var directionSeed: UInt64? = 0x5EED
     /// Entries listed as "worst" in the table.
