@@ -43,13 +43,25 @@ import RealModule
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
     try checkJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, claimed: claimed, claimedName: claimedName,
-                                   options: options)
+                                   options: options, rounding: RoundingBoundsReader<V>(f))
+}
+
+/// ``derivativeRoundingBounds(of:at:directions:)`` of the user's function, compiled where its
+/// type is known (as ``SpecialisedFunction`` is for the check's four scalar types): through the
+/// wrapper, f ran generically on its tape of 8-lane duals, which doubled the bound's cost.
+@usableFromInline struct RoundingBoundsReader<V: ADScalar & BinaryFloatingPoint>: @unchecked Sendable {
+    // @unchecked: as SpecialisedADFunction, only a Sendable function is handed to other tasks.
+    @usableFromInline let bounds: ([V], [[V]]) -> [[Double]?]
+    @inlinable init(_ f: some ADFunction) {
+        bounds = { x, directions in derivativeRoundingBounds(of: f, at: x, directions: directions).bounds }
+    }
 }
 
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 @usableFromInline func checkJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String, options: CheckOptions
+    _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String, options: CheckOptions,
+    rounding: RoundingBoundsReader<V>? = nil
 ) throws -> CheckReport {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
@@ -57,6 +69,7 @@ import RealModule
     try options.validate()
     try validateClaimedName(claimedName, claimed: claimed != nil)
     var checker = Checker(f: f, x: x, options: options)
+    checker.rounding = rounding
     return try checker.run(claimed: claimed, claimedName: claimedName)
 }
 
@@ -178,6 +191,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var measuredNoiseCache: [Int: [DifferenceEstimate]] = [:]
     /// The recording, for reverse passes with a scaled cotangent (``seededValues(mode:output:input:)``).
     var recording: Recording<V>? = nil
+    /// The bound's reader compiled for the user's function; nil runs it through `f`.
+    var rounding: RoundingBoundsReader<V>? = nil
     /// Seeded reverse rows by output i, seeded forward columns by input j, one per seed in
     /// ``rangeSeeds`` (entries of one row or column that disagree share their passes).
     var seededReverseCache: [Int: [[Double]]] = [:]
@@ -2350,7 +2365,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let visits = sweeps.partialValue.multipliedReportingOverflow(by: recording?.tape.count ?? 0)
         guard n > 0, !sweeps.overflow, !visits.overflow, visits.partialValue <= tapeRoundingVisits else { return }
         let directions = (0..<n).map { j in (0..<n).map { V($0 == j ? 1 : 0) } }
-        let columns = derivativeRoundingBounds(of: f, at: x, directions: directions).bounds
+        let columns = rounding?.bounds(x, directions) ?? derivativeRoundingBounds(of: f, at: x, directions: directions).bounds
         for i in entries.indices {
             for k in entries[i].indices {
                 let j = entries[i][k].input

@@ -111,17 +111,18 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     claimedName: String = "claimed", options: CheckOptions = CheckOptions(), tasks: Int
 ) async throws -> CheckReport {
     try await checkJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, claimed: claimed, claimedName: claimedName,
-                                         options: options, tasks: tasks)
+                                         options: options, tasks: tasks, rounding: RoundingBoundsReader<V>(f))
 }
 
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 @usableFromInline func checkJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String,
-    options: CheckOptions, tasks: Int
+    options: CheckOptions, tasks: Int, rounding: RoundingBoundsReader<V>? = nil
 ) async throws -> CheckReport {
     if tasks <= 1 {
-        return try checkJacobianOfSpecialised(f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+        return try checkJacobianOfSpecialised(f, at: x, claimed: claimed, claimedName: claimedName, options: options,
+                                              rounding: rounding)
     }
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
@@ -136,6 +137,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     }()
     let step = options.step
     var checker = Checker(f: f, x: x, options: options)
+    checker.rounding = rounding
     // Recorded first, as the serial check does: when f fails at x nothing else is evaluated.
     let base: CheckReport, recording: Recording<V>, missingVJPs: [ADError]
     switch checker.recordFunction() {
