@@ -241,6 +241,10 @@ enum ReadmeExamples {
         // README: `evaluationRoundingBound(of:at:)` `differenceJacobian(…, evaluationError:)`
         let noise = try evaluationRoundingBound(of: Polar(), at: [2.0, 0.5])
         _ = try differenceJacobian(of: Polar(), at: [2.0, 0.5], method: .adaptive, evaluationError: noise)
+        // README: `CheckOptions.boundsDerivativeRounding`
+        var noBound = CheckOptions()
+        noBound.boundsDerivativeRounding = false
+        _ = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: noBound)
         // README: `derivativeRoundingEntries`, each entry's `derivativeRoundingBound`
         _ = try checkJacobian(of: Polar(), at: [2.0, 0.5]).derivativeRoundingEntries.map(\.derivativeRoundingBound)
         // README: `derivativeRoundingBound(of:at:direction:)`
