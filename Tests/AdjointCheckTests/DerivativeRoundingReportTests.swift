@@ -72,6 +72,17 @@ final class DerivativeRoundingReportTests: XCTestCase {
         XCTAssertTrue(r.notes.contains { $0.hasPrefix("entry (0, 1): ") }, "\(r.notes)")
     }
 
+    /// 10¹⁰·x + (e^y − 1)/y at (1, 10⁻⁹): the cancelling entry is judged on its own size, not
+    /// its row's 10¹⁰ (its bound of 222 is below 10⁻⁶ of that); the 10¹⁰ entry is not noted.
+    struct BesideALargeTerm: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1e10 * x[0] + (exp(x[1]) - 1) / x[1]] }
+    }
+
+    func testAnEntryFarBelowItsRowIsJudgedOnItsOwnSize() throws {
+        let r = try checkJacobian(of: BesideALargeTerm(), at: [1.0, 1e-9])
+        XCTAssertEqual(r.derivativeRoundingEntries.map(\.input), [1], r.renderTable())
+    }
+
     /// The concurrent check gives the same bounds as the serial one.
     func testTheConcurrentCheckCarriesTheSameBounds() async throws {
         let serial = try checkJacobian(of: ShiftedExpm1OverX(), at: [3.0, 1e-9])

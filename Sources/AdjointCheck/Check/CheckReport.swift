@@ -260,8 +260,10 @@ public struct CheckReport: Sendable {
     }
 
     /// Entries whose ``EntryCheck/derivativeRoundingBound`` exceeds 10⁻⁶ (in Float √ε, half its
-    /// digits) of the largest |forward or reverse value| in the entry's row: there the derivative
-    /// the modes agree on may be far from f′, though no rule is wrong. Also among the ``notes``.
+    /// digits) of their own |forward or reverse value|, or of the largest in their row where that
+    /// is 0: there the derivative the modes agree on may be far from f′, though no rule is wrong.
+    /// The entry's own size, since the bound is of that entry alone: beside 10¹⁰·x in its row,
+    /// (eʸ − 1)/y at 10⁻⁹ went unnoted with −81.74 for 0.5. Also among the ``notes``.
     ///
     /// ```swift
     /// let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])   // (eˣ − 1)/x, written naively
@@ -277,7 +279,8 @@ public struct CheckReport: Sendable {
             let rowScale = row.map(adSize).max() ?? 0
             return row.filter { e in
                 guard let b = e.derivativeRoundingBound else { return false }
-                return b > relative * Swift.max(adSize(e), rowScale)
+                let size = adSize(e)
+                return b > relative * (size == 0 ? rowScale : size)
             }
         }
     }
