@@ -83,6 +83,15 @@ final class DerivativeRoundingReportTests: XCTestCase {
         XCTAssertEqual(r.derivativeRoundingEntries.map(\.input), [1], r.renderTable())
     }
 
+    /// At 10⁻²⁰⁰, eˣ rounds to 1 and the modes give 1/x = 10²⁰⁰ for f′ = 0.5 (by hand); the bound,
+    /// ε/x², overflows. The entry is noted as unbounded, not passed over.
+    func testAnOverflowingBoundIsNotedAsUnbounded() throws {
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-200])
+        XCTAssertEqual(r.entries[0][0].derivativeRoundingBound, .infinity, r.renderTable())
+        XCTAssertEqual(r.derivativeRoundingEntries.count, 1)
+        XCTAssertTrue(r.notes.contains { $0.contains("could not be bounded") }, "\(r.notes)")
+    }
+
     /// The concurrent check gives the same bounds as the serial one.
     func testTheConcurrentCheckCarriesTheSameBounds() async throws {
         let serial = try checkJacobian(of: ShiftedExpm1OverX(), at: [3.0, 1e-9])

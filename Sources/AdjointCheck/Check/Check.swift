@@ -2369,7 +2369,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for i in entries.indices {
             for k in entries[i].indices {
                 let j = entries[i][k].input
-                guard j < columns.count, let column = columns[j], i < column.count, column[i].isFinite else { continue }
+                // An infinite bound is kept: the sweep overflowed, and nothing vouches for the entry.
+                guard j < columns.count, let column = columns[j], i < column.count, !column[i].isNaN else { continue }
                 entries[i][k].derivativeRoundingBound = column[i]
             }
         }

@@ -280,7 +280,7 @@ public struct CheckReport: Sendable {
             return row.filter { e in
                 guard let b = e.derivativeRoundingBound else { return false }
                 let size = adSize(e)
-                return b > relative * (size == 0 ? rowScale : size)
+                return b > relative * (size == 0 ? rowScale : size) && e.subjects.contains { $0.value.isFinite }
             }
         }
     }
@@ -303,8 +303,10 @@ public struct CheckReport: Sendable {
         let moved = derivativeRoundingEntries
         if let first = moved.first, let bound = first.derivativeRoundingBound {
             let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"
+            let howFar = bound.isFinite ? "can move that by up to \(bound) from the true derivative here"
+                : "moves that from the true derivative by an amount that could not be bounded (the bound overflowed \(scalarType)'s range)"
             n.append("\(which) (\(first.output), \(first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
-                + "rounds it, and rounding inside f can move that by up to \(bound) from the true derivative here, so agreeing "
+                + "rounds it, and rounding inside f \(howFar), so agreeing "
                 + "modes show the rules right, not the value near f′; write f so it does not cancel there (expm1, log1p) to get f′")
         }
         if problem == nil && entries.joined().isEmpty {
