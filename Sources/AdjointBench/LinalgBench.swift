@@ -132,6 +132,8 @@ func runLinalgBenchmarks() {
         _ = try depth8Figures(name: "mlp_gradient_fresh_arrays", training: false)
         try elementwiseBeforeAfter(d8: t8, f8: t8f)
         try activationsAgainstTanh(tanh: t8f)
+        geluPerElement(Float.self, "f32")
+        geluPerElement(Double.self, "f64")
         try compareBLASCores(d8: t8, f8: t8f)
         // Linear in depth: each doubling of the depth should double the gradient time (ratio ≈ 2).
         let d4 = try mlpTrainingTask(Double.self, batch: 64, width: 256, depth: 4)
@@ -191,12 +193,45 @@ private func elementwiseBeforeAfter(d8: (forward: () throws -> Void, gradient: (
 
 /// The depth-8 f32 training step with each hidden activation against the same step with tanh,
 /// paired: near 1 where the activation and its derivative have vectorised kernels (tanh, σ, relu,
-/// leaky ReLU, swish, ELU, softplus), above it where the scalar rule runs per element (gelu's erf).
+/// leaky ReLU, swish, ELU, softplus, and GELU's erfc since 2026-12-06), above it where the scalar
+/// rule runs per element (GELU before: glibc's erf and erfc, 1.53–1.76).
 private func activationsAgainstTanh(tanh: (forward: () throws -> Void, gradient: () throws -> Void)) throws {
     for activation in [Op.sigmoid, .relu, .swish, .elu, .softplus, .gelu] {
         let task = try mlpTask(Float.self, batch: 64, width: 256, depth: 8, training: true, activation: activation)
         emit("mlp_gradient_f32_\(activation.info.name)_over_tanh", try paired(runs: 15, tanh.gradient, task.gradient).ratio, "ratio")
     }
+}
+
+/// GELU's primal and derivative (times a cotangent) per element on the matrix path, the kernels
+/// against the registry's scalar rule (the fast paths off), over 64 × 256 preactivations in
+/// [−3, 3], in place as the MLP's step runs them; paired, medians of 41.
+private func geluPerElement<T: LinalgScalar>(_: T.Type, _ label: String) {
+    let n = 64 * 256
+    var g = SeededGenerator(seed: 12)
+    let x = (0..<n).map { _ in T(Double.random(in: -3...3, using: &g)) }
+    let s = (0..<n).map { _ in T(Double.random(in: -1...1, using: &g)) }
+    var z = x, d = s
+    let map = {
+        _ = x.withUnsafeBufferPointer { xp in z.withUnsafeMutableBufferPointer {
+            T.kernelMap(.inPackage, .gelu, exponent: 0, parameter: 0, node: nil, xp, into: $0)
+        } }
+    }
+    let chain = {
+        x.withUnsafeBufferPointer { xp in z.withUnsafeBufferPointer { zp in s.withUnsafeBufferPointer { sp in
+            d.withUnsafeMutableBufferPointer {
+                T.kernelChain(.inPackage, .gelu, .cotangent, exponent: 0, parameter: 0, x: xp, z: zp, sp, into: $0)
+            }
+        } } }
+    }
+    func scalar(_ body: @escaping () -> Void) -> () -> Void {
+        { MatrixFastPaths.isOn = false; defer { MatrixFastPaths.isOn = true }; body() }
+    }
+    let perElement = 1e6 / Double(n)   // ms per call to ns per element
+    let primal = paired(runs: 41, map, scalar(map)), partial = paired(runs: 41, chain, scalar(chain))
+    emit("gelu_\(label)_kernel_ns_per_element", primal.a * perElement, "ns")
+    emit("gelu_\(label)_scalar_ns_per_element", primal.b * perElement, "ns")
+    emit("gelu_\(label)_derivative_kernel_ns_per_element", partial.a * perElement, "ns")
+    emit("gelu_\(label)_derivative_scalar_ns_per_element", partial.b * perElement, "ns")
 }
 
 /// The depth-8 f32 training step in a process of its own whose first product is that step's

@@ -120,7 +120,7 @@ extension LinalgScalar {
                                    x: UnsafeBufferPointer<Self>, z: UnsafeBufferPointer<Self>, _ s: UnsafeBufferPointer<Self>,
                                    into d: UnsafeMutableBufferPointer<Self>) {
         if VectorKernels.enabled(op) {
-            // tanh, sigmoid, relu, leaky ReLU, swish, ELU, softplus: partials finite wherever the
+            // tanh, sigmoid, relu, leaky ReLU, swish, ELU, softplus, GELU: partials finite wherever the
             // primal is (α or a slope of ±∞/NaN makes the primal non-finite first, and that is
             // reported), so plain products in both directions.
             vectorChain(op, parameter: parameter, x: x, z: z, s, into: d)

@@ -2,7 +2,7 @@ import AdjointCore
 import CAdjointVectorMath
 
 // Vectorised forms of the common activations (tanh, sigmoid, relu, leaky ReLU, swish, ELU,
-// softplus) and of their registry derivatives, for the matrix path.
+// softplus, GELU) and of their registry derivatives, for the matrix path.
 //
 // Goals, in order: (1) the same numbers as the registry's scalar rules — primals within a few
 // ULPs of libm (measured by VectorKernelTests over each op's sample range and its tails),
@@ -35,10 +35,15 @@ package enum VectorKernels {
     /// Whether `op` has vectorised forms.
     static func supports(_ op: Op) -> Bool {
         switch op {
-        case .tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus: return true
+        case .tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus, .gelu: return true
         default: return false
         }
     }
+
+    /// The least x the kernels compute for `op` (the greatest is 700 for all): below −37, GELU's
+    /// e^(−x²/2) leaves the range of the kernels' exp reduction, and the scalar rule runs.
+    @inline(__always)
+    static func lowerBound(_ op: Op) -> Double { op == .gelu ? -37 : -700 }
 
     /// Whether the vectorised path may run now: not while this thread measures or has a rule
     /// mutation planted, because counters and mutations (the checkers' self-tests) act through the
@@ -96,13 +101,15 @@ extension LinalgScalar {
             }
             for (i, xi) in outliers { z[i] = Rules.primal(op, xi, parameter, 0) }
             return -1   // finite inputs give outputs in [−1, 1]
-        case .swish, .elu, .softplus:
-            // x·σ(x), max(x, 0) + log1p(e^−|x|), and x > 0 ? x : α·(eˣ − 1), with the first two
-            // and eˣ − 1 from the kernels a chunk at a time. Inputs beyond ±700 and NaN take the registry's rule, as for σ above. In a
+        case .swish, .elu, .softplus, .gelu:
+            // x·σ(x), max(x, 0) + log1p(e^−|x|), x·Φ(x) and x > 0 ? x : α·(eˣ − 1), with the first
+            // three and eˣ − 1 from the kernels a chunk at a time. Inputs beyond ±700 (GELU: below
+            // −37, ``VectorKernels/lowerBound(_:)``) and NaN take the registry's rule, as for σ above. In a
             // chunk without them ELU's select reads a stack copy of x (z may be x's memory, and a
             // loop reading and writing one array through two pointers stays scalar).
             let chunk = 256
             var firstBad = -1
+            let lower = Self(VectorKernels.lowerBound(op))
             withUnsafeTemporaryAllocation(of: Self.self, capacity: 2 * chunk) { buffer in
                 guard let tp = buffer.baseAddress, let xp = x.baseAddress, let zp = z.baseAddress else { return }
                 let cp = tp + chunk
@@ -112,7 +119,7 @@ extension LinalgScalar {
                     let xs = UnsafeBufferPointer(rebasing: x[base..<(base + m)])
                     elementary(op == .elu ? .expm1 : op, xs, into: UnsafeMutableBufferPointer(start: tp, count: m))
                     var beyond: UInt8 = 0
-                    for j in 0..<m { beyond |= Swift.abs(xs[j]) <= 700 ? 0 : 1 }
+                    for j in 0..<m { beyond |= xs[j] >= lower && xs[j] <= 700 ? 0 : 1 }
                     let (xb, zb) = (xp + base, zp + base)
                     if beyond == 0 {
                         if op != .elu {
@@ -135,7 +142,7 @@ extension LinalgScalar {
                     } else {
                         for j in 0..<m {
                             let v = xb[j]
-                            let r = Swift.abs(v) <= 700 ? (op != .elu ? tp[j] : (v > 0 ? v : parameter * tp[j]))
+                            let r = v >= lower && v <= 700 ? (op != .elu ? tp[j] : (v > 0 ? v : parameter * tp[j]))
                                 : Rules.primal(op, v, parameter, 0)
                             zb[j] = r
                             if _slowPath(!r.isFinite) && firstBad < 0 && v.isFinite { firstBad = base + j }
@@ -240,12 +247,14 @@ extension LinalgScalar {
                 }
             }
             }
-        case .swish, .elu, .softplus:
+        case .swish, .elu, .softplus, .gelu:
             // The registry's partials (Builtin.Swish.partial, Builtin.Elu.partial,
-            // Builtin.Softplus.partial) with σ(±x) or eˣ from the kernels; beyond ±700 and at NaN the scalar rule runs whole. As for tanh,
+            // Builtin.Softplus.partial, Builtin.Gelu.partial) with σ(±x), eˣ or Φ and φ from the
+            // kernels; beyond ±700 (GELU: below −37) and at NaN the scalar rule runs whole. As for tanh,
             // a chunk without such lanes reads s from a stack copy (d may be s's memory) and
             // passes the kernels' values preloaded, so the rule's branch becomes a select.
             let chunk = 256
+            let lower = Self(VectorKernels.lowerBound(op))
             withUnsafeTemporaryAllocation(of: Self.self, capacity: 3 * chunk) { buffer in
                 guard let e1 = buffer.baseAddress, let xp = x.baseAddress, let zp = z.baseAddress,
                       let sp = s.baseAddress, let dp = d.baseAddress else { return }
@@ -254,15 +263,15 @@ extension LinalgScalar {
                 while base < n {
                     let m = Swift.min(chunk, n - base)
                     let (xb, zb, sb, db) = (xp + base, zp + base, sp + base, dp + base)
-                    if op == .swish {
-                        sigmoidPair(UnsafeBufferPointer(start: xb, count: m), e1, e2)
+                    if op == .swish || op == .gelu {
+                        pairKernel(op, UnsafeBufferPointer(start: xb, count: m), e1, e2)
                     } else if op == .softplus {
                         elementary(.sigmoid, UnsafeBufferPointer(start: xb, count: m), into: UnsafeMutableBufferPointer(start: e1, count: m))
                     } else {
                         elementary(.exp, UnsafeBufferPointer(start: xb, count: m), into: UnsafeMutableBufferPointer(start: e1, count: m))
                     }
                     var beyond: UInt8 = 0
-                    for j in 0..<m { beyond |= Swift.abs(xb[j]) <= 700 ? 0 : 1 }
+                    for j in 0..<m { beyond |= xb[j] >= lower && xb[j] <= 700 ? 0 : 1 }
                     for j in 0..<m { seed[j] = sb[j] }
                     if beyond == 0 && op == .swish {
                         for j in 0..<m {
@@ -271,6 +280,11 @@ extension LinalgScalar {
                         }
                     } else if beyond == 0 && op == .softplus {
                         for j in 0..<m { db[j] = Builtin.Softplus.partial(sigmoid: e1[j]) * seed[j] }
+                    } else if beyond == 0 && op == .gelu {
+                        for j in 0..<m {
+                            let cdf = e1[j]
+                            db[j] = Builtin.Gelu.partial(xb[j], output: zb[j], cdf: cdf, pdf: e2[j]) * seed[j]
+                        }
                     } else if beyond == 0 {
                         for j in 0..<m {
                             let e = e1[j]
@@ -280,8 +294,10 @@ extension LinalgScalar {
                         for j in 0..<m {
                             let v = xb[j]
                             let p: Self
-                            if !(Swift.abs(v) <= 700) {
+                            if !(v >= lower && v <= 700) {
                                 p = Rules.partials(op, v, parameter, 0, output: zb[j]).0
+                            } else if op == .gelu {
+                                p = Builtin.Gelu.partial(v, output: zb[j], cdf: e1[j], pdf: e2[j])
                             } else if op == .swish {
                                 p = Builtin.Swish.partial(v, output: zb[j], sigmoid: e1[j], sigmoidOfMinusX: e2[j])
                             } else if op == .softplus {
@@ -335,26 +351,39 @@ extension LinalgScalar {
         return k
     }
 
-    /// σ(x) into `s` and σ(−x) into `minus` for every x, from one reduction per element.
-    private static func sigmoidPair(_ x: UnsafeBufferPointer<Self>, _ s: UnsafeMutablePointer<Self>, _ minus: UnsafeMutablePointer<Self>) {
+    /// Two values per x from one kernel pass: for `.swish` σ(x) into `first` and σ(−x) into
+    /// `second` (one reduction per element), for `.gelu` Φ(x) and φ(x) (one reduction and one erfc).
+    private static func pairKernel(_ op: Op, _ x: UnsafeBufferPointer<Self>, _ first: UnsafeMutablePointer<Self>,
+                                   _ second: UnsafeMutablePointer<Self>) {
         guard let xr = UnsafeRawPointer(x.baseAddress) else { return }
         let n = x.count
-        let (sr, mr) = (UnsafeMutableRawPointer(s), UnsafeMutableRawPointer(minus))
+        let (fr, sr) = (UnsafeMutableRawPointer(first), UnsafeMutableRawPointer(second))
+        typealias DoubleKernel = @convention(c) (UnsafePointer<Double>?, UnsafeMutablePointer<Double>?,
+                                                 UnsafeMutablePointer<Double>?, Int) -> Void
+        typealias FloatKernel = @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+                                                UnsafeMutablePointer<Float>?, Int) -> Void
+        let kernels: (DoubleKernel, FloatKernel) = op == .gelu ? (adjoint_gelu_terms_f64, adjoint_gelu_terms_f32)
+            : (adjoint_sigmoid_pair_f64, adjoint_sigmoid_pair_f32)
         if Self.self == Double.self {
-            adjoint_sigmoid_pair_f64(xr.assumingMemoryBound(to: Double.self), sr.assumingMemoryBound(to: Double.self),
-                                     mr.assumingMemoryBound(to: Double.self), n)
+            kernels.0(xr.assumingMemoryBound(to: Double.self), fr.assumingMemoryBound(to: Double.self),
+                      sr.assumingMemoryBound(to: Double.self), n)
         } else if Self.self == Float.self {
-            adjoint_sigmoid_pair_f32(xr.assumingMemoryBound(to: Float.self), sr.assumingMemoryBound(to: Float.self),
-                                     mr.assumingMemoryBound(to: Float.self), n)
+            kernels.1(xr.assumingMemoryBound(to: Float.self), fr.assumingMemoryBound(to: Float.self),
+                      sr.assumingMemoryBound(to: Float.self), n)
         } else {
             for i in 0..<n {
-                s[i] = Rules.primal(.sigmoid, x[i], 0, 0)
-                minus[i] = Rules.primal(.sigmoid, -x[i], 0, 0)
+                if op == .gelu {
+                    first[i] = Builtin.Gelu.cdf(x[i])
+                    second[i] = Builtin.Gelu.pdf(x[i])
+                } else {
+                    first[i] = Rules.primal(.sigmoid, x[i], 0, 0)
+                    second[i] = Rules.primal(.sigmoid, -x[i], 0, 0)
+                }
             }
         }
     }
 
-    /// 1/cosh² (for `.tanh`), σ (`.sigmoid`), x·σ(x) (`.swish`), softplus, eˣ (`.exp`) or eˣ − 1 (`.expm1`) of every x by the
+    /// 1/cosh² (for `.tanh`), σ (`.sigmoid`), x·σ(x) (`.swish`), softplus, x·Φ(x) (`.gelu`), eˣ (`.exp`) or eˣ − 1 (`.expm1`) of every x by the
     /// C kernels; lanes outside their range get an unspecified finite value, which the callers
     /// never use (they take the scalar rule there).
     private static func elementary(_ f: Op, _ x: UnsafeBufferPointer<Self>, into z: UnsafeMutableBufferPointer<Self>) {
@@ -370,6 +399,7 @@ extension LinalgScalar {
         case .expm1: kernels = (adjoint_expm1_f64, adjoint_expm1_f32)
         case .swish: kernels = (adjoint_swish_f64, adjoint_swish_f32)
         case .softplus: kernels = (adjoint_softplus_f64, adjoint_softplus_f32)
+        case .gelu: kernels = (adjoint_gelu_f64, adjoint_gelu_f32)
         default: kernels = (adjoint_sigmoid_f64, adjoint_sigmoid_f32)
         }
         if Self.self == Double.self {
@@ -382,7 +412,7 @@ extension LinalgScalar {
                 case .tanh: z[i] = 1 / (Self.cosh(x[i]) * Self.cosh(x[i]))
                 case .exp: z[i] = Self.exp(x[i])
                 case .expm1: z[i] = Self.expm1(x[i])
-                case .swish, .softplus: z[i] = Rules.primal(f, x[i], 0, 0)
+                case .swish, .softplus, .gelu: z[i] = Rules.primal(f, x[i], 0, 0)
                 default: z[i] = Rules.primal(.sigmoid, x[i], 0, 0)
                 }
             }

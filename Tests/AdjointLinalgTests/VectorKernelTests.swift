@@ -11,7 +11,7 @@ import CAdjointVectorMath
 final class VectorKernelTests: XCTestCase {
     /// Points covering `op`'s registry sample range densely, plus the tails and special values the
     /// fast path must hand to the scalar rule (beyond ±700, NaN, ±∞) and tiny magnitudes.
-    private func points<T: LinalgScalar>(_ op: Op, _: T.Type) -> [T] {
+    func points<T: LinalgScalar>(_ op: Op, _: T.Type) -> [T] {
         var xs: [Double] = []
         let range = op.info.sampleRanges[0]
         let n = 20_000
@@ -25,7 +25,7 @@ final class VectorKernelTests: XCTestCase {
     }
 
     /// Distance in units of the reference's last place; 0 when both are equal (also both NaN).
-    private func ulps<T: LinalgScalar>(_ got: T, _ reference: T) -> Double {
+    func ulps<T: LinalgScalar>(_ got: T, _ reference: T) -> Double {
         if got == reference || (got.isNaN && reference.isNaN) { return 0 }
         if got.isNaN || reference.isNaN || !reference.isFinite { return .infinity }
         let unit = reference == 0 ? T.leastNonzeroMagnitude : reference.ulp
@@ -34,7 +34,7 @@ final class VectorKernelTests: XCTestCase {
 
     /// - Parameter viaDouble: compare with libm's Double result rounded to T, instead of libm at
     ///   T's own precision (glibc's tanhf and expf are themselves up to ~1 ULP off).
-    private func maxPrimalULPs<T: LinalgScalar>(_ op: Op, _: T.Type, parameter: T = 0, viaDouble: Bool = false) throws -> Double {
+    func maxPrimalULPs<T: LinalgScalar>(_ op: Op, _: T.Type, parameter: T = 0, viaDouble: Bool = false) throws -> Double {
         let xs = points(op, T.self)
         let m = try Matrix<T>(rows: 1, cols: xs.count, elements: xs)
         XCTAssertTrue(VectorKernels.enabled(op), "\(op.info.name) should take the vectorised path")
@@ -359,7 +359,8 @@ final class VectorKernelTests: XCTestCase {
     /// The vectorised chain (cotangent times partial) against the registry's partial times the
     /// cotangent, with random cotangents, for Float and Double: bit for bit where the rule is
     /// arithmetic, within 8 ULPs where it evaluates cosh or σ (measured maximum, printed: 6 for
-    /// tanh′ and 3 for σ′ in Double; both sides err by a few ULPs against the true value).
+    /// tanh′ and 3 for σ′ in Double; both sides err by a few ULPs against the true value), within
+    /// 6 of the size of its terms for gelu′ (measured 4 in Double, 3 in Float).
     func testDerivativesAreTheRegistryRules() throws {
         try checkChain(Double.self)
         try checkChain(Float.self)
@@ -367,7 +368,7 @@ final class VectorKernelTests: XCTestCase {
 
     private func checkChain<T: LinalgScalar>(_: T.Type) throws {
         var g = SeededGenerator(seed: 41)
-        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus] {
+        for op in [Op.tanh, .sigmoid, .relu, .leakyRelu, .swish, .elu, .softplus, .gelu] {
             let xs = points(op, T.self).filter { $0.isFinite }
             let spec = try ElementwiseSpec<T>(op: op, parameter: T(0.125))
             let x = try Matrix<T>(rows: 1, cols: xs.count, elements: xs)
@@ -395,13 +396,18 @@ final class VectorKernelTests: XCTestCase {
                     let e = Double(Swift.abs(d.elements[i] - expected) / Swift.max(terms, T.leastNormalMagnitude).ulp)
                     worst = Swift.max(worst, e)
                     XCTAssertLessThanOrEqual(e, 8, "swish′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
+                } else if op == .gelu {
+                    let e = Self.geluChainULPs(xs[i], z: z.elements[i], s: s.elements[i], got: d.elements[i], expected: expected)
+                    worst = Swift.max(worst, e)
+                    // Each side's Φ errs by up to 3 ULPs (the kernel's erfc, glibc's erf): measured 4.
+                    XCTAssertLessThanOrEqual(e, 6, "gelu′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
                 } else {
                     let e = ulps(d.elements[i], expected)
                     worst = Swift.max(worst, e)
                     XCTAssertLessThanOrEqual(e, 8, "\(op.info.name)′ at \(xs[i]) as \(T.self): \(d.elements[i]) vs \(expected)")
                 }
             }
-            if op == .tanh || op == .sigmoid || op == .swish || op == .elu || op == .softplus {
+            if op == .tanh || op == .sigmoid || op == .swish || op == .elu || op == .softplus || op == .gelu {
                 print("vector \(op.info.name)′ as \(T.self): max \(worst) ULP from the registry's rule where it calls libm")
             }
         }
@@ -431,10 +437,10 @@ final class VectorKernelTests: XCTestCase {
         XCTAssertEqual(mf.map(\.bitPattern), otherf.map(\.bitPattern))
     }
 
-    /// A swish, ELU or softplus network's gradient on the vectorised path against the scalar rules in
+    /// A swish, ELU, softplus or GELU network's gradient on the vectorised path against the scalar rules in
     /// separate passes (the fast paths off): the same to rounding of the kernels' values.
     func testSwishELUAndSoftplusNetworkGradientsSameOnBothPaths() throws {
-        for activation in [Op.swish, .elu, .softplus] {
+        for activation in [Op.swish, .elu, .softplus, .gelu] {
             let net = try MLP<Double>(layerSizes: [16, 32, 32, 4], activation: activation, seed: 3)
             var g = SeededGenerator(seed: 4)
             let x = try Matrix<Double>.random(9, 16, in: -3...3, using: &g)

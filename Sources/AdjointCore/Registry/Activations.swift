@@ -136,12 +136,24 @@ extension Builtin {
             // ½(1 + erf) cancels there, the primal (through erfc) does not. Not on (−1, 0): on a
             // nested dual z/x's derivative (z′ − z/x)/x cancels as x → 0⁻ (gelu″(−1e-8) was
             // 5e-9 off, gelu″(−1e-170) half of 2φ(0)), while ½(1 + erf) loses under 2 bits there.
-            let cdf = x < -1 ? z / x : T(0.5) * (1 + T.erf(x * T(0.5.squareRoot())))
             // (x/2)·x, not x²·½: where x² overflows, a nested dual's x²·½ computes ∞·0 in its
             // tangent (the constant's), and gelu″(1e160) = 0 was reported non-finite. The same
             // bits elsewhere: halving is exact above the subnormals, where e^(−x²/2) is 1 anyway.
-            let pdf = T(0.3989422804014327) * Erf.expOfMinusProduct(x * T(0.5), x)
-            return (cdf + x * pdf, 0)
+            (partial(x, output: z, cdf: cdf(x), pdf: pdf(x)), 0)
+        }
+        /// Φ(x) = ½(1 + erf(x/√2)), as the partial evaluates it on [−1, ∞).
+        @inlinable @inline(__always)
+        public static func cdf<T: ADScalar>(_ x: T) -> T { T(0.5) * (1 + T.erf(x * T(0.5.squareRoot()))) }
+        /// φ(x) = e^(−x²/2)/√(2π), the product (x/2)·x's rounding corrected.
+        @inlinable @inline(__always)
+        public static func pdf<T: ADScalar>(_ x: T) -> T { T(0.3989422804014327) * Erf.expOfMinusProduct(x * T(0.5), x) }
+        /// z′ = Φ + x·φ with Φ(x) and φ(x) supplied by the caller (libm's here, a vectorised
+        /// kernel's on the matrix path); Φ is only evaluated on [−1, ∞), z/x below. Φ before φ, as
+        /// the rule always ran them: a recording scalar's tape keeps its order.
+        @inlinable @inline(__always)
+        public static func partial<T: ADScalar>(_ x: T, output z: T, cdf: @autoclosure () -> T, pdf: @autoclosure () -> T) -> T {
+            let c = x < -1 ? z / x : cdf()
+            return c + x * pdf()
         }
     }
 }

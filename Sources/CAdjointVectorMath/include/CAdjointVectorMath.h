@@ -1,7 +1,7 @@
 #ifndef ADJOINT_VECTOR_MATH_H
 #define ADJOINT_VECTOR_MATH_H
 #include <stdint.h>
-// Elementwise tanh, sigmoid, exp and expm1 over arrays, for the matrix path's vectorised kernels
+// Elementwise tanh, sigmoid, exp, expm1 and GELU over arrays, for the matrix path's vectorised kernels
 // (Sources/AdjointLinalg/VectorKernels.swift has the algorithm's derivation; VectorKernelTests
 // measures the error against libm).
 //
@@ -49,6 +49,16 @@ void adjoint_exp_f32(const float *x, float *z, long n);
 void adjoint_expm1_f64(const double *x, double *z, long n);
 /// e^x - 1 over n Floats, computed in Double and rounded once.
 void adjoint_expm1_f32(const float *x, float *z, long n);
+/// GELU x Phi(x) = (x/2) erfc(-x sqrt(1/2)) over n Doubles, valid for -37 <= x <= 700 (below,
+/// e^(-x^2/2) leaves the exp reduction's range and the caller uses the scalar rule).
+void adjoint_gelu_f64(const double *x, double *z, long n);
+/// GELU over n Floats, computed in Double (a shorter erfc polynomial) and rounded once.
+void adjoint_gelu_f32(const float *x, float *z, long n);
+/// The terms of GELU's derivative Phi(x) + x phi(x): cdf[i] = Phi(x[i]) = erfc(-x sqrt(1/2))/2 and
+/// pdf[i] = phi(x[i]) = e^(-x^2/2)/sqrt(2 pi), over n Doubles with -37 <= x <= 700.
+void adjoint_gelu_terms_f64(const double *x, double *cdf, double *pdf, long n);
+/// The same over n Floats, each computed in Double and rounded once.
+void adjoint_gelu_terms_f32(const float *x, float *cdf, float *pdf, long n);
 /// Index of the first NaN or +-inf among n Doubles, or -1. A branch-free OR per block of 1024
 /// (vectorised in every clone); only a block that has one is searched element by element.
 long adjoint_first_nonfinite_f64(const double *x, long n);
