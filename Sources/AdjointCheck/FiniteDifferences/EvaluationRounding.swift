@@ -181,9 +181,22 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // its terms' magnitudes for a product rule (ȧ/b − (a/b)·ḃ/b rounds each term): A/A of two
     // copies of one value is 1 with a tangent of −5.6e-18 from ȧ/b and (a/b²)·ḃ rounding apart,
     // where a bound of 0 convicted it.
+    //
+    // Below the normal range a result is rounded to a multiple of the least nonzero magnitude,
+    // not to within ε of itself, and ε·leastNormal is that quantum: every op's value, and every
+    // tangent that moves, is counted as at least leastNormal. √(x·y) at x = 10⁻³⁰⁰, y = 6.917·10⁻²⁴
+    // rounds x·y = 1.4 quanta to 1, and ∂/∂x came out 18% high with a bound of 10⁻¹⁶ of itself.
+    // A tangent that is 0 with every argument's 0 is exact and stays 0: an entry that does not
+    // depend on the input keeps a bound of 0.
+    let leastNormal = Double(V.leastNormalMagnitude)
     var tangentTerms = [Double](repeating: 0, count: entries.count * lanes)
     for k in entries.indices {
-        for lane in 0..<lanes { tangentTerms[k * lanes + lane] = Swift.abs(tangent(k, lane)) }
+        for lane in 0..<lanes {
+            tangentTerms[k * lanes + lane] = Swift.abs(tangent(k, lane))
+            guard let e = entries[k], !e.inputs.isEmpty,
+                  tangent(k, lane) != 0 || e.inputs.contains(where: { tangent($0, lane) != 0 }) else { continue }
+            tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], leastNormal)
+        }
         guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
               let p = tape.localPartials(k), p.count == e.inputs.count else { continue }
         for lane in 0..<lanes {
@@ -204,8 +217,10 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         return (0..<lanes).map { lane in
             var sum = 0.0
             for k in entries.indices where group[k] == k {
-                let rounds = leavesRound || !(entries[k]?.inputs.isEmpty ?? false)
-                sum += (rounds ? Swift.abs(valuePart[k * lanes + lane]) * Swift.abs(Double(values[k].value)) : 0)
+                let leaf = entries[k]?.inputs.isEmpty ?? false
+                let rounds = leavesRound || !leaf
+                let magnitude = leaf ? Swift.abs(Double(values[k].value)) : Swift.max(Swift.abs(Double(values[k].value)), leastNormal)
+                sum += (rounds ? Swift.abs(valuePart[k * lanes + lane]) * magnitude : 0)
                     + Swift.abs(tangentPart[k]) * tangentTerms[k * lanes + lane]
             }
             let bound = eps * sum
