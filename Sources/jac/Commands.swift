@@ -540,8 +540,13 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
 }
 
 /// Forward and reverse mode's entries that rounding inside the formula can move from f′ by more
-/// than the difference modes' reliability threshold (``relativeReliability`` of the entry or its
-/// row): the number printed is the exact derivative of the formula as Double computes it.
+/// than the difference modes' reliability threshold (``relativeReliability``) of the entry itself,
+/// or of its row where the entry is 0: the number printed is the exact derivative of the formula
+/// as Double computes it.
+///
+/// The entry's own size, not its row's: the bound is of this entry alone (no step is shared
+/// across the row as in a difference), and against the row's largest entry (eʸ − 1)/y + 10¹⁰·x
+/// at y = 10⁻⁹ printed ∂/∂y = −81.74 for 0.5 with no note, its bound of 222 being below 10⁻⁶ of 10¹⁰.
 func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     guard let bounds = r.roundingBounds else { return [] }
     var notes: [String] = []
@@ -549,7 +554,7 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             let v = r.jacobian[i][j].approximate
-            guard b.isFinite, b > relativeReliability * Swift.max(Swift.abs(v), scale) else { continue }
+            guard b.isFinite, b > relativeReliability * (v == 0 ? scale : Swift.abs(v)) else { continue }
             notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: rounding inside the formula can move the "
                          + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
                          + "operations, and the terms of the derivative can cancel too)")
