@@ -546,7 +546,10 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
 ///
 /// The entry's own size, not its row's: the bound is of this entry alone (no step is shared
 /// across the row as in a difference), and against the row's largest entry (eʸ − 1)/y + 10¹⁰·x
-/// at y = 10⁻⁹ printed ∂/∂y = −81.74 for 0.5 with no note, its bound of 222 being below 10⁻⁶ of 10¹⁰.
+/// at y = 10⁻⁹ printed ∂/∂y = −81.74 for 0.5 with no note, its bound of 222 being below 10⁻⁶ of
+/// 10¹⁰. A bound that is not finite (the second-order adjoints overflowed: (eˣ − 1)/x at 10⁻²⁰⁰,
+/// which printed 10²⁰⁰ for 0.5 unremarked) says nothing is known of that distance, so it is noted
+/// as such.
 func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     guard let bounds = r.roundingBounds else { return [] }
     var notes: [String] = []
@@ -554,8 +557,15 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             let v = r.jacobian[i][j].approximate
-            guard b.isFinite, b > relativeReliability * (v == 0 ? scale : Swift.abs(v)) else { continue }
-            notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: rounding inside the formula can move the "
+            guard v.isFinite else { continue }
+            let name = "d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: "
+            guard b.isFinite else {
+                notes.append(name + "how far rounding inside the formula moves the derivative computed here from the true one "
+                             + "could not be bounded (the bound overflowed Double's range)")
+                continue
+            }
+            guard b > relativeReliability * (v == 0 ? scale : Swift.abs(v)) else { continue }
+            notes.append(name + "rounding inside the formula can move the "
                          + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
                          + "operations, and the terms of the derivative can cancel too)")
         }

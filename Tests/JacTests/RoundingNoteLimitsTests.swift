@@ -1,7 +1,7 @@
 import XCTest
 
 /// Forward and reverse mode's rounding notes where the bound is of an entry far smaller than its
-/// row.
+/// row, or is not finite.
 final class RoundingNoteLimitsTests: XCTestCase {
     /// The number after "by up to " in a rounding note.
     func bound(in note: String) -> Double? {
@@ -26,5 +26,23 @@ final class RoundingNoteLimitsTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - truth), note)
             XCTAssertFalse(r.stderr.contains("df/dx"), "10¹⁰ is exact: \(r.stderr)")
         }
+    }
+
+    /// At x = 10⁻²⁰⁰ eˣ rounds to 1, so both modes print (eˣ − 1)/x's derivative as 1/x = 10²⁰⁰
+    /// where f′ = 1/2 + x/3 + … = 0.5 (by hand). The bound ε/x² is past Double's range, and an
+    /// infinite bound was skipped: 10²⁰⁰ printed with no word. An ordinary formula at the same
+    /// point, whose bound is finite, gets no note.
+    func testAnOverflowedBoundIsNotedNotSkipped() throws {
+        for mode in ["forward", "reverse"] {
+            let r = try JacRunner.run(["jacobian", "(exp(x) - 1)/x", "--at", "x=1e-200", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let printed = try XCTUnwrap((try JacRunner.json(r.stdout)["jacobian"] as? [[Double]])?.first?.first)
+            XCTAssertGreaterThan(printed, 1e199, "\(mode): the derivative of the rounded formula")
+            let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: df/dx") }, "\(mode): \(r.stderr)")
+            XCTAssertTrue(note.contains("is unreliable") && note.contains("could not be bounded"), note)
+        }
+        let plain = try JacRunner.run(["jacobian", "x*x + sin(x)", "--at", "x=1e-200", "--mode", "forward"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("unreliable"), plain.stderr)
     }
 }
