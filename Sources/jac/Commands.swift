@@ -564,7 +564,10 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
                              + "could not be bounded (the bound overflowed Double's range)")
                 continue
             }
-            guard b > relativeReliability * (v == 0 ? scale : Swift.abs(v)) else { continue }
+            // A 0 whose bound is below the normal range is 0 to Double's resolution there:
+            // exp(-1/x) at 1e-100 underflows, its tangent may have rounded from below the least
+            // subnormal to 0, and a bound of that quantum, against a row whose scale is 0, was noted.
+            guard b > relativeReliability * (v == 0 ? Swift.max(scale, Double.leastNormalMagnitude) : Swift.abs(v)) else { continue }
             notes.append(name + "rounding inside the formula can move the "
                          + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
                          + "operations, and the terms of the derivative can cancel too)")
