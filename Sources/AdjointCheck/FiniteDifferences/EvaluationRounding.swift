@@ -181,22 +181,9 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // its terms' magnitudes for a product rule (ȧ/b − (a/b)·ḃ/b rounds each term): A/A of two
     // copies of one value is 1 with a tangent of −5.6e-18 from ȧ/b and (a/b²)·ḃ rounding apart,
     // where a bound of 0 convicted it.
-    //
-    // Below the normal range a result is rounded to a multiple of the least nonzero magnitude,
-    // not to within ε of itself, and ε·leastNormal is that quantum: every op's value, and every
-    // tangent that moves, is counted as at least leastNormal. √(x·y) at x = 10⁻³⁰⁰, y = 6.917·10⁻²⁴
-    // rounds x·y = 1.4 quanta to 1, and ∂/∂x came out 18% high with a bound of 10⁻¹⁶ of itself.
-    // A tangent that is 0 with every argument's 0 is exact and stays 0: an entry that does not
-    // depend on the input keeps a bound of 0.
-    let leastNormal = Double(V.leastNormalMagnitude)
     var tangentTerms = [Double](repeating: 0, count: entries.count * lanes)
     for k in entries.indices {
-        for lane in 0..<lanes {
-            tangentTerms[k * lanes + lane] = Swift.abs(tangent(k, lane))
-            guard let e = entries[k], !e.inputs.isEmpty,
-                  tangent(k, lane) != 0 || e.inputs.contains(where: { tangent($0, lane) != 0 }) else { continue }
-            tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], leastNormal)
-        }
+        for lane in 0..<lanes { tangentTerms[k * lanes + lane] = Swift.abs(tangent(k, lane)) }
         guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
               let p = tape.localPartials(k), p.count == e.inputs.count else { continue }
         for lane in 0..<lanes {
@@ -204,6 +191,14 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
             if !terms.isNaN { tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], terms) }
         }
     }
+    // Below the normal range a value is rounded to a multiple of the least nonzero magnitude,
+    // not to within ε of itself, and ε·leastNormal is that quantum, so every op's value is
+    // counted as at least leastNormal: √(x·y) at x = 10⁻³⁰⁰, y = 6.917·10⁻²⁴ rounds x·y = 1.4
+    // quanta to 1, and ∂/∂y came out 18% high with a bound of 10⁻¹⁵ of itself. Not the tangents:
+    // they are linear in the seed, and forward and reverse mode rescale a seed whose tangents
+    // left Double's range (a floor on the tangent of 1/x at 10¹⁷⁰, which underflows, noted a
+    // recovered −10⁻⁴⁰ as movable by 5·10⁻²⁴).
+    let leastNormal = Double(V.leastNormalMagnitude)
     var valuePart = [Double](repeating: 0, count: entries.count * lanes)
     var tangentPart = [Double](repeating: 0, count: entries.count)
     return rec.outputs.indices.map { i in
