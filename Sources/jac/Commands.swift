@@ -550,8 +550,16 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
 }
 
 /// Forward and reverse mode's entries that rounding inside the formula can move from f′ by more
-/// than the difference modes' reliability threshold (``relativeReliability`` of the entry or its
-/// row): the number printed is the exact derivative of the formula as Double computes it.
+/// than the difference modes' reliability threshold (``relativeReliability``) of the entry itself,
+/// or of its row where the entry is 0: the number printed is the exact derivative of the formula
+/// as Double computes it.
+///
+/// The entry's own size, not its row's: the bound is of this entry alone (no step is shared
+/// across the row as in a difference), and against the row's largest entry (eʸ − 1)/y + 10¹⁰·x
+/// at y = 10⁻⁹ printed ∂/∂y = −81.74 for 0.5 with no note, its bound of 222 being below 10⁻⁶ of
+/// 10¹⁰. A bound that is not finite (the second-order adjoints overflowed: (eˣ − 1)/x at 10⁻²⁰⁰,
+/// which printed 10²⁰⁰ for 0.5 unremarked) says nothing is known of that distance, so it is noted
+/// as such.
 func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
     guard let bounds = r.roundingBounds else { return [] }
     var notes: [String] = []
@@ -560,7 +568,13 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             guard roundingIsLarge(r, bounds, i, j, rowScale: scale) else { continue }
             let v = r.jacobian[i][j].approximate
-            notes.append("d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: rounding inside the formula can move the "
+            let name = "d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: "
+            guard b.isFinite else {
+                notes.append(name + "how far rounding inside the formula moves the derivative computed here from the true one "
+                             + "could not be bounded (the bound overflowed Double's range)")
+                continue
+            }
+            notes.append(name + "rounding inside the formula can move the "
                          + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
                          + "operations, and the terms of the derivative can cancel too)")
         }
@@ -568,11 +582,17 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
     return notes
 }
 
-/// Whether entry (i, j)'s rounding bound exceeds ``relativeReliability`` of the entry or its row.
+/// Whether finite entry (i, j)'s rounding bound is infinite (it overflowed) or exceeds
+/// ``relativeReliability`` of the entry, or of its row (and of the normal range) where the entry is
+/// 0; false where no bound was made (NaN). The notes and the JSON's `unreliable` both ask it.
 func roundingIsLarge(_ r: ModeResult, _ bounds: [[Double]], _ i: Int, _ j: Int, rowScale: Double) -> Bool {
     guard i < bounds.count, j < bounds[i].count, i < r.jacobian.count, j < r.jacobian[i].count else { return false }
-    let b = bounds[i][j]
-    return b.isFinite && b > relativeReliability * Swift.max(Swift.abs(r.jacobian[i][j].approximate), rowScale)
+    let b = bounds[i][j], v = r.jacobian[i][j].approximate
+    guard v.isFinite, !b.isNaN else { return false }
+    // A 0 whose bound is below the normal range is 0 to Double's resolution there:
+    // exp(-1/x) at 1e-100 underflows, its tangent may have rounded from below the least
+    // subnormal to 0, and a bound of that quantum, against a row whose scale is 0, was noted.
+    return b.isInfinite || b > relativeReliability * (v == 0 ? Swift.max(rowScale, Double.leastNormalMagnitude) : Swift.abs(v))
 }
 
 /// A pole on output i's path within a difference's usual step of x along input j

@@ -279,8 +279,11 @@ public struct CheckReport: Sendable {
             let rowScale = row.map(adSize).max() ?? 0
             return row.filter { e in
                 guard let b = e.derivativeRoundingBound else { return false }
+                // A 0 is judged against its row, and never below the normal range: a bound of the
+                // subnormal quantum on an underflowed 0 says nothing (as in jac's note).
                 let size = adSize(e)
-                return b > relative * (size == 0 ? rowScale : size) && e.subjects.contains { $0.value.isFinite }
+                let normal = scalarType == "Float" ? Double(Float.leastNormalMagnitude) : Double.leastNormalMagnitude
+                return b > relative * (size == 0 ? Swift.max(rowScale, normal) : size) && e.subjects.contains { $0.value.isFinite }
             }
         }
     }

@@ -245,10 +245,15 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
 /// audit corpus had 48 such confident misses. f's tape of duals bounds that offset.
 ///
 /// The estimates are returned as they were where f cannot be recorded on a tape of duals (a
-/// domain error, a vector primitive without a JVP), where a bound is not finite, and when the
-/// recordings and sweeps (one sweep per output and recording) would visit more than
-/// ``tapeRoundingVisits`` tape entries times lanes: then, as before, the estimate is of the
-/// derivative of f as computed.
+/// domain error, a vector primitive without a JVP), and when the recordings and sweeps (one
+/// sweep per output and recording) would visit more than ``tapeRoundingVisits`` tape entries
+/// times lanes: then, as before, the estimate is of the derivative of f as computed.
+///
+/// A bound that is not finite is not such a case: the tape was read, and the offset it bounds
+/// overflowed (a second-order adjoint past Double's range). The estimate is then infinite and
+/// warned ``FDWarning/estimateTooLarge``: (eˣ − 1)/x at 10⁻²⁰⁰ rounds eˣ to 1, its computed
+/// derivative is 1/x = 10²⁰⁰ where f′ = 1/2, and the complex step said 10²⁰⁰ with an estimate of
+/// ulps of that, the bound of ε/x² = 10³⁸⁴ having been dropped as not finite.
 func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
     to columns: [[DifferenceEstimate]], of f: some ADFunction, at x: [V], directions: [[V]]
 ) -> (columns: [[DifferenceEstimate]], recordings: Int) {
@@ -256,7 +261,16 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
     var columns = columns
     for j in columns.indices where j < bounds.bounds.count {
         if let b = bounds.bounds[j], b.count == columns[j].count {
-            for i in columns[j].indices where b[i].isFinite { columns[j][i].errorEstimate += b[i] }
+            for i in columns[j].indices {
+                if b[i].isFinite {
+                    columns[j][i].errorEstimate += b[i]
+                } else if columns[j][i].value.isFinite {
+                    columns[j][i].errorEstimate = .infinity
+                    if !columns[j][i].warnings.contains(.estimateTooLarge) {
+                        columns[j][i].warnings = (columns[j][i].warnings + [.estimateTooLarge]).sorted()
+                    }
+                }
+            }
         }
         if j % bounds.width == 0 && j / bounds.width < bounds.recordings {
             for i in columns[j].indices { columns[j][i].evaluations += 1 }

@@ -198,9 +198,20 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     }
     // The classes' first nodes, each with what its value's rounding is relative to (0 for x and
     // f's constants unless `leavesRound`: the derivative is at the x given).
+    // Below the normal range a value is rounded to a multiple of the least nonzero magnitude,
+    // not to within ε of itself, and ε·leastNormal is that quantum, so every op's value is
+    // counted as at least leastNormal: √(x·y) at x = 10⁻³⁰⁰, y = 6.917·10⁻²⁴ rounds x·y = 1.4
+    // quanta to 1, and ∂/∂y came out 18% high with a bound of 10⁻¹⁵ of itself. Not the tangents:
+    // they are linear in the seed, and forward and reverse mode rescale a seed whose tangents
+    // left Double's range (a floor on the tangent of 1/x at 10¹⁷⁰, which underflows, noted a
+    // recovered −10⁻⁴⁰ as movable by 5·10⁻²⁴).
+    let leastNormal = Double(V.leastNormalMagnitude)
     let representatives = entries.indices.filter { group[$0] == $0 }
     let rounds = representatives.map { k in leavesRound || !(entries[k]?.inputs.isEmpty ?? false) }
-    let magnitudes = representatives.map { Swift.abs(values[$0]) }
+    let magnitudes = representatives.map { k in
+        let leaf = entries[k]?.inputs.isEmpty ?? false
+        return leaf ? Swift.abs(values[k]) : Swift.max(Swift.abs(values[k]), leastNormal)   // NaN stays NaN
+    }
     var valuePart = [Double](repeating: 0, count: count * lanes)
     var tangentPart = [Double](repeating: 0, count: count)
     return rec.outputs.indices.map { i in
