@@ -21,7 +21,8 @@ private struct SignedRamp: ADFunction {
 /// pure rounding differs by its rounding from one step to the next. The jump test, which allows a
 /// few ulps of the gradient's value (here near 0), called that a discontinuity: assertHessian of
 /// (x + y)² − x² − 2xy − y² failed with "discontinuity" at (1.00003, −513.9) over [−10³, 10³]
-/// and at (1.09, −120) over [−10⁶, 10⁶], seed 0xAD701A7E.
+/// and at (1.09, −120) over [−10⁶, 10⁶], seed 0xAD701A7E. The jump test now measures the rounding
+/// of what it differences beside x (BlackBoxRoundingIsNoJumpTests); these stay as its tape case.
 final class GradientRoundingHessianTests: XCTestCase {
     func testAGradientThatIsRoundingIsNoDiscontinuity() {
         for range in [-1e3...1e3, -1e6...1e6] {
@@ -31,13 +32,11 @@ final class GradientRoundingHessianTests: XCTestCase {
             XCTAssertNil(r.counts[.discontinuity], "\(range): \(r.message)")
             XCTAssertNil(r.counts[.ruleWrong], "\(range): \(r.message)")
         }
-        // The point of the first failure says why it decides nothing.
+        // The point of the first failure: the jump test measures the gradient's rounding beside x
+        // itself (no patch reads the tape's path magnitudes afterwards any more).
         let part = DerivativeProperty.hessian(of: ExpandedSquareDifference(), inputs: .vector(2, .uniform(-1e3...1e3)))
             .check([1.000031240501404, -513.922119140625], AdjointTestOptions()).parts[1]
-        XCTAssertNotEqual(part.verdict, .discontinuity, part.detail ?? "")
-        if part.verdict == .inconclusive {
-            XCTAssertTrue(part.detail?.hasPrefix("inconclusive, because the gradient's terms cancel") ?? false, part.detail ?? "")
-        }
+        XCTAssertTrue([.agree, .inconclusive].contains(part.verdict), "\(part.verdict): \(part.detail ?? "")")
     }
 
     /// A real jump of the gradient, far beyond the rounding of its terms, is still one.
