@@ -22,7 +22,8 @@ extension LineProbe where V: Real {
     ///
     /// Only outputs without a warning are measured: a warned estimate already says it is not to be
     /// trusted, and its samples decide nothing here. 8 evaluations per spacing of the table, at
-    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller): 16 to 48 per column
+    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller; an output flat at x
+    /// ends after two flat spacings, 16, where one used to end it): 16 to 48 per column
     /// (its points are off the methods' power-of-two lattice, so it shares only f(x) with them).
     /// The estimate run again reuses every sample taken.
     mutating func auditedForNoise(_ result: [DifferenceEstimate], method: DifferenceMethod,
@@ -49,7 +50,8 @@ extension LineProbe where V: Real {
 
     /// σ of one evaluation of each output in `open`, by Moré–Wild's table at x + k·s, k = `first` …
     /// `first` + 8, with s from ``noiseSteps(epsilon:)`` times the probe's scale and
-    /// ``noiseSpacingFactor``, accepted where two spacings in a row agree within a factor of 4 (the kink guard of
+    /// ``noiseSpacingFactor``, accepted where two spacings in a row (one flat spacing between them
+    /// passed over) agree within a factor of 4 (the kink guard of
     /// ``measureNoise(_:at:center:outputs:direction:steps:)``); nil where none do.
     ///
     /// A spacing that reaches past f's domain is skipped, not the output: smaller ones may stay
