@@ -298,61 +298,24 @@ extension PointPart {
 
 /// The parts of a Hessian property at x once the generic work (the AD Hessian, the modes
 /// comparison) is done: the Hessian and a claim against differences of the gradient, symmetry.
-/// `gradientPaths[i]`: the sum of |path products| into ∂f/∂xᵢ on f's tape (see
-/// ``gradientRoundingPart(_:gradientPaths:)``).
 @usableFromInline func hessianOutcome(at x: [Double], hessian h: [[Double]], gradient grad: @escaping @Sendable ([Double]) -> [Double],
                                       modes: PointPart, claimed: (@Sendable ([Double]) -> [[Double]])?,
                                       trust: GradientTrust, options o: AdjointTestOptions,
-                                      pathMagnitude: ((Int, Int) -> Double)? = nil, gradientPaths: [Double]? = nil) throws -> PointOutcome {
+                                      pathMagnitude: ((Int, Int) -> Double)? = nil) throws -> PointOutcome {
     var parts = trust.parts + [
-        gradientRoundingPart(PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
-                                       report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
-                                                                         claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
-                                       entryName: hessianName), gradientPaths: gradientPaths),
+        PointPart(label: "Hessian (forward-over-reverse) vs differences of the reverse-mode gradient",
+                  report: try checkBlackBoxJacobian(of: grad, at: x, claimed: { _ in h },
+                                                    claimedName: "forward-over-reverse", options: o.checkOptions(.blackBox)),
+                  entryName: hessianName),
         symmetryPart(h, label: "symmetry of the forward-over-reverse Hessian", pathMagnitude: pathMagnitude),
         modes,
     ]
     if let claimed {
-        parts.append(gradientRoundingPart(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
-                                                    report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed,
-                                                                                      options: o.checkOptions(.blackBox)),
-                                                    entryName: hessianName), gradientPaths: gradientPaths))
+        parts.append(PointPart(label: "claimed Hessian vs differences of the reverse-mode gradient",
+                               report: try checkBlackBoxJacobian(of: grad, at: x, claimed: claimed, options: o.checkOptions(.blackBox)),
+                               entryName: hessianName))
     }
     return PointOutcome(input: x, parts: parts)
-}
-
-/// Per input i, the sum of |path products| into ∂f/∂xᵢ on f's tape at x: what the reverse-mode
-/// gradient's rounding is relative to where its terms cancel. Nil where f cannot be recorded.
-@inlinable func gradientPathMagnitudes<F: ADFunction>(_ f: F, at x: [Double]) -> [Double]? {
-    (try? record({ (z: [Reverse<Double>]) in [firstOutput(f(z))] }, at: x)).map { pathMagnitudes(recording: $0, output: 0) }
-}
-
-/// `part` (a comparison with differences of the reverse-mode gradient) with a discontinuity that
-/// is only the gradient's rounding made inconclusive, saying so.
-///
-/// The jump test holds f(x + h) − f(x − h) to a few ulps of the gradient's value, but a gradient
-/// whose terms cancel rounds at the terms' size: (x + y)² − x² − 2xy − y² has ∇f = 0 from terms
-/// near 4|x + y|, and at (1.00003, −513.9) its reverse-mode gradient's rounding was "discontinuity"
-/// of a Hessian that is 0 everywhere. A jump of ∂f/∂xᵢ within twice 4·64ε·`gradientPaths[i]` (two
-/// gradients, each rounded that much) is no evidence of one: inconclusive, because of that. A real
-/// jump (y·|x| at x = 0: ∂f/∂x jumps by 2|y| from terms of size |y|) stays far beyond it.
-@usableFromInline func gradientRoundingPart(_ part: PointPart, gradientPaths: [Double]?) -> PointPart {
-    guard part.verdict == .discontinuity, let report = part.report, let paths = gradientPaths else { return part }
-    let entries = report.entries.joined()
-    var explained: [String] = []
-    var rest = TestVerdict.agree
-    for e in entries {
-        guard case .discontinuity(let jump) = e.verdict else { rest = Swift.max(rest, TestVerdict(e)); continue }
-        guard e.output < paths.count, paths[e.output].isFinite else { return part }
-        let rounding = 2 * CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * Double.ulpOfOne * paths[e.output]
-        guard Swift.abs(jump) <= rounding else { return part }
-        explained.append("\(part.entryName(e.output, e.input)): jump ≈ \(fmtNumber(jump)) within the gradient's rounding "
-                         + "2·4·64ε·(sum of |path products| into ∂f/∂x[\(e.output)]) = \(fmtNumber(rounding))")
-    }
-    guard rest <= .inconclusive else { return part }
-    return PointPart(label: part.label, verdict: .inconclusive,
-                     detail: "inconclusive, because the gradient's terms cancel: " + explained.joined(separator: "; ")
-                         + "; differences of it cannot tell a jump from its rounding here")
 }
 
 extension DerivativeProperty {
@@ -388,8 +351,7 @@ extension DerivativeProperty {
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
-                                          claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x),
-                                          gradientPaths: gradientPathMagnitudes(f, at: x))
+                                          claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x))
             } catch { return .thrown(x, error) }
         }
     }
@@ -428,8 +390,7 @@ extension DerivativeProperty {
                 let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
                 return PointOutcome(input: xv, parts: trust.parts + [
-                    gradientRoundingPart(PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
-                                         gradientPaths: gradientPathMagnitudes(f, at: x)),
+                    PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
                     modesPart(f, at: x, hessianScale: scale),
                 ])
             } catch { return .thrown(xv, error) }

@@ -42,7 +42,7 @@ final class ClosureNoiseAuditTests: XCTestCase {
     func testTheTableSeesTreadsOfAPowerOfTwoWidth() throws {
         let f = try Formula(parsing: "(x + 1e8) - 1e8 + x^2")
         var probe = LineProbe<Double>(eval: { f($0) }, x: [0.5], axis: 0, center: nil)
-        let sigma = probe.noiseTable(outputs: 1, open: [0], slopes: [2])[0]
+        let sigma = probe.noiseTable(outputs: 1, open: [0], slopes: [2])[0]?.sigma
         let tread = 0x1p-26 / 12.0.squareRoot()
         XCTAssertNotNil(sigma)
         XCTAssertGreaterThan(sigma ?? 0, tread / 4)

@@ -21,7 +21,8 @@ private struct SignedRamp: ADFunction {
 /// pure rounding differs by its rounding from one step to the next. The jump test, which allows a
 /// few ulps of the gradient's value (here near 0), called that a discontinuity: assertHessian of
 /// (x + y)² − x² − 2xy − y² failed with "discontinuity" at (1.00003, −513.9) over [−10³, 10³]
-/// and at (1.09, −120) over [−10⁶, 10⁶], seed 0xAD701A7E.
+/// and at (1.09, −120) over [−10⁶, 10⁶], seed 0xAD701A7E. The jump test now measures the rounding
+/// of what it differences beside x (BlackBoxRoundingIsNoJumpTests); these stay as its tape case.
 final class GradientRoundingHessianTests: XCTestCase {
     func testAGradientThatIsRoundingIsNoDiscontinuity() {
         for range in [-1e3...1e3, -1e6...1e6] {
@@ -31,13 +32,11 @@ final class GradientRoundingHessianTests: XCTestCase {
             XCTAssertNil(r.counts[.discontinuity], "\(range): \(r.message)")
             XCTAssertNil(r.counts[.ruleWrong], "\(range): \(r.message)")
         }
-        // The point of the first failure says why it decides nothing.
+        // The point of the first failure: the jump test measures the gradient's rounding beside x
+        // itself (no patch reads the tape's path magnitudes afterwards any more).
         let part = DerivativeProperty.hessian(of: ExpandedSquareDifference(), inputs: .vector(2, .uniform(-1e3...1e3)))
             .check([1.000031240501404, -513.922119140625], AdjointTestOptions()).parts[1]
-        XCTAssertNotEqual(part.verdict, .discontinuity, part.detail ?? "")
-        if part.verdict == .inconclusive {
-            XCTAssertTrue(part.detail?.hasPrefix("inconclusive, because the gradient's terms cancel") ?? false, part.detail ?? "")
-        }
+        XCTAssertTrue([.agree, .inconclusive].contains(part.verdict), "\(part.verdict): \(part.detail ?? "")")
     }
 
     /// A real jump of the gradient, far beyond the rounding of its terms, is still one.
@@ -45,6 +44,41 @@ final class GradientRoundingHessianTests: XCTestCase {
         let outcome = DerivativeProperty.hessian(of: SignedRamp(), inputs: .point([0, 2])).check([0, 2], AdjointTestOptions())
         let part = outcome.parts.first { $0.label.hasPrefix("Hessian (forward-over-reverse) vs differences") }
         XCTAssertEqual(part?.verdict, .discontinuity, outcome.parts.map { "\($0.label): \($0.verdict) \($0.detail ?? "")" }.joined(separator: "\n"))
+    }
+}
+
+/// The same f as a black box with its hand gradient 2(x + y) − 2x − 2y (0 by hand, rounded to
+/// multiples of ulp(2|x + y|)) and a claimed Hessian of 0, which is right. No tape measures the
+/// gradient's terms here: the jump test itself must know its rounding. Before it measured that
+/// beside x, 35 of 40 points of [−10³, 10³]² were "discontinuity" in the gradient's part (f is
+/// rounding too) and 15 in the Hessian's, e.g. at (−220.34, −966.42), where the gradient's
+/// differences across x were 0, 0 and 4.5·10⁻¹³ (two quanta) at steps 2⁻¹⁰, 2⁻²⁰, 2⁻³⁰ of |xⱼ|.
+final class BlackBoxGradientRoundingHessianTests: XCTestCase {
+    private static let f: @Sendable ([Double]) -> Double = { x in
+        let s = x[0] + x[1]
+        return s * s - x[0] * x[0] - 2 * x[0] * x[1] - x[1] * x[1]
+    }
+    private static let gradient: @Sendable ([Double]) -> [Double] = { x in
+        let s = x[0] + x[1]
+        let g = 2 * s - 2 * x[0] - 2 * x[1]
+        return [g, g]
+    }
+
+    func testAHandGradientThatIsRoundingIsNoDiscontinuity() {
+        for range in [-1e3...1e3, -1e6...1e6] {
+            var o = AdjointTestOptions()
+            o.trials = 30
+            let r = checkProperty(.blackBoxHessian(of: Self.f, gradient: Self.gradient, claimed: { _ in [[0, 0], [0, 0]] },
+                                                   inputs: .vector(2, .uniform(range))), options: o)
+            XCTAssertNil(r.counts[.discontinuity], "\(range): \(r.message)")
+            XCTAssertNil(r.counts[.ruleWrong], "\(range): \(r.message)")
+        }
+        let x = [-220.340503217457, -966.4234109436878]
+        let outcome = DerivativeProperty.blackBoxHessian(of: Self.f, gradient: Self.gradient, claimed: { _ in [[0, 0], [0, 0]] },
+                                                         inputs: .point(x)).check(x, AdjointTestOptions())
+        for part in outcome.parts {
+            XCTAssertTrue([.agree, .inconclusive].contains(part.verdict), "\(part.label): \(part.verdict) \(part.detail ?? "")")
+        }
     }
 }
 

@@ -263,6 +263,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     final class NarrowedScales { var scale: [[V]: Double] = [:] }
     let narrowedScales = NarrowedScales()
 
+    /// Per direction, f's rounding measured beside x by the jump test (``roundingApartBesideX(_:on:)``):
+    /// the rows of a column judge their jumps on one line, and measure it once.
+    final class LineNoise { var apart: [Int: [Double?]] = [:] }
+    let lineNoise = LineNoise()
+
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
     /// taken from max(1, |xⱼ|), left f's domain: log x at 10⁻¹⁵ was fd-inconclusive (non-finite)
     /// for the right claim and a wrong one alike, since every step below 1 but above 10⁻¹⁵ reads
@@ -1834,9 +1839,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // floor, so a difference of two by twice it (noise of 10⁻¹² read as jumps of 10⁻¹² at a
         // third of the points of a review's right claim).
         let measured = noiseFloor.isEmpty ? 0 : 2 * combineAbs(r, noiseFloor)
-        let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured)
+        // And the rounding the differences show themselves: the two finest carry one jump and
+        // smooth parts within 2(h₂ + h₃)·slope of each other, so what they differ by beyond
+        // (4 times) that is rounding. The hand gradient 2(x + y) − 2x − 2y along x₁ at
+        // (163037.96, −11391.96) is a sawtooth of period ulp(x + y), which the table's spacings
+        // alias to a few phases (σ = 1.1·10⁻¹²), while the differences read 3.6·10⁻¹¹,
+        // −7.3·10⁻¹² and 1.46·10⁻¹¹: the last was a "discontinuity".
+        let (h2, h3) = (line.scale * Double.pow(2, -20), line.scale * Double.pow(2, -30))
+        let seen = Swift.max(0, Swift.abs(deltas[1] - deltas[2]) - 4 * 2 * (h2 + h3) * sideSlope)
+        let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured,
+                              CheckOptions.errorEstimateSafety * seen)
         if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: sideSlope, noise: noise) {
-            return jump
+            return exceedsNoiseBesideX(jump, r, d, on: &line) ? jump : nil
         }
         // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
         // max(1, |xⱼ|); where x is far below 1, f's smooth change over that step can dwarf a jump
@@ -1855,8 +1869,55 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard yp.count == value.count, ym.count == value.count else { return nil }
         let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
         guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
-              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope else { return nil }
+              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope, exceedsNoiseBesideX(closest, r, d, on: &line) else { return nil }
         return closest
+    }
+
+    /// Whether `jump` exceeds what two samples of functional r may differ by through f's rounding
+    /// along direction d, measured beside x (``roundingApartBesideX(_:on:)``).
+    ///
+    /// f's rounding at x is measured once for the whole check (``measureNoise()``), and that
+    /// measurement refuses a table whose samples spread over a tenth of |f|, so an f near 0 whose
+    /// value is rounding of terms far larger has no measured noise, and the jump test's 64 ulps of
+    /// max(|f|, 1) stand for it. (x + y)² − x² − 2xy − y² is 0 from terms near (x + y)², and at
+    /// (−220340.5, −966423.4) its differences along x₁, 0, 0 and 4.66·10⁻¹⁰ at steps 2⁻¹⁰, 2⁻²⁰
+    /// and 2⁻³⁰ of |x₁|, were "discontinuity" beside a claimed gradient that is right; its hand
+    /// gradient 2(x + y) − 2x − 2y, 0 rounded to multiples of 2.3·10⁻¹³ at (−220.3, −966.4), made a
+    /// right Hessian of 0 one too (35 and 15 of 40 points of [−10³, 10³]²). Measured here, the
+    /// rounding is that of the function differenced, on the line the jump was seen on.
+    func exceedsNoiseBesideX(_ jump: Double, _ r: Int, _ d: Int, on line: inout LineProbe<V>) -> Bool {
+        let apart = roundingApartBesideX(d, on: &line).map { $0 ?? 0 }
+        return Swift.abs(jump) > combineAbs(r, apart)
+    }
+
+    /// Per output, how far apart f's rounding may put two evaluations along direction d, by
+    /// NoiseAudit's table (``LineProbe/noiseTable(outputs:open:slopes:from:)``) on each side of x:
+    /// the larger of 2·``MeasuredNoise/bound``·σ (two evaluations, each off by up to 4σ) and
+    /// ``CheckOptions/errorEstimateSafety`` times the spread the table saw (``TableNoise``). The
+    /// spread, because a rounding that is mostly 0 has a σ far below its quantum, and its factor
+    /// because nine samples see part of the range: the hand gradient above at (836039.2, 742663.5)
+    /// rounds to −q, 0 or q (q = 2.3·10⁻¹⁰) and differed by 2q across x, where the table saw
+    /// σ = 5.1·10⁻¹¹ and a spread of 0.875q. The smaller of the two sides where both measure (nil
+    /// where neither does), since rounding is on both sides and a kink or jump near x on one.
+    ///
+    /// Not across x: a jump there is a step in the table, which reads as noise of a fifth of its
+    /// size at every spacing, and a real jump would hide behind itself. The sample points' own
+    /// rounding is not taken out (the probe moves along a direction, where no slope correction is
+    /// made): the jump test's samples round alike, so it is noise of the differences judged.
+    ///
+    /// 9 evaluations per spacing per side, at least two spacings: 36 to 108, once per direction,
+    /// and only when a jump is about to be reported.
+    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> [Double?] {
+        if let known = lineNoise.apart[d] { return known }
+        let m = value.count
+        let sides = [1, -9].map { line.noiseTable(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
+        let apart = (0..<m).map { i -> Double? in
+            sides.compactMap { side in
+                side[i].map { Swift.max(2 * MeasuredNoise.bound * $0.sigma, CheckOptions.errorEstimateSafety * $0.spread) }
+            }.min()
+        }
+        lineNoise.apart[d] = apart
+        return apart
     }
 
     /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along

@@ -22,7 +22,8 @@ extension LineProbe where V: Real {
     ///
     /// Only outputs without a warning are measured: a warned estimate already says it is not to be
     /// trusted, and its samples decide nothing here. 8 evaluations per spacing of the table, at
-    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller): 16 to 48 per column
+    /// least two spacings (the kink guard of ``moreWildNoise(_:)``'s caller; an output flat at x
+    /// ends after two flat spacings, 16, where one used to end it): 16 to 48 per column
     /// (its points are off the methods' power-of-two lattice, so it shares only f(x) with them).
     /// The estimate run again reuses every sample taken.
     mutating func auditedForNoise(_ result: [DifferenceEstimate], method: DifferenceMethod,
@@ -35,7 +36,7 @@ extension LineProbe where V: Real {
             && !(method == .adaptive && agreedAtOnce.contains($0)) }
         guard !open.isEmpty else { return result }
         let sigma = noiseTable(outputs: m, open: open, slopes: result.map(\.value))
-        let floor = (0..<m).map { i in (sigma[i] ?? 0) * MeasuredNoise.bound }
+        let floor = (0..<m).map { i in (sigma[i]?.sigma ?? 0) * MeasuredNoise.bound }
         let noisy = open.filter { i in
             floor[i] > DifferenceTuning.evaluationNoiseULPs * epsilon * sampledMagnitude(output: i)
         }
@@ -47,9 +48,10 @@ extension LineProbe where V: Real {
         return audited
     }
 
-    /// σ of one evaluation of each output in `open`, by Moré–Wild's table at x + k·s, |k| ≤ 4, with
-    /// s from ``noiseSteps(epsilon:)`` times the probe's scale and ``noiseSpacingFactor``, accepted
-    /// where two spacings in a row agree within a factor of 4 (the kink guard of
+    /// σ of one evaluation of each output in `open`, by Moré–Wild's table at x + k·s, k = `first` …
+    /// `first` + 8, with s from ``noiseSteps(epsilon:)`` times the probe's scale and
+    /// ``noiseSpacingFactor``, accepted where two spacings in a row (one flat spacing between them
+    /// passed over) agree within a factor of 4 (the kink guard of
     /// ``measureNoise(_:at:center:outputs:direction:steps:)``); nil where none do.
     ///
     /// A spacing that reaches past f's domain is skipped, not the output: smaller ones may stay
@@ -60,10 +62,15 @@ extension LineProbe where V: Real {
     /// 0.500000001, and 10² for eˣ at 700. The methods' own samples lie on the grid (their steps
     /// are powers of two), so each sample is moved back by `slopes[i]`·δ first: the table sees
     /// what f adds, as the tape's bound does.
-    mutating func noiseTable(outputs m: Int, open: [Int], slopes: [Double]) -> [Double?] {
-        var sigma = [Double?](repeating: nil, count: m)
+    ///
+    /// `first` is where the table starts, in spacings: −4 centres it on x; 1 and −9 keep it to one
+    /// side, where a jump at x is not inside it (a step in the table is read as noise of a fifth
+    /// of its size at every spacing, since it has no scale to shrink with).
+    mutating func noiseTable(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4) -> [TableNoise?] {
+        var sigma = [TableNoise?](repeating: nil, count: m)
         var previous = [Double?](repeating: nil, count: m)
         var open = Set(open)
+        var flatBefore = Set<Int>()
         // From noiseSteps' first, 128 apart, down to 16 ulps of x rather than 16ε of the scale:
         // below |x| = 1 the scale stays 1, and in Float 16ε left two spacings, both wider than
         // sin(1/x)'s period at 0.001.
@@ -72,10 +79,11 @@ extension LineProbe where V: Real {
             defer { relative /= 128 }
             let s = V(relative * DifferenceTuning.noiseSpacingFactor * scale)
             guard s > 0, s.isFinite, !stepBelowULP(s / 16) else { break }
-            let rows = (-4...4).map { at(V($0) * s) }
+            let ks = first...(first + 8)
+            let rows = ks.map { at(V($0) * s) }
             // δₖ = (where x + k·s landed) − k·s, along the axis (0 along a direction, whose
             // points round per coordinate).
-            let offsets: [Double] = (-4...4).map { k in
+            let offsets: [Double] = ks.map { k in
                 guard let j = axis else { return 0 }
                 return Double((x[j] + V(k) * s) - x[j]) - Double(k) * Double(s)
             }
@@ -84,11 +92,22 @@ extension LineProbe where V: Real {
                 let slope = i < slopes.count && slopes[i].isFinite ? slopes[i] : 0
                 let column = zip(rows, offsets).map { Double($0[i]) - slope * $1 }
                 guard column.allSatisfy(\.isFinite) else { previous[i] = nil; continue }
-                // Below f's resolution: smaller spacings see no more.
-                if rows.allSatisfy({ $0[i] == rows[0][i] }) { open.remove(i); continue }
+                // Below f's resolution at two spacings in a row: smaller ones see no more. One
+                // such spacing says nothing: rounding that is often exactly 0 is 0 at nine points
+                // by chance. 2(x + y) − 2x − 2y along x at (836.04, 742.66) is 0 or ±2.3·10⁻¹³:
+                // σ = 1.5·10⁻¹³ at the first spacing, nine 0s on both sides of x at the second,
+                // 1.7·10⁻¹³ at the third; with the table ended at the second, its rounding was a
+                // "discontinuity". A flat spacing is passed over, not read as a σ of 0.
+                if rows.allSatisfy({ $0[i] == rows[0][i] }) {
+                    if !flatBefore.insert(i).inserted { open.remove(i) }
+                    continue
+                }
+                flatBefore.remove(i)
                 let measured = tableNoise(column)
                 if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
-                    sigma[i] = Swift.min(measured, p)
+                    let residuals = chordResiduals(column)
+                    sigma[i] = TableNoise(sigma: Swift.min(measured, p),
+                                          spread: (residuals.max() ?? 0) - (residuals.min() ?? 0))
                     open.remove(i)
                 }
                 previous[i] = measured
@@ -111,14 +130,28 @@ func tableNoise(_ column: [Double]) -> Double? {
     guard let first = column.first, let last = column.last, column.count > 1 else { return nil }
     let largest = column.map { Swift.abs($0) }.max() ?? 0
     guard largest > 0, largest.isFinite else { return nil }
-    let n = Double(column.count - 1)
-    var offChord: [Double] = []
-    for (k, y) in column.enumerated() {
-        let chord: Double = first + (last - first) * Double(k) / n
-        offChord.append(Swift.abs(y - chord))
-    }
-    let sorted = offChord.sorted()
+    let sorted = chordResiduals(column).map { Swift.abs($0) }.sorted()
     if (sorted.last ?? 0) > DifferenceTuning.noiseSpikeRatio * sorted[sorted.count - 2] { return nil }
     let unit = Double(sign: .plus, exponent: largest.exponent, significand: 1)
     return moreWildNoise(column.map { $0 / unit }).map { $0 * unit }
+}
+
+/// Each sample of `column` less the chord through its end samples: what the table's samples do
+/// beyond a straight line (empty for fewer than two samples).
+func chordResiduals(_ column: [Double]) -> [Double] {
+    guard let first = column.first, let last = column.last, column.count > 1 else { return [] }
+    let n = Double(column.count - 1)
+    return column.enumerated().map { k, y in y - (first + (last - first) * Double(k) / n) }
+}
+
+/// What ``LineProbe/noiseTable(outputs:open:slopes:from:)`` measured of one output.
+struct TableNoise {
+    /// Moré–Wild's σ of one evaluation (the smaller of the two spacings that agreed).
+    var sigma: Double
+    /// max − min of the finer agreeing column's samples off their chord: how far apart two
+    /// evaluations a spacing apart were seen to round. Rounding that is mostly exactly 0 and
+    /// otherwise a whole quantum q has σ = q·√p for a share p of nonzero samples, and 4σ
+    /// falls below q once p < 1/16; the spread still shows the quantum. On the finer column, where
+    /// curvature adds 128² times less than on the coarser one.
+    var spread: Double
 }

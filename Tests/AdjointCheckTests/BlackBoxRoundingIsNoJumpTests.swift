@@ -1,0 +1,72 @@
+import AdjointCore
+import XCTest
+@testable import AdjointCheck
+
+/// The black-box jump test judged f(x + h) − f(x − h) against 64 ulps of max(|f|, 1), and the
+/// check's one measurement of f's noise at x refuses any table whose samples spread over a tenth
+/// of |f|: an f near 0 that is rounding of far larger terms had no measured noise, and its
+/// rounding was a "discontinuity". Both functions here are 0 everywhere (by hand: (x + y)² =
+/// x² + 2xy + y², and 2(x + y) = 2x + 2y), so every derivative of them is 0 and no jump exists.
+final class BlackBoxRoundingIsNoJumpTests: XCTestCase {
+    /// (x + y)² − x² − 2xy − y²: its terms are near (x + y)², so it rounds to multiples of their ulps.
+    static let expanded: @Sendable ([Double]) -> [Double] = { x in
+        let s = x[0] + x[1]
+        return [s * s - x[0] * x[0] - 2 * x[0] * x[1] - x[1] * x[1]]
+    }
+    /// Its gradient as a user writes it by hand, 2(x + y) − 2x − 2y in both entries: 0 rounded to
+    /// multiples of ulp(2|x + y|).
+    static let handGradient: @Sendable ([Double]) -> [Double] = { x in
+        let s = x[0] + x[1]
+        let g = 2 * s - 2 * x[0] - 2 * x[1]
+        return [g, g]
+    }
+
+    func assertNoJumpNoConviction(_ r: CheckReport, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        for e in r.entries.joined() {
+            switch e.verdict {
+            case .agree, .fdInconclusive: break
+            default: XCTFail("\(what): entry [\(e.output)][\(e.input)] is \(e.verdict.name)\n" + r.renderTable(), file: file, line: line)
+            }
+        }
+    }
+
+    /// Along x₁ at (−220340.5, −966423.4) the differences of f were 0, 0 and 4.66·10⁻¹⁰ at steps
+    /// 2⁻¹⁰, 2⁻²⁰ and 2⁻³⁰ of |x₁| (one quantum of its rounding): "discontinuity".
+    func testAFunctionThatIsRoundingHasNoJump() throws {
+        let x = [-220340.50321745698, -966423.4109436878]
+        let r = try checkBlackBoxJacobian(of: Self.expanded, at: x, claimed: { _ in [[0, 0]] })
+        assertNoJumpNoConviction(r, "f at \(x)")
+    }
+
+    /// The Hessian of f, 0, against differences of the hand gradient, at three points where the
+    /// gradient's rounding was a "discontinuity" of 4.5·10⁻¹³ (two quanta of 2.3·10⁻¹³), of
+    /// 4.5·10⁻¹³ where the table found nine 0s at its second spacing and ended, and of 4.66·10⁻¹⁰
+    /// (two quanta) where the table's σ, 5.1·10⁻¹¹, is a fifth of the quantum.
+    func testAGradientThatIsRoundingHasNoJump() throws {
+        for x in [[-220.340503217457, -966.4234109436878], [836.0391702922648, 742.6635197534877],
+                  [836039.1702922648, 742663.5197534875]] {
+            let r = try checkBlackBoxJacobian(of: Self.handGradient, at: x, claimed: { _ in [[0, 0], [0, 0]] })
+            assertNoJumpNoConviction(r, "hand gradient at \(x)")
+        }
+    }
+
+    /// A real jump just above what the jump test allows for f's rounding is still one.
+    /// f + (x₀ > 0 ? J : 0) at (0, 1000) with J = 10⁻⁸. By hand, one evaluation of f near there
+    /// rounds by at most about 3·10⁻¹⁰ (x₀ + 1000 by ulp(1000)/2, which its square carries as
+    /// 2·1000·5.7·10⁻¹⁴ = 1.1·10⁻¹⁰, and three roundings of terms near 10⁶ by ulp(10⁶)/2 =
+    /// 5.8·10⁻¹¹ each). The samples of a table then lie within 1.2·10⁻⁹ of their chord's spread
+    /// (their own 6·10⁻¹⁰ and the chord's), so the allowance, 4 times that or 8σ with σ at most
+    /// 1.9 times the largest error (Moré–Wild's γₖ·4ᵏ ≤ √(4π) for k ≤ 4), is at most 4.8·10⁻⁹ < J.
+    /// Measured across x, the table would see the step itself as noise of 0.22·J at every spacing
+    /// and allow 1.75·J.
+    func testASmallRealJumpAboveTheRoundingIsStillReported() throws {
+        let jumpSize = 1e-8
+        let f: ([Double]) -> [Double] = { x in [Self.expanded(x)[0] + (x[0] > 0 ? jumpSize : 0)] }
+        let r = try checkBlackBoxGradient(of: { f($0)[0] }, at: [0, 1000], claimedGradient: { _ in [0, 0] })
+        guard case .discontinuity(let jump) = r.entries[0][0].verdict else {
+            return XCTFail("expected a discontinuity along x₀\n" + r.renderTable())
+        }
+        // The finest difference is J plus the rounding of two evaluations, at most 6·10⁻¹⁰.
+        XCTAssertEqual(jump, jumpSize, accuracy: 6e-10, r.renderTable())
+    }
+}
