@@ -1,5 +1,6 @@
 import XCTest
-import Adjoint
+import AdjointCore
+import AdjointCheck
 
 /// The check compares rules, and forward mode, reverse mode and the complex step all
 /// differentiate f as the floats compute it: on (eˣ − 1)/x at 10⁻⁹ they agree on −81.74 for a
