@@ -587,12 +587,10 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
 /// 0; false where no bound was made (NaN). The notes and the JSON's `unreliable` both ask it.
 func roundingIsLarge(_ r: ModeResult, _ bounds: [[Double]], _ i: Int, _ j: Int, rowScale: Double) -> Bool {
     guard i < bounds.count, j < bounds[i].count, i < r.jacobian.count, j < r.jacobian[i].count else { return false }
-    let b = bounds[i][j], v = r.jacobian[i][j].approximate
-    guard v.isFinite, !b.isNaN else { return false }
-    // A 0 whose bound is below the normal range is 0 to Double's resolution there:
-    // exp(-1/x) at 1e-100 underflows, its tangent may have rounded from below the least
-    // subnormal to 0, and a bound of that quantum, against a row whose scale is 0, was noted.
-    return b.isInfinite || b > relativeReliability * (v == 0 ? Swift.max(rowScale, Double.leastNormalMagnitude) : Swift.abs(v))
+    // The library's judgement (exp(-1/x) at 1e-100: a 0 with a bound of the subnormal quantum
+    // was noted, before the floor at the normal range), at jac's reliability threshold.
+    return derivativeRoundingIsLarge(bounds[i][j], entry: r.jacobian[i][j].approximate, rowScale: rowScale,
+                                     relative: relativeReliability, leastNormal: Double.leastNormalMagnitude)
 }
 
 /// A pole on output i's path within a difference's usual step of x along input j

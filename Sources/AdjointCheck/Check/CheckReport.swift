@@ -278,12 +278,9 @@ public struct CheckReport: Sendable {
             }
             let rowScale = row.map(adSize).max() ?? 0
             return row.filter { e in
-                guard let b = e.derivativeRoundingBound else { return false }
-                // A 0 is judged against its row, and never below the normal range: a bound of the
-                // subnormal quantum on an underflowed 0 says nothing (as in jac's note).
-                let size = adSize(e)
+                guard let b = e.derivativeRoundingBound, e.subjects.contains(where: { $0.value.isFinite }) else { return false }
                 let normal = scalarType == "Float" ? Double(Float.leastNormalMagnitude) : Double.leastNormalMagnitude
-                return b > relative * (size == 0 ? Swift.max(rowScale, normal) : size) && e.subjects.contains { $0.value.isFinite }
+                return derivativeRoundingIsLarge(b, entry: adSize(e), rowScale: rowScale, relative: relative, leastNormal: normal)
             }
         }
     }

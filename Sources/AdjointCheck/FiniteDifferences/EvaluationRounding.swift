@@ -235,6 +235,18 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     }
 }
 
+/// Whether a derivative rounding bound says a finite AD entry may be far from f′: the bound
+/// overflowed, or it exceeds `relative` of the entry's own size (the bound is of that entry
+/// alone: beside 10¹⁰·x in its row, (eʸ − 1)/y at 10⁻⁹ went unnoted with −81.74 for 0.5), or of
+/// its row's largest where the entry is 0, and never below the normal range (a bound of the
+/// subnormal quantum on an underflowed 0 says nothing). NaN, no bound made, is not large. The
+/// check's report and jac's notes and JSON all judge by it.
+package func derivativeRoundingIsLarge(_ bound: Double, entry: Double, rowScale: Double, relative: Double,
+                                       leastNormal: Double) -> Bool {
+    guard entry.isFinite, !bound.isNaN else { return false }
+    return bound.isInfinite || bound > relative * (entry == 0 ? Swift.max(rowScale, leastNormal) : Swift.abs(entry))
+}
+
 /// Checks a caller's per-output evaluation error: one finite, non-negative entry per output.
 func validate(evaluationError e: [Double]?, outputs m: Int) throws {
     guard let e else { return }
