@@ -29,6 +29,24 @@ final class RoundingMovesDerivativeTests: XCTestCase {
         if case .ruleWrong = a.entries[0][0].verdict { XCTFail(a.renderTable()) }
     }
 
+    /// x·(10¹⁶ + 1 − 10¹⁶) is x·0 in Double (10¹⁶ + 1 rounds to 10¹⁶, its ulp being 2) and x in
+    /// the rationals, so by hand f′ is 0 for the floats' f and 1 for f computed exactly: every
+    /// mode and every float difference reads 0, exact rationals 1. The report (and `jac check`,
+    /// beside its note on rounding inside f) said AD's 0 against "differences" meant f reaches its
+    /// output only through comparisons, which f does not make: only exact rationals saw a slope.
+    struct ConstantsCancel: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * (T(1e16) + 1 - T(1e16))] }
+    }
+
+    func testRoundingOfConstantsIsNotBlamedOnComparisons() throws {
+        let r = try checkJacobian(of: ConstantsCancel(), at: [2.0])
+        XCTAssertFalse(r.adAllZero, r.renderTable())
+        XCTAssertFalse(r.notes.contains { $0.contains("only through comparisons") || $0.contains("leaves the AD types") }, "\(r.notes)")
+        // Undecided, not passed: the float differences agree on 0 ± 0, exact rationals read 1.
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.witnessesConflict]), r.renderTable())
+        XCTAssertFalse(r.passed, r.renderTable())
+    }
+
     /// A wrong claim beside them is still convicted: 2× the exact derivative is wrong for both
     /// the floats' f and the exact one.
     func testAClaimWrongForBothIsStillConvicted() throws {
