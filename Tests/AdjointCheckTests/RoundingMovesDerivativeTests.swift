@@ -47,6 +47,38 @@ final class RoundingMovesDerivativeTests: XCTestCase {
         XCTAssertFalse(r.passed, r.renderTable())
     }
 
+    /// 1/(x·x − c) at x = 1.4142135623731433, c = 2.0000000000001363: x·x − c is 2.2207·10⁻¹⁶
+    /// exactly and 4.4409·10⁻¹⁶ in Double (x·x rounds by about ulp(2)/2), so f′ = −2x/(x² − c)² is
+    /// −5.7354024010095·10³¹ (exact rational arithmetic on the two Doubles, Python's Fraction)
+    /// while every mode and the complex step give −1.4342·10³¹. The complex step convicted the
+    /// right claim ("rule-wrong (claimed)"; jac check convicted its exact mode so): the noise
+    /// measurement beside x steps over the pole, which lies within an ulp of x, and kept out. The
+    /// first-order bound on what rounding inside f moves, 2.9·10³¹, is the derivative's own size,
+    /// so no claim can be judged by a witness of the floats' f here, and none is.
+    struct PoleWithinAnUlp: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1 / (x[0] * x[0] - T(2.0000000000001363))] }
+    }
+
+    func testTheExactDerivativeIsNotConvictedWhereRoundingIsAsLargeAsTheDerivative() throws {
+        let exact = -5.7354024010095005663e31
+        let r = try checkJacobian(of: PoleWithinAnUlp(), at: [1.4142135623731433], claimed: { _ in [[exact]] })
+        if case .ruleWrong = r.entries[0][0].verdict { XCTFail(r.renderTable()) }
+        XCTAssertFalse(r.passed, r.renderTable())
+        let bound = try XCTUnwrap(r.entries[0][0].derivativeRoundingBound)
+        XCTAssertGreaterThan(bound, 1.4e31, r.renderTable())
+    }
+
+    /// Where that bound is small beside the entry's scale it judges nothing away: sin at π/2 has a
+    /// derivative of 6.1·10⁻¹⁷ (cos of the Double nearest π/2), below its rounding bound, and a
+    /// claim of 1 or 10⁻¹⁰ is as wrong as it was.
+    func testAClaimFarBeyondASmallRoundingBoundIsStillConvicted() throws {
+        struct Sine: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0])] } }
+        for claim in [1.0, 1e-10] {
+            let r = try checkJacobian(of: Sine(), at: [Double.pi / 2], claimed: { _ in [[claim]] })
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable())
+        }
+    }
+
     /// A wrong claim beside them is still convicted: 2× the exact derivative is wrong for both
     /// the floats' f and the exact one.
     func testAClaimWrongForBothIsStillConvicted() throws {

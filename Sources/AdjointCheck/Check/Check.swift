@@ -204,6 +204,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// column along eⱼ (see ``derivativeNoise(output:input:)``).
     var forwardNoiseCache: [Int: [Double]] = [:]
     var complexStepNoiseCache: [Int: [Double]] = [:]
+    /// Per input j, ``derivativeRoundingBound(of:at:direction:)`` along eⱼ for every output (empty
+    /// where none could be made): see ``complexStepMoved(output:input:)``.
+    var complexStepMovedCache: [Int: [Double]] = [:]
     /// f at x ± h·eⱼ by input j and the bits of h (``evaluationsAround(input:step:)``).
     var aroundCache: [Int: [UInt64: (plus: [V], minus: [V])]] = [:]
 
@@ -1450,9 +1453,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     // in Double instead (`floatRoundingExcuse`), which tells a right claim from
                     // a wrong one where this noise, Float's, covers both.
                     let claims = beyond.filter { $0 != "forward" && $0 != "reverse" }
-                    if !claims.isEmpty, eps < 1e-10, let noise = complexStepNoise(output: i, input: j) {
+                    // The same offset bounded from f's tape of duals, which sees what no nearby
+                    // point shows: 1/(x·x − c) at x = 1.4142135623731433, c = 2.0000000000001363
+                    // has its pole within an ulp of x, where x·x rounds by twice x·x − c, so the
+                    // noise measurement saw the pole (and kept out); the complex step's −1.43·10³¹
+                    // convicted the exact f′, −5.74·10³¹ (jac's exact mode). The bound, 2.9·10³¹, is
+                    // first order: as large as the derivative itself, nothing about f′ follows
+                    // (the offset was 3 times the derivative), and past the entry's resolution
+                    // on its row's and f's scales (as `judge`'s), so a derivative near 0 beside
+                    // rounding of ε (sin at π/2) still judges claims.
+                    let moved = !claims.isEmpty && eps < 1e-10 ? complexStepMoved(output: i, input: j) : nil
+                    let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
+                    let firstOrderFails = moved.map { $0 >= Swift.abs(w.value) && $0 > resolution } ?? false
+                    let noise = !claims.isEmpty && eps < 1e-10 ? complexStepNoise(output: i, input: j) : nil
+                    if noise != nil || moved != nil {
+                        let allowed = Swift.max(tol, bound) + (noise ?? 0) + CheckOptions.errorEstimateSafety * (moved ?? 0)
                         let sheltered = claims.filter { c in
-                            values.contains { $0.0 == c && Swift.abs($0.1 - w.value) <= Swift.max(tol, bound) + noise }
+                            firstOrderFails || values.contains { $0.0 == c && Swift.abs($0.1 - w.value) <= allowed }
                         }
                         beyond.removeAll { sheltered.contains($0) }
                         if beyond.isEmpty && !sheltered.isEmpty { judgement = .unreliable([.derivativeNoise]) }
@@ -1824,6 +1841,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
         }
         return complexStepNoiseCache[j].flatMap { i < $0.count && !$0[i].isNaN ? $0[i] : nil }
+    }
+
+    /// How far rounding inside f can move the derivative the complex step measures (of f as the
+    /// floats compute it) from f′ at x, to first order (``derivativeRoundingBound(of:at:direction:)``
+    /// along eⱼ), or nil where the bound could not be made. Once per column, and only for a claim
+    /// the complex step disagrees with: the bound is also every entry's
+    /// ``EntryCheck/derivativeRoundingBound``, but that is read after the entries are judged.
+    mutating func complexStepMoved(output i: Int, input j: Int) -> Double? {
+        guard i < value.count, j < x.count else { return nil }
+        if complexStepMovedCache[j] == nil {
+            let direction = [x.indices.map { V($0 == j ? 1 : 0) }]
+            let columns = rounding?.bounds(x, direction) ?? derivativeRoundingBounds(of: f, at: x, directions: direction).bounds
+            complexStepMovedCache[j] = columns.first.flatMap { $0 } ?? []
+        }
+        return complexStepMovedCache[j].flatMap { i < $0.count && !$0[i].isNaN ? $0[i] : nil }
     }
 
     /// The ladder's name for the measurement of ``derivativeNoise(output:input:)``.
