@@ -571,7 +571,8 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
             let name = "d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: "
             guard b.isFinite else {
                 notes.append(name + "how far rounding inside the formula moves the derivative computed here from the true one "
-                             + "could not be bounded (the bound overflowed Double's range)")
+                             + "could not be bounded (the bound overflowed Double's range, or rounding moves a value the derivative depends on "
+                             + "by a quarter of itself or more, past what a first-order bound covers)")
                 continue
             }
             notes.append(name + "rounding inside the formula can move the "

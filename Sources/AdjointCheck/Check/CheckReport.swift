@@ -304,7 +304,8 @@ public struct CheckReport: Sendable {
         if let first = moved.first, let bound = first.derivativeRoundingBound {
             let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"
             let howFar = bound.isFinite ? "can move that by up to \(bound) from the true derivative here"
-                : "moves that from the true derivative by an amount that could not be bounded (the bound overflowed \(scalarType)'s range)"
+                : "moves that from the true derivative by an amount that could not be bounded (the bound overflowed \(scalarType)'s range, "
+                    + "or rounding moves a value the derivative depends on by a quarter of itself or more, past what a first-order bound covers)"
             n.append("\(which) (\(first.output), \(first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
                 + "rounds it, and rounding inside f \(howFar), so agreeing "
                 + "modes show the rules right, not the value near f′; write f so it does not cancel there (expm1, log1p) to get f′")
