@@ -48,7 +48,8 @@ if CommandLine.arguments.dropFirst().first == "jacobian-loop" {
 // (`perf record -g AdjointBench check-loop [seconds] [tasks]`).
 if CommandLine.arguments.dropFirst().first == "check-loop" {
     runCheckLoop(seconds: CommandLine.arguments.dropFirst(2).first.flatMap(Double.init) ?? 10,
-                 tasks: CommandLine.arguments.dropFirst(3).first.flatMap { Int($0) } ?? 1)
+                 tasks: CommandLine.arguments.dropFirst(3).first.flatMap { Int($0) } ?? 1,
+                 inputs: CommandLine.arguments.dropFirst(4).first.flatMap { Int($0) } ?? 60)
 }
 let chosen = Set(CommandLine.arguments.dropFirst())
 for (name, run) in groups where chosen.isEmpty || chosen.contains(name) { run() }

@@ -603,6 +603,18 @@ public final class Tape<V: ADScalar> {
         return op.arity == 2 ? [p, q] : [p]
     }
 
+    /// ``localPartials(_:)`` of a built-in op at the primal parts of its arguments (`primal`, e.g.
+    /// a dual's value), computed in Double: what a reader of a tape of duals needs of the primal
+    /// alone, without running the rule on every tangent lane (a user primitive's rule still runs
+    /// on the recorded values). Nil for leaves and vector primitives.
+    @inlinable package func primalPartials(_ i: Int, primal: (V) -> Double) -> [Double]? {
+        guard let (x, y, op, custom) = arguments(i) else { return nil }
+        if custom != nil { return localPartials(i)?.map(primal) }
+        let n = op == .powi ? Int(storage.pointee.rhs[i]) : 0
+        let (p, q) = Rules.partials(op, primal(x), primal(y), n, output: primal(storage.pointee.values[i]))
+        return op.arity == 2 ? [p, q] : [p]
+    }
+
     /// The user scalar primitive recorded at entry `i`, or nil for built-in ops, leaves and vector
     /// primitives: what a check needs to evaluate that primitive alone at other scalar types
     /// (a complex step of its primal).
