@@ -270,7 +270,9 @@ public struct EntryCheck: Sendable, Equatable {
     /// the true one: both differentiate f as the floats compute it, and where f cancels that is
     /// not f′. The first-order bound of ``derivativeRoundingBound(of:at:direction:)`` along eⱼ
     /// (x and f's constants taken as given); infinite where that overflowed (nothing then vouches
-    /// for the entry: (eˣ − 1)/x at 10⁻²⁰⁰, whose modes give 10²⁰⁰). Nil where no AD mode ran, f
+    /// for the entry: (eˣ − 1)/x at 10⁻²⁰⁰, whose modes give 10²⁰⁰) or where a first-order bound
+    /// cannot hold (rounding moves a value the derivative depends on by a quarter of itself or
+    /// more: 1/(x·x − c) with x·x − c within x·x's rounding). Nil where no AD mode ran, f
     /// could not be recorded on duals, or the sweeps would pass 2²² tape-entry visits. The check compares rules, so
     /// its verdict is not changed by this: the report notes the entries where it is large
     /// (``CheckReport/derivativeRoundingEntries``).

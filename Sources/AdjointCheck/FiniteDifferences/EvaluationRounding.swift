@@ -84,7 +84,10 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// node's cotangent, whose value part is ∂fᵢ/∂vₖ and whose tangent part is ∂(J·v)ᵢ/∂vₖ (mixed
 /// partials commute). Each node's value and tangent are rounded by at most ε of themselves (not
 /// x and f's constants: the derivative is of f as written at the x given), so the bound is
-/// ε·Σₖ (|∂(J·v)ᵢ/∂vₖ|·|vₖ| + |∂fᵢ/∂vₖ|·|v̇ₖ|), first order, with ε of `V`. Reading the tape runs
+/// ε·Σₖ (|∂(J·v)ᵢ/∂vₖ|·|vₖ| + |∂fᵢ/∂vₖ|·|v̇ₖ|), first order, with ε of `V`; infinite where it
+/// overflows, or where rounding moves a value the derivative depends on by a quarter of itself
+/// or more, so that no first-order bound holds (f's constants computed from constants alone are
+/// not on the tape, and their rounding is not counted: x·(10¹⁶ + 1 − 10¹⁶)). Reading the tape runs
 /// f's rules (a user primitive's too): a wrong rule makes the bound wrong in size, so a witness
 /// that must not depend on the rules, such as the complex step's value, uses it for its error
 /// bar only.
@@ -108,7 +111,9 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 }
 
 /// ``derivativeRoundingBound(of:at:direction:)`` of a tape of duals already recorded: infinite
-/// for an output where a term is not finite (nothing can be excused or vouched for then).
+/// for an output where a term is not finite (nothing can be excused or vouched for then), or
+/// where rounding moves a value its derivative depends on by a quarter of itself or more (the
+/// bound is first order, and the offset is not linear in such a move).
 ///
 /// `leavesRound` counts the rounding of the leaves too, x and f's constants, as if each were the
 /// nearest Double to a number meant: the check does, as the differences it compares forward mode
