@@ -91,8 +91,8 @@ extension LineProbe {
                 continue
             }
             var accepted: DifferenceEstimate? = nil
-            // Whether the accepted start was flat, and the tightest asymptotic start whose settled
-            // value a smaller step contradicted (see the check after the scan).
+            // Whether the accepted start was flat, and the tightest start, asymptotic or flat, whose
+            // settled value a smaller step contradicted (see the check after the scan).
             var acceptedFlat = false
             var contradicted: (value: Double, error: Double)? = nil
             var k = 0
@@ -165,7 +165,15 @@ extension LineProbe {
                         // between adjacent Doubles (2³¹ apart), its samples are noise of
                         // amplitude 1, and the tableau "converged" to 6.5e-24 ± 5.7e-24 where
                         // cos x = 0.13. No candidate start is trusted then (no-convergence).
-                        if noise > DifferenceTuning.verificationRounding * sampledMagnitude(output: i) { continue }
+                        if noise > DifferenceTuning.verificationRounding * sampledMagnitude(output: i) {
+                            // Refuted by the noise below it, as by a contradicting step: a flat run
+                            // accepted further down with another value is judged against it too.
+                            // f = (x + y)² − x² − 2xy − y² (0) along x at (35000, −0.125) is
+                            // exactly 0 at steps down to 2⁻²¹ and noise at this check's 2⁻²⁷;
+                            // between, f(x ± h) = ±h/4, and 0.25 ± 2.2·10⁻¹⁶ came out unwarned.
+                            if let b = tableau.best, b.error < contradicted?.error ?? .infinity { contradicted = (b.value, b.error) }
+                            continue
+                        }
                         (tableau, last) = extrapolate(noise: noise)
                     }
                     guard let best = tableau.best else { continue }
@@ -176,7 +184,7 @@ extension LineProbe {
                         let rounding = Swift.max(verification.rounding[i], noise / Double(hv))
                         let tolerance = DifferenceTuning.flatTolerance * (rounding + predicted + best.error)
                         if !(Swift.abs(dv - best.value) <= tolerance) {
-                            if !flat && best.error < contradicted?.error ?? .infinity { contradicted = (best.value, best.error) }
+                            if best.error < contradicted?.error ?? .infinity { contradicted = (best.value, best.error) }
                             continue
                         }
                     }
@@ -201,6 +209,11 @@ extension LineProbe {
             // settled flat on −0.49996 ± 3·10⁻⁵ where f′ = 0.5000003 (what steps of 0.1 to 0.001
             // had found, ± 3·10⁻¹³). The samples cannot tell which range is right, so the
             // estimate says so, with both values inside its spread.
+            // A flat start that was contradicted counts too: in 2(x + y) − 2x − 2y along y at
+            // (35000, −0.125), x + y rounds to multiples of ulp(35000) = 2⁻³⁷, so every step of
+            // 2⁻³⁷ or more (powers of two, on that lattice) differences exact 0s, flat on 0 (the
+            // derivative, by hand), while below it the samples are −2h exactly and settled flat on
+            // −2.0 ± 1.8·10⁻¹⁵. Only asymptotic starts were remembered, and −2 came out unwarned.
             if var a = accepted, acceptedFlat, let c = contradicted,
                Swift.abs(a.value - c.value) > DifferenceTuning.flatTolerance * (a.errorEstimate + c.error) {
                 a.errorEstimate = Swift.max(a.errorEstimate, Swift.abs(a.value - c.value) + c.error)
