@@ -74,6 +74,39 @@ final class RoundingMovesDerivativeTests: XCTestCase {
         XCTAssertFalse(Swift.abs(d.value - exact) > d.errorEstimate, "\(d.value) ± \(d.errorEstimate)")
     }
 
+    /// A claim the complex step leaves unjudged (above) takes nothing from the modes it judged:
+    /// 1/(x·x − 1) at 1.000001 has x·x − 1 ≈ 2·10⁻⁶ while x·x rounds by up to ulp(1)/2, so the
+    /// floats' f′ is −500000000037.6913 (Python, the same float operations −2x/(fl(x·x) − 1)²) and
+    /// the exact function's at that Double −500000000082.14166 (Python's Fraction); at 1.00001,
+    /// −4999999999.805353 and −4999999999.809489. The complex step left the exact claim unjudged
+    /// (its gap within f's rounding bound), and then exact rationals, which agree with the claim,
+    /// convicted forward and reverse: `jac check "1/(x*x-1)" --at x=1.000001` said "rule-wrong
+    /// (forward, reverse)", status 1.
+    struct NearPole: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [1 / (x[0] * x[0] - 1)] } }
+
+    func testTheModesAreNotConvictedBesideAClaimTheComplexStepLeftUnjudged() throws {
+        for (x, exact, floats) in [(1.000001, -500000000082.14166, -500000000037.6913),
+                                   (1.00001, -4999999999.809489, -4999999999.805353)] {
+            let r = try checkJacobian(of: NearPole(), at: [x], claimed: { _ in [[exact]] }, claimedName: "exact")
+            let e = r.entries[0][0]
+            XCTAssertEqual(e.subjects.first { $0.name == "forward" }?.value, floats, "x = \(x)")
+            XCTAssertEqual(e.verdict, .fdInconclusive(reasons: [.witnessesConflict]), "x = \(x)\n" + r.renderTable())
+            XCTAssertTrue(r.notes.contains { $0.contains("exact rationals") && $0.contains("rounding inside f") },
+                          "x = \(x): \(r.notes)")
+        }
+    }
+
+    /// That claim is still judged, by exact rationals alone: 300 off the floats' f′ at 1.000001
+    /// (and so 344 off the exact one) it is within the complex step's allowance for rounding,
+    /// and wrong for f computed exactly; it alone is convicted.
+    func testAnUnjudgedClaimWrongForTheExactFunctionIsConvictedAlone() throws {
+        for offset in [-300.0, 300] {
+            let claim = -500000000037.6913 + offset
+            let r = try checkJacobian(of: NearPole(), at: [1.000001], claimed: { _ in [[claim]] })
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "offset \(offset)\n" + r.renderTable())
+        }
+    }
+
     /// Where rounding moves a value by much of itself but the derivative depends on it only
     /// linearly the offset is exactly first order, and the bound stays finite: x − (x + 10¹⁶ −
     /// 10¹⁶) at 0.3 is pure rounding (x + 10¹⁶ rounds by up to 1), added to nothing nonlinear.

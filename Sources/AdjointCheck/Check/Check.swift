@@ -981,6 +981,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // The complex step's judgement, when it was reliable: its value, tolerance and the
         // subjects it found wrong (none when it agreed). See `convict`.
         var complexStepJudged: (name: String, w: DifferenceEstimate, tol: Double, wrong: [String])? = nil
+        // The claims that complex step left unjudged, within what rounding inside f moves the
+        // derivative it measures (it then judged only the rest: see the rung and `convict`).
+        var complexStepUnjudged: [String] = []
         // The reliable disagreements of the difference rungs that subtract samples (all but the
         // complex step), with the subjects each found wrong: see `convict`.
         var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
@@ -1150,12 +1153,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // (the complex step, forward and reverse, within a bound of 1.4·10⁻⁵) and its exact
             // one 66.00004 (exact rationals and jac's exact mode); forward and reverse were
             // rule-wrong (a review). What both find wrong (a claim off for either f) stays convicted.
-            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name, !c.wrong.isEmpty,
-               Swift.abs(c.w.value - w.value) > c.tol + tol, wrong.contains(where: { !c.wrong.contains($0) }),
+            // A claim the complex step left unjudged (within what f's rounding moves its
+            // derivative) it found neither right nor wrong: this witness judges it alone.
+            let unjudged = wrong.filter { complexStepUnjudged.contains($0) }
+            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name, !c.wrong.isEmpty || !unjudged.isEmpty,
+               Swift.abs(c.w.value - w.value) > c.tol + tol,
+               wrong.contains(where: { !c.wrong.contains($0) && !unjudged.contains($0) }),
                !slopeJumpAcross(output: i, input: j) {
                 let both = wrong.filter { c.wrong.contains($0) }
-                if both.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
-                return convict(both, (c.name, c.w, c.tol))
+                if !both.isEmpty { return convict(both, (c.name, c.w, c.tol)) }
+                if !unjudged.isEmpty { return convict(unjudged, decided) }
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
             // A difference whose step straddles a branch of f that the tape does not record (an
             // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
@@ -1167,9 +1175,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // central difference 1.5025 (a user trial). What the complex step convicts still stands.
             if let c = complexStepJudged, c.name != decidedName,
                Swift.abs(c.w.value - w.value) > c.tol + tol, c.tol <= 1000 * tol,
-               wrong.contains(where: { !c.wrong.contains($0) }) {
-                if c.wrong.isEmpty { return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes) }
-                return convict(c.wrong, (c.name, c.w, c.tol))
+               wrong.contains(where: { !c.wrong.contains($0) && !unjudged.contains($0) }) {
+                if !c.wrong.isEmpty { return convict(c.wrong, (c.name, c.w, c.tol)) }
+                if !unjudged.isEmpty { return convict(unjudged, decided) }
+                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
             }
             // A kink at the point that the tape does not record (x > 0 ? x : 0 in the user's code):
             // every difference there is the mean of the one-sided slopes, converging as well as on a
@@ -1249,7 +1258,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // which sees the floats' f as the modes do and has decided such entries above; a claim
             // beside the modes is judged as before.
             let modes = remaining.filter { $0 == "forward" || $0 == "reverse" }
-            let noise = complexStepJudged == nil && !modes.isEmpty ? derivativeNoise(output: i, input: j) ?? 0 : 0
+            let noise = (complexStepJudged == nil || !complexStepUnjudged.isEmpty) && !modes.isEmpty
+                ? derivativeNoise(output: i, input: j) ?? 0 : 0
             let noisyModes = modes.filter { mode in
                 guard noise > 0, let v = values.first(where: { $0.0 == mode })?.1 else { return false }
                 return Swift.abs(v - w.value) <= tol + noise
@@ -1472,7 +1482,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                             firstOrderFails || values.contains { $0.0 == c && Swift.abs($0.1 - w.value) <= allowed }
                         }
                         beyond.removeAll { sheltered.contains($0) }
-                        if beyond.isEmpty && !sheltered.isEmpty { judgement = .unreliable([.derivativeNoise]) }
+                        if beyond.isEmpty && !sheltered.isEmpty {
+                            judgement = .unreliable([.derivativeNoise])
+                            // It still judged the others, and found them right: the modes follow
+                            // the floats' f as it does. Without this, exact rationals (f computed
+                            // exactly) found the modes off by that same rounding and convicted them
+                            // beside the claim they agree with: 1/(x·x − 1) at 1.000001, forward and
+                            // reverse 44 off −5.0000000008·10¹¹ (the rounding bound 111).
+                            complexStepJudged = (name, w, Swift.max(tol, bound), [])
+                            complexStepUnjudged = sheltered
+                        }
                     }
                     if case .disagree = judgement {
                         judgement = beyond.isEmpty ? .unreliable([.noisyEvaluation]) : .disagree(Swift.max(tol, bound), beyond)
