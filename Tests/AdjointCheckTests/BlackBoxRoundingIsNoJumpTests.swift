@@ -50,6 +50,34 @@ final class BlackBoxRoundingIsNoJumpTests: XCTestCase {
         }
     }
 
+    /// Points of the property run's seed 0xAD701A7E (2,000 trials per range, in
+    /// GradientRoundingHessianTests' black-box Hessian) where the jump test measured nothing beside
+    /// x and took the rounding as 0. f along x₀ at (178.94, −860.33): every difference across x is
+    /// −1.16·10⁻¹⁰, one quantum of f's rounding there (f is 0 or −1.16·10⁻¹⁰ at the tables'
+    /// samples), and each spacing's table held one or three nonzero samples among 0s, refused as a
+    /// pole or unsettled; so too f along x₁ at (355.23, −812.45) and the hand gradient along x₁ at
+    /// (759.96, 313.41), differing by one quantum 2.27·10⁻¹³. The hand gradient at (247.42, 141.95)
+    /// is 0 at all 36 table points (their spacing an even number of ulps of x₁, and 2(x + y) − 2x
+    /// − 2y = 2(fl(x + y) − x − y) follows x + y's last bit) but −q and +q at x ± 2⁻ᵏ·x₁ for
+    /// k = 10, 20, 30 (q = 5.7·10⁻¹⁴, Python, the same expressions): both sides read as a constant
+    /// f. All were "discontinuity"; the rounding being unmeasured, none is known to be a jump, and
+    /// the entry says so (no discontinuity exists: f ≡ 0). At (−74.32, −253.66) (a scan with
+    /// another generator) the hand gradient's tables along x₀ are flat on both sides and its
+    /// differences 0, q, q: one side's jump samples hold the flat 0, the other's stand off it by
+    /// q, which is then the rounding seen beside x, and a difference of q is no jump.
+    func testAJumpBesideUnmeasuredRoundingIsNoDiscontinuity() throws {
+        for x in [[178.9403809829048, -860.3292027866607], [355.23044447111283, -812.4498044126683]] {
+            let r = try checkBlackBoxJacobian(of: Self.expanded, at: x, claimed: { _ in [[0, 0]] })
+            assertNoJumpNoConviction(r, "f at \(x)")
+            XCTAssertTrue(r.notes.contains { $0.contains("could not be measured on either side") }, r.notes.joined(separator: "\n"))
+        }
+        for x in [[759.9565634349538, 313.41169387114746], [247.41931233064133, 141.95072009650607],
+                  [-74.32017158628956, -253.66018830086534]] {
+            let r = try checkBlackBoxJacobian(of: Self.handGradient, at: x, claimed: { _ in [[0, 0], [0, 0]] })
+            assertNoJumpNoConviction(r, "hand gradient at \(x)")
+        }
+    }
+
     /// A real jump just above what the jump test allows for f's rounding is still one.
     /// f + (x₀ > 0 ? J : 0) at (0, 1000) with J = 10⁻⁸. By hand, one evaluation of f near there
     /// rounds by at most about 3·10⁻¹⁰ (x₀ + 1000 by ulp(1000)/2, which its square carries as

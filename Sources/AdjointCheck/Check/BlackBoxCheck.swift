@@ -241,6 +241,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var kinkProbes: [[Double]: LineProbe<V>] = [:]
     /// Why ``convictFlatAboveRounding(_:_:)`` convicted entry [row, column], for the report's notes.
     var flatConvictionWhy: [[Int]: String] = [:]
+    /// Why entry [row, column]'s jump test could not judge the jump it saw (``JumpFinding/unmeasured(jump:why:)``),
+    /// for the report's notes.
+    var unmeasuredJumpWhy: [[Int]: String] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
     /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
@@ -265,7 +268,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Per direction, f's rounding measured beside x by the jump test (``roundingApartBesideX(_:on:)``):
     /// the rows of a column judge their jumps on one line, and measure it once.
-    final class LineNoise { var apart: [Int: [Double?]] = [:] }
+    final class LineNoise { var sides: [Int: [[TableNoise?]]] = [:] }
     let lineNoise = LineNoise()
 
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
@@ -521,6 +524,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // Said only of the convictions no kink relieved.
             for e in decided where e.verdict.name == "rule-wrong" {
                 if let why = flatConvictionWhy[[r, e.input]] { report.flatConvictions.append("entry (\(e.output), \(e.input)): " + why) }
+            }
+            for e in decided where e.verdict.name == "fd-inconclusive" {
+                if let why = unmeasuredJumpWhy[[r, e.input]] { report.unmeasuredJumps.append("entry (\(e.output), \(e.input)): " + why) }
             }
             entries.append(decided)
         }
@@ -1199,8 +1205,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
-                if outcomes.count > 1, measuredNoiseFirst(), let jump = jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
-                    return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                if outcomes.count > 1, measuredNoiseFirst() {
+                    switch jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
+                    case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+                    case .unmeasured(_, let why):
+                        unmeasuredJumpWhy[[r, d]] = why
+                        return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
+                    case .continuous: break
+                    }
                 }
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
@@ -1408,8 +1420,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return agreeIfResolved((name, w, tol), ladder: outcomes, marginal: looseAgreementMarginal)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
-        if measuredNoiseFirst(), let jump = jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
-            return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+        if measuredNoiseFirst() {
+            switch jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
+            case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
+            case .unmeasured(_, let why):
+                unmeasuredJumpWhy[[r, d]] = why
+                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
+            case .continuous: break
+            }
         }
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
@@ -1821,11 +1839,24 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return (finding, outcome, structureBelow, finerLevelsNearerClaim, excludesOnlyAboveUnit)
     }
 
-    /// The jump of functional r across x along direction d, or nil when it looks continuous: the
-    /// test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
+    /// What the jump test (``jumpAcross(_:_:slope:)``) found of one functional along one direction.
+    enum JumpFinding: Equatable {
+        /// The differences shrink as a continuous f's do, or stay within f's rounding.
+        case continuous
+        /// f jumps by this much: the differences tend to it, beyond f's rounding measured beside x.
+        case jump(Double)
+        /// The differences tend to `jump` as a jump's would, but f's rounding beside x could not be
+        /// measured, so nothing shows the jump exceeds it; `why` says so for the report.
+        case unmeasured(jump: Double, why: String)
+    }
+
+    /// The jump of functional r across x along direction d, `.continuous` when it looks continuous:
+    /// the test of `checkJacobian` (f(x + h·v) − f(x − h·v) shrinks with h for a continuous function,
     /// tends to the jump for a discontinuous one; three steps 2¹⁰ apart decide), then, where the
-    /// finest two of those do not shrink, a fourth step 2¹⁰ closer.
-    func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> Double? {
+    /// finest two of those do not shrink, a fourth step 2¹⁰ closer. A jump is reported only where
+    /// it exceeds f's rounding measured beside x (``judgedBesideX(_:_:_:on:)``), and is
+    /// `.unmeasured` where that rounding could not be measured.
+    func jumpAcross(_ r: Int, _ d: Int, slope: Double) -> JumpFinding {
         // On the line's probe, so the rows of a column share the samples (a 4×4 Jacobian with
         // every entry wrong took them four times) and any the rungs took are not taken again.
         var line = newLine(directions[d])
@@ -1840,10 +1871,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in [10, 20, 30] {
             let h = V(line.scale * Double.pow(2, -Double(k)))
             let (yp, ym) = (line.at(h), line.at(-h))
-            guard yp.count == value.count, ym.count == value.count else { return nil }
+            guard yp.count == value.count, ym.count == value.count else { return .continuous }
             let (fp, fm) = (combine(r, yp.map { Double($0) }), combine(r, ym.map { Double($0) }))
             let delta = fp - fm
-            guard delta.isFinite else { return nil }
+            guard delta.isFinite else { return .continuous }
             deltas.append(delta)
             if k == 10 {
                 let secants = [fp - center, center - fm].map { Swift.abs($0) / Double(h) }.filter(\.isFinite)
@@ -1865,7 +1896,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let noise = Swift.max(64 * eps * Swift.max(combineAbs(r, value.map { Double($0) }), 1), measured,
                               CheckOptions.errorEstimateSafety * seen)
         if let jump = jumpFromDifferences(deltas, smallestStep: line.scale * Double.pow(2, -30), slope: sideSlope, noise: noise) {
-            return exceedsNoiseBesideX(jump, r, d, on: &line) ? jump : nil
+            return judgedBesideX(jump, r, d, on: &line)
         }
         // The test above weighs the finest difference against the coarsest, at a step of 2⁻¹⁰ of
         // max(1, |xⱼ|); where x is far below 1, f's smooth change over that step can dwarf a jump
@@ -1879,17 +1910,26 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // (2^(−10p) ≥ 3/4), which the test above calls jumps for p < 0.1.
         let (middle, finest) = (deltas[1], deltas[2])
         let h = V(line.scale * Double.pow(2, -40))
-        guard Swift.abs(finest) > 0.25 * Swift.abs(middle), h > 0, !line.stepBelowULP(h) else { return nil }
+        guard Swift.abs(finest) > 0.25 * Swift.abs(middle), h > 0, !line.stepBelowULP(h) else { return .continuous }
         let (yp, ym) = (line.at(h), line.at(-h))
-        guard yp.count == value.count, ym.count == value.count else { return nil }
+        guard yp.count == value.count, ym.count == value.count else { return .continuous }
         let closest = combine(r, yp.map { Double($0) }) - combine(r, ym.map { Double($0) })
         guard closest.isFinite, Swift.abs(closest - finest) <= 0.25 * Swift.abs(finest), Swift.abs(closest) > noise,
-              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope, exceedsNoiseBesideX(closest, r, d, on: &line) else { return nil }
-        return closest
+              Swift.abs(closest) > 4 * 2 * Double(h) * sideSlope else { return .continuous }
+        return judgedBesideX(closest, r, d, on: &line)
     }
 
-    /// Whether `jump` exceeds what two samples of functional r may differ by through f's rounding
-    /// along direction d, measured beside x (``roundingApartBesideX(_:on:)``).
+    /// `jump` judged against what two samples of functional r may differ by through f's rounding
+    /// along direction d, measured beside x (``roundingApartBesideX(_:on:)``): a jump where it
+    /// exceeds that, continuous where it does not, and unmeasured where an output r involves has
+    /// no measure on either side and the outputs that have one do not already account for it.
+    ///
+    /// An output with no measure was taken as rounding 0, so any difference was a jump: the hand
+    /// gradient 2(x + y) − 2x − 2y, 0 by hand, rounds to 0 at most samples and to a quantum at a
+    /// few, and where each side's table held a single nonzero sample its lone-spike rule (a pole,
+    /// not noise) refused both, and a difference of one quantum was a "discontinuity" (see
+    /// BlackBoxRoundingIsNoJumpTests). A table flat at two spacings is a measure, 0 (a step's
+    /// sides), so a jump beside a constant f is still one.
     ///
     /// f's rounding at x is measured once for the whole check (``measureNoise()``), and that
     /// measurement refuses a table whose samples spread over a tenth of |f|, so an f near 0 whose
@@ -1900,9 +1940,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// gradient 2(x + y) − 2x − 2y, 0 rounded to multiples of 2.3·10⁻¹³ at (−220.3, −966.4), made a
     /// right Hessian of 0 one too (35 and 15 of 40 points of [−10³, 10³]²). Measured here, the
     /// rounding is that of the function differenced, on the line the jump was seen on.
-    func exceedsNoiseBesideX(_ jump: Double, _ r: Int, _ d: Int, on line: inout LineProbe<V>) -> Bool {
-        let apart = roundingApartBesideX(d, on: &line).map { $0 ?? 0 }
-        return Swift.abs(jump) > combineAbs(r, apart)
+    func judgedBesideX(_ jump: Double, _ r: Int, _ d: Int, on line: inout LineProbe<V>) -> JumpFinding {
+        let (apart, seen) = roundingApartBesideX(d, on: &line)
+        guard Swift.abs(jump) > combineAbs(r, zip(apart, seen).map { Swift.max($0 ?? 0, $1) }) else { return .continuous }
+        let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+        let unmeasured = involved.filter { $0 < apart.count && apart[$0] == nil }
+        guard !unmeasured.isEmpty else { return .jump(jump) }
+        let along = directions.count == x.count ? "x\(d)" : "the direction"
+        let which = value.count == 1 ? "f's rounding"
+            : "the rounding of output\(unmeasured.count == 1 ? "" : "s") " + unmeasured.map(String.init).joined(separator: ", ")
+        let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but \(which) beside x "
+            + "could not be measured on either side (the difference tables there did not settle: two spacings that disagree, "
+            + "or one sample standing off the rest, which reads as a pole, not noise, as rounding that is mostly exactly 0 "
+            + "does; or they were flat at their own points but not at the jump test's, as rounding that follows the inputs' "
+            + "last bits is where the table's spacing aliases it), so it is not known whether that is a jump or f's rounding"
+        return .unmeasured(jump: jump, why: why)
     }
 
     /// Per output, how far apart f's rounding may put two evaluations along direction d, by
@@ -1912,8 +1964,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// spread, because a rounding that is mostly 0 has a σ far below its quantum, and its factor
     /// because nine samples see part of the range: the hand gradient above at (836039.2, 742663.5)
     /// rounds to −q, 0 or q (q = 2.3·10⁻¹⁰) and differed by 2q across x, where the table saw
-    /// σ = 5.1·10⁻¹¹ and a spread of 0.875q. The smaller of the two sides where both measure (nil
-    /// where neither does), since rounding is on both sides and a kink or jump near x on one.
+    /// σ = 5.1·10⁻¹¹ and a spread of 0.875q. A side flat at two spacings measures 0 where the
+    /// jump test's samples within its reach hold the same value; where they do not it measures
+    /// nothing, and `seen` is ``CheckOptions/errorEstimateSafety`` times how far they stand off
+    /// it. `apart` is the smaller of the two sides where both measure (nil where neither does:
+    /// ``judgedBesideX(_:_:_:on:)`` then calls no jump), since rounding is on both sides and a
+    /// kink or jump near x on one.
     ///
     /// Not across x: a jump there is a step in the table, which reads as noise of a fifth of its
     /// size at every spacing, and a real jump would hide behind itself. The sample points' own
@@ -1922,17 +1978,37 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// 9 evaluations per spacing per side, at least two spacings: 36 to 108, once per direction,
     /// and only when a jump is about to be reported.
-    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> [Double?] {
-        if let known = lineNoise.apart[d] { return known }
+    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> (apart: [Double?], seen: [Double]) {
         let m = value.count
-        let sides = [1, -9].map { line.noiseTable(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
+        let sides = lineNoise.sides[d] ?? [1, -9].map { line.noiseTable(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
+        lineNoise.sides[d] = sides
+        // A side flat at the table's points is flat only if the jump test's own samples on that
+        // side within the table's reach (9·0.62·2⁻²⁰ of the scale: steps 2⁻²⁰ and finer) hold its
+        // value too: 2(x + y) − 2x − 2y along x₁ at (247.42, 141.95) was 0 at all 36 table
+        // points, whose spacing is an even number of ulps of x₁, and −q and +q at x ± 2⁻ᵏ·x₁
+        // (q = 5.7·10⁻¹⁴): read as a constant f, its rounding was a "discontinuity". What those
+        // samples stand off the flat value by is f's rounding seen on that side, at the jump's own
+        // scale, and bounds the allowance from below whatever the other side measured: at
+        // (−74.32, −253.66) along x₀ one side held 0 at its jump samples too, the other q, and
+        // the smaller side's 0 let a difference of q be a "discontinuity".
+        let steps = [20, 30, 40].map { V(line.scale * Double.pow(2, -Double($0))) }
+        var seen = [Double](repeating: 0, count: m)
         let apart = (0..<m).map { i -> Double? in
-            sides.compactMap { side in
-                side[i].map { Swift.max(2 * MeasuredNoise.bound * $0.sigma, CheckOptions.errorEstimateSafety * $0.spread) }
+            zip(sides, [V(1), V(-1)]).compactMap { side, sign -> Double? in
+                guard let t = side[i] else { return nil }
+                if let flat = t.flatValue {
+                    let beside = steps.compactMap { line.taken(at: sign * $0) }.filter { i < $0.count }.map { Double($0[i]) }
+                    let off = beside.map { Swift.abs($0 - flat) }.max() ?? 0
+                    guard off == 0 else {
+                        seen[i] = Swift.max(seen[i], CheckOptions.errorEstimateSafety * off)
+                        return nil
+                    }
+                    return 0
+                }
+                return Swift.max(2 * MeasuredNoise.bound * t.sigma, CheckOptions.errorEstimateSafety * t.spread)
             }.min()
         }
-        lineNoise.apart[d] = apart
-        return apart
+        return (apart, seen)
     }
 
     /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along

@@ -88,6 +88,11 @@ public struct CheckReport: Sendable {
     /// exact differences found f constant below a float rung's settled slope, where AD gives the
     /// band's 0 (both ``FDWarning/flatBelowScale``). Also among the ``notes``.
     public internal(set) var plateaus: [String] = []
+    /// Black-box entries left fd-inconclusive (noisy-evaluation) because their differences across
+    /// x tend to a nonzero value as a jump's do while f's rounding beside x could not be measured
+    /// (the jump test's tables there were neither flat nor settled), one line each saying so: a
+    /// "discontinuity" there may be f's rounding. Also among the ``notes``.
+    var unmeasuredJumps: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
 
@@ -305,6 +310,7 @@ public struct CheckReport: Sendable {
         n += flatConvictions
         n += smallGaps
         n += plateaus
+        n += unmeasuredJumps
         let moved = derivativeRoundingEntries
         if let first = moved.first, let bound = first.derivativeRoundingBound {
             let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"

@@ -66,6 +66,10 @@ extension LineProbe where V: Real {
     /// `first` is where the table starts, in spacings: −4 centres it on x; 1 and −9 keep it to one
     /// side, where a jump at x is not inside it (a step in the table is read as noise of a fifth
     /// of its size at every spacing, since it has no scale to shrink with).
+    ///
+    /// An output flat (nine equal samples) at two spacings in a row is measured as 0, σ and
+    /// spread alike, with the value it held (``TableNoise/flatValue``); nil is kept for a table
+    /// that measured nothing.
     mutating func noiseTable(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4) -> [TableNoise?] {
         var sigma = [TableNoise?](repeating: nil, count: m)
         var previous = [Double?](repeating: nil, count: m)
@@ -98,8 +102,14 @@ extension LineProbe where V: Real {
                 // σ = 1.5·10⁻¹³ at the first spacing, nine 0s on both sides of x at the second,
                 // 1.7·10⁻¹³ at the third; with the table ended at the second, its rounding was a
                 // "discontinuity". A flat spacing is passed over, not read as a σ of 0.
+                // Two flat spacings in a row are a measurement, σ = 0, not a table that said
+                // nothing: the jump test tells f constant beside x (a step's flat sides) from a
+                // table it could not read, where it must not call a difference a jump.
                 if rows.allSatisfy({ $0[i] == rows[0][i] }) {
-                    if !flatBefore.insert(i).inserted { open.remove(i) }
+                    if !flatBefore.insert(i).inserted {
+                        open.remove(i)
+                        sigma[i] = TableNoise(sigma: 0, spread: 0, flatValue: Double(rows[0][i]))
+                    }
                     continue
                 }
                 flatBefore.remove(i)
@@ -154,4 +164,10 @@ struct TableNoise {
     /// falls below q once p < 1/16; the spread still shows the quantum. On the finer column, where
     /// curvature adds 128² times less than on the coarser one.
     var spread: Double
+    /// The value every sample held where the output was flat at two spacings in a row (σ and
+    /// spread 0); nil where it moved. Flat at the table's points only, perhaps: its samples lie
+    /// k·s apart, and rounding that follows the low bits of x (2(x + y) − 2x − 2y, 0 or ±one
+    /// quantum by the parity of x + y's last bit) is one phase of it at every sample where s is
+    /// an even number of ulps.
+    var flatValue: Double? = nil
 }
