@@ -274,21 +274,19 @@ extension LineProbe {
                                   reach: steps.first ?? 0)
     }
 
-    /// Whether f at a point off the power-of-two lattice of the stencils' samples (x + 3φh, φ
-    /// the noise audit's ``DifferenceTuning/noiseSpacingFactor``) lies on the parabola through
-    /// f(x) with slope `slope` and the curvature of the samples at `h`, within their rounding.
+    /// How far f at a point off the power-of-two lattice of the stencils' samples (x + 3φh, φ the
+    /// noise audit's ``DifferenceTuning/noiseSpacingFactor``) stands off the parabola through f(x)
+    /// with slope `slope` and the curvature of the samples at `h`, over its displacement: a slope
+    /// error the samples cannot rule out. Nil when it lies on it within their rounding.
     ///
-    /// Asked where the value and check stencils agree within rounding at the first step: exactly
-    /// what a quadratic gives, and what a staircase of rounding gives whose treads are a power of
-    /// two wide. f = (x + y)² − x² − 2xy − y² is 0 (by hand); at (−616819, −0.03125), x + y
-    /// rounds to multiples of ulp(616819) = 2⁻³³, its samples at the steps k·2⁻¹⁴ are exactly
-    /// 0.0625·k·2⁻¹⁴ (a line), both stencils read 0.0625 with a gap of 0, and 0.0625 ± 1.2·10⁻¹⁶
-    /// was accepted at once, unwarned, and spared the noise audit. Off the lattice f lands
-    /// elsewhere on a tread, 4.6·10⁻⁵ where the line says 7·10⁻⁶; on x·y or x² the sample is on
-    /// the curve to rounding. One evaluation, only where the gap shows no truncation at all.
-    /// How far the off-lattice sample of ``offLatticeSampleOnLine(step:slope:output:outputs:)``
-    /// stands off the parabola, over its displacement (a slope the samples cannot rule out);
-    /// nil when it is on it within the samples' rounding.
+    /// Asked where the value and check stencils (or two steps) agree within rounding: exactly what
+    /// a quadratic gives, and what a staircase of rounding gives whose treads are a power of two
+    /// wide. f = (x + y)² − x² − 2xy − y² is 0 (by hand); at (−616819, −0.03125), x + y rounds to
+    /// multiples of ulp(616819) = 2⁻³³, its samples at the steps k·2⁻¹⁴ are exactly 0.0625·k·2⁻¹⁴
+    /// (a line), both stencils read 0.0625 with a gap of 0, and 0.0625 ± 1.2·10⁻¹⁶ was accepted at
+    /// once, unwarned, and spared the noise audit. Off the lattice f lands elsewhere on a tread,
+    /// 4.6·10⁻⁵ where the line says 7·10⁻⁶; on x·y or x² the sample is on the curve to rounding.
+    /// One evaluation, only where the gap shows no truncation at all.
     mutating func offLatticeMiss(step h: V, slope: Double, output i: Int, outputs m: Int) -> Double? {
         let nominal = V(3 * DifferenceTuning.noiseSpacingFactor) * h
         let curvature = apply(DifferenceTuning.adaptiveCurvatureStencil, step: h, outputs: m)
@@ -470,7 +468,7 @@ extension LineProbe {
                     accepted[i] = better
                     needsNoise[i] = true
                     // Two steps on one power-of-two lattice can agree on a staircase of rounding
-                    // as well as the first step's two stencils can (see offLatticeSampleOnLine):
+                    // as well as the first step's two stencils can (see offLatticeMiss):
                     // (35000, −0.125) along y in the black-box check, with f's measured noise as
                     // the floor, agreed on 0.25 at 2⁻²⁴ and 2⁻²⁵, where f′ = 0 (by hand), and
                     // measuredNoise's samples on the same lattice saw none. Off the lattice f
