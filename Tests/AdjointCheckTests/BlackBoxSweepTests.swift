@@ -237,8 +237,16 @@ final class BlackBoxFalseConvictionTests: XCTestCase {
         let s = BlackBoxSubject.gradients[0]
         let x = [-171.85913258094428, -231153.5932603761, -3563849.6121400734]
         let right = try checkBlackBoxJacobian(of: s.f, at: x, claimed: s.jacobian)
-        XCTAssertEqual(right.entries[0][2].verdict.name, "fd-inconclusive", right.renderTable())
+        // Not convicted: fd-inconclusive, or agreed by the step scan on the slope. Since the
+        // adaptive rung's agreement within rounding is tested off its lattice (where the sine
+        // leaves the line), the scan is reached and settles on −231119.1 ± 0.083, the slope
+        // (−231119.0509874607 by mpmath) inside its estimate.
+        XCTAssertTrue(["fd-inconclusive", "agree"].contains(right.entries[0][2].verdict.name), right.renderTable())
         XCTAssertEqual(right.entries[0][2].ladder.last?.witness, "central step scan")
+        if right.entries[0][2].verdict.name == "agree", let v = right.entries[0][2].ladder.last?.value,
+           let e = right.entries[0][2].ladder.last?.errorEstimate {
+            XCTAssertLessThanOrEqual(Swift.abs(v - -231119.0509874607), e, right.renderTable())
+        }
         var flipped = s.jacobian(x)
         flipped[0][2] = -flipped[0][2]
         let wrong = try checkBlackBoxJacobian(of: s.f, at: x, claimed: { _ in flipped })

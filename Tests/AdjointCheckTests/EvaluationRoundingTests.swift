@@ -165,11 +165,16 @@ final class EvaluationRoundingTests: XCTestCase {
         XCTAssertLessThanOrEqual(Swift.abs(parallel.entries[0][0].value - truth), parallel.entries[0][0].errorEstimate)
     }
 
-    /// A caller's evaluationError replaces the tape's: zeros leave the value-only model, whose
-    /// estimate for this f misses (the old default, kept reachable and shown not to hold).
+    /// A caller's evaluationError replaces the tape's: zeros leave the value-only model (the old
+    /// default, kept reachable). Its estimate for this f missed until the adaptive method tested
+    /// an agreement within rounding off its step lattice (AdaptiveLatticeAgreementTests): the
+    /// sample there showed the cancellation's staircase, and 2.00001523e-7 ± 5.9·10⁻¹¹ holds. It
+    /// is still not the tape's estimate, which is judged against the tape's bound.
     func testAGivenEvaluationErrorReplacesTheTapes() throws {
         let e = try differenceJacobian(of: Cancelling(), at: point, method: .adaptive, evaluationError: [0]).entries[0][0]
-        XCTAssertGreaterThan(Swift.abs(e.value - truth), e.errorEstimate, "\(e.value) ± \(e.errorEstimate)")
+        let tape = try differenceJacobian(of: Cancelling(), at: point, method: .adaptive).entries[0][0]
+        XCTAssertNotEqual(e, tape, "\(e.value) ± \(e.errorEstimate)")
+        XCTAssertLessThanOrEqual(Swift.abs(e.value - truth), e.errorEstimate, "\(e.value) ± \(e.errorEstimate)")
     }
 
     /// 1 + 2·10⁻⁷x + 10⁻⁹·relu(0.99999 − x) at 1.0000001: the relu's kink is 1.0000001 − 0.99999

@@ -274,6 +274,46 @@ extension LineProbe {
                                   reach: steps.first ?? 0)
     }
 
+    /// How far f at a point off the power-of-two lattice of the stencils' samples (x + 3φh, φ the
+    /// noise audit's ``DifferenceTuning/noiseSpacingFactor``) stands off the parabola through f(x)
+    /// with slope `slope` and the curvature of the samples at `h`, over its displacement: a slope
+    /// error the samples cannot rule out. Nil when it lies on it within their rounding.
+    ///
+    /// Asked where the value and check stencils (or two steps) agree within rounding: exactly what
+    /// a quadratic gives, and what a staircase of rounding gives whose treads are a power of two
+    /// wide. f = (x + y)² − x² − 2xy − y² is 0 (by hand); at (−616819, −0.03125), x + y rounds to
+    /// multiples of ulp(616819) = 2⁻³³, its samples at the steps k·2⁻¹⁴ are exactly 0.0625·k·2⁻¹⁴
+    /// (a line), both stencils read 0.0625 with a gap of 0, and 0.0625 ± 1.2·10⁻¹⁶ was accepted at
+    /// once, unwarned, and spared the noise audit. Off the lattice f lands elsewhere on a tread,
+    /// 4.6·10⁻⁵ where the line says 7·10⁻⁶; on x·y or x² the sample is on the curve to rounding.
+    /// One evaluation, only where the gap shows no truncation at all.
+    mutating func offLatticeMiss(step h: V, slope: Double, output i: Int, outputs m: Int) -> Double? {
+        let nominal = V(3 * DifferenceTuning.noiseSpacingFactor) * h
+        let curvature = apply(DifferenceTuning.adaptiveCurvatureStencil, step: h, outputs: m)
+        let value = DifferenceTuning.adaptiveValueStencil
+        let f0 = at(0), ft = at(nominal)
+        guard i < f0.count, i < ft.count, i < curvature.derivative.count, curvature.derivative[i].isFinite,
+              f0[i].isFinite, ft[i].isFinite else { return nil }
+        // Where x + t landed along the axis (a direction's points round per coordinate).
+        let t: Double
+        if let j = axis { t = Double((x[j] + nominal) - x[j]) } else { t = Double(nominal) }
+        let predicted = Double(f0[i]) + slope * t + curvature.derivative[i] * t * t / 2
+        var largest = Swift.max(Swift.abs(Double(f0[i])), Swift.abs(Double(ft[i])))
+        for s in value.offsets {
+            if let y = taken(at: V(s) * h), i < y.count { largest = Swift.max(largest, Swift.abs(Double(y[i]))) }
+        }
+        let rounding = sampleRounding(magnitude: largest, output: i, reach: reach(value, h))
+        // The two samples' rounding, and the samples' rounding carried to t by the slope and the
+        // curvature (|t| < 2h, so a few times one sample's).
+        let stencils = apply(value, step: h, outputs: m)
+        let slopeError = (i < stencils.rounding.count ? stencils.rounding[i] : 0) * Swift.abs(t)
+        let curvatureError = (i < curvature.rounding.count ? curvature.rounding[i] : 0) * t * t / 2
+        let tolerance = DifferenceTuning.flatTolerance * (2 * rounding + slopeError + curvatureError)
+        let miss = Swift.abs(Double(ft[i]) - predicted)
+        guard t != 0, !(miss <= tolerance) else { return nil }
+        return miss / Swift.abs(t)
+    }
+
     /// The adaptive method's first step, the balanced c·ε^{1/4}·scale; its samples reach 6 times it.
     var adaptiveStartStep: V {
         V(DifferenceTuning.stepConstant(for: DifferenceTuning.adaptiveValueStencil) * Double.pow(epsilon, 0.25) * scale).nearestPowerOfTwo
@@ -327,6 +367,8 @@ extension LineProbe {
         // Whether a larger step's samples were not finite: an estimate never confirmed says so
         // too (exp(x)^1e300 at 0 overflows beyond 10⁻¹⁶ and is constant below).
         var sawNonFinite = [Bool](repeating: false, count: m)
+        // An accepted agreement whose off-lattice sample left its line, by the slope it implies.
+        var offLattice = [Double?](repeating: nil, count: m)
         for round in 0..<DifferenceTuning.adaptiveMaxRounds {
             let a = apply(valueStencil, step: h, outputs: m)
             let c = apply(checkStencil, step: h, outputs: m)
@@ -371,7 +413,15 @@ extension LineProbe {
                 // rounding is small too: x² − 2x + 1 at 1.0000001 agreed at the first step with a
                 // rounding of 10⁻⁵ of the value, which a larger step divides down.
                 let roundingSmall = noiseFloor.isEmpty || a.rounding[i] <= quickAgreement * Swift.abs(d3)
-                if round == 0 && roundingSmall && gap <= quickAgreement * Swift.abs(d3) {
+                // Where the gap shows no truncation at all, f off the lattice decides first: a
+                // staircase of rounding, its treads a power of two wide, is a line on the lattice
+                // (see offLatticeMiss). A sample off the line sends the step on, as a gap within
+                // rounding does below. Not with a caller's bound: it carries the intermediates'
+                // rounding, and a tame f's gap is within it (every input of `make bench`'s f,
+                // which would cost 3 → 4).
+                if round == 0 && roundingSmall && gap <= quickAgreement * Swift.abs(d3)
+                    && (gap > DifferenceTuning.flatTolerance * noise || warnings.contains(.cancellation) || !noiseFloor.isEmpty
+                        || offLatticeMiss(step: h, slope: d3, output: i, outputs: m) == nil) {
                     accepted[i] = estimate
                     agreedAtOnce.insert(i)
                     continue
@@ -417,6 +467,15 @@ extension LineProbe {
                     }
                     accepted[i] = better
                     needsNoise[i] = true
+                    // Two steps on one power-of-two lattice can agree on a staircase of rounding
+                    // as well as the first step's two stencils can (see offLatticeMiss):
+                    // (35000, −0.125) along y in the black-box check, with f's measured noise as
+                    // the floor, agreed on 0.25 at 2⁻²⁴ and 2⁻²⁵, where f′ = 0 (by hand), and
+                    // measuredNoise's samples on the same lattice saw none. Off the lattice f
+                    // leaves the line, by a slope the estimate must include.
+                    if noiseBound, let miss = offLatticeMiss(step: V(better.step), slope: better.value, output: i, outputs: m) {
+                        offLattice[i] = miss
+                    }
                     continue
                 }
                 // The larger step left the agreement: the confirmed estimate stands once a step
@@ -474,6 +533,7 @@ extension LineProbe {
                    curvature.isFinite {
                     e.errorEstimate += DifferenceTuning.evaluationNoiseULPs * epsilon * positionScale * Swift.abs(curvature)
                 }
+                if let miss = offLattice[i] { e.errorEstimate = Swift.max(e.errorEstimate, miss) }
                 return e
             }
             // Never confirmed: report the last estimate with its gap, flagged.
