@@ -9,14 +9,8 @@ import XCTest
 /// multiples of ulp(616819) = 2⁻³³, f's samples at k·2⁻¹⁴ along y are exactly 0.0625·k·2⁻¹⁴, and
 /// the adaptive method read 0.0625 ± 1.2·10⁻¹⁶ at once, unwarned (and spared the noise audit).
 final class AdaptiveLatticeAgreementTests: XCTestCase {
-    static let expanded: @Sendable ([Double]) -> [Double] = { x in
-        let s = x[0] + x[1]
-        return [s * s - x[0] * x[0] - 2 * x[0] * x[1] - x[1] * x[1]]
-    }
-    static let handGradient: @Sendable ([Double]) -> [Double] = { x in
-        let s = x[0] + x[1]
-        return [2 * s - 2 * x[0] - 2 * x[1], 2 * s - 2 * x[0] - 2 * x[1]]
-    }
+    static let expanded = BlackBoxRoundingIsNoJumpTests.expanded
+    static let handGradient = BlackBoxRoundingIsNoJumpTests.handGradient
 
     func testAStaircaseOfRoundingIsNotAConfidentSlope() throws {
         // Before: ∂f/∂y read 0.0625 ± 1.2e-16, 0.125 ± 2.3e-16, −0.015625 ± 6.8e-16 and

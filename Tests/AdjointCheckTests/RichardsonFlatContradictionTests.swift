@@ -11,15 +11,8 @@ import XCTest
 /// the gradient along y at power-of-two steps of 2⁻³⁷ or more are exact 0s (flat on 0), below it the
 /// samples are −2h exactly, and Richardson read "−2.0 ± 1.8·10⁻¹⁵", 10¹⁵ of its estimates from 0.
 final class RichardsonFlatContradictionTests: XCTestCase {
-    static let expanded: @Sendable ([Double]) -> [Double] = { x in
-        let s = x[0] + x[1]
-        return [s * s - x[0] * x[0] - 2 * x[0] * x[1] - x[1] * x[1]]
-    }
-    static let handGradient: @Sendable ([Double]) -> [Double] = { x in
-        let s = x[0] + x[1]
-        let g = 2 * s - 2 * x[0] - 2 * x[1]
-        return [g, g]
-    }
+    static let expanded = BlackBoxRoundingIsNoJumpTests.expanded
+    static let handGradient = BlackBoxRoundingIsNoJumpTests.handGradient
 
     /// The estimate covers the true 0, or says it cannot be trusted (no-convergence, which makes
     /// the check's rung unreliable).
