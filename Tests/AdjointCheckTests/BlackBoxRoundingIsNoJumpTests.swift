@@ -98,3 +98,18 @@ final class BlackBoxRoundingIsNoJumpTests: XCTestCase {
         XCTAssertEqual(jump, jumpSize, accuracy: 6e-10, r.renderTable())
     }
 }
+
+/// No entry of `r` is rule-wrong, and no rung the report does not mark unreliable states an
+/// estimate that excludes 0 (the true derivative of the pure-rounding functions above): the
+/// shared assertion of the tests of witnesses on rounding staircases.
+func assertNoConfidentRungExcludesZero(_ r: CheckReport, file: StaticString = #filePath, line: UInt = #line) {
+    for e in r.entries.joined() {
+        if case .ruleWrong = e.verdict { XCTFail("[\(e.output)][\(e.input)] rule-wrong\n" + r.renderTable(), file: file, line: line) }
+        for o in e.ladder where o.outcome != "unreliable" {
+            guard let v = o.value, let est = o.errorEstimate else { continue }
+            XCTAssertLessThanOrEqual(Swift.abs(v), CheckOptions.errorEstimateSafety * est,
+                                     "[\(e.output)][\(e.input)] \(o.witness): \(o.outcome) \(v) ± \(est)\n" + r.renderTable(),
+                                     file: file, line: line)
+        }
+    }
+}
