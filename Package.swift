@@ -15,10 +15,10 @@ import Foundation
 //   Adjoint            umbrella: `import Adjoint` re-exports all of the above
 //   AdjointSelfTest    random-graph fuzzing and mutation testing of the registry (`jac selftest`)
 //   AdjointTesting     property-based derivative assertions for XCTest and Swift Testing (a user's test suite)
-// `make test` builds everything a second time optimised (-c release) to run the concurrency tests
-// against optimised library code (RELEASE_TESTS in the Makefile). The test targets themselves stay
-// unoptimised there: what must be optimised is the library under test, and optimising the large
-// test modules took most of that build's 12 minutes on a 2-core machine.
+// `make test` builds optimised (-c release) and runs every test against optimised library code
+// (TEST_FLAGS in the Makefile). The test targets themselves stay unoptimised there: what must be
+// optimised is the library under test, and optimising the large test modules took most of that
+// build's 12 minutes on a 2-core machine.
 let testSettings: [SwiftSetting] = [.unsafeFlags(["-Onone"], .when(configuration: .release))]
 
 let package = Package(

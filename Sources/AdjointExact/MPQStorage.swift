@@ -33,10 +33,11 @@ final class MPQStorage: ManagedBuffer<Void, __mpq_struct> {
     }
 }
 
-/// Counts `mpq_t` values alive, in debug builds only: the leak test runs a million operations and
-/// asserts the count returns to where it started. Release builds skip the atomic traffic.
+/// Counts `mpq_t` values alive, in debug builds and `make test`'s (ADJOINT_LIVE_COUNT) only: the
+/// leak test runs a million operations and asserts the count returns to where it started. Release
+/// builds skip the atomic traffic.
 enum LiveStorage {
-    #if DEBUG
+    #if DEBUG || ADJOINT_LIVE_COUNT
     static let count = Atomic<Int>(0)
     @inline(__always) static func didAllocate() { count.add(1, ordering: .relaxed) }
     @inline(__always) static func didFree() { count.subtract(1, ordering: .relaxed) }
