@@ -358,11 +358,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
     var eps: Double { Double(V.ulpOfOne) }
 
-    /// ``measureNoiseOnce()``, then true: a jump is judged against f's measured noise, so the
-    /// noise is measured before the first jump test if no rung needed it yet.
-    mutating func measuredNoiseFirst() -> Bool {
+    /// What the jump test (``jumpAcross(_:_:slope:)``) makes of entry [r, d]: `discontinuity`,
+    /// `fd-inconclusive (noisy-evaluation)` where f's rounding beside x cannot tell a jump from it
+    /// (its reason kept for the report's notes), or nil where f looks continuous across x. f's
+    /// noise is measured first if no rung needed it yet: a jump is judged against it.
+    mutating func jumpVerdict(_ r: Int, _ d: Int, slope: Double) -> Verdict? {
         measureNoiseOnce()
-        return true
+        switch jumpAcross(r, d, slope: slope) {
+        case .continuous: return nil
+        case .jump(let jump): return .discontinuity(jump: jump)
+        case .unmeasured(_, let why):
+            unmeasuredJumpWhy[[r, d]] = why
+            return .fdInconclusive(reasons: [.noisyEvaluation])
+        }
     }
 
     /// The first sample at which f returned another number of outputs than at x.
@@ -1205,14 +1213,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
-                if outcomes.count > 1, measuredNoiseFirst() {
-                    switch jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
-                    case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
-                    case .unmeasured(_, let why):
-                        unmeasuredJumpWhy[[r, d]] = why
-                        return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
-                    case .continuous: break
-                    }
+                if outcomes.count > 1,
+                   let verdict = jumpVerdict(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
+                    return make(verdict, nil, ladder: outcomes)
                 }
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
@@ -1420,14 +1423,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return agreeIfResolved((name, w, tol), ladder: outcomes, marginal: looseAgreementMarginal)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
-        if measuredNoiseFirst() {
-            switch jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
-            case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
-            case .unmeasured(_, let why):
-                unmeasuredJumpWhy[[r, d]] = why
-                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
-            case .continuous: break
-            }
+        if let verdict = jumpVerdict(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
+            return make(verdict, nil, ladder: outcomes)
         }
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
