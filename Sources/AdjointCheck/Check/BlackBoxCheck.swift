@@ -268,7 +268,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Per direction, f's rounding measured beside x by the jump test (``roundingApartBesideX(_:on:)``):
     /// the rows of a column judge their jumps on one line, and measure it once.
-    final class LineNoise { var sides: [Int: [[TableNoise?]]] = [:] }
+    final class LineNoise { var sides: [Int: [(tables: [TableNoise?], finestSpread: [Double])]] = [:] }
     let lineNoise = LineNoise()
 
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
@@ -1843,7 +1843,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// f jumps by this much: the differences tend to it, beyond f's rounding measured beside x.
         case jump(Double)
         /// The differences tend to `jump` as a jump's would, but f's rounding beside x could not be
-        /// measured, so nothing shows the jump exceeds it; `why` says so for the report.
+        /// measured, or one side measured it as large as `jump`, so nothing shows the jump exceeds
+        /// it; `why` says so for the report.
         case unmeasured(jump: Double, why: String)
     }
 
@@ -1928,6 +1929,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// BlackBoxRoundingIsNoJumpTests). A table flat at two spacings is a measure, 0 (a step's
     /// sides), so a jump beside a constant f is still one.
     ///
+    /// Nor is a jump called where it exceeds the smaller side's allowance only: each side's is an
+    /// estimate from nine samples a spacing, and the smaller of two estimates falls short of f's
+    /// rounding more often than either. (x + y)² − x² − 2xy − y² along x₀ at (−886654.62,
+    /// −183698.72) differed by 6.71·10⁻⁴ across x, where one side allowed 6.4·10⁻⁴ and the other
+    /// (σ = 9.5·10⁻⁵) 7.6·10⁻⁴; f there is 0 rounded from terms near 1.1·10¹², by up to 4.6·10⁻⁴
+    /// an evaluation by hand (x + y by ulp(10⁶)/2, which its square carries as 2.5·10⁻⁴, and
+    /// three products by ulp/2 each), and 40,000 evaluations 10⁻⁹ apart spread over 8.5·10⁻⁴. At
+    /// (486250.98, −792361.73) one side was flat and the other's table held one nonzero sample, a
+    /// pole by its lone-spike rule, of the jump's own size: that side measured nothing, and the
+    /// flat side's 0 allowed no rounding at all. Between the smaller side's allowance and the
+    /// larger's (a side that measured nothing counting its finest column's spread) the finding
+    /// is `.unmeasured`, not continuous: a jump beside a kink or pole on one side is as possible
+    /// as rounding, and the report says which it cannot tell apart.
+    ///
     /// f's rounding at x is measured once for the whole check (``measureNoise()``), and that
     /// measurement refuses a table whose samples spread over a tenth of |f|, so an f near 0 whose
     /// value is rounding of terms far larger has no measured noise, and the jump test's 64 ulps of
@@ -1938,12 +1953,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// right Hessian of 0 one too (35 and 15 of 40 points of [−10³, 10³]²). Measured here, the
     /// rounding is that of the function differenced, on the line the jump was seen on.
     func judgedBesideX(_ jump: Double, _ r: Int, _ d: Int, on line: inout LineProbe<V>) -> JumpFinding {
-        let (apart, seen) = roundingApartBesideX(d, on: &line)
+        let (apart, seen, eitherSide) = roundingApartBesideX(d, on: &line)
         guard Swift.abs(jump) > combineAbs(r, zip(apart, seen).map { Swift.max($0 ?? 0, $1) }) else { return .continuous }
         let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
         let unmeasured = involved.filter { $0 < apart.count && apart[$0] == nil }
-        guard !unmeasured.isEmpty else { return .jump(jump) }
         let along = directions.count == x.count ? "x\(d)" : "the direction"
+        guard !unmeasured.isEmpty else {
+            let largest = combineAbs(r, zip(eitherSide, seen).map { Swift.max($0, $1) })
+            guard Swift.abs(jump) > largest else {
+                let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but f's rounding "
+                    + "measured on one side of x lets two evaluations differ by up to \(fmt(largest)), and the other side's smaller "
+                    + "measure is an estimate from nine samples a spacing, not a bound on it, so it is not known whether that is a jump "
+                    + "or f's rounding"
+                return .unmeasured(jump: jump, why: why)
+            }
+            return .jump(jump)
+        }
         let which = value.count == 1 ? "f's rounding"
             : "the rounding of output\(unmeasured.count == 1 ? "" : "s") " + unmeasured.map(String.init).joined(separator: ", ")
         let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but \(which) beside x "
@@ -1966,7 +1991,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// nothing, and `seen` is ``CheckOptions/errorEstimateSafety`` times how far they stand off
     /// it. `apart` is the smaller of the two sides where both measure (nil where neither does:
     /// ``judgedBesideX(_:_:_:on:)`` then calls no jump), since rounding is on both sides and a
-    /// kink or jump near x on one.
+    /// kink or jump near x on one; `eitherSide` the larger, a side that measured nothing counting
+    /// ``CheckOptions/errorEstimateSafety`` times the spread of its finest column.
     ///
     /// Not across x: a jump there is a step in the table, which reads as noise of a fifth of its
     /// size at every spacing, and a real jump would hide behind itself. The sample points' own
@@ -1975,9 +2001,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// 9 evaluations per spacing per side, at least two spacings: 36 to 108, once per direction,
     /// and only when a jump is about to be reported.
-    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> (apart: [Double?], seen: [Double]) {
+    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> (apart: [Double?], seen: [Double], eitherSide: [Double]) {
         let m = value.count
-        let sides = lineNoise.sides[d] ?? [1, -9].map { line.noiseTable(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
+        let sides = lineNoise.sides[d] ?? [1, -9].map { line.noiseTableSeen(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
         lineNoise.sides[d] = sides
         // A side flat at the table's points is flat only if the jump test's own samples on that
         // side within the table's reach (9·0.62·2⁻²⁰ of the scale: steps 2⁻²⁰ and finer) hold its
@@ -1992,7 +2018,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var seen = [Double](repeating: 0, count: m)
         let apart = (0..<m).map { i -> Double? in
             zip(sides, [V(1), V(-1)]).compactMap { side, sign -> Double? in
-                guard let t = side[i] else { return nil }
+                guard let t = side.tables[i] else { return nil }
                 if let flat = t.flatValue {
                     let beside = steps.compactMap { line.taken(at: sign * $0) }.filter { i < $0.count }.map { Double($0[i]) }
                     let off = beside.map { Swift.abs($0 - flat) }.max() ?? 0
@@ -2005,7 +2031,16 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return Swift.max(2 * MeasuredNoise.bound * t.sigma, CheckOptions.errorEstimateSafety * t.spread)
             }.min()
         }
-        return (apart, seen)
+        // The same allowance on the side that saw more: each side's estimate from nine samples a
+        // spacing falls short of f's rounding by chance, and the smaller of two such estimates
+        // more so. Where a side measured nothing, its finest column's spread stands for it.
+        let eitherSide = (0..<m).map { i -> Double in
+            sides.map { side -> Double in
+                guard let t = side.tables[i] else { return CheckOptions.errorEstimateSafety * side.finestSpread[i] }
+                return Swift.max(2 * MeasuredNoise.bound * t.sigma, CheckOptions.errorEstimateSafety * t.spread)
+            }.max() ?? 0
+        }
+        return (apart, seen, eitherSide)
     }
 
     /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along
