@@ -86,6 +86,8 @@ final class BlackBoxRealJumpCost: XCTestCase {
                 let s = x[0] + x[1]
                 return s * s - x[0] * x[0] - 2 * x[0] * x[1] - x[1] * x[1] + (x[0] > 0 ? 1e-8 : 0)
             }, [0, 1000], { _ in [0, 0] }),
+            // Not a jump: smooth on a ball of radius 10⁻¹² only, true gradient (1, 2), claim (0, 2).
+            ("|x0| + x1^2 at (1e-12, 1), claim (0, 2)", { x in Swift.abs(x[0]) + x[1] * x[1] }, [1e-12, 1], { _ in [0, 2] }),
         ]
         for (name, f, x, claim) in cases {
             var n = 0
