@@ -78,6 +78,22 @@ final class BlackBoxRoundingIsNoJumpTests: XCTestCase {
         }
     }
 
+    /// The point of the property run's seed 0xAD701A7E (rerun: BlackBoxRoundingScan) still
+    /// "discontinuity" after the test above's fix: f along x₀ at (−886654.62, −183698.72): the
+    /// differences across x tend to 6.71·10⁻⁴ (2.75·2⁻¹²), where one side's table allowed
+    /// 6.4·10⁻⁴ and the other's 7.6·10⁻⁴. By hand f rounds by up to 4.6·10⁻⁴ an evaluation there
+    /// (x + y by ulp(1.07·10⁶)/2 = 1.16·10⁻¹⁰, which (x + y)² carries as 2.5·10⁻⁴, and
+    /// (x + y)², x² and 2xy by half their ulps, 1.2·10⁻⁴, 6.1·10⁻⁵ and 3.1·10⁻⁵; the last
+    /// subtractions are exact), so two evaluations may differ by 9.3·10⁻⁴, and 40,000 evaluations
+    /// 10⁻⁹ apart along x₀ spread over 8.5·10⁻⁴ (Python, the same expressions). f ≡ 0: no jump
+    /// exists.
+    func testAJumpWithinOneSidesRoundingIsNoDiscontinuity() throws {
+        let x = [-886654.6177933529, -183698.71764738148]
+        let r = try checkBlackBoxGradient(of: { Self.expanded($0)[0] }, at: x, claimedGradient: { _ in [0, 0] })
+        assertNoJumpNoConviction(r, "f at \(x)")
+        XCTAssertTrue(r.notes.contains { $0.contains("measured on one side of x") }, r.notes.joined(separator: "\n"))
+    }
+
     /// A real jump just above what the jump test allows for f's rounding is still one.
     /// f + (x₀ > 0 ? J : 0) at (0, 1000) with J = 10⁻⁸. By hand, one evaluation of f near there
     /// rounds by at most about 3·10⁻¹⁰ (x₀ + 1000 by ulp(1000)/2, which its square carries as

@@ -268,7 +268,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Per direction, f's rounding measured beside x by the jump test (``roundingApartBesideX(_:on:)``):
     /// the rows of a column judge their jumps on one line, and measure it once.
-    final class LineNoise { var sides: [Int: [[TableNoise?]]] = [:] }
+    final class LineNoise { var sides: [Int: [(tables: [TableNoise?], finestSpread: [Double])]] = [:] }
     let lineNoise = LineNoise()
 
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,
@@ -358,11 +358,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
     var eps: Double { Double(V.ulpOfOne) }
 
-    /// ``measureNoiseOnce()``, then true: a jump is judged against f's measured noise, so the
-    /// noise is measured before the first jump test if no rung needed it yet.
-    mutating func measuredNoiseFirst() -> Bool {
+    /// What the jump test (``jumpAcross(_:_:slope:)``) makes of entry [r, d]: `discontinuity`,
+    /// `fd-inconclusive (noisy-evaluation)` where f's rounding beside x cannot tell a jump from it
+    /// (its reason kept for the report's notes), or nil where f looks continuous across x. f's
+    /// noise is measured first if no rung needed it yet: a jump is judged against it.
+    mutating func jumpVerdict(_ r: Int, _ d: Int, slope: Double) -> Verdict? {
         measureNoiseOnce()
-        return true
+        switch jumpAcross(r, d, slope: slope) {
+        case .continuous: return nil
+        case .jump(let jump): return .discontinuity(jump: jump)
+        case .unmeasured(_, let why):
+            unmeasuredJumpWhy[[r, d]] = why
+            return .fdInconclusive(reasons: [.noisyEvaluation])
+        }
     }
 
     /// The first sample at which f returned another number of outputs than at x.
@@ -1205,14 +1213,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
                                             outcome: "agree", warnings: w.warnings, evaluations: w.evaluations))
                 // A rung reached only after others failed may agree with one branch of a jump.
-                if outcomes.count > 1, measuredNoiseFirst() {
-                    switch jumpAcross(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
-                    case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
-                    case .unmeasured(_, let why):
-                        unmeasuredJumpWhy[[r, d]] = why
-                        return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
-                    case .continuous: break
-                    }
+                if outcomes.count > 1,
+                   let verdict = jumpVerdict(r, d, slope: [claimed.1, w.value].map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0) {
+                    return make(verdict, nil, ladder: outcomes)
                 }
                 if disagreements >= 2 {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
@@ -1420,14 +1423,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return agreeIfResolved((name, w, tol), ladder: outcomes, marginal: looseAgreementMarginal)
         }
         // No rung agreed: a black box may hide a jump or a kink that a recorded tape would show.
-        if measuredNoiseFirst() {
-            switch jumpAcross(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
-            case .jump(let jump): return make(.discontinuity(jump: jump), nil, ladder: outcomes)
-            case .unmeasured(_, let why):
-                unmeasuredJumpWhy[[r, d]] = why
-                return make(.fdInconclusive(reasons: [.noisyEvaluation]), nil, ladder: outcomes)
-            case .continuous: break
-            }
+        if let verdict = jumpVerdict(r, d, slope: claimed.1.isFinite ? Swift.abs(claimed.1) : 0) {
+            return make(verdict, nil, ladder: outcomes)
         }
         // One-sided stencils on a function for which no verified rung found a settled range read
         // noise as two slopes: sin(1e17·x) at 0.7 was a "kink" with the true derivative outside
@@ -1846,7 +1843,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// f jumps by this much: the differences tend to it, beyond f's rounding measured beside x.
         case jump(Double)
         /// The differences tend to `jump` as a jump's would, but f's rounding beside x could not be
-        /// measured, so nothing shows the jump exceeds it; `why` says so for the report.
+        /// measured, or one side measured it as large as `jump`, so nothing shows the jump exceeds
+        /// it; `why` says so for the report.
         case unmeasured(jump: Double, why: String)
     }
 
@@ -1931,6 +1929,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// BlackBoxRoundingIsNoJumpTests). A table flat at two spacings is a measure, 0 (a step's
     /// sides), so a jump beside a constant f is still one.
     ///
+    /// Nor is a jump called where it exceeds the smaller side's allowance only: each side's is an
+    /// estimate from nine samples a spacing, and the smaller of two estimates falls short of f's
+    /// rounding more often than either. (x + y)² − x² − 2xy − y² along x₀ at (−886654.62,
+    /// −183698.72) differed by 6.71·10⁻⁴ across x, where one side allowed 6.4·10⁻⁴ and the other
+    /// (σ = 9.5·10⁻⁵) 7.6·10⁻⁴; f there is 0 rounded from terms near 1.1·10¹², by up to 4.6·10⁻⁴
+    /// an evaluation by hand (x + y by ulp(10⁶)/2, which its square carries as 2.5·10⁻⁴, and
+    /// three products by ulp/2 each), and 40,000 evaluations 10⁻⁹ apart spread over 8.5·10⁻⁴. At
+    /// (486250.98, −792361.73) one side was flat and the other's table held one nonzero sample, a
+    /// pole by its lone-spike rule, of the jump's own size: that side measured nothing, and the
+    /// flat side's 0 allowed no rounding at all. Between the smaller side's allowance and the
+    /// larger's (a side that measured nothing counting its finest column's spread) the finding
+    /// is `.unmeasured`, not continuous: a jump beside a kink or pole on one side is as possible
+    /// as rounding, and the report says which it cannot tell apart.
+    ///
     /// f's rounding at x is measured once for the whole check (``measureNoise()``), and that
     /// measurement refuses a table whose samples spread over a tenth of |f|, so an f near 0 whose
     /// value is rounding of terms far larger has no measured noise, and the jump test's 64 ulps of
@@ -1941,12 +1953,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// right Hessian of 0 one too (35 and 15 of 40 points of [−10³, 10³]²). Measured here, the
     /// rounding is that of the function differenced, on the line the jump was seen on.
     func judgedBesideX(_ jump: Double, _ r: Int, _ d: Int, on line: inout LineProbe<V>) -> JumpFinding {
-        let (apart, seen) = roundingApartBesideX(d, on: &line)
+        let (apart, seen, eitherSide) = roundingApartBesideX(d, on: &line)
         guard Swift.abs(jump) > combineAbs(r, zip(apart, seen).map { Swift.max($0 ?? 0, $1) }) else { return .continuous }
         let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
         let unmeasured = involved.filter { $0 < apart.count && apart[$0] == nil }
-        guard !unmeasured.isEmpty else { return .jump(jump) }
         let along = directions.count == x.count ? "x\(d)" : "the direction"
+        guard !unmeasured.isEmpty else {
+            let largest = combineAbs(r, zip(eitherSide, seen).map { Swift.max($0, $1) })
+            guard Swift.abs(jump) > largest else {
+                let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but f's rounding "
+                    + "measured on one side of x lets two evaluations differ by up to \(fmt(largest)), and the other side's smaller "
+                    + "measure is an estimate from nine samples a spacing, not a bound on it, so it is not known whether that is a jump "
+                    + "or f's rounding"
+                return .unmeasured(jump: jump, why: why)
+            }
+            return .jump(jump)
+        }
         let which = value.count == 1 ? "f's rounding"
             : "the rounding of output\(unmeasured.count == 1 ? "" : "s") " + unmeasured.map(String.init).joined(separator: ", ")
         let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but \(which) beside x "
@@ -1969,7 +1991,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// nothing, and `seen` is ``CheckOptions/errorEstimateSafety`` times how far they stand off
     /// it. `apart` is the smaller of the two sides where both measure (nil where neither does:
     /// ``judgedBesideX(_:_:_:on:)`` then calls no jump), since rounding is on both sides and a
-    /// kink or jump near x on one.
+    /// kink or jump near x on one; `eitherSide` the larger, a side that measured nothing counting
+    /// ``CheckOptions/errorEstimateSafety`` times the spread of its finest column.
     ///
     /// Not across x: a jump there is a step in the table, which reads as noise of a fifth of its
     /// size at every spacing, and a real jump would hide behind itself. The sample points' own
@@ -1978,9 +2001,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// 9 evaluations per spacing per side, at least two spacings: 36 to 108, once per direction,
     /// and only when a jump is about to be reported.
-    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> (apart: [Double?], seen: [Double]) {
+    func roundingApartBesideX(_ d: Int, on line: inout LineProbe<V>) -> (apart: [Double?], seen: [Double], eitherSide: [Double]) {
         let m = value.count
-        let sides = lineNoise.sides[d] ?? [1, -9].map { line.noiseTable(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
+        let sides = lineNoise.sides[d] ?? [1, -9].map { line.noiseTableSeen(outputs: m, open: Array(0..<m), slopes: [], from: $0) }
         lineNoise.sides[d] = sides
         // A side flat at the table's points is flat only if the jump test's own samples on that
         // side within the table's reach (9·0.62·2⁻²⁰ of the scale: steps 2⁻²⁰ and finer) hold its
@@ -1995,7 +2018,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var seen = [Double](repeating: 0, count: m)
         let apart = (0..<m).map { i -> Double? in
             zip(sides, [V(1), V(-1)]).compactMap { side, sign -> Double? in
-                guard let t = side[i] else { return nil }
+                guard let t = side.tables[i] else { return nil }
                 if let flat = t.flatValue {
                     let beside = steps.compactMap { line.taken(at: sign * $0) }.filter { i < $0.count }.map { Double($0[i]) }
                     let off = beside.map { Swift.abs($0 - flat) }.max() ?? 0
@@ -2008,7 +2031,16 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return Swift.max(2 * MeasuredNoise.bound * t.sigma, CheckOptions.errorEstimateSafety * t.spread)
             }.min()
         }
-        return (apart, seen)
+        // The same allowance on the side that saw more: each side's estimate from nine samples a
+        // spacing falls short of f's rounding by chance, and the smaller of two such estimates
+        // more so. Where a side measured nothing, its finest column's spread stands for it.
+        let eitherSide = (0..<m).map { i -> Double in
+            sides.map { side -> Double in
+                guard let t = side.tables[i] else { return CheckOptions.errorEstimateSafety * side.finestSpread[i] }
+                return Swift.max(2 * MeasuredNoise.bound * t.sigma, CheckOptions.errorEstimateSafety * t.spread)
+            }.max() ?? 0
+        }
+        return (apart, seen, eitherSide)
     }
 
     /// Whether functional r of f changes slope by more than `tolerance` within `reach` of x along

@@ -71,6 +71,18 @@ extension LineProbe where V: Real {
     /// spread alike, with the value it held (``TableNoise/flatValue``); nil is kept for a table
     /// that measured nothing.
     mutating func noiseTable(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4) -> [TableNoise?] {
+        noiseTableSeen(outputs: m, open: open, slopes: slopes, from: first).tables
+    }
+
+    /// ``noiseTable(outputs:open:slopes:from:)``, and per output the spread (max − min off its
+    /// chord) of the finest column the table took, whether or not it measured there: what the
+    /// jump test reads as rounding seen on a side whose table measured nothing. A lone sample
+    /// standing off the rest refuses a column as a pole, but beside x, one side of a jump, the
+    /// spike is f's rounding as plainly as any σ: (x + y)² − x² − 2xy − y² along x₀ at
+    /// (486250.98, −792361.73) held one nonzero sample on one side, and its size was the "jump".
+    mutating func noiseTableSeen(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4)
+        -> (tables: [TableNoise?], finestSpread: [Double]) {
+        var finestSpread = [Double](repeating: 0, count: m)
         var sigma = [TableNoise?](repeating: nil, count: m)
         var previous = [Double?](repeating: nil, count: m)
         var open = Set(open)
@@ -96,6 +108,8 @@ extension LineProbe where V: Real {
                 let slope = i < slopes.count && slopes[i].isFinite ? slopes[i] : 0
                 let column = zip(rows, offsets).map { Double($0[i]) - slope * $1 }
                 guard column.allSatisfy(\.isFinite) else { previous[i] = nil; continue }
+                let residuals = chordResiduals(column)
+                finestSpread[i] = (residuals.max() ?? 0) - (residuals.min() ?? 0)
                 // Below f's resolution at two spacings in a row: smaller ones see no more. One
                 // such spacing says nothing: rounding that is often exactly 0 is 0 at nine points
                 // by chance. 2(x + y) − 2x − 2y along x at (836.04, 742.66) is 0 or ±2.3·10⁻¹³:
@@ -115,15 +129,13 @@ extension LineProbe where V: Real {
                 flatBefore.remove(i)
                 let measured = tableNoise(column)
                 if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
-                    let residuals = chordResiduals(column)
-                    sigma[i] = TableNoise(sigma: Swift.min(measured, p),
-                                          spread: (residuals.max() ?? 0) - (residuals.min() ?? 0))
+                    sigma[i] = TableNoise(sigma: Swift.min(measured, p), spread: finestSpread[i])
                     open.remove(i)
                 }
                 previous[i] = measured
             }
         }
-        return sigma
+        return (sigma, finestSpread)
     }
 }
 
