@@ -44,6 +44,16 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     }
     if s.steps > 0 {
         lines.append("input: \(shown(s.shrunk))  (shrunk from \(shown(s.original)) in \(s.steps) steps, \(s.evaluations) checks)")
+        // Shrinking keeps the verdict, not the size of the error, and moving toward 0 can make a
+        // wrong claim's error as small as the check can still see: a hand gradient with cos x₁
+        // truncated to 1 − x₁²/2 shrank from an error of 5e-4 relative to one of 1e-10 at
+        // x₁ = 0.007, which read as rounding, not as the missing x₁⁴/24 term.
+        if let first = f.original.flatMap(largestDisagreement), let now = largestDisagreement(f.outcome),
+           first.relative > 100 * now.relative {
+            lines.append("  the error was larger where first found: \(first.entry) rel err \(fmtNumber(first.relative)) "
+                + "(abs err \(fmtNumber(first.absolute))) at the original input, \(fmtNumber(now.relative)) at the shrunk one: "
+                + "shrinking keeps the verdict, not the size of the error")
+        }
     } else {
         lines.append("input: \(shown(s.original))")
     }
@@ -64,6 +74,19 @@ func renderFailure(_ p: DerivativeProperty, _ options: AdjointTestOptions, failu
     lines.append(f.replayLine + "   // in place of this assertion's inputs")
     lines.append("rerun every trial: ADJOINT_TEST_SEED=\(hex(options.seed)) (or AdjointTestOptions.seed)")
     return lines.joined(separator: "\n")
+}
+
+/// The entry that disagrees by the largest relative error at a point, named as the message names it.
+func largestDisagreement(_ o: PointOutcome) -> (entry: String, relative: Double, absolute: Double)? {
+    var best: (entry: String, relative: Double, absolute: Double)? = nil
+    for part in o.parts {
+        guard let r = part.report else { continue }
+        for e in r.entries.joined() where TestVerdict(e) == .ruleWrong {
+            guard let rel = e.relativeError, let abs = e.absoluteError, rel.isFinite, abs.isFinite else { continue }
+            if rel > best?.relative ?? -1 { best = (part.entryName(e.output, e.input), rel, abs) }
+        }
+    }
+    return best
 }
 
 /// "1 point", "30 points".

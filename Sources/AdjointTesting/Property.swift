@@ -121,6 +121,9 @@ public struct PropertyFailure: Sendable {
     public let outcome: PointOutcome
     /// One line that replays exactly the reported case.
     public let replayLine: String
+    /// The check at the input first found failing, before shrinking (nil when the failure was
+    /// not shrunk); the message compares its error with the shrunk input's.
+    var original: PointOutcome? = nil
 }
 
 /// The result of running a property over its trials.
@@ -382,7 +385,7 @@ func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [Tes
     } else {
         replay = "replay: inputs: .point(\(shrink.shrunk))"
     }
-    let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay)
+    let failure = PropertyFailure(trial: trial, verdict: verdict, shrink: shrink, outcome: final, replayLine: replay, original: outcome)
     let message = renderFailure(p, options, failure: failure, counts: counts, trialsRun: trialsRun, notRun: notRunText)
     return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
                           counts: counts, worstAgreeing: worst, failure: failure, message: message, inputs: p.space.summary)

@@ -338,7 +338,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
                   notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
-                    + roundingNotes(r, names: names, variables: f.variables))
+                    + roundingNotes(r, names: names, variables: f.variables, singularRows: rowsAtSingularPoint(f, r)))
 }
 
 /// `jac eval`: the value only.
@@ -560,10 +560,16 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
 /// 10¹⁰. A bound that is not finite (the second-order adjoints overflowed: (eˣ − 1)/x at 10⁻²⁰⁰,
 /// which printed 10²⁰⁰ for 0.5 unremarked) says nothing is known of that distance, so it is noted
 /// as such.
-func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [String] {
+///
+/// No note on a row that reached a singular point (√ at 0): its entries are the registry's
+/// convention there (0·∞ taken as 0), which the kink note says, and nothing the formula rounds
+/// moved them. `jac jacobian "sqrt(x^2+y^2)" --at x=0,y=0 --mode forward` printed two "could not
+/// be bounded" notes beside the kink note, as the check did before it dropped its note where a
+/// mode is not finite (cdb38e9).
+func roundingNotes(_ r: ModeResult, names: [String], variables: [String], singularRows: Set<Int> = []) -> [String] {
     guard let bounds = r.roundingBounds else { return [] }
     var notes: [String] = []
-    for (i, row) in bounds.enumerated() where i < r.jacobian.count && i < names.count {
+    for (i, row) in bounds.enumerated() where i < r.jacobian.count && i < names.count && !singularRows.contains(i) {
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             guard roundingIsLarge(r, bounds, i, j, rowScale: scale) else { continue }
@@ -582,6 +588,45 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String]) -> [St
     }
     return notes
 }
+
+/// The outputs whose computation at the mode's point passes through a singular point of the
+/// registry (√ at 0, a zero base under pow with 0 < y < 1), where the kink note already says the
+/// entries printed are a convention. Empty when no singular kink was touched, so a smooth point
+/// costs nothing; else one evaluation of the formula's nodes in Double.
+func rowsAtSingularPoint(_ f: Formula, _ r: ModeResult) -> Set<Int> {
+    guard r.roundingBounds != nil, r.kinks.contains(where: { isSingularConvention($0.op) }), r.point.count == f.variables.count
+    else { return [] }
+    let x = r.point.map(\.approximate)
+    let constants = f.constants.map(\.value)
+    var v: [Double] = []
+    v.reserveCapacity(f.nodes.count)
+    Diagnostics.quietly {
+        for node in f.nodes {
+            switch node.op {
+            case .input: v.append(node.n < x.count ? x[node.n] : .nan)
+            case .constant: v.append(node.n < constants.count ? constants[node.n] : .nan)
+            default: v.append(Dual<Double, Double>.apply(node.op, Dual(constant: v[node.a]), Dual(constant: v[node.b]), node.n).value)
+            }
+        }
+    }
+    let singular = f.nodes.indices.map { k in
+        isSingularConvention(f.nodes[k].op) && Rules.kinkDistance(f.nodes[k].op, v[f.nodes[k].a], v[f.nodes[k].b]) == 0
+    }
+    var rows: Set<Int> = []
+    for (i, out) in f.outputs.enumerated() where out >= 0 && out < f.nodes.count {
+        var reads = [Bool](repeating: false, count: f.nodes.count)
+        reads[out] = true
+        for k in stride(from: out, through: 0, by: -1) where reads[k] {
+            if singular[k] { rows.insert(i); break }
+            if f.nodes[k].op != .input && f.nodes[k].op != .constant { reads[f.nodes[k].a] = true; reads[f.nodes[k].b] = true }
+        }
+    }
+    return rows
+}
+
+/// Whether the op's convention at its non-differentiable point is an infinite derivative
+/// reported as a singular point (the kink notes' test).
+func isSingularConvention(_ op: Op) -> Bool { op.info.convention?.contains("singular point") == true }
 
 /// Whether finite entry (i, j)'s rounding bound is infinite (it overflowed) or exceeds
 /// ``relativeReliability`` of the entry, or of its row (and of the normal range) where the entry is
@@ -680,7 +725,7 @@ func describe(_ w: FDWarning) -> String {
 /// `described`: each kink's text when not its own description (exact mode's exact inputs).
 func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil) -> [String] {
     kinks.enumerated().map { k, kink in
-        let singular = kink.op.info.convention?.contains("singular point") == true
+        let singular = isSingularConvention(kink.op)
         let text = described.flatMap { k < $0.count ? $0[k] : nil } ?? kink.description
         return "kink touched: \(text); the derivative uses the convention " + (kink.op.info.convention.map { "'\($0)'" } ?? "of the registry")
             + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "

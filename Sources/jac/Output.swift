@@ -8,8 +8,12 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
 }
 
 /// Doubles print with Swift's shortest round-tripping form (1.716337814536774); in tables and
-/// CSV a non-finite value prints as Swift spells it (inf, nan).
-func format(_ d: Double) -> String { "\(d)" }
+/// CSV an infinity prints as Swift spells it (inf, -inf) and NaN as "NaN", as the check's tables
+/// print it. Swift's own text of a NaN follows its sign bit, C's printf style: a program's NaN
+/// reply was "program nan" in jac check --program's summary beside "NaN" in its table, and the
+/// NaN that x86's 0/0 or glibc's log(−1) return, which has the sign set, would read "-nan".
+/// Python's float() and R's read.csv both read "NaN".
+func format(_ d: Double) -> String { d.isNaN ? "NaN" : "\(d)" }
 
 /// A number for JSON: JSON has no inf or nan, so those print as null (an analysis can
 /// legitimately produce κ = ∞ for a singular Jacobian).

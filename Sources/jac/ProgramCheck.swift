@@ -175,7 +175,7 @@ struct ProgramCheckCommand: ParsableCommand {
             let kind = derivative == .jvp ? "J·v" : "uᵀJ"
             let index = derivative == .jvp ? e.output : e.input
             let name = derivative == .jvp ? labels.output(index) : labels.input(index)
-            return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first?.value.description ?? "?")"
+            return "(\(kind))[\(index)]\(name.map { " (\($0))" } ?? ""): \(e.verdict.name), program \(e.subjects.first.map { format($0.value) } ?? "?")"
                 + (e.witnessValue.map { ", \(e.witness ?? "witness") gives \(format($0))" } ?? "")
         }
         // Entries no witness could decide (or whose kink was unresolved): status 1 as well, as for

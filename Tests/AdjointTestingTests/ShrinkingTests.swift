@@ -1,4 +1,6 @@
 import AdjointCheck
+import AdjointCore
+import Foundation
 import XCTest
 @testable import AdjointTesting
 
@@ -112,5 +114,39 @@ final class ShrinkingKeepsTheFailureTests: XCTestCase {
         XCTAssertEqual(maskingNumbers("input x[0] = -8.3e+38 (from uniform -1e+39…1e-39) is -inf in Float"),
                        "input x[#] = # (from uniform #…#) is -inf in Float")
         XCTAssertEqual(maskingNumbers("expected 12, got 3.5; node 4"), "expected #, got #; node #")
+    }
+}
+
+/// f = x₀³ + sin(x₁)·x₂, by hand ∇f = (3x₀², cos(x₁)·x₂, sin x₁).
+private struct CubePlusSineProduct: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] * x[0] + sin(x[1]) * x[2]] }
+}
+
+/// Shrinking keeps the verdict, not the size of the error: a hand gradient with cos x₁ truncated to
+/// 1 − x₁²/2 is off by x₂·(x₁⁴/24 − …), which shrinking toward 0 makes as small as the check can
+/// still convict (1e-10 relative at x₁ = 0.007), and the message showed only that, which reads as
+/// rounding. It now also gives the error where the failure was first found.
+final class ShrunkErrorSizeTests: XCTestCase {
+    func testTheMessageGivesTheErrorWhereTheFailureWasFirstFound() throws {
+        let r = checkProperty(.gradient(of: CubePlusSineProduct(),
+                                        claimed: { (x: [Double]) -> [Double] in [3 * x[0] * x[0], (1 - x[1] * x[1] / 2) * x[2], sin(x[1])] },
+                                        inputs: .vector(3, .uniform(-3...3))))
+        let failure = try XCTUnwrap(r.failure, r.message)
+        XCTAssertEqual(failure.verdict, .ruleWrong)
+        let (x1, y1) = (failure.shrink.original[1], failure.shrink.shrunk[1])
+        // By hand, the relative error of the claimed ∂/∂x₁ is |cos x₁ − (1 − x₁²/2)| / |cos x₁|.
+        func relative(_ t: Double) -> Double { Swift.abs(Foundation.cos(t) - (1 - t * t / 2)) / Swift.abs(Foundation.cos(t)) }
+        XCTAssertGreaterThan(relative(x1), 100 * relative(y1), r.message)
+        XCTAssertTrue(r.message.contains("the error was larger where first found: ∂f/∂x[1] rel err "), r.message)
+        XCTAssertTrue(r.message.contains("shrinking keeps the verdict, not the size of the error"), r.message)
+    }
+
+    /// A claim wrong by a factor wherever it is wrong (2 relative) keeps its size: no such line.
+    func testNoLineWhereTheErrorKeptItsSize() throws {
+        let r = checkProperty(.gradient(of: CubePlusSineProduct(),
+                                        claimed: { (x: [Double]) -> [Double] in [3 * x[0] * Swift.abs(x[0]), Foundation.cos(x[1]) * x[2], Foundation.sin(x[1])] },
+                                        inputs: .vector(3, .uniform(-3...3))))
+        XCTAssertNotNil(r.failure, r.message)
+        XCTAssertFalse(r.message.contains("the error was larger where first found"), r.message)
     }
 }

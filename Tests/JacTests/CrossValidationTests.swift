@@ -461,10 +461,32 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("… and 5 more (--format json has every entry)"), r.stderr)
     }
 
+    /// A NaN in the program's Jacobian read "NaN" in the table and "program nan" in the summary on
+    /// standard error (Swift's text of a Double); it is NaN in both, and the verdict says non-finite.
+    func testAProgramsNaNJacobianEntryIsNamedNaNInTheSummaryAsInTheTable() throws {
+        try JacRunner.requirePython()
+        let script = try JacRunner.temporaryFile("""
+            import sys, json
+            for line in sys.stdin:
+                r = json.loads(line)
+                x = r["x"]
+                out = {"y": [x[0] * x[0], x[0] * x[1]]}
+                if r.get("want") == "jacobian":
+                    out["jacobian"] = [[float("nan"), 0.0], [x[1], x[0]]]
+                print(json.dumps(out), flush=True)
+
+            """, name: "nan_jacobian.py")
+        let r = try runBounded(["check", "--program", "python3 \(script)", "--inputs", "2", "--at", "1,2"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stdout.contains("non-finite (program)"), r.stdout)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): non-finite, program NaN"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("nan"), r.stderr)
+    }
+
     func testProgramThatReturnsNaN() throws {
         let r = try runProgram("misbehave.py nan", ["--inputs", "2", "--at", "1.5,2"])
         XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.contains("non-finite y[0] = nan at x = [1.5, 2.0]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("non-finite y[0] = NaN at x = [1.5, 2.0]"), r.stderr)
         XCTAssertTrue(r.stderr.contains("[NaN, 3.5]"), r.stderr)
     }
 

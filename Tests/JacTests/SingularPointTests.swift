@@ -42,6 +42,26 @@ final class SingularPointTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("a convention, not a derivative, and the other mode may report this point as not finite"), r.stderr)
     }
 
+    /// Beside that kink note, two notes said rounding moved df/dx = 0.0 and df/dy = 0.0 by an
+    /// amount that "could not be bounded": nothing rounds there (x² + y² is exactly 0), the
+    /// entries are the convention the kink note names. jac check dropped the same note where a
+    /// mode is not finite (cdb38e9). An output that does not reach the singular point keeps its
+    /// note: (exp(y) − 1)/y at 1e-9 is 1 + y/2 + … by hand, and Double's rounding of exp(y) − 1
+    /// gives ∂/∂y far from 0.5.
+    func testNoRoundingNoteOnARowThatReachedASingularPoint() throws {
+        let r = try JacRunner.run(["jacobian", "sqrt(x^2 + y^2)", "--at", "x=0,y=0", "--mode", "forward"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("note: kink touched: sqrt at 0.0; "), r.stderr)
+        XCTAssertFalse(r.stderr.contains("unreliable"), r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "note:").count - 1, 1, r.stderr)
+        let two = try JacRunner.run(["jacobian", "f(x, y) = sqrt(x^2); (exp(y) - 1)/y", "--at", "x=0,y=1e-9", "--mode", "forward"])
+        XCTAssertEqual(two.status, 0, two.stderr)
+        XCTAssertTrue(two.stderr.contains("note: kink touched: sqrt at 0.0; "), two.stderr)
+        XCTAssertFalse(two.stderr.contains("df1/dx"), two.stderr)
+        XCTAssertTrue(two.stderr.contains("df2/dy = "), two.stderr)
+        XCTAssertTrue(two.stderr.contains("is unreliable: rounding inside the formula"), two.stderr)
+    }
+
     /// An infinite entry (no 0·∞) gets the sign and the singular point, without the NaN hint.
     func testAnInfiniteEntryIsNamedWithItsSign() throws {
         for mode in ["forward", "reverse"] {

@@ -57,6 +57,12 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
     }
 }
 
+/// A value as validate's details print it: NaN as "NaN", the way the checker's reports and the
+/// harness print it. Swift's own text follows the sign bit, and glibc's log and sqrt of a
+/// negative number return a NaN with the sign set: a primal declared for all reals printed
+/// "primal at (-0.5) is -nan", C's spelling, which read as a value of its own.
+func valueText(_ x: Double) -> String { x.isNaN ? "NaN" : "\(x)" }
+
 /// Why the first `count` sample ranges cannot be drawn from, or nil. A point is drawn as
 /// a + (b − a)·u, so an infinite bound, or a width beyond the largest Double, gives points at ±∞
 /// or NaN; the primal was then blamed for them: `-.infinity ... .infinity`, declared for "all
@@ -129,7 +135,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         // As for a vector primitive: a NaN distance is never 0, so no mode reports the kink and
         // no step is bounded by it; a negative one is no kink either. Both passed validate.
         if let d = declared, d.isNaN || d < 0, badKinkDistance == nil {
-            badKinkDistance = "kinkDistance is \(d) at \(p.count > 1 ? "(\(p[0]), \(p[1]))" : "\(p[0])"); "
+            badKinkDistance = "kinkDistance is \(valueText(d)) at \(p.count > 1 ? "(\(p[0]), \(p[1]))" : "\(p[0])"); "
                 + "it must be nil (no kink) or ≥ 0 (0 at a kink)"
         }
         if declared == 0 { continue }
@@ -161,7 +167,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
         // Say what to change: the point passed the declared domain, so either the declaration or
         // the sample ranges are wrong (a log declared on x > −1 failed with only "is -nan").
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
-                                   detail: "primal at \(show(points[k])) is \(values[k]), inside the declared domain (\(P.domain)) "
+                                   detail: "primal at \(show(points[k])) is \(valueText(values[k])), inside the declared domain (\(P.domain)) "
                                        + "and the sample ranges \(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")): "
                                        + "exclude such points with domainViolation, or narrow sampleRanges"))
         return result
@@ -176,7 +182,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     }
     for p in ends {
         let (v, diagnostics) = Diagnostics.collect { evaluations.primal(args(p).0, args(p).1) }
-        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else { continue }
+        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(valueText(v))") else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
                                    detail: "primal at \(show(p)) \(problem); that is an end of the sample ranges "
                                        + "\(ranges.prefix(P.arity).map { "\($0)" }.joined(separator: ", ")), and the declared domain "
@@ -186,7 +192,7 @@ public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16,
     // The points at 0 after the ends, each judged as they are: a non-finite corner is named as one.
     for p in zeros {
         let (v, diagnostics) = Diagnostics.collect { evaluations.primal(args(p).0, args(p).1) }
-        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(v)") else {
+        guard let problem = diagnostics.errors.first.map({ "reports \($0)" }) ?? (v.isFinite ? nil : "is \(valueText(v))") else {
             points.append(p)
             values.append(v)
             continue
@@ -535,7 +541,7 @@ func conventionProblem(_ value: [Double], limits: [[Double]]) -> String? {
         let lo = limits.map { $0[k] }.min() ?? 0, hi = limits.map { $0[k] }.max() ?? 0
         let slack = 1e-9 * Swift.max(Swift.abs(lo), Swift.abs(hi))
         if !(v >= lo - slack && v <= hi + slack) {
-            let shown = value.count == 1 ? "\(v)" : "\(value) (component \(k))"
+            let shown = value.count == 1 ? valueText(v) : "[\(value.map(valueText).joined(separator: ", "))] (component \(k))"
             return v.isFinite ? "\(shown), not between the one-sided values \(lo) and \(hi)"
                               : "\(shown): not finite, where the one-sided values are \(lo) and \(hi)"
         }
@@ -801,7 +807,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         // A distance is ≥ 0 or nil: a NaN one is never 0, so no mode reports the kink, and the
         // check's steps are not bounded by it; a negative one is no kink either (both passed).
         if let d = declared, d.isNaN || d < 0, badKinkDistance == nil {
-            badKinkDistance = "kinkDistance is \(d) at \(x); it must be nil (no kink) or ≥ 0 (0 at a kink)"
+            badKinkDistance = "kinkDistance is \(valueText(d)) at \(x); it must be nil (no kink) or ≥ 0 (0 at a kink)"
         }
         let distance = declared.map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity
         if distance == 0 { continue }
@@ -809,7 +815,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let y = evaluations.primal(x)
         outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
-            result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(y[k])"))
+            result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(valueText(y[k]))"))
             return result
         }
         let v = (0..<n).map { _ in unit() }
@@ -894,7 +900,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let y = evaluations.primal(c)
         guard let k = y.firstIndex(where: { !$0.isFinite }) else { continue }
         result.checks.append(.init(name: "primal-finite", outcome: .failed,
-                                   detail: "output \(k) at \(c) is \(y[k]); that is a corner of the sample ranges, and the declared "
+                                   detail: "output \(k) at \(c) is \(valueText(y[k])); that is a corner of the sample ranges, and the declared "
                                        + "domain (\(P.domain)) admits it: exclude such points with domainViolation, or narrow sampleRanges"))
         return result
     }
