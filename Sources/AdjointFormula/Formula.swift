@@ -130,6 +130,20 @@ public struct Formula: ADFunction, Sendable {
                 got: x.count == variables.count ? c.count : x.count))
             return outputs.map { _ in T(Double.nan) }
         }
+        return nodeValues(x, constants: c).map { v in outputs.map { v[$0] } } ?? outputs.map { _ in T(Double.nan) }
+    }
+
+    /// Every node's value at x, inputs and constants included, in evaluation order: for passes
+    /// that look inside the formula (which nodes reach a pole or a singular point). nil where x
+    /// or c has the wrong length.
+    ///
+    /// ```swift
+    /// let f = try Formula(parsing: "sin(x) * y")
+    /// f.nodeValues([0.5, 2.0], constants: [])   // x, sin x, y, sin(x)·y: [0.5, 0.479…, 2.0, 0.958…]
+    /// ```
+    @inlinable
+    public func nodeValues<T: ADScalar>(_ x: [T], constants c: [T]) -> [T]? {
+        guard x.count == variables.count, c.count == constantValues.count else { return nil }
         var v: [T] = []
         v.reserveCapacity(nodes.count)
         for node in nodes {
@@ -139,7 +153,25 @@ public struct Formula: ADFunction, Sendable {
             default: v.append(T.apply(node.op, v[node.a], v[node.b], node.n))
             }
         }
-        return outputs.map { v[$0] }
+        return v
+    }
+
+    /// Which nodes output i reads, directly or through others (one pass down from the output:
+    /// nodes come in evaluation order); all false for an output index out of range.
+    ///
+    /// ```swift
+    /// let f = try Formula(parsing: "f(x, y) = sin(x); y")
+    /// f.nodesRead(byOutput: 0)   // x and sin x: [true, true, false]
+    /// ```
+    public func nodesRead(byOutput i: Int) -> [Bool] {
+        var reads = [Bool](repeating: false, count: nodes.count)
+        guard i >= 0, i < outputs.count, outputs[i] >= 0, outputs[i] < nodes.count else { return reads }
+        reads[outputs[i]] = true
+        for k in stride(from: outputs[i], through: 0, by: -1) where reads[k] && nodes[k].op != .input && nodes[k].op != .constant {
+            reads[nodes[k].a] = true
+            reads[nodes[k].b] = true
+        }
+        return reads
     }
 
     /// The registry ops the formula uses, in order of first use (leaves excluded).

@@ -596,32 +596,11 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String], singul
 func rowsAtSingularPoint(_ f: Formula, _ r: ModeResult) -> Set<Int> {
     guard r.roundingBounds != nil, r.kinks.contains(where: { isSingularConvention($0.op) }), r.point.count == f.variables.count
     else { return [] }
-    let x = r.point.map(\.approximate)
-    let constants = f.constants.map(\.value)
-    var v: [Double] = []
-    v.reserveCapacity(f.nodes.count)
-    Diagnostics.quietly {
-        for node in f.nodes {
-            switch node.op {
-            case .input: v.append(node.n < x.count ? x[node.n] : .nan)
-            case .constant: v.append(node.n < constants.count ? constants[node.n] : .nan)
-            default: v.append(Dual<Double, Double>.apply(node.op, Dual(constant: v[node.a]), Dual(constant: v[node.b]), node.n).value)
-            }
-        }
-    }
+    guard let v = Diagnostics.quietly({ f.nodeValues(r.point.map(\.approximate), constants: f.constants.map(\.value)) }) else { return [] }
     let singular = f.nodes.indices.map { k in
         isSingularConvention(f.nodes[k].op) && Rules.kinkDistance(f.nodes[k].op, v[f.nodes[k].a], v[f.nodes[k].b]) == 0
     }
-    var rows: Set<Int> = []
-    for (i, out) in f.outputs.enumerated() where out >= 0 && out < f.nodes.count {
-        var reads = [Bool](repeating: false, count: f.nodes.count)
-        reads[out] = true
-        for k in stride(from: out, through: 0, by: -1) where reads[k] {
-            if singular[k] { rows.insert(i); break }
-            if f.nodes[k].op != .input && f.nodes[k].op != .constant { reads[f.nodes[k].a] = true; reads[f.nodes[k].b] = true }
-        }
-    }
-    return rows
+    return Set(f.outputs.indices.filter { i in zip(f.nodesRead(byOutput: i), singular).contains { $0 && $1 } })
 }
 
 /// Whether the op's convention at its non-differentiable point is an infinite derivative
@@ -646,29 +625,11 @@ func roundingIsLarge(_ r: ModeResult, _ bounds: [[Double]], _ i: Int, _ j: Int, 
 /// (to first order). Central differences of 1/x at 10⁻⁹ printed "no estimate" and named nothing.
 func poleNear(_ f: Formula, at x: [Double], output i: Int, input j: Int) -> (op: String, distance: Double)? {
     guard j < x.count, i < f.outputs.count, x.count == f.variables.count else { return nil }
-    let constants = f.constants.map(\.value)
     // Values and tangents along eⱼ of every node, as forward mode computes them (quietly: the
     // differences already reported what the point does).
-    var v: [Dual<Double, Double>] = []
-    v.reserveCapacity(f.nodes.count)
-    Diagnostics.quietly {
-        for node in f.nodes {
-            switch node.op {
-            case .input: v.append(Dual(x[node.n], tangent: node.n == j ? 1 : 0))
-            case .constant: v.append(Dual(constant: node.n < constants.count ? constants[node.n] : .nan))
-            default: v.append(Dual<Double, Double>.apply(node.op, v[node.a], v[node.b], node.n))
-            }
-        }
-    }
-    // The nodes output i reads, by one pass from the output down (nodes come in evaluation order).
-    var reads = [Bool](repeating: false, count: f.nodes.count)
-    let out = f.outputs[i]
-    guard out >= 0, out < reads.count else { return nil }
-    reads[out] = true
-    for k in stride(from: out, through: 0, by: -1) where reads[k] && f.nodes[k].op != .input && f.nodes[k].op != .constant {
-        reads[f.nodes[k].a] = true
-        reads[f.nodes[k].b] = true
-    }
+    let seeded = x.indices.map { Dual<Double, Double>(x[$0], tangent: $0 == j ? 1 : 0) }
+    guard let v = Diagnostics.quietly({ f.nodeValues(seeded, constants: f.constants.map { Dual(constant: $0.value) }) }) else { return nil }
+    let reads = f.nodesRead(byOutput: i)
     let reach = Double.pow(Double.ulpOfOne, 1.0 / 3.0) * Swift.max(1, Swift.abs(x[j]))
     var nearest: (op: String, distance: Double)? = nil
     for (k, node) in f.nodes.enumerated() where reads[k] {
