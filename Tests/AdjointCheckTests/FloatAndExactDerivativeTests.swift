@@ -107,8 +107,11 @@ final class FloatAndExactDerivativeTests: XCTestCase {
         XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
     }
 
-    /// Nothing changes in cost: the bound is the one the complex step's rung already made for the
-    /// claim it left unjudged, and the slope-jump test reads evaluations the jump test made.
+    /// What it costs: the bound is the one the complex step's rung already made for the claim it
+    /// left unjudged (cached), and the slope-jump test, which keeps exact rationals straddling a
+    /// branch the tape does not record from passing a claim, evaluates f at three step pairs
+    /// around x: 6 calls of f, only at an entry that was witnesses-conflict before. 272 calls
+    /// (every scalar type) before the change, counted with the old Check.swift.
     func testJudgingByBothCostsNoEvaluation() throws {
         final class Counter: @unchecked Sendable {
             let lock = NSLock()
@@ -123,10 +126,7 @@ final class FloatAndExactDerivativeTests: XCTestCase {
         let (x, exact, _) = Self.nearPole[0]
         let c = Counter()
         let r = try checkJacobian(of: Counted(counter: c), at: [x], claimed: { _ in [[exact]] }, claimedName: "exact")
-        print("evaluations of f (every type):", c.n)
         XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
-        // Recorded before the change (witnesses-conflict): see the commit message.
-        XCTAssertLessThanOrEqual(c.n, Self.evaluationsBefore, "\(c.n)")
+        XCTAssertLessThanOrEqual(c.n, 272 + 6, "\(c.n)")
     }
-    static let evaluationsBefore = Int.max
 }
