@@ -1156,6 +1156,44 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // A claim the complex step left unjudged (within what f's rounding moves its
             // derivative) it found neither right nor wrong: this witness judges it alone.
             let unjudged = wrong.filter { complexStepUnjudged.contains($0) }
+            // Two derivatives, each measured by its own witness: the complex step's of f as the
+            // floats compute it (what forward and reverse differentiate), exact rationals' of f
+            // computed exactly. Where they settle apart by no more than their own estimates and
+            // the finite first-order bound on how far rounding inside f moves its derivative
+            // (`complexStepMoved`, the entry's derivativeRoundingBound), they do not conflict:
+            // rounding separates them, and each is a right answer for one f. A subject is then
+            // right when it is either derivative (within that witness's tolerance; for the complex
+            // step, a subject it judged, not one it left unjudged within the bound), and is
+            // convicted when it is neither: the modes are expected to give the floats' value, jac's
+            // exact mode the exact one, and a claim may be written for either. 1/(x·x − 1) at
+            // 1.000001: forward and reverse −500000000037.69 (the complex step), the exact mode
+            // −500000000082.14 (exact rationals), 44 apart within the bound 111; the entry was
+            // witnesses-conflict and `jac check` exited 1, on 32 of 100 points near a root or pole
+            // of x² − c, x³ − c, 1/(x² − c) (a review). Not where the bound is infinite, does not
+            // cover the gap, is as large as the derivative past the entry's resolution (as the
+            // complex step's rung: first order, nothing follows), or where a slope jumps at x
+            // (exact rationals' differences straddle a branch the tape does not record). The
+            // bound reads the rules' tape, so a wrong rule can make it wrong: it only reconciles
+            // the two rule-free witnesses, and every subject is still held to one of them.
+            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name {
+                let gap = Swift.abs(c.w.value - w.value)
+                // Right for the floats' f: found right by the complex step, which judged it.
+                let floatsRight = wrong.filter { !c.wrong.contains($0) && !unjudged.contains($0) }
+                let estimates = CheckOptions.errorEstimateSafety * (c.w.errorEstimate + w.errorEstimate)
+                if gap > c.tol + tol, !floatsRight.isEmpty, estimates.isFinite,
+                   let moved = complexStepMoved(output: i, input: j), moved.isFinite, gap <= moved + estimates,
+                   !(moved >= Swift.max(Swift.abs(c.w.value), Swift.abs(w.value))
+                     && moved > Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)),
+                   !slopeJumpAcross(output: i, input: j) {
+                    let neither = wrong.filter { !floatsRight.contains($0) }
+                    if !neither.isEmpty { return convict(neither, decided) }
+                    // Every subject is within max(the complex step's tolerance, the gap plus exact
+                    // rationals' tolerance) of the complex step: what the entry reports.
+                    var e = make(.agree, (c.name, c.w, Swift.max(c.tol, gap + tol)), ladder: outcomes)
+                    e.floatExactSplit = (c.w.value, w.value, moved)
+                    return e
+                }
+            }
             if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name, !c.wrong.isEmpty || !unjudged.isEmpty,
                Swift.abs(c.w.value - w.value) > c.tol + tol,
                wrong.contains(where: { !c.wrong.contains($0) && !unjudged.contains($0) }),

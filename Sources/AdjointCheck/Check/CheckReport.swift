@@ -350,7 +350,9 @@ public struct CheckReport: Sendable {
         // The signature of rounding inside f that moves its derivative: the complex step (f as the
         // floats compute it) and exact rationals (f computed exactly) settle apart, far beyond
         // both estimates. ((1 + r)¹² − 1)/r at 10⁻⁷ rounds 1 + r: 65.938 against 66.00004.
-        func floatAndExact(_ e: EntryCheck) -> (float: Double, exact: Double)? {
+        // Where the entry was judged by both (their gap within the rounding bound), the bound too.
+        func floatAndExact(_ e: EntryCheck) -> (float: Double, exact: Double, bound: Double?)? {
+            if let s = e.floatExactSplit { return (s.float, s.exact, s.bound) }
             guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.witnessesConflict),
                   // Unreliable only for a claim it left unjudged (`derivative-noise`): it judged the modes.
                   let c = e.ladder.first(where: { $0.witness == WitnessRung.differences(.complexStep).name
@@ -359,15 +361,24 @@ public struct CheckReport: Sendable {
                   let cv = c.value, let xv = x.value, let ce = c.errorEstimate, let xe = x.errorEstimate,
                   Swift.abs(cv - xv) > CheckOptions.errorEstimateSafety * (ce + xe) + 64 * epsilon * Swift.max(Swift.abs(cv), Swift.abs(xv))
             else { return nil }
-            return (cv, xv)
+            return (cv, xv, nil)
         }
         let rounding = entries.joined().compactMap { e in floatAndExact(e).map { (e, $0) } }
         if let (first, values) = rounding.first {
             let which = rounding.count == 1 ? "entry" : "\(rounding.count) entries, the first"
-            n.append("\(which) (\(first.output), \(first.input)): the complex step gives \(values.float) for f as the floats compute it "
-                + "and exact rationals \(values.exact) for f computed exactly: rounding inside f (a term absorbed, as r in 1 + r "
-                + "for small r) moves its derivative, which forward and reverse follow, so no rule is shown wrong; write f so it "
-                + "does not round there (expm1, log1p) or check where it does not")
+            let head = "\(which) (\(first.output), \(first.input)): the complex step gives \(values.float) for f as the floats compute it "
+                + "and exact rationals \(values.exact) for f computed exactly"
+            if let bound = values.bound {
+                // Judged by both: the user is told why a subject off one witness passed, and by what rule.
+                n.append(head + ", \(Swift.abs(values.float - values.exact)) apart, within \(bound), the bound on how far rounding "
+                    + "inside f (a term absorbed, as r in 1 + r for small r) moves its derivative: each is a right derivative of its "
+                    + "own f, so each subject was held to one of them (forward and reverse follow the floats' f) and passed as one; "
+                    + "no rule is shown wrong; write f so it does not round there (expm1, log1p) to get one derivative from every mode")
+            } else {
+                n.append(head + ": rounding inside f (a term absorbed, as r in 1 + r "
+                    + "for small r) moves its derivative, which forward and reverse follow, so no rule is shown wrong; write f so it "
+                    + "does not round there (expm1, log1p) or check where it does not")
+            }
         }
         // Without a complex step the same rounding shows as forward mode's own value moving by
         // as much as it misses the witness (Check's derivativeNoise); the entry alone read

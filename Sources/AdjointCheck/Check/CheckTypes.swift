@@ -288,6 +288,10 @@ public struct EntryCheck: Sendable, Equatable {
     /// The scalar type f was checked in, as the seeded passes' note names its range ("Float" for
     /// a Float check, whose passes lose terms below 1e-45, not Double's 5e-324).
     var scalarName = "Double"
+    /// Where the complex step (f as the floats compute it) and exact rationals (f computed
+    /// exactly) settled apart and the entry was judged by both (see `Checker.convict`): their
+    /// values and the finite rounding bound that covers their gap, for the report's note.
+    var floatExactSplit: (float: Double, exact: Double, bound: Double)? = nil
 
     /// Whether this entry lets the check pass: it agrees, or sits at a kink with every subject
     /// shown to lie between the one-sided derivatives. What ``CheckReport/passed`` asks of
