@@ -21,19 +21,6 @@ private enum RatioOnUnitSquare: ScalarPrimitive {
     static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (1 / y, -x / (y * y)) }
 }
 
-/// x ↦ x/‖x‖ on [0, 1]², no domain declared: 0/0 at the corner (0, 0).
-private enum NormaliseUndeclaredAtZero: VectorPrimitive {
-    static let name = "normalise_undeclared_at_zero"
-    static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: 0...1, count: n) }
-    static func primal(_ x: [Double]) -> [Double] { let r = (x[0] * x[0] + x[1] * x[1]).squareRoot(); return [x[0] / r, x[1] / r] }
-    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? {
-        let r = (x[0] * x[0] + x[1] * x[1]).squareRoot()
-        let u = [x[0] / r, x[1] / r], d = u[0] * v[0] + u[1] * v[1]
-        return [(v[0] - u[0] * d) / r, (v[1] - u[1] * d) / r]
-    }
-    static func vjp(at x: [Double], cotangent w: [Double]) -> [Double]? { jvp(at: x, direction: w) }
-}
-
 /// validate names a NaN primal "NaN", as the checker's reports and the harness do: the details
 /// said "primal at (-0.59…) is -nan" and "output 0 at [0.0, 0.0] is -nan", C's printf spelling
 /// that Swift's text of a sign-bit NaN follows.
@@ -58,7 +45,7 @@ final class ValidateNaNTextTests: XCTestCase {
     }
 
     func testANaNOutputOfAVectorPrimitiveIsNamedNaN() {
-        let v = validate(NormaliseUndeclaredAtZero.self, inputs: 2)
+        let v = validate(NormaliseOnBox<Undeclared>.self, inputs: 2)   // x/‖x‖ on [0, 1]²: 0/0 at the corner (0, 0)
         XCTAssertEqual(v.check(named: "primal-finite")?.outcome, .failed, v.description)
         assertNaNNamed(v.check(named: "primal-finite")?.detail, v.description)
     }

@@ -35,10 +35,10 @@ private enum RatioUndeclared: ScalarPrimitive {
 /// x ↦ x/‖x‖ on ℝ², sampled from [0, 1]². By hand J = (I − x̂x̂ᵀ)/‖x‖, symmetric, so the JVP and
 /// VJP are the same map; at the corner (0, 0) the primal is 0/0 = NaN. `declaresZero` says
 /// whether the domain excludes the zero vector.
-private protocol ZeroDeclaration { static var declaresZero: Bool { get } }
-private enum Declared: ZeroDeclaration { static let declaresZero = true }
-private enum Undeclared: ZeroDeclaration { static let declaresZero = false }
-private enum NormaliseOnBox<D: ZeroDeclaration>: VectorPrimitive {
+protocol ZeroDeclaration { static var declaresZero: Bool { get } }
+enum Declared: ZeroDeclaration { static let declaresZero = true }
+enum Undeclared: ZeroDeclaration { static let declaresZero = false }
+enum NormaliseOnBox<D: ZeroDeclaration>: VectorPrimitive {
     static var name: String { D.declaresZero ? "normalise_declared" : "normalise_undeclared" }
     static func sampleRanges(inputs n: Int) -> [ClosedRange<Double>] { Array(repeating: 0...1, count: n) }
     static func domainViolation(_ x: [Double]) -> String? { D.declaresZero && x.allSatisfy { $0 == 0 } ? "the zero vector" : nil }
