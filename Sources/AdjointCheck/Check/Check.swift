@@ -1175,33 +1175,35 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // (exact rationals' differences straddle a branch the tape does not record). The
             // bound reads the rules' tape, so a wrong rule can make it wrong: it only reconciles
             // the two rule-free witnesses, and every subject is still held to one of them.
-            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name {
-                let gap = Swift.abs(c.w.value - w.value)
-                // Right for the floats' f: found right by the complex step, which judged it.
-                let floatsRight = wrong.filter { !c.wrong.contains($0) && !unjudged.contains($0) }
-                let estimates = CheckOptions.errorEstimateSafety * (c.w.errorEstimate + w.errorEstimate)
-                if gap > c.tol + tol, !floatsRight.isEmpty, estimates.isFinite,
-                   let moved = complexStepMoved(output: i, input: j), moved.isFinite, gap <= moved + estimates,
-                   !(moved >= Swift.max(Swift.abs(c.w.value), Swift.abs(w.value))
-                     && moved > Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)),
-                   !slopeJumpAcross(output: i, input: j) {
-                    let neither = wrong.filter { !floatsRight.contains($0) }
-                    if !neither.isEmpty { return convict(neither, decided) }
-                    // Every subject is within max(the complex step's tolerance, the gap plus exact
-                    // rationals' tolerance) of the complex step: what the entry reports.
-                    var e = make(.agree, (c.name, c.w, Swift.max(c.tol, gap + tol)), ladder: outcomes)
-                    e.floatExactSplit = (c.w.value, w.value, moved)
-                    return e
-                }
-            }
-            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name, !c.wrong.isEmpty || !unjudged.isEmpty,
+            // Both cases below: the complex step judged, exact rationals decide, the two settle
+            // apart, and the complex step found right a subject exact rationals convict.
+            if let c = complexStepJudged, decidedName == WitnessRung.exactRationals.name,
                Swift.abs(c.w.value - w.value) > c.tol + tol,
-               wrong.contains(where: { !c.wrong.contains($0) && !unjudged.contains($0) }),
-               !slopeJumpAcross(output: i, input: j) {
-                let both = wrong.filter { c.wrong.contains($0) }
-                if !both.isEmpty { return convict(both, (c.name, c.w, c.tol)) }
-                if !unjudged.isEmpty { return convict(unjudged, decided) }
-                return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+               case let floatsRight = wrong.filter({ !c.wrong.contains($0) && !unjudged.contains($0) }), !floatsRight.isEmpty {
+                let gap = Swift.abs(c.w.value - w.value)
+                let estimates = CheckOptions.errorEstimateSafety * (c.w.errorEstimate + w.errorEstimate)
+                // The finite rounding bound, where it covers the gap: the witnesses are reconciled.
+                var covered: Double? = nil
+                if estimates.isFinite, let moved = complexStepMoved(output: i, input: j), moved.isFinite, gap <= moved + estimates,
+                   !(moved >= Swift.max(Swift.abs(c.w.value), Swift.abs(w.value))
+                     && moved > Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)) {
+                    covered = moved
+                }
+                if covered != nil || !c.wrong.isEmpty || !unjudged.isEmpty, !slopeJumpAcross(output: i, input: j) {
+                    if let moved = covered {
+                        let neither = wrong.filter { !floatsRight.contains($0) }
+                        if !neither.isEmpty { return convict(neither, decided) }
+                        // Every subject is within max(the complex step's tolerance, the gap plus
+                        // exact rationals' tolerance) of the complex step: what the entry reports.
+                        var e = make(.agree, (c.name, c.w, Swift.max(c.tol, gap + tol)), ladder: outcomes)
+                        e.floatExactSplit = (c.w.value, w.value, moved)
+                        return e
+                    }
+                    let both = wrong.filter { c.wrong.contains($0) }
+                    if !both.isEmpty { return convict(both, (c.name, c.w, c.tol)) }
+                    if !unjudged.isEmpty { return convict(unjudged, decided) }
+                    return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes)
+                }
             }
             // A difference whose step straddles a branch of f that the tape does not record (an
             // `if x < 1` in the user's code) is wrong about every subject, and exact rationals
