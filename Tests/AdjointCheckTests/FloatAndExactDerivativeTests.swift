@@ -112,7 +112,7 @@ final class FloatAndExactDerivativeTests: XCTestCase {
     /// branch the tape does not record from passing a claim, evaluates f at three step pairs
     /// around x: 6 calls of f, only at an entry that was witnesses-conflict before. 272 calls
     /// (every scalar type) before the change, counted with the old Check.swift.
-    func testJudgingByBothCostsNoEvaluation() throws {
+    func testJudgingByBothCostsAtMostTheSlopeJumpTestsSixCalls() throws {
         final class Counter: @unchecked Sendable {
             let lock = NSLock()
             var count = 0
