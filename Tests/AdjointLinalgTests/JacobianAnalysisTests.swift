@@ -107,7 +107,6 @@ final class JacobianAnalysisTests: XCTestCase {
     /// not one correct digit) without a word; LAPACK's condition estimate (reciprocal 6·10⁻¹⁷ and
     /// 6·10⁻¹⁸ after equilibration, below ε) says so, and solve now throws it.
     func testSolveRefusesMatricesSingularToWorkingPrecision() throws {
-        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
         // κ ≈ 1.5·10¹⁰: solved, to the accuracy κ·ε allows.
         let x8 = try JacobianAnalysis.solve(hilbert(8), [Double](repeating: 1, count: 8))
         XCTAssertEqual(x8[0], -7.999999949964206, accuracy: 1e-5)
@@ -132,7 +131,6 @@ final class JacobianAnalysisTests: XCTestCase {
     /// word; the last two are singular to working precision and now say so. Exact answers stay:
     /// a singular matrix's 0, and diag(10³⁰⁰, 10⁻³⁰⁰)'s 1 (badly scaled, perfectly conditioned).
     func testDeterminantRefusesMatricesSingularToWorkingPrecision() throws {
-        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
         XCTAssertEqual(try JacobianAnalysis.determinant(of: hilbert(8)), 2.737050121755729e-33, accuracy: 1e-6 * 2.737e-33)
         for n in [12, 14] {
             for body in [{ _ = try JacobianAnalysis.determinant(of: hilbert(n)) }, { _ = try JacobianAnalysis.logAbsDeterminant(of: hilbert(n)) }] {
@@ -151,7 +149,6 @@ final class JacobianAnalysisTests: XCTestCase {
     /// The analysis as a whole follows the same rule: for Hilbert 14 it gave −2.387e-106 beside
     /// rank 12 (exact determinant of the stored matrix −3.799e-106, see above), with no word.
     func testAnalysisGivesNoDeterminantForAMatrixSingularToWorkingPrecision() throws {
-        func hilbert(_ n: Int) -> [[Double]] { (0..<n).map { i in (0..<n).map { j in 1 / Double(i + j + 1) } } }
         let a = try JacobianAnalysis(hilbert(14))
         XCTAssertNil(a.determinant)
         XCTAssertNil(a.logAbsDeterminant)
@@ -297,4 +294,11 @@ final class JacobianAnalysisScalingTests: XCTestCase {
         }
         XCTAssertEqual(try JacobianAnalysis.logAbsDeterminant(of: m).sign, 1)
     }
+}
+
+/// The n × n Hilbert matrix, entries 1/(i + j + 1) rounded to Double. The closures' types are
+/// spelled out: inferred, `1 / Double(…)` inside two nested maps took 3.5 s to type-check, once
+/// per copy (three copies before this one).
+private func hilbert(_ n: Int) -> [[Double]] {
+    (0..<n).map { (i: Int) -> [Double] in (0..<n).map { (j: Int) -> Double in 1.0 / Double(i + j + 1) } }
 }
