@@ -144,3 +144,14 @@ if ProcessInfo.processInfo.environment["ADJOINT_FUZZ"] != nil {
     }
 }
 
+
+// `make test` compiles the benchmarks and the demo only to learn that they still compile: it runs
+// none of them. Optimised, they were about 105 s of that build's 1325 s on one core (Zen 1,
+// 2026-12-06: AdjointBench 45, AdjointHarnessBench 39, AdjointDemo 31, nearly all of it
+// specialising the library's generic code into each), so the Makefile's test target sets
+// ADJOINT_TEST_BUILD and they compile unoptimised there. `make bench` and `make demo` do not set it.
+if ProcessInfo.processInfo.environment["ADJOINT_TEST_BUILD"] != nil {
+    for target in package.targets where ["AdjointBench", "AdjointHarnessBench", "AdjointDemo"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(["-Onone"])]
+    }
+}
