@@ -127,7 +127,7 @@ struct DiffCommand: ParsableCommand {
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
-            for note in kinkNotes(rec.diagnostics.kinks) { writeError("note: " + note) }
+            for note in kinkNotes(rec.diagnostics.kinks, of: f, at: p.doubles) { writeError("note: " + note) }
             // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
             // the mixed entries with no word here).
             if order == 2, columns.count == names.count, let values {
@@ -144,7 +144,7 @@ struct DiffCommand: ParsableCommand {
                 // rule's second derivative is suspect" for x²y³, and pow's real asymmetry unseen).
                 var hessian = values
                 for i in values.indices { for (k, j) in columns.enumerated() { hessian[i][j] = values[i][k] } }
-                for note in asymmetryNotes(hessian, variables: names, atKink: !rec.diagnostics.kinks.isEmpty,
+                for note in asymmetryNotes(hessian, variables: names, atKink: kinksReachingInputs(rec.diagnostics.kinks, of: f, at: p.doubles).contains(true),
                                            noHessian: noHessian != nil) { writeError("note: " + note) }
                 if let noHessian { writeError(noHessian) }
             }

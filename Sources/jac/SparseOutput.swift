@@ -28,5 +28,5 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     // --points: one row per point; the columns are the pattern's entries at that point.
     let header = f.variables + ["colors"] + entries.map { "d\(names[$0.row])/d\(f.variables[$0.column])" }
     let row = point.map(format) + ["\(r.coloring.count)"] + entries.map { format($0.value) }
-    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks))
+    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks, of: f, at: point))
 }
