@@ -5,7 +5,8 @@ import Adjoint
 /// "rows": m, "columns": n, "colors": k, "entries": [[i, j, v], ...]}`.
 func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>, kinks: [KinkEvent]) -> Report {
     let names = f.outputNames
-    let entries = r.matrix.entries
+    // Signless zeros, as the dense Jacobian prints them (see ``unsignedZero(_:)``).
+    let entries = r.matrix.entries.map { (row: $0.row, column: $0.column, value: unsignedZero($0.value)) }
     let how = r.mode == .forward ? "column colouring, \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")"
                                  : "row colouring, \(r.reverseSweeps) reverse sweep\(r.reverseSweeps == 1 ? "" : "s")"
     let denseRows = r.mode == .forward && r.reverseSweeps > 0 ? " + \(r.reverseSweeps) dense row\(r.reverseSweeps == 1 ? "" : "s") by reverse sweeps" : ""
