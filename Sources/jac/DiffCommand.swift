@@ -13,7 +13,9 @@ struct DiffCommand: ParsableCommand {
         x/x is never replaced by 1. An entry holds no term of another output: as in \
         the numeric modes, a zero cotangent adds nothing. Shared subexpressions are printed as intermediates t1 = ... \
         unless --expand is given (JSON is always expanded, each entry a formula jac \
-        accepts over the same variables).
+        accepts over the same variables). Constants are exact rationals (0.1 is one \
+        tenth, 1/3 one third): the expressions are the derivative over the reals of \
+        the formula as written, and a fraction printed as p/q is noted with its Double.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \
@@ -206,7 +208,7 @@ struct DiffCommand: ParsableCommand {
             (try? ExpressionPrinter(variables: names, syntax: .formula, expand: true).print([id]).roots.first) ?? "a constant"
         }
         var notes: [String] = []
-        var roundedConstants = Set<Int>(), beyondRange: [Int: String] = [:]
+        var roundedConstants = Set<Int>(), beyondRange: [Int: String] = [:], fractions: [(text: String, double: Double)] = []
         // An integer of hundreds of digits, shortened: its leading digits and its power of ten.
         func magnitude(_ c: Rational) -> String {
             let digits = c.description.filter(\.isNumber)
@@ -226,6 +228,11 @@ struct DiffCommand: ParsableCommand {
                             constant[i] = true
                             if c.printsAsNearestDouble { roundedConstants.insert(i) }
                             if c.isInteger && !c.approximateDouble.isFinite { beyondRange[i] = magnitude(c) }
+                            // Printed as p/q, a constant no decimal or Double shows exactly.
+                            if !c.isNaN, !c.isInteger, !c.printsAsNearestDouble, case let t = text(i), t.contains("/"),
+                               !fractions.contains(where: { $0.text == t }) {
+                                fractions.append((t, c.approximateDouble))
+                            }
                         case .op, .call: constant[i] = node.arguments.allSatisfy { constant[$0] ?? false }
                         }
                         // An exact constant beyond Double's range (1e309) is a value, not a singularity.
@@ -250,6 +257,18 @@ struct DiffCommand: ParsableCommand {
         if !roundedConstants.isEmpty {
             notes.append("\(roundedConstants.count) exact constant(s) whose numerator or denominator is beyond Double's range "
                          + "are printed rounded to the nearest Double (as p/q they would evaluate to ∞/∞ in Double)")
+        }
+        // `jac diff "x^(1/3)"` printed 1/3·pow(x, −(2/3)) beside numeric modes that use the Double
+        // 0.333…3148 for 1/3, and neither said which the printed 1/3 is. It is one third: the
+        // folding is exact, so the expressions are the derivative over the reals of the formula as
+        // written; each number after '=' evaluates them in Double.
+        if !fractions.isEmpty {
+            let shown = fractions.prefix(3).map { "\($0.text) (\(jac.format($0.double)) in Double)" }.joined(separator: ", ")
+                + (fractions.count > 3 ? ", …" : "")
+            notes.append("constants are exact: \(shown) \(fractions.count == 1 ? "is printed as an exact fraction" : "are printed as exact fractions"), "
+                         + "so the expressions are the derivative of the formula over the reals with its constants exact; "
+                         + "evaluated in Double (the value after '=' with --at, --format swift, jac eval) each is rounded to the "
+                         + "Double shown, as the numeric modes round the formula's own constants")
         }
         for (_, c) in beyondRange.sorted(by: { $0.key < $1.key }).prefix(3) {
             notes.append("the printed expression holds the exact constant ≈ \(c), beyond Double's range: "
