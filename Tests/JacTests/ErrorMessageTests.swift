@@ -172,3 +172,17 @@ final class SweepKinkNoteTests: XCTestCase {
         XCTAssertFalse(central.contains("0.01 …") || central.contains("0.001 …"), String(central))
     }
 }
+
+/// Every error begins "error:": the argument parser's own began "Error:" (a missing formula, an
+/// unknown option, a --format value it checks), beside jac's "error:" for everything else.
+final class ErrorPrefixTests: XCTestCase {
+    func testParserErrorsBeginLikeEveryOther() throws {
+        for arguments in [["eval"], ["check", "x", "--at", "x=1", "--tolerance", "1"],
+                          ["jacobian", "x", "--at", "x=1", "--format", "yaml"], ["selftest", "--graphs", "0"]] {
+            let r = try JacRunner.run(arguments)
+            XCTAssertEqual(r.status, 2, "\(arguments)")
+            XCTAssertTrue(r.stderr.hasPrefix("error: "), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Error: "), "\(arguments): \(r.stderr)")
+        }
+    }
+}
