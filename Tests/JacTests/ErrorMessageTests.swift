@@ -186,3 +186,16 @@ final class ErrorPrefixTests: XCTestCase {
         }
     }
 }
+
+/// `jac eval "--x" --at x=1` said only "missing formula": the parser reads "--x" as an option. The
+/// message now says where such a formula goes, and there it is −(−x) = x = 1 by hand.
+final class DoubleDashFormulaTests: XCTestCase {
+    func testAFormulaStartingWithTwoDashesIsPointedBehindALoneDoubleDash() throws {
+        let r = try JacRunner.run(["eval", "--x", "--at", "x=1"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")"), r.stderr)
+        let right = try JacRunner.run(["eval", "--at", "x=1", "--format", "json", "--", "--x"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertTrue(right.stdout.contains("\"value\": [1.0]"), right.stdout)
+    }
+}
