@@ -73,9 +73,11 @@ struct Shrinker {
         }
     }
 
-    /// Smaller magnitudes: round numbers closer to the target first (1, 2, 5 times a power of
-    /// ten, down to 10⁻³), then PropertyBased's halving sequence towards the target, never closer
-    /// to it than 10⁻³ (below that, smaller only means less readable).
+    /// Smaller magnitudes: round numbers closer to the target (1, 2, 5 times a power of ten, down
+    /// to 10⁻³), then PropertyBased's halving sequence towards the target, never closer to it
+    /// than 10⁻³ (below that, smaller only means less readable). A fraction of a unit from the
+    /// target is tried last and never replaces a value that is not one (see
+    /// ``isSimpler(_:than:target:)``).
     mutating func magnitudePhase(_ x: inout [Double]) {
         let smallest = 1e-3
         for i in x.indices {
@@ -89,11 +91,15 @@ struct Shrinker {
                 var round: [Double] = []
                 for k in -3...6 { for m in [1.0, 2.0, 5.0] {
                     let step = m * pow(10, Double(k))
-                    if step < distance { round.append(target + (x[i] > target ? step : -step)) }
+                    // One unit from the target is tried from a fraction of a unit too: farther, but
+                    // simpler (−1 for −0.37 where the claim is wrong for every x < 0).
+                    if step < distance || (step == 1 && isTiny(x[i], target: target)) {
+                        round.append(target + (x[i] > target ? step : -step))
+                    }
                 } }
-                round.sort { Swift.abs($0 - target) < Swift.abs($1 - target) }
+                round.sort { isSimpler($0, than: $1, target: target) }
                 let halving = x[i].shrink(towards: target).dropFirst().prefix(16).filter { Swift.abs($0 - target) >= smallest }
-                for v in round + halving where !rejected.contains(v) {
+                for v in round + halving where !rejected.contains(v) && isSimpler(v, than: x[i], target: target) {
                     // Moves far below the entry's own scale only chase the boundary to the last
                     // bits; the digit phase does better with what is left.
                     if Swift.abs(v - x[i]) < 1e-6 * Swift.max(1, Swift.abs(x[i])) { continue }
@@ -120,6 +126,23 @@ struct Shrinker {
             }
         }
     }
+}
+
+/// Whether a user reads `v` more easily than `u` as a counterexample: a value a fraction of a unit
+/// from the domain's simplest one (``isTiny(_:target:)``) comes after any other, then the nearer
+/// one. Nearest first alone took the smallest round step, so a claim wrong for every x < 0 shrank
+/// to −0.001 where −1 fails as well and reads better; from −1 a tiny value is no simplification,
+/// so it stays. Away from the target nearness still decides: a claim wrong above 2 shrinks to a
+/// short number just above 2, which says where the failure starts.
+func isSimpler(_ v: Double, than u: Double, target: Double) -> Bool {
+    if isTiny(v, target: target) != isTiny(u, target: target) { return !isTiny(v, target: target) }
+    return Swift.abs(v - target) < Swift.abs(u - target)
+}
+
+/// Whether `v` is a fraction of a unit away from `target` and not a whole number (the target
+/// itself, when whole, is not tiny).
+func isTiny(_ v: Double, target: Double) -> Bool {
+    v.rounded() != v && Swift.abs(v - target) < 1
 }
 
 /// Significant decimal digits in Swift's shortest round-trip text of v (1.25 → 3, 1e-300 → 1).

@@ -337,7 +337,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions, of: f, at: r.point.map(\.approximate)) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
                     + roundingNotes(r, names: names, variables: f.variables, singularRows: rowsAtSingularPoint(f, r)))
 }
 
@@ -440,8 +440,9 @@ struct HessianCommand: ParsableCommand {
             // place for the value, and printed the gradient and Hessian without it.
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
-                          notes: kinkNotes(first.diagnostics.kinks)
-                            + asymmetryNotes(h, variables: formula.variables, atKink: !first.diagnostics.kinks.isEmpty))
+                          notes: kinkNotes(first.diagnostics.kinks, of: formula, at: x)
+                            + asymmetryNotes(h, variables: formula.variables,
+                                             atKink: kinksReachingInputs(first.diagnostics.kinks, of: formula, at: x).contains(true)))
         }
     }
 }
@@ -684,12 +685,68 @@ func describe(_ w: FDWarning) -> String {
 /// were 0, and 0·∞ was taken as 0. The note says so, since "uses the convention +∞" beside a
 /// printed 0 read as a contradiction, and the other mode can fail at the same point.
 /// `described`: each kink's text when not its own description (exact mode's exact inputs).
-func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil) -> [String] {
-    kinks.enumerated().map { k, kink in
+/// Only kinks that ``kinksReachingInputs(_:of:at:)`` keeps get a note: `jac diff "0^x" --at
+/// x=0.7` said pow's ∂base = +∞ was used, of a base that is the constant 0.
+func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil, of f: Formula, at x: [Double]) -> [String] {
+    let live = kinksReachingInputs(kinks, of: f, at: x)
+    return kinks.enumerated().compactMap { k, kink in
+        guard live[k] else { return nil }
         let singular = isSingularConvention(kink.op)
         let text = described.flatMap { k < $0.count ? $0[k] : nil } ?? kink.description
         return "kink touched: \(text); the derivative uses the convention " + (kink.op.info.convention.map { "'\($0)'" } ?? "of the registry")
             + (singular ? "; the entries printed are finite because only zero tangents or cotangents reached it (0·∞ taken as 0): "
                 + "a convention, not a derivative, and the other mode may report this point as not finite (jac check compares the modes)" : "")
+    }
+}
+
+/// Per kink, whether the argument its convention is about moves with an input of the formula;
+/// false only for a kink matched to nodes of the formula at x whose kink arguments are all
+/// built from constants (the variables themselves count, even where they cancel: x − x moves). There the conventional partial (pow's +∞ for a zero base, abs′(0))
+/// multiplies a tangent that is exactly 0 in every mode and every direction, and every nearby
+/// point takes the same piece, so the derivative printed is the derivative, not a convention.
+/// Conservative: a kink no node matches (the formula's Double values at x do not reproduce it,
+/// as exact mode's may not) is kept. One evaluation of the formula's nodes, only when a kink
+/// was touched.
+///
+/// The argument a kink is about: pow's kink is in the base alone (∂base is the one that is
+/// infinite at a zero base, and ∂exponent = x^y·log x has the limit 0 there, which the rule
+/// takes); every other op's is taken to be in all its arguments (max and min at a tie, hypot
+/// at the origin, and the unary ops, whose second argument is the first).
+func kinksReachingInputs(_ kinks: [KinkEvent], of f: Formula, at x: [Double]) -> [Bool] {
+    guard !kinks.isEmpty, x.count == f.variables.count,
+          let v = Diagnostics.quietly({ f.nodeValues(x, constants: f.constants.map(\.value)) }), v.count == f.nodes.count
+    else { return kinks.map { _ in true } }
+    var moves = [Bool](repeating: false, count: f.nodes.count)
+    for (k, node) in f.nodes.enumerated() {
+        switch node.op {
+        case .input: moves[k] = true
+        case .constant: moves[k] = false
+        default: moves[k] = moves[node.a] || moves[node.b]
+        }
+    }
+    var taken: [[Int]: Int] = [:]
+    return kinks.map { kink in
+        let touched = f.nodes.indices.filter { k in
+            let node = f.nodes[k]
+            guard node.op == kink.op, node.op != .input, node.op != .constant else { return false }
+            return Rules.kinkDistance(node.op, v[node.a], v[node.b]) == 0
+        }
+        // The nodes whose arguments are the kink's inputs, where the event names them; else every
+        // touched node of that op.
+        let exact = touched.filter { k in
+            let args = [v[f.nodes[k].a], v[f.nodes[k].b]]
+            return !kink.inputs.isEmpty && zip(kink.inputs, args).allSatisfy { $0 == $1 }
+        }
+        let candidates = exact.isEmpty ? touched : exact
+        guard !candidates.isEmpty else { return true }
+        // Nodes with the same inputs ((x²)^y + 0^y at (0, ½): two pows at 0, ½) are told apart by
+        // count: each kink is reported once, so as many of their events as they have live nodes
+        // get a note.
+        let live = candidates.filter { k in
+            let node = f.nodes[k]
+            return node.op == .pow ? moves[node.a] : moves[node.a] || moves[node.b]
+        }.count
+        taken[candidates, default: 0] += 1
+        return taken[candidates, default: 0] <= live
     }
 }

@@ -13,7 +13,9 @@ struct DiffCommand: ParsableCommand {
         x/x is never replaced by 1. An entry holds no term of another output: as in \
         the numeric modes, a zero cotangent adds nothing. Shared subexpressions are printed as intermediates t1 = ... \
         unless --expand is given (JSON is always expanded, each entry a formula jac \
-        accepts over the same variables).
+        accepts over the same variables). Constants are exact rationals (0.1 is one \
+        tenth, 1/3 one third): the expressions are the derivative over the reals of \
+        the formula as written, and a fraction printed as p/q is noted with its Double.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \
@@ -70,7 +72,9 @@ struct DiffCommand: ParsableCommand {
             throw ValidationError("give the formula either as an argument or with --file, not both")
         }
         if formula == nil && file == nil {
-            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
+            // A formula "--x" reads as an option, and the parser said only this (a newcomer's pass).
+            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F; "
+                                  + "one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")")
         }
     }
 
@@ -127,7 +131,7 @@ struct DiffCommand: ParsableCommand {
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
-            for note in kinkNotes(rec.diagnostics.kinks) { writeError("note: " + note) }
+            for note in kinkNotes(rec.diagnostics.kinks, of: f, at: p.doubles) { writeError("note: " + note) }
             // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
             // the mixed entries with no word here).
             if order == 2, columns.count == names.count, let values {
@@ -144,7 +148,7 @@ struct DiffCommand: ParsableCommand {
                 // rule's second derivative is suspect" for x²y³, and pow's real asymmetry unseen).
                 var hessian = values
                 for i in values.indices { for (k, j) in columns.enumerated() { hessian[i][j] = values[i][k] } }
-                for note in asymmetryNotes(hessian, variables: names, atKink: !rec.diagnostics.kinks.isEmpty,
+                for note in asymmetryNotes(hessian, variables: names, atKink: kinksReachingInputs(rec.diagnostics.kinks, of: f, at: p.doubles).contains(true),
                                            noHessian: noHessian != nil) { writeError("note: " + note) }
                 if let noHessian { writeError(noHessian) }
             }
@@ -206,7 +210,7 @@ struct DiffCommand: ParsableCommand {
             (try? ExpressionPrinter(variables: names, syntax: .formula, expand: true).print([id]).roots.first) ?? "a constant"
         }
         var notes: [String] = []
-        var roundedConstants = Set<Int>(), beyondRange: [Int: String] = [:]
+        var roundedConstants = Set<Int>(), beyondRange: [Int: String] = [:], fractions: [(text: String, double: Double)] = []
         // An integer of hundreds of digits, shortened: its leading digits and its power of ten.
         func magnitude(_ c: Rational) -> String {
             let digits = c.description.filter(\.isNumber)
@@ -226,6 +230,11 @@ struct DiffCommand: ParsableCommand {
                             constant[i] = true
                             if c.printsAsNearestDouble { roundedConstants.insert(i) }
                             if c.isInteger && !c.approximateDouble.isFinite { beyondRange[i] = magnitude(c) }
+                            // Printed as p/q, a constant no decimal or Double shows exactly.
+                            if !c.isNaN, !c.isInteger, !c.printsAsNearestDouble, case let t = text(i), t.contains("/"),
+                               !fractions.contains(where: { $0.text == t }) {
+                                fractions.append((t, c.approximateDouble))
+                            }
                         case .op, .call: constant[i] = node.arguments.allSatisfy { constant[$0] ?? false }
                         }
                         // An exact constant beyond Double's range (1e309) is a value, not a singularity.
@@ -250,6 +259,18 @@ struct DiffCommand: ParsableCommand {
         if !roundedConstants.isEmpty {
             notes.append("\(roundedConstants.count) exact constant(s) whose numerator or denominator is beyond Double's range "
                          + "are printed rounded to the nearest Double (as p/q they would evaluate to ∞/∞ in Double)")
+        }
+        // `jac diff "x^(1/3)"` printed 1/3·pow(x, −(2/3)) beside numeric modes that use the Double
+        // 0.333…3148 for 1/3, and neither said which the printed 1/3 is. It is one third: the
+        // folding is exact, so the expressions are the derivative over the reals of the formula as
+        // written; each number after '=' evaluates them in Double.
+        if !fractions.isEmpty {
+            let shown = fractions.prefix(3).map { "\($0.text) (\(jac.format($0.double)) in Double)" }.joined(separator: ", ")
+                + (fractions.count > 3 ? ", …" : "")
+            notes.append("constants are exact: \(shown) \(fractions.count == 1 ? "is printed as an exact fraction" : "are printed as exact fractions"), "
+                         + "so the expressions are the derivative of the formula over the reals with its constants exact; "
+                         + "evaluated in Double (the value after '=' with --at, --format swift, jac eval) each is rounded to the "
+                         + "Double shown, as the numeric modes round the formula's own constants")
         }
         for (_, c) in beyondRange.sorted(by: { $0.key < $1.key }).prefix(3) {
             notes.append("the printed expression holds the exact constant ≈ \(c), beyond Double's range: "

@@ -115,9 +115,19 @@ struct CoreEngine: ModeEngine {
             (0..<n).map { j in j < columns.bounds.count ? columns.bounds[j].map { i < $0.count ? $0[i] : .nan } ?? .nan : .nan }
         }
         return ModeResult(point: x.map(Cell.double), value: r.value.map(Cell.double),
-                          jacobian: r.jacobian.map { $0.map(Cell.double) }, kinks: r.diagnostics.kinks, roundingBounds: bounds)
+                          jacobian: r.jacobian.map { $0.map { Cell.double(unsignedZero($0)) } }, kinks: r.diagnostics.kinks,
+                          roundingBounds: bounds)
     }
 }
+
+/// A derivative entry as jac prints it: a zero without its sign. `jac jacobian "-relu(x)" --at
+/// x=-1` printed -0.0 in forward mode and 0.0 in reverse, for one entry that is exactly 0 (relu′ is
+/// 0 left of its kink): the sign of a zero tangent is the order of the operations that made it
+/// (−(0·1), x·0 for a negative x), not a property of f. It is one in no other mode: reverse mode
+/// sums each entry from +0, so it never shows −0, exact mode and the differences never give one,
+/// and an entry that underflowed (−eˣ·eˣ at −400, −2·10⁻³⁴⁸) already read 0.0 in reverse mode.
+/// Values are not touched: f's own −0.0 is what the formula computes, the same in every mode.
+func unsignedZero(_ d: Double) -> Double { d == 0 ? 0 : d }
 
 /// Per entry, the value from a pass whose direction (forward) or cotangent (reverse) is scaled by
 /// each of `seeds`, a power of two, divided back, where it differs from `jacobian`; nil where every

@@ -97,7 +97,9 @@ struct FormulaOptions: ParsableArguments {
             throw ValidationError("give the formula either as an argument or with --file, not both")
         }
         if formula == nil && file == nil {
-            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F")
+            // A formula "--x" reads as an option, and the parser said only this (a newcomer's pass).
+            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F; "
+                                  + "one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")")
         }
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
         try requireOneStandardInputReader(standardInputReaders)

@@ -5,7 +5,8 @@ import Adjoint
 /// "rows": m, "columns": n, "colors": k, "entries": [[i, j, v], ...]}`.
 func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianResult<Double>, kinks: [KinkEvent]) -> Report {
     let names = f.outputNames
-    let entries = r.matrix.entries
+    // Signless zeros, as the dense Jacobian prints them (see ``unsignedZero(_:)``).
+    let entries = r.matrix.entries.map { (row: $0.row, column: $0.column, value: unsignedZero($0.value)) }
     let how = r.mode == .forward ? "column colouring, \(r.forwardPasses) forward pass\(r.forwardPasses == 1 ? "" : "es")"
                                  : "row colouring, \(r.reverseSweeps) reverse sweep\(r.reverseSweeps == 1 ? "" : "s")"
     let denseRows = r.mode == .forward && r.reverseSweeps > 0 ? " + \(r.reverseSweeps) dense row\(r.reverseSweeps == 1 ? "" : "s") by reverse sweeps" : ""
@@ -28,5 +29,5 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     // --points: one row per point; the columns are the pattern's entries at that point.
     let header = f.variables + ["colors"] + entries.map { "d\(names[$0.row])/d\(f.variables[$0.column])" }
     let row = point.map(format) + ["\(r.coloring.count)"] + entries.map { format($0.value) }
-    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks))
+    return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row, notes: kinkNotes(kinks, of: f, at: point))
 }

@@ -98,6 +98,9 @@ do {
         writeError("error: " + failure.message)
         exit(failure.status.rawValue)
     }
-    writeError(root.fullMessage(for: error))
+    // The parser's own errors began "Error:" where every other began "error:" (jac eval with no
+    // formula, an unknown option, a --format value): one spelling, for a reader and for grep.
+    let message = root.fullMessage(for: error)
+    writeError(message.hasPrefix("Error: ") ? "error: " + message.dropFirst("Error: ".count) : message)
     exit(ExitStatus.invalidInput.rawValue)
 }

@@ -126,11 +126,15 @@ private struct CubePlusSineProduct: ADFunction {
 /// 1 − x₁²/2 is off by x₂·(x₁⁴/24 − …), which shrinking toward 0 makes as small as the check can
 /// still convict (1e-10 relative at x₁ = 0.007), and the message showed only that, which reads as
 /// rounding. It now also gives the error where the failure was first found.
+///
+/// x₁ is drawn inside (−1, 1): from a fraction of a unit, shrinking now tries ±1 first (simpler
+/// than 0.007), where this error is 7% and no smaller than where it was found; inside the interval
+/// it moves toward 0 as before.
 final class ShrunkErrorSizeTests: XCTestCase {
     func testTheMessageGivesTheErrorWhereTheFailureWasFirstFound() throws {
         let r = checkProperty(.gradient(of: CubePlusSineProduct(),
                                         claimed: { (x: [Double]) -> [Double] in [3 * x[0] * x[0], (1 - x[1] * x[1] / 2) * x[2], sin(x[1])] },
-                                        inputs: .vector(3, .uniform(-3...3))))
+                                        inputs: .arguments([.uniform(-3...3), .uniform(-0.9...0.9), .uniform(-3...3)])))
         let failure = try XCTUnwrap(r.failure, r.message)
         XCTAssertEqual(failure.verdict, .ruleWrong)
         let (x1, y1) = (failure.shrink.original[1], failure.shrink.shrunk[1])
@@ -148,5 +152,53 @@ final class ShrunkErrorSizeTests: XCTestCase {
                                         inputs: .vector(3, .uniform(-3...3))))
         XCTAssertNotNil(r.failure, r.message)
         XCTAssertFalse(r.message.contains("the error was larger where first found"), r.message)
+    }
+}
+
+/// Shrinking prefers a whole number to a value a fraction of a unit from the target. Nearest
+/// first took the smallest round step, so a claim wrong for every x < 0 shrank to −0.001 where −1
+/// fails the same way and reads better.
+final class WholeNumberShrinkTests: XCTestCase {
+    /// f = x², by hand f′ = 2x; the claim adds 1 for x < 0. The simplest failing input is −1: 0 is
+    /// right, and −1 is the whole number nearest 0 on the failing side.
+    func testAClaimWrongOnAHalfLineShrinksToMinusOne() throws {
+        let r = checkProperty(.blackBoxGradient(of: { (x: [Double]) in x[0] * x[0] },
+                                                claimed: { (x: [Double]) in [2 * x[0] + (x[0] < 0 ? 1 : 0)] },
+                                                inputs: .vector(1, .uniform(-20...20))))
+        let failure = try XCTUnwrap(r.failure, r.message)
+        XCTAssertEqual(failure.verdict, .ruleWrong)
+        XCTAssertEqual(failure.shrink.shrunk, [-1], r.message)
+        XCTAssertEqual(failure.outcome.input, [-1])
+    }
+
+    /// Where no whole number fails (the claim is wrong only on (−0.5, 0)), shrinking still moves
+    /// toward 0 by round steps, as before, and keeps the verdict.
+    func testWithoutAFailingWholeNumberTheSmallestRoundStepStays() throws {
+        let r = checkProperty(.blackBoxGradient(of: { (x: [Double]) in x[0] * x[0] },
+                                                claimed: { (x: [Double]) in [2 * x[0] + (x[0] < 0 && x[0] > -0.5 ? 1 : 0)] },
+                                                inputs: .vector(1, .uniform(-2...2))))
+        let failure = try XCTUnwrap(r.failure, r.message)
+        XCTAssertEqual(failure.verdict, .ruleWrong)
+        XCTAssertEqual(failure.shrink.shrunk, [-0.001], r.message)
+    }
+
+    /// From −0.37, a fraction of a unit from 0, the failure (x < 0) moves out to −1 where the domain
+    /// holds it, and stays tiny where it does not (uniform(−0.5…0.5)).
+    func testAFractionOfAUnitMovesOutToMinusOneOnlyInsideTheDomain() {
+        for (range, expected) in [(-2.0...2.0, -1.0), (-0.5...0.5, -0.001)] {
+            var shrinker = Shrinker(space: .vector(1, .uniform(range)), budget: 200) { x in x[0] < 0 }
+            XCTAssertEqual(shrinker.shrink([-0.37]).shrunk, [expected], "\(range)")
+        }
+    }
+
+    func testTinyValuesComeLastThenNearness() {
+        XCTAssertTrue(isSimpler(-1, than: -0.001, target: 0))
+        XCTAssertFalse(isSimpler(-0.5, than: -1, target: 0))
+        XCTAssertTrue(isSimpler(2, than: 3, target: 0))
+        XCTAssertTrue(isSimpler(0.1, than: 0.2, target: 0))
+        // Away from the target nearness decides, whole or not: 2.1 before 3.
+        XCTAssertTrue(isSimpler(2.1, than: 3, target: 0))
+        // A non-whole target (the open unit interval's 0.5): every value in (0, 1) is tiny.
+        XCTAssertTrue(isSimpler(0.6, than: 0.9, target: 0.5))
     }
 }

@@ -667,3 +667,29 @@ extension DiffWithoutAPointTests {
         XCTAssertEqual(value, 2 / Double.pow(5, 1.5), accuracy: 1e-15, entry)
     }
 }
+
+/// `jac diff "x^(1/3)"` printed 1/3·pow(x, −(2/3)), and nothing said whether 1/3 is one third or
+/// the Double 0.333…3148 the numeric modes use. It is one third (the folding is exact); a note
+/// now says so and gives the Double each becomes.
+final class ExactFractionNoteTests: XCTestCase {
+    func testAFractionInTheDerivativeIsNamedExactWithItsDouble() throws {
+        let r = try JacRunner.run(["diff", "x^(1/3)"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = 1/3*pow(x, -(2/3))\n")
+        // By hand (mpmath, 50 digits): the nearest Doubles to 1/3 and 2/3 are
+        // 0.33333333333333331482… and 0.66666666666666662965…, shortest text 0.3333333333333333
+        // and 0.6666666666666666.
+        XCTAssertTrue(r.stderr.contains("note: constants are exact: 1/3 (0.3333333333333333 in Double), "
+                                        + "-(2/3) (-0.6666666666666666 in Double) are printed as exact fractions, "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("the derivative of the formula over the reals with its constants exact"), r.stderr)
+    }
+
+    /// Guards: constants a decimal shows exactly (0.2 = 1/5) or integers get no such note.
+    func testDecimalsAndIntegersGetNoNote() throws {
+        for formula in ["0.1*x^2", "x^3", "x^2/4"] {
+            let r = try JacRunner.run(["diff", formula])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertFalse(r.stderr.contains("constants are exact"), "\(formula): \(r.stderr)")
+        }
+    }
+}

@@ -172,3 +172,30 @@ final class SweepKinkNoteTests: XCTestCase {
         XCTAssertFalse(central.contains("0.01 …") || central.contains("0.001 …"), String(central))
     }
 }
+
+/// Every error begins "error:": the argument parser's own began "Error:" (a missing formula, an
+/// unknown option, a --format value it checks), beside jac's "error:" for everything else.
+final class ErrorPrefixTests: XCTestCase {
+    func testParserErrorsBeginLikeEveryOther() throws {
+        for arguments in [["eval"], ["check", "x", "--at", "x=1", "--tolerance", "1"],
+                          ["jacobian", "x", "--at", "x=1", "--format", "yaml"], ["selftest", "--graphs", "0"]] {
+            let r = try JacRunner.run(arguments)
+            XCTAssertEqual(r.status, 2, "\(arguments)")
+            XCTAssertTrue(r.stderr.hasPrefix("error: "), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Error: "), "\(arguments): \(r.stderr)")
+        }
+    }
+}
+
+/// `jac eval "--x" --at x=1` said only "missing formula": the parser reads "--x" as an option. The
+/// message now says where such a formula goes, and there it is −(−x) = x = 1 by hand.
+final class DoubleDashFormulaTests: XCTestCase {
+    func testAFormulaStartingWithTwoDashesIsPointedBehindALoneDoubleDash() throws {
+        let r = try JacRunner.run(["eval", "--x", "--at", "x=1"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")"), r.stderr)
+        let right = try JacRunner.run(["eval", "--at", "x=1", "--format", "json", "--", "--x"])
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertTrue(right.stdout.contains("\"value\": [1.0]"), right.stdout)
+    }
+}

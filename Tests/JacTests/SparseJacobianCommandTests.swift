@@ -78,3 +78,31 @@ final class SparseJacobianCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--sparse works with --mode forward or reverse"), r.stderr)
     }
 }
+
+/// A zero derivative entry is printed 0.0 in every mode. Forward mode printed −0.0 where reverse
+/// printed 0.0 for one entry: −relu(x) at −1 is −(relu′(−1)·1) = −(0·1) = −0 in forward mode's
+/// order, and reverse mode sums its cotangents from +0. relu′ is exactly 0 left of 0 (by hand),
+/// so the entry is 0 and its sign says nothing of f.
+final class SignedZeroEntryTests: XCTestCase {
+    func testForwardModePrintsAZeroEntryWithoutASign() throws {
+        for formula in ["-relu(x)", "-(0*x)"] {
+            for mode in ["forward", "reverse"] {
+                let sparse = try JacRunner.run(["jacobian", formula, "--at", "x=-1", "--sparse", "--mode", mode, "--format", "json"])
+                XCTAssertEqual(sparse.status, 0, sparse.stderr)
+                XCTAssertTrue(sparse.stdout.contains("\"entries\": [[0, 0, 0.0]]"), "\(formula) \(mode): \(sparse.stdout)")
+                let dense = try JacRunner.run(["jacobian", formula, "--at", "x=-1", "--mode", mode, "--format", "json"])
+                XCTAssertEqual(dense.status, 0, dense.stderr)
+                XCTAssertTrue(dense.stdout.contains("\"jacobian\": [[0.0]]"), "\(formula) \(mode): \(dense.stdout)")
+            }
+        }
+    }
+
+    /// Guards: f's own value keeps its sign (−relu(−1) = −0.0 in IEEE, as computed in every mode), and
+    /// a negative entry stays negative (−relu(x) at 2: −1 by hand).
+    func testValuesAndNonzeroEntriesKeepTheirSign() throws {
+        let zero = try JacRunner.run(["jacobian", "-relu(x)", "--at", "x=-1", "--mode", "forward", "--format", "json"])
+        XCTAssertTrue(zero.stdout.contains("\"value\": [-0.0], \"jacobian\": [[0.0]]"), zero.stdout)
+        let negative = try JacRunner.run(["jacobian", "-relu(x)", "--at", "x=2", "--sparse", "--mode", "forward", "--format", "json"])
+        XCTAssertTrue(negative.stdout.contains("\"entries\": [[0, 0, -1.0]]"), negative.stdout)
+    }
+}

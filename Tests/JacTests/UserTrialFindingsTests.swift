@@ -137,7 +137,7 @@ final class UserTrialFindingsTests: XCTestCase {
     func testANegativeOptionValueIsJudgedNotMissing() throws {
         let graphs = try JacRunner.run(["selftest", "--graphs", "-1"])
         XCTAssertEqual(graphs.status, 2)
-        XCTAssertTrue(graphs.stderr.hasPrefix("Error: --graphs must be between 1 and 1000000, got -1"), graphs.stderr)
+        XCTAssertTrue(graphs.stderr.hasPrefix("error: --graphs must be between 1 and 1000000, got -1"), graphs.stderr)
         let output = try JacRunner.run(["sweep", "x", "--at", "1", "--output", "-1"])
         XCTAssertEqual(output.status, 2)
         XCTAssertEqual(output.stderr, "error: --output -1 is out of range: the formula has 1 output(s)\n")
