@@ -68,14 +68,7 @@ struct DiffCommand: ParsableCommand {
     var at: String?
 
     func validate() throws {
-        if formula != nil && file != nil {
-            throw ValidationError("give the formula either as an argument or with --file, not both")
-        }
-        if formula == nil && file == nil {
-            // A formula "--x" reads as an option, and the parser said only this (a newcomer's pass).
-            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F; "
-                                  + "one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")")
-        }
+        try validateFormulaSource(formula: formula, file: file)
     }
 
     func run() throws {

@@ -93,14 +93,7 @@ struct FormulaOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func validate() throws {
-        if formula != nil && file != nil {
-            throw ValidationError("give the formula either as an argument or with --file, not both")
-        }
-        if formula == nil && file == nil {
-            // A formula "--x" reads as an option, and the parser said only this (a newcomer's pass).
-            throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F; "
-                                  + "one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")")
-        }
+        try validateFormulaSource(formula: formula, file: file)
         if at != nil && points != nil { throw ValidationError("give either --at or --points, not both") }
         try requireOneStandardInputReader(standardInputReaders)
         // A missing point is checked in loadPoints, once the formula is read: a formula without
@@ -254,4 +247,17 @@ func readFormulaSource(file: String?, formula: String?) throws -> String {
     if let file { return try readText(path: file, what: "formula file") }
     if formula == "-" { return try readText(path: "-", what: "formula from standard input") }
     return formula ?? ""
+}
+
+/// Exactly one of a formula argument and --file, for every command that reads a formula (`diff`
+/// and the numeric commands' `FormulaOptions` had a copy each).
+func validateFormulaSource(formula: String?, file: String?) throws {
+    if formula != nil && file != nil {
+        throw ValidationError("give the formula either as an argument or with --file, not both")
+    }
+    if formula == nil && file == nil {
+        // A formula "--x" reads as an option, and the parser said only this (a newcomer's pass).
+        throw ValidationError("missing formula: give it as an argument, '-' for standard input, or --file F; "
+                              + "one that starts with '--' goes after a lone -- (jac eval --at x=1 -- \"--x\")")
+    }
 }
