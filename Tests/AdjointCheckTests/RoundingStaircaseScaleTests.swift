@@ -25,4 +25,27 @@ final class RoundingStaircaseScaleTests: XCTestCase {
                           "∂f/∂x\(j): \(e.value) ± \(e.errorEstimate) \(e.warnings) for a true 0")
         }
     }
+
+    /// Along y at (35005.92, 0): below ulp(35005.92)/2 = 3.6·10⁻¹² of y, x + y rounds to x and f is
+    /// exactly −2xy − y² (f(x, 10⁻¹²)/10⁻¹² = −70011.84 in Python), so the adaptive rung
+    /// (8.9·10⁻¹⁶) and the step scan's finest levels settled on −2x = −70011.84 ± 3·10⁻¹¹; above
+    /// it f is rounding, up to 4.1·10⁻⁷ within 10⁻³ of y (Python), and central's 7.6·10⁻⁶ read
+    /// 0.00375 (Python: the same). The right claim 0 was rule-wrong; the step scan's coarser
+    /// levels, with the noise their own samples show, read it.
+    func testARightClaimIsNotConvictedOnStepsBelowTheRoundingOfAnIntermediate() throws {
+        let r = try checkBlackBoxGradient(of: { Self.expanded($0)[0] }, at: [35005.92, 0], claimedGradient: { _ in [0, 0] })
+        for e in r.entries.joined() {
+            switch e.verdict {
+            case .agree, .fdInconclusive: break
+            default: XCTFail("entry [\(e.output)][\(e.input)] is \(e.verdict.name)\n" + r.renderTable())
+            }
+        }
+    }
+
+    /// A claim that is wrong at every scale there is still convicted: ∂f/∂y claimed 1, where the
+    /// coarse levels read 0 and the fine ones −70011.84.
+    func testAClaimWrongAtEveryScaleIsStillConvicted() throws {
+        let r = try checkBlackBoxGradient(of: { Self.expanded($0)[0] }, at: [35005.92, 0], claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(r.entries[0][1].verdict.name, "rule-wrong", r.renderTable())
+    }
 }
