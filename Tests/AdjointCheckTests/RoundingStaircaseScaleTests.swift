@@ -48,4 +48,21 @@ final class RoundingStaircaseScaleTests: XCTestCase {
         let r = try checkBlackBoxGradient(of: { Self.expanded($0)[0] }, at: [35005.92, 0], claimedGradient: { _ in [0, 1] })
         XCTAssertEqual(r.entries[0][1].verdict.name, "rule-wrong", r.renderTable())
     }
+
+    /// A side of x flat at the jump test's points and the other's table refusing every column as a
+    /// pole (one nonzero sample among 0s) is the pattern last seen at (486250.98, −792361.73),
+    /// whose digits were lost; this point, drawn near them, has it along x₀: f is 0 or ±1.22·10⁻⁴
+    /// there (ulp(2xy) = 2⁻¹³, Python), the flat side measured 0, the other nothing, and the
+    /// difference across x, one quantum −1.22·10⁻⁴, was a jump beside that 0. Counting the
+    /// unmeasured side's finest column's spread (1.22·10⁻⁴, 4·1.22·10⁻⁴ allowed) calls none.
+    func testAFlatSideBesideAnUnmeasuredOneAllowsNoJump() throws {
+        let x = [486250.979412072, -792361.7314336438]
+        let r = try checkBlackBoxGradient(of: { Self.expanded($0)[0] }, at: x, claimedGradient: { _ in [0, 0] })
+        for e in r.entries.joined() {
+            switch e.verdict {
+            case .agree, .fdInconclusive: break
+            default: XCTFail("entry [\(e.output)][\(e.input)] is \(e.verdict.name)\n" + r.renderTable())
+            }
+        }
+    }
 }
