@@ -1328,8 +1328,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             switch scan.finding {
             case .excludesClaim:
                 let o = scan.outcome
-                // Finer steps than the exclusion's read nearer the claim: the two scales conflict.
-                if scan.finerLevelsNearerClaim {
+                // Finer steps than the exclusion's read nearer the claim, or coarser ones read it
+                // within their own noise: the two scales conflict.
+                if scan.finerLevelsNearerClaim || scan.coarserLevelsReadClaim {
                     return make(.fdInconclusive(reasons: [.witnessesConflict]), nil, ladder: outcomes + [o])
                 }
                 // Only steps beyond a unit of the input, or beyond |xⱼ| below one, resolve the gap
@@ -1606,7 +1607,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``DifferenceTuning/richardsonScanLevels``·2).
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
                                    finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool,
-                                                               finerLevelsNearerClaim: Bool, excludesOnlyAboveUnit: Bool) {
+                                                               finerLevelsNearerClaim: Bool, coarserLevelsReadClaim: Bool,
+                                                               excludesOnlyAboveUnit: Bool) {
         measureNoiseOnce()
         let m = value.count
         var line = scanProbes[d] ?? newLine(directions[d])
@@ -1833,7 +1835,44 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if finding == .excludesClaim, let s = shown, s.step > reach {
             excludesOnlyAboveUnit = !levels.indices.contains { steps[$0] <= reach && 4 * plain.rounding[$0] < gap / 2 }
         }
-        return (finding, outcome, structureBelow, finerLevelsNearerClaim, excludesOnlyAboveUnit)
+        // Coarser levels than an excluding run that, with f's noise as their own samples show it,
+        // resolve the gap and read the claim: the run settled on steps too small to see f's
+        // rounding, on a function its samples there are not. (x + y)² − x² − 2xy − y² (0 by hand)
+        // along y at (35005.92, 0): below ulp(35005.92)/2 = 3.6·10⁻¹² of y, x + y rounds to x and
+        // f is exactly −2xy − y², so the finest levels, the adaptive rung (8.9·10⁻¹⁶) and the run
+        // settled on −2x = −70011.84 ± 3·10⁻¹¹; above it f is the rounding of (x + y)², up to
+        // 4.1·10⁻⁷ within 10⁻³ of y, central's 7.6·10⁻⁶ read 0.00375 "± 1.7·10⁻¹⁸", and the
+        // right claim 0 was rule-wrong. f's noise is measured above at the three finest steps, 0
+        // on that line. A level's own noise is what its second difference f(x + hₖ) − 2f(x) +
+        // f(x − hₖ) differs by from the next coarser one's scaled by (hₖ/hₖ₋₁)² (measuredNoise's
+        // measure, on the levels' own samples: no evaluation); a smooth f's settled levels carry
+        // a truncation their error estimate covers, so one that resolves the gap cannot read a
+        // wrong claim, and two such levels conflict with the run.
+        var coarserLevelsReadClaim = false
+        if finding == .excludesClaim, let s = shown, let f0 = line.taken(at: 0), f0.count == m {
+            let center = combine(r, f0.map { Double($0) })
+            func second(_ k: Int) -> Double? {
+                guard let p = line.taken(at: levels[k].step), let q = line.taken(at: -levels[k].step),
+                      p.count == m, q.count == m else { return nil }
+                let v = combine(r, p.map { Double($0) }) + combine(r, q.map { Double($0) }) - 2 * center
+                return v.isFinite ? v : nil
+            }
+            var noisy = plain
+            for k in levels.indices.dropFirst() {
+                guard let a = second(k - 1), let b = second(k) else { noisy.rounding[k] = .infinity; continue }
+                let shrink = (steps[k] / steps[k - 1]) * (steps[k] / steps[k - 1])
+                noisy.rounding[k] += central.noiseGain * Swift.abs(b - a * shrink) / 2 / steps[k]
+            }
+            // Settled, as the runs must be, and within a unit of the input (beyond it a term that
+            // varies on that scale aliases: see above).
+            let reading = levels.indices.filter { k in
+                guard steps[k] > s.step, steps[k] <= reach, !flat[k], noisy.settled(k) else { return false }
+                let e = noisy.error(k)
+                return e.isFinite && 4 * e < gap / 2 && Swift.abs(noisy.value[k] - g) <= 4 * e
+            }
+            coarserLevelsReadClaim = reading.count >= 2
+        }
+        return (finding, outcome, structureBelow, finerLevelsNearerClaim, coarserLevelsReadClaim, excludesOnlyAboveUnit)
     }
 
     /// What the jump test (``jumpAcross(_:_:slope:)``) found of one functional along one direction.

@@ -483,17 +483,32 @@ extension LineProbe {
                         proposals.append(pair / 4)
                         continue
                     }
-                    accepted[i] = better
-                    needsNoise[i] = true
                     // Two steps on one power-of-two lattice can agree on a staircase of rounding
                     // as well as the first step's two stencils can (see offLatticeMiss):
                     // (35000, −0.125) along y in the black-box check, with f's measured noise as
                     // the floor, agreed on 0.25 at 2⁻²⁴ and 2⁻²⁵, where f′ = 0 (by hand), and
                     // measuredNoise's samples on the same lattice saw none. Off the lattice f
-                    // leaves the line, by a slope the estimate must include.
+                    // leaves the line, by a slope the estimate must include. That slope is one
+                    // sample's, no bound on how far f strays: where four times it reaches the
+                    // estimate's own size, the line may be all rounding, and the agreement is
+                    // refuted as the first step's is (the step moves on, as for a gap within
+                    // rounding). At (−107966, −1.60546875) along y the steps 2⁻²⁵ and 2⁻²³ agreed
+                    // exactly on −0.7890625 (2(x + y) = −215935.2109375 is −0.7890625 off a
+                    // multiple of 2⁷, and (x + y)² rounds to multiples of 2⁻¹⁹, so on the lattice
+                    // k·2⁻²⁵ f is that line to 10⁻⁶ of its slope); the sample off the lattice stood
+                    // 7.6·10⁻⁸ off it, a slope of 0.344, where f's samples within 10⁻⁶ of y reach
+                    // 2.5·10⁻⁶, and −0.789 ± 0.344 came out unwarned for 0. A flat reading (0) has
+                    // no size to lose: it keeps the miss's slope as its error.
                     if noiseBound, let miss = offLatticeMiss(step: V(better.step), slope: better.value, output: i, outputs: m) {
+                        if better.value != 0 && DifferenceTuning.flatTolerance * miss >= Swift.abs(better.value) {
+                            candidate[i] = nil
+                            proposals.append(Swift.max(previous.step, Double(h)) * 4)
+                            continue
+                        }
                         offLattice[i] = miss
                     }
+                    accepted[i] = better
+                    needsNoise[i] = true
                     continue
                 }
                 // The larger step left the agreement: the confirmed estimate stands once a step
