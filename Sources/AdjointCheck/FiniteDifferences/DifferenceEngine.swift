@@ -204,6 +204,10 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// The outputs the last ``adaptiveEmbedded(outputs:settled:)`` accepted at its first step,
     /// where its two stencils agreed to half the digits: the noise audit leaves them be.
     var agreedAtOnce: Set<Int> = []
+    /// The outputs the last ``auditedForNoise(_:method:outputs:)`` measured whose table did not
+    /// confirm a σ at its first two spacings: only their estimates go up the slope ladder
+    /// (SlopeLadder.swift).
+    var noiseUnmeasured: Set<Int> = []
 
     /// A probe along v, with f(x) already known (or nil).
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V], center: [V]? = nil) {

@@ -36,6 +36,7 @@ extension LineProbe where V: Real {
             && !(method == .adaptive && agreedAtOnce.contains($0)) }
         guard !open.isEmpty else { return result }
         let sigma = noiseTable(outputs: m, open: open, slopes: result.map(\.value))
+        noiseUnmeasured = Set(open.filter { (sigma[$0]?.level ?? .max) > 1 })
         let floor = (0..<m).map { i in (sigma[i]?.sigma ?? 0) * MeasuredNoise.bound }
         let noisy = open.filter { i in
             floor[i] > DifferenceTuning.evaluationNoiseULPs * epsilon * sampledMagnitude(output: i)
@@ -91,7 +92,7 @@ extension LineProbe where V: Real {
         // below |x| = 1 the scale stays 1, and in Float 16ε left two spacings, both wider than
         // sin(1/x)'s period at 0.001.
         var relative = noiseSteps(epsilon: epsilon).first ?? 0
-        for _ in 0..<6 where !open.isEmpty {
+        for level in 0..<6 where !open.isEmpty {
             defer { relative /= 128 }
             let s = V(relative * DifferenceTuning.noiseSpacingFactor * scale)
             guard s > 0, s.isFinite, !stepBelowULP(s / 16) else { break }
@@ -122,14 +123,14 @@ extension LineProbe where V: Real {
                 if rows.allSatisfy({ $0[i] == rows[0][i] }) {
                     if !flatBefore.insert(i).inserted {
                         open.remove(i)
-                        sigma[i] = TableNoise(sigma: 0, spread: 0, flatValue: Double(rows[0][i]))
+                        sigma[i] = TableNoise(sigma: 0, spread: 0, flatValue: Double(rows[0][i]), level: level)
                     }
                     continue
                 }
                 flatBefore.remove(i)
                 let measured = tableNoise(column)
                 if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
-                    sigma[i] = TableNoise(sigma: Swift.min(measured, p), spread: finestSpread[i])
+                    sigma[i] = TableNoise(sigma: Swift.min(measured, p), spread: finestSpread[i], level: level)
                     open.remove(i)
                 }
                 previous[i] = measured
@@ -182,4 +183,7 @@ struct TableNoise {
     /// quantum by the parity of x + y's last bit) is one phase of it at every sample where s is
     /// an even number of ulps.
     var flatValue: Double? = nil
+    /// The finer of the two spacings that agreed, counted from the table's first (1: its first
+    /// two agreed, so f rounds alike from the widest spacing's reach down).
+    var level = 1
 }

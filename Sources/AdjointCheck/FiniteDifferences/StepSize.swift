@@ -77,6 +77,11 @@ public enum DifferenceTuning {
     /// Differences within this many times their rounding bounds count as equal ("flat"): f is
     /// resolved to rounding there (a polynomial of low degree, or the noise floor).
     public static let flatTolerance = 4.0
+    /// Rungs of the off-lattice slope ladder (SlopeLadder.swift) after Richardson or the adaptive
+    /// method settled on a closure without a rounding bound: steps from twice the estimate's reach,
+    /// 4 apart, so the largest is 2·4⁵ ≈ 2000 times the reach, above the period of a rounding
+    /// sawtooth whose ramp the settled steps may have read. 2 evaluations a rung.
+    public static let slopeLadderRungs = 6
 
     /// The adaptive method's value stencil: offsets (−2, 3, 6), third order with three
     /// evaluations and none at x, since (−2)·3 + 3·6 + 6·(−2) = 0 removes the h² term.
