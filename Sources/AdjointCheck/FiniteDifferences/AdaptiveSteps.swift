@@ -349,6 +349,8 @@ extension LineProbe {
     /// - A gap below √ε·|D₃| at the starting step is accepted at once: two stencils sampled across
     ///   an oscillation do not agree to half the digits by accident, and an f that is smooth on
     ///   the scale of x is evaluated to about its ulps there. A tame f stops here: 3 evaluations.
+    ///   Without a caller's bound its rounding term is ``DifferenceTuning/flatTolerance`` times the
+    ///   model's, as no audit confirms the model there.
     /// - A gap below ``DifferenceTuning/adaptiveAgreement``·|D₃| is plausible but must be
     ///   confirmed by the next round at a smaller step (the two values agree within their
     ///   estimates), and f's rounding noise is then measured (3 evaluations) rather than assumed.
@@ -440,7 +442,18 @@ extension LineProbe {
                 if round == 0 && roundingSmall && gap <= quickAgreement * Swift.abs(d3)
                     && (gap > DifferenceTuning.flatTolerance * noise || warnings.contains(.cancellation) || !noiseFloor.isEmpty
                         || offLatticeMiss(step: h, slope: d3, output: i, outputs: m) == nil) {
-                    accepted[i] = estimate
+                    // Spared the noise audit, a closure's estimate rests on the rounding model (a
+                    // few ulps of |f|) alone, which an f cancelling larger terms exceeds, and the gap
+                    // is one draw of that rounding where f has no truncation to show. Every judgement
+                    // of "within rounding" here allows the model flatTolerance times itself; so
+                    // does this estimate. x³ − 2xy + y² at (1.0659, 0.9327), quadratic in y, where
+                    // f = 0.093 cancels x³ = 1.21 and 2xy = 1.99, gave ∂/∂y = −0.26640467469176343
+                    // ± 6.8·10⁻¹³ (gap 3.2·10⁻¹³, model 3.6·10⁻¹³) for −0.2664046746908144 by hand;
+                    // now ± 1.8·10⁻¹². No evaluation more. f cancelling beyond that factor, along a
+                    // line where the gap is all rounding, can still miss (CancellingTermsTests).
+                    var quick = estimate
+                    if noiseFloor.isEmpty { quick.errorEstimate = gap + DifferenceTuning.flatTolerance * a.rounding[i] }
+                    accepted[i] = quick
                     agreedAtOnce.insert(i)
                     continue
                 }

@@ -31,7 +31,9 @@ extension LineProbe where V: Real {
         // The adaptive method's first-step agreement is kept as it is, and a tame f keeps its 3
         // evaluations: noise large enough to move D₃ beyond its estimate moves D₂, which weighs
         // f(x) where D₃ does not, by as much again, so the two do not agree to √ε by chance (no
-        // such agreement missed on the corpus).
+        // such agreement missed on the corpus). Not so where f has no truncation along the line
+        // (quadratic) and cancels terms larger than itself: the gap is then rounding alone, and
+        // the estimate allows the model flatTolerance times itself instead (adaptiveEmbedded).
         let open = result.indices.filter { $0 < m && result[$0].warnings.isEmpty
             && !(method == .adaptive && agreedAtOnce.contains($0)) }
         guard !open.isEmpty else { return result }
