@@ -251,7 +251,7 @@ struct TapeGraph {
     func kinkOps(_ kinks: [KinkEvent], inputs n: Int, outputs m: Int) -> [[[String]]] {
         var map = [[[String]]](repeating: [[String]](repeating: [], count: n), count: m)
         for kink in kinks {
-            guard let node = kink.node else { continue }
+            guard let node = kink.node, kinkArgumentMoves(node) else { continue }
             // A vector primitive's kink is reported at its first output, but it is a kink of
             // every output of the call (f may read a later one only).
             let outputs = vectorCalls[node].map { Array($0.outputs) } ?? [node]
@@ -263,6 +263,26 @@ struct TapeGraph {
             for i in is_ { for j in js where !map[i][j].contains(kink.name) { map[i][j].append(kink.name) } }
         }
         return map
+    }
+
+    /// Whether the arguments node's kink is about (``Op/kinkArguments``) depend on an input of f;
+    /// true where that cannot be told (a user primitive, a vector call, a node out of range).
+    /// `jac check "0^x" --at x=0.7` called the point a kink of pow: its base is the constant 0,
+    /// whose tangent is exactly 0 in every mode and direction, and 0^x is 0 on every nearby
+    /// point, so d/dx = 0 there is a derivative, which the differences can judge, not a
+    /// convention. The variables count even where they cancel (x − x moves). One ancestor pass
+    /// per kink touched.
+    func kinkArgumentMoves(_ node: Int) -> Bool {
+        guard node >= 0, node < ops.count, ops[node] != .custom, vectorCalls[node] == nil else { return true }
+        let a = args[node]
+        let about = ops[node].kinkArguments.compactMap { $0 < a.count ? a[$0] : nil }
+        guard !about.isEmpty else { return true }
+        let inputs = inputNodes.compactMap { $0 }
+        return about.contains { arg in
+            guard arg >= 0 && arg < ops.count else { return false }
+            let up = ancestors(of: arg)
+            return inputs.contains { $0 >= 0 && $0 < up.count && up[$0] }
+        }
     }
 
     /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,

@@ -106,3 +106,15 @@ extension OpInfo {
     /// Indexed by `Op.rawValue`, built from the declarations.
     public static let table: [OpInfo] = Op.allCases.map { $0.declaration.info }
 }
+
+extension Op {
+    /// Which arguments (0: the first, 1: the second) the op's kink convention is about: a kink
+    /// whose arguments there depend on no input of f is no kink of f. pow's is in the base alone:
+    /// ∂base is the partial that is infinite at a zero base, and ∂exponent = x^y·log x has the
+    /// limit 0 there, which the rule takes; so 0^x at x = 0.7 (a constant base, whose tangent is
+    /// exactly 0 in every mode) is smooth, 0 on every nearby point. Every other op's is taken to
+    /// be in all its arguments (max and min at a tie, hypot at the origin, and the unary ops,
+    /// whose second argument is the first). One notion for jac's notes (a formula's nodes) and
+    /// the check's kink map (a tape's nodes).
+    package var kinkArguments: [Int] { self == .pow ? [0] : [0, 1] }
+}
