@@ -708,10 +708,9 @@ func kinkNotes(_ kinks: [KinkEvent], described: [String]? = nil, of f: Formula, 
 /// as exact mode's may not) is kept. One evaluation of the formula's nodes, only when a kink
 /// was touched.
 ///
-/// The argument a kink is about: pow's kink is in the base alone (∂base is the one that is
-/// infinite at a zero base, and ∂exponent = x^y·log x has the limit 0 there, which the rule
-/// takes); every other op's is taken to be in all its arguments (max and min at a tie, hypot
-/// at the origin, and the unary ops, whose second argument is the first).
+/// The argument a kink is about is the declaration's `kinkArguments` (pow's base alone), the notion the
+/// check's kink map uses on the tape (`TapeGraph.kinkArgumentMoves`), so `jac check` and these
+/// notes agree on 0^x.
 func kinksReachingInputs(_ kinks: [KinkEvent], of f: Formula, at x: [Double]) -> [Bool] {
     guard !kinks.isEmpty, x.count == f.variables.count,
           let v = Diagnostics.quietly({ f.nodeValues(x, constants: f.constants.map(\.value)) }), v.count == f.nodes.count
@@ -744,7 +743,7 @@ func kinksReachingInputs(_ kinks: [KinkEvent], of f: Formula, at x: [Double]) ->
         // get a note.
         let live = candidates.filter { k in
             let node = f.nodes[k]
-            return node.op == .pow ? moves[node.a] : moves[node.a] || moves[node.b]
+            return node.op.info.kinkArguments.contains { moves[$0 == 0 ? node.a : node.b] }
         }.count
         taken[candidates, default: 0] += 1
         return taken[candidates, default: 0] <= live

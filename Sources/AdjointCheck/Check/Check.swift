@@ -318,7 +318,6 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         self.value = value
         let m = value.count
         base.value = value.map { Double($0) }
-        base.kinks = recording.diagnostics.kinks
         adEscapes = recording.diagnostics.escapes
         var reverseRows: [[Double]]? = nil
         if options.checkReverse && missingVJPs.isEmpty {
@@ -349,6 +348,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         let graph = TapeGraph(recording)
         self.graph = graph
+        // A kink whose argument depends on no input (0^x) is none of f's (``TapeGraph/kinkArgumentMoves``).
+        base.kinks = recording.diagnostics.kinks.filter { $0.node.map(graph.kinkArgumentMoves) ?? true }
         self.recording = recording
 
         if missingVJPs.isEmpty {

@@ -215,8 +215,8 @@ public struct CheckReport: Sendable {
             var rows: [[String]] = []
             for e in worst {
                 var r = ["\(e.output)", "\(e.input)"]
-                r += e.subjects.map { fmt($0.value) }
-                r += [e.witness ?? "-", e.witnessValue.map(fmt) ?? "-", e.absoluteError.map(fmt) ?? "-",
+                r += e.subjects.map { fmtDerivative($0.value) }
+                r += [e.witness ?? "-", e.witnessValue.map(fmtDerivative) ?? "-", e.absoluteError.map(fmt) ?? "-",
                       e.relativeError.map(fmt) ?? "-", e.errorEstimate.map(fmt) ?? "-", describe(e)]
                 rows.append(r)
             }
@@ -246,7 +246,7 @@ public struct CheckReport: Sendable {
         }
         if let fault {
             lines.append("first wrong rule: \(fault.op) at node \(fault.node), inputs (\(fault.inputs.map(fmt).joined(separator: ", "))), "
-                + "∂/∂input \(fault.partial): expected \(fmt(fault.expected)) (± \(fmt(fault.errorEstimate))), got \(fmt(fault.got))")
+                + "∂/∂input \(fault.partial): expected \(fmtDerivative(fault.expected)) (± \(fmt(fault.errorEstimate))), got \(fmtDerivative(fault.got))")
         }
         if let d = directional {
             let word = d.agrees.map { $0 ? "agrees" : "DISAGREES" } ?? "inconclusive"
@@ -425,7 +425,7 @@ public struct CheckReport: Sendable {
             return "non-finite (\(s.joined(separator: ", ")))\(at)"
         case .kink(let ok):
             let k = e.kink
-            let range = k.map { "[\(fmt(Swift.min($0.left, $0.right))), \(fmt(Swift.max($0.left, $0.right)))]" } ?? "unknown"
+            let range = k.map { "[\(fmtDerivative(Swift.min($0.left, $0.right))), \(fmtDerivative(Swift.max($0.left, $0.right)))]" } ?? "unknown"
             // A black box names no op: "kink at one-sided derivatives differ" read as nonsense.
             let at = k?.ops == [blackBoxKinkTag] ? "kink" : "kink at \(k?.ops.joined(separator: ", ") ?? "")"
             switch ok {
@@ -586,6 +586,16 @@ func fmt(_ x: Double) -> String {
     let p = Double.pow(10, Double(d))
     return "\((x * p).rounded() / p)"
 }
+
+/// A derivative as the table prints it: ``fmt`` of a zero without its sign. `jac check "-relu(x)"
+/// --at x=-1` showed forward −0.0 beside reverse 0.0 for one entry that is exactly 0 (relu′ is 0
+/// left of its kink): the sign of a zero tangent is the order of the operations that made it
+/// (−(0·1), x·0 for a negative x), not a property of f. Reverse mode sums each adjoint from +0, so
+/// it never shows −0, and exact rationals have no −0, so a signed zero in one column read as a
+/// disagreement where the verdict said agree. jac jacobian prints its entries the same way. Only
+/// the table: the JSON keeps each value as computed, for reproduction, and f's values (not shown
+/// here) keep their sign.
+func fmtDerivative(_ d: Double) -> String { fmt(d == 0 ? 0 : d) }
 
 /// ±d.dddddde±XX from 7 significant digits (a mantissa rounded up to 10 moves the exponent).
 private func scientific(negative: Bool, digits: Int, exponent: Int) -> String {

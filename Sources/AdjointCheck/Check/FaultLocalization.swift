@@ -40,6 +40,10 @@ struct TapeGraph {
     /// answers finitely or the call is outside its domain. Path magnitudes pass through a call
     /// by these entries (``PathGraph/magnitudes(input:)``).
     let callAbsoluteJacobians: [Int: [[Double]]?]
+    /// Per node, whether it depends on an input of f (a vector call's outputs through its inputs):
+    /// one forward pass for every kink's question (``kinkArgumentMoves(_:)``), where a pass per
+    /// kink touched would be quadratic in a sum of many relus at 0.
+    let dependsOnInput: [Bool]
 
     init<V>(_ rec: Recording<V>) {
         var ops: [Op] = [], names: [String] = [], args: [[Int]] = [], attrs: [Int] = [], values: [Double] = []
@@ -109,6 +113,12 @@ struct TapeGraph {
         inputNodes = rec.inputs.map(\.node)
         outputNodes = rec.outputs.map(\.node)
         kinkCandidates = candidates
+        var moves = [Bool](repeating: false, count: ops.count)
+        for case let j? in rec.inputs.map(\.node) where j >= 0 && j < moves.count { moves[j] = true }
+        for k in moves.indices where !moves[k] {
+            moves[k] = (vectors[k]?.inputs ?? args[k]).contains { $0 >= 0 && $0 < k && moves[$0] }
+        }
+        dependsOnInput = moves
     }
 
     /// Tangents of every node along input j: a forward sweep over the recorded graph applying the
@@ -251,7 +261,7 @@ struct TapeGraph {
     func kinkOps(_ kinks: [KinkEvent], inputs n: Int, outputs m: Int) -> [[[String]]] {
         var map = [[[String]]](repeating: [[String]](repeating: [], count: n), count: m)
         for kink in kinks {
-            guard let node = kink.node else { continue }
+            guard let node = kink.node, kinkArgumentMoves(node) else { continue }
             // A vector primitive's kink is reported at its first output, but it is a kink of
             // every output of the call (f may read a later one only).
             let outputs = vectorCalls[node].map { Array($0.outputs) } ?? [node]
@@ -263,6 +273,20 @@ struct TapeGraph {
             for i in is_ { for j in js where !map[i][j].contains(kink.name) { map[i][j].append(kink.name) } }
         }
         return map
+    }
+
+    /// Whether the arguments node's kink is about (``OpInfo/kinkArguments``) depend on an input of f;
+    /// true where that cannot be told (a user primitive, a vector call, a node out of range).
+    /// `jac check "0^x" --at x=0.7` called the point a kink of pow: its base is the constant 0,
+    /// whose tangent is exactly 0 in every mode and direction, and 0^x is 0 on every nearby
+    /// point, so d/dx = 0 there is a derivative, which the differences can judge, not a
+    /// convention. The variables count even where they cancel (x − x moves).
+    func kinkArgumentMoves(_ node: Int) -> Bool {
+        guard node >= 0, node < ops.count, ops[node] != .custom, vectorCalls[node] == nil else { return true }
+        let a = args[node]
+        let about = ops[node].info.kinkArguments.compactMap { $0 < a.count ? a[$0] : nil }
+        guard !about.isEmpty else { return true }
+        return about.contains { $0 >= 0 && $0 < dependsOnInput.count && dependsOnInput[$0] }
     }
 
     /// For each kink-capable op on a path from input j to output i that a move along eⱼ reaches,

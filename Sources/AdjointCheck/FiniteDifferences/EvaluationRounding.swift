@@ -247,6 +247,18 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         let size: Double = Swift.max(Swift.abs(values[k]), leastNormal)
         return !(moves[k] < 0.25 * size)
     }
+    // Nodes that depend on no input of f (its constants and what is built from them only): their
+    // tangent is exactly 0 in every mode and lane, and an exact 0 does not round, so it moves
+    // nothing, however large the partial it multiplies. pow's ∂base is +∞ at a zero base, and
+    // 0^x at 0.7 (f′ = 0 by hand: 0^x is 0 for every x > 0) had an infinite bound from
+    // ∞ · 0 = NaN; jac check called its entry unbounded and jac's JSON "unreliable". Their
+    // values' rounding is counted as before (exp(1)^x rounds e).
+    let inputNodes = Set(rec.inputs.compactMap(\.node))
+    var constantOnly = [Bool](repeating: false, count: count)
+    for (k, e) in entries.enumerated() {
+        guard let e else { continue }
+        constantOnly[k] = e.inputs.isEmpty ? !inputNodes.contains(k) : e.inputs.allSatisfy { $0 >= 0 && $0 < k && constantOnly[$0] }
+    }
     var valuePart = [Double](repeating: 0, count: count * lanes)
     var tangentPart = [Double](repeating: 0, count: count)
     return rec.outputs.indices.map { i in
@@ -263,7 +275,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
             for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return .infinity }
             for (r, k) in representatives.enumerated() {
                 sum += (rounds[r] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
-                    + Swift.abs(tangentPart[k]) * tangentTerms[k * lanes + lane]
+                    + (constantOnly[k] ? 0 : Swift.abs(tangentPart[k]) * tangentTerms[k * lanes + lane])
             }
             let bound = eps * sum
             return bound.isNaN ? .infinity : bound

@@ -198,7 +198,10 @@ extension Builtin {
         public static let info = OpInfo(.pow, "pow", arity: 2, domain: "x > 0, or x = 0 with y > 0",
                                         smoothness: .singular(at: "x = 0 with y < 1"),
                                         convention: "∂x at a zero base with 0 < y < 1 is +∞ (reported as a singular point)",
-                                        analytic: true, sample: [0.2...3, -2...2], summary: "x^y for real y (x > 0)")
+                                        analytic: true, sample: [0.2...3, -2...2], summary: "x^y for real y (x > 0)",
+                                        // ∂x is the partial infinite at a zero base; ∂y = x^y·log x
+                                        // has the limit 0 there, which the rule takes.
+                                        kinkArguments: [0])
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T { Rules.native(.pow, x, y, 0) }
         @inlinable public static func partials<T: ADScalar>(_ x: T, _ y: T, _ n: Int, output z: T) -> (T, T) {
             // ∂y = z·log x; at x = 0 (allowed for y > 0) z = 0 and the limit is 0, not 0·(−∞).

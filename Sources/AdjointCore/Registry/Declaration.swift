@@ -198,16 +198,26 @@ public struct OpInfo: Sendable {
     /// C¹ at 0), as in common ML libraries. The formula language's `elu(x)` and the matrix path's `ElementwiseSpec(op: .elu)`
     /// both read it, so the two cannot disagree (the matrix path took 0, which made ELU a ReLU).
     public let defaultParameter: String?
+    /// Which arguments (0: the first, 1: the second) the op's kink or singular point is about: a
+    /// kink whose arguments there depend on no input of f is no kink of f (its tangent is exactly
+    /// 0 in every mode, and f takes the same piece at every nearby point). All of them unless
+    /// declared: max and min at a tie, hypot at the origin, and the unary ops, whose second
+    /// argument is the first. pow declares its base alone, so `0^x` at x = 0.7 is smooth (0 near
+    /// x) while `x^y` at (0, ½) is singular. jac's notes (over a formula's nodes) and the check's
+    /// kink map (over a tape's) both read it.
+    public let kinkArguments: [Int]
 
     public init(_ op: Op, _ name: String, arity: Int = 1, domain: String = "all reals",
                 smoothness: Smoothness = .smooth, convention: String? = nil, rational: Bool = false,
                 analytic: Bool = false, sample: [ClosedRange<Double>]? = nil, attribute: String? = nil,
-                summary: String = "", linearity: Linearity = .nonlinear, defaultParameter: String? = nil) {
+                summary: String = "", linearity: Linearity = .nonlinear, defaultParameter: String? = nil,
+                kinkArguments: [Int] = [0, 1]) {
         self.op = op; self.name = name; self.arity = arity; self.domain = domain
         self.smoothness = smoothness; self.convention = convention; self.isRationalClosed = rational
         self.isAnalytic = analytic
         self.sampleRanges = sample ?? Array(repeating: -3.0...3.0, count: arity)
         self.attribute = attribute; self.summary = summary; self.linearity = linearity
         self.defaultParameter = defaultParameter
+        self.kinkArguments = kinkArguments
     }
 }
