@@ -216,7 +216,17 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     var problem: String?
     if let bad = nonFinite.first {
         status = .evaluationFailure
-        problem = "evaluation failed: \(entryName(bad)) is not finite in \(bad.subjects.filter { !$0.value.isFinite }.map(\.name).joined(separator: ", "))"
+        var names = bad.subjects.filter { !$0.value.isFinite }.map(\.name)
+        // Exact mode's entry is compared as its Double, which is ±∞ beyond Double's range, but
+        // the rational itself is finite (1/x at 10⁻¹⁶⁰: −10³²⁰), and calling it "not finite" sent
+        // a user away from the mode that computes it.
+        var beyond = ""
+        if names.contains("exact"), let q = exact.jacobian?[bad.output][bad.input], !q.isNaN {
+            names.removeAll { $0 == "exact" }
+            beyond = "; exact mode gives \(readableExact(q.description).text), beyond Double's range"
+        }
+        let which = names.isEmpty ? String(beyond.dropFirst(2)) : "is not finite in \(names.joined(separator: ", "))" + beyond
+        problem = "evaluation failed: \(entryName(bad)) \(which)"
             + (bad.kink.map { " (singular at \($0.ops.joined(separator: ", ")))" } ?? "")
     } else if !passed, let d = report.directional, d.agrees == false,
               report.worstEntries(limit: 1).allSatisfy({ $0.verdict.name == "agree" }) {

@@ -147,6 +147,20 @@ func listVariables(_ variables: [String]) -> String {
     variables.isEmpty ? "the formula has no variables" : "variables: " + listedForMessage(variables)
 }
 
+/// Where a point names `e` or `pi` that the formula does not declare: the formula language reads
+/// an undeclared e or pi as the constant, so `e*x --at e=3,x=1` was refused with only "not a
+/// variable" (a new user's trial). Empty for any other name.
+func undeclaredConstantHint(_ name: String, _ variables: [String]) -> String {
+    let constant: String
+    switch name {
+    case "e": constant = "e = 2.718…"
+    case "pi": constant = "π = 3.14159…"
+    default: return ""
+    }
+    return ": an undeclared \(name) in a formula is the constant \(constant); to make it a variable, declare it with a header, "
+        + "f(\(([name] + variables).joined(separator: ", "))) = …, or --vars"
+}
+
 /// A point in the formula's variable order.
 struct Point {
     let values: [PointValue]
@@ -192,7 +206,8 @@ struct Point {
             let name = String(pair[0]).trimmingSpaces()
             let raw = pair.count > 1 ? String(pair[1]) : ""
             guard known.contains(name) else {
-                throw JacFailure.invalid("\(option) names '\(quoted(name))', which is not a variable (\(listVariables(variables)))")
+                throw JacFailure.invalid("\(option) names '\(quoted(name))', which is not a variable (\(listVariables(variables)))"
+                                         + (noun == "variable" ? undeclaredConstantHint(name, variables) : ""))
             }
             guard found[name] == nil else { throw JacFailure.invalid("\(option) gives \(name) twice") }
             switch PointValue.parse(raw, reading: reading) {

@@ -41,6 +41,21 @@ final class BeyondDoubleTests: XCTestCase {
 
     /// Exact mode would refuse these too (sin is not rational; --sparse has no exact mode; the
     /// other commands have no mode that reads such a value), so nothing points at it.
+    /// A new user's trial: `check "1/x" --at x=1e-160` failed (status 3) with "df/dx is not finite
+    /// in forward, reverse, exact", but exact mode computes the derivative: −1/x² at the Double
+    /// nearest 10⁻¹⁶⁰ is −1.00000000000000002·10³²⁰ (Python's Fraction), finite and only beyond
+    /// Double's range (`jacobian --mode exact` prints it). The message says so.
+    func testACheckWhoseExactDerivativeIsBeyondDoubleSaysSoRatherThanNotFinite() throws {
+        let r = try JacRunner.run(["check", "1/x", "--at", "x=1e-160"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertEqual(r.stderr, "error: evaluation failed: df/dx is not finite in forward, reverse; exact mode gives "
+                       + "≈ -1.000000000000000e+320, beyond Double's range\n")
+        // A derivative exact mode cannot compute either keeps the plain message: √x at 0.
+        let s = try JacRunner.run(["check", "sqrt(x)", "--at", "x=0"])
+        XCTAssertEqual(s.status, 3, s.stderr)
+        XCTAssertFalse(s.stderr.contains("beyond Double's range"), s.stderr)
+    }
+
     func testNoHintWhereExactModeWouldNotComputeEither() throws {
         let cases: [[String]] = [
             ["jacobian", "sin(x)*1e-400", "--at", "x=3"],

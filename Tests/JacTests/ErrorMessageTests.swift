@@ -25,6 +25,27 @@ final class ErrorMessageTests: XCTestCase {
         XCTAssertEqual(raised.status, 0, raised.stderr)
     }
 
+    /// A new user's trial: `e*x --at e=3,x=1` said only "'e', which is not a variable (variables:
+    /// x)". The formula language reads an undeclared e or pi as the constant (help: "a variable
+    /// declared with that name wins"), so the message says so and how to declare it; a header
+    /// then takes e = 3 as asked (3·1 = 3 by hand).
+    func testAPointNamingTheConstantEOrPiSaysHowToDeclareIt() throws {
+        let r = try JacRunner.run(["eval", "e*x", "--at", "e=3,x=1"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: --at names 'e', which is not a variable (variables: x): an undeclared e in a formula is the "
+                       + "constant e = 2.718…; to make it a variable, declare it with a header, f(e, x) = …, or --vars\n")
+        let pi = try JacRunner.run(["eval", "pi*r^2", "--at", "pi=3,r=1"])
+        XCTAssertEqual(pi.status, 2)
+        XCTAssertTrue(pi.stderr.contains("an undeclared pi in a formula is the constant π = 3.14159…; to make it a variable, declare it"),
+                      pi.stderr)
+        let declared = try JacRunner.run(["eval", "f(e, x) = e*x", "--at", "e=3,x=1"])
+        XCTAssertEqual(declared.status, 0, declared.stderr)
+        XCTAssertTrue(declared.stdout.contains("f       3.0"), declared.stdout)
+        // Any other name keeps the plain message.
+        let other = try JacRunner.run(["eval", "x", "--at", "y=1"])
+        XCTAssertEqual(other.stderr, "error: --at names 'y', which is not a variable (variables: x)\n")
+    }
+
     func testANumberRunningIntoANameGetsTheOperatorHint() throws {
         let r = try JacRunner.run(["eval", "2x", "--at", "x=1"])
         XCTAssertEqual(r.status, 2)

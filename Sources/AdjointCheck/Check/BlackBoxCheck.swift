@@ -843,25 +843,68 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // smooth along v reads it, and such a finding is no kink).
             let predicted = g.count == n ? zip(g, v).reduce(0) { $0 + $1.0 * $1.1 } : .nan
             var line = kinkProbes[v] ?? newLine(v.map { V($0) })
-            var smooth: (slope: Double, tolerance: Double)? = nil
-            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted), smooth: { smooth = ($0, $1) })
-            kinkProbes[v] = line
+            defer { kinkProbes[v] = line }
+            var smooth: (slope: Double, tolerance: Double, step: V)? = nil
+            let finding = oneSided(r, on: &line, claimed: (claimedName, predicted), smooth: { smooth = ($0, $1, $2) })
             let named = "v = (" + v.map(fmt).joined(separator: ", ") + ")"
             if case .kink(let k) = finding {
                 return "f has a kink along \(named) at this point, though along no axis (one-sided slopes \(fmt(k.left)) and \(fmt(k.right)))"
             }
-            if let (slope, tolerance) = smooth, let a = axisSlopes, a.count == n, slope.isFinite {
+            if let (slope, tolerance, h) = smooth, let a = axisSlopes, a.count == n, slope.isFinite {
                 let linear = zip(v, a).reduce(0) { $0 + $1.0 * $1.1.slope }
-                let spread = tolerance + zip(v, a).reduce(0) { t, p in
+                let axesSpread = zip(v, a).reduce(0) { t, p in
                     t + Swift.abs(p.0) * (CheckOptions.errorEstimateSafety * p.1.error + Double.pow(eps, 2.0 / 3.0) * Swift.abs(p.1.slope))
                 }
-                if linear.isFinite, Swift.abs(slope - linear) > spread {
+                if linear.isFinite, Swift.abs(slope - linear) > tolerance + axesSpread,
+                   !slopeMeetsLinearCloser(r, on: &line, from: h, gap: Swift.abs(slope - linear), linear: linear, axesSpread: axesSpread) {
                     return "f's slope along \(named) is \(fmt(slope)), where its slopes along the axes give \(fmt(linear)) "
                         + "(a differentiable f's slope is linear in the direction), so f has no gradient at this point"
                 }
             }
         }
         return nil
+    }
+
+    /// Whether f's slope along the line, looked at 4, 16, 64, … times closer than the probe's
+    /// first step h, settles on the axes' combination `linear`: the first step can alias a term of
+    /// f that varies on a shorter scale, which the axes' own witnesses (at their smaller steps)
+    /// resolved. x₀² + sin x₁ at (−602289.47, 906896.52) along v = (−0.575, 1): h = 8, scaled to
+    /// |x| ≈ 10⁶, spans more than a period of the sine, whose cos x₁ ≈ 0.92 averaged away, and
+    /// the slope 693164.1 beside the axes' 693165.1 called a smooth f "not differentiable", which
+    /// left a sign-flipped ∂f/∂x₀ undecided (a new user's scan).
+    ///
+    /// The first pair found f smooth along the line, so central differences read its slope there,
+    /// with less rounding than the one-sided pair (at (−4518072.9, 4789625.4), f ≈ 2·10¹³, no
+    /// one-sided pair resolved the gap of 0.9; central at 0.25 reads the axes' combination to
+    /// 0.02), at steps within a unit of the line's parameter. A level decides only when its
+    /// tolerance (4 times its h/2h truncation estimate plus rounding, as the stencils' estimates)
+    /// with the axes' is below half the first gap, so that it tells the first slope from
+    /// `linear`; one still off `linear` confirms the mismatch (the
+    /// median at 0 is linear on every line, at every step), and none deciding (rounding swamps
+    /// every closer level) leaves the mismatch standing. Runs only where the first pair mismatched.
+    func slopeMeetsLinearCloser(_ r: Int, on line: inout LineProbe<V>, from h: V, gap: Double, linear: Double,
+                                axesSpread: Double) -> Bool {
+        let m = value.count
+        let central = Stencil.of(.central)
+        // A unit of the line's parameter, as in the step scan: a level beyond it can alias a term
+        // varying on that scale as the first step did, and its h/2h estimate with it (at steps 4
+        // and 8 the sine's parts of the two differences happened to agree).
+        let unit = 1 / (line.v.map { Swift.abs(Double($0)) }.max() ?? 1)
+        var closer = h
+        for _ in 0..<32 {
+            closer = closer / 4
+            guard closer > 0, !line.stepBelowULP(closer) else { return false }
+            guard Double(closer) <= unit else { continue }
+            let fine = line.apply(central, step: closer, outputs: m)
+            let coarse = line.apply(central, step: 2 * closer, outputs: m)
+            let slope = combine(r, fine.derivative), twin = combine(r, coarse.derivative)
+            guard slope.isFinite, twin.isFinite else { return false }
+            let error = Swift.abs(slope - twin) / 3 + combineAbs(r, fine.rounding)
+            let tol = CheckOptions.errorEstimateSafety * error + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(slope), 1)
+            guard tol + axesSpread < 0.5 * gap else { continue }
+            return Swift.abs(slope - linear) <= tol + axesSpread
+        }
+        return false
     }
 
     /// Each input's slope of f along its axis with its error, from the row's entries: an agreeing
@@ -2140,29 +2183,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// pair decides only when its tolerance is below a tenth of the first pair's gap, so rounding
     /// at a tiny step never makes a true kink look smooth.
     ///
-    /// `smooth`, when given, receives the slope along the line and its tolerance where the first
-    /// pair agrees (the nil result): the kink probe compares it with the axes' slopes.
+    /// `smooth`, when given, receives the slope along the line, its tolerance and the step where
+    /// the first pair agrees (the nil result): the kink probe compares it with the axes' slopes.
     func oneSided(_ r: Int, on line: inout LineProbe<V>, claimed: (String, Double),
-                  smooth: ((_ slope: Double, _ tolerance: Double) -> Void)? = nil) -> OneSidedFinding? {
-        let m = value.count
+                  smooth: ((_ slope: Double, _ tolerance: Double, _ step: V) -> Void)? = nil) -> OneSidedFinding? {
         let h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: line.scale, epsilon: eps).nearestPowerOfTwo)
-        func sides(_ h: V) -> (left: Double, right: Double, tol: Double) {
-            func side(_ s: Stencil) -> (value: Double, error: Double) {
-                let fine = line.apply(s, step: h, outputs: m)
-                let coarse = line.apply(s, step: 2 * h, outputs: m)
-                let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
-                return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
-            }
-            let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
-            let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
-                + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
-            return (left.value, right.value, tol)
-        }
+        func sides(_ h: V) -> (left: Double, right: Double, tol: Double) { oneSidedSlopes(r, on: &line, step: h) }
         let (left, right, tol) = sides(h)
         guard right.isFinite, left.isFinite else { return nil }
         let gap = Swift.abs(right - left)
         guard gap > tol else {
-            smooth?(0.5 * (left + right), tol)
+            smooth?(0.5 * (left + right), tol, h)
             return nil
         }
         // Closer by 4 each time: a smooth f's one-sided truncation falls 16-fold per look, so a
@@ -2235,6 +2266,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right, withinOneSided: within, unresolved: why))
         }
         return .kink(KinkAnalysis(ops: [blackBoxKinkTag], left: left, right: right, withinOneSided: within))
+    }
+
+    /// The left and right derivatives of functional r along the line at step h (second-order
+    /// one-sided stencils, each with a truncation estimate from its 2h twin) and the tolerance
+    /// within which they count as one slope.
+    func oneSidedSlopes(_ r: Int, on line: inout LineProbe<V>, step h: V) -> (left: Double, right: Double, tol: Double) {
+        let m = value.count
+        func side(_ s: Stencil) -> (value: Double, error: Double) {
+            let fine = line.apply(s, step: h, outputs: m)
+            let coarse = line.apply(s, step: 2 * h, outputs: m)
+            let a = combine(r, fine.derivative), b = combine(r, coarse.derivative)
+            return (a, Swift.abs(a - b) / 3 + combineAbs(r, fine.rounding))
+        }
+        let right = side(Stencil.rightSided), left = side(Stencil.leftSided)
+        let tol = CheckOptions.errorEstimateSafety * (right.error + left.error)
+            + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(left.value), Swift.abs(right.value), 1)
+        return (left.value, right.value, tol)
     }
 
     /// The largest |f''| of functional r that the second differences on either side of x at step
