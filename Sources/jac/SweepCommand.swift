@@ -44,13 +44,15 @@ struct StepSweepCommand: ParsableCommand {
         let formula = try options.loadFormula()
         // Plain comparisons, not ranges: a formula with no variables would make 1...0 trap.
         guard output >= 1 && output <= formula.outputs.count else {
-            throw JacFailure.invalid("--output \(output) is out of range: the formula has \(formula.outputs.count) output(s)")
+            throw JacFailure.invalid("--output \(output) is out of range: outputs count from 1, and the formula has \(formula.outputs.count) output(s)")
         }
         if formula.variables.isEmpty {
             throw JacFailure.invalid("the formula has no variables, so there is no derivative to sweep")
         }
         guard input >= 1 && input <= formula.variables.count else {
-            throw JacFailure.invalid("--input \(input) is out of range: the formula has \(formula.variables.count) variable(s)")
+            // Counting from 1 is said: the library and JSON index from 0, and `--input 0` was refused
+            // with only the count, which reads as if 0 were the first.
+            throw JacFailure.invalid("--input \(input) is out of range: inputs count from 1, in the order \(listedForMessage(formula.variables))")
         }
         // The plot is one point's picture; with several points each would overwrite the last.
         if options.points != nil && plot != nil {

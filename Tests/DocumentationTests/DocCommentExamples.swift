@@ -68,7 +68,7 @@ enum LambertW: UnaryPrimitive {
         let w0 = T(w), e = exp(w0)
         return w0 - (w0 * e - x) / (e * (1 + w0))
     }
-    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+    static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { 1 / (exp(w) * (1 + w)) }
     // W₀ is real for x ≥ −1/e only; validate probes outside the samples and asks for this.
     static func domainViolation(_ x: Double, _ y: Double) -> String? { x < -1 / M_E ? "x < −1/e" : nil }
 }

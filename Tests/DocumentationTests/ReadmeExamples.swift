@@ -102,23 +102,29 @@ enum ReadmeExamples {
         }
         enum LambertW: UnaryPrimitive {                   // generic rule: Hessians work
             static let name = "lambert_w"
-            static var sampleRanges: [ClosedRange<Double>] { [0.1...5] }
+            static var sampleRanges: [ClosedRange<Double>] { [-0.3...5] }
             static func domainViolation(_ x: Double) -> String? {   // (x, y) for two inputs
                 x < -exp(-1.0) ? "W₀ is real only for x ≥ −1/e" : nil
             }
             // The value may come from anywhere (here a solve on Doubles): every derivative, of every
             // order, comes from the rule below, which is generic so that it can be differentiated again.
             static func primal<T: ADScalar>(_ x: T) -> T { T(lambertW(x.approximateDouble)) }
-            static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { w / (x * (1 + w)) }
+            // W′ = 1/(eʷ(1 + w)); the textbook w/(x(1 + w)) is the same except at x = 0, where it is 0/0
+            static func derivative<T: ADScalar>(_ x: T, output w: T) -> T { 1 / (exp(w) * (1 + w)) }
         }
         func f<T: ADScalar>(_ x: [T]) -> T { LambertW.apply(x[0] * x[1]) + sin(x[0]) }
         _ = try hessian(of: f, at: [1.3, 0.7])
+        print(try gradient(of: f, at: [1.3, 0]))   // [0.26749882862458735, 1.3]: cos 1.3 and W′(0)·1.3
         print(validate(LambertW.self))     // validate lambert_w (seed 0x5EED): passed, then one line per check
 
         return [
+            // By hand: ∂f/∂x₀ = W′(x₀x₁)·x₁ + cos x₀ = cos 1.3 (Python's math.cos), ∂f/∂x₁ = W′(0)·x₀ = 1.3
+            // since W′(0) = 1 (W(x) = x − x² + …); the printed form is Swift's shortest round trip.
+            ReadmeClaim(readmeLine: "print(try gradient(of: f, at: [1.3, 0]))   // [0.26749882862458735, 1.3]: cos 1.3 and W′(0)·1.3",
+                        shown: "[0.26749882862458735, 1.3]", actual: printed.lines.first ?? "(nothing printed)"),
             ReadmeClaim(readmeLine: "print(validate(LambertW.self))     // validate lambert_w (seed 0x5EED): passed, then one line per check",
                         shown: "validate lambert_w (seed 0x5EED): passed",
-                        actual: printed.lines.first?.components(separatedBy: "\n").first ?? "(nothing printed)"),
+                        actual: printed.lines.dropFirst().first?.components(separatedBy: "\n").first ?? "(nothing printed)"),
         ]
     }
 

@@ -291,7 +291,7 @@ final class GoldenTests: XCTestCase {
         XCTAssertTrue(plot.hasPrefix("<svg") || plot.hasPrefix("<?xml"), "an SVG document")
         let bad = try JacRunner.run(["sweep", "x*y", "--at", "1,2", "--output", "2"])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertEqual(bad.stderr, "error: --output 2 is out of range: the formula has 1 output(s)\n")
+        XCTAssertEqual(bad.stderr, "error: --output 2 is out of range: outputs count from 1, and the formula has 1 output(s)\n")
     }
 
     func testEval() throws {

@@ -140,7 +140,11 @@ final class UserTrialFindingsTests: XCTestCase {
         XCTAssertTrue(graphs.stderr.hasPrefix("error: --graphs must be between 1 and 1000000, got -1"), graphs.stderr)
         let output = try JacRunner.run(["sweep", "x", "--at", "1", "--output", "-1"])
         XCTAssertEqual(output.status, 2)
-        XCTAssertEqual(output.stderr, "error: --output -1 is out of range: the formula has 1 output(s)\n")
+        XCTAssertEqual(output.stderr, "error: --output -1 is out of range: outputs count from 1, and the formula has 1 output(s)\n")
+        // --input 0 (the JSON's and the library's first index) is refused saying where counting starts.
+        let input = try JacRunner.run(["sweep", "x*y", "--at", "1,2", "--input", "0"])
+        XCTAssertEqual(input.status, 2)
+        XCTAssertEqual(input.stderr, "error: --input 0 is out of range: inputs count from 1, in the order x, y\n")
         // Negative point values and formulas starting with '-' are unaffected.
         let point = try JacRunner.run(["jacobian", "--at", "-1,-2", "-x*y", "--format", "json"])
         XCTAssertEqual(try JacRunner.json(point.stdout)["jacobian"] as? [[Double]], [[2, 1]], point.stderr)

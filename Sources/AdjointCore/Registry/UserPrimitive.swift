@@ -214,7 +214,7 @@ extension UnaryPrimitive {
 /// enum LambertW: BlackBoxPrimitive {
 ///     static let name = "lambert_w"
 ///     static func evaluate(_ x: Double, _ y: Double) -> Double { /* Halley's method */ }
-///     static func derivatives(_ x: Double, _ y: Double, output w: Double) -> (Double, Double) { (w / (x * (1 + w)), 0) }
+///     static func derivatives(_ x: Double, _ y: Double, output w: Double) -> (Double, Double) { (1 / (exp(w) * (1 + w)), 0) }
 /// }
 /// ```
 public protocol BlackBoxPrimitive: ScalarPrimitive {
