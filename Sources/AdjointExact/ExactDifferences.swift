@@ -154,8 +154,8 @@ private struct ExactDifferences<Function: ADFunction> {
     }
 
     /// Whether `refined` only narrows column j of `d`: every entry smooth at both steps and within
-    /// the coarser estimate of the coarser value (a smooth f's Richardson value at the smaller
-    /// step is, by about a fifteenth of that estimate). An entry that is not smooth at the first
+    /// the coarser estimate of the coarser value (for a smooth f the coarser value is within about
+    /// a fifteenth of its estimate of f′, and the finer one nearer still). An entry not smooth at the first
     /// step is never refined: what its smaller steps read is no surer (a branch 10⁻¹² from x,
     /// a solver's flat band, a staircase of Doubles where f converts to Double: exact
     /// differences below the Doubles' spacing read its flat tread, 0 ± 0).
