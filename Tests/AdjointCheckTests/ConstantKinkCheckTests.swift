@@ -46,4 +46,25 @@ final class ConstantKinkCheckTests: XCTestCase {
             XCTAssertTrue(r.renderTable().contains("kinks touched: \(name)"), r.renderTable())
         }
     }
+
+    /// x^y at (0, ½): ∂f/∂x = y·x^(y−1) = +∞, a singular point; ∂f/∂y = 0 by hand (0^y = 0 for every
+    /// y > 0), and pow(0, y) is an exact 0 at every y, so rounding moves that derivative by
+    /// nothing. The bound along y met ∂f/∂x = +∞ times x's tangent, an exact 0, and was infinite
+    /// (∞ · 0): the check said the entry's rounding "could not be bounded".
+    func testAZeroBaseBoundsTheExponentsDerivativeAndNotTheBases() throws {
+        for y in [0.5, 0.25, 3.5] {
+            XCTAssertEqual(try derivativeRoundingBound(of: XToTheY(), at: [0, y], direction: [0, 1]), [0], "y = \(y)")
+        }
+        // Below y = 1 the base's derivative is +∞, and nothing bounds it.
+        XCTAssertFalse(try derivativeRoundingBound(of: XToTheY(), at: [0, 0.5], direction: [1, 0])[0].isFinite)
+        let r = try checkJacobian(of: XToTheY(), at: [0, 0.5])
+        let dy = r.entries[0][1]
+        XCTAssertEqual(dy.subjects.map(\.value), [0, 0])
+        XCTAssertEqual(dy.derivativeRoundingBound, 0, r.renderTable())
+        XCTAssertTrue(r.derivativeRoundingEntries.isEmpty, r.renderTable())
+        XCTAssertFalse(r.notes.contains { $0.contains("could not be bounded") }, "\(r.notes)")
+        // The base's entry stays what it is: not finite in either mode.
+        XCTAssertEqual(r.entries[0][0].verdict, .nonFinite(subjects: ["forward", "reverse"]), r.renderTable())
+        XCTAssertTrue(r.renderTable().contains("kink at pow"), r.renderTable())
+    }
 }

@@ -89,4 +89,53 @@ final class ExactRungTests: XCTestCase {
         XCTAssertNil(outcome?.value)
         XCTAssertTrue(r.toJSON().contains("sin"), "the reason names the op: \(r.toJSON())")
     }
+
+    /// x/(x·x − 4) near its pole at 2, where fl(x·x) is a sawtooth: across one tooth it rises with
+    /// slope exactly 4 (not 2x), and every float difference inside a tooth reads that ramp.
+    struct NearPoleOfSquare: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] / (x[0] * x[0] - 4)] }
+    }
+
+    /// (x, exact f′ = −(x² + 4)/(x² − 4)² at that Double): Python's `fractions.Fraction`. The floats'
+    /// f′ (forward, reverse, the complex step) is within the derivative rounding bound of it, and
+    /// the float differences read the tooth's ramp, 4.9·10⁻⁸ of f′ off at 2.0000001 (by hand from
+    /// the slope 4: x·(2x − 4)/(x² − 4)², ≈ δ/2 of f′ for δ = x − 2). At the default step, 2⁻³⁰ of x,
+    /// the exact rung's truncation (about (h/δ)⁴ of f′) made its agreement loose, the adaptive
+    /// method's agreement with the modes beyond its estimate ended the ladder, and the entry was
+    /// fd-inconclusive (beyond-estimate): `jac check "x/(x*x-4)" --at x=2.0000001` exited 1.
+    static let nearPole: [(x: Double, exact: Double)] = [
+        (2.0000001, -50000000163657.92),
+        (1.999999921524003, -81188836961738.95),
+        (2.0000000784759973, -81188836502298.0),
+    ]
+
+    func testNearAPoleTheExactRungRefinesItsStepAndDecides() throws {
+        for (x, exact) in Self.nearPole {
+            let r = try checkJacobian(of: NearPoleOfSquare(), at: [x], claimed: { _ in [[exact]] }, claimedName: "exact")
+            let e = r.entries[0][0]
+            XCTAssertEqual(e.verdict, .agree, "x = \(x)\n" + r.renderTable())
+            XCTAssertTrue(r.passed, "x = \(x)\n" + r.renderTable())
+            // The rung reads the exact f′, sharply: within an ulp-sized estimate, not 10⁻⁸ of it.
+            let rung = try XCTUnwrap(e.ladder.first { $0.witness == "exact-rationals" }, "x = \(x)")
+            let value = try XCTUnwrap(rung.value), estimate = try XCTUnwrap(rung.errorEstimate)
+            XCTAssertEqual(value, exact, accuracy: 1e-14 * Swift.abs(exact), "x = \(x)")
+            XCTAssertLessThan(estimate, 1e-14 * Swift.abs(exact), "x = \(x)")
+        }
+    }
+
+    /// Its power to convict stays: a claim 10⁻⁶ of f′ off (5·10⁷ at 2.0000001, 20 times the ramp's
+    /// offset and 200 times the rounding bound), and a division rule 10⁻⁶ off, whose ∂/∂b term
+    /// (−a/b²) carries f′ (by hand: ∂f/∂x = 1/b − (a/b²)·2x with b = x² − 4, the second term
+    /// 8·10⁶ times the first at 2.0000001).
+    func testNearAPoleAWrongClaimOrRuleIsStillConvicted() throws {
+        for (x, exact) in Self.nearPole {
+            let claim = try checkJacobian(of: NearPoleOfSquare(), at: [x], claimed: { _ in [[exact * (1 + 1e-6)]] })
+            XCTAssertEqual(claim.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "x = \(x)\n" + claim.renderTable())
+            let rule = try RuleMutations.withMutation(RuleMutation(op: .div, input: 1, factor: 1 + 1e-6)) {
+                try checkJacobian(of: NearPoleOfSquare(), at: [x], claimed: { _ in [[exact]] }, claimedName: "exact")
+            }
+            XCTAssertEqual(rule.entries[0][0].verdict, .ruleWrong(subjects: ["forward", "reverse"]), "x = \(x)\n" + rule.renderTable())
+            XCTAssertFalse(rule.passed)
+        }
+    }
 }

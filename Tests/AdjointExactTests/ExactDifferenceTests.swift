@@ -75,6 +75,26 @@ final class ExactDifferenceWorkBudgetTests: XCTestCase {
         }
     }
 
+    /// The budget can run out after every evaluation of f succeeded, in the differences' own
+    /// arithmetic: that is the same error, not a Jacobian of NaNs. Probed by bisection down to the
+    /// least limit that affords the whole computation (a chain of 20 factors at 1/3), every limit
+    /// probed either throws limitExceeded or gives finite entries.
+    func testABudgetSpentInTheArithmeticThrowsAndNeverGivesNaN() throws {
+        let x = [Rational(1) / Rational(3)]
+        var (low, high) = (1, 1 << 22)
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            do {
+                let d = try Rational.withWorkLimit(mid) { try exactDifferenceJacobian(of: Chain(n: 20), at: x) }
+                XCTAssertFalse(d.jacobian.joined().contains(where: \.isNaN) || d.errorEstimate.joined().contains(where: \.isNaN),
+                               "limit \(mid): \(d.jacobian)")
+                high = mid
+            } catch ADError.limitExceeded {
+                low = mid
+            }
+        }
+    }
+
     /// The default budget leaves ordinary work alone: d/dx ∏(x + a_k) at 0 is ∏a_k · Σ 1/a_k
     /// (by the product rule), which the differences reach to far below Double's resolution.
     func testAShortChainFitsTheDefaultBudget() throws {
@@ -83,6 +103,93 @@ final class ExactDifferenceWorkBudgetTests: XCTestCase {
         for k in 1...20 { let a = Rational(k) / Rational(k + 1); product = product * a; sum = sum + Rational(1) / a }
         let tiny = Rational(numerator: 1, denominator: 1 << 62) * Rational(numerator: 1, denominator: 1 << 38)  // 2⁻¹⁰⁰
         XCTAssertTrue(Rational.abs(d.jacobian[0][0] - product * sum) < tiny, "\(d.jacobian[0][0])")
+    }
+}
+
+/// Near a pole the default step's truncation, about (h/δ)⁴ of f′ for a pole δ away, is coarse;
+/// `refiningTo` makes the step smaller where it is, and only where that narrows the estimate.
+final class ExactDifferenceRefinementTests: XCTestCase {
+    struct NearPole: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] / (x[0] * x[0] - 4)] }
+    }
+    /// x·y beside 1/(x − 2): column 0 needs refining, column 1 (f linear in y) does not.
+    struct TwoColumns: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[1] / (x[0] - 2)] }
+    }
+    /// A hand-written relu: not smooth at 0 on any step.
+    struct HandRelu: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] > 0 ? x[0] : 0 * x[0]] }
+    }
+
+    let ulp = Rational(Double.ulpOfOne)
+
+    /// f′ = −(x² + 4)/(x² − 4)² at the Double 2.0000001 (by hand; evaluated in ℚ here, and
+    /// −50000000163657.92 by Python's fractions): the default step's estimate is 2.8·10⁻⁸ of it,
+    /// the refined one below an ulp of it, and the refined value within that of f′.
+    func testARefinedColumnReachesTheDerivativeNearAPole() throws {
+        let x = Rational(2.0000001)
+        let truth = -(x * x + 4) / ((x * x - 4) * (x * x - 4))
+        XCTAssertEqual(truth.doubleValue, -50000000163657.92)
+        let coarse = try exactDifferenceJacobian(of: NearPole(), at: [x])
+        XCTAssertTrue(coarse.errorEstimate[0][0] > Rational(1e-8) * Rational.abs(truth))
+        let d = try exactDifferenceJacobian(of: NearPole(), at: [x], refiningTo: ulp)
+        XCTAssertTrue(d.errorEstimate[0][0] <= ulp * Rational.abs(d.jacobian[0][0]))
+        XCTAssertTrue(Rational.abs(d.jacobian[0][0] - truth) <= ulp * Rational.abs(truth))
+        XCTAssertTrue(d.steps[0] < coarse.steps[0])
+        XCTAssertEqual(d.notSmooth, [[false]])
+    }
+
+    /// Per column: d/dy of y/(x − 2) at (2 + 2⁻²⁰, 3) is exact at any step (f is linear in y), so
+    /// that column keeps its step; d/dx, −y/(x − 2)² = −3·2⁴⁰ by hand, is refined.
+    func testOnlyTheColumnThatAsksIsRefined() throws {
+        let x = [Rational(2) + Rational(numerator: 1, denominator: 1 << 20), Rational(3)]
+        let coarse = try exactDifferenceJacobian(of: TwoColumns(), at: x)
+        let d = try exactDifferenceJacobian(of: TwoColumns(), at: x, refiningTo: ulp)
+        XCTAssertEqual(d.steps[1], coarse.steps[1])
+        XCTAssertEqual(d.jacobian[0][1], Rational(1 << 20))
+        XCTAssertTrue(d.steps[0] < coarse.steps[0])
+        let truth = Rational(-3) * Rational(1 << 40)
+        XCTAssertTrue(Rational.abs(d.jacobian[0][0] - truth) <= ulp * Rational.abs(truth))
+    }
+
+    /// A column not smooth at the first step is left as it was: the relu's differences at 0 are
+    /// the mean of its slopes, ½, on every step, and a smaller one is no surer.
+    func testAColumnThatIsNotSmoothIsLeftAlone() throws {
+        let coarse = try exactDifferenceJacobian(of: HandRelu(), at: [Rational(0)])
+        let d = try exactDifferenceJacobian(of: HandRelu(), at: [Rational(0)], refiningTo: ulp)
+        XCTAssertEqual(d.notSmooth, [[true]])
+        XCTAssertEqual(d.steps, coarse.steps)
+        XCTAssertEqual(d.jacobian, coarse.jacobian)
+    }
+
+    /// A refinement that runs out of budget leaves the first result: inside a scope that affords
+    /// the first pass and nothing more (its least such limit, found by bisection), the column
+    /// keeps the default step, and nothing is thrown.
+    func testARefinementPastItsBudgetKeepsTheFirstResult() throws {
+        let x = [Rational(2.0000001)]
+        let coarse = try exactDifferenceJacobian(of: NearPole(), at: x)
+        var (low, high) = (1, 1 << 22)   // the first pass fails at `low` and fits in `high`
+        XCTAssertNotNil(try? Rational.withWorkLimit(high) { try exactDifferenceJacobian(of: NearPole(), at: x) })
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if (try? Rational.withWorkLimit(mid) { try exactDifferenceJacobian(of: NearPole(), at: x) }) != nil { high = mid } else { low = mid }
+        }
+        let starved = try Rational.withWorkLimit(high) { try exactDifferenceJacobian(of: NearPole(), at: x, refiningTo: ulp) }
+        XCTAssertEqual(starved.steps, coarse.steps)
+        XCTAssertEqual(starved.jacobian, coarse.jacobian)
+        XCTAssertEqual(starved.errorEstimate, coarse.errorEstimate)
+        // With room to spare the same call refines.
+        let refined = try Rational.withWorkLimit(4 * high) { try exactDifferenceJacobian(of: NearPole(), at: x, refiningTo: ulp) }
+        XCTAssertTrue(refined.steps[0] < coarse.steps[0])
+    }
+
+    func testANegativeOrNaNTargetIsRefused() {
+        for target in [Rational(-1), Rational.nan] {
+            XCTAssertThrowsError(try exactDifferenceJacobian(of: NearPole(), at: [Rational(3)], refiningTo: target)) { error in
+                guard case let .invalidArgument(message)? = error as? ADError else { return XCTFail("\(target): \(error)") }
+                XCTAssertTrue(message.contains("refiningTo"), message)
+            }
+        }
     }
 }
 

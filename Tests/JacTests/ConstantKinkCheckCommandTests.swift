@@ -25,4 +25,14 @@ final class ConstantKinkCheckCommandTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("kinks touched: \(op)"), "\(formula): \(r.stdout)")
         }
     }
+
+    /// x^y at (0, ½): ∂/∂x = +∞ (a singular point: exit 3), ∂/∂y = 0 by hand (0^y = 0 for y > 0),
+    /// computed exactly, so no note that its rounding could not be bounded.
+    func testCheckOfXToTheYAtAZeroBaseBoundsTheExponentsEntry() throws {
+        let r = try JacRunner.run(["check", "x^y", "--at", "x=0,y=0.5"])
+        XCTAssertEqual(r.status, 3, r.stderr)
+        XCTAssertTrue(r.stdout.contains("non-finite (forward, reverse): singular at pow"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("kink at pow: valid subgradient, one-sided derivatives [0.0, 0.0]"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("could not be bounded"), r.stdout)
+    }
 }

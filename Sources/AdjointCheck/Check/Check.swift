@@ -661,8 +661,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             } else {
                 do {
                     // A Float function's constants are Floats (see Rational.constantsAreFloats).
+                    // Refined to an ulp of each entry: at the default step, 2⁻³⁰ of x, a pole 10⁻⁷
+                    // away leaves a truncation of 3·10⁻⁸ of f′, too coarse to decide between the
+                    // modes and float differences that read another slope. x/(x·x − 4) at
+                    // 2.0000001: adaptive settled on the slope of fl(x·x)'s sawtooth,
+                    // −49999997720640 ± 9·10⁵, 2.5·10⁶ from the modes' −50000000221167 (f′ is
+                    // −50000000163658), and this rung's −50000000069608 ± 1.4·10⁶ agreed only
+                    // loosely, so the marginal agreement ended the entry fd-inconclusive.
                     let d = try Rational.$constantsAreFloats.withValue(V.self == Float.self) {
-                        try exactDifferenceJacobian(of: f, at: xd.map { Rational($0) })
+                        try exactDifferenceJacobian(of: f, at: xd.map { Rational($0) }, refiningTo: Rational(Double(V.ulpOfOne)))
                     }
                     result = .available(d.jacobian.indices.map { i in
                         d.jacobian[i].indices.map { j in

@@ -191,13 +191,17 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // for a sum, a difference or a chain rule f′(a)·ȧ (one rounding of the result), the sum of
     // its terms' magnitudes for a product rule (ȧ/b − (a/b)·ḃ/b rounds each term): A/A of two
     // copies of one value is 1 with a tangent of −5.6e-18 from ȧ/b and (a/b²)·ḃ rounding apart,
-    // where a bound of 0 convicted it.
+    // where a bound of 0 convicted it. An argument whose tangent is an exact 0 adds an exact 0
+    // term, whatever its partial (pow's ∂base is +∞ at a zero base: ∞ · 0 made the sum NaN).
     var tangentTerms = tangents.map { Swift.abs($0) }
     for k in entries.indices {
         guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
               let p = tape.primalPartials(k, primal: { Double($0.value) }), p.count == e.inputs.count else { continue }
         for lane in 0..<lanes {
-            let terms = zip(p, e.inputs).reduce(0.0) { $0 + Swift.abs($1.0) * Swift.abs(tangents[$1.1 * lanes + lane]) }
+            let terms = zip(p, e.inputs).reduce(0.0) { sum, term in
+                let t = tangents[term.1 * lanes + lane]
+                return t == 0 ? sum : sum + Swift.abs(term.0) * Swift.abs(t)
+            }
             if !terms.isNaN { tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], terms) }
         }
     }
@@ -274,8 +278,14 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
             var sum = 0.0
             for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return .infinity }
             for (r, k) in representatives.enumerated() {
+                // A tangent with no nonzero term is an exact 0 in this lane (as a constant-only
+                // node's is in every lane) and rounds by nothing, however large the partial it
+                // meets: x^y at (0, ½) along y, where ∂f/∂x = +∞ meets x's tangent 0 (∂f/∂y = 0
+                // by hand: 0^y is 0 for every y > 0), had an infinite bound from ∞ · 0, and jac
+                // check said the entry's rounding could not be bounded.
+                let tangentTerm = tangentTerms[k * lanes + lane]
                 sum += (rounds[r] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
-                    + (constantOnly[k] ? 0 : Swift.abs(tangentPart[k]) * tangentTerms[k * lanes + lane])
+                    + (constantOnly[k] || tangentTerm == 0 ? 0 : Swift.abs(tangentPart[k]) * tangentTerm)
             }
             let bound = eps * sum
             return bound.isNaN ? .infinity : bound
