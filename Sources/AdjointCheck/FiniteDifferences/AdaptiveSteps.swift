@@ -332,6 +332,40 @@ extension LineProbe {
         return miss / Swift.abs(t)
     }
 
+    /// One sample's rounding as the first step's samples show it, where they show more than the
+    /// model's few ulps of |f|; nil where they do not. An f computed as a difference of terms
+    /// larger than itself is exact in that last subtraction (Sterbenz), so its value is a multiple
+    /// of the terms' ulp, not of its own: x²y − y³ at (−0.9688, 0.9697) is −0.0017, a multiple of
+    /// 2⁻⁵³ = ulp(x²y), 512 times ulp(f), and the terms rounded by about that much. The samples'
+    /// lowest set bits read that quantum q at no evaluation, and one sample's rounding is then
+    /// ``DifferenceTuning/evaluationNoiseULPs`` quanta, as the model takes that many ulps of |f|
+    /// for an f that does not cancel. A product or quotient after the cancellation fills the
+    /// digits in again and hides it: the model stands there, as before.
+    ///
+    /// Samples at x + k·h with short binary expansions (x = 2, h a power of two) are multiples of
+    /// a coarse quantum without any rounding (x·y at (2, 3) is exact there), and read alone gave
+    /// 3 ± 4.3. So a quantum the lattice shows is confirmed by one sample off it, at
+    /// offLatticeMiss's point (shared with it: no evaluation where that ran), whose moved
+    /// coordinate has every digit and whose products round.
+    mutating func granularRounding(step h: V, output i: Int) -> Double? {
+        var quantum = Double.infinity, magnitude = 0.0
+        func read(_ y: [V]?) {
+            guard let y, i < y.count, y[i].isFinite, y[i] != 0 else { return }
+            let v = Double(y[i])
+            quantum = Swift.min(quantum, Double(sign: .plus, exponent: v.exponent - Int(v.significandWidth), significand: 1))
+            magnitude = Swift.max(magnitude, Swift.abs(v))
+        }
+        func coarse() -> Bool { quantum.isFinite && quantum > DifferenceTuning.granularityEvidence * epsilon * magnitude }
+        read(taken(at: 0))
+        for stencil in [DifferenceTuning.adaptiveValueStencil, DifferenceTuning.adaptiveCheckStencil] {
+            let r = realizedStep(h, offsets: stencil.offsets)
+            for s in stencil.offsets { read(taken(at: V(s) * r)) }
+        }
+        guard coarse() else { return nil }
+        read(at(V(3 * DifferenceTuning.noiseSpacingFactor) * h))
+        return coarse() ? DifferenceTuning.evaluationNoiseULPs * quantum : nil
+    }
+
     /// The adaptive method's first step, the balanced c·ε^{1/4}·scale; its samples reach 6 times it.
     var adaptiveStartStep: V {
         V(DifferenceTuning.stepConstant(for: DifferenceTuning.adaptiveValueStencil) * Double.pow(epsilon, 0.25) * scale).nearestPowerOfTwo
@@ -350,7 +384,8 @@ extension LineProbe {
     ///   an oscillation do not agree to half the digits by accident, and an f that is smooth on
     ///   the scale of x is evaluated to about its ulps there. A tame f stops here: 3 evaluations.
     ///   Without a caller's bound its rounding term is ``DifferenceTuning/flatTolerance`` times the
-    ///   model's, as no audit confirms the model there.
+    ///   model's, or of the rounding its samples' digits show where f cancels larger terms
+    ///   (``granularRounding(step:output:)``), as no audit measures it there.
     /// - A gap below ``DifferenceTuning/adaptiveAgreement``·|D₃| is plausible but must be
     ///   confirmed by the next round at a smaller step (the two values agree within their
     ///   estimates), and f's rounding noise is then measured (3 evaluations) rather than assumed.
@@ -449,10 +484,17 @@ extension LineProbe {
                     // does this estimate. x³ − 2xy + y² at (1.0659, 0.9327), quadratic in y, where
                     // f = 0.093 cancels x³ = 1.21 and 2xy = 1.99, gave ∂/∂y = −0.26640467469176343
                     // ± 6.8·10⁻¹³ (gap 3.2·10⁻¹³, model 3.6·10⁻¹³) for −0.2664046746908144 by hand;
-                    // now ± 1.8·10⁻¹². No evaluation more. f cancelling beyond that factor, along a
-                    // line where the gap is all rounding, can still miss (CancellingTermsTests).
+                    // now ± 1.8·10⁻¹². f cancelling beyond that factor shows it in its samples'
+                    // digits (see granularRounding), and the model takes that rounding instead.
                     var quick = estimate
-                    if noiseFloor.isEmpty { quick.errorEstimate = gap + DifferenceTuning.flatTolerance * a.rounding[i] }
+                    if noiseFloor.isEmpty {
+                        var rounding = a.rounding[i]
+                        if warnings.isEmpty, let sample = granularRounding(step: h, output: i) {
+                            rounding = Swift.max(rounding, valueStencil.noiseGain * sample
+                                                 / Double(realizedStep(h, offsets: valueStencil.offsets)))
+                        }
+                        quick.errorEstimate = gap + DifferenceTuning.flatTolerance * rounding
+                    }
                     accepted[i] = quick
                     agreedAtOnce.insert(i)
                     continue

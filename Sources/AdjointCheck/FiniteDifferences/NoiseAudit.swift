@@ -33,7 +33,8 @@ extension LineProbe where V: Real {
         // f(x) where D₃ does not, by as much again, so the two do not agree to √ε by chance (no
         // such agreement missed on the corpus). Not so where f has no truncation along the line
         // (quadratic) and cancels terms larger than itself: the gap is then rounding alone, and
-        // the estimate allows the model flatTolerance times itself instead (adaptiveEmbedded).
+        // the estimate allows the model flatTolerance times itself instead, or the rounding the
+        // samples' digits show (granularRounding), at one evaluation at most.
         let open = result.indices.filter { $0 < m && result[$0].warnings.isEmpty
             && !(method == .adaptive && agreedAtOnce.contains($0)) }
         guard !open.isEmpty else { return result }

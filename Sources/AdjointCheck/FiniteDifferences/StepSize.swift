@@ -109,6 +109,13 @@ public enum DifferenceTuning {
     /// fraction of the value (or to rounding): an accidental agreement of two stencils sampled
     /// across an oscillation is then implausible, and the gap is an h² truncation term.
     public static let adaptiveAgreement = 1e-3
+    /// The adaptive method's first-step agreement reads f's rounding off its samples' digits
+    /// (granularRounding in AdaptiveSteps.swift) when every sample is a multiple of a power of
+    /// two more than this many times ε·|f| (an ulp of |f| is at most ε·|f|): where f cancels
+    /// terms larger than itself. Trailing zeros by chance in all four samples did so at fewer
+    /// than 1 in 100 first steps of sin(x)·y and exp(x)/y (CancellingTermsTests' scan), each then
+    /// costing one evaluation to rule out.
+    public static let granularityEvidence = 2.0
     /// With a caller's rounding bound, two agreeing adaptive estimates confirm the better only
     /// when their error estimates are within this factor (two steps' rounding, 4 apart, plus the
     /// gaps): a far noisier estimate agrees with anything.
