@@ -346,14 +346,23 @@ extension LineProbe {
     /// a coarse quantum without any rounding (x·y at (2, 3) is exact there), and read alone gave
     /// 3 ± 4.3. So a quantum the lattice shows is confirmed by one sample off it, at
     /// offLatticeMiss's point (shared with it: no evaluation where that ran), whose moved
-    /// coordinate has every digit and whose products round.
+    /// coordinate has every digit and whose products round. That one sample is a multiple of the
+    /// lattice's quantum (to a factor of 2, for terms crossing a binade) where f cancels; a coarse
+    /// quantum of its own alone is weak evidence, as one Double's lowest set bit lies 2 or more
+    /// bits above its ulp by chance in a quarter of values: x + y at (2, 3), whose lattice is exact,
+    /// read ∂/∂x as 1 ± 5.0·10⁻¹⁰ for 1 ± 3.9·10⁻¹¹, and a claimed 1 + 3·10⁻¹⁰ agreed (at 29 of the
+    /// 36 points (a, b) ∈ {1, …, 6}², a review). A lattice coarser than that sample (steps that
+    /// are powers of two can leave the terms' low bits alike: x² − y² at (−0.9688, 0.9697) along y
+    /// reads 4 ulps of the terms on the lattice, 1 off it) is taken only where the sample alone
+    /// shows ``DifferenceTuning/granularityEvidenceAlone``.
     mutating func granularRounding(step h: V, output i: Int) -> Double? {
         var quantum = Double.infinity, magnitude = 0.0
-        func read(_ y: [V]?) {
-            guard let y, i < y.count, y[i].isFinite, y[i] != 0 else { return }
+        @discardableResult func read(_ y: [V]?) -> Bool {
+            guard let y, i < y.count, y[i].isFinite, y[i] != 0 else { return false }
             let v = Double(y[i])
             quantum = Swift.min(quantum, Double(sign: .plus, exponent: v.exponent - Int(v.significandWidth), significand: 1))
             magnitude = Swift.max(magnitude, Swift.abs(v))
+            return true
         }
         func coarse() -> Bool { quantum.isFinite && quantum > DifferenceTuning.granularityEvidence * epsilon * magnitude }
         read(taken(at: 0))
@@ -362,8 +371,11 @@ extension LineProbe {
             for s in stencil.offsets { read(taken(at: V(s) * r)) }
         }
         guard coarse() else { return nil }
-        read(at(V(3 * DifferenceTuning.noiseSpacingFactor) * h))
-        return coarse() ? DifferenceTuning.evaluationNoiseULPs * quantum : nil
+        let lattice = quantum
+        // A sample off the lattice that cannot be read (0, not finite) confirms nothing.
+        guard read(at(V(3 * DifferenceTuning.noiseSpacingFactor) * h)) else { return nil }
+        let evidence = quantum >= lattice / 2 ? DifferenceTuning.granularityEvidence : DifferenceTuning.granularityEvidenceAlone
+        return quantum > evidence * epsilon * magnitude ? DifferenceTuning.evaluationNoiseULPs * quantum : nil
     }
 
     /// The adaptive method's first step, the balanced c·ε^{1/4}·scale; its samples reach 6 times it.

@@ -116,6 +116,13 @@ public enum DifferenceTuning {
     /// than 1 in 100 first steps of sin(x)·y and exp(x)/y (CancellingTermsTests' scan), each then
     /// costing one evaluation to rule out.
     public static let granularityEvidence = 2.0
+    /// How many times ε·|f| the quantum of the one sample off the step's lattice must be by itself
+    /// (``granularityEvidence`` stands in for it where that sample shows the lattice's quantum),
+    /// where the lattice's samples are multiples of a coarser quantum than it (they may be exact,
+    /// as x + y's at integer points): a Double's lowest set bit is 6 bits or more above its ulp by
+    /// chance in about 1 of 64 values. f cancelling terms 500 times itself (x² − y² at
+    /// (−0.9688, 0.9697), CancellingTermsTests) shows 238.
+    public static let granularityEvidenceAlone = 64.0
     /// With a caller's rounding bound, two agreeing adaptive estimates confirm the better only
     /// when their error estimates are within this factor (two steps' rounding, 4 apart, plus the
     /// gaps): a far noisier estimate agrees with anything.
