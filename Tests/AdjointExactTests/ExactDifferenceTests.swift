@@ -123,6 +123,31 @@ final class ExactDifferenceRefinementTests: XCTestCase {
 
     let ulp = Rational(Double.ulpOfOne)
 
+    /// 1/(x − 2), plus 10⁶·(x − c) past c: a slope jump of 10⁶ at c.
+    struct JumpBesidePole: ADFunction {
+        let c: Double
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            [x[0] < T(c) ? 1 / (x[0] - 2) : 1 / (x[0] - 2) + 1_000_000 * (x[0] - T(c))]
+        }
+    }
+
+    /// A slope jump J = 10⁶ a distance δ right of x = 2.0000001, beside the pole at 2: every central
+    /// difference at a step far above δ carries about J/2, which halving the step cannot show, and
+    /// the second differences show it only as their ratio drifting from ½ (h·f″ ≈ 10¹⁰ swamps J).
+    /// Refined to 1.6·10⁴, 1.6·10³ the estimate missed by 5·10⁵ (a review's cases). Whatever
+    /// the step taken, the estimate must cover f′ = −1/(x − 2)² (x < c: the left piece, by hand).
+    func testASlopeJumpBesideAPoleIsNotRefinedIntoAConfidentBias() throws {
+        let x = 2.0000001
+        let truth = -1 / ((Rational(x) - 2) * (Rational(x) - 2))
+        for delta in [1e-12, 1e-13, 1e-14] {
+            let f = JumpBesidePole(c: x + delta)
+            XCTAssertTrue(x < f.c)
+            let d = try exactDifferenceJacobian(of: f, at: [Rational(x)], refiningTo: ulp)
+            XCTAssertTrue(Rational.abs(d.jacobian[0][0] - truth) <= d.errorEstimate[0][0],
+                          "δ = \(delta): \(d.jacobian[0][0].doubleValue) ± \(d.errorEstimate[0][0].doubleValue) for \(truth.doubleValue)")
+        }
+    }
+
     /// f′ = −(x² + 4)/(x² − 4)² at the Double 2.0000001 (by hand; evaluated in ℚ here, and
     /// −50000000163657.92 by Python's fractions): the default step's estimate is 2.8·10⁻⁸ of it,
     /// the refined one below an ulp of it, and the refined value within that of f′.
