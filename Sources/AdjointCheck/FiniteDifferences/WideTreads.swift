@@ -34,9 +34,10 @@ import RealModule
 // The search is what tells a staircase from f's own shape. A feature of f on the scale of the
 // table's widest spacing (1.2·10⁻³ of the scale in Float, a radian of sin(1000x)'s phase; the
 // step of tanh(1000(x − 0.5)) at 0.5) reads as noise there and not below, as a tread does, and the
-// small-step slope is then f′. Widened on the table alone, all 80 Float estimates of sin(1000x)
-// at seeded points were flagged (30 before) and 65 of 80 of tanh(1000(x − 0.5)) near its step
-// (none before); with the search, none more than before (FloatStaircaseScan's controls). A pole inside a column (its largest |sample| more than
+// small-step slope is then f′. Widened on the table alone (a trial, not kept), all 80 Float
+// estimates of sin(1000x) at 40 seeded points were flagged (30 were before) and 65 of 80 of
+// tanh(1000(x − 0.5)) near its step (none were); with the search, FloatStaircaseScan's controls
+// of both flag none more than before. A pole inside a column (its largest |sample| more than
 // ``TreadSearch/poleRatio`` times the median) is left out: |f| grows towards it and the search
 // would follow it as a jump, where the small-step slope of 1/(x − 0.5) at 0.500000001 is right.
 //
@@ -48,8 +49,8 @@ import RealModule
 // Double) take no evaluation more, their audit having confirmed its noise at the first two
 // spacings. Near poles and roots in Double (singularity-scan.tsv) no miss changes, for 2.9%
 // (adaptive) and 0.2% (Richardson) more evaluations, spent on searches that find no jump; in Float
-// cos(300x)·x, whose 300x rounds in treads 10⁻⁷ wide, 13 of 40 adaptive estimates were widened to
-// about 10⁻³ of f′, and hold.
+// cos(300x)·x, whose 300x rounds in treads 10⁻⁷ wide, 11 of 40 adaptive estimates were widened
+// past 10⁻³ of f′, and hold.
 
 /// The constants of the search for a tread's edge (``LineProbe/jumpBeside(output:from:to:height:slope:)``).
 enum TreadSearch {
