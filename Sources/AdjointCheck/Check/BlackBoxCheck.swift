@@ -268,7 +268,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// Per direction, f's rounding measured beside x by the jump test (``roundingApartBesideX(_:on:)``):
     /// the rows of a column judge their jumps on one line, and measure it once.
-    final class LineNoise { var sides: [Int: [(tables: [TableNoise?], finestSpread: [Double])]] = [:] }
+    final class LineNoise { var sides: [Int: [NoiseTableSweep]] = [:] }
     let lineNoise = LineNoise()
 
     /// A step scale along v within which f stays finite, where f(x) is finite but a rung's steps,

@@ -208,6 +208,9 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// confirm a σ at its first two spacings: only their estimates go up the slope ladder
     /// (SlopeLadder.swift).
     var noiseUnmeasured: Set<Int> = []
+    /// Per output, the columns of the last ``auditedForNoise(_:method:outputs:)``'s table, widest
+    /// spacing first: what the wide-tread test (WideTreads.swift) reads.
+    var tableReadings: [[TableReading]] = []
 
     /// A probe along v, with f(x) already known (or nil).
     init(eval: @escaping ([V]) -> [V], x: [V], v: [V], center: [V]? = nil) {

@@ -167,7 +167,12 @@ package func complexStepJacobianAsComputed<V: ADScalar & BinaryFloatingPoint & R
 /// against central differences at up to 6 larger steps off the power-of-two lattice
 /// (SlopeLadder.swift, 2 evaluations each): a product rounded beside a root of x² − c bends f's
 /// slope at every step below its sawtooth's period, and x/(x·x − 4) at 2.000001 settled 276 times
-/// its estimate off.
+/// its estimate off. Where that table's wider spacings saw f round by far more than the ones it
+/// confirmed, f is searched for a jump beside x (WideTreads.swift, about 10 evaluations where one
+/// is found): an intermediate rounded in treads wider than the steps makes f smooth with the
+/// wrong slope on each, and Float (eˣ − 1)/x at 1.5063694·10⁻⁷ settled on −5253481.33 ± 130.5
+/// for 0.5; now its estimate is widened over the slope such a tread allows and flagged
+/// ``FDWarning/noConvergence`` where that exceeds the value.
 ///
 /// ```swift
 /// let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
@@ -314,6 +319,7 @@ extension LineProbe where V: Real {
             // inside one tooth agree.
             for i in noiseUnmeasured.sorted() where i < result.count {
                 result[i] = widenedOverSlopeLadder(result[i], output: i, outputs: m)
+                result[i] = widenedOverWideTreads(result[i], output: i, outputs: m)
             }
         }
         for k in result.indices { result[k].evaluations = evaluations }

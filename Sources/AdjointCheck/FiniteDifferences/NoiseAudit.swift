@@ -38,7 +38,9 @@ extension LineProbe where V: Real {
         let open = result.indices.filter { $0 < m && result[$0].warnings.isEmpty
             && !(method == .adaptive && agreedAtOnce.contains($0)) }
         guard !open.isEmpty else { return result }
-        let sigma = noiseTable(outputs: m, open: open, slopes: result.map(\.value))
+        let sweep = noiseTableSeen(outputs: m, open: open, slopes: result.map(\.value))
+        let sigma = sweep.tables
+        tableReadings = sweep.readings
         noiseUnmeasured = Set(open.filter { (sigma[$0]?.level ?? .max) > 1 })
         let floor = (0..<m).map { i in (sigma[i]?.sigma ?? 0) * MeasuredNoise.bound }
         let noisy = open.filter { i in
@@ -78,15 +80,16 @@ extension LineProbe where V: Real {
         noiseTableSeen(outputs: m, open: open, slopes: slopes, from: first).tables
     }
 
-    /// ``noiseTable(outputs:open:slopes:from:)``, and per output the spread (max − min off its
-    /// chord) of the finest column the table took, whether or not it measured there: what the
+    /// ``noiseTable(outputs:open:slopes:from:)``, per output every column of a table centred on x
+    /// (what the wide-tread test reads, WideTreads.swift), and per output the spread (max − min off
+    /// its chord) of the finest column the table took, whether or not it measured there: what the
     /// jump test reads as rounding seen on a side whose table measured nothing. A lone sample
     /// standing off the rest refuses a column as a pole, but beside x, one side of a jump, the
     /// spike is f's rounding as plainly as any σ: (x + y)² − x² − 2xy − y² along x₀ at
     /// (486250.98, −792361.73) held one nonzero sample on one side, and its size was the "jump".
-    mutating func noiseTableSeen(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4)
-        -> (tables: [TableNoise?], finestSpread: [Double]) {
+    mutating func noiseTableSeen(outputs m: Int, open: [Int], slopes: [Double], from first: Int = -4) -> NoiseTableSweep {
         var finestSpread = [Double](repeating: 0, count: m)
+        var readings = [[TableReading]](repeating: [], count: m)
         var sigma = [TableNoise?](repeating: nil, count: m)
         var previous = [Double?](repeating: nil, count: m)
         var open = Set(open)
@@ -132,6 +135,11 @@ extension LineProbe where V: Real {
                 }
                 flatBefore.remove(i)
                 let measured = tableNoise(column)
+                if ks.contains(0) {
+                    let sizes = column.map { Swift.abs($0) }.sorted()
+                    readings[i].append(TableReading(spacing: Double(s), sigma: measured,
+                                                    largest: sizes[sizes.count - 1], median: sizes[sizes.count / 2]))
+                }
                 if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
                     sigma[i] = TableNoise(sigma: Swift.min(measured, p), spread: finestSpread[i], level: level)
                     open.remove(i)
@@ -139,7 +147,7 @@ extension LineProbe where V: Real {
                 previous[i] = measured
             }
         }
-        return (sigma, finestSpread)
+        return NoiseTableSweep(tables: sigma, finestSpread: finestSpread, readings: readings)
     }
 }
 
@@ -168,6 +176,29 @@ func chordResiduals(_ column: [Double]) -> [Double] {
     guard let first = column.first, let last = column.last, column.count > 1 else { return [] }
     let n = Double(column.count - 1)
     return column.enumerated().map { k, y in y - (first + (last - first) * Double(k) / n) }
+}
+
+/// What one sweep of the audit's table down its spacings saw
+/// (``LineProbe/noiseTableSeen(outputs:open:slopes:from:)``).
+struct NoiseTableSweep {
+    /// Per output, the noise measured where two spacings in a row agreed (nil: none did).
+    var tables: [TableNoise?]
+    /// Per output, the spread off its chord of the finest column taken.
+    var finestSpread: [Double]
+    /// Per output, every column of a table centred on x that was not flat, widest spacing first,
+    /// down to the spacing where its noise was accepted.
+    var readings: [[TableReading]]
+}
+
+/// One column of a noise table centred on x, as the wide-tread test (WideTreads.swift) reads it.
+struct TableReading {
+    /// The spacing s of the column's samples x + k·s, |k| ≤ 4.
+    var spacing: Double
+    /// Moré–Wild's σ of this column alone (``tableNoise(_:)``), whether or not the next spacing
+    /// agreed with it; nil where it refused the column (a pole) or trusted no order.
+    var sigma: Double?
+    /// The largest and the median |sample| of the column.
+    var largest: Double, median: Double
 }
 
 /// What ``LineProbe/noiseTable(outputs:open:slopes:from:)`` measured of one output.
