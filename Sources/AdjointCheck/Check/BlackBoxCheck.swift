@@ -881,7 +881,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// with the axes' is below half the first gap, so that it tells the first slope from
     /// `linear`; one still off `linear` confirms the mismatch (the
     /// median at 0 is linear on every line, at every step), and none deciding (rounding swamps
-    /// every closer level) leaves the mismatch standing. Runs only where the first pair mismatched.
+    /// every closer level) leaves the mismatch standing where h is within a unit, and drops it
+    /// where h is beyond (true: no evidence). Runs only where the first pair mismatched.
     func slopeMeetsLinearCloser(_ r: Int, on line: inout LineProbe<V>, from h: V, gap: Double, linear: Double,
                                 axesSpread: Double) -> Bool {
         let m = value.count
@@ -890,21 +891,28 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // varying on that scale as the first step did, and its h/2h estimate with it (at steps 4
         // and 8 the sine's parts of the two differences happened to agree).
         let unit = 1 / (line.v.map { Swift.abs(Double($0)) }.max() ?? 1)
+        // Where no closer level decides, a mismatch read at a first step within a unit stands;
+        // one read beyond it is no evidence at all, since that step can alias the term the
+        // closer levels cannot resolve. x₀² + sin x₁ at (−4518072.9, 4789625.4): the axes'
+        // slopes, resolved only within a unit where f ≈ 2·10¹³ rounds by 10⁻², carried an
+        // error of 0.29 along x₁, more than half the first step's gap, so no level could decide
+        // and a smooth f was "not differentiable".
+        let undecided = Double(h) > unit
         var closer = h
         for _ in 0..<32 {
             closer = closer / 4
-            guard closer > 0, !line.stepBelowULP(closer) else { return false }
+            guard closer > 0, !line.stepBelowULP(closer) else { return undecided }
             guard Double(closer) <= unit else { continue }
             let fine = line.apply(central, step: closer, outputs: m)
             let coarse = line.apply(central, step: 2 * closer, outputs: m)
             let slope = combine(r, fine.derivative), twin = combine(r, coarse.derivative)
-            guard slope.isFinite, twin.isFinite else { return false }
+            guard slope.isFinite, twin.isFinite else { return undecided }
             let error = Swift.abs(slope - twin) / 3 + combineAbs(r, fine.rounding)
             let tol = CheckOptions.errorEstimateSafety * error + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(slope), 1)
             guard tol + axesSpread < 0.5 * gap else { continue }
             return Swift.abs(slope - linear) <= tol + axesSpread
         }
-        return false
+        return undecided
     }
 
     /// Each input's slope of f along its axis with its error, from the row's entries: an agreeing
