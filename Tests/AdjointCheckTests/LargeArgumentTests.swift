@@ -96,4 +96,17 @@ final class LargeArgumentTests: XCTestCase {
         XCTAssertEqual(w.entries[0][0].verdict.name, "rule-wrong", w.renderTable())
         XCTAssertEqual(w.entries[0][1].verdict, .agree, w.renderTable())
     }
+
+    /// sin(x) + x at 2.9·10⁸ as a black box: the check's noise table, spaced 2⁻²⁰·|x| ≈ 270,
+    /// measured the sine as noise of σ ≈ 0.5, and the right cos x + 1 = 1.9516 (mpmath) was
+    /// inconclusive (noisy-evaluation) beside witnesses settled on 1.0; its negative too.
+    func testAUnitScaleTermIsNotTakenForNoise() throws {
+        let truth = 1.951596485929198629083435
+        let f: ([Double]) -> Double = { x in sin(x[0]) + x[0] }
+        let r = try checkBlackBoxGradient(of: f, at: [285856255.3313364], claimedGradient: { _ in [truth] })
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertTrue(r.measuredNoise.isEmpty, "\(r.measuredNoise)")
+        let w = try checkBlackBoxGradient(of: f, at: [285856255.3313364], claimedGradient: { _ in [-truth] })
+        XCTAssertEqual(w.entries[0][0].verdict.name, "rule-wrong", w.renderTable())
+    }
 }

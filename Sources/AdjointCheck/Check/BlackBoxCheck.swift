@@ -311,12 +311,34 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// along one direction moving every input: 16 evaluations, up to 40. Where σ exceeds the
     /// model, 4σ is the floor of every probe made after it. Measured once, when an entry needs
     /// more than the first rung (``measureNoiseOnce()``): a check that central settles pays nothing.
+    ///
+    /// The table's first spacings follow the inputs' scale (2⁻²⁰·|xⱼ|), and a term of f that varies
+    /// on a unit of the input is "noise" there: sin(x) + x at 2.9·10⁸ measured σ ≈ 0.5, 10⁷ ulps,
+    /// the floor hid the sine's slope from every witness, and the right 1.95 was inconclusive
+    /// (noisy-evaluation) beside settled differences of 1.0. Where σ above the model was measured
+    /// and some spacings reach beyond a unit of an input, the table is taken again at the
+    /// spacings within it; a σ measured there ``DifferenceTuning/structureNoiseFactor`` times
+    /// smaller is f's noise, the larger one structure. A table flat there (a staircase of
+    /// rounding wider than its spacings, (x + 10²⁰) − 10²⁰) measures nothing and keeps the first σ.
     mutating func measureNoise() {
         let m = value.count
-        let measured = AdjointCheck.measureNoise({ [f] in Instrumentation.countEvaluation(); return f($0) }, at: x, center: value, outputs: m,
-                                                 direction: noiseDirection(x.map { Double($0) }),
-                                                 steps: noiseSteps(epsilon: eps))
+        let direction = noiseDirection(x.map { Double($0) })
+        let steps = noiseSteps(epsilon: eps)
+        let counted: ([V]) -> [V] = { [f] in Instrumentation.countEvaluation(); return f($0) }
+        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps)
         noiseEvaluations = measured.evaluations
+        let widest = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
+        let withinUnit = steps.filter { $0 * widest <= 1 }
+        let aboveModel = (0..<m).filter { RuleCheck.noiseFloor(measured: measured.sigma[$0], value: Double(value[$0]), epsilon: eps) > 0 }
+        if !aboveModel.isEmpty, withinUnit.count >= 2, withinUnit.count < steps.count {
+            let closer = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: withinUnit)
+            noiseEvaluations += closer.evaluations
+            for i in aboveModel {
+                if let far = measured.sigma[i], let near = closer.sigma[i], DifferenceTuning.structureNoiseFactor * near <= far {
+                    measured.sigma[i] = near
+                }
+            }
+        }
         let floors = (0..<m).map { i in
             RuleCheck.noiseFloor(measured: measured.sigma[i], value: Double(value[i]), epsilon: eps)
         }
