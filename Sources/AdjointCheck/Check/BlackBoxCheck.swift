@@ -311,12 +311,34 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// along one direction moving every input: 16 evaluations, up to 40. Where σ exceeds the
     /// model, 4σ is the floor of every probe made after it. Measured once, when an entry needs
     /// more than the first rung (``measureNoiseOnce()``): a check that central settles pays nothing.
+    ///
+    /// The table's first spacings follow the inputs' scale (2⁻²⁰·|xⱼ|), and a term of f that varies
+    /// on a unit of the input is "noise" there: sin(x) + x at 2.9·10⁸ measured σ ≈ 0.5, 10⁷ ulps,
+    /// the floor hid the sine's slope from every witness, and the right 1.95 was inconclusive
+    /// (noisy-evaluation) beside settled differences of 1.0. Where σ above the model was measured
+    /// and some spacings reach beyond a unit of an input, the table is taken again at the
+    /// spacings within it; a σ measured there ``DifferenceTuning/structureNoiseFactor`` times
+    /// smaller is f's noise, the larger one structure. A table flat there (a staircase of
+    /// rounding wider than its spacings, (x + 10²⁰) − 10²⁰) measures nothing and keeps the first σ.
     mutating func measureNoise() {
         let m = value.count
-        let measured = AdjointCheck.measureNoise({ [f] in Instrumentation.countEvaluation(); return f($0) }, at: x, center: value, outputs: m,
-                                                 direction: noiseDirection(x.map { Double($0) }),
-                                                 steps: noiseSteps(epsilon: eps))
+        let direction = noiseDirection(x.map { Double($0) })
+        let steps = noiseSteps(epsilon: eps)
+        let counted: ([V]) -> [V] = { [f] in Instrumentation.countEvaluation(); return f($0) }
+        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps)
         noiseEvaluations = measured.evaluations
+        let widest = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
+        let withinUnit = steps.filter { $0 * widest <= 1 }
+        let aboveModel = (0..<m).filter { RuleCheck.noiseFloor(measured: measured.sigma[$0], value: Double(value[$0]), epsilon: eps) > 0 }
+        if !aboveModel.isEmpty, withinUnit.count >= 2, withinUnit.count < steps.count {
+            let closer = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: withinUnit)
+            noiseEvaluations += closer.evaluations
+            for i in aboveModel {
+                if let far = measured.sigma[i], let near = closer.sigma[i], DifferenceTuning.structureNoiseFactor * near <= far {
+                    measured.sigma[i] = near
+                }
+            }
+        }
         let floors = (0..<m).map { i in
             RuleCheck.noiseFloor(measured: measured.sigma[i], value: Double(value[i]), epsilon: eps)
         }
@@ -881,7 +903,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// with the axes' is below half the first gap, so that it tells the first slope from
     /// `linear`; one still off `linear` confirms the mismatch (the
     /// median at 0 is linear on every line, at every step), and none deciding (rounding swamps
-    /// every closer level) leaves the mismatch standing. Runs only where the first pair mismatched.
+    /// every closer level) leaves the mismatch standing where h is within a unit, and drops it
+    /// where h is beyond (true: no evidence). Runs only where the first pair mismatched.
     func slopeMeetsLinearCloser(_ r: Int, on line: inout LineProbe<V>, from h: V, gap: Double, linear: Double,
                                 axesSpread: Double) -> Bool {
         let m = value.count
@@ -890,21 +913,28 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // varying on that scale as the first step did, and its h/2h estimate with it (at steps 4
         // and 8 the sine's parts of the two differences happened to agree).
         let unit = 1 / (line.v.map { Swift.abs(Double($0)) }.max() ?? 1)
+        // Where no closer level decides, a mismatch read at a first step within a unit stands;
+        // one read beyond it is no evidence at all, since that step can alias the term the
+        // closer levels cannot resolve. x₀² + sin x₁ at (−4518072.9, 4789625.4): the axes'
+        // slopes, resolved only within a unit where f ≈ 2·10¹³ rounds by 10⁻², carried an
+        // error of 0.29 along x₁, more than half the first step's gap, so no level could decide
+        // and a smooth f was "not differentiable".
+        let undecided = Double(h) > unit
         var closer = h
         for _ in 0..<32 {
             closer = closer / 4
-            guard closer > 0, !line.stepBelowULP(closer) else { return false }
+            guard closer > 0, !line.stepBelowULP(closer) else { return undecided }
             guard Double(closer) <= unit else { continue }
             let fine = line.apply(central, step: closer, outputs: m)
             let coarse = line.apply(central, step: 2 * closer, outputs: m)
             let slope = combine(r, fine.derivative), twin = combine(r, coarse.derivative)
-            guard slope.isFinite, twin.isFinite else { return false }
+            guard slope.isFinite, twin.isFinite else { return undecided }
             let error = Swift.abs(slope - twin) / 3 + combineAbs(r, fine.rounding)
             let tol = CheckOptions.errorEstimateSafety * error + Double.pow(eps, 2.0 / 3.0) * Swift.max(Swift.abs(slope), 1)
             guard tol + axesSpread < 0.5 * gap else { continue }
             return Swift.abs(slope - linear) <= tol + axesSpread
         }
-        return false
+        return undecided
     }
 
     /// Each input's slope of f along its axis with its error, from the row's entries: an agreeing

@@ -306,8 +306,23 @@ func directional<V: ADScalar & BinaryFloatingPoint & Real>(
 
 extension LineProbe where V: Real {
     /// The estimate of every output along this probe's line by `method` (not complex step), each
-    /// entry carrying the evaluations this line cost.
+    /// entry carrying the evaluations this line cost. With the automatic step, an estimate whose
+    /// samples reach beyond a unit of the line's parameter is held against a central difference
+    /// within that unit, and taken again from steps scaled to it where the two disagree
+    /// (UnitScaleLook.swift).
     mutating func estimate(_ method: DifferenceMethod, step: StepSize, outputs m: Int) -> [DifferenceEstimate] {
+        let callersFloor = noiseFloor
+        var result = settledEstimate(method, step: step, outputs: m)
+        if case .automatic = step {
+            result = heldWithinAUnit(result, method: method, outputs: m, callersFloor: callersFloor)
+        }
+        for k in result.indices { result[k].evaluations = evaluations }
+        return result
+    }
+
+    /// The estimate of every output by `method`, audited for f's noise and held against the
+    /// off-lattice slope ladder where the probe measures its own noise (see ``estimate(_:step:outputs:)``).
+    mutating func settledEstimate(_ method: DifferenceMethod, step: StepSize, outputs m: Int) -> [DifferenceEstimate] {
         var result = methodEstimate(method, step: step, outputs: m)
         if measuresItsNoise, noiseFloor.isEmpty, case .automatic = step, method == .richardson || method == .adaptive {
             noiseUnmeasured = []
@@ -322,7 +337,6 @@ extension LineProbe where V: Real {
                 result[i] = widenedOverWideTreads(result[i], output: i, outputs: m)
             }
         }
-        for k in result.indices { result[k].evaluations = evaluations }
         return result
     }
 

@@ -43,8 +43,13 @@ extension LineProbe where V: Real {
         // Ridders' tableau up the ladder: entry j of a rung removes the t^{2j} term using the rung
         // below (the smaller step), so `previous` is that rung's row.
         var previous: [Double] = []
+        // Not beyond a unit of the line's parameter either (a sawtooth's period is far below it):
+        // there a term that varies on that scale is averaged, and sin x at 10⁸, settled on
+        // cos x to 10⁻¹⁶, was widened by the rungs up to 0.125·|x|, which read its slope
+        // attenuated, to ± 1.045·|cos x| (at every point of the large-argument scan).
+        let highest = Swift.min(DifferenceTuning.richardsonInitialStep * scale, unitStep)
         for rung in 0..<DifferenceTuning.slopeLadderRungs {
-            guard t > 0, t.isFinite, Double(t) <= DifferenceTuning.richardsonInitialStep * scale, !stepBelowULP(t) else { break }
+            guard t > 0, t.isFinite, Double(t) <= highest, !stepBelowULP(t) else { break }
             let sample = apply(central, step: t, outputs: m)
             guard i < sample.derivative.count, sample.derivative[i].isFinite else { break }
             var row = [sample.derivative[i]]

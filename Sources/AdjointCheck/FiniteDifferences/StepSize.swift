@@ -82,6 +82,14 @@ public enum DifferenceTuning {
     /// 4 apart, so the largest is 2·4⁵ ≈ 2000 times the reach, above the period of a rounding
     /// sawtooth whose ramp the settled steps may have read. 2 evaluations a rung.
     public static let slopeLadderRungs = 6
+    /// The step, in units of the line's parameter, of the central differences (at it and twice
+    /// it) that an estimate whose samples reach beyond a unit is held against (UnitScaleLook.swift):
+    /// φ/2 ≈ 0.31, off the power-of-two lattice. Twice it stays within the unit, so a term varying
+    /// on that scale (sin x at 10⁸) is resolved there (their extrapolation is off by h⁴/30 ≈ 3·10⁻⁴
+    /// of the term's slope, and its error estimate, h²/6, by 1.6%), while f's rounding is divided by
+    /// as large a step as that allows: at φ/4 sin(x)·y + xy at (1.0·10¹³, −350) rounds by 26 over the
+    /// step, beside the sine's 20 that the method's steps averaged away.
+    public static let unitLookStep = 0.6180339887498949 / 2
 
     /// The adaptive method's value stencil: offsets (−2, 3, 6), third order with three
     /// evaluations and none at x, since (−2)·3 + 3·6 + 6·(−2) = 0 removes the h² term.
