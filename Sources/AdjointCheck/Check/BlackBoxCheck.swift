@@ -912,7 +912,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // A unit of the line's parameter, as in the step scan: a level beyond it can alias a term
         // varying on that scale as the first step did, and its h/2h estimate with it (at steps 4
         // and 8 the sine's parts of the two differences happened to agree).
-        let unit = 1 / (line.v.map { Swift.abs(Double($0)) }.max() ?? 1)
+        let unit = line.unitStep
         // Where no closer level decides, a mismatch read at a first step within a unit stands;
         // one read beyond it is no evidence at all, since that step can alias the term the
         // closer levels cannot resolve. x₀² + sin x₁ at (−4518072.9, 4789625.4): the axes'
