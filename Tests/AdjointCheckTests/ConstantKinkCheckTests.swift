@@ -13,6 +13,10 @@ final class ConstantKinkCheckTests: XCTestCase {
     struct XToTheY: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], x[1])] }
     }
+    /// (x·x)^y: at x = 0 the base is the product 0·0, exactly 0 as x is.
+    struct SquareToTheY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0] * x[0], x[1])] }
+    }
     struct MaxWithZero: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.max(x[0], T(0))] }
     }
@@ -66,5 +70,23 @@ final class ConstantKinkCheckTests: XCTestCase {
         // The base's entry stays what it is: not finite in either mode.
         XCTAssertEqual(r.entries[0][0].verdict, .nonFinite(subjects: ["forward", "reverse"]), r.renderTable())
         XCTAssertTrue(r.renderTable().contains("kink at pow"), r.renderTable())
+    }
+
+    /// (x·x)^y at (0, ½), |x|^(2y): ∂f/∂y = 0 by hand ((x·x)^y is 0 for every y > 0 at x = 0). The
+    /// base x·x is 0·0, an exact 0 (a product with an exact 0 factor does not round, nor
+    /// underflow), yet the bound counted it as a value that may have rounded by the least normal
+    /// magnitude, met pow's +∞ sensitivity there, and said the entry's rounding "could not be
+    /// bounded". A base that rounds (x·x at x = 10⁻²⁰⁰, which underflows to 0) keeps that.
+    func testAnExactZeroProductAsTheBaseDoesNotRound() throws {
+        for y in [0.5, 0.25, 3.5] {
+            XCTAssertEqual(try derivativeRoundingBound(of: SquareToTheY(), at: [0, y], direction: [0, 1]), [0], "y = \(y)")
+        }
+        let r = try checkJacobian(of: SquareToTheY(), at: [0, 0.5])
+        XCTAssertEqual(r.entries[0][1].subjects.map(\.value), [0, 0])
+        XCTAssertFalse(r.notes.contains { $0.contains("could not be bounded") }, "\(r.notes)")
+        XCTAssertTrue(r.derivativeRoundingEntries.isEmpty, r.renderTable())
+        // x·x at 10⁻²⁰⁰ underflows to 0: a rounded zero, whose rounding pow's +∞ sensitivity
+        // leaves unbounded.
+        XCTAssertFalse(try derivativeRoundingBound(of: SquareToTheY(), at: [1e-200, 0.5], direction: [0, 1])[0].isFinite)
     }
 }

@@ -230,9 +230,19 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // The bound of such an output is infinite then, as for one that overflowed. A value that
     // reaches the derivative only linearly (∂(J·v)/∂vₖ = 0, as for exp(30x) − exp(30x), an
     // exact 0, added to sin x) is not one: there the offset is exactly first order.
+    // A product with a factor that is an exact 0, itself unmoved by rounding, is an exact 0: it
+    // neither rounds nor underflows. Counted as possibly rounded by the least normal magnitude,
+    // the base x·x of (x·x)^y at (0, ½) met pow's +∞ sensitivity at a zero base, and ∂f/∂y (0 by
+    // hand) was "could not be bounded"; x^y there was already exact, x being a leaf.
+    var exactZero = [Bool](repeating: false, count: count)
     var moves = [Double](repeating: 0, count: count)
     for k in entries.indices {
         guard let e = entries[k] else { continue }
+        if e.op == .mul, values[k] == 0,
+           e.inputs.contains(where: { a in a < k && values[a] == 0 && moves[a] == 0 && (exactZero[a] || (entries[a]?.inputs.isEmpty ?? false)) }) {
+            exactZero[k] = true
+            continue
+        }
         let own = leavesRound || !e.inputs.isEmpty ? eps * Swift.max(Swift.abs(values[k]), e.inputs.isEmpty ? 0 : leastNormal) : 0
         var carried = 0.0
         if e.op == .add || e.op == .sub {
@@ -284,7 +294,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
                 // by hand: 0^y is 0 for every y > 0), had an infinite bound from ∞ · 0, and jac
                 // check said the entry's rounding could not be bounded.
                 let tangentTerm = tangentTerms[k * lanes + lane]
-                sum += (rounds[r] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
+                sum += (rounds[r] && !exactZero[k] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
                     + (constantOnly[k] || tangentTerm == 0 ? 0 : Swift.abs(tangentPart[k]) * tangentTerm)
             }
             let bound = eps * sum
