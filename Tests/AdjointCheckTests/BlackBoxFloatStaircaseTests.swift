@@ -8,6 +8,10 @@ import XCTest
 /// about 4·10⁻⁶ of x₀ (treads 7·10⁻⁵ wide). The step scan's finest levels read 0 there with an
 /// error of f's ulps over the step (0.03), and convicted the right ∂/∂x₀ = 2x₀x₁/(1 + x₀²) = 106.5
 /// (by hand), which every step from 10⁻³ to 0.1 measures within 1%. A sign flip is still convicted.
+///
+/// The right slope agrees on central: its h/2h estimate said 106.1797 ± 0.077 (a miss by 4 times
+/// itself, so the check went on and found the evaluations too noisy); with the truncation's next
+/// term read off D(h/2) it says ± 0.77, which holds.
 final class BlackBoxFloatStaircaseTests: XCTestCase {
     let x: [Float] = [0.0008150444, 65342.938, 8.667806e-05]
     static func f(_ x: [Float]) -> [Float] { [Float.log(x[0] * x[0] + 1) * x[1] + Float.cos(x[2]) * x[2]] }
@@ -19,7 +23,7 @@ final class BlackBoxFloatStaircaseTests: XCTestCase {
     func testTheRightSlopeIsNotConvictedOnTheTreadsZero() throws {
         let r = try checkBlackBoxGradient(of: { (x: [Float]) in Self.f(x)[0] }, at: x, claimedGradient: gradient)
         XCTAssertNotEqual(r.entries[0][0].verdict.name, "rule-wrong", r.renderTable())
-        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.noisyEvaluation]), r.renderTable())
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
     }
 
     func testASignFlipIsStillConvicted() throws {

@@ -113,7 +113,8 @@ final class FloatAndExactDerivativeTests: XCTestCase {
     /// around x: 6 calls of f, only at an entry that was witnesses-conflict before. 272 calls
     /// (every scalar type) before the change, counted with the old Check.swift. The exact rung
     /// refines its step once here (its estimate at 2⁻³⁰, 10⁻¹² of f′, is above an ulp of it):
-    /// 6 calls more, in ℚ.
+    /// 6 calls more, in ℚ. And 2 more where central's h/2h estimate beside the pole is far above
+    /// its rounding: it takes D(h/2) to allow for the truncation's next term (NextOrderTruncationTests).
     func testJudgingByBothCostsAtMostTheSlopeJumpTestsSixCalls() throws {
         final class Counter: @unchecked Sendable {
             let lock = NSLock()
@@ -129,6 +130,6 @@ final class FloatAndExactDerivativeTests: XCTestCase {
         let c = Counter()
         let r = try checkJacobian(of: Counted(counter: c), at: [x], claimed: { _ in [[exact]] }, claimedName: "exact")
         XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
-        XCTAssertLessThanOrEqual(c.n, 272 + 6 + 6, "\(c.n)")
+        XCTAssertLessThanOrEqual(c.n, 272 + 6 + 6 + 2, "\(c.n)")
     }
 }

@@ -30,8 +30,9 @@ final class ResearcherBlackBoxReviewTests: XCTestCase {
         let p = [0.1, 1.7]
         let right = try checkBlackBoxGradient(of: f, at: p, claimedGradient: { Researcher.rkAdjoint($0) })
         XCTAssertTrue(right.passed, right.renderTable())
-        // f(x) and one central difference per input.
-        XCTAssertLessThanOrEqual(counter.count, 2 * p.count + 5)
+        // f(x) and one central difference per input; and on one column, whose h/2h truncation
+        // estimate is far above its rounding, central at h/2 for the truncation's next term.
+        XCTAssertLessThanOrEqual(counter.count, 2 * p.count + 5 + 2)
         let slip = try checkBlackBoxGradient(of: f, at: p, claimedGradient: { Researcher.rkAdjoint($0, offByOne: true) })
         XCTAssertEqual(verdicts(slip), [wrong, wrong], slip.renderTable())
     }

@@ -83,8 +83,10 @@ final class ProgramResearchReviewTests: XCTestCase {
     /// answers alike) is not confirmed at some points, the methods settling on different values.
     /// The advice was "other reasons: rerun at other points"; it now names witnesses-conflict and
     /// its causes (noise, step-dependent computations, a kink), as it does for the other reasons.
+    /// (Seed 2: at seed 1's twelve points every entry now agrees, central's estimate taking in
+    /// D(h/2) wherever its h/2h change, this noise over the step, is far above its rounding model.)
     func testWitnessesInConflictAreExplained() throws {
-        let r = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "1"])
+        let r = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "2"])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("(no witness could decide: witnesses-conflict)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("\n  witnesses-conflict: the difference methods settled on different values"), r.stderr)

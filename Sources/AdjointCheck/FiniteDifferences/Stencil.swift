@@ -80,6 +80,11 @@ public struct Stencil: Sendable, Equatable {
     public let order: Int
     /// C in the leading error term C · f⁽ᵈ⁺ᵖ⁾(x) · hᵖ.
     public let truncationConstant: Double
+    /// The power of h in the next error term after the leading one: p + 2 for a central stencil
+    /// (its odd weights cancel every other power), p + 1 for a one-sided one; nil where it lies
+    /// beyond the few moments looked at. The h/2h error estimate is exact only for the leading
+    /// term, and this says how the next one scales (see `withNextOrderAllowance` in DifferenceEngine.swift).
+    let nextOrder: Int?
     /// Σ|wₖ|: how much evaluation noise the weighted sum amplifies (rounding error ≈ Σ|wₖ|·δ/hᵈ).
     public let noiseGain: Double
 
@@ -124,8 +129,16 @@ public struct Stencil: Sendable, Equatable {
             if !moment.isZero { break }
             q += 1
         }
+        // The next non-vanishing moment, the same way.
+        var next: Int? = nil
+        for r in (q + 1)..<(q + 4) {
+            let later = zip(w, offsets).reduce(Fraction(0)) { $0 + $1.0 * Fraction(Stencil.power($1.1, r)) }
+            if later.overflow { break }
+            if !later.isZero { next = r - d; break }
+        }
         self.offsets = offsets
         self.exactWeights = w.map { ($0.num, $0.den) }
+        self.nextOrder = next
         self.weights = w.map(\.double)
         self.derivative = d
         self.order = q - d
@@ -133,7 +146,7 @@ public struct Stencil: Sendable, Equatable {
         self.noiseGain = w.reduce(0) { $0 + Swift.abs($1.double) }
     }
 
-    /// sᵠ; |s| ≤ 6 and q ≤ 12 keep it below 2³².
+    /// sᵠ; |s| ≤ 6 and q ≤ 15 keep it below 2⁴⁰.
     static func power(_ s: Int, _ q: Int) -> Int { q == 0 ? 1 : (1...q).reduce(1) { r, _ in r * s } }
     static func factorial(_ q: Int) -> Int { q <= 1 ? 1 : (2...q).reduce(1, *) }
 
@@ -187,7 +200,7 @@ extension Stencil {
     /// rule out; the plain central difference keeps the path total instead of trapping.
     fileprivate init(uncheckedCentral: Void) {
         offsets = [-1, 1]; exactWeights = [(-1, 2), (1, 2)]; weights = [-0.5, 0.5]
-        derivative = 1; order = 2; truncationConstant = 1.0 / 6.0; noiseGain = 1
+        derivative = 1; order = 2; truncationConstant = 1.0 / 6.0; noiseGain = 1; nextOrder = 4
     }
 }
 

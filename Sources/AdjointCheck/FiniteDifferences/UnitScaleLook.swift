@@ -26,8 +26,9 @@ import RealModule
 // where the steps reach beyond a unit (|x| above about 5·10⁴ for central, 2·10³ for the adaptive
 // method, 8 for Richardson's first level), and none where an ulp of x exceeds the look's step
 // (|x| ≳ 10¹⁵, where no difference resolves a unit: sin(x) + |x| at 10²⁵ is the check's `aliased`).
-// On the scan the unwarned misses fell from 173 to 19 (central: those left are its h/2h estimate
-// at steps of 0.125 to 0.5 falling up to 5% short of a sine's truncation, not an average), 35 to
+// On the scan the unwarned misses fell from 173 to 19 (central: those left were its h/2h estimate
+// at its default steps of 0.125 to 0.5, reaching no further than a unit so not looked at here,
+// falling up to 5% short of a sine's truncation; `withNextOrderAllowance` holds them now), 35 to
 // 0 (Richardson) and 53 to 0 (adaptive), for 2.8, 1.11 and 1.23 times the evaluations there.
 //
 // An output f's tape shows affine along the line has no such term, and is not looked at (its
