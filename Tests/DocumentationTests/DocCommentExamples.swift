@@ -384,6 +384,12 @@ enum DocCommentExamples {
         guard bound >= Swift.abs(ad - (0.5 + 1e-9 / 3)), bound < 1000 else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 106.
+    static func CheckTypes_106() async throws {
+        _ = CheckOptions.accumulationULPsPerOp   // 4.0
+        if CheckOptions.accumulationULPsPerOp != 4.0 { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 82.
     static func CheckTypes_82() async throws {
         var o = CheckOptions()
@@ -998,6 +1004,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
