@@ -824,6 +824,16 @@ enum DocCommentExamples {
         guard case .nonFinite? = Diagnostics.collect({ Symbolic(.infinity) }).diagnostics.errors.first else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 196 (the order of unbound comparisons).
+    static func Symbolic_196() async throws {
+        let (x, y) = (Symbolic.variable(0), Symbolic.variable(1))
+        _ = (x < y, y < x)   // (true, false) where x was built first; logged as decided without a point
+        // Variables 0 and 1 were built in that order (in the shared graph, before this example
+        // if another built them): one of the two comparisons holds, never both or neither.
+        let (lt, gt) = (x < y, y < x)
+        guard lt != gt, lt == (x.id < y.id) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/Symbolic.swift, line 195.
     static func Symbolic_195() async throws {
         let x = Symbolic.variable(0)
@@ -1060,6 +1070,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
         ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
         ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
+        ("Sources/AdjointSymbolic/Symbolic.swift:196", Symbolic_196),
         ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
