@@ -14,9 +14,16 @@ public struct MutantOutcome: Sendable {
     public let graphsTried: Int
     /// The primitive the checker's fault localisation blamed on the catching graph.
     public let blamed: String?
-    /// Whether some graph used the partial it changes, so that the checker was asked about it.
-    /// A mutant no graph used shows nothing about the checker: it is neither caught nor a survivor.
-    public var exercised: Bool { graphsTried > 0 }
+    /// Graphs tried on which the planted rule changed forward or reverse mode's Jacobian at the
+    /// graph's point (counted for a mutant not caught; a caught one changed the one that caught it).
+    public var graphsChanged: Int = 0
+    /// Whether the checker was asked about a wrong Jacobian: some graph used the partial and the
+    /// mutant changed what a mode computes there. A mutant that changed nothing (max's ∂y where y
+    /// is never the larger, or a max whose value a relu at a negative argument discards) shows
+    /// nothing about the checker, which can only judge what the modes compute: it is neither
+    /// caught nor a survivor. `jac selftest --graphs 30 --mutations --seed 3` listed max's four
+    /// ∂y mutants as survivors, a gap in the checker it did not have.
+    public var exercised: Bool { graphsTried > 0 && (caught || graphsChanged > 0) }
 }
 
 /// The outcome of mutation testing: every planted mutant, and those not planted because they
@@ -29,8 +36,9 @@ public struct MutationSummary: Sendable {
     public var caught: Int { outcomes.filter(\.caught).count }
     /// The mutants the checker was asked about and did not catch: gaps in the tests.
     public var survivors: [RuleMutation] { outcomes.filter { $0.exercised && !$0.caught }.map(\.mutation) }
-    /// The mutants no graph in the pool used (their op or partial appeared in no graph): never
-    /// tried, so not survivors, but not shown caught either; more graphs reach them.
+    /// The mutants no graph in the pool used (their op or partial appeared in no graph), or that
+    /// changed no mode's Jacobian on any graph tried: not survivors, but not shown caught either;
+    /// more graphs reach them.
     public var notExercised: [RuleMutation] { outcomes.filter { !$0.exercised }.map(\.mutation) }
     /// Caught mutants whose catching report's fault localisation named the mutated primitive.
     public var localised: Int { outcomes.filter { $0.caught && $0.blamed == $0.mutation.target }.count }
@@ -120,25 +128,64 @@ public enum MutationTesting {
                 if let why = equivalence(of: m) { summary.equivalent.append((m, why)) } else { planned.append(m) }
             }
         }
+        // Each graph's Jacobians with the true rules, computed once, outside any mutation.
+        var cleanCache: [UInt64: ModeJacobians] = [:]
+        func clean(_ g: RandomGraph) -> ModeJacobians {
+            if let known = cleanCache[g.seed] { return known }
+            let j = ModeJacobians(g)
+            cleanCache[g.seed] = j
+            return j
+        }
         for (k, m) in planned.enumerated() {
             let candidates = pool.filter { exercises($0.0, m) }
             let ordered = candidates.filter { $0.1 == m.op.map { .builtin($0) } } + candidates.filter { $0.1 != m.op.map { .builtin($0) } }
             var outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: 0, blamed: nil)
-            RuleMutations.withMutation(m) {
-                var tried = 0
-                for (g, _) in ordered.prefix(graphsPerMutant) {
-                    tried += 1
-                    guard let r = try? checkJacobian(of: g, at: g.point, options: Fuzzer.checkOptions(for: g)) else { continue }
-                    if r.entries.joined().contains(where: { if case .ruleWrong = $0.verdict { return true }; return false }) {
-                        outcome = MutantOutcome(mutation: m, caught: true, caughtBy: g.seed, graphsTried: tried, blamed: r.fault?.op)
-                        return
+            var tried = 0, changed = 0
+            for (g, _) in ordered.prefix(graphsPerMutant) {
+                tried += 1
+                let (catching, mutated) = RuleMutations.withMutation(m) { () -> (CheckReport?, ModeJacobians?) in
+                    if let r = try? checkJacobian(of: g, at: g.point, options: Fuzzer.checkOptions(for: g)),
+                       r.entries.joined().contains(where: { if case .ruleWrong = $0.verdict { return true }; return false }) {
+                        return (r, nil)
                     }
+                    return (nil, ModeJacobians(g))
                 }
-                outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: tried, blamed: nil)
+                if let r = catching {
+                    outcome = MutantOutcome(mutation: m, caught: true, caughtBy: g.seed, graphsTried: tried, blamed: r.fault?.op)
+                    break
+                }
+                if let mutated, mutated != clean(g) { changed += 1 }
+            }
+            if !outcome.caught {
+                outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: tried, blamed: nil, graphsChanged: changed)
             }
             summary.outcomes.append(outcome)
             progress?(k + 1, planned.count)
         }
         return summary
+    }
+}
+
+/// Forward and reverse mode's Jacobians of a graph at its point (nil for a mode that throws):
+/// what a planted rule must change for any checker to see it. Equal entries compare equal
+/// whatever the sign of a zero, and NaN equals NaN (a mutant that changes neither changes nothing).
+struct ModeJacobians: Equatable {
+    let forward: [[Double]]?
+    let reverse: [[Double]]?
+
+    init(_ g: RandomGraph) {
+        forward = try? jacobian(of: g, at: g.point, mode: .forward).jacobian
+        reverse = try? jacobian(of: g, at: g.point, mode: .reverse).jacobian
+    }
+
+    static func == (a: ModeJacobians, b: ModeJacobians) -> Bool {
+        same(a.forward, b.forward) && same(a.reverse, b.reverse)
+    }
+
+    static func same(_ a: [[Double]]?, _ b: [[Double]]?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        return a.count == b.count && zip(a, b).allSatisfy { r, s in
+            r.count == s.count && zip(r, s).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+        }
     }
 }

@@ -114,7 +114,7 @@ public struct SelfTestReport: Sendable {
             row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.localised) localised to the mutated primitive, \(m.equivalent.count) equivalent not planted")
             row("survivors", m.survivors.isEmpty ? "none" : m.survivors.map(\.description).joined(separator: "; "))
             if !m.notExercised.isEmpty {
-                row("not exercised", "\(m.notExercised.count) (their op or partial appeared in no graph; raise --graphs): "
+                row("not exercised", "\(m.notExercised.count) (their op or partial appeared in no graph, or changed no mode's Jacobian where it did; raise --graphs): "
                     + m.notExercised.map(\.description).joined(separator: "; "))
             }
         }

@@ -191,7 +191,7 @@ func verifyPrimitiveDeclarations<V>(_ rec: Recording<V>, primitives: [any Vector
 }
 
 /// What ``verifyPrimitiveDeclarations(_:primitives:mode:)`` finds at one call, or nil.
-func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], declared: [Set<Int>],
+package func primitiveDeclarationError(_ p: any VectorPrimitive.Type, at x: [Double], declared: [Set<Int>],
                                mode: SparseJacobianMode) -> PrimitiveSparsityError? {
     let n = x.count, m = declared.count
     // Weights in [1, 2), distinct for the first thousands of indices (golden-ratio steps).

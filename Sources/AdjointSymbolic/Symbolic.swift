@@ -23,8 +23,11 @@ import AdjointExact
 /// Comparisons (the branches inside registry rules, such as tanh's choice of form for |x| < 1, or
 /// relu's `x > 0`) are decided by the optional binding: a Double value carried along when the
 /// variables were bound to a point. Without one, a non-constant side is taken as large and
-/// positive (the branch for x → +∞), which puts it inside every registry domain; the decision is
-/// recorded (``BranchLog``) so a caller can say the derivative of a kinked op holds on one side only.
+/// positive (the branch for x → +∞), which puts it inside every registry domain; between two
+/// non-constant sides the one built first is taken as the smaller, so that one of a < b and b < a
+/// holds and the branch taken is a region of the inputs, never a tie (see ``<(_:_:)``). The
+/// decision is recorded (``BranchLog``) so a caller can say the derivative of a kinked op holds on
+/// one side only.
 public struct Symbolic: ADScalar, Sendable {
     public typealias Scalar = Symbolic
     public typealias IntegerLiteralType = Int
@@ -179,14 +182,34 @@ public struct Symbolic: ADScalar, Sendable {
         return false
     }
 
+    /// Exact for two constants, at the binding point when both sides have one; unbound, a
+    /// non-constant side is larger than every constant, and of two non-constant sides the one
+    /// built first (the lower ``id``) is the smaller.
+    ///
+    /// The last is an order, not a claim about the values: taking both x0 < x1 and x1 < x0 as
+    /// false (each side "large and positive") sent max's rule to its tie, and
+    /// `SymbolicDifferentiation.jacobian` of |x0|·max(x0, x1) without a point gave
+    /// ∂/∂x0 = max(x0, x1) + 0.5·|x0|, a derivative of no region of the plane (6.5 at (3, 5),
+    /// where it is 5). With an order the derivative is that of one side, as ``SymbolicJacobian/kinkedOps`` says.
+    ///
+    /// ```swift
+    /// let (x, y) = (Symbolic.variable(0), Symbolic.variable(1))
+    /// (x < y, y < x)   // (true, false) where x was built first; logged as decided without a point
+    /// ```
     public static func < (lhs: Symbolic, rhs: Symbolic) -> Bool {
         if let a = lhs.constantValue, let b = rhs.constantValue { return a < b }
         if let a = lhs.binding, let b = rhs.binding {
             BranchLog.note(lhs, "<", rhs, decided: a < b, bound: true)
             return a < b
         }
-        // Unbound: a non-constant side counts as large and positive (see the type's doc).
-        let decided = rhs.constantValue != nil ? false : (lhs.constantValue != nil)
+        // Unbound: a non-constant side counts as large and positive (see the type's doc), and
+        // between two of them the node order decides (never the same way both ways round).
+        let decided: Bool
+        switch (lhs.constantValue, rhs.constantValue) {
+        case (nil, nil): decided = lhs.id < rhs.id
+        case (_, nil): decided = true
+        default: decided = false
+        }
         BranchLog.note(lhs, "<", rhs, decided: decided, bound: false)
         return decided
     }

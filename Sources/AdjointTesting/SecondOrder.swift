@@ -291,6 +291,24 @@ extension PointPart {
     var isReferenceCheck: Bool { label.hasPrefix(userRuleLabelPrefix) || label == gradientGuardLabel }
 }
 
+/// A failing point whose AD Hessian went through user rules that read a value carrying a
+/// derivative as a Double (`escaping`, from the Hessian's diagnostics), with a part naming them:
+/// such a rule loses its own second derivative, and the message said only "rule-wrong
+/// (forward-over-reverse)" at an entry, naming no rule, where `hessian(of:at:)` names it. A
+/// point that passes is left as it is (the lost term can be 0 there). The part carries the
+/// point's verdict, so it explains the failure without changing it.
+@usableFromInline func namingRuleEscapes(_ outcome: PointOutcome, escaping names: [String]) -> PointOutcome {
+    guard !names.isEmpty, outcome.verdict.isFailure else { return outcome }
+    let who = names.count == 1 ? "the rule of user primitive \(names[0])" : "the rules of user primitives " + names.joined(separator: ", ")
+    let why = who + " read a value carrying a derivative as a Double (approximateDouble), so the second derivatives "
+        + "through it are lost (hessian(of:at:) refuses it); write the rule with the scalar type's operations"
+    return PointOutcome(input: outcome.input,
+                        parts: outcome.parts + [PointPart(label: ruleEscapeLabel, verdict: outcome.verdict, detail: why)])
+}
+
+/// The label of the part ``namingRuleEscapes(_:escaping:)`` adds.
+@usableFromInline let ruleEscapeLabel = "second derivatives through user primitives' rules"
+
 /// A part that was not checked because its reference is not trusted (see ``GradientTrust``).
 @usableFromInline func notChecked(_ label: String, because why: String) -> PointPart {
     PointPart(label: label, verdict: .inconclusive, detail: "not checked: \(why)")
@@ -348,10 +366,13 @@ extension DerivativeProperty {
                     if claimed != nil { parts.append(notChecked("claimed Hessian vs differences of the reverse-mode gradient", because: why)) }
                     return PointOutcome(input: x, parts: parts)
                 }
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
+                let (h, seen) = try Diagnostics.collect {
+                    try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
+                }
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
-                return try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
-                                          claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x))
+                let outcome = try hessianOutcome(at: x, hessian: h, gradient: grad, modes: modesPart(f, at: x, hessianScale: scale),
+                                                 claimed: claimed, trust: trust, options: o, pathMagnitude: hessianPathMagnitudes(f, at: x))
+                return namingRuleEscapes(outcome, escaping: seen.escapingRules)
             } catch { return .thrown(x, error) }
         }
     }
@@ -387,12 +408,14 @@ extension DerivativeProperty {
                     try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z, refusingRuleEscapes: false)
                 }))
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
-                let h = try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
+                let (h, seen) = try Diagnostics.collect {
+                    try AdjointCore.hessian(of: { (z: [HessianScalar<Double>]) in firstOutput(f(z)) }, at: x, refusingRuleEscapes: false)
+                }
                 let scale = h.joined().map { Swift.abs($0) }.max() ?? 0
-                return PointOutcome(input: xv, parts: trust.parts + [
+                return namingRuleEscapes(PointOutcome(input: xv, parts: trust.parts + [
                     PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
                     modesPart(f, at: x, hessianScale: scale),
-                ])
+                ]), escaping: seen.escapingRules)
             } catch { return .thrown(xv, error) }
         }
         p.replayDirection = ("direction", n)

@@ -10,7 +10,7 @@ struct SelfTestCommand: ParsableCommand {
         discussion: """
         Random expression graphs over the registry (fan-out, shared subexpressions, depth up to 30, several outputs) run through forward, chunked forward and reverse mode, central differences, Richardson, the complex step (analytic graphs) and exact rationals (rational-closed graphs). Any disagreement beyond the derived tolerance is listed with the graph's seed and a 'jac check' command that reproduces it.
 
-        With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed, and so are mutants not exercised (their op appeared in no graph: raise --graphs); either fails the run.
+        With --mutations every rule of every built-in primitive is made wrong in turn (sign flipped, doubled, dropped, the other input's partial, off by 1e-6) and the checker must call it wrong on one of the graphs. Survivors are listed, and so are mutants not exercised (their op appeared in no graph, or changed no mode's Jacobian at any graph's point: raise --graphs); either fails the run.
 
         EXIT STATUS
           0 no disagreement, no surviving or unexercised mutant
@@ -54,7 +54,7 @@ struct SelfTestCommand: ParsableCommand {
             // A mutant no graph used was never tried: it is counted apart from the survivors, and
             // the remedy (more graphs) differs from a survivor's (a gap in the checker).
             let notTried = unexercised == 0 ? "" :
-                ", \(unexercised) mutant(s) not exercised because their op (or that input of it) appeared in no graph (raise --graphs)"
+                ", \(unexercised) mutant(s) not exercised because their op (or that input of it) appeared in no graph, or changed no mode's Jacobian where it did (raise --graphs)"
             throw JacFailure(.modesDisagree, "self-test failed: \(report.fuzz.disagreements.count) disagreement(s), \(survivors) surviving mutant(s)" + notTried)
         }
     }

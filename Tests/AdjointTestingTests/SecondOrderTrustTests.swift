@@ -197,6 +197,27 @@ final class SecondOrderTrustTests: XCTestCase {
         XCTAssertTrue(v.passed, v.message)
     }
 
+    /// The failure above named the entry (H[0][0], AD 0 for 6x₀) but no rule: a test suite's
+    /// author saw "rule-wrong (forward-over-reverse)" and had to guess which primitive lost its
+    /// second derivative, where `hessian(of:at:)` names it (a new user's trial, 2026-12-06).
+    func testARuleThatReadsADoubleIsNamedWhereTheHessianFails() throws {
+        let r = checkProperty(.hessian(of: CubePlusProduct<CubeInDoubles>(), inputs: space), options: quick)
+        let f = try XCTUnwrap(r.failure, r.message)
+        XCTAssertEqual(f.verdict, .ruleWrong)
+        let named = try XCTUnwrap(part(f.outcome, ruleEscapeLabel), r.message)
+        XCTAssertTrue(named.detail?.contains("the rule of user primitive cube_doubles read a value carrying a derivative as a Double") == true,
+                      named.detail ?? "")
+        XCTAssertTrue(r.message.contains("cube_doubles"), r.message)
+        // A wrong H·v claim through the same rule: the rule is named there too.
+        let v = checkProperty(.hvp(of: CubePlusProduct<CubeInDoubles>(), claimed: { x, v in [4 * x[0] * v[0] + v[1], v[0]] },
+                                   inputs: space), options: quick)
+        XCTAssertTrue(v.message.contains("cube_doubles"), v.message)
+        // A generic rule reads no Double: a wrong claim fails without the part.
+        let g = checkProperty(.hessian(of: CubePlusProduct<Cube>(), claimed: cubeHessianFromTheRule, inputs: space), options: quick)
+        let gf = try XCTUnwrap(g.failure, g.message)
+        XCTAssertNil(part(gf.outcome, ruleEscapeLabel), g.message)
+    }
+
     /// No user primitive, and f drops e^{x₀}'s derivative itself (computed on Doubles). Before:
     /// the Hessian by AD passed (AD's Hessian [[0, 1], [1, 0]] is the Jacobian of AD's gradient
     /// (x₁, x₀)), and the right hand Hessian [[e^{x₀}, 1], [1, 0]] was convicted on H[0][0]. Now

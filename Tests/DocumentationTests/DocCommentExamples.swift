@@ -384,6 +384,12 @@ enum DocCommentExamples {
         guard bound >= Swift.abs(ad - (0.5 + 1e-9 / 3)), bound < 1000 else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 106.
+    static func CheckTypes_106() async throws {
+        _ = CheckOptions.accumulationULPsPerOp   // 4.0
+        if CheckOptions.accumulationULPsPerOp != 4.0 { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 82.
     static func CheckTypes_82() async throws {
         var o = CheckOptions()
@@ -818,6 +824,16 @@ enum DocCommentExamples {
         guard case .nonFinite? = Diagnostics.collect({ Symbolic(.infinity) }).diagnostics.errors.first else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/Symbolic.swift, line 196 (the order of unbound comparisons).
+    static func Symbolic_196() async throws {
+        let (x, y) = (Symbolic.variable(0), Symbolic.variable(1))
+        _ = (x < y, y < x)   // (true, false) where x was built first; logged as decided without a point
+        // Variables 0 and 1 were built in that order (in the shared graph, before this example
+        // if another built them): one of the two comparisons holds, never both or neither.
+        let (lt, gt) = (x < y, y < x)
+        guard lt != gt, lt == (x.id < y.id) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/Symbolic.swift, line 195.
     static func Symbolic_195() async throws {
         let x = Symbolic.variable(0)
@@ -998,6 +1014,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
@@ -1053,6 +1070,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:11", Symbolic_11),
         ("Sources/AdjointSymbolic/Symbolic.swift:64", Symbolic_64),
         ("Sources/AdjointSymbolic/Symbolic.swift:90", Symbolic_90),
+        ("Sources/AdjointSymbolic/Symbolic.swift:196", Symbolic_196),
         ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),

@@ -163,6 +163,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var tangentCache: [Int: [Double]] = [:]
     /// Path magnitudes of every tape node along eⱼ, by input j (for entries far below their row).
     var pathMagnitudeCache: [Int: [Double]] = [:]
+    /// Length-weighted path magnitudes of every tape node along eⱼ, by input j (see
+    /// ``accumulationBound(output:input:)``).
+    var pathLengthCache: [Int: [Double]] = [:]
     /// Forward mode's first-order rounding bound of column j, per output, by input j (see
     /// ``accumulationAllowance(subject:output:input:)``).
     var forwardColumnRoundingCache: [Int: [Double]] = [:]
@@ -861,16 +864,32 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return pathMagnitudeCache[j]?[node] ?? .infinity
     }
 
+    /// How far forward or reverse mode's accumulation along the tape may put entry (i, j) from the
+    /// derivative of the computed formula: ε·max(``CheckOptions/adAccuracyULPs`` × the path
+    /// magnitude, ``CheckOptions/accumulationULPsPerOp`` × the length-weighted path magnitude),
+    /// infinite where a path is unknown. 64 ulps alone did not grow with depth: ∏ (1 + x/10⁶)
+    /// over 10,000 factors at x = 1 has reverse mode 3,400 ulps from f′ (mpmath), and its right
+    /// rule was convicted against the complex step, which follows forward mode's rounding.
+    mutating func accumulationBound(output i: Int, input j: Int) -> Double {
+        let path = pathMagnitude(output: i, input: j)
+        guard path.isFinite else { return .infinity }
+        guard let graph, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return 0 }
+        if pathLengthCache[j] == nil { pathLengthCache[j] = graph.paths.lengthWeightedMagnitudes(input: j) }
+        let weighted = pathLengthCache[j].map { node < $0.count ? $0[node] : .infinity } ?? .infinity
+        guard weighted.isFinite else { return .infinity }
+        return eps * Swift.max(CheckOptions.adAccuracyULPs * path, CheckOptions.accumulationULPsPerOp * weighted)
+    }
+
     /// How far a subject's own accumulation may put entry (i, j) from the exact derivative of the
     /// computed formula, beyond a witness's tolerance: ``CheckOptions/errorEstimateSafety`` ×
-    /// 64 ulps of the path magnitude, and for forward mode no more than ``forwardColumnRounding(output:input:)``,
+    /// ``accumulationBound(output:input:)``, and for forward mode no more than ``forwardColumnRounding(output:input:)``,
     /// which nets copies of one value that cancel exactly. The path bound counts exp(30x) −
     /// exp(30x) at 6e14 and excused a sign-flipped sin rule beside it (a review); reverse mode
     /// keeps it, since its adjoint of x adds the two copies' ±30e³⁰ to what came before them and
     /// can lose that to rounding (it does: 0.4375 for 1 − cos 1 there). Infinite where the path
     /// is unknown.
     mutating func accumulationAllowance(subject name: String, output i: Int, input j: Int) -> Double {
-        let path = CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * eps * pathMagnitude(output: i, input: j)
+        let path = CheckOptions.errorEstimateSafety * accumulationBound(output: i, input: j)
         return name == "forward" ? Swift.min(path, forwardColumnRounding(output: i, input: j)) : path
     }
 
@@ -1046,8 +1065,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // not shown right either (an RK4 loop's paths reach 10⁶, so in Float the bound was 20
             // on entries of 23, and a hand adjoint 5% off "agreed" beside modes within 10⁻⁶).
             if options.atol == nil {
-                let path = pathMagnitude(output: i, input: j)
-                let widened = tol + CheckOptions.errorEstimateSafety * adRel * path
+                let path = accumulationBound(output: i, input: j)
+                let widened = tol + CheckOptions.errorEstimateSafety * path
                 // Forward mode beyond its own, netted, bound is shown wrong; the others are not.
                 func beyondOwnBound(_ name: String, _ value: Double) -> Bool {
                     name == "forward" && Swift.abs(value - w.value) > tol + accumulationAllowance(subject: name, output: i, input: j)
@@ -1423,8 +1442,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     let gap = Swift.abs(v.1 - w.value)
                     var allowance = w.errorEstimate + roundingFloor
                     if v.0 == "forward" || v.0 == "reverse" {
-                        let path = pathMagnitude(output: i, input: j)
-                        allowance += path.isFinite ? CheckOptions.errorEstimateSafety * adRel * path : .infinity
+                        let path = accumulationBound(output: i, input: j)
+                        allowance += path.isFinite ? CheckOptions.errorEstimateSafety * path : .infinity
                     }
                     return gap > allowance && gap > eps.squareRoot() * Swift.abs(v.1)
                 }
@@ -1781,7 +1800,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// the path bound, exp(30x) − exp(30x) + sin x's complex step could convict nothing.
     mutating func complexStepRoundingBound(output i: Int, input j: Int) -> Double {
         guard let graph, i < graph.outputNodes.count, graph.outputNodes[i] != nil else { return 0 }
-        let path = CheckOptions.errorEstimateSafety * CheckOptions.adAccuracyULPs * eps * pathMagnitude(output: i, input: j)
+        let path = CheckOptions.errorEstimateSafety * accumulationBound(output: i, input: j)
         return path.isFinite ? Swift.min(path, forwardColumnRounding(output: i, input: j)) : 0
     }
 

@@ -96,6 +96,16 @@ public struct CheckOptions: Sendable {
     /// Relative accuracy granted to an AD result, in ε: sums of many rounded products can lose a
     /// few dozen ulps; a wrong rule is off by far more.
     public static let adAccuracyULPs = 64.0
+    /// Rounding granted to an AD result per op along each path, in ε of the path's magnitude:
+    /// the product with the partial, the sum into the tangent or adjoint and the partial's own
+    /// rounding. ``adAccuracyULPs`` is a floor, independent of depth; a chain of 10,000 ops
+    /// carries thousands of ulps, and its right reverse mode was called wrong beside its forward
+    /// mode. The allowance is ε·max(64·Σ|path|, 4·Σ|path|·length), where Σ is over the tape's paths.
+    ///
+    /// ```swift
+    /// CheckOptions.accumulationULPsPerOp   // 4.0
+    /// ```
+    public static let accumulationULPsPerOp = 4.0
     /// Multiplies the bound on forward mode's own rounding (``DirectionalCheck/forwardRounding``): a
     /// gap between J·v and its difference within it is that rounding, not a wrong rule.
     public static let forwardRoundingSafety = 4.0

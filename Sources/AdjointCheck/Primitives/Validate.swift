@@ -1,5 +1,6 @@
 import AdjointCore
 import AdjointExact
+import AdjointSparse
 
 /// What ``validate(_:samples:seed:)`` found about a user primitive: one verdict per check.
 ///
@@ -757,7 +758,12 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
 /// - **kinks**: where J·v (or uᵀJ) jumps along an input's sample range (through the centre of the
 ///   sample box; beyond eight inputs, eight of them and two diagonals of the box), a kink must be
 ///   declared (``VectorPrimitive/kinkDistance(_:)`` 0 there); a pole is not a jump. A kink
-///   distance that is NaN or negative fails; a scan with no point inside the domain is inconclusive.
+///   distance that is NaN or negative fails; a scan with no point inside the domain is inconclusive;
+/// - **sparsity**, when ``VectorPrimitive/sparsity(inputs:)`` declares a pattern: one row per
+///   output, every index an input, and each declared zero exactly 0 in the JVP (or VJP) at the
+///   sample points, as ``sparseJacobian`` tests it at each call. A pattern that does not fit was
+///   ignored there without a word (the primitive taken as dense), and one that leaves out a
+///   dependency passed `validate` and then made `sparseJacobian` throw.
 ///
 /// Points outside the declared domain or at a declared kink are not drawn; near a kink the
 /// differences stay a quarter of the way to it. `inputs` below 1 (or `samples` below 1) fails
@@ -795,6 +801,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     var jvpFailures: [String] = [], vjpFailures: [String] = []
     var jvpJudged = 0, vjpJudged = 0, hasJVP = true, hasVJP = true
     var used = 0, attempts = 0, outputs = 0
+    var usedPoints: [[Double]] = []
     var badKinkDistance: String? = nil
     while used < samples && attempts < 20 * samples {
         attempts += 1
@@ -812,6 +819,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         let distance = declared.map { $0.isNaN ? .infinity : Swift.abs($0) } ?? .infinity
         if distance == 0 { continue }
         used += 1
+        usedPoints.append(x)
         let y = evaluations.primal(x)
         outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
@@ -923,6 +931,10 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
     }
     summary("jvp", hasJVP, jvpFailures, jvpJudged, "random directions agree with Richardson differences of the primal")
     summary("vjp", hasVJP, vjpFailures, vjpJudged, "dot-product identities ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ hold")
+    if let rows = P.sparsity(inputs: n) {
+        result.checks.append(vectorSparsityCheck(P.self, rows: rows, inputs: n, outputs: outputs, at: usedPoints,
+                                                 hasJVP: hasJVP, hasVJP: hasVJP))
+    }
     if let bad = badKinkDistance {
         result.checks.append(.init(name: "kinks", outcome: .failed, detail: bad))
     } else if hasJVP || hasVJP {
@@ -930,6 +942,40 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
                                                         alsoVJP: hasVJP, ranges: ranges, rng: &rng, evaluations: evaluations))
     }
     return result
+}
+
+/// The vector primitive's "sparsity" check (see ``validate(_:inputs:samples:seed:)``): the declared
+/// `rows` fit the call (one per output, indices in 0..<n), and no declared zero moves in the rule
+/// at any of `points` (``primitiveDeclarationError(_:at:declared:mode:)``, the test
+/// ``sparseJacobian`` makes at each call, with the JVP where there is one).
+func vectorSparsityCheck<P: VectorPrimitive>(_: P.Type, rows: [[Int]], inputs n: Int, outputs m: Int, at points: [[Double]],
+                                             hasJVP: Bool, hasVJP: Bool) -> PrimitiveValidation.Check {
+    let name = "sparsity"
+    let ignored = "sparseJacobian ignores such a declaration and takes every output as reading every input"
+    guard rows.count == m else {
+        return .init(name: name, outcome: .failed,
+                     detail: "sparsity(inputs: \(n)) has \(rows.count) rows for \(m) outputs (one row per output): \(ignored)")
+    }
+    for (i, row) in rows.enumerated() {
+        if let j = row.first(where: { $0 < 0 || $0 >= n }) {
+            return .init(name: name, outcome: .failed,
+                         detail: "sparsity(inputs: \(n)) row \(i) lists input \(j), outside 0..<\(n): \(ignored)")
+        }
+    }
+    let declared = rows.map(Set.init)
+    guard declared.contains(where: { $0.count < n }) else {
+        return .init(name: name, outcome: .passed, detail: "every output declared to read every input (dense)")
+    }
+    guard hasJVP || hasVJP else {
+        return .init(name: name, outcome: .skipped, detail: "no JVP or VJP to test the declared zeros with")
+    }
+    for x in points {
+        if let e = primitiveDeclarationError(P.self, at: x, declared: declared, mode: hasJVP ? .forward : .reverse) {
+            return .init(name: name, outcome: .failed, detail: "\(e)")
+        }
+    }
+    return .init(name: name, outcome: .passed,
+                 detail: "the declared zeros are exact zeros of the \(hasJVP ? "JVP" : "VJP") at \(points.count) points")
 }
 
 /// A line the vector "kinks" check scans: its parameter's range, its points, how far one unit of
