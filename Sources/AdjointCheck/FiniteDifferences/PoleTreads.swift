@@ -1,0 +1,157 @@
+import AdjointCore
+import RealModule
+
+// Beside a pole the treads of a rounded intermediate are hidden under f's own curvature. For
+// x/(x·x − 4) at x = 2 + δ, fl(x·x) − 4 = 4δ + (δ² rounded to a multiple of q = ulp(4)): 4δ is
+// exact, and δ² moves by q only every q/(2δ) in x. So f is smooth on treads 4.5·10⁻⁹ wide at
+// δ = 10⁻⁷, each with the slope of x/(4δ + c), missing D′'s 2δ (δ/2 = 5·10⁻⁸ of f′), and jumps by
+// f·q/D (0.011, 2·10⁻⁹ of f) between them. Richardson and the adaptive method settle at steps of
+// 10⁻¹³ to 10⁻¹⁰, inside one tread, and their samples agree: on a closure they returned
+// −49999997720640 ± 896995 (adaptive) for −50000000163657.9 at 2.0000001, and 1/(x·x − 1) at
+// 1.0000001 gave −49999994945611 ± 444175 (Richardson) for −49999999941613.2 (exact Fractions at
+// the Double x, Tests/Data/singularity-scan.tsv): 14 unwarned misses of 800 on the singularity
+// scan, all 10⁻⁷ or closer, where f′ changes by W/δ across a tread of width W and every step above
+// the treads reads the pole's curvature, not the slope (the slope ladder's tableau there is off
+// by more than the bend, SlopeLadder.swift).
+//
+// The wide-tread search (WideTreads.swift) looks for the edge of x's tread, but on f itself and
+// from the audit's columns' σ, and both read the pole: across 10⁻⁹ the curvature of f moves it
+// 10⁴ times the jump (f″·W²/8 against f·q/D), and the columns' σ is f's curvature or refused (at
+// 2.0000001 every column but the finest, 5.6·10⁻¹³, which sits inside one tread). On 1/f it is
+// not so: 1/f = (x·x − 4)/x is smooth on the scale of x, its treads are the same (1/f jumps where
+// f does, by the same fraction of itself: Δ(1/f) = −Δf/(f(a)·f(b)), an identity), and across a
+// tread its curvature moves it 10⁻¹⁸ beside a jump of 4·10⁻¹⁶. So the edges are searched for on
+// 1/f, across the widest column of the audit's table that holds neither a pole of f nor one of
+// 1/f (its largest |sample| within ``TreadSearch/poleRatio`` times the median, the median within
+// as many times its smallest), and only where 1/f leaves the estimate's line less than f does
+// there, relative to each one's size. Beside a double root, where 1/f has the pole, a search on
+// 1/f (tried without the smallest |sample| read) found f's rounding at every ulp of x and widened
+// the adaptive method's 1.6·10⁻⁸ ± 1.4·10⁻¹⁴ for (x·x − 2)² at 1.4142135633730952 to ± 8.8·10⁻⁹.
+//
+// 1/f's curvature, read off its samples at the column's reach on both sides, is taken off the
+// line; what is left between jumps is its third-order term. Then:
+//   - the estimate's own samples must lie on one tread (1/f within its reach leaves that line by
+//     less than the least jump): where they straddle jumps (rounding at every ulp of a large
+//     intermediate, as in sin(x)·y + x·y at 10⁸), they saw them as noise and their bound answers
+//     for it. Without this the large-argument scan had 3 more estimates unwarned but wider than
+//     5% of f′, and Float sin(1000x) one.
+//   - a side is searched only where 1/f leaves the line across it by more than the estimate's
+//     bound allows (carried by f′ = −(1/f)′·f²): the staircase follows f on average, so a tread's
+//     wrong slope shows as a departure that grows with the interval, and where there is none no
+//     tread bends the estimate beyond its bound.
+//   - the nearest edge beyond the estimate's reach is found by halving
+//     (``LineProbe/edgeBeside(output:from:to:least:reachable:slope:reciprocal:curvature:nearest:)``,
+//     what does not halve with the interval is a jump), keeping the nearer half wherever it holds
+//     a jump. The least jump is the larger of the audit's finest rounding bound times
+//     ``PoleTreadSearch/noiseMultiple`` and the departure over ``TreadSearch/reachableExcess``
+//     (what the halvings can bring a departure down to).
+//
+// What found edges bound: on x's tread, between edges at distances d₋ and d₊, f is the real
+// function plus an offset that changes smoothly, and the offset at either end is within one jump J
+// (the rounding of the intermediate that makes the jump is under its quantum). So the tread's
+// slope differs from the slope of f across it by at most 2J/W, W = d₋ + d₊ (the bound leaves out
+// how f′ changes along the tread, a fraction W/δ of it). Where an edge is found on one side only,
+// the other is taken at the estimate's reach. The estimate is widened by 2J/W, and flagged
+// ``FDWarning/noConvergence`` where that reaches |f′|, as the wide-tread search does. At
+// 2.0000001 the search finds the edges 1.046·10⁻⁹ and 3.42·10⁻⁹ away, with jumps 0.0109 and
+// 0.0119 (bisection in Python on fl(x·x) − 4 − 4δ finds them 1.065·10⁻⁹ and 3.43·10⁻⁹ away,
+// 0.0111 each), so 2J/W = 5.3·10⁶ where the slope read is 2.44·10⁶ off: the adaptive estimate is
+// now −49999997720640 ± 6.2·10⁶.
+//
+// It runs where the noise audit did not confirm f's rounding at its first two spacings (as the
+// slope ladder and the wide-tread search do), so an ordinary f, confirmed there, spends nothing.
+// Deciding between f and 1/f and reading the curvature costs the ends of each side's interval
+// and of the reach, which the search reuses; the search one evaluation per halving, about 12 a
+// side. On the singularity scan (ADJOINT_SINGULARITY_SCAN=1, SingularityScan) the unwarned misses
+// on closures went from 10 to 0 (adaptive) and 4 to 0 (Richardson), for 2.4% (18690 → 19144) and
+// 0.2% (41954 → 42046) more evaluations, no estimate newly wider than 5% of f′, and none of the
+// ordinary functions' 2947 and 7612 evaluations more; the tape rows do not run it. The Float
+// staircase scan spends 4 evaluations more in all and the large-argument scan 19 (9713 → 9732,
+// adaptive), with no tally otherwise changed.
+
+/// The constants of the search for a tread's edge beside a pole (``LineProbe/widenedOverPoleTreads(_:output:outputs:)``).
+enum PoleTreadSearch {
+    /// A jump counts from this many times the rounding bound (``MeasuredNoise/bound`` σ) the
+    /// audit's finest column measured: rounding at neighbouring floats does not halve with the
+    /// interval either, and the jumps this search is for are 10⁴ times that or more (2.3·10⁴ at
+    /// 2.0000001). A heuristic, as ``DifferenceTuning/flatTolerance`` is.
+    static let noiseMultiple = DifferenceTuning.flatTolerance
+}
+
+extension LineProbe where V: Real {
+    /// `e` (output i) widened by the slope error 2J/W of a rounding tread beside a pole, once an
+    /// edge of x's tread is found on 1/f (see the comment at the top of this file), and flagged
+    /// ``FDWarning/noConvergence`` where that reaches |e|'s value. Reads the last noise audit's
+    /// columns (``tableReadings``); evaluates nothing where no column is free of poles of f and
+    /// 1/f, and only the ends of the interval where f, not 1/f, is the nearer to a line.
+    mutating func widenedOverPoleTreads(_ e: DifferenceEstimate, output i: Int, outputs m: Int) -> DifferenceEstimate {
+        guard e.warnings.isEmpty, e.value.isFinite, e.errorEstimate.isFinite, e.reach > 0, i < tableReadings.count,
+              let c = center, i < c.count else { return e }
+        let f0 = Double(c[i])
+        guard f0 != 0, f0.isFinite else { return e }
+        let readings = tableReadings[i]
+        // Widest first: the first column that holds no pole spans where f is one-signed and
+        // smooth but for its treads.
+        guard let widest = readings.first(where: {
+            $0.largest <= TreadSearch.poleRatio * $0.median && $0.median <= TreadSearch.poleRatio * $0.smallest
+        }) else { return e }
+        let (inner, outer) = (e.reach, 4 * widest.spacing)
+        guard outer > 2 * inner else { return e }
+        let reciprocalSlope = -e.value / (f0 * f0)
+        // f or 1/f, whichever leaves the line less across the interval relative to its size: a
+        // jump is the same fraction of either.
+        for side in [1.0, -1.0] {
+            let (a, b) = (V(side * inner), V(side * outer))
+            guard let onF = lineExcess(output: i, from: a, to: b, slope: e.value),
+                  let onReciprocal = lineExcess(output: i, from: a, to: b, slope: reciprocalSlope, reciprocal: true),
+                  onReciprocal * Swift.abs(f0) < onF / Swift.abs(f0) else { return e }
+        }
+        // 1/f's curvature, from its samples at ±outer (taken above): the jumps on the two sides
+        // cancel there but for one, J/outer² beside it. It is taken off every excess the search
+        // reads, so that what is left across a tread is 1/f's third-order term.
+        func landed(_ t: Double) -> Double { axis.map { Double((x[$0] + V(t)) - x[$0]) } ?? t }
+        let (up, down) = (at(V(outer)), at(V(-outer)))
+        guard i < up.count, i < down.count, up[i] != 0, down[i] != 0 else { return e }
+        let (above, below) = (landed(outer), landed(-outer))
+        let curvature = (1 / Double(up[i]) + 1 / Double(down[i]) - 2 / f0 - reciprocalSlope * (above + below))
+            / ((above * above + below * below) / 2)
+        guard curvature.isFinite else { return e }
+        let rounding = (readings.last?.sigma).map { MeasuredNoise.bound * $0 }
+            ?? DifferenceTuning.evaluationNoiseULPs * epsilon * Swift.abs(f0)
+        // The estimate's own samples must lie on x's tread: where f jumps within its reach, its
+        // samples saw the jumps as noise, and its bound answers for them (rounding at every ulp
+        // of a large intermediate, sin(x)·y + x·y at 10⁸, is no tread).
+        let leastOfNoise = PoleTreadSearch.noiseMultiple * rounding / (f0 * f0)
+        guard let within = lineExcess(output: i, from: V(-inner), to: V(inner), slope: reciprocalSlope, reciprocal: true,
+                                      curvature: curvature), within < leastOfNoise else { return e }
+        var edges: [(height: Double, distance: Double)] = []
+        for side in [1.0, -1.0] {
+            guard let departure = lineExcess(output: i, from: V(side * inner), to: V(side * outer), slope: reciprocalSlope,
+                                             reciprocal: true, curvature: curvature) else { continue }
+            // Where 1/f stays on the estimate's line across the interval to within the estimate's
+            // bound (carried to f's units by f′ = −(1/f)′·f²), no tread beside x bends it further:
+            // the staircase follows f on average, and a tread's bend shows as a departure that
+            // grows with the interval.
+            guard departure * f0 * f0 > e.errorEstimate * (outer - inner) else { continue }
+            // The least jump the search can confirm from there (the departure halves with each
+            // halving until the jump stands out), and not f's rounding at neighbouring floats.
+            let least = Swift.max(leastOfNoise, departure / TreadSearch.reachableExcess)
+            guard let found = edgeBeside(output: i, from: V(side * inner), to: V(side * outer), least: least,
+                                         reachable: TreadSearch.reachableExcess, slope: reciprocalSlope,
+                                         reciprocal: true, curvature: curvature, nearest: true) else { continue }
+            let (fa, fb) = (at(found.near), at(found.far))
+            guard i < fa.count, i < fb.count else { continue }
+            // Back to f's units: Δf = −Δ(1/f)·f(a)·f(b).
+            let scale = Swift.max(Swift.abs(Double(fa[i])), Swift.abs(Double(fb[i])))
+            edges.append((found.height * scale * scale, Swift.abs(Double(found.near))))
+        }
+        guard let jump = edges.map(\.height).max() else { return e }
+        let width = edges.count == 2 ? edges[0].distance + edges[1].distance : (edges.first?.distance ?? 0) + inner
+        guard width > 0 else { return e }
+        let slope = 2 * jump / width
+        var out = e
+        out.errorEstimate = e.errorEstimate + slope
+        if slope >= Swift.abs(e.value) { out.warnings = [.noConvergence] }
+        return out
+    }
+}
