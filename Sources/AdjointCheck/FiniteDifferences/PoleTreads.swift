@@ -30,16 +30,18 @@ import RealModule
 //
 // 1/f's curvature, read off its samples at the column's reach on both sides, is taken off the
 // line; what is left between jumps is its third-order term. Then:
-//   - the estimate's own samples must lie on one tread (1/f within its reach leaves that line by
-//     less than the least jump): where they straddle jumps (rounding at every ulp of a large
-//     intermediate, as in sin(x)·y + x·y at 10⁸), they saw them as noise and their bound answers
-//     for it. Without this the large-argument scan had 3 more estimates unwarned but wider than
-//     5% of f′, and Float sin(1000x) one.
+//   - the estimate's own samples must lie on one tread (1/f within its step leaves that line by
+//     less than the least jump): where they straddle jumps, they saw them as noise and their
+//     bound answers for it. (In a trial that searched from the estimate's reach without the cap
+//     below, leaving this out made 3 more estimates of the large-argument scan unwarned but wider
+//     than 5% of f′, and one of Float sin(1000x); with the cap it only saves 119 evaluations
+//     there.)
+//   - the interval ends within half of |f/f′|, where f's tangent would reach 0 (see below).
 //   - a side is searched only where 1/f leaves the line across it by more than the estimate's
 //     bound allows (carried by f′ = −(1/f)′·f²): the staircase follows f on average, so a tread's
 //     wrong slope shows as a departure that grows with the interval, and where there is none no
 //     tread bends the estimate beyond its bound.
-//   - the nearest edge beyond the estimate's reach is found by halving
+//   - the nearest edge beyond the estimate's step is found by halving
 //     (``LineProbe/edgeBeside(output:from:to:least:reachable:slope:reciprocal:curvature:nearest:)``,
 //     what does not halve with the interval is a jump), keeping the nearer half wherever it holds
 //     a jump. The least jump is the larger of the audit's finest rounding bound times
@@ -51,7 +53,7 @@ import RealModule
 // (the rounding of the intermediate that makes the jump is under its quantum). So the tread's
 // slope differs from the slope of f across it by at most 2J/W, W = d₋ + d₊ (the bound leaves out
 // how f′ changes along the tread, a fraction W/δ of it). Where an edge is found on one side only,
-// the other is taken at the estimate's reach. The estimate is widened by 2J/W, and flagged
+// the other is taken at the estimate's step. The estimate is widened by 2J/W, and flagged
 // ``FDWarning/noConvergence`` where that reaches |f′|, as the wide-tread search does. At
 // 2.0000001 the search finds the edges 1.046·10⁻⁹ and 3.42·10⁻⁹ away, with jumps 0.0109 and
 // 0.0119 (bisection in Python on fl(x·x) − 4 − 4δ finds them 1.065·10⁻⁹ and 3.43·10⁻⁹ away,
@@ -61,13 +63,18 @@ import RealModule
 // It runs where the noise audit did not confirm f's rounding at its first two spacings (as the
 // slope ladder and the wide-tread search do), so an ordinary f, confirmed there, spends nothing.
 // Deciding between f and 1/f and reading the curvature costs the ends of each side's interval
-// and of the reach, which the search reuses; the search one evaluation per halving, about 12 a
-// side. On the singularity scan (ADJOINT_SINGULARITY_SCAN=1, SingularityScan) the unwarned misses
-// on closures went from 10 to 0 (adaptive) and 4 to 0 (Richardson), for 2.4% (18690 → 19144) and
-// 0.2% (41954 → 42046) more evaluations, no estimate newly wider than 5% of f′, and none of the
-// ordinary functions' 2947 and 7612 evaluations more; the tape rows do not run it. The Float
-// staircase scan spends 4 evaluations more in all and the large-argument scan 19 (9713 → 9732,
-// adaptive), with no tally otherwise changed.
+// and of the estimate's step, which the search reuses; the search one evaluation per halving,
+// about 12 a side. On the singularity scan (ADJOINT_SINGULARITY_SCAN=1, SingularityScan) the
+// unwarned misses on closures went from 10 to 0 (adaptive) and 4 to 0 (Richardson), for 1.4%
+// (18690 → 18950) and 0.3% (41954 → 42078) more evaluations, no estimate newly wider than 5% of
+// f′, and none of the ordinary functions' 2947 and 7612 evaluations more; the tape rows do not
+// run it. On 280 other points 3·10⁻⁹ to 3·10⁻⁶ from the poles of seven rational functions (among
+// them (x + 1)/(x·x − 9), 1/(x·x − 1)² and 1/(x·x − 4) + x; not in the repository), from 19 to 0
+// and 18 to 1 (that one 1.4 times its bound off, 2.3·10⁻⁶ from the double pole, where treads
+// q/(2δ) would be 2.4·10⁻¹¹ wide, far inside the steps: not this search's case, and missed
+// before), for 3.3% and 1.6% more evaluations. The Float staircase scan spends 0.1% more
+// evaluations (44 of 41163), the large-argument scan 1.8% (adaptive, where x·sin x has roots)
+// and 0.05% (Richardson); none of their tallies changed.
 
 /// The constants of the search for a tread's edge beside a pole (``LineProbe/widenedOverPoleTreads(_:output:outputs:)``).
 enum PoleTreadSearch {
@@ -85,7 +92,7 @@ extension LineProbe where V: Real {
     /// columns (``tableReadings``); evaluates nothing where no column is free of poles of f and
     /// 1/f, and only the ends of the interval where f, not 1/f, is the nearer to a line.
     mutating func widenedOverPoleTreads(_ e: DifferenceEstimate, output i: Int, outputs m: Int) -> DifferenceEstimate {
-        guard e.warnings.isEmpty, e.value.isFinite, e.errorEstimate.isFinite, e.reach > 0, i < tableReadings.count,
+        guard e.warnings.isEmpty, e.value.isFinite, e.errorEstimate.isFinite, e.reach > 0, e.step > 0, i < tableReadings.count,
               let c = center, i < c.count else { return e }
         let f0 = Double(c[i])
         guard f0 != 0, f0.isFinite else { return e }
@@ -95,7 +102,16 @@ extension LineProbe where V: Real {
         guard let widest = readings.first(where: {
             $0.largest <= TreadSearch.poleRatio * $0.median && $0.median <= TreadSearch.poleRatio * $0.smallest
         }) else { return e }
-        let (inner, outer) = (e.reach, 4 * widest.spacing)
+        // From the estimate's own step, not its reach: Richardson's reach is its tableau's first
+        // step, and the entry it settled on rests on the smallest; at 2.000000209237315 an edge
+        // lay 4.4·10⁻¹⁰ away, inside a reach of 4.7·10⁻¹⁰, and the settled value (step 5.8·10⁻¹¹)
+        // was still that tread's slope, 12 times its bound off.
+        // And within half the distance at which f's tangent reaches 0, |f/f′|/2: beside a simple
+        // pole that is half the distance to it (to 1/f's root), where 1/f is close to its line,
+        // and a root of f (a pole of 1/f) nearer than that needs f's curvature to bring it. A
+        // column spaced 1.26 stepped over the root of x·sin x 0.95 from x ≈ 2·10⁶ (|f/f′| = 1.4),
+        // and the search took the pole of 1/f there for a jump.
+        let (inner, outer) = (Swift.min(e.step, e.reach), Swift.min(4 * widest.spacing, Swift.abs(f0 / e.value) / 2))
         guard outer > 2 * inner else { return e }
         let reciprocalSlope = -e.value / (f0 * f0)
         // f or 1/f, whichever leaves the line less across the interval relative to its size: a
