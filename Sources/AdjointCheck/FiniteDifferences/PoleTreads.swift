@@ -21,22 +21,22 @@ import RealModule
 // not so: 1/f = (x·x − 4)/x is smooth on the scale of x, its treads are the same (1/f jumps where
 // f does, by the same fraction of itself: Δ(1/f) = −Δf/(f(a)·f(b)), an identity), and across a
 // tread its curvature moves it 10⁻¹⁸ beside a jump of 4·10⁻¹⁶. So the edges are searched for on
-// 1/f, across the widest column of the audit's table that holds neither a pole of f nor one of
-// 1/f (its largest |sample| within ``TreadSearch/poleRatio`` times the median, the median within
-// as many times its smallest), and only where 1/f leaves the estimate's line less than f does
-// there, relative to each one's size. Beside a double root, where 1/f has the pole, a search on
-// 1/f (tried without the smallest |sample| read) found f's rounding at every ulp of x and widened
-// the adaptive method's 1.6·10⁻⁸ ± 1.4·10⁻¹⁴ for (x·x − 2)² at 1.4142135633730952 to ± 8.8·10⁻⁹.
+// 1/f, from the estimate's step out to half of |f/f′|, where f's tangent would reach 0 (beside a
+// simple pole, half the distance to it), and no farther than the audit's widest column; only
+// where no column of the audit's table inside that holds a pole of f or of 1/f (its largest
+// |sample| within ``TreadSearch/poleRatio`` times the median, the median within as many times its
+// smallest), and where 1/f leaves the estimate's line less than f does there, relative to each
+// one's size. Beside a double root, where 1/f has the pole, a search on 1/f (tried without the
+// smallest |sample| read) found f's rounding at every ulp of x and widened the adaptive method's
+// 1.6·10⁻⁸ ± 1.4·10⁻¹⁴ for (x·x − 2)² at 1.4142135633730952 to ± 8.8·10⁻⁹.
 //
-// 1/f's curvature, read off its samples at the column's reach on both sides, is taken off the
+// 1/f's curvature, read off its samples at the interval's ends on both sides, is taken off the
 // line; what is left between jumps is its third-order term. Then:
 //   - the estimate's own samples must lie on one tread (1/f within its step leaves that line by
 //     less than the least jump): where they straddle jumps, they saw them as noise and their
-//     bound answers for it. (In a trial that searched from the estimate's reach without the cap
-//     below, leaving this out made 3 more estimates of the large-argument scan unwarned but wider
-//     than 5% of f′, and one of Float sin(1000x); with the cap it only saves 119 evaluations
-//     there.)
-//   - the interval ends within half of |f/f′|, where f's tangent would reach 0 (see below).
+//     bound answers for it. (In a trial that searched from the estimate's reach out to the widest
+//     column free of poles, leaving this out made 3 more estimates of the large-argument scan
+//     unwarned but wider than 5% of f′, and one of Float sin(1000x).)
 //   - a side is searched only where 1/f leaves the line across it by more than the estimate's
 //     bound allows (carried by f′ = −(1/f)′·f²): the staircase follows f on average, so a tread's
 //     wrong slope shows as a departure that grows with the interval, and where there is none no
@@ -65,16 +65,16 @@ import RealModule
 // Deciding between f and 1/f and reading the curvature costs the ends of each side's interval
 // and of the estimate's step, which the search reuses; the search one evaluation per halving,
 // about 12 a side. On the singularity scan (ADJOINT_SINGULARITY_SCAN=1, SingularityScan) the
-// unwarned misses on closures went from 10 to 0 (adaptive) and 4 to 0 (Richardson), for 1.4%
-// (18690 → 18950) and 0.3% (41954 → 42078) more evaluations, no estimate newly wider than 5% of
+// unwarned misses on closures went from 10 to 0 (adaptive) and 4 to 0 (Richardson), for 3.2%
+// (18690 → 19283) and 1.5% (41954 → 42565) more evaluations, no estimate newly wider than 5% of
 // f′, and none of the ordinary functions' 2947 and 7612 evaluations more; the tape rows do not
-// run it. On 280 other points 3·10⁻⁹ to 3·10⁻⁶ from the poles of seven rational functions (among
-// them (x + 1)/(x·x − 9), 1/(x·x − 1)² and 1/(x·x − 4) + x; not in the repository), from 19 to 0
-// and 18 to 1 (that one 1.4 times its bound off, 2.3·10⁻⁶ from the double pole, where treads
-// q/(2δ) would be 2.4·10⁻¹¹ wide, far inside the steps: not this search's case, and missed
-// before), for 3.3% and 1.6% more evaluations. The Float staircase scan spends 0.1% more
-// evaluations (44 of 41163), the large-argument scan 1.8% (adaptive, where x·sin x has roots)
-// and 0.05% (Richardson); none of their tallies changed.
+// run it. On 680 other points 10⁻⁹ to 10⁻⁵ from the poles of ten rational functions (among them
+// (x + 1)/(x·x − 9), 1/(x·x − 1)², 1/(x·x − 0.25) and 1/(x·x − 4) + x; two seeded sets, not in
+// the repository), from 41 to 0 (adaptive) and 47 to 1 (Richardson: 1.4 times its bound off,
+// 2.3·10⁻⁶ from the double pole, where treads q/(2δ) would be 2.4·10⁻¹¹ wide, far inside the
+// steps: not this search's case, and missed before), for 7.7% and 4.3% more evaluations. The
+// Float staircase scan spends 0.3% more evaluations (41163 → 41296), the large-argument scan 2.0%
+// (adaptive, 9713 → 9906) and 0.1% (Richardson); none of their tallies changed.
 
 /// The constants of the search for a tread's edge beside a pole (``LineProbe/widenedOverPoleTreads(_:output:outputs:)``).
 enum PoleTreadSearch {
@@ -97,22 +97,30 @@ extension LineProbe where V: Real {
         let f0 = Double(c[i])
         guard f0 != 0, f0.isFinite else { return e }
         let readings = tableReadings[i]
-        // Widest first: the first column that holds no pole spans where f is one-signed and
-        // smooth but for its treads.
-        guard let widest = readings.first(where: {
-            $0.largest <= TreadSearch.poleRatio * $0.median && $0.median <= TreadSearch.poleRatio * $0.smallest
-        }) else { return e }
         // From the estimate's own step, not its reach: Richardson's reach is its tableau's first
         // step, and the entry it settled on rests on the smallest; at 2.000000209237315 an edge
         // lay 4.4·10⁻¹⁰ away, inside a reach of 4.7·10⁻¹⁰, and the settled value (step 5.8·10⁻¹¹)
         // was still that tread's slope, 12 times its bound off.
-        // And within half the distance at which f's tangent reaches 0, |f/f′|/2: beside a simple
-        // pole that is half the distance to it (to 1/f's root), where 1/f is close to its line,
-        // and a root of f (a pole of 1/f) nearer than that needs f's curvature to bring it. A
-        // column spaced 1.26 stepped over the root of x·sin x 0.95 from x ≈ 2·10⁶ (|f/f′| = 1.4),
-        // and the search took the pole of 1/f there for a jump.
-        let (inner, outer) = (Swift.min(e.step, e.reach), Swift.min(4 * widest.spacing, Swift.abs(f0 / e.value) / 2))
-        guard outer > 2 * inner else { return e }
+        // Out to half the distance at which f's tangent reaches 0, |f/f′|/2: beside a simple pole
+        // that is half the distance to it (to 1/f's root), where 1/f is close to its line, and a
+        // root of f (a pole of 1/f) nearer than that needs f's curvature to bring it. A column
+        // spaced 1.26 stepped over the root of x·sin x 0.95 from x ≈ 2·10⁶ (|f/f′| = 1.4), and a
+        // search out to the column's reach took the pole of 1/f there for a jump. Not out to the
+        // widest column free of poles: the audit's spacings are 128 apart, and beside
+        // 1/(x·x − 0.25) at 0.5000000239335725 the one that held none reached 1.4·10⁻¹⁰, inside
+        // the first tread (1.15·10⁻⁹ wide).
+        // And no farther than the audit's table reached (its widest column, 4·φ·2⁻²⁰ of the scale):
+        // ordinary f, whose |f/f′| is of the order of the scale, spent evaluations on searches
+        // across it.
+        guard let widest = readings.first?.spacing else { return e }
+        let (inner, outer) = (Swift.min(e.step, e.reach), Swift.min(Swift.abs(f0 / e.value) / 2, 4 * widest))
+        // No column within that reach may hold a pole of f or of 1/f (a root of f): its largest
+        // |sample| within ``TreadSearch/poleRatio`` times the median, the median within as many
+        // times the smallest.
+        let polesWithin = readings.contains { r in
+            4 * r.spacing <= outer && !(r.largest <= TreadSearch.poleRatio * r.median && r.median <= TreadSearch.poleRatio * r.smallest)
+        }
+        guard !polesWithin, outer.isFinite, outer > 2 * inner else { return e }
         let reciprocalSlope = -e.value / (f0 * f0)
         // f or 1/f, whichever leaves the line less across the interval relative to its size: a
         // jump is the same fraction of either.
@@ -144,11 +152,14 @@ extension LineProbe where V: Real {
         for side in [1.0, -1.0] {
             guard let departure = lineExcess(output: i, from: V(side * inner), to: V(side * outer), slope: reciprocalSlope,
                                              reciprocal: true, curvature: curvature) else { continue }
-            // Where 1/f stays on the estimate's line across the interval to within the estimate's
-            // bound (carried to f's units by f′ = −(1/f)′·f²), no tread beside x bends it further:
-            // the staircase follows f on average, and a tread's bend shows as a departure that
-            // grows with the interval.
-            guard departure * f0 * f0 > e.errorEstimate * (outer - inner) else { continue }
+            // Where 1/f stays on the estimate's line across the interval to within half what the
+            // estimate's bound allows (carried to f's units by f′ = −(1/f)′·f²), no tread beside x
+            // bends it as far as its bound: the staircase follows f on average, and a tread's bend
+            // shows as a departure that grows with the interval. Half, not all: the treads'
+            // sawtooth moves the interval's end by up to a jump either way, and beside
+            // 1/(x·x − 1)² at 0.9999999639723746 1/f departed by 0.94 of the bound's allowance,
+            // the estimate 1.01 times its bound off.
+            guard 2 * departure * f0 * f0 > e.errorEstimate * (outer - inner) else { continue }
             // The least jump the search can confirm from there (the departure halves with each
             // halving until the jump stands out), and not f's rounding at neighbouring floats.
             let least = Swift.max(leastOfNoise, departure / TreadSearch.reachableExcess)
