@@ -172,7 +172,9 @@ package func complexStepJacobianAsComputed<V: ADScalar & BinaryFloatingPoint & R
 /// is found): an intermediate rounded in treads wider than the steps makes f smooth with the
 /// wrong slope on each, and Float (eˣ − 1)/x at 1.5063694·10⁻⁷ settled on −5253481.33 ± 130.5
 /// for 0.5; now its estimate is widened over the slope such a tread allows and flagged
-/// ``FDWarning/noConvergence`` where that exceeds the value.
+/// ``FDWarning/noConvergence`` where that exceeds the value. Beside a pole, where f's curvature
+/// hides those jumps, the search runs on 1/f (PoleTreads.swift, about 25 evaluations where it
+/// runs): x/(x·x − 4) at 2.0000001 settled on −49999997720640 ± 896995 for −50000000163657.9.
 ///
 /// ```swift
 /// let d = try differenceJacobian(evaluating: { x in [x[0] * x[1]] }, at: [2.0, 3.0], method: .adaptive)
@@ -335,6 +337,7 @@ extension LineProbe where V: Real {
             for i in noiseUnmeasured.sorted() where i < result.count {
                 result[i] = widenedOverSlopeLadder(result[i], output: i, outputs: m)
                 result[i] = widenedOverWideTreads(result[i], output: i, outputs: m)
+                result[i] = widenedOverPoleTreads(result[i], output: i, outputs: m)
             }
         }
         return result

@@ -137,8 +137,8 @@ extension LineProbe where V: Real {
                 let measured = tableNoise(column)
                 if ks.contains(0) {
                     let sizes = column.map { Swift.abs($0) }.sorted()
-                    readings[i].append(TableReading(spacing: Double(s), sigma: measured,
-                                                    largest: sizes[sizes.count - 1], median: sizes[sizes.count / 2]))
+                    readings[i].append(TableReading(spacing: Double(s), sigma: measured, largest: sizes[sizes.count - 1],
+                                                    median: sizes[sizes.count / 2], smallest: sizes[0]))
                 }
                 if let measured, let p = previous[i], measured <= 4 * p, p <= 4 * measured {
                     sigma[i] = TableNoise(sigma: Swift.min(measured, p), spread: finestSpread[i], level: level)
@@ -199,6 +199,8 @@ struct TableReading {
     var sigma: Double?
     /// The largest and the median |sample| of the column.
     var largest: Double, median: Double
+    /// The smallest |sample|: a root of f inside the column is a pole of 1/f (PoleTreads.swift).
+    var smallest = 0.0
 }
 
 /// What ``LineProbe/noiseTable(outputs:open:slopes:from:)`` measured of one output.

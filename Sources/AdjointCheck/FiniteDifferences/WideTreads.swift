@@ -119,15 +119,25 @@ extension LineProbe where V: Real {
     }
 
     /// How far f's change from displacement `a` to `b` departs from a change at `slope`, each
-    /// displacement taken where x + t landed; nil where a sample is not finite.
-    mutating func lineExcess(output i: Int, from a: V, to b: V, slope: Double) -> Double? {
+    /// displacement taken where x + t landed; nil where a sample is not finite. With `reciprocal`,
+    /// the change of 1/f instead (nil where a sample is 0): beside a pole 1/f is smooth on scales
+    /// where f is not (PoleTreads.swift), and it jumps where f does.
+    /// `curvature`, where given, is taken off as well: the change of c·t²/2 from a to b.
+    mutating func lineExcess(output i: Int, from a: V, to b: V, slope: Double, reciprocal: Bool = false,
+                             curvature: Double = 0) -> Double? {
         func landed(_ t: V) -> Double {
             if let j = axis { return Double((x[j] + t) - x[j]) }
             return Double(t)
         }
         let (ya, yb) = (at(a), at(b))
         guard i < ya.count, i < yb.count, ya[i].isFinite, yb[i].isFinite else { return nil }
-        return Swift.abs(Double(yb[i]) - Double(ya[i]) - slope * (landed(b) - landed(a)))
+        var (fa, fb) = (Double(ya[i]), Double(yb[i]))
+        if reciprocal {
+            guard fa != 0, fb != 0 else { return nil }
+            (fa, fb) = (1 / fa, 1 / fb)
+        }
+        let (ta, tb) = (landed(a), landed(b))
+        return Swift.abs(fb - fa - slope * (tb - ta) - curvature * (tb * tb - ta * ta) / 2)
     }
 
     /// The height of a jump of f between displacements `inner` and `outer` (one side of x), off the
@@ -137,28 +147,49 @@ extension LineProbe where V: Real {
     /// once the interval is short beside f's features. One evaluation per halving, at most
     /// ``TreadSearch/halvings``.
     mutating func jumpBeside(output i: Int, from inner: V, to outer: V, height: Double, slope: Double) -> Double? {
-        let least = TreadSearch.jumpFraction * height
+        edgeBeside(output: i, from: inner, to: outer, least: TreadSearch.jumpFraction * height,
+                   reachable: TreadSearch.reachableExcess, slope: slope)?.height
+    }
+
+    /// ``jumpBeside(output:from:to:height:slope:)``'s search for a jump of `least` or more, started
+    /// only where f leaves the line across the whole interval by at most `reachable` times that;
+    /// with the interval left around the jump (`near`, `far`: its ends nearer and farther from x).
+    /// With `reciprocal`, the search runs on 1/f, and `height` is in 1/f's units; `curvature` is
+    /// taken off the line as in ``lineExcess(output:from:to:slope:reciprocal:curvature:)``. With
+    /// `nearest`, the half nearer x is kept wherever it leaves the line by `least` or more and by a
+    /// quarter of what the other half does, so the jump found is the nearest one beyond `inner`
+    /// (where `slope` is the slope between jumps).
+    mutating func edgeBeside(output i: Int, from inner: V, to outer: V, least: Double, reachable: Double,
+                             slope: Double, reciprocal: Bool = false, curvature: Double = 0,
+                             nearest: Bool = false) -> (height: Double, near: V, far: V)? {
         var (a, b) = (inner, outer)
-        guard let first = lineExcess(output: i, from: a, to: b, slope: slope), first >= least,
-              first <= TreadSearch.reachableExcess * least else { return nil }
+        func excess(_ p: V, _ q: V) -> Double? {
+            lineExcess(output: i, from: p, to: q, slope: slope, reciprocal: reciprocal, curvature: curvature)
+        }
+        guard let first = excess(a, b), first >= least, first <= reachable * least else { return nil }
         var seen = [first]
         let window = TreadSearch.confirmingHalvings
         while seen.count <= TreadSearch.halvings {
             let mid = (a + b) / 2
-            guard mid != a, mid != b, let left = lineExcess(output: i, from: a, to: mid, slope: slope),
-                  let right = lineExcess(output: i, from: mid, to: b, slope: slope) else { break }
+            guard mid != a, mid != b, let left = excess(a, mid), let right = excess(mid, b) else { break }
             // The half nearer x unless the other leaves the line twice as far: where the estimate's
             // slope differs from f's beyond the tread, both halves leave it alike, and the jump that
             // matters is the edge of x's tread. (The adaptive method's search on (1 − cos x)/x² at
             // 3.4·10⁻⁴ in Float followed such a slope out to 4·10⁻³, where the treads are 0.004
             // high, and found none.)
-            if 2 * left >= right { b = mid; seen.append(left) } else { a = mid; seen.append(right) }
+            // Searching for the nearest jump, the nearer half is kept where it holds one: it leaves
+            // the line by the least jump, and by a quarter of what the other half does (treads of one
+            // width put as many edges in two equal halves, give or take one: a half with one edge
+            // has at least half the other's; a quarter leaves room for unequal treads and heights),
+            // not by the estimate's slope off the treads', which halves with the interval.
+            let keepNearer = nearest ? left >= least && 4 * left >= right : 2 * left >= right
+            if keepNearer { b = mid; seen.append(left) } else { a = mid; seen.append(right) }
             guard let last = seen.last, last >= least else { return nil }
-            if seen.count > window, last >= seen[seen.count - window - 1] / 2 { return last }
+            if seen.count > window, last >= seen[seen.count - window - 1] / 2 { return (last, a, b) }
         }
         // Halved down to neighbouring floats with f still off the line: a jump between them. Out
         // of halvings instead: undecided, and no jump is claimed.
         guard seen.count <= TreadSearch.halvings, let last = seen.last, last >= least else { return nil }
-        return last
+        return (last, a, b)
     }
 }
