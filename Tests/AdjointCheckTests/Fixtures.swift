@@ -1,4 +1,6 @@
 import AdjointCore
+import AdjointCheck
+import XCTest
 
 // Test functions shared by the check tests. Expected derivatives are derived by hand in the
 // tests that use them, never read from the code under test.
@@ -87,4 +89,24 @@ struct SqrtOnly: ADFunction {
 /// ln x, one input: derivative 1/x, which underflows against an absolute complex step at huge x.
 struct LogOnly: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.log(x[0])] }
+}
+
+/// Asserts that Richardson and the adaptive method on each closure (two inputs, one output) give
+/// unwarned estimates that cover the hand truth and stay within 10⁻⁶ of it: the guard that a
+/// widening meant for rounding treads or sawtooths leaves ordinary functions alone.
+func assertTightAndUnwarned(_ cases: [(([Double]) -> [Double], [Double], [Double])],
+                            file: StaticString = #filePath, line: UInt = #line) throws {
+    for method in [DifferenceMethod.richardson, .adaptive] {
+        for (f, x, truth) in cases {
+            let d = try differenceJacobian(evaluating: f, at: x, method: method)
+            for j in 0..<2 {
+                let e = d.entries[0][j]
+                XCTAssertTrue(e.warnings.isEmpty, "\(method.rawValue) at \(x) [\(j)]: \(e.warnings)", file: file, line: line)
+                XCTAssertLessThanOrEqual(Swift.abs(e.value - truth[j]), e.errorEstimate, "\(method.rawValue) at \(x) [\(j)]",
+                                         file: file, line: line)
+                XCTAssertLessThan(e.errorEstimate, 1e-6 * Swift.abs(truth[j]), "\(method.rawValue) at \(x) [\(j)]: ± \(e.errorEstimate)",
+                                  file: file, line: line)
+            }
+        }
+    }
 }

@@ -78,17 +78,6 @@ final class PoleTreadsTests: XCTestCase {
             (expOver, [1.1, 2.5], [exp(1.1) / 2.5, -exp(1.1) / 6.25]),
             (reciprocal, [2.75, 1.5], [-0.6500461680517082, 0.2807017543859649]),
         ]
-        for method in [DifferenceMethod.richardson, .adaptive] {
-            for (f, x, truth) in cases {
-                let d = try differenceJacobian(evaluating: f, at: x, method: method)
-                for j in 0..<2 {
-                    let e = d.entries[0][j]
-                    XCTAssertTrue(e.warnings.isEmpty, "\(method.rawValue) at \(x) [\(j)]: \(e.warnings)")
-                    XCTAssertLessThanOrEqual(Swift.abs(e.value - truth[j]), e.errorEstimate, "\(method.rawValue) at \(x) [\(j)]")
-                    XCTAssertLessThan(e.errorEstimate, 1e-6 * Swift.abs(truth[j]),
-                                             "\(method.rawValue) at \(x) [\(j)]: ± \(e.errorEstimate)")
-                }
-            }
-        }
+        try assertTightAndUnwarned(cases)
     }
 }
