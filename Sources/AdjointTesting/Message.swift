@@ -199,6 +199,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
     case .fdInconclusive(let why): s += " — inconclusive (\(why.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let which): s += " — non-finite (\(which.joined(separator: ", ")))"
     case .rangeLoss(let which): s += " — range-loss (\(which.joined(separator: ", ")))"
+    case .modeFailed(let which): s += " — mode-failed (\(which.joined(separator: ", ")))"
     case .discontinuity(let jump): s += " — discontinuity: f jumps by about \(fmtNumber(jump)) across the point"
     case .kink:
         let k = e.kink
