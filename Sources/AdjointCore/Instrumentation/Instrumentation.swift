@@ -291,7 +291,7 @@ public enum Instrumentation {
         record { $0.byName[name, default: 0] += 1; $0.flops += 1; counted = true }
         // Only when this thread's count was taken: another thread's measurement sets the global
         // flag too, and must not make this thread's evaluation fail.
-        if counted, let why = UserPrimitives.reservedNameViolation(name) { Diagnostics.report(.invalidArgument(why)) }
+        if counted, let why = UserPrimitives.nameViolation(name) { Diagnostics.report(.invalidArgument(why)) }
     }
 
     /// Counts one evaluation of the function being differentiated
@@ -531,7 +531,7 @@ public enum RuleMutations {
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(primitive name: String, arity: Int, _ p: (T, T)) -> (T, T) {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
-        if let why = UserPrimitives.reservedNameViolation(name) {
+        if let why = UserPrimitives.nameViolation(name) {
             Diagnostics.report(.invalidArgument(why))
             return p
         }
