@@ -237,7 +237,7 @@ func distinguishable(_ values: [Double], reference: Double?, mustDiffer: [Bool]?
     let short = texts(fmtNumber)
     if readsApart(short) { return short }
     for digits in 4...17 {
-        let t = texts { $0.isFinite ? String(format: "%.\(digits)g", $0) : fmtNumber($0) }
+        let t = texts { $0.isFinite ? significantText($0, digits: digits) : fmtNumber($0) }
         if readsApart(t) { return t }
     }
     return short
