@@ -408,12 +408,7 @@ func hex(_ s: UInt64) -> String { "0x" + String(s, radix: 16, uppercase: true) }
 /// `x` (finite) to `digits` significant digits, as C's %g writes it but with ".0" on a whole
 /// number, as Swift and every other line of a message print a Double: %g drops it, and a black-box
 /// failure read "claimed 1.0000001; reference 1" where the reference is 1.0 everywhere else
-/// (a new user's pass).
-///
-/// ```swift
-/// significantText(1, digits: 8)           // "1.0"
-/// significantText(1.0000001, digits: 8)   // "1.0000001"
-/// ```
+/// (a new user's pass). So 1 to 8 digits is "1.0" and 1.0000001 is "1.0000001".
 func significantText(_ x: Double, digits: Int) -> String {
     let s = String(format: "%.\(digits)g", x)
     return s.allSatisfy { $0.isNumber || $0 == "-" } ? s + ".0" : s

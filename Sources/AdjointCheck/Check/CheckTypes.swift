@@ -151,7 +151,14 @@ public enum Verdict: Sendable, Equatable {
     /// the headline said "non-finite (4 agree)" beside a VJP one entry short (a new user's pass).
     ///
     /// ```swift
-    /// try checkJacobian(of: ThroughShortVJP(), at: [0.5, 2.0]).verdict   // .modeFailed(modes: ["reverse"])
+    /// // ShortVJP: (x₀x₁, sin x₁) with a right JVP and a VJP that answers one component for two
+    /// struct ThroughShortVJP: ADFunction {
+    ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortVJP.apply(x) }
+    /// }
+    /// let r = try checkJacobian(of: ThroughShortVJP(), at: [0.5, 2.0])
+    /// _ = r.verdict        // .modeFailed(modes: ["reverse"])
+    /// print(r.renderTable())
+    /// // verdict: mode-failed: reverse mode failed: short_vjp VJP length (inputs): expected 2, got 1  (4 agree); …
     /// ```
     case modeFailed(modes: [String])
 

@@ -34,14 +34,14 @@ extension SparsityReport: CustomStringConvertible {
     /// field, the result's CSR arrays included (a new user's pass).
     ///
     /// ```swift
-    /// // f(x) = (x₀x₁, x₁ + 3x₂, x₂²) at (2, 3, 5), declared diagonal
-    /// let diagonal = try SparsityPattern(rows: 3, columns: 3, rowColumns: [[0], [1], [2]])
-    /// print(try checkSparsity(of: f, at: [2.0, 3.0, 5.0], pattern: diagonal))
+    /// let diagonal = try SparsityPattern(rows: 4, columns: 4, rowColumns: [[0], [1], [2], [3]])
+    /// print(try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: diagonal))
     /// // sparsity check: FAILED
     /// //   false zero: entry (0, 1) is declared zero but f0 changed by … when x1 moved by …
-    /// //   false zero: entry (1, 2) is declared zero but f1 changed by … when x2 moved by …
-    /// //   the compressed Jacobian differs from the dense one by up to 3.0, at entry (…)
-    /// // sparse Jacobian 3 × 3 (forward mode): 3 entries in the pattern, 1 colour, …
+    /// //   … (one line per false zero)
+    /// //   the compressed Jacobian differs from the dense one by up to …, at entry (…)
+    /// // sparse Jacobian 4 × 4 (forward mode): 4 entries in the pattern, 1 colour, 1 forward pass, 0 reverse sweeps
+    /// //   (0, 0) = …
     /// ```
     public var description: String {
         var lines = ["sparsity check: " + (passed ? "passed (no declared zero moved; the compressed Jacobian equals the dense one exactly)" : "FAILED")]
