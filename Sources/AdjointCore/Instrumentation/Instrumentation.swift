@@ -278,8 +278,9 @@ public enum Instrumentation {
     }
 
     /// Counts one application of a user primitive, by name (also in ``OperationCounts/byName``).
-    /// A user primitive under a built-in op's name is reported (``ADError/invalidArgument(_:)``)
-    /// when this thread measures: its count would be read as the built-in's.
+    /// A user primitive under a built-in op's name, or under a name that is no identifier
+    /// (``UserPrimitives/isValidName(_:)``), is reported (``ADError/invalidArgument(_:)``) when
+    /// this thread measures: its count would be read as the built-in's, or under no name.
     @inlinable @inline(__always)
     public static func count(primitive name: String) {
         if _slowPath(isActive) { countPrimitiveSlow(name) }
