@@ -43,6 +43,47 @@ public struct SparseJacobianResult<V: ADScalar> {
     public let diagnostics: EvaluationDiagnostics
 }
 
+extension SparseJacobianResult: CustomStringConvertible {
+    /// Rows the description lists, and entries per row, before it says how many more there are:
+    /// a description is for reading (`print(j)`, a test failure); ``matrix`` has every entry.
+    static var shownRows: Int { 12 }
+    static var shownEntriesPerRow: Int { 8 }
+
+    /// How the Jacobian was obtained, then its stored entries row by row as `(row, column) =
+    /// value` (0-based, as ``SparseMatrix/entries``); up to 12 rows of up to 8 entries each, with
+    /// a count of the rest. It printed as a dump of every stored field, the CSR arrays and the
+    /// recording's diagnostics included (a new user's pass).
+    ///
+    /// ```swift
+    /// // f(x) = (x₀x₁, x₁ + 3x₂, x₂²) at (2, 3, 5)
+    /// print(try sparseJacobian(of: f, at: [2.0, 3.0, 5.0]))
+    /// // sparse Jacobian 3 × 3 (forward mode): 5 entries in the pattern, 2 colours, 1 forward pass, 0 reverse sweeps
+    /// //   (0, 0) = 3.0, (0, 1) = 2.0
+    /// //   (1, 1) = 1.0, (1, 2) = 3.0
+    /// //   (2, 2) = 10.0
+    /// ```
+    public var description: String {
+        func plural(_ n: Int, _ word: String, _ words: String) -> String { "\(n) \(n == 1 ? word : words)" }
+        var head = "sparse Jacobian \(matrix.rows) × \(matrix.columns) (\(mode.rawValue) mode): "
+            + "\(plural(pattern.nonzeroCount, "entry", "entries")) in the pattern, \(plural(coloring.count, "colour", "colours")), "
+            + "\(plural(forwardPasses, "forward pass", "forward passes")), \(plural(reverseSweeps, "reverse sweep", "reverse sweeps"))"
+        if !denseRows.isEmpty { head += "; rows \(denseRows.map(String.init).joined(separator: ", ")) by a reverse sweep each" }
+        if !denseColumns.isEmpty { head += "; columns \(denseColumns.map(String.init).joined(separator: ", ")) by forward passes" }
+        var lines = [head]
+        let filled = (0..<matrix.rows).filter { matrix.rowPointers[$0 + 1] > matrix.rowPointers[$0] }
+        for i in filled.prefix(Self.shownRows) {
+            let stored = matrix.rowPointers[i]..<matrix.rowPointers[i + 1]
+            var cells = stored.prefix(Self.shownEntriesPerRow).map { k in "(\(i), \(matrix.columnIndices[k])) = \(matrix.values[k])" }
+            if stored.count > Self.shownEntriesPerRow { cells.append("… \(stored.count - Self.shownEntriesPerRow) more") }
+            lines.append("  " + cells.joined(separator: ", "))
+        }
+        if filled.count > Self.shownRows {
+            lines.append("  … \(filled.count - Self.shownRows) more rows with entries (matrix.entries has them all)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
 /// Tuning for ``sparseJacobian(of:at:mode:options:pattern:primitives:)``.
 public struct SparseJacobianOptions: Sendable {
     /// Rows with more nonzeros than this are computed by a reverse sweep each instead of being

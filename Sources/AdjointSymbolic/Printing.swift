@@ -364,7 +364,10 @@ public struct ExpressionPrinter: Sendable {
         var body: String
         var level: Int
         let d = magnitude.approximateDouble
-        if magnitude.isInteger {
+        if magnitude.isInteger, let (text, tenLevel) = tenPowerText(integer: magnitude.description) {
+            body = text
+            level = tenLevel
+        } else if magnitude.isInteger {
             body = magnitude.description
             level = Self.atom
         } else if let r = Rational("\(d)"), r == magnitude {
@@ -374,17 +377,27 @@ public struct ExpressionPrinter: Sendable {
             body = "\(d)"
             level = Self.atom
         } else if let decimal = magnitude.exactDecimal {
-            body = decimal
-            level = Self.atom
+            if let (text, tenLevel) = tenPowerText(decimal: decimal, of: magnitude) {
+                body = text
+                level = tenLevel
+            } else {
+                body = decimal
+                level = Self.atom
+            }
         } else {
             let (p, q) = magnitude.decimalParts
+            // Each part with its power of ten split off when long (1/(3*10^40)), as a whole
+            // integer is; the denominator bracketed as a quotient's right operand is.
+            let num = tenPowerText(integer: p), den = tenPowerText(integer: q)
+            let numText = num?.0 ?? (syntax == .swift ? "\(p).0" : p)
+            let denText = den.map { wrap($0, atLeast: Self.powerLevel) } ?? (syntax == .swift ? "\(q).0" : q)
             switch syntax {
-            case .formula: body = "\(p)/\(q)"; level = Self.product
-            case .latex: body = "\\frac{\(p)}{\(q)}"; level = Self.fraction
-            case .swift: body = "\(p).0 / \(q).0"; level = Self.product
+            case .formula: body = "\(numText)/\(denText)"; level = Self.product
+            case .latex: body = "\\frac{\(num?.0 ?? p)}{\(den?.0 ?? q)}"; level = Self.fraction
+            case .swift: body = "\(numText) / \(denText)"; level = Self.product
             }
         }
-        if syntax == .swift && magnitude.isInteger { body += ".0" }
+        if syntax == .swift && magnitude.isInteger && level == Self.atom && !body.hasPrefix("pow(") { body += ".0" }
         // A Double's text in scientific notation (2e-300) is set by TeX as 2e − 300: a LaTeX
         // derivative of 10⁻³⁰⁰x² read "2e − 300·x". There it is mantissa · 10^{exponent}, whose
         // negation needs no bracket (−(2·10⁻³⁰⁰) = −2·10⁻³⁰⁰).
@@ -393,6 +406,50 @@ public struct ExpressionPrinter: Sendable {
         }
         if negative { return ("-" + (level < Self.fraction ? "(\(body))" : body), Self.sum) }
         return (body, level)
+    }
+
+    /// Digits past which an exact constant, an integer or a terminating decimal, is printed with
+    /// its power of ten split off as a power, `10^(-600)` rather than `0.000…01` with 599 zeros
+    /// (and each part of a p/q so). 40, as `jac`'s tables (`exactTableDigits`), which show such a
+    /// value as `10^-600`; here it is written as the printer writes a power of ten that was not
+    /// folded (`2*10^-600*x^2` prints `4*(x*10^(-600))`), so that it reads back as a formula.
+    static let longConstantDigits = 40
+
+    /// `significand·10^exponent` as this syntax writes a power of ten, with its precedence:
+    /// `10^(-600)`, `2*10^(-600)`; `pow(10.0, -600)` in Swift; `2 \cdot 10^{-600}` in LaTeX.
+    private func tenPowerText(significand: String, exponent: Int) -> (String, Int) {
+        let unit = significand == "1"
+        switch syntax {
+        case .formula:
+            let power = exponent < 0 ? "10^(\(exponent))" : "10^\(exponent)"
+            return unit ? (power, Self.powerLevel) : ("\(significand)*\(power)", Self.product)
+        case .latex:
+            let power = "10^{\(exponent)}"
+            return unit ? (power, Self.powerLevel) : ("\(significand) \\cdot \(power)", Self.product)
+        case .swift:
+            let power = "pow(10.0, \(exponent))"
+            return unit ? (power, Self.atom) : ("\(significand).0 * \(power)", Self.product)
+        }
+    }
+
+    /// A positive integer's digits as ``tenPowerText(significand:exponent:)`` when they pass
+    /// ``longConstantDigits`` and that is shorter (trailing zeros to drop); nil otherwise.
+    private func tenPowerText(integer digits: String) -> (String, Int)? {
+        guard digits.count > Self.longConstantDigits else { return nil }
+        let significand = String(digits.reversed().drop { $0 == "0" }.reversed())
+        guard !significand.isEmpty else { return nil }
+        let text = tenPowerText(significand: significand, exponent: digits.count - significand.count)
+        return text.0.count < digits.count ? text : nil
+    }
+
+    /// A positive terminating decimal (`decimal`, its exact text) as
+    /// ``tenPowerText(significand:exponent:)`` when it passes ``longConstantDigits`` digits and
+    /// that is shorter; nil otherwise: 10⁻⁶⁰⁰ as `10^(-600)`.
+    private func tenPowerText(decimal: String, of value: Rational) -> (String, Int)? {
+        guard decimal.utf8.count > Self.longConstantDigits + 1,
+              let (significand, exponent, cofactor) = value.powerOfTenParts, cofactor == "1" else { return nil }
+        let text = tenPowerText(significand: significand, exponent: exponent)
+        return text.0.count < decimal.count ? text : nil
     }
 
     /// "2e-300" as ("2 \\cdot 10^{-300}", product level), "1e-30" as ("10^{-30}", power level); nil

@@ -236,7 +236,7 @@ public struct Symbolic: ADScalar, Sendable {
         guard belong(x, P.arity == 2 ? y : x, to: graph) else { return Symbolic(constant: .nan) }
         // A call node is printed as its name, and the formula language reads a built-in's name
         // as the built-in.
-        if let why = UserPrimitives.reservedNameViolation(P.name, of: "\(P.self)") {
+        if let why = UserPrimitives.nameViolation(P.name, of: "\(P.self)") {
             Diagnostics.report(.invalidArgument(why))
             return Symbolic(Double.nan)
         }

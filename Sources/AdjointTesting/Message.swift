@@ -199,6 +199,7 @@ func renderEntry(_ e: EntryCheck, name: String) -> String {
     case .fdInconclusive(let why): s += " — inconclusive (\(why.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let which): s += " — non-finite (\(which.joined(separator: ", ")))"
     case .rangeLoss(let which): s += " — range-loss (\(which.joined(separator: ", ")))"
+    case .modeFailed(let which): s += " — mode-failed (\(which.joined(separator: ", ")))"
     case .discontinuity(let jump): s += " — discontinuity: f jumps by about \(fmtNumber(jump)) across the point"
     case .kink:
         let k = e.kink
@@ -236,7 +237,7 @@ func distinguishable(_ values: [Double], reference: Double?, mustDiffer: [Bool]?
     let short = texts(fmtNumber)
     if readsApart(short) { return short }
     for digits in 4...17 {
-        let t = texts { $0.isFinite ? String(format: "%.\(digits)g", $0) : fmtNumber($0) }
+        let t = texts { $0.isFinite ? significantText($0, digits: digits) : fmtNumber($0) }
         if readsApart(t) { return t }
     }
     return short

@@ -68,6 +68,8 @@ public enum TestVerdict: Int, Sendable, Comparable, CaseIterable {
         case .nonFinite: self = .nonFinite
         case .discontinuity: self = .discontinuity
         case .rangeLoss: self = .rangeLoss
+        // Never an entry's (the report's, for a mode left out): its rule failed to run.
+        case .modeFailed: self = .error
         // A kink whose one-sided derivatives could not be resolved (another kink closer than a
         // step) shows nothing either way: inconclusive, not a valid subgradient.
         case .kink(let ok): self = ok.map { $0 ? .validKink : .kink } ?? .inconclusive

@@ -402,5 +402,14 @@ func hex(_ s: UInt64) -> String { "0x" + String(s, radix: 16, uppercase: true) }
     if x.isInfinite { return x > 0 ? "inf" : "-inf" }
     if x != 0 && (Swift.abs(x) < 1e-3 || Swift.abs(x) >= 1e6) { return String(format: "%.3g", x) }
     let s = "\(x)"
-    return s.count <= 10 ? s : String(format: "%.6g", x)
+    return s.count <= 10 ? s : significantText(x, digits: 6)
+}
+
+/// `x` (finite) to `digits` significant digits, as C's %g writes it but with ".0" on a whole
+/// number, as Swift and every other line of a message print a Double: %g drops it, and a black-box
+/// failure read "claimed 1.0000001; reference 1" where the reference is 1.0 everywhere else
+/// (a new user's pass). So 1 to 8 digits is "1.0" and 1.0000001 is "1.0000001".
+func significantText(_ x: Double, digits: Int) -> String {
+    let s = String(format: "%.\(digits)g", x)
+    return s.allSatisfy { $0.isNumber || $0 == "-" } ? s + ".0" : s
 }

@@ -170,6 +170,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
             case .kink(let ok): pairs.append(("valid_subgradient", ok.map { $0 ? "true" : "false" } ?? "null"))
             case .discontinuity(let jump): pairs.append(("jump", jsonNumber(jump)))
             case .rangeLoss(let s): pairs.append(("range_loss", jsonArray(s.map(json))))
+            case .modeFailed(let s): pairs.append(("mode_failed", jsonArray(s.map(json))))
             case .agree: break
             }
             if !e.seededPasses.isEmpty {
@@ -276,6 +277,7 @@ func subjectVerdictSeverity(_ v: Verdict, _ subject: String) -> Int {
     case .nonFinite(let s): return s.contains(subject) ? 3 : 0
     case .discontinuity: return 3
     case .rangeLoss(let s): return s.contains(subject) ? 3 : 0
+    case .modeFailed(let s): return s.contains(subject) ? 3 : 0
     case .ruleWrong(let s): return s.contains(subject) ? 4 : 0
     }
 }
@@ -294,6 +296,7 @@ func describeVerdict(_ e: EntryCheck) -> String {
     case .fdInconclusive(let r):
         return "fd-inconclusive: no witness was reliable (\(r.map(\.rawValue).joined(separator: ", ")))"
     case .nonFinite(let s): return "non-finite in \(s.joined(separator: ", "))"
+    case .modeFailed(let s): return "mode-failed: \(s.joined(separator: ", ")) mode could not run its rules"
     case .rangeLoss:
         return "range-loss: " + (e.seededPassNote ?? "a tangent or adjoint left Double's normal range")
     case .discontinuity(let jump): return "discontinuity: f jumps by about \(format(jump)) across the point, so no derivative exists"

@@ -15,7 +15,9 @@ struct DiffCommand: ParsableCommand {
         unless --expand is given (JSON is always expanded, each entry a formula jac \
         accepts over the same variables). Constants are exact rationals (0.1 is one \
         tenth, 1/3 one third): the expressions are the derivative over the reals of \
-        the formula as written, and a fraction printed as p/q is noted with its Double.
+        the formula as written, and a fraction printed as p/q is noted with its Double. \
+        A constant of more than 40 digits is printed with its power of ten split off \
+        (10^(-600), 2*10^300, 1/(3*10^40)), as jac's tables show exact values.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. With --at, \

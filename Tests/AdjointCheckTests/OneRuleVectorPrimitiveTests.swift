@@ -57,6 +57,15 @@ struct ThroughProdSin<P: VectorPrimitive>: ADFunction {
     }
 }
 
+/// The right JVP and a VJP one entry short (the ∂/∂x₁ component dropped): forward mode runs, reverse
+/// mode cannot.
+enum ProdSinShortVJP: VectorPrimitive {
+    static let name = "prodsin_short_vjp"
+    static func primal(_ x: [Double]) -> [Double] { ProdSinJVPOnly.primal(x) }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { ProdSinJVPOnly.jvp(at: x, direction: v) }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [x[1] * u[0] + Foundation.cos(x[0]) * u[1]] }
+}
+
 /// A VJP that answers the zero cotangent recording tries and nil for every other: its rule is
 /// there, but fails in the sweep.
 enum ProdSinVJPNilInSweep: VectorPrimitive {
@@ -316,6 +325,23 @@ final class OneRuleVectorPrimitiveTests: XCTestCase {
         XCTAssertEqual(r.kinks.map(\.name), ["sort_pair_jvp_only"])
         XCTAssertEqual(r.entries.first?.map(\.verdict.name), ["kink", "kink"], r.renderTable())
         XCTAssertEqual(r.subjects, ["forward"])
+    }
+
+    /// Found by a new user's pass: with the right JVP and a VJP one entry short, the headline read
+    /// "verdict: non-finite  (4 agree)" where nothing was non-finite; the VJP's length was only in
+    /// a note. Forward mode's four entries are still judged (the hand Jacobian above), and the
+    /// headline now names the failed mode and the rule's length.
+    func testAVJPOfTheWrongLengthIsTheHeadlineNotANonFiniteValue() throws {
+        let r = try checkJacobian(of: ThroughProdSin<ProdSinShortVJP>(), at: x)
+        XCTAssertFalse(r.passed, r.renderTable())
+        assertHandJacobian(r, subject: "forward")
+        XCTAssertEqual(r.verdict.name, "mode-failed", r.renderTable())
+        let headline = r.renderTable().split(separator: "\n").first { $0.hasPrefix("verdict:") }.map(String.init) ?? ""
+        XCTAssertTrue(headline.hasPrefix("verdict: mode-failed: reverse mode failed: "), r.renderTable())
+        XCTAssertTrue(headline.contains("prodsin_short_vjp") && headline.contains("VJP length"), headline)
+        XCTAssertTrue(headline.contains("(4 agree)"), headline)
+        XCTAssertFalse(r.renderTable().contains("non-finite"), r.renderTable())
+        XCTAssertTrue(r.toJSON().contains("\"mode-failed\""), r.toJSON())
     }
 
     /// Found while fixing the above: a VJP failing only in the sweep gave a reverse column of NaN

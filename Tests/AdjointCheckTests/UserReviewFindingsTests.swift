@@ -238,8 +238,9 @@ final class UserReviewFindingsTests: XCTestCase {
         XCTAssertTrue(r.entries.joined().allSatisfy { $0.verdict == .agree }, r.renderTable())
         XCTAssertTrue(r.notes.contains { $0.hasPrefix("reverse mode failed:") && $0.contains("VJP length") }, r.renderTable())
         XCTAssertFalse(r.passed)
-        // The headline said "agree" beside the failed check (a review).
-        XCTAssertEqual(r.verdict, .nonFinite(subjects: ["reverse"]), r.renderTable())
+        // The headline said "agree" beside the failed check (a review), then "non-finite", where
+        // nothing was (a new user's pass).
+        XCTAssertEqual(r.verdict, .modeFailed(modes: ["reverse"]), r.renderTable())
         XCTAssertTrue(r.renderTable().hasPrefix("Jacobian check") && !r.renderTable().contains("verdict: agree"), r.renderTable())
         // Outside a check, reverse mode still refuses it with the typed error.
         XCTAssertThrowsError(try jacobian(of: ThroughShortVJP(), at: [0.5, 2.0], mode: .reverse))

@@ -56,3 +56,25 @@ final class PropertyResultPrintingTests: XCTestCase {
         XCTAssertFalse(printed.contains("PropertyResult("), printed)
     }
 }
+
+/// Numbers in the harness's messages read as Doubles everywhere else do ("1.0", never "1").
+final class MessageNumberTests: XCTestCase {
+    /// Found by a new user's pass: a black-box failure read "claimed 1.00000000001; reference 1",
+    /// where every other line prints 1.0. A claim 10⁻¹¹ above a reference one ulp above 1: their
+    /// short forms collide, so both are printed with the 12 significant digits that tell them
+    /// apart, and the reference, 1.00000000000 to 12 digits, reads "1.0".
+    func testAWholeReferenceKeepsItsPointWhenPrintedToMoreDigits() {
+        let (values, reference) = distinguishable([1.00000000001], reference: 1.0000000000000002)
+        XCTAssertEqual(values, ["1.00000000001"])
+        XCTAssertEqual(reference, "1.0")
+    }
+
+    /// The short form rounds past 10 characters to 6 digits: 1 + 10⁻¹¹ printed "1".
+    func testAShortFormRoundedToAWholeNumberKeepsItsPoint() {
+        XCTAssertEqual(fmtNumber(1.00000000001), "1.0")
+        XCTAssertEqual(fmtNumber(99999.99999999), "100000.0")
+        XCTAssertEqual(fmtNumber(-2.00000000001), "-2.0")
+        XCTAssertEqual(fmtNumber(1.23456789012), "1.23457")
+        XCTAssertEqual(fmtNumber(2e-5), "2e-05")
+    }
+}

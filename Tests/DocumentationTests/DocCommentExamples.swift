@@ -37,6 +37,13 @@ enum Solve2ByCramer: VectorPrimitive {
         return [(x[1] * u[0] - x[1] * x[1] * u[1]) / d2, (x[0] * u[0] - u[1]) / d2]
     }
 }
+/// (x₀x₁, sin x₁) with a right JVP and a VJP that answers one component for two inputs.
+enum ShortVJP: VectorPrimitive {
+    static let name = "short_vjp"
+    static func primal(_ x: [Double]) -> [Double] { [x[0] * x[1], sin(x[1])] }
+    static func jvp(at x: [Double], direction v: [Double]) -> [Double]? { [x[1] * v[0] + x[0] * v[1], cos(x[1]) * v[1]] }
+    static func vjp(at x: [Double], cotangent u: [Double]) -> [Double]? { [x[1] * u[0]] }
+}
 struct SolveNearSingular: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { Solve2ByCramer.apply(x) } }
 struct UsesJVPOnlyPrimitive: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { let y = ProdSinWithJVP.apply(x); return [y[0] + y[1]] }
@@ -565,6 +572,38 @@ enum DocCommentExamples {
         if e.seededPassNote != nil { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 154.
+    static func CheckTypes_154() async throws {
+        // ShortVJP: (x₀x₁, sin x₁) with a right JVP and a VJP that answers one component for two
+        struct ThroughShortVJP: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortVJP.apply(x) }
+        }
+        let r = try checkJacobian(of: ThroughShortVJP(), at: [0.5, 2.0])
+        _ = r.verdict        // .modeFailed(modes: ["reverse"])
+        print(r.renderTable())
+        // verdict: mode-failed: reverse mode failed: short_vjp VJP length (inputs): expected 2, got 1  (4 agree); …
+        if r.verdict != .modeFailed(modes: ["reverse"]) { throw DocExampleFailed() }
+        let headline = "verdict: mode-failed: reverse mode failed: short_vjp VJP length (inputs): expected 2, got 1  (4 agree); "
+        if !r.renderTable().contains(headline) { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 37.
+    static func SparsityCheck_37() async throws {
+        let diagonal = try SparsityPattern(rows: 4, columns: 4, rowColumns: [[0], [1], [2], [3]])
+        print(try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: diagonal))
+        // sparsity check: FAILED
+        //   false zero: entry (0, 1) is declared zero but f0 changed by … when x1 moved by …
+        //   … (one line per false zero)
+        //   the compressed Jacobian differs from the dense one by up to …, at entry (…)
+        // sparse Jacobian 4 × 4 (forward mode): 4 entries in the pattern, 1 colour, 1 forward pass, 0 reverse sweeps
+        //   (0, 0) = …
+        let text = "\(try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0], pattern: diagonal))"
+        if !text.hasPrefix("sparsity check: FAILED\n  false zero: entry (0, 1) is declared zero but f0 changed by ")
+            || !text.contains("\nsparse Jacobian 4 × 4 (forward mode): 4 entries in the pattern, 1 colour, 1 forward pass, 0 reverse sweeps\n  (0, 0) = ") {
+            throw DocExampleFailed()
+        }
+    }
+
     /// Sources/AdjointCheck/Check/SparsityCheck.swift, line 61.
     static func SparsityCheck_61() async throws {
         let report = try checkSparsity(of: Tridiagonal(), at: [0.5, 1.0, 1.5, 2.0])
@@ -1032,6 +1071,8 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:53", CheckTypes_53),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:93,138,240,255,276", CheckTypes_93),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:161", CheckTypes_161),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:154", CheckTypes_154),
+        ("Sources/AdjointCheck/Check/SparsityCheck.swift:37", SparsityCheck_37),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:275", CheckTypes_275),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:204", CheckTypes_204),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:298", CheckTypes_298),

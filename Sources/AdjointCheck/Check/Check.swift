@@ -303,7 +303,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             else if let c = tape.vectorPrimitive(i) { found = (c.primitive.name, ObjectIdentifier(c.primitive)) }
             else { found = nil }
             guard let (name, id) = found else { continue }
-            if let why = UserPrimitives.reservedNameViolation(name) { return why + " (at node \(i))" }
+            if let why = UserPrimitives.nameViolation(name) { return why + " (at node \(i))" }
             if let other = seen[name], other != id {
                 return "two different user primitives are named \"\(name)\" (the second at node \(i)): a report names a primitive by its name, so give each its own"
             }

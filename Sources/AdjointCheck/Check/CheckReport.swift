@@ -108,8 +108,9 @@ public struct CheckReport: Sendable {
     /// domain (``problem``); inconclusive with no reason when there is no entry (no inputs, or no
     /// outputs) or another ``problem`` left nothing to compare (a missing rule, a rule's answer of
     /// the wrong length): no value was non-finite, and naming one misled; at least
-    /// `.nonFinite` of the failed modes when a mode failed on its own (``modeFailures``): left out
-    /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check;
+    /// ``Verdict/modeFailed(modes:)`` when a mode failed on its own (``modeFailures``): left out
+    /// of the entries, its rule gave no value, and the headline said "agree" beside a failed check
+    /// (then "non-finite", where nothing was);
     /// at least inconclusive with conflicting witnesses when the random direction's J·v disagrees
     /// (``directional``) beside entries that agree: every entry agreed there and the headline said
     /// "agree" beside `passed == false` (a review). Not rule-wrong: a branch in f's code that the
@@ -124,7 +125,7 @@ public struct CheckReport: Sendable {
         }
         var candidates = entries.joined().map(\.verdict)
         let failed = ["forward", "reverse"].filter { mode in modeFailures.contains { $0.hasPrefix("\(mode) mode failed") } }
-        if !failed.isEmpty { candidates.append(.nonFinite(subjects: failed)) }
+        if !failed.isEmpty { candidates.append(.modeFailed(modes: failed)) }
         if directional?.agrees == false { candidates.append(.fdInconclusive(reasons: [.witnessesConflict])) }
         // The first of the most severe: an entry's own verdict before a mode's on a tie.
         return candidates.reduce(nil as Verdict?) { best, v in best.map { v.severity > $0.severity ? v : $0 } ?? v }
@@ -208,7 +209,12 @@ public struct CheckReport: Sendable {
         let counts = Dictionary(grouping: entries.joined(), by: { $0.verdict.name }).mapValues(\.count)
         let order = ["agree", "kink", "fd-inconclusive", "discontinuity", "non-finite", "range-loss", "rule-wrong"]
         let summary = order.compactMap { k in counts[k].map { "\($0) \(k)" } }.joined(separator: ", ")
-        lines.append("verdict: \(verdict.name)  (\(summary.isEmpty ? "no entries" : summary)); ladder: \(ladder.joined(separator: " → "))")
+        // A failed mode's reason on the headline: "mode-failed" alone sent the reader to the notes.
+        var why = ""
+        if case .modeFailed = verdict {
+            why = ": " + modeFailures.joined(separator: "; ")
+        }
+        lines.append("verdict: \(verdict.name)\(why)  (\(summary.isEmpty ? "no entries" : summary)); ladder: \(ladder.joined(separator: " → "))")
         let worst = worstEntries()
         if !worst.isEmpty {
             let header = ["out", "in"] + subjects + ["witness", "value", "abs err", "rel err", "FD est", "verdict"]
@@ -418,6 +424,7 @@ public struct CheckReport: Sendable {
         case .agree: return "agree"
         case .ruleWrong(let s): return "rule-wrong (\(s.joined(separator: ", ")))"
         case .rangeLoss(let s): return "range-loss (\(s.joined(separator: ", ")))"
+        case .modeFailed(let s): return "mode-failed (\(s.joined(separator: ", ")))"
         case .fdInconclusive(let r): return "fd-inconclusive (\(r.map(\.rawValue).joined(separator: ", ")))"
         case .nonFinite(let s):
             // At a kink candidate (√ at 0) an infinite derivative is the function's singularity.
@@ -533,6 +540,7 @@ public struct CheckReport: Sendable {
         case .kink(let ok): f.append(("validSubgradient", ok.map { .bool($0) } ?? .null))
         case .discontinuity(let jump): f.append(("jump", .number(jump)))
         case .rangeLoss(let s): f.append(("rangeLoss", .array(s.map { .string($0) })))
+        case .modeFailed(let s): f.append(("modeFailed", .array(s.map { .string($0) })))
         case .agree: break
         }
         if !e.seededPasses.isEmpty {

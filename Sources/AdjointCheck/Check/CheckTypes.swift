@@ -144,8 +144,26 @@ public enum Verdict: Sendable, Equatable {
     /// return, so this verdict is left for an entry their lifts could not settle (kept as it ran)
     /// where a seeded pass gives one that agrees with the witness.
     case rangeLoss(subjects: [String])
+    /// These AD modes could not run a rule here and were left out of the entries: a user vector
+    /// primitive's JVP or VJP answered the wrong length, or nil at a direction or cotangent of
+    /// the pass (``CheckReport/modeFailures`` says which rule and why). Never an entry's verdict;
+    /// the report's (``CheckReport/verdict``) when a mode failed. Nothing was non-finite there, and
+    /// the headline said "non-finite (4 agree)" beside a VJP one entry short (a new user's pass).
+    ///
+    /// ```swift
+    /// // ShortVJP: (x₀x₁, sin x₁) with a right JVP and a VJP that answers one component for two
+    /// struct ThroughShortVJP: ADFunction {
+    ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { ShortVJP.apply(x) }
+    /// }
+    /// let r = try checkJacobian(of: ThroughShortVJP(), at: [0.5, 2.0])
+    /// _ = r.verdict        // .modeFailed(modes: ["reverse"])
+    /// print(r.renderTable())
+    /// // verdict: mode-failed: reverse mode failed: short_vjp VJP length (inputs): expected 2, got 1  (4 agree); …
+    /// ```
+    case modeFailed(modes: [String])
 
-    /// "agree", "rule-wrong", "fd-inconclusive", "kink", "non-finite", "discontinuity" or "range-loss".
+    /// "agree", "rule-wrong", "fd-inconclusive", "kink", "non-finite", "discontinuity", "range-loss"
+    /// or "mode-failed".
     public var name: String {
         switch self {
         case .agree: return "agree"
@@ -155,6 +173,7 @@ public enum Verdict: Sendable, Equatable {
         case .nonFinite: return "non-finite"
         case .discontinuity: return "discontinuity"
         case .rangeLoss: return "range-loss"
+        case .modeFailed: return "mode-failed"
         }
     }
 
@@ -164,7 +183,7 @@ public enum Verdict: Sendable, Equatable {
         case .agree: return 0
         case .kink(let ok): return ok == false ? 2 : 1
         case .fdInconclusive: return 2
-        case .nonFinite, .discontinuity, .rangeLoss: return 3
+        case .nonFinite, .discontinuity, .rangeLoss, .modeFailed: return 3
         case .ruleWrong: return 4
         }
     }

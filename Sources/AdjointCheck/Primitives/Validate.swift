@@ -52,9 +52,23 @@ public struct PrimitiveValidation: Sendable, CustomStringConvertible {
     public var description: String {
         // The seed in hex, as every replay line and ADJOINT_TEST_SEED write it.
         let verdict = passed ? "passed" : failedChecks.isEmpty ? "NOT CONFIRMED (no check of the rule could decide)" : "FAILED"
-        var lines = ["validate \(primitive) (seed 0x\(String(seed, radix: 16, uppercase: true))): \(verdict)"]
+        // A name that is no identifier quoted, so that an empty one is seen: "validate  (seed …)".
+        let shown = UserPrimitives.isValidName(primitive) ? primitive : primitive.debugDescription
+        var lines = ["validate \(shown) (seed 0x\(String(seed, radix: 16, uppercase: true))): \(verdict)"]
         for c in checks { lines.append("  \(c.name): \(c.outcome.rawValue) — \(c.detail)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension PrimitiveValidation {
+    /// A failed "name" check when the name cannot name the primitive's calls (empty, "my prim(x)",
+    /// a built-in op's; see ``UserPrimitives/isValidName(_:)``), which registration, a check and a
+    /// symbolic expression refuse: validate passed such a primitive and printed
+    /// "validate  (seed 0x5EED): passed". The rules are still checked, so one run says all.
+    mutating func checkName(_ name: String, of type: String) {
+        if let why = UserPrimitives.nameViolation(name, of: type) {
+            checks.append(.init(name: "name", outcome: .failed, detail: why))
+        }
     }
 }
 
@@ -109,6 +123,7 @@ func nonFiniteSampleRange(_ ranges: [ClosedRange<Double>], count: Int, declarati
 /// ```
 public func validate<P: ScalarPrimitive>(_ primitive: P.Type, samples: Int = 16, seed: UInt64 = 0x5EED) -> PrimitiveValidation {
     var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    result.checkName(P.name, of: "\(P.self)")
     guard samples >= 1 else {
         result.checks.append(.init(name: "declaration", outcome: .failed, detail: "samples must be ≥ 1, got \(samples)"))
         return result
@@ -775,6 +790,7 @@ func secondDerivativeCheck<P: ScalarPrimitive>(_: P.Type, points: [[Double]], pa
 public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, samples: Int = 8,
                                          seed: UInt64 = 0x5EED) -> PrimitiveValidation {
     var result = PrimitiveValidation(primitive: P.name, seed: seed)
+    result.checkName(P.name, of: "\(P.self)")
     guard samples >= 1 else {
         result.checks.append(.init(name: "declaration", outcome: .failed, detail: "samples must be ≥ 1, got \(samples)"))
         return result

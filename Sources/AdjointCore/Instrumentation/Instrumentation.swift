@@ -278,8 +278,9 @@ public enum Instrumentation {
     }
 
     /// Counts one application of a user primitive, by name (also in ``OperationCounts/byName``).
-    /// A user primitive under a built-in op's name is reported (``ADError/invalidArgument(_:)``)
-    /// when this thread measures: its count would be read as the built-in's.
+    /// A user primitive under a built-in op's name, or under a name that is no identifier
+    /// (``UserPrimitives/isValidName(_:)``), is reported (``ADError/invalidArgument(_:)``) when
+    /// this thread measures: its count would be read as the built-in's, or under no name.
     @inlinable @inline(__always)
     public static func count(primitive name: String) {
         if _slowPath(isActive) { countPrimitiveSlow(name) }
@@ -291,7 +292,7 @@ public enum Instrumentation {
         record { $0.byName[name, default: 0] += 1; $0.flops += 1; counted = true }
         // Only when this thread's count was taken: another thread's measurement sets the global
         // flag too, and must not make this thread's evaluation fail.
-        if counted, let why = UserPrimitives.reservedNameViolation(name) { Diagnostics.report(.invalidArgument(why)) }
+        if counted, let why = UserPrimitives.nameViolation(name) { Diagnostics.report(.invalidArgument(why)) }
     }
 
     /// Counts one evaluation of the function being differentiated
@@ -531,7 +532,7 @@ public enum RuleMutations {
     @usableFromInline @inline(never)
     static func apply<T: ADScalar>(primitive name: String, arity: Int, _ p: (T, T)) -> (T, T) {
         guard adjoint_flags_load() >= Instrumentation.mutationBit, let m = planted(name) else { return p }
-        if let why = UserPrimitives.reservedNameViolation(name) {
+        if let why = UserPrimitives.nameViolation(name) {
             Diagnostics.report(.invalidArgument(why))
             return p
         }

@@ -356,15 +356,17 @@ public enum UserPrimitives {
     /// Adds `p`, once (registering it again changes nothing). A different primitive under a name
     /// already taken throws ``ADError/invalidArgument(_:)``: it used to replace the first silently,
     /// so the self-test went on exercising the other rule under the name the user had listed.
-    /// So does a built-in op's name (see ``builtinNames``).
+    /// So does a built-in op's name (see ``builtinNames``), and a name that is not an identifier
+    /// of the formula language (see ``isValidName(_:)``).
     ///
     /// ```swift
     /// try UserPrimitives.register(Cube.self)
     /// try UserPrimitives.register(OtherCube.self)   // throws when OtherCube.name is "cube" too
     /// try UserPrimitives.register(FakeSin.self)     // throws when FakeSin.name is "sin"
+    /// try UserPrimitives.register(Blank.self)       // throws when Blank.name is "" or "my prim(x)"
     /// ```
     public static func register(_ p: any ScalarPrimitive.Type) throws {
-        if let why = reservedNameViolation(p.name, of: "\(p)") { throw ADError.invalidArgument(why) }
+        if let why = nameViolation(p.name, of: "\(p)") { throw ADError.invalidArgument(why) }
         let clash: Bool = store.lock.withLock { _ in
             if let existing = store.list.first(where: { $0.name == p.name }) {
                 return ObjectIdentifier(existing) != ObjectIdentifier(p)
@@ -404,13 +406,40 @@ public enum UserPrimitives {
     /// ```
     public static let builtinNames: Set<String> = Set(Op.allCases.map(\.info.name))
 
+    /// Whether `name` can name a user primitive's calls: an identifier of the formula language,
+    /// ASCII letters, digits and `_`, not starting with a digit (`lambert_w`, `solve2`). A
+    /// primitive is shown and read by its name alone: a symbolic expression prints a call as
+    /// `name(x0)` and `measureOperations`, reports and `validate` name it. An empty name printed
+    /// `(x0)` and "validate  (seed 0x5EED)"; "my prim(x)" printed `my prim(x)(x0)`, which
+    /// reads back as nothing (a new user's pass). Built-in op names are identifiers too, and are
+    /// refused apart (``builtinNames``).
+    ///
+    /// ```swift
+    /// UserPrimitives.isValidName("lambert_w")    // true
+    /// UserPrimitives.isValidName("")             // false
+    /// UserPrimitives.isValidName("my prim(x)")   // false
+    /// ```
+    public static func isValidName(_ name: String) -> Bool {
+        func letter(_ b: UInt8) -> Bool { (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 95 }
+        guard let first = name.utf8.first, letter(first) else { return false }
+        return name.utf8.allSatisfy { letter($0) || ($0 >= 48 && $0 <= 57) }
+    }
+
     /// Why `name` cannot name a user primitive (`type` names it in the message, when known), or
-    /// nil when it can. Checked where a name is read as an identity: registration, a symbolic
-    /// node, a count and a planted mutation. Not on every application: that would hash a string
-    /// per op in the unobserved hot path, where the name is never read.
-    package static func reservedNameViolation(_ name: String, of type: String? = nil) -> String? {
-        guard builtinNames.contains(name) else { return nil }
+    /// nil when it can: it is not an identifier (``isValidName(_:)``) or it is a built-in op's
+    /// (``builtinNames``). Checked where a name is read as an identity: registration, `validate`,
+    /// a symbolic node, a check's recording, a count and a planted mutation. Not on every
+    /// application: that would read a string per op in the unobserved hot path, where the name is
+    /// never read.
+    package static func nameViolation(_ name: String, of type: String? = nil) -> String? {
         let who = type.map { "user primitive \($0) is named" } ?? "a user primitive is named"
+        if !isValidName(name) {
+            // debugDescription quotes and escapes: an empty name or a newline in one stays visible.
+            return "\(who) \(name.debugDescription), which is not a name of ASCII letters, digits and _ "
+                + "(not starting with a digit): symbolic expressions print a call as name(x) and reports, "
+                + "operation counts and rule mutations name a primitive by it; give it one such as \"my_prim\""
+        }
+        guard builtinNames.contains(name) else { return nil }
         return "\(who) \"\(name)\", the name of a built-in op: printed expressions, operation counts and "
             + "rule mutations know a primitive by its name and would take it for the built-in; give it a name of its own"
     }
