@@ -13,6 +13,20 @@ struct ProductChain: ADFunction {
     }
 }
 
+/// Σₖ 0.1·x over `terms` products, summed pairwise on the tape: 14 ops deep at 8,192 terms, but x
+/// is read by every product, so reverse mode's adjoint of x is one serial sum of 8,192 terms.
+struct PairwiseSum: ADFunction {
+    let terms: Int
+    var inputCount: Int? { 1 }
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        var level: [T] = (0..<terms).map { _ in x[0] * 0.1 }
+        while level.count > 1 {
+            level = stride(from: 0, to: level.count, by: 2).map { k in k + 1 < level.count ? level[k] + level[k + 1] : level[k] }
+        }
+        return level
+    }
+}
+
 /// AD's rounding grows with the depth of the tape: the allowance for it did not (a fixed 256 ulps
 /// of the path magnitude), and `jac check` of a 10,000-factor product said "rule-wrong
 /// (reverse)" for a right rule (a new user's trial, 2026-12-06).
@@ -36,8 +50,9 @@ final class DeepChainAccumulationTests: XCTestCase {
     }
 
     func testAClaimOffByOnePartInAMillionMillionIsStillConvicted() throws {
-        // 10⁻⁹ relative: above the chain's accumulation allowance (4·4ε per op of the mean path,
-        // about 2·10⁻¹¹ here) and far above the modes' actual error.
+        // 10⁻⁹ relative: above the chain's accumulation allowance (4·4ε per op of the mean path
+        // and per term of the 10,000 reverse mode sums into x's adjoint, about 6·10⁻¹¹ here) and
+        // far above the modes' actual error.
         let claim = Self.derivativeAtOne * (1 + 1e-9)
         let r = try checkJacobian(of: ProductChain(factors: 10_000), at: [1.0], claimed: { _ in [[claim]] })
         XCTAssertFalse(r.passed, r.renderTable())
@@ -56,5 +71,27 @@ final class DeepChainAccumulationTests: XCTestCase {
         let out = try XCTUnwrap(graph.outputNodes[0])
         XCTAssertEqual(plain[out], 15)
         XCTAssertEqual(weighted[out], 30)
+    }
+
+    /// f′ = 8192·fl(0.1), a power of two times a Double, so exactly the Double 819.2 (by hand;
+    /// `fractions.Fraction` agrees), which forward mode gets (its tangents follow the tape's
+    /// pairwise sums). Reverse mode adds fl(0.1) into x's adjoint 8,192 times in a row and got
+    /// 819.2000000001177 (1,035 ulps): within
+    /// what a serial sum of 8,192 terms may round, and was convicted against a witness exact to
+    /// the last digit, the path of two ops allowing 64 ulps.
+    func testARightReverseModeSummingAWideFanInIsNotConvicted() throws {
+        let exact = 819.2
+        var o = CheckOptions()
+        o.ladder = [.custom(name: "by hand", errorEstimate: 0, jacobian: { _ in [[exact]] })]
+        let r = try checkJacobian(of: PairwiseSum(terms: 8192), at: [1.0], options: o)
+        let entry = try XCTUnwrap(r.entries.first?.first)
+        let reverse = try XCTUnwrap(entry.subjects.first { $0.name == "reverse" }?.value)
+        // Within 8,192 serial additions' rounding of the sum of their magnitudes, ε·8192·819.2.
+        XCTAssertEqual(reverse, exact, accuracy: 8192 * 819.2 * Double.ulpOfOne)
+        XCTAssertNotEqual(reverse, exact, "the case needs reverse mode's serial sum to round")
+        XCTAssertEqual(entry.verdict, .agree, r.renderTable())
+        // A claim 10⁻⁹ off is still shown wrong: the allowance is ε·4·8191·819.2 ≈ 6·10⁻⁹, 10⁻¹¹ of f′.
+        let claimed = try checkJacobian(of: PairwiseSum(terms: 8192), at: [1.0], claimed: { _ in [[exact * (1 + 1e-9)]] }, options: o)
+        XCTAssertEqual(claimed.entries.first?.first?.verdict, .ruleWrong(subjects: ["claimed"]), claimed.renderTable())
     }
 }

@@ -166,6 +166,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Length-weighted path magnitudes of every tape node along eⱼ, by input j (see
     /// ``accumulationBound(output:input:)``).
     var pathLengthCache: [Int: [Double]] = [:]
+    /// Per node, how many terms reverse mode's sweep for output i adds into its adjoint, by
+    /// output i (see ``reverseSummationWeight(output:input:)``).
+    var adjointTermCountCache: [Int: [Int]] = [:]
     /// Forward mode's first-order rounding bound of column j, per output, by input j (see
     /// ``accumulationAllowance(subject:output:input:)``).
     var forwardColumnRoundingCache: [Int: [Double]] = [:]
@@ -866,18 +869,50 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// How far forward or reverse mode's accumulation along the tape may put entry (i, j) from the
     /// derivative of the computed formula: ε·max(``CheckOptions/adAccuracyULPs`` × the path
-    /// magnitude, ``CheckOptions/accumulationULPsPerOp`` × the length-weighted path magnitude),
-    /// infinite where a path is unknown. 64 ulps alone did not grow with depth: ∏ (1 + x/10⁶)
-    /// over 10,000 factors at x = 1 has reverse mode 3,400 ulps from f′ (mpmath), and its right
-    /// rule was convicted against the complex step, which follows forward mode's rounding.
+    /// magnitude, ``CheckOptions/accumulationULPsPerOp`` × (the length-weighted path magnitude +
+    /// ``reverseSummationWeight(output:input:)``)), infinite where a path is unknown. 64 ulps
+    /// alone did not grow with depth: ∏ (1 + x/10⁶) over 10,000 factors at x = 1 has reverse mode
+    /// 3,400 ulps from f′ (mpmath), and its right rule was convicted against the complex step,
+    /// which follows forward mode's rounding. Nor did the length alone grow with fan-in (a review).
     mutating func accumulationBound(output i: Int, input j: Int) -> Double {
         let path = pathMagnitude(output: i, input: j)
         guard path.isFinite else { return .infinity }
         guard let graph, i < graph.outputNodes.count, let node = graph.outputNodes[i] else { return 0 }
         if pathLengthCache[j] == nil { pathLengthCache[j] = graph.paths.lengthWeightedMagnitudes(input: j) }
         let weighted = pathLengthCache[j].map { node < $0.count ? $0[node] : .infinity } ?? .infinity
-        guard weighted.isFinite else { return .infinity }
-        return eps * Swift.max(CheckOptions.adAccuracyULPs * path, CheckOptions.accumulationULPsPerOp * weighted)
+        let summation = reverseSummationWeight(output: i, input: j)
+        guard weighted.isFinite, summation.isFinite else { return .infinity }
+        return eps * Swift.max(CheckOptions.adAccuracyULPs * path, CheckOptions.accumulationULPsPerOp * (weighted + summation))
+    }
+
+    /// Σₐ (Fₐ − 1)·(paths from input j to node a)·(paths from a to output i), Fₐ the number of terms
+    /// reverse mode's sweep adds into a's adjoint one after another (a's uses on the way to
+    /// output i): each sum of F terms rounds up to F − 1 times, relative to the sum of their
+    /// magnitudes, which no path's length counts (an input read by 8,192 products is a path of
+    /// two ops). Σₖ<₈₁₉₂ 0.1·x, summed pairwise, at x = 1: reverse mode's adjoint of x adds 0.1
+    /// 8,192 times and came to 819.2000000001177, 1,035 ulps from 8192·fl(0.1) = 819.2 exactly,
+    /// and its right rule was convicted against exact rationals, beside forward mode's 819.2 from
+    /// the tape's own pairwise sums. 0 where nothing fans out.
+    mutating func reverseSummationWeight(output i: Int, input j: Int) -> Double {
+        guard let graph, i < graph.outputNodes.count, let o = graph.outputNodes[i] else { return 0 }
+        if pathMagnitudeCache[j] == nil { pathMagnitudeCache[j] = graph.tangents(input: j, magnitudes: true) }
+        if adjointMagnitudeCache[i] == nil { adjointMagnitudeCache[i] = graph.paths.adjointMagnitudes(output: o) }
+        guard let forward = pathMagnitudeCache[j], let adjoint = adjointMagnitudeCache[i] else { return .infinity }
+        if adjointTermCountCache[i] == nil {
+            // A use counts where the node using it reaches output i (its cotangent can be nonzero);
+            // an argument used twice by one node (x·x) adds two terms.
+            var terms = [Int](repeating: 0, count: graph.args.count)
+            for k in 0..<Swift.min(o + 1, graph.args.count, adjoint.count) where adjoint[k] != 0 {
+                for a in graph.args[k] where a >= 0 && a < k { terms[a] += 1 }
+            }
+            adjointTermCountCache[i] = terms
+        }
+        guard let terms = adjointTermCountCache[i] else { return .infinity }
+        var sum = 0.0
+        for a in terms.indices where terms[a] > 1 && a < forward.count && a < adjoint.count && forward[a] != 0 && adjoint[a] != 0 {
+            sum += Double(terms[a] - 1) * forward[a] * adjoint[a]
+        }
+        return sum.isNaN ? .infinity : sum
     }
 
     /// How far a subject's own accumulation may put entry (i, j) from the exact derivative of the

@@ -100,7 +100,10 @@ public struct CheckOptions: Sendable {
     /// the product with the partial, the sum into the tangent or adjoint and the partial's own
     /// rounding. ``adAccuracyULPs`` is a floor, independent of depth; a chain of 10,000 ops
     /// carries thousands of ulps, and its right reverse mode was called wrong beside its forward
-    /// mode. The allowance is ε·max(64·Σ|path|, 4·Σ|path|·length), where Σ is over the tape's paths.
+    /// mode. Reverse mode also adds each node's F uses into its adjoint one after another, which
+    /// rounds up to F − 1 times more along every path through the node (an input read by 8,192
+    /// products, on paths of two ops, carried 1,035 ulps). The allowance is
+    /// ε·max(64·Σ|path|, 4·Σ|path|·(length + Σ (F − 1) over the path's nodes)), Σ over the tape's paths.
     ///
     /// ```swift
     /// CheckOptions.accumulationULPsPerOp   // 4.0
