@@ -25,9 +25,12 @@ import AdjointExact
 /// variables were bound to a point. Without one, a non-constant side is taken as large and
 /// positive (the branch for x → +∞), which puts it inside every registry domain; between two
 /// non-constant sides the one built first is taken as the smaller, so that one of a < b and b < a
-/// holds and the branch taken is a region of the inputs, never a tie (see ``<(_:_:)``). The
-/// decision is recorded (``BranchLog``) so a caller can say the derivative of a kinked op holds on
-/// one side only.
+/// holds and a single comparison never lands on its tie (see ``<(_:_:)``). Each comparison is
+/// decided on its own, so together they can describe no region of the inputs: max(x0, x1) +
+/// relu(x0 − x1) takes x0 < x1 and x0 − x1 > 0, and its derivative without a point, [1, 0], is
+/// neither side's ([0, 1] and [2, −1] by hand). Every decision is recorded (``BranchLog``, read as
+/// ``SymbolicJacobian/unboundComparisons``) so a caller can see which sides were taken; a
+/// derivative of a kinked op is trustworthy at a point only when built with that point.
 public struct Symbolic: ADScalar, Sendable {
     public typealias Scalar = Symbolic
     public typealias IntegerLiteralType = Int
@@ -190,7 +193,8 @@ public struct Symbolic: ADScalar, Sendable {
     /// false (each side "large and positive") sent max's rule to its tie, and
     /// `SymbolicDifferentiation.jacobian` of |x0|·max(x0, x1) without a point gave
     /// ∂/∂x0 = max(x0, x1) + 0.5·|x0|, a derivative of no region of the plane (6.5 at (3, 5),
-    /// where it is 5). With an order the derivative is that of one side, as ``SymbolicJacobian/kinkedOps`` says.
+    /// where it is 5). With an order one comparison takes one side; several are not made
+    /// consistent with each other (see the type's doc).
     ///
     /// ```swift
     /// let (x, y) = (Symbolic.variable(0), Symbolic.variable(1))

@@ -17,7 +17,9 @@ public struct SymbolicJacobian: Sendable {
     public let jacobian: [[Symbolic]]
     /// Comparisons decided by the binding point (their branch holds near it).
     public let boundComparisons: [String]
-    /// Comparisons decided without a point (a non-constant side taken as large and positive).
+    /// Comparisons decided without a point (a non-constant side taken as large and positive, and
+    /// of two non-constant sides the one built first as the smaller), each on its own: together
+    /// they may hold nowhere (see ``Symbolic``), so read them before trusting a kinked op's derivative.
     public let unboundComparisons: [String]
 
     /// Registry ops with kinks (relu, abs, max, …) in the function: with ``unboundComparisons``,
