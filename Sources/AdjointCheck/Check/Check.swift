@@ -1056,7 +1056,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // entry to 10⁻²¹ (a review). The row's and f's scales remain for an entry whose subjects
         // are all 0.
         let entryMagnitude = values.map { Swift.abs($0.1) }.filter(\.isFinite).max() ?? 0
-        let sharp = entryMagnitude > 0 ? Swift.max(eps.squareRoot() * entryMagnitude, 64 * eps * rowScale)
+        let sharp = entryMagnitude > 0 ? Swift.max(eps.squareRoot() * entryMagnitude, CheckOptions.adAccuracyULPs * eps * entryScale)
                                        : eps.squareRoot() * Swift.max(rowScale, valueScale)
         // Whether a ladder rung follows the one being judged (see `marginal`).
         var rungsLeft = true

@@ -206,7 +206,7 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
             // with a second step, as where the check fails, and an entry takes that estimate
             // where it is smaller and consistent with the shared one.
             var evaluations = n + 1
-            for j in 0..<n where columns[j].contains(where: { $0.value != 0 && CheckOptions.errorEstimateSafety * $0.errorEstimate >= Swift.abs($0.value) }) {
+            for j in 0..<n where columns[j].contains(where: { $0.value != 0 && $0.errorEstimate > eps.squareRoot() * Swift.abs($0.value) }) {
                 let (own, evals, _) = complexStepDirectional(f, at: x, direction: directions[j], outputs: m, step: step, fine: fine[j])
                 evaluations += evals - 1
                 for i in 0..<m {
