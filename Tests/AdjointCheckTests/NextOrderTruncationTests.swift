@@ -30,8 +30,9 @@ final class NextOrderTruncationTests: XCTestCase {
     /// Which stencils take the look at every step: those whose next term is one power of h after
     /// the leading one. By hand: forward's and backward's weights ∓1 on (0, ±1) have moments
     /// Σ wₖ sₖ² = ±1 and Σ wₖ sₖ³ = ±1, the terms h and h²; the adaptive value stencil on
-    /// (−2, 3, 6) is third order (Σ wₖ sₖ³ = 0 by its construction) and its fourth moment is not
-    /// 0 (no symmetry cancels it), h³ then h⁴; a central stencil skips every other power.
+    /// (−2, 3, 6), weights (−9/40, 4/15, −1/24), is third order (Σ wₖ sₖ³ = 0 by its
+    /// construction) and its fourth and fifth moments are −36 and −252 (no symmetry cancels
+    /// either; `fractions.Fraction` by hand), h³ then h⁴; a central stencil skips every other power.
     func testOneSidedStencilsAlwaysLookAtTheNextOrder() {
         XCTAssertTrue(Stencil.of(.forward).alwaysLooksAtNextOrder)
         XCTAssertTrue(Stencil.of(.backward).alwaysLooksAtNextOrder)
