@@ -474,8 +474,9 @@ extension LineProbe {
 
     /// A fixed stencil at step h, with its truncation error estimated from the same stencil at 2h:
     /// D(h) − D(2h) ≈ (1 − 2ᵖ)·C·hᵖ·f⁽ᵖ⁺¹⁾, so |D(h) − D(2h)|/(2ᵖ − 1) estimates the truncation of D(h),
-    /// to leading order: where that truncation dominates the rounding, the next order is allowed
-    /// for from D(h/2) too (``withNextOrderAllowance(_:_:step:fine:coarse:output:outputs:)``).
+    /// to leading order: where that truncation dominates the rounding, or always for a stencil
+    /// whose next term is one power of h away, the next order is allowed for from D(h/2) too
+    /// (``withNextOrderAllowance(_:_:step:fine:coarse:output:outputs:)``).
     mutating func stencilEstimate(_ stencil: Stencil, step h: V, outputs m: Int) -> [DifferenceEstimate] {
         let fine = apply(stencil, step: h, outputs: m)
         let coarse = apply(stencil, step: 2 * h, outputs: m)
@@ -498,7 +499,7 @@ extension LineProbe {
             }
             var estimate = DifferenceEstimate(value: fine.derivative[i], errorEstimate: err.isNaN ? .infinity : err,
                                               step: Double(h), warnings: warnings, reach: reach(stencil, 2 * h))
-            if trunc > DifferenceTuning.nextOrderLookRatio * fine.rounding[i], err.isFinite {
+            if stencil.alwaysLooksAtNextOrder || trunc > DifferenceTuning.nextOrderLookRatio * fine.rounding[i], err.isFinite {
                 estimate = withNextOrderAllowance(estimate, stencil, step: h, fine: fine, coarse: coarse, output: i, outputs: m)
             }
             return estimate
@@ -519,8 +520,11 @@ extension LineProbe {
     /// takes as |R₂ − R₁| (sin x at h = 0.5: 0.04127 for 0.04115). The error kept is the larger of
     /// the two estimates, plus the rounding those combinations carry (R₂ weighs D(h/2), which
     /// rounds twice as much as D(h), by 64/45 for central: 3.6 times D(h)'s rounding in all).
-    /// Taken only where the h/2h estimate exceeds ``DifferenceTuning/nextOrderLookRatio`` times
-    /// D(h)'s rounding (the caller): 2 evaluations more for central there.
+    /// Taken for a central stencil only where the h/2h estimate exceeds
+    /// ``DifferenceTuning/nextOrderLookRatio`` times D(h)'s rounding (the caller), 2 evaluations
+    /// more there; for a one-sided one at every step (``Stencil/alwaysLooksAtNextOrder``), 1 more
+    /// for forward and backward (10 times D(h)'s rounding in the combinations), 2 for the
+    /// adaptive value stencil (2.9 times).
     ///
     /// Steps outside the asymptotic range altogether (a pole or kink within them, a period of f
     /// shorter than them) are not made to hold by this: there no three differences bound anything.

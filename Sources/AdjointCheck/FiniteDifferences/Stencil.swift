@@ -88,6 +88,28 @@ public struct Stencil: Sendable, Equatable {
     /// Σ|wₖ|: how much evaluation noise the weighted sum amplifies (rounding error ≈ Σ|wₖ|·δ/hᵈ).
     public let noiseGain: Double
 
+    /// Whether the h/2h error estimate of this stencil is checked against the next term of its
+    /// truncation at every step, not only where it exceeds
+    /// ``DifferenceTuning/nextOrderLookRatio`` times the rounding: true where that term is one
+    /// power of h after the leading one (forward, backward, the adaptive method's value stencil).
+    ///
+    /// With D(t) = f′ + A·(t/h)ᵖ + B·(t/h)^q, the h/2h estimate is |A + k·B| for
+    /// k = (2^q − 1)/(2ᵖ − 1) (3 for forward, 15/7 for p = 3, 5 for central), against the true
+    /// |A + B|. Where B = −β·A, the bound T + R falls short by (k − 1)·β·|A| − R, and below a
+    /// gate T ≤ G·R that needs β > 1/(G·(k − 1) + k): 1/69 for central at G = 16, 1/35 forward.
+    /// The ratio β is C_q/C_p·h^{q−p}·f⁽q+1⁾/f⁽ᵖ⁺¹⁾ (the moments' constants). For a central
+    /// stencil that is two powers of h: a sine's ω²h²/20 reaches 1/69 only at steps above 0.54
+    /// radian of it, and another f only within about 3.5·h²·|f⁽⁵⁾/f⁽⁴⁾| of a zero of f‴ (central),
+    /// a band h times narrower than the one-sided one, left to the gate. For these it is one
+    /// power, h·f‴/(3f″) forward, which takes every value near each zero of f⁽ᵖ⁺¹⁾ (β ≈ h/(3|x − z|)
+    /// forward) at any step: there A and k·B cancel in the estimate while A + B does not, and no
+    /// gate G > 0 keeps the bound. The Float backward difference of sin(10x) at 16.6676, 10x 0.17
+    /// rad above a zero of f″ and h = 0.0156, read −9.9462 ± 0.0170 for −9.8531.
+    /// The look costs one evaluation per direction for forward and backward (2 for the adaptive
+    /// stencil), and widens the estimate to the rounding the extrapolation carries (about 10 times
+    /// D(h)'s for forward, 3 for the adaptive stencil) where that exceeds T + R.
+    var alwaysLooksAtNextOrder: Bool { nextOrder == order + 1 }
+
     /// Same offsets, derivative and weights.
     public static func == (l: Stencil, r: Stencil) -> Bool {
         l.offsets == r.offsets && l.derivative == r.derivative && l.weights == r.weights

@@ -65,13 +65,14 @@ public enum DifferenceTuning {
     /// DifferenceEngine.swift), only where T exceeds this many times D(h)'s rounding R. Below,
     /// the error T + R already allows a next term b·h^q of opposite sign up to 1/69 of the
     /// leading a·hᵖ for central (T counts it 5 times, so T + R falls short by 4|b·h^q| − R, and
-    /// T ≤ 16R), which a sine (ratio h²/20) reaches only at steps above 0.54 radian of it; for a
-    /// one-sided stencil (T counts it 3 times) only up to 1/35, and its next term is a power of
-    /// h nearer, so such misses remain there (forward, Float sin(100x) at 0.438288: 99.4132 ±
-    /// 0.294 for 98.8242, a review); and a balanced step (T about R/2 where
-    /// f varies on the scale of x) costs nothing more. At 1 instead, a sixth of the entries of
-    /// sin(x)·y, exp(x)/y at ordinary points were widened (by up to 2.6×, the combinations'
-    /// rounding) for 21% more evaluations; at 16, 9% by at most 15%, for 4%.
+    /// T ≤ 16R), which a sine (ratio h²/20) reaches only at steps above 0.54 radian of it; and a
+    /// balanced step (T about R/2 where f varies on the scale of x) costs nothing more. At 1
+    /// instead, a sixth of the entries of sin(x)·y, exp(x)/y at ordinary points were widened (by
+    /// up to 2.6×, the combinations' rounding) for 21% more evaluations; at 16, 9% by at most
+    /// 15%, for 4%. Central stencils only: where the next term is one power of h after the
+    /// leading one (forward, backward, the adaptive value stencil) no gate above 0 holds, and
+    /// the look is taken at every step (``Stencil/alwaysLooksAtNextOrder`` derives why): below
+    /// this one, Float forward sin(100x) at 0.438288 read 99.4132 ± 0.294 for 98.8242.
     public static let nextOrderLookRatio = 16.0
     /// How much an entry of Ridders' tableau amplifies the rounding of the differences it is built
     /// from: column j combines its two parents with weights 4ʲ/(4ʲ − 1) and 1/(4ʲ − 1), so the
