@@ -63,6 +63,12 @@ public struct MutantEvidence: Sendable, CustomStringConvertible {
     /// |witness value − J(right rules)|: how far the deciding witness itself was from the right
     /// value. A change no larger than this is below what that witness resolves at the point.
     public let witnessError: Double?
+    /// ½ulp(fᵢ(x))/h, with h the deciding witness's step: how far one rounding of fᵢ's value can
+    /// move a difference quotient whose samples lie within h of x (its weights, exact for lines,
+    /// sum in magnitude to at least 1/h). An error estimate that must hold is not smaller, so at
+    /// that step a change below ``CheckOptions/errorEstimateSafety`` times it cannot be convicted.
+    /// nil when no witness with a step decided.
+    public var roundingFloor: Double? = nil
     /// The largest |witness value − J(right rules)| over the entries of this graph the mutant
     /// changed, and where: the deciding witnesses' error at this point. One entry can come out
     /// closer by chance; the same witness on the same f's other entries shows what it resolves.
@@ -80,11 +86,12 @@ public struct MutantEvidence: Sendable, CustomStringConvertible {
         let decided = witness.map { w in
             "; \(w)'s tolerance \(MutantEvidence.short(tolerance ?? .nan)), its own error \(MutantEvidence.short(witnessError ?? .nan))"
         } ?? "; no witness decided the entry"
+        let floor = roundingFloor.map { "; one rounding of f\(output + 1) over that step \(MutantEvidence.short($0))" } ?? ""
         let noise = largestWitnessError.map { w in
             "; the witnesses' largest error on the entries it moved \(MutantEvidence.short(w.error)) (∂f\(w.output + 1)/∂x\(w.input + 1))"
         } ?? ""
         return "graph seed \(graphSeed) ∂f\(output + 1)/∂x\(input + 1): moved \(MutantEvidence.short(change)) "
-            + "(\(MutantEvidence.short(relativeChange)) of it)" + decided + noise
+            + "(\(MutantEvidence.short(relativeChange)) of it)" + decided + floor + noise
     }
 
     /// Two significant digits, `1.2e-14`: enough to compare a change with a tolerance.
@@ -253,6 +260,7 @@ extension MutationTesting {
     static func nearestEntry(_ g: RandomGraph, report: CheckReport?, right: ModeJacobians,
                              mutated: ModeJacobians) -> MutantEvidence? {
         guard let reference = right.forward ?? right.reverse else { return nil }
+        let value = Diagnostics.quietly { g(g.point) }
         let entries: [EntryCheck] = report.map { Array($0.entries.joined()) } ?? []
         let checked = Dictionary(entries.map { (Pair($0.output, $0.input), $0) }, uniquingKeysWith: { a, _ in a })
         var best: MutantEvidence? = nil
@@ -269,12 +277,15 @@ extension MutationTesting {
                 guard change > 0 else { continue }
                 let e = checked[Pair(i, j)]
                 let decided = e?.tolerance != nil ? e : nil
-                let evidence = MutantEvidence(
+                var evidence = MutantEvidence(
                     graphSeed: g.seed, output: i, input: j, change: change,
                     relativeChange: reference[i][j] == 0 ? .infinity : change / Swift.abs(reference[i][j]),
                     witness: decided?.witness, tolerance: decided?.tolerance,
                     witnessError: decided?.witnessValue.map { Swift.abs($0 - reference[i][j]) },
                     replay: "jac check \"\(g.formula)\" --at \(g.pointArgument)")
+                if let h = decided?.step, h > 0, i < value.count, value[i].isFinite {
+                    evidence.roundingFloor = value[i].magnitude.ulp / 2 / h
+                }
                 if best.map({ evidence.shareOfTolerance > $0.shareOfTolerance }) ?? true { best = evidence }
                 if let w = evidence.witnessError, noise.map({ w > $0.error }) ?? true { noise = (w, i, j) }
             }

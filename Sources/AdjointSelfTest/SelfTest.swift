@@ -59,6 +59,7 @@ public struct SelfTestReport: Sendable {
                                 ("witness", e?.witness.map { .string($0) } ?? .null),
                                 ("tolerance", e?.tolerance.map { .number($0) } ?? .null),
                                 ("witness_error", e?.witnessError.map { .number($0) } ?? .null),
+                                ("rounding_floor", e?.roundingFloor.map { .number($0) } ?? .null),
                                 ("largest_witness_error", e?.largestWitnessError.map { .number($0.error) } ?? .null),
                                 ("replay", e.map { .string($0.replay) } ?? .null)])
             })),

@@ -111,6 +111,11 @@ final class MutationTestingTests: XCTestCase {
         XCTAssertEqual(e.witness, "richardson")
         XCTAssertEqual(try XCTUnwrap(e.witnessError), 1.87e-15, accuracy: 0.01e-15)
         XCTAssertLessThan(e.shareOfTolerance, 1, "not caught: the change was within the tolerance")
+        // Richardson decided at step 2⁻⁷ and f = ½ + 4.2e-10 (mpmath), whose ulp is 2⁻⁵³: one rounding
+        // of f over that step is 2⁻⁵⁴/2⁻⁷ = 2⁻⁴⁷ = 7.1e-15, more than a quarter of the change: with
+        // the checker's 4× safety on an estimate no smaller, the change cannot be convicted there.
+        XCTAssertEqual(e.roundingFloor, 0x1p-47)
+        XCTAssertGreaterThan(CheckOptions.errorEstimateSafety * 0x1p-47, e.change)
         let noise = try XCTUnwrap(e.largestWitnessError)
         XCTAssertEqual(noise.output, 0)
         XCTAssertEqual(noise.input, 3)
@@ -126,6 +131,7 @@ final class MutationTestingTests: XCTestCase {
         let table = report.renderTable()
         XCTAssertTrue(table.contains("\n  leaky_relu ∂y × 1.000001 changed 1 graph(s); nearest to caught: graph seed 883620860755687159 "
                                      + "∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance "), table)
+        XCTAssertTrue(table.contains("; one rounding of f1 over that step 7.1e-15; "), table)
         XCTAssertTrue(table.contains("; the witnesses' largest error on the entries it moved 1.5e-14 (∂f1/∂x4)"), table)
         guard case .object(let fields) = report.jsonValue else { return XCTFail("not an object") }
         let json = Dictionary(fields, uniquingKeysWith: { a, _ in a })
