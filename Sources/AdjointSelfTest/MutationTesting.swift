@@ -42,8 +42,9 @@ public struct MutantOutcome: Sendable {
 ///
 /// ```swift
 /// let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
-/// s.outcomes.first { !$0.caught && $0.exercised }?.nearest?.description
-/// // "graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, …"
+/// let survivor = s.outcomes.first { !$0.caught && $0.exercised }
+/// print(survivor?.nearest?.description ?? "none")
+/// // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, …
 /// ```
 public struct MutantEvidence: Sendable, CustomStringConvertible {
     /// Seed of the graph (``Fuzzer/graph(_:)``'s graph with this seed).
