@@ -24,6 +24,85 @@ public struct MutantOutcome: Sendable {
     /// caught nor a survivor. `jac selftest --graphs 30 --mutations --seed 3` listed max's four
     /// ∂y mutants as survivors, a gap in the checker it did not have.
     public var exercised: Bool { graphsTried > 0 && (caught || graphsChanged > 0) }
+    /// For a mutant not caught that changed some graph's Jacobian: where it came nearest to being
+    /// caught. nil for a caught mutant and for one that changed nothing.
+    public var nearest: MutantEvidence? = nil
+}
+
+/// Where a mutant that was not caught came nearest to being caught: the entry, over every graph
+/// on which it changed a mode's Jacobian, whose change was the largest part of the tolerance the
+/// checker decided it with (an entry no witness decided counts first). The numbers tell a gap in
+/// the checker (a change far beyond what the deciding witness is off by, excused by its
+/// tolerance) from a change at what the witness resolves there (its own distance from the right
+/// rules' value as large as the change). `jac selftest --graphs 30 --mutations --seed 3` listed
+/// `leaky_relu ∂y × 1.000001` as a survivor with nothing more; it moved one graph's ∂f1/∂x1
+/// by 1.2e-14 (10⁻⁶ of the entry, under an erf at 4.4 where f′ is 1.2e-8 and f is ½), where
+/// Richardson's tolerance was 3.8e-13 and its own error 1.9e-15, but 1.5e-14 on ∂f1/∂x4, which the
+/// mutant moved by 1.4e-14 (against mpmath): a change at what differences of f's Doubles resolve.
+///
+/// ```swift
+/// let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
+/// let survivor = s.outcomes.first { !$0.caught && $0.exercised }
+/// print(survivor?.nearest?.description ?? "none")
+/// // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, …
+/// ```
+public struct MutantEvidence: Sendable, CustomStringConvertible {
+    /// Seed of the graph (``Fuzzer/graph(_:)``'s graph with this seed).
+    public let graphSeed: UInt64
+    /// The entry (output, input), from 0.
+    public let output: Int
+    public let input: Int
+    /// |J(mutant) − J(right rules)| on the entry, the larger over forward and reverse mode.
+    public let change: Double
+    /// ``change`` over |J(right rules)| on the entry (infinite where that is 0).
+    public let relativeChange: Double
+    /// The rung that decided the entry under the mutant, nil when none did (then the entry was
+    /// not judged, which is what let the change through).
+    public let witness: String?
+    /// That rung's tolerance, nil when none decided.
+    public let tolerance: Double?
+    /// |witness value − J(right rules)|: how far the deciding witness itself was from the right
+    /// value. A change no larger than this is below what that witness resolves at the point.
+    public let witnessError: Double?
+    /// ½ulp(fᵢ(x))/h, with h the deciding witness's step: how far one rounding of fᵢ's value can
+    /// move a difference quotient whose samples lie within h of x (its weights, exact for lines,
+    /// sum in magnitude to at least 1/h). An error estimate that must hold is not smaller, so at
+    /// that step a change below ``CheckOptions/errorEstimateSafety`` times it cannot be convicted.
+    /// nil when no witness with a step decided.
+    public var roundingFloor: Double? = nil
+    /// The largest |witness value − J(right rules)| over the entries of this graph the mutant
+    /// changed, and where: the deciding witnesses' error at this point. One entry can come out
+    /// closer by chance; the same witness on the same f's other entries shows what it resolves.
+    public var largestWitnessError: (error: Double, output: Int, input: Int)? = nil
+    /// `jac check` of the graph (with the right rules: jac plants no mutant).
+    public let replay: String
+
+    /// change / tolerance: how much of the tolerance the change used (infinite when no witness decided).
+    public var shareOfTolerance: Double {
+        guard let tolerance, tolerance > 0 else { return .infinity }
+        return change / tolerance
+    }
+
+    public var description: String {
+        let decided = witness.map { w in
+            "; \(w)'s tolerance \(MutantEvidence.short(tolerance ?? .nan)), its own error \(MutantEvidence.short(witnessError ?? .nan))"
+        } ?? "; no witness decided the entry"
+        let floor = roundingFloor.map { "; one rounding of f\(output + 1) over that step \(MutantEvidence.short($0))" } ?? ""
+        let noise = largestWitnessError.map { w in
+            "; the witnesses' largest error on the entries it moved \(MutantEvidence.short(w.error)) (∂f\(w.output + 1)/∂x\(w.input + 1))"
+        } ?? ""
+        return "graph seed \(graphSeed) ∂f\(output + 1)/∂x\(input + 1): moved \(MutantEvidence.short(change)) "
+            + "(\(MutantEvidence.short(relativeChange)) of it)" + decided + floor + noise
+    }
+
+    /// Two significant digits, `1.2e-14`: enough to compare a change with a tolerance.
+    static func short(_ x: Double) -> String {
+        guard x.isFinite, x != 0 else { return x.isNaN ? "NaN" : x == 0 ? "0" : (x > 0 ? "inf" : "-inf") }
+        var e = Int(Double.log10(Swift.abs(x)).rounded(.down))
+        var m = (x / Double.pow(10, Double(e)) * 10).rounded() / 10
+        if Swift.abs(m) >= 10 { m /= 10; e += 1 }
+        return "\(m)e\(e)"
+    }
 }
 
 /// The outcome of mutation testing: every planted mutant, and those not planted because they
@@ -141,28 +220,85 @@ public enum MutationTesting {
             let ordered = candidates.filter { $0.1 == m.op.map { .builtin($0) } } + candidates.filter { $0.1 != m.op.map { .builtin($0) } }
             var outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: 0, blamed: nil)
             var tried = 0, changed = 0
+            var nearest: MutantEvidence? = nil
             for (g, _) in ordered.prefix(graphsPerMutant) {
                 tried += 1
-                let (catching, mutated) = RuleMutations.withMutation(m) { () -> (CheckReport?, ModeJacobians?) in
-                    if let r = try? checkJacobian(of: g, at: g.point, options: Fuzzer.checkOptions(for: g)),
-                       r.entries.joined().contains(where: { if case .ruleWrong = $0.verdict { return true }; return false }) {
+                let (report, mutated) = RuleMutations.withMutation(m) { () -> (CheckReport?, ModeJacobians?) in
+                    let r = try? checkJacobian(of: g, at: g.point, options: Fuzzer.checkOptions(for: g))
+                    if let r, r.entries.joined().contains(where: { if case .ruleWrong = $0.verdict { return true }; return false }) {
                         return (r, nil)
                     }
-                    return (nil, ModeJacobians(g))
+                    return (r, ModeJacobians(g))
                 }
-                if let r = catching {
-                    outcome = MutantOutcome(mutation: m, caught: true, caughtBy: g.seed, graphsTried: tried, blamed: r.fault?.op)
+                guard let mutated else {
+                    outcome = MutantOutcome(mutation: m, caught: true, caughtBy: g.seed, graphsTried: tried, blamed: report?.fault?.op)
                     break
                 }
-                if let mutated, mutated != clean(g) { changed += 1 }
+                let right = clean(g)
+                if mutated != right {
+                    changed += 1
+                    if let e = nearestEntry(g, report: report, right: right, mutated: mutated),
+                       nearest.map({ e.shareOfTolerance > $0.shareOfTolerance }) ?? true {
+                        nearest = e
+                    }
+                }
             }
             if !outcome.caught {
-                outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: tried, blamed: nil, graphsChanged: changed)
+                outcome = MutantOutcome(mutation: m, caught: false, caughtBy: nil, graphsTried: tried, blamed: nil,
+                                        graphsChanged: changed, nearest: nearest)
             }
             summary.outcomes.append(outcome)
             progress?(k + 1, planned.count)
         }
         return summary
+    }
+}
+
+extension MutationTesting {
+    /// The entry of `g` whose change under the mutant (`mutated` against the right rules' `right`)
+    /// used the largest part of the tolerance `report` (the check under the mutant) decided it
+    /// with; nil when no entry changed.
+    static func nearestEntry(_ g: RandomGraph, report: CheckReport?, right: ModeJacobians,
+                             mutated: ModeJacobians) -> MutantEvidence? {
+        guard let reference = right.forward ?? right.reverse else { return nil }
+        let value = Diagnostics.quietly { g(g.point) }
+        let entries: [EntryCheck] = report.map { Array($0.entries.joined()) } ?? []
+        let checked = Dictionary(entries.map { (Pair($0.output, $0.input), $0) }, uniquingKeysWith: { a, _ in a })
+        var best: MutantEvidence? = nil
+        var noise: (error: Double, output: Int, input: Int)? = nil
+        for i in reference.indices {
+            for j in reference[i].indices {
+                var change = 0.0
+                for (a, b) in [(right.forward, mutated.forward), (right.reverse, mutated.reverse)] {
+                    guard let a, let b, i < a.count, i < b.count, j < a[i].count, j < b[i].count else { continue }
+                    let d = Swift.abs(b[i][j] - a[i][j])
+                    // A NaN or infinite change is the largest there is, not one to skip.
+                    if !(d <= change) { change = d.isNaN ? .infinity : d }
+                }
+                guard change > 0 else { continue }
+                let e = checked[Pair(i, j)]
+                let decided = e?.tolerance != nil ? e : nil
+                var evidence = MutantEvidence(
+                    graphSeed: g.seed, output: i, input: j, change: change,
+                    relativeChange: reference[i][j] == 0 ? .infinity : change / Swift.abs(reference[i][j]),
+                    witness: decided?.witness, tolerance: decided?.tolerance,
+                    witnessError: decided?.witnessValue.map { Swift.abs($0 - reference[i][j]) },
+                    replay: "jac check \"\(g.formula)\" --at \(g.pointArgument)")
+                if let h = decided?.step, h > 0, i < value.count, value[i].isFinite {
+                    evidence.roundingFloor = value[i].magnitude.ulp / 2 / h
+                }
+                if best.map({ evidence.shareOfTolerance > $0.shareOfTolerance }) ?? true { best = evidence }
+                if let w = evidence.witnessError, noise.map({ w > $0.error }) ?? true { noise = (w, i, j) }
+            }
+        }
+        best?.largestWitnessError = noise
+        return best
+    }
+
+    /// An entry's (output, input), hashable.
+    struct Pair: Hashable {
+        let output: Int, input: Int
+        init(_ output: Int, _ input: Int) { self.output = output; self.input = input }
     }
 }
 

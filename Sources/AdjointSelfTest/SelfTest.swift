@@ -47,6 +47,22 @@ public struct SelfTestReport: Sendable {
             ("mutation_score", m.map { .number($0.score) } ?? .null),
             ("mutants_localised", .integer(m?.localised ?? 0)),
             ("survivors", .array((m?.survivors ?? []).map { .string($0.description) })),
+            // Per survivor, where it came nearest to being caught: the numbers that tell a gap in
+            // the checker from a change below what the witness resolves at that point.
+            ("survivor_details", .array((m?.outcomes ?? []).filter { $0.exercised && !$0.caught }.map { o in
+                let e = o.nearest
+                return .object([("mutant", .string(o.mutation.description)), ("graphs_changed", .integer(o.graphsChanged)),
+                                ("graph_seed", e.map { .string(String($0.graphSeed)) } ?? .null),
+                                ("output", e.map { .integer($0.output) } ?? .null), ("input", e.map { .integer($0.input) } ?? .null),
+                                ("change", e.map { .number($0.change) } ?? .null),
+                                ("relative_change", e.map { .number($0.relativeChange) } ?? .null),
+                                ("witness", e?.witness.map { .string($0) } ?? .null),
+                                ("tolerance", e?.tolerance.map { .number($0) } ?? .null),
+                                ("witness_error", e?.witnessError.map { .number($0) } ?? .null),
+                                ("rounding_floor", e?.roundingFloor.map { .number($0) } ?? .null),
+                                ("largest_witness_error", e?.largestWitnessError.map { .number($0.error) } ?? .null),
+                                ("replay", e.map { .string($0.replay) } ?? .null)])
+            })),
             ("mutants_not_exercised", .array((m?.notExercised ?? []).map { .string($0.description) })),
             ("equivalent_mutants", .array((m?.equivalent ?? []).map { .string("\($0.mutation): \($0.reason)") })),
             // A seed beyond Int.max (JSON readers' integer range) is written as a string.
@@ -113,6 +129,10 @@ public struct SelfTestReport: Sendable {
         if let m = mutations {
             row("mutants", "\(m.caught) of \(m.planted) caught (score \(SelfTestReport.fixed(m.score * 100, digits: 1))%), \(m.localised) localised to the mutated primitive, \(m.equivalent.count) equivalent not planted")
             row("survivors", m.survivors.isEmpty ? "none" : m.survivors.map(\.description).joined(separator: "; "))
+            for o in m.outcomes where o.exercised && !o.caught {
+                lines.append("  \(o.mutation) changed \(o.graphsChanged) graph(s); nearest to caught: "
+                             + (o.nearest?.description ?? "no entry"))
+            }
             if !m.notExercised.isEmpty {
                 row("not exercised", "\(m.notExercised.count) (their op or partial appeared in no graph, or changed no mode's Jacobian where it did; raise --graphs): "
                     + m.notExercised.map(\.description).joined(separator: "; "))

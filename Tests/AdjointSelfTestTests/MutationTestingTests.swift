@@ -86,4 +86,60 @@ final class MutationTestingTests: XCTestCase {
         XCTAssertEqual(Set(MutationTesting.mutants(of: .sin).map(\.kind)),
                        [.scale(-1), .scale(2), .scale(0), .scale(1 + 1e-6), .swapped])
     }
+
+    /// A survivor comes with where it came nearest to being caught. `jac selftest --graphs 30
+    /// --mutations --seed 3` listed `leaky_relu ∂y × 1.000001` with nothing more. It changes one
+    /// graph (seed 883620860755687159, graph 25): f = 1.5 − erf(F), F = x1·E, E = x2³·1.25·cos(softplus(x2²·1.25))
+    /// at x = (−1.375, −1.6875, 1.125, 1.25), with F = 4.4156 and every live leaky_relu left of its
+    /// kink, so ∂f/∂x1 = −erf′(F)·E comes wholly from the last leaky_relu's ∂slope (= E) and the
+    /// mutant scales it by exactly 1 + 10⁻⁶ (by hand). mpmath at 40 digits: ∂f/∂x1 =
+    /// 1.234769586391374976e-8, so the change is 1.234769586391374976e-14; on ∂f/∂x4 the change is
+    /// 1.35825e-14. f is ½ + 4.2e-10, so f′ lives in erf(F)'s last bits: Richardson, the deciding
+    /// witness, is 1.87e-15 from mpmath on ∂f/∂x1 but 1.53e-14 on ∂f/∂x4, more than the mutant
+    /// moves that entry (its value sits nearer the mutant's than the right one's there).
+    func testASurvivorSaysWhereItCameNearestToBeingCaught() throws {
+        let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
+        let outcome = try XCTUnwrap(summary.outcomes.first { $0.mutation.description == "leaky_relu ∂y × 1.000001" })
+        XCTAssertFalse(outcome.caught)
+        XCTAssertEqual(outcome.graphsChanged, 1)
+        let e = try XCTUnwrap(outcome.nearest, "a survivor names the graph and entry it moved")
+        XCTAssertEqual(e.graphSeed, 883620860755687159)
+        XCTAssertEqual(e.output, 0)
+        XCTAssertEqual(e.input, 0)
+        XCTAssertEqual(e.change, 1.234769586391374976e-14, accuracy: 1e-20)
+        XCTAssertEqual(e.relativeChange, 1e-6, accuracy: 1e-13)
+        XCTAssertEqual(e.witness, "richardson")
+        XCTAssertEqual(try XCTUnwrap(e.witnessError), 1.87e-15, accuracy: 0.01e-15)
+        XCTAssertLessThan(e.shareOfTolerance, 1, "not caught: the change was within the tolerance")
+        // Richardson decided at step 2⁻⁷ and f = ½ + 4.2e-10 (mpmath), whose ulp is 2⁻⁵³: one rounding
+        // of f over that step is 2⁻⁵⁴/2⁻⁷ = 2⁻⁴⁷ = 7.1e-15, more than a quarter of the change: with
+        // the checker's 4× safety on an estimate no smaller, the change cannot be convicted there.
+        XCTAssertEqual(e.roundingFloor, 0x1p-47)
+        XCTAssertGreaterThan(CheckOptions.errorEstimateSafety * 0x1p-47, e.change)
+        let noise = try XCTUnwrap(e.largestWitnessError)
+        XCTAssertEqual(noise.output, 0)
+        XCTAssertEqual(noise.input, 3)
+        XCTAssertGreaterThan(noise.error, 1.35825e-14, "the witness is off by more than the mutant moves ∂f/∂x4")
+        XCTAssertTrue(e.replay.hasPrefix("jac check \"f(x1, x2, x3, x4) = "), e.replay)
+        XCTAssertTrue(e.replay.hasSuffix("--at x1=-1.375,x2=-1.6875,x3=1.125,x4=1.25"), e.replay)
+        // Caught mutants and those that changed nothing carry no evidence.
+        XCTAssertTrue(summary.outcomes.allSatisfy { ($0.nearest == nil) == ($0.caught || $0.graphsChanged == 0) })
+
+        // The table prints it under the survivors, and the JSON carries the numbers.
+        let fuzz = try Fuzzer(seed: 3).run(graphs: 1)
+        let report = SelfTestReport(seed: 3, fuzz: fuzz, mutations: summary, primitives: ["leaky_relu"], seconds: 0, problem: nil)
+        let table = report.renderTable()
+        XCTAssertTrue(table.contains("\n  leaky_relu ∂y × 1.000001 changed 1 graph(s); nearest to caught: graph seed 883620860755687159 "
+                                     + "∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance "), table)
+        XCTAssertTrue(table.contains("; one rounding of f1 over that step 7.1e-15; "), table)
+        XCTAssertTrue(table.contains("; the witnesses' largest error on the entries it moved 1.5e-14 (∂f1/∂x4)"), table)
+        guard case .object(let fields) = report.jsonValue else { return XCTFail("not an object") }
+        let json = Dictionary(fields, uniquingKeysWith: { a, _ in a })
+        guard case .array(let details)? = json["survivor_details"], details.count == 1,
+              case .object(let d) = details[0] else { return XCTFail("survivor_details: \(String(describing: json["survivor_details"]))") }
+        let detail = Dictionary(d, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(detail["mutant"], .string("leaky_relu ∂y × 1.000001"))
+        XCTAssertEqual(detail["graph_seed"], .string("883620860755687159"))
+        XCTAssertEqual(detail["input"], .integer(0))
+    }
 }

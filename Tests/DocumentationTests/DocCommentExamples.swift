@@ -986,8 +986,19 @@ enum DocCommentExamples {
     // AdjointSelfTest: two examples called throwing functions without `try` (unseen while the
     // target was not a product another package could import).
 
-    /// Sources/AdjointSelfTest/MutationTesting.swift, line 41 (2,000 graphs: compiled only).
-    static func MutationTesting_41() async throws {
+    /// Sources/AdjointSelfTest/MutationTesting.swift, line 44.
+    static func MutationTesting_44() async throws {
+        let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
+        let survivor = s.outcomes.first { !$0.caught && $0.exercised }
+        print(survivor?.nearest?.description ?? "none")
+        // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, …
+        guard let text = survivor?.nearest?.description,
+              text.hasPrefix("graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, ")
+        else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSelfTest/MutationTesting.swift, line 135 (2,000 graphs: compiled only).
+    static func MutationTesting_135() async throws {
         let summary = try MutationTesting.run(fuzzer: Fuzzer(seed: 7), graphs: 2_000)
         _ = summary.score        // 1.0
         _ = summary.survivors    // []
@@ -1006,7 +1017,7 @@ enum DocCommentExamples {
         "Sources/AdjointTesting/Property.swift:184": "writes derivatives.json into the working directory",
         "Sources/AdjointCheck/Sweep/SweepPlot.swift:63": "writes sweep.svg into the working directory",
         "Sources/AdjointSymbolic/SymbolicDifferentiation.swift:79": "its second call throws, as it says",
-        "Sources/AdjointSelfTest/MutationTesting.swift:41": "plants every mutant over 2,000 graphs (make test runs jac selftest)",
+        "Sources/AdjointSelfTest/MutationTesting.swift:135": "plants every mutant over 2,000 graphs (make test runs jac selftest)",
     ]
 
     /// Every example, with where it was documented.
@@ -1123,6 +1134,7 @@ enum DocCommentExamples {
         ("Sources/AdjointFormula/FormulaError.swift:19", FormulaError_19),
         ("Sources/AdjointCore/Support/MessageText.swift:7", MessageText_7),
         ("Sources/AdjointFormula/FormulaError.swift:115", FormulaError_115),
+        ("Sources/AdjointSelfTest/MutationTesting.swift:44", MutationTesting_44),
         ("Sources/AdjointSelfTest/RandomGraph.swift:25", RandomGraph_25),
     ] }
 }
