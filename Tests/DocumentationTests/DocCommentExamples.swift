@@ -899,6 +899,26 @@ enum DocCommentExamples {
         if try !SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps.isEmpty { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 34 (the generic point).
+    static func SymbolicDifferentiation_34() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [max(x[0], x[1]) + relu(x[0] - x[1])] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+        _ = d.genericPoint          // [2.296…, 2.818…]: x0 < x1 there
+        _ = d.unboundComparisons    // ["x0 < x1 taken as true", …]: the region x0 < x1, where ∇f = [0, 1]
+        guard let p = d.genericPoint, p.count == 2, p[0] < p[1], (2.296..<2.297).contains(p[0]), (2.818..<2.819).contains(p[1]),
+              d.unboundComparisons.contains("x0 < x1 taken as true"),
+              try ExpressionGraph.shared.evaluate(d.jacobian[0].map(\.id), at: [-7, 3]) == [0, 1] else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 262 (NoRegion).
+    static func SymbolicDifferentiation_262() async throws {
+        do {
+            struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] < x[0] ? x[0] : 2 * x[0]] } }
+            _ = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: x0 < x0 is a tie at every point
+            throw DocExampleFailed()
+        } catch is SymbolicDifferentiation.NoRegion {}
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 42.
     static func SymbolicDifferentiation_42() async throws {
         struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] } }
@@ -1115,6 +1135,8 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:34", SymbolicDifferentiation_34),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:262", SymbolicDifferentiation_262),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
