@@ -20,7 +20,11 @@ struct DiffCommand: ParsableCommand {
         (10^(-600), 2*10^300, 1/(3*10^40)), as jac's tables show exact values.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
-        side of their kink to choose: pass --at to choose it by a point. With --at, \
+        side of their kink to choose: pass --at to choose it by a point. Other \
+        comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
+        together at one point chosen reproducibly away from every tie, which a note \
+        names; where a comparison ties at every point (x < x) no region can be \
+        chosen and the derivative is refused. With --at, \
         every entry is also evaluated there, in Double, or exactly (rounded once) where \
         a Double intermediate overflows or underflows and every op is rational.
 

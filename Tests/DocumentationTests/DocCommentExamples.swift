@@ -886,8 +886,9 @@ enum DocCommentExamples {
         let f = Kinked()   // context: a function with a branch
         let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
         _ = log.unbound   // comparisons decided without a point; for f = relu(x0): "x0 < 0 taken as false", …
-        // By the documented rule (a non-constant side taken as large and positive): x0 < 0 is
-        // false, 0 < x0 true. The outer log was empty while d's own log had them.
+        // Unbound, a non-constant side is taken as large and positive, and at the generic point
+        // (2.59…) x0 > 0 too: x0 < 0 is false, 0 < x0 true. The outer log was empty while d's own
+        // log had them.
         guard !log.unbound.isEmpty, log.unbound == d.unboundComparisons,
               log.unbound.allSatisfy({ $0 == "x0 < 0 taken as false" || $0 == "0 < x0 taken as true" }) else { throw DocExampleFailed() }
     }
