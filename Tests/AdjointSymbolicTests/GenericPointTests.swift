@@ -50,7 +50,7 @@ final class GenericPointTests: XCTestCase {
             // The expressions are constant on each region: whatever the point, one region's.
             let at35 = try values(d, at: [3, 5])
             XCTAssertTrue(at35 == [[0, 1]] || at35 == [[2, -1]], "\(mode): \(at35), neither region's")
-            guard let p = d.genericPoint else { return XCTFail("\(mode): no generic point reported") }
+            guard let p = d.genericPoint else { XCTFail("\(mode): no generic point reported"); continue }
             // The region is the point's, by hand, and forward-mode AD there agrees.
             XCTAssertEqual(try values(d, at: p), [p[0] < p[1] ? [0, 1] : [2, -1]], "\(mode) at \(p)")
             XCTAssertEqual(try values(d, at: p), try jacobian(of: MaxPlusRelu(), at: p, mode: .forward).jacobian, "\(mode) at \(p)")
@@ -112,6 +112,26 @@ final class GenericPointTests: XCTestCase {
             guard let e = error as? SymbolicDifferentiation.NoRegion else { return XCTFail("\(error)") }
             XCTAssertTrue(e.reason.contains("narrower"), e.reason)
         }
+    }
+
+    /// √(1 − x²) + max(x, −x): the first candidate (2 < x < 3) is outside the square root's
+    /// domain, so the next one decides, with 0 < x < 1. By hand f′ = −x/√(1 − x²) + 1 for
+    /// 0 < x < 1 and −x/√(1 − x²) − 1 for −1 < x < 0.
+    func testACandidateOutsideTheDomainIsPassedOver() throws {
+        struct RootPlusAbs: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(1 - x[0] * x[0]) + max(x[0], -x[0])] }
+        }
+        let d = try SymbolicDifferentiation.jacobian(of: RootPlusAbs(), inputs: 1)
+        guard let p = d.genericPoint else { return XCTFail("no generic point reported") }
+        XCTAssertTrue(abs(p[0]) < 1, "\(p): outside the domain")
+        XCTAssertNotEqual(p, SymbolicDifferentiation.GenericPoint.candidates(1).first)
+        let hand = -p[0] / (1 - p[0] * p[0]).squareRoot() + (p[0] > 0 ? 1 : -1)
+        let value = try values(d, at: p)[0][0]
+        XCTAssertEqual(value, hand, accuracy: 1e-15, "at \(p)")
+        // The two terms (about −0.83 and 1) cancel to 0.17, and the two evaluations round them in
+        // different orders: agreement to a few ulps of 1, not of the result.
+        let forward = try jacobian(of: RootPlusAbs(), at: p, mode: .forward).jacobian[0][0]
+        XCTAssertEqual(value, forward, accuracy: 1e-15, "at \(p)")
     }
 
     /// The candidates are fixed by the seed: the same point on every run.
