@@ -314,7 +314,9 @@ public final class BranchLog: @unchecked Sendable {
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool,
                      values: (Double, Double)? = nil) {
         guard !checking, let log = current else { return }
-        if bound, let (va, vb) = values {
+        // Only a candidate generic point's decisions are tested; a caller's point may sit on a
+        // kink on purpose.
+        if bound, SymbolicDifferentiation.GenericPoint.searching, let (va, vb) = values {
             log.boundSides.append((a.id, rel, b.id, decided))
             if va.isNaN || vb.isNaN {
                 if log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }

@@ -18,18 +18,22 @@ public struct SymbolicJacobian: Sendable {
     /// Comparisons decided by the binding point (their branch holds near it).
     public let boundComparisons: [String]
     /// Comparisons decided without a caller's point: all of them at ``genericPoint``, so together
-    /// they describe the region the derivative belongs to (see ``genericPoint``).
+    /// they describe the region the derivative belongs to (see ``genericPoint``; the first 1,000
+    /// are listed, and every one is tested).
     public let unboundComparisons: [String]
     /// The point that decided every comparison when no point was given and the rules or the
     /// function compared values (relu's x > 0, max's x < y, expm1's choice of form): the
     /// derivative is f's on the open set where each of ``unboundComparisons`` goes the same way
-    /// as there, a region that contains this point and the points about 10⁻⁵ (relative) around it.
+    /// as there, a region that contains this point (and, as far as eight samples tell, the
+    /// points 2⁻¹⁷ (relative) around it).
     /// Nil when a point was given (its decisions are ``boundComparisons``) or when nothing was
     /// compared (the derivative holds wherever f is defined).
     ///
     /// Chosen reproducibly (``SymbolicDifferentiation/GenericPoint``): the first of a fixed
-    /// seeded list where f and its derivative are defined and finite and no comparison is at or
-    /// near a tie. Where none is, ``SymbolicDifferentiation/NoRegion`` is thrown instead.
+    /// seeded list where f is defined (no domain error, no NaN compared) and no comparison is at
+    /// or near a tie or goes the other way close by. A value that overflows there is no obstacle:
+    /// only the decisions are asked of the point. Where no candidate qualifies,
+    /// ``SymbolicDifferentiation/NoRegion`` is thrown instead.
     ///
     /// ```swift
     /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [max(x[0], x[1]) + relu(x[0] - x[1])] } }
@@ -248,16 +252,15 @@ public enum SymbolicDifferentiation {
                 chosen.genericPoint = p
                 return chosen
             }
-            throw NoRegion(reason: "f or its derivative is undefined or not finite at each of the \(candidates.count) points tried "
+            throw NoRegion(reason: "f is undefined (a domain error, or a NaN compared) at each of the \(candidates.count) points tried "
                            + "(the first: \(undefined.first ?? "none"))", point: nil)
         }, moving: \.symbols, { $0.replacing($1) })
     }
 
     /// The error for a derivative without a point that no region of the inputs can be given for:
     /// at the point tried, a comparison was at or near a tie (x < x, relu(|x| − √(x²)), a side
-    /// that is 0 up to rounding) or went the other way within about 10⁻⁵ (relative) of it (a region too
-    /// narrow to sample, as relu(sin(10⁶x))), or f or its derivative was undefined at every
-    /// candidate. The branch taken would then be that of no open region, so no derivative is
+    /// that is 0 up to rounding) or went the other way within 2⁻¹⁷ (relative) of it (a region
+    /// too narrow to sample, as relu(sin(10⁶x))), or f was undefined at every candidate. The branch taken would then be that of no open region, so no derivative is
     /// returned; pass a point with `at:` to choose the branch there.
     ///
     /// ```swift
@@ -303,7 +306,7 @@ public enum SymbolicDifferentiation {
         /// beyond the thresholds 0 and ±1 the rules use, on the side the derivation without a
         /// point took (a variable large and positive, the one built first the smaller), so where
         /// that gave one region's derivative the answer keeps it. The second has 0 < x0 < … < 1
-        /// (inside asin's and atanh's domains); the rest draw each coordinate from ±0.25, ±1, ±4
+        /// (inside √(1 − x²)'s domain); the rest draw each coordinate from ±0.25, ±1, ±4
         /// and ±16 in turn, both signs.
         public static func candidates(_ n: Int) -> [[Double]] {
             var g = SeededGenerator(seed: seed)
