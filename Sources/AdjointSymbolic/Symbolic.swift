@@ -300,15 +300,12 @@ public final class BranchLog: @unchecked Sendable {
     /// Set while a registry predicate runs (``Symbolic/libraryPredicate(_:)``).
     @TaskLocal static var checking = false
 
-    /// Every comparison decided by the binding point, with its sides' node ids in the running
-    /// graph, for the test that a point chosen for a derivation without one lies inside a region
-    /// (``SymbolicDifferentiation/GenericPoint``). Kept whole, unlike the texts: a decision past
-    /// the thousandth chooses a branch as much as the first.
-    var boundSides: [(a: Int, relation: String, b: Int, decided: Bool)] = []
-    /// The first bound comparison whose sides were equal, or equal but for the last few of
-    /// their digits, at the binding point: a tie, where the branch taken holds on no open region.
-    var firstTie: String?
-    /// The first bound comparison with a NaN side: undefined there rather than tied.
+    /// Every comparison a candidate generic point decided, with its sides' node ids in the
+    /// running graph and whether they tied there, for the test that the point lies inside a
+    /// region (``SymbolicDifferentiation/GenericPoint``). Kept whole, unlike the texts: a
+    /// decision past the thousandth chooses a branch as much as the first.
+    var boundSides: [(a: Int, relation: String, b: Int, decided: Bool, tie: Bool)] = []
+    /// The first such comparison with a NaN side: undefined there rather than decided.
     var firstNaN: String?
 
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool,
@@ -317,12 +314,8 @@ public final class BranchLog: @unchecked Sendable {
         // Only a candidate generic point's decisions are tested; a caller's point may sit on a
         // kink on purpose.
         if bound, SymbolicDifferentiation.GenericPoint.searching, let (va, vb) = values {
-            log.boundSides.append((a.id, rel, b.id, decided))
-            if va.isNaN || vb.isNaN {
-                if log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }
-            } else if log.firstTie == nil, SymbolicDifferentiation.GenericPoint.isTie(va, vb) {
-                log.firstTie = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)"
-            }
+            log.boundSides.append((a.id, rel, b.id, decided, SymbolicDifferentiation.GenericPoint.isTie(va, vb)))
+            if (va.isNaN || vb.isNaN), log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }
         }
         guard log.entries.count < 1000 else { return }
         log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))

@@ -30,8 +30,9 @@ public struct SymbolicJacobian: Sendable {
     /// compared (the derivative holds wherever f is defined).
     ///
     /// Chosen reproducibly (``SymbolicDifferentiation/GenericPoint``): the first of a fixed
-    /// seeded list where f is defined (no domain error, no NaN compared) and no comparison is at
-    /// or near a tie or goes the other way close by. A value that overflows there is no obstacle:
+    /// seeded list where f is defined (no domain error, no NaN compared) and no comparison goes
+    /// another way close by (to the other side, or onto or off a tie: a tie that holds all around
+    /// the point is f's branch, as in x < x). A value that overflows there is no obstacle:
     /// only the decisions are asked of the point. Where no candidate qualifies,
     /// ``SymbolicDifferentiation/NoRegion`` is thrown instead.
     ///
@@ -258,14 +259,15 @@ public enum SymbolicDifferentiation {
     }
 
     /// The error for a derivative without a point that no region of the inputs can be given for:
-    /// at the point tried, a comparison was at or near a tie (x < x, relu(|x| − √(x²)), a side
-    /// that is 0 up to rounding) or went the other way within 2⁻¹⁷ (relative) of it (a region
-    /// too narrow to sample, as relu(sin(10⁶x))), or f was undefined at every candidate. The branch taken would then be that of no open region, so no derivative is
+    /// a comparison went another way within 2⁻¹⁷ (relative) of the point tried (a region too
+    /// narrow to sample, as relu(sin(10⁶x)); a side that is 0 in the reals and whose sign or zero
+    /// is rounding's, as relu(sin²x + cos²x − 1); the point on a kink), or f was undefined at
+    /// every candidate. The branch taken would then be that of no open region, so no derivative is
     /// returned; pass a point with `at:` to choose the branch there.
     ///
     /// ```swift
-    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] < x[0] ? x[0] : 2 * x[0]] } }
-    /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: x0 < x0 is a tie at every point
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(T.sin(1_000_000 * x[0]))] } }
+    /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: 0 < sin(1000000*x0) changes 2·10⁻⁵ away
     /// ```
     public struct NoRegion: Error, Equatable, Sendable, CustomStringConvertible {
         /// What went wrong: the comparison and its sides' values, or why no candidate was defined.
@@ -287,8 +289,9 @@ public enum SymbolicDifferentiation {
         public static let seed: UInt64 = 0x5EED_0047
         /// How many candidates are tried for one where f and its derivative are defined.
         public static let candidateCount = 16
-        /// Sides closer than this, relative to the larger, are a tie: the decision may be one of
-        /// rounding (sin²x + cos²x − 1 > 0), and even if not the point is at the region's edge.
+        /// Sides closer than this, relative to the larger, are a tie: a decision between them may
+        /// be rounding's (sin²x + cos²x − 1 > 0), so a tie must hold all around the point or not
+        /// at all.
         public static let tieTolerance = 0x1p-30
         /// How far (relative to max(1, |xᵢ|)) the decisions are asked again around the point: a
         /// region narrower than this is not sampled, and a side whose sign is rounding's changes.
@@ -323,25 +326,30 @@ public enum SymbolicDifferentiation {
             }
         }
 
-        /// Whether sides `a` and `b` of a comparison are at or near a tie, or cannot be compared:
-        /// a NaN, or two infinities of one sign. One infinite side is no tie: a value that
-        /// overflowed is far from every finite one, on the side its sign says.
+        /// Whether sides `a` and `b` of a comparison are at or near a tie, or cannot be compared
+        /// (two infinities of one sign). One infinite side is no tie: a value that overflowed is
+        /// far from every finite one, on the side its sign says.
         static func isTie(_ a: Double, _ b: Double) -> Bool {
-            if a.isNaN || b.isNaN { return true }
             if a.isInfinite || b.isInfinite { return a == b }
             return abs(a - b) <= tieTolerance * Swift.max(abs(a), abs(b))
         }
 
-        /// Throws ``Rejection`` when a decision of `log`, taken at `point`, was a tie, or goes the
-        /// other way (or ties) at one of eight points around it: ±t·``perturbation``·max(1, |xᵢ|)
-        /// along a seeded direction of signs, for t = 1, 1/2, 1/4, 1/8, each with its own direction.
-        /// The decisions fix the path through f, so where each goes the same way the same
-        /// expressions hold. A region narrower than the perturbation, or a side whose sign is
-        /// rounding's, changes at one of them with a probability of about 1 − 2⁻⁸. Reads the sides
-        /// in the running derivation's graph.
+        /// Throws ``Rejection`` when a decision of `log`, taken at `point`, goes the other way, or
+        /// ties where it did not or no longer ties where it did, at one of eight points around
+        /// it: ±t·``perturbation``·max(1, |xᵢ|) along a seeded direction of signs, for
+        /// t = 1, 1/2, 1/4, 1/8, each with its own direction. The decisions fix the path through
+        /// f, so where each goes the same way the same expressions hold.
+        ///
+        /// A tie that holds all around the point is no obstacle: its sides are equal on an open
+        /// set, so their gradients are too, and the branch taken there is f's: a user's x < x is
+        /// false throughout, and a kinked rule's tie convention combines equal gradients (max's
+        /// ½∇a + ½∇b = ∇a for max(max(x0, x1), x1) where x0 < x1; relu's 0·∇g with ∇g = 0). A tie
+        /// at the point alone means the point is on a kink. A region narrower than the
+        /// perturbation, or a side whose sign or zero is rounding's (sin²x + cos²x − 1), changes
+        /// at one of the eight with a probability of about 1 − 2⁻⁸. Reads the sides in the running
+        /// derivation's graph.
         static func test(_ log: BranchLog, at point: [Double]) throws {
             if let nan = log.firstNaN { throw Rejection(reason: "the comparison \(nan) has a NaN side", undefined: true) }
-            if let tie = log.firstTie { throw Rejection(reason: "the comparison \(tie) is at or near a tie") }
             guard !log.boundSides.isEmpty else { return }
             var g = SeededGenerator(seed: seed ^ 0xD1CE)
             let ids = log.boundSides.flatMap { [$0.a, $0.b] }
@@ -356,12 +364,17 @@ public enum SymbolicDifferentiation {
                             throw Rejection(reason: "a comparison has a NaN side at \(q), beside the point", undefined: true)
                         }
                         let decided = side.relation == "==" ? a == b : a < b
-                        if decided != side.decided || isTie(a, b) {
-                            let text = [side.a, side.b].map { BranchLog.shown(Symbolic(id: $0, binding: nil)) }
-                            throw Rejection(reason: "the comparison \(text[0]) \(side.relation) \(text[1]), \(side.decided) at the point, "
-                                            + "is \(decided) (\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
-                                            + "a region narrower than that, or a side whose sign is rounding's")
+                        let tie = isTie(a, b)
+                        guard decided != side.decided || tie != side.tie else { continue }
+                        let text = [side.a, side.b].map { BranchLog.shown(Symbolic(id: $0, binding: nil)) }
+                        let comparison = "the comparison \(text[0]) \(side.relation) \(text[1])"
+                        if side.tie {
+                            throw Rejection(reason: "\(comparison) is at or near a tie at the point and not at \(q) (\(a) and \(b)), "
+                                            + "within \(perturbation) (relative) of it: the point is on a kink, or rounding decides the side")
                         }
+                        throw Rejection(reason: "\(comparison), \(side.decided) at the point, is \(decided)\(tie ? " or near a tie" : "") "
+                                        + "(\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
+                                        + "a region narrower than that, or a side whose sign is rounding's")
                     }
                 }
             }

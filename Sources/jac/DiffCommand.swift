@@ -22,9 +22,9 @@ struct DiffCommand: ParsableCommand {
         Without --at, rules that branch (\(kinkedOpNames)) have no \
         side of their kink to choose: pass --at to choose it by a point. Other \
         comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
-        together at one point chosen reproducibly away from every tie, which a note \
-        names; where a comparison ties at every point (x < x) no region can be \
-        chosen and the derivative is refused. With --at, \
+        together at one point chosen reproducibly away from every kink, which a note \
+        names; where no region can be sampled (relu(sin(1000000*x)) changes side \
+        every 3e-6) the derivative is refused. With --at, \
         every entry is also evaluated there, in Double, or exactly (rounded once) where \
         a Double intermediate overflows or underflows and every op is rational.
 
@@ -174,7 +174,7 @@ struct DiffCommand: ParsableCommand {
         let shown = distinct.prefix(3).joined(separator: "; ") + (distinct.count > 3 ? "; …" : "")
         let at = point.map { " at \(describePoint(names, $0.map(Cell.double)))" } ?? ""
         return "the rules chose their form by comparing values, and without --at they were decided\(at), a point chosen "
-            + "reproducibly away from every tie (\(shown)): the printed derivative is that form, which holds where those "
+            + "reproducibly away from every kink (\(shown)): the printed derivative is that form, which holds where those "
             + "comparisons go the same way and for other values may round worse or be undefined; --at a point chooses the forms for that point"
     }
 
