@@ -301,16 +301,21 @@ public enum SymbolicDifferentiation {
         @TaskLocal static var searching = false
 
         /// Why a candidate lies in no region. `undefined`: a side was NaN there or beside it (an
-        /// overflow's ∞ − ∞), which another candidate may not meet; otherwise a tie or a change
-        /// of side, which ends the search.
+        /// overflow's ∞ − ∞), which another candidate may not meet; otherwise a decision changed
+        /// side or tie close by, which ends the search (at a random point that happens by chance
+        /// about once in 10⁵ per comparison; otherwise it is the function's doing).
         struct Rejection: Error { let reason: String; var undefined = false }
 
         /// The candidates for n inputs, in the order tried. The first has 2 < x0 < x1 < … < 3:
         /// beyond the thresholds 0 and ±1 the rules use, on the side the derivation without a
         /// point took (a variable large and positive, the one built first the smaller), so where
         /// that gave one region's derivative the answer keeps it. The second has 0 < x0 < … < 1
-        /// (inside √(1 − x²)'s domain); the rest draw each coordinate from ±0.25, ±1, ±4
+        /// (inside √(1 − x²)'s domain); the rest draw each coordinate from ±1, ±4, ±0.25
         /// and ±16 in turn, both signs.
+        ///
+        /// ```swift
+        /// SymbolicDifferentiation.GenericPoint.candidates(2)[0]   // [2.296…, 2.818…]: where max(x0, x1) + relu(x0 − x1) is decided
+        /// ```
         public static func candidates(_ n: Int) -> [[Double]] {
             var g = SeededGenerator(seed: seed)
             let scales = [1.0, 4, 0.25, 16]

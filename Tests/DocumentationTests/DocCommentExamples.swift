@@ -911,6 +911,13 @@ enum DocCommentExamples {
               try ExpressionGraph.shared.evaluate(d.jacobian[0].map(\.id), at: [-7, 3]) == [0, 1] else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 316 (the candidates).
+    static func SymbolicDifferentiation_316() async throws {
+        _ = SymbolicDifferentiation.GenericPoint.candidates(2)[0]   // [2.296…, 2.818…]: where max(x0, x1) + relu(x0 − x1) is decided
+        // By hand (SplitMix64 from 0x5EED0047, in Python): 2 + (0 + 0.1 + 0.8u)/2 and 2 + (1 + 0.1 + 0.8u)/2.
+        guard SymbolicDifferentiation.GenericPoint.candidates(2)[0] == [2.296196945200157, 2.8182996794030033] else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 268 (NoRegion).
     static func SymbolicDifferentiation_268() async throws {
         do {
@@ -1138,6 +1145,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:39", SymbolicDifferentiation_39),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:268", SymbolicDifferentiation_268),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:316", SymbolicDifferentiation_316),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
