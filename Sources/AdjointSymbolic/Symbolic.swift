@@ -25,12 +25,14 @@ import AdjointExact
 /// variables were bound to a point. Without one, a non-constant side is taken as large and
 /// positive (the branch for x → +∞), which puts it inside every registry domain; between two
 /// non-constant sides the one built first is taken as the smaller, so that one of a < b and b < a
-/// holds and a single comparison never lands on its tie (see ``<(_:_:)``). Each comparison is
-/// decided on its own, so together they can describe no region of the inputs: max(x0, x1) +
-/// relu(x0 − x1) takes x0 < x1 and x0 − x1 > 0, and its derivative without a point, [1, 0], is
-/// neither side's ([0, 1] and [2, −1] by hand). Every decision is recorded (``BranchLog``, read as
-/// ``SymbolicJacobian/unboundComparisons``) so a caller can see which sides were taken; a
-/// derivative of a kinked op is trustworthy at a point only when built with that point.
+/// holds and a single comparison never lands on its tie (see ``<(_:_:)``). Each such comparison is
+/// decided on its own, so together they can describe no region of the inputs (max(x0, x1) +
+/// relu(x0 − x1) takes x0 < x1 and x0 − x1 > 0, whose derivative [1, 0] is neither side's), and
+/// ``SymbolicDifferentiation`` never returns a derivative built that way: when a derivation
+/// without a point compares values, it is built again with the variables bound to one generic
+/// point (``SymbolicJacobian/genericPoint``), where all decisions hold together, or refused
+/// (``SymbolicDifferentiation/NoRegion``). Every decision is recorded (``BranchLog``) so a caller
+/// can see which sides were taken.
 public struct Symbolic: ADScalar, Sendable {
     public typealias Scalar = Symbolic
     public typealias IntegerLiteralType = Int
@@ -175,7 +177,7 @@ public struct Symbolic: ADScalar, Sendable {
         if lhs.id == rhs.id { return true }
         if lhs.constantValue != nil && rhs.constantValue != nil { return false }
         if let a = lhs.binding, let b = rhs.binding {
-            BranchLog.note(lhs, "==", rhs, decided: a == b, bound: true)
+            BranchLog.note(lhs, "==", rhs, decided: a == b, bound: true, values: (a, b))
             return a == b
         }
         // Unbound, distinct expressions are taken as unequal, and that is a decision like `<`'s:
@@ -190,11 +192,9 @@ public struct Symbolic: ADScalar, Sendable {
     /// built first (the lower ``id``) is the smaller.
     ///
     /// The last is an order, not a claim about the values: taking both x0 < x1 and x1 < x0 as
-    /// false (each side "large and positive") sent max's rule to its tie, and
-    /// `SymbolicDifferentiation.jacobian` of |x0|·max(x0, x1) without a point gave
-    /// ∂/∂x0 = max(x0, x1) + 0.5·|x0|, a derivative of no region of the plane (6.5 at (3, 5),
-    /// where it is 5). With an order one comparison takes one side; several are not made
-    /// consistent with each other (see the type's doc).
+    /// false (each side "large and positive") sent max's rule to its tie, a derivative of no
+    /// region. With an order one comparison takes one side; several are not consistent with each
+    /// other, so ``SymbolicDifferentiation`` decides them again at one point (see the type's doc).
     ///
     /// ```swift
     /// let (x, y) = (Symbolic.variable(0), Symbolic.variable(1))
@@ -203,7 +203,7 @@ public struct Symbolic: ADScalar, Sendable {
     public static func < (lhs: Symbolic, rhs: Symbolic) -> Bool {
         if let a = lhs.constantValue, let b = rhs.constantValue { return a < b }
         if let a = lhs.binding, let b = rhs.binding {
-            BranchLog.note(lhs, "<", rhs, decided: a < b, bound: true)
+            BranchLog.note(lhs, "<", rhs, decided: a < b, bound: true, values: (a, b))
             return a < b
         }
         // Unbound: a non-constant side counts as large and positive (see the type's doc), and
@@ -283,20 +283,41 @@ extension Symbolic: CustomStringConvertible {
 /// let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
 /// log.unbound   // comparisons decided without a point; for f = relu(x0): "x0 < 0 taken as false", …
 /// ```
+///
+/// A derivation without a point that compared values is built again at a generic point (see
+/// ``SymbolicJacobian/genericPoint``): that pass's decisions are in `log.bound`, and in
+/// `d.unboundComparisons`, since no caller's point made them.
 public final class BranchLog: @unchecked Sendable {
     @TaskLocal static var current: BranchLog?
     private var entries: [(text: String, bound: Bool)] = []
 
     /// Comparisons decided by the binding point.
     public var bound: [String] { entries.filter(\.bound).map(\.text) }
-    /// Comparisons decided without a point (a non-constant side taken as large and positive).
+    /// Comparisons decided without a point (a non-constant side taken as large and positive, of
+    /// two the one built first the smaller), each on its own.
     public var unbound: [String] { entries.filter { !$0.bound }.map(\.text) }
 
     /// Set while a registry predicate runs (``Symbolic/libraryPredicate(_:)``).
     @TaskLocal static var checking = false
 
-    static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool) {
-        guard !checking, let log = current, log.entries.count < 1000 else { return }
+    /// Every comparison a candidate generic point decided, with its sides' node ids in the
+    /// running graph and whether they tied there, for the test that the point lies inside a
+    /// region (``SymbolicDifferentiation/GenericPoint``). Kept whole, unlike the texts: a
+    /// decision past the thousandth chooses a branch as much as the first.
+    var boundSides: [(a: Int, relation: String, b: Int, decided: Bool, tie: Bool)] = []
+    /// The first such comparison with a NaN side: undefined there rather than decided.
+    var firstNaN: String?
+
+    static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool,
+                     values: (Double, Double)? = nil) {
+        guard !checking, let log = current else { return }
+        // Only a candidate generic point's decisions are tested; a caller's point may sit on a
+        // kink on purpose.
+        if bound, SymbolicDifferentiation.GenericPoint.searching, let (va, vb) = values {
+            log.boundSides.append((a.id, rel, b.id, decided, SymbolicDifferentiation.GenericPoint.isTie(va, vb)))
+            if (va.isNaN || vb.isNaN), log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }
+        }
+        guard log.entries.count < 1000 else { return }
         log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))
     }
 

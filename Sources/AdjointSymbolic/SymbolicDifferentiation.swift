@@ -17,13 +17,35 @@ public struct SymbolicJacobian: Sendable {
     public let jacobian: [[Symbolic]]
     /// Comparisons decided by the binding point (their branch holds near it).
     public let boundComparisons: [String]
-    /// Comparisons decided without a point (a non-constant side taken as large and positive, and
-    /// of two non-constant sides the one built first as the smaller), each on its own: together
-    /// they may hold nowhere (see ``Symbolic``), so read them before trusting a kinked op's derivative.
+    /// Comparisons decided without a caller's point: all of them at ``genericPoint``, so together
+    /// they describe the region the derivative belongs to (see ``genericPoint``; the first 1,000
+    /// are listed, and every one is tested).
     public let unboundComparisons: [String]
+    /// The point that decided every comparison when no point was given and the rules or the
+    /// function compared values (relu's x > 0, max's x < y, expm1's choice of form): the
+    /// derivative is f's on the open set where each of ``unboundComparisons`` goes the same way
+    /// as there, a region that contains this point (and, as far as eight samples tell, the
+    /// points 2⁻¹⁷ (relative) around it).
+    /// Nil when a point was given (its decisions are ``boundComparisons``) or when nothing was
+    /// compared (the derivative holds wherever f is defined).
+    ///
+    /// Chosen reproducibly (``SymbolicDifferentiation/GenericPoint``): the first of a fixed
+    /// seeded list where f is defined (no domain error, no NaN compared) and no comparison goes
+    /// another way close by (to the other side, or onto or off a tie: a tie that holds all around
+    /// the point is f's branch, as in x < x). A value that overflows there is no obstacle:
+    /// only the decisions are asked of the point. Where no candidate qualifies,
+    /// ``SymbolicDifferentiation/NoRegion`` is thrown instead.
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [max(x[0], x[1]) + relu(x[0] - x[1])] } }
+    /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+    /// d.genericPoint          // [2.296…, 2.818…]: x0 < x1 there
+    /// d.unboundComparisons    // ["x0 < x1 taken as true", …]: the region x0 < x1, where ∇f = [0, 1]
+    /// ```
+    public internal(set) var genericPoint: [Double]? = nil
 
-    /// Registry ops with kinks (relu, abs, max, …) in the function: with ``unboundComparisons``,
-    /// their derivative is the one for one side of the kink only.
+    /// Registry ops with kinks (relu, abs, max, …) in the function: their derivative is the one
+    /// for one side of each kink only, the side of the point given or of ``genericPoint``.
     ///
     /// A hypot with a nonzero constant argument is left out: its one kink, x = y = 0, cannot be
     /// reached, so its rule's branch never goes the other way. asinh′ = 1/hypot(1, x) put one in
@@ -83,8 +105,10 @@ public struct SymbolicJacobian: Sendable {
             defer { rest = rest.dropFirst(row.count) }
             return Array(rest.prefix(row.count))
         }
-        return SymbolicJacobian(outputs: Array(symbols.prefix(outputs.count)), jacobian: rows,
-                                boundComparisons: boundComparisons, unboundComparisons: unboundComparisons)
+        var result = SymbolicJacobian(outputs: Array(symbols.prefix(outputs.count)), jacobian: rows,
+                                      boundComparisons: boundComparisons, unboundComparisons: unboundComparisons)
+        result.genericPoint = genericPoint
+        return result
     }
 }
 
@@ -155,6 +179,11 @@ public enum SymbolicDifferentiation {
     /// finite value: an output when every op of f is rational (x⁴⁰⁰/x³⁹⁹ at 10 is 10), an entry
     /// when every op of its expression is.
     ///
+    /// Without `point`, a derivation that compares values (a kinked op's rule, a form chosen for
+    /// accuracy, a branch of f) is decided at one generic point, ``SymbolicJacobian/genericPoint``:
+    /// the derivative is f's on that point's region, or ``NoRegion`` is thrown when no candidate
+    /// lies inside one (see ``decidingComparisons(inputs:at:_:)``).
+    ///
     /// ```swift
     /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
     /// try SymbolicDifferentiation.jacobian(of: Root(), inputs: 1)             // [[0.5/sqrt(x0)]]
@@ -167,12 +196,194 @@ public enum SymbolicDifferentiation {
     ///   is still built; an index outside 0..<inputs throws ``ADError/invalidArgument(_:)``.
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
                                 at point: [Double]? = nil, wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
+        try decidingComparisons(inputs: n, at: point) { p in try decidedJacobian(of: f, inputs: n, mode: mode, at: p, wrt: columns) }
+    }
+
+    /// ``jacobian(of:inputs:mode:at:wrt:)`` with each comparison decided as it comes: at `point`,
+    /// or without one on its own (see ``Symbolic``); only ``decidingComparisons(inputs:at:_:)``
+    /// calls it without a point.
+    static func decidedJacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode,
+                                at point: [Double]?, wrt columns: [Int]?) throws -> SymbolicJacobian {
         if let c = f.inputCount, c != n { throw ADError.dimensionMismatch(what: "number of inputs", expected: c, got: n) }
         if let bad = columns?.first(where: { $0 < 0 || $0 >= n }) {
             throw ADError.invalidArgument("column \(bad) is not an input (the function has \(n), columns 0..<\(n))")
         }
         return try inOwnGraph({ try jacobian(of: f, try variables(n, point), mode: mode, checking: columns) },
                               moving: \.symbols, { $0.replacing($1) })
+    }
+
+    /// `derive(point)` when a point is given; without one, the derivation without a point, and
+    /// when that compared values, the derivation at ``GenericPoint``'s first candidate that lies
+    /// inside a region, reported as ``SymbolicJacobian/genericPoint``.
+    ///
+    /// Each comparison used to be decided on its own without a point (a variable side large and
+    /// positive, two variable sides by node order), and together they could hold nowhere:
+    /// max(x0, x1) + relu(x0 − x1) took x0 < x1 and x0 − x1 > 0 and gave [1, 0], the derivative
+    /// of no region ([0, 1] where x0 < x1, [2, −1] where x0 > x1, by hand). Decided at one
+    /// point, they are all true together there.
+    ///
+    /// The derivation without a point runs first: without comparisons it is the answer, valid
+    /// wherever f is defined, and a function no candidate is inside the domain of (log(x − 1000))
+    /// still gets it. Everything runs in a graph of its own, so only the answer reaches the
+    /// caller's graph.
+    static func decidingComparisons(inputs n: Int, at point: [Double]?,
+                                    _ derive: @escaping ([Double]?) throws -> SymbolicJacobian) throws -> SymbolicJacobian {
+        if point != nil { return try derive(point) }
+        return try inOwnGraph({ () throws -> SymbolicJacobian in
+            let unbound = try derive(nil)
+            if unbound.unboundComparisons.isEmpty { return unbound }
+            var undefined: [String] = []
+            let candidates = GenericPoint.candidates(n)
+            for p in candidates {
+                let d: SymbolicJacobian
+                do {
+                    d = try GenericPoint.$searching.withValue(true) { try derive(p) }
+                } catch let rejection as GenericPoint.Rejection {
+                    if rejection.undefined { undefined.append("\(p): \(rejection.reason)"); continue }
+                    throw NoRegion(reason: rejection.reason, point: p)
+                } catch let e as ADError {
+                    // Outside f's domain, or where a value overflows: not a region's question.
+                    switch e {
+                    case .domain, .nonFinite: undefined.append("\(p): \(e)"); continue
+                    default: throw e
+                    }
+                }
+                var chosen = SymbolicJacobian(outputs: d.outputs, jacobian: d.jacobian, boundComparisons: [],
+                                              unboundComparisons: d.boundComparisons)
+                chosen.genericPoint = p
+                return chosen
+            }
+            throw NoRegion(reason: "f is undefined (a domain error, or a NaN compared) at each of the \(candidates.count) points tried "
+                           + "(the first: \(undefined.first ?? "none"))", point: nil)
+        }, moving: \.symbols, { $0.replacing($1) })
+    }
+
+    /// The error for a derivative without a point that no region of the inputs can be given for:
+    /// a comparison went another way within 2⁻¹⁷ (relative) of the point tried (a region too
+    /// narrow to sample, as relu(sin(10⁶x)); a side that is 0 in the reals and whose sign or zero
+    /// is rounding's, as relu(sin²x + cos²x − 1); the point on a kink), or f was undefined at
+    /// every candidate. The branch taken would then be that of no open region, so no derivative is
+    /// returned; pass a point with `at:` to choose the branch there.
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(T.sin(1_000_000 * x[0]))] } }
+    /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: 0 < sin(1000000*x0) changes 2·10⁻⁵ away
+    /// ```
+    public struct NoRegion: Error, Equatable, Sendable, CustomStringConvertible {
+        /// What went wrong: the comparison and its sides' values, or why no candidate was defined.
+        public let reason: String
+        /// The point the comparison was tried at (nil when no candidate point was defined).
+        public let point: [Double]?
+
+        public var description: String {
+            "no region of the inputs for a derivative without a point: \(reason)"
+                + (point.map { " at the point \($0)" } ?? "")
+                + "; the branch taken would be that of no open region: pass a point (at:) to choose the branch there"
+        }
+    }
+
+    /// The points that decide comparisons for a derivation without one, and the tests that a
+    /// point lies inside a region rather than at or near the edge of one.
+    public enum GenericPoint {
+        /// The seed of the candidates: the same points, in the same order, on every run.
+        public static let seed: UInt64 = 0x5EED_0047
+        /// How many candidates are tried for one where f and its derivative are defined.
+        public static let candidateCount = 16
+        /// Sides closer than this, relative to the larger, are a tie: a decision between them may
+        /// be rounding's (sin²x + cos²x − 1 > 0), so a tie must hold all around the point or not
+        /// at all.
+        public static let tieTolerance = 0x1p-30
+        /// How far (relative to max(1, |xᵢ|)) the decisions are asked again around the point: a
+        /// region narrower than this is not sampled, and a side whose sign is rounding's changes.
+        public static let perturbation = 0x1p-17
+
+        /// Set while a candidate is derived: each derivation then tests its decisions.
+        @TaskLocal static var searching = false
+
+        /// Why a candidate lies in no region. `undefined`: a side was NaN there or beside it (an
+        /// overflow's ∞ − ∞), which another candidate may not meet; otherwise a decision changed
+        /// side or tie close by, which ends the search (at a random point that happens by chance
+        /// about once in 10⁵ per comparison; otherwise it is the function's doing).
+        struct Rejection: Error { let reason: String; var undefined = false }
+
+        /// The candidates for n inputs, in the order tried. The first has 2 < x0 < x1 < … < 3:
+        /// beyond the thresholds 0 and ±1 the rules use, on the side the derivation without a
+        /// point took (a variable large and positive, the one built first the smaller), so where
+        /// that gave one region's derivative the answer keeps it. The second has 0 < x0 < … < 1
+        /// (inside √(1 − x²)'s domain); the rest draw each coordinate from ±1, ±4, ±0.25
+        /// and ±16 in turn, both signs.
+        ///
+        /// ```swift
+        /// SymbolicDifferentiation.GenericPoint.candidates(2)[0]   // [2.296…, 2.818…]: where max(x0, x1) + relu(x0 − x1) is decided
+        /// ```
+        public static func candidates(_ n: Int) -> [[Double]] {
+            var g = SeededGenerator(seed: seed)
+            let scales = [1.0, 4, 0.25, 16]
+            return (0..<candidateCount).map { k -> [Double] in
+                (0..<n).map { i -> Double in
+                    let u = g.nextUnit()
+                    switch k {
+                    case 0: return 2 + (Double(i) + 0.1 + 0.8 * u) / Double(n)
+                    case 1: return (Double(i) + 0.1 + 0.8 * u) / Double(n)
+                    default: return scales[(k - 2) % scales.count] * (2 * u - 1)
+                    }
+                }
+            }
+        }
+
+        /// Whether sides `a` and `b` of a comparison are at or near a tie, or cannot be compared
+        /// (two infinities of one sign). One infinite side is no tie: a value that overflowed is
+        /// far from every finite one, on the side its sign says.
+        static func isTie(_ a: Double, _ b: Double) -> Bool {
+            if a.isInfinite || b.isInfinite { return a == b }
+            return abs(a - b) <= tieTolerance * Swift.max(abs(a), abs(b))
+        }
+
+        /// Throws ``Rejection`` when a decision of `log`, taken at `point`, goes the other way, or
+        /// ties where it did not or no longer ties where it did, at one of eight points around
+        /// it: ±t·``perturbation``·max(1, |xᵢ|) along a seeded direction of signs, for
+        /// t = 1, 1/2, 1/4, 1/8, each with its own direction. The decisions fix the path through
+        /// f, so where each goes the same way the same expressions hold.
+        ///
+        /// A tie that holds all around the point is no obstacle: its sides are equal on an open
+        /// set, so their gradients are too, and the branch taken there is f's: a user's x < x is
+        /// false throughout, and a kinked rule's tie convention combines equal gradients (max's
+        /// ½∇a + ½∇b = ∇a for max(max(x0, x1), x1) where x0 < x1; relu's 0·∇g with ∇g = 0). A tie
+        /// at the point alone means the point is on a kink. A region narrower than the
+        /// perturbation, or a side whose sign or zero is rounding's (sin²x + cos²x − 1), changes
+        /// at one of the eight with a probability of about 1 − 2⁻⁸. Reads the sides in the running
+        /// derivation's graph.
+        static func test(_ log: BranchLog, at point: [Double]) throws {
+            if let nan = log.firstNaN { throw Rejection(reason: "the comparison \(nan) has a NaN side", undefined: true) }
+            guard !log.boundSides.isEmpty else { return }
+            var g = SeededGenerator(seed: seed ^ 0xD1CE)
+            let ids = log.boundSides.flatMap { [$0.a, $0.b] }
+            for t in [1.0, 0.5, 0.25, 0.125] {
+                let direction = point.map { x in (g.next() & 1 == 0 ? t : -t) * perturbation * Swift.max(1, abs(x)) }
+                for sign in [1.0, -1.0] {
+                    let q = zip(point, direction).map { $0 + sign * $1 }
+                    let v: [Double] = Diagnostics.quietly { ExpressionGraph.current.evaluateUnchecked(ids, at: q) }
+                    for (k, side) in log.boundSides.enumerated() {
+                        let (a, b) = (v[2 * k], v[2 * k + 1])
+                        if a.isNaN || b.isNaN {
+                            throw Rejection(reason: "a comparison has a NaN side at \(q), beside the point", undefined: true)
+                        }
+                        let decided = side.relation == "==" ? a == b : a < b
+                        let tie = isTie(a, b)
+                        guard decided != side.decided || tie != side.tie else { continue }
+                        let text = [side.a, side.b].map { BranchLog.shown(Symbolic(id: $0, binding: nil)) }
+                        let comparison = "the comparison \(text[0]) \(side.relation) \(text[1])"
+                        if side.tie {
+                            throw Rejection(reason: "\(comparison) is at or near a tie at the point and not at \(q) (\(a) and \(b)), "
+                                            + "within \(perturbation) (relative) of it: the point is on a kink, or rounding decides the side")
+                        }
+                        throw Rejection(reason: "\(comparison), \(side.decided) at the point, is \(decided)\(tie ? " or near a tie" : "") "
+                                        + "(\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
+                                        + "a region narrower than that, or a side whose sign is rounding's")
+                    }
+                }
+            }
+        }
     }
 
     static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
@@ -214,6 +425,12 @@ public enum SymbolicDifferentiation {
         // not the simplified output: exp(x) − exp(x) is the expression 0, but exp is not
         // rational, and at 1000 it stays the non-finite output the numeric modes report.
         let point = x.compactMap(\.binding)
+        // At a generic point only the decisions are asked: a value that overflows there (x^(2^50000)
+        // at 2.59) is no error of the expressions, which the caller gets without a point.
+        if GenericPoint.searching, point.count == x.count {
+            try GenericPoint.test(log, at: point)
+            return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound, unboundComparisons: log.unbound)
+        }
         if let i = plain.firstIndex(where: { !$0.isFiniteValue }),
            !(point.count == x.count && Self.valueIsFiniteExactly(f, at: point)) {
             throw ADError.nonFinite(what: "output \(i) at the binding point (\(plain[i].binding ?? .nan) in Double)", op: nil, node: nil)
@@ -265,16 +482,17 @@ public enum SymbolicDifferentiation {
             throw ADError.limitExceeded(what: "Hessian dimension \(n)", limit: maximumDimension)
         }
         // In a graph of its own, as each of its two derivations: the first derivatives it
-        // builds on are freed with it when the second derivation fails.
-        return try inOwnGraph({ () throws -> SymbolicJacobian in
-            let first = try jacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
+        // builds on are freed with it when the second derivation fails. Without a point, both
+        // derivations decide their comparisons at the same generic point.
+        return try decidingComparisons(inputs: n, at: point) { point in try inOwnGraph({ () throws -> SymbolicJacobian in
+            let first = try decidedJacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
             guard output >= 0 && output < first.outputs.count else {
                 throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")
             }
             if let columns {
                 let gradient = try GraphFunction(roots: columns.map { first.jacobian[output][$0].id }, inputs: n)
                 var escapesSeen = 0
-                let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+                let second = try Diagnostics.collect({ try decidedJacobian(of: gradient, inputs: n, mode: .reverse, at: point, wrt: nil) },
                                                      keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
                 var h = [[Symbolic]](repeating: [Symbolic](repeating: Symbolic(Double.nan), count: n), count: n)
                 for (k, j) in columns.enumerated() { for i in 0..<n { h[i][j] = second.jacobian[k][i] } }
@@ -287,12 +505,12 @@ public enum SymbolicDifferentiation {
             // first derivation's kinks are f's, once, as the numeric `hessian` reports them
             // (x·|x| at 0 counted 2).
             var escapesSeen = 0
-            let second = try Diagnostics.collect({ try jacobian(of: gradient, inputs: n, mode: .reverse, at: point) },
+            let second = try Diagnostics.collect({ try decidedJacobian(of: gradient, inputs: n, mode: .reverse, at: point, wrt: nil) },
                                                  keeping: { $0.repeatedEvaluation(keepingKinks: false, escapesSeen: &escapesSeen) })
             return SymbolicJacobian(outputs: first.jacobian[output], jacobian: second.jacobian,
                                     boundComparisons: first.boundComparisons + second.boundComparisons,
                                     unboundComparisons: first.unboundComparisons + second.unboundComparisons)
-        }, moving: \.symbols, { $0.replacing($1) })
+        }, moving: \.symbols, { $0.replacing($1) }) }
     }
 
     /// Whether expression `id`, evaluated in exact rationals at `point`, rounds to a finite

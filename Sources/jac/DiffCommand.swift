@@ -20,7 +20,11 @@ struct DiffCommand: ParsableCommand {
         (10^(-600), 2*10^300, 1/(3*10^40)), as jac's tables show exact values.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
-        side of their kink to choose: pass --at to choose it by a point. With --at, \
+        side of their kink to choose: pass --at to choose it by a point. Other \
+        comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
+        together at one point chosen reproducibly away from every kink, which a note \
+        names; where no region can be sampled (relu(sin(1000000*x)) changes side \
+        every 3e-6) the derivative is refused. With --at, \
         every entry is also evaluated there, in Double, or exactly (rounded once) where \
         a Double intermediate overflows or underflows and every op is rational.
 
@@ -102,6 +106,10 @@ struct DiffCommand: ParsableCommand {
                 : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") || what.contains("symbolic derivation") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
+        } catch let e as SymbolicDifferentiation.NoRegion {
+            throw JacFailure.invalid("without --at, the comparisons in the rules and the formula describe no region of the "
+                                     + "variables: \(renamed(e.reason, names))\(e.point.map { " at \(describePoint(names, $0.map(Cell.double)))" } ?? ""); "
+                                     + "pass --at to choose the branch by a point")
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
             guard let p = point else { throw unboundDomainError(e) }
@@ -149,7 +157,7 @@ struct DiffCommand: ParsableCommand {
             }
         }
         if point == nil, !d.unboundComparisons.isEmpty {
-            writeError("note: " + unboundComparisonNote(d.unboundComparisons, names: names))
+            writeError("note: " + unboundComparisonNote(d.unboundComparisons, at: d.genericPoint, names: names))
         }
         if let p = point, !d.boundComparisons.isEmpty {
             writeError("note: \(d.boundComparisons.count) branch decision(s) in the rules were taken at \(describePoint(names, p.doubles.map(Cell.double))); the printed derivative holds where they go the same way")
@@ -158,14 +166,16 @@ struct DiffCommand: ParsableCommand {
 
     /// What the rules decided without a point: some choose a form for accuracy (expm1′ is eˣ for
     /// x < −1, expm1(x) + 1 above, which at −40 evaluates to 0 for 4.2e-18) or test a value
-    /// (pow's x == 0), and without --at a variable side is taken as large and positive. The
-    /// printed form is then the one for that region, and jac diff said nothing of it (a review).
-    func unboundComparisonNote(_ comparisons: [String], names: [String]) -> String {
+    /// (pow's x == 0), and without --at all of them are decided at one point the library chose
+    /// (``SymbolicJacobian/genericPoint``). The printed form is then the one for that point's
+    /// region, and jac diff said nothing of it (a review).
+    func unboundComparisonNote(_ comparisons: [String], at point: [Double]?, names: [String]) -> String {
         let distinct = comparisons.map { renamed($0, names) }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         let shown = distinct.prefix(3).joined(separator: "; ") + (distinct.count > 3 ? "; …" : "")
-        return "the rules chose their form by comparing values, and without --at each variable counts as large and positive "
-            + "(\(shown)): the printed derivative is that form, which for other values may round worse or be undefined; "
-            + "--at a point chooses the forms for that point"
+        let at = point.map { " at \(describePoint(names, $0.map(Cell.double)))" } ?? ""
+        return "the rules chose their form by comparing values, and without --at they were decided\(at), a point chosen "
+            + "reproducibly away from every kink (\(shown)): the printed derivative is that form, which holds where those "
+            + "comparisons go the same way and for other values may round worse or be undefined; --at a point chooses the forms for that point"
     }
 
     /// A comparison as the log writes it (over x0, x1, …) with the formula's variable names, in

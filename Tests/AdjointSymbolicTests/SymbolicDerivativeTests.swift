@@ -372,7 +372,7 @@ final class BranchLogTextTests: XCTestCase {
     func testUnboundComparisonsNameTheirSidesAsFormulas() throws {
         let d = try SymbolicDifferentiation.jacobian(of: Relu(), inputs: 2)
         XCTAssertFalse(d.unboundComparisons.isEmpty, "relu's rule compares its input with 0")
-        // Unbound, a non-constant side is taken as large and positive (Symbolic's doc): x0·x1 > 0.
+        // Without a point, decided at the generic point, whose first candidate has 2 < x0 < x1: x0·x1 > 0.
         for c in d.unboundComparisons {
             XCTAssert(c.contains("x0*x1") || c.contains("x1*x0"), "\(c): names the compared expression")
             XCTAssert(c == "0 < x0*x1 taken as true" || c == "0 < x1*x0 taken as true"

@@ -886,8 +886,9 @@ enum DocCommentExamples {
         let f = Kinked()   // context: a function with a branch
         let (d, log) = try BranchLog.recording { try SymbolicDifferentiation.jacobian(of: f, inputs: 1) }
         _ = log.unbound   // comparisons decided without a point; for f = relu(x0): "x0 < 0 taken as false", …
-        // By the documented rule (a non-constant side taken as large and positive): x0 < 0 is
-        // false, 0 < x0 true. The outer log was empty while d's own log had them.
+        // Unbound, a non-constant side is taken as large and positive, and at the generic point
+        // (2.59…) x0 > 0 too: x0 < 0 is false, 0 < x0 true. The outer log was empty while d's own
+        // log had them.
         guard !log.unbound.isEmpty, log.unbound == d.unboundComparisons,
               log.unbound.allSatisfy({ $0 == "x0 < 0 taken as false" || $0 == "0 < x0 taken as true" }) else { throw DocExampleFailed() }
     }
@@ -897,6 +898,33 @@ enum DocCommentExamples {
         struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
         _ = try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
         if try !SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps.isEmpty { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 39 (the generic point).
+    static func SymbolicDifferentiation_39() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [max(x[0], x[1]) + relu(x[0] - x[1])] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)
+        _ = d.genericPoint          // [2.296…, 2.818…]: x0 < x1 there
+        _ = d.unboundComparisons    // ["x0 < x1 taken as true", …]: the region x0 < x1, where ∇f = [0, 1]
+        guard let p = d.genericPoint, p.count == 2, p[0] < p[1], (2.296..<2.297).contains(p[0]), (2.818..<2.819).contains(p[1]),
+              d.unboundComparisons.contains("x0 < x1 taken as true"),
+              try ExpressionGraph.shared.evaluate(d.jacobian[0].map(\.id), at: [-7, 3]) == [0, 1] else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 316 (the candidates).
+    static func SymbolicDifferentiation_316() async throws {
+        _ = SymbolicDifferentiation.GenericPoint.candidates(2)[0]   // [2.296…, 2.818…]: where max(x0, x1) + relu(x0 − x1) is decided
+        // By hand (SplitMix64 from 0x5EED0047, in Python): 2 + (0 + 0.1 + 0.8u)/2 and 2 + (1 + 0.1 + 0.8u)/2.
+        guard SymbolicDifferentiation.GenericPoint.candidates(2)[0] == [2.296196945200157, 2.8182996794030033] else { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 268 (NoRegion).
+    static func SymbolicDifferentiation_268() async throws {
+        do {
+            struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [relu(T.sin(1_000_000 * x[0]))] } }
+            _ = try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: 0 < sin(1000000*x0) changes 2·10⁻⁵ away
+            throw DocExampleFailed()
+        } catch is SymbolicDifferentiation.NoRegion {}
     }
 
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 42.
@@ -1126,6 +1154,9 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:195", Symbolic_195),
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:39", SymbolicDifferentiation_39),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:268", SymbolicDifferentiation_268),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:316", SymbolicDifferentiation_316),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),

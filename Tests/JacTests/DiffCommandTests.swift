@@ -622,7 +622,9 @@ final class DiffWithoutAPointTests: XCTestCase {
     func testAFormChosenWithoutAPointIsNamed() throws {
         let r = try JacRunner.run(["diff", "expm1(x)"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("without --at each variable counts as large and positive (x < -1 taken as false)"), r.stderr)
+        // Decided at the library's generic point (SymbolicJacobian.genericPoint), which the note names.
+        XCTAssertTrue(r.stderr.contains("without --at they were decided at x = "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("a point chosen reproducibly away from every kink (x < -1 taken as false)"), r.stderr)
         let pow = try JacRunner.run(["diff", "f(a, b) = pow(a, b)"])
         XCTAssertTrue(pow.stderr.contains("a == 0 taken as false"), pow.stderr)
         for quiet in ["log(x)/y + sqrt(y)", "sin(x)*y"] {
@@ -633,6 +635,17 @@ final class DiffWithoutAPointTests: XCTestCase {
         // With a point the form is the point's: at −40 the printed entry is exp(x).
         let at = try JacRunner.run(["diff", "expm1(x)", "--at", "x=-40"])
         XCTAssertTrue(at.stdout.hasPrefix("df/dx = exp(x)"), at.stdout)
+    }
+
+    /// relu(sin(10⁶x)) changes side every π·10⁻⁶, too narrow a region for the generic point to
+    /// sample: the library's refusal (SymbolicDifferentiation.NoRegion) is said as such, naming
+    /// the comparison and the point, rather than a derivative for a region it cannot vouch for.
+    func testARegionTooNarrowToSampleIsRefusedWithTheComparison() throws {
+        let r = try JacRunner.run(["diff", "relu(sin(1000000*x))"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("describe no region of the variables"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("0 < sin(1000000*x)") && r.stderr.contains("narrower") && r.stderr.contains("pass --at"), r.stderr)
+        XCTAssertEqual(try JacRunner.run(["diff", "relu(sin(1000000*x))", "--at", "x=1"]).status, 0)
     }
 
     /// `--wrt x` of x² + relu(y) was refused for relu, which no entry of the x column reads.
