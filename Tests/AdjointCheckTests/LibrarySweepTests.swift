@@ -89,6 +89,36 @@ final class LibrarySweepTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases.filter { $0.plant == .none && $0.outcome == .passed }.count, 38)
     }
 
+    /// The eight claims 0.1% off one entry that seed 1 of the sweep passed (verdict agree), each
+    /// an entry far below its row: 13.3756 claimed for ∂/∂x0 = x1·x2 + 2x0 = 13.3622 of
+    /// x0·x1·x2 + x0² − x2/x1 agreed with central's ± 0.28, called sharp beside the row's 9.3·10¹³
+    /// (64ε of it is 1.3), though the entry's own rounding scale is its paths' 13.4; ∂/∂x0 of
+    /// the radius, 7.9·10⁻¹⁰ beside a row of 1, agreed with the complex step's ± 4.7·10⁻¹¹, its
+    /// row's rounding. Expected values: the hand Jacobians (`BlackBoxSubject`); both AD modes
+    /// and the complex step resolve each entry to ulps, so 10⁻³ is far outside any estimate.
+    func testAClaimAThousandthOffAnEntryFarBelowItsRowIsConvicted() throws {
+        let cases: [(String, [Double], Int)] = [
+            ("x0*x1*x2 + x0^2 - x2/x1", [-5.308728643819369e-05, 5.2309491151592524e-05, 255447.38099302351], 0),
+            ("sqrt(x0^2 + x1^2 + x2^2)", [0.00020879698386205863, -262776.2449027553, -5.763775897146059e-05], 0),
+            ("sqrt(x0^2 + x1^2 + x2^2)", [-17135.03990841798, -0.15779666612749235, 6.851638779347973e-05], 2),
+            ("sqrt(x0^2 + x1^2 + x2^2)", [-5981338.447680174, -1.6673601741952, -0.0023207565855435926], 2),
+            ("sqrt(x0^2 + x1^2 + x2^2)", [-0.008723004161550061, 11614.344471429213, -5506859.011154872], 0),
+            ("sqrt(x0^2 + x1^2 + x2^2)", [65142.64332851498, 3638.26456819466, 2.7638787428735184e-05], 2),
+            ("log(x0^2 + 1)*x1 + cos(x2)*x2", [-0.03391914053686945, -0.0013521393086601253, -872232.4052359398], 0),
+            ("100(x1 - x0^2)^2 + (1 - x0)^2 + x2^2", [387819.74393012415, -0.01333858607745646, 743347.6156276399], 2),
+        ]
+        for (name, x, k) in cases {
+            let (subject, hand) = try XCTUnwrap(LibrarySweep.subjects.first { $0.0.name == name }, name)
+            let right = hand.jacobian(x)
+            var off = right
+            off[0][k] *= 1 + 1e-3
+            let convicted = try checkJacobian(of: subject.f, at: x, claimed: { _ in off })
+            XCTAssertEqual(convicted.entries[0][k].verdict, .ruleWrong(subjects: ["claimed"]), "\(name) at \(x)\n\(convicted.renderTable())")
+            let passed = try checkJacobian(of: subject.f, at: x, claimed: { _ in right })
+            XCTAssertTrue(passed.passed, "\(name) at \(x)\n\(passed.renderTable())")
+        }
+    }
+
     /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]).
     func testMeasureTheLibrarySweep() throws {
         guard let spec = ProcessInfo.processInfo.environment["LIBRARY_SWEEP"] else { throw XCTSkip("set LIBRARY_SWEEP") }
