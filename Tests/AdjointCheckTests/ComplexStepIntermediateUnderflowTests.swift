@@ -66,6 +66,21 @@ final class ComplexStepIntermediateUnderflowTests: XCTestCase {
         XCTAssertFalse(wrong.passed, wrong.renderTable())
     }
 
+    /// The complex step's own Jacobian (`differenceJacobian(method: .complexStep)`, what `jac
+    /// jacobian --mode complex-step` prints): its estimate must hold where x₀·x₀'s imaginary part is
+    /// subnormal. It printed 0.7071169106604155 ± 3·10⁻¹⁶ at 10⁻¹⁵⁰, 1.4·10⁻⁵ off.
+    func testTheComplexStepJacobiansEstimateHoldsThere() throws {
+        for x in [[1e-150, 1e-150], [5e-152, 5e-152], [1e-160, 1e-150]] {
+            let d = try differenceJacobian(of: Norm(), at: x, method: .complexStep)
+            let hand = Self.handGradient(x)
+            for j in 0..<2 {
+                let e = d.entries[0][j]
+                XCTAssertLessThanOrEqual(Swift.abs(e.value - hand[j]), e.errorEstimate,
+                                         "at \(x), ∂/∂x\(j): \(e.value) ± \(e.errorEstimate) for \(hand[j])")
+            }
+        }
+    }
+
     /// At an ordinary scale nothing changes: a claim 1% off is convicted, the hand gradient passes.
     func testOrdinaryPointsAreJudgedAsBefore() throws {
         for f in [Norm() as any ADFunction, Hypot() as any ADFunction] {

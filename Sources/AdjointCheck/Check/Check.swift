@@ -1831,36 +1831,20 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return found
     }
 
-    /// What imaginary parts that left V's normal range on the way through f can put into the
-    /// complex step's entry (i, j) at step h: node k's imaginary part is about h·tₖ (tₖ its tangent
-    /// along eⱼ), and where that is below the least normal magnitude it keeps only multiples of
-    /// the least nonzero one, or underflows to 0. Each such node can move the entry by
-    /// |∂fᵢ/∂vₖ|·(a few quanta)/h, bounded here by the path magnitudes from k to output i; 0 where
-    /// no imaginary part leaves the range, or without a tape.
-    ///
-    /// The step's own estimates see only the final imaginary part and the seed: √(x₀² + x₁²) at
-    /// x₀ = x₁ = 10⁻¹⁵⁰ has Im(x₀·x₀) = 2x₀·h = 2·10⁻³²⁰ at h = 10⁻¹⁷⁰ (12 bits), and its complex
-    /// step was 0.7071169 "± 3.1·10⁻¹⁶" for 1/√2; at 10⁻¹⁵⁵ that part underflows to 0, and it read
-    /// 0 ± 10⁻¹⁴³. Both convicted forward and reverse mode, which were right. The bound here is
-    /// about 7·10⁻⁴ and 7·10⁶ there (two nodes, x₀·x₀ and the sum, each 1/(2·√(x₀² + x₁²)) from the
-    /// output): the first agrees loosely, the second decides nothing.
+    /// ``complexStepUnderflowLoss(_:step:nodes:)`` of entry (i, j) at step h, from the tape's
+    /// tangents along eⱼ and its path magnitudes from each node to output i; 0 without a tape.
+    /// The step's own estimate sees only the final imaginary part and the seed: at √(x₀² + x₁²),
+    /// x₀ = x₁ = 10⁻¹⁵⁰ and 10⁻¹⁵⁵, the complex step read 0.7071169 "± 3.1·10⁻¹⁶" and 0 ± 10⁻¹⁴³
+    /// for 1/√2 and convicted the right forward and reverse mode.
     mutating func complexStepUnderflowBound(output i: Int, input j: Int, step h: Double) -> Double {
         guard let graph, h > 0, i < graph.outputNodes.count, let o = graph.outputNodes[i] else { return 0 }
         if signedTangentCache[j] == nil { signedTangentCache[j] = graph.tangents(input: j) }
         if adjointMagnitudeCache[i] == nil { adjointMagnitudeCache[i] = graph.paths.adjointMagnitudes(output: o) }
         guard let tangents = signedTangentCache[j], let adjoint = adjointMagnitudeCache[i] else { return 0 }
-        let leastNormal = Double(V.leastNormalMagnitude)
-        var sensitivity = 0.0
-        for k in 0..<Swift.min(o + 1, tangents.count, adjoint.count) where adjoint[k] != 0 {
-            // An exact 0 tangent is an exact 0 imaginary part: nothing there to lose.
-            let t = tangents[k]
-            if t != 0 && t.isFinite && Swift.abs(h * t) < leastNormal { sensitivity += adjoint[k] }
-        }
-        guard sensitivity > 0 else { return 0 }
-        // The quanta a node's imaginary part can lose: as the step's own estimate counts them for
-        // the final part (each op producing it may round to one).
-        let bound = DifferenceTuning.evaluationNoiseULPs * Double(V.leastNonzeroMagnitude) / h * sensitivity
-        return bound.isNaN ? .infinity : bound
+        let nodes = (0..<Swift.min(o + 1, tangents.count, adjoint.count, graph.args.count)).lazy
+            .filter { !graph.args[$0].isEmpty }
+            .map { (tangent: tangents[$0], sensitivity: adjoint[$0]) }
+        return complexStepUnderflowLoss(V.self, step: h, nodes: nodes)
     }
 
     /// The rounding the complex step's imaginary part can carry where f's tangent is a sum that
