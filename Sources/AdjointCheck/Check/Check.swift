@@ -213,6 +213,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per input j, ``derivativeRoundingBound(of:at:direction:)`` along eⱼ for every output (empty
     /// where none could be made): see ``complexStepMoved(output:input:)``.
     var complexStepMovedCache: [Int: [Double]] = [:]
+    /// Per input j, every tape node's tangent along eⱼ (signed, as forward mode carries it): see
+    /// ``complexStepUnderflowBound(output:input:step:)``.
+    var signedTangentCache: [Int: [Double]] = [:]
     /// f at x ± h·eⱼ by input j and the bits of h (``evaluationsAround(input:step:)``).
     var aroundCache: [Int: [UInt64: (plus: [V], minus: [V])]] = [:]
 
@@ -1538,6 +1541,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 continue
             }
             var w = jac[i][j]
+            if case .differences(.complexStep) = options.ladder[k] {
+                w.errorEstimate += complexStepUnderflowBound(output: i, input: j, step: w.step)
+            }
             let subtracts: Bool
             if case .differences(let m) = options.ladder[k] { subtracts = m != .complexStep } else { subtracts = false }
             var judgement = judge(w, nominal: nominalAccuracy(options.ladder[k]), subtracts: subtracts) { reach in
@@ -1823,6 +1829,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
         }
         return found
+    }
+
+    /// ``complexStepUnderflowLoss(_:step:nodes:)`` of entry (i, j) at step h, from the tape's
+    /// tangents along eⱼ and its path magnitudes from each node to output i; 0 without a tape.
+    /// The step's own estimate sees only the final imaginary part and the seed: at √(x₀² + x₁²),
+    /// x₀ = x₁ = 10⁻¹⁵⁰ and 10⁻¹⁵⁵, the complex step read 0.7071169 "± 3.1·10⁻¹⁶" and 0 ± 10⁻¹⁴³
+    /// for 1/√2 and convicted the right forward and reverse mode.
+    mutating func complexStepUnderflowBound(output i: Int, input j: Int, step h: Double) -> Double {
+        guard let graph, h > 0, i < graph.outputNodes.count, let o = graph.outputNodes[i] else { return 0 }
+        if signedTangentCache[j] == nil { signedTangentCache[j] = graph.tangents(input: j) }
+        if adjointMagnitudeCache[i] == nil { adjointMagnitudeCache[i] = graph.paths.adjointMagnitudes(output: o) }
+        guard let tangents = signedTangentCache[j], let adjoint = adjointMagnitudeCache[i] else { return 0 }
+        let nodes = (0..<Swift.min(o + 1, tangents.count, adjoint.count, graph.args.count)).lazy
+            .filter { !graph.args[$0].isEmpty }
+            .map { (tangent: tangents[$0], sensitivity: adjoint[$0]) }
+        return complexStepUnderflowLoss(V.self, step: h, nodes: nodes)
     }
 
     /// The rounding the complex step's imaginary part can carry where f's tangent is a sum that

@@ -88,8 +88,13 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
         guard case .kinks = op.info.smoothness else { return unsupported(op) }
         // The kink is where the real parts put it: the imaginary step is a perturbation, not a
         // displacement (|x + ih| is no kink of abs for x ≠ 0).
-        if let d = Rules.kinkDistance(op, Complex(x.real, 0), Complex(y.real, 0)), d.real == 0 {
-            return unsupported(atKinkOf: op.info.name, kink: op.info.smoothness)
+        if let d = Rules.kinkDistance(op, Complex(x.real, 0), Complex(y.real, 0)) {
+            if d.real == 0 { return unsupported(atKinkOf: op.info.name, kink: op.info.smoothness) }
+            // A piece that is not entire is known analytic only within the kink distance (see
+            // OpInfo.piecesAreEntire); a step reaching it would continue past its branch points.
+            if !op.info.piecesAreEntire && !(Swift.max(x.imaginary.magnitude, y.imaginary.magnitude) < d.real) {
+                return unsupported(reachingKinkOf: op.info.name, kink: op.info.smoothness)
+            }
         }
         return onTheFloatsPath(Rules.primal(op, x, y, n), real: realPrimal(op, x.real, y.real, n))
     }
@@ -181,6 +186,15 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
 
     static func unsupported(_ op: Op) -> Complex {
         Diagnostics.report(.unsupported(op: op.info.name, scalarType: "Complex<\(RealType.self)>", node: nil))
+        return Complex(RealType.nan, RealType.nan)
+    }
+
+    /// An op whose piece is not entire, at a complex step that reaches as far off the axis as its
+    /// kink: the continuation of the piece is not known to hold there.
+    static func unsupported(reachingKinkOf name: String, kink: Smoothness?) -> Complex {
+        var what = "\(name) with a complex step as wide as its distance to its kink"
+        if case let .kinks(at: place)? = kink { what += " (\(place))" }
+        Diagnostics.report(.unsupported(op: what, scalarType: "Complex<\(RealType.self)>", node: nil))
         return Complex(RealType.nan, RealType.nan)
     }
 

@@ -257,7 +257,9 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
 func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
     to columns: [[DifferenceEstimate]], of f: some ADFunction, at x: [V], directions: [[V]]
 ) -> (columns: [[DifferenceEstimate]], recordings: Int) {
-    let bounds = derivativeRoundingBounds(of: f, at: x, directions: directions)
+    // Each column's smallest step: the one whose imaginary parts come nearest to underflowing.
+    let steps = columns.map { $0.map(\.step).filter { $0 > 0 }.min() ?? 0 }
+    let bounds = derivativeRoundingBounds(of: f, at: x, directions: directions, imaginarySteps: steps)
     var columns = columns
     for j in columns.indices where j < bounds.bounds.count {
         if let b = bounds.bounds[j], b.count == columns[j].count {
@@ -287,25 +289,29 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
 /// Inlinable so that f is recorded where its type is known: through the generic call, a jac
 /// formula's recording on 8-lane duals looked up type metadata at every op, and the bound cost
 /// 8 times the rest of a 2,000-point `--points` run.
+///
+/// `imaginarySteps` (one per direction, 0 for none): the complex step's h along each, whose
+/// estimate also needs what imaginary parts that leave V's normal range lose
+/// (see ``derivativeRoundingBounds(recording:leavesRound:imaginarySteps:)``).
 @inlinable package func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint>(
-    of f: some ADFunction, at x: [V], directions: [[V]]
+    of f: some ADFunction, at x: [V], directions: [[V]], imaginarySteps: [Double]? = nil
 ) -> (bounds: [[Double]?], recordings: Int, width: Int) {
     if directions.count > 1, let xd = x as? [Double], let vd = directions as? [[Double]] {
-        let b = derivativeRoundingColumns(of: f, at: xd, directions: vd, lanes: SIMD8<Double>.self)
+        let b = derivativeRoundingColumns(of: f, at: xd, directions: vd, lanes: SIMD8<Double>.self, imaginarySteps: imaginarySteps)
         return (b.bounds, b.recordings, 8)
     }
     if directions.count > 1, let xf = x as? [Float], let vf = directions as? [[Float]] {
-        let b = derivativeRoundingColumns(of: f, at: xf, directions: vf, lanes: SIMD8<Float>.self)
+        let b = derivativeRoundingColumns(of: f, at: xf, directions: vf, lanes: SIMD8<Float>.self, imaginarySteps: imaginarySteps)
         return (b.bounds, b.recordings, 8)
     }
-    let b = derivativeRoundingColumns(of: f, at: x, directions: directions, lanes: V.self)
+    let b = derivativeRoundingColumns(of: f, at: x, directions: directions, lanes: V.self, imaginarySteps: imaginarySteps)
     return (b.bounds, b.recordings, 1)
 }
 
 /// Per direction, the bound per output (nil where it could not be had), from recordings of f on
 /// a tape of duals with `T.laneCount` directions each, and how many recordings were made.
 @inlinable func derivativeRoundingColumns<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    of f: some ADFunction, at x: [V], directions: [[V]], lanes: T.Type
+    of f: some ADFunction, at x: [V], directions: [[V]], lanes: T.Type, imaginarySteps: [Double]? = nil
 ) -> (bounds: [[Double]?], recordings: Int) where T.Scalar == V {
     var bounds = [[Double]?](repeating: nil, count: directions.count)
     var recordings = 0
@@ -323,7 +329,8 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
             let visits = (directions.count * (recording.outputs.count + 1)).multipliedReportingOverflow(by: recording.tape.count)
             guard !visits.overflow, visits.partialValue <= tapeRoundingVisits else { return (bounds, recordings) }
         }
-        let perOutput = derivativeRoundingBounds(recording: recording, leavesRound: false)
+        let steps = imaginarySteps.map { h in chunk.map { $0 < h.count ? h[$0] : 0 } }
+        let perOutput = derivativeRoundingBounds(recording: recording, leavesRound: false, imaginarySteps: steps)
         for (lane, j) in chunk.enumerated() { bounds[j] = perOutput.map { lane < $0.count ? $0[lane] : .infinity } }
     }
     return (bounds, recordings)

@@ -137,12 +137,17 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// Per output and tangent lane, ``derivativeRoundingBound(recording:leavesRound:)`` of a tape of
 /// duals whose tangents carry several directions (`T.laneCount`): one recording and one sweep
 /// per output for all of them, where one direction at a time took a recording of f each.
+///
+/// With `imaginarySteps` (the complex step's h per lane, 0 for none) each lane's bound also
+/// counts ``complexStepUnderflowLoss(_:step:nodes:)``: what the complex step loses where an
+/// imaginary part leaves V's normal range (`jac jacobian --mode complex-step` printed
+/// 0.7071169106604155 for 1/√2 with no note at √(x₀² + x₁²), x₀ = x₁ = 10⁻¹⁵⁰).
 @_specialize(where V == Double, T == Double)
 @_specialize(where V == Float, T == Float)
 @_specialize(where V == Double, T == SIMD8<Double>)
 @_specialize(where V == Float, T == SIMD8<Float>)
 @usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    recording rec: Recording<Dual<V, T>>, leavesRound: Bool
+    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil
 ) -> [[Double]] where T.Scalar == V {
     let eps = Double(V.ulpOfOne)
     let lanes = T.laneCount
@@ -297,10 +302,43 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
                 sum += (rounds[r] && !exactZero[k] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
                     + (constantOnly[k] || tangentTerm == 0 ? 0 : Swift.abs(tangentPart[k]) * tangentTerm)
             }
-            let bound = eps * sum
+            var bound = eps * sum
+            if let steps = imaginarySteps, lane < steps.count, steps[lane] > 0 {
+                let nodes = representatives.lazy.filter { !(entries[$0]?.inputs.isEmpty ?? true) }
+                    .map { (tangent: tangents[$0 * lanes + lane], sensitivity: tangentPart[$0]) }
+                bound += complexStepUnderflowLoss(V.self, step: steps[lane], nodes: nodes)
+            }
             return bound.isNaN ? .infinity : bound
         }
     }
+}
+
+/// The complex step's error at step h from imaginary parts that leave V's normal range inside f:
+/// node k's is about h·tₖ (tₖ its tangent along the step's direction), and below the least
+/// normal magnitude it keeps only multiples of the least nonzero one, or underflows to 0, which
+/// moves the output by up to |∂fᵢ/∂vₖ| (`sensitivity`, or a bound on it) times a few such quanta
+/// over h: as many as the step's own estimate counts for the final imaginary part. 0 where no
+/// imaginary part leaves the range. The caller leaves out f's inputs: an input's imaginary part
+/// is the seed h·vⱼ, whose rounding the step's estimate counts (√x at 10⁻³⁰⁰ is exact at a
+/// subnormal h).
+///
+/// The step's own estimate sees only the final imaginary part and the seed: √(x₀² + x₁²) at
+/// x₀ = x₁ = 10⁻¹⁵⁰ has Im(x₀·x₀) = 2x₀·h = 2·10⁻³²⁰ at h = 10⁻¹⁷⁰ (12 bits), and its complex step
+/// was 0.7071169 "± 3.1·10⁻¹⁶" for 1/√2; at 10⁻¹⁵⁵ that part underflows to 0, and it read
+/// 0 ± 10⁻¹⁴³. The check convicted forward and reverse mode against both, and `jac jacobian
+/// --mode complex-step` printed the first with no note. Here it is about 8·10⁻⁴ and 10⁷ (two
+/// nodes, x₀·x₀ and the sum, each 1/(2·√(x₀² + x₁²)) from the output).
+func complexStepUnderflowLoss<V: BinaryFloatingPoint>(
+    _: V.Type, step h: Double, nodes: some Sequence<(tangent: Double, sensitivity: Double)>
+) -> Double {
+    guard h > 0 else { return 0 }
+    let leastNormal = Double(V.leastNormalMagnitude)
+    var lost = 0.0
+    // An exact 0 tangent is an exact 0 imaginary part: nothing there to lose.
+    for (t, s) in nodes where s != 0 && t != 0 && t.isFinite && Swift.abs(h * t) < leastNormal { lost += Swift.abs(s) }
+    guard lost > 0 else { return 0 }
+    let bound = DifferenceTuning.evaluationNoiseULPs * Double(V.leastNonzeroMagnitude) / h * lost
+    return bound.isNaN ? .infinity : bound
 }
 
 /// Whether a derivative rounding bound says a finite AD entry may be far from f′: the bound
