@@ -184,6 +184,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per output, Σ over recorded nodes of |∂fᵢ/∂v|·|v|: times ε, a first-order bound on fᵢ's
     /// rounding error (the node values' own rounding, carried to the output).
     var roundingScale: [Double] = []
+    /// Per output, ε·``roundingScale``: the rounding of one evaluation of fᵢ as the check's own
+    /// recording bounds it, told to the difference rungs as their samples' rounding (nil before
+    /// the recording is read). Without it their estimates assumed a few ulps of f per sample:
+    /// ∏ₖ₌₁²⁰⁰ (1 + x/10⁶)·sin x at 0.7 rounds by up to 200 of them, and central's rung read
+    /// 0.7650781350894249 ± 3.4·10⁻¹⁰ for 0.76507813413562517 (mpmath), 2.8 times its estimate
+    /// off, Richardson's 0.7650781341352955 ± 1.5·10⁻¹³ 2.2 times; the verdict held only by the
+    /// tolerance's safety factor. `differenceJacobian(of:)` reads the same bound off its own tape.
+    /// An overflowed scale is the largest finite bound, so the rung's estimate is infinite, not 0.
+    var evaluationRounding: [Double]? {
+        guard !roundingScale.isEmpty else { return nil }
+        return roundingScale.map { s in
+            let bound = eps * s
+            return bound.isFinite && bound >= 0 ? bound : .greatestFiniteMagnitude
+        }
+    }
     /// Per output, a bound on the rounding of one evaluation of fᵢ that the tape cannot see: the
     /// measured noise of each user vector primitive call (``vectorPrimitiveNoise(_:at:outputs:)``)
     /// where it exceeds the few ulps of its outputs that ``roundingScale`` counts, carried to fᵢ
@@ -359,7 +374,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         self.recording = recording
 
         if missingVJPs.isEmpty {
-            roundingScale = recording.roundingScales()
+            // The concurrent check reads them before its first witness (which is told them).
+            if roundingScale.count != m { roundingScale = recording.roundingScales() }
         } else {
             // Without a VJP there is no sweep: the bound on |∂fᵢ/∂v| from the graph's paths
             // (through a call by its |J| from the JVP) stands in for the cotangent: a sum of
@@ -634,11 +650,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let result: RungResult
         switch options.ladder[k] {
         case .differences(let method):
+            let floor = method == .complexStep ? nil : evaluationRounding
             let (d, diag) = Diagnostics.collect {
-                // The check judges rounding on its own recording's scales (the tolerances and
-                // `noisy-evaluation`), so its witnesses stay the differences of f alone.
+                // Without the noise audit: the check judges f's rounding on its own recording's
+                // scales. Those scales are also each sample's rounding in the estimate (see
+                // ``evaluationRounding``), not a few ulps of f alone.
                 try? differenceJacobianOfSpecialised(f, at: x, method: method, step: method == .complexStep ? .automatic : options.step,
-                                                     readingTape: false)
+                                                     evaluationError: floor, readingTape: false)
             }
             if let d {
                 var entries = d.entries
@@ -1060,6 +1078,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                        : eps.squareRoot() * Swift.max(rowScale, valueScale)
         // Whether a ladder rung follows the one being judged (see `marginal`).
         var rungsLeft = true
+        // The complex-step rung after the one being judged, if any (see `judge`).
+        var complexStepAhead: Int? = nil
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
@@ -1146,6 +1166,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if subtracts, w.step > 0, i < roundingScale.count,
                values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * eps * roundingScale[i] / w.step }) {
                 soft.append(.noisyEvaluation)
+            }
+            // A difference reads f's own derivative, forward and reverse mode that of f as the
+            // floats compute it, which rounding inside f can move (``complexStepMoved``). Where
+            // that covers the gap and the complex step, which follows the floats as the modes
+            // do, is still to judge them (its entry usable: not beside erf, no escape), the
+            // difference shows no rule wrong: (eˣ − 1)/x at 10⁻⁹, whose adaptive and Richardson
+            // rungs, told f's rounding, settle on f′ = 0.5 beside the modes' and the complex
+            // step's −81.74 (the bound is 222), was witnesses-conflict. Without a complex step
+            // the modes' own noise is measured before they are convicted (see `convict`).
+            if subtracts, let kc = complexStepAhead, options.atol == nil, !wrong.isEmpty,
+               wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }),
+               case .available(let later) = rung(kc), i < later.count, j < later[i].count,
+               !later[i][j].warnings.contains(where: { [.nonFinite, .unsupportedOp, .notIndependent, .noConvergence].contains($0) }),
+               let moved = complexStepMoved(output: i, input: j), moved.isFinite,
+               values.allSatisfy({ !wrong.contains($0.0) || Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * moved }) {
+                soft.append(.derivativeNoise)
             }
             // A sin, cos or tan whose argument moves by more than a radian over the step is seen
             // averaged over its periods, not by its slope: when its term can explain the gap the
@@ -1530,6 +1566,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             rungsLeft = k < options.ladder.count - 1
+            complexStepAhead = options.ladder[(k + 1)...].firstIndex { if case .differences(.complexStep) = $0 { return true } else { return false } }
             guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,
                 // and this placeholder is dropped with the judging.
@@ -1650,6 +1687,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let done = record(name, w, judgement) { return done }
         }
         rungsLeft = false
+        complexStepAhead = nil
         // Near-kink rung: some difference straddled a kink that the recorded point does not touch
         // (relu of an argument within a step of 0). A central difference whose samples stay on
         // the recorded side decides; its small step costs rounding, which its estimate reports.
