@@ -995,6 +995,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let floor = adRel * rowScale + subnormal
         // What the tolerance allows for the subjects' own rounding: the entry's scale, not the row's.
         let roundingFloor = adRel * entryScale + subnormal
+        // The agreements that needed the modes' accumulation allowance, by the tolerance `judge`
+        // returned for them (see ``EntryCheck/accumulationAllowance``).
+        var allowanceUses: [Double: AccumulationAllowance] = [:]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
             var absErr: Double? = nil, relErr: Double? = nil
@@ -1002,10 +1005,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 absErr = values.map { Swift.abs($0.1 - w.value) }.max()
                 relErr = absErr.map { w.value == 0 ? ($0 == 0 ? 0 : .infinity) : $0 / Swift.abs(w.value) }
             }
-            return EntryCheck(output: i, input: j, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
-                              witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
-                              step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
-                              tolerance: decided?.2, kink: kink, ladder: ladder)
+            var e = EntryCheck(output: i, input: j, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
+                               witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
+                               step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
+                               tolerance: decided?.2, kink: kink, ladder: ladder)
+            if verdict == .agree, let tol = decided?.2 { e.accumulationAllowance = allowanceUses[tol] }
+            return e
         }
 
         let nonFinite = values.filter { !$0.1.isFinite }.map(\.0)
@@ -1080,6 +1085,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var rungsLeft = true
         // The complex-step rung after the one being judged, if any (see `judge`).
         var complexStepAhead: Int? = nil
+        // The tightest tolerance a witness found a mode outside of by more than `sharp`, within
+        // only the modes' accumulation allowance (``FDWarning/accumulationRounding``).
+        var sharpestAccumulationRounding: Double? = nil
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
@@ -1129,7 +1137,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= widened }) {
                     let forwardBeyond = wrong.contains("forward") && values.contains { beyondOwnBound($0.0, $0.1) }
                     if !forwardBeyond {
-                        if wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }) { return .agree(widened) }
+                        if wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }) {
+                            return agreeWithinAllowance(wrong, witness: w, tolerance: tol, widened: widened)
+                        }
                         sharpestPathRounding = Swift.min(sharpestPathRounding ?? tol, tol)
                         return .unreliable([.pathRounding])
                     }
@@ -1195,6 +1205,45 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             if !soft.isEmpty { return .unreliable(soft) }
             return .disagree(tol, wrong)
+        }
+
+        /// The judgement on modes (`wrong`) that miss witness w by more than its tolerance and lie
+        /// within their accumulation allowance (``accumulationAllowance(subject:output:input:)``).
+        /// That allowance is what a right rule's accumulation along the tape may round, and a
+        /// wrong rule hides in it just as well: at A(x) − A(x) + sin x, A two thousand products
+        /// by 1.0035, reverse mode's allowance at 0.7 is 1.5·10⁻⁸ and a sin rule 10⁻⁹ off passed
+        /// a reverse-only check, as rule-right to the reader as one settled to 10⁻¹⁵.
+        ///
+        /// Where only one AD mode is checked (`checkForward` or `checkReverse` off, or a mode not
+        /// run for want of its rule), a gap beyond `sharp` (√ε of the entry, the check's bar for a
+        /// sharp agreement) left to the allowance is no agreement: rounding or a wrong rule, the
+        /// check cannot tell (``FDWarning/accumulationRounding``). Reverse-only at
+        /// exp(30x) − exp(30x) + sin x + ((x + 10⁸) − 10⁸), a right reverse mode is 0.022 off
+        /// f′ = 1.54, and a sin rule 1% off agreed as well. With both modes the verdicts stay as
+        /// they were, noted: forward mode is held to its own first-order rounding bound, which
+        /// nets copies that cancel (it convicts that sin rule), and where both modes carry
+        /// rounding beyond `sharp` (an expanded (x − 2)¹⁰ at 2.3, every term near 10⁴ for an
+        /// entry of 2·10⁻⁴) the check has agreed with them before; see the report's note.
+        ///
+        /// A gap within `sharp` (or beside a witness of exactly 0) agrees, as any agreement may be
+        /// off by that much; the allowance is kept with the entry, and the report notes it where
+        /// it exceeds `sharp` (``CheckReport/coarselyResolvedEntries``): a rule error below it is
+        /// not resolved there.
+        func agreeWithinAllowance(_ wrong: [String], witness w: DifferenceEstimate, tolerance tol: Double,
+                                  widened: Double) -> CheckJudgement {
+            let gap = values.filter { wrong.contains($0.0) }.map { Swift.abs($0.1 - w.value) }.max() ?? 0
+            let oneMode = values.filter { $0.0 == "forward" || $0.0 == "reverse" }.count == 1
+            // An entry the witness puts at exactly 0 has no size to resolve a gap against: a mode's
+            // rounding there agrees (s² − a² − 2ab − b² through a vector call, 0 by hand, forward
+            // −6·10⁻⁹ at x₀ = 10⁸ from terms near 10¹⁶), and the note gives the allowance.
+            if oneMode && gap > sharp && w.value != 0 && gap > eps.squareRoot() * Swift.abs(w.value) {
+                sharpestAccumulationRounding = Swift.min(sharpestAccumulationRounding ?? tol, tol)
+                return .unreliable([.accumulationRounding])
+            }
+            let allowance = wrong.map { accumulationAllowance(subject: $0, output: i, input: j) }.max() ?? 0
+            allowanceUses[widened] = AccumulationAllowance(subjects: wrong, gap: gap, witnessTolerance: tol, allowance: allowance,
+                                                           resolution: sharp)
+            return .agree(widened)
         }
 
         /// The verdict on subjects a reliable witness contradicts: rule-wrong, unless a mode's pass
@@ -1744,6 +1793,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let p = sharpestPathRounding, p < tol {
                 return make(.fdInconclusive(reasons: [.pathRounding]), nil, ladder: outcomes)
             }
+            // Likewise a mode a sharper witness found off by more than `sharp`, inside only its
+            // accumulation allowance (see `agreeWithinAllowance`).
+            if let p = sharpestAccumulationRounding, p < tol {
+                return make(.fdInconclusive(reasons: [.accumulationRounding]), nil, ladder: outcomes)
+            }
             // A marginal agreement that nothing later decided (the rungs after it unavailable: exact
             // rationals for a transcendental f, the complex step beside erf) is no pass either: a
             // claimed 0.075 for ∂/∂x₀ = 0.05 of sin(x₀)·0.05 + x₁² + erf(x₂) at (0, 9·10⁵, 0.3)
@@ -1760,7 +1814,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // tolerances: its h-against-2h estimate is what broke. atan(10⁸(x − ½)) + erf x at ½:
             // central's 205716 ± 34272 convicted the right forward and reverse modes (10⁸ + 0.88)
             // with a claim 10⁻⁶ off, beside Richardson's 10⁸ + 0.8788 ± 8·10⁻⁶.
-            let judgedNothing: Set<FDWarning> = [.noisyEvaluation, .derivativeNoise, .pathRounding, .floatRounding]
+            let judgedNothing: Set<FDWarning> = [.noisyEvaluation, .derivativeNoise, .pathRounding, .floatRounding, .accumulationRounding]
             if disagreedOnlyByFixedStencils, outcomes.contains(where: { o in
                 guard o.outcome == "unreliable", let v = o.value, let e = o.errorEstimate, v.isFinite, e.isFinite,
                       !o.warnings.isEmpty, Set(o.warnings).isSubset(of: judgedNothing),
