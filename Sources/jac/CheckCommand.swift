@@ -173,6 +173,15 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
             case .modeFailed(let s): pairs.append(("mode_failed", jsonArray(s.map(json))))
             case .agree: break
             }
+            // What an agreement left to the modes' accumulation rounding: a rule error below the
+            // allowance is not resolved there (the report's note says so where it exceeds √ε).
+            if let a = e.accumulationAllowance {
+                pairs.append(("accumulation_allowance", jsonObject([
+                    ("subjects", jsonArray(a.subjects.map(json))), ("gap", jsonNumber(a.gap)),
+                    ("witness_tolerance", jsonNumber(a.witnessTolerance)), ("allowance", jsonNumber(a.allowance)),
+                    ("resolution", jsonNumber(a.resolution)), ("exceeds_resolution", a.exceedsResolution ? "true" : "false"),
+                ])))
+            }
             if !e.seededPasses.isEmpty {
                 pairs.append(("seeded_passes", jsonArray(e.seededPasses.map { p in
                     jsonObject([("mode", json(p.mode)), ("seed", jsonNumber(p.seed)), ("value", jsonNumber(p.value)),

@@ -184,6 +184,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per output, Σ over recorded nodes of |∂fᵢ/∂v|·|v|: times ε, a first-order bound on fᵢ's
     /// rounding error (the node values' own rounding, carried to the output).
     var roundingScale: [Double] = []
+    /// Per output, ε·``roundingScale``: the rounding of one evaluation of fᵢ as the check's own
+    /// recording bounds it, told to the difference rungs as their samples' rounding (nil before
+    /// the recording is read). Without it their estimates assumed a few ulps of f per sample:
+    /// ∏ₖ₌₁²⁰⁰ (1 + x/10⁶)·sin x at 0.7 rounds by up to 200 of them, and central's rung read
+    /// 0.7650781350894249 ± 3.4·10⁻¹⁰ for 0.76507813413562517 (mpmath), 2.8 times its estimate
+    /// off, Richardson's 0.7650781341352955 ± 1.5·10⁻¹³ 2.2 times; the verdict held only by the
+    /// tolerance's safety factor. `differenceJacobian(of:)` reads the same bound off its own tape.
+    /// An overflowed scale is the largest finite bound, so the rung's estimate is infinite, not 0.
+    var evaluationRounding: [Double]? {
+        guard !roundingScale.isEmpty else { return nil }
+        return roundingScale.map { s in
+            let bound = eps * s
+            return bound.isFinite && bound >= 0 ? bound : .greatestFiniteMagnitude
+        }
+    }
     /// Per output, a bound on the rounding of one evaluation of fᵢ that the tape cannot see: the
     /// measured noise of each user vector primitive call (``vectorPrimitiveNoise(_:at:outputs:)``)
     /// where it exceeds the few ulps of its outputs that ``roundingScale`` counts, carried to fᵢ
@@ -362,7 +377,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         self.recording = recording
 
         if missingVJPs.isEmpty {
-            roundingScale = recording.roundingScales()
+            // The concurrent check reads them before its first witness (which is told them).
+            if roundingScale.count != m { roundingScale = recording.roundingScales() }
         } else {
             // Without a VJP there is no sweep: the bound on |∂fᵢ/∂v| from the graph's paths
             // (through a call by its |J| from the JVP) stands in for the cotangent: a sum of
@@ -637,11 +653,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let result: RungResult
         switch options.ladder[k] {
         case .differences(let method):
+            let floor = method == .complexStep ? nil : evaluationRounding
             let (d, diag) = Diagnostics.collect {
-                // The check judges rounding on its own recording's scales (the tolerances and
-                // `noisy-evaluation`), so its witnesses stay the differences of f alone.
+                // Without the noise audit: the check judges f's rounding on its own recording's
+                // scales. Those scales are also each sample's rounding in the estimate (see
+                // ``evaluationRounding``), not a few ulps of f alone.
                 try? differenceJacobianOfSpecialised(f, at: x, method: method, step: method == .complexStep ? .automatic : options.step,
-                                                     readingTape: false)
+                                                     evaluationError: floor, readingTape: false)
             }
             if let d {
                 var entries = d.entries
@@ -980,6 +998,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let floor = adRel * rowScale + subnormal
         // What the tolerance allows for the subjects' own rounding: the entry's scale, not the row's.
         let roundingFloor = adRel * entryScale + subnormal
+        // The agreements that needed the modes' accumulation allowance, by the tolerance `judge`
+        // returned for them (see ``EntryCheck/accumulationAllowance``).
+        var allowanceUses: [Double: AccumulationAllowance] = [:]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
             var absErr: Double? = nil, relErr: Double? = nil
@@ -987,10 +1008,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 absErr = values.map { Swift.abs($0.1 - w.value) }.max()
                 relErr = absErr.map { w.value == 0 ? ($0 == 0 ? 0 : .infinity) : $0 / Swift.abs(w.value) }
             }
-            return EntryCheck(output: i, input: j, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
-                              witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
-                              step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
-                              tolerance: decided?.2, kink: kink, ladder: ladder)
+            var e = EntryCheck(output: i, input: j, subjects: values.map { (name: $0.0, value: $0.1) }, verdict: verdict,
+                               witness: decided?.0, witnessValue: decided?.1.value, errorEstimate: decided?.1.errorEstimate,
+                               step: decided?.1.step, absoluteError: absErr, relativeError: relErr,
+                               tolerance: decided?.2, kink: kink, ladder: ladder)
+            if verdict == .agree, let tol = decided?.2 { e.accumulationAllowance = allowanceUses[tol] }
+            return e
         }
 
         let nonFinite = values.filter { !$0.1.isFinite }.map(\.0)
@@ -1063,6 +1086,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                                        : eps.squareRoot() * Swift.max(rowScale, valueScale)
         // Whether a ladder rung follows the one being judged (see `marginal`).
         var rungsLeft = true
+        // The complex-step rung after the one being judged, if any (see `judge`).
+        var complexStepAhead: Int? = nil
+        // The tightest tolerance a witness found a mode outside of by more than `sharp`, within
+        // only the modes' accumulation allowance (``FDWarning/accumulationRounding``).
+        var sharpestAccumulationRounding: Double? = nil
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
@@ -1112,7 +1140,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= widened }) {
                     let forwardBeyond = wrong.contains("forward") && values.contains { beyondOwnBound($0.0, $0.1) }
                     if !forwardBeyond {
-                        if wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }) { return .agree(widened) }
+                        if wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }) {
+                            return agreeWithinAllowance(wrong, witness: w, tolerance: tol, widened: widened)
+                        }
                         sharpestPathRounding = Swift.min(sharpestPathRounding ?? tol, tol)
                         return .unreliable([.pathRounding])
                     }
@@ -1150,6 +1180,22 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                values.allSatisfy({ Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * eps * roundingScale[i] / w.step }) {
                 soft.append(.noisyEvaluation)
             }
+            // A difference reads f's own derivative, forward and reverse mode that of f as the
+            // floats compute it, which rounding inside f can move (``complexStepMoved``). Where
+            // that covers the gap and the complex step, which follows the floats as the modes
+            // do, is still to judge them (its entry usable: not beside erf, no escape), the
+            // difference shows no rule wrong: (eˣ − 1)/x at 10⁻⁹, whose adaptive and Richardson
+            // rungs, told f's rounding, settle on f′ = 0.5 beside the modes' and the complex
+            // step's −81.74 (the bound is 222), was witnesses-conflict. Without a complex step
+            // the modes' own noise is measured before they are convicted (see `convict`).
+            if subtracts, let kc = complexStepAhead, options.atol == nil, !wrong.isEmpty,
+               wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }),
+               case .available(let later) = rung(kc), i < later.count, j < later[i].count,
+               !later[i][j].warnings.contains(where: { [.nonFinite, .unsupportedOp, .notIndependent, .noConvergence].contains($0) }),
+               let moved = complexStepMoved(output: i, input: j), moved.isFinite,
+               values.allSatisfy({ !wrong.contains($0.0) || Swift.abs($0.1 - w.value) <= tol + CheckOptions.errorEstimateSafety * moved }) {
+                soft.append(.derivativeNoise)
+            }
             // A sin, cos or tan whose argument moves by more than a radian over the step is seen
             // averaged over its periods, not by its slope: when its term can explain the gap the
             // difference proves nothing (sin(x) + |x| at 10²⁵, where an ulp of x is 2·10⁹ and every
@@ -1162,6 +1208,45 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             if !soft.isEmpty { return .unreliable(soft) }
             return .disagree(tol, wrong)
+        }
+
+        /// The judgement on modes (`wrong`) that miss witness w by more than its tolerance and lie
+        /// within their accumulation allowance (``accumulationAllowance(subject:output:input:)``).
+        /// That allowance is what a right rule's accumulation along the tape may round, and a
+        /// wrong rule hides in it just as well: at A(x) − A(x) + sin x, A two thousand products
+        /// by 1.0035, reverse mode's allowance at 0.7 is 1.5·10⁻⁸ and a sin rule 10⁻⁹ off passed
+        /// a reverse-only check, as rule-right to the reader as one settled to 10⁻¹⁵.
+        ///
+        /// Where only one AD mode is checked (`checkForward` or `checkReverse` off, or a mode not
+        /// run for want of its rule), a gap beyond `sharp` (√ε of the entry, the check's bar for a
+        /// sharp agreement) left to the allowance is no agreement: rounding or a wrong rule, the
+        /// check cannot tell (``FDWarning/accumulationRounding``). Reverse-only at
+        /// exp(30x) − exp(30x) + sin x + ((x + 10⁸) − 10⁸), a right reverse mode is 0.022 off
+        /// f′ = 1.54, and a sin rule 1% off agreed as well. With both modes the verdicts stay as
+        /// they were, noted: forward mode is held to its own first-order rounding bound, which
+        /// nets copies that cancel (it convicts that sin rule), and where both modes carry
+        /// rounding beyond `sharp` (an expanded (x − 2)¹⁰ at 2.3, every term near 10⁴ for an
+        /// entry of 2·10⁻⁴) the check has agreed with them before; see the report's note.
+        ///
+        /// A gap within `sharp` (or beside a witness of exactly 0) agrees, as any agreement may be
+        /// off by that much; the allowance is kept with the entry, and the report notes it where
+        /// it exceeds `sharp` (``CheckReport/coarselyResolvedEntries``): a rule error below it is
+        /// not resolved there.
+        func agreeWithinAllowance(_ wrong: [String], witness w: DifferenceEstimate, tolerance tol: Double,
+                                  widened: Double) -> CheckJudgement {
+            let gap = values.filter { wrong.contains($0.0) }.map { Swift.abs($0.1 - w.value) }.max() ?? 0
+            let oneMode = values.filter { $0.0 == "forward" || $0.0 == "reverse" }.count == 1
+            // An entry the witness puts at exactly 0 has no size to resolve a gap against: a mode's
+            // rounding there agrees (s² − a² − 2ab − b² through a vector call, 0 by hand, forward
+            // −6·10⁻⁹ at x₀ = 10⁸ from terms near 10¹⁶), and the note gives the allowance.
+            if oneMode && gap > sharp && w.value != 0 && gap > eps.squareRoot() * Swift.abs(w.value) {
+                sharpestAccumulationRounding = Swift.min(sharpestAccumulationRounding ?? tol, tol)
+                return .unreliable([.accumulationRounding])
+            }
+            let allowance = wrong.map { accumulationAllowance(subject: $0, output: i, input: j) }.max() ?? 0
+            allowanceUses[widened] = AccumulationAllowance(subjects: wrong, gap: gap, witnessTolerance: tol, allowance: allowance,
+                                                           resolution: sharp)
+            return .agree(widened)
         }
 
         /// The verdict on subjects a reliable witness contradicts: rule-wrong, unless a mode's pass
@@ -1533,6 +1618,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             rungsLeft = k < options.ladder.count - 1
+            complexStepAhead = options.ladder[(k + 1)...].firstIndex { if case .differences(.complexStep) = $0 { return true } else { return false } }
             guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,
                 // and this placeholder is dropped with the judging.
@@ -1656,6 +1742,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let done = record(name, w, judgement) { return done }
         }
         rungsLeft = false
+        complexStepAhead = nil
         // Near-kink rung: some difference straddled a kink that the recorded point does not touch
         // (relu of an argument within a step of 0). A central difference whose samples stay on
         // the recorded side decides; its small step costs rounding, which its estimate reports.
@@ -1712,6 +1799,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if let p = sharpestPathRounding, p < tol {
                 return make(.fdInconclusive(reasons: [.pathRounding]), nil, ladder: outcomes)
             }
+            // Likewise a mode a sharper witness found off by more than `sharp`, inside only its
+            // accumulation allowance (see `agreeWithinAllowance`).
+            if let p = sharpestAccumulationRounding, p < tol {
+                return make(.fdInconclusive(reasons: [.accumulationRounding]), nil, ladder: outcomes)
+            }
             // A marginal agreement that nothing later decided (the rungs after it unavailable: exact
             // rationals for a transcendental f, the complex step beside erf) is no pass either: a
             // claimed 0.075 for ∂/∂x₀ = 0.05 of sin(x₀)·0.05 + x₁² + erf(x₂) at (0, 9·10⁵, 0.3)
@@ -1728,7 +1820,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // tolerances: its h-against-2h estimate is what broke. atan(10⁸(x − ½)) + erf x at ½:
             // central's 205716 ± 34272 convicted the right forward and reverse modes (10⁸ + 0.88)
             // with a claim 10⁻⁶ off, beside Richardson's 10⁸ + 0.8788 ± 8·10⁻⁶.
-            let judgedNothing: Set<FDWarning> = [.noisyEvaluation, .derivativeNoise, .pathRounding, .floatRounding]
+            let judgedNothing: Set<FDWarning> = [.noisyEvaluation, .derivativeNoise, .pathRounding, .floatRounding, .accumulationRounding]
             if disagreedOnlyByFixedStencils, outcomes.contains(where: { o in
                 guard o.outcome == "unreliable", let v = o.value, let e = o.errorEstimate, v.isFinite, e.isFinite,
                       !o.warnings.isEmpty, Set(o.warnings).isSubset(of: judgedNothing),

@@ -301,6 +301,29 @@ public struct CheckReport: Sendable {
         }
     }
 
+    /// Entries that agree only within forward or reverse mode's accumulation allowance, where
+    /// that allowance exceeds √ε of the entry (``AccumulationAllowance/exceedsResolution``): the
+    /// check resolves a rule error there only down to the allowance, not to the witness's
+    /// tolerance. Also among the ``notes``, one line per entry.
+    ///
+    /// ```swift
+    /// struct CopiesBesideSine: ADFunction {   // A(x) − A(x) + sin x, A two thousand products by 1.0035
+    ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+    ///         var a = x[0], b = x[0]
+    ///         for _ in 0..<2000 { a = a * 1.0035 }
+    ///         for _ in 0..<2000 { b = b * 1.0035 }
+    ///         return [a - b + T.sin(x[0])]
+    ///     }
+    /// }
+    /// var o = CheckOptions()
+    /// o.checkForward = false
+    /// let r = try checkJacobian(of: CopiesBesideSine(), at: [0.7], options: o)
+    /// r.coarselyResolvedEntries.first?.accumulationAllowance?.allowance   // ≈ 1.5e-8 where the tolerance is ≈ 1e-14
+    /// ```
+    public var coarselyResolvedEntries: [EntryCheck] {
+        entries.joined().filter { $0.accumulationAllowance?.exceedsResolution == true }
+    }
+
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
         var n: [String] = modesNotRun.map { m in
@@ -317,6 +340,20 @@ public struct CheckReport: Sendable {
         n += smallGaps
         n += plateaus
         n += unmeasuredJumps
+        for e in coarselyResolvedEntries {
+            guard let a = e.accumulationAllowance else { continue }
+            let modes = a.subjects.joined(separator: " and ")
+            let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
+            // Forward mode nets copies that cancel exactly, so it is what resolves the entry
+            // where reverse mode cannot; where forward mode needed the allowance, shorter paths do.
+            let remedy = a.subjects == ["reverse"] && !subjects.contains("forward")
+                ? "check forward mode too (CheckOptions.checkForward), whose own bound nets copies that cancel, or check where the paths are shorter"
+                : "check where the paths are shorter"
+            n.append("entry (\(e.output), \(e.input)): \(modes) mode agrees only within \(a.subjects.count == 1 ? "its" : "their") "
+                + "accumulation allowance: \(a.gap) from \(witness) value, beyond its tolerance \(a.witnessTolerance), within "
+                + "the \(a.allowance) that rounding along the tape's paths may reach, which exceeds √ε of the entry (\(a.resolution)); "
+                + "a rule error below \(a.allowance) is not resolved here; \(remedy)")
+        }
         let moved = derivativeRoundingEntries
         if let first = moved.first, let bound = first.derivativeRoundingBound {
             let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"
@@ -533,6 +570,13 @@ public struct CheckReport: Sendable {
             ("tolerance", .number(e.tolerance)),
             ("derivativeRoundingBound", .number(e.derivativeRoundingBound)),
         ]
+        if let a = e.accumulationAllowance {
+            f.append(("accumulationAllowance", .object([
+                ("subjects", .array(a.subjects.map { .string($0) })), ("gap", .number(a.gap)),
+                ("witnessTolerance", .number(a.witnessTolerance)), ("allowance", .number(a.allowance)),
+                ("resolution", .number(a.resolution)), ("exceedsResolution", .bool(a.exceedsResolution)),
+            ])))
+        }
         switch e.verdict {
         case .ruleWrong(let s): f.append(("wrong", .array(s.map { .string($0) })))
         case .fdInconclusive(let r): f.append(("reasons", .array(r.map { .string($0.rawValue) })))

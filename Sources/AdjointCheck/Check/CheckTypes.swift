@@ -317,6 +317,20 @@ public struct EntryCheck: Sendable, Equatable {
     /// r.entries[0][0].derivativeRoundingBound   // ≈ 222: every mode's −81.74 is within it of f′ = 0.5
     /// ```
     public internal(set) var derivativeRoundingBound: Double? = nil
+    /// Set when the entry agrees only because forward or reverse mode was allowed its
+    /// accumulation's rounding along the tape: a mode missed the witness by more than the
+    /// witness's own tolerance and less than that allowance. A wrong rule whose error is below
+    /// the allowance passes such an entry as a right one does, so the allowance, not the
+    /// tolerance, is what the entry resolves; the report notes the entries where it exceeds √ε of
+    /// the entry (``CheckReport/coarselyResolvedEntries``). Nil where no allowance was needed.
+    ///
+    /// ```swift
+    /// var o = CheckOptions()
+    /// o.checkForward = false
+    /// let e = try checkJacobian(of: CopiesBesideSine(), at: [0.7], options: o).entries[0][0]   // A(x) − A(x) + sin x
+    /// e.accumulationAllowance?.allowance   // ≈ 1.5e-8: what the reverse-only pass resolves there
+    /// ```
+    public internal(set) var accumulationAllowance: AccumulationAllowance? = nil
     /// The scalar type f was checked in, as the seeded passes' note names its range ("Float" for
     /// a Float check, whose passes lose terms below 1e-45, not Double's 5e-324).
     var scalarName = "Double"
@@ -394,6 +408,34 @@ public struct EntryCheck: Sendable, Equatable {
             && l.subjects.map(\.name) == r.subjects.map(\.name)
             && l.subjects.map(\.value).elementsEqual(r.subjects.map(\.value)) { $0 == $1 || ($0.isNaN && $1.isNaN) }
     }
+}
+
+/// What an agreement left to forward or reverse mode's accumulation allowance
+/// (``EntryCheck/accumulationAllowance``).
+///
+/// ```swift
+/// if let a = entry.accumulationAllowance, a.exceedsResolution {
+///     print("resolved to \(a.allowance) only, not \(a.witnessTolerance)")
+/// }
+/// ```
+public struct AccumulationAllowance: Sendable, Equatable {
+    /// The modes that missed the witness by more than its tolerance.
+    public let subjects: [String]
+    /// Their largest distance from the witness's value.
+    public let gap: Double
+    /// The witness's own tolerance (its error estimate and the subjects' few ulps), which they missed.
+    public let witnessTolerance: Double
+    /// The largest of their accumulation allowances: ``CheckOptions/errorEstimateSafety`` ×
+    /// ε·max(``CheckOptions/adAccuracyULPs``·Σ|path|, ``CheckOptions/accumulationULPsPerOp``·Σ|path|·(length + fan-in)),
+    /// forward mode's no more than its own netted rounding bound.
+    public let allowance: Double
+    /// What the check calls a sharp agreement at this entry: √ε of its largest subject (at
+    /// least 64ε of its row), √ε of the row's and f's scale where the entry is 0. A gap beyond
+    /// it is not passed on the allowance (``FDWarning/accumulationRounding``).
+    public let resolution: Double
+
+    /// Whether the allowance exceeds ``resolution``: a rule error between the two is not resolved.
+    public var exceedsResolution: Bool { allowance > resolution }
 }
 
 /// One entry of a forward or reverse pass rerun with its seed scaled by a power of two, divided

@@ -146,9 +146,15 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     }
     // The witness is itself a concurrent driver (its parent part counts in this task's async
     // measurement, its columns through runChild), so only the two plain children need it here.
+    // The first witness is told the rounding scales, as the serial rung is (`evaluationRounding`),
+    // so they are read before it starts; without a VJP they come from the graph `prepare` builds,
+    // and the witness waits for it as later rungs do.
+    if missingVJPs.isEmpty { checker.roundingScale = recording.roundingScales() }
+    let firstRounding = missingVJPs.isEmpty ? checker.evaluationRounding : nil
     let observed = Instrumentation.capture()
     async let forward = Instrumentation.runChild(observed) { options.checkForward ? Checker<V>.forwardRows(f, at: x) : nil }
-    async let witness = firstWitness(f, at: x, method: firstMethod, step: step, tasks: tasks)
+    async let witness = firstWitness(f, at: x, method: missingVJPs.isEmpty ? firstMethod : nil, step: step,
+                                     evaluationError: firstRounding, tasks: tasks)
     let seed = options.checkForward && !x.isEmpty ? options.directionSeed : nil
     async let directional = Instrumentation.runChild(observed) { seed.map { Checker<V>.directionalSamples(f, at: x, seed: $0) } }
     let prepared = checker.prepare(base, recording, missingVJPs: missingVJPs)
@@ -187,7 +193,8 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
         let report = try attempt.finish(prepared, forward: forwardRows, claimed: claimedOnce, claimedName: claimedName)
         guard let k = attempt.missingRung, case .differences(let method) = options.ladder[k] else { return report }
         checker.resume(after: attempt)
-        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, readingTape: false, tasks: tasks)
+        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step,
+                                                           evaluationError: checker.evaluationRounding, readingTape: false, tasks: tasks)
         checker.precomputedRungs[k] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
 }
@@ -195,8 +202,9 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
 /// The first rung's difference Jacobian: nil when it is not computed ahead, `.some(nil)` when
 /// the evaluation failed (the serial rung's "evaluation failed").
 private func firstWitness<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
-    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod?, step: StepSize, tasks: Int
+    _ f: SpecialisedFunction<V>, at x: [V], method: DifferenceMethod?, step: StepSize, evaluationError: [Double]?, tasks: Int
 ) async -> DifferenceJacobian<V>?? {
     guard let method else { return nil }
-    return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, readingTape: false, tasks: tasks))
+    return .some(try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step, evaluationError: evaluationError,
+                                                            readingTape: false, tasks: tasks))
 }

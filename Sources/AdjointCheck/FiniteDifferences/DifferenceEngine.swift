@@ -105,6 +105,15 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// off the floats' log(fl(x₀² + 1)), which moves by 2·10⁻¹⁶. Write f so it does not round
     /// there (expm1, log1p).
     case derivativeNoise = "derivative-noise"
+    /// The one AD mode checked (the other switched off or not run) differs from the witness by
+    /// more than √ε of the entry (the check's bar for a sharp agreement), but by less than what
+    /// its own accumulation along the tape may round (``CheckOptions/accumulationULPsPerOp`` per
+    /// op of each path, and reverse mode's sums of a value's uses): rounding or a wrong rule,
+    /// the check cannot tell. Not shown wrong, and not shown right. A
+    /// reverse-only check of exp(30x) − exp(30x) + sin x + ((x + 10⁸) − 10⁸) at 1: the right rule
+    /// is 0.022 off in reverse mode, and a sin rule 1% off agreed as well. Check forward mode too
+    /// (its bound nets copies that cancel exactly), or where the paths are shorter.
+    case accumulationRounding = "accumulation-rounding"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
