@@ -37,14 +37,14 @@ public struct MutantOutcome: Sendable {
 /// rules' value as large as the change). `jac selftest --graphs 30 --mutations --seed 3` listed
 /// `leaky_relu ∂y × 1.000001` as a survivor with nothing more; it moved one graph's ∂f1/∂x1
 /// by 1.2e-14 (10⁻⁶ of the entry, under an erf at 4.4 where f′ is 1.2e-8 and f is ½), where
-/// Richardson's tolerance was 3.8e-13 and its own error 1.9e-15, but 1.5e-14 on ∂f1/∂x4, which the
+/// Richardson's tolerance was 8.0e-13 and its own error 1.9e-15, but 1.5e-14 on ∂f1/∂x4, which the
 /// mutant moved by 1.4e-14 (against mpmath): a change at what differences of f's Doubles resolve.
 ///
 /// ```swift
 /// let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
 /// let survivor = s.outcomes.first { !$0.caught && $0.exercised }
 /// print(survivor?.nearest?.description ?? "none")
-/// // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 3.8e-13, …
+/// // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 8.0e-13, …
 /// ```
 public struct MutantEvidence: Sendable, CustomStringConvertible {
     /// Seed of the graph (``Fuzzer/graph(_:)``'s graph with this seed).
