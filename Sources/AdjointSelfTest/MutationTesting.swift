@@ -41,7 +41,9 @@ public struct MutantOutcome: Sendable {
 /// mutant moved by 1.4e-14 (against mpmath): a change at what differences of f's Doubles resolve.
 ///
 /// ```swift
-/// let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3), graphs: 30, ops: [.leakyRelu])
+/// var builtIns = GraphGenerator()   // as jac selftest draws: no registered user primitives
+/// builtIns.userPrimitives = []
+/// let s = try MutationTesting.run(fuzzer: Fuzzer(seed: 3, generator: builtIns), graphs: 30, ops: [.leakyRelu])
 /// let survivor = s.outcomes.first { !$0.caught && $0.exercised }
 /// print(survivor?.nearest?.description ?? "none")
 /// // graph seed 883620860755687159 ∂f1/∂x1: moved 1.2e-14 (1.0e-6 of it); richardson's tolerance 8.0e-13, …

@@ -1076,11 +1076,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // complex step), with the subjects each found wrong: see `convict`.
         var differenceDisagreements: [(name: String, w: DifferenceEstimate, tol: Double, wrong: [String])] = []
         // Once a subject is nonzero, the entry's own size sets what is sharp, down to the
-        // rounding a right derivative carries on its row's scale (64ε of the row, as
-        // `row-rounding`): √ε of f's value (1000 + 10⁻⁶·sin x) made central's tolerance of 27% on
-        // ∂/∂x = 8.8·10⁻⁷ sharp, and claims 6% off passed, where the complex step resolves the
-        // entry to 10⁻²¹ (a review). The row's and f's scales remain for an entry whose subjects
-        // are all 0.
+        // rounding a right derivative carries (64ε of `entryScale`: its paths' magnitudes where
+        // f was recorded, else its row's): √ε of f's value (1000 + 10⁻⁶·sin x) made central's
+        // tolerance of 27% on ∂/∂x = 8.8·10⁻⁷ sharp, and claims 6% off passed, where the complex
+        // step resolves the entry to 10⁻²¹ (a review). With the row's scale as the floor, 64ε of
+        // 9.3·10¹³ made central's ± 1.1 on ∂/∂x₀ = 13.36 of x₀x₁x₂ + x₀² − x₂/x₁ sharp, and a claim
+        // 0.1% off passed (the library sweep). The row's and f's scales remain for an entry whose
+        // subjects are all 0.
         let entryMagnitude = values.map { Swift.abs($0.1) }.filter(\.isFinite).max() ?? 0
         let sharp = entryMagnitude > 0 ? Swift.max(eps.squareRoot() * entryMagnitude, CheckOptions.adAccuracyULPs * eps * entryScale)
                                        : eps.squareRoot() * Swift.max(rowScale, valueScale)
