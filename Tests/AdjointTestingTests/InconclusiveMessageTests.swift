@@ -67,3 +67,27 @@ final class InconclusiveMessageTests: XCTestCase {
         XCTAssertTrue(r.message.contains("∂f/∂x[3]"), r.message)
     }
 }
+
+/// An agreement that resolves its entry only coarsely says so: at z = (0, 0, 0, 28) the check
+/// lets adaptive's agreement on ∂/∂z₀ = e⁻²⁸/(1 + 3e⁻²⁸) stand within a tolerance of most of the
+/// entry (nothing sharper applies: the shift is read through approximateDouble), and a claim 15%
+/// off passes as the right one does.
+final class LooseResolutionNoteTests: XCTestCase {
+    func testAnAgreementResolvingOnlyPartOfItsEntryIsNoted() throws {
+        let x = [0.0, 0.0, 0.0, 28.0]
+        let tiny = exp(-28.0) / (1 + 3 * exp(-28.0))   // by hand
+        let right = try checkJacobian(of: ShiftedSoftmaxLoss(), at: x, claimed: { [shiftedSoftmaxLossGradient($0)] })
+        XCTAssertTrue(right.passed, right.renderTable())
+        let loose = right.looselyResolvedEntries.first { $0.input == 0 }
+        let tol = try XCTUnwrap(loose?.tolerance, right.renderTable())
+        XCTAssertGreaterThan(tol, 0.01 * tiny)
+        XCTAssertTrue(right.notes.contains { $0.hasPrefix("entry (0, 0): agrees only within") }, right.notes.joined(separator: "\n"))
+        // The same point's entries of ±1 are resolved sharply and not noted.
+        XCTAssertFalse(right.looselyResolvedEntries.contains { $0.input == 3 })
+        // An ordinary check notes nothing: sin x·y at (1, 2), its complex step resolves both entries.
+        struct SinTimes: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) * x[1]] } }
+        let ordinary = try checkJacobian(of: SinTimes(), at: [1.0, 2.0])
+        XCTAssertTrue(ordinary.passed)
+        XCTAssertTrue(ordinary.looselyResolvedEntries.isEmpty, ordinary.renderTable())
+    }
+}

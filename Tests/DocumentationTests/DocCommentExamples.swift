@@ -435,6 +435,23 @@ enum DocCommentExamples {
               a.witnessTolerance < 1e-12 else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 337.
+    static func CheckReport_337() async throws {
+        struct ShiftedSoftmax: ADFunction {   // context: the shift read as a Double, so no complex step
+            func callAsFunction<T: ADScalar>(_ z: [T]) -> [T] {
+                let m = z.map(\.approximateDouble).max() ?? 0
+                var s: T = 0
+                for zi in z { s += exp(zi - T(m)) }
+                return [log(s) + T(m) - z[2]]
+            }
+        }
+        let report = try checkJacobian(of: ShiftedSoftmax(), at: [0, 0, 0, 28.0])   // context
+        for e in report.looselyResolvedEntries {
+            print("entry (\(e.output), \(e.input)) resolved only to ±\(e.tolerance ?? .nan)")
+        }
+        guard report.looselyResolvedEntries.contains(where: { $0.input == 0 }) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 328.
     static func CheckTypes_328() async throws {
         var o = CheckOptions()
@@ -1144,6 +1161,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),
         ("Sources/AdjointCheck/Check/CheckReport.swift:310", CheckReport_310),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:337", CheckReport_337),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:328", CheckTypes_328),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:417", CheckTypes_417),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),

@@ -324,6 +324,33 @@ public struct CheckReport: Sendable {
         entries.joined().filter { $0.accumulationAllowance?.exceedsResolution == true }
     }
 
+    /// Agreements that resolve their entry only coarsely: the deciding tolerance exceeds 1% of
+    /// the entry (and the few ulps of its row that any agreement there may be off by), because
+    /// no sharper witness could judge it. A claim that far off passes such an entry as the right
+    /// one does, so the report notes each (``notes``). The ladder lets the tightest agreement
+    /// stand when nothing sharper decides; it does not make such an agreement sharp. A softmax
+    /// whose shift is read through `approximateDouble` (no complex step) at z = (0, 0, 0, 28):
+    /// ∂/∂z₀ = 6.9·10⁻¹³ agreed with adaptive's ± 1.35·10⁻¹³ within 5.4·10⁻¹³, and a claim 15%
+    /// off passed as well.
+    ///
+    /// ```swift
+    /// for e in report.looselyResolvedEntries {
+    ///     print("entry (\(e.output), \(e.input)) resolved only to ±\(e.tolerance ?? .nan)")
+    /// }
+    /// ```
+    public var looselyResolvedEntries: [EntryCheck] {
+        entries.flatMap { row -> [EntryCheck] in
+            let magnitudes = row.map { e in e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0 }
+            let rowScale = magnitudes.max() ?? 0
+            return zip(row, magnitudes).filter { e, size in
+                guard e.verdict == .agree, let tol = e.tolerance, tol.isFinite, size > 0 else { return false }
+                return tol > CheckReport.looseResolutionFraction * size && tol > CheckOptions.adAccuracyULPs * epsilon * rowScale
+            }.map(\.0)
+        }
+    }
+    /// The share of an entry beyond which an agreement's tolerance is noted as coarse.
+    static let looseResolutionFraction = 0.01
+
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
         var n: [String] = modesNotRun.map { m in
@@ -340,6 +367,15 @@ public struct CheckReport: Sendable {
         n += smallGaps
         n += plateaus
         n += unmeasuredJumps
+        for e in looselyResolvedEntries {
+            guard let tol = e.tolerance else { continue }
+            let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
+            let share = size > 0 ? "\((1000 * tol / size).rounded() / 10)" : "∞"
+            let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
+            n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry), \(witness) tolerance, "
+                + "the sharpest any witness could judge it; a claim that far off would pass as well. The complex step (f analytic "
+                + "in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it")
+        }
         for e in coarselyResolvedEntries {
             guard let a = e.accumulationAllowance else { continue }
             let modes = a.subjects.joined(separator: " and ")
