@@ -180,7 +180,7 @@ public func checkProperty(_ p: DerivativeProperty, options: AdjointTestOptions =
     var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
     var firstInconclusive: (Int, PointOutcome)? = nil
     var notRun: [String] = []
-    var coarsest: CoarseResolution? = nil
+    var resolution = ResolutionTally()
     let trials = p.space.fixedPoint == nil ? options.trials : 1
     for t in 0..<trials {
         let outcome: PointOutcome
@@ -191,14 +191,14 @@ public func checkProperty(_ p: DerivativeProperty, options: AdjointTestOptions =
         if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) {
             worst = (t, w.0.part, w.0.entry, w.1)
         }
-        if let c = coarsestResolvedEntry(outcome, trial: t), c.allowance > (coarsest?.allowance ?? -1) { coarsest = c }
+        resolution.add(outcome, trial: t)
         if outcome.failsProperty {
             return finish(p, options, counts: counts, trialsRun: t + 1, worst: worst, failing: (t, outcome), notRun: notRun)
         }
         if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
     }
     let failing = tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil
-    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing, notRun: notRun, coarsest: coarsest)
+    return finish(p, options, counts: counts, trialsRun: trials, worst: worst, failing: failing, notRun: notRun, resolution: resolution)
 }
 
 /// Runs every trial, spread over the cores with a task group, and reports them all (verdict
@@ -242,7 +242,7 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
     var worst: (trial: Int, part: String, entry: String, relativeError: Double)? = nil
     var firstFailure: (Int, PointOutcome)? = nil, firstInconclusive: (Int, PointOutcome)? = nil
     var notRun: [String] = []
-    var coarsest: CoarseResolution? = nil
+    var resolution = ResolutionTally()
     var trialsRun = trials
     tally: for (t, r) in results {
         switch r {
@@ -257,14 +257,14 @@ public func checkPropertyConcurrently(_ p: DerivativeProperty, options: AdjointT
             for n in notRunNotes(outcome) where !notRun.contains(n) { notRun.append(n) }
             counts[outcome.verdict, default: 0] += 1
             if let w = worstAgreeingEntry(outcome), w.1 > (worst?.relativeError ?? -1) { worst = (t, w.0.part, w.0.entry, w.1) }
-            if let c = coarsestResolvedEntry(outcome, trial: t), c.allowance > (coarsest?.allowance ?? -1) { coarsest = c }
+            resolution.add(outcome, trial: t)
             if outcome.failsProperty && firstFailure == nil { firstFailure = (t, outcome) }
             if outcome.verdict == .inconclusive && firstInconclusive == nil { firstInconclusive = (t, outcome) }
         }
     }
     let failing = firstFailure ?? (tooManyInconclusive(counts, trials: trials, options: options) ? firstInconclusive : nil)
     return finish(p, options, counts: counts, trialsRun: trialsRun, worst: worst, failing: failing, notRun: notRun,
-                  coarsest: coarsest)
+                  resolution: resolution)
 }
 
 struct GenerationError: Error, CustomStringConvertible { let description: String }
@@ -309,20 +309,41 @@ struct CoarseResolution {
     let allowance: Double, tolerance: Double
 }
 
-/// The entry at one point whose accumulation allowance is the largest among those that exceed
-/// √ε of their entry; nil where no agreement needed such an allowance.
-func coarsestResolvedEntry(_ o: PointOutcome, trial: Int) -> CoarseResolution? {
-    var best: CoarseResolution? = nil
-    for part in o.parts {
-        guard let r = part.report else { continue }
-        for e in r.coarselyResolvedEntries {
-            guard let a = e.accumulationAllowance, a.allowance > (best?.allowance ?? -1) else { continue }
-            best = CoarseResolution(trial: trial, part: part.label, entry: part.entryName(e.output, e.input),
-                                    modes: a.subjects.joined(separator: " and ") + " mode", allowance: a.allowance,
-                                    tolerance: a.witnessTolerance)
+/// An agreeing entry whose deciding tolerance exceeds 1% of it (``CheckReport/looselyResolvedEntries``).
+struct LooseResolution {
+    let trial: Int, part: String, entry: String
+    /// The witness whose tolerance decided ("adaptive").
+    let witness: String
+    let tolerance: Double
+    /// The tolerance over the entry's magnitude.
+    let share: Double
+}
+
+/// Over a property's trials: the agreement resolved least finely by each measure, for the
+/// passing summary. Trials are added in order, so the first of equals is kept.
+struct ResolutionTally {
+    /// The largest accumulation allowance beyond √ε of its entry.
+    var coarsest: CoarseResolution? = nil
+    /// The largest tolerance, as a share of its entry, beyond 1% of it.
+    var loosest: LooseResolution? = nil
+
+    mutating func add(_ o: PointOutcome, trial: Int) {
+        for part in o.parts {
+            guard let r = part.report else { continue }
+            for e in r.coarselyResolvedEntries {
+                guard let a = e.accumulationAllowance, a.allowance > (coarsest?.allowance ?? -1) else { continue }
+                coarsest = CoarseResolution(trial: trial, part: part.label, entry: part.entryName(e.output, e.input),
+                                            modes: a.subjects.joined(separator: " and ") + " mode", allowance: a.allowance,
+                                            tolerance: a.witnessTolerance)
+            }
+            for e in r.looselyResolvedEntries {
+                let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
+                guard let tol = e.tolerance, size > 0, tol / size > (loosest?.share ?? -1) else { continue }
+                loosest = LooseResolution(trial: trial, part: part.label, entry: part.entryName(e.output, e.input),
+                                          witness: e.witness ?? "the witness", tolerance: tol, share: tol / size)
+            }
         }
     }
-    return best
 }
 
 func invalid(_ p: DerivativeProperty, _ options: AdjointTestOptions) -> PropertyResult? {
@@ -387,19 +408,25 @@ func notRunNotes(_ o: PointOutcome) -> [String] {
 /// Shrinks the failing input (keeping the same verdict) and renders the result.
 func finish(_ p: DerivativeProperty, _ options: AdjointTestOptions, counts: [TestVerdict: Int], trialsRun: Int,
             worst: (trial: Int, part: String, entry: String, relativeError: Double)?,
-            failing: (Int, PointOutcome)?, notRun: [String] = [], coarsest: CoarseResolution? = nil) -> PropertyResult {
+            failing: (Int, PointOutcome)?, notRun: [String] = [], resolution: ResolutionTally = ResolutionTally()) -> PropertyResult {
     let notRunText = notRun.isEmpty ? "" : "not run: " + notRun.joined(separator: "; ")
     guard let (trial, outcome) = failing else {
         // A pass within the modes' accumulation allowance resolves a rule error only down to that
         // allowance: the summary says so, as it does the largest agreeing error.
-        let coarse = coarsest.map { c in
+        let coarse = resolution.coarsest.map { c in
             "; resolved only to \(fmtNumber(c.allowance)) at \(c.entry) (\(c.part), trial \(c.trial)): \(c.modes) agreed within "
                 + "the rounding its accumulation along the tape may reach, beyond the witness's tolerance \(fmtNumber(c.tolerance)), "
                 + "so a rule error below that is not resolved there"
         } ?? ""
+        // Likewise an agreement no witness could judge more sharply than a share of its entry.
+        let loose = resolution.loosest.map { l in
+            "; judged only within \(fmtNumber(l.share * 100))% of its value at \(l.entry) (\(l.part), trial \(l.trial)): "
+                + "\(l.witness)'s tolerance \(fmtNumber(l.tolerance)) was the sharpest any witness had there, so a claim that far off "
+                + "would pass as well"
+        } ?? ""
         let summary = "\(p.assertion): \(p.claim) passed at \(points(trialsRun)) (\(countsText(counts))), seed \(hex(options.seed))"
             + (worst.map { "; largest agreeing relative error \(fmtNumber($0.relativeError)) at \($0.entry) (\($0.part), trial \($0.trial))" } ?? "")
-            + coarse
+            + coarse + loose
             + (notRun.isEmpty ? "" : "; " + notRunText)
         return PropertyResult(assertion: p.assertion, claim: p.claim, seed: options.seed, trialsRun: trialsRun, trialsAsked: options.trials,
                               counts: counts, worstAgreeing: worst, failure: nil, message: summary, inputs: p.space.summary)

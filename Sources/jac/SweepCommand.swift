@@ -18,7 +18,10 @@ struct StepSweepCommand: ParsableCommand {
         abstract: "Finite-difference error against step size for each method (the V-curve).",
         discussion: """
         Steps h = 10^-1, 10^-1.5, ..., 10^-16 (two per decade), times the decade of |x| \
-        when |x| is 10 or more (from 1e7 down at x = 1e8). A method's slope, its \
+        when |x| is 10 or more (from 1e7 down at x = 1e8), or times the decade of a \
+        kink's (or domain edge's) distance when it is closer than 1e-13 of that \
+        (from 1e-301 down for sqrt at x = 1e-300), so that the grid has steps on \
+        x's side of it; a note says so. A method's slope, its \
         measured order, is fitted only over its asymptotic range, found from the data: \
         the longest run of at least 3 consecutive steps whose error is well above \
         rounding and whose local slopes agree within 0.3. The table names that range; \
@@ -140,6 +143,11 @@ struct StepSweepCommand: ParsableCommand {
                 notes.append("\(series.method): the error is NaN or infinite at \(steps) (a sample left f's domain"
                              + " or overflowed); left out of the fit\(plotted ? " and the plot" : "")")
             }
+        }
+        if sweep.stepsFollowKink, let top = sweep.series.first?.points.first?.h, let low = sweep.series.first?.points.last?.h {
+            notes.append("steps h = \(stepLabel(top)) … \(stepLabel(low)) are taken on the kink's decade, not \(sweep.inputName)'s:"
+                         + " it lies \(stepLabel(sweep.kinkRoom)) away, and the usual grid would keep fewer than three decades of"
+                         + " steps on \(sweep.inputName)'s side of it")
         }
         if sweep.kinkRoom > 0 && sweep.kinkRoom.isFinite {
             notes.append("a kink lies \(stepLabel(sweep.kinkRoom)) from \(sweep.inputName) (first-order estimate): steps whose samples"

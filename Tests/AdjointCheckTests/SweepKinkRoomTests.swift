@@ -34,9 +34,11 @@ final class SweepKinkRoomTests: XCTestCase {
         XCTAssertTrue(s.toJSON().contains("\"kinkRoom\""))
     }
 
+    /// At the least subnormal the grid cannot go below the kink (its last step, 10⁻³²³, is already
+    /// twice the distance), so every step's samples cross it and each series says so.
     func testEveryStepCrossingSaysSo() throws {
-        let s = try stepSweep(of: Relu(), at: [1e-20])
-        XCTAssertEqual(s.kinkRoom, 1e-20)
+        let s = try stepSweep(of: Relu(), at: [5e-324])
+        XCTAssertEqual(s.kinkRoom, 5e-324)
         for series in s.series where series.unavailable == nil && series.method != "complex-step" {
             XCTAssertNil(series.slope, series.method)
             XCTAssertTrue(series.noSlopeReason?.contains("reach past a kink") == true, "\(series.method): \(series.noSlopeReason ?? "nil")")
@@ -61,5 +63,44 @@ final class SweepKinkRoomTests: XCTestCase {
         let near = try stepSweep(of: ShiftedAbs(), at: [0.0015]).renderSVG()
         XCTAssertTrue(near.contains("a kink lies 5e-04 from x0"), near)
         XCTAssertFalse(try stepSweep(of: Square(), at: [0.7]).renderSVG().contains("bottom edge"))
+    }
+
+    struct Sqrt: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0])] }
+    }
+
+    /// sqrt at 10⁻³⁰⁰ (its domain edge 10⁻³⁰⁰ away): the grid 0.1 … 10⁻¹⁶ put every sample of
+    /// backward, central and Richardson outside the domain and gave forward "smallest error
+    /// 5e+149" at every step. Taken on the edge's decade, the sweep shows the V-curve: central's
+    /// truncation is f‴·h²/6 = (h/x)²·f′/16 by hand, order 2.
+    func testStepsFollowAKinkCloserThanTheGrid() throws {
+        let s = try stepSweep(of: Sqrt(), at: [1e-300])
+        XCTAssertTrue(s.stepsFollowKink)
+        XCTAssertEqual(s.stepDecade, 1e-300, accuracy: 1e-314)
+        let central = try XCTUnwrap(s.series(named: "central"))
+        XCTAssertNil(central.unavailable)
+        XCTAssertEqual(central.points.first?.h ?? 0, 1e-301, accuracy: 1e-315)
+        XCTAssertEqual(try XCTUnwrap(central.slope), 2, accuracy: 0.1)
+        let best = try XCTUnwrap(central.points.map(\.error).min())
+        XCTAssertLessThan(best, 1e-9 * 5e149)   // f′ = 1/(2√x) = 5·10¹⁴⁹
+        XCTAssertEqual(try XCTUnwrap(s.series(named: "forward")?.slope), 1, accuracy: 0.1)
+        XCTAssertTrue(s.toJSON().contains("\"stepsFollowKink\": true"), s.toJSON())
+        // At 10⁻⁵ the usual grid keeps ten decades beside the edge and is used as it was.
+        let near = try stepSweep(of: Sqrt(), at: [1e-5])
+        XCTAssertFalse(near.stepsFollowKink)
+        XCTAssertEqual(near.series(named: "central")?.points.first?.h ?? 0, 0.1, accuracy: 1e-17)
+    }
+
+    /// The sweep reads each fixed stencil's value only: one application per step, at most its
+    /// offsets' samples x + s·h (x itself at most once), not the 2h application and next-order
+    /// look an error estimate takes (central spent 4 samples per step, forward 3).
+    func testAFixedStencilCostsItsOwnSamplesPerStep() throws {
+        let s = try stepSweep(of: Sqrt(), at: [2.0])
+        for method in [DifferenceMethod.forward, .backward, .central, .central4, .central6] {
+            let series = try XCTUnwrap(s.series(named: method.rawValue))
+            let offsets = try XCTUnwrap(method.stencilMethod?.stencil.offsets.filter { $0 != 0 }.count)
+            XCTAssertLessThanOrEqual(series.evaluations, offsets * series.points.count + 1, method.rawValue)
+            XCTAssertGreaterThan(series.evaluations, (offsets - 1) * series.points.count, method.rawValue)
+        }
     }
 }

@@ -32,4 +32,28 @@ final class CoarseResolutionSummaryTests: XCTestCase {
         let convicted = RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: 1 + 1e-9)) { checkProperty(both) }
         XCTAssertFalse(convicted.passed, convicted.message)
     }
+
+    /// The softmax read through approximateDouble at z = (0, 0, 0, 28) (LooseResolutionNoteTests):
+    /// ∂/∂z₀ = e⁻²⁸/(1 + 3e⁻²⁸) ≈ 6.9·10⁻¹³ agrees only within adaptive's 5.4·10⁻¹³, so a claim
+    /// 15% off that entry passes as the right one does. The passing summary said only "passed".
+    func testThePassingSummaryNamesALooseAgreement() throws {
+        let fifteenOff: @Sendable ([Double]) -> [Double] = { z in
+            var g = shiftedSoftmaxLossGradient(z)
+            g[0] *= 1.15
+            return g
+        }
+        for claimed in [shiftedSoftmaxLossGradient, fifteenOff] {
+            let p = DerivativeProperty.gradient(of: ShiftedSoftmaxLoss(), claimed: claimed, inputs: .point([0, 0, 0, 28]))
+            let r = checkProperty(p)
+            XCTAssertTrue(r.passed, r.message)
+            XCTAssertTrue(r.message.contains("judged only within"), r.message)
+            XCTAssertTrue(r.message.contains("a claim that far off would pass as well"), r.message)
+        }
+        // Where every entry is resolved sharply the summary adds nothing: sin x·y at (1, 2).
+        struct SinTimes: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(x[0]) * x[1]] } }
+        let ordinary = checkProperty(.gradient(of: SinTimes(), claimed: { (x: [Double]) in [cos(x[0]) * x[1], sin(x[0])] },
+                                               inputs: .point([1, 2])))
+        XCTAssertTrue(ordinary.passed, ordinary.message)
+        XCTAssertFalse(ordinary.message.contains("judged only within"), ordinary.message)
+    }
 }

@@ -63,9 +63,11 @@ public struct StepSweep: Sendable {
     public let reference: Double
     /// Where the reference came from ("reverse", or "given" for a caller-supplied exact value).
     public let referenceSource: String
-    /// Evaluations of f by all methods together; the reference costs one more recorded
-    /// evaluation and a pullback when it comes from reverse mode, and the rounding bounds read
-    /// up to six more samples per step (x ± h, ± 2h, ± 3h, shared by the methods), not counted here.
+    /// Evaluations of f by all methods together: a fixed stencil's samples at each step (its
+    /// value only; no error estimate is made), Richardson's tableau, the complex step's complex
+    /// evaluations. The reference costs one more recorded evaluation and a pullback when it
+    /// comes from reverse mode, and Richardson's rounding bound reads x ± h once more per step,
+    /// not counted here.
     public var evaluations: Int { series.reduce(0) { $0 + $1.evaluations } }
     /// Series in the fixed order forward, backward, central, central4, central6, richardson, complex-step.
     public let series: [SweepSeries]
@@ -79,6 +81,12 @@ public struct StepSweep: Sendable {
     /// truncation, and it is left out of every fit (|x − 0.001|·x at 0.0015 was fitted "order
     /// 1.5" over steps that all crossed the kink 5·10⁻⁴ away, where central is exact below it).
     public var kinkRoom: Double = .infinity
+    /// The decade D the steps 10⁻¹·D … 10⁻¹⁶·D are taken on: |xⱼ|'s (10^⌊log₁₀ |xⱼ|⌋, 1 below
+    /// 10), or, where ``kinkRoom`` is below 10⁻¹³·D (fewer than three decades of the grid inside
+    /// it), the room's own decade (``stepsFollowKink``).
+    public var stepDecade: Double = 1
+    /// Whether the steps were taken on the kink's decade rather than xⱼ's (see ``stepDecade``).
+    public var stepsFollowKink = false
     /// The output's name in titles (`f` by default, a formula's output name from `jac`).
     public var outputName: String
     /// The input's name in titles (`x0`, `x1` … by default, a formula's variable from `jac`).
@@ -111,6 +119,8 @@ public struct StepSweep: Sendable {
             ("kinks", .array(kinks.map { .string($0.description) })),
             // null without a kink near x: JSON has no ∞, and the text "inf" reads as a distance.
             ("kinkRoom", kinkRoom.isFinite ? .number(kinkRoom) : .null),
+            ("stepDecade", .number(stepDecade)),
+            ("stepsFollowKink", .bool(stepsFollowKink)),
             ("evaluations", .integer(evaluations)),
         ])
     }
@@ -127,7 +137,9 @@ public struct StepSweep: Sendable {
 public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .central4, .central6, .richardson, .complexStep]
 
 /// Sweeps h = 10^−k·D for k in `exponents`, in ``SweepFitTuning/stepsPerDecade`` steps per decade,
-/// D the decade of |xⱼ| (10^⌊log₁₀ |xⱼ|⌋, and 1 for |xⱼ| < 10),
+/// D the decade of |xⱼ| (10^⌊log₁₀ |xⱼ|⌋, and 1 for |xⱼ| < 10), or the decade of the distance to a
+/// kink or domain edge closer than 10⁻¹³·D (``StepSweep/stepDecade``: sqrt at 10⁻³⁰⁰ is swept
+/// from h = 10⁻³⁰¹, where the usual grid left every sample but forward's outside its domain),
 /// for entry ∂fᵢ/∂xⱼ, measuring each method's error against reverse mode (or against `reference`
 /// when an exact value is known).
 ///
@@ -169,7 +181,20 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     // −k/perDecade is an exact integer at whole decades, so those steps are the round 0.01, 0.001 …
     // They are taken on xⱼ's own decade D (1 for |xⱼ| < 10): at x = 1e8 the grid 0.1 … 1e-16 lies
     // below every method's rounding (an ulp of x is 1.5e-8), and each said "rounding decides".
-    let decade = Double.pow(10, Double.log10(Swift.max(1, Swift.abs(Double(x[j])))).rounded(.down))
+    let ownDecade = Double.pow(10, Double.log10(Swift.max(1, Swift.abs(Double(x[j])))).rounded(.down))
+    // A kink or domain edge closer than that grid's last three decades leaves it almost no step
+    // whose samples stay on x's side: sqrt at 1e-300 had central, Richardson and the rest NaN at
+    // every step and forward "smallest error 5e+149", a V-curve of nothing. There the grid is
+    // taken on the distance's own decade instead (the distance is first-order, so its decade,
+    // not its value), never so low that a step is not a positive V.
+    let rooms = kinkRooms(recording: rec)
+    let room = i < rooms.count && j < rooms[i].count ? rooms[i][j] : .infinity
+    var decade = ownDecade
+    if room > 0, room.isFinite,
+       room < ownDecade * Double.pow(10, -Double(exponents.upperBound - 3)) {
+        let lowest = Double.pow(10, Double.log10(Double(V.leastNonzeroMagnitude)).rounded(.up) + Double(exponents.upperBound))
+        decade = Swift.max(Double.pow(10, Double.log10(room).rounded(.down)), lowest)
+    }
     let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
         Double.pow(10, -Double(k) / Double(perDecade)) * decade
     }
@@ -185,15 +210,13 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     // The rounding bounds read the samples each stencil weighs, not |f(x)|: for x² at 1e-300,
     // f(x) is 0 in Double while the samples at h = 1e-13 are 1e-26, and a bound of 0 made every
     // error (rounding of those samples) a fit candidate; central6 was fitted "order 6, slope
-    // 0.81" on noise. One probe for all methods, so each sample is evaluated once.
+    // 0.81" on noise. Richardson's bound is its first level's, the central difference at h.
     var roundingProbe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
     func sampleRounding(_ stencil: Stencil, _ h: Double) -> Double {
         let r = roundingProbe.apply(stencil, step: V(h), outputs: m).rounding
         return i < r.count ? r[i] : .nan
     }
     // A kink at x itself (room 0) is the `kinks` note's case, where every step straddles it.
-    let rooms = kinkRooms(recording: rec)
-    let room = i < rooms.count && j < rooms[i].count ? rooms[i][j] : .infinity
     let kinkNear = room > 0 && room.isFinite
     var all: [SweepSeries] = []
     for method in sweepMethods {
@@ -205,21 +228,31 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         var candidate: [Bool] = []
         var unsupported: ADError? = nil
         var evaluations = 0
+        // A fixed stencil's value at h is one application of it: the sweep reads values, so the
+        // 2h application and next-order look an estimate adds (two to three times the samples)
+        // would be evaluations spent on an error estimate nobody reads.
+        var ownProbe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
         for h in steps {
-            let (est, used, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h))
-            unsupported = unsupported ?? unsup
-            evaluations += used
-            let value = i < est.count ? est[i].value : .nan
-            let err = Swift.abs(value - ref)
-            points.append((h, err))
+            let value: Double
             let roundingBound: Double
             if let s = method.stencilMethod?.stencil {
-                roundingBound = Swift.max(DifferenceTuning.evaluationNoiseULPs * s.noiseGain * eps * fx / h, sampleRounding(s, h))
-            } else if method == .richardson {
-                roundingBound = Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * fx / h, sampleRounding(Stencil.of(.central), h))
+                let before = ownProbe.evaluations
+                let applied = ownProbe.apply(s, step: V(h), outputs: m)
+                evaluations += ownProbe.evaluations - before
+                value = i < applied.derivative.count ? applied.derivative[i] : .nan
+                let rounding = i < applied.rounding.count ? applied.rounding[i] : .nan
+                roundingBound = Swift.max(DifferenceTuning.evaluationNoiseULPs * s.noiseGain * eps * fx / h, rounding)
             } else {
-                roundingBound = DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(ref)
+                let (est, used, unsup) = directional(f, at: x, direction: v, outputs: m, method: method, step: .absolute(h))
+                unsupported = unsupported ?? unsup
+                evaluations += used
+                value = i < est.count ? est[i].value : .nan
+                roundingBound = method == .richardson
+                    ? Swift.max(DifferenceTuning.evaluationNoiseULPs * eps * fx / h, sampleRounding(Stencil.of(.central), h))
+                    : DifferenceTuning.evaluationNoiseULPs * eps * Swift.abs(ref)
             }
+            let err = Swift.abs(value - ref)
+            points.append((h, err))
             let crosses = kinkNear && reach * h >= room
             if crosses { crossing += 1 }
             candidate.append(!crosses && err.isFinite && err > 0 && err > SweepFitTuning.roundingMargin * roundingBound)
@@ -247,5 +280,7 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
                           reference: ref, referenceSource: source, series: all,
                           kinks: rec.diagnostics.kinks, outputName: "f\(i)", inputName: "x\(j)")
     sweep.kinkRoom = room
+    sweep.stepDecade = decade
+    sweep.stepsFollowKink = decade != ownDecade
     return sweep
 }
