@@ -30,4 +30,16 @@ final class DirectionalStaircaseTests: XCTestCase {
             XCTAssertFalse(s.directional?.note?.contains("complex step along the same direction") ?? false, s.renderTable())
         }
     }
+
+    /// `x > 1 ? 1 : x` at 1: the tape records the branch taken (x, slope 1), the difference
+    /// straddles the other (slope 0) and the complex step follows the taken one, so the direction
+    /// decides nothing. The note said "f's rounding misled the difference (a staircase …)", beside
+    /// the entry's note naming a branch; a branch is as likely a cause, and the note names both.
+    func testTheNoteNamesABranchAsACause() throws {
+        struct Clip: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] > T(1) ? T(1) : x[0]] } }
+        let r = try checkJacobian(of: Clip(), at: [1.0])
+        XCTAssertNil(r.directional?.agrees, r.renderTable())
+        let note = try XCTUnwrap(r.directional?.note, r.renderTable())
+        XCTAssertTrue(note.contains("a branch of f's code within its steps"), note)
+    }
 }

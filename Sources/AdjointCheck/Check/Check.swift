@@ -2616,9 +2616,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                        && Swift.abs(c.value - d[k].value) > tolerance(fwd[k], d[k])
                }) {
                 agrees = nil
+                // Which of the two misled it the direction cannot tell: at x = 1 of `x > 1 ? 1 : x` the
+                // note blamed rounding alone, beside an entry note naming the branch.
                 conflictNote = "the random-direction difference disagreed with forward mode, but the complex step along the same "
-                    + "direction, which subtracts no samples, agrees with forward mode: f's rounding misled the difference (a "
-                    + "staircase at the difference's steps), so the direction decides nothing"
+                    + "direction, which subtracts no samples, agrees with forward mode: the difference was misled by f's rounding "
+                    + "(a staircase at its steps) or by a branch of f's code within its steps (an if, a loop's test; the tape "
+                    + "records only the branch taken), so the direction decides nothing"
             }
         }
         var check = DirectionalCheck(seed: seed, direction: v.map { Double($0) }, forward: fwd, difference: d.map(\.value),
