@@ -20,8 +20,8 @@ struct StepSweepCommand: ParsableCommand {
         Steps h = 10^-1, 10^-1.5, ..., 10^-16 (two per decade), times the decade of |x| \
         when |x| is 10 or more (from 1e7 down at x = 1e8), or times the decade of a \
         kink's (or domain edge's) distance when it is closer than 1e-13 of that \
-        (from 1e-301 down for sqrt at x = 1e-300), so that the grid has steps on \
-        x's side of it; a note says so. A method's slope, its \
+        (from 1e-301 down for sqrt at x = 1e-300), as far as an ulp of x allows, so \
+        that the grid has steps on x's side of it; a note says so. A method's slope, its \
         measured order, is fitted only over its asymptotic range, found from the data: \
         the longest run of at least 3 consecutive steps whose error is well above \
         rounding and whose local slopes agree within 0.3. The table names that range; \
@@ -145,9 +145,9 @@ struct StepSweepCommand: ParsableCommand {
             }
         }
         if sweep.stepsFollowKink, let top = sweep.series.first?.points.first?.h, let low = sweep.series.first?.points.last?.h {
-            notes.append("steps h = \(stepLabel(top)) … \(stepLabel(low)) are taken on the kink's decade, not \(sweep.inputName)'s:"
-                         + " it lies \(stepLabel(sweep.kinkRoom)) away, and the usual grid would keep fewer than three decades of"
-                         + " steps on \(sweep.inputName)'s side of it")
+            notes.append("steps h = \(stepLabel(top)) … \(stepLabel(low)) are moved below the usual grid toward the kink:"
+                         + " it lies \(stepLabel(sweep.kinkRoom)) from \(sweep.inputName), and the usual grid would keep fewer than"
+                         + " three decades of steps on \(sweep.inputName)'s side of it")
         }
         if sweep.kinkRoom > 0 && sweep.kinkRoom.isFinite {
             notes.append("a kink lies \(stepLabel(sweep.kinkRoom)) from \(sweep.inputName) (first-order estimate): steps whose samples"

@@ -89,6 +89,13 @@ final class SweepKinkRoomTests: XCTestCase {
         let near = try stepSweep(of: Sqrt(), at: [1e-5])
         XCTAssertFalse(near.stepsFollowKink)
         XCTAssertEqual(near.series(named: "central")?.points.first?.h ?? 0, 0.1, accuracy: 1e-17)
+        // sqrt(x − 10⁸) one ulp (1.49·10⁻⁸) above its edge: steps below that ulp leave x + h = x,
+        // so the grid stays on x's decade (from 10⁷), as far down as its ulp goes already.
+        struct ShiftedSqrt: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0] - 1e8)] } }
+        let large = try stepSweep(of: ShiftedSqrt(), at: [1e8.nextUp])
+        XCTAssertLessThan(large.kinkRoom, 1e-7)
+        XCTAssertFalse(large.stepsFollowKink)
+        XCTAssertEqual(large.series(named: "forward")?.points.first?.h ?? 0, 1e7, accuracy: 1e-8)
     }
 
     /// The sweep reads each fixed stencil's value only: one application per step, at most its

@@ -83,9 +83,10 @@ public struct StepSweep: Sendable {
     public var kinkRoom: Double = .infinity
     /// The decade D the steps 10⁻¹·D … 10⁻¹⁶·D are taken on: |xⱼ|'s (10^⌊log₁₀ |xⱼ|⌋, 1 below
     /// 10), or, where ``kinkRoom`` is below 10⁻¹³·D (fewer than three decades of the grid inside
-    /// it), the room's own decade (``stepsFollowKink``).
+    /// it), the room's own decade, moved up where the last step would fall below the decade of an
+    /// ulp of xⱼ (``stepsFollowKink``).
     public var stepDecade: Double = 1
-    /// Whether the steps were taken on the kink's decade rather than xⱼ's (see ``stepDecade``).
+    /// Whether the steps were moved below xⱼ's decade toward a kink (see ``stepDecade``).
     public var stepsFollowKink = false
     /// The output's name in titles (`f` by default, a formula's output name from `jac`).
     public var outputName: String
@@ -138,8 +139,9 @@ public let sweepMethods: [DifferenceMethod] = [.forward, .backward, .central, .c
 
 /// Sweeps h = 10^−k·D for k in `exponents`, in ``SweepFitTuning/stepsPerDecade`` steps per decade,
 /// D the decade of |xⱼ| (10^⌊log₁₀ |xⱼ|⌋, and 1 for |xⱼ| < 10), or the decade of the distance to a
-/// kink or domain edge closer than 10⁻¹³·D (``StepSweep/stepDecade``: sqrt at 10⁻³⁰⁰ is swept
-/// from h = 10⁻³⁰¹, where the usual grid left every sample but forward's outside its domain),
+/// kink or domain edge closer than 10⁻¹³·D, as far down as an ulp of xⱼ allows
+/// (``StepSweep/stepDecade``: sqrt at 10⁻³⁰⁰ is swept from h = 10⁻³⁰¹, where the usual grid left
+/// every sample but forward's outside its domain),
 /// for entry ∂fᵢ/∂xⱼ, measuring each method's error against reverse mode (or against `reference`
 /// when an exact value is known).
 ///
@@ -185,15 +187,20 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     // A kink or domain edge closer than that grid's last three decades leaves it almost no step
     // whose samples stay on x's side: sqrt at 1e-300 had central, Richardson and the rest NaN at
     // every step and forward "smallest error 5e+149", a V-curve of nothing. There the grid is
-    // taken on the distance's own decade instead (the distance is first-order, so its decade,
-    // not its value), never so low that a step is not a positive V.
+    // moved down to the distance's own decade (the distance is first-order, so its decade, not
+    // its value), but not so far that its last step is below the decade of an ulp of xⱼ (where
+    // x + h rounds to x: sqrt(x − 1e8) beside 1e8 gains nothing from steps below 1.5e-8) or is
+    // not a positive V.
     let rooms = kinkRooms(recording: rec)
     let room = i < rooms.count && j < rooms[i].count ? rooms[i][j] : .infinity
     var decade = ownDecade
     if room > 0, room.isFinite,
        room < ownDecade * Double.pow(10, -Double(exponents.upperBound - 3)) {
-        let lowest = Double.pow(10, Double.log10(Double(V.leastNonzeroMagnitude)).rounded(.up) + Double(exponents.upperBound))
-        decade = Swift.max(Double.pow(10, Double.log10(room).rounded(.down)), lowest)
+        func decadeBelow(lastStep: Double) -> Double {
+            Double.pow(10, Double.log10(lastStep).rounded(.up) - 1 + Double(exponents.upperBound))
+        }
+        let floor = Swift.max(decadeBelow(lastStep: Double(x[j].ulp)), decadeBelow(lastStep: 10 * Double(V.leastNonzeroMagnitude)))
+        decade = Swift.min(ownDecade, Swift.max(Double.pow(10, Double.log10(room).rounded(.down)), floor))
     }
     let steps = (exponents.lowerBound * perDecade...exponents.upperBound * perDecade).map { k in
         Double.pow(10, -Double(k) / Double(perDecade)) * decade
