@@ -24,7 +24,9 @@ struct DiffCommand: ParsableCommand {
         comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
         together at one point chosen reproducibly away from every kink, which a note \
         names; where no region can be sampled (relu(sin(1000000*x)) changes side \
-        every 3e-6) the derivative is refused. With --at, \
+        every 3e-6) the derivative is refused. A comparison whose outcome changes \
+        no entry asked for is not decided at all: with --wrt x, d/dx of \
+        x^2 + relu(sin(1000000*y)) is 2*x for every y. With --at, \
         every entry is also evaluated there, in Double, or exactly (rounded once) where \
         a Double intermediate overflows or underflows and every op is rational.
 

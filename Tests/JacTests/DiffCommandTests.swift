@@ -679,6 +679,32 @@ extension DiffWithoutAPointTests {
         let value = ((try JacRunner.json(e.stdout)["value"] as? [Double])?.first) ?? .nan
         XCTAssertEqual(value, 2 / Double.pow(5, 1.5), accuracy: 1e-15, entry)
     }
+
+    /// `jac diff "x^2 + relu(sin(1000000*y))" --wrt x` exited 2 ("describe no region ... pass
+    /// --at"), though d/dx is 2*x for every y (by hand): relu's side changes every π·10⁻⁶ in y,
+    /// and neither side reaches d/dx. The same for its Hessian column, and d/dx of
+    /// x*relu(sin(1000000*y)) is relu(sin(1000000*y)) on both sides.
+    func testAComparisonThatNoEntryAskedForReadsNeedsNoPoint() throws {
+        let r = try JacRunner.run(["diff", "x^2 + relu(sin(1000000*y))", "--wrt", "x"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = 2*x\n")
+        XCTAssertEqual(r.stderr, "", "nothing was decided that the printed entry depends on")
+        let h = try JacRunner.run(["diff", "x^2 + relu(sin(1000000*y))", "--wrt", "x", "--order", "2"])
+        XCTAssertEqual(h.status, 0, h.stderr)
+        XCTAssertEqual(h.stdout, "d2f/dxdx = 2\nd2f/dydx = 0\n")
+        let t = try JacRunner.run(["diff", "x*relu(sin(1000000*y))", "--wrt", "x"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertEqual(t.stdout, "df/dx = relu(sin(1000000*y))\n")
+        // Asked for y, or for every column, the region is still needed and cannot be sampled.
+        for arguments in [["diff", "x^2 + relu(sin(1000000*y))"], ["diff", "x^2 + relu(sin(1000000*y))", "--order", "2"],
+                          // expm1's form for d/dx (exp(t) below t = -1, expm1(t) + 1 above) is chosen by
+                          // x*sin(1000000*y), which crosses -1 every few 1e-7 in y: that one decides.
+                          ["diff", "expm1(x*sin(1000000*y))", "--wrt", "x"]] {
+            let refused = try JacRunner.run(arguments)
+            XCTAssertEqual(refused.status, 2, "\(arguments): \(refused.stdout)")
+            XCTAssertTrue(refused.stderr.contains("pass --at"), refused.stderr)
+        }
+    }
 }
 
 /// `jac diff "x^(1/3)"` printed 1/3·pow(x, −(2/3)), and nothing said whether 1/3 is one third or
