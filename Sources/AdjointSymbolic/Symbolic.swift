@@ -310,6 +310,10 @@ public final class BranchLog: @unchecked Sendable {
                       key: SymbolicDifferentiation.GenericPoint.ComparisonKey?)] = []
     /// The first such comparison with a NaN side: undefined there rather than decided.
     var firstNaN: String?
+    /// The first comparison decided by a point (any point) with a side that is ±∞ or NaN there:
+    /// its branch is Double's, not necessarily the reals' (see
+    /// ``SymbolicDifferentiation/acceptingOverflow``).
+    var firstNonFinite: String?
 
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool,
                      values: (Double, Double)? = nil) {
@@ -320,6 +324,9 @@ public final class BranchLog: @unchecked Sendable {
             log.boundSides.append((a.id, rel, b.id, decided, SymbolicDifferentiation.GenericPoint.isTie(va, vb),
                                    SymbolicDifferentiation.GenericPoint.ComparisonKey(a, rel, b)))
             if (va.isNaN || vb.isNaN), log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }
+        }
+        if bound, let (va, vb) = values, !va.isFinite || !vb.isFinite, log.firstNonFinite == nil {
+            log.firstNonFinite = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)"
         }
         guard log.entries.count < 1000 else { return }
         log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))

@@ -215,7 +215,7 @@ public enum SymbolicDifferentiation {
     ///   is still built; an index outside 0..<inputs throws ``ADError/invalidArgument(_:)``.
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
                                 at point: [Double]? = nil, wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
-        let asked = columns ?? Array(0..<n)
+        let asked = columns ?? Array(0..<Swift.max(n, 0))   // a negative n is refused by the derivation, not trapped here
         return try decidingComparisons(inputs: n, at: point, columns: columns, asked: { d in
             d.outputs + d.jacobian.flatMap { row in asked.map { row[$0] } }
         }) { p in try decidedJacobian(of: f, inputs: n, mode: mode, at: p, wrt: columns) }
@@ -523,6 +523,13 @@ public enum SymbolicDifferentiation {
         }
     }
 
+    /// Set by a caller that wants the expressions at a point even where a value of f or of an
+    /// entry is ±∞ or NaN in Double there (an overflow: `jac diff "exp(x)" --at x=1000`, whose
+    /// derivative exp(x) is exact though e¹⁰⁰⁰ is beyond Double's range), and judges the values
+    /// itself. A domain error still throws, and so does a comparison decided there between a
+    /// side that is not finite and another (its branch would be Double's, not the reals').
+    @TaskLocal package static var acceptingOverflow = false
+
     static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
                          checking columns: [Int]? = nil) throws -> SymbolicJacobian {
         // The outputs as nodes (relu(x) stays relu(x)); inside Dual and Reverse a registry primal
@@ -566,6 +573,13 @@ public enum SymbolicDifferentiation {
         // at 2.59) is no error of the expressions, which the caller gets without a point.
         if GenericPoint.searching, point.count == x.count {
             try GenericPoint.test(log, at: point)
+            return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound, unboundComparisons: log.unbound)
+        }
+        if Self.acceptingOverflow, point.count == x.count {
+            if let side = log.firstNonFinite {
+                throw ADError.nonFinite(what: "the comparison \(side) at the binding point: a branch was chosen between values "
+                                        + "Double cannot hold", op: nil, node: nil)
+            }
             return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound, unboundComparisons: log.unbound)
         }
         if let i = plain.firstIndex(where: { !$0.isFiniteValue }),
@@ -623,7 +637,7 @@ public enum SymbolicDifferentiation {
         // derivations decide their comparisons at the same generic point.
         // The gradient entries asked for and the Hessian's columns; the rest of the gradient
         // (the outputs) is not asked for.
-        let asked = columns ?? Array(0..<n)
+        let asked = columns ?? Array(0..<Swift.max(n, 0))   // a negative n is refused by the derivation, not trapped here
         return try decidingComparisons(inputs: n, at: point, columns: columns, asked: { d in
             asked.compactMap { d.outputs.indices.contains($0) ? d.outputs[$0] : nil } + d.jacobian.flatMap { row in asked.map { row[$0] } }
         }) { point in try inOwnGraph({ () throws -> SymbolicJacobian in
