@@ -315,6 +315,38 @@ final class NonDecidingComparisonTests: XCTestCase {
         }
     }
 
+    /// The region stated is where the deciding comparisons go as at the generic point, whatever
+    /// the others do. For 200 random kinked functions of three inputs (seed 0x5EED_4848, the
+    /// generator of ``GenericPointTests``), ∂/∂x0 alone: at 12 random points q each, where a
+    /// derivation bound to q takes every deciding comparison the same way (its decisions,
+    /// as text, include all of `unboundComparisons`), the expression built without a point
+    /// equals forward-mode AD at q. Points where a non-deciding comparison goes the other way
+    /// are among them: those test what the deciding ones leave out.
+    func testAtPointsWhereOnlyNonDecidingComparisonsDifferTheColumnIsForwardModes() throws {
+        var g = SeededGenerator(seed: 0x5EED_4848)
+        var compared = 0, acrossNonDeciding = 0
+        for trial in 0..<200 {
+            let f = GenericPointTests.PieceFunction(pieces: [GenericPointTests.Piece.random(depth: 5, &g)])
+            let d: SymbolicJacobian
+            do { d = try SymbolicDifferentiation.jacobian(of: f, inputs: 3, wrt: [0]) } catch is SymbolicDifferentiation.NoRegion { continue }
+            let deciding = Set(d.unboundComparisons), ignored = Set(d.nonDecidingComparisons)
+            for _ in 0..<12 {
+                let q = (0..<3).map { _ in 8 * g.nextUnit() - 4 }
+                let atQ = try SymbolicDifferentiation.jacobian(of: f, inputs: 3, at: q, wrt: [0])
+                let decisions = Set(atQ.boundComparisons)
+                guard deciding.isSubset(of: decisions) else { continue }
+                let value = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: q)[0]
+                let forward = try jacobian(of: f, at: q, mode: .forward).jacobian[0][0]
+                XCTAssertEqual(value, forward, accuracy: 1e-12 * Swift.max(1, abs(forward)),
+                               "trial \(trial) at \(q): \(d.jacobian[0][0]) with \(deciding), ignoring \(ignored)")
+                compared += 1
+                if !ignored.isSubset(of: decisions) { acrossNonDeciding += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 500)
+        XCTAssertGreaterThan(acrossNonDeciding, 100, "points beyond a non-deciding comparison")
+    }
+
     /// The Hessian's column of x0 is [2, 0] (by hand), whatever x1 is.
     func testAHessianColumnNeedsNoDecisionItsEntriesDoNotRead() throws {
         let h = try SymbolicDifferentiation.hessian(of: SquarePlusNarrowRelu(), inputs: 2, wrt: [0])
