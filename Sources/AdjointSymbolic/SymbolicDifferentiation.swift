@@ -201,7 +201,10 @@ public enum SymbolicDifferentiation {
     /// Without `point`, a derivation that compares values (a kinked op's rule, a form chosen for
     /// accuracy, a branch of f) is decided at one generic point, ``SymbolicJacobian/genericPoint``:
     /// the derivative is f's on that point's region, or ``NoRegion`` is thrown when no candidate
-    /// lies inside one (see ``decidingComparisons(inputs:at:_:)``).
+    /// lies inside one (see ``decidingComparisons(inputs:at:columns:asked:_:)``). Only the
+    /// comparisons that change the outputs or the entries of the `wrt` columns make the region
+    /// (``SymbolicJacobian/nonDecidingComparisons``): ∂/∂x of x² + relu(sin(10⁶y)) is 2x with no
+    /// region to sample in y.
     ///
     /// ```swift
     /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
@@ -222,7 +225,7 @@ public enum SymbolicDifferentiation {
     }
 
     /// ``jacobian(of:inputs:mode:at:wrt:)`` with each comparison decided as it comes: at `point`,
-    /// or without one on its own (see ``Symbolic``); only ``decidingComparisons(inputs:at:_:)``
+    /// or without one on its own (see ``Symbolic``); only ``decidingComparisons(inputs:at:columns:asked:_:)``
     /// calls it without a point.
     static func decidedJacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode,
                                 at point: [Double]?, wrt columns: [Int]?) throws -> SymbolicJacobian {
