@@ -295,6 +295,20 @@ public final class ExpressionGraph: @unchecked Sendable {
         return id
     }
 
+    /// Node `id`'s height and structural hash (see ``keys``): the same for the same expression
+    /// built in any graph, so a comparison can be recognised again in another derivation
+    /// (``SymbolicDifferentiation/GenericPoint``). Nil for an id of another graph.
+    func structuralKey(_ id: Int) -> StructuralKey? {
+        lock.withLock { _ in
+            guard ownsLocked(id) else { return nil }
+            let k = keys[id & Self.indexMask]
+            return StructuralKey(height: k.height, hash: k.hash)
+        }
+    }
+
+    /// See ``structuralKey(_:)``.
+    struct StructuralKey: Hashable, Sendable { let height: Int; let hash: UInt64 }
+
     /// Whether node `i` sorts before node `j` among commutative operands (ties by id).
     func precedes(_ i: Int, _ j: Int) -> Bool {
         lock.withLock { _ in

@@ -177,8 +177,9 @@ public struct Symbolic: ADScalar, Sendable {
         if lhs.id == rhs.id { return true }
         if lhs.constantValue != nil && rhs.constantValue != nil { return false }
         if let a = lhs.binding, let b = rhs.binding {
-            BranchLog.note(lhs, "==", rhs, decided: a == b, bound: true, values: (a, b))
-            return a == b
+            let decided = SymbolicDifferentiation.GenericPoint.decide(lhs, "==", rhs, a == b)
+            BranchLog.note(lhs, "==", rhs, decided: decided, bound: true, values: (a, b))
+            return decided
         }
         // Unbound, distinct expressions are taken as unequal, and that is a decision like `<`'s:
         // pow's rule tests x == 0, and `jac diff "pow(x, y)"` printed y·pow(x, y − 1) with no
@@ -203,8 +204,9 @@ public struct Symbolic: ADScalar, Sendable {
     public static func < (lhs: Symbolic, rhs: Symbolic) -> Bool {
         if let a = lhs.constantValue, let b = rhs.constantValue { return a < b }
         if let a = lhs.binding, let b = rhs.binding {
-            BranchLog.note(lhs, "<", rhs, decided: a < b, bound: true, values: (a, b))
-            return a < b
+            let decided = SymbolicDifferentiation.GenericPoint.decide(lhs, "<", rhs, a < b)
+            BranchLog.note(lhs, "<", rhs, decided: decided, bound: true, values: (a, b))
+            return decided
         }
         // Unbound: a non-constant side counts as large and positive (see the type's doc), and
         // between two of them the node order decides (never the same way both ways round).
@@ -304,9 +306,14 @@ public final class BranchLog: @unchecked Sendable {
     /// running graph and whether they tied there, for the test that the point lies inside a
     /// region (``SymbolicDifferentiation/GenericPoint``). Kept whole, unlike the texts: a
     /// decision past the thousandth chooses a branch as much as the first.
-    var boundSides: [(a: Int, relation: String, b: Int, decided: Bool, tie: Bool)] = []
+    var boundSides: [(a: Int, relation: String, b: Int, decided: Bool, tie: Bool,
+                      key: SymbolicDifferentiation.GenericPoint.ComparisonKey?)] = []
     /// The first such comparison with a NaN side: undefined there rather than decided.
     var firstNaN: String?
+    /// The first comparison decided by a point (any point) with a side that is ±∞ or NaN there:
+    /// its branch is Double's, not necessarily the reals' (see
+    /// ``SymbolicDifferentiation/acceptingOverflow``).
+    var firstNonFinite: String?
 
     static func note(_ a: Symbolic, _ rel: String, _ b: Symbolic, decided: Bool, bound: Bool,
                      values: (Double, Double)? = nil) {
@@ -314,8 +321,12 @@ public final class BranchLog: @unchecked Sendable {
         // Only a candidate generic point's decisions are tested; a caller's point may sit on a
         // kink on purpose.
         if bound, SymbolicDifferentiation.GenericPoint.searching, let (va, vb) = values {
-            log.boundSides.append((a.id, rel, b.id, decided, SymbolicDifferentiation.GenericPoint.isTie(va, vb)))
+            log.boundSides.append((a.id, rel, b.id, decided, SymbolicDifferentiation.GenericPoint.isTie(va, vb),
+                                   SymbolicDifferentiation.GenericPoint.ComparisonKey(a, rel, b)))
             if (va.isNaN || vb.isNaN), log.firstNaN == nil { log.firstNaN = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)" }
+        }
+        if bound, let (va, vb) = values, !va.isFinite || !vb.isFinite, log.firstNonFinite == nil {
+            log.firstNonFinite = "\(shown(a)) \(rel) \(shown(b)) (\(va) and \(vb) there)"
         }
         guard log.entries.count < 1000 else { return }
         log.entries.append(("\(shown(a)) \(rel) \(shown(b)) taken as \(decided)", bound))

@@ -17,15 +17,16 @@ public struct SymbolicJacobian: Sendable {
     public let jacobian: [[Symbolic]]
     /// Comparisons decided by the binding point (their branch holds near it).
     public let boundComparisons: [String]
-    /// Comparisons decided without a caller's point: all of them at ``genericPoint``, so together
-    /// they describe the region the derivative belongs to (see ``genericPoint``; the first 1,000
-    /// are listed, and every one is tested).
+    /// Comparisons decided without a caller's point: at ``genericPoint``, so together they
+    /// describe the region the derivative belongs to (see ``genericPoint``; the first 1,000 are
+    /// listed, and every one is tested). Those whose outcome changes nothing asked for are in
+    /// ``nonDecidingComparisons`` instead.
     public let unboundComparisons: [String]
     /// The point that decided every comparison when no point was given and the rules or the
     /// function compared values (relu's x > 0, max's x < y, expm1's choice of form): the
     /// derivative is f's on the open set where each of ``unboundComparisons`` goes the same way
-    /// as there, a region that contains this point (and, as far as eight samples tell, the
-    /// points 2⁻¹⁷ (relative) around it).
+    /// as there (off the boundaries of ``nonDecidingComparisons``), a region that contains this
+    /// point (and, as far as eight samples tell, the points 2⁻¹⁷ (relative) around it).
     /// Nil when a point was given (its decisions are ``boundComparisons``) or when nothing was
     /// compared (the derivative holds wherever f is defined).
     ///
@@ -43,6 +44,23 @@ public struct SymbolicJacobian: Sendable {
     /// d.unboundComparisons    // ["x0 < x1 taken as true", …]: the region x0 < x1, where ∇f = [0, 1]
     /// ```
     public internal(set) var genericPoint: [Double]? = nil
+
+    /// Comparisons decided at ``genericPoint`` whose other outcome, every other decision kept,
+    /// gives the same expressions for what was asked: the outputs and the entries of the columns
+    /// asked for (`wrt`; for a Hessian, those columns and their gradient entries). They are not
+    /// part of the region: the entries hold on either side of each, off its boundary, and one may
+    /// change side close to the point (relu(sin(10⁶y)) every π·10⁻⁶) without refusing it. The
+    /// other outcomes are tried one at a time and then all together (see
+    /// ``SymbolicDifferentiation/GenericPoint/classificationLimit``).
+    ///
+    /// ```swift
+    /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(T.sin(1_000_000 * x[1]))] } }
+    /// let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, wrt: [0])
+    /// d.jacobian[0][0]              // 2*x0, whatever x1 is
+    /// d.unboundComparisons          // []
+    /// d.nonDecidingComparisons      // ["0 < sin(1000000*x1) taken as …"]
+    /// ```
+    public internal(set) var nonDecidingComparisons: [String] = []
 
     /// Registry ops with kinks (relu, abs, max, …) in the function: their derivative is the one
     /// for one side of each kink only, the side of the point given or of ``genericPoint``.
@@ -108,6 +126,7 @@ public struct SymbolicJacobian: Sendable {
         var result = SymbolicJacobian(outputs: Array(symbols.prefix(outputs.count)), jacobian: rows,
                                       boundComparisons: boundComparisons, unboundComparisons: unboundComparisons)
         result.genericPoint = genericPoint
+        result.nonDecidingComparisons = nonDecidingComparisons
         return result
     }
 }
@@ -182,7 +201,10 @@ public enum SymbolicDifferentiation {
     /// Without `point`, a derivation that compares values (a kinked op's rule, a form chosen for
     /// accuracy, a branch of f) is decided at one generic point, ``SymbolicJacobian/genericPoint``:
     /// the derivative is f's on that point's region, or ``NoRegion`` is thrown when no candidate
-    /// lies inside one (see ``decidingComparisons(inputs:at:_:)``).
+    /// lies inside one (see ``decidingComparisons(inputs:at:columns:asked:_:)``). Only the
+    /// comparisons that change the outputs or the entries of the `wrt` columns make the region
+    /// (``SymbolicJacobian/nonDecidingComparisons``): ∂/∂x of x² + relu(sin(10⁶y)) is 2x with no
+    /// region to sample in y.
     ///
     /// ```swift
     /// struct Root: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0])] } }
@@ -196,11 +218,14 @@ public enum SymbolicDifferentiation {
     ///   is still built; an index outside 0..<inputs throws ``ADError/invalidArgument(_:)``.
     public static func jacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode = .reverse,
                                 at point: [Double]? = nil, wrt columns: [Int]? = nil) throws -> SymbolicJacobian {
-        try decidingComparisons(inputs: n, at: point) { p in try decidedJacobian(of: f, inputs: n, mode: mode, at: p, wrt: columns) }
+        let asked = columns ?? Array(0..<Swift.max(n, 0))   // a negative n is refused by the derivation, not trapped here
+        return try decidingComparisons(inputs: n, at: point, columns: columns, asked: { d in
+            d.outputs + d.jacobian.flatMap { row in asked.map { row[$0] } }
+        }) { p in try decidedJacobian(of: f, inputs: n, mode: mode, at: p, wrt: columns) }
     }
 
     /// ``jacobian(of:inputs:mode:at:wrt:)`` with each comparison decided as it comes: at `point`,
-    /// or without one on its own (see ``Symbolic``); only ``decidingComparisons(inputs:at:_:)``
+    /// or without one on its own (see ``Symbolic``); only ``decidingComparisons(inputs:at:columns:asked:_:)``
     /// calls it without a point.
     static func decidedJacobian(of f: some ADFunction, inputs n: Int, mode: SymbolicMode,
                                 at point: [Double]?, wrt columns: [Int]?) throws -> SymbolicJacobian {
@@ -226,9 +251,19 @@ public enum SymbolicDifferentiation {
     /// wherever f is defined, and a function no candidate is inside the domain of (log(x − 1000))
     /// still gets it. Everything runs in a graph of its own, so only the answer reaches the
     /// caller's graph.
-    static func decidingComparisons(inputs n: Int, at point: [Double]?,
+    ///
+    /// Only comparisons that decide what was asked (`asked`: the outputs and the entries of the
+    /// columns asked for) make the region: one whose other outcome gives the same expressions
+    /// is listed in ``SymbolicJacobian/nonDecidingComparisons`` instead, and may change side
+    /// close to the point (see ``GenericPoint/nonDeciding(_:base:at:asked:everyComparison:_:)``).
+    /// Every comparison is asked about when `columns` leaves some out (`jac diff f --wrt x`,
+    /// whose note should name no comparison of y's alone); otherwise only those that change
+    /// close to the point, which would refuse it, so a full Jacobian pays no extra derivation
+    /// where it did not before.
+    static func decidingComparisons(inputs n: Int, at point: [Double]?, columns: [Int]?, asked: @escaping (SymbolicJacobian) -> [Symbolic],
                                     _ derive: @escaping ([Double]?) throws -> SymbolicJacobian) throws -> SymbolicJacobian {
         if point != nil { return try derive(point) }
+        let someColumns = columns.map { Set($0).count < n } ?? false
         return try inOwnGraph({ () throws -> SymbolicJacobian in
             let unbound = try derive(nil)
             if unbound.unboundComparisons.isEmpty { return unbound }
@@ -236,8 +271,9 @@ public enum SymbolicDifferentiation {
             let candidates = GenericPoint.candidates(n)
             for p in candidates {
                 let d: SymbolicJacobian
+                let run = GenericPoint.Run(testing: true)
                 do {
-                    d = try GenericPoint.$searching.withValue(true) { try derive(p) }
+                    d = try GenericPoint.$run.withValue(run) { try derive(p) }
                 } catch let rejection as GenericPoint.Rejection {
                     if rejection.undefined { undefined.append("\(p): \(rejection.reason)"); continue }
                     throw NoRegion(reason: rejection.reason, point: p)
@@ -248,8 +284,11 @@ public enum SymbolicDifferentiation {
                     default: throw e
                     }
                 }
+                let ignored = try GenericPoint.nonDeciding(run, base: d, at: p, asked: asked, everyComparison: someColumns, derive)
+                let ignoredTexts = Set(ignored.compactMap { run.texts[$0] })
                 var chosen = SymbolicJacobian(outputs: d.outputs, jacobian: d.jacobian, boundComparisons: [],
-                                              unboundComparisons: d.boundComparisons)
+                                              unboundComparisons: d.boundComparisons.filter { !ignoredTexts.contains($0) })
+                chosen.nonDecidingComparisons = run.met.filter(ignored.contains).compactMap { run.texts[$0] }
                 chosen.genericPoint = p
                 return chosen
             }
@@ -297,8 +336,102 @@ public enum SymbolicDifferentiation {
         /// region narrower than this is not sampled, and a side whose sign is rounding's changes.
         public static let perturbation = 0x1p-17
 
-        /// Set while a candidate is derived: each derivation then tests its decisions.
-        @TaskLocal static var searching = false
+        /// Set while a candidate is derived: each comparison is decided through ``decide(_:_:_:_:)``
+        /// and recorded here, and each derivation tests its decisions.
+        @TaskLocal static var run: Run?
+        /// Whether a candidate is being derived.
+        static var searching: Bool { run != nil }
+
+        /// Most comparisons whose outcome is asked about, one derivation each (see
+        /// ``nonDeciding(_:base:at:asked:everyComparison:_:)``). A comparison past it counts as
+        /// deciding: it stays in the region, or refuses it when it changes close to the point.
+        public static let classificationLimit = 32
+
+        /// A comparison recognised in any derivation: its relation and its sides' structure.
+        struct ComparisonKey: Hashable {
+            let a: ExpressionGraph.StructuralKey, relation: String, b: ExpressionGraph.StructuralKey
+            init?(_ a: Symbolic, _ relation: String, _ b: Symbolic) {
+                let graph = ExpressionGraph.current
+                guard let ka = graph.structuralKey(a.id), let kb = graph.structuralKey(b.id) else { return nil }
+                self.a = ka; self.relation = relation; self.b = kb
+            }
+        }
+
+        /// One derivation at a candidate: which outcomes it takes the other way, and what it met.
+        final class Run: @unchecked Sendable {
+            /// Comparisons decided against the point: their other outcome, every other decision kept.
+            let flipped: Set<ComparisonKey>
+            /// Whether the decisions are asked again around the point (not while their outcomes
+            /// are being flipped: a flipped decision is the point's other side by construction).
+            let testing: Bool
+            /// Each comparison met, in order, with its log text ("a < b taken as true").
+            var met: [ComparisonKey] = []
+            var texts: [ComparisonKey: String] = [:]
+            /// Comparisons that went another way (or onto or off a tie) close to the point, in
+            /// order, with the first reason for each.
+            var unstable: [ComparisonKey] = []
+            var reasons: [ComparisonKey: String] = [:]
+
+            init(flipping flipped: Set<ComparisonKey> = [], testing: Bool) { self.flipped = flipped; self.testing = testing }
+        }
+
+        /// The outcome of comparing `a` and `b` bound to a candidate: `natural`, or its negation
+        /// for a comparison the running ``Run`` flips. Registry predicates that only keep a value
+        /// inside a domain (``Symbolic/libraryPredicate(_:)``) are neither flipped nor recorded.
+        static func decide(_ a: Symbolic, _ relation: String, _ b: Symbolic, _ natural: Bool) -> Bool {
+            guard let run, !BranchLog.checking, let key = ComparisonKey(a, relation, b) else { return natural }
+            let decided = run.flipped.contains(key) ? !natural : natural
+            if run.texts[key] == nil {
+                run.texts[key] = "\(BranchLog.shown(a)) \(relation) \(BranchLog.shown(b)) taken as \(decided)"
+                run.met.append(key)
+            }
+            return decided
+        }
+
+        /// The comparisons of `run` (a derivation at `point` that gave `base`) whose outcome does
+        /// not change what the caller asked for (`asked`: the outputs and entries of the columns
+        /// asked for): flipped, alone, with every other decision kept, the derivation gives the
+        /// same expressions and meets no comparison `run` did not. Those are asked first that
+        /// went another way close to the point, then, with `everyComparison`, the rest.
+        ///
+        /// ∂/∂x of x² + relu(sin(10⁶y)) is 2x whatever y is: relu's comparison, whose side changes
+        /// every π·10⁻⁶, refused the derivation (``NoRegion``) though neither of its outcomes
+        /// reaches ∂/∂x. A comparison that does matter stays: ∂/∂x of (y > 0 ? x : 2x) is 1 or 2.
+        ///
+        /// Throws ``NoRegion`` when a comparison that changes close to the point decides, or
+        /// when the ones found not to decide alone change the expressions flipped together ((y > 0
+        /// || z > 0) ? x : 2x at y, z > 0, written without short-circuit). Outcomes flipped three
+        /// or more at a time are not tried.
+        static func nonDeciding(_ run: Run, base: SymbolicJacobian, at point: [Double], asked: (SymbolicJacobian) -> [Symbolic],
+                                everyComparison: Bool, _ derive: ([Double]?) throws -> SymbolicJacobian) throws -> Set<ComparisonKey> {
+            let stable = everyComparison ? run.met.filter { run.reasons[$0] == nil } : []
+            let candidates = run.unstable + stable
+            guard !candidates.isEmpty else { return [] }
+            let baseIDs = asked(base).map(\.id)
+            let baseMet = Set(run.met)
+            // Ids compare expressions: both derivations' results were moved into the running graph,
+            // which interns each expression once.
+            func unchanged(flipping keys: Set<ComparisonKey>) -> Bool {
+                let flippedRun = Run(flipping: keys, testing: false)
+                guard let d = try? $run.withValue(flippedRun, operation: { try derive(point) }) else { return false }
+                return asked(d).map(\.id) == baseIDs && flippedRun.met.allSatisfy(baseMet.contains)
+            }
+            var ignored: [ComparisonKey] = []
+            for (k, key) in candidates.enumerated() {
+                if k < classificationLimit && unchanged(flipping: [key]) { ignored.append(key); continue }
+                if let reason = run.reasons[key] { throw NoRegion(reason: reason, point: point) }
+            }
+            if ignored.count > 1 && !unchanged(flipping: Set(ignored)) {
+                // The ones the point needs ignored (they change close to it), if those alone hold together.
+                let needed = ignored.filter { run.reasons[$0] != nil }
+                if needed.count > 1 && !unchanged(flipping: Set(needed)) {
+                    throw NoRegion(reason: "\(run.reasons[needed[0]] ?? ""); the comparisons that change close to the point each leave "
+                                   + "the entries asked for unchanged alone, but not taken the other way together", point: point)
+                }
+                return Set(needed)
+            }
+            return Set(ignored)
+        }
 
         /// Why a candidate lies in no region. `undefined`: a side was NaN there or beside it (an
         /// overflow's ∞ − ∞), which another candidate may not meet; otherwise a decision changed
@@ -339,9 +472,10 @@ public enum SymbolicDifferentiation {
             return abs(a - b) <= tieTolerance * Swift.max(abs(a), abs(b))
         }
 
-        /// Throws ``Rejection`` when a decision of `log`, taken at `point`, goes the other way, or
-        /// ties where it did not or no longer ties where it did, at one of eight points around
-        /// it: ±t·``perturbation``·max(1, |xᵢ|) along a seeded direction of signs, for
+        /// Records in the running ``Run`` each decision of `log`, taken at `point`, that goes the
+        /// other way, or ties where it did not or no longer ties where it did, at one of eight
+        /// points around it (the caller then asks whether its outcome matters; a NaN side there
+        /// throws ``Rejection``): ±t·``perturbation``·max(1, |xᵢ|) along a seeded direction of signs, for
         /// t = 1, 1/2, 1/4, 1/8, each with its own direction. The decisions fix the path through
         /// f, so where each goes the same way the same expressions hold.
         ///
@@ -354,6 +488,7 @@ public enum SymbolicDifferentiation {
         /// at one of the eight with a probability of about 1 − 2⁻⁸. Reads the sides in the running
         /// derivation's graph.
         static func test(_ log: BranchLog, at point: [Double]) throws {
+            guard let run, run.testing else { return }
             if let nan = log.firstNaN { throw Rejection(reason: "the comparison \(nan) has a NaN side", undefined: true) }
             guard !log.boundSides.isEmpty else { return }
             var g = SeededGenerator(seed: seed ^ 0xD1CE)
@@ -371,20 +506,32 @@ public enum SymbolicDifferentiation {
                         let decided = side.relation == "==" ? a == b : a < b
                         let tie = isTie(a, b)
                         guard decided != side.decided || tie != side.tie else { continue }
+                        // Unrecognisable (a side of another graph): refused as before.
+                        guard let key = side.key else { throw Rejection(reason: "a comparison changes close to the point") }
+                        guard run.reasons[key] == nil else { continue }
                         let text = [side.a, side.b].map { BranchLog.shown(Symbolic(id: $0, binding: nil)) }
                         let comparison = "the comparison \(text[0]) \(side.relation) \(text[1])"
+                        run.unstable.append(key)
                         if side.tie {
-                            throw Rejection(reason: "\(comparison) is at or near a tie at the point and not at \(q) (\(a) and \(b)), "
-                                            + "within \(perturbation) (relative) of it: the point is on a kink, or rounding decides the side")
+                            run.reasons[key] = "\(comparison) is at or near a tie at the point and not at \(q) (\(a) and \(b)), "
+                                + "within \(perturbation) (relative) of it: the point is on a kink, or rounding decides the side"
+                        } else {
+                            run.reasons[key] = "\(comparison), \(side.decided) at the point, is \(decided)\(tie ? " or near a tie" : "") "
+                                + "(\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
+                                + "a region narrower than that, or a side whose sign is rounding's"
                         }
-                        throw Rejection(reason: "\(comparison), \(side.decided) at the point, is \(decided)\(tie ? " or near a tie" : "") "
-                                        + "(\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
-                                        + "a region narrower than that, or a side whose sign is rounding's")
                     }
                 }
             }
         }
     }
+
+    /// Set by a caller that wants the expressions at a point even where a value of f or of an
+    /// entry is ±∞ or NaN in Double there (an overflow: `jac diff "exp(x)" --at x=1000`, whose
+    /// derivative exp(x) is exact though e¹⁰⁰⁰ is beyond Double's range), and judges the values
+    /// itself. A domain error still throws, and so does a comparison decided there between a
+    /// side that is not finite and another (its branch would be Double's, not the reals').
+    @TaskLocal package static var acceptingOverflow = false
 
     static func jacobian(of f: some ADFunction, _ x: [Symbolic], mode: SymbolicMode,
                          checking columns: [Int]? = nil) throws -> SymbolicJacobian {
@@ -429,6 +576,13 @@ public enum SymbolicDifferentiation {
         // at 2.59) is no error of the expressions, which the caller gets without a point.
         if GenericPoint.searching, point.count == x.count {
             try GenericPoint.test(log, at: point)
+            return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound, unboundComparisons: log.unbound)
+        }
+        if Self.acceptingOverflow, point.count == x.count {
+            if let side = log.firstNonFinite {
+                throw ADError.nonFinite(what: "the comparison \(side) at the binding point: a branch was chosen between values "
+                                        + "Double cannot hold", op: nil, node: nil)
+            }
             return SymbolicJacobian(outputs: plain, jacobian: jac, boundComparisons: log.bound, unboundComparisons: log.unbound)
         }
         if let i = plain.firstIndex(where: { !$0.isFiniteValue }),
@@ -484,7 +638,12 @@ public enum SymbolicDifferentiation {
         // In a graph of its own, as each of its two derivations: the first derivatives it
         // builds on are freed with it when the second derivation fails. Without a point, both
         // derivations decide their comparisons at the same generic point.
-        return try decidingComparisons(inputs: n, at: point) { point in try inOwnGraph({ () throws -> SymbolicJacobian in
+        // The gradient entries asked for and the Hessian's columns; the rest of the gradient
+        // (the outputs) is not asked for.
+        let asked = columns ?? Array(0..<Swift.max(n, 0))   // a negative n is refused by the derivation, not trapped here
+        return try decidingComparisons(inputs: n, at: point, columns: columns, asked: { d in
+            asked.compactMap { d.outputs.indices.contains($0) ? d.outputs[$0] : nil } + d.jacobian.flatMap { row in asked.map { row[$0] } }
+        }) { point in try inOwnGraph({ () throws -> SymbolicJacobian in
             let first = try decidedJacobian(of: f, inputs: n, mode: .reverse, at: point, wrt: columns)
             guard output >= 0 && output < first.outputs.count else {
                 throw ADError.invalidArgument("output \(output) does not exist (the function has \(first.outputs.count))")

@@ -24,9 +24,14 @@ struct DiffCommand: ParsableCommand {
         comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
         together at one point chosen reproducibly away from every kink, which a note \
         names; where no region can be sampled (relu(sin(1000000*x)) changes side \
-        every 3e-6) the derivative is refused. With --at, \
+        every 3e-6) the derivative is refused. A comparison whose outcome changes \
+        no entry asked for is not decided at all: with --wrt x, the derivative of \
+        x^2+relu(sin(1000000*y)) is 2*x for every y. With --at, \
         every entry is also evaluated there, in Double, or exactly (rounded once) where \
-        a Double intermediate overflows or underflows and every op is rational.
+        a Double intermediate overflows or underflows and every op is rational. Where \
+        a value is beyond Double's range all the same (exp(x) at x=1000), the \
+        expressions are printed without values and a note says why, unless a branch \
+        was decided there between values Double could not hold.
 
         Intermediates never take a variable's name: with a variable t1 they are \
         t_1, t_2, ... instead. --order 2 accepts at most 4096 variables, as jac \
@@ -99,11 +104,16 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure.invalid("--order 2 needs a formula with one output (this one has \(f.outputs.count))")
         }
         ExpressionGraph.shared.maximumNodeCount = try InputLimits.value(Self.graphNodesVariable) ?? ExpressionGraph.defaultMaximumNodeCount
-        let d: SymbolicJacobian
-        do {
-            d = order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles,
-                                                                     wrt: columns.count < names.count ? columns : nil)
+        let derive = { () throws -> SymbolicJacobian in
+            order == 2 ? try SymbolicDifferentiation.hessian(of: f, inputs: names.count, at: point?.doubles,
+                                                              wrt: columns.count < names.count ? columns : nil)
                 : try SymbolicDifferentiation.jacobian(of: f, inputs: names.count, mode: symbolicMode, at: point?.doubles, wrt: columns)
+        }
+        let d: SymbolicJacobian
+        // Why no value is printed, when f or the derivative overflows Double at the point.
+        var overflow: String? = nil
+        do {
+            d = try derive()
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") || what.contains("symbolic derivation") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as SymbolicDifferentiation.NoRegion {
@@ -113,7 +123,18 @@ struct DiffCommand: ParsableCommand {
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
             guard let p = point else { throw unboundDomainError(e) }
-            throw undefinedDerivative(e, f, at: p.doubles)
+            let failure = undefinedDerivative(e, f, at: p.doubles)
+            // The expressions are the product and the value an extra: `jac diff "exp(x)" --at
+            // x=1000` exited 3 ("value not finite") though its derivative exp(x) is exact there.
+            // Where only Double's range is passed (f and the printed entries have no domain error
+            // there, and no branch was chosen between values Double cannot hold), the
+            // expressions are printed, without values, and the failure becomes a note, as for an
+            // intermediate that overflows in evaluating them (see evaluate(_:at:of:)).
+            guard case .nonFinite = e, functionDomainError(f, at: p.doubles) == nil,
+                  let kept = try? SymbolicDifferentiation.$acceptingOverflow.withValue(true, operation: derive),
+                  !hasDomainError(kept.jacobian.map { row in columns.map { row[$0] } }, at: p.doubles) else { throw failure }
+            d = kept
+            overflow = (failure as? JacFailure)?.message ?? "\(failure)"
         }
         if point == nil, case let kinked = d.kinkedOps(wrt: columns), !kinked.isEmpty {
             let ops = kinked.map(\.info.name).joined(separator: ", ")
@@ -121,7 +142,7 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
+        let values = overflow != nil ? nil : try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -130,6 +151,10 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
         }
         print(text)
+        if let overflow {
+            writeError("note: no value is printed: \(overflow); the printed expressions are the derivative there all the same "
+                       + "(no branch was decided between values Double could not hold): only the value in Double is missing")
+        }
         for note in constantSingularityNotes(rows, labels: labels, names: names) { writeError("note: " + note) }
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
@@ -368,6 +393,13 @@ struct DiffCommand: ParsableCommand {
         }
         var k = 0
         return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+    }
+
+    /// Whether evaluating `rows` at `x` in Double meets a domain error (a division by zero, a
+    /// square root of a negative): then the derivative is not defined there, whatever overflows.
+    func hasDomainError(_ rows: [[Symbolic]], at x: [Double]) -> Bool {
+        do { _ = try ExpressionGraph.shared.evaluate(rows.flatMap { $0 }.map(\.id), at: x) } catch ADError.domain { return true } catch {}
+        return false
     }
 
     /// Whether a node the expressions read is ±∞ or NaN in Double at `x`.

@@ -250,3 +250,142 @@ final class GenericPointTests: XCTestCase {
         XCTAssertEqual(a, SymbolicDifferentiation.GenericPoint.candidates(2).first)
     }
 }
+
+/// Without a point, every comparison was decided at the generic point and had to hold on a
+/// region around it, even one whose outcome no entry asked for reads: ∂/∂x of
+/// x² + relu(sin(10⁶y)) is 2x for every y (by hand: the relu term does not depend on x), and
+/// `jac diff "x^2 + relu(sin(1000000*y))" --wrt x` was refused because relu's side changes every
+/// π·10⁻⁶ in y. A comparison whose other outcome gives the same expressions for what was asked
+/// is now left out of the region; one that changes them still decides it.
+final class NonDecidingComparisonTests: XCTestCase {
+    /// x0² + relu(sin(10⁶x1)).
+    struct SquarePlusNarrowRelu: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(T.sin(1_000_000 * x[1]))] }
+    }
+    /// x0·relu(sin(10⁶x1)): ∂/∂x0 = relu(sin(10⁶x1)) on both sides (relu stays a node); ∂/∂x1 does
+    /// depend on the side.
+    struct TimesNarrowRelu: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.relu(T.sin(1_000_000 * x[1]))] }
+    }
+    /// x1 > 0 ? x0 : 2x0: ∂/∂x0 is 1 or 2 by x1's sign, by hand, though the comparison reads x1 alone.
+    struct BranchOnY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [0 < x[1] ? x[0] : 2 * x[0]] }
+    }
+    /// The same with x1's side changing every π·10⁻⁶: no region can be sampled for ∂/∂x0.
+    struct NarrowBranchOnY: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [0 < T.sin(1_000_000 * x[1]) ? x[0] : 2 * x[0]] }
+    }
+    /// (x1 > 0 or x2 > 0) ? x0 : 2x0, both comparisons always made: each alone, the other true,
+    /// leaves ∂/∂x0 = 1; both false give 2 (by hand).
+    struct EitherPositive: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            let a = 0 < x[1], b = 0 < x[2]
+            return [a || b ? x[0] : 2 * x[0]]
+        }
+    }
+
+    /// Points off sin(10⁶y) = 0, spread over signs and sizes.
+    static let points: [[Double]] = [[0.3, 0.7], [-1.5, 2.0], [4.0, -3.0], [2.296, 2.818]]
+
+    func testAComparisonNoEntryAskedForReadsIsNotDecided() throws {
+        for mode in SymbolicMode.allCases {
+            let d = try SymbolicDifferentiation.jacobian(of: SquarePlusNarrowRelu(), inputs: 2, mode: mode, wrt: [0])
+            XCTAssertEqual(try d.jacobian[0][0].formula(variables: ["x", "y"]), "2*x", "\(mode)")
+            XCTAssertEqual(d.unboundComparisons, [], "\(mode)")
+            XCTAssertFalse(d.nonDecidingComparisons.isEmpty, "\(mode)")
+            XCTAssertTrue(d.nonDecidingComparisons.allSatisfy { $0.contains("sin(1000000*x1)") }, "\(mode): \(d.nonDecidingComparisons)")
+            for p in Self.points {
+                let value = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: p)[0]
+                XCTAssertEqual(value, 2 * p[0], "\(mode) at \(p)")   // by hand
+                XCTAssertEqual(value, try jacobian(of: SquarePlusNarrowRelu(), at: p, mode: .forward).jacobian[0][0], "\(mode) at \(p)")
+            }
+            // ∂/∂x0 of x0·relu(sin(10⁶x1)) is relu(sin(10⁶x1)) on either side of the kink.
+            let t = try SymbolicDifferentiation.jacobian(of: TimesNarrowRelu(), inputs: 2, mode: mode, wrt: [0])
+            XCTAssertEqual(try t.jacobian[0][0].formula(variables: ["x", "y"]), "relu(sin(1000000*y))", "\(mode)")
+            for p in Self.points {
+                let value = try ExpressionGraph.shared.evaluate([t.jacobian[0][0].id], at: p)[0]
+                XCTAssertEqual(value, Swift.max(0, sin(1_000_000 * p[1])), "\(mode) at \(p)")
+                XCTAssertEqual(value, try jacobian(of: TimesNarrowRelu(), at: p, mode: .forward).jacobian[0][0], "\(mode) at \(p)")
+            }
+            // Every column, or the column of x1, still needs the region, which cannot be sampled.
+            for columns in [nil, [1]] as [[Int]?] {
+                XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: SquarePlusNarrowRelu(), inputs: 2, mode: mode, wrt: columns),
+                                     "\(mode) \(String(describing: columns))") { XCTAssertTrue($0 is SymbolicDifferentiation.NoRegion, "\($0)") }
+            }
+        }
+    }
+
+    /// The region stated is where the deciding comparisons go as at the generic point, whatever
+    /// the others do. For 200 random kinked functions of three inputs (seed 0x5EED_4848, the
+    /// generator of ``GenericPointTests``), ∂/∂x0 alone: at 12 random points q each, where a
+    /// derivation bound to q takes every deciding comparison the same way (its decisions,
+    /// as text, include all of `unboundComparisons`), the expression built without a point
+    /// equals forward-mode AD at q. Points where a non-deciding comparison goes the other way
+    /// are among them: those test what the deciding ones leave out.
+    func testAtPointsWhereOnlyNonDecidingComparisonsDifferTheColumnIsForwardModes() throws {
+        var g = SeededGenerator(seed: 0x5EED_4848)
+        var compared = 0, acrossNonDeciding = 0
+        for trial in 0..<200 {
+            let f = GenericPointTests.PieceFunction(pieces: [GenericPointTests.Piece.random(depth: 5, &g)])
+            let d: SymbolicJacobian
+            do { d = try SymbolicDifferentiation.jacobian(of: f, inputs: 3, wrt: [0]) } catch is SymbolicDifferentiation.NoRegion { continue }
+            let deciding = Set(d.unboundComparisons), ignored = Set(d.nonDecidingComparisons)
+            for _ in 0..<12 {
+                let q = (0..<3).map { _ in 8 * g.nextUnit() - 4 }
+                let atQ = try SymbolicDifferentiation.jacobian(of: f, inputs: 3, at: q, wrt: [0])
+                let decisions = Set(atQ.boundComparisons)
+                guard deciding.isSubset(of: decisions) else { continue }
+                let value = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: q)[0]
+                let forward = try jacobian(of: f, at: q, mode: .forward).jacobian[0][0]
+                XCTAssertEqual(value, forward, accuracy: 1e-12 * Swift.max(1, abs(forward)),
+                               "trial \(trial) at \(q): \(d.jacobian[0][0]) with \(deciding), ignoring \(ignored)")
+                compared += 1
+                if !ignored.isSubset(of: decisions) { acrossNonDeciding += 1 }
+            }
+        }
+        XCTAssertGreaterThan(compared, 500)
+        XCTAssertGreaterThan(acrossNonDeciding, 100, "points beyond a non-deciding comparison")
+    }
+
+    /// The Hessian's column of x0 is [2, 0] (by hand), whatever x1 is.
+    func testAHessianColumnNeedsNoDecisionItsEntriesDoNotRead() throws {
+        let h = try SymbolicDifferentiation.hessian(of: SquarePlusNarrowRelu(), inputs: 2, wrt: [0])
+        XCTAssertEqual(try h.jacobian.map { try $0[0].formula(variables: ["x", "y"]) }, ["2", "0"])
+        XCTAssertEqual(h.unboundComparisons, [])
+        for p in NonDecidingComparisonTests.points {
+            let numeric = try hessian(of: { (x: [HessianScalar<Double>]) in SquarePlusNarrowRelu()(x)[0] }, at: p)
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(h.jacobian.map { $0[0].id }, at: p), numeric.map { $0[0] }, "at \(p)")
+        }
+        XCTAssertThrowsError(try SymbolicDifferentiation.hessian(of: SquarePlusNarrowRelu(), inputs: 2)) {
+            XCTAssertTrue($0 is SymbolicDifferentiation.NoRegion, "\($0)")
+        }
+    }
+
+    /// With wrt, a comparison of x1's alone is asked about too: relu(x1)'s leaves ∂/∂x0 alone and
+    /// is not part of the region; a branch on x1 that chooses ∂/∂x0 still decides it.
+    func testAComparisonThatChoosesTheEntryStillDecides() throws {
+        struct SquarePlusRelu: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] }
+        }
+        let quiet = try SymbolicDifferentiation.jacobian(of: SquarePlusRelu(), inputs: 2, wrt: [0])
+        XCTAssertEqual(quiet.unboundComparisons, [], "relu(x1) chooses nothing of ∂/∂x0")
+        XCTAssertTrue(quiet.nonDecidingComparisons.contains("0 < x1 taken as true"), "\(quiet.nonDecidingComparisons)")
+
+        let d = try SymbolicDifferentiation.jacobian(of: BranchOnY(), inputs: 2, wrt: [0])
+        guard let p = d.genericPoint else { return XCTFail("no generic point reported") }
+        XCTAssertEqual(Set(d.unboundComparisons), ["0 < x1 taken as \(p[1] > 0)"])
+        XCTAssertEqual(d.nonDecidingComparisons, [])
+        let value = try ExpressionGraph.shared.evaluate([d.jacobian[0][0].id], at: p)[0]
+        XCTAssertEqual(value, p[1] > 0 ? 1 : 2, "at \(p)")   // by hand
+        XCTAssertEqual(value, try jacobian(of: BranchOnY(), at: p, mode: .forward).jacobian[0][0], "at \(p)")
+        XCTAssertThrowsError(try SymbolicDifferentiation.jacobian(of: NarrowBranchOnY(), inputs: 2, wrt: [0])) {
+            XCTAssertTrue($0 is SymbolicDifferentiation.NoRegion, "\($0)")
+        }
+        // Each of x1 > 0 and x2 > 0 alone leaves ∂/∂x0 = 1 where the other holds; together
+        // they choose it, so both stay in the region.
+        let e = try SymbolicDifferentiation.jacobian(of: EitherPositive(), inputs: 3, wrt: [0])
+        guard let q = e.genericPoint else { return XCTFail("no generic point reported") }
+        XCTAssertEqual(Set(e.unboundComparisons), ["0 < x1 taken as \(q[1] > 0)", "0 < x2 taken as \(q[2] > 0)"])
+        XCTAssertEqual(try ExpressionGraph.shared.evaluate([e.jacobian[0][0].id], at: q)[0], q[1] > 0 || q[2] > 0 ? 1 : 2, "at \(q)")
+    }
+}

@@ -982,6 +982,17 @@ enum DocCommentExamples {
         guard SymbolicDifferentiation.GenericPoint.candidates(2)[0] == [2.296196945200157, 2.8182996794030033] else { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 52 (nonDecidingComparisons).
+    static func SymbolicDifferentiation_52() async throws {
+        struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(T.sin(1_000_000 * x[1]))] } }
+        let d = try SymbolicDifferentiation.jacobian(of: F(), inputs: 2, wrt: [0])
+        _ = d.jacobian[0][0]              // 2*x0, whatever x1 is
+        _ = d.unboundComparisons          // []
+        _ = d.nonDecidingComparisons      // ["0 < sin(1000000*x1) taken as …"]
+        guard d.jacobian[0][0].description == "2*x0", d.unboundComparisons.isEmpty,
+              d.nonDecidingComparisons.contains(where: { $0.hasPrefix("0 < sin(1000000*x1) taken as ") }) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 268 (NoRegion).
     static func SymbolicDifferentiation_268() async throws {
         do {
@@ -1225,6 +1236,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/Symbolic.swift:197", Symbolic_197),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:32", SymbolicDifferentiation_32),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:39", SymbolicDifferentiation_39),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:52", SymbolicDifferentiation_52),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:268", SymbolicDifferentiation_268),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:316", SymbolicDifferentiation_316),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),

@@ -432,10 +432,13 @@ final class DiffUserTrialTests: XCTestCase {
     /// 10⁶·2^999999 is defined (about 10^301035), Double cannot hold it, nor f = 2^10⁶. The
     /// message says which: the function's value is not finite in Double. A domain error of the
     /// function itself is the evaluation's failure, as jac jacobian words it.
+    /// Since the derivative is printed there (its value is what Double cannot hold), the reason
+    /// is a note and the status 0.
     func testAnOverflowingFunctionIsNotCalledUndefined() throws {
         let r = try JacRunner.run(["diff", "x^1000000", "--at", "x=2"])
-        XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("error: the function's value is not finite in Double at x = 2.0"), r.stderr)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = 1000000*x^999999\n")
+        XCTAssertTrue(r.stderr.hasPrefix("note: no value is printed: the function's value is not finite in Double at x = 2.0"), r.stderr)
         XCTAssertFalse(r.stderr.contains("not defined"), r.stderr)
         let domain = try JacRunner.run(["diff", "log(x)", "--at", "x=-1"])
         XCTAssertEqual(domain.status, 3, domain.stderr)
@@ -444,8 +447,8 @@ final class DiffUserTrialTests: XCTestCase {
         // 1/(1 + e^x) at 710 is 4.5e-309 (finite, by hand e^-710 ≈ 4.47e-309); e^710 overflows on
         // the way. That was called "the function's value is not finite" too.
         let intermediate = try JacRunner.run(["diff", "1/(1+exp(x))", "--at", "x=710"])
-        XCTAssertEqual(intermediate.status, 3, intermediate.stderr)
-        XCTAssertTrue(intermediate.stderr.hasPrefix("error: the derivative cannot be evaluated in Double at x = 710.0: an intermediate is not finite"), intermediate.stderr)
+        XCTAssertEqual(intermediate.status, 0, intermediate.stderr)
+        XCTAssertTrue(intermediate.stderr.hasPrefix("note: no value is printed: the derivative cannot be evaluated in Double at x = 710.0: an intermediate is not finite"), intermediate.stderr)
         XCTAssertFalse(intermediate.stderr.contains("function's value"), intermediate.stderr)
     }
 
@@ -455,8 +458,9 @@ final class DiffUserTrialTests: XCTestCase {
     /// says so and where exact mode gives it. ∂f/∂x = 1e308·y = 10³⁰⁷ is finite and not named.
     func testADerivativeBeyondDoublesRangeIsNamedWithItsExactValue() throws {
         let r = try JacRunner.run(["diff", "x*y*1e308", "--at", "x=10,y=0.1"])
-        XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("error: the derivative is beyond Double's range at x = 10.0, y = 0.1: df/dy ="), r.stderr)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = 10^308*y\ndf/dy = 10^308*x\n", "the expressions, without values")
+        XCTAssertTrue(r.stderr.hasPrefix("note: no value is printed: the derivative is beyond Double's range at x = 10.0, y = 0.1: df/dy ="), r.stderr)
         XCTAssertTrue(r.stderr.contains("e+309"), r.stderr)
         XCTAssertTrue(r.stderr.contains("--mode exact"), r.stderr)
         XCTAssertFalse(r.stderr.contains("may still be finite"), r.stderr)
@@ -678,6 +682,57 @@ extension DiffWithoutAPointTests {
         let e = try JacRunner.run(["eval", entry, "--vars", "x", "--at", "x=-2", "--format", "json"])
         let value = ((try JacRunner.json(e.stdout)["value"] as? [Double])?.first) ?? .nan
         XCTAssertEqual(value, 2 / Double.pow(5, 1.5), accuracy: 1e-15, entry)
+    }
+
+    /// `jac diff "exp(x)" --at x=1000` exited 3 ("the function's value is not finite"), though
+    /// the derivative exp(x) is exact at every x: e^1000 ≈ 1.97e434 is only beyond Double's
+    /// range. The expressions are printed without values, and the reason is a note. Not where
+    /// the derivative itself is undefined there (sqrt(y) at y = 0), nor where a branch was
+    /// decided between values Double could not hold: max(log(exp(x)), 1001) at 1000 is 1001 in
+    /// the reals (log(e^1000) = 1000, by hand), so df/dx = 0, but in Double log(∞) = ∞ > 1001
+    /// would take the other branch and print 1.
+    func testAnOverflowAtThePointStillPrintsTheDerivative() throws {
+        let r = try JacRunner.run(["diff", "exp(x)", "--at", "x=1000"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = exp(x)\n")
+        XCTAssertTrue(r.stderr.hasPrefix("note: no value is printed: the function's value is not finite in Double at x = 1000.0"), r.stderr)
+        let h = try JacRunner.run(["diff", "exp(x)*y", "--at", "x=1000,y=2", "--order", "2", "--format", "json"])
+        XCTAssertEqual(h.status, 0, h.stderr)
+        let json = try JacRunner.json(h.stdout)
+        // By hand: f_xx = e^x·y, f_yx = f_xy = e^x, f_yy = 0.
+        XCTAssertEqual(json["hessian"] as? [[String]], [["y*exp(x)", "exp(x)"], ["exp(x)", "0"]])
+        XCTAssertNil(json["values"], "no value through ∞")
+        for (formula, at) in [("exp(x) + sqrt(y)", "x=1000,y=0"), ("max(log(exp(x)), 1001)", "x=1000")] {
+            let refused = try JacRunner.run(["diff", formula, "--at", at])
+            XCTAssertEqual(refused.status, 3, "\(formula): \(refused.stdout)")
+            XCTAssertEqual(refused.stdout, "", formula)
+        }
+    }
+
+    /// `jac diff "x^2 + relu(sin(1000000*y))" --wrt x` exited 2 ("describe no region ... pass
+    /// --at"), though d/dx is 2*x for every y (by hand): relu's side changes every π·10⁻⁶ in y,
+    /// and neither side reaches d/dx. The same for its Hessian column, and d/dx of
+    /// x*relu(sin(1000000*y)) is relu(sin(1000000*y)) on both sides.
+    func testAComparisonThatNoEntryAskedForReadsNeedsNoPoint() throws {
+        let r = try JacRunner.run(["diff", "x^2 + relu(sin(1000000*y))", "--wrt", "x"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "df/dx = 2*x\n")
+        XCTAssertEqual(r.stderr, "", "nothing was decided that the printed entry depends on")
+        let h = try JacRunner.run(["diff", "x^2 + relu(sin(1000000*y))", "--wrt", "x", "--order", "2"])
+        XCTAssertEqual(h.status, 0, h.stderr)
+        XCTAssertEqual(h.stdout, "d2f/dxdx = 2\nd2f/dydx = 0\n")
+        let t = try JacRunner.run(["diff", "x*relu(sin(1000000*y))", "--wrt", "x"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        XCTAssertEqual(t.stdout, "df/dx = relu(sin(1000000*y))\n")
+        // Asked for y, or for every column, the region is still needed and cannot be sampled.
+        for arguments in [["diff", "x^2 + relu(sin(1000000*y))"], ["diff", "x^2 + relu(sin(1000000*y))", "--order", "2"],
+                          // expm1's form for d/dx (exp(t) below t = -1, expm1(t) + 1 above) is chosen by
+                          // x*sin(1000000*y), which crosses -1 every few 1e-7 in y: that one decides.
+                          ["diff", "expm1(x*sin(1000000*y))", "--wrt", "x"]] {
+            let refused = try JacRunner.run(arguments)
+            XCTAssertEqual(refused.status, 2, "\(arguments): \(refused.stdout)")
+            XCTAssertTrue(refused.stderr.contains("pass --at"), refused.stderr)
+        }
     }
 }
 
