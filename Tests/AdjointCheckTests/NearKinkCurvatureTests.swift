@@ -40,7 +40,7 @@ final class NearKinkCurvatureTests: XCTestCase {
                                          [5e-19, 3e-15], [7e-19, 3e-15], [5e-19, 1e-14], [7e-19, 1e-14]]
     static let doublePoints: [[Double]] = [[1e-160, 1e-152], [3e-160, 1e-150], [1e-161, 3e-152]]
 
-    func testRightRulesAndTheHandGradientAreNotConvictedWhereTheKinkArgumentCurves() throws {
+    func testRightRulesAreNotConvictedAndWrongClaimsDoNotPassWhereTheKinkArgumentCurves() throws {
         for x in Self.floatPoints {
             let r = try checkJacobian(of: Norm(), at: x, claimed: { x in
                 [Self.hand(x.map(Double.init)).map(Float.init)] })
@@ -53,6 +53,24 @@ final class NearKinkCurvatureTests: XCTestCase {
             for e in r.entries[0] {
                 if case .ruleWrong = e.verdict { XCTFail("Double \(x), entry \(e.input): \(e.verdict)\n\(r.renderTable())") }
             }
+        }
+        // hypot's rules too (its complex step refuses the branch points): no entry convicted.
+        for x in Self.floatPoints {
+            let r = try checkJacobian(of: Hypot(), at: x)
+            for e in r.entries[0] {
+                if case .ruleWrong = e.verdict { XCTFail("hypot, Float \(x), entry \(e.input): \(e.verdict)\n\(r.renderTable())") }
+            }
+        }
+        // Not convicting is not passing anything: twice the gradient, or ∂/∂x₀ = 0, does not pass.
+        for x in Self.floatPoints {
+            for wrong in [{ (g: [Double]) in g.map { 2 * $0 } }, { (g: [Double]) in [0, g[1]] }] {
+                let r = try checkJacobian(of: Norm(), at: x, claimed: { x in [wrong(Self.hand(x.map(Double.init))).map(Float.init)] })
+                XCTAssertFalse(r.entries[0][0].verdict == .agree, "Float \(x)\n\(r.renderTable())")
+            }
+        }
+        for x in Self.doublePoints {
+            let r = try checkJacobian(of: Norm(), at: x, claimed: { x in [Self.hand(x).map { 2 * $0 }] })
+            XCTAssertFalse(r.entries[0][0].verdict == .agree, "Double \(x)\n\(r.renderTable())")
         }
     }
 
@@ -83,27 +101,4 @@ final class NearKinkCurvatureTests: XCTestCase {
         XCTAssertLessThanOrEqual(Swift.abs(v - 9.99999959638029509562935e-5), err, "\(v) ± \(err)")
     }
 
-    /// The honest answers must not pass wrong claims: twice the gradient, or ∂/∂x₀ = 0.
-    func testWrongClaimsDoNotPassThere() throws {
-        for x in Self.floatPoints {
-            for wrong in [{ (g: [Double]) in g.map { 2 * $0 } }, { (g: [Double]) in [0, g[1]] }] {
-                let r = try checkJacobian(of: Norm(), at: x, claimed: { x in [wrong(Self.hand(x.map(Double.init))).map(Float.init)] })
-                XCTAssertFalse(r.entries[0][0].verdict == .agree, "Float \(x)\n\(r.renderTable())")
-            }
-        }
-        for x in Self.doublePoints {
-            let r = try checkJacobian(of: Norm(), at: x, claimed: { x in [Self.hand(x).map { 2 * $0 }] })
-            XCTAssertFalse(r.entries[0][0].verdict == .agree, "Double \(x)\n\(r.renderTable())")
-        }
-    }
-
-    /// hypot's rules too (its complex step refuses the branch points; no entry may be convicted).
-    func testHypotsRightRulesAreNotConvictedThere() throws {
-        for x in Self.floatPoints {
-            let r = try checkJacobian(of: Hypot(), at: x)
-            for e in r.entries[0] {
-                if case .ruleWrong = e.verdict { XCTFail("Float \(x), entry \(e.input): \(e.verdict)\n\(r.renderTable())") }
-            }
-        }
-    }
 }

@@ -2355,9 +2355,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// were convicted. On a smooth stretch D(h) = D* + c·h² + …, so the changes D(2h) − D(h) and
     /// D(h) − D(h/2) stand in the ratio ρ = 4; ρ ≥ 3 is taken as converging (as `kinkAnalysis`
     /// does), and so are changes within the differences' rounding. Elsewhere the step halves, two
-    /// evaluations each, until one converges (10⁻¹⁶ for the case above), at most
-    /// ``nearKinkHalvings`` times and not below an ulp of xⱼ; where none does, the estimate is
-    /// flagged no-convergence and decides nothing.
+    /// evaluations each, until one converges (1.1·10⁻¹⁶ for the case above: 9.966·10⁻⁵, within
+    /// its estimate of 10⁻⁴), at most ``nearKinkHalvings`` times and not below an ulp of xⱼ;
+    /// where none does, the estimate is flagged no-convergence and decides nothing.
     ///
     /// The step is also kept where the samples keep xⱼ itself: x ± h rounds by an ulp of |xⱼ| + 2h,
     /// and beyond 2^(p−8)·|xⱼ| (p the significand's bits) that moves the samples' centre by more
@@ -2408,8 +2408,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// How many times ``nearKinkEstimate(output:input:displacement:)`` may halve its step looking
     /// for one where the differences converge: from the linearised distance down to a kink
-    /// argument's curvature scale took 12 halvings in Float (10⁻¹⁹, 10⁻¹⁵) and 26 in Double
-    /// (10⁻¹⁶⁰, 10⁻¹⁵²); at two evaluations each, 64 costs at most 128 more.
+    /// argument's curvature scale took 6 halvings in Float (10⁻¹⁹, 10⁻¹⁵), from the step that
+    /// keeps x₀, and 21 in Double (10⁻¹⁶⁰, 10⁻¹⁵²); at two evaluations each, 64 cost at most 128 more.
     static var nearKinkHalvings: Int { 64 }
 
     /// One-sided derivatives along eⱼ (second-order one-sided stencils) and whether each subject
