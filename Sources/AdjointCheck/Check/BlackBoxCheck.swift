@@ -1189,9 +1189,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// + x₁² at (0.3, 0.7) rounds to 6·10⁻⁵, central's samples along x₁ were equal, and its
         /// 0 ± 18 "agreed" with a claimed ∂/∂x₁ = 0 (the penalty's gradient forgotten) as tight
         /// beside the row's 10¹², while f moves by 0.19 along x₁ at 1/8.
+        ///
+        /// Nor is it resolved where the witness's step reaches beyond the input's own magnitude
+        /// |xⱼ| < 1 and its tolerance reaches f's slope at that magnitude
+        /// (``variationAtOwnMagnitude(_:_:)``): a unit step sees f's curvature, not its slope at
+        /// x. x² at 10⁻⁴⁰: every rung's samples lose x (x ± h rounds to ±h), read 0 ± 2·10⁻²⁸,
+        /// and a claimed 0 passed, beside f's slope of 2·10⁻⁴⁰ at steps of |x|/8, while the right
+        /// claim 2·10⁻⁴⁰, whose tolerance reaches 0, was below-resolution. Both are now.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
             if c <= subnormal {
+                if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step), own > 0, tol >= own { return true }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v
@@ -1358,7 +1366,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard open || marginal else { return make(.agree, decided, ladder: ladder) }
             // A claimed 0's gap is what the agreement left open: its tolerance. A marginal
             // agreement's is the claim's distance from the witness.
-            let gap = open ? (Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2) : Swift.abs(claimed.1 - decided.1.value)
+            // For a claimed 0 beside f's slope at the input's own magnitude, that slope: a scan
+            // resolving only the tolerance (2·10⁻²⁸ for x² at 10⁻⁴⁰) settled on its levels' 0,
+            // which lose x as the rungs did, and "supported" the claim.
+            var gap = open ? (Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2) : Swift.abs(claimed.1 - decided.1.value)
+            if open, Swift.abs(claimed.1) <= subnormal, decided.1.step > 0,
+               let own = variationAtOwnMagnitude(r, d, beyondStep: decided.1.step), own > 0 {
+                gap = Swift.min(gap, own)
+            }
             let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
             // A marginal agreement passes only where the scan supports it, and keeps its own
@@ -1557,6 +1572,32 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let changes = variationsAlong(d) else { return nil }
         let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
         return v.isFinite ? v : nil
+    }
+
+    /// maxₜ |r·(f(x + t·eⱼ) − f(x))|/|t| over t = ±|xⱼ|/8, for a Jacobian's column j whose
+    /// input is nonzero and below 1 in magnitude and below `step` (a witness's): f's slope at the
+    /// input's own magnitude, which ``variation(_:_:)``, stepping 1/8 of a unit, and a witness
+    /// stepping past |xⱼ| do not see (x² at 10⁻⁴⁰ moves by 2·10⁻⁴⁰ per unit there, by 1/8 at a
+    /// step of 1/8). nil otherwise, or where a sample is not finite. Two evaluations per column,
+    /// on the step scan's line, whose samples every row shares.
+    mutating func variationAtOwnMagnitude(_ r: Int, _ d: Int, beyondStep step: Double) -> Double? {
+        guard functionals == nil, directions.count == x.count, d < x.count else { return nil }
+        let v = directions[d]
+        guard v[d] == 1, v.indices.allSatisfy({ $0 == d || v[$0] == 0 }) else { return nil }
+        let xj = Swift.abs(x[d])
+        guard xj > 0, xj < 1, Double(xj) < step else { return nil }
+        var line = scanProbes[d] ?? newLine(v)
+        defer { scanProbes[d] = line }
+        let h = xj / 8
+        guard h > 0, !line.stepBelowULP(h) else { return nil }
+        var slope = 0.0
+        for t in [h, -h] {
+            let change = zip(line.at(t), value).map { (Double($0) - Double($1)) / Double(t) }
+            let s = Swift.abs(combine(r, change))
+            guard s.isFinite else { return nil }
+            slope = Swift.max(slope, s)
+        }
+        return slope
     }
 
     /// Whether raw output i of f takes f(x)'s value exactly at both samples of ``variation(_:_:)``.

@@ -2344,16 +2344,73 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// A central difference along eⱼ whose samples stay within a quarter of the distance to the
-    /// nearest kink-capable op.
+    /// nearest kink-capable op, at a step where its differences converge as a central stencil's do.
+    ///
+    /// That distance is linearised (the kink argument over its rate along eⱼ), which holds only
+    /// while the argument is near linear across the samples. √(x₀² + x₁²) in Float at
+    /// (10⁻¹⁹, 10⁻¹⁵): x₀² is absorbed by x₁², so √'s argument 10⁻³⁰ over its rate 2·10⁻¹⁹ put the
+    /// kink 5·10⁻¹² away, but x₀² overtakes x₁² at 10⁻¹⁵, where f bends from flat to |x₀|. At this
+    /// rung's step, 4.5·10⁻¹³, f was |x₀| to its samples, D(h) ≈ x₀/h halved as h doubled, and the
+    /// h/2h estimate read 2.38·10⁻⁷ ± 2.8·10⁻⁷ for ∂f/∂x₀ = 10⁻⁴: right forward and reverse rules
+    /// were convicted. On a smooth stretch D(h) = D* + c·h² + …, so the changes D(2h) − D(h) and
+    /// D(h) − D(h/2) stand in the ratio ρ = 4; ρ ≥ 3 is taken as converging (as `kinkAnalysis`
+    /// does), and so are changes within the differences' rounding. Elsewhere the step halves, two
+    /// evaluations each, until one converges (1.1·10⁻¹⁶ for the case above: 9.966·10⁻⁵, within
+    /// its estimate of 10⁻⁴), at most ``nearKinkHalvings`` times and not below an ulp of xⱼ;
+    /// where none does, the estimate is flagged no-convergence and decides nothing.
+    ///
+    /// The step is also kept where the samples keep xⱼ itself: x ± h rounds by an ulp of |xⱼ| + 2h,
+    /// and beyond 2^(p−8)·|xⱼ| (p the significand's bits) that moves the samples' centre by more
+    /// than 2⁻⁸ of |xⱼ|. At (10⁻²⁰, 10⁻¹⁵) in Float the first steps lost x₀ altogether, f's
+    /// samples were those of the even f at 0, and every difference was exactly 0: "converged".
     func nearKinkEstimate(output i: Int, input j: Int, displacement: Double) -> DifferenceEstimate {
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
         var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v)
+        let m = value.count
+        let central = Stencil.of(.central)
         // stencilEstimate samples out to 2h (the 2h twin for its truncation estimate).
         var h = V(0.125 * displacement).nearestPowerOfTwo
         if Double(h) * 2 > 0.25 * displacement { h = h / 2 }
-        let est = probe.stencilEstimate(Stencil.of(.central), step: h, outputs: value.count)
-        return est[i]
+        let xj = Swift.abs(x[j])
+        if xj > 0 {
+            let keepsXj = xj * V(Double.pow(2, Double(V.significandBitCount + 1 - 8)))
+            while h > keepsXj && h > 0 { h = h / 2 }
+        }
+        var est = probe.stencilEstimate(central, step: h, outputs: m)[i]
+        for _ in 0..<Self.nearKinkHalvings {
+            if probe.stepBelowULP(h / 2) || !est.value.isFinite { break }
+            let half = probe.apply(central, step: h / 2, outputs: m)
+            let fine = probe.apply(central, step: h, outputs: m)
+            let coarse = probe.apply(central, step: 2 * h, outputs: m)
+            let d2 = coarse.derivative[i] - fine.derivative[i]
+            let d1 = fine.derivative[i] - half.derivative[i]
+            // Each change within the two differences' rounding: the truncation is below it,
+            // at a rate nothing shows, so the error allowed is the changes themselves.
+            if Swift.abs(d1) <= half.rounding[i] + fine.rounding[i] && Swift.abs(d2) <= fine.rounding[i] + coarse.rounding[i] {
+                est.errorEstimate = Swift.max(est.errorEstimate, fine.rounding[i] + Swift.abs(d1) + Swift.abs(d2))
+                return est
+            }
+            // Converging: the changes shrink by ρ or faster from here. A rate below 4 that
+            // rises to 4 (a and b of opposite signs, as on the hyperbola above) leaves D(h) a
+            // geometric tail |d₂|/(ρ − 1) from the limit, more than the h/2h estimate's |d₂|/3.
+            let rho = d2 / d1
+            if d1 != 0, rho >= 3 {
+                let tail = Swift.abs(d2) / (Swift.min(rho, 4) - 1)
+                est.errorEstimate = Swift.max(est.errorEstimate, tail + fine.rounding[i])
+                return est
+            }
+            h = h / 2
+            est = probe.stencilEstimate(central, step: h, outputs: m)[i]
+        }
+        if !est.warnings.contains(.noConvergence) { est.warnings = (est.warnings + [.noConvergence]).sorted() }
+        return est
     }
+
+    /// How many times ``nearKinkEstimate(output:input:displacement:)`` may halve its step looking
+    /// for one where the differences converge: from the linearised distance down to a kink
+    /// argument's curvature scale took 6 halvings in Float (10⁻¹⁹, 10⁻¹⁵), from the step that
+    /// keeps x₀, and 21 in Double (10⁻¹⁶⁰, 10⁻¹⁵²); at two evaluations each, 64 cost at most 128 more.
+    static var nearKinkHalvings: Int { 64 }
 
     /// One-sided derivatives along eⱼ (second-order one-sided stencils) and whether each subject
     /// lies between them.
