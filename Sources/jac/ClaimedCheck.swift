@@ -170,6 +170,13 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             text += "\nand not confirmed at \(entries(unconfirmed.count)):\n" + listed(unconfirmed)
         }
         if !wholeCheck.isEmpty { text += "\nand the check as a whole does not pass:\n" + listed(wholeCheck) }
+        // A float32 gradient written out as text (a tensor's tolist() dumped to JSON) is graded
+        // as a Double claim, and its float32 rounding convicted with no word of why.
+        if !inFloat, holdsOnlyFloat32Values(matrices.flatMap { $0.flatMap { $0 } }) {
+            text += "\n(every number in the claimed Jacobian is a float32 value: if it was computed in float32, as a "
+                + "PyTorch or JAX tensor is, save it as a float32 .npy (numpy.save(\"J.npy\", J.astype(numpy.float32))), "
+                + "which is graded at float32 precision)"
+        }
         throw JacFailure(.modesDisagree, text)
     }
     if !unconfirmed.isEmpty || !wholeCheck.isEmpty {

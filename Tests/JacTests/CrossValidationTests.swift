@@ -191,6 +191,26 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertTrue(w.stderr.contains("wrong at 1 entry:\n  ∂f1/∂x1 (entry (0, 0)"), w.stderr)
     }
 
+    /// Found by a user trial (newuser48): the same float32 gradient written as JSON (a tensor's
+    /// tolist() dumped) is graded as a Double claim and both entries are wrong (10.486995697021484
+    /// is 8.6e-7 off 10.486994832291546, tolerance 3.3e-13), which they are at Double precision;
+    /// the failure said nothing of float32. It now says that every number is a float32 value and
+    /// how to have it graded as one. A Double claim wrong in the same place gets no such hint.
+    func testAJSONClaimOfFloat32ValuesThatFailsSaysSo() throws {
+        let formula = "exp(x1)*sin(x2) + x1^3/x2 + log(x1*x2)"
+        let at = "x1=1.5149719715118408,x2=1.2495388984680176"
+        let json = try JacRunner.temporaryFile("[[10.486995697021484, 0.009810566902160645]]", name: "float32.json")
+        let r = try JacRunner.run(["check", formula, "--at", at, "--claimed", json])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("every number in the claimed Jacobian is a float32 value"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("astype(numpy.float32)"), r.stderr)
+        // 10.4869957 is no float32 value (the nearest is 10.486995697021484).
+        let double = try JacRunner.temporaryFile("[[10.4869957, 0.009810566902160645]]", name: "float64.json")
+        let d = try JacRunner.run(["check", formula, "--at", at, "--claimed", double])
+        XCTAssertEqual(d.status, 1, d.stdout + d.stderr)
+        XCTAssertFalse(d.stderr.contains("float32"), d.stderr)
+    }
+
     /// Found by a user trial: a float32 program with a correct Jacobian was "rule-wrong" at two
     /// entries, since central differences of its float32-rounded outputs came with Double-sized error
     /// estimates (1e-10) while 3e-3 off. --precision float32 checks in Float; failing without it, the
