@@ -100,6 +100,9 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
                 // added room; it exceeds every witness's nominal accuracy in Double (central's
                 // ε^(2/3) ≈ 4e-11 is the largest), so no entry's tolerance shrinks.
                 checkOptions.rtol = Double(Float.ulpOfOne)
+                // And computed in float32, it rounds along every path by Float's ε, many ulps
+                // where terms cancel: within that it is not confirmed, never wrong.
+                checkOptions.claimUnitRoundoff = Double(Float.ulpOfOne)
             }
             report = try checkJacobian(of: formula, at: point.doubles, claimed: { _ in claimed }, claimedName: "claimed",
                                        options: checkOptions)
@@ -148,7 +151,8 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     }
     if inFloat {
         writeError("note: the claimed Jacobian is float32 (.npy '<f4'): every entry, of the claim and of forward and "
-                   + "reverse mode, is allowed one Float ulp (\(Float.ulpOfOne), relative) besides the witness's own tolerance")
+                   + "reverse mode, is allowed one Float ulp (\(Float.ulpOfOne), relative) besides the witness's own tolerance, "
+                   + "and a claimed entry within the rounding float32 arithmetic allows along its paths is not confirmed rather than wrong")
     }
     switch options.format {
     case .json: print(jsonLines.joined(separator: "\n"))
@@ -166,6 +170,13 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             text += "\nand not confirmed at \(entries(unconfirmed.count)):\n" + listed(unconfirmed)
         }
         if !wholeCheck.isEmpty { text += "\nand the check as a whole does not pass:\n" + listed(wholeCheck) }
+        // A float32 gradient written out as text (a tensor's tolist() dumped to JSON) is graded
+        // as a Double claim, and its float32 rounding convicted with no word of why.
+        if !inFloat, holdsOnlyFloat32Values(matrices.flatMap { $0.flatMap { $0 } }) {
+            text += "\n(every number in the claimed Jacobian is a float32 value: if it was computed in float32, as a "
+                + "PyTorch or JAX tensor is, save it as a float32 .npy (numpy.save(\"J.npy\", J.astype(numpy.float32))), "
+                + "which is graded at float32 precision)"
+        }
         throw JacFailure(.modesDisagree, text)
     }
     if !unconfirmed.isEmpty || !wholeCheck.isEmpty {

@@ -279,3 +279,12 @@ enum ClaimedJacobian {
 extension Substring {
     fileprivate func trimmingCharacters() -> String { String(self).trimmingSpaces() }
 }
+
+/// Whether every finite number is a float32 value, and not only because it is a short dyadic
+/// fraction (1, 0.5, 3.25 are float32 values by chance): numbers computed in float32 and written
+/// out as Doubles (a PyTorch tensor's `tolist()`, a float32 program's replies). [Double(Float(0.1)), 2]
+/// holds only float32 values; [0.1, 2] does not, 0.1 as a Double being none.
+func holdsOnlyFloat32Values(_ values: [Double]) -> Bool {
+    !values.isEmpty && values.allSatisfy { !$0.isFinite || Double(Float($0)) == $0 }
+        && values.contains { $0.isFinite && $0 * 4096 != ($0 * 4096).rounded() }
+}

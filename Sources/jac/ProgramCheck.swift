@@ -746,9 +746,7 @@ extension ProgramCheckCommand {
     /// A hint for a failing float64 check whose replies were all float32 values: such a program
     /// most likely computes in float32, and its rounding is what the Double differences saw.
     func float32Hint(_ values: [Double]) -> String? {
-        guard precision == .float64, !values.isEmpty,
-              values.allSatisfy({ !$0.isFinite || Double(Float($0)) == $0 }),
-              values.contains(where: { $0.isFinite && $0 * 4096 != ($0 * 4096).rounded() }) else { return nil }
+        guard precision == .float64, holdsOnlyFloat32Values(values) else { return nil }
         return "every number the program replied with is a float32 value: if it computes in float32, rerun with --precision float32"
     }
 }

@@ -406,6 +406,23 @@ enum DocCommentExamples {
         if CheckOptions.accumulationULPsPerOp != 4.0 { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 104.
+    static func CheckTypes_104() async throws {
+        var o = CheckOptions()
+        o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claim came from float32 arithmetic
+        // context: the doc comment's f and numpy's float32 gradient of it (mpmath: ∂/∂x₂ = 0.0098104265330687)
+        struct F: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                let a = T.exp(x[0]) * T.sin(x[1])
+                return [a + x[0] * x[0] * x[0] / x[1] + T.log(x[0] * x[1])]
+            }
+        }
+        o.rtol = Double(Float.ulpOfOne)
+        let r = try checkGradient(of: F(), at: [1.5149719715118408, 1.2495388984680176],
+                                  claimedGradient: { _ in [10.486995697021484, 0.009810566902160645] }, options: o)
+        guard r.entries[0][1].verdict == .fdInconclusive(reasons: [.pathRounding]) else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 82.
     static func CheckTypes_82() async throws {
         var o = CheckOptions()
@@ -1168,6 +1185,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:115", Differences_115),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:104", CheckTypes_104),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),

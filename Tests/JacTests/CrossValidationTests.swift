@@ -164,6 +164,53 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(try JacRunner.run(["check", "sin(x) + cos(y)", "--at", "1,2", "--claimed", asDouble]).status, 1)
     }
 
+    /// Found by a user trial (newuser48): a float32 Jacobian computed in float32 arithmetic, as
+    /// PyTorch and JAX compute one, carries float32 rounding along every path, not only its last
+    /// rounding, and one Float ulp convicted it. For eˣ¹·sin x₂ + x₁³/x₂ + log(x₁x₂) at the float32
+    /// point (6354253/2²², 2620473/2²¹), mpmath (30 digits) gives ∇f = (10.486994832291546,
+    /// 0.0098104265330687226); numpy's float32 arithmetic on the hand gradient (eˣ¹ sin x₂ + 3x₁²/x₂
+    /// + 1/x₁, eˣ¹ cos x₂ − x₁³/x₂² + 1/x₂) gives (10.486995697021484, 0.009810566902160645): the
+    /// second is 150 of its Float ulps off, its terms (1.41, 2.23, 0.80) cancelling to 0.0098. It
+    /// was "rule-wrong (tolerance 1.2e-9)", status 1 "is wrong"; float32 arithmetic can be that far
+    /// off, so it is not confirmed (path-rounding), never wrong. A first entry 10⁻⁴ relative off,
+    /// on a path of no cancellation, is still wrong.
+    func testNPYFloat32ClaimRoundedAlongItsPathsIsNotCalledWrong() throws {
+        let formula = "exp(x1)*sin(x2) + x1^3/x2 + log(x1*x2)"
+        let at = "x1=1.5149719715118408,x2=1.2495388984680176"
+        let numpy = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [10.486995697021484, 0.009810566902160645],
+                                 name: "numpy32.npy")
+        let r = try JacRunner.run(["check", formula, "--at", at, "--claimed", numpy])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not confirmed at 1 entry"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x2 (entry (0, 1)") && r.stderr.contains("path-rounding"), r.stderr)
+        let off = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [10.486995697021484 * (1 + 1e-4), 0.009810566902160645],
+                               name: "numpy32-off.npy")
+        let w = try JacRunner.run(["check", formula, "--at", at, "--claimed", off])
+        XCTAssertEqual(w.status, 1, w.stdout + w.stderr)
+        XCTAssertTrue(w.stderr.contains("wrong at 1 entry:\n  ∂f1/∂x1 (entry (0, 0)"), w.stderr)
+    }
+
+    /// Found by a user trial (newuser48): the same float32 gradient written as JSON (a tensor's
+    /// tolist() dumped) is graded as a Double claim and both entries are wrong (10.486995697021484
+    /// is 8.6e-7 off 10.486994832291546, tolerance 3.3e-13), which they are at Double precision;
+    /// the failure said nothing of float32. It now says that every number is a float32 value and
+    /// how to have it graded as one. A Double claim wrong in the same place gets no such hint.
+    func testAJSONClaimOfFloat32ValuesThatFailsSaysSo() throws {
+        let formula = "exp(x1)*sin(x2) + x1^3/x2 + log(x1*x2)"
+        let at = "x1=1.5149719715118408,x2=1.2495388984680176"
+        let json = try JacRunner.temporaryFile("[[10.486995697021484, 0.009810566902160645]]", name: "float32.json")
+        let r = try JacRunner.run(["check", formula, "--at", at, "--claimed", json])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        XCTAssertTrue(r.stderr.contains("every number in the claimed Jacobian is a float32 value"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("astype(numpy.float32)"), r.stderr)
+        // 10.4869957 is no float32 value (the nearest is 10.486995697021484).
+        let double = try JacRunner.temporaryFile("[[10.4869957, 0.009810566902160645]]", name: "float64.json")
+        let d = try JacRunner.run(["check", formula, "--at", at, "--claimed", double])
+        XCTAssertEqual(d.status, 1, d.stdout + d.stderr)
+        XCTAssertFalse(d.stderr.contains("float32"), d.stderr)
+    }
+
     /// Found by a user trial: a float32 program with a correct Jacobian was "rule-wrong" at two
     /// entries, since central differences of its float32-rounded outputs came with Double-sized error
     /// estimates (1e-10) while 3e-3 off. --precision float32 checks in Float; failing without it, the

@@ -109,6 +109,11 @@ extension CheckOptions {
         if worstEntryCount < 0 {
             throw ADError.invalidArgument("CheckOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)")
         }
+        // A NaN or 0 would silently make every float32 claim judged as a Double one, or none.
+        if let u = claimUnitRoundoff, !(u.isFinite && u > 0 && u < 1) {
+            throw ADError.invalidArgument("CheckOptions.claimUnitRoundoff must be in (0, 1), got \(u); "
+                + "use Double(Float.ulpOfOne) for a float32 claim, or leave it nil")
+        }
         // A bad step made every stencil rung fail silently ("evaluation failed") and the rest of
         // the ladder decide, or left a black-box check with nothing but "fd-inconclusive".
         do { try AdjointCheck.validate(step) } catch {
@@ -1135,11 +1140,19 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if options.atol == nil {
                 let path = accumulationBound(output: i, input: j)
                 let widened = tol + CheckOptions.errorEstimateSafety * path
+                // A claim computed in coarser arithmetic (a float32 Jacobian beside a Double
+                // check) rounds along the same paths by its own ε: numpy's float32 gradient of
+                // eˣ¹·sin x₂ + x₁³/x₂ + log(x₁x₂), right to its arithmetic, was convicted 150
+                // Float ulps off an entry its terms cancel to.
+                let claimScale = Swift.max(1, (options.claimUnitRoundoff ?? eps) / eps)
+                let claimWidened = tol + CheckOptions.errorEstimateSafety * path * claimScale
+                func isMode(_ name: String) -> Bool { name == "forward" || name == "reverse" }
+                func allowed(_ name: String) -> Double { isMode(name) ? widened : claimWidened }
                 // Forward mode beyond its own, netted, bound is shown wrong; the others are not.
                 func beyondOwnBound(_ name: String, _ value: Double) -> Bool {
                     name == "forward" && Swift.abs(value - w.value) > tol + accumulationAllowance(subject: name, output: i, input: j)
                 }
-                if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= widened }) {
+                if path.isFinite, widened > tol, values.allSatisfy({ Swift.abs($0.1 - w.value) <= allowed($0.0) }) {
                     let forwardBeyond = wrong.contains("forward") && values.contains { beyondOwnBound($0.0, $0.1) }
                     if !forwardBeyond {
                         if wrong.allSatisfy({ $0 == "forward" || $0 == "reverse" }) {
@@ -1157,6 +1170,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     let excused = Set(values.filter { ($0.0 == "forward" || $0.0 == "reverse")
                         && Swift.abs($0.1 - w.value) <= widened && !beyondOwnBound($0.0, $0.1) }.map(\.0))
                     wrong.removeAll { excused.contains($0) }
+                    // Nor is a coarser claim inside its own allowance convicted beside them.
+                    if claimScale > 1 {
+                        let within = Set(values.filter { !isMode($0.0) && Swift.abs($0.1 - w.value) <= claimWidened }.map(\.0))
+                        wrong.removeAll { within.contains($0) }
+                    }
                 }
             }
             // A disagreement with a cancelled, sub-ulp or kink-straddling difference proves

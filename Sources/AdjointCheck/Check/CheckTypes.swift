@@ -87,6 +87,24 @@ public struct CheckOptions: Sendable {
     public var directionSeed: UInt64? = 0x5EED
     /// Entries listed as "worst" in the table.
     public var worstEntryCount = 8
+    /// The unit roundoff of the arithmetic the claim was computed in, when it is coarser than
+    /// the check's own: `Double(Float.ulpOfOne)` for a float32 Jacobian (PyTorch's and JAX's
+    /// default) checked in Double. nil: the claim rounds as the check's scalar type does.
+    ///
+    /// A derivative computed in float32 carries float32 rounding along every path of the
+    /// computation, not only its last rounding: where terms cancel, a right float32 gradient is
+    /// many Float ulps off its entry (∂/∂x₂ of eˣ¹·sin x₂ + x₁³/x₂ + log(x₁x₂) at
+    /// (1.5149720, 1.2495389) is 0.0098104265 and numpy's float32 gives 0.0098105669, 150 of its Float
+    /// ulps away), and Double tolerances convicted it. A claim within the check's accumulation
+    /// allowance for its paths, scaled from the check's ε to this one, is not shown wrong: the
+    /// entry is fd-inconclusive (`path-rounding`), as a claim inside the modes' own allowance is.
+    /// A claim beyond it is judged as before.
+    ///
+    /// ```swift
+    /// var o = CheckOptions()
+    /// o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claim came from float32 arithmetic
+    /// ```
+    public var claimUnitRoundoff: Double? = nil
     /// The defaults: forward and reverse checked, the default ladder, automatic steps, derived tolerances.
     public init() {}
 

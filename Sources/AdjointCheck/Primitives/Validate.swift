@@ -837,6 +837,15 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
         used += 1
         usedPoints.append(x)
         let y = evaluations.primal(x)
+        // Every driver sizes the primitive's outputs from one call: a primal that gave 2 values
+        // for x₀ > 0 and 1 below passed here, and a check across the switch compared
+        // differences of outputs that are not there on one side.
+        if let first = usedPoints.first, used > 1, y.count != outputs {
+            result.checks.append(.init(name: "output-count", outcome: .failed,
+                                       detail: "the primal gave \(outputs) output\(outputs == 1 ? "" : "s") at \(first) and \(y.count) at \(x); "
+                                           + "a vector primitive's output count must depend on its input count alone"))
+            return result
+        }
         outputs = y.count
         if let k = y.firstIndex(where: { !$0.isFinite }) {
             result.checks.append(.init(name: "primal-finite", outcome: .failed, detail: "output \(k) at \(x) is \(valueText(y[k]))"))
