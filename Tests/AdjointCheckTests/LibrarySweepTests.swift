@@ -43,15 +43,36 @@ enum LibrarySweep {
         case signFlip = "one entry's sign flipped"
     }
 
+    /// Which AD modes the check runs beside the claim (LIBRARY_SWEEP_MODES).
+    enum Modes: String { case both, forward, reverse, claim }
+
+    static func options(_ modes: Modes) -> CheckOptions {
+        var o = CheckOptions()
+        o.checkForward = modes == .both || modes == .forward
+        o.checkReverse = modes == .both || modes == .reverse
+        return o
+    }
+
     static func run(seed: UInt64, perSubject: Int, only: String? = nil) throws -> [(subject: String, plant: Plant, outcome: BlackBoxSweep.Outcome, evaluations: Int)] {
+        try run(Double.self, seed: seed, perSubject: perSubject, only: only)
+    }
+
+    /// The sweep in element type V: each point is drawn in Double and rounded to V, and the claim
+    /// is the hand Jacobian in Double at the rounded point, rounded to V (so a right claim is the
+    /// true derivative to half an ulp of V).
+    static func run<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+        _: V.Type, seed: UInt64, perSubject: Int, only: String? = nil, modes: Modes = .both
+    ) throws -> [(subject: String, plant: Plant, outcome: BlackBoxSweep.Outcome, evaluations: Int)] {
         var rng = SeededGenerator(seed: seed)
         var out: [(String, Plant, BlackBoxSweep.Outcome, Int)] = []
         for (s, hand) in subjects where only == nil || s.name == only {
             var drawn = 0
             while drawn < perSubject {
-                let x = BlackBoxSweep.point(&rng)
-                let j = hand.jacobian(x)
-                guard hand.f(x).allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
+                let x = BlackBoxSweep.point(&rng).map { V($0) }
+                let xd = x.map { Double($0) }
+                let j = hand.jacobian(xd).map { $0.map { V($0) } }
+                let fx: [V] = s.f(x)
+                guard fx.allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
                 drawn += 1
                 for p in Plant.allCases {
                     var c = j
@@ -63,13 +84,13 @@ enum LibrarySweep {
                     case .signFlip: c[0][k] = -c[0][k]
                     }
                     if p != .none && c == j { continue }
-                    let report = try checkJacobian(of: s.f, at: x, claimed: { _ in c })
-                    let outcome = BlackBoxSweep.Case(subject: s.name, point: x, plant: .none, report: report).outcome
+                    let report = try checkJacobian(of: s.f, at: x, claimed: { _ in c }, options: options(modes))
+                    let outcome = BlackBoxSweep.Case(subject: s.name, point: xd, plant: .none, report: report).outcome
                     let evaluations = report.entries.joined().reduce(0) { $0 + $1.ladder.reduce(0) { $0 + ($1.evaluations ?? 0) } }
                     out.append((s.name, p, outcome, evaluations))
                     if ProcessInfo.processInfo.environment["LIBRARY_SWEEP_SHOW"] != nil,
                        (p == .none) != (outcome == .passed) {
-                        print("SHOW \(p.rawValue) \(outcome) \(s.name) at \(x)\n\(report.renderTable())")
+                        print("SHOW \(V.self) \(modes) \(p.rawValue) \(outcome) \(s.name) at \(x) (k = \(k))\n\(report.renderTable())")
                     }
                 }
             }
@@ -119,11 +140,18 @@ final class LibrarySweepTests: XCTestCase {
         }
     }
 
-    /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]).
+    /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]; LIBRARY_SWEEP_FLOAT=1 for
+    /// Float, LIBRARY_SWEEP_MODES=forward|reverse|claim for one mode or none beside the claim).
     func testMeasureTheLibrarySweep() throws {
         guard let spec = ProcessInfo.processInfo.environment["LIBRARY_SWEEP"] else { throw XCTSkip("set LIBRARY_SWEEP") }
         let parts = spec.split(separator: ",").compactMap { UInt64($0) }
-        let cases = try LibrarySweep.run(seed: parts.first ?? 1, perSubject: Int(parts.count > 1 ? parts[1] : 50))
+        let env = ProcessInfo.processInfo.environment
+        let modes = LibrarySweep.Modes(rawValue: env["LIBRARY_SWEEP_MODES"] ?? "both") ?? .both
+        let perSubject = Int(parts.count > 1 ? parts[1] : 50)
+        let cases = env["LIBRARY_SWEEP_FLOAT"] != nil
+            ? try LibrarySweep.run(Float.self, seed: parts.first ?? 1, perSubject: perSubject, modes: modes)
+            : try LibrarySweep.run(Double.self, seed: parts.first ?? 1, perSubject: perSubject, modes: modes)
+        print("\(env["LIBRARY_SWEEP_FLOAT"] != nil ? "Float" : "Double"), modes \(modes)")
         print("plant | checks | convicted | inconclusive | passed | witness evaluations")
         for p in LibrarySweep.Plant.allCases {
             let of = cases.filter { $0.plant == p }
