@@ -140,6 +140,44 @@ final class LibrarySweepTests: XCTestCase {
         }
     }
 
+    /// The Float sweep's confident wrong verdict (seed 4): ∂/∂x₁ = 2x₀x₁ + x₂ of
+    /// x₀x₁² + sin(x₂)·x₀ + x₁x₂ cancels (paths 6.6·10⁻³, entry −1.8·10⁻⁴), so the tolerance's floor
+    /// for the subjects' rounding, 64ε of 4 × the paths, is 2·10⁻⁷, and a claim 0.1% off
+    /// (1.8·10⁻⁷ from the complex step's −1.811830·10⁻⁴ ± 9.4·10⁻⁹, where both modes sat) passed
+    /// with verdict agree. Expected values: mpmath at 40 digits at the Float point,
+    /// ∂/∂x₁ = −1.811829127722486·10⁻⁴ (`python3 -c "from mpmath import *; mp.dps = 40;
+    /// x0, x1, x2 = mpf(-14.652366638183594), mpf(-0.00011016979988198727), mpf(-0.003409679513424635);
+    /// print(2*x0*x1 + x2)"`); ∂/∂x₀ = x₁² + sin x₂, ∂/∂x₂ = x₀cos x₂ + x₁ likewise.
+    func testAFloatClaimAThousandthOffAnEntryThatCancelsDoesNotPass() throws {
+        let x: [Float] = [-14.652367, -0.0001101698, -0.0034096795]
+        let right: [[Float]] = [[-0.0034096607692699859, -0.00018118291277224863, -14.652391634485963]]
+        let f = LibrarySweep.Cubic()
+        var off = right
+        off[0][1] = Float(-0.00018118291277224863 * 1.001)
+        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        XCTAssertNotEqual(wrong.entries[0][1].verdict, .agree, wrong.renderTable())
+        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
+        XCTAssertTrue(passed.passed, passed.renderTable())
+    }
+
+    /// The same at seed 2: ∂/∂x₀ = −400x₀(x₁ − x₀²) − 2(1 − x₀) = 0.0643882 of the Rosenbrock
+    /// term at (7.721496·10⁻⁴, −6.6788993, 0.13221279) cancels 2.06 against 2.00; exact rationals
+    /// read it exactly, and a claim 0.1% off (6.4·10⁻⁵ away) passed within the floor of
+    /// 256 ulps of the paths (1.2·10⁻⁴). Expected values: mpmath at 40 digits at the Float point.
+    func testAFloatClaimAThousandthOffARosenbrockEntryThatCancelsDoesNotPass() throws {
+        let x: [Float] = [0.0007721496, -6.6788993, 0.13221279]
+        let right: [[Float]] = [[0.064388230431748309, -1335.7799768784969, 0.26442557573318481]]
+        let f = LibrarySweep.Rosenbrock()
+        var off = right
+        off[0][0] = Float(0.064388230431748309 * 1.001)
+        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        XCTAssertNotEqual(wrong.entries[0][0].verdict, .agree, wrong.renderTable())
+        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
+        XCTAssertTrue(passed.passed, passed.renderTable())
+    }
+
     /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]; LIBRARY_SWEEP_FLOAT=1 for
     /// Float, LIBRARY_SWEEP_MODES=forward|reverse|claim for one mode or none beside the claim).
     func testMeasureTheLibrarySweep() throws {
