@@ -43,15 +43,36 @@ enum LibrarySweep {
         case signFlip = "one entry's sign flipped"
     }
 
+    /// Which AD modes the check runs beside the claim (LIBRARY_SWEEP_MODES).
+    enum Modes: String { case both, forward, reverse, claim }
+
+    static func options(_ modes: Modes) -> CheckOptions {
+        var o = CheckOptions()
+        o.checkForward = modes == .both || modes == .forward
+        o.checkReverse = modes == .both || modes == .reverse
+        return o
+    }
+
     static func run(seed: UInt64, perSubject: Int, only: String? = nil) throws -> [(subject: String, plant: Plant, outcome: BlackBoxSweep.Outcome, evaluations: Int)] {
+        try run(Double.self, seed: seed, perSubject: perSubject, only: only)
+    }
+
+    /// The sweep in element type V: each point is drawn in Double and rounded to V, and the claim
+    /// is the hand Jacobian in Double at the rounded point, rounded to V (so a right claim is the
+    /// true derivative to half an ulp of V).
+    static func run<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+        _: V.Type, seed: UInt64, perSubject: Int, only: String? = nil, modes: Modes = .both
+    ) throws -> [(subject: String, plant: Plant, outcome: BlackBoxSweep.Outcome, evaluations: Int)] {
         var rng = SeededGenerator(seed: seed)
         var out: [(String, Plant, BlackBoxSweep.Outcome, Int)] = []
         for (s, hand) in subjects where only == nil || s.name == only {
             var drawn = 0
             while drawn < perSubject {
-                let x = BlackBoxSweep.point(&rng)
-                let j = hand.jacobian(x)
-                guard hand.f(x).allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
+                let x = BlackBoxSweep.point(&rng).map { V($0) }
+                let xd = x.map { Double($0) }
+                let j = hand.jacobian(xd).map { $0.map { V($0) } }
+                let fx: [V] = s.f(x)
+                guard fx.allSatisfy(\.isFinite), j.joined().allSatisfy(\.isFinite) else { continue }
                 drawn += 1
                 for p in Plant.allCases {
                     var c = j
@@ -63,13 +84,13 @@ enum LibrarySweep {
                     case .signFlip: c[0][k] = -c[0][k]
                     }
                     if p != .none && c == j { continue }
-                    let report = try checkJacobian(of: s.f, at: x, claimed: { _ in c })
-                    let outcome = BlackBoxSweep.Case(subject: s.name, point: x, plant: .none, report: report).outcome
+                    let report = try checkJacobian(of: s.f, at: x, claimed: { _ in c }, options: options(modes))
+                    let outcome = BlackBoxSweep.Case(subject: s.name, point: xd, plant: .none, report: report).outcome
                     let evaluations = report.entries.joined().reduce(0) { $0 + $1.ladder.reduce(0) { $0 + ($1.evaluations ?? 0) } }
                     out.append((s.name, p, outcome, evaluations))
                     if ProcessInfo.processInfo.environment["LIBRARY_SWEEP_SHOW"] != nil,
                        (p == .none) != (outcome == .passed) {
-                        print("SHOW \(p.rawValue) \(outcome) \(s.name) at \(x)\n\(report.renderTable())")
+                        print("SHOW \(V.self) \(modes) \(p.rawValue) \(outcome) \(s.name) at \(x) (k = \(k))\n\(report.renderTable())")
                     }
                 }
             }
@@ -119,11 +140,56 @@ final class LibrarySweepTests: XCTestCase {
         }
     }
 
-    /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]).
+    /// The Float sweep's confident wrong verdict (seed 4): ∂/∂x₁ = 2x₀x₁ + x₂ of
+    /// x₀x₁² + sin(x₂)·x₀ + x₁x₂ cancels (paths 6.6·10⁻³, entry −1.8·10⁻⁴), so the tolerance's floor
+    /// for the subjects' rounding, 64ε of 4 × the paths, is 2·10⁻⁷, and a claim 0.1% off
+    /// (1.8·10⁻⁷ from the complex step's −1.811830·10⁻⁴ ± 9.4·10⁻⁹, where both modes sat) passed
+    /// with verdict agree. Expected values: mpmath at 40 digits at the Float point,
+    /// ∂/∂x₁ = −1.811829127722486·10⁻⁴ (`python3 -c "from mpmath import *; mp.dps = 40;
+    /// x0, x1, x2 = mpf(-14.652366638183594), mpf(-0.00011016979988198727), mpf(-0.003409679513424635);
+    /// print(2*x0*x1 + x2)"`); ∂/∂x₀ = x₁² + sin x₂, ∂/∂x₂ = x₀cos x₂ + x₁ likewise.
+    func testAFloatClaimAThousandthOffAnEntryThatCancelsDoesNotPass() throws {
+        let x: [Float] = [-14.652367, -0.0001101698, -0.0034096795]
+        let right: [[Float]] = [[-0.0034096607692699859, -0.00018118291277224863, -14.652391634485963]]
+        let f = LibrarySweep.Cubic()
+        var off = right
+        off[0][1] = Float(-0.00018118291277224863 * 1.001)
+        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        XCTAssertNotEqual(wrong.entries[0][1].verdict, .agree, wrong.renderTable())
+        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
+        XCTAssertTrue(passed.passed, passed.renderTable())
+    }
+
+    /// The same at seed 2: ∂/∂x₀ = −400x₀(x₁ − x₀²) − 2(1 − x₀) = 0.0643882 of the Rosenbrock
+    /// term at (7.721496·10⁻⁴, −6.6788993, 0.13221279) cancels 2.06 against 2.00; exact rationals
+    /// read it exactly, and a claim 0.1% off (6.4·10⁻⁵ away) passed within the floor of
+    /// 256 ulps of the paths (1.2·10⁻⁴). Expected values: mpmath at 40 digits at the Float point.
+    func testAFloatClaimAThousandthOffARosenbrockEntryThatCancelsDoesNotPass() throws {
+        let x: [Float] = [0.0007721496, -6.6788993, 0.13221279]
+        let right: [[Float]] = [[0.064388230431748309, -1335.7799768784969, 0.26442557573318481]]
+        let f = LibrarySweep.Rosenbrock()
+        var off = right
+        off[0][0] = Float(0.064388230431748309 * 1.001)
+        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
+        XCTAssertFalse(wrong.passed, wrong.renderTable())
+        XCTAssertNotEqual(wrong.entries[0][0].verdict, .agree, wrong.renderTable())
+        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
+        XCTAssertTrue(passed.passed, passed.renderTable())
+    }
+
+    /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]; LIBRARY_SWEEP_FLOAT=1 for
+    /// Float, LIBRARY_SWEEP_MODES=forward|reverse|claim for one mode or none beside the claim).
     func testMeasureTheLibrarySweep() throws {
         guard let spec = ProcessInfo.processInfo.environment["LIBRARY_SWEEP"] else { throw XCTSkip("set LIBRARY_SWEEP") }
         let parts = spec.split(separator: ",").compactMap { UInt64($0) }
-        let cases = try LibrarySweep.run(seed: parts.first ?? 1, perSubject: Int(parts.count > 1 ? parts[1] : 50))
+        let env = ProcessInfo.processInfo.environment
+        let modes = LibrarySweep.Modes(rawValue: env["LIBRARY_SWEEP_MODES"] ?? "both") ?? .both
+        let perSubject = Int(parts.count > 1 ? parts[1] : 50)
+        let cases = env["LIBRARY_SWEEP_FLOAT"] != nil
+            ? try LibrarySweep.run(Float.self, seed: parts.first ?? 1, perSubject: perSubject, modes: modes)
+            : try LibrarySweep.run(Double.self, seed: parts.first ?? 1, perSubject: perSubject, modes: modes)
+        print("\(env["LIBRARY_SWEEP_FLOAT"] != nil ? "Float" : "Double"), modes \(modes)")
         print("plant | checks | convicted | inconclusive | passed | witness evaluations")
         for p in LibrarySweep.Plant.allCases {
             let of = cases.filter { $0.plant == p }
