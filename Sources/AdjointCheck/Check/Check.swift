@@ -1600,9 +1600,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                         let path = accumulationBound(output: i, input: j)
                         allowance += path.isFinite ? CheckOptions.errorEstimateSafety * path : .infinity
                     } else {
+                        // A claim computed in coarser arithmetic rounds by its own ε (claimUnitRoundoff).
                         let perOp = accumulationBound(output: i, input: j, leastULPs: 0)
+                        let claimScale = Swift.max(1, (options.claimUnitRoundoff ?? eps) / eps)
                         if perOp.isFinite {
-                            allowance = w.errorEstimate + Swift.min(roundingFloor, perOp + adRel * Swift.abs(v.1) + subnormal)
+                            allowance = w.errorEstimate
+                                + claimScale * Swift.min(roundingFloor, perOp + adRel * Swift.abs(v.1) + subnormal)
                         }
                     }
                     return gap > allowance && gap > eps.squareRoot() * Swift.abs(v.1)
