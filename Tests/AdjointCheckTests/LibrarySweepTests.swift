@@ -149,16 +149,21 @@ final class LibrarySweepTests: XCTestCase {
     /// x0, x1, x2 = mpf(-14.652366638183594), mpf(-0.00011016979988198727), mpf(-0.003409679513424635);
     /// print(2*x0*x1 + x2)"`); ∂/∂x₀ = x₁² + sin x₂, ∂/∂x₂ = x₀cos x₂ + x₁ likewise.
     func testAFloatClaimAThousandthOffAnEntryThatCancelsDoesNotPass() throws {
-        let x: [Float] = [-14.652367, -0.0001101698, -0.0034096795]
-        let right: [[Float]] = [[-0.0034096607692699859, -0.00018118291277224863, -14.652391634485963]]
-        let f = LibrarySweep.Cubic()
-        var off = right
-        off[0][1] = Float(-0.00018118291277224863 * 1.001)
-        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
-        XCTAssertFalse(wrong.passed, wrong.renderTable())
-        XCTAssertNotEqual(wrong.entries[0][1].verdict, .agree, wrong.renderTable())
-        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
-        XCTAssertTrue(passed.passed, passed.renderTable())
+        try assertAThousandthOffDoesNotPass(LibrarySweep.Cubic(), at: [-14.652367, -0.0001101698, -0.0034096795],
+                                            right: [-0.0034096607692699859, -0.00018118291277224863, -14.652391634485963], entry: 1)
+    }
+
+    /// The right Float claim `right` passes at x and the same with entry `entry` ×1.001 does not.
+    func assertAThousandthOffDoesNotPass(_ f: some ADFunction, at x: [Float], right: [Double], entry: Int,
+                                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let claim = right.map { Float($0) }
+        var off = claim
+        off[entry] = Float(right[entry] * 1.001)
+        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in [off] })
+        XCTAssertFalse(wrong.passed, wrong.renderTable(), file: file, line: line)
+        XCTAssertNotEqual(wrong.entries[0][entry].verdict, .agree, wrong.renderTable(), file: file, line: line)
+        let passed = try checkJacobian(of: f, at: x, claimed: { _ in [claim] })
+        XCTAssertTrue(passed.passed, passed.renderTable(), file: file, line: line)
     }
 
     /// The same at seed 2: ∂/∂x₀ = −400x₀(x₁ − x₀²) − 2(1 − x₀) = 0.0643882 of the Rosenbrock
@@ -166,16 +171,8 @@ final class LibrarySweepTests: XCTestCase {
     /// read it exactly, and a claim 0.1% off (6.4·10⁻⁵ away) passed within the floor of
     /// 256 ulps of the paths (1.2·10⁻⁴). Expected values: mpmath at 40 digits at the Float point.
     func testAFloatClaimAThousandthOffARosenbrockEntryThatCancelsDoesNotPass() throws {
-        let x: [Float] = [0.0007721496, -6.6788993, 0.13221279]
-        let right: [[Float]] = [[0.064388230431748309, -1335.7799768784969, 0.26442557573318481]]
-        let f = LibrarySweep.Rosenbrock()
-        var off = right
-        off[0][0] = Float(0.064388230431748309 * 1.001)
-        let wrong = try checkJacobian(of: f, at: x, claimed: { _ in off })
-        XCTAssertFalse(wrong.passed, wrong.renderTable())
-        XCTAssertNotEqual(wrong.entries[0][0].verdict, .agree, wrong.renderTable())
-        let passed = try checkJacobian(of: f, at: x, claimed: { _ in right })
-        XCTAssertTrue(passed.passed, passed.renderTable())
+        try assertAThousandthOffDoesNotPass(LibrarySweep.Rosenbrock(), at: [0.0007721496, -6.6788993, 0.13221279],
+                                            right: [0.064388230431748309, -1335.7799768784969, 0.26442557573318481], entry: 0)
     }
 
     /// The measurement (slow; run with LIBRARY_SWEEP=seed[,perSubject]; LIBRARY_SWEEP_FLOAT=1 for
