@@ -1590,14 +1590,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         defer { scanProbes[d] = line }
         let h = xj / 8
         guard h > 0, !line.stepBelowULP(h) else { return nil }
-        var slope = 0.0
-        for t in [h, -h] {
-            let change = zip(line.at(t), value).map { (Double($0) - Double($1)) / Double(t) }
-            let s = Swift.abs(combine(r, change))
-            guard s.isFinite else { return nil }
-            slope = Swift.max(slope, s)
-        }
-        return slope
+        let slope = changes(on: &line, step: h).map { Swift.abs(combine(r, $0)) }.max() ?? .nan
+        return slope.isFinite ? slope : nil
+    }
+
+    /// (f(x ± h·v) − f(x))/h along `line`, per output, the `+h` sample first: how far f moves per
+    /// unit at step h, read by ``variationsAlong(_:)`` and ``variationAtOwnMagnitude(_:_:beyondStep:)``.
+    func changes(on line: inout LineProbe<V>, step h: V) -> [[Double]] {
+        [h, -h].map { t in zip(line.at(t), value).map { (Double($0) - Double($1)) / Double(h) } }
     }
 
     /// Whether raw output i of f takes f(x)'s value exactly at both samples of ``variation(_:_:)``.
@@ -1611,12 +1611,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if variations[d] == nil {
             var line = scanProbes[d] ?? newLine(directions[d])
             let h = V(DifferenceTuning.richardsonInitialStep * line.scale)
-            var changes: [[Double]] = []
-            if h > 0, h.isFinite, !line.stepBelowULP(h) {
-                for t in [h, -h] { changes.append(zip(line.at(t), value).map { (Double($0) - Double($1)) / Double(h) }) }
-            }
+            let moved = h > 0 && h.isFinite && !line.stepBelowULP(h) ? changes(on: &line, step: h) : []
             scanProbes[d] = line
-            variations[d] = .some(changes.isEmpty ? nil : changes)
+            variations[d] = .some(moved.isEmpty ? nil : moved)
         }
         return variations[d] ?? nil
     }
