@@ -146,6 +146,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Witnesses the concurrent check computed before they were asked for: not in `rungCache`
     /// until reached, so the report lists the same rungs as the serial check's.
     var precomputedRungs: [Int: RungResult] = [:]
+    /// Columns of a real-difference rung computed one at a time, by rung position and input j,
+    /// and f(x) evaluated once for each such rung. Few entries climb past the first rung, and a
+    /// whole Jacobian of Richardson for the one entry of a 60 × 60 check that needed it was a
+    /// third of that check's time; a column alone is the same estimates (``differenceColumn``).
+    var rungColumns: [Int: [Int: [DifferenceEstimate]]] = [:]
+    var rungCenters: [Int: [V]] = [:]
     /// Set by the concurrent check: a difference rung that is neither cached nor computed ahead is
     /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
     /// the concurrent check computes that rung on child tasks and judges again.
@@ -171,9 +177,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Length-weighted path magnitudes of every tape node along eⱼ, by input j (see
     /// ``accumulationBound(output:input:)``).
     var pathLengthCache: [Int: [Double]] = [:]
-    /// Per node, how many terms reverse mode's sweep for output i adds into its adjoint, by
-    /// output i (see ``reverseSummationWeight(output:input:)``).
-    var adjointTermCountCache: [Int: [Int]] = [:]
+    /// The nodes whose adjoint reverse mode's sweep for output i adds up from two or more terms,
+    /// in tape order, each with that count less one and its path magnitude to output i, by output
+    /// i (see ``reverseSummationWeight(output:input:)``). Kept sparse because every entry of row i
+    /// reads it: a scan over the whole tape per entry made a 60 × 60 check spend a third of its
+    /// time here.
+    var summationTermsCache: [Int: [(node: Int, extraTerms: Double, adjoint: Double)]] = [:]
     /// Forward mode's first-order rounding bound of column j, per output, by input j (see
     /// ``accumulationAllowance(subject:output:input:)``).
     var forwardColumnRoundingCache: [Int: [Double]] = [:]
@@ -515,7 +524,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         base.entries = entries
         base.rungsUsed = options.ladder.indices.compactMap { k in
-            guard let r = rungCache[k] else { return nil }
+            guard let r = rungCache[k] else { return rungColumns[k] == nil ? nil : (options.ladder[k].name, "used") }
             if case .notAvailable(let why) = r { return (options.ladder[k].name, why) }
             return (options.ladder[k].name, "used")
         }
@@ -643,6 +652,47 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "(its slope is ∂g/∂p, the solution's (1 − ∂g/∂x)⁻¹·∂g/∂p)"
     }
 
+    /// Entry (i, j) of rung k: a real-difference rung computes column j alone (see
+    /// ``rungColumns``), unless the concurrent check computes or has computed the whole rung;
+    /// nil where the rung is not available.
+    mutating func rungEntry(_ k: Int, output i: Int, input j: Int) -> DifferenceEstimate? {
+        if rungCache[k] == nil, precomputedRungs[k] == nil, !defersRungs,
+           case .differences(let method) = options.ladder[k], method != .complexStep {
+            guard let column = differenceRungColumn(k, method: method, input: j), i < column.count else { return nil }
+            return column[i]
+        }
+        guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else { return nil }
+        return jac[i][j]
+    }
+
+    /// Column j of real-difference rung k as the whole rung would give it: the same step option,
+    /// rounding floor and center f(x), checked and evaluated once per rung as there.
+    mutating func differenceRungColumn(_ k: Int, method: DifferenceMethod, input j: Int) -> [DifferenceEstimate]? {
+        if let column = rungColumns[k]?[j] { return column }
+        guard j >= 0, j < x.count else { return nil }
+        let f = self.f, x = self.x, step = options.step, floor = evaluationRounding
+        if rungCenters[k] == nil {
+            let (center, _) = Diagnostics.collect { () -> [V]? in
+                guard (try? validate(step)) != nil else { return nil }
+                Instrumentation.countEvaluation()
+                let value = f(x)
+                return (try? validate(evaluationError: floor, outputs: value.count)) == nil ? nil : value
+            }
+            guard let center else {
+                rungCache[k] = .notAvailable("evaluation failed")
+                return nil
+            }
+            rungCenters[k] = center
+        }
+        guard let center = rungCenters[k] else { return nil }
+        let (column, _) = Diagnostics.collect {
+            differenceColumn(evaluating: { f($0) }, at: x, center: center, axis: j, method: method, step: step,
+                             evaluationError: floor, tapeFacts: nil, measuringNoise: false)
+        }
+        rungColumns[k, default: [:]][j] = column.estimates
+        return column.estimates
+    }
+
     mutating func rung(_ k: Int) -> RungResult {
         if let r = rungCache[k] { return r }
         if let r = precomputedRungs.removeValue(forKey: k) {
@@ -739,6 +789,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// judged and the graph sweeps.
     mutating func resume(after attempt: Checker) {
         rungCache = attempt.rungCache
+        rungColumns = attempt.rungColumns
+        rungCenters = attempt.rungCenters
         judgedEntries = attempt.judgedEntries
         tangentCache = attempt.tangentCache
         pathMagnitudeCache = attempt.pathMagnitudeCache
@@ -926,19 +978,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if pathMagnitudeCache[j] == nil { pathMagnitudeCache[j] = graph.tangents(input: j, magnitudes: true) }
         if adjointMagnitudeCache[i] == nil { adjointMagnitudeCache[i] = graph.paths.adjointMagnitudes(output: o) }
         guard let forward = pathMagnitudeCache[j], let adjoint = adjointMagnitudeCache[i] else { return .infinity }
-        if adjointTermCountCache[i] == nil {
+        if summationTermsCache[i] == nil {
             // A use counts where the node using it reaches output i (its cotangent can be nonzero);
             // an argument used twice by one node (x·x) adds two terms.
             var terms = [Int](repeating: 0, count: graph.args.count)
             for k in 0..<Swift.min(o + 1, graph.args.count, adjoint.count) where adjoint[k] != 0 {
                 for a in graph.args[k] where a >= 0 && a < k { terms[a] += 1 }
             }
-            adjointTermCountCache[i] = terms
+            summationTermsCache[i] = terms.indices.compactMap { a in
+                terms[a] > 1 && a < adjoint.count && adjoint[a] != 0 ? (a, Double(terms[a] - 1), adjoint[a]) : nil
+            }
         }
-        guard let terms = adjointTermCountCache[i] else { return .infinity }
+        guard let summed = summationTermsCache[i] else { return .infinity }
         var sum = 0.0
-        for a in terms.indices where terms[a] > 1 && a < forward.count && a < adjoint.count && forward[a] != 0 && adjoint[a] != 0 {
-            sum += Double(terms[a] - 1) * forward[a] * adjoint[a]
+        for t in summed where t.node < forward.count && forward[t.node] != 0 {
+            sum += t.extraTerms * forward[t.node] * t.adjoint
         }
         return sum.isNaN ? .infinity : sum
     }
@@ -1659,14 +1713,13 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let name = options.ladder[k].name
             rungsLeft = k < options.ladder.count - 1
             complexStepAhead = options.ladder[(k + 1)...].firstIndex { if case .differences(.complexStep) = $0 { return true } else { return false } }
-            guard case .available(let jac) = rung(k), i < jac.count, j < jac[i].count else {
+            guard var w = rungEntry(k, output: i, input: j) else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,
                 // and this placeholder is dropped with the judging.
                 if missingRung != nil { return make(.fdInconclusive(reasons: []), nil, ladder: outcomes) }
                 outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }
-            var w = jac[i][j]
             if case .differences(.complexStep) = options.ladder[k] {
                 w.errorEstimate += complexStepUnderflowBound(output: i, input: j, step: w.step)
             }

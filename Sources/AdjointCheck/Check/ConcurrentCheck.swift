@@ -79,11 +79,8 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     let m = value.count
     try validate(evaluationError: evaluationError, outputs: m)
     let columns = try await concurrentMap(count: x.count, tasks: tasks) { j -> ([DifferenceEstimate], Int) in
-        var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
-        probe.measuresItsNoise = measuringNoise && facts == nil && evaluationError == nil
-        let column = probe.estimate(method, step: step, outputs: m)
-        return (column, probe.evaluations)
+        differenceColumn(evaluating: f, at: x, center: value, axis: j, method: method, step: step,
+                         evaluationError: evaluationError, tapeFacts: facts, measuringNoise: measuringNoise)
     }
     let entries = (0..<m).map { i in x.indices.map { j in columns[j].0[i] } }
     return DifferenceJacobian(method: method, stepOption: step, value: value,

@@ -217,17 +217,33 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
     columns.reserveCapacity(x.count)
     var evaluations = 1
     for j in x.indices {
-        var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
-        probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: m)
-        probe.measuresItsNoise = measuringNoise && facts == nil && evaluationError == nil
-        columns.append(probe.estimate(method, step: step, outputs: m))
-        evaluations += probe.evaluations
+        let column = differenceColumn(evaluating: f, at: x, center: value, axis: j, method: method, step: step,
+                                      evaluationError: evaluationError, tapeFacts: facts, measuringNoise: measuringNoise)
+        columns.append(column.estimates)
+        evaluations += column.evaluations
     }
     let entries = (0..<m).map { i in x.indices.map { j in columns[j][i] } }
     return DifferenceJacobian(method: method, stepOption: step, value: value,
                               jacobian: entries.map { $0.map { V($0.value) } }, entries: entries,
                               evaluations: evaluations, unsupported: nil)
         .flaggingKinkCrossings(rooms: facts?.kinkRooms)
+}
+
+/// Column j of ``differenceJacobian(evaluating:at:method:step:evaluationError:tapeFacts:center:measuringNoise:)``,
+/// one estimate per output, and the evaluations of f it spent (`center` is f(x), not counted).
+/// Columns are independent of each other, so a caller that needs a few of them (the check, whose
+/// higher rungs are reached by a few entries) gets the same estimates as the whole Jacobian's.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+package func differenceColumn<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
+    evaluating f: @escaping ([V]) -> [V], at x: [V], center value: [V], axis j: Int, method: DifferenceMethod, step: StepSize,
+    evaluationError: [Double]?, tapeFacts facts: TapeFacts?, measuringNoise: Bool
+) -> (estimates: [DifferenceEstimate], evaluations: Int) {
+    var probe = LineProbe<V>(eval: f, x: x, axis: j, center: value)
+    probe.setTapeFacts(evaluationError: evaluationError, facts: facts, axis: j, outputs: value.count)
+    probe.measuresItsNoise = measuringNoise && facts == nil && evaluationError == nil
+    let estimates = probe.estimate(method, step: step, outputs: value.count)
+    return (estimates, probe.evaluations)
 }
 
 extension LineProbe {
