@@ -152,10 +152,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// third of that check's time; a column alone is the same estimates (``differenceColumn``).
     var rungColumns: [Int: [Int: [DifferenceEstimate]]] = [:]
     var rungCenters: [Int: [V]] = [:]
-    /// Set by the concurrent check: a difference rung that is neither cached nor computed ahead is
-    /// not computed here but noted in ``missingRung``, and the judging that needed it is given up;
-    /// the concurrent check computes that rung on child tasks and judges again.
+    /// Set by the concurrent check: a column of a real-difference rung that is neither cached nor
+    /// computed ahead is not computed here but noted in ``missingColumns``, and the entry that
+    /// needed it is left unjudged; the concurrent check computes those columns on child tasks
+    /// and judges the entries left again.
     var defersRungs = false
+    /// With ``defersRungs``: the columns the judging needed and did not have, by rung position.
+    var missingColumns: [Int: Set<Int>] = [:]
+    /// Set while judging one entry whose rung column is missing (see ``defersRungs``).
+    var entryMissesColumn = false
     /// A Float check's complex step of f evaluated in Double at the same point, by column, computed
     /// the first time a claim in that column is about to be convicted (see
     /// ``FDWarning/floatRounding``); nil inside when it is not available (f escaped the complex
@@ -163,9 +168,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var doubleComplexStep: [Int: [DifferenceEstimate]?] = [:]
     /// The first rung the judging needed and did not have, with ``defersRungs``.
     var missingRung: Int? = nil
-    /// The entries, in row order, that a judging given up at ``missingRung`` had judged: the
+    /// The entries a judging left incomplete at ``missingColumns`` had judged, by i·n + j: the
     /// next judging reads them back (see ``resume(after:)``).
-    var judgedEntries: [EntryCheck] = []
+    var judgedEntries: [Int: EntryCheck] = [:]
     /// The directional check's evaluations, when the concurrent check made them ahead.
     var precomputedDirectional: DirectionalSamples? = nil
     /// The recorded graph, for kink mapping, near-kink detection and fault localisation.
@@ -494,8 +499,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             for (_, jac) in subjects { for v in jac[i] where v.isFinite { rowScale = Swift.max(rowScale, Swift.abs(v)) } }
             var row: [EntryCheck] = []
             for j in 0..<n {
-                if i * n + j < judgedEntries.count {
-                    row.append(judgedEntries[i * n + j])
+                if let judged = judgedEntries[i * n + j] {
+                    row.append(judged)
                     continue
                 }
                 let values = subjects.map { ($0.0, $0.1[i][j]) }
@@ -505,17 +510,21 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
                                        entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
                                        kinkOps: kinkMap[i][j])
-                // A rung the concurrent check will compute on child tasks: this judging is given
-                // up here. Judging on without it sent every later entry, short of witnesses, to
-                // the jump test's evaluations, which the next judging repeated.
-                if missingRung != nil {
-                    judgedEntries = entries.flatMap { $0 } + row
-                    return base
+                // A column the concurrent check will compute on child tasks: this entry is
+                // judged again once it is (its placeholder is dropped with this judging), and
+                // the others are kept. The judging goes on, so that one round computes every
+                // column the entries need at this stage of their ladders.
+                if entryMissesColumn {
+                    entryMissesColumn = false
+                } else if defersRungs {
+                    judgedEntries[i * n + j] = entry
                 }
                 row.append(entry)
             }
             entries.append(row)
         }
+        // Rows are judged whole only once every entry is: the concurrent check judges again.
+        if missingRung != nil { return base }
         // Kink entries were judged one component at a time; with one kink touched the row must
         // also be a single convex combination of the two pieces' gradients.
         for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
@@ -656,8 +665,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``rungColumns``), unless the concurrent check computes or has computed the whole rung;
     /// nil where the rung is not available.
     mutating func rungEntry(_ k: Int, output i: Int, input j: Int) -> DifferenceEstimate? {
-        if rungCache[k] == nil, precomputedRungs[k] == nil, !defersRungs,
+        if rungCache[k] == nil, precomputedRungs[k] == nil,
            case .differences(let method) = options.ladder[k], method != .complexStep {
+            if defersRungs, j >= 0, j < x.count, rungColumns[k]?[j] == nil {
+                missingRung = missingRung ?? k
+                missingColumns[k, default: []].insert(j)
+                entryMissesColumn = true
+                return nil
+            }
             guard let column = differenceRungColumn(k, method: method, input: j), i < column.count else { return nil }
             return column[i]
         }
@@ -669,22 +684,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// rounding floor and center f(x), checked and evaluated once per rung as there.
     mutating func differenceRungColumn(_ k: Int, method: DifferenceMethod, input j: Int) -> [DifferenceEstimate]? {
         if let column = rungColumns[k]?[j] { return column }
-        guard j >= 0, j < x.count else { return nil }
+        guard j >= 0, j < x.count, let center = rungCenter(k) else { return nil }
         let f = self.f, x = self.x, step = options.step, floor = evaluationRounding
-        if rungCenters[k] == nil {
-            let (center, _) = Diagnostics.collect { () -> [V]? in
-                guard (try? validate(step)) != nil else { return nil }
-                Instrumentation.countEvaluation()
-                let value = f(x)
-                return (try? validate(evaluationError: floor, outputs: value.count)) == nil ? nil : value
-            }
-            guard let center else {
-                rungCache[k] = .notAvailable("evaluation failed")
-                return nil
-            }
-            rungCenters[k] = center
-        }
-        guard let center = rungCenters[k] else { return nil }
         let (column, _) = Diagnostics.collect {
             differenceColumn(evaluating: { f($0) }, at: x, center: center, axis: j, method: method, step: step,
                              evaluationError: floor, tapeFacts: nil, measuringNoise: false)
@@ -693,17 +694,33 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return column.estimates
     }
 
+    /// f(x) for real-difference rung k, evaluated and counted once per rung after the step and
+    /// rounding floor are validated, as the whole rung's driver does; nil (and the rung not
+    /// available) where they are not valid.
+    mutating func rungCenter(_ k: Int) -> [V]? {
+        if let center = rungCenters[k] { return center }
+        if rungCache[k] != nil { return nil }
+        let f = self.f, x = self.x, step = options.step, floor = evaluationRounding
+        let (center, _) = Diagnostics.collect { () -> [V]? in
+            guard (try? validate(step)) != nil else { return nil }
+            Instrumentation.countEvaluation()
+            let value = f(x)
+            return (try? validate(evaluationError: floor, outputs: value.count)) == nil ? nil : value
+        }
+        guard let center else {
+            rungCache[k] = .notAvailable("evaluation failed")
+            return nil
+        }
+        rungCenters[k] = center
+        return center
+    }
+
     mutating func rung(_ k: Int) -> RungResult {
         if let r = rungCache[k] { return r }
         if let r = precomputedRungs.removeValue(forKey: k) {
             // Computed ahead by the concurrent check; used (and listed) only once reached.
             rungCache[k] = r
             return r
-        }
-        // A complex step depends on the escapes AD saw, so it stays on this path.
-        if defersRungs, case .differences(let method) = options.ladder[k], method != .complexStep {
-            missingRung = k
-            return .notAvailable("deferred")
         }
         let result: RungResult
         switch options.ladder[k] {
@@ -783,15 +800,28 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         return result
     }
 
-    /// Takes over what a judging given up at its ``missingRung`` found, which the serial check
-    /// has found too by the time it reaches that rung: the rungs reached (a custom witness is
-    /// the user's code, the exact rung can cost seconds; neither is computed twice), the entries
-    /// judged and the graph sweeps.
+    /// Takes over what a judging left incomplete at its ``missingColumns`` found, which the
+    /// serial check has found too by the time it needs those columns: the rungs reached (a custom
+    /// witness is the user's code, the exact rung can cost seconds; neither is computed twice),
+    /// the entries judged, the graph sweeps and every evaluation kept for later entries, so
+    /// that no evaluation is made twice (the counts are the serial check's).
     mutating func resume(after attempt: Checker) {
         rungCache = attempt.rungCache
         rungColumns = attempt.rungColumns
         rungCenters = attempt.rungCenters
         judgedEntries = attempt.judgedEntries
+        doubleComplexStep = attempt.doubleComplexStep
+        pathLengthCache = attempt.pathLengthCache
+        summationTermsCache = attempt.summationTermsCache
+        adjointMagnitudeCache = attempt.adjointMagnitudeCache
+        periodicNodeCache = attempt.periodicNodeCache
+        seededReverseCache = attempt.seededReverseCache
+        seededReverseSeeds = attempt.seededReverseSeeds
+        seededForwardCache = attempt.seededForwardCache
+        forwardNoiseCache = attempt.forwardNoiseCache
+        complexStepNoiseCache = attempt.complexStepNoiseCache
+        complexStepMovedCache = attempt.complexStepMovedCache
+        signedTangentCache = attempt.signedTangentCache
         tangentCache = attempt.tangentCache
         pathMagnitudeCache = attempt.pathMagnitudeCache
         forwardColumnRoundingCache = attempt.forwardColumnRoundingCache
@@ -1716,7 +1746,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard var w = rungEntry(k, output: i, input: j) else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,
                 // and this placeholder is dropped with the judging.
-                if missingRung != nil { return make(.fdInconclusive(reasons: []), nil, ladder: outcomes) }
+                if entryMissesColumn { return make(.fdInconclusive(reasons: []), nil, ladder: outcomes) }
                 outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }

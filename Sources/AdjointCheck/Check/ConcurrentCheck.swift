@@ -179,20 +179,36 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
         // What the serial rung computes from the same call (nil: "evaluation failed").
         checker.precomputedRungs[0] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
     }
-    // Later difference rungs are whole Jacobians too. Judging runs on this task; when it reaches a
-    // rung not computed yet, that judging is given up, the rung is computed on child tasks, and
-    // judging resumes at the entry that needed it with what the given-up one had found (the
-    // rungs reached, the entries judged), so the rungs reached (and the report) are the serial
-    // check's.
+    // Later difference rungs are computed column by column, as in the serial check, for the
+    // entries that reach them. Judging runs on this task; an entry whose column is not computed
+    // yet is left unjudged, the others are judged and kept, and the columns missed are then
+    // computed on child tasks and the entries left judged again, with what the incomplete
+    // judging had found (the rungs reached, the entries judged, the evaluations kept). So the
+    // columns computed, the rungs reached and the report are the serial check's, in one round
+    // per rung at most.
     checker.defersRungs = true
     while true {
         var attempt = checker
         let report = try attempt.finish(prepared, forward: forwardRows, claimed: claimedOnce, claimedName: claimedName)
-        guard let k = attempt.missingRung, case .differences(let method) = options.ladder[k] else { return report }
+        guard attempt.missingRung != nil else { return report }
         checker.resume(after: attempt)
-        let w = try? await differenceJacobianOfSpecialised(f, at: x, method: method, step: step,
-                                                           evaluationError: checker.evaluationRounding, readingTape: false, tasks: tasks)
-        checker.precomputedRungs[k] = w.map { .available($0.entries) } ?? .notAvailable("evaluation failed")
+        let floor = checker.evaluationRounding
+        var progressed = false
+        for (k, missed) in attempt.missingColumns.sorted(by: { $0.key < $1.key }) {
+            guard case .differences(let method) = options.ladder[k], let center = checker.rungCenter(k) else {
+                progressed = progressed || checker.rungCache[k] != nil
+                continue
+            }
+            progressed = true
+            let columns = missed.sorted()
+            let computed = try await concurrentMap(count: columns.count, tasks: tasks) { c in
+                differenceColumn(evaluating: { f($0) }, at: x, center: center, axis: columns[c], method: method, step: step,
+                                 evaluationError: floor, tapeFacts: nil, measuringNoise: false)
+            }
+            for (c, j) in columns.enumerated() { checker.rungColumns[k, default: [:]][j] = computed[c].estimates }
+        }
+        // Nothing the judging asked for could be supplied: the last judging computes on this task.
+        if !progressed { checker.defersRungs = false }
     }
 }
 
