@@ -7,34 +7,25 @@ import XCTest
 /// of Richardson, a third of that check's time; what an escalation costs now does not grow with
 /// the number of inputs.
 final class RungColumnTests: XCTestCase {
-    /// Σⱼ sin(xⱼ)·(1 + xⱼ₊₁/10): every column alike, so column 0 costs the same whatever n is.
+    /// y₀ = exp(x₀), yⱼ = sin(xⱼ)·(1 + xⱼ₋₁/10): only column 0 goes through exp, so a planted exp
+    /// rule makes entry (0, 0) alone wrong; every output keeps its size whatever n is, and column
+    /// 0 moves the same two outputs, so its estimates cost the same for every n.
     struct Chain: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
-            var s: T = 0
-            for j in x.indices { s = s + T.sin(x[j]) * (1 + x[(j + 1) % x.count] / 10) }
-            return [s]
+            [T.exp(x[0])] + (1..<x.count).map { j in T.sin(x[j]) * (1 + x[j - 1] / 10) }
         }
     }
 
-    /// The gradient by hand, with entry 0 a millionth off when `planted`.
-    static func gradient(_ x: [Double], planted: Bool) -> [[Double]] {
-        let n = x.count
-        var g = x.indices.map { j in cos(x[j]) * (1 + x[(j + 1) % n] / 10) + sin(x[(j + n - 1) % n]) / 10 }
-        if planted { g[0] *= 1 + 1e-6 }
-        return [g]
-    }
-
-    /// Evaluations of f that the check spends beyond the same check with the right claim: what
-    /// the planted entry's climb up the ladder costs.
+    /// Evaluations of f that the check spends with exp's rule a millionth off beyond the same
+    /// check with the right rule: what entry 0's climb up the ladder costs.
     func escalationCost(inputs n: Int, options: CheckOptions) throws -> (Int, CheckReport) {
         let x = (0..<n).map { 0.4 + 0.05 * Double($0) }
-        let right = try measureOperations {
-            try checkJacobian(of: Chain(), at: x, claimed: { Self.gradient($0, planted: false) }, claimedName: "hand", options: options)
-        }
-        let wrong = try measureOperations {
-            try checkJacobian(of: Chain(), at: x, claimed: { Self.gradient($0, planted: true) }, claimedName: "hand", options: options)
+        let right = try measureOperations { try checkJacobian(of: Chain(), at: x, options: options) }
+        let wrong = try RuleMutations.withMutation(RuleMutation(op: .exp, factor: 1 + 1e-6)) {
+            try measureOperations { try checkJacobian(of: Chain(), at: x, options: options) }
         }
         XCTAssertTrue(right.result.passed, right.result.renderTable())
+        XCTAssertTrue(right.result.entries.joined().allSatisfy { $0.ladder.count == 1 }, "the right rules agree at the first rung")
         return (wrong.counts.functionEvaluations - right.counts.functionEvaluations, wrong.result)
     }
 
@@ -47,7 +38,7 @@ final class RungColumnTests: XCTestCase {
         for r in [small, large] {
             // The premise: the planted entry alone climbed past central, and was caught.
             XCTAssertFalse(r.passed, r.renderTable())
-            XCTAssertEqual(r.entries[0].filter { $0.ladder.count > 1 }.map(\.input), [0], r.renderTable())
+            XCTAssertEqual(r.entries.joined().filter { $0.ladder.count > 1 }.map { [$0.output, $0.input] }, [[0, 0]], r.renderTable())
             XCTAssertEqual(r.rungsUsed.map(\.0), ["central", "adaptive", "richardson"], r.renderTable())
         }
         XCTAssertGreaterThan(few, 0)
@@ -57,10 +48,10 @@ final class RungColumnTests: XCTestCase {
 
     func testTheConcurrentCheckComputesTheSameColumns() async throws {
         let x = (0..<12).map { 0.4 + 0.05 * Double($0) }
-        let claimed: @Sendable ([Double]) -> [[Double]] = { Self.gradient($0, planted: true) }
-        let serial = try measureOperations { try checkJacobian(of: Chain(), at: x, claimed: claimed, claimedName: "hand") }
-        let parallel = try await measureOperations {
-            try await checkJacobian(of: Chain(), at: x, claimed: claimed, claimedName: "hand", tasks: 2)
+        let mutation = RuleMutation(op: .exp, factor: 1 + 1e-6)
+        let serial = try RuleMutations.withMutation(mutation) { try measureOperations { try checkJacobian(of: Chain(), at: x) } }
+        let parallel = try await RuleMutations.withMutation(mutation) {
+            try await measureOperations { try await checkJacobian(of: Chain(), at: x, tasks: 2) }
         }
         XCTAssertFalse(serial.result.passed, serial.result.renderTable())
         XCTAssertGreaterThan(serial.result.rungsUsed.count, 1, "the premise: the planted entry escalated")
