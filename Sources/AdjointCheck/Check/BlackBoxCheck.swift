@@ -325,7 +325,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let direction = noiseDirection(x.map { Double($0) })
         let steps = noiseSteps(epsilon: eps)
         let counted: ([V]) -> [V] = { [f] in Instrumentation.countEvaluation(); return f($0) }
-        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps)
+        // A staircase coarser than what a few ulps of f, its inputs and 1 round away (the
+        // flat tests' model, ``flatRoundingBound(_:_:)``) is f's noise: a float32 accumulation.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        let staircases = value.map { DifferenceTuning.evaluationNoiseULPs * eps * Swift.max(Swift.abs(Double($0)), 1, inputScale) }
+        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps,
+                                                 staircasesAbove: staircases)
         noiseEvaluations = measured.evaluations
         let widest = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
         let withinUnit = steps.filter { $0 * widest <= 1 }
