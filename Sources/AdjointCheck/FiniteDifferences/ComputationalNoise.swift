@@ -19,7 +19,10 @@ import AdjointCore
 // Rounding noise does not depend on h; structure does. A kink within 4h of x is a spike in the
 // table that passes both tests, with a "σ" of h times the jump in slope (|x − 3| at 3 was read
 // as noise, and the floor it set hid the kink). So σ is accepted only when two steps 128 apart
-// measure it within a factor of 4, and the smaller of the two is taken.
+// measure it within a factor of 4, and the smaller of the two is taken. The exception is f that
+// rounds to a grid coarser than its type's (a float32 sum returned as Double): below the grid's
+// treads the finer table reads a staircase, not noise, and it cannot agree; the black-box check
+// then has the coarse σ confirmed by a table beside the first, which a kink's spike is not in.
 
 /// f's measured noise at one point, per output: a standard deviation of one evaluation's error,
 /// or nil where it could not be measured (samples all equal, not finite, or no step tried gave a
