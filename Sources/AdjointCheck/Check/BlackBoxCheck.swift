@@ -320,12 +320,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// spacings within it; a σ measured there ``DifferenceTuning/structureNoiseFactor`` times
     /// smaller is f's noise, the larger one structure. A table flat there (a staircase of
     /// rounding wider than its spacings, (x + 10²⁰) − 10²⁰) measures nothing and keeps the first σ.
+    ///
+    /// f that rounds to a grid coarser than a few ulps of f, its inputs and 1 (a float32 sum of
+    /// 200 sines returned as Double, σ ≈ 10⁻⁷) reads treads at the table's second spacing, so the
+    /// two never agreed: no noise was measured, and at (3.05, 2) central's 12% tolerance passed a
+    /// gradient 1% off. Such a staircase's σ is taken once the table beside it confirms it.
     mutating func measureNoise() {
         let m = value.count
         let direction = noiseDirection(x.map { Double($0) })
         let steps = noiseSteps(epsilon: eps)
         let counted: ([V]) -> [V] = { [f] in Instrumentation.countEvaluation(); return f($0) }
-        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps)
+        // A staircase coarser than what a few ulps of f, its inputs and 1 round away (the
+        // flat tests' model, ``flatRoundingBound(_:_:)``) is f's noise: a float32 accumulation.
+        let inputScale = x.map { Swift.abs(Double($0)) }.filter(\.isFinite).max() ?? 0
+        let staircases = value.map { DifferenceTuning.evaluationNoiseULPs * eps * Swift.max(Swift.abs(Double($0)), 1, inputScale) }
+        var measured = AdjointCheck.measureNoise(counted, at: x, center: value, outputs: m, direction: direction, steps: steps,
+                                                 staircasesAbove: staircases)
         noiseEvaluations = measured.evaluations
         let widest = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
         let withinUnit = steps.filter { $0 * widest <= 1 }

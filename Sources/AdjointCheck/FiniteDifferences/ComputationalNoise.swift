@@ -19,7 +19,10 @@ import AdjointCore
 // Rounding noise does not depend on h; structure does. A kink within 4h of x is a spike in the
 // table that passes both tests, with a "σ" of h times the jump in slope (|x − 3| at 3 was read
 // as noise, and the floor it set hid the kink). So σ is accepted only when two steps 128 apart
-// measure it within a factor of 4, and the smaller of the two is taken.
+// measure it within a factor of 4, and the smaller of the two is taken. The exception is f that
+// rounds to a grid coarser than its type's (a float32 sum returned as Double): below the grid's
+// treads the finer table reads a staircase, not noise, and it cannot agree; the black-box check
+// then has the coarse σ confirmed by a table beside the first, which a kink's spike is not in.
 
 /// f's measured noise at one point, per output: a standard deviation of one evaluation's error,
 /// or nil where it could not be measured (samples all equal, not finite, or no step tried gave a
@@ -61,41 +64,83 @@ func moreWildNoise(_ samples: [Double]) -> Double? {
 /// f's noise near `x` along `direction` (see the comment at the top of this file), trying the
 /// relative steps `steps` from the largest (samples at x + k·hₛ·p, |k| ≤ 4) until two in a row
 /// agree. 8 evaluations per step tried: 16 at the least, 8·steps.count at most.
+///
+/// With `staircasesAbove` (a bound per output), a σ above its output's bound whose next finer
+/// table is a staircase (at most ``staircaseLevels`` distinct values, reading σ below a quarter
+/// of it) is taken when the same table 9 steps along p confirms it, 9 more evaluations: f rounds
+/// to a grid coarser than its type's, as a float32 sum returned as Double does, so no finer step
+/// can agree with it. A bound of a few ulps of f, its inputs and 1 leaves Double's own rounding
+/// of an intermediate (log of a sum near 1) to the model that already allows for it.
 func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: [V]? = nil, outputs m: Int,
                                           direction p: [Double],
-                                          steps: [Double] = noiseSteps(epsilon: .ulpOfOne)) -> MeasuredNoise {
+                                          steps: [Double] = noiseSteps(epsilon: .ulpOfOne),
+                                          staircasesAbove: [Double]? = nil) -> MeasuredNoise {
     var result = MeasuredNoise(sigma: [Double?](repeating: nil, count: m), evaluations: 0)
     var open = Set(0..<m)
     var previous = [Double?](repeating: nil, count: m)
+    /// Per output, the step and σ of a table whose next finer one was a staircase (see below).
+    var staircase = [(step: Double, sigma: Double)?](repeating: nil, count: m)
     var f0 = center
     if f0 == nil { f0 = f(x); result.evaluations += 1 }
     guard let y0 = f0, y0.count == m else { return result }
-    for relative in steps where !open.isEmpty {
-        var rows: [[V]] = []
-        for k in -4...4 {
-            if k == 0 { rows.append(y0); continue }
-            let t = Double(k) * relative
-            let point = zip(x, p).map { xj, pj in xj + V(t * pj) }
-            rows.append(f(point))
+    func table(at relative: Double, offset: Int = 0) -> [[V]] {
+        (-4...4).map { k in
+            if k == 0 && offset == 0 { return y0 }
+            let t = Double(k + offset) * relative
             result.evaluations += 1
+            return f(zip(x, p).map { xj, pj in xj + V(t * pj) })
         }
+    }
+    for (index, relative) in steps.enumerated() where !open.isEmpty {
+        let rows = table(at: relative)
         for i in open.sorted() {
             guard rows.allSatisfy({ $0.count == m }) else { open.removeAll(); break }
             let column = rows.map { Double($0[i]) }
             guard column.allSatisfy(\.isFinite) else { open.remove(i); continue }
+            // A staircase below the previous step: f rounds to a coarser grid than its own
+            // type's (a float32 sum returned as Double), so the finer table reads a few treads
+            // where the coarser one read noise. See ``staircaseLevels``.
+            // The coarsest such step is kept: below it, the table reads the treads themselves.
+            if let above = staircasesAbove, staircase[i] == nil, let coarse = previous[i], coarse > above[i], index > 0,
+               Set(column).count <= staircaseLevels, (moreWildNoise(column) ?? 0) < coarse / 4 {
+                staircase[i] = (steps[index - 1], coarse)
+            }
             // Below f's resolution: smaller steps see no more.
             if column.allSatisfy({ $0 == column[0] }) { open.remove(i); continue }
             let lo = column.min() ?? 0, hi = column.max() ?? 0
             let s = hi - lo > 0.1 * Swift.max(Swift.abs(lo), Swift.abs(hi)) ? nil : moreWildNoise(column)
             if let s, let p = previous[i], s <= 4 * p, p <= 4 * s {
                 result.sigma[i] = Swift.min(s, p)
+                staircase[i] = nil
                 open.remove(i)
             }
             previous[i] = s
         }
     }
+    // A staircase's σ holds only at steps above its treads, so it cannot be confirmed by a finer
+    // step as rounding noise is. It is confirmed instead by the same table taken beside the
+    // first, centred 9 steps along p: noise measures alike there, while a kink within the first
+    // table's reach (a spike read as σ, with an exactly flat side that reads as one tread, as
+    // max(x, 0) just left of 0) lies outside the second, which is smooth and measures nothing.
+    for i in 0..<m where result.sigma[i] == nil {
+        guard let (step, sigma) = staircase[i] else { continue }
+        let rows = table(at: step, offset: 9)
+        guard rows.allSatisfy({ $0.count == m }) else { break }
+        let beside = rows.map { Double($0[i]) }
+        let lo = beside.min() ?? 0, hi = beside.max() ?? 0
+        guard beside.allSatisfy(\.isFinite), hi - lo <= 0.1 * Swift.max(Swift.abs(lo), Swift.abs(hi)),
+              let s = moreWildNoise(beside), s <= 4 * sigma, sigma <= 4 * s else { continue }
+        result.sigma[i] = Swift.min(s, sigma)
+    }
     return result
 }
+
+/// The most distinct values a table of 9 samples may show to count as a staircase below the
+/// step above it (``measureNoise(_:at:center:outputs:direction:steps:staircasesAbove:)``):
+/// f(x) and two treads on either side, about half the samples. A smooth f at the finer step
+/// shows 9 (its samples move linearly). A float32 sum of 200 sines returned as Double showed
+/// 1, 2 and 4 levels at 2⁻²⁷ where 2⁻²⁰ had measured σ ≈ 10⁻⁷ (5, 9 and 9 levels).
+let staircaseLevels = 5
 
 /// The relative steps tried, largest first: from about ε^{3/8} (2⁻²⁰ in Double, 2⁻⁹ in Float,
 /// where 10⁻⁶ is a few ulps and every sample would be equal), 2⁷ apart, down to 16ε. The small ones matter: a solve whose matrix is 10⁻¹¹ from singular is smooth only on
