@@ -425,6 +425,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                          claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
         var base = prepared.base
         let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
+        // Where a declared kink lies decides which differences straddle it and where one-sided
+        // derivatives are taken; a NaN or negative distance says neither, so nothing is judged.
+        if let bad = graph.invalidKinkDistance {
+            base.problem = bad
+            return base
+        }
         let n = x.count, m = value.count
         var subjects: [(String, [[Double]])] = []
         // Forward mode that cannot run for want of a JVP is left out, with the reason, and the
