@@ -1119,6 +1119,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
             }
+            // A difference that does not converge because it straddles a kink the tape records
+            // (D = g + c/t across it, flagged by the fixed stencils' change ratio) is what the
+            // near-kink rung is for: it is told where the kink is, as for a disagreement below.
+            // Unreliable without it, 3·relu(x₀ − x₁) + x₀ at a gap of 10⁻⁹ was left inconclusive.
+            if hard == [.noConvergence], let safe = crossing(w.reach) {
+                safeDisplacement = Swift.min(safeDisplacement ?? safe, safe)
+                hard.append(.crossesKink)
+            }
             // Report every known weakness of an unusable estimate, not only the disqualifying one.
             if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
