@@ -276,7 +276,7 @@ public enum SymbolicDifferentiation {
                     d = try GenericPoint.$run.withValue(run) { try derive(p) }
                 } catch let rejection as GenericPoint.Rejection {
                     if rejection.undefined { undefined.append("\(p): \(rejection.reason)"); continue }
-                    throw NoRegion(reason: rejection.reason, point: p)
+                    throw NoRegion(reason: rejection.reason, point: p, nearby: rejection.nearby)
                 } catch let e as ADError {
                     // Outside f's domain, or where a value overflows: not a region's question.
                     switch e {
@@ -309,15 +309,41 @@ public enum SymbolicDifferentiation {
     /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 1)   // throws NoRegion: 0 < sin(1000000*x0) changes 2·10⁻⁵ away
     /// ```
     public struct NoRegion: Error, Equatable, Sendable, CustomStringConvertible {
-        /// What went wrong: the comparison and its sides' values, or why no candidate was defined.
+        /// What went wrong: the comparison, its outcome at ``point`` and at ``nearby`` and its sides'
+        /// values there, or why no candidate was defined.
         public let reason: String
-        /// The point the comparison was tried at (nil when no candidate point was defined).
+        /// The point the comparisons were decided at (nil when no candidate point was defined).
         public let point: [Double]?
+        /// The point beside ``point`` where the comparison went the other way (nil when none was
+        /// found: no candidate was defined).
+        public let nearby: [Double]?
 
+        /// The error for a comparison decided at `point` that goes another way at `nearby`.
+        public init(reason: String, point: [Double]?, nearby: [Double]? = nil) {
+            self.reason = reason; self.point = point; self.nearby = nearby
+        }
+
+        /// How far ``nearby`` is from ``point``, relative to max(1, |xᵢ|) in the coordinate that
+        /// moved most (nil without both).
+        public var relativeDistance: Double? {
+            guard let point, let nearby, point.count == nearby.count else { return nil }
+            return zip(point, nearby).map { p, q in Swift.abs(q - p) / Swift.max(1, Swift.abs(p)) }.max()
+        }
+
+        /// Says what decided (the comparison), where (the point and the nearby point, their
+        /// coordinates named x0, x1, … in f's input order), and what to do (pass a point).
         public var description: String {
-            "no region of the inputs for a derivative without a point: \(reason)"
-                + (point.map { " at the point \($0)" } ?? "")
-                + "; the branch taken would be that of no open region: pass a point (at:) to choose the branch there"
+            func named(_ p: [Double]) -> String { p.enumerated().map { "x\($0) = \($1)" }.joined(separator: ", ") }
+            guard let point else {
+                return "no region of the inputs for a derivative without a point: \(reason); pass a point (at:) inside f's domain"
+            }
+            var text = "no region of the inputs for a derivative without a point: the comparisons were decided at \(named(point)), and \(reason)"
+            if let nearby {
+                text += "; the nearby point is \(named(nearby))"
+                if let d = relativeDistance { text += ", \(d) (relative) away" }
+            }
+            return text + ". A derivative decided there would hold on no open region around the point: pass a point (at:) to take "
+                + "the branch that holds at it"
         }
     }
 
@@ -371,6 +397,8 @@ public enum SymbolicDifferentiation {
             /// order, with the first reason for each.
             var unstable: [ComparisonKey] = []
             var reasons: [ComparisonKey: String] = [:]
+            /// Where each of `unstable` went the other way: the point beside the one tried.
+            var nearby: [ComparisonKey: [Double]] = [:]
 
             init(flipping flipped: Set<ComparisonKey> = [], testing: Bool) { self.flipped = flipped; self.testing = testing }
         }
@@ -419,14 +447,15 @@ public enum SymbolicDifferentiation {
             var ignored: [ComparisonKey] = []
             for (k, key) in candidates.enumerated() {
                 if k < classificationLimit && unchanged(flipping: [key]) { ignored.append(key); continue }
-                if let reason = run.reasons[key] { throw NoRegion(reason: reason, point: point) }
+                if let reason = run.reasons[key] { throw NoRegion(reason: reason, point: point, nearby: run.nearby[key]) }
             }
             if ignored.count > 1 && !unchanged(flipping: Set(ignored)) {
                 // The ones the point needs ignored (they change close to it), if those alone hold together.
                 let needed = ignored.filter { run.reasons[$0] != nil }
                 if needed.count > 1 && !unchanged(flipping: Set(needed)) {
                     throw NoRegion(reason: "\(run.reasons[needed[0]] ?? ""); the comparisons that change close to the point each leave "
-                                   + "the entries asked for unchanged alone, but not taken the other way together", point: point)
+                                   + "the entries asked for unchanged alone, but not taken the other way together", point: point,
+                                   nearby: run.nearby[needed[0]])
                 }
                 return Set(needed)
             }
@@ -437,7 +466,7 @@ public enum SymbolicDifferentiation {
         /// overflow's ∞ − ∞), which another candidate may not meet; otherwise a decision changed
         /// side or tie close by, which ends the search (at a random point that happens by chance
         /// about once in 10⁵ per comparison; otherwise it is the function's doing).
-        struct Rejection: Error { let reason: String; var undefined = false }
+        struct Rejection: Error { let reason: String; var undefined = false; var nearby: [Double]? = nil }
 
         /// The candidates for n inputs, in the order tried. The first has 2 < x0 < x1 < … < 3:
         /// beyond the thresholds 0 and ±1 the rules use, on the side the derivation without a
@@ -507,18 +536,21 @@ public enum SymbolicDifferentiation {
                         let tie = isTie(a, b)
                         guard decided != side.decided || tie != side.tie else { continue }
                         // Unrecognisable (a side of another graph): refused as before.
-                        guard let key = side.key else { throw Rejection(reason: "a comparison changes close to the point") }
+                        guard let key = side.key else { throw Rejection(reason: "a comparison changes close to the point", nearby: q) }
                         guard run.reasons[key] == nil else { continue }
                         let text = [side.a, side.b].map { BranchLog.shown(Symbolic(id: $0, binding: nil)) }
                         let comparison = "the comparison \(text[0]) \(side.relation) \(text[1])"
                         run.unstable.append(key)
+                        run.nearby[key] = q
+                        // The points themselves are the error's (``NoRegion/point``, ``NoRegion/nearby``):
+                        // a caller names their coordinates, as `jac` does with the variables'.
                         if side.tie {
-                            run.reasons[key] = "\(comparison) is at or near a tie at the point and not at \(q) (\(a) and \(b)), "
-                                + "within \(perturbation) (relative) of it: the point is on a kink, or rounding decides the side"
+                            run.reasons[key] = "\(comparison) is at or near a tie at the point but not at the nearby point "
+                                + "(its sides there: \(a) and \(b)): the point is on a kink, or rounding decides the side"
                         } else {
-                            run.reasons[key] = "\(comparison), \(side.decided) at the point, is \(decided)\(tie ? " or near a tie" : "") "
-                                + "(\(a) and \(b)) at \(q), within \(perturbation) (relative) of it: "
-                                + "a region narrower than that, or a side whose sign is rounding's"
+                            run.reasons[key] = "\(comparison) is \(side.decided) at the point but \(decided)\(tie ? " or near a tie" : "") "
+                                + "at the nearby point (its sides there: \(a) and \(b)): the region where it is \(side.decided) is "
+                                + "narrower than that, or a side's sign is rounding's"
                         }
                     }
                 }

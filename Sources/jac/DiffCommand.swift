@@ -117,9 +117,7 @@ struct DiffCommand: ParsableCommand {
         } catch ADError.limitExceeded(let what, let limit) where what.contains("symbolic expression graph") || what.contains("symbolic derivation") {
             throw JacFailure(.evaluationFailure, "the derivative needs more than \(limit) expression nodes (\(Self.graphNodesVariable) raises the limit; each node takes a few hundred bytes)")
         } catch let e as SymbolicDifferentiation.NoRegion {
-            throw JacFailure.invalid("without --at, the comparisons in the rules and the formula describe no region of the "
-                                     + "variables: \(renamed(e.reason, names))\(e.point.map { " at \(describePoint(names, $0.map(Cell.double)))" } ?? ""); "
-                                     + "pass --at to choose the branch by a point")
+            throw JacFailure.invalid(noRegionMessage(e, names))
         } catch let e as ADError {
             // Bound to a point, building the second derivative evaluates the first there.
             guard let p = point else { throw unboundDomainError(e) }
@@ -205,6 +203,29 @@ struct DiffCommand: ParsableCommand {
 
     /// A comparison as the log writes it (over x0, x1, …) with the formula's variable names, in
     /// one pass so that names like x1, x2 do not rename each other.
+    /// Why `jac diff` without --at gives no derivative, read as its user reads it: which comparison
+    /// decided, at which point (jac's own choice, named by the variables) and at which nearby
+    /// point it went the other way, and what to pass. The point and the nearby one were printed
+    /// as "at [2.59…]" inside the reason and "at x = 2.59…" after it, which read as one clause
+    /// ("rounding's at x = …") and left the user to guess which point was whose.
+    func noRegionMessage(_ e: SymbolicDifferentiation.NoRegion, _ names: [String]) -> String {
+        let reason = renamed(e.reason, names)
+        guard let point = e.point else {
+            return "without --at, the comparisons in the rules and the formula describe no region of the variables: \(reason); "
+                + "pass --at with a point where the formula is defined"
+        }
+        let at = describePoint(names, point.map(Cell.double))
+        var text = "without --at, the comparisons in the rules and the formula describe no region of the variables: jac decided "
+            + "them at a point of its own choosing, \(at), and \(reason)"
+        if let nearby = e.nearby {
+            text += "; the nearby point is \(describePoint(names, nearby.map(Cell.double)))"
+            if let d = e.relativeDistance { text += ", \(d) (relative) away" }
+        }
+        let example = zip(names, point).map { "\($0)=\($1)" }.joined(separator: ",")
+        return text + ". A derivative taken there would hold on no region around the point; pass --at to choose the point, "
+            + "and with it the branch (for example --at \(example))"
+    }
+
     func renamed(_ text: String, _ names: [String]) -> String {
         var out = "", i = text.startIndex
         while i < text.endIndex {

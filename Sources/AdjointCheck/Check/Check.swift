@@ -439,6 +439,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                          claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
         var base = prepared.base
         let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
+        // Where a declared kink lies decides which differences straddle it and where one-sided
+        // derivatives are taken; a NaN or negative distance says neither, so nothing is judged.
+        if let bad = graph.invalidKinkDistance {
+            base.problem = bad
+            return base
+        }
         let n = x.count, m = value.count
         var subjects: [(String, [[Double]])] = []
         // Forward mode that cannot run for want of a JVP is left out, with the reason, and the
@@ -1196,6 +1202,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)
                 && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
+            }
+            // A difference that does not converge because it straddles a kink the tape records
+            // (D = g + c/t across it, flagged by the fixed stencils' change ratio) is what the
+            // near-kink rung is for: it is told where the kink is, as for a disagreement below.
+            // Unreliable without it, 3·relu(x₀ − x₁) + x₀ at a gap of 10⁻⁹ was left inconclusive.
+            if hard == [.noConvergence], let safe = crossing(w.reach) {
+                safeDisplacement = Swift.min(safeDisplacement ?? safe, safe)
+                hard.append(.crossesKink)
             }
             // Report every known weakness of an unusable estimate, not only the disqualifying one.
             if !hard.isEmpty { return .unreliable(Array(Set(hard + w.warnings)).sorted()) }

@@ -35,6 +35,12 @@ struct TapeGraph {
     /// Nodes of ops with a kink (relu, abs, max, …, and √ at 0) and the distance of their
     /// arguments from it.
     let kinkCandidates: [(node: Int, distance: Double)]
+    /// The first user primitive whose declared `kinkDistance` is NaN or negative at its recorded
+    /// inputs, as the error the check, the differences and the sweep report (nil when every
+    /// declaration is nil or ≥ 0). Such a distance says nothing about where the kink is: NaN
+    /// compares as no kink at all, so relu-like samples straddled it unflagged, and a negative one
+    /// made every step "cross" it, while `validate` alone said the declaration was wrong.
+    let invalidKinkDistance: ADError?
     /// Per vector call, by its first output's node: |Jₒᵢ| (rows o, columns i) at the recorded
     /// inputs, from its JVP (one per input) or else its VJP (one per output); nil when neither
     /// answers finitely or the call is outside its domain. Path magnitudes pass through a call
@@ -64,6 +70,12 @@ struct TapeGraph {
         }
         let tape = rec.tape
         var callDomain: String? = nil, callDistance: Double? = nil
+        var invalidDistance: ADError? = nil
+        func declared(_ d: Double?, node k: Int, name: String, arguments: [Double]) -> Double? {
+            guard let d, d.isNaN || d < 0 else { return d }
+            if invalidDistance == nil { invalidDistance = invalidKinkDistanceError(name, node: k, inputs: arguments, distance: d) }
+            return nil
+        }
         for k in 0..<tape.count {
             guard let e = tape.entry(k) else { continue }
             ops.append(e.op); names.append(e.name); args.append(e.inputs); attrs.append(e.attribute)
@@ -73,18 +85,20 @@ struct TapeGraph {
                 vectors[k] = call
                 // One call, one declaration: its outputs share the call's domain verdict and kink
                 // distance, asked once (asked per output, a sort of n made n calls of its
-                // O(n log n) declaration). A negative distance is read by its size, as the
-                // step limits read it.
+                // O(n log n) declaration). A NaN or negative one is no distance (``invalidKinkDistance``).
                 if k == call.outputs.lowerBound {
                     callDomain = tape.localDomainViolation(k)
-                    callDistance = tape.localKinkDistance(k).map { Swift.abs($0) }
+                    callDistance = declared(tape.localKinkDistance(k), node: k, name: e.name, arguments: call.inputValues)
                 }
                 domain.append(callDomain)
                 if let d = callDistance { candidates.append((k, d)) }
             } else {
                 domain.append(tape.localDomainViolation(k))
                 // The declarations' kink distance: one function for reports, this test and localisation.
-                if let d = tape.localKinkDistance(k) { candidates.append((k, d)) }
+                let arguments = e.inputs.map { $0 >= 0 && $0 < values.count ? values[$0] : .nan }
+                if let d = declared(tape.localKinkDistance(k), node: k, name: e.name, arguments: arguments) {
+                    candidates.append((k, d))
+                }
             }
             let user = tape.scalarPrimitive(k)
             if let p = user { analytic[k] = primal(p); doubles[k] = inDouble(p) }
@@ -113,6 +127,7 @@ struct TapeGraph {
         inputNodes = rec.inputs.map(\.node)
         outputNodes = rec.outputs.map(\.node)
         kinkCandidates = candidates
+        invalidKinkDistance = invalidDistance
         var moves = [Bool](repeating: false, count: ops.count)
         for case let j? in rec.inputs.map(\.node) where j >= 0 && j < moves.count { moves[j] = true }
         for k in moves.indices where !moves[k] {
@@ -760,4 +775,14 @@ public enum RuleCheck {
     static func draw(_ r: ClosedRange<Double>, _ rng: inout SeededGenerator) -> Double {
         r.lowerBound + (r.upperBound - r.lowerBound) * rng.nextUnit()
     }
+}
+
+/// The error for a user primitive whose `kinkDistance` is NaN or negative at the inputs it was
+/// recorded with: names the primitive, the node, the inputs and the value, and what to declare
+/// ("user primitive my_abs (node 1) declares kinkDistance nan at its inputs (0.5): …").
+func invalidKinkDistanceError(_ name: String, node k: Int, inputs: [Double], distance d: Double) -> ADError {
+    let at = inputs.map { "\($0)" }.joined(separator: ", ")
+    return .invalidArgument("user primitive \(name) (node \(k)) declares kinkDistance \(d) at its inputs (\(at)): it must be nil "
+        + "(no kink) or ≥ 0 (0 at a kink), so where its kink lies is unknown and no difference near it can be judged; "
+        + "fix the declaration (validate(\(name)) reports it too)")
 }

@@ -502,8 +502,9 @@ extension LineProbe {
             // estimate, which holds there.
             var warnings = fine.warnings[i]
             let (dh, d2h) = (Swift.abs(fine.derivative[i]), Swift.abs(coarse.derivative[i]))
-            if dh > 1.5 * d2h, change > 0.5 * dh, change > 4 * (fine.rounding[i] + coarse.rounding[i]),
-               !warnings.contains(.noConvergence) {
+            let beyondRounding = change > 4 * (fine.rounding[i] + coarse.rounding[i])
+            if beyondRounding, !warnings.contains(.noConvergence),
+               (dh > 1.5 * d2h && change > 0.5 * dh) || changesDoNotShrink(stencil, step: h, fine: fine, coarse: coarse, output: i, outputs: m) {
                 warnings.append(.noConvergence)
             }
             var estimate = DifferenceEstimate(value: fine.derivative[i], errorEstimate: err.isNaN ? .infinity : err,
@@ -513,6 +514,50 @@ extension LineProbe {
             }
             return estimate
         }
+    }
+
+    /// Whether D(h) of `stencil` for output i moves by as much or more when h halves as when it
+    /// doubles: the changes c₂ = D(2h) − D(h) and c₁ = D(h) − D(h/2), of one sign, in a ratio
+    /// ρ = c₂/c₁ below 1, and again one halving further. One more application, at h/2 (shared
+    /// with the next-order allowance), and one at h/4 where ρ is below 1.
+    ///
+    /// On a smooth stretch D(t) = f′ + a·tᵖ + …, so ρ ≈ 2ᵖ (2 one-sided, 4 central, 64 central6):
+    /// the changes shrink and D(h) is within c₂/(2ᵖ − 1) of the limit. Where a jump J or a kink
+    /// lies far closer to x than h, every sample straddles it and D(t) = g + c/t (c = J/2 for a
+    /// jump, δ for |x − k| at distance δ), so ρ = 1/2 for every stencil, whatever g; a pole inside
+    /// the steps gives 1/4 (D ≈ 1/t²). The two-step test beside this one sees only a D that grows
+    /// by half as h halves, and D = g + c/t with g ≥ c/t never does: 3x + |x − k| at 1, with
+    /// k = 1 − 2⁻³⁰, read 3.000122 ± 2·10⁻⁵ for 4 (by hand, D(t) = 3 + 2⁻³⁰/t), and |x − k| alone
+    /// 1.2·10⁻⁴ ± 2·10⁻⁵ for 1 (its change exactly half of D(h), which the strict test missed).
+    /// A smooth f gives ρ below 1 only where its two leading terms nearly cancel (c₂ ≈ 0, steps
+    /// outside the asymptotic range), a band that flags the entry inconclusive, not wrong.
+    /// Opposite signs are left to the next-order allowance: the smooth hᵖ/h^q crossover gives them
+    /// over a wide band of steps, and Ridders' combinations bound that error.
+    mutating func changesDoNotShrink(_ stencil: Stencil, step h: V, fine: StencilSample, coarse: StencilSample,
+                                     output i: Int, outputs m: Int) -> Bool {
+        guard !stepBelowULP(h / 2) else { return false }
+        let half = apply(stencil, step: h / 2, outputs: m)
+        guard i < half.derivative.count else { return false }
+        let c2 = coarse.derivative[i] - fine.derivative[i]
+        let c1 = fine.derivative[i] - half.derivative[i]
+        // c₁ beyond its own rounding too, so a D(h/2) that is mostly rounding decides nothing.
+        guard c1.isFinite, c2.isFinite, Swift.abs(c1) > 4 * (half.rounding[i] + fine.rounding[i]) else { return false }
+        let rho = c2 / c1
+        guard rho > 0 && rho < DifferenceTuning.convergingChangeRatio else { return false }
+        // Confirmed one halving further: a smooth f whose two leading terms nearly cancel at h
+        // (a·hᵖ against b·h^q) has ρ below 1 in a narrow band of steps, and at h/4 the leading
+        // term has taken over (central: ρ ≈ 3.2 there; one-sided ≈ 1.5), while D = g + c/t keeps
+        // ρ = 1/2. Unconfirmed, backward sin(10x) at 16.6676 (f″ = 0 there, Float) and Float
+        // forward sin(40x)·sin(41x) at 0.6 were flagged though their estimates held.
+        guard !stepBelowULP(h / 4) else { return true }
+        let quarter = apply(stencil, step: h / 4, outputs: m)
+        guard i < quarter.derivative.count else { return true }
+        let c0 = half.derivative[i] - quarter.derivative[i]
+        guard c0.isFinite else { return true }
+        // D settles between h/4 and h/2: what looked like growth was the crossover.
+        if Swift.abs(c0) <= 4 * (quarter.rounding[i] + half.rounding[i]) { return false }
+        let next = c1 / c0
+        return next > 0 && next < DifferenceTuning.convergingChangeRatio
     }
 
     /// `e`, D(h) of `stencil` for output i, with an error that allows for the next term of its

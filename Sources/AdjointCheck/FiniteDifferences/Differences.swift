@@ -88,7 +88,8 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
 /// complex step subtracts no samples and uses neither; it reads from a tape of duals how far
 /// rounding inside f moves the derivative it computes (``derivativeRoundingBound(of:at:direction:)``).
 /// - Throws: ``ADError/dimensionMismatch(what:expected:got:)`` when `x` has the wrong length,
-///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step or evaluation error.
+///   ``ADError/invalidArgument(_:)`` for a non-positive or non-finite step or evaluation error,
+///   or (real methods) for a user primitive whose `kinkDistance` is NaN or negative at x, naming it.
 ///   Non-finite values are not thrown: they are flagged per entry with ``FDWarning/nonFinite``.
 ///
 /// Inlinable so that `f` is wrapped where its type is known (see `SpecialisedFunction`).
@@ -112,6 +113,7 @@ public struct DifferenceJacobian<V: ADScalar & BinaryFloatingPoint>: Sendable wh
     try validate(step)
     if method != .complexStep {
         let tape = readingTape ? TapeFacts.of(f, at: x) : nil
+        if let bad = tape?.facts.invalidKinkDistance { throw bad }
         // A caller that does not read the tape (the check) judges rounding on its own recording's
         // scales, so its witnesses stay the differences of f alone, without the noise audit.
         return try differenceJacobian(evaluating: { f($0) }, at: x, method: method, step: step,

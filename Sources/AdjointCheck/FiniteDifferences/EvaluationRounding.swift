@@ -377,10 +377,21 @@ func validate(evaluationError e: [Double]?, outputs m: Int) throws {
 /// ```
 /// - Throws: what recording f throws.
 @inlinable public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(of f: some ADFunction, at x: [V]) throws -> [[Double]] {
-    try kinkRooms(recording: record({ f($0) }, at: x))
+    try checkedKinkRooms(recording: record({ f($0) }, at: x))
 }
 
-/// ``kinkRooms(of:at:)`` of a recording already made.
+/// ``kinkRooms(recording:)``, throwing ``ADError/invalidArgument(_:)`` naming the user primitive
+/// whose declared `kinkDistance` is NaN or negative at its recorded inputs.
+@_specialize(where V == Double)
+@_specialize(where V == Float)
+@usableFromInline package func checkedKinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) throws -> [[Double]] {
+    let graph = TapeGraph(recording)
+    if let bad = graph.invalidKinkDistance { throw bad }
+    return kinkRooms(recording: recording, graph: graph)
+}
+
+/// ``kinkRooms(of:at:)`` of a recording already made. A user primitive's `kinkDistance` that is
+/// NaN or negative gives no room (``checkedKinkRooms(recording:)`` throws for it instead).
 @_specialize(where V == Double)
 @_specialize(where V == Float)
 public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) -> [[Double]] {
@@ -438,6 +449,9 @@ package struct TapeFacts: Sendable {
     var growth: [[Double]]?
     /// Per output and input, the room to the nearest kink; nil when not affordable (below).
     var kinkRooms: [[Double]]?
+    /// A user primitive's `kinkDistance` that is NaN or negative at x (``TapeGraph/invalidKinkDistance``):
+    /// the differences throw it, as no room to a kink can be read from it.
+    var invalidKinkDistance: ADError?
     /// Per output i and input j, whether fᵢ is affine in xⱼ on the tape (``affineInputs(graph:inputs:outputs:)``);
     /// nil when not affordable (the kink rooms' budget).
     var affine: [[Bool]]?
@@ -455,6 +469,7 @@ package struct TapeFacts: Sendable {
         let visits = (m + n + m * n).multipliedReportingOverflow(by: entries)
         let roomVisits = n.multipliedReportingOverflow(by: entries)
         let graph = TapeGraph(recording)
+        invalidKinkDistance = graph.invalidKinkDistance
         if !roomVisits.overflow && roomVisits.partialValue <= 1 << 24 {
             kinkRooms = AdjointCheck.kinkRooms(recording: recording, graph: graph)
             affine = affineInputs(graph: graph, inputs: n, outputs: m)

@@ -60,6 +60,12 @@ public enum DifferenceTuning {
     /// oscillating or not-yet-asymptotic range they grow or jump about. Two consecutive ratios
     /// inside this range (generous about 4, 16 and 64) mark the start of the asymptotic range.
     public static let asymptoticRatioRange: ClosedRange<Double> = 2.5...100
+    /// A fixed stencil's changes D(2h) − D(h) and D(h) − D(h/2), of one sign, in a ratio below
+    /// this do not shrink as h does, and its estimate is flagged no-convergence. A smooth f gives
+    /// 2ᵖ (2 for one-sided, 4 central, 64 central6), a jump or kink far inside the steps 1/2 and a
+    /// pole 1/4 for every stencil: 1 is where the changes stop shrinking, the geometric middle of
+    /// 1/2 and one-sided's 2.
+    public static let convergingChangeRatio = 1.0
     /// A fixed stencil's h/2h truncation estimate T is checked against the next term of the
     /// truncation, with one more application at h/2 (`withNextOrderAllowance` in
     /// DifferenceEngine.swift), only where T exceeds this many times D(h)'s rounding R. Below,

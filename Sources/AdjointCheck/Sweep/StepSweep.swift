@@ -191,7 +191,7 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     // its value), but not so far that its last step is below the decade of an ulp of xⱼ (where
     // x + h rounds to x: sqrt(x − 1e8) beside 1e8 gains nothing from steps below 1.5e-8) or is
     // not a positive V.
-    let rooms = kinkRooms(recording: rec)
+    let rooms = try checkedKinkRooms(recording: rec)
     let room = i < rooms.count && j < rooms[i].count ? rooms[i][j] : .infinity
     var decade = ownDecade
     if room > 0, room.isFinite,
