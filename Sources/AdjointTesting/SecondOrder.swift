@@ -309,6 +309,15 @@ extension PointPart {
 /// The label of the part ``namingRuleEscapes(_:escaping:)`` adds.
 @usableFromInline let ruleEscapeLabel = "second derivatives through user primitives' rules"
 
+/// Why ``DerivativeProperty/blackBoxHessian(of:gradient:claimed:inputs:)`` and
+/// ``DerivativeProperty/blackBoxHVP(of:gradient:claimed:inputs:)`` leave the second derivatives
+/// unchecked at a point where differences of f refute the claimed gradient. Judged against
+/// differences of that gradient, the Hessian of x₀³ + x₀x₁ (6x₀ = 4.2 at x₀ = 0.7) was rule-wrong
+/// against 2.8, the derivative of a gradient written 2x₀², and a Hessian derived from the wrong
+/// gradient agreed.
+@usableFromInline let claimedGradientRefuted = "the claimed gradient disagrees with differences of f, "
+    + "so differences of it are no reference for the second derivatives of f"
+
 /// A part that was not checked because its reference is not trusted (see ``GradientTrust``).
 @usableFromInline func notChecked(_ label: String, because why: String) -> PointPart {
     PointPart(label: label, verdict: .inconclusive, detail: "not checked: \(why)")
@@ -425,6 +434,19 @@ extension DerivativeProperty {
     /// Second derivatives of a black-box scalar function: the claimed gradient against
     /// differences of f, the claimed Hessian against differences of the claimed gradient, and the
     /// claimed Hessian's symmetry.
+    ///
+    /// The claimed gradient is the Hessian's reference, so where differences of f refute it the
+    /// Hessian is not checked (``claimedGradientRefuted``), as ``hessian(of:claimed:inputs:)``
+    /// leaves it where AD's gradient is refuted: the point fails on the gradient, and a Hessian
+    /// right for f is not convicted against the derivative of a wrong gradient.
+    ///
+    /// ```swift
+    /// // f = x₀³ + x₀x₁, gradient and Hessian by hand
+    /// let p = DerivativeProperty.blackBoxHessian(of: { x in x[0] * x[0] * x[0] + x[0] * x[1] },
+    ///                                            gradient: { x in [3 * x[0] * x[0] + x[1], x[0]] },
+    ///                                            claimed: { x in [[6 * x[0], 1], [1, 0]] },
+    ///                                            inputs: .vector(2, .uniform(-2...2)))
+    /// ```
     public static func blackBoxHessian(
         of f: @escaping @Sendable ([Double]) -> Double, gradient: @escaping @Sendable ([Double]) -> [Double],
         claimed: @escaping @Sendable ([Double]) -> [[Double]], inputs: InputSpace
@@ -433,12 +455,20 @@ extension DerivativeProperty {
             do {
                 let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
                                                   options: o.checkOptions(.blackBox))
+                let gradientPart = PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName)
+                let label = "Hessian vs differences of the claimed gradient"
+                let symmetryLabel = "symmetry of the claimed Hessian"
+                // A claim's asymmetry needs no reference: it is judged whatever the gradient did.
+                if gradientPart.verdict == .ruleWrong {
+                    return PointOutcome(input: x, parts: [gradientPart, notChecked(label, because: claimedGradientRefuted),
+                                                          symmetryPart(claimed(x), label: symmetryLabel)])
+                }
                 let h = try checkBlackBoxJacobian(of: gradient, at: x, claimed: claimed, claimedName: "claimed Hessian",
                                                   options: o.checkOptions(.blackBox))
                 return PointOutcome(input: x, parts: [
-                    PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName),
-                    PointPart(label: "Hessian vs differences of the claimed gradient", report: h, entryName: hessianName),
-                    symmetryPart(claimed(x), label: "symmetry of the claimed Hessian", unresolvedBelow: { agreementSpread(h, $0, $1) }),
+                    gradientPart,
+                    PointPart(label: label, report: h, entryName: hessianName),
+                    symmetryPart(claimed(x), label: symmetryLabel, unresolvedBelow: { agreementSpread(h, $0, $1) }),
                 ])
             } catch { return .thrown(x, error) }
         }
@@ -457,11 +487,16 @@ extension DerivativeProperty {
             do {
                 let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
                                                   options: o.checkOptions(.blackBox))
+                let gradientPart = PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName)
+                let label = "H·v vs differences of the claimed gradient along v = x[\(n)…]"
+                // As for blackBoxHessian: a refuted gradient is no reference for H·v.
+                if gradientPart.verdict == .ruleWrong {
+                    return PointOutcome(input: xv, parts: [gradientPart, notChecked(label, because: claimedGradientRefuted)])
+                }
                 let r = try checkBlackBoxJVP(of: gradient, at: x, direction: v, claimed: claimed, options: o.checkOptions(.blackBox))
                 return PointOutcome(input: xv, parts: [
-                    PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName),
-                    PointPart(label: "H·v vs differences of the claimed gradient along v = x[\(n)…]", report: r,
-                              entryName: { i, _ in "(H·v)[\(i)]" }),
+                    gradientPart,
+                    PointPart(label: label, report: r, entryName: { i, _ in "(H·v)[\(i)]" }),
                 ])
             } catch { return .thrown(xv, error) }
         }

@@ -110,7 +110,10 @@ final class ValidateEvaluationCostTests: XCTestCase {
     /// primal calls (1,903 repeats). Now 3,047 and 3,113: the only repeats left are the Hessian's
     /// Double evaluations at each sample, one per input (2 × 16), inside AdjointCore. With the
     /// points at 0 (x₀ = 0 beside the first sample's x₁, and x₁ = 0 beside its x₀; (0, 0) is the
-    /// declared tie, left out) 18 points: 3,393 and 3,467 calls, 36 repeats (2 × 18).
+    /// declared tie, left out) 18 points: 3,393 and 3,467 calls, 36 repeats (2 × 18). 3,397 and
+    /// 3,471 since the second derivatives difference a partial left unreliable by steps below
+    /// |x|/4 again with longer ones where the domain admits them: the rule and the primal
+    /// cost 4 more calls each here.
     func testAMaxOfTwosRuleAndPrimalAreAskedAgainOnlyInsideTheHessian() {
         maxLog.reset()
         let v = validate(CountedMaxForValidate.self)
@@ -118,8 +121,8 @@ final class ValidateEvaluationCostTests: XCTestCase {
         XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, v.description)
         XCTAssertLessThanOrEqual(maxLog.repeats("rule"), 36, "rule evaluations that repeat a point already evaluated")
         XCTAssertLessThanOrEqual(maxLog.repeats("primal"), 36, "primal evaluations that repeat a point already evaluated")
-        XCTAssertLessThanOrEqual(maxLog.calls("rule"), 3_393)
-        XCTAssertLessThanOrEqual(maxLog.calls("primal"), 3_467)
+        XCTAssertLessThanOrEqual(maxLog.calls("rule"), 3_397)
+        XCTAssertLessThanOrEqual(maxLog.calls("primal"), 3_471)
     }
 
     /// The vector sort of two, 8 samples, JVP and VJP declared. JVP: 8 at the samples, 279 in

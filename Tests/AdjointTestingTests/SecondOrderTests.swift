@@ -134,3 +134,65 @@ extension SecondOrderTests {
                                              inputs: .vector(3, .uniform(-2...2))), options: quick).passed)
     }
 }
+
+/// A black-box Hessian is judged against differences of the claimed gradient, so that gradient is
+/// its reference: where differences of f refute the gradient, the Hessian is not checked there
+/// (as `assertHessian` of a generic f leaves it where AD's gradient is refuted). Judged against the
+/// wrong gradient, a right Hessian was rule-wrong and one derived from the wrong gradient agreed.
+final class BlackBoxHessianReferenceTests: XCTestCase {
+    // f = x₀³ + x₀x₁. By hand: ∇f = (3x₀² + x₁, x₀), H = [[6x₀, 1], [1, 0]]; at x₀ = 0.7, H₀₀ = 4.2.
+    // The gradient written 2x₀² + x₁ differentiates to 4x₀ = 2.8 instead.
+    let f: @Sendable ([Double]) -> Double = { x in x[0] * x[0] * x[0] + x[0] * x[1] }
+    let rightGradient: @Sendable ([Double]) -> [Double] = { x in [3 * x[0] * x[0] + x[1], x[0]] }
+    let wrongGradient: @Sendable ([Double]) -> [Double] = { x in [2 * x[0] * x[0] + x[1], x[0]] }
+    let rightHessian: @Sendable ([Double]) -> [[Double]] = { x in [[6 * x[0], 1], [1, 0]] }
+    let hessianOfTheWrongGradient: @Sendable ([Double]) -> [[Double]] = { x in [[4 * x[0], 1], [1, 0]] }
+    let x = [0.7, -0.4]
+    var once: AdjointTestOptions { var o = AdjointTestOptions(); o.trials = 1; return o }
+
+    func part(_ o: PointOutcome, _ prefix: String) throws -> PointPart {
+        try XCTUnwrap(o.parts.first { $0.label.hasPrefix(prefix) }, o.parts.map(\.label).joined(separator: "; "))
+    }
+
+    func testARightHessianIsNotConvictedAgainstAWrongGradient() throws {
+        XCTAssertEqual(rightHessian(x)[0][0], 4.2, accuracy: 1e-15)
+        let outcome = DerivativeProperty.blackBoxHessian(of: f, gradient: wrongGradient, claimed: rightHessian, inputs: .point(x))
+            .check(x, once)
+        XCTAssertEqual(outcome.verdict, .ruleWrong)
+        XCTAssertEqual(try part(outcome, "gradient vs differences of f").verdict, .ruleWrong)
+        let hessian = try part(outcome, "Hessian vs differences of the claimed gradient")
+        XCTAssertEqual(hessian.verdict, .inconclusive, hessian.detail ?? "")
+        XCTAssertTrue(hessian.detail?.hasPrefix("not checked: the claimed gradient disagrees with differences of f") ?? false, hessian.detail ?? "")
+        // The symmetric claim's symmetry part still runs, and agrees.
+        XCTAssertEqual(try part(outcome, "symmetry of the claimed Hessian").verdict, .agree)
+        let r = checkProperty(.blackBoxHessian(of: f, gradient: wrongGradient, claimed: rightHessian, inputs: .point(x)), options: once)
+        XCTAssertFalse(r.message.contains("Hessian vs differences of the claimed gradient: rule-wrong"), r.message)
+        // With the right gradient the Hessian is judged: the right one agrees, one 10⁻³ off is rule-wrong.
+        let right = DerivativeProperty.blackBoxHessian(of: f, gradient: rightGradient, claimed: rightHessian, inputs: .point(x)).check(x, once)
+        XCTAssertEqual(right.verdict, .agree, right.parts.map { "\($0.label): \($0.verdict) \($0.detail ?? "")" }.joined(separator: "\n"))
+        let offByAThousandth: @Sendable ([Double]) -> [[Double]] = { x in [[6.006 * x[0], 1], [1, 0]] }
+        let wrong = DerivativeProperty.blackBoxHessian(of: f, gradient: rightGradient, claimed: offByAThousandth, inputs: .point(x)).check(x, once)
+        XCTAssertEqual(try part(wrong, "Hessian vs differences of the claimed gradient").verdict, .ruleWrong)
+    }
+
+    func testAHessianDerivedFromAWrongGradientDoesNotAgree() throws {
+        let outcome = DerivativeProperty.blackBoxHessian(of: f, gradient: wrongGradient, claimed: hessianOfTheWrongGradient, inputs: .point(x))
+            .check(x, once)
+        XCTAssertEqual(outcome.verdict, .ruleWrong)
+        XCTAssertNotEqual(try part(outcome, "Hessian vs differences of the claimed gradient").verdict, .agree)
+    }
+
+    func testARightHVPIsNotConvictedAgainstAWrongGradient() throws {
+        // H·v by hand: (6x₀v₀ + v₁, v₀).
+        let rightHVP: @Sendable ([Double], [Double]) -> [Double] = { x, v in [6 * x[0] * v[0] + v[1], v[0]] }
+        let v = [0.3, -0.8]
+        let p = DerivativeProperty.blackBoxHVP(of: f, gradient: wrongGradient, claimed: rightHVP, inputs: .point(x, direction: v))
+        let outcome = p.check(x + v, once)
+        XCTAssertEqual(outcome.verdict, .ruleWrong)
+        let hvp = try part(outcome, "H·v vs differences of the claimed gradient")
+        XCTAssertEqual(hvp.verdict, .inconclusive, hvp.detail ?? "")
+        XCTAssertTrue(hvp.detail?.hasPrefix("not checked:") ?? false, hvp.detail ?? "")
+        let right = DerivativeProperty.blackBoxHVP(of: f, gradient: rightGradient, claimed: rightHVP, inputs: .point(x, direction: v))
+        XCTAssertEqual(right.check(x + v, once).verdict, .agree)
+    }
+}

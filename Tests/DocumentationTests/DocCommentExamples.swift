@@ -892,6 +892,16 @@ enum DocCommentExamples {
         if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
     }
 
+    /// Sources/AdjointTesting/SecondOrder.swift, blackBoxHessian.
+    static func SecondOrder_blackBoxHessian() async throws {
+        // f = x₀³ + x₀x₁, gradient and Hessian by hand
+        let p = DerivativeProperty.blackBoxHessian(of: { x in x[0] * x[0] * x[0] + x[0] * x[1] },
+                                                   gradient: { x in [3 * x[0] * x[0] + x[1], x[0]] },
+                                                   claimed: { x in [[6 * x[0], 1], [1, 0]] },
+                                                   inputs: .vector(2, .uniform(-2...2)))
+        if !checkProperty(p).passed { throw DocExampleFailed() }   // context: using it
+    }
+
     /// Sources/AdjointTesting/Subjects.swift, line 22.
     static func Subjects_22() async throws {
         let p = DerivativeProperty.gradient(of: Loss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
@@ -1243,6 +1253,7 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/Property.swift:153", Property_153),
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),
         ("Sources/AdjointTesting/SecondOrder.swift:246", SecondOrder_246),
+        ("Sources/AdjointTesting/SecondOrder.swift: blackBoxHessian", SecondOrder_blackBoxHessian),
         ("Sources/AdjointTesting/Subjects.swift:22", Subjects_22),
         ("Sources/AdjointTesting/Subjects.swift:52", Subjects_52),
         ("Sources/AdjointTesting/Subjects.swift:189", Subjects_189),
