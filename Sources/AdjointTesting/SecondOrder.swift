@@ -412,8 +412,15 @@ extension DerivativeProperty {
                 let trust = try gradientTrust(fault: try userRuleFault(of: f, at: x, output: 0), at: x, value: { firstOutput(f($0)) },
                                               gradient: grad, options: o)
                 if let why = trust.distrust { return PointOutcome(input: xv, parts: trust.parts + [notChecked(label, because: why)]) }
+                // AD's H·v rounds by ε times the magnitudes of the paths summed into each entry,
+                // which can be far above the entry: a softmax whose top class holds 1 − 10⁻⁸ of the
+                // mass builds p₀(1 − p₀) ≈ 10⁻⁸ from terms near 1. Trusted as exact (± 0), it
+                // convicted a textbook-right claim that was closer to the truth than itself.
+                let paths = (try? directionalDerivativeRecording(f, at: x, direction: v)).map { pathMagnitudes(recording: $0, output: 0) }
+                let largestPath = paths?.filter(\.isFinite).max() ?? 0
                 var base = CheckOptions.blackBox
-                base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: 0, jacobian: { z in
+                base.ladder.append(.custom(name: "forward-over-reverse",
+                                           errorEstimate: CheckOptions.adAccuracyULPs * Double.ulpOfOne * largestPath, jacobian: { z in
                     try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z, refusingRuleEscapes: false)
                 }))
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))

@@ -112,12 +112,22 @@ extension DerivativeProperty {
         of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
         base: CheckOptions = .blackBox
     ) -> DerivativeProperty {
+        blackBoxJVP(of: f, claimed: claimed, inputs: inputs, baseAt: { _, _ in base })
+    }
+
+    /// ``blackBoxJVP(of:claimed:inputs:base:)`` with check options chosen per point from (x, v)
+    /// as drawn: an AD witness's rounding depends on both.
+    @usableFromInline static func blackBoxJVP<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> [V], claimed: @escaping @Sendable ([V], [V]) -> [V], inputs: InputSpace,
+        baseAt: @escaping @Sendable ([Double], [Double]) -> CheckOptions
+    ) -> DerivativeProperty {
         let n = inputs.count
         let space = inputs.followedByDirection(n)
         var p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP (black box)", space: space) { xv, o in
             do {
                 let xvV: [V] = try converted(xv, from: space)
                 let x = Array(xvV.prefix(n)), v = Array(xvV.dropFirst(n))
+                let base = baseAt(Array(xv.prefix(n)), Array(xv.dropFirst(n)))
                 let r = try checkBlackBoxJVP(of: f, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: xv, parts: [PointPart(label: "JVP along v = x[\(n)…]", report: r,
                                                                 entryName: { i, _ in "(J·v)[\(i)]" })])
@@ -134,12 +144,22 @@ extension DerivativeProperty {
         of f: @escaping @Sendable ([V]) -> [V], outputs m: Int, claimed: @escaping @Sendable ([V], [V]) -> [V],
         inputs: InputSpace, base: CheckOptions = .blackBox
     ) -> DerivativeProperty {
+        blackBoxVJP(of: f, outputs: m, claimed: claimed, inputs: inputs, baseAt: { _, _ in base })
+    }
+
+    /// ``blackBoxVJP(of:outputs:claimed:inputs:base:)`` with check options chosen per point from
+    /// (x, u) as drawn.
+    @usableFromInline static func blackBoxVJP<V: PropertyScalar>(
+        of f: @escaping @Sendable ([V]) -> [V], outputs m: Int, claimed: @escaping @Sendable ([V], [V]) -> [V],
+        inputs: InputSpace, baseAt: @escaping @Sendable ([Double], [Double]) -> CheckOptions
+    ) -> DerivativeProperty {
         let n = inputs.count
         let space = inputs.followedByDirection(m)
         var p = DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP (black box)", space: space) { xu, o in
             do {
                 let xuV: [V] = try converted(xu, from: space)
                 let x = Array(xuV.prefix(n)), u = Array(xuV.dropFirst(n))
+                let base = baseAt(Array(xu.prefix(n)), Array(xu.dropFirst(n)))
                 let r = try checkBlackBoxVJP(of: f, at: x, cotangent: u, claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: xu, parts: [PointPart(label: "VJP with u = x[\(n)…]", report: r,
                                                                 entryName: { _, j in "(uᵀJ)[\(j)]" })])
@@ -154,9 +174,11 @@ extension DerivativeProperty {
     @inlinable public static func jvp<F: ADFunction & Sendable>(
         of f: F, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
-        var base = CheckOptions.blackBox
-        base.ladder.append(adWitness(f))
-        var p = blackBoxJVP(of: { (x: [Double]) in f(x) }, claimed: claimed, inputs: inputs, base: base)
+        var p = blackBoxJVP(of: { (x: [Double]) in f(x) }, claimed: claimed, inputs: inputs, baseAt: { x, v in
+            var base = CheckOptions.blackBox
+            base.ladder.append(adWitness(f, rounding: adRounding(f, at: x, direction: v)))
+            return base
+        })
         let direction = p.replayDirection
         p = DerivativeProperty(assertion: "assertJVP", claim: "the claimed JVP", space: p.space, check: p.check)
         p.replayDirection = direction
@@ -167,20 +189,47 @@ extension DerivativeProperty {
     @inlinable public static func vjp<F: ADFunction & Sendable>(
         of f: F, outputs m: Int, claimed: @escaping @Sendable ([Double], [Double]) -> [Double], inputs: InputSpace
     ) -> DerivativeProperty {
-        var base = CheckOptions.blackBox
-        base.ladder.append(adWitness(f))
-        let p = blackBoxVJP(of: { (x: [Double]) in f(x) }, outputs: m, claimed: claimed, inputs: inputs, base: base)
+        let p = blackBoxVJP(of: { (x: [Double]) in f(x) }, outputs: m, claimed: claimed, inputs: inputs, baseAt: { x, _ in
+            var base = CheckOptions.blackBox
+            base.ladder.append(adWitness(f, rounding: adEntryRounding(f, at: x)))
+            return base
+        })
         var q = DerivativeProperty(assertion: "assertVJP", claim: "the claimed VJP", space: p.space, check: p.check)
         q.replayDirection = p.replayDirection
         return q
     }
 }
 
-/// Forward/reverse AD of a generic function as a witness rung: trusted to AD's rounding
-/// (``CheckOptions/adAccuracyULPs``), which the derived tolerance adds. See ``adWitnessJacobian(_:at:)``
-/// for the mode it runs in.
-@inlinable func adWitness<F: ADFunction & Sendable>(_ f: F) -> WitnessRung {
-    .custom(name: "AD", errorEstimate: 0, jacobian: { x in try adWitnessJacobian(f, at: x) })
+/// Forward/reverse AD of a generic function as a witness rung, trusted to `rounding` (from
+/// ``adRounding(_:at:direction:)`` or ``adEntryRounding(_:at:)``) on top of the
+/// ``CheckOptions/adAccuracyULPs`` of the entry's scale that the derived tolerance adds. See
+/// ``adWitnessJacobian(_:at:)`` for the mode it runs in.
+@inlinable func adWitness<F: ADFunction & Sendable>(_ f: F, rounding: Double) -> WitnessRung {
+    .custom(name: "AD", errorEstimate: rounding, jacobian: { x in try adWitnessJacobian(f, at: x) })
+}
+
+/// What AD's J·v may round by at x: 64ε times the largest over outputs i of Σⱼ |vⱼ|·(sum of
+/// |path products| into ∂fᵢ/∂xⱼ). A softmax whose top class holds 1 − 10⁻⁸ of the mass builds
+/// its J·v ≈ 10⁻⁸ from terms near 1, so AD and a textbook-right claim each round by about
+/// 10⁻¹⁶ there: trusted as exact (± 0), AD convicted the claim at a tolerance of 2.3e-22.
+/// 0 where f cannot be recorded (then the entry scale's 64ε alone, as before).
+@inlinable func adRounding<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) -> Double {
+    guard let p = adPathMagnitudes(f, at: x) else { return 0 }
+    let sums = p.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * Swift.abs($1.1) } }
+    return CheckOptions.adAccuracyULPs * Double.ulpOfOne * (sums.filter(\.isFinite).max() ?? 0)
+}
+
+/// What AD's entries ∂fᵢ/∂xⱼ may round by at x, the largest over them: a VJP check reads
+/// each output's witness along unit directions and weighs their estimates by |uᵢ| itself.
+@inlinable func adEntryRounding<F: ADFunction>(_ f: F, at x: [Double]) -> Double {
+    guard let p = adPathMagnitudes(f, at: x) else { return 0 }
+    return CheckOptions.adAccuracyULPs * Double.ulpOfOne * (p.joined().filter(\.isFinite).max() ?? 0)
+}
+
+/// Per output i and input j, the sum of |path products| into ∂fᵢ/∂xⱼ on f's tape at x.
+@inlinable func adPathMagnitudes<F: ADFunction>(_ f: F, at x: [Double]) -> [[Double]]? {
+    guard let rec = try? record({ (z: [Reverse<Double>]) -> [Reverse<Double>] in f(z) }, at: x) else { return nil }
+    return rec.outputs.indices.map { pathMagnitudes(recording: rec, output: $0) }
 }
 
 /// The AD witness's Jacobian: in the mode `jacobian(of:at:)` picks automatically, or in the other

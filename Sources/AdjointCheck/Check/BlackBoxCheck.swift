@@ -599,7 +599,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let gaps = convicted.compactMap(\.relativeError)
         guard !convicted.isEmpty, gaps.count == convicted.count, let worst = gaps.max(), worst <= Self.smallGapRelativeError else { return [] }
         let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
-        var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f"
+        // A claim that builds a small entry from larger terms cancelling (p − p² with p near 1, a
+        // softmax's textbook H·v) rounds by ε of those terms: a right formula, and no tolerance of f's.
+        var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f; "
+            + "or the claim computes a small entry from much larger terms that cancel (p − p² with p near 1), so it rounds by ε of those terms"
         if V.self == Double.self, worst >= Double(Float.ulpOfOne) / 4 {
             causes += "; or the claim was computed in Float (ε = \(fmt(Double(Float.ulpOfOne)))) for f in Double"
         }
