@@ -238,6 +238,10 @@ enum ReadmeExamples {
             try m.activation(.square, x[0])
         }
         if tangent[0, 0] != 4 { throw ADError.invalidArgument("MatrixForward.jvp of x² at 2 gave \(tangent[0, 0]), not 4") }
+        // README: `assertHessian(of:gradient:claimed:inputs:)`
+        let blackBoxHessian = assertHessian(of: { x in x[0] * x[1] }, gradient: { x in [x[1], x[0]] },
+                                            claimed: { _ in [[0, 1], [1, 0]] }, inputs: .point([2, 5]))
+        if !blackBoxHessian.passed { throw ADError.invalidArgument("the black-box Hessian of x·y failed: \(blackBoxHessian.message)") }
         // README: `Tape(limit:)` `Tape<V>(limit:)`
         _ = try Tape<Double>(limit: 100)
         // README: `record(_:at:tapeLimit:)`
