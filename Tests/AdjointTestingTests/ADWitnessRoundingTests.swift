@@ -38,10 +38,7 @@ private struct SoftmaxCrossEntropyLayer: ADFunction {
         z[k] = t[6 + k] + x[0] * t[2 * k] + x[1] * t[2 * k + 1]
         dz[k] = v[6 + k] + x[0] * v[2 * k] + x[1] * v[2 * k + 1]
     }
-    let m = z.max() ?? 0
-    let e = z.map { Foundation.exp($0 - m) }
-    let s = e.reduce(0, +)
-    let p = e.map { $0 / s }
+    let p = stableSoftmax(z)
     var pdz = 0.0
     for k in 0..<3 { pdz += p[k] * dz[k] }
     var out = [Double](repeating: 0, count: 9)
@@ -127,11 +124,16 @@ private struct SoftmaxMinusFirst: ADFunction {
 
 /// softmax's Jacobian diag(p) − ppᵀ applied to w (it is symmetric, so this is J·w and wᵀJ).
 @Sendable private func textbookSoftmaxJVP(_ z: [Double], _ w: [Double]) -> [Double] {
-    let m = z.max() ?? 0
-    let e = z.map { Foundation.exp($0 - m) }
-    let s = e.reduce(0, +)
-    let p = e.map { $0 / s }
+    let p = stableSoftmax(z)
     var pw = 0.0
     for k in 0..<3 { pw += p[k] * w[k] }
     return (0..<3).map { p[$0] * w[$0] - p[$0] * pw }
+}
+
+/// softmax with the largest input subtracted first, as a textbook layer computes it.
+private func stableSoftmax(_ z: [Double]) -> [Double] {
+    let m = z.max() ?? 0
+    let e = z.map { Foundation.exp($0 - m) }
+    let s = e.reduce(0, +)
+    return e.map { $0 / s }
 }
