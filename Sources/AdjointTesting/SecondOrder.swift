@@ -417,10 +417,8 @@ extension DerivativeProperty {
                 // mass builds p₀(1 − p₀) ≈ 10⁻⁸ from terms near 1. Trusted as exact (± 0), it
                 // convicted a textbook-right claim that was closer to the truth than itself.
                 let paths = (try? directionalDerivativeRecording(f, at: x, direction: v)).map { pathMagnitudes(recording: $0, output: 0) }
-                let largestPath = paths?.filter(\.isFinite).max() ?? 0
                 var base = CheckOptions.blackBox
-                base.ladder.append(.custom(name: "forward-over-reverse",
-                                           errorEstimate: CheckOptions.adAccuracyULPs * Double.ulpOfOne * largestPath, jacobian: { z in
+                base.ladder.append(.custom(name: "forward-over-reverse", errorEstimate: adPathRounding(paths ?? []), jacobian: { z in
                     try AdjointCore.hessian(of: { (w: [HessianScalar<Double>]) in firstOutput(f(w)) }, at: z, refusingRuleEscapes: false)
                 }))
                 let r = try checkBlackBoxJVP(of: grad, at: x, direction: v, claimed: claimed, options: o.checkOptions(base))

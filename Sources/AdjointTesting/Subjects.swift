@@ -215,15 +215,20 @@ extension DerivativeProperty {
 /// 0 where f cannot be recorded (then the entry scale's 64ε alone, as before).
 @inlinable func adRounding<F: ADFunction>(_ f: F, at x: [Double], direction v: [Double]) -> Double {
     guard let p = adPathMagnitudes(f, at: x) else { return 0 }
-    let sums = p.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * Swift.abs($1.1) } }
-    return CheckOptions.adAccuracyULPs * Double.ulpOfOne * (sums.filter(\.isFinite).max() ?? 0)
+    return adPathRounding(p.map { row in zip(row, v).reduce(0.0) { $0 + $1.0 * Swift.abs($1.1) } })
 }
 
 /// What AD's entries ∂fᵢ/∂xⱼ may round by at x, the largest over them: a VJP check reads
 /// each output's witness along unit directions and weighs their estimates by |uᵢ| itself.
 @inlinable func adEntryRounding<F: ADFunction>(_ f: F, at x: [Double]) -> Double {
     guard let p = adPathMagnitudes(f, at: x) else { return 0 }
-    return CheckOptions.adAccuracyULPs * Double.ulpOfOne * (p.joined().filter(\.isFinite).max() ?? 0)
+    return adPathRounding(Array(p.joined()))
+}
+
+/// ``CheckOptions/adAccuracyULPs`` ulps of the largest finite sum of |path products| in `paths`:
+/// what the harness's AD witnesses (J·v, uᵀJ, H·v) are trusted to; 0 for none.
+@inlinable func adPathRounding(_ paths: [Double]) -> Double {
+    CheckOptions.adAccuracyULPs * Double.ulpOfOne * (paths.filter(\.isFinite).max() ?? 0)
 }
 
 /// Per output i and input j, the sum of |path products| into ∂fᵢ/∂xⱼ on f's tape at x.
