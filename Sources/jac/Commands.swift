@@ -191,6 +191,13 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             return jsonArray(bounds[i].indices.map { j in roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
         })))
     }
+    let valueBounds = valueRoundingBounds(f, r)
+    if let valueBounds {
+        jsonPairs.append(("value_rounding_bound", jsonArray(valueBounds.map(jsonNumber))))
+        jsonPairs.append(("value_unreliable", jsonArray(valueBounds.indices.map { i in
+            valueRoundingIsLarge(valueBounds[i], value: r.value[i].approximate) ? "true" : "false"
+        })))
+    }
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
@@ -337,7 +344,9 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         return header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
-                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions, of: f, at: r.point.map(\.approximate)) + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
+                  notes: kinkNotes(r.kinks, described: r.kinkDescriptions, of: f, at: r.point.map(\.approximate))
+                    + valueRoundingNotes(valueBounds, values: r.value.map(\.approximate), names: names)
+                    + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
                     + roundingNotes(r, names: names, variables: f.variables, singularRows: rowsAtSingularPoint(f, r)))
 }
 
@@ -368,14 +377,25 @@ struct EvalCommand: ParsableCommand {
             // speaks of, and with --points once per point ahead of all the rows, unsummarised. The
             // point is not in the text: the table's first line and the summary's "at point k" say it.
             var notes: [String] = []
+            let bounds: [Double]?
             if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
                 notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
                              + "computed through it and may have lost every digit")
+                bounds = nil
+            } else {
+                // (1 - cos(x))/x^2 at 1e-8 printed 0.0 for 0.5 with no word: cos x rounds to 1.
+                bounds = evaluationRoundingBound(recording: rec)
+                notes += valueRoundingNotes(bounds, values: v, names: formula.outputNames)
             }
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
-            let json = jsonObject([("variables", jsonArray(formula.variables.map(json))),
-                                   ("point", jsonArray(pointCells)), ("value", jsonArray(v))])
+            var pairs = [("variables", jsonArray(formula.variables.map(json))),
+                         ("point", jsonArray(pointCells)), ("value", jsonArray(v))]
+            if let bounds {
+                pairs.append(("value_rounding_bound", jsonArray(bounds.map(jsonNumber))))
+                pairs.append(("value_unreliable", jsonArray(bounds.indices.map { valueRoundingIsLarge(bounds[$0], value: v[$0]) ? "true" : "false" })))
+            }
+            let json = jsonObject(pairs)
             let table = "at \(describePoint(formula.variables, pointCells))\n"
                 + renderTable([["output", "value"]] + names.indices.map { [names[$0], format(v[$0])] })
             let csvText = (["output,value"] + names.indices.map { csv(names[$0]) + "," + format(v[$0]) })
@@ -441,6 +461,7 @@ struct HessianCommand: ParsableCommand {
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.diagnostics.kinks, of: formula, at: x)
+                            + valueRoundingNotes(valueRoundingBounds(formula, at: x), values: [v], names: [name])
                             + asymmetryNotes(h, variables: formula.variables,
                                              atKink: kinksReachingInputs(first.diagnostics.kinks, of: formula, at: x).contains(true)))
         }
@@ -607,6 +628,48 @@ func rowsAtSingularPoint(_ f: Formula, _ r: ModeResult) -> Set<Int> {
 /// Whether the op's convention at its non-differentiable point is an infinite derivative
 /// reported as a singular point (the kink notes' test).
 func isSingularConvention(_ op: Op) -> Bool { op.info.convention?.contains("singular point") == true }
+
+/// Per output, how far rounding inside the formula can move the value a floating mode printed
+/// from the exact f at its point (``evaluationRoundingBound(recording:)``, first order, from one
+/// recording in Double); nil for exact mode, whose values are exact, and where the formula cannot
+/// be recorded at the point or passes through a non-finite intermediate (the mode has already
+/// failed or said so).
+func valueRoundingBounds(_ f: Formula, _ r: ModeResult) -> [Double]? {
+    guard r.value.allSatisfy({ if case .double = $0 { true } else { false } }) else { return nil }
+    return valueRoundingBounds(f, at: r.point.map(\.approximate))
+}
+
+/// ``valueRoundingBounds(_:_:)`` at a point of Doubles.
+func valueRoundingBounds(_ f: Formula, at x: [Double]) -> [Double]? {
+    guard x.count == f.variables.count,
+          let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x) }), rec.tape.firstNonFiniteValue() == nil else { return nil }
+    return evaluationRoundingBound(recording: rec)
+}
+
+/// Whether a value's rounding bound passes ``relativeReliability`` of the value, or, for a 0, the
+/// normal range: a computed 0 beside a bound of 10⁻¹⁶ may be a true 10⁻¹⁶ (cos x − 1 at 10⁻⁸).
+/// The derivatives' judgement (``roundingIsLarge``), applied to a value.
+func valueRoundingIsLarge(_ bound: Double, value: Double) -> Bool {
+    derivativeRoundingIsLarge(bound, entry: value, rowScale: 0, relative: relativeReliability, leastNormal: Double.leastNormalMagnitude)
+}
+
+/// Notes for the values whose rounding bound is large: the number printed is f as Double computes
+/// it, which cancellation can take far from f. (1 − cos x)/x² at 10⁻⁸ printed 0.0 (the true value
+/// is ½) and eval said nothing, while the derivative beside it had a note.
+func valueRoundingNotes(_ bounds: [Double]?, values: [Double], names: [String]) -> [String] {
+    guard let bounds else { return [] }
+    return bounds.indices.compactMap { i in
+        guard i < values.count, i < names.count, valueRoundingIsLarge(bounds[i], value: values[i]) else { return nil }
+        let b = bounds[i]
+        // The bound is first order; past a quarter of the value, the products it neglects need
+        // not be small (as for the derivatives' bound), so it is an estimate there, not a bound.
+        let firstOrder = b < Swift.abs(values[i]) / 4 ? "" : " (to first order, which need not bound it this far: the value may have lost every digit)"
+        return "\(names[i]) = \(format(values[i])) is unreliable: "
+            + (b.isFinite ? "rounding inside the formula can move the value computed here by up to \(format(b)) from the true one" + firstOrder
+                          : "how far rounding inside the formula moves the value computed here could not be bounded (the bound overflowed)")
+            + " (the formula cancels: rewrite it so it does not, e.g. with expm1, log1p, or a series near the point)"
+    }
+}
 
 /// Whether finite entry (i, j)'s rounding bound is infinite (it overflowed) or exceeds
 /// ``relativeReliability`` of the entry, or of its row (and of the normal range) where the entry is
