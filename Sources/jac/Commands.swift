@@ -661,13 +661,18 @@ func valueRoundingNotes(_ bounds: [Double]?, values: [Double], names: [String]) 
     return bounds.indices.compactMap { i in
         guard i < values.count, i < names.count, valueRoundingIsLarge(bounds[i], value: values[i]) else { return nil }
         let b = bounds[i]
-        // The bound is first order; past a quarter of the value, the products it neglects need
-        // not be small (as for the derivatives' bound), so it is an estimate there, not a bound.
-        let firstOrder = b < Swift.abs(values[i]) / 4 ? "" : " (to first order, which need not bound it this far: the value may have lost every digit)"
-        return "\(names[i]) = \(format(values[i])) is unreliable: "
-            + (b.isFinite ? "rounding inside the formula can move the value computed here by up to \(format(b)) from the true one" + firstOrder
-                          : "how far rounding inside the formula moves the value computed here could not be bounded (the bound overflowed)")
-            + " (the formula cancels: rewrite it so it does not, e.g. with expm1, log1p, or a series near the point)"
+        let head = "\(names[i]) = \(format(values[i])) is unreliable: "
+        let cure = "; terms of the formula cancel there (expm1, log1p or a series near the point avoid that)"
+        guard b.isFinite else {
+            return head + "how far rounding inside the formula moves the value computed here could not be bounded (the bound overflowed)" + cure
+        }
+        // The bound is first order; past a quarter of the value the products it neglects need
+        // not be small (as for the derivatives' bound), so there it is an estimate, not a bound.
+        if b < Swift.abs(values[i]) / 4 {
+            return head + "rounding inside the formula can move the value computed here by up to \(format(b)) from the true one" + cure
+        }
+        return head + "rounding inside the formula can move the value computed here by about \(format(b)) or more (a first-order "
+            + "figure, which need not bound it this far from exact), so it may have lost every digit" + cure
     }
 }
 

@@ -47,6 +47,23 @@ final class GoldenTests: XCTestCase {
         }
         XCTAssertEqual(unreliable.flatMap { $0 }.filter { $0 }.count, 0, text, file: file, line: line)
         let keys = try NSRegularExpression(pattern: #", "rounding_bound": \[\[[^"]*\]\], "unreliable": \[\[[a-z, \[\]]*\]\]"#)
+        return try withoutValueRoundingKeys(keys.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: ""),
+                                            ulps: ulps, file: file, line: line)
+    }
+
+    /// The JSON with `value_rounding_bound` and `value_unreliable` taken out, after checking that each
+    /// value's bound is within `ulps` ulps of the value and none is called unreliable: a formula that
+    /// does not cancel rounds its value by a few ulps of itself (the running error bound counts ε
+    /// per operation, weighted by how much f depends on its result).
+    func withoutValueRoundingKeys(_ text: String, ulps: Double, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let object = try JacRunner.json(text, file: file, line: line)
+        let values = try XCTUnwrap(object["value"] as? [Double], text, file: file, line: line)
+        let bounds = try XCTUnwrap(object["value_rounding_bound"] as? [Double], text, file: file, line: line)
+        let unreliable = try XCTUnwrap(object["value_unreliable"] as? [Bool], text, file: file, line: line)
+        XCTAssertEqual(bounds.count, values.count, text, file: file, line: line)
+        for (v, b) in zip(values, bounds) { XCTAssertTrue(b > 0 && b <= ulps * Double.ulpOfOne * Swift.abs(v), "\(b) in \(text)", file: file, line: line) }
+        XCTAssertEqual(unreliable, values.map { _ in false }, text, file: file, line: line)
+        let keys = try NSRegularExpression(pattern: #", "value_rounding_bound": \[[^\]]*\], "value_unreliable": \[[a-z, ]*\]"#)
         return keys.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
     }
 
@@ -298,7 +315,10 @@ final class GoldenTests: XCTestCase {
         // √(3² + 4²) = 5
         let r = try JacRunner.run(["eval", "sqrt(x^2 + y^2)", "--at", "x=3,y=4", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, "{\"variables\": [\"x\", \"y\"], \"point\": [3.0, 4.0], \"value\": [5.0]}\n")
+        // The value's rounding bound by hand: ε·Σ |∂f/∂vₖ|·|vₖ| over x² = 9, y² = 16 (each weighs
+        // 1/(2·5)), their sum 25 (weighs 1/10) and its root 5 (weighs 1): ε·(0.9 + 1.6 + 2.5 + 5) = 10ε.
+        XCTAssertEqual(r.stdout, "{\"variables\": [\"x\", \"y\"], \"point\": [3.0, 4.0], \"value\": [5.0], "
+                       + "\"value_rounding_bound\": [\(10 * Double.ulpOfOne)], \"value_unreliable\": [false]}\n")
         let t = try JacRunner.run(["eval", "f(a, b) = a/b; a*b", "--at", "1,4"])
         XCTAssertEqual(t.stdout, "at a = 1.0, b = 4.0\noutput  value\nf1      0.25\nf2      4.0\n")
     }

@@ -7,9 +7,9 @@ import XCTest
 /// than jac's reliability threshold, and says by how much (a first-order running error bound from the
 /// formula's tape).
 final class ValueRoundingNoteTests: XCTestCase {
-    /// The number after "by up to " in a note.
+    /// The number after "by up to " or "by about " in a note.
     func bound(in note: String) -> Double? {
-        guard let r = note.range(of: "by up to ") else { return nil }
+        guard let r = note.range(of: "by up to ") ?? note.range(of: "by about ") else { return nil }
         return Double(note[r.upperBound...].prefix { $0 != " " })
     }
 
