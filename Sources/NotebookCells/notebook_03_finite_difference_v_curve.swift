@@ -4,7 +4,7 @@ import Foundation
 
 func notebook_03_finite_difference_v_curve() throws {
     print("\u{1E}cell 3")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 160)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 161)
 
 
 
@@ -22,7 +22,7 @@ func notebook_03_finite_difference_v_curve() throws {
     print("central at h = 1e-3:", central?.points.first { $0.h == 1e-3 }?.error ?? .nan)
 #sourceLocation()
     print("\u{1E}cell 4")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 252)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 253)
     let plainF = { (y: Double) -> Double in Foundation.exp(1.0) * Foundation.sin(y) }
     let forwardSeries = sweep.series.first { $0.method == "forward" }
     for h in [1e-8, 1e-9, 1e-10] {
@@ -32,7 +32,7 @@ func notebook_03_finite_difference_v_curve() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 7")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 306)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 307)
     struct Sin1000: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sin(1000 * x[0])] }
@@ -48,7 +48,7 @@ func notebook_03_finite_difference_v_curve() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 359)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 360)
     struct Cancelling: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }

@@ -35,6 +35,9 @@ struct StepSweepCommand: ParsableCommand {
           jac sweep "exp(x)*sin(y)" --at x=1,y=2 --output 1 --input 2
           jac sweep "exp(x)" --at x=1 --plot vcurve.svg
           jac sweep "sqrt(x)" --points near-zero.csv --format json
+          jac sweep "(1-cos(x))/x^2" --at x=1e-3 --reference -8.333332777778e-5
+              (where the formula cancels, a note says how far reverse mode's
+              reference can be off; errors within 100 times that are not fitted)
         """)
 
     @OptionGroup var options: FormulaOptions
@@ -42,6 +45,8 @@ struct StepSweepCommand: ParsableCommand {
     var output = 1
     @Option(help: "Input (1-based) the derivative is taken with respect to.") var input = 1
     @Option(help: ArgumentHelp("Also write the V-curve as an SVG plot.", valueName: "file.svg")) var plot: String?
+    @Option(help: ArgumentHelp("The true derivative (a number or fraction p/q) to measure errors against, in place of reverse mode's, which differentiates the formula as Double rounds it; one --at point only.", valueName: "value"))
+    var reference: String?
 
     func run() throws {
         let formula = try options.loadFormula()
@@ -61,10 +66,22 @@ struct StepSweepCommand: ParsableCommand {
         if options.points != nil && plot != nil {
             throw JacFailure.invalid("--plot draws the V-curve of one point: give --at, not --points")
         }
+        // One derivative for one point: with several points each has its own.
+        if options.points != nil && reference != nil {
+            throw JacFailure.invalid("--reference is the derivative at one point: give --at, not --points")
+        }
+        let given: Double? = try reference.map { text in
+            // Where the formula cancels, reverse mode's reference is off f′ (a note says by how
+            // much), and a user who knows f′ had no way to give it.
+            guard case .success(let v) = PointValue.parse(text) else {
+                throw JacFailure.invalid("--reference \(quoted(text)) is not a finite number or fraction p/q within Double's range")
+            }
+            return v.double
+        }
         let outputName = formula.outputNames[output - 1], inputName = formula.variables[input - 1]
         let (o, i, plot, several) = (output - 1, input - 1, plot, options.points != nil)
         try runPoints(options, formula) { point in
-            var sweep = try stepSweep(of: formula, at: point.doubles, output: o, input: i)
+            var sweep = try stepSweep(of: formula, at: point.doubles, output: o, input: i, reference: given)
             sweep.outputName = outputName
             sweep.inputName = inputName
             if let plot { try writeText(sweep.renderSVG(), path: plot, what: "--plot file") }
@@ -143,6 +160,13 @@ struct StepSweepCommand: ParsableCommand {
                 notes.append("\(series.method): the error is NaN or infinite at \(steps) (a sample left f's domain"
                              + " or overflowed); left out of the fit\(plotted ? " and the plot" : "")")
             }
+        }
+        if sweep.referenceIsUnreliable {
+            let b = sweep.referenceRoundingBound
+            notes.append("the reference \(format(sweep.reference)) (\(sweep.referenceSource)) is unreliable: rounding inside the formula "
+                         + (b.isFinite ? "can move it by up to \(format(b)) from the true derivative" : "moves it from the true derivative by an amount no first-order bound covers")
+                         + " (reverse mode differentiates the formula as Double rounds it); errors within \(Int(SweepFitTuning.roundingMargin))× "
+                         + "that may be the reference's, not the method's, and no fit uses them")
         }
         if sweep.stepsFollowKink, let top = sweep.series.first?.points.first?.h, let low = sweep.series.first?.points.last?.h {
             notes.append("steps h = \(stepLabel(top)) … \(stepLabel(low)) are moved below the usual grid toward the kink:"

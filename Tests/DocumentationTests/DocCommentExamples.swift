@@ -719,6 +719,11 @@ enum DocCommentExamples {
         _ = svg
     }
 
+    /// Sources/AdjointCheck/Sweep/StepSweep.swift: StepSweep.referenceIsUnreliable.
+    static func StepSweep_referenceIsUnreliable() async throws {
+        _ = try stepSweep(of: ExpSin(), at: [0.7]).referenceIsUnreliable   // false
+    }
+
     /// Sources/AdjointCheck/Sweep/StepSweep.swift, line 115.
     static func StepSweep_115() async throws {
         _ = sweepMethods.map(\.rawValue)   // ["forward", "backward", …, "richardson", "complex-step"]
@@ -1233,6 +1238,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Sweep/StepSweep.swift:6", StepSweep_6),
         ("Sources/AdjointCheck/Sweep/StepSweep.swift:48", StepSweep_48),
         ("Sources/AdjointCheck/Sweep/StepSweep.swift:115", StepSweep_115),
+        ("Sources/AdjointCheck/Sweep/StepSweep.swift: referenceIsUnreliable", StepSweep_referenceIsUnreliable),
         ("Sources/AdjointCheck/Sweep/StepSweep.swift:131", StepSweep_131),
         ("Sources/AdjointCheck/Sweep/SweepPlot.swift:6", SweepPlot_6),
         ("Sources/AdjointCheck/Primitives/Validate.swift:5", Validate_5),

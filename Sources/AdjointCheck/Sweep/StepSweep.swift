@@ -63,6 +63,23 @@ public struct StepSweep: Sendable {
     public let reference: Double
     /// Where the reference came from ("reverse", or "given" for a caller-supplied exact value).
     public let referenceSource: String
+    /// How far rounding inside f can move the reverse-mode reference from the true derivative
+    /// (``derivativeRoundingBound(of:at:direction:)``: reverse mode differentiates f as the floats
+    /// round it); 0 for a given reference, ∞ where no first-order bound holds. An error below
+    /// ``SweepFitTuning/roundingMargin`` times it may be the reference's, so no fit uses it.
+    public var referenceRoundingBound = 0.0
+    /// Whether ``referenceRoundingBound`` passes 10⁻⁶ of the reference (√ε in Float), the check's
+    /// threshold for a derivative rounding moved: (1 − cos x)/x² at 10⁻³ has a reference
+    /// 1.9·10⁻⁴ relative off f′, and every error below that measures the reference.
+    ///
+    /// ```swift
+    /// try stepSweep(of: ExpSin(), at: [0.7]).referenceIsUnreliable   // false
+    /// ```
+    public var referenceIsUnreliable: Bool {
+        let relative = Swift.max(1e-6, (scalarType == "Float" ? Double(Float.ulpOfOne) : Double.ulpOfOne).squareRoot())
+        let normal = scalarType == "Float" ? Double(Float.leastNormalMagnitude) : Double.leastNormalMagnitude
+        return derivativeRoundingIsLarge(referenceRoundingBound, entry: reference, rowScale: 0, relative: relative, leastNormal: normal)
+    }
     /// Evaluations of f by all methods together: a fixed stencil's samples at each step (its
     /// value only; no error estimate is made), Richardson's tableau, the complex step's complex
     /// evaluations. The reference costs one more recorded evaluation and a pullback when it
@@ -117,6 +134,8 @@ public struct StepSweep: Sendable {
             ("scalarType", .string(scalarType)),
             ("reference", .number(reference)),
             ("referenceSource", .string(referenceSource)),
+            // null where no first-order bound holds (JSON has no ∞).
+            ("referenceRoundingBound", referenceRoundingBound.isFinite ? .number(referenceRoundingBound) : .null),
             ("kinks", .array(kinks.map { .string($0.description) })),
             // null without a kink near x: JSON has no ∞, and the text "inf" reads as a distance.
             ("kinkRoom", kinkRoom.isFinite ? .number(kinkRoom) : .null),
@@ -177,6 +196,15 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         let row = try rec.pullback(rec.outputs.indices.map { $0 == i ? V(1) : V(0) })
         ref = Double(row[j])
     }
+    // Reverse mode differentiates f as the floats round it: for (1 − cos x)/x² at 10⁻³ the reference
+    // was −8.331766·10⁻⁵ against f′ = −8.333328·10⁻⁵ (its series −x/12 + x³/180, by hand), and
+    // central's and the complex step's errors were measured against that, fitted and printed as
+    // theirs. Errors within the reference's own rounding bound are kept out of every fit.
+    var referenceBound = 0.0
+    if reference == nil {
+        let bounds = (try? derivativeRoundingBound(of: f, at: x, direction: x.indices.map { $0 == j ? V(1) : V(0) })) ?? []
+        referenceBound = i < bounds.count ? bounds[i] : .nan
+    }
     let fx = Swift.abs(Double(rec.value[i]))
     let eps = Double(V.ulpOfOne)
     let perDecade = SweepFitTuning.stepsPerDecade
@@ -233,6 +261,8 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         var crossing = 0
         var points: [(h: Double, error: Double)] = []
         var candidate: [Bool] = []
+        // Steps whose error is above the method's rounding but within the reference's.
+        var withinReference = 0
         var unsupported: ADError? = nil
         var evaluations = 0
         // A fixed stencil's value at h is one application of it: the sweep reads values, so the
@@ -262,7 +292,11 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
             points.append((h, err))
             let crosses = kinkNear && reach * h >= room
             if crosses { crossing += 1 }
-            candidate.append(!crosses && err.isFinite && err > 0 && err > SweepFitTuning.roundingMargin * roundingBound)
+            let aboveRounding = !crosses && err.isFinite && err > 0 && err > SweepFitTuning.roundingMargin * roundingBound
+            // (An infinite reference bound excludes every step; a NaN one, none.)
+            let referenceDecides = err <= SweepFitTuning.roundingMargin * referenceBound
+            if aboveRounding && referenceDecides { withinReference += 1 }
+            candidate.append(aboveRounding && !referenceDecides)
         }
         let order: Int? = method.stencilMethod.map { $0.stencil.order } ?? (method == .complexStep ? 2 : nil)
         let fit = asymptoticFit(points, candidate: candidate)
@@ -278,6 +312,13 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
         }
         // An unavailable method needs no second reason for having no slope.
         series.noSlopeReason = series.unavailable == nil ? fit.reason : nil
+        if series.unavailable == nil, fit.slope == nil, withinReference > 0 {
+            series.noSlopeReason = (fit.reason.map { $0 + "; " } ?? "") + "\(withinReference) step\(withinReference == 1 ? "" : "s") above the "
+                + "method's rounding lie within \(Int(SweepFitTuning.roundingMargin))× the reference's rounding bound "
+                + (referenceBound.isFinite ? stepLabel(referenceBound) : "(none holds)")
+                + " and were left out: there the error may be the reference's (reverse mode differentiates f as the floats round it); "
+                + "pass an exact reference"
+        }
         if series.unavailable == nil, fit.slope == nil, crossing == steps.count {
             series.noSlopeReason = "every step's samples reach past a kink \(room) from x\(j): the errors show the jump between one-sided slopes"
         }
@@ -287,6 +328,7 @@ public func stepSweep<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
                           reference: ref, referenceSource: source, series: all,
                           kinks: rec.diagnostics.kinks, outputName: "f\(i)", inputName: "x\(j)")
     sweep.kinkRoom = room
+    sweep.referenceRoundingBound = referenceBound
     sweep.stepDecade = decade
     sweep.stepsFollowKink = decade != ownDecade
     return sweep

@@ -72,6 +72,10 @@ extension StepSweep {
             notes.append("kink touched (" + kinks.map(\.description).joined(separator: "; ")
                          + "): errors show the jump between one-sided derivatives")
         }
+        if referenceIsUnreliable {
+            notes.append("the reference may be off f′ by " + (referenceRoundingBound.isFinite ? "up to \(stepLabel(referenceRoundingBound))" : "an unbounded amount")
+                         + " (rounding inside f): errors within \(Int(SweepFitTuning.roundingMargin))× that are left out of the fits")
+        }
         if kinkRoom > 0 && kinkRoom.isFinite {
             notes.append("a kink lies \(stepLabel(kinkRoom)) from \(inputName): steps whose samples reach past it are left out of the fits")
         }
@@ -141,6 +145,15 @@ extension StepSweep {
         if let c = axes.clip {
             out.append("<line class=\"clip\" x1=\"\(f(left))\" y1=\"\(f(py(c)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(c)))\" stroke=\"#888\" stroke-dasharray=\"5 4\"/>")
             out.append("<text x=\"\(f(left - 6))\" y=\"\(f(top + band / 2 + 4))\" text-anchor=\"end\" font-size=\"10\">&gt;1e\(Int(c))</text>")
+        }
+        // Where errors stop measuring the method: the reference's own rounding bound, drawn as a
+        // dotted line across the frame (when it lies inside it).
+        if referenceIsUnreliable, referenceRoundingBound.isFinite, referenceRoundingBound > 0 {
+            let lb = Double.log10(referenceRoundingBound)
+            if lb >= yMin && lb <= (axes.clip ?? yMax) {
+                out.append("<line class=\"reference-bound\" x1=\"\(f(left))\" y1=\"\(f(py(lb)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(py(lb)))\" stroke=\"#b00\" stroke-dasharray=\"2 3\"/>")
+                out.append("<text x=\"\(f(left + 4))\" y=\"\(f(py(lb) - 4))\" font-size=\"10\" fill=\"#b00\">reference's rounding bound</text>")
+            }
         }
         out.append("<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"black\"/>")
         out.append("<text x=\"\(f(left + plotW / 2))\" y=\"\(f(h - 16))\" text-anchor=\"middle\">step h (log scale)</text>")
