@@ -595,20 +595,24 @@ func roundingNotes(_ r: ModeResult, names: [String], variables: [String], singul
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             guard roundingIsLarge(r, bounds, i, j, rowScale: scale) else { continue }
-            let v = r.jacobian[i][j].approximate
-            let name = "d\(names[i])/d\(variables[j]) = \(format(v)) is unreliable: "
-            guard b.isFinite else {
-                notes.append(name + "how far rounding inside the formula moves the derivative computed here from the true one "
-                             + "could not be bounded (the bound overflowed Double's range, or rounding moves a value the derivative depends on "
-                             + "by a quarter of itself or more, past what a first-order bound covers)")
-                continue
-            }
-            notes.append(name + "rounding inside the formula can move the "
-                         + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
-                         + "operations, and the terms of the derivative can cancel too)")
+            notes.append(roundingNote("d\(names[i])/d\(variables[j])", value: r.jacobian[i][j].approximate, bound: b))
         }
     }
     return notes
+}
+
+/// The note for one derivative entry whose rounding bound ``roundingIsLarge(_:_:_:_:rowScale:)``
+/// judged large (dense and sparse Jacobians say it alike).
+func roundingNote(_ entry: String, value v: Double, bound b: Double) -> String {
+    let name = "\(entry) = \(format(v)) is unreliable: "
+    guard b.isFinite else {
+        return name + "how far rounding inside the formula moves the derivative computed here from the true one "
+            + "could not be bounded (the bound overflowed Double's range, or rounding moves a value the derivative depends on "
+            + "by a quarter of itself or more, past what a first-order bound covers)"
+    }
+    return name + "rounding inside the formula can move the "
+        + "derivative computed here by up to \(format(b)) from the true one (every mode differentiates the rounded "
+        + "operations, and the terms of the derivative can cancel too)"
 }
 
 /// The outputs whose computation at the mode's point passes through a singular point of the

@@ -8,11 +8,20 @@ final class SparseJacobianCommandTests: XCTestCase {
         let r = try JacRunner.run(["jacobian", "x1*x2; x2^2; 3*x3", "--at", "1,2,3", "--sparse", "--mode", "forward",
                                    "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, """
+        XCTAssertTrue(r.stdout.hasPrefix("""
             {"variables": ["x1", "x2", "x3"], "point": [1.0, 2.0, 3.0], "value": [2.0, 4.0, 9.0], "mode": "forward", \
-            "rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], [0, 1, 1.0], [1, 1, 4.0], [2, 2, 3.0]]}
-
-            """)
+            "rows": 3, "columns": 3, "colors": 2, "entries": [[0, 0, 2.0], [0, 1, 1.0], [1, 1, 4.0], [2, 2, 3.0]], "rounding_bound": [
+            """), r.stdout)
+        // Then each entry's and each value's rounding bound and judgement: nothing here cancels, so
+        // every bound is a few ulps of what it bounds and nothing is unreliable.
+        let object = try JacRunner.json(r.stdout)
+        let bounds = try XCTUnwrap(object["rounding_bound"] as? [Double])
+        XCTAssertEqual(bounds.count, 4)
+        for (b, v) in zip(bounds, [2.0, 1, 4, 3]) { XCTAssertLessThanOrEqual(b, 4 * Double.ulpOfOne * v, "\(bounds)") }
+        XCTAssertEqual(object["unreliable"] as? [Bool], [false, false, false, false])
+        let valueBounds = try XCTUnwrap(object["value_rounding_bound"] as? [Double])
+        for (b, v) in zip(valueBounds, [2.0, 4, 9]) { XCTAssertLessThanOrEqual(b, 4 * Double.ulpOfOne * v, "\(valueBounds)") }
+        XCTAssertEqual(object["value_unreliable"] as? [Bool], [false, false, false])
     }
 
     /// 20 outputs 1e307*x0 + xi: column 0 is dense (20 entries > max(16, ⌈4√20⌉) = 18) and read
