@@ -670,9 +670,11 @@ func valueRoundingNotes(_ bounds: [Double]?, values: [Double], names: [String]) 
         guard b.isFinite else {
             return head + "how far rounding inside the formula moves the value computed here could not be bounded (the bound overflowed)" + cure
         }
-        // The bound is first order; past a quarter of the value the products it neglects need
-        // not be small (as for the derivatives' bound), so there it is an estimate, not a bound.
-        if b < Swift.abs(values[i]) / 4 {
+        // The bound is first order; past a quarter of a nonzero value the products it neglects
+        // need not be small (as for the derivatives' bound), so there it is an estimate. A computed
+        // 0 is a sum that cancelled exactly, or a product or quotient with such a 0 in it, whose
+        // error is that sum's error times the other factors: linear in the roundings before it.
+        if values[i] == 0 || b < Swift.abs(values[i]) / 4 {
             return head + "rounding inside the formula can move the value computed here by up to \(format(b)) from the true one" + cure
         }
         return head + "rounding inside the formula can move the value computed here by about \(format(b)) or more (a first-order "

@@ -90,4 +90,18 @@ final class ValueRoundingNoteTests: XCTestCase {
         XCTAssertLessThan(b, 1e-6 * Swift.abs(truth), "under the threshold: no note")
         XCTAssertNil(valueNote(r.stderr), r.stderr)
     }
+
+    /// 1/(x·x − 2) at the Double nearest √2: x·x rounds by 4.4·10⁻¹⁶ and x·x − 2 is 2.73·10⁻¹⁶
+    /// exactly (Python's fractions), so f = 3.657·10¹⁵ and Double prints 2.25·10¹⁵. Rounding moves
+    /// the denominator by more than a quarter of itself, where a first-order figure is no bound:
+    /// the note says "about … or more".
+    func testAFigurePastAQuarterOfTheValueIsCalledAnEstimate() throws {
+        let r = try JacRunner.run(["eval", "1/(x*x - 2)", "--at", "x=1.4142135623730951"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let note = try XCTUnwrap(valueNote(r.stderr), r.stderr)
+        XCTAssertTrue(note.contains("by about ") && note.contains(" or more") && note.contains("may have lost every digit"), note)
+        let printed = 2251799813685248.0, truth = 3657211787515252.5
+        XCTAssertTrue(r.stdout.contains("2251799813685248.0"), r.stdout)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(bound(in: note)), Swift.abs(printed - truth) / 4, "the right size at least")
+    }
 }
