@@ -1221,12 +1221,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         for k in options.ladder.indices {
             let name = options.ladder[k].name
-            guard let w = estimate(rung: k, direction: d, row: r) else {
+            guard var w = estimate(rung: k, direction: d, row: r) else {
                 outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }
             let nominal: Double
             if case .differences(let m) = options.ladder[k] { nominal = m.nominalRelativeAccuracy(epsilon: eps) } else { nominal = 0 }
+            // f's noise is measured before the first rung disagrees, not after: the disagreement
+            // otherwise stands on the ulps of f alone. e^{z₀}/Σₖ e^{zₖ} − 1 at z₀ = 19.46 rounds
+            // on the quotient's grid of 2⁻⁵³, 10⁸ ulps of its −3.7·10⁻⁹; central read −3.882547·10⁻⁹
+            // ± 1.7·10⁻¹⁸ for a true −3.882641·10⁻⁹, and its disagreement, kept beside the
+            // noise-aware rungs that agreed, left a right uᵀJ undecided where it had convicted it.
+            // A disagreement goes up the ladder, which measures the noise anyway: this costs nothing more.
+            if k == 0, !noiseMeasured, options.atol == nil, options.rtol == nil,
+               Swift.abs(claimed.1 - w.value) > CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor + (nominal + adRel) * Swift.abs(w.value) {
+                measureNoiseOnce()
+                if !noiseFloor.isEmpty, let measured = estimate(rung: k, direction: d, row: r) { w = measured }
+            }
             // A difference that never converged is a guess (its spread can be small by chance):
             // it decides nothing here either, as in checkJacobian.
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .noConvergence }
