@@ -1209,13 +1209,25 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// x. x² at 10⁻⁴⁰: every rung's samples lose x (x ± h rounds to ±h), read 0 ± 2·10⁻²⁸,
         /// and a claimed 0 passed, beside f's slope of 2·10⁻⁴⁰ at steps of |x|/8, while the right
         /// claim 2·10⁻⁴⁰, whose tolerance reaches 0, was below-resolution. Both are now.
+        ///
+        /// Two more ways a claimed 0 "agrees" only because the witness cannot see the entry, where f
+        /// moves at the input's scale (a review): x₀² + x₁ at (10⁻⁴⁰, 0.5) is exactly 0.5 at
+        /// x₀ ± 10⁻⁴⁰/8, x₀² lost beside x₁, so f's slope at x₀'s own magnitude reads 0 on samples
+        /// that could not show 10²⁴ per unit, and central's 0 ± 3·10⁻¹¹ from a step of 8·10⁻⁶ (where
+        /// x₀ ± h rounds to ±h and the squares are equal) "agreed" with a claimed 0 for 2·10⁻⁴⁰; and
+        /// x₀ + log(1 + e^{x₁}) at (1, −35), whose slope e⁻³⁵ ≈ 6.3·10⁻¹⁶ is below ulp(1): Richardson's
+        /// samples cancelled to 6.5·10⁻¹⁶ ± 8.9·10⁻¹⁶, a value within its tolerance of 0 and of the
+        /// truth alike, and the claimed 0 passed while the right 6.3·10⁻¹⁶ was below-resolution.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
             if c <= subnormal {
-                if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step), own > 0, tol >= own { return true }
+                if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step) {
+                    if own > 0, tol >= own { return true }
+                    if own == 0, let v = variation(r, d), v > 0 { return true }
+                }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
-                return tol >= v
+                return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
             }
             return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
         }
@@ -1394,9 +1406,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // resolving only the tolerance (2·10⁻²⁸ for x² at 10⁻⁴⁰) settled on its levels' 0,
             // which lose x as the rungs did, and "supported" the claim.
             var gap = open ? (Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2) : Swift.abs(claimed.1 - decided.1.value)
-            if open, Swift.abs(claimed.1) <= subnormal, decided.1.step > 0,
-               let own = variationAtOwnMagnitude(r, d, beyondStep: decided.1.step), own > 0 {
-                gap = Swift.min(gap, own)
+            if open, Swift.abs(claimed.1) <= subnormal {
+                if decided.1.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: decided.1.step) {
+                    if own > 0 { gap = Swift.min(gap, own) }
+                    // f exactly flat at the input's own magnitude but moving at its scale: the
+                    // scan's central differences lose xⱼ as the rungs did (x₀ ± h rounds to ±h, and
+                    // x₀² + x₁ reads the same on both sides), so they "settle" on 0 for any slope.
+                    else if let v = variation(r, d), v > 0 {
+                        return make(.fdInconclusive(reasons: [.belowResolution]), decided, ladder: ladder)
+                    }
+                }
+                // A witness that read a nonzero value within its tolerance of 0: the scan must
+                // resolve that value, not only the tolerance, to support the 0.
+                if decided.1.value != 0 { gap = Swift.min(gap, Swift.abs(decided.1.value)) }
             }
             let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
