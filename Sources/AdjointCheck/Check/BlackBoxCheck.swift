@@ -1422,6 +1422,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
+            // The scan resolves only the gap it is given (the claim itself, for an entry below
+            // its tolerance), and stops there: it "supports" a claim within its own estimate,
+            // which can be far coarser than a rung's that agreed only within the allowance for the
+            // claim's rounding on the row's scale. H₁₁ = 10⁻¹⁶ of x₀²/2 + x₀x₁ + 10⁻¹⁶x₁²/2 at
+            // (10⁻⁸, 2·10⁻⁸), beside H₁₀ = 1: Richardson read 9.9999999·10⁻¹⁷ ± 1.4·10⁻²², the scan
+            // 1.0001·10⁻¹⁶ ± 1.2·10⁻¹⁹, and a claim 0.1% off passed within the scan's 4.9·10⁻¹⁹. The
+            // claim is then what rounding on the row's scale may give, or wrong: not passed.
+            func excludedBySharperRung() -> Bool {
+                guard options.atol == nil, options.rtol == nil, let e = o.errorEstimate else { return false }
+                return ladder.contains { rung in
+                    guard rung.outcome == "agree", let v = rung.value, let re = rung.errorEstimate, re.isFinite, re < e else { return false }
+                    return Swift.abs(claimed.1 - v) > CheckOptions.errorEstimateSafety * re + adRel * Swift.abs(v)
+                }
+            }
+            if scan.finding == .supportsClaim, excludedBySharperRung() {
+                return make(.fdInconclusive(reasons: [.rowRounding]), decided, ladder: ladder + [o])
+            }
             // A marginal agreement passes only where the scan supports it, and keeps its own
             // witness and tolerance: the scan's steps can span an oscillating term's periods
             // (sin(x₂)·x₀ at x₂ = −197402, step 26), and its tighter estimate did not hold there.
