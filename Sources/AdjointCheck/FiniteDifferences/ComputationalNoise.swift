@@ -180,6 +180,7 @@ let staircaseLevels = 5
 /// gridQuantum((0..<9).map { -0x1p-28 + Double($0) * q })   // nil: evenly spaced, as a line is
 /// ```
 func gridQuantum(_ samples: [Double]) -> Double? {
+    guard samples.allSatisfy(\.isFinite) else { return nil }
     let levels = Set(samples).sorted()
     guard levels.count >= 3, let first = levels.first, let top = levels.map({ Swift.abs($0) }).max(),
           top.isFinite, top > 0 else { return nil }
