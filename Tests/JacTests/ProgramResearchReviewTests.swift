@@ -80,17 +80,19 @@ final class ProgramResearchReviewTests: XCTestCase {
     }
 
     /// A right gradient of a program with noise of 1e-6 (hashed from x, so every run asks and
-    /// answers alike) is not confirmed at some points, the methods settling on different values.
+    /// answers alike) was not confirmed at some points, the methods settling on different values.
     /// The advice was "other reasons: rerun at other points"; it now names witnesses-conflict and
     /// its causes (noise, step-dependent computations, a kink), as it does for the other reasons.
-    /// (Seed 2: at seed 1's twelve points every entry now agrees, central's estimate taking in
-    /// D(h/2) wherever its h/2h change, this noise over the step, is far above its rounding model.)
+    /// (Seed 2 of hashed_noise.py had such points; since central is judged with the program's
+    /// noise measured, before its disagreement is recorded, its right gradient passes at all 12,
+    /// and at 40 points of seeds 1 to 3. A Newton root stopped at |residual| ≤ 10⁻⁶ still conflicts.)
     func testWitnessesInConflictAreExplained() throws {
-        let r = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "2"])
+        let noisy = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "2"])
+        XCTAssertEqual(noisy.status, 0, noisy.stderr)
+        let r = try runProgram("newton_root.py --tol 1e-6", ["--inputs", "2", "--samples", "12", "--seed", "2", "--rtol", "1e-5"])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("(no witness could decide: witnesses-conflict)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("\n  witnesses-conflict: the difference methods settled on different values"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("other reasons:"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("rule-wrong"), "the gradient is right: \(r.stderr)")
+        XCTAssertFalse(r.stderr.contains("rule-wrong"), "the gradient is right for the root it stops at, to 1e-5: \(r.stderr)")
     }
 }

@@ -1209,24 +1209,47 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// x. x² at 10⁻⁴⁰: every rung's samples lose x (x ± h rounds to ±h), read 0 ± 2·10⁻²⁸,
         /// and a claimed 0 passed, beside f's slope of 2·10⁻⁴⁰ at steps of |x|/8, while the right
         /// claim 2·10⁻⁴⁰, whose tolerance reaches 0, was below-resolution. Both are now.
+        ///
+        /// Two more ways a claimed 0 "agrees" only because the witness cannot see the entry, where f
+        /// moves at the input's scale (a review): x₀² + x₁ at (10⁻⁴⁰, 0.5) is exactly 0.5 at
+        /// x₀ ± 10⁻⁴⁰/8, x₀² lost beside x₁, so f's slope at x₀'s own magnitude reads 0 on samples
+        /// that could not show 10²⁴ per unit, and central's 0 ± 3·10⁻¹¹ from a step of 8·10⁻⁶ (where
+        /// x₀ ± h rounds to ±h and the squares are equal) "agreed" with a claimed 0 for 2·10⁻⁴⁰; and
+        /// x₀ + log(1 + e^{x₁}) at (1, −35), whose slope e⁻³⁵ ≈ 6.3·10⁻¹⁶ is below ulp(1): Richardson's
+        /// samples cancelled to 6.5·10⁻¹⁶ ± 8.9·10⁻¹⁶, a value within its tolerance of 0 and of the
+        /// truth alike, and the claimed 0 passed while the right 6.3·10⁻¹⁶ was below-resolution.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
             if c <= subnormal {
-                if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step), own > 0, tol >= own { return true }
+                if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step) {
+                    if own > 0, tol >= own { return true }
+                    if own == 0, let v = variation(r, d), v > 0 { return true }
+                }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
-                return tol >= v
+                return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
             }
             return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
         }
         for k in options.ladder.indices {
             let name = options.ladder[k].name
-            guard let w = estimate(rung: k, direction: d, row: r) else {
+            guard var w = estimate(rung: k, direction: d, row: r) else {
                 outcomes.append(RungOutcome(witness: name, value: nil, errorEstimate: nil, step: nil, outcome: "not-available", warnings: []))
                 continue
             }
             let nominal: Double
             if case .differences(let m) = options.ladder[k] { nominal = m.nominalRelativeAccuracy(epsilon: eps) } else { nominal = 0 }
+            // f's noise is measured before the first rung disagrees, not after: the disagreement
+            // otherwise stands on the ulps of f alone. e^{z₀}/Σₖ e^{zₖ} − 1 at z₀ = 19.46 rounds
+            // on the quotient's grid of 2⁻⁵³, 10⁸ ulps of its −3.7·10⁻⁹; central read −3.882547·10⁻⁹
+            // ± 1.7·10⁻¹⁸ for a true −3.882641·10⁻⁹, and its disagreement, kept beside the
+            // noise-aware rungs that agreed, left a right uᵀJ undecided where it had convicted it.
+            // A disagreement goes up the ladder, which measures the noise anyway: this costs nothing more.
+            if k == 0, !noiseMeasured, options.atol == nil, options.rtol == nil,
+               Swift.abs(claimed.1 - w.value) > CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor + (nominal + adRel) * Swift.abs(w.value) {
+                measureNoiseOnce()
+                if !noiseFloor.isEmpty, let measured = estimate(rung: k, direction: d, row: r) { w = measured }
+            }
             // A difference that never converged is a guess (its spread can be small by chance):
             // it decides nothing here either, as in checkJacobian.
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .noConvergence }
@@ -1383,12 +1406,39 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // resolving only the tolerance (2·10⁻²⁸ for x² at 10⁻⁴⁰) settled on its levels' 0,
             // which lose x as the rungs did, and "supported" the claim.
             var gap = open ? (Swift.abs(claimed.1) > subnormal ? Swift.abs(claimed.1) : decided.2) : Swift.abs(claimed.1 - decided.1.value)
-            if open, Swift.abs(claimed.1) <= subnormal, decided.1.step > 0,
-               let own = variationAtOwnMagnitude(r, d, beyondStep: decided.1.step), own > 0 {
-                gap = Swift.min(gap, own)
+            if open, Swift.abs(claimed.1) <= subnormal {
+                if decided.1.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: decided.1.step) {
+                    if own > 0 { gap = Swift.min(gap, own) }
+                    // f exactly flat at the input's own magnitude but moving at its scale: the
+                    // scan's central differences lose xⱼ as the rungs did (x₀ ± h rounds to ±h, and
+                    // x₀² + x₁ reads the same on both sides), so they "settle" on 0 for any slope.
+                    else if let v = variation(r, d), v > 0 {
+                        return make(.fdInconclusive(reasons: [.belowResolution]), decided, ladder: ladder)
+                    }
+                }
+                // A witness that read a nonzero value within its tolerance of 0: the scan must
+                // resolve that value, not only the tolerance, to support the 0.
+                if decided.1.value != 0 { gap = Swift.min(gap, Swift.abs(decided.1.value)) }
             }
             let scan = scanAgainstClaim(r, d, claimed: claimed.1, gap: gap, finestRungStep: decided.1.step)
             let o = scan.outcome
+            // The scan resolves only the gap it is given (the claim itself, for an entry below
+            // its tolerance), and stops there: it "supports" a claim within its own estimate,
+            // which can be far coarser than a rung's that agreed only within the allowance for the
+            // claim's rounding on the row's scale. H₁₁ = 10⁻¹⁶ of x₀²/2 + x₀x₁ + 10⁻¹⁶x₁²/2 at
+            // (10⁻⁸, 2·10⁻⁸), beside H₁₀ = 1: Richardson read 9.9999999·10⁻¹⁷ ± 1.4·10⁻²², the scan
+            // 1.0001·10⁻¹⁶ ± 1.2·10⁻¹⁹, and a claim 0.1% off passed within the scan's 4.9·10⁻¹⁹. The
+            // claim is then what rounding on the row's scale may give, or wrong: not passed.
+            func excludedBySharperRung() -> Bool {
+                guard options.atol == nil, options.rtol == nil, let e = o.errorEstimate else { return false }
+                return ladder.contains { rung in
+                    guard rung.outcome == "agree", let v = rung.value, let re = rung.errorEstimate, re.isFinite, re < e else { return false }
+                    return Swift.abs(claimed.1 - v) > CheckOptions.errorEstimateSafety * re + adRel * Swift.abs(v)
+                }
+            }
+            if scan.finding == .supportsClaim, excludedBySharperRung() {
+                return make(.fdInconclusive(reasons: [.rowRounding]), decided, ladder: ladder + [o])
+            }
             // A marginal agreement passes only where the scan supports it, and keeps its own
             // witness and tolerance: the scan's steps can span an oscillating term's periods
             // (sin(x₂)·x₀ at x₂ = −197402, step 26), and its tighter estimate did not hold there.

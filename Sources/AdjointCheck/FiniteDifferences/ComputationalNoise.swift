@@ -70,7 +70,10 @@ func moreWildNoise(_ samples: [Double]) -> Double? {
 /// of it) is taken when the same table 9 steps along p confirms it, 9 more evaluations: f rounds
 /// to a grid coarser than its type's, as a float32 sum returned as Double does, so no finer step
 /// can agree with it. A bound of a few ulps of f, its inputs and 1 leaves Double's own rounding
-/// of an intermediate (log of a sum near 1) to the model that already allows for it.
+/// of an intermediate (log of a sum near 1) to the model that already allows for it. A table
+/// whose samples all lie on a grid far coarser than f's ulps (``gridQuantum(_:)``) and whose σ
+/// is the grid's q/√12 within a factor of 4 is taken the same way, confirmed beside, with no
+/// bound: the grid itself shows that f rounds that coarsely.
 func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: [V]? = nil, outputs m: Int,
                                           direction p: [Double],
                                           steps: [Double] = noiseSteps(epsilon: .ulpOfOne),
@@ -113,6 +116,22 @@ func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: 
                 result.sigma[i] = Swift.min(s, p)
                 staircase[i] = nil
                 open.remove(i)
+                continue
+            }
+            // A table whose samples all lie on a grid far coarser than their ulps, reading the σ
+            // that rounding to it gives (q/√12 within a factor of 4), shows f's rounding by the
+            // grid itself, bound or no bound: f is a difference near a larger value (a quotient
+            // near 1, minus 1) and moves in that value's quanta. The next finer table cannot
+            // agree with it: it crosses a few quanta per step, evenly (3 per step at 7.5·10⁻⁹ for
+            // the softmax in ``gridQuantum(_:)``), which is neither noise nor treads. Confirmed
+            // beside, as a staircase is, since a kink's spike on a grid would read the same.
+            // Only with more levels than treads show: a table of a few levels is the tread rule's
+            // above, and its bound keeps a log of a sum near 1 (a cross-entropy at 5.6·10⁻⁸, three
+            // levels 2⁻⁵² apart at 5.8·10⁻¹¹) to the flat tests' model, which allows for it.
+            if staircasesAbove != nil, staircase[i] == nil, let s, Set(column).count > staircaseLevels,
+               let q = gridQuantum(column) {
+                let rounding = q / 12.0.squareRoot()
+                if s <= 4 * rounding && rounding <= 4 * s { staircase[i] = (relative, s) }
             }
             previous[i] = s
         }
@@ -141,6 +160,61 @@ func measureNoise<V: BinaryFloatingPoint>(_ f: ([V]) -> [V], at x: [V], center: 
 /// shows 9 (its samples move linearly). A float32 sum of 200 sines returned as Double showed
 /// 1, 2 and 4 levels at 2⁻²⁷ where 2⁻²⁰ had measured σ ≈ 10⁻⁷ (5, 9 and 9 levels).
 let staircaseLevels = 5
+
+/// The quantum q of a grid far coarser than the samples' own ulps that every one of them lies on,
+/// or nil where there is none: the samples' distinct values differ by integer multiples of q,
+/// to within ``gridSlackULPs`` ulps of the largest per multiple, q is at least
+/// ``gridMinimumULPs`` of those ulps, and the values skip a grid point somewhere or repeat one.
+///
+/// f(z) = e^{z₀}/Σₖ e^{zₖ} − 1 at z = (19.459929, 0, −3.0194324999999997) is −3.7·10⁻⁹, whose
+/// ulp is 8·10⁻²⁵, but the quotient it is taken from lies just below 1, on a grid of 2⁻⁵³ ≈
+/// 1.1·10⁻¹⁶: 9 samples 9.5·10⁻⁷ apart stepped 370 to 373 quanta each (σ ≈ 1.0·10⁻¹⁶ by
+/// Moré–Wild, q/√12 = 3.2·10⁻¹⁷). q is their gaps' greatest common divisor, found as Euclid's is with remainders within the slack taken as 0.
+/// A smooth f's gaps have no common divisor that large (the remainders run down to the slack);
+/// a linear f's equal gaps are one, but they neither skip nor repeat a point; and a kink's flat
+/// side beside a ramp offsets the ramp by a fraction of its gap.
+///
+/// ```swift
+/// let q = 0x1p-53
+/// gridQuantum([0, 3, 7, 10, 13, 16, 19, 22, 24].map { -0x1p-28 + Double($0) * q })   // q, 2⁻⁵³
+/// gridQuantum((0..<9).map { -0x1p-28 + Double($0) * q })   // nil: evenly spaced, as a line is
+/// ```
+func gridQuantum(_ samples: [Double]) -> Double? {
+    guard samples.allSatisfy(\.isFinite) else { return nil }
+    let levels = Set(samples).sorted()
+    guard levels.count >= 3, let first = levels.first, let top = levels.map({ Swift.abs($0) }).max(),
+          top.isFinite, top > 0 else { return nil }
+    let slack = gridSlackULPs * top.ulp
+    let gaps = zip(levels.dropFirst(), levels).map { $0 - $1 }
+    var q = gaps[0]
+    for g in gaps.dropFirst() {
+        var (a, b) = (Swift.max(q, g), Swift.min(q, g))
+        while b > slack {
+            (a, b) = (b, Swift.abs(a.remainder(dividingBy: b)))
+        }
+        q = a
+    }
+    guard q >= gridMinimumULPs * top.ulp else { return nil }
+    var multiples: [Double] = []
+    for level in levels {
+        let n = ((level - first) / q).rounded()
+        guard Swift.abs(level - first - n * q) <= slack * Swift.max(1, n) else { return nil }
+        multiples.append(n)
+    }
+    let skips = (multiples.last ?? 0) > Double(levels.count - 1)
+    return skips || levels.count < samples.count ? q : nil
+}
+
+/// The distance from a multiple of the grid's quantum, in ulps of the largest sample per
+/// multiple, still counted as on the grid (``gridQuantum(_:)``): a float32 sum divided by 200
+/// in Double rounds each sample once more.
+let gridSlackULPs = 4.0
+
+/// The least quantum, in ulps of the largest sample, taken as a grid (``gridQuantum(_:)``): at
+/// 2¹² ulps, gaps of a smooth f that matched it within the slack by chance would be 1 in 500
+/// per sample; the grids it is for are 10⁷ ulps and more (2⁻⁵³ beside −3.7·10⁻⁹; float32's
+/// beside a Double sum).
+let gridMinimumULPs = 4096.0
 
 /// The relative steps tried, largest first: from about ε^{3/8} (2⁻²⁰ in Double, 2⁻⁹ in Float,
 /// where 10⁻⁶ is a few ulps and every sample would be equal), 2⁷ apart, down to 16ε. The small ones matter: a solve whose matrix is 10⁻¹¹ from singular is smooth only on
