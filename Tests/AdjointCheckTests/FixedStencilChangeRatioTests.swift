@@ -4,7 +4,7 @@ import XCTest
 @testable import AdjointCheck
 
 /// A fixed stencil whose steps straddle a kink or jump far closer to x than h is flagged
-/// no-convergence (`changesDoNotShrink` in DifferenceEngine.swift): there D(t) = g + c/t, the
+/// no-convergence (`changesDoNotConverge` in DifferenceEngine.swift): there D(t) = g + c/t, the
 /// changes D(2h) − D(h) and D(h) − D(h/2) stand in the ratio 1/2, and the h/2h estimate bounds
 /// nothing. The old two-step test flagged only a D that grew by more than half as h halved.
 ///
@@ -60,12 +60,12 @@ final class FixedStencilChangeRatioTests: XCTestCase {
         let central = Stencil.of(.central)
         let h = 0x1p-17
         let fine = kinked.apply(central, step: h, outputs: 1), coarse = kinked.apply(central, step: 2 * h, outputs: 1)
-        XCTAssertTrue(kinked.changesDoNotShrink(central, step: h, fine: fine, coarse: coarse, output: 0, outputs: 1))
+        XCTAssertTrue(kinked.changesDoNotConverge(central, step: h, fine: fine, coarse: coarse, output: 0, outputs: 1))
         // exp at 1, step 2⁻⁶: D(t) = e·(1 + t²/6 + …), ρ ≈ 4 (by hand, the h² term leads).
         var smooth = LineProbe<Double>(eval: { x in [Foundation.exp(x[0])] }, x: [1], axis: 0, center: nil)
         let s = 0x1p-6
         let sf = smooth.apply(central, step: s, outputs: 1), sc = smooth.apply(central, step: 2 * s, outputs: 1)
-        XCTAssertFalse(smooth.changesDoNotShrink(central, step: s, fine: sf, coarse: sc, output: 0, outputs: 1))
+        XCTAssertFalse(smooth.changesDoNotConverge(central, step: s, fine: sf, coarse: sc, output: 0, outputs: 1))
     }
 
     /// Smooth functions keep their estimates, unflagged and holding, at the default step of every

@@ -63,6 +63,18 @@ final class InvalidKinkDistanceTests: XCTestCase {
         XCTAssertThrowsError(try kinkRooms(of: UsesNegative(), at: [0.5])) { assertNames($0, NegativeDistanceAbs.name, "-0.5") }
     }
 
+    /// The readers that dropped such a declaration silently: the public `kinkRooms(recording:)`
+    /// gave no room for it, and fault localisation of user rules (the AD witness's trust in
+    /// `AdjointTesting`) found "no wrong rule" through it. Both now throw the same error.
+    func testTheRecordingsRoomsAndRuleFaultLocalisationThrowIt() throws {
+        let negative = try record({ UsesNegative()($0) }, at: [0.5])
+        XCTAssertThrowsError(try kinkRooms(recording: negative)) { assertNames($0, NegativeDistanceAbs.name, "-0.5") }
+        let nan = try record({ UsesNaN()($0) }, at: [0.5])
+        XCTAssertThrowsError(try kinkRooms(recording: nan)) { assertNames($0, NaNDistanceAbs.name, "nan") }
+        XCTAssertThrowsError(try userRuleFault(of: UsesNaN(), at: [0.5])) { assertNames($0, NaNDistanceAbs.name, "nan") }
+        XCTAssertThrowsError(try userRuleFault(of: UsesSort(), at: [0.25, 0.75])) { assertNames($0, NaNDistanceSort.name, "nan") }
+    }
+
     /// A right declaration (|x| at distance |x|) is still read, and the check passes.
     func testAValidDeclarationIsUnchanged() throws {
         enum RightAbs: UnaryPrimitive {

@@ -525,6 +525,16 @@ enum DocCommentExamples {
         if room != [[0.25, .infinity]] { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 396.
+    static func EvaluationRounding_396() async throws {
+        struct Hinge: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] + relu(0.5 - x[0]) * x[1]] }
+        }
+        let rec = try record({ Hinge()($0) }, at: [0.25, 2.0])
+        let room = try kinkRooms(recording: rec)   // [[0.25, ∞]]
+        if room != [[0.25, .infinity]] { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/Differences.swift, line 147.
     static func Differences_147() async throws {
         let g = try differenceGradient(of: F2(), at: [2.0, 5.0], method: .richardson)
@@ -1209,6 +1219,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckTypes.swift:328", CheckTypes_328),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:417", CheckTypes_417),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:84", EvaluationRounding_84),
+        ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:396", EvaluationRounding_396),
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:50", EvaluationRounding_50),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:147", Differences_147),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:164", Differences_164),

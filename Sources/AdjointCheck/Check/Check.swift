@@ -2427,8 +2427,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let s = 0x1p-26 * Swift.max(1, y.map { Swift.abs($0) }.max() ?? 0)
         func g(_ w: [Double]) -> Double? {
             let z = zip(y, w).map { $0 + s * $1 }
-            guard p.domainViolation(z) == nil, let d = p.kinkDistance(z), d.isFinite else { return nil }
-            return Swift.abs(d) / s
+            // A negative distance is no distance (its abs was read as one); off the recorded
+            // inputs nothing names it, and the question is left unanswered, as for NaN.
+            guard p.domainViolation(z) == nil, let d = p.kinkDistance(z), d.isFinite, d >= 0 else { return nil }
+            return d / s
         }
         var rng = SeededGenerator(seed: 0x4B1E_5EED)
         // Continuous entries: directions from a few values tie by chance (two equal entries put
@@ -2525,11 +2527,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 est.errorEstimate = Swift.max(est.errorEstimate, fine.rounding[i] + Swift.abs(d1) + Swift.abs(d2))
                 return est
             }
-            // Converging: the changes shrink by ρ or faster from here. A rate below 4 that
+            // Converging (``ChangeRatio``, the rule the fixed stencils' no-convergence flag
+            // reads too): the changes shrink by ρ or faster from here. A rate below 4 that
             // rises to 4 (a and b of opposite signs, as on the hyperbola above) leaves D(h) a
             // geometric tail |d₂|/(ρ − 1) from the limit, more than the h/2h estimate's |d₂|/3.
             let rho = d2 / d1
-            if d1 != 0, rho >= 3 {
+            if ChangeRatio(changes: d2, d1, order: central.order) == .converging {
                 let tail = Swift.abs(d2) / (Swift.min(rho, 4) - 1)
                 est.errorEstimate = Swift.max(est.errorEstimate, tail + fine.rounding[i])
                 return est
@@ -2603,7 +2606,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // Differences at the rounding level say nothing about the rate.
                 if Swift.abs(d1) <= 2 * rounding && Swift.abs(d2) <= rounding { return (Swift.abs(d2) / 3, false) }
                 let rho = d2 / d1
-                if rho >= 3 { return (Swift.abs(d2) / 3, false) }
+                // ``ChangeRatio``'s converging floor (¾·2ᵖ, p = 2 here) without its ceiling: a ρ
+                // above 2ᵖ⁺⁵ keeps the tail |d₂|/3, larger than the |d₂|/(ρ − 1) a slow reading
+                // would give, so here the ceiling could only shrink the tolerance.
+                if rho >= ChangeRatio.convergingFraction * Double.pow(2, Double(s.order)) { return (Swift.abs(d2) / 3, false) }
                 return rho > 1.05 ? (Swift.abs(d2) / (rho - 1), true) : (.infinity, true)
             }
             let (tr, tl) = (truncation(stencil, r), truncation(Stencil.leftSided, l))

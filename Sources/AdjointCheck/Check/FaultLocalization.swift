@@ -504,9 +504,14 @@ func ruleFault(node k: Int, graph: TapeGraph, onPath mask: [Bool], modes: Set<St
 /// rule's number, and a claim copied from the same rule agreed with it exactly. With `output`,
 /// only the rules that output depends on are judged (the second-order properties differentiate
 /// output 0, and a wrong rule feeding only another output leaves its derivatives right).
+///
+/// Throws ``ADError/invalidArgument(_:)`` for a user primitive whose declared `kinkDistance` is
+/// NaN or negative at its recorded inputs (``TapeGraph/invalidKinkDistance``): which differences
+/// straddle its kink cannot be told, and this returned nil ("no wrong rule") for it, silently.
 @usableFromInline package func userRuleFault(of f: some ADFunction, at x: [Double], output: Int? = nil) throws -> FaultLocation? {
     let (rec, _) = try Diagnostics.recordingCallsWithoutVJP { try record({ f($0) }, at: x) }
     let graph = TapeGraph(rec)
+    if let bad = graph.invalidKinkDistance { throw bad }
     let mask: [Bool]
     if let o = output {
         let node = o >= 0 && o < graph.outputNodes.count ? graph.outputNodes[o] : nil
@@ -535,7 +540,9 @@ func vectorRuleFault(_ call: (primitive: any VectorPrimitive.Type, inputs: [Int]
     // a kink the differences stay a quarter of the way to it, on the recorded side.
     if p.domainViolation(x) != nil { return nil }
     let distance = p.kinkDistance(x) ?? .infinity
-    if distance == 0 { return nil }
+    // A NaN or negative declaration judges nothing here; every caller has refused it already,
+    // with its name, from the same inputs (``TapeGraph/invalidKinkDistance``).
+    guard distance > 0 else { return nil }
     func unit(_ k: Int, _ count: Int) -> [Double] { (0..<count).map { $0 == k ? 1 : 0 } }
     // The primal is opaque: its rounding may be far above the few ulps of its outputs that the
     // difference assumes (a solve near a singular matrix, where a right JVP was convicted and

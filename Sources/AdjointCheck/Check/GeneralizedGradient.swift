@@ -142,7 +142,12 @@ extension Checker {
             let h = 0x1p-20 * Swift.max(1, Swift.abs(a), Swift.abs(b))
             guard let d0 = p.kinkDistance(a + h, b), let d1 = p.kinkDistance(a, b + h),
                   let along = p.kinkDistance(a + h, b + h), let across = p.kinkDistance(a + h, b - h),
-                  [d0, d1, along, across].allSatisfy({ $0.isFinite && $0 >= 0 }), d0 + d1 > 0 else { return nil }
+                  [d0, d1, along, across].allSatisfy({ $0.isFinite && $0 >= 0 }), d0 + d1 > 0 else {
+                // A NaN or negative declaration a step off the kink gives no normal: the row keeps
+                // its per-entry verdicts (nothing passes on the strength of it). At the recorded
+                // inputs the check refuses such a declaration by name; off them nothing names it.
+                return nil
+            }
             return (d0 / h, (along < across ? -1 : 1) * d1 / h)
         default: return nil
         }

@@ -256,7 +256,11 @@ func vectorPrimitiveNoise(_ p: any VectorPrimitive.Type, at x: [Double], outputs
     // Samples stay a quarter of the way to a declared kink (a kink is not noise).
     let direction = noiseDirection(x)
     let reach = 4 * (direction.map { Swift.abs($0) }.max() ?? 1)
-    let room = 0.25 * Swift.abs(p.kinkDistance(x) ?? .infinity)
+    // A NaN or negative declaration leaves no room to measure in (its abs was taken as room, and
+    // NaN compared as none); the check, fault localisation and `validate`, which call this,
+    // report it by name from the same inputs.
+    let declared = p.kinkDistance(x) ?? .infinity
+    let room = declared >= 0 ? 0.25 * declared : 0
     let steps = noiseSteps(epsilon: .ulpOfOne).filter { $0 * reach <= room }
     return measureNoise({ primal?($0) ?? p.primal($0) }, at: x, outputs: m, direction: direction, steps: steps)
 }

@@ -390,12 +390,18 @@ func validate(evaluationError e: [Double]?, outputs m: Int) throws {
     return kinkRooms(recording: recording, graph: graph)
 }
 
-/// ``kinkRooms(of:at:)`` of a recording already made. A user primitive's `kinkDistance` that is
-/// NaN or negative gives no room (``checkedKinkRooms(recording:)`` throws for it instead).
-@_specialize(where V == Double)
-@_specialize(where V == Float)
-public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) -> [[Double]] {
-    kinkRooms(recording: recording, graph: TapeGraph(recording))
+/// ``kinkRooms(of:at:)`` of a recording already made.
+///
+/// ```swift
+/// let rec = try record({ Hinge()($0) }, at: [0.25, 2.0])
+/// let room = try kinkRooms(recording: rec)   // [[0.25, ∞]]
+/// ```
+/// - Throws: ``ADError/invalidArgument(_:)`` naming a user primitive whose declared
+///   `kinkDistance` is NaN or negative at its recorded inputs. Such a distance says nothing
+///   about where the kink is; this once returned no room for it, silently, where the check, the
+///   differences and the sweep refused it.
+public func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>) throws -> [[Double]] {
+    try checkedKinkRooms(recording: recording)
 }
 
 func kinkRooms<V: ADScalar & BinaryFloatingPoint>(recording: Recording<V>, graph: TapeGraph) -> [[Double]] {

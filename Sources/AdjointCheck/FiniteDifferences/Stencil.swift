@@ -110,6 +110,16 @@ public struct Stencil: Sendable, Equatable {
     /// D(h)'s for forward, 3 for the adaptive stencil) where that exceeds T + R.
     var alwaysLooksAtNextOrder: Bool { nextOrder == order + 1 }
 
+    /// Whether a fixed estimate with this stencil is held against one more application at a step
+    /// off the power-of-two lattice its other steps lie on (``DifferenceTuning/offLatticeStepRatio``).
+    /// The high-order central stencils take steps of ε^{1/(p+1)}: 2⁻⁴ and 2⁻² at |x| ≤ 1 in Float,
+    /// where a period of f that divides the step makes every step of the lattice read the same
+    /// alias, a smooth function converging at the stencil's order (Float sin(200x) at 1: 200·2⁻⁴
+    /// is 4π − 0.066, and central4 read −0.5174 ± 6.3·10⁻⁴ for 97.44, its changes in the ratio
+    /// 16). Central's own steps (2⁻⁷ in Float) alias only periods 8 times shorter, and its
+    /// evaluation counts are the check's; it is left as it was.
+    var looksOffLattice: Bool { derivative == 1 && order >= 4 }
+
     /// Same offsets, derivative and weights.
     public static func == (l: Stencil, r: Stencil) -> Bool {
         l.offsets == r.offsets && l.derivative == r.derivative && l.weights == r.weights

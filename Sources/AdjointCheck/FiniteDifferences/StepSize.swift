@@ -66,6 +66,14 @@ public enum DifferenceTuning {
     /// pole 1/4 for every stencil: 1 is where the changes stop shrinking, the geometric middle of
     /// 1/2 and one-sided's 2.
     public static let convergingChangeRatio = 1.0
+    /// The off-lattice step of a high-order central stencil's estimate (``Stencil/looksOffLattice``),
+    /// as a fraction of its step h: 1/φ ≈ 0.618, which no power of two nor small ratio of them
+    /// approaches, so a period of f dividing h does not divide it; below 1, so its samples reach
+    /// no further than the estimate's own. D(h) and D(h/φ) within their error estimates E, E′ of
+    /// f′ are within E + E′ of each other; a gap beyond twice D(h)'s E plus D(h/φ)'s rounding
+    /// (its truncation is below D(h)'s) means one of them does not hold, and D(h) is flagged
+    /// no-convergence.
+    public static let offLatticeStepRatio = 0.6180339887498949
     /// A fixed stencil's h/2h truncation estimate T is checked against the next term of the
     /// truncation, with one more application at h/2 (`withNextOrderAllowance` in
     /// DifferenceEngine.swift), only where T exceeds this many times D(h)'s rounding R. Below,
