@@ -93,6 +93,14 @@ enum Cube: UnaryPrimitive {
     static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
 }
+/// sin sampled near 10⁻¹⁵⁰ whose rule reads cos x as a Double: its second derivative (0 for
+/// −sin x ≈ −10⁻¹⁵⁰) is beyond what any difference of its partials resolves there.
+enum TinySin: UnaryPrimitive {
+    static let name = "doc_tiny_sin"
+    static var sampleRanges: [ClosedRange<Double>] { [1e-151...1e-150] }
+    static func primal<T: ADScalar>(_ x: T) -> T { sin(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(Foundation.cos(x.approximateDouble)) }
+}
 /// y = A⁻¹b for a 2×2 A (inputs a00, a01, a10, a11, b0, b1): JVP by differentiating A·y = b, VJP
 /// by transposing it (λ = A⁻ᵀu, ∂/∂A = −λyᵀ, ∂/∂b = λ).
 enum LinearSolve: VectorPrimitive {
@@ -754,6 +762,14 @@ enum DocCommentExamples {
         XCTAssert(report.passed, report.description)
     }
 
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 43.
+    static func Validate_43() async throws {
+        let v = validate(TinySin.self)
+        _ = v.passed               // false
+        _ = v.inconclusiveChecks   // ["second-derivatives"]; v.description says why
+        if v.passed || v.inconclusiveChecks != ["second-derivatives"] { throw DocExampleFailed() }   // context: using it
+    }
+
     /// Sources/AdjointCheck/Primitives/Validate.swift, line 313.
     static func Validate_313() async throws {
         let report = validate(LinearSolve.self, inputs: 6)
@@ -1237,6 +1253,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Sweep/SweepPlot.swift:6", SweepPlot_6),
         ("Sources/AdjointCheck/Primitives/Validate.swift:5", Validate_5),
         ("Sources/AdjointCheck/Primitives/Validate.swift:78", Validate_78),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:43", Validate_43),
         ("Sources/AdjointCheck/Primitives/Validate.swift:313", Validate_313),
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:106", Complex_ADScalar_106),
