@@ -101,6 +101,9 @@ enum TinySin: UnaryPrimitive {
     static func primal<T: ADScalar>(_ x: T) -> T { sin(x) }
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(Foundation.cos(x.approximateDouble)) }
 }
+/// x₀x₁ + sin x₂ in Double, and its gradient by hand computed in float32 arithmetic.
+@Sendable func loss(_ x: [Double]) -> Double { x[0] * x[1] + sin(x[2]) }
+@Sendable func lossGradientFloat32(_ x: [Float]) -> [Float] { [x[1], x[0], cos(x[2])] }
 /// y = A⁻¹b for a 2×2 A (inputs a00, a01, a10, a11, b0, b1): JVP by differentiating A·y = b, VJP
 /// by transposing it (λ = A⁻ᵀu, ∂/∂A = −λyᵀ, ∂/∂b = λ).
 enum LinearSolve: VectorPrimitive {
@@ -870,6 +873,14 @@ enum DocCommentExamples {
         _ = o
     }
 
+    /// Sources/AdjointTesting/Property.swift, line 36.
+    static func Property_36() async throws {
+        var o = AdjointTestOptions()
+        o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claimed gradient came from float32 code
+        assertGradient(of: loss, claimed: { x in lossGradientFloat32(x.map(Float.init)).map(Double.init) },
+                       inputs: .vector(3, .uniform(-2...2)), options: o)
+    }
+
     /// Sources/AdjointTesting/Property.swift, line 119.
     static func Property_119() async throws {
         let f = Energy(), g = energyGradient   // context
@@ -1266,6 +1277,7 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/Message.swift:129", Message_129),
         ("Sources/AdjointTesting/Outcome.swift:6", Outcome_6),
         ("Sources/AdjointTesting/Property.swift:7", Property_7),
+        ("Sources/AdjointTesting/Property.swift:36", Property_36),
         ("Sources/AdjointTesting/Property.swift:119", Property_119),
         ("Sources/AdjointTesting/Property.swift:153", Property_153),
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),

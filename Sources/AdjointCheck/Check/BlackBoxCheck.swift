@@ -1138,7 +1138,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let adRel = CheckOptions.adAccuracyULPs * eps
         let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
         let floor = adRel * rowScale + subnormal   // see checkJacobian
-        let roundingFloor = adRel * entryScale + subnormal
+        // A claim computed in coarser arithmetic than f (claimUnitRoundoff: a float32 gradient
+        // beside a Double f) rounds by its own ε, on the entry's scale as the allowance for the
+        // claim's rounding is here: the right float32 ∂/∂x₀ of sin x₀·e^(x₁) + x₀x₁ at (0, 1),
+        // e + 1 computed as 3.7182817 (2.2·10⁻⁸ relative), was convicted under a tolerance of
+        // 1.7·10⁻¹³. A black box has no tape to scale it to the claim's own paths (as
+        // checkJacobian does); entryScale is the stand-in it has.
+        let claimRel = adRel * Swift.max(1, (options.claimUnitRoundoff ?? eps) / eps)
+        let roundingFloor = claimRel * entryScale + subnormal
         let values = [claimed]
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
@@ -1257,7 +1264,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             if !options.ladder[k].fixedStencil { aVerifiedRungSettled = true }
             let atol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
-            let rtol = options.rtol ?? (nominal + adRel)
+            let rtol = options.rtol ?? (nominal + claimRel)
             var tol = atol + rtol * Swift.abs(w.value)
             if Swift.abs(claimed.1 - w.value) <= tol {
                 // A step beyond a unit of the input can average away a term that varies on that
@@ -1324,7 +1331,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // sin(x₀)·0.05 + x₁² at (0, 9·10⁵) ended on Richardson's 0.0511 ± 0.0115, which
                 // "agreed" with a claimed 0.075 for 0.05, two estimates away (a review). Not where
                 // the caller set the tolerance.
-                let marginal = options.atol == nil && options.rtol == nil && Swift.abs(claimed.1 - w.value) > w.errorEstimate
+                // A coarser claim's own rounding (claimRel beyond the check's ε) is no margin: every
+                // right float32 claim lies beyond a Double witness's estimate by it.
+                let claimOwn = claimRel > adRel ? claimRel * Swift.max(entryScale, Swift.abs(w.value)) : 0
+                let marginal = options.atol == nil && options.rtol == nil && Swift.abs(claimed.1 - w.value) > w.errorEstimate + claimOwn
                 if tol > Swift.max(sharp, Swift.abs(w.value) * Double.pow(eps, 1.0 / 3.0)) || unresolved(w, tol) || marginal {
                     if tol < looseAgreement?.2 ?? .infinity {
                         looseAgreement = (name, w, tol)
