@@ -95,6 +95,9 @@ public struct CheckReport: Sendable {
     var unmeasuredJumps: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
+    /// Whether the check was of a black box (``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``
+    /// and its kin): differences were its only witnesses, whatever the ladder named.
+    var differencesOnly = false
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
@@ -372,9 +375,14 @@ public struct CheckReport: Sendable {
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             let share = size > 0 ? "\((1000 * tol / size).rounded() / 10)" : "∞"
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
+            // Only a remedy the check could run: a black box has differences alone, and the
+            // complex step was advised for the reverse-mode gradient that assertHessian differences,
+            // which no user can make analytic (a saturated softmax cross-entropy, at 25 of 30 points).
+            let remedy = differencesOnly
+                ? "Differences are the only witness of a function checked as a black box, and none resolves it sharper at this point"
+                : "The complex step (f analytic in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it"
             n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry), \(witness) tolerance, "
-                + "the sharpest any witness could judge it; a claim that far off would pass as well. The complex step (f analytic "
-                + "in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it")
+                + "the sharpest any witness could judge it; a claim that far off would pass as well. " + remedy)
         }
         for e in coarselyResolvedEntries {
             guard let a = e.accumulationAllowance else { continue }
