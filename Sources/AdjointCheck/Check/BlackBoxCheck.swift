@@ -542,7 +542,6 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     mutating func run(claimed: [[Double]], claimedName: String) -> CheckReport {
         report.subjects = [claimedName]
-        report.differencesOnly = true
         var entries: [[EntryCheck]] = []
         for r in 0..<rowCount {
             let rowScale = claimed[r].filter(\.isFinite).map { Swift.abs($0) }.max() ?? 0

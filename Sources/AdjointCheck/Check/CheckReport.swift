@@ -95,9 +95,15 @@ public struct CheckReport: Sendable {
     var unmeasuredJumps: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
-    /// Whether the check was of a black box (``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``
-    /// and its kin): differences were its only witnesses, whatever the ladder named.
-    var differencesOnly = false
+    /// Whether neither witness that resolves finer than differences could run in this check: its
+    /// ladder has no complex step and no exact rationals, or it was of a black box, which runs
+    /// neither (``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)`` and its kin).
+    /// Computed, not stored: a stored property changed the report's layout, and a client
+    /// compiled before it (an incremental build's jac) crashed reading it.
+    var differencesOnly: Bool {
+        !ladder.contains { $0 == WitnessRung.differences(.complexStep).name || $0 == WitnessRung.exactRationals.name }
+            || rungsUsed.contains { $0.note.hasSuffix("not run on a black box") }
+    }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
