@@ -85,11 +85,14 @@ final class ProgramResearchReviewTests: XCTestCase {
     /// its causes (noise, step-dependent computations, a kink), as it does for the other reasons.
     /// (Seed 2: at seed 1's twelve points every entry now agrees, central's estimate taking in
     /// D(h/2) wherever its h/2h change, this noise over the step, is far above its rounding model.)
+    ///
+    /// Since an entry whose first rung disagreed before the noise was measured is judged again
+    /// with it once a later rung agrees, the conflicts at seed 2 (and at seeds 3 to 7) are gone:
+    /// central, judged inside the noise, was the other witness. The right gradient passes at all
+    /// 12 points, and is never rule-wrong; the witnesses-conflict advice has no case here now.
     func testWitnessesInConflictAreExplained() throws {
         let r = try runProgram("hashed_noise.py", ["--inputs", "2", "--samples", "12", "--seed", "2"])
-        XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("(no witness could decide: witnesses-conflict)"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("\n  witnesses-conflict: the difference methods settled on different values"), r.stderr)
+        XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("other reasons:"), r.stderr)
         XCTAssertFalse(r.stderr.contains("rule-wrong"), "the gradient is right: \(r.stderr)")
     }
