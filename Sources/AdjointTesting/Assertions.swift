@@ -312,7 +312,7 @@ public func assertPrimitive<P: VectorPrimitive>(
 
 /// The failure message of a validation: its own description (one line per check) and the replay.
 func validationMessage(_ v: PrimitiveValidation, replay: String) -> String {
-    "assertPrimitive failed: \(v.failedChecks.isEmpty ? "no check of the rule could decide" : "failed " + v.failedChecks.joined(separator: ", "))\n"
+    "assertPrimitive failed: \(v.failedChecks.isEmpty ? "not confirmed, " + v.undecidedSummary : "failed " + v.failedChecks.joined(separator: ", "))\n"
         + v.description + "\nreplay: " + replay
 }
 

@@ -24,6 +24,21 @@ public struct AdjointTestOptions: Sendable {
     public var rtol: Double? = nil
     /// Absolute tolerance; nil derives it from the witness's error estimate and the row's scale.
     public var atol: Double? = nil
+    /// The unit roundoff of the arithmetic the claim was computed in, when it is coarser than
+    /// f's: `Double(Float.ulpOfOne)` for a gradient computed in float32 (a GPU kernel's, PyTorch's
+    /// default) and checked against f in Double. nil: the claim rounds as the property's scalar
+    /// type does. Passed to the library's ``CheckOptions/claimUnitRoundoff`` (`jac check --claimed`
+    /// sets it for a float32 .npy): the claim is granted its own arithmetic's rounding, so a right
+    /// float32 claim is not convicted at Double tolerance, and a claim off by more (1%) still is.
+    /// A property over Float (`([Float]) -> Float`) needs no setting: it is checked in Float.
+    ///
+    /// ```swift
+    /// var o = AdjointTestOptions()
+    /// o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claimed gradient came from float32 code
+    /// assertGradient(of: loss, claimed: { x in lossGradientFloat32(x.map(Float.init)).map(Double.init) },
+    ///                inputs: .vector(3, .uniform(-2...2)), options: o)
+    /// ```
+    public var claimUnitRoundoff: Double? = nil
     /// Inconclusive points (no witness could decide) fail the property only above this fraction
     /// of the trials: a few points of heavy cancellation are not evidence against a rule.
     public var maximumInconclusiveFraction = 0.1
@@ -63,6 +78,7 @@ public struct AdjointTestOptions: Sendable {
         var o = base
         o.rtol = rtol ?? base.rtol
         o.atol = atol ?? base.atol
+        o.claimUnitRoundoff = claimUnitRoundoff ?? base.claimUnitRoundoff
         o.directionSeed = nil
         // Trials judge rules; the bound on f′'s distance from what the modes compute is a
         // report's note that a trial never shows, and it cost more than the rest of the check.
@@ -78,6 +94,12 @@ public struct AdjointTestOptions: Sendable {
         if worstEntryCount < 0 { throw ADError.invalidArgument("AdjointTestOptions.worstEntryCount must be ≥ 0, got \(worstEntryCount)") }
         for (name, t) in [("rtol", rtol), ("atol", atol)] {
             if let t, !(t.isFinite && t >= 0) { throw ADError.invalidArgument("AdjointTestOptions.\(name) must be finite and ≥ 0, got \(t)") }
+        }
+        // Checked here, before any trial: the library refuses it at every point, and each
+        // trial's thrown error read as f's failure.
+        if let u = claimUnitRoundoff, !(u.isFinite && u > 0 && u < 1) {
+            throw ADError.invalidArgument("AdjointTestOptions.claimUnitRoundoff must be in (0, 1), got \(u); "
+                + "Double(Float.ulpOfOne) for a claim computed in float32")
         }
         if !(maximumInconclusiveFraction >= 0 && maximumInconclusiveFraction <= 1) {
             throw ADError.invalidArgument("AdjointTestOptions.maximumInconclusiveFraction must be in [0, 1], got \(maximumInconclusiveFraction)")

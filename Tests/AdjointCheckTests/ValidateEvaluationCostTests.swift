@@ -113,7 +113,10 @@ final class ValidateEvaluationCostTests: XCTestCase {
     /// declared tie, left out) 18 points: 3,393 and 3,467 calls, 36 repeats (2 × 18). 3,397 and
     /// 3,471 since the second derivatives difference a partial left unreliable by steps below
     /// |x|/4 again with longer ones where the domain admits them: the rule and the primal
-    /// cost 4 more calls each here.
+    /// cost 4 more calls each here. 3,565 and 3,639 since a partial whose differences are
+    /// unreliable is asked at x ± s for three steps s (6 points) to tell a constant one (max's 0
+    /// and 1, whose second derivatives are then judged, not undecided): 28 such entries, 168
+    /// calls each, none a repeat.
     func testAMaxOfTwosRuleAndPrimalAreAskedAgainOnlyInsideTheHessian() {
         maxLog.reset()
         let v = validate(CountedMaxForValidate.self)
@@ -121,8 +124,8 @@ final class ValidateEvaluationCostTests: XCTestCase {
         XCTAssertEqual(v.check(named: "partials")?.outcome, .passed, v.description)
         XCTAssertLessThanOrEqual(maxLog.repeats("rule"), 36, "rule evaluations that repeat a point already evaluated")
         XCTAssertLessThanOrEqual(maxLog.repeats("primal"), 36, "primal evaluations that repeat a point already evaluated")
-        XCTAssertLessThanOrEqual(maxLog.calls("rule"), 3_397)
-        XCTAssertLessThanOrEqual(maxLog.calls("primal"), 3_471)
+        XCTAssertLessThanOrEqual(maxLog.calls("rule"), 3_565)
+        XCTAssertLessThanOrEqual(maxLog.calls("primal"), 3_639)
     }
 
     /// The vector sort of two, 8 samples, JVP and VJP declared. JVP: 8 at the samples, 279 in

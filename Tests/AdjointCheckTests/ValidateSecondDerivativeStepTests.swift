@@ -48,4 +48,24 @@ final class ValidateSecondDerivativeStepTests: XCTestCase {
         let sin = validate(TinySinLosingItsSecondDerivative.self)
         XCTAssertEqual(sin.check(named: "second-derivatives")?.outcome, .inconclusive, sin.description)
     }
+
+    /// With its second derivatives undecided at every point the sin above passed validate on its
+    /// partials alone ("validate tiny_sin (seed 0x5EED): passed"), which read as second order
+    /// checked. It is not confirmed now, and says which check could not decide and why. The
+    /// partials, judged, still pass (cos 10⁻¹⁵⁰ = 1 to Double, by hand).
+    func testSecondDerivativesUndecidedEverywhereIsNotAPass() {
+        let sin = validate(TinySinLosingItsSecondDerivative.self)
+        XCTAssertEqual(sin.check(named: "partials")?.outcome, .passed, sin.description)
+        XCTAssertFalse(sin.passed, sin.description)
+        XCTAssertEqual(sin.inconclusiveChecks, ["second-derivatives"], sin.description)
+        XCTAssertTrue(sin.failedChecks.isEmpty, sin.description)
+        XCTAssertTrue(sin.description.hasPrefix("validate tiny_sin (seed 0x5EED): NOT CONFIRMED (second-derivatives could not decide"),
+                      sin.description)
+        XCTAssertTrue(sin.description.contains("second-derivatives: inconclusive — no difference of the partials was reliable"),
+                      sin.description)
+        // Still judged where it can be: the right exp there passes, second derivatives included.
+        let exp = validate(TinyExp.self)
+        XCTAssertTrue(exp.passed, exp.description)
+        XCTAssertTrue(exp.inconclusiveChecks.isEmpty, exp.description)
+    }
 }

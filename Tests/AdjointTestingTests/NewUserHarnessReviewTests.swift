@@ -540,17 +540,19 @@ final class NewUserHarnessReviewTests: XCTestCase {
         let r = checkProperty(.blackBoxGradient(of: cubicRoot, claimed: right, inputs: space), options: options(trials: 50))
         // Was rule-wrong (reference "0.0 ± 4.16e-08" from differences inside one stair).
         XCTAssertTrue(r.passed || r.failure?.verdict == .inconclusive, r.message)
-        // Left undecided, the message listed "central: disagree 0.649414 ± 2.47e-11" (by hand the
-        // slope is 0.649791 at x = 0.5, 3.8·10⁻⁴ away) with nothing saying why that convicted
-        // nothing. The staircase's noise (σ ≈ 2.3·10⁻⁸, its treads) was then measured, adaptive
-        // and Richardson settled on 0.649791, and only the fixed stencil, judged before the noise
-        // was measured, disagreed, which left the entry undecided. The noise is measured before
-        // central's disagreement is recorded now, and central judged with it no longer
-        // disagrees: the right claim passes, within 10⁻⁶ of 0.649791.
+        // At x = 0.5 the entry was left undecided on "central: disagree 0.649414 ± 2.47e-11" (by
+        // hand the slope is 1/(3t² + 1) = 0.649791 at t = 0.423854, mpmath: 3.8·10⁻⁴ away), central judged
+        // inside one tread of the staircase before its noise (σ ≈ 2.3·10⁻⁸) was measured, beside
+        // adaptive and Richardson at 0.649791 with it. The entry's rungs are judged again once the
+        // noise is known: the right claim passes there, and one 1% off (0.656289) is convicted.
         let atHalf = checkProperty(.blackBoxGradient(of: cubicRoot, claimed: right, inputs: .point([0.5])), options: options(trials: 1))
         XCTAssertTrue(atHalf.passed, atHalf.message)
         // t³ + t = 0.5 at t = 0.4238537990697833, 1/(3t² + 1) = 0.6497911026724980 (mpmath, 30 digits).
         XCTAssertEqual(right([0.5])[0], 0.6497911026724980, accuracy: 1e-6)
+        let offAtHalf = checkProperty(.blackBoxGradient(of: cubicRoot, claimed: { x in right(x).map { $0 * 1.01 } }, inputs: .point([0.5])),
+                                      options: options(trials: 1))
+        XCTAssertEqual(offAtHalf.failure?.verdict, .ruleWrong, offAtHalf.message)
+        XCTAssertTrue(offAtHalf.message.contains("the function rounds far above its outputs' ulps"), offAtHalf.message)
         let w = checkProperty(.blackBoxGradient(of: cubicRoot, claimed: wrong, inputs: space), options: options(trials: 50))
         XCTAssertEqual(w.failure?.verdict, .ruleWrong, w.message)
     }

@@ -93,6 +93,17 @@ enum Cube: UnaryPrimitive {
     static func primal<T: ADScalar>(_ x: T) -> T { x * x * x }
     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 3 * x * x }
 }
+/// sin sampled near 10⁻¹⁵⁰ whose rule reads cos x as a Double: its second derivative (0 for
+/// −sin x ≈ −10⁻¹⁵⁰) is beyond what any difference of its partials resolves there.
+enum TinySin: UnaryPrimitive {
+    static let name = "doc_tiny_sin"
+    static var sampleRanges: [ClosedRange<Double>] { [1e-151...1e-150] }
+    static func primal<T: ADScalar>(_ x: T) -> T { sin(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(Foundation.cos(x.approximateDouble)) }
+}
+/// x₀x₁ + sin x₂ in Double, and its gradient by hand computed in float32 arithmetic.
+@Sendable func loss(_ x: [Double]) -> Double { x[0] * x[1] + sin(x[2]) }
+@Sendable func lossGradientFloat32(_ x: [Float]) -> [Float] { [x[1], x[0], cos(x[2])] }
 /// y = A⁻¹b for a 2×2 A (inputs a00, a01, a10, a11, b0, b1): JVP by differentiating A·y = b, VJP
 /// by transposing it (λ = A⁻ᵀu, ∂/∂A = −λyᵀ, ∂/∂b = λ).
 enum LinearSolve: VectorPrimitive {
@@ -769,6 +780,14 @@ enum DocCommentExamples {
         XCTAssert(report.passed, report.description)
     }
 
+    /// Sources/AdjointCheck/Primitives/Validate.swift, line 43.
+    static func Validate_43() async throws {
+        let v = validate(TinySin.self)
+        _ = v.passed               // false
+        _ = v.inconclusiveChecks   // ["second-derivatives"]; v.description says why
+        if v.passed || v.inconclusiveChecks != ["second-derivatives"] { throw DocExampleFailed() }   // context: using it
+    }
+
     /// Sources/AdjointCheck/Primitives/Validate.swift, line 313.
     static func Validate_313() async throws {
         let report = validate(LinearSolve.self, inputs: 6)
@@ -867,6 +886,14 @@ enum DocCommentExamples {
         o.seed = 0x1234            // or set ADJOINT_TEST_SEED=0x1234 in the environment
         o.rtol = 1e-6              // override the derived relative tolerance
         _ = o
+    }
+
+    /// Sources/AdjointTesting/Property.swift, line 36.
+    static func Property_36() async throws {
+        var o = AdjointTestOptions()
+        o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claimed gradient came from float32 code
+        assertGradient(of: loss, claimed: { x in lossGradientFloat32(x.map(Float.init)).map(Double.init) },
+                       inputs: .vector(3, .uniform(-2...2)), options: o)
     }
 
     /// Sources/AdjointTesting/Property.swift, line 119.
@@ -1254,6 +1281,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Sweep/SweepPlot.swift:6", SweepPlot_6),
         ("Sources/AdjointCheck/Primitives/Validate.swift:5", Validate_5),
         ("Sources/AdjointCheck/Primitives/Validate.swift:78", Validate_78),
+        ("Sources/AdjointCheck/Primitives/Validate.swift:43", Validate_43),
         ("Sources/AdjointCheck/Primitives/Validate.swift:313", Validate_313),
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:47", Complex_ADScalar_47),
         ("Sources/AdjointCheck/ComplexStep/Complex+ADScalar.swift:106", Complex_ADScalar_106),
@@ -1266,6 +1294,7 @@ enum DocCommentExamples {
         ("Sources/AdjointTesting/Message.swift:129", Message_129),
         ("Sources/AdjointTesting/Outcome.swift:6", Outcome_6),
         ("Sources/AdjointTesting/Property.swift:7", Property_7),
+        ("Sources/AdjointTesting/Property.swift:36", Property_36),
         ("Sources/AdjointTesting/Property.swift:119", Property_119),
         ("Sources/AdjointTesting/Property.swift:153", Property_153),
         ("Sources/AdjointTesting/SecondOrder.swift:117", SecondOrder_117),

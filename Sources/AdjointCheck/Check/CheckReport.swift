@@ -95,6 +95,15 @@ public struct CheckReport: Sendable {
     var unmeasuredJumps: [String] = []
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
+    /// Whether neither witness that resolves finer than differences could run in this check: its
+    /// ladder has no complex step and no exact rationals, or it was of a black box, which runs
+    /// neither (``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)`` and its kin).
+    /// Computed, not stored: a stored property changed the report's layout, and a client
+    /// compiled before it (an incremental build's jac) crashed reading it.
+    var differencesOnly: Bool {
+        !ladder.contains { $0 == WitnessRung.differences(.complexStep).name || $0 == WitnessRung.exactRationals.name }
+            || rungsUsed.contains { $0.note.hasSuffix("not run on a black box") }
+    }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
@@ -372,9 +381,14 @@ public struct CheckReport: Sendable {
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             let share = size > 0 ? "\((1000 * tol / size).rounded() / 10)" : "∞"
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
+            // Only a remedy the check could run: a black box has differences alone, and the
+            // complex step was advised for the reverse-mode gradient that assertHessian differences,
+            // which no user can make analytic (a saturated softmax cross-entropy, at 25 of 30 points).
+            let remedy = differencesOnly
+                ? "Differences are the only witness of a function checked as a black box, and none resolves it sharper at this point"
+                : "The complex step (f analytic in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it"
             n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry), \(witness) tolerance, "
-                + "the sharpest any witness could judge it; a claim that far off would pass as well. The complex step (f analytic "
-                + "in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it")
+                + "the sharpest any witness could judge it; a claim that far off would pass as well. " + remedy)
         }
         for e in coarselyResolvedEntries {
             guard let a = e.accumulationAllowance else { continue }
