@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Adjoint
 import ArgumentParser
 
@@ -140,7 +145,8 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = overflow != nil ? nil : try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
+        let evaluated = overflow != nil ? nil : try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
+        let values = evaluated?.values
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -149,11 +155,16 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
         }
         print(text)
+        // The notes below speak of the values just printed: before them, also through a pipe.
+        fflush(nil)
         if let overflow {
             writeError("note: no value is printed: \(overflow); the printed expressions are the derivative there all the same "
                        + "(no branch was decided between values Double could not hold): only the value in Double is missing")
         }
         for note in constantSingularityNotes(rows, labels: labels, names: names) { writeError("note: " + note) }
+        if let p = point, let evaluated, !evaluated.exact {
+            for note in valueRoundingNotes(evaluated.values, at: p, of: f, columns: columns, labels: labels) { writeError("note: " + note) }
+        }
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
@@ -394,9 +405,12 @@ struct DiffCommand: ParsableCommand {
     /// 2e-299 for −2.98e-297) and 0 at x = 0.1 ("not defined" for −2.98e301). Rational ops are
     /// then evaluated exactly; with other ops no value is printed (nil), and a note says why: the
     /// Double value through ∞ can be wrong in sign (sin(x)²/x³⁰⁰ at 10 gave 9.1e-301 for −8.0e-300).
-    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]]? {
+    /// `exact`: whether the values were evaluated exactly (each rounded once), so no rounding
+    /// inside the formula moved them.
+    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> (values: [[Double]], exact: Bool)? {
         let flat = rows.flatMap { $0 }.map(\.id)
         var v: [Double]
+        var exactly = false
         do {
             v = try value(of: GraphFunction(roots: flat, inputs: x.count), at: x)
             if intermediateIsNotFinite(flat, at: x) {
@@ -406,14 +420,47 @@ struct DiffCommand: ParsableCommand {
                                + "jac jacobian computes the derivative there, and jac check compares the modes")
                     return nil
                 }
-                v = exact
+                (v, exactly) = (exact, true)
             }
         } catch let e as ADError {
             guard let exact = exactValues(flat, at: x) else { throw undefinedDerivative(e, f, at: x) }
-            v = exact
+            (v, exactly) = (exact, true)
         }
         var k = 0
-        return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+        return (rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }, exactly)
+    }
+
+    /// Notes on the values printed in Double whose rounding inside the formula can move them from
+    /// the derivative by more than jac's reliability threshold, as jac jacobian and jac hessian
+    /// judge their entries (``roundingNotes(_:names:variables:singularRows:entryName:)``), with
+    /// the bounds of forward and reverse mode, or of the Hessian (``hessianRoundingBounds(of:at:output:)``):
+    /// the expressions are the registry's rules, and evaluated in Double they round f's
+    /// intermediates as the modes do. `jac diff "(1-cos(x))/x^2" --order 2 --at x=1e-3` printed
+    /// −0.08338030544 for −0.0833333167 (mpmath) with no note.
+    func valueRoundingNotes(_ values: [[Double]], at p: Point, of f: Formula, columns: [Int], labels: [[String]]) -> [String] {
+        guard let first = Diagnostics.quietly({ try? CoreEngine(mode: .reverse).jacobian(of: f, at: p) }) else { return [] }
+        let singular = rowsAtSingularPoint(f, first)
+        let n = f.variables.count
+        let full: [[Double]]?
+        if order == 2 {
+            guard singular.isEmpty else { return [] }
+            full = hessianRoundingBounds(of: f, at: p.doubles)
+        } else {
+            full = first.roundingBounds
+        }
+        let bounds = full.map { b in values.indices.map { i in columns.map { j in i < b.count && j < b[i].count ? b[i][j] : .nan } } }
+        // A Hessian row of zeros is judged against its gradient entry, as jac hessian's is.
+        let rowValues = order == 2 ? (first.jacobian.first ?? []) : first.value
+        let r = ModeResult(point: p.doubles.map(Cell.double), value: rowValues,
+                           jacobian: values.map { $0.map { Cell.double($0) } }, roundingBounds: bounds)
+        var notes = roundingNotes(r, names: order == 2 ? Array(f.variables.prefix(values.count)) : f.outputNames,
+                                  variables: columns.map { f.variables[$0] }, singularRows: order == 2 ? [] : singular,
+                                  entryName: { i, k in labels[i][k] })
+        if order == 2 && full == nil && n > 0 {
+            notes.append("the Hessian's values were not bounded for rounding (\(n) variables: past what jac spends on that bound), "
+                         + "so where the formula cancels they may be wrong in their leading digits with no note")
+        }
+        return notes
     }
 
     /// Whether evaluating `rows` at `x` in Double meets a domain error (a division by zero, a
