@@ -371,6 +371,10 @@ struct EvalCommand: ParsableCommand {
             if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
                 notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
                              + "computed through it and may have lost every digit")
+            } else if let lost = underflowThatMatters(rec) {
+                // √(x² + y²) at x = y = 10⁻²⁰⁰ printed 0.0 with no word (by hand 1.41·10⁻²⁰⁰):
+                // x² underflowed to 0.
+                notes.append(lost + ", below Double's range; the value printed was computed through it and may have lost every digit")
             }
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
@@ -412,7 +416,17 @@ struct HessianCommand: ParsableCommand {
             // f″ = −0.0833333167 (mpmath) with no word, where jac jacobian noted its f′.
             let first = try CoreEngine(mode: .reverse).jacobian(of: formula, at: point)
             let x = first.point.map(\.approximate)
-            let h = try hessian(of: formula, at: x)
+            let h: [[Double]]
+            do {
+                h = try hessian(of: formula, at: x)
+            } catch ADError.nonFinite(let what, let op?, let node) {
+                // The library names the op; where it is smooth, that is an overflow, not a point
+                // without a Hessian.
+                guard let overflow = secondOrderOverflow(formula, at: x, op: op, node: node) else { throw ADError.nonFinite(what: what, op: op, node: node) }
+                throw JacFailure(.evaluationFailure, "evaluation failed: the Hessian is not finite in Double at "
+                                 + "\(describePoint(formula.variables, first.point)) (\(what)): " + overflow
+                                 + "; the gradient is finite, and the Hessian may be too, but Double cannot compute it at this point")
+            }
             let second = HessianRounding(formula, first, h)
             let name = formula.outputNames[0]
             let v = first.value[0].approximate, g = first.jacobian[0].map(\.approximate)

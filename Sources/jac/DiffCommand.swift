@@ -176,9 +176,15 @@ struct DiffCommand: ParsableCommand {
                 // partial is unbounded), jac hessian refuses the point; the expressions printed for
                 // the branch the rules took there hold near it, not at it.
                 var noHessian: String? = nil
-                do { _ = try hessian(of: f, at: p.doubles) } catch ADError.nonFinite(let what, let op?, _) {
-                    noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
-                        + "those of the rules' branch there, and jac hessian refuses the point"
+                do { _ = try hessian(of: f, at: p.doubles) } catch ADError.nonFinite(let what, let op?, let node) {
+                    // Where the op is smooth a term overflowed: the Hessian may exist (x·log x at 10⁻³⁰⁰).
+                    if let overflow = secondOrderOverflow(f, at: p.doubles, op: op, node: node) {
+                        writeError("note: jac hessian cannot compute the Hessian in Double at this point: " + overflow
+                                   + "; the printed values are the expressions' own")
+                    } else {
+                        noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
+                            + "those of the rules' branch there, and jac hessian refuses the point"
+                    }
                 } catch {}
                 // In variable order: --wrt y,x lists the columns permuted, and the permuted matrix
                 // compared ∂²f/∂x² with ∂²f/∂y² as if they were the mixed entries (a false "a
@@ -500,6 +506,11 @@ struct DiffCommand: ParsableCommand {
         // The function itself outside its domain (log at −1): "the derivative is not defined"
         // said less than is true, where jac jacobian says the evaluation failed in log.
         if let outside = functionDomainError(f, at: x) { return JacFailure(classifying: outside) }
+        // Nor is it undefined where Double only reaches a singular point through an underflow.
+        if let why = underflowIntoSingularity(f, at: x) {
+            return JacFailure(.evaluationFailure, "the derivative cannot be evaluated in Double at "
+                              + "\(describePoint(f.variables, x.map(Cell.double))): " + why)
+        }
         var reason = "\(e)"
         do {
             if order == 2 {
