@@ -515,8 +515,10 @@ func secondOrderOverflow(_ f: Formula, at x: [Double], op: String, node: Int?) -
 }
 
 /// The first underflow on `rec`'s tape (``rangeExits(_:)``) that can move an output by more than
-/// ε of itself: up to the least normal magnitude lost there, times the output's sensitivity to
-/// it (+∞ through √ at 0). exp(−1000) + 1 underflows harmlessly; √(x² + y²) at 10⁻²⁰⁰ does not.
+/// ε of itself (or than the least subnormal, its own spacing there): half the least subnormal at
+/// most is lost where a result rounds into or below the subnormal range, times the output's
+/// sensitivity to it (+∞ through √ at 0). exp(−1000) + 1 underflows harmlessly, and so does
+/// 1/(1 + e⁷⁰⁹) = 1.2·10⁻³⁰⁸, a subnormal that keeps its digits; √(x² + y²) at 10⁻²⁰⁰ does not.
 func underflowThatMatters(_ rec: Recording<Double>) -> String? {
     let exits = rangeExits(rec).filter(\.underflow)
     guard !exits.isEmpty else { return nil }
@@ -524,8 +526,8 @@ func underflowThatMatters(_ rec: Recording<Double>) -> String? {
         let f = Swift.abs(output.value)
         let sensitivity = rec.tape.nodeCotangents(from: [(output, 1.0)])
         for exit in exits where exit.node < sensitivity.count {
-            let moved = Swift.abs(sensitivity[exit.node]) * Double.leastNormalMagnitude
-            if !(moved <= Double.ulpOfOne * f) { return exit.text }
+            let moved = Swift.abs(sensitivity[exit.node]) * Double.leastNonzeroMagnitude / 2
+            if !(moved <= Swift.max(Double.ulpOfOne * f, Double.leastNonzeroMagnitude)) { return exit.text }
         }
     }
     return nil
