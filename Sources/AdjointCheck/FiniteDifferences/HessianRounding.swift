@@ -50,15 +50,15 @@ import AdjointCore
 ///     bound(i, j) = ε · Σₖ ( |∂(∇gⱼ·eᵢ)/∂vₖ|·|vₖ| + |∂gⱼ/∂vₖ|·|v̇ₖ| )   over the nodes vₖ of gⱼ
 ///
 /// (1 − cos x)/x² at 10⁻³: cos x ≈ 1 − 5·10⁻⁷ rounds by about ε, and f″ carries 1 − cos x
-/// divided by x⁴ six times, so rounding moves the computed f″ by about 6·10⁻⁴ of its −0.0833
-/// (by hand; AD gives −0.08338, 4.7·10⁻⁵ off). A formula that cancels nowhere has a bound of a
-/// few ulps of its entries.
+/// divided by x⁴ six times, so rounding can move the computed f″ by up to about 7·10⁻⁴ (by
+/// hand; the bound is 1.3·10⁻³, and AD's −0.08338 is 4.7·10⁻⁵ from mpmath's −0.0833333). A
+/// formula that cancels nowhere has a bound of a few dozen ulps of its entries at most.
 ///
 /// ```swift
 /// struct OneMinusCosOverSquare: ADFunction {   // (1 − cos x)/x², written naively
 ///     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(1 - cos(x[0])) / (x[0] * x[0])] }
 /// }
-/// let b = hessianRoundingBounds(of: OneMinusCosOverSquare(), at: [1e-3])   // ≈ [[7e-4]]
+/// let b = hessianRoundingBounds(of: OneMinusCosOverSquare(), at: [1e-3])   // ≈ [[1.3e-3]]
 /// ```
 @inlinable package func hessianRoundingBounds<V: ADScalar & BinaryFloatingPoint>(
     of f: some ADFunction, at x: [V], output: Int = 0
