@@ -382,6 +382,11 @@ struct EvalCommand: ParsableCommand {
                 notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
                              + "computed through it and may have lost every digit")
                 bounds = nil
+            } else if let lost = underflowThatMatters(rec) {
+                // √(x² + y²) at x = y = 10⁻²⁰⁰ printed 0.0 with no word (by hand 1.41·10⁻²⁰⁰):
+                // x² underflowed to 0.
+                notes.append(lost + ", below Double's range; the value printed was computed through it and may have lost every digit")
+                bounds = nil
             } else {
                 // (1 - cos(x))/x^2 at 1e-8 printed 0.0 for 0.5 with no word: cos x rounds to 1.
                 bounds = evaluationRoundingBound(recording: rec)
@@ -426,20 +431,33 @@ struct HessianCommand: ParsableCommand {
             throw JacFailure.invalid("hessian needs a scalar formula (1 output), this one has \(formula.outputs.count)")
         }
         try runPoints(options, formula) { point in
-            let x = point.doubles
-            let first = try explainingNonFiniteEntries(formula, at: x, mode: .reverse) {
-                try jacobian(of: formula, at: x, mode: .reverse)
+            // The gradient as jac jacobian computes it, with its rounding bounds. Both orders are
+            // the exact derivatives of the rounded operations, and where the formula cancels they
+            // can be far from f′ and f″: (1 − cos x)/x² at 10⁻³ printed −0.08338030544 for
+            // f″ = −0.0833333167 (mpmath) with no word, where jac jacobian noted its f′.
+            let first = try CoreEngine(mode: .reverse).jacobian(of: formula, at: point)
+            let x = first.point.map(\.approximate)
+            let h: [[Double]]
+            do {
+                h = try hessian(of: formula, at: x)
+            } catch ADError.nonFinite(let what, let op?, let node) {
+                // The library names the op; where it is smooth, that is an overflow, not a point
+                // without a Hessian.
+                guard let overflow = secondOrderOverflow(formula, at: x, op: op, node: node) else { throw ADError.nonFinite(what: what, op: op, node: node) }
+                throw JacFailure(.evaluationFailure, "evaluation failed: the Hessian is not finite in Double at "
+                                 + "\(describePoint(formula.variables, first.point)) (\(what)): " + overflow
+                                 + "; the gradient is finite, and the Hessian may be too, but Double cannot compute it at this point")
             }
-            let h = try hessian(of: formula, at: x)
+            let second = HessianRounding(formula, first, h)
             let name = formula.outputNames[0]
-            let v = first.value[0], g = first.jacobian[0]
+            let v = first.value[0].approximate, g = first.jacobian[0].map(\.approximate)
             let columns = formula.variables.map { "d/d\($0)" }
             let pointCells = x.map(Cell.double)
             // A term lost below Double's range is recovered by the library, in the gradient's
             // sweep and in the Hessian's products alike, or the point fails naming the entry.
             let pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
-                         ("hessian", jsonArray(h.map { jsonArray($0) }))]
+                         ("hessian", jsonArray(h.map { jsonArray($0) }))] + second.jsonPairs
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
             table += "value  " + format(v) + "\n\n"
@@ -460,11 +478,80 @@ struct HessianCommand: ParsableCommand {
             // place for the value, and printed the gradient and Hessian without it.
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
-                          notes: kinkNotes(first.diagnostics.kinks, of: formula, at: x)
-                            + valueRoundingNotes(valueRoundingBounds(formula, at: x), values: [v], names: [name])
+                          notes: kinkNotes(first.kinks, of: formula, at: x)
+                            + valueRoundingNotes(valueRoundingBounds(formula, at: x), values: [v], names: [name]) + second.notes
                             + asymmetryNotes(h, variables: formula.variables,
-                                             atKink: kinksReachingInputs(first.diagnostics.kinks, of: formula, at: x).contains(true)))
+                                             atKink: kinksReachingInputs(first.kinks, of: formula, at: x).contains(true),
+                                             roundingBounds: second.hessian.roundingBounds))
         }
+    }
+}
+
+/// How far rounding inside a scalar formula can move the gradient and the Hessian jac prints
+/// from f′ and f″, judged and noted entry by entry as jac jacobian judges its entries
+/// (``roundingNotes(_:names:variables:singularRows:entryName:)``): the gradient's bounds are
+/// forward and reverse mode's (``derivativeRoundingBounds(of:at:directions:)``), the Hessian's
+/// the same machinery one order up (``hessianRoundingBounds(of:at:output:)``).
+struct HessianRounding {
+    /// The gradient as one row, with its bounds.
+    let gradient: ModeResult
+    /// The Hessian as a Jacobian (rows are variables) of the gradient, with its bounds (nil where
+    /// none was made) and the gradient as its rows' values (the scale of a row of zeros).
+    let hessian: ModeResult
+    /// Whether the Hessian was too large to bound (``hessianRoundingBounds(of:at:output:)``).
+    let unbounded: Bool
+    /// Rows whose computation passes through a singular point, where the kink note says the
+    /// entries are a convention (``rowsAtSingularPoint(_:_:)``): no rounding note there.
+    let singular: Bool
+    let formula: Formula
+
+    init(_ formula: Formula, _ gradient: ModeResult, _ h: [[Double]]) {
+        self.formula = formula
+        self.gradient = gradient
+        let x = gradient.point.map(\.approximate)
+        let bounds = h.isEmpty ? [] : hessianRoundingBounds(of: formula, at: x)
+        unbounded = bounds == nil
+        hessian = ModeResult(point: gradient.point, value: gradient.jacobian.first ?? [],
+                             jacobian: h.map { $0.map { Cell.double(unsignedZero($0)) } }, roundingBounds: bounds)
+        singular = !rowsAtSingularPoint(formula, gradient).isEmpty
+    }
+
+    /// Entry (i, j)'s name, as the CSV's header names it.
+    func entryName(_ i: Int, _ j: Int) -> String {
+        "d2\(formula.outputNames[0])/d\(formula.variables[i])d\(formula.variables[j])"
+    }
+
+    var notes: [String] {
+        guard !singular else { return [] }
+        let variables = formula.variables
+        var notes = roundingNotes(gradient, names: formula.outputNames, variables: variables)
+            + roundingNotes(hessian, names: variables, variables: variables, entryName: entryName)
+        if unbounded {
+            notes.append("the Hessian's entries were not bounded for rounding (\(variables.count) variables: past what jac spends "
+                         + "on that bound), so where the formula cancels they may be wrong in their leading digits with no note")
+        }
+        return notes
+    }
+
+    /// The bounds and judgements for a script, as jac jacobian's `rounding_bound` and
+    /// `unreliable`: null where no bound was made.
+    var jsonPairs: [(String, String)] {
+        // Each entry's judgement, as the notes make it (none where a singular point was met).
+        func unreliable(_ r: ModeResult, _ bounds: [[Double]]) -> [String] {
+            bounds.indices.map { i in
+                let scale = rowScale(r, i)
+                return jsonArray(bounds[i].indices.map { j in !singular && roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
+            }
+        }
+        var pairs: [(String, String)] = []
+        if let b = gradient.roundingBounds, let row = b.first, let judged = unreliable(gradient, b).first {
+            pairs += [("gradient_rounding_bound", jsonArray(row.map(jsonNumber))), ("gradient_unreliable", judged)]
+        }
+        if let b = hessian.roundingBounds {
+            pairs += [("hessian_rounding_bound", jsonArray(b.map { jsonArray($0.map(jsonNumber)) })),
+                      ("hessian_unreliable", jsonArray(unreliable(hessian, b)))]
+        }
+        return pairs
     }
 }
 
@@ -473,12 +560,23 @@ struct HessianCommand: ParsableCommand {
 /// [[1, 0], [1, 0]] with only the ½-each note); elsewhere asymmetry means a second-order rule
 /// is suspect, unless a rule has said that no second derivative exists at the point (pow at (0, 1),
 /// whose mixed partial is unbounded), where blaming a rule sent users looking for a bug.
-func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool, noHessian: Bool = false) -> [String] {
+///
+/// `roundingBounds`: per entry, how far rounding inside the formula can move it
+/// (``hessianRoundingBounds(of:at:output:)``). A pair that differs by no more than its two
+/// bounds together is not evidence against a rule: where the formula cancels, rounding alone
+/// separates the two triangles' orders of evaluation.
+func asymmetryNotes(_ h: [[Double]], variables: [String], atKink: Bool, noHessian: Bool = false,
+                    roundingBounds: [[Double]]? = nil) -> [String] {
     var worst = (gap: 0.0, i: 0, j: 0)
     let scale = Swift.max(1, h.joined().map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0)
+    func bound(_ i: Int, _ j: Int) -> Double {
+        guard let b = roundingBounds, i < b.count, j < b[i].count, b[i][j].isFinite else { return 0 }
+        return b[i][j]
+    }
     for i in h.indices {
         for j in h.indices where j > i && j < h[i].count && i < h[j].count {
             let gap = Swift.abs(h[i][j] - h[j][i])
+            guard gap > bound(i, j) + bound(j, i) else { continue }
             if gap > worst.gap { worst = (gap, i, j) }
         }
     }
@@ -588,14 +686,18 @@ func unreliableEntryNotes(_ r: ModeResult, names: [String], variables: [String],
 /// moved them. `jac jacobian "sqrt(x^2+y^2)" --at x=0,y=0 --mode forward` printed two "could not
 /// be bounded" notes beside the kink note, as the check did before it dropped its note where a
 /// mode is not finite (cdb38e9).
-func roundingNotes(_ r: ModeResult, names: [String], variables: [String], singularRows: Set<Int> = []) -> [String] {
+///
+/// `entryName`: entry (i, j)'s name where it is not d(names[i])/d(variables[j]) (a Hessian's
+/// d2f/dxdy, whose rows are variables).
+func roundingNotes(_ r: ModeResult, names: [String], variables: [String], singularRows: Set<Int> = [],
+                   entryName: ((Int, Int) -> String)? = nil) -> [String] {
     guard let bounds = r.roundingBounds else { return [] }
     var notes: [String] = []
     for (i, row) in bounds.enumerated() where i < r.jacobian.count && i < names.count && !singularRows.contains(i) {
         let scale = rowScale(r, i)
         for (j, b) in row.enumerated() where j < r.jacobian[i].count && j < variables.count {
             guard roundingIsLarge(r, bounds, i, j, rowScale: scale) else { continue }
-            notes.append(roundingNote("d\(names[i])/d\(variables[j])", value: r.jacobian[i][j].approximate, bound: b))
+            notes.append(roundingNote(entryName?(i, j) ?? "d\(names[i])/d\(variables[j])", value: r.jacobian[i][j].approximate, bound: b))
         }
     }
     return notes

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Adjoint
 import ArgumentParser
 
@@ -140,7 +145,8 @@ struct DiffCommand: ParsableCommand {
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }
         let labels = entryLabels(f, names, columns)
-        let values = overflow != nil ? nil : try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
+        let evaluated = overflow != nil ? nil : try point.flatMap { p in try evaluate(rows, at: p.doubles, of: f) }
+        let values = evaluated?.values
         let limit = try InputLimits.value(Self.outputBytesVariable) ?? ExpressionPrinter.defaultMaxOutputBytes
         let text: String
         do {
@@ -149,11 +155,16 @@ struct DiffCommand: ParsableCommand {
             throw JacFailure(.evaluationFailure, "the printed derivative exceeds the limit of \(limit) bytes (\(Self.outputBytesVariable) raises the limit; without --expand or --format json, shared subexpressions are printed once)")
         }
         print(text)
+        // The notes below speak of the values just printed: before them, also through a pipe.
+        fflush(nil)
         if let overflow {
             writeError("note: no value is printed: \(overflow); the printed expressions are the derivative there all the same "
                        + "(no branch was decided between values Double could not hold): only the value in Double is missing")
         }
         for note in constantSingularityNotes(rows, labels: labels, names: names) { writeError("note: " + note) }
+        if let p = point, let evaluated, !evaluated.exact {
+            for note in valueRoundingNotes(evaluated.values, at: p, of: f, columns: columns, labels: labels) { writeError("note: " + note) }
+        }
         // At a kink (max at a tie, abs at 0) the printed value is the registry's convention there,
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
@@ -165,9 +176,15 @@ struct DiffCommand: ParsableCommand {
                 // partial is unbounded), jac hessian refuses the point; the expressions printed for
                 // the branch the rules took there hold near it, not at it.
                 var noHessian: String? = nil
-                do { _ = try hessian(of: f, at: p.doubles) } catch ADError.nonFinite(let what, let op?, _) {
-                    noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
-                        + "those of the rules' branch there, and jac hessian refuses the point"
+                do { _ = try hessian(of: f, at: p.doubles) } catch ADError.nonFinite(let what, let op?, let node) {
+                    // Where the op is smooth a term overflowed: the Hessian may exist (x·log x at 10⁻³⁰⁰).
+                    if let overflow = secondOrderOverflow(f, at: p.doubles, op: op, node: node) {
+                        writeError("note: jac hessian cannot compute the Hessian in Double at this point: " + overflow
+                                   + "; the printed values are the expressions' own")
+                    } else {
+                        noHessian = "note: no Hessian exists at this point: \(what) (from \(op)); the printed expressions are "
+                            + "those of the rules' branch there, and jac hessian refuses the point"
+                    }
                 } catch {}
                 // In variable order: --wrt y,x lists the columns permuted, and the permuted matrix
                 // compared ∂²f/∂x² with ∂²f/∂y² as if they were the mixed entries (a false "a
@@ -394,9 +411,12 @@ struct DiffCommand: ParsableCommand {
     /// 2e-299 for −2.98e-297) and 0 at x = 0.1 ("not defined" for −2.98e301). Rational ops are
     /// then evaluated exactly; with other ops no value is printed (nil), and a note says why: the
     /// Double value through ∞ can be wrong in sign (sin(x)²/x³⁰⁰ at 10 gave 9.1e-301 for −8.0e-300).
-    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> [[Double]]? {
+    /// `exact`: whether the values were evaluated exactly (each rounded once), so no rounding
+    /// inside the formula moved them.
+    func evaluate(_ rows: [[Symbolic]], at x: [Double], of f: Formula) throws -> (values: [[Double]], exact: Bool)? {
         let flat = rows.flatMap { $0 }.map(\.id)
         var v: [Double]
+        var exactly = false
         do {
             v = try value(of: GraphFunction(roots: flat, inputs: x.count), at: x)
             if intermediateIsNotFinite(flat, at: x) {
@@ -406,14 +426,47 @@ struct DiffCommand: ParsableCommand {
                                + "jac jacobian computes the derivative there, and jac check compares the modes")
                     return nil
                 }
-                v = exact
+                (v, exactly) = (exact, true)
             }
         } catch let e as ADError {
             guard let exact = exactValues(flat, at: x) else { throw undefinedDerivative(e, f, at: x) }
-            v = exact
+            (v, exactly) = (exact, true)
         }
         var k = 0
-        return rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }
+        return (rows.map { row in row.map { _ in defer { k += 1 }; return v[k] } }, exactly)
+    }
+
+    /// Notes on the values printed in Double whose rounding inside the formula can move them from
+    /// the derivative by more than jac's reliability threshold, as jac jacobian and jac hessian
+    /// judge their entries (``roundingNotes(_:names:variables:singularRows:entryName:)``), with
+    /// the bounds of forward and reverse mode, or of the Hessian (``hessianRoundingBounds(of:at:output:)``):
+    /// the expressions are the registry's rules, and evaluated in Double they round f's
+    /// intermediates as the modes do. `jac diff "(1-cos(x))/x^2" --order 2 --at x=1e-3` printed
+    /// −0.08338030544 for −0.0833333167 (mpmath) with no note.
+    func valueRoundingNotes(_ values: [[Double]], at p: Point, of f: Formula, columns: [Int], labels: [[String]]) -> [String] {
+        guard let first = Diagnostics.quietly({ try? CoreEngine(mode: .reverse).jacobian(of: f, at: p) }) else { return [] }
+        let singular = rowsAtSingularPoint(f, first)
+        let n = f.variables.count
+        let full: [[Double]]?
+        if order == 2 {
+            guard singular.isEmpty else { return [] }
+            full = hessianRoundingBounds(of: f, at: p.doubles)
+        } else {
+            full = first.roundingBounds
+        }
+        let bounds = full.map { b in values.indices.map { i in columns.map { j in i < b.count && j < b[i].count ? b[i][j] : .nan } } }
+        // A Hessian row of zeros is judged against its gradient entry, as jac hessian's is.
+        let rowValues = order == 2 ? (first.jacobian.first ?? []) : first.value
+        let r = ModeResult(point: p.doubles.map(Cell.double), value: rowValues,
+                           jacobian: values.map { $0.map { Cell.double($0) } }, roundingBounds: bounds)
+        var notes = roundingNotes(r, names: order == 2 ? Array(f.variables.prefix(values.count)) : f.outputNames,
+                                  variables: columns.map { f.variables[$0] }, singularRows: order == 2 ? [] : singular,
+                                  entryName: { i, k in labels[i][k] })
+        if order == 2 && full == nil && n > 0 {
+            notes.append("the Hessian's values were not bounded for rounding (\(n) variables: past what jac spends on that bound), "
+                         + "so where the formula cancels they may be wrong in their leading digits with no note")
+        }
+        return notes
     }
 
     /// Whether evaluating `rows` at `x` in Double meets a domain error (a division by zero, a
@@ -453,6 +506,11 @@ struct DiffCommand: ParsableCommand {
         // The function itself outside its domain (log at −1): "the derivative is not defined"
         // said less than is true, where jac jacobian says the evaluation failed in log.
         if let outside = functionDomainError(f, at: x) { return JacFailure(classifying: outside) }
+        // Nor is it undefined where Double only reaches a singular point through an underflow.
+        if let why = underflowIntoSingularity(f, at: x) {
+            return JacFailure(.evaluationFailure, "the derivative cannot be evaluated in Double at "
+                              + "\(describePoint(f.variables, x.map(Cell.double))): " + why)
+        }
         var reason = "\(e)"
         do {
             if order == 2 {

@@ -401,7 +401,9 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
     var message = "evaluation failed: \(entry) is \(v.isNaN ? "NaN" : v > 0 ? "+∞" : "−∞") in \(mode.rawValue) mode"
         + (count > 1 ? " (and \(count - 1) more entr\(count == 2 ? "y" : "ies") not finite)" : "")
     let singular = diagnostics.kinks.filter { $0.op.info.convention?.contains("singular point") == true }
-    if let k = singular.first {
+    if singular.first != nil, let why = underflowIntoSingularity(formula, at: x) {
+        message += ": " + why
+    } else if let k = singular.first {
         message += " at a singular point: \(k)" + (k.op.info.convention.map { " (\($0))" } ?? "")
         if v.isNaN {
             message += "; NaN is an undefined form there (0·∞), and the other mode, which meets the zero factors in another "
@@ -428,3 +430,105 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
 /// A number or name as an error message quotes it (see ``quotedForMessage(_:)``): a
 /// 300,000-digit constant in exact mode was echoed whole, a 600 KB error line.
 func quoted(_ text: String) -> String { quotedForMessage(text) }
+
+/// An op on f's tape whose value left Double's range where its arguments did not: a product,
+/// quotient, power or exponential of finite nonzero arguments that rounded to 0 or a subnormal
+/// (`underflow`), or to ±∞. `text` names it with its arguments and about what it is exactly.
+struct RangeExit {
+    let node: Int
+    let underflow: Bool
+    let text: String
+}
+
+/// Every ``RangeExit`` on `rec`'s tape, in tape order.
+func rangeExits(_ rec: Recording<Double>) -> [RangeExit] {
+    let tape = rec.tape
+    return (0..<tape.count).compactMap { k in
+        guard let e = tape.entry(k) else { return nil }
+        let args = e.inputs.compactMap { tape.entry($0)?.value }
+        guard args.count == e.inputs.count, args.allSatisfy(\.isFinite) else { return nil }
+        // log₁₀ of the exact value's magnitude, from the arguments (nil: not an op that can only
+        // leave the range by rounding).
+        let l: Double?
+        switch e.op {
+        case .mul where args.count == 2 && !args.contains(0): l = Double.log10(abs(args[0])) + Double.log10(abs(args[1]))
+        case .square where args.count == 1 && args[0] != 0: l = 2 * Double.log10(abs(args[0]))
+        case .div where args.count == 2 && !args.contains(0): l = Double.log10(abs(args[0])) - Double.log10(abs(args[1]))
+        case .powi where args.count == 1 && args[0] != 0: l = Double(e.attribute) * Double.log10(abs(args[0]))
+        case .pow where args.count == 2 && args[0] > 0: l = args[1] * Double.log10(args[0])
+        case .exp where args.count == 1: l = args[0] / Double.log(10)
+        default: l = nil
+        }
+        guard let l, l.isFinite else { return nil }
+        let v = e.value
+        let under = abs(v) < Double.leastNormalMagnitude && l < Double.log10(Double.leastNormalMagnitude)
+        let over = !v.isFinite && l > Double.log10(Double.greatestFiniteMagnitude)
+        guard under || over else { return nil }
+        let exponent = l.rounded(.down)
+        let mantissa = (Double.pow(10, l - exponent) * 10).rounded() / 10
+        let call = e.op == .powi ? "\(format(args[0]))^\(e.attribute)" : "\(e.name)(" + args.map(format).joined(separator: ", ") + ")"
+        return RangeExit(node: k, underflow: under,
+                         text: "\(call) at node \(k) is about \(mantissa)e\(Int(exponent)), which Double rounds to \(format(v))")
+    }
+}
+
+/// Where a singular point (√ at 0) that f's Double evaluation at x reaches is reached only
+/// because an intermediate upstream underflowed to 0: the words that say so, or nil. √(x² + y²)
+/// at x = y = 10⁻²⁰⁰ has x² = 10⁻⁴⁰⁰, 0 in Double, and jac said its derivative failed "at a
+/// singular point: sqrt at 0.0", and jac diff that it was "not defined" there: the point given
+/// is not √'s singular point (the gradient is (1/√2, 1/√2), by hand).
+func underflowIntoSingularity(_ f: Formula, at x: [Double]) -> String? {
+    guard let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x, finiteOutputs: false) }) else { return nil }
+    let tape = rec.tape
+    let exits = rangeExits(rec).filter { $0.underflow }
+    guard !exits.isEmpty else { return nil }
+    for k in 0..<tape.count {
+        guard let e = tape.entry(k), isSingularConvention(e.op) else { continue }
+        let args = e.inputs.compactMap { tape.entry($0)?.value }
+        guard args.count == e.inputs.count, Rules.kinkDistance(e.op, args.first ?? 0, args.count > 1 ? args[1] : 0) == 0 else { continue }
+        // The nodes upstream of the singular one (tape order is topological).
+        var upstream = Set(e.inputs)
+        for m in stride(from: k - 1, through: 0, by: -1) where upstream.contains(m) {
+            upstream.formUnion(tape.entry(m)?.inputs ?? [])
+        }
+        guard let cause = exits.first(where: { upstream.contains($0.node) }) else { continue }
+        return "\(e.name) (node \(k)) reaches its singular point in Double only because \(cause.text), below Double's range: "
+            + "at the point given its argument is not \(format(args.first ?? 0)), so the point is not \(e.name)'s singular point, "
+            + "and the derivative there may be finite, but Double cannot compute it at this point"
+    }
+    return nil
+}
+
+/// Why the Hessian failed as not finite where its `op` at `node` is smooth: the words that say a
+/// second-order term there overflowed, or nil where the op is at its kink or singular point (pow
+/// at (0, 1), whose mixed partial is unbounded: no Hessian exists there) or cannot be found.
+/// x·log x at 10⁻³⁰⁰ failed as "non-finite Hessian-vector product entry 0: first produced by
+/// log", where f″ = 1/x = 10³⁰⁰ (by hand) and log″ = −1/x² = −10⁶⁰⁰ overflowed.
+func secondOrderOverflow(_ f: Formula, at x: [Double], op: String, node: Int?) -> String? {
+    guard let node, let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x, finiteOutputs: false) }),
+          let e = rec.tape.entry(node), e.name == op else { return nil }
+    let args = e.inputs.compactMap { rec.tape.entry($0)?.value }
+    guard args.count == e.inputs.count, args.allSatisfy(\.isFinite) else { return nil }
+    if let d = Rules.kinkDistance(e.op, args.first ?? 0, args.count > 1 ? args[1] : 0), d == 0 { return nil }
+    return "a second-order term of \(op) at node \(node) (at " + args.map(format).joined(separator: ", ")
+        + ", not a kink or singular point of it) overflowed Double's range, also with the direction scaled down by up to 2^-1000"
+}
+
+/// The first underflow on `rec`'s tape (``rangeExits(_:)``) that can move an output by more than
+/// ε of itself (or than the least subnormal, its own spacing there): half the least subnormal at
+/// most is lost where a result rounds into or below the subnormal range, times the output's
+/// sensitivity to it (+∞ through √ at 0). exp(−1000) + 1 underflows harmlessly, and so does
+/// 1/(1 + e⁷⁰⁹) = 1.2·10⁻³⁰⁸, a subnormal that keeps its digits; √(x² + y²) at 10⁻²⁰⁰ does not.
+func underflowThatMatters(_ rec: Recording<Double>) -> String? {
+    let exits = rangeExits(rec).filter(\.underflow)
+    guard !exits.isEmpty else { return nil }
+    for output in rec.outputs {
+        let f = Swift.abs(output.value)
+        let sensitivity = rec.tape.nodeCotangents(from: [(output, 1.0)])
+        for exit in exits where exit.node < sensitivity.count {
+            let moved = Swift.abs(sensitivity[exit.node]) * Double.leastNonzeroMagnitude / 2
+            if !(moved <= Swift.max(Double.ulpOfOne * f, Double.leastNonzeroMagnitude)) { return exit.text }
+        }
+    }
+    return nil
+}

@@ -15,6 +15,22 @@ final class HessianRangeRecoveryTests: XCTestCase {
         XCTAssertEqual(hv[0], 3e-200, accuracy: 4 * Double.ulpOfOne * 3e-200)
     }
 
+    /// The other end of the range: x·log x at 10⁻¹⁶⁰ has f″ = 1/x = 10¹⁶⁰ (by hand), and log's
+    /// partial 1/x carries the tangent −1/x² = −10³²⁰, −∞ in Double: the Hessian threw "non-finite
+    /// Hessian-vector product entry 0" for a finite f″. At 10⁻³⁰⁰ the tangent is −10⁶⁰⁰, which
+    /// only the lowest lowering (2⁻¹⁰⁰⁰) brings into range.
+    func testALogTangentAboveTheRangeIsComputedByALoweredDirection() throws {
+        for x in [1e-160, 1e-300] {
+            let h = try hessian(of: { (z: [HessianScalar<Double>]) in z[0] * .log(z[0]) }, at: [x])
+            XCTAssertEqual(h[0][0], 1 / x, accuracy: 4 * Double.ulpOfOne / x, "at \(x)")
+        }
+        // Along 3: H·v = 3/x.
+        let hv = try hvp(of: { (z: [HessianScalar<Double>]) in z[0] * .log(z[0]) }, at: [1e-160], direction: [3])
+        XCTAssertEqual(hv[0], 3e160, accuracy: 4 * Double.ulpOfOne * 3e160)
+        // A second derivative that is truly unbounded stays an error: √x at 0 along 1 (f″ = −x^(−3/2)/4).
+        XCTAssertThrowsError(try hessian(of: { (z: [HessianScalar<Double>]) in .sqrt(z[0]) }, at: [0]))
+    }
+
     /// x²/x³⁰⁰ at 10: f = x⁻²⁹⁸, f″ = 298·299·x⁻³⁰⁰ = 89102·10⁻³⁰⁰. The adjoint of x³⁰⁰,
     /// −x²/(x³⁰⁰)² = −10⁻⁵⁹⁸, is below the least Double: only the sweep's seed scaled by 2¹⁰⁰⁰
     /// brings it back.

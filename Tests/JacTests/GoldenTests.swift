@@ -327,7 +327,17 @@ final class GoldenTests: XCTestCase {
         // f = x²y + eʸ: ∇f = (2xy, x² + eʸ) = (0, 2) at (1, 0); H = [[2y, 2x], [2x, eʸ]] = [[0, 2], [2, 1]].
         let r = try JacRunner.run(["hessian", "x^2*y + exp(y)", "--at", "x=1,y=0", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertEqual(r.stdout, """
+        // The rounding keys, checked as the Jacobian's are (the formula cancels nowhere: each bound
+        // within 64 ulps of the largest entry, and no entry unreliable), then set aside.
+        let object = try JacRunner.json(r.stdout)
+        let bounds = try XCTUnwrap(object["hessian_rounding_bound"] as? [[Double]], r.stdout)
+        let gradientBounds = try XCTUnwrap(object["gradient_rounding_bound"] as? [Double], r.stdout)
+        for b in bounds.joined() + gradientBounds { XCTAssertLessThanOrEqual(b, 64 * Double.ulpOfOne * 2, r.stdout) }
+        XCTAssertEqual(object["gradient_unreliable"] as? [Bool], [false, false], r.stdout)
+        XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[false, false], [false, false]], r.stdout)
+        let keys = try NSRegularExpression(pattern: #", "gradient_rounding_bound": .*\}"#)
+        let plain = keys.stringByReplacingMatches(in: r.stdout, range: NSRange(r.stdout.startIndex..., in: r.stdout), withTemplate: "}")
+        XCTAssertEqual(plain, """
             {"variables": ["x", "y"], "point": [1.0, 0.0], "value": 1.0, "gradient": [0.0, 2.0], \
             "hessian": [[0.0, 2.0], [2.0, 1.0]]}
 

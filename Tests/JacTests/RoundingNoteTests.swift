@@ -35,6 +35,23 @@ final class RoundingNoteTests: XCTestCase {
         }
     }
 
+    /// jac diff --at evaluates its expressions in Double, which round eˣ as the modes do: it
+    /// printed (= −81.74) for f′ = 0.5000000003 with no note, where jac jacobian noted it.
+    func testDiffAtAPointNotesTheValueItPrints() throws {
+        let r = try JacRunner.run(["diff", "(exp(x) - 1)/x", "--at", "x=1e-9"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let line = try XCTUnwrap(r.stdout.components(separatedBy: "\n").first { $0.hasPrefix("df/dx = ") }, r.stdout)
+        let printed = try XCTUnwrap(Double(line.components(separatedBy: "(= ").last?.dropLast() ?? ""), line)
+        XCTAssertGreaterThan(Swift.abs(printed - Self.truth), 50, line)
+        let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: df/dx = ") }, r.stderr)
+        XCTAssertTrue(note.contains("is unreliable: rounding inside the formula"), note)
+        let b = try XCTUnwrap(bound(in: note), note)
+        XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - Self.truth), note)
+        XCTAssertLessThan(b, 10 * Swift.abs(printed - Self.truth), note)
+        let plain = try JacRunner.run(["diff", "x^2*y + exp(y)", "--at", "x=1,y=0"])
+        XCTAssertEqual(plain.stderr, "", plain.stderr)
+    }
+
     /// expm1(x)/x computes f without cancelling, but its derivative's quotient rule still does:
     /// eˣ/x − expm1(x)/x² subtracts two terms near 10⁹ into 0.5, so about 10⁹ε = 2e-7 of rounding
     /// is left (by hand). The note says so with a far smaller bound, which holds; a formula that

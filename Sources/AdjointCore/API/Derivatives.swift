@@ -666,6 +666,8 @@ public typealias HessianScalar<V: ADScalar> = Reverse<Dual<V, V>>
     // 0 beside x² on one tape). Else the entry names the op where its non-finite term was born.
     if firstNonFinite(hv) != nil, let e = ruleError { throw e }
     if let j = firstNonFinite(hv) {
+        // A second-order term that overflowed on the way to a finite product (see loweredProduct).
+        if let lowered = loweredProduct(of: f, at: x, direction: v, refusingRuleEscapes: refusingRuleEscapes) { return lowered }
         throw ADError.nonFinite(what: "Hessian-vector product entry \(j)", op: origin?.op, node: origin?.node)
     }
     // A term that fell below the least normal number left no other trace (see RangeRecovery).

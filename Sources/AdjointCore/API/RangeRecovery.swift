@@ -77,6 +77,62 @@ public func rangeLossSeeds<V: BinaryFloatingPoint>(for _: V.Type) -> [V] {
     return [top * 500 / 1023, top * 1000 / 1023].map { V(sign: .plus, exponent: V.Exponent($0), significand: 1) }
 }
 
+/// The lowered direction scales of ``loweredProduct(of:at:direction:refusingRuleEscapes:)``, as
+/// exponents of 2: 2⁻¹⁰⁰⁰ is the lowest that is still a normal Double seed.
+@usableFromInline package let productLowerings: [Int] = [64, 256, 512, 1000]
+
+/// H·v again where the product as computed has an entry that is not finite because a term
+/// overflowed on the way: x·log x at 10⁻¹⁶⁰ has ∂² = 1/x = 10¹⁶⁰, but log's partial 1/x carries
+/// the tangent −1/x² = −10³²⁰, −∞ in Double, and the Hessian failed there. Scaling the direction
+/// by 2⁻ᵏ scales every tangent and adjoint tangent of the pass by exactly 2⁻ᵏ while each stays
+/// in the normal range, so a pass seeded lower keeps such a term finite, and the product
+/// multiplied back by 2ᵏ is the one the unscaled pass would have computed with an unbounded
+/// exponent. Tried at 2⁻⁶⁴, 2⁻²⁵⁶, 2⁻⁵¹² and 2⁻¹⁰⁰⁰, the least lowering first. A pass counts only
+/// when every entry is finite and no rule reported an error (pow's unbounded mixed partial at
+/// (0, 1) is no overflow). It is taken when nothing underflowed in it; where f's primal alone
+/// underflows (x²·log x at 10⁻¹⁶⁰: x² is subnormal in every pass, so the flag says nothing),
+/// only when the next lowering agrees with it within 64 ulps, as a tangent that underflowed in
+/// one would not. Nil when no pass qualifies, or for a scalar with no range (rationals).
+@inlinable package func loweredProduct<V: ADScalar>(
+    of f: ([HessianScalar<V>]) -> HessianScalar<V>, at x: [V], direction v: [V], refusingRuleEscapes: Bool
+) -> [V]? {
+    guard let (_, epsilon) = rangeRecoveryFormat(V.self) else { return nil }
+    let primalUnderflows: Bool = {
+        let watch = UnderflowWatch()
+        _ = Diagnostics.collect { Diagnostics.quietly { f(x.map { HessianScalar<V>(constant: Dual<V, V>(constant: $0)) }) } }
+        defer { watch.end() }
+        return watch.underflowed
+    }()
+    var previous: [V]? = nil
+    for k in productLowerings {
+        let scale = V(Double(sign: .plus, exponent: -k, significand: 1))
+        let watch = UnderflowWatch()
+        let pass = Diagnostics.collect { Diagnostics.quietly {
+            try? hvpUnchecked(of: f, at: x, direction: v.map { $0 * scale }, refusingRuleEscapes: refusingRuleEscapes)
+        } }.result
+        let underflowed = watch.underflowed
+        watch.end()
+        guard let pass, pass.ruleError == nil, firstNonFinite(pass.product) == nil else {
+            if previous != nil { return nil }
+            continue
+        }
+        let product = pass.product.map { $0 / scale }
+        guard firstNonFinite(product) == nil else { return nil }
+        if !underflowed { return product }
+        // A tangent lowered below the range lost digits; more lowering only loses more.
+        if !primalUnderflows { return nil }
+        if let previous {
+            let agree = zip(previous, product).allSatisfy { a, b in
+                let (p, q) = (a.approximateDouble, b.approximateDouble)
+                return p == q || Swift.abs(p - q) <= 64 * epsilon * Swift.max(Swift.abs(p), Swift.abs(q))
+            }
+            return agree ? previous : nil
+        }
+        previous = product
+    }
+    return nil
+}
+
 /// H·v again from passes that lift the pass's quantities as far as they go without overflow,
 /// divided back. A second-order pass has four kinds of quantity: values, tangents (scaled by the
 /// direction's seed d), adjoints (by the sweep's seed c) and adjoints' tangents (by c·d). Three

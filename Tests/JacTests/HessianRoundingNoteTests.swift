@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+
+/// jac hessian and jac diff --order 2 print the exact second derivative of the formula as Double
+/// computes it. Where the formula cancels, rounding inside it moves that far from f″, and both
+/// said nothing: (1 − cos x)/x² at 10⁻³ printed −0.08338030544 for −0.0833333167, while jac
+/// jacobian already called the first derivative there unreliable. Every truth below is mpmath's
+/// at 40 digits (mp.diff of the formula as written), never jac's.
+final class HessianRoundingNoteTests: XCTestCase {
+    /// A formula whose Hessian cancels, at a point, with entry (i, j)'s f″ by mpmath.
+    struct Cancelling {
+        let formula: String
+        let at: String
+        let i: Int, j: Int
+        let truth: Double
+    }
+
+    static let cancelling = [
+        Cancelling(formula: "(1-cos(x))/x^2", at: "x=1e-3", i: 0, j: 0, truth: -0.083333316666667411),
+        Cancelling(formula: "sin(x)/x", at: "x=1e-5", i: 0, j: 0, truth: -0.33333333332333333),
+        Cancelling(formula: "(exp(x)-1)/x", at: "x=1e-6", i: 0, j: 0, truth: 0.33333358333343333),
+        Cancelling(formula: "(1-cos(x*y))/x^2", at: "x=1e-3,y=2", i: 0, j: 0, truth: -1.3333322666668571),
+        Cancelling(formula: "(exp(x*y)-1)/(x*y)", at: "x=1e-6,y=1", i: 1, j: 1, truth: 3.3333358333343333e-13),
+    ]
+
+    /// The number after "by up to " in a rounding note.
+    func bound(in note: String) -> Double? {
+        guard let r = note.range(of: "by up to ") else { return nil }
+        return Double(note[r.upperBound...].prefix { $0 != " " })
+    }
+
+    func testACancellingHessianEntryIsNotedWithABoundThatReachesTheTruth() throws {
+        for c in Self.cancelling {
+            let r = try JacRunner.run(["hessian", c.formula, "--at", c.at, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JacRunner.json(r.stdout)
+            let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+            let printed = h[c.i][c.j]
+            let off = Swift.abs(printed - c.truth)
+            // The premise: the printed number is wrong well past rounding of its own size.
+            XCTAssertGreaterThan(off, 1e-9 * Swift.max(Swift.abs(c.truth), 1e-3), "\(c.formula): \(printed)")
+            let names = ["x", "y"]
+            let label = "d2f/d\(names[c.i])d\(names[c.j]) = "
+            let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: " + label) }, "\(c.formula): \(r.stderr)")
+            XCTAssertTrue(note.contains("is unreliable: rounding inside the formula"), note)
+            let b = try XCTUnwrap(bound(in: note), note)
+            // Honest (it reaches f″ from the printed value) and not vacuous.
+            XCTAssertGreaterThanOrEqual(b, off, "\(c.formula): \(note)")
+            XCTAssertLessThan(b, 1000 * off, "\(c.formula): \(note)")
+            // A script reading the JSON sees the same bound and judgement.
+            let bounds = try XCTUnwrap(object["hessian_rounding_bound"] as? [[Double]], r.stdout)
+            XCTAssertEqual(bounds[c.i][c.j], b, accuracy: 1e-14 * b, r.stdout)
+            XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?[c.i][c.j], true, r.stdout)
+        }
+    }
+
+    /// The entries of a cancelling formula's Hessian that come out right stay unflagged: (1 −
+    /// cos(xy))/x² at (10⁻³, 2) loses digits in ∂²/∂x² only (mpmath: ∂²/∂x∂y = −0.0026666656000001524,
+    /// ∂²/∂y² = 0.99999800000066667).
+    func testTheRightEntriesBesideACancellingOneStayUnflagged() throws {
+        let r = try JacRunner.run(["hessian", "(1-cos(x*y))/x^2", "--at", "x=1e-3,y=2", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+        for (i, j, truth) in [(0, 1, -0.0026666656000001524), (1, 0, -0.0026666656000001524), (1, 1, 0.99999800000066667)] {
+            XCTAssertEqual(h[i][j], truth, accuracy: 1e-9 * Swift.abs(truth), r.stdout)
+            XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?[i][j], false, r.stdout)
+        }
+        XCTAssertFalse(r.stderr.contains("d2f/dxdy"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("d2f/dydy"), r.stderr)
+        // The gradient's cancelling entry is noted too, as jac jacobian notes it (mpmath: ∂f/∂x = −0.0013333329777778159).
+        XCTAssertTrue(r.stderr.contains("note: df/dx = "), r.stderr)
+        XCTAssertEqual((object["gradient_unreliable"] as? [Bool]), [true, false], r.stdout)
+    }
+
+    /// Formulas that cancel nowhere: no note, every bound within 64 ulps of the largest entry (a
+    /// few ops, none cancelling), every entry judged reliable, and each Hessian the
+    /// one derived by hand.
+    func testACleanHessianGetsNoNote() throws {
+        let cases: [(String, String, [[Double]])] = [
+            // 2y, 2x; 2x, eʸ at (1, 0)
+            ("x^2*y + exp(y)", "x=1,y=0", [[0, 2], [2, 1]]),
+            // 0, 3y²; 3y², 6xy at (2, 1)
+            ("x*y^3", "x=2,y=1", [[0, 3], [3, 12]]),
+            // −sin x cos y, −cos x sin y; −cos x sin y, −sin x cos y at (1, 2)
+            ("sin(x)*cos(y)", "x=1,y=2", [[-sin(1.0) * cos(2.0), -cos(1.0) * sin(2.0)], [-cos(1.0) * sin(2.0), -sin(1.0) * cos(2.0)]]),
+            // 2(y² − x²)/r⁴, −4xy/r⁴; −4xy/r⁴, 2(x² − y²)/r⁴ at (1, 2), r² = 5
+            ("log(x^2+y^2)", "x=1,y=2", [[6.0 / 25, -8.0 / 25], [-8.0 / 25, -6.0 / 25]]),
+        ]
+        for (formula, at, expected) in cases {
+            let r = try JacRunner.run(["hessian", formula, "--at", at, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stderr, "", "\(formula): \(r.stderr)")
+            let object = try JacRunner.json(r.stdout)
+            let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+            let scale = expected.joined().map { Swift.abs($0) }.max() ?? 0
+            for i in expected.indices { for j in expected.indices {
+                XCTAssertEqual(h[i][j], expected[i][j], accuracy: 4 * Double.ulpOfOne * scale, "\(formula) (\(i), \(j))")
+            } }
+            let bounds = try XCTUnwrap(object["hessian_rounding_bound"] as? [[Double]], r.stdout)
+            for b in bounds.joined() { XCTAssertLessThanOrEqual(b, 64 * Double.ulpOfOne * scale, "\(formula): \(r.stdout)") }
+            XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?.joined().contains(true), false, r.stdout)
+            XCTAssertEqual((object["gradient_unreliable"] as? [Bool])?.contains(true), false, r.stdout)
+        }
+    }
+
+    /// (sin(x + y) − sin x cos y)/(cos x sin y) is 1 (by hand: the numerator is cos x sin y), so
+    /// f″ = 0; at (0.5, 10⁻⁶) it cancels, and its two mixed entries differ by rounding alone
+    /// (−1.2e-4 and −4.2e-5). Beside the bounds that say so, "a rule's second derivative is
+    /// suspect" blamed a rule for what the formula's rounding did.
+    func testAsymmetryWithinRoundingBlamesNoRule() throws {
+        let r = try JacRunner.run(["hessian", "(sin(x+y)-sin(x)*cos(y))/(cos(x)*sin(y))", "--at", "x=0.5,y=1e-6", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let h = try XCTUnwrap(try JacRunner.json(r.stdout)["hessian"] as? [[Double]], r.stdout)
+        // The premise: the two mixed entries differ by far more than the old note's 1e-10 of the scale.
+        XCTAssertGreaterThan(Swift.abs(h[0][1] - h[1][0]), 1e-10 * Swift.max(1, h.joined().map { Swift.abs($0) }.max() ?? 0))
+        XCTAssertFalse(r.stderr.contains("a rule's second derivative is suspect"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: d2f/dxdy = "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: d2f/dydx = "), r.stderr)
+    }
+
+    /// jac diff --order 2 --at evaluates the Hessian's expressions in Double, which round f's
+    /// intermediates as the modes do: the same cancellation, the same note.
+    func testDiffOrderTwoNotesTheValueItPrints() throws {
+        let r = try JacRunner.run(["diff", "(1-cos(x))/x^2", "--order", "2", "--at", "x=1e-3"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let line = try XCTUnwrap(r.stdout.components(separatedBy: "\n").first { $0.hasPrefix("d2f/dxdx = ") }, r.stdout)
+        let printed = try XCTUnwrap(Double(line.components(separatedBy: "(= ").last?.dropLast() ?? ""), line)
+        let off = Swift.abs(printed - -0.083333316666667411)
+        XCTAssertGreaterThan(off, 1e-6, line)
+        let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: d2f/dxdx = ") }, r.stderr)
+        XCTAssertTrue(note.contains("is unreliable"), note)
+        let b = try XCTUnwrap(bound(in: note), note)
+        XCTAssertGreaterThanOrEqual(b, off, note)
+        XCTAssertLessThan(b, 1000 * off, note)
+        let clean = try JacRunner.run(["diff", "x^2*y + exp(y)", "--order", "2", "--at", "x=1,y=0"])
+        XCTAssertEqual(clean.status, 0, clean.stderr)
+        XCTAssertFalse(clean.stderr.contains("unreliable"), clean.stderr)
+    }
+}
