@@ -448,6 +448,8 @@ struct HessianCommand: ParsableCommand {
                                  + "\(describePoint(formula.variables, first.point)) (\(what)): " + overflow
                                  + "; the gradient is finite, and the Hessian may be too, but Double cannot compute it at this point")
             }
+            // The value as jac eval judges it (a scalar here: one bound).
+            let valueBounds = valueRoundingBounds(formula, at: x)?.first
             let second = HessianRounding(formula, first, h)
             let name = formula.outputNames[0]
             let v = first.value[0].approximate, g = first.jacobian[0].map(\.approximate)
@@ -458,6 +460,7 @@ struct HessianCommand: ParsableCommand {
             let pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
                          ("hessian", jsonArray(h.map { jsonArray($0) }))] + second.jsonPairs
+                + (valueBounds.map { b in [("value_rounding_bound", jsonNumber(b)), ("value_unreliable", valueRoundingIsLarge(b, value: v) ? "true" : "false")] } ?? [])
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
             table += "value  " + format(v) + "\n\n"
@@ -479,7 +482,7 @@ struct HessianCommand: ParsableCommand {
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.kinks, of: formula, at: x)
-                            + valueRoundingNotes(valueRoundingBounds(formula, at: x), values: [v], names: [name]) + second.notes
+                            + valueRoundingNotes(valueBounds.map { [$0] }, values: [v], names: [name]) + second.notes
                             + asymmetryNotes(h, variables: formula.variables,
                                              atKink: kinksReachingInputs(first.kinks, of: formula, at: x).contains(true),
                                              roundingBounds: second.hessian.roundingBounds))

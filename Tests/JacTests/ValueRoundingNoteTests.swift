@@ -61,6 +61,11 @@ final class ValueRoundingNoteTests: XCTestCase {
         let h = try JacRunner.run(["hessian", "(1-cos(x))/x^2", "--at", "x=1e-8"])
         XCTAssertEqual(h.status, 0, h.stderr)
         XCTAssertNotNil(valueNote(h.stderr), h.stderr)
+        let hj = try JacRunner.run(["hessian", "(1-cos(x))/x^2", "--at", "x=1e-8", "--format", "json"])
+        XCTAssertEqual(hj.status, 0, hj.stderr)
+        let object = try JacRunner.json(hj.stdout)
+        XCTAssertEqual(object["value_unreliable"] as? Bool, true, hj.stdout)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(object["value_rounding_bound"] as? Double, hj.stdout), 0.5 - 1e-16 / 24)
         // x² − 2x + 1 at 1/3 + 1: exact mode's value (1/9) is exact and has no note.
         let exact = try JacRunner.run(["jacobian", "x^2 - 2*x + 1", "--at", "x=4/3", "--mode", "exact", "--format", "json"])
         XCTAssertEqual(exact.status, 0, exact.stderr)
