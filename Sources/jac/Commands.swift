@@ -191,13 +191,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
             return jsonArray(bounds[i].indices.map { j in roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
         })))
     }
-    let valueBounds = valueRoundingBounds(f, r)
-    if let valueBounds {
-        jsonPairs.append(("value_rounding_bound", jsonArray(valueBounds.map(jsonNumber))))
-        jsonPairs.append(("value_unreliable", jsonArray(valueBounds.indices.map { i in
-            valueRoundingIsLarge(valueBounds[i], value: r.value[i].approximate) ? "true" : "false"
-        })))
-    }
+    let valueRounding = ValueRounding(f, r)
+    jsonPairs += valueRounding?.jsonPairs(values: r.value.map(\.approximate)) ?? []
     if let e = r.evaluations {
         jsonPairs.append(("evaluations", jsonObject([("total", "\(e.total)"),
                                                      ("per_entry", jsonArray(e.perEntry.map { jsonArray($0.map { "\($0)" }) }))])))
@@ -345,7 +340,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     }
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
                   notes: kinkNotes(r.kinks, described: r.kinkDescriptions, of: f, at: r.point.map(\.approximate))
-                    + valueRoundingNotes(valueBounds, values: r.value.map(\.approximate), names: names)
+                    + valueRoundingNotes(valueRounding, values: r.value.map(\.approximate), names: names)
                     + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
                     + roundingNotes(r, names: names, variables: f.variables, singularRows: rowsAtSingularPoint(f, r)))
 }
@@ -377,29 +372,14 @@ struct EvalCommand: ParsableCommand {
             // speaks of, and with --points once per point ahead of all the rows, unsummarised. The
             // point is not in the text: the table's first line and the summary's "at point k" say it.
             var notes: [String] = []
-            let bounds: [Double]?
-            if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
-                notes.append("\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
-                             + "computed through it and may have lost every digit")
-                bounds = nil
-            } else if let lost = underflowThatMatters(rec) {
-                // √(x² + y²) at x = y = 10⁻²⁰⁰ printed 0.0 with no word (by hand 1.41·10⁻²⁰⁰):
-                // x² underflowed to 0.
-                notes.append(lost + ", below Double's range; the value printed was computed through it and may have lost every digit")
-                bounds = nil
-            } else {
-                // (1 - cos(x))/x^2 at 1e-8 printed 0.0 for 0.5 with no word: cos x rounds to 1.
-                bounds = evaluationRoundingBound(recording: rec)
-                notes += valueRoundingNotes(bounds, values: v, names: formula.outputNames)
-            }
+            // (1 - cos(x))/x^2 at 1e-8 printed 0.0 for 0.5 with no word: cos x rounds to 1.
+            let rounding = ValueRounding(rec)
+            notes += valueRoundingNotes(rounding, values: v, names: formula.outputNames)
             let names = formula.outputNames
             let pointCells = point.doubles.map(Cell.double)
             var pairs = [("variables", jsonArray(formula.variables.map(json))),
                          ("point", jsonArray(pointCells)), ("value", jsonArray(v))]
-            if let bounds {
-                pairs.append(("value_rounding_bound", jsonArray(bounds.map(jsonNumber))))
-                pairs.append(("value_unreliable", jsonArray(bounds.indices.map { valueRoundingIsLarge(bounds[$0], value: v[$0]) ? "true" : "false" })))
-            }
+            pairs += rounding.jsonPairs(values: v)
             let json = jsonObject(pairs)
             let table = "at \(describePoint(formula.variables, pointCells))\n"
                 + renderTable([["output", "value"]] + names.indices.map { [names[$0], format(v[$0])] })
@@ -449,7 +429,8 @@ struct HessianCommand: ParsableCommand {
                                  + "; the gradient is finite, and the Hessian may be too, but Double cannot compute it at this point")
             }
             // The value as jac eval judges it (a scalar here: one bound).
-            let valueBounds = valueRoundingBounds(formula, at: x)?.first
+            let valueRounding = ValueRounding(formula, at: x)
+            let valueBound = valueRounding?.bounds?.first
             let second = HessianRounding(formula, first, h)
             let name = formula.outputNames[0]
             let v = first.value[0].approximate, g = first.jacobian[0].map(\.approximate)
@@ -460,7 +441,7 @@ struct HessianCommand: ParsableCommand {
             let pairs = [("variables", jsonArray(formula.variables.map(json))), ("point", jsonArray(pointCells)),
                          ("value", format(v)), ("gradient", jsonArray(g)),
                          ("hessian", jsonArray(h.map { jsonArray($0) }))] + second.jsonPairs
-                + (valueBounds.map { b in [("value_rounding_bound", jsonNumber(b)), ("value_unreliable", valueRoundingIsLarge(b, value: v) ? "true" : "false")] } ?? [])
+                + (valueBound.map { b in [("value_rounding_bound", jsonNumber(b)), ("value_unreliable", valueRoundingIsLarge(b, value: v) ? "true" : "false")] } ?? [])
             let json = jsonObject(pairs)
             var table = "at \(describePoint(formula.variables, pointCells))\n"
             table += "value  " + format(v) + "\n\n"
@@ -482,7 +463,7 @@ struct HessianCommand: ParsableCommand {
             let csvText = header.map(csv).joined(separator: ",") + "\n" + row.map(csv).joined(separator: ",")
             return Report(table: table, json: json, csv: csvText, flatHeader: header, flatRow: row,
                           notes: kinkNotes(first.kinks, of: formula, at: x)
-                            + valueRoundingNotes(valueBounds.map { [$0] }, values: [v], names: [name]) + second.notes
+                            + valueRoundingNotes(valueRounding, values: [v], names: [name]) + second.notes
                             + asymmetryNotes(h, variables: formula.variables,
                                              atKink: kinksReachingInputs(first.kinks, of: formula, at: x).contains(true),
                                              roundingBounds: second.hessian.roundingBounds))
@@ -738,21 +719,49 @@ func rowsAtSingularPoint(_ f: Formula, _ r: ModeResult) -> Set<Int> {
 /// reported as a singular point (the kink notes' test).
 func isSingularConvention(_ op: Op) -> Bool { op.info.convention?.contains("singular point") == true }
 
-/// Per output, how far rounding inside the formula can move the value a floating mode printed
-/// from the exact f at its point (``evaluationRoundingBound(recording:)``, first order, from one
-/// recording in Double); nil for exact mode, whose values are exact, and where the formula cannot
-/// be recorded at the point or passes through a non-finite intermediate (the mode has already
-/// failed or said so).
-func valueRoundingBounds(_ f: Formula, _ r: ModeResult) -> [Double]? {
-    guard r.value.allSatisfy({ if case .double = $0 { true } else { false } }) else { return nil }
-    return valueRoundingBounds(f, at: r.point.map(\.approximate))
-}
+/// How far the value a floating mode printed can be from the exact f at its point, from one
+/// recording in Double: per output the running error bound (``evaluationRoundingBound(recording:)``,
+/// first order), or, where that cannot hold, why: an intermediate that is not finite, or an
+/// underflow that can move an output (``underflowThatMatters(_:)``), which no relative rounding
+/// model sees (x·10⁻²⁰⁰·10⁻²⁰⁰·10³⁰⁰ at 2 prints 0.0 for 2·10⁻¹⁰⁰, where the bound said 1.3·10⁻¹¹⁵).
+struct ValueRounding {
+    /// Per output; nil where ``lost`` says why no bound holds.
+    let bounds: [Double]?
+    /// The note that replaces the bounds' notes: the value may have lost every digit.
+    let lost: String?
 
-/// ``valueRoundingBounds(_:_:)`` at a point of Doubles.
-func valueRoundingBounds(_ f: Formula, at x: [Double]) -> [Double]? {
-    guard x.count == f.variables.count,
-          let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x) }), rec.tape.firstNonFiniteValue() == nil else { return nil }
-    return evaluationRoundingBound(recording: rec)
+    init(_ rec: Recording<Double>) {
+        if let (node, _) = rec.tape.firstNonFiniteValue(), let entry = rec.tape.entry(node) {
+            (bounds, lost) = (nil, "\(entry.name) at node \(node) is \(format(entry.value)) in Double; the value printed was "
+                                   + "computed through it and may have lost every digit")
+        } else if let exit = underflowThatMatters(rec) {
+            // √(x² + y²) at x = y = 10⁻²⁰⁰ printed 0.0 with no word (by hand 1.41·10⁻²⁰⁰):
+            // x² underflowed to 0.
+            (bounds, lost) = (nil, exit + ", below Double's range; the value printed was computed through it and may have lost every digit")
+        } else {
+            (bounds, lost) = (evaluationRoundingBound(recording: rec), nil)
+        }
+    }
+
+    /// Of a mode's result: nil for exact mode, whose values are exact.
+    init?(_ f: Formula, _ r: ModeResult) {
+        guard r.value.allSatisfy({ if case .double = $0 { true } else { false } }) else { return nil }
+        self.init(f, at: r.point.map(\.approximate))
+    }
+
+    /// nil where the formula cannot be recorded at x (the mode has already failed or said so).
+    init?(_ f: Formula, at x: [Double]) {
+        guard x.count == f.variables.count, let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x) }) else { return nil }
+        self.init(rec)
+    }
+
+    /// The JSON keys `value_rounding_bound` and `value_unreliable` (none without bounds).
+    func jsonPairs(values: [Double]) -> [(String, String)] {
+        guard let bounds else { return [] }
+        return [("value_rounding_bound", jsonArray(bounds.map(jsonNumber))),
+                ("value_unreliable", jsonArray(bounds.indices.map { i in
+                    i < values.count && valueRoundingIsLarge(bounds[i], value: values[i]) ? "true" : "false" }))]
+    }
 }
 
 /// Whether a value's rounding bound passes ``relativeReliability`` of the value, or, for a 0, the
@@ -765,8 +774,9 @@ func valueRoundingIsLarge(_ bound: Double, value: Double) -> Bool {
 /// Notes for the values whose rounding bound is large: the number printed is f as Double computes
 /// it, which cancellation can take far from f. (1 − cos x)/x² at 10⁻⁸ printed 0.0 (the true value
 /// is ½) and eval said nothing, while the derivative beside it had a note.
-func valueRoundingNotes(_ bounds: [Double]?, values: [Double], names: [String]) -> [String] {
-    guard let bounds else { return [] }
+func valueRoundingNotes(_ rounding: ValueRounding?, values: [Double], names: [String]) -> [String] {
+    if let lost = rounding?.lost { return [lost] }
+    guard let bounds = rounding?.bounds else { return [] }
     return bounds.indices.compactMap { i in
         guard i < values.count, i < names.count, valueRoundingIsLarge(bounds[i], value: values[i]) else { return nil }
         let b = bounds[i]

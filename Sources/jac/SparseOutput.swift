@@ -35,8 +35,8 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
                                                                       relative: relativeReliability, leastNormal: Double.leastNormalMagnitude)
     } }
     var notes = kinkNotes(kinks, of: f, at: point)
-    let valueBounds = valueRoundingBounds(f, at: point)
-    notes += valueRoundingNotes(valueBounds, values: r.value, names: names)
+    let valueRounding = ValueRounding(f, at: point)
+    notes += valueRoundingNotes(valueRounding, values: r.value, names: names)
     if let bounds, let large {
         pairs.append(("rounding_bound", jsonArray(bounds.map(jsonNumber))))
         pairs.append(("unreliable", jsonArray(large.map { $0 ? "true" : "false" })))
@@ -47,10 +47,7 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
         notes.append("the entries' rounding bounds were not computed: a column colouring of the pattern takes more than "
                      + "\(sparseRoundingColourLimit) colours (a dense row), one direction each")
     }
-    if let valueBounds {
-        pairs.append(("value_rounding_bound", jsonArray(valueBounds.map(jsonNumber))))
-        pairs.append(("value_unreliable", jsonArray(valueBounds.indices.map { valueRoundingIsLarge(valueBounds[$0], value: r.value[$0]) ? "true" : "false" })))
-    }
+    pairs += valueRounding?.jsonPairs(values: r.value) ?? []
     let json = jsonObject(pairs)
     let csvText = (["row,column,value"] + entries.map { "\($0.row),\($0.column),\(format($0.value))" }).joined(separator: "\n")
     // --points: one row per point; the columns are the pattern's entries at that point.

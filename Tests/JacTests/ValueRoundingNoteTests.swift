@@ -109,4 +109,18 @@ final class ValueRoundingNoteTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("2251799813685248.0"), r.stdout)
         XCTAssertGreaterThanOrEqual(try XCTUnwrap(bound(in: note)), Swift.abs(printed - truth) / 4, "the right size at least")
     }
+
+    /// An underflow on the way is no rounding a relative bound sees: x·10⁻²⁰⁰·10⁻²⁰⁰·10³⁰⁰ at 2 is
+    /// 2·10⁻¹⁰⁰ (by hand) and prints 0.0; the bound said 1.3·10⁻¹¹⁵. Every command names the
+    /// underflow instead, and gives no bound in JSON.
+    func testAnUnderflowOnTheWayReplacesTheBound() throws {
+        for command in [["eval"], ["jacobian"], ["jacobian", "--mode", "central"], ["hessian"]] {
+            let r = try JacRunner.run(command + ["x*1e-200*1e-200*1e300", "--at", "x=2", "--format", "json"])
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("which Double rounds to 0.0, below Double's range; the value printed was computed through it"),
+                          "\(command): \(r.stderr)")
+            XCTAssertNil(valueNote(r.stderr), "\(command): \(r.stderr)")
+            XCTAssertNil(try JacRunner.json(r.stdout)["value_rounding_bound"], "\(command): \(r.stdout)")
+        }
+    }
 }
