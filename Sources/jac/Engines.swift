@@ -465,10 +465,18 @@ func rangeExits(_ rec: Recording<Double>) -> [RangeExit] {
         let over = !v.isFinite && l > Double.log10(Double.greatestFiniteMagnitude)
         guard under || over else { return nil }
         let exponent = l.rounded(.down)
-        let mantissa = (Double.pow(10, l - exponent) * 10).rounded() / 10
+        // exp(−1/x) at 10⁻¹⁰⁰ is about 10^(−4.3·10⁹⁹): an exponent that no Int holds (converting
+        // it trapped), nor a mantissa that Double can resolve there.
+        let size: String
+        if Swift.abs(exponent) < 1e15 {
+            let mantissa = (Double.pow(10, l - exponent) * 10).rounded() / 10
+            size = "\(mantissa)e\(Int(exponent))"
+        } else {
+            size = "10^(\(format(l)))"
+        }
         let call = e.op == .powi ? "\(format(args[0]))^\(e.attribute)" : "\(e.name)(" + args.map(format).joined(separator: ", ") + ")"
         return RangeExit(node: k, underflow: under,
-                         text: "\(call) at node \(k) is about \(mantissa)e\(Int(exponent)), which Double rounds to \(format(v))")
+                         text: "\(call) at node \(k) is about \(size), which Double rounds to \(format(v))")
     }
 }
 

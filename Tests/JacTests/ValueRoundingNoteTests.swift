@@ -123,4 +123,19 @@ final class ValueRoundingNoteTests: XCTestCase {
             XCTAssertNil(try JacRunner.json(r.stdout)["value_rounding_bound"], "\(command): \(r.stdout)")
         }
     }
+
+    /// exp(−1/x) at 10⁻¹⁰⁰ is about 10^(−4.3·10⁹⁹) (by hand: 10¹⁰⁰/ln 10): naming that underflow
+    /// converted its decimal exponent to an Int, and jac crashed in eval and jacobian.
+    func testAnUnderflowTooDeepForAnIntExponentIsNamedNotACrash() throws {
+        for command in ["eval", "jacobian"] {
+            let plain = try JacRunner.run([command, "exp(-1/x)", "--at", "x=1e-100"])
+            XCTAssertEqual(plain.status, 0, "\(command): \(plain.stderr)")
+            // Scaled by 10³⁰⁰, the underflow is one the notes name (they ask whether the output's
+            // sensitivity to it times half the least subnormal passes ε of f).
+            let r = try JacRunner.run([command, "exp(-1/x)*1e300", "--at", "x=1e-100"])
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("exp(-1e+100) at node 3 is about 10^(-4.342944819032518e+99), which Double rounds to 0.0"),
+                          "\(command): \(r.stderr)")
+        }
+    }
 }
