@@ -68,6 +68,52 @@ final class BlackBoxGridRoundingTests: XCTestCase {
         XCTAssertEqual(flipped.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), flipped.renderTable())
     }
 
+    /// The same softmax output scaled after its rounding, by 1/ln 2 (a log₂ of the quotient near 1
+    /// would do it too): its grid's quantum 2⁻⁵³/ln 2 is no Double, each sample rounds once more,
+    /// and Euclid's remainders amplified that ulp by their quotients, so no grid was found and no
+    /// noise measured: the right uᵀJ (the textbook one times 1/ln 2) was convicted on entry 0.
+    static let log2e = 1 / Foundation.log(2.0)
+    /// uᵀ(J/ln 2) at `z` by mpmath at 40 digits (the reference above times 1/ln 2 taken there).
+    static let scaledReference: [Double] = [-5.601466425548264853e-9, 5.1031079186384421413e-9, 4.9835850690982271165e-10]
+
+    func testTheRightVJPIsNotConvictedOnAGridScaledAfterItsRounding() throws {
+        let f: @Sendable ([Double]) -> [Double] = { z in Self.softmaxMinusOne(z).map { $0 * Self.log2e } }
+        let claimed: @Sendable ([Double], [Double]) -> [Double] = { z, u in Self.textbookVJP(z, u).map { $0 * Self.log2e } }
+        let claim = claimed(Self.z, Self.u)
+        for (c, truth) in zip(claim, Self.scaledReference) { XCTAssertEqual(c, truth, accuracy: 1e-8 * Swift.abs(truth)) }
+        let r = try checkBlackBoxVJP(of: f, at: Self.z, cotangent: Self.u, claimed: claimed)
+        for e in r.entries.joined() {
+            XCTAssertNotEqual(e.verdict.name, "rule-wrong", r.renderTable())
+            if e.verdict == .agree, let witness = e.witnessValue, let tolerance = e.tolerance {
+                XCTAssertLessThanOrEqual(Swift.abs(witness - Self.scaledReference[e.input]), tolerance, r.renderTable())
+            }
+        }
+        XCTAssertTrue(r.passed, r.renderTable())
+        // Still a test of the claim: entry 0 off by 0.1% is convicted on the same grid.
+        let offBy = try checkBlackBoxVJP(of: f, at: Self.z, cotangent: Self.u, claimed: { z, u in
+            var g = claimed(z, u)
+            g[0] *= 1.001
+            return g
+        })
+        XCTAssertEqual(offBy.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), offBy.renderTable())
+    }
+
+    /// Samples on 2⁻⁵³ stepping 370 to 373 quanta, scaled by 1/ln 2 and 0.1 after their rounding,
+    /// lie on the scaled grid (to a part in 10⁶ of its quantum); unscaled, on 2⁻⁵³ exactly.
+    /// Smooth samples still lie on none.
+    func testAGridScaledAfterItsRoundingIsFound() throws {
+        let q = 0x1p-53
+        let steps = [0, 371, 743, 1113, 1486, 1856, 2229, 2601, 2972]
+        let grid = steps.map { (-33_326_000 + Double($0)) * q }
+        XCTAssertEqual(gridQuantum(grid), q)
+        for c in [Self.log2e, 0.1] {
+            let quantum = try XCTUnwrap(gridQuantum(grid.map { $0 * c }), "\(c)")
+            XCTAssertEqual(quantum, c * q, accuracy: 1e-6 * c * q, "\(c)")
+        }
+        XCTAssertNil(gridQuantum((0..<9).map { Foundation.sin(0.3 + 1e-7 * Double($0)) }))
+        XCTAssertNil(gridQuantum((0..<9).map { Foundation.exp(0.7 + 3e-6 * Double($0)) }))
+    }
+
     /// The grid test itself: samples on 2⁻⁵³ beside −2⁻²⁸ (10⁸ of their ulps) that skip grid points
     /// have that quantum; evenly spaced ones (a line) and ones off any grid that coarse (a smooth
     /// f) have none, nor does a grid within a few ulps of the samples.

@@ -174,6 +174,16 @@ let staircaseLevels = 5
 /// a linear f's equal gaps are one, but they neither skip nor repeat a point; and a kink's flat
 /// side beside a ramp offsets the ramp by a fraction of its gap.
 ///
+/// A grid scaled after the rounding (that f times 1/ln 2, or a log of a quantity that rounds)
+/// has a quantum c·2⁻⁵³ no Double holds, and each sample rounds once more: its gaps are
+/// multiples of q only to an ulp each, and Euclid's remainders multiply that by their quotients
+/// (370 quanta against 373 leave 3, then 370 = 123·3 + 1 carries 123 of those ulps) until they
+/// read as a smooth f's. Where the exact test finds nothing, the remainders carry their error
+/// bounds, a remainder within its bound ends Euclid, and q is taken as the span over the whole
+/// number of quanta it holds; every sample must lie within the slack of a multiple of that q,
+/// which is at least ``gridScaledMinimumULPs`` of the ulps (a smooth f's gaps, g, g + δ, g + 2δ,
+/// do fit some δ by chance more often than they fit exactly).
+///
 /// ```swift
 /// let q = 0x1p-53
 /// gridQuantum([0, 3, 7, 10, 13, 16, 19, 22, 24].map { -0x1p-28 + Double($0) * q })   // q, 2⁻⁵³
@@ -182,27 +192,56 @@ let staircaseLevels = 5
 func gridQuantum(_ samples: [Double]) -> Double? {
     guard samples.allSatisfy(\.isFinite) else { return nil }
     let levels = Set(samples).sorted()
-    guard levels.count >= 3, let first = levels.first, let top = levels.map({ Swift.abs($0) }).max(),
+    guard levels.count >= 3, let first = levels.first, let last = levels.last, let top = levels.map({ Swift.abs($0) }).max(),
           top.isFinite, top > 0 else { return nil }
     let slack = gridSlackULPs * top.ulp
     let gaps = zip(levels.dropFirst(), levels).map { $0 - $1 }
-    var q = gaps[0]
-    for g in gaps.dropFirst() {
-        var (a, b) = (Swift.max(q, g), Swift.min(q, g))
-        while b > slack {
-            (a, b) = (b, Swift.abs(a.remainder(dividingBy: b)))
-        }
-        q = a
+    /// Whether the grid points the levels take (their multiples of q from the first) skip one
+    /// somewhere, or the samples repeat one: evenly spaced distinct samples are a line's.
+    func skipsOrRepeats(_ multiples: [Double]) -> Bool {
+        (multiples.last ?? 0) > Double(levels.count - 1) || levels.count < samples.count
     }
-    guard q >= gridMinimumULPs * top.ulp else { return nil }
+    exact: do {
+        var q = gaps[0]
+        for g in gaps.dropFirst() {
+            var (a, b) = (Swift.max(q, g), Swift.min(q, g))
+            while b > slack {
+                (a, b) = (b, Swift.abs(a.remainder(dividingBy: b)))
+            }
+            q = a
+        }
+        guard q >= gridMinimumULPs * top.ulp else { break exact }
+        var multiples: [Double] = []
+        for level in levels {
+            let n = ((level - first) / q).rounded()
+            guard Swift.abs(level - first - n * q) <= slack * Swift.max(1, n) else { break exact }
+            multiples.append(n)
+        }
+        return skipsOrRepeats(multiples) ? q : nil
+    }
+    // Scaled after the rounding: Euclid with each remainder's error bound (a − k·b is off by
+    // e_a + k·e_b), each gap off by the slack.
+    var (q, error) = (gaps[0], slack)
+    for g in gaps.dropFirst() {
+        var (a, ea, b, eb) = q >= g ? (q, error, g, slack) : (g, slack, q, error)
+        while b > eb {
+            let k = (a / b).rounded()
+            (a, ea, b, eb) = (b, eb, Swift.abs(a - k * b), ea + k * eb)
+        }
+        (q, error) = (a, ea)
+    }
+    let span = last - first
+    let count = (span / q).rounded()
+    guard count >= 1, count.isFinite else { return nil }
+    let quantum = span / count
+    guard quantum >= gridScaledMinimumULPs * top.ulp else { return nil }
     var multiples: [Double] = []
     for level in levels {
-        let n = ((level - first) / q).rounded()
-        guard Swift.abs(level - first - n * q) <= slack * Swift.max(1, n) else { return nil }
+        let n = ((level - first) / quantum).rounded()
+        guard Swift.abs(level - first - n * quantum) <= slack else { return nil }
         multiples.append(n)
     }
-    let skips = (multiples.last ?? 0) > Double(levels.count - 1)
-    return skips || levels.count < samples.count ? q : nil
+    return skipsOrRepeats(multiples) ? quantum : nil
 }
 
 /// The distance from a multiple of the grid's quantum, in ulps of the largest sample per
@@ -215,6 +254,12 @@ let gridSlackULPs = 4.0
 /// per sample; the grids it is for are 10⁷ ulps and more (2⁻⁵³ beside −3.7·10⁻⁹; float32's
 /// beside a Double sum).
 let gridMinimumULPs = 4096.0
+
+/// The least quantum, in ulps of the largest sample, taken as a grid scaled after its rounding
+/// (``gridQuantum(_:)``): 2²⁰. Samples of smooth functions (sin, exp, atan, a cubic) at steps
+/// 10⁻¹⁴ to 10⁻¹ fit such a grid in 1 of 600 draws at 2¹² ulps, and in 1 of 200,000 at 2²⁰;
+/// the grids it is for are 10⁸ ulps (2⁻⁵³·c beside c·3.7·10⁻⁹).
+let gridScaledMinimumULPs = 1048576.0
 
 /// The relative steps tried, largest first: from about ε^{3/8} (2⁻²⁰ in Double, 2⁻⁹ in Float,
 /// where 10⁻⁶ is a few ulps and every sample would be equal), 2⁷ apart, down to 16ε. The small ones matter: a solve whose matrix is 10⁻¹¹ from singular is smooth only on
