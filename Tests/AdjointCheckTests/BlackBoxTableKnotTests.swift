@@ -35,4 +35,36 @@ final class BlackBoxTableKnotTests: XCTestCase {
         let between = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-Foundation.sin(x[0])] })
         XCTAssertEqual(between.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), between.renderTable())
     }
+
+    /// The conviction inside a segment says why a claim right for cos is wrong for f: f is linear
+    /// around x, and its derivative is the segment's slope (0.996449719942, mpmath, as above), not
+    /// −sin(−1.662). The segment reaches 0.038 left and 0.062 right of −1.662, so f is linear at
+    /// steps up to 1/32 and not at 1/16. The note changes no verdict.
+    func testAConvictionInsideASegmentSaysFIsLinearThereWithTheSegmentsSlope() throws {
+        let between = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-Foundation.sin(x[0])] })
+        XCTAssertEqual(between.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), between.renderTable())
+        XCTAssertEqual(between.linearSegments.count, 1, between.notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(between.linearSegments.first)
+        XCTAssertTrue(note.contains("f is linear along x0 within ±0.03125 of x"), note)
+        XCTAssertTrue(note.contains("at ±0.0625 it is not"), note)
+        XCTAssertTrue(note.contains("slope, 0.9964497,"), note)
+        XCTAssertTrue(note.contains("the derivative of the smooth function the table samples is not f's derivative"), note)
+        XCTAssertTrue(between.notes.contains(note))
+    }
+
+    /// The note is true where it is given and absent where it would not be: cos itself (smooth,
+    /// curving) convicted for a claim 1% off gets none; 0.3x + 1 (linear everywhere) convicted for
+    /// 0.4 gets it, with no slope change claimed, and its slope 0.3 (by hand).
+    func testTheLinearNoteIsGivenOnlyWhereFIsLinear() throws {
+        let smooth = try checkBlackBoxGradient(of: { x in Foundation.cos(x[0]) }, at: [-1.662],
+                                               claimedGradient: { x in [-1.01 * Foundation.sin(x[0])] })
+        XCTAssertEqual(smooth.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), smooth.renderTable())
+        XCTAssertEqual(smooth.linearSegments, [], smooth.renderTable())
+        let line = try checkBlackBoxGradient(of: { x in 0.3 * x[0] + 1 }, at: [-1.662], claimedGradient: { _ in [0.4] })
+        XCTAssertEqual(line.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), line.renderTable())
+        let note = try XCTUnwrap(line.linearSegments.first, line.renderTable())
+        XCTAssertTrue(note.contains("(the largest step scanned)"), note)
+        XCTAssertFalse(note.contains("it is not"), note)
+        XCTAssertTrue(note.contains("slope, 0.3,") || note.contains("slope, 0.3 "), note)
+    }
 }

@@ -349,6 +349,19 @@ enum DocCommentExamples {
         guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"), r.passed else { throw ADError.invalidArgument(r.renderTable()) }
     }
 
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 97.
+    static func CheckReport_97() async throws {
+        // context: cos tabulated at spacing 0.1 and interpolated linearly
+        let tabulatedCos: @Sendable ([Double]) -> Double = { x in
+            let i = (x[0] / 0.1).rounded(.down), t = x[0] / 0.1 - i
+            return cos(i * 0.1) + t * (cos((i + 1) * 0.1) - cos(i * 0.1))
+        }
+        let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
+        _ = r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+        guard r.linearSegments.count == 1, r.linearSegments[0].contains("within ±0.03125 of x"),
+              r.linearSegments[0].contains("slope, 0.9964497,") else { throw ADError.invalidArgument(r.renderTable()) }
+    }
+
     /// Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift, line 10.
     static func DifferenceEngine_10() async throws {
         _ = FDWarning.stepBelowULP.rawValue   // "step-below-ulp"
@@ -1228,6 +1241,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckReport.swift:6", CheckReport_6),
         ("Sources/AdjointCheck/Check/CheckReport.swift:36", CheckReport_36),
         ("Sources/AdjointCheck/Check/CheckReport.swift:60", CheckReport_60),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:97", CheckReport_97),
         ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),

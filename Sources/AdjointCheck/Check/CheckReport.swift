@@ -88,6 +88,17 @@ public struct CheckReport: Sendable {
     /// exact differences found f constant below a float rung's settled slope, where AD gives the
     /// band's 0 (both ``FDWarning/flatBelowScale``). Also among the ``notes``.
     public internal(set) var plateaus: [String] = []
+    /// Black-box entries convicted where f is linear to its rounding around x along their line
+    /// (its second differences vanish at every step out to some reach, which fixes its slope to
+    /// ε^{3/4}), one line each with that slope: the derivative is the line's slope, and for f that
+    /// interpolates a table linearly that is the segment's slope, not the smooth function's
+    /// derivative the claim may have been. Also among the ``notes``.
+    ///
+    /// ```swift
+    /// let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
+    /// r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+    /// ```
+    public internal(set) var linearSegments: [String] = []
     /// Black-box entries left fd-inconclusive (noisy-evaluation) because their differences across
     /// x tend to a nonzero value as a jump's do while f's rounding beside x could not be measured
     /// (the jump test's tables there were neither flat nor settled), one line each saying so: a
@@ -375,6 +386,7 @@ public struct CheckReport: Sendable {
         n += flatConvictions
         n += smallGaps
         n += plateaus
+        n += linearSegments
         n += unmeasuredJumps
         for e in looselyResolvedEntries {
             guard let tol = e.tolerance else { continue }
