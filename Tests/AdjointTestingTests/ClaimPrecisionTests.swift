@@ -45,6 +45,31 @@ final class ClaimPrecisionTests: XCTestCase {
         XCTAssertEqual(wrong.failure?.verdict, .ruleWrong, wrong.message)
     }
 
+    /// Float's rounding is granted once, not twice: a float32 gradient 10⁻⁵ relative off (84 of
+    /// Float's ulps, where a right one is off by at most 30 of them on its entry's scale over
+    /// 200,000 points of this f, numpy float32 beside the hand gradient in Double) is convicted.
+    /// With the allowance counted in atol on the entry's scale and again in rtol on the witness,
+    /// 128 ulps, no trial convicted it: 30 of 30 were inconclusive.
+    func testAFloat32ClaimOffByMoreThanFloatRoundsIsConvicted() {
+        let off: @Sendable ([Double]) -> [Double] = { x in float32Gradient(x).map { $0 * (1 + 1e-5) } }
+        let r = checkProperty(.blackBoxGradient(of: sinExpPlusProduct, claimed: off, inputs: space), options: options(Double(Float.ulpOfOne)))
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
+    }
+
+    /// The conviction of a right float32 claim checked as Double names the option that judges it
+    /// at Float's precision, beside the rtol it used to suggest alone.
+    func testTheConvictionOfAFloat32ClaimNamesTheOption() {
+        let r = checkProperty(.blackBoxGradient(of: sinExpPlusProduct, claimed: float32Gradient, inputs: space), options: options(nil))
+        XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
+        XCTAssertTrue(r.message.contains("set options.claimUnitRoundoff = Double(Float.ulpOfOne) "
+            + "(AdjointTestOptions.claimUnitRoundoff in the property harness"), r.message)
+        // A claim off by a wrong formula's amount is not told to set it.
+        let wrong = checkProperty(.blackBoxGradient(of: sinExpPlusProduct, claimed: { x in float32Gradient(x).map { $0 * 1.01 } }, inputs: space),
+                                  options: options(nil))
+        XCTAssertEqual(wrong.failure?.verdict, .ruleWrong, wrong.message)
+        XCTAssertFalse(wrong.message.contains("claimUnitRoundoff"), wrong.message)
+    }
+
     /// A unit roundoff that would judge nothing (≥ 1) or everything is refused by name, before
     /// any trial, not thrown at each point as f's error.
     func testAnInvalidUnitRoundoffIsRefused() {
