@@ -205,7 +205,7 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
             ("modes", jsonArray(modes)), ("entries", jsonArray(entriesJSON)),
             ("kinks", jsonArray(report.kinks.map { json($0.description) })),
             ("notes", jsonArray(notes.map(json))),
-            ("library_report", report.toJSON(pretty: false)),
+            ("library_report", jacJSON(report.jsonValue)),
         ])
     }
 

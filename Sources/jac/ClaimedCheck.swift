@@ -147,7 +147,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         let rows = checkCSVRows(report)
         let numbered = points.count > 1 ? rows.enumerated().map { r, row in [r == 0 ? "point" : "\(k + 1)"] + row } : rows
         csvRows += csvRows.isEmpty ? numbered : Array(numbered.dropFirst())
-        jsonLines.append(report.toJSON(pretty: points.count == 1))
+        jsonLines.append(jacJSON(report.jsonValue, pretty: points.count == 1))
     }
     if inFloat {
         writeError("note: the claimed Jacobian is float32 (.npy '<f4'): every entry, of the claim and of forward and "

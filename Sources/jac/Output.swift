@@ -45,6 +45,42 @@ func jsonObject(_ pairs: [(String, String)]) -> String {
     "{" + pairs.map { json($0.0) + ": " + $0.1 }.joined(separator: ", ") + "}"
 }
 
+/// The JSON jac prints of a library value (a check report, a sweep). Every jac command names its
+/// keys in snake_case, as scripting languages read them; the library's own `jsonValue` follows
+/// Swift's camelCase, and `jac sweep` and `jac check`'s reports printed those keys unchanged, so
+/// one command's `error_estimate` was another's `errorEstimate`. Keys only: strings and numbers
+/// are left as they are.
+///
+/// ```swift
+/// jacJSON(.object([("noSlopeReason", .null), ("JVP", .null)]))   // {"no_slope_reason": null, "jvp": null}
+/// ```
+func jacJSON(_ value: JSONValue, pretty: Bool = false) -> String {
+    snakeCased(value).rendered(indent: pretty ? 2 : nil)
+}
+
+/// `value` with every object key in snake_case (see ``jacJSON(_:pretty:)``). A report is a few
+/// levels deep (entries, their rungs), so the recursion is bounded by the library's own shapes.
+func snakeCased(_ value: JSONValue) -> JSONValue {
+    switch value {
+    case .object(let pairs): return .object(pairs.map { (snakeCase($0.0), snakeCased($0.1)) })
+    case .array(let items): return .array(items.map(snakeCased))
+    default: return value
+    }
+}
+
+/// `absError` → `abs_error`, `JVP` → `jvp`, `already_snake` unchanged: an underscore goes before
+/// a capital that follows a lower-case letter or a digit, and everything is lower-cased.
+func snakeCase(_ key: String) -> String {
+    var out = ""
+    var previous: Character? = nil
+    for c in key {
+        if c.isUppercase, let p = previous, p.isLowercase || p.isNumber { out.append("_") }
+        out += c.lowercased()
+        previous = c
+    }
+    return out
+}
+
 /// CSV field: quoted only when needed.
 func csv(_ s: String) -> String {
     // Bytes, not Foundation's substring search, which `contains(",")` resolves to: that search

@@ -214,7 +214,7 @@ struct ProgramCheckCommand: ParsableCommand {
                         value = .object(pairs)
                     }
                     if !bad.isEmpty && firstFailingJSON == nil { firstFailingJSON = (outputsText.count, value) }
-                    outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                    outputsText.append(jacJSON(value, pretty: xs.count == 1))
                 case .table:
                     outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                         + "\(kind) with \(vector) (entry \(derivative == .jvp ? "(i, 0) is (J·v)ᵢ" : "(0, j) is (uᵀJ)ⱼ"))\n"
@@ -259,7 +259,7 @@ struct ProgramCheckCommand: ParsableCommand {
                                                             ("jacobian", .integer(1)), ("directional", .integer(spent))]))]
                             value = .object(pairs)
                         }
-                        outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                        outputsText.append(jacJSON(value, pretty: xs.count == 1))
                     case .table:
                         outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                                            + "directional check (entry (i, 0) is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
@@ -318,7 +318,7 @@ struct ProgramCheckCommand: ParsableCommand {
                     value = .object(pairs)
                 }
                 if !bad.isEmpty && firstFailingJSON == nil { firstFailingJSON = (outputsText.count, value) }
-                outputsText.append(value.rendered(indent: xs.count == 1 ? 2 : nil))
+                outputsText.append(jacJSON(value, pretty: xs.count == 1))
             case .table:
                 outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
                                    + report.renderTable() + "\n" + costLine + "\n" + note)
@@ -372,7 +372,7 @@ struct ProgramCheckCommand: ParsableCommand {
                 } else if let notShrunk {
                     pairs.append(("not_shrunk", .object([("reason", .string(notShrunk.reason)), ("at", .string(notShrunk.at))])))
                 }
-                outputsText[index] = JSONValue.object(pairs).rendered(indent: xs.count == 1 ? 2 : nil)
+                outputsText[index] = jacJSON(.object(pairs), pretty: xs.count == 1)
             }
             print(outputsText.joined(separator: "\n"))
             fflush(nil)

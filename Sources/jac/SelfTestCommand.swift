@@ -47,7 +47,7 @@ struct SelfTestCommand: ParsableCommand {
             bar?.update(done)
         }
         bar?.finish()
-        print(format == "json" ? report.jsonValue.rendered(indent: 2) : report.renderTable())
+        print(format == "json" ? jacJSON(report.jsonValue, pretty: true) : report.renderTable())
         if !report.passed {
             let survivors = report.mutations?.survivors.count ?? 0
             let unexercised = report.mutations?.notExercised.count ?? 0

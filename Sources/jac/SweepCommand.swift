@@ -87,7 +87,7 @@ struct StepSweepCommand: ParsableCommand {
             if let plot { try writeText(sweep.renderSVG(), path: plot, what: "--plot file") }
             let described = describePoint(formula.variables, point.doubles.map(Cell.double))
             let (header, row) = Self.flatSummary(sweep)
-            return Report(table: Self.table(sweep, at: described), json: sweep.toJSON(pretty: !several),
+            return Report(table: Self.table(sweep, at: described), json: jacJSON(sweep.jsonValue, pretty: !several),
                           csv: Self.longCSV(sweep), flatHeader: formula.variables + header,
                           flatRow: point.doubles.map(format) + row, notes: Self.notes(sweep, plotted: plot != nil))
         }

@@ -118,6 +118,6 @@ final class ColumnSubsetCheckTests: XCTestCase {
             XCTAssertEqual(part.entries[0][c].verdict, full.entries[0][j].verdict)
             XCTAssertEqual(part.entries[0][c].subjects.map(\.value), full.entries[0][j].subjects.map(\.value))
         }
-        XCTAssertTrue(part.toJSON().contains("\"checked_inputs\""), part.toJSON())
+        XCTAssertTrue(part.toJSON().contains("\"checkedInputs\""), part.toJSON())
     }
 }

@@ -356,7 +356,7 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(entries.first?["input"] as? Int, 2, r.stdout)
         XCTAssertEqual(entries.first?["verdict"] as? String, "rule-wrong", r.stdout)
         XCTAssertEqual((entries.first?["values"] as? [String: Double])?["program"] ?? .nan, 0.325, accuracy: 1e-15, r.stdout)
-        XCTAssertEqual(entries.first?["witnessValue"] as? Double ?? .nan, -0.325, accuracy: 1e-9, r.stdout)
+        XCTAssertEqual(entries.first?["witness_value"] as? Double ?? .nan, -0.325, accuracy: 1e-9, r.stdout)
         // The message on stderr still says it, with the same point.
         XCTAssertTrue(r.stderr.contains("(to rerun it: --at=0.0,0.0,0.0)"), r.stderr)
     }

@@ -68,19 +68,19 @@ final class SweepCommandTests: XCTestCase {
         let methods = try XCTUnwrap(o["methods"] as? [String: [String: Any]])
         var sum = 0
         for (name, m) in methods {
-            let steps = try XCTUnwrap(m["fitSteps"] as? [Double], name)
+            let steps = try XCTUnwrap(m["fit_steps"] as? [Double], name)
             if m["slope"] is NSNull {
                 XCTAssertEqual(steps, [], name)
-                XCTAssertTrue((m["noSlopeReason"] as? String ?? "").hasPrefix("no asymptotic range: "), "\(name): \(m)")
+                XCTAssertTrue((m["no_slope_reason"] as? String ?? "").hasPrefix("no asymptotic range: "), "\(name): \(m)")
             } else {
                 XCTAssertGreaterThanOrEqual(steps.count, 3, name)
-                XCTAssertTrue(m["noSlopeReason"] is NSNull, name)
+                XCTAssertTrue(m["no_slope_reason"] is NSNull, name)
             }
             sum += try XCTUnwrap(m["evaluations"] as? Int, name)
         }
         XCTAssertEqual(o["evaluations"] as? Int, sum)
         // Central samples x − h < 0 for the ten steps h = 0.1 … 10^-5.5 > x: NaN, listed.
-        XCTAssertEqual((methods["central"]?["nonFiniteSteps"] as? [Double])?.count, 10)
+        XCTAssertEqual((methods["central"]?["non_finite_steps"] as? [Double])?.count, 10)
         XCTAssertTrue(r.stderr.contains("note: central: the error is NaN or infinite at 10 steps, h = 0.1 … 3.2e-06"), r.stderr)
         XCTAssertFalse(r.stderr.contains("note: forward:"), "forward samples only x + h: \(r.stderr)")
     }

@@ -14,7 +14,7 @@ final class SweepReferenceTests: XCTestCase {
         XCTAssertTrue(note.contains("(reverse)"), note)
         let object = try JacRunner.json(r.stdout)
         let reference = try XCTUnwrap(object["reference"] as? Double)
-        let bound = try XCTUnwrap(object["referenceRoundingBound"] as? Double, r.stdout)
+        let bound = try XCTUnwrap(object["reference_rounding_bound"] as? Double, r.stdout)
         XCTAssertGreaterThan(Swift.abs(reference - Self.truth), 1e-9)
         XCTAssertGreaterThanOrEqual(bound, Swift.abs(reference - Self.truth))
         let clean = try JacRunner.run(["sweep", "exp(x)*sin(x)", "--at", "x=0.7"])
@@ -27,7 +27,7 @@ final class SweepReferenceTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("the reference"), r.stderr)
         let object = try JacRunner.json(r.stdout)
-        XCTAssertEqual(object["referenceSource"] as? String, "given")
+        XCTAssertEqual(object["reference_source"] as? String, "given")
         XCTAssertEqual(try XCTUnwrap(object["reference"] as? Double), Self.truth, accuracy: 1e-19)
         // Against f′ itself central's V-curve reaches 10⁻¹⁰ (its truncation h²·f‴/6 with f‴ ≈ x/30).
         let central = try XCTUnwrap((object["methods"] as? [String: Any])?["central"] as? [String: Any])

@@ -2133,20 +2133,44 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             while spacing > 4 && first * Double.pow(2, -2 * spacing) <= smallest { spacing -= 1 }
             guard first * Double.pow(2, -2 * spacing) > smallest else { return .undecided }
         }
-        var deltas: [Double] = []
-        for k in [0, spacing, 2 * spacing] {
-            let (yp, ym) = evaluationsAround(input: j, step: V(first * Double.pow(2, -k)))
-            guard i < yp.count, i < ym.count else { return .continuous }
-            let d = Double(yp[i]) - Double(ym[i])
-            guard d.isFinite else { return .continuous }
-            deltas.append(d)
-        }
         let fi = i < value.count ? Swift.abs(Double(value[i])) : 0
         // f's own rounding (ε·Σ|∂fᵢ/∂v|·|v| over the tape) too: x₁² computed as (x₀ + x₁)² − x₀² − 2x₀x₁
         // at x₀ = 10⁸ is noise of a few units, and that noise read as a jump of −0.37.
         let rounding = i < roundingScale.count && roundingScale[i].isFinite ? roundingScale[i] : 0
-        return jumpFromDifferences(deltas, smallestStep: first * Double.pow(2, -2 * spacing), slope: slope,
-                                   noise: 64 * eps * Swift.max(fi, 1, rounding)).map { .jump($0) } ?? .continuous
+        let noise = 64 * eps * Swift.max(fi, 1, rounding)
+        let smallest = 16 * Double(x[j].ulp)
+        var deltas: [Double] = []
+        // Three steps 2^spacing apart decided alone, and both ways wrongly at times. A continuous f
+        // that varies below the steps: cos(10¹⁰·relu(z)) at z = −7·10⁻¹⁰², 10⁻¹⁰¹ from relu's kink,
+        // differed by −1.9, 0.3, −1.99 at 2⁻¹⁰, 2⁻²⁰, 2⁻³⁰, read as a jump of −1.99 ("no derivative
+        // exists", check failed) beside a right 0. A jump of 1 with slopes 10⁶ beside it differed
+        // by 1954, 2.9, 1.002 (mostly slope at first), read as shrinking, and its one-sided 10⁶
+        // agreed. So the steps go on down until the finest differences decide: continuous where
+        // they are noise, a pole's growth, explained by the slope, or still shrinking 4-fold a
+        // step; a jump where the last two agree within a quarter and within what the slope moves
+        // them between the two steps; undecided if neither before 16 ulps of xⱼ or 2⁻¹³⁰ of the
+        // first step.
+        var k = 0.0, previousStep = 0.0
+        while k <= 12 * spacing {
+            let h = first * Double.pow(2, -k)
+            if k > 2 * spacing && h <= smallest { return .undecided }
+            let (yp, ym) = evaluationsAround(input: j, step: V(h))
+            guard i < yp.count, i < ym.count else { return .continuous }
+            let d = Double(yp[i]) - Double(ym[i])
+            guard d.isFinite else { return .continuous }
+            deltas.append(d)
+            k += spacing
+            let coarser = previousStep
+            previousStep = h
+            guard deltas.count >= 3 else { continue }
+            let (a, b, c) = (Swift.abs(deltas[deltas.count - 3]), Swift.abs(deltas[deltas.count - 2]), Swift.abs(d))
+            // A pole a step or less away: the differences grow as the step nears it (see `jumpFromDifferences`).
+            if 4 * a < b && 4 * b < c { return .continuous }
+            if c <= noise || c <= 8 * h * Swift.abs(slope) || c <= 0.25 * b { return .continuous }
+            let moved = Swift.abs(deltas[deltas.count - 2] - d)
+            if moved <= 0.25 * c && moved <= 4 * coarser * Swift.abs(slope) + 4 * noise { return .jump(d) }
+        }
+        return .undecided
     }
 
     /// Whether fᵢ's slope along eⱼ jumps at x: the second difference (f(x + h) − 2f(x) + f(x − h))/h

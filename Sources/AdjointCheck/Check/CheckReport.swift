@@ -567,7 +567,7 @@ public struct CheckReport: Sendable {
             ("scalarType", .string(scalarType)),
             ("epsilon", .number(epsilon)),
             ("point", .array(point.map { .number($0) })),
-            ("checked_inputs", checkedInputs.map { .array($0.map { .integer($0) }) } ?? .null),
+            ("checkedInputs", checkedInputs.map { .array($0.map { .integer($0) }) } ?? .null),
             ("value", .array(value.map { .number($0) })),
             ("subjects", .array(subjects.map { .string($0) })),
             ("ladder", .array(ladder.map { .string($0) })),

@@ -347,6 +347,10 @@ public enum Diagnostics {
         if let reason = P.domainViolation(a, b) {
             reportDomain(of: P.name, arity: P.arity, a, b, node: node, reason: reason)
         } else if P.kinkDistance(a, b) == 0 {
+            // Only "is a kink touched" is asked here, so a NaN or negative distance reads as no
+            // kink and is never taken as a room. Every reader that takes a distance as a room
+            // (step limits, fault localisation, `validate`) refuses it by name instead
+            // (`TapeGraph.invalidKinkDistance`); raising it here would fail plain evaluation.
             noteKink(of: P.name, arity: P.arity, a, b, node: node)
         }
     }
