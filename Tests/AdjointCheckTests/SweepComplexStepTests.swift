@@ -32,10 +32,18 @@ final class SweepComplexStepTests: XCTestCase {
             let f = try Formula(parsing: text)
             let s = try stepSweep(of: f, at: [x], reference: derivative)
             let points = try XCTUnwrap(s.series(named: "complex-step")?.points, text)
+            XCTAssertEqual(s.series(named: "complex-step")?.nonFiniteSteps, [], text)
             for (h, error) in expected {
                 let point = try XCTUnwrap(points.first { Swift.abs($0.h - h) <= 1e-15 * h }, "\(text): no step \(h)")
                 XCTAssertEqual(point.error, error, accuracy: 1e-3 * error, "\(text) at \(x), h = \(h)")
             }
         }
+        // At h = x = 10⁻³, Re(x + ih)² is 0 and the real parts alone divide by it: the floats'
+        // real part is infinite where the continuation's is finite. The step is rounding-bound
+        // (cmath reads an error of 4.45·10⁻⁸ against the truncation's 5.6·10⁻¹²), so it must be
+        // finite and of that size, not the 1.0·10⁻⁴ the replaced real parts gave.
+        let s = try stepSweep(of: try Formula(parsing: "(1-cos(x))/x^2"), at: [1e-3], reference: -8.33333277777779283220225117482e-5)
+        let atX = try XCTUnwrap(s.series(named: "complex-step")?.points.first { Swift.abs($0.h - 1e-3) <= 1e-18 })
+        XCTAssertLessThan(atX.error, 1e-7, "h = 10⁻³")
     }
 }

@@ -161,8 +161,10 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     @inline(__always)
     static func onTheFloatsPath(_ z: Complex, real: RealType?) -> Complex {
         guard let real, !real.isNaN || z.real.isNaN else { return z }
-        // Overflow or a NaN continuation: the floats' value stands, as before.
-        guard real.isFinite && z.real.isFinite else { return Complex(real, z.imaginary) }
+        // A continuation that overflowed or is NaN: the floats' value stands, as before. Real
+        // parts that meet a pole the complex point is off (x/x² at x ± ix, where Re(x + ix)² is 0)
+        // leave the floats infinite and the continuation finite: the continuation's.
+        guard real.isFinite && z.real.isFinite else { return z.real.isFinite ? z : Complex(real, z.imaginary) }
         let agreement = RealType(DifferenceTuning.complexStepRealAgreementULPs)
         let tolerance = agreement * (RealType.ulpOfOne * Swift.max(real.magnitude, z.real.magnitude) + RealType.leastNonzeroMagnitude)
         guard (z.real - real).magnitude <= tolerance else { return z }
