@@ -552,6 +552,8 @@ extension LineProbe {
     /// over the calibration corpus (Float sin(x²) at 30: 0.0099 ± 0.58 for 3.97 among them).
     /// Aliasing by the high-order stencils is caught off the lattice instead
     /// (``Stencil/looksOffLattice``): there the lattice's ratios read the stencil's order exactly.
+    /// For the central difference the confirmation at h/4 asks for its own rate, not only for
+    /// another ρ below 1 (see the body).
     mutating func changesDoNotConverge(_ stencil: Stencil, step h: V, fine: StencilSample, coarse: StencilSample,
                                        output i: Int, outputs m: Int) -> Bool {
         guard !stepBelowULP(h / 2) else { return false }
@@ -574,7 +576,16 @@ extension LineProbe {
         guard c0.isFinite else { return true }
         // D settles between h/4 and h/2: what looked like growth was the crossover.
         if Swift.abs(c0) <= 4 * (quarter.rounding[i] + half.rounding[i]) { return false }
-        return ChangeRatio(changes: c1, c0, order: stencil.order) == .notShrinking
+        let reading = ChangeRatio(changes: c1, c0, order: stencil.order)
+        // For the central difference only its own rate clears it: two leading terms a·h², b·h⁴
+        // that nearly cancel at h (ρ in (0, 1) puts b·h² between −a/5 and −0.16a) leave ρ between
+        // 3.2 and 3.4 at h/4 (by hand from c₁, c₀), while steps beyond f's scale of variation
+        // still read slow there. Float sin(200x) at 1.3138 (h = 2⁻⁶, 200h just past π): D(2h),
+        // D(h), D(h/2), D(h/4) are −0.449, 0.449, 54, 76 (ρ = 0.017, then 2.4), and its estimate
+        // 0.449 ± 81 missed 84.65. One-sided stencils read about 1.5 at h/4 in that band, the
+        // converging threshold itself, and keep the stricter reading.
+        if stencil.isSecondOrderCentral { return reading != .converging }
+        return reading == .notShrinking
     }
 
     /// `e`, D(h) of `stencil` for output i, with an error that allows for the next term of its

@@ -188,6 +188,12 @@ public enum DifferenceTuning {
     /// The check passes when Im f(x + i·c) matches Σⱼ cⱼ·Dⱼ within this many ulps of the terms'
     /// magnitudes (f's own rounding in the imaginary parts, a sum over the inputs).
     public static let complexStepCheckULPs = 16.0
+    /// The complex step takes each op's real part from the real op (so the witness rounds as the
+    /// modes do) only where the continuation's real part is within this many ulps of it: the
+    /// continuation's formulas round a few ulps apart from libm's (swift-numerics' division, tanh,
+    /// atan …), while a larger gap is its O(h²) part, −h²f″/2, which belongs to the complex step
+    /// (``Complex/onTheFloatsPath(_:real:)``).
+    public static let complexStepRealAgreementULPs = 16.0
     /// A truncation estimate this many times the rounding floor means the step is too large for
     /// f near x, and a smaller step is tried.
     public static let complexStepVisibleTruncation = 8.0
