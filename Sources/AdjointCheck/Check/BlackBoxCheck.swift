@@ -601,15 +601,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
         // A claim that builds a small entry from larger terms cancelling (p − p² with p near 1, a
         // softmax's textbook H·v) rounds by ε of those terms: a right formula, and no tolerance of f's.
+        // A fixed-step integrator is the other common source: a continuous adjoint (or the exact
+        // solution's sensitivity) claimed for RK4 on logistic growth at h = 0.1 is 3.1·10⁻⁶ off the
+        // derivative of the steps taken, and the note offered only a solver's tolerance, rounded
+        // constants or a Float claim, and `rtol` as if the claim were f's derivative (a new user's
+        // review). It is the model's derivative; the discrete adjoint is f's.
         var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f; "
+            + "or f discretises a continuous model (a fixed-step ODE integrator, a quadrature rule) while the claim differentiates "
+            + "the model itself (a continuous adjoint, the exact solution's sensitivity), so the gap is f's discretisation error and "
+            + "shrinks with f's step (the derivative of the steps f takes, a discrete adjoint, has none); "
             + "or the claim computes a small entry from much larger terms that cancel (p − p² with p near 1), so it rounds by ε of those terms"
         if V.self == Double.self, worst >= Double(Float.ulpOfOne) / 4 {
             causes += "; or the claim was computed in Float (ε = \(fmt(Double(Float.ulpOfOne)))) for f in Double"
         }
         let suggested = Double.pow(10, (Double.log10(worst) + 1).rounded(.up))
         return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
-            + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If so, the claim is "
-            + "right to that tolerance: set options.rtol (jac check --program: --rtol) to accept it, e.g. \(fmt(suggested)); a wrong formula "
+            + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). If one of these explains it "
+            + "and that accuracy is enough for you, set options.rtol (jac check --program: --rtol) to accept it, e.g. \(fmt(suggested)); a wrong formula "
             + "stays off by more"]
     }
 
