@@ -1952,9 +1952,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in levels.indices.dropFirst(2) {
             let (q0, q1) = (e.power[k - 1], e.power[k])
             guard q0 > q1 else { continue }
-            third.value[k] = (q0 * e.value[k] - q1 * e.value[k - 1]) / (q0 - q1)
+            // As ratios, not as q₀·Eₖ − q₁·Eₖ₋₁: the weights are powers of the unit steps, down to
+            // 10⁻⁵⁰ at the finest levels, and a slope of 10⁻²⁸⁰ times that underflowed. Eₖ's
+            // product read 0 (or a subnormal 10⁻³ off), its rounding 0 too, and the scan showed
+            // "0 ± 0" as the witness (J·v of x₀x₁ along 10⁻³⁰⁰·(1, −1), where J·v = 10⁻³⁰⁰).
+            let (w0, w1) = (q0 / (q0 - q1), q1 / (q0 - q1))
+            third.value[k] = e.value[k] + w1 * (e.value[k] - e.value[k - 1])
             third.power[k] = unitSteps[k - 2] * unitSteps[k - 2] * q1
-            third.rounding[k] = (q0 * e.rounding[k] + q1 * e.rounding[k - 1]) / (q0 - q1)
+            third.rounding[k] = w0 * e.rounding[k] + w1 * e.rounding[k - 1]
         }
         columns.append(third)
         let judged = columns.map { $0.judge(claimed: g, gap: gap) }
@@ -2514,7 +2519,9 @@ struct ScanColumn {
     /// a level is missing.
     func error(_ k: Int) -> Double {
         guard k > 0, value[k].isFinite, value[k - 1].isFinite, power[k - 1] > power[k] else { return .infinity }
-        let e = Swift.abs(value[k] - value[k - 1]) * power[k] / (power[k - 1] - power[k]) + rounding[k]
+        // The weight first: |Vₖ − Vₖ₋₁|·qₖ underflows to 0 for a slope near 10⁻²⁸⁰ at the finest
+        // levels (qₖ down to 10⁻⁵⁰), which left the level's rounding as its whole error.
+        let e = Swift.abs(value[k] - value[k - 1]) * (power[k] / (power[k - 1] - power[k])) + rounding[k]
         return e.isFinite ? e : .infinity
     }
 
