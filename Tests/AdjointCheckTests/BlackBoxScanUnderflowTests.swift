@@ -22,3 +22,22 @@ final class BlackBoxScanUnderflowTests: XCTestCase {
         }
     }
 }
+
+/// The step scan stopped at its first level when that level's rounding was beyond the gap, as if
+/// rounding only grew as steps shrink. Along an input scaled to |x| = 400 its first step is 50,
+/// and f = e^(400 − x) there is e^(±50): rounding 4.6·10⁴ beside a gap of 0.5.
+final class BlackBoxScanFallingRoundingTests: XCTestCase {
+    /// f = e^(400 − x) at x = 400: f = 1 and, by hand, f′ = −e⁰ = −1; libm's exp is good to an
+    /// ulp, so f has no noise to hide a gap of 0.5. The claim −1.5 is wrong and was "not confirmed
+    /// (noisy-evaluation)"; the right −1 agrees, before and after.
+    func testAClaimHalfOffAUnitScaleSlopeAtALargeInputIsConvicted() throws {
+        let f: ([Double]) -> Double = { x in exp(400 - x[0]) }
+        let wrong = try checkBlackBoxGradient(of: f, at: [400], claimedGradient: { _ in [-1.5] })
+        let e = wrong.entries[0][0]
+        XCTAssertEqual(e.verdict.name, "rule-wrong", wrong.renderTable())
+        let w = try XCTUnwrap(e.witnessValue, wrong.renderTable()), estimate = try XCTUnwrap(e.errorEstimate)
+        XCTAssertLessThanOrEqual(Swift.abs(w - -1), estimate, "witness \(w) ± \(estimate) for f′ = −1")
+        let right = try checkBlackBoxGradient(of: f, at: [400], claimedGradient: { _ in [-1] })
+        XCTAssertEqual(right.entries[0][0].verdict.name, "agree", right.renderTable())
+    }
+}
