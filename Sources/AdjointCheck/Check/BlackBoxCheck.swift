@@ -604,15 +604,25 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
         // A claim that builds a small entry from larger terms cancelling (p − p² with p near 1, a
         // softmax's textbook H·v) rounds by ε of those terms: a right formula, and no tolerance of f's.
+        // A fixed-step integrator is the other common source: a continuous adjoint (or the exact
+        // solution's sensitivity) claimed for RK4 on logistic growth at h = 0.1 is 3.1·10⁻⁶ off the
+        // derivative of the steps taken, and the note offered only a solver's tolerance, rounded
+        // constants or a Float claim, and `rtol` as if the claim were f's derivative (a new user's
+        // review). It is the model's derivative; the discrete adjoint is f's.
         var causes = "f iterates to a tolerance (a solver or series stopped at 10⁻⁸) or uses rounded constants, while the claim is exact for the converged f; "
+            + "or f discretises a continuous model (a fixed-step ODE integrator, a quadrature rule) while the claim differentiates "
+            + "the model itself (a continuous adjoint, the exact solution's sensitivity), so the gap is f's discretisation error and "
+            + "shrinks with f's step (the derivative of the steps f takes, a discrete adjoint, has none); "
             + "or the claim computes a small entry from much larger terms that cancel (p − p² with p near 1), so it rounds by ε of those terms"
         if claimLooksFloatRounded(worst) {
             causes += "; or the claim was computed in Float (ε = \(fmt(Double(Float.ulpOfOne)))) for f in Double"
         }
         let suggested = Double.pow(10, (Double.log10(worst) + 1).rounded(.up))
-        let loosen = "the claim is right to that tolerance: set options.rtol (jac check --program: --rtol) to accept it, "
+        // Not "the claim is right to that tolerance": a continuous adjoint is the model's derivative,
+        // not f's, and whether its accuracy is enough is the user's call.
+        let loosen = "that accuracy is enough for you, set options.rtol (jac check --program: --rtol) to accept it, "
             + "e.g. \(fmt(suggested)); a wrong formula stays off by more"
-        var remedy = "If so, " + loosen
+        var remedy = "If one of these explains it and " + loosen
         // Within what Float's own rounding allows (the claim agrees to about Float's precision,
         // not Double's), the option that says so judges the claim at that precision, where an
         // rtol of 10⁻⁵ would pass a Float claim off by more than Float rounds. It was not named,
@@ -620,7 +630,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if claimLooksFloatRounded(worst) && options.claimUnitRoundoff == nil {
             remedy = "If the claim was computed in Float, set options.claimUnitRoundoff = Double(Float.ulpOfOne) "
                 + "(AdjointTestOptions.claimUnitRoundoff in the property harness; jac check --claimed sets it for a float32 .npy): "
-                + "the claim is then granted Float's rounding (\(Int(CheckOptions.adAccuracyULPs)) of its ulps on the entry's scale) and no more. For the other causes, " + loosen
+                + "the claim is then granted Float's rounding (\(Int(CheckOptions.adAccuracyULPs)) of its ulps on the entry's scale) and no more. For the other causes, if " + loosen
         }
         return ["the rule-wrong entries \(which) are off by at most \(fmt(worst)) relative: f's own derivative differs from "
             + "the claim by that little, beyond what the differences allow. Likely causes: \(causes). " + remedy]
@@ -1878,8 +1888,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)
             levels.append((combine(r, s.derivative), rounding, h))
-            // f's modelled rounding is a lower bound on its noise: past this, no level resolves.
-            if 4 * rounding >= gap / 2 { break }
+            // f's modelled rounding is a lower bound on its noise: past this, no level resolves,
+            // once it grows as the step shrinks. Where f is far larger at the first level's samples
+            // than near x it falls instead: e^(400 − x) at 400, steps from 50, reads e⁵⁰ there
+            // (rounding 4.6·10⁴), and stopping at that level left a claim 50% off the slope −1
+            // "not confirmed (noisy-evaluation)" for an f exact to an ulp (a new user's review).
+            if 4 * rounding >= gap / 2, levels.count >= 2, rounding >= levels[levels.count - 2].rounding { break }
         }
         // f's noise per sample, measured (second differences at h and 2h) at the three smallest
         // steps, where the curvature left in that measure is least: at large steps it holds f's
@@ -1972,9 +1986,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in levels.indices.dropFirst(2) {
             let (q0, q1) = (e.power[k - 1], e.power[k])
             guard q0 > q1 else { continue }
-            third.value[k] = (q0 * e.value[k] - q1 * e.value[k - 1]) / (q0 - q1)
+            // As ratios, not as q₀·Eₖ − q₁·Eₖ₋₁: the weights are powers of the unit steps, down to
+            // 10⁻⁵⁰ at the finest levels, and a slope of 10⁻²⁸⁰ times that underflowed. Eₖ's
+            // product read 0 (or a subnormal 10⁻³ off), its rounding 0 too, and the scan showed
+            // "0 ± 0" as the witness (J·v of x₀x₁ along 10⁻³⁰⁰·(1, −1), where J·v = 10⁻³⁰⁰).
+            let (w0, w1) = (q0 / (q0 - q1), q1 / (q0 - q1))
+            third.value[k] = e.value[k] + w1 * (e.value[k] - e.value[k - 1])
             third.power[k] = unitSteps[k - 2] * unitSteps[k - 2] * q1
-            third.rounding[k] = (q0 * e.rounding[k] + q1 * e.rounding[k - 1]) / (q0 - q1)
+            third.rounding[k] = w0 * e.rounding[k] + w1 * e.rounding[k - 1]
         }
         columns.append(third)
         let judged = columns.map { $0.judge(claimed: g, gap: gap) }
@@ -2534,7 +2553,9 @@ struct ScanColumn {
     /// a level is missing.
     func error(_ k: Int) -> Double {
         guard k > 0, value[k].isFinite, value[k - 1].isFinite, power[k - 1] > power[k] else { return .infinity }
-        let e = Swift.abs(value[k] - value[k - 1]) * power[k] / (power[k - 1] - power[k]) + rounding[k]
+        // The weight first: |Vₖ − Vₖ₋₁|·qₖ underflows to 0 for a slope near 10⁻²⁸⁰ at the finest
+        // levels (qₖ down to 10⁻⁵⁰), which left the level's rounding as its whole error.
+        let e = Swift.abs(value[k] - value[k - 1]) * (power[k] / (power[k - 1] - power[k])) + rounding[k]
         return e.isFinite ? e : .infinity
     }
 
