@@ -24,6 +24,23 @@ final class OscillationIsNoJumpTests: XCTestCase {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] < 0 ? T(1e6) * x[0] : T(1e6) * x[0] + 1] }
     }
 
+    /// A jump of 1 at −10⁻¹⁰⁰, checked at 0: f = x + 1 for 10⁻¹⁰⁰ around 0, so f′(0) = 1 by hand,
+    /// and every step of the jump test crossed it ("discontinuity, no derivative exists" before).
+    struct JumpBesideThePoint: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] < T(-1e-100) ? x[0] : x[0] + 1] }
+    }
+
+    func testAJumpBesideThePointIsNotAJumpAtIt() throws {
+        let r = try checkJacobian(of: JumpBesideThePoint(), at: [0.0])
+        if case .discontinuity = r.entries[0][0].verdict { XCTFail(r.renderTable()) }
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].subjects.first?.value, 1)
+        // At the jump itself it is still one.
+        let at = try checkJacobian(of: JumpBesideThePoint(), at: [-1e-100])
+        guard case .discontinuity(let jump) = at.entries[0][0].verdict else { return XCTFail(at.renderTable()) }
+        XCTAssertEqual(jump, 1, accuracy: 1e-6)
+    }
+
     func testAFastOscillationBesideAKinkIsNotAJump() throws {
         for frequency in [1e10, 1e30] {
             let r = try checkJacobian(of: FastBesideAKink(frequency: frequency), at: [-7e-102])

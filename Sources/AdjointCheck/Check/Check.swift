@@ -2150,6 +2150,24 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // step; a jump where the last two agree within a quarter and within what the slope moves
         // them between the two steps; undecided if neither before 16 ulps of xⱼ or 2⁻¹³⁰ of the
         // first step.
+        //
+        // A jump the steps settled on may lie between x and the steps: min(2·sigmoid(π/y), 1) at
+        // y = 2.4·10⁻¹⁰⁰ jumps from 0 to 1 at y = 0, and every step from 2⁻¹⁰ down to 2⁻¹³⁰
+        // crossed it, so the check said "no derivative exists" at a point where f is 1 for 10⁻¹⁰⁰
+        // around (f′ = 0, which the modes and the complex step gave). One more difference at 16
+        // ulps of xⱼ decides: still the jump, a jump at x; noise or the slope's share there, f
+        // is continuous at x and the jump is elsewhere (a derivative is local); anything else
+        // decides nothing.
+        func confirmedAtTheFinestStep(jump: Double, above h: Double) -> JumpTest {
+            guard smallest < h else { return .jump(jump) }
+            let (yp, ym) = evaluationsAround(input: j, step: V(smallest))
+            guard i < yp.count, i < ym.count else { return .undecided }
+            let d = Double(yp[i]) - Double(ym[i])
+            guard d.isFinite else { return .undecided }
+            if Swift.abs(d - jump) <= 0.25 * Swift.abs(jump) { return .jump(d) }
+            if Swift.abs(d) <= noise || Swift.abs(d) <= 8 * smallest * Swift.abs(slope) { return .continuous }
+            return .undecided
+        }
         var k = 0.0, previousStep = 0.0
         while k <= 12 * spacing {
             let h = first * Double.pow(2, -k)
@@ -2168,7 +2186,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if 4 * a < b && 4 * b < c { return .continuous }
             if c <= noise || c <= 8 * h * Swift.abs(slope) || c <= 0.25 * b { return .continuous }
             let moved = Swift.abs(deltas[deltas.count - 2] - d)
-            if moved <= 0.25 * c && moved <= 4 * coarser * Swift.abs(slope) + 4 * noise { return .jump(d) }
+            if moved <= 0.25 * c && moved <= 4 * coarser * Swift.abs(slope) + 4 * noise { return confirmedAtTheFinestStep(jump: d, above: h) }
         }
         return .undecided
     }
