@@ -484,6 +484,9 @@ struct HessianRounding {
     let hessian: ModeResult
     /// Whether the Hessian was too large to bound (``hessianRoundingBounds(of:at:output:)``).
     let unbounded: Bool
+    /// Per entry, the underflow on f's way that can move it (``hessianUnderflows(_:at:)``): its
+    /// note replaces the entry's rounding note, as a value's does (``ValueRounding``).
+    let underflows: [[String?]]?
     /// Rows whose computation passes through a singular point, where the kink note says the
     /// entries are a convention (``rowsAtSingularPoint(_:_:)``): no rounding note there.
     let singular: Bool
@@ -495,6 +498,7 @@ struct HessianRounding {
         let x = gradient.point.map(\.approximate)
         let bounds = h.isEmpty ? [] : hessianRoundingBounds(of: formula, at: x)
         unbounded = bounds == nil
+        underflows = h.isEmpty ? nil : hessianUnderflows(formula, at: x)
         hessian = ModeResult(point: gradient.point, value: gradient.jacobian.first ?? [],
                              jacobian: h.map { $0.map { Cell.double(unsignedZero($0)) } }, roundingBounds: bounds)
         singular = !rowsAtSingularPoint(formula, gradient).isEmpty
@@ -508,13 +512,33 @@ struct HessianRounding {
     var notes: [String] {
         guard !singular else { return [] }
         let variables = formula.variables
+        // An entry an underflow can move is noted for that, not for its rounding bound, which
+        // does not count a value rounded to 0.
         var notes = roundingNotes(gradient, names: formula.outputNames, variables: variables)
-            + roundingNotes(hessian, names: variables, variables: variables, entryName: entryName)
+            + roundingNotes(withoutUnderflows(hessian), names: variables, variables: variables, entryName: entryName)
+        for (i, row) in (underflows ?? []).enumerated() where i < hessian.jacobian.count {
+            for (j, exit) in row.enumerated() where j < hessian.jacobian[i].count {
+                guard let exit else { continue }
+                notes.append("\(entryName(i, j)) = \(format(hessian.jacobian[i][j].approximate)) is unreliable: \(exit), below Double's range; "
+                             + "the entry printed was computed through it and may have lost every digit")
+            }
+        }
         if unbounded {
             notes.append("the Hessian's entries were not bounded for rounding (\(variables.count) variables: past what jac spends "
                          + "on that bound), so where the formula cancels they may be wrong in their leading digits with no note")
         }
         return notes
+    }
+
+    /// The Hessian with no bound (NaN: none made) on the entries an underflow can move.
+    func withoutUnderflows(_ r: ModeResult) -> ModeResult {
+        guard let u = underflows, var bounds = r.roundingBounds else { return r }
+        for i in bounds.indices where i < u.count {
+            for j in bounds[i].indices where j < u[i].count && u[i][j] != nil { bounds[i][j] = .nan }
+        }
+        var noted = r
+        noted.roundingBounds = bounds
+        return noted
     }
 
     /// The bounds and judgements for a script, as jac jacobian's `rounding_bound` and
@@ -532,8 +556,16 @@ struct HessianRounding {
             pairs += [("gradient_rounding_bound", jsonArray(row.map(jsonNumber))), ("gradient_unreliable", judged)]
         }
         if let b = hessian.roundingBounds {
+            // An entry an underflow can move is unreliable whatever its bound says (as the notes).
+            let judged = b.indices.map { i in
+                let scale = rowScale(hessian, i)
+                return jsonArray(b[i].indices.map { j in
+                    let underflow = underflows.map { i < $0.count && j < $0[i].count && $0[i][j] != nil } ?? false
+                    return !singular && (underflow || roundingIsLarge(hessian, b, i, j, rowScale: scale)) ? "true" : "false"
+                })
+            }
             pairs += [("hessian_rounding_bound", jsonArray(b.map { jsonArray($0.map(jsonNumber)) })),
-                      ("hessian_unreliable", jsonArray(unreliable(hessian, b)))]
+                      ("hessian_unreliable", jsonArray(judged))]
         }
         return pairs
     }
@@ -938,4 +970,96 @@ func kinksReachingInputs(_ kinks: [KinkEvent], of f: Formula, at x: [Double]) ->
         taken[candidates, default: 0] += 1
         return taken[candidates, default: 0] <= live
     }
+}
+
+/// ∂²f/∂xᵢ∂xⱼ of a formula's first output as forward-over-forward mode computes it: f on duals of
+/// duals seeded along eⱼ inside and eᵢ outside. Recorded, its tape holds f's own values beside
+/// the derivative's terms, and a sweep gives the entry's sensitivity to each of them.
+struct SecondDirectionalDerivative: ADFunction {
+    let f: Formula
+    let i: Int, j: Int
+    /// The inner tangent's seed (1, or a power of two that keeps the terms in range).
+    var seed = 1.0
+
+    var inputCount: Int? { f.variables.count }
+
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+        let seeded = x.indices.map { k in
+            Dual<Dual<T, T>, Dual<T, T>>(Dual(x[k], tangent: k == j ? T(seed) : 0), tangent: Dual(k == i ? 1 : 0, tangent: 0))
+        }
+        return f(seeded).prefix(1).map(\.tangent.tangent)
+    }
+}
+
+/// Most tape visits ``hessianUnderflows(_:at:)`` spends (n² recordings of the entries' programs):
+/// the rounding bound's budget (2²²).
+let hessianUnderflowVisits = 1 << 22
+
+/// Per entry (i, j) of a scalar formula's Hessian at x, the underflow on f's own tape
+/// (``rangeExits(_:)``) that can move the entry by more than ε of itself, as
+/// ``underflowThatMatters(_:)`` judges a value: its text, or nil. Nil where nothing on f's tape
+/// underflows (one recording: the common case costs that), or past ``hessianUnderflowVisits``.
+///
+/// The Hessian's rounding bound counts a subnormal value as rounded by the least normal
+/// magnitude's ε, which holds where the value rounded into the subnormal range, but not where
+/// it rounded to 0 (and a first-order bound need not hold where a quantum is a large part of the
+/// value). So where an underflow matters the entry gets the value notes' note: x²·log x at
+/// 10⁻¹⁶⁰ printed −733.8272186 for −733.8272298 (f″ = 2 log x + 3, by hand), x² = 10⁻³²⁰ being
+/// subnormal, and jac said only that the entry "could not be bounded".
+///
+/// An exit's node on f's tape is found on each entry's tape as the nodes with the same op,
+/// attribute, arguments and value (bit for bit); they round alike, so their sensitivities are
+/// added before the magnitude is taken.
+func hessianUnderflows(_ f: Formula, at x: [Double]) -> [[String?]]? {
+    let n = x.count
+    guard n == f.variables.count, !f.outputs.isEmpty,
+          let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x, finiteOutputs: false) }) else { return nil }
+    let exits = rangeExits(rec).filter(\.underflow)
+    guard !exits.isEmpty else { return nil }
+    typealias Key = (op: Op, attribute: Int, arguments: [UInt64], value: UInt64)
+    func key(_ tape: Tape<Double>, _ k: Int) -> Key? {
+        guard let e = tape.entry(k) else { return nil }
+        let arguments = e.inputs.compactMap { tape.entry($0)?.value.bitPattern }
+        guard arguments.count == e.inputs.count else { return nil }
+        return (e.op, e.attribute, arguments, e.value.bitPattern)
+    }
+    let keys = exits.compactMap { exit in key(rec.tape, exit.node).map { (exit, $0) } }
+    var notes = [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
+    var visits = 0
+    for i in 0..<n {
+        for j in 0..<n {
+            // Its terms can overflow where the Hessian's lowered product did not (x²·log x at
+            // 10⁻¹⁶⁰: log's −1/x² = −10³²⁰): the inner seed is lowered as the product's direction
+            // is, and the entry and its sensitivities divided back.
+            var lowered: (rec: Recording<Double>, seed: Double)? = nil
+            for k in [0] + productLowerings {
+                let seed = Double(sign: .plus, exponent: -k, significand: 1)
+                if let rec = Diagnostics.quietly({ try? record({ SecondDirectionalDerivative(f: f, i: i, j: j, seed: seed)($0) }, at: x) }),
+                   rec.outputs.count == 1, rec.outputs[0].value.isFinite {
+                    lowered = (rec, seed)
+                    break
+                }
+            }
+            guard let (entry, seed) = lowered else { continue }
+            let h = Swift.abs(entry.outputs[0].value) / seed
+            let sensitivity = entry.tape.nodeCotangents(from: [(entry.outputs[0], 1.0)]).map { $0 / seed }
+            var sums = [Double](repeating: 0, count: keys.count)
+            for k in 0..<Swift.min(entry.tape.count, sensitivity.count) where sensitivity[k] != 0 {
+                guard let mine = key(entry.tape, k) else { continue }
+                for (e, (_, theirs)) in keys.enumerated()
+                where mine.op == theirs.op && mine.attribute == theirs.attribute && mine.value == theirs.value && mine.arguments == theirs.arguments {
+                    sums[e] += sensitivity[k]
+                }
+            }
+            // Half the least subnormal at most is lost where a result rounds into or below the
+            // subnormal range (as for a value).
+            if let e = sums.indices.first(where: { e in
+                let moved = Swift.abs(sums[e]) * Double.leastNonzeroMagnitude / 2
+                return !(moved <= Swift.max(Double.ulpOfOne * h, Double.leastNonzeroMagnitude))
+            }) {
+                notes[i][j] = keys[e].0.text
+            }
+        }
+    }
+    return notes
 }

@@ -431,9 +431,10 @@ private func explainNonFiniteEntry(_ error: ADError, _ formula: Formula, at x: [
 /// 300,000-digit constant in exact mode was echoed whole, a 600 KB error line.
 func quoted(_ text: String) -> String { quotedForMessage(text) }
 
-/// An op on f's tape whose value left Double's range where its arguments did not: a product,
-/// quotient, power or exponential of finite nonzero arguments that rounded to 0 or a subnormal
-/// (`underflow`), or to ±∞. `text` names it with its arguments and about what it is exactly.
+/// An op on f's tape whose value left Double's range where its arguments did not: an op of
+/// finite nonzero arguments whose value rounded to 0 or a subnormal (`underflow`), or a product,
+/// quotient, power or exponential that rounded to ±∞. `text` names it with its arguments and, where
+/// the op's exact size follows from them, about what it is exactly.
 struct RangeExit {
     let node: Int
     let underflow: Bool
@@ -441,6 +442,14 @@ struct RangeExit {
 }
 
 /// Every ``RangeExit`` on `rec`'s tape, in tape order.
+///
+/// A product, quotient, power or exponential is sized from its arguments (log₁₀ of its exact
+/// magnitude), so a subnormal argument is fine. Any other op counts where its value is 0 or
+/// subnormal while every argument is a normal nonzero number, unless the registry's facts say
+/// that value is exact there: an affine op's (a sum or difference that lands below the normal
+/// range is exact), one whose value is an argument up to sign (abs, max, min), and a 0 from an op
+/// with kinks (relu's flat piece). sigmoid(−740) = 4.2·10⁻³²² was a subnormal no note named: the
+/// list of ops was mul, square, div, powi, pow and exp.
 func rangeExits(_ rec: Recording<Double>) -> [RangeExit] {
     let tape = rec.tape
     return (0..<tape.count).compactMap { k in
@@ -457,7 +466,7 @@ func rangeExits(_ rec: Recording<Double>) -> [RangeExit] {
         case .powi where args.count == 1 && args[0] != 0: l = Double(e.attribute) * Double.log10(abs(args[0]))
         case .pow where args.count == 2 && args[0] > 0: l = args[1] * Double.log10(args[0])
         case .exp where args.count == 1: l = args[0] / Double.log(10)
-        default: l = nil
+        default: return underflowOfAnyOp(e, args: args, node: k)
         }
         guard let l, l.isFinite else { return nil }
         let v = e.value
@@ -474,10 +483,25 @@ func rangeExits(_ rec: Recording<Double>) -> [RangeExit] {
         } else {
             size = "10^(\(format(l)))"
         }
-        let call = e.op == .powi ? "\(format(args[0]))^\(e.attribute)" : "\(e.name)(" + args.map(format).joined(separator: ", ") + ")"
         return RangeExit(node: k, underflow: under,
-                         text: "\(call) at node \(k) is about \(size), which Double rounds to \(format(v))")
+                         text: "\(rangeExitCall(e, args)) at node \(k) is about \(size), which Double rounds to \(format(v))")
     }
+}
+
+/// How a ``RangeExit`` names its op and arguments: x^n for powi, name(arguments) otherwise.
+func rangeExitCall(_ e: TapeEntry<Double>, _ args: [Double]) -> String {
+    e.op == .powi ? "\(format(args[0]))^\(e.attribute)" : "\(e.name)(" + args.map(format).joined(separator: ", ") + ")"
+}
+
+/// The underflow of an op whose exact size ``rangeExits(_:)`` does not compute, read off the
+/// registry's facts about it (see there); nil where there is none.
+func underflowOfAnyOp(_ e: TapeEntry<Double>, args: [Double], node k: Int) -> RangeExit? {
+    let v = e.value
+    guard !args.isEmpty, e.op != .custom, Swift.abs(v) < Double.leastNormalMagnitude,
+          args.allSatisfy({ $0.isNormal }), e.op.info.linearity != .affine,
+          !args.contains(where: { Swift.abs($0) == Swift.abs(v) }) else { return nil }
+    if v == 0, case .kinks = e.op.info.smoothness { return nil }
+    return RangeExit(node: k, underflow: true, text: "\(rangeExitCall(e, args)) at node \(k) rounds to \(format(v)) in Double")
 }
 
 /// Where a singular point (√ at 0) that f's Double evaluation at x reaches is reached only

@@ -73,4 +73,56 @@ final class SecondOrderRangeTests: XCTestCase {
         XCTAssertEqual(harmless.status, 0, harmless.stderr)
         XCTAssertEqual(harmless.stderr, "")
     }
+    /// x·log x at 10⁻¹⁶⁰: the entry 10¹⁶⁰ is right (f″ = 1/x = 1.000000000000000011363352·10¹⁶⁰,
+    /// mpmath), but its rounding bound multiplied log's −1/x² = −10³²⁰ and overflowed, and jac
+    /// called the entry unreliable, "could not be bounded". The bound is lowered as the product is.
+    func testTheBoundOfAnEntryWhoseSecondOrderTermOverflowsIsFiniteAndQuiet() throws {
+        let r = try JacRunner.run(["hessian", "x*log(x)", "--at", "x=1e-160", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+        let b = try XCTUnwrap((object["hessian_rounding_bound"] as? [[Any]])?.first?.first as? Double, r.stdout)
+        XCTAssertTrue(b.isFinite, r.stdout)
+        XCTAssertGreaterThanOrEqual(b, Swift.abs(h[0][0] - 1.000000000000000011363352e160), r.stdout)
+        XCTAssertLessThan(b, 1e-13 * h[0][0], r.stdout)
+        XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?.first?.first, false, r.stdout)
+        XCTAssertFalse(r.stderr.contains("could not be bounded"), r.stderr)
+    }
+
+    /// x²·log x at 10⁻¹⁶⁰: f″ = 2 log x + 3 = −733.827229758094618908484 (mpmath), printed as
+    /// −733.8272186: x² = 10⁻³²⁰ is subnormal. The note said only "could not be bounded"; it names
+    /// the underflow now, as a value's note does.
+    func testAnEntryComputedThroughASubnormalNamesTheUnderflow() throws {
+        let r = try JacRunner.run(["hessian", "x^2*log(x)", "--at", "x=1e-160", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+        XCTAssertGreaterThan(Swift.abs(h[0][0] - -733.827229758094618908484), 1e-6, "the premise: the entry lost digits")
+        let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: d2f/dxdx = ") }, r.stderr)
+        XCTAssertTrue(note.contains("is about 1.0e-320, which Double rounds to"), note)
+        XCTAssertTrue(note.contains("below Double's range"), note)
+        XCTAssertFalse(note.contains("could not be bounded"), note)
+        XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?.first?.first, true, r.stdout)
+    }
+
+    /// √(sigmoid x) at −800 is e⁻⁴⁰⁰/√(1 + e⁻⁸⁰⁰) = 1.91516959671400569501984·10⁻¹⁷⁴ (mpmath);
+    /// sigmoid(−800) = e⁻⁸⁰⁰ is 0 in Double, and jac eval printed 0.0 with no word: sigmoid was
+    /// not among the ops whose underflow was named (mul, square, div, powi, pow, exp). A 0 that is
+    /// exact (relu's flat piece, x − x) is no underflow.
+    func testAnUnderflowOfAnyOpIsNamedButAnExactZeroIsNot() throws {
+        let r = try JacRunner.run(["eval", "sqrt(sigmoid(x))", "--at", "x=-800", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let v = try XCTUnwrap((try JacRunner.json(r.stdout)["value"] as? [Double])?.first, r.stdout)
+        XCTAssertGreaterThan(Swift.abs(v - 1.91516959671400569501984e-174), 1e-180, "the premise: the value lost every digit")
+        XCTAssertTrue(r.stderr.contains("sigmoid(-800.0) at node 1 rounds to 0.0 in Double, below Double's range"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("may have lost every digit"), r.stderr)
+        // The derivative fails, naming the underflow, not √'s singular point, as the cause.
+        let jacobian = try JacRunner.run(["jacobian", "sqrt(sigmoid(x))", "--at", "x=-800"])
+        XCTAssertTrue(jacobian.stderr.contains("only because sigmoid(-800.0) at node 1 rounds to 0.0 in Double"), jacobian.stderr)
+        for (formula, at) in [("sqrt(relu(x)) + 1", "x=-1"), ("sqrt(y*x - x*y) + 1", "x=3,y=0.1")] {
+            let exact = try JacRunner.run(["eval", formula, "--at", at])
+            XCTAssertEqual(exact.status, 0, exact.stderr)
+            XCTAssertFalse(exact.stderr.contains("below Double's range"), "\(formula): \(exact.stderr)")
+        }
+    }
 }

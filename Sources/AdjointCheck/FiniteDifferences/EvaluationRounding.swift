@@ -142,12 +142,16 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// counts ``complexStepUnderflowLoss(_:step:nodes:)``: what the complex step loses where an
 /// imaginary part leaves V's normal range (`jac jacobian --mode complex-step` printed
 /// 0.7071169106604155 for 1/√2 with no note at √(x₀² + x₁²), x₀ = x₁ = 10⁻¹⁵⁰).
+///
+/// `seedsRound` false leaves out the rounding of the inputs' tangents, for a caller whose seeds
+/// are exact (unit directions scaled by powers of two: the Hessian's lowered columns), where
+/// those terms count a rounding that does not happen.
 @_specialize(where V == Double, T == Double)
 @_specialize(where V == Float, T == Float)
 @_specialize(where V == Double, T == SIMD8<Double>)
 @_specialize(where V == Float, T == SIMD8<Float>)
 @usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil
+    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true
 ) -> [[Double]] where T.Scalar == V {
     let eps = Double(V.ulpOfOne)
     let lanes = T.laneCount
@@ -203,11 +207,19 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         guard let e = entries[k], e.inputs.count >= 2, e.op != .add, e.op != .sub, e.op != .max, e.op != .min,
               let p = tape.primalPartials(k, primal: { Double($0.value) }), p.count == e.inputs.count else { continue }
         for lane in 0..<lanes {
+            var moving = 0
             let terms = zip(p, e.inputs).reduce(0.0) { sum, term in
                 let t = tangents[term.1 * lanes + lane]
+                if t != 0 { moving += 1 }
                 return t == 0 ? sum : sum + Swift.abs(term.0) * Swift.abs(t)
             }
-            if !terms.isNaN { tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], terms) }
+            // With one argument moving, the rule's one term is the tangent itself: a partial that
+            // overflowed beside a tangent that did not (1/x at 10⁻¹⁶⁰ along 2⁻⁶⁴: −1/x² is −∞,
+            // the tangent −5.4·10³⁰⁰, as division's rule computes it without forming 1/x²) says
+            // nothing more, and made the Hessian's lowered bound of x·log x infinite.
+            if !terms.isNaN && (terms.isFinite || moving > 1) {
+                tangentTerms[k * lanes + lane] = Swift.max(tangentTerms[k * lanes + lane], terms)
+            }
         }
     }
     // The classes' first nodes, each with what its value's rounding is relative to (0 for x and
@@ -300,7 +312,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
                 // check said the entry's rounding could not be bounded.
                 let tangentTerm = tangentTerms[k * lanes + lane]
                 sum += (rounds[r] && !exactZero[k] ? Swift.abs(valuePart[k * lanes + lane]) * magnitudes[r] : 0)
-                    + (constantOnly[k] || tangentTerm == 0 ? 0 : Swift.abs(tangentPart[k]) * tangentTerm)
+                    + (constantOnly[k] || tangentTerm == 0 || (!seedsRound && inputNodes.contains(k)) ? 0 : Swift.abs(tangentPart[k]) * tangentTerm)
             }
             var bound = eps * sum
             if let steps = imaginarySteps, lane < steps.count, steps[lane] > 0 {
