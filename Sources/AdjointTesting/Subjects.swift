@@ -163,6 +163,11 @@ extension DerivativeProperty {
                 let r = try checkBlackBoxVJP(of: f, at: x, cotangent: u, claimed: claimed, options: o.checkOptions(base))
                 return PointOutcome(input: xu, parts: [PointPart(label: "VJP with u = x[\(n)…]", report: r,
                                                                 entryName: { _, j in "(uᵀJ)[\(j)]" })])
+            } catch ADError.dimensionMismatch(let what, let expected, let got) where got == m && what.hasPrefix("cotangent length") {
+                // The cotangent is drawn with `outputs` entries, so the mismatch is the argument's, not
+                // the claim's: "expected 2, got 3" alone left a user looking for what returned 3.
+                return .thrown(xu, ADError.invalidArgument("\(what): expected \(expected), got \(got): f returns \(expected) outputs "
+                    + "here, and the cotangent u is drawn with `outputs` (\(m)) entries; pass outputs: \(expected)"))
             } catch { return .thrown(xu, error) }
         }
         p.replayDirection = ("cotangent", m)

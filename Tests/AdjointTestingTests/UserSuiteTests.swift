@@ -327,7 +327,7 @@ final class UserSuiteTests: XCTestCase {
             (.matrixGradient(of: ThrowingProgram(), inputs: .vector(3, .uniform(-1...1))), .error, "expected 4, got 3"),
             (.hessian(of: NoOutputs(), inputs: .vector(2, .uniform(-1...1))), .nothingChecked, "f has no outputs here"),
             (.vjp(of: Polar(), outputs: 3, claimed: { _, _ in [0, 0] }, inputs: .vector(2, .uniform(-2...2))), .error,
-             "cotangent length (number of outputs): expected 2, got 3"),
+             "cotangent length (number of outputs): expected 2, got 3: f returns 2 outputs here, and the cotangent u is drawn with `outputs` (3) entries; pass outputs: 2"),
         ]
         for (p, verdict, text) in cases {
             let r = checkProperty(p, options: options(5))
