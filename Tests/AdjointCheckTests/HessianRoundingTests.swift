@@ -75,6 +75,44 @@ final class HessianRoundingTests: XCTestCase {
         }
     }
 
+    /// The budget prices the rows swept, not n²: a tridiagonal Hessian of 100 variables, which
+    /// pricing as dense refused (n² sweeps of its column's tape, past 2²² visits), is bounded,
+    /// with the bounds of every row where it can be nonzero; a dense one as large still is not.
+    func testALargeSparseHessianIsPricedByItsPatternAndBounded() throws {
+        let n = 100
+        let x = (0..<n).map { 0.3 + 0.01 * Double($0 % 7) }
+        let unit = { (k: Int) in (0..<n).map { $0 == k ? 1.0 : 0.0 } }
+        let g = DirectionalDerivative(Chain(), direction: unit(0), output: 0)
+        let probe = try record({ (z: [Reverse<Double>]) in g(z) }, at: x)
+        // The premise: priced as dense (n² sweeps, two visits an entry) it is past the budget; its
+        // 3n − 2 pattern rows are not.
+        XCTAssertGreaterThan(n * n * 2 * probe.tape.count, hessianRoundingVisits)
+        XCTAssertLessThanOrEqual((3 * n - 2) * 2 * probe.tape.count, hessianRoundingVisits)
+        let b = try XCTUnwrap(hessianRoundingBounds(of: Chain(), at: x))
+        for j in [0, 1, 50, 99] {
+            let reference = allRows(Chain(), at: x, column: j)
+            for i in 0..<n {
+                if Swift.abs(i - j) > 1 {
+                    XCTAssertEqual(b[i][j], 0, "(\(i), \(j))")
+                } else {
+                    XCTAssertEqual(b[i][j], reference[i], "(\(i), \(j))")
+                    XCTAssertGreaterThan(b[i][j], 0, "(\(i), \(j))")
+                }
+            }
+        }
+        // (Σ xₖ)²·… couples every pair: the same size, dense, is still refused.
+        struct Dense: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+                var s = x[0]
+                for k in 1..<x.count { s = s + x[k] }
+                var t = x[0] * x[0]
+                for k in 1..<x.count { t = t + sin(x[k - 1] * x[k]) }
+                return [s * s + t]
+            }
+        }
+        XCTAssertNil(hessianRoundingBounds(of: Dense(), at: x))
+    }
+
     /// A dense corner beside a sparse one, and a cancelling entry: the bounds are those of every
     /// row, and the cancelling entry's reaches f″ (mpmath at 40 digits: ∂²/∂x² of (1 − cos(xy))/x²
     /// at (10⁻³, 2) is −1.3333322666668571, `HessianRoundingNoteTests`).

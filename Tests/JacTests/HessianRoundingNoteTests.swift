@@ -138,3 +138,52 @@ final class HessianRoundingNoteTests: XCTestCase {
         XCTAssertFalse(clean.stderr.contains("unreliable"), clean.stderr)
     }
 }
+
+/// jac hessian priced every Hessian's rounding bound as dense (n² sweeps of a column's tape) and,
+/// past that price, printed no bound and said so: a chain of 100 variables, whose Hessian has three
+/// nonzeros a column, got "were not bounded … (100 variables …)". Only the rows of its pattern are
+/// swept, and the price now counts those.
+final class SparseHessianBudgetTests: XCTestCase {
+    func testAWideTridiagonalHessianIsBoundedAndADenseOneAsWideSaysItIsNot() throws {
+        let n = 100
+        let chain = (1...n).map { "x\($0)^2" }.joined(separator: "+") + "+"
+            + (1..<n).map { "sin(x\($0)*x\($0 + 1))" }.joined(separator: "+")
+        let point = (1...n).map { "x\($0)=\(0.3 + 0.01 * Double($0 % 7))" }.joined(separator: ",")
+        let sparse = try JacRunner.run(["hessian", "-", "--at", point, "--format", "json"], stdin: chain)
+        XCTAssertEqual(sparse.status, 0, sparse.stderr)
+        XCTAssertFalse(sparse.stderr.contains("not bounded for rounding"), sparse.stderr)
+        let object = try JacRunner.json(sparse.stdout)
+        let bounds = try XCTUnwrap(object["hessian_rounding_bound"] as? [[Double]], String(sparse.stdout.prefix(400)))
+        XCTAssertEqual(bounds.count, n)
+        let h = try XCTUnwrap(object["hessian"] as? [[Double]])
+        let x = (1...n).map { 0.3 + 0.01 * Double($0 % 7) }
+        // By hand: ∂²f/∂xₖ² = 2 − xₖ₋₁²·sin(xₖ₋₁xₖ) − xₖ₊₁²·sin(xₖxₖ₊₁) and
+        // ∂²f/∂xₖ∂xₖ₊₁ = cos(xₖxₖ₊₁) − xₖxₖ₊₁·sin(xₖxₖ₊₁); 0 elsewhere.
+        func truth(_ i: Int, _ j: Int) -> Double {
+            if i == j {
+                var d = 2.0
+                if i > 0 { d -= x[i - 1] * x[i - 1] * sin(x[i - 1] * x[i]) }
+                if i < n - 1 { d -= x[i + 1] * x[i + 1] * sin(x[i] * x[i + 1]) }
+                return d
+            }
+            guard Swift.abs(i - j) == 1 else { return 0 }
+            let p = x[Swift.min(i, j)] * x[Swift.max(i, j)]
+            return cos(p) - p * sin(p)
+        }
+        // Off the three diagonals ∂²f/∂xᵢ∂xⱼ is structurally 0 and so is its bound. On them the
+        // formula does not cancel and the bound is a few hundred ulps of entries of size 1 to 2 at
+        // most (it counts every node of the formula's long sums as rounded), and it holds.
+        for i in 0..<n {
+            for j in 0..<n {
+                XCTAssertEqual(h[i][j], truth(i, j), accuracy: 1e-14, "(\(i), \(j))")
+                if Swift.abs(i - j) > 1 { XCTAssertEqual(bounds[i][j], 0, "(\(i), \(j))") }
+                else { XCTAssertTrue(bounds[i][j] > 0 && bounds[i][j] < 1e-12, "(\(i), \(j)): \(bounds[i][j])") }
+            }
+        }
+        // Every pair coupled through (Σ xₖ)²: past the budget still, and said.
+        let dense = "(" + (1...n).map { "x\($0)" }.joined(separator: "+") + ")^2+" + chain
+        let d = try JacRunner.run(["hessian", "-", "--at", point], stdin: dense)
+        XCTAssertEqual(d.status, 0, d.stderr)
+        XCTAssertTrue(d.stderr.contains("were not bounded for rounding (100 variables"), d.stderr)
+    }
+}

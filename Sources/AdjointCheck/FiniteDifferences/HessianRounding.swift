@@ -84,7 +84,16 @@ import AdjointCore
         try? record({ (z: [Reverse<V>]) in DirectionalDerivative(f, direction: unit(0), output: output)(z) }, at: x)
     }
     guard let probe, probe.outputs.count == 1 else { return nil }
-    let visits = (n * n).multipliedReportingOverflow(by: 2 * Swift.max(probe.tape.count, 1))
+    // The rows each column can have a nonzero bound in (``hessianPattern(_:output:)``): a Hessian
+    // with k nonzeros a column costs n recordings of ⌈k/8⌉ chunks of duals, where every column
+    // took ⌈n/8⌉ (30 variables, three nonzeros a column: 30 recordings of duals, not 120). The
+    // price counts the rows swept: a tridiagonal Hessian is priced at 3n sweeps of its tape, not
+    // n², so one of 100 variables is bounded, where pricing every Hessian as dense refused it.
+    let pattern = Diagnostics.collect { try? record({ (z: [Reverse<V>]) in f(z) }, at: x) }.result
+        .flatMap { hessianPattern($0, output: output) }
+    let rowsOf = { (j: Int) -> [Int] in pattern?[j] ?? Array(0..<n) }
+    let swept = (0..<n).reduce(0) { $0 + rowsOf($1).count }
+    let visits = swept.multipliedReportingOverflow(by: 2 * Swift.max(probe.tape.count, 1))
     guard !visits.overflow, visits.partialValue <= hessianRoundingVisits else { return nil }
     let unitDirections = (0..<n).map { unit($0).map { V($0) } }
     // Column j's bounds along the direction eⱼ·2⁻ᵏ and the rows' eᵢ·2⁻ᵏ, multiplied back by 2ᵏ
@@ -108,14 +117,9 @@ import AdjointCore
         for (r, i) in rows.enumerated() { entries[i] = (bounds[r]?.first ?? .nan) / scale / scale }
         return entries
     }
-    // The rows each column can have a nonzero bound in (``hessianPattern(_:output:)``): a Hessian
-    // with k nonzeros a column costs n recordings of ⌈k/8⌉ chunks of duals, where every column
-    // took ⌈n/8⌉ (30 variables, three nonzeros a column: 30 recordings of duals, not 120).
-    let pattern = Diagnostics.collect { try? record({ (z: [Reverse<V>]) in f(z) }, at: x) }.result
-        .flatMap { hessianPattern($0, output: output) }
     var bounds = [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
     for j in 0..<n {
-        let rows = pattern?[j] ?? Array(0..<n)
+        let rows = rowsOf(j)
         guard var entries = column(j, rows: rows, lowering: 0) else { continue }
         let overflowed = entries.indices.filter { entries[$0].isInfinite }
         if !overflowed.isEmpty, let lowered = loweredColumnBounds(of: f, at: x, wanted: overflowed, { column(j, rows: rows, lowering: $0) }) {
