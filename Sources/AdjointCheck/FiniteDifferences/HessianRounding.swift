@@ -6,11 +6,12 @@ import AdjointCore
 // note, where jac jacobian already said its first derivative was unreliable there.
 
 /// The most tape visits ``hessianRoundingBounds(of:at:output:)`` spends: 2²², a first-order
-/// bound's (``tapeRoundingVisits``), priced as n columns along n directions each, each visit
-/// dearer than the Hessian's own (8 lanes, and the bound's bookkeeping per node). A dense
-/// Hessian costs that; a sparse one less, as only the rows of its pattern are swept
-/// (``hessianPattern(_:output:)``). Past the budget no bound is made (about 50 variables of a
-/// few hundred ops), and jac says so.
+/// bound's (``tapeRoundingVisits``), priced as two visits of a column's tape per row swept, each
+/// visit dearer than the Hessian's own (8 lanes, and the bound's bookkeeping per node). Only the
+/// rows of the Hessian's pattern are swept (``hessianPattern(_:output:)``): n² for a dense one,
+/// 3n for a tridiagonal one. Σ xₖ² + Σ sin(xₖxₖ₊₁) is past the budget between 150 and 200
+/// variables; with (Σ xₖ)² added, which makes it dense, between 50 and 53. Past the budget no
+/// bound is made, and jac says so.
 @usableFromInline let hessianRoundingVisits = tapeRoundingVisits
 
 /// f's first derivative along `direction` (of output `output`), as forward mode computes it: f run
