@@ -88,6 +88,35 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
             if !a.value.isFinite || (consistent && b.errorEstimate < a.errorEstimate) { estimates[i] = b }
         }
     }
+    // A step relative to a very large |x| is beyond f's features at scale 1 (sin's period, tan's
+    // poles), where f(x + ih) can saturate (tan → i) and look linear at h, 2h and 1024h alike
+    // (``DifferenceTuning/complexStepLargeScale``). The step at scale 1 must agree with it. Where
+    // it does not, the step at scale 1 stands if a step 2⁻⁶ of it lands inside its estimate (as
+    // the shrinking above confirms), else neither is known right. An entry whose step at scale 1
+    // underflowed keeps the relative step, which alone sees it (log at 10³⁰⁰).
+    if automatic, unsupported == nil, h >= unit * DifferenceTuning.complexStepLargeScale {
+        let (narrow, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit)
+        evaluations += extra
+        var finer: [DifferenceEstimate]? = nil
+        for i in estimates.indices where i < narrow.count && narrow[i].warnings.isEmpty {
+            let a = estimates[i], b = narrow[i]
+            if Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate {
+                if b.errorEstimate < a.errorEstimate { estimates[i] = b }
+                continue
+            }
+            if finer == nil {
+                let (c, _, more) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit / 64)
+                evaluations += more
+                finer = c
+            }
+            if let c = finer?[i], c.warnings.isEmpty, Swift.abs(b.value - c.value) <= 2 * b.errorEstimate {
+                estimates[i] = c.errorEstimate < b.errorEstimate ? c : b
+            } else {
+                estimates[i].errorEstimate = .infinity
+                if !estimates[i].warnings.contains(.noConvergence) { estimates[i].warnings = (estimates[i].warnings + [.noConvergence]).sorted() }
+            }
+        }
+    }
     // The mirror case: a step relative to a large |x| can overflow where f does not. At x = 1e25,
     // h ≈ 1e5 and Im sin(x + ih) = cos x·sinh h is ∞; sin and exp do not scale with |x| as log and
     // √ do. An entry that came out non-finite is retried at the step at scale 1 (cos x to the last
@@ -209,13 +238,28 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
             // of the radius at (2.1·10⁻⁴, −2.6·10⁵, −5.8·10⁻⁵) had ± 4.7·10⁻¹¹ (6%), and a claim
             // 0.1% off agreed (the library sweep).
             var evaluations = n + 1
-            for j in 0..<n where columns[j].contains(where: { $0.value != 0 && $0.errorEstimate > eps.squareRoot() * Swift.abs($0.value) }) {
+            // A column whose step is far beyond the step at scale 1 passed a check at 1024 times
+            // that step, where a saturated f passes too: its own measure, which looks at scale 1,
+            // decides it (``DifferenceTuning/complexStepLargeScale``).
+            let large = (0..<n).map { j in
+                if case .automatic = step {
+                    return steps[j] >= DifferenceTuning.complexStepLargeScale
+                        * complexStep(step, at: x.map { _ in V(1) }, direction: directions[j], as: V.self)
+                }
+                return false
+            }
+            for j in 0..<n where large[j] || columns[j].contains(where: { $0.value != 0 && $0.errorEstimate > eps.squareRoot() * Swift.abs($0.value) }) {
                 let (own, evals, _) = complexStepDirectional(f, at: x, direction: directions[j], outputs: m, step: step, fine: fine[j])
                 evaluations += evals - 1
                 for i in 0..<m {
                     columns[j][i].evaluations = evals
-                    guard i < own.count, own[i].warnings.isEmpty else { continue }
+                    guard i < own.count else { continue }
                     let a = columns[j][i], b = own[i]
+                    if large[j] && (b.warnings.isEmpty || b.warnings == [.noConvergence]) {
+                        columns[j][i] = b
+                        continue
+                    }
+                    guard b.warnings.isEmpty else { continue }
                     if b.errorEstimate < a.errorEstimate && Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate {
                         columns[j][i] = b
                     }

@@ -208,6 +208,14 @@ public enum DifferenceTuning {
     /// only while the step is at least this fraction of the step at scale 1; below, a derivative
     /// of the size of x may have underflowed, and the wider step looks.
     public static let complexStepExactZeroRange = 0x1p-10
+    /// A relative complex step this many times the step at scale 1 or more (|x| ≥ 2²⁰ along a
+    /// unit direction) is confirmed by the step at scale 1. A relative step assumes f's features
+    /// scale with |x|, as log's and √'s do; sin's period and tan's poles do not, and tan saturates
+    /// (tan(a + ib) → i as b grows), so at h = 10⁸⁰ every self-test of one step size passes:
+    /// `tan(z)*tan(z)` at −1.32·10¹⁰⁰ gave 0 ± 0 for 12.45, `tan(z)+z` at 10¹⁰⁰ gave 1 ± 4·10⁻¹⁶
+    /// for 2.17, and the check convicted the modes' right rules. From 2²⁰ on, a feature has to be
+    /// below 2⁻²⁰ of x's own rounding quantum to saturate both steps.
+    public static let complexStepLargeScale = 0x1p20
 
     /// c_p in h = c_p · ε^{1/(p+1)} · max(1, |x|): the minimiser of truncation |C|·M·hᵖ plus
     /// rounding noise·Σ|wₖ|·ε·|f|/h under the model M = |f⁽ᵖ⁺¹⁾| ≈ |f|:
