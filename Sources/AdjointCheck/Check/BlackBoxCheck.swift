@@ -660,7 +660,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func plateauNote(_ e: EntryCheck) -> String? {
         let (r, d) = (e.output, e.input)
         guard d < directions.count, let line = scanProbes[d] else { return nil }
-        let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+        let involved = involvedOutputs(r)
         func atValue(_ y: [V]) -> Bool { y.count == value.count && involved.allSatisfy { y[$0] == value[$0] } }
         let samples = line.samplesTaken.map { (reach: Swift.abs(Double($0.t)), flat: atValue($0.value)) }.sorted { $0.reach < $1.reach }
         guard let firstMoving = samples.firstIndex(where: { !$0.flat }), firstMoving >= 6 else { return nil }
@@ -682,6 +682,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
             + "its tolerance (or make it take at least one step) so f follows its solution below \(fmt(w)); a looser tolerance "
             + "of the check cannot reconcile 0 with \(fmt(slope))"
+    }
+
+    /// The outputs functional r reads: output r of a Jacobian, the nonzero weights of a cotangent.
+    func involvedOutputs(_ r: Int) -> [Int] {
+        functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
     }
 
     /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
@@ -1888,12 +1893,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)
             levels.append((combine(r, s.derivative), rounding, h))
+            // A quotient of normal samples that lands below the normal range is bounded by
+            // leastNormalMagnitude (see the stencils' `underflow`), a floor that says nothing of
+            // how f's rounding grows as the step shrinks: e^(−x) at 710 (f = 4.5·10⁻³⁰⁹) reads
+            // e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell just below the range,
+            // and the scan stopped there, before any step that resolves the gap, leaving a claim
+            // 50% off "noisy-evaluation". The finer levels' samples are subnormal, exact to their
+            // spacing of 4.9·10⁻³²⁴, and resolve it.
+            let underflowed = involvedOutputs(r).contains { $0 < s.warnings.count && s.warnings[$0].contains(.underflow) }
             // f's modelled rounding is a lower bound on its noise: past this, no level resolves,
             // once it grows as the step shrinks. Where f is far larger at the first level's samples
             // than near x it falls instead: e^(400 − x) at 400, steps from 50, reads e⁵⁰ there
             // (rounding 4.6·10⁴), and stopping at that level left a claim 50% off the slope −1
             // "not confirmed (noisy-evaluation)" for an f exact to an ulp (a new user's review).
-            if 4 * rounding >= gap / 2, levels.count >= 2, rounding >= levels[levels.count - 2].rounding { break }
+            if !underflowed, 4 * rounding >= gap / 2, levels.count >= 2, rounding >= levels[levels.count - 2].rounding { break }
         }
         // f's noise per sample, measured (second differences at h and 2h) at the three smallest
         // steps, where the curvature left in that measure is least: at large steps it holds f's
