@@ -660,7 +660,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     func plateauNote(_ e: EntryCheck) -> String? {
         let (r, d) = (e.output, e.input)
         guard d < directions.count, let line = scanProbes[d] else { return nil }
-        let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+        let involved = involvedOutputs(r)
         func atValue(_ y: [V]) -> Bool { y.count == value.count && involved.allSatisfy { y[$0] == value[$0] } }
         let samples = line.samplesTaken.map { (reach: Swift.abs(Double($0.t)), flat: atValue($0.value)) }.sorted { $0.reach < $1.reach }
         guard let firstMoving = samples.firstIndex(where: { !$0.flat }), firstMoving >= 6 else { return nil }
@@ -682,6 +682,79 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
             + "its tolerance (or make it take at least one step) so f follows its solution below \(fmt(w)); a looser tolerance "
             + "of the check cannot reconcile 0 with \(fmt(slope))"
+    }
+
+    /// The outputs functional r reads: output r of a Jacobian, the nonzero weights of a cotangent.
+    func involvedOutputs(_ r: Int) -> [Int] {
+        functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
+    }
+
+    /// How many halvings below the step scan's first step (1/8 of max(1, |xⱼ|)) a plateau on the
+    /// narrow side of x must reach to count in ``flatUpToKink(_:_:)``: 2⁻⁶ of it, about 1/500 of
+    /// the input's scale. A solver's tolerance band (10⁻⁸ for Newton started at its root) is far
+    /// narrower, and a band that narrow is left undecided as before.
+    static var kinkPlateauLevels: Int { 6 }
+
+    /// Where functional r of f is exactly flat along direction d on one side of x at every step
+    /// out to the step scan's first, 1/8 of max(1, |xⱼ|), and on the other side out to a kink
+    /// beyond which it moves on a line: the flat side's width w, the kink's distance from x, and
+    /// the slope beyond it (per unit of the line parameter, on the narrow side). nil otherwise.
+    ///
+    /// max(x₀, 0.1) + x₁ at (10⁻⁴⁰, 0.5) is flat for every x₀ < 0.1, so ∂f/∂x₀ = 0; but f moves at
+    /// x₀ + 1/8, and the evidence that a claimed 0 is f's slope (f unmoved at the input's own
+    /// scale, see ``variation(_:_:)``) did not hold: the right 0 was below-resolution, and claims
+    /// of 1 and 0.001 inconclusive. A plateau f shows only because it rounds an intermediate far
+    /// larger than itself ((x + 10¹³) − 10¹³, flat within 0.001 of x) moves on both sides at 1/8,
+    /// and a solver stopped within its tolerance (Newton started at its root) is flat on both
+    /// sides only across its tolerance band: neither is one-sided to the input's scale. Three
+    /// tests keep a staircase out: the flat side holds at every step tried (1/8 of the scale,
+    /// then about halving, ``kinkPlateauLevels`` times, on the step scan's steps, whose samples
+    /// it shares); the narrow side is flat at every such step below its widest flat one and moves
+    /// at every step above it; and three samples beyond (at m, 1.25m, 1.5m, m the narrowest moving
+    /// step) lie on a line within f's rounding that meets f(x) between the two, as a kink's do
+    /// and a staircase's treads (a rounded intermediate's) do not. The plateau must also move f by
+    /// more than its rounding could hide (``plateauExceedsRounding(slope:halfWidth:_:)``).
+    /// Asked only where one side of x moved at 1/8 and the other did not: up to 2·(levels + 1) + 2
+    /// evaluations, shared with the step scan's.
+    mutating func flatUpToKink(_ r: Int, _ d: Int) -> (width: Double, kink: Double, slope: Double)? {
+        guard d < directions.count, !value.isEmpty else { return nil }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        let involved = involvedOutputs(r)
+        let center = combine(r, value.map { Double($0) })
+        /// f's change in functional r at x + t·d (nil where not finite), and whether it is exactly none.
+        func sample(_ t: Double) -> (change: Double, flat: Bool)? {
+            let y = line.at(V(t))
+            guard y.count == value.count, involved.allSatisfy({ y[$0].isFinite }) else { return nil }
+            let change = combine(r, y.map { Double($0) }) - center
+            return change.isFinite ? (change, involved.allSatisfy { y[$0] == value[$0] }) : nil
+        }
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        guard top.isFinite, top > 0, !line.stepBelowULP(V(top)),
+              let plus = sample(top), let minus = sample(-top), plus.flat != minus.flat else { return nil }
+        let narrow: Double = plus.flat ? -1 : 1
+        // The step scan's steps (``scanAgainstClaim``), so its samples are shared.
+        let steps = (0...Self.kinkPlateauLevels).map { k -> Double in
+            top * Double.pow(2, -Double(k)) * (1 + 0.5 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1))
+        }
+        guard steps.allSatisfy({ sample(-narrow * $0)?.flat == true }) else { return nil }
+        var flatFrom: Int? = nil
+        for (k, t) in steps.enumerated() {
+            guard let s = sample(narrow * t) else { return nil }
+            if s.flat, flatFrom == nil { flatFrom = k }
+            if !s.flat, flatFrom != nil { return nil }
+        }
+        guard let k = flatFrom, k > 0 else { return nil }
+        let (width, m) = (steps[k], steps[k - 1])
+        guard let c0 = sample(narrow * m)?.change, let c1 = sample(narrow * 1.25 * m)?.change,
+              let c2 = sample(narrow * 1.5 * m)?.change else { return nil }
+        let slope = (c2 - c0) / (0.5 * m)
+        let hidden = CheckOptions.errorEstimateSafety * plateauRoundingBound(r)
+        guard slope != 0, slope.isFinite, Swift.abs(c1 - (c0 + c2) / 2) <= hidden else { return nil }
+        let kink = m - c0 / slope
+        let slack = hidden / Swift.abs(slope)
+        guard kink >= width - slack, kink <= m + slack, plateauExceedsRounding(slope: slope, halfWidth: width, r) else { return nil }
+        return (width, kink, slope)
     }
 
     /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
@@ -1118,12 +1191,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // and moves at 0.125. A zero slope keeps f constant there too (x₀² along x₁, a
             // saturated clamp); a true slope c would need an intermediate of c·h/ε (5.6·10¹⁴ for
             // c = 1, h = 0.125) to hide, and to be cancelled to the last bit.
-            guard variation(r, e.input) == 0 else { return e }
+            // Or f flat to that scale on one side and up to a kink on the other (flatUpToKink):
+            // max(x₀, 0.1) + x₁ at (10⁻⁴⁰, 0.5) claimed 1 or 0.001 for its 0.
+            let constant = variation(r, e.input) == 0
+            let plateau = constant ? nil : flatUpToKink(r, e.input)
+            guard constant || plateau != nil else { return e }
             let coarse = Swift.max(h, DifferenceTuning.richardsonInitialStep * Double(newLine(directions[e.input]).scale))
             let span = h * reach(e.input)
             let along = directions.count == x.count ? "x\(e.input)" : "the direction"
             let name = e.subjects.first?.name ?? "the claim"
-            let why = "f is constant along \(along) at every step tried up to h = \(fmt(coarse)), where \(name) \(fmt(claimed)) predicts a change of "
+            let extent = plateau.map { p in
+                "on one side of x at every step tried up to h = \(fmt(coarse)), and on the other up to \(fmt(p.width)), beyond which it "
+                    + "moves on a line of slope \(fmt(p.slope)) from a kink \(fmt(p.kink)) from x (so its derivative at x is 0)"
+            } ?? "at every step tried up to h = \(fmt(coarse))"
+            let why = "f is constant along \(along) \(extent), where \(name) \(fmt(claimed)) predicts a change of "
                 + "\(fmt(Swift.abs(claimed) * coarse * reach(e.input))) (and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond "
                 + "\(fmt(bound)), \(fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)) times "
                 + "the most f's rounding hides, \(fmt(hidden)))"
@@ -1477,7 +1558,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     // f exactly flat at the input's own magnitude but moving at its scale: the
                     // scan's central differences lose xⱼ as the rungs did (x₀ ± h rounds to ±h, and
                     // x₀² + x₁ reads the same on both sides), so they "settle" on 0 for any slope.
+                    // Unless f is flat up to the input's scale on one side and up to a kink on
+                    // the other (max(x₀, 0.1) + x₁ at (10⁻⁴⁰, 0.5)): then 0 is its slope.
                     else if let v = variation(r, d), v > 0 {
+                        if flatUpToKink(r, d) != nil { return make(.agree, decided, ladder: ladder) }
                         return make(.fdInconclusive(reasons: [.belowResolution]), decided, ladder: ladder)
                     }
                 }
@@ -1888,12 +1972,20 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)
             levels.append((combine(r, s.derivative), rounding, h))
+            // A quotient of normal samples that lands below the normal range is bounded by
+            // leastNormalMagnitude (see the stencils' `underflow`), a floor that says nothing of
+            // how f's rounding grows as the step shrinks: e^(−x) at 710 (f = 4.5·10⁻³⁰⁹) reads
+            // e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell just below the range,
+            // and the scan stopped there, before any step that resolves the gap, leaving a claim
+            // 50% off "noisy-evaluation". The finer levels' samples are subnormal, exact to their
+            // spacing of 4.9·10⁻³²⁴, and resolve it.
+            let underflowed = involvedOutputs(r).contains { $0 < s.warnings.count && s.warnings[$0].contains(.underflow) }
             // f's modelled rounding is a lower bound on its noise: past this, no level resolves,
             // once it grows as the step shrinks. Where f is far larger at the first level's samples
             // than near x it falls instead: e^(400 − x) at 400, steps from 50, reads e⁵⁰ there
             // (rounding 4.6·10⁴), and stopping at that level left a claim 50% off the slope −1
             // "not confirmed (noisy-evaluation)" for an f exact to an ulp (a new user's review).
-            if 4 * rounding >= gap / 2, levels.count >= 2, rounding >= levels[levels.count - 2].rounding { break }
+            if !underflowed, 4 * rounding >= gap / 2, levels.count >= 2, rounding >= levels[levels.count - 2].rounding { break }
         }
         // f's noise per sample, measured (second differences at h and 2h) at the three smallest
         // steps, where the curvature left in that measure is least: at large steps it holds f's
