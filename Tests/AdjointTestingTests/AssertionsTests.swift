@@ -198,7 +198,7 @@ final class AssertionsTests: XCTestCase {
         let r = checkProperty(.blackBoxGradient(of: { simulation($0) }, claimed: { _ in [1.0] }, inputs: .vector(3, .uniform(-1...1))), options: quick)
         XCTAssertEqual(r.failure?.verdict, .error)
         XCTAssertTrue(r.message.hasPrefix("assertGradient failed: the claimed gradient (black box): error at trial 0"), r.message)
-        XCTAssertTrue(r.message.contains("evaluation: error: the check threw: columns of the claimed Jacobian (inputs): expected 3, got 1"), r.message)
+        XCTAssertTrue(r.message.contains("evaluation: error: the check threw: claimed gradient length (one entry per input): expected 3, got 1"), r.message)
         XCTAssertTrue(r.jsonValue.rendered(indent: 0).contains("\"verdict\": \"error\""), r.jsonValue.rendered(indent: 0))
         // A NaN met while evaluating stays non-finite: 1/x at 0 by the generic path throws a domain error.
         let nan = checkProperty(.blackBoxGradient(of: { (x: [Double]) in 1 / x[0] }, claimed: { x in [-1 / (x[0] * x[0])] },

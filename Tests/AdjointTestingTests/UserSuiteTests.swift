@@ -315,7 +315,7 @@ final class UserSuiteTests: XCTestCase {
     func testBadInputIsATypedFailure() {
         let cases: [(DerivativeProperty, TestVerdict, String)] = [
             (.gradient(of: Rosenbrock(), claimed: rosenbrockGradient(), inputs: .vector(0, .uniform(-1...1))), .nothingChecked, "has no inputs"),
-            (.gradient(of: Rosenbrock(), claimed: { (x: [Double]) in [1.0] }, inputs: Self.v4), .error, "columns of the claimed Jacobian (inputs): expected 4, got 1"),
+            (.gradient(of: Rosenbrock(), claimed: { (x: [Double]) in [1.0] }, inputs: Self.v4), .error, "claimed gradient length (one entry per input): expected 4, got 1"),
             (.jacobian(of: Polar(), claimed: { (x: [Double]) in [[1.0, 2.0], [3.0]] }, inputs: .vector(2, .uniform(-1...1))), .error, "expected 2, got 1"),
             (.gradient(of: FiveInputs(), claimed: { (x: [Double]) in x.map { _ in 1 } }, inputs: .vector(3, .uniform(-1...1))), .error,
              "number of inputs: expected 5, got 3"),

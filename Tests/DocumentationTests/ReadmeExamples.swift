@@ -338,3 +338,15 @@ func handGradient(_ w: [Double]) -> [Double] {          // Σₖ (σ(Xₖ·w) �
 func testLogisticGradient() {                           // in an XCTestCase; in Swift Testing the same line in a @Test
     assertGradient(of: LogisticLoss(), claimed: handGradient, inputs: .vector(5, .uniform(-2...2)))
 }
+
+// "Swift 6 language mode" (README): a test case compiled in this target's Swift 6 mode, so the
+// README's pattern is an example that compiles, and runs as a test here.
+final class LogisticTests: XCTestCase {
+    let decay = 0.0                                     // none here: LogisticLoss has no decay term
+    func testGradientWithLocalHelpers() {
+        @Sendable func claimed(_ w: [Double]) -> [Double] { handGradient(w) }   // a local function: @Sendable
+        let decay = self.decay                          // a copy: a claim may not capture self
+        assertGradient(of: LogisticLoss(), claimed: { w in zip(claimed(w), w).map { $0 + decay * $1 } },
+                       inputs: .vector(5, .uniform(-2...2)))
+    }
+}

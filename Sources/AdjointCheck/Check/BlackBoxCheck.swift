@@ -134,7 +134,7 @@ public func checkBlackBoxGradient<V: ADScalar & BinaryFloatingPoint & Real & Sen
     of f: @escaping ([V]) -> V, at x: [V], claimedGradient: ([V]) throws -> [V],
     claimedName: String = "claimed", options: CheckOptions = .blackBox
 ) throws -> CheckReport {
-    try checkBlackBoxJacobian(of: { [f($0)] }, at: x, claimed: { [try claimedGradient($0)] },
+    try checkBlackBoxJacobian(of: { [f($0)] }, at: x, claimed: { try gradientRow(try claimedGradient($0), inputs: $0.count) },
                               claimedName: claimedName, options: options)
 }
 
@@ -199,6 +199,16 @@ public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     let uj = try claimed(x, u)
     try requireShape([uj], rows: 1, cols: n, what: "claimed VJP (one entry per input)")
     return check.run(claimed: [uj.map { Double($0) }], claimedName: claimedName)
+}
+
+/// A claimed gradient as the one row of a Jacobian, its length checked first: checked as a
+/// Jacobian, a gradient one entry short was "columns of the claimed Jacobian (inputs): expected 4,
+/// got 3", and a user who had written a gradient looked for a Jacobian.
+@usableFromInline func gradientRow<V>(_ g: [V], inputs n: Int) throws -> [[V]] {
+    guard g.count == n else {
+        throw ADError.dimensionMismatch(what: "claimed gradient length (one entry per input)", expected: n, got: g.count)
+    }
+    return [g]
 }
 
 /// Rows are outputs, columns inputs; a claim with the transposed shape says so (the usual mistake

@@ -92,7 +92,7 @@ import RealModule
     of f: some ADFunction, at x: [V], claimedGradient: (([V]) throws -> [V])? = nil,
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
-    let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in [try g(x)] } }
+    let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in try gradientRow(try g(x), inputs: x.count) } }
     return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
 }
 

@@ -856,6 +856,26 @@ func stepStaysInDomain<P: ScalarPrimitive>(_: P.Type, _ p: [Double], input k: In
     }
 }
 
+/// The entries of a VJP that a JVP confirmed at x contradicts: (Jᵀu)ⱼ = ⟨u, J·eⱼ⟩, one JVP per
+/// input, asked only at a failing identity. "" when the JVP cannot say (it answers nil or the
+/// wrong length along a unit direction, or every entry matches within the identity's rounding).
+func wrongVJPEntries<P: VectorPrimitive>(_: P.Type, _ evaluations: VectorEvaluations<P>, at x: [Double],
+                                        cotangent u: [Double], vjp ju: [Double]) -> String {
+    var wrong: [String] = []
+    for j in x.indices {
+        var e = [Double](repeating: 0, count: x.count)
+        e[j] = 1
+        guard let column = evaluations.jvp(at: x, direction: e), column.count == u.count else { return "" }
+        let fromJVP = zip(u, column).reduce(0) { $0 + $1.0 * $1.1 }
+        let magnitude = zip(u, column).reduce(0) { $0 + Swift.abs($1.0 * $1.1) } + Swift.abs(ju[j])
+        // The identity's own relative tolerance, per entry.
+        if !(Swift.abs(fromJVP - ju[j]) <= 1e-10 * Swift.max(magnitude, 1e-300)) {
+            wrong.append("(Jᵀu)[\(j)]: VJP \(ju[j]), ⟨u, J·e\(j)⟩ from the JVP \(fromJVP)")
+        }
+    }
+    return wrong.isEmpty ? "" : "; the JVP, confirmed at this point, gives Jᵀu otherwise at " + wrong.joined(separator: ", ")
+}
+
 /// Checks a user vector primitive ℝⁿ → ℝᵐ before it is trusted, at `samples` points drawn from
 /// its ``VectorPrimitive/sampleRanges(inputs:)``:
 /// - **primal-finite**, at the samples and at the corners of the sample box the declared domain
@@ -1012,7 +1032,11 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             // dot-product identities hold".
             if useDifference || jv == nil || jvpConfirmed { vjpJudged += 1 }
             if !(Swift.abs(left - right) <= tol) {
-                vjpFailures.append("at \(x): ⟨u, J·v⟩ = \(left) but ⟨Jᵀu, v⟩ = \(right)")
+                // The first failure says which entries of Jᵀu are wrong, and with what u and v:
+                // "⟨u, J·v⟩ = 3.8778 but ⟨Jᵀu, v⟩ = 3.8842" alone left a new user with a VJP
+                // whose entries 1 and 2 were swapped no way to find them or replay the point.
+                let entries = vjpFailures.isEmpty && jvpConfirmed ? wrongVJPEntries(P.self, evaluations, at: x, cotangent: u, vjp: ju) : ""
+                vjpFailures.append("at \(x): ⟨u, J·v⟩ = \(left) but ⟨Jᵀu, v⟩ = \(right) (u = \(u), v = \(v))\(entries)")
             }
         } else { hasVJP = false }
     }

@@ -1,0 +1,39 @@
+import AdjointCore
+import Foundation
+import XCTest
+import AdjointCheck
+
+/// A claimed gradient of the wrong length is named as a gradient: checked as the one row of a
+/// Jacobian, it was "columns of the claimed Jacobian (inputs): expected 4, got 3", and a new user
+/// who had written a gradient (a spring's, one entry short) looked for a Jacobian in their code.
+final class GradientClaimShapeTests: XCTestCase {
+    struct Spring: ADFunction {
+        func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
+            let dx = p[2] - p[0], dy = p[3] - p[1]
+            return [0.5 * (dx * dx + dy * dy)]
+        }
+    }
+    /// ∇E = (−dx, −dy, dx, dy), by hand; the claims drop its last entry.
+    static func shortGradient(_ p: [Double]) -> [Double] { [p[0] - p[2], p[1] - p[3], p[2] - p[0]] }
+    let gradientLength = ADError.dimensionMismatch(what: "claimed gradient length (one entry per input)", expected: 4, got: 3)
+
+    func testAShortGradientOfAGenericFunctionIsNamedAGradient() {
+        XCTAssertThrowsError(try checkGradient(of: Spring(), at: [0.1, 0.2, 1.3, -0.4], claimedGradient: Self.shortGradient)) { error in
+            XCTAssertEqual(error as? ADError, gradientLength)
+        }
+    }
+
+    func testAShortGradientOfABlackBoxIsNamedAGradient() {
+        let f: ([Double]) -> Double = { p in 0.5 * ((p[2] - p[0]) * (p[2] - p[0]) + (p[3] - p[1]) * (p[3] - p[1])) }
+        XCTAssertThrowsError(try checkBlackBoxGradient(of: f, at: [0.1, 0.2, 1.3, -0.4], claimedGradient: Self.shortGradient)) { error in
+            XCTAssertEqual(error as? ADError, gradientLength)
+        }
+    }
+
+    /// A claimed Jacobian of the wrong width keeps its own wording (rows are outputs, columns inputs).
+    func testAJacobianOfTheWrongWidthIsStillNamedAJacobian() {
+        XCTAssertThrowsError(try checkJacobian(of: Spring(), at: [0.1, 0.2, 1.3, -0.4], claimed: { p in [Self.shortGradient(p)] })) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "columns of the claimed Jacobian (inputs)", expected: 4, got: 3))
+        }
+    }
+}
