@@ -522,7 +522,9 @@ extension LineProbe {
             }
             if stencil.looksOffLattice {
                 estimate = heldOffLattice(estimate, stencil, step: h, output: i, outputs: m, share: 0)
-            } else if stencil.looksOffLatticeWhenRoundingIsBounded && roundingBounded {
+            } else if stencil.looksOffLatticeWhenRoundingIsBounded && roundingBounded && !(i < affine.count && affine[i]) {
+                // An output the tape shows affine along the axis has no period to alias, and a
+                // fixed stencil there keeps the two applications the user's scheme asks for.
                 estimate = heldOffLattice(estimate, stencil, step: h, output: i, outputs: m,
                                           share: DifferenceTuning.offLatticeAliasShare)
             }

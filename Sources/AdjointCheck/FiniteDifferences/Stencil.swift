@@ -129,7 +129,8 @@ public struct Stencil: Sendable, Equatable {
     /// ratio can see (−0.155 ± 9.2·10⁻⁴ at −3.9827 for 29.15; 161 confident misses of 467 points
     /// of AliasedOscillationTests' grid on [−4, 4]). No test on the lattice's samples alone tells
     /// that from a smooth f resolved to rounding: at 200h = 2π exactly, D(h/2), D(h) and D(2h) are
-    /// all 0. The look costs two evaluations per input. Without a bound (a black box's central
+    /// all 0. The look costs two evaluations per input (none where the tape shows every output
+    /// affine along it: no period to alias). Without a bound (a black box's central
     /// rung, a closure) it is not taken: there the floor is a few ulps of f's samples, a quantised
     /// or staircase f rounds far beyond that at a step off the lattice its treads lie on, and the
     /// look (tried) flagged central rungs the check relies on, losing convictions
