@@ -210,6 +210,14 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// (``auditedForNoise(_:method:outputs:)``): set for a closure on real arrays, whose rounding
     /// nothing but its samples can show.
     var measuresItsNoise = false
+    /// Whether ``noiseFloor`` is a bound on f's rounding from outside its samples: f's tape, or
+    /// the caller's `evaluationError` (``setTapeFacts(evaluationError:facts:axis:outputs:)``; the
+    /// check's generic rungs pass the recording's). Only then does the central difference take
+    /// its off-lattice look (``Stencil/looksOffLatticeWhenRoundingIsBounded``): a gap there beyond
+    /// that bound is f's, not its rounding's. A black box's rung is judged on a few ulps of its
+    /// samples until the check measures its noise, and a staircase rounds beyond that at a step
+    /// off the lattice its treads lie on.
+    var roundingBounded = false
     /// The outputs the last ``adaptiveEmbedded(outputs:settled:)`` accepted at its first step,
     /// where its two stencils agreed to half the digits: the noise audit leaves them be.
     var agreedAtOnce: Set<Int> = []
@@ -490,7 +498,6 @@ extension LineProbe {
         let fine = apply(stencil, step: h, outputs: m)
         let coarse = apply(stencil, step: 2 * h, outputs: m)
         let gain = Double.pow(2, Double(stencil.order)) - 1
-        var offLattice: StencilSample? = nil
         return (0..<m).map { i in
             let change = Swift.abs(fine.derivative[i] - coarse.derivative[i])
             let trunc = change / gain
@@ -513,19 +520,40 @@ extension LineProbe {
             if stencil.alwaysLooksAtNextOrder || trunc > DifferenceTuning.nextOrderLookRatio * fine.rounding[i], err.isFinite {
                 estimate = withNextOrderAllowance(estimate, stencil, step: h, fine: fine, coarse: coarse, output: i, outputs: m)
             }
-            if stencil.looksOffLattice, estimate.errorEstimate.isFinite, !estimate.warnings.contains(.noConvergence),
-               !stepBelowULP(V(DifferenceTuning.offLatticeStepRatio) * h) {
-                if offLattice == nil { offLattice = apply(stencil, step: V(DifferenceTuning.offLatticeStepRatio) * h, outputs: m) }
-                if let off = offLattice, i < off.derivative.count {
-                    let gap = Swift.abs(off.derivative[i] - fine.derivative[i])
-                    // NaN gap (a sample not finite at the new step) is no agreement either.
-                    if !(gap <= 2 * estimate.errorEstimate + off.rounding[i]) {
-                        estimate.warnings = (estimate.warnings + [.noConvergence]).sorted()
-                    }
-                }
+            if stencil.looksOffLattice {
+                estimate = heldOffLattice(estimate, stencil, step: h, output: i, outputs: m, share: 0)
+            } else if stencil.looksOffLatticeWhenRoundingIsBounded && roundingBounded && !(i < affine.count && affine[i]) {
+                // An output the tape shows affine along the axis has no period to alias, and a
+                // fixed stencil there keeps the two applications the user's scheme asks for.
+                estimate = heldOffLattice(estimate, stencil, step: h, output: i, outputs: m,
+                                          share: DifferenceTuning.offLatticeAliasShare)
             }
             return estimate
         }
+    }
+
+    /// `e`, D(h) of `stencil` for output i, flagged no-convergence where D at h/φ
+    /// (``DifferenceTuning/offLatticeStepRatio``) lies beyond twice e's error estimate plus its
+    /// own rounding, and beyond `share` of the larger of the two differences: one of the two
+    /// does not hold, and a period of f dividing h (every step of the power-of-two lattice
+    /// reading one alias) is the usual reason. One application of the stencil, shared by every
+    /// output and every caller at this step. An estimate already flagged, not finite, or at a
+    /// step whose h/φ is below an ulp of x is returned as it is.
+    mutating func heldOffLattice(_ e: DifferenceEstimate, _ stencil: Stencil, step h: V, output i: Int,
+                                 outputs m: Int, share: Double) -> DifferenceEstimate {
+        let t = V(DifferenceTuning.offLatticeStepRatio) * h
+        guard e.errorEstimate.isFinite, !e.warnings.contains(.noConvergence), !stepBelowULP(t) else { return e }
+        let fine = apply(stencil, step: h, outputs: m)
+        let off = apply(stencil, step: t, outputs: m)
+        guard i < off.derivative.count, i < fine.derivative.count else { return e }
+        let gap = Swift.abs(off.derivative[i] - fine.derivative[i])
+        var out = e
+        let larger = Swift.max(Swift.abs(off.derivative[i]), Swift.abs(fine.derivative[i]))
+        // NaN gap (a sample not finite at the new step) is no agreement either.
+        if !(gap <= 2 * e.errorEstimate + off.rounding[i]) && !(gap <= share * larger) {
+            out.warnings = (out.warnings + [.noConvergence]).sorted()
+        }
+        return out
     }
 
     /// Whether D(h) of `stencil` for output i moves by as much or more when h halves as when it

@@ -256,9 +256,11 @@ extension LineProbe {
         if let rows = facts?.affine, rows.count == m { affine = rows.map { j < $0.count && $0[j] } }
         if let evaluationError {
             noiseFloor = evaluationError
+            roundingBounded = true
         } else if let rounding = facts?.rounding, rounding.count == m, let growth = facts?.growth, growth.count == m {
             noiseFloor = rounding
             noiseGrowth = growth.map { j < $0.count ? $0[j] : 0 }
+            roundingBounded = true
         }
     }
 }

@@ -116,17 +116,27 @@ public struct Stencil: Sendable, Equatable {
     /// where a period of f that divides the step makes every step of the lattice read the same
     /// alias, a smooth function converging at the stencil's order (Float sin(200x) at 1: 200·2⁻⁴
     /// is 4π − 0.066, and central4 read −0.5174 ± 6.3·10⁻⁴ for 97.44, its changes in the ratio
-    /// 16). The central difference does not look. Its steps alias too: Float sin(200x) at
-    /// 2.6 ≲ |x| < 4 takes h = 2⁻⁵, and 200·2⁻⁵ is 2π − 0.033, so D(h) and D(2h) read one alias,
-    /// their change below rounding (−0.155 ± 9.2·10⁻⁴ at −3.9827 for 29.15). The look catches that
-    /// (161 of 467 points of AliasedOscillationTests' grid on [−4, 4] to none) for two evaluations
-    /// more per input (5.3 to 7.0 per entry over the calibration corpus), but on quantised and
-    /// staircase black boxes it flagged central rungs the check relies on, and lost convictions
-    /// ((x₀ + 10⁸) − 10⁸ + x₁x₀ in ConflictingWitnessDisplayTests, RoundingStaircaseScaleTests)
-    /// and budgets (ResearcherBlackBoxReviewTests, IterativeSolverTests): left for a look that
-    /// knows the black box's measured noise. Steps beyond f's scale of variation that do not
+    /// 16). The central difference looks only where its rounding is bounded
+    /// (``looksOffLatticeWhenRoundingIsBounded``). Steps beyond f's scale of variation that do not
     /// alias exactly are caught by the change ratio (``LineProbe/changesDoNotConverge``).
     var looksOffLattice: Bool { derivative == 1 && order >= 4 }
+
+    /// Whether a fixed estimate with this stencil takes the off-lattice look of ``looksOffLattice``
+    /// where the probe's rounding floor is a bound from f's tape or the caller
+    /// (``LineProbe/roundingBounded``): the central difference. Its steps alias too: Float
+    /// sin(200x) at 2.6 ≲ |x| < 4 takes h = 2⁻⁵, and 200·2⁻⁵ is 2π − 0.033, so D(h) and D(2h)
+    /// read one alias, their change below rounding, which neither the h/2h estimate nor the change
+    /// ratio can see (−0.155 ± 9.2·10⁻⁴ at −3.9827 for 29.15; 161 confident misses of 467 points
+    /// of AliasedOscillationTests' grid on [−4, 4]). No test on the lattice's samples alone tells
+    /// that from a smooth f resolved to rounding: at 200h = 2π exactly, D(h/2), D(h) and D(2h) are
+    /// all 0. The look costs two evaluations per input (none where the tape shows every output
+    /// affine along it: no period to alias). Without a bound (a black box's central
+    /// rung, a closure) it is not taken: there the floor is a few ulps of f's samples, a quantised
+    /// or staircase f rounds far beyond that at a step off the lattice its treads lie on, and the
+    /// look (tried) flagged central rungs the check relies on, losing convictions
+    /// ((x₀ + 10⁸) − 10⁸ + x₁x₀ in ConflictingWitnessDisplayTests, RoundingStaircaseScaleTests)
+    /// and budgets (ResearcherBlackBoxReviewTests, IterativeSolverTests).
+    var looksOffLatticeWhenRoundingIsBounded: Bool { isSecondOrderCentral }
 
     /// The central difference's shape: a first derivative of order 2 whose next truncation term is
     /// two powers of h on (not one, as for forward, backward and the adaptive value stencil).

@@ -74,6 +74,19 @@ public enum DifferenceTuning {
     /// (its truncation is below D(h)'s) means one of them does not hold, and D(h) is flagged
     /// no-convergence.
     public static let offLatticeStepRatio = 0.6180339887498949
+    /// The share of the larger of D(h) and D(h/φ) that their gap must exceed, besides the error
+    /// estimate, before the central difference's off-lattice look
+    /// (``Stencil/looksOffLatticeWhenRoundingIsBounded``) flags D(h). Where the lattice aliases a
+    /// period of f, D(h) and D(h/φ) are two unrelated readings f′·sin(ωt)/(ωt) of it, and their
+    /// gap is about the larger one (Float sin(200x) at −3.9827: −0.155 and −5.0, for 29.15). f's
+    /// tape bounds its rounding, not a solver's tolerance nor a bisection's treads: those move a
+    /// difference by their size over the step, and over a step of many treads that is a small
+    /// share of the slope (Double bisection for the root of x³ + ax − b, treads 10⁻¹⁰ wide beside
+    /// h = 7.6·10⁻⁶: about 10⁻⁵ of 0.2), which the look without this share (tried) flagged,
+    /// losing the check's conviction-free verdicts in IterativeSolverTests. A quarter: an alias
+    /// escapes only where the two readings happen to lie within a quarter of each other, and a
+    /// staircase is flagged only where its step spans a few treads.
+    public static let offLatticeAliasShare = 0.25
     /// A fixed stencil's h/2h truncation estimate T is checked against the next term of the
     /// truncation, with one more application at h/2 (`withNextOrderAllowance` in
     /// DifferenceEngine.swift), only where T exceeds this many times D(h)'s rounding R. Below,
