@@ -211,9 +211,10 @@ struct LineProbe<V: ADScalar & BinaryFloatingPoint> {
     /// nothing but its samples can show.
     var measuresItsNoise = false
     /// Whether ``noiseFloor`` is a bound on f's rounding from outside its samples: f's tape, or
-    /// the caller's `evaluationError` (``setTapeFacts(evaluationError:facts:axis:outputs:)``; the
-    /// check's generic rungs pass the recording's). Only then does the central difference take
-    /// its off-lattice look (``Stencil/looksOffLatticeWhenRoundingIsBounded``): a gap there beyond
+    /// the caller's `evaluationError` (``setTapeFacts(evaluationError:facts:axis:outputs:)``), but
+    /// not in the check's rungs, which confirm a verdict by other witnesses (``differenceColumn``).
+    /// Only then does the central difference take its off-lattice look
+    /// (``Stencil/looksOffLatticeWhenRoundingIsBounded``): a gap there beyond
     /// that bound is f's, not its rounding's. A black box's rung is judged on a few ulps of its
     /// samples until the check measures its noise, and a staircase rounds beyond that at a step
     /// off the lattice its treads lie on.
