@@ -611,7 +611,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let convicted = entries.filter { $0.verdict.name == "rule-wrong" }
         let gaps = convicted.compactMap(\.relativeError)
         guard !convicted.isEmpty, gaps.count == convicted.count, let worst = gaps.max(), worst <= Self.smallGapRelativeError else { return [] }
-        let which = convicted.prefix(4).map { "(\($0.output), \($0.input))" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
+        // Named as derivatives: "(0, 1)" for a gradient read as entries 0 and 1 (a new user's
+        // review), where it meant output 0, input 1.
+        let which = convicted.prefix(4).map { "∂f[\($0.output)]/∂x[\($0.input)]" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
         // A claim that builds a small entry from larger terms cancelling (p − p² with p near 1, a
         // softmax's textbook H·v) rounds by ε of those terms: a right formula, and no tolerance of f's.
         // A fixed-step integrator is the other common source: a continuous adjoint (or the exact
