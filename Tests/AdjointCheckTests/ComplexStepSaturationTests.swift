@@ -7,8 +7,10 @@ import XCTest
 /// whose features scale with |x|, but at −1.32·10¹⁰⁰ it is 1.3·10⁸⁰, where tan(a + ib) is i to
 /// the last bit: tan(z)·tan(z) read 0 ± 0 and tan(z) + z read 1 ± 4·10⁻¹⁶ at every step tried, and
 /// `jac check "tan(z)*tan(z)"` there convicted the modes' right 12.448 (found by a random-formula
-/// check of jac, `square(exp(x^3)*tan(z))`). Truths by mpmath at 200 digits for the Doubles given:
-/// d/dz tan² = 2·tan·sec², d/dz (tan + z) = 1 + sec².
+/// check of jac, `square(exp(x^3)*tan(z))`). Where the step at scale 1 disagrees with the
+/// relative step, the entry has no estimate now (the step at scale 1 can lose a term to underflow
+/// as surely as the relative step can saturate), and the check does not convict on it. Truths by
+/// mpmath at 200 digits for the Doubles given: d/dz tan² = 2·tan·sec², d/dz (tan + z) = 1 + sec².
 final class ComplexStepSaturationTests: XCTestCase {
     struct TanSquared: ADFunction {
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [tan(x[0]) * tan(x[0])] }
@@ -36,15 +38,20 @@ final class ComplexStepSaturationTests: XCTestCase {
         ("tan + z", TanPlusZ(), 1e7, 2.2148608283674816298),
     ]
 
-    func testTheComplexStepDoesNotSaturateAtAHugeArgument() throws {
+    /// No confident wrong number: the estimate holds, or the entry says it has none. At 10⁷ both
+    /// steps are far inside tan's period and agree, so the entry is resolved to the last digits.
+    func testTheComplexStepIsNotConfidentlyWrongAtAHugeArgument() throws {
         for c in Self.cases {
             let d = try differenceJacobian(of: c.f, at: [c.x], method: .complexStep).entries[0][0]
-            XCTAssertEqual(d.value, c.truth, accuracy: 1e-14 * Swift.abs(c.truth), "\(c.name) at \(c.x): \(d)")
-            XCTAssertLessThan(d.errorEstimate, 1e-12 * Swift.abs(c.truth), "\(c.name) at \(c.x): \(d)")
-            // Its estimate holds.
-            XCTAssertLessThanOrEqual(Swift.abs(d.value - c.truth), d.errorEstimate + 4e-16 * Swift.abs(c.truth), "\(c.name) at \(c.x)")
             let jvp = try differenceJVP(of: c.f, at: [c.x], direction: [1], method: .complexStep)[0]
-            XCTAssertEqual(jvp.value, c.truth, accuracy: 1e-14 * Swift.abs(c.truth), "JVP: \(c.name) at \(c.x): \(jvp)")
+            for e in [d, jvp] {
+                XCTAssertTrue(Swift.abs(e.value - c.truth) <= e.errorEstimate + 4e-16 * Swift.abs(c.truth)
+                              || e.warnings.contains(.noConvergence), "\(c.name) at \(c.x): \(e)")
+            }
+            if Swift.abs(c.x) < 1e10 {
+                XCTAssertEqual(d.value, c.truth, accuracy: 1e-14 * Swift.abs(c.truth), "\(c.name) at \(c.x): \(d)")
+                XCTAssertLessThan(d.errorEstimate, 1e-12 * Swift.abs(c.truth), "\(c.name) at \(c.x): \(d)")
+            }
         }
     }
 
@@ -53,14 +60,14 @@ final class ComplexStepSaturationTests: XCTestCase {
             let r = try checkJacobian(of: c.f, at: [c.x])
             let e = r.entries[0][0]
             if case .ruleWrong = e.verdict { XCTFail("\(c.name) at \(c.x): \(e.verdict)\n\(r.renderTable())") }
-            XCTAssertEqual(e.verdict, .agree, "\(c.name) at \(c.x)\n\(r.renderTable())")
         }
     }
 
-    func testAWrongClaimIsStillConvictedAndAScaleFreeDerivativeKeepsItsStep() throws {
-        let c = Self.cases[0]
-        let r = try checkGradient(of: c.f, at: [c.x], claimedGradient: { _ in [c.truth * (1 + 1e-6)] })
-        XCTAssertFalse(r.passed, r.renderTable())
+    func testAWrongClaimDoesNotPassAndAScaleFreeDerivativeKeepsItsStep() throws {
+        for c in Self.cases {
+            let r = try checkGradient(of: c.f, at: [c.x], claimedGradient: { _ in [c.truth * (1 + 1e-6)] })
+            XCTAssertFalse(r.passed, r.renderTable())
+        }
         let d = try differenceJacobian(of: Log(), at: [1e300], method: .complexStep).entries[0][0]
         XCTAssertEqual(d.value, 1e-300, accuracy: 1e-314, "\(d)")
         XCTAssertLessThan(d.errorEstimate, 1e-312, "\(d)")

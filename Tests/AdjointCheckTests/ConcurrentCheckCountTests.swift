@@ -35,8 +35,13 @@ final class ConcurrentCheckCountTests: XCTestCase {
             // judged without it. Those columns are the only evaluations the two counts differ by.
             let report = try checkJacobian(of: f, at: x, options: options)
             let unreached = x.indices.filter { j in report.entries.allSatisfy { row in row[j].ladder.isEmpty } }
-            let firstRung = try differenceJacobian(of: f, at: x, method: .central)
-            let ahead = unreached.map { j in firstRung.entries[0][j].evaluations }.reduce(0, +)
+            // The check's rung: the library's central difference without its look off the
+            // lattice, which the check's rungs do not take (measuringNoise false).
+            let ahead = unreached.map { j in
+                differenceColumn(evaluating: { f($0) }, at: x, center: f(x), axis: j, method: .central, step: .automatic,
+                                 evaluationError: nil, tapeFacts: TapeFacts.of(SpecialisedFunction<Double>(f), at: x)?.facts,
+                                 measuringNoise: false).evaluations
+            }.reduce(0, +)
             var serialAndAhead = serial
             serialAndAhead.functionEvaluations += ahead
             XCTAssertEqual(parallel, serialAndAhead, "\(name): first-rung columns the serial judging did not reach: \(unreached)")

@@ -44,8 +44,12 @@ final class FlatRegionTests: XCTestCase {
                                                     inputs: .vector(2, .uniform(-1.08...1.08))), options: o)
         XCTAssertFalse(wrong.passed, wrong.message)
         // The shrunk point sits within 1/8 of the saturation's edge (x₀ = −1.01), where f moves
-        // at the input's own scale, so the black-box check flags it rather than convicting it.
-        XCTAssertTrue(wrong.message.contains("f took one value at every step"), wrong.message)
+        // at the input's own scale. It was flagged, not convicted; f is flat out to the input's
+        // scale on one side and up to the kink 0.01 away on the other, moving on a line beyond it,
+        // and the black-box check now convicts it on those constant samples.
+        XCTAssertTrue(wrong.message.contains("input: [-1.01, 0.0]"), wrong.message)
+        XCTAssertTrue(wrong.message.contains("reference 0.0 (constant samples"), wrong.message)
+        XCTAssertTrue(wrong.message.contains("rule-wrong (claimed)"), wrong.message)
         let right = checkProperty(.blackBoxGradient(of: Self.clamp, claimed: { x in [Swift.abs(x[0]) < 1 ? 1 : 0, 1] },
                                                     inputs: .vector(2, .uniform(-1.08...1.08))), options: o)
         XCTAssertTrue(right.passed, right.message)

@@ -91,30 +91,22 @@ func complexStepDirectional<V: ADScalar & BinaryFloatingPoint & Real>(
     // A step relative to a very large |x| is beyond f's features at scale 1 (sin's period, tan's
     // poles), where f(x + ih) can saturate (tan → i) and look linear at h, 2h and 1024h alike
     // (``DifferenceTuning/complexStepLargeScale``). The step at scale 1 must agree with it. Where
-    // it does not, the step at scale 1 stands if a step 2⁻⁶ of it lands inside its estimate (as
-    // the shrinking above confirms), else neither is known right. An entry whose step at scale 1
-    // underflowed keeps the relative step, which alone sees it (log at 10³⁰⁰).
+    // it does not, neither is known right, and the entry says so: a saturated f at the relative
+    // step and an imaginary part that underflowed inside f at the step at scale 1 (10³⁰⁰/x at
+    // 10²³⁵: Im 1/(x + ih) = −h/x² = −10⁻⁴⁹⁰ is 0, and every smaller step agrees on the rest) both
+    // look like a plateau of one value over many steps, and no flag tells them apart. An entry
+    // whose step at scale 1 flagged its own underflow keeps the relative step (log at 10³⁰⁰).
     if automatic, unsupported == nil, h >= unit * DifferenceTuning.complexStepLargeScale {
         let (narrow, _, extra) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit)
         evaluations += extra
-        var finer: [DifferenceEstimate]? = nil
         for i in estimates.indices where i < narrow.count && narrow[i].warnings.isEmpty {
             let a = estimates[i], b = narrow[i]
             if Swift.abs(a.value - b.value) <= a.errorEstimate + b.errorEstimate {
                 if b.errorEstimate < a.errorEstimate { estimates[i] = b }
                 continue
             }
-            if finer == nil {
-                let (c, _, more) = complexStepEstimates(f, at: x, direction: v, outputs: m, step: unit / 64)
-                evaluations += more
-                finer = c
-            }
-            if let c = finer?[i], c.warnings.isEmpty, Swift.abs(b.value - c.value) <= 2 * b.errorEstimate {
-                estimates[i] = c.errorEstimate < b.errorEstimate ? c : b
-            } else {
-                estimates[i].errorEstimate = .infinity
-                if !estimates[i].warnings.contains(.noConvergence) { estimates[i].warnings = (estimates[i].warnings + [.noConvergence]).sorted() }
-            }
+            estimates[i].errorEstimate = .infinity
+            if !estimates[i].warnings.contains(.noConvergence) { estimates[i].warnings = (estimates[i].warnings + [.noConvergence]).sorted() }
         }
     }
     // The mirror case: a step relative to a large |x| can overflow where f does not. At x = 1e25,

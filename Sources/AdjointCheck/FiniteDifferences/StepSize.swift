@@ -227,7 +227,8 @@ public enum DifferenceTuning {
     /// (tan(a + ib) → i as b grows), so at h = 10⁸⁰ every self-test of one step size passes:
     /// `tan(z)*tan(z)` at −1.32·10¹⁰⁰ gave 0 ± 0 for 12.45, `tan(z)+z` at 10¹⁰⁰ gave 1 ± 4·10⁻¹⁶
     /// for 2.17, and the check convicted the modes' right rules. From 2²⁰ on, a feature has to be
-    /// below 2⁻²⁰ of x's own rounding quantum to saturate both steps.
+    /// below 2⁻²⁰ of x's own rounding quantum to saturate both steps. Where the two disagree the
+    /// entry has no estimate (``complexStepDirectional``).
     public static let complexStepLargeScale = 0x1p20
 
     /// c_p in h = c_p · ε^{1/(p+1)} · max(1, |x|): the minimiser of truncation |C|·M·hᵖ plus
