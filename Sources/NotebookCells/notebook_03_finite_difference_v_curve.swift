@@ -48,7 +48,7 @@ func notebook_03_finite_difference_v_curve() throws {
     }
 #sourceLocation()
     print("\u{1E}cell 8")
-#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 360)
+#sourceLocation(file: "notebooks-md/03-finite-difference-v-curve.md", line: 361)
     struct Cancelling: ADFunction {
         var inputCount: Int? { 1 }
         func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] - 2 * x[0] + 1] }

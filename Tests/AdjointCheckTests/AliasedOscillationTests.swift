@@ -59,23 +59,12 @@ final class AliasedOscillationTests: XCTestCase {
             points.append((-x, 200 * Foundation.cos(-200 * Double(x))))
             x += 0.0173
         }
-        var misses: [String] = []
-        for (x, derivative) in points {
-            let e = try differenceJacobian(of: f, at: [x], method: .central).entries[0][0]
-            if e.warnings.isEmpty && !(Swift.abs(e.value - derivative) <= e.errorEstimate) {
-                misses.append("sin(200x) at \(x): \(e.value) ± \(e.errorEstimate) for \(derivative)")
-            }
-        }
-        XCTAssertTrue(misses.isEmpty, "\(misses.count) confident misses of \(points.count):\n" + misses.prefix(8).joined(separator: "\n"))
+        try assertNoConfidentCentralMiss(of: f, at: points)
         // Smooth f at the same scales keep their estimates, unflagged and holding (by hand).
         let smooth: [(String, Float, Double)] = [("sin(x)", 1.3138, Foundation.cos(Double(Float(1.3138)))),
                                                   ("exp(x)", 2.2, Foundation.exp(Double(Float(2.2)))), ("log(x)", 2.4, 1 / Double(Float(2.4))),
                                                   ("sin(x)", 0.1, Foundation.cos(Double(Float(0.1))))]
-        for (text, x, derivative) in smooth {
-            let e = try differenceJacobian(of: try Formula(parsing: text), at: [x], method: .central).entries[0][0]
-            XCTAssertTrue(e.warnings.isEmpty, "central \(text) at \(x): \(e)")
-            XCTAssertLessThanOrEqual(Swift.abs(e.value - derivative), e.errorEstimate, "central \(text) at \(x): \(e)")
-        }
+        try assertCentralHolds(smooth)
     }
 
     /// Float central of sin(200x) at 2.6 ≲ |x| < 4 takes h = 2⁻⁵, and 200h = 2π − 0.033: D(h) and
@@ -96,25 +85,14 @@ final class AliasedOscillationTests: XCTestCase {
             points.append((x, 200 * Foundation.cos(200 * Double(x))))
             x += 0.0173
         }
-        var misses: [String] = []
-        for (x, derivative) in points {
-            let e = try differenceJacobian(of: f, at: [x], method: .central).entries[0][0]
-            if e.warnings.isEmpty && !(Swift.abs(e.value - derivative) <= e.errorEstimate) {
-                misses.append("sin(200x) at \(x): \(e.value) ± \(e.errorEstimate) for \(derivative)")
-            }
-        }
-        XCTAssertTrue(misses.isEmpty, "\(misses.count) confident misses of \(points.count):\n" + misses.prefix(8).joined(separator: "\n"))
+        try assertNoConfidentCentralMiss(of: f, at: points)
         // Smooth f at the same step keep their estimates, unflagged and holding (by hand:
         // sin′ = cos, exp′ = exp, log′ = 1/x, (x³)′ = 3x²).
         let smooth: [(String, Float, Double)] = [("sin(x)", 3.9827, Foundation.cos(Double(Float(3.9827)))),
                                                   ("exp(x)", 3.1, Foundation.exp(Double(Float(3.1)))),
                                                   ("log(x)", 2.7, 1 / Double(Float(2.7))),
                                                   ("x*x*x", -3.6, 3 * Double(Float(-3.6)) * Double(Float(-3.6)))]
-        for (text, x, derivative) in smooth {
-            let e = try differenceJacobian(of: try Formula(parsing: text), at: [x], method: .central).entries[0][0]
-            XCTAssertTrue(e.warnings.isEmpty, "central \(text) at \(x): \(e)")
-            XCTAssertLessThanOrEqual(Swift.abs(e.value - derivative), e.errorEstimate, "central \(text) at \(x): \(e)")
-        }
+        try assertCentralHolds(smooth)
     }
 
     /// The readings of the ratio, by hand from ρ = c₂/c₁ against 2ᵖ.
@@ -132,5 +110,29 @@ final class AliasedOscillationTests: XCTestCase {
         XCTAssertEqual(ChangeRatio(changes: 2049, 1, order: 6), .erratic)
         XCTAssertEqual(ChangeRatio(changes: 1, 0, order: 2), .erratic)               // no second change
         XCTAssertEqual(ChangeRatio(changes: .nan, 1, order: 2), .erratic)
+    }
+}
+
+extension AliasedOscillationTests {
+    /// Every central estimate of sin(200x) at `points` (x, true derivative) either holds or is
+    /// flagged.
+    func assertNoConfidentCentralMiss(of f: Formula, at points: [(Float, Double)], line: UInt = #line) throws {
+        var misses: [String] = []
+        for (x, derivative) in points {
+            let e = try differenceJacobian(of: f, at: [x], method: .central).entries[0][0]
+            if e.warnings.isEmpty && !(Swift.abs(e.value - derivative) <= e.errorEstimate) {
+                misses.append("sin(200x) at \(x): \(e.value) ± \(e.errorEstimate) for \(derivative)")
+            }
+        }
+        XCTAssertTrue(misses.isEmpty, "\(misses.count) confident misses of \(points.count):\n" + misses.prefix(8).joined(separator: "\n"), line: line)
+    }
+
+    /// Central estimates of smooth formulas (text, x, true derivative) come out unflagged and hold.
+    func assertCentralHolds(_ smooth: [(String, Float, Double)], line: UInt = #line) throws {
+        for (text, x, derivative) in smooth {
+            let e = try differenceJacobian(of: try Formula(parsing: text), at: [x], method: .central).entries[0][0]
+            XCTAssertTrue(e.warnings.isEmpty, "central \(text) at \(x): \(e)", line: line)
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - derivative), e.errorEstimate, "central \(text) at \(x): \(e)", line: line)
+        }
     }
 }
