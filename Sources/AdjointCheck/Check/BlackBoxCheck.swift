@@ -746,9 +746,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
               let plus = sample(top), let minus = sample(-top), plus.flat != minus.flat else { return nil }
         let narrow: Double = plus.flat ? -1 : 1
         // The step scan's steps (``scanAgainstClaim``), so its samples are shared.
-        let steps = (0...Self.kinkPlateauLevels).map { k -> Double in
-            top * Double.pow(2, -Double(k)) * (1 + 0.5 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1))
-        }
+        let steps = (0...Self.kinkPlateauLevels).map { Self.scanStep($0, top: top) }
         guard steps.allSatisfy({ sample(-narrow * $0)?.flat == true }) else { return nil }
         var flatFrom: Int? = nil
         for (k, t) in steps.enumerated() {
@@ -1961,6 +1959,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// Runs only before a conviction; costs two evaluations per level (at most
     /// ``DifferenceTuning/richardsonScanLevels``·2).
+    /// Level k's step of the step scan from its first step `top`: halving, each moved off the
+    /// power-of-two lattice by a factor in [1, 1.5) (see ``scanAgainstClaim``).
+    static func scanStep(_ k: Int, top: Double) -> Double {
+        top * Double.pow(2, -Double(k)) * (1 + 0.5 * (Double(k) * 0.6180339887498949).truncatingRemainder(dividingBy: 1))
+    }
+
     mutating func scanAgainstClaim(_ r: Int, _ d: Int, claimed g: Double, gap: Double,
                                    finestRungStep: Double) -> (finding: ScanFinding, outcome: RungOutcome, structureBelow: Bool,
                                                                finerLevelsNearerClaim: Bool, coarserLevelsReadClaim: Bool,
@@ -1977,9 +1981,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // on the lattice f's rounding can be coherent (log(x₀² + 1) at x₀ = −0.0258 rounds
             // x₀² + 1 the same way at every hₖ = 2⁻ᵏ, so its differences settled 1.5·10⁻¹⁰ away from
             // the true slope and convicted a right claim), and the noise measured there is 0.
-            let k = Double(levels.count)
-            let jitter = 1 + 0.5 * (k * 0.6180339887498949).truncatingRemainder(dividingBy: 1)
-            let h = V(top * Double.pow(2, -k) * jitter)
+            let h = V(Self.scanStep(levels.count, top: top))
             guard h > 0, !line.stepBelowULP(h) else { break }
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)

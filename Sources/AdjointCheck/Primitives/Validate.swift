@@ -856,6 +856,11 @@ func stepStaysInDomain<P: ScalarPrimitive>(_: P.Type, _ p: [Double], input k: In
     }
 }
 
+/// The relative tolerance of a vector primitive's dot-product identity ⟨u, J·v⟩ = ⟨Jᵀu, v⟩ beyond
+/// its witness's error (of the sum of the terms' magnitudes), and of each entry of Jᵀu that a
+/// failing identity checks against the JVP (``wrongVJPEntries``).
+let vjpIdentityRelativeTolerance = 1e-10
+
 /// The entries of a VJP that a JVP confirmed at x contradicts: (Jᵀu)ⱼ = ⟨u, J·eⱼ⟩, one JVP per
 /// input, asked only at a failing identity. "" when the JVP cannot say (it answers nil or the
 /// wrong length along a unit direction, or every entry matches within the identity's rounding).
@@ -868,8 +873,7 @@ func wrongVJPEntries<P: VectorPrimitive>(_: P.Type, _ evaluations: VectorEvaluat
         guard let column = evaluations.jvp(at: x, direction: e), column.count == u.count else { return "" }
         let fromJVP = zip(u, column).reduce(0) { $0 + $1.0 * $1.1 }
         let magnitude = zip(u, column).reduce(0) { $0 + Swift.abs($1.0 * $1.1) } + Swift.abs(ju[j])
-        // The identity's own relative tolerance, per entry.
-        if !(Swift.abs(fromJVP - ju[j]) <= 1e-10 * Swift.max(magnitude, 1e-300)) {
+        if !(Swift.abs(fromJVP - ju[j]) <= vjpIdentityRelativeTolerance * Swift.max(magnitude, 1e-300)) {
             wrong.append("(Jᵀu)[\(j)]: VJP \(ju[j]), ⟨u, J·e\(j)⟩ from the JVP \(fromJVP)")
         }
     }
@@ -1025,7 +1029,7 @@ public func validate<P: VectorPrimitive>(_ primitive: P.Type, inputs n: Int, sam
             let right = zip(ju, v).reduce(0) { $0 + $1.0 * $1.1 }
             let magnitude = zip(u, lhs).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
                 + zip(ju, v).reduce(0) { $0 + Swift.abs($1.0 * $1.1) }
-            let tol = CheckOptions.errorEstimateSafety * leftError + 1e-10 * Swift.max(magnitude, 1e-300)
+            let tol = CheckOptions.errorEstimateSafety * leftError + vjpIdentityRelativeTolerance * Swift.max(magnitude, 1e-300)
             // Against an unconfirmed JVP the identity shows only that the two rules are each
             // other's transpose (a mismatch still fails: they cannot both be right); a JVP and
             // VJP wrong by the same factor on a primal no difference could settle passed as "8
