@@ -285,8 +285,8 @@ final class StructuralZeroTests: XCTestCase {
 
     /// Trial Q: asinh′ is written 1/hypot(1, x), so the gradient of asinh held a hypot and its
     /// symbolic Hessian listed hypot as kinked: `jac diff "asinh(x)" --order 2` refused without
-    /// --at for a function smooth everywhere. hypot's one kink, x = y = 0, cannot be reached with
-    /// a nonzero constant argument; with 0 or two variables it still can, and is still listed.
+    /// --at for a function smooth everywhere. hypot is not listed at all: its symbolic derivative
+    /// is x/z, y/z on every side of its kink, with 0 or two variables too (checked by hand below).
     func testAHypotWithANonzeroConstantArgumentIsNotAKink() throws {
         let asinhHessian = try SymbolicDifferentiation.hessian(of: OneOp(op: .asinh, n: 0), inputs: 1)
         XCTAssertEqual(asinhHessian.kinkedOps, [])
@@ -299,8 +299,19 @@ final class StructuralZeroTests: XCTestCase {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.hypot(x[0], c.map { T($0) } ?? x[1])] }
         }
         XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 3), inputs: 1).kinkedOps, [])
-        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: 0), inputs: 1).kinkedOps, [.hypot])
-        XCTAssertEqual(try SymbolicDifferentiation.jacobian(of: HypotWith(c: nil), inputs: 2).kinkedOps, [.hypot])
+        let onAxis = try SymbolicDifferentiation.jacobian(of: HypotWith(c: 0), inputs: 1)
+        XCTAssertEqual(onAxis.kinkedOps, [])
+        // hypot(x, 0) = |x|: slope −1 left of the kink and 1 right of it, from one expression.
+        for (x, byHand) in [(-2.5, -1.0), (3.0, 1.0)] {
+            XCTAssertEqual(try ExpressionGraph.shared.evaluate(onAxis.jacobian[0].map(\.id), at: [x])[0], byHand)
+        }
+        let plane = try SymbolicDifferentiation.jacobian(of: HypotWith(c: nil), inputs: 2)
+        XCTAssertEqual(plane.kinkedOps, [])
+        // (x, y)/|(x, y)| in each quadrant: (−3, 4)/5 and (3, −4)/5.
+        for (p, byHand) in [([-3.0, 4.0], [-0.6, 0.8]), ([3.0, -4.0], [0.6, -0.8])] {
+            let g = try ExpressionGraph.shared.evaluate(plane.jacobian[0].map(\.id), at: p)
+            for k in 0..<2 { XCTAssertEqual(g[k], byHand[k], accuracy: 2e-16) }
+        }
     }
 
     /// Trial Q: at x = 0.1 the derivative of x²/x³⁰⁰ printed by the quotient rule divides by
