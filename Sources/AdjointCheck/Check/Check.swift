@@ -21,6 +21,9 @@ import RealModule
 /// rule is localised to `<name> JVP` or `<name> VJP`. With neither mode and no claim, the report's
 /// ``CheckReport/problem`` is the missing rule and it does not pass.
 ///
+/// A function written on plain `Double` or `Float`, not generic, has no modes to run: check it with
+/// ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 /// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
@@ -84,6 +87,11 @@ import RealModule
 
 /// Checks a gradient: like ``checkJacobian(of:at:claimed:claimedName:options:)`` for output 0, with
 /// a claimed gradient closure (for example a hand-written one).
+///
+/// `f` is generic (an ``ADFunction``), since forward and reverse mode run beside the claim. A
+/// plain `([Double]) -> Double` or `([Float]) -> Float` goes to
+/// ``checkBlackBoxGradient(of:at:claimedGradient:claimedName:options:)``, judged by differences
+/// alone; passed here, the compiler refuses it with "cannot conform to 'ADFunction'".
 ///
 /// ```swift
 /// let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
