@@ -62,6 +62,12 @@ final class CrossValidationTests: XCTestCase {
                                        "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order3.json")])
         XCTAssertEqual(wrong.status, 1, wrong.stderr)
         XCTAssertFalse(wrong.stderr.contains("columns are read"), wrong.stderr)
+        // A points file's header is the order given there.
+        let csv = try JacRunner.temporaryFile("Vmax,Km,Ki,S\n2,0.5,3,1.2\n", name: "paper-order.csv")
+        let points = try JacRunner.run(["check", formula, "--points", csv,
+                                        "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order4.json")])
+        XCTAssertEqual(points.status, 1, points.stderr)
+        XCTAssertTrue(points.stderr.contains("not in the points file's order Vmax, Km, Ki, S"), points.stderr)
     }
 
     func testJSONClaimWithOneWrongEntryNamesIt() throws {
