@@ -170,6 +170,7 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             text += "\nand not confirmed at \(entries(unconfirmed.count)):\n" + listed(unconfirmed)
         }
         if !wholeCheck.isEmpty { text += "\nand the check as a whole does not pass:\n" + listed(wholeCheck) }
+        if let hint = columnOrderHint(options, variables: formula.variables) { text += "\n(" + hint + ")" }
         // A float32 gradient written out as text (a tensor's tolist() dumped to JSON) is graded
         // as a Double claim, and its float32 rounding convicted with no word of why.
         if !inFloat, holdsOnlyFloat32Values(matrices.flatMap { $0.flatMap { $0 } }) {
@@ -186,3 +187,26 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
     }
 }
 
+/// Where the point was given with its variables in another order than the formula's, says which
+/// order the claimed Jacobian's columns are read in. A researcher wrote a rate law's Jacobian in
+/// the paper's parameter order, as their `--at Vmax=2,Km=0.5,Ki=3,S=1.2` named them, and the right
+/// claim was "wrong at 3 entries", graded against the formula's order Vmax, S, Km, Ki.
+func columnOrderHint(_ options: FormulaOptions, variables: [String]) -> String? {
+    let given: [String], source: String
+    if options.points == nil, let at = options.at, at.contains("=") {
+        given = at.split(separator: ",").map { String($0.split(separator: "=", maxSplits: 1).first ?? "").trimmingSpaces() }
+        source = "--at's"
+    } else if let path = options.points, path != "-", let text = try? readText(path: path, what: "points file"),
+              let header = textLines(text).first(where: { !$0.trimmingSpaces().isEmpty }) {
+        given = csvCells(header.trimmingSpaces())
+        source = "the points file's"
+    } else {
+        return nil
+    }
+    guard given.count == variables.count, Set(given) == Set(variables), given != variables else { return nil }
+    let order = options.vars != nil ? "the variable order --vars gives" : "the formula's variable order"
+    let how = options.vars != nil ? "" : " (first appearance in the formula, unless a header f(…) = … sets it)"
+    return "the claimed Jacobian's columns are read in \(order) \(variables.joined(separator: ", "))\(how), "
+        + "not in \(source) order \(given.joined(separator: ", ")); for a claim written in that order, "
+        + "add --vars \(given.joined(separator: ","))"
+}

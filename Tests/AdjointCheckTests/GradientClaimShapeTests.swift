@@ -30,6 +30,27 @@ final class GradientClaimShapeTests: XCTestCase {
         }
     }
 
+    /// A researcher passed a two-output map, (r cos θ, r sin θ), with the gradient of its first
+    /// output, as the doc ("for output 0") suggested: it threw "rows of the claimed Jacobian
+    /// (outputs): expected 2, got 1", a Jacobian they never wrote. It names the outputs and
+    /// checkJacobian now.
+    struct Polar: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * cos(x[1]), x[0] * sin(x[1])] }
+    }
+
+    func testAGradientClaimedForAFunctionWithSeveralOutputsNamesTheOutputs() {
+        XCTAssertThrowsError(try checkGradient(of: Polar(), at: [2.0, 0.5],
+                                               claimedGradient: { (x: [Double]) -> [Double] in [cos(x[1]), -x[0] * sin(x[1])] })) { error in
+            guard case let .dimensionMismatch(what, expected, got)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(expected, 1)
+            XCTAssertEqual(got, 2)
+            XCTAssertTrue(what.hasPrefix("outputs of f"), what)
+            XCTAssertTrue(what.contains("checkJacobian"), what)
+        }
+        // Without a claim the modes' whole Jacobian is checked, as before.
+        XCTAssertNoThrow(try checkGradient(of: Polar(), at: [2.0, 0.5]))
+    }
+
     /// A claimed Jacobian of the wrong width keeps its own wording (rows are outputs, columns inputs).
     func testAJacobianOfTheWrongWidthIsStillNamedAJacobian() {
         XCTAssertThrowsError(try checkJacobian(of: Spring(), at: [0.1, 0.2, 1.3, -0.4], claimed: { p in [Self.shortGradient(p)] })) { error in

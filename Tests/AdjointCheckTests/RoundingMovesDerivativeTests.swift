@@ -167,4 +167,30 @@ final class RoundingMovesDerivativeTests: XCTestCase {
                            "r = \(r), factor \(factor)\n" + report.renderTable())
         }
     }
+    /// √(x₀x₁ + x₂x₃ + x₄) at (0.05, 0.2, 0.1, −0.1, 2): the partial sum x₀x₁ + x₂x₃ is
+    /// 0.010000000000000002 − 0.010000000000000002, an exact 0 in Double, and rounding of the two
+    /// products moves it by all of itself. It reaches the derivative only through the sum with x₄ = 2,
+    /// which moves by 10⁻¹⁸ of itself, so the first-order bound holds: by hand, f′ = x₁/(2√u) with
+    /// u ≈ 2 moves by ε times terms no larger than 0.2 over a handful of nodes, about 5·10⁻¹⁷. The
+    /// bound was infinite (the zero partial sum tested against a quarter of itself), and a
+    /// researcher's right ray–sphere distance, whose b = d·(o − C) cancels that way, had every entry
+    /// noted as "could not be bounded … write f so it does not cancel there (expm1, log1p)".
+    struct CancellingPartialSum: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [sqrt(x[0] * x[1] + x[2] * x[3] + x[4])] }
+    }
+
+    func testACancellingPartialSumThatOnlyFeedsASumKeepsTheBoundFinite() throws {
+        let x = [0.05, 0.2, 0.1, -0.1, 2.0]
+        let bound = try derivativeRoundingBound(of: CancellingPartialSum(), at: x, direction: [1, 0, 0, 0, 0])
+        XCTAssertLessThanOrEqual(bound[0], 1e-15, "\(bound)")   // 20 times the hand estimate; ∞ before
+        let r = try checkGradient(of: CancellingPartialSum(), at: x)
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertTrue(r.derivativeRoundingEntries.isEmpty, r.renderTable())
+        XCTAssertFalse(r.notes.contains { $0.contains("could not be bounded") }, "\(r.notes)")
+        // Where the sum that receives it is as small as the move (x₄ = 10⁻¹⁷: u moves by 4·10⁻¹⁸,
+        // under a quarter of u no longer), √ sees the move, and no first-order bound holds.
+        let near = try derivativeRoundingBound(of: CancellingPartialSum(), at: [0.05, 0.2, 0.1, -0.1, 1e-17],
+                                               direction: [1, 0, 0, 0, 0])
+        XCTAssertEqual(near[0], .infinity)
+    }
 }

@@ -143,7 +143,36 @@ enum ReadmeExamples {
         // The inline claim of the comment above, as the comment spells it.
         let inline = try checkGradient(of: MyLoss(), at: x,
                                        claimedGradient: { (x: [Double]) -> [Double] in [2 * x[0] * x[1], x[0] * x[0]] })
+        let data = [0.3, 1.1, 2.0]
+        func nll(_ t: [Double]) -> Double {                       // plain Double code: no AD runs on it
+            var s = 0.0
+            for y in data { s += 0.5 * (y - t[0]) * (y - t[0]) * exp(-2 * t[1]) + t[1] }
+            return s
+        }
+        func nllGradient(_ t: [Double]) -> [Double] {
+            var g = [0.0, 0.0]
+            for y in data {
+                g[0] -= (y - t[0]) * exp(-2 * t[1])
+                g[1] += 1 - (y - t[0]) * (y - t[0]) * exp(-t[1])  // a slip: σ⁻¹ where σ⁻² belongs
+            }
+            return g
+        }
+        let bb = try checkBlackBoxGradient(of: nll, at: [1.0, 0.2], claimedGradient: nllGradient)
+        _ = bb.verdict.name                                           // rule-wrong, at ∂f/∂x[1] alone (bb.renderTable())
+
+        // The slip's entry by hand (mpmath, 30 digits): ∂/∂t₁ = Σ 1 − (y − μ)²e^(−2t₁) = 3 − 1.5·e^(−0.4)
+        // = 1.99451993094654104888335061228, claimed 3 − 1.5·e^(−0.2) = 1.77190387038302721199509673707;
+        // ∂/∂μ = −Σ (y − μ)·e^(−0.4) = −0.4·e^(−0.4), claimed right.
+        let wrong = bb.entries.joined().filter { if case .ruleWrong = $0.verdict { return true } else { return false } }
+        let slip = bb.entries[0][1]
+        let claimedSlip = slip.subjects.first { $0.name == "claimed" }?.value
+        let slipShown = claimedSlip.map { Swift.abs($0 - 1.77190387038302721199509673707) < 1e-12 } == true
+            && slip.witnessValue.map { Swift.abs($0 - 1.99451993094654104888335061228) < 1e-8 } == true
+        let bbLine = "bb.verdict.name                                           // rule-wrong, at ∂f/∂x[1] alone (bb.renderTable())"
         return [
+            ReadmeClaim(readmeLine: bbLine, shown: "rule-wrong", actual: bb.verdict.name),
+            ReadmeClaim(readmeLine: bbLine, shown: "∂f/∂x[1] alone", actual: wrong.map { "∂f/∂x[\($0.input)]" }.joined(separator: ", ") + " alone"),
+            .passes(bbLine, failure: slipShown ? nil : bb.renderTable()),
             ReadmeClaim(readmeLine: "XCTAssert(report.passed, report.renderTable())   // per entry: agree / rule-wrong / fd-inconclusive / kink",
                         shown: "agree", actual: "\(report.verdict)"),
             .passes("// claimedGradient: { (x: [Double]) -> [Double] in [2 * x[0] * x[1], x[0] * x[0]] }",

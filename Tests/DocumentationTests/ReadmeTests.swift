@@ -173,6 +173,21 @@ final class ReadmeTests: XCTestCase {
         try await ReadmeExamples.proseSignatures()
     }
 
+    /// A researcher with a plain `([Double]) -> Double` read "Checking a gradient in your own tests",
+    /// passed it to `checkGradient` and got only the compiler's "cannot conform to 'ADFunction'":
+    /// the black-box form was named in the AdjointTesting section's bullets alone. The section
+    /// must show it in a compiled block and quote the error a reader would search for.
+    func testTheGradientSectionShowsAPlainFunctionItsBlackBoxForm() throws {
+        let readme = try Self.read("README.md")
+        let start = try XCTUnwrap(readme.range(of: "## Checking a gradient in your own tests"))
+        let end = try XCTUnwrap(readme.range(of: "### The differences themselves", range: start.upperBound..<readme.endIndex))
+        let section = String(readme[start.upperBound..<end.lowerBound])
+        let blocks = Self.fencedBlocks(section).filter { $0.info == "swift" }
+        XCTAssertTrue(blocks.contains { $0.lines.contains { $0.contains("try checkBlackBoxGradient(of:") } },
+                      "no Swift block of the section calls checkBlackBoxGradient")
+        XCTAssertTrue(section.contains("cannot conform to 'ADFunction'"), "the compiler's message is not quoted")
+    }
+
     /// The checker itself: a block missing from the examples, a changed value, and an ellipsis.
     func testTheCheckerCatchesDrift() {
         let file = ["    let a = 1", "    let b = a + 1   // 2", "", "    print(b)"]

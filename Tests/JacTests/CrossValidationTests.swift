@@ -38,6 +38,38 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertFalse(plain.stdout.contains("is not a Double"), plain.stdout)
     }
 
+    /// A researcher's Michaelis–Menten rate with substrate inhibition, v = Vmax·S/(Km + S + S²/Ki),
+    /// its Jacobian written in the paper's parameter order (Vmax, Km, Ki, S), as --at gave them:
+    /// jac reads columns in the formula's order (Vmax, S, Km, Ki), and the right claim was
+    /// "wrong at 3 entries" with nothing saying the columns were taken in another order. By hand,
+    /// with D = Km + S + S²/Ki = 2.18 at (2, 0.5, 3, 1.2): ∂v/∂Vmax = S/D, ∂v/∂Km = −Vmax·S/D²,
+    /// ∂v/∂Ki = Vmax·S³/(Ki²D²), ∂v/∂S = Vmax(Km − S²/Ki)/D² (mpmath, 30 digits, rounded to Double).
+    func testAClaimInAnotherColumnOrderThanTheFormulasIsToldTheOrder() throws {
+        let paperOrder = "[[0.5504587155963303, -0.5050079959599361, 0.08080127935358976, 0.0084167999326656]]"
+        let formula = "Vmax*S/(Km + S + S^2/Ki)"
+        let r = try JacRunner.run(["check", formula, "--at", "Vmax=2,Km=0.5,Ki=3,S=1.2",
+                                   "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order.json")])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("columns are read in the formula's variable order Vmax, S, Km, Ki"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("not in --at's order Vmax, Km, Ki, S"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("--vars Vmax,Km,Ki,S"), r.stderr)
+        // In the order named by --vars, the same file passes.
+        let ordered = try JacRunner.run(["check", formula, "--vars", "Vmax,Km,Ki,S", "--at", "Vmax=2,Km=0.5,Ki=3,S=1.2",
+                                         "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order2.json")])
+        XCTAssertEqual(ordered.status, 0, ordered.stderr)
+        // A wrong claim whose --at follows the formula's order gets no such line.
+        let wrong = try JacRunner.run(["check", formula, "--at", "Vmax=2,S=1.2,Km=0.5,Ki=3",
+                                       "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order3.json")])
+        XCTAssertEqual(wrong.status, 1, wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains("columns are read"), wrong.stderr)
+        // A points file's header is the order given there.
+        let csv = try JacRunner.temporaryFile("Vmax,Km,Ki,S\n2,0.5,3,1.2\n", name: "paper-order.csv")
+        let points = try JacRunner.run(["check", formula, "--points", csv,
+                                        "--claimed", try JacRunner.temporaryFile(paperOrder, name: "paper-order4.json")])
+        XCTAssertEqual(points.status, 1, points.stderr)
+        XCTAssertTrue(points.stderr.contains("not in the points file's order Vmax, Km, Ki, S"), points.stderr)
+    }
+
     func testJSONClaimWithOneWrongEntryNamesIt() throws {
         // ∂f2/∂x is 1; the file claims 3.
         let path = try JacRunner.temporaryFile("[[1, 2], [3, 2]]", name: "wrong.json")

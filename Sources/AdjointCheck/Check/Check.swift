@@ -21,6 +21,9 @@ import RealModule
 /// rule is localised to `<name> JVP` or `<name> VJP`. With neither mode and no claim, the report's
 /// ``CheckReport/problem`` is the missing rule and it does not pass.
 ///
+/// A function written on plain `Double` or `Float`, not generic, has no modes to run: check it with
+/// ``checkBlackBoxJacobian(of:at:claimed:claimedName:options:)``.
+///
 /// ```swift
 /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1]] } }
 /// let report = try checkJacobian(of: F(), at: [0.5, 2.0])
@@ -82,8 +85,14 @@ import RealModule
         + "name the claim otherwise (the default is \"claimed\")")
 }
 
-/// Checks a gradient: like ``checkJacobian(of:at:claimed:claimedName:options:)`` for output 0, with
-/// a claimed gradient closure (for example a hand-written one).
+/// Checks the gradient of a function with one output: ``checkJacobian(of:at:claimed:claimedName:options:)``
+/// with a claimed gradient closure (for example a hand-written one). A claim for an f with several
+/// outputs throws, naming them (claim a Jacobian, rows = outputs, with `checkJacobian`).
+///
+/// `f` is generic (an ``ADFunction``), since forward and reverse mode run beside the claim. A
+/// plain `([Double]) -> Double` or `([Float]) -> Float` goes to
+/// ``checkBlackBoxGradient(of:at:claimedGradient:claimedName:options:)``, judged by differences
+/// alone; passed here, the compiler refuses it with "cannot conform to 'ADFunction'".
 ///
 /// ```swift
 /// let report = try checkGradient(of: F(), at: [0.5, 2.0], claimedGradient: { x in [cos(x[0]) * x[1], sin(x[0])] })
@@ -93,8 +102,18 @@ import RealModule
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
     let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in try gradientRow(try g(x), inputs: x.count) } }
-    return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+    do {
+        return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
+    } catch ADError.dimensionMismatch(let what, let outputs, 1) where claimed != nil && outputs != 1 && what.hasPrefix(claimedRowsMismatch) {
+        // The one row a gradient makes, against f's outputs: "rows of the claimed Jacobian
+        // (outputs): expected 2, got 1" sent a researcher looking for a Jacobian they never wrote.
+        throw ADError.dimensionMismatch(what: "outputs of f for a claimed gradient (a gradient is of one output; "
+                                        + "for several, claim a Jacobian, rows = outputs, with checkJacobian)", expected: 1, got: outputs)
+    }
 }
+
+/// How ``requireShape(_:rows:cols:what:jacobian:)`` begins a claimed Jacobian's row-count mismatch.
+@usableFromInline let claimedRowsMismatch = "rows of the claimed Jacobian"
 
 extension CheckOptions {
     /// Rejects settings that would silently change every verdict: a NaN tolerance makes every

@@ -270,10 +270,20 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         }
         moves[k] = own + carried
     }
+    // A value whose every use is a sum or a difference reaches the derivative only through those
+    // sums, which carry its move (above) and are tested themselves: the move is nonlinear in the
+    // derivative only where an op with a varying partial reads it. Tested itself, a partial sum
+    // that cancels to 0 beside a large term (x₀x₁ + x₂x₃ = 0.01 − 0.01 inside √(… + 2), a ray's
+    // b = d·(o − C)) made every entry's bound infinite.
+    var readNonlinearly = [Bool](repeating: false, count: count)
+    for e in entries {
+        guard let e, e.op != .add, e.op != .sub, e.op != .neg else { continue }
+        for a in e.inputs where a >= 0 && a < count { readNonlinearly[a] = true; readNonlinearly[group[a]] = true }
+    }
     // The representatives where it fails, usually none: tested apart from the sums below, whose
     // loop a test per node slowed by a tenth of a 20 × 20 check.
     let firstOrderFails = representatives.filter { (k: Int) -> Bool in
-        guard let e = entries[k], !e.inputs.isEmpty, moves[k] > 0 else { return false }
+        guard let e = entries[k], !e.inputs.isEmpty, moves[k] > 0, readNonlinearly[k] else { return false }
         // Against the subnormal quantum at least, as the values' own rounding is: x − x is an exact 0.
         let size: Double = Swift.max(Swift.abs(values[k]), leastNormal)
         return !(moves[k] < 0.25 * size)
