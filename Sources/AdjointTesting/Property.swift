@@ -331,7 +331,7 @@ struct CoarseResolution {
     let allowance: Double, tolerance: Double
 }
 
-/// An agreeing entry whose deciding tolerance exceeds 1% of it (``CheckReport/looselyResolvedEntries``).
+/// An agreeing entry whose deciding tolerance exceeds 4√ε of it (``CheckReport/looselyResolvedEntries``).
 struct LooseResolution {
     let trial: Int, part: String, entry: String
     /// The witness whose tolerance decided ("adaptive").
@@ -346,7 +346,7 @@ struct LooseResolution {
 struct ResolutionTally {
     /// The largest accumulation allowance beyond √ε of its entry.
     var coarsest: CoarseResolution? = nil
-    /// The largest tolerance, as a share of its entry, beyond 1% of it.
+    /// The largest tolerance, as a share of its entry, beyond 4√ε of it.
     var loosest: LooseResolution? = nil
 
     mutating func add(_ o: PointOutcome, trial: Int) {

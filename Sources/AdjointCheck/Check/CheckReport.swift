@@ -344,14 +344,14 @@ public struct CheckReport: Sendable {
         entries.joined().filter { $0.accumulationAllowance?.exceedsResolution == true }
     }
 
-    /// Agreements that resolve their entry only coarsely: the deciding tolerance exceeds 1% of
-    /// the entry (and the few ulps of its row that any agreement there may be off by), because
-    /// no sharper witness could judge it. A claim that far off passes such an entry as the right
-    /// one does, so the report notes each (``notes``). The ladder lets the tightest agreement
-    /// stand when nothing sharper decides; it does not make such an agreement sharp. A softmax
-    /// whose shift is read through `approximateDouble` (no complex step) at z = (0, 0, 0, 28):
-    /// ∂/∂z₀ = 6.9·10⁻¹³ agreed with adaptive's ± 1.35·10⁻¹³ within 5.4·10⁻¹³, and a claim 15%
-    /// off passed as well.
+    /// Agreements that resolve their entry only coarsely: the deciding tolerance exceeds
+    /// ``looseResolutionMultiple`` (4) times √ε of the entry (and the few ulps of its row that any
+    /// agreement there may be off by), because no sharper witness could judge it. A claim that far
+    /// off passes such an entry as the right one does, so the report notes each (``notes``), with
+    /// the tolerance as a share of the entry. The ladder lets the tightest agreement stand when
+    /// nothing sharper decides; it does not make such an agreement sharp. A softmax whose shift is
+    /// read through `approximateDouble` (no complex step) at z = (0, 0, 0, 28): ∂/∂z₀ = 6.9·10⁻¹³
+    /// agreed with adaptive's ± 1.35·10⁻¹³ within 5.4·10⁻¹³, and a claim 15% off passed as well.
     ///
     /// ```swift
     /// for e in report.looselyResolvedEntries {
@@ -364,12 +364,20 @@ public struct CheckReport: Sendable {
             let rowScale = magnitudes.max() ?? 0
             return zip(row, magnitudes).filter { e, size in
                 guard e.verdict == .agree, let tol = e.tolerance, tol.isFinite, size > 0 else { return false }
-                return tol > CheckReport.looseResolutionFraction * size && tol > CheckOptions.adAccuracyULPs * epsilon * rowScale
+                return tol > CheckReport.looseResolutionMultiple * epsilon.squareRoot() * size
+                    && tol > CheckOptions.adAccuracyULPs * epsilon * rowScale
             }.map(\.0)
         }
     }
-    /// The share of an entry beyond which an agreement's tolerance is noted as coarse.
-    static let looseResolutionFraction = 0.01
+    /// The multiple of √ε of an entry beyond which an agreement's tolerance is noted as loose.
+    /// √ε is the check's own bar for a sharp agreement: one within it ends the ladder, a looser
+    /// one stands only when nothing sharper decides. A tolerance is
+    /// ``CheckOptions/errorEstimateSafety`` (4) times the witness's estimate and more, so beyond
+    /// 4√ε the witness does not claim even √ε of the entry by its own estimate. In Float that is
+    /// 0.14%: the 1% this replaced let central's and adaptive's 0.15 to 0.24% agreements pass
+    /// with no note, where a claim that far off passed too. In Double it is 6·10⁻⁸, which only
+    /// differences alone (a black box, no complex step) leave.
+    static let looseResolutionMultiple = CheckOptions.errorEstimateSafety
 
     /// Warnings about the function itself, in words (also in the JSON's `notes`).
     public var notes: [String] {
@@ -391,7 +399,9 @@ public struct CheckReport: Sendable {
         for e in looselyResolvedEntries {
             guard let tol = e.tolerance else { continue }
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
-            let share = size > 0 ? "\((1000 * tol / size).rounded() / 10)" : "∞"
+            // Two significant figures: rounded to 0.1%, an agreement of 0.04% read "0.0%".
+            let share = size > 0 ? "\(twoFigures(100 * tol / size))" : "∞"
+            let multiple = size > 0 ? "\(Int((tol / (epsilon.squareRoot() * size)).rounded()))" : "∞"
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
             // Only a remedy the check could run: a black box has differences alone, and the
             // complex step was advised for the reverse-mode gradient that assertHessian differences,
@@ -399,7 +409,7 @@ public struct CheckReport: Sendable {
             let remedy = differencesOnly
                 ? "Differences are the only witness of a function checked as a black box, and none resolves it sharper at this point"
                 : "The complex step (f analytic in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it"
-            n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry), \(witness) tolerance, "
+            n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry, \(multiple)√ε of \(scalarType)), \(witness) tolerance, "
                 + "the sharpest any witness could judge it; a claim that far off would pass as well. " + remedy)
         }
         for e in coarselyResolvedEntries {
@@ -699,6 +709,13 @@ func fmt(_ x: Double) -> String {
     let d = Swift.max(0, 6 - Int(Double.log10(a).rounded(.down)))
     let p = Double.pow(10, Double(d))
     return "\((x * p).rounded() / p)"
+}
+
+/// x rounded to two significant figures (a share in a note, not a value to reproduce).
+func twoFigures(_ x: Double) -> Double {
+    guard x.isFinite, x != 0 else { return x }
+    let p = Double.pow(10, 1 - Double.log10(Swift.abs(x)).rounded(.down))
+    return (x * p).rounded() / p
 }
 
 /// A derivative as the table prints it: ``fmt`` of a zero without its sign. `jac check "-relu(x)"
