@@ -161,7 +161,7 @@ extension LineProbe where V: Real {
 /// table at every spacing. The column is scaled by a power of two first, so samples of 10³⁰⁴
 /// (eˣ at 700) do not overflow the squares of their differences.
 func tableNoise(_ column: [Double]) -> Double? {
-    guard let first = column.first, let last = column.last, column.count > 1 else { return nil }
+    guard column.count > 1 else { return nil }
     let largest = column.map { Swift.abs($0) }.max() ?? 0
     guard largest > 0, largest.isFinite else { return nil }
     let sorted = chordResiduals(column).map { Swift.abs($0) }.sorted()
