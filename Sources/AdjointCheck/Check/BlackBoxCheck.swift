@@ -1350,6 +1350,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// truth alike, and the claimed 0 passed while the right 6.3·10⁻¹⁶ was below-resolution.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
+            // A nonzero claim has a sign to lose, however small: e^(−x) at 745 is one spacing,
+            // and its negative passed as a claimed 0 would (the slope f shows at x's scale is far
+            // beyond the tolerance) once a tolerance near the spacing reached from it past 0.
+            if c != 0, CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c { return true }
             if c <= subnormal {
                 if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step) {
                     if own > 0, tol >= own { return true }
@@ -1359,7 +1363,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
             }
-            return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
+            return false
         }
         // f's noise is measured once a rung beyond the first is asked for (or a jump is judged),
         // and the estimates made before are dropped then (``measureNoiseOnce()``); this entry's
@@ -1986,13 +1990,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)
             levels.append((combine(r, s.derivative), rounding, h))
-            // A quotient of normal samples that lands below the normal range is bounded by
-            // leastNormalMagnitude (see the stencils' `underflow`), a floor that says nothing of
-            // how f's rounding grows as the step shrinks: e^(−x) at 710 (f = 4.5·10⁻³⁰⁹) reads
-            // e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell just below the range,
-            // and the scan stopped there, before any step that resolves the gap, leaving a claim
-            // 50% off "noisy-evaluation". The finer levels' samples are subnormal, exact to their
-            // spacing of 4.9·10⁻³²⁴, and resolve it.
+            // A quotient of normal samples that lands below the normal range (the stencils'
+            // `underflow`) does not end the scan: its bound was once the least normal magnitude,
+            // which says nothing of how f's rounding grows as the step shrinks: e^(−x) at 710
+            // (f = 4.5·10⁻³⁰⁹) reads e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell
+            // just below the range, and the scan stopped there, before any step that resolves the
+            // gap, leaving a claim 50% off "noisy-evaluation". The finer levels' samples are
+            // subnormal, exact to their spacing of 4.9·10⁻³²⁴, and resolve it. The bound is a
+            // spacing now; the level still only flags that its step, not f, set its digits.
             let underflowed = involvedOutputs(r).contains { $0 < s.warnings.count && s.warnings[$0].contains(.underflow) }
             // f's modelled rounding is a lower bound on its noise: past this, no level resolves,
             // once it grows as the step shrinks. Where f is far larger at the first level's samples
