@@ -1259,7 +1259,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double,
                              entryScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let quantum = Double(V.leastNonzeroMagnitude)
+        let subnormal = CheckOptions.adAccuracyULPs * quantum
         let floor = adRel * rowScale + subnormal   // see checkJacobian
         // A claim computed in coarser arithmetic than f (claimUnitRoundoff: a float32 gradient
         // beside a Double f) rounds by its own ε, on the entry's scale as the allowance for the
@@ -1270,8 +1271,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let claimRel = adRel * Swift.max(1, (options.claimUnitRoundoff ?? eps) / eps)
         let roundingFloor = claimRel * entryScale + subnormal
         let values = [claimed]
+        /// The least tolerance of a rung that the claim agreed with only inside the allowance for
+        /// its rounding below the normal range (see the ladder): no agreement within a tolerance
+        /// as wide or wider passes over it. Else a looser rung's pass followed: e^(−x) at 735.5 with
+        /// a claim 1% off, which central resolved beyond its bound, agreed within adaptive's 3.5%.
+        var underflowTolerance = Double.infinity
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
+            var verdict = verdict
+            if verdict == .agree, let tol = decided?.2, tol >= underflowTolerance { verdict = .fdInconclusive(reasons: [.underflow]) }
             var absErr: Double? = nil, relErr: Double? = nil
             if let (_, w, _) = decided {
                 absErr = Swift.abs(claimed.1 - w.value)
@@ -1436,7 +1444,27 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // worst entry uses 3.8% of its tolerance there (2.6% before).
             let rtol = options.rtol ?? (nominal + adRel)
             var tol = atol + rtol * Swift.abs(w.value)
+            // The allowance for a claim's rounding below the normal range (64 of V's least
+            // subnormals, as 64 ulps above it) keeps a right claim computed there from being
+            // convicted, but it passes nothing the samples resolve. Subnormal samples are exact to
+            // the spacing: f = s·x with s = 2000 spacings, at 1000, reads s to a spacing or two,
+            // and a claim 30 spacings off (1.5%) agreed within the 64. An agreement needs the
+            // witness's bound and one spacing (the claim's own last rounding, half of it); one
+            // that needs more of the allowance is undecided (underflow): passed no longer, and
+            // not convicted, since a right rule rounded in subnormal arithmetic can be that far off.
             if Swift.abs(claimed.1 - w.value) <= tol {
+                if options.atol == nil {
+                    let sharpened = tol - subnormal + quantum
+                    if Swift.abs(claimed.1 - w.value) > sharpened {
+                        underflowTolerance = Swift.min(underflowTolerance, sharpened)
+                        reasons.append(.underflow)
+                        outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                    outcome: "unreliable", warnings: (w.warnings + [.underflow]).sorted(),
+                                                    evaluations: w.evaluations))
+                        continue
+                    }
+                    tol = sharpened
+                }
                 if judgedBeforeTheNoise() {
                     return checkEntry(r, d, claimed: claimed, rowScale: rowScale, valueScale: valueScale, entryScale: entryScale)
                 }

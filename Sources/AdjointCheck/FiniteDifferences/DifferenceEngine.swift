@@ -45,6 +45,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// Real differences: a nonzero difference of normal samples divided by its step fell below
     /// the normal range (f′ at most 10⁻³⁰⁸ as seen over a huge step), so the value kept only
     /// the digits the subnormal spacing leaves, and the step, not f, may have set it.
+    /// Black-box check: a claim below the normal range agrees with a witness only inside the
+    /// allowance for its own rounding there (64 least subnormals), beyond what the witness
+    /// resolves; a right rule rounded in subnormal arithmetic or a wrong one, undecided.
     case underflow
     /// The subjects' values lie within the witness's error bound (or, for a black box, the claim's
     /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
