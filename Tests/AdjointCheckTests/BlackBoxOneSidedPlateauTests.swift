@@ -53,3 +53,37 @@ final class BlackBoxOneSidedPlateauTests: XCTestCase {
         XCTAssertNotEqual(zero.entries[0][0].verdict, .agree, zero.renderTable())
     }
 }
+
+/// The one-sided plateau in Float: f = max(x₀, 0.1) + x₁ at (10⁻⁴⁰, 0.5), 10⁻⁴⁰ a Float subnormal
+/// (Float's least normal is 1.2·10⁻³⁸). By hand, as in Double: ∂f/∂x₀ = 0 there (the kink is
+/// 0.1 − 10⁻⁴⁰ away) and ∂f/∂x₁ = 1. The plateau test's levels (2⁻⁶ of the first step, 1/8 of
+/// the input's scale) are judged on Float's rounding, 2⁻²³ of f, where the kink's line lies
+/// far above it.
+final class BlackBoxOneSidedPlateauFloatTests: XCTestCase {
+    let clamp: ([Float]) -> [Float] = { x in [Swift.max(x[0], 0.1) + x[1]] }
+    let point: [Float] = [1e-40, 0.5]
+
+    func testTheRightZeroPassesInFloat() throws {
+        let r = try checkBlackBoxJacobian(of: clamp, at: point, claimed: { _ in [[0, 1]] })
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertTrue(r.passed, r.renderTable())
+    }
+
+    func testWrongSlopesAreConvictedInFloat() throws {
+        for wrong: Float in [1, -1] {
+            let r = try checkBlackBoxJacobian(of: clamp, at: point, claimed: { _ in [[wrong, 1]] })
+            XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "\(wrong)\n" + r.renderTable())
+            XCTAssertEqual(r.entries[0][1].verdict, .agree, "\(wrong)\n" + r.renderTable())
+            XCTAssertTrue(r.flatConvictions.contains { $0.contains("from a kink") }, "\(wrong): \(r.flatConvictions)")
+        }
+    }
+
+    /// 0.001 predicts a change of 1.2·10⁻⁴ at the first step, 1/8, and of about 10⁻⁶ at the
+    /// rungs' Float steps, where the flat conviction asks for 400 times f's rounding (2⁻²³ of 1,
+    /// 1.2·10⁻⁷: 4.8·10⁻⁵): not enough there to convict, so it is left undecided, never passed.
+    func testASmallWrongSlopeIsUndecidedInFloat() throws {
+        let r = try checkBlackBoxJacobian(of: clamp, at: point, claimed: { _ in [[0.001, 1]] })
+        XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", r.renderTable())
+        XCTAssertFalse(r.passed, r.renderTable())
+    }
+}

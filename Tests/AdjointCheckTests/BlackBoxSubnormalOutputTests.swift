@@ -23,3 +23,15 @@ final class BlackBoxSubnormalOutputTests: XCTestCase {
         }
     }
 }
+
+extension BlackBoxSubnormalOutputTests {
+    /// e^(−x) at 745 is one spacing (mpmath: e^(−745) = 4.94·10⁻³²⁴ rounds to 2⁻¹⁰⁷⁴), and so is
+    /// its slope, −2⁻¹⁰⁷⁴. The claim +2⁻¹⁰⁷⁴ is its negative. With the quotients' bounds a spacing
+    /// (not 0), a tolerance near a spacing reached from the claim past 0, and the claim was judged
+    /// as a claimed 0 would be and passed; it has a sign to lose, and is undecided.
+    func testTheNegativeOfAOneSpacingSlopeIsNotPassed() throws {
+        let decay: ([Double]) -> Double = { x in Foundation.exp(-x[0]) }
+        let r = try checkBlackBoxGradient(of: decay, at: [745], claimedGradient: { _ in [Double.leastNonzeroMagnitude] })
+        XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", r.renderTable())
+    }
+}

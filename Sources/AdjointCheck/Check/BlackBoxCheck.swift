@@ -1259,7 +1259,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     mutating func checkEntry(_ r: Int, _ d: Int, claimed: (String, Double), rowScale: Double, valueScale: Double,
                              entryScale: Double) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
-        let subnormal = CheckOptions.adAccuracyULPs * Double(V.leastNonzeroMagnitude)
+        let quantum = Double(V.leastNonzeroMagnitude)
+        let subnormal = CheckOptions.adAccuracyULPs * quantum
         let floor = adRel * rowScale + subnormal   // see checkJacobian
         // A claim computed in coarser arithmetic than f (claimUnitRoundoff: a float32 gradient
         // beside a Double f) rounds by its own ε, on the entry's scale as the allowance for the
@@ -1270,8 +1271,15 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let claimRel = adRel * Swift.max(1, (options.claimUnitRoundoff ?? eps) / eps)
         let roundingFloor = claimRel * entryScale + subnormal
         let values = [claimed]
+        /// The least tolerance of a rung that the claim agreed with only inside the allowance for
+        /// its rounding below the normal range (see the ladder): no agreement within a tolerance
+        /// as wide or wider passes over it. Else a looser rung's pass followed: e^(−x) at 735.5 with
+        /// a claim 1% off, which central resolved beyond its bound, agreed within adaptive's 3.5%.
+        var underflowTolerance = Double.infinity
         func make(_ verdict: Verdict, _ decided: (String, DifferenceEstimate, Double)?, ladder: [RungOutcome],
                   kink: KinkAnalysis? = nil) -> EntryCheck {
+            var verdict = verdict
+            if verdict == .agree, let tol = decided?.2, tol >= underflowTolerance { verdict = .fdInconclusive(reasons: [.underflow]) }
             var absErr: Double? = nil, relErr: Double? = nil
             if let (_, w, _) = decided {
                 absErr = Swift.abs(claimed.1 - w.value)
@@ -1350,6 +1358,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// truth alike, and the claimed 0 passed while the right 6.3·10⁻¹⁶ was below-resolution.
         func unresolved(_ w: DifferenceEstimate, _ tol: Double) -> Bool {
             let c = Swift.abs(claimed.1)
+            // A nonzero claim has a sign to lose, however small: e^(−x) at 745 is one spacing,
+            // and its negative passed as a claimed 0 would (the slope f shows at x's scale is far
+            // beyond the tolerance) once a tolerance near the spacing reached from it past 0.
+            if c != 0, CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c { return true }
             if c <= subnormal {
                 if w.step > 0, let own = variationAtOwnMagnitude(r, d, beyondStep: w.step) {
                     if own > 0, tol >= own { return true }
@@ -1359,7 +1371,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
             }
-            return CheckOptions.errorEstimateSafety * w.errorEstimate >= c || tol >= c
+            return false
         }
         // f's noise is measured once a rung beyond the first is asked for (or a jump is judged),
         // and the estimates made before are dropped then (``measureNoiseOnce()``); this entry's
@@ -1432,7 +1444,27 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // worst entry uses 3.8% of its tolerance there (2.6% before).
             let rtol = options.rtol ?? (nominal + adRel)
             var tol = atol + rtol * Swift.abs(w.value)
+            // The allowance for a claim's rounding below the normal range (64 of V's least
+            // subnormals, as 64 ulps above it) keeps a right claim computed there from being
+            // convicted, but it passes nothing the samples resolve. Subnormal samples are exact to
+            // the spacing: f = s·x with s = 2000 spacings, at 1000, reads s to a spacing or two,
+            // and a claim 30 spacings off (1.5%) agreed within the 64. An agreement needs the
+            // witness's bound and one spacing (the claim's own last rounding, half of it); one
+            // that needs more of the allowance is undecided (underflow): passed no longer, and
+            // not convicted, since a right rule rounded in subnormal arithmetic can be that far off.
             if Swift.abs(claimed.1 - w.value) <= tol {
+                if options.atol == nil {
+                    let sharpened = tol - subnormal + quantum
+                    if Swift.abs(claimed.1 - w.value) > sharpened {
+                        underflowTolerance = Swift.min(underflowTolerance, sharpened)
+                        reasons.append(.underflow)
+                        outcomes.append(RungOutcome(witness: name, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                                    outcome: "unreliable", warnings: (w.warnings + [.underflow]).sorted(),
+                                                    evaluations: w.evaluations))
+                        continue
+                    }
+                    tol = sharpened
+                }
                 if judgedBeforeTheNoise() {
                     return checkEntry(r, d, claimed: claimed, rowScale: rowScale, valueScale: valueScale, entryScale: entryScale)
                 }
@@ -1986,13 +2018,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let s = line.apply(central, step: h, outputs: m)
             let rounding = combineAbs(r, s.rounding)
             levels.append((combine(r, s.derivative), rounding, h))
-            // A quotient of normal samples that lands below the normal range is bounded by
-            // leastNormalMagnitude (see the stencils' `underflow`), a floor that says nothing of
-            // how f's rounding grows as the step shrinks: e^(−x) at 710 (f = 4.5·10⁻³⁰⁹) reads
-            // e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell just below the range,
-            // and the scan stopped there, before any step that resolves the gap, leaving a claim
-            // 50% off "noisy-evaluation". The finer levels' samples are subnormal, exact to their
-            // spacing of 4.9·10⁻³²⁴, and resolve it.
+            // A quotient of normal samples that lands below the normal range (the stencils'
+            // `underflow`) does not end the scan: its bound was once the least normal magnitude,
+            // which says nothing of how f's rounding grows as the step shrinks: e^(−x) at 710
+            // (f = 4.5·10⁻³⁰⁹) reads e^(−707.1) ≈ 8·10⁻³⁰⁸ at h = 2.9, its slope 1.4·10⁻³⁰⁸ fell
+            // just below the range, and the scan stopped there, before any step that resolves the
+            // gap, leaving a claim 50% off "noisy-evaluation". The finer levels' samples are
+            // subnormal, exact to their spacing of 4.9·10⁻³²⁴, and resolve it. The bound is a
+            // spacing now; the level still only flags that its step, not f, set its digits.
             let underflowed = involvedOutputs(r).contains { $0 < s.warnings.count && s.warnings[$0].contains(.underflow) }
             // f's modelled rounding is a lower bound on its noise: past this, no level resolves,
             // once it grows as the step shrinks. Where f is far larger at the first level's samples

@@ -42,9 +42,12 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     case noConvergence = "no-convergence"
     /// Complex step: an imaginary part fell below the normal range (|x| tiny, or a derivative
     /// far below 1), so digits were lost to underflow; the error estimate includes that quantum.
-    /// Real differences: a nonzero difference divided by its step fell below the normal range
-    /// (f′ at most 10⁻³⁰⁸ as seen over a huge step), so the value and its rounding bound lost
-    /// their digits.
+    /// Real differences: a nonzero difference of normal samples divided by its step fell below
+    /// the normal range (f′ at most 10⁻³⁰⁸ as seen over a huge step), so the value kept only
+    /// the digits the subnormal spacing leaves, and the step, not f, may have set it.
+    /// Black-box check: a claim below the normal range agrees with a witness only inside the
+    /// allowance for its own rounding there (64 least subnormals), beyond what the witness
+    /// resolves; a right rule rounded in subnormal arithmetic or a wrong one, undecided.
     case underflow
     /// The subjects' values lie within the witness's error bound (or, for a black box, the claim's
     /// rounding allowance) of 0: the check cannot tell them from their negatives or from 0 (an
@@ -453,15 +456,24 @@ extension LineProbe {
             // escalates; an agreement stands.
             if finite[i] && (fmax[i] == 0 || spread[i] < digits * noise) { warn.append(.cancellation) }
             var rounding = sampleRounding(magnitude: wmax[i], output: i, reach: reach(stencil, h)) * stencil.noiseGain / hd
+            // Below Double's normal range the quotient and this bound are themselves rounded to
+            // the subnormal spacing, absolutely: half a spacing each, so one spacing is added.
+            // Without it the bound came out exactly 0 wherever the samples' rounding over h fell
+            // below half a spacing (e^(−x) at 737, samples a few thousand spacings, central at
+            // steps 8 to 29 of the step scan: "± 0", a claim of exactness for a rounded quotient).
+            if wmax[i] > 0 && rounding < Double.leastNormalMagnitude {
+                rounding += Double.leastNonzeroMagnitude
+            }
             // Normal samples whose difference over a large h falls below Double's normal range
-            // lose their digits in the division, and so does the rounding bound: sin(x)/x at
-            // 1e300 (samples ±1e-300 over h ≈ 1e296) gave exactly 0 for both adaptive stencils,
-            // a gap of 0 "agreed" and 0 ± 0 was returned where f′ = −5.8e-301. Subnormal samples
-            // (eˣ at −720) had no more digits to lose; their quotient is judged on the spacing.
+            // keep only the digits the spacing leaves: sin(x)/x at 1e300 (samples ±1e-300 over
+            // h ≈ 1e296) gave exactly 0 for both adaptive stencils, a gap of 0 "agreed" and
+            // 0 ± 0 was returned where f′ = −5.8e-301. The warning says the step, not f's slope,
+            // set that value. The bound is the spacing (above), not the least normal magnitude as
+            // it was: that is 2⁵² spacings, beyond e^(−x)'s own slope of 1.4e-308 at 710 read at
+            // h = 2.9, whose quotient keeps 15 digits.
             if finite[i] && sums[i] != 0 && Swift.abs(d) < Double.leastNormalMagnitude
                 && wmax[i] >= Double(V.leastNormalMagnitude) {
                 warn.append(.underflow)
-                rounding = Swift.max(rounding, Double.leastNormalMagnitude)
             }
             out.derivative.append(finite[i] ? d : .nan)
             out.rounding.append(rounding)
