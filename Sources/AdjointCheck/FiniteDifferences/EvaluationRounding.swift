@@ -146,12 +146,17 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// `seedsRound` false leaves out the rounding of the inputs' tangents, for a caller whose seeds
 /// are exact (unit directions scaled by powers of two: the Hessian's lowered columns), where
 /// those terms count a rounding that does not happen.
+///
+/// `firstOrderFailure` is what a lane gets where no first-order bound holds (+∞, as for a bound
+/// that overflowed, unless asked otherwise): the Hessian's bound asks for −∞ to tell the two
+/// apart, since lowering the directions recovers an overflowed bound but not a failed one.
 @_specialize(where V == Double, T == Double)
 @_specialize(where V == Float, T == Float)
 @_specialize(where V == Double, T == SIMD8<Double>)
 @_specialize(where V == Float, T == SIMD8<Float>)
 @usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true
+    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
+    firstOrderFailure: Double = .infinity
 ) -> [[Double]] where T.Scalar == V {
     let eps = Double(V.ulpOfOne)
     let lanes = T.laneCount
@@ -303,7 +308,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         }
         return (0..<lanes).map { lane in
             var sum = 0.0
-            for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return .infinity }
+            for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return firstOrderFailure }
             for (r, k) in representatives.enumerated() {
                 // A tangent with no nonzero term is an exact 0 in this lane (as a constant-only
                 // node's is in every lane) and rounds by nothing, however large the partial it
