@@ -258,8 +258,27 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // hand) was "could not be bounded"; x^y there was already exact, x being a leaf.
     var exactZero = [Bool](repeating: false, count: count)
     var moves = [Double](repeating: 0, count: count)
+    // A difference of two nodes of one class (v − v, or v + (−v)) is an exact 0 as well, however
+    // each rounded: they rounded alike. A rule that recovers a product's rounding with a fused
+    // multiply-add (erf's e^(−x²)) computes a·b − a·b on a scalar without one, as the Hessian's
+    // columns are: counted as moved by all of itself, that 0 left every erf and gelu Hessian
+    // with no first-order bound.
+    func sameClass(_ a: Int, _ b: Int) -> Bool { a >= 0 && b >= 0 && a < count && b < count && group[a] == group[b] }
+    func negated(_ a: Int) -> Int? {
+        guard a >= 0, a < count, let n = entries[a], n.op == .neg, n.inputs.count == 1 else { return nil }
+        return n.inputs[0]
+    }
     for k in entries.indices {
         guard let e = entries[k] else { continue }
+        if e.inputs.count == 2, values[k] == 0 {
+            let (a, b) = (e.inputs[0], e.inputs[1])
+            let cancels = e.op == .sub ? sameClass(a, b)
+                : e.op == .add && ((negated(b).map { sameClass(a, $0) } ?? false) || (negated(a).map { sameClass($0, b) } ?? false))
+            if cancels {
+                exactZero[k] = true
+                continue
+            }
+        }
         if e.op == .mul, values[k] == 0,
            e.inputs.contains(where: { a in a < k && values[a] == 0 && moves[a] == 0 && (exactZero[a] || (entries[a]?.inputs.isEmpty ?? false)) }) {
             exactZero[k] = true
