@@ -24,6 +24,11 @@ private struct CancellingPair: ADFunction {
     }
 }
 
+/// (1 − cos x)/x², written naively: at 2·10⁻⁸ cos x rounds to 1 − ε or 1, all of 1 − cos x.
+private struct OneMinusCosOverSquare: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(1 - cos(x[0])) / (x[0] * x[0])] }
+}
+
 /// Ops of every ``Linearity``: x₀/x₁ is affine in x₀ (∂²/∂x₀² = 0 structurally), a product, exp.
 private struct QuotientMix: ADFunction {
     func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] / x[1] + exp(x[2]) * x[0] + x[3] * x[3] / x[2]] }
@@ -166,5 +171,19 @@ final class HessianRoundingTests: XCTestCase {
         // Holds, and is a few ulps of the entry, as for x·log x at 1 (no cancellation).
         XCTAssertGreaterThanOrEqual(b[0][0], Swift.abs(h[0][0] - truth))
         XCTAssertLessThan(b[0][0], 1e-13 * truth)
+    }
+
+    /// Where no first-order bound holds the entry's bound is +∞, not what a lowered column gives:
+    /// lowered by 2⁻⁵¹² every term of (1 − cos x)/x²'s column at 2·10⁻⁸ underflowed, the
+    /// lowering 2⁻⁴ lower agreed on that 0, and f″ computed as 8.3·10¹⁴ got the bound 0 for a
+    /// truth of −1/12 (mpmath at 50 digits: −0.0833333333333333266666…).
+    func testNoLoweringBoundsAnEntryNoFirstOrderBoundHoldsFor() throws {
+        let x = [2e-8]
+        let b = try XCTUnwrap(hessianRoundingBounds(of: OneMinusCosOverSquare(), at: x))
+        let h = try hessian(of: { (z: [HessianScalar<Double>]) in OneMinusCosOverSquare()(z)[0] }, at: x)
+        let truth = -0.083333333333333326666666666666666
+        XCTAssertGreaterThan(Swift.abs(h[0][0] - truth), 1, "the premise: AD's f″ \(h[0][0]) is far off")
+        XCTAssertFalse(Swift.abs(h[0][0] - truth) > b[0][0], "the bound \(b[0][0]) does not reach the truth from \(h[0][0])")
+        XCTAssertEqual(b[0][0], .infinity)
     }
 }

@@ -54,6 +54,58 @@ final class HessianRoundingNoteTests: XCTestCase {
         }
     }
 
+    /// Where rounding moves a value the Hessian depends on by a quarter of itself or more, no
+    /// first-order bound holds and the entry must be unreliable, with no bound or one that reaches
+    /// the truth. The column's bound was taken again with its directions lowered by 2⁻⁵¹², where
+    /// every term had underflowed, and that 0 was printed as the bound: (1 − cos x)/x² at 2·10⁻⁸
+    /// (cos x rounds to 1 − ε or 1) printed f″ = 8.3·10¹⁴ for −1/12, and (erf x − 2x/√π)/x³ at
+    /// 10⁻³ printed 0.2265625 for 0.2257675, each "reliable" within 0. Found by fuzzing jac
+    /// hessian against mpmath (/tmp/fz/fuzz_bounds.py, not committed). Truths: mpmath at 50
+    /// digits, mp.diff of the formula as written, the constant 1.1283791670955126 read as its Double.
+    func testAnEntryNoFirstOrderBoundHoldsForIsUnreliableNotBoundedByZero() throws {
+        for (formula, at, truth) in [("(1-cos(x))/x^2", "x=2e-8", -0.083333333333333326666666666666666),
+                                     ("(erf(x) - 1.1283791670955126*x)/x^3", "x=1e-3", 0.22576752378289048776190188770296858)] {
+            let r = try JacRunner.run(["hessian", formula, "--at", at, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JacRunner.json(r.stdout)
+            let printed = try XCTUnwrap((object["hessian"] as? [[Double]])?.first?.first, r.stdout)
+            let off = Swift.abs(printed - truth)
+            // The premise: the printed f″ is far from the truth, past any ulps of it.
+            XCTAssertGreaterThan(off, 1e-3 * Swift.abs(truth), "\(formula): \(printed)")
+            XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?.first?.first, true, "\(formula): \(r.stdout)")
+            XCTAssertTrue(r.stderr.contains("note: d2f/dxdx = "), "\(formula): \(r.stderr)")
+            // No bound (null), or one that reaches the truth from the printed value.
+            let bound = try XCTUnwrap((object["hessian_rounding_bound"] as? [Any])?.first as? [Any], r.stdout).first
+            if let b = bound as? Double { XCTAssertGreaterThanOrEqual(b, off, "\(formula): \(r.stdout)") }
+            else { XCTAssertTrue(bound is NSNull, "\(formula): \(r.stdout)") }
+        }
+    }
+
+    /// erf's and gelu's rules recover the rounding of x² with a fused multiply-add, which on the
+    /// Hessian's duals is x·x − x·x, an exact 0 the bound counted as moved by all of itself: every
+    /// Hessian through them had "no first-order bound" (and, before, the lowering's 0). Each is
+    /// bounded now, by a few ulps that reach f″ (by hand: erf″ = −4x·e^(−x²)/√π, gelu″ =
+    /// φ(x)(2 − x²); evaluated by mpmath at 50 digits at the Doubles 0.7 and −2.5).
+    func testErfAndGeluHessiansAreBoundedByAFewUlps() throws {
+        let cases: [(String, String, Double)] = [
+            ("erf(x)", "x=0.7", -0.96778480457475399964488390712315068),
+            ("erf(x)", "x=-2.5", 0.010891421151763548601933392820486320),
+            ("gelu(x)", "x=0.7", 0.47150343938380953230422339139713772),
+            ("gelu(x)", "x=-2.5", -0.074495277097666283789172869208681491),
+        ]
+        for (formula, at, truth) in cases {
+            let r = try JacRunner.run(["hessian", formula, "--at", at, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stderr, "", "\(formula) at \(at): \(r.stderr)")
+            let object = try JacRunner.json(r.stdout)
+            let printed = try XCTUnwrap((object["hessian"] as? [[Double]])?.first?.first, r.stdout)
+            let b = try XCTUnwrap((object["hessian_rounding_bound"] as? [[Double]])?.first?.first, "\(formula) at \(at): \(r.stdout)")
+            XCTAssertEqual((object["hessian_unreliable"] as? [[Bool]])?.first?.first, false, r.stdout)
+            XCTAssertGreaterThanOrEqual(b, Swift.abs(printed - truth), "\(formula) at \(at): \(r.stdout)")
+            XCTAssertLessThanOrEqual(b, 64 * Double.ulpOfOne * Swift.abs(truth), "\(formula) at \(at): \(r.stdout)")
+        }
+    }
+
     /// The entries of a cancelling formula's Hessian that come out right stay unflagged: (1 −
     /// cos(xy))/x² at (10⁻³, 2) loses digits in ∂²/∂x² only (mpmath: ∂²/∂x∂y = −0.0026666656000001524,
     /// ∂²/∂y² = 0.99999800000066667).

@@ -329,30 +329,35 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
 /// formula's recording on 8-lane duals looked up type metadata at every op, and the bound cost
 /// 8 times the rest of a 2,000-point `--points` run.
 ///
-/// `seedsRound`: see ``derivativeRoundingBounds(recording:leavesRound:imaginarySteps:seedsRound:)``.
+/// `seedsRound`, `firstOrderFailure`: see ``derivativeRoundingBounds(recording:leavesRound:imaginarySteps:seedsRound:firstOrderFailure:)``.
 ///
 /// `imaginarySteps` (one per direction, 0 for none): the complex step's h along each, whose
 /// estimate also needs what imaginary parts that leave V's normal range lose
 /// (see ``derivativeRoundingBounds(recording:leavesRound:imaginarySteps:)``).
 @inlinable package func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint>(
-    of f: some ADFunction, at x: [V], directions: [[V]], imaginarySteps: [Double]? = nil, seedsRound: Bool = true
+    of f: some ADFunction, at x: [V], directions: [[V]], imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
+    firstOrderFailure: Double = .infinity
 ) -> (bounds: [[Double]?], recordings: Int, width: Int) {
     if directions.count > 1, let xd = x as? [Double], let vd = directions as? [[Double]] {
-        let b = derivativeRoundingColumns(of: f, at: xd, directions: vd, lanes: SIMD8<Double>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound)
+        let b = derivativeRoundingColumns(of: f, at: xd, directions: vd, lanes: SIMD8<Double>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
+                                          firstOrderFailure: firstOrderFailure)
         return (b.bounds, b.recordings, 8)
     }
     if directions.count > 1, let xf = x as? [Float], let vf = directions as? [[Float]] {
-        let b = derivativeRoundingColumns(of: f, at: xf, directions: vf, lanes: SIMD8<Float>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound)
+        let b = derivativeRoundingColumns(of: f, at: xf, directions: vf, lanes: SIMD8<Float>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
+                                          firstOrderFailure: firstOrderFailure)
         return (b.bounds, b.recordings, 8)
     }
-    let b = derivativeRoundingColumns(of: f, at: x, directions: directions, lanes: V.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound)
+    let b = derivativeRoundingColumns(of: f, at: x, directions: directions, lanes: V.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
+                                      firstOrderFailure: firstOrderFailure)
     return (b.bounds, b.recordings, 1)
 }
 
 /// Per direction, the bound per output (nil where it could not be had), from recordings of f on
 /// a tape of duals with `T.laneCount` directions each, and how many recordings were made.
 @inlinable func derivativeRoundingColumns<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    of f: some ADFunction, at x: [V], directions: [[V]], lanes: T.Type, imaginarySteps: [Double]? = nil, seedsRound: Bool = true
+    of f: some ADFunction, at x: [V], directions: [[V]], lanes: T.Type, imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
+    firstOrderFailure: Double = .infinity
 ) -> (bounds: [[Double]?], recordings: Int) where T.Scalar == V {
     var bounds = [[Double]?](repeating: nil, count: directions.count)
     var recordings = 0
@@ -371,7 +376,8 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
             guard !visits.overflow, visits.partialValue <= tapeRoundingVisits else { return (bounds, recordings) }
         }
         let steps = imaginarySteps.map { h in chunk.map { $0 < h.count ? h[$0] : 0 } }
-        let perOutput = derivativeRoundingBounds(recording: recording, leavesRound: false, imaginarySteps: steps, seedsRound: seedsRound)
+        let perOutput = derivativeRoundingBounds(recording: recording, leavesRound: false, imaginarySteps: steps, seedsRound: seedsRound,
+                                                 firstOrderFailure: firstOrderFailure)
         for (lane, j) in chunk.enumerated() { bounds[j] = perOutput.map { lane < $0.count ? $0[lane] : .infinity } }
     }
     return (bounds, recordings)

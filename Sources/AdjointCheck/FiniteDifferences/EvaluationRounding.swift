@@ -146,12 +146,17 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// `seedsRound` false leaves out the rounding of the inputs' tangents, for a caller whose seeds
 /// are exact (unit directions scaled by powers of two: the Hessian's lowered columns), where
 /// those terms count a rounding that does not happen.
+///
+/// `firstOrderFailure` is what a lane gets where no first-order bound holds (+∞, as for a bound
+/// that overflowed, unless asked otherwise): the Hessian's bound asks for −∞ to tell the two
+/// apart, since lowering the directions recovers an overflowed bound but not a failed one.
 @_specialize(where V == Double, T == Double)
 @_specialize(where V == Float, T == Float)
 @_specialize(where V == Double, T == SIMD8<Double>)
 @_specialize(where V == Float, T == SIMD8<Float>)
 @usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
-    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true
+    recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
+    firstOrderFailure: Double = .infinity
 ) -> [[Double]] where T.Scalar == V {
     let eps = Double(V.ulpOfOne)
     let lanes = T.laneCount
@@ -253,8 +258,27 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // hand) was "could not be bounded"; x^y there was already exact, x being a leaf.
     var exactZero = [Bool](repeating: false, count: count)
     var moves = [Double](repeating: 0, count: count)
+    // A difference of two nodes of one class (v − v, or v + (−v)) is an exact 0 as well, however
+    // each rounded: they rounded alike. A rule that recovers a product's rounding with a fused
+    // multiply-add (erf's e^(−x²)) computes a·b − a·b on a scalar without one, as the Hessian's
+    // columns are: counted as moved by all of itself, that 0 left every erf and gelu Hessian
+    // with no first-order bound.
+    func sameClass(_ a: Int, _ b: Int) -> Bool { a >= 0 && b >= 0 && a < count && b < count && group[a] == group[b] }
+    func negated(_ a: Int) -> Int? {
+        guard a >= 0, a < count, let n = entries[a], n.op == .neg, n.inputs.count == 1 else { return nil }
+        return n.inputs[0]
+    }
     for k in entries.indices {
         guard let e = entries[k] else { continue }
+        if e.inputs.count == 2, values[k] == 0 {
+            let (a, b) = (e.inputs[0], e.inputs[1])
+            let cancels = e.op == .sub ? sameClass(a, b)
+                : e.op == .add && ((negated(b).map { sameClass(a, $0) } ?? false) || (negated(a).map { sameClass($0, b) } ?? false))
+            if cancels {
+                exactZero[k] = true
+                continue
+            }
+        }
         if e.op == .mul, values[k] == 0,
            e.inputs.contains(where: { a in a < k && values[a] == 0 && moves[a] == 0 && (exactZero[a] || (entries[a]?.inputs.isEmpty ?? false)) }) {
             exactZero[k] = true
@@ -313,7 +337,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         }
         return (0..<lanes).map { lane in
             var sum = 0.0
-            for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return .infinity }
+            for k in firstOrderFails where valuePart[k * lanes + lane] != 0 { return firstOrderFailure }
             for (r, k) in representatives.enumerated() {
                 // A tangent with no nonzero term is an exact 0 in this lane (as a constant-only
                 // node's is in every lane) and rounds by nothing, however large the partial it
