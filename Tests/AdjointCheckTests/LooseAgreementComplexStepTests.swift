@@ -31,10 +31,10 @@ final class LooseAgreementComplexStepTests: XCTestCase {
         XCTAssertEqual(e.verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
         XCTAssertEqual(e.witness, "complex-step", wrong.renderTable())
         XCTAssertEqual(e.witnessValue ?? .nan, ex, accuracy: 4e-8, wrong.renderTable())
-        // Central agreed loosely, and the claim sat beyond its estimate (5.6·10⁻⁵ from
-        // 0.2346954 ± 2.2·10⁻⁵): the complex step is asked next, before adaptive and Richardson,
-        // which could only agree again.
-        XCTAssertEqual(e.ladder.map(\.witness), ["central", "complex-step", "exact-rationals"], wrong.renderTable())
+        // Central agreed loosely for its own reasons (beyond √ε of the entry), so adaptive is asked
+        // as before; adaptive's agreement is sharp but for the claim's gap beyond its estimate,
+        // so the complex step is asked next, before Richardson, which could only agree again.
+        XCTAssertEqual(e.ladder.map(\.witness), ["central", "adaptive", "complex-step", "exact-rationals"], wrong.renderTable())
     }
 
     /// Rosenbrock in Float at (−1.9421283, −0.91029781): ∂/∂x₁ = 200(x₁ − x₀²) = −936.43203
@@ -49,5 +49,21 @@ final class LooseAgreementComplexStepTests: XCTestCase {
         XCTAssertTrue(try checkGradient(of: Rosenbrock(), at: x, claimedGradient: { _ in [Float(d0), Float(d1)] }).passed)
         let wrong = try checkGradient(of: Rosenbrock(), at: x, claimedGradient: { _ in [Float(d0), Float(d1 * (1 + 3e-4))] })
         XCTAssertEqual(wrong.entries[0][1].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+    }
+
+    /// An agreement loose for its own reasons walks the whole ladder, as before the complex step
+    /// was asked early: 50 + sin(3x)·y in Float, its constant read through approximateDouble, so
+    /// the complex step cannot judge it. A claim of ∂/∂x = 6 cos 3 (1 + 2·10⁻⁴) sits beyond
+    /// central's estimate inside √ε of the entry; asked first, the unusable complex step ended
+    /// the ladder and central's loose agreement stood, adaptive and Richardson never asked (a
+    /// review: where they are sharp, they convict such a claim).
+    func testALooseAgreementStillAsksTheRungsBeforeAnUnusableComplexStep() throws {
+        let dx = -5.939954979602672743629436768387567814362   // 6 cos 3, mpmath at 40 digits
+        let dy = 0.1411200080598672221007448028081102798469   // sin 3
+        let r = try checkGradient(of: LooseResolutionShareTests.OffsetSine(), at: [Float(1), 2],
+                                  claimedGradient: { _ in [Float(dx * (1 + 2e-4)), Float(dy)] })
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.ladder.map(\.witness), ["central", "adaptive", "richardson", "complex-step", "exact-rationals"], r.renderTable())
+        XCTAssertNotEqual(e.witness, "central", r.renderTable())
     }
 }

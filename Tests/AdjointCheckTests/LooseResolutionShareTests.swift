@@ -41,4 +41,24 @@ final class LooseResolutionShareTests: XCTestCase {
         XCTAssertEqual(twoFigures(0.0004834), 0.00048)
         XCTAssertEqual(twoFigures(-17.3), -17)
     }
+
+    struct Exponential: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [exp(x[0])] }
+    }
+
+    /// eˣ at −745 is the least subnormal, 4.9·10⁻³²⁴, and so is its derivative. Its agreement is
+    /// loose (the claim allowance is many spacings), and the note's multiple of √ε was
+    /// Int(tol/(√ε·size)): √ε·size rounds to 0 there, and the integer of ∞ trapped, in `notes`,
+    /// `renderTable()` and `jac check "exp(x)" --at x=-745` alike (a review). The note now says how
+    /// loose as a Double.
+    func testTheNoteOfASubnormalEntryDoesNotTrap() throws {
+        for x in [-745.0, -740.0] {
+            let report = try checkJacobian(of: Exponential(), at: [x])
+            XCTAssertEqual(report.entries[0][0].verdict, .agree, report.renderTable())
+            XCTAssertEqual(report.looselyResolvedEntries.count, 1, report.renderTable())
+            let note = try XCTUnwrap(report.notes.first { $0.hasPrefix("entry (0, 0): agrees only within") }, report.notes.joined(separator: "\n"))
+            XCTAssertTrue(note.contains("√ε of Double)"), note)
+            XCTAssertFalse(report.renderTable().isEmpty)
+        }
+    }
 }

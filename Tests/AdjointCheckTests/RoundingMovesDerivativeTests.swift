@@ -193,4 +193,22 @@ final class RoundingMovesDerivativeTests: XCTestCase {
                                                direction: [1, 0, 0, 0, 0])
         XCTAssertEqual(near[0], .infinity)
     }
+
+    struct HiddenDifference: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            let hidden = (x[0] + T(1e-16)) * x[1] - x[0] * x[1]
+            return [exp(T(1e18) * hidden) * x[2]]
+        }
+    }
+
+    /// (x + 10⁻¹⁶)·y − x·y at (1, 1) is 0 in Double, since x + 10⁻¹⁶ rounds to x, and 10⁻¹⁶ in
+    /// exact arithmetic: ∂f/∂z = e^(10¹⁸·10⁻¹⁶) = e¹⁰⁰ = 2.688·10⁴³ (mpmath) where Double computes 1.
+    /// The two products are one class (equal argument values), and a difference of one class
+    /// was taken for an exact 0 and bounded finitely (about 222, a review); only a difference of
+    /// one computation is an exact 0, and this bound is not finite.
+    func testADifferenceOfEqualValuesFromDifferentComputationsIsNotExact() throws {
+        let b = try derivativeRoundingBound(of: HiddenDifference(), at: [1.0, 1.0, 1.0], direction: [0, 0, 1])
+        XCTAssertEqual(b.count, 1)
+        XCTAssertFalse(b[0] < 2.688e43, "\(b)")
+    }
 }

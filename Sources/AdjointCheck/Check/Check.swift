@@ -1753,18 +1753,23 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // residual of 10⁻⁹ has a derivative 1.9·10⁻¹⁰ of itself from the exact (2, 3)/11
                 // claimed, beyond central's estimate at 19 of 60 entries of a sweep, and the
                 // complex step convicted it there (the floor of `marginal`, √ε, lets it pass).
-                // Adaptive and Richardson, between, are not asked: they could only agree again,
-                // less sharply. Not a marginal agreement: if the complex step cannot judge, the
-                // agreement stands as before.
+                // Where the agreement is sharp but for this gap, the difference rungs between
+                // (adaptive, Richardson) are not asked: they could only agree again, less sharply.
+                // Not a marginal agreement: if the complex step cannot judge, the agreement stands
+                // as before.
                 let complexStepTolerance = roundingFloor + (DifferenceMethod.complexStep.nominalRelativeAccuracy(epsilon: eps) + adRel) * Swift.abs(w.value)
                 let askComplexStep = !fromUser && !marginalGap && judgingSubtracts && complexStepAhead != nil && values.contains { v in
                     let outerPart = Swift.max(complexStepTolerance, eps.squareRoot() / CheckOptions.errorEstimateSafety * Swift.abs(v.1))
                     return beyondEstimate(v).map { $0 > outerPart } ?? false
                 }
-                if askComplexStep, askedComplexStep == nil { askedComplexStep = complexStepAhead }
-                let marginal = (marginalGap && rungsLeft) || askComplexStep
-                let loose = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)
-                    || looserThanADisagreement || zeroBesideSlope || marginal
+                let looseOtherwise = tol > Swift.max(sharp, Swift.abs(w.value) * eps.squareRoot()) || unresolved(w)
+                    || looserThanADisagreement || zeroBesideSlope || (marginalGap && rungsLeft)
+                // The rungs between are skipped only for an agreement that is sharp but for this gap
+                // (a review): one loose for its own reasons still walks the whole ladder, since with
+                // the complex step unusable (erf, gelu, approximateDouble in f) adaptive or
+                // Richardson is what convicts it, and skipping them passed it.
+                if askComplexStep, !looseOtherwise, askedComplexStep == nil { askedComplexStep = complexStepAhead }
+                let loose = looseOtherwise || askComplexStep
                 // One agreeing witness does not overrule two reliable ones that disagree.
                 if disagreements >= 2 {
                     if loose && laterDisagreement == nil {
@@ -1810,7 +1815,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         for k in options.ladder.indices {
             let name = options.ladder[k].name
             rungsLeft = k < options.ladder.count - 1
-            if let kc = askedComplexStep, k < kc { continue }
+            // Only real differences are skipped: a rung of another kind before the complex step (a
+            // user's ladder with exact rationals first) judges sharper, and is asked as before.
+            if let kc = askedComplexStep, k < kc, case .differences(let m) = options.ladder[k], m != .complexStep { continue }
             complexStepAhead = options.ladder[(k + 1)...].firstIndex { if case .differences(.complexStep) = $0 { return true } else { return false } }
             guard var w = rungEntry(k, output: i, input: j) else {
                 // Not computed yet (the concurrent check's): the entry is judged again once it is,

@@ -364,7 +364,8 @@ public struct CheckReport: Sendable {
             let rowScale = magnitudes.max() ?? 0
             return zip(row, magnitudes).filter { e, size in
                 guard e.verdict == .agree, let tol = e.tolerance, tol.isFinite, size > 0 else { return false }
-                return tol > CheckReport.looseResolutionMultiple * epsilon.squareRoot() * size
+                // tol/size, not size·√ε: below 3·10⁻³¹⁶ the product rounds to 0.
+                return tol / size > CheckReport.looseResolutionMultiple * epsilon.squareRoot()
                     && tol > CheckOptions.adAccuracyULPs * epsilon * rowScale
             }.map(\.0)
         }
@@ -401,7 +402,10 @@ public struct CheckReport: Sendable {
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             // Two significant figures: rounded to 0.1%, an agreement of 0.04% read "0.0%".
             let share = size > 0 ? "\(twoFigures(100 * tol / size))" : "∞"
-            let multiple = size > 0 ? "\(Int((tol / (epsilon.squareRoot() * size)).rounded()))" : "∞"
+            // tol/size/√ε as a Double: for a subnormal entry (eˣ at −745) √ε·size is 0, and the
+            // integer of the infinite quotient trapped (a review).
+            let ratio = size > 0 ? tol / size / epsilon.squareRoot() : .infinity
+            let multiple = !ratio.isFinite ? "∞" : (ratio < 1e6 ? "\(Int(ratio.rounded()))" : fmt(ratio))
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
             // Only a remedy the check could run: a black box has differences alone, and the
             // complex step was advised for the reverse-mode gradient that assertHessian differences,

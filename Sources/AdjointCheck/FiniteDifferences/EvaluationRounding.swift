@@ -258,12 +258,22 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // hand) was "could not be bounded"; x^y there was already exact, x being a leaf.
     var exactZero = [Bool](repeating: false, count: count)
     var moves = [Double](repeating: 0, count: count)
-    // A difference of two nodes of one class (v − v, or v + (−v)) is an exact 0 as well, however
-    // each rounded: they rounded alike. A rule that recovers a product's rounding with a fused
-    // multiply-add (erf's e^(−x²)) computes a·b − a·b on a scalar without one, as the Hessian's
-    // columns are: counted as moved by all of itself, that 0 left every erf and gelu Hessian
-    // with no first-order bound.
-    func sameClass(_ a: Int, _ b: Int) -> Bool { a >= 0 && b >= 0 && a < count && b < count && group[a] == group[b] }
+    // A difference of one computation and itself (v − v, or v + (−v)) is an exact 0 as well,
+    // however v rounded: both operands are the same rounded value of the same exact one. A rule
+    // that recovers a product's rounding with a fused multiply-add (erf's e^(−x²)) computes
+    // a·b − a·b on a scalar without one, as the Hessian's columns are: counted as moved by all of
+    // itself, that 0 left every erf and gelu Hessian with no first-order bound. The same op on
+    // the same nodes, not the same class: a class is equal argument values, and (x + 10⁻¹⁶)·y and
+    // x·y are one class whose exact values differ by 10⁻¹⁶·y, which rounding hid (a review).
+    func sameComputation(_ a: Int, _ b: Int) -> Bool {
+        guard a >= 0, b >= 0, a < count, b < count else { return false }
+        if a == b { return true }
+        guard let p = entries[a], let q = entries[b], p.op == q.op, p.op != .custom, p.attribute == q.attribute,
+              !p.inputs.isEmpty else { return false }
+        if p.inputs == q.inputs { return true }
+        let commutes = p.op == .add || p.op == .mul || p.op == .hypot || p.op == .max || p.op == .min
+        return commutes && p.inputs.count == 2 && p.inputs == q.inputs.reversed()
+    }
     func negated(_ a: Int) -> Int? {
         guard a >= 0, a < count, let n = entries[a], n.op == .neg, n.inputs.count == 1 else { return nil }
         return n.inputs[0]
@@ -272,8 +282,8 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
         guard let e = entries[k] else { continue }
         if e.inputs.count == 2, values[k] == 0 {
             let (a, b) = (e.inputs[0], e.inputs[1])
-            let cancels = e.op == .sub ? sameClass(a, b)
-                : e.op == .add && ((negated(b).map { sameClass(a, $0) } ?? false) || (negated(a).map { sameClass($0, b) } ?? false))
+            let cancels = e.op == .sub ? sameComputation(a, b)
+                : e.op == .add && ((negated(b).map { sameComputation(a, $0) } ?? false) || (negated(a).map { sameComputation($0, b) } ?? false))
             if cancels {
                 exactZero[k] = true
                 continue
