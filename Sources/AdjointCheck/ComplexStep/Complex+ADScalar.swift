@@ -284,7 +284,7 @@ enum ComplexStepFunctions {
     /// swift-numerics' √ divides z by max(|x|, |y|) where |z|² overflows (x past 10¹⁵⁴ in
     /// Double), and the step's imaginary part, h/x, fell below the normal range: √(x + 10³⁰⁰) at
     /// 745 read 5.0000008·10⁻¹⁵¹ ± 6·10⁻¹⁶⁶ for 5·10⁻¹⁵¹, and at the check's step it read 0 and
-    /// convicted the right sqrt rule (found by fuzzing jac check, /tmp/fz, not committed).
+    /// convicted the right sqrt rule (found by a random-formula fuzzer of jac check).
     static func sqrt<R: Real & BinaryFloatingPoint>(_ z: Complex<R>) -> Complex<R> {
         let x = z.real, y = z.imaginary
         guard x > 0, x.isFinite, y.isFinite else { return Complex<R>.sqrt(z) }
