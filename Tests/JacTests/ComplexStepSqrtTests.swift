@@ -3,7 +3,7 @@ import XCTest
 
 /// The complex step's √ at a real part past 10¹⁵⁴, where swift-numerics rescales z and the
 /// step's imaginary part fell below Double's normal range. Found by fuzzing jac check against
-/// mpmath (/tmp/fz/fuzz_check.py, seed 21: sqrt(hypot(leaky_relu(x+1e300), hypot(x, x)^4)) at
+/// mpmath (a random-formula script: sqrt(hypot(leaky_relu(x+1e300), hypot(x, x)^4)) at
 /// 745), reduced to √(x + 10³⁰⁰). Truth: mpmath at 50 digits, 1/(2√(1e300 + 745)) with 1e300
 /// read as its Double: 4.99999999999999986873809936198895e-151.
 final class ComplexStepSqrtTests: XCTestCase {

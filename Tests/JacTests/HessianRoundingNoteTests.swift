@@ -60,7 +60,7 @@ final class HessianRoundingNoteTests: XCTestCase {
     /// every term had underflowed, and that 0 was printed as the bound: (1 − cos x)/x² at 2·10⁻⁸
     /// (cos x rounds to 1 − ε or 1) printed f″ = 8.3·10¹⁴ for −1/12, and (erf x − 2x/√π)/x³ at
     /// 10⁻³ printed 0.2265625 for 0.2257675, each "reliable" within 0. Found by fuzzing jac
-    /// hessian against mpmath (/tmp/fz/fuzz_bounds.py, not committed). Truths: mpmath at 50
+    /// hessian against mpmath (a random-formula script, not kept). Truths: mpmath at 50
     /// digits, mp.diff of the formula as written, the constant 1.1283791670955126 read as its Double.
     func testAnEntryNoFirstOrderBoundHoldsForIsUnreliableNotBoundedByZero() throws {
         for (formula, at, truth) in [("(1-cos(x))/x^2", "x=2e-8", -0.083333333333333326666666666666666),
