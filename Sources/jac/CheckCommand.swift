@@ -24,8 +24,10 @@ struct CheckCommand: ParsableCommand {
         the text.
 
         Your own derivatives: --claimed FILE grades a Jacobian you computed (JSON, CSV \
-        or .npy) at the same point; to check a program in any language as a black box, \
-        see jac check --program "CMD ARGS" --inputs N --help.
+        or .npy) at the same point, one row per output and one column per variable in \
+        the formula's order (first appearance, or --vars), not --at's; to check a \
+        program in any language as a black box, see jac check --program "CMD ARGS" \
+        --inputs N --help.
 
         EXIT STATUS
         0 the check passes: every entry agrees, or sits at a kink with a value shown \

@@ -38,6 +38,14 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertFalse(plain.stdout.contains("is not a Double"), plain.stdout)
     }
 
+    /// `jac check --help` named --claimed's formats but not its column order, which a researcher
+    /// got wrong by writing the claim in --at's order (the test below): the help says it now.
+    func testCheckHelpSaysTheClaimedColumnsFollowTheFormulasOrder() throws {
+        let help = try JacRunner.run(["check", "--help"], environment: ["COLUMNS": "200"]).stdout
+            .replacingOccurrences(of: "\n", with: " ")
+        XCTAssertTrue(help.contains("one column per variable in the formula's order (first appearance, or --vars), not --at's"), help)
+    }
+
     /// A researcher's Michaelis–Menten rate with substrate inhibition, v = Vmax·S/(Km + S + S²/Ki),
     /// its Jacobian written in the paper's parameter order (Vmax, Km, Ki, S), as --at gave them:
     /// jac reads columns in the formula's order (Vmax, S, Km, Ki), and the right claim was
