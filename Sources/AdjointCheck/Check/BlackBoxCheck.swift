@@ -701,6 +701,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
     }
 
+    /// The witness that shows f flat to its own rounding on both sides of x out to the input's scale
+    /// (``flatToOwnRoundingBothSides(_:_:)``), as the report names it.
+    static var flatSamplesWitness: String { "flat to rounding" }
+
     /// How many halvings below the step scan's first step (1/8 of max(1, |xⱼ|)) a plateau on the
     /// narrow side of x must reach to count in ``flatUpToKink(_:_:)``: 2⁻⁶ of it, about 1/500 of
     /// the input's scale. A solver's tolerance band (10⁻⁸ for Newton started at its root) is far
@@ -765,6 +769,69 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let slack = hidden / Swift.abs(slope)
         guard kink >= width - slack, kink <= m + slack, plateauExceedsRounding(slope: slope, halfWidth: width, r) else { return nil }
         return (width, kink, slope)
+    }
+
+    /// Where functional r of f is flat to its own rounding along direction d on both sides of x, at
+    /// every step of the step scan from its first, 1/8 of max(1, |xⱼ|), down ``kinkPlateauLevels``
+    /// levels (and at ±|xⱼ|/8 along an axis whose input is nonzero and below 1): the central
+    /// difference at the finest of those steps, its rounding bound on f's slope there, and the
+    /// step. nil otherwise.
+    ///
+    /// Why: a piecewise-linear f is constant along an input over a whole region where its pieces'
+    /// slopes cancel, a Huber loss in its linear region with ∂L/∂w₀ = 0.5 − 0.2 − 0.45 + 0.05 +
+    /// 0.1 = 0 by hand, but computed f moves by an ulp or two of itself from sample to sample.
+    /// Every rung agrees with the right claim (0, or −1.39·10⁻¹⁷ as the claim computes that sum)
+    /// within a tolerance that reaches past 0, so neither sign is resolved and the entry was
+    /// below-resolution: 8 of 50 points of the right gradient, and the property failed. A slope s
+    /// moves f by |s|·h at each step h, so f within ρ of f(x) at every step shows |s| ≤ ρ/h at the
+    /// finest one (the central difference there, with the least truncation), unless a term hides
+    /// on a scale below every step, which no difference sees.
+    ///
+    /// ρ is ``CheckOptions/errorEstimateSafety`` times a few ulps of |f(x)| itself (or f's measured
+    /// noise where larger), not of f's inputs and 1 as ``plateauRoundingBound(_:)`` allows: e^(−x)
+    /// at 745 is one spacing and moves by 10⁻²⁸³ at 93 to its left, far inside ulps of 745, and its
+    /// sign-flipped claim would pass. What keeps the known traps out: a rounded intermediate far
+    /// larger than f ((x + 10¹³) − 10¹³) moves by 1/8 at the first step; a solver stopped within
+    /// its tolerance band (Newton started at its root) slopes beyond the band; x₀² + x₁ at
+    /// (10⁻⁴⁰, 0.5) moves by 1/64 at the first step; tanh at 25 is flat to the last bit, where a
+    /// claimed 0 already passed. Up to 2·(levels + 1) + 2 evaluations, the step scan's own samples.
+    mutating func flatToOwnRoundingBothSides(_ r: Int, _ d: Int) -> (value: Double, bound: Double, step: Double, atScale: Double)? {
+        guard d < directions.count, !value.isEmpty else { return nil }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        let involved = involvedOutputs(r)
+        let center = combine(r, value.map { Double($0) })
+        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        let hidden = CheckOptions.errorEstimateSafety * own
+        guard hidden.isFinite else { return nil }
+        /// f's change in functional r at x + t·d, where it is within `hidden`; nil otherwise.
+        func flatChange(_ t: Double) -> Double? {
+            guard V(t) != 0, !line.stepBelowULP(V(t)) else { return nil }
+            let y = line.at(V(t))
+            guard y.count == value.count, involved.allSatisfy({ y[$0].isFinite }) else { return nil }
+            let change = combine(r, y.map { Double($0) }) - center
+            return change.isFinite && Swift.abs(change) <= hidden ? change : nil
+        }
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        guard top.isFinite, top > 0 else { return nil }
+        var finest: (value: Double, bound: Double, step: Double, atScale: Double)? = nil
+        for k in 0...Self.kinkPlateauLevels {
+            let h = Double(V(Self.scanStep(k, top: top)))
+            guard let plus = flatChange(h), let minus = flatChange(-h) else { return nil }
+            finest = ((plus - minus) / (2 * h), own / h, h, own / top)
+        }
+        // Along an input far below 1 a term can vary on the scale of the input itself (x₀² at
+        // 10⁻⁴⁰ is flat at steps of 1/8 only once its samples lose x₀): f must be flat there too.
+        let v = directions[d]
+        if functionals == nil, directions.count == x.count, d < x.count, v[d] == 1,
+           v.indices.allSatisfy({ $0 == d || v[$0] == 0 }), x[d] != 0, Swift.abs(x[d]) < 1 {
+            let h = Double(Swift.abs(x[d]) / 8)
+            if h > 0, !line.stepBelowULP(V(h)) {
+                guard flatChange(h) != nil, flatChange(-h) != nil else { return nil }
+            }
+        }
+        return finest
     }
 
     /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
@@ -1588,6 +1655,21 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome], marginal: Bool = false) -> EntryCheck {
             let open = unresolved(decided.1, decided.2)
             guard open || marginal else { return make(.agree, decided, ladder: ladder) }
+            // A claim that is 0 up to its own rounding (not the subnormal allowance: e^(−x) at 745 is
+            // one spacing, and its sign is all a claim there says), where f is flat to its own rounding on both
+            // sides at every step out to the input's scale: f's slope is bounded by that rounding
+            // over the finest flat step, and the claim lies within the bound, whatever its sign
+            // (``flatToOwnRoundingBothSides(_:_:)``: a Huber loss's ∂L/∂w₀ = 0 in its linear region).
+            if open, Swift.abs(claimed.1) <= claimRel * entryScale, let flat = flatToOwnRoundingBothSides(r, d),
+               flat.atScale <= CheckOptions.errorEstimateSafety * claimRel * entryScale {
+                let tol = CheckOptions.errorEstimateSafety * flat.bound + roundingFloor
+                if Swift.abs(claimed.1 - flat.value) <= tol {
+                    let o = RungOutcome(witness: Self.flatSamplesWitness, value: flat.value, errorEstimate: flat.bound, step: flat.step,
+                                        outcome: "agree", warnings: [])
+                    let estimate = DifferenceEstimate(value: flat.value, errorEstimate: flat.bound, step: flat.step)
+                    return make(.agree, (o.witness, estimate, tol), ladder: ladder + [o])
+                }
+            }
             // A claimed 0's gap is what the agreement left open: its tolerance. A marginal
             // agreement's is the claim's distance from the witness.
             // For a claimed 0 beside f's slope at the input's own magnitude, that slope: a scan
