@@ -706,7 +706,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// The witness that shows f flat to its own rounding on both sides of x out to the input's scale
-    /// (``flatToOwnRoundingBothSides(_:_:)``), as the report names it.
+    /// (``flatToOwnRoundingBothSides(_:_:hidingAtMost:)``), as the report names it.
     static var flatSamplesWitness: String { "flat to rounding" }
 
     /// How many halvings below the step scan's first step (1/8 of max(1, |xⱼ|)) a plateau on the
@@ -778,8 +778,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Where functional r of f is flat to its own rounding along direction d on both sides of x, at
     /// every step of the step scan from its first, 1/8 of max(1, |xⱼ|), down ``kinkPlateauLevels``
     /// levels (and at ±|xⱼ|/8 along an axis whose input is nonzero and below 1): the central
-    /// difference at the finest of those steps, its rounding bound on f's slope there, the step,
-    /// and the slope f's rounding hides at the first step (`atScale`). nil otherwise.
+    /// difference at the finest of those steps, its rounding bound on f's slope there, and the
+    /// step. nil otherwise, and without a sample where the slope f's rounding hides at the first
+    /// step exceeds `limit`.
     ///
     /// Why: a piecewise-linear f is constant along an input over a whole region where its pieces'
     /// slopes cancel, a Huber loss in its linear region with ∂L/∂w₀ = 0.5 − 0.2 − 0.45 + 0.05 +
@@ -799,7 +800,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// its tolerance band (Newton started at its root) slopes beyond the band; x₀² + x₁ at
     /// (10⁻⁴⁰, 0.5) moves by 1/64 at the first step; tanh at 25 is flat to the last bit, where a
     /// claimed 0 already passed. Up to 2·(levels + 1) + 2 evaluations, the step scan's own samples.
-    mutating func flatToOwnRoundingBothSides(_ r: Int, _ d: Int) -> (value: Double, bound: Double, step: Double, atScale: Double)? {
+    mutating func flatToOwnRoundingBothSides(_ r: Int, _ d: Int, hidingAtMost limit: Double) -> (value: Double, bound: Double, step: Double)? {
         guard d < directions.count, !value.isEmpty else { return nil }
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
@@ -818,12 +819,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return change.isFinite && Swift.abs(change) <= hidden ? change : nil
         }
         let top = DifferenceTuning.richardsonInitialStep * line.scale
-        guard top.isFinite, top > 0 else { return nil }
-        var finest: (value: Double, bound: Double, step: Double, atScale: Double)? = nil
+        // Asked before any sample: f's rounding alone decides it.
+        guard top.isFinite, top > 0, own / top <= limit else { return nil }
+        var finest: (value: Double, bound: Double, step: Double)? = nil
         for k in 0...Self.kinkPlateauLevels {
             let h = Double(V(Self.scanStep(k, top: top)))
             guard let plus = flatChange(h), let minus = flatChange(-h) else { return nil }
-            finest = ((plus - minus) / (2 * h), own / h, h, own / top)
+            finest = ((plus - minus) / (2 * h), own / h, h)
         }
         // Along an input far below 1 a term can vary on the scale of the input itself (x₀² at
         // 10⁻⁴⁰ is flat at steps of 1/8 only once its samples lose x₀): f must be flat there too.
@@ -1663,12 +1665,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // one spacing, and its sign is all a claim there says), where f is flat to its own rounding on both
             // sides at every step out to the input's scale: f's slope is bounded by that rounding
             // over the finest flat step, and the claim lies within the bound, whatever its sign
-            // (``flatToOwnRoundingBothSides(_:_:)``: a Huber loss's ∂L/∂w₀ = 0 in its linear region).
+            // (``flatToOwnRoundingBothSides(_:_:hidingAtMost:)``: a Huber loss's ∂L/∂w₀ = 0 in its linear region).
             // Only where that rounding hides no more slope at the input's scale than the claim's own
             // allowance: where f is far larger than the row's entries along xⱼ (Rosenbrock at x₀ =
             // 3·10⁵, f ≈ 10²², beside 2x₂ = 2176), it hides real entries, and their sign flips passed.
-            if open, Swift.abs(claimed.1) <= claimRel * entryScale, let flat = flatToOwnRoundingBothSides(r, d),
-               flat.atScale <= CheckOptions.errorEstimateSafety * claimRel * entryScale {
+            if open, Swift.abs(claimed.1) <= claimRel * entryScale,
+               let flat = flatToOwnRoundingBothSides(r, d, hidingAtMost: CheckOptions.errorEstimateSafety * claimRel * entryScale) {
                 let tol = CheckOptions.errorEstimateSafety * flat.bound + roundingFloor
                 if Swift.abs(claimed.1 - flat.value) <= tol {
                     let o = RungOutcome(witness: Self.flatSamplesWitness, value: flat.value, errorEstimate: flat.bound, step: flat.step,
