@@ -121,6 +121,20 @@ final class BlackBoxFlatToRoundingTests: XCTestCase {
         XCTAssertFalse(r.passed, r.renderTable())
     }
 
+    /// A rounded intermediate far larger than f: (x₀ + 10¹³) − 10¹³ + x₁ at (0.5, 0.5) has slope 1
+    /// along x₀ by hand (10¹³ + 0.5 is exact, and f moves by 0.125 at x₀ ± 1/8), but is flat within
+    /// ulp(10¹³)/2 ≈ 10⁻³ of x₀, where central's samples are equal. A claimed 0 (the term
+    /// forgotten) passed on central's 0 ± 5.8·10⁻¹¹, before the flat rule and after; it is not passed
+    /// now. The right claim 1 is not convicted.
+    func testAnAbsorbedSlopeIsNotPassedAsAZero() throws {
+        let absorbed: ([Double]) -> Double = { x in (x[0] + 1e13) - 1e13 + x[1] }
+        let zero = try checkBlackBoxGradient(of: absorbed, at: [0.5, 0.5], claimedGradient: { _ in [0, 1] })
+        XCTAssertNotEqual(zero.entries[0][0].verdict, .agree, zero.renderTable())
+        XCTAssertFalse(zero.passed, zero.renderTable())
+        let right = try checkBlackBoxGradient(of: absorbed, at: [0.5, 0.5], claimedGradient: { _ in [1, 1] })
+        XCTAssertNotEqual(right.entries[0][0].verdict.name, "rule-wrong", right.renderTable())
+    }
+
     /// The traps the flat rule must keep out, each a claimed 0 where f's slope is not 0 by hand
     /// (the rounded intermediate, (max(x₀, 0) + 10¹³) − 10¹³, is BlackBoxOneSidedPlateauTests'):
     /// Newton on x³ + ax − b from its root x = 1 at

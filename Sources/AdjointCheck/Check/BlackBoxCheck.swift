@@ -1440,6 +1440,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     if own > 0, tol >= own { return true }
                     if own == 0, let v = variation(r, d), v > 0 { return true }
                 }
+                // A witness whose samples were equal to the last bit (exactly 0, cancelled) beside f
+                // monotone across x at the input's scale, beyond the tolerance on both sides at
+                // h = 1/8: a slope f rounds away at the witness's steps, not a minimum's curvature
+                // (f rises on both sides) nor a kink with f flat on one side, which the test below
+                // keeps passing. (x₀ + 10¹³) − 10¹³ + x₁ at (0.5, 0.5) has slope 1 along x₀ and is
+                // flat within ulp(10¹³)/2 ≈ 10⁻³: central read 0 ± 5.8·10⁻¹¹ and passed a claimed
+                // 0, since f moved by 1/8 at 1/8, "more than the tolerance".
+                if w.value == 0, w.warnings.contains(.cancellation), let m = monotoneVariation(r, d), m > tol { return true }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
@@ -1938,6 +1946,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let changes = variationsAlong(d) else { return nil }
         let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
         return v.isFinite ? v : nil
+    }
+
+    /// Where functional r of f is monotone across x at the step of ``variation(_:_:)``, f(x + h·d) −
+    /// f(x) and f(x) − f(x − h·d) of one sign: the smaller of the two changes per unit, which a
+    /// slope makes on both sides and neither a minimum's curvature (f rises on both) nor a kink
+    /// with f flat on one side (max(x₀, 0)·x₁ at x₀ = −0.05) does. 0 where f is not monotone so,
+    /// nil where ``variation(_:_:)`` has no samples. No evaluation beyond its two.
+    mutating func monotoneVariation(_ r: Int, _ d: Int) -> Double? {
+        guard let changes = variationsAlong(d), changes.count == 2 else { return nil }
+        // changes[1] is (f(x − h) − f(x))/h: the slope on the left side is its negative.
+        let (right, left) = (combine(r, changes[0]), -combine(r, changes[1]))
+        guard right.isFinite, left.isFinite else { return nil }
+        return (right > 0 && left > 0) || (right < 0 && left < 0) ? Swift.min(Swift.abs(right), Swift.abs(left)) : 0
     }
 
     /// maxₜ |r·(f(x + t·eⱼ) − f(x))|/|t| over t = ±|xⱼ|/8, for a Jacobian's column j whose
