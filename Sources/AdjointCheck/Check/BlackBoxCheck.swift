@@ -84,7 +84,11 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// f's rounding over steps scaled to its own input) would pass the claim's negative too. The
 /// step scan at the entry's own scale passes it when its settled levels resolve and support the
 /// claim; otherwise the entry is `fd-inconclusive` with ``FDWarning/belowResolution`` and the
-/// agreeing witness and its tolerance shown, never a pass. Steps beyond the entry's own scale
+/// agreeing witness and its tolerance shown, never a pass. One exception: a claim within its own
+/// rounding allowance of 0 where f stays within a few ulps of |f(x)| on both sides at every step of
+/// the scan out to the input's scale, and that rounding hides no more slope than the allowance
+/// (a Huber loss along an input its linear pieces cancel on), agrees ("flat to rounding"): f's
+/// slope is then within its rounding over the finest flat step, whatever the claim's sign. Steps beyond the entry's own scale
 /// measure a secant, not the derivative: x₀ + 10⁻⁹x₂ + 2·10⁻⁹sin x₂ at (10⁷, π) has
 /// ∂f/∂x₂ = −10⁻⁹, and steps up to 10⁷ settle on the linear term's +10⁻⁹.
 ///
@@ -701,6 +705,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
     }
 
+    /// The witness that shows f flat to its own rounding on both sides of x out to the input's scale
+    /// (``flatToOwnRoundingBothSides(_:_:hidingAtMost:)``), as the report names it.
+    static var flatSamplesWitness: String { "flat to rounding" }
+
     /// How many halvings below the step scan's first step (1/8 of max(1, |xⱼ|)) a plateau on the
     /// narrow side of x must reach to count in ``flatUpToKink(_:_:)``: 2⁻⁶ of it, about 1/500 of
     /// the input's scale. A solver's tolerance band (10⁻⁸ for Newton started at its root) is far
@@ -765,6 +773,71 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let slack = hidden / Swift.abs(slope)
         guard kink >= width - slack, kink <= m + slack, plateauExceedsRounding(slope: slope, halfWidth: width, r) else { return nil }
         return (width, kink, slope)
+    }
+
+    /// Where functional r of f is flat to its own rounding along direction d on both sides of x, at
+    /// every step of the step scan from its first, 1/8 of max(1, |xⱼ|), down ``kinkPlateauLevels``
+    /// levels (and at ±|xⱼ|/8 along an axis whose input is nonzero and below 1): the central
+    /// difference at the finest of those steps, its rounding bound on f's slope there, and the
+    /// step. nil otherwise, and without a sample where the slope f's rounding hides at the first
+    /// step exceeds `limit`.
+    ///
+    /// Why: a piecewise-linear f is constant along an input over a whole region where its pieces'
+    /// slopes cancel, a Huber loss in its linear region with ∂L/∂w₀ = 0.5 − 0.2 − 0.45 + 0.05 +
+    /// 0.1 = 0 by hand, but computed f moves by an ulp or two of itself from sample to sample.
+    /// Every rung agrees with the right claim (0, or −1.39·10⁻¹⁷ as the claim computes that sum)
+    /// within a tolerance that reaches past 0, so neither sign is resolved and the entry was
+    /// below-resolution: 8 of 50 points of the right gradient, and the property failed. A slope s
+    /// moves f by |s|·h at each step h, so f within ρ of f(x) at every step shows |s| ≤ ρ/h at the
+    /// finest one (the central difference there, with the least truncation), unless a term hides
+    /// on a scale below every step, which no difference sees.
+    ///
+    /// ρ is ``CheckOptions/errorEstimateSafety`` times a few ulps of |f(x)| itself (or f's measured
+    /// noise where larger), not of f's inputs and 1 as ``plateauRoundingBound(_:)`` allows: e^(−x)
+    /// at 745 is one spacing and moves by 10⁻²⁸³ at 93 to its left, far inside ulps of 745, and its
+    /// sign-flipped claim would pass. What keeps the known traps out: a rounded intermediate far
+    /// larger than f ((x + 10¹³) − 10¹³) moves by 1/8 at the first step; a solver stopped within
+    /// its tolerance band (Newton started at its root) slopes beyond the band; x₀² + x₁ at
+    /// (10⁻⁴⁰, 0.5) moves by 1/64 at the first step; tanh at 25 is flat to the last bit, where a
+    /// claimed 0 already passed. Up to 2·(levels + 1) + 2 evaluations, the step scan's own samples.
+    mutating func flatToOwnRoundingBothSides(_ r: Int, _ d: Int, hidingAtMost limit: Double) -> (value: Double, bound: Double, step: Double)? {
+        guard d < directions.count, !value.isEmpty else { return nil }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        let involved = involvedOutputs(r)
+        let center = combine(r, value.map { Double($0) })
+        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        let hidden = CheckOptions.errorEstimateSafety * own
+        guard hidden.isFinite else { return nil }
+        /// f's change in functional r at x + t·d, where it is within `hidden`; nil otherwise.
+        func flatChange(_ t: Double) -> Double? {
+            guard V(t) != 0, !line.stepBelowULP(V(t)) else { return nil }
+            let y = line.at(V(t))
+            guard y.count == value.count, involved.allSatisfy({ y[$0].isFinite }) else { return nil }
+            let change = combine(r, y.map { Double($0) }) - center
+            return change.isFinite && Swift.abs(change) <= hidden ? change : nil
+        }
+        let top = DifferenceTuning.richardsonInitialStep * line.scale
+        // Asked before any sample: f's rounding alone decides it.
+        guard top.isFinite, top > 0, own / top <= limit else { return nil }
+        var finest: (value: Double, bound: Double, step: Double)? = nil
+        for k in 0...Self.kinkPlateauLevels {
+            let h = Double(V(Self.scanStep(k, top: top)))
+            guard let plus = flatChange(h), let minus = flatChange(-h) else { return nil }
+            finest = ((plus - minus) / (2 * h), own / h, h)
+        }
+        // Along an input far below 1 a term can vary on the scale of the input itself (x₀² at
+        // 10⁻⁴⁰ is flat at steps of 1/8 only once its samples lose x₀): f must be flat there too.
+        let v = directions[d]
+        if functionals == nil, directions.count == x.count, d < x.count, v[d] == 1,
+           v.indices.allSatisfy({ $0 == d || v[$0] == 0 }), x[d] != 0, Swift.abs(x[d]) < 1 {
+            let h = Double(Swift.abs(x[d]) / 8)
+            if h > 0, !line.stepBelowULP(V(h)) {
+                guard flatChange(h) != nil, flatChange(-h) != nil else { return nil }
+            }
+        }
+        return finest
     }
 
     /// Whether f flat out to `halfWidth` along direction d, while its slope beyond is `slope`, is a
@@ -1367,6 +1440,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     if own > 0, tol >= own { return true }
                     if own == 0, let v = variation(r, d), v > 0 { return true }
                 }
+                // A witness whose samples were equal to the last bit (exactly 0, cancelled) beside f
+                // monotone across x at the input's scale, beyond the tolerance on both sides at
+                // h = 1/8: a slope f rounds away at the witness's steps, not a minimum's curvature
+                // (f rises on both sides) nor a kink with f flat on one side, which the test below
+                // keeps passing. (x₀ + 10¹³) − 10¹³ + x₁ at (0.5, 0.5) has slope 1 along x₀ and is
+                // flat within ulp(10¹³)/2 ≈ 10⁻³: central read 0 ± 5.8·10⁻¹¹ and passed a claimed
+                // 0, since f moved by 1/8 at 1/8, "more than the tolerance".
+                if w.value == 0, w.warnings.contains(.cancellation), let m = monotoneVariation(r, d), m > tol { return true }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
@@ -1588,6 +1669,24 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome], marginal: Bool = false) -> EntryCheck {
             let open = unresolved(decided.1, decided.2)
             guard open || marginal else { return make(.agree, decided, ladder: ladder) }
+            // A claim that is 0 up to its own rounding (not the subnormal allowance: e^(−x) at 745 is
+            // one spacing, and its sign is all a claim there says), where f is flat to its own rounding on both
+            // sides at every step out to the input's scale: f's slope is bounded by that rounding
+            // over the finest flat step, and the claim lies within the bound, whatever its sign
+            // (``flatToOwnRoundingBothSides(_:_:hidingAtMost:)``: a Huber loss's ∂L/∂w₀ = 0 in its linear region).
+            // Only where that rounding hides no more slope at the input's scale than the claim's own
+            // allowance: where f is far larger than the row's entries along xⱼ (Rosenbrock at x₀ =
+            // 3·10⁵, f ≈ 10²², beside 2x₂ = 2176), it hides real entries, and their sign flips passed.
+            if open, Swift.abs(claimed.1) <= claimRel * entryScale,
+               let flat = flatToOwnRoundingBothSides(r, d, hidingAtMost: CheckOptions.errorEstimateSafety * claimRel * entryScale) {
+                let tol = CheckOptions.errorEstimateSafety * flat.bound + roundingFloor
+                if Swift.abs(claimed.1 - flat.value) <= tol {
+                    let o = RungOutcome(witness: Self.flatSamplesWitness, value: flat.value, errorEstimate: flat.bound, step: flat.step,
+                                        outcome: "agree", warnings: [])
+                    let estimate = DifferenceEstimate(value: flat.value, errorEstimate: flat.bound, step: flat.step)
+                    return make(.agree, (o.witness, estimate, tol), ladder: ladder + [o])
+                }
+            }
             // A claimed 0's gap is what the agreement left open: its tolerance. A marginal
             // agreement's is the claim's distance from the witness.
             // For a claimed 0 beside f's slope at the input's own magnitude, that slope: a scan
@@ -1847,6 +1946,19 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let changes = variationsAlong(d) else { return nil }
         let v = changes.map { Swift.abs(combine(r, $0)) }.max() ?? .nan
         return v.isFinite ? v : nil
+    }
+
+    /// Where functional r of f is monotone across x at the step of ``variation(_:_:)``, f(x + h·d) −
+    /// f(x) and f(x) − f(x − h·d) of one sign: the smaller of the two changes per unit, which a
+    /// slope makes on both sides and neither a minimum's curvature (f rises on both) nor a kink
+    /// with f flat on one side (max(x₀, 0)·x₁ at x₀ = −0.05) does. 0 where f is not monotone so,
+    /// nil where ``variation(_:_:)`` has no samples. No evaluation beyond its two.
+    mutating func monotoneVariation(_ r: Int, _ d: Int) -> Double? {
+        guard let changes = variationsAlong(d), changes.count == 2 else { return nil }
+        // changes[1] is (f(x − h) − f(x))/h: the slope on the left side is its negative.
+        let (right, left) = (combine(r, changes[0]), -combine(r, changes[1]))
+        guard right.isFinite, left.isFinite else { return nil }
+        return (right > 0 && left > 0) || (right < 0 && left < 0) ? Swift.min(Swift.abs(right), Swift.abs(left)) : 0
     }
 
     /// maxₜ |r·(f(x + t·eⱼ) − f(x))|/|t| over t = ±|xⱼ|/8, for a Jacobian's column j whose
