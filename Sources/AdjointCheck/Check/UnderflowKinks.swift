@@ -10,8 +10,9 @@ import AdjointCore
 ///
 /// ```swift
 /// let rec = try record({ (x: [Reverse<Double>]) in [relu(x[0] * x[0] * x[0] * x[0])] }, at: [1e-100])
-/// underflowKinks(recording: rec).first?.description
-/// // "relu (node 4) is at its kink in Double only because mul (node 2) underflowed to 0 …"
+/// let kink = underflowKinks(recording: rec).first
+/// kink?.description   // "relu (node …) is at its kink in Double only because mul (node …) underflowed to 0 …"
+/// kink?.inputs        // [0]: x⁴ = 10⁻⁴⁰⁰, the last product, rounded to 0
 /// ```
 package struct UnderflowKink: Sendable, Equatable, CustomStringConvertible {
     /// The kinked op's node on f's tape, and its name.
