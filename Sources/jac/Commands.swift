@@ -175,7 +175,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     }
     // An entry a kink reached only by an underflow to 0 decides is unreliable in every mode, and
     // has no rounding bound: the bound is of the side Double took.
-    let kinkUnderflows = underflowKinkEntries(f, at: r.point.map(\.approximate))
+    // (Only where a kink was touched: elsewhere no second recording of f is made.)
+    let kinkUnderflows = r.kinks.isEmpty ? nil : underflowKinkEntries(f, at: r.point.map(\.approximate))
     func underflowDecides(_ i: Int, _ j: Int) -> Bool {
         kinkUnderflows.map { i < $0.count && j < $0[i].count && $0[i][j] != nil } ?? false
     }
@@ -525,7 +526,7 @@ struct HessianRounding {
         // A kink's side decides every entry along an input its argument depends on: ∂²f/∂xᵢ∂xⱼ
         // reads the op's derivative where xᵢ or xⱼ moves its argument, and only its value, the
         // same on both sides of a kink, otherwise.
-        let kinks = underflowKinks(formula, at: x).filter { $0.outputs.contains(0) }
+        let kinks = gradient.kinks.isEmpty ? [] : underflowKinks(formula, at: x).filter { $0.outputs.contains(0) }
         if !kinks.isEmpty, !h.isEmpty {
             var marked = reasons ?? [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
             for kink in kinks {
