@@ -171,6 +171,13 @@ struct DiffCommand: ParsableCommand {
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
             for note in kinkNotes(rec.diagnostics.kinks, of: f, at: p.doubles) { writeError("note: " + note) }
+            // A kink reached only by an underflow to 0 chose the branch of the expressions too:
+            // `jac diff "relu(x^4)" --at x=1e-100` printed 0 for 4*x^3 with the kink note alone.
+            if !rec.diagnostics.kinks.isEmpty {
+                for kink in underflowKinks(recording: rec) {
+                    writeError("note: \(kink); the expressions printed are the derivative on the side Double took, which need not be the point's")
+                }
+            }
             // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
             // the mixed entries with no word here).
             if order == 2, columns.count == names.count, let values {

@@ -59,6 +59,16 @@ final class UnderflowOntoKinkTests: XCTestCase {
         XCTAssertTrue((object["notes"] as? [String] ?? []).contains { $0.hasPrefix("relu (node") && $0.contains("underflowed to 0") }, r.stdout)
     }
 
+    /// jac diff --at decides relu's branch at the point as Double computes it, and printed
+    /// `df/dx = 0` (4*x^3 by hand on the side x⁴ > 0 the point lies on) with the kink note alone.
+    func testDiffAtThePointSaysTheBranchWasTakenThroughAnUnderflow() throws {
+        let r = try JacRunner.run(["diff", "relu(x^4)", "--at", "x=1e-100"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: relu (node") && r.stderr.contains("underflowed to 0"), r.stderr)
+        let clean = try JacRunner.run(["diff", "relu(x^4)", "--at", "x=1e-50"])
+        XCTAssertFalse(clean.stderr.contains("underflowed"), clean.stderr)
+    }
+
     /// Where nothing underflows, the kink is a kink and the entries are as before: relu(x) at 0
     /// passes as a valid subgradient, and relu(x⁴) at 10⁻⁵⁰ (x⁴ = 10⁻²⁰⁰, normal) is reliable.
     func testARealKinkAndAnUnderflowFreePointAreUnchanged() throws {
