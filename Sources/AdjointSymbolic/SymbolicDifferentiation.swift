@@ -65,9 +65,10 @@ public struct SymbolicJacobian: Sendable {
     /// Registry ops with kinks (relu, abs, max, …) in the function: their derivative is the one
     /// for one side of each kink only, the side of the point given or of ``genericPoint``.
     ///
-    /// hypot is never listed: for symbolic scalars its rule is (x/z, y/z) on every side of its
-    /// one kink x = y = 0, so no side is chosen, and the rule's only branch (z = 0, the kink
-    /// itself) is decided at ``genericPoint`` like any comparison, which the derivation reports.
+    /// An op whose registry entry declares ``OpInfo/ruleIsOneFormulaAcrossKinks`` is never
+    /// listed: hypot's rule for symbolic scalars is (x/z, y/z) on every side of its one kink
+    /// x = y = 0, so no side is chosen, and the rule's only branch (z = 0, the kink itself) is
+    /// decided at ``genericPoint`` like any comparison, which the derivation reports.
     /// asinh′ = 1/hypot(1, x) put one in every gradient of asinh, and `jac diff "asinh(x)"
     /// --order 2` asked for --at for a smooth function; `jac diff "hypot(x1 - x2, y1 - y2)"`, a
     /// distance, asked for it for a derivative that is one formula wherever the distance is not 0.
@@ -101,7 +102,7 @@ public struct SymbolicJacobian: Sendable {
             }
             guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
             if variables != nil, !node.arguments.contains(where: { reads[$0] ?? false }) { continue }
-            if op == .hypot { continue }
+            if op.info.ruleIsOneFormulaAcrossKinks { continue }
             ops.append(op)
         }
         return ops

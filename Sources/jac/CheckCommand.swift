@@ -134,6 +134,8 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     func entryName(_ e: EntryCheck) -> String { "d\(names[e.output])/d\(formula.variables[e.input])" }
 
     var notes = inexactCoordinates(formula, point)
+    // The entries such a kink decides are inconclusive (underflow-onto-kink): say which op, and why.
+    if !report.kinks.isEmpty { notes += underflowKinks(formula, at: x).map(\.description) }
     if let why = exact.skipped { notes.append(why) }
     // When the ladder reached its exact rung, the table above already says why exact arithmetic
     // cannot run this formula: the text shows that fact once ("exact-rationals: uses sin, …" was

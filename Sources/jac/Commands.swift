@@ -173,23 +173,38 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     if let w = r.warnings {
         jsonPairs.append(("warnings", jsonArray(w.map { row in jsonArray(row.map { jsonArray($0.map { json($0.rawValue) }) }) })))
     }
+    // An entry a kink reached only by an underflow to 0 decides is unreliable in every mode, and
+    // has no rounding bound: the bound is of the side Double took.
+    // (Only where a kink was touched: elsewhere no second recording of f is made.)
+    let kinkUnderflows = r.kinks.isEmpty ? nil : underflowKinkEntries(f, at: r.point.map(\.approximate))
+    func underflowDecides(_ i: Int, _ j: Int) -> Bool {
+        kinkUnderflows.map { i < $0.count && j < $0[i].count && $0[i][j] != nil } ?? false
+    }
     if r.errorEstimates != nil {
         // The same judgement as the "is unreliable" notes on standard error, so a script reading
         // the JSON sees it too (a user trial found an empty warnings list beside such a note).
         jsonPairs.append(("unreliable", jsonArray(r.jacobian.indices.map { i in
             let scale = rowScale(r, i)
-            return jsonArray(r.jacobian[i].indices.map { j in isUnreliable(r, i, j, rowScale: scale) ? "true" : "false" })
+            return jsonArray(r.jacobian[i].indices.map { j in underflowDecides(i, j) || isUnreliable(r, i, j, rowScale: scale) ? "true" : "false" })
         })))
     }
-    if let bounds = r.roundingBounds, r.errorEstimates == nil {
+    if var bounds = r.roundingBounds, r.errorEstimates == nil {
+        for i in bounds.indices { for j in bounds[i].indices where underflowDecides(i, j) { bounds[i][j] = .nan } }
         // Forward and reverse mode's bound on how far rounding inside the formula moves what they
         // compute from f′, and the judgement of the notes on standard error: a script reading
         // the JSON saw −81.74 for (exp(x)-1)/x at 1e-9 with nothing beside it.
         jsonPairs.append(("rounding_bound", jsonArray(bounds.map { jsonArray($0.map(jsonNumber)) })))
         jsonPairs.append(("unreliable", jsonArray(bounds.indices.map { i in
             let scale = rowScale(r, i)
-            return jsonArray(bounds[i].indices.map { j in roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
+            return jsonArray(bounds[i].indices.map { j in underflowDecides(i, j) || roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
         })))
+    }
+    var kinkUnderflowNotes: [String] = []
+    for (i, row) in (kinkUnderflows ?? []).enumerated() where i < r.jacobian.count && i < names.count {
+        for (j, why) in row.enumerated() where j < r.jacobian[i].count && j < f.variables.count {
+            guard let why else { continue }
+            kinkUnderflowNotes.append("d\(names[i])/d\(f.variables[j]) = \(format(r.jacobian[i][j].approximate)) is unreliable: \(why)")
+        }
     }
     let valueRounding = ValueRounding(f, r)
     jsonPairs += valueRounding?.jsonPairs(values: r.value.map(\.approximate)) ?? []
@@ -341,6 +356,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     return Report(table: table, json: jsonObject(jsonPairs), csv: csvOut(), flatHeader: flat().header, flatRow: flat().row,
                   notes: kinkNotes(r.kinks, described: r.kinkDescriptions, of: f, at: r.point.map(\.approximate))
                     + valueRoundingNotes(valueRounding, values: r.value.map(\.approximate), names: names)
+                    + kinkUnderflowNotes
                     + unreliableEntryNotes(r, names: names, variables: f.variables, formula: f)
                     + roundingNotes(r, names: names, variables: f.variables, singularRows: rowsAtSingularPoint(f, r)))
 }
@@ -484,9 +500,14 @@ struct HessianRounding {
     let hessian: ModeResult
     /// Whether the Hessian was too large to bound (``hessianRoundingBounds(of:at:output:)``).
     let unbounded: Bool
-    /// Per entry, the underflow on f's way that can move it (``hessianUnderflows(_:at:)``): its
-    /// note replaces the entry's rounding note, as a value's does (``ValueRounding``).
+    /// Per entry, why an underflow on f's way can move it, or nil: one that moves it through f's
+    /// values (``hessianUnderflows(_:at:)``), or a kink reached only by an underflow to 0
+    /// (``underflowKinks(_:at:)``). Its note replaces the entry's rounding note, as a value's does
+    /// (``ValueRounding``).
     let underflows: [[String?]]?
+    /// Per gradient entry, the kink reached only by an underflow to 0 that decides it, or nil:
+    /// relu(x⁴) at 10⁻¹⁰⁰ printed f′ = 0 (relu's convention) "reliable" within 0 for 4·10⁻³⁰⁰.
+    let gradientUnderflows: [String?]
     /// Rows whose computation passes through a singular point, where the kink note says the
     /// entries are a convention (``rowsAtSingularPoint(_:_:)``): no rounding note there.
     let singular: Bool
@@ -498,7 +519,25 @@ struct HessianRounding {
         let x = gradient.point.map(\.approximate)
         let bounds = h.isEmpty ? [] : hessianRoundingBounds(of: formula, at: x)
         unbounded = bounds == nil
-        underflows = h.isEmpty ? nil : hessianUnderflows(formula, at: x)
+        let n = x.count
+        var reasons = (h.isEmpty ? nil : hessianUnderflows(formula, at: x))?.map { row in
+            row.map { exit in exit.map { "\($0), below Double's range; the entry printed was computed through it and may have lost every digit" } }
+        }
+        // A kink's side decides every entry along an input its argument depends on: ∂²f/∂xᵢ∂xⱼ
+        // reads the op's derivative where xᵢ or xⱼ moves its argument, and only its value, the
+        // same on both sides of a kink, otherwise.
+        let kinks = gradient.kinks.isEmpty ? [] : underflowKinks(formula, at: x).filter { $0.outputs.contains(0) }
+        if !kinks.isEmpty, !h.isEmpty {
+            var marked = reasons ?? [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
+            for kink in kinks {
+                for i in 0..<n { for j in 0..<n where marked[i][j] == nil && (kink.inputs.contains(i) || kink.inputs.contains(j)) {
+                    marked[i][j] = kink.description
+                } }
+            }
+            reasons = marked
+        }
+        underflows = reasons
+        gradientUnderflows = (0..<n).map { i in kinks.first { $0.inputs.contains(i) }?.description }
         hessian = ModeResult(point: gradient.point, value: gradient.jacobian.first ?? [],
                              jacobian: h.map { $0.map { Cell.double(unsignedZero($0)) } }, roundingBounds: bounds)
         singular = !rowsAtSingularPoint(formula, gradient).isEmpty
@@ -514,13 +553,16 @@ struct HessianRounding {
         let variables = formula.variables
         // An entry an underflow can move is noted for that, not for its rounding bound, which
         // does not count a value rounded to 0.
-        var notes = roundingNotes(gradient, names: formula.outputNames, variables: variables)
-            + roundingNotes(withoutUnderflows(hessian), names: variables, variables: variables, entryName: entryName)
+        var notes = roundingNotes(withoutUnderflows(gradient, [gradientUnderflows]), names: formula.outputNames, variables: variables)
+            + roundingNotes(withoutUnderflows(hessian, underflows), names: variables, variables: variables, entryName: entryName)
+        for (j, why) in gradientUnderflows.enumerated() where j < (gradient.jacobian.first?.count ?? 0) {
+            guard let why, let v = gradient.jacobian.first?[j] else { continue }
+            notes.append("d\(formula.outputNames[0])/d\(variables[j]) = \(format(v.approximate)) is unreliable: \(why)")
+        }
         for (i, row) in (underflows ?? []).enumerated() where i < hessian.jacobian.count {
-            for (j, exit) in row.enumerated() where j < hessian.jacobian[i].count {
-                guard let exit else { continue }
-                notes.append("\(entryName(i, j)) = \(format(hessian.jacobian[i][j].approximate)) is unreliable: \(exit), below Double's range; "
-                             + "the entry printed was computed through it and may have lost every digit")
+            for (j, why) in row.enumerated() where j < hessian.jacobian[i].count {
+                guard let why else { continue }
+                notes.append("\(entryName(i, j)) = \(format(hessian.jacobian[i][j].approximate)) is unreliable: \(why)")
             }
         }
         if unbounded {
@@ -530,8 +572,8 @@ struct HessianRounding {
         return notes
     }
 
-    /// The Hessian with no bound (NaN: none made) on the entries an underflow can move.
-    func withoutUnderflows(_ r: ModeResult) -> ModeResult {
+    /// `r` with no bound (NaN: none made) on the entries an underflow can move (`underflows`).
+    func withoutUnderflows(_ r: ModeResult, _ underflows: [[String?]]?) -> ModeResult {
         guard let u = underflows, var bounds = r.roundingBounds else { return r }
         for i in bounds.indices where i < u.count {
             for j in bounds[i].indices where j < u[i].count && u[i][j] != nil { bounds[i][j] = .nan }
@@ -544,18 +586,19 @@ struct HessianRounding {
     /// The bounds and judgements for a script, as jac jacobian's `rounding_bound` and
     /// `unreliable`: null where no bound was made.
     var jsonPairs: [(String, String)] {
-        // Each entry's judgement, as the notes make it (none where a singular point was met).
-        func unreliable(_ r: ModeResult, _ bounds: [[Double]]) -> [String] {
-            bounds.indices.map { i in
-                let scale = rowScale(r, i)
-                return jsonArray(bounds[i].indices.map { j in !singular && roundingIsLarge(r, bounds, i, j, rowScale: scale) ? "true" : "false" })
-            }
-        }
+        // Each entry's judgement, as the notes make it (none where a singular point was met), with
+        // no bound (null) where an underflow can move it, as the notes count none there.
         var pairs: [(String, String)] = []
-        if let b = gradient.roundingBounds, let row = b.first, let judged = unreliable(gradient, b).first {
+        if let b = withoutUnderflows(gradient, [gradientUnderflows]).roundingBounds, let row = b.first {
+            // An entry a kink reached by an underflow decides is unreliable whatever its bound says.
+            let scale = rowScale(gradient, 0)
+            let judged = jsonArray(row.indices.map { j in
+                !singular && ((j < gradientUnderflows.count && gradientUnderflows[j] != nil) || roundingIsLarge(gradient, b, 0, j, rowScale: scale))
+                    ? "true" : "false"
+            })
             pairs += [("gradient_rounding_bound", jsonArray(row.map(jsonNumber))), ("gradient_unreliable", judged)]
         }
-        if let b = hessian.roundingBounds {
+        if let b = withoutUnderflows(hessian, underflows).roundingBounds {
             // An entry an underflow can move is unreliable whatever its bound says (as the notes).
             let judged = b.indices.map { i in
                 let scale = rowScale(hessian, i)
@@ -890,6 +933,7 @@ func describe(_ w: FDWarning) -> String {
     case .underflow: return "complex-step imaginary parts underflowed, or a difference over its step fell below the normal range: a tiny |x| or derivative"
     case .belowResolution: return "the value lies within the witness's tolerance of 0: its sign is not resolved"
     case .aliased: return "a sin, cos or tan argument moves by more than a radian over the step: the differences cannot see its slope"
+    case .underflowOntoKink: return "a kink on the way is reached only because a value before it underflowed to 0: the side of the kink, which decides the derivative, is lost"
     case .flatBelowScale: return "f is constant near x and moves beyond it: the claim matches one of the two scales, and the check cannot tell which the derivative should be (check where f moves at every scale)"
     case .rowRounding: return "the claim is off by less than 64ε of the largest entry in its row, which rounding in a right derivative's own computation can reach; a black box cannot see the paths to tell (check where the entry is a larger share of its row)"
     case .pathRounding: return "the claim is off by less than the rounding the formula's path magnitudes allow a derivative: not shown wrong or right (check in Double)"

@@ -25,8 +25,9 @@ struct DiffCommand: ParsableCommand {
         (10^(-600), 2*10^300, 1/(3*10^40)), as jac's tables show exact values.
 
         Without --at, rules that branch (\(kinkedOpNames)) have no \
-        side of their kink to choose: pass --at to choose it by a point (hypot's \
-        derivative, x/hypot(x, y), is one formula on every side and needs none). Other \
+        side of their kink to choose: pass --at to choose it by a point (the \
+        derivative of \(oneFormulaOpNames) is one formula on every side of its kink and \
+        needs none). Other \
         comparisons (a form a rule chooses for accuracy, as expm1's) are decided \
         together at one point chosen reproducibly away from every kink, which a note \
         names; where no region can be sampled (relu(sin(1000000*x)) changes side \
@@ -170,6 +171,13 @@ struct DiffCommand: ParsableCommand {
         // not a derivative: say so as `jacobian` and `check` do.
         if let p = point, let rec = try? record({ f($0) }, at: p.doubles) {
             for note in kinkNotes(rec.diagnostics.kinks, of: f, at: p.doubles) { writeError("note: " + note) }
+            // A kink reached only by an underflow to 0 chose the branch of the expressions too:
+            // `jac diff "relu(x^4)" --at x=1e-100` printed 0 for 4*x^3 with the kink note alone.
+            if !rec.diagnostics.kinks.isEmpty {
+                for kink in underflowKinks(recording: rec) {
+                    writeError("note: \(kink); the expressions printed are the derivative on the side Double took, which need not be the point's")
+                }
+            }
             // As jac hessian says it of the same matrix (pow(x, y) at (0, 1) printed 1 and 0 as
             // the mixed entries with no word here).
             if order == 2, columns.count == names.count, let values {
@@ -352,11 +360,21 @@ struct DiffCommand: ParsableCommand {
     static let graphNodesVariable = "JAC_MAX_EXPRESSION_NODES"
 
     /// The registry's ops with kinks whose derivative is one side's: what makes `jac diff` ask for
-    /// --at. hypot's is x/hypot(x, y), y/hypot(x, y) on every side (``SymbolicJacobian/kinkedOps``).
-    static let kinkedOpNames = Op.allCases.filter {
-        if case .kinks = $0.info.smoothness { return $0 != .hypot }
-        return false
-    }.map(\.info.name).joined(separator: ", ")
+    /// --at (``SymbolicJacobian/kinkedOps``). The others declare ``OpInfo/ruleIsOneFormulaAcrossKinks``
+    /// (hypot's is x/hypot(x, y), y/hypot(x, y) on every side): ``oneFormulaOpNames``.
+    static let kinkedOpNames = kinkedOps(oneFormula: false)
+
+    /// The registry's ops with kinks whose derivative is one formula on every side of them.
+    static let oneFormulaOpNames = kinkedOps(oneFormula: true)
+
+    /// The names of the registry's ops with kinks that do (or do not) declare
+    /// ``OpInfo/ruleIsOneFormulaAcrossKinks``, comma-separated.
+    static func kinkedOps(oneFormula: Bool) -> String {
+        Op.allCases.filter {
+            if case .kinks = $0.info.smoothness { return $0.info.ruleIsOneFormulaAcrossKinks == oneFormula }
+            return false
+        }.map(\.info.name).joined(separator: ", ")
+    }
 
     /// Bounds the printed derivative's bytes (default ``ExpressionPrinter/defaultMaxOutputBytes``).
     static let outputBytesVariable = "JAC_MAX_OUTPUT_BYTES"

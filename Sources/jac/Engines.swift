@@ -531,6 +531,25 @@ func underflowIntoSingularity(_ f: Formula, at x: [Double]) -> String? {
     return nil
 }
 
+/// The kinks f's Double evaluation at x reaches only because a value on the way to the op's
+/// argument underflowed to 0 (``UnderflowKink``): relu(x^4) at 1e-100 printed relu's convention
+/// 0 for f′ = 4e-300, reliable within a bound of 0. Empty where f cannot be recorded at x.
+func underflowKinks(_ f: Formula, at x: [Double]) -> [UnderflowKink] {
+    guard x.count == f.variables.count,
+          let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x, finiteOutputs: false) }) else { return [] }
+    return underflowKinks(recording: rec)
+}
+
+/// Per entry (output i, input j) of f's Jacobian at x, the kink reached only by an underflow to
+/// 0 that decides it (``underflowKinks(_:at:)``), or nil.
+func underflowKinkEntries(_ f: Formula, at x: [Double]) -> [[String?]]? {
+    let kinks = underflowKinks(f, at: x)
+    guard !kinks.isEmpty else { return nil }
+    return f.outputs.indices.map { i in
+        f.variables.indices.map { j in kinks.first { $0.outputs.contains(i) && $0.inputs.contains(j) }?.description }
+    }
+}
+
 /// Why the Hessian failed as not finite where its `op` at `node` is smooth: the words that say a
 /// second-order term there overflowed, or nil where the op is at its kink or singular point (pow
 /// at (0, 1), whose mixed partial is unbounded: no Hessian exists there) or cannot be found.

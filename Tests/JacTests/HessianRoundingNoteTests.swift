@@ -189,6 +189,44 @@ final class HessianRoundingNoteTests: XCTestCase {
         XCTAssertEqual(clean.status, 0, clean.stderr)
         XCTAssertFalse(clean.stderr.contains("unreliable"), clean.stderr)
     }
+
+    /// hypot's rule and pow's carry correction terms, exact zeros plus what rounding left, which
+    /// every Hessian through them took for values no first-order bound holds for: `jac hessian
+    /// "hypot(x,y)" --at x=3,y=4` printed every entry "could not be bounded", with null bounds.
+    /// Each entry now has a finite bound that reaches the truth and is a few ε of it, and none is
+    /// unreliable. Truths: by hand, hypot's [[y², −xy], [−xy, x²]]/r³ = [[16, −12], [−12, 9]]/125;
+    /// hypot² is x² + y², [[2, 0], [0, 2]]; √hypot and x^y by sympy's derivatives evaluated by
+    /// mpmath at 60 digits at the Doubles 2, 0.3 (0.299999999999999988898) and 0.7, 2.5
+    /// (scripts/hessian_rounding_reference.py's method).
+    func testAHessianThroughHypotOrPowHasFiniteBoundsThatHold() throws {
+        let cases: [(formula: String, at: String, truth: [[Double]])] = [
+            ("hypot(x,y)", "x=3,y=4", [[0.128, -0.096], [-0.096, 0.072]]),
+            ("hypot(x,y)^2", "x=3,y=4", [[2, 0], [0, 2]]),
+            ("sqrt(hypot(x,y))", "x=3,y=4", [[2.0571825392998065207e-2, -3.2199378875996971628e-2],
+                                             [-3.2199378875996971628e-2, 1.7888543819998317571e-3]]),
+            ("x^y", "x=2,y=0.3", [[-0.064635081700608103072, 0.7435768485182816262],
+                                  [0.7435768485182816262, 0.59150704396012098687]]),
+            ("x^y", "x=0.7,y=2.5", [[3.1374750995027832054, 0.063434599469168238466],
+                                    [0.063434599469168238466, 0.052154321921081042806]]),
+        ]
+        for c in cases {
+            let r = try JacRunner.run(["hessian", c.formula, "--at", c.at, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JacRunner.json(r.stdout)
+            let h = try XCTUnwrap(object["hessian"] as? [[Double]], r.stdout)
+            let bounds = try XCTUnwrap(object["hessian_rounding_bound"] as? [[Double]], "\(c.formula): \(r.stdout)")
+            XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[false, false], [false, false]], "\(c.formula): \(r.stdout)")
+            XCTAssertFalse(r.stderr.contains("could not be bounded"), "\(c.formula): \(r.stderr)")
+            let scale = c.truth.joined().map(Swift.abs).max() ?? 0
+            for i in 0..<2 {
+                for j in 0..<2 {
+                    let off = Swift.abs(h[i][j] - c.truth[i][j])
+                    XCTAssertLessThanOrEqual(off, bounds[i][j] + c.truth[i][j].ulp / 2, "\(c.formula) (\(i), \(j)): \(r.stdout)")
+                    XCTAssertLessThan(bounds[i][j], 256 * Double.ulpOfOne * scale, "\(c.formula): \(r.stdout)")
+                }
+            }
+        }
+    }
 }
 
 /// jac hessian priced every Hessian's rounding bound as dense (n² sweeps of a column's tape) and,
@@ -238,4 +276,5 @@ final class SparseHessianBudgetTests: XCTestCase {
         XCTAssertEqual(d.status, 0, d.stderr)
         XCTAssertTrue(d.stderr.contains("were not bounded for rounding (100 variables"), d.stderr)
     }
+
 }

@@ -299,6 +299,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let reverseRows: [[Double]]?
         let graph: TapeGraph
         let kinkMap: [[[String]]]
+        /// Per entry, the kinks on its paths reached only by an underflow (``TapeGraph/underflowKinkMap(inputs:outputs:)``).
+        let underflowKinkMap: [[[UnderflowKink]]]
     }
 
     enum Preparation {
@@ -431,7 +433,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         let kinkMap = graph.kinkOps(recording.diagnostics.kinks, inputs: n, outputs: m)
         return Prepared(base: base, recording: recording, missingVJPs: missingVJPs, reverseRows: reverseRows, graph: graph,
-                        kinkMap: kinkMap)
+                        kinkMap: kinkMap, underflowKinkMap: graph.underflowKinkMap(inputs: n, outputs: m))
     }
 
     /// The forward-mode subject, computed apart from the rest (the concurrent check runs it on
@@ -458,6 +460,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                          claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
         var base = prepared.base
         let recording = prepared.recording, graph = prepared.graph, kinkMap = prepared.kinkMap
+        let underflowKinkMap = prepared.underflowKinkMap
         // Where a declared kink lies decides which differences straddle it and where one-sided
         // derivatives are taken; a NaN or negative distance says neither, so nothing is judged.
         if let bad = graph.invalidKinkDistance {
@@ -534,7 +537,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
                 let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
                                        entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
-                                       kinkOps: kinkMap[i][j])
+                                       kinkOps: kinkMap[i][j], underflowKinks: underflowKinkMap[i][j])
                 // A column the concurrent check will compute on child tasks: this entry is
                 // judged again once it is (its placeholder is dropped with this judging), and
                 // the others are kept. The judging goes on, so that one round computes every
@@ -1106,7 +1109,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     mutating func checkEntry(_ i: Int, _ j: Int, values: [(String, Double)], rowScale: Double, valueScale: Double,
-                             entryScale: Double, kinkOps: [String]) -> EntryCheck {
+                             entryScale: Double, kinkOps: [String], underflowKinks: [UnderflowKink] = []) -> EntryCheck {
         let adRel = CheckOptions.adAccuracyULPs * eps
         // Below the normal range a value's rounding is absolute (half the least subnormal), not
         // relative: exp at −745 is 5e-324 in every mode, and a tolerance of 0 called it wrong.
@@ -1139,6 +1142,12 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // is a singularity, not a kink they could bracket; √(x²) at 0 keeps its kink (±1).
             if !nonFinite.isEmpty && !(analysis.left.isFinite && analysis.right.isFinite) {
                 return make(.nonFinite(subjects: nonFinite), nil, ladder: [], kink: analysis)
+            }
+            // A kink reached only by an underflow to 0 is no kink at the point given, and which
+            // side the op is on there Double cannot tell: relu(x⁴) at 10⁻¹⁰⁰ passed every mode's 0
+            // as a valid subgradient for 4·10⁻³⁰⁰.
+            if !underflowKinks.isEmpty {
+                return make(.fdInconclusive(reasons: [.underflowOntoKink]), nil, ladder: [], kink: analysis)
             }
             return make(.kink(validSubgradient: nil), nil, ladder: [], kink: nil).withKink(analysis)
         }

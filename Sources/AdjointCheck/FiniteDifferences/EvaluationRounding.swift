@@ -309,10 +309,27 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     // derivative only where an op with a varying partial reads it. Tested itself, a partial sum
     // that cancels to 0 beside a large term (x₀x₁ + x₂x₃ = 0.01 − 0.01 inside √(… + 2), a ray's
     // b = d·(o − C)) made every entry's bound infinite.
+    //
+    // So is a factor of a product, or a quotient's numerator, whose other operand rounding moves
+    // by no more than √ε of itself: the product is affine in it, and its cross term with the
+    // other's move is √ε of the first-order term the bound counts. That is how a rule's
+    // correction term is read, the exact 0 plus residual that recovers a rounding (hypot's
+    // a/b − t and √(1 + t²)'s residual, pow's exponent error y − (s + 1)): rounding moves it by
+    // all of itself by design, and tested as read nonlinearly it left every Hessian through
+    // hypot, and pow's ∂²/∂x² at (2, 0.3), "could not be bounded". The product is tested itself
+    // where something reads it nonlinearly.
+    let steadyShare = Double(V.ulpOfOne).squareRoot()
+    func steady(_ a: Int) -> Bool {
+        a >= 0 && a < count && (exactZero[a] || moves[a] <= steadyShare * Swift.max(Swift.abs(values[a]), leastNormal))
+    }
     var readNonlinearly = [Bool](repeating: false, count: count)
     for e in entries {
         guard let e, e.op != .add, e.op != .sub, e.op != .neg else { continue }
-        for a in e.inputs where a >= 0 && a < count { readNonlinearly[a] = true; readNonlinearly[group[a]] = true }
+        for (position, a) in e.inputs.enumerated() where a >= 0 && a < count {
+            let others = e.inputs.indices.lazy.filter { $0 != position }.map { e.inputs[$0] }
+            let linear = (e.op == .mul || (e.op == .div && position == 0)) && others.allSatisfy(steady)
+            if !linear { readNonlinearly[a] = true; readNonlinearly[group[a]] = true }
+        }
     }
     // The representatives where it fails, usually none: tested apart from the sums below, whose
     // loop a test per node slowed by a tenth of a 20 × 20 check.

@@ -215,12 +215,24 @@ public struct OpInfo: Sendable {
     /// imaginary parts were subnormal) √(z² + y²) is z, every step agreed on ∂/∂x = 1, and the
     /// right 1/√2 of forward and reverse mode was convicted.
     public let piecesAreEntire: Bool
+    /// Whether the op's rule, as exact and symbolic scalars run it (``ADScalar/roundsArithmetic``
+    /// false), is one formula on every side of its kinks, so a symbolic derivative needs no side
+    /// chosen: hypot's (x/z, y/z), whose only branch is the kink z = 0 itself. Only ops with
+    /// kinks declare it. ``SymbolicJacobian/kinkedOps`` leaves such ops out, and `jac diff`
+    /// asks for --at only for the others (its help lists both from here). It was a special case
+    /// for hypot in each of those two places.
+    ///
+    /// ```swift
+    /// Op.hypot.info.ruleIsOneFormulaAcrossKinks   // true
+    /// Op.abs.info.ruleIsOneFormulaAcrossKinks     // false: −1 on one side, 1 on the other
+    /// ```
+    public let ruleIsOneFormulaAcrossKinks: Bool
 
     public init(_ op: Op, _ name: String, arity: Int = 1, domain: String = "all reals",
                 smoothness: Smoothness = .smooth, convention: String? = nil, rational: Bool = false,
                 analytic: Bool = false, sample: [ClosedRange<Double>]? = nil, attribute: String? = nil,
                 summary: String = "", linearity: Linearity = .nonlinear, defaultParameter: String? = nil,
-                kinkArguments: [Int] = [0, 1], entirePieces: Bool = true) {
+                kinkArguments: [Int] = [0, 1], entirePieces: Bool = true, oneFormulaAcrossKinks: Bool = false) {
         self.op = op; self.name = name; self.arity = arity; self.domain = domain
         self.smoothness = smoothness; self.convention = convention; self.isRationalClosed = rational
         self.isAnalytic = analytic
@@ -229,5 +241,6 @@ public struct OpInfo: Sendable {
         self.defaultParameter = defaultParameter
         self.kinkArguments = kinkArguments
         self.piecesAreEntire = entirePieces
+        self.ruleIsOneFormulaAcrossKinks = oneFormulaAcrossKinks
     }
 }

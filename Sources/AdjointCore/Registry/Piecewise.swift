@@ -50,7 +50,7 @@ extension Builtin {
     public enum Hypot: OpDeclaration {
         public static let info = OpInfo(.hypot, "hypot", arity: 2, smoothness: .kinks(at: "x = y = 0"),
                                         convention: "∇hypot(0, 0) = (0, 0)", summary: "√(x² + y²) without overflow",
-                                        entirePieces: false)
+                                        entirePieces: false, oneFormulaAcrossKinks: true)
         @inlinable public static func primal<T: ADScalar>(_ x: T, _ y: T, _ n: Int) -> T {
             let a = Abs.primal(x, x, 0), b = Abs.primal(y, y, 0)
             // One comparison splits the pair, so a tie still uses each argument once: max and min

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+
+/// relu(x⁴) at x = 10⁻¹⁰⁰: x⁴ = 10⁻⁴⁰⁰ is 0 in Double, relu's kink, and every mode computes
+/// relu's convention 0. By hand f′ = 4x³ = 4·10⁻³⁰⁰ and f″ = 12x² = 1.2·10⁻¹⁹⁹ (exact mode's
+/// 4e-300 agrees). jac hessian called both entries reliable within a bound of 0, jac jacobian
+/// the same, and jac check passed 0 as a valid subgradient (status 0): at the point given relu
+/// is not at its kink, and Double lost the side its argument lies on.
+final class UnderflowOntoKinkTests: XCTestCase {
+    func testTheHessiansEntriesThroughTheKinkAreUnreliableWithNoBound() throws {
+        let r = try JacRunner.run(["hessian", "relu(x^4)", "--at", "x=1e-100", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        // The premise: 0 printed for 4e-300 and 1.2e-199.
+        XCTAssertEqual(object["gradient"] as? [Double], [0], r.stdout)
+        XCTAssertEqual(object["hessian"] as? [[Double]], [[0]], r.stdout)
+        XCTAssertEqual(object["gradient_unreliable"] as? [Bool], [true], r.stdout)
+        XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[true]], r.stdout)
+        XCTAssertTrue((object["gradient_rounding_bound"] as? [Any])?.first is NSNull, r.stdout)
+        XCTAssertTrue(((object["hessian_rounding_bound"] as? [Any])?.first as? [Any])?.first is NSNull, r.stdout)
+        for entry in ["df/dx = 0.0", "d2f/dxdx = 0.0"] {
+            let note = try XCTUnwrap(r.stderr.components(separatedBy: "\n").first { $0.hasPrefix("note: \(entry) is unreliable") }, r.stderr)
+            XCTAssertTrue(note.contains("relu (node") && note.contains("underflowed to 0"), note)
+        }
+    }
+
+    /// Only the entries along an input the kink's argument depends on: ∂²/∂y² of relu(x⁴)·y + y²
+    /// reads relu's value (0 on both sides of the kink, and 10⁻⁴⁰⁰ exactly), not its side, and is 2
+    /// by hand; ∂²/∂x∂y = relu′(x⁴)·4x³ = 4·10⁻³⁰⁰ by hand, printed 0.
+    func testOnlyTheEntriesTheKinksSideDecidesAreFlagged() throws {
+        let r = try JacRunner.run(["hessian", "relu(x^4)*y + y^2", "--at", "x=1e-100,y=3", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["hessian"] as? [[Double]], [[0, 0], [0, 2]], r.stdout)
+        XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[true, true], [true, false]], r.stdout)
+        XCTAssertEqual(object["gradient_unreliable"] as? [Bool], [true, false], r.stdout)
+    }
+
+    func testJacobiansEntryIsUnreliableWithNoBound() throws {
+        let r = try JacRunner.run(["jacobian", "relu(x^4)", "--at", "x=1e-100", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["jacobian"] as? [[Double]], [[0]], r.stdout)
+        XCTAssertEqual(object["unreliable"] as? [[Bool]], [[true]], r.stdout)
+        XCTAssertTrue(((object["rounding_bound"] as? [Any])?.first as? [Any])?.first is NSNull, r.stdout)
+        XCTAssertTrue(r.stderr.contains("note: df/dx = 0.0 is unreliable: relu (node"), r.stderr)
+    }
+
+    /// The check does not pass the convention as a subgradient: the entry is inconclusive, and
+    /// the note names relu and the underflow.
+    func testTheCheckIsInconclusiveNotAValidSubgradient() throws {
+        let r = try JacRunner.run(["check", "relu(x^4)", "--at", "x=1e-100", "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["agree"] as? Bool, false, r.stdout)
+        let entry = try XCTUnwrap((object["entries"] as? [[String: Any]])?.first, r.stdout)
+        XCTAssertEqual(entry["verdict"] as? String, "fd-inconclusive", r.stdout)
+        XCTAssertEqual(entry["reasons"] as? [String], ["underflow-onto-kink"], r.stdout)
+        XCTAssertTrue((object["notes"] as? [String] ?? []).contains { $0.hasPrefix("relu (node") && $0.contains("underflowed to 0") }, r.stdout)
+    }
+
+    /// jac diff --at decides relu's branch at the point as Double computes it, and printed
+    /// `df/dx = 0` (4*x^3 by hand on the side x⁴ > 0 the point lies on) with the kink note alone.
+    func testDiffAtThePointSaysTheBranchWasTakenThroughAnUnderflow() throws {
+        let r = try JacRunner.run(["diff", "relu(x^4)", "--at", "x=1e-100"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("note: relu (node") && r.stderr.contains("underflowed to 0"), r.stderr)
+        let clean = try JacRunner.run(["diff", "relu(x^4)", "--at", "x=1e-50"])
+        XCTAssertFalse(clean.stderr.contains("underflowed"), clean.stderr)
+    }
+
+    /// Where nothing underflows, the kink is a kink and the entries are as before: relu(x) at 0
+    /// passes as a valid subgradient, and relu(x⁴) at 10⁻⁵⁰ (x⁴ = 10⁻²⁰⁰, normal) is reliable.
+    func testARealKinkAndAnUnderflowFreePointAreUnchanged() throws {
+        let kink = try JacRunner.run(["check", "relu(x)", "--at", "x=0"])
+        XCTAssertEqual(kink.status, 0, kink.stdout + kink.stderr)
+        XCTAssertTrue(kink.stdout.contains("valid subgradient"), kink.stdout)
+        XCTAssertFalse(kink.stdout.contains("underflow"), kink.stdout)
+        let normal = try JacRunner.run(["hessian", "relu(x^4)", "--at", "x=1e-50", "--format", "json"])
+        XCTAssertEqual(normal.status, 0, normal.stderr)
+        let object = try JacRunner.json(normal.stdout)
+        XCTAssertEqual(object["gradient_unreliable"] as? [Bool], [false], normal.stdout)
+        XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[false]], normal.stdout)
+        XCTAssertFalse(normal.stderr.contains("underflowed"), normal.stderr)
+    }
+}
