@@ -134,7 +134,9 @@ final class ValidateEvaluationCostTests: XCTestCase {
     /// measuring its noise and 168 differencing, 2 at the corners. Before: JVP 324 and VJP 82 (the
     /// scans along x₀ and along x₁ both find the tie, and each asked both rules there and around
     /// it: 37 repeats each), primal 370 (the noise measurement and the difference each evaluated
-    /// the sample again: 16 repeats).
+    /// the sample again: 16 repeats). Primal 364 since a difference's rounding bound holds its
+    /// samples' landing off the line (x + t·v rounded per coordinate, up to an ulp of each xⱼ:
+    /// 5 to 15% more bound at these points), which moves a few of its steps: 10 more, none a repeat.
     func testASortOfTwosRulesAndPrimalAreAskedOncePerPoint() {
         sortLog.reset()
         let v = validate(CountedSortForValidate.self, inputs: 2)
@@ -145,6 +147,6 @@ final class ValidateEvaluationCostTests: XCTestCase {
         XCTAssertEqual(sortLog.repeats("primal"), 0, "primal evaluations that repeat a point already evaluated")
         XCTAssertLessThanOrEqual(sortLog.calls("jvp"), 287)
         XCTAssertLessThanOrEqual(sortLog.calls("vjp"), 45)
-        XCTAssertLessThanOrEqual(sortLog.calls("primal"), 354)
+        XCTAssertLessThanOrEqual(sortLog.calls("primal"), 364)
     }
 }
