@@ -401,11 +401,11 @@ public struct CheckReport: Sendable {
             guard let tol = e.tolerance else { continue }
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             // Two significant figures: rounded to 0.1%, an agreement of 0.04% read "0.0%".
-            let share = size > 0 ? "\(twoFigures(100 * tol / size))" : "∞"
+            let share = size > 0 ? readableFigure(100 * tol / size) : "∞"
             // tol/size/√ε as a Double: for a subnormal entry (eˣ at −745) √ε·size is 0, and the
             // integer of the infinite quotient trapped (a review).
             let ratio = size > 0 ? tol / size / epsilon.squareRoot() : .infinity
-            let multiple = !ratio.isFinite ? "∞" : (ratio < 1e6 ? "\(Int(ratio.rounded()))" : fmt(ratio))
+            let multiple = !ratio.isFinite ? "∞" : (ratio < 1e4 ? "\(Int(ratio.rounded()))" : readableFigure(ratio))
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
             // Only a remedy the check could run: a black box has differences alone, and the
             // complex step was advised for the reverse-mode gradient that assertHessian differences,
@@ -720,6 +720,22 @@ func twoFigures(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
     let p = Double.pow(10, 1 - Double.log10(Swift.abs(x)).rounded(.down))
     return (x * p).rounded() / p
+}
+
+/// A share or a multiple in a note, as a reader takes it in: ``twoFigures(_:)`` of x, whole below
+/// 10⁴ without a ".0" ("8000"), and from 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
+/// note wrote eˣ at −745, whose tolerance is 80 of its 2⁻¹⁰⁷⁴, as "5368709120.0√ε" (a user walk).
+func readableFigure(_ x: Double) -> String {
+    let r = twoFigures(x)
+    guard r.isFinite, r != 0 else { return fmt(r) }
+    let a = Swift.abs(r)
+    if a < 1e4 { return a >= 10 ? "\(Int(r))" : "\(r)" }
+    var e = Int(Double.log10(a).rounded(.down))
+    var m = twoFigures(r / Double.pow(10, Double(e)))
+    // A mantissa that rounds up to 10 moves the exponent.
+    if Swift.abs(m) >= 10 { m /= 10; e += 1 }
+    let mantissa = m == m.rounded() ? "\(Int(m))" : "\(m)"
+    return "\(mantissa)e\(e)"
 }
 
 /// A derivative as the table prints it: ``fmt`` of a zero without its sign. `jac check "-relu(x)"

@@ -1,0 +1,52 @@
+import AdjointCore
+import AdjointFormula
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// cos tabulated at spacing 0.1 and interpolated linearly: piecewise linear, a kink at every knot.
+@Sendable private func tabulatedCos(_ t: Double) -> Double {
+    let h = 0.1
+    let i = (t / h).rounded(.down)
+    let s = t / h - i
+    let a = Foundation.cos(i * h), b = Foundation.cos((i + 1) * h)
+    return a + s * (b - a)
+}
+
+/// The root t of t³ + t = x, bisected on [0, 4] until the bracket is below 10⁻⁷: a staircase of
+/// treads about 10⁻⁷ wide, 10⁸ ulps of its value (a solver stopped at its tolerance).
+@Sendable private func bisectedRoot(_ x: [Double]) -> Double {
+    var (lo, hi) = (0.0, 4.0)
+    while hi - lo > 1e-7 { let m = (lo + hi) / 2; if m * m * m + m - x[0] < 0 { lo = m } else { hi = m } }
+    return (lo + hi) / 2
+}
+
+/// What a researcher reads in a check's report (a user walk): each finding said once, a note on a
+/// right check worded as one, entries named, numbers in a form one can read.
+final class CheckReportTextTests: XCTestCase {
+    /// eˣ at −745 is the least subnormal, 2⁻¹⁰⁷⁴, and Richardson's tolerance there is 80 of them:
+    /// 80 × 2²⁶ = 5368709120 times √ε of the entry (√ε = 2⁻²⁶ in Double, by hand). The note printed
+    /// "5368709120.0√ε"; it prints two figures beyond 10⁴ ("5.4e9√ε"), in Float as in Double.
+    func testALargeMultipleOfTheResolutionIsPrintedReadably() throws {
+        let d = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [-745.0])
+        let dNote = try XCTUnwrap(d.notes.first { $0.contains("agrees only within") }, d.renderTable())
+        let e = d.entries[0][0]
+        XCTAssertEqual(try XCTUnwrap(e.tolerance) / Double.leastNonzeroMagnitude, 80, d.renderTable())
+        XCTAssertTrue(dNote.contains("5.4e9√ε of Double"), dNote)
+        XCTAssertTrue(dNote.contains("8000% of the entry"), dNote)
+        XCTAssertFalse(dNote.contains("5368709120"), dNote)
+        // Float at −103: the entry is 2⁻¹⁴⁹; its multiple is above 10⁴ (2·10⁵) and is written alike.
+        let f = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [Float(-103)])
+        let fNote = try XCTUnwrap(f.notes.first { $0.contains("agrees only within") }, f.renderTable())
+        XCTAssertNotNil(fNote.range(of: #" [0-9]\.[0-9]e[0-9]+√ε of Float\)"#, options: .regularExpression), fNote)
+    }
+
+    /// The first two cells of each row of a rendered table.
+    static func rowLabels(_ table: String) -> [(String, String)] {
+        let lines = table.split(separator: "\n").map(String.init)
+        guard let rule = lines.firstIndex(where: { $0.hasPrefix("---") }) else { return [] }
+        return lines[(rule + 1)...].prefix { !$0.hasPrefix("(") && !$0.hasPrefix("random") && !$0.hasPrefix("note") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            .filter { $0.count >= 2 }.map { ($0[0], $0[1]) }
+    }
+}
