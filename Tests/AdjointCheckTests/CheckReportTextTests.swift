@@ -24,6 +24,27 @@ import XCTest
 /// What a researcher reads in a check's report (a user walk): each finding said once, a note on a
 /// right check worded as one, entries named, numbers in a form one can read.
 final class CheckReportTextTests: XCTestCase {
+    /// Three tables, one per input, each claimed with the smooth −sin: every entry is convicted and
+    /// f is linear around x along each line. The note said the same four sentences once per entry;
+    /// it says them once, naming the entries and each line's slope. The segments' slopes by mpmath
+    /// at 30 digits: (cos 1.6 − cos 1.7)/0.1 = 0.996449719942, (cos 0.4 − cos 0.3)/0.1 =
+    /// −0.342754951227, (cos 2.3 − cos 2.2)/0.1 = −0.777749040245.
+    func testTheLinearNoteIsSaidOnceNamingItsEntries() throws {
+        let f: @Sendable ([Double]) -> Double = { x in tabulatedCos(x[0]) + tabulatedCos(x[1]) + tabulatedCos(x[2]) }
+        let r = try checkBlackBoxGradient(of: f, at: [-1.662, 0.33, 2.27], claimedGradient: { x in x.map { -Foundation.sin($0) } })
+        for j in 0..<3 { XCTAssertEqual(r.entries[0][j].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable()) }
+        XCTAssertEqual(r.linearSegments.count, 1, r.notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(r.linearSegments.first)
+        XCTAssertTrue(note.hasPrefix("entries (0, 0), (0, 1), (0, 2): f is linear"), note)
+        for (along, slope) in [("x0", "0.9964497"), ("x1", "-0.342755"), ("x2", "-0.777749")] {
+            XCTAssertTrue(note.contains("along \(along) within ±"), note)
+            XCTAssertTrue(note.contains("slope \(slope)"), note)
+        }
+        let table = r.renderTable()
+        XCTAssertEqual(table.components(separatedBy: "If f is piecewise linear").count - 1, 1, table)
+        XCTAssertEqual(table.components(separatedBy: "f is linear").count - 1, 1, table)
+    }
+
     /// eˣ at −745 is the least subnormal, 2⁻¹⁰⁷⁴, and Richardson's tolerance there is 80 of them:
     /// 80 × 2²⁶ = 5368709120 times √ε of the entry (√ε = 2⁻²⁶ in Double, by hand). The note printed
     /// "5368709120.0√ε"; it prints two figures beyond 10⁴ ("5.4e9√ε"), in Float as in Double.

@@ -358,6 +358,7 @@ enum DocCommentExamples {
         }
         let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
         _ = r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+        // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
         guard r.linearSegments.count == 1, r.linearSegments[0].contains("within ±0.03125 of x"),
               r.linearSegments[0].contains("slope, 0.9964497,") else { throw ADError.invalidArgument(r.renderTable()) }
     }

@@ -584,8 +584,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         report.smallGaps = smallGapNote(entries.joined())
         report.plateaus = entries.joined().compactMap(plateauNote)
         // A few entries are enough to show the user what their claim misses; each costs a scan.
-        report.linearSegments = entries.joined().filter { $0.verdict.name == "rule-wrong" }
-            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegmentNote($0) }
+        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
+            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }).map { [$0] } ?? []
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }

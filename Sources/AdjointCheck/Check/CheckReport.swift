@@ -90,13 +90,15 @@ public struct CheckReport: Sendable {
     public internal(set) var plateaus: [String] = []
     /// Black-box entries convicted where f is linear to its rounding around x along their line
     /// (its second differences vanish at every step out to some reach, which fixes its slope to
-    /// ε^{3/4}), one line each with that slope: the derivative is the line's slope, and for f that
-    /// interpolates a table linearly that is the segment's slope, not the smooth function's
-    /// derivative the claim may have been. Also among the ``notes``.
+    /// ε^{3/4}), said once for all of them (empty, or one line) with each line's reach and slope:
+    /// the derivative is the line's slope, and for f that interpolates a table linearly that is the
+    /// segment's slope, not the smooth function's derivative the claim may have been. Also among
+    /// the ``notes``.
     ///
     /// ```swift
     /// let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
     /// r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+    /// // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
     /// ```
     public internal(set) var linearSegments: [String] = []
     /// Black-box entries left fd-inconclusive (noisy-evaluation) because their differences across
