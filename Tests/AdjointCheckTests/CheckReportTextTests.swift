@@ -45,6 +45,50 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertEqual(table.components(separatedBy: "f is linear").count - 1, 1, table)
     }
 
+    /// A right gradient of a bisected root (1/(3t² + 1) by hand; at x = 0.5, t = 0.4238537990698
+    /// and 0.6497911026725 by mpmath at 30 digits) passes through f's measured staircase. The note on
+    /// that noise read as a problem ("the function rounds far above its outputs' ulps"); it says
+    /// that it stopped nothing.
+    func testTheNoiseNoteOnAPassingCheckSaysItStoppedNothing() throws {
+        let r = try checkBlackBoxGradient(of: bisectedRoot, at: [0.5], claimedGradient: { _ in [0.6497911026725] })
+        XCTAssertTrue(r.passed, r.renderTable())
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, which stopped nothing: "), note)
+        XCTAssertTrue(note.contains("every entry was decided through it"), note)
+        XCTAssertTrue(note.contains("σ = "), note)
+        XCTAssertTrue(r.notes.contains(note))
+    }
+
+    /// Beside the bisected root, a term 10⁻⁹·sin x₁ moves f by less than its measured noise
+    /// (σ ≈ 2·10⁻⁸) at every step the differences take, so ∂/∂x₁ = 10⁻⁹ cos 0.3 (by hand) is left
+    /// undecided, with reasons that name the estimates (cancellation), not the noise that widened
+    /// them. The noise note said nothing of the entry; it now leads with it.
+    func testTheNoiseNoteNamesTheEntriesLeftUndecidedBesideIt() throws {
+        let f: @Sendable ([Double]) -> Double = { x in bisectedRoot([x[0]]) + 1e-9 * Foundation.sin(x[1]) }
+        let r = try checkBlackBoxGradient(of: f, at: [0.5, 0.3], claimedGradient: { x in [0.6497911026725, 1e-9 * Foundation.cos(x[1])] })
+        guard case .fdInconclusive = r.entries[0][1].verdict else { return XCTFail(r.renderTable()) }
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided (fd-inconclusive): "), note)
+        XCTAssertTrue(note.contains("may be what left them undecided"), note)
+        XCTAssertEqual(r.notes.first, note, "the first note: \(r.renderTable())")
+    }
+
+    /// An entry whose reason is the noise itself (noisy-evaluation) is named as undecided for it.
+    /// The report of the check above, with entry (0, 1) given that verdict (the black box's step
+    /// scan gives it where f's noise hides the gap).
+    func testTheNoiseNoteNamesTheEntriesLeftUndecidedForNoise() throws {
+        let f: @Sendable ([Double]) -> Double = { x in bisectedRoot([x[0]]) + 1e-9 * Foundation.sin(x[1]) }
+        var r = try checkBlackBoxGradient(of: f, at: [0.5, 0.3], claimedGradient: { x in [0.6497911026725, 1e-9 * Foundation.cos(x[1])] })
+        let e = r.entries[0][1]
+        r.entries[0][1] = EntryCheck(output: 0, input: 1, subjects: e.subjects, verdict: .fdInconclusive(reasons: [.noisyEvaluation]),
+                                     witness: nil, witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
+                                     relativeError: nil, tolerance: nil, kink: nil, ladder: e.ladder)
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided for noise in f's evaluations "
+            + "(fd-inconclusive, noisy-evaluation): the function rounds far above its outputs' ulps"), note)
+    }
+
     /// eˣ at −745 is the least subnormal, 2⁻¹⁰⁷⁴, and Richardson's tolerance there is 80 of them:
     /// 80 × 2²⁶ = 5368709120 times √ε of the entry (√ε = 2⁻²⁶ in Double, by hand). The note printed
     /// "5368709120.0√ε"; it prints two figures beyond 10⁴ ("5.4e9√ε"), in Float as in Double.

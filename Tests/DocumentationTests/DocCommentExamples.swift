@@ -345,8 +345,10 @@ enum DocCommentExamples {
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 60.
     static func CheckReport_60() async throws {
         let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
-        _ = r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
-        guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"), r.passed else { throw ADError.invalidArgument(r.renderTable()) }
+        _ = r.measuredNoise   // ["rounding measured, which stopped nothing: user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+        guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"),
+              r.measuredNoise[0].hasPrefix("rounding measured, which stopped nothing: user primitive solve2 (node 2)"), r.passed
+        else { throw ADError.invalidArgument(r.renderTable()) }
     }
 
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 97.

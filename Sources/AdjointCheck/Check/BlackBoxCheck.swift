@@ -376,7 +376,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
         }.max() ?? 0
         let how = worstULPs >= 100 ? "far above its outputs' ulps" : "above the \(fmt(DifferenceTuning.evaluationNoiseULPs)) ulps of its outputs that differences assume"
-        report.measuredNoise = ["the function rounds \(how): noise measured at the point, "
+        report.noiseFindings = ["the function rounds \(how): noise measured at the point, "
             + noisy.joined(separator: ", ") + "; differences assume \(fmt(MeasuredNoise.bound))σ per evaluation"]
     }
     /// Evaluations ``measureNoise()`` made.

@@ -640,7 +640,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if forwardRuns, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
-        base.measuredNoise = noiseNotes
+        base.noiseFindings = noiseNotes
         return base
     }
 

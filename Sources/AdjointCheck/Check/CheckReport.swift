@@ -60,18 +60,54 @@ public struct CheckReport: Sendable {
     /// likely leaves the AD types (with ``escapes`` above 0), or, converting nothing, reaches its
     /// output from the inputs only through comparisons (a bisection); the note says which.
     public internal(set) var adAllZero = false
-    /// User vector primitives whose primal was measured to round far above the few ulps of its
-    /// outputs that differences assume (Moré–Wild's difference table of their primal at their
-    /// recorded inputs), one line each with the noise found. Differences of f were then told that
-    /// noise; an entry it leaves undecidable is `fd-inconclusive (noisy-evaluation)`. Empty when
-    /// nothing was measured (the tape has no vector primitive, or it was never needed) or the
-    /// noise was within the model. Also among the ``notes``.
+    /// f's evaluations, or a user primitive's primal, measured to round above the few ulps of their
+    /// outputs that differences assume (Moré–Wild's difference table at the point, or at a
+    /// primitive's recorded inputs), one line each with the noise found, and what it did to the
+    /// check. Differences of f were then told that noise; an entry it leaves undecidable is
+    /// `fd-inconclusive (noisy-evaluation)`. Empty when nothing was measured (no noise was needed,
+    /// or the tape has no user primitive) or the noise was within the model. Also among the ``notes``.
+    ///
+    /// Each line begins with what the noise did. Where every entry was decided, that it stopped
+    /// nothing: the line describes f, not a fault. Where entries are undecided for noise
+    /// (`noisy-evaluation`), those entries first; where entries are undecided for other reasons,
+    /// those entries, and that the noise widened the estimates that left them so. On a right check
+    /// the line read "the function rounds above …" alone, which read as a problem (a user walk).
     ///
     /// ```swift
     /// let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
-    /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+    /// r.measuredNoise   // ["rounding measured, which stopped nothing: user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
     /// ```
-    public internal(set) var measuredNoise: [String] = []
+    public var measuredNoise: [String] {
+        guard !noiseFindings.isEmpty else { return [] }
+        let all = Array(entries.joined())
+        let undecided = all.filter { if case .fdInconclusive = $0.verdict { return true }; return false }
+        let forNoise = undecided.filter { if case .fdInconclusive(let r) = $0.verdict { return r.contains(.noisyEvaluation) }; return false }
+        func named(_ es: [EntryCheck]) -> String {
+            (es.count == 1 ? "entry " : "entries ") + es.prefix(8).map { "(\($0.output), \($0.input))" }.joined(separator: ", ")
+                + (es.count > 8 ? " and \(es.count - 8) more" : "")
+        }
+        var lead = "rounding measured: ", tail = ""
+        if !forNoise.isEmpty {
+            // Where it matters, the entries come first, then the noise.
+            lead = "rounding measured, and \(named(forNoise)) \(forNoise.count == 1 ? "is" : "are") undecided for noise in f's "
+                + "evaluations (fd-inconclusive, noisy-evaluation): "
+            tail = "; through noise that large the differences cannot tell the claim from the derivative there: compute f more "
+                + "accurately (a solver's tighter tolerance) or check where those entries stand out from it"
+        } else if !undecided.isEmpty {
+            // The reasons name the estimates, not the noise that widened them: a term of 10⁻⁹ per
+            // unit beside a bisection's 2·10⁻⁸ was "cancellation, estimate-too-large".
+            lead = "rounding measured, and \(named(undecided)) \(undecided.count == 1 ? "is" : "are") undecided (fd-inconclusive): "
+            tail = "; the differences' error estimates allow for this noise, which may be what left them undecided: compute f "
+                + "more accurately (a solver's tighter tolerance) or check where those entries stand out from it"
+        } else if !all.isEmpty && problem == nil {
+            lead = "rounding measured, which stopped nothing: "
+            tail = "; every entry was decided through it, so it says how coarsely f computes its value, not that a derivative is wrong"
+        }
+        return noiseFindings.map { lead + $0 + tail }
+    }
+    /// What the noise measurement found, one line per noisy function or primitive, before the
+    /// check's outcome is known (``measuredNoise`` says what it did).
+    var noiseFindings: [String] = []
     /// Black-box entries convicted because f took one value at every sample where the claim
     /// predicts a change far above f's rounding, one line each saying so. Also among the ``notes``.
     public internal(set) var flatConvictions: [String] = []
