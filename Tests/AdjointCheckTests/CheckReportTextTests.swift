@@ -106,6 +106,65 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertNotNil(fNote.range(of: #" [0-9]\.[0-9]e[0-9]+√ε of Float\)"#, options: .regularExpression), fNote)
     }
 
+    /// The table named rows and columns by index (0, 1, 2); without names given it names them as
+    /// the step sweep does, f0, f1 and x0, x1, x2.
+    func testTheTableNamesOutputsAndInputsByDefault() throws {
+        struct Two: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1], x[0] * x[1] * x[2]] }
+        }
+        let r = try checkJacobian(of: Two(), at: [0.5, 2.0, 3.0])
+        XCTAssertEqual(Set(Self.rowLabels(r.renderTable()).map { "\($0.0) \($0.1)" }),
+                       ["f0 x0", "f0 x1", "f0 x2", "f1 x0", "f1 x1", "f1 x2"], r.renderTable())
+    }
+
+    /// Names given in the options label the table's rows and columns, the columns checked, and
+    /// the black box's notes on a line ("along theta"); a list of the wrong length is refused,
+    /// naming the option, rather than labelling rows wrong.
+    func testNamesGivenInTheOptionsLabelTheTable() throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+        }
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        o.outputNames = ["px", "py"]
+        let r = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o)
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(Set(Self.rowLabels(r.renderTable()).map { "\($0.0) \($0.1)" }),
+                       ["px r", "px theta", "py r", "py theta"], r.renderTable())
+        let column = try checkJacobian(of: Polar(), at: [2.0, 0.5], inputs: [1], options: o)
+        XCTAssertTrue(column.renderTable().contains("columns checked: inputs theta (1 of 2;"), column.renderTable())
+        XCTAssertEqual(Set(Self.rowLabels(column.renderTable()).map { "\($0.0) \($0.1)" }), ["px theta", "py theta"], column.renderTable())
+
+        var short = o
+        short.inputNames = ["r"]
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: short)) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "CheckOptions.inputNames (one name per input of f)", expected: 2, got: 1))
+        }
+        var three = o
+        three.outputNames = ["px", "py", "pz"]
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: three)) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "CheckOptions.outputNames (one name per output of f)", expected: 2, got: 3))
+        }
+        XCTAssertThrowsError(try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[1] }, at: [1.0, 2.0],
+                                                       claimedGradient: { x in [x[1], x[0]] }, options: { var b = CheckOptions.blackBox; b.inputNames = ["a"]; return b }()))
+
+        // The table's black-box line note, named: the tabulated cosine convicted along theta.
+        var b = CheckOptions.blackBox
+        b.inputNames = ["theta"]
+        let line = try checkBlackBoxGradient(of: { (x: [Double]) in tabulatedCos(x[0]) }, at: [-1.662],
+                                             claimedGradient: { x in [-Foundation.sin(x[0])] }, options: b)
+        XCTAssertTrue(try XCTUnwrap(line.linearSegments.first).contains("f is linear along theta within ±0.03125 of x"), line.renderTable())
+    }
+
+    /// A JVP's one column is the direction and a VJP's one row the functional uᵀf, not x0 or f0.
+    func testADirectionalCheckNamesItsDirection() throws {
+        let f: @Sendable ([Double]) -> [Double] = { x in [x[0] * x[1], x[0]] }
+        let jvp = try checkBlackBoxJVP(of: f, at: [1.0, 2.0], direction: [0.3, -1], claimed: { x, v in [x[1] * v[0] + x[0] * v[1], v[0]] })
+        XCTAssertEqual(Set(Self.rowLabels(jvp.renderTable()).map { "\($0.0) \($0.1)" }), ["f0 v", "f1 v"], jvp.renderTable())
+        let vjp = try checkBlackBoxVJP(of: f, at: [2.0, 3.0], cotangent: [1, 10], claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+        XCTAssertEqual(Set(Self.rowLabels(vjp.renderTable()).map { "\($0.0) \($0.1)" }), ["uᵀf x0", "uᵀf x1"], vjp.renderTable())
+    }
+
     /// The first two cells of each row of a rendered table.
     static func rowLabels(_ table: String) -> [(String, String)] {
         let lines = table.split(separator: "\n").map(String.init)

@@ -433,6 +433,16 @@ enum DocCommentExamples {
         if CheckOptions.accumulationULPsPerOp != 4.0 { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 113.
+    static func CheckTypes_113() async throws {
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        o.outputNames = ["px", "py"]
+        print(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).renderTable())   // rows "px  r", "py  theta", …
+        let table = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).renderTable()
+        guard table.contains("\npx   r "), table.contains("\npy   theta ") else { throw ADError.invalidArgument(table) }
+    }
+
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 104.
     static func CheckTypes_104() async throws {
         var o = CheckOptions()
@@ -1255,6 +1265,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:104", CheckTypes_104),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:113", CheckTypes_113),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),

@@ -93,7 +93,7 @@ extension BlackBoxChecker {
         let (rho, slope) = (scanned[last].step, scanned[last].slope)
         // The slope f shows is the witness's: the note explains the conviction, not another reading.
         guard delta / rho <= Self.linearSlopePrecision(epsilon: eps) * size, Swift.abs(slope - w) <= tol else { return nil }
-        return LinearSegment(output: e.output, input: e.input, along: directions.count == x.count ? "x\(d)" : "the direction",
+        return LinearSegment(output: e.output, input: e.input, along: directions.count == x.count ? options.inputName(d) : "the direction",
                              reach: rho, finest: scanned[scanned.count - 1].step,
                              notLinearAt: last > 0 ? scanned[last - 1].step : nil, slope: slope, claim: claim)
     }

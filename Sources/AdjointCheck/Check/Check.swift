@@ -70,6 +70,7 @@ import RealModule
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try options.validate()
+    try options.validateNames(inputs: x.count)
     try validateClaimedName(claimedName, claimed: claimed != nil)
     var checker = Checker(f: f, x: x, options: options)
     checker.rounding = rounding
@@ -477,6 +478,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return base
         }
         let n = x.count, m = value.count
+        try options.validateNames(inputs: n, outputs: m)
         var subjects: [(String, [[Double]])] = []
         // Forward mode that cannot run for want of a JVP is left out, with the reason, and the
         // other subjects are judged: a NaN column graded every entry "non-finite", so a VJP-only

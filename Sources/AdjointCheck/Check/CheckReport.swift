@@ -22,7 +22,7 @@ public struct CheckReport: Sendable {
     /// Names of the witness rungs, in escalation order.
     public let ladder: [String]
     /// The options the check ran with (tolerance overrides, step, seed).
-    public let options: CheckOptions
+    public internal(set) var options: CheckOptions
     /// f(x), when it could be evaluated.
     public internal(set) var value: [Double] = []
     /// Names of the checked Jacobians ("forward", "reverse", the claimed one).
@@ -154,6 +154,15 @@ public struct CheckReport: Sendable {
             || rungsUsed.contains { $0.note.hasSuffix("not run on a black box") }
     }
 
+    /// The table's name for every row (a VJP's one row is uᵀf) or every column (a JVP's one column
+    /// is the direction v) where they are not f's outputs or inputs; nil names them by
+    /// ``CheckOptions/outputNames`` and ``CheckOptions/inputNames`` (f0, x0 by default).
+    var rowName: String? = nil
+    var columnName: String? = nil
+    /// Output i and input j as the table names them.
+    func rowLabel(_ i: Int) -> String { rowName ?? options.outputName(i) }
+    func columnLabel(_ j: Int) -> String { columnName ?? options.inputName(j) }
+
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
         self.options = options
@@ -244,8 +253,8 @@ public struct CheckReport: Sendable {
         var lines: [String] = []
         lines.append("Jacobian check at x = \(shownPoint) (\(scalarType), ε = \(fmt(epsilon)))")
         if let inputs = checkedInputs {
-            let shown = inputs.count <= 12 ? inputs.map(String.init).joined(separator: ", ")
-                : (inputs.prefix(8).map(String.init) + ["…"] + inputs.suffix(2).map(String.init)).joined(separator: ", ")
+            let shown = inputs.count <= 12 ? inputs.map(columnLabel).joined(separator: ", ")
+                : (inputs.prefix(8).map(columnLabel) + ["…"] + inputs.suffix(2).map(columnLabel)).joined(separator: ", ")
             lines.append("columns checked: inputs \(shown) (\(inputs.count) of \(point.count); the others were not checked)")
         }
         if let problem {
@@ -278,7 +287,8 @@ public struct CheckReport: Sendable {
             let header = ["out", "in"] + subjects + ["witness", "value", "abs err", "rel err", "FD est", "verdict"]
             var rows: [[String]] = []
             for e in worst {
-                var r = ["\(e.output)", "\(e.input)"]
+                // Named, not numbered: "0  1" beside jac's "df1/dy" made the reader count (a user walk).
+                var r = [rowLabel(e.output), columnLabel(e.input)]
                 r += e.subjects.map { fmtDerivative($0.value) }
                 r += [e.witness ?? "-", e.witnessValue.map(fmtDerivative) ?? "-", e.absoluteError.map(fmt) ?? "-",
                       e.relativeError.map(fmt) ?? "-", e.errorEstimate.map(fmt) ?? "-", describe(e)]
