@@ -122,8 +122,10 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     _ = try value(of: formula, at: x)
     let exact = ExactSubject(formula, at: x)
     let exactRows = exact.jacobian.map { $0.map { $0.map(\.doubleValue) } }
+    var options = CheckOptions()
+    options.named(by: formula, inputs: x.count)
     let report = try checkJacobian(of: formula, at: x, claimed: exactRows.map { rows in { _ in rows } },
-                                   claimedName: "exact")
+                                   claimedName: "exact", options: options)
     if let problem = report.problem { throw problem }
     let entries = Array(report.entries.joined())
     // A derivative that is not finite (√x at 0) is an evaluation failure, whatever verdict the
@@ -260,6 +262,17 @@ func checkReport(_ formula: Formula, _ point: Point) throws -> Report {
     }
     return Report(table: tableText(), json: jsonText(), csv: csvText(), flatHeader: header, flatRow: row,
                   status: status, problem: problem)
+}
+
+extension CheckOptions {
+    /// The report's table names rows and columns as the formula does (f1, x, y), as the failure
+    /// line and the JSON do; left to the library's x0, f0 where the point has another length
+    /// (that error is the point's, reported as such).
+    mutating func named(by formula: Formula, inputs: Int) {
+        guard inputs == formula.variables.count else { return }
+        inputNames = formula.variables
+        outputNames = formula.outputNames
+    }
 }
 
 /// The CSV of a check, header first: one row per entry with each subject's value, the witness

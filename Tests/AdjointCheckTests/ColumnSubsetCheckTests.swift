@@ -39,7 +39,7 @@ final class ColumnSubsetCheckTests: XCTestCase {
             let forward = try XCTUnwrap(e.subjects.first { $0.name == "forward" }?.value)
             XCTAssertEqual(forward, truth[e.input], accuracy: 1e-13 * Swift.max(1, Swift.abs(truth[e.input])), "input \(e.input)")
         }
-        XCTAssertTrue(r.renderTable().contains("columns checked: inputs 0, 4711, 19999 (3 of 20000"), r.renderTable())
+        XCTAssertTrue(r.renderTable().contains("columns checked: inputs x0, x4711, x19999 (3 of 20000"), r.renderTable())
     }
 
     /// A claimed gradient wrong at input 4711 (by 10⁻³) is convicted at that entry; one wrong only

@@ -1,7 +1,7 @@
 import AdjointCore
 import Foundation
 import XCTest
-import AdjointCheck
+@testable import AdjointCheck
 
 /// A claimed gradient of the wrong length is named as a gradient: checked as the one row of a
 /// Jacobian, it was "columns of the claimed Jacobian (inputs): expected 4, got 3", and a new user
@@ -49,6 +49,25 @@ final class GradientClaimShapeTests: XCTestCase {
         }
         // Without a claim the modes' whole Jacobian is checked, as before.
         XCTAssertNoThrow(try checkGradient(of: Polar(), at: [2.0, 0.5]))
+    }
+
+    /// The refusal is decided by what the claim was written as, where the shapes are compared, not
+    /// by recognising the start of the Jacobian's row-count message (which a change of its wording
+    /// would have dropped, silently). The same one row, for the two-output `Polar`, is refused as a
+    /// gradient when claimed as one and keeps the Jacobian's words when claimed as a Jacobian.
+    func testTheRefusalFollowsTheKindOfClaimNotAMessage() {
+        let row: ([Double]) throws -> [[Double]] = { x in [[cos(x[1]), -x[0] * sin(x[1])]] }
+        XCTAssertThrowsError(try checkJacobianOfSpecialised(SpecialisedFunction<Double>(Polar()), at: [2.0, 0.5], claimed: row,
+                                                            claimedName: "claimed", options: CheckOptions(), claimShape: .gradient)) { error in
+            guard case let .dimensionMismatch(what, expected, got)? = error as? ADError else { return XCTFail("\(error)") }
+            XCTAssertEqual(expected, 1)
+            XCTAssertEqual(got, 2)
+            XCTAssertTrue(what.hasPrefix("outputs of f for a claimed gradient"), what)
+        }
+        XCTAssertThrowsError(try checkJacobianOfSpecialised(SpecialisedFunction<Double>(Polar()), at: [2.0, 0.5], claimed: row,
+                                                            claimedName: "claimed", options: CheckOptions(), claimShape: .jacobian)) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "rows of the claimed Jacobian (outputs)", expected: 2, got: 1))
+        }
     }
 
     /// A claimed Jacobian of the wrong width keeps its own wording (rows are outputs, columns inputs).

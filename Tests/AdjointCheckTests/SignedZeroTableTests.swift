@@ -12,10 +12,10 @@ final class SignedZeroTableTests: XCTestCase {
     }
 
     func rows(_ table: String) -> [Substring] {
-        // The entry rows follow the dashed rule under the header.
+        // The entry rows follow the dashed rule under the header, named by output (f0).
         let lines = table.split(separator: "\n")
         guard let rule = lines.firstIndex(where: { $0.hasPrefix("---") }) else { return [] }
-        return lines[(rule + 1)...].filter { $0.hasPrefix("0 ") }
+        return lines[(rule + 1)...].filter { $0.hasPrefix("f0 ") }
     }
 
     func testAZeroEntryShowsNoSignInAnyColumn() throws {

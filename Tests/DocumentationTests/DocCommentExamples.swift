@@ -345,8 +345,10 @@ enum DocCommentExamples {
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 60.
     static func CheckReport_60() async throws {
         let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
-        _ = r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
-        guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"), r.passed else { throw ADError.invalidArgument(r.renderTable()) }
+        _ = r.measuredNoise   // ["rounding measured, which stopped nothing: user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+        guard r.measuredNoise.count == 1, r.measuredNoise[0].contains("σ = 6.18"),
+              r.measuredNoise[0].hasPrefix("rounding measured, which stopped nothing: user primitive solve2 (node 2)"), r.passed
+        else { throw ADError.invalidArgument(r.renderTable()) }
     }
 
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 97.
@@ -358,6 +360,7 @@ enum DocCommentExamples {
         }
         let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
         _ = r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+        // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
         guard r.linearSegments.count == 1, r.linearSegments[0].contains("within ±0.03125 of x"),
               r.linearSegments[0].contains("slope, 0.9964497,") else { throw ADError.invalidArgument(r.renderTable()) }
     }
@@ -428,6 +431,16 @@ enum DocCommentExamples {
     static func CheckTypes_106() async throws {
         _ = CheckOptions.accumulationULPsPerOp   // 4.0
         if CheckOptions.accumulationULPsPerOp != 4.0 { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointCheck/Check/CheckTypes.swift, line 113.
+    static func CheckTypes_113() async throws {
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        o.outputNames = ["px", "py"]
+        print(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).renderTable())   // rows "px  r", "py  theta", …
+        let table = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).renderTable()
+        guard table.contains("\npx   r "), table.contains("\npy   theta ") else { throw ADError.invalidArgument(table) }
     }
 
     /// Sources/AdjointCheck/Check/CheckTypes.swift, line 104.
@@ -1252,6 +1265,7 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift:89", EvaluationRounding_89),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:270", CheckTypes_270),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:104", CheckTypes_104),
+        ("Sources/AdjointCheck/Check/CheckTypes.swift:113", CheckTypes_113),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:82", CheckTypes_82),
         ("Sources/AdjointCheck/Check/CheckTypes.swift:106", CheckTypes_106),
         ("Sources/AdjointCheck/Check/CheckReport.swift:268", CheckReport_268),

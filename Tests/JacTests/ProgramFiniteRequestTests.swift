@@ -27,7 +27,7 @@ final class ProgramFiniteRequestTests: XCTestCase {
         // f₀ = x₀x₁: ∂/∂x₀ = x₁ and ∂/∂x₁ = x₀ by hand; the program claims exactly these, and
         // the differences along x₀ (steps of ~10²⁹⁸, some of whose probes overflow) confirm them.
         let table = r.stdout.split(separator: "\n")
-        XCTAssertTrue(table.contains { $0.hasPrefix("0    0 ") && $0.hasSuffix("agree") }, r.stdout)
-        XCTAssertTrue(table.contains { $0.hasPrefix("0    1 ") && $0.hasSuffix("agree") }, r.stdout)
+        XCTAssertTrue(table.contains { $0.hasPrefix("f0   x0 ") && $0.hasSuffix("agree") }, r.stdout)
+        XCTAssertTrue(table.contains { $0.hasPrefix("f0   x1 ") && $0.hasSuffix("agree") }, r.stdout)
     }
 }

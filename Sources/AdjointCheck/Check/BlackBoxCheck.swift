@@ -115,8 +115,10 @@ public func checkBlackBoxJacobian<V: ADScalar & BinaryFloatingPoint & Real & Sen
     try options.validate()
     let n = x.count
     let directions = (0..<n).map { j in (0..<n).map { $0 == j ? V(1) : V(0) } }
+    try options.validateNames(inputs: n)
     var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: nil, options: options)
     guard let value = check.evaluate() else { return check.report }
+    try options.validateNames(inputs: n, outputs: value.count)
     let c = try claimed(x)
     try requireShape(c, rows: value.count, cols: n, what: "claimed Jacobian", jacobian: true)
     return check.run(claimed: c.map { $0.map { Double($0) } }, claimedName: claimedName)
@@ -167,8 +169,12 @@ public func checkBlackBoxJVP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     if !v.isEmpty && v.allSatisfy({ $0 == 0 }) {
         throw ADError.invalidArgument("the direction is 0: J·0 = 0 whatever J is, so no entry of J can be judged; pass a nonzero direction")
     }
+    try options.validateNames(inputs: x.count)
     var check = BlackBoxChecker(f: f, x: x, directions: [v], functionals: nil, options: options)
+    // Its one column is the derivative along v, no input's.
+    check.report.columnName = "v"
     guard let value = check.evaluate() else { return check.report }
+    try options.validateNames(inputs: x.count, outputs: value.count)
     let jv = try claimed(x, v)
     try requireShape([jv], rows: 1, cols: value.count, what: "claimed JVP (one entry per output)")
     return check.run(claimed: jv.map { [Double($0)] }, claimedName: claimedName)
@@ -191,11 +197,15 @@ public func checkBlackBoxVJP<V: ADScalar & BinaryFloatingPoint & Real & Sendable
     try options.validate()
     let n = x.count
     let directions = (0..<n).map { j in (0..<n).map { $0 == j ? V(1) : V(0) } }
+    try options.validateNames(inputs: n)
     var check = BlackBoxChecker(f: f, x: x, directions: directions, functionals: [u.map { Double($0) }], options: options)
+    // Its one row is the derivative of uᵀf, no output's.
+    check.report.rowName = "uᵀf"
     guard let value = check.evaluate() else { return check.report }
     if u.count != value.count {
         throw ADError.dimensionMismatch(what: "cotangent length (number of outputs)", expected: value.count, got: u.count)
     }
+    try options.validateNames(inputs: n, outputs: value.count)
     // A NaN weight made every reference NaN and the claim "rule-wrong" against it.
     if let k = u.firstIndex(where: { !$0.isFinite }) {
         throw ADError.invalidArgument("cotangent entry \(k) is \(u[k]); a VJP cotangent must be finite")
@@ -380,7 +390,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
         }.max() ?? 0
         let how = worstULPs >= 100 ? "far above its outputs' ulps" : "above the \(fmt(DifferenceTuning.evaluationNoiseULPs)) ulps of its outputs that differences assume"
-        report.measuredNoise = ["the function rounds \(how): noise measured at the point, "
+        report.noiseFindings = ["the function rounds \(how): noise measured at the point, "
             + noisy.joined(separator: ", ") + "; differences assume \(fmt(MeasuredNoise.bound))σ per evaluation"]
     }
     /// Evaluations ``measureNoise()`` made.
@@ -588,8 +598,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         report.smallGaps = smallGapNote(entries.joined())
         report.plateaus = entries.joined().compactMap(plateauNote)
         // A few entries are enough to show the user what their claim misses; each costs a scan.
-        report.linearSegments = entries.joined().filter { $0.verdict.name == "rule-wrong" }
-            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegmentNote($0) }
+        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
+            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }).map { [$0] } ?? []
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
@@ -688,7 +698,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }.min { ($0.step ?? 0) < ($1.step ?? 0) }
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
         guard plateauExceedsRounding(slope: slope, halfWidth: w, r) else { return nil }
-        let along = directions.count == x.count ? "x\(d)" : "the direction"
+        let along = directions.count == x.count ? options.inputName(d) : "the direction"
         return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
             + "of x along it returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
             + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w)) within it. f is "
@@ -1281,7 +1291,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard constant || plateau != nil else { return e }
             let coarse = Swift.max(h, DifferenceTuning.richardsonInitialStep * Double(newLine(directions[e.input]).scale))
             let span = h * reach(e.input)
-            let along = directions.count == x.count ? "x\(e.input)" : "the direction"
+            let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
             let name = e.subjects.first?.name ?? "the claim"
             let extent = plateau.map { p in
                 "on one side of x at every step tried up to h = \(fmt(coarse)), and on the other up to \(fmt(p.width)), beyond which it "
@@ -2516,7 +2526,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard Swift.abs(jump) > combineAbs(r, zip(apart, seen).map { Swift.max($0 ?? 0, $1) }) else { return .continuous }
         let involved = functionals.map { w in w[r].indices.filter { w[r][$0] != 0 } } ?? [r]
         let unmeasured = involved.filter { $0 < apart.count && apart[$0] == nil }
-        let along = directions.count == x.count ? "x\(d)" : "the direction"
+        let along = directions.count == x.count ? options.inputName(d) : "the direction"
         guard !unmeasured.isEmpty else {
             let largest = combineAbs(r, zip(eitherSide, seen).map { Swift.max($0, $1) })
             guard Swift.abs(jump) > largest else {

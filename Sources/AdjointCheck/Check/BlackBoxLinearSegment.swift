@@ -6,8 +6,45 @@
 // differences show: f is linear to its rounding around x, and its slope there is the derivative.
 // It is a note only; no verdict reads it.
 
+/// What the scan of ``BlackBoxChecker/linearSegment(_:)`` found along one rule-wrong entry's line.
+struct LinearSegment {
+    let output: Int, input: Int
+    /// The line, in words: "x0", or "the direction" of a JVP.
+    let along: String
+    /// ρ, the reach within which f is linear, and the finest step scanned.
+    let reach: Double, finest: Double
+    /// The next larger step scanned, at which f is not linear; nil when ρ is the largest scanned.
+    let notLinearAt: Double?
+    let slope: Double, claim: Double
+}
+
 extension BlackBoxChecker {
-    /// The note for ``CheckReport/linearSegments`` on a rule-wrong entry e, or nil: where f along
+    /// The note for ``CheckReport/linearSegments``, once for all the entries found linear: one per
+    /// entry read as the same four sentences again for every wrong entry of one f (a user walk),
+    /// so several entries share one note that names each with its line's reach and slope.
+    static func linearSegmentsNote(_ segments: [LinearSegment]) -> String? {
+        guard let first = segments.first else { return nil }
+        let advice = "If f is piecewise linear (it interpolates a table linearly, or a spline of degree 1), "
+        if segments.count == 1 {
+            let beyond = first.notLinearAt.map { "; at ±\(fmt($0)) it is not (a kink or curvature lies between)" } ?? " (the largest step scanned)"
+            return "entry (\(first.output), \(first.input)): f is linear along \(first.along) within ±\(fmt(first.reach)) of x: its second "
+                + "differences at every step scanned from \(fmt(first.reach)) down to \(fmt(first.finest)) are within its rounding\(beyond). "
+                + "Its derivative at x is that line's slope, \(fmt(first.slope)), and the claim \(fmt(first.claim)) is not. " + advice
+                + "that slope is its segment's, and the derivative of the smooth function the table samples is not f's derivative: "
+                + "claim the segment's slope, or check the smooth function itself"
+        }
+        let names = segments.map { "(\($0.output), \($0.input))" }.joined(separator: ", ")
+        let lines = segments.map { s in
+            "along \(s.along) within ±\(fmt(s.reach)) of x" + (s.notLinearAt.map { " (not at ±\(fmt($0)))" } ?? " (the largest step scanned)")
+                + ", slope \(fmt(s.slope)) where the claim is \(fmt(s.claim))"
+        }
+        return "entries \(names): f is linear around x along each entry's line, its second differences within its rounding at "
+            + "every step scanned inside these reaches: " + lines.joined(separator: "; ") + ". Each entry's derivative at x is its "
+            + "line's slope, and the claims are not. " + advice + "those slopes are its segments', and the derivative of the smooth "
+            + "function the table samples is not f's derivative: claim the segments' slopes, or check the smooth function itself"
+    }
+
+    /// What ``linearSegmentsNote(_:)`` says of a rule-wrong entry e, or nil: where f along
     /// the entry's line is linear to its rounding out to a reach ρ that fixes its slope S far more
     /// sharply than a smooth f's curvature would allow (see ``linearSlopePrecision``), and S is the
     /// witness's value within its tolerance.
@@ -24,7 +61,7 @@ extension BlackBoxChecker {
     /// for h ≤ 2√(δ/|f″|), where its slope is fixed to δ/h ≥ √(δ|f″|)/2, about √ε of its scale;
     /// the precision asked for is ε^{3/4}. A linear f is (it is linear everywhere), and the note is
     /// worded to be true of it: linear around x, its derivative the slope the differences found.
-    mutating func linearSegmentNote(_ e: EntryCheck) -> String? {
+    mutating func linearSegment(_ e: EntryCheck) -> LinearSegment? {
         let (r, d) = (e.output, e.input)
         guard d < directions.count, !value.isEmpty, value.allSatisfy(\.isFinite), let w = e.witnessValue, let tol = e.tolerance,
               let claim = e.subjects.first?.value, w.isFinite, tol.isFinite, claim.isFinite else { return nil }
@@ -56,21 +93,15 @@ extension BlackBoxChecker {
         let (rho, slope) = (scanned[last].step, scanned[last].slope)
         // The slope f shows is the witness's: the note explains the conviction, not another reading.
         guard delta / rho <= Self.linearSlopePrecision(epsilon: eps) * size, Swift.abs(slope - w) <= tol else { return nil }
-        let along = directions.count == x.count ? "x\(d)" : "the direction"
-        let beyond = last > 0
-            ? "; at ±\(fmt(scanned[last - 1].step)) it is not (a kink or curvature lies between)"
-            : " (the largest step scanned)"
-        return "entry (\(e.output), \(e.input)): f is linear along \(along) within ±\(fmt(rho)) of x: its second differences at "
-            + "every step scanned from \(fmt(rho)) down to \(fmt(scanned[scanned.count - 1].step)) are within its rounding\(beyond). "
-            + "Its derivative at x is that line's slope, \(fmt(slope)), and the claim \(fmt(claim)) is not. If f is piecewise linear "
-            + "(it interpolates a table linearly, or a spline of degree 1), that slope is its segment's, and the derivative of "
-            + "the smooth function the table samples is not f's derivative: claim the segment's slope, or check the smooth function itself"
+        return LinearSegment(output: e.output, input: e.input, along: directions.count == x.count ? options.inputName(d) : "the direction",
+                             reach: rho, finest: scanned[scanned.count - 1].step,
+                             notLinearAt: last > 0 ? scanned[last - 1].step : nil, slope: slope, claim: claim)
     }
 
     /// The relative precision to which f's slope must be fixed by its linear reach (δ/ρ, δ a
     /// sample's rounding) before f is said to be linear there: ε^{3/4}, 1.8·10⁻¹² in Double. A
     /// smooth f that curves at all on its own scale fixes its slope to about √ε only (see
-    /// ``linearSegmentNote(_:)``); a table of spacing 0.1 fixes it to 10⁻¹⁴.
+    /// ``linearSegment(_:)``); a table of spacing 0.1 fixes it to 10⁻¹⁴.
     static func linearSlopePrecision(epsilon: Double) -> Double { Double.pow(epsilon, 0.75) }
 
     /// How many consecutive halvings of the step, from ρ down, must all read f linear: a single

@@ -64,15 +64,17 @@ import RealModule
 @_specialize(where V == Float)
 @usableFromInline func checkJacobianOfSpecialised<V: ADScalar & BinaryFloatingPoint & Real & Sendable>(
     _ f: SpecialisedFunction<V>, at x: [V], claimed: (([V]) throws -> [[V]])?, claimedName: String, options: CheckOptions,
-    rounding: RoundingBoundsReader<V>? = nil
+    rounding: RoundingBoundsReader<V>? = nil, claimShape: ClaimShape = .jacobian
 ) throws -> CheckReport {
     if let n = f.inputCount, n != x.count {
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try options.validate()
+    try options.validateNames(inputs: x.count)
     try validateClaimedName(claimedName, claimed: claimed != nil)
     var checker = Checker(f: f, x: x, options: options)
     checker.rounding = rounding
+    checker.claimShape = claimShape
     return try checker.run(claimed: claimed, claimedName: claimedName)
 }
 
@@ -102,18 +104,27 @@ import RealModule
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
     let claimed = claimedGradient.map { g in { (x: [V]) throws -> [[V]] in try gradientRow(try g(x), inputs: x.count) } }
-    do {
-        return try checkJacobian(of: f, at: x, claimed: claimed, claimedName: claimedName, options: options)
-    } catch ADError.dimensionMismatch(let what, let outputs, 1) where claimed != nil && outputs != 1 && what.hasPrefix(claimedRowsMismatch) {
-        // The one row a gradient makes, against f's outputs: "rows of the claimed Jacobian
-        // (outputs): expected 2, got 1" sent a researcher looking for a Jacobian they never wrote.
-        throw ADError.dimensionMismatch(what: "outputs of f for a claimed gradient (a gradient is of one output; "
-                                        + "for several, claim a Jacobian, rows = outputs, with checkJacobian)", expected: 1, got: outputs)
-    }
+    return try checkJacobianOfSpecialised(SpecialisedFunction<V>(f), at: x, claimed: claimed, claimedName: claimedName,
+                                          options: options, rounding: RoundingBoundsReader<V>(f), claimShape: .gradient)
 }
 
-/// How ``requireShape(_:rows:cols:what:jacobian:)`` begins a claimed Jacobian's row-count mismatch.
-@usableFromInline let claimedRowsMismatch = "rows of the claimed Jacobian"
+/// What the user wrote the claim as, so that a shape it cannot have is named in their terms where
+/// the shapes are compared. The refusal of a gradient claimed for an f with several outputs was
+/// made by recognising the Jacobian's row-count error by the start of its message, and a change of
+/// that wording would have dropped it without a word (a review).
+@usableFromInline enum ClaimShape: Sendable {
+    /// A Jacobian, rows = outputs (``checkJacobian(of:at:claimed:claimedName:options:)``).
+    case jacobian
+    /// A gradient, checked as the one row of a Jacobian (``checkGradient(of:at:claimedGradient:claimedName:options:)``).
+    case gradient
+}
+
+/// The refusal of a gradient claimed for an f with `outputs` outputs (≠ 1): "rows of the claimed
+/// Jacobian (outputs): expected 2, got 1" sent a researcher looking for a Jacobian they never wrote.
+func gradientOfSeveralOutputs(_ outputs: Int) -> ADError {
+    .dimensionMismatch(what: "outputs of f for a claimed gradient (a gradient is of one output; "
+                       + "for several, claim a Jacobian, rows = outputs, with checkJacobian)", expected: 1, got: outputs)
+}
 
 extension CheckOptions {
     /// Rejects settings that would silently change every verdict: a NaN tolerance makes every
@@ -277,6 +288,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         case notAvailable(String)
     }
 
+    /// What the claim was written as (a gradient's wrong shape is named as a gradient's).
+    var claimShape = ClaimShape.jacobian
     init(f: SpecialisedFunction<V>, x: [V], options: CheckOptions) { self.f = f; self.x = x; self.options = options }
 
     mutating func run(claimed: (([V]) throws -> [[V]])?, claimedName: String) throws -> CheckReport {
@@ -468,6 +481,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             return base
         }
         let n = x.count, m = value.count
+        try options.validateNames(inputs: n, outputs: m)
         var subjects: [(String, [[Double]])] = []
         // Forward mode that cannot run for want of a JVP is left out, with the reason, and the
         // other subjects are judged: a NaN column graded every entry "non-finite", so a VJP-only
@@ -497,6 +511,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if let rows = prepared.reverseRows { subjects.append(("reverse", rows)) }
         if let claimed {
             let c = try claimed(x)
+            if claimShape == .gradient && m != 1 { throw gradientOfSeveralOutputs(m) }
             try requireShape(c, rows: m, cols: n, what: "claimed Jacobian", jacobian: true)
             subjects.append((claimedName, c.map { $0.map { Double($0) } }))
         }
@@ -630,7 +645,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         if forwardRuns, let seed = options.directionSeed, n > 0, m > 0 {
             base.directional = directionalCheck(seed: seed, outputs: m)
         }
-        base.measuredNoise = noiseNotes
+        base.noiseFindings = noiseNotes
         return base
     }
 

@@ -22,7 +22,7 @@ public struct CheckReport: Sendable {
     /// Names of the witness rungs, in escalation order.
     public let ladder: [String]
     /// The options the check ran with (tolerance overrides, step, seed).
-    public let options: CheckOptions
+    public internal(set) var options: CheckOptions
     /// f(x), when it could be evaluated.
     public internal(set) var value: [Double] = []
     /// Names of the checked Jacobians ("forward", "reverse", the claimed one).
@@ -60,18 +60,54 @@ public struct CheckReport: Sendable {
     /// likely leaves the AD types (with ``escapes`` above 0), or, converting nothing, reaches its
     /// output from the inputs only through comparisons (a bisection); the note says which.
     public internal(set) var adAllZero = false
-    /// User vector primitives whose primal was measured to round far above the few ulps of its
-    /// outputs that differences assume (Moré–Wild's difference table of their primal at their
-    /// recorded inputs), one line each with the noise found. Differences of f were then told that
-    /// noise; an entry it leaves undecidable is `fd-inconclusive (noisy-evaluation)`. Empty when
-    /// nothing was measured (the tape has no vector primitive, or it was never needed) or the
-    /// noise was within the model. Also among the ``notes``.
+    /// f's evaluations, or a user primitive's primal, measured to round above the few ulps of their
+    /// outputs that differences assume (Moré–Wild's difference table at the point, or at a
+    /// primitive's recorded inputs), one line each with the noise found, and what it did to the
+    /// check. Differences of f were then told that noise; an entry it leaves undecidable is
+    /// `fd-inconclusive (noisy-evaluation)`. Empty when nothing was measured (no noise was needed,
+    /// or the tape has no user primitive) or the noise was within the model. Also among the ``notes``.
+    ///
+    /// Each line begins with what the noise did. Where every entry was decided, that it stopped
+    /// nothing: the line describes f, not a fault. Where entries are undecided for noise
+    /// (`noisy-evaluation`), those entries first; where entries are undecided for other reasons,
+    /// those entries, and that the noise widened the estimates that left them so. On a right check
+    /// the line read "the function rounds above …" alone, which read as a problem (a user walk).
     ///
     /// ```swift
     /// let r = try checkJacobian(of: SolveNearSingular(), at: [0.999999, 1.0])
-    /// r.measuredNoise   // ["user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
+    /// r.measuredNoise   // ["rounding measured, which stopped nothing: user primitive solve2 (node 2) rounds far above …, output 0: σ = 6.181195e-05 (278376.2 ulps of |999999.9|), …"]
     /// ```
-    public internal(set) var measuredNoise: [String] = []
+    public var measuredNoise: [String] {
+        guard !noiseFindings.isEmpty else { return [] }
+        let all = Array(entries.joined())
+        let undecided = all.filter { if case .fdInconclusive = $0.verdict { return true }; return false }
+        let forNoise = undecided.filter { if case .fdInconclusive(let r) = $0.verdict { return r.contains(.noisyEvaluation) }; return false }
+        func named(_ es: [EntryCheck]) -> String {
+            (es.count == 1 ? "entry " : "entries ") + es.prefix(8).map { "(\($0.output), \($0.input))" }.joined(separator: ", ")
+                + (es.count > 8 ? " and \(es.count - 8) more" : "")
+        }
+        var lead = "rounding measured: ", tail = ""
+        if !forNoise.isEmpty {
+            // Where it matters, the entries come first, then the noise.
+            lead = "rounding measured, and \(named(forNoise)) \(forNoise.count == 1 ? "is" : "are") undecided for noise in f's "
+                + "evaluations (fd-inconclusive, noisy-evaluation): "
+            tail = "; through noise that large the differences cannot tell the claim from the derivative there: compute f more "
+                + "accurately (a solver's tighter tolerance) or check where those entries stand out from it"
+        } else if !undecided.isEmpty {
+            // The reasons name the estimates, not the noise that widened them: a term of 10⁻⁹ per
+            // unit beside a bisection's 2·10⁻⁸ was "cancellation, estimate-too-large".
+            lead = "rounding measured, and \(named(undecided)) \(undecided.count == 1 ? "is" : "are") undecided (fd-inconclusive): "
+            tail = "; the differences' error estimates allow for this noise, which may be what left them undecided: compute f "
+                + "more accurately (a solver's tighter tolerance) or check where those entries stand out from it"
+        } else if !all.isEmpty && problem == nil {
+            lead = "rounding measured, which stopped nothing: "
+            tail = "; every entry was decided through it, so it says how coarsely f computes its value, not that a derivative is wrong"
+        }
+        return noiseFindings.map { lead + $0 + tail }
+    }
+    /// What the noise measurement found, one line per noisy function or primitive, before the
+    /// check's outcome is known (``measuredNoise`` says what it did).
+    var noiseFindings: [String] = []
     /// Black-box entries convicted because f took one value at every sample where the claim
     /// predicts a change far above f's rounding, one line each saying so. Also among the ``notes``.
     public internal(set) var flatConvictions: [String] = []
@@ -90,13 +126,15 @@ public struct CheckReport: Sendable {
     public internal(set) var plateaus: [String] = []
     /// Black-box entries convicted where f is linear to its rounding around x along their line
     /// (its second differences vanish at every step out to some reach, which fixes its slope to
-    /// ε^{3/4}), one line each with that slope: the derivative is the line's slope, and for f that
-    /// interpolates a table linearly that is the segment's slope, not the smooth function's
-    /// derivative the claim may have been. Also among the ``notes``.
+    /// ε^{3/4}), said once for all of them (empty, or one line) with each line's reach and slope:
+    /// the derivative is the line's slope, and for f that interpolates a table linearly that is the
+    /// segment's slope, not the smooth function's derivative the claim may have been. Also among
+    /// the ``notes``.
     ///
     /// ```swift
     /// let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
     /// r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+    /// // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
     /// ```
     public internal(set) var linearSegments: [String] = []
     /// Black-box entries left fd-inconclusive (noisy-evaluation) because their differences across
@@ -115,6 +153,15 @@ public struct CheckReport: Sendable {
         !ladder.contains { $0 == WitnessRung.differences(.complexStep).name || $0 == WitnessRung.exactRationals.name }
             || rungsUsed.contains { $0.note.hasSuffix("not run on a black box") }
     }
+
+    /// The table's name for every row (a VJP's one row is uᵀf) or every column (a JVP's one column
+    /// is the direction v) where they are not f's outputs or inputs; nil names them by
+    /// ``CheckOptions/outputNames`` and ``CheckOptions/inputNames`` (f0, x0 by default).
+    var rowName: String? = nil
+    var columnName: String? = nil
+    /// Output i and input j as the table names them.
+    func rowLabel(_ i: Int) -> String { rowName ?? options.outputName(i) }
+    func columnLabel(_ j: Int) -> String { columnName ?? options.inputName(j) }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
@@ -206,8 +253,8 @@ public struct CheckReport: Sendable {
         var lines: [String] = []
         lines.append("Jacobian check at x = \(shownPoint) (\(scalarType), ε = \(fmt(epsilon)))")
         if let inputs = checkedInputs {
-            let shown = inputs.count <= 12 ? inputs.map(String.init).joined(separator: ", ")
-                : (inputs.prefix(8).map(String.init) + ["…"] + inputs.suffix(2).map(String.init)).joined(separator: ", ")
+            let shown = inputs.count <= 12 ? inputs.map(columnLabel).joined(separator: ", ")
+                : (inputs.prefix(8).map(columnLabel) + ["…"] + inputs.suffix(2).map(columnLabel)).joined(separator: ", ")
             lines.append("columns checked: inputs \(shown) (\(inputs.count) of \(point.count); the others were not checked)")
         }
         if let problem {
@@ -240,7 +287,8 @@ public struct CheckReport: Sendable {
             let header = ["out", "in"] + subjects + ["witness", "value", "abs err", "rel err", "FD est", "verdict"]
             var rows: [[String]] = []
             for e in worst {
-                var r = ["\(e.output)", "\(e.input)"]
+                // Named, not numbered: "0  1" beside jac's "df1/dy" made the reader count (a user walk).
+                var r = [rowLabel(e.output), columnLabel(e.input)]
                 r += e.subjects.map { fmtDerivative($0.value) }
                 r += [e.witness ?? "-", e.witnessValue.map(fmtDerivative) ?? "-", e.absoluteError.map(fmt) ?? "-",
                       e.relativeError.map(fmt) ?? "-", e.errorEstimate.map(fmt) ?? "-", describe(e)]
@@ -401,11 +449,11 @@ public struct CheckReport: Sendable {
             guard let tol = e.tolerance else { continue }
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
             // Two significant figures: rounded to 0.1%, an agreement of 0.04% read "0.0%".
-            let share = size > 0 ? "\(twoFigures(100 * tol / size))" : "∞"
+            let share = size > 0 ? readableFigure(100 * tol / size) : "∞"
             // tol/size/√ε as a Double: for a subnormal entry (eˣ at −745) √ε·size is 0, and the
             // integer of the infinite quotient trapped (a review).
             let ratio = size > 0 ? tol / size / epsilon.squareRoot() : .infinity
-            let multiple = !ratio.isFinite ? "∞" : (ratio < 1e6 ? "\(Int(ratio.rounded()))" : fmt(ratio))
+            let multiple = !ratio.isFinite ? "∞" : (ratio < 1e4 ? "\(Int(ratio.rounded()))" : readableFigure(ratio))
             let witness = e.witness.map { "\($0)'s" } ?? "the witness's"
             // Only a remedy the check could run: a black box has differences alone, and the
             // complex step was advised for the reverse-mode gradient that assertHessian differences,
@@ -720,6 +768,22 @@ func twoFigures(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
     let p = Double.pow(10, 1 - Double.log10(Swift.abs(x)).rounded(.down))
     return (x * p).rounded() / p
+}
+
+/// A share or a multiple in a note, as a reader takes it in: ``twoFigures(_:)`` of x, whole below
+/// 10⁴ without a ".0" ("8000"), and from 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
+/// note wrote eˣ at −745, whose tolerance is 80 of its 2⁻¹⁰⁷⁴, as "5368709120.0√ε" (a user walk).
+func readableFigure(_ x: Double) -> String {
+    let r = twoFigures(x)
+    guard r.isFinite, r != 0 else { return fmt(r) }
+    let a = Swift.abs(r)
+    if a < 1e4 { return a >= 10 ? "\(Int(r))" : "\(r)" }
+    var e = Int(Double.log10(a).rounded(.down))
+    var m = twoFigures(r / Double.pow(10, Double(e)))
+    // A mantissa that rounds up to 10 moves the exponent.
+    if Swift.abs(m) >= 10 { m /= 10; e += 1 }
+    let mantissa = m == m.rounded() ? "\(Int(m))" : "\(m)"
+    return "\(mantissa)e\(e)"
 }
 
 /// A derivative as the table prints it: ``fmt`` of a zero without its sign. `jac check "-relu(x)"

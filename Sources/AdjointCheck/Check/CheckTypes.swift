@@ -105,8 +105,39 @@ public struct CheckOptions: Sendable {
     /// o.claimUnitRoundoff = Double(Float.ulpOfOne)   // the claim came from float32 arithmetic
     /// ```
     public var claimUnitRoundoff: Double? = nil
+    /// Names of f's inputs, one per input, for the report's table (its `in` column) and the notes
+    /// that name a line ("along x0"); nil names them x0, x1, … . The table named rows and columns
+    /// by index alone (0, 1, 2), beside `jac`'s failure line that named them (`df1/dy`, a user walk).
+    ///
+    /// ```swift
+    /// var o = CheckOptions()
+    /// o.inputNames = ["r", "theta"]
+    /// o.outputNames = ["px", "py"]
+    /// print(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).renderTable())   // rows "px  r", "py  theta", …
+    /// ```
+    public var inputNames: [String]? = nil
+    /// Names of f's outputs, one per output, for the report's table (its `out` column); nil names
+    /// them f0, f1, … . See ``inputNames``.
+    public var outputNames: [String]? = nil
     /// The defaults: forward and reverse checked, the default ladder, automatic steps, derived tolerances.
     public init() {}
+
+    /// Input j as the report names it: its ``inputNames`` entry, else "x0", "x1", … (as the step
+    /// sweep names inputs).
+    func inputName(_ j: Int) -> String { inputNames.flatMap { j >= 0 && j < $0.count ? $0[j] : nil } ?? "x\(j)" }
+    /// Output i as the report names it: its ``outputNames`` entry, else "f0", "f1", … .
+    func outputName(_ i: Int) -> String { outputNames.flatMap { i >= 0 && i < $0.count ? $0[i] : nil } ?? "f\(i)" }
+
+    /// Names given for a check of f with `n` inputs (and, once f(x) is known, `m` outputs) must be
+    /// one per input and output: a list of the wrong length labels the table's rows silently wrong.
+    @usableFromInline func validateNames(inputs n: Int, outputs m: Int? = nil) throws {
+        if let names = inputNames, names.count != n {
+            throw ADError.dimensionMismatch(what: "CheckOptions.inputNames (one name per input of f)", expected: n, got: names.count)
+        }
+        if let m, let names = outputNames, names.count != m {
+            throw ADError.dimensionMismatch(what: "CheckOptions.outputNames (one name per output of f)", expected: m, got: names.count)
+        }
+    }
 
     /// Multiplies a witness's error estimate in the default absolute tolerance: estimates are
     /// order-of-magnitude, and a checker must not call a correct rule wrong.

@@ -29,11 +29,12 @@ import RealModule
     claimedName: String = "claimed", options: CheckOptions = CheckOptions()
 ) throws -> CheckReport {
     try validateColumnSubset(inputs, inputCount: x.count, declared: f.inputCount)
+    try options.validateNames(inputs: x.count)
     let restricted = ColumnSubset(f: f, base: x.map { Double($0) }, inputs: inputs)
     var report = try checkJacobian(of: restricted, at: inputs.map { x[$0] },
                                    claimed: claimedColumns(claimed, restricted, at: x, inputs: inputs),
-                                   claimedName: claimedName, options: options)
-    report.widen(to: x.map { Double($0) }, checkedInputs: inputs)
+                                   claimedName: claimedName, options: options.restricted(to: inputs))
+    report.widen(to: x.map { Double($0) }, checkedInputs: inputs, inputNames: options.inputNames)
     return report
 }
 
@@ -50,11 +51,12 @@ import RealModule
     claimedName: String = "claimed", options: CheckOptions = CheckOptions(), tasks: Int
 ) async throws -> CheckReport {
     try validateColumnSubset(inputs, inputCount: x.count, declared: f.inputCount)
+    try options.validateNames(inputs: x.count)
     let restricted = ColumnSubset(f: f, base: x.map { Double($0) }, inputs: inputs)
     var report = try await checkJacobian(of: restricted, at: inputs.map { x[$0] },
                                          claimed: claimedColumns(claimed, restricted, at: x, inputs: inputs),
-                                         claimedName: claimedName, options: options, tasks: tasks)
-    report.widen(to: x.map { Double($0) }, checkedInputs: inputs)
+                                         claimedName: claimedName, options: options.restricted(to: inputs), tasks: tasks)
+    report.widen(to: x.map { Double($0) }, checkedInputs: inputs, inputNames: options.inputNames)
     return report
 }
 
@@ -102,11 +104,22 @@ extension ColumnSubset: Sendable where F: Sendable {}
     }
 }
 
+extension CheckOptions {
+    /// The options for f restricted to `inputs` (indices already validated, names one per input):
+    /// the names of those inputs alone, in their order.
+    @usableFromInline func restricted(to inputs: [Int]) -> CheckOptions {
+        var o = self
+        o.inputNames = inputNames.map { names in inputs.map { names[$0] } }
+        return o
+    }
+}
+
 extension CheckReport {
     /// The report of a check of f restricted to `checkedInputs`, re-indexed by f's inputs.
-    @usableFromInline mutating func widen(to x: [Double], checkedInputs inputs: [Int]) {
+    @usableFromInline mutating func widen(to x: [Double], checkedInputs inputs: [Int], inputNames: [String]?) {
         point = x
         checkedInputs = inputs
+        options.inputNames = inputNames
         entries = entries.map { row in
             row.map { e in
                 var e = e

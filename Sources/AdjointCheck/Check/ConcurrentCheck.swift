@@ -125,6 +125,7 @@ package func differenceJacobian<V: ADScalar & BinaryFloatingPoint & Real & Senda
         throw ADError.dimensionMismatch(what: "number of inputs", expected: n, got: x.count)
     }
     try options.validate()
+    try options.validateNames(inputs: x.count)
     try validateClaimedName(claimedName, claimed: claimed != nil)
     // The first rung is reached by every entry the subjects give a finite value for; a complex
     // step there depends on the escapes AD saw, so it is left to the serial path.

@@ -1,0 +1,176 @@
+import AdjointCore
+import AdjointFormula
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// cos tabulated at spacing 0.1 and interpolated linearly: piecewise linear, a kink at every knot.
+@Sendable private func tabulatedCos(_ t: Double) -> Double {
+    let h = 0.1
+    let i = (t / h).rounded(.down)
+    let s = t / h - i
+    let a = Foundation.cos(i * h), b = Foundation.cos((i + 1) * h)
+    return a + s * (b - a)
+}
+
+/// The root t of t³ + t = x, bisected on [0, 4] until the bracket is below 10⁻⁷: a staircase of
+/// treads about 10⁻⁷ wide, 10⁸ ulps of its value (a solver stopped at its tolerance).
+@Sendable private func bisectedRoot(_ x: [Double]) -> Double {
+    var (lo, hi) = (0.0, 4.0)
+    while hi - lo > 1e-7 { let m = (lo + hi) / 2; if m * m * m + m - x[0] < 0 { lo = m } else { hi = m } }
+    return (lo + hi) / 2
+}
+
+/// What a researcher reads in a check's report (a user walk): each finding said once, a note on a
+/// right check worded as one, entries named, numbers in a form one can read.
+final class CheckReportTextTests: XCTestCase {
+    /// Three tables, one per input, each claimed with the smooth −sin: every entry is convicted and
+    /// f is linear around x along each line. The note said the same four sentences once per entry;
+    /// it says them once, naming the entries and each line's slope. The segments' slopes by mpmath
+    /// at 30 digits: (cos 1.6 − cos 1.7)/0.1 = 0.996449719942, (cos 0.4 − cos 0.3)/0.1 =
+    /// −0.342754951227, (cos 2.3 − cos 2.2)/0.1 = −0.777749040245.
+    func testTheLinearNoteIsSaidOnceNamingItsEntries() throws {
+        let f: @Sendable ([Double]) -> Double = { x in tabulatedCos(x[0]) + tabulatedCos(x[1]) + tabulatedCos(x[2]) }
+        let r = try checkBlackBoxGradient(of: f, at: [-1.662, 0.33, 2.27], claimedGradient: { x in x.map { -Foundation.sin($0) } })
+        for j in 0..<3 { XCTAssertEqual(r.entries[0][j].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable()) }
+        XCTAssertEqual(r.linearSegments.count, 1, r.notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(r.linearSegments.first)
+        XCTAssertTrue(note.hasPrefix("entries (0, 0), (0, 1), (0, 2): f is linear"), note)
+        for (along, slope) in [("x0", "0.9964497"), ("x1", "-0.342755"), ("x2", "-0.777749")] {
+            XCTAssertTrue(note.contains("along \(along) within ±"), note)
+            XCTAssertTrue(note.contains("slope \(slope)"), note)
+        }
+        let table = r.renderTable()
+        XCTAssertEqual(table.components(separatedBy: "If f is piecewise linear").count - 1, 1, table)
+        XCTAssertEqual(table.components(separatedBy: "f is linear").count - 1, 1, table)
+    }
+
+    /// A right gradient of a bisected root (1/(3t² + 1) by hand; at x = 0.5, t = 0.4238537990698
+    /// and 0.6497911026725 by mpmath at 30 digits) passes through f's measured staircase. The note on
+    /// that noise read as a problem ("the function rounds far above its outputs' ulps"); it says
+    /// that it stopped nothing.
+    func testTheNoiseNoteOnAPassingCheckSaysItStoppedNothing() throws {
+        let r = try checkBlackBoxGradient(of: bisectedRoot, at: [0.5], claimedGradient: { _ in [0.6497911026725] })
+        XCTAssertTrue(r.passed, r.renderTable())
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, which stopped nothing: "), note)
+        XCTAssertTrue(note.contains("every entry was decided through it"), note)
+        XCTAssertTrue(note.contains("σ = "), note)
+        XCTAssertTrue(r.notes.contains(note))
+    }
+
+    /// Beside the bisected root, a term 10⁻⁹·sin x₁ moves f by less than its measured noise
+    /// (σ ≈ 2·10⁻⁸) at every step the differences take, so ∂/∂x₁ = 10⁻⁹ cos 0.3 (by hand) is left
+    /// undecided, with reasons that name the estimates (cancellation), not the noise that widened
+    /// them. The noise note said nothing of the entry; it now leads with it.
+    func testTheNoiseNoteNamesTheEntriesLeftUndecidedBesideIt() throws {
+        let f: @Sendable ([Double]) -> Double = { x in bisectedRoot([x[0]]) + 1e-9 * Foundation.sin(x[1]) }
+        let r = try checkBlackBoxGradient(of: f, at: [0.5, 0.3], claimedGradient: { x in [0.6497911026725, 1e-9 * Foundation.cos(x[1])] })
+        guard case .fdInconclusive = r.entries[0][1].verdict else { return XCTFail(r.renderTable()) }
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided (fd-inconclusive): "), note)
+        XCTAssertTrue(note.contains("may be what left them undecided"), note)
+        XCTAssertEqual(r.notes.first, note, "the first note: \(r.renderTable())")
+    }
+
+    /// An entry whose reason is the noise itself (noisy-evaluation) is named as undecided for it.
+    /// The report of the check above, with entry (0, 1) given that verdict (the black box's step
+    /// scan gives it where f's noise hides the gap).
+    func testTheNoiseNoteNamesTheEntriesLeftUndecidedForNoise() throws {
+        let f: @Sendable ([Double]) -> Double = { x in bisectedRoot([x[0]]) + 1e-9 * Foundation.sin(x[1]) }
+        var r = try checkBlackBoxGradient(of: f, at: [0.5, 0.3], claimedGradient: { x in [0.6497911026725, 1e-9 * Foundation.cos(x[1])] })
+        let e = r.entries[0][1]
+        r.entries[0][1] = EntryCheck(output: 0, input: 1, subjects: e.subjects, verdict: .fdInconclusive(reasons: [.noisyEvaluation]),
+                                     witness: nil, witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
+                                     relativeError: nil, tolerance: nil, kink: nil, ladder: e.ladder)
+        let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided for noise in f's evaluations "
+            + "(fd-inconclusive, noisy-evaluation): the function rounds far above its outputs' ulps"), note)
+    }
+
+    /// eˣ at −745 is the least subnormal, 2⁻¹⁰⁷⁴, and Richardson's tolerance there is 80 of them:
+    /// 80 × 2²⁶ = 5368709120 times √ε of the entry (√ε = 2⁻²⁶ in Double, by hand). The note printed
+    /// "5368709120.0√ε"; it prints two figures beyond 10⁴ ("5.4e9√ε"), in Float as in Double.
+    func testALargeMultipleOfTheResolutionIsPrintedReadably() throws {
+        let d = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [-745.0])
+        let dNote = try XCTUnwrap(d.notes.first { $0.contains("agrees only within") }, d.renderTable())
+        let e = d.entries[0][0]
+        XCTAssertEqual(try XCTUnwrap(e.tolerance) / Double.leastNonzeroMagnitude, 80, d.renderTable())
+        XCTAssertTrue(dNote.contains("5.4e9√ε of Double"), dNote)
+        XCTAssertTrue(dNote.contains("8000% of the entry"), dNote)
+        XCTAssertFalse(dNote.contains("5368709120"), dNote)
+        // Float at −103: the entry is 2⁻¹⁴⁹; its multiple is above 10⁴ (2·10⁵) and is written alike.
+        let f = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [Float(-103)])
+        let fNote = try XCTUnwrap(f.notes.first { $0.contains("agrees only within") }, f.renderTable())
+        XCTAssertNotNil(fNote.range(of: #" [0-9]\.[0-9]e[0-9]+√ε of Float\)"#, options: .regularExpression), fNote)
+    }
+
+    /// The table named rows and columns by index (0, 1, 2); without names given it names them as
+    /// the step sweep does, f0, f1 and x0, x1, x2.
+    func testTheTableNamesOutputsAndInputsByDefault() throws {
+        struct Two: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sin(x[0]) * x[1], x[0] * x[1] * x[2]] }
+        }
+        let r = try checkJacobian(of: Two(), at: [0.5, 2.0, 3.0])
+        XCTAssertEqual(Set(Self.rowLabels(r.renderTable()).map { "\($0.0) \($0.1)" }),
+                       ["f0 x0", "f0 x1", "f0 x2", "f1 x0", "f1 x1", "f1 x2"], r.renderTable())
+    }
+
+    /// Names given in the options label the table's rows and columns, the columns checked, and
+    /// the black box's notes on a line ("along theta"); a list of the wrong length is refused,
+    /// naming the option, rather than labelling rows wrong.
+    func testNamesGivenInTheOptionsLabelTheTable() throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+        }
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        o.outputNames = ["px", "py"]
+        let r = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o)
+        XCTAssertTrue(r.passed, r.renderTable())
+        XCTAssertEqual(Set(Self.rowLabels(r.renderTable()).map { "\($0.0) \($0.1)" }),
+                       ["px r", "px theta", "py r", "py theta"], r.renderTable())
+        let column = try checkJacobian(of: Polar(), at: [2.0, 0.5], inputs: [1], options: o)
+        XCTAssertTrue(column.renderTable().contains("columns checked: inputs theta (1 of 2;"), column.renderTable())
+        XCTAssertEqual(Set(Self.rowLabels(column.renderTable()).map { "\($0.0) \($0.1)" }), ["px theta", "py theta"], column.renderTable())
+
+        var short = o
+        short.inputNames = ["r"]
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: short)) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "CheckOptions.inputNames (one name per input of f)", expected: 2, got: 1))
+        }
+        var three = o
+        three.outputNames = ["px", "py", "pz"]
+        XCTAssertThrowsError(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: three)) { error in
+            XCTAssertEqual(error as? ADError, .dimensionMismatch(what: "CheckOptions.outputNames (one name per output of f)", expected: 2, got: 3))
+        }
+        XCTAssertThrowsError(try checkBlackBoxGradient(of: { (x: [Double]) in x[0] * x[1] }, at: [1.0, 2.0],
+                                                       claimedGradient: { x in [x[1], x[0]] }, options: { var b = CheckOptions.blackBox; b.inputNames = ["a"]; return b }()))
+
+        // The table's black-box line note, named: the tabulated cosine convicted along theta.
+        var b = CheckOptions.blackBox
+        b.inputNames = ["theta"]
+        let line = try checkBlackBoxGradient(of: { (x: [Double]) in tabulatedCos(x[0]) }, at: [-1.662],
+                                             claimedGradient: { x in [-Foundation.sin(x[0])] }, options: b)
+        XCTAssertTrue(try XCTUnwrap(line.linearSegments.first).contains("f is linear along theta within ±0.03125 of x"), line.renderTable())
+    }
+
+    /// A JVP's one column is the direction and a VJP's one row the functional uᵀf, not x0 or f0.
+    func testADirectionalCheckNamesItsDirection() throws {
+        let f: @Sendable ([Double]) -> [Double] = { x in [x[0] * x[1], x[0]] }
+        let jvp = try checkBlackBoxJVP(of: f, at: [1.0, 2.0], direction: [0.3, -1], claimed: { x, v in [x[1] * v[0] + x[0] * v[1], v[0]] })
+        XCTAssertEqual(Set(Self.rowLabels(jvp.renderTable()).map { "\($0.0) \($0.1)" }), ["f0 v", "f1 v"], jvp.renderTable())
+        let vjp = try checkBlackBoxVJP(of: f, at: [2.0, 3.0], cotangent: [1, 10], claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
+        XCTAssertEqual(Set(Self.rowLabels(vjp.renderTable()).map { "\($0.0) \($0.1)" }), ["uᵀf x0", "uᵀf x1"], vjp.renderTable())
+    }
+
+    /// The first two cells of each row of a rendered table.
+    static func rowLabels(_ table: String) -> [(String, String)] {
+        let lines = table.split(separator: "\n").map(String.init)
+        guard let rule = lines.firstIndex(where: { $0.hasPrefix("---") }) else { return [] }
+        return lines[(rule + 1)...].prefix { !$0.hasPrefix("(") && !$0.hasPrefix("random") && !$0.hasPrefix("note") }
+            .map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+            .filter { $0.count >= 2 }.map { ($0[0], $0[1]) }
+    }
+}
