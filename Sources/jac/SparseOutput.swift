@@ -26,12 +26,21 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
                  ("entries", jsonArray(entries.map { jsonArray(["\($0.row)", "\($0.column)", jsonNumber($0.value)]) }))]
     // Forward and reverse mode differentiate the formula as Double rounds it, sparse or not:
     // `--sparse` printed −81.74 for (eˣ − 1)/x at 1e-9 (f′ = 0.5) where the dense Jacobian notes it.
-    let bounds = sparseRoundingBounds(f, point, r)
+    var bounds = sparseRoundingBounds(f, point, r)
+    // As in the dense Jacobian: an entry a kink reached only by an underflow to 0 decides has no
+    // bound (the bound is of the side Double took) and is unreliable; `--sparse` printed
+    // relu(x^4)'s 0 at 1e-100 reliable within 0 for 4e-300 after the dense path said so.
+    let kinkUnderflows = kinks.isEmpty ? nil : underflowKinkEntries(f, at: point)
+    let decidedByUnderflow = entries.map { e in kinkUnderflows.flatMap { e.row < $0.count && e.column < $0[e.row].count ? $0[e.row][e.column] : nil } }
+    if var b = bounds {
+        for k in b.indices where k < decidedByUnderflow.count && decidedByUnderflow[k] != nil { b[k] = .nan }
+        bounds = b
+    }
     let singular = rowsAtSingularPoint(f, ModeResult(point: point.map(Cell.double), value: [], jacobian: [], kinks: kinks, roundingBounds: [[]]))
     var rowScale = [Double](repeating: 0, count: r.matrix.rows)
     for e in entries where e.value.isFinite { rowScale[e.row] = Swift.max(rowScale[e.row], Swift.abs(e.value)) }
     let large = bounds.map { b in entries.indices.map { k in
-        !singular.contains(entries[k].row) && derivativeRoundingIsLarge(b[k], entry: entries[k].value, rowScale: rowScale[entries[k].row],
+        decidedByUnderflow[k] != nil || !singular.contains(entries[k].row) && derivativeRoundingIsLarge(b[k], entry: entries[k].value, rowScale: rowScale[entries[k].row],
                                                                       relative: relativeReliability, leastNormal: Double.leastNormalMagnitude)
     } }
     var notes = kinkNotes(kinks, of: f, at: point)
@@ -40,12 +49,16 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     if let bounds, let large {
         pairs.append(("rounding_bound", jsonArray(bounds.map(jsonNumber))))
         pairs.append(("unreliable", jsonArray(large.map { $0 ? "true" : "false" })))
-        for k in entries.indices where large[k] {
+        for k in entries.indices where large[k] && decidedByUnderflow[k] == nil {
             notes.append(roundingNote("d\(names[entries[k].row])/d\(f.variables[entries[k].column])", value: entries[k].value, bound: bounds[k]))
         }
     } else {
         notes.append("the entries' rounding bounds were not computed: a column colouring of the pattern takes more than "
                      + "\(sparseRoundingColourLimit) colours (a dense row), one direction each")
+    }
+    for k in entries.indices {
+        guard let why = decidedByUnderflow[k] else { continue }
+        notes.append("d\(names[entries[k].row])/d\(f.variables[entries[k].column]) = \(format(entries[k].value)) is unreliable: \(why)")
     }
     pairs += valueRounding?.jsonPairs(values: r.value) ?? []
     let json = jsonObject(pairs)

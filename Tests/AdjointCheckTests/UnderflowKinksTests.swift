@@ -41,4 +41,34 @@ final class UnderflowKinksTests: XCTestCase {
         let kink = try checkJacobian(of: Relu(), at: [0, 2])
         XCTAssertEqual(kink.entries[0][0].verdict, .kink(validSubgradient: true))
     }
+
+    /// sin, tanh, asinh, expm1, erf and atan keep 0 at 0, so x⁴'s lost 0 reaches relu through them: relu(sin(x⁴)) at
+    /// 10⁻¹⁰⁰ has f′ = cos(x⁴)·4x³ = 4·10⁻³⁰⁰ by hand, and every mode's relu convention 0 was passed
+    /// as a valid subgradient (only sums and products carried the loss; a review found it).
+    struct ReluThrough: ADFunction {
+        let inner: Int
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] {
+            let q = x[0] * x[0] * x[0] * x[0]
+            let v: T
+            switch inner {
+            case 0: v = sin(q)
+            case 1: v = tanh(q)
+            case 2: v = asinh(expm1(q))
+            default: v = erf(atan(q))
+            }
+            return [relu(v) + x[1]]
+        }
+    }
+
+    func testALossCarriedThroughAFunctionThatKeepsZeroStillReachesTheKink() throws {
+        for inner in 0..<4 {
+            let rec = try record({ (x: [Reverse<Double>]) in ReluThrough(inner: inner)(x) }, at: [1e-100, 2])
+            XCTAssertEqual(underflowKinks(recording: rec).map(\.name), ["relu"], "inner \(inner)")
+            let r = try checkJacobian(of: ReluThrough(inner: inner), at: [1e-100, 2])
+            XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.underflowOntoKink]), "inner \(inner)")
+            XCTAssertEqual(r.entries[0][1].verdict, .agree, "inner \(inner)")
+            // x⁴ = 10⁻²⁰⁰ is normal: relu is off its kink and nothing is found.
+            XCTAssertEqual(underflowKinks(recording: try record({ (x: [Reverse<Double>]) in ReluThrough(inner: inner)(x) }, at: [1e-50, 2])), [], "inner \(inner)")
+        }
+    }
 }

@@ -83,4 +83,32 @@ final class UnderflowOntoKinkTests: XCTestCase {
         XCTAssertEqual(object["hessian_unreliable"] as? [[Bool]], [[false]], normal.stdout)
         XCTAssertFalse(normal.stderr.contains("underflowed"), normal.stderr)
     }
+
+    /// `--sparse` had none of it: relu(x⁴) at 10⁻¹⁰⁰ printed 0 reliable within 0 for 4·10⁻³⁰⁰ (a
+    /// review), and relu(sin(x⁴)) did so on every path (sin keeps the lost 0 at 0). By hand
+    /// ∂/∂y of relu(x⁴)·... + y² is 2y = 4, which no kink decides.
+    func testTheSparseJacobianAndAZeroKeepingFunctionAreCoveredToo() throws {
+        for (formula, mode) in [("relu(x^4) + y^2", "forward"), ("relu(sin(x^4)) + y^2", "reverse")] {
+            let r = try JacRunner.run(["jacobian", formula, "--at", "x=1e-100,y=2", "--sparse", "--mode", mode, "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try JacRunner.json(r.stdout)
+            let entries = try XCTUnwrap(object["entries"] as? [[Double]], r.stdout)
+            let unreliable = try XCTUnwrap(object["unreliable"] as? [Bool], r.stdout)
+            let bounds = try XCTUnwrap(object["rounding_bound"] as? [Any], r.stdout)
+            XCTAssertEqual(entries.count, 2, r.stdout)
+            for (k, e) in entries.enumerated() {
+                if e[1] == 0 {
+                    XCTAssertEqual(e[2], 0, r.stdout)
+                    XCTAssertTrue(unreliable[k], r.stdout)
+                    XCTAssertTrue(bounds[k] is NSNull, r.stdout)
+                } else {
+                    XCTAssertEqual(e[2], 4, r.stdout)
+                    XCTAssertFalse(unreliable[k], r.stdout)
+                }
+            }
+            XCTAssertTrue(r.stderr.contains("note: df/dx = 0.0 is unreliable: relu (node"), r.stderr)
+            let dense = try JacRunner.run(["jacobian", formula, "--at", "x=1e-100,y=2", "--format", "json"])
+            XCTAssertEqual(try JacRunner.json(dense.stdout)["unreliable"] as? [[Bool]], [[true, false]], dense.stdout)
+        }
+    }
 }

@@ -11,7 +11,7 @@ import AdjointCore
 /// ```swift
 /// let rec = try record({ (x: [Reverse<Double>]) in [relu(x[0] * x[0] * x[0] * x[0])] }, at: [1e-100])
 /// let kink = underflowKinks(recording: rec).first
-/// kink?.description   // "relu (node …) is at its kink in Double only because mul (node …) underflowed to 0 …"
+/// kink?.description   // "relu (node …) is at its kink in floating point only because mul (node …) underflowed to 0 …"
 /// kink?.inputs        // [0]: x⁴ = 10⁻⁴⁰⁰, the last product, rounded to 0
 /// ```
 package struct UnderflowKink: Sendable, Equatable, CustomStringConvertible {
@@ -21,13 +21,14 @@ package struct UnderflowKink: Sendable, Equatable, CustomStringConvertible {
     /// The first node on the way to the op's argument whose value underflowed to 0, and its op's name.
     package let cause: Int
     package let causeName: String
-    /// The inputs of f the op's kink arguments depend on.
+    /// The inputs of f the op depends on (all its arguments', not only its kink arguments': wider, so
+    /// never an entry the kink decides left out).
     package let inputs: [Int]
     /// The outputs of f that depend on the op.
     package let outputs: [Int]
 
     package var description: String {
-        "\(name) (node \(node)) is at its kink in Double only because \(causeName) (node \(cause)) underflowed to 0 "
+        "\(name) (node \(node)) is at its kink in floating point only because \(causeName) (node \(cause)) underflowed to 0 "
             + "on the way to its argument: at the point given the argument is not at the kink, and the side it lies on, "
             + "which decides the derivative, is lost"
     }
@@ -54,8 +55,11 @@ extension TapeGraph {
             case .square, .powi, .swish, .gelu: lost[k] = finite && exactlyNonzero(a[0])
             case .pow: lost[k] = finite && a.count == 2 && exactlyNonzero(a[0])
             case .exp, .sigmoid, .softplus: lost[k] = finite
-            case .add, .sub, .neg: lost[k] = a.contains { lost[$0] }
-            default: continue
+            // Any other op that reads 0 from a lost argument (sin, tanh, erf, √, expm1 … keep 0 at
+            // 0) passes the loss on: relu(sin(x⁴)) at 10⁻¹⁰⁰ was passed as a valid subgradient
+            // when only sums carried it. Where the exact result is 0 all the same (relu of a lost
+            // negative), the kink is called underflowed when it is not: inconclusive, never wrong.
+            default: lost[k] = a.contains { lost[$0] }
             }
         }
         return lost

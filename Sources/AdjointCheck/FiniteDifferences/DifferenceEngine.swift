@@ -76,9 +76,9 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// The entry passes through a kink that f's evaluation reaches only because a value on the
     /// way to the op's argument underflowed to 0 (an ``underflowKinks(recording:)`` entry): at the
     /// point given the op is not at its kink, and the side its argument lies on, which decides
-    /// the derivative, is lost. Not a kink, and not a derivative any witness in Double resolves:
+    /// the derivative, is lost. Not a kink, and not a derivative any witness in f's number type resolves:
     /// relu(x⁴) at 10⁻¹⁰⁰ had every mode's 0 (relu's convention) passed as a valid subgradient for
-    /// f′ = 4·10⁻³⁰⁰. Check at a point where the argument stays in Double's range, or in exact mode.
+    /// f′ = 4·10⁻³⁰⁰. Check at a point where the argument stays in the type's range, or in exact mode.
     case underflowOntoKink = "underflow-onto-kink"
     /// A black box's claimed value differs from the witness by more than the witness's tolerance,
     /// but by less than 64ε of the largest entry in its row: a right derivative whose own
