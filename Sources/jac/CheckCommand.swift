@@ -273,6 +273,13 @@ extension CheckOptions {
         inputNames = formula.variables
         outputNames = formula.outputNames
     }
+
+    /// The report's table labels rows and columns by their 0-based indices (0, 1, …), as the
+    /// checks of a claimed Jacobian cite entries and lay out the claimed file.
+    mutating func indexed(inputs: Int, outputs: Int) {
+        inputNames = (0..<inputs).map(String.init)
+        outputNames = (0..<outputs).map(String.init)
+    }
 }
 
 /// The CSV of a check, header first: one row per entry with each subject's value, the witness

@@ -92,6 +92,12 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
         let report: CheckReport
         do {
             var checkOptions = CheckOptions()
+            // The table keeps 0-based indices here, which the failure lines cite ("entry (0, 1),
+            // 0-based as in the table") and the claimed file is laid out by: the library's x0, x1
+            // labelled the formula's x2 "x1" when its variables are x1, x2 (a review).
+            if point.doubles.count == formula.variables.count {
+                checkOptions.indexed(inputs: formula.variables.count, outputs: formula.outputs.count)
+            }
             if inFloat {
                 // A float32 Jacobian (PyTorch's and JAX's default) is at best the derivative rounded
                 // to Float, up to half a Float ulp away: graded against Double tolerances alone, the
