@@ -1035,14 +1035,11 @@ struct SecondDirectionalDerivative: ADFunction {
     }
 }
 
-/// Most tape visits ``hessianUnderflows(_:at:)`` spends (n² recordings of the entries' programs):
-/// the rounding bound's budget (2²²).
-let hessianUnderflowVisits = 1 << 22
-
 /// Per entry (i, j) of a scalar formula's Hessian at x, the underflow on f's own tape
 /// (``rangeExits(_:)``) that can move the entry by more than ε of itself, as
 /// ``underflowThatMatters(_:)`` judges a value: its text, or nil. Nil where nothing on f's tape
-/// underflows (one recording: the common case costs that), or past ``hessianUnderflowVisits``.
+/// underflows (one recording: the common case costs that); where something does, n² recordings
+/// of the entries' programs, with no budget yet (the rounding bound's is 2²² tape visits).
 ///
 /// The Hessian's rounding bound counts a subnormal value as rounded by the least normal
 /// magnitude's ε, which holds where the value rounded into the subnormal range, but not where
@@ -1069,7 +1066,6 @@ func hessianUnderflows(_ f: Formula, at x: [Double]) -> [[String?]]? {
     }
     let keys = exits.compactMap { exit in key(rec.tape, exit.node).map { (exit, $0) } }
     var notes = [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
-    var visits = 0
     for i in 0..<n {
         for j in 0..<n {
             // Its terms can overflow where the Hessian's lowered product did not (x²·log x at
