@@ -262,7 +262,7 @@ struct ProgramCheckCommand: ParsableCommand {
                         outputsText.append(jacJSON(value, pretty: xs.count == 1))
                     case .table:
                         outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
-                                           + "directional check (entry (i, 0) is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
+                                           + "directional check (row fᵢ, column v, is (J·v)ᵢ)\n" + directional.renderTable() + "\n" + line)
                     }
                     continue
                 }

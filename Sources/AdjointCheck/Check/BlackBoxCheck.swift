@@ -88,8 +88,10 @@ public let blackBoxKinkTag = "one-sided derivatives differ"
 /// rounding allowance of 0 where f stays within a few ulps of |f(x)| on both sides at every step of
 /// the scan out to the input's scale, and that rounding hides no more slope than the allowance
 /// (a Huber loss along an input its linear pieces cancel on), agrees ("flat to rounding"): f's
-/// slope is then within its rounding over the finest flat step, whatever the claim's sign. Steps beyond the entry's own scale
-/// measure a secant, not the derivative: x₀ + 10⁻⁹x₂ + 2·10⁻⁹sin x₂ at (10⁷, π) has
+/// slope is then within its rounding over the finest flat step, whatever the claim's sign, for f
+/// as it computes. A term f's own rounding absorbs at every step tried ((10¹³ + 10⁻⁶·x₀) − 10¹³
+/// beside the loss) is invisible to any black box, and its slope is not in that tolerance. Steps
+/// beyond the entry's own scale measure a secant, not the derivative: x₀ + 10⁻⁹x₂ + 2·10⁻⁹sin x₂ at (10⁷, π) has
 /// ∂f/∂x₂ = −10⁻⁹, and steps up to 10⁷ settle on the linear term's +10⁻⁹.
 ///
 /// ```swift

@@ -770,8 +770,9 @@ func twoFigures(_ x: Double) -> Double {
     return (x * p).rounded() / p
 }
 
-/// A share or a multiple in a note, as a reader takes it in: ``twoFigures(_:)`` of x, whole below
-/// 10⁴ without a ".0" ("8000"), and from 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
+/// A share or a multiple in a note, as a reader takes it in: ``twoFigures(_:)`` of x, whole numbers
+/// from 10 to 10⁴ without a ".0" ("8000"; below 10 as Swift prints them, "1.0", "2.5"), and from
+/// 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
 /// note wrote eˣ at −745, whose tolerance is 80 of its 2⁻¹⁰⁷⁴, as "5368709120.0√ε" (a user walk).
 func readableFigure(_ x: Double) -> String {
     let r = twoFigures(x)

@@ -429,7 +429,9 @@ extension LineProbe {
         // read nearer it than the scan's settled run, and made its conviction witnesses-conflict
         // (at 663 of the 1,491 points 0, 0.5, …, 745). On powers of two above an ulp of x every
         // sample lands exactly and nothing is added. Along a direction moving several inputs the
-        // directional slope stands in for the partials the landings meet (a first-order bound).
+        // directional slope stands in for the partials the landings meet: a first-order bound
+        // along one input, but not where the partials cancel along the direction (the landing
+        // error is Σⱼ ∂ⱼf·δⱼ, the slope near 0; a review), which no black box can see.
         var landing = 0.0
         if stencil.derivative == 1 {
             for (s, w) in zip(stencil.offsets, stencil.weights) where w != 0 && s != 0 {

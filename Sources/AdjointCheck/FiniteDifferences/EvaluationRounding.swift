@@ -312,7 +312,9 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     //
     // So is a factor of a product, or a quotient's numerator, whose other operand rounding moves
     // by no more than √ε of itself: the product is affine in it, and its cross term with the
-    // other's move is √ε of the first-order term the bound counts. That is how a rule's
+    // other's move is √ε of the first-order term the bound counts. (The derivative also reads the
+    // other operand's tangent, whose move this does not look at: that cross term is held only
+    // by the test upstream, a quarter of itself, not by √ε; a review.) That is how a rule's
     // correction term is read, the exact 0 plus residual that recovers a rounding (hypot's
     // a/b − t and √(1 + t²)'s residual, pow's exponent error y − (s + 1)): rounding moves it by
     // all of itself by design, and tested as read nonlinearly it left every Hessian through
