@@ -1291,6 +1291,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let constant = variation(r, e.input) == 0
             let plateau = constant ? nil : flatUpToKink(r, e.input)
             guard constant || plateau != nil else { return e }
+            // That intermediate is not implausible for a small slope: (10⁻³x₀ + 10¹³) − 10¹³ + x₁ at
+            // (0.5, 0.5) is flat out to 1/8 (10⁻³·h is below ulp(10¹³)/2 for h up to about 1) and
+            // its right claim 10⁻³ was convicted. Its steps move f beyond, on both sides, the way
+            // the claim's sign says; a forgotten saturation (a clamp's plateau) stays flat on one
+            // side, and a minimum's curvature rises on both: those are still convicted.
+            if constant, stepsBeyondFollowTheClaim(r, e.input, claimed: claimed) { return e }
             let coarse = Swift.max(h, DifferenceTuning.richardsonInitialStep * Double(newLine(directions[e.input]).scale))
             let span = h * reach(e.input)
             let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
@@ -2004,6 +2010,42 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let changes = variationsAlong(d), !changes.isEmpty else { return false }
         return changes.allSatisfy { $0.indices.contains(i) && $0[i] == 0 }
     }
+
+    /// Whether functional r of f, constant at both samples of ``variation(_:_:)``, moves on both
+    /// sides at some step beyond them (doubling, ``staircaseLevels`` times at most), never against
+    /// the way a slope of the claim's sign moves it, and then at a secant slope within 4× of the
+    /// claim on each side: a staircase (an intermediate far larger than f absorbing x's effect at
+    /// the smaller steps, whose treads of width w move f by about the claim times w), not a
+    /// plateau. At the first step H at which both sides have moved, H is at least half a tread
+    /// and below two, so each secant lies within [c/2, 3c] of a staircase of slope c; 1 + 10⁻¹⁷x
+    /// claimed 1 moves by an ulp of 1 near H = 10, a secant near 10⁻¹⁷, and is still convicted.
+    /// Two evaluations per level, asked only before a flat conviction.
+    mutating func stepsBeyondFollowTheClaim(_ r: Int, _ d: Int, claimed: Double) -> Bool {
+        let sign = claimed
+        guard sign != 0, sign.isFinite, d < directions.count else { return false }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        var h = V(DifferenceTuning.richardsonInitialStep * line.scale)
+        for _ in 0..<Self.staircaseLevels {
+            h *= 2
+            guard h.isFinite, h > 0 else { return false }
+            let moved = changes(on: &line, step: h)
+            guard moved.count == 2 else { return false }
+            let (right, left) = (combine(r, moved[0]), -combine(r, moved[1]))
+            guard right.isFinite, left.isFinite else { return false }
+            if right * sign < 0 || left * sign < 0 { return false }
+            // x sits anywhere on a tread: one edge is usually met a level or more before the other.
+            if right != 0, left != 0 {
+                let c = Swift.abs(claimed)
+                return [right, left].allSatisfy { Swift.abs($0) >= c / 4 && Swift.abs($0) <= 4 * c }
+            }
+        }
+        return false
+    }
+
+    /// How many doublings past the step scan's first step ``stepsBeyondFollowTheClaim(_:_:claimed:)``
+    /// looks for f to move: 2¹⁶ of it reaches 8192 × max(1, |xⱼ|).
+    static var staircaseLevels: Int { 16 }
 
     /// Per sample t = ±h of ``variation(_:_:)``, (f(x + t·d) − f(x))/t per output; nil when not taken.
     mutating func variationsAlong(_ d: Int) -> [[Double]]? {
