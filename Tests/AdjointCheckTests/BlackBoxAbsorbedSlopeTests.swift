@@ -36,3 +36,56 @@ final class BlackBoxAbsorbedSlopeTests: XCTestCase {
         XCTAssertEqual(clamp.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]))
     }
 }
+
+/// The claimed 0 at the same points: f is exactly constant out to the step scan's first step and
+/// beyond, so every witness and scan level inside reads 0, and the wrong claim passed. Beyond,
+/// f steps on both sides at secants near a (by hand, treads of ulp(B)/a), as a floor does too.
+final class BlackBoxZeroOnAStaircaseTests: XCTestCase {
+    func testAClaimedZeroForAnAbsorbedSlopeIsNotPassed() throws {
+        for (a, big) in BlackBoxAbsorbedSlopeTests.cases {
+            for x0 in [0.5, 2.0] {
+                let f = { (x: [Double]) in (a * x[0] + big) - big + x[1] }
+                XCTAssertEqual(f([x0 + 0.125, 0.5]), f([x0, 0.5]))
+                let r = try checkBlackBoxGradient(of: f, at: [x0, 0.5], claimedGradient: { _ in [0, 1] })
+                XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), "a \(a), B \(big), x₀ \(x0)")
+                XCTAssertEqual(r.entries[0][1].verdict, .agree, "a \(a), B \(big), x₀ \(x0)")
+                XCTAssertTrue(r.plateaus.contains { $0.hasPrefix("entry (0, 0)") && $0.contains("staircase") }, "\(r.plateaus)")
+            }
+        }
+    }
+
+    /// The price: a floor's 0, right, is undecided too, since its steps look the same.
+    func testAFloorsZeroIsUndecidedForTheSameReason() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in (x[0]).rounded(.down) + x[1] }, at: [0.5, 0.5],
+                                          claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]))
+    }
+
+    /// Flat on one side for ever (relu below its kink, a clamp past its bound), and an input f
+    /// ignores: the claimed 0 still passes, and the ignored input costs a few evaluations, not
+    /// two for each of the look's seven levels.
+    func testPlateausAndIgnoredInputsStillPass() throws {
+        let relu = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.max(x[0], 0) + x[1] }, at: [-5, 0.5],
+                                             claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(relu.entries[0][0].verdict, .agree)
+        let clamp = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.min(x[0], 2) + x[1] }, at: [3, 0.5],
+                                              claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(clamp.entries[0][0].verdict, .agree)
+        // A minimum's plateau: f rises on both sides beyond it.
+        let well = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.max(Swift.abs(x[0]) - 1, 0) + x[1] }, at: [0, 0.5],
+                                             claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(well.entries[0][0].verdict, .agree)
+        var calls = 0
+        let ignored = try checkBlackBoxGradient(of: { (x: [Double]) in calls += 1; return x[1] * x[1] }, at: [0.5, 0.5],
+                                                claimedGradient: { x in [0, 2 * x[1]] })
+        XCTAssertEqual(ignored.entries[0].map(\.verdict), [.agree, .agree])
+        let used = calls
+        calls = 0
+        let both = try checkBlackBoxGradient(of: { (x: [Double]) in calls += 1; return x[1] * x[1] + x[0] }, at: [0.5, 0.5],
+                                             claimedGradient: { x in [1, 2 * x[1]] })
+        XCTAssertEqual(both.entries[0].map(\.verdict), [.agree, .agree])
+        // The ignored input's staircase look is one pair of samples at the farthest level (and
+        // the pair at the first step, which the other input's agreement may not have taken).
+        XCTAssertLessThanOrEqual(used, calls + 4)
+    }
+}

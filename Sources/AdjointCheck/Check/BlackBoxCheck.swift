@@ -261,6 +261,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var scanProbes: [Int: LineProbe<V>] = [:]
     /// Per direction, (f(x ± h·d) − f(x))/h per output (``variation(_:_:)``); nil inside when not taken.
     var variations: [Int: [[Double]]?] = [:]
+    /// Per [functional, direction], the slope beyond the flat steps where ``staircaseBeyondFlat(_:_:)``
+    /// found one: the report's note on a claimed 0 left undecided there.
+    var staircaseSlopes: [[Int]: Double] = [:]
     /// The kink probe's lines (``kinkAlongProbedDirection(_:claimed:claimedName:)``), by direction:
     /// its seeded directions are the same for every row, and a sample gives every output, so a
     /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
@@ -598,7 +601,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         report.entries = entries
         report.smallGaps = smallGapNote(entries.joined())
-        report.plateaus = entries.joined().compactMap(plateauNote)
+        report.plateaus = entries.joined().compactMap(plateauNote) + entries.joined().compactMap(staircaseNote)
         // A few entries are enough to show the user what their claim misses; each costs a scan.
         report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
             .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }).map { [$0] } ?? []
@@ -1466,6 +1469,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // flat within ulp(10¹³)/2 ≈ 10⁻³: central read 0 ± 5.8·10⁻¹¹ and passed a claimed
                 // 0, since f moved by 1/8 at 1/8, "more than the tolerance".
                 if w.value == 0, w.warnings.contains(.cancellation), let m = monotoneVariation(r, d), m > tol { return true }
+                // The same slope beyond the scan's first step, f exactly constant within it: a
+                // staircase or an absorbed slope (``staircaseBeyondFlat(_:_:)``), undecided below.
+                if w.value == 0, w.warnings.contains(.cancellation), staircaseBeyondFlat(r, d) != nil { return true }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
@@ -1687,6 +1693,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         func agreeIfResolved(_ decided: (String, DifferenceEstimate, Double), ladder: [RungOutcome], marginal: Bool = false) -> EntryCheck {
             let open = unresolved(decided.1, decided.2)
             guard open || marginal else { return make(.agree, decided, ladder: ladder) }
+            // f exactly constant out to the scan's first step and stepping beyond it on both sides
+            // with one slope: every witness and scan level inside reads 0 (and f is "flat to its
+            // rounding" there), which a floor's derivative and a slope lost to a large
+            // intermediate share (``staircaseBeyondFlat(_:_:)``).
+            if open, Swift.abs(claimed.1) <= subnormal, decided.1.value == 0, decided.1.warnings.contains(.cancellation),
+               staircaseBeyondFlat(r, d) != nil {
+                return make(.fdInconclusive(reasons: [.flatBelowScale]), decided, ladder: ladder)
+            }
             // A claim that is 0 up to its own rounding (not the subnormal allowance: e^(−x) at 745 is
             // one spacing, and its sign is all a claim there says), where f is flat to its own rounding on both
             // sides at every step out to the input's scale: f's slope is bounded by that rounding
@@ -2021,31 +2035,101 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// claimed 1 moves by an ulp of 1 near H = 10, a secant near 10⁻¹⁷, and is still convicted.
     /// Two evaluations per level, asked only before a flat conviction.
     mutating func stepsBeyondFollowTheClaim(_ r: Int, _ d: Int, claimed: Double) -> Bool {
-        let sign = claimed
-        guard sign != 0, sign.isFinite, d < directions.count else { return false }
+        guard claimed != 0, claimed.isFinite,
+              let (right, left) = secantsWhereBothSidesMove(r, d, levels: Self.staircaseLevels, against: claimed) else { return false }
+        let c = Swift.abs(claimed)
+        return [right, left].allSatisfy { Swift.abs($0) >= c / 4 && Swift.abs($0) <= 4 * c }
+    }
+
+    /// Whether functional r of f, constant at both samples of ``variation(_:_:)``, steps beyond
+    /// them as a staircase does: at the first doubling at which both sides have moved, both
+    /// secants have one sign and lie within 8× of each other (a staircase of slope c gives each
+    /// within [c/2, 3c], see ``stepsBeyondFollowTheClaim(_:_:claimed:)``); that slope, or nil.
+    /// A claimed 0 there is right for a staircase (a floor, a quantiser) and wrong for a slope a
+    /// large intermediate rounds away at the smaller steps: (10⁻³x₀ + 10¹³) − 10¹³ + x₁ at
+    /// (0.5, 0.5) is exactly constant out to x₀ ± 0.98 and passed a claimed 0 for its slope
+    /// 10⁻³. A black box cannot tell the two apart. At most ``zeroStaircaseLevels`` doublings
+    /// (two evaluations each, shared by the column's rows), asked only where f moves on both sides at
+    /// the last (an input f ignores costs those two), and fewer where one side moves twice while
+    /// the other has not moved (relu(x₀) at −5: a plateau's edge, not a tread's). A tread wider
+    /// than 2⁷ of the first step is not looked for.
+    mutating func staircaseBeyondFlat(_ r: Int, _ d: Int) -> Double? {
+        guard let v = variation(r, d), v == 0, movesAtFarthestLevel(r, d, levels: Self.zeroStaircaseLevels),
+              let (right, left) = secantsWhereBothSidesMove(r, d, levels: Self.zeroStaircaseLevels, against: nil),
+              right * left > 0, Swift.max(Swift.abs(right), Swift.abs(left)) <= 8 * Swift.min(Swift.abs(right), Swift.abs(left))
+        else { return nil }
+        staircaseSlopes[[r, d]] = (right + left) / 2
+        return (right + left) / 2
+    }
+
+    /// The note for ``CheckReport/plateaus`` on an entry left undecided by ``staircaseBeyondFlat(_:_:)``.
+    func staircaseNote(_ e: EntryCheck) -> String? {
+        guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
+              let slope = staircaseSlopes[[e.output, e.input]], let line = scanProbes[e.input] else { return nil }
+        let w = DifferenceTuning.richardsonInitialStep * Double(line.scale)
+        let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
+        return "entry (\(e.output), \(e.input)): f returned f(x) to the last bit at ±\(fmt(w)) along \(along) and every "
+            + "witness's step within, and steps beyond on both sides with a secant slope of about \(fmt(slope)). That is a "
+            + "staircase (a floor or a quantiser, whose derivative is 0) or a slope that an intermediate far larger than f "
+            + "rounds away at smaller steps ((10⁻³x + 10¹³) − 10¹³ is constant within ±0.98): a black box cannot tell "
+            + "them apart, so the claimed 0 is left undecided (flat-below-scale). Check f written generically (AD sees an "
+            + "absorbed slope) or at a point where f moves within ±\(fmt(w))"
+    }
+
+    /// Whether functional r of f moves on both sides at the last of `levels` doublings of the
+    /// step scan's first step: two evaluations, which the doubling shares, and all that an input
+    /// f ignores costs (it never moves, and each level would cost two).
+    private mutating func movesAtFarthestLevel(_ r: Int, _ d: Int, levels: Int) -> Bool {
+        guard d < directions.count else { return false }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        let h = V(DifferenceTuning.richardsonInitialStep * line.scale) * V(Double.pow(2, Double(levels)))
+        guard h.isFinite, h > 0 else { return false }
+        let moved = changes(on: &line, step: h)
+        return moved.count == 2 && moved.allSatisfy { combine(r, $0) != 0 && combine(r, $0).isFinite }
+    }
+
+    /// Doubling from the step scan's first step along direction d, the secants (f(x + H) − f(x))/H
+    /// and (f(x) − f(x − H))/H of functional r at the first H at which both sides have moved; nil
+    /// where a side moves against `sign` (when given), a sample is not finite, or `levels`
+    /// doublings pass first. Without a sign, also nil once one side has moved twice (its change
+    /// differs between two levels) while the other has not moved.
+    private mutating func secantsWhereBothSidesMove(_ r: Int, _ d: Int, levels: Int, against sign: Double?) -> (right: Double, left: Double)? {
+        guard d < directions.count else { return nil }
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
         var h = V(DifferenceTuning.richardsonInitialStep * line.scale)
-        for _ in 0..<Self.staircaseLevels {
+        var earlier: (right: Double, left: Double)? = nil
+        for _ in 0..<levels {
             h *= 2
-            guard h.isFinite, h > 0 else { return false }
+            guard h.isFinite, h > 0 else { return nil }
             let moved = changes(on: &line, step: h)
-            guard moved.count == 2 else { return false }
+            guard moved.count == 2 else { return nil }
             let (right, left) = (combine(r, moved[0]), -combine(r, moved[1]))
-            guard right.isFinite, left.isFinite else { return false }
-            if right * sign < 0 || left * sign < 0 { return false }
+            guard right.isFinite, left.isFinite else { return nil }
+            if let sign, right * sign < 0 || left * sign < 0 { return nil }
             // x sits anywhere on a tread: one edge is usually met a level or more before the other.
-            if right != 0, left != 0 {
-                let c = Swift.abs(claimed)
-                return [right, left].allSatisfy { Swift.abs($0) >= c / 4 && Swift.abs($0) <= 4 * c }
+            if right != 0, left != 0 { return (right, left) }
+            // f's changes over H, not the secants: a side that stays on one tread keeps its change.
+            let change = (right: right * Double(h), left: left * Double(h))
+            if sign == nil, let e = earlier {
+                func movedAgain(_ now: Double, _ before: Double) -> Bool {
+                    before != 0 && Swift.abs(now - before) > 1e-9 * Swift.abs(now)
+                }
+                if movedAgain(change.right, e.right) || movedAgain(change.left, e.left) { return nil }
             }
+            earlier = change
         }
-        return false
+        return nil
     }
 
     /// How many doublings past the step scan's first step ``stepsBeyondFollowTheClaim(_:_:claimed:)``
     /// looks for f to move: 2¹⁶ of it reaches 8192 × max(1, |xⱼ|).
     static var staircaseLevels: Int { 16 }
+
+    /// How many doublings ``staircaseBeyondFlat(_:_:)`` takes at most: 2⁷ of the first step
+    /// reaches 16 × max(1, |xⱼ|), both edges of (10⁻², 10¹⁵)'s treads of 12.5 units among them.
+    static var zeroStaircaseLevels: Int { 7 }
 
     /// Per sample t = ±h of ``variation(_:_:)``, (f(x + t·d) − f(x))/t per output; nil when not taken.
     mutating func variationsAlong(_ d: Int) -> [[Double]]? {
