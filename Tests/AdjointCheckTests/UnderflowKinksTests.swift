@@ -71,4 +71,40 @@ final class UnderflowKinksTests: XCTestCase {
             XCTAssertEqual(underflowKinks(recording: try record({ (x: [Reverse<Double>]) in ReluThrough(inner: inner)(x) }, at: [1e-50, 2])), [], "inner \(inner)")
         }
     }
+
+    /// relu as a user primitive, its kink declared by its distance: x⁴ = 10⁻⁴⁰⁰ rounds to 0, its
+    /// kink, and every mode computes its relu′(0) = 0 for f′ = 4x³ = 4·10⁻³⁰⁰ (by hand), as for
+    /// the built-in relu. The search skipped every user primitive (`ops[k] != .custom`), so the
+    /// check passed that 0 as a valid subgradient.
+    struct UserReluQuartic: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UnderflowUserRelu.apply(x[0] * x[0] * x[0] * x[0]) + x[1]] }
+    }
+    struct UserReluOf: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UnderflowUserRelu.apply(x[0]) + x[1]] }
+    }
+
+    func testAUserPrimitivesKinkReachedByAnUnderflowIsFoundAsABuiltinsIs() throws {
+        let rec = try record({ (x: [Reverse<Double>]) in UserReluQuartic()(x) }, at: [1e-100, 2])
+        let kinks = underflowKinks(recording: rec)
+        XCTAssertEqual(kinks.map(\.name), ["user_relu"])
+        XCTAssertEqual(kinks.first?.causeName, "mul")
+        XCTAssertEqual(kinks.first?.inputs, [0])
+        XCTAssertEqual(kinks.first?.outputs, [0])
+        let r = try checkJacobian(of: UserReluQuartic(), at: [1e-100, 2])
+        XCTAssertFalse(r.passed)
+        XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.underflowOntoKink]))
+        XCTAssertEqual(r.entries[0][1].verdict, .agree)
+        // Off the kink (x⁴ = 10⁻²⁰⁰ is normal) and at a real kink, nothing is found.
+        XCTAssertEqual(underflowKinks(recording: try record({ (x: [Reverse<Double>]) in UserReluQuartic()(x) }, at: [1e-50, 2])), [])
+        XCTAssertEqual(underflowKinks(recording: try record({ (x: [Reverse<Double>]) in UserReluOf()(x) }, at: [0, 2])), [])
+        XCTAssertEqual(try checkJacobian(of: UserReluOf(), at: [0, 2]).entries[0][0].verdict, .kink(validSubgradient: true))
+    }
+}
+
+/// relu as a user primitive: kink at 0 (declared distance |x|), relu′(0) = 0 as the built-in's.
+enum UnderflowUserRelu: UnaryPrimitive {
+    static let name = "user_relu"
+    static func primal<T: ADScalar>(_ x: T) -> T { x > 0 ? x : 0 }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x > 0 ? 1 : 0 }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
 }
