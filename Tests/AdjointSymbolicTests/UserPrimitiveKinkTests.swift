@@ -27,6 +27,16 @@ enum KinkOnlyUserAbs: UnaryPrimitive {
     static func kinkDistance(_ x: Double, _ y: Double) -> Double? { x == 0 ? 0 : nil }
 }
 
+/// log x, defined for x > 0, with a distance that is 0 outside the domain only.
+enum UserLogWithDistanceOutside: UnaryPrimitive {
+    static let name = "user_log"
+    static var sampleRanges: [ClosedRange<Double>] { [0.5...4] }
+    static func primal<T: ADScalar>(_ x: T) -> T { log(x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / x }
+    static func domainViolation(_ x: Double) -> String? { x > 0 ? nil : "log of x ≤ 0" }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { x > 0 ? nil : 0 }
+}
+
 /// x³ as a user primitive: smooth, no kink declared.
 enum SmoothUserCube: UnaryPrimitive {
     static let name = "user_cube"
@@ -101,5 +111,16 @@ final class UserPrimitiveKinkTests: XCTestCase {
             func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [KinkOnlyUserAbs.apply(x[0]) * x[1]] }
         }
         XCTAssertEqual(names(try SymbolicDifferentiation.jacobian(of: F(), inputs: 2)), ["user_abs_at_kink_only"])
+    }
+
+    /// The probes ask a distance only inside the declared domain: a log whose distance says 0 for
+    /// x ≤ 0, where it is not defined, declares no kink where it is.
+    func testADistanceOutsideTheDomainDeclaresNoKink() throws {
+        struct F: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserLogWithDistanceOutside.apply(x[0])] }
+        }
+        // At a point: without one, the derivation reads the unbound symbol's value as NaN in
+        // the user's domain predicate and throws a domain error (a separate matter).
+        XCTAssertEqual(names(try SymbolicDifferentiation.jacobian(of: F(), inputs: 1, at: [2])), [])
     }
 }

@@ -112,21 +112,24 @@ extension ScalarPrimitive {
     public static var ruleIsOneFormulaAcrossKinks: Bool { false }
 
     /// Whether the primitive declares a point where it is not differentiable: ``kinkDistance(_:_:)``
-    /// is not nil at one of a few probes (each input at the ends and middle of its
-    /// ``sampleRanges`` interval, and at 0), where nil, the default, says there is none anywhere.
-    /// What a question asked without a point (a symbolic derivative's `kinkedOps`) reads where a
-    /// registry op's reads ``OpInfo/smoothness``. A distance written for the kink alone
-    /// (`x == 0 ? 0 : nil`) is found where a probe lands on it, as 0 and a tie of equal ranges do.
+    /// is not nil at one of a few probes inside the declared domain (each input at the ends and
+    /// middle of its ``sampleRanges`` interval, and at 0), where nil, the default, says there is
+    /// none anywhere. What a question asked without a point (a symbolic derivative's `kinkedOps`)
+    /// reads where a registry op's reads ``OpInfo/smoothness``. A distance written for the kink
+    /// alone (`x == 0 ? 0 : nil`) is found where a probe lands on it, as 0 and a tie of equal
+    /// ranges do.
     package static var declaresKinks: Bool {
         let ranges = sampleRanges
         func probes(_ i: Int) -> [Double] {
             let ends = i < ranges.count ? [ranges[i].lowerBound, (ranges[i].lowerBound + ranges[i].upperBound) / 2, ranges[i].upperBound] : []
             return (ends + [0]).filter(\.isFinite)
         }
+        // A distance is asked only where the primitive is defined, as every mode asks it.
+        func declared(_ x: Double, _ y: Double) -> Bool { domainViolation(x, y) == nil && kinkDistance(x, y) != nil }
         let xs = probes(0), ys = arity == 2 ? probes(1) : []
         // A unary primitive's second argument is its first in every mode.
-        if ys.isEmpty { return xs.contains { kinkDistance($0, $0) != nil } }
-        return xs.contains { x in ys.contains { y in kinkDistance(x, y) != nil } }
+        if ys.isEmpty { return xs.contains { declared($0, $0) } }
+        return xs.contains { x in ys.contains { y in declared(x, y) } }
     }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
