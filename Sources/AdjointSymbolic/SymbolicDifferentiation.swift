@@ -62,50 +62,95 @@ public struct SymbolicJacobian: Sendable {
     /// ```
     public internal(set) var nonDecidingComparisons: [String] = []
 
-    /// Registry ops with kinks (relu, abs, max, …) in the function: their derivative is the one
-    /// for one side of each kink only, the side of the point given or of ``genericPoint``.
+    /// Ops with kinks in the function, registry ops (relu, abs, max, …) and user primitives that
+    /// declare a kink (``ScalarPrimitive/kinkDistance(_:_:)``, see ``KinkedOp``): their derivative
+    /// is the one for one side of each kink only, the side of the point given or of ``genericPoint``.
     ///
-    /// An op whose registry entry declares ``OpInfo/ruleIsOneFormulaAcrossKinks`` is never
-    /// listed: hypot's rule for symbolic scalars is (x/z, y/z) on every side of its one kink
-    /// x = y = 0, so no side is chosen, and the rule's only branch (z = 0, the kink itself) is
-    /// decided at ``genericPoint`` like any comparison, which the derivation reports.
+    /// An op whose registry entry declares ``OpInfo/ruleIsOneFormulaAcrossKinks``, or a primitive
+    /// that declares ``ScalarPrimitive/ruleIsOneFormulaAcrossKinks``, is never listed: hypot's rule
+    /// for symbolic scalars is (x/z, y/z) on every side of its one kink x = y = 0, so no side is
+    /// chosen, and the rule's only branch (z = 0, the kink itself) is decided at ``genericPoint``
+    /// like any comparison, which the derivation reports.
     /// asinh′ = 1/hypot(1, x) put one in every gradient of asinh, and `jac diff "asinh(x)"
     /// --order 2` asked for --at for a smooth function; `jac diff "hypot(x1 - x2, y1 - y2)"`, a
     /// distance, asked for it for a derivative that is one formula wherever the distance is not 0.
+    /// A user primitive was never listed, its kinks declared or not: |x₀|·x₁ through a user abs
+    /// gave one side's derivative with this list empty, where the built-in abs was listed.
     ///
     /// ```swift
     /// struct F: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.asinh(x[0])] } }
     /// try SymbolicDifferentiation.hessian(of: F(), inputs: 1).kinkedOps   // []: hypot(1, x) has no kink
     /// ```
-    public var kinkedOps: [Op] { kinkedOps(wrt: nil) }
+    public var kinkedOps: [KinkedOp] { kinkedOps(wrt: nil) }
 
     /// ``kinkedOps`` whose arguments depend on one of `variables` (all when nil): only those
     /// decide a derivative with respect to them. `jac diff "x^2 + relu(y)" --wrt x` was refused
-    /// for relu, which no entry of the column asked for reads.
+    /// for relu, which no entry of the column asked for reads. A user primitive's kink is about
+    /// all its arguments (it declares no kink arguments).
     ///
     /// ```swift
     /// struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] } }
     /// try SymbolicDifferentiation.jacobian(of: G(), inputs: 2).kinkedOps(wrt: [0])   // []
     /// ```
-    public func kinkedOps(wrt variables: [Int]?) -> [Op] {
+    public func kinkedOps(wrt variables: [Int]?) -> [KinkedOp] {
         let roots = outputs.map(\.id)
         guard let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) else { return [] }
-        var ops: [Op] = []
+        var ops: [KinkedOp] = []
         // Children come before parents, so whether a node reads a chosen variable is known for
         // its arguments when it is reached.
         var reads: [Int: Bool] = [:]
+        // A primitive's declaration is probed once per name, however many calls of it there are.
+        var userKinked: [String: Bool] = [:]
         for i in graph.reachableUnchecked(from: roots) {
             let node = graph.existing(i)
             if let variables {
                 if case .variable(let j) = node.head { reads[i] = variables.contains(j) }
                 else { reads[i] = node.arguments.contains { reads[$0] ?? false } }
             }
-            guard case .op(let op) = node.head, case .kinks = op.info.smoothness, !ops.contains(op) else { continue }
+            let kinked: KinkedOp
+            switch node.head {
+            case .op(let op):
+                guard case .kinks = op.info.smoothness, !op.info.ruleIsOneFormulaAcrossKinks else { continue }
+                kinked = .builtin(op)
+            case .call(let name):
+                let listed = userKinked[name] ?? ExpressionGraph.primitive(named: name).map {
+                    $0.declaresKinks && !$0.ruleIsOneFormulaAcrossKinks
+                } ?? false
+                userKinked[name] = listed
+                guard listed else { continue }
+                kinked = .user(name)
+            case .variable, .constant: continue
+            }
+            if ops.contains(kinked) { continue }
             if variables != nil, !node.arguments.contains(where: { reads[$0] ?? false }) { continue }
-            if op.info.ruleIsOneFormulaAcrossKinks { continue }
-            ops.append(op)
+            ops.append(kinked)
         }
         return ops
+    }
+
+    /// An op with kinks as ``kinkedOps`` lists it: a registry op, or a user primitive
+    /// (``ScalarPrimitive``) by its name, the name its calls print under. ``name`` is what a
+    /// message shows for either.
+    ///
+    /// ```swift
+    /// SymbolicJacobian.KinkedOp.builtin(.relu).name   // "relu"
+    /// SymbolicJacobian.KinkedOp.user("my_abs").name   // "my_abs"
+    /// ```
+    public enum KinkedOp: Hashable, Sendable, CustomStringConvertible {
+        /// A registry op whose entry declares kinks (``OpInfo/smoothness``).
+        case builtin(Op)
+        /// A user primitive, by its name, whose `kinkDistance` declares a kink.
+        case user(String)
+
+        /// The op's name in the formula language, or the primitive's declared name.
+        public var name: String {
+            switch self {
+            case .builtin(let op): return op.info.name
+            case .user(let name): return name
+            }
+        }
+
+        public var description: String { name }
     }
 
     /// All entries row by row.

@@ -142,7 +142,7 @@ struct DiffCommand: ParsableCommand {
             overflow = (failure as? JacFailure)?.message ?? "\(failure)"
         }
         if point == nil, case let kinked = d.kinkedOps(wrt: columns), !kinked.isEmpty {
-            let ops = kinked.map(\.info.name).joined(separator: ", ")
+            let ops = kinked.map(\.name).joined(separator: ", ")
             throw JacFailure.invalid("the derivative of \(ops) depends on which side of its kink the point lies; pass --at to choose it by a point")
         }
         let rows = d.jacobian.map { row in columns.map { row[$0] } }

@@ -25,7 +25,7 @@ final class UnboundOrderTests: XCTestCase {
         // The side taken: x0 < x1 (the generic point's), and never both orders false.
         XCTAssertTrue(d.unboundComparisons.contains("x0 < x1 taken as true"), "\(d.unboundComparisons)")
         XCTAssertFalse(d.unboundComparisons.contains("x0 < x1 taken as false"), "\(d.unboundComparisons)")
-        XCTAssertEqual(Set(d.kinkedOps), [.abs, .max])
+        XCTAssertEqual(Set(d.kinkedOps), [.builtin(.abs), .builtin(.max)])
         // By hand, where 0 < x0 < x1 (the sides taken): f = x0·x1, ∂/∂x0 = x1, ∂/∂x1 = x0. At
         // (3, 5): [5, 3]; the tie's formula max(x0, x1) + 0.5·|x0|, 0.5·|x0| gave [6.5, 1.5].
         let at35 = try values(d, at: [3, 5])

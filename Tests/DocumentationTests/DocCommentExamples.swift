@@ -1102,7 +1102,15 @@ enum DocCommentExamples {
         struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * x[0] + T.relu(x[1])] } }
         _ = try SymbolicDifferentiation.jacobian(of: G(), inputs: 2).kinkedOps(wrt: [0])   // []
         let d = try SymbolicDifferentiation.jacobian(of: G(), inputs: 2)
-        if !d.kinkedOps(wrt: [0]).isEmpty || d.kinkedOps(wrt: [1]) != [.relu] { throw DocExampleFailed() }
+        if !d.kinkedOps(wrt: [0]).isEmpty || d.kinkedOps(wrt: [1]) != [.builtin(.relu)] { throw DocExampleFailed() }
+    }
+
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 136 (KinkedOp).
+    static func SymbolicDifferentiation_136() async throws {
+        _ = SymbolicJacobian.KinkedOp.builtin(.relu).name   // "relu"
+        _ = SymbolicJacobian.KinkedOp.user("my_abs").name   // "my_abs"
+        guard SymbolicJacobian.KinkedOp.builtin(.relu).name == "relu", SymbolicJacobian.KinkedOp.user("my_abs").name == "my_abs",
+              "\(SymbolicJacobian.KinkedOp.user("my_abs"))" == "my_abs" else { throw DocExampleFailed() }
     }
 
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 49.
@@ -1343,6 +1351,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:268", SymbolicDifferentiation_268),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:316", SymbolicDifferentiation_316),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:136", SymbolicDifferentiation_136),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),

@@ -67,16 +67,31 @@ extension TapeGraph {
 
     /// Every kink touched (distance 0 on the tape) whose kink arguments (``OpInfo/kinkArguments``)
     /// are ``lostToUnderflow``, with the inputs and outputs it lies between. Empty where nothing
-    /// underflowed to 0, which one pass over the tape tells.
+    /// underflowed to 0, which one pass over the tape tells. A user primitive's kink (its
+    /// declared `kinkDistance` 0; a vector call's, once for the call) counts as a built-in's,
+    /// about all its arguments, since it declares no kink arguments: a user relu of x⁴ at
+    /// 10⁻¹⁰⁰ was skipped, and the check passed its relu′(0) = 0 as a valid subgradient for
+    /// f′ = 4·10⁻³⁰⁰.
     var underflowKinks: [UnderflowKink] {
         let lost = lostToUnderflow
         guard lost.contains(true) else { return [] }
         return kinkCandidates.compactMap { c -> UnderflowKink? in
             let k = c.node
-            guard c.distance == 0, k >= 0, k < ops.count, ops[k] != .custom, vectorCalls[k] == nil else { return nil }
-            let about = ops[k].info.kinkArguments.compactMap { $0 < args[k].count ? args[k][$0] : nil }
+            guard c.distance == 0, k >= 0, k < ops.count else { return nil }
+            // A vector call is one kink for all its outputs, each holding the call's inputs as
+            // its arguments: found once, at its first output (where the check's kinks name it).
+            let call = vectorCalls[k]
+            if let call, k != call.outputs.lowerBound { return nil }
+            let about = ops[k] == .custom ? args[k]
+                : ops[k].info.kinkArguments.compactMap { $0 < args[k].count ? args[k][$0] : nil }
             guard about.contains(where: { $0 >= 0 && $0 < k && lost[$0] }) else { return nil }
-            let up = ancestors(of: k), down = descendants(of: k)
+            let up = ancestors(of: k)
+            var down = descendants(of: k)
+            if let call {
+                for o in call.outputs.dropFirst() where o < ops.count {
+                    for (n, d) in descendants(of: o).enumerated() where d { down[n] = true }
+                }
+            }
             // The first value lost on the way: the one whose rounding, not a 0 it was given, made it 0.
             guard let cause = up.indices.first(where: { $0 < k && up[$0] && lost[$0] }) else { return nil }
             return UnderflowKink(node: k, name: names[k], cause: cause, causeName: names[cause],

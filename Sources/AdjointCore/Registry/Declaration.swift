@@ -220,7 +220,8 @@ public struct OpInfo: Sendable {
     /// chosen: hypot's (x/z, y/z), whose only branch is the kink z = 0 itself. Only ops with
     /// kinks declare it. ``SymbolicJacobian/kinkedOps`` leaves such ops out, and `jac diff`
     /// asks for --at only for the others (its help lists both from here). It was a special case
-    /// for hypot in each of those two places.
+    /// for hypot in each of those two places. A user primitive declares its own
+    /// (``ScalarPrimitive/ruleIsOneFormulaAcrossKinks``), which `kinkedOps` reads the same way.
     ///
     /// ```swift
     /// Op.hypot.info.ruleIsOneFormulaAcrossKinks   // true

@@ -77,6 +77,28 @@ public protocol ScalarPrimitive {
     /// try differenceJacobian(of: F(), at: [20, 1], method: .adaptive).entries[0][0].evaluations   // 2
     /// ```
     static var linearity: Linearity { get }
+    /// Whether ``partials(_:_:output:)``, as symbolic scalars run it, is one formula on every side
+    /// of the declared kinks (``kinkDistance(_:_:)``), so a symbolic derivative needs no side
+    /// chosen: the counterpart of a registry op's ``OpInfo/ruleIsOneFormulaAcrossKinks`` (hypot's),
+    /// read where that is. False by default: a primitive that declares a kink is then listed by
+    /// `SymbolicJacobian.kinkedOps`, as relu and abs are, which says the derivative is one side's
+    /// and a caller should give a point. Declare it only for a rule with no branch but the kink
+    /// itself (a distance's (x/z, y/z)); a kinkDistance that marks a singular point rather than a
+    /// jump (∛x at 0, whose derivative 1/(3z²) is one formula) is such a case too.
+    ///
+    /// ```swift
+    /// enum Distance: ScalarPrimitive {   // √(x² + y²): a kink at the origin, one formula around it
+    ///     static let name = "distance"
+    ///     static let arity = 2
+    ///     static let ruleIsOneFormulaAcrossKinks = true
+    ///     static func kinkDistance(_ x: Double, _ y: Double) -> Double? { (x * x + y * y).squareRoot() }
+    ///     static func partials<T: ADScalar>(_ x: T, _ y: T, output z: T) -> (T, T) { (x / z, y / z) }
+    ///     …
+    /// }
+    /// // F()(x) = [Distance.apply(x[0], x[1])]
+    /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 2).kinkedOps   // []; undeclared, [.user("distance")]
+    /// ```
+    static var ruleIsOneFormulaAcrossKinks: Bool { get }
 }
 
 extension ScalarPrimitive {
@@ -87,6 +109,28 @@ extension ScalarPrimitive {
     public static var sampleRanges: [ClosedRange<Double>] { Array(repeating: -3.0...3.0, count: arity) }
     public static var isRationalClosed: Bool { false }
     public static var linearity: Linearity { .nonlinear }
+    public static var ruleIsOneFormulaAcrossKinks: Bool { false }
+
+    /// Whether the primitive declares a point where it is not differentiable: ``kinkDistance(_:_:)``
+    /// is not nil at one of a few probes inside the declared domain (each input at the ends and
+    /// middle of its ``sampleRanges`` interval, and at 0), where nil, the default, says there is
+    /// none anywhere. What a question asked without a point (a symbolic derivative's `kinkedOps`)
+    /// reads where a registry op's reads ``OpInfo/smoothness``. A distance written for the kink
+    /// alone (`x == 0 ? 0 : nil`) is found where a probe lands on it, as 0 and a tie of equal
+    /// ranges do.
+    package static var declaresKinks: Bool {
+        let ranges = sampleRanges
+        func probes(_ i: Int) -> [Double] {
+            let ends = i < ranges.count ? [ranges[i].lowerBound, (ranges[i].lowerBound + ranges[i].upperBound) / 2, ranges[i].upperBound] : []
+            return (ends + [0]).filter(\.isFinite)
+        }
+        // A distance is asked only where the primitive is defined, as every mode asks it.
+        func declared(_ x: Double, _ y: Double) -> Bool { domainViolation(x, y) == nil && kinkDistance(x, y) != nil }
+        let xs = probes(0), ys = arity == 2 ? probes(1) : []
+        // A unary primitive's second argument is its first in every mode.
+        if ys.isEmpty { return xs.contains { declared($0, $0) } }
+        return xs.contains { x in ys.contains { y in declared(x, y) } }
+    }
 
     /// Applies the primitive to one input, in whatever mode `T` is.
     @inlinable public static func apply<T: ADScalar>(_ x: T) -> T {
