@@ -178,7 +178,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     // (Only where a kink was touched: elsewhere no second recording of f is made.)
     let kinkUnderflows = r.kinks.isEmpty ? nil : underflowKinkEntries(f, at: r.point.map(\.approximate))
     func underflowDecides(_ i: Int, _ j: Int) -> Bool {
-        kinkUnderflows.map { i < $0.count && j < $0[i].count && $0[i][j] != nil } ?? false
+        kinkUnderflows?[i, j] != nil
     }
     if r.errorEstimates != nil {
         // The same judgement as the "is unreliable" notes on standard error, so a script reading
@@ -200,11 +200,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         })))
     }
     var kinkUnderflowNotes: [String] = []
-    for (i, row) in (kinkUnderflows ?? []).enumerated() where i < r.jacobian.count && i < names.count {
-        for (j, why) in row.enumerated() where j < r.jacobian[i].count && j < f.variables.count {
-            guard let why else { continue }
-            kinkUnderflowNotes.append("d\(names[i])/d\(f.variables[j]) = \(format(r.jacobian[i][j].approximate)) is unreliable: \(why)")
-        }
+    for (i, j, why) in kinkUnderflows?.entries ?? [] where i < r.jacobian.count && i < names.count && j < r.jacobian[i].count && j < f.variables.count {
+        kinkUnderflowNotes.append("d\(names[i])/d\(f.variables[j]) = \(format(r.jacobian[i][j].approximate)) is unreliable: \(why)")
     }
     let valueRounding = ValueRounding(f, r)
     jsonPairs += valueRounding?.jsonPairs(values: r.value.map(\.approximate)) ?? []
