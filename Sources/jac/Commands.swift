@@ -595,11 +595,15 @@ struct HessianRounding {
             let names = entries.map { entryName($0.i, $0.j) }
             let shown = names.count <= 4 ? names.joined(separator: ", ")
                 : names.prefix(3).joined(separator: ", ") + ", … " + (names.last ?? "")
-            notes.append("the search for an underflow that moves a Hessian entry stopped after \(search.visits) tape visits "
-                         + "(its budget is \(search.budget); \(HessianCommand.underflowVisitsVariable) raises it), and "
-                         + "\(names.count == 1 ? "1 entry was" : "\(names.count) entries were") not examined: \(shown). "
-                         + "Something on f's tape underflows (\(search.firstUnderflow)), so \(names.count == 1 ? "that entry" : "each of them") "
-                         + "is unreliable, with no rounding bound: it may have been computed through the underflow and lost every digit")
+            // Worded so that --points counts it as a kind of its own (the words before the first
+            // colon, with no " is unreliable"), not as one more unreliable entry it would hide.
+            let one = names.count == 1
+            notes.append("the search for an underflow that moves a Hessian entry stopped at its budget: after \(search.visits) "
+                         + "tape visits (the budget is \(search.budget); \(HessianCommand.underflowVisitsVariable) raises it), "
+                         + "\(one ? "1 entry was" : "\(names.count) entries were") not examined: \(shown). Something on f's tape "
+                         + "underflows (\(search.firstUnderflow)), so \(one ? "it has" : "they have") no rounding bound and "
+                         + "\(one ? "is" : "are") marked unreliable: \(one ? "it" : "each") may have been computed through the "
+                         + "underflow and lost every digit")
         }
         if unbounded {
             notes.append("the Hessian's entries were not bounded for rounding (\(variables.count) variables: past what jac spends "

@@ -39,11 +39,11 @@ final class HessianUnderflowBudgetTests: XCTestCase {
     /// The note on the entries not examined: how many, and the visits it says were spent.
     func notExamined(_ stderr: String) -> (count: Int, visits: Int)? {
         guard let note = stderr.components(separatedBy: "\n").first(where: { $0.contains("were not examined") || $0.contains("was not examined") }),
-              let visits = note.range(of: #"stopped after (\d+) tape visits"#, options: .regularExpression),
+              let visits = note.range(of: #"stopped at its budget: after (\d+) tape visits"#, options: .regularExpression),
               let count = note.range(of: #"(\d+) entr(y was|ies were) not examined"#, options: .regularExpression)
         else { return nil }
         let digits = { (s: Substring) in Int(s.prefix { $0.isNumber }) }
-        guard let v = digits(note[visits].dropFirst("stopped after ".count)), let c = digits(note[count]) else { return nil }
+        guard let v = digits(note[visits].dropFirst("stopped at its budget: after ".count)), let c = digits(note[count]) else { return nil }
         return (c, v)
     }
 
@@ -92,6 +92,19 @@ final class HessianUnderflowBudgetTests: XCTestCase {
         }
         XCTAssertTrue(examinedAMovedEntryAndLeftOthers, "no budget tried examined ∂²f/∂x² and left later entries")
         XCTAssertEqual(previous, 0, "the largest budget tried examined every entry")
+    }
+
+    /// With --points the note is summarised as a kind of its own, not hidden behind the first
+    /// unreliable entry's note (the CSV has no column saying which entries were not examined).
+    func testWithPointsTheStopIsSaidBesideTheUnreliableEntries() throws {
+        let points = try JacRunner.temporaryFile("x,y,z\n1e-160,2e-160,1e-160\n0.5,0.25,0.5\n1e-160,2e-160,1e-160\n", name: "budget-points.csv")
+        let r = try JacRunner.run(["hessian", Self.formula, "--points", points], environment: [Self.variable: "1000"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stderr.components(separatedBy: "\n")
+        XCTAssertTrue(lines.contains { $0.hasPrefix("note: 2 of 3 points with an unreliable entry") }, r.stderr)
+        let stop = try XCTUnwrap(lines.first { $0.contains("stopped at its budget") }, r.stderr)
+        XCTAssertTrue(stop.hasPrefix("note: 2 of 3 points with this note"), stop)
+        XCTAssertTrue(stop.contains("4 entries were not examined: d2f/dxdy, d2f/dydx, d2f/dydy, d2f/dzdz"), stop)
     }
 
     /// Where nothing on f's tape underflows, the search is f's one recording, which the budget
