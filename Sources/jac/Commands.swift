@@ -178,7 +178,7 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
     // (Only where a kink was touched: elsewhere no second recording of f is made.)
     let kinkUnderflows = r.kinks.isEmpty ? nil : underflowKinkEntries(f, at: r.point.map(\.approximate))
     func underflowDecides(_ i: Int, _ j: Int) -> Bool {
-        kinkUnderflows.map { i < $0.count && j < $0[i].count && $0[i][j] != nil } ?? false
+        kinkUnderflows?[i, j] != nil
     }
     if r.errorEstimates != nil {
         // The same judgement as the "is unreliable" notes on standard error, so a script reading
@@ -200,11 +200,8 @@ func jacobianReport(_ f: Formula, _ r: ModeResult, mode: String, analysis: Jacob
         })))
     }
     var kinkUnderflowNotes: [String] = []
-    for (i, row) in (kinkUnderflows ?? []).enumerated() where i < r.jacobian.count && i < names.count {
-        for (j, why) in row.enumerated() where j < r.jacobian[i].count && j < f.variables.count {
-            guard let why else { continue }
-            kinkUnderflowNotes.append("d\(names[i])/d\(f.variables[j]) = \(format(r.jacobian[i][j].approximate)) is unreliable: \(why)")
-        }
+    for (i, j, why) in kinkUnderflows?.entries ?? [] where i < r.jacobian.count && i < names.count && j < r.jacobian[i].count && j < f.variables.count {
+        kinkUnderflowNotes.append("d\(names[i])/d\(f.variables[j]) = \(format(r.jacobian[i][j].approximate)) is unreliable: \(why)")
     }
     let valueRounding = ValueRounding(f, r)
     jsonPairs += valueRounding?.jsonPairs(values: r.value.map(\.approximate)) ?? []
@@ -421,11 +418,15 @@ struct HessianCommand: ParsableCommand {
 
     @OptionGroup var options: FormulaOptions
 
+    /// Bounds the tape visits of the underflow search per point (default ``hessianUnderflowVisits``).
+    static let underflowVisitsVariable = "JAC_MAX_UNDERFLOW_VISITS"
+
     func run() throws {
         let formula = try options.loadFormula()
         guard formula.outputs.count == 1 else {
             throw JacFailure.invalid("hessian needs a scalar formula (1 output), this one has \(formula.outputs.count)")
         }
+        let underflowBudget = try InputLimits.value(Self.underflowVisitsVariable) ?? hessianUnderflowVisits
         try runPoints(options, formula) { point in
             // The gradient as jac jacobian computes it, with its rounding bounds. Both orders are
             // the exact derivatives of the rounded operations, and where the formula cancels they
@@ -447,7 +448,7 @@ struct HessianCommand: ParsableCommand {
             // The value as jac eval judges it (a scalar here: one bound).
             let valueRounding = ValueRounding(formula, at: x)
             let valueBound = valueRounding?.bounds?.first
-            let second = HessianRounding(formula, first, h)
+            let second = HessianRounding(formula, first, h, underflowBudget: underflowBudget)
             let name = formula.outputNames[0]
             let v = first.value[0].approximate, g = first.jacobian[0].map(\.approximate)
             let columns = formula.variables.map { "d/d\($0)" }
@@ -505,6 +506,9 @@ struct HessianRounding {
     /// (``underflowKinks(_:at:)``). Its note replaces the entry's rounding note, as a value's does
     /// (``ValueRounding``).
     let underflows: [[String?]]?
+    /// Where the underflow search (``hessianUnderflows(_:at:budget:)``) ran out of budget: the
+    /// entries it did not examine, each unreliable with no bound, and the search itself.
+    let unexamined: (entries: [(i: Int, j: Int)], search: HessianUnderflowSearch)?
     /// Per gradient entry, the kink reached only by an underflow to 0 that decides it, or nil:
     /// relu(x⁴) at 10⁻¹⁰⁰ printed f′ = 0 (relu's convention) "reliable" within 0 for 4·10⁻³⁰⁰.
     let gradientUnderflows: [String?]
@@ -513,16 +517,21 @@ struct HessianRounding {
     let singular: Bool
     let formula: Formula
 
-    init(_ formula: Formula, _ gradient: ModeResult, _ h: [[Double]]) {
+    /// `underflowBudget`: the tape visits the underflow search may spend (``hessianUnderflowVisits``).
+    init(_ formula: Formula, _ gradient: ModeResult, _ h: [[Double]], underflowBudget: Int = hessianUnderflowVisits) {
         self.formula = formula
         self.gradient = gradient
         let x = gradient.point.map(\.approximate)
         let bounds = h.isEmpty ? [] : hessianRoundingBounds(of: formula, at: x)
         unbounded = bounds == nil
         let n = x.count
-        var reasons = (h.isEmpty ? nil : hessianUnderflows(formula, at: x))?.map { row in
+        let search = h.isEmpty ? nil : hessianUnderflows(formula, at: x, budget: underflowBudget)
+        var reasons = search?.moved.map { row in
             row.map { exit in exit.map { "\($0), below Double's range; the entry printed was computed through it and may have lost every digit" } }
         }
+        // An entry the search did not reach may be moved by the underflow as much as one it
+        // examined: no bound, unreliable, as those are (its note is one for them all).
+        var notExamined = search?.unexamined.map { row in row.map { $0 ? "not examined for an underflow" : nil } }
         // A kink's side decides every entry along an input its argument depends on: ∂²f/∂xᵢ∂xⱼ
         // reads the op's derivative where xᵢ or xⱼ moves its argument, and only its value, the
         // same on both sides of a kink, otherwise.
@@ -532,9 +541,23 @@ struct HessianRounding {
             for kink in kinks {
                 for i in 0..<n { for j in 0..<n where marked[i][j] == nil && (kink.inputs.contains(i) || kink.inputs.contains(j)) {
                     marked[i][j] = kink.description
+                    // A kink that decides the entry is said for it, examined or not.
+                    if notExamined != nil { notExamined?[i][j] = nil }
                 } }
             }
             reasons = marked
+        }
+        if let notExamined, let search {
+            var marked = reasons ?? [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
+            var entries: [(i: Int, j: Int)] = []
+            for i in notExamined.indices { for j in notExamined[i].indices where notExamined[i][j] != nil {
+                marked[i][j] = notExamined[i][j]
+                entries.append((i, j))
+            } }
+            reasons = marked
+            unexamined = entries.isEmpty ? nil : (entries, search)
+        } else {
+            unexamined = nil
         }
         underflows = reasons
         gradientUnderflows = (0..<n).map { i in kinks.first { $0.inputs.contains(i) }?.description }
@@ -559,11 +582,28 @@ struct HessianRounding {
             guard let why, let v = gradient.jacobian.first?[j] else { continue }
             notes.append("d\(formula.outputNames[0])/d\(variables[j]) = \(format(v.approximate)) is unreliable: \(why)")
         }
+        let notExamined = Set((unexamined?.entries ?? []).map { $0.i * variables.count + $0.j })
         for (i, row) in (underflows ?? []).enumerated() where i < hessian.jacobian.count {
             for (j, why) in row.enumerated() where j < hessian.jacobian[i].count {
-                guard let why else { continue }
+                guard let why, !notExamined.contains(i * variables.count + j) else { continue }
                 notes.append("\(entryName(i, j)) = \(format(hessian.jacobian[i][j].approximate)) is unreliable: \(why)")
             }
+        }
+        if let (entries, search) = unexamined {
+            // One note for them all, naming the first few and the last: a dense Hessian of 100
+            // variables past the budget would print thousands of lines otherwise.
+            let names = entries.map { entryName($0.i, $0.j) }
+            let shown = names.count <= 4 ? names.joined(separator: ", ")
+                : names.prefix(3).joined(separator: ", ") + ", … " + (names.last ?? "")
+            // Worded so that --points counts it as a kind of its own (the words before the first
+            // colon, with no " is unreliable"), not as one more unreliable entry it would hide.
+            let one = names.count == 1
+            notes.append("the search for an underflow that moves a Hessian entry stopped at its budget: after \(search.visits) "
+                         + "tape visits (the budget is \(search.budget); \(HessianCommand.underflowVisitsVariable) raises it), "
+                         + "\(one ? "1 entry was" : "\(names.count) entries were") not examined: \(shown). Something on f's tape "
+                         + "underflows (\(search.firstUnderflow)), so \(one ? "it has" : "they have") no rounding bound and "
+                         + "\(one ? "is" : "are") marked unreliable: \(one ? "it" : "each") may have been computed through the "
+                         + "underflow and lost every digit")
         }
         if unbounded {
             notes.append("the Hessian's entries were not bounded for rounding (\(variables.count) variables: past what jac spends "
@@ -1035,11 +1075,42 @@ struct SecondDirectionalDerivative: ADFunction {
     }
 }
 
+/// Most tape visits ``hessianUnderflows(_:at:budget:)`` spends on the entries' programs by default:
+/// 2²², the Hessian rounding bound's (``hessianRoundingVisits``), as a budget of its own beside
+/// that one, in its units: each entry of a tape recorded or swept is one visit. An entry's program
+/// is f on duals of duals, recorded again with a lowered seed where a term overflows: Σ xᵢ²·log xᵢ₊₁
+/// over 40 variables at 10⁻¹⁶⁰ spends about 10,500 visits an entry, and its 1,600 entries took 16.8
+/// million visits (83 s in a debug build; 29 s once a dictionary replaced the scan of every
+/// underflow per node) where the 120 of its Hessian's pattern take 1.26 million (6.9 s).
+/// `JAC_MAX_UNDERFLOW_VISITS` sets it.
+let hessianUnderflowVisits = 1 << 22
+
+/// What ``hessianUnderflows(_:at:budget:)`` found, entry by entry.
+struct HessianUnderflowSearch {
+    /// Per entry (i, j), the underflow on f's tape that can move it (its text), or nil: none can,
+    /// or the entry was not examined.
+    var moved: [[String?]]
+    /// Per entry, whether the budget ran out before it was examined. An entry the Hessian's
+    /// pattern has no place for is an exact 0 whatever f's values are, and needs no examination.
+    var unexamined: [[Bool]]
+    /// Tape visits spent on the entries' programs (f's own recording not counted), and the budget.
+    var visits = 0
+    let budget: Int
+    /// The first underflow on f's tape, named beside the entries not examined.
+    let firstUnderflow: String
+}
+
 /// Per entry (i, j) of a scalar formula's Hessian at x, the underflow on f's own tape
 /// (``rangeExits(_:)``) that can move the entry by more than ε of itself, as
-/// ``underflowThatMatters(_:)`` judges a value: its text, or nil. Nil where nothing on f's tape
-/// underflows (one recording: the common case costs that); where something does, n² recordings
-/// of the entries' programs, with no budget yet (the rounding bound's is 2²² tape visits).
+/// ``underflowThatMatters(_:)`` judges a value. Nil where nothing on f's tape underflows (one
+/// recording: the common case costs that). Where something does, each entry the Hessian's
+/// sparsity pattern (``hessianSparsity(of:output:)``) has a place for records its program and
+/// sweeps it once, row by row, within `budget` tape visits (``hessianUnderflowVisits``). The search
+/// stops before an entry whose recording and sweep, priced at the largest entry tape seen (f's own
+/// before the first), would pass the budget, and no tape may take more than half of what is left
+/// (its sweep the other half), so the spend never passes it. That entry and every later one are
+/// not examined (``HessianUnderflowSearch/unexamined``): never passed, but unreliable, as jac
+/// hessian reports them. An entry outside the pattern is an exact 0 whatever f's values are.
 ///
 /// The Hessian's rounding bound counts a subnormal value as rounded by the least normal
 /// magnitude's ε, which holds where the value rounded into the subnormal range, but not where
@@ -1051,45 +1122,88 @@ struct SecondDirectionalDerivative: ADFunction {
 /// An exit's node on f's tape is found on each entry's tape as the nodes with the same op,
 /// attribute, arguments and value (bit for bit); they round alike, so their sensitivities are
 /// added before the magnitude is taken.
-func hessianUnderflows(_ f: Formula, at x: [Double]) -> [[String?]]? {
+///
+/// ```swift
+/// let f = try Formula(parsing: "x^2*log(x)")
+/// hessianUnderflows(f, at: [1e-160])?.moved   // [["1e-160^2 at node 1 is about 1.0e-320, …"]]
+/// hessianUnderflows(f, at: [1e-160], budget: 1)?.unexamined   // [[true]]
+/// ```
+func hessianUnderflows(_ f: Formula, at x: [Double], budget: Int = hessianUnderflowVisits) -> HessianUnderflowSearch? {
     let n = x.count
     guard n == f.variables.count, !f.outputs.isEmpty,
           let rec = Diagnostics.quietly({ try? record({ f($0) }, at: x, finiteOutputs: false) }) else { return nil }
     let exits = rangeExits(rec).filter(\.underflow)
-    guard !exits.isEmpty else { return nil }
-    typealias Key = (op: Op, attribute: Int, arguments: [UInt64], value: UInt64)
+    guard let first = exits.first else { return nil }
+    struct Key: Hashable {
+        let op: Op, attribute: Int, arguments: [UInt64], value: UInt64
+    }
     func key(_ tape: Tape<Double>, _ k: Int) -> Key? {
         guard let e = tape.entry(k) else { return nil }
         let arguments = e.inputs.compactMap { tape.entry($0)?.value.bitPattern }
         guard arguments.count == e.inputs.count else { return nil }
-        return (e.op, e.attribute, arguments, e.value.bitPattern)
+        return Key(op: e.op, attribute: e.attribute, arguments: arguments, value: e.value.bitPattern)
     }
-    let keys = exits.compactMap { exit in key(rec.tape, exit.node).map { (exit, $0) } }
-    var notes = [[String?]](repeating: [String?](repeating: nil, count: n), count: n)
+    let keyed = exits.compactMap { exit in key(rec.tape, exit.node).map { (exit, $0) } }
+    // The exits each key names, looked up once per node of an entry's tape: a scan of every exit
+    // per node cost n² · (tape) · (exits) where every variable's square underflows.
+    var exitsOf: [Key: [Int]] = [:]
+    for (e, (_, k)) in keyed.enumerated() { exitsOf[k, default: []].append(e) }
+    // An entry outside the Hessian's pattern is 0 whatever f's values are: no underflow moves it.
+    let pattern = hessianSparsity(of: rec).rowColumns
+    var search = HessianUnderflowSearch(moved: [[String?]](repeating: [String?](repeating: nil, count: n), count: n),
+                                        unexamined: [[Bool]](repeating: [Bool](repeating: false, count: n), count: n),
+                                        budget: budget, firstUnderflow: first.text)
+    // What the next recording is priced at: the largest entry tape seen, f's own before the first.
+    var largestTape = rec.tape.count
+    func affordable(_ visits: Int) -> Bool {
+        let total = search.visits.addingReportingOverflow(visits)
+        return !total.overflow && total.partialValue <= budget
+    }
+    var stopped = false
     for i in 0..<n {
-        for j in 0..<n {
+        for j in i < pattern.count ? pattern[i] : Array(0..<n) where j >= 0 && j < n {
             // Its terms can overflow where the Hessian's lowered product did not (x²·log x at
             // 10⁻¹⁶⁰: log's −1/x² = −10³²⁰): the inner seed is lowered as the product's direction
             // is, and the entry and its sensitivities divided back.
             var lowered: (rec: Recording<Double>, seed: Double)? = nil
-            for k in [0] + productLowerings {
+            for k in [0] + productLowerings where !stopped {
+                // A recording and its sweep, at the price of the largest tape seen.
+                guard affordable(2 * largestTape) else { stopped = true; break }
+                // And the tape may not take more than half of what is left, its sweep the rest:
+                // a program larger than priced (the first, priced at f's tape) ends at the limit.
+                let limit = Swift.max(1, (budget - search.visits) / 2)
                 let seed = Double(sign: .plus, exponent: -k, significand: 1)
-                if let rec = Diagnostics.quietly({ try? record({ SecondDirectionalDerivative(f: f, i: i, j: j, seed: seed)($0) }, at: x) }),
-                   rec.outputs.count == 1, rec.outputs[0].value.isFinite {
-                    lowered = (rec, seed)
-                    break
+                // Non-finite outputs are read, not thrown: that throw records f once more to
+                // name the op, and the lowered seed that follows is what keeps the terms in range.
+                let attempt = Diagnostics.quietly {
+                    Result { try record({ SecondDirectionalDerivative(f: f, i: i, j: j, seed: seed)($0) }, at: x, tapeLimit: limit, finiteOutputs: false) }
                 }
+                switch attempt {
+                case .success(let rec):
+                    search.visits += rec.tape.count
+                    largestTape = Swift.max(largestTape, rec.tape.count)
+                    if rec.outputs.count == 1, rec.outputs[0].value.isFinite { lowered = (rec, seed) }
+                case .failure(ADError.limitExceeded):
+                    search.visits += limit
+                    stopped = true
+                case .failure:
+                    // How far a failed recording got is not known: charged as far as it could.
+                    search.visits += limit
+                }
+                if lowered != nil { break }
+            }
+            if stopped {
+                search.unexamined[i][j] = true
+                continue
             }
             guard let (entry, seed) = lowered else { continue }
+            search.visits += entry.tape.count
             let h = Swift.abs(entry.outputs[0].value) / seed
             let sensitivity = entry.tape.nodeCotangents(from: [(entry.outputs[0], 1.0)]).map { $0 / seed }
-            var sums = [Double](repeating: 0, count: keys.count)
+            var sums = [Double](repeating: 0, count: keyed.count)
             for k in 0..<Swift.min(entry.tape.count, sensitivity.count) where sensitivity[k] != 0 {
-                guard let mine = key(entry.tape, k) else { continue }
-                for (e, (_, theirs)) in keys.enumerated()
-                where mine.op == theirs.op && mine.attribute == theirs.attribute && mine.value == theirs.value && mine.arguments == theirs.arguments {
-                    sums[e] += sensitivity[k]
-                }
+                guard let mine = key(entry.tape, k), let matched = exitsOf[mine] else { continue }
+                for e in matched { sums[e] += sensitivity[k] }
             }
             // Half the least subnormal at most is lost where a result rounds into or below the
             // subnormal range (as for a value).
@@ -1097,9 +1211,9 @@ func hessianUnderflows(_ f: Formula, at x: [Double]) -> [[String?]]? {
                 let moved = Swift.abs(sums[e]) * Double.leastNonzeroMagnitude / 2
                 return !(moved <= Swift.max(Double.ulpOfOne * h, Double.leastNonzeroMagnitude))
             }) {
-                notes[i][j] = keys[e].0.text
+                search.moved[i][j] = keyed[e].0.text
             }
         }
     }
-    return notes
+    return search
 }

@@ -61,6 +61,10 @@ struct Jac: ParsableCommand {
           JAC_MAX_CHECK_ENTRIES Jacobian entries jac check grades [262144]
           JAC_MAX_JACOBIAN_ENTRIES
                                 entries of a dense jac jacobian [16777216]
+          JAC_MAX_UNDERFLOW_VISITS
+                                tape visits jac hessian spends per point
+                                looking for an underflow that moves an
+                                entry [4194304]
         """,
         version: "0.1.0",
         subcommands: [JacobianCommand.self, EvalCommand.self, HessianCommand.self, CheckCommand.self,

@@ -31,7 +31,7 @@ func sparseJacobianReport(_ f: Formula, _ point: [Double], _ r: SparseJacobianRe
     // bound (the bound is of the side Double took) and is unreliable; `--sparse` printed
     // relu(x^4)'s 0 at 1e-100 reliable within 0 for 4e-300 after the dense path said so.
     let kinkUnderflows = kinks.isEmpty ? nil : underflowKinkEntries(f, at: point)
-    let decidedByUnderflow = entries.map { e in kinkUnderflows.flatMap { e.row < $0.count && e.column < $0[e.row].count ? $0[e.row][e.column] : nil } }
+    let decidedByUnderflow = entries.map { e in kinkUnderflows?[e.row, e.column] }
     if var b = bounds {
         for k in b.indices where k < decidedByUnderflow.count && decidedByUnderflow[k] != nil { b[k] = .nan }
         bounds = b
