@@ -28,16 +28,22 @@ func unconfirmedEntries(_ report: CheckReport, subject: String = "claimed") -> [
     report.entries.flatMap { $0 }.filter { !$0.passes && !$0.wrongSubjects.contains(subject) }
 }
 
-/// "∂f2/∂y: claimed -3 but central gives 3 (tolerance 1e-9)": names the entry, the claim and the witness.
+/// "∂f2/∂y (entry (1, 1), 0-based as in the table): rule-wrong, claimed -3.0, central gives 3.0 (tolerance 1e-09)":
+/// names the entry, the claim and the witness. `outputs` names output i: f1, f2 for a formula, beside
+/// a `--claimed` table of 0-based indices (`citeIndices`: the line cites them, as the claimed file
+/// is laid out by them), or a program's f0, f1 as its table labels its rows (x0, f0, as in --at),
+/// where an index would only repeat the name: the program's lines said ∂f2 for the table's row f1.
 /// With `labels` (a program's `--input-names`, `--output-names`) the entry is named in the
 /// program's terms first, its x-name kept beside it for --at and --domain.
-func describeEntry(_ e: EntryCheck, variables: [String], subject: String = "claimed", labels: EntryLabels = EntryLabels()) -> String {
-    let plain = "∂f\(e.output + 1)/∂\(e.input < variables.count ? variables[e.input] : "x\(e.input)")"
+func describeEntry(_ e: EntryCheck, outputs: (Int) -> String, variables: [String], citeIndices: Bool,
+                   subject: String = "claimed", labels: EntryLabels = EntryLabels()) -> String {
+    let variable = e.input < variables.count ? variables[e.input] : "x\(e.input)"
+    let plain = "∂\(outputs(e.output))/∂\(variable)"
     let input = labels.input(e.input), output = labels.output(e.output)
-    let location = "entry (\(e.output), \(e.input)), 0-based as in the table"
+    let location = citeIndices ? "entry (\(e.output), \(e.input)), 0-based as in the table" : nil
     let named = input != nil || output != nil
-        ? "∂\(output ?? "f\(e.output + 1)")/∂\(input ?? variables[e.input]) (\(plain), \(location))"
-        : "\(plain) (\(location))"
+        ? "∂\(output ?? outputs(e.output))/∂\(input ?? variable) (" + ([plain] + (location.map { [$0] } ?? [])).joined(separator: ", ") + ")"
+        : plain + (location.map { " (\($0))" } ?? "")
     let claimedValue = e.subjects.first { $0.name == subject }?.value
     var text = "\(named): \(e.verdict.name)"
     if let c = claimedValue { text += ", \(subject) \(format(c))" }
@@ -128,10 +134,12 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
         }
         let listedBefore = failures.count + unconfirmed.count + wholeCheck.count
-        for e in claimedFailures(report) { failures.append(at + describeEntry(e, variables: formula.variables)) }
+        // f1, f2, … as before this line named a program's outputs by its table (report55).
+        let outputName = { (i: Int) in "f\(i + 1)" }
+        for e in claimedFailures(report) { failures.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true)) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
-        for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, variables: formula.variables)) }
+        for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true)) }
         // Reasons of the whole check, not of an entry: counted with the entries, they made "not
         // confirmed at 1 entry" of a claim that has none.
         if let d = report.directional, d.agrees == false {

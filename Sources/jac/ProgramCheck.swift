@@ -26,7 +26,8 @@ struct ProgramCheckCommand: ParsableCommand {
         With --derivative jvp or vjp the request carries "jvp": v (reply "jvp": J·v, \
         one per output) or "vjp": u (reply "vjp": uᵀJ, one per input), v and u drawn \
         from --seed. A reply may always include "jacobian"; NaN/Infinity are accepted \
-        as numbers. Inputs are named x0, x1, ... in --at, --domain and the table; \
+        as numbers. Inputs are named x0, x1, ... in --at, --domain and the table, \
+        and outputs f0, f1, ... (y[0] first) in the table and its failure lines; \
         --input-names W1[0,0],W1[0,1],... (or @FILE, one name a line) and \
         --output-names name them in your terms in the messages, beside the x-name. The \
         program is a black box: no AD mode can run on it, so the witnesses are central differences, the adaptive \
@@ -116,6 +117,9 @@ struct ProgramCheckCommand: ParsableCommand {
     }
 
     var variables: [String] { (0..<inputs).map { "x\($0)" } }
+    /// Output i as the table labels its row (the library's f0, f1, …, 0-based as x0 and y[0] are):
+    /// the failure lines said ∂f2 for the table's row f1.
+    func tableOutput(_ i: Int) -> String { "f\(i)" }
 
     /// `--input-names` and `--output-names` read and counted against n (m is checked once the
     /// program has said it).
@@ -217,7 +221,7 @@ struct ProgramCheckCommand: ParsableCommand {
                     outputsText.append(jacJSON(value, pretty: xs.count == 1))
                 case .table:
                     outputsText.append((xs.count > 1 ? "point \(k + 1) of \(xs.count)\n" : "")
-                        + "\(kind) with \(vector) (entry \(derivative == .jvp ? "(i, 0) is (J·v)ᵢ" : "(0, j) is (uᵀJ)ⱼ"))\n"
+                        + "\(kind) with \(vector) (\(derivative == .jvp ? "row fᵢ, column v, is (J·v)ᵢ" : "row uᵀf, column xⱼ, is (uᵀJ)ⱼ"))\n"
                         + report.renderTable() + "\nrequests: \(cost) for this point\n"
                         + "black box: no AD mode can run on a program, so the witnesses are differences of its outputs only")
                 }
@@ -268,7 +272,7 @@ struct ProgramCheckCommand: ParsableCommand {
                 }
                 if let hidden {
                     directionalNote = "J·v along a random direction agreed within \(format(hidden.tolerance)) (\(spent) requests), "
-                        + "which bounds ∂f\(hidden.row + 1)/∂\(variables[hidden.column]) (claimed \(format(claimed[hidden.row][hidden.column]))) only to ± \(format(hidden.bound)): "
+                        + "which bounds ∂\(tableOutput(hidden.row))/∂\(variables[hidden.column]) (claimed \(format(claimed[hidden.row][hidden.column]))) only to ± \(format(hidden.bound)): "
                         + "terms of very different sizes, so every entry checked"
                 } else {
                     directionalNote = "J·v along a random direction disagreed or was inconclusive (\(spent) requests); every entry checked"
@@ -292,10 +296,10 @@ struct ProgramCheckCommand: ParsableCommand {
             if let failure = session.failure { throw JacFailure(failure.status, at + failure.message) }
             let cost = session.requests - before
             let bad = claimedFailures(report, subject: "program")
-            failures += bad.map { PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels)) }
+            failures += bad.map { PointLine(point: k, text: describeEntry($0, outputs: tableOutput, variables: variables, citeIndices: false, subject: "program", labels: labels)) }
             undecided += unconfirmedEntries(report, subject: "program")
             unconfirmed += unconfirmedEntries(report, subject: "program").map {
-                PointLine(point: k, text: describeEntry($0, variables: variables, subject: "program", labels: labels))
+                PointLine(point: k, text: describeEntry($0, outputs: tableOutput, variables: variables, citeIndices: false, subject: "program", labels: labels))
             }
             if !bad.isEmpty && firstFailing == nil { firstFailing = (x, bad) }
             // "At the point" includes the probes that move every input at once: the black-box
@@ -396,7 +400,7 @@ struct ProgramCheckCommand: ParsableCommand {
                 let where_ = zip(variables, small).map { "\($0) = \(format($1))" }.joined(separator: ", ")
                     + " (to rerun it: --at=" + small.map(format).joined(separator: ",") + ")"
                 func describe(_ e: EntryCheck) -> String {
-                    derivative == .jacobian ? describeEntry(e, variables: variables, subject: "program", labels: labels) : describeComponent(e)
+                    derivative == .jacobian ? describeEntry(e, outputs: tableOutput, variables: variables, citeIndices: false, subject: "program", labels: labels) : describeComponent(e)
                 }
                 shrunk = "\n  shrunk (\(requests) requests) to \(where_), still wrong at "
                     + "\(entries.count) entr\(entries.count == 1 ? "y" : "ies"):\n"

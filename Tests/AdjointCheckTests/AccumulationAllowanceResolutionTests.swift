@@ -46,7 +46,7 @@ final class AccumulationAllowanceResolutionTests: XCTestCase {
         XCTAssertEqual(r.coarselyResolvedEntries.count, 1)
         let note = try XCTUnwrap(r.notes.first { $0.contains("accumulation allowance") }, r.renderTable())
         XCTAssertTrue(note.contains("\(a.allowance)") && note.contains("checkForward"), note)
-        XCTAssertTrue(r.renderTable().contains("note: entry (0, 0): reverse mode agrees only within its accumulation allowance"),
+        XCTAssertTrue(r.renderTable().contains("note: entry (f0, x0): reverse mode agrees only within its accumulation allowance"),
                       r.renderTable())
         let json = r.toJSON()
         XCTAssertTrue(json.contains("\"accumulationAllowance\"") && json.contains("\"exceedsResolution\": true"), json)

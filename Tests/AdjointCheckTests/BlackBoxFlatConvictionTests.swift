@@ -21,7 +21,7 @@ final class BlackBoxFlatConvictionTests: XCTestCase {
         XCTAssertFalse(e.flatWhereClaimMoves, r.renderTable())
         XCTAssertFalse(r.passed, r.renderTable())
         let note = r.notes.first { $0.contains("f is constant along x1 at every step tried up to h = ") } ?? ""
-        XCTAssertTrue(note.hasPrefix("entry (0, 1): "), r.renderTable())
+        XCTAssertTrue(note.hasPrefix("entry (f0, x1): "), r.renderTable())
         XCTAssertTrue(note.contains("claimed -2.6 predicts a change of "), r.renderTable())
         // The right claim (0.6, 0) passes.
         let right = try checkBlackBoxGradient(of: f, at: [0.3, 0.7], claimedGradient: { _ in [0.6, 0] })

@@ -35,7 +35,7 @@ final class CheckReportTextTests: XCTestCase {
         for j in 0..<3 { XCTAssertEqual(r.entries[0][j].verdict, .ruleWrong(subjects: ["claimed"]), r.renderTable()) }
         XCTAssertEqual(r.linearSegments.count, 1, r.notes.joined(separator: "\n"))
         let note = try XCTUnwrap(r.linearSegments.first)
-        XCTAssertTrue(note.hasPrefix("entries (0, 0), (0, 1), (0, 2): f is linear"), note)
+        XCTAssertTrue(note.hasPrefix("entries (f0, x0), (f0, x1), (f0, x2): f is linear"), note)
         for (along, slope) in [("x0", "0.9964497"), ("x1", "-0.342755"), ("x2", "-0.777749")] {
             XCTAssertTrue(note.contains("along \(along) within ±"), note)
             XCTAssertTrue(note.contains("slope \(slope)"), note)
@@ -69,7 +69,7 @@ final class CheckReportTextTests: XCTestCase {
         guard case .fdInconclusive = r.entries[0][1].verdict else { return XCTFail(r.renderTable()) }
         XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
         let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
-        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided (fd-inconclusive): "), note)
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (f0, x1) is undecided (fd-inconclusive): "), note)
         XCTAssertTrue(note.contains("may be what left them undecided"), note)
         XCTAssertEqual(r.notes.first, note, "the first note: \(r.renderTable())")
     }
@@ -85,7 +85,7 @@ final class CheckReportTextTests: XCTestCase {
                                      witness: nil, witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
                                      relativeError: nil, tolerance: nil, kink: nil, ladder: e.ladder)
         let note = try XCTUnwrap(r.measuredNoise.first, r.renderTable())
-        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (0, 1) is undecided for noise in f's evaluations "
+        XCTAssertTrue(note.hasPrefix("rounding measured, and entry (f0, x1) is undecided for noise in f's evaluations "
             + "(fd-inconclusive, noisy-evaluation): the function rounds far above its outputs' ulps"), note)
     }
 
@@ -163,6 +163,159 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertEqual(Set(Self.rowLabels(jvp.renderTable()).map { "\($0.0) \($0.1)" }), ["f0 v", "f1 v"], jvp.renderTable())
         let vjp = try checkBlackBoxVJP(of: f, at: [2.0, 3.0], cotangent: [1, 10], claimed: { x, u in [u[0] * x[1] + u[1], u[0] * x[0]] })
         XCTAssertEqual(Set(Self.rowLabels(vjp.renderTable()).map { "\($0.0) \($0.1)" }), ["uᵀf x0", "uᵀf x1"], vjp.renderTable())
+    }
+
+    /// The loose note printed its tolerance in full (0.0002837449312210083) beside a share and a
+    /// multiple rounded for reading; it prints two figures. eˣ at −745: the tolerance is 80·2⁻¹⁰⁷⁴
+    /// (asserted above), 3.9525251667299724e-322 by mpmath at 40 digits, 4.0e-322 to two figures,
+    /// which Swift prints "4e-322" (it was "NaN" through `twoFigures`, whose 10^(1 − e) overflowed
+    /// below 10⁻³⁰⁷). In Float (sin 3 read through approximateDouble, LooseResolutionShareTests)
+    /// the figure is the tolerance to two significant figures.
+    func testTheLooseNotePrintsItsToleranceToTwoFigures() throws {
+        XCTAssertEqual(twoFigures(80 * Double.leastNonzeroMagnitude), 4.0e-322)
+        XCTAssertEqual(readableFigure(80 * Double.leastNonzeroMagnitude), "4e-322")
+        let d = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [-745.0])
+        let dNote = try XCTUnwrap(d.notes.first { $0.contains("agrees only within") }, d.renderTable())
+        XCTAssertTrue(dNote.contains("agrees only within 4e-322 ("), dNote)
+
+        let right = try checkGradient(of: LooseResolutionShareTests.OffsetSine(), at: [Float(1), 2],
+                                      claimedGradient: { _ in [-5.939954979602672743629436768387567814362, 0.1411200080598672221007448028081102798469] })
+        let e = try XCTUnwrap(right.looselyResolvedEntries.first, right.renderTable())
+        let tolerance = try XCTUnwrap(e.tolerance)
+        let note = try XCTUnwrap(right.notes.first { $0.contains("agrees only within") }, right.renderTable())
+        let printed = try XCTUnwrap(note.range(of: "agrees only within ").map { note[$0.upperBound...].prefix { $0 != " " } }, note)
+        let figure = try XCTUnwrap(Double(printed), note)
+        // Two significant figures: the mantissa's digits, leading zeros and exponent aside.
+        let digits = printed.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }
+        XCTAssertLessThanOrEqual(digits.count, 2, note)
+        XCTAssertEqual(figure, tolerance, accuracy: 0.05 * tolerance, note)
+    }
+
+    /// Notes cited entries by index, "entry (0, 1)", beside a table whose rows read f0 and x1, or
+    /// the names given; they cite them as the table labels them.
+    func testNotesCiteEntriesAsTheTableLabelsThem() throws {
+        var o = CheckOptions()
+        o.inputNames = ["t"]
+        o.outputNames = ["y"]
+        let loose = try checkJacobian(of: try Formula(parsing: "exp(x)"), at: [-745.0], options: o)
+        XCTAssertTrue(loose.notes.contains { $0.hasPrefix("entry (y, t): agrees only within") }, loose.renderTable())
+        XCTAssertTrue(Self.rowLabels(loose.renderTable()).contains { $0 == ("y", "t") }, loose.renderTable())
+
+        // A clamp at 1, saturated at x₁ = 2 and claimed 1 there (by hand its slope is 0): convicted
+        // on f's flatness, and the note names the entry by its row and column.
+        var b = CheckOptions.blackBox
+        b.inputNames = ["a", "b"]
+        let clamp = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] + Swift.min(x[1], 1) }, at: [0.3, 2.0],
+                                              claimedGradient: { _ in [1, 1] }, options: b)
+        XCTAssertEqual(clamp.entries[0].map(\.verdict.name), ["agree", "rule-wrong"], clamp.renderTable())
+        XCTAssertTrue(clamp.notes.contains { $0.hasPrefix("entry (f0, b): f is constant along b") }, clamp.renderTable())
+        XCTAssertFalse(clamp.renderTable().contains("(0, 1)"), clamp.renderTable())
+    }
+
+    /// A clamp claimed 1 along every input where it is saturated (x₀ = 2 … 5, clamped to [0, 1];
+    /// by hand every slope is 0): every entry is convicted on f's flatness, and the note said the
+    /// same sentence once per entry. It is said once, naming each entry with its reach, the scan's
+    /// first step 1/8 of max(1, |xⱼ|): 0.25, 0.375, 0.5, 0.625 by hand. Past eight entries the
+    /// rest are counted, not listed.
+    func testFlatConvictionsAcrossEntriesAreOneNote() throws {
+        let clamp: @Sendable ([Double]) -> Double = { x in x.map { Swift.min(Swift.max($0, 0), 1) }.reduce(0, +) }
+        let r = try checkBlackBoxGradient(of: clamp, at: [2, 3, 4, 5], claimedGradient: { x in x.map { _ in 1 } })
+        XCTAssertEqual(r.entries[0].map(\.verdict.name), Array(repeating: "rule-wrong", count: 4), r.renderTable())
+        XCTAssertEqual(r.flatConvictions.count, 4, "\(r.flatConvictions)")   // one per entry, for a program to read
+        let notes = r.notes.filter { $0.contains("f is constant along") }
+        XCTAssertEqual(notes.count, 1, notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(notes.first)
+        XCTAssertTrue(note.hasPrefix("entries (f0, x0), (f0, x1), (f0, x2), (f0, x3): f is constant along each entry's line"), note)
+        for (along, h) in [("x0", "0.25"), ("x1", "0.375"), ("x2", "0.5"), ("x3", "0.625")] {
+            XCTAssertTrue(note.contains("along \(along) at every step tried up to h = \(h), where claimed 1.0 predicts a change of \(h) "), note)
+        }
+        XCTAssertEqual(note.components(separatedBy: "times the most f's rounding hides").count - 1, 1, note)
+
+        let ten = try checkBlackBoxGradient(of: clamp, at: (2...11).map(Double.init), claimedGradient: { x in x.map { _ in 1 } })
+        let long = try XCTUnwrap(ten.notes.first { $0.contains("f is constant along") }, ten.renderTable())
+        XCTAssertEqual(ten.notes.filter { $0.contains("f is constant along") }.count, 1, ten.renderTable())
+        XCTAssertTrue(long.hasPrefix("entries (f0, x0), (f0, x1), (f0, x2), (f0, x3), (f0, x4), (f0, x5), (f0, x6), (f0, x7) and 2 more: "), long)
+        XCTAssertTrue(long.contains("; and 2 more alike"), long)
+        XCTAssertFalse(long.contains("along x8"), long)
+    }
+
+    /// Newton on x³ + ax − b from x = 1 at (a, b) = (2, 3), where 1 is the root: it stops before
+    /// its first step near there, so f is flat along a and b below 10⁻⁸ and moves beyond at
+    /// ∂x/∂a = −x/(3x² + a) = −1/5 and ∂x/∂b = 1/(3x² + a) = 1/5 (by hand). A claimed 0 is
+    /// undecided on both entries, and the plateau note, said once per entry with the same advice,
+    /// is said once, with each line's slope.
+    func testPlateausAcrossEntriesAreOneNote() throws {
+        let newton: @Sendable ([Double]) -> Double = { p in
+            var x = 1.0
+            for _ in 0..<50 {
+                let r = x * x * x + p[0] * x - p[1]
+                if Swift.abs(r) <= 1e-8 { break }
+                x -= r / (3 * x * x + p[0])
+            }
+            return x
+        }
+        let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in [0, 0] })
+        XCTAssertEqual(r.plateaus.count, 2, r.renderTable())
+        let notes = r.notes.filter { $0.contains("flat below a scale") }
+        XCTAssertEqual(notes.count, 1, notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(notes.first)
+        XCTAssertTrue(note.hasPrefix("entries (f0, x0), (f0, x1): f is flat below a scale along each entry's line"), note)
+        XCTAssertTrue(note.contains("along x0 within ±") && note.contains("shows a slope of -0.2,"), note)
+        XCTAssertTrue(note.contains("along x1 within ±") && note.contains("shows a slope of 0.2,"), note)
+        XCTAssertEqual(note.components(separatedBy: "tighten its tolerance").count - 1, 1, note)
+    }
+
+    /// The hand gradient 2(x + y) − 2x − 2y, 0 by hand, rounds to a quantum at a few samples: along
+    /// x₁ at (759.96, 313.41) both outputs' differences tend to a quantum as a jump's would while
+    /// the rounding beside x could not be measured (BlackBoxRoundingIsNoJumpTests). The two
+    /// notes, the same sentences, are one, naming the outputs as the table does ("output 0" read
+    /// beside rows f0 and f1).
+    func testUnmeasuredJumpsAcrossEntriesAreOneNote() throws {
+        let handGradient: @Sendable ([Double]) -> [Double] = { x in
+            let g = 2 * (x[0] + x[1]) - 2 * x[0] - 2 * x[1]
+            return [g, g]
+        }
+        let r = try checkBlackBoxJacobian(of: handGradient, at: [759.9565634349538, 313.41169387114746], claimed: { _ in [[0, 0], [0, 0]] })
+        XCTAssertEqual(r.unmeasuredJumps.count, 2, r.renderTable())
+        let notes = r.notes.filter { $0.contains("could not be measured on either side") }
+        XCTAssertEqual(notes.count, 1, notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(notes.first)
+        XCTAssertTrue(note.hasPrefix("entries (f0, x1), (f1, x1): "), note)
+        XCTAssertTrue(note.contains("output f0 unmeasured") && note.contains("output f1 unmeasured"), note)
+        XCTAssertFalse(note.contains("output 0"), note)
+    }
+
+    /// The JSON gave each entry's output and input as indices only, and no names: it carries f's
+    /// names as the table shows them, and each entry its row's and column's labels.
+    func testTheJSONCarriesTheNames() throws {
+        struct Polar: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] * T.cos(x[1]), x[0] * T.sin(x[1])] }
+        }
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        o.outputNames = ["px", "py"]
+        let named = try JSONSerialization.jsonObject(with: Data(try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).toJSON().utf8))
+        let object = try XCTUnwrap(named as? [String: Any])
+        let names = try XCTUnwrap(object["names"] as? [String: [String]], "\(object.keys)")
+        XCTAssertEqual(names["outputs"], ["px", "py"])
+        XCTAssertEqual(names["inputs"], ["r", "theta"])
+        let entries = try XCTUnwrap(object["entries"] as? [[String: Any]])
+        XCTAssertEqual(entries.count, 4)
+        for e in entries {
+            let (i, j) = (try XCTUnwrap(e["output"] as? Int), try XCTUnwrap(e["input"] as? Int))
+            XCTAssertEqual(e["outputName"] as? String, ["px", "py"][i])
+            XCTAssertEqual(e["inputName"] as? String, ["r", "theta"][j])
+        }
+        // Unnamed: f0, x0 as the table; a JVP's one column is the direction v, not x0.
+        let plain = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try checkJacobian(of: Polar(), at: [2.0, 0.5]).toJSON().utf8)) as? [String: Any])
+        XCTAssertEqual((plain["names"] as? [String: [String]])?["inputs"], ["x0", "x1"])
+        XCTAssertEqual((plain["names"] as? [String: [String]])?["outputs"], ["f0", "f1"])
+        let jvp = try checkBlackBoxJVP(of: { (x: [Double]) in [x[0] * x[1]] }, at: [1.0, 2.0], direction: [0.3, -1],
+                                       claimed: { x, v in [x[1] * v[0] + x[0] * v[1]] })
+        guard case .object(let fields) = jvp.jsonValue, case .array(let jvpEntries)? = fields.first(where: { $0.0 == "entries" })?.1,
+              case .object(let entry)? = jvpEntries.first else { return XCTFail(jvp.toJSON()) }
+        XCTAssertEqual(entry.first { $0.0 == "inputName" }?.1, .string("v"), jvp.toJSON())
+        XCTAssertEqual(entry.first { $0.0 == "outputName" }?.1, .string("f0"), jvp.toJSON())
     }
 
     /// The first two cells of each row of a rendered table.

@@ -50,7 +50,7 @@ final class DerivativeRoundingReportTests: XCTestCase {
         XCTAssertLessThan(bound, 10 * offset)
         XCTAssertEqual(r.derivativeRoundingEntries.count, 1)
         let note = try XCTUnwrap(r.notes.first { $0.contains("rounding inside f can move") }, "\(r.notes)")
-        XCTAssertTrue(note.hasPrefix("entry (0, 0): "), note)
+        XCTAssertTrue(note.hasPrefix("entry (f0, x0): "), note)
         XCTAssertTrue(r.renderTable().contains(note))
         XCTAssertTrue(r.toJSON(pretty: false).contains("\"derivativeRoundingBound\": \(bound)"), r.toJSON(pretty: false))
     }
@@ -85,7 +85,7 @@ final class DerivativeRoundingReportTests: XCTestCase {
     func testAColumnSubsetCheckNotesTheInputItChecked() throws {
         let r = try checkJacobian(of: ShiftedExpm1OverX(), at: [3.0, 1e-9], inputs: [1])
         XCTAssertEqual(r.derivativeRoundingEntries.map(\.input), [1], r.renderTable())
-        XCTAssertTrue(r.notes.contains { $0.hasPrefix("entry (0, 1): ") }, "\(r.notes)")
+        XCTAssertTrue(r.notes.contains { $0.hasPrefix("entry (f0, x1): ") }, "\(r.notes)")
     }
 
     /// 10¹⁰·x + (e^y − 1)/y at (1, 10⁻⁹): the cancelling entry is judged on its own size, not

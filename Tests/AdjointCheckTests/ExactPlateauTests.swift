@@ -37,7 +37,7 @@ final class ExactPlateauTests: XCTestCase {
             XCTAssertFalse(r.adAllZero, r.renderTable())
             XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
             for (j, slope) in [(0, "-0.2"), (1, "0.2")] {
-                let note = r.plateaus.first { $0.hasPrefix("entry (0, \(j))") } ?? ""
+                let note = r.plateaus.first { $0.hasPrefix("entry (f0, x\(j))") } ?? ""
                 XCTAssertTrue(note.contains("found f constant") && note.contains("shows a slope of \(slope)"), note)
             }
         }
@@ -109,7 +109,7 @@ final class ExactPlateauTests: XCTestCase {
         XCTAssertEqual(right.entries.joined().map(\.verdict), [flat, flat], right.renderTable())
         // The nearer neighbour: 2 − 2⁻²³ below 2 (a power of two), 3 ± 2⁻²² around 3.
         for (j, gap) in [(0, 0x1p-23), (1, 0x1p-22)] {
-            let note = right.plateaus.first { $0.hasPrefix("entry (0, \(j))") } ?? ""
+            let note = right.plateaus.first { $0.hasPrefix("entry (f0, x\(j))") } ?? ""
             XCTAssertTrue(note.contains("is below the spacing of Floats at x\(j), \(fmt(gap))"), note)
         }
         let double = try checkGradient(of: NewtonRoot(), at: [2.0, 3.0], claimedGradient: { _ in [-0.2, 0.2] })

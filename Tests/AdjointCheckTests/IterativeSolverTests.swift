@@ -63,7 +63,7 @@ final class IterativeSolverTests: XCTestCase {
         let flat = Verdict.fdInconclusive(reasons: [.flatBelowScale])
         XCTAssertEqual(r.entries.joined().map(\.verdict), [flat, flat], r.renderTable())
         XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
-        let note = r.plateaus.first { $0.hasPrefix("entry (0, 0)") } ?? ""
+        let note = r.plateaus.first { $0.hasPrefix("entry (f0, x0)") } ?? ""
         XCTAssertTrue(note.contains("found f constant"), note)
     }
 

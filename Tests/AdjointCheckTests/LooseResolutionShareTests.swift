@@ -30,7 +30,7 @@ final class LooseResolutionShareTests: XCTestCase {
         let share = try XCTUnwrap(e.tolerance) / dy
         XCTAssertGreaterThan(share, 4 * Double(Float.ulpOfOne).squareRoot())
         XCTAssertLessThan(share, 0.01)
-        let note = try XCTUnwrap(right.notes.first { $0.hasPrefix("entry (0, 1): agrees only within") }, right.notes.joined(separator: "\n"))
+        let note = try XCTUnwrap(right.notes.first { $0.hasPrefix("entry (f0, x1): agrees only within") }, right.notes.joined(separator: "\n"))
         XCTAssertTrue(note.contains("% of the entry, ") && note.contains("√ε of Float)"), note)
     }
 
@@ -56,7 +56,7 @@ final class LooseResolutionShareTests: XCTestCase {
             let report = try checkJacobian(of: Exponential(), at: [x])
             XCTAssertEqual(report.entries[0][0].verdict, .agree, report.renderTable())
             XCTAssertEqual(report.looselyResolvedEntries.count, 1, report.renderTable())
-            let note = try XCTUnwrap(report.notes.first { $0.hasPrefix("entry (0, 0): agrees only within") }, report.notes.joined(separator: "\n"))
+            let note = try XCTUnwrap(report.notes.first { $0.hasPrefix("entry (f0, x0): agrees only within") }, report.notes.joined(separator: "\n"))
             XCTAssertTrue(note.contains("√ε of Double)"), note)
             XCTAssertFalse(report.renderTable().isEmpty)
         }

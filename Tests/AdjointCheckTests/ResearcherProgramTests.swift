@@ -106,7 +106,7 @@ extension ResearcherProgramTests {
         let report = try checkJacobian(of: Switch(), at: [1.0])
         let note = report.notes.first { $0.contains("f may branch on a value") }
         XCTAssertNotNil(note, "\(report.notes)")
-        XCTAssertTrue(note?.hasPrefix("entry (0, 0): differences disagree with the complex step, which agrees with forward and reverse") ?? false, note ?? "")
+        XCTAssertTrue(note?.hasPrefix("entry (f0, x0): differences disagree with the complex step, which agrees with forward and reverse") ?? false, note ?? "")
         XCTAssertTrue(report.renderTable().contains("f may branch on a value"), report.renderTable())
         // A smooth point of the same function has no such note.
         XCTAssertFalse(try checkJacobian(of: Switch(), at: [1.5]).notes.contains { $0.contains("branch") })

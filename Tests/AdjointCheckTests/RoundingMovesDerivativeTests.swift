@@ -146,7 +146,7 @@ final class RoundingMovesDerivativeTests: XCTestCase {
     func testWithoutAComplexStepTheModesOwnNoiseKeepsThemFromConviction() throws {
         let r = try checkJacobian(of: CompoundBesideErf(), at: [1e-7, 1])
         XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.derivativeNoise]), r.renderTable())
-        XCTAssertTrue(r.notes.contains { $0.contains("entry (0, 0): forward and reverse miss the witness") && $0.contains("rounding inside f") },
+        XCTAssertTrue(r.notes.contains { $0.contains("entry (f0, x0): forward and reverse miss the witness") && $0.contains("rounding inside f") },
                       "\(r.notes)")
         // erf′(1) = 2e⁻¹/√π by hand.
         XCTAssertEqual(r.entries[0][1].verdict, .agree, r.renderTable())

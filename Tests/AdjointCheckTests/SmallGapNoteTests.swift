@@ -16,13 +16,14 @@ final class SmallGapNoteTests: XCTestCase {
     }
 
     /// The note named the convicted entries "(0, 1)", which for a gradient read as entries 0 and 1
-    /// (a new user's review); it names the derivative. Only ∂/∂x₁ of x₀ + x₁² is claimed wrong.
+    /// (a new user's review); it names them as the table labels them, output f0 and input x1. Only
+    /// ∂/∂x₁ of x₀ + x₁² is claimed wrong.
     func testTheSmallGapNoteNamesTheConvictedDerivative() throws {
         let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] + x[1] * x[1] }, at: [1, 3],
                                           claimedGradient: { x in [1, 2 * x[1] * (1 + 1e-7)] })
         XCTAssertEqual(r.entries[0].map(\.verdict.name), ["agree", "rule-wrong"], r.renderTable())
         let note = try XCTUnwrap(r.notes.first { $0.contains("Likely causes") }, r.renderTable())
-        XCTAssertTrue(note.contains("the rule-wrong entries ∂f[0]/∂x[1] are off"), note)
+        XCTAssertTrue(note.contains("the rule-wrong entries (f0, x1) are off"), note)
     }
 
     /// RK4 at a fixed step h = 0.1 (40 steps to T = 4) on logistic growth y′ = r·y·(1 − y/K), with

@@ -81,7 +81,7 @@ final class LooseResolutionNoteTests: XCTestCase {
         let loose = right.looselyResolvedEntries.first { $0.input == 0 }
         let tol = try XCTUnwrap(loose?.tolerance, right.renderTable())
         XCTAssertGreaterThan(tol, 0.01 * tiny)
-        XCTAssertTrue(right.notes.contains { $0.hasPrefix("entry (0, 0): agrees only within") }, right.notes.joined(separator: "\n"))
+        XCTAssertTrue(right.notes.contains { $0.hasPrefix("entry (f0, x0): agrees only within") }, right.notes.joined(separator: "\n"))
         // The same point's entries of ±1 are resolved sharply and not noted.
         XCTAssertFalse(right.looselyResolvedEntries.contains { $0.input == 3 })
         // An ordinary check notes nothing: sin x·y at (1, 2), its complex step resolves both entries.

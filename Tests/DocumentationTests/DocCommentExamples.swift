@@ -359,8 +359,8 @@ enum DocCommentExamples {
             return cos(i * 0.1) + t * (cos((i + 1) * 0.1) - cos(i * 0.1))
         }
         let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
-        _ = r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
-        // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
+        _ = r.linearSegments   // ["entry (f0, x0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+        // Three such entries: ["entries (f0, x0), (f0, x1), (f0, x2): f is linear around x along each entry's line, …"]
         guard r.linearSegments.count == 1, r.linearSegments[0].contains("within ±0.03125 of x"),
               r.linearSegments[0].contains("slope, 0.9964497,") else { throw ADError.invalidArgument(r.renderTable()) }
     }
@@ -535,7 +535,7 @@ enum DocCommentExamples {
         _ = r.passed                                             // true: the rules are right
         _ = r.derivativeRoundingEntries.map(\.input)             // [0]: f′ is 0.5, the modes' −81.74
         guard r.passed, r.derivativeRoundingEntries.map(\.input) == [0],
-              r.notes.contains(where: { $0.hasPrefix("entry (0, 0): forward and reverse mode compute") }) else { throw DocExampleFailed() }
+              r.notes.contains(where: { $0.hasPrefix("entry (f0, x0): forward and reverse mode compute") }) else { throw DocExampleFailed() }
     }
 
     /// Sources/AdjointCheck/FiniteDifferences/EvaluationRounding.swift, line 50.

@@ -34,4 +34,47 @@ final class CheckTableNamesTests: XCTestCase {
         XCTAssertTrue(labels.contains("0 1"), r.stdout)
         XCTAssertFalse(labels.contains { $0.contains("x") }, r.stdout)
     }
+
+    /// A program's table named its rows f0, f1 (as x0, x1 and the reply's y[0]), while its failure
+    /// lines said ∂f2/∂x1 for the row f1. Tests/Data/programs/two_outputs.py slips the entry of
+    /// y[1] = x0 + 2·x1 along x1 (−2 for 2, by hand): the table's row and the line agree, f1 x1.
+    func testAProgramsFailureLinesNameOutputsAsItsTableDoes() throws {
+        try JacRunner.requirePython()
+        let program = "python3 \(CrossValidationTests.programs)/two_outputs.py"
+        let r = try JacRunner.run(["check", "--program", program, "--inputs", "2", "--at", "1.5,0.5"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f1/∂x1: rule-wrong, program -2.0"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("∂f2"), r.stderr)
+        let wrongRows = r.stdout.split(separator: "\n").filter { $0.contains("rule-wrong (program)") }
+            .map { $0.split(separator: " ").prefix(2).joined(separator: " ") }
+        XCTAssertEqual(wrongRows, ["f1 x1"], r.stdout)
+        // Named in the program's terms, the table's name beside.
+        let named = try JacRunner.run(["check", "--program", program, "--inputs", "2", "--at", "1.5,0.5",
+                                       "--input-names", "a,b", "--output-names", "prod,sum"])
+        XCTAssertTrue(named.stderr.contains("∂sum/∂b (∂f1/∂x1): rule-wrong"), named.stderr)
+    }
+
+    /// The library's JSON carries the names its table shows, under "names", beside (not in place
+    /// of) a program's "input_names" and "output_names", the names its user gave: a key of its own,
+    /// as jac writes every key in snake case and "inputNames" would have been a second "input_names".
+    func testTheJSONCarriesTheTablesNamesBesideTheGivenOnes() throws {
+        let formula = try JacRunner.run(["check", "x1*x2; x1 + x2", "--at", "x1=1,x2=2", "--format", "json"])
+        XCTAssertEqual(formula.status, 0, formula.stderr)
+        let library = try XCTUnwrap(try JacRunner.json(formula.stdout)["library_report"] as? [String: Any], formula.stdout)
+        XCTAssertEqual(library["names"] as? [String: [String]], ["outputs": ["f1", "f2"], "inputs": ["x1", "x2"]])
+        let entry = try XCTUnwrap((library["entries"] as? [[String: Any]])?.first { $0["output"] as? Int == 1 && $0["input"] as? Int == 0 })
+        XCTAssertEqual(entry["output_name"] as? String, "f2")
+        XCTAssertEqual(entry["input_name"] as? String, "x1")
+
+        try JacRunner.requirePython()
+        let program = "python3 \(CrossValidationTests.programs)/two_outputs.py"
+        let r = try JacRunner.run(["check", "--program", program, "--inputs", "2", "--at", "1.5,0.5", "--format", "json",
+                                   "--input-names", "a,b", "--output-names", "prod,sum"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stdout.components(separatedBy: "\"input_names\"").count - 1, 1, r.stdout)
+        let object = try JacRunner.json(r.stdout)
+        XCTAssertEqual(object["input_names"] as? [String], ["a", "b"])
+        XCTAssertEqual(object["output_names"] as? [String], ["prod", "sum"])
+        XCTAssertEqual(object["names"] as? [String: [String]], ["outputs": ["f0", "f1"], "inputs": ["x0", "x1"]])
+    }
 }

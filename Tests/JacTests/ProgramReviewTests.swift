@@ -21,9 +21,9 @@ final class ProgramReviewTests: XCTestCase {
         for k in 1...2 {
             XCTAssertEqual(r.stderr.components(separatedBy: "point \(k) (x0 = ").count - 1, 1, r.stderr)
         }
-        XCTAssertEqual(r.stderr.components(separatedBy: "∂f1/∂x1 (entry (0, 1)").count - 1, 2, r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "∂f0/∂x1:").count - 1, 2, r.stderr)
         XCTAssertTrue(r.stderr.contains("… and 10 more at 1 point"), r.stderr)
-        for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f1/∂x\(j) (entry"), "x\(j): " + r.stderr) }
+        for j in [0] + Array(11...20) { XCTAssertFalse(r.stderr.contains("∂f0/∂x\(j):"), "x\(j): " + r.stderr) }
     }
 
     /// Past 12 inputs the failing random point is not shrunk, and that used to go unsaid: no
@@ -38,7 +38,7 @@ final class ProgramReviewTests: XCTestCase {
         let at = String(tail.prefix { $0 != "\n" })
         XCTAssertEqual(at.split(separator: ",").count, 21, at)
         func wrongInputs(_ text: String) -> [Int] {
-            (0..<21).filter { text.contains("∂f1/∂x\($0) (entry") }
+            (0..<21).filter { text.contains("∂f0/∂x\($0):") }
         }
         XCTAssertEqual(wrongInputs(r.stderr), Array(1...10), r.stderr)
         let rerun = try runProgram("mlp.py --transposed", ["--inputs", "21", "--at=" + at])
@@ -104,7 +104,7 @@ final class ProgramReviewTests: XCTestCase {
         let late = try runProgram("euler_adjoint.py --off-by-one", ["--inputs", "5"] + at)
         XCTAssertEqual(late.status, 1, late.stderr)
         XCTAssertTrue(late.stderr.contains("wrong at 6 entries"), late.stderr)
-        for i in 1...2 { for j in 0...2 { XCTAssertTrue(late.stderr.contains("∂f\(i)/∂x\(j) (entry"), late.stderr) } }
+        for i in 0...1 { for j in 0...2 { XCTAssertTrue(late.stderr.contains("∂f\(i)/∂x\(j):"), late.stderr) } }
         XCTAssertFalse(late.stderr.contains("not confirmed"), late.stderr)
 
         let right = try runProgram("softmax_xent.py", ["--inputs", "12", "--samples", "1", "--seed", "2"])
@@ -128,8 +128,8 @@ final class ProgramReviewTests: XCTestCase {
         let r = try runProgram("mlp.py --transposed", ["--inputs", "21", "--at", point, "--input-names", "@" + file,
                                                        "--output-names", "loss"])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[0][1] (∂f1/∂x1, entry (0, 1), 0-based as in the table): rule-wrong"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[1][0] (∂f1/∂x3, entry (0, 3)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[0][1] (∂f0/∂x1): rule-wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂loss/∂W1[1][0] (∂f0/∂x3)"), r.stderr)
         XCTAssertFalse(r.stderr.contains("∂loss/∂W1[0][0] "), r.stderr)
         XCTAssertFalse(r.stderr.contains("∂loss/∂b"), r.stderr)
 
@@ -164,7 +164,7 @@ final class ProgramReviewTests: XCTestCase {
         let r = try runProgram("logsumexp.py", ["--inputs", "5", "--at", "0,10,40,-5,3"])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): fd-inconclusive"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("∂f0/∂x0: fd-inconclusive"), r.stderr)
         XCTAssertTrue(r.stderr.contains("what \"not confirmed\" means here"), r.stderr)
         XCTAssertTrue(r.stderr.contains("below-resolution: the entry is under what differences of the program's outputs can tell from 0"), r.stderr)
         let ok = try runProgram("logsumexp.py", ["--inputs", "5", "--at", "0.5,-1,2,0.3,1"])
@@ -189,7 +189,7 @@ final class ProgramReviewTests: XCTestCase {
         let bad = try runProgram("relu_unit.py --bad-subgradient", ["--inputs", "3", "--at", "1,-1,0"])
         XCTAssertEqual(bad.status, 1, bad.stderr)
         XCTAssertFalse(bad.stderr.contains("is wrong"), bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("∂f1/∂x0 (entry (0, 0), 0-based as in the table): kink, program 3.0"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("∂f0/∂x0: kink, program 3.0"), bad.stderr)
         XCTAssertTrue(bad.stderr.contains("(not judged: the claimed value lies outside f's one-sided derivatives along this input [1.0, 2.0]"), bad.stderr)
         XCTAssertFalse(bad.stderr.contains("one-sided derivatives unresolved"), bad.stderr)
     }

@@ -63,7 +63,7 @@ final class ProgramShrinkTests: XCTestCase {
         let entries = try Self.shrunkReport(stderr).entries
         XCTAssertEqual(entries.count, 4, stderr, file: file, line: line)
         for (e, j) in zip(entries, [5, 7, 9, 11]) {
-            XCTAssertTrue(e.line.contains("∂f1/∂x\(j) (entry (0, \(j))"), e.line, file: file, line: line)
+            XCTAssertTrue(e.line.contains("∂f0/∂x\(j):"), e.line, file: file, line: line)
             XCTAssertEqual(e.program, 1 / Double(j + 1), accuracy: 1e-15, e.line, file: file, line: line)
             XCTAssertEqual(e.witness, 1 / Double(j + 1) + 1, accuracy: 1e-6, e.line, file: file, line: line)
         }
@@ -188,7 +188,7 @@ final class ProgramShrinkTests: XCTestCase {
         let shrunk = try Self.shrunkReport(r.stderr)
         XCTAssertTrue(shrunk.header.hasSuffix(") to " + Self.printed([1, 0]) + ", still wrong at 1 entry:"), r.stderr)
         XCTAssertEqual(shrunk.entries.count, 1, r.stderr)
-        XCTAssertTrue(shrunk.entries.first?.line.contains("∂f1/∂x1 (entry (0, 1)") == true, r.stderr)
+        XCTAssertTrue(shrunk.entries.first?.line.contains("∂f0/∂x1:") == true, r.stderr)
         XCTAssertEqual(shrunk.entries.first?.program ?? .nan, 2, accuracy: 1e-15, r.stderr)
         XCTAssertEqual(shrunk.entries.first?.witness ?? .nan, 1, accuracy: 1e-6, r.stderr)
     }

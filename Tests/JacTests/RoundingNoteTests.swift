@@ -78,7 +78,7 @@ final class RoundingNoteTests: XCTestCase {
         let library = try XCTUnwrap(try JacRunner.json(r.stdout)["library_report"] as? [String: Any], r.stdout)
         let notes = try XCTUnwrap(library["notes"] as? [String], r.stdout)
         let note = try XCTUnwrap(notes.first { $0.contains("rounding inside f can move") }, "\(notes)")
-        XCTAssertTrue(note.hasPrefix("entry (0, 0): "), note)
+        XCTAssertTrue(note.hasPrefix("entry (f, x): "), note)
         let text = try JacRunner.run(["check", "(exp(x) - 1)/x", "--at", "x=1e-9"])
         XCTAssertEqual(text.stdout.components(separatedBy: "rounding inside f can move").count, 2, "once in the text:\n" + text.stdout)
         let b = try XCTUnwrap(bound(in: note), note)

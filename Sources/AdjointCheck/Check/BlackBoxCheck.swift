@@ -269,10 +269,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
     var kinkProbes: [[Double]: LineProbe<V>] = [:]
     /// Why ``convictFlatAboveRounding(_:_:)`` convicted entry [row, column], for the report's notes.
-    var flatConvictionWhy: [[Int]: String] = [:]
+    var flatConvictionWhy: [[Int]: FindingText] = [:]
     /// Why entry [row, column]'s jump test could not judge the jump it saw (``JumpFinding/unmeasured(jump:why:)``),
     /// for the report's notes.
-    var unmeasuredJumpWhy: [[Int]: String] = [:]
+    var unmeasuredJumpWhy: [[Int]: FindingText] = [:]
     struct Key: Hashable { let rung: Int; let direction: Int }
     /// Per output, f's measured noise as a bound on one evaluation's rounding, where it exceeds
     /// the few ulps of f that differences assume (0 elsewhere; empty: within the model
@@ -592,19 +592,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             let decided = undecidedWhereNotDifferentiable(convicted, r, claimed: claimed[r], claimedName: claimedName)
             // Said only of the convictions no kink relieved.
             for e in decided where e.verdict.name == "rule-wrong" {
-                if let why = flatConvictionWhy[[r, e.input]] { report.flatConvictions.append("entry (\(e.output), \(e.input)): " + why) }
+                if let why = flatConvictionWhy[[r, e.input]] { report.flatConvictionFindings.append(EntryFinding(output: e.output, input: e.input, text: why)) }
             }
             for e in decided where e.verdict.name == "fd-inconclusive" {
-                if let why = unmeasuredJumpWhy[[r, e.input]] { report.unmeasuredJumps.append("entry (\(e.output), \(e.input)): " + why) }
+                if let why = unmeasuredJumpWhy[[r, e.input]] { report.unmeasuredJumpFindings.append(EntryFinding(output: e.output, input: e.input, text: why)) }
             }
             entries.append(decided)
         }
         report.entries = entries
         report.smallGaps = smallGapNote(entries.joined())
-        report.plateaus = entries.joined().compactMap(plateauNote) + entries.joined().compactMap(staircaseNote)
+        report.plateauFindings = entries.joined().compactMap { e in
+            (plateauNote(e) ?? staircaseNote(e)).map { EntryFinding(output: e.output, input: e.input, text: $0) }
+        }
         // A few entries are enough to show the user what their claim misses; each costs a scan.
+        let cite = { [report] (i: Int, j: Int) in report.entryLabel(i, j) }
         report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
-            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }).map { [$0] } ?? []
+            .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }, cite: cite).map { [$0] } ?? []
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
             if tried.isEmpty { return nil }
@@ -630,9 +633,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let convicted = entries.filter { $0.verdict.name == "rule-wrong" }
         let gaps = convicted.compactMap(\.relativeError)
         guard !convicted.isEmpty, gaps.count == convicted.count, let worst = gaps.max(), worst <= Self.smallGapRelativeError else { return [] }
-        // Named as derivatives: "(0, 1)" for a gradient read as entries 0 and 1 (a new user's
-        // review), where it meant output 0, input 1.
-        let which = convicted.prefix(4).map { "∂f[\($0.output)]/∂x[\($0.input)]" }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
+        // As the table labels them, (f0, x1): "(0, 1)" for a gradient read as entries 0 and 1 (a new
+        // user's review), and ∂f[0]/∂x[1], which replaced it, kept indices beside a table of names.
+        let which = convicted.prefix(4).map { report.entryLabel($0.output, $0.input) }.joined(separator: ", ") + (convicted.count > 4 ? ", …" : "")
         // A claim that builds a small entry from larger terms cancelling (p − p² with p near 1, a
         // softmax's textbook H·v) rounds by ε of those terms: a right formula, and no tolerance of f's.
         // A fixed-step integrator is the other common source: a continuous adjoint (or the exact
@@ -688,7 +691,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// scan (a claim the first rungs passed costs no evaluation for this), with fewer than six
     /// flat samples, or where f's rounding could explain the flatness (10⁸ + 10⁻⁴x is flat below
     /// 10⁻⁴ only because a sample rounds to ulp(10⁸)).
-    func plateauNote(_ e: EntryCheck) -> String? {
+    func plateauNote(_ e: EntryCheck) -> FindingText? {
         let (r, d) = (e.output, e.input)
         guard d < directions.count, let line = scanProbes[d] else { return nil }
         let involved = involvedOutputs(r)
@@ -704,15 +707,23 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
         guard plateauExceedsRounding(slope: slope, halfWidth: w, r) else { return nil }
         let along = directions.count == x.count ? options.inputName(d) : "the direction"
-        return "entry (\(e.output), \(e.input)): f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
-            + "of x along it returned f(x) to the last bit (\(firstMoving) samples), while \(moving.witness) at the step \(fmt(step)) "
-            + "shows a slope of \(fmt(slope)), which would move f by \(fmt(Swift.abs(slope) * w)) within it. f is "
-            + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
-            + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond. A claimed 0, the flat part's "
-            + "slope, is left undecided there (flat-below-scale) at any step, since the differences "
+        let shows = "while \(moving.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)), which would move f by "
+            + "\(fmt(Swift.abs(slope) * w)) within it"
+        let undecided = "A claimed 0, the flat part's slope, is left undecided there (flat-below-scale) at any step, since the differences "
             + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
-            + "its tolerance (or make it take at least one step) so f follows its solution below \(fmt(w)); a looser tolerance "
-            + "of the check cannot reconcile 0 with \(fmt(slope))"
+            + "its tolerance (or make it take at least one step) so f follows its solution below "
+        return FindingText(
+            alone: "f is flat below a scale of \(fmt(w)) along \(along): every sample within ±\(fmt(w)) "
+                + "of x along it returned f(x) to the last bit (\(firstMoving) samples), \(shows). f is "
+                + "piecewise constant at that scale, as a solver is that returns its start where the residual there is already "
+                + "below its tolerance (Newton started at its root): its slope is 0 inside and \(fmt(slope)) beyond. " + undecided
+                + "\(fmt(w)); a looser tolerance of the check cannot reconcile 0 with \(fmt(slope))",
+            clause: "along \(along) within ±\(fmt(w)) (\(firstMoving) samples), \(shows)",
+            head: "f is flat below a scale along each entry's line: every sample within it returned f(x) to the last bit, while a "
+                + "step beyond shows a slope",
+            tail: "f is piecewise constant at those scales, as a solver is that returns its start where the residual there is already "
+                + "below its tolerance (Newton started at its root): along each line its slope is 0 inside and the slope shown beyond. "
+                + undecided + "those scales; a looser tolerance of the check cannot reconcile 0 with those slopes")
     }
 
     /// The outputs functional r reads: output r of a Jacobian, the nonzero weights of a cotangent.
@@ -1308,10 +1319,14 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 "on one side of x at every step tried up to h = \(fmt(coarse)), and on the other up to \(fmt(p.width)), beyond which it "
                     + "moves on a line of slope \(fmt(p.slope)) from a kink \(fmt(p.kink)) from x (so its derivative at x is 0)"
             } ?? "at every step tried up to h = \(fmt(coarse))"
-            let why = "f is constant along \(along) \(extent), where \(name) \(fmt(claimed)) predicts a change of "
-                + "\(fmt(Swift.abs(claimed) * coarse * reach(e.input))) (and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond "
-                + "\(fmt(bound)), \(fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)) times "
-                + "the most f's rounding hides, \(fmt(hidden)))"
+            let predicted = "where \(name) \(fmt(claimed)) predicts a change of \(fmt(Swift.abs(claimed) * coarse * reach(e.input))) "
+                + "(and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond \(fmt(bound))"
+            let margin = fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)
+            let why = FindingText(
+                alone: "f is constant along \(along) \(extent), \(predicted), \(margin) times the most f's rounding hides, \(fmt(hidden)))",
+                clause: "along \(along) \(extent), \(predicted); f's rounding hides \(fmt(hidden)))",
+                head: "f is constant along each entry's line, where the claim predicts a change far beyond what f's rounding hides",
+                tail: "Each bound is \(margin) times the most f's rounding hides there")
             let outcome = RungOutcome(witness: "constant samples", value: 0, errorEstimate: hidden / span, step: h,
                                       outcome: "disagree", warnings: [.cancellation])
             flatConvictionWhy[[r, e.input]] = why
@@ -2063,17 +2078,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// The note for ``CheckReport/plateaus`` on an entry left undecided by ``staircaseBeyondFlat(_:_:)``.
-    func staircaseNote(_ e: EntryCheck) -> String? {
+    func staircaseNote(_ e: EntryCheck) -> FindingText? {
         guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
               let slope = staircaseSlopes[[e.output, e.input]], let line = scanProbes[e.input] else { return nil }
         let w = DifferenceTuning.richardsonInitialStep * Double(line.scale)
         let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
-        return "entry (\(e.output), \(e.input)): f returned f(x) to the last bit at ±\(fmt(w)) along \(along) and every "
-            + "witness's step within, and steps beyond on both sides with a secant slope of about \(fmt(slope)). That is a "
-            + "staircase (a floor or a quantiser, whose derivative is 0) or a slope that an intermediate far larger than f "
-            + "rounds away at smaller steps ((10⁻³x + 10¹³) − 10¹³ is constant within ±0.98): a black box cannot tell "
-            + "them apart, so the claimed 0 is left undecided (flat-below-scale). Check f written generically (AD sees an "
-            + "absorbed slope) or at a point where f moves within ±\(fmt(w))"
+        let why = "That is a staircase (a floor or a quantiser, whose derivative is 0) or a slope that an intermediate far "
+            + "larger than f rounds away at smaller steps ((10⁻³x + 10¹³) − 10¹³ is constant within ±0.98): a black box cannot "
+            + "tell them apart, so the claimed 0 is left undecided (flat-below-scale). Check f written generically (AD sees an "
+            + "absorbed slope) or at a point where f moves within "
+        return FindingText(
+            alone: "f returned f(x) to the last bit at ±\(fmt(w)) along \(along) and at every witness's step within, and steps "
+                + "beyond on both sides with a secant slope of about \(fmt(slope)). " + why + "±\(fmt(w))",
+            clause: "along \(along) within ±\(fmt(w)), a secant slope of about \(fmt(slope)) beyond",
+            head: "f returned f(x) to the last bit out to the step scan's first step along each entry's line, and steps beyond "
+                + "on both sides with one slope",
+            tail: why + "those steps")
     }
 
     /// Whether functional r of f moves on both sides at the last of `levels` doublings of the
@@ -2542,7 +2562,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         /// The differences tend to `jump` as a jump's would, but f's rounding beside x could not be
         /// measured, or one side measured it as large as `jump`, so nothing shows the jump exceeds
         /// it; `why` says so for the report.
-        case unmeasured(jump: Double, why: String)
+        case unmeasured(jump: Double, why: FindingText)
     }
 
     /// The jump of functional r across x along direction d, `.continuous` when it looks continuous:
@@ -2658,21 +2678,34 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard !unmeasured.isEmpty else {
             let largest = combineAbs(r, zip(eitherSide, seen).map { Swift.max($0, $1) })
             guard Swift.abs(jump) > largest else {
-                let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but f's rounding "
-                    + "measured on one side of x lets two evaluations differ by up to \(fmt(largest)), and the other side's smaller "
-                    + "measure is an estimate from nine samples a spacing, not a bound on it, so it is not known whether that is a jump "
-                    + "or f's rounding"
+                let estimate = "the other side's smaller measure is an estimate from nine samples a spacing, not a bound on it"
+                let why = FindingText(
+                    alone: "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but f's rounding "
+                        + "measured on one side of x lets two evaluations differ by up to \(fmt(largest)), and \(estimate), so it is not "
+                        + "known whether that is a jump or f's rounding",
+                    clause: "along \(along) it tends to \(fmt(jump)), where one side's rounding allows \(fmt(largest))",
+                    head: "f(x + h) − f(x − h) along each entry's line tends to a nonzero value as h shrinks, as a jump would, but f's "
+                        + "rounding measured on one side of x lets two evaluations differ by as much",
+                    tail: "On each line \(estimate), so it is not known whether those are jumps or f's rounding")
                 return .unmeasured(jump: jump, why: why)
             }
             return .jump(jump)
         }
-        let which = value.count == 1 ? "f's rounding"
-            : "the rounding of output\(unmeasured.count == 1 ? "" : "s") " + unmeasured.map(String.init).joined(separator: ", ")
-        let why = "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but \(which) beside x "
-            + "could not be measured on either side (the difference tables there did not settle: two spacings that disagree, "
+        // Outputs by the names the table gives them ("output 0" beside rows f0 and f1).
+        let outputs = "output\(unmeasured.count == 1 ? "" : "s") " + unmeasured.map { options.outputName($0) }.joined(separator: ", ")
+        let which = value.count == 1 ? "f's rounding" : "the rounding of " + outputs
+        let unsettled = "two spacings that disagree, "
             + "or one sample standing off the rest, which reads as a pole, not noise, as rounding that is mostly exactly 0 "
             + "does; or they were flat at their own points but not at the jump test's, as rounding that follows the inputs' "
-            + "last bits is where the table's spacing aliases it), so it is not known whether that is a jump or f's rounding"
+            + "last bits is where the table's spacing aliases it"
+        let why = FindingText(
+            alone: "f(x + h) − f(x − h) along \(along) tends to \(fmt(jump)) as h shrinks, as a jump would, but \(which) beside x "
+                + "could not be measured on either side (the difference tables there did not settle: \(unsettled)), so it is not "
+                + "known whether that is a jump or f's rounding",
+            clause: "along \(along) it tends to \(fmt(jump))" + (value.count == 1 ? "" : ", \(outputs) unmeasured"),
+            head: "f(x + h) − f(x − h) along each entry's line tends to a nonzero value as h shrinks, as a jump would, but "
+                + (value.count == 1 ? "f's rounding" : "the rounding of the outputs named") + " beside x could not be measured on either side",
+            tail: "The difference tables there did not settle (\(unsettled)), so it is not known whether those are jumps or f's rounding")
         return .unmeasured(jump: jump, why: why)
     }
 

@@ -21,19 +21,20 @@ struct LinearSegment {
 extension BlackBoxChecker {
     /// The note for ``CheckReport/linearSegments``, once for all the entries found linear: one per
     /// entry read as the same four sentences again for every wrong entry of one f (a user walk),
-    /// so several entries share one note that names each with its line's reach and slope.
-    static func linearSegmentsNote(_ segments: [LinearSegment]) -> String? {
+    /// so several entries share one note that names each with its line's reach and slope. `cite`
+    /// names entry (i, j) as the report's table labels it (``CheckReport/entryLabel(_:_:)``).
+    static func linearSegmentsNote(_ segments: [LinearSegment], cite: (Int, Int) -> String) -> String? {
         guard let first = segments.first else { return nil }
         let advice = "If f is piecewise linear (it interpolates a table linearly, or a spline of degree 1), "
         if segments.count == 1 {
             let beyond = first.notLinearAt.map { "; at ±\(fmt($0)) it is not (a kink or curvature lies between)" } ?? " (the largest step scanned)"
-            return "entry (\(first.output), \(first.input)): f is linear along \(first.along) within ±\(fmt(first.reach)) of x: its second "
+            return "entry \(cite(first.output, first.input)): f is linear along \(first.along) within ±\(fmt(first.reach)) of x: its second "
                 + "differences at every step scanned from \(fmt(first.reach)) down to \(fmt(first.finest)) are within its rounding\(beyond). "
                 + "Its derivative at x is that line's slope, \(fmt(first.slope)), and the claim \(fmt(first.claim)) is not. " + advice
                 + "that slope is its segment's, and the derivative of the smooth function the table samples is not f's derivative: "
                 + "claim the segment's slope, or check the smooth function itself"
         }
-        let names = segments.map { "(\($0.output), \($0.input))" }.joined(separator: ", ")
+        let names = segments.map { cite($0.output, $0.input) }.joined(separator: ", ")
         let lines = segments.map { s in
             "along \(s.along) within ±\(fmt(s.reach)) of x" + (s.notLinearAt.map { " (not at ±\(fmt($0)))" } ?? " (the largest step scanned)")
                 + ", slope \(fmt(s.slope)) where the claim is \(fmt(s.claim))"

@@ -620,10 +620,11 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let v, v != 0, v.isFinite else { return false }
             return Swift.abs(v) > CheckOptions.errorEstimateSafety * (estimate ?? 0)
         }
-        base.plateaus = entries.joined().compactMap { e in
+        base.plateauFindings = entries.joined().compactMap { e in
             // The gap to the nearer neighbour: below a power of two the next value down is half an ulp away.
             let gap = e.input < x.count ? Swift.min(x[e.input].nextUp - x[e.input], x[e.input] - x[e.input].nextDown) : 0
-            return Self.exactPlateauNote(e, inputUlp: Double(gap), scalarType: "\(V.self)")
+            return Self.exactPlateauNote(e, inputUlp: Double(gap), scalarType: "\(V.self)", along: options.inputName(e.input))
+                .map { EntryFinding(output: e.output, input: e.input, text: $0) }
         }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
             && entries.joined().contains { e in
@@ -679,7 +680,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
     /// The note for ``CheckReport/plateaus`` on an entry the exact rung found constant below a
     /// float rung's settled slope (``FDWarning/flatBelowScale``); nil for any other entry.
-    static func exactPlateauNote(_ e: EntryCheck, inputUlp: Double, scalarType: String) -> String? {
+    static func exactPlateauNote(_ e: EntryCheck, inputUlp: Double, scalarType: String, along input: String) -> FindingText? {
         guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
               let exact = e.ladder.last(where: { $0.warnings.contains(.flatBelowScale) }), let inside = exact.step,
               let beyond = e.ladder.first(where: { $0.settlesOnSlope(above: inside) }),
@@ -688,20 +689,28 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // type can move xⱼ: Newton at its root in Float showed a band of ±1.9·10⁻⁹ around a = 2,
         // whose ulp is 2.4·10⁻⁷, as if a Float input could land in it.
         let subUlp = inside < inputUlp
-            ? " (±\(fmt(inside)) is below the spacing of \(scalarType)s at x\(e.input), \(fmt(inputUlp)): the flat part shown "
+            ? " (±\(fmt(inside)) is below the spacing of \(scalarType)s at \(input), \(fmt(inputUlp)): the flat part shown "
               + "holds no \(scalarType) input but x itself, and only evaluation in exact arithmetic reaches it)"
             : ""
         // The advice to take one step was unqualified: for x ← b/(a + x) tested before each step
         // and started at its fixed point, one step returns b/(a + 1), slope 1/2 along b where the
         // solution's is 1/3, and there the check passed a gradient that forgot the implicit term.
-        return "entry (\(e.output), \(e.input)): exact differences at the step \(fmt(inside)) found f constant (0 to the last digit), "
-            + "while \(beyond.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)): f is constant near x, out to at least "
-            + "±\(fmt(inside))\(subUlp) and less than ±\(fmt(step)), and moves beyond, as a solver is that returns its start where the residual there is "
-            + "already below its tolerance (Newton started at its root). Forward and reverse mode follow the code that ran and "
+        let advice = "Forward and reverse mode follow the code that ran and "
             + "give the band's 0; a claim of the slope beyond is not shown wrong either. Check at a point where the solver "
             + "iterates, or tighten its tolerance. Making it take at least one step helps only where that step moves with "
             + "the solution at its slope: a Newton step from the root does, a fixed-point step x ← g(x, p) does not "
             + "(its slope is ∂g/∂p, the solution's (1 − ∂g/∂x)⁻¹·∂g/∂p)"
+        let solver = "as a solver is that returns its start where the residual there is already below its tolerance (Newton started at its root)"
+        return FindingText(
+            alone: "exact differences at the step \(fmt(inside)) found f constant (0 to the last digit), "
+                + "while \(beyond.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)): f is constant near x, out to at least "
+                + "±\(fmt(inside))\(subUlp) and less than ±\(fmt(step)), and moves beyond, \(solver). " + advice,
+            clause: "along \(input) constant at the step \(fmt(inside))\(subUlp), while \(beyond.witness) at the step \(fmt(step)) "
+                + "shows a slope of \(fmt(slope))",
+            head: "exact differences found f constant (0 to the last digit) along each entry's line, while a float rung at a larger "
+                + "step shows a slope",
+            tail: "f is constant near x along each line, out to at least the exact step and less than the float rung's, and moves "
+                + "beyond, \(solver). " + advice)
     }
 
     /// Entry (i, j) of rung k: a real-difference rung computes column j alone (see

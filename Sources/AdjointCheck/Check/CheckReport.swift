@@ -83,7 +83,7 @@ public struct CheckReport: Sendable {
         let undecided = all.filter { if case .fdInconclusive = $0.verdict { return true }; return false }
         let forNoise = undecided.filter { if case .fdInconclusive(let r) = $0.verdict { return r.contains(.noisyEvaluation) }; return false }
         func named(_ es: [EntryCheck]) -> String {
-            (es.count == 1 ? "entry " : "entries ") + es.prefix(8).map { "(\($0.output), \($0.input))" }.joined(separator: ", ")
+            (es.count == 1 ? "entry " : "entries ") + es.prefix(8).map { entryLabel($0.output, $0.input) }.joined(separator: ", ")
                 + (es.count > 8 ? " and \(es.count - 8) more" : "")
         }
         var lead = "rounding measured: ", tail = ""
@@ -109,8 +109,10 @@ public struct CheckReport: Sendable {
     /// check's outcome is known (``measuredNoise`` says what it did).
     var noiseFindings: [String] = []
     /// Black-box entries convicted because f took one value at every sample where the claim
-    /// predicts a change far above f's rounding, one line each saying so. Also among the ``notes``.
-    public internal(set) var flatConvictions: [String] = []
+    /// predicts a change far above f's rounding, one line each saying so. The ``notes`` say it
+    /// once for all of them (``groupedNotes(_:)``).
+    public var flatConvictions: [String] { flatConvictionFindings.map(aloneNote) }
+    var flatConvictionFindings: [EntryFinding] = []
     /// A black-box check's convictions that are all small relative to f's derivative (at most
     /// ``smallGapRelativeError``), said once with their likely causes and the tolerance that
     /// would accept them: a solver stopped at 10⁻⁸, or a Float gradient for f in Double, makes a
@@ -122,8 +124,16 @@ public struct CheckReport: Sendable {
     /// below its tolerance), one line each saying at what scale and what to do: differences inside
     /// w see a slope of 0, those beyond the solution's. For a generic function, the entries whose
     /// exact differences found f constant below a float rung's settled slope, where AD gives the
-    /// band's 0 (both ``FDWarning/flatBelowScale``). Also among the ``notes``.
-    public internal(set) var plateaus: [String] = []
+    /// band's 0 (both ``FDWarning/flatBelowScale``). The ``notes`` say it once for all of them,
+    /// naming each entry with its scale and slope (``groupedNotes(_:)``).
+    ///
+    /// ```swift
+    /// let r = try checkBlackBoxGradient(of: newtonFromItsRoot, at: [2.0, 3.0], claimedGradient: { _ in [0, 0] })
+    /// r.plateaus   // ["entry (f0, x0): f is flat below a scale of 9.130127e-09 along x0: …", "entry (f0, x1): …"]
+    /// r.notes      // […, "entries (f0, x0), (f0, x1): f is flat below a scale along each entry's line …: along x0 within ±9.130127e-09 …; along x1 …", …]
+    /// ```
+    public var plateaus: [String] { plateauFindings.map(aloneNote) }
+    var plateauFindings: [EntryFinding] = []
     /// Black-box entries convicted where f is linear to its rounding around x along their line
     /// (its second differences vanish at every step out to some reach, which fixes its slope to
     /// ε^{3/4}), said once for all of them (empty, or one line) with each line's reach and slope:
@@ -133,15 +143,40 @@ public struct CheckReport: Sendable {
     ///
     /// ```swift
     /// let r = try checkBlackBoxGradient(of: tabulatedCos, at: [-1.662], claimedGradient: { x in [-sin(x[0])] })
-    /// r.linearSegments   // ["entry (0, 0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
-    /// // Three such entries: ["entries (0, 0), (0, 1), (0, 2): f is linear around x along each entry's line, …"]
+    /// r.linearSegments   // ["entry (f0, x0): f is linear along x0 within ±0.03125 of x: … Its derivative at x is that line's slope, 0.9964497, …"]
+    /// // Three such entries: ["entries (f0, x0), (f0, x1), (f0, x2): f is linear around x along each entry's line, …"]
     /// ```
     public internal(set) var linearSegments: [String] = []
     /// Black-box entries left fd-inconclusive (noisy-evaluation) because their differences across
     /// x tend to a nonzero value as a jump's do while f's rounding beside x could not be measured
     /// (the jump test's tables there were neither flat nor settled), one line each saying so: a
-    /// "discontinuity" there may be f's rounding. Also among the ``notes``.
-    var unmeasuredJumps: [String] = []
+    /// "discontinuity" there may be f's rounding. The ``notes`` say it once for all of them.
+    var unmeasuredJumps: [String] { unmeasuredJumpFindings.map(aloneNote) }
+    var unmeasuredJumpFindings: [EntryFinding] = []
+
+    /// An entry's note alone, cited as the table labels it.
+    func aloneNote(_ f: EntryFinding) -> String { "entry \(entryLabel(f.output, f.input)): \(f.text.alone)" }
+
+    /// The notes on `findings`, one for each kind (the same head and tail), naming each entry as
+    /// the table labels it with its own figures; a kind found at one entry keeps its note alone.
+    /// One note per entry repeated the same sentences with other figures, a wall of text for a
+    /// clamp claimed 1 along twenty inputs (a user walk); the linear note was grouped so first.
+    func groupedNotes(_ findings: [EntryFinding]) -> [String] {
+        var kinds: [(head: String, tail: String)] = []
+        for f in findings where !kinds.contains(where: { $0 == (f.text.head, f.text.tail) }) { kinds.append((f.text.head, f.text.tail)) }
+        return kinds.map { kind in
+            let group = findings.filter { ($0.text.head, $0.text.tail) == kind }
+            if group.count == 1 { return aloneNote(group[0]) }
+            let shown = group.prefix(Self.groupedEntriesShown)
+            let rest = group.count - shown.count
+            return "entries " + shown.map { entryLabel($0.output, $0.input) }.joined(separator: ", ") + (rest > 0 ? " and \(rest) more" : "")
+                + ": \(kind.head): " + shown.map(\.text.clause).joined(separator: "; ")
+                + (rest > 0 ? "; and \(rest) more alike (each entry's verdict and witness are in the table and the JSON)" : "")
+                + ". " + kind.tail
+        }
+    }
+    /// The most entries a grouped note gives figures for; the rest it counts.
+    static let groupedEntriesShown = 8
     /// Rungs that were evaluated or found unavailable, with a note.
     public internal(set) var rungsUsed: [(name: String, note: String)] = []
     /// Whether neither witness that resolves finer than differences could run in this check: its
@@ -162,6 +197,10 @@ public struct CheckReport: Sendable {
     /// Output i and input j as the table names them.
     func rowLabel(_ i: Int) -> String { rowName ?? options.outputName(i) }
     func columnLabel(_ j: Int) -> String { columnName ?? options.inputName(j) }
+    /// Entry (i, j) as the table labels its row and column: "(f0, x1)", "(px, theta)", or "(0, 1)"
+    /// where the names are indices (`jac check --claimed`, whose file is laid out by them). The
+    /// notes cited "(0, 1)" beside a table whose rows read f0 and x1 (a user walk).
+    func entryLabel(_ i: Int, _ j: Int) -> String { "(\(rowLabel(i)), \(columnLabel(j)))" }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
@@ -313,7 +352,7 @@ public struct CheckReport: Sendable {
             }
         }
         for e in entries.joined() {
-            if let why = e.seededPassNote { lines.append("range: entry (\(e.output), \(e.input)): \(why)") }
+            if let why = e.seededPassNote { lines.append("range: entry \(entryLabel(e.output, e.input)): \(why)") }
         }
         if touchedKink {
             lines.append("kinks touched: " + kinks.map(\.description).joined(separator: "; "))
@@ -440,11 +479,11 @@ public struct CheckReport: Sendable {
         }
         n += modeFailures
         n += measuredNoise
-        n += flatConvictions
+        n += groupedNotes(flatConvictionFindings)
         n += smallGaps
-        n += plateaus
+        n += groupedNotes(plateauFindings)
         n += linearSegments
-        n += unmeasuredJumps
+        n += groupedNotes(unmeasuredJumpFindings)
         for e in looselyResolvedEntries {
             guard let tol = e.tolerance else { continue }
             let size = e.subjects.map { Swift.abs($0.value) }.filter(\.isFinite).max() ?? 0
@@ -461,7 +500,10 @@ public struct CheckReport: Sendable {
             let remedy = differencesOnly
                 ? "Differences are the only witness of a function checked as a black box, and none resolves it sharper at this point"
                 : "The complex step (f analytic in the complex scalar, no approximateDouble) or exact rationals (a rational f) would resolve it"
-            n.append("entry (\(e.output), \(e.input)): agrees only within \(tol) (\(share)% of the entry, \(multiple)√ε of \(scalarType)), \(witness) tolerance, "
+            // The tolerance to two figures as well: printed in full (0.0002837449312210083) it read as
+            // a value to reproduce, beside a share and a multiple rounded for reading (a user walk);
+            // the entry's JSON keeps it exactly.
+            n.append("entry \(entryLabel(e.output, e.input)): agrees only within \(readableFigure(tol)) (\(share)% of the entry, \(multiple)√ε of \(scalarType)), \(witness) tolerance, "
                 + "the sharpest any witness could judge it; a claim that far off would pass as well. " + remedy)
         }
         for e in coarselyResolvedEntries {
@@ -473,7 +515,7 @@ public struct CheckReport: Sendable {
             let remedy = a.subjects == ["reverse"] && !subjects.contains("forward")
                 ? "check forward mode too (CheckOptions.checkForward), whose own bound nets copies that cancel, or check where the paths are shorter"
                 : "check where the paths are shorter"
-            n.append("entry (\(e.output), \(e.input)): \(modes) mode agrees only within \(a.subjects.count == 1 ? "its" : "their") "
+            n.append("entry \(entryLabel(e.output, e.input)): \(modes) mode agrees only within \(a.subjects.count == 1 ? "its" : "their") "
                 + "accumulation allowance: \(a.gap) from \(witness) value, beyond its tolerance \(a.witnessTolerance), within "
                 + "the \(a.allowance) that rounding along the tape's paths may reach, which exceeds √ε of the entry (\(a.resolution)); "
                 + "a rule error below \(a.allowance) is not resolved here; \(remedy)")
@@ -484,7 +526,7 @@ public struct CheckReport: Sendable {
             let howFar = bound.isFinite ? "can move that by up to \(bound) from the true derivative here"
                 : "moves that from the true derivative by an amount that could not be bounded (the bound overflowed \(scalarType)'s range, "
                     + "or rounding moves a value the derivative depends on by a quarter of itself or more, past what a first-order bound covers)"
-            n.append("\(which) (\(first.output), \(first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
+            n.append("\(which) \(entryLabel(first.output, first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
                 + "rounds it, and rounding inside f \(howFar), so agreeing "
                 + "modes show the rules right, not the value near f′; write f so it does not cancel there (expm1, log1p) to get f′")
         }
@@ -533,7 +575,7 @@ public struct CheckReport: Sendable {
         let rounding = entries.joined().compactMap { e in floatAndExact(e).map { (e, $0) } }
         if let (first, values) = rounding.first {
             let which = rounding.count == 1 ? "entry" : "\(rounding.count) entries, the first"
-            let head = "\(which) (\(first.output), \(first.input)): the complex step gives \(values.float) for f as the floats compute it "
+            let head = "\(which) \(entryLabel(first.output, first.input)): the complex step gives \(values.float) for f as the floats compute it "
                 + "and exact rationals \(values.exact) for f computed exactly"
             if let bound = values.bound {
                 // Judged by both: the user is told why a subject off one witness passed, and by what rule.
@@ -558,7 +600,7 @@ public struct CheckReport: Sendable {
         }
         if let (first, noise, gap) = noisy.first {
             let which = noisy.count == 1 ? "entry" : "\(noisy.count) entries, the first"
-            n.append("\(which) (\(first.output), \(first.input)): forward and reverse miss the witness by \(Swift.abs(gap)), and their own "
+            n.append("\(which) \(entryLabel(first.output, first.input)): forward and reverse miss the witness by \(Swift.abs(gap)), and their own "
                 + "value moves by up to \(noise) when the inputs move by a few rounding steps: rounding inside f (a term "
                 + "absorbed, as r in 1 + r for small r) moves the derivative of f as the floats compute it, which they follow and "
                 + "the witness does not, so no rule is shown wrong; write f so it does not round there (expm1, log1p) or check "
@@ -571,7 +613,7 @@ public struct CheckReport: Sendable {
         }
         if let first = branching.first {
             let which = branching.count == 1 ? "entry" : "\(branching.count) entries, the first"
-            n.append("\(which) (\(first.output), \(first.input)): differences disagree with the complex step, which agrees with "
+            n.append("\(which) \(entryLabel(first.output, first.input)): differences disagree with the complex step, which agrees with "
                 + "\(subjects.joined(separator: " and ")): f may branch on a value (an if, a loop's test) within the differences' "
                 + "steps, and the tape records only the branch taken; checkBlackBoxJacobian with these values as the claim "
                 + "looks for one-sided derivatives there")
@@ -616,7 +658,15 @@ public struct CheckReport: Sendable {
 
     /// The report as JSON, reproducible: point, type, ε, ladder, tolerances, every entry with each
     /// method's value, witness, step, error estimate and verdict, kinks, fault, and the seed of
-    /// the random direction.
+    /// the random direction. `"names"` holds f's outputs and inputs as the table names them, and
+    /// each entry its row's and column's (`"outputName"`, `"inputName"`).
+    ///
+    /// ```swift
+    /// var o = CheckOptions()
+    /// o.inputNames = ["r", "theta"]
+    /// let json = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).toJSON()
+    /// // "names": {"outputs": ["f0", "f1"], "inputs": ["r", "theta"]}, …, "inputName": "theta", …
+    /// ```
     public func toJSON(pretty: Bool = true) -> String {
         jsonValue.rendered(indent: pretty ? 2 : nil)
     }
@@ -630,6 +680,13 @@ public struct CheckReport: Sendable {
             ("epsilon", .number(epsilon)),
             ("point", .array(point.map { .number($0) })),
             ("checkedInputs", checkedInputs.map { .array($0.map { .integer($0) }) } ?? .null),
+            // f's outputs and inputs as the table names them (CheckOptions.outputNames and
+            // inputNames, or f0, x0, …): an entry's "output" and "input" are indices, and a reader
+            // matching them to the table's labels had to know the naming rule. Under "names", not
+            // "inputNames": jac turns keys to snake case, and its program check already writes
+            // "input_names" for the names a user gave.
+            ("names", .object([("outputs", .array(value.indices.map { .string(options.outputName($0)) })),
+                               ("inputs", .array(point.indices.map { .string(options.inputName($0)) }))])),
             ("value", .array(value.map { .number($0) })),
             ("subjects", .array(subjects.map { .string($0) })),
             ("ladder", .array(ladder.map { .string($0) })),
@@ -644,8 +701,8 @@ public struct CheckReport: Sendable {
             .object([("op", .string(k.op.info.name)), ("node", k.node.map { .integer($0) } ?? .null),
                      ("inputs", .array(k.inputs.map { .number($0) }))])
         })))
-        fields.append(("worst", .array(worstEntries().map(\.jsonValue))))
-        fields.append(("entries", .array(entries.joined().map(\.jsonValue))))
+        fields.append(("worst", .array(worstEntries().map(namedEntryJSON))))
+        fields.append(("entries", .array(entries.joined().map(namedEntryJSON))))
         if let f = fault {
             fields.append(("fault", .object([
                 ("op", .string(f.op)), ("node", .integer(f.node)), ("inputs", .array(f.inputs.map { .number($0) })),
@@ -678,6 +735,14 @@ public struct CheckReport: Sendable {
         case .absolute(let h): return "absolute \(h)"
         case .relative(let h): return "relative \(h)"
         }
+    }
+
+    /// An entry's JSON with its row and column as the table labels them ("outputName": "f0",
+    /// "inputName": "x1"; a JVP's column "v", a VJP's row "uᵀf"), after its indices.
+    func namedEntryJSON(_ e: EntryCheck) -> JSONValue {
+        guard case .object(var fields) = Self.entryJSON(e) else { return Self.entryJSON(e) }
+        fields.insert(contentsOf: [("outputName", .string(rowLabel(e.output))), ("inputName", .string(columnLabel(e.input)))], at: 2)
+        return .object(fields)
     }
 
     static func entryJSON(_ e: EntryCheck) -> JSONValue {
@@ -766,7 +831,11 @@ func fmt(_ x: Double) -> String {
 /// x rounded to two significant figures (a share in a note, not a value to reproduce).
 func twoFigures(_ x: Double) -> Double {
     guard x.isFinite, x != 0 else { return x }
-    let p = Double.pow(10, 1 - Double.log10(Swift.abs(x)).rounded(.down))
+    let e = Double.log10(Swift.abs(x)).rounded(.down)
+    // Below 10⁻³⁰⁷ the scale 10^(1 − e) overflows, and x·∞/∞ is NaN: a tolerance of 80 subnormal
+    // spacings (eˣ at −745) read "NaN". Scaled by 10³⁰⁰ first, x keeps its leading figures.
+    if e < -300 { return twoFigures(x * 1e300) / 1e300 }
+    let p = Double.pow(10, 1 - e)
     return (x * p).rounded() / p
 }
 
@@ -869,4 +938,22 @@ extension EntryCheck {
     /// print(r.entries[0][0].jsonValue.rendered())   // {"output": 0, "input": 0, "verdict": "agree", …}
     /// ```
     public var jsonValue: JSONValue { CheckReport.entryJSON(self) }
+}
+
+/// What a note says of one entry (``CheckReport/groupedNotes(_:)``): alone, and as a clause of the
+/// note on every entry of its kind.
+struct FindingText: Sendable, Equatable {
+    /// The note on this entry alone, after "entry (f0, x1): ".
+    let alone: String
+    /// Its clause in the note on several, with this entry's figures ("along x1 within ±0.002, …").
+    let clause: String
+    /// What the note on several says before the clauses and after them: findings with the same
+    /// head and tail share a note.
+    let head: String, tail: String
+}
+
+/// A ``FindingText`` at entry (output, input).
+struct EntryFinding: Sendable, Equatable {
+    let output: Int, input: Int
+    let text: FindingText
 }
