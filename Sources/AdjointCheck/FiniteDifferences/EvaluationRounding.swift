@@ -416,6 +416,37 @@ func complexStepUnderflowLoss<V: BinaryFloatingPoint>(
     return bound.isNaN ? .infinity : bound
 }
 
+/// Whether a complex step at h may lose an imaginary part inside an opaque primal (a user
+/// primitive's, one tape node) whose arguments have these real values and tangents along the
+/// step's direction. Inside it the tape sees nothing, so the likeliest loss is judged: a product
+/// of two arguments, whose imaginary part is a value times another's imaginary part h·t, below
+/// the least normal magnitude. Then no bound on what was lost can be made, and the caller calls
+/// the loss unbounded. An argument that is exactly 0 multiplies exactly (its products are 0), and
+/// one with tangent 0 carries no imaginary part.
+///
+/// A user √(x² + y²) at (3·10⁻¹⁵⁰, 4·10⁻¹⁵⁰), stepped by h = 2⁻⁵⁶¹ ≈ 3·10⁻¹⁶⁹ along x: Im(x·x) =
+/// 2x·h ≈ 2·10⁻³¹⁸ keeps a few bits or none, and the complex step read 0 for 0.6. Conservative
+/// for a primal that multiplies no two arguments (exp x at 10⁻²⁰⁰): its complex step is refused
+/// there though it was right, and the check asks its other witnesses.
+///
+/// ```swift
+/// complexStepUnderflowsInsideOpaquePrimal(Double.self, step: 0x1p-561, arguments: [(3e-150, 1), (4e-150, 0)])   // true
+/// complexStepUnderflowsInsideOpaquePrimal(Double.self, step: 0x1p-68, arguments: [(3.0, 1), (4.0, 0)])          // false
+/// ```
+func complexStepUnderflowsInsideOpaquePrimal<V: BinaryFloatingPoint>(
+    _: V.Type, step h: Double, arguments: some Sequence<(value: Double, tangent: Double)>
+) -> Bool {
+    let leastNormal = Double(V.leastNormalMagnitude)
+    let arguments = Array(arguments)
+    for moved in arguments where moved.tangent != 0 && moved.tangent.isFinite {
+        let imaginary = Swift.abs(h * moved.tangent)
+        for factor in arguments where factor.value != 0 && factor.value.isFinite {
+            if Swift.abs(factor.value) * imaginary < leastNormal { return true }
+        }
+    }
+    return false
+}
+
 /// Whether a derivative rounding bound says a finite AD entry may be far from f′: the bound
 /// overflowed, or it exceeds `relative` of the entry's own size (the bound is of that entry
 /// alone: beside 10¹⁰·x in its row, (eʸ − 1)/y at 10⁻⁹ went unnoted with −81.74 for 0.5), or of
