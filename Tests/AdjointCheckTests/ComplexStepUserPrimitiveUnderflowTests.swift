@@ -58,6 +58,21 @@ final class ComplexStepUserPrimitiveUnderflowTests: XCTestCase {
         }
     }
 
+    /// The complex step's own Jacobian (`differenceJacobian(method: .complexStep)`) holds its
+    /// estimate there: it printed 0 ± 2.7·10⁻¹⁶ for 0.6 at (3·10⁻¹⁵⁰, 4·10⁻¹⁵⁰), and 0.7071169 ±
+    /// 6.3·10⁻¹⁶ for 1/√2 at 10⁻¹⁵⁰. At (3, 4) it is sharp as before.
+    func testTheComplexStepJacobiansEstimateHoldsThere() throws {
+        for (x, gradient) in Self.tinyPoints + [([3, 4], [0.6, 0.8])] {
+            let d = try differenceJacobian(of: Distance<UserDistance>(), at: x, method: .complexStep)
+            for j in 0..<2 {
+                let e = d.entries[0][j]
+                XCTAssertLessThanOrEqual(Swift.abs(e.value - gradient[j]), e.errorEstimate,
+                                         "at \(x), ∂/∂x\(j): \(e.value) ± \(e.errorEstimate) \(e.warnings)")
+                if x[0] == 3 { XCTAssertLessThan(e.errorEstimate, 1e-14, "at \(x), ∂/∂x\(j)") }
+            }
+        }
+    }
+
     /// With the complex step the only witness, nothing can be decided there: inconclusive, not a
     /// conviction.
     func testTheComplexStepAloneIsInconclusiveThere() throws {

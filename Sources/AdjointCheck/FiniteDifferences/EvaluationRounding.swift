@@ -355,6 +355,9 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     }
     var valuePart = [Double](repeating: 0, count: count * lanes)
     var tangentPart = [Double](repeating: 0, count: count)
+    // User primitives, whose primals the tape holds as one node each: an imaginary part lost inside
+    // one cannot be bounded (``complexStepUnderflowsInsideOpaquePrimal(_:step:arguments:)``).
+    let opaqueNodes = imaginarySteps == nil ? [] : entries.indices.filter { entries[$0]?.op == .custom }
     return rec.outputs.indices.map { i in
         let cotangents = tape.nodeCotangents(from: [(rec.outputs[i], Dual(1, tangent: T.zero))])
         for k in valuePart.indices { valuePart[k] = 0 }
@@ -379,6 +382,13 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
             }
             var bound = eps * sum
             if let steps = imaginarySteps, lane < steps.count, steps[lane] > 0 {
+                let lost = opaqueNodes.contains { k in
+                    guard let e = entries[k], tangentPart[group[k]] != 0 else { return false }
+                    let arguments = e.inputs.lazy.filter { $0 >= 0 && $0 < count }
+                        .map { (value: values[$0], tangent: tangents[$0 * lanes + lane]) }
+                    return complexStepUnderflowsInsideOpaquePrimal(V.self, step: steps[lane], arguments: arguments)
+                }
+                if lost { return .infinity }
                 let nodes = representatives.lazy.filter { !(entries[$0]?.inputs.isEmpty ?? true) }
                     .map { (tangent: tangents[$0 * lanes + lane], sensitivity: tangentPart[$0]) }
                 bound += complexStepUnderflowLoss(V.self, step: steps[lane], nodes: nodes)
