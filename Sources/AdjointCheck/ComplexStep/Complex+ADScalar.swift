@@ -192,12 +192,20 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// the primal, gives the derivative), but here it drops the imaginary part the complex step
     /// measures, so the check must see it and stop trusting this witness.
     /// At the primitive's declared kink its primal's branch is one side's, so it is refused there
-    /// as the registry's kinked ops are.
+    /// as the registry's kinked ops are; so is a step whose imaginary parts reach as far as the
+    /// declared kink distance, as for a registry op whose pieces are not entire
+    /// (``OpInfo/piecesAreEntire``). A user primitive declares no such flag, and its pieces may
+    /// branch as near as its kink: a user √(z² + y²) at z = 0, y = 10⁻³⁰, stepped by 7·10⁻²¹
+    /// along z, gave √((ih)² + y²) ≈ ih, a derivative of 1 ± 4.4·10⁻¹⁶ for 0. Entire pieces (a
+    /// user abs) lose the complex step only where a step reaches their kink, about 10⁻²⁰ of the
+    /// input's scale or nearer.
     public static func apply<P: ScalarPrimitive>(_ primitive: P.Type, _ x: Complex, _ y: Complex) -> Complex {
         Instrumentation.count(primitive: P.name)
         guard P.hasValidArity() else { return Complex(RealType.nan, RealType.nan) }   // reported, as in every mode
-        if P.kinkDistance(Double(x.real), Double(y.real)) == 0 {
-            return unsupported(atKinkOf: P.name, kink: nil)
+        if let d = P.kinkDistance(Double(x.real), Double(y.real)) {
+            if d == 0 { return unsupported(atKinkOf: P.name, kink: nil) }
+            let reach = Double(Swift.max(x.imaginary.magnitude, y.imaginary.magnitude))
+            if !(reach < d) { return unsupported(reachingKinkOf: P.name, kink: nil) }
         }
         // The real part as the floats compute it, as for the registry's ops (onTheFloatsPath).
         let real: RealType?

@@ -355,6 +355,9 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
     }
     var valuePart = [Double](repeating: 0, count: count * lanes)
     var tangentPart = [Double](repeating: 0, count: count)
+    // User primitives, whose primals the tape holds as one node each: an imaginary part lost inside
+    // one cannot be bounded (``complexStepUnderflowsInsideOpaquePrimal(_:step:arguments:)``).
+    let opaqueNodes = imaginarySteps == nil ? [] : entries.indices.filter { entries[$0]?.op == .custom }
     return rec.outputs.indices.map { i in
         let cotangents = tape.nodeCotangents(from: [(rec.outputs[i], Dual(1, tangent: T.zero))])
         for k in valuePart.indices { valuePart[k] = 0 }
@@ -379,6 +382,13 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
             }
             var bound = eps * sum
             if let steps = imaginarySteps, lane < steps.count, steps[lane] > 0 {
+                let lost = opaqueNodes.contains { k in
+                    guard let e = entries[k], tangentPart[group[k]] != 0 else { return false }
+                    let arguments = e.inputs.lazy.filter { $0 >= 0 && $0 < count }
+                        .map { (value: values[$0], tangent: tangents[$0 * lanes + lane]) }
+                    return complexStepUnderflowsInsideOpaquePrimal(V.self, step: steps[lane], arguments: arguments)
+                }
+                if lost { return .infinity }
                 let nodes = representatives.lazy.filter { !(entries[$0]?.inputs.isEmpty ?? true) }
                     .map { (tangent: tangents[$0 * lanes + lane], sensitivity: tangentPart[$0]) }
                 bound += complexStepUnderflowLoss(V.self, step: steps[lane], nodes: nodes)
@@ -414,6 +424,33 @@ func complexStepUnderflowLoss<V: BinaryFloatingPoint>(
     guard lost > 0 else { return 0 }
     let bound = DifferenceTuning.evaluationNoiseULPs * Double(V.leastNonzeroMagnitude) / h * lost
     return bound.isNaN ? .infinity : bound
+}
+
+/// Whether a complex step at h may lose an imaginary part inside an opaque primal (a user
+/// primitive's, one tape node) whose arguments have these real values and tangents along the
+/// step's direction. Inside it the tape sees nothing, so the likeliest loss is judged: a product
+/// of two arguments, whose imaginary part is a value times another's imaginary part h·t, below
+/// the least normal magnitude. Then no bound on what was lost can be made, and the caller calls
+/// the loss unbounded. An argument that is exactly 0 multiplies exactly (its products are 0), and
+/// one with tangent 0 carries no imaginary part.
+///
+/// A user √(x² + y²) at (3·10⁻¹⁵⁰, 4·10⁻¹⁵⁰), stepped by h = 2⁻⁵⁶¹ ≈ 3·10⁻¹⁶⁹ along x: Im(x·x) =
+/// 2x·h ≈ 2·10⁻³¹⁸ keeps a few bits or none, and the complex step read 0 for 0.6. Conservative
+/// for a primal that multiplies no two arguments (exp x at 10⁻²⁰⁰): its complex step is refused
+/// there though it was right, and the check asks its other witnesses. At (3, 4), h = 2⁻⁶⁸, every
+/// such product is about 10⁻²⁰ and nothing is refused.
+func complexStepUnderflowsInsideOpaquePrimal<V: BinaryFloatingPoint>(
+    _: V.Type, step h: Double, arguments: some Sequence<(value: Double, tangent: Double)>
+) -> Bool {
+    let leastNormal = Double(V.leastNormalMagnitude)
+    let arguments = Array(arguments)
+    for moved in arguments where moved.tangent != 0 && moved.tangent.isFinite {
+        let imaginary = Swift.abs(h * moved.tangent)
+        for factor in arguments where factor.value != 0 && factor.value.isFinite {
+            if Swift.abs(factor.value) * imaginary < leastNormal { return true }
+        }
+    }
+    return false
 }
 
 /// Whether a derivative rounding bound says a finite AD entry may be far from f′: the bound
