@@ -649,6 +649,14 @@ struct HessianRounding {
             }
             pairs += [("hessian_rounding_bound", jsonArray(b.map { jsonArray($0.map(jsonNumber)) })),
                       ("hessian_unreliable", jsonArray(judged))]
+        } else if unbounded, !hessian.jacobian.isEmpty {
+            // Past the bound's budget the keys were left out, and a reader taking a missing
+            // judgement as none flagged read every entry as reliable (the text said "with no
+            // note"). No bound (null), and every entry unreliable: none was shown reliable, and a
+            // null judgement reads as false in a script's `if` (a review).
+            let judged = hessian.jacobian.map { jsonArray($0.map { _ in "true" }) }
+            pairs += [("hessian_rounding_bound", jsonArray(hessian.jacobian.map { jsonArray($0.map { _ in "null" }) })),
+                      ("hessian_unreliable", jsonArray(judged))]
         }
         return pairs
     }

@@ -275,6 +275,17 @@ final class SparseHessianBudgetTests: XCTestCase {
         let d = try JacRunner.run(["hessian", "-", "--at", point], stdin: dense)
         XCTAssertEqual(d.status, 0, d.stderr)
         XCTAssertTrue(d.stderr.contains("were not bounded for rounding (100 variables"), d.stderr)
+        // Its JSON: no bound anywhere and every entry unreliable (the keys were left out, and a
+        // reader taking a missing judgement as none flagged read all as reliable).
+        let j = try JacRunner.run(["hessian", "-", "--at", point, "--format", "json"], stdin: dense)
+        XCTAssertEqual(j.status, 0, j.stderr)
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let jb = try XCTUnwrap(parsed["hessian_rounding_bound"] as? [[Any]], j.stdout)
+        XCTAssertEqual(jb.count, n)
+        XCTAssertTrue(jb.joined().allSatisfy { $0 is NSNull })
+        let judged = try XCTUnwrap(parsed["hessian_unreliable"] as? [[Bool]], j.stdout)
+        XCTAssertEqual(judged.count, n)
+        XCTAssertTrue(judged.joined().allSatisfy { $0 })
     }
 
 }
