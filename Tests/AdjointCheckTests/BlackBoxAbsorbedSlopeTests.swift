@@ -49,7 +49,7 @@ final class BlackBoxZeroOnAStaircaseTests: XCTestCase {
                 let r = try checkBlackBoxGradient(of: f, at: [x0, 0.5], claimedGradient: { _ in [0, 1] })
                 XCTAssertEqual(r.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), "a \(a), B \(big), x₀ \(x0)")
                 XCTAssertEqual(r.entries[0][1].verdict, .agree, "a \(a), B \(big), x₀ \(x0)")
-                XCTAssertTrue(r.plateaus.contains { $0.hasPrefix("entry (0, 0)") && $0.contains("staircase") }, "\(r.plateaus)")
+                XCTAssertTrue(r.plateaus.contains { $0.hasPrefix("entry (f0, x0)") && $0.contains("staircase") }, "\(r.plateaus)")
             }
         }
     }
@@ -71,6 +71,11 @@ final class BlackBoxZeroOnAStaircaseTests: XCTestCase {
         let clamp = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.min(x[0], 2) + x[1] }, at: [3, 0.5],
                                               claimedGradient: { _ in [0, 1] })
         XCTAssertEqual(clamp.entries[0][0].verdict, .agree)
+        // A dead zone leaving its flat piece continuously, one slope on both sides beyond it
+        // (the L1 proximal step, sign(x₀)·max(|x₀| − 0.2, 0), at 0): no tread, so no staircase.
+        let prox = try checkBlackBoxGradient(of: { (x: [Double]) in (x[0] < 0 ? -1 : 1) * Swift.max(Swift.abs(x[0]) - 0.2, 0) + x[1] },
+                                             at: [0, 0.5], claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(prox.entries[0][0].verdict, .agree)
         // A minimum's plateau: f rises on both sides beyond it.
         let well = try checkBlackBoxGradient(of: { (x: [Double]) in Swift.max(Swift.abs(x[0]) - 1, 0) + x[1] }, at: [0, 0.5],
                                              claimedGradient: { _ in [0, 1] })

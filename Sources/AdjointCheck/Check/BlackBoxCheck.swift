@@ -2051,7 +2051,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Two evaluations per level, asked only before a flat conviction.
     mutating func stepsBeyondFollowTheClaim(_ r: Int, _ d: Int, claimed: Double) -> Bool {
         guard claimed != 0, claimed.isFinite,
-              let (right, left) = secantsWhereBothSidesMove(r, d, levels: Self.staircaseLevels, against: claimed) else { return false }
+              let (right, left, _) = secantsWhereBothSidesMove(r, d, levels: Self.staircaseLevels, against: claimed) else { return false }
         let c = Swift.abs(claimed)
         return [right, left].allSatisfy { Swift.abs($0) >= c / 4 && Swift.abs($0) <= 4 * c }
     }
@@ -2066,13 +2066,26 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// 10⁻³. A black box cannot tell the two apart. At most ``zeroStaircaseLevels`` doublings
     /// (two evaluations each, shared by the column's rows), asked only where f moves on both sides at
     /// the last (an input f ignores costs those two), and fewer where one side moves twice while
-    /// the other has not moved (relu(x₀) at −5: a plateau's edge, not a tread's). A tread wider
-    /// than 2⁷ of the first step is not looked for.
+    /// the other has not moved (relu(x₀) at −5: a plateau's edge, not a tread's); four more to see
+    /// a tread beyond each edge. A tread wider than 2⁷ of the first step is not looked for.
     mutating func staircaseBeyondFlat(_ r: Int, _ d: Int) -> Double? {
         guard let v = variation(r, d), v == 0, movesAtFarthestLevel(r, d, levels: Self.zeroStaircaseLevels),
-              let (right, left) = secantsWhereBothSidesMove(r, d, levels: Self.zeroStaircaseLevels, against: nil),
+              let (right, left, step) = secantsWhereBothSidesMove(r, d, levels: Self.zeroStaircaseLevels, against: nil),
               right * left > 0, Swift.max(Swift.abs(right), Swift.abs(left)) <= 8 * Swift.min(Swift.abs(right), Swift.abs(left))
         else { return nil }
+        // On a tread beyond each edge: f the same to the last bit a 2⁻¹⁰ of the step nearer x. A
+        // dead zone leaves its flat piece continuously (sign(x₀)·max(|x₀| − 0.2, 0), the L1
+        // proximal step, at 0: secants 0.2 on both sides at 1/4), and its right 0 passed before
+        // this look and passes with it; a floor's or an absorbed slope's steps do not move there
+        // (unless an edge falls inside that 2⁻¹⁰, which leaves the claim to pass as before).
+        guard d < directions.count else { return nil }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        for t in [step, -step] {
+            let (outer, inner) = (line.at(t), line.at(t - t / 1024))
+            guard outer.count == value.count, inner.count == value.count,
+                  combine(r, outer.map { Double($0) }) == combine(r, inner.map { Double($0) }) else { return nil }
+        }
         staircaseSlopes[[r, d]] = (right + left) / 2
         return (right + left) / 2
     }
@@ -2110,11 +2123,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// Doubling from the step scan's first step along direction d, the secants (f(x + H) − f(x))/H
-    /// and (f(x) − f(x − H))/H of functional r at the first H at which both sides have moved; nil
+    /// and (f(x) − f(x − H))/H of functional r at the first H at which both sides have moved, and H; nil
     /// where a side moves against `sign` (when given), a sample is not finite, or `levels`
     /// doublings pass first. Without a sign, also nil once one side has moved twice (its change
     /// differs between two levels) while the other has not moved.
-    private mutating func secantsWhereBothSidesMove(_ r: Int, _ d: Int, levels: Int, against sign: Double?) -> (right: Double, left: Double)? {
+    private mutating func secantsWhereBothSidesMove(_ r: Int, _ d: Int, levels: Int, against sign: Double?) -> (right: Double, left: Double, step: V)? {
         guard d < directions.count else { return nil }
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
@@ -2129,7 +2142,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard right.isFinite, left.isFinite else { return nil }
             if let sign, right * sign < 0 || left * sign < 0 { return nil }
             // x sits anywhere on a tread: one edge is usually met a level or more before the other.
-            if right != 0, left != 0 { return (right, left) }
+            if right != 0, left != 0 { return (right, left, h) }
             // f's changes over H, not the secants: a side that stays on one tread keeps its change.
             let change = (right: right * Double(h), left: left * Double(h))
             if sign == nil, let e = earlier {
