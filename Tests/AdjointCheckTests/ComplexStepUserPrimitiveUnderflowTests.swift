@@ -117,3 +117,26 @@ final class ComplexStepUserPrimitiveUnderflowTests: XCTestCase {
         }
     }
 }
+
+/// 10²⁰⁰·x³ as a user primitive, right: by hand 3·10²⁰⁰·x². At 10⁻¹⁰⁰ the step's Im(x·x) = 2x·h
+/// stays normal but Im(x³) = 3x²·h is subnormal inside the primal (a review): the product of two
+/// arguments alone did not see it.
+enum UserScaledCube: UnaryPrimitive {
+    static let name = "user_scaled_cube"
+    static func primal<T: ADScalar>(_ x: T) -> T { x * x * x * 1e200 }
+    static func derivative<T: ADScalar>(_ x: T, output _: T) -> T { 3e200 * x * x }
+}
+
+final class ComplexStepUserPrimitiveCubeTests: XCTestCase {
+    struct Cube: ADFunction {
+        func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserScaledCube.apply(x[0])] }
+    }
+
+    func testARightRuleIsNotConvictedWhereALaterImaginaryPartUnderflows() throws {
+        // 3·10²⁰⁰·(10⁻¹⁰⁰)² = 3, by hand.
+        let r = try checkJacobian(of: Cube(), at: [1e-100])
+        if case .ruleWrong = r.entries[0][0].verdict { XCTFail(r.renderTable()) }
+        let cs = r.entries[0][0].ladder.first { $0.witness == WitnessRung.differences(.complexStep).name }
+        if let cs { XCTAssertEqual(cs.outcome, "unreliable", r.renderTable()) }
+    }
+}

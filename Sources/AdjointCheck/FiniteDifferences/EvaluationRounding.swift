@@ -430,7 +430,7 @@ func complexStepUnderflowLoss<V: BinaryFloatingPoint>(
 /// primitive's, one tape node) whose arguments have these real values and tangents along the
 /// step's direction. Inside it the tape sees nothing, so the likeliest loss is judged: a product
 /// of two arguments, whose imaginary part is a value times another's imaginary part h·t, below
-/// the least normal magnitude. Then no bound on what was lost can be made, and the caller calls
+/// the least normal magnitude, or of up to four (below). Then no bound on what was lost can be made, and the caller calls
 /// the loss unbounded. An argument that is exactly 0 multiplies exactly (its products are 0), and
 /// one with tangent 0 carries no imaginary part.
 ///
@@ -439,16 +439,23 @@ func complexStepUnderflowLoss<V: BinaryFloatingPoint>(
 /// for a primal that multiplies no two arguments (exp x at 10⁻²⁰⁰): its complex step is refused
 /// there though it was right, and the check asks its other witnesses. At (3, 4), h = 2⁻⁶⁸, every
 /// such product is about 10⁻²⁰ and nothing is refused.
+/// How many factors a product inside an opaque primal is judged to have
+/// (``complexStepUnderflowsInsideOpaquePrimal(_:step:arguments:)``): a quartic's.
+let opaqueProductFactors = 4
+
 func complexStepUnderflowsInsideOpaquePrimal<V: BinaryFloatingPoint>(
     _: V.Type, step h: Double, arguments: some Sequence<(value: Double, tangent: Double)>
 ) -> Bool {
     let leastNormal = Double(V.leastNormalMagnitude)
     let arguments = Array(arguments)
+    // A product of several arguments is judged too (up to ``opaqueProductFactors`` of them, the
+    // least nonzero value each time): x·x·x·10²⁰⁰ at 10⁻¹⁰⁰ keeps Im(x·x) = 2x·h normal and
+    // loses Im(x³) = 3x²·h ≈ 2·10⁻³²⁰, 1.5·10⁻⁵ of its complex step (a review). A primal with
+    // more factors than that is not seen.
+    let least = arguments.lazy.map { Swift.abs($0.value) }.filter { $0 != 0 && $0.isFinite }.min() ?? 1
+    let others = Double.pow(Swift.min(least, 1), Double(opaqueProductFactors - 1))
     for moved in arguments where moved.tangent != 0 && moved.tangent.isFinite {
-        let imaginary = Swift.abs(h * moved.tangent)
-        for factor in arguments where factor.value != 0 && factor.value.isFinite {
-            if Swift.abs(factor.value) * imaginary < leastNormal { return true }
-        }
+        if Swift.abs(h * moved.tangent) * others < leastNormal { return true }
     }
     return false
 }
