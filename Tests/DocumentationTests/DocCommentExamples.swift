@@ -328,6 +328,40 @@ enum DocCommentExamples {
         _ = json
     }
 
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 131.
+    static func CheckReport_131() async throws {
+        // context: Newton on x³ + ax − b from x = 1, stopping once the residual is within 10⁻⁸; at (2, 3) 1 is the root
+        let newtonFromItsRoot = { (p: [Double]) -> Double in
+            var x = 1.0
+            for _ in 0..<50 {
+                let residual = x * x * x + p[0] * x - p[1]
+                if Swift.abs(residual) <= 1e-8 { break }
+                x -= residual / (3 * x * x + p[0])
+            }
+            return x
+        }
+        let r = try checkBlackBoxGradient(of: newtonFromItsRoot, at: [2.0, 3.0], claimedGradient: { _ in [0, 0] })
+        r.plateaus   // ["entry (f0, x0): f is flat below a scale of 9.130127e-09 along x0: …", "entry (f0, x1): …"]
+        r.notes      // […, "entries (f0, x0), (f0, x1): f is flat below a scale along each entry's line …: along x0 within ±9.130127e-09 …; along x1 …", …]
+        guard r.plateaus.count == 2, r.plateaus[0].hasPrefix("entry (f0, x0): f is flat below a scale of 9.130127e-09 along x0"),
+              r.plateaus[1].hasPrefix("entry (f0, x1): "),
+              r.notes.contains(where: { $0.hasPrefix("entries (f0, x0), (f0, x1): f is flat below a scale along each entry's line") })
+        else { throw ADError.invalidArgument("\(r.plateaus)\n\(r.notes)") }
+    }
+
+    /// Sources/AdjointCheck/Check/CheckReport.swift, line 665.
+    static func CheckReport_665() async throws {
+        var o = CheckOptions()
+        o.inputNames = ["r", "theta"]
+        let json = try checkJacobian(of: Polar(), at: [2.0, 0.5], options: o).toJSON()
+        // "names": {"outputs": ["f0", "f1"], "inputs": ["r", "theta"]}, …, "inputName": "theta", …
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let names = try XCTUnwrap(object["names"] as? [String: [String]])
+        guard names["outputs"] == ["f0", "f1"], names["inputs"] == ["r", "theta"], json.contains("\"inputName\": \"theta\"") else {
+            throw ADError.invalidArgument(json)
+        }
+    }
+
     /// Sources/AdjointCheck/Check/CheckReport.swift, line 76.
     static func CheckReport_76() async throws {
         let report = try checkJacobian(of: F(), at: [0.5, 2.0])   // context
@@ -1264,6 +1298,8 @@ enum DocCommentExamples {
         ("Sources/AdjointCheck/Check/CheckReport.swift:60", CheckReport_60),
         ("Sources/AdjointCheck/Check/CheckReport.swift:97", CheckReport_97),
         ("Sources/AdjointCheck/Check/CheckReport.swift:76", CheckReport_76),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:131", CheckReport_131),
+        ("Sources/AdjointCheck/Check/CheckReport.swift:665", CheckReport_665),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:10", DifferenceEngine_10),
         ("Sources/AdjointCheck/FiniteDifferences/DifferenceEngine.swift:53", DifferenceEngine_53),
         ("Sources/AdjointCheck/FiniteDifferences/Differences.swift:7", Differences_7),
