@@ -318,6 +318,31 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertEqual(entry.first { $0.0 == "outputName" }?.1, .string("f0"), jvp.toJSON())
     }
 
+    /// A clamp claimed 1 where it is saturated (by hand its slope is 0): f is constant along each
+    /// line, the flat conviction says so, and that is the whole finding. The linear-segment note
+    /// fired on the same entries ("slope 0.0 where the claim is 1.0 … if f interpolates a table"),
+    /// a second explanation of one conviction with advice meant for a table. It keeps the entries
+    /// it alone explains: beside the clamp, cos tabulated every 0.1 along x₀ at −1.662, whose
+    /// segment's slope is (cos 1.6 − cos 1.7)/0.1 = 0.996449719942 (mpmath, 30 digits).
+    func testAFlatConvictionIsNotAlsoCalledALinearSegment() throws {
+        let clamp: @Sendable ([Double]) -> Double = { x in x.map { Swift.min(Swift.max($0, 0), 1) }.reduce(0, +) }
+        let r = try checkBlackBoxGradient(of: clamp, at: [2, 3, 4, 5], claimedGradient: { x in x.map { _ in 1 } })
+        XCTAssertEqual(r.flatConvictions.count, 4, r.renderTable())
+        XCTAssertEqual(r.linearSegments, [], r.notes.joined(separator: "\n"))
+        XCTAssertFalse(r.renderTable().contains("interpolates a table"), r.renderTable())
+
+        let mixed: @Sendable ([Double]) -> Double = { x in tabulatedCos(x[0]) + Swift.min(x[1], 1) }
+        let m = try checkBlackBoxGradient(of: mixed, at: [-1.662, 2.0], claimedGradient: { x in [-Foundation.sin(x[0]), 1] })
+        XCTAssertEqual(m.entries[0].map(\.verdict.name), ["rule-wrong", "rule-wrong"], m.renderTable())
+        XCTAssertEqual(m.flatConvictions.count, 1, m.renderTable())
+        XCTAssertTrue(try XCTUnwrap(m.flatConvictions.first).hasPrefix("entry (f0, x1): f is constant along x1"), m.renderTable())
+        XCTAssertEqual(m.linearSegments.count, 1, m.renderTable())
+        let note = try XCTUnwrap(m.linearSegments.first)
+        XCTAssertTrue(note.hasPrefix("entry (f0, x0): f is linear along x0 within ±"), note)
+        XCTAssertTrue(note.contains("that line's slope, 0.9964497,"), note)
+        XCTAssertFalse(note.contains("x1"), note)
+    }
+
     /// The first two cells of each row of a rendered table.
     static func rowLabels(_ table: String) -> [(String, String)] {
         let lines = table.split(separator: "\n").map(String.init)

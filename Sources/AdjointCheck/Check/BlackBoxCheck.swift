@@ -605,8 +605,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             (plateauNote(e) ?? staircaseNote(e)).map { EntryFinding(output: e.output, input: e.input, text: $0) }
         }
         // A few entries are enough to show the user what their claim misses; each costs a scan.
+        // Not the entries convicted because f is constant along them: the flat note says all
+        // there is (f's derivative there is 0), and the linear note beside it ("slope 0.0 where
+        // the claim is 1.0 … if f interpolates a table") told a clamp's user about a table.
         let cite = { [report] (i: Int, j: Int) in report.entryLabel(i, j) }
-        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
+        let flat = Set(report.flatConvictionFindings.map { [$0.output, $0.input] })
+        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" && !flat.contains([$0.output, $0.input]) }
             .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }, cite: cite).map { [$0] } ?? []
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
