@@ -343,6 +343,60 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertFalse(note.contains("x1"), note)
     }
 
+    /// Every figure in `text` that is an estimate printed to at most two significant figures: no
+    /// run of three or more digits after a number's first nonzero digit, up to an exponent.
+    static func figuresBeyondTwo(_ text: String) -> [String] {
+        let pattern = try! NSRegularExpression(pattern: "-?[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?")
+        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { m in
+            let token = String(text[Range(m.range, in: text)!])
+            let mantissa = token.split(separator: "e").first.map(String.init) ?? token
+            let digits = mantissa.filter(\.isNumber).drop { $0 == "0" }
+            // Whole numbers of up to four digits are read as counts (2000 products), trailing 0s not figures.
+            let significant = digits.reversed().drop { $0 == "0" }.count
+            return significant > 2 ? token : nil
+        }
+    }
+
+    /// The accumulation-allowance note printed its gap, tolerance, allowance and √ε in full
+    /// (1.4951…e-08): estimates, printed as the loose note prints its tolerance, to two figures.
+    /// The fixture and its figures are AccumulationAllowanceResolutionTests': sin's rule 10⁻⁹ off
+    /// beside two thousand products, allowance about 1.5·10⁻⁸ (4·4ε·2·1095·2000 by hand).
+    func testTheAccumulationNotePrintsItsFiguresToTwoFigures() throws {
+        let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: 1 + 1e-9)) {
+            try checkJacobian(of: AccumulationAllowanceResolutionTests.CopiesBesideSine(), at: [0.7],
+                              options: AccumulationAllowanceResolutionTests.reverseOnly)
+        }
+        let note = try XCTUnwrap(r.notes.first { $0.contains("accumulation allowance") }, r.renderTable())
+        XCTAssertEqual(Self.figuresBeyondTwo(note.replacingOccurrences(of: "(f0, x0)", with: "")), [], note)
+        XCTAssertTrue(note.contains("within the 1.5e-08 that rounding along the tape's paths may reach"), note)
+    }
+
+    /// The derivative-rounding note printed its bound in full (222.04460625729902 for (eˣ − 1)/x at
+    /// 10⁻⁹): an estimate of how far rounding moves the derivative, to two figures. By hand the
+    /// modes give −81.74 against f′ ≈ 0.5, and the bound is at least that far and within 10 times.
+    func testTheDerivativeRoundingNotePrintsItsBoundToTwoFigures() throws {
+        struct Expm1OverX: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(T.exp(x[0]) - 1) / x[0]] }
+        }
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])
+        let note = try XCTUnwrap(r.notes.first { $0.contains("rounding inside f can move") }, "\(r.notes)")
+        XCTAssertEqual(Self.figuresBeyondTwo(note.replacingOccurrences(of: "(f0, x0)", with: "")), [], note)
+        let bound = try XCTUnwrap(r.entries[0][0].derivativeRoundingBound)
+        XCTAssertGreaterThan(bound, 10, "a bound of 10 or more prints as a whole number")
+        let twoFigures = try XCTUnwrap(Double(String(format: "%.2g", bound)))
+        XCTAssertTrue(note.contains("by up to \(Int(twoFigures)) from"), note)
+    }
+
+    /// The flat conviction's bound is 400 times what f's rounding hides (a margin of 100 times the
+    /// estimate's safety factor 4): a multiple, printed as one ("400 times", not "400.0 times").
+    func testAFlatConvictionsMultipleIsAWholeNumber() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] + Swift.min(x[1], 1) }, at: [0.3, 2.0],
+                                          claimedGradient: { _ in [1, 1] })
+        let note = try XCTUnwrap(r.flatConvictions.first, r.renderTable())
+        XCTAssertTrue(note.contains(", 400 times the most f's rounding hides"), note)
+        XCTAssertFalse(r.renderTable().contains(".0 times"), r.renderTable())
+    }
+
     /// The first two cells of each row of a rendered table.
     static func rowLabels(_ table: String) -> [(String, String)] {
         let lines = table.split(separator: "\n").map(String.init)

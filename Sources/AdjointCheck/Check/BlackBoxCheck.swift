@@ -1324,11 +1324,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     + "moves on a line of slope \(fmt(p.slope)) from a kink \(fmt(p.kink)) from x (so its derivative at x is 0)"
             } ?? "at every step tried up to h = \(fmt(coarse))"
             let predicted = "where \(name) \(fmt(claimed)) predicts a change of \(fmt(Swift.abs(claimed) * coarse * reach(e.input))) "
-                + "(and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond \(fmt(bound))"
-            let margin = fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)
+                + "(and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond \(readableFigure(bound))"
+            // A multiple, read as one: fmt printed "400.0 times".
+            let margin = readableFigure(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)
             let why = FindingText(
-                alone: "f is constant along \(along) \(extent), \(predicted), \(margin) times the most f's rounding hides, \(fmt(hidden)))",
-                clause: "along \(along) \(extent), \(predicted); f's rounding hides \(fmt(hidden)))",
+                alone: "f is constant along \(along) \(extent), \(predicted), \(margin) times the most f's rounding hides, \(readableFigure(hidden)))",
+                clause: "along \(along) \(extent), \(predicted); f's rounding hides \(readableFigure(hidden)))",
                 head: "f is constant along each entry's line, where the claim predicts a change far beyond what f's rounding hides",
                 tail: "Each bound is \(margin) times the most f's rounding hides there")
             let outcome = RungOutcome(witness: "constant samples", value: 0, errorEstimate: hidden / span, step: h,
