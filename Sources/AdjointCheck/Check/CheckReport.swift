@@ -848,7 +848,7 @@ func twoFigures(_ x: Double) -> Double {
 /// from 10 to 10⁴ without a ".0" ("8000"; below 10 as Swift prints them, "1.0", "2.5"), and from
 /// 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
 /// note wrote eˣ at −745, whose tolerance is 80 of its 2⁻¹⁰⁷⁴, as "5368709120.0√ε" (a user walk).
-func readableFigure(_ x: Double) -> String {
+package func readableFigure(_ x: Double) -> String {
     let r = twoFigures(x)
     guard r.isFinite, r != 0 else { return fmt(r) }
     let a = Swift.abs(r)
