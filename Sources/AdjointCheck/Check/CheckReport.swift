@@ -200,7 +200,10 @@ public struct CheckReport: Sendable {
     /// Entry (i, j) as the table labels its row and column: "(f0, x1)", "(px, theta)", or "(0, 1)"
     /// where the names are indices (`jac check --claimed`, whose file is laid out by them). The
     /// notes cited "(0, 1)" beside a table whose rows read f0 and x1 (a user walk).
-    func entryLabel(_ i: Int, _ j: Int) -> String { "(\(rowLabel(i)), \(columnLabel(j)))" }
+    package func entryLabel(_ i: Int, _ j: Int) -> String { "(\(rowLabel(i)), \(columnLabel(j)))" }
+    /// Entry (i, j) as a derivative of the table's row by its column: "∂f0/∂x1", "∂px/∂theta". The
+    /// property harness's messages name entries so, beside notes that cite ``entryLabel(_:_:)``.
+    package func derivativeLabel(_ i: Int, _ j: Int) -> String { "∂\(rowLabel(i))/∂\(columnLabel(j))" }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
