@@ -265,6 +265,28 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertEqual(note.components(separatedBy: "tighten its tolerance").count - 1, 1, note)
     }
 
+    /// The plateau note's "which would move f by 1.826025e-09 within it" is an estimate, the
+    /// slope a rung settled on times the band's half width: two figures, as the other notes'
+    /// estimates. By hand the slope along b is 1/5 (Newton's ∂x/∂b = 1/(3x² + a) at x = 1, a = 2),
+    /// so the move is the band the note names times 0.2.
+    func testThePlateauNotesMoveIsPrintedToTwoFigures() throws {
+        let newton: @Sendable ([Double]) -> Double = { p in
+            var x = 1.0
+            for _ in 0..<50 {
+                let r = x * x * x + p[0] * x - p[1]
+                if Swift.abs(r) <= 1e-8 { break }
+                x -= r / (3 * x * x + p[0])
+            }
+            return x
+        }
+        let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in [0, 0] })
+        let note = try XCTUnwrap(r.plateaus.first { $0.hasPrefix("entry (f0, x1)") }, r.renderTable())
+        let band = try XCTUnwrap(note.components(separatedBy: "every sample within ±").dropFirst().first?.split(separator: " ").first)
+        let width = try XCTUnwrap(Double(band), note)
+        let move = try XCTUnwrap(Double(String(format: "%.1e", 0.2 * width)))
+        XCTAssertTrue(note.contains("shows a slope of 0.2, which would move f by \(move) within it"), note)
+    }
+
     /// The hand gradient 2(x + y) − 2x − 2y, 0 by hand, rounds to a quantum at a few samples: along
     /// x₁ at (759.96, 313.41) both outputs' differences tend to a quantum as a jump's would while
     /// the rounding beside x could not be measured (BlackBoxRoundingIsNoJumpTests). The two

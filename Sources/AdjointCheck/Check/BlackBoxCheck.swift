@@ -711,8 +711,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
         guard plateauExceedsRounding(slope: slope, halfWidth: w, r) else { return nil }
         let along = directions.count == x.count ? options.inputName(d) : "the direction"
+        // The move is an estimate (a rung's slope times the band), to two figures as the other
+        // notes' estimates: 7 figures ("1.826025e-09") read as a value measured that finely.
         let shows = "while \(moving.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)), which would move f by "
-            + "\(fmt(Swift.abs(slope) * w)) within it"
+            + "\(readableFigure(Swift.abs(slope) * w)) within it"
         let undecided = "A claimed 0, the flat part's slope, is left undecided there (flat-below-scale) at any step, since the differences "
             + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
             + "its tolerance (or make it take at least one step) so f follows its solution below "
