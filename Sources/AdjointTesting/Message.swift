@@ -180,7 +180,7 @@ func renderRung(_ o: RungOutcome) -> String {
     return s
 }
 
-/// "∂f/∂x[1]: claimed −2.0, reference 2.0 (adaptive ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
+/// "∂f0/∂x1: claimed −2.0, reference 2.0 (adaptive ± 1.2e-10); abs err 4.0, rel err 2.0 — rule-wrong (claimed)".
 func renderEntry(_ e: EntryCheck, name: String) -> String {
     let wrong = Set(e.wrongSubjects)
     let (texts, referenceText) = distinguishable(e.subjects.map(\.value), reference: e.witnessValue,

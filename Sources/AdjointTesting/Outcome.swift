@@ -100,6 +100,13 @@ public struct PointPart: Sendable {
         else { verdict = report.entries.joined().map(TestVerdict.init).max() ?? .nothingChecked }
     }
 
+    /// A part whose entries are f's outputs by its inputs, named as the report's table labels them
+    /// (∂f0/∂x1, or by ``CheckOptions/inputNames``): the message named them ∂f/∂x[1] while the
+    /// report's notes printed beneath cited the same entry as (f0, x1) or (f0, b).
+    @usableFromInline init(label: String, report: CheckReport) {
+        self.init(label: label, report: report, entryName: { [report] i, j in report.derivativeLabel(i, j) })
+    }
+
     @usableFromInline init(label: String, verdict: TestVerdict, detail: String) {
         self.label = label; self.report = nil; self.verdict = verdict; self.detail = detail
         self.entryName = { "[\($0)][\($1)]" }

@@ -265,7 +265,7 @@ func agreementSpread(_ report: CheckReport, _ i: Int, _ j: Int) -> Double? {
     let report = try checkBlackBoxGradient(of: value, at: x, claimedGradient: grad, claimedName: "reverse mode",
                                            options: o.checkOptions(.blackBox))
     let label = gradientGuardLabel
-    let part = PointPart(label: label, report: report, entryName: gradientName)
+    let part = PointPart(label: label, report: report)
     if part.verdict == .ruleWrong {
         return GradientTrust(parts: [part], distrust: "the reverse-mode gradient disagrees with differences of f, "
                                  + "so differences of it are no reference for the Hessian of f")
@@ -460,7 +460,7 @@ extension DerivativeProperty {
             do {
                 let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
                                                   options: o.checkOptions(.blackBox))
-                let gradientPart = PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName)
+                let gradientPart = PointPart(label: "gradient vs differences of f", report: g)
                 let label = "Hessian vs differences of the claimed gradient"
                 let symmetryLabel = "symmetry of the claimed Hessian"
                 // A claim's asymmetry needs no reference: it is judged whatever the gradient did.
@@ -492,7 +492,7 @@ extension DerivativeProperty {
             do {
                 let g = try checkBlackBoxGradient(of: f, at: x, claimedGradient: gradient, claimedName: "claimed gradient",
                                                   options: o.checkOptions(.blackBox))
-                let gradientPart = PointPart(label: "gradient vs differences of f", report: g, entryName: gradientName)
+                let gradientPart = PointPart(label: "gradient vs differences of f", report: g)
                 let label = "H·v vs differences of the claimed gradient along v = x[\(n)…]"
                 // As for blackBoxHessian: a refuted gradient is no reference for H·v.
                 if gradientPart.verdict == .ruleWrong {

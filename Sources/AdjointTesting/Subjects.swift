@@ -37,8 +37,6 @@ public typealias PropertyScalar = ADScalar & BinaryFloatingPoint & Real & Sendab
     return y
 }
 
-@usableFromInline func gradientName(_: Int, _ j: Int) -> String { "∂f/∂x[\(j)]" }
-@usableFromInline func jacobianName(_ i: Int, _ j: Int) -> String { "∂f[\(i)]/∂x[\(j)]" }
 
 extension DerivativeProperty {
     /// A claimed gradient of a generic function: forward mode, reverse mode and the claim are
@@ -56,7 +54,7 @@ extension DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient", space: inputs) { x, o in
             do {
                 let r = try checkGradient(of: f, at: try converted(x, from: inputs), claimedGradient: { claimed($0) }, options: o.checkOptions(base))
-                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
+                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r)])
             } catch { return .thrown(x, error) }
         }
     }
@@ -68,7 +66,7 @@ extension DerivativeProperty {
         DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian", space: inputs) { x, o in
             do {
                 let r = try checkJacobian(of: f, at: try converted(x, from: inputs), claimed: { claimed($0) }, options: o.checkOptions(base))
-                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
+                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r)])
             } catch { return .thrown(x, error) }
         }
     }
@@ -87,7 +85,7 @@ extension DerivativeProperty {
         DerivativeProperty(assertion: "assertGradient", claim: "the claimed gradient (black box)", space: inputs) { x, o in
             do {
                 let r = try checkBlackBoxGradient(of: f, at: try converted(x, from: inputs), claimedGradient: claimed, options: o.checkOptions(base))
-                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r, entryName: gradientName)])
+                return PointOutcome(input: x, parts: [PointPart(label: "gradient", report: r)])
             } catch { return .thrown(x, error) }
         }
     }
@@ -100,7 +98,7 @@ extension DerivativeProperty {
         DerivativeProperty(assertion: "assertJacobian", claim: "the claimed Jacobian (black box)", space: inputs) { x, o in
             do {
                 let r = try checkBlackBoxJacobian(of: f, at: try converted(x, from: inputs), claimed: claimed, options: o.checkOptions(base))
-                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r, entryName: jacobianName)])
+                return PointOutcome(input: x, parts: [PointPart(label: "Jacobian", report: r)])
             } catch { return .thrown(x, error) }
         }
     }

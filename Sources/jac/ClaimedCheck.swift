@@ -1,4 +1,5 @@
 import Adjoint
+import AdjointCheck
 import ArgumentParser
 import Foundation
 
@@ -28,17 +29,18 @@ func unconfirmedEntries(_ report: CheckReport, subject: String = "claimed") -> [
     report.entries.flatMap { $0 }.filter { !$0.passes && !$0.wrongSubjects.contains(subject) }
 }
 
-/// "∂f2/∂y (entry (1, 1), 0-based as in the table): rule-wrong, claimed -3.0, central gives 3.0 (tolerance 1e-09)":
-/// names the entry, the claim and the witness. `outputs` names output i: f1, f2 for a formula, beside
+/// "df2/dy (entry (1, 1), 0-based as in the table): rule-wrong, claimed -3.0, central gives 3.0 (tolerance 1e-09)":
+/// names the entry, the claim and the witness, with `d` ("d" for a formula, as its commands write
+/// derivatives; "∂" for a program). `outputs` names output i: the formula's own f, or f1, f2, beside
 /// a `--claimed` table of 0-based indices (`citeIndices`: the line cites them, as the claimed file
 /// is laid out by them), or a program's f0, f1 as its table labels its rows (x0, f0, as in --at),
 /// where an index would only repeat the name: the program's lines said ∂f2 for the table's row f1.
 /// With `labels` (a program's `--input-names`, `--output-names`) the entry is named in the
 /// program's terms first, its x-name kept beside it for --at and --domain.
 func describeEntry(_ e: EntryCheck, outputs: (Int) -> String, variables: [String], citeIndices: Bool,
-                   subject: String = "claimed", labels: EntryLabels = EntryLabels()) -> String {
+                   subject: String = "claimed", labels: EntryLabels = EntryLabels(), d: String = "∂") -> String {
     let variable = e.input < variables.count ? variables[e.input] : "x\(e.input)"
-    let plain = "∂\(outputs(e.output))/∂\(variable)"
+    let plain = "\(d)\(outputs(e.output))/\(d)\(variable)"
     let input = labels.input(e.input), output = labels.output(e.output)
     let location = citeIndices ? "entry (\(e.output), \(e.input)), 0-based as in the table" : nil
     let named = input != nil || output != nil
@@ -48,7 +50,9 @@ func describeEntry(_ e: EntryCheck, outputs: (Int) -> String, variables: [String
     var text = "\(named): \(e.verdict.name)"
     if let c = claimedValue { text += ", \(subject) \(format(c))" }
     if let w = e.witnessValue, let name = e.witness { text += ", \(name) gives \(format(w))" }
-    if let t = e.tolerance { text += " (tolerance \(format(t)))" }
+    // The tolerance is an estimate: to two figures, as the report's notes print one (in full,
+    // 1.8385347497901216e-14 read as a value to reproduce); the JSON keeps it exactly.
+    if let t = e.tolerance { text += " (tolerance \(readableFigure(t)))" }
     switch e.verdict {
     case .kink:
         if let k = e.kink {
@@ -134,12 +138,14 @@ func runClaimedCheck(_ options: FormulaOptions, _ formula: Formula, claimedPath:
             throw JacFailure(f.status, (points.count > 1 ? "at point \(k + 1): " : "") + f.message)
         }
         let listedBefore = failures.count + unconfirmed.count + wholeCheck.count
-        // f1, f2, … as before this line named a program's outputs by its table (report55).
-        let outputName = { (i: Int) in "f\(i + 1)" }
-        for e in claimedFailures(report) { failures.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true)) }
+        // The formula's own output names, with d, as `jac check` without --claimed and every
+        // formula command write them: "f\(i + 1)" with ∂ named a one-output formula's entry ∂f1/∂x
+        // beside jac check's df/dx, and f*2's output ∂f1/∂f where it is g.
+        let outputName = { (i: Int) in i < formula.outputNames.count ? formula.outputNames[i] : "f\(i + 1)" }
+        for e in claimedFailures(report) { failures.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true, d: "d")) }
         // The library's verdict decides the status, as for a formula without --claimed: what it
         // does not pass is status 1 too (a mode's own rule wrong, nothing able to decide).
-        for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true)) }
+        for e in unconfirmedEntries(report) { unconfirmed.append(at + describeEntry(e, outputs: outputName, variables: formula.variables, citeIndices: true, d: "d")) }
         // Reasons of the whole check, not of an entry: counted with the entries, they made "not
         // confirmed at 1 entry" of a claim that has none.
         if let d = report.directional, d.agrees == false {

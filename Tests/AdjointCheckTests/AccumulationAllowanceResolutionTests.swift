@@ -45,7 +45,7 @@ final class AccumulationAllowanceResolutionTests: XCTestCase {
         XCTAssertEqual(a.resolution, Double.ulpOfOne.squareRoot() * Swift.abs(reverse), accuracy: 1e-20)
         XCTAssertEqual(r.coarselyResolvedEntries.count, 1)
         let note = try XCTUnwrap(r.notes.first { $0.contains("accumulation allowance") }, r.renderTable())
-        XCTAssertTrue(note.contains("\(a.allowance)") && note.contains("checkForward"), note)
+        XCTAssertTrue(note.contains(readableFigure(a.allowance)) && note.contains("checkForward"), note)
         XCTAssertTrue(r.renderTable().contains("note: entry (f0, x0): reverse mode agrees only within its accumulation allowance"),
                       r.renderTable())
         let json = r.toJSON()

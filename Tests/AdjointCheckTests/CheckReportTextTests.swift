@@ -265,6 +265,28 @@ final class CheckReportTextTests: XCTestCase {
         XCTAssertEqual(note.components(separatedBy: "tighten its tolerance").count - 1, 1, note)
     }
 
+    /// The plateau note's "which would move f by 1.826025e-09 within it" is an estimate, the
+    /// slope a rung settled on times the band's half width: two figures, as the other notes'
+    /// estimates. By hand the slope along b is 1/5 (Newton's ∂x/∂b = 1/(3x² + a) at x = 1, a = 2),
+    /// so the move is the band the note names times 0.2.
+    func testThePlateauNotesMoveIsPrintedToTwoFigures() throws {
+        let newton: @Sendable ([Double]) -> Double = { p in
+            var x = 1.0
+            for _ in 0..<50 {
+                let r = x * x * x + p[0] * x - p[1]
+                if Swift.abs(r) <= 1e-8 { break }
+                x -= r / (3 * x * x + p[0])
+            }
+            return x
+        }
+        let r = try checkBlackBoxGradient(of: newton, at: [2.0, 3.0], claimedGradient: { _ in [0, 0] })
+        let note = try XCTUnwrap(r.plateaus.first { $0.hasPrefix("entry (f0, x1)") }, r.renderTable())
+        let band = try XCTUnwrap(note.components(separatedBy: "every sample within ±").dropFirst().first?.split(separator: " ").first)
+        let width = try XCTUnwrap(Double(band), note)
+        let move = try XCTUnwrap(Double(String(format: "%.1e", 0.2 * width)))
+        XCTAssertTrue(note.contains("shows a slope of 0.2, which would move f by \(move) within it"), note)
+    }
+
     /// The hand gradient 2(x + y) − 2x − 2y, 0 by hand, rounds to a quantum at a few samples: along
     /// x₁ at (759.96, 313.41) both outputs' differences tend to a quantum as a jump's would while
     /// the rounding beside x could not be measured (BlackBoxRoundingIsNoJumpTests). The two
@@ -316,6 +338,85 @@ final class CheckReportTextTests: XCTestCase {
               case .object(let entry)? = jvpEntries.first else { return XCTFail(jvp.toJSON()) }
         XCTAssertEqual(entry.first { $0.0 == "inputName" }?.1, .string("v"), jvp.toJSON())
         XCTAssertEqual(entry.first { $0.0 == "outputName" }?.1, .string("f0"), jvp.toJSON())
+    }
+
+    /// A clamp claimed 1 where it is saturated (by hand its slope is 0): f is constant along each
+    /// line, the flat conviction says so, and that is the whole finding. The linear-segment note
+    /// fired on the same entries ("slope 0.0 where the claim is 1.0 … if f interpolates a table"),
+    /// a second explanation of one conviction with advice meant for a table. It keeps the entries
+    /// it alone explains: beside the clamp, cos tabulated every 0.1 along x₀ at −1.662, whose
+    /// segment's slope is (cos 1.6 − cos 1.7)/0.1 = 0.996449719942 (mpmath, 30 digits).
+    func testAFlatConvictionIsNotAlsoCalledALinearSegment() throws {
+        let clamp: @Sendable ([Double]) -> Double = { x in x.map { Swift.min(Swift.max($0, 0), 1) }.reduce(0, +) }
+        let r = try checkBlackBoxGradient(of: clamp, at: [2, 3, 4, 5], claimedGradient: { x in x.map { _ in 1 } })
+        XCTAssertEqual(r.flatConvictions.count, 4, r.renderTable())
+        XCTAssertEqual(r.linearSegments, [], r.notes.joined(separator: "\n"))
+        XCTAssertFalse(r.renderTable().contains("interpolates a table"), r.renderTable())
+
+        let mixed: @Sendable ([Double]) -> Double = { x in tabulatedCos(x[0]) + Swift.min(x[1], 1) }
+        let m = try checkBlackBoxGradient(of: mixed, at: [-1.662, 2.0], claimedGradient: { x in [-Foundation.sin(x[0]), 1] })
+        XCTAssertEqual(m.entries[0].map(\.verdict.name), ["rule-wrong", "rule-wrong"], m.renderTable())
+        XCTAssertEqual(m.flatConvictions.count, 1, m.renderTable())
+        XCTAssertTrue(try XCTUnwrap(m.flatConvictions.first).hasPrefix("entry (f0, x1): f is constant along x1"), m.renderTable())
+        XCTAssertEqual(m.linearSegments.count, 1, m.renderTable())
+        let note = try XCTUnwrap(m.linearSegments.first)
+        XCTAssertTrue(note.hasPrefix("entry (f0, x0): f is linear along x0 within ±"), note)
+        XCTAssertTrue(note.contains("that line's slope, 0.9964497,"), note)
+        XCTAssertFalse(note.contains("x1"), note)
+    }
+
+    /// Every figure in `text` that is an estimate printed to at most two significant figures: no
+    /// run of three or more digits after a number's first nonzero digit, up to an exponent.
+    static func figuresBeyondTwo(_ text: String) -> [String] {
+        let pattern = try! NSRegularExpression(pattern: "-?[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?")
+        return pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { m in
+            let token = String(text[Range(m.range, in: text)!])
+            let mantissa = token.split(separator: "e").first.map(String.init) ?? token
+            let digits = mantissa.filter(\.isNumber).drop { $0 == "0" }
+            // Whole numbers of up to four digits are read as counts (2000 products), trailing 0s not figures.
+            let significant = digits.reversed().drop { $0 == "0" }.count
+            return significant > 2 ? token : nil
+        }
+    }
+
+    /// The accumulation-allowance note printed its gap, tolerance, allowance and √ε in full
+    /// (1.4951…e-08): estimates, printed as the loose note prints its tolerance, to two figures.
+    /// The fixture and its figures are AccumulationAllowanceResolutionTests': sin's rule 10⁻⁹ off
+    /// beside two thousand products, allowance about 1.5·10⁻⁸ (4·4ε·2·1095·2000 by hand).
+    func testTheAccumulationNotePrintsItsFiguresToTwoFigures() throws {
+        let r = try RuleMutations.withMutation(RuleMutation(op: .sin, input: 0, factor: 1 + 1e-9)) {
+            try checkJacobian(of: AccumulationAllowanceResolutionTests.CopiesBesideSine(), at: [0.7],
+                              options: AccumulationAllowanceResolutionTests.reverseOnly)
+        }
+        let note = try XCTUnwrap(r.notes.first { $0.contains("accumulation allowance") }, r.renderTable())
+        XCTAssertEqual(Self.figuresBeyondTwo(note.replacingOccurrences(of: "(f0, x0)", with: "")), [], note)
+        XCTAssertTrue(note.contains("within the 1.5e-08 that rounding along the tape's paths may reach"), note)
+    }
+
+    /// The derivative-rounding note printed its bound in full (222.04460625729902 for (eˣ − 1)/x at
+    /// 10⁻⁹): an estimate of how far rounding moves the derivative, to two figures. By hand the
+    /// modes give −81.74 against f′ ≈ 0.5, and the bound is at least that far and within 10 times.
+    func testTheDerivativeRoundingNotePrintsItsBoundToTwoFigures() throws {
+        struct Expm1OverX: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [(T.exp(x[0]) - 1) / x[0]] }
+        }
+        let r = try checkJacobian(of: Expm1OverX(), at: [1e-9])
+        let note = try XCTUnwrap(r.notes.first { $0.contains("rounding inside f can move") }, "\(r.notes)")
+        XCTAssertEqual(Self.figuresBeyondTwo(note.replacingOccurrences(of: "(f0, x0)", with: "")), [], note)
+        let bound = try XCTUnwrap(r.entries[0][0].derivativeRoundingBound)
+        XCTAssertGreaterThan(bound, 10, "a bound of 10 or more prints as a whole number")
+        let twoFigures = try XCTUnwrap(Double(String(format: "%.2g", bound)))
+        XCTAssertTrue(note.contains("by up to \(Int(twoFigures)) from"), note)
+    }
+
+    /// The flat conviction's bound is 400 times what f's rounding hides (a margin of 100 times the
+    /// estimate's safety factor 4): a multiple, printed as one ("400 times", not "400.0 times").
+    func testAFlatConvictionsMultipleIsAWholeNumber() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in x[0] + Swift.min(x[1], 1) }, at: [0.3, 2.0],
+                                          claimedGradient: { _ in [1, 1] })
+        let note = try XCTUnwrap(r.flatConvictions.first, r.renderTable())
+        XCTAssertTrue(note.contains(", 400 times the most f's rounding hides"), note)
+        XCTAssertFalse(r.renderTable().contains(".0 times"), r.renderTable())
     }
 
     /// The first two cells of each row of a rendered table.

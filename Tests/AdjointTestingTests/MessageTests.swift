@@ -19,8 +19,29 @@ final class MessageTests: XCTestCase {
         }
         let r = checkProperty(.gradient(of: UsesLogAddExpWrong(), claimed: hand, inputs: .point([0, 0.001, 0.001])))
         XCTAssertEqual(r.failure?.verdict, .ruleWrong, r.message)
-        let line = try XCTUnwrap(r.message.split(separator: "\n").first { $0.contains("∂f/∂x[1]:") }, r.message)
+        let line = try XCTUnwrap(r.message.split(separator: "\n").first { $0.contains("∂f0/∂x1:") }, r.message)
         XCTAssertTrue(line.contains("forward 0.0004998, reverse 0.0004998, claimed 0.0005002; reference 0.0005002"), String(line))
+    }
+
+    /// The message named entries ∂f/∂x[1] while the report's notes printed beneath them, and the
+    /// report's table, cite the same entry as (f0, x1), or by the names given in
+    /// `CheckOptions.inputNames`: one entry, two names in one message. The message names each entry
+    /// by its report's row and column as the table labels them. A clamp at 1 claimed 1 along its
+    /// second input where it is saturated (slope 0 by hand): convicted, with a note citing it.
+    func testTheMessageNamesEntriesAsTheReportsTableDoes() throws {
+        let clamp: @Sendable ([Double]) -> Double = { x in x[0] + Swift.min(x[1], 1) }
+        let plain = checkProperty(.blackBoxGradient(of: clamp, claimed: { _ in [1, 1] }, inputs: .point([0.3, 2.0])))
+        XCTAssertEqual(plain.failure?.verdict, .ruleWrong, plain.message)
+        XCTAssertTrue(plain.message.contains("note: entry (f0, x1): f is constant along x1"), plain.message)
+        XCTAssertTrue(plain.message.contains("\n  ∂f0/∂x1: claimed 1.0; reference 0.0"), plain.message)
+        XCTAssertFalse(plain.message.contains("∂f/∂x["), plain.message)
+
+        var base = CheckOptions.blackBox
+        base.inputNames = ["a", "b"]
+        let named = checkProperty(.blackBoxGradient(of: clamp, claimed: { _ in [1, 1] }, inputs: .point([0.3, 2.0]), base: base))
+        XCTAssertTrue(named.message.contains("note: entry (f0, b): f is constant along b"), named.message)
+        XCTAssertTrue(named.message.contains("\n  ∂f0/∂b: claimed 1.0; reference 0.0"), named.message)
+        XCTAssertFalse(named.message.contains("∂f/∂x[") || named.message.contains("∂f0/∂x1"), named.message)
     }
 
     func testTheShortFormStaysWhenItAlreadyReadsApart() {

@@ -289,7 +289,7 @@ final class UserSuiteTests: XCTestCase {
     func testTheKinkMessageNamesTheEntryAndItsOneSidedDerivatives() throws {
         let r = checkProperty(.gradient(of: Kinked(), claimed: kinkedGradient(reluAtZero: 2), inputs: .vector(3, .integers(-2...2))), options: options())
         // relu at 0: one-sided derivatives 0 and 1 by hand; the claim 2 lies outside.
-        XCTAssertTrue(r.message.contains("∂f/∂x[2]: forward 0.0, reverse 0.0, claimed 2.0 — kink: one-sided derivatives 0.0 (left), 1.0 (right)"), r.message)
+        XCTAssertTrue(r.message.contains("∂f0/∂x2: forward 0.0, reverse 0.0, claimed 2.0 — kink: one-sided derivatives 0.0 (left), 1.0 (right)"), r.message)
         XCTAssertEqual(try XCTUnwrap(r.failure).shrink.shrunk[2], 0)
     }
 

@@ -158,7 +158,7 @@ enum ReadmeExamples {
             return g
         }
         let bb = try checkBlackBoxGradient(of: nll, at: [1.0, 0.2], claimedGradient: nllGradient)
-        _ = bb.verdict.name                                           // rule-wrong, at ∂f/∂x[1] alone (bb.renderTable())
+        _ = bb.verdict.name                                           // rule-wrong, at (f0, x1) alone (bb.renderTable())
 
         // The slip's entry by hand (mpmath, 30 digits): ∂/∂t₁ = Σ 1 − (y − μ)²e^(−2t₁) = 3 − 1.5·e^(−0.4)
         // = 1.99451993094654104888335061228, claimed 3 − 1.5·e^(−0.2) = 1.77190387038302721199509673707;
@@ -168,10 +168,10 @@ enum ReadmeExamples {
         let claimedSlip = slip.subjects.first { $0.name == "claimed" }?.value
         let slipShown = claimedSlip.map { Swift.abs($0 - 1.77190387038302721199509673707) < 1e-12 } == true
             && slip.witnessValue.map { Swift.abs($0 - 1.99451993094654104888335061228) < 1e-8 } == true
-        let bbLine = "bb.verdict.name                                           // rule-wrong, at ∂f/∂x[1] alone (bb.renderTable())"
+        let bbLine = "bb.verdict.name                                           // rule-wrong, at (f0, x1) alone (bb.renderTable())"
         return [
             ReadmeClaim(readmeLine: bbLine, shown: "rule-wrong", actual: bb.verdict.name),
-            ReadmeClaim(readmeLine: bbLine, shown: "∂f/∂x[1] alone", actual: wrong.map { "∂f/∂x[\($0.input)]" }.joined(separator: ", ") + " alone"),
+            ReadmeClaim(readmeLine: bbLine, shown: "(f0, x1) alone", actual: wrong.map { "(f\($0.output), x\($0.input))" }.joined(separator: ", ") + " alone"),
             .passes(bbLine, failure: slipShown ? nil : bb.renderTable()),
             ReadmeClaim(readmeLine: "XCTAssert(report.passed, report.renderTable())   // per entry: agree / rule-wrong / fd-inconclusive / kink",
                         shown: "agree", actual: "\(report.verdict)"),

@@ -25,7 +25,7 @@ final class CheckTableNamesTests: XCTestCase {
         let wrong = try JacRunner.temporaryFile("[2, -1]", name: "names-wrong.json")
         let r = try JacRunner.run(["check", "x1*x2", "--at", "x1=1,x2=2", "--claimed", wrong])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂x2 (entry (0, 1), 0-based as in the table): rule-wrong"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df/dx2 (entry (0, 1), 0-based as in the table): rule-wrong"), r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
         let rule = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("---") }, r.stdout)
         let labels = lines[(rule + 1)...].prefix { !$0.hasPrefix("(") && !$0.isEmpty }
@@ -33,6 +33,34 @@ final class CheckTableNamesTests: XCTestCase {
         XCTAssertTrue(labels.contains("0 0"), r.stdout)
         XCTAssertTrue(labels.contains("0 1"), r.stdout)
         XCTAssertFalse(labels.contains { $0.contains("x") }, r.stdout)
+    }
+
+    /// `jac check --claimed` named a one-output formula's entry ∂f1/∂y where `jac check` and every
+    /// formula command name it df/dy: the claimed path numbered f from 1 whatever the formula's
+    /// output names (f for one output, f1, f2 for several, g where f is a variable) and wrote ∂
+    /// for d. Both paths name entries by the formula's output names, with d.
+    func testAClaimedJacobianNamesEntriesAsTheFormulaCheckDoes() throws {
+        // √x at 0: the formula check fails on a derivative that is not finite, and names its entry.
+        let singular = try JacRunner.run(["check", "sqrt(x)", "--at", "x=0"])
+        XCTAssertTrue(singular.stderr.contains("df/dx is not finite"), singular.stderr)
+        // By hand d√x/dx = 1/2 at 1, claimed 0.7: the same formula, the same name.
+        let half = try JacRunner.temporaryFile("[0.7]", name: "names-sqrt.json")
+        let claimed = try JacRunner.run(["check", "sqrt(x)", "--at", "x=1", "--claimed", half])
+        XCTAssertEqual(claimed.status, 1, claimed.stderr)
+        XCTAssertTrue(claimed.stderr.contains("df/dx (entry (0, 0), 0-based as in the table): rule-wrong, claimed 0.7"), claimed.stderr)
+        XCTAssertFalse(claimed.stderr.contains("∂f1"), claimed.stderr)
+        // Its tolerance, an estimate, to two figures as the report's notes print one.
+        let tolerance = try XCTUnwrap(claimed.stderr.components(separatedBy: "(tolerance ").dropFirst().first?.split(separator: ")").first)
+        XCTAssertLessThanOrEqual(tolerance.split(separator: "e").first.map { $0.filter(\.isNumber).drop { $0 == "0" }.count } ?? 99, 2,
+                                 claimed.stderr)
+        // f is a variable, so the output is g (jac jacobian's header says dg/df): d(2f)/df = 2, claimed 3.
+        let three = try JacRunner.temporaryFile("[3]", name: "names-g.json")
+        let g = try JacRunner.run(["check", "f*2", "--at", "f=1", "--claimed", three])
+        XCTAssertTrue(g.stderr.contains("dg/df (entry (0, 0), 0-based as in the table): rule-wrong"), g.stderr)
+        // Two outputs are f1, f2 in both paths: d(x)/dx = 1 in the second row, claimed 3.
+        let rows = try JacRunner.temporaryFile("[[2, 1], [3, 0]]", name: "names-rows.json")
+        let two = try JacRunner.run(["check", "x*y; x", "--at", "x=1,y=2", "--claimed", rows])
+        XCTAssertTrue(two.stderr.contains("df2/dx (entry (1, 0), 0-based as in the table): rule-wrong"), two.stderr)
     }
 
     /// A program's table named its rows f0, f1 (as x0, x1 and the reply's y[0]), while its failure

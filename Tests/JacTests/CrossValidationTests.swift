@@ -84,9 +84,9 @@ final class CrossValidationTests: XCTestCase {
         let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
         XCTAssertEqual(r.status, 1, r.stderr)
         XCTAssertTrue(r.stderr.contains("wrong at 1 entry"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f2/∂x (entry (1, 0)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df2/dx (entry (1, 0)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("claimed 3.0"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("∂f1/"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("df1/"), r.stderr)
         // The wrong entry is the whole reason: no "not confirmed" line beside it.
         XCTAssertFalse(r.stderr.contains("not confirmed"), r.stderr)
     }
@@ -141,7 +141,7 @@ final class CrossValidationTests: XCTestCase {
         let wrong = try JacRunner.temporaryFile("[2, -1]", name: "flat-wrong.json")
         let w = try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", wrong])
         XCTAssertEqual(w.status, 1, w.stderr)
-        XCTAssertTrue(w.stderr.contains("∂f1/∂y (entry (0, 1), 0-based as in the table): rule-wrong, claimed -1.0"), w.stderr)
+        XCTAssertTrue(w.stderr.contains("df/dy (entry (0, 1), 0-based as in the table): rule-wrong, claimed -1.0"), w.stderr)
         // Not a gradient: a list mixing numbers and rows is still refused.
         let mixed = try JacRunner.temporaryFile("[2, [1]]", name: "flat-mixed.json")
         XCTAssertEqual(try JacRunner.run(["check", "x*y", "--at", "x=1,y=2", "--claimed", mixed]).status, 2)
@@ -154,7 +154,7 @@ final class CrossValidationTests: XCTestCase {
         let claims = try JacRunner.temporaryFile("# point 1\n1,2\n1,2\n# point 2\n3,1\n1,-6\n", name: "claims.csv")
         let r = try JacRunner.run(["check", formula, "--points", points, "--claimed", claims])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("point 2: ∂f2/∂y (entry (1, 1)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("point 2: df2/dy (entry (1, 1)"), r.stderr)
         XCTAssertFalse(r.stderr.contains("point 1:"), r.stderr)
 
         let blankSeparated = try JacRunner.temporaryFile("1,2\n1,2\n\n3,1\n1,6\n", name: "claims-ok.csv")
@@ -167,9 +167,9 @@ final class CrossValidationTests: XCTestCase {
         let path = try writeNPY(dtype: "<f8", shape: "(2, 2)", values: [1, 2.5, 1, 2], name: "wrong.npy")
         let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂y (entry (0, 1)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df1/dy (entry (0, 1)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("claimed 2.5"), r.stderr)
-        XCTAssertFalse(r.stderr.contains("∂f2/"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("df2/"), r.stderr)
     }
 
     func testNPYFloat32AndThreeDimensionalShapes() throws {
@@ -197,7 +197,7 @@ final class CrossValidationTests: XCTestCase {
         let off = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [cos(1.0) * (1 + 1e-6), -sin(2.0)], name: "off32.npy")
         let w = try JacRunner.run(["check", "sin(x) + cos(y)", "--at", "1,2", "--claimed", off])
         XCTAssertEqual(w.status, 1, w.stdout + w.stderr)
-        XCTAssertTrue(w.stderr.contains("∂f1/∂x (entry (0, 0)"), w.stderr)
+        XCTAssertTrue(w.stderr.contains("df/dx (entry (0, 0)"), w.stderr)
         // float64 claims keep Double tolerances: the same float32-rounded values written as <f8 are wrong.
         let asDouble = try writeNPY(dtype: "<f8", shape: "(1, 2)", values: [Double(Float(cos(1.0))), Double(Float(-sin(2.0)))],
                                     name: "rounded64.npy")
@@ -223,12 +223,12 @@ final class CrossValidationTests: XCTestCase {
         XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
         XCTAssertFalse(r.stderr.contains("is wrong"), r.stderr)
         XCTAssertTrue(r.stderr.contains("not confirmed at 1 entry"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂x2 (entry (0, 1)") && r.stderr.contains("path-rounding"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df/dx2 (entry (0, 1)") && r.stderr.contains("path-rounding"), r.stderr)
         let off = try writeNPY(dtype: "<f4", shape: "(1, 2)", values: [10.486995697021484 * (1 + 1e-4), 0.009810566902160645],
                                name: "numpy32-off.npy")
         let w = try JacRunner.run(["check", formula, "--at", at, "--claimed", off])
         XCTAssertEqual(w.status, 1, w.stdout + w.stderr)
-        XCTAssertTrue(w.stderr.contains("wrong at 1 entry:\n  ∂f1/∂x1 (entry (0, 0)"), w.stderr)
+        XCTAssertTrue(w.stderr.contains("wrong at 1 entry:\n  df/dx1 (entry (0, 0)"), w.stderr)
     }
 
     /// Found by a user trial (newuser48): the same float32 gradient written as JSON (a tensor's
@@ -351,7 +351,7 @@ final class CrossValidationTests: XCTestCase {
         let path = try JacRunner.temporaryFile("[[1, NaN], [1, 2]]", name: "nan.json")
         let r = try JacRunner.run(["check", formula, "--at", point, "--claimed", path])
         XCTAssertEqual(r.status, 1, r.stderr)
-        XCTAssertTrue(r.stderr.contains("∂f1/∂y (entry (0, 1), 0-based as in the table): non-finite"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("df1/dy (entry (0, 1), 0-based as in the table): non-finite"), r.stderr)
     }
 
     // MARK: a program as the function

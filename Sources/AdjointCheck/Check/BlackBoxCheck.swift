@@ -605,8 +605,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             (plateauNote(e) ?? staircaseNote(e)).map { EntryFinding(output: e.output, input: e.input, text: $0) }
         }
         // A few entries are enough to show the user what their claim misses; each costs a scan.
+        // Not the entries convicted because f is constant along them: the flat note says all
+        // there is (f's derivative there is 0), and the linear note beside it ("slope 0.0 where
+        // the claim is 1.0 … if f interpolates a table") told a clamp's user about a table.
         let cite = { [report] (i: Int, j: Int) in report.entryLabel(i, j) }
-        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" }
+        let flat = Set(report.flatConvictionFindings.map { [$0.output, $0.input] })
+        report.linearSegments = Self.linearSegmentsNote(entries.joined().filter { $0.verdict.name == "rule-wrong" && !flat.contains([$0.output, $0.input]) }
             .prefix(Self.linearSegmentNotesShown).compactMap { linearSegment($0) }, cite: cite).map { [$0] } ?? []
         report.rungsUsed = options.ladder.indices.compactMap { k in
             let tried = cache.filter { $0.key.rung == k }
@@ -707,8 +711,10 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard let moving = beyond, let slope = moving.value, let step = moving.step else { return nil }
         guard plateauExceedsRounding(slope: slope, halfWidth: w, r) else { return nil }
         let along = directions.count == x.count ? options.inputName(d) : "the direction"
+        // The move is an estimate (a rung's slope times the band), to two figures as the other
+        // notes' estimates: 7 figures ("1.826025e-09") read as a value measured that finely.
         let shows = "while \(moving.witness) at the step \(fmt(step)) shows a slope of \(fmt(slope)), which would move f by "
-            + "\(fmt(Swift.abs(slope) * w)) within it"
+            + "\(readableFigure(Swift.abs(slope) * w)) within it"
         let undecided = "A claimed 0, the flat part's slope, is left undecided there (flat-below-scale) at any step, since the differences "
             + "reach into the band; any other claim is judged beyond it. Check at a point where the solver iterates, or tighten "
             + "its tolerance (or make it take at least one step) so f follows its solution below "
@@ -1320,11 +1326,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                     + "moves on a line of slope \(fmt(p.slope)) from a kink \(fmt(p.kink)) from x (so its derivative at x is 0)"
             } ?? "at every step tried up to h = \(fmt(coarse))"
             let predicted = "where \(name) \(fmt(claimed)) predicts a change of \(fmt(Swift.abs(claimed) * coarse * reach(e.input))) "
-                + "(and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond \(fmt(bound))"
-            let margin = fmt(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)
+                + "(and \(fmt(change)) at the differences' largest step \(fmt(h)), beyond \(readableFigure(bound))"
+            // A multiple, read as one: fmt printed "400.0 times".
+            let margin = readableFigure(Self.flatConvictionMargin * CheckOptions.errorEstimateSafety)
             let why = FindingText(
-                alone: "f is constant along \(along) \(extent), \(predicted), \(margin) times the most f's rounding hides, \(fmt(hidden)))",
-                clause: "along \(along) \(extent), \(predicted); f's rounding hides \(fmt(hidden)))",
+                alone: "f is constant along \(along) \(extent), \(predicted), \(margin) times the most f's rounding hides, \(readableFigure(hidden)))",
+                clause: "along \(along) \(extent), \(predicted); f's rounding hides \(readableFigure(hidden)))",
                 head: "f is constant along each entry's line, where the claim predicts a change far beyond what f's rounding hides",
                 tail: "Each bound is \(margin) times the most f's rounding hides there")
             let outcome = RungOutcome(witness: "constant samples", value: 0, errorEstimate: hidden / span, step: h,

@@ -200,7 +200,10 @@ public struct CheckReport: Sendable {
     /// Entry (i, j) as the table labels its row and column: "(f0, x1)", "(px, theta)", or "(0, 1)"
     /// where the names are indices (`jac check --claimed`, whose file is laid out by them). The
     /// notes cited "(0, 1)" beside a table whose rows read f0 and x1 (a user walk).
-    func entryLabel(_ i: Int, _ j: Int) -> String { "(\(rowLabel(i)), \(columnLabel(j)))" }
+    package func entryLabel(_ i: Int, _ j: Int) -> String { "(\(rowLabel(i)), \(columnLabel(j)))" }
+    /// Entry (i, j) as a derivative of the table's row by its column: "∂f0/∂x1", "∂px/∂theta". The
+    /// property harness's messages name entries so, beside notes that cite ``entryLabel(_:_:)``.
+    package func derivativeLabel(_ i: Int, _ j: Int) -> String { "∂\(rowLabel(i))/∂\(columnLabel(j))" }
 
     init(point: [Double], scalarType: String, epsilon: Double, ladder: [String], options: CheckOptions) {
         self.point = point; self.scalarType = scalarType; self.epsilon = epsilon; self.ladder = ladder
@@ -515,15 +518,20 @@ public struct CheckReport: Sendable {
             let remedy = a.subjects == ["reverse"] && !subjects.contains("forward")
                 ? "check forward mode too (CheckOptions.checkForward), whose own bound nets copies that cancel, or check where the paths are shorter"
                 : "check where the paths are shorter"
+            // Estimates, to two figures as the loose note's tolerance (printed in full, 1.4951…e-08
+            // read as a value to reproduce); the entry's JSON keeps them exactly.
+            let (gap, tolerance, allowance, resolution) = (readableFigure(a.gap), readableFigure(a.witnessTolerance),
+                                                           readableFigure(a.allowance), readableFigure(a.resolution))
             n.append("entry \(entryLabel(e.output, e.input)): \(modes) mode agrees only within \(a.subjects.count == 1 ? "its" : "their") "
-                + "accumulation allowance: \(a.gap) from \(witness) value, beyond its tolerance \(a.witnessTolerance), within "
-                + "the \(a.allowance) that rounding along the tape's paths may reach, which exceeds √ε of the entry (\(a.resolution)); "
-                + "a rule error below \(a.allowance) is not resolved here; \(remedy)")
+                + "accumulation allowance: \(gap) from \(witness) value, beyond its tolerance \(tolerance), within "
+                + "the \(allowance) that rounding along the tape's paths may reach, which exceeds √ε of the entry (\(resolution)); "
+                + "a rule error below \(allowance) is not resolved here; \(remedy)")
         }
         let moved = derivativeRoundingEntries
         if let first = moved.first, let bound = first.derivativeRoundingBound {
             let which = moved.count == 1 ? "entry" : "\(moved.count) entries, the first"
-            let howFar = bound.isFinite ? "can move that by up to \(bound) from the true derivative here"
+            // A bound, to two figures: in full it read "up to 222.04460625729902" (a user walk).
+            let howFar = bound.isFinite ? "can move that by up to \(readableFigure(bound)) from the true derivative here"
                 : "moves that from the true derivative by an amount that could not be bounded (the bound overflowed \(scalarType)'s range, "
                     + "or rounding moves a value the derivative depends on by a quarter of itself or more, past what a first-order bound covers)"
             n.append("\(which) \(entryLabel(first.output, first.input)): forward and reverse mode compute the derivative of f as \(scalarType) "
@@ -579,7 +587,7 @@ public struct CheckReport: Sendable {
                 + "and exact rationals \(values.exact) for f computed exactly"
             if let bound = values.bound {
                 // Judged by both: the user is told why a subject off one witness passed, and by what rule.
-                n.append(head + ", \(Swift.abs(values.float - values.exact)) apart, within \(bound), the bound on how far rounding "
+                n.append(head + ", \(readableFigure(Swift.abs(values.float - values.exact))) apart, within \(readableFigure(bound)), the bound on how far rounding "
                     + "inside f (a term absorbed, as r in 1 + r for small r) moves its derivative: each is a right derivative of its "
                     + "own f, so each subject was held to one of them (forward and reverse follow the floats' f) and passed as one; "
                     + "no rule is shown wrong; write f so it does not round there (expm1, log1p) to get one derivative from every mode")
@@ -600,8 +608,8 @@ public struct CheckReport: Sendable {
         }
         if let (first, noise, gap) = noisy.first {
             let which = noisy.count == 1 ? "entry" : "\(noisy.count) entries, the first"
-            n.append("\(which) \(entryLabel(first.output, first.input)): forward and reverse miss the witness by \(Swift.abs(gap)), and their own "
-                + "value moves by up to \(noise) when the inputs move by a few rounding steps: rounding inside f (a term "
+            n.append("\(which) \(entryLabel(first.output, first.input)): forward and reverse miss the witness by \(readableFigure(Swift.abs(gap))), and their own "
+                + "value moves by up to \(readableFigure(noise)) when the inputs move by a few rounding steps: rounding inside f (a term "
                 + "absorbed, as r in 1 + r for small r) moves the derivative of f as the floats compute it, which they follow and "
                 + "the witness does not, so no rule is shown wrong; write f so it does not round there (expm1, log1p) or check "
                 + "where it does not")
@@ -843,7 +851,7 @@ func twoFigures(_ x: Double) -> Double {
 /// from 10 to 10⁴ without a ".0" ("8000"; below 10 as Swift prints them, "1.0", "2.5"), and from
 /// 10⁴ as a mantissa and a power of ten ("5.4e9"). The loose
 /// note wrote eˣ at −745, whose tolerance is 80 of its 2⁻¹⁰⁷⁴, as "5368709120.0√ε" (a user walk).
-func readableFigure(_ x: Double) -> String {
+package func readableFigure(_ x: Double) -> String {
     let r = twoFigures(x)
     guard r.isFinite, r != 0 else { return fmt(r) }
     let a = Swift.abs(r)
