@@ -49,7 +49,8 @@ public struct ExactDifferenceJacobian: Sendable {
 /// ```
 /// - Throws: ``ADError/invalidArgument(_:)`` unless `relativeStep` > 0 and `refiningTo` (when
 ///   given) ≥ 0; otherwise the first ``ADError`` an evaluation at the first step reports (an op
-///   not closed over ℚ, division by zero, a number past ``Rational/bitSizeLimit``), or
+///   not closed over ℚ, division by zero, a number past ``Rational/bitSizeLimit``, f reading a
+///   rational as a Double with `approximateDouble`, as ``ADError/unsupported(op:scalarType:node:)``), or
 ///   ``ADError/limitExceeded(what:limit:)`` when the 1 + 6n evaluations together write more than
 ///   ``Rational/workLimit`` limbs (one budget per Jacobian, as ``exactJacobian(of:at:mode:)`` has).
 public func exactDifferenceJacobian(of f: some ADFunction, at x: [Rational],
@@ -117,6 +118,16 @@ private struct ExactDifferences<Function: ADFunction> {
     static func eval(_ f: Function, _ p: [Rational]) throws -> [Rational] {
         let (y, diag) = Diagnostics.collect { f(p) }
         if let e = diag.errors.first { throw e }
+        // What f computes from a rational read as a Double is rounded, and a difference of such
+        // values at the step 2⁻³⁰ is no exact witness: 1 + 10⁻²⁰·d² + x₁ with d = x₀ read at
+        // x₀ = 1 gave ∂/∂x₀ = 1.999999936531045·10⁻²⁰ with an estimate of 0, and the check
+        // convicted the right 2·10⁻²⁰. A read that only picks a branch is refused too: the same
+        // read, with the same value, may be a constant of f instead (see the check's escapes).
+        if diag.inexactReads > 0 {
+            throw ADError.unsupported(op: "approximateDouble (f read a Rational as a Double, which rounds what it computes "
+                                          + "from it, so its differences are not exact)",
+                                      scalarType: Rational.scalarTypeName, node: nil)
+        }
         if let bad = y.firstIndex(where: \.isNaN) {
             throw ADError.nonFinite(what: "output \(bad) of an exact difference evaluation", op: nil, node: nil)
         }

@@ -30,7 +30,43 @@ struct HuberBesideAnExp: ADFunction {
     }
 }
 
+/// HuberBesideAnExp with its branch compared in the scalar type (`abs(r) <= T(0.5)`), which reads
+/// no Double: the comparison takes the real part, the complex step follows the branch f takes and
+/// stays a witness. The check cannot tell a read that only picks a branch from one that flows back
+/// into f as a constant (x·T(d > 0 ? 1 : −1) and x·T(d) at x = 1 leave the same tape and the same
+/// reads, with derivatives 1 and 2), so this spelling, not the read, is what keeps the complex step.
+struct HuberComparedInTheScalarType: ADFunction {
+    func callAsFunction<T: ADScalar>(_ w: [T]) -> [T] {
+        var l: T = 0
+        for (row, yk) in zip(BlackBoxFlatToRoundingTests.X, BlackBoxFlatToRoundingTests.y) {
+            var s: T = 0
+            for j in row.indices { s += T(row[j]) * w[j] }
+            let r = s - T(yk)
+            l += abs(r) <= T(0.5) ? T(0.5) * r * r : T(0.5) * (abs(r) - T(0.25))
+        }
+        return [l + T(0.1) * abs(w[0]) + T(0.01) * T.exp(w[2])]
+    }
+}
+
 final class GenericFlatToRoundingTests: XCTestCase {
+    /// Guard for the read's refusal: written with the comparison in the scalar type, the same wrong
+    /// claims (∂L/∂w₀ claimed 10⁻³ or 0.5 for the hand 0) are convicted by the complex step at every
+    /// flat point, and the right gradient passes; through `approximateDouble` they stay undecided
+    /// (testWrongClaimsAtTheSamePointsStillFail), as no witness left can read past f's flatness.
+    func testTheBranchComparedInTheScalarTypeKeepsTheComplexStep() throws {
+        var verdicts: [String: Int] = [:]
+        for (w, hand) in Self.points() {
+            for (name, claim) in [("1e-3", [1e-3, hand[1], hand[2]]), ("0.5", [0.5, hand[1], hand[2]]), ("hand", hand)] {
+                let r = try checkGradient(of: HuberComparedInTheScalarType(), at: w, claimedGradient: { _ in claim })
+                let e = r.entries[0][0]
+                XCTAssertEqual(r.escapes, 0, r.renderTable())
+                verdicts["\(name): \(e.verdict.name) by \(e.witness ?? "-")", default: 0] += 1
+            }
+        }
+        XCTAssertEqual(verdicts, ["1e-3: rule-wrong by complex-step": 50, "0.5: rule-wrong by complex-step": 50,
+                                  "hand: agree by complex-step": 50], "\(verdicts)")
+    }
+
     /// The researcher's gradient as their code computes it (∂L/∂w₀ comes out −1.39·10⁻¹⁷ or 0).
     static func computed(_ w: [Double]) -> [Double] {
         var g = BlackBoxFlatToRoundingTests.gradient(w)

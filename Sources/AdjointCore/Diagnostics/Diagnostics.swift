@@ -95,6 +95,13 @@ public struct EvaluationDiagnostics: Sendable, Equatable {
     /// so only a nested derivative (a Hessian) meets it, and there the rule's own derivative is
     /// lost: ``hvp(of:at:direction:)`` and ``hessian(of:at:maximumDimension:)`` throw naming them.
     public var escapingRules: [String] = []
+    /// Times the evaluated function read an exact scalar (a rational) as a Double with
+    /// `approximateDouble`, outside the library's own reads and outside a user primitive (whose
+    /// read is an error, see ``Diagnostics/noteInexactRead(_:)``). What f computes from that Double
+    /// is rounded, so exact arithmetic is not exact through it: AdjointExact's
+    /// `exactDifferenceJacobian` refuses such an f. A read that only picks a branch is counted too; nothing here can see
+    /// whether the Double decides a comparison or flows back into f as a constant.
+    public var inexactReads = 0
 }
 
 /// Collects domain errors and kink hits from inside an evaluation, per thread.
@@ -194,6 +201,7 @@ public enum Diagnostics {
         parent.diagnostics.errorCount += inner.errorCount - inner.errors.count
         parent.diagnostics.kinkCount += inner.kinkCount - inner.kinks.count
         parent.diagnostics.escapes += inner.escapes
+        parent.diagnostics.inexactReads += inner.inexactReads
         for name in inner.escapingRules where !parent.diagnostics.escapingRules.contains(name) {
             parent.diagnostics.escapingRules.append(name)
         }
@@ -312,7 +320,13 @@ public enum Diagnostics {
     /// Only a read of the scalar the primitive runs on counts: symbolic mode's comparisons read
     /// its constants' rationals inside a primal that runs on symbols.
     package static func noteInexactRead<V: ADScalar>(_ scalar: V) {
-        guard let c = current, let code = c.userCode.last, code.scalar == ObjectIdentifier(V.self) else { return }
+        guard let c = current else { return }
+        guard let code = c.userCode.last, code.scalar == ObjectIdentifier(V.self) else {
+            // The function's own read (see EvaluationDiagnostics.inexactReads); the library's
+            // reads for a report run quietly.
+            if c.quiet == 0 && c.userCode.isEmpty { c.diagnostics.inexactReads += 1 }
+            return
+        }
         let name = code.name, scalarType = "\(V.self)"
         c.add(error: .unsupported(op: "\(name) (declared rational-closed, but its primal or partials read a \(scalarType) as a "
                                       + "Double with approximateDouble, which rounds it, so exact mode cannot be exact through it)",
