@@ -61,6 +61,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
+    /// Whether the primal value has a value (see ``ADScalar/hasValue``).
+    @inlinable public var hasValue: Bool { value.hasValue }
     /// Comparisons compare values, so the value type says how its predicates run.
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { Value.libraryPredicate(body) }

@@ -111,6 +111,25 @@ extension ScalarPrimitive {
     public static var linearity: Linearity { .nonlinear }
     public static var ruleIsOneFormulaAcrossKinks: Bool { false }
 
+    /// Whether the primitive restricts its inputs: a ``domain`` text other than the default, or
+    /// ``domainViolation(_:_:)`` not nil at one of a few probes (each input at the ends and middle
+    /// of its ``sampleRanges`` interval, 0, ±1, ±the largest finite Double and NaN). What a
+    /// symbolic derivation without a point reads to say which domains it could not check
+    /// (`SymbolicJacobian.uncheckedDomains`). A restriction no probe meets is not seen.
+    package static var declaresDomain: Bool {
+        if domain != "all reals" { return true }
+        let ranges = sampleRanges
+        func probes(_ i: Int) -> [Double] {
+            let ends = i < ranges.count ? [ranges[i].lowerBound, (ranges[i].lowerBound + ranges[i].upperBound) / 2, ranges[i].upperBound] : []
+            return ends + [0, 1, -1, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .nan]
+        }
+        let xs = probes(0)
+        // A unary primitive's second argument is its first in every mode.
+        guard arity == 2 else { return xs.contains { domainViolation($0, $0) != nil } }
+        let ys = probes(1)
+        return xs.contains { x in ys.contains { y in domainViolation(x, y) != nil } }
+    }
+
     /// Whether the primitive declares a point where it is not differentiable: ``kinkDistance(_:_:)``
     /// is not nil at one of a few probes inside the declared domain (each input at the ends and
     /// middle of its ``sampleRanges`` interval, and at 0), where nil, the default, says there is
