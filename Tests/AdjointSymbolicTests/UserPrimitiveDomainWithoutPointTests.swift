@@ -91,6 +91,23 @@ final class UserPrimitiveDomainWithoutPointTests: XCTestCase {
         }
     }
 
+    /// A real NaN argument in forward and reverse mode over Double and Float is a domain error
+    /// naming the primitive. A NaN is not equal to itself, and a unary primitive applied to one was
+    /// reported as "applied to two inputs but declares arity 1" (its one argument is given twice).
+    func testARealNaNIsADomainErrorInTheNumericModes() {
+        func domainOps(_ body: () -> Void) -> [String] {
+            Diagnostics.collect(body).diagnostics.errors.map { e -> String in
+                if case .domain(let op, _, _, _) = e { return op } else { return "\(e)" }
+            }
+        }
+        XCTAssertEqual(domainOps { _ = DomainLog.apply(Dual<Double, Double>(.nan, tangent: 1)) }, ["domain_log"])
+        XCTAssertEqual(domainOps { _ = DomainLog.apply(Dual<Float, Float>(.nan, tangent: 1)) }, ["domain_log"])
+        XCTAssertEqual(domainOps { _ = DomainLog.apply(Reverse<Double>(constant: .nan)) }, ["domain_log"])
+        XCTAssertEqual(domainOps { _ = DomainLog.apply(Dual<Double, Double>(-1, tangent: 1)) }, ["domain_log"])
+        XCTAssertEqual(domainOps { _ = DomainQuotient.apply(Dual<Double, Double>(.nan, tangent: 1), Dual<Double, Double>(0, tangent: 0)) },
+                       ["domain_quotient"])
+    }
+
     /// Without a point the derivation lists the user domains it could not check; at a point none.
     /// Listed: a primitive that restricts its inputs, called on a variable. Not listed: one that
     /// declares no domain, and a call on constants alone (checked: its arguments have values).

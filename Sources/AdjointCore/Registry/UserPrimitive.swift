@@ -222,6 +222,13 @@ extension ScalarPrimitive {
     }
 }
 
+/// Whether `a` and `b` can be one argument given twice, as `apply(x)` gives a unary primitive's:
+/// equal, or both NaN. By `==` alone a NaN is not itself, and a unary user primitive applied to a
+/// NaN in forward or reverse mode was reported as "applied to two inputs but declares arity 1",
+/// where its domain predicate names the NaN.
+@inlinable
+func isSameArgument<V: Equatable>(_ a: V, _ b: V) -> Bool { a == b || (a != a && b != b) }
+
 /// Out of line: the message is built only for a unary primitive applied to two inputs.
 @usableFromInline @inline(never)
 func reportUnaryAppliedToTwo(_ name: String) {

@@ -250,7 +250,7 @@ extension Reverse {
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
         // Called directly with two different arguments, a unary primitive would drop the second's
         // adjoint (ScalarPrimitive.apply(x, y) refuses it; P.apply(x) passes x twice).
-        if P.arity == 1, !(x.tape == y.tape && x.index == y.index && x.value == y.value) {
+        if P.arity == 1, !(x.tape == y.tape && x.index == y.index && isSameArgument(x.value, y.value)) {
             reportUnaryAppliedToTwo(P.name)
             return Reverse(constant: V(Double.nan))
         }
