@@ -128,6 +128,21 @@ final class ComplexStepEntirePiecesUserPrimitiveTests: XCTestCase {
         XCTAssertTrue(d.entries[0][0].warnings.contains(.unsupportedOp), "\(d.entries[0][0])")
     }
 
+    /// The complex step's Jacobian where an imaginary part may be lost inside a user primitive's
+    /// primal (√(x² + y²) at (3·10⁻¹⁵⁰, 4·10⁻¹⁵⁰), 26cd832): its estimate is infinite, named an
+    /// underflow, as the check names it; it was "estimate-too-large", f's rounding's name.
+    func testAnImaginaryPartLostInsideAUserPrimalIsNamedAnUnderflow() throws {
+        struct Distance: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserDistance.apply(x[0], x[1])] }
+        }
+        let d = try differenceJacobian(of: Distance(), at: [3e-150, 4e-150], method: .complexStep)
+        for e in d.entries[0] {
+            XCTAssertEqual(e.errorEstimate, .infinity, "\(e)")
+            XCTAssertTrue(e.warnings.contains(.underflow), "\(e.warnings)")
+            XCTAssertFalse(e.warnings.contains(.estimateTooLarge), "\(e.warnings)")
+        }
+    }
+
     /// (iii) √(z² + y²) declared entire, which it is not, at (1, 10⁻³⁰): by hand ∂f/∂x₀ = 0,
     /// ∂f/∂x₁ = 1. Taken on the declaration, the step along x₀ past the branch points read
     /// 1 ± 4.4·10⁻¹⁶ for 0, and a complex-step-only check passed a rule claiming 1 (seen before the
