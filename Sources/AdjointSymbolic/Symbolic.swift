@@ -165,6 +165,9 @@ public struct Symbolic: ADScalar, Sendable {
         return binding ?? .nan
     }
     public var isFiniteValue: Bool { binding.map(\.isFinite) ?? true }
+    /// Whether the expression has a value: bound to a point, or a constant (see
+    /// ``ADScalar/hasValue``). A NaN constant has one, and it is NaN.
+    public var hasValue: Bool { binding != nil }
 
     /// The registry's domain and kink predicates compare without logging: unbound, every domain
     /// test was logged ("x1 == 0 taken as false" for each division), which buried the decisions

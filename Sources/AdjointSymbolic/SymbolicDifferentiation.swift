@@ -62,6 +62,53 @@ public struct SymbolicJacobian: Sendable {
     /// ```
     public internal(set) var nonDecidingComparisons: [String] = []
 
+    /// User primitives (by name) whose declared domain (``ScalarPrimitive/domainViolation(_:_:)``)
+    /// the derivation could not check, because no point was given: called on arguments that are
+    /// not constants, whose declaration restricts its inputs. The expressions are right wherever
+    /// each is defined; evaluated outside, they are the rule's formula there, not an error. Empty
+    /// when a point was given, where every domain is checked (a violation throws).
+    ///
+    /// A user domain is judged on Doubles, and without a point a variable has none: the predicate
+    /// ran on the NaN read in its place, and a derivation of log x through a user log threw "domain
+    /// error … (inputs: nan)" where the built-in log derives 1/x. It is now not run, and listed here.
+    /// (A derivation decided at ``genericPoint`` runs it there, to find a point f is defined at;
+    /// that point is the library's, not the caller's, so the domain is listed all the same.)
+    ///
+    /// ```swift
+    /// enum PositiveLog: UnaryPrimitive {   // log x, for x > 0
+    ///     static let name = "positive_log"
+    ///     static func primal<T: ADScalar>(_ x: T) -> T { log(x) }
+    ///     static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / x }
+    ///     static func domainViolation(_ x: Double) -> String? { x > 0 ? nil : "log needs x > 0" }
+    /// }
+    /// struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [PositiveLog.apply(x[0])] } }
+    /// try SymbolicDifferentiation.jacobian(of: G(), inputs: 1).uncheckedDomains            // ["positive_log"]
+    /// try SymbolicDifferentiation.jacobian(of: G(), inputs: 1, at: [2]).uncheckedDomains   // []
+    /// ```
+    public internal(set) var uncheckedDomains: [String] = []
+
+    /// The names for ``uncheckedDomains``: user primitives that restrict their inputs
+    /// (`declaresDomain`), called on an argument that is not a constant.
+    func userDomainsReached() -> [String] {
+        let roots = symbols.map(\.id)
+        guard let graph = roots.first.flatMap(ExpressionGraph.owner(of:)) else { return [] }
+        var names: [String] = []
+        var declares: [String: Bool] = [:]
+        for i in graph.reachableUnchecked(from: roots) {
+            let node = graph.existing(i)
+            guard case .call(let name) = node.head, !names.contains(name) else { continue }
+            let variable = node.arguments.contains { arg in
+                if case .constant = graph.existing(arg).head { return false }
+                return true
+            }
+            guard variable else { continue }
+            let restricts = declares[name] ?? ExpressionGraph.primitive(named: name).map { $0.declaresDomain } ?? false
+            declares[name] = restricts
+            if restricts { names.append(name) }
+        }
+        return names
+    }
+
     /// Ops with kinks in the function, registry ops (relu, abs, max, …) and user primitives that
     /// declare a kink (``ScalarPrimitive/kinkDistance(_:_:)``, see ``KinkedOp``): their derivative
     /// is the one for one side of each kink only, the side of the point given or of ``genericPoint``.
@@ -170,6 +217,7 @@ public struct SymbolicJacobian: Sendable {
                                       boundComparisons: boundComparisons, unboundComparisons: unboundComparisons)
         result.genericPoint = genericPoint
         result.nonDecidingComparisons = nonDecidingComparisons
+        result.uncheckedDomains = uncheckedDomains
         return result
     }
 }
@@ -307,7 +355,7 @@ public enum SymbolicDifferentiation {
                                     _ derive: @escaping ([Double]?) throws -> SymbolicJacobian) throws -> SymbolicJacobian {
         if point != nil { return try derive(point) }
         let someColumns = columns.map { Set($0).count < n } ?? false
-        return try inOwnGraph({ () throws -> SymbolicJacobian in
+        var result = try inOwnGraph({ () throws -> SymbolicJacobian in
             let unbound = try derive(nil)
             if unbound.unboundComparisons.isEmpty { return unbound }
             var undefined: [String] = []
@@ -338,6 +386,8 @@ public enum SymbolicDifferentiation {
             throw NoRegion(reason: "f is undefined (a domain error, or a NaN compared) at each of the \(candidates.count) points tried "
                            + "(the first: \(undefined.first ?? "none"))", point: nil)
         }, moving: \.symbols, { $0.replacing($1) })
+        result.uncheckedDomains = result.userDomainsReached()
+        return result
     }
 
     /// The error for a derivative without a point that no region of the inputs can be given for:

@@ -1139,6 +1139,21 @@ enum DocCommentExamples {
         if !d.kinkedOps(wrt: [0]).isEmpty || d.kinkedOps(wrt: [1]) != [.builtin(.relu)] { throw DocExampleFailed() }
     }
 
+    /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 78 (uncheckedDomains).
+    static func SymbolicDifferentiation_78() async throws {
+        enum PositiveLog: UnaryPrimitive {   // log x, for x > 0
+            static let name = "positive_log"
+            static func primal<T: ADScalar>(_ x: T) -> T { log(x) }
+            static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { 1 / x }
+            static func domainViolation(_ x: Double) -> String? { x > 0 ? nil : "log needs x > 0" }
+        }
+        struct G: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [PositiveLog.apply(x[0])] } }
+        _ = try SymbolicDifferentiation.jacobian(of: G(), inputs: 1).uncheckedDomains            // ["positive_log"]
+        _ = try SymbolicDifferentiation.jacobian(of: G(), inputs: 1, at: [2]).uncheckedDomains   // []
+        guard try SymbolicDifferentiation.jacobian(of: G(), inputs: 1).uncheckedDomains == ["positive_log"],
+              try SymbolicDifferentiation.jacobian(of: G(), inputs: 1, at: [2]).uncheckedDomains.isEmpty else { throw DocExampleFailed() }
+    }
+
     /// Sources/AdjointSymbolic/SymbolicDifferentiation.swift, line 136 (KinkedOp).
     static func SymbolicDifferentiation_136() async throws {
         _ = SymbolicJacobian.KinkedOp.builtin(.relu).name   // "relu"
@@ -1388,6 +1403,7 @@ enum DocCommentExamples {
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:316", SymbolicDifferentiation_316),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:42", SymbolicDifferentiation_42),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:136", SymbolicDifferentiation_136),
+        ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:78", SymbolicDifferentiation_78),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:49", SymbolicDifferentiation_49),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:148", SymbolicDifferentiation_148),
         ("Sources/AdjointSymbolic/SymbolicDifferentiation.swift:218", SymbolicDifferentiation_218),

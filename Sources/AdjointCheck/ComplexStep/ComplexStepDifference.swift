@@ -292,13 +292,17 @@ func complexStepColumns<V: ADScalar & BinaryFloatingPoint & Real>(
 /// overflowed (a second-order adjoint past Double's range). The estimate is then infinite and
 /// warned ``FDWarning/estimateTooLarge``: (eˣ − 1)/x at 10⁻²⁰⁰ rounds eˣ to 1, its computed
 /// derivative is 1/x = 10²⁰⁰ where f′ = 1/2, and the complex step said 10²⁰⁰ with an estimate of
-/// ulps of that, the bound of ε/x² = 10³⁸⁴ having been dropped as not finite.
+/// ulps of that, the bound of ε/x² = 10³⁸⁴ having been dropped as not finite. Where an imaginary
+/// part may be lost inside a user primitive's primal (``complexStepUnderflowsInsideOpaquePrimal(_:step:arguments:)``)
+/// the estimate is infinite too, warned ``FDWarning/underflow``, as the check names it.
 func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
     to columns: [[DifferenceEstimate]], of f: some ADFunction, at x: [V], directions: [[V]]
 ) -> (columns: [[DifferenceEstimate]], recordings: Int) {
     // Each column's smallest step: the one whose imaginary parts come nearest to underflowing.
     let steps = columns.map { $0.map(\.step).filter { $0 > 0 }.min() ?? 0 }
-    let bounds = derivativeRoundingBounds(of: f, at: x, directions: directions, imaginarySteps: steps)
+    // An imaginary part possibly lost inside a user primitive's primal comes back as −∞, to be
+    // named an underflow: as +∞ it was "estimate-too-large", which sent the reader to f's rounding.
+    let bounds = derivativeRoundingBounds(of: f, at: x, directions: directions, imaginarySteps: steps, lostInsidePrimal: -.infinity)
     var columns = columns
     for j in columns.indices where j < bounds.bounds.count {
         if let b = bounds.bounds[j], b.count == columns[j].count {
@@ -307,8 +311,9 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
                     columns[j][i].errorEstimate += b[i]
                 } else if columns[j][i].value.isFinite {
                     columns[j][i].errorEstimate = .infinity
-                    if !columns[j][i].warnings.contains(.estimateTooLarge) {
-                        columns[j][i].warnings = (columns[j][i].warnings + [.estimateTooLarge]).sorted()
+                    let why: FDWarning = b[i] == -.infinity ? .underflow : .estimateTooLarge
+                    if !columns[j][i].warnings.contains(why) {
+                        columns[j][i].warnings = (columns[j][i].warnings + [why]).sorted()
                     }
                 }
             }
@@ -336,20 +341,20 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
 /// (see ``derivativeRoundingBounds(recording:leavesRound:imaginarySteps:)``).
 @inlinable package func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint>(
     of f: some ADFunction, at x: [V], directions: [[V]], imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
-    firstOrderFailure: Double = .infinity
+    firstOrderFailure: Double = .infinity, lostInsidePrimal: Double = .infinity
 ) -> (bounds: [[Double]?], recordings: Int, width: Int) {
     if directions.count > 1, let xd = x as? [Double], let vd = directions as? [[Double]] {
         let b = derivativeRoundingColumns(of: f, at: xd, directions: vd, lanes: SIMD8<Double>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
-                                          firstOrderFailure: firstOrderFailure)
+                                          firstOrderFailure: firstOrderFailure, lostInsidePrimal: lostInsidePrimal)
         return (b.bounds, b.recordings, 8)
     }
     if directions.count > 1, let xf = x as? [Float], let vf = directions as? [[Float]] {
         let b = derivativeRoundingColumns(of: f, at: xf, directions: vf, lanes: SIMD8<Float>.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
-                                          firstOrderFailure: firstOrderFailure)
+                                          firstOrderFailure: firstOrderFailure, lostInsidePrimal: lostInsidePrimal)
         return (b.bounds, b.recordings, 8)
     }
     let b = derivativeRoundingColumns(of: f, at: x, directions: directions, lanes: V.self, imaginarySteps: imaginarySteps, seedsRound: seedsRound,
-                                      firstOrderFailure: firstOrderFailure)
+                                      firstOrderFailure: firstOrderFailure, lostInsidePrimal: lostInsidePrimal)
     return (b.bounds, b.recordings, 1)
 }
 
@@ -357,7 +362,7 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
 /// a tape of duals with `T.laneCount` directions each, and how many recordings were made.
 @inlinable func derivativeRoundingColumns<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
     of f: some ADFunction, at x: [V], directions: [[V]], lanes: T.Type, imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
-    firstOrderFailure: Double = .infinity
+    firstOrderFailure: Double = .infinity, lostInsidePrimal: Double = .infinity
 ) -> (bounds: [[Double]?], recordings: Int) where T.Scalar == V {
     var bounds = [[Double]?](repeating: nil, count: directions.count)
     var recordings = 0
@@ -377,7 +382,7 @@ func addingDerivativeRounding<V: ADScalar & BinaryFloatingPoint>(
         }
         let steps = imaginarySteps.map { h in chunk.map { $0 < h.count ? h[$0] : 0 } }
         let perOutput = derivativeRoundingBounds(recording: recording, leavesRound: false, imaginarySteps: steps, seedsRound: seedsRound,
-                                                 firstOrderFailure: firstOrderFailure)
+                                                 firstOrderFailure: firstOrderFailure, lostInsidePrimal: lostInsidePrimal)
         for (lane, j) in chunk.enumerated() { bounds[j] = perOutput.map { lane < $0.count ? $0[lane] : .infinity } }
     }
     return (bounds, recordings)

@@ -150,13 +150,15 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
 /// `firstOrderFailure` is what a lane gets where no first-order bound holds (+∞, as for a bound
 /// that overflowed, unless asked otherwise): the Hessian's bound asks for −∞ to tell the two
 /// apart, since lowering the directions recovers an overflowed bound but not a failed one.
+/// `lostInsidePrimal` likewise, for a lane whose imaginary part a user primitive's primal may
+/// lose (+∞ unless asked otherwise; the complex step's Jacobian asks for −∞ to name it underflow).
 @_specialize(where V == Double, T == Double)
 @_specialize(where V == Float, T == Float)
 @_specialize(where V == Double, T == SIMD8<Double>)
 @_specialize(where V == Float, T == SIMD8<Float>)
 @usableFromInline func derivativeRoundingBounds<V: ADScalar & BinaryFloatingPoint, T: TangentVector>(
     recording rec: Recording<Dual<V, T>>, leavesRound: Bool, imaginarySteps: [Double]? = nil, seedsRound: Bool = true,
-    firstOrderFailure: Double = .infinity
+    firstOrderFailure: Double = .infinity, lostInsidePrimal: Double = .infinity
 ) -> [[Double]] where T.Scalar == V {
     let eps = Double(V.ulpOfOne)
     let lanes = T.laneCount
@@ -388,7 +390,7 @@ public func evaluationRoundingBound<V: ADScalar & BinaryFloatingPoint>(recording
                         .map { (value: values[$0], tangent: tangents[$0 * lanes + lane]) }
                     return complexStepUnderflowsInsideOpaquePrimal(V.self, step: steps[lane], arguments: arguments)
                 }
-                if lost { return .infinity }
+                if lost { return lostInsidePrimal }
                 let nodes = representatives.lazy.filter { !(entries[$0]?.inputs.isEmpty ?? true) }
                     .map { (tangent: tangents[$0 * lanes + lane], sensitivity: tangentPart[$0]) }
                 bound += complexStepUnderflowLoss(V.self, step: steps[lane], nodes: nodes)

@@ -351,11 +351,19 @@ public enum Diagnostics {
     }
 
     /// Runs a user primitive's declared domain and kink predicates and reports what they find.
+    /// Not where an argument has no value (``ADScalar/hasValue``: a symbolic variable bound to no
+    /// point): the predicate, which takes Doubles, would judge the NaN read in its place.
     @inlinable
     public static func check<P: ScalarPrimitive, T: ADScalar>(_ primitive: P.Type, _ x: T, _ y: T, node: Int?) {
         // Inlined, with the reports out of line: this runs at every application of a primitive,
         // where an unspecialised call and an array of the inputs built for a report that rarely
         // comes were most of a plain evaluation's overhead.
+        // A symbolic derivation without a point has no value to judge: "log needs x > 0" on the
+        // NaN read for an unbound x made every such derivation of a user log throw, where the
+        // built-in log derives 1/x (its predicate runs on the symbol). The domain is then the
+        // caller's to keep (SymbolicJacobian.uncheckedDomains). Double and Float always have a
+        // value, and the test folds away when this is specialised for them.
+        if !readsWithoutEscape(T.self), !(x.hasValue && y.hasValue) { return }
         let (a, b) = readsWithoutEscape(T.self) ? (x.approximateDouble, y.approximateDouble)
                                                 : quietly { (x.approximateDouble, y.approximateDouble) }
         if let reason = P.domainViolation(a, b) {

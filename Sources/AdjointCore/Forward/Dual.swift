@@ -61,6 +61,8 @@ public struct Dual<Value: ADScalar, Tangent: TangentVector>: RegistryInterpreter
     }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
+    /// Whether the primal value has a value (see ``ADScalar/hasValue``).
+    @inlinable public var hasValue: Bool { value.hasValue }
     /// Comparisons compare values, so the value type says how its predicates run.
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { Value.libraryPredicate(body) }
@@ -167,7 +169,8 @@ extension Dual {
         guard P.hasValidArity() else { return Dual(constant: Value(Double.nan)) }
         // Called directly with two different arguments, a unary primitive would drop the second's
         // tangent (ScalarPrimitive.apply(x, y) refuses it; P.apply(x) passes x twice).
-        if P.arity == 1, !(x.value == y.value && (0..<Tangent.laneCount).allSatisfy({ x.tangent[lane: $0] == y.tangent[lane: $0] })) {
+        if P.arity == 1, !(isSameArgument(x.value, y.value)
+                           && (0..<Tangent.laneCount).allSatisfy({ isSameArgument(x.tangent[lane: $0], y.tangent[lane: $0]) })) {
             reportUnaryAppliedToTwo(P.name)
             return Dual(constant: Value(Double.nan))
         }

@@ -213,7 +213,8 @@ public struct OpInfo: Sendable {
     /// refuses a displacement that reaches the kink distance, as it refuses the kink itself.
     /// Taken past it (hypot at x = y = 10⁻³²⁰, the step widened to 6.8·10⁻²¹ once 10⁻³²⁰'s
     /// imaginary parts were subnormal) √(z² + y²) is z, every step agreed on ∂/∂x = 1, and the
-    /// right 1/√2 of forward and reverse mode was convicted.
+    /// right 1/√2 of forward and reverse mode was convicted. A user primitive declares its own
+    /// (``ScalarPrimitive/piecesAreEntire``), which the complex step reads the same way.
     public let piecesAreEntire: Bool
     /// Whether the op's rule, as exact and symbolic scalars run it (``ADScalar/roundsArithmetic``
     /// false), is one formula on every side of its kinks, so a symbolic derivative needs no side

@@ -99,6 +99,35 @@ public protocol ScalarPrimitive {
     /// try SymbolicDifferentiation.jacobian(of: F(), inputs: 2).kinkedOps   // []; undeclared, [.user("distance")]
     /// ```
     static var ruleIsOneFormulaAcrossKinks: Bool { get }
+    /// Whether each piece of the primal between its declared kinks (``kinkDistance(_:_:)``) is an
+    /// entire function (a polynomial, exp of one: relu's 0 and x, abs's −x and x, a clamp's
+    /// bounds and x), so the complex step may continue the piece the real point is on however far
+    /// off the axis its step reaches: the counterpart of a registry op's ``OpInfo/piecesAreEntire``.
+    /// False by default, and the complex step is then refused where its imaginary parts reach the
+    /// kink distance, since a piece may branch that near: √(z² + y²) has branch points at z = ±iy,
+    /// within its distance |(z, y)| of the axis, and a step past them read 1 for 0. A user abs
+    /// near its kink (its argument 10⁻³⁰ where the step is 10⁻²¹) had no complex step at all.
+    ///
+    /// The declaration is tested where it is relied on: a step that reaches the kink distance is
+    /// taken only where the primal's imaginary part moves in proportion to the step's between
+    /// that reach and a quarter of the kink distance, as an analytic piece's does (one more
+    /// evaluation of the primal there). Declared on that √, the step past the branch points read
+    /// 1 for 0, and a complex-step-only check passed a rule claiming 1; the test refuses it as
+    /// undeclared. A piece that branches yet moves in proportion at both reaches is not caught:
+    /// declare it only for pieces built from + − × and entire functions. At the kink itself the
+    /// step is still refused (no piece is chosen there).
+    ///
+    /// ```swift
+    /// enum Clamp01: UnaryPrimitive {   // min(max(x, 0), 1): pieces 0, x and 1
+    ///     static let name = "clamp01"
+    ///     static let piecesAreEntire = true
+    ///     static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.min(Swift.abs(x), Swift.abs(x - 1)) }
+    ///     …
+    /// }
+    /// // F()(x) = [Clamp01.apply(x[0] - 1 + x[1])] at (1, 10⁻³⁰): the step along x₀, 2⁻⁶⁷, reaches the kink at 0
+    /// try differenceJacobian(of: F(), at: [1, 1e-30], method: .complexStep).entries[0][0].value   // 1; undeclared, NaN (unsupported-op)
+    /// ```
+    static var piecesAreEntire: Bool { get }
 }
 
 extension ScalarPrimitive {
@@ -110,6 +139,26 @@ extension ScalarPrimitive {
     public static var isRationalClosed: Bool { false }
     public static var linearity: Linearity { .nonlinear }
     public static var ruleIsOneFormulaAcrossKinks: Bool { false }
+    public static var piecesAreEntire: Bool { false }
+
+    /// Whether the primitive restricts its inputs: a ``domain`` text other than the default, or
+    /// ``domainViolation(_:_:)`` not nil at one of a few probes (each input at the ends and middle
+    /// of its ``sampleRanges`` interval, 0, ±1, ±the largest finite Double and NaN). What a
+    /// symbolic derivation without a point reads to say which domains it could not check
+    /// (`SymbolicJacobian.uncheckedDomains`). A restriction no probe meets is not seen.
+    package static var declaresDomain: Bool {
+        if domain != "all reals" { return true }
+        let ranges = sampleRanges
+        func probes(_ i: Int) -> [Double] {
+            let ends = i < ranges.count ? [ranges[i].lowerBound, (ranges[i].lowerBound + ranges[i].upperBound) / 2, ranges[i].upperBound] : []
+            return ends + [0, 1, -1, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .nan]
+        }
+        let xs = probes(0)
+        // A unary primitive's second argument is its first in every mode.
+        guard arity == 2 else { return xs.contains { domainViolation($0, $0) != nil } }
+        let ys = probes(1)
+        return xs.contains { x in ys.contains { y in domainViolation(x, y) != nil } }
+    }
 
     /// Whether the primitive declares a point where it is not differentiable: ``kinkDistance(_:_:)``
     /// is not nil at one of a few probes inside the declared domain (each input at the ends and
@@ -202,6 +251,13 @@ extension ScalarPrimitive {
         Diagnostics.readsWithoutEscape(T.self) ? primalOnValueType(x, y) : Diagnostics.quietly { primalOnValueType(x, y) }
     }
 }
+
+/// Whether `a` and `b` can be one argument given twice, as `apply(x)` gives a unary primitive's:
+/// equal, or both NaN. By `==` alone a NaN is not itself, and a unary user primitive applied to a
+/// NaN in forward or reverse mode was reported as "applied to two inputs but declares arity 1",
+/// where its domain predicate names the NaN.
+@inlinable
+func isSameArgument<V: Equatable>(_ a: V, _ b: V) -> Bool { a == b || (a != a && b != b) }
 
 /// Out of line: the message is built only for a unary primitive applied to two inputs.
 @usableFromInline @inline(never)

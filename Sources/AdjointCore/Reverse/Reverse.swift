@@ -57,6 +57,8 @@ public struct Reverse<V: ADScalar>: RegistryInterpreter {
     @inlinable public var isFiniteInEveryComponent: Bool { value.isFiniteInEveryComponent }
     /// Whether the primal value is normal (see ``ADScalar/isNormalValue``).
     @inlinable public var isNormalValue: Bool { value.isNormalValue }
+    /// Whether the primal value has a value (see ``ADScalar/hasValue``).
+    @inlinable public var hasValue: Bool { value.hasValue }
     /// Comparisons compare values, so the value type says how its predicates run.
     @inlinable @inline(__always)
     public static func libraryPredicate<R>(_ body: () -> R) -> R { V.libraryPredicate(body) }
@@ -248,7 +250,7 @@ extension Reverse {
         guard P.hasValidArity() else { return Reverse(constant: V(Double.nan)) }
         // Called directly with two different arguments, a unary primitive would drop the second's
         // adjoint (ScalarPrimitive.apply(x, y) refuses it; P.apply(x) passes x twice).
-        if P.arity == 1, !(x.tape == y.tape && x.index == y.index && x.value == y.value) {
+        if P.arity == 1, !(x.tape == y.tape && x.index == y.index && isSameArgument(x.value, y.value)) {
             reportUnaryAppliedToTwo(P.name)
             return Reverse(constant: V(Double.nan))
         }

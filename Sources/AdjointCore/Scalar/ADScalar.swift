@@ -54,6 +54,18 @@ where Scalar == Self {
     /// (0.0).isNormalValue               // false
     /// ```
     var isNormalValue: Bool { get }
+    /// Whether there is a primal value to read: false only for a value that has none yet, a
+    /// symbolic expression of variables bound to no point, whose ``approximateDouble`` is NaN for
+    /// want of a value rather than because the value is NaN. A user primitive's domain and kink
+    /// predicates are not run on such a value (``Diagnostics/check(_:_:_:node:)``): a symbolic
+    /// derivative of a user log without a point threw "domain error … (inputs: nan)" where the
+    /// built-in log derives 1/x. True by default, and for every scalar that carries a number.
+    ///
+    /// ```swift
+    /// (2.0).hasValue   // true
+    /// Double.nan.hasValue   // true: a value, and it is NaN
+    /// ```
+    var hasValue: Bool { get }
 
     static func + (lhs: Self, rhs: Self) -> Self
     static func - (lhs: Self, rhs: Self) -> Self
@@ -184,6 +196,9 @@ extension ADScalar {
     /// The default `isNormalValue`: true, as for an exact scalar, which loses no range (a type
     /// that rounds says otherwise, as Double, Float and the derived scalars do).
     @inlinable public var isNormalValue: Bool { true }
+
+    /// The default `hasValue`: true (see ``ADScalar/hasValue``).
+    @inlinable public var hasValue: Bool { true }
 
     /// Reports that this type cannot evaluate `what` and returns NaN.
     @inline(never)
