@@ -156,6 +156,23 @@ final class BlackBoxZeroBesideAOneSidedStaircaseTests: XCTestCase {
         }
     }
 
+    /// In Float: ulp(2²¹) = 0.25, so (max(x₀, 0) + 2²¹) − 2²¹ is flat for x₀ < 0.125 as the
+    /// Double staircase at 2⁵⁰ is; its claimed 0 agreed in 11 evaluations.
+    func testInFloat() throws {
+        let f = { (x: [Float]) -> Float in (Swift.max(x[0], 0) + 0x1p21) - 0x1p21 + x[1] }
+        XCTAssertEqual(f([0.12, 0.5]), 0.5)
+        XCTAssertEqual(f([0.13, 0.5]), 0.75)
+        for x0: Float in [0.01, 0.05, 0.1] {
+            let zero = try checkBlackBoxGradient(of: f, at: [x0, 0.5], claimedGradient: { _ in [0, 1] })
+            XCTAssertEqual(zero.entries[0][0].verdict, .fdInconclusive(reasons: [.flatBelowScale]), "\(x0)\n" + zero.renderTable())
+            let one = try checkBlackBoxGradient(of: f, at: [x0, 0.5], claimedGradient: { _ in [1, 1] })
+            XCTAssertNotEqual(one.entries[0][0].verdict.name, "rule-wrong", "\(x0)\n" + one.renderTable())
+        }
+        let relu = try checkBlackBoxGradient(of: { (x: [Float]) -> Float in Swift.max(x[0], 0) + x[1] }, at: [-5, 0.5],
+                                             claimedGradient: { _ in [0, 1] })
+        XCTAssertEqual(relu.entries[0][0].verdict, .agree, relu.renderTable())
+    }
+
     /// The price: a genuine one-sided staircase, or a step function beside x, looks the same, and
     /// its right 0 is undecided too.
     func testAOneSidedStaircasesRightZeroIsUndecidedToo() throws {
