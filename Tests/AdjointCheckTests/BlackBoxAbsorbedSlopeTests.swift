@@ -185,6 +185,16 @@ final class BlackBoxZeroBesideAOneSidedStaircaseTests: XCTestCase {
         }
     }
 
+    /// The price on the conviction side: a step function's wrong claim 1 beside its jump (x₀ <
+    /// 0.6 ? 0 : 1 at 0.01, derivative 0) was rule-wrong and is now undecided, since the absorbed
+    /// slope at 2⁵² looks the same. It is not passed.
+    func testAStepFunctionsWrongSlopeIsNotPassed() throws {
+        let r = try checkBlackBoxGradient(of: { (x: [Double]) in (x[0] < 0.6 ? 0 : 1) + x[1] }, at: [0.01, 0.5],
+                                          claimedGradient: { _ in [1, 1] })
+        XCTAssertEqual(r.entries[0][0].verdict.name, "fd-inconclusive", r.renderTable())
+        XCTAssertFalse(r.passed, r.renderTable())
+    }
+
     /// Plateaus whose edge is continuous keep their pass: relu below its kink, a clamp to [0, 1]
     /// (whose ramp stops again 1 past the edge), hard sigmoid, a square root and a square leaving
     /// 0, the L1 proximal step at 0 and ±0.1. Relu at −5 costs 20 evaluations (13 before: the
