@@ -216,4 +216,52 @@ final class BlackBoxZeroBesideAOneSidedStaircaseTests: XCTestCase {
             XCTAssertLessThanOrEqual(calls, 22, "\(name) at \(x0)")
         }
     }
+
+    /// A clamp far from its edge: clamp(x₀, 0, 1) and hardtanh (clamp to [−1, 1]) are flat at
+    /// −1000 … −20 and at 100 (derivative 0 by hand), and leave f(x) by a ramp of width 1 (2)
+    /// that saturates again. The edge's bracket (1/8 of its distance, 12.5 at −100) is wider than
+    /// the ramp, its far end lay on the saturated part, and the δ test read a tread there: the
+    /// claimed 0 was flat-below-scale at −1000, −300, −100 and hardtanh's at 100, where before
+    /// 4b81c628 it agreed. The ramp is no discontinuity of f's floats: the edge bracketed to an
+    /// ulp shows f still moving past it.
+    func testAClampFarFromItsEdgeKeepsItsPass() throws {
+        let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], 0), 1) + x[1] }
+        let hardtanh: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
+        for (name, f) in [("clamp to [0, 1]", clamp), ("hardtanh", hardtanh)] {
+            for x0 in [-1000, -300, -100, -50, -20, 100.0] {
+                var calls = 0
+                let r = try checkBlackBoxGradient(of: { (x: [Double]) in calls += 1; return f(x) }, at: [x0, 0.5],
+                                                  claimedGradient: { _ in [0, 1] })
+                XCTAssertEqual(r.entries[0].map(\.verdict), [.agree, .agree], "\(name) at \(x0)\n" + r.renderTable())
+                XCTAssertLessThanOrEqual(calls, 90, "\(name) at \(x0)")
+            }
+        }
+    }
+
+    /// hardtanh's gradient over [−1000, 1000], 0 outside [−1, 1] and 1 inside by hand, off its
+    /// kinks: every point agrees (on 4b81c628 the saturated points from about ±100 out were
+    /// flat-below-scale, the fraction a property test of hardtanh would fail on).
+    func testHardtanhsGradientAgreesAcrossItsRange() throws {
+        let hardtanh: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], -1), 1) + x[1] }
+        var undecided: [Double] = []
+        for k in 0...80 {
+            let x0 = -1000 + 25 * Double(k) + 0.3
+            let slope: Double = Swift.abs(x0) < 1 ? 1 : 0
+            let r = try checkBlackBoxGradient(of: hardtanh, at: [x0, 0.5], claimedGradient: { _ in [slope, 1] })
+            if r.entries[0][0].verdict != .agree { undecided.append(x0) }
+        }
+        XCTAssertEqual(undecided, [])
+    }
+
+    /// The conviction the tread reading cost: clamp(x₀, 0, 1) at −9 is flat (derivative 0 by
+    /// hand) out to its edge 9 away, and at 2¹⁶ first steps the saturated part past the ramp read
+    /// as a tread with a secant of 0.11, so a wrong claim up to 0.44 was spared as "the jump's
+    /// way": the wrong 0.1 was rule-wrong before 4b81c628 and fd-inconclusive after it.
+    func testAWrongSlopeOnAClampsPlateauIsConvicted() throws {
+        let clamp: ([Double]) -> Double = { x in Swift.min(Swift.max(x[0], 0), 1) + x[1] }
+        for x0 in [-9, -8.5, -10.0] {
+            let r = try checkBlackBoxGradient(of: clamp, at: [x0, 0.5], claimedGradient: { _ in [0.1, 1] })
+            XCTAssertEqual(r.entries[0][0].verdict.name, "rule-wrong", "\(x0)\n" + r.renderTable())
+        }
+    }
 }

@@ -2168,18 +2168,22 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// ``treadSamplesAtMost`` samples), and f sampled a small δ past the far end: a departure from
     /// inside the bracket that has not stopped moves there beyond f's rounding, a tread does not
     /// (however narrow the treads beyond: (max(x₀, 0) + 1000·max(x₀ − 0.12, 0) + 2⁵⁰) − 2⁵⁰ at
-    /// 0.01 jumps at 0.12 onto treads of 2.5·10⁻⁴). f flat beside a clamp that saturates again
-    /// (clamp to [0, 1] at −5) is no tread: its ramp is seen before it saturates. Not seen: a jump
-    /// within 256 times f's rounding (moves within ``CheckOptions/errorEstimateSafety`` times a few
-    /// ulps of f, or its measured noise, are flat), and treads within a few millionths of the
-    /// bracket (δ lands on the next tread).
+    /// 0.01 jumps at 0.12 onto treads of 2.5·10⁻⁴). Where the δ test reads a tread, the edge is
+    /// bracketed on to an ulp, and f's change there must stay above 64 times its rounding and
+    /// f must not move a few ulps further: a jump of f's floats, not a ramp that saturates again
+    /// within the bracket (clamp to [0, 1] and hardtanh at −1000 … −20 and 100 are no treads).
+    /// Not seen: a jump within 256 times f's rounding (moves within
+    /// ``CheckOptions/errorEstimateSafety`` times a few ulps of f, or its measured noise, are
+    /// flat), and treads within a few millionths of the bracket (δ lands on the next tread).
     /// The price: a genuine one-sided staircase (max(⌊x₀⌋, 0) at −0.5, a step function beside x)
     /// looks the same, and its right 0 is undecided too.
     ///
     /// Cost: the samples at ±h (``variation(_:_:)``'s) and, on a side that did not move there, at
     /// 2^`levels`·h (``movesAtFarthestLevel(_:_:levels:)``'s): nothing more for an input f ignores.
     /// Where one side moves, the bisection's samples and one past it: relu at −5 claimed 0 costs
-    /// 20 evaluations (13 before), at −0.01 20 (11 before).
+    /// 20 evaluations (13 before), at −0.01 20 (11 before). Where the δ test reads a tread, up
+    /// to ``treadEdgeHalvingsAtMost`` more and one past the edge (about 50 in Double): only an
+    /// entry then about to be left undecided, or spared a conviction, pays them.
     mutating func treadBesideFlatSide(_ r: Int, _ d: Int, levels: Int) -> TreadBesideFlatSide? {
         let key = [r, d, levels]
         if let known = treadsBesideFlatSides[key] { return known }
@@ -2240,6 +2244,25 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let delta = (hi - lo) * q
         guard V(side * (hi + delta)) != V(side * hi), let beyond = change(side * (hi + delta)),
               Swift.abs(beyond - atHi) <= hidden else { return nil }
+        // A tread's first jump is a discontinuity of f's floats; a ramp that stops again is not,
+        // and the bracket above can be wider than it: clamp(x₀, 0, 1) at −100 leaves f(x) 100
+        // away and saturates 1 further, the bracket's far end (1/8 of 100 out) lay on the
+        // saturated part, and the δ test read a tread there (every x₀ from −1000 to −100, and
+        // hardtanh at 100, were flat-below-scale; at 2¹⁶ first steps from −8 on, sparing a wrong
+        // 0.1 as the jump's way). So the edge is bracketed on to an ulp of t: at a jump f's change
+        // at hi stays the jump, on a ramp it shrinks to f's rounding or to the ramp's slope times
+        // an ulp, and then f moves again a few ulps further (64 bracket widths, at least 4 ulps of
+        // x since t ≥ |x|/16). Only entries about to be left undecided (or spared) pay this.
+        var halvings = 0
+        while halvings < Self.treadEdgeHalvingsAtMost {
+            let mid = (lo + hi) / 2
+            guard mid > lo, mid < hi, V(mid) != V(lo), V(mid) != V(hi), let c = change(side * mid) else { break }
+            halvings += 1
+            if Swift.abs(c) > hidden { (hi, atHi) = (mid, c) } else { lo = mid }
+        }
+        let past = hi + 64 * (hi - lo)
+        guard Swift.abs(atHi) > 64 * hidden, V(side * past) != V(side * hi), let further = change(side * past),
+              Swift.abs(further - atHi) <= hidden else { return nil }
         return TreadBesideFlatSide(side: side, flatTo: lo, edge: hi, onTreadFor: delta, change: atHi, flatOutTo: far)
     }
 
@@ -2248,7 +2271,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// any width) but for a plateau's edge whose ramp stops again: clamp(x₀, 0, 1) at −5 leaves
     /// f(x) 5 away and saturates 1 further, and a bracket wider than its ramp would end on the
     /// saturated part and read a tread. A ramp stopping within 1/8 of the edge's distance from its
-    /// start does, and its right 0 is undecided.
+    /// start does (clamp to [0, 1] from about −20 out): the edge's bracketing to an ulp then tells
+    /// it from a jump, at a price paid only there.
     static var treadBisections: Int { 3 }
 
     /// How many samples ``treadBesideFlatSide(_:_:levels:)`` spends narrowing the bracket at most:
@@ -2256,6 +2280,12 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// to 2^−``treadBisections`` (about 3), and a few more for an edge far nearer x than the first
     /// step. Past them the bracket is as wide as it got.
     static var treadSamplesAtMost: Int { 12 }
+
+    /// How many arithmetic halvings ``treadBesideFlatSide(_:_:levels:)`` spends bracketing a
+    /// tread's edge to an ulp once the δ test read one: from 1/8 of the edge's distance, 49 in
+    /// Double and 20 in Float reach it; a Double edge far nearer x than the first step stops short,
+    /// its bracket then as narrow as 52 halvings make it.
+    static var treadEdgeHalvingsAtMost: Int { 52 }
 
     /// How far f's change at the far end of the edge's bracket must lie above its rounding for
     /// ``treadBesideFlatSide(_:_:levels:)`` to judge it: 4 × 64 times. Below, the step δ that
