@@ -388,6 +388,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         guard floors.contains(where: { $0 > 0 }) else { return }
         noiseFloor = floors
+        // What was flat and what moved is judged against the noise floor: a tread found before
+        // it was measured was found against f's few ulps alone.
+        treadsBesideFlatSides.removeAll()
         let noisy = (0..<m).compactMap { i -> String? in
             guard floors[i] > 0, let sigma = measured.sigma[i] else { return nil }
             let ulps = sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
@@ -1730,7 +1733,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // rounding" there), which a floor's derivative and a slope lost to a large
             // intermediate share (``staircaseBeyondFlat(_:_:)``).
             if open, Swift.abs(claimed.1) <= subnormal, decided.1.value == 0, decided.1.warnings.contains(.cancellation),
-               zeroClaimBesideStaircase(r, d) {
+               zeroClaimBesideStaircase(r, d, deciding: true) {
                 return make(.fdInconclusive(reasons: [.flatBelowScale]), decided, ladder: ladder)
             }
             // A claim that is 0 up to its own rounding (not the subnormal allowance: e^(−x) at 745 is
@@ -2130,10 +2133,13 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// (flat-below-scale) because f steps beyond that constancy as a slope an intermediate far
     /// larger than f rounds away would: on both sides with one slope (``staircaseBeyondFlat(_:_:)``),
     /// or on one side by a jump while the other stays flat (``treadBesideFlatSide(_:_:levels:)``).
-    mutating func zeroClaimBesideStaircase(_ r: Int, _ d: Int) -> Bool {
+    /// `deciding`: the caller makes the entry flat-below-scale on a true answer, and the tread
+    /// behind it is kept for the report's note (a witness asking need not decide the verdict,
+    /// and a note citing the tread there could cite the wrong cause).
+    mutating func zeroClaimBesideStaircase(_ r: Int, _ d: Int, deciding: Bool = false) -> Bool {
         if staircaseBeyondFlat(r, d) != nil { return true }
         guard let t = treadBesideFlatSide(r, d, levels: Self.zeroStaircaseLevels) else { return false }
-        zeroClaimTreads[[r, d]] = t
+        if deciding { zeroClaimTreads[[r, d]] = t }
         return true
     }
 
@@ -2276,7 +2282,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     static var treadBisections: Int { 3 }
 
     /// How many samples ``treadBesideFlatSide(_:_:levels:)`` spends narrowing the bracket at most:
-    /// the geometric halvings from 2⁷ (or 2¹⁶) of the first step (3, 5) and the arithmetic ones
+    /// the geometric halvings from 2⁷ (or 2¹⁶) of the first step (3, 4) and the arithmetic ones
     /// to 2^−``treadBisections`` (about 3), and a few more for an edge far nearer x than the first
     /// step. Past them the bracket is as wide as it got.
     static var treadSamplesAtMost: Int { 12 }
