@@ -264,6 +264,11 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// Per [functional, direction], the slope beyond the flat steps where ``staircaseBeyondFlat(_:_:)``
     /// found one: the report's note on a claimed 0 left undecided there.
     var staircaseSlopes: [[Int]: Double] = [:]
+    /// Per [functional, direction, doublings], what ``treadBesideFlatSide(_:_:levels:)`` found (nil
+    /// inside: no tread beside a flat side), so the rungs that ask again pay nothing.
+    var treadsBesideFlatSides: [[Int]: TreadBesideFlatSide?] = [:]
+    /// Per [functional, direction], the tread that left a claimed 0 undecided: the report's note.
+    var zeroClaimTreads: [[Int]: TreadBesideFlatSide] = [:]
     /// The kink probe's lines (``kinkAlongProbedDirection(_:claimed:claimedName:)``), by direction:
     /// its seeded directions are the same for every row, and a sample gives every output, so a
     /// Jacobian whose rows all convict (a transposed claim) pays for them once, not once a row.
@@ -383,6 +388,9 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         }
         guard floors.contains(where: { $0 > 0 }) else { return }
         noiseFloor = floors
+        // What was flat and what moved is judged against the noise floor: a tread found before
+        // it was measured was found against f's few ulps alone.
+        treadsBesideFlatSides.removeAll()
         let noisy = (0..<m).compactMap { i -> String? in
             guard floors[i] > 0, let sigma = measured.sigma[i] else { return nil }
             let ulps = sigma / (eps * Swift.max(Swift.abs(Double(value[i])), .leastNormalMagnitude))
@@ -602,7 +610,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         report.entries = entries
         report.smallGaps = smallGapNote(entries.joined())
         report.plateauFindings = entries.joined().compactMap { e in
-            (plateauNote(e) ?? staircaseNote(e)).map { EntryFinding(output: e.output, input: e.input, text: $0) }
+            (plateauNote(e) ?? staircaseNote(e) ?? treadNote(e)).map { EntryFinding(output: e.output, input: e.input, text: $0) }
         }
         // A few entries are enough to show the user what their claim misses; each costs a scan.
         // Not the entries convicted because f is constant along them: the flat note says all
@@ -1317,6 +1325,18 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // the claim's sign says; a forgotten saturation (a clamp's plateau) stays flat on one
             // side, and a minimum's curvature rises on both: those are still convicted.
             if constant, stepsBeyondFollowTheClaim(r, e.input, claimed: claimed) { return e }
+            // Or f moves on one side only, by a jump the way the claim's sign says, and is flat on
+            // the other as far as looked: the same absorbed slope beside a kink. (max(x₀, 0) + 2⁵²)
+            // − 2⁵² + x₁ at (0.01, 0.5), slope 1 by hand, is flat for every x₀ < 0.5 and jumps by
+            // ulp(2⁵²) = 1 there, and its right claim 1 was convicted. So is a plateau up to a
+            // "kink" whose line is a staircase's treads: with 1000·max(x₀ − 0.12, 0) added inside,
+            // the treads past 0.12 are 2.5·10⁻⁴ wide, three samples 31.25 apart fell on one line to
+            // the last bit, and the right 1 was convicted as that plateau's forgotten 0. A forgotten
+            // saturation (min(x₀, 2) at 3, claimed 1) leaves its flat side continuously, and is
+            // still convicted. The claim is held to the secant over the jump from below only: x
+            // sits anywhere on the tread beside the kink, and the nearer its edge, the steeper.
+            if let t = treadBesideFlatSide(r, e.input, levels: Self.staircaseLevels),
+               t.change * t.side * claimed > 0, Swift.abs(t.change) / t.edge >= Swift.abs(claimed) / 4 { return e }
             let coarse = Swift.max(h, DifferenceTuning.richardsonInitialStep * Double(newLine(directions[e.input]).scale))
             let span = h * reach(e.input)
             let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
@@ -1493,7 +1513,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 if w.value == 0, w.warnings.contains(.cancellation), let m = monotoneVariation(r, d), m > tol { return true }
                 // The same slope beyond the scan's first step, f exactly constant within it: a
                 // staircase or an absorbed slope (``staircaseBeyondFlat(_:_:)``), undecided below.
-                if w.value == 0, w.warnings.contains(.cancellation), staircaseBeyondFlat(r, d) != nil { return true }
+                if w.value == 0, w.warnings.contains(.cancellation), zeroClaimBesideStaircase(r, d) { return true }
                 guard tol > Double.pow(eps, 1.0 / 3.0) * rowScale || w.warnings.contains(.cancellation),
                       let v = variation(r, d), v > 0 else { return false }
                 return tol >= v || (w.warnings.contains(.cancellation) && w.value != 0 && Swift.abs(w.value) <= tol)
@@ -1720,7 +1740,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // rounding" there), which a floor's derivative and a slope lost to a large
             // intermediate share (``staircaseBeyondFlat(_:_:)``).
             if open, Swift.abs(claimed.1) <= subnormal, decided.1.value == 0, decided.1.warnings.contains(.cancellation),
-               staircaseBeyondFlat(r, d) != nil {
+               zeroClaimBesideStaircase(r, d, deciding: true) {
                 return make(.fdInconclusive(reasons: [.flatBelowScale]), decided, ladder: ladder)
             }
             // A claim that is 0 up to its own rounding (not the subnormal allowance: e^(−x) at 745 is
@@ -2114,6 +2134,195 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             head: "f returned f(x) to the last bit out to the step scan's first step along each entry's line, and steps beyond "
                 + "on both sides with one slope",
             tail: why + "those steps")
+    }
+
+    /// Whether a claimed 0 read as f's exact constancy by every witness is left undecided
+    /// (flat-below-scale) because f steps beyond that constancy as a slope an intermediate far
+    /// larger than f rounds away would: on both sides with one slope (``staircaseBeyondFlat(_:_:)``),
+    /// or on one side by a jump while the other stays flat (``treadBesideFlatSide(_:_:levels:)``).
+    /// `deciding`: the caller makes the entry flat-below-scale on a true answer, and the tread
+    /// behind it is kept for the report's note (a witness asking need not decide the verdict,
+    /// and a note citing the tread there could cite the wrong cause).
+    mutating func zeroClaimBesideStaircase(_ r: Int, _ d: Int, deciding: Bool = false) -> Bool {
+        if staircaseBeyondFlat(r, d) != nil { return true }
+        guard let t = treadBesideFlatSide(r, d, levels: Self.zeroStaircaseLevels) else { return false }
+        if deciding { zeroClaimTreads[[r, d]] = t }
+        return true
+    }
+
+    /// Where f leaves f(x) on one side of x by a jump (see ``treadBesideFlatSide(_:_:levels:)``).
+    struct TreadBesideFlatSide: Equatable {
+        /// +1 where f moves at x + t·d with t > 0, −1 where it moves at t < 0.
+        let side: Double
+        /// |t| of the last sample found flat before the jump, and of the first found past it.
+        let flatTo: Double, edge: Double
+        /// How much further than `edge` f was sampled, and found on the same tread.
+        let onTreadFor: Double
+        /// f's change in the functional there, from f(x).
+        let change: Double
+        /// How far f was seen flat on the other side (|t| of the farthest sample).
+        let flatOutTo: Double
+    }
+
+    /// Where functional r of f is within its rounding of f(x) along direction d on one side of x,
+    /// at the step scan's first step h (1/8 of max(1, |xⱼ|)) and at 2^`levels`·h, and leaves f(x)
+    /// within that reach on the other side by a jump: the side, where, and by how much. nil
+    /// otherwise (both sides flat, an input f ignores; both moving; a continuous departure).
+    ///
+    /// Why: (max(x₀, 0) + 2⁵⁰) − 2⁵⁰ + x₁ at (0.01, 0.5) has slope 1 along x₀ by hand, but 2⁵⁰ + x₀
+    /// rounds to 2⁵⁰ for every x₀ below 0.125 (ulp(2⁵⁰) = 0.25): f is flat on the left for ever and
+    /// on the right out to 0.115, where it jumps by 0.25, and every witness read the 0 a wrong
+    /// claim said. ``staircaseBeyondFlat(_:_:)`` asks for steps on both sides, and the kink beside
+    /// the staircase keeps one side flat. A plateau's edge (relu at −5, a clamp past its bound, a
+    /// dead zone) leaves f(x) continuously, and an absorbed slope leaves it by a jump of an ulp of
+    /// the absorbing intermediate and stays on that tread: the edge is bracketed between a flat
+    /// sample and a moved one, the bracket halved (geometrically while its ends lie more than 2×
+    /// apart, then arithmetically, down to 2^−``treadBisections`` of its far end, at most
+    /// ``treadSamplesAtMost`` samples), and f sampled a small δ past the far end: a departure from
+    /// inside the bracket that has not stopped moves there beyond f's rounding, a tread does not
+    /// (however narrow the treads beyond: (max(x₀, 0) + 1000·max(x₀ − 0.12, 0) + 2⁵⁰) − 2⁵⁰ at
+    /// 0.01 jumps at 0.12 onto treads of 2.5·10⁻⁴). Where the δ test reads a tread, the edge is
+    /// bracketed on to an ulp, and f's change there must stay above 64 times its rounding and
+    /// f must not move a few ulps further: a jump of f's floats, not a ramp that saturates again
+    /// within the bracket (clamp to [0, 1] and hardtanh at −1000 … −20 and 100 are no treads).
+    /// Not seen: a jump within 256 times f's rounding (moves within
+    /// ``CheckOptions/errorEstimateSafety`` times a few ulps of f, or its measured noise, are
+    /// flat), and treads within a few millionths of the bracket (δ lands on the next tread).
+    /// The price: a genuine one-sided staircase (max(⌊x₀⌋, 0) at −0.5, a step function beside x)
+    /// looks the same, and its right 0 is undecided too.
+    ///
+    /// Cost: the samples at ±h (``variation(_:_:)``'s) and, on a side that did not move there, at
+    /// 2^`levels`·h (``movesAtFarthestLevel(_:_:levels:)``'s): nothing more for an input f ignores.
+    /// Where one side moves, the bisection's samples and one past it: relu at −5 claimed 0 costs
+    /// 20 evaluations (13 before), at −0.01 20 (11 before). Where the δ test reads a tread, up
+    /// to ``treadEdgeHalvingsAtMost`` more and one past the edge (about 50 in Double): only an
+    /// entry then about to be left undecided, or spared a conviction, pays them.
+    mutating func treadBesideFlatSide(_ r: Int, _ d: Int, levels: Int) -> TreadBesideFlatSide? {
+        let key = [r, d, levels]
+        if let known = treadsBesideFlatSides[key] { return known }
+        let found = findTreadBesideFlatSide(r, d, levels: levels)
+        treadsBesideFlatSides[key] = .some(found)
+        return found
+    }
+
+    private mutating func findTreadBesideFlatSide(_ r: Int, _ d: Int, levels: Int) -> TreadBesideFlatSide? {
+        guard d < directions.count, !value.isEmpty else { return nil }
+        var line = scanProbes[d] ?? newLine(directions[d])
+        defer { scanProbes[d] = line }
+        let involved = involvedOutputs(r)
+        let center = combine(r, value.map { Double($0) })
+        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
+        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        let hidden = CheckOptions.errorEstimateSafety * own
+        let h = DifferenceTuning.richardsonInitialStep * line.scale
+        let far = h * Double.pow(2, Double(levels))
+        guard hidden.isFinite, h > 0, far.isFinite, !line.stepBelowULP(V(h)) else { return nil }
+        /// f's change in functional r at x + t·d, nil where a sample is not finite.
+        func change(_ t: Double) -> Double? {
+            let y = line.at(V(t))
+            guard y.count == value.count, involved.allSatisfy({ y[$0].isFinite }) else { return nil }
+            let c = combine(r, y.map { Double($0) }) - center
+            return c.isFinite ? c : nil
+        }
+        /// Per side, the nearer of h and 2^levels·h at which f has moved and its change there, or
+        /// (0, 0) where it moved at neither; nil where a sample is not finite. A side that moved
+        /// at h is not sampled farther.
+        func firstMove(_ side: Double) -> (at: Double, change: Double)? {
+            for t in [h, far] {
+                guard let c = change(side * t) else { return nil }
+                if Swift.abs(c) > hidden { return (t, c) }
+            }
+            return (0, 0)
+        }
+        guard let right = firstMove(1), let left = firstMove(-1), (right.at == 0) != (left.at == 0) else { return nil }
+        let side: Double = right.at != 0 ? 1 : -1
+        let moved = side > 0 ? right : left
+        // A flat sample (lo, 0 being x) and a moved one (hi) on the moving side.
+        var (lo, hi, atHi) = (moved.at == h ? 0 : h, moved.at, moved.change)
+        var samples = 0
+        while samples < Self.treadSamplesAtMost, hi - lo > hi * Double.pow(2, -Double(Self.treadBisections)) {
+            let mid = lo > 0 && hi > 2 * lo ? (lo * hi).squareRoot() : (lo + hi) / 2
+            guard mid > lo, mid < hi, V(mid) != V(lo), V(mid) != V(hi), let c = change(side * mid) else { break }
+            samples += 1
+            if Swift.abs(c) > hidden { (hi, atHi) = (mid, c) } else { lo = mid }
+        }
+        // A departure from inside the bracket [lo, hi] that has not stopped by hi changes over a
+        // further δ by at least |f(hi) − f(x)|·δ/(hi − lo) (a ramp by that, a quadratic twice it, √
+        // half of it): δ is chosen to make that 64 times f's rounding. A tread's edge leaves f the
+        // same to its rounding there, however narrow the treads beyond (any point of a staircase
+        // lies on a tread, and δ is far below its width unless the treads are within a few
+        // million of f's rounding of a ramp).
+        let q = Swift.max(64 * hidden / Swift.abs(atHi), Double.pow(2, -20))
+        guard q <= 1 / Double(Self.treadJumpRatio) else { return nil }
+        let delta = (hi - lo) * q
+        guard V(side * (hi + delta)) != V(side * hi), let beyond = change(side * (hi + delta)),
+              Swift.abs(beyond - atHi) <= hidden else { return nil }
+        // A tread's first jump is a discontinuity of f's floats; a ramp that stops again is not,
+        // and the bracket above can be wider than it: clamp(x₀, 0, 1) at −100 leaves f(x) 100
+        // away and saturates 1 further, the bracket's far end (1/8 of 100 out) lay on the
+        // saturated part, and the δ test read a tread there (every x₀ from −1000 to −100, and
+        // hardtanh at 100, were flat-below-scale; at 2¹⁶ first steps from −8 on, sparing a wrong
+        // 0.1 as the jump's way). So the edge is bracketed on to an ulp of t: at a jump f's change
+        // at hi stays the jump, on a ramp it shrinks to f's rounding or to the ramp's slope times
+        // an ulp, and then f moves again a few ulps further (64 bracket widths, at least 4 ulps of
+        // x since t ≥ |x|/16). Only entries about to be left undecided (or spared) pay this.
+        var halvings = 0
+        while halvings < Self.treadEdgeHalvingsAtMost {
+            let mid = (lo + hi) / 2
+            guard mid > lo, mid < hi, V(mid) != V(lo), V(mid) != V(hi), let c = change(side * mid) else { break }
+            halvings += 1
+            if Swift.abs(c) > hidden { (hi, atHi) = (mid, c) } else { lo = mid }
+        }
+        let past = hi + 64 * (hi - lo)
+        guard Swift.abs(atHi) > 64 * hidden, V(side * past) != V(side * hi), let further = change(side * past),
+              Swift.abs(further - atHi) <= hidden else { return nil }
+        return TreadBesideFlatSide(side: side, flatTo: lo, edge: hi, onTreadFor: delta, change: atHi, flatOutTo: far)
+    }
+
+    /// How finely ``treadBesideFlatSide(_:_:levels:)`` brackets the edge where f leaves f(x): to
+    /// 2⁻³ of the edge's distance. Not for the treads (the test beyond the bracket sees them at
+    /// any width) but for a plateau's edge whose ramp stops again: clamp(x₀, 0, 1) at −5 leaves
+    /// f(x) 5 away and saturates 1 further, and a bracket wider than its ramp would end on the
+    /// saturated part and read a tread. A ramp stopping within 1/8 of the edge's distance from its
+    /// start does (clamp to [0, 1] from about −20 out): the edge's bracketing to an ulp then tells
+    /// it from a jump, at a price paid only there.
+    static var treadBisections: Int { 3 }
+
+    /// How many samples ``treadBesideFlatSide(_:_:levels:)`` spends narrowing the bracket at most:
+    /// the geometric halvings from 2⁷ (or 2¹⁶) of the first step (3, 4) and the arithmetic ones
+    /// to 2^−``treadBisections`` (about 3), and a few more for an edge far nearer x than the first
+    /// step. Past them the bracket is as wide as it got.
+    static var treadSamplesAtMost: Int { 12 }
+
+    /// How many arithmetic halvings ``treadBesideFlatSide(_:_:levels:)`` spends bracketing a
+    /// tread's edge to an ulp once the δ test read one: from 1/8 of the edge's distance, 49 in
+    /// Double and 20 in Float reach it; a Double edge far nearer x than the first step stops short,
+    /// its bracket then as narrow as 52 halvings make it.
+    static var treadEdgeHalvingsAtMost: Int { 52 }
+
+    /// How far f's change at the far end of the edge's bracket must lie above its rounding for
+    /// ``treadBesideFlatSide(_:_:levels:)`` to judge it: 4 × 64 times. Below, the step δ that
+    /// would show a ramp beyond f's rounding reaches past a quarter of the bracket.
+    static var treadJumpRatio: Double { 4 }
+
+    /// The note for ``CheckReport/plateaus`` on a claimed 0 left undecided by ``treadBesideFlatSide(_:_:levels:)``.
+    func treadNote(_ e: EntryCheck) -> FindingText? {
+        guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
+              let t = zeroClaimTreads[[e.output, e.input]] else { return nil }
+        let along = directions.count == x.count ? options.inputName(e.input) : "the direction"
+        let (moving, flat) = t.side > 0 ? ("above", "below") : ("below", "above")
+        let why = "That is a step of a staircase (a floor or a step function, whose derivative is 0) or of a slope that an "
+            + "intermediate far larger than f rounds away beside a kink ((max(x, 0) + 2⁵⁰) − 2⁵⁰ is constant for x < 0.125 and "
+            + "steps by 0.25): a black box cannot tell them apart, so the claimed 0 is left undecided (flat-below-scale). Check f "
+            + "written generically (AD sees an absorbed slope) or at a point where f moves without jumping"
+        return FindingText(
+            alone: "f returned f(x) to its rounding along \(along) \(flat) x out to \(fmt(t.flatOutTo)) and \(moving) x out to "
+                + "\(fmt(t.flatTo)), and by \(fmt(t.edge)) had jumped by \(fmt(t.change)) onto a tread (\(fmt(t.onTreadFor)) further it "
+                + "had not moved). " + why,
+            clause: "along \(along), flat \(flat) x out to \(fmt(t.flatOutTo)), a jump of \(fmt(t.change)) between \(fmt(t.flatTo)) and "
+                + "\(fmt(t.edge)) \(moving)",
+            head: "f returned f(x) along each entry's line on one side as far as looked, and jumps to a tread on the other",
+            tail: why)
     }
 
     /// Whether functional r of f moves on both sides at the last of `levels` doublings of the
