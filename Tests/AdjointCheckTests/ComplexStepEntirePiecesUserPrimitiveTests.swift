@@ -30,6 +30,16 @@ enum EntireUserRelu: UnaryPrimitive {
     static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.abs(x) }
 }
 
+/// clamp to [0, 1] as a user primitive, pieces 0, x and 1 declared entire: by hand its derivative
+/// is 1 inside (0, 1), 0 outside.
+enum EntireUserClamp: UnaryPrimitive {
+    static let name = "entire_user_clamp"
+    static let piecesAreEntire = true
+    static func primal<T: ADScalar>(_ x: T) -> T { x < 0 ? 0 : (x > 1 ? 1 : x) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { x > 0 && x < 1 ? 1 : 0 }
+    static func kinkDistance(_ x: Double, _ y: Double) -> Double? { Swift.min(Swift.abs(x), Swift.abs(x - 1)) }
+}
+
 /// |x| declared entire with a wrong rule: the derivative's sign flipped (−sign x).
 enum EntireUserAbsFlipped: UnaryPrimitive {
     static let name = "entire_user_abs_flipped"
@@ -84,12 +94,13 @@ final class ComplexStepEntirePiecesUserPrimitiveTests: XCTestCase {
         return options
     }
 
-    /// (i) Declared entire, a user abs and relu get the complex step the built-in abs gets: 1 for
+    /// (i) Declared entire, a user abs, relu and clamp get the complex step the built-in abs gets: 1 for
     /// both entries, within its estimate, with no unsupported op.
     func testADeclaredEntireUserAbsOrReluGetsAComplexStepNearItsKink() throws {
         let builtin = try differenceJacobian(of: ShiftedBuiltinAbs(), at: Self.x, method: .complexStep)
         for d in [try differenceJacobian(of: Shifted<EntireUserAbs>(), at: Self.x, method: .complexStep),
-                  try differenceJacobian(of: Shifted<EntireUserRelu>(), at: Self.x, method: .complexStep), builtin] {
+                  try differenceJacobian(of: Shifted<EntireUserRelu>(), at: Self.x, method: .complexStep),
+                  try differenceJacobian(of: Shifted<EntireUserClamp>(), at: Self.x, method: .complexStep), builtin] {
             for j in 0..<2 {
                 let e = d.entries[0][j]
                 XCTAssertFalse(e.warnings.contains(.unsupportedOp), "∂/∂x\(j): \(e.warnings)")
@@ -163,5 +174,54 @@ final class ComplexStepEntirePiecesUserPrimitiveTests: XCTestCase {
         let right = try checkJacobian(of: ShiftedDistance<DistanceDeclaredEntire>(), at: Self.x)
         XCTAssertTrue(right.passed, right.renderTable())
         for e in right.entries[0] { if case .ruleWrong = e.verdict { XCTFail(right.renderTable()) } }
+    }
+
+    /// A false declaration whose two imaginary-part readings agree within 2⁻²⁰ (found by review):
+    /// √(z² + y²) declared entire, f = P(x₀ − 1 + x₁, x₂). At (1, 2⁻⁶⁹, 2⁻⁷⁹) with the step 2⁻⁶⁷
+    /// along x₀ (4ζ, past the branch points ±iy) the readings differed by 4.2·10⁻⁷ relative, the
+    /// declaration was accepted, and the complex step read 0.99999997195 ± 1·10⁻⁸ (its h-to-2h
+    /// gap) for ζ/hypot(ζ, y) = 0.99999952316. With the automatic step the shrinking steps find
+    /// the truth there, but at (1, 2⁻⁹⁰, 2⁻¹⁰²) the steps h and 2h are both far past the branch
+    /// points and agree: it read 1 ± 4.4·10⁻¹⁶ for 1 − 2.98·10⁻⁸, the readings differed by
+    /// 3·10⁻⁸ (accepted), the right rule was convicted on the complex-step ladder and the wrong
+    /// rule (1, y/z) passed. Now each entry is refused or right within its stated estimate, the
+    /// right rule is never convicted, and the wrong one never passes.
+    func testAFalseDeclarationWhoseReadingsNearlyAgreeIsNotAConfidentWitness() throws {
+        struct Review<P: ScalarPrimitive>: ADFunction {
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [P.apply(x[0] - 1 + x[1], x[2])] }
+        }
+        // mpmath at 40 digits: ζ/√(ζ² + y²) and y/√(ζ² + y²).
+        let cases: [(x: [Double], step: StepSize, byX: Double, byY: Double)] = [
+            ([1, 0x1p-69, 0x1p-79], .absolute(0x1p-67),
+             0.9999995231631828571171145311498466425464, 0.0009765620343390457589034321593260221118617),
+            ([1, 0x1p-69, 0x1p-79], .automatic,
+             0.9999995231631828571171145311498466425464, 0.0009765620343390457589034321593260221118617),
+            ([1, 0x1p-90, 0x1p-102], .automatic,
+             0.9999999701976789445722508757422955324192, 0.0002441406177240427110772096864605213702195),
+        ]
+        for c in cases {
+            let d = try differenceJacobian(of: Review<DistanceDeclaredEntire>(), at: c.x, method: .complexStep, step: c.step)
+            // Along x₁ and x₂ the automatic steps stay inside the kink distance: values, not refusals.
+            if case .automatic = c.step {
+                XCTAssertEqual(d.entries[0][1].value, c.byX, accuracy: 1e-15)
+                XCTAssertEqual(d.entries[0][2].value, c.byY, accuracy: 1e-18)
+            }
+            let truth = [c.byX, c.byX, c.byY]
+            for j in 0..<3 {
+                let e = d.entries[0][j]
+                guard e.value.isFinite, !e.warnings.contains(.unsupportedOp) else { continue }
+                XCTAssertLessThanOrEqual(Swift.abs(e.value - truth[j]), e.errorEstimate,
+                                         "\(c.x) \(c.step) ∂/∂x\(j): \(e.value) ± \(e.errorEstimate) for \(truth[j])")
+            }
+        }
+        for x in [[1, 0x1p-69, 0x1p-79], [1, 0x1p-90, 0x1p-102]] as [[Double]] {
+            for options in [CheckOptions(), Self.complexStepOnly] {
+                let right = try checkJacobian(of: Review<DistanceDeclaredEntire>(), at: x, options: options)
+                for e in right.entries[0] { if case .ruleWrong = e.verdict { XCTFail(right.renderTable()) } }
+                let wrong = try checkJacobian(of: Review<DistanceDeclaredEntireWrongRule>(), at: x, options: options)
+                XCTAssertFalse(wrong.passed, wrong.renderTable())
+                XCTAssertNotEqual(wrong.entries[0][0].verdict, .agree, wrong.renderTable())
+            }
+        }
     }
 }

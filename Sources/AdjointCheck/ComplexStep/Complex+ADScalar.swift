@@ -223,8 +223,18 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     /// Whether primitive `P`'s primal, declared to have entire pieces, moves its imaginary part in
     /// proportion to the step's between the step's reach and a quarter of its kink distance, as an
     /// analytic piece does to first order: Im P(x + i·s·Im x) / s against Im P(x + i·Im x), for
-    /// s = d/(4·reach), within 2⁻²⁰ of the larger (the step's truncation is far below that) plus
-    /// the rounding of the smaller one's imaginary part.
+    /// s the power of two at most d/(4·reach), within ε of the larger plus the rounding of the
+    /// smaller one's imaginary part.
+    ///
+    /// Why ε and a power of two: the complex step then claims an error of a couple of ulps, so a
+    /// gap the test lets through must be below that. Scaling imaginary parts by a power of two
+    /// is exact, and an entire piece at the check's steps (whose h² terms are far below an ulp)
+    /// rounds its scaled imaginary part exactly as its unscaled one: abs, relu and clamp read the
+    /// same to the bit. The test accepted gaps up to 2⁻²⁰ before (review of a2cb6110): √(z² + y²)
+    /// declared entire at z = 2⁻⁹⁰, y = 2⁻¹⁰² differed by 3·10⁻⁸, was accepted, and the step read
+    /// 1 ± 4.4·10⁻¹⁶ for 1 − 2.98·10⁻⁸; a complex-step-only check passed the rule claiming 1.
+    /// A true declaration whose piece curves on the scale of its kink distance may now be refused
+    /// where its step reaches the kink: inconclusive, never wrong.
     ///
     /// A declaration is the user's word. √(z² + y²) declared entire at z = 0, y = 10⁻³⁰, stepped by
     /// 7·10⁻²¹: past its branch points Im √((ih)² + y²) ≈ h, inside them 0 (√(y² − η²) is real),
@@ -234,7 +244,10 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
     static func continuesOnePiece<P: ScalarPrimitive>(_: P.Type, _ x: Complex, _ y: Complex, kinkDistance d: Double) -> Bool {
         let reach = Double(Swift.max(x.imaginary.magnitude, y.imaginary.magnitude))
         guard reach > 0, reach.isFinite else { return false }
-        let s = RealType(d / (4 * reach))
+        let quarter = d / (4 * reach)
+        guard quarter.isFinite, quarter > 0 else { return false }
+        // The largest power of two at most d/(4·reach), so that scaling is exact.
+        let s = RealType(Double(sign: .plus, exponent: quarter.exponent, significand: 1))
         guard s > 0 else { return false }
         // The test's own evaluations report nothing: the one the caller makes next reports as before.
         let (outer, inner) = Diagnostics.collect({ Diagnostics.quietly {
@@ -243,7 +256,7 @@ extension Complex: ADScalar where RealType: BinaryFloatingPoint {
         let a = Double(outer), b = Double(inner) / Double(s)
         guard a.isFinite, b.isFinite else { return false }
         let rounding = Double(RealType.leastNormalMagnitude) / Double(s)
-        return Swift.abs(a - b) <= 0x1p-20 * Swift.max(Swift.abs(a), Swift.abs(b)) + rounding
+        return Swift.abs(a - b) <= Double(RealType.ulpOfOne) * Swift.max(Swift.abs(a), Swift.abs(b)) + rounding
     }
 
     static func unsupported(_ op: Op) -> Complex {

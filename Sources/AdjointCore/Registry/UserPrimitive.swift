@@ -109,9 +109,11 @@ public protocol ScalarPrimitive {
     /// near its kink (its argument 10⁻³⁰ where the step is 10⁻²¹) had no complex step at all.
     ///
     /// The declaration is tested where it is relied on: a step that reaches the kink distance is
-    /// taken only where the primal's imaginary part moves in proportion to the step's between
-    /// that reach and a quarter of the kink distance, as an analytic piece's does (one more
-    /// evaluation of the primal there). Declared on that √, the step past the branch points read
+    /// taken only where the primal's imaginary part moves in proportion to the step's, to within
+    /// an ulp, between that reach and a quarter of the kink distance, as an analytic piece's does
+    /// (one more evaluation of the primal there). Within an ulp, since the complex step then
+    /// claims a couple of ulps: a √ declared entire at z = 2⁻⁹⁰, y = 2⁻¹⁰² moved in proportion
+    /// to 3·10⁻⁸ and its step read 1 for 1 − 3·10⁻⁸. Declared on that √, the step past the branch points read
     /// 1 for 0, and a complex-step-only check passed a rule claiming 1; the test refuses it as
     /// undeclared. A piece that branches yet moves in proportion at both reaches is not caught:
     /// declare it only for pieces built from + − × and entire functions. At the kink itself the
