@@ -40,6 +40,19 @@ final class StaircaseBeyondWitnessesTests: XCTestCase {
         }
     }
 
+    /// The concurrent check's report is the serial one's, and a check of x₀'s column alone
+    /// judges it as the whole Jacobian's does: undecided, with the note.
+    func testTheConcurrentAndColumnSubsetChecksLeaveItUndecidedToo() async throws {
+        let claim: ([Double]) -> [[Double]] = { _ in [[self.slopeOfRoot, 1]] }
+        let serial = try checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], claimed: claim)
+        let concurrent = try await checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], claimed: claim, tasks: 2)
+        XCTAssertEqual(concurrent.entries[0].map(\.verdict), [flat, .agree], concurrent.renderTable())
+        XCTAssertEqual(concurrent.renderTable(), serial.renderTable())
+        let column = try checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], inputs: [0], claimed: claim)
+        XCTAssertEqual(column.entries.joined().map(\.verdict), [flat], column.renderTable())
+        XCTAssertEqual(column.plateaus.count, 1, column.renderTable())
+    }
+
     /// A claim wrong at every scale, 7 or −1/(2√2) (neither 0 nor of the steps' sign and size),
     /// is convicted on the witnesses' 0 as before.
     func testAClaimWrongAtEveryScaleIsStillConvicted() throws {
