@@ -40,6 +40,14 @@ final class StaircaseBeyondWitnessesTests: XCTestCase {
         }
     }
 
+    /// The same in Float, where the witnesses' steps and the look's run in Float.
+    func testInFloatToo() throws {
+        for claim in [Float(0), Float(slopeOfRoot)] {
+            let r = try checkGradient(of: BisectedRoot(tol: 1e-3), at: [Float(2), 0.5], claimedGradient: { _ in [claim, 1] })
+            XCTAssertEqual(r.entries[0].map(\.verdict), [flat, .agree], "claim \(claim)\n" + r.renderTable())
+        }
+    }
+
     /// The concurrent check's report is the serial one's, and a check of x₀'s column alone
     /// judges it as the whole Jacobian's does: undecided, with the note.
     func testTheConcurrentAndColumnSubsetChecksLeaveItUndecidedToo() async throws {
