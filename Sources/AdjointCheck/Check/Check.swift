@@ -550,9 +550,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
                 // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
-                let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                var entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
                                        entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
                                        kinkOps: kinkMap[i][j], underflowKinks: underflowKinkMap[i][j])
+                if !entryMissesColumn, let stair = staircaseBeyondWitnesses(entry) { entry = stair }
                 // A column the concurrent check will compute on child tasks: this entry is
                 // judged again once it is (its placeholder is dropped with this judging), and
                 // the others are kept. The judging goes on, so that one round computes every
@@ -623,7 +624,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         base.plateauFindings = entries.joined().compactMap { e in
             // The gap to the nearer neighbour: below a power of two the next value down is half an ulp away.
             let gap = e.input < x.count ? Swift.min(x[e.input].nextUp - x[e.input], x[e.input] - x[e.input].nextDown) : 0
-            return Self.exactPlateauNote(e, inputUlp: Double(gap), scalarType: "\(V.self)", along: options.inputName(e.input))
+            return (Self.exactPlateauNote(e, inputUlp: Double(gap), scalarType: "\(V.self)", along: options.inputName(e.input))
+                ?? Self.witnessStaircaseNote(e, along: options.inputName(e.input)))
                 .map { EntryFinding(output: e.output, input: e.input, text: $0) }
         }
         base.adAllZero = !adValues.isEmpty && adValues.allSatisfy { $0 == 0 }
@@ -676,6 +678,124 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         guard at(exactStep / 2) == f0, at(-exactStep / 2) == f0, let up = at(step), let down = at(-step) else { return false }
         let (forward, backward) = ((up - f0) / step, (f0 - down) / step)
         return [forward, backward].allSatisfy { $0.isFinite && Swift.abs($0 - slope) <= 0.1 * Swift.abs(slope) }
+    }
+
+    /// How many doublings past the widest witness's step ``staircaseBeyondWitnesses(_:)`` takes
+    /// at most; it stops sooner at 16 × max(1, |xⱼ|), where its first look went.
+    static var witnessStaircaseLevels: Int { 40 }
+
+    /// The entry left undecided (``FDWarning/flatBelowScale``) where every witness that judged read
+    /// exactly 0 and f is a staircase beyond their steps; nil otherwise, the entry standing as judged.
+    ///
+    /// Why: a bisection for √x₀ on [0, 4] written with comparisons only (`if mid·mid < x₀`),
+    /// stopped at a width of 10⁻³, at x₀ = 2: no tape path leads from x₀, so the AD modes read 0,
+    /// and the complex step and every difference (steps up to 1.2·10⁻⁴) read 0 on the flat stretch
+    /// of its output, about 3·10⁻³ wide. A claimed 0 passed and the hand derivative 1/(2√2)
+    /// was convicted. Both are derivatives of f, at different scales: the computed f's is 0 almost
+    /// everywhere, that of the √ it approximates is 0.354. Neither is shown wrong.
+    ///
+    /// The look, as the black-box check's (``BlackBoxChecker/staircaseBeyondFlat(_:_:)``), but from
+    /// the witnesses' widest step rather than its step scan's: f must move on both sides at
+    /// 16 × max(1, |xⱼ|) (the right side first, so an input f ignores costs one evaluation); then,
+    /// doubling from twice that step, at the first step H at which both sides moved, the secants
+    /// have one sign and lie within 8× of each other (a staircase of slope c gives each within
+    /// [c/2, 3c]), no side moved twice before the other moved at all (relu at −5, a clamp past
+    /// its bound: a plateau's edge, not a tread's), and f at ±H equals f at ±(H − H/1024) to the
+    /// last bit (a tread beyond each edge; a dead zone, sign(x)·max(|x| − 0.2, 0) at 0, leaves its
+    /// flat piece continuously, and its right 0 stands). Only where every subject is one of the
+    /// two readings, 0 or a slope of the secants' sign within 4× of each: a claim wrong at every
+    /// scale (7 for 0.354, or −0.354) is judged as before, on the witnesses' 0.
+    mutating func staircaseBeyondWitnesses(_ e: EntryCheck) -> EntryCheck? {
+        switch e.verdict {
+        case .agree, .ruleWrong: break
+        default: return nil
+        }
+        // Witnesses that judged read 0; one found unreliable may have straddled a tread's edge
+        // (Float's central at a step of 0.016 read 0.34 for the bisection at tol 10⁻³, whose
+        // treads are 2.8·10⁻³ wide), which the look below sees for itself.
+        let read = e.ladder.filter { $0.outcome != "not-available" && $0.value == 0 }
+        guard !read.isEmpty, e.witnessValue == 0,
+              e.ladder.allSatisfy({ $0.value == 0 || $0.value == nil || $0.outcome == "unreliable" }) else { return nil }
+        let (i, j) = (e.output, e.input)
+        guard i < value.count, j < x.count else { return nil }
+        let f0 = Double(value[i])
+        let scale = Swift.max(1, Swift.abs(Double(x[j])))
+        var spent = 0
+        func at(_ t: Double) -> Double? {
+            var p = x
+            p[j] += V(t)
+            Instrumentation.countEvaluation(1)
+            spent += 1
+            let (y, _) = Diagnostics.collect { f(p) }
+            guard i < y.count, y[i].isFinite else { return nil }
+            return Double(y[i])
+        }
+        let far = 16 * scale
+        guard let r = at(far), r != f0, let l = at(-far), l != f0 else { return nil }
+        let widest = read.compactMap(\.step).filter { $0.isFinite && $0 > 0 }.max() ?? 0
+        guard widest > 0 else { return nil }
+        var h = widest
+        var earlier: (right: Double, left: Double)? = nil
+        var found: (right: Double, left: Double, step: Double)? = nil
+        for _ in 0..<Self.witnessStaircaseLevels {
+            h *= 2
+            guard h < far, let up = at(h), let down = at(-h) else { break }
+            let change = (right: up - f0, left: f0 - down)
+            if change.right != 0, change.left != 0 {
+                found = (change.right / h, change.left / h, h)
+                break
+            }
+            if let e = earlier {
+                func movedAgain(_ now: Double, _ before: Double) -> Bool {
+                    before != 0 && Swift.abs(now - before) > 1e-9 * Swift.abs(now)
+                }
+                if movedAgain(change.right, e.right) || movedAgain(change.left, e.left) { return nil }
+            }
+            earlier = change
+        }
+        guard let (right, left, step) = found, right * left > 0,
+              Swift.max(Swift.abs(right), Swift.abs(left)) <= 8 * Swift.min(Swift.abs(right), Swift.abs(left)) else { return nil }
+        for t in [step, -step] {
+            guard let outer = at(t), let inner = at(t - t / 1024), outer == inner else { return nil }
+        }
+        let slope = (right + left) / 2
+        let readings = e.subjects.allSatisfy { s in
+            s.value == 0 || (s.value * slope > 0 && [right, left].allSatisfy {
+                Swift.abs($0) >= Swift.abs(s.value) / 4 && Swift.abs($0) <= 4 * Swift.abs(s.value)
+            })
+        }
+        guard readings else { return nil }
+        let look = RungOutcome(witness: Self.staircaseLookName, value: slope, errorEstimate: nil, step: step,
+                               outcome: "unreliable", warnings: [.flatBelowScale], evaluations: spent)
+        var out = EntryCheck(output: i, input: j, subjects: e.subjects, verdict: .fdInconclusive(reasons: [.flatBelowScale]),
+                             witness: nil, witnessValue: nil, errorEstimate: nil, step: nil, absoluteError: nil,
+                             relativeError: nil, tolerance: nil, kink: e.kink, ladder: e.ladder + [look])
+        out.seededPasses = e.seededPasses
+        return out
+    }
+
+    /// The ladder's name for the look of ``staircaseBeyondWitnesses(_:)``.
+    static var staircaseLookName: String { "staircase-beyond-witnesses" }
+
+    /// The note for ``CheckReport/plateaus`` on an entry left undecided by
+    /// ``staircaseBeyondWitnesses(_:)``; nil for any other entry.
+    static func witnessStaircaseNote(_ e: EntryCheck, along input: String) -> FindingText? {
+        guard case .fdInconclusive(let reasons) = e.verdict, reasons.contains(.flatBelowScale),
+              let look = e.ladder.last(where: { $0.witness == staircaseLookName }),
+              let slope = look.value, let step = look.step else { return nil }
+        let inside = e.ladder.filter { $0.witness != staircaseLookName }.compactMap(\.step).max() ?? 0
+        let why = "f is a staircase there (a bisection, a quantiser, a loop stopped by a comparison): its derivative "
+            + "as computed is 0, that of what it approximates is about the slope beyond. A check cannot tell which is "
+            + "meant, so a claimed 0 and a claim of that slope are both left undecided (flat-below-scale). To check the "
+            + "approximated derivative, tighten the tolerance until f moves within the witnesses' steps, or check the "
+            + "formula f approximates"
+        return FindingText(
+            alone: "every witness read exactly 0 (steps up to \(fmt(twoFigures(inside)))) along \(input), while f has stepped on both "
+                + "sides at ±\(fmt(twoFigures(step))), with a secant slope of about \(fmt(twoFigures(slope))). " + why,
+            clause: "along \(input) 0 at steps up to \(fmt(twoFigures(inside))), a secant slope of about \(fmt(twoFigures(slope))) at ±\(fmt(twoFigures(step)))",
+            head: "every witness read exactly 0 along each entry's line, while f steps beyond their steps on both sides "
+                + "with one slope",
+            tail: why)
     }
 
     /// The note for ``CheckReport/plateaus`` on an entry the exact rung found constant below a

@@ -1,0 +1,110 @@
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// √x₀ by bisection on [0, 4], comparisons only, stopped where the bracket is at most `tol`
+/// wide, plus x₁. No tape path leads from x₀: the computed f is a staircase whose treads are
+/// about 2√x₀ times the final bracket wide in x₀, and whose steps follow √x₀.
+struct BisectedRoot: ADFunction {
+    let tol: Double
+    func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
+        var lo: T = 0, hi: T = 4
+        while hi - lo > T(tol) {
+            let mid = (lo + hi) / 2
+            if mid * mid < p[0] { lo = mid } else { hi = mid }
+        }
+        return [(lo + hi) / 2 + p[1]]
+    }
+}
+
+final class StaircaseBeyondWitnessesTests: XCTestCase {
+    let flat = Verdict.fdInconclusive(reasons: [.flatBelowScale])
+    /// d√x₀/dx₀ at 2, 1/(2√2), by hand.
+    let slopeOfRoot = 1 / (2 * 2.0.squareRoot())
+
+    /// At (2, 0.5) every witness read 0 (steps up to 1.2·10⁻⁴, inside the tread: ≈ 2.8·10⁻³ wide at
+    /// tol 10⁻³, (1.5625, 2.25] at tol 0.3): a claimed 0 passed (bound 2.2·10⁻¹⁰) and the hand
+    /// derivative 1/(2√2) of the √ it approximates was rule-wrong. Both are derivatives of f, at
+    /// different scales, so both are undecided, with a note; ∂/∂x₁ = 1 still agrees.
+    func testABisectionsZeroAndItsRootsSlopeAreBothUndecided() throws {
+        for tol in [1e-3, 0.05, 0.3] {
+            for claim in [0, slopeOfRoot] {
+                let r = try checkGradient(of: BisectedRoot(tol: tol), at: [2.0, 0.5], claimedGradient: { _ in [claim, 1] })
+                XCTAssertEqual(r.entries[0].map(\.verdict), [flat, .agree], "tol \(tol), claim \(claim)\n" + r.renderTable())
+                XCTAssertEqual(r.plateaus.count, 1, r.renderTable())
+                let note = r.plateaus.first ?? ""
+                XCTAssertTrue(note.hasPrefix("entry (f0, x0)") && note.contains("staircase"), note)
+                XCTAssertFalse(r.notes.contains { $0.contains("leaves the AD types") }, r.renderTable())
+            }
+        }
+    }
+
+    /// The same in Float, where the witnesses' steps and the look's run in Float.
+    func testInFloatToo() throws {
+        for claim in [Float(0), Float(slopeOfRoot)] {
+            let r = try checkGradient(of: BisectedRoot(tol: 1e-3), at: [Float(2), 0.5], claimedGradient: { _ in [claim, 1] })
+            XCTAssertEqual(r.entries[0].map(\.verdict), [flat, .agree], "claim \(claim)\n" + r.renderTable())
+        }
+    }
+
+    /// The concurrent check's report is the serial one's, and a check of x₀'s column alone
+    /// judges it as the whole Jacobian's does: undecided, with the note.
+    func testTheConcurrentAndColumnSubsetChecksLeaveItUndecidedToo() async throws {
+        let claim: ([Double]) -> [[Double]] = { _ in [[self.slopeOfRoot, 1]] }
+        let serial = try checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], claimed: claim)
+        let concurrent = try await checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], claimed: claim, tasks: 2)
+        XCTAssertEqual(concurrent.entries[0].map(\.verdict), [flat, .agree], concurrent.renderTable())
+        XCTAssertEqual(concurrent.renderTable(), serial.renderTable())
+        let column = try checkJacobian(of: BisectedRoot(tol: 1e-3), at: [2.0, 0.5], inputs: [0], claimed: claim)
+        XCTAssertEqual(column.entries.joined().map(\.verdict), [flat], column.renderTable())
+        XCTAssertEqual(column.plateaus.count, 1, column.renderTable())
+    }
+
+    /// A claim wrong at every scale, 7 or −1/(2√2) (neither 0 nor of the steps' sign and size),
+    /// is convicted on the witnesses' 0 as before.
+    func testAClaimWrongAtEveryScaleIsStillConvicted() throws {
+        for tol in [1e-3, 0.3] {
+            for claim in [7, -slopeOfRoot] {
+                let r = try checkGradient(of: BisectedRoot(tol: tol), at: [2.0, 0.5], claimedGradient: { _ in [claim, 1] })
+                XCTAssertEqual(r.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), "tol \(tol), claim \(claim)\n" + r.renderTable())
+            }
+        }
+    }
+
+    /// What stays as it was, by hand: an input f ignores (∂/∂x₀ = 0; the look costs one evaluation,
+    /// f at x₀ + 16, which does not move); relu at −5 and a clamp past its bound (0: one side of
+    /// each never moves); a dead zone at 0 (0: it leaves its flat piece continuously, so no tread
+    /// lies beyond its edges). Each right 0 agrees, with no note.
+    func testFlatPiecesThatAreNoStaircaseKeepTheirAgreement() throws {
+        struct Ignored: ADFunction {
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] { [p[1] * p[1]] }
+        }
+        struct Relu: ADFunction {
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] { [max(p[0], 0) + p[1]] }
+        }
+        struct Clamp: ADFunction {
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] { [min(max(p[0], -1), 1) + p[1]] }
+        }
+        struct DeadZone: ADFunction {
+            func callAsFunction<T: ADScalar>(_ p: [T]) -> [T] {
+                let shrunk: T = p[0] > T(0.2) ? p[0] - T(0.2) : (p[0] < T(-0.2) ? p[0] + T(0.2) : 0)
+                return [shrunk + p[1]]
+            }
+        }
+        func assertAgrees<F: ADFunction>(_ f: F, at x: [Double], _ claim: [Double], _ name: String) throws {
+            let r = try checkGradient(of: f, at: x, claimedGradient: { _ in claim })
+            XCTAssertEqual(r.entries[0].map(\.verdict), [.agree, .agree], name + "\n" + r.renderTable())
+            XCTAssertTrue(r.plateaus.isEmpty, name + "\n" + r.renderTable())
+        }
+        try assertAgrees(Ignored(), at: [0.3, 0.7], [0, 1.4], "ignored")
+        // 37 evaluations before the look (3a07ecc1); it adds f at x₀ + 16 only.
+        let (_, counts) = try Instrumentation.measure {
+            try checkGradient(of: Ignored(), at: [0.3, 0.7], claimedGradient: { _ in [0, 1.4] })
+        }
+        XCTAssertEqual(counts.functionEvaluations, 38)
+        try assertAgrees(Relu(), at: [-5, 0.5], [0, 1], "relu")
+        try assertAgrees(Clamp(), at: [3, 0.5], [0, 1], "clamp")
+        try assertAgrees(DeadZone(), at: [0, 0.5], [0, 1], "dead zone")
+    }
+}
