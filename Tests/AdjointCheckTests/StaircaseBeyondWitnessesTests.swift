@@ -107,4 +107,23 @@ final class StaircaseBeyondWitnessesTests: XCTestCase {
         try assertAgrees(Clamp(), at: [3, 0.5], [0, 1], "clamp")
         try assertAgrees(DeadZone(), at: [0, 0.5], [0, 1], "dead zone")
     }
+
+    /// fᵢ = (i + 1)·xᵢ: every off-diagonal entry reads an exact 0, and the look asks f at
+    /// x + 16·eⱼ for each. Asked per entry it cost n(n − 1) evaluations (132 at n = 12, more than
+    /// the rest of the check); one evaluation per column answers every row, so the check's cost
+    /// grows linearly with n. Without the sharing, c(16) − 2·c(8) = 16·15 − 2·8·7 = 128 more than with it.
+    func testTheLookIsPaidOncePerColumnNotOncePerEntry() throws {
+        struct Diagonal: ADFunction {
+            let n: Int
+            func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { (0..<n).map { T(Double($0 + 1)) * x[$0] } }
+        }
+        func cost(_ n: Int) throws -> Int {
+            let x = (0..<n).map { 0.25 + Double($0) / 8 }
+            let (r, counts) = try Instrumentation.measure { try checkJacobian(of: Diagonal(n: n), at: x) }
+            XCTAssertTrue(r.entries.joined().allSatisfy { $0.verdict == .agree }, r.renderTable())
+            return counts.functionEvaluations
+        }
+        let (c8, c16) = (try cost(8), try cost(16))
+        XCTAssertLessThanOrEqual(c16, 2 * c8 + 16, "c(8) = \(c8), c(16) = \(c16)")
+    }
 }

@@ -282,6 +282,10 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     var signedTangentCache: [Int: [Double]] = [:]
     /// f at x ± h·eⱼ by input j and the bits of h (``evaluationsAround(input:step:)``).
     var aroundCache: [Int: [UInt64: (plus: [V], minus: [V])]] = [:]
+    /// f at x + t·eⱼ, every output, by input j and the bits of t, for ``staircaseBeyondWitnesses(_:)``:
+    /// its look is asked per entry, and a Jacobian's zero entries (every output but one ignoring
+    /// an input) each paid an evaluation a column's first look had already made.
+    var staircaseSamples: [Int: [UInt64: [V]]] = [:]
 
     enum RungResult {
         case available([[DifferenceEstimate]])
@@ -722,11 +726,17 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         let scale = Swift.max(1, Swift.abs(Double(x[j])))
         var spent = 0
         func at(_ t: Double) -> Double? {
-            var p = x
-            p[j] += V(t)
-            Instrumentation.countEvaluation(1)
-            spent += 1
-            let (y, _) = Diagnostics.collect { f(p) }
+            let y: [V]
+            if let known = staircaseSamples[j]?[t.bitPattern] {
+                y = known
+            } else {
+                var p = x
+                p[j] += V(t)
+                Instrumentation.countEvaluation(1)
+                spent += 1
+                y = Diagnostics.collect { f(p) }.0
+                staircaseSamples[j, default: [:]][t.bitPattern] = y
+            }
             guard i < y.count, y[i].isFinite else { return nil }
             return Double(y[i])
         }
@@ -1002,6 +1012,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         noiseNotes = attempt.noiseNotes
         measuredNoiseCache = attempt.measuredNoiseCache
         aroundCache = attempt.aroundCache
+        staircaseSamples = attempt.staircaseSamples
     }
 
     /// ``opaqueNoise`` of output i, measured on first use; 0 without user primitives.
