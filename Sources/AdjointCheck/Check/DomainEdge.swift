@@ -1,0 +1,198 @@
+import AdjointCore
+
+/// What the one-sided look at the edge of f's domain found along one line (see
+/// ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)``).
+struct DomainEdgeLook {
+    /// Whether f is defined on the side of growing t (the samples at x − t·v lie outside its
+    /// domain) or on the other.
+    let fromRight: Bool
+    /// The domain error f reported just outside ("pow: zero raised to a non-positive real
+    /// power"), or nil where its value there was only not finite (or nothing was asked).
+    var domainError: String? = nil
+    /// The one-sided derivative extrapolated from the defined side, with its error; nil where the
+    /// differences did not settle.
+    let estimate: DifferenceEstimate?
+    /// The measured rate p of D(h) − D* ∝ hᵖ at the last look that read one.
+    let rate: Double?
+    /// The one-sided samples' outermost step, where f was found undefined on the other side.
+    let firstStep: Double
+    /// The largest one-sided slope or secant from x the looks saw (at their widest steps): the
+    /// scale of f's change along the line, which sets what resolves an entry whose subjects are all 0.
+    let slopeScale: Double
+    /// Evaluations of f this look spent.
+    var evaluations: Int
+
+    /// The witness's name in a ladder.
+    var witnessName: String { fromRight ? "one-sided-right" : "one-sided-left" }
+
+    /// What the look says, in the user's terms, for the report's note on the entry along input
+    /// `name` at xⱼ; `judged` says whether its estimate decided the entry.
+    func note(input name: String, at xj: Double, judged: Bool) -> String {
+        let side = fromRight ? "right" : "left", other = fromRight ? "left" : "right"
+        let why = domainError.map { "a domain error in \($0)" } ?? "f is not finite there"
+        var s = "f is not defined just \(other) of \(name) = \(fmt(xj)) at every step down to \(fmt(firstStep)) (\(why)), so "
+            + "\(name) = \(fmt(xj)) is at the edge of f's domain along \(name) (or within that step of it) and the derivative there is "
+            + "the one-sided one from the \(side)"
+        let p = rate.map { "h^\(($0 * 100).rounded() / 100)" }
+        if let e = estimate {
+            s += "; the \(side)-hand differences, extrapolated to h = 0, read \(fmt(e.value)) ± \(fmt(e.errorEstimate))"
+                + (p.map { " (converging as \($0))" } ?? "")
+            if !judged { s += ", too coarse to judge the entry" }
+        } else {
+            s += "; the \(side)-hand differences " + (p.map { "converge as \($0), too slowly to judge" } ?? "do not settle as the step shrinks")
+        }
+        return s
+    }
+}
+
+/// How many looks ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)`` takes, each 64
+/// times closer than the last: x^1.5 at 0 has D(h) = c·√h, and from the one-sided stencil's
+/// default step (2⁻¹⁸ in Double) the looks reach 2⁻⁶⁰. At five evaluations a look, 40 at most,
+/// spent only where every other witness failed for want of f's values on one side.
+let domainEdgeLooks = 8
+
+/// The slowest change ratio ρ = 2ᵖ (p = ¼) at which ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)``
+/// extrapolates a one-sided difference; slower is "too slowly to judge".
+let domainEdgeSlowestRatio = 1.189
+
+/// The one-sided derivative along the probe's line at a point where f is defined but its samples
+/// on one side are not (a domain error, or a non-finite value there): the edge of f's domain, as
+/// x^1.5 at 0, where every central difference reads past the edge and no witness ran.
+///
+/// There the derivative is the one-sided one from inside the domain. It is read with the kink
+/// analysis's second-order one-sided stencil at steps 2h, h, h/2, h/4; their changes c₁, c₂, c₃
+/// stand in the ratios ρ₁ = c₁/c₂ and ρ₂ = c₂/c₃, which for D(h) = D* + c·hᵖ are both 2ᵖ. p need
+/// not be an integer: x^1.5 at 0 has p = ½ and x^2.5 has p = 3/2, and an error estimate that
+/// assumes p = 2, (D(2h) − D(h))/3, is a seventh of √h's error. Each triple is extrapolated to
+/// h = 0 at its own rate, D(h/2) − c₂/(ρ₁ − 1) and D(h/4) − c₃/(ρ₂ − 1) (the geometric tail), and
+/// their gap, with the rounding of both, is the estimate's error: exact for one power of h, and
+/// large where the rate drifts (a second power, a logarithm). A ratio at or below 1.05 is no
+/// convergence. A look at a rate below second order stands only where the look before it, 64
+/// times farther out, extrapolated to the same value within both errors (4 × each), so a model
+/// that held at one scale and not at the next decides nothing; each look that is not sharp enough
+/// sends the next 64 times closer, at most ``domainEdgeLooks`` times and not below an ulp of x.
+///
+/// - Parameters:
+///   - rounding: f's own rounding over a step (what the samples cannot show), added to the
+///     stencils' rounding.
+///   - sharp: the error at which the looks stop: an estimate this sharp is all the entry asks.
+/// - Returns: nil where the point is not at such an edge: f(x) not finite, or f's samples at the
+///   stencil's default step finite on both sides, or on neither.
+func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe<V>, output i: Int, outputs m: Int,
+                                                      epsilon eps: Double, rounding: (Double) -> Double,
+                                                      sharp: Double) -> DomainEdgeLook? {
+    let before = probe.evaluations
+    func finite(_ t: V) -> Bool {
+        let y = probe.at(t)
+        return i < y.count && Double(y[i]).isFinite
+    }
+    guard finite(0) else { return nil }
+    var h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
+    let rightDefined = finite(h), leftDefined = finite(-h)
+    guard rightDefined != leftDefined else { return nil }
+    let stencil = rightDefined ? Stencil.rightSided : Stencil.leftSided
+    let firstStep = Double(h)
+    var previous: (value: Double, error: Double, rate: Double)? = nil
+    var settled: DifferenceEstimate? = nil
+    var rate: Double? = nil
+    var slopeScale = 0.0
+    let safety = CheckOptions.errorEstimateSafety
+    for _ in 0..<domainEdgeLooks {
+        if h == 0 || probe.stepBelowULP(h / 4) { break }
+        let samples = [2 * h, h, h / 2, h / 4].map { probe.apply(stencil, step: $0, outputs: m) }
+        let d = samples.map { $0.derivative[i] }
+        // The defined side may end within the samples (a domain that is a short interval).
+        guard d.allSatisfy(\.isFinite) else { previous = nil; settled = nil; h = h / 64; continue }
+        // f's secants from x to the samples as well: pow(x, 2) at 0 has every one-sided difference
+        // exactly 0 (the stencil is exact for a parabola), and f(4h)/4h says what 0 ± r is next to.
+        let f0 = Double(probe.at(0)[i])
+        let secants = [h / 4, h / 2, h, 2 * h, 4 * h].map { t -> Double in
+            let y = probe.at(rightDefined ? t : -t)
+            return i < y.count ? Swift.abs(Double(y[i]) - f0) / Double(t) : 0
+        }
+        slopeScale = Swift.max(slopeScale, (d + secants).map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0)
+        let own = rounding(Double(h / 4))
+        let r = 4 * (samples.map { $0.rounding[i] }.max() ?? 0) + (own.isFinite ? own : .infinity)
+        let c1 = d[0] - d[1], c2 = d[1] - d[2], c3 = d[2] - d[3]
+        if Swift.abs(c1) <= 2 * r && Swift.abs(c2) <= 2 * r && Swift.abs(c3) <= 2 * r {
+            // Settled to rounding: no rate shows, and the changes themselves are the error. A
+            // look farther out that settled sharper stands (at x^2.5 + y the closer look rounds
+            // on y's 1, and read 0 ± 1.4·10⁻⁷ where the one before had resolved 10⁻¹¹).
+            let here = DifferenceEstimate(value: d[3], errorEstimate: r + Swift.abs(c1) + Swift.abs(c2) + Swift.abs(c3),
+                                          step: Double(h / 4), reach: 4 * Double(h))
+            if settled.map({ $0.errorEstimate > here.errorEstimate }) ?? true { settled = here }
+            break
+        }
+        let rho1 = c1 / c2, rho2 = c2 / c3
+        // Below ``domainEdgeSlowestRatio`` the extrapolation multiplies the last change by more
+        // than 1/(ρ − 1) ≈ 5, and a logarithmic approach (D = 1/log(1/h), ρ ≈ 1 + 2 ln 2/log(1/h),
+        // 1.06 at 10⁻¹⁰) reads as a power law whose extrapolation halves D's error, not removes it.
+        guard rho1.isFinite, rho2.isFinite, rho1 > domainEdgeSlowestRatio, rho2 > domainEdgeSlowestRatio else {
+            previous = nil; settled = nil
+            if rho2.isFinite && rho2 > 1 { rate = Double.log2(rho2) }
+            h = h / 64; continue
+        }
+        let p = Double.log2(rho2)
+        rate = p
+        // The rounding of an extrapolation D − c/(ρ − 1): of D, of c (2r) over ρ − 1, and of ρ
+        // (each change uncertain by 2r) times c/(ρ − 1)².
+        func extrapolationRounding(_ rho: Double, _ ca: Double, _ cb: Double) -> Double {
+            let drho = rho * (2 * r / Swift.abs(ca) + 2 * r / Swift.abs(cb))
+            return r + 2 * r / (rho - 1) + Swift.abs(cb) * drho / ((rho - 1) * (rho - 1))
+        }
+        let e1 = d[2] - c2 / (rho1 - 1), e2 = d[3] - c3 / (rho2 - 1)
+        var err = Swift.abs(e2 - e1) + extrapolationRounding(rho1, c1, c2) + extrapolationRounding(rho2, c2, c3)
+        guard e2.isFinite, err.isFinite else { previous = nil; settled = nil; h = h / 64; continue }
+        // Second order or faster at both ratios: a smooth piece, taken as the kink analysis takes it.
+        let smooth = Swift.min(rho1, rho2) >= ChangeRatio.convergingFraction * 4
+        // Slower, one power of h is the model, and it must hold across scales: the look before,
+        // 64 times farther out, measured the same rate (within 5%: a logarithm's rate drifts by
+        // 15% per look at 10⁻¹⁰) and extrapolated to the same value within both errors.
+        var agreesWithLookBefore = false
+        if let b = previous {
+            agreesWithLookBefore = Swift.abs(p - b.rate) <= 0.05 * p && Swift.abs(e2 - b.value) <= safety * (b.error + err)
+            if agreesWithLookBefore { err = Swift.max(err, Swift.abs(e2 - b.value)) }
+        }
+        if smooth || agreesWithLookBefore {
+            settled = DifferenceEstimate(value: e2, errorEstimate: err, step: Double(h / 4), reach: 4 * Double(h))
+            // Sharp enough for the entry (or, where its subjects are all 0, to √ε of f's slopes here).
+            if smooth || err <= Swift.max(sharp, eps.squareRoot() * slopeScale) { break }
+        } else {
+            // The model held at one scale and not at the next (or there is no look before):
+            // nothing settled so far is trusted.
+            settled = nil
+        }
+        previous = (e2, err, p)
+        h = h / 64
+    }
+    if settled != nil { settled?.evaluations = probe.evaluations - before }
+    return DomainEdgeLook(fromRight: rightDefined, estimate: settled, rate: rate, firstStep: firstStep,
+                          slopeScale: slopeScale, evaluations: probe.evaluations - before)
+}
+
+extension Checker {
+    /// ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)`` along eⱼ, with the op whose
+    /// domain f left named from one more evaluation, just outside, in a collection of its own.
+    mutating func domainEdgeLook(output i: Int, input j: Int, sharp: Double) -> DomainEdgeLook? {
+        let v = x.indices.map { $0 == j ? V(1) : V(0) }
+        let f = self.f
+        var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v, center: value.isEmpty ? nil : value)
+        let scale = i < roundingScale.count ? roundingScale[i] : 0
+        let eps = self.eps
+        guard var look = AdjointCheck.domainEdgeLook(on: &probe, output: i, outputs: value.count, epsilon: eps,
+                                                     rounding: { 4 * eps * scale / $0 }, sharp: sharp) else { return nil }
+        var point = x
+        point[j] = x[j] + V(look.fromRight ? -look.firstStep : look.firstStep)
+        // Plain evaluation in V runs no built-in op's domain check; recording f does, and throws the
+        // first domain error (one more evaluation, in a collection of its own so the user's sees
+        // nothing of it).
+        Instrumentation.countEvaluation()
+        look.evaluations += 1
+        do {
+            _ = try Diagnostics.collect({ try record({ f($0) }, at: point) }, passingOn: { _ in EvaluationDiagnostics() })
+        } catch let e as ADError {
+            if case let .domain(op, _, _, reason) = e { look.domainError = "\(op) (\(reason))" }
+        } catch {}
+        return look
+    }
+}

@@ -1,0 +1,174 @@
+import AdjointCore
+import Foundation
+import XCTest
+@testable import AdjointCheck
+
+/// x^1.5 (pow with a real exponent: defined for x ≥ 0 only).
+private struct PowThreeHalves: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(1.5))] }
+}
+/// x^1.5 + 3x: right derivative at 0 is 0 + 3 = 3 by hand.
+private struct PowThreeHalvesPlusLine: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(1.5)) + 3 * x[0]] }
+}
+/// (−x)^1.5 + 2x: defined for x ≤ 0; its left derivative at 0 is −1.5·0^0.5 + 2 = 2 by hand.
+private struct MirroredPowPlusLine: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(-x[0], T(1.5)) + 2 * x[0]] }
+}
+/// x^2.5 + y: ∂/∂x at x = 0 is 2.5·0^1.5 = 0 by hand, ∂/∂y = 1.
+private struct PowFiveHalvesPlusY: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(2.5)) + x[1]] }
+}
+/// pow(x, y).
+private struct PowXY: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], x[1])] }
+}
+/// x^1.5 + relu(x): a domain edge that is also a kink at 0.
+private struct PowPlusRelu: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.pow(x[0], T(1.5)) + T.relu(x[0])] }
+}
+/// √x·x: AD's product rule meets 0·∞ at 0.
+private struct RootTimesX: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.sqrt(x[0]) * x[0]] }
+}
+/// x^1.5 as a user primitive that declares its own domain (x ≥ 0); NaN below, as pow gives.
+private enum UserThreeHalves: UnaryPrimitive {
+    static let name = "user_three_halves"
+    static var sampleRanges: [ClosedRange<Double>] { [0.1...3] }
+    static func domainViolation(_ x: Double) -> String? { x < 0 ? "x^1.5 needs x ≥ 0" : nil }
+    static func primal<T: ADScalar>(_ x: T) -> T { T.pow(x, T(1.5)) }
+    static func derivative<T: ADScalar>(_ x: T, output z: T) -> T { T(1.5) * T.sqrt(x) }
+}
+private struct ThroughUserThreeHalves: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [UserThreeHalves.apply(x[0]) + 3 * x[0]] }
+}
+
+/// x − x/log x: defined for x ≥ 0 (f(0) = 0); its right derivative at 0 is
+/// lim 1 − 1/log h = 1 by hand, approached only logarithmically (1.087 at h = 10⁻⁵, 1.02 at 10⁻²²).
+private struct LogarithmicApproach: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [x[0] - x[0] / T.log(x[0])] }
+}
+
+/// A point on the edge of f's domain along an input: every central difference samples outside
+/// it, so no witness ran, and a right derivative was "fd-inconclusive (no-convergence,
+/// non-finite, unsupported-op)" and `jac check "x^1.5" --at x=0` failed (the lead, running jac
+/// as a new user would). The derivative there is the one-sided one from inside; one-sided
+/// differences from the defined side, extrapolated at their measured rate, now judge it.
+/// Expected values by hand: d/dx x^1.5 = 1.5·√x, 0 at 0; d/dx x^2.5 = 2.5·x^1.5, 0 at 0.
+final class DomainEdgeTests: XCTestCase {
+    func testRightModesAtTheEdgeOfPowsDomainAgreeWithTheRightHandDerivative() throws {
+        let r = try checkJacobian(of: PowThreeHalves(), at: [0.0])
+        let e = r.entries[0][0]
+        XCTAssertEqual(e.verdict, .agree, r.renderTable())
+        XCTAssertEqual(e.witness, "one-sided-right", r.renderTable())
+        XCTAssertTrue(r.passed, r.renderTable())
+        // The note says why: the edge, the op's domain, the side and the rate (D(h) ∝ h^0.5).
+        let note = r.notes.first { $0.contains("edge of f's domain") } ?? ""
+        XCTAssertTrue(note.contains("pow") && note.contains("from the right") && note.contains("h^0.5"), r.renderTable())
+    }
+
+    func testAClaimOffTheOneSidedDerivativeIsConvictedAndARightOnePasses() throws {
+        // x^1.5 at 0: 1e-4 is wrong (the derivative is 0), and must not agree.
+        let wrong = try checkJacobian(of: PowThreeHalves(), at: [0.0], claimed: { _ in [[1e-4]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        let zero = try checkJacobian(of: PowThreeHalves(), at: [0.0], claimed: { _ in [[0]] })
+        XCTAssertEqual(zero.entries[0][0].verdict, .agree, zero.renderTable())
+        // x^1.5 + 3x at 0: 0 + 3 = 3 by hand; 3.001 is wrong.
+        let off = try checkJacobian(of: PowThreeHalvesPlusLine(), at: [0.0], claimed: { _ in [[3.001]] })
+        XCTAssertEqual(off.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), off.renderTable())
+        let right = try checkJacobian(of: PowThreeHalvesPlusLine(), at: [0.0], claimed: { _ in [[3]] })
+        XCTAssertEqual(right.entries[0][0].verdict, .agree, right.renderTable())
+    }
+
+    func testAnEdgeWithTheDomainOnTheLeftIsJudgedFromTheLeft() throws {
+        // (−x)^1.5 + 2x, defined for x ≤ 0: −1.5·√(−x) + 2 = 2 at 0 by hand.
+        let r = try checkJacobian(of: MirroredPowPlusLine(), at: [0.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertEqual(r.entries[0][0].witness, "one-sided-left", r.renderTable())
+        let wrong = try checkJacobian(of: MirroredPowPlusLine(), at: [0.0], claimed: { _ in [[2.01]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+    }
+
+    func testTheLeadsCasesPass() throws {
+        // x^2.5 + y at (0, 1): (2.5·0^1.5, 1) = (0, 1) by hand.
+        let a = try checkJacobian(of: PowFiveHalvesPlusY(), at: [0.0, 1.0])
+        XCTAssertTrue(a.passed, a.renderTable())
+        XCTAssertEqual(a.entries[0][0].witness, "one-sided-right", a.renderTable())
+        // pow(x, y) at (0, 3) and (0, 2): ∂x = y·0^(y−1) = 0; ∂y: f(0, y) = 0 for every y > 0, so
+        // ∂y = 0 too (the rule's x^y·log x has that limit, not 0·(−∞)).
+        for y in [3.0, 2.0] {
+            let r = try checkJacobian(of: PowXY(), at: [0.0, y])
+            XCTAssertTrue(r.passed, r.renderTable())
+            XCTAssertEqual(r.entries[0].map(\.verdict), [.agree, .agree], r.renderTable())
+            XCTAssertEqual(r.entries[0].map { $0.subjects[0].value }, [0, 0], r.renderTable())
+        }
+    }
+
+    func testAUserPrimitivesOwnDomainEdgeIsJudgedTheSameWay() throws {
+        // user x^1.5 + 3x at 0: 3 by hand; the note names the primitive's domain error.
+        let r = try checkJacobian(of: ThroughUserThreeHalves(), at: [0.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .agree, r.renderTable())
+        XCTAssertTrue(r.notes.contains { $0.contains("user_three_halves") && $0.contains("x^1.5 needs x ≥ 0") }, r.renderTable())
+        let wrong = try checkJacobian(of: ThroughUserThreeHalves(), at: [0.0], claimed: { _ in [[2.99]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+    }
+
+    func testOneUlpInsideTheDomainNothingWrongIsPassedOrConvicted() throws {
+        // x^1.5 at 5e-324: 1.5·√(4.94e-324) = 3.334138e-162 (mpmath: 1.5*sqrt(mpf(2)**-1074) =
+        // 3.33413812422761626e-162), far below what differences resolve: not judged, not convicted.
+        let r = try checkJacobian(of: PowThreeHalves(), at: [5e-324])
+        XCTAssertEqual(r.entries[0][0].subjects[0].value, 3.334138124227616e-162, accuracy: 1e-176)
+        if case .fdInconclusive(let reasons) = r.entries[0][0].verdict {
+            XCTAssertTrue(reasons.contains(.domainEdge), r.renderTable())
+        } else if r.entries[0][0].verdict != .agree {
+            XCTFail(r.renderTable())
+        }
+        let wrong = try checkJacobian(of: PowThreeHalves(), at: [5e-324], claimed: { _ in [[1e-4]] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+    }
+
+    func testALogarithmicApproachIsNotExtrapolatedToAWrongValue() {
+        // D(h) = 1 − 1/log h tends to 1 by hand, as 1/log: a power-law extrapolation halves the
+        // error (to 1 + 1/(2 log(1/h)) ≈ 1.01), it does not remove it. Whatever the look says, the
+        // truth must lie within its estimate (4 ×, the check's safety factor).
+        let f = LogarithmicApproach()
+        var probe = LineProbe<Double>(eval: { f($0) }, x: [0.0], v: [1.0])
+        guard let look = domainEdgeLook(on: &probe, output: 0, outputs: 1, epsilon: Double.ulpOfOne,
+                                        rounding: { _ in 0 }, sharp: 0) else { return XCTFail("not seen as an edge") }
+        XCTAssertTrue(look.fromRight)
+        // Its rate drifts toward 0 (ρ ≈ 1.03 by 10⁻¹⁰): too slow to extrapolate, so no estimate.
+        XCTAssertNil(look.estimate, "\(look)")
+        if let e = look.estimate {
+            XCTAssertLessThanOrEqual(Swift.abs(e.value - 1), CheckOptions.errorEstimateSafety * e.errorEstimate, "\(e)")
+        }
+        XCTAssertEqual(look.note(input: "x", at: 0, judged: false).contains("too slowly to judge"), true)
+    }
+
+    func testAKinkAtTheEdgeIsLeftUnjudgedAndSaysWhy() throws {
+        // x^1.5 + relu(x) at 0: only the right derivative 0 + 1 = 1 exists; AD gives relu's
+        // convention 0. Not passed, not convicted, and the reason names the edge.
+        let r = try checkJacobian(of: PowPlusRelu(), at: [0.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .kink(validSubgradient: nil), r.renderTable())
+        XCTAssertTrue(r.entries[0][0].kink?.unresolved?.contains("edge of its domain") == true, r.renderTable())
+    }
+
+    func testSingularPointsStayNonFinite() throws {
+        // √x·x at 0: AD's product rule meets 0·∞ (NaN); the entry stays non-finite, never passed.
+        let r = try checkJacobian(of: RootTimesX(), at: [0.0])
+        XCTAssertEqual(r.entries[0][0].verdict, .nonFinite(subjects: ["forward", "reverse"]), r.renderTable())
+        // log1p at −1 is −∞: f itself is not finite, an evaluation problem, not an edge.
+        struct Log1p: ADFunction { func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [T.log1p(x[0])] } }
+        let s = try checkJacobian(of: Log1p(), at: [-1.0])
+        XCTAssertNotNil(s.problem, s.renderTable())
+        XCTAssertFalse(s.passed)
+    }
+
+    func testEvaluationCounts() throws {
+        // A smooth interior point costs what it did (32 before and after); an edge point pays
+        // for the one-sided looks: x^1.5 at 0 cost 213 evaluations before (for no verdict), 226 now.
+        let (_, interior) = try measureOperations { try checkJacobian(of: PowThreeHalves(), at: [1.0]) }
+        XCTAssertEqual(interior.functionEvaluations, 32)
+        let (_, edge) = try measureOperations { try checkJacobian(of: PowThreeHalves(), at: [0.0]) }
+        XCTAssertEqual(edge.functionEvaluations, 226)
+    }
+}
