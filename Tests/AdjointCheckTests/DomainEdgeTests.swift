@@ -133,7 +133,7 @@ final class DomainEdgeTests: XCTestCase {
         // truth must lie within its estimate (4 ×, the check's safety factor).
         let f = LogarithmicApproach()
         var probe = LineProbe<Double>(eval: { f($0) }, x: [0.0], v: [1.0])
-        guard let look = domainEdgeLook(on: &probe, output: 0, outputs: 1, epsilon: Double.ulpOfOne,
+        guard let look = domainEdgeLook(on: &probe, outputs: 1, row: { $0[0] }, rowAbs: { Swift.abs($0[0]) }, epsilon: Double.ulpOfOne,
                                         rounding: { _ in 0 }, sharp: 0) else { return XCTFail("not seen as an edge") }
         XCTAssertTrue(look.fromRight)
         // Its rate drifts toward 0 (ρ ≈ 1.03 by 10⁻¹⁰): too slow to extrapolate, so no estimate.
@@ -161,6 +161,22 @@ final class DomainEdgeTests: XCTestCase {
         let s = try checkJacobian(of: Log1p(), at: [-1.0])
         XCTAssertNotNil(s.problem, s.renderTable())
         XCTAssertFalse(s.passed)
+    }
+
+    func testTheBlackBoxCheckJudgesTheEdgeFromItsValuesAlone() throws {
+        // It saw only "no-convergence, non-finite" here before. x^1.5 at 0: 0 by hand.
+        let f = { (x: [Double]) in pow(x[0], 1.5) + 3 * x[0] }
+        let right = try checkBlackBoxGradient(of: { (x: [Double]) in pow(x[0], 1.5) }, at: [0.0], claimedGradient: { _ in [0] })
+        XCTAssertEqual(right.entries[0][0].verdict, .agree, right.renderTable())
+        XCTAssertEqual(right.entries[0][0].witness, "one-sided-right", right.renderTable())
+        XCTAssertTrue(right.notes.contains { $0.contains("edge of f's domain") }, right.renderTable())
+        let wrong = try checkBlackBoxGradient(of: { (x: [Double]) in pow(x[0], 1.5) }, at: [0.0], claimedGradient: { _ in [1e-4] })
+        XCTAssertEqual(wrong.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), wrong.renderTable())
+        // x^1.5 + 3x: 3 by hand.
+        let three = try checkBlackBoxGradient(of: f, at: [0.0], claimedGradient: { _ in [3] })
+        XCTAssertEqual(three.entries[0][0].verdict, .agree, three.renderTable())
+        let off = try checkBlackBoxGradient(of: f, at: [0.0], claimedGradient: { _ in [3.001] })
+        XCTAssertEqual(off.entries[0][0].verdict, .ruleWrong(subjects: ["claimed"]), off.renderTable())
     }
 
     func testEvaluationCounts() throws {

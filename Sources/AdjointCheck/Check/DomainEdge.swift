@@ -1,7 +1,7 @@
 import AdjointCore
 
 /// What the one-sided look at the edge of f's domain found along one line (see
-/// ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)``).
+/// ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)``).
 struct DomainEdgeLook {
     /// Whether f is defined on the side of growing t (the samples at x − t·v lie outside its
     /// domain) or on the other.
@@ -45,13 +45,13 @@ struct DomainEdgeLook {
     }
 }
 
-/// How many looks ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)`` takes, each 64
+/// How many looks ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)`` takes, each 64
 /// times closer than the last: x^1.5 at 0 has D(h) = c·√h, and from the one-sided stencil's
 /// default step (2⁻¹⁸ in Double) the looks reach 2⁻⁶⁰. At five evaluations a look, 40 at most,
 /// spent only where every other witness failed for want of f's values on one side.
 let domainEdgeLooks = 8
 
-/// The slowest change ratio ρ = 2ᵖ (p = ¼) at which ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)``
+/// The slowest change ratio ρ = 2ᵖ (p = ¼) at which ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)``
 /// extrapolates a one-sided difference; slower is "too slowly to judge".
 let domainEdgeSlowestRatio = 1.189
 
@@ -73,19 +73,23 @@ let domainEdgeSlowestRatio = 1.189
 /// sends the next 64 times closer, at most ``domainEdgeLooks`` times and not below an ulp of x.
 ///
 /// - Parameters:
+///   - row: the entry's row from f's outputs (output i, or a functional uᵀf), and `rowAbs` its
+///     bound on their absolute values (for rounding).
 ///   - rounding: f's own rounding over a step (what the samples cannot show), added to the
 ///     stencils' rounding.
 ///   - sharp: the error at which the looks stop: an estimate this sharp is all the entry asks.
 /// - Returns: nil where the point is not at such an edge: f(x) not finite, or f's samples at the
 ///   stencil's default step finite on both sides, or on neither.
-func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe<V>, output i: Int, outputs m: Int,
+func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe<V>, outputs m: Int,
+                                                      row: ([Double]) -> Double, rowAbs: ([Double]) -> Double,
                                                       epsilon eps: Double, rounding: (Double) -> Double,
                                                       sharp: Double) -> DomainEdgeLook? {
     let before = probe.evaluations
-    func finite(_ t: V) -> Bool {
+    func value(_ t: V) -> Double {
         let y = probe.at(t)
-        return i < y.count && Double(y[i]).isFinite
+        return y.count == m ? row(y.map { Double($0) }) : .nan
     }
+    func finite(_ t: V) -> Bool { value(t).isFinite }
     guard finite(0) else { return nil }
     var h = V(DifferenceTuning.defaultStep(for: Stencil.rightSided, scale: probe.scale, epsilon: eps).nearestPowerOfTwo)
     let rightDefined = finite(h), leftDefined = finite(-h)
@@ -100,19 +104,16 @@ func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe
     for _ in 0..<domainEdgeLooks {
         if h == 0 || probe.stepBelowULP(h / 4) { break }
         let samples = [2 * h, h, h / 2, h / 4].map { probe.apply(stencil, step: $0, outputs: m) }
-        let d = samples.map { $0.derivative[i] }
+        let d = samples.map { row($0.derivative) }
         // The defined side may end within the samples (a domain that is a short interval).
         guard d.allSatisfy(\.isFinite) else { previous = nil; settled = nil; h = h / 64; continue }
         // f's secants from x to the samples as well: pow(x, 2) at 0 has every one-sided difference
         // exactly 0 (the stencil is exact for a parabola), and f(4h)/4h says what 0 ± r is next to.
-        let f0 = Double(probe.at(0)[i])
-        let secants = [h / 4, h / 2, h, 2 * h, 4 * h].map { t -> Double in
-            let y = probe.at(rightDefined ? t : -t)
-            return i < y.count ? Swift.abs(Double(y[i]) - f0) / Double(t) : 0
-        }
+        let f0 = value(0)
+        let secants = [h / 4, h / 2, h, 2 * h, 4 * h].map { t in Swift.abs(value(rightDefined ? t : -t) - f0) / Double(t) }
         slopeScale = Swift.max(slopeScale, (d + secants).map { Swift.abs($0) }.filter(\.isFinite).max() ?? 0)
         let own = rounding(Double(h / 4))
-        let r = 4 * (samples.map { $0.rounding[i] }.max() ?? 0) + (own.isFinite ? own : .infinity)
+        let r = 4 * (samples.map { rowAbs($0.rounding) }.max() ?? 0) + (own.isFinite ? own : .infinity)
         let c1 = d[0] - d[1], c2 = d[1] - d[2], c3 = d[2] - d[3]
         if Swift.abs(c1) <= 2 * r && Swift.abs(c2) <= 2 * r && Swift.abs(c3) <= 2 * r {
             // Settled to rounding: no rate shows, and the changes themselves are the error. A
@@ -171,7 +172,7 @@ func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe
 }
 
 extension Checker {
-    /// ``domainEdgeLook(on:output:outputs:epsilon:rounding:sharp:)`` along eⱼ, with the op whose
+    /// ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)`` along eⱼ, with the op whose
     /// domain f left named from one more evaluation, just outside, in a collection of its own.
     mutating func domainEdgeLook(output i: Int, input j: Int, sharp: Double) -> DomainEdgeLook? {
         let v = x.indices.map { $0 == j ? V(1) : V(0) }
@@ -179,7 +180,8 @@ extension Checker {
         var probe = LineProbe<V>(eval: { f($0) }, x: x, v: v, center: value.isEmpty ? nil : value)
         let scale = i < roundingScale.count ? roundingScale[i] : 0
         let eps = self.eps
-        guard var look = AdjointCheck.domainEdgeLook(on: &probe, output: i, outputs: value.count, epsilon: eps,
+        guard i < value.count, var look = AdjointCheck.domainEdgeLook(on: &probe, outputs: value.count, row: { $0[i] },
+                                                                     rowAbs: { Swift.abs($0[i]) }, epsilon: eps,
                                                      rounding: { 4 * eps * scale / $0 }, sharp: sharp) else { return nil }
         var point = x
         point[j] = x[j] + V(look.fromRight ? -look.firstStep : look.firstStep)
