@@ -1992,7 +1992,8 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let w = edge.estimate else {
                 outcomes.append(RungOutcome(witness: edge.witnessName, value: nil, errorEstimate: nil, step: nil, outcome: "unreliable",
                                             warnings: [.noConvergence], evaluations: edge.evaluations))
-                return noted(make(.fdInconclusive(reasons: [.domainEdge, .noConvergence]), nil, ladder: outcomes), judged: false)
+                let why: [FDWarning] = edge.insideTheEdge ? Array(Set(reasons + [.domainEdge])).sorted() : [.domainEdge, .noConvergence]
+                return noted(make(.fdInconclusive(reasons: why), nil, ladder: outcomes), judged: false)
             }
             let scale = Swift.max(Swift.abs(w.value), Swift.abs(claimed.1))
             let resolution = Swift.max(rowScale, valueScale, edge.slopeScale) * Double.pow(eps, 1.0 / 3.0)

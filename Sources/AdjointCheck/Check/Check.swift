@@ -2095,7 +2095,8 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard let w = edge.estimate else {
                 outcomes.append(RungOutcome(witness: edge.witnessName, value: nil, errorEstimate: nil, step: nil, outcome: "unreliable",
                                             warnings: [.noConvergence], evaluations: edge.evaluations))
-                var e = make(.fdInconclusive(reasons: [.domainEdge, .noConvergence]), nil, ladder: outcomes)
+                let why: [FDWarning] = edge.insideTheEdge ? Array(Set(reasons + [.domainEdge])).sorted() : [.domainEdge, .noConvergence]
+                var e = make(.fdInconclusive(reasons: why), nil, ladder: outcomes)
                 e.domainEdgeNote = edge.note(input: name, at: Double(x[j]), judged: false)
                 return e
             }

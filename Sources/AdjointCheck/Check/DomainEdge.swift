@@ -21,6 +21,9 @@ struct DomainEdgeLook {
     let slopeScale: Double
     /// Evaluations of f this look spent.
     var evaluations: Int
+    /// Whether f is defined one rounding step of x outside (``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)``
+    /// then takes no look): x lies inside the domain, closer to its edge than the steps.
+    var insideTheEdge = false
 
     /// The witness's name in a ladder.
     var witnessName: String { fromRight ? "one-sided-right" : "one-sided-left" }
@@ -30,6 +33,12 @@ struct DomainEdgeLook {
     func note(input name: String, at xj: Double, judged: Bool) -> String {
         let side = fromRight ? "right" : "left", other = fromRight ? "left" : "right"
         let why = domainError.map { "a domain error in \($0)" } ?? "f is not finite there"
+        if insideTheEdge {
+            return "f is not defined \(other) of \(name) = \(fmt(xj)) at the steps from \(fmt(firstStep)) down (\(why)), but is one "
+                + "rounding step of \(name) \(other) of it: the edge of f's domain lies just \(other) of \(name), closer than the differences' "
+                + "steps, and one-sided differences from the \(side) would read f's slope from the edge, not at \(name); not judged "
+                + "(check at the edge itself or farther inside)"
+        }
         var s = "f is not defined just \(other) of \(name) = \(fmt(xj)) at every step down to \(fmt(firstStep)) (\(why)), so "
             + "\(name) = \(fmt(xj)) is at the edge of f's domain along \(name) (or within that step of it) and the derivative there is "
             + "the one-sided one from the \(side)"
@@ -96,6 +105,18 @@ func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe
     guard rightDefined != leftDefined else { return nil }
     let stencil = rightDefined ? Stencil.rightSided : Stencil.leftSided
     let firstStep = Double(h)
+    // The one-sided derivative from inside is the derivative at x only where the edge is at x, to
+    // the resolution of x: at 10⁻¹⁰, x^1.5's right-hand differences at steps far above 10⁻¹⁰ see
+    // √t from the edge, extrapolate to 0 consistently across two looks, and would convict the right
+    // 1.5·10⁻⁵; the change shows only at steps near 10⁻¹⁰. So f must be undefined one rounding
+    // step of x outside too (5e-324 for x^1.5 is not: f(0) = 0), else no look is taken.
+    var tiny = V.leastNonzeroMagnitude
+    if let j = probe.axis { tiny = Swift.max(tiny, probe.x[j].ulp) }
+    for (xk, vk) in zip(probe.x, probe.v) where vk != 0 { tiny = Swift.max(tiny, xk.ulp / Swift.abs(vk)) }
+    if finite(rightDefined ? -tiny : tiny) {
+        return DomainEdgeLook(fromRight: rightDefined, estimate: nil, rate: nil, firstStep: firstStep, slopeScale: 0,
+                              evaluations: probe.evaluations - before, insideTheEdge: true)
+    }
     var previous: (value: Double, error: Double, rate: Double)? = nil
     var settled: DifferenceEstimate? = nil
     var rate: Double? = nil
