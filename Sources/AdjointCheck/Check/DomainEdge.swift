@@ -14,7 +14,7 @@ struct DomainEdgeLook {
     let estimate: DifferenceEstimate?
     /// The measured rate p of D(h) − D* ∝ hᵖ at the last look that read one.
     let rate: Double?
-    /// The one-sided samples' outermost step, where f was found undefined on the other side.
+    /// The looks' first step h, at which f was found undefined on the other side of x.
     let firstStep: Double
     /// The largest one-sided slope or secant from x the looks saw (at their widest steps): the
     /// scale of f's change along the line, which sets what resolves an entry whose subjects are all 0.
@@ -34,14 +34,13 @@ struct DomainEdgeLook {
         let side = fromRight ? "right" : "left", other = fromRight ? "left" : "right"
         let why = domainError.map { "a domain error in \($0)" } ?? "f is not finite there"
         if insideTheEdge {
-            return "f is not defined \(other) of \(name) = \(fmt(xj)) at the steps from \(fmt(firstStep)) down (\(why)), but is one "
+            return "f is not defined \(fmt(firstStep)) \(other) of \(name) = \(fmt(xj)) (\(why)), but is one "
                 + "rounding step of \(name) \(other) of it: the edge of f's domain lies just \(other) of \(name), closer than the differences' "
                 + "steps, and one-sided differences from the \(side) would read f's slope from the edge, not at \(name); not judged "
                 + "(check at the edge itself or farther inside)"
         }
-        var s = "f is not defined just \(other) of \(name) = \(fmt(xj)) at every step down to \(fmt(firstStep)) (\(why)), so "
-            + "\(name) = \(fmt(xj)) is at the edge of f's domain along \(name) (or within that step of it) and the derivative there is "
-            + "the one-sided one from the \(side)"
+        var s = "f is not defined \(other) of \(name) = \(fmt(xj)), \(fmt(firstStep)) away nor one rounding step of \(name) away (\(why)), so "
+            + "\(name) = \(fmt(xj)) is the edge of f's domain along \(name) and the derivative there is the one-sided one from the \(side)"
         let p = rate.map { "h^\(($0 * 100).rounded() / 100)" }
         if let e = estimate {
             s += "; the \(side)-hand differences, extrapolated to h = 0, read \(fmt(e.value)) ± \(fmt(e.errorEstimate))"
