@@ -202,3 +202,84 @@ final class DomainEdgeTests: XCTestCase {
         XCTAssertEqual(edge.functionEvaluations, 227)
     }
 }
+
+/// 3x + 10⁻⁹·x^1.1 + x^2.5: right derivative at 0 is 3 by hand (both powers' derivatives vanish).
+private struct LineWithSlowAndSmoothPowers: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * x[0] + T(1e-9) * T.pow(x[0], T(1.1)) + T.pow(x[0], T(2.5))] }
+}
+/// 3x + 10⁻¹⁰·x^1.001: 3 at 0 by hand; its one-sided differences are 3 + 1.001·10⁻¹⁰·h^0.001, which
+/// no finite step tells from a constant 3 + 10⁻¹⁰.
+private struct LineWithVerySlowPower: ADFunction {
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * x[0] + T(1e-10) * T.pow(x[0], T(1.001))] }
+}
+/// 3x + a·x^q₁ − x^q₂: two close powers; 3 at 0 by hand.
+private struct LineWithClosePowers: ADFunction {
+    let a: Double, q1: Double, q2: Double
+    func callAsFunction<T: ADScalar>(_ x: [T]) -> [T] { [3 * x[0] + T(a) * T.pow(x[0], T(q1)) - T.pow(x[0], T(q2))] }
+}
+
+/// A review (its model of ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)`` reproduced
+/// the binary's figures) found confident wrong verdicts at edges: one look accepted alone where both
+/// change ratios were ≥ 3 (3x + 10⁻⁹·x^1.1 + x^2.5 read 3.00000000017 ± 10⁻¹¹ and convicted the
+/// right 3; oscillations and a kink within reach read values 20 errors off), a look settled to
+/// rounding after a slow one (3x − 2·10⁻¹⁰·x/log x), and two close powers whose extrapolations
+/// agreed at 4 × their errors while drifting. Every function here has right derivative 3 at 0 by
+/// hand (each added term's derivative vanishes there, or tends to 0: x/log x's is 1/log x − 1/log²x).
+final class DomainEdgeConfirmationTests: XCTestCase {
+    /// The review's black-box functions: NaN left of 0 (the edge), 0 at 0, 3 their right derivative.
+    static let reviewFunctions: [(String, @Sendable (Double) -> Double)] = [
+        ("3x + 1e-9 x^1.1 + x^2.5", { 3 * $0 + 1e-9 * pow($0, 1.1) + pow($0, 2.5) }),
+        ("3x + 1e4 x^1.5 sin(1e-4/x + 5.105)", { 3 * $0 + 1e4 * pow($0, 1.5) * sin(1e-4 / $0 + 5.105) }),
+        ("3x + x^2.5 sin(1e-5/x + 3.93)", { 3 * $0 + pow($0, 2.5) * sin(1e-5 / $0 + 3.93) }),
+        ("3x + x^3 sin(1e-5/x + 3.40)", { 3 * $0 + pow($0, 3) * sin(1e-5 / $0 + 3.40) }),
+        ("3x + x^2 sin(0.01/x)", { 3 * $0 + $0 * $0 * sin(0.01 / $0) }),
+        ("3x + 1000 max(0, x - 1e-6)^3", { 3 * $0 + 1000 * pow(Swift.max(0, $0 - 1e-6), 3) }),
+        ("3x - 2e-10 x/log x", { 3 * $0 - 2e-10 * $0 / log($0) }),
+        ("3x + 1e-10 x^1.001", { 3 * $0 + 1e-10 * pow($0, 1.001) }),
+        ("3x + 1e-4 x^1.05 - x^1.25", { 3 * $0 + 1e-4 * pow($0, 1.05) - pow($0, 1.25) }),
+        ("3x + 1e-6 x^1.05 - x^1.5", { 3 * $0 + 1e-6 * pow($0, 1.05) - pow($0, 1.5) }),
+    ]
+    static func edged(_ g: @escaping @Sendable (Double) -> Double) -> ([Double]) -> [Double] {
+        { x in [x[0] < 0 ? .nan : x[0] == 0 ? 0 : g(x[0])] }
+    }
+
+    func testEveryEstimateTheLookGivesHoldsTheTruthWithinItsError() {
+        for (name, g) in Self.reviewFunctions {
+            let f = Self.edged(g)
+            var probe = LineProbe<Double>(eval: f, x: [0.0], v: [1.0])
+            guard let look = domainEdgeLook(on: &probe, outputs: 1, row: { $0[0] }, rowAbs: { Swift.abs($0[0]) },
+                                            epsilon: Double.ulpOfOne, rounding: { _ in 0 }, sharp: 0) else {
+                XCTFail("\(name): not seen as an edge"); continue
+            }
+            // Within the check's safety factor on the error (its tolerance is 4 × the estimate's error).
+            if let e = look.estimate {
+                XCTAssertLessThanOrEqual(Swift.abs(e.value - 3), CheckOptions.errorEstimateSafety * e.errorEstimate, "\(name): \(e)")
+            }
+        }
+    }
+
+    func testTheBlackBoxNeverConvictsTheRightThreeNorPassesTheLooksWrongValue() throws {
+        for (name, g) in Self.reviewFunctions {
+            let f = Self.edged(g)
+            let right = try checkBlackBoxGradient(of: { f($0)[0] }, at: [0.0], claimedGradient: { _ in [3] })
+            if case .ruleWrong = right.entries[0][0].verdict { XCTFail("\(name): \(right.renderTable())") }
+        }
+        // The old single look read 3.066498 ± 0.00108 here, and passed a claimed 3.0665.
+        let f = Self.edged(Self.reviewFunctions[1].1)
+        let wrong = try checkBlackBoxGradient(of: { f($0)[0] }, at: [0.0], claimedGradient: { _ in [3.0665] })
+        XCTAssertNotEqual(wrong.entries[0][0].verdict, .agree, wrong.renderTable())
+    }
+
+    private func assertRightModesNotConvicted<F: ADFunction>(_ name: String, _ f: F) throws {
+        let r = try checkJacobian(of: f, at: [0.0])
+        XCTAssertEqual(r.entries[0][0].subjects[0].value, 3, "\(name)")
+        if case .ruleWrong = r.entries[0][0].verdict { XCTFail("\(name): \(r.renderTable())") }
+    }
+
+    func testRightModesAreNotConvictedBySlowOrClosePowers() throws {
+        try assertRightModesNotConvicted("3x + 1e-9 x^1.1 + x^2.5", LineWithSlowAndSmoothPowers())
+        try assertRightModesNotConvicted("3x + 1e-10 x^1.001", LineWithVerySlowPower())
+        try assertRightModesNotConvicted("3x + 1e-4 x^1.05 - x^1.25", LineWithClosePowers(a: 1e-4, q1: 1.05, q2: 1.25))
+        try assertRightModesNotConvicted("3x + 1e-6 x^1.05 - x^1.5", LineWithClosePowers(a: 1e-6, q1: 1.05, q2: 1.5))
+    }
+}

@@ -55,13 +55,18 @@ struct DomainEdgeLook {
 
 /// How many looks ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)`` takes, each 64
 /// times closer than the last: x^1.5 at 0 has D(h) = c·√h, and from the one-sided stencil's
-/// default step (2⁻¹⁸ in Double) the looks reach 2⁻⁶⁰. At five evaluations a look, 40 at most,
+/// default step (2⁻¹⁶ in Double) the last look's smallest step is 2⁻⁶⁰. At five evaluations a look, 40 at most,
 /// spent only where every other witness failed for want of f's values on one side.
 let domainEdgeLooks = 8
 
 /// The slowest change ratio ρ = 2ᵖ (p = ¼) at which ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)``
 /// extrapolates a one-sided difference; slower is "too slowly to judge".
 let domainEdgeSlowestRatio = 1.189
+
+/// The slowest power q of h whose tail ``domainEdgeLook(on:outputs:row:rowAbs:epsilon:rounding:sharp:)``
+/// allows for beyond two looks that agree: a term c·h^q changed by the looks' gap g across their 64×
+/// has g/(64^q − 1) left (240·g at q = 1/1000); slower terms are indistinguishable from a constant.
+let domainEdgeSlowestTail = 0.001
 
 /// The one-sided derivative along the probe's line at a point where f is defined but its samples
 /// on one side are not (a domain error, or a non-finite value there): the edge of f's domain, as
@@ -74,11 +79,12 @@ let domainEdgeSlowestRatio = 1.189
 /// assumes p = 2, (D(2h) − D(h))/3, is a seventh of √h's error. Each triple is extrapolated to
 /// h = 0 at its own rate, D(h/2) − c₂/(ρ₁ − 1) and D(h/4) − c₃/(ρ₂ − 1) (the geometric tail), and
 /// their gap, with the rounding of both, is the estimate's error: exact for one power of h, and
-/// large where the rate drifts (a second power, a logarithm). A ratio at or below 1.05 is no
-/// convergence. A look at a rate below second order stands only where the look before it, 64
-/// times farther out, extrapolated to the same value within both errors (4 × each), so a model
-/// that held at one scale and not at the next decides nothing; each look that is not sharp enough
-/// sends the next 64 times closer, at most ``domainEdgeLooks`` times and not below an ulp of x.
+/// large where the rate drifts (a second power, a logarithm). A ratio at or below
+/// ``domainEdgeSlowestRatio`` is too slow to extrapolate, and no look after such a one stands. No
+/// look stands alone: a reading is taken only where the next look, 64 times closer, reads the same
+/// rate (or settles to rounding) and a value within both errors, and its error then carries their
+/// gap's tail (``domainEdgeSlowestTail``). Each look that is not sharp enough sends the next 64 times
+/// closer, at most ``domainEdgeLooks`` times and not below an ulp of x.
 ///
 /// - Parameters:
 ///   - row: the entry's row from f's outputs (output i, or a functional uᵀf), and `rowAbs` its
@@ -116,11 +122,17 @@ func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe
         return DomainEdgeLook(fromRight: rightDefined, estimate: nil, rate: nil, firstStep: firstStep, slopeScale: 0,
                               evaluations: probe.evaluations - before, insideTheEdge: true)
     }
-    var previous: (value: Double, error: Double, rate: Double)? = nil
+    // Each look reads the derivative once (settled to rounding, or extrapolated at one measured
+    // rate); a reading stands only when the next look, 64 times closer, reads it again. One look
+    // decides nothing: 3x + 10⁻⁹·x^1.1 at 0 reads 3.00000000017 ± 10⁻¹¹ from a single look whose
+    // change ratios are all ≥ 3, and an oscillation 3x + x²·sin(0.01/x) reads one that is wrong.
+    var previous: (value: Double, error: Double, rate: Double?, rounding: Double)? = nil
     var settled: DifferenceEstimate? = nil
     var rate: Double? = nil
     var slopeScale = 0.0
-    let safety = CheckOptions.errorEstimateSafety
+    // A look too slow to extrapolate leaves a tail the looks after it cannot see (3x − 2·10⁻¹⁰·x/log x
+    // settles to rounding one look after a slow one, 2·10⁻¹¹ from its derivative): after it nothing stands.
+    var sawSlowLook = false
     for _ in 0..<domainEdgeLooks {
         if h == 0 || probe.stepBelowULP(h / 4) { break }
         let samples = [2 * h, h, h / 2, h / 4].map { probe.apply(stencil, step: $0, outputs: m) }
@@ -135,55 +147,70 @@ func domainEdgeLook<V: ADScalar & BinaryFloatingPoint>(on probe: inout LineProbe
         let own = rounding(Double(h / 4))
         let r = 4 * (samples.map { rowAbs($0.rounding) }.max() ?? 0) + (own.isFinite ? own : .infinity)
         let c1 = d[0] - d[1], c2 = d[1] - d[2], c3 = d[2] - d[3]
+        let reading: (value: Double, error: Double, rate: Double?, rounding: Double)
         if Swift.abs(c1) <= 2 * r && Swift.abs(c2) <= 2 * r && Swift.abs(c3) <= 2 * r {
-            // Settled to rounding: no rate shows, and the changes themselves are the error. A
-            // look farther out that settled sharper stands (at x^2.5 + y the closer look rounds
-            // on y's 1, and read 0 ± 1.4·10⁻⁷ where the one before had resolved 10⁻¹¹).
-            let here = DifferenceEstimate(value: d[3], errorEstimate: r + Swift.abs(c1) + Swift.abs(c2) + Swift.abs(c3),
-                                          step: Double(h / 4), reach: 4 * Double(h))
-            if settled.map({ $0.errorEstimate > here.errorEstimate }) ?? true { settled = here }
-            break
-        }
-        let rho1 = c1 / c2, rho2 = c2 / c3
-        // Below ``domainEdgeSlowestRatio`` the extrapolation multiplies the last change by more
-        // than 1/(ρ − 1) ≈ 5, and a logarithmic approach (D = 1/log(1/h), ρ ≈ 1 + 2 ln 2/log(1/h),
-        // 1.06 at 10⁻¹⁰) reads as a power law whose extrapolation halves D's error, not removes it.
-        guard rho1.isFinite, rho2.isFinite, rho1 > domainEdgeSlowestRatio, rho2 > domainEdgeSlowestRatio else {
-            previous = nil; settled = nil
-            if rho2.isFinite && rho2 > 1 { rate = Double.log2(rho2) }
-            h = h / 64; continue
-        }
-        let p = Double.log2(rho2)
-        rate = p
-        // The rounding of an extrapolation D − c/(ρ − 1): of D, of c (2r) over ρ − 1, and of ρ
-        // (each change uncertain by 2r) times c/(ρ − 1)².
-        func extrapolationRounding(_ rho: Double, _ ca: Double, _ cb: Double) -> Double {
-            let drho = rho * (2 * r / Swift.abs(ca) + 2 * r / Swift.abs(cb))
-            return r + 2 * r / (rho - 1) + Swift.abs(cb) * drho / ((rho - 1) * (rho - 1))
-        }
-        let e1 = d[2] - c2 / (rho1 - 1), e2 = d[3] - c3 / (rho2 - 1)
-        var err = Swift.abs(e2 - e1) + extrapolationRounding(rho1, c1, c2) + extrapolationRounding(rho2, c2, c3)
-        guard e2.isFinite, err.isFinite else { previous = nil; settled = nil; h = h / 64; continue }
-        // Second order or faster at both ratios: a smooth piece, taken as the kink analysis takes it.
-        let smooth = Swift.min(rho1, rho2) >= ChangeRatio.convergingFraction * 4
-        // Slower, one power of h is the model, and it must hold across scales: the look before,
-        // 64 times farther out, measured the same rate (within 5%: a logarithm's rate drifts by
-        // 15% per look at 10⁻¹⁰) and extrapolated to the same value within both errors.
-        var agreesWithLookBefore = false
-        if let b = previous {
-            agreesWithLookBefore = Swift.abs(p - b.rate) <= 0.05 * p && Swift.abs(e2 - b.value) <= safety * (b.error + err)
-            if agreesWithLookBefore { err = Swift.max(err, Swift.abs(e2 - b.value)) }
-        }
-        if smooth || agreesWithLookBefore {
-            settled = DifferenceEstimate(value: e2, errorEstimate: err, step: Double(h / 4), reach: 4 * Double(h))
-            // Sharp enough for the entry (or, where its subjects are all 0, to √ε of f's slopes here).
-            if smooth || err <= Swift.max(sharp, eps.squareRoot() * slopeScale) { break }
+            // Settled to rounding: no rate shows, and the changes themselves are the error.
+            reading = (d[3], r + Swift.abs(c1) + Swift.abs(c2) + Swift.abs(c3), nil, r)
         } else {
-            // The model held at one scale and not at the next (or there is no look before):
-            // nothing settled so far is trusted.
+            let rho1 = c1 / c2, rho2 = c2 / c3
+            // Below ``domainEdgeSlowestRatio`` the extrapolation multiplies the last change by more
+            // than 1/(ρ − 1) ≈ 5, and a logarithmic approach (D = 1/log(1/h), ρ ≈ 1 + 2 ln 2/log(1/h),
+            // 1.06 at 10⁻¹⁰) reads as a power law whose extrapolation halves D's error, not removes it.
+            guard rho1.isFinite, rho2.isFinite, rho1 > domainEdgeSlowestRatio, rho2 > domainEdgeSlowestRatio else {
+                previous = nil; settled = nil; sawSlowLook = true
+                if rho2.isFinite && rho2 > 1 { rate = Double.log2(rho2) }
+                h = h / 64; continue
+            }
+            let p = Double.log2(rho2)
+            rate = p
+            // The rounding of an extrapolation D − c/(ρ − 1): of D, of c (2r) over ρ − 1, and of ρ
+            // (each change uncertain by 2r) times c/(ρ − 1)².
+            func extrapolationRounding(_ rho: Double, _ ca: Double, _ cb: Double) -> Double {
+                let drho = rho * (2 * r / Swift.abs(ca) + 2 * r / Swift.abs(cb))
+                return r + 2 * r / (rho - 1) + Swift.abs(cb) * drho / ((rho - 1) * (rho - 1))
+            }
+            let e1 = d[2] - c2 / (rho1 - 1), e2 = d[3] - c3 / (rho2 - 1)
+            let rounded = extrapolationRounding(rho1, c1, c2) + extrapolationRounding(rho2, c2, c3)
+            let err = Swift.abs(e2 - e1) + rounded
+            guard e2.isFinite, err.isFinite else { previous = nil; settled = nil; h = h / 64; continue }
+            reading = (e2, err, p, rounded)
+        }
+        // The reading stands where the look before it, 64 times farther out, read the same: the same
+        // rate (within 5%: a logarithm's drifts by 15% a look at 10⁻¹⁰), or this one settled to
+        // rounding; a settled look followed by a rate is a model that failed. The values must agree
+        // within the two errors, not a multiple of them: two close powers (3x + 10⁻⁴·x^1.05 − x^1.25)
+        // extrapolate at a steady rate to values that drift by 20% of their gap a look, and at
+        // 4 × the errors agreed 4.5 errors from 3.
+        var confirmed = false
+        if let b = previous, !sawSlowLook {
+            let sameRate: Bool
+            switch (b.rate, reading.rate) {
+            case let (pb?, pk?): sameRate = Swift.abs(pk - pb) <= 0.05 * Swift.max(pk, pb)
+            case (nil, _?): sameRate = false
+            default: sameRate = true
+            }
+            let gap = Swift.abs(reading.value - b.value)
+            if sameRate && gap <= b.error + reading.error {
+                confirmed = true
+                // The sharper of the two, and the gap beyond both roundings as a tail still to come: a
+                // term in h^q that the two looks saw change by that much has it/(64^q − 1) left, and q
+                // down to ``domainEdgeSlowestTail`` is allowed for (3x + 10⁻¹⁰·x^1.001 settles to
+                // rounding at both looks, 10⁻¹⁰ from its derivative, 4·10⁻¹³ apart). A gap within the
+                // roundings shows no tail: charging it would cost Float's x^1.5 + 3x at 0 a bound of 0.012.
+                let sharper = reading.error <= b.error ? (reading.value, reading.error) : (b.value, b.error)
+                let tail = Swift.max(0, gap - b.rounding - reading.rounding) / (Double.pow(64, domainEdgeSlowestTail) - 1)
+                settled = DifferenceEstimate(value: sharper.0, errorEstimate: sharper.1 + tail,
+                                             step: Double(h / 4), reach: 4 * Double(h))
+            }
+        }
+        if confirmed, let e = settled {
+            // Sharp enough for the entry (or, where its subjects are all 0, to √ε of f's slopes
+            // here), or settled to rounding: a closer look would only round more.
+            if reading.rate == nil || e.errorEstimate <= Swift.max(sharp, eps.squareRoot() * slopeScale) { break }
+        } else {
             settled = nil
         }
-        previous = (e2, err, p)
+        previous = reading
         h = h / 64
     }
     if settled != nil { settled?.evaluations = probe.evaluations - before }
