@@ -1257,7 +1257,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
             // A witness that saw f's slopes along the line (`slopeScale`, the one-sided look at a
             // domain edge) offers them as that scale too: x^1.5 at 0 has f, its row and every
-            // subject 0, and 0 ± 4·10⁻²¹ from slopes of 8·10⁻³ was "estimate-too-large".
+            // subject 0, and the look's −1.3·10⁻¹⁸ ± 9.5·10⁻¹⁶ from slopes of 8·10⁻³ was "estimate-too-large".
             let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
             let resolution = Swift.max(rowScale, valueScale, slopeScale) * Double.pow(eps, 1.0 / 3.0)
             if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)

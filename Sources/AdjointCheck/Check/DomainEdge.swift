@@ -34,16 +34,16 @@ struct DomainEdgeLook {
         let side = fromRight ? "right" : "left", other = fromRight ? "left" : "right"
         let why = domainError.map { "a domain error in \($0)" } ?? "f is not finite there"
         if insideTheEdge {
-            return "f is not defined \(fmt(firstStep)) \(other) of \(name) = \(fmt(xj)) (\(why)), but is one "
+            return "f is not defined \(readableFigure(firstStep)) \(other) of \(name) = \(fmt(xj)) (\(why)), but is one "
                 + "rounding step of \(name) \(other) of it: the edge of f's domain lies just \(other) of \(name), closer than the differences' "
                 + "steps, and one-sided differences from the \(side) would read f's slope from the edge, not at \(name); not judged "
                 + "(check at the edge itself or farther inside)"
         }
-        var s = "f is not defined \(other) of \(name) = \(fmt(xj)), \(fmt(firstStep)) away nor one rounding step of \(name) away (\(why)), so "
+        var s = "f is not defined \(other) of \(name) = \(fmt(xj)), \(readableFigure(firstStep)) away nor one rounding step of \(name) away (\(why)), so "
             + "\(name) = \(fmt(xj)) is the edge of f's domain along \(name) and the derivative there is the one-sided one from the \(side)"
         let p = rate.map { "h^\(($0 * 100).rounded() / 100)" }
         if let e = estimate {
-            s += "; the \(side)-hand differences, extrapolated to h = 0, read \(fmt(e.value)) ± \(fmt(e.errorEstimate))"
+            s += "; the \(side)-hand differences, extrapolated to h = 0, read \(readableFigure(e.value)) ± \(readableFigure(e.errorEstimate))"
                 + (p.map { " (converging as \($0))" } ?? "")
             if !judged { s += ", too coarse to judge the entry" }
         } else {
