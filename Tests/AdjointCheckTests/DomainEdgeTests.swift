@@ -281,5 +281,8 @@ final class DomainEdgeConfirmationTests: XCTestCase {
         try assertRightModesNotConvicted("3x + 1e-10 x^1.001", LineWithVerySlowPower())
         try assertRightModesNotConvicted("3x + 1e-4 x^1.05 - x^1.25", LineWithClosePowers(a: 1e-4, q1: 1.05, q2: 1.25))
         try assertRightModesNotConvicted("3x + 1e-6 x^1.05 - x^1.5", LineWithClosePowers(a: 1e-6, q1: 1.05, q2: 1.5))
+        // Close powers are not "too slow" (h^0.27 extrapolates); the note says the looks disagree.
+        let r = try checkJacobian(of: LineWithClosePowers(a: 1e-4, q1: 1.05, q2: 1.25), at: [0.0])
+        XCTAssertTrue(r.notes.contains { $0.contains("no look 64 times closer reads the same rate and value") }, r.renderTable())
     }
 }

@@ -47,7 +47,14 @@ struct DomainEdgeLook {
                 + (p.map { " (converging as \($0))" } ?? "")
             if !judged { s += ", too coarse to judge the entry" }
         } else {
-            s += "; the \(side)-hand differences " + (p.map { "converge as \($0), too slowly to judge" } ?? "do not settle as the step shrinks")
+            // A rate fast enough to extrapolate that left no estimate was not read again by the next
+            // look (two close powers, an oscillation): "too slowly" would misname it.
+            if let q = rate, q > Double.log2(domainEdgeSlowestRatio) {
+                s += "; the \(side)-hand differences converge as \(p ?? "") at one look, but no look 64 times closer reads "
+                    + "the same rate and value, so they are not judged"
+            } else {
+                s += "; the \(side)-hand differences " + (p.map { "converge as \($0), too slowly to judge" } ?? "do not settle as the step shrinks")
+            }
         }
         return s
     }
