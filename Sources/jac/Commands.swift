@@ -988,6 +988,7 @@ func describe(_ w: FDWarning) -> String {
     case .beyondEstimate: return "the claim lies beyond the witness's own error estimate, inside only its safety factor, and no finer step resolves the gap: not shown wrong or right (check where the entry is a larger share of f's value)"
     case .derivativeNoise: return "the derivative of f as the floats compute it (forward and reverse mode's, the complex step's) moves by as much as the gap when the inputs move by a few rounding steps: rounding inside f moves it (write f so it does not round there: expm1, log1p), so the value is not shown wrong or right"
     case .accumulationRounding: return "forward or reverse mode is off the witness by more than √ε of the entry, inside only the rounding its accumulation along the tape may carry: a wrong rule or that rounding, not shown wrong or right (check forward mode too, or where the paths are shorter)"
+    case .domainEdge: return "f is not defined on one side of the point along this input (the edge of its domain): the one-sided differences from inside do not settle, or settle too slowly to judge the value, or the point lies just inside the edge, closer than the steps"
     case .floatRounding: return "the claim agrees with f's derivative evaluated in Double, and Float rounding inside f moves f's own derivative away from it: not shown wrong or right (check in Double)"
     }
 }

@@ -1997,16 +1997,64 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 return make(.fdInconclusive(reasons: Array(Set(reasons + [.noisyEvaluation])).sorted()), nil, ladder: outcomes)
             }
         }
+        // As in checkJacobian: where no rung ran because f's samples on one side of x are not
+        // finite while f(x) is, x may be at the edge of f's domain along this line (x^1.5 at 0),
+        // where the derivative is the one-sided one from inside; the one-sided look judges it.
+        // It sees only f's values, as a black box's witnesses do. Its estimate is verified across
+        // scales 64 times apart, so a disagreement it resolves convicts without the step scan,
+        // whose central differences would read past the edge.
+        func atDomainEdge() -> EntryCheck? {
+            guard reasons.contains(.nonFinite) else { return nil }
+            var line = newLine(directions[d])
+            let m = value.count
+            guard let edge = domainEdgeLook(on: &line, outputs: m, row: { combine(r, $0) }, rowAbs: { combineAbs(r, $0) },
+                                            epsilon: eps, rounding: { _ in 0 }, sharp: sharp) else { return nil }
+            let axis = directions[d].indices.filter { directions[d][$0] != 0 }
+            let (name, at) = axis.count == 1 ? (options.inputName(axis[0]), Double(x[axis[0]])) : ("t along the direction", 0.0)
+            func noted(_ e: EntryCheck, judged: Bool) -> EntryCheck {
+                var e = e
+                e.domainEdgeNote = edge.note(input: name, at: at, judged: judged)
+                return e
+            }
+            guard let w = edge.estimate else {
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: nil, errorEstimate: nil, step: nil, outcome: "unreliable",
+                                            warnings: [.noConvergence], evaluations: edge.evaluations))
+                let why: [FDWarning] = edge.insideTheEdge ? Array(Set(reasons + [.domainEdge])).sorted() : [.domainEdge, .noConvergence]
+                return noted(make(.fdInconclusive(reasons: why), nil, ladder: outcomes), judged: false)
+            }
+            let scale = Swift.max(Swift.abs(w.value), Swift.abs(claimed.1))
+            let resolution = Swift.max(rowScale, valueScale, edge.slopeScale) * Double.pow(eps, 1.0 / 3.0)
+            if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution) && w.errorEstimate > floor {
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "unreliable", warnings: [.estimateTooLarge], evaluations: edge.evaluations))
+                return noted(make(.fdInconclusive(reasons: [.domainEdge, .estimateTooLarge]), nil, ladder: outcomes), judged: false)
+            }
+            let tol = options.atol ?? (CheckOptions.errorEstimateSafety * w.errorEstimate + roundingFloor)
+                + (options.rtol ?? (DifferenceMethod.richardson.nominalRelativeAccuracy(epsilon: eps) + adRel)) * Swift.abs(w.value)
+            let agrees = Swift.abs(claimed.1 - w.value) <= tol
+            outcomes.append(RungOutcome(witness: edge.witnessName, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                        outcome: agrees ? "agree" : "disagree", warnings: w.warnings, evaluations: edge.evaluations))
+            let e = agrees ? agreeIfResolved((edge.witnessName, w, tol), ladder: outcomes)
+                           : make(.ruleWrong(subjects: [claimed.0]), (edge.witnessName, w, tol), ladder: outcomes)
+            let judged: Bool
+            switch e.verdict {
+            case .agree, .ruleWrong: judged = true
+            default: judged = false
+            }
+            return noted(e, judged: judged)
+        }
         if let (name, w, tol) = lastDisagreement {
             // As in checkJacobian: a fixed stencil's disagreement convicts nothing when the
             // verified rungs found no range where the differences settle (sin at 1e25). A rung
             // that settled and was then overruled by finer steps (see smallerStepAgreement) did
             // find one: the conviction goes on to the step scan.
             if disagreedOnlyByFixedStencils && !aVerifiedRungSettled && reasons.contains(.noConvergence) {
+                if let edge = atDomainEdge() { return edge }
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
             return convict(name, w, tol)
         }
+        if let edge = atDomainEdge() { return edge }
         return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
     }
 

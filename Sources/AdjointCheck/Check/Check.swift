@@ -1382,12 +1382,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
 
         /// One witness estimate against every subject: reliability first, then the tolerance.
         func judge(_ w: DifferenceEstimate, nominal: Double, subtracts: Bool = true, noiseCounted: Bool = false,
-                   crossing: (Double) -> Double?) -> CheckJudgement {
+                   slopeScale: Double = 0, crossing: (Double) -> Double?) -> CheckJudgement {
             var hard = w.warnings.filter { $0 == .nonFinite || $0 == .unsupportedOp || $0 == .notIndependent || $0 == .noConvergence }
             // Too large relative to the values compared, unless the values are themselves tiny next
             // to the row or to |fᵢ| (a zero entry): then that scale times ε^{1/3} is the resolution asked.
+            // A witness that saw f's slopes along the line (`slopeScale`, the one-sided look at a
+            // domain edge) offers them as that scale too: x^1.5 at 0 has f, its row and every
+            // subject 0, and the look's −1.3·10⁻¹⁸ ± 9.5·10⁻¹⁶ from slopes of 8·10⁻³ was "estimate-too-large".
             let scale = Swift.max(Swift.abs(w.value), values.map { Swift.abs($0.1) }.max() ?? 0)
-            let resolution = Swift.max(rowScale, valueScale) * Double.pow(eps, 1.0 / 3.0)
+            let resolution = Swift.max(rowScale, valueScale, slopeScale) * Double.pow(eps, 1.0 / 3.0)
             if w.errorEstimate > DifferenceTuning.inconclusiveRelativeError * Swift.max(scale, resolution)
                 && w.errorEstimate > floor {
                 hard.append(.estimateTooLarge)
@@ -2210,8 +2213,57 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             if unresolved(w) { return make(.fdInconclusive(reasons: [.belowResolution]), (name, w, tol), ladder: outcomes) }
             return make(looseAgreementMarginal ? .fdInconclusive(reasons: [.beyondEstimate]) : .agree, (name, w, tol), ladder: outcomes)
         }
+        // No witness ran because f's samples on one side were not finite while f(x) is: x may be at
+        // the edge of f's domain along eⱼ (x^1.5 at 0, where pow needs a base ≥ 0), where the
+        // derivative is the one-sided one from inside. The right 0 of every mode was
+        // "no-convergence, non-finite, unsupported-op" there, and the check failed. One-sided
+        // differences from the defined side judge it, as any witness's estimate is judged.
+        // A fixed stencil's disagreement beside no-convergence decides nothing either (below), and
+        // at such an edge that is what the NaN samples leave.
+        func atDomainEdge() -> EntryCheck? {
+            guard reasons.contains(.nonFinite), let edge = domainEdgeLook(output: i, input: j, sharp: sharp) else { return nil }
+            let name = options.inputName(j)
+            guard let w = edge.estimate else {
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: nil, errorEstimate: nil, step: nil, outcome: "unreliable",
+                                            warnings: [.noConvergence], evaluations: edge.evaluations))
+                let why: [FDWarning] = edge.insideTheEdge ? Array(Set(reasons + [.domainEdge])).sorted() : [.domainEdge, .noConvergence]
+                var e = make(.fdInconclusive(reasons: why), nil, ladder: outcomes)
+                e.domainEdgeNote = edge.note(input: name, at: Double(x[j]), judged: false)
+                return e
+            }
+            // Extrapolated, as Richardson's estimate is, and judged against its own error.
+            let judgement = judge(w, nominal: DifferenceMethod.richardson.nominalRelativeAccuracy(epsilon: eps),
+                                  slopeScale: edge.slopeScale) { reach in
+                self.kinkCrossing(output: i, input: j, reach: reach)
+            }
+            var e: EntryCheck
+            switch judgement {
+            case .agree(let tol):
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "agree", warnings: w.warnings, evaluations: edge.evaluations))
+                // A subject as small as the estimate's own error is not told from 0 by it.
+                e = unresolved(w) ? make(.fdInconclusive(reasons: [.belowResolution, .domainEdge]), (edge.witnessName, w, tol), ladder: outcomes)
+                                  : make(.agree, (edge.witnessName, w, tol), ladder: outcomes)
+            case .disagree(let tol, let wrong):
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "disagree", warnings: w.warnings, evaluations: edge.evaluations))
+                e = convict(wrong, (edge.witnessName, w, tol))
+            case .unreliable(let why):
+                outcomes.append(RungOutcome(witness: edge.witnessName, value: w.value, errorEstimate: w.errorEstimate, step: w.step,
+                                            outcome: "unreliable", warnings: why, evaluations: edge.evaluations))
+                e = make(.fdInconclusive(reasons: Array(Set(why + [.domainEdge])).sorted()), nil, ladder: outcomes)
+            }
+            let judged: Bool
+            switch e.verdict {
+            case .agree, .ruleWrong: judged = true
+            default: judged = false
+            }
+            e.domainEdgeNote = edge.note(input: name, at: Double(x[j]), judged: judged)
+            return e
+        }
         if let (name, w, tol, wrong) = lastDisagreement {
             if disagreedOnlyByFixedStencils && reasons.contains(.noConvergence) {
+                if let edge = atDomainEdge() { return edge }
                 return make(.fdInconclusive(reasons: Array(Set(reasons)).sorted()), nil, ladder: outcomes)
             }
             // Nor does a fixed stencil convict where a verified witness, which judged nothing only
@@ -2230,6 +2282,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             }
             return convict(wrong, (name, w, tol))
         }
+        if let edge = atDomainEdge() { return edge }
         let unique = Array(Set(reasons)).sorted()
         return make(.fdInconclusive(reasons: unique), nil, ladder: outcomes)
     }
@@ -2952,6 +3005,15 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // An interval whose own tolerance is a sizeable part of it bounds nothing: with
         // (x + 3.6e11) − 3.6e11 added to |x| the pair at h came out [−3, −1] ± 8 and passed any claim;
         // |x|^1.5 at 0 came out [−3.6e-5, 3.6e-5] ± 1.4e-4 at the closer look, and passed 1e-4.
+        // A side where f is not finite lies outside f's domain (x^1.5 + relu(x) at 0, where pow needs
+        // a base ≥ 0): the point is a domain edge as well as a kink, only the inside's one-sided
+        // derivative exists, and "do not settle" did not say why. Which of the op's conventions is
+        // right there is not judged.
+        if unresolved == nil, l.isFinite != r.isFinite {
+            let inside = l.isFinite ? "left" : "right", outside = l.isFinite ? "right" : "left"
+            unresolved = "f is not defined on the \(outside) of the point along this input (the edge of its domain, here also a kink): "
+                + "only the one-sided derivative from the \(inside) exists, and the kink's convention is not judged against it"
+        }
         if unresolved == nil, !converges {
             unresolved = "the one-sided differences do not settle as the step shrinks (f is not smooth on a side of the point at this scale)"
         } else if unresolved == nil, slow, tol > 1e-6 * Swift.max(Swift.abs(l), Swift.abs(r), 1) {

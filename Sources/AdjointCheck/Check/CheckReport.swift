@@ -482,6 +482,10 @@ public struct CheckReport: Sendable {
         }
         n += modeFailures
         n += measuredNoise
+        // Where x is at the edge of f's domain the derivative is one-sided: say from which side,
+        // which op's domain, and what the differences from inside found (an entry judged so
+        // read only "non-finite, no-convergence" before, which did not say why).
+        for e in entries.joined() { if let t = e.domainEdgeNote { n.append("entry \(entryLabel(e.output, e.input)): \(t)") } }
         n += groupedNotes(flatConvictionFindings)
         n += smallGaps
         n += groupedNotes(plateauFindings)

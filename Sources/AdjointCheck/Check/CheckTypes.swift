@@ -387,6 +387,10 @@ public struct EntryCheck: Sendable, Equatable {
     /// exactly) settled apart and the entry was judged by both (see `Checker.convict`): their
     /// values and the finite rounding bound that covers their gap, for the report's note.
     var floatExactSplit: (float: Double, exact: Double, bound: Double)? = nil
+    /// Where x is at the edge of f's domain along this entry's input and the entry was judged by
+    /// the one-sided differences from inside (``DomainEdgeLook``): what they found, in words, for
+    /// the report's note.
+    var domainEdgeNote: String? = nil
 
     /// Whether this entry lets the check pass: it agrees, or sits at a kink with every subject
     /// shown to lie between the one-sided derivatives. What ``CheckReport/passed`` asks of

@@ -124,6 +124,16 @@ public enum FDWarning: String, Sendable, CaseIterable, Comparable {
     /// is 0.022 off in reverse mode, and a sin rule 1% off agreed as well. Check forward mode too
     /// (its bound nets copies that cancel exactly), or where the paths are shorter.
     case accumulationRounding = "accumulation-rounding"
+    /// f is defined at x but not on one side of it along the input (a domain error there, or a
+    /// non-finite value): x is at the edge of f's domain (x^1.5 at 0, where pow needs a base
+    /// ≥ 0), the derivative there is the one-sided one from inside, and the one-sided differences
+    /// from inside did not resolve it: they do not settle as the step shrinks, or settle too
+    /// slowly (D(h) − D* ∝ hᵖ with a small p) for their extrapolation to judge the subjects; or x
+    /// lies just inside the edge, f defined one rounding step of x outside (x^1.5 at 5e-324), where
+    /// the differences from inside would read f's slope from the edge, not at x. The report's note
+    /// says from which side, which op's domain, and the rate. Not shown wrong, and not shown right;
+    /// check at the edge itself or farther inside the domain.
+    case domainEdge = "domain-edge"
 
     /// Alphabetical by name, so sorted warning lists are reproducible in reports.
     public static func < (l: FDWarning, r: FDWarning) -> Bool { l.rawValue < r.rawValue }
