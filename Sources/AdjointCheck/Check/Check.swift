@@ -554,10 +554,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
                 // A derivative below |fᵢ|·ε^{1/3}/max(1, |xⱼ|) is beneath what any difference
                 // resolves; it sets the scale for judging an estimate when the row is all zeros.
                 let valueScale = Swift.abs(Double(value[i])) / Swift.max(1, Swift.abs(Double(x[j])))
-                var entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
+                let entry = checkEntry(i, j, values: values, rowScale: rowScale, valueScale: valueScale,
                                        entryScale: entryRoundingScale(output: i, input: j, values: values, rowScale: rowScale),
                                        kinkOps: kinkMap[i][j], underflowKinks: underflowKinkMap[i][j])
-                if !entryMissesColumn, let stair = staircaseBeyondWitnesses(entry) { entry = stair }
                 // A column the concurrent check will compute on child tasks: this entry is
                 // judged again once it is (its placeholder is dropped with this judging), and
                 // the others are kept. The judging goes on, so that one round computes every
@@ -576,6 +575,16 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         // Kink entries were judged one component at a time; with one kink touched the row must
         // also be a single convex combination of the two pieces' gradients.
         for i in entries.indices { entries[i] = judgeGeneralizedGradient(entries[i], output: i) }
+        // After the rows' joint judgement, which reads every entry off a kink as agreeing with its
+        // witness: run before it, the look left the staircase's entry of relu(x₀ − x₁) + a
+        // bisection of x₂ undecided, the joint judgement gave up on the row, and a claimed (1, 0, 0),
+        // each kink component within its one-sided derivatives but no convex combination of the
+        // pieces' gradients (1, −1) and (0, 0), passed (a review).
+        for i in entries.indices {
+            for j in entries[i].indices {
+                if let stair = staircaseBeyondWitnesses(entries[i][j]) { entries[i][j] = stair }
+            }
+        }
         if options.boundsDerivativeRounding && subjects.contains(where: { $0.0 == "forward" || $0.0 == "reverse" }) {
             addDerivativeRounding(to: &entries)
         }
@@ -685,7 +694,7 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     }
 
     /// How many doublings past the widest witness's step ``staircaseBeyondWitnesses(_:)`` takes
-    /// at most; it stops sooner at 16 × max(1, |xⱼ|), where its first look went.
+    /// at most; it stops sooner at 1/8 of max(1, |xⱼ|), where its first look went.
     static var witnessStaircaseLevels: Int { 40 }
 
     /// The entry left undecided (``FDWarning/flatBelowScale``) where every witness that judged read
@@ -700,8 +709,9 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     ///
     /// The look, as the black-box check's (``BlackBoxChecker/staircaseBeyondFlat(_:_:)``), but from
     /// the witnesses' widest step rather than its step scan's: f must move on both sides at
-    /// 16 × max(1, |xⱼ|) (the right side first, so an input f ignores costs one evaluation); then,
-    /// doubling from twice that step, at the first step H at which both sides moved, the secants
+    /// 1/8 of max(1, |xⱼ|), Richardson's first step (the right side first, so an input f ignores
+    /// costs one evaluation, once per column); then, doubling from twice the widest witness step,
+    /// at the first step H at which both sides moved, the secants
     /// have one sign and lie within 8× of each other (a staircase of slope c gives each within
     /// [c/2, 3c]), no side moved twice before the other moved at all (relu at −5, a clamp past
     /// its bound: a plateau's edge, not a tread's), and f at ±H equals f at ±(H − H/1024) to the
@@ -740,7 +750,14 @@ struct Checker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
             guard i < y.count, y[i].isFinite else { return nil }
             return Double(y[i])
         }
-        let far = 16 * scale
+        // No further than the differences' own first step (Richardson's, 1/8 of max(1, |xⱼ|)): f is
+        // the user's, and at 16·max(1, |xⱼ|), where this look first went, x₀ = 2 became −30, a
+        // table lookup ran off its table, a precondition on f's range trapped (a review). A tread
+        // wider than that is not looked for, as the black box's look does not look past its scan:
+        // the bisection stopped at 0.3 (treads ≈ 0.7 wide at x₀ = 2) is judged on its 0 as before.
+        // So is a floor at 2.5 claimed 1, whose treads are 1 wide (a review: the look from 16 left
+        // it, and a claim of 0.3, 3 or 7.3, undecided where it was rule-wrong).
+        let far = DifferenceTuning.richardsonInitialStep * scale
         guard let r = at(far), r != f0, let l = at(-far), l != f0 else { return nil }
         let widest = read.compactMap(\.step).filter { $0.isFinite && $0 > 0 }.max() ?? 0
         guard widest > 0 else { return nil }
