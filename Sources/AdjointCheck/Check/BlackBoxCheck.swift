@@ -845,9 +845,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
         let involved = involvedOutputs(r)
-        let center = combine(r, value.map { Double($0) })
-        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
-        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        let (center, own) = valueAndOwnRounding(r)
         let hidden = CheckOptions.errorEstimateSafety * own
         guard hidden.isFinite else { return nil }
         /// f's change in functional r at x + t·d, where it is within `hidden`; nil otherwise.
@@ -891,6 +889,17 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
     /// forgotten variable's 0 still agreed (a review).
     func plateauExceedsRounding(slope: Double, halfWidth: Double, _ r: Int) -> Bool {
         Swift.abs(slope) * halfWidth > Self.flatConvictionMargin * CheckOptions.errorEstimateSafety * plateauRoundingBound(r)
+    }
+
+    /// Functional r of f at x, and f's own rounding there: a few ulps of |f| (not of its inputs
+    /// and 1, as ``plateauRoundingBound(_:)`` allows), or its measured noise where larger. The
+    /// looks that read f as unmoved on a line (``flatToOwnRoundingBothSides(_:_:hidingAtMost:)``,
+    /// the tread beside a flat side) judge against the same figure.
+    func valueAndOwnRounding(_ r: Int) -> (value: Double, own: Double) {
+        let v = value.map { Double($0) }
+        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, v)
+        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        return (combine(r, v), own)
     }
 
     /// What f's rounding can hide of its change along a line, as in ``flatRoundingBound(_:_:)``: a
@@ -2258,9 +2267,7 @@ struct BlackBoxChecker<V: ADScalar & BinaryFloatingPoint & Real & Sendable> {
         var line = scanProbes[d] ?? newLine(directions[d])
         defer { scanProbes[d] = line }
         let involved = involvedOutputs(r)
-        let center = combine(r, value.map { Double($0) })
-        var own = DifferenceTuning.evaluationNoiseULPs * eps * combineAbs(r, value.map { Double($0) })
-        if !noiseFloor.isEmpty { own = Swift.max(own, combineAbs(r, noiseFloor)) }
+        let (center, own) = valueAndOwnRounding(r)
         let hidden = CheckOptions.errorEstimateSafety * own
         let h = DifferenceTuning.richardsonInitialStep * line.scale
         let far = h * Double.pow(2, Double(levels))
